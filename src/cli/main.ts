@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../config.ts';
+import { openDatabase, sqliteFileIn, type Db } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { buildApp } from '../server/app.ts';
+import { loadDemo } from '../demo/load.ts';
+import { countWorkspaces, createWorkspace } from '../modules/workspace/service.ts';
+import { DEMO_PASSWORD } from '../demo/company.ts';
+import { hashPassword } from '../modules/auth/password.ts';
+import { emailTaken, insertUser } from '../modules/users/repository.ts';
+import { startHousekeeping } from '../server/housekeeping.ts';
+
+const USAGE = `keyline <command> [options]
+
+Commands:
+  serve                 migrate, load the demo company into an empty database (unless
+                        KEYLINE_DEMO=off), and serve the API and web app on PORT (3000)
+  migrate               apply pending database migrations
+  demo [--scale N] [--seed N]
+                        load the demo company into an empty database
+  create-admin --email E --name N [--password P] [--workspace NAME]
+                        add an administrator to the (only) workspace, or create a
+                        workspace named NAME with this administrator
+  backup [--out FILE]   consistent copy of the SQLite database while it is in use,
+                        written to KEYLINE_DATA_DIR/backups/ unless --out is given
+
+Environment: PORT, KEYLINE_DATA_DIR, DATABASE_URL, KEYLINE_DEMO (see README).`;
+
+function open(config: Config): Db {
+  return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: sqliteFileIn(config.dataDir) });
+}
+
+async function serve(config: Config) {
+  const db = open(config);
+  const applied = await migrateToLatest(db);
+  const app = await buildApp(db, config);
+  if (applied.length) app.log.info({ applied }, 'migrations applied');
+  if (config.demo && (await countWorkspaces(db.kysely)) === 0) {
+    const s = await loadDemo(db);
+    app.log.info(s, `demo company loaded; sign in as admin@demo.keyline.dev / ${DEMO_PASSWORD}`);
+  }
+  const stopHousekeeping = startHousekeeping(db, config, app.log);
+  const shutdown = async () => {
+    stopHousekeeping();
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  await app.listen({ port: config.port, host: config.host });
+}
+
+async function main(argv: string[]) {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'migrate': {
+      const db = open(config);
+      const applied = await migrateToLatest(db);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      return db.close();
+    }
+    case 'demo': {
+      const { values } = parseArgs({ args: rest, options: { scale: { type: 'string' }, seed: { type: 'string' } } });
+      const db = open(config);
+      await migrateToLatest(db);
+      const s = await loadDemo(db, {
+        ...(values.scale ? { scale: Number(values.scale) } : {}),
+        ...(values.seed ? { seed: Number(values.seed) } : {}),
+      });
+      console.log(`demo company loaded: ${s.units} org units, ${s.users} users; password for every demo user: ${DEMO_PASSWORD}`);
+      return db.close();
+    }
+    case 'create-admin': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, workspace: { type: 'string' } },
+      });
+      if (!values.email || !values.name) throw new Error('create-admin needs --email and --name');
+      const password = values.password ?? randomBytes(12).toString('base64url');
+      if (password.length < 8) throw new Error('--password must be at least 8 characters');
+      const db = open(config);
+      await migrateToLatest(db);
+      await createAdmin(db, { email: values.email.toLowerCase(), name: values.name, password, workspace: values.workspace });
+      console.log(`administrator ${values.email} created${values.password ? '' : `; password: ${password}`}`);
+      return db.close();
+    }
+    case 'backup': {
+      const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
+      if (config.databaseUrl) throw new Error('backup copies the embedded SQLite database; for PostgreSQL use pg_dump');
+      const db = open(config);
+      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+      const out = path.resolve(values.out ?? path.join(config.dataDir, 'backups', stamp, 'keyline.db'));
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      // SQLite's online backup API: a consistent snapshot even while the server writes.
+      await db.sqlite!.backup(out);
+      await db.close();
+      console.log(`backup written to ${out}\nrestore: stop Keyline, then start it with KEYLINE_DATA_DIR=${path.dirname(out)}`);
+      return;
+    }
+    default:
+      console.log(USAGE);
+      if (command && command !== 'help' && command !== '--help') process.exitCode = 2;
+  }
+}
+
+async function createAdmin(db: Db, a: { email: string; name: string; password: string; workspace: string | undefined }) {
+  const k = db.kysely;
+  if (a.workspace) {
+    await createWorkspace(k, { name: a.workspace, admin: { email: a.email, name: a.name, password: a.password } });
+    return;
+  }
+  const workspaces = await k.selectFrom('workspaces').select('id').execute();
+  if (workspaces.length !== 1) {
+    throw new Error(workspaces.length === 0 ? 'no workspace yet: pass --workspace NAME to create one' : 'several workspaces: pass --workspace NAME to create a new one');
+  }
+  const wsId = workspaces[0]!.id;
+  const root = await k.selectFrom('org_units').select('id').where('workspace_id', '=', wsId).where('parent_id', 'is', null).executeTakeFirstOrThrow();
+  if (await emailTaken(k, a.email)) throw new Error(`${a.email} is already in use`);
+  const now = Date.now();
+  await insertUser(k, {
+    workspaceId: wsId, orgUnitId: root.id, email: a.email, name: a.name, role: 'admin', title: null, phone: null,
+    passwordHash: await hashPassword(a.password), locale: 'zh-CN', canExport: true, now,
+  });
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(`keyline: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

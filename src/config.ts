@@ -1,0 +1,42 @@
+import path from 'node:path';
+
+/** Runtime configuration, read once from the environment (README § Configuration). */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** A postgres:// URL switches storage to PostgreSQL; otherwise SQLite under dataDir. */
+  databaseUrl: string | undefined;
+  /** `npm start` loads the demo company into an empty database unless this is false. */
+  demo: boolean;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  /** Serve cookies with the Secure flag; on automatically behind HTTPS (x-forwarded-proto). */
+  secureCookies: 'auto' | 'always';
+  webDir: string;
+  logLevel: string;
+}
+
+const minutes = (v: string | undefined, fallback: number): number => {
+  const n = v === undefined ? NaN : Number(v);
+  return (Number.isFinite(n) && n > 0 ? n : fallback) * 60_000;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error(`DATABASE_URL must be a postgres:// URL (got "${databaseUrl.split(':')[0]}:...")`);
+  }
+  return {
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: path.resolve(env.KEYLINE_DATA_DIR ?? './data'),
+    databaseUrl,
+    demo: (env.KEYLINE_DEMO ?? 'on').toLowerCase() !== 'off',
+    sessionIdleMs: minutes(env.KEYLINE_SESSION_IDLE_MINUTES, 8 * 60),
+    sessionAbsoluteMs: minutes(env.KEYLINE_SESSION_MAX_MINUTES, 7 * 24 * 60),
+    secureCookies: env.KEYLINE_SECURE_COOKIES === 'always' ? 'always' : 'auto',
+    webDir: path.resolve(import.meta.dirname, '../web/dist'),
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+import type { Engine } from './dialect.ts';
+
+
+// int8 (bigint) and numeric come back from pg as strings; our bigints are epoch ms and fen,
+// both well inside Number.MAX_SAFE_INTEGER.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export interface Db {
+  kysely: Kysely<Database>;
+  engine: Engine;
+  /** Where the SQLite file lives (undefined for PostgreSQL and in-memory databases). */
+  sqliteFile?: string;
+  sqlite?: SQLite.Database;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  databaseUrl?: string | undefined;
+  /** SQLite file path, or ":memory:". */
+  sqliteFile?: string;
+}
+
+export function openDatabase(opts: DbOptions): Db {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { kysely, engine: 'postgres', close: () => kysely.destroy() };
+  }
+  const file = opts.sqliteFile ?? ':memory:';
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    kysely,
+    engine: 'sqlite',
+    sqlite,
+    ...(file !== ':memory:' ? { sqliteFile: file } : {}),
+    close: () => kysely.destroy(),
+  };
+}
+
+export function sqliteFileIn(dataDir: string): string {
+  return path.join(dataDir, 'keyline.db');
+}

@@ -1,0 +1,43 @@
+import { sql, type ColumnDefinitionBuilder, type Expression, type Kysely, type RawBuilder } from 'kysely';
+
+/**
+ * The few places where SQLite and PostgreSQL differ, kept in one module
+ * (ARCHITECTURE.md § Decisions: "dialect differences live in one small module").
+ */
+export type Engine = 'sqlite' | 'postgres';
+
+/** Integer surrogate key: SQLite rowid alias, PostgreSQL identity column. */
+export function idColumnType(engine: Engine): 'integer' | 'serial' {
+  return engine === 'postgres' ? 'serial' : 'integer';
+}
+
+export function idColumn(engine: Engine) {
+  return (col: ColumnDefinitionBuilder) =>
+    engine === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement();
+}
+
+/** Epoch milliseconds exceed 32 bits: bigint on PostgreSQL (parsed back to number), integer on SQLite. */
+export const instantType = 'bigint' as const;
+
+/**
+ * Case-insensitive substring match that also finds Chinese substrings. SQLite's LIKE is
+ * ASCII-case-insensitive already; PostgreSQL needs ILIKE.
+ */
+export function containsInsensitive(engine: Engine, column: Expression<unknown>, needle: string): RawBuilder<boolean> {
+  const pattern = `%${escapeLike(needle)}%`;
+  return engine === 'postgres'
+    ? sql<boolean>`${column} ilike ${pattern} escape '\\'`
+    : sql<boolean>`${column} like ${pattern} escape '\\'`;
+}
+
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Serialises a check-then-insert across server processes. SQLite has one writer at a time
+ * already; PostgreSQL needs an explicit table lock inside the transaction.
+ */
+export async function lockTable(engine: Engine, db: { executeQuery: Kysely<unknown>['executeQuery'] }, table: string): Promise<void> {
+  if (engine === 'postgres') await sql`lock table ${sql.table(table)} in share row exclusive mode`.execute(db as Kysely<unknown>);
+}

@@ -1,0 +1,60 @@
+import type { Role } from './roles.ts';
+
+/**
+ * The role visibility rules of SPEC §2, in one place. Pure: callers pass what they know
+ * about the actor, and get back descriptions that repositories turn into WHERE clauses.
+ * Later areas (accounts, opportunities, activities) extend this module, never re-derive it.
+ */
+export interface Actor {
+  workspaceId: number;
+  userId: number;
+  role: Role;
+  orgUnitId: number;
+  /** Materialised path of the actor's own unit, e.g. "/1/4/9/". */
+  unitPath: string;
+}
+
+/** Which part of the org tree an actor may see. */
+export type UnitReach =
+  | { kind: 'workspace' }
+  | { kind: 'subtree'; path: string }
+  | { kind: 'unit'; unitId: number; path: string };
+
+/**
+ * admin and executive see the whole workspace; a manager sees the subtree under their unit;
+ * everyone else sees their own unit (colleagues they sell beside), not the units around it.
+ */
+export function unitReach(actor: Actor): UnitReach {
+  switch (actor.role) {
+    case 'admin':
+    case 'executive':
+      return { kind: 'workspace' };
+    case 'manager':
+      return { kind: 'subtree', path: actor.unitPath };
+    default:
+      return { kind: 'unit', unitId: actor.orgUnitId, path: actor.unitPath };
+  }
+}
+
+/** Whether a unit (by its path) lies within what the actor may see. */
+export function reachesUnit(actor: Actor, unitPath: string): boolean {
+  const reach = unitReach(actor);
+  if (reach.kind === 'workspace') return true;
+  if (reach.kind === 'subtree') return unitPath.startsWith(reach.path);
+  return unitPath === reach.path;
+}
+
+/** Settings of the workspace: the org tree and the user accounts. */
+export function canAdministerWorkspace(actor: Actor): boolean {
+  return actor.role === 'admin';
+}
+
+/** Export of lists is a per-user permission (SPEC §3.4); admins always hold it. */
+export function canExport(actor: Actor, grantedExport: boolean): boolean {
+  return actor.role === 'admin' || grantedExport;
+}
+
+/** Roles that export by default when a user is created (reps and presales: off, SPEC §3.4). */
+export function defaultExportPermission(role: Role): boolean {
+  return role === 'admin' || role === 'executive' || role === 'manager' || role === 'finance';
+}

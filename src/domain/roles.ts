@@ -1,0 +1,10 @@
+/** The seven roles of SPEC §2. */
+export const ROLES = ['admin', 'executive', 'manager', 'rep', 'presales', 'auditor', 'finance'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Org unit type labels (SPEC §2: group → region → branch → department / team). */
+export const ORG_UNIT_TYPES = ['group', 'region', 'branch', 'department', 'team'] as const;
+export type OrgUnitType = (typeof ORG_UNIT_TYPES)[number];
+
+export const LOCALES = ['zh-CN', 'en-US'] as const;
+export type Locale = (typeof LOCALES)[number];

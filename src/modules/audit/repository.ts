@@ -1,0 +1,100 @@
+import type { Kysely } from 'kysely';
+import type { Database, AuditEntry } from '../../db/schema.ts';
+import type { Actor } from '../../domain/policy.ts';
+
+/**
+ * The audit log: logins, exports, permission changes (SPEC §8). Append-only: this module
+ * has no update or delete, and nothing else writes the table.
+ */
+export interface AuditEvent {
+  workspaceId: number | null;
+  actorUserId: number | null;
+  action: string;
+  targetType?: string;
+  targetId?: number;
+  subject?: string;
+  ip?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+export async function recordAudit(db: Kysely<Database>, e: AuditEvent, now = Date.now()): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      workspace_id: e.workspaceId,
+      actor_user_id: e.actorUserId,
+      action: e.action,
+      target_type: e.targetType ?? null,
+      target_id: e.targetId ?? null,
+      subject: e.subject ?? null,
+      ip: e.ip ?? null,
+      detail: e.detail ? JSON.stringify(e.detail) : null,
+      created_at: now,
+    })
+    .execute();
+}
+
+export const auditActor = (actor: Actor, ip: string | null) => ({
+  workspaceId: actor.workspaceId,
+  actorUserId: actor.userId,
+  ip,
+});
+
+/** Count of an action since a time, by subject (an account) or by address. */
+export async function countSince(
+  db: Kysely<Database>,
+  action: string,
+  by: { subject: string } | { ip: string },
+  since: number,
+): Promise<number> {
+  let q = db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', action);
+  q = 'subject' in by ? q.where('subject', '=', by.subject) : q.where('ip', '=', by.ip);
+  const row = await q.where('created_at', '>=', since).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function lastAt(db: Kysely<Database>, action: string, subject: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.max('created_at').as('t'))
+    .where('action', '=', action)
+    .where('subject', '=', subject)
+    .executeTakeFirst();
+  return row?.t == null ? null : Number(row.t);
+}
+
+export interface AuditListQuery {
+  limit: number;
+  offset: number;
+  action?: string | undefined;
+  actorUserId?: number | undefined;
+  since?: number | undefined;
+  until?: number | undefined;
+}
+
+export async function listAudit(
+  db: Kysely<Database>,
+  actor: Actor,
+  q: AuditListQuery,
+): Promise<{ items: (AuditEntry & { actor_name: string | null })[]; total: number }> {
+  let base = db.selectFrom('audit_log').where('audit_log.workspace_id', '=', actor.workspaceId);
+  if (q.action) base = base.where('audit_log.action', 'like', `${q.action}%`);
+  if (q.actorUserId) base = base.where('audit_log.actor_user_id', '=', q.actorUserId);
+  if (q.since !== undefined) base = base.where('audit_log.created_at', '>=', q.since);
+  if (q.until !== undefined) base = base.where('audit_log.created_at', '<', q.until);
+  const [items, total] = await Promise.all([
+    base
+      .leftJoin('users', (j) =>
+        j.onRef('users.id', '=', 'audit_log.actor_user_id').onRef('users.workspace_id', '=', 'audit_log.workspace_id'),
+      )
+      .selectAll('audit_log')
+      .select('users.name as actor_name')
+      .orderBy('audit_log.created_at', 'desc')
+      .orderBy('audit_log.id', 'desc')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorResponses, page } from '../../server/http-schemas.ts';
+import { actorOf } from '../../server/request.ts';
+import { listAuditLog } from './service.ts';
+
+const auditEntrySchema = z.object({
+  id: z.number().int(),
+  action: z.string(),
+  actorUserId: z.number().int().nullable(),
+  actorName: z.string().nullable(),
+  targetType: z.string().nullable(),
+  targetId: z.number().int().nullable(),
+  subject: z.string().nullable(),
+  ip: z.string().nullable(),
+  detail: z.unknown().nullable(),
+  createdAt: z.number().int(),
+});
+
+export default async function auditRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get('/audit-log', {
+    config: { access: ['admin', 'executive'] },
+    schema: {
+      tags: ['audit'],
+      summary: 'Sign-ins, exports and permission changes of the workspace, newest first',
+      querystring: z.strictObject({
+        limit: z.coerce.number().int().min(1).max(500).default(50),
+        offset: z.coerce.number().int().min(0).default(0),
+        action: z.string().max(60).optional().describe('action prefix, e.g. "auth.login"'),
+        actorUserId: z.coerce.number().int().positive().optional(),
+        since: z.coerce.number().int().optional().describe('epoch ms, inclusive'),
+        until: z.coerce.number().int().optional().describe('epoch ms, exclusive'),
+      }),
+      response: { 200: page(auditEntrySchema), ...errorResponses },
+    },
+  }, async (req) => listAuditLog(app.db, actorOf(req), req.query));
+}

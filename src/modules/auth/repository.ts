@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+
+/**
+ * Sessions and sign-in look-ups. These run before any actor exists, so they are the one
+ * place that reads users by email across workspaces (sign-in is by email alone).
+ */
+export async function findUserForLogin(db: Kysely<Database>, email: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'workspace_id', 'password_hash', 'active', 'email'])
+    .where('email', '=', email)
+    .executeTakeFirst();
+}
+
+export async function insertSession(
+  db: Kysely<Database>,
+  s: { id: string; workspaceId: number; userId: number; now: number; expiresAt: number; ip: string | null; userAgent: string | null },
+): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({
+      id: s.id,
+      workspace_id: s.workspaceId,
+      user_id: s.userId,
+      created_at: s.now,
+      last_seen_at: s.now,
+      expires_at: s.expiresAt,
+      ip: s.ip,
+      user_agent: s.userAgent?.slice(0, 300) ?? null,
+    })
+    .execute();
+}
+
+/** The session with its (active) user and the path of the user's unit — all an actor needs. */
+export async function findSession(db: Kysely<Database>, id: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', (j) => j.onRef('users.id', '=', 'sessions.user_id').onRef('users.workspace_id', '=', 'sessions.workspace_id'))
+    .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+    .select([
+      'sessions.id',
+      'sessions.workspace_id',
+      'sessions.user_id',
+      'sessions.last_seen_at',
+      'sessions.expires_at',
+      'users.role',
+      'users.org_unit_id',
+      'users.active',
+      'org_units.path as unit_path',
+    ])
+    .where('sessions.id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function touchSession(db: Kysely<Database>, id: string, now: number): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+}
+
+export async function deleteSession(db: Kysely<Database>, id: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', id).execute();
+}
+
+/** Ends every session of a user (deactivation, password reset), or all but one (own password change). */
+export async function deleteUserSessions(db: Kysely<Database>, workspaceId: number, userId: number, exceptId?: string): Promise<void> {
+  let q = db.deleteFrom('sessions').where('workspace_id', '=', workspaceId).where('user_id', '=', userId);
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  await q.execute();
+}
+
+export async function deleteExpiredSessions(db: Kysely<Database>, now: number, idleMs: number): Promise<void> {
+  await db
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', now - idleMs)]))
+    .execute();
+}

@@ -1,0 +1,147 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../../db/database.ts';
+import type { Config } from '../../config.ts';
+import type { Actor } from '../../domain/policy.ts';
+import type { Role } from '../../domain/roles.ts';
+import { AppError, invalid, tooManyRequests, unauthenticated } from '../../server/problem.ts';
+import { countSince, lastAt, recordAudit } from '../audit/repository.ts';
+import { updateVersioned } from '../../db/versioned.ts';
+import { dummyHash, hashPassword, verifyPassword } from './password.ts';
+import * as repo from './repository.ts';
+
+/** Login throttling: failures within the window, per account and per address. */
+export const LOGIN_WINDOW_MS = 15 * 60_000;
+export const MAX_FAILURES_PER_ACCOUNT = 5;
+export const MAX_FAILURES_PER_ADDRESS = 30;
+/** last_seen_at is written at most this often, so reads do not turn into writes. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface LoginResult {
+  token: string;
+  userId: number;
+  workspaceId: number;
+}
+
+export async function login(
+  db: Db,
+  config: Config,
+  input: { email: string; password: string; ip: string | null; userAgent: string | null },
+  now = Date.now(),
+): Promise<LoginResult> {
+  const k = db.kysely;
+  const email = input.email.trim().toLowerCase();
+  const since = now - LOGIN_WINDOW_MS;
+  const lastSuccess = (await lastAt(k, 'auth.login.success', email)) ?? 0;
+  const [byAccount, byAddress] = await Promise.all([
+    countSince(k, 'auth.login.failure', { subject: email }, Math.max(since, lastSuccess + 1)),
+    input.ip ? countSince(k, 'auth.login.failure', { ip: input.ip }, since) : Promise.resolve(0),
+  ]);
+  const user = await repo.findUserForLogin(k, email);
+  if (byAccount >= MAX_FAILURES_PER_ACCOUNT || byAddress >= MAX_FAILURES_PER_ADDRESS) {
+    await recordAudit(k, {
+      workspaceId: user?.workspace_id ?? null,
+      actorUserId: user?.id ?? null,
+      action: 'auth.login.throttled',
+      subject: email,
+      ip: input.ip,
+      detail: { by: byAccount >= MAX_FAILURES_PER_ACCOUNT ? 'account' : 'address' },
+    }, now);
+    throw tooManyRequests('Too many failed sign-in attempts; wait 15 minutes and try again', LOGIN_WINDOW_MS / 1000);
+  }
+  const ok = user ? await verifyPassword(user.password_hash, input.password) : await verifyPassword(await dummyHash(), input.password);
+  if (!user || !ok || user.active !== 1) {
+    await recordAudit(k, {
+      workspaceId: user?.workspace_id ?? null,
+      actorUserId: user?.id ?? null,
+      action: 'auth.login.failure',
+      subject: email,
+      ip: input.ip,
+      detail: { reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'inactive' },
+    }, now);
+    throw unauthenticated('Email or password is incorrect');
+  }
+  // A fresh random id at every sign-in (no session fixation); only its hash is stored.
+  const token = randomBytes(32).toString('base64url');
+  await db.kysely.transaction().execute(async (trx) => {
+    await repo.insertSession(trx, {
+      id: sha256(token),
+      workspaceId: user.workspace_id,
+      userId: user.id,
+      now,
+      expiresAt: now + config.sessionAbsoluteMs,
+      ip: input.ip,
+      userAgent: input.userAgent,
+    });
+    await recordAudit(trx, { workspaceId: user.workspace_id, actorUserId: user.id, action: 'auth.login.success', subject: email, ip: input.ip }, now);
+  });
+  return { token, userId: user.id, workspaceId: user.workspace_id };
+}
+
+export interface ResolvedSession {
+  sessionId: string;
+  actor: Actor;
+}
+
+/** The actor behind a cookie token, or null when the session is unknown, expired, idle too long, or the user inactive. */
+export async function resolveSession(db: Db, config: Config, token: string, now = Date.now()): Promise<ResolvedSession | null> {
+  const id = sha256(token);
+  const s = await repo.findSession(db.kysely, id);
+  if (!s) return null;
+  if (s.active !== 1 || s.expires_at <= now || s.last_seen_at + config.sessionIdleMs <= now) {
+    await repo.deleteSession(db.kysely, id);
+    return null;
+  }
+  if (now - s.last_seen_at > TOUCH_INTERVAL_MS) await repo.touchSession(db.kysely, id, now);
+  return {
+    sessionId: id,
+    actor: {
+      workspaceId: s.workspace_id,
+      userId: s.user_id,
+      role: s.role as Role,
+      orgUnitId: s.org_unit_id,
+      unitPath: s.unit_path,
+    },
+  };
+}
+
+export async function logout(db: Db, sessionId: string, actor: Actor, ip: string | null): Promise<void> {
+  await db.kysely.transaction().execute(async (trx) => {
+    await repo.deleteSession(trx, sessionId);
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'auth.logout', ip });
+  });
+}
+
+export async function changeOwnPassword(
+  db: Db,
+  actor: Actor,
+  sessionId: string,
+  input: { currentPassword: string; newPassword: string },
+  ip: string | null,
+): Promise<void> {
+  const user = await db.kysely
+    .selectFrom('users')
+    .select(['password_hash', 'version'])
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('id', '=', actor.userId)
+    .executeTakeFirstOrThrow();
+  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+    throw new AppError(400, 'wrong_password', 'currentPassword: the current password is incorrect', [
+      { field: 'currentPassword', message: 'the current password is incorrect' },
+    ]);
+  }
+  if (input.newPassword === input.currentPassword) throw invalid('newPassword', 'must differ from the current password');
+  const passwordHash = await hashPassword(input.newPassword);
+  await db.kysely.transaction().execute(async (trx) => {
+    await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id: actor.userId, version: user.version }, {
+      password_hash: passwordHash,
+      updated_at: Date.now(),
+    });
+    // Other devices signed in with the old password are signed out; this one stays.
+    await repo.deleteUserSessions(trx, actor.workspaceId, actor.userId, sessionId);
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'auth.password.change', targetType: 'user', targetId: actor.userId, ip });
+  });
+}
+
+export { sha256 as sessionIdOf };

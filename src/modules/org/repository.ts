@@ -1,0 +1,113 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { withinReach } from '../scope.ts';
+
+const unitColumns = [
+  'org_units.id',
+  'org_units.parent_id',
+  'org_units.name',
+  'org_units.type',
+  'org_units.path',
+  'org_units.sort_order',
+  'org_units.archived_at',
+  'org_units.created_at',
+  'org_units.updated_at',
+  'org_units.version',
+] as const;
+
+/** Units the actor may see, each with its count of active members (one grouped query). */
+export async function listUnits(db: Kysely<Database>, actor: Actor, opts: { includeArchived: boolean }) {
+  let q = db
+    .selectFrom('org_units')
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('users')
+          .select(['org_unit_id', (e) => e.fn.countAll<number>().as('n')])
+          .where('workspace_id', '=', actor.workspaceId)
+          .where('active', '=', 1)
+          .groupBy('org_unit_id')
+          .as('members'),
+      (j) => j.onRef('members.org_unit_id', '=', 'org_units.id'),
+    )
+    .select(unitColumns)
+    .select((eb) => eb.fn.coalesce('members.n', eb.lit(0)).as('member_count'))
+    .where(withinReach(actor));
+  if (!opts.includeArchived) q = q.where('org_units.archived_at', 'is', null);
+  return q.orderBy('org_units.path').execute();
+}
+
+export async function getUnit(db: Kysely<Database>, actor: Actor, id: number) {
+  return db
+    .selectFrom('org_units')
+    .select(unitColumns)
+    .where('org_units.id', '=', id)
+    .where(withinReach(actor))
+    .executeTakeFirst();
+}
+
+export async function siblingNamed(db: Kysely<Database>, workspaceId: number, parentId: number | null, name: string, exceptId?: number) {
+  let q = db.selectFrom('org_units').select('id').where('workspace_id', '=', workspaceId).where('name', '=', name).where('archived_at', 'is', null);
+  q = parentId === null ? q.where('parent_id', 'is', null) : q.where('parent_id', '=', parentId);
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  return q.executeTakeFirst();
+}
+
+export async function insertUnit(
+  db: Kysely<Database>,
+  u: { workspaceId: number; parentId: number | null; parentPath: string | null; name: string; type: string; sortOrder: number; now: number },
+): Promise<number> {
+  const row = await db
+    .insertInto('org_units')
+    .values({
+      workspace_id: u.workspaceId,
+      parent_id: u.parentId,
+      name: u.name,
+      type: u.type,
+      path: '/pending/',
+      sort_order: u.sortOrder,
+      created_at: u.now,
+      updated_at: u.now,
+      version: 1,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  // The path holds the unit's own id, known only after the insert.
+  await db.updateTable('org_units').set({ path: `${u.parentPath ?? '/'}${row.id}/` }).where('id', '=', row.id).execute();
+  return row.id;
+}
+
+/** Re-roots a subtree: every path that starts with oldPrefix gets newPrefix instead. */
+export async function rewriteSubtreePaths(db: Kysely<Database>, workspaceId: number, oldPrefix: string, newPrefix: string) {
+  await db
+    .updateTable('org_units')
+    .set((eb) => ({
+      path: eb.fn<string>('concat', [eb.val(newPrefix), eb.fn('substr', ['path', eb.val(oldPrefix.length + 1)])]),
+    }))
+    .where('workspace_id', '=', workspaceId)
+    .where('path', 'like', `${oldPrefix}%`)
+    .execute();
+}
+
+export async function countActiveChildren(db: Kysely<Database>, workspaceId: number, id: number): Promise<number> {
+  const r = await db
+    .selectFrom('org_units')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', workspaceId)
+    .where('parent_id', '=', id)
+    .where('archived_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function countActiveMembers(db: Kysely<Database>, workspaceId: number, unitId: number): Promise<number> {
+  const r = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', workspaceId)
+    .where('org_unit_id', '=', unitId)
+    .where('active', '=', 1)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

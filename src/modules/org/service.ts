@@ -1,0 +1,169 @@
+import type { Db } from '../../db/database.ts';
+import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
+import { depthOf, isSameOrDescendant } from '../../domain/org-tree.ts';
+import type { OrgUnitType } from '../../domain/roles.ts';
+import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
+import { updateVersioned } from '../../db/versioned.ts';
+import { recordAudit } from '../audit/repository.ts';
+import * as repo from './repository.ts';
+
+export interface OrgUnitDto {
+  id: number;
+  parentId: number | null;
+  name: string;
+  type: string;
+  path: string;
+  depth: number;
+  sortOrder: number;
+  archived: boolean;
+  memberCount?: number;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+type UnitRow = NonNullable<Awaited<ReturnType<typeof repo.getUnit>>> & { member_count?: number | string };
+
+export function toUnitDto(r: UnitRow): OrgUnitDto {
+  return {
+    id: r.id,
+    parentId: r.parent_id,
+    name: r.name,
+    type: r.type,
+    path: r.path,
+    depth: depthOf(r.path),
+    sortOrder: r.sort_order,
+    archived: r.archived_at !== null,
+    ...(r.member_count !== undefined ? { memberCount: Number(r.member_count) } : {}),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    version: r.version,
+  };
+}
+
+function requireAdmin(actor: Actor) {
+  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can change the org tree');
+}
+
+export async function listUnits(db: Db, actor: Actor, opts: { includeArchived: boolean }) {
+  const rows = await repo.listUnits(db.kysely, actor, opts);
+  return rows.map(toUnitDto);
+}
+
+export async function getUnit(db: Db, actor: Actor, id: number): Promise<OrgUnitDto> {
+  const row = await repo.getUnit(db.kysely, actor, id);
+  if (!row) throw notFound('Org unit');
+  return toUnitDto(row);
+}
+
+async function activeParent(db: Db, actor: Actor, parentId: number) {
+  const parent = await repo.getUnit(db.kysely, actor, parentId);
+  if (!parent) throw invalid('parentId', `no org unit with id ${parentId}`);
+  if (parent.archived_at !== null) throw invalid('parentId', 'the parent unit is archived');
+  return parent;
+}
+
+export async function createUnit(
+  db: Db,
+  actor: Actor,
+  input: { parentId: number; name: string; type: OrgUnitType; sortOrder?: number | undefined },
+  ip: string | null,
+): Promise<OrgUnitDto> {
+  requireAdmin(actor);
+  const parent = await activeParent(db, actor, input.parentId);
+  const now = Date.now();
+  const id = await db.kysely.transaction().execute(async (trx) => {
+    if (await repo.siblingNamed(trx, actor.workspaceId, parent.id, input.name)) {
+      throw conflict('duplicate_name', `"${input.name}" already exists under ${parent.name}`, 'name');
+    }
+    const newId = await repo.insertUnit(trx, {
+      workspaceId: actor.workspaceId,
+      parentId: parent.id,
+      parentPath: parent.path,
+      name: input.name,
+      type: input.type,
+      sortOrder: input.sortOrder ?? 0,
+      now,
+    });
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'org.create', targetType: 'org_unit', targetId: newId, ip, detail: { name: input.name, parentId: parent.id } }, now);
+    return newId;
+  });
+  return getUnit(db, actor, id);
+}
+
+export async function updateUnit(
+  db: Db,
+  actor: Actor,
+  id: number,
+  input: { version: number; name?: string | undefined; type?: OrgUnitType | undefined; parentId?: number | undefined; sortOrder?: number | undefined },
+  ip: string | null,
+): Promise<OrgUnitDto> {
+  requireAdmin(actor);
+  const unit = await repo.getUnit(db.kysely, actor, id);
+  if (!unit) throw notFound('Org unit');
+  const moving = input.parentId !== undefined && input.parentId !== unit.parent_id;
+  let newParent: Awaited<ReturnType<typeof activeParent>> | undefined;
+  if (moving) {
+    if (unit.parent_id === null) throw invalid('parentId', 'the top unit of the organisation cannot be moved');
+    newParent = await activeParent(db, actor, input.parentId!);
+    if (isSameOrDescendant(newParent.path, unit.path)) {
+      throw invalid('parentId', 'a unit cannot be moved under itself or one of its own descendants', 'org_cycle');
+    }
+  }
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    const name = input.name ?? unit.name;
+    const parentId = newParent ? newParent.id : unit.parent_id;
+    if ((input.name !== undefined || moving) && (await repo.siblingNamed(trx, actor.workspaceId, parentId, name, id))) {
+      throw conflict('duplicate_name', `"${name}" already exists at that place in the tree`, 'name');
+    }
+    await updateVersioned(trx, 'org_units', 'Org unit', { workspaceId: actor.workspaceId, id, version: input.version }, {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.type !== undefined ? { type: input.type } : {}),
+      ...(input.sortOrder !== undefined ? { sort_order: input.sortOrder } : {}),
+      ...(newParent ? { parent_id: newParent.id } : {}),
+      updated_at: now,
+    });
+    if (newParent) await repo.rewriteSubtreePaths(trx, actor.workspaceId, unit.path, `${newParent.path}${id}/`);
+    await recordAudit(trx, {
+      workspaceId: actor.workspaceId,
+      actorUserId: actor.userId,
+      action: newParent ? 'org.move' : 'org.update',
+      targetType: 'org_unit',
+      targetId: id,
+      ip,
+      detail: { from: { name: unit.name, parentId: unit.parent_id }, to: { name, parentId } },
+    }, now);
+  });
+  return getUnit(db, actor, id);
+}
+
+export async function setArchived(db: Db, actor: Actor, id: number, archived: boolean, version: number, ip: string | null) {
+  requireAdmin(actor);
+  const unit = await repo.getUnit(db.kysely, actor, id);
+  if (!unit) throw notFound('Org unit');
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    if (archived) {
+      if (unit.parent_id === null) throw new AppError(409, 'root_unit', 'The top unit of the organisation cannot be archived');
+      const [children, members] = await Promise.all([
+        repo.countActiveChildren(trx, actor.workspaceId, id),
+        repo.countActiveMembers(trx, actor.workspaceId, id),
+      ]);
+      if (children > 0) throw new AppError(409, 'unit_has_children', `Archive or move its ${children} sub-units first`);
+      if (members > 0) throw new AppError(409, 'unit_has_members', `Move or deactivate its ${members} active users first`);
+    } else if (unit.parent_id !== null) {
+      const parent = await repo.getUnit(trx, actor, unit.parent_id);
+      if (parent?.archived_at != null) throw new AppError(409, 'parent_archived', 'Restore the parent unit first');
+      if (await repo.siblingNamed(trx, actor.workspaceId, unit.parent_id, unit.name, id)) {
+        throw conflict('duplicate_name', `"${unit.name}" already exists at that place in the tree`, 'name');
+      }
+    }
+    await updateVersioned(trx, 'org_units', 'Org unit', { workspaceId: actor.workspaceId, id, version }, {
+      archived_at: archived ? now : null,
+      updated_at: now,
+    });
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: archived ? 'org.archive' : 'org.restore', targetType: 'org_unit', targetId: id, ip }, now);
+  });
+  return getUnit(db, actor, id);
+}

@@ -1,0 +1,233 @@
+import type { Db } from '../../db/database.ts';
+import { canAdministerWorkspace, defaultExportPermission, type Actor } from '../../domain/policy.ts';
+import type { Locale, Role } from '../../domain/roles.ts';
+import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
+import { updateVersioned } from '../../db/versioned.ts';
+import { recordAudit } from '../audit/repository.ts';
+import { hashPassword } from '../auth/password.ts';
+import { deleteUserSessions } from '../auth/repository.ts';
+import { getUnit } from '../org/repository.ts';
+import * as repo from './repository.ts';
+
+export interface UserDto {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  orgUnitId: number;
+  orgUnitName: string;
+  title: string | null;
+  phone: string | null;
+  active: boolean;
+  locale: Locale;
+  canExport: boolean;
+  createdAt: number;
+  updatedAt: number;
+  deactivatedAt: number | null;
+  version: number;
+}
+
+type Row = Awaited<ReturnType<typeof repo.listUsers>>['items'][number];
+
+export function toUserDto(r: Row): UserDto {
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role as Role,
+    orgUnitId: r.org_unit_id,
+    orgUnitName: r.org_unit_name,
+    title: r.title,
+    phone: r.phone,
+    active: r.active === 1,
+    locale: r.locale as Locale,
+    canExport: r.can_export === 1 || r.role === 'admin',
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deactivatedAt: r.deactivated_at,
+    version: r.version,
+  };
+}
+
+function requireAdmin(actor: Actor) {
+  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can manage users');
+}
+
+export async function listUsers(db: Db, actor: Actor, q: Parameters<typeof repo.listUsers>[3]) {
+  const { items, total } = await repo.listUsers(db.kysely, db.engine, actor, q);
+  return { items: items.map(toUserDto), total };
+}
+
+export async function getUser(db: Db, actor: Actor, id: number): Promise<UserDto> {
+  const row = await repo.getUser(db.kysely, actor, id);
+  if (!row) throw notFound('User');
+  return toUserDto(row);
+}
+
+async function activeUnit(db: Db, actor: Actor, unitId: number) {
+  const unit = await getUnit(db.kysely, actor, unitId);
+  if (!unit) throw invalid('orgUnitId', `no org unit with id ${unitId}`);
+  if (unit.archived_at !== null) throw invalid('orgUnitId', 'the org unit is archived');
+  return unit;
+}
+
+export interface NewUserInput {
+  email: string;
+  name: string;
+  role: Role;
+  orgUnitId: number;
+  password: string;
+  title?: string | null | undefined;
+  phone?: string | null | undefined;
+  locale?: Locale | undefined;
+  canExport?: boolean | undefined;
+}
+
+export async function createUser(db: Db, actor: Actor, input: NewUserInput, ip: string | null): Promise<UserDto> {
+  requireAdmin(actor);
+  await activeUnit(db, actor, input.orgUnitId);
+  const passwordHash = await hashPassword(input.password);
+  const now = Date.now();
+  const id = await db.kysely.transaction().execute(async (trx) => {
+    if (await repo.emailTaken(trx, input.email)) throw conflict('duplicate_email', `${input.email} is already in use`, 'email');
+    const canExport = input.canExport ?? defaultExportPermission(input.role);
+    const newId = await repo.insertUser(trx, {
+      workspaceId: actor.workspaceId,
+      orgUnitId: input.orgUnitId,
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      title: input.title ?? null,
+      phone: input.phone ?? null,
+      passwordHash,
+      locale: input.locale ?? 'zh-CN',
+      canExport,
+      now,
+    });
+    await recordAudit(trx, {
+      workspaceId: actor.workspaceId,
+      actorUserId: actor.userId,
+      action: 'user.create',
+      targetType: 'user',
+      targetId: newId,
+      ip,
+      detail: { email: input.email, role: input.role, orgUnitId: input.orgUnitId, canExport },
+    }, now);
+    return newId;
+  });
+  return getUser(db, actor, id);
+}
+
+export interface UserPatch {
+  version: number;
+  name?: string | undefined;
+  email?: string | undefined;
+  role?: Role | undefined;
+  orgUnitId?: number | undefined;
+  title?: string | null | undefined;
+  phone?: string | null | undefined;
+  canExport?: boolean | undefined;
+}
+
+export async function updateUser(db: Db, actor: Actor, id: number, patch: UserPatch, ip: string | null): Promise<UserDto> {
+  requireAdmin(actor);
+  const user = await repo.getUser(db.kysely, actor, id);
+  if (!user) throw notFound('User');
+  if (patch.orgUnitId !== undefined && patch.orgUnitId !== user.org_unit_id) await activeUnit(db, actor, patch.orgUnitId);
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    if (patch.email !== undefined && patch.email !== user.email && (await repo.emailTaken(trx, patch.email, id))) {
+      throw conflict('duplicate_email', `${patch.email} is already in use`, 'email');
+    }
+    if (patch.role !== undefined && patch.role !== 'admin' && user.role === 'admin' && user.active === 1) {
+      if ((await repo.countActiveAdmins(trx, actor.workspaceId, id)) === 0) {
+        throw new AppError(409, 'last_admin', 'role: the workspace must keep at least one active administrator', [
+          { field: 'role', message: 'the workspace must keep at least one active administrator' },
+        ]);
+      }
+    }
+    await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id, version: patch.version }, {
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.email !== undefined ? { email: patch.email } : {}),
+      ...(patch.role !== undefined ? { role: patch.role } : {}),
+      ...(patch.orgUnitId !== undefined ? { org_unit_id: patch.orgUnitId } : {}),
+      ...(patch.title !== undefined ? { title: patch.title } : {}),
+      ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+      ...(patch.canExport !== undefined ? { can_export: patch.canExport ? 1 : 0 } : {}),
+      updated_at: now,
+    });
+    // Role, unit and export changes alter what the user can see and do: a permission change (SPEC §8).
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    if (patch.role !== undefined && patch.role !== user.role) changes.role = { from: user.role, to: patch.role };
+    if (patch.orgUnitId !== undefined && patch.orgUnitId !== user.org_unit_id) changes.orgUnitId = { from: user.org_unit_id, to: patch.orgUnitId };
+    if (patch.canExport !== undefined && patch.canExport !== (user.can_export === 1)) changes.canExport = { from: user.can_export === 1, to: patch.canExport };
+    await recordAudit(trx, {
+      workspaceId: actor.workspaceId,
+      actorUserId: actor.userId,
+      action: Object.keys(changes).length ? 'user.permission_change' : 'user.update',
+      targetType: 'user',
+      targetId: id,
+      ip,
+      ...(Object.keys(changes).length ? { detail: changes } : {}),
+    }, now);
+  });
+  return getUser(db, actor, id);
+}
+
+export async function resetPassword(db: Db, actor: Actor, id: number, input: { password: string; version: number }, ip: string | null) {
+  requireAdmin(actor);
+  const user = await repo.getUser(db.kysely, actor, id);
+  if (!user) throw notFound('User');
+  const passwordHash = await hashPassword(input.password);
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id, version: input.version }, { password_hash: passwordHash, updated_at: now });
+    await deleteUserSessions(trx, actor.workspaceId, id);
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'user.password_reset', targetType: 'user', targetId: id, ip }, now);
+  });
+  return getUser(db, actor, id);
+}
+
+/** Deactivation ends the user's sessions in the same transaction: they are signed out at once. */
+export async function setActive(db: Db, actor: Actor, id: number, active: boolean, version: number, ip: string | null) {
+  requireAdmin(actor);
+  const user = await repo.getUser(db.kysely, actor, id);
+  if (!user) throw notFound('User');
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    if (!active && user.role === 'admin' && (await repo.countActiveAdmins(trx, actor.workspaceId, id)) === 0) {
+      throw new AppError(409, 'last_admin', 'The workspace must keep at least one active administrator');
+    }
+    if (active) {
+      const unit = await getUnit(trx, actor, user.org_unit_id);
+      if (unit?.archived_at != null) throw invalid('orgUnitId', 'the user\'s org unit is archived; move the user first');
+    }
+    await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id, version }, {
+      active: active ? 1 : 0,
+      deactivated_at: active ? null : now,
+      updated_at: now,
+    });
+    if (!active) await deleteUserSessions(trx, actor.workspaceId, id);
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: active ? 'user.activate' : 'user.deactivate', targetType: 'user', targetId: id, ip }, now);
+  });
+  return getUser(db, actor, id);
+}
+
+/** What any user may change about themselves. */
+export async function updateMe(db: Db, actor: Actor, patch: { name?: string | undefined; locale?: Locale | undefined; phone?: string | null | undefined }) {
+  const user = await repo.getUser(db.kysely, actor, actor.userId);
+  if (!user) throw notFound('User');
+  await db.kysely
+    .updateTable('users')
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
+      ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+      updated_at: Date.now(),
+      version: user.version + 1,
+    })
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('id', '=', actor.userId)
+    .execute();
+  return getUser(db, actor, actor.userId);
+}

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import fastifyStatic from '@fastify/static';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Db } from '../db/database.ts';
+import type { Config } from '../config.ts';
+import { installAuthHooks } from './auth-hooks.ts';
+import { installErrorHandler } from './errors.ts';
+import { toProblem } from './problem.ts';
+import authRoutes from '../modules/auth/routes.ts';
+import userRoutes from '../modules/users/routes.ts';
+import orgRoutes from '../modules/org/routes.ts';
+import workspaceRoutes from '../modules/workspace/routes.ts';
+import auditRoutes from '../modules/audit/routes.ts';
+import './access.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    config: Config;
+  }
+}
+
+/** Every area's routes, mounted under /api/v1. Add new areas here. */
+const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes];
+
+export async function buildApp(db: Db, config: Config, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel },
+    trustProxy: process.env.KEYLINE_TRUST_PROXY === 'true',
+    bodyLimit: 2 * 1024 * 1024,
+  });
+  app.decorate('db', db);
+  app.decorate('config', config);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // Every route must say who may call it (src/server/access.ts); one that does not is a bug.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && route.config?.access === undefined) {
+      throw new Error(`route ${String(route.method)} ${route.url} declares no access (config.access)`);
+    }
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Keyline API',
+        version: '1',
+        description:
+          'Sales management for key-account, project-based B2B selling. Sign in with POST /api/v1/auth/login; ' +
+          'the session cookie authenticates later calls. Errors are RFC 9457 problem+json with the offending fields in `errors`.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'keyline_session' } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  installErrorHandler(app);
+  installAuthHooks(app, db, config);
+
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => {
+    await db.kysely.selectFrom('workspaces').select('id').limit(1).execute();
+    return { status: 'ok', engine: db.engine };
+  });
+
+  await app.register(
+    async (api) => {
+      for (const routes of API_V1) await api.register(routes);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  // The web app: files from web/dist, and index.html for every other non-API path (client routing).
+  const hasWeb = fs.existsSync(path.join(config.webDir, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, serve: false });
+  app.setNotFoundHandler(async (req, reply) => {
+    const url = req.url.split('?')[0] ?? '/';
+    if (url.startsWith('/api/')) {
+      return reply.code(404).type('application/problem+json').send(toProblem(404, 'not_found', `No route ${req.method} ${url}`));
+    }
+    if (!hasWeb) return reply.code(503).type('text/plain').send('The web app is not built. Run: npm run build:web');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send();
+    const file = path.join(config.webDir, path.normalize(url));
+    if (file.startsWith(config.webDir) && url !== '/' && fs.existsSync(file) && fs.statSync(file).isFile()) {
+      // Hashed asset names never change content: cache them for a year.
+      if (url.startsWith('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      return reply.sendFile(path.relative(config.webDir, file));
+    }
+    reply.header('cache-control', 'no-cache');
+    return reply.sendFile('index.html');
+  });
+  return app;
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/** Schemas shared by every area's routes: ids, list parameters, pages, problems. */
+
+export const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
+
+export const versionField = z.number().int().positive().describe('The version you read; a stale one gets 409');
+
+/** A trimmed, non-empty, bounded string (names, titles). */
+export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+export const optionalText = (max: number) =>
+  z.string().trim().max(max, `must be at most ${max} characters`).nullable().optional();
+
+export const email = z
+  .string()
+  .trim()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email('must be a valid email address'))
+  .transform((e) => e.toLowerCase());
+
+export const password = z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');
+
+/**
+ * List parameters (README § API conventions): limit, offset, sort ("name" ascending,
+ * "-name" descending) over the listed columns, plus each area's own filters.
+ */
+export function listQuery<const S extends readonly [string, ...string[]], F extends z.ZodRawShape>(
+  sortable: S,
+  defaultSort: `${S[number]}` | `-${S[number]}`,
+  filters: F,
+) {
+  const sortValues = sortable.flatMap((s) => [s, `-${s}`]) as [string, ...string[]];
+  return z.strictObject({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    offset: z.coerce.number().int().min(0).default(0),
+    sort: z
+      .enum(sortValues, { message: `must be one of ${sortValues.join(', ')}` })
+      .default(defaultSort)
+      .transform((s) => ({ column: s.replace(/^-/, '') as S[number], desc: s.startsWith('-') })),
+    ...filters,
+  });
+}
+
+export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() });
+
+/** Boolean query flag: "true"/"false"/"1"/"0". */
+export const queryBool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .optional();
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number(),
+    detail: z.string().optional(),
+    code: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .passthrough()
+  .describe('RFC 9457 problem details');
+
+/** Standard error responses every authenticated route can give. */
+export const errorResponses = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  404: problemSchema,
+  409: problemSchema,
+} as const;
