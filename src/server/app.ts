@@ -15,13 +15,21 @@ import userRoutes from '../modules/users/routes.ts';
 import orgRoutes from '../modules/org/routes.ts';
 import workspaceRoutes from '../modules/workspace/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
-import './access.ts';
+import type { Access } from './access.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
     config: Config;
+    /** Every API route with its access declaration; the permission tests walk this list. */
+    apiRoutes: ApiRoute[];
   }
+}
+
+export interface ApiRoute {
+  method: string;
+  url: string;
+  access: Access;
 }
 
 /** Every area's routes, mounted under /api/v1. Add new areas here. */
@@ -39,10 +47,13 @@ export async function buildApp(db: Db, config: Config, opts: { logger?: boolean 
   app.setSerializerCompiler(serializerCompiler);
 
   // Every route must say who may call it (src/server/access.ts); one that does not is a bug.
+  const apiRoutes: ApiRoute[] = [];
+  app.decorate('apiRoutes', apiRoutes);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/') && route.config?.access === undefined) {
-      throw new Error(`route ${String(route.method)} ${route.url} declares no access (config.access)`);
-    }
+    if (!route.url.startsWith('/api/')) return;
+    const access = route.config?.access;
+    if (access === undefined) throw new Error(`route ${String(route.method)} ${route.url} declares no access (config.access)`);
+    for (const method of [route.method].flat()) if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access });
   });
 
   await app.register(cookie);

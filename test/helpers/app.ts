@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/server/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import type { Engine } from '../../src/db/dialect.ts';
+import type { Role } from '../../src/domain/roles.ts';
+import { hashPassword } from '../../src/modules/auth/password.ts';
+import { insertSession } from '../../src/modules/auth/repository.ts';
+import { sessionIdOf } from '../../src/modules/auth/service.ts';
+import { insertUnit } from '../../src/modules/org/repository.ts';
+import { insertUser } from '../../src/modules/users/repository.ts';
+import { createWorkspace } from '../../src/modules/workspace/service.ts';
+import { createTestDb, type TestDb } from './db.ts';
+
+export const PASSWORD = 'test-password-1';
+let sharedHash: Promise<string> | undefined;
+const passwordHash = () => (sharedHash ??= hashPassword(PASSWORD));
+
+export interface TestApp {
+  engine: Engine;
+  db: TestDb;
+  app: FastifyInstance;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(engine: Engine, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const db = await createTestDb(engine);
+  const config = { ...loadConfig({ KEYLINE_DATA_DIR: '/tmp/keyline-unused', LOG_LEVEL: 'silent' }), ...overrides };
+  const app = await buildApp(db, config, { logger: false });
+  await app.ready();
+  return {
+    engine,
+    db,
+    app,
+    config,
+    async close() {
+      await app.close();
+      await db.dispose();
+    },
+  };
+}
+
+/**
+ * A workspace with a small tree and one user of every role:
+ *   root(group) ─ east(region) ─ shanghai(branch) ─ sales1, sales2 (department)
+ *               └ south(region) ─ guangzhou(branch) ─ sales3 (department)
+ * manager heads shanghai (sees shanghai, sales1, sales2); rep sits in sales1; rep2 in sales3.
+ */
+export interface Fixture {
+  workspaceId: number;
+  units: Record<'root' | 'east' | 'shanghai' | 'sales1' | 'sales2' | 'south' | 'guangzhou' | 'sales3', number>;
+  users: Record<Role | 'rep2', { id: number; email: string }>;
+}
+
+export async function seedWorkspace(t: TestApp, label: string): Promise<Fixture> {
+  const k = t.db.kysely;
+  const hash = await passwordHash();
+  const now = Date.now();
+  const tag = `${label}-${randomBytes(3).toString('hex')}`;
+  const ws = await createWorkspace(k, { name: `Workspace ${label}`, admin: { email: `admin@${tag}.test`, name: `Admin ${label}`, passwordHash: hash } }, now);
+  const unit = async (parent: { id: number; path: string }, name: string, type: string) => {
+    const id = await insertUnit(k, { workspaceId: ws.workspaceId, parentId: parent.id, parentPath: parent.path, name, type, sortOrder: 0, now });
+    return { id, path: `${parent.path}${id}/` };
+  };
+  const root = { id: ws.rootUnitId, path: `/${ws.rootUnitId}/` };
+  const east = await unit(root, '华东大区', 'region');
+  const shanghai = await unit(east, '上海分公司', 'branch');
+  const sales1 = await unit(shanghai, '销售一部', 'department');
+  const sales2 = await unit(shanghai, '销售二部', 'department');
+  const south = await unit(root, '华南大区', 'region');
+  const guangzhou = await unit(south, '广州分公司', 'branch');
+  const sales3 = await unit(guangzhou, '销售部', 'department');
+  const user = async (role: Role, unitId: number, key: string) => {
+    const email = `${key}@${tag}.test`;
+    const id = await insertUser(k, { workspaceId: ws.workspaceId, orgUnitId: unitId, email, name: `${key} ${label}`, role, title: null, phone: null, passwordHash: hash, locale: 'zh-CN', canExport: false, now });
+    return { id, email };
+  };
+  return {
+    workspaceId: ws.workspaceId,
+    units: { root: root.id, east: east.id, shanghai: shanghai.id, sales1: sales1.id, sales2: sales2.id, south: south.id, guangzhou: guangzhou.id, sales3: sales3.id },
+    users: {
+      admin: { id: ws.adminId, email: `admin@${tag}.test` },
+      executive: await user('executive', root.id, 'executive'),
+      manager: await user('manager', shanghai.id, 'manager'),
+      rep: await user('rep', sales1.id, 'rep'),
+      rep2: await user('rep', sales3.id, 'rep2'),
+      presales: await user('presales', shanghai.id, 'presales'),
+      auditor: await user('auditor', root.id, 'auditor'),
+      finance: await user('finance', root.id, 'finance'),
+    },
+  };
+}
+
+/** A signed-in session made directly (no password hashing), resolved by the same code as a real one. */
+export async function sessionCookie(t: TestApp, workspaceId: number, userId: number): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  const now = Date.now();
+  await insertSession(t.db.kysely, { id: sessionIdOf(token), workspaceId, userId, now, expiresAt: now + t.config.sessionAbsoluteMs, ip: null, userAgent: 'test' });
+  return `keyline_session=${token}`;
+}
+
+export async function loginCookie(t: TestApp, email: string, password = PASSWORD): Promise<string> {
+  const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed for ${email}: ${res.statusCode} ${res.body}`);
+  const c = res.cookies.find((x) => x.name === 'keyline_session');
+  return `keyline_session=${c!.value}`;
+}
+
+export type Call = (method: InjectOptions['method'], url: string, body?: unknown, headers?: Record<string, string>) => Promise<LightMyRequestResponse>;
+
+/** A request function bound to a cookie (or none). */
+export function client(t: TestApp, cookie?: string): Call {
+  return (method, url, body, headers = {}) =>
+    t.app.inject({
+      method,
+      url,
+      headers: { ...(cookie ? { cookie } : {}), ...headers },
+      ...(body !== undefined ? { payload: body as InjectOptions['payload'] } : {}),
+    });
+}
+
+export const json = <T = Record<string, unknown>>(res: LightMyRequestResponse): T => res.json() as T;
