@@ -12,8 +12,7 @@ function fieldErrors(err: { validation: { instancePath: string; message: string;
     if (v.keyword === 'unrecognized_keys' && Array.isArray(v.params.keys)) {
       return (v.params.keys as string[]).map((k) => ({ field: prefix + (path ? `${path}.${k}` : k), message: 'is not a known field' }));
     }
-    const message = v.keyword === 'invalid_type' && /received undefined/.test(v.message) ? 'is required' : v.message;
-    return [{ field: prefix + (path || '(root)'), message }];
+    return [{ field: prefix + (path || '(root)'), message: v.message }];
   });
 }
 

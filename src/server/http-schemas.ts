@@ -2,6 +2,16 @@ import { z } from 'zod';
 
 /** Schemas shared by every area's routes: ids, list parameters, pages, problems. */
 
+// Messages a person can act on, for every schema: the field name comes from the path.
+z.config({
+  customError: (iss) => {
+    if (iss.input === undefined) return 'is required';
+    if (iss.code === 'invalid_type') return `must be ${iss.expected === 'object' ? 'an object' : `a ${iss.expected}`}`;
+    if (iss.code === 'invalid_value') return `must be one of ${iss.values.map(String).join(', ')}`;
+    return undefined;
+  },
+});
+
 export const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
 
 export const versionField = z.number().int().positive().describe('The version you read; a stale one gets 409');

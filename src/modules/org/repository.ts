@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { withinReach } from '../scope.ts';
@@ -82,9 +82,8 @@ export async function insertUnit(
 export async function rewriteSubtreePaths(db: Kysely<Database>, workspaceId: number, oldPrefix: string, newPrefix: string) {
   await db
     .updateTable('org_units')
-    .set((eb) => ({
-      path: eb.fn<string>('concat', [eb.val(newPrefix), eb.fn('substr', ['path', eb.val(oldPrefix.length + 1)])]),
-    }))
+    // Explicit casts: PostgreSQL cannot infer the type of a bare parameter in || or substr.
+    .set({ path: sql<string>`cast(${newPrefix} as text) || substr(path, cast(${oldPrefix.length + 1} as integer))` })
     .where('workspace_id', '=', workspaceId)
     .where('path', 'like', `${oldPrefix}%`)
     .execute();

@@ -57,13 +57,8 @@ export async function listUsers(
   if (f.active !== undefined) q = q.where('users.active', '=', f.active ? 1 : 0);
   if (f.orgUnitId !== undefined) {
     // A unit filter includes its sub-units: "the people of the East region".
-    const unitId = f.orgUnitId;
-    q = q.where('org_units.path', 'like', (eb) =>
-      eb.fn<string>('concat', [
-        eb.selectFrom('org_units as u').select('u.path').where('u.id', '=', unitId).where('u.workspace_id', '=', actor.workspaceId),
-        eb.val('%'),
-      ]),
-    );
+    const unit = await db.selectFrom('org_units').select('path').where('id', '=', f.orgUnitId).where('workspace_id', '=', actor.workspaceId).executeTakeFirst();
+    q = q.where('org_units.path', 'like', `${unit?.path ?? '/none/'}%`);
   }
   const [items, total] = await Promise.all([
     q

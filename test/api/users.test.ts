@@ -1,0 +1,189 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { testEngines } from '../helpers/db.ts';
+import { client, createTestApp, json, loginCookie, PASSWORD, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
+
+interface User { id: number; email: string; name: string; role: string; orgUnitId: number; orgUnitName: string; active: boolean; canExport: boolean; version: number }
+type Page = { items: User[]; total: number };
+type Problem = { code: string; detail: string; errors?: { field: string; message: string }[] };
+
+for (const engine of testEngines()) {
+  describe(`users [${engine}]`, () => {
+    let t: TestApp;
+    let f: Fixture;
+    let admin: Call;
+    before(async () => {
+      t = await createTestApp(engine);
+      f = await seedWorkspace(t, 'users');
+      admin = client(t, await sessionCookie(t, f.workspaceId, f.users.admin.id));
+    });
+    after(() => t.close());
+
+    const get = async (id: number) => json<User>(await admin('GET', `/api/v1/users/${id}`));
+    const newUser = (over: Record<string, unknown> = {}) => ({
+      email: `Li.Lei.${Math.random().toString(36).slice(2, 8)}@Example.com`,
+      name: '李雷',
+      role: 'rep',
+      orgUnitId: f.units.sales2,
+      password: 'initial-pass-1',
+      ...over,
+    });
+
+    it('creates a user who can then sign in; email is stored in lower case; reps export off by default', async () => {
+      const body = newUser({ title: '客户经理' });
+      const res = await admin('POST', '/api/v1/users', body);
+      assert.equal(res.statusCode, 201, res.body);
+      const u = json<User>(res);
+      assert.equal(u.email, (body.email as string).toLowerCase());
+      assert.equal(u.orgUnitName, '销售二部');
+      assert.equal(u.active, true);
+      assert.equal(u.canExport, false);
+      await loginCookie(t, u.email, 'initial-pass-1');
+      const mgr = json<User>(await admin('POST', '/api/v1/users', newUser({ role: 'manager' })));
+      assert.equal(mgr.canExport, true);
+    });
+
+    it('refuses a duplicate email, in this or any other workspace, naming the field', async () => {
+      const dup = await admin('POST', '/api/v1/users', newUser({ email: f.users.rep.email.toUpperCase() }));
+      assert.equal(dup.statusCode, 409);
+      assert.equal(json<Problem>(dup).errors![0]!.field, 'email');
+      const other = await seedWorkspace(t, 'dup');
+      const cross = await admin('POST', '/api/v1/users', newUser({ email: other.users.rep.email }));
+      assert.equal(cross.statusCode, 409);
+    });
+
+    it('rejects bad input naming each field, and saves nothing', async () => {
+      const before = json<Page>(await admin('GET', '/api/v1/users?limit=1')).total;
+      const cases: [Record<string, unknown>, string][] = [
+        [newUser({ email: 'not-an-email' }), 'email'],
+        [newUser({ role: 'boss' }), 'role'],
+        [newUser({ password: 'short' }), 'password'],
+        [newUser({ name: 'n'.repeat(101) }), 'name'],
+        [newUser({ orgUnitId: 999999 }), 'orgUnitId'],
+        [newUser({ orgUnitId: '3' }), 'orgUnitId'],
+        [newUser({ admin: true }), 'admin'],
+        [newUser({ phone: '1'.repeat(41) }), 'phone'],
+      ];
+      for (const [body, field] of cases) {
+        const res = await admin('POST', '/api/v1/users', body);
+        assert.equal(res.statusCode, 400, `${field}: ${res.body}`);
+        assert.ok(json<Problem>(res).errors!.some((e) => e.field === field), `${field} in ${res.body}`);
+      }
+      const missing = await admin('POST', '/api/v1/users', { email: 'a@b.test' });
+      assert.deepEqual(json<Problem>(missing).errors!.map((e) => e.field).sort(), ['name', 'orgUnitId', 'password', 'role']);
+      assert.ok(json<Problem>(missing).errors!.every((e) => e.message === 'is required'));
+      assert.equal(json<Page>(await admin('GET', '/api/v1/users?limit=1')).total, before);
+    });
+
+    it('changes role and unit, logs it as a permission change, and refuses a stale version', async () => {
+      const u = json<User>(await admin('POST', '/api/v1/users', newUser()));
+      const res = await admin('PATCH', `/api/v1/users/${u.id}`, { version: u.version, role: 'presales', orgUnitId: f.units.sales3, canExport: true });
+      assert.equal(res.statusCode, 200, res.body);
+      const changed = json<User>(res);
+      assert.equal(changed.role, 'presales');
+      assert.equal(changed.orgUnitId, f.units.sales3);
+      assert.equal(changed.canExport, true);
+      const stale = await admin('PATCH', `/api/v1/users/${u.id}`, { version: u.version, name: '韩梅梅' });
+      assert.equal(stale.statusCode, 409);
+      assert.equal((await get(u.id)).name, '李雷');
+      const log = json<{ items: { action: string; targetId: number; detail: Record<string, { from: unknown; to: unknown }> }[] }>(
+        await admin('GET', '/api/v1/audit-log?action=user.permission_change'),
+      ).items.find((e) => e.targetId === u.id)!;
+      assert.deepEqual(log.detail.role, { from: 'rep', to: 'presales' });
+      assert.deepEqual(log.detail.canExport, { from: false, to: true });
+    });
+
+    it('keeps at least one active admin: no demoting or deactivating the last one', async () => {
+      const me = await get(f.users.admin.id);
+      const demote = await admin('PATCH', `/api/v1/users/${me.id}`, { version: me.version, role: 'manager' });
+      assert.equal(demote.statusCode, 409);
+      assert.equal(json<Problem>(demote).code, 'last_admin');
+      assert.equal(json<Problem>(demote).errors![0]!.field, 'role');
+      const deactivate = await admin('POST', `/api/v1/users/${me.id}/deactivate`, { version: me.version });
+      assert.equal(deactivate.statusCode, 409);
+      assert.equal((await get(me.id)).role, 'admin');
+      assert.equal((await get(me.id)).active, true);
+      // With a second admin, either may step down.
+      const second = json<User>(await admin('POST', '/api/v1/users', newUser({ role: 'admin', orgUnitId: f.units.root })));
+      const secondAdmin = client(t, await sessionCookie(t, f.workspaceId, second.id));
+      assert.equal((await secondAdmin('POST', `/api/v1/users/${second.id}/deactivate`, { version: second.version })).statusCode, 200);
+    });
+
+    it('deactivation ends the user\'s sessions at once and blocks sign-in; activation restores it', async () => {
+      const u = json<User>(await admin('POST', '/api/v1/users', newUser()));
+      const cookie = await loginCookie(t, u.email, 'initial-pass-1');
+      const them = client(t, cookie);
+      assert.equal((await them('GET', '/api/v1/auth/me')).statusCode, 200);
+      const res = await admin('POST', `/api/v1/users/${u.id}/deactivate`, { version: u.version });
+      assert.equal(res.statusCode, 200);
+      assert.equal(json<User>(res).active, false);
+      assert.equal((await them('GET', '/api/v1/auth/me')).statusCode, 401);
+      const rows = await t.db.kysely.selectFrom('sessions').select('id').where('user_id', '=', u.id).execute();
+      assert.equal(rows.length, 0);
+      const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: 'initial-pass-1' } });
+      assert.equal(login.statusCode, 401);
+      const back = await admin('POST', `/api/v1/users/${u.id}/activate`, { version: json<User>(res).version });
+      assert.equal(json<User>(back).active, true);
+      await loginCookie(t, u.email, 'initial-pass-1');
+    });
+
+    it('resets a password: the old one stops working and sessions end', async () => {
+      const u = json<User>(await admin('POST', '/api/v1/users', newUser()));
+      const them = client(t, await loginCookie(t, u.email, 'initial-pass-1'));
+      const res = await admin('POST', `/api/v1/users/${u.id}/password`, { version: u.version, password: 'reset-pass-22' });
+      assert.equal(res.statusCode, 200);
+      assert.equal((await them('GET', '/api/v1/auth/me')).statusCode, 401);
+      await loginCookie(t, u.email, 'reset-pass-22');
+      const short = await admin('POST', `/api/v1/users/${u.id}/password`, { version: json<User>(res).version, password: 'x' });
+      assert.equal(json<Problem>(short).errors![0]!.field, 'password');
+    });
+
+    it('lists with pagination, sorting and filters', async () => {
+      const all = json<Page>(await admin('GET', '/api/v1/users?limit=500&sort=email'));
+      assert.ok(all.total >= 8);
+      assert.deepEqual(all.items.map((u) => u.email), [...all.items.map((u) => u.email)].sort());
+      const p1 = json<Page>(await admin('GET', '/api/v1/users?limit=3&offset=0&sort=-email'));
+      const p2 = json<Page>(await admin('GET', '/api/v1/users?limit=3&offset=3&sort=-email'));
+      assert.equal(p1.items.length, 3);
+      assert.equal(p1.total, all.total);
+      assert.deepEqual([...p1.items, ...p2.items].map((u) => u.email), all.items.map((u) => u.email).reverse().slice(0, 6));
+      const reps = json<Page>(await admin('GET', '/api/v1/users?role=rep&limit=500'));
+      assert.ok(reps.items.length > 0 && reps.items.every((u) => u.role === 'rep'));
+      const inShanghai = json<Page>(await admin('GET', `/api/v1/users?orgUnitId=${f.units.shanghai}&limit=500`));
+      const ids = inShanghai.items.map((u) => u.id);
+      assert.ok(ids.includes(f.users.manager.id) && ids.includes(f.users.rep.id), 'sub-units included');
+      assert.ok(!ids.includes(f.users.rep2.id));
+      const q = json<Page>(await admin('GET', `/api/v1/users?q=${encodeURIComponent('REP2')}`));
+      assert.deepEqual(q.items.map((u) => u.id), [f.users.rep2.id], 'case-insensitive name/email search');
+      const inactive = json<Page>(await admin('GET', '/api/v1/users?active=false&limit=500'));
+      assert.ok(inactive.items.every((u) => !u.active));
+      const bad = await admin('GET', '/api/v1/users?sort=password_hash&limit=0');
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(json<Problem>(bad).errors!.map((e) => e.field).sort(), ['query.limit', 'query.sort']);
+    });
+
+    it('shows a manager the users of their subtree and a rep those of their own unit', async () => {
+      const manager = client(t, await sessionCookie(t, f.workspaceId, f.users.manager.id));
+      const seen = json<Page>(await manager('GET', '/api/v1/users?limit=500')).items.map((u) => u.id);
+      assert.ok(seen.includes(f.users.rep.id) && seen.includes(f.users.presales.id) && seen.includes(f.users.manager.id));
+      assert.ok(!seen.includes(f.users.rep2.id) && !seen.includes(f.users.admin.id) && !seen.includes(f.users.executive.id));
+      assert.equal((await manager('GET', `/api/v1/users/${f.users.rep2.id}`)).statusCode, 404);
+      const rep = client(t, await sessionCookie(t, f.workspaceId, f.users.rep.id));
+      const repSees = json<Page>(await rep('GET', '/api/v1/users?limit=500')).items;
+      assert.ok(repSees.length >= 1 && repSees.every((u) => u.orgUnitId === f.units.sales1));
+      const exec = client(t, await sessionCookie(t, f.workspaceId, f.users.executive.id));
+      assert.ok(json<Page>(await exec('GET', '/api/v1/users?limit=500')).items.some((u) => u.id === f.users.rep2.id));
+    });
+
+    it('lets nobody but an admin change users', async () => {
+      const target = await get(f.users.rep.id);
+      for (const role of ['executive', 'manager', 'rep', 'presales', 'auditor', 'finance'] as const) {
+        const call = client(t, await sessionCookie(t, f.workspaceId, f.users[role].id));
+        const res = await call('PATCH', `/api/v1/users/${target.id}`, { version: target.version, role: 'admin' });
+        assert.equal(res.statusCode, 403, role);
+      }
+      assert.equal((await get(target.id)).role, 'rep');
+      void PASSWORD;
+    });
+  });
+}
