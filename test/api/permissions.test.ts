@@ -1,0 +1,124 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { testEngines } from '../helpers/db.ts';
+import { client, createTestApp, json, seedWorkspace, sessionCookie, type Fixture, type TestApp } from '../helpers/app.ts';
+import { ROLES, type Role } from '../../src/domain/roles.ts';
+import type { ApiRoute } from '../../src/server/app.ts';
+
+/**
+ * Who may call what. The snapshot file is the reviewed list of every route's declaration;
+ * the matrix checks that the server enforces it for every role; the cross-workspace part
+ * substitutes another workspace's ids on every route that takes one.
+ */
+const SNAPSHOT = path.join(import.meta.dirname, 'route-access.snapshot.json');
+
+/** Which fixture record stands in for `:id` on each path. A new route with an id needs an entry here. */
+function idFor(url: string, f: Fixture): number {
+  if (url.startsWith('/api/v1/users/:id')) return f.users.rep.id;
+  if (url.startsWith('/api/v1/org-units/:id')) return f.units.sales1;
+  throw new Error(`no id source for ${url}: add one to idFor() in ${import.meta.filename}`);
+}
+
+const fill = (r: ApiRoute, f: Fixture) => (r.url.includes(':id') ? r.url.replace(':id', String(idFor(r.url, f))) : r.url);
+const allows = (r: ApiRoute, role: Role) => r.access === 'public' || r.access === 'authenticated' || r.access.includes(role);
+const hasBody = (m: string) => m === 'POST' || m === 'PATCH' || m === 'PUT';
+
+for (const engine of testEngines()) {
+  describe(`permissions [${engine}]`, () => {
+    let t: TestApp;
+    let a: Fixture;
+    let b: Fixture;
+    before(async () => {
+      t = await createTestApp(engine);
+      a = await seedWorkspace(t, 'a');
+      b = await seedWorkspace(t, 'b');
+    });
+    after(() => t.close());
+
+    it('every route declares its access, and the declarations match the reviewed snapshot', () => {
+      const actual = Object.fromEntries(
+        t.app.apiRoutes.map((r) => [`${r.method} ${r.url}`, r.access] as const).sort(([x], [y]) => x.localeCompare(y)),
+      );
+      if (process.env.UPDATE_SNAPSHOTS === '1') fs.writeFileSync(SNAPSHOT, `${JSON.stringify(actual, null, 2)}\n`);
+      const expected = JSON.parse(fs.readFileSync(SNAPSHOT, 'utf8')) as unknown;
+      assert.deepEqual(actual, expected, 'route access changed: review it, then run with UPDATE_SNAPSHOTS=1');
+    });
+
+    it('a route without an access declaration stops the server from starting', async () => {
+      const { buildApp } = await import('../../src/server/app.ts');
+      const app = await buildApp(t.db, t.config, { logger: false });
+      assert.throws(() => app.get('/api/v1/undeclared', async () => 'x'), /declares no access/);
+      await app.close();
+    });
+
+    it('refuses every non-public route without a session (401)', async () => {
+      const anon = client(t);
+      for (const r of t.app.apiRoutes) {
+        const res = await anon(r.method as 'GET', fill(r, a), hasBody(r.method) ? {} : undefined);
+        if (r.access === 'public') assert.ok(res.statusCode !== 401 && res.statusCode !== 403, `${r.method} ${r.url}: ${res.statusCode}`);
+        else assert.equal(res.statusCode, 401, `${r.method} ${r.url}`);
+      }
+    });
+
+    it('enforces each route\'s roles for every role (403 exactly where not declared)', async () => {
+      for (const role of ROLES) {
+        for (const r of t.app.apiRoutes) {
+          // A fresh session per call: logout and password changes end sessions.
+          const call = client(t, await sessionCookie(t, a.workspaceId, a.users[role].id));
+          const res = await call(r.method as 'GET', fill(r, a), hasBody(r.method) ? {} : undefined);
+          if (allows(r, role)) assert.ok(res.statusCode !== 401 && res.statusCode !== 403, `${role} ${r.method} ${r.url}: ${res.statusCode} ${res.body}`);
+          else assert.equal(res.statusCode, 403, `${role} ${r.method} ${r.url}`);
+        }
+      }
+    });
+
+    it('never reads or changes another workspace\'s records through substituted ids', async () => {
+      const snapshotA = async () => ({
+        users: await t.db.kysely.selectFrom('users').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute(),
+        units: await t.db.kysely.selectFrom('org_units').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute(),
+        workspace: await t.db.kysely.selectFrom('workspaces').selectAll().where('id', '=', a.workspaceId).execute(),
+      });
+      const before = await snapshotA();
+      const withId = t.app.apiRoutes.filter((r) => r.url.includes(':id'));
+      assert.ok(withId.length >= 8);
+      for (const role of ROLES) {
+        for (const r of withId) {
+          const call = client(t, await sessionCookie(t, b.workspaceId, b.users[role].id));
+          // A body that would be valid, so only the id can stop it.
+          const body = !hasBody(r.method) ? undefined
+            : r.method === 'PATCH' ? { version: 1, name: 'hijacked' }
+            : r.url.endsWith('/password') ? { version: 1, password: 'hijacked-pass' }
+            : { version: 1 };
+          const res = await call(r.method as 'GET', fill(r, a), body);
+          const expected = allows(r, role) ? 404 : 403;
+          assert.equal(res.statusCode, expected, `${role} of B ${r.method} ${fill(r, a)}: ${res.body}`);
+        }
+      }
+      // Ids of A inside bodies are refused as unknown, too.
+      const adminB = client(t, await sessionCookie(t, b.workspaceId, b.users.admin.id));
+      const u = await adminB('POST', '/api/v1/users', { email: 'x@b.test', name: 'X', role: 'rep', orgUnitId: a.units.sales1, password: 'password-123' });
+      assert.equal(u.statusCode, 400);
+      assert.equal(json<{ errors: { field: string }[] }>(u).errors[0]!.field, 'orgUnitId');
+      const o = await adminB('POST', '/api/v1/org-units', { parentId: a.units.sales1, name: 'X', type: 'team' });
+      assert.equal(o.statusCode, 400);
+      assert.deepEqual(await snapshotA(), before, 'workspace A unchanged');
+    });
+
+    it('lists, the audit log and the workspace show only the caller\'s workspace', async () => {
+      const adminB = client(t, await sessionCookie(t, b.workspaceId, b.users.admin.id));
+      const users = json<{ items: { id: number; email: string }[] }>(await adminB('GET', '/api/v1/users?limit=500')).items;
+      const aIds = new Set(Object.values(a.users).map((u) => u.id));
+      assert.ok(users.length >= 8 && users.every((u) => !aIds.has(u.id) && !u.email.includes('@a-')));
+      const units = json<{ items: { id: number }[] }>(await adminB('GET', '/api/v1/org-units?includeArchived=true')).items;
+      const aUnits = new Set(Object.values(a.units));
+      assert.ok(units.length === 8 && units.every((x) => !aUnits.has(x.id)));
+      const log = json<{ items: { actorUserId: number | null }[] }>(await adminB('GET', '/api/v1/audit-log?limit=500')).items;
+      assert.ok(log.length > 0 && log.every((e) => e.actorUserId === null || !aIds.has(e.actorUserId)));
+      assert.equal(json<{ id: number }>(await adminB('GET', '/api/v1/workspace')).id, b.workspaceId);
+      const q = json<{ total: number }>(await adminB('GET', `/api/v1/users?q=${encodeURIComponent(a.users.rep.email)}`));
+      assert.equal(q.total, 0, 'search does not cross workspaces');
+    });
+  });
+}
