@@ -41,7 +41,7 @@ export async function createTestDb(engine: Engine): Promise<TestDb> {
       ...db,
       url: url.toString(),
       async dispose() {
-        await db.close();
+        await db.close().catch(() => undefined);
         const c = new pg.Client({ connectionString: PG_ADMIN_URL });
         await c.connect();
         await c.query(`drop database if exists ${name} with (force)`);
