@@ -1,0 +1,81 @@
+/**
+ * The one way the app talks to the server: JSON over same-origin fetch with the session
+ * cookie. Every failure becomes an ApiError carrying the RFC 9457 problem, so screens can
+ * put field errors beside inputs and show the rest as a message.
+ */
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly errors: FieldError[];
+
+  constructor(status: number, code: string, detail: string, errors: FieldError[] = []) {
+    super(detail);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.errors = errors;
+  }
+}
+
+export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
+
+let unauthenticatedHandler: (() => void) | null = null;
+
+/** Called when the session is gone (expired, signed out elsewhere, user deactivated). */
+export function onUnauthenticated(handler: () => void): () => void {
+  unauthenticatedHandler = handler;
+  return () => {
+    if (unauthenticatedHandler === handler) unauthenticatedHandler = null;
+  };
+}
+
+interface RequestOptions {
+  /** 401 is an expected answer here (sign-in, "who am I"), not a lost session. */
+  expect401?: boolean;
+  signal?: AbortSignal;
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+export function withQuery(path: string, query: Query): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: options.signal,
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, 'network', (e as Error).message);
+  }
+  if (res.ok) {
+    if (res.status === 204) return undefined as T;
+    return (await res.json()) as T;
+  }
+  const problem = await res.json().catch(() => null) as { code?: string; detail?: string; errors?: FieldError[] } | null;
+  const error = new ApiError(res.status, problem?.code ?? `http_${res.status}`, problem?.detail ?? res.statusText, problem?.errors ?? []);
+  if (res.status === 401 && !options.expect401) unauthenticatedHandler?.();
+  throw error;
+}
+
+export const api = {
+  get: <T>(path: string, query: Query = {}, options?: RequestOptions) => request<T>('GET', withQuery(path, query), undefined, options),
+  post: <T>(path: string, body: unknown = {}, options?: RequestOptions) => request<T>('POST', path, body, options),
+  patch: <T>(path: string, body: unknown, options?: RequestOptions) => request<T>('PATCH', path, body, options),
+};

@@ -1,0 +1,74 @@
+/** Shapes of the API JSON: see the modules route files on the server and /api/openapi.json. */
+import type { Locale } from '../i18n/locale.ts';
+
+export const ROLES = ['admin', 'executive', 'manager', 'rep', 'presales', 'auditor', 'finance'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ORG_UNIT_TYPES = ['group', 'region', 'branch', 'department', 'team'] as const;
+export type OrgUnitType = (typeof ORG_UNIT_TYPES)[number];
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  orgUnitId: number;
+  orgUnitName: string;
+  title: string | null;
+  phone: string | null;
+  active: boolean;
+  locale: Locale;
+  canExport: boolean;
+  createdAt: number;
+  updatedAt: number;
+  deactivatedAt: number | null;
+  version: number;
+}
+
+export interface Workspace {
+  id: number;
+  name: string;
+  currency: string;
+  timeZone: string;
+  fiscalYearStartMonth: number;
+  version: number;
+}
+
+export interface Me {
+  user: User;
+  workspace: Workspace;
+  permissions: { administer: boolean; export: boolean };
+}
+
+export interface OrgUnit {
+  id: number;
+  parentId: number | null;
+  name: string;
+  type: OrgUnitType;
+  path: string;
+  depth: number;
+  sortOrder: number;
+  archived: boolean;
+  memberCount?: number;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+export interface AuditEntry {
+  id: number;
+  action: string;
+  actorUserId: number | null;
+  actorName: string | null;
+  targetType: string | null;
+  targetId: number | null;
+  subject: string | null;
+  ip: string | null;
+  detail: unknown;
+  createdAt: number;
+}

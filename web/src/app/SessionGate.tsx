@@ -1,0 +1,30 @@
+import { useEffect } from 'react';
+import { Navigate, Outlet, useLocation } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { sessionQueries, useMe } from '../features/auth/session.ts';
+import { useI18n } from '../i18n/useI18n.ts';
+import { FullPageSpinner } from '../components/FullPageSpinner.tsx';
+import { LoadError } from '../components/LoadError.tsx';
+
+/** Renders the signed-in area, or sends the visitor to sign-in (or first-time setup). */
+export function SessionGate() {
+  const me = useMe();
+  const location = useLocation();
+  const signedOut = me.data === null;
+  const setup = useQuery({ ...sessionQueries.setup(), enabled: signedOut });
+  const { setLocale } = useI18n();
+  const savedLocale = me.data?.user.locale;
+
+  // The language saved in the user's profile wins over this browser's last choice.
+  useEffect(() => {
+    if (savedLocale) setLocale(savedLocale);
+  }, [savedLocale, setLocale]);
+
+  if (me.isPending) return <FullPageSpinner />;
+  if (me.isError) return <LoadError error={me.error} onRetry={() => void me.refetch()} fullPage />;
+  if (me.data) return <Outlet />;
+  if (setup.isPending) return <FullPageSpinner />;
+  if (setup.data?.needed) return <Navigate to="/setup" replace />;
+  const from = location.pathname + location.search;
+  return <Navigate to="/sign-in" replace state={from === '/' ? undefined : { from }} />;
+}

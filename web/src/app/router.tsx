@@ -1,0 +1,51 @@
+import { lazy } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { SessionGate } from './SessionGate.tsx';
+import { AppShell } from './shell/AppShell.tsx';
+import { SignInPage } from '../features/auth/SignInPage.tsx';
+import { SetupPage } from '../features/auth/SetupPage.tsx';
+import { ComingSoonPage } from '../pages/ComingSoonPage.tsx';
+import { NotFoundPage } from '../pages/NotFoundPage.tsx';
+
+// Pages with heavy dependencies (charts, tables, trees) load on first visit.
+const HomePage = lazy(() => import('../pages/HomePage.tsx'));
+const SettingsPage = lazy(() => import('../pages/SettingsPage.tsx'));
+const OrgTreePanel = lazy(() => import('../features/org/OrgTreePanel.tsx'));
+const UsersPanel = lazy(() => import('../features/users/UsersPanel.tsx'));
+const WorkspacePanel = lazy(() => import('../features/workspace/WorkspacePanel.tsx'));
+const AuditLogPanel = lazy(() => import('../features/audit/AuditLogPanel.tsx'));
+const AccountPage = lazy(() => import('../features/auth/AccountPage.tsx'));
+
+export const router = createBrowserRouter([
+  { path: '/sign-in', element: <SignInPage /> },
+  { path: '/setup', element: <SetupPage /> },
+  {
+    element: <SessionGate />,
+    children: [
+      {
+        element: <AppShell />,
+        children: [
+          { index: true, element: <HomePage /> },
+          { path: 'accounts', element: <ComingSoonPage area="accounts" /> },
+          { path: 'opportunities', element: <ComingSoonPage area="opportunities" /> },
+          { path: 'activities', element: <ComingSoonPage area="activities" /> },
+          { path: 'funnel', element: <ComingSoonPage area="funnel" /> },
+          { path: 'reports', element: <ComingSoonPage area="reports" /> },
+          {
+            path: 'settings',
+            element: <SettingsPage />,
+            children: [
+              { index: true, element: <Navigate to="org" replace /> },
+              { path: 'org', element: <OrgTreePanel /> },
+              { path: 'users', element: <UsersPanel /> },
+              { path: 'workspace', element: <WorkspacePanel /> },
+              { path: 'audit', element: <AuditLogPanel /> },
+            ],
+          },
+          { path: 'account', element: <AccountPage /> },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);

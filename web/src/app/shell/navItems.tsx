@@ -1,0 +1,34 @@
+import type { ReactNode } from 'react';
+import {
+  BarChartOutlined,
+  FunnelPlotOutlined,
+  HomeOutlined,
+  ScheduleOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  TrophyOutlined,
+} from '@ant-design/icons';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
+
+export interface NavItem {
+  path: string;
+  label: MessageKey;
+  icon: ReactNode;
+}
+
+/** The main areas, in the order a salesperson's week runs through them. */
+export const NAV_ITEMS: NavItem[] = [
+  { path: '/', label: 'nav.home', icon: <HomeOutlined /> },
+  { path: '/accounts', label: 'nav.accounts', icon: <TeamOutlined /> },
+  { path: '/opportunities', label: 'nav.opportunities', icon: <TrophyOutlined /> },
+  { path: '/activities', label: 'nav.activities', icon: <ScheduleOutlined /> },
+  { path: '/funnel', label: 'nav.funnel', icon: <FunnelPlotOutlined /> },
+  { path: '/reports', label: 'nav.reports', icon: <BarChartOutlined /> },
+  { path: '/settings', label: 'nav.settings', icon: <SettingOutlined /> },
+];
+
+/** The nav entry a URL belongs to ("/settings/users" → "/settings"). */
+export function activeNavPath(pathname: string): string {
+  const match = NAV_ITEMS.filter((i) => i.path !== '/' && (pathname === i.path || pathname.startsWith(`${i.path}/`)));
+  return match[0]?.path ?? (pathname === '/' ? '/' : '');
+}

@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import { Empty, Flex, Select, Table, Tag, Typography, type TableProps } from 'antd';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import dayjs from 'dayjs';
+import { api } from '../../api/client.ts';
+import { auditKeys } from '../../api/keys.ts';
+import type { AuditEntry, Page } from '../../api/types.ts';
+import { useT } from '../../i18n/useI18n.ts';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
+import { zhCN } from '../../i18n/zh-CN.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+
+const PAGE_SIZE = 25;
+const GROUPS = ['auth', 'org', 'user', 'workspace'] as const;
+const GROUP_COLORS: Record<string, string> = { auth: 'blue', org: 'purple', user: 'gold', workspace: 'green' };
+
+/** Settings → Audit log (administrators and executives): who did what, when, from where. */
+export default function AuditLogPanel() {
+  const t = useT();
+  const [page, setPage] = useState(1);
+  const [group, setGroup] = useState<string | undefined>();
+  const params = { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, action: group ? `${group}.` : undefined };
+  const log = useQuery({
+    queryKey: auditKeys.list(params),
+    queryFn: ({ signal }) => api.get<Page<AuditEntry>>('/audit-log', params, { signal }),
+    placeholderData: keepPreviousData,
+  });
+
+  // Unknown actions (added on the server later) still show, under their raw name.
+  const actionLabel = (action: string) => {
+    const key = `audit.action.${action}`;
+    return key in zhCN ? t(key as MessageKey) : action;
+  };
+
+  const columns: TableProps<AuditEntry>['columns'] = [
+    { title: t('audit.col.time'), dataIndex: 'createdAt', key: 'time', width: 180, render: (v: number) => dayjs(v).format('YYYY-MM-DD HH:mm:ss') },
+    {
+      title: t('audit.col.action'),
+      dataIndex: 'action',
+      key: 'action',
+      render: (a: string) => <Tag color={GROUP_COLORS[a.split('.')[0] ?? ''] ?? 'default'}>{actionLabel(a)}</Tag>,
+    },
+    { title: t('audit.col.actor'), dataIndex: 'actorName', key: 'actor', render: (v: string | null) => v ?? <Typography.Text type="secondary">{t('audit.system')}</Typography.Text> },
+    { title: t('audit.col.subject'), dataIndex: 'subject', key: 'subject', render: (v: string | null) => v ?? t('common.none') },
+    { title: t('audit.col.ip'), dataIndex: 'ip', key: 'ip', responsive: ['md'], render: (v: string | null) => v ?? t('common.none') },
+  ];
+
+  if (log.isError && !log.data) return <LoadError error={log.error} onRetry={() => void log.refetch()} />;
+
+  return (
+    <>
+      <Flex gap={12} style={{ marginBottom: 16 }}>
+        <Select
+          allowClear
+          placeholder={t('audit.filter')}
+          value={group}
+          onChange={(g) => {
+            setGroup(g);
+            setPage(1);
+          }}
+          options={GROUPS.map((g) => ({ value: g, label: t(`audit.group.${g}`) }))}
+          style={{ width: 200 }}
+        />
+      </Flex>
+      <Table<AuditEntry>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={log.data?.items}
+        loading={log.isFetching}
+        scroll={{ x: 'max-content' }}
+        pagination={{ current: page, pageSize: PAGE_SIZE, total: log.data?.total ?? 0, showSizeChanger: false, onChange: setPage, showTotal: (total) => t('common.totalItems', { count: total }) }}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('audit.empty')} /> }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,56 @@
+import { useState } from 'react';
+import { Alert, Button, Form, Input } from 'antd';
+import { LockOutlined, MailOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { Navigate, useLocation, useNavigate } from 'react-router';
+import { isApiError } from '../../api/client.ts';
+import { problemMessage } from '../../api/problems.ts';
+import { useT } from '../../i18n/useI18n.ts';
+import { FullPageSpinner } from '../../components/FullPageSpinner.tsx';
+import { AuthLayout } from './AuthLayout.tsx';
+import { sessionQueries, useMe, useSignIn } from './session.ts';
+
+interface Credentials {
+  email: string;
+  password: string;
+}
+
+export function SignInPage() {
+  const t = useT();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const me = useMe();
+  const setup = useQuery(sessionQueries.setup());
+  const signIn = useSignIn();
+  const [error, setError] = useState<string | null>(null);
+  const from = (location.state as { from?: string } | null)?.from ?? '/';
+
+  if (me.isPending || setup.isPending) return <FullPageSpinner />;
+  if (me.data) return <Navigate to={from} replace />;
+  if (setup.data?.needed) return <Navigate to="/setup" replace />;
+
+  function submit(values: Credentials) {
+    setError(null);
+    signIn.mutate(values, {
+      onSuccess: () => navigate(from, { replace: true }),
+      onError: (e) => setError(isApiError(e) && e.status === 401 ? t('signIn.failed') : problemMessage(e, t)),
+    });
+  }
+
+  return (
+    <AuthLayout title={t('signIn.title')} subtitle={t('signIn.subtitle')}>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 20 }} data-testid="sign-in-error" />}
+      <Form<Credentials> layout="vertical" size="large" onFinish={submit} requiredMark={false} onValuesChange={() => setError(null)}>
+        <Form.Item name="email" label={t('signIn.email')} rules={[{ required: true, whitespace: true, message: t('signIn.emailRequired') }]}>
+          <Input prefix={<MailOutlined />} autoComplete="username" inputMode="email" autoFocus />
+        </Form.Item>
+        <Form.Item name="password" label={t('signIn.password')} rules={[{ required: true, message: t('signIn.passwordRequired') }]}>
+          <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" block loading={signIn.isPending} style={{ marginTop: 8 }}>
+          {t('signIn.submit')}
+        </Button>
+      </Form>
+    </AuthLayout>
+  );
+}

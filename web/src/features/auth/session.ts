@@ -1,0 +1,98 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, isApiError } from '../../api/client.ts';
+import { sessionKeys } from '../../api/keys.ts';
+import type { Me } from '../../api/types.ts';
+import type { Locale } from '../../i18n/locale.ts';
+import { useI18n } from '../../i18n/useI18n.ts';
+
+export const sessionQueries = {
+  /** The signed-in user, or null when signed out (401 is an answer here, not an error). */
+  me: () =>
+    queryOptions({
+      queryKey: sessionKeys.me(),
+      queryFn: async ({ signal }) => {
+        try {
+          return await api.get<Me>('/auth/me', {}, { expect401: true, signal });
+        } catch (e) {
+          if (isApiError(e) && e.status === 401) return null;
+          throw e;
+        }
+      },
+      staleTime: 5 * 60_000,
+    }),
+  setup: () =>
+    queryOptions({
+      queryKey: sessionKeys.setup(),
+      queryFn: ({ signal }) => api.get<{ needed: boolean }>('/setup', {}, { signal }),
+      staleTime: Infinity,
+    }),
+};
+
+export function useMe() {
+  return useQuery(sessionQueries.me());
+}
+
+/** The signed-in user; only for components rendered inside the session gate. */
+export function useSession(): Me {
+  const { data } = useMe();
+  if (!data) throw new Error('useSession used outside the signed-in area');
+  return data;
+}
+
+export function useSignIn() {
+  const qc = useQueryClient();
+  const { setLocale } = useI18n();
+  return useMutation({
+    mutationFn: (body: { email: string; password: string }) => api.post<Me>('/auth/login', body, { expect401: true }),
+    onSuccess: (me) => {
+      // Whatever was cached belonged to the previous session.
+      qc.clear();
+      qc.setQueryData(sessionKeys.me(), me);
+      setLocale(me.user.locale);
+    },
+  });
+}
+
+export function useSignOut() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<void>('/auth/logout', {}, { expect401: true }).catch(() => undefined),
+    onSettled: () => {
+      qc.clear();
+      qc.setQueryData(sessionKeys.me(), null);
+    },
+  });
+}
+
+export interface SetupBody {
+  workspaceName: string;
+  adminName: string;
+  adminEmail: string;
+  adminPassword: string;
+  locale: Locale;
+}
+
+export function useSetup() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: SetupBody) => api.post<{ workspaceId: number }>('/setup', body),
+    onSuccess: async () => {
+      qc.setQueryData(sessionKeys.setup(), { needed: false });
+      await qc.invalidateQueries({ queryKey: sessionKeys.me() });
+    },
+  });
+}
+
+export function useUpdateMe() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { name?: string; phone?: string | null; locale?: Locale }) => api.patch<Me>('/auth/me', body),
+    onSuccess: (me) => qc.setQueryData(sessionKeys.me(), me),
+  });
+}
+
+export function useChangePassword() {
+  return useMutation({
+    mutationFn: (body: { currentPassword: string; newPassword: string }) => api.post<void>('/auth/password', body),
+  });
+}

@@ -1,0 +1,39 @@
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import { userKeys } from '../../api/keys.ts';
+import { ROLES, type OrgUnit, type Page, type User } from '../../api/types.ts';
+
+/** How many active users match a filter; the list endpoint's total, fetching one row. */
+const countUsers = (filter: { role?: string; orgUnitId?: number }, signal: AbortSignal) =>
+  api.get<Page<User>>('/users', { ...filter, active: true, limit: 1 }, { signal }).then((p) => p.total);
+
+export interface Slice {
+  key: string;
+  name: string;
+  value: number;
+}
+
+export function useUsersByRole(enabled: boolean) {
+  return useQuery({
+    queryKey: userKeys.distribution('role'),
+    enabled,
+    queryFn: async ({ signal }): Promise<Slice[]> =>
+      Promise.all(ROLES.map(async (role) => ({ key: role, name: role, value: await countUsers({ role }, signal) }))),
+  });
+}
+
+export function useUsersByRegion(units: OrgUnit[] | undefined, enabled: boolean) {
+  // Regions are the natural cut; a company without them is shown by its top-level units.
+  const regions = units?.filter((u) => u.type === 'region') ?? [];
+  const cut = regions.length > 0 ? regions : (units?.filter((u) => u.depth === 1) ?? []);
+  return useQuery({
+    queryKey: [...userKeys.distribution('region'), cut.map((u) => u.id)],
+    enabled: enabled && units !== undefined,
+    queryFn: async ({ signal }): Promise<Slice[]> =>
+      Promise.all(cut.map(async (u) => ({ key: String(u.id), name: u.name, value: await countUsers({ orgUnitId: u.id }, signal) }))),
+  });
+}
+
+export function useTeamSize(orgUnitId: number) {
+  return useQuery({ queryKey: userKeys.teamSize(orgUnitId), queryFn: ({ signal }) => countUsers({ orgUnitId }, signal) });
+}

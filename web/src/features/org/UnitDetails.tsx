@@ -1,0 +1,114 @@
+import { App, Button, Card, Descriptions, Empty, Flex, Tag, Typography } from 'antd';
+import { ApartmentOutlined, EditOutlined, InboxOutlined, PlusOutlined, RollbackOutlined, SwapOutlined, TeamOutlined } from '@ant-design/icons';
+import { useNavigate } from 'react-router';
+import type { OrgUnit } from '../../api/types.ts';
+import { useProblem } from '../../api/useProblem.ts';
+import { useT } from '../../i18n/useI18n.ts';
+import { useArchiveUnit } from './api.ts';
+import { UnitTypeTag } from './UnitTypeTag.tsx';
+
+interface Props {
+  unit: OrgUnit | undefined;
+  byId: Map<number, OrgUnit>;
+  childCount: number;
+  canEdit: boolean;
+  onAddChild: (unit: OrgUnit) => void;
+  onEdit: (unit: OrgUnit) => void;
+  onMove: (unit: OrgUnit) => void;
+}
+
+/** The selected unit: its facts and, for an administrator, what can be done with it. */
+export function UnitDetails({ unit, byId, childCount, canEdit, onAddChild, onEdit, onMove }: Props) {
+  const t = useT();
+  const { message, modal } = App.useApp();
+  const report = useProblem();
+  const navigate = useNavigate();
+  const archive = useArchiveUnit();
+
+  if (!unit) {
+    return (
+      <Card>
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('org.selectHint')} />
+      </Card>
+    );
+  }
+
+  const parent = unit.parentId === null ? undefined : byId.get(unit.parentId);
+  const pathNames = unit.path.split('/').filter(Boolean).map((id) => byId.get(Number(id))?.name ?? '…').join(' / ');
+  const isRoot = unit.parentId === null;
+
+  function confirmArchive(u: OrgUnit) {
+    modal.confirm({
+      title: t('org.archiveConfirm', { name: u.name }),
+      content: t('org.archiveConfirmHint'),
+      okText: t('org.archive'),
+      cancelText: t('common.cancel'),
+      okButtonProps: { danger: true },
+      onOk: () =>
+        archive.mutateAsync({ unit: u, archived: true }).then(
+          () => void message.success(t('org.archived')),
+          (e: unknown) => report(e),
+        ),
+    });
+  }
+
+  return (
+    <Card
+      data-testid="unit-details"
+      title={
+        <Flex align="center" gap={8} wrap>
+          <ApartmentOutlined />
+          <span>{unit.name}</span>
+          <UnitTypeTag type={unit.type} />
+          {unit.archived && <Tag>{t('org.archivedTag')}</Tag>}
+        </Flex>
+      }
+    >
+      <Descriptions column={1} size="small" styles={{ label: { width: 140 } }}>
+        <Descriptions.Item label={t('org.detail.type')}>{t(`unitType.${unit.type}`)}</Descriptions.Item>
+        <Descriptions.Item label={t('org.detail.parent')}>{parent?.name ?? t('common.none')}</Descriptions.Item>
+        <Descriptions.Item label={t('org.detail.members')}>{unit.memberCount ?? 0}</Descriptions.Item>
+        <Descriptions.Item label={t('org.detail.children')}>{childCount}</Descriptions.Item>
+        <Descriptions.Item label={t('org.detail.path')}>
+          <Typography.Text type="secondary">{pathNames}</Typography.Text>
+        </Descriptions.Item>
+      </Descriptions>
+      <Flex gap={8} wrap style={{ marginTop: 16 }}>
+        {canEdit && !unit.archived && (
+          <>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => onAddChild(unit)}>
+              {t('org.addChild')}
+            </Button>
+            <Button icon={<EditOutlined />} onClick={() => onEdit(unit)}>
+              {t('common.edit')}
+            </Button>
+            {!isRoot && (
+              <Button icon={<SwapOutlined />} onClick={() => onMove(unit)}>
+                {t('org.move')}
+              </Button>
+            )}
+            {!isRoot && (
+              <Button danger icon={<InboxOutlined />} onClick={() => confirmArchive(unit)}>
+                {t('org.archive')}
+              </Button>
+            )}
+          </>
+        )}
+        {canEdit && unit.archived && (
+          <Button
+            icon={<RollbackOutlined />}
+            loading={archive.isPending}
+            onClick={() => archive.mutate({ unit, archived: false }, { onSuccess: () => message.success(t('org.restored')), onError: (e) => report(e) })}
+          >
+            {t('org.restore')}
+          </Button>
+        )}
+        {!unit.archived && (
+          <Button type="link" icon={<TeamOutlined />} onClick={() => navigate(`/settings/users?orgUnitId=${unit.id}`)}>
+            {t('org.detail.viewUsers')}
+          </Button>
+        )}
+      </Flex>
+    </Card>
+  );
+}

@@ -1,0 +1,222 @@
+import { useState } from 'react';
+import { App, Button, Dropdown, Empty, Flex, Input, Select, Table, Tag, Typography, type TableProps } from 'antd';
+import { CheckOutlined, EditOutlined, MoreOutlined, PlusOutlined } from '@ant-design/icons';
+import { useSearchParams } from 'react-router';
+import dayjs from 'dayjs';
+import { ROLES, type Role, type User } from '../../api/types.ts';
+import type { UserListParams } from '../../api/keys.ts';
+import { useProblem } from '../../api/useProblem.ts';
+import { useT } from '../../i18n/useI18n.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { RoleTag } from '../../components/RoleTag.tsx';
+import { useSession } from '../auth/session.ts';
+import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
+import { useSetActive, useUsers } from './api.ts';
+import { UserFormDrawer } from './UserFormDrawer.tsx';
+import { ResetPasswordModal } from './ResetPasswordModal.tsx';
+
+const PAGE_SIZE = 20;
+const SORTABLE = ['name', 'email', 'role', 'createdAt'];
+
+type Dialog = { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'password'; user: User } | null;
+
+/** Reads the list state from the URL, so a filtered view can be linked to and survives reload. */
+function useListParams() {
+  const [search, setSearch] = useSearchParams();
+  const num = (k: string) => (search.get(k) ? Number(search.get(k)) : undefined);
+  const page = num('page') ?? 1;
+  const active = search.get('active');
+  const params: UserListParams = {
+    limit: PAGE_SIZE,
+    offset: (page - 1) * PAGE_SIZE,
+    sort: search.get('sort') ?? 'name',
+    q: search.get('q') ?? undefined,
+    role: search.get('role') ?? undefined,
+    orgUnitId: num('orgUnitId'),
+    active: active === null ? undefined : active === 'true',
+  };
+  function update(changes: Record<string, string | number | boolean | undefined | null>, keepPage = false) {
+    setSearch((prev) => {
+      const next = new URLSearchParams(prev);
+      for (const [k, v] of Object.entries(changes)) {
+        if (v === undefined || v === null || v === '') next.delete(k);
+        else next.set(k, String(v));
+      }
+      if (!keepPage) next.delete('page');
+      return next;
+    }, { replace: true });
+  }
+  return { params, page, update };
+}
+
+/** Settings → Users: everyone the caller may see; administrators create and manage them. */
+export default function UsersPanel() {
+  const t = useT();
+  const { modal, message } = App.useApp();
+  const report = useProblem();
+  const { user: me, permissions } = useSession();
+  const canEdit = permissions.administer;
+  const { params, page, update } = useListParams();
+  const users = useUsers(params);
+  const setActive = useSetActive();
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [q, setQ] = useState(params.q ?? '');
+
+  function confirmActive(user: User, active: boolean) {
+    modal.confirm({
+      title: t(active ? 'users.activateConfirm' : 'users.deactivateConfirm', { name: user.name }),
+      content: active ? undefined : t('users.deactivateHint'),
+      okText: t(active ? 'users.activate' : 'users.deactivate'),
+      cancelText: t('common.cancel'),
+      okButtonProps: { danger: !active },
+      onOk: () =>
+        setActive.mutateAsync({ user, active }).then(
+          () => void message.success(t(active ? 'users.activated' : 'users.deactivated')),
+          (e: unknown) => report(e),
+        ),
+    });
+  }
+
+  const sortField = params.sort?.replace(/^-/, '');
+  const sortOrder = (field: string) => (sortField === field ? (params.sort?.startsWith('-') ? 'descend' : 'ascend') : null);
+
+  const columns: TableProps<User>['columns'] = [
+    {
+      title: t('users.col.name'),
+      dataIndex: 'name',
+      key: 'name',
+      sorter: true,
+      sortOrder: sortOrder('name'),
+      render: (_, u) => (
+        <Flex vertical style={{ opacity: u.active ? 1 : 0.5 }}>
+          <span>
+            <Typography.Text strong>{u.name}</Typography.Text>
+            {u.id === me.id && <Tag style={{ marginInlineStart: 8 }}>{t('users.you')}</Tag>}
+          </span>
+          {u.title && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{u.title}</Typography.Text>}
+        </Flex>
+      ),
+    },
+    { title: t('users.col.email'), dataIndex: 'email', key: 'email', sorter: true, sortOrder: sortOrder('email'), responsive: ['md'], render: (v: string, u) => <span style={{ opacity: u.active ? 1 : 0.5 }}>{v}</span> },
+    { title: t('users.col.role'), dataIndex: 'role', key: 'role', sorter: true, sortOrder: sortOrder('role'), render: (r: Role) => <RoleTag role={r} /> },
+    { title: t('users.col.unit'), dataIndex: 'orgUnitName', key: 'unit', responsive: ['sm'] },
+    { title: t('users.col.phone'), dataIndex: 'phone', key: 'phone', responsive: ['xl'], render: (v: string | null) => v ?? t('common.none') },
+    { title: t('users.col.export'), dataIndex: 'canExport', key: 'export', align: 'center', responsive: ['lg'], render: (v: boolean) => (v ? <CheckOutlined style={{ color: '#16a34a' }} aria-label={t('common.yes')} /> : <Typography.Text type="secondary">{t('common.none')}</Typography.Text>) },
+    { title: t('users.col.status'), dataIndex: 'active', key: 'status', render: (v: boolean) => (v ? <Tag color="success">{t('users.status.active')}</Tag> : <Tag>{t('users.status.inactive')}</Tag>) },
+    { title: t('users.col.createdAt'), dataIndex: 'createdAt', key: 'createdAt', sorter: true, sortOrder: sortOrder('createdAt'), responsive: ['xl'], render: (v: number) => dayjs(v).format('YYYY-MM-DD') },
+  ];
+  if (canEdit) {
+    columns.push({
+      title: t('common.actions'),
+      key: 'actions',
+      fixed: 'right',
+      width: 120,
+      render: (_, u) => (
+        <Flex gap={4}>
+          <Button size="small" type="text" icon={<EditOutlined />} onClick={() => setDialog({ kind: 'edit', user: u })} aria-label={t('common.edit')}>
+            {t('common.edit')}
+          </Button>
+          <Dropdown
+            trigger={['click']}
+            menu={{
+              items: [
+                { key: 'password', label: t('users.resetPassword'), disabled: !u.active },
+                u.active
+                  ? { key: 'deactivate', label: t('users.deactivate'), danger: true, disabled: u.id === me.id }
+                  : { key: 'activate', label: t('users.activate') },
+              ],
+              onClick: ({ key }) => {
+                if (key === 'password') setDialog({ kind: 'password', user: u });
+                if (key === 'deactivate') confirmActive(u, false);
+                if (key === 'activate') confirmActive(u, true);
+              },
+            }}
+          >
+            <Button size="small" type="text" icon={<MoreOutlined />} aria-label={t('common.actions')} />
+          </Dropdown>
+        </Flex>
+      ),
+    });
+  }
+
+  if (users.isError && !users.data) return <LoadError error={users.error} onRetry={() => void users.refetch()} />;
+
+  return (
+    <>
+      <Flex gap={12} wrap style={{ marginBottom: 16 }}>
+        <Input.Search
+          allowClear
+          placeholder={t('users.searchPlaceholder')}
+          value={q}
+          onChange={(e) => {
+            setQ(e.target.value);
+            if (!e.target.value) update({ q: undefined });
+          }}
+          onSearch={(value) => update({ q: value.trim() })}
+          style={{ flex: '1 1 220px', maxWidth: 320 }}
+          aria-label={t('common.search')}
+        />
+        <Select
+          allowClear
+          placeholder={t('users.filter.role')}
+          value={params.role}
+          onChange={(role) => update({ role })}
+          options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+          style={{ flex: '0 1 150px', minWidth: 130 }}
+        />
+        <UnitTreeSelect
+          allowClear
+          placeholder={t('users.filter.unit')}
+          value={params.orgUnitId}
+          onChange={(orgUnitId) => update({ orgUnitId })}
+          style={{ flex: '0 1 220px', minWidth: 180 }}
+          popupMatchSelectWidth={false}
+        />
+        <Select
+          allowClear
+          placeholder={t('users.filter.status')}
+          value={params.active === undefined ? undefined : String(params.active)}
+          onChange={(active) => update({ active })}
+          options={[
+            { value: 'true', label: t('users.status.active') },
+            { value: 'false', label: t('users.status.inactive') },
+          ]}
+          style={{ flex: '0 1 130px', minWidth: 110 }}
+        />
+        {canEdit && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'create' })} style={{ marginInlineStart: 'auto' }}>
+            {t('users.create')}
+          </Button>
+        )}
+      </Flex>
+      <Table<User>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={users.data?.items}
+        loading={users.isFetching}
+        scroll={{ x: 'max-content' }}
+        pagination={{
+          current: page,
+          pageSize: PAGE_SIZE,
+          total: users.data?.total ?? 0,
+          showSizeChanger: false,
+          showTotal: (total) => t('common.totalItems', { count: total }),
+        }}
+        onChange={(pagination, _filters, sorter, extra) => {
+          if (extra.action === 'paginate') return update({ page: pagination.current === 1 ? undefined : pagination.current }, true);
+          if (extra.action === 'sort') {
+            const s = Array.isArray(sorter) ? sorter[0] : sorter;
+            const key = String(s?.columnKey ?? '');
+            update({ sort: s?.order && SORTABLE.includes(key) ? `${s.order === 'descend' ? '-' : ''}${key}` : undefined });
+          }
+        }}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('users.empty')}<br />{t('users.emptyHint')}</>} /> }}
+        data-testid="users-table"
+      />
+      {dialog?.kind === 'create' && <UserFormDrawer defaultUnitId={params.orgUnitId} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'edit' && <UserFormDrawer user={dialog.user} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'password' && <ResetPasswordModal user={dialog.user} onClose={() => setDialog(null)} />}
+    </>
+  );
+}

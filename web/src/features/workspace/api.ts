@@ -1,0 +1,27 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import { sessionKeys, workspaceKeys } from '../../api/keys.ts';
+import type { Workspace } from '../../api/types.ts';
+
+export const workspaceQueries = {
+  current: () => queryOptions({ queryKey: workspaceKeys.current(), queryFn: ({ signal }) => api.get<Workspace>('/workspace', {}, { signal }) }),
+};
+
+export const useWorkspace = () => useQuery(workspaceQueries.current());
+
+export interface UpdateWorkspaceBody {
+  version: number;
+  name?: string;
+  currency?: string;
+  timeZone?: string;
+  fiscalYearStartMonth?: number;
+}
+
+export function useUpdateWorkspace() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: UpdateWorkspaceBody) => api.patch<Workspace>('/workspace', body),
+    // The header shows the workspace name from the session, so refresh that too.
+    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: workspaceKeys.current() }), qc.invalidateQueries({ queryKey: sessionKeys.me() })]),
+  });
+}

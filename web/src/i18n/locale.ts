@@ -1,0 +1,40 @@
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import 'dayjs/locale/en';
+
+export const LOCALES = ['zh-CN', 'en-US'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const STORAGE_KEY = 'keyline.locale';
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/**
+ * The language to show before we know who the user is: the last choice made in this
+ * browser, else the browser's own preference. Chinese is the default market.
+ */
+export function initialLocale(): Locale {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (isLocale(saved)) return saved;
+  } catch {
+    // Storage can be blocked (private mode, policies); fall through to the browser language.
+  }
+  return navigator.language.toLowerCase().startsWith('en') ? 'en-US' : 'zh-CN';
+}
+
+export function rememberLocale(locale: Locale): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, locale);
+  } catch {
+    // Not remembered across visits; the signed-in user's profile still carries it.
+  }
+}
+
+/** dayjs and the <html lang> attribute follow the interface language. */
+export function applyLocale(locale: Locale): void {
+  dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
+  document.documentElement.lang = locale;
+}

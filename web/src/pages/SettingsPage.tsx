@@ -1,0 +1,38 @@
+import { Suspense } from 'react';
+import { Card, Tabs } from 'antd';
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { useSession } from '../features/auth/session.ts';
+import { useT } from '../i18n/useI18n.ts';
+import type { MessageKey } from '../i18n/zh-CN.ts';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { FullPageSpinner } from '../components/FullPageSpinner.tsx';
+
+const TABS: { key: string; label: MessageKey; roles?: string[] }[] = [
+  { key: 'org', label: 'settings.org' },
+  { key: 'users', label: 'settings.users' },
+  { key: 'workspace', label: 'settings.workspace' },
+  // The server lets only these roles read the audit log.
+  { key: 'audit', label: 'settings.audit', roles: ['admin', 'executive'] },
+];
+
+export default function SettingsPage() {
+  const t = useT();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const { user } = useSession();
+  const tabs = TABS.filter((tab) => !tab.roles || tab.roles.includes(user.role));
+  const active = pathname.split('/')[2] ?? 'org';
+  if (!tabs.some((tab) => tab.key === active)) return <Navigate to="/settings/org" replace />;
+
+  return (
+    <>
+      <PageHeader title={t('settings.title')} />
+      <Card styles={{ body: { paddingTop: 4 } }}>
+        <Tabs activeKey={active} onChange={(key) => navigate(`/settings/${key}`)} items={tabs.map((tab) => ({ key: tab.key, label: t(tab.label) }))} />
+        <Suspense fallback={<FullPageSpinner />}>
+          <Outlet />
+        </Suspense>
+      </Card>
+    </>
+  );
+}

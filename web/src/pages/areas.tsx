@@ -1,0 +1,21 @@
+import type { ReactNode } from 'react';
+import { BarChartOutlined, FunnelPlotOutlined, ScheduleOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
+import type { MessageKey } from '../i18n/zh-CN.ts';
+
+/** The areas still to come (SPEC §3–§5), each with what it will be for. */
+export const COMING_AREAS = ['accounts', 'opportunities', 'activities', 'funnel', 'reports'] as const;
+export type ComingArea = (typeof COMING_AREAS)[number];
+
+export const AREA_ICONS: Record<ComingArea, ReactNode> = {
+  accounts: <TeamOutlined />,
+  opportunities: <TrophyOutlined />,
+  activities: <ScheduleOutlined />,
+  funnel: <FunnelPlotOutlined />,
+  reports: <BarChartOutlined />,
+};
+
+export const areaText = (area: ComingArea) => ({
+  title: `area.${area}.title` as MessageKey,
+  summary: `area.${area}.summary` as MessageKey,
+  points: [1, 2, 3].map((n) => `area.${area}.point${n}` as MessageKey),
+});
