@@ -51,8 +51,8 @@ async function waitForHealth(url: string, ms: number): Promise<void> {
   throw new Error(`server did not become healthy in ${ms} ms:\n${serverLog}`);
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
 
 /** Waits until the locator is visible and returns its text, so tests assert on what a person sees. */
@@ -155,6 +155,7 @@ describe('Foundation in the browser', () => {
     await page.getByRole('menuitem', { name: 'English' }).click();
     assert.equal(await visibleText(page.getByRole('menuitem', { name: 'Opportunities' })), 'Opportunities');
     assert.equal((await saved).status(), 200);
+    await page.locator('.ant-dropdown').waitFor({ state: 'hidden' });
     await page.locator('canvas').first().waitFor({ state: 'visible' });
     await shot(page, 'home-en');
     await page.reload();
@@ -189,10 +190,12 @@ describe('Foundation in the browser', () => {
     await drawer.locator('#orgUnitId').click();
     await drawer.locator('#orgUnitId').fill(stamp);
     await page.locator('.ant-select-tree-node-content-wrapper', { hasText: unitName }).click();
+    await page.locator('.ant-select-tree').waitFor({ state: 'hidden' });
     await drawer.locator('#password').fill('e2e-password-1');
     await drawer.locator('#title').fill('Key account manager');
     assert.match(await visibleText(drawer.locator('.ant-form-item', { has: page.locator('#orgUnitId') })), new RegExp(unitName));
-    await shot(page, 'create-user');
+    // The drawer overlays the viewport; a full-page capture would cut it apart.
+    await shot(page, 'create-user', false);
     await page.getByTestId('user-form-submit').click();
     await drawer.waitFor({ state: 'hidden' });
 

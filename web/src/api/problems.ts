@@ -10,6 +10,7 @@ function translateFieldMessage(message: string, t: Translate): string {
   if (/valid email/.test(message)) return t('validation.email');
   const min = /^must be at least (\d+) characters$/.exec(message);
   if (min) return t('validation.minLength', { n: min[1] ?? '' });
+  if (/must differ from the current password/.test(message)) return t('validation.passwordSame');
   const max = /^must be at most (\d+) characters$/.exec(message);
   if (max) return t('validation.maxLength', { n: max[1] ?? '' });
   return message;

@@ -88,6 +88,7 @@ export const enUS: Messages = {
   'validation.minLength': 'At least {n} characters',
   'validation.maxLength': 'At most {n} characters',
   'validation.passwordMismatch': 'The passwords do not match',
+  'validation.passwordSame': 'The new password must differ from the current one',
 
   'error.network': 'Cannot reach the server. Check your connection and try again.',
   'error.unexpected': 'Something went wrong. Please try again later.',

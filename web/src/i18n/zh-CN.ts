@@ -90,6 +90,7 @@ export const zhCN = {
   'validation.minLength': '至少 {n} 个字符',
   'validation.maxLength': '最多 {n} 个字符',
   'validation.passwordMismatch': '两次输入的密码不一致',
+  'validation.passwordSame': '新密码不能与当前密码相同',
 
   'error.network': '无法连接服务器，请检查网络后重试。',
   'error.unexpected': '出现意外错误，请稍后重试。',

@@ -34,7 +34,8 @@ export function UnitDetails({ unit, byId, childCount, canEdit, onAddChild, onEdi
   }
 
   const parent = unit.parentId === null ? undefined : byId.get(unit.parentId);
-  const pathNames = unit.path.split('/').filter(Boolean).map((id) => byId.get(Number(id))?.name ?? '…').join(' / ');
+  // Units above what the caller may see are not in the list; the path starts where their view does.
+  const pathNames = unit.path.split('/').filter(Boolean).flatMap((id) => byId.get(Number(id))?.name ?? []).join(' / ');
   const isRoot = unit.parentId === null;
 
   function confirmArchive(u: OrgUnit) {

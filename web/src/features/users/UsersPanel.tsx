@@ -162,14 +162,14 @@ export default function UsersPanel() {
           value={params.role}
           onChange={(role) => update({ role })}
           options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
-          style={{ flex: '0 1 150px', minWidth: 130 }}
+          style={{ flex: '1 1 130px', maxWidth: 180 }}
         />
         <UnitTreeSelect
           allowClear
           placeholder={t('users.filter.unit')}
           value={params.orgUnitId}
           onChange={(orgUnitId) => update({ orgUnitId })}
-          style={{ flex: '0 1 220px', minWidth: 180 }}
+          style={{ flex: '1 1 180px', maxWidth: 260 }}
           popupMatchSelectWidth={false}
         />
         <Select
@@ -181,7 +181,7 @@ export default function UsersPanel() {
             { value: 'true', label: t('users.status.active') },
             { value: 'false', label: t('users.status.inactive') },
           ]}
-          style={{ flex: '0 1 130px', minWidth: 110 }}
+          style={{ flex: '1 1 110px', maxWidth: 150 }}
         />
         {canEdit && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'create' })} style={{ marginInlineStart: 'auto' }}>
