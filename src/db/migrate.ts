@@ -3,12 +3,14 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migrat
 import type { Db } from './database.ts';
 import type { Engine } from './dialect.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
+import * as m0002 from './migrations/0002_customer_archive.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
 /** Numbered, append-only; each file is one change. Add new ones at the end. */
 const migrations: Record<string, EngineMigration> = {
   '0001_foundation': m0001,
+  '0002_customer_archive': m0002,
 };
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

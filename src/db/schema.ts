@@ -11,6 +11,8 @@ export interface WorkspaceTable {
   currency: string;
   time_zone: string;
   fiscal_year_start_month: number;
+  /** JSON of WorkspaceSettings overrides (src/domain/settings.ts holds the defaults). */
+  settings: Generated<string>;
   created_at: number;
   version: number;
 }
@@ -77,12 +79,256 @@ export interface AuditLogTable {
   created_at: number;
 }
 
+export interface AccountTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  name_key: string;
+  credit_code: string | null;
+  industry: string | null;
+  province: string | null;
+  city: string | null;
+  district: string | null;
+  address: string | null;
+  size: string | null;
+  website: string | null;
+  phone: string | null;
+  lead_source: string | null;
+  referrer_account_id: number | null;
+  owner_id: number | null;
+  org_unit_id: number;
+  status: Generated<string>;
+  tier: Generated<string>;
+  tier_computed: Generated<string>;
+  tier_override: string | null;
+  tier_override_reason: string | null;
+  value_type: string | null;
+  trailing_amount: Generated<number>;
+  prior_amount: Generated<number>;
+  tier_computed_at: number | null;
+  named_account: Generated<number>;
+  named_criteria: Generated<string>;
+  in_pool: Generated<number>;
+  pool_since: number | null;
+  last_follow_up_at: number | null;
+  notes: string | null;
+  archived_at: number | null;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface AccountProfileTable {
+  account_id: number;
+  workspace_id: number;
+  business_overview: string | null;
+  organisation: string | null;
+  decision_process: string | null;
+  budget_cycle: string | null;
+  installed_base_ours: string | null;
+  installed_base_competitors: string | null;
+  relationship_history: string | null;
+  plan_objectives: string | null;
+  plan_relationships: string | null;
+  plan_resources: string | null;
+  plan_review_date: string | null;
+  updated_by: number | null;
+  updated_at: number;
+  version: number;
+}
+
+export interface ContactTable {
+  id: Generated<number>;
+  workspace_id: number;
+  account_id: number;
+  name: string;
+  title: string | null;
+  department: string | null;
+  reports_to_id: number | null;
+  phone: string | null;
+  mobile: string | null;
+  email: string | null;
+  wechat: string | null;
+  birthday: string | null;
+  notes: string | null;
+  archived_at: number | null;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface OpportunityTable {
+  id: Generated<number>;
+  workspace_id: number;
+  account_id: number;
+  name: string;
+  owner_id: number;
+  org_unit_id: number;
+  amount: number;
+  status: string;
+  expected_close_date: string | null;
+  closed_at: number | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface OpportunityTeamTable {
+  id: Generated<number>;
+  workspace_id: number;
+  opportunity_id: number;
+  user_id: number;
+  team_role: string;
+  created_at: number;
+}
+
+export interface BuyingRoleTable {
+  id: Generated<number>;
+  workspace_id: number;
+  account_id: number;
+  opportunity_id: number | null;
+  contact_id: number;
+  role: string;
+  attitude: string;
+  influence: string;
+  relationship: number;
+  holder_user_id: number | null;
+  notes: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface RecordHistoryTable {
+  id: Generated<number>;
+  workspace_id: number;
+  entity_type: string;
+  entity_id: number;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+  reason: string | null;
+  actor_user_id: number | null;
+  created_at: number;
+}
+
+export interface SavedViewTable {
+  id: Generated<number>;
+  workspace_id: number;
+  user_id: number;
+  area: string;
+  name: string;
+  query: string;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface TerritoryRuleTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string | null;
+  province: string | null;
+  city: string | null;
+  district: string | null;
+  industry: string | null;
+  user_id: number;
+  active: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface HandoverTable {
+  id: Generated<number>;
+  workspace_id: number;
+  from_user_id: number;
+  status: string;
+  created_by: number;
+  summary: string | null;
+  created_at: number;
+  completed_at: number | null;
+  version: number;
+}
+
+export interface HandoverItemTable {
+  id: Generated<number>;
+  workspace_id: number;
+  handover_id: number;
+  entity_type: string;
+  entity_id: number;
+  to_user_id: number | null;
+  note: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface JobLeaseTable {
+  name: string;
+  locked_until: number;
+  locked_by: string | null;
+  last_run_at: number | null;
+  last_result: string | null;
+}
+
+export interface ImportJobTable {
+  id: Generated<number>;
+  workspace_id: number;
+  user_id: number;
+  kind: string;
+  file_name: string;
+  status: string;
+  headers: string;
+  mapping: string | null;
+  duplicate_mode: string | null;
+  total_rows: number;
+  processed_rows: number;
+  error_count: number;
+  report: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface ImportRowTable {
+  job_id: number;
+  row_no: number;
+  workspace_id: number;
+  data: string;
+}
+
+export interface ImportMappingTable {
+  id: Generated<number>;
+  workspace_id: number;
+  user_id: number;
+  kind: string;
+  mapping: string;
+  updated_at: number;
+}
+
 export interface Database {
   workspaces: WorkspaceTable;
   org_units: OrgUnitTable;
   users: UserTable;
   sessions: SessionTable;
   audit_log: AuditLogTable;
+  accounts: AccountTable;
+  account_profiles: AccountProfileTable;
+  contacts: ContactTable;
+  buying_roles: BuyingRoleTable;
+  opportunities: OpportunityTable;
+  opportunity_team: OpportunityTeamTable;
+  record_history: RecordHistoryTable;
+  saved_views: SavedViewTable;
+  territory_rules: TerritoryRuleTable;
+  handovers: HandoverTable;
+  handover_items: HandoverItemTable;
+  job_leases: JobLeaseTable;
+  import_jobs: ImportJobTable;
+  import_rows: ImportRowTable;
+  import_mappings: ImportMappingTable;
 }
 
 export type Workspace = Selectable<WorkspaceTable>;
@@ -92,3 +338,7 @@ export type User = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
 export type UserUpdate = Updateable<UserTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type Account = Selectable<AccountTable>;
+export type Contact = Selectable<ContactTable>;
+export type BuyingRole = Selectable<BuyingRoleTable>;
+export type NewAccount = Insertable<AccountTable>;

@@ -58,3 +58,59 @@ export function canExport(actor: Actor, grantedExport: boolean): boolean {
 export function defaultExportPermission(role: Role): boolean {
   return role === 'admin' || role === 'executive' || role === 'manager' || role === 'finance';
 }
+
+/**
+ * Which accounts an actor may see (SPEC §2):
+ *  - admin, executive: all;
+ *  - manager: accounts of units in their subtree (owned there, or in that unit's pool);
+ *  - rep: accounts they own, accounts of opportunities whose team they are on, and the pool
+ *    of their own unit and the units above it (so they can claim);
+ *  - presales: accounts of opportunities whose team they are on;
+ *  - auditor, finance: none yet (their areas — callbacks, contracts — will grant reach).
+ */
+export type AccountReach =
+  | { kind: 'workspace' }
+  | { kind: 'subtree'; path: string }
+  | { kind: 'own'; userId: number; poolUnitIds: number[] }
+  | { kind: 'team'; userId: number }
+  | { kind: 'none' };
+
+export function accountReach(actor: Actor): AccountReach {
+  switch (actor.role) {
+    case 'admin':
+    case 'executive':
+      return { kind: 'workspace' };
+    case 'manager':
+      return { kind: 'subtree', path: actor.unitPath };
+    case 'rep':
+      return { kind: 'own', userId: actor.userId, poolUnitIds: actor.unitPath.split('/').filter(Boolean).map(Number) };
+    case 'presales':
+      return { kind: 'team', userId: actor.userId };
+    default:
+      return { kind: 'none' };
+  }
+}
+
+/** The facts about one account that decide what the actor may do with it. */
+export interface AccountFacts {
+  ownerId: number | null;
+  unitPath: string;
+  inPool: boolean;
+  /** The actor is on the team of one of the account's opportunities. */
+  onTeam: boolean;
+}
+
+/** Edit fields, contacts and roles: the owner, a team member, a manager above it, an admin. */
+export function canEditAccount(actor: Actor, a: AccountFacts): boolean {
+  if (actor.role === 'admin') return true;
+  if (actor.role === 'manager') return a.unitPath.startsWith(actor.unitPath);
+  if (actor.role === 'rep') return !a.inPool && (a.ownerId === actor.userId || a.onTeam);
+  if (actor.role === 'presales') return a.onTeam;
+  return false;
+}
+
+/** Reassign, archive, override the tier: managers over their subtree, and admins. Never reps. */
+export function canManageAccount(actor: Actor, a: Pick<AccountFacts, 'unitPath'>): boolean {
+  if (actor.role === 'admin') return true;
+  return actor.role === 'manager' && a.unitPath.startsWith(actor.unitPath);
+}

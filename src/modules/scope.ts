@@ -1,6 +1,6 @@
 import type { ExpressionBuilder, Expression, SqlBool } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { unitReach, type Actor } from '../domain/policy.ts';
+import { accountReach, unitReach, type Actor } from '../domain/policy.ts';
 
 /**
  * Turns the policy's unit reach (src/domain/policy.ts) into a WHERE condition on a query
@@ -18,5 +18,51 @@ export function withinReach<DB extends Pick<Database, 'org_units'>, TB extends k
     if (reach.kind === 'workspace') return ws;
     if (reach.kind === 'subtree') return e.and([ws, e('org_units.path', 'like', `${reach.path}%`)]);
     return e.and([ws, e('org_units.id', '=', reach.unitId)]);
+  };
+}
+
+type AccountScopeDb = Pick<Database, 'accounts' | 'org_units' | 'opportunities' | 'opportunity_team'>;
+
+/** The actor is on the team of an opportunity of the account in `accounts.id`. */
+export function onAccountTeam(eb: ExpressionBuilder<AccountScopeDb, 'accounts'>, actor: Actor) {
+  return eb.exists(
+    eb
+      .selectFrom('opportunity_team')
+      .innerJoin('opportunities', 'opportunities.id', 'opportunity_team.opportunity_id')
+      .select(eb.lit(1).as('one'))
+      .whereRef('opportunities.account_id', '=', 'accounts.id')
+      .where('opportunity_team.workspace_id', '=', actor.workspaceId)
+      .where('opportunity_team.user_id', '=', actor.userId),
+  );
+}
+
+/**
+ * Account visibility (policy.accountReach) as a condition on a query over `accounts`
+ * joined to `org_units` on accounts.org_unit_id. Every account read goes through it.
+ */
+export function accountsWithinReach(actor: Actor): (eb: ExpressionBuilder<AccountScopeDb, 'accounts' | 'org_units'>) => Expression<SqlBool> {
+  const reach = accountReach(actor);
+  return (eb) => {
+    const ws = eb('accounts.workspace_id', '=', actor.workspaceId);
+    const team = () => onAccountTeam(eb as unknown as ExpressionBuilder<AccountScopeDb, 'accounts'>, actor);
+    switch (reach.kind) {
+      case 'workspace':
+        return ws;
+      case 'subtree':
+        return eb.and([ws, eb('org_units.path', 'like', `${reach.path}%`)]);
+      case 'own':
+        return eb.and([
+          ws,
+          eb.or([
+            eb('accounts.owner_id', '=', reach.userId),
+            eb.and([eb('accounts.in_pool', '=', 1), eb('accounts.org_unit_id', 'in', reach.poolUnitIds)]),
+            team(),
+          ]),
+        ]);
+      case 'team':
+        return eb.and([ws, team()]);
+      case 'none':
+        return eb.and([ws, eb.lit(false)]);
+    }
   };
 }

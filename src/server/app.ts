@@ -15,6 +15,9 @@ import userRoutes from '../modules/users/routes.ts';
 import orgRoutes from '../modules/org/routes.ts';
 import workspaceRoutes from '../modules/workspace/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
+import accountRoutes from '../modules/accounts/routes.ts';
+import contactRoutes from '../modules/contacts/routes.ts';
+import savedViewRoutes from '../modules/saved-views/routes.ts';
 import type { Access } from './access.ts';
 
 declare module 'fastify' {
@@ -33,7 +36,7 @@ export interface ApiRoute {
 }
 
 /** Every area's routes, mounted under /api/v1. Add new areas here. */
-const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes];
+const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes];
 
 export async function buildApp(db: Db, config: Config, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({

@@ -18,12 +18,27 @@ const SNAPSHOT = path.join(import.meta.dirname, 'route-access.snapshot.json');
 function idFor(url: string, f: Fixture): number {
   if (url.startsWith('/api/v1/users/:id')) return f.users.rep.id;
   if (url.startsWith('/api/v1/org-units/:id')) return f.units.sales1;
+  if (url.startsWith('/api/v1/accounts/:id')) return f.accounts.repAccount;
+  if (url.startsWith('/api/v1/contacts/:id')) return f.contacts.repContact;
+  if (url.startsWith('/api/v1/buying-roles/:id')) return f.buyingRoles.repRole;
+  if (url.startsWith('/api/v1/saved-views/:id')) return f.savedViews.repView;
   throw new Error(`no id source for ${url}: add one to idFor() in ${import.meta.filename}`);
 }
 
-const fill = (r: ApiRoute, f: Fixture) => (r.url.includes(':id') ? r.url.replace(':id', String(idFor(r.url, f))) : r.url);
-const allows = (r: ApiRoute, role: Role) => r.access === 'public' || r.access === 'authenticated' || r.access.includes(role);
 const hasBody = (m: string) => m === 'POST' || m === 'PATCH' || m === 'PUT';
+const fill = (r: ApiRoute, f: Fixture) => (r.url.includes(':id') ? r.url.replace(':id', String(idFor(r.url, f))) : r.url);
+/** A body that would be valid, so only the foreign id can stop the request. */
+function validBody(r: ApiRoute): unknown {
+  if (!hasBody(r.method)) return undefined;
+  const special: Record<string, unknown> = {
+    'PATCH /api/v1/buying-roles/:id': { version: 1, notes: 'hijacked' },
+    'PUT /api/v1/accounts/:id/profile': { version: 0, businessOverview: 'hijacked' },
+    'POST /api/v1/users/:id/password': { version: 1, password: 'hijacked-pass' },
+  };
+  return special[`${r.method} ${r.url}`] ?? (r.method === 'PATCH' ? { version: 1, name: 'hijacked' } : { version: 1 });
+}
+
+const allows = (r: ApiRoute, role: Role) => r.access === 'public' || r.access === 'authenticated' || r.access.includes(role);
 
 for (const engine of testEngines()) {
   describe(`permissions [${engine}]`, () => {
@@ -79,6 +94,11 @@ for (const engine of testEngines()) {
         users: await t.db.kysely.selectFrom('users').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute(),
         units: await t.db.kysely.selectFrom('org_units').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute(),
         workspace: await t.db.kysely.selectFrom('workspaces').selectAll().where('id', '=', a.workspaceId).execute(),
+        accounts: await t.db.kysely.selectFrom('accounts').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute(),
+        contacts: await t.db.kysely.selectFrom('contacts').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute(),
+        roles: await t.db.kysely.selectFrom('buying_roles').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute(),
+        views: await t.db.kysely.selectFrom('saved_views').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute(),
+        profiles: await t.db.kysely.selectFrom('account_profiles').selectAll().where('workspace_id', '=', a.workspaceId).execute(),
       });
       const before = await snapshotA();
       const withId = t.app.apiRoutes.filter((r) => r.url.includes(':id'));
@@ -86,11 +106,7 @@ for (const engine of testEngines()) {
       for (const role of ROLES) {
         for (const r of withId) {
           const call = client(t, await sessionCookie(t, b.workspaceId, b.users[role].id));
-          // A body that would be valid, so only the id can stop it.
-          const body = !hasBody(r.method) ? undefined
-            : r.method === 'PATCH' ? { version: 1, name: 'hijacked' }
-            : r.url.endsWith('/password') ? { version: 1, password: 'hijacked-pass' }
-            : { version: 1 };
+          const body = validBody(r);
           const res = await call(r.method as 'GET', fill(r, a), body);
           const expected = allows(r, role) ? 404 : 403;
           assert.equal(res.statusCode, expected, `${role} of B ${r.method} ${fill(r, a)}: ${res.body}`);

@@ -51,6 +51,11 @@ export interface Fixture {
   workspaceId: number;
   units: Record<'root' | 'east' | 'shanghai' | 'sales1' | 'sales2' | 'south' | 'guangzhou' | 'sales3', number>;
   users: Record<Role | 'rep2', { id: number; email: string }>;
+  /** repAccount: owned by rep (sales1); rep2Account: by rep2 (sales3); poolAccount: in the Shanghai pool. */
+  accounts: Record<'repAccount' | 'rep2Account' | 'poolAccount', number>;
+  contacts: Record<'repContact', number>;
+  buyingRoles: Record<'repRole', number>;
+  savedViews: Record<'repView', number>;
 }
 
 export async function seedWorkspace(t: TestApp, label: string): Promise<Fixture> {
@@ -76,19 +81,32 @@ export async function seedWorkspace(t: TestApp, label: string): Promise<Fixture>
     const id = await insertUser(k, { workspaceId: ws.workspaceId, orgUnitId: unitId, email, name: `${key} ${label}`, role, title: null, phone: null, passwordHash: hash, locale: 'zh-CN', canExport: false, now });
     return { id, email };
   };
+  const users = {
+    admin: { id: ws.adminId, email: `admin@${tag}.test` },
+    executive: await user('executive', root.id, 'executive'),
+    manager: await user('manager', shanghai.id, 'manager'),
+    rep: await user('rep', sales1.id, 'rep'),
+    rep2: await user('rep', sales3.id, 'rep2'),
+    presales: await user('presales', shanghai.id, 'presales'),
+    auditor: await user('auditor', root.id, 'auditor'),
+    finance: await user('finance', root.id, 'finance'),
+  };
+  const account = async (name: string, ownerId: number | null, unitId: number, inPool = 0) =>
+    (await k.insertInto('accounts').values({ workspace_id: ws.workspaceId, name, name_key: name, owner_id: ownerId, org_unit_id: unitId, in_pool: inPool, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
+  const repAccount = await account(`深圳市华为技术有限公司 ${label}`, users.rep.id, sales1.id);
+  const rep2Account = await account(`广州白云电器设备股份有限公司 ${label}`, users.rep2.id, sales3.id);
+  const poolAccount = await account(`上海电气集团 ${label}`, null, shanghai.id, 1);
+  const repContact = (await k.insertInto('contacts').values({ workspace_id: ws.workspaceId, account_id: repAccount, name: '任正', title: '采购总监', created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
+  const repRole = (await k.insertInto('buying_roles').values({ workspace_id: ws.workspaceId, account_id: repAccount, contact_id: repContact, role: 'decision_maker', attitude: 'neutral', influence: 'high', relationship: 2, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
+  const repView = (await k.insertInto('saved_views').values({ workspace_id: ws.workspaceId, user_id: users.rep.id, area: 'accounts', name: 'A tier', query: '{"tier":"A"}', created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
   return {
     workspaceId: ws.workspaceId,
+    accounts: { repAccount, rep2Account, poolAccount },
+    contacts: { repContact },
+    buyingRoles: { repRole },
+    savedViews: { repView },
     units: { root: root.id, east: east.id, shanghai: shanghai.id, sales1: sales1.id, sales2: sales2.id, south: south.id, guangzhou: guangzhou.id, sales3: sales3.id },
-    users: {
-      admin: { id: ws.adminId, email: `admin@${tag}.test` },
-      executive: await user('executive', root.id, 'executive'),
-      manager: await user('manager', shanghai.id, 'manager'),
-      rep: await user('rep', sales1.id, 'rep'),
-      rep2: await user('rep', sales3.id, 'rep2'),
-      presales: await user('presales', shanghai.id, 'presales'),
-      auditor: await user('auditor', root.id, 'auditor'),
-      finance: await user('finance', root.id, 'finance'),
-    },
+    users,
   };
 }
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database, Workspace } from '../../db/schema.ts';
 import { lockTable } from '../../db/dialect.ts';
+import { workspaceSettings, type WorkspaceSettings } from '../../domain/settings.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
 import type { Locale } from '../../domain/roles.ts';
@@ -125,4 +126,10 @@ export async function updateWorkspace(
     await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'workspace.update', targetType: 'workspace', targetId: actor.workspaceId, ip, detail: { ...patch } });
   });
   return getWorkspace(db, actor);
+}
+
+/** The workspace's rules (tiers, cadence, pool…) with SPEC defaults filled in. */
+export async function loadSettings(db: Kysely<Database>, workspaceId: number): Promise<WorkspaceSettings> {
+  const row = await db.selectFrom('workspaces').select('settings').where('id', '=', workspaceId).executeTakeFirst();
+  return workspaceSettings(row?.settings);
 }

@@ -1,0 +1,17 @@
+import type { Tier } from './accounts.ts';
+import type { WorkspaceSettings } from './settings.ts';
+
+const DAY = 86_400_000;
+
+/**
+ * Follow-up frequency by tier (SPEC §4.3): the next qualifying follow-up is due this many
+ * days after the last one (or after the account was created, if there has been none).
+ */
+export function followUpDueAt(lastFollowUpAt: number | null, createdAt: number, tier: Tier, s: WorkspaceSettings): number {
+  return (lastFollowUpAt ?? createdAt) + s.followUpDays[tier] * DAY;
+}
+
+/** For a SQL filter: accounts whose last follow-up is before these instants are overdue now. */
+export function overdueThresholds(now: number, s: WorkspaceSettings): Record<Tier, number> {
+  return { A: now - s.followUpDays.A * DAY, B: now - s.followUpDays.B * DAY, C: now - s.followUpDays.C * DAY };
+}

@@ -1,0 +1,45 @@
+/**
+ * Duplicate warnings on account names (SPEC §3.3 "similar names warn"): Chinese company
+ * names differ mostly in place prefixes and legal-form suffixes, so the comparison key drops
+ * those, and punctuation, spaces and case.
+ */
+const LEGAL_FORMS = [
+  '股份有限公司', '有限责任公司', '有限公司', '集团公司', '集团', '股份', '总公司', '分公司', '公司',
+  'co., ltd.', 'co.,ltd.', 'co. ltd', 'co ltd', 'ltd.', 'ltd', 'limited', 'inc.', 'inc', 'corporation', 'corp.', 'corp', 'group', 'gmbh', 'llc',
+];
+const PLACE_PREFIX = /^(中国|北京市?|上海市?|天津市?|重庆市?|深圳市?|广州市?|杭州市?|南京市?|苏州市?|武汉市?|成都市?|西安市?|[\u4e00-\u9fa5]{2,3}省)/;
+
+export function companyNameKey(name: string): string {
+  let s = name.normalize('NFKC').toLowerCase().trim();
+  s = s.replace(/[（(][^)）]*[)）]/g, ''); // "(中国)", "（上海）"
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const form of LEGAL_FORMS) {
+      if (s.endsWith(form) && s.length > form.length) {
+        s = s.slice(0, -form.length).trim();
+        changed = true;
+      }
+    }
+  }
+  s = s.replace(PLACE_PREFIX, '');
+  return s.replace(/[\s.,，。·\-_'"&/]/g, '') || name.trim().toLowerCase();
+}
+
+/** Similarity of two keys in [0, 1]: Dice coefficient over character bigrams (works for CJK). */
+export function nameSimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  if (a.length < 2 || b.length < 2) return a.includes(b) || b.includes(a) ? 0.8 : 0;
+  const grams = (s: string) => {
+    const m = new Map<string, number>();
+    for (let i = 0; i < s.length - 1; i++) m.set(s.slice(i, i + 2), (m.get(s.slice(i, i + 2)) ?? 0) + 1);
+    return m;
+  };
+  const ga = grams(a);
+  const gb = grams(b);
+  let overlap = 0;
+  for (const [g, n] of ga) overlap += Math.min(n, gb.get(g) ?? 0);
+  return (2 * overlap) / (a.length - 1 + (b.length - 1));
+}
+
+/** Names this similar are worth a warning before creating another account. */
+export const SIMILAR_NAME_THRESHOLD = 0.7;

@@ -1,0 +1,33 @@
+/**
+ * The unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters from a
+ * 31-character alphabet (no I, O, S, V, Z); the last is a check character computed from
+ * the first 17 with fixed weights, modulo 31.
+ */
+const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+export function creditCodeCheckChar(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const v = ALPHABET.indexOf(first17[i]!);
+    if (v < 0) throw new Error(`invalid character ${first17[i]}`);
+    sum += v * WEIGHTS[i]!;
+  }
+  const check = (31 - (sum % 31)) % 31;
+  return ALPHABET[check]!;
+}
+
+/** Upper-cases and trims; answers null when valid, or the reason it is not. */
+export function creditCodeProblem(code: string): string | null {
+  if (code.length !== 18) return 'must be 18 characters';
+  for (const ch of code) if (!ALPHABET.includes(ch)) return `contains "${ch}", which a credit code never has`;
+  if (creditCodeCheckChar(code.slice(0, 17)) !== code[17]) return 'check character does not match (a typo?)';
+  return null;
+}
+
+export const normaliseCreditCode = (code: string) => code.trim().toUpperCase();
+
+/** A valid code built from 17 characters, for demo data and tests. */
+export function makeCreditCode(first17: string): string {
+  return first17 + creditCodeCheckChar(first17);
+}

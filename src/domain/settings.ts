@@ -1,0 +1,45 @@
+/**
+ * Workspace-configurable rules with the defaults SPEC gives. Stored as JSON overrides on
+ * the workspace; every reader goes through workspaceSettings() so defaults live here only.
+ */
+export interface WorkspaceSettings {
+  /** ABC tiers (SPEC §3.1): cumulative share of purchase amount, in basis points. */
+  tierAShareBp: number;
+  tierBShareBp: number;
+  tierWindowMonths: number;
+  /** Follow-up frequency by tier (SPEC §4.3): maximum days between qualifying follow-ups. */
+  followUpDays: { A: number; B: number; C: number };
+  /** Public pool (SPEC §3.3): days without follow-up before release; null = never. */
+  poolReleaseDays: { A: number | null; B: number | null; C: number | null };
+  /** Most private (non-pool) accounts a rep may hold when claiming from the pool. */
+  claimLimit: number;
+  /** Opportunity size class threshold in fen (SPEC §5.2: 200,000). */
+  largeDealThreshold: number;
+}
+
+export const DEFAULT_SETTINGS: WorkspaceSettings = {
+  tierAShareBp: 8000,
+  tierBShareBp: 9500,
+  tierWindowMonths: 12,
+  followUpDays: { A: 7, B: 15, C: 30 },
+  poolReleaseDays: { A: null, B: 60, C: 30 },
+  claimLimit: 200,
+  largeDealThreshold: 200_000_00,
+};
+
+export function workspaceSettings(stored: string | Partial<WorkspaceSettings> | null | undefined): WorkspaceSettings {
+  let o: Partial<WorkspaceSettings> = {};
+  if (typeof stored === 'string') {
+    try {
+      o = JSON.parse(stored) as Partial<WorkspaceSettings>;
+    } catch {
+      o = {};
+    }
+  } else if (stored) o = stored;
+  return {
+    ...DEFAULT_SETTINGS,
+    ...o,
+    followUpDays: { ...DEFAULT_SETTINGS.followUpDays, ...o.followUpDays },
+    poolReleaseDays: { ...DEFAULT_SETTINGS.poolReleaseDays, ...o.poolReleaseDays },
+  };
+}

@@ -1,0 +1,216 @@
+import type { Kysely } from 'kysely';
+import type { Database, NewAccount } from '../../db/schema.ts';
+import { containsInsensitive, type Engine } from '../../db/dialect.ts';
+import type { Actor } from '../../domain/policy.ts';
+import type { Tier } from '../../domain/accounts.ts';
+import { accountsWithinReach, onAccountTeam } from '../scope.ts';
+
+const accountColumns = [
+  'accounts.id',
+  'accounts.name',
+  'accounts.credit_code',
+  'accounts.industry',
+  'accounts.province',
+  'accounts.city',
+  'accounts.district',
+  'accounts.address',
+  'accounts.size',
+  'accounts.website',
+  'accounts.phone',
+  'accounts.lead_source',
+  'accounts.referrer_account_id',
+  'accounts.owner_id',
+  'accounts.org_unit_id',
+  'accounts.status',
+  'accounts.tier',
+  'accounts.tier_computed',
+  'accounts.tier_override',
+  'accounts.tier_override_reason',
+  'accounts.value_type',
+  'accounts.trailing_amount',
+  'accounts.prior_amount',
+  'accounts.named_account',
+  'accounts.named_criteria',
+  'accounts.in_pool',
+  'accounts.pool_since',
+  'accounts.last_follow_up_at',
+  'accounts.notes',
+  'accounts.archived_at',
+  'accounts.created_at',
+  'accounts.updated_at',
+  'accounts.version',
+  'org_units.name as org_unit_name',
+  'org_units.path as unit_path',
+  'owner.name as owner_name',
+] as const;
+
+/** Accounts the actor may see, joined to their unit and owner. */
+export function visibleAccounts(db: Kysely<Database>, actor: Actor) {
+  return db
+    .selectFrom('accounts')
+    .innerJoin('org_units', (j) => j.onRef('org_units.id', '=', 'accounts.org_unit_id').onRef('org_units.workspace_id', '=', 'accounts.workspace_id'))
+    .leftJoin('users as owner', (j) => j.onRef('owner.id', '=', 'accounts.owner_id').onRef('owner.workspace_id', '=', 'accounts.workspace_id'))
+    .where(accountsWithinReach(actor));
+}
+
+export type AccountSort = 'name' | 'updatedAt' | 'createdAt' | 'tier' | 'lastFollowUpAt' | 'trailingAmount';
+const sortColumn = {
+  name: 'accounts.name',
+  updatedAt: 'accounts.updated_at',
+  createdAt: 'accounts.created_at',
+  tier: 'accounts.tier',
+  lastFollowUpAt: 'accounts.last_follow_up_at',
+  trailingAmount: 'accounts.trailing_amount',
+} as const;
+
+export interface AccountFilter {
+  q?: string | undefined;
+  ownerId?: number | undefined;
+  orgUnitId?: number | undefined;
+  tier?: Tier | undefined;
+  status?: string | undefined;
+  industry?: string | undefined;
+  province?: string | undefined;
+  city?: string | undefined;
+  named?: boolean | undefined;
+  inPool?: boolean | undefined;
+  archived?: boolean | undefined;
+  valueType?: string | undefined;
+  /** Overdue for follow-up: last follow-up (or creation) before these instants, per tier. */
+  overdueBefore?: Record<Tier, number> | undefined;
+}
+
+/** The filtered, visible accounts; shared by the list, the export and the counts. */
+export async function filteredAccounts(db: Kysely<Database>, engine: Engine, actor: Actor, f: AccountFilter) {
+  let q = visibleAccounts(db, actor);
+  q = f.archived ? q.where('accounts.archived_at', 'is not', null) : q.where('accounts.archived_at', 'is', null);
+  if (f.q) {
+    const needle = f.q;
+    q = q.where((eb) =>
+      eb.or([
+        containsInsensitive(engine, eb.ref('accounts.name'), needle),
+        containsInsensitive(engine, eb.ref('accounts.credit_code'), needle),
+        // Contacts too: typing a contact's name, phone or email finds their company.
+        eb.exists(
+          eb
+            .selectFrom('contacts')
+            .select(eb.lit(1).as('one'))
+            .whereRef('contacts.account_id', '=', 'accounts.id')
+            .where('contacts.workspace_id', '=', actor.workspaceId)
+            .where((c) =>
+              c.or([
+                containsInsensitive(engine, c.ref('contacts.name'), needle),
+                containsInsensitive(engine, c.ref('contacts.mobile'), needle),
+                containsInsensitive(engine, c.ref('contacts.phone'), needle),
+                containsInsensitive(engine, c.ref('contacts.email'), needle),
+              ]),
+            ),
+        ),
+      ]),
+    );
+  }
+  if (f.ownerId !== undefined) q = q.where('accounts.owner_id', '=', f.ownerId);
+  if (f.orgUnitId !== undefined) {
+    const unit = await db.selectFrom('org_units').select('path').where('id', '=', f.orgUnitId).where('workspace_id', '=', actor.workspaceId).executeTakeFirst();
+    q = q.where('org_units.path', 'like', `${unit?.path ?? '/none/'}%`);
+  }
+  if (f.tier) q = q.where('accounts.tier', '=', f.tier);
+  if (f.status) q = q.where('accounts.status', '=', f.status);
+  if (f.industry) q = q.where('accounts.industry', '=', f.industry);
+  if (f.province) q = q.where('accounts.province', '=', f.province);
+  if (f.city) q = q.where('accounts.city', '=', f.city);
+  if (f.valueType) q = q.where('accounts.value_type', '=', f.valueType);
+  if (f.named !== undefined) q = q.where('accounts.named_account', '=', f.named ? 1 : 0);
+  if (f.inPool !== undefined) q = q.where('accounts.in_pool', '=', f.inPool ? 1 : 0);
+  if (f.overdueBefore) {
+    const before = f.overdueBefore;
+    q = q.where((eb) =>
+      eb.or(
+        (['A', 'B', 'C'] as const).map((tier) =>
+          eb.and([
+            eb('accounts.tier', '=', tier),
+            eb(eb.fn.coalesce('accounts.last_follow_up_at', 'accounts.created_at'), '<', before[tier]),
+          ]),
+        ),
+      ),
+    );
+  }
+  return q;
+}
+
+export async function listAccounts(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  f: AccountFilter & { limit: number; offset: number; sort: { column: AccountSort; desc: boolean } },
+) {
+  const q = await filteredAccounts(db, engine, actor, f);
+  const [items, total] = await Promise.all([
+    q
+      .select(accountColumns)
+      .orderBy(sortColumn[f.sort.column], f.sort.desc ? 'desc' : 'asc')
+      .orderBy('accounts.id', f.sort.desc ? 'desc' : 'asc')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+export async function getAccount(db: Kysely<Database>, actor: Actor, id: number) {
+  return visibleAccounts(db, actor)
+    .select(accountColumns)
+    .select((eb) => onAccountTeam(eb as never, actor).as('on_team'))
+    .where('accounts.id', '=', id)
+    .executeTakeFirst();
+}
+
+export type AccountRow = NonNullable<Awaited<ReturnType<typeof getAccount>>>;
+export type AccountListRow = Awaited<ReturnType<typeof listAccounts>>['items'][number];
+
+export async function creditCodeOwner(db: Kysely<Database>, workspaceId: number, code: string, exceptId?: number) {
+  let q = db.selectFrom('accounts').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('credit_code', '=', code);
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  return q.executeTakeFirst();
+}
+
+/**
+ * Candidates for a duplicate warning: accounts of the whole workspace sharing a character
+ * pair with the name key. The caller scores them; visibility decides what it may show.
+ */
+export async function similarNameCandidates(db: Kysely<Database>, workspaceId: number, key: string, exceptId?: number) {
+  const pairs = new Set<string>();
+  for (let i = 0; i + 2 <= key.length && pairs.size < 4; i += Math.max(1, Math.floor(key.length / 4))) pairs.add(key.slice(i, i + 2));
+  if (pairs.size === 0) pairs.add(key);
+  let q = db
+    .selectFrom('accounts')
+    .select(['id', 'name', 'name_key', 'owner_id', 'credit_code'])
+    .where('workspace_id', '=', workspaceId)
+    .where('archived_at', 'is', null)
+    .where((eb) => eb.or([...pairs].map((p) => eb('name_key', 'like', `%${p}%`))));
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  return q.limit(500).execute();
+}
+
+export async function insertAccount(db: Kysely<Database>, values: NewAccount): Promise<number> {
+  const row = await db.insertInto('accounts').values(values).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function contactCounts(db: Kysely<Database>, workspaceId: number, accountIds: number[]) {
+  if (accountIds.length === 0) return new Map<number, number>();
+  const rows = await db
+    .selectFrom('contacts')
+    .select(['account_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('workspace_id', '=', workspaceId)
+    .where('account_id', 'in', accountIds)
+    .where('archived_at', 'is', null)
+    .groupBy('account_id')
+    .execute();
+  return new Map(rows.map((r) => [r.account_id, Number(r.n)]));
+}
+
+export async function getProfile(db: Kysely<Database>, workspaceId: number, accountId: number) {
+  return db.selectFrom('account_profiles').selectAll().where('workspace_id', '=', workspaceId).where('account_id', '=', accountId).executeTakeFirst();
+}

@@ -1,0 +1,436 @@
+import type { Db } from '../../db/database.ts';
+import { updateVersioned } from '../../db/versioned.ts';
+import type { AccountStatus, Tier } from '../../domain/accounts.ts';
+import { followUpDueAt, overdueThresholds } from '../../domain/cadence.ts';
+import { companyNameKey, nameSimilarity, SIMILAR_NAME_THRESHOLD } from '../../domain/company-name.ts';
+import { creditCodeProblem } from '../../domain/credit-code.ts';
+import { accountReach, canEditAccount, canManageAccount, reachesUnit, type AccountFacts, type Actor } from '../../domain/policy.ts';
+import type { WorkspaceSettings } from '../../domain/settings.ts';
+import { matchTerritory } from '../../domain/territory.ts';
+import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
+import { recordChanges, listHistory } from '../history/repository.ts';
+import { loadSettings } from '../workspace/service.ts';
+import * as repo from './repository.ts';
+
+export interface AccountDto {
+  id: number;
+  name: string;
+  creditCode: string | null;
+  industry: string | null;
+  province: string | null;
+  city: string | null;
+  district: string | null;
+  address: string | null;
+  size: string | null;
+  website: string | null;
+  phone: string | null;
+  leadSource: string | null;
+  referrerAccountId: number | null;
+  ownerId: number | null;
+  ownerName: string | null;
+  orgUnitId: number;
+  orgUnitName: string;
+  status: AccountStatus;
+  tier: Tier;
+  tierComputed: Tier;
+  tierOverride: Tier | null;
+  tierOverrideReason: string | null;
+  valueType: string | null;
+  trailingAmount: number;
+  priorAmount: number;
+  named: boolean;
+  namedCriteria: Record<string, boolean>;
+  inPool: boolean;
+  poolSince: number | null;
+  lastFollowUpAt: number | null;
+  nextFollowUpDue: number;
+  followUpOverdue: boolean;
+  notes: string | null;
+  archived: boolean;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+export function toAccountDto(r: repo.AccountListRow, s: WorkspaceSettings, now = Date.now()): AccountDto {
+  const tier = r.tier as Tier;
+  const due = followUpDueAt(r.last_follow_up_at, r.created_at, tier, s);
+  return {
+    id: r.id,
+    name: r.name,
+    creditCode: r.credit_code,
+    industry: r.industry,
+    province: r.province,
+    city: r.city,
+    district: r.district,
+    address: r.address,
+    size: r.size,
+    website: r.website,
+    phone: r.phone,
+    leadSource: r.lead_source,
+    referrerAccountId: r.referrer_account_id,
+    ownerId: r.owner_id,
+    ownerName: r.owner_name,
+    orgUnitId: r.org_unit_id,
+    orgUnitName: r.org_unit_name,
+    status: r.status as AccountStatus,
+    tier,
+    tierComputed: r.tier_computed as Tier,
+    tierOverride: r.tier_override as Tier | null,
+    tierOverrideReason: r.tier_override_reason,
+    valueType: r.value_type,
+    trailingAmount: r.trailing_amount,
+    priorAmount: r.prior_amount,
+    named: r.named_account === 1,
+    namedCriteria: JSON.parse(r.named_criteria || '{}') as Record<string, boolean>,
+    inPool: r.in_pool === 1,
+    poolSince: r.pool_since,
+    lastFollowUpAt: r.last_follow_up_at,
+    nextFollowUpDue: due,
+    followUpOverdue: r.in_pool !== 1 && due < now,
+    notes: r.notes,
+    archived: r.archived_at !== null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    version: r.version,
+  };
+}
+
+export const factsOf = (r: repo.AccountRow): AccountFacts => ({
+  ownerId: r.owner_id,
+  unitPath: r.unit_path,
+  inPool: r.in_pool === 1,
+  onTeam: Boolean(r.on_team),
+});
+
+export type AccountListQuery = Omit<repo.AccountFilter, 'overdueBefore'> & {
+  overdue?: boolean | undefined;
+  limit: number;
+  offset: number;
+  sort: { column: repo.AccountSort; desc: boolean };
+};
+
+export async function toFilter(db: Db, actor: Actor, q: Omit<AccountListQuery, 'limit' | 'offset' | 'sort'>): Promise<repo.AccountFilter> {
+  const { overdue, ...rest } = q;
+  if (!overdue) return rest;
+  const s = await loadSettings(db.kysely, actor.workspaceId);
+  return { ...rest, inPool: false, overdueBefore: overdueThresholds(Date.now(), s) };
+}
+
+export async function listAccounts(db: Db, actor: Actor, q: AccountListQuery) {
+  const [filter, settings] = await Promise.all([toFilter(db, actor, q), loadSettings(db.kysely, actor.workspaceId)]);
+  const { items, total } = await repo.listAccounts(db.kysely, db.engine, actor, { ...filter, limit: q.limit, offset: q.offset, sort: q.sort });
+  const counts = await repo.contactCounts(db.kysely, actor.workspaceId, items.map((i) => i.id));
+  return { items: items.map((r) => ({ ...toAccountDto(r, settings), contactCount: counts.get(r.id) ?? 0 })), total };
+}
+
+/** The visible account row, or 404 — never 403, so ids of other people's accounts reveal nothing. */
+export async function requireAccount(db: Db, actor: Actor, id: number): Promise<repo.AccountRow> {
+  const row = await repo.getAccount(db.kysely, actor, id);
+  if (!row) throw notFound('Account');
+  return row;
+}
+
+export async function getAccount(db: Db, actor: Actor, id: number) {
+  const row = await requireAccount(db, actor, id);
+  const [settings, counts] = await Promise.all([loadSettings(db.kysely, actor.workspaceId), repo.contactCounts(db.kysely, actor.workspaceId, [id])]);
+  const facts = factsOf(row);
+  return {
+    ...toAccountDto(row, settings),
+    contactCount: counts.get(id) ?? 0,
+    permissions: { edit: canEditAccount(actor, facts), manage: canManageAccount(actor, facts) },
+  };
+}
+
+export interface AccountInput {
+  name: string;
+  creditCode?: string | null | undefined;
+  industry?: string | null | undefined;
+  province?: string | null | undefined;
+  city?: string | null | undefined;
+  district?: string | null | undefined;
+  address?: string | null | undefined;
+  size?: string | null | undefined;
+  website?: string | null | undefined;
+  phone?: string | null | undefined;
+  leadSource?: string | null | undefined;
+  referrerAccountId?: number | null | undefined;
+  status?: AccountStatus | undefined;
+  notes?: string | null | undefined;
+  ownerId?: number | null | undefined;
+  allowSimilarName?: boolean | undefined;
+}
+
+function checkCreditCode(code: string | null | undefined) {
+  if (code) {
+    const problem = creditCodeProblem(code);
+    if (problem) throw invalid('creditCode', problem, 'invalid_credit_code');
+  }
+}
+
+export interface DuplicateMatch {
+  id: number | null;
+  name: string;
+  ownerName: string | null;
+  similarity: number;
+  visible: boolean;
+  sameCreditCode: boolean;
+}
+
+/**
+ * Accounts that look like the one about to be created (SPEC §3.3). The whole workspace is
+ * checked, since a duplicate hidden from this user is still a duplicate; for those the
+ * user sees the name but not the id or owner.
+ */
+export async function findDuplicates(db: Db, actor: Actor, name: string, creditCode?: string | null, exceptId?: number): Promise<DuplicateMatch[]> {
+  const key = companyNameKey(name);
+  const candidates = await repo.similarNameCandidates(db.kysely, actor.workspaceId, key, exceptId);
+  if (creditCode) {
+    const same = await repo.creditCodeOwner(db.kysely, actor.workspaceId, creditCode, exceptId);
+    if (same && !candidates.some((c) => c.id === same.id)) candidates.push({ id: same.id, name: same.name, name_key: companyNameKey(same.name), owner_id: null, credit_code: creditCode });
+  }
+  const scored = candidates
+    .map((c) => ({ c, similarity: nameSimilarity(key, c.name_key), sameCreditCode: !!creditCode && c.credit_code === creditCode }))
+    .filter((x) => x.sameCreditCode || x.similarity >= SIMILAR_NAME_THRESHOLD)
+    .sort((a, b) => Number(b.sameCreditCode) - Number(a.sameCreditCode) || b.similarity - a.similarity)
+    .slice(0, 10);
+  if (scored.length === 0) return [];
+  const visible = await repo.visibleAccounts(db.kysely, actor).select(['accounts.id', 'owner.name as owner_name']).where('accounts.id', 'in', scored.map((x) => x.c.id)).execute();
+  const seen = new Map(visible.map((v) => [v.id, v.owner_name]));
+  return scored.map(({ c, similarity, sameCreditCode }) => ({
+    id: seen.has(c.id) ? c.id : null,
+    name: c.name,
+    ownerName: seen.get(c.id) ?? null,
+    similarity: Math.round(similarity * 100) / 100,
+    visible: seen.has(c.id),
+    sameCreditCode,
+  }));
+}
+
+/** The owner of a new account: given (a manager or admin within reach), the territory's rep, or the creator. */
+async function resolveOwner(db: Db, actor: Actor, input: AccountInput): Promise<{ ownerId: number; unitId: number; via: string }> {
+  const userUnit = async (userId: number) => {
+    const u = await db.kysely
+      .selectFrom('users')
+      .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+      .select(['users.id', 'users.org_unit_id', 'users.active', 'users.role', 'org_units.path'])
+      .where('users.workspace_id', '=', actor.workspaceId)
+      .where('users.id', '=', userId)
+      .executeTakeFirst();
+    return u;
+  };
+  if (input.ownerId !== undefined && input.ownerId !== null && input.ownerId !== actor.userId) {
+    if (actor.role !== 'admin' && actor.role !== 'manager') throw forbidden('Only a manager can create an account for someone else');
+    const u = await userUnit(input.ownerId);
+    if (!u || !u.active || !reachesUnit(actor, u.path)) throw invalid('ownerId', `no active user with id ${input.ownerId} in your organisation`);
+    return { ownerId: u.id, unitId: u.org_unit_id, via: 'chosen' };
+  }
+  if (input.ownerId === undefined && actor.role !== 'rep') {
+    const rules = await db.kysely.selectFrom('territory_rules').select(['id', 'province', 'city', 'district', 'industry', 'user_id']).where('workspace_id', '=', actor.workspaceId).where('active', '=', 1).execute();
+    const match = matchTerritory(rules.map((r) => ({ ...r, userId: r.user_id })), {
+      province: input.province ?? null, city: input.city ?? null, district: input.district ?? null, industry: input.industry ?? null,
+    });
+    if (match.kind === 'conflict') {
+      throw new AppError(409, 'territory_conflict', `Territory rules ${match.ruleIds.join(', ')} assign this account to different reps; choose an owner`, [
+        { field: 'ownerId', message: 'territory rules conflict; choose an owner' },
+      ], { ruleIds: match.ruleIds, userIds: match.userIds });
+    }
+    if (match.kind === 'assigned') {
+      const u = await userUnit(match.userId);
+      if (u?.active) return { ownerId: u.id, unitId: u.org_unit_id, via: 'territory' };
+    }
+  }
+  return { ownerId: actor.userId, unitId: actor.orgUnitId, via: 'creator' };
+}
+
+export async function createAccount(db: Db, actor: Actor, input: AccountInput, ip: string | null) {
+  if (accountReach(actor).kind === 'none' || actor.role === 'presales' || actor.role === 'executive') throw forbidden('Your role cannot create accounts');
+  checkCreditCode(input.creditCode);
+  if (!input.allowSimilarName) {
+    const matches = await findDuplicates(db, actor, input.name, input.creditCode);
+    const blocking = matches.filter((m) => !m.sameCreditCode);
+    if (blocking.length) {
+      throw new AppError(409, 'possible_duplicate', `Similar accounts exist: ${blocking.map((m) => m.name).join(', ')}. Confirm to create anyway.`, [
+        { field: 'name', message: 'similar accounts exist' },
+      ], { matches: blocking });
+    }
+  }
+  const owner = await resolveOwner(db, actor, input);
+  const now = Date.now();
+  const id = await db.kysely.transaction().execute(async (trx) => {
+    if (input.creditCode && (await repo.creditCodeOwner(trx, actor.workspaceId, input.creditCode))) {
+      throw conflict('duplicate_credit_code', `credit code ${input.creditCode} belongs to another account`, 'creditCode');
+    }
+    const newId = await repo.insertAccount(trx, {
+      workspace_id: actor.workspaceId,
+      name: input.name,
+      name_key: companyNameKey(input.name),
+      credit_code: input.creditCode ?? null,
+      industry: input.industry ?? null,
+      province: input.province ?? null,
+      city: input.city ?? null,
+      district: input.district ?? null,
+      address: input.address ?? null,
+      size: input.size ?? null,
+      website: input.website ?? null,
+      phone: input.phone ?? null,
+      lead_source: input.leadSource ?? null,
+      referrer_account_id: input.referrerAccountId ?? null,
+      owner_id: owner.ownerId,
+      org_unit_id: owner.unitId,
+      status: input.status ?? 'prospect',
+      notes: input.notes ?? null,
+      created_by: actor.userId,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    });
+    await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: newId, field: 'owner', oldValue: null, newValue: owner.ownerId, reason: owner.via, actorUserId: actor.userId }], now);
+    return newId;
+  });
+  void ip;
+  return getAccount(db, actor, id);
+}
+
+export type AccountPatch = Omit<AccountInput, 'name' | 'allowSimilarName'> & { name?: string | undefined; version: number; ownerReason?: string | undefined };
+
+export async function updateAccount(db: Db, actor: Actor, id: number, patch: AccountPatch) {
+  const row = await requireAccount(db, actor, id);
+  const facts = factsOf(row);
+  if (!canEditAccount(actor, facts)) throw forbidden('You cannot edit this account');
+  checkCreditCode(patch.creditCode);
+  const ownerChange = patch.ownerId !== undefined && patch.ownerId !== row.owner_id;
+  let newUnitId: number | undefined;
+  if (ownerChange) {
+    if (!canManageAccount(actor, facts)) throw forbidden('Only a manager can reassign an account');
+    if (patch.ownerId === null) throw invalid('ownerId', 'an account needs an owner; release it to the pool instead');
+    if (!patch.ownerReason) throw invalid('ownerReason', 'say why the owner changes');
+    const u = await db.kysely
+      .selectFrom('users')
+      .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+      .select(['users.id', 'users.active', 'users.org_unit_id', 'org_units.path'])
+      .where('users.workspace_id', '=', actor.workspaceId)
+      .where('users.id', '=', patch.ownerId!)
+      .executeTakeFirst();
+    if (!u || !u.active || !reachesUnit(actor, u.path)) throw invalid('ownerId', `no active user with id ${patch.ownerId} in your organisation`);
+    newUnitId = u.org_unit_id;
+  }
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    if (patch.creditCode && patch.creditCode !== row.credit_code && (await repo.creditCodeOwner(trx, actor.workspaceId, patch.creditCode, id))) {
+      throw conflict('duplicate_credit_code', `credit code ${patch.creditCode} belongs to another account`, 'creditCode');
+    }
+    const set: Record<string, unknown> = { updated_at: now };
+    const map: [keyof AccountPatch, string][] = [
+      ['name', 'name'], ['creditCode', 'credit_code'], ['industry', 'industry'], ['province', 'province'], ['city', 'city'],
+      ['district', 'district'], ['address', 'address'], ['size', 'size'], ['website', 'website'], ['phone', 'phone'],
+      ['leadSource', 'lead_source'], ['referrerAccountId', 'referrer_account_id'], ['status', 'status'], ['notes', 'notes'],
+    ];
+    for (const [k, col] of map) if (patch[k] !== undefined) set[col] = patch[k];
+    if (patch.name !== undefined) set.name_key = companyNameKey(patch.name);
+    if (ownerChange) {
+      set.owner_id = patch.ownerId;
+      set.org_unit_id = newUnitId;
+      set.in_pool = 0;
+      set.pool_since = null;
+    }
+    await updateVersioned(trx, 'accounts', 'Account', { workspaceId: actor.workspaceId, id, version: patch.version }, set);
+    if (ownerChange) {
+      await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'owner', oldValue: row.owner_id, newValue: patch.ownerId!, reason: patch.ownerReason!, actorUserId: actor.userId }], now);
+    }
+  });
+  return getAccount(db, actor, id);
+}
+
+export async function setArchived(db: Db, actor: Actor, id: number, archived: boolean, version: number) {
+  const row = await requireAccount(db, actor, id);
+  if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager can archive accounts');
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    await updateVersioned(trx, 'accounts', 'Account', { workspaceId: actor.workspaceId, id, version }, { archived_at: archived ? now : null, updated_at: now });
+    await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'archived', oldValue: row.archived_at ? 'true' : 'false', newValue: String(archived), actorUserId: actor.userId }], now);
+  });
+  return getAccount(db, actor, id);
+}
+
+export async function accountHistory(db: Db, actor: Actor, id: number) {
+  await requireAccount(db, actor, id);
+  const rows = await listHistory(db.kysely, actor.workspaceId, 'account', id);
+  // Owner values are user ids: resolve their names in one query.
+  const ids = [...new Set(rows.filter((r) => r.field === 'owner').flatMap((r) => [r.old_value, r.new_value]).filter((v): v is string => v !== null).map(Number))];
+  const names = ids.length
+    ? new Map((await db.kysely.selectFrom('users').select(['id', 'name']).where('workspace_id', '=', actor.workspaceId).where('id', 'in', ids).execute()).map((u) => [u.id, u.name]))
+    : new Map<number, string>();
+  const label = (field: string, v: string | null) => (v !== null && field === 'owner' ? (names.get(Number(v)) ?? v) : v);
+  return rows.map((r) => ({
+    id: r.id,
+    field: r.field,
+    oldValue: r.old_value,
+    newValue: r.new_value,
+    oldLabel: label(r.field, r.old_value),
+    newLabel: label(r.field, r.new_value),
+    reason: r.reason,
+    actorName: r.actor_name,
+    createdAt: r.created_at,
+  }));
+}
+
+export interface ProfileInput {
+  version?: number | undefined;
+  businessOverview?: string | null | undefined;
+  organisation?: string | null | undefined;
+  decisionProcess?: string | null | undefined;
+  budgetCycle?: string | null | undefined;
+  installedBaseOurs?: string | null | undefined;
+  installedBaseCompetitors?: string | null | undefined;
+  relationshipHistory?: string | null | undefined;
+  planObjectives?: string | null | undefined;
+  planRelationships?: string | null | undefined;
+  planResources?: string | null | undefined;
+  planReviewDate?: string | null | undefined;
+}
+
+const profileColumns: [keyof ProfileInput, string][] = [
+  ['businessOverview', 'business_overview'], ['organisation', 'organisation'], ['decisionProcess', 'decision_process'],
+  ['budgetCycle', 'budget_cycle'], ['installedBaseOurs', 'installed_base_ours'], ['installedBaseCompetitors', 'installed_base_competitors'],
+  ['relationshipHistory', 'relationship_history'], ['planObjectives', 'plan_objectives'], ['planRelationships', 'plan_relationships'],
+  ['planResources', 'plan_resources'], ['planReviewDate', 'plan_review_date'],
+];
+
+type ProfileRow = NonNullable<Awaited<ReturnType<typeof repo.getProfile>>>;
+export function toProfileDto(p: ProfileRow | undefined) {
+  const out: Record<string, unknown> = { version: p?.version ?? 0, updatedAt: p?.updated_at ?? null };
+  for (const [k, col] of profileColumns) out[k] = p ? ((p as unknown as Record<string, unknown>)[col] ?? null) : null;
+  return out as Record<keyof ProfileInput, string | null> & { version: number; updatedAt: number | null };
+}
+
+export async function getProfile(db: Db, actor: Actor, id: number) {
+  await requireAccount(db, actor, id);
+  return toProfileDto(await repo.getProfile(db.kysely, actor.workspaceId, id));
+}
+
+/** The key-account profile and account plan (SPEC §3.1) exist for A-tier and named accounts. */
+export async function saveProfile(db: Db, actor: Actor, id: number, input: ProfileInput) {
+  const row = await requireAccount(db, actor, id);
+  if (!canEditAccount(actor, factsOf(row))) throw forbidden('You cannot edit this account');
+  if (row.tier !== 'A' && row.named_account !== 1) {
+    throw new AppError(409, 'not_key_account', 'Only A-tier and named accounts keep a key-account profile');
+  }
+  const now = Date.now();
+  const values: Record<string, unknown> = {};
+  for (const [k, col] of profileColumns) if (input[k] !== undefined) values[col] = input[k];
+  await db.kysely.transaction().execute(async (trx) => {
+    const existing = await repo.getProfile(trx, actor.workspaceId, id);
+    if (!existing) {
+      if (input.version !== undefined && input.version !== 0) throw conflict('version_conflict', 'The profile was removed or never existed; reload', 'version');
+      await trx.insertInto('account_profiles').values({ account_id: id, workspace_id: actor.workspaceId, ...values, updated_by: actor.userId, updated_at: now, version: 1 }).execute();
+      return;
+    }
+    if (input.version !== existing.version) {
+      throw new AppError(409, 'version_conflict', 'The profile was changed by someone else; reload and try again', [{ field: 'version', message: `stale version; current version is ${existing.version}` }], { currentVersion: existing.version });
+    }
+    await trx.updateTable('account_profiles').set({ ...values, updated_by: actor.userId, updated_at: now, version: existing.version + 1 })
+      .where('workspace_id', '=', actor.workspaceId).where('account_id', '=', id).where('version', '=', existing.version).execute();
+  });
+  return getProfile(db, actor, id);
+}

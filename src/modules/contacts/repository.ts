@@ -1,0 +1,88 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { containsInsensitive, type Engine } from '../../db/dialect.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { accountsWithinReach } from '../scope.ts';
+
+const contactColumns = [
+  'contacts.id', 'contacts.account_id', 'contacts.name', 'contacts.title', 'contacts.department', 'contacts.reports_to_id',
+  'contacts.phone', 'contacts.mobile', 'contacts.email', 'contacts.wechat', 'contacts.birthday', 'contacts.notes',
+  'contacts.archived_at', 'contacts.created_at', 'contacts.updated_at', 'contacts.version', 'accounts.name as account_name',
+] as const;
+
+/** Contacts are visible exactly when their account is (policy.accountReach). */
+export function visibleContacts(db: Kysely<Database>, actor: Actor) {
+  return db
+    .selectFrom('contacts')
+    .innerJoin('accounts', (j) => j.onRef('accounts.id', '=', 'contacts.account_id').onRef('accounts.workspace_id', '=', 'contacts.workspace_id'))
+    .innerJoin('org_units', 'org_units.id', 'accounts.org_unit_id')
+    .where('contacts.workspace_id', '=', actor.workspaceId)
+    .where(accountsWithinReach(actor));
+}
+
+export async function listContacts(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  f: { q?: string | undefined; accountId?: number | undefined; archived?: boolean | undefined; limit: number; offset: number; sort: { column: 'name' | 'updatedAt'; desc: boolean } },
+) {
+  let q = visibleContacts(db, actor);
+  q = f.archived ? q.where('contacts.archived_at', 'is not', null) : q.where('contacts.archived_at', 'is', null);
+  if (f.accountId !== undefined) q = q.where('contacts.account_id', '=', f.accountId);
+  if (f.q) {
+    const needle = f.q;
+    q = q.where((eb) =>
+      eb.or(['contacts.name', 'contacts.mobile', 'contacts.phone', 'contacts.email', 'contacts.title', 'accounts.name'].map((c) => containsInsensitive(engine, eb.ref(c as 'contacts.name'), needle))),
+    );
+  }
+  const col = f.sort.column === 'name' ? 'contacts.name' : 'contacts.updated_at';
+  const [items, total] = await Promise.all([
+    q.select(contactColumns).orderBy(col, f.sort.desc ? 'desc' : 'asc').orderBy('contacts.id').limit(f.limit).offset(f.offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+export async function getContact(db: Kysely<Database>, actor: Actor, id: number) {
+  return visibleContacts(db, actor).select(contactColumns).where('contacts.id', '=', id).executeTakeFirst();
+}
+
+export type ContactRow = NonNullable<Awaited<ReturnType<typeof getContact>>>;
+
+/** reports_to of every contact of the account: the org chart, for cycle checks. */
+export async function reportingLines(db: Kysely<Database>, workspaceId: number, accountId: number) {
+  const rows = await db.selectFrom('contacts').select(['id', 'reports_to_id']).where('workspace_id', '=', workspaceId).where('account_id', '=', accountId).execute();
+  return new Map(rows.map((r) => [r.id, r.reports_to_id]));
+}
+
+const roleColumns = [
+  'buying_roles.id', 'buying_roles.account_id', 'buying_roles.opportunity_id', 'buying_roles.contact_id', 'buying_roles.role',
+  'buying_roles.attitude', 'buying_roles.influence', 'buying_roles.relationship', 'buying_roles.holder_user_id', 'buying_roles.notes',
+  'buying_roles.created_at', 'buying_roles.updated_at', 'buying_roles.version', 'contacts.name as contact_name', 'holder.name as holder_name',
+] as const;
+
+/** Roles on one account: at account level (opportunityId null) or for one opportunity. */
+export async function listRoles(db: Kysely<Database>, workspaceId: number, accountId: number, opportunityId: number | null) {
+  let q = db
+    .selectFrom('buying_roles')
+    .innerJoin('contacts', 'contacts.id', 'buying_roles.contact_id')
+    .leftJoin('users as holder', (j) => j.onRef('holder.id', '=', 'buying_roles.holder_user_id').on('holder.workspace_id', '=', workspaceId))
+    .select(roleColumns)
+    .where('buying_roles.workspace_id', '=', workspaceId)
+    .where('buying_roles.account_id', '=', accountId);
+  q = opportunityId === null ? q.where('buying_roles.opportunity_id', 'is', null) : q.where('buying_roles.opportunity_id', '=', opportunityId);
+  return q.orderBy('buying_roles.id').execute();
+}
+
+export async function getRole(db: Kysely<Database>, workspaceId: number, id: number) {
+  return db
+    .selectFrom('buying_roles')
+    .innerJoin('contacts', 'contacts.id', 'buying_roles.contact_id')
+    .leftJoin('users as holder', (j) => j.onRef('holder.id', '=', 'buying_roles.holder_user_id').on('holder.workspace_id', '=', workspaceId))
+    .select(roleColumns)
+    .where('buying_roles.workspace_id', '=', workspaceId)
+    .where('buying_roles.id', '=', id)
+    .executeTakeFirst();
+}
+
+export type RoleRow = NonNullable<Awaited<ReturnType<typeof getRole>>>;
