@@ -2,13 +2,52 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/database.ts';
 import type { Config } from '../config.ts';
 import { deleteExpiredSessions } from '../modules/auth/repository.ts';
+import { runExclusive } from '../modules/jobs/lease.ts';
 
-/** Periodic chores. Each is idempotent, so several server processes may run them. */
-export function startHousekeeping(db: Db, config: Config, log: FastifyBaseLogger): () => void {
-  const run = () =>
-    deleteExpiredSessions(db.kysely, Date.now(), config.sessionIdleMs).catch((err: unknown) => log.warn({ err }, 'session clean-up failed'));
-  const timer = setInterval(run, 60 * 60_000);
+/**
+ * Periodic jobs. Each runs under a lease (src/modules/jobs/lease.ts), so with several
+ * server processes on one database each job runs once per period, not once per process.
+ * Areas add their jobs to JOBS.
+ */
+export interface Job {
+  name: string;
+  everyMs: number;
+  run(db: Db, config: Config, now: number): Promise<string>;
+}
+
+const HOUR = 60 * 60_000;
+
+export const JOBS: Job[] = [
+  {
+    name: 'sessions.cleanup',
+    everyMs: HOUR,
+    async run(db, config, now) {
+      await deleteExpiredSessions(db.kysely, now, config.sessionIdleMs);
+      return 'ok';
+    },
+  },
+];
+
+/** Checks every few minutes which jobs are due; returns a function that stops the timer. */
+export function startHousekeeping(db: Db, config: Config, log: FastifyBaseLogger, checkEveryMs = 5 * 60_000): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      for (const job of JOBS) {
+        const now = Date.now();
+        const r = await runExclusive(db.kysely, job.name, { everyMs: job.everyMs }, () => job.run(db, config, now));
+        if (r.ran) log.info({ job: job.name, result: r.result }, 'job ran');
+      }
+    } catch (err) {
+      log.warn({ err }, 'housekeeping failed');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), checkEveryMs);
   timer.unref();
-  void run();
+  void tick();
   return () => clearInterval(timer);
 }
