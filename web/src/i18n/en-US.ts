@@ -1,7 +1,11 @@
 import type { Messages } from './zh-CN.ts';
+import { accountsEnUS } from '../features/accounts/messages.en-US.ts';
+import { importsEnUS } from '../features/imports/messages.en-US.ts';
+import { handoverEnUS } from '../features/handover/messages.en-US.ts';
+import { territoriesEnUS } from '../features/territories/messages.en-US.ts';
 
 /** English interface strings; same keys as zh-CN.ts (the type enforces it). */
-export const enUS: Messages = {
+const coreEnUS = {
   'app.name': 'Keyline',
   'app.tagline': 'Sales management for key accounts and project selling',
   'app.pitch': 'A customer archive the company owns, a standardised sales process, a disciplined follow-up rhythm, and a funnel that tells you every week whether the quarter will be made.',
@@ -297,3 +301,5 @@ export const enUS: Messages = {
   'notFound.title': 'Page not found',
   'notFound.back': 'Back to Home',
 };
+
+export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS };

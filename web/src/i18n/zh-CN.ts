@@ -3,7 +3,13 @@
  * `MessageKey`, and en-US.ts must have exactly the same ones (test/web checks it).
  * Plain data only, so Node can import it in tests. `{name}` marks a placeholder.
  */
-export const zhCN = {
+import { accountsZhCN } from '../features/accounts/messages.zh-CN.ts';
+import { importsZhCN } from '../features/imports/messages.zh-CN.ts';
+import { handoverZhCN } from '../features/handover/messages.zh-CN.ts';
+import { territoriesZhCN } from '../features/territories/messages.zh-CN.ts';
+
+/** Shared strings; each area keeps its own in features/<area>/messages.*.ts, merged below. */
+const coreZhCN = {
   'app.name': 'Keyline',
   'app.tagline': '大客户与项目型销售管理',
   'app.pitch': '客户档案归公司所有，销售过程标准化，跟进有节奏，漏斗与预测每周都算得清。',
@@ -299,6 +305,8 @@ export const zhCN = {
   'notFound.title': '页面不存在',
   'notFound.back': '返回首页',
 } as const;
+
+export const zhCN = { ...coreZhCN, ...accountsZhCN, ...importsZhCN, ...handoverZhCN, ...territoriesZhCN } as const;
 
 export type MessageKey = keyof typeof zhCN;
 export type Messages = Record<MessageKey, string>;

@@ -1,0 +1,3 @@
+/** Simplified Chinese strings of this area (keys prefixed 'handover.'); merged into i18n/zh-CN.ts. */
+export const handoverZhCN = {
+} as const;
