@@ -75,7 +75,7 @@ async function main(argv: string[]) {
         ...(values.scale ? { scale: Number(values.scale) } : {}),
         ...(values.seed ? { seed: Number(values.seed) } : {}),
       });
-      console.log(`demo company loaded: ${s.units} org units, ${s.users} users; password for every demo user: ${DEMO_PASSWORD}`);
+      console.log(`demo company loaded: ${s.units} org units, ${s.users} users, ${s.accounts} accounts, ${s.contacts} contacts, ${s.opportunities} opportunities; password for every demo user: ${DEMO_PASSWORD}`);
       return db.close();
     }
     case 'create-admin': {

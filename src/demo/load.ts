@@ -1,16 +1,28 @@
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
+import { companyNameKey } from '../domain/company-name.ts';
+import { NAMED_CRITERIA } from '../domain/accounts.ts';
 import { hashPassword } from '../modules/auth/password.ts';
 import { insertUnit } from '../modules/org/repository.ts';
 import { insertUser } from '../modules/users/repository.ts';
 import { createWorkspace, countWorkspaces } from '../modules/workspace/service.ts';
 import { defaultExportPermission } from '../domain/policy.ts';
-import { DEMO_PASSWORD, DEMO_WORKSPACE, generateDemoCompany } from './company.ts';
+import { DEMO_PASSWORD, DEMO_WORKSPACE, generateDemoCompany, type DemoUser } from './company.ts';
+import { generateDemoAccounts, type DemoAccount } from './accounts.ts';
+import { PeoplePicker } from './people.ts';
+import { Random } from './random.ts';
 
 export interface DemoSummary {
   workspaceId: number;
   units: number;
   users: number;
+  accounts: number;
+  contacts: number;
+  opportunities: number;
 }
+
+const DAY = 86_400_000;
 
 /**
  * Loads the demo company into an empty database, in one transaction. Refuses a database
@@ -20,7 +32,11 @@ export async function loadDemo(db: Db, opts: { seed?: number; scale?: number; fo
   if (!opts.force && (await countWorkspaces(db.kysely)) > 0) {
     throw new Error('the database already holds a workspace; the demo loads only into an empty database');
   }
-  const company = generateDemoCompany(opts);
+  const seed = opts.seed ?? 20261124;
+  const scale = Math.max(0.1, opts.scale ?? 1);
+  const company = generateDemoCompany({ seed, scale });
+  const rng = new Random(seed + 1);
+  const demoAccounts = generateDemoAccounts(rng, Math.round(300 * scale), new PeoplePicker(rng));
   // One hash for every demo user: they all share the documented password.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const admin = company.users.find((u) => u.role === 'admin')!;
@@ -36,9 +52,10 @@ export async function loadDemo(db: Db, opts: { seed?: number; scale?: number; fo
       const id = await insertUnit(trx, { workspaceId: ws.workspaceId, parentId: parent.id, parentPath: parent.path, name: u.name, type: u.type, sortOrder: order++, now });
       unitIds.set(u.key, { id, path: `${parent.path}${id}/` });
     }
+    const userIds = new Map<DemoUser, number>([[admin, ws.adminId]]);
     for (const u of company.users) {
       if (u === admin) continue;
-      await insertUser(trx, {
+      userIds.set(u, await insertUser(trx, {
         workspaceId: ws.workspaceId,
         orgUnitId: unitIds.get(u.unit)!.id,
         email: u.email,
@@ -50,8 +67,129 @@ export async function loadDemo(db: Db, opts: { seed?: number; scale?: number; fo
         locale: 'zh-CN',
         canExport: defaultExportPermission(u.role),
         now,
-      });
+      }));
     }
-    return { workspaceId: ws.workspaceId, units: company.units.length, users: company.users.length };
+    const counts = await loadAccounts(trx, ws.workspaceId, demoAccounts, company.users, userIds, unitIds, rng, now);
+    return { workspaceId: ws.workspaceId, units: company.units.length, users: company.users.length, accounts: demoAccounts.length, ...counts };
   });
+}
+
+/** Reps who sell in a branch: its key-account department first for key accounts. */
+function sellersFor(branch: string, keyAccount: boolean, users: DemoUser[]): DemoUser[] {
+  const reps = users.filter((u) => u.role === 'rep' && u.unit.startsWith(`${branch}-`));
+  const ka = reps.filter((u) => u.unit.endsWith('-ka'));
+  const regular = reps.filter((u) => !u.unit.endsWith('-ka'));
+  if (keyAccount && ka.length) return ka;
+  return regular.length ? regular : reps;
+}
+
+const REGION_OF_BRANCH: Record<string, string> = { sh: 'east', hz: 'east', nj: 'east', gz: 'south', sz: 'south', bj: 'north', tj: 'north' };
+
+async function loadAccounts(
+  trx: Kysely<Database>,
+  workspaceId: number,
+  accounts: DemoAccount[],
+  users: DemoUser[],
+  userIds: Map<DemoUser, number>,
+  unitIds: Map<string, { id: number; path: string }>,
+  rng: Random,
+  now: number,
+): Promise<{ contacts: number; opportunities: number }> {
+  let contacts = 0;
+  let opportunities = 0;
+  for (const a of accounts) {
+    const owner = rng.pick(sellersFor(a.branch, a.keyAccount, users));
+    const ownerId = userIds.get(owner)!;
+    const presales = users.find((u) => u.role === 'presales' && u.unit === REGION_OF_BRANCH[a.branch]);
+    const createdAt = now - a.createdDaysAgo * DAY;
+    const criteria = a.named ? Object.fromEntries(NAMED_CRITERIA.map((c) => [c, rng.next() < 0.8])) : {};
+    const { id: accountId } = await trx
+      .insertInto('accounts')
+      .values({
+        workspace_id: workspaceId,
+        name: a.name,
+        name_key: companyNameKey(a.name),
+        credit_code: a.creditCode,
+        industry: a.industry,
+        province: a.province,
+        city: a.city,
+        district: a.district,
+        size: a.size,
+        lead_source: a.leadSource,
+        owner_id: ownerId,
+        org_unit_id: unitIds.get(owner.unit)!.id,
+        status: a.status,
+        named_account: a.named ? 1 : 0,
+        named_criteria: JSON.stringify(criteria),
+        last_follow_up_at: a.lastFollowUpDaysAgo === null ? null : now - a.lastFollowUpDaysAgo * DAY,
+        created_by: ownerId,
+        created_at: createdAt,
+        updated_at: createdAt,
+        version: 1,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('record_history').values({ workspace_id: workspaceId, entity_type: 'account', entity_id: accountId, field: 'owner', old_value: null, new_value: String(ownerId), reason: 'creator', actor_user_id: ownerId, created_at: createdAt }).execute();
+
+    // Contacts in one insert; their reporting lines and roles once the ids are known.
+    const rows = await trx
+      .insertInto('contacts')
+      .values(a.contacts.map((c) => ({
+        workspace_id: workspaceId, account_id: accountId, name: c.name, title: c.title, department: c.department, mobile: c.mobile,
+        email: c.email, wechat: c.wechat, notes: c.notes, birthday: c.birthday, created_by: ownerId, created_at: createdAt, updated_at: createdAt, version: 1,
+      })))
+      .returning('id')
+      .execute();
+    const ids = rows.map((r) => r.id);
+    contacts += ids.length;
+    for (const [i, c] of a.contacts.entries()) {
+      if (c.reportsTo !== null) await trx.updateTable('contacts').set({ reports_to_id: ids[c.reportsTo]! }).where('id', '=', ids[i]!).execute();
+    }
+    const roles = a.contacts.flatMap((c, i) => (c.role ? [{ c, i, role: c.role }] : []));
+    if (roles.length) {
+      await trx.insertInto('buying_roles').values(roles.map(({ i, role }) => ({
+        workspace_id: workspaceId, account_id: accountId, opportunity_id: null, contact_id: ids[i]!, role: role.role, attitude: role.attitude,
+        influence: role.influence, relationship: role.relationship,
+        holder_user_id: role.relationship >= 3 ? (role.role === 'technical' && presales ? userIds.get(presales)! : ownerId) : rng.next() < 0.5 ? ownerId : null,
+        created_at: createdAt, updated_at: createdAt, version: 1,
+      }))).execute();
+    }
+
+    for (const p of a.purchases) {
+      const closedAt = p.status === 'open' ? null : now - p.daysAgo * DAY;
+      const close = new Date(now - p.daysAgo * DAY).toISOString().slice(0, 10);
+      const { id: oppId } = await trx
+        .insertInto('opportunities')
+        .values({
+          workspace_id: workspaceId, account_id: accountId, name: `${a.name.replace(/(股份|集团)?有限公司$/, '')} ${p.name}`, owner_id: ownerId,
+          org_unit_id: unitIds.get(owner.unit)!.id, amount: p.amount, status: p.status, expected_close_date: close, closed_at: closedAt,
+          created_at: Math.min(createdAt + DAY, (closedAt ?? now) - 30 * DAY), updated_at: closedAt ?? now, version: 1,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      opportunities++;
+      const team = [{ user: ownerId, role: 'sales_lead' }];
+      if (presales && (a.keyAccount || p.amount > 500_000_00)) team.push({ user: userIds.get(presales)!, role: 'presales' });
+      await trx.insertInto('opportunity_team').values(team.map((m) => ({ workspace_id: workspaceId, opportunity_id: oppId, user_id: m.user, team_role: m.role, created_at: now }))).execute();
+    }
+
+    if (a.keyAccount && rng.next() < 0.6) {
+      await trx.insertInto('account_profiles').values({
+        account_id: accountId, workspace_id: workspaceId,
+        business_overview: `${a.name.replace(/有限公司$/, '')}是${a.city.replace(/市$/, '')}地区的重点${a.industry === 'electronics' ? '电子制造' : '制造'}企业，正在推进数字化工厂建设。`,
+        organisation: '总经理负责最终决策；技术总监牵头选型；采购部负责商务谈判；财务总监审核预算。',
+        decision_process: '立项 → 技术交流与方案评审 → 招标/比选 → 商务谈判 → 总经理办公会审批',
+        budget_cycle: '每年 10 月编制下一年度预算，次年 3 月前完成重大项目立项',
+        installed_base_ours: '一期 MES 系统（2024 年上线），两条产线的视觉检测工作站',
+        installed_base_competitors: '西门子 PLC 与部分自动化产线；竞品的设备联网平台试点中',
+        relationship_history: '2023 年通过行业展会结识技术总监；2024 年一期项目成交，客户满意度高。',
+        plan_objectives: '今年完成二期产线改造立项，争取成为其数字化转型首选合作伙伴',
+        plan_relationships: '提升与财务总监的关系至“信任”；争取总经理成为支持者',
+        plan_resources: '售前顾问驻场两周；安排客户参观标杆工厂',
+        plan_review_date: new Date(now + 30 * DAY).toISOString().slice(0, 10),
+        updated_by: ownerId, updated_at: now, version: 1,
+      }).execute();
+    }
+  }
+  return { contacts, opportunities };
 }
