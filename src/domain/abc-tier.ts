@@ -1,0 +1,83 @@
+import type { Tier } from './accounts.ts';
+
+/**
+ * ABC tiers (SPEC §3.1, Pareto): accounts ranked by purchase amount over the trailing
+ * window. A = the accounts that together make the top `aShareBp` of the amount (default
+ * 80%), B = the next ones up to `bShareBp` cumulative (default 95%), C = the rest and every
+ * account with no purchases (prospects).
+ *
+ * The boundary, precisely. Let `before(x)` be the sum of the amounts strictly greater than
+ * x's amount. An account with amount > 0 is
+ *   A  when before(x) <  aShare × total   — the account that crosses 80% still belongs to A,
+ *   B  when before(x) <  bShare × total   — likewise the one that crosses 95% belongs to B,
+ *   C  otherwise.
+ * Because `before` counts only strictly greater amounts, tied accounts always share a tier
+ * (ranking among equals is arbitrary, so it must not decide a tier). Zero amounts are C; an
+ * all-zero workspace is all C; a single buying account is A.
+ * Comparison in BigInt: sums of fen times 10 000 exceed 2^53.
+ */
+export interface TierThresholds {
+  /** Cumulative share for A, basis points (0 < a < b). */
+  aShareBp: number;
+  /** Cumulative share for A+B, basis points (b ≤ 10 000). */
+  bShareBp: number;
+}
+
+export function computeTiers<K>(amounts: ReadonlyMap<K, number>, t: TierThresholds): Map<K, Tier> {
+  const out = new Map<K, Tier>();
+  let total = 0n;
+  for (const v of amounts.values()) if (v > 0) total += BigInt(v);
+  const sorted = [...amounts.entries()].sort((x, y) => y[1] - x[1]);
+  const aLimit = BigInt(t.aShareBp) * total;
+  const bLimit = BigInt(t.bShareBp) * total;
+  let before = 0n; // sum of amounts strictly greater than the current group
+  let i = 0;
+  while (i < sorted.length) {
+    const amount = sorted[i]![1];
+    let j = i;
+    let group = 0n;
+    while (j < sorted.length && sorted[j]![1] === amount) {
+      if (amount > 0) group += BigInt(amount);
+      j++;
+    }
+    const scaled = before * 10_000n;
+    const tier: Tier = amount <= 0 || total === 0n ? 'C' : scaled < aLimit ? 'A' : scaled < bLimit ? 'B' : 'C';
+    for (let k = i; k < j; k++) out.set(sorted[k]![0], tier);
+    before += group;
+    i = j;
+  }
+  return out;
+}
+
+/** The tier that counts: the manager's override when there is one (SPEC §3.1), else the computed one. */
+export function effectiveTier(computed: Tier, override: Tier | null): Tier {
+  return override ?? computed;
+}
+
+/** Validates thresholds; returns [field, message] pairs (empty when fine). */
+export function thresholdProblems(t: TierThresholds): [keyof TierThresholds, string][] {
+  const out: [keyof TierThresholds, string][] = [];
+  if (!Number.isInteger(t.aShareBp) || t.aShareBp <= 0) out.push(['aShareBp', 'must be a positive whole number of basis points']);
+  if (!Number.isInteger(t.bShareBp) || t.bShareBp > 10_000) out.push(['bShareBp', 'must be at most 10000 basis points (100%)']);
+  if (out.length === 0 && t.aShareBp >= t.bShareBp) out.push(['aShareBp', 'must be less than the B share']);
+  return out;
+}
+
+/**
+ * The trailing window and the window before it, ending at `now`: [priorFrom, from) and
+ * [from, now). Whole calendar months back from `now` (UTC calendar; a day that does not
+ * exist in the shorter month clamps to its last day, as accountants count months).
+ */
+export function tierWindows(now: number, months: number): { priorFrom: number; from: number; to: number } {
+  return { priorFrom: monthsBefore(now, 2 * months), from: monthsBefore(now, months), to: now };
+}
+
+export function monthsBefore(instant: number, months: number): number {
+  const d = new Date(instant);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() - months;
+  const targetY = y + Math.floor(m / 12);
+  const targetM = ((m % 12) + 12) % 12;
+  const lastDay = new Date(Date.UTC(targetY, targetM + 1, 0)).getUTCDate();
+  return Date.UTC(targetY, targetM, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+}

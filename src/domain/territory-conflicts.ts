@@ -1,0 +1,77 @@
+import { specificity, type Place, type TerritoryRule } from './territory.ts';
+
+/**
+ * The conflicts report of the territories (SPEC §2: "conflicts are reported, not silently
+ * resolved"). matchTerritory gives a new account to the most specific matching rule; two
+ * rules of the same specificity naming different reps conflict wherever both match. The
+ * places both match form a pattern (each field: the one rule's value, or the other's when
+ * the first has none). That overlap is a real conflict unless a more specific rule covers
+ * the whole pattern (then that rule wins everywhere inside it).
+ *
+ * One entry per overlap pattern, listing every same-specificity rule that matches all of it.
+ */
+export interface TerritoryConflict {
+  /** The places where the rules collide (null = any). */
+  place: Place;
+  specificity: number;
+  ruleIds: number[];
+  userIds: number[];
+}
+
+const FIELDS = ['province', 'city', 'district', 'industry'] as const;
+const val = (v: string | null) => (v === null || v === '' ? null : v);
+
+/** The places both rules match, or null when they have none in common. */
+export function overlap(a: TerritoryRule, b: TerritoryRule): Place | null {
+  const out: Place = { province: null, city: null, district: null, industry: null };
+  for (const f of FIELDS) {
+    const x = val(a[f]);
+    const y = val(b[f]);
+    if (x !== null && y !== null && x !== y) return null;
+    out[f] = x ?? y;
+  }
+  return out;
+}
+
+/** The rule matches every place of the pattern (it is equal or more general on each field). */
+function covers(rule: TerritoryRule, p: Place): boolean {
+  return FIELDS.every((f) => val(rule[f]) === null || val(rule[f]) === p[f]);
+}
+
+const placeKey = (p: Place) => FIELDS.map((f) => p[f] ?? '*').join('\u0001');
+
+export function findConflicts(rules: readonly TerritoryRule[]): TerritoryConflict[] {
+  // Rules of different provinces never overlap; a rule without a province overlaps any.
+  const byProvince = new Map<string, TerritoryRule[]>();
+  const anyProvince: TerritoryRule[] = [];
+  for (const r of rules) {
+    const p = val(r.province);
+    if (p === null) anyProvince.push(r);
+    else byProvince.set(p, [...(byProvince.get(p) ?? []), r]);
+  }
+  const seen = new Map<string, TerritoryConflict>();
+  const consider = (a: TerritoryRule, b: TerritoryRule) => {
+    if (a.userId === b.userId) return;
+    const s = specificity(a);
+    if (specificity(b) !== s) return;
+    const p = overlap(a, b);
+    if (!p) return;
+    const key = `${s}|${placeKey(p)}`;
+    if (seen.has(key)) return;
+    if (rules.some((r) => specificity(r) > s && covers(r, p))) return;
+    const members = rules.filter((r) => specificity(r) === s && covers(r, p));
+    seen.set(key, {
+      place: p,
+      specificity: s,
+      ruleIds: members.map((r) => r.id).sort((x, y) => x - y),
+      userIds: [...new Set(members.map((r) => r.userId))].sort((x, y) => x - y),
+    });
+  };
+  const groups = [...byProvince.values()];
+  for (const g of groups) {
+    const pool = [...g, ...anyProvince];
+    for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) consider(pool[i]!, pool[j]!);
+  }
+  if (groups.length === 0) for (let i = 0; i < anyProvince.length; i++) for (let j = i + 1; j < anyProvince.length; j++) consider(anyProvince[i]!, anyProvince[j]!);
+  return [...seen.values()].sort((x, y) => (x.ruleIds[0] ?? 0) - (y.ruleIds[0] ?? 0));
+}

@@ -1,0 +1,130 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { computeTiers, effectiveTier, monthsBefore, thresholdProblems, tierWindows } from '../../src/domain/abc-tier.ts';
+import { valueTypeOf } from '../../src/domain/value-type.ts';
+import { findConflicts, overlap } from '../../src/domain/territory-conflicts.ts';
+import type { TerritoryRule } from '../../src/domain/territory.ts';
+
+const DEFAULT = { aShareBp: 8000, bShareBp: 9500 };
+const tiers = (amounts: number[], t = DEFAULT) => {
+  const m = computeTiers(new Map(amounts.map((a, i) => [i, a])), t);
+  return amounts.map((_, i) => m.get(i)).join('');
+};
+
+describe('ABC tiers (SPEC §3.1 Pareto)', () => {
+  it('the classic 80/15/5 split', () => {
+    // total 100: 50 (0→50%), 30 (50→80%), 10 (80→90%), 5 (90→95%), 3 (95→98%), 2 (98→100%)
+    assert.equal(tiers([50, 30, 10, 5, 3, 2]), 'AABBCC');
+  });
+
+  it('the account that crosses 80% belongs to A, the one that crosses 95% to B', () => {
+    // 70 → 70%; 20 crosses 80% (70→90) → A; 6 crosses 95% (90→96) → B; 4 → C
+    assert.equal(tiers([70, 20, 6, 4]), 'AABC');
+  });
+
+  it('an account that starts exactly at 80% is B; exactly at 95% is C', () => {
+    assert.equal(tiers([80, 15, 5]), 'ABC');
+  });
+
+  it('ties share a tier: equals are never split by arbitrary ranking', () => {
+    // four of 25: before = 0 for all of them → all A
+    assert.equal(tiers([25, 25, 25, 25]), 'AAAA');
+    // 60, then two of 15 (before 60% → both A), then 10 (before 90% → B)
+    assert.equal(tiers([60, 15, 15, 10]), 'AAAB');
+  });
+
+  it('zero purchases (prospects) are C; an all-zero workspace is all C; nothing in, nothing out', () => {
+    assert.equal(tiers([100, 0, 0]), 'ACC');
+    assert.equal(tiers([0, 0, 0]), 'CCC');
+    assert.equal(computeTiers(new Map(), DEFAULT).size, 0);
+  });
+
+  it('a single buying account is A', () => {
+    assert.equal(tiers([1]), 'A');
+    assert.equal(tiers([0, 123_456_789_00]), 'CA');
+  });
+
+  it('thresholds are configurable', () => {
+    // 50/30 … with A at 50%: only the first (before 0 < 50%); the second starts at 50% → B (before 50 < 90)
+    assert.equal(tiers([50, 30, 10, 5, 3, 2], { aShareBp: 5000, bShareBp: 9000 }), 'ABBCCC');
+    // B share 100%: every buying account is A or B
+    assert.equal(tiers([50, 30, 10, 5, 3, 2, 0], { aShareBp: 8000, bShareBp: 10_000 }), 'AABBBBC');
+  });
+
+  it('handles amounts whose sums times 10 000 exceed 2^53', () => {
+    const big = 9_000_000_000_000; // 900 亿元 in fen
+    assert.equal(tiers([big, big, big / 9]), 'AAB');
+  });
+
+  it('input order does not matter', () => {
+    assert.equal(tiers([2, 50, 5, 30, 3, 10]), 'CABACB');
+  });
+
+  it('the override wins over the computed tier', () => {
+    assert.equal(effectiveTier('C', 'A'), 'A');
+    assert.equal(effectiveTier('B', null), 'B');
+  });
+
+  it('threshold validation names the field', () => {
+    assert.deepEqual(thresholdProblems(DEFAULT), []);
+    assert.deepEqual(thresholdProblems({ aShareBp: 9500, bShareBp: 9500 }).map(([f]) => f), ['aShareBp']);
+    assert.deepEqual(thresholdProblems({ aShareBp: 8000, bShareBp: 10_001 }).map(([f]) => f), ['bShareBp']);
+    assert.deepEqual(thresholdProblems({ aShareBp: 0, bShareBp: 9000 }).map(([f]) => f), ['aShareBp']);
+  });
+
+  it('windows are whole calendar months back, clamped at month ends', () => {
+    const now = Date.UTC(2025, 2, 31, 10, 0, 0); // 2025-03-31 10:00Z
+    assert.equal(new Date(monthsBefore(now, 1)).toISOString(), '2025-02-28T10:00:00.000Z');
+    assert.equal(new Date(monthsBefore(now, 12)).toISOString(), '2024-03-31T10:00:00.000Z');
+    assert.equal(new Date(monthsBefore(now, 15)).toISOString(), '2023-12-31T10:00:00.000Z');
+    const w = tierWindows(now, 12);
+    assert.equal(new Date(w.priorFrom).toISOString(), '2023-03-31T10:00:00.000Z');
+    assert.equal(w.to, now);
+  });
+});
+
+describe('value types (SPEC §3.1 三种大客户)', () => {
+  it('steady buyers are value accounts', () => {
+    assert.equal(valueTypeOf(100, 100), 'value');
+    assert.equal(valueTypeOf(91, 100), 'value');
+    assert.equal(valueTypeOf(119, 100), 'value');
+  });
+  it('a rise of 20% or more, or a first purchase, is growth', () => {
+    assert.equal(valueTypeOf(120, 100), 'growth');
+    assert.equal(valueTypeOf(500, 0), 'growth');
+  });
+  it('a fall of 10% or more, down to nothing, is shrinking', () => {
+    assert.equal(valueTypeOf(90, 100), 'shrinking');
+    assert.equal(valueTypeOf(0, 100), 'shrinking');
+  });
+  it('no purchases in either window: no type', () => {
+    assert.equal(valueTypeOf(0, 0), null);
+  });
+});
+
+describe('territory conflicts (SPEC §2)', () => {
+  const rule = (id: number, userId: number, p: Partial<TerritoryRule>): TerritoryRule => ({ id, userId, province: null, city: null, district: null, industry: null, ...p });
+
+  it('the same place for two reps is a conflict; for one rep it is not', () => {
+    const c = findConflicts([rule(1, 10, { province: '广东' }), rule(2, 11, { province: '广东' }), rule(3, 10, { province: '浙江' }), rule(4, 10, { province: '浙江' })]);
+    assert.deepEqual(c.map((x) => [x.ruleIds, x.userIds, x.place.province]), [[[1, 2], [10, 11], '广东']]);
+  });
+
+  it('overlapping rules of the same specificity conflict where they meet', () => {
+    const c = findConflicts([rule(1, 10, { province: '广东', industry: 'energy' }), rule(2, 11, { province: '广东', city: '广州' })]);
+    assert.equal(c.length, 1);
+    assert.deepEqual(c[0]!.place, { province: '广东', city: '广州', district: null, industry: 'energy' });
+    assert.equal(c[0]!.specificity, 2);
+  });
+
+  it('a more specific rule covering the overlap resolves it; different specificities never conflict', () => {
+    const rules = [rule(1, 10, { province: '广东', industry: 'energy' }), rule(2, 11, { province: '广东', city: '广州' }), rule(3, 12, { province: '广东', city: '广州', industry: 'energy' })];
+    assert.deepEqual(findConflicts(rules), []);
+    assert.deepEqual(findConflicts([rule(1, 10, { province: '广东' }), rule(2, 11, { province: '广东', city: '深圳' })]), []);
+  });
+
+  it('disjoint places do not overlap', () => {
+    assert.equal(overlap(rule(1, 1, { province: '广东', city: '广州' }), rule(2, 2, { province: '广东', city: '深圳' })), null);
+    assert.deepEqual(findConflicts([rule(1, 10, { province: '广东', industry: 'energy' }), rule(2, 11, { province: '广东', industry: 'pharma' })]), []);
+  });
+});
