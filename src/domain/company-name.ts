@@ -28,7 +28,8 @@ export function companyNameKey(name: string): string {
 /** Similarity of two keys in [0, 1]: Dice coefficient over character bigrams (works for CJK). */
 export function nameSimilarity(a: string, b: string): number {
   if (a === b) return 1;
-  if (a.length < 2 || b.length < 2) return a.includes(b) || b.includes(a) ? 0.8 : 0;
+  // A one-character key ("A公司") says too little to call anything similar.
+  if (a.length < 2 || b.length < 2) return 0;
   const grams = (s: string) => {
     const m = new Map<string, number>();
     for (let i = 0; i < s.length - 1; i++) m.set(s.slice(i, i + 2), (m.get(s.slice(i, i + 2)) ?? 0) + 1);

@@ -11,6 +11,7 @@ import { insertUnit } from '../../src/modules/org/repository.ts';
 import { insertUser } from '../../src/modules/users/repository.ts';
 import { createWorkspace } from '../../src/modules/workspace/service.ts';
 import { createTestDb, type TestDb } from './db.ts';
+import { companyNameKey } from '../../src/domain/company-name.ts';
 
 export const PASSWORD = 'test-password-1';
 let sharedHash: Promise<string> | undefined;
@@ -92,10 +93,10 @@ export async function seedWorkspace(t: TestApp, label: string): Promise<Fixture>
     finance: await user('finance', root.id, 'finance'),
   };
   const account = async (name: string, ownerId: number | null, unitId: number, inPool = 0) =>
-    (await k.insertInto('accounts').values({ workspace_id: ws.workspaceId, name, name_key: name, owner_id: ownerId, org_unit_id: unitId, in_pool: inPool, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
-  const repAccount = await account(`深圳市华为技术有限公司 ${label}`, users.rep.id, sales1.id);
-  const rep2Account = await account(`广州白云电器设备股份有限公司 ${label}`, users.rep2.id, sales3.id);
-  const poolAccount = await account(`上海电气集团 ${label}`, null, shanghai.id, 1);
+    (await k.insertInto('accounts').values({ workspace_id: ws.workspaceId, name, name_key: companyNameKey(name), owner_id: ownerId, org_unit_id: unitId, in_pool: inPool, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
+  const repAccount = await account('深圳市华为技术有限公司', users.rep.id, sales1.id);
+  const rep2Account = await account('广州白云电器设备股份有限公司', users.rep2.id, sales3.id);
+  const poolAccount = await account('上海电气集团股份有限公司', null, shanghai.id, 1);
   const repContact = (await k.insertInto('contacts').values({ workspace_id: ws.workspaceId, account_id: repAccount, name: '任正', title: '采购总监', created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
   const repRole = (await k.insertInto('buying_roles').values({ workspace_id: ws.workspaceId, account_id: repAccount, contact_id: repContact, role: 'decision_maker', attitude: 'neutral', influence: 'high', relationship: 2, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
   const repView = (await k.insertInto('saved_views').values({ workspace_id: ws.workspaceId, user_id: users.rep.id, area: 'accounts', name: 'A tier', query: '{"tier":"A"}', created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;

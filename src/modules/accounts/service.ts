@@ -246,6 +246,8 @@ async function resolveOwner(db: Db, actor: Actor, input: AccountInput): Promise<
 export async function createAccount(db: Db, actor: Actor, input: AccountInput, ip: string | null) {
   if (accountReach(actor).kind === 'none' || actor.role === 'presales' || actor.role === 'executive') throw forbidden('Your role cannot create accounts');
   checkCreditCode(input.creditCode);
+  // Bad input first (400), then the duplicate warning (409).
+  const owner = await resolveOwner(db, actor, input);
   if (!input.allowSimilarName) {
     const matches = await findDuplicates(db, actor, input.name, input.creditCode);
     const blocking = matches.filter((m) => !m.sameCreditCode);
@@ -255,7 +257,6 @@ export async function createAccount(db: Db, actor: Actor, input: AccountInput, i
       ], { matches: blocking });
     }
   }
-  const owner = await resolveOwner(db, actor, input);
   const now = Date.now();
   const id = await db.kysely.transaction().execute(async (trx) => {
     if (input.creditCode && (await repo.creditCodeOwner(trx, actor.workspaceId, input.creditCode))) {
