@@ -30,6 +30,9 @@ export interface DbOptions {
 export function openDatabase(opts: DbOptions): Db {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle connection can fail on its own (server restart, admin termination); without a
+    // listener pg rethrows that as an uncaught exception and the whole server stops.
+    pool.on('error', (err) => console.warn(`keyline: idle PostgreSQL connection failed: ${err.message}`));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kysely, engine: 'postgres', close: () => kysely.destroy() };
   }
