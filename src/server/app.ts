@@ -18,6 +18,9 @@ import auditRoutes from '../modules/audit/routes.ts';
 import accountRoutes from '../modules/accounts/routes.ts';
 import contactRoutes from '../modules/contacts/routes.ts';
 import savedViewRoutes from '../modules/saved-views/routes.ts';
+import tierRoutes from '../modules/tiers/routes.ts';
+import rulesRoutes from '../modules/rules/routes.ts';
+import territoryRoutes from '../modules/territories/routes.ts';
 import type { Access } from './access.ts';
 
 declare module 'fastify' {
@@ -36,7 +39,7 @@ export interface ApiRoute {
 }
 
 /** Every area's routes, mounted under /api/v1. Add new areas here. */
-const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes];
+const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes];
 
 export async function buildApp(db: Db, config: Config, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({

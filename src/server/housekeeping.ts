@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { Config } from '../config.ts';
 import { deleteExpiredSessions } from '../modules/auth/repository.ts';
 import { runExclusive } from '../modules/jobs/lease.ts';
+import { recomputeAll } from '../modules/tiers/service.ts';
 
 /**
  * Periodic jobs. Each runs under a lease (src/modules/jobs/lease.ts), so with several
@@ -25,6 +26,12 @@ export const JOBS: Job[] = [
       await deleteExpiredSessions(db.kysely, now, config.sessionIdleMs);
       return 'ok';
     },
+  },
+  {
+    // ABC tiers and value types (SPEC §3.1), every workspace, once a day.
+    name: 'tiers.recompute',
+    everyMs: 24 * HOUR,
+    run: (db, _config, now) => recomputeAll(db, now),
   },
 ];
 

@@ -22,6 +22,8 @@ function idFor(url: string, f: Fixture): number {
   if (url.startsWith('/api/v1/contacts/:id')) return f.contacts.repContact;
   if (url.startsWith('/api/v1/buying-roles/:id')) return f.buyingRoles.repRole;
   if (url.startsWith('/api/v1/saved-views/:id')) return f.savedViews.repView;
+  // The fixture has no territory rule: test/api/territories.test.ts checks real foreign rule ids.
+  if (url.startsWith('/api/v1/territories/:id')) return f.accounts.repAccount;
   throw new Error(`no id source for ${url}: add one to idFor() in ${import.meta.filename}`);
 }
 
@@ -34,6 +36,8 @@ function validBody(r: ApiRoute): unknown {
     'PATCH /api/v1/buying-roles/:id': { version: 1, notes: 'hijacked' },
     'PUT /api/v1/accounts/:id/profile': { version: 0, businessOverview: 'hijacked' },
     'POST /api/v1/users/:id/password': { version: 1, password: 'hijacked-pass' },
+    'POST /api/v1/accounts/:id/tier-override': { version: 1, tier: 'A', reason: 'hijacked' },
+    'PUT /api/v1/accounts/:id/named': { version: 1, named: true },
   };
   return special[`${r.method} ${r.url}`] ?? (r.method === 'PATCH' ? { version: 1, name: 'hijacked' } : { version: 1 });
 }

@@ -1,0 +1,132 @@
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { Actor } from '../../domain/policy.ts';
+
+/** Territory rules (井田, SPEC §2) with their rep and the rep's unit. */
+function rulesWithRep(db: Kysely<Database>, workspaceId: number) {
+  return db
+    .selectFrom('territory_rules as t')
+    .innerJoin('users as u', (j) => j.onRef('u.id', '=', 't.user_id').onRef('u.workspace_id', '=', 't.workspace_id'))
+    .innerJoin('org_units as o', (j) => j.onRef('o.id', '=', 'u.org_unit_id').onRef('o.workspace_id', '=', 'u.workspace_id'))
+    .select([
+      't.id', 't.name', 't.province', 't.city', 't.district', 't.industry', 't.user_id', 't.active', 't.created_at', 't.updated_at', 't.version',
+      'u.name as user_name', 'u.active as user_active', 'u.org_unit_id', 'o.name as org_unit_name', 'o.path as unit_path',
+    ])
+    .where('t.workspace_id', '=', workspaceId);
+}
+
+export type RuleRow = Awaited<ReturnType<typeof getRule>> & object;
+
+export interface RuleFilter {
+  userId?: number | undefined;
+  province?: string | undefined;
+  industry?: string | undefined;
+  active?: boolean | undefined;
+  /** Only rules whose rep sits in this subtree (a manager's reach). */
+  unitPath?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+export async function listRules(db: Kysely<Database>, actor: Actor, f: RuleFilter) {
+  let q = rulesWithRep(db, actor.workspaceId);
+  if (f.userId !== undefined) q = q.where('t.user_id', '=', f.userId);
+  if (f.province) q = q.where('t.province', '=', f.province);
+  if (f.industry) q = q.where('t.industry', '=', f.industry);
+  if (f.active !== undefined) q = q.where('t.active', '=', f.active ? 1 : 0);
+  if (f.unitPath) q = q.where('o.path', 'like', `${f.unitPath}%`);
+  const [items, total] = await Promise.all([
+    q.orderBy('t.province').orderBy('t.city').orderBy('t.district').orderBy('t.industry').orderBy('t.id').limit(f.limit).offset(f.offset).execute(),
+    q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+/** Every active rule of the workspace, for matching and the conflicts report (configuration: small). */
+export async function activeRules(db: Kysely<Database>, workspaceId: number) {
+  return rulesWithRep(db, workspaceId).where('t.active', '=', 1).orderBy('t.id').execute();
+}
+
+export async function rulesByIds(db: Kysely<Database>, workspaceId: number, ids: number[]) {
+  if (ids.length === 0) return [];
+  return rulesWithRep(db, workspaceId).where('t.id', 'in', ids).orderBy('t.id').execute();
+}
+
+export async function getRule(db: Kysely<Database>, workspaceId: number, id: number) {
+  return rulesWithRep(db, workspaceId).where('t.id', '=', id).executeTakeFirst();
+}
+
+export async function userForRule(db: Kysely<Database>, workspaceId: number, userId: number) {
+  return db
+    .selectFrom('users')
+    .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+    .select(['users.id', 'users.name', 'users.role', 'users.active', 'users.org_unit_id', 'org_units.path'])
+    .where('users.workspace_id', '=', workspaceId)
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+}
+
+export interface RulePlace {
+  province: string | null;
+  city: string | null;
+  district: string | null;
+  industry: string | null;
+}
+
+const eqOrNull = (col: 'province' | 'city' | 'district' | 'industry', v: string | null) =>
+  (eb: ExpressionBuilder<Database, 'territory_rules'>) => (v === null ? eb(eb.ref(col), 'is', null) : eb(eb.ref(col), '=', v));
+
+/** A rule with exactly this place and rep already exists (a duplicate, not a conflict). */
+export async function sameRule(db: Kysely<Database>, workspaceId: number, p: RulePlace, userId: number, exceptId?: number) {
+  let q = db
+    .selectFrom('territory_rules')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .where(eqOrNull('province', p.province))
+    .where(eqOrNull('city', p.city))
+    .where(eqOrNull('district', p.district))
+    .where(eqOrNull('industry', p.industry));
+  if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
+  return q.executeTakeFirst();
+}
+
+export async function insertRule(db: Kysely<Database>, v: { workspaceId: number; name: string | null; place: RulePlace; userId: number; active: boolean; now: number }) {
+  const row = await db
+    .insertInto('territory_rules')
+    .values({ workspace_id: v.workspaceId, name: v.name, ...v.place, user_id: v.userId, active: v.active ? 1 : 0, created_at: v.now, updated_at: v.now, version: 1 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function deleteRule(db: Kysely<Database>, workspaceId: number, id: number) {
+  await db.deleteFrom('territory_rules').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+/** Pool accounts (no owner) the rules could assign, within the actor's reach. */
+export async function poolAccounts(db: Kysely<Database>, actor: Actor, unitPath: string | null) {
+  let q = db
+    .selectFrom('accounts')
+    .innerJoin('org_units', (j) => j.onRef('org_units.id', '=', 'accounts.org_unit_id').onRef('org_units.workspace_id', '=', 'accounts.workspace_id'))
+    .select(['accounts.id', 'accounts.name', 'accounts.province', 'accounts.city', 'accounts.district', 'accounts.industry', 'accounts.version'])
+    .where('accounts.workspace_id', '=', actor.workspaceId)
+    .where('accounts.in_pool', '=', 1)
+    .where('accounts.archived_at', 'is', null);
+  if (unitPath) q = q.where('org_units.path', 'like', `${unitPath}%`);
+  return q.orderBy('accounts.id').execute();
+}
+
+/** Gives pool accounts to one rep: one UPDATE per rep, guarded so a concurrent claim wins. */
+export async function assignPoolAccounts(db: Kysely<Database>, workspaceId: number, ids: number[], owner: { userId: number; unitId: number }, now: number) {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .updateTable('accounts')
+    .set((eb) => ({ owner_id: owner.userId, org_unit_id: owner.unitId, in_pool: 0, pool_since: null, updated_at: now, version: eb('version', '+', 1) }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', ids)
+    .where('in_pool', '=', 1)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,146 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { INDUSTRIES } from '../../domain/accounts.ts';
+import { errorResponses, idParam, optionalText, page, queryBool, text, versionField } from '../../server/http-schemas.ts';
+import { actorOf, ipOf } from '../../server/request.ts';
+import * as territories from './service.ts';
+
+const READERS = ['admin', 'executive', 'manager'] as const;
+const WRITERS = ['admin', 'manager'] as const;
+
+const territorySchema = z.object({
+  id: z.number().int(),
+  name: z.string().nullable(),
+  province: z.string().nullable(),
+  city: z.string().nullable(),
+  district: z.string().nullable(),
+  industry: z.string().nullable(),
+  userId: z.number().int(),
+  userName: z.string(),
+  userActive: z.boolean(),
+  orgUnitId: z.number().int(),
+  orgUnitName: z.string(),
+  active: z.boolean(),
+  specificity: z.number().int().describe('how many of province, city, district, industry the rule names; the most specific match wins'),
+  editable: z.boolean(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+  version: z.number().int(),
+});
+
+const place = {
+  province: text(30),
+  city: optionalText(30),
+  district: optionalText(30),
+  industry: z.enum(INDUSTRIES).nullable().optional(),
+};
+
+const placeSchema = z.object({ province: z.string().nullable(), city: z.string().nullable(), district: z.string().nullable(), industry: z.string().nullable() });
+
+export default async function territoryRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = app;
+
+  r.get('/territories', {
+    config: { access: READERS },
+    schema: {
+      tags: ['territories'],
+      summary: 'Territory rules (井田, SPEC §2) with their rep and unit; a manager sees those of their subtree',
+      querystring: z.strictObject({
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+        offset: z.coerce.number().int().min(0).default(0),
+        userId: z.coerce.number().int().positive().optional(),
+        province: z.string().max(30).optional(),
+        industry: z.enum(INDUSTRIES).optional(),
+        active: queryBool,
+      }),
+      response: { 200: page(territorySchema), ...errorResponses },
+    },
+  }, async (req) => territories.listTerritories(db, actorOf(req), req.query));
+
+  r.get('/territories/conflicts', {
+    config: { access: READERS },
+    schema: {
+      tags: ['territories'],
+      summary: 'Places that active rules of the same specificity give to different reps (reported, never resolved silently)',
+      response: { 200: z.object({ items: z.array(z.object({ place: placeSchema, specificity: z.number().int(), rules: z.array(territorySchema) })), total: z.number().int() }), ...errorResponses },
+    },
+  }, async (req) => territories.conflicts(db, actorOf(req)));
+
+  r.get('/territories/preview', {
+    config: { access: READERS },
+    schema: {
+      tags: ['territories'],
+      summary: 'Who would own a new account at this place: assigned, conflict, none (the creator keeps it) or inactive (the rep is deactivated)',
+      querystring: z.strictObject({ province: z.string().max(30).optional(), city: z.string().max(30).optional(), district: z.string().max(30).optional(), industry: z.enum(INDUSTRIES).optional() }),
+      response: {
+        200: z.object({
+          result: z.enum(['assigned', 'conflict', 'none', 'inactive']),
+          user: z.object({ id: z.number().int(), name: z.string(), orgUnitName: z.string() }).nullable(),
+          rules: z.array(territorySchema),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => territories.preview(db, actorOf(req), { province: req.query.province ?? null, city: req.query.city ?? null, district: req.query.district ?? null, industry: req.query.industry ?? null }));
+
+  r.post('/territories/apply', {
+    config: { access: WRITERS },
+    schema: {
+      tags: ['territories'],
+      summary: 'Give pool accounts to the reps their territory names; dryRun (the default) only reports',
+      body: z.strictObject({ dryRun: z.boolean().default(true) }),
+      response: {
+        200: z.object({
+          dryRun: z.boolean(), poolAccounts: z.number().int(), assigned: z.number().int(), conflicted: z.number().int(), unmatched: z.number().int(),
+          sample: z.array(z.object({ accountId: z.number().int(), accountName: z.string(), userId: z.number().int(), userName: z.string() })),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => territories.applyToPool(db, actorOf(req), req.body.dryRun, ipOf(req)));
+
+  r.post('/territories', {
+    config: { access: WRITERS },
+    schema: {
+      tags: ['territories'],
+      summary: 'Add a territory rule: province, optional city and district, optional industry, the rep',
+      body: z.strictObject({ name: optionalText(100), ...place, userId: z.number().int().positive(), active: z.boolean().optional() }),
+      response: { 201: territorySchema, ...errorResponses },
+    },
+  }, async (req, reply) => reply.code(201).send(await territories.createTerritory(db, actorOf(req), req.body, ipOf(req))));
+
+  r.get('/territories/:id', {
+    config: { access: READERS },
+    schema: { tags: ['territories'], params: idParam, response: { 200: territorySchema, ...errorResponses } },
+  }, async (req) => territories.getTerritory(db, actorOf(req), req.params.id));
+
+  r.patch('/territories/:id', {
+    config: { access: WRITERS },
+    schema: {
+      tags: ['territories'],
+      summary: 'Change a territory rule',
+      params: idParam,
+      body: z.strictObject({
+        version: versionField,
+        name: optionalText(100),
+        province: text(30).optional(),
+        city: place.city,
+        district: place.district,
+        industry: place.industry,
+        userId: z.number().int().positive().optional(),
+        active: z.boolean().optional(),
+      }),
+      response: { 200: territorySchema, ...errorResponses },
+    },
+  }, async (req) => territories.updateTerritory(db, actorOf(req), req.params.id, req.body, ipOf(req)));
+
+  r.delete('/territories/:id', {
+    config: { access: WRITERS },
+    schema: { tags: ['territories'], summary: 'Delete a territory rule (rules are configuration)', params: idParam, response: { 204: z.null(), ...errorResponses } },
+  }, async (req, reply) => {
+    await territories.deleteTerritory(db, actorOf(req), req.params.id, ipOf(req));
+    return reply.code(204).send(null);
+  });
+}

@@ -1,0 +1,214 @@
+import type { Db } from '../../db/database.ts';
+import { updateVersioned } from '../../db/versioned.ts';
+import { reachesUnit, type Actor } from '../../domain/policy.ts';
+import { matchTerritory, specificity, type Place, type TerritoryRule } from '../../domain/territory.ts';
+import { findConflicts } from '../../domain/territory-conflicts.ts';
+import { conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
+import { recordAudit } from '../audit/repository.ts';
+import { recordChanges } from '../history/repository.ts';
+import * as repo from './repository.ts';
+
+/** Roles that may own territory (SPEC §2: the rep of a slice; a manager may hold one too). */
+const OWNER_ROLES = ['rep', 'manager'];
+
+type Row = NonNullable<Awaited<ReturnType<typeof repo.getRule>>>;
+
+export interface TerritoryDto {
+  id: number;
+  name: string | null;
+  province: string | null;
+  city: string | null;
+  district: string | null;
+  industry: string | null;
+  userId: number;
+  userName: string;
+  userActive: boolean;
+  orgUnitId: number;
+  orgUnitName: string;
+  active: boolean;
+  specificity: number;
+  /** The caller may change or delete this rule. */
+  editable: boolean;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+const domainRule = (r: Row): TerritoryRule => ({ id: r.id, province: r.province, city: r.city, district: r.district, industry: r.industry, userId: r.user_id });
+
+function toDto(actor: Actor, r: Row): TerritoryDto {
+  return {
+    id: r.id, name: r.name, province: r.province, city: r.city, district: r.district, industry: r.industry,
+    userId: r.user_id, userName: r.user_name, userActive: r.user_active === 1, orgUnitId: r.org_unit_id, orgUnitName: r.org_unit_name,
+    active: r.active === 1, specificity: specificity(domainRule(r)), editable: canChange(actor, r.unit_path),
+    createdAt: r.created_at, updatedAt: r.updated_at, version: r.version,
+  };
+}
+
+/** Admins change every rule; a manager the rules of reps in their subtree (SPEC §2). */
+function canChange(actor: Actor, repUnitPath: string): boolean {
+  if (actor.role === 'admin') return true;
+  return actor.role === 'manager' && reachesUnit(actor, repUnitPath);
+}
+
+const managerPath = (actor: Actor) => (actor.role === 'manager' ? actor.unitPath : undefined);
+
+export async function listTerritories(db: Db, actor: Actor, q: Omit<repo.RuleFilter, 'unitPath'>) {
+  const { items, total } = await repo.listRules(db.kysely, actor, { ...q, unitPath: managerPath(actor) });
+  return { items: items.map((r) => toDto(actor, r)), total };
+}
+
+async function requireRule(db: Db, actor: Actor, id: number): Promise<Row> {
+  const r = await repo.getRule(db.kysely, actor.workspaceId, id);
+  if (!r || (actor.role === 'manager' && !reachesUnit(actor, r.unit_path))) throw notFound('Territory rule');
+  return r;
+}
+
+export async function getTerritory(db: Db, actor: Actor, id: number) {
+  return toDto(actor, await requireRule(db, actor, id));
+}
+
+export interface TerritoryInput {
+  name?: string | null | undefined;
+  province: string;
+  city?: string | null | undefined;
+  district?: string | null | undefined;
+  industry?: string | null | undefined;
+  userId: number;
+  active?: boolean | undefined;
+}
+
+const norm = (s: string | null | undefined) => (s === undefined || s === null || s.trim() === '' ? null : s.trim());
+
+function placeOf(i: { province: string | null; city: string | null; district: string | null; industry: string | null }): repo.RulePlace {
+  const p = { province: norm(i.province), city: norm(i.city), district: norm(i.district), industry: norm(i.industry) };
+  if (!p.province) throw invalid('province', 'is required');
+  if (p.district && !p.city) throw invalid('city', 'a district needs its city');
+  return p;
+}
+
+async function checkRep(db: Db, actor: Actor, userId: number) {
+  const u = await repo.userForRule(db.kysely, actor.workspaceId, userId);
+  if (!u || !u.active || !OWNER_ROLES.includes(u.role)) throw invalid('userId', `no active rep or manager with id ${userId}`);
+  if (!canChange(actor, u.path)) throw invalid('userId', 'the rep must be in your organisation');
+  return u;
+}
+
+export async function createTerritory(db: Db, actor: Actor, input: TerritoryInput, ip: string | null) {
+  const place = placeOf({ province: input.province, city: input.city ?? null, district: input.district ?? null, industry: input.industry ?? null });
+  await checkRep(db, actor, input.userId);
+  const now = Date.now();
+  const id = await db.kysely.transaction().execute(async (trx) => {
+    if (await repo.sameRule(trx, actor.workspaceId, place, input.userId)) throw conflict('duplicate_territory', 'this rep already has a rule for exactly this place', 'province');
+    const newId = await repo.insertRule(trx, { workspaceId: actor.workspaceId, name: norm(input.name), place, userId: input.userId, active: input.active ?? true, now });
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'territory.create', targetType: 'territory', targetId: newId, ip, detail: { ...place, userId: input.userId } }, now);
+    return newId;
+  });
+  return getTerritory(db, actor, id);
+}
+
+export type TerritoryPatch = Partial<TerritoryInput> & { version: number };
+
+export async function updateTerritory(db: Db, actor: Actor, id: number, patch: TerritoryPatch, ip: string | null) {
+  const row = await requireRule(db, actor, id);
+  if (!canChange(actor, row.unit_path)) throw forbidden('You can change only the rules of reps in your organisation');
+  const place = placeOf({
+    province: patch.province !== undefined ? patch.province : row.province,
+    city: patch.city !== undefined ? patch.city : row.city,
+    district: patch.district !== undefined ? patch.district : row.district,
+    industry: patch.industry !== undefined ? patch.industry : row.industry,
+  });
+  const userId = patch.userId ?? row.user_id;
+  if (patch.userId !== undefined && patch.userId !== row.user_id) await checkRep(db, actor, patch.userId);
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    if (await repo.sameRule(trx, actor.workspaceId, place, userId, id)) throw conflict('duplicate_territory', 'this rep already has a rule for exactly this place', 'province');
+    await updateVersioned(trx, 'territory_rules', 'Territory rule', { workspaceId: actor.workspaceId, id, version: patch.version }, {
+      ...place,
+      user_id: userId,
+      ...(patch.name !== undefined ? { name: norm(patch.name) } : {}),
+      ...(patch.active !== undefined ? { active: patch.active ? 1 : 0 } : {}),
+      updated_at: now,
+    });
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'territory.update', targetType: 'territory', targetId: id, ip, detail: { ...patch } }, now);
+  });
+  return getTerritory(db, actor, id);
+}
+
+export async function deleteTerritory(db: Db, actor: Actor, id: number, ip: string | null) {
+  const row = await requireRule(db, actor, id);
+  if (!canChange(actor, row.unit_path)) throw forbidden('You can delete only the rules of reps in your organisation');
+  await db.kysely.transaction().execute(async (trx) => {
+    await repo.deleteRule(trx, actor.workspaceId, id);
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'territory.delete', targetType: 'territory', targetId: id, ip, detail: { ...domainRule(row) } });
+  });
+}
+
+/**
+ * Every overlap of active rules at the same specificity naming different reps. A manager
+ * sees the conflicts that involve at least one rule of their subtree — with the other
+ * side shown, since that is what they must resolve.
+ */
+export async function conflicts(db: Db, actor: Actor) {
+  const rules = await repo.activeRules(db.kysely, actor.workspaceId);
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const found = findConflicts(rules.map(domainRule)).filter((c) => actor.role !== 'manager' || c.ruleIds.some((id) => reachesUnit(actor, byId.get(id)!.unit_path)));
+  return {
+    items: found.map((c) => ({ place: c.place, specificity: c.specificity, rules: c.ruleIds.map((id) => toDto(actor, byId.get(id)!)) })),
+    total: found.length,
+  };
+}
+
+/** Who would own a new account at this place (the same rule resolveOwner applies on create). */
+export async function preview(db: Db, actor: Actor, place: Place) {
+  const rules = await repo.activeRules(db.kysely, actor.workspaceId);
+  const m = matchTerritory(rules.map(domainRule), { province: norm(place.province), city: norm(place.city), district: norm(place.district), industry: norm(place.industry) });
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const matched = m.kind === 'none' ? [] : m.ruleIds.map((id) => toDto(actor, byId.get(id)!));
+  if (m.kind === 'assigned') {
+    const r = byId.get(m.ruleIds[0]!)!;
+    return { result: r.user_active === 1 ? ('assigned' as const) : ('inactive' as const), user: { id: r.user_id, name: r.user_name, orgUnitName: r.org_unit_name }, rules: matched };
+  }
+  return { result: m.kind, user: null, rules: matched };
+}
+
+/**
+ * Gives pool accounts to the reps their territory names (optional companion to SPEC §2):
+ * conflicts and places without a rule stay in the pool. One transaction, one UPDATE per
+ * rep, an owner history row per account. dryRun reports without changing anything.
+ */
+export async function applyToPool(db: Db, actor: Actor, dryRun: boolean, ip: string | null) {
+  const rules = await repo.activeRules(db.kysely, actor.workspaceId);
+  const usable = rules.filter((r) => r.user_active === 1 && canChange(actor, r.unit_path));
+  const owners = new Map(usable.map((r) => [r.user_id, { userId: r.user_id, unitId: r.org_unit_id, name: r.user_name }]));
+  const now = Date.now();
+  return db.kysely.transaction().execute(async (trx) => {
+    const pool = await repo.poolAccounts(trx, actor, managerPath(actor) ?? null);
+    const plan = new Map<number, number[]>();
+    let conflicted = 0;
+    let unmatched = 0;
+    const sample: { accountId: number; accountName: string; userId: number; userName: string }[] = [];
+    for (const a of pool) {
+      const m = matchTerritory(usable.map(domainRule), a);
+      if (m.kind === 'conflict') conflicted++;
+      else if (m.kind === 'none') unmatched++;
+      else {
+        plan.set(m.userId, [...(plan.get(m.userId) ?? []), a.id]);
+        if (sample.length < 50) sample.push({ accountId: a.id, accountName: a.name, userId: m.userId, userName: owners.get(m.userId)!.name });
+      }
+    }
+    let assigned = 0;
+    if (!dryRun) {
+      for (const [userId, ids] of plan) {
+        const o = owners.get(userId)!;
+        const done = await repo.assignPoolAccounts(trx, actor.workspaceId, ids, o, now);
+        assigned += done.length;
+        await recordChanges(trx, done.map((id) => ({ workspaceId: actor.workspaceId, entityType: 'account' as const, entityId: id, field: 'owner', oldValue: null, newValue: userId, reason: 'territory', actorUserId: actor.userId })), now);
+      }
+      await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'territory.apply', targetType: 'workspace', targetId: actor.workspaceId, ip, detail: { assigned, conflicted, unmatched } }, now);
+    } else {
+      assigned = [...plan.values()].reduce((n, ids) => n + ids.length, 0);
+    }
+    return { dryRun, poolAccounts: pool.length, assigned, conflicted, unmatched, sample };
+  });
+}

@@ -1,0 +1,114 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { visibleAccounts } from '../accounts/repository.ts';
+
+/**
+ * Where purchase amounts come from (SPEC §3.1). Until contracts and collections exist it is
+ * the won opportunities closed in the window; swapping the source means another
+ * implementation of this interface, nothing else.
+ */
+export interface PurchaseSource {
+  /** Sum of purchases per account in [from, to), fen. Accounts without purchases are absent. */
+  amountsByAccount(db: Kysely<Database>, workspaceId: number, from: number, to: number): Promise<Map<number, number>>;
+}
+
+export const wonOpportunities: PurchaseSource = {
+  async amountsByAccount(db, workspaceId, from, to) {
+    const rows = await db
+      .selectFrom('opportunities')
+      .select(['account_id', (eb) => eb.fn.sum<number>('amount').as('amount')])
+      .where('workspace_id', '=', workspaceId)
+      .where('status', '=', 'won')
+      .where('closed_at', '>=', from)
+      .where('closed_at', '<', to)
+      .groupBy('account_id')
+      .execute();
+    return new Map(rows.map((r) => [r.account_id, Number(r.amount)]));
+  },
+};
+
+/** The tier state of every active (not archived) account of the workspace. */
+export async function tierState(db: Kysely<Database>, workspaceId: number) {
+  const rows = await db
+    .selectFrom('accounts')
+    .select(['id', 'tier', 'tier_computed', 'tier_override', 'value_type', 'trailing_amount', 'prior_amount'])
+    .where('workspace_id', '=', workspaceId)
+    .where('archived_at', 'is', null)
+    .execute();
+  return rows.map((r) => ({ ...r, trailing_amount: Number(r.trailing_amount), prior_amount: Number(r.prior_amount) }));
+}
+
+export interface TierWrite {
+  id: number;
+  tierComputed: string;
+  valueType: string | null;
+  trailing: number;
+  prior: number;
+}
+
+const CHUNK = 300;
+
+/**
+ * Writes the computed values of the changed accounts with set-based UPDATEs: one statement
+ * per chunk of rows, each column a CASE over the ids (no round trip per row). The effective
+ * tier follows the override when there is one. Version and updated_at stay: a computed
+ * value is not somebody's edit and must not make an open form stale.
+ */
+export async function writeTiers(db: Kysely<Database>, workspaceId: number, rows: TierWrite[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const ids = chunk.map((r) => r.id);
+    const caseOf = <T>(pick: (r: TierWrite) => T, type: 'bigint' | 'text'): RawBuilder<T> =>
+      sql<T>`case ${sql.ref('id')} ${sql.join(chunk.map((r) => sql`when ${r.id} then cast(${pick(r)} as ${sql.raw(type)})`), sql` `)} end`;
+    const computed = caseOf((r) => r.tierComputed, 'text');
+    await db
+      .updateTable('accounts')
+      .set({
+        tier_computed: computed,
+        tier: (eb) => eb.fn.coalesce('tier_override', computed),
+        value_type: caseOf((r) => r.valueType, 'text'),
+        trailing_amount: caseOf((r) => r.trailing, 'bigint'),
+        prior_amount: caseOf((r) => r.prior, 'bigint'),
+      })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', ids)
+      .execute();
+  }
+}
+
+export async function stampComputedAt(db: Kysely<Database>, workspaceId: number, now: number): Promise<void> {
+  await db.updateTable('accounts').set({ tier_computed_at: now }).where('workspace_id', '=', workspaceId).where('archived_at', 'is', null).execute();
+}
+
+/** Counts and amounts per tier × value type over the accounts the actor may see. */
+export async function tierSummary(db: Kysely<Database>, actor: Actor, unitPath: string | null) {
+  let q = visibleAccounts(db, actor).where('accounts.archived_at', 'is', null);
+  if (unitPath) q = q.where('org_units.path', 'like', `${unitPath}%`);
+  const rows = await q
+    .select((eb) => [
+      'accounts.tier',
+      'accounts.value_type',
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.sum<number>('accounts.trailing_amount').as('trailing'),
+      eb.fn.sum<number>('accounts.prior_amount').as('prior'),
+      eb.fn.sum<number>(eb.case().when('accounts.tier_override', 'is not', null).then(1).else(0).end()).as('overridden'),
+      eb.fn.max('accounts.tier_computed_at').as('computed_at'),
+    ])
+    .groupBy(['accounts.tier', 'accounts.value_type'])
+    .execute();
+  return rows.map((r) => ({
+    tier: r.tier,
+    valueType: r.value_type,
+    count: Number(r.n),
+    trailing: Number(r.trailing ?? 0),
+    prior: Number(r.prior ?? 0),
+    overridden: Number(r.overridden ?? 0),
+    computedAt: r.computed_at === null || r.computed_at === undefined ? null : Number(r.computed_at),
+  }));
+}
+
+export async function unitPathOf(db: Kysely<Database>, workspaceId: number, unitId: number) {
+  const u = await db.selectFrom('org_units').select('path').where('workspace_id', '=', workspaceId).where('id', '=', unitId).executeTakeFirst();
+  return u?.path ?? null;
+}

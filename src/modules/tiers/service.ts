@@ -1,0 +1,179 @@
+import type { Db } from '../../db/database.ts';
+import { updateVersioned } from '../../db/versioned.ts';
+import { NAMED_CRITERIA, TIERS, VALUE_TYPES, type NamedCriterion, type Tier, type ValueType } from '../../domain/accounts.ts';
+import { computeTiers, effectiveTier, tierWindows } from '../../domain/abc-tier.ts';
+import { canEditAccount, canManageAccount, type Actor } from '../../domain/policy.ts';
+import { GROWTH_BP, SHRINK_BP, VALUE_TYPE_STRATEGY, valueTypeOf } from '../../domain/value-type.ts';
+import { forbidden, invalid } from '../../server/problem.ts';
+import { factsOf, getAccount, requireAccount } from '../accounts/service.ts';
+import { recordAudit } from '../audit/repository.ts';
+import { recordChanges, type Change } from '../history/repository.ts';
+import { loadSettings } from '../workspace/service.ts';
+import * as repo from './repository.ts';
+
+export interface RecomputeResult {
+  accounts: number;
+  /** Accounts whose computed values (tier, value type or amounts) changed. */
+  updated: number;
+  /** Accounts whose effective tier changed (each has a history row). */
+  tierChanged: number;
+  byTier: Record<Tier, number>;
+  window: { from: number; to: number; priorFrom: number; months: number };
+  computedAt: number;
+}
+
+/**
+ * Recomputes ABC tiers and value types of the whole workspace (SPEC §3.1): amounts
+ * aggregated in SQL, tiers and types in domain/, changed rows written set-based, a history
+ * row for each account whose effective tier moved — all in one transaction.
+ */
+export async function recomputeWorkspace(db: Db, workspaceId: number, actorUserId: number | null, now = Date.now(), source: repo.PurchaseSource = repo.wonOpportunities): Promise<RecomputeResult> {
+  const s = await loadSettings(db.kysely, workspaceId);
+  const w = tierWindows(now, s.tierWindowMonths);
+  return db.kysely.transaction().execute(async (trx) => {
+    const [trailing, prior, state] = await Promise.all([
+      source.amountsByAccount(trx, workspaceId, w.from, w.to),
+      source.amountsByAccount(trx, workspaceId, w.priorFrom, w.from),
+      repo.tierState(trx, workspaceId),
+    ]);
+    const amounts = new Map(state.map((a) => [a.id, trailing.get(a.id) ?? 0]));
+    const tiers = computeTiers(amounts, { aShareBp: s.tierAShareBp, bShareBp: s.tierBShareBp });
+    const writes: repo.TierWrite[] = [];
+    const changes: Change[] = [];
+    const byTier: Record<Tier, number> = { A: 0, B: 0, C: 0 };
+    for (const a of state) {
+      const t = trailing.get(a.id) ?? 0;
+      const p = prior.get(a.id) ?? 0;
+      const computed = tiers.get(a.id) ?? 'C';
+      const valueType = valueTypeOf(t, p);
+      const override = a.tier_override as Tier | null;
+      const effective = effectiveTier(computed, override);
+      byTier[effective]++;
+      if (computed !== a.tier_computed || valueType !== a.value_type || t !== a.trailing_amount || p !== a.prior_amount || effective !== a.tier) {
+        writes.push({ id: a.id, tierComputed: computed, valueType, trailing: t, prior: p });
+      }
+      if (effective !== a.tier) {
+        changes.push({ workspaceId, entityType: 'account', entityId: a.id, field: 'tier', oldValue: a.tier, newValue: effective, reason: 'recompute', actorUserId });
+      }
+    }
+    await repo.writeTiers(trx, workspaceId, writes);
+    await repo.stampComputedAt(trx, workspaceId, now);
+    await recordChanges(trx, changes, now);
+    const result: RecomputeResult = {
+      accounts: state.length,
+      updated: writes.length,
+      tierChanged: changes.length,
+      byTier,
+      window: { from: w.from, to: w.to, priorFrom: w.priorFrom, months: s.tierWindowMonths },
+      computedAt: now,
+    };
+    if (actorUserId !== null) {
+      await recordAudit(trx, { workspaceId, actorUserId, action: 'tiers.recompute', targetType: 'workspace', targetId: workspaceId, detail: { ...result } }, now);
+    }
+    return result;
+  });
+}
+
+export async function recompute(db: Db, actor: Actor): Promise<RecomputeResult> {
+  if (actor.role !== 'admin' && actor.role !== 'manager') throw forbidden('Only administrators and managers can recompute tiers');
+  return recomputeWorkspace(db, actor.workspaceId, actor.userId);
+}
+
+/** The nightly job: every workspace, one transaction each. */
+export async function recomputeAll(db: Db, now = Date.now()): Promise<string> {
+  const workspaces = await db.kysely.selectFrom('workspaces').select('id').orderBy('id').execute();
+  let accounts = 0;
+  let changed = 0;
+  for (const w of workspaces) {
+    const r = await recomputeWorkspace(db, w.id, null, now);
+    accounts += r.accounts;
+    changed += r.tierChanged;
+  }
+  return `${workspaces.length} workspaces, ${accounts} accounts, ${changed} tier changes`;
+}
+
+export async function summary(db: Db, actor: Actor, orgUnitId?: number) {
+  let unitPath: string | null = null;
+  if (orgUnitId !== undefined) {
+    unitPath = await repo.unitPathOf(db.kysely, actor.workspaceId, orgUnitId);
+    if (!unitPath) throw invalid('orgUnitId', `no unit with id ${orgUnitId}`);
+  }
+  const [cells, s] = await Promise.all([repo.tierSummary(db.kysely, actor, unitPath), loadSettings(db.kysely, actor.workspaceId)]);
+  const tiers = TIERS.map((tier) => {
+    const c = cells.filter((x) => x.tier === tier);
+    return { tier, count: sum(c, 'count'), trailingAmount: sum(c, 'trailing'), priorAmount: sum(c, 'prior'), overridden: sum(c, 'overridden') };
+  });
+  const valueTypes = [...VALUE_TYPES, null].map((valueType) => {
+    const c = cells.filter((x) => x.valueType === valueType);
+    return { valueType: valueType as ValueType | null, count: sum(c, 'count'), trailingAmount: sum(c, 'trailing'), priorAmount: sum(c, 'prior'), strategy: valueType ? VALUE_TYPE_STRATEGY[valueType] : null };
+  });
+  const computedAts = cells.map((c) => c.computedAt).filter((x): x is number => x !== null);
+  return {
+    tiers,
+    valueTypes,
+    matrix: cells.map((c) => ({ tier: c.tier as Tier, valueType: c.valueType as ValueType | null, count: c.count, trailingAmount: c.trailing })),
+    total: { count: sum(cells, 'count'), trailingAmount: sum(cells, 'trailing') },
+    thresholds: { aShareBp: s.tierAShareBp, bShareBp: s.tierBShareBp, windowMonths: s.tierWindowMonths, growthBp: GROWTH_BP, shrinkBp: SHRINK_BP },
+    computedAt: computedAts.length ? Math.max(...computedAts) : null,
+  };
+}
+
+const sum = <K extends string>(rows: Record<K, number>[], k: K) => rows.reduce((acc, r) => acc + r[k], 0);
+
+/** A manager's tier override, with a reason (SPEC §3.1 "with reason, logged"); null clears it. */
+export async function setOverride(db: Db, actor: Actor, id: number, input: { version: number; tier: Tier | null; reason?: string | undefined }, ip: string | null) {
+  const row = await requireAccount(db, actor, id);
+  if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager over this account can override its tier');
+  if (input.tier !== null && !input.reason) throw invalid('reason', 'say why the tier is overridden');
+  const computed = row.tier_computed as Tier;
+  const before = row.tier as Tier;
+  const after = effectiveTier(computed, input.tier);
+  const reason = input.tier === null ? (input.reason ? `override cleared: ${input.reason}` : 'override cleared') : input.reason!;
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    await updateVersioned(trx, 'accounts', 'Account', { workspaceId: actor.workspaceId, id, version: input.version }, {
+      tier_override: input.tier,
+      tier_override_reason: input.tier === null ? null : input.reason,
+      tier: after,
+      updated_at: now,
+    });
+    await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'tier', oldValue: before, newValue: after, reason, actorUserId: actor.userId }], now);
+    await recordAudit(trx, {
+      workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'account.tier_override', targetType: 'account', targetId: id, ip,
+      detail: { from: before, to: after, override: input.tier, computed, reason },
+    }, now);
+  });
+  return getAccount(db, actor, id);
+}
+
+export type NamedCriteria = Partial<Record<NamedCriterion, boolean>>;
+
+/**
+ * Named accounts (指名客户, SPEC §2): the flag goes to the key-account team, so setting it
+ * needs a manager; the criteria checklist is ordinary account work (the owner may tick it).
+ */
+export async function setNamed(db: Db, actor: Actor, id: number, input: { version: number; named?: boolean | undefined; criteria?: NamedCriteria | undefined }, ip: string | null) {
+  const row = await requireAccount(db, actor, id);
+  const facts = factsOf(row);
+  const wasNamed = row.named_account === 1;
+  const namedChange = input.named !== undefined && input.named !== wasNamed;
+  if (namedChange && !canManageAccount(actor, facts)) throw forbidden('Only a manager can make an account a named account');
+  if (input.criteria !== undefined && !canEditAccount(actor, facts)) throw forbidden('You cannot edit this account');
+  if (!namedChange && input.named !== undefined && !canEditAccount(actor, facts)) throw forbidden('You cannot edit this account');
+  const current = JSON.parse(row.named_criteria || '{}') as NamedCriteria;
+  const criteria: NamedCriteria = { ...current };
+  for (const k of NAMED_CRITERIA) if (input.criteria?.[k] !== undefined) criteria[k] = input.criteria[k];
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    await updateVersioned(trx, 'accounts', 'Account', { workspaceId: actor.workspaceId, id, version: input.version }, {
+      ...(namedChange ? { named_account: input.named ? 1 : 0 } : {}),
+      named_criteria: JSON.stringify(criteria),
+      updated_at: now,
+    });
+    if (namedChange) {
+      await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'named', oldValue: String(wasNamed), newValue: String(input.named), actorUserId: actor.userId }], now);
+      await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'account.named', targetType: 'account', targetId: id, ip, detail: { named: input.named, criteria } }, now);
+    }
+  });
+  return getAccount(db, actor, id);
+}
