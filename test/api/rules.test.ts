@@ -1,0 +1,89 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { testEngines } from '../helpers/db.ts';
+import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
+
+interface Rules {
+  tierAShareBp: number;
+  tierBShareBp: number;
+  tierWindowMonths: number;
+  followUpDays: { A: number; B: number; C: number };
+  poolReleaseDays: { A: number | null; B: number | null; C: number | null };
+  claimLimit: number;
+  largeDealThreshold: number;
+  version: number;
+}
+type Problem = { code: string; errors: { field: string; message: string }[] };
+
+for (const engine of testEngines()) {
+  describe(`workspace rules [${engine}]`, () => {
+    let t: TestApp;
+    let a: Fixture;
+    let admin: Call;
+    let manager: Call;
+    let rep: Call;
+    before(async () => {
+      t = await createTestApp(engine);
+      a = await seedWorkspace(t, 'a');
+      await seedWorkspace(t, 'b');
+      admin = client(t, await sessionCookie(t, a.workspaceId, a.users.admin.id));
+      manager = client(t, await sessionCookie(t, a.workspaceId, a.users.manager.id));
+      rep = client(t, await sessionCookie(t, a.workspaceId, a.users.rep.id));
+    });
+    after(() => t.close());
+
+    it('anyone signed in reads the rules, with the SPEC defaults', async () => {
+      const r = json<Rules>(await rep('GET', '/api/v1/workspace/rules'));
+      assert.deepEqual({ ...r, version: 0 }, {
+        tierAShareBp: 8000, tierBShareBp: 9500, tierWindowMonths: 12, followUpDays: { A: 7, B: 15, C: 30 },
+        poolReleaseDays: { A: null, B: 60, C: 30 }, claimLimit: 200, largeDealThreshold: 200_000_00, version: 0,
+      });
+    });
+
+    it('only an administrator changes them; a partial change keeps the rest and bumps the version', async () => {
+      const r0 = json<Rules>(await admin('GET', '/api/v1/workspace/rules'));
+      assert.equal((await manager('PATCH', '/api/v1/workspace/rules', { version: r0.version, claimLimit: 10 })).statusCode, 403);
+      const res = await admin('PATCH', '/api/v1/workspace/rules', { version: r0.version, tierAShareBp: 7000, followUpDays: { A: 5 }, poolReleaseDays: { C: null } });
+      assert.equal(res.statusCode, 200, res.body);
+      const r = json<Rules>(res);
+      assert.equal(r.version, r0.version + 1);
+      assert.deepEqual([r.tierAShareBp, r.tierBShareBp, r.followUpDays, r.poolReleaseDays], [7000, 9500, { A: 5, B: 15, C: 30 }, { A: null, B: 60, C: null }]);
+      const stored = await t.db.kysely.selectFrom('workspaces').select(['settings', 'version']).where('id', '=', a.workspaceId).executeTakeFirstOrThrow();
+      assert.equal(JSON.parse(stored.settings).tierAShareBp, 7000);
+      // The workspace settings page reads the same version.
+      assert.equal(json<{ version: number }>(await admin('GET', '/api/v1/workspace')).version, r.version);
+      const audit = await t.db.kysely.selectFrom('audit_log').select('detail').where('workspace_id', '=', a.workspaceId).where('action', '=', 'workspace.rules').execute();
+      assert.equal(audit.length, 1);
+      assert.deepEqual(JSON.parse(audit[0]!.detail!).tierAShareBp, { from: 8000, to: 7000 });
+      // The recompute uses the thresholds in force.
+      const summary = json<{ thresholds: { aShareBp: number } }>(await rep('GET', '/api/v1/tiers/summary'));
+      assert.equal(summary.thresholds.aShareBp, 7000);
+    });
+
+    it('bad input names the field and nothing is half-saved', async () => {
+      const before = await t.db.kysely.selectFrom('workspaces').select(['settings', 'version']).where('id', '=', a.workspaceId).executeTakeFirstOrThrow();
+      const v = before.version;
+      const cases: [unknown, string, number][] = [
+        [{ version: v, tierAShareBp: 9600 }, 'tierAShareBp', 400], // A ≥ B (9500)
+        [{ version: v, tierBShareBp: 10_001 }, 'tierBShareBp', 400],
+        [{ version: v, tierWindowMonths: 0 }, 'tierWindowMonths', 400],
+        [{ version: v, followUpDays: { B: 0 } }, 'followUpDays.B', 400],
+        [{ version: v, followUpDays: { A: 20 } }, 'followUpDays.A', 400], // A longer than B (15)
+        [{ version: v, claimLimit: 1.5 }, 'claimLimit', 400],
+        [{ version: v, poolReleaseDays: { B: 10 } }, 'poolReleaseDays.B', 400], // shorter than the B follow-up interval
+        [{ version: v, surprise: 1 }, '', 400],
+        [{ version: v - 1, claimLimit: 5 }, 'version', 409],
+      ];
+      for (const [body, field, status] of cases) {
+        const res = await admin('PATCH', '/api/v1/workspace/rules', body);
+        assert.equal(res.statusCode, status, `${JSON.stringify(body)}: ${res.body}`);
+        if (field) assert.ok(json<Problem>(res).errors.some((e) => e.field === field), `${field} in ${res.body}`);
+      }
+      // A valid change beside an invalid one: neither is saved.
+      const mixed = await admin('PATCH', '/api/v1/workspace/rules', { version: v, claimLimit: 50, tierAShareBp: 9900 });
+      assert.equal(mixed.statusCode, 400);
+      const after = await t.db.kysely.selectFrom('workspaces').select(['settings', 'version']).where('id', '=', a.workspaceId).executeTakeFirstOrThrow();
+      assert.deepEqual(after, before);
+    });
+  });
+}

@@ -1,0 +1,133 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { testEngines } from '../helpers/db.ts';
+import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
+
+interface Territory { id: number; province: string; city: string | null; industry: string | null; userId: number; userName: string; orgUnitName: string; specificity: number; editable: boolean; version: number; active: boolean }
+type Problem = { code: string; errors?: { field: string }[]; ruleIds?: number[] };
+
+for (const engine of testEngines()) {
+  describe(`territories [${engine}]`, () => {
+    let t: TestApp;
+    let a: Fixture;
+    let b: Fixture;
+    let admin: Call;
+    let manager: Call;
+    let rep: Call;
+    let adminB: Call;
+    const ids: Record<string, number> = {};
+    before(async () => {
+      t = await createTestApp(engine);
+      a = await seedWorkspace(t, 'a');
+      b = await seedWorkspace(t, 'b');
+      admin = client(t, await sessionCookie(t, a.workspaceId, a.users.admin.id));
+      manager = client(t, await sessionCookie(t, a.workspaceId, a.users.manager.id));
+      rep = client(t, await sessionCookie(t, a.workspaceId, a.users.rep.id));
+      adminB = client(t, await sessionCookie(t, b.workspaceId, b.users.admin.id));
+    });
+    after(() => t.close());
+
+    it('creates rules; validation names the field; a manager only for reps in their subtree', async () => {
+      const sh = await manager('POST', '/api/v1/territories', { name: '上海制造业', province: '上海', industry: 'manufacturing', userId: a.users.rep.id });
+      assert.equal(sh.statusCode, 201, sh.body);
+      const r = json<Territory>(sh);
+      assert.deepEqual([r.province, r.city, r.industry, r.userName, r.specificity, r.editable], ['上海', null, 'manufacturing', `rep a`, 2, true]);
+      ids.sh = r.id;
+      const outside = await manager('POST', '/api/v1/territories', { province: '广东', userId: a.users.rep2.id });
+      assert.equal(outside.statusCode, 400);
+      assert.equal(json<Problem>(outside).errors![0]!.field, 'userId');
+      const cases: [unknown, string][] = [
+        [{ userId: a.users.rep.id }, 'province'],
+        [{ province: '上海', industry: 'mining', userId: a.users.rep.id }, 'industry'],
+        [{ province: '上海', district: '浦东新区', userId: a.users.rep.id }, 'city'],
+        [{ province: '上海', userId: a.users.finance.id }, 'userId'],
+        [{ province: '上海', userId: b.users.rep.id }, 'userId'],
+      ];
+      for (const [body, field] of cases) {
+        const res = await admin('POST', '/api/v1/territories', body);
+        assert.equal(res.statusCode, 400, `${JSON.stringify(body)}: ${res.body}`);
+        assert.equal(json<Problem>(res).errors![0]!.field, field);
+      }
+      const dup = await admin('POST', '/api/v1/territories', { province: '上海', industry: 'manufacturing', userId: a.users.rep.id });
+      assert.equal(dup.statusCode, 409);
+      assert.equal(json<Problem>(dup).code, 'duplicate_territory');
+      assert.equal((await rep('POST', '/api/v1/territories', { province: '上海', userId: a.users.rep.id })).statusCode, 403);
+      ids.gd = json<Territory>(await admin('POST', '/api/v1/territories', { province: '广东', userId: a.users.rep2.id })).id;
+      ids.gz = json<Territory>(await admin('POST', '/api/v1/territories', { province: '广东', city: '广州', userId: a.users.rep2.id })).id;
+    });
+
+    it('lists with rep and unit; a manager sees the rules of their subtree', async () => {
+      const all = json<{ items: Territory[]; total: number }>(await admin('GET', '/api/v1/territories'));
+      assert.equal(all.total, 3);
+      assert.deepEqual(all.items.map((x) => x.province).sort(), ['上海', '广东', '广东']);
+      const gd = json<{ items: Territory[] }>(await admin('GET', '/api/v1/territories?province=广东')).items;
+      assert.deepEqual(gd.map((x) => x.orgUnitName), ['销售部', '销售部']);
+      const mine = json<{ items: Territory[]; total: number }>(await manager('GET', '/api/v1/territories'));
+      assert.deepEqual(mine.items.map((x) => x.id), [ids.sh]);
+      assert.equal((await manager('GET', `/api/v1/territories/${ids.gd}`)).statusCode, 404);
+      assert.equal((await manager('PATCH', `/api/v1/territories/${ids.gd}`, { version: 1, city: '深圳' })).statusCode, 404);
+      assert.equal(json<{ total: number }>(await adminB('GET', '/api/v1/territories')).total, 0);
+    });
+
+    it("another workspace's rule ids are unknown (404) and unchanged", async () => {
+      const before = await t.db.kysely.selectFrom('territory_rules').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute();
+      assert.equal((await adminB('GET', `/api/v1/territories/${ids.sh}`)).statusCode, 404);
+      assert.equal((await adminB('PATCH', `/api/v1/territories/${ids.sh}`, { version: 1, province: '北京' })).statusCode, 404);
+      assert.equal((await adminB('DELETE', `/api/v1/territories/${ids.sh}`)).statusCode, 404);
+      assert.deepEqual(await t.db.kysely.selectFrom('territory_rules').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute(), before);
+    });
+
+    it('preview: the most specific rule wins', async () => {
+      const p1 = json<{ result: string; user: { id: number } | null; rules: Territory[] }>(await admin('GET', `/api/v1/territories/preview?province=${encodeURIComponent('广东')}&city=${encodeURIComponent('广州')}`));
+      assert.deepEqual([p1.result, p1.user?.id, p1.rules.map((r) => r.id)], ['assigned', a.users.rep2.id, [ids.gz]]);
+      const p2 = json<{ result: string }>(await admin('GET', `/api/v1/territories/preview?province=${encodeURIComponent('北京')}`));
+      assert.equal(p2.result, 'none');
+    });
+
+    it('new accounts are assigned by territory; a conflict answers 409 naming the rules', async () => {
+      const created = await manager('POST', '/api/v1/accounts', { name: '上海振华重工机械', province: '上海', industry: 'manufacturing' });
+      assert.equal(created.statusCode, 201, created.body);
+      assert.equal(json<{ ownerId: number }>(created).ownerId, a.users.rep.id);
+      const h = await t.db.kysely.selectFrom('record_history').select('reason').where('entity_id', '=', json<{ id: number }>(created).id).where('field', '=', 'owner').executeTakeFirstOrThrow();
+      assert.equal(h.reason, 'territory');
+      // A second rep for the same place: a conflict, reported and refused on create.
+      const clash = await admin('POST', '/api/v1/territories', { province: '上海', industry: 'manufacturing', userId: a.users.manager.id });
+      assert.equal(clash.statusCode, 201, clash.body);
+      ids.clash = json<Territory>(clash).id;
+      const c = json<{ items: { place: { province: string; industry: string }; rules: Territory[] }[]; total: number }>(await admin('GET', '/api/v1/territories/conflicts'));
+      assert.equal(c.total, 1);
+      assert.deepEqual([c.items[0]!.place.province, c.items[0]!.place.industry, c.items[0]!.rules.map((r) => r.id)], ['上海', 'manufacturing', [ids.sh, ids.clash]]);
+      const pv = json<{ result: string; rules: Territory[] }>(await manager('GET', `/api/v1/territories/preview?province=${encodeURIComponent('上海')}&industry=manufacturing`));
+      assert.deepEqual([pv.result, pv.rules.length], ['conflict', 2]);
+      const refused = await manager('POST', '/api/v1/accounts', { name: '上海锅炉厂有限公司', province: '上海', industry: 'manufacturing' });
+      assert.equal(refused.statusCode, 409);
+      assert.equal(json<Problem>(refused).code, 'territory_conflict');
+      assert.deepEqual(json<Problem>(refused).ruleIds, [ids.sh, ids.clash]);
+    });
+
+    it('deactivating or deleting a rule resolves the conflict; stale versions get 409', async () => {
+      const rule = json<Territory>(await admin('GET', `/api/v1/territories/${ids.clash}`));
+      assert.equal((await admin('PATCH', `/api/v1/territories/${ids.clash}`, { version: rule.version + 1, active: false })).statusCode, 409);
+      const off = await admin('PATCH', `/api/v1/territories/${ids.clash}`, { version: rule.version, active: false });
+      assert.equal(off.statusCode, 200, off.body);
+      assert.equal(json<Territory>(off).active, false);
+      assert.equal(json<{ total: number }>(await admin('GET', '/api/v1/territories/conflicts')).total, 0);
+      assert.equal((await manager('DELETE', `/api/v1/territories/${ids.clash}`)).statusCode, 204, 'the manager is the rep of that rule and in the subtree');
+      assert.equal((await admin('GET', `/api/v1/territories/${ids.clash}`)).statusCode, 404);
+      const audit = await t.db.kysely.selectFrom('audit_log').select('action').where('workspace_id', '=', a.workspaceId).where('action', 'like', 'territory.%').orderBy('id').execute();
+      assert.deepEqual(audit.map((x) => x.action), ['territory.create', 'territory.create', 'territory.create', 'territory.create', 'territory.update', 'territory.delete']);
+    });
+
+    it('apply: pool accounts go to the rep of their territory (dry run first)', async () => {
+      await t.db.kysely.updateTable('accounts').set({ province: '上海', industry: 'manufacturing' }).where('id', '=', a.accounts.poolAccount).execute();
+      const dry = json<{ dryRun: boolean; poolAccounts: number; assigned: number; sample: { accountId: number; userId: number }[] }>(await manager('POST', '/api/v1/territories/apply', { dryRun: true }));
+      assert.deepEqual([dry.dryRun, dry.poolAccounts, dry.assigned, dry.sample[0]?.accountId, dry.sample[0]?.userId], [true, 1, 1, a.accounts.poolAccount, a.users.rep.id]);
+      const still = await t.db.kysely.selectFrom('accounts').select(['in_pool', 'owner_id']).where('id', '=', a.accounts.poolAccount).executeTakeFirstOrThrow();
+      assert.deepEqual([still.in_pool, still.owner_id], [1, null]);
+      const done = json<{ assigned: number }>(await manager('POST', '/api/v1/territories/apply', { dryRun: false }));
+      assert.equal(done.assigned, 1);
+      const row = await t.db.kysely.selectFrom('accounts').select(['in_pool', 'owner_id', 'org_unit_id', 'version']).where('id', '=', a.accounts.poolAccount).executeTakeFirstOrThrow();
+      assert.deepEqual([row.in_pool, row.owner_id, row.org_unit_id, row.version], [0, a.users.rep.id, a.units.sales1, 2]);
+    });
+  });
+}
