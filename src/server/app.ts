@@ -21,6 +21,8 @@ import savedViewRoutes from '../modules/saved-views/routes.ts';
 import tierRoutes from '../modules/tiers/routes.ts';
 import rulesRoutes from '../modules/rules/routes.ts';
 import territoryRoutes from '../modules/territories/routes.ts';
+import poolRoutes from '../modules/pool/routes.ts';
+import handoverRoutes from '../modules/handovers/routes.ts';
 import type { Access } from './access.ts';
 
 declare module 'fastify' {
@@ -39,7 +41,7 @@ export interface ApiRoute {
 }
 
 /** Every area's routes, mounted under /api/v1. Add new areas here. */
-const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes];
+const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes];
 
 export async function buildApp(db: Db, config: Config, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({

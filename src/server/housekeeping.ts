@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { Config } from '../config.ts';
 import { deleteExpiredSessions } from '../modules/auth/repository.ts';
 import { runExclusive } from '../modules/jobs/lease.ts';
+import { releaseAllWorkspaces, POOL_RELEASE_JOB } from '../modules/pool/service.ts';
 import { recomputeAll } from '../modules/tiers/service.ts';
 
 /**
@@ -32,6 +33,12 @@ export const JOBS: Job[] = [
     name: 'tiers.recompute',
     everyMs: 24 * HOUR,
     run: (db, _config, now) => recomputeAll(db, now),
+  },
+  {
+    // Stale accounts return to their unit's pool (SPEC §3.3), every workspace, once a day.
+    name: POOL_RELEASE_JOB,
+    everyMs: 24 * HOUR,
+    run: (db, _config, now) => releaseAllWorkspaces(db, now),
   },
 ];
 

@@ -1,0 +1,311 @@
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
+import {
+  canHandOver, canTakeOver, countByCategory, HANDOVER_CATEGORIES, isKeyAccount, missingForCompletion, noteGaps, parseNote,
+  type HandoverCategory, type HandoverNote, type HandoverStatus, type Missing,
+} from '../../domain/handover.ts';
+import { reachesUnit, type Actor } from '../../domain/policy.ts';
+import type { Role } from '../../domain/roles.ts';
+import { AppError, conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
+import { recordAudit } from '../audit/repository.ts';
+import { deleteUserSessions } from '../auth/repository.ts';
+import { recordChanges, type Change } from '../history/repository.ts';
+import * as repo from './repository.ts';
+
+/**
+ * Handover on departure (离职交接, SPEC §3.3): a draft lists everything the departing user
+ * owns or takes part in; the manager assigns successors and writes notes for key accounts;
+ * completion moves it all in one transaction and deactivates the user. The record stays.
+ */
+
+function requireStarter(actor: Actor) {
+  if (actor.role !== 'admin' && actor.role !== 'manager') throw forbidden('Only an administrator or a manager hands over a departing user');
+}
+
+async function requireHandover(db: Kysely<Database>, actor: Actor, id: number): Promise<repo.HandoverRow> {
+  requireStarter(actor);
+  const h = await repo.getHandover(db, actor, id);
+  if (!h) throw notFound('Handover');
+  return h;
+}
+
+function requireDraft(h: repo.HandoverRow) {
+  if (h.status !== 'draft') throw conflict('handover_closed', `The handover is ${h.status}; it can no longer change`);
+}
+
+/** Brings a draft's items in line with what the user owns now: new items join, gone ones leave. */
+async function syncInventory(db: Kysely<Database>, workspaceId: number, h: { id: number; from_user_id: number }, now: number) {
+  await db.transaction().execute(async (trx) => {
+    const [current, items] = await Promise.all([repo.currentInventory(trx, workspaceId, h.from_user_id), repo.itemsOf(trx, workspaceId, h.id)]);
+    const key = (c: string, id: number) => `${c}:${id}`;
+    const have = new Set(items.map((i) => key(i.entity_type, i.entity_id)));
+    const now_ = new Set(current.map((c) => key(c.category, c.entityId)));
+    const added = current.filter((c) => !have.has(key(c.category, c.entityId)));
+    const gone = items.filter((i) => !now_.has(key(i.entity_type, i.entity_id))).map((i) => i.id);
+    await repo.insertItems(trx, workspaceId, h.id, added, now);
+    await repo.deleteItems(trx, workspaceId, h.id, gone);
+  });
+}
+
+export async function startHandover(db: Db, actor: Actor, fromUserId: number, ip: string | null) {
+  requireStarter(actor);
+  const user = await repo.userWithUnit(db.kysely, actor.workspaceId, fromUserId);
+  if (!user || !reachesUnit(actor, user.path)) throw invalid('fromUserId', `no user with id ${fromUserId} in your organisation`);
+  if (!canHandOver(actor, { id: user.id, unitPath: user.path })) throw invalid('fromUserId', 'you cannot hand over yourself');
+  if (!user.active) throw invalid('fromUserId', 'the user is already deactivated');
+  const now = Date.now();
+  const id = await db.kysely.transaction().execute(async (trx) => {
+    const open = await repo.openDraftFor(trx, actor.workspaceId, fromUserId);
+    if (open) throw new AppError(409, 'handover_exists', 'A handover of this user is already in progress', [{ field: 'fromUserId', message: 'a handover of this user is already in progress' }], { handoverId: open.id });
+    const hid = await repo.insertHandover(trx, { workspaceId: actor.workspaceId, fromUserId, createdBy: actor.userId, now });
+    await repo.insertItems(trx, actor.workspaceId, hid, await repo.currentInventory(trx, actor.workspaceId, fromUserId), now);
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'handover.start', targetType: 'user', targetId: fromUserId, ip, detail: { handoverId: hid } }, now);
+    return hid;
+  });
+  return getHandover(db, actor, id);
+}
+
+export interface HandoverItemDto {
+  id: number;
+  category: HandoverCategory;
+  entityId: number;
+  label: string;
+  detail: string | null;
+  accountId: number | null;
+  tier: string | null;
+  named: boolean;
+  keyAccount: boolean;
+  amount: number | null;
+  toUserId: number | null;
+  toUserName: string | null;
+  note: HandoverNote | null;
+  noteGaps: string[];
+}
+
+async function loadItems(db: Kysely<Database>, workspaceId: number, handoverId: number): Promise<HandoverItemDto[]> {
+  const items = await repo.itemsOf(db, workspaceId, handoverId);
+  const ids = Object.fromEntries(HANDOVER_CATEGORIES.map((c) => [c, items.filter((i) => i.entity_type === c).map((i) => i.entity_id)])) as Record<HandoverCategory, number[]>;
+  const d = await repo.describeItems(db, workspaceId, ids);
+  const acc = new Map(d.accounts.map((r) => [r.id, r]));
+  const opp = new Map(d.opps.map((r) => [r.id, r]));
+  const team = new Map(d.team.map((r) => [r.id, r]));
+  const rel = new Map(d.roles.map((r) => [r.id, r]));
+  const rule = new Map(d.rules.map((r) => [r.id, r]));
+  return items.map((i) => {
+    const category = i.entity_type as HandoverCategory;
+    const base = { id: i.id, category, entityId: i.entity_id, toUserId: i.to_user_id, toUserName: i.to_user_name, accountId: null as number | null, tier: null as string | null, named: false, keyAccount: false, amount: null as number | null, detail: null as string | null, label: `#${i.entity_id}` };
+    if (category === 'account') {
+      const a = acc.get(i.entity_id);
+      if (a) Object.assign(base, { label: a.name, detail: a.org_unit_name, accountId: a.id, tier: a.tier, named: a.named_account === 1, keyAccount: isKeyAccount(a.tier, a.named_account === 1), amount: a.trailing_amount });
+    } else if (category === 'opportunity') {
+      const o = opp.get(i.entity_id);
+      if (o) Object.assign(base, { label: o.name, detail: o.account_name, accountId: o.account_id, amount: o.amount });
+    } else if (category === 'team') {
+      const t = team.get(i.entity_id);
+      if (t) Object.assign(base, { label: t.opportunity_name, detail: `${t.account_name} · ${t.team_role}`, accountId: t.account_id });
+    } else if (category === 'relationship') {
+      const r = rel.get(i.entity_id);
+      if (r) Object.assign(base, { label: r.contact_name, detail: `${r.account_name} · ${r.role}${r.contact_title ? ` · ${r.contact_title}` : ''}`, accountId: r.account_id });
+    } else {
+      const r = rule.get(i.entity_id);
+      if (r) Object.assign(base, { label: r.name ?? ([r.province, r.city, r.district].filter(Boolean).join(' ') || '—'), detail: [r.province, r.city, r.district, r.industry].filter(Boolean).join(' · ') || null });
+    }
+    const note = base.keyAccount ? parseNote(i.note) : null;
+    return { ...base, note, noteGaps: base.keyAccount ? noteGaps(note) : [] };
+  });
+}
+
+interface Summary {
+  counts: Record<HandoverCategory, number>;
+  successors: { userId: number; name: string; count: number }[];
+  completedBy: number;
+}
+
+function toHandoverDto(h: repo.HandoverRow) {
+  return {
+    id: h.id,
+    status: h.status as HandoverStatus,
+    fromUser: { id: h.from_user_id, name: h.from_user_name, email: h.from_user_email, role: h.from_user_role as Role, active: h.from_user_active === 1, orgUnitName: h.org_unit_name },
+    createdBy: h.created_by,
+    createdByName: h.created_by_name,
+    createdAt: h.created_at,
+    completedAt: h.completed_at,
+    summary: h.summary ? (JSON.parse(h.summary) as Summary) : null,
+    version: h.version,
+  };
+}
+
+export async function getHandover(db: Db, actor: Actor, id: number) {
+  let h = await requireHandover(db.kysely, actor, id);
+  if (h.status === 'draft') {
+    await syncInventory(db.kysely, actor.workspaceId, h, Date.now());
+    h = await requireHandover(db.kysely, actor, id);
+  }
+  const items = await loadItems(db.kysely, actor.workspaceId, id);
+  const missing = missingForCompletion(items.map((i) => ({ itemId: i.id, category: i.category, toUserId: i.toUserId, keyAccount: i.keyAccount, note: i.note })));
+  return {
+    ...toHandoverDto(h),
+    counts: { ...countByCategory(items), tasks: 0, visits: 0 },
+    keyAccounts: items.filter((i) => i.keyAccount).length,
+    items,
+    missing,
+    notes: { tasksAndVisits: 'Open tasks and scheduled visits join the inventory when activities exist (SPEC §4).' },
+  };
+}
+
+export async function listHandovers(db: Db, actor: Actor, q: { status?: HandoverStatus | undefined; limit: number; offset: number }) {
+  requireStarter(actor);
+  const { items, total } = await repo.listHandovers(db.kysely, actor, q);
+  const counts = await repo.itemCounts(db.kysely, actor.workspaceId, items.map((i) => i.id));
+  return {
+    items: items.map((h) => {
+      const mine = counts.filter((c) => c.handover_id === h.id);
+      const byCat = Object.fromEntries(HANDOVER_CATEGORIES.map((c) => [c, Number(mine.find((m) => m.entity_type === c)?.n ?? 0)])) as Record<HandoverCategory, number>;
+      return { ...toHandoverDto(h), counts: byCat, itemCount: mine.reduce((s, m) => s + Number(m.n), 0), assignedCount: mine.reduce((s, m) => s + Number(m.assigned), 0) };
+    }),
+    total,
+  };
+}
+
+async function bump(db: Kysely<Database>, workspaceId: number, id: number) {
+  if (!(await repo.touchHandover(db, workspaceId, id, null))) throw conflict('handover_closed', 'The handover can no longer change');
+}
+
+/** Successors for many items at once (bulk or one by one); null clears one. */
+export async function assignSuccessors(db: Db, actor: Actor, id: number, assignments: { itemId: number; toUserId: number | null }[]) {
+  const h = await requireHandover(db.kysely, actor, id);
+  requireDraft(h);
+  const items = await repo.itemsOf(db.kysely, actor.workspaceId, id);
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const userIds = [...new Set(assignments.map((a) => a.toUserId).filter((u): u is number => u !== null))];
+  const users = new Map((await repo.usersWithUnits(db.kysely, actor.workspaceId, userIds)).map((u) => [u.id, u]));
+  assignments.forEach((a, n) => {
+    const item = byId.get(a.itemId);
+    if (!item) throw invalid(`items.${n}.itemId`, `no item ${a.itemId} in this handover`);
+    if (a.toUserId === null) return;
+    const u = users.get(a.toUserId);
+    if (!u || !u.active || !reachesUnit(actor, u.path)) throw invalid(`items.${n}.toUserId`, `no active user with id ${a.toUserId} in your organisation`);
+    if (u.id === h.from_user_id) throw invalid(`items.${n}.toUserId`, 'the successor cannot be the departing user');
+    if (!canTakeOver(item.entity_type as HandoverCategory, u.role as Role)) throw invalid(`items.${n}.toUserId`, `a ${u.role} cannot take over a ${item.entity_type}`);
+  });
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    const groups = new Map<number | null, number[]>();
+    for (const a of assignments) groups.set(a.toUserId, [...(groups.get(a.toUserId) ?? []), a.itemId]);
+    for (const [to, ids] of groups) await repo.setSuccessor(trx, actor.workspaceId, id, ids, to, now);
+    await bump(trx, actor.workspaceId, id);
+  });
+  return getHandover(db, actor, id);
+}
+
+export async function saveNote(db: Db, actor: Actor, id: number, itemId: number, note: HandoverNote) {
+  const h = await requireHandover(db.kysely, actor, id);
+  requireDraft(h);
+  const item = (await repo.itemsOf(db.kysely, actor.workspaceId, id)).find((i) => i.id === itemId);
+  if (!item) throw notFound('Handover item');
+  if (item.entity_type !== 'account') throw invalid('itemId', 'handover notes are written for accounts');
+  if (note.contactIds.length) {
+    const contacts = await repo.contactsOfAccounts(db.kysely, actor.workspaceId, [item.entity_id]);
+    const known = new Set(contacts.map((c) => c.id));
+    const bad = note.contactIds.findIndex((c) => !known.has(c));
+    if (bad >= 0) throw invalid(`contactIds.${bad}`, `contact ${note.contactIds[bad]} is not a contact of this account`);
+  }
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    await repo.setNote(trx, actor.workspaceId, id, itemId, JSON.stringify(note), now);
+    await bump(trx, actor.workspaceId, id);
+  });
+  return getHandover(db, actor, id);
+}
+
+/** The contacts of the accounts in a handover, for choosing key contacts in notes. */
+export async function handoverContacts(db: Db, actor: Actor, id: number) {
+  await requireHandover(db.kysely, actor, id);
+  const items = await repo.itemsOf(db.kysely, actor.workspaceId, id);
+  const rows = await repo.contactsOfAccounts(db.kysely, actor.workspaceId, items.filter((i) => i.entity_type === 'account').map((i) => i.entity_id));
+  return rows.map((c) => ({ id: c.id, accountId: c.account_id, name: c.name, title: c.title }));
+}
+
+function incomplete(missing: Missing[]) {
+  return new AppError(
+    409,
+    'handover_incomplete',
+    `The handover is not complete: ${missing.filter((m) => m.problem === 'no_successor').length} item(s) without a successor, ${missing.filter((m) => m.problem === 'no_note').length} key account(s) without a handover note`,
+    missing.map((m) => ({ field: `items.${m.itemId}`, message: m.problem === 'no_successor' ? 'choose a successor' : 'write the handover note' })),
+    { missing },
+  );
+}
+
+/**
+ * Completes the handover in ONE transaction: every account (history reason 'handover'),
+ * opportunity, team seat, relationship and territory rule moves to its successor; the user
+ * is deactivated and signed out everywhere; the record keeps a summary; an audit entry.
+ */
+export async function completeHandover(db: Db, actor: Actor, id: number, version: number, ip: string | null) {
+  let h = await requireHandover(db.kysely, actor, id);
+  requireDraft(h);
+  await syncInventory(db.kysely, actor.workspaceId, h, Date.now());
+  h = await requireHandover(db.kysely, actor, id);
+  if (h.version !== version) throw staleVersion('Handover', h.version);
+  const items = await loadItems(db.kysely, actor.workspaceId, id);
+  const missing = missingForCompletion(items.map((i) => ({ itemId: i.id, category: i.category, toUserId: i.toUserId, keyAccount: i.keyAccount, note: i.note })));
+  if (missing.length) throw incomplete(missing);
+  const successors = new Map((await repo.usersWithUnits(db.kysely, actor.workspaceId, [...new Set(items.map((i) => i.toUserId!))])).map((u) => [u.id, u]));
+  for (const i of items) {
+    const u = successors.get(i.toUserId!);
+    if (!u || !u.active) throw invalid(`items.${i.id}.toUserId`, 'the successor is no longer active; choose another');
+  }
+  const from = h.from_user_id;
+  const ws = actor.workspaceId;
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    // Only the version this reviewer saw may complete; a concurrent completion finds it closed.
+    if (!(await repo.touchHandover(trx, ws, id, version))) {
+      const cur = await repo.handoverVersion(trx, ws, id);
+      if (cur?.status !== 'draft') throw conflict('handover_closed', 'The handover was completed or cancelled meanwhile');
+      throw staleVersion('Handover', cur.version);
+    }
+    const changes: Change[] = [];
+    for (const [toId, u] of successors) {
+      const mine = (c: HandoverCategory) => items.filter((i) => i.category === c && i.toUserId === toId).map((i) => i.entityId);
+      const to = { id: toId, unitId: u.org_unit_id };
+      for (const accId of await repo.reassignAccounts(trx, ws, from, mine('account'), to, now)) {
+        changes.push({ workspaceId: ws, entityType: 'account', entityId: accId, field: 'owner', oldValue: from, newValue: toId, reason: 'handover', actorUserId: actor.userId });
+      }
+      for (const oppId of await repo.reassignOpportunities(trx, ws, from, mine('opportunity'), to, now)) {
+        changes.push({ workspaceId: ws, entityType: 'opportunity', entityId: oppId, field: 'owner', oldValue: from, newValue: toId, reason: 'handover', actorUserId: actor.userId });
+      }
+      await repo.reassignTeamSeats(trx, ws, from, mine('team'), toId);
+      await repo.reassignRelationships(trx, ws, from, mine('relationship'), toId, now);
+      await repo.reassignTerritories(trx, ws, from, mine('territory'), toId, now);
+    }
+    for (let i = 0; i < changes.length; i += 500) await recordChanges(trx, changes.slice(i, i + 500), now);
+    // Nothing may be left behind (SPEC §3.3): something acquired since the inventory was read stops it.
+    const left = await repo.currentInventory(trx, ws, from);
+    if (left.length) throw conflict('inventory_changed', `The user acquired ${left.length} new item(s) meanwhile; reload the handover and assign them`);
+    await repo.deactivateUser(trx, ws, from, now);
+    await deleteUserSessions(trx, ws, from);
+    const summary: Summary = {
+      counts: countByCategory(items),
+      successors: [...successors.values()].map((u) => ({ userId: u.id, name: u.name, count: items.filter((i) => i.toUserId === u.id).length })),
+      completedBy: actor.userId,
+    };
+    await trx.updateTable('handovers').set({ status: 'completed', completed_at: now, summary: JSON.stringify(summary) }).where('workspace_id', '=', ws).where('id', '=', id).execute();
+    await recordAudit(trx, { workspaceId: ws, actorUserId: actor.userId, action: 'handover.complete', targetType: 'user', targetId: from, ip, detail: { handoverId: id, ...summary } }, now);
+    await recordAudit(trx, { workspaceId: ws, actorUserId: actor.userId, action: 'user.deactivate', targetType: 'user', targetId: from, ip, detail: { via: 'handover', handoverId: id } }, now);
+  });
+  return getHandover(db, actor, id);
+}
+
+/** Abandons a draft (the user stays); the record is kept as cancelled. */
+export async function cancelHandover(db: Db, actor: Actor, id: number, version: number, ip: string | null) {
+  const h = await requireHandover(db.kysely, actor, id);
+  requireDraft(h);
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    if (!(await repo.touchHandover(trx, actor.workspaceId, id, version, { status: 'cancelled' }))) throw staleVersion('Handover', (await repo.handoverVersion(trx, actor.workspaceId, id))?.version ?? version);
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'handover.cancel', targetType: 'user', targetId: h.from_user_id, ip, detail: { handoverId: id } }, now);
+  });
+  return getHandover(db, actor, id);
+}

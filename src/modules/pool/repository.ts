@@ -1,0 +1,265 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { containsInsensitive, type Engine } from '../../db/dialect.ts';
+import type { Tier } from '../../domain/accounts.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { POOL_REASONS } from '../../domain/pool.ts';
+import { getAccount, visibleAccounts } from '../accounts/repository.ts';
+
+/** The account if the actor may see it (the accounts area's visibility rule). */
+export const visibleOrNull = (db: Kysely<Database>, actor: Actor, id: number) => getAccount(db, actor, id);
+
+/**
+ * The automatic release of one tier in one workspace (SPEC §3.3), set-based:
+ *  1. on PostgreSQL, lock the candidate rows so nothing changes them until commit;
+ *  2. one INSERT … SELECT writes a record_history row (field 'owner', reason 'pool_release')
+ *     for every account due;
+ *  3. one UPDATE releases exactly the accounts those rows name.
+ * Run inside a transaction. Because step 2 reads `in_pool = 0` when it writes, a second run
+ * (another process) that waited for this one finds nothing left to release.
+ * Returns how many accounts were released.
+ */
+export async function releaseTier(trx: Kysely<Database>, engine: Engine, workspaceId: number, tier: Tier, cutoff: number, now: number): Promise<number> {
+  const due = (db: Kysely<Database>) =>
+    db
+      .selectFrom('accounts')
+      .where('accounts.workspace_id', '=', workspaceId)
+      .where('accounts.tier', '=', tier)
+      .where('accounts.in_pool', '=', 0)
+      .where('accounts.archived_at', 'is', null)
+      .where('accounts.owner_id', 'is not', null)
+      .where('accounts.created_at', '<', cutoff)
+      .where((eb) => eb.or([eb('accounts.last_follow_up_at', 'is', null), eb('accounts.last_follow_up_at', '<', cutoff)]))
+      // Assigned to the current owner (claim, handover, reassignment) within the window: not yet.
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('record_history as h')
+              .select(eb.lit(1).as('one'))
+              .where('h.workspace_id', '=', workspaceId)
+              .where('h.entity_type', '=', 'account')
+              .whereRef('h.entity_id', '=', 'accounts.id')
+              .where('h.field', '=', 'owner')
+              .where('h.created_at', '>=', cutoff),
+          ),
+        ),
+      );
+  if (engine === 'postgres') await due(trx).select('accounts.id').forUpdate().execute();
+  const inserted = await trx
+    .insertInto('record_history')
+    .columns(['workspace_id', 'entity_type', 'entity_id', 'field', 'old_value', 'new_value', 'reason', 'actor_user_id', 'created_at'])
+    .expression(
+      due(trx).select((eb) => [
+        eb.val(workspaceId).as('workspace_id'),
+        sql.lit('account').as('entity_type'),
+        'accounts.id',
+        sql.lit('owner').as('field'),
+        sql<string>`cast(${eb.ref('accounts.owner_id')} as text)`.as('old_value'),
+        sql<null>`null`.as('new_value'),
+        sql.lit('pool_release').as('reason'),
+        sql<null>`null`.as('actor_user_id'),
+        eb.val(now).as('created_at'),
+      ]),
+    )
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return 0;
+  const released = await trx
+    .updateTable('accounts')
+    .set((eb) => ({ owner_id: null, in_pool: 1, pool_since: now, updated_at: now, version: eb('version', '+', 1) }))
+    .where('workspace_id', '=', workspaceId)
+    .where('in_pool', '=', 0)
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('record_history')
+        .select('entity_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('entity_type', '=', 'account')
+        .where('field', '=', 'owner')
+        .where('reason', '=', 'pool_release')
+        .where('created_at', '=', now),
+    )
+    .executeTakeFirst();
+  return Number(released.numUpdatedRows);
+}
+
+export async function workspacesWithSettings(db: Kysely<Database>) {
+  return db.selectFrom('workspaces').select(['id', 'settings']).orderBy('id').execute();
+}
+
+/** Private (non-pool, not archived) accounts a user holds: what the claim limit counts. */
+export async function privateAccountCount(db: Kysely<Database>, workspaceId: number, userId: number): Promise<number> {
+  const row = await db
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', workspaceId)
+    .where('owner_id', '=', userId)
+    .where('in_pool', '=', 0)
+    .where('archived_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Moves an account out of the pool to a new owner, only if it is still in the pool and
+ * still at the version the caller read: of two people claiming at once, exactly one wins.
+ */
+export async function takeFromPool(trx: Kysely<Database>, workspaceId: number, id: number, version: number, ownerId: number, unitId: number, now: number): Promise<boolean> {
+  const r = await trx
+    .updateTable('accounts')
+    .set({ owner_id: ownerId, org_unit_id: unitId, in_pool: 0, pool_since: null, updated_at: now, version: version + 1 })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .where('in_pool', '=', 1)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Puts an owned account into the pool of its unit, if unchanged since the caller read it. */
+export async function putIntoPool(trx: Kysely<Database>, workspaceId: number, id: number, version: number, now: number): Promise<boolean> {
+  const r = await trx
+    .updateTable('accounts')
+    .set({ owner_id: null, in_pool: 1, pool_since: now, updated_at: now, version: version + 1 })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .where('in_pool', '=', 0)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function currentVersion(db: Kysely<Database>, workspaceId: number, id: number) {
+  return db.selectFrom('accounts').select(['version', 'in_pool']).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function activeUserWithUnit(db: Kysely<Database>, workspaceId: number, userId: number) {
+  return db
+    .selectFrom('users')
+    .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+    .select(['users.id', 'users.name', 'users.role', 'users.active', 'users.org_unit_id', 'org_units.path'])
+    .where('users.workspace_id', '=', workspaceId)
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+}
+
+export type PoolSort = 'poolSince' | 'name' | 'tier' | 'lastFollowUpAt';
+const poolSortColumn = { poolSince: 'accounts.pool_since', name: 'accounts.name', tier: 'accounts.tier', lastFollowUpAt: 'accounts.last_follow_up_at' } as const;
+
+export interface PoolFilter {
+  orgUnitId?: number | undefined;
+  q?: string | undefined;
+  tier?: Tier | undefined;
+  industry?: string | undefined;
+}
+
+async function unitPath(db: Kysely<Database>, workspaceId: number, unitId: number) {
+  const u = await db.selectFrom('org_units').select('path').where('workspace_id', '=', workspaceId).where('id', '=', unitId).executeTakeFirst();
+  return u?.path ?? '/none/';
+}
+
+/** Pool accounts within the actor's reach, with the previous owner and why they were released. */
+export async function listPool(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  f: PoolFilter & { limit: number; offset: number; sort: { column: PoolSort; desc: boolean } },
+) {
+  let q = visibleAccounts(db, actor).where('accounts.in_pool', '=', 1).where('accounts.archived_at', 'is', null);
+  if (f.orgUnitId !== undefined) q = q.where('org_units.path', 'like', `${await unitPath(db, actor.workspaceId, f.orgUnitId)}%`);
+  if (f.q) {
+    const needle = f.q;
+    q = q.where((eb) => eb.or([containsInsensitive(engine, eb.ref('accounts.name'), needle), containsInsensitive(engine, eb.ref('accounts.credit_code'), needle)]));
+  }
+  if (f.tier) q = q.where('accounts.tier', '=', f.tier);
+  if (f.industry) q = q.where('accounts.industry', '=', f.industry);
+  const [items, total] = await Promise.all([
+    q
+      .select([
+        'accounts.id', 'accounts.name', 'accounts.industry', 'accounts.province', 'accounts.city', 'accounts.tier', 'accounts.named_account',
+        'accounts.status', 'accounts.org_unit_id', 'org_units.name as org_unit_name', 'accounts.pool_since', 'accounts.last_follow_up_at',
+        'accounts.trailing_amount', 'accounts.version',
+      ])
+      // The release that put it here: the latest owner change to nobody.
+      .select((eb) => {
+        const lastRelease = () =>
+          eb
+            .selectFrom('record_history as h')
+            .where('h.workspace_id', '=', actor.workspaceId)
+            .where('h.entity_type', '=', 'account')
+            .whereRef('h.entity_id', '=', 'accounts.id')
+            .where('h.field', '=', 'owner')
+            .where('h.new_value', 'is', null)
+            .orderBy('h.created_at', 'desc')
+            .orderBy('h.id', 'desc')
+            .limit(1);
+        return [lastRelease().select('h.old_value').as('previous_owner_id'), lastRelease().select('h.reason').as('release_reason')];
+      })
+      .orderBy(poolSortColumn[f.sort.column], f.sort.desc ? 'desc' : 'asc')
+      .orderBy('accounts.id', f.sort.desc ? 'desc' : 'asc')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+export async function userNames(db: Kysely<Database>, workspaceId: number, ids: number[]) {
+  if (ids.length === 0) return new Map<number, string>();
+  const rows = await db.selectFrom('users').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Releases and claims (record_history rows with a pool reason) of accounts within reach, newest first. */
+export async function listPoolEvents(db: Kysely<Database>, actor: Actor, f: { orgUnitId?: number | undefined; limit: number; offset: number }) {
+  let q = visibleAccounts(db, actor)
+    .innerJoin('record_history as h', (j) => j.onRef('h.entity_id', '=', 'accounts.id').on('h.entity_type', '=', 'account').on('h.workspace_id', '=', actor.workspaceId))
+    .where('h.field', '=', 'owner')
+    .where('h.reason', 'in', [...POOL_REASONS]);
+  if (f.orgUnitId !== undefined) q = q.where('org_units.path', 'like', `${await unitPath(db, actor.workspaceId, f.orgUnitId)}%`);
+  const [items, total] = await Promise.all([
+    q
+      .leftJoin('users as actor', (j) => j.onRef('actor.id', '=', 'h.actor_user_id').on('actor.workspace_id', '=', actor.workspaceId))
+      .leftJoin('audit_log as a', (j) =>
+        j.on('a.workspace_id', '=', actor.workspaceId).on('a.action', '=', 'pool.release_manual').on('a.target_type', '=', 'account')
+          .onRef('a.target_id', '=', 'h.entity_id').onRef('a.created_at', '=', 'h.created_at'))
+      .select([
+        'h.id', 'h.reason', 'h.old_value', 'h.new_value', 'h.created_at', 'h.actor_user_id', 'actor.name as actor_name',
+        'accounts.id as account_id', 'accounts.name as account_name', 'accounts.tier', 'org_units.name as org_unit_name', 'a.detail',
+      ])
+      .orderBy('h.created_at', 'desc')
+      .orderBy('h.id', 'desc')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+/**
+ * The pool unit an account was last taken from, if its current owner took it from the pool
+ * (read from the audit entry of the claim): lets a claimer who lost a race learn that
+ * someone was first (409) rather than that the account does not exist (404).
+ */
+export async function lastTakenFrom(db: Kysely<Database>, workspaceId: number, accountId: number) {
+  const row = await db
+    .selectFrom('audit_log')
+    .innerJoin('accounts', (j) => j.onRef('accounts.id', '=', 'audit_log.target_id').on('accounts.workspace_id', '=', workspaceId))
+    .select(['audit_log.detail', 'accounts.owner_id'])
+    .where('audit_log.workspace_id', '=', workspaceId)
+    .where('audit_log.action', 'in', ['pool.claim', 'pool.assign'])
+    .where('audit_log.target_type', '=', 'account')
+    .where('audit_log.target_id', '=', accountId)
+    .orderBy('audit_log.created_at', 'desc')
+    .orderBy('audit_log.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row?.detail) return null;
+  const d = JSON.parse(row.detail) as { toUserId?: number; fromUnitId?: number };
+  if (d.toUserId !== row.owner_id || d.fromUnitId === undefined) return null;
+  const unit = await db.selectFrom('org_units').select(['id', 'path']).where('workspace_id', '=', workspaceId).where('id', '=', d.fromUnitId).executeTakeFirst();
+  return unit ?? null;
+}

@@ -1,0 +1,214 @@
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
+import type { Engine } from '../../db/dialect.ts';
+import type { Tier } from '../../domain/accounts.ts';
+import { accountReach, canManageAccount, reachesUnit, type Actor } from '../../domain/policy.ts';
+import { canClaimFromPool, canOwnAccounts, claimAllowance, daysInPool, releaseCutoffs, type PoolReason } from '../../domain/pool.ts';
+import type { Role } from '../../domain/roles.ts';
+import { workspaceSettings } from '../../domain/settings.ts';
+import { AppError, conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
+import { factsOf, getAccount, requireAccount } from '../accounts/service.ts';
+import { recordAudit } from '../audit/repository.ts';
+import { recordChanges } from '../history/repository.ts';
+import { runExclusive } from '../jobs/lease.ts';
+import { loadSettings } from '../workspace/service.ts';
+import * as repo from './repository.ts';
+
+export const POOL_RELEASE_JOB = 'pool.release';
+
+export interface ReleaseResult {
+  workspaceId: number;
+  released: Record<Tier, number>;
+  total: number;
+}
+
+/**
+ * Returns stale accounts of one workspace to their units' pools (SPEC §3.3): per tier with
+ * a release period, one set-based release in one transaction with its history rows.
+ */
+export async function releaseStaleAccounts(db: Kysely<Database>, engine: Engine, workspaceId: number, now = Date.now(), settingsJson?: string): Promise<ReleaseResult> {
+  const settings = settingsJson !== undefined ? workspaceSettings(settingsJson) : await loadSettings(db, workspaceId);
+  const cutoffs = releaseCutoffs(now, settings);
+  const released: Record<Tier, number> = { A: 0, B: 0, C: 0 };
+  await db.transaction().execute(async (trx) => {
+    for (const tier of ['A', 'B', 'C'] as const) {
+      const cutoff = cutoffs[tier];
+      if (cutoff !== undefined) released[tier] = await repo.releaseTier(trx, engine, workspaceId, tier, cutoff, now);
+    }
+  });
+  return { workspaceId, released, total: released.A + released.B + released.C };
+}
+
+/** The nightly job over every workspace (registered in src/server/housekeeping.ts). */
+export async function releaseAllWorkspaces(db: Db, now = Date.now()): Promise<string> {
+  const parts: string[] = [];
+  for (const ws of await repo.workspacesWithSettings(db.kysely)) {
+    const r = await releaseStaleAccounts(db.kysely, db.engine, ws.id, now, ws.settings);
+    if (r.total > 0) parts.push(`ws${ws.id}:${r.total}`);
+  }
+  return parts.length ? `released ${parts.join(' ')}` : 'nothing to release';
+}
+
+/** The job as the scheduler runs it: under the lease, so several processes release once. */
+export function runReleaseJob(db: Db, now = Date.now(), opts: { everyMs?: number; force?: boolean } = {}) {
+  return runExclusive(db.kysely, POOL_RELEASE_JOB, { everyMs: opts.everyMs ?? 24 * 60 * 60_000, now, ...(opts.force ? { force: true } : {}) }, () => releaseAllWorkspaces(db, now));
+}
+
+/** An administrator runs the release for their workspace now. */
+export async function releaseNow(db: Db, actor: Actor, ip: string | null) {
+  if (actor.role !== 'admin') throw forbidden('Only an administrator can run the pool release');
+  const now = Date.now();
+  const r = await releaseStaleAccounts(db.kysely, db.engine, actor.workspaceId, now);
+  await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'pool.release_run', ip, detail: { released: r.released } }, now);
+  return { released: r.released, total: r.total, ranAt: now };
+}
+
+/** Whether a pool (by its unit) is one the actor may claim from (SPEC §2 via policy.accountReach). */
+function poolVisible(actor: Actor, unit: { id: number; path: string }): boolean {
+  const reach = accountReach(actor);
+  if (reach.kind === 'workspace') return true;
+  if (reach.kind === 'subtree') return unit.path.startsWith(reach.path);
+  if (reach.kind === 'own') return reach.poolUnitIds.includes(unit.id);
+  return false;
+}
+
+async function allowanceOf(db: Kysely<Database>, workspaceId: number, userId: number) {
+  const [settings, held] = await Promise.all([loadSettings(db, workspaceId), repo.privateAccountCount(db, workspaceId, userId)]);
+  return claimAllowance(held, settings);
+}
+
+function limitReached(a: { limit: number; held: number }, field: string) {
+  return new AppError(409, 'claim_limit_reached', `The limit of ${a.limit} private accounts is reached (${a.held} held)`, [{ field, message: `limit of ${a.limit} private accounts reached` }], { limit: a.limit, held: a.held });
+}
+
+async function staleOrGone(db: Kysely<Database>, workspaceId: number, id: number, version: number): Promise<AppError> {
+  const cur = await repo.currentVersion(db, workspaceId, id);
+  if (cur && cur.version === version && cur.in_pool !== 1) return conflict('not_in_pool', 'The account is no longer in the pool');
+  if (cur && cur.in_pool !== 1) return conflict('already_claimed', 'Someone else took this account from the pool first', 'version');
+  return staleVersion('Account', cur?.version ?? version);
+}
+
+/** A rep or manager takes a visible pool account (SPEC §3.3), within the claim limit. */
+export async function claim(db: Db, actor: Actor, id: number, version: number, ip: string | null) {
+  if (!canClaimFromPool(actor.role)) throw forbidden('Only reps and managers claim accounts from the pool');
+  const row = await repo.visibleOrNull(db.kysely, actor, id);
+  if (!row) {
+    // Claimed a moment ago by someone else from a pool this person sees: say so (409), not 404.
+    const from = await repo.lastTakenFrom(db.kysely, actor.workspaceId, id);
+    if (from && poolVisible(actor, from)) throw conflict('already_claimed', 'Someone else took this account from the pool first', 'version');
+    throw notFound('Account');
+  }
+  if (row.in_pool !== 1 || row.archived_at !== null) throw conflict('not_in_pool', 'The account is not in the pool');
+  return transfer(db, actor, { id, version, toUserId: actor.userId, toUnitId: actor.orgUnitId, fromUnitId: row.org_unit_id, reason: 'pool_claim', field: 'version' }, ip);
+}
+
+/** A manager (or admin) gives a pool account in their reach to a rep or manager of their subtree. */
+export async function assign(db: Db, actor: Actor, id: number, version: number, toUserId: number, ip: string | null) {
+  const row = await requireAccount(db, actor, id);
+  if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager over this pool can assign its accounts');
+  if (row.in_pool !== 1 || row.archived_at !== null) throw conflict('not_in_pool', 'The account is not in the pool');
+  const u = await repo.activeUserWithUnit(db.kysely, actor.workspaceId, toUserId);
+  if (!u || !u.active || !reachesUnit(actor, u.path)) throw invalid('toUserId', `no active user with id ${toUserId} in your organisation`);
+  if (!canOwnAccounts(u.role as Role)) throw invalid('toUserId', 'only reps and managers own accounts');
+  return transfer(db, actor, { id, version, toUserId: u.id, toUnitId: u.org_unit_id, fromUnitId: row.org_unit_id, reason: 'pool_assign', field: 'toUserId' }, ip);
+}
+
+async function transfer(db: Db, actor: Actor, t: { id: number; version: number; toUserId: number; toUnitId: number; fromUnitId: number; reason: PoolReason; field: string }, ip: string | null) {
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    const allowance = await allowanceOf(trx, actor.workspaceId, t.toUserId);
+    if (allowance.remaining <= 0) throw limitReached(allowance, t.field);
+    if (!(await repo.takeFromPool(trx, actor.workspaceId, t.id, t.version, t.toUserId, t.toUnitId, now))) throw await staleOrGone(trx, actor.workspaceId, t.id, t.version);
+    await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: t.id, field: 'owner', oldValue: null, newValue: t.toUserId, reason: t.reason, actorUserId: actor.userId }], now);
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: `pool.${t.reason === 'pool_claim' ? 'claim' : 'assign'}`, targetType: 'account', targetId: t.id, ip, detail: { toUserId: t.toUserId, fromUnitId: t.fromUnitId } }, now);
+  });
+  return getAccount(db, actor, t.id);
+}
+
+/** The owner gives an account up, or a manager releases it; the reason is kept (SPEC §3.3). */
+export async function releaseByHand(db: Db, actor: Actor, id: number, version: number, reason: string, ip: string | null) {
+  const row = await requireAccount(db, actor, id);
+  if (row.in_pool === 1) throw conflict('already_in_pool', 'The account is already in the pool');
+  if (row.archived_at !== null) throw conflict('archived', 'An archived account cannot go to the pool');
+  const isOwner = row.owner_id === actor.userId && (actor.role === 'rep' || actor.role === 'manager');
+  if (!isOwner && !canManageAccount(actor, factsOf(row))) throw forbidden('Only the owner or a manager can release this account');
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    if (!(await repo.putIntoPool(trx, actor.workspaceId, id, version, now))) throw staleVersion('Account', (await repo.currentVersion(trx, actor.workspaceId, id))?.version ?? version);
+    await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'owner', oldValue: row.owner_id, newValue: null, reason: 'pool_release_manual', actorUserId: actor.userId }], now);
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'pool.release_manual', targetType: 'account', targetId: id, ip, detail: { reason, previousOwnerId: row.owner_id } }, now);
+  });
+  return getAccount(db, actor, id);
+}
+
+export async function listPool(db: Db, actor: Actor, q: repo.PoolFilter & { limit: number; offset: number; sort: { column: repo.PoolSort; desc: boolean } }) {
+  const now = Date.now();
+  const { items, total } = await repo.listPool(db.kysely, db.engine, actor, q);
+  const ownerIds = [...new Set(items.map((i) => (i.previous_owner_id == null ? null : Number(i.previous_owner_id))).filter((v): v is number => v !== null && Number.isFinite(v)))];
+  const names = await repo.userNames(db.kysely, actor.workspaceId, ownerIds);
+  const allowance = canClaimFromPool(actor.role) ? await allowanceOf(db.kysely, actor.workspaceId, actor.userId) : null;
+  return {
+    items: items.map((i) => {
+      const prev = i.previous_owner_id == null ? null : Number(i.previous_owner_id);
+      return {
+        id: i.id,
+        name: i.name,
+        industry: i.industry,
+        province: i.province,
+        city: i.city,
+        tier: i.tier as Tier,
+        named: i.named_account === 1,
+        status: i.status,
+        orgUnitId: i.org_unit_id,
+        orgUnitName: i.org_unit_name,
+        poolSince: i.pool_since,
+        daysInPool: daysInPool(i.pool_since, now),
+        lastFollowUpAt: i.last_follow_up_at,
+        trailingAmount: i.trailing_amount,
+        previousOwnerId: prev,
+        previousOwnerName: prev === null ? null : (names.get(prev) ?? null),
+        releaseReason: (i.release_reason as string | null) ?? null,
+        version: i.version,
+      };
+    }),
+    total,
+    allowance,
+  };
+}
+
+export async function listEvents(db: Db, actor: Actor, q: { orgUnitId?: number | undefined; limit: number; offset: number }) {
+  const { items, total } = await repo.listPoolEvents(db.kysely, actor, q);
+  const ids = [...new Set(items.flatMap((i) => [i.old_value, i.new_value]).filter((v): v is string => v !== null).map(Number))];
+  const names = await repo.userNames(db.kysely, actor.workspaceId, ids);
+  const name = (v: string | null) => (v === null ? null : (names.get(Number(v)) ?? null));
+  return {
+    items: items.map((i) => {
+      let note: string | null = null;
+      if (i.detail) {
+        try {
+          note = (JSON.parse(i.detail) as { reason?: string }).reason ?? null;
+        } catch {
+          note = null;
+        }
+      }
+      return {
+        id: i.id,
+        kind: i.reason as PoolReason,
+        accountId: i.account_id,
+        accountName: i.account_name,
+        tier: i.tier as Tier,
+        orgUnitName: i.org_unit_name,
+        fromUserId: i.old_value === null ? null : Number(i.old_value),
+        fromUserName: name(i.old_value),
+        toUserId: i.new_value === null ? null : Number(i.new_value),
+        toUserName: name(i.new_value),
+        actorUserId: i.actor_user_id,
+        actorName: i.actor_name,
+        note,
+        createdAt: i.created_at,
+      };
+    }),
+    total,
+  };
+}
