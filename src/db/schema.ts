@@ -297,6 +297,10 @@ export interface ImportRowTable {
   row_no: number;
   workspace_id: number;
   data: string;
+  /** Dry-run verdict (migration 0003): create, update, skip, error. */
+  outcome: string | null;
+  problems: string | null;
+  target_id: number | null;
 }
 
 export interface ImportMappingTable {

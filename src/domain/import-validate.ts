@@ -1,0 +1,220 @@
+import type { AccountStatus } from './accounts.ts';
+import { companyNameKey } from './company-name.ts';
+import { creditCodeProblem } from './credit-code.ts';
+import { parseIndustry, parseLeadSource, parseSize, parseStatus, type ColumnMapping, type ImportField } from './import-fields.ts';
+
+/**
+ * Validation of one imported row with the same rules as the API (SPEC §3.4 "dry-run
+ * validation report: row, field, problem"). Pure: lookups the rules need (active users by
+ * email) come in as data. Every problem of a row is reported, not only the first.
+ */
+export interface RowProblem {
+  field: string;
+  code: string;
+  message: string;
+}
+
+export interface AccountValues {
+  name: string;
+  nameKey: string;
+  creditCode: string | null;
+  industry: string | null;
+  province: string | null;
+  city: string | null;
+  district: string | null;
+  address: string | null;
+  size: string | null;
+  website: string | null;
+  phone: string | null;
+  leadSource: string | null;
+  status: AccountStatus | null;
+  ownerEmail: string | null;
+  notes: string | null;
+}
+
+export interface ContactValues {
+  accountName: string | null;
+  accountNameKey: string | null;
+  accountCreditCode: string | null;
+  name: string;
+  title: string | null;
+  department: string | null;
+  mobile: string | null;
+  phone: string | null;
+  email: string | null;
+  wechat: string | null;
+  birthday: string | null;
+  notes: string | null;
+}
+
+/** Limits of the API's schemas (src/modules/accounts/schemas.ts, contacts/routes.ts). */
+const MAX: Partial<Record<ImportField, number>> = {
+  name: 200, province: 30, city: 30, district: 30, address: 200, website: 200, phone: 40, notes: 5000,
+  accountName: 200, title: 100, department: 100, mobile: 40, wechat: 60,
+};
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function cellReader(cells: readonly string[], mapping: ColumnMapping, problems: RowProblem[]) {
+  return (field: ImportField): string | null => {
+    const idx = mapping[field];
+    if (typeof idx !== 'number') return null;
+    const v = (cells[idx] ?? '').trim();
+    if (v === '') return null;
+    const max = MAX[field];
+    if (max !== undefined && v.length > max) {
+      problems.push({ field, code: 'too_long', message: `must be at most ${max} characters` });
+      return null;
+    }
+    return v;
+  };
+}
+
+export function normaliseCreditCodeCell(v: string | null, field: string, problems: RowProblem[]): string | null {
+  if (v === null) return null;
+  const code = v.replace(/\s/g, '').toUpperCase();
+  const problem = creditCodeProblem(code);
+  if (problem) {
+    problems.push({ field, code: 'invalid_credit_code', message: problem });
+    return null;
+  }
+  return code;
+}
+
+function coded(v: string | null, field: string, parse: (v: string) => string | undefined, problems: RowProblem[]): string | null {
+  if (v === null) return null;
+  const c = parse(v);
+  if (c === undefined) {
+    problems.push({ field, code: 'unknown_value', message: `"${v}" is not a known value` });
+    return null;
+  }
+  return c;
+}
+
+/** Dates as people type them: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日. */
+export function parseDateCell(v: string): string | null {
+  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(v.trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+export interface AccountRowContext {
+  /** Active users the importer may assign accounts to, by lower-cased email. */
+  assignableEmails: ReadonlySet<string>;
+  /** Whether the importer may choose owners at all (managers and admins). */
+  canChooseOwner: boolean;
+}
+
+export function validateAccountRow(cells: readonly string[], mapping: ColumnMapping, ctx: AccountRowContext): { values: AccountValues | null; problems: RowProblem[] } {
+  const problems: RowProblem[] = [];
+  const read = cellReader(cells, mapping, problems);
+  const name = read('name');
+  if (name === null && !problems.some((p) => p.field === 'name')) problems.push({ field: 'name', code: 'required', message: 'is required' });
+  const creditCode = normaliseCreditCodeCell(read('creditCode'), 'creditCode', problems);
+  let ownerEmail = read('ownerEmail');
+  if (ownerEmail !== null) {
+    ownerEmail = ownerEmail.toLowerCase();
+    if (!ctx.canChooseOwner) {
+      // A rep's imports are theirs (SPEC §2); the column is ignored rather than failing every row.
+      ownerEmail = null;
+    } else if (!EMAIL.test(ownerEmail)) {
+      problems.push({ field: 'ownerEmail', code: 'invalid_email', message: 'must be a valid email address' });
+      ownerEmail = null;
+    } else if (!ctx.assignableEmails.has(ownerEmail)) {
+      problems.push({ field: 'ownerEmail', code: 'unknown_owner', message: `no active user ${ownerEmail} in your organisation` });
+      ownerEmail = null;
+    }
+  }
+  const values: AccountValues = {
+    name: name ?? '',
+    nameKey: name ? companyNameKey(name) : '',
+    creditCode,
+    industry: coded(read('industry'), 'industry', parseIndustry, problems),
+    province: read('province'),
+    city: read('city'),
+    district: read('district'),
+    address: read('address'),
+    size: coded(read('size'), 'size', parseSize, problems),
+    website: read('website'),
+    phone: read('phone'),
+    leadSource: coded(read('leadSource'), 'leadSource', parseLeadSource, problems),
+    status: coded(read('status'), 'status', parseStatus, problems) as AccountStatus | null,
+    ownerEmail,
+    notes: read('notes'),
+  };
+  return { values: problems.length ? null : values, problems };
+}
+
+export function validateContactRow(cells: readonly string[], mapping: ColumnMapping): { values: ContactValues | null; problems: RowProblem[] } {
+  const problems: RowProblem[] = [];
+  const read = cellReader(cells, mapping, problems);
+  const name = read('name');
+  if (name === null && !problems.some((p) => p.field === 'name')) problems.push({ field: 'name', code: 'required', message: 'is required' });
+  const accountName = read('accountName');
+  const accountCreditCode = normaliseCreditCodeCell(read('accountCreditCode'), 'accountCreditCode', problems);
+  if (accountName === null && accountCreditCode === null && !problems.some((p) => p.field.startsWith('account'))) {
+    const field = typeof mapping.accountCreditCode === 'number' && typeof mapping.accountName !== 'number' ? 'accountCreditCode' : 'accountName';
+    problems.push({ field, code: 'required', message: 'the account\'s name or credit code is required' });
+  }
+  let email = read('email');
+  if (email !== null) {
+    email = email.toLowerCase();
+    if (!EMAIL.test(email) || email.length > 254) {
+      problems.push({ field: 'email', code: 'invalid_email', message: 'must be a valid email address' });
+      email = null;
+    }
+  }
+  const birthdayCell = read('birthday');
+  let birthday: string | null = null;
+  if (birthdayCell !== null) {
+    birthday = parseDateCell(birthdayCell);
+    if (birthday === null) problems.push({ field: 'birthday', code: 'invalid_date', message: 'must be a date YYYY-MM-DD' });
+  }
+  const values: ContactValues = {
+    accountName,
+    accountNameKey: accountName ? companyNameKey(accountName) : null,
+    accountCreditCode,
+    name: name ?? '',
+    title: read('title'),
+    department: read('department'),
+    mobile: read('mobile'),
+    phone: read('phone'),
+    email,
+    wechat: read('wechat'),
+    birthday,
+    notes: read('notes'),
+  };
+  return { values: problems.length ? null : values, problems };
+}
+
+export const DUPLICATE_MODES = ['skip', 'update', 'create'] as const;
+export type DuplicateMode = (typeof DUPLICATE_MODES)[number];
+
+/**
+ * Duplicates within the file: the first row with a credit code or a company-name key
+ * (src/domain/company-name.ts) claims it; later rows are duplicates of that row. A repeated
+ * credit code is always an error (codes are unique, SPEC §3.1); a repeated name follows the
+ * duplicate mode like a duplicate of an existing account.
+ */
+export class InFileDuplicates {
+  private readonly codes = new Map<string, number>();
+  private readonly keys = new Map<string, number>();
+
+  /** The earlier row this one repeats, by credit code or by name key. */
+  check(rowNo: number, creditCode: string | null, nameKey: string): { by: 'creditCode' | 'name'; row: number } | null {
+    if (creditCode) {
+      const prev = this.codes.get(creditCode);
+      if (prev !== undefined) return { by: 'creditCode', row: prev };
+      this.codes.set(creditCode, rowNo);
+    }
+    if (nameKey) {
+      const prev = this.keys.get(nameKey);
+      if (prev !== undefined) return { by: 'name', row: prev };
+      this.keys.set(nameKey, rowNo);
+    }
+    return null;
+  }
+}

@@ -1,0 +1,72 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { containsInsensitive, type Engine } from '../../db/dialect.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { filteredAccounts, type AccountFilter } from '../accounts/repository.ts';
+import { visibleContacts } from '../contacts/repository.ts';
+
+/** Queries of the export: the list's own filters and scope, read page by page (keyset on id). */
+
+export async function exportPermission(db: Kysely<Database>, workspaceId: number, userId: number) {
+  const row = await db.selectFrom('users').select('can_export').where('workspace_id', '=', workspaceId).where('id', '=', userId).where('active', '=', 1).executeTakeFirst();
+  return row?.can_export === 1;
+}
+
+export async function workspaceTimeZone(db: Kysely<Database>, workspaceId: number) {
+  const row = await db.selectFrom('workspaces').select('time_zone').where('id', '=', workspaceId).executeTakeFirst();
+  return row?.time_zone ?? 'Asia/Shanghai';
+}
+
+const accountExportColumns = [
+  'accounts.id', 'accounts.name', 'accounts.credit_code', 'accounts.industry', 'accounts.province', 'accounts.city', 'accounts.district',
+  'accounts.address', 'accounts.size', 'accounts.website', 'accounts.phone', 'accounts.lead_source', 'accounts.status', 'accounts.tier',
+  'accounts.in_pool', 'accounts.last_follow_up_at', 'accounts.created_at', 'accounts.notes', 'owner.name as owner_name', 'owner.email as owner_email',
+  'org_units.name as unit_name',
+] as const;
+
+export async function countAccounts(db: Kysely<Database>, engine: Engine, actor: Actor, f: AccountFilter) {
+  const q = await filteredAccounts(db, engine, actor, f);
+  return Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+}
+
+export async function accountPage(db: Kysely<Database>, engine: Engine, actor: Actor, f: AccountFilter, afterId: number, limit: number) {
+  const q = await filteredAccounts(db, engine, actor, f);
+  return q.select(accountExportColumns).where('accounts.id', '>', afterId).orderBy('accounts.id').limit(limit).execute();
+}
+export type AccountExportRow = Awaited<ReturnType<typeof accountPage>>[number];
+
+export interface ContactFilter {
+  q?: string | undefined;
+  accountId?: number | undefined;
+  archived?: boolean | undefined;
+}
+
+function filteredContacts(db: Kysely<Database>, engine: Engine, actor: Actor, f: ContactFilter) {
+  let q = visibleContacts(db, actor);
+  q = f.archived ? q.where('contacts.archived_at', 'is not', null) : q.where('contacts.archived_at', 'is', null);
+  if (f.accountId !== undefined) q = q.where('contacts.account_id', '=', f.accountId);
+  if (f.q) {
+    const needle = f.q;
+    q = q.where((eb) =>
+      eb.or(['contacts.name', 'contacts.mobile', 'contacts.phone', 'contacts.email', 'contacts.title', 'accounts.name'].map((c) => containsInsensitive(engine, eb.ref(c as 'contacts.name'), needle))),
+    );
+  }
+  return q;
+}
+
+export async function countContacts(db: Kysely<Database>, engine: Engine, actor: Actor, f: ContactFilter) {
+  return Number((await filteredContacts(db, engine, actor, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+}
+
+export async function contactPage(db: Kysely<Database>, engine: Engine, actor: Actor, f: ContactFilter, afterId: number, limit: number) {
+  return filteredContacts(db, engine, actor, f)
+    .select([
+      'contacts.id', 'contacts.name', 'contacts.title', 'contacts.department', 'contacts.mobile', 'contacts.phone', 'contacts.email', 'contacts.wechat',
+      'contacts.birthday', 'contacts.notes', 'accounts.name as account_name', 'accounts.credit_code as account_credit_code',
+    ])
+    .where('contacts.id', '>', afterId)
+    .orderBy('contacts.id')
+    .limit(limit)
+    .execute();
+}
+export type ContactExportRow = Awaited<ReturnType<typeof contactPage>>[number];

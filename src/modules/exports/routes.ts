@@ -1,0 +1,53 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorResponses, queryBool } from '../../server/http-schemas.ts';
+import { actorOf, ipOf } from '../../server/request.ts';
+import { accountFilterShape } from '../accounts/schemas.ts';
+import { ACCOUNT_ROLES } from '../accounts/routes.ts';
+import * as exports from './service.ts';
+
+const exportParams = {
+  format: z.enum(['csv', 'xlsx']).default('csv').describe('csv (UTF-8 with BOM, opens in Excel) or xlsx'),
+  lang: z.enum(['zh-CN', 'en-US']).default('zh-CN').describe('language of the column headers and values'),
+};
+
+function send(reply: FastifyReply, f: exports.ExportFile) {
+  const ascii = f.fileName.replace(/[^\x20-\x7e]/g, '_');
+  return reply
+    .header('content-type', f.contentType)
+    .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`)
+    .header('x-export-rows', String(f.rows))
+    .header('cache-control', 'no-store')
+    .send(f.body);
+}
+
+export default async function exportRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = app;
+
+  r.get('/accounts/export', {
+    config: { access: ACCOUNT_ROLES },
+    schema: {
+      tags: ['accounts'],
+      summary: 'Download the account list (same filters and visibility as GET /accounts) as CSV or xlsx; needs the export permission and is audited',
+      querystring: z.strictObject({ ...accountFilterShape, ...exportParams }),
+      response: { ...errorResponses },
+    },
+  }, async (req, reply) => send(reply, await exports.exportAccounts(db, actorOf(req), req.query, ipOf(req))));
+
+  r.get('/contacts/export', {
+    config: { access: ACCOUNT_ROLES },
+    schema: {
+      tags: ['contacts'],
+      summary: 'Download the contact list (same filters and visibility as GET /contacts) as CSV or xlsx; needs the export permission and is audited',
+      querystring: z.strictObject({
+        q: z.string().trim().max(100).optional(),
+        accountId: z.coerce.number().int().positive().optional(),
+        archived: queryBool,
+        ...exportParams,
+      }),
+      response: { ...errorResponses },
+    },
+  }, async (req, reply) => send(reply, await exports.exportContacts(db, actorOf(req), req.query, ipOf(req))));
+}

@@ -1,0 +1,119 @@
+import { PassThrough, Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { Db } from '../../db/database.ts';
+import {
+  fieldHeader, INDUSTRY_LABELS, label, LEAD_SOURCE_LABELS, SIZE_LABELS, STATUS_LABELS, TIER_LABELS, type Lang,
+} from '../../domain/import-fields.ts';
+import { canExport, type Actor } from '../../domain/policy.ts';
+import { csvLine, neutraliseCell, UTF8_BOM } from '../../domain/spreadsheet-format.ts';
+import { AppError } from '../../server/problem.ts';
+import { toFilter, type AccountListQuery } from '../accounts/service.ts';
+import { recordAudit } from '../audit/repository.ts';
+import * as repo from './repository.ts';
+
+/**
+ * Export of the account and contact lists (SPEC §3.4): a permission (reps: off by default),
+ * the list's own filters and visibility, readable headers and values in the chosen language,
+ * formula-looking cells neutralised, and every export in the audit log with its filter and
+ * row count — a departing rep's bulk export must show there (SPEC §1.1).
+ * Rows are read page by page and streamed, never held in one array.
+ */
+export type ExportFormat = 'csv' | 'xlsx';
+const PAGE = 1000;
+
+type Cell = string | number | null;
+
+export interface ExportFile {
+  fileName: string;
+  contentType: string;
+  rows: number;
+  body: Readable;
+}
+
+async function requireExport(db: Db, actor: Actor) {
+  if (!canExport(actor, await repo.exportPermission(db.kysely, actor.workspaceId, actor.userId))) {
+    throw new AppError(403, 'export_not_permitted', 'Exporting lists is not enabled for your account; ask an administrator (SPEC §3.4)');
+  }
+}
+
+function dateIn(timeZone: string) {
+  const f = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return (ms: number | null) => (ms === null ? '' : f.format(new Date(ms)));
+}
+
+const stamp = () => new Date().toISOString().slice(0, 10);
+
+export async function exportAccounts(db: Db, actor: Actor, q: Omit<AccountListQuery, 'limit' | 'offset' | 'sort'> & { format: ExportFormat; lang: Lang }, ip: string | null): Promise<ExportFile> {
+  await requireExport(db, actor);
+  const { format, lang, ...listFilter } = q;
+  const filter = await toFilter(db, actor, listFilter);
+  const [rows, timeZone] = await Promise.all([repo.countAccounts(db.kysely, db.engine, actor, filter), repo.workspaceTimeZone(db.kysely, actor.workspaceId)]);
+  await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.accounts', ip, detail: { filter: listFilter, rows, format } });
+  const zh = lang === 'zh-CN';
+  const date = dateIn(timeZone);
+  const h = (f: string) => fieldHeader('accounts', f, lang);
+  const headers = [
+    h('name'), h('creditCode'), h('industry'), h('province'), h('city'), h('district'), h('address'), h('size'), h('website'), h('phone'),
+    h('leadSource'), h('status'), zh ? '负责人' : 'Owner', h('ownerEmail'), zh ? '所属部门' : 'Unit', zh ? '客户分级' : 'Tier',
+    zh ? '在公海' : 'In pool', zh ? '最近跟进' : 'Last follow-up', zh ? '创建日期' : 'Created', h('notes'),
+  ];
+  const toCells = (r: repo.AccountExportRow): Cell[] => [
+    r.name, r.credit_code, label(INDUSTRY_LABELS, r.industry, lang), r.province, r.city, r.district, r.address, label(SIZE_LABELS, r.size, lang),
+    r.website, r.phone, label(LEAD_SOURCE_LABELS, r.lead_source, lang), label(STATUS_LABELS, r.status, lang), r.owner_name, r.owner_email,
+    r.unit_name, label(TIER_LABELS, r.tier, lang), r.in_pool === 1 ? (zh ? '是' : 'yes') : (zh ? '否' : 'no'), date(r.last_follow_up_at),
+    date(r.created_at), r.notes,
+  ];
+  async function* pages() {
+    for (let after = 0; ;) {
+      const page = await repo.accountPage(db.kysely, db.engine, actor, filter, after, PAGE);
+      if (page.length === 0) return;
+      yield page.map(toCells);
+      after = page[page.length - 1]!.id;
+    }
+  }
+  return file(`${zh ? '客户' : 'accounts'}-${stamp()}`, format, headers, pages(), rows, zh ? '客户' : 'Accounts');
+}
+
+export async function exportContacts(db: Db, actor: Actor, q: repo.ContactFilter & { format: ExportFormat; lang: Lang }, ip: string | null): Promise<ExportFile> {
+  await requireExport(db, actor);
+  const { format, lang, ...filter } = q;
+  const rows = await repo.countContacts(db.kysely, db.engine, actor, filter);
+  await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.contacts', ip, detail: { filter, rows, format } });
+  const zh = lang === 'zh-CN';
+  const fields = ['accountName', 'accountCreditCode', 'name', 'title', 'department', 'mobile', 'phone', 'email', 'wechat', 'birthday', 'notes'];
+  const headers = fields.map((f) => fieldHeader('contacts', f, lang));
+  const toCells = (r: repo.ContactExportRow): Cell[] => [
+    r.account_name, r.account_credit_code, r.name, r.title, r.department, r.mobile, r.phone, r.email, r.wechat, r.birthday, r.notes,
+  ];
+  async function* pages() {
+    for (let after = 0; ;) {
+      const page = await repo.contactPage(db.kysely, db.engine, actor, filter, after, PAGE);
+      if (page.length === 0) return;
+      yield page.map(toCells);
+      after = page[page.length - 1]!.id;
+    }
+  }
+  return file(`${zh ? '联系人' : 'contacts'}-${stamp()}`, format, headers, pages(), rows, zh ? '联系人' : 'Contacts');
+}
+
+function file(base: string, format: ExportFormat, headers: string[], pages: AsyncGenerator<Cell[][]>, rows: number, sheetName: string): ExportFile {
+  if (format === 'csv') {
+    async function* text() {
+      yield UTF8_BOM + csvLine(headers);
+      for await (const page of pages) yield page.map(csvLine).join('');
+    }
+    return { fileName: `${base}.csv`, contentType: 'text/csv; charset=utf-8', rows, body: Readable.from(text()) };
+  }
+  const out = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
+  const sheet = workbook.addWorksheet(sheetName);
+  void (async () => {
+    sheet.addRow(headers).commit();
+    for await (const page of pages) {
+      for (const cells of page) sheet.addRow(cells.map((c) => (typeof c === 'string' ? neutraliseCell(c) : c))).commit();
+    }
+    sheet.commit();
+    await workbook.commit();
+  })().catch((e: unknown) => out.destroy(e as Error));
+  return { fileName: `${base}.xlsx`, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', rows, body: out };
+}

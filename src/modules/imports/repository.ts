@@ -1,0 +1,241 @@
+import type { Kysely } from 'kysely';
+import type { Database, NewAccount } from '../../db/schema.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { visibleAccounts } from '../accounts/repository.ts';
+import { onAccountTeam } from '../scope.ts';
+
+/** Every query of the import area; each takes the workspace (and the job) it is scoped to. */
+
+const jobColumns = [
+  'import_jobs.id', 'import_jobs.workspace_id', 'import_jobs.user_id', 'import_jobs.kind', 'import_jobs.file_name', 'import_jobs.status',
+  'import_jobs.headers', 'import_jobs.mapping', 'import_jobs.duplicate_mode', 'import_jobs.total_rows', 'import_jobs.processed_rows',
+  'import_jobs.error_count', 'import_jobs.report', 'import_jobs.created_at', 'import_jobs.updated_at', 'import_jobs.version',
+  'users.name as user_name',
+] as const;
+
+export async function insertJob(db: Kysely<Database>, v: { workspaceId: number; userId: number; kind: string; fileName: string; status: string; now: number }) {
+  const row = await db
+    .insertInto('import_jobs')
+    .values({ workspace_id: v.workspaceId, user_id: v.userId, kind: v.kind, file_name: v.fileName, status: v.status, headers: '[]', total_rows: 0, processed_rows: 0, error_count: 0, created_at: v.now, updated_at: v.now, version: 1 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+const jobs = (db: Kysely<Database>, workspaceId: number) =>
+  db.selectFrom('import_jobs').innerJoin('users', 'users.id', 'import_jobs.user_id').where('import_jobs.workspace_id', '=', workspaceId);
+
+export async function getJob(db: Kysely<Database>, workspaceId: number, id: number) {
+  return jobs(db, workspaceId).select(jobColumns).where('import_jobs.id', '=', id).executeTakeFirst();
+}
+export type JobRow = NonNullable<Awaited<ReturnType<typeof getJob>>>;
+
+/** The caller's imports (userId), or the workspace's (null, admins), newest first. */
+export async function listJobs(db: Kysely<Database>, workspaceId: number, userId: number | null, limit: number, offset: number) {
+  let q = jobs(db, workspaceId);
+  if (userId !== null) q = q.where('import_jobs.user_id', '=', userId);
+  const [items, total] = await Promise.all([
+    q.select(jobColumns).orderBy('import_jobs.created_at', 'desc').orderBy('import_jobs.id', 'desc').limit(limit).offset(offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+export async function updateJob(
+  db: Kysely<Database>,
+  workspaceId: number,
+  id: number,
+  set: Partial<{ status: string; headers: string; mapping: string; duplicate_mode: string; total_rows: number; processed_rows: number; error_count: number; report: string }>,
+  expectStatus?: string[],
+): Promise<boolean> {
+  let q = db
+    .updateTable('import_jobs')
+    .set((eb) => ({ ...set, updated_at: Date.now(), version: eb('version', '+', 1) }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id);
+  if (expectStatus) q = q.where('status', 'in', expectStatus);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+// ── Rows ──────────────────────────────────────────────────────────────────────
+
+export async function insertRows(db: Kysely<Database>, workspaceId: number, jobId: number, rows: { rowNo: number; cells: string[] }[]) {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('import_rows')
+    .values(rows.map((r) => ({ job_id: jobId, row_no: r.rowNo, workspace_id: workspaceId, data: JSON.stringify(r.cells) })))
+    .execute();
+}
+
+export async function deleteRows(db: Kysely<Database>, workspaceId: number, jobId: number) {
+  await db.deleteFrom('import_rows').where('workspace_id', '=', workspaceId).where('job_id', '=', jobId).execute();
+}
+
+/** A page of rows after a row number (keyset), optionally only those with given outcomes. */
+export async function rowsAfter(db: Kysely<Database>, workspaceId: number, jobId: number, afterRowNo: number, limit: number, outcomes?: string[]) {
+  let q = db
+    .selectFrom('import_rows')
+    .select(['row_no', 'data', 'outcome', 'problems', 'target_id'])
+    .where('workspace_id', '=', workspaceId)
+    .where('job_id', '=', jobId)
+    .where('row_no', '>', afterRowNo);
+  if (outcomes) q = q.where('outcome', 'in', outcomes);
+  return q.orderBy('row_no').limit(limit).execute();
+}
+
+/** The first rows, for the preview beside the mapping. */
+export async function firstRows(db: Kysely<Database>, workspaceId: number, jobId: number, limit: number) {
+  return rowsAfter(db, workspaceId, jobId, 0, limit);
+}
+
+/** Writes the dry-run verdict of a chunk of rows, set-based (one statement per row chunk). */
+export async function saveOutcomes(
+  db: Kysely<Database>,
+  workspaceId: number,
+  jobId: number,
+  rows: { rowNo: number; data: string; outcome: string; problems: string | null; targetId: number | null }[],
+) {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('import_rows')
+    .values(rows.map((r) => ({ job_id: jobId, row_no: r.rowNo, workspace_id: workspaceId, data: r.data, outcome: r.outcome, problems: r.problems, target_id: r.targetId })))
+    .onConflict((oc) =>
+      oc.columns(['job_id', 'row_no']).doUpdateSet((eb) => ({ outcome: eb.ref('excluded.outcome'), problems: eb.ref('excluded.problems'), target_id: eb.ref('excluded.target_id') })),
+    )
+    .execute();
+}
+
+export async function errorRows(db: Kysely<Database>, workspaceId: number, jobId: number, limit: number, offset: number) {
+  const base = db.selectFrom('import_rows').where('workspace_id', '=', workspaceId).where('job_id', '=', jobId).where('outcome', '=', 'error');
+  const [items, total] = await Promise.all([
+    base.select(['row_no', 'problems']).orderBy('row_no').limit(limit).offset(offset).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+/** Error rows after a row number (keyset), for the CSV report. */
+export async function errorRowsAfter(db: Kysely<Database>, workspaceId: number, jobId: number, afterRowNo: number, limit: number) {
+  return rowsAfter(db, workspaceId, jobId, afterRowNo, limit, ['error']);
+}
+
+// ── Mappings ──────────────────────────────────────────────────────────────────
+
+export async function getMapping(db: Kysely<Database>, workspaceId: number, userId: number, kind: string) {
+  const row = await db.selectFrom('import_mappings').select('mapping').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).where('kind', '=', kind).executeTakeFirst();
+  return row ? (JSON.parse(row.mapping) as Record<string, string>) : null;
+}
+
+export async function saveMapping(db: Kysely<Database>, workspaceId: number, userId: number, kind: string, mapping: Record<string, string>) {
+  const now = Date.now();
+  await db
+    .insertInto('import_mappings')
+    .values({ workspace_id: workspaceId, user_id: userId, kind, mapping: JSON.stringify(mapping), updated_at: now })
+    .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'kind']).doUpdateSet({ mapping: JSON.stringify(mapping), updated_at: now }))
+    .execute();
+}
+
+// ── Look-ups for validation ───────────────────────────────────────────────────
+
+export async function activeUsers(db: Kysely<Database>, workspaceId: number) {
+  return db
+    .selectFrom('users')
+    .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+    .select(['users.id', 'users.email', 'users.org_unit_id', 'org_units.path'])
+    .where('users.workspace_id', '=', workspaceId)
+    .where('users.active', '=', 1)
+    .execute();
+}
+
+/**
+ * Accounts of the whole workspace with one of these credit codes or name keys: a duplicate
+ * hidden from the importer is still a duplicate (SPEC §3.3).
+ */
+export async function accountsMatching(db: Kysely<Database>, workspaceId: number, codes: string[], keys: string[]) {
+  const byCode = codes.length
+    ? await db.selectFrom('accounts').select(['id', 'name', 'name_key', 'credit_code', 'archived_at']).where('workspace_id', '=', workspaceId).where('credit_code', 'in', codes).execute()
+    : [];
+  const byKey = keys.length
+    ? await db.selectFrom('accounts').select(['id', 'name', 'name_key', 'credit_code', 'archived_at']).where('workspace_id', '=', workspaceId).where('name_key', 'in', keys).where('archived_at', 'is', null).execute()
+    : [];
+  return { byCode, byKey };
+}
+
+/** Of these accounts, the ones the actor sees, with the facts that decide editing. */
+export async function visibleFacts(db: Kysely<Database>, actor: Actor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return visibleAccounts(db, actor)
+    .select(['accounts.id', 'accounts.owner_id', 'accounts.in_pool', 'accounts.archived_at', 'org_units.path as unit_path'])
+    .select((eb) => onAccountTeam(eb as never, actor).as('on_team'))
+    .where('accounts.id', 'in', ids)
+    .execute();
+}
+
+/** Existing contacts of these accounts, to find duplicates (same account, same name). */
+export async function contactsOfAccounts(db: Kysely<Database>, workspaceId: number, accountIds: number[]) {
+  if (accountIds.length === 0) return [];
+  return db
+    .selectFrom('contacts')
+    .select(['id', 'account_id', 'name', 'mobile', 'email'])
+    .where('workspace_id', '=', workspaceId)
+    .where('account_id', 'in', accountIds)
+    .where('archived_at', 'is', null)
+    .execute();
+}
+
+// ── Writes (inside the commit transaction) ────────────────────────────────────
+
+/** A multi-row insert; the ids come back in the order of the values. */
+export async function insertAccounts(db: Kysely<Database>, values: NewAccount[]): Promise<number[]> {
+  if (values.length === 0) return [];
+  const rows = await db.insertInto('accounts').values(values).returning('id').execute();
+  return rows.map((r) => r.id);
+}
+
+export async function updateAccount(db: Kysely<Database>, workspaceId: number, id: number, set: Record<string, unknown>) {
+  await db
+    .updateTable('accounts')
+    .set((eb) => ({ ...set, version: eb('version', '+', 1) }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function accountOwners(db: Kysely<Database>, workspaceId: number, ids: number[]) {
+  if (ids.length === 0) return new Map<number, number | null>();
+  const rows = await db.selectFrom('accounts').select(['id', 'owner_id']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.owner_id]));
+}
+
+export interface NewContactRow {
+  workspace_id: number;
+  account_id: number;
+  name: string;
+  title: string | null;
+  department: string | null;
+  mobile: string | null;
+  phone: string | null;
+  email: string | null;
+  wechat: string | null;
+  birthday: string | null;
+  notes: string | null;
+  created_by: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export async function insertContacts(db: Kysely<Database>, values: NewContactRow[]) {
+  if (values.length === 0) return;
+  await db.insertInto('contacts').values(values).execute();
+}
+
+export async function updateContact(db: Kysely<Database>, workspaceId: number, id: number, set: Record<string, unknown>) {
+  await db
+    .updateTable('contacts')
+    .set((eb) => ({ ...set, version: eb('version', '+', 1) }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
+}
