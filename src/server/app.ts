@@ -18,6 +18,8 @@ import auditRoutes from '../modules/audit/routes.ts';
 import accountRoutes from '../modules/accounts/routes.ts';
 import contactRoutes from '../modules/contacts/routes.ts';
 import savedViewRoutes from '../modules/saved-views/routes.ts';
+import importRoutes from '../modules/imports/routes.ts';
+import exportRoutes from '../modules/exports/routes.ts';
 import tierRoutes from '../modules/tiers/routes.ts';
 import rulesRoutes from '../modules/rules/routes.ts';
 import territoryRoutes from '../modules/territories/routes.ts';
@@ -41,7 +43,7 @@ export interface ApiRoute {
 }
 
 /** Every area's routes, mounted under /api/v1. Add new areas here. */
-const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes];
+const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes];
 
 export async function buildApp(db: Db, config: Config, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
