@@ -1,0 +1,37 @@
+/** The customer's buying decision cycle (SPEC §5.4, 客户决策循环), in order. */
+export const BUYING_PHASES = ['satisfied', 'aware', 'decide', 'criteria', 'evaluate', 'select', 'reevaluate'] as const;
+export type BuyingPhase = (typeof BUYING_PHASES)[number];
+
+export const phaseIndex = (p: BuyingPhase): number => BUYING_PHASES.indexOf(p);
+
+/**
+ * The board warns when the sales stage runs ahead of the buying phase: the stage is meant
+ * for a phase the customer has not reached yet. Unknown phases raise no warning.
+ */
+export function stageAheadOfBuyer(stagePhase: BuyingPhase | null, customerPhase: BuyingPhase | null): boolean {
+  if (!stagePhase || !customerPhase) return false;
+  return phaseIndex(stagePhase) > phaseIndex(customerPhase);
+}
+
+/** Qualification (SPEC §5.5): six facts, each yes / partly / no. */
+export const QUALIFICATION_FACTS = ['pain', 'power', 'vision', 'value', 'control', 'criteria'] as const;
+export type QualificationFact = (typeof QUALIFICATION_FACTS)[number];
+export type QualificationAnswer = 'yes' | 'partly' | 'no';
+export type Qualification = Partial<Record<QualificationFact, { answer: QualificationAnswer; note?: string | null }>>;
+
+const POINTS: Record<QualificationAnswer, number> = { yes: 2, partly: 1, no: 0 };
+
+/** 0–100: yes counts fully, partly half, no and unanswered nothing. */
+export function qualificationScore(q: Qualification): number {
+  const total = QUALIFICATION_FACTS.reduce((s, f) => s + (q[f] ? POINTS[q[f].answer] : 0), 0);
+  return Math.round((100 * total) / (2 * QUALIFICATION_FACTS.length));
+}
+
+/** Facts that got worse between two assessments: the "advantage lost" signal of SPEC §5.3. */
+export function weakenedFacts(before: Qualification, after: Qualification): QualificationFact[] {
+  return QUALIFICATION_FACTS.filter((f) => {
+    const b = before[f];
+    const a = after[f];
+    return b !== undefined && POINTS[b.answer] > (a ? POINTS[a.answer] : 0);
+  });
+}

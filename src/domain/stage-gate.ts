@@ -1,0 +1,91 @@
+/**
+ * Moving an opportunity through the stages of its sales process (SPEC §5.3): "what is said
+ * is done, what is done is seen" — a stage is left only with its evidence.
+ *  - forward: the evidence of the stage being left;
+ *  - skipping: also the evidence of every skipped stage;
+ *  - a manager may override missing items, with a reason (logged);
+ *  - backward: a reason.
+ */
+export interface GateStage {
+  id: number;
+  position: number;
+  evidence: { key: string; requires: 'check' | 'note' | 'attachment' }[];
+}
+
+export interface EvidenceGiven {
+  stageId: number;
+  key: string;
+  note?: string | null;
+  attachmentId?: number | null;
+}
+
+export interface MissingEvidence {
+  stageId: number;
+  key: string;
+  problem: 'missing' | 'note_required' | 'attachment_required';
+}
+
+export type MoveCheck =
+  | { ok: true; direction: 'forward' | 'back' | 'none'; skipped: number[]; overridden: MissingEvidence[] }
+  | { ok: false; error: 'unknown_stage' | 'reason_required' | 'evidence_missing'; missing: MissingEvidence[] };
+
+export function checkStageMove(
+  stages: readonly GateStage[],
+  fromId: number,
+  toId: number,
+  evidence: readonly EvidenceGiven[],
+  opts: { reason?: string | null; canOverride: boolean; override?: boolean },
+): MoveCheck {
+  const from = stages.find((s) => s.id === fromId);
+  const to = stages.find((s) => s.id === toId);
+  if (!from || !to) return { ok: false, error: 'unknown_stage', missing: [] };
+  if (to.position === from.position) return { ok: true, direction: 'none', skipped: [], overridden: [] };
+  const hasReason = !!opts.reason && opts.reason.trim().length > 0;
+  if (to.position < from.position) {
+    return hasReason ? { ok: true, direction: 'back', skipped: [], overridden: [] } : { ok: false, error: 'reason_required', missing: [] };
+  }
+  // The stage being left and every stage skipped over must be proven.
+  const gated = stages.filter((s) => s.position >= from.position && s.position < to.position).sort((a, b) => a.position - b.position);
+  const missing: MissingEvidence[] = [];
+  for (const s of gated) {
+    for (const item of s.evidence) {
+      const given = evidence.find((e) => e.stageId === s.id && e.key === item.key);
+      if (!given) missing.push({ stageId: s.id, key: item.key, problem: 'missing' });
+      else if (item.requires === 'note' && !given.note?.trim()) missing.push({ stageId: s.id, key: item.key, problem: 'note_required' });
+      else if (item.requires === 'attachment' && !given.attachmentId) missing.push({ stageId: s.id, key: item.key, problem: 'attachment_required' });
+    }
+  }
+  const skipped = gated.filter((s) => s.id !== from.id).map((s) => s.id);
+  if (missing.length === 0) return { ok: true, direction: 'forward', skipped, overridden: [] };
+  if (opts.override && opts.canOverride) {
+    return hasReason ? { ok: true, direction: 'forward', skipped, overridden: missing } : { ok: false, error: 'reason_required', missing };
+  }
+  return { ok: false, error: 'evidence_missing', missing };
+}
+
+/** Problem classification (SPEC §5.3). */
+export interface ProblemInput {
+  now: number;
+  enteredStageAt: number;
+  expectedDays: number;
+  stalledFactor?: number;
+  nextStep: string | null;
+  nextStepDate: string | null;
+  today: string;
+  qualificationWeakened: boolean;
+  markedAdvantageLost: boolean;
+}
+
+export type OpportunityProblem = 'stalled' | 'no_plan' | 'advantage_lost';
+
+export function classifyProblems(p: ProblemInput): OpportunityProblem[] {
+  const out: OpportunityProblem[] = [];
+  const factor = p.stalledFactor ?? 1.5;
+  if (p.expectedDays > 0 && p.now - p.enteredStageAt > p.expectedDays * factor * 86_400_000) out.push('stalled');
+  if (!p.nextStep?.trim() || !p.nextStepDate || p.nextStepDate < p.today) out.push('no_plan');
+  if (p.qualificationWeakened || p.markedAdvantageLost) out.push('advantage_lost');
+  return out;
+}
+
+/** Size class from the amount (SPEC §5.2: default threshold 200,000 — in fen here). */
+export const sizeClass = (amountFen: number, thresholdFen: number): 'small' | 'large' => (amountFen >= thresholdFen ? 'large' : 'small');

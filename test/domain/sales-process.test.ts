@@ -1,0 +1,129 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { decideStrategy, type StrategyAnswers } from '../../src/domain/win-strategy.ts';
+import { checkStageMove, classifyProblems, sizeClass, type GateStage } from '../../src/domain/stage-gate.ts';
+import { PROCESS_TEMPLATES } from '../../src/domain/sales-process-templates.ts';
+import { qualificationScore, stageAheadOfBuyer, weakenedFacts } from '../../src/domain/buying-phase.ts';
+
+describe('win strategy tree (SPEC §5.6): every leaf', () => {
+  const leaves: [StrategyAnswers, string][] = [
+    [{ urgentNeed: false, accountMattersForFuture: true }, 'develop'],
+    [{ urgentNeed: false, accountMattersForFuture: false, worthWaiting: true }, 'delay'],
+    [{ urgentNeed: false, accountMattersForFuture: false, worthWaiting: false }, 'withdraw'],
+    [{ urgentNeed: true, canDeliver: false, smallerPiece: true }, 'fragment'],
+    [{ urgentNeed: true, canDeliver: false, smallerPiece: false }, 'withdraw'],
+    [{ urgentNeed: true, canDeliver: true, incumbent: true }, 'defend'],
+    [{ urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: true }, 'frontal'],
+    [{ urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: false, canChangeCriteria: true }, 'flanking'],
+    [{ urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: false, canChangeCriteria: false, smallerPiece: true }, 'fragment'],
+    [{ urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: false, canChangeCriteria: false, smallerPiece: false, strategic: true }, 'develop'],
+    [{ urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: false, canChangeCriteria: false, smallerPiece: false, strategic: false }, 'withdraw'],
+  ];
+  for (const [answers, strategy] of leaves) {
+    it(`${JSON.stringify(answers)} → ${strategy}`, () => {
+      const r = decideStrategy(answers);
+      assert.equal(r.done, true);
+      assert.equal(r.done && r.strategy, strategy);
+      assert.deepEqual(r.path.map((s) => s.question), Object.keys(answers), 'the path is exactly the questions asked');
+    });
+  }
+
+  it('asks the next question while the answers are incomplete, ignoring answers off the path', () => {
+    assert.deepEqual(decideStrategy({}), { done: false, next: 'urgentNeed', path: [] });
+    const r = decideStrategy({ urgentNeed: true, canDeliver: true, strategic: true });
+    assert.equal(r.done, false);
+    assert.equal(!r.done && r.next, 'incumbent');
+    assert.deepEqual(r.path.map((s) => s.question), ['urgentNeed', 'canDeliver']);
+  });
+});
+
+describe('stage gates (SPEC §5.3)', () => {
+  const stages: GateStage[] = [
+    { id: 1, position: 0, evidence: [{ key: 'need', requires: 'note' }, { key: 'budget', requires: 'check' }] },
+    { id: 2, position: 1, evidence: [{ key: 'proposal', requires: 'attachment' }] },
+    { id: 3, position: 2, evidence: [{ key: 'signed', requires: 'attachment' }] },
+    { id: 4, position: 3, evidence: [] },
+  ];
+
+  it('moves forward with the evidence of the stage being left', () => {
+    const r = checkStageMove(stages, 1, 2, [{ stageId: 1, key: 'need', note: '产线良率问题' }, { stageId: 1, key: 'budget' }], { canOverride: false });
+    assert.deepEqual(r, { ok: true, direction: 'forward', skipped: [], overridden: [] });
+  });
+
+  it('lists every missing item, with what each needs', () => {
+    const r = checkStageMove(stages, 1, 2, [{ stageId: 1, key: 'need', note: '  ' }], { canOverride: false });
+    assert.deepEqual(r, { ok: false, error: 'evidence_missing', missing: [{ stageId: 1, key: 'need', problem: 'note_required' }, { stageId: 1, key: 'budget', problem: 'missing' }] });
+  });
+
+  it('skips only with the evidence of every skipped stage', () => {
+    const base = [{ stageId: 1, key: 'need', note: 'x' }, { stageId: 1, key: 'budget' }];
+    const r = checkStageMove(stages, 1, 3, base, { canOverride: false });
+    assert.deepEqual(r, { ok: false, error: 'evidence_missing', missing: [{ stageId: 2, key: 'proposal', problem: 'missing' }] });
+    const noFile = checkStageMove(stages, 1, 3, [...base, { stageId: 2, key: 'proposal' }], { canOverride: false });
+    assert.equal(!noFile.ok && noFile.missing[0]!.problem, 'attachment_required');
+    const ok = checkStageMove(stages, 1, 3, [...base, { stageId: 2, key: 'proposal', attachmentId: 9 }], { canOverride: false });
+    assert.deepEqual(ok, { ok: true, direction: 'forward', skipped: [2], overridden: [] });
+  });
+
+  it('lets a manager override missing items with a reason, and nobody else', () => {
+    assert.equal(checkStageMove(stages, 1, 2, [], { canOverride: false, override: true, reason: 'x' }).ok, false);
+    assert.deepEqual(checkStageMove(stages, 1, 2, [], { canOverride: true, override: true }), { ok: false, error: 'reason_required', missing: [{ stageId: 1, key: 'need', problem: 'missing' }, { stageId: 1, key: 'budget', problem: 'missing' }] });
+    const r = checkStageMove(stages, 1, 2, [], { canOverride: true, override: true, reason: '老客户复购，需求已明确' });
+    assert.equal(r.ok && r.overridden.length, 2);
+  });
+
+  it('moves back only with a reason; rejects stages of another process', () => {
+    assert.deepEqual(checkStageMove(stages, 3, 1, [], { canOverride: false }), { ok: false, error: 'reason_required', missing: [] });
+    assert.deepEqual(checkStageMove(stages, 3, 1, [], { canOverride: false, reason: '客户重新评估' }), { ok: true, direction: 'back', skipped: [], overridden: [] });
+    assert.deepEqual(checkStageMove(stages, 1, 99, [], { canOverride: true }), { ok: false, error: 'unknown_stage', missing: [] });
+  });
+});
+
+describe('problem classification, buying phase, qualification, size', () => {
+  const DAY = 86_400_000;
+  const base = { now: 100 * DAY, enteredStageAt: 90 * DAY, expectedDays: 7, nextStep: '技术交流', nextStepDate: '2026-12-01', today: '2026-11-24', qualificationWeakened: false, markedAdvantageLost: false };
+  it('flags stalled after expected duration × 1.5, no plan, and advantage lost', () => {
+    assert.deepEqual(classifyProblems(base), []);
+    assert.deepEqual(classifyProblems({ ...base, enteredStageAt: 89 * DAY }), ['stalled'], '11 days > 7 × 1.5');
+    assert.deepEqual(classifyProblems({ ...base, nextStepDate: '2026-11-23' }), ['no_plan']);
+    assert.deepEqual(classifyProblems({ ...base, nextStep: null }), ['no_plan']);
+    assert.deepEqual(classifyProblems({ ...base, markedAdvantageLost: true }), ['advantage_lost']);
+  });
+
+  it('warns when the sales stage runs ahead of the buying phase', () => {
+    assert.equal(stageAheadOfBuyer('evaluate', 'aware'), true);
+    assert.equal(stageAheadOfBuyer('decide', 'criteria'), false);
+    assert.equal(stageAheadOfBuyer(null, 'aware'), false);
+  });
+
+  it('scores qualification and detects weakened facts', () => {
+    assert.equal(qualificationScore({}), 0);
+    assert.equal(qualificationScore({ pain: { answer: 'yes' }, power: { answer: 'partly' }, vision: { answer: 'no' } }), 25);
+    assert.deepEqual(weakenedFacts({ pain: { answer: 'yes' }, power: { answer: 'partly' } }, { pain: { answer: 'partly' }, power: { answer: 'partly' } }), ['pain']);
+  });
+
+  it('derives the size class from the amount (SPEC §5.2, 200,000)', () => {
+    assert.equal(sizeClass(199_999_99, 200_000_00), 'small');
+    assert.equal(sizeClass(200_000_00, 200_000_00), 'large');
+  });
+});
+
+describe('the four process templates (SPEC §5.1)', () => {
+  const probs = (key: string) => PROCESS_TEMPLATES.find((p) => p.key === key)!.stages.map((s) => s.probability);
+  it('ship with the probabilities SPEC gives', () => {
+    assert.deepEqual(probs('small'), [20, 35, 70, 100]);
+    assert.deepEqual(probs('large'), [10, 20, 30, 50, 70, 100]);
+    assert.deepEqual(probs('seven_steps'), [0, 10, 20, 30, 50, 70, 100]);
+    assert.deepEqual(probs('p0_p7'), [10, 20, 25, 30, 50, 75, 90, 100]);
+  });
+  it('end each in a won stage, with bilingual names and unique evidence keys per stage', () => {
+    for (const p of PROCESS_TEMPLATES) {
+      assert.equal(p.stages.at(-1)!.won, true, p.key);
+      assert.equal(p.stages.filter((s) => s.won).length, 1);
+      for (const s of p.stages) {
+        assert.ok(s.name.zh && s.name.en);
+        assert.equal(new Set(s.evidence.map((e) => e.key)).size, s.evidence.length);
+      }
+    }
+  });
+});
