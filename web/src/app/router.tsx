@@ -15,6 +15,8 @@ const UsersPanel = lazy(() => import('../features/users/UsersPanel.tsx'));
 const WorkspacePanel = lazy(() => import('../features/workspace/WorkspacePanel.tsx'));
 const AuditLogPanel = lazy(() => import('../features/audit/AuditLogPanel.tsx'));
 const AccountPage = lazy(() => import('../features/auth/AccountPage.tsx'));
+const AccountsPage = lazy(() => import('../features/accounts/AccountsPage.tsx'));
+const AccountDetailPage = lazy(() => import('../features/accounts/AccountDetailPage.tsx'));
 
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage /> },
@@ -26,7 +28,8 @@ export const router = createBrowserRouter([
         element: <AppShell />,
         children: [
           { index: true, element: <HomePage /> },
-          { path: 'accounts', element: <ComingSoonPage area="accounts" /> },
+          { path: 'accounts', element: <AccountsPage /> },
+          { path: 'accounts/:id', element: <AccountDetailPage /> },
           { path: 'opportunities', element: <ComingSoonPage area="opportunities" /> },
           { path: 'activities', element: <ComingSoonPage area="activities" /> },
           { path: 'funnel', element: <ComingSoonPage area="funnel" /> },

@@ -1,0 +1,217 @@
+import { useState } from 'react';
+import { Badge, Button, Empty, Flex, Grid, Input, Select, Space, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
+import { CloudDownloadOutlined, FilterOutlined, InboxOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { Link, useNavigate } from 'react-router';
+import { withQuery } from '../../api/client.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { LoadError } from '../../components/LoadError.tsx';
+import { useI18n } from '../../i18n/useI18n.ts';
+import { useSession } from '../auth/session.ts';
+import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
+import { PAGE_SIZE, useAccounts, usePeople } from './api.ts';
+import { AccountFormDrawer } from './AccountFormDrawer.tsx';
+import { formatDate, formatFen, StatusTag, TierBadge } from './bits.tsx';
+import { SavedViewsBar } from './SavedViewsBar.tsx';
+import { useAccountFilters } from './useAccountFilters.ts';
+import { ACCOUNT_STATUSES, INDUSTRIES, PROVINCES, TIERS, VALUE_TYPES, type Account } from './types.ts';
+
+const SORTABLE = ['name', 'tier', 'lastFollowUpAt', 'trailingAmount', 'updatedAt', 'createdAt'];
+const WRITER_ROLES = ['admin', 'manager', 'rep', 'presales'];
+const CREATOR_ROLES = ['admin', 'manager', 'rep'];
+
+/** /accounts: the customer archive (SPEC §3.1), filtered, sorted and paginated on the server. */
+export default function AccountsPage() {
+  const { t, locale } = useI18n();
+  const navigate = useNavigate();
+  const screens = Grid.useBreakpoint();
+  const { user, permissions } = useSession();
+  const { filters, page, update, replaceAll } = useAccountFilters();
+  const accounts = useAccounts(filters, page);
+  const people = usePeople();
+  const [q, setQ] = useState(filters.q ?? '');
+  const [creating, setCreating] = useState(false);
+  const [moreFilters, setMoreFilters] = useState(false);
+  const canCreate = CREATOR_ROLES.includes(user.role);
+  const canImport = WRITER_ROLES.includes(user.role);
+  const { q: _q, sort: _sort, ...narrowing } = filters;
+  const filterCount = Object.keys(narrowing).length;
+  const showAllFilters = screens.md || moreFilters;
+
+  const sortField = filters.sort?.replace(/^-/, '') ?? 'updatedAt';
+  const sortOrder = (field: string) => (sortField === field ? ((filters.sort ?? '-updatedAt').startsWith('-') ? 'descend' : 'ascend') : null);
+  const yesNo = [
+    { value: 'true', label: t('common.yes') },
+    { value: 'false', label: t('common.no') },
+  ];
+
+  const columns: TableProps<Account>['columns'] = [
+    {
+      title: t('accounts.col.name'),
+      key: 'name',
+      sorter: true,
+      sortOrder: sortOrder('name'),
+      render: (_, a) => (
+        <Flex vertical style={{ minWidth: 160, maxWidth: 320 }}>
+          <Link to={`/accounts/${a.id}`} style={{ fontWeight: 600 }} data-testid="account-link">
+            {a.name}
+          </Link>
+          <Space size={4} wrap style={{ marginTop: 2 }}>
+            {a.named && <Tag color="purple" style={{ fontSize: 11, lineHeight: '16px' }}>{t('accounts.named')}</Tag>}
+            {a.inPool && <Tag color="cyan" style={{ fontSize: 11, lineHeight: '16px' }}>{t('accounts.inPool')}</Tag>}
+            {a.archived && <Tag style={{ fontSize: 11, lineHeight: '16px' }}>{t('accounts.archived')}</Tag>}
+            {!screens.md && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{a.ownerName ?? t('accounts.noOwner')}</Typography.Text>}
+          </Space>
+        </Flex>
+      ),
+    },
+    { title: t('accounts.col.tier'), key: 'tier', sorter: true, sortOrder: sortOrder('tier'), align: 'center', width: 64, render: (_, a) => <TierBadge tier={a.tier} overridden={a.tierOverride !== null} reason={a.tierOverrideReason} /> },
+    { title: t('accounts.col.status'), key: 'status', responsive: ['md'], render: (_, a) => <StatusTag status={a.status} /> },
+    { title: t('accounts.col.industry'), key: 'industry', responsive: ['lg'], render: (_, a) => (a.industry ? t(`accounts.industry.${a.industry}`) : t('common.none')) },
+    { title: t('accounts.col.region'), key: 'region', responsive: ['lg'], render: (_, a) => [a.province, a.city].filter(Boolean).join(' · ') || t('common.none') },
+    { title: t('accounts.col.owner'), key: 'owner', responsive: ['md'], render: (_, a) => a.ownerName ?? <Typography.Text type="secondary">{t('accounts.noOwner')}</Typography.Text> },
+    { title: t('accounts.col.unit'), dataIndex: 'orgUnitName', key: 'unit', responsive: ['xl'] },
+    { title: t('accounts.col.lastFollowUp'), key: 'lastFollowUpAt', sorter: true, sortOrder: sortOrder('lastFollowUpAt'), responsive: ['lg'], render: (_, a) => formatDate(a.lastFollowUpAt) ?? <Typography.Text type="secondary">{t('accounts.never')}</Typography.Text> },
+    {
+      title: t('accounts.col.nextDue'),
+      key: 'nextDue',
+      render: (_, a) =>
+        a.followUpOverdue ? (
+          <Tooltip title={t('accounts.overdueHint')}>
+            <Typography.Text type="danger" strong data-testid="overdue">
+              {formatDate(a.nextFollowUpDue)} · {t('accounts.overdue')}
+            </Typography.Text>
+          </Tooltip>
+        ) : (
+          formatDate(a.nextFollowUpDue)
+        ),
+    },
+    { title: t('accounts.col.amount'), key: 'trailingAmount', sorter: true, sortOrder: sortOrder('trailingAmount'), align: 'right', responsive: ['md'], render: (_, a) => <span style={{ fontVariantNumeric: 'tabular-nums' }}>{formatFen(a.trailingAmount, locale)}</span> },
+    { title: t('accounts.col.contacts'), dataIndex: 'contactCount', key: 'contacts', align: 'right', responsive: ['xl'] },
+  ];
+
+  const exportHref = withQuery('/api/v1/accounts/export', { format: 'xlsx', ...filters });
+  const empty = accounts.data && accounts.data.total === 0;
+  const nothingAtAll = empty && Object.keys(filters).filter((k) => k !== 'sort').length === 0;
+
+  return (
+    <>
+      <PageHeader
+        title={t('accounts.title')}
+        subtitle={t('accounts.subtitle')}
+        extra={
+          <Flex gap={8} wrap>
+            <Button icon={<InboxOutlined />} onClick={() => navigate('/accounts/pool')}>{t('accounts.pool')}</Button>
+            {canImport && <Button icon={<UploadOutlined />} onClick={() => navigate('/accounts/import')}>{t('accounts.import')}</Button>}
+            {permissions.export && <Button icon={<CloudDownloadOutlined />} href={exportHref}>{t('accounts.export')}</Button>}
+            {canCreate && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-account">{t('accounts.new')}</Button>}
+          </Flex>
+        }
+      />
+      <div style={{ background: '#fff', borderRadius: 8, padding: screens.md ? 16 : 12, marginBottom: 16, border: '1px solid #eef0f4' }}>
+        <Flex gap={12} wrap justify="space-between" style={{ marginBottom: showAllFilters ? 12 : 0 }}>
+          <Flex gap={8} style={{ flex: '1 1 320px', maxWidth: 520 }}>
+            <Input.Search
+              allowClear
+              placeholder={t('accounts.searchPlaceholder')}
+              value={q}
+              onChange={(e) => {
+                setQ(e.target.value);
+                if (!e.target.value) update({ q: undefined });
+              }}
+              onSearch={(value) => update({ q: value.trim() })}
+              aria-label={t('common.search')}
+              data-testid="account-search"
+            />
+            {!screens.md && (
+              <Badge count={filterCount} size="small">
+                <Button icon={<FilterOutlined />} onClick={() => setMoreFilters((v) => !v)} aria-label={t('accounts.filters')} />
+              </Badge>
+            )}
+          </Flex>
+          <SavedViewsBar filters={filters} onPick={(query) => { replaceAll(query); setQ(query.q ?? ''); }} />
+        </Flex>
+        {showAllFilters && (
+          <Flex gap={8} wrap>
+            <Select allowClear showSearch={{ optionFilterProp: 'label' }} placeholder={t('accounts.filter.owner')} value={filters.ownerId ? Number(filters.ownerId) : undefined} onChange={(v) => update({ ownerId: v })} options={(people.data ?? []).map((u) => ({ value: u.id, label: u.name }))} loading={people.isPending} style={{ width: 140 }} />
+            <UnitTreeSelect allowClear placeholder={t('accounts.filter.unit')} value={filters.orgUnitId ? Number(filters.orgUnitId) : undefined} onChange={(v) => update({ orgUnitId: v })} style={{ width: 170 }} popupMatchSelectWidth={false} />
+            <Select allowClear placeholder={t('accounts.filter.tier')} value={filters.tier} onChange={(v) => update({ tier: v })} options={TIERS.map((x) => ({ value: x, label: `${x} · ${t(`accounts.tier.hint.${x}`)}` }))} style={{ width: 110 }} popupMatchSelectWidth={false} />
+            <Select allowClear placeholder={t('accounts.filter.status')} value={filters.status} onChange={(v) => update({ status: v })} options={ACCOUNT_STATUSES.map((x) => ({ value: x, label: t(`accounts.status.${x}`) }))} style={{ width: 110 }} />
+            <Select allowClear showSearch={{ optionFilterProp: 'label' }} placeholder={t('accounts.filter.industry')} value={filters.industry} onChange={(v) => update({ industry: v })} options={INDUSTRIES.map((x) => ({ value: x, label: t(`accounts.industry.${x}`) }))} style={{ width: 120 }} popupMatchSelectWidth={false} />
+            <Select allowClear showSearch placeholder={t('accounts.filter.province')} value={filters.province} onChange={(v) => update({ province: v, city: undefined })} options={PROVINCES.map((x) => ({ value: x, label: x }))} style={{ width: 120 }} popupMatchSelectWidth={false} />
+            <Input allowClear placeholder={t('accounts.filter.city')} defaultValue={filters.city} key={`city-${filters.city ?? ''}`} onPressEnter={(e) => update({ city: e.currentTarget.value.trim() })} onBlur={(e) => e.target.value.trim() !== (filters.city ?? '') && update({ city: e.target.value.trim() })} style={{ width: 100 }} />
+            <Select allowClear placeholder={t('accounts.filter.valueType')} value={filters.valueType} onChange={(v) => update({ valueType: v })} options={VALUE_TYPES.map((x) => ({ value: x, label: t(`accounts.valueType.${x}`) }))} style={{ width: 130 }} popupMatchSelectWidth={false} />
+            <Select allowClear placeholder={t('accounts.filter.named')} value={filters.named} onChange={(v) => update({ named: v })} options={yesNo} style={{ width: 110 }} />
+            <Select allowClear placeholder={t('accounts.filter.inPool')} value={filters.inPool} onChange={(v) => update({ inPool: v })} options={yesNo} style={{ width: 110 }} />
+            <Select allowClear placeholder={t('accounts.filter.overdue')} value={filters.overdue} onChange={(v) => update({ overdue: v })} options={yesNo} style={{ width: 130 }} popupMatchSelectWidth={false} />
+            <Select allowClear placeholder={t('accounts.filter.archived')} value={filters.archived} onChange={(v) => update({ archived: v })} options={[{ value: 'false', label: t('accounts.filter.activeOnly') }, { value: 'true', label: t('accounts.filter.archivedOnly') }]} style={{ width: 120 }} popupMatchSelectWidth={false} />
+            {filterCount > 0 && (
+              <Button type="link" onClick={() => { replaceAll(filters.q ? { q: filters.q } : {}); }}>
+                {t('accounts.filter.clear')}
+              </Button>
+            )}
+          </Flex>
+        )}
+      </div>
+      {accounts.isError && !accounts.data ? (
+        <LoadError error={accounts.error} onRetry={() => void accounts.refetch()} />
+      ) : (
+        <Table<Account>
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={accounts.data?.items}
+          loading={accounts.isFetching}
+          scroll={{ x: 'max-content' }}
+          rowClassName={(a) => (a.archived ? 'kl-row-archived' : '')}
+          onRow={(a) => ({ onDoubleClick: () => navigate(`/accounts/${a.id}`) })}
+          pagination={{
+            current: page,
+            pageSize: PAGE_SIZE,
+            total: accounts.data?.total ?? 0,
+            showSizeChanger: false,
+            showTotal: (total) => t('common.totalItems', { count: total }),
+          }}
+          onChange={(pagination, _filters, sorter, extra) => {
+            if (extra.action === 'paginate') return update({ page: pagination.current === 1 ? undefined : pagination.current }, true);
+            if (extra.action === 'sort') {
+              const s = Array.isArray(sorter) ? sorter[0] : sorter;
+              const key = String(s?.columnKey ?? '');
+              update({ sort: s?.order && SORTABLE.includes(key) ? `${s.order === 'descend' ? '-' : ''}${key}` : undefined });
+            }
+          }}
+          locale={{
+            emptyText: accounts.isPending ? ' ' : (
+              <Empty
+                image={Empty.PRESENTED_IMAGE_SIMPLE}
+                description={
+                  nothingAtAll ? (
+                    <>
+                      <Typography.Text strong>{t('accounts.empty.none')}</Typography.Text>
+                      <br />
+                      {t(canCreate ? 'accounts.empty.noneHint' : 'accounts.empty.noneHintReader')}
+                    </>
+                  ) : (
+                    <>
+                      {t('accounts.empty.filtered')}
+                      <br />
+                      {t('accounts.empty.filteredHint')}
+                    </>
+                  )
+                }
+              >
+                {nothingAtAll && canCreate && (
+                  <Space>
+                    <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('accounts.new')}</Button>
+                    <Button icon={<UploadOutlined />} onClick={() => navigate('/accounts/import')}>{t('accounts.import')}</Button>
+                  </Space>
+                )}
+              </Empty>
+            ),
+          }}
+          data-testid="accounts-table"
+        />
+      )}
+      {creating && <AccountFormDrawer onClose={() => setCreating(false)} onCreated={(a) => navigate(`/accounts/${a.id}`)} />}
+    </>
+  );
+}

@@ -1,0 +1,49 @@
+import { useEffect, useRef } from 'react';
+import * as echarts from 'echarts/core';
+import { GaugeChart, GraphChart } from 'echarts/charts';
+import { TooltipComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+import type { ComposeOption } from 'echarts/core';
+import type { GaugeSeriesOption, GraphSeriesOption } from 'echarts/charts';
+import type { TooltipComponentOption } from 'echarts/components';
+
+// Only what the relationship map draws: the org chart (graph) and the coverage gauge.
+echarts.use([GraphChart, GaugeChart, TooltipComponent, CanvasRenderer]);
+
+export type MapChartOption = ComposeOption<GraphSeriesOption | GaugeSeriesOption | TooltipComponentOption>;
+
+/** An ECharts canvas that follows its container and reports clicks on graph nodes. */
+export function MapChart({ option, height, label, onNodeClick, testId }: { option: MapChartOption; height: number; label: string; onNodeClick?: (data: unknown) => void; testId?: string }) {
+  const el = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const clickRef = useRef(onNodeClick);
+  useEffect(() => {
+    clickRef.current = onNodeClick;
+  }, [onNodeClick]);
+
+  useEffect(() => {
+    if (!el.current) return;
+    const instance = echarts.init(el.current);
+    chart.current = instance;
+    instance.on('click', (params) => {
+      if (params.dataType === 'node') clickRef.current?.(params.data);
+    });
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(el.current);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    chart.current?.setOption(option, { notMerge: true });
+  }, [option]);
+
+  useEffect(() => {
+    chart.current?.resize();
+  }, [height]);
+
+  return <div ref={el} role="img" aria-label={label} style={{ width: '100%', height }} data-testid={testId} />;
+}

@@ -1,0 +1,158 @@
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, request } from '../../api/client.ts';
+import type { Page, User } from '../../api/types.ts';
+import type {
+  Account, AccountDetail, AccountFilters, Attitude, BuyingRole, BuyingRoleKind, Contact, DuplicateMatch, HistoryEntry, Influence,
+  NamedCriterion, Profile, RelationshipMapData, SavedView, Tier,
+} from './types.ts';
+
+/** Query keys of the customer archive; a mutation invalidates the family it changed. */
+export const accountKeys = {
+  all: ['accounts'] as const,
+  list: (params: AccountFilters & { limit: number; offset: number }) => [...accountKeys.all, 'list', params] as const,
+  detail: (id: number) => [...accountKeys.all, 'detail', id] as const,
+  history: (id: number) => [...accountKeys.all, 'detail', id, 'history'] as const,
+  profile: (id: number) => [...accountKeys.all, 'detail', id, 'profile'] as const,
+  contacts: (id: number, archived: boolean) => [...accountKeys.all, 'detail', id, 'contacts', { archived }] as const,
+  roles: (id: number) => [...accountKeys.all, 'detail', id, 'roles'] as const,
+  map: (id: number) => [...accountKeys.all, 'detail', id, 'map'] as const,
+  duplicates: (name: string, creditCode: string) => [...accountKeys.all, 'duplicates', { name, creditCode }] as const,
+  views: () => ['saved-views', 'accounts'] as const,
+  people: () => ['users', 'pickers', 'active'] as const,
+};
+
+export const PAGE_SIZE = 20;
+
+export const accountQueries = {
+  list: (filters: AccountFilters, page: number) => {
+    const params = { ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
+    return queryOptions({
+      queryKey: accountKeys.list(params),
+      queryFn: ({ signal }) => api.get<Page<Account>>('/accounts', params, { signal }),
+      placeholderData: keepPreviousData,
+    });
+  },
+  detail: (id: number, enabled = true) => queryOptions({ queryKey: accountKeys.detail(id), queryFn: ({ signal }) => api.get<AccountDetail>(`/accounts/${id}`, {}, { signal }), enabled }),
+};
+
+export const useAccounts = (filters: AccountFilters, page: number) => useQuery(accountQueries.list(filters, page));
+export const useAccount = (id: number, enabled = true) => useQuery(accountQueries.detail(id, enabled));
+
+export const useAccountHistory = (id: number) =>
+  useQuery({ queryKey: accountKeys.history(id), queryFn: ({ signal }) => api.get<{ items: HistoryEntry[] }>(`/accounts/${id}/history`, {}, { signal }), select: (r) => r.items });
+
+export const useProfile = (id: number, enabled: boolean) =>
+  useQuery({ queryKey: accountKeys.profile(id), queryFn: ({ signal }) => api.get<Profile>(`/accounts/${id}/profile`, {}, { signal }), enabled });
+
+export const useContacts = (accountId: number, archived = false) =>
+  useQuery({
+    queryKey: accountKeys.contacts(accountId, archived),
+    queryFn: ({ signal }) => api.get<Page<Contact>>('/contacts', { accountId, limit: 500, sort: 'name', archived: archived || undefined }, { signal }),
+  });
+
+export const useRoles = (accountId: number) =>
+  useQuery({ queryKey: accountKeys.roles(accountId), queryFn: ({ signal }) => api.get<{ items: BuyingRole[] }>(`/accounts/${accountId}/buying-roles`, {}, { signal }), select: (r) => r.items });
+
+export const useRelationshipMap = (accountId: number) =>
+  useQuery({ queryKey: accountKeys.map(accountId), queryFn: ({ signal }) => api.get<RelationshipMapData>(`/accounts/${accountId}/relationship-map`, {}, { signal }) });
+
+/** Possible duplicates of a new account (SPEC §3.3), while the name is being typed. */
+export const useDuplicates = (name: string, creditCode: string) =>
+  useQuery({
+    queryKey: accountKeys.duplicates(name, creditCode),
+    queryFn: ({ signal }) => api.get<{ matches: DuplicateMatch[] }>('/accounts/duplicates', { name, creditCode: creditCode || undefined }, { signal }),
+    enabled: name.trim().length >= 2,
+    select: (r) => r.matches,
+    staleTime: 30_000,
+  });
+
+/** Active users the caller can see: owner and relationship-holder pickers. */
+export const usePeople = () =>
+  useQuery({
+    queryKey: accountKeys.people(),
+    queryFn: ({ signal }) => api.get<Page<User>>('/users', { limit: 500, active: true, sort: 'name' }, { signal }),
+    select: (r) => r.items,
+    staleTime: 5 * 60_000,
+  });
+
+export const useSavedViews = () =>
+  useQuery({ queryKey: accountKeys.views(), queryFn: ({ signal }) => api.get<{ items: SavedView[] }>('/saved-views', { area: 'accounts' }, { signal }), select: (r) => r.items });
+
+/** Every account change may move lists, the detail, the map and the history: refresh the area. */
+function useAccountMutation<V, R>(fn: (vars: V) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: accountKeys.all }) });
+}
+
+export interface AccountBody {
+  name?: string;
+  creditCode?: string | null;
+  industry?: string | null;
+  province?: string | null;
+  city?: string | null;
+  district?: string | null;
+  address?: string | null;
+  size?: string | null;
+  website?: string | null;
+  phone?: string | null;
+  leadSource?: string | null;
+  status?: string;
+  notes?: string | null;
+  ownerId?: number | null;
+}
+
+export const useCreateAccount = () => useAccountMutation((body: AccountBody & { name: string; allowSimilarName?: boolean }) => api.post<AccountDetail>('/accounts', body));
+export const useUpdateAccount = () =>
+  useAccountMutation(({ id, ...body }: AccountBody & { id: number; version: number; ownerReason?: string }) => api.patch<AccountDetail>(`/accounts/${id}`, body));
+export const useSetArchived = () =>
+  useAccountMutation(({ account, archived }: { account: AccountDetail; archived: boolean }) =>
+    api.post<AccountDetail>(`/accounts/${account.id}/${archived ? 'archive' : 'restore'}`, { version: account.version }),
+  );
+export const useTierOverride = () =>
+  useAccountMutation(({ id, ...body }: { id: number; version: number; tier: Tier | null; reason: string }) => api.post<AccountDetail>(`/accounts/${id}/tier-override`, body));
+export const useSetNamed = () =>
+  useAccountMutation(({ id, ...body }: { id: number; version: number; named?: boolean; criteria?: Record<NamedCriterion, boolean> }) =>
+    request<AccountDetail>('PUT', `/accounts/${id}/named`, body),
+  );
+export const useSaveProfile = () =>
+  useAccountMutation(({ id, ...body }: Partial<Profile> & { id: number; version: number }) => request<Profile>('PUT', `/accounts/${id}/profile`, body));
+
+export interface ContactBody {
+  name?: string;
+  title?: string | null;
+  department?: string | null;
+  reportsToId?: number | null;
+  phone?: string | null;
+  mobile?: string | null;
+  email?: string | null;
+  wechat?: string | null;
+  birthday?: string | null;
+  notes?: string | null;
+}
+export const useCreateContact = () => useAccountMutation((body: ContactBody & { accountId: number; name: string }) => api.post<Contact>('/contacts', body));
+export const useUpdateContact = () => useAccountMutation(({ id, ...body }: ContactBody & { id: number; version: number }) => api.patch<Contact>(`/contacts/${id}`, body));
+export const useArchiveContact = () =>
+  useAccountMutation(({ contact, archived }: { contact: Contact; archived: boolean }) =>
+    api.post<Contact>(`/contacts/${contact.id}/${archived ? 'archive' : 'restore'}`, { version: contact.version }),
+  );
+
+export interface RoleBody {
+  role?: BuyingRoleKind;
+  attitude?: Attitude;
+  influence?: Influence;
+  relationship?: number;
+  holderUserId?: number | null;
+  notes?: string | null;
+}
+export const useCreateRole = () => useAccountMutation((body: RoleBody & { contactId: number; role: BuyingRoleKind }) => api.post<BuyingRole>('/buying-roles', body));
+export const useUpdateRole = () => useAccountMutation(({ id, ...body }: RoleBody & { id: number; version: number }) => api.patch<BuyingRole>(`/buying-roles/${id}`, body));
+export const useDeleteRole = () => useAccountMutation((id: number) => request<void>('DELETE', `/buying-roles/${id}`));
+
+function useViewMutation<V, R>(fn: (vars: V) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: accountKeys.views() }) });
+}
+export const useCreateView = () => useViewMutation((body: { name: string; query: Record<string, string> }) => api.post<SavedView>('/saved-views', { area: 'accounts', ...body }));
+export const useUpdateView = () =>
+  useViewMutation(({ id, ...body }: { id: number; version: number; name?: string; query?: Record<string, string> }) => api.patch<SavedView>(`/saved-views/${id}`, body));
+export const useDeleteView = () => useViewMutation((id: number) => request<void>('DELETE', `/saved-views/${id}`));

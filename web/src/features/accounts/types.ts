@@ -1,0 +1,178 @@
+/**
+ * Shapes of the customer-archive API (src/modules/accounts, contacts, saved-views) and its
+ * vocabularies, mirrored from src/domain/accounts.ts (SPEC §3.1, §3.2). Labels live in
+ * this area's messages files.
+ */
+export const ACCOUNT_STATUSES = ['prospect', 'customer', 'dormant', 'lost'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+export const TIERS = ['A', 'B', 'C'] as const;
+export type Tier = (typeof TIERS)[number];
+export const VALUE_TYPES = ['value', 'growth', 'shrinking'] as const;
+export type ValueType = (typeof VALUE_TYPES)[number];
+export const INDUSTRIES = [
+  'manufacturing', 'automotive', 'electronics', 'energy', 'chemicals', 'pharma', 'food', 'metals',
+  'machinery', 'logistics', 'construction', 'government', 'education', 'healthcare', 'finance', 'retail', 'telecom', 'other',
+] as const;
+export type Industry = (typeof INDUSTRIES)[number];
+export const COMPANY_SIZES = ['lt50', '50to200', '200to1000', '1000to5000', 'gt5000'] as const;
+export type CompanySize = (typeof COMPANY_SIZES)[number];
+export const LEAD_SOURCES = [
+  'phone_prospecting', 'industrial_park', 'customer_referral', 'staff_referral', 'existing_customer_module', 'partner',
+  'association', 'event', 'exhibition', 'reference_visit', 'online', 'purchased_list', 'competitor_customer', 'inbound_call',
+] as const;
+export type LeadSource = (typeof LEAD_SOURCES)[number];
+export const BUYING_ROLES = ['decision_maker', 'finance', 'supporter', 'technical', 'user'] as const;
+export type BuyingRoleKind = (typeof BUYING_ROLES)[number];
+export const ATTITUDES = ['supports', 'neutral', 'opposes'] as const;
+export type Attitude = (typeof ATTITUDES)[number];
+export const INFLUENCE_LEVELS = ['high', 'medium', 'low'] as const;
+export type Influence = (typeof INFLUENCE_LEVELS)[number];
+export const RELATIONSHIP_DEGREES = [1, 2, 3, 4, 5] as const;
+export const NAMED_CRITERIA = ['large_budget', 'product_fit', 'uses_our_products', 'good_relationship', 'industry_standing'] as const;
+export type NamedCriterion = (typeof NAMED_CRITERIA)[number];
+
+/** Provinces as stored on accounts (demo data and imports use the Chinese names). */
+export const PROVINCES = [
+  '北京市', '天津市', '上海市', '重庆市', '河北省', '山西省', '辽宁省', '吉林省', '黑龙江省', '江苏省', '浙江省', '安徽省',
+  '福建省', '江西省', '山东省', '河南省', '湖北省', '湖南省', '广东省', '海南省', '四川省', '贵州省', '云南省', '陕西省',
+  '甘肃省', '青海省', '台湾省', '内蒙古自治区', '广西壮族自治区', '西藏自治区', '宁夏回族自治区', '新疆维吾尔自治区',
+  '香港特别行政区', '澳门特别行政区',
+] as const;
+
+export interface Account {
+  id: number;
+  name: string;
+  creditCode: string | null;
+  industry: Industry | null;
+  province: string | null;
+  city: string | null;
+  district: string | null;
+  address: string | null;
+  size: CompanySize | null;
+  website: string | null;
+  phone: string | null;
+  leadSource: LeadSource | null;
+  referrerAccountId: number | null;
+  ownerId: number | null;
+  ownerName: string | null;
+  orgUnitId: number;
+  orgUnitName: string;
+  status: AccountStatus;
+  tier: Tier;
+  tierComputed: Tier;
+  tierOverride: Tier | null;
+  tierOverrideReason: string | null;
+  valueType: ValueType | null;
+  trailingAmount: number;
+  priorAmount: number;
+  named: boolean;
+  namedCriteria: Record<string, boolean>;
+  inPool: boolean;
+  poolSince: number | null;
+  lastFollowUpAt: number | null;
+  nextFollowUpDue: number;
+  followUpOverdue: boolean;
+  notes: string | null;
+  archived: boolean;
+  contactCount: number;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+export interface AccountDetail extends Account {
+  permissions: { edit: boolean; manage: boolean };
+}
+
+export interface DuplicateMatch {
+  id: number | null;
+  name: string;
+  ownerName: string | null;
+  similarity: number;
+  visible: boolean;
+  sameCreditCode: boolean;
+}
+
+export interface HistoryEntry {
+  id: number;
+  field: string;
+  oldValue: string | null;
+  newValue: string | null;
+  oldLabel: string | null;
+  newLabel: string | null;
+  reason: string | null;
+  actorName: string | null;
+  createdAt: number;
+}
+
+export const PROFILE_FIELDS = [
+  'businessOverview', 'organisation', 'decisionProcess', 'budgetCycle', 'installedBaseOurs', 'installedBaseCompetitors',
+  'relationshipHistory', 'planObjectives', 'planRelationships', 'planResources',
+] as const;
+export type ProfileField = (typeof PROFILE_FIELDS)[number];
+export type Profile = Record<ProfileField, string | null> & { planReviewDate: string | null; version: number; updatedAt: number | null };
+
+export interface Contact {
+  id: number;
+  accountId: number;
+  accountName: string;
+  name: string;
+  title: string | null;
+  department: string | null;
+  reportsToId: number | null;
+  phone: string | null;
+  mobile: string | null;
+  email: string | null;
+  wechat: string | null;
+  birthday: string | null;
+  notes: string | null;
+  archived: boolean;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+export interface BuyingRole {
+  id: number;
+  accountId: number;
+  opportunityId: number | null;
+  contactId: number;
+  contactName: string;
+  role: BuyingRoleKind;
+  attitude: Attitude;
+  influence: Influence;
+  relationship: number;
+  holderUserId: number | null;
+  holderName: string | null;
+  notes: string | null;
+  version: number;
+  updatedAt: number;
+}
+
+export type MapGap =
+  | { kind: 'missing_role'; role: BuyingRoleKind }
+  | { kind: 'weak_high_influence'; contactId: number; role: BuyingRoleKind }
+  | { kind: 'no_holder'; contactId: number; role: BuyingRoleKind }
+  | { kind: 'opponent'; contactId: number; role: BuyingRoleKind; influence: Influence };
+
+export interface RelationshipMapData {
+  contacts: (Contact & { roles: BuyingRole[] })[];
+  holders: { userId: number; name: string }[];
+  gaps: MapGap[];
+  coverage: number;
+  parts: { roles: number; relationships: number; support: number };
+}
+
+export interface SavedView {
+  id: number;
+  area: 'accounts' | 'contacts' | 'opportunities';
+  name: string;
+  query: Record<string, string>;
+  version: number;
+  updatedAt: number;
+}
+
+/** The list filters kept in the URL (and in saved views). */
+export const ACCOUNT_FILTER_KEYS = ['q', 'ownerId', 'orgUnitId', 'tier', 'status', 'industry', 'province', 'city', 'valueType', 'named', 'inPool', 'overdue', 'archived', 'sort'] as const;
+export type AccountFilterKey = (typeof ACCOUNT_FILTER_KEYS)[number];
+export type AccountFilters = Partial<Record<AccountFilterKey, string>>;
