@@ -24,11 +24,13 @@ function idFor(url: string, f: Fixture): number {
   if (url.startsWith('/api/v1/saved-views/:id')) return f.savedViews.repView;
   // The fixture has no territory rule: test/api/territories.test.ts checks real foreign rule ids.
   if (url.startsWith('/api/v1/territories/:id')) return f.accounts.repAccount;
+  // The fixture has no handover: test/api/handover.test.ts checks real foreign handover ids.
+  if (url.startsWith('/api/v1/handovers/:id')) return f.accounts.repAccount;
   throw new Error(`no id source for ${url}: add one to idFor() in ${import.meta.filename}`);
 }
 
 const hasBody = (m: string) => m === 'POST' || m === 'PATCH' || m === 'PUT';
-const fill = (r: ApiRoute, f: Fixture) => (r.url.includes(':id') ? r.url.replace(':id', String(idFor(r.url, f))) : r.url);
+const fill = (r: ApiRoute, f: Fixture) => (r.url.includes(':id') ? r.url.replace(':id', String(idFor(r.url, f))).replace(':itemId', '1') : r.url);
 /** A body that would be valid, so only the foreign id can stop the request. */
 function validBody(r: ApiRoute): unknown {
   if (!hasBody(r.method)) return undefined;
@@ -38,6 +40,10 @@ function validBody(r: ApiRoute): unknown {
     'POST /api/v1/users/:id/password': { version: 1, password: 'hijacked-pass' },
     'POST /api/v1/accounts/:id/tier-override': { version: 1, tier: 'A', reason: 'hijacked' },
     'PUT /api/v1/accounts/:id/named': { version: 1, named: true },
+    'POST /api/v1/accounts/:id/release': { version: 1, reason: 'hijacked' },
+    'POST /api/v1/accounts/:id/assign': { version: 1, toUserId: 1 },
+    'PATCH /api/v1/handovers/:id/items': { items: [{ itemId: 1, toUserId: 1 }] },
+    'PUT /api/v1/handovers/:id/items/:itemId/note': { state: 'hijacked', openIssues: 'hijacked', keyContacts: 'hijacked' },
   };
   return special[`${r.method} ${r.url}`] ?? (r.method === 'PATCH' ? { version: 1, name: 'hijacked' } : { version: 1 });
 }
