@@ -14,6 +14,8 @@ const OrgTreePanel = lazy(() => import('../features/org/OrgTreePanel.tsx'));
 const UsersPanel = lazy(() => import('../features/users/UsersPanel.tsx'));
 const WorkspacePanel = lazy(() => import('../features/workspace/WorkspacePanel.tsx'));
 const AuditLogPanel = lazy(() => import('../features/audit/AuditLogPanel.tsx'));
+const TerritoriesPanel = lazy(() => import('../features/territories/TerritoriesPanel.tsx'));
+const RulesPanel = lazy(() => import('../features/territories/RulesPanel.tsx'));
 const AccountPage = lazy(() => import('../features/auth/AccountPage.tsx'));
 const AccountsPage = lazy(() => import('../features/accounts/AccountsPage.tsx'));
 const AccountDetailPage = lazy(() => import('../features/accounts/AccountDetailPage.tsx'));
@@ -43,6 +45,8 @@ export const router = createBrowserRouter([
               { path: 'users', element: <UsersPanel /> },
               { path: 'workspace', element: <WorkspacePanel /> },
               { path: 'audit', element: <AuditLogPanel /> },
+              { path: 'territories', element: <TerritoriesPanel /> },
+              { path: 'rules', element: <RulesPanel /> },
             ],
           },
           { path: 'account', element: <AccountPage /> },

@@ -11,6 +11,8 @@ const TABS: { key: string; label: MessageKey; roles?: string[] }[] = [
   { key: 'org', label: 'settings.org' },
   { key: 'users', label: 'settings.users' },
   { key: 'workspace', label: 'settings.workspace' },
+  { key: 'territories', label: 'territories.tab', roles: ['admin', 'executive', 'manager'] },
+  { key: 'rules', label: 'territories.rulesTab' },
   // The server lets only these roles read the audit log.
   { key: 'audit', label: 'settings.audit', roles: ['admin', 'executive'] },
 ];
