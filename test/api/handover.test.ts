@@ -29,12 +29,12 @@ for (const engine of testEngines()) {
       // What the departing rep owns or takes part in: a key account, a plain one, an opportunity with a team seat, a relationship, a territory.
       await k().updateTable('accounts').set({ tier: 'A' }).where('id', '=', a.accounts.repAccount).execute();
       await k().insertInto('accounts').values({ workspace_id: a.workspaceId, name: '普通客户', name_key: '普通客户', owner_id: a.users.rep.id, org_unit_id: a.units.sales1, tier: 'C', created_at: now, updated_at: now, version: 1 }).execute();
-      oppId = (await k().insertInto('opportunities').values({ workspace_id: a.workspaceId, account_id: a.accounts.repAccount, name: '数字化工厂项目', owner_id: a.users.rep.id, org_unit_id: a.units.sales1, amount: 150_000_00, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
+      oppId = (await k().insertInto('opportunities').values({ workspace_id: a.workspaceId, account_id: a.accounts.repAccount, name: '数字化工厂项目', owner_id: a.users.rep.id, org_unit_id: a.units.sales1, amount: 150_000_00, status: 'open', expected_close_date: null, closed_at: null, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
       await k().insertInto('opportunity_team').values({ workspace_id: a.workspaceId, opportunity_id: oppId, user_id: a.users.rep.id, team_role: 'sales_lead', created_at: now }).execute();
       // The colleague already sits on this team too: the departing seat must fold into theirs.
       await k().insertInto('opportunity_team').values({ workspace_id: a.workspaceId, opportunity_id: oppId, user_id: colleague, team_role: 'commercial', created_at: now }).execute();
       await k().updateTable('buying_roles').set({ holder_user_id: a.users.rep.id }).where('id', '=', a.buyingRoles.repRole).execute();
-      await k().insertInto('territory_rules').values({ workspace_id: a.workspaceId, name: '上海制造业', province: '上海', industry: 'manufacturing', user_id: a.users.rep.id, created_at: now, updated_at: now, version: 1 }).execute();
+      await k().insertInto('territory_rules').values({ workspace_id: a.workspaceId, name: '上海制造业', province: '上海', industry: 'manufacturing', user_id: a.users.rep.id, active: 1, created_at: now, updated_at: now, version: 1 }).execute();
     });
     after(() => t.close());
 

@@ -1,11 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { claimAllowance, DAY_MS, daysInPool, isDueForRelease, releaseCutoffs } from '../../src/domain/pool.ts';
+import { claimAllowance, DAY_MS, daysInPool, isDueForRelease, releaseCutoffs, type PoolCandidate } from '../../src/domain/pool.ts';
 import { canHandOver, canTakeOver, missingForCompletion, noteGaps, parseNote } from '../../src/domain/handover.ts';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings.ts';
 
 const NOW = Date.UTC(2025, 5, 30);
-const base = { ownerId: 7, inPool: false, archived: false, createdAt: NOW - 400 * DAY_MS, assignedAt: null };
+const base: Omit<PoolCandidate, 'tier' | 'lastFollowUpAt'> = { ownerId: 7, inPool: false, archived: false, createdAt: NOW - 400 * DAY_MS, assignedAt: null };
 
 describe('pool release rule (SPEC §3.3)', () => {
   it('cutoffs: A never, B 60 days, C 30 days by default', () => {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import type { Engine } from '../../db/dialect.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import type { Tier } from '../../domain/accounts.ts';
 import { accountReach, canManageAccount, reachesUnit, type Actor } from '../../domain/policy.ts';
 import { canClaimFromPool, canOwnAccounts, claimAllowance, daysInPool, releaseCutoffs, type PoolReason } from '../../domain/pool.ts';
@@ -31,7 +32,7 @@ export async function releaseStaleAccounts(db: Kysely<Database>, engine: Engine,
   const settings = settingsJson !== undefined ? workspaceSettings(settingsJson) : await loadSettings(db, workspaceId);
   const cutoffs = releaseCutoffs(now, settings);
   const released: Record<Tier, number> = { A: 0, B: 0, C: 0 };
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     for (const tier of ['A', 'B', 'C'] as const) {
       const cutoff = cutoffs[tier];
       if (cutoff !== undefined) released[tier] = await repo.releaseTier(trx, engine, workspaceId, tier, cutoff, now);
