@@ -151,9 +151,9 @@ function TierCharts({ s }: { s: TierSummary }) {
       tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
       legend: { bottom: 0 },
       series: [
-        { type: 'pie', name: t('territories.tiers.byCount'), radius: ['35%', '60%'], center: ['25%', '45%'], data: data((x) => x.count), label: { formatter: '{d}%' } },
+        { type: 'pie', name: t('territories.tiers.byCount'), radius: ['28%', '50%'], center: ['25%', '45%'], data: data((x) => x.count), label: { formatter: '{d}%' } },
         {
-          type: 'pie', name: t('territories.tiers.byAmount'), radius: ['35%', '60%'], center: ['75%', '45%'], data: data((x) => Math.round(x.trailingAmount / 100)),
+          type: 'pie', name: t('territories.tiers.byAmount'), radius: ['28%', '50%'], center: ['75%', '45%'], data: data((x) => Math.round(x.trailingAmount / 100)),
           label: { formatter: '{d}%' }, tooltip: { valueFormatter: (v) => yuan(Number(v) * 100) },
         },
       ],

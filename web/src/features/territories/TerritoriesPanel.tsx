@@ -167,7 +167,7 @@ function PreviewBox() {
   const p = preview.data;
   return (
     <Card size="small" title={t('territories.previewTitle')}>
-      <Form form={form} layout="inline" onFinish={(v) => setPlace({ province: v.province?.trim(), city: v.city?.trim() || undefined, district: v.district?.trim() || undefined, industry: v.industry })} style={{ rowGap: 8 }}>
+      <Form form={form} name="preview" layout="inline" onFinish={(v) => setPlace({ province: v.province?.trim(), city: v.city?.trim() || undefined, district: v.district?.trim() || undefined, industry: v.industry })} style={{ rowGap: 8 }}>
         <Form.Item name="province" rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
           <Input placeholder={t('territories.form.province')} aria-label={t('territories.form.province')} style={{ width: 120 }} />
         </Form.Item>
