@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
-import { sessionQueries, useMe } from '../features/auth/session.ts';
+import { SessionContext, sessionQueries, useMe } from '../features/auth/session.ts';
 import { useI18n } from '../i18n/useI18n.ts';
 import { FullPageSpinner } from '../components/FullPageSpinner.tsx';
 import { LoadError } from '../components/LoadError.tsx';
@@ -22,7 +22,13 @@ export function SessionGate() {
 
   if (me.isPending) return <FullPageSpinner />;
   if (me.isError) return <LoadError error={me.error} onRetry={() => void me.refetch()} fullPage />;
-  if (me.data) return <Outlet />;
+  if (me.data) {
+    return (
+      <SessionContext.Provider value={me.data}>
+        <Outlet />
+      </SessionContext.Provider>
+    );
+  }
   if (setup.isPending) return <FullPageSpinner />;
   if (setup.data?.needed) return <Navigate to="/setup" replace />;
   const from = location.pathname + location.search;

@@ -1,3 +1,4 @@
+import { createContext, useContext } from 'react';
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, isApiError } from '../../api/client.ts';
 import { sessionKeys } from '../../api/keys.ts';
@@ -32,11 +33,18 @@ export function useMe() {
   return useQuery(sessionQueries.me());
 }
 
+/**
+ * The signed-in user as the session gate last rendered it. A context rather than the query
+ * itself: on sign-out the query empties before the gate unmounts the signed-in area, and a
+ * component reading the query directly would render once with no user.
+ */
+export const SessionContext = createContext<Me | null>(null);
+
 /** The signed-in user; only for components rendered inside the session gate. */
 export function useSession(): Me {
-  const { data } = useMe();
-  if (!data) throw new Error('useSession used outside the signed-in area');
-  return data;
+  const me = useContext(SessionContext);
+  if (!me) throw new Error('useSession used outside the signed-in area');
+  return me;
 }
 
 export function useSignIn() {
