@@ -19,6 +19,7 @@ const RulesPanel = lazy(() => import('../features/territories/RulesPanel.tsx'));
 const AccountPage = lazy(() => import('../features/auth/AccountPage.tsx'));
 const AccountsPage = lazy(() => import('../features/accounts/AccountsPage.tsx'));
 const AccountDetailPage = lazy(() => import('../features/accounts/AccountDetailPage.tsx'));
+const ImportPage = lazy(() => import('../features/imports/ImportPage.tsx'));
 
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage /> },
@@ -31,6 +32,7 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <HomePage /> },
           { path: 'accounts', element: <AccountsPage /> },
+          { path: 'accounts/import', element: <ImportPage /> },
           { path: 'accounts/:id', element: <AccountDetailPage /> },
           { path: 'opportunities', element: <ComingSoonPage area="opportunities" /> },
           { path: 'activities', element: <ComingSoonPage area="activities" /> },

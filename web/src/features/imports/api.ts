@@ -1,0 +1,97 @@
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError, withQuery, type FieldError } from '../../api/client.ts';
+import type { Page } from '../../api/types.ts';
+
+export type ImportKind = 'accounts' | 'contacts';
+export type Encoding = 'utf-8' | 'gb18030';
+export type DuplicateMode = 'skip' | 'update' | 'create';
+export type JobStatus = 'reading' | 'mapping' | 'validating' | 'validated' | 'committing' | 'committed' | 'failed';
+export type Mapping = Record<string, number | null>;
+
+export interface ImportJob {
+  id: number;
+  kind: ImportKind;
+  fileName: string;
+  status: JobStatus;
+  userName: string;
+  format: 'csv' | 'xlsx' | null;
+  encoding: Encoding | null;
+  detectedEncoding: Encoding | null;
+  replacementChars: number;
+  headers: string[];
+  mapping: Mapping | null;
+  duplicateMode: DuplicateMode | null;
+  totalRows: number;
+  processedRows: number;
+  errorCount: number;
+  counts: { create: number; update: number; skip: number; error: number; duplicate: number } | null;
+  skipErrors: boolean;
+  result: { created: number; updated: number; skipped: number } | null;
+  failure: string | null;
+  createdAt: number;
+  suggestedMapping: Mapping;
+  preview: { rowNo: number; cells: string[] }[];
+}
+
+export interface RowProblem { field: string; code: string; message: string }
+export interface ErrorRow { rowNo: number; problems: RowProblem[] }
+
+/** The fields of each kind, in the order the mapping table shows them; required ones first. */
+export const FIELDS: Record<ImportKind, string[]> = {
+  accounts: ['name', 'creditCode', 'industry', 'province', 'city', 'district', 'address', 'size', 'website', 'phone', 'leadSource', 'status', 'ownerEmail', 'notes'],
+  contacts: ['accountName', 'accountCreditCode', 'name', 'title', 'department', 'mobile', 'phone', 'email', 'wechat', 'birthday', 'notes'],
+};
+export const REQUIRED: Record<ImportKind, string[]> = { accounts: ['name'], contacts: ['name', 'accountName'] };
+
+export const importKeys = {
+  all: ['imports'] as const,
+  job: (id: number) => [...importKeys.all, 'job', id] as const,
+  errors: (id: number, page: number) => [...importKeys.all, 'job', id, 'errors', page] as const,
+};
+
+const running = (s: JobStatus | undefined) => s === 'validating' || s === 'committing' || s === 'reading';
+
+/** The job, polled twice a second while it validates or commits (the progress bar). */
+export function useImportJob(id: number | null) {
+  return useQuery({
+    ...queryOptions({ queryKey: importKeys.job(id ?? 0), queryFn: ({ signal }) => api.get<ImportJob>(`/imports/${id}`, {}, { signal }) }),
+    enabled: id !== null,
+    refetchInterval: (q) => (running(q.state.data?.status) ? 500 : false),
+  });
+}
+
+export const ERROR_PAGE = 10;
+export function useImportErrors(id: number, page: number, enabled: boolean) {
+  return useQuery({
+    queryKey: importKeys.errors(id, page),
+    queryFn: ({ signal }) => api.get<Page<ErrorRow>>(`/imports/${id}/errors`, { limit: ERROR_PAGE, offset: (page - 1) * ERROR_PAGE }, { signal }),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+/** Uploads the file as the raw request body (CSV or xlsx; the server recognises it by content). */
+export async function uploadImport(file: File, kind: ImportKind, encoding: Encoding | undefined): Promise<ImportJob> {
+  const res = await fetch(`/api/v1${withQuery('/imports', { kind, fileName: file.name, encoding })}`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', 'content-type': 'application/octet-stream' },
+    body: file,
+  });
+  if (res.ok) return (await res.json()) as ImportJob;
+  const p = (await res.json().catch(() => null)) as { code?: string; detail?: string; errors?: FieldError[] } | null;
+  throw new ApiError(res.status, p?.code ?? `http_${res.status}`, p?.detail ?? res.statusText, p?.errors ?? []);
+}
+
+export function useUploadImport() {
+  return useMutation({ mutationFn: (v: { file: File; kind: ImportKind; encoding?: Encoding }) => uploadImport(v.file, v.kind, v.encoding) });
+}
+
+function useJobMutation<V>(fn: (v: V) => Promise<ImportJob>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSuccess: (job) => qc.setQueryData(importKeys.job(job.id), job), onSettled: () => qc.invalidateQueries({ queryKey: importKeys.all }) });
+}
+
+export const useValidateImport = () =>
+  useJobMutation((v: { id: number; mapping: Mapping; duplicateMode: DuplicateMode }) => api.post<ImportJob>(`/imports/${v.id}/validate`, { mapping: v.mapping, duplicateMode: v.duplicateMode }));
+export const useCommitImport = () => useJobMutation((v: { id: number; skipErrors: boolean }) => api.post<ImportJob>(`/imports/${v.id}/commit`, { skipErrors: v.skipErrors }));
