@@ -206,7 +206,8 @@ export function generateDemoAccounts(rng: Random, count: number, people: { next(
       size: big ? rng.pick(['1000to5000', 'gt5000']) : rng.pick(SIZES),
       leadSource: rng.pick(LEAD_SOURCES),
       status,
-      lastFollowUpDaysAgo: rng.next() < 0.1 ? null : big ? rng.int(0, 20) : rng.int(0, 75),
+      // Most accounts are looked after; about one in eight has been left alone long enough for the pool.
+      lastFollowUpDaysAgo: big ? rng.int(0, 20) : rng.next() < 0.12 ? rng.int(31, 90) : rng.int(0, 28),
       createdDaysAgo: rng.int(90, 900),
       keyAccount: big,
       named: big && rng.next() < 0.5,

@@ -11,6 +11,8 @@ import { defaultExportPermission } from '../domain/policy.ts';
 import { DEMO_PASSWORD, DEMO_WORKSPACE, generateDemoCompany, type DemoUser } from './company.ts';
 import { generateDemoAccounts, type DemoAccount } from './accounts.ts';
 import { PeoplePicker } from './people.ts';
+import { seedDemoPoolAndHandover } from './handover.ts';
+import { recomputeWorkspace } from '../modules/tiers/service.ts';
 import { Random } from './random.ts';
 
 export interface DemoSummary {
@@ -41,7 +43,7 @@ export async function loadDemo(db: Db, opts: { seed?: number; scale?: number; fo
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const admin = company.users.find((u) => u.role === 'admin')!;
   const now = Date.now();
-  return db.kysely.transaction().execute(async (trx) => {
+  const summary = await db.kysely.transaction().execute(async (trx) => {
     const ws = await createWorkspace(trx, { name: DEMO_WORKSPACE, admin: { email: admin.email, name: admin.name, passwordHash } }, now);
     await trx.updateTable('users').set({ title: admin.title, phone: admin.phone }).where('id', '=', ws.adminId).execute();
     const unitIds = new Map<string, { id: number; path: string }>([['root', { id: ws.rootUnitId, path: `/${ws.rootUnitId}/` }]]);
@@ -72,6 +74,11 @@ export async function loadDemo(db: Db, opts: { seed?: number; scale?: number; fo
     const counts = await loadAccounts(trx, ws.workspaceId, demoAccounts, company.users, userIds, unitIds, rng, now);
     return { workspaceId: ws.workspaceId, units: company.units.length, users: company.users.length, accounts: demoAccounts.length, ...counts };
   });
+  // Then what the nightly jobs would have done: ABC tiers from the purchase history, stale
+  // accounts back in their pools — and one departed rep's completed handover.
+  await recomputeWorkspace(db, summary.workspaceId, null, now);
+  await seedDemoPoolAndHandover(db.kysely, summary.workspaceId);
+  return summary;
 }
 
 /** Reps who sell in a branch: its key-account department first for key accounts. */
