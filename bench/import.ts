@@ -1,0 +1,110 @@
+/**
+ * Import responsiveness benchmark (SPEC §3.4 "progress for large files"; ARCHITECTURE.md §
+ * Performance habits). Starts a real server on a fresh SQLite file (or PostgreSQL with
+ * BENCH_DATABASE_URL), generates a 100,000-row accounts CSV, imports it through the API as
+ * the demo manager while a second loop measures GET /api/v1/accounts?limit=1 as another
+ * user, and reports p50/p99 latency during the import as a ratio to the idle baseline
+ * measured in the same run, plus the import's phase times.
+ *
+ *   npm run bench:import            # 100,000 rows on SQLite
+ *   BENCH_ROWS=20000 npm run bench:import
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, httpLogin } from '../test/helpers/server.ts';
+import { makeCreditCode } from '../src/domain/credit-code.ts';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
+const INDUSTRIES = ['制造业', '机械', '电子', '汽车', '能源', '化工'];
+const PROVINCES = [['江苏省', '苏州市'], ['浙江省', '杭州市'], ['广东省', '深圳市'], ['上海市', '上海市'], ['山东省', '青岛市']];
+
+function generateCsv(rows: number): Buffer {
+  const lines = ['客户名称,统一社会信用代码,行业,省份,城市,地址,电话,状态,备注'];
+  for (let i = 0; i < rows; i++) {
+    const [province, city] = PROVINCES[i % PROVINCES.length]!;
+    const code = makeCreditCode(`9132${String(i).padStart(13, '0')}`);
+    lines.push(`压测导入客户${i}号精密制造有限公司,${code},${INDUSTRIES[i % INDUSTRIES.length]},${province},${city},${city}工业园区${i % 500}号,0512-${String(60000000 + i)},潜在客户,批量导入基准`);
+  }
+  return Buffer.from(`\ufeff${lines.join('\r\n')}\r\n`);
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+
+async function probe(url: string, cookie: string, until: () => boolean): Promise<number[]> {
+  const samples: number[] = [];
+  while (!until()) {
+    const t0 = performance.now();
+    const res = await fetch(`${url}/api/v1/accounts?limit=1`, { headers: { cookie } });
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`probe ${res.status}`);
+    samples.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return samples;
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-bench-import-'));
+  const env: Record<string, string> = { KEYLINE_DATA_DIR: dir, KEYLINE_DEMO: 'on', LOG_LEVEL: 'warn' };
+  if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
+  const server = await startServer(env, 120_000);
+  try {
+    const importer = await httpLogin(server.url, 'manager@demo.keyline.dev', 'keyline-demo');
+    const other = await httpLogin(server.url, 'director@demo.keyline.dev', 'keyline-demo');
+    const csv = generateCsv(ROWS);
+    console.log(`engine: ${env.DATABASE_URL ? 'postgres' : 'sqlite'}; file: ${ROWS.toLocaleString('en')} rows, ${(csv.length / 1e6).toFixed(1)} MB`);
+
+    // Idle baseline, same server, same probe.
+    let stop = false;
+    setTimeout(() => (stop = true), 4000);
+    const idle = await probe(server.url, other, () => stop);
+
+    let importing = true;
+    const during = probe(server.url, other, () => !importing);
+    const call = async (method: string, p: string, body?: unknown) => {
+      const res = await fetch(`${server.url}/api/v1${p}`, {
+        method,
+        headers: { cookie: importer, ...(body instanceof Buffer ? { 'content-type': 'text/csv' } : body ? { 'content-type': 'application/json' } : {}) },
+        body: body instanceof Buffer ? new Uint8Array(body) : body ? JSON.stringify(body) : undefined,
+      });
+      const json = (await res.json()) as Record<string, unknown>;
+      if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+    const wait = async (id: number) => {
+      for (;;) {
+        const job = await call('GET', `/imports/${id}`);
+        if (job.status !== 'validating' && job.status !== 'committing') return job;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const t0 = performance.now();
+    const job = await call('POST', '/imports?kind=accounts&fileName=bench.csv', csv);
+    const t1 = performance.now();
+    await call('POST', `/imports/${job.id as number}/validate`, { mapping: job.suggestedMapping, duplicateMode: 'skip' });
+    const checked = await wait(job.id as number);
+    const t2 = performance.now();
+    await call('POST', `/imports/${job.id as number}/commit`, { skipErrors: false });
+    const done = await wait(job.id as number);
+    const t3 = performance.now();
+    importing = false;
+    const busy = await during;
+    if (done.status !== 'committed') throw new Error(`import ended ${String(done.status)}: ${String(done.failure)}`);
+
+    const b50 = pct(idle, 50), b99 = pct(idle, 99), d50 = pct(busy, 50), d99 = pct(busy, 99);
+    console.log(`rows checked: ${JSON.stringify(checked.counts)}; committed: ${JSON.stringify(done.result)}`);
+    console.log(`import: upload+parse ${((t1 - t0) / 1000).toFixed(1)} s, dry run ${((t2 - t1) / 1000).toFixed(1)} s, commit ${((t3 - t2) / 1000).toFixed(1)} s, total ${((t3 - t0) / 1000).toFixed(1)} s`);
+    console.log(`GET /api/v1/accounts?limit=1 as another user — idle: p50 ${b50.toFixed(1)} ms, p99 ${b99.toFixed(1)} ms (${idle.length} samples)`);
+    console.log(`                                       during import: p50 ${d50.toFixed(1)} ms, p99 ${d99.toFixed(1)} ms, max ${Math.max(...busy).toFixed(1)} ms (${busy.length} samples)`);
+    console.log(`ratio during/idle: p50 ×${(d50 / b50).toFixed(2)}, p99 ×${(d99 / b99).toFixed(2)}`);
+  } finally {
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
