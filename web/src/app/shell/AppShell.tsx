@@ -31,11 +31,14 @@ export function AppShell() {
   }
 
   return (
-    <Layout style={{ minHeight: '100vh' }}>
+    <Layout hasSider style={{ minHeight: '100vh' }}>
       {!mobile && (
-        <Layout.Sider width={224} collapsedWidth={72} collapsed={collapsed} trigger={null} style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}>
-          <SideNav collapsed={collapsed} />
-        </Layout.Sider>
+        // The dark column stretches with the page; the nav inside stays in view while the page scrolls.
+        <div style={{ background: '#0f172a', flex: 'none' }}>
+          <Layout.Sider width={224} collapsedWidth={72} collapsed={collapsed} trigger={null} style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}>
+            <SideNav collapsed={collapsed} />
+          </Layout.Sider>
+        </div>
       )}
       {mobile && (
         <Drawer

@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { Badge, Button, Empty, Flex, Grid, Input, Select, Space, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
-import { CloudDownloadOutlined, FilterOutlined, InboxOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { FilterOutlined, InboxOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { Link, useNavigate } from 'react-router';
-import { withQuery } from '../../api/client.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { useSession } from '../auth/session.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
+import { ExportButton } from '../imports/ExportButton.tsx';
 import { PAGE_SIZE, useAccounts, usePeople } from './api.ts';
 import { AccountFormDrawer } from './AccountFormDrawer.tsx';
 import { formatDate, formatFen, StatusTag, TierBadge } from './bits.tsx';
@@ -89,7 +89,6 @@ export default function AccountsPage() {
     { title: t('accounts.col.contacts'), dataIndex: 'contactCount', key: 'contacts', align: 'right', responsive: ['xl'] },
   ];
 
-  const exportHref = withQuery('/api/v1/accounts/export', { format: 'xlsx', ...filters });
   const empty = accounts.data && accounts.data.total === 0;
   const nothingAtAll = empty && Object.keys(filters).filter((k) => k !== 'sort').length === 0;
 
@@ -102,7 +101,7 @@ export default function AccountsPage() {
           <Flex gap={8} wrap>
             <Button icon={<InboxOutlined />} onClick={() => navigate('/accounts/pool')}>{t('accounts.pool')}</Button>
             {canImport && <Button icon={<UploadOutlined />} onClick={() => navigate('/accounts/import')}>{t('accounts.import')}</Button>}
-            {permissions.export && <Button icon={<CloudDownloadOutlined />} href={exportHref}>{t('accounts.export')}</Button>}
+            {permissions.export && <ExportButton area="accounts" filters={filters} />}
             {canCreate && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-account">{t('accounts.new')}</Button>}
           </Flex>
         }

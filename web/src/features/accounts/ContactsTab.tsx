@@ -76,12 +76,12 @@ export function ContactsTab({ account, openNew = false }: { account: AccountDeta
       </Flex>
       <Table<Contact>
         rowKey="id" size="middle" columns={columns} dataSource={contacts.data?.items} loading={contacts.isFetching} pagination={false} scroll={{ x: 'max-content' }}
-        expandable={{ rowExpandable: (c) => Boolean(c.notes || c.birthday), expandedRowRender: (c) => (
+        expandable={(contacts.data?.items ?? []).some((c) => c.notes || c.birthday) ? { rowExpandable: (c) => Boolean(c.notes || c.birthday), expandedRowRender: (c) => (
           <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
             {c.birthday && <><Typography.Text type="secondary">{t('accounts.contact.birthday')}: </Typography.Text>{c.birthday}<br /></>}
             {c.notes && <><Typography.Text type="secondary">{t('accounts.contact.notes')}: </Typography.Text>{c.notes}</>}
           </Typography.Paragraph>
-        ) }}
+        ) } : undefined}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('accounts.contact.empty')}<br />{t('accounts.contact.emptyHint')}</>} /> }}
         data-testid="contacts-table"
       />

@@ -2,13 +2,14 @@ import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
 import { GaugeChart, GraphChart } from 'echarts/charts';
 import { TooltipComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+import { SVGRenderer } from 'echarts/renderers';
 import type { ComposeOption } from 'echarts/core';
 import type { GaugeSeriesOption, GraphSeriesOption } from 'echarts/charts';
 import type { TooltipComponentOption } from 'echarts/components';
 
 // Only what the relationship map draws: the org chart (graph) and the coverage gauge.
-echarts.use([GraphChart, GaugeChart, TooltipComponent, CanvasRenderer]);
+// SVG keeps the node labels as text (crisp when zoomed, findable by assistive tools and tests).
+echarts.use([GraphChart, GaugeChart, TooltipComponent, SVGRenderer]);
 
 export type MapChartOption = ComposeOption<GraphSeriesOption | GaugeSeriesOption | TooltipComponentOption>;
 
@@ -23,7 +24,7 @@ export function MapChart({ option, height, label, onNodeClick, testId }: { optio
 
   useEffect(() => {
     if (!el.current) return;
-    const instance = echarts.init(el.current);
+    const instance = echarts.init(el.current, undefined, { renderer: 'svg' });
     chart.current = instance;
     instance.on('click', (params) => {
       if (params.dataType === 'node') clickRef.current?.(params.data);

@@ -17,7 +17,7 @@ import type { AccountDetail, Attitude, BuyingRole, Influence, MapGap, Relationsh
 const X_GAP = 210;
 const Y_GAP = 150;
 const INFLUENCE_RANK: Record<Influence, number> = { high: 3, medium: 2, low: 1 };
-const NODE_SIZE: Record<Influence | 'none', [number, number]> = { high: [184, 96], medium: [164, 88], low: [148, 80], none: [140, 64] };
+const NODE_SIZE: Record<Influence | 'none', [number]> = { high: [150], medium: [132], low: [118], none: [112] };
 
 /** The role that colours a contact's node: the most influential, an opponent first on ties. */
 function leadRole(roles: BuyingRole[]): BuyingRole | undefined {
@@ -51,17 +51,28 @@ function buildOption(data: RelationshipMapData, t: Translate): { option: MapChar
       name: c.name,
       x: p.x * X_GAP,
       y: p.y * Y_GAP,
-      symbol: 'roundRect',
-      symbolSize: size,
-      itemStyle: {
-        color: attitude ? ATTITUDE_TINTS[attitude] : '#ffffff',
-        borderColor: attitude ? ATTITUDE_COLORS[attitude] : '#cbd5e1',
-        borderWidth: lead?.influence === 'high' ? 3 : 2,
+      // The card is the label itself: its box keeps its size whatever the zoom (SPEC §3.2:
+      // attitude as colour, influence as size, degree as a 1–5 bar).
+      symbol: 'circle',
+      symbolSize: 8,
+      itemStyle: { color: attitude ? ATTITUDE_COLORS[attitude] : '#cbd5e1' },
+      label: {
+        show: true,
+        position: 'inside',
+        formatter: lines.filter(Boolean).join('\n'),
+        lineHeight: 19,
+        align: 'center',
+        width: size[0],
+        padding: [8, 10],
+        backgroundColor: attitude ? ATTITUDE_TINTS[attitude] : '#ffffff',
+        borderColor: attitude ? ATTITUDE_COLORS[attitude] : '#94a3b8',
+        borderWidth: lead?.influence === 'high' ? 3 : lead?.influence === 'medium' ? 2 : 1,
         borderType: attitude ? 'solid' : 'dashed',
-        shadowColor: 'rgba(15,23,42,0.08)',
-        shadowBlur: 6,
+        borderRadius: 8,
+        shadowColor: 'rgba(15,23,42,0.12)',
+        shadowBlur: 8,
+        shadowOffsetY: 2,
       },
-      label: { show: true, position: 'inside', formatter: lines.filter(Boolean).join('\n'), lineHeight: 18 },
       tooltip: {
         formatter: () =>
           [`<b>${escapeHtml(c.name)}</b> ${escapeHtml(c.title ?? '')}`,
@@ -85,9 +96,12 @@ function buildOption(data: RelationshipMapData, t: Translate): { option: MapChar
       x: data.holders.length === 1 ? (width * X_GAP) / 2 : (spread / data.holders.length) * (i + 0.5),
       y: holderY,
       symbol: 'circle',
-      symbolSize: 40,
-      itemStyle: { color: BRAND, borderColor: '#fff', borderWidth: 2 },
-      label: { show: true, position: 'bottom', formatter: `{us|${clean(t('accounts.map.us'))}} {uname|${clean(h.name)}}` },
+      symbolSize: 8,
+      itemStyle: { color: BRAND },
+      label: {
+        show: true, position: 'inside', formatter: `{us|${clean(t('accounts.map.us'))}} {uname|${clean(h.name)}}`,
+        backgroundColor: '#eff6ff', borderColor: BRAND, borderWidth: 1.5, borderRadius: 16, padding: [6, 12],
+      },
       tooltip: { formatter: escapeHtml(t('accounts.map.holderTip', { name: h.name })) },
     } as (typeof nodes)[number]);
   });
@@ -123,7 +137,8 @@ function buildOption(data: RelationshipMapData, t: Translate): { option: MapChar
         layout: 'none',
         roam: true,
         scaleLimit: { min: 0.3, max: 3 },
-        left: 90, right: 90, top: 60, bottom: data.holders.length ? 50 : 60,
+        nodeScaleRatio: 0,
+        left: 100, right: 100, top: 60, bottom: data.holders.length ? 40 : 60,
         label: { rich },
         emphasis: { focus: 'adjacency', lineStyle: { width: 3 } },
         data: nodes,
@@ -182,9 +197,10 @@ function CoverageCard({ data }: { data: RelationshipMapData }) {
       axisLine: { lineStyle: { width: 14, color: [[1, '#e5e7eb']] } },
       axisTick: { show: false }, splitLine: { show: false }, axisLabel: { show: false }, pointer: { show: false }, anchor: { show: false },
       title: { show: true, offsetCenter: [0, '38%'], fontSize: 12, color: '#64748b' },
-      detail: { valueAnimation: true, offsetCenter: [0, '-5%'], fontSize: 34, fontWeight: 'bold', color, formatter: '{value}' },
+      detail: { valueAnimation: false, offsetCenter: [0, '-5%'], fontSize: 34, fontWeight: 'bold', color, formatter: '{value}' },
       data: [{ value: data.coverage, name: t('accounts.map.coverage') }],
     }],
+    animation: false,
   }), [data.coverage, color, t]);
   const parts: { key: 'roles' | 'relationships' | 'support'; weight: number }[] = [
     { key: 'roles', weight: 40 }, { key: 'relationships', weight: 40 }, { key: 'support', weight: 20 },

@@ -53,7 +53,7 @@ export function RolesTable({ account, contactId }: { account: AccountDetail; con
         </Flex>
       )}
       <Table<BuyingRole> rowKey="id" size="middle" columns={columns} dataSource={rows} loading={roles.isFetching} pagination={false} scroll={{ x: 'max-content' }}
-        expandable={{ rowExpandable: (r) => Boolean(r.notes), expandedRowRender: (r) => <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{r.notes}</Typography.Paragraph> }}
+        expandable={rows.some((r) => r.notes) ? { rowExpandable: (r) => Boolean(r.notes), expandedRowRender: (r) => <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{r.notes}</Typography.Paragraph> } : undefined}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('accounts.roles.empty')}<br />{t((contacts.data?.items.length ?? 0) === 0 ? 'accounts.roles.emptyNoContacts' : 'accounts.roles.emptyHint')}</>} /> }}
         data-testid="roles-table" />
       {editing && <RoleFormModal role={editing === 'new' ? undefined : editing} contacts={contacts.data?.items ?? []} contactId={contactId} onClose={() => setEditing(null)} />}
@@ -67,7 +67,7 @@ export function RoleGuidance() {
   return (
     <Flex gap={12} wrap>
       {BUYING_ROLES.map((r) => (
-        <div key={r} style={{ flex: '1 1 200px' }}>
+        <div key={r} style={{ flex: '1 1 180px' }}>
           <Card size="small" title={t(`accounts.role.${r}`)} style={{ height: '100%' }}>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('accounts.guide.needs')}</Typography.Text>
             <Typography.Paragraph style={{ margin: '2px 0 8px' }}>{t(`accounts.guide.${r}.needs`)}</Typography.Paragraph>

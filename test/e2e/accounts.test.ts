@@ -1,0 +1,271 @@
+/**
+ * The customer-archive journey in a real browser (SPEC §3.1, §3.2): a manager searches for an
+ * account by a Chinese substring, opens it, reads the relationship map (渔网图) with its gaps,
+ * adds a contact with a reports-to line and gives them a buying role. Runs the real server on
+ * the demo company and the built web app (npm run build:web).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
+const TIMEOUT = 10_000;
+
+let server: ChildProcess | undefined;
+let serverLog = '';
+let dataDir = '';
+let baseUrl = '';
+let browser: Browser | undefined;
+let context: BrowserContext | undefined;
+const consoleErrors: string[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (server?.exitCode !== null) throw new Error(`server exited early:\n${serverLog}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`server did not become healthy in ${ms} ms:\n${serverLog}`);
+}
+
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0)); // a full-page picture of a scrolled page repeats the sticky header
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
+}
+
+/** Waits until the locator is visible and returns its text, so tests assert on what a person sees. */
+async function visibleText(locator: Locator): Promise<string> {
+  await locator.first().waitFor({ state: 'visible', timeout: TIMEOUT });
+  return (await locator.first().innerText()).trim();
+}
+
+async function newPage(): Promise<Page> {
+  const page = await context!.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.on('console', (msg) => {
+    // A 401 is how the app learns it is signed out (and the answer to a wrong password).
+    if (msg.type() === 'error' && !/status of 401/.test(msg.text())) consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => consoleErrors.push(err.message));
+  return page;
+}
+
+async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.waitForURL(/\/sign-in$/);
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  await page.locator('button[type="submit"]').click();
+}
+
+
+const ACCOUNT_NAME = '深圳市华为技术有限公司';
+
+interface Json { [k: string]: unknown }
+
+/** Calls the API with the page's session cookie, failing loudly on an error answer. */
+async function apiCall<T = Json>(page: Page, method: 'GET' | 'POST', url: string, data?: unknown): Promise<T> {
+  const res = await page.request.fetch(`${baseUrl}/api/v1${url}`, { method, data, headers: { 'content-type': 'application/json' } });
+  assert.ok(res.ok(), `${method} ${url} answered ${res.status()}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/**
+ * The account the journey works on: the demo's own when it has one, otherwise created here with
+ * four contacts in two reporting levels and their buying roles (no finance role, one opponent).
+ */
+async function ensureAccount(page: Page, meId: number): Promise<number> {
+  const found = await apiCall<{ items: { id: number; name: string }[] }>(page, 'GET', `/accounts?q=${encodeURIComponent(ACCOUNT_NAME)}`);
+  const existing = found.items.find((a) => a.name === ACCOUNT_NAME);
+  if (existing) {
+    const map = await apiCall<{ contacts: unknown[] }>(page, 'GET', `/accounts/${existing.id}/relationship-map`);
+    if (map.contacts.length >= 3) return existing.id;
+  }
+  const account = existing ?? await apiCall<{ id: number }>(page, 'POST', '/accounts', {
+    name: ACCOUNT_NAME, industry: 'telecom', province: '广东省', city: '深圳市', status: 'customer', allowSimilarName: true,
+  });
+  const contact = (name: string, title: string, reportsToId: number | null) =>
+    apiCall<{ id: number }>(page, 'POST', '/contacts', { accountId: account.id, name, title, reportsToId });
+  const ceo = await contact('徐直军', '轮值董事长', null);
+  const cio = await contact('陶景文', 'CIO', ceo.id);
+  const eng = await contact('李工', '网络架构师', cio.id);
+  const buyer = await contact('周采购', '采购经理', ceo.id);
+  const role = (contactId: number, r: string, attitude: string, influence: string, relationship: number, holder: boolean) =>
+    apiCall(page, 'POST', '/buying-roles', { contactId, role: r, attitude, influence, relationship, holderUserId: holder ? meId : null });
+  await role(ceo.id, 'decision_maker', 'neutral', 'high', 2, true);
+  await role(cio.id, 'technical', 'supports', 'high', 4, true);
+  await role(eng.id, 'user', 'supports', 'medium', 3, false);
+  await role(buyer.id, 'supporter', 'opposes', 'medium', 2, false);
+  return account.id;
+}
+
+describe('Accounts in the browser', () => {
+  before(async () => {
+    if (!fs.existsSync(path.join(ROOT, 'web/dist/index.html'))) {
+      throw new Error('web/dist/index.html is missing: run `npm run build:web` before the browser test');
+    }
+    fs.mkdirSync(SHOTS, { recursive: true });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-e2e-'));
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, ['src/cli/main.ts', 'serve'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), KEYLINE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout!.on('data', (d: Buffer) => (serverLog += d.toString()));
+    server.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
+    await waitForHealth(baseUrl, 20_000);
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', '--no-first-run'],
+    });
+    context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
+  });
+
+  after(async () => {
+    await context?.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server!.once('exit', r));
+      server.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+
+  test('search, open, read the relationship map, add a contact and a buying role', async () => {
+    const page = await newPage();
+    const stamp = Date.now().toString(36);
+    await signIn(page, MANAGER.email, MANAGER.password);
+    await page.waitForURL(`${baseUrl}/`);
+    const me = await apiCall<{ user: { id: number; name: string } }>(page, 'GET', '/auth/me');
+    const accountId = await ensureAccount(page, me.user.id);
+
+    // The list: a Chinese substring finds the account.
+    await page.goto(`${baseUrl}/accounts`);
+    const search = page.getByTestId('account-search').locator('input');
+    await search.fill('华为');
+    await search.press('Enter');
+    await page.waitForURL(/q=%E5%8D%8E%E4%B8%BA/);
+    const link = page.getByTestId('account-link').filter({ hasText: ACCOUNT_NAME });
+    assert.equal(await visibleText(link), ACCOUNT_NAME);
+    // The list shows what the server finds for 华为 (name, credit code or a contact), not the whole archive.
+    const expected = await apiCall<{ total: number }>(page, 'GET', `/accounts?q=${encodeURIComponent('华为')}&limit=1`);
+    await page.locator('.ant-pagination-total-text').filter({ hasText: `共 ${expected.total} 条` }).waitFor();
+    assert.ok(expected.total >= 1 && expected.total < 20, `a narrow search result, got ${expected.total}`);
+    await shot(page, 'accounts-list');
+
+    // The account page.
+    await link.first().click();
+    await page.waitForURL(`${baseUrl}/accounts/${accountId}`);
+    assert.equal(await visibleText(page.getByTestId('account-title')), ACCOUNT_NAME);
+    assert.match(await visibleText(page.getByTestId('tier-badge')), /^[ABC]\*?$/);
+    await page.getByText('指名客户评估').waitFor();
+    await shot(page, 'account-overview');
+
+    // The relationship map: nodes are drawn (SVG text) and the gaps are listed.
+    await page.getByRole('tab', { name: '关系渔网图' }).click();
+    const map = page.getByTestId('relationship-map');
+    await map.locator('svg text').first().waitFor();
+    const labels = (await map.locator('svg text').allTextContents()).join(' ');
+    for (const name of ['徐直军', '陶景文', '李工', '周采购']) assert.ok(labels.includes(name), `node ${name} on the map: ${labels}`);
+    assert.ok(labels.includes(me.user.name), 'our relationship holder is drawn');
+    const gaps = page.getByTestId('map-gaps');
+    await gaps.waitFor();
+    assert.equal(await gaps.locator('[data-gap="missing_role"]').count() >= 1, true, 'the missing finance role is a gap');
+    assert.match(await visibleText(gaps.locator('[data-gap="opponent"]')), /周采购.*反对我们/);
+    const coverage = Number(await page.getByTestId('coverage-score').getAttribute('data-value'));
+    assert.ok(coverage > 0 && coverage < 100, `coverage ${coverage} between 0 and 100`);
+    await page.waitForTimeout(800);
+    await shot(page, 'relationship-map');
+
+    // Clicking a node opens that contact's roles.
+    await map.locator('svg text').filter({ hasText: '陶景文' }).first().click();
+    const drawer = page.locator('.ant-drawer').filter({ hasText: '陶景文' });
+    await drawer.locator('[data-testid="roles-table"] tbody tr').filter({ hasText: '技术人员' }).waitFor();
+    await drawer.locator('.ant-drawer-close').click();
+    await drawer.waitFor({ state: 'hidden' });
+
+    // A new contact reporting to the CIO.
+    const contactName = `王工${stamp.slice(-3)}`;
+    await page.getByRole('tab', { name: /^联系人/ }).click();
+    await page.getByTestId('new-contact').click();
+    await page.getByTestId('contact-name').fill(contactName);
+    await page.getByTestId('contact-title').fill('安全工程师');
+    await page.getByTestId('contact-reports-to').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '陶景文' }).click();
+    await page.getByTestId('contact-form-submit').click();
+    const contactRow = page.locator('[data-testid="contacts-table"] tbody tr').filter({ hasText: contactName });
+    await contactRow.waitFor();
+    assert.match(await contactRow.innerText(), /陶景文/, 'the new contact shows their manager');
+
+    // Give them a buying role: the finance gap closes.
+    await page.getByRole('tab', { name: '采购角色' }).click();
+    await page.getByTestId('add-role').click();
+    await page.getByTestId('role-contact').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: contactName }).click();
+    await page.getByTestId('role-kind').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '财务' }).click();
+    await page.locator('.ant-modal').getByText('不超预算，符合财务流程').waitFor();
+    await page.locator('.ant-modal .ant-segmented-item').filter({ hasText: '支持我们' }).click();
+    await page.locator('.ant-modal .ant-rate-star').nth(2).click();
+    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    const roleRow = page.locator('[data-testid="roles-table"] tbody tr').filter({ hasText: contactName });
+    await roleRow.waitFor();
+    const roleText = await roleRow.innerText();
+    assert.match(roleText, /财务/);
+    assert.match(roleText, /支持我们/);
+    assert.match(roleText, /信任/);
+    await shot(page, 'buying-roles');
+
+    const roles = await apiCall<{ items: { contactName: string; role: string; relationship: number }[] }>(page, 'GET', `/accounts/${accountId}/buying-roles`);
+    const saved = roles.items.find((r) => r.contactName === contactName);
+    assert.deepEqual(saved && { role: saved.role, relationship: saved.relationship }, { role: 'finance', relationship: 3 });
+
+    // Back on the map the new contact is drawn under the CIO and finance is no longer missing.
+    await page.getByRole('tab', { name: '关系渔网图' }).click();
+    await map.locator('svg text').filter({ hasText: contactName }).first().waitFor();
+    await page.waitForTimeout(800); // let the chart's transition finish before the picture
+    const gapTexts = (await page.getByTestId('map-gaps').innerText());
+    assert.doesNotMatch(gapTexts, /没有联系人担任“财务”/);
+    await shot(page, 'relationship-map-after');
+
+    // On a phone the list collapses to name, tier and next follow-up.
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(`${baseUrl}/accounts?q=${encodeURIComponent('华为')}`);
+    await page.getByTestId('account-link').first().waitFor();
+    const headers = await page.locator('[data-testid="accounts-table"] thead th').allInnerTexts();
+    assert.ok(headers.some((h) => h.includes('下次跟进')) && !headers.some((h) => h.includes('行业')), `phone columns: ${headers.join('|')}`);
+    await shot(page, 'accounts-list-phone');
+    await page.close();
+    assert.deepEqual(consoleErrors, []);
+  });
+});
