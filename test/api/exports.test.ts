@@ -59,8 +59,8 @@ for (const engine of testEngines()) {
       assert.ok(res.body.startsWith('\ufeff'), 'BOM for Excel');
       const lines = rowsOf(res.body);
       assert.deepEqual(lines[0]!.split(',').slice(0, 4), ['客户名称', '统一社会信用代码', '行业', '省份']);
-      const names = lines.slice(1).map((l) => l.split(',')[0]);
-      assert.equal(names.length, 3, 'manager: the rep\'s account, the pool account and their own — not the Guangzhou one');
+      const exported = lines.slice(1).map((l) => l.split(',')[0]);
+      assert.equal(exported.length, 3, 'manager: the rep\'s account, the pool account and their own — not the Guangzhou one');
       assert.ok(!res.body.includes(names.rep2Account), 'outside the manager\'s reach');
       assert.ok(!res.body.includes('别家工作区专属公司'), 'another workspace\'s rows never appear');
       const evil = lines.find((l) => l.includes('HYPERLINK'))!;

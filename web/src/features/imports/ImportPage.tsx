@@ -122,6 +122,7 @@ function MappingStep({ job, onRestart, onReupload }: { job: ImportJob; onRestart
         <Table
           size="small"
           rowKey="field"
+          tableLayout="fixed"
           pagination={false}
           dataSource={rows}
           columns={[
