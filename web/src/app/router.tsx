@@ -19,6 +19,10 @@ const RulesPanel = lazy(() => import('../features/territories/RulesPanel.tsx'));
 const AccountPage = lazy(() => import('../features/auth/AccountPage.tsx'));
 const AccountsPage = lazy(() => import('../features/accounts/AccountsPage.tsx'));
 const AccountDetailPage = lazy(() => import('../features/accounts/AccountDetailPage.tsx'));
+const PoolPage = lazy(() => import('../features/handover/PoolPage.tsx'));
+const HandoverWizard = lazy(() => import('../features/handover/HandoverWizard.tsx'));
+const HandoversListPage = lazy(() => import('../features/handover/HandoverPages.tsx').then((m) => ({ default: m.HandoversListPage })));
+const StartHandoverPage = lazy(() => import('../features/handover/HandoverPages.tsx').then((m) => ({ default: m.StartHandoverPage })));
 const ImportPage = lazy(() => import('../features/imports/ImportPage.tsx'));
 
 export const router = createBrowserRouter([
@@ -33,6 +37,10 @@ export const router = createBrowserRouter([
           { index: true, element: <HomePage /> },
           { path: 'accounts', element: <AccountsPage /> },
           { path: 'accounts/import', element: <ImportPage /> },
+          { path: 'accounts/pool', element: <PoolPage /> },
+          { path: 'handovers', element: <HandoversListPage /> },
+          { path: 'handovers/:id', element: <HandoverWizard /> },
+          { path: 'settings/users/:id/handover', element: <StartHandoverPage /> },
           { path: 'accounts/:id', element: <AccountDetailPage /> },
           { path: 'opportunities', element: <ComingSoonPage area="opportunities" /> },
           { path: 'activities', element: <ComingSoonPage area="activities" /> },

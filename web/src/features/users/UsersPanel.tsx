@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { App, Button, Dropdown, Empty, Flex, Input, Select, Table, Tag, Typography, type TableProps } from 'antd';
 import { CheckOutlined, EditOutlined, MoreOutlined, PlusOutlined } from '@ant-design/icons';
-import { useSearchParams } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import dayjs from 'dayjs';
 import { ROLES, type Role, type User } from '../../api/types.ts';
 import type { UserListParams } from '../../api/keys.ts';
@@ -60,6 +60,7 @@ export default function UsersPanel() {
   const users = useUsers(params);
   const setActive = useSetActive();
   const [dialog, setDialog] = useState<Dialog>(null);
+  const navigate = useNavigate();
   const [q, setQ] = useState(params.q ?? '');
 
   function confirmActive(user: User, active: boolean) {
@@ -121,12 +122,14 @@ export default function UsersPanel() {
             menu={{
               items: [
                 { key: 'password', label: t('users.resetPassword'), disabled: !u.active },
+                { key: 'handover', label: t('handover.usersAction'), disabled: !u.active || u.id === me.id },
                 u.active
                   ? { key: 'deactivate', label: t('users.deactivate'), danger: true, disabled: u.id === me.id }
                   : { key: 'activate', label: t('users.activate') },
               ],
               onClick: ({ key }) => {
                 if (key === 'password') setDialog({ kind: 'password', user: u });
+                if (key === 'handover') void navigate(`/settings/users/${u.id}/handover`);
                 if (key === 'deactivate') confirmActive(u, false);
                 if (key === 'activate') confirmActive(u, true);
               },

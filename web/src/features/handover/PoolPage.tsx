@@ -1,0 +1,143 @@
+import { useState } from 'react';
+import { App, Button, Card, Empty, Flex, Input, Popconfirm, Progress, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
+import { InboxOutlined, ReloadOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
+import { useProblem } from '../../api/useProblem.ts';
+import { isApiError } from '../../api/client.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { useT } from '../../i18n/useI18n.ts';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
+import { useSession } from '../auth/session.ts';
+import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
+import { useClaim, usePool, usePoolEvents, useReleaseRun, type PoolItem, type Tier } from './api.ts';
+
+const PAGE = 20;
+
+/** 客户公海 (SPEC §3.3): pool accounts within reach, claim with confirmation, and the release/claim log. */
+export default function PoolPage() {
+  const t = useT();
+  const { message } = App.useApp();
+  const report = useProblem();
+  const { user } = useSession();
+  const manages = user.role === 'admin' || user.role === 'manager' || user.role === 'executive';
+  const canClaim = user.role === 'rep' || user.role === 'manager';
+  const [orgUnitId, setOrgUnitId] = useState<number | undefined>();
+  const [tier, setTier] = useState<Tier | undefined>();
+  const [q, setQ] = useState('');
+  const [search, setSearch] = useState<string | undefined>();
+  const [page, setPage] = useState(1);
+  const [eventsPage, setEventsPage] = useState(1);
+  const pool = usePool({ limit: PAGE, offset: (page - 1) * PAGE, orgUnitId, tier, q: search, sort: '-poolSince' });
+  const events = usePoolEvents({ orgUnitId, limit: 10, offset: (eventsPage - 1) * 10 });
+  const claim = useClaim();
+  const run = useReleaseRun();
+  const allowance = pool.data?.allowance ?? null;
+
+  function doClaim(a: PoolItem) {
+    return claim.mutateAsync(a).then(
+      () => void message.success(t('pool.claimed', { name: a.name })),
+      (e: unknown) => {
+        if (isApiError(e) && e.code === 'claim_limit_reached') return void message.error(t('pool.limitReached'));
+        if (isApiError(e) && (e.code === 'already_claimed' || e.code === 'not_in_pool' || e.code === 'version_conflict')) return void message.warning(t('pool.alreadyClaimed'));
+        report(e);
+      },
+    );
+  }
+
+  const columns: TableProps<PoolItem>['columns'] = [
+    { title: t('pool.col.name'), dataIndex: 'name', key: 'name', render: (v: string, a) => <Space size={4}><Typography.Text strong>{v}</Typography.Text>{a.named && <Tag color="gold">{t('pool.named')}</Tag>}</Space> },
+    { title: t('pool.col.tier'), dataIndex: 'tier', key: 'tier', width: 70, render: (v: Tier) => <Tag color={v === 'A' ? 'red' : v === 'B' ? 'orange' : 'default'}>{v}</Tag> },
+    { title: t('pool.col.unit'), dataIndex: 'orgUnitName', key: 'unit', responsive: ['md'] },
+    { title: t('pool.col.region'), key: 'region', responsive: ['lg'], render: (_, a) => [a.province, a.city].filter(Boolean).join(' ') || t('common.none') },
+    { title: t('pool.col.daysInPool'), dataIndex: 'daysInPool', key: 'days', width: 100, render: (v: number) => t('pool.days', { n: v }) },
+    { title: t('pool.col.previousOwner'), key: 'prev', responsive: ['sm'], render: (_, a) => (
+      <Space size={4} wrap>
+        <span>{a.previousOwnerName ?? t('common.none')}</span>
+        {a.releaseReason && <Tag>{t(`pool.reason.${a.releaseReason}` as MessageKey)}</Tag>}
+      </Space>
+    ) },
+    { title: t('pool.col.lastFollowUp'), dataIndex: 'lastFollowUpAt', key: 'last', responsive: ['xl'], render: (v: number | null) => (v ? dayjs(v).format('YYYY-MM-DD') : t('pool.never')) },
+  ];
+  if (canClaim) {
+    columns.push({
+      title: t('common.actions'), key: 'actions', fixed: 'right', width: 110,
+      render: (_, a) => (
+        <Popconfirm
+          title={t('pool.claimConfirm', { name: a.name })}
+          description={allowance ? t('pool.claimConfirmHint', { n: allowance.remaining - 1 }) : undefined}
+          okText={t('pool.claim')}
+          cancelText={t('common.cancel')}
+          onConfirm={() => doClaim(a)}
+          disabled={allowance !== null && allowance.remaining <= 0}
+        >
+          <Button size="small" type="primary" disabled={allowance !== null && allowance.remaining <= 0} data-testid={`claim-${a.id}`}>{t('pool.claim')}</Button>
+        </Popconfirm>
+      ),
+    });
+  }
+
+  if (pool.isError && !pool.data) return <LoadError error={pool.error} onRetry={() => void pool.refetch()} />;
+
+  return (
+    <>
+      <PageHeader
+        title={t('pool.title')}
+        subtitle={t('pool.subtitle')}
+        extra={user.role === 'admin' ? (
+          <Button icon={<ReloadOutlined />} loading={run.isPending} onClick={() => run.mutateAsync(undefined).then((r) => void message.success(t('pool.runDone', { n: r.total })), (e: unknown) => report(e))}>
+            {t('pool.runNow')}
+          </Button>
+        ) : undefined}
+      />
+      {allowance && (
+        <Card size="small" style={{ marginBottom: 16 }} data-testid="pool-allowance">
+          <Flex align="center" gap={16} wrap>
+            <Progress type="circle" size={56} percent={Math.min(100, Math.round((allowance.held / Math.max(1, allowance.limit)) * 100))} status={allowance.remaining <= 0 ? 'exception' : 'normal'} />
+            <div>
+              <Typography.Text strong>{t('pool.allowance', { remaining: allowance.remaining })}</Typography.Text>
+              <br />
+              <Typography.Text type="secondary">{t('pool.allowanceHint', { held: allowance.held, limit: allowance.limit })}</Typography.Text>
+            </div>
+          </Flex>
+        </Card>
+      )}
+      <Flex gap={12} wrap style={{ marginBottom: 16 }}>
+        <Input.Search allowClear placeholder={t('pool.search')} value={q} onChange={(e) => { setQ(e.target.value); if (!e.target.value) { setSearch(undefined); setPage(1); } }} onSearch={(v) => { setSearch(v.trim() || undefined); setPage(1); }} style={{ flex: '1 1 220px', maxWidth: 320 }} aria-label={t('common.search')} />
+        {manages && (
+          <UnitTreeSelect allowClear placeholder={t('pool.filter.unit')} value={orgUnitId} onChange={(v) => { setOrgUnitId(v); setPage(1); setEventsPage(1); }} style={{ flex: '1 1 200px', maxWidth: 280 }} popupMatchSelectWidth={false} />
+        )}
+        <Select allowClear placeholder={t('pool.filter.tier')} value={tier} onChange={(v) => { setTier(v); setPage(1); }} options={(['A', 'B', 'C'] as const).map((x) => ({ value: x, label: x }))} style={{ width: 120 }} />
+      </Flex>
+      <Table<PoolItem>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={pool.data?.items}
+        loading={pool.isFetching}
+        scroll={{ x: 'max-content' }}
+        pagination={{ current: page, pageSize: PAGE, total: pool.data?.total ?? 0, showSizeChanger: false, onChange: setPage, showTotal: (n) => t('common.totalItems', { count: n }) }}
+        locale={{ emptyText: <Empty image={<InboxOutlined style={{ fontSize: 40, color: '#94a3b8' }} />} description={<>{t('pool.empty')}<br /><Typography.Text type="secondary">{t('pool.emptyHint')}</Typography.Text></>} /> }}
+        data-testid="pool-table"
+      />
+      <Typography.Title level={5} style={{ marginTop: 24 }}>{t('pool.events')}</Typography.Title>
+      <Table
+        rowKey="id"
+        size="small"
+        dataSource={events.data?.items}
+        loading={events.isFetching}
+        scroll={{ x: 'max-content' }}
+        pagination={{ current: eventsPage, pageSize: 10, total: events.data?.total ?? 0, showSizeChanger: false, onChange: setEventsPage }}
+        locale={{ emptyText: t('pool.eventsEmpty') }}
+        columns={[
+          { title: t('pool.ev.when'), dataIndex: 'createdAt', key: 'when', width: 150, render: (v: number) => dayjs(v).format('YYYY-MM-DD HH:mm') },
+          { title: t('pool.ev.what'), dataIndex: 'kind', key: 'kind', render: (v: string) => <Tag color={v === 'pool_claim' || v === 'pool_assign' ? 'green' : 'blue'}>{t(`pool.reason.${v}` as MessageKey)}</Tag> },
+          { title: t('pool.ev.account'), dataIndex: 'accountName', key: 'account' },
+          { title: t('pool.ev.who'), key: 'who', render: (_, e) => (e.kind === 'pool_release' ? t('pool.ev.system', { owner: e.fromUserName ?? t('common.none') }) : e.kind === 'pool_release_manual' ? `${e.actorName ?? ''} ← ${e.fromUserName ?? ''}` : `${e.toUserName ?? ''}${e.actorName && e.actorName !== e.toUserName ? ` (${e.actorName})` : ''}`) },
+          { title: t('pool.ev.why'), dataIndex: 'note', key: 'why', render: (v: string | null, e) => v ?? (e.kind === 'pool_release' ? t('pool.ev.stale') : t('common.none')) },
+        ]}
+        data-testid="pool-events"
+      />
+    </>
+  );
+}

@@ -1,0 +1,100 @@
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, request } from '../../api/client.ts';
+import type { Page, Role } from '../../api/types.ts';
+
+/** Server state of the pool and handover screens; keys live here since no other area reads them. */
+export const poolKeys = {
+  all: ['pool'] as const,
+  list: (p: PoolParams) => [...poolKeys.all, 'list', p] as const,
+  events: (p: { orgUnitId?: number; limit: number; offset: number }) => [...poolKeys.all, 'events', p] as const,
+};
+export const handoverKeys = {
+  all: ['handovers'] as const,
+  list: (status?: string) => [...handoverKeys.all, 'list', status ?? 'all'] as const,
+  detail: (id: number) => [...handoverKeys.all, 'detail', id] as const,
+  contacts: (id: number) => [...handoverKeys.all, 'contacts', id] as const,
+};
+
+export type Tier = 'A' | 'B' | 'C';
+export interface PoolParams { limit: number; offset: number; sort?: string; orgUnitId?: number; q?: string; tier?: Tier }
+export interface PoolItem {
+  id: number; name: string; industry: string | null; province: string | null; city: string | null; tier: Tier; named: boolean; status: string;
+  orgUnitId: number; orgUnitName: string; poolSince: number | null; daysInPool: number; lastFollowUpAt: number | null; trailingAmount: number;
+  previousOwnerId: number | null; previousOwnerName: string | null; releaseReason: string | null; version: number;
+}
+export interface Allowance { limit: number; held: number; remaining: number }
+export interface PoolEvent {
+  id: number; kind: 'pool_release' | 'pool_release_manual' | 'pool_claim' | 'pool_assign'; accountId: number; accountName: string; tier: Tier; orgUnitName: string;
+  fromUserName: string | null; toUserName: string | null; actorName: string | null; note: string | null; createdAt: number;
+}
+
+export function usePool(p: PoolParams) {
+  return useQuery(queryOptions({ queryKey: poolKeys.list(p), queryFn: ({ signal }) => api.get<Page<PoolItem> & { allowance: Allowance | null }>('/pool', { ...p }, { signal }), placeholderData: keepPreviousData }));
+}
+export function usePoolEvents(p: { orgUnitId?: number; limit: number; offset: number }) {
+  return useQuery(queryOptions({ queryKey: poolKeys.events(p), queryFn: ({ signal }) => api.get<Page<PoolEvent>>('/pool/events', { ...p }, { signal }), placeholderData: keepPreviousData }));
+}
+function usePoolMutation<V, R = unknown>(fn: (v: V) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: poolKeys.all }), qc.invalidateQueries({ queryKey: ['accounts'] })]) });
+}
+export const useClaim = () => usePoolMutation((a: PoolItem) => api.post(`/accounts/${a.id}/claim`, { version: a.version }));
+export const useAssign = () => usePoolMutation(({ account, toUserId }: { account: PoolItem; toUserId: number }) => api.post(`/accounts/${account.id}/assign`, { version: account.version, toUserId }));
+export const useReleaseRun = () => usePoolMutation((_: void) => api.post<{ released: Record<Tier, number>; total: number }>('/pool/release-run', {}));
+
+export type Category = 'account' | 'opportunity' | 'team' | 'relationship' | 'territory';
+export const CATEGORIES: Category[] = ['account', 'opportunity', 'team', 'relationship', 'territory'];
+export interface HandoverNote { state: string; openIssues: string; keyContacts: string; contactIds: number[] }
+export interface HandoverItem {
+  id: number; category: Category; entityId: number; label: string; detail: string | null; accountId: number | null; tier: string | null; named: boolean;
+  keyAccount: boolean; amount: number | null; toUserId: number | null; toUserName: string | null; note: HandoverNote | null; noteGaps: string[];
+}
+export interface HandoverBase {
+  id: number; status: 'draft' | 'completed' | 'cancelled';
+  fromUser: { id: number; name: string; email: string; role: Role; active: boolean; orgUnitName: string };
+  createdByName: string | null; createdAt: number; completedAt: number | null;
+  summary: { counts: Record<Category, number>; successors: { userId: number; name: string; count: number }[] } | null;
+  version: number;
+}
+export interface HandoverDetail extends HandoverBase {
+  counts: Record<Category | 'tasks' | 'visits', number>;
+  keyAccounts: number;
+  items: HandoverItem[];
+  missing: { itemId: number; category: Category; problem: 'no_successor' | 'no_note' }[];
+}
+export interface HandoverListItem extends HandoverBase { counts: Record<Category, number>; itemCount: number; assignedCount: number }
+
+export function useHandovers(status?: string) {
+  return useQuery(queryOptions({ queryKey: handoverKeys.list(status), queryFn: ({ signal }) => api.get<Page<HandoverListItem>>('/handovers', { status, limit: 200 }, { signal }) }));
+}
+export function useHandover(id: number) {
+  return useQuery(queryOptions({ queryKey: handoverKeys.detail(id), queryFn: ({ signal }) => api.get<HandoverDetail>(`/handovers/${id}`, {}, { signal }) }));
+}
+export function useHandoverContacts(id: number) {
+  return useQuery(queryOptions({ queryKey: handoverKeys.contacts(id), queryFn: ({ signal }) => api.get<{ items: { id: number; accountId: number; name: string; title: string | null }[] }>(`/handovers/${id}/contacts`, {}, { signal }) }));
+}
+
+/** Every handover change answers with the whole handover: put it straight into the cache. */
+function useHandoverMutation<V>(id: number, fn: (v: V) => Promise<HandoverDetail>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: (d) => qc.setQueryData(handoverKeys.detail(id), d),
+    onSettled: () => qc.invalidateQueries({ queryKey: handoverKeys.list() }),
+  });
+}
+export const useStartHandover = () => {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: (fromUserId: number) => api.post<HandoverDetail>('/handovers', { fromUserId }), onSettled: () => qc.invalidateQueries({ queryKey: handoverKeys.all }) });
+};
+export const useAssignSuccessors = (id: number) => useHandoverMutation(id, (items: { itemId: number; toUserId: number | null }[]) => api.patch<HandoverDetail>(`/handovers/${id}/items`, { items }));
+export const useSaveNote = (id: number) => useHandoverMutation(id, ({ itemId, note }: { itemId: number; note: HandoverNote }) => request<HandoverDetail>('PUT', `/handovers/${id}/items/${itemId}/note`, note));
+export const useCompleteHandover = (id: number) => {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (version: number) => api.post<HandoverDetail>(`/handovers/${id}/complete`, { version }),
+    onSuccess: (d) => qc.setQueryData(handoverKeys.detail(id), d),
+    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: handoverKeys.list() }), qc.invalidateQueries({ queryKey: ['users'] })]),
+  });
+};
+export const useCancelHandover = (id: number) => useHandoverMutation(id, (version: number) => api.post<HandoverDetail>(`/handovers/${id}/cancel`, { version }));
