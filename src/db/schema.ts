@@ -173,6 +173,86 @@ export interface OpportunityTable {
   created_at: number;
   updated_at: number;
   version: number;
+  /** Added by the sales-process migration (0006); null on rows from before it. */
+  process_id: number | null;
+  stage_id: number | null;
+  stage_entered_at: number | null;
+  lead_source: string | null;
+  buying_phase: string | null;
+  forecast_category: Generated<string>;
+  next_step: string | null;
+  next_step_date: string | null;
+  products: Generated<string>;
+  competitors: Generated<string>;
+  qualification: Generated<string>;
+  swot: Generated<string>;
+  win_strategy: string | null;
+  advantage_lost: Generated<number>;
+  close_reason: string | null;
+  close_competitor: string | null;
+  contract_amount: number | null;
+  description: string | null;
+}
+
+export interface SalesProcessTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  description: string | null;
+  template_key: string | null;
+  active: Generated<number>;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface ProcessStageTable {
+  id: Generated<number>;
+  workspace_id: number;
+  process_id: number;
+  position: number;
+  name: string;
+  probability: number;
+  purpose: string | null;
+  milestone: string | null;
+  evidence: Generated<string>;
+  actions: Generated<string>;
+  roles: Generated<string>;
+  expected_days: Generated<number>;
+  buying_phase: string | null;
+  is_won: Generated<number>;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface OpportunityStageHistoryTable {
+  id: Generated<number>;
+  workspace_id: number;
+  opportunity_id: number;
+  stage_id: number;
+  stage_name: string;
+  probability: number;
+  entered_at: number;
+  entered_by: number | null;
+  left_at: number | null;
+  left_by: number | null;
+  exit_direction: string | null;
+  exit_evidence: string | null;
+  exit_reason: string | null;
+  exit_overridden: string | null;
+}
+
+export interface OpportunityReviewTable {
+  id: Generated<number>;
+  workspace_id: number;
+  opportunity_id: number;
+  reviewer_id: number;
+  completed_step: string | null;
+  evidence: string | null;
+  next_action: string | null;
+  joint_plan: string | null;
+  created_at: number;
 }
 
 export interface OpportunityTeamTable {
@@ -324,6 +404,10 @@ export interface Database {
   buying_roles: BuyingRoleTable;
   opportunities: OpportunityTable;
   opportunity_team: OpportunityTeamTable;
+  sales_processes: SalesProcessTable;
+  process_stages: ProcessStageTable;
+  opportunity_stage_history: OpportunityStageHistoryTable;
+  opportunity_reviews: OpportunityReviewTable;
   record_history: RecordHistoryTable;
   saved_views: SavedViewTable;
   territory_rules: TerritoryRuleTable;

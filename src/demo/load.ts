@@ -104,6 +104,12 @@ async function loadAccounts(
 ): Promise<{ contacts: number; opportunities: number }> {
   let contacts = 0;
   let opportunities = 0;
+  const processes = await trx.selectFrom('sales_processes').select(['id', 'template_key']).where('workspace_id', '=', workspaceId).execute();
+  const stages = await trx.selectFrom('process_stages').selectAll().where('workspace_id', '=', workspaceId).orderBy('position').execute();
+  const stagesOfProcess = (key: string) => {
+    const p = processes.find((x) => x.template_key === key)!;
+    return { processId: p.id, stages: stages.filter((x) => x.process_id === p.id) };
+  };
   for (const a of accounts) {
     const owner = rng.pick(sellersFor(a.branch, a.keyAccount, users));
     const ownerId = userIds.get(owner)!;
@@ -163,18 +169,46 @@ async function loadAccounts(
     }
 
     for (const p of a.purchases) {
+      // Which process sells it (SPEC §5.1): key accounts get the full seven steps, the public
+      // sector P0–P7, the rest small or large by amount (SPEC §5.2 threshold 200,000).
+      const template = ['government', 'education', 'healthcare'].includes(a.industry) ? 'p0_p7' : a.keyAccount ? 'seven_steps' : p.amount >= 200_000_00 ? 'large' : 'small';
+      const { processId, stages: path } = stagesOfProcess(template);
+      const open = path.filter((x) => x.is_won === 0);
+      const stage = p.status === 'won' ? path.at(-1)! : open[Math.min(open.length - 1, Math.floor(rng.next() ** 1.6 * open.length))]!;
       const closedAt = p.status === 'open' ? null : now - p.daysAgo * DAY;
       const close = new Date(now - p.daysAgo * DAY).toISOString().slice(0, 10);
+      const daysInStage = rng.int(1, 45);
+      const stageEnteredAt = (closedAt ?? now) - (p.status === 'open' ? daysInStage : 0) * DAY;
+      const forecast = p.status !== 'open' ? 'pipeline' : stage.probability >= 70 ? 'commit' : stage.probability >= 35 ? 'possible' : 'pipeline';
+      const hasPlan = rng.next() < 0.75;
       const { id: oppId } = await trx
         .insertInto('opportunities')
         .values({
           workspace_id: workspaceId, account_id: accountId, name: `${a.name.replace(/(股份|集团)?有限公司$/, '')} ${p.name}`, owner_id: ownerId,
           org_unit_id: unitIds.get(owner.unit)!.id, amount: p.amount, status: p.status, expected_close_date: close, closed_at: closedAt,
-          created_at: Math.min(createdAt + DAY, (closedAt ?? now) - 30 * DAY), updated_at: closedAt ?? now, version: 1,
+          process_id: processId, stage_id: stage.id, stage_entered_at: stageEnteredAt, lead_source: a.leadSource,
+          buying_phase: rng.next() < 0.15 ? 'aware' : stage.buying_phase, forecast_category: forecast,
+          next_step: p.status === 'open' && hasPlan ? rng.pick(['技术交流会', '方案汇报', '高层拜访', '商务谈判', '参观样板工厂', '提交报价']) : null,
+          next_step_date: p.status === 'open' && hasPlan ? new Date(now + rng.int(-5, 14) * DAY).toISOString().slice(0, 10) : null,
+          contract_amount: p.status === 'won' ? p.amount : null,
+          close_reason: p.status === 'lost' ? rng.pick(['price', 'competitor', 'no_decision', 'relationship']) : null,
+          created_at: Math.min(createdAt + DAY, stageEnteredAt - 30 * DAY), updated_at: closedAt ?? stageEnteredAt, version: 1,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
       opportunities++;
+      // The stage history up to the current stage, a couple of weeks per stage before it.
+      const upTo = path.filter((x) => x.position <= stage.position);
+      let t = stageEnteredAt - (upTo.length - 1) * 14 * DAY;
+      await trx.insertInto('opportunity_stage_history').values(upTo.map((x, i) => {
+        const last = i === upTo.length - 1;
+        const row = { workspace_id: workspaceId, opportunity_id: oppId, stage_id: x.id, stage_name: x.name, probability: x.probability, entered_at: t, entered_by: ownerId,
+          left_at: last ? (p.status === 'open' ? null : closedAt) : t + 14 * DAY, left_by: last && p.status === 'open' ? null : ownerId,
+          exit_direction: last ? (p.status === 'open' ? null : 'closed') : 'forward',
+          exit_evidence: last ? null : JSON.stringify((JSON.parse(x.evidence) as { key: string; requires: string }[]).map((e) => ({ stageId: x.id, key: e.key, note: e.requires === 'note' ? '已确认' : null, attachmentId: null }))) };
+        t += 14 * DAY;
+        return row;
+      })).execute();
       const team = [{ user: ownerId, role: 'sales_lead' }];
       if (presales && (a.keyAccount || p.amount > 500_000_00)) team.push({ user: userIds.get(presales)!, role: 'presales' });
       await trx.insertInto('opportunity_team').values(team.map((m) => ({ workspace_id: workspaceId, opportunity_id: oppId, user_id: m.user, team_role: m.role, created_at: now }))).execute();

@@ -71,3 +71,31 @@ export function accountsWithinReach(actor: Actor): (eb: ExpressionBuilder<Accoun
     }
   };
 }
+
+type OpportunityScopeDb = Pick<Database, 'opportunities' | 'org_units' | 'opportunity_team'>;
+
+/**
+ * Opportunity visibility (SPEC §2) on a query over `opportunities` joined to `org_units` on
+ * opportunities.org_unit_id: the workspace for admin and executive, the subtree for a
+ * manager, what they own or are on the team of for a rep, the team for presales.
+ */
+export function opportunitiesWithinReach(actor: Actor): (eb: ExpressionBuilder<OpportunityScopeDb, 'opportunities' | 'org_units'>) => Expression<SqlBool> {
+  const reach = accountReach(actor);
+  return (eb) => {
+    const ws = eb('opportunities.workspace_id', '=', actor.workspaceId);
+    const team = () =>
+      eb('opportunities.id', 'in', eb.selectFrom('opportunity_team').select('opportunity_team.opportunity_id').where('opportunity_team.workspace_id', '=', actor.workspaceId).where('opportunity_team.user_id', '=', actor.userId));
+    switch (reach.kind) {
+      case 'workspace':
+        return ws;
+      case 'subtree':
+        return eb.and([ws, eb('org_units.path', 'like', `${reach.path}%`)]);
+      case 'own':
+        return eb.and([ws, eb.or([eb('opportunities.owner_id', '=', actor.userId), team()])]);
+      case 'team':
+        return eb.and([ws, team()]);
+      case 'none':
+        return eb.and([ws, eb.lit(false)]);
+    }
+  };
+}

@@ -11,6 +11,7 @@ import { recordAudit } from '../audit/repository.ts';
 import { hashPassword } from '../auth/password.ts';
 import { insertUnit } from '../org/repository.ts';
 import { emailTaken, insertUser } from '../users/repository.ts';
+import { installDefaultProcesses } from '../sales-processes/service.ts';
 
 export interface WorkspaceDto {
   id: number;
@@ -72,6 +73,8 @@ export async function createWorkspace(db: Kysely<Database>, input: NewWorkspace,
       canExport: true,
       now,
     });
+    // The four sales processes of SPEC §5.1 ship with every workspace, in its admin's language.
+    await installDefaultProcesses(trx, ws.id, input.admin.locale === 'en-US' ? 'en' : 'zh', now);
     await recordAudit(trx, { workspaceId: ws.id, actorUserId: adminId, action: 'workspace.create', targetType: 'workspace', targetId: ws.id }, now);
     return { workspaceId: ws.id, rootUnitId, adminId };
   });

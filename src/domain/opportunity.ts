@@ -1,0 +1,14 @@
+/** Vocabularies of the opportunity (SPEC §5.2, §5.7, §6.4). */
+export const OPPORTUNITY_STATUSES = ['open', 'won', 'lost', 'abandoned'] as const;
+export type OpportunityStatus = (typeof OPPORTUNITY_STATUSES)[number];
+
+/** The team of SPEC §5.2; stage templates suggest which to involve. */
+export const TEAM_ROLES = ['sales_lead', 'presales', 'consultant', 'executive_sponsor', 'commercial', 'finance', 'legal', 'implementation'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+/** The rep's own judgement of the period (SPEC §6.4): commit ≥ 90%, possible ≥ 50%, else pipeline. */
+export const FORECAST_CATEGORIES = ['commit', 'possible', 'pipeline', 'omitted'] as const;
+export type ForecastCategory = (typeof FORECAST_CATEGORIES)[number];
+
+/** Why an opportunity was lost or abandoned (SPEC §5.7). */
+export const LOSS_REASONS = ['price', 'product_fit', 'relationship', 'competitor', 'no_decision', 'budget_cut', 'timing', 'other'] as const;

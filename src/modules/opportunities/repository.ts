@@ -1,0 +1,107 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { containsInsensitive, type Engine } from '../../db/dialect.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { opportunitiesWithinReach } from '../scope.ts';
+
+const columns = [
+  'opportunities.id', 'opportunities.account_id', 'opportunities.name', 'opportunities.owner_id', 'opportunities.org_unit_id',
+  'opportunities.amount', 'opportunities.status', 'opportunities.expected_close_date', 'opportunities.closed_at',
+  'opportunities.process_id', 'opportunities.stage_id', 'opportunities.stage_entered_at', 'opportunities.lead_source',
+  'opportunities.buying_phase', 'opportunities.forecast_category', 'opportunities.next_step', 'opportunities.next_step_date',
+  'opportunities.products', 'opportunities.competitors', 'opportunities.qualification', 'opportunities.swot', 'opportunities.win_strategy',
+  'opportunities.advantage_lost', 'opportunities.close_reason', 'opportunities.close_competitor', 'opportunities.contract_amount',
+  'opportunities.description', 'opportunities.created_at', 'opportunities.updated_at', 'opportunities.version',
+  'accounts.name as account_name', 'owner.name as owner_name', 'org_units.path as unit_path', 'org_units.name as org_unit_name',
+  'stage.name as stage_name', 'stage.probability as stage_probability', 'stage.expected_days as stage_expected_days',
+  'stage.buying_phase as stage_buying_phase', 'stage.position as stage_position', 'process.name as process_name',
+] as const;
+
+export function visibleOpportunities(db: Kysely<Database>, actor: Actor) {
+  return db
+    .selectFrom('opportunities')
+    .innerJoin('org_units', (j) => j.onRef('org_units.id', '=', 'opportunities.org_unit_id').onRef('org_units.workspace_id', '=', 'opportunities.workspace_id'))
+    .innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
+    .leftJoin('users as owner', 'owner.id', 'opportunities.owner_id')
+    .leftJoin('process_stages as stage', 'stage.id', 'opportunities.stage_id')
+    .leftJoin('sales_processes as process', 'process.id', 'opportunities.process_id')
+    .where(opportunitiesWithinReach(actor));
+}
+
+export type OpportunitySort = 'name' | 'amount' | 'expectedCloseDate' | 'updatedAt' | 'stageEnteredAt';
+const sortColumn = {
+  name: 'opportunities.name', amount: 'opportunities.amount', expectedCloseDate: 'opportunities.expected_close_date',
+  updatedAt: 'opportunities.updated_at', stageEnteredAt: 'opportunities.stage_entered_at',
+} as const;
+
+export interface OpportunityFilter {
+  q?: string | undefined;
+  status?: string | undefined;
+  ownerId?: number | undefined;
+  orgUnitId?: number | undefined;
+  accountId?: number | undefined;
+  processId?: number | undefined;
+  stageId?: number | undefined;
+  closeFrom?: string | undefined;
+  closeTo?: string | undefined;
+}
+
+export async function listOpportunities(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  f: OpportunityFilter & { limit: number; offset: number; sort: { column: OpportunitySort; desc: boolean } },
+) {
+  let q = visibleOpportunities(db, actor);
+  if (f.q) {
+    const needle = f.q;
+    q = q.where((eb) => eb.or([containsInsensitive(engine, eb.ref('opportunities.name'), needle), containsInsensitive(engine, eb.ref('accounts.name'), needle)]));
+  }
+  if (f.status) q = q.where('opportunities.status', '=', f.status);
+  if (f.ownerId !== undefined) q = q.where('opportunities.owner_id', '=', f.ownerId);
+  if (f.accountId !== undefined) q = q.where('opportunities.account_id', '=', f.accountId);
+  if (f.processId !== undefined) q = q.where('opportunities.process_id', '=', f.processId);
+  if (f.stageId !== undefined) q = q.where('opportunities.stage_id', '=', f.stageId);
+  if (f.closeFrom) q = q.where('opportunities.expected_close_date', '>=', f.closeFrom);
+  if (f.closeTo) q = q.where('opportunities.expected_close_date', '<=', f.closeTo);
+  if (f.orgUnitId !== undefined) {
+    const unit = await db.selectFrom('org_units').select('path').where('id', '=', f.orgUnitId).where('workspace_id', '=', actor.workspaceId).executeTakeFirst();
+    q = q.where('org_units.path', 'like', `${unit?.path ?? '/none/'}%`);
+  }
+  const [items, total] = await Promise.all([
+    q.select(columns).orderBy(sortColumn[f.sort.column], f.sort.desc ? 'desc' : 'asc').orderBy('opportunities.id').limit(f.limit).offset(f.offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+export async function getOpportunity(db: Kysely<Database>, actor: Actor, id: number) {
+  return visibleOpportunities(db, actor).select(columns).where('opportunities.id', '=', id).executeTakeFirst();
+}
+
+export type OpportunityRow = NonNullable<Awaited<ReturnType<typeof getOpportunity>>>;
+
+export async function teamOf(db: Kysely<Database>, workspaceId: number, opportunityIds: number[]) {
+  if (opportunityIds.length === 0) return [];
+  return db
+    .selectFrom('opportunity_team as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select(['t.id', 't.opportunity_id', 't.user_id', 't.team_role', 'u.name as user_name', 'u.role as user_role'])
+    .where('t.workspace_id', '=', workspaceId)
+    .where('t.opportunity_id', 'in', opportunityIds)
+    .orderBy('t.id')
+    .execute();
+}
+
+export async function stageHistory(db: Kysely<Database>, workspaceId: number, opportunityId: number) {
+  return db
+    .selectFrom('opportunity_stage_history as h')
+    .leftJoin('users as a', 'a.id', 'h.entered_by')
+    .leftJoin('users as b', 'b.id', 'h.left_by')
+    .select(['h.id', 'h.stage_id', 'h.stage_name', 'h.probability', 'h.entered_at', 'h.left_at', 'h.exit_direction', 'h.exit_evidence', 'h.exit_reason', 'h.exit_overridden', 'a.name as entered_by_name', 'b.name as left_by_name'])
+    .where('h.workspace_id', '=', workspaceId)
+    .where('h.opportunity_id', '=', opportunityId)
+    .orderBy('h.entered_at')
+    .orderBy('h.id')
+    .execute();
+}

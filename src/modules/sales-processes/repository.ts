@@ -1,0 +1,65 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { ProcessTemplate } from '../../domain/sales-process-templates.ts';
+
+/** Sales processes and their stages (SPEC §5.1). Every process is visible to the whole workspace. */
+export async function listProcesses(db: Kysely<Database>, workspaceId: number, includeInactive: boolean) {
+  let q = db
+    .selectFrom('sales_processes as p')
+    .leftJoin(
+      (eb) => eb.selectFrom('process_stages').select(['process_id', (e) => e.fn.countAll<number>().as('n')]).where('workspace_id', '=', workspaceId).groupBy('process_id').as('s'),
+      (j) => j.onRef('s.process_id', '=', 'p.id'),
+    )
+    .select(['p.id', 'p.name', 'p.description', 'p.template_key', 'p.active', 'p.updated_at', 'p.version', (eb) => eb.fn.coalesce('s.n', eb.lit(0)).as('stage_count')])
+    .where('p.workspace_id', '=', workspaceId);
+  if (!includeInactive) q = q.where('p.active', '=', 1);
+  return q.orderBy('p.id').execute();
+}
+
+export async function getProcess(db: Kysely<Database>, workspaceId: number, id: number) {
+  return db.selectFrom('sales_processes').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function stagesOf(db: Kysely<Database>, workspaceId: number, processIds: number[]) {
+  if (processIds.length === 0) return [];
+  return db.selectFrom('process_stages').selectAll().where('workspace_id', '=', workspaceId).where('process_id', 'in', processIds).orderBy('process_id').orderBy('position').execute();
+}
+
+export type StageRow = Awaited<ReturnType<typeof stagesOf>>[number];
+
+export async function getStage(db: Kysely<Database>, workspaceId: number, id: number) {
+  return db.selectFrom('process_stages').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Copies a template into the workspace, in one language. Returns the new process id. */
+export async function insertFromTemplate(db: Kysely<Database>, workspaceId: number, template: ProcessTemplate, lang: 'zh' | 'en', name: string | undefined, now: number): Promise<number> {
+  const { id } = await db
+    .insertInto('sales_processes')
+    .values({ workspace_id: workspaceId, name: name ?? template.name[lang], description: template.description[lang], template_key: template.key, created_at: now, updated_at: now, version: 1 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('process_stages')
+    .values(
+      template.stages.map((s, position) => ({
+        workspace_id: workspaceId,
+        process_id: id,
+        position,
+        name: s.name[lang],
+        probability: s.probability,
+        purpose: s.purpose[lang],
+        milestone: s.milestone[lang],
+        evidence: JSON.stringify(s.evidence.map((e) => ({ key: e.key, label: e.label[lang], requires: e.requires }))),
+        actions: JSON.stringify(s.actions.map((a) => a[lang])),
+        roles: JSON.stringify(s.roles),
+        expected_days: s.expectedDays,
+        buying_phase: s.buyingPhase,
+        is_won: s.won ? 1 : 0,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+      })),
+    )
+    .execute();
+  return id;
+}

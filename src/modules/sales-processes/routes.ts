@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ADMIN_ONLY, ANY_SIGNED_IN } from '../../server/access.ts';
+import { errorResponses, idParam, optionalText, queryBool, text, versionField } from '../../server/http-schemas.ts';
+import { actorOf, ipOf } from '../../server/request.ts';
+import { BUYING_PHASES } from '../../domain/buying-phase.ts';
+import { TEAM_ROLES } from '../../domain/opportunity.ts';
+import * as processes from './service.ts';
+
+const evidenceItem = z.strictObject({
+  key: z.string().trim().regex(/^[a-z0-9_]{1,40}$/, 'must be 1–40 lower-case letters, digits or _'),
+  label: text(200),
+  requires: z.enum(['check', 'note', 'attachment']),
+});
+
+export const stageSchema = z.object({
+  id: z.number().int(),
+  processId: z.number().int(),
+  position: z.number().int(),
+  name: z.string(),
+  probability: z.number().int().describe('win probability, percent'),
+  purpose: z.string().nullable(),
+  milestone: z.string().nullable(),
+  evidence: z.array(z.object({ key: z.string(), label: z.string(), requires: z.enum(['check', 'note', 'attachment']) })),
+  actions: z.array(z.string()),
+  roles: z.array(z.string()),
+  expectedDays: z.number().int(),
+  buyingPhase: z.enum(BUYING_PHASES).nullable(),
+  won: z.boolean(),
+  version: z.number().int(),
+});
+
+const processSummary = z.object({
+  id: z.number().int(), name: z.string(), description: z.string().nullable(), templateKey: z.string().nullable(), active: z.boolean(), stageCount: z.number().int(), updatedAt: z.number().int(), version: z.number().int(),
+});
+const processSchema = processSummary.omit({ stageCount: true }).extend({ stages: z.array(stageSchema) });
+const bilingual = z.object({ zh: z.string(), en: z.string() });
+
+export default async function salesProcessRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = app;
+
+  r.get('/sales-processes', {
+    config: { access: ANY_SIGNED_IN },
+    schema: { tags: ['sales process'], summary: 'The workspace\'s sales processes (SPEC §5.1)', querystring: z.strictObject({ includeInactive: queryBool }), response: { 200: z.object({ items: z.array(processSummary), total: z.number().int() }), ...errorResponses } },
+  }, async (req) => {
+    const items = await processes.listProcesses(db, actorOf(req), req.query.includeInactive ?? false);
+    return { items, total: items.length };
+  });
+
+  r.get('/sales-processes/templates', {
+    config: { access: ANY_SIGNED_IN },
+    schema: { tags: ['sales process'], summary: 'The four templates that ship', response: { 200: z.object({ items: z.array(z.object({ key: z.string(), name: bilingual, description: bilingual, stages: z.array(z.object({ name: bilingual, probability: z.number().int() })) })) }), ...errorResponses } },
+  }, async () => ({ items: processes.templates() }));
+
+  r.post('/sales-processes', {
+    config: { access: ADMIN_ONLY },
+    schema: {
+      tags: ['sales process'],
+      summary: 'Copy a template into a new, editable process',
+      body: z.strictObject({ templateKey: z.enum(['small', 'large', 'seven_steps', 'p0_p7']), name: text(100).optional(), lang: z.enum(['zh', 'en']).default('zh') }),
+      response: { 201: processSchema, ...errorResponses },
+    },
+  }, async (req, reply) => reply.code(201).send(await processes.copyTemplate(db, actorOf(req), req.body, ipOf(req))));
+
+  r.get('/sales-processes/:id', {
+    config: { access: ANY_SIGNED_IN },
+    schema: { tags: ['sales process'], summary: 'A process with its ordered stages', params: idParam, response: { 200: processSchema, ...errorResponses } },
+  }, async (req) => processes.getProcess(db, actorOf(req), req.params.id));
+
+  r.patch('/sales-processes/:id', {
+    config: { access: ADMIN_ONLY },
+    schema: { tags: ['sales process'], params: idParam, body: z.strictObject({ version: versionField, name: text(100).optional(), description: optionalText(1000), active: z.boolean().optional() }), response: { 200: processSchema, ...errorResponses } },
+  }, async (req) => processes.updateProcess(db, actorOf(req), req.params.id, req.body));
+
+  r.patch('/process-stages/:id', {
+    config: { access: ADMIN_ONLY },
+    schema: {
+      tags: ['sales process'],
+      summary: 'Edit a stage; history keeps the name and probability in force at the time',
+      params: idParam,
+      body: z.strictObject({
+        version: versionField,
+        name: text(100).optional(),
+        probability: z.number().int().min(0, 'must be 0–100').max(100, 'must be 0–100').optional(),
+        purpose: optionalText(1000),
+        milestone: optionalText(1000),
+        evidence: z.array(evidenceItem).max(20).optional(),
+        actions: z.array(text(500)).max(20).optional(),
+        roles: z.array(z.enum(TEAM_ROLES)).max(8).optional(),
+        expectedDays: z.number().int().min(0).max(730).optional(),
+        buyingPhase: z.enum(BUYING_PHASES).nullable().optional(),
+      }),
+      response: { 200: stageSchema, ...errorResponses },
+    },
+  }, async (req) => processes.updateStage(db, actorOf(req), req.params.id, req.body));
+}

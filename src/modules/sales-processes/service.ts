@@ -1,0 +1,129 @@
+import type { Db } from '../../db/database.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { updateVersioned } from '../../db/versioned.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
+import { PROCESS_TEMPLATES, type EvidenceRequirement } from '../../domain/sales-process-templates.ts';
+import type { BuyingPhase } from '../../domain/buying-phase.ts';
+import { AppError, forbidden, invalid, notFound } from '../../server/problem.ts';
+import { recordAudit } from '../audit/repository.ts';
+import * as repo from './repository.ts';
+
+export interface EvidenceItem {
+  key: string;
+  label: string;
+  requires: EvidenceRequirement;
+}
+
+export const toStageDto = (s: repo.StageRow) => ({
+  id: s.id,
+  processId: s.process_id,
+  position: s.position,
+  name: s.name,
+  probability: s.probability,
+  purpose: s.purpose,
+  milestone: s.milestone,
+  evidence: JSON.parse(s.evidence) as EvidenceItem[],
+  actions: JSON.parse(s.actions) as string[],
+  roles: JSON.parse(s.roles) as string[],
+  expectedDays: s.expected_days,
+  buyingPhase: s.buying_phase as BuyingPhase | null,
+  won: s.is_won === 1,
+  version: s.version,
+});
+export type StageDto = ReturnType<typeof toStageDto>;
+
+export async function listProcesses(db: Db, actor: Actor, includeInactive: boolean) {
+  const rows = await repo.listProcesses(db.kysely, actor.workspaceId, includeInactive);
+  return rows.map((p) => ({ id: p.id, name: p.name, description: p.description, templateKey: p.template_key, active: p.active === 1, stageCount: Number(p.stage_count), updatedAt: p.updated_at, version: p.version }));
+}
+
+export async function getProcess(db: Db, actor: Actor, id: number) {
+  const p = await repo.getProcess(db.kysely, actor.workspaceId, id);
+  if (!p) throw notFound('Sales process');
+  const stages = await repo.stagesOf(db.kysely, actor.workspaceId, [id]);
+  return { id: p.id, name: p.name, description: p.description, templateKey: p.template_key, active: p.active === 1, updatedAt: p.updated_at, version: p.version, stages: stages.map(toStageDto) };
+}
+
+export const templates = () =>
+  PROCESS_TEMPLATES.map((t) => ({ key: t.key, name: t.name, description: t.description, stages: t.stages.map((s) => ({ name: s.name, probability: s.probability })) }));
+
+/** The four shipped processes, for a new workspace, in its language. */
+export async function installDefaultProcesses(db: Kysely<Database>, workspaceId: number, lang: 'zh' | 'en', now = Date.now()): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    for (const t of PROCESS_TEMPLATES) await repo.insertFromTemplate(trx, workspaceId, t, lang, undefined, now);
+  });
+}
+
+export async function copyTemplate(db: Db, actor: Actor, input: { templateKey: string; name?: string | undefined; lang: 'zh' | 'en' }, ip: string | null) {
+  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can set up sales processes');
+  const template = PROCESS_TEMPLATES.find((t) => t.key === input.templateKey);
+  if (!template) throw invalid('templateKey', `must be one of ${PROCESS_TEMPLATES.map((t) => t.key).join(', ')}`);
+  const id = await db.kysely.transaction().execute(async (trx) => {
+    const newId = await repo.insertFromTemplate(trx, actor.workspaceId, template, input.lang, input.name, Date.now());
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'process.create', targetType: 'sales_process', targetId: newId, ip, detail: { template: template.key } });
+    return newId;
+  });
+  return getProcess(db, actor, id);
+}
+
+export async function updateProcess(db: Db, actor: Actor, id: number, patch: { version: number; name?: string | undefined; description?: string | null | undefined; active?: boolean | undefined }) {
+  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can change sales processes');
+  await getProcess(db, actor, id);
+  await updateVersioned(db.kysely, 'sales_processes', 'Sales process', { workspaceId: actor.workspaceId, id, version: patch.version }, {
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+    ...(patch.description !== undefined ? { description: patch.description } : {}),
+    ...(patch.active !== undefined ? { active: patch.active ? 1 : 0 } : {}),
+    updated_at: Date.now(),
+  });
+  return getProcess(db, actor, id);
+}
+
+export interface StagePatch {
+  version: number;
+  name?: string | undefined;
+  probability?: number | undefined;
+  purpose?: string | null | undefined;
+  milestone?: string | null | undefined;
+  evidence?: EvidenceItem[] | undefined;
+  actions?: string[] | undefined;
+  roles?: string[] | undefined;
+  expectedDays?: number | undefined;
+  buyingPhase?: BuyingPhase | null | undefined;
+}
+
+/**
+ * Edits a stage. History is safe: every stage-history row keeps the name and probability in
+ * force when it was written (SPEC §5.1 "changes never rewrite history").
+ */
+export async function updateStage(db: Db, actor: Actor, id: number, patch: StagePatch) {
+  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can change sales processes');
+  const stage = await repo.getStage(db.kysely, actor.workspaceId, id);
+  if (!stage) throw notFound('Stage');
+  if (patch.probability !== undefined) {
+    const siblings = await repo.stagesOf(db.kysely, actor.workspaceId, [stage.process_id]);
+    const prev = siblings.filter((s) => s.position < stage.position).at(-1);
+    const next = siblings.find((s) => s.position > stage.position);
+    if ((prev && patch.probability < prev.probability) || (next && patch.probability > next.probability)) {
+      throw invalid('probability', `must lie between the neighbouring stages (${prev?.probability ?? 0}–${next?.probability ?? 100})`);
+    }
+    if (stage.is_won === 1 && patch.probability !== 100) throw invalid('probability', 'the won stage is 100');
+  }
+  if (patch.evidence && new Set(patch.evidence.map((e) => e.key)).size !== patch.evidence.length) {
+    throw new AppError(400, 'validation_failed', 'evidence: keys must be unique', [{ field: 'evidence', message: 'keys must be unique' }]);
+  }
+  await updateVersioned(db.kysely, 'process_stages', 'Stage', { workspaceId: actor.workspaceId, id, version: patch.version }, {
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+    ...(patch.probability !== undefined ? { probability: patch.probability } : {}),
+    ...(patch.purpose !== undefined ? { purpose: patch.purpose } : {}),
+    ...(patch.milestone !== undefined ? { milestone: patch.milestone } : {}),
+    ...(patch.evidence !== undefined ? { evidence: JSON.stringify(patch.evidence) } : {}),
+    ...(patch.actions !== undefined ? { actions: JSON.stringify(patch.actions) } : {}),
+    ...(patch.roles !== undefined ? { roles: JSON.stringify(patch.roles) } : {}),
+    ...(patch.expectedDays !== undefined ? { expected_days: patch.expectedDays } : {}),
+    ...(patch.buyingPhase !== undefined ? { buying_phase: patch.buyingPhase } : {}),
+    updated_at: Date.now(),
+  });
+  return toStageDto((await repo.getStage(db.kysely, actor.workspaceId, id))!);
+}
