@@ -16,6 +16,8 @@ import orgRoutes from '../modules/org/routes.ts';
 import workspaceRoutes from '../modules/workspace/routes.ts';
 import auditRoutes from '../modules/audit/routes.ts';
 import accountRoutes from '../modules/accounts/routes.ts';
+import salesProcessRoutes from '../modules/sales-processes/routes.ts';
+import opportunityRoutes from '../modules/opportunities/routes.ts';
 import contactRoutes from '../modules/contacts/routes.ts';
 import savedViewRoutes from '../modules/saved-views/routes.ts';
 import importRoutes from '../modules/imports/routes.ts';
@@ -43,7 +45,7 @@ export interface ApiRoute {
 }
 
 /** Every area's routes, mounted under /api/v1. Add new areas here. */
-const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes];
+const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes, salesProcessRoutes, opportunityRoutes];
 
 export async function buildApp(db: Db, config: Config, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -104,7 +106,7 @@ export async function buildApp(db: Db, config: Config, opts: { logger?: boolean 
   app.setNotFoundHandler(async (req, reply) => {
     const url = req.url.split('?')[0] ?? '/';
     if (url.startsWith('/api/')) {
-      return reply.code(404).type('application/problem+json').send(toProblem(404, 'not_found', `No route ${req.method} ${url}`));
+      return reply.code(404).type('application/problem+json').send(toProblem(404, 'no_route', `No route ${req.method} ${url}`));
     }
     if (!hasWeb) return reply.code(503).type('text/plain').send('The web app is not built. Run: npm run build:web');
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send();

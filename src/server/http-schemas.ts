@@ -79,3 +79,6 @@ export const errorResponses = {
   404: problemSchema,
   409: problemSchema,
 } as const;
+
+/** A file download (CSV, xlsx): documented as a 200 body; streams and buffers are sent as they are. */
+export const fileResponse = { 200: z.string().describe('the file: text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet') } as const;

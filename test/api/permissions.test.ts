@@ -22,12 +22,12 @@ function idFor(url: string, f: Fixture): number {
   if (url.startsWith('/api/v1/contacts/:id')) return f.contacts.repContact;
   if (url.startsWith('/api/v1/buying-roles/:id')) return f.buyingRoles.repRole;
   if (url.startsWith('/api/v1/saved-views/:id')) return f.savedViews.repView;
-  // The fixture has no territory rule: test/api/territories.test.ts checks real foreign rule ids.
-  if (url.startsWith('/api/v1/territories/:id')) return f.accounts.repAccount;
-  // The fixture has no handover: test/api/handover.test.ts checks real foreign handover ids.
-  if (url.startsWith('/api/v1/handovers/:id')) return f.accounts.repAccount;
-  // The fixture has no import job: test/api/imports.test.ts checks that only the importer and admins see one.
-  if (url.startsWith('/api/v1/imports/:id')) return f.accounts.repAccount;
+  if (url.startsWith('/api/v1/territories/:id')) return f.territories.repRule;
+  if (url.startsWith('/api/v1/handovers/:id')) return f.handovers.rep2Draft;
+  if (url.startsWith('/api/v1/imports/:id')) return f.imports.repImport;
+  if (url.startsWith('/api/v1/opportunities/:id')) return f.opportunities.repOpp;
+  if (url.startsWith('/api/v1/sales-processes/:id')) return f.processes.small.id;
+  if (url.startsWith('/api/v1/process-stages/:id')) return f.processes.small.stageIds[0]!;
   throw new Error(`no id source for ${url}: add one to idFor() in ${import.meta.filename}`);
 }
 
@@ -48,6 +48,7 @@ function validBody(r: ApiRoute): unknown {
     'PUT /api/v1/handovers/:id/items/:itemId/note': { state: 'hijacked', openIssues: 'hijacked', keyContacts: 'hijacked' },
     'POST /api/v1/imports/:id/validate': { mapping: { name: 0 }, duplicateMode: 'skip' },
     'POST /api/v1/imports/:id/commit': { skipErrors: true },
+    'POST /api/v1/opportunities/:id/stage': { version: 1, stageId: 1, evidence: [] },
   };
   return special[`${r.method} ${r.url}`] ?? (r.method === 'PATCH' ? { version: 1, name: 'hijacked' } : { version: 1 });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, queryBool } from '../../server/http-schemas.ts';
+import { errorResponses, queryBool, fileResponse } from '../../server/http-schemas.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountFilterShape } from '../accounts/schemas.ts';
 import { ACCOUNT_ROLES } from '../accounts/routes.ts';
@@ -32,7 +32,7 @@ export default async function exportRoutes(app: FastifyInstance) {
       tags: ['accounts'],
       summary: 'Download the account list (same filters and visibility as GET /accounts) as CSV or xlsx; needs the export permission and is audited',
       querystring: z.strictObject({ ...accountFilterShape, ...exportParams }),
-      response: { ...errorResponses },
+      response: { ...fileResponse, ...errorResponses },
     },
   }, async (req, reply) => send(reply, await exports.exportAccounts(db, actorOf(req), req.query, ipOf(req))));
 
@@ -47,7 +47,7 @@ export default async function exportRoutes(app: FastifyInstance) {
         archived: queryBool,
         ...exportParams,
       }),
-      response: { ...errorResponses },
+      response: { ...fileResponse, ...errorResponses },
     },
   }, async (req, reply) => send(reply, await exports.exportContacts(db, actorOf(req), req.query, ipOf(req))));
 }

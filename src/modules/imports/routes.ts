@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { IMPORT_KINDS } from '../../domain/import-fields.ts';
 import { DUPLICATE_MODES } from '../../domain/import-validate.ts';
 import { TEXT_ENCODINGS } from '../../domain/spreadsheet-format.ts';
-import { errorResponses, idParam, page, queryBool } from '../../server/http-schemas.ts';
+import { errorResponses, idParam, page, queryBool, fileResponse } from '../../server/http-schemas.ts';
 import { actorOf } from '../../server/request.ts';
 import * as imports from './service.ts';
 
@@ -120,7 +120,7 @@ export default async function importRoutes(app: FastifyInstance) {
 
   r.get('/imports/:id/errors/csv', {
     config: { access: IMPORTERS },
-    schema: { tags: ['imports'], summary: 'The error report as a CSV file (row, field, problem, and the row\'s cells)', params: idParam, response: { ...errorResponses } },
+    schema: { tags: ['imports'], summary: 'The error report as a CSV file (row, field, problem, and the row\'s cells)', params: idParam, response: { ...fileResponse, ...errorResponses } },
   }, async (req, reply) => {
     const f = await imports.errorReportCsv(db, actorOf(req), req.params.id);
     return reply
