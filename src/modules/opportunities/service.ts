@@ -4,7 +4,7 @@ import { stageAheadOfBuyer, type BuyingPhase } from '../../domain/buying-phase.t
 import { canManageAccount, reachesUnit, type Actor } from '../../domain/policy.ts';
 import type { ForecastCategory, OpportunityStatus, TeamRole } from '../../domain/opportunity.ts';
 import { checkStageMove, classifyProblems, sizeClass, type EvidenceGiven } from '../../domain/stage-gate.ts';
-import { AppError, forbidden, invalid, notFound } from '../../server/problem.ts';
+import { AppError, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
 import { factsOf, requireAccount } from '../accounts/service.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import { getStage, stagesOf } from '../sales-processes/repository.ts';
@@ -230,6 +230,9 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
   const team = await repo.teamOf(db.kysely, actor.workspaceId, [id]);
   if (!canEdit(actor, r, team.some((m) => m.user_id === actor.userId))) throw forbidden('You cannot move this opportunity');
   if (r.status !== 'open') throw new AppError(409, 'closed', 'The opportunity is closed; reopen it first');
+  // A move decided on a stale card is refused even when it would change nothing: the other
+  // person's move is news to this one (the conditional update below guards the race itself).
+  if (input.version !== r.version) throw staleVersion('Opportunity', r.version);
   if (r.process_id === null || r.stage_id === null) throw new AppError(409, 'no_process', 'The opportunity has no sales process yet; choose one first');
   const target = await getStage(db.kysely, actor.workspaceId, input.stageId);
   if (!target || target.process_id !== r.process_id) throw invalid('stageId', 'must be a stage of the opportunity\'s own sales process');

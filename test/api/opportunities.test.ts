@@ -1,0 +1,207 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { testEngines } from '../helpers/db.ts';
+import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
+
+interface Stage { id: number; name: string; probability: number; position: number; won: boolean; evidence: { key: string; requires: string }[]; version: number }
+interface Process { id: number; name: string; templateKey: string; stages: Stage[] }
+interface Opp { id: number; processId: number; stageId: number; stageName: string; status: string; amount: number; probability: number; expectedAmount: number; sizeClass: string; version: number; ownerId: number; team: { userId: number; teamRole: string }[]; problems: string[] }
+type Problem = { status: number; code: string; detail: string; errors?: { field: string; message: string }[]; missing?: { stageId: number; key: string; problem: string; label: string }[] };
+
+for (const engine of testEngines()) {
+  describe(`sales processes and opportunities [${engine}]`, () => {
+    let t: TestApp;
+    let f: Fixture;
+    let as: Record<'admin' | 'manager' | 'rep' | 'rep2' | 'presales', Call>;
+    let small: Process;
+    let large: Process;
+    before(async () => {
+      t = await createTestApp(engine);
+      f = await seedWorkspace(t, 'opp');
+      as = {
+        admin: client(t, await sessionCookie(t, f.workspaceId, f.users.admin.id)),
+        manager: client(t, await sessionCookie(t, f.workspaceId, f.users.manager.id)),
+        rep: client(t, await sessionCookie(t, f.workspaceId, f.users.rep.id)),
+        rep2: client(t, await sessionCookie(t, f.workspaceId, f.users.rep2.id)),
+        presales: client(t, await sessionCookie(t, f.workspaceId, f.users.presales.id)),
+      };
+      const list = json<{ items: { id: number; templateKey: string }[] }>(await as.rep('GET', '/api/v1/sales-processes')).items;
+      small = json<Process>(await as.rep('GET', `/api/v1/sales-processes/${list.find((p) => p.templateKey === 'small')!.id}`));
+      large = json<Process>(await as.rep('GET', `/api/v1/sales-processes/${list.find((p) => p.templateKey === 'large')!.id}`));
+    });
+    after(() => t.close());
+
+    const create = (call: Call, body: Record<string, unknown>) =>
+      call('POST', '/api/v1/opportunities', { accountId: f.accounts.repAccount, name: '视觉检测项目', processId: small.id, amount: 180_000_00, expectedCloseDate: '2027-01-15', ...body });
+    const intent = () => small.stages[0]!;
+    const fullEvidence = (stage: Stage) => stage.evidence.map((e) => ({ stageId: stage.id, key: e.key, note: e.requires === 'note' ? '客户确认了产线良率问题' : null, attachmentId: e.requires === 'attachment' ? 7 : null }));
+
+    it('ships the four processes of SPEC §5.1 with ordered stages and probabilities', async () => {
+      const list = json<{ items: { templateKey: string; stageCount: number }[] }>(await as.rep('GET', '/api/v1/sales-processes')).items;
+      assert.deepEqual(list.map((p) => [p.templateKey, p.stageCount]), [['small', 4], ['large', 6], ['seven_steps', 7], ['p0_p7', 8]]);
+      assert.deepEqual(small.stages.map((s) => [s.name, s.probability]), [['意向', 20], ['方案', 35], ['谈判', 70], ['成交', 100]]);
+      assert.deepEqual(large.stages.map((s) => s.probability), [10, 20, 30, 50, 70, 100]);
+      assert.equal(small.stages.at(-1)!.won, true);
+    });
+
+    it('lets only admins copy a template or edit a stage; probabilities stay in order', async () => {
+      assert.equal((await as.manager('POST', '/api/v1/sales-processes', { templateKey: 'small' })).statusCode, 403);
+      const copy = await as.admin('POST', '/api/v1/sales-processes', { templateKey: 'seven_steps', name: '七步法（华东版）' });
+      assert.equal(copy.statusCode, 201);
+      const p = json<Process>(copy);
+      assert.equal(p.stages.length, 7);
+      const s = p.stages[2]!;
+      const bad = await as.admin('PATCH', `/api/v1/process-stages/${s.id}`, { version: s.version, probability: 5 });
+      assert.equal(bad.statusCode, 400);
+      assert.equal(json<Problem>(bad).errors![0]!.field, 'probability');
+      assert.equal((await as.admin('PATCH', `/api/v1/process-stages/${s.id}`, { version: s.version, probability: 101 })).statusCode, 400);
+      const ok = await as.admin('PATCH', `/api/v1/process-stages/${s.id}`, { version: s.version, probability: 25, evidence: [{ key: 'budget_known', label: '预算已知', requires: 'note' }] });
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.equal(json<Stage>(ok).probability, 25);
+      const dupKeys = await as.admin('PATCH', `/api/v1/process-stages/${s.id}`, { version: s.version + 1, evidence: [{ key: 'a', label: 'A', requires: 'check' }, { key: 'a', label: 'B', requires: 'check' }] });
+      assert.equal(json<Problem>(dupKeys).errors![0]!.field, 'evidence');
+    });
+
+    it('creates an opportunity with derived size, expected amount, and the owner on the team', async () => {
+      const res = await create(as.rep, {});
+      assert.equal(res.statusCode, 201, res.body);
+      const o = json<Opp>(res);
+      assert.deepEqual([o.processId, o.stageId, o.status, o.probability, o.expectedAmount, o.sizeClass], [small.id, intent().id, 'open', 20, 36_000_00, 'small']);
+      assert.deepEqual(o.team.map((m) => [m.userId, m.teamRole]), [[f.users.rep.id, 'sales_lead']]);
+      assert.equal(json<Opp>(await create(as.rep, { amount: 200_000_00 })).sizeClass, 'large');
+    });
+
+    it('rejects bad input naming the field, and saves nothing', async () => {
+      const before = json<{ total: number }>(await as.admin('GET', '/api/v1/opportunities?limit=1')).total;
+      const cases: [Record<string, unknown>, string][] = [
+        [{ amount: -1 }, 'amount'],
+        [{ amount: '100' }, 'amount'],
+        [{ amount: 12.5 }, 'amount'],
+        [{ expectedCloseDate: '15/01/2027' }, 'expectedCloseDate'],
+        [{ expectedCloseDate: '2027-02-30' }, 'expectedCloseDate'],
+        [{ stageId: large.stages[1]!.id }, 'stageId'],
+        [{ stageId: small.stages.at(-1)!.id }, 'stageId'],
+        [{ processId: 999999 }, 'processId'],
+        [{ accountId: f.accounts.rep2Account }, 'accountId'],
+        [{ name: '' }, 'name'],
+      ];
+      for (const [body, field] of cases) {
+        const res = await create(as.rep, body);
+        assert.equal(res.statusCode, 400, `${JSON.stringify(body)} → ${res.body}`);
+        assert.ok(json<Problem>(res).errors!.some((e) => e.field === field), `${field} in ${res.body}`);
+      }
+      assert.equal(json<{ total: number }>(await as.admin('GET', '/api/v1/opportunities?limit=1')).total, before);
+    });
+
+    it('refuses a forward move without the evidence of the stage left, listing what is missing', async () => {
+      const o = json<Opp>(await create(as.rep, {}));
+      const res = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[1]!.id, evidence: [{ stageId: intent().id, key: 'need_confirmed', note: '' }] });
+      assert.equal(res.statusCode, 422);
+      const p = json<Problem>(res);
+      assert.equal(p.code, 'evidence_missing');
+      assert.deepEqual(p.missing!.map((m) => [m.key, m.problem]), [['need_confirmed', 'note_required'], ['budget_known', 'missing']]);
+      assert.match(p.detail, /意向/);
+      assert.equal(json<Opp>(await as.rep('GET', `/api/v1/opportunities/${o.id}`)).stageId, intent().id, 'nothing moved');
+    });
+
+    it('moves forward with evidence and records the stage history with who and what', async () => {
+      const o = json<Opp>(await create(as.rep, {}));
+      const res = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[1]!.id, evidence: fullEvidence(intent()) });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual([json<Opp>(res).stageName, json<Opp>(res).probability], ['方案', 35]);
+      const h = json<{ items: { stageName: string; leftAt: number | null; exitDirection: string | null; exitEvidence: { key: string; note: string | null }[]; enteredByName: string }[] }>(await as.rep('GET', `/api/v1/opportunities/${o.id}/stage-history`)).items;
+      assert.deepEqual(h.map((x) => [x.stageName, x.exitDirection]), [['意向', 'forward'], ['方案', null]]);
+      assert.equal(h[0]!.exitEvidence.find((e) => e.key === 'need_confirmed')!.note, '客户确认了产线良率问题');
+      assert.equal(h[1]!.enteredByName, 'rep opp');
+    });
+
+    it('skips stages only with the evidence of every skipped stage', async () => {
+      const o = json<Opp>(await create(as.rep, {}));
+      const target = small.stages[2]!;
+      const partial = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: target.id, evidence: fullEvidence(intent()) });
+      assert.equal(partial.statusCode, 422);
+      assert.ok(json<Problem>(partial).missing!.every((m) => m.stageId === small.stages[1]!.id));
+      const ok = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: target.id, evidence: [...fullEvidence(intent()), ...fullEvidence(small.stages[1]!)] });
+      assert.equal(json<Opp>(ok).stageName, '谈判');
+    });
+
+    it('lets a manager override missing evidence with a reason, but not a rep', async () => {
+      const o = json<Opp>(await create(as.rep, {}));
+      const repTry = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[1]!.id, evidence: [], override: true, reason: 'trust me' });
+      assert.equal(repTry.statusCode, 422);
+      const noReason = await as.manager('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[1]!.id, evidence: [], override: true });
+      assert.equal(json<Problem>(noReason).errors![0]!.field, 'reason');
+      const ok = await as.manager('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[1]!.id, evidence: [], override: true, reason: '老客户复购，需求明确' });
+      assert.equal(ok.statusCode, 200, ok.body);
+      const h = json<{ items: { exitOverridden: unknown[]; exitReason: string }[] }>(await as.manager('GET', `/api/v1/opportunities/${o.id}/stage-history`)).items[0]!;
+      assert.equal(h.exitOverridden.length, 2);
+      assert.equal(h.exitReason, '老客户复购，需求明确');
+    });
+
+    it('moves back only with a reason; refuses stages of another process', async () => {
+      const o = json<Opp>(await create(as.rep, {}));
+      const moved = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[1]!.id, evidence: fullEvidence(intent()) }));
+      const noReason = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: moved.version, stageId: intent().id, evidence: [] });
+      assert.equal(json<Problem>(noReason).code, 'reason_required');
+      const back = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: moved.version, stageId: intent().id, evidence: [], reason: '客户预算冻结，重新确认需求' });
+      assert.equal(json<Opp>(back).stageName, '意向');
+      const foreign = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: json<Opp>(back).version, stageId: large.stages[1]!.id, evidence: [] });
+      assert.equal(foreign.statusCode, 400);
+      assert.equal(json<Problem>(foreign).errors![0]!.field, 'stageId');
+    });
+
+    it('lets exactly one of two simultaneous moves win (409 for the other)', async () => {
+      const o = json<Opp>(await create(as.rep, {}));
+      const body = { version: o.version, stageId: small.stages[1]!.id, evidence: fullEvidence(intent()) };
+      const [a, b] = await Promise.all([as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, body), as.manager('POST', `/api/v1/opportunities/${o.id}/stage`, body)]);
+      assert.deepEqual([a.statusCode, b.statusCode].sort(), [200, 409]);
+      const h = json<{ items: unknown[] }>(await as.rep('GET', `/api/v1/opportunities/${o.id}/stage-history`)).items;
+      assert.equal(h.length, 2, 'one move recorded');
+    });
+
+    it('closes as won at the won stage only with the contract amount', async () => {
+      let o = json<Opp>(await create(as.rep, {}));
+      for (const stage of small.stages.slice(0, 2)) {
+        o = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[stage.position + 1]!.id, evidence: fullEvidence(stage) }));
+      }
+      const won = small.stages.at(-1)!;
+      const noAmount = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: won.id, evidence: fullEvidence(small.stages[2]!) });
+      assert.equal(json<Problem>(noAmount).errors![0]!.field, 'contractAmount');
+      const closed = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: won.id, evidence: fullEvidence(small.stages[2]!), contractAmount: 175_000_00 }));
+      assert.deepEqual([closed.status, closed.amount], ['won', 175_000_00]);
+      const again = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: closed.version, stageId: intent().id, evidence: [], reason: 'x' });
+      assert.equal(json<Problem>(again).code, 'closed');
+    });
+
+    it('shows opportunities by SPEC §2 and keeps reassignment to owners and managers', async () => {
+      const ids = async (call: Call) => json<{ items: Opp[] }>(await call('GET', '/api/v1/opportunities?limit=500')).items.map((o) => o.id);
+      assert.ok((await ids(as.rep)).includes(f.opportunities.repOpp));
+      assert.ok(!(await ids(as.rep2)).includes(f.opportunities.repOpp));
+      assert.equal((await as.rep2('GET', `/api/v1/opportunities/${f.opportunities.repOpp}`)).statusCode, 404);
+      assert.ok((await ids(as.manager)).includes(f.opportunities.repOpp));
+      assert.ok(!(await ids(as.presales)).includes(f.opportunities.repOpp));
+      await t.db.kysely.insertInto('opportunity_team').values({ workspace_id: f.workspaceId, opportunity_id: f.opportunities.repOpp, user_id: f.users.presales.id, team_role: 'presales', created_at: Date.now() }).execute();
+      assert.ok((await ids(as.presales)).includes(f.opportunities.repOpp));
+      const o = json<Opp>(await as.presales('GET', `/api/v1/opportunities/${f.opportunities.repOpp}`));
+      const steal = await as.presales('PATCH', `/api/v1/opportunities/${o.id}`, { version: o.version, ownerId: f.users.presales.id, ownerReason: 'mine' });
+      assert.equal(steal.statusCode, 403, 'a team member who does not own it cannot reassign it');
+      const edit = await as.presales('PATCH', `/api/v1/opportunities/${o.id}`, { version: o.version, nextStep: '技术交流', nextStepDate: '2027-01-05', amount: 60_000_00 });
+      assert.equal(edit.statusCode, 200, edit.body);
+      const moved = await as.manager('PATCH', `/api/v1/opportunities/${o.id}`, { version: json<Opp>(edit).version, ownerId: f.users.presales.id, ownerReason: '售前牵头' });
+      assert.equal(json<Opp>(moved).ownerId, f.users.presales.id);
+      const history = await t.db.kysely.selectFrom('record_history').select(['field', 'old_value', 'new_value']).where('entity_type', '=', 'opportunity').where('entity_id', '=', o.id).orderBy('id').execute();
+      assert.deepEqual(history.map((h) => h.field), ['amount', 'owner']);
+    });
+
+    it('filters by status, process, stage and close period', async () => {
+      const list = async (qs: string) => json<{ items: Opp[] }>(await as.admin('GET', `/api/v1/opportunities?limit=500&${qs}`)).items;
+      assert.ok((await list(`processId=${small.id}`)).every((o) => o.processId === small.id));
+      assert.ok((await list(`stageId=${intent().id}`)).every((o) => o.stageId === intent().id));
+      assert.ok((await list('status=won')).every((o) => o.status === 'won'));
+      const jan = await list('closeFrom=2027-01-01&closeTo=2027-01-31');
+      assert.ok(jan.length > 0);
+      const bad = await as.admin('GET', '/api/v1/opportunities?closeFrom=jan&status=maybe');
+      assert.deepEqual(json<Problem>(bad).errors!.map((e) => e.field).sort(), ['query.closeFrom', 'query.status']);
+    });
+  });
+}
