@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
-import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
+import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
 interface Stage { id: number; name: string; probability: number; position: number; won: boolean; evidence: { key: string; requires: string }[]; version: number }
 interface Process { id: number; name: string; templateKey: string; stages: Stage[] }
@@ -11,13 +11,14 @@ type Problem = { status: number; code: string; detail: string; errors?: { field:
 for (const engine of testEngines()) {
   describe(`sales processes and opportunities [${engine}]`, () => {
     let t: TestApp;
-    let f: Fixture;
+    let f: Fixture & Extras;
     let as: Record<'admin' | 'manager' | 'rep' | 'rep2' | 'presales', Call>;
     let small: Process;
     let large: Process;
     before(async () => {
       t = await createTestApp(engine);
-      f = await seedWorkspace(t, 'opp');
+      const base = await seedWorkspace(t, 'opp');
+      f = { ...base, ...(await seedExtras(t, base)) };
       as = {
         admin: client(t, await sessionCookie(t, f.workspaceId, f.users.admin.id)),
         manager: client(t, await sessionCookie(t, f.workspaceId, f.users.manager.id)),

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { testEngines } from '../helpers/db.ts';
-import { client, createTestApp, json, seedWorkspace, sessionCookie, type Fixture, type TestApp } from '../helpers/app.ts';
+import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 import { ROLES, type Role } from '../../src/domain/roles.ts';
 import type { ApiRoute } from '../../src/server/app.ts';
 
@@ -15,7 +15,7 @@ import type { ApiRoute } from '../../src/server/app.ts';
 const SNAPSHOT = path.join(import.meta.dirname, 'route-access.snapshot.json');
 
 /** Which fixture record stands in for `:id` on each path. A new route with an id needs an entry here. */
-function idFor(url: string, f: Fixture): number {
+function idFor(url: string, f: Fixture & Extras): number {
   if (url.startsWith('/api/v1/users/:id')) return f.users.rep.id;
   if (url.startsWith('/api/v1/org-units/:id')) return f.units.sales1;
   if (url.startsWith('/api/v1/accounts/:id')) return f.accounts.repAccount;
@@ -32,7 +32,7 @@ function idFor(url: string, f: Fixture): number {
 }
 
 const hasBody = (m: string) => m === 'POST' || m === 'PATCH' || m === 'PUT';
-const fill = (r: ApiRoute, f: Fixture) => (r.url.includes(':id') ? r.url.replace(':id', String(idFor(r.url, f))).replace(':itemId', '1') : r.url);
+const fill = (r: ApiRoute, f: Fixture & Extras) => (r.url.includes(':id') ? r.url.replace(':id', String(idFor(r.url, f))).replace(':itemId', '1') : r.url);
 /** A body that would be valid, so only the foreign id can stop the request. */
 function validBody(r: ApiRoute): unknown {
   if (!hasBody(r.method)) return undefined;
@@ -58,12 +58,14 @@ const allows = (r: ApiRoute, role: Role) => r.access === 'public' || r.access ==
 for (const engine of testEngines()) {
   describe(`permissions [${engine}]`, () => {
     let t: TestApp;
-    let a: Fixture;
-    let b: Fixture;
+    let a: Fixture & Extras;
+    let b: Fixture & Extras;
     before(async () => {
       t = await createTestApp(engine);
-      a = await seedWorkspace(t, 'a');
-      b = await seedWorkspace(t, 'b');
+      const fa = await seedWorkspace(t, 'a');
+      a = { ...fa, ...(await seedExtras(t, fa)) };
+      const fb = await seedWorkspace(t, 'b');
+      b = { ...fb, ...(await seedExtras(t, fb)) };
     });
     after(() => t.close());
 

@@ -57,12 +57,6 @@ export interface Fixture {
   contacts: Record<'repContact', number>;
   buyingRoles: Record<'repRole', number>;
   savedViews: Record<'repView', number>;
-  /** repOpp: rep's open opportunity on repAccount, in the "small" process at its first stage. */
-  opportunities: Record<'repOpp', number>;
-  processes: Record<'small', { id: number; stageIds: number[] }>;
-  territories: Record<'repRule', number>;
-  imports: Record<'repImport', number>;
-  handovers: Record<'rep2Draft', number>;
 }
 
 export async function seedWorkspace(t: TestApp, label: string): Promise<Fixture> {
@@ -106,6 +100,37 @@ export async function seedWorkspace(t: TestApp, label: string): Promise<Fixture>
   const repContact = (await k.insertInto('contacts').values({ workspace_id: ws.workspaceId, account_id: repAccount, name: '任正', title: '采购总监', created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
   const repRole = (await k.insertInto('buying_roles').values({ workspace_id: ws.workspaceId, account_id: repAccount, contact_id: repContact, role: 'decision_maker', attitude: 'neutral', influence: 'high', relationship: 2, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
   const repView = (await k.insertInto('saved_views').values({ workspace_id: ws.workspaceId, user_id: users.rep.id, area: 'accounts', name: 'A tier', query: '{"tier":"A"}', created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
+  return {
+    workspaceId: ws.workspaceId,
+    accounts: { repAccount, rep2Account, poolAccount },
+    contacts: { repContact },
+    buyingRoles: { repRole },
+    savedViews: { repView },
+    units: { root: root.id, east: east.id, shanghai: shanghai.id, sales1: sales1.id, sales2: sales2.id, south: south.id, guangzhou: guangzhou.id, sales3: sales3.id },
+    users,
+  };
+}
+
+/**
+ * Further records, for suites that need one of everything (the permission matrix, the
+ * opportunity tests) — kept out of seedWorkspace so other suites' counts stay simple.
+ * repOpp: rep's open opportunity on repAccount, in the "small" process at its first stage.
+ */
+export interface Extras {
+  opportunities: Record<'repOpp', number>;
+  processes: Record<'small', { id: number; stageIds: number[] }>;
+  territories: Record<'repRule', number>;
+  imports: Record<'repImport', number>;
+  handovers: Record<'rep2Draft', number>;
+}
+
+export async function seedExtras(t: TestApp, f: Fixture): Promise<Extras> {
+  const k = t.db.kysely;
+  const now = Date.now();
+  const ws = { workspaceId: f.workspaceId, adminId: f.users.admin.id };
+  const { users } = f;
+  const { repAccount } = f.accounts;
+  const sales1 = { id: f.units.sales1 };
   const small = await k.selectFrom('sales_processes').select('id').where('workspace_id', '=', ws.workspaceId).where('template_key', '=', 'small').executeTakeFirstOrThrow();
   const stageIds = (await k.selectFrom('process_stages').select('id').where('process_id', '=', small.id).orderBy('position').execute()).map((r) => r.id);
   const repOpp = (await k.insertInto('opportunities').values({ workspace_id: ws.workspaceId, account_id: repAccount, name: 'MES 一期', owner_id: users.rep.id, org_unit_id: sales1.id, amount: 50_000_00, status: 'open', expected_close_date: '2026-12-31', process_id: small.id, stage_id: stageIds[0]!, stage_entered_at: now, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
@@ -114,20 +139,7 @@ export async function seedWorkspace(t: TestApp, label: string): Promise<Fixture>
   const repRule = (await k.insertInto('territory_rules').values({ workspace_id: ws.workspaceId, province: '海南省', user_id: users.rep.id, active: 1, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
   const repImport = (await k.insertInto('import_jobs').values({ workspace_id: ws.workspaceId, user_id: users.rep.id, kind: 'accounts', file_name: 'a.csv', status: 'uploaded', headers: '["名称"]', total_rows: 0, processed_rows: 0, error_count: 0, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
   const rep2Draft = (await k.insertInto('handovers').values({ workspace_id: ws.workspaceId, from_user_id: users.rep2.id, status: 'draft', created_by: ws.adminId, created_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
-  return {
-    workspaceId: ws.workspaceId,
-    opportunities: { repOpp },
-    processes: { small: { id: small.id, stageIds } },
-    territories: { repRule },
-    imports: { repImport },
-    handovers: { rep2Draft },
-    accounts: { repAccount, rep2Account, poolAccount },
-    contacts: { repContact },
-    buyingRoles: { repRole },
-    savedViews: { repView },
-    units: { root: root.id, east: east.id, shanghai: shanghai.id, sales1: sales1.id, sales2: sales2.id, south: south.id, guangzhou: guangzhou.id, sales3: sales3.id },
-    users,
-  };
+  return { opportunities: { repOpp }, processes: { small: { id: small.id, stageIds } }, territories: { repRule }, imports: { repImport }, handovers: { rep2Draft } };
 }
 
 /** A signed-in session made directly (no password hashing), resolved by the same code as a real one. */
