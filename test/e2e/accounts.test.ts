@@ -53,7 +53,7 @@ async function waitForHealth(url: string, ms: number): Promise<void> {
 }
 
 async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0)); // a full-page picture of a scrolled page repeats the sticky header
+  await page.evaluate('window.scrollTo(0, 0)'); // a full-page picture of a scrolled page repeats the sticky header
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
 
