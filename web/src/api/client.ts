@@ -13,13 +13,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly errors: FieldError[];
+  /** The whole problem document: some carry more (possible_duplicate's matches, evidence_missing's missing). */
+  readonly problem: Record<string, unknown>;
 
-  constructor(status: number, code: string, detail: string, errors: FieldError[] = []) {
+  constructor(status: number, code: string, detail: string, errors: FieldError[] = [], problem: Record<string, unknown> = {}) {
     super(detail);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.errors = errors;
+    this.problem = problem;
   }
 }
 
@@ -69,7 +72,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     return (await res.json()) as T;
   }
   const problem = await res.json().catch(() => null) as { code?: string; detail?: string; errors?: FieldError[] } | null;
-  const error = new ApiError(res.status, problem?.code ?? `http_${res.status}`, problem?.detail ?? res.statusText, problem?.errors ?? []);
+  const error = new ApiError(res.status, problem?.code ?? `http_${res.status}`, problem?.detail ?? res.statusText, problem?.errors ?? [], (problem ?? {}) as Record<string, unknown>);
   if (res.status === 401 && !options.expect401) unauthenticatedHandler?.();
   throw error;
 }

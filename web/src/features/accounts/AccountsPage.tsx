@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Badge, Button, Empty, Flex, Grid, Input, Select, Space, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
-import { FilterOutlined, InboxOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { FilterOutlined, InboxOutlined, PlusOutlined, UploadOutlined, SwapOutlined } from '@ant-design/icons';
 import { Link, useNavigate } from 'react-router';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -100,6 +100,7 @@ export default function AccountsPage() {
         extra={
           <Flex gap={8} wrap>
             <Button icon={<InboxOutlined />} onClick={() => navigate('/accounts/pool')}>{t('accounts.pool')}</Button>
+            {(user.role === 'admin' || user.role === 'manager') && <Button icon={<SwapOutlined />} onClick={() => navigate('/handovers')}>{t('accounts.handovers')}</Button>}
             {canImport && <Button icon={<UploadOutlined />} onClick={() => navigate('/accounts/import')}>{t('accounts.import')}</Button>}
             {permissions.export && <ExportButton area="accounts" filters={filters} />}
             {canCreate && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-account">{t('accounts.new')}</Button>}

@@ -9,6 +9,7 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.created': 'Account "{name}" created',
   'accounts.import': 'Import',
   'accounts.export': 'Export to Excel',
+  'accounts.handovers': 'Handovers',
   'accounts.pool': 'Public pool',
   'accounts.searchPlaceholder': 'Search name, credit code, contact name or phone',
   'accounts.filters': 'Filters',

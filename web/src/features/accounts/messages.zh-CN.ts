@@ -7,6 +7,7 @@ export const accountsZhCN = {
   'accounts.created': '已创建客户“{name}”',
   'accounts.import': '导入',
   'accounts.export': '导出 Excel',
+  'accounts.handovers': '离职交接',
   'accounts.pool': '客户公海',
   'accounts.searchPlaceholder': '搜索客户名称、信用代码、联系人姓名或电话',
   'accounts.filters': '筛选',
