@@ -25,6 +25,13 @@ export interface DbOptions {
   databaseUrl?: string | undefined;
   /** SQLite file path, or ":memory:". */
   sqliteFile?: string;
+  /**
+   * How long a SQLite write waits for another connection's write lock. better-sqlite3 waits
+   * synchronously, stalling the event loop for everyone, so the server waits briefly and
+   * answers 503 "busy, retry" instead (src/server/errors.ts); a worker thread, which blocks
+   * only itself, may wait long.
+   */
+  busyTimeoutMs?: number;
 }
 
 export function openDatabase(opts: DbOptions): Db {
@@ -41,7 +48,7 @@ export function openDatabase(opts: DbOptions): Db {
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 250))}`);
   sqlite.pragma('synchronous = NORMAL');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {

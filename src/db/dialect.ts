@@ -41,3 +41,7 @@ export function escapeLike(s: string): string {
 export async function lockTable(engine: Engine, db: { executeQuery: Kysely<unknown>['executeQuery'] }, table: string): Promise<void> {
   if (engine === 'postgres') await sql`lock table ${sql.table(table)} in share row exclusive mode`.execute(db as Kysely<unknown>);
 }
+
+/** SQLite refused a write because another connection holds the lock (SQLITE_BUSY, _SNAPSHOT…). */
+export const isSqliteBusy = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY');

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, toProblem, type FieldError } from './problem.ts';
+import { isSqliteBusy } from '../db/dialect.ts';
 
 const CONTEXT_PREFIX: Record<string, string> = { body: '', querystring: 'query.', params: 'path.', headers: 'header.' };
 
@@ -28,6 +29,12 @@ export function installErrorHandler(app: FastifyInstance): void {
       const errors = fieldErrors(error as never, (error as FastifyError).validationContext ?? 'body');
       const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
       return reply.code(400).send(toProblem(400, 'validation_failed', detail, errors));
+    }
+    if (isSqliteBusy(error)) {
+      // Another connection (a large import committing) holds the write lock; nothing of this
+      // request was written. The web client retries; integrations should too.
+      reply.header('retry-after', '1');
+      return reply.code(503).send(toProblem(503, 'busy', 'The database is busy with a large change; try again in a moment'));
     }
     if (isResponseSerializationError(error)) {
       req.log.error({ err: error, issues: error.cause.issues }, 'response does not match its schema');

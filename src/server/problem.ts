@@ -58,6 +58,7 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export function toProblem(status: number, code: string, detail: string, errors?: FieldError[], extra?: Record<string, unknown>): Problem {

@@ -4,6 +4,7 @@ import type { Config } from '../../config.ts';
 import type { Actor } from '../../domain/policy.ts';
 import type { Role } from '../../domain/roles.ts';
 import { AppError, invalid, tooManyRequests, unauthenticated } from '../../server/problem.ts';
+import { isSqliteBusy } from '../../db/dialect.ts';
 import { countSince, lastAt, recordAudit } from '../audit/repository.ts';
 import { updateVersioned } from '../../db/versioned.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
@@ -93,7 +94,12 @@ export async function resolveSession(db: Db, config: Config, token: string, now 
     await repo.deleteSession(db.kysely, id);
     return null;
   }
-  if (now - s.last_seen_at > TOUCH_INTERVAL_MS) await repo.touchSession(db.kysely, id, now);
+  if (now - s.last_seen_at > TOUCH_INTERVAL_MS) {
+    // Best effort: a read must not fail because the database is briefly busy with a write.
+    await repo.touchSession(db.kysely, id, now).catch((err: unknown) => {
+      if (!isSqliteBusy(err)) throw err;
+    });
+  }
   return {
     sessionId: id,
     actor: {

@@ -8,7 +8,8 @@ import { runPhase, type Phase } from './service.ts';
  * connection stays free for other requests, and WAL lets them read while this writes.
  */
 const { file, actor, jobId, phase, skipErrors } = workerData as { file: string; actor: Actor; jobId: number; phase: Phase; skipErrors: boolean };
-const db = openDatabase({ sqliteFile: file });
+// A worker may wait for the write lock: blocking this thread stalls nobody else.
+const db = openDatabase({ sqliteFile: file, busyTimeoutMs: 30_000 });
 try {
   await runPhase(db.kysely, actor, jobId, phase, skipErrors, (processed) => parentPort?.postMessage({ jobId, processed }));
 } finally {

@@ -53,7 +53,22 @@ export function withQuery(path: string, query: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
+/** 503 "busy": the embedded database is finishing a large change (an import). Nothing was written, so try again. */
+const BUSY_RETRY_DELAYS_MS = [500, 1000, 1500, 2000, 2000, 2000, 2000];
+
 export async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await requestOnce<T>(method, path, body, options);
+    } catch (e) {
+      const delay = BUSY_RETRY_DELAYS_MS[attempt];
+      if (!(isApiError(e) && e.status === 503 && e.code === 'busy') || delay === undefined || options.signal?.aborted) throw e;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+async function requestOnce<T>(method: string, path: string, body: unknown, options: RequestOptions): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {
