@@ -34,13 +34,15 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
 
-async function probe(url: string, cookie: string, until: () => boolean): Promise<number[]> {
-  const samples: number[] = [];
+/** Repeats one request until told to stop: latencies, and how many answered 503 busy. */
+async function probe(send: () => Promise<Response>, until: () => boolean): Promise<number[] & { busy: number }> {
+  const samples = Object.assign([] as number[], { busy: 0 });
   while (!until()) {
     const t0 = performance.now();
-    const res = await fetch(`${url}/api/v1/accounts?limit=1`, { headers: { cookie } });
+    const res = await send();
     await res.arrayBuffer();
-    if (!res.ok) throw new Error(`probe ${res.status}`);
+    if (res.status === 503) samples.busy++;
+    else if (!res.ok) throw new Error(`probe ${res.status}`);
     samples.push(performance.now() - t0);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -61,10 +63,14 @@ async function main() {
     // Idle baseline, same server, same probe.
     let stop = false;
     setTimeout(() => (stop = true), 4000);
-    const idle = await probe(server.url, other, () => stop);
+    const read = () => fetch(`${server.url}/api/v1/accounts?limit=1`, { headers: { cookie: other } });
+    // A write by another user: on SQLite it may meet the import's write lock (then 503 busy, at once).
+    const write = () => fetch(`${server.url}/api/v1/auth/me`, { method: 'PATCH', headers: { cookie: other, 'content-type': 'application/json' }, body: '{"locale":"zh-CN"}' });
+    const [idle, idleWrites] = await Promise.all([probe(read, () => stop), probe(write, () => stop)]);
 
     let importing = true;
-    const during = probe(server.url, other, () => !importing);
+    const during = probe(read, () => !importing);
+    const duringWrites = probe(write, () => !importing);
     const call = async (method: string, p: string, body?: unknown) => {
       const res = await fetch(`${server.url}/api/v1${p}`, {
         method,
@@ -93,6 +99,7 @@ async function main() {
     const t3 = performance.now();
     importing = false;
     const busy = await during;
+    const writes = await duringWrites;
     if (done.status !== 'committed') throw new Error(`import ended ${String(done.status)}: ${String(done.failure)}`);
 
     const b50 = pct(idle, 50), b99 = pct(idle, 99), d50 = pct(busy, 50), d99 = pct(busy, 99);
@@ -101,6 +108,9 @@ async function main() {
     console.log(`GET /api/v1/accounts?limit=1 as another user — idle: p50 ${b50.toFixed(1)} ms, p99 ${b99.toFixed(1)} ms (${idle.length} samples)`);
     console.log(`                                       during import: p50 ${d50.toFixed(1)} ms, p99 ${d99.toFixed(1)} ms, max ${Math.max(...busy).toFixed(1)} ms (${busy.length} samples)`);
     console.log(`ratio during/idle: p50 ×${(d50 / b50).toFixed(2)}, p99 ×${(d99 / b99).toFixed(2)}`);
+    const w50 = pct(idleWrites, 50), w99 = pct(idleWrites, 99), x50 = pct(writes, 50), x99 = pct(writes, 99);
+    console.log(`PATCH /api/v1/auth/me as another user — idle: p50 ${w50.toFixed(1)} ms, p99 ${w99.toFixed(1)} ms; during import: p50 ${x50.toFixed(1)} ms, p99 ${x99.toFixed(1)} ms, max ${Math.max(...writes).toFixed(1)} ms; ${writes.busy} of ${writes.length} answered 503 busy (retry)`);
+    console.log(`ratio during/idle (writes): p50 ×${(x50 / w50).toFixed(2)}, p99 ×${(x99 / w99).toFixed(2)}`);
   } finally {
     await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });

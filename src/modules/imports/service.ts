@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { immediateTransaction } from '../../db/transaction.ts';
 import type { Database, NewAccount } from '../../db/schema.ts';
 import {
   importFields, mappingByHeader, missingRequired, suggestMapping, type ColumnMapping, type ImportField, type ImportKind,
@@ -263,7 +264,10 @@ async function markFailed(db: Kysely<Database>, actor: Actor, jobId: number, mes
 }
 
 /** The phase itself; never throws (a failure is recorded on the job). Used by the worker too. */
-export async function runPhase(db: Kysely<Database>, actor: Actor, jobId: number, phase: Phase, skipErrors: boolean, onProgress: (processed: number) => void): Promise<void> {
+export async function runPhase(
+  db: Kysely<Database>, actor: Actor, jobId: number, phase: Phase, skipErrors: boolean, onProgress: (processed: number) => void,
+  opts: { sqliteWorker?: boolean } = {},
+): Promise<void> {
   try {
     const job = await repo.getJob(db, actor.workspaceId, jobId);
     if (!job) return;
@@ -274,7 +278,10 @@ export async function runPhase(db: Kysely<Database>, actor: Actor, jobId: number
       await repo.updateJob(db, actor.workspaceId, jobId, { status: 'validated', error_count: counts.error, processed_rows: job.total_rows, report: JSON.stringify(report) });
       return;
     }
-    const result = await db.transaction().execute(async (trx) => {
+    // In the SQLite worker the commit takes the write lock first and waits for it: other users'
+    // writes on the server's connection then get 503 busy for a moment instead of breaking this.
+    const write = <T>(fn: (trx: Kysely<Database>) => Promise<T>) => (opts.sqliteWorker ? immediateTransaction(db, fn) : db.transaction().execute(fn));
+    const result = await write(async (trx) => {
       const r = await writePass(trx, actor, job, onProgress);
       await recordAudit(trx, {
         workspaceId: actor.workspaceId, actorUserId: actor.userId, action: `import.${job.kind}`, targetType: 'import', targetId: jobId,

@@ -11,7 +11,7 @@ const { file, actor, jobId, phase, skipErrors } = workerData as { file: string; 
 // A worker may wait for the write lock: blocking this thread stalls nobody else.
 const db = openDatabase({ sqliteFile: file, busyTimeoutMs: 30_000 });
 try {
-  await runPhase(db.kysely, actor, jobId, phase, skipErrors, (processed) => parentPort?.postMessage({ jobId, processed }));
+  await runPhase(db.kysely, actor, jobId, phase, skipErrors, (processed) => parentPort?.postMessage({ jobId, processed }), { sqliteWorker: true });
 } finally {
   await db.close();
 }
