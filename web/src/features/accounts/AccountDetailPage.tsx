@@ -11,6 +11,7 @@ import { ReassignModal, TierOverrideModal } from './AccountModals.tsx';
 import { formatDate, StatusTag, TierBadge } from './bits.tsx';
 import { ContactsTab } from './ContactsTab.tsx';
 import { HistoryTab } from './HistoryTab.tsx';
+import { OpportunitiesTab } from './OpportunitiesTab.tsx';
 import { OverviewTab } from './OverviewTab.tsx';
 import { ProfileTab } from './ProfileTab.tsx';
 import { useAccountProblem } from './problems.ts';
@@ -129,7 +130,7 @@ export default function AccountDetailPage() {
   if (!account.data) return <Skeleton active paragraph={{ rows: 12 }} />;
   const a = account.data;
   const keyAccount = a.tier === 'A' || a.named;
-  const later = (what: 'opportunities' | 'activities') => (
+  const later = (what: 'activities') => (
     <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} style={{ padding: '32px 0' }} description={<>{t(`accounts.later.${what}`)}<br />{t(`accounts.later.${what}Hint`)}</>} />
   );
 
@@ -147,7 +148,7 @@ export default function AccountDetailPage() {
             { key: 'contacts', label: `${t('accounts.tab.contacts')} ${a.contactCount}`, children: <ContactsTab key={addContact} account={a} openNew={addContact > 0} /> },
             { key: 'map', label: t('accounts.tab.map'), children: <RelationshipMapTab account={a} onAddContact={() => { setTab('contacts'); setAddContact((n) => n + 1); }} /> },
             { key: 'roles', label: t('accounts.tab.roles'), children: <RolesTab account={a} /> },
-            { key: 'opportunities', label: t('accounts.tab.opportunities'), children: later('opportunities') },
+            { key: 'opportunities', label: t('accounts.tab.opportunities'), children: <OpportunitiesTab accountId={a.id} /> },
             { key: 'activities', label: t('accounts.tab.activities'), children: later('activities') },
             { key: 'history', label: t('accounts.tab.history'), children: <HistoryTab accountId={a.id} /> },
             { key: 'profile', label: <span>{t('accounts.tab.profile')}{keyAccount ? '' : ` · ${t('accounts.tab.profileOnlyKey')}`}</span>, children: <ProfileTab account={a} />, disabled: false },

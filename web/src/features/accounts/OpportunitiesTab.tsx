@@ -1,0 +1,69 @@
+import { Empty, Space, Table, Tag, Tooltip } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import type { Page } from '../../api/types.ts';
+import { useI18n } from '../../i18n/useI18n.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { formatFen } from './bits.tsx';
+import { accountKeys } from './api.ts';
+
+/** An opportunity as GET /opportunities lists it (the fields this tab shows). */
+interface OpportunityRow {
+  id: number;
+  name: string;
+  processName: string | null;
+  stageName: string | null;
+  probability: number | null;
+  amount: number;
+  expectedAmount: number | null;
+  status: 'open' | 'won' | 'lost' | 'abandoned';
+  expectedCloseDate: string | null;
+  ownerName: string | null;
+  daysInStage: number | null;
+  problems: ('stalled' | 'no_plan' | 'advantage_lost')[];
+}
+
+const STATUS_COLOR = { open: 'processing', won: 'success', lost: 'error', abandoned: 'default' } as const;
+
+/** The account's opportunities, open first (SPEC §3.1: the account page shows them). */
+export function OpportunitiesTab({ accountId }: { accountId: number }) {
+  const { t, locale } = useI18n();
+  const list = useQuery({
+    queryKey: [...accountKeys.detail(accountId), 'opportunities'],
+    queryFn: ({ signal }) => api.get<Page<OpportunityRow>>('/opportunities', { accountId, limit: 200, sort: '-updatedAt' }, { signal }),
+  });
+  if (list.isError) return <LoadError error={list.error} onRetry={() => void list.refetch()} />;
+  const rows = [...(list.data?.items ?? [])].sort((a, b) => Number(b.status === 'open') - Number(a.status === 'open'));
+  return (
+    <Table<OpportunityRow>
+      rowKey="id"
+      size="middle"
+      loading={list.isPending}
+      dataSource={rows}
+      pagination={false}
+      scroll={{ x: 900 }}
+      locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('accounts.opps.empty')}<br />{t('accounts.opps.emptyHint')}</>} /> }}
+      columns={[
+        { title: t('accounts.opps.name'), dataIndex: 'name', render: (v: string, r) => <Space direction="vertical" size={0}><span>{v}</span><span style={{ color: '#8c8c8c', fontSize: 12 }}>{r.processName}</span></Space> },
+        { title: t('accounts.opps.stage'), render: (_, r) => (r.stageName ? `${r.stageName} · ${r.probability ?? 0}%` : '—') },
+        { title: t('accounts.opps.amount'), align: 'right', render: (_, r) => formatFen(r.amount, locale) },
+        { title: t('accounts.opps.expected'), align: 'right', render: (_, r) => (r.status === 'open' && r.expectedAmount !== null ? formatFen(r.expectedAmount, locale) : '—') },
+        { title: t('accounts.opps.close'), dataIndex: 'expectedCloseDate', render: (v: string | null) => v ?? '—' },
+        { title: t('accounts.opps.owner'), dataIndex: 'ownerName' },
+        {
+          title: t('accounts.opps.status'),
+          render: (_, r) => (
+            <Space size={4} wrap>
+              <Tag color={STATUS_COLOR[r.status]}>{t(`accounts.opps.status.${r.status}`)}</Tag>
+              {r.problems.map((p) => (
+                <Tooltip key={p} title={p === 'stalled' && r.daysInStage !== null ? t('accounts.opps.daysInStage', { days: r.daysInStage }) : undefined}>
+                  <Tag color="warning">{t(`accounts.opps.problem.${p}`)}</Tag>
+                </Tooltip>
+              ))}
+            </Space>
+          ),
+        },
+      ]}
+    />
+  );
+}
