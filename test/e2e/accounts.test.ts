@@ -4,84 +4,13 @@
  * adds a contact with a reports-to line and gives them a buying role. Runs the real server on
  * the demo company and the built web app (npm run build:web).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { browserSuite, shot, signIn, visibleText } from './browser.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+const app = browserSuite();
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
-const TIMEOUT = 10_000;
-
-let server: ChildProcess | undefined;
-let serverLog = '';
-let dataDir = '';
-let baseUrl = '';
-let browser: Browser | undefined;
-let context: BrowserContext | undefined;
-const consoleErrors: string[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null) throw new Error(`server exited early:\n${serverLog}`);
-    try {
-      const res = await fetch(`${url}/api/health`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`server did not become healthy in ${ms} ms:\n${serverLog}`);
-}
-
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.evaluate('window.scrollTo(0, 0)'); // a full-page picture of a scrolled page repeats the sticky header
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
-}
-
-/** Waits until the locator is visible and returns its text, so tests assert on what a person sees. */
-async function visibleText(locator: Locator): Promise<string> {
-  await locator.first().waitFor({ state: 'visible', timeout: TIMEOUT });
-  return (await locator.first().innerText()).trim();
-}
-
-async function newPage(): Promise<Page> {
-  const page = await context!.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('console', (msg) => {
-    // A 401 is how the app learns it is signed out (and the answer to a wrong password).
-    if (msg.type() === 'error' && !/status of 401/.test(msg.text())) consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(err.message));
-  return page;
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${baseUrl}/`);
-  await page.waitForURL(/\/sign-in$/);
-  await page.locator('#email').fill(email);
-  await page.locator('#password').fill(password);
-  await page.locator('button[type="submit"]').click();
-}
-
 
 const ACCOUNT_NAME = '深圳市华为技术有限公司';
 
@@ -89,7 +18,7 @@ interface Json { [k: string]: unknown }
 
 /** Calls the API with the page's session cookie, failing loudly on an error answer. */
 async function apiCall<T = Json>(page: Page, method: 'GET' | 'POST', url: string, data?: unknown): Promise<T> {
-  const res = await page.request.fetch(`${baseUrl}/api/v1${url}`, { method, data, headers: { 'content-type': 'application/json' } });
+  const res = await page.request.fetch(`${app.url}/api/v1${url}`, { method, data, headers: { 'content-type': 'application/json' } });
   assert.ok(res.ok(), `${method} ${url} answered ${res.status()}: ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -124,53 +53,16 @@ async function ensureAccount(page: Page, meId: number): Promise<number> {
 }
 
 describe('Accounts in the browser', () => {
-  before(async () => {
-    if (!fs.existsSync(path.join(ROOT, 'web/dist/index.html'))) {
-      throw new Error('web/dist/index.html is missing: run `npm run build:web` before the browser test');
-    }
-    fs.mkdirSync(SHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-e2e-'));
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ['src/cli/main.ts', 'serve'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), KEYLINE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout!.on('data', (d: Buffer) => (serverLog += d.toString()));
-    server.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
-    await waitForHealth(baseUrl, 20_000);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', '--no-first-run'],
-    });
-    context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
-  });
-
-  after(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server!.once('exit', r));
-      server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-    }
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-
   test('search, open, read the relationship map, add a contact and a buying role', async () => {
-    const page = await newPage();
+    const page = await app.page();
     const stamp = Date.now().toString(36);
-    await signIn(page, MANAGER.email, MANAGER.password);
-    await page.waitForURL(`${baseUrl}/`);
+    await signIn(page, app.url, MANAGER.email, MANAGER.password);
+    await page.waitForURL(`${app.url}/`);
     const me = await apiCall<{ user: { id: number; name: string } }>(page, 'GET', '/auth/me');
     const accountId = await ensureAccount(page, me.user.id);
 
     // The list: a Chinese substring finds the account.
-    await page.goto(`${baseUrl}/accounts`);
+    await page.goto(`${app.url}/accounts`);
     const search = page.getByTestId('account-search').locator('input');
     await search.fill('华为');
     await search.press('Enter');
@@ -185,7 +77,7 @@ describe('Accounts in the browser', () => {
 
     // The account page.
     await link.first().click();
-    await page.waitForURL(`${baseUrl}/accounts/${accountId}`);
+    await page.waitForURL(`${app.url}/accounts/${accountId}`);
     assert.equal(await visibleText(page.getByTestId('account-title')), ACCOUNT_NAME);
     assert.match(await visibleText(page.getByTestId('tier-badge')), /^[ABC]\*?$/);
     await page.getByText('指名客户评估').waitFor();
@@ -260,12 +152,12 @@ describe('Accounts in the browser', () => {
 
     // On a phone the list collapses to name, tier and next follow-up.
     await page.setViewportSize({ width: 390, height: 800 });
-    await page.goto(`${baseUrl}/accounts?q=${encodeURIComponent('华为')}`);
+    await page.goto(`${app.url}/accounts?q=${encodeURIComponent('华为')}`);
     await page.getByTestId('account-link').first().waitFor();
     const headers = await page.locator('[data-testid="accounts-table"] thead th').allInnerTexts();
     assert.ok(headers.some((h) => h.includes('下次跟进')) && !headers.some((h) => h.includes('行业')), `phone columns: ${headers.join('|')}`);
     await shot(page, 'accounts-list-phone');
     await page.close();
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(app.errors, []);
   });
 });

@@ -3,144 +3,38 @@
  * add a user to it, sign out — plus a wrong password. Runs the real server on the demo
  * company and the built web app (npm run build:web).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { browserSuite, shot, signIn, visibleText } from './browser.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+const app = browserSuite();
 const ADMIN = { email: 'admin@demo.keyline.dev', password: 'keyline-demo' };
-const TIMEOUT = 10_000;
-
-let server: ChildProcess | undefined;
-let serverLog = '';
-let dataDir = '';
-let baseUrl = '';
-let browser: Browser | undefined;
-let context: BrowserContext | undefined;
-const consoleErrors: string[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null) throw new Error(`server exited early:\n${serverLog}`);
-    try {
-      const res = await fetch(`${url}/api/health`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`server did not become healthy in ${ms} ms:\n${serverLog}`);
-}
-
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
-}
-
-/** Waits until the locator is visible and returns its text, so tests assert on what a person sees. */
-async function visibleText(locator: Locator): Promise<string> {
-  await locator.first().waitFor({ state: 'visible', timeout: TIMEOUT });
-  return (await locator.first().innerText()).trim();
-}
-
-async function newPage(): Promise<Page> {
-  const page = await context!.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('console', (msg) => {
-    // A 401 is how the app learns it is signed out (and the answer to a wrong password).
-    if (msg.type() === 'error' && !/status of 401/.test(msg.text())) consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(err.message));
-  return page;
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${baseUrl}/`);
-  await page.waitForURL(/\/sign-in$/);
-  await page.locator('#email').fill(email);
-  await page.locator('#password').fill(password);
-  await page.locator('button[type="submit"]').click();
-}
 
 describe('Foundation in the browser', () => {
-  before(async () => {
-    if (!fs.existsSync(path.join(ROOT, 'web/dist/index.html'))) {
-      throw new Error('web/dist/index.html is missing: run `npm run build:web` before the browser test');
-    }
-    fs.mkdirSync(SHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-e2e-'));
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ['src/cli/main.ts', 'serve'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), KEYLINE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout!.on('data', (d: Buffer) => (serverLog += d.toString()));
-    server.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
-    await waitForHealth(baseUrl, 20_000);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', '--no-first-run'],
-    });
-    context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
-  });
-
-  after(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server!.once('exit', r));
-      server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-    }
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
   test('a wrong password shows an error and stays on the sign-in page', async () => {
-    const page = await newPage();
-    await page.goto(`${baseUrl}/`);
+    const page = await app.page();
+    await page.goto(`${app.url}/`);
     await page.waitForURL(/\/sign-in$/);
     assert.equal(await visibleText(page.locator('h3')), '登录');
     assert.match(await visibleText(page.getByText('大客户与项目型销售管理').first()), /大客户/);
     await shot(page, 'sign-in');
 
-    await signIn(page, ADMIN.email, 'not-the-password');
+    await signIn(page, app.url, ADMIN.email, 'not-the-password');
     assert.equal(await visibleText(page.getByTestId('sign-in-error')), '邮箱或密码不正确');
     assert.match(page.url(), /\/sign-in$/);
     await page.close();
   });
 
   test('sign in, switch language, add a unit and a user, sign out', async () => {
-    const page = await newPage();
+    const page = await app.page();
     const stamp = Date.now().toString(36);
     const unitName = `E2E 项目部 ${stamp}`;
     const userName = `E2E Tester ${stamp}`;
     const userEmail = `e2e-${stamp}@demo.keyline.dev`;
 
     // Sign in: the shell shows who is signed in, in Chinese (the admin's saved language).
-    await signIn(page, ADMIN.email, ADMIN.password);
-    await page.waitForURL(`${baseUrl}/`);
+    await signIn(page, app.url, ADMIN.email, ADMIN.password);
+    await page.waitForURL(`${app.url}/`);
     assert.equal(await visibleText(page.getByTestId('user-name')), '周敏');
     assert.equal(await visibleText(page.getByTestId('user-role')), '系统管理员');
     assert.equal(await visibleText(page.getByTestId('workspace-name')), '华锐智造集团');
@@ -161,7 +55,7 @@ describe('Foundation in the browser', () => {
     await page.reload();
     assert.equal(await visibleText(page.getByRole('menuitem', { name: 'Funnel & forecast' })), 'Funnel & forecast');
     assert.equal(await visibleText(page.getByTestId('user-role')), 'Administrator');
-    const me = (await (await page.request.get(`${baseUrl}/api/v1/auth/me`)).json()) as { user: { locale: string } };
+    const me = (await (await page.request.get(`${app.url}/api/v1/auth/me`)).json()) as { user: { locale: string } };
     assert.equal(me.user.locale, 'en-US');
 
     // Settings → Org tree: add a department under the Guangzhou branch.
@@ -216,10 +110,10 @@ describe('Foundation in the browser', () => {
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in$/);
     assert.equal(await visibleText(page.locator('h3')), 'Sign in');
-    const after = await page.request.get(`${baseUrl}/api/v1/auth/me`);
+    const after = await page.request.get(`${app.url}/api/v1/auth/me`);
     assert.equal(after.status(), 401);
 
-    assert.deepEqual(consoleErrors, [], 'no errors in the browser console');
+    assert.deepEqual(app.errors, [], 'no errors in the browser console');
     await page.close();
   });
 });

@@ -2,136 +2,24 @@
  * Handover and public pool in a real browser (SPEC §3.3): the Shanghai manager hands a
  * departing rep's accounts to a colleague and completes it; the pool page as manager and rep.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { httpLogin } from '../helpers/server.ts';
+import { browserSuite, shot, signIn, visibleText } from './browser.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+const app = browserSuite();
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
 const REP = { email: 'rep@demo.keyline.dev', password: 'keyline-demo' };
-const TIMEOUT = 10_000;
-
-let server: ChildProcess | undefined;
-let serverLog = '';
-let dataDir = '';
-let baseUrl = '';
-let browser: Browser | undefined;
-let context: BrowserContext | undefined;
-const consoleErrors: string[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null) throw new Error(`server exited early:\n${serverLog}`);
-    try {
-      const res = await fetch(`${url}/api/health`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`server did not become healthy in ${ms} ms:\n${serverLog}`);
-}
-
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
-}
-
-/** Waits until the locator is visible and returns its text, so tests assert on what a person sees. */
-async function visibleText(locator: Locator): Promise<string> {
-  await locator.first().waitFor({ state: 'visible', timeout: TIMEOUT });
-  return (await locator.first().innerText()).trim();
-}
-
-async function newPage(): Promise<Page> {
-  const page = await context!.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('console', (msg) => {
-    // A 401 is how the app learns it is signed out (and the answer to a wrong password).
-    if (msg.type() === 'error' && !/status of 401/.test(msg.text())) consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(err.message));
-  return page;
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.context().clearCookies();
-  await page.goto(`${baseUrl}/`);
-  await page.waitForURL(/\/sign-in$/);
-  await page.locator('#email').fill(email);
-  await page.locator('#password').fill(password);
-  await page.locator('button[type="submit"]').click();
-}
-
 
 async function api<T>(cookie: string, p: string): Promise<T> {
-  const res = await fetch(`${baseUrl}/api/v1${p}`, { headers: { cookie } });
+  const res = await fetch(`${app.url}/api/v1${p}`, { headers: { cookie } });
   if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
 
-async function login(email: string, password: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  return res.headers.getSetCookie()[0]!.split(';')[0]!;
-}
-
 describe('Handover and pool in the browser', () => {
-  before(async () => {
-    if (!fs.existsSync(path.join(ROOT, 'web/dist/index.html'))) {
-      throw new Error('web/dist/index.html is missing: run `npm run build:web` before the browser test');
-    }
-    fs.mkdirSync(SHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-e2e-'));
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ['src/cli/main.ts', 'serve'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), KEYLINE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout!.on('data', (d: Buffer) => (serverLog += d.toString()));
-    server.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
-    await waitForHealth(baseUrl, 20_000);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', '--no-first-run'],
-    });
-    context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
-  });
-
-  after(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server!.once('exit', r));
-      server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-    }
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
   test('a manager hands over a departing rep and completes it', async () => {
-    const cookie = await login(MANAGER.email, MANAGER.password);
+    const cookie = await httpLogin(app.url, MANAGER.email, MANAGER.password);
     // A rep of the manager's branch who owns accounts, other than the demo sign-in rep.
     const reps = await api<{ items: { id: number; name: string; email: string }[] }>(cookie, '/users?role=rep&active=true&limit=200');
     let leaver: { id: number; name: string } | undefined;
@@ -140,10 +28,10 @@ describe('Handover and pool in the browser', () => {
       if (owned.total > 0) { leaver = r; break; }
     }
     assert.ok(leaver, 'a rep with accounts exists in the demo');
-    const page = await newPage();
-    await signIn(page, MANAGER.email, MANAGER.password);
-    await page.waitForURL(`${baseUrl}/`);
-    await page.goto(`${baseUrl}/handovers`);
+    const page = await app.page();
+    await signIn(page, app.url, MANAGER.email, MANAGER.password);
+    await page.waitForURL(`${app.url}/`);
+    await page.goto(`${app.url}/handovers`);
     await page.getByTestId('departing-user').click();
     await page.keyboard.type(leaver.name);
     await page.locator('.ant-select-item-option').filter({ hasText: leaver.name }).first().click();
@@ -190,19 +78,19 @@ describe('Handover and pool in the browser', () => {
   });
 
   test('the pool page: the manager\'s view and a rep claiming with confirmation', async () => {
-    const page = await newPage();
-    await signIn(page, MANAGER.email, MANAGER.password);
-    await page.waitForURL(`${baseUrl}/`);
-    await page.goto(`${baseUrl}/accounts/pool`);
+    const page = await app.page();
+    await signIn(page, app.url, MANAGER.email, MANAGER.password);
+    await page.waitForURL(`${app.url}/`);
+    await page.goto(`${app.url}/accounts/pool`);
     await page.getByTestId('pool-table').locator('tbody tr.ant-table-row').first().waitFor();
     await page.getByTestId('pool-events').locator('tbody tr.ant-table-row').first().waitFor();
     await shot(page, 'pool-manager');
     await page.close();
 
-    const repPage = await newPage();
-    await signIn(repPage, REP.email, REP.password);
-    await repPage.waitForURL(`${baseUrl}/`);
-    await repPage.goto(`${baseUrl}/accounts/pool`);
+    const repPage = await app.page();
+    await signIn(repPage, app.url, REP.email, REP.password);
+    await repPage.waitForURL(`${app.url}/`);
+    await repPage.goto(`${app.url}/accounts/pool`);
     const allowance = await visibleText(repPage.getByTestId('pool-allowance'));
     const before = Number(/还可领取 (\d+)/.exec(allowance)![1]);
     const row = repPage.getByTestId('pool-table').locator('tbody tr.ant-table-row').first();
@@ -214,7 +102,7 @@ describe('Handover and pool in the browser', () => {
     const after = Number(/还可领取 (\d+)/.exec(await visibleText(repPage.getByTestId('pool-allowance')))![1]);
     assert.equal(after, before - 1);
     await shot(repPage, 'pool-rep');
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(app.errors, []);
     await repPage.close();
   });
 });

@@ -1,0 +1,136 @@
+/**
+ * What every browser test needs around its own journey: a real Keyline server on the demo
+ * company, a headless Chromium, pages that record console errors, screenshots, and signing in
+ * through the UI. The journeys themselves stay in the *.test.ts files beside this one.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before } from 'node:test';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { startServer } from '../helpers/server.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+/** Default wait of every page from `newPage`, and so of `visibleText`: a missing element fails in seconds, not at the test timeout. */
+export const TIMEOUT = 10_000;
+
+export interface Keyline {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `keyline serve` on a free port with its own throw-away data directory, so every test
+ * file gets a freshly seeded demo company and files can run in parallel.
+ */
+export async function startKeyline(env: Record<string, string> = {}): Promise<Keyline> {
+  // The server only serves the web app that is already built; say so rather than time out on a blank page.
+  if (!fs.existsSync(path.join(ROOT, 'web/dist/index.html'))) {
+    throw new Error('web/dist/index.html is missing: run `npm run build:web` before the browser test');
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-e2e-'));
+  const removeDataDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
+  try {
+    const server = await startServer({ KEYLINE_DATA_DIR: dataDir, ...env });
+    return { url: server.url, stop: () => server.stop().finally(removeDataDir) };
+  } catch (err) {
+    removeDataDir();
+    throw err;
+  }
+}
+
+/** The system Chromium (playwright-core ships no browser); the flags keep it quiet and sandbox-free in containers. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', '--no-first-run'],
+  });
+}
+
+export interface PageOptions {
+  /** Where console errors and uncaught page errors go; a test asserts it stays empty. */
+  errors: string[];
+  locale?: string;
+  viewport?: { width: number; height: number };
+  timeout?: number;
+}
+
+/**
+ * A page in a context of its own, so no session cookie or saved language leaks from one page
+ * to the next; closing the page closes its context.
+ */
+export async function newPage(browser: Browser, { errors, locale = 'zh-CN', viewport = { width: 1366, height: 860 }, timeout = TIMEOUT }: PageOptions): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeout);
+  page.once('close', () => void context.close().catch(() => undefined));
+  page.on('console', (msg) => {
+    // A 401 is how the app learns it is signed out (and the answer to a wrong password).
+    if (msg.type() === 'error' && !/status of 401/.test(msg.text())) errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return page;
+}
+
+/** Saves test-results/screenshots/<name>.png; `fullPage: false` keeps drawers and pop-ups that overlay the viewport whole. */
+export async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  // A full-page picture of a scrolled page repeats the sticky header. (String form: the root tsconfig has no DOM lib.)
+  if (fullPage) await page.evaluate('window.scrollTo(0, 0)');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
+}
+
+/** Waits until the locator is visible and returns its text, so tests assert on what a person sees. */
+export async function visibleText(locator: Locator): Promise<string> {
+  await locator.first().waitFor({ state: 'visible' });
+  return (await locator.first().innerText()).trim();
+}
+
+/**
+ * Fills in and submits the sign-in form. It does not wait for the result: a test may expect
+ * the home page, another page, or an error. Cookies are cleared first so the app really shows the form.
+ */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.context().clearCookies();
+  await page.goto(`${baseUrl}/`);
+  await page.waitForURL(/\/sign-in$/);
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  await page.locator('button[type="submit"]').click();
+}
+
+export interface BrowserSuite {
+  /** The server's base URL, e.g. http://127.0.0.1:40123 (known once the suite's `before` ran). */
+  readonly url: string;
+  /** Console and page errors of every page opened through `page()`, across all tests of the file. */
+  readonly errors: string[];
+  page(options?: Omit<PageOptions, 'errors'>): Promise<Page>;
+}
+
+/**
+ * One server and one Chromium for a whole test file: registers the `before` that starts them and
+ * the `after` that closes them (even when start-up failed half-way). Call it once, at the top of the file.
+ */
+export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
+  let keyline: Keyline | undefined;
+  let browser: Browser | undefined;
+  const errors: string[] = [];
+  before(async () => {
+    keyline = await startKeyline(env);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await keyline?.stop();
+  });
+  return {
+    get url() {
+      if (!keyline) throw new Error('the Keyline server is not running (is browserSuite() called at the top of the file?)');
+      return keyline.url;
+    },
+    errors,
+    page: (options = {}) => newPage(browser!, { ...options, errors }),
+  };
+}
