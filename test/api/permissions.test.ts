@@ -49,6 +49,11 @@ function validBody(r: ApiRoute): unknown {
     'POST /api/v1/imports/:id/validate': { mapping: { name: 0 }, duplicateMode: 'skip' },
     'POST /api/v1/imports/:id/commit': { skipErrors: true },
     'POST /api/v1/opportunities/:id/stage': { version: 1, stageId: 1, evidence: [] },
+    'PUT /api/v1/opportunities/:id/qualification': { version: 1, facts: { pain: { answer: 'yes' } } },
+    'PUT /api/v1/opportunities/:id/analysis': { version: 1, swot: {}, competitors: [] },
+    'POST /api/v1/opportunities/:id/strategy/next': { answers: {} },
+    'PUT /api/v1/opportunities/:id/strategy': { version: 1, answers: { urgentNeed: false, accountMattersForFuture: true } },
+    'POST /api/v1/opportunities/:id/reviews': { completedStep: 'hijacked', nextAction: 'hijacked' },
   };
   return special[`${r.method} ${r.url}`] ?? (r.method === 'PATCH' ? { version: 1, name: 'hijacked' } : { version: 1 });
 }

@@ -1,0 +1,77 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+
+/**
+ * Storage of the opportunity's insight (SPEC §5.5 qualification, §5.2 SWOT and competitors,
+ * §5.6 win strategy) in the JSON columns of `opportunities` (migration 0006), and the
+ * pipeline review entries (SPEC §5.3) in `opportunity_reviews`. Callers have already checked
+ * that the actor sees the opportunity; every query is still scoped to the workspace.
+ */
+export async function insightRow(db: Kysely<Database>, workspaceId: number, id: number) {
+  return db
+    .selectFrom('opportunities')
+    .leftJoin('process_stages as stage', (j) => j.onRef('stage.id', '=', 'opportunities.stage_id').onRef('stage.workspace_id', '=', 'opportunities.workspace_id'))
+    .select([
+      'opportunities.id', 'opportunities.qualification', 'opportunities.swot', 'opportunities.competitors', 'opportunities.win_strategy',
+      'opportunities.advantage_lost', 'opportunities.version', 'stage.buying_phase as stage_buying_phase',
+    ])
+    .where('opportunities.workspace_id', '=', workspaceId)
+    .where('opportunities.id', '=', id)
+    .executeTakeFirst();
+}
+
+export type InsightRow = NonNullable<Awaited<ReturnType<typeof insightRow>>>;
+
+export async function userNames(db: Kysely<Database>, workspaceId: number, ids: number[]) {
+  if (ids.length === 0) return new Map<number, string>();
+  const rows = await db.selectFrom('users').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+export async function listReviews(db: Kysely<Database>, workspaceId: number, opportunityId: number) {
+  return db
+    .selectFrom('opportunity_reviews as r')
+    .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'r.reviewer_id').onRef('u.workspace_id', '=', 'r.workspace_id'))
+    .select(['r.id', 'r.reviewer_id', 'u.name as reviewer_name', 'r.completed_step', 'r.evidence', 'r.next_action', 'r.joint_plan', 'r.created_at'])
+    .where('r.workspace_id', '=', workspaceId)
+    .where('r.opportunity_id', '=', opportunityId)
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .limit(500)
+    .execute();
+}
+
+export type ReviewRow = Awaited<ReturnType<typeof listReviews>>[number];
+
+export interface NewReview {
+  workspaceId: number;
+  opportunityId: number;
+  reviewerId: number;
+  completedStep: string;
+  evidence: string | null;
+  nextAction: string;
+  jointPlan: string | null;
+  now: number;
+}
+
+export async function insertReview(db: Kysely<Database>, r: NewReview): Promise<number> {
+  const { id } = await db
+    .insertInto('opportunity_reviews')
+    .values({
+      workspace_id: r.workspaceId, opportunity_id: r.opportunityId, reviewer_id: r.reviewerId, completed_step: r.completedStep,
+      evidence: r.evidence, next_action: r.nextAction, joint_plan: r.jointPlan, created_at: r.now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function getReview(db: Kysely<Database>, workspaceId: number, id: number) {
+  return db
+    .selectFrom('opportunity_reviews as r')
+    .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'r.reviewer_id').onRef('u.workspace_id', '=', 'r.workspace_id'))
+    .select(['r.id', 'r.reviewer_id', 'u.name as reviewer_name', 'r.completed_step', 'r.evidence', 'r.next_action', 'r.joint_plan', 'r.created_at'])
+    .where('r.workspace_id', '=', workspaceId)
+    .where('r.id', '=', id)
+    .executeTakeFirstOrThrow();
+}

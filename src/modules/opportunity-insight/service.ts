@@ -1,0 +1,250 @@
+import type { Db } from '../../db/database.ts';
+import { updateVersioned } from '../../db/versioned.ts';
+import {
+  QUALIFICATION_FACTS, qualificationScore, weakenedFacts,
+  type BuyingPhase, type Qualification, type QualificationAnswer, type QualificationFact,
+} from '../../domain/buying-phase.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { decideStrategy, STRATEGIES, type Strategy, type StrategyAnswers, type StrategyStep } from '../../domain/win-strategy.ts';
+import { AppError, forbidden, invalid, notFound } from '../../server/problem.ts';
+import { recordChanges, type Change } from '../history/repository.ts';
+import { getOpportunity } from '../opportunities/service.ts';
+import * as repo from './repository.ts';
+
+/*
+ * What the JSON columns of `opportunities` hold (migration 0006):
+ *   qualification  {facts: {pain: {answer, note}, …}, weakened: [fact…], assessedAt, assessedBy}
+ *                  (an older flat {pain: {…}} is read too)
+ *   swot           {strengths: [], weaknesses: [], opportunities: [], threats: []}
+ *   competitors    [{name, strengths, weaknesses, status}]
+ *   win_strategy   {strategy, path: [{question, answer}], answers, decidedAt, decidedBy} | null
+ */
+
+export const COMPETITOR_STATUSES = ['leading', 'close', 'behind', 'out'] as const;
+export type CompetitorStatus = (typeof COMPETITOR_STATUSES)[number];
+export interface Competitor { name: string; strengths: string; weaknesses: string; status: CompetitorStatus }
+export interface Swot { strengths: string[]; weaknesses: string[]; opportunities: string[]; threats: string[] }
+export type FactInput = { answer: QualificationAnswer; note?: string | null | undefined } | null | undefined;
+export type FactsInput = Partial<Record<QualificationFact, FactInput>>;
+
+interface StoredQualification { facts: Qualification; weakened: QualificationFact[]; assessedAt: number | null; assessedBy: number | null }
+interface StoredStrategy { strategy: Strategy; path: StrategyStep[]; answers: StrategyAnswers; decidedAt: number; decidedBy: number }
+
+const ANSWERS = new Set<string>(['yes', 'partly', 'no']);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+function parseJson(text: string | null): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** Only well-formed facts survive: a damaged column never breaks the page. */
+function cleanFacts(raw: unknown): Qualification {
+  const out: Qualification = {};
+  if (!isObject(raw)) return out;
+  for (const f of QUALIFICATION_FACTS) {
+    const v = raw[f];
+    if (isObject(v) && typeof v.answer === 'string' && ANSWERS.has(v.answer)) {
+      out[f] = { answer: v.answer as QualificationAnswer, note: typeof v.note === 'string' ? v.note : null };
+    }
+  }
+  return out;
+}
+
+export function parseQualification(text: string | null): StoredQualification {
+  const raw = parseJson(text);
+  if (!isObject(raw)) return { facts: {}, weakened: [], assessedAt: null, assessedBy: null };
+  if (!isObject(raw.facts)) return { facts: cleanFacts(raw), weakened: [], assessedAt: null, assessedBy: null };
+  const weakened = Array.isArray(raw.weakened) ? raw.weakened.filter((f): f is QualificationFact => QUALIFICATION_FACTS.includes(f as QualificationFact)) : [];
+  return {
+    facts: cleanFacts(raw.facts),
+    weakened,
+    assessedAt: typeof raw.assessedAt === 'number' ? raw.assessedAt : null,
+    assessedBy: typeof raw.assessedBy === 'number' ? raw.assessedBy : null,
+  };
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+
+export function parseSwot(text: string | null): Swot {
+  const raw = parseJson(text);
+  const o = isObject(raw) ? raw : {};
+  return { strengths: strings(o.strengths), weaknesses: strings(o.weaknesses), opportunities: strings(o.opportunities), threats: strings(o.threats) };
+}
+
+export function parseCompetitors(text: string | null): Competitor[] {
+  const raw = parseJson(text);
+  if (!Array.isArray(raw)) return [];
+  return raw.filter(isObject).filter((c) => typeof c.name === 'string').map((c) => ({
+    name: c.name as string,
+    strengths: typeof c.strengths === 'string' ? c.strengths : '',
+    weaknesses: typeof c.weaknesses === 'string' ? c.weaknesses : '',
+    status: COMPETITOR_STATUSES.includes(c.status as CompetitorStatus) ? (c.status as CompetitorStatus) : 'close',
+  }));
+}
+
+export function parseStrategy(text: string | null): StoredStrategy | null {
+  const raw = parseJson(text);
+  if (!isObject(raw) || !STRATEGIES.includes(raw.strategy as Strategy)) return null;
+  return {
+    strategy: raw.strategy as Strategy,
+    path: Array.isArray(raw.path) ? (raw.path.filter(isObject) as unknown as StrategyStep[]) : [],
+    answers: isObject(raw.answers) ? (raw.answers as StrategyAnswers) : {},
+    decidedAt: typeof raw.decidedAt === 'number' ? raw.decidedAt : 0,
+    decidedBy: typeof raw.decidedBy === 'number' ? raw.decidedBy : 0,
+  };
+}
+
+/** The detail of the opportunity (404 when out of reach) and its insight columns. */
+async function load(db: Db, actor: Actor, id: number) {
+  const detail = await getOpportunity(db, actor, id);
+  const row = await repo.insightRow(db.kysely, actor.workspaceId, id);
+  if (!row) throw notFound('Opportunity');
+  return { detail, row };
+}
+
+/** Whoever may edit the opportunity (owner, team, a manager above it, admin) may change its insight; closed ones are history. */
+async function loadForEdit(db: Db, actor: Actor, id: number) {
+  const l = await load(db, actor, id);
+  if (!l.detail.permissions.edit) throw forbidden('You cannot edit this opportunity');
+  if (l.detail.status !== 'open') throw new AppError(409, 'closed', 'A closed opportunity cannot be edited');
+  return l;
+}
+
+export async function getInsight(db: Db, actor: Actor, id: number) {
+  const { detail, row } = await load(db, actor, id);
+  const q = parseQualification(row.qualification);
+  const strategy = parseStrategy(row.win_strategy);
+  const names = await repo.userNames(db.kysely, actor.workspaceId, [q.assessedBy, strategy?.decidedBy].filter((x): x is number => typeof x === 'number' && x > 0));
+  return {
+    ...detail,
+    qualification: Object.fromEntries(QUALIFICATION_FACTS.map((f) => [f, q.facts[f] ? { answer: q.facts[f].answer, note: q.facts[f].note ?? null } : null])) as Record<QualificationFact, { answer: QualificationAnswer; note: string | null } | null>,
+    qualificationScore: qualificationScore(q.facts),
+    weakened: q.weakened,
+    qualificationAssessedAt: q.assessedAt,
+    qualificationAssessedByName: q.assessedBy === null ? null : (names.get(q.assessedBy) ?? null),
+    swot: parseSwot(row.swot),
+    competitors: parseCompetitors(row.competitors),
+    strategy: strategy ? { ...strategy, decidedByName: names.get(strategy.decidedBy) ?? null } : null,
+    advantageLost: row.advantage_lost === 1,
+    buyingPhase: detail.buyingPhase,
+    stageBuyingPhase: row.stage_buying_phase as BuyingPhase | null,
+    stageAheadOfBuyer: detail.stageAheadOfBuyer,
+    version: row.version,
+  };
+}
+
+/**
+ * Qualification (SPEC §5.5): the six facts are assessed as a whole. A fact weaker than in the
+ * previous assessment is the "advantage lost" signal of SPEC §5.3: the opportunity is marked
+ * (a manager clears it through PATCH /opportunities/:id {advantageLost: false}) and the
+ * change of score goes to the record history with the weakened facts as its reason.
+ */
+export async function saveQualification(db: Db, actor: Actor, id: number, input: { version: number; facts: FactsInput }) {
+  const { row } = await loadForEdit(db, actor, id);
+  const before = parseQualification(row.qualification);
+  const after: Qualification = {};
+  for (const f of QUALIFICATION_FACTS) {
+    const v = input.facts[f];
+    if (v) after[f] = { answer: v.answer, note: v.note?.trim() ? v.note.trim() : null };
+  }
+  const weakened = weakenedFacts(before.facts, after);
+  const [oldScore, newScore] = [qualificationScore(before.facts), qualificationScore(after)];
+  const now = Date.now();
+  const stored: StoredQualification = { facts: after, weakened, assessedAt: now, assessedBy: actor.userId };
+  const changes: Change[] = oldScore !== newScore || weakened.length
+    ? [{ workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'qualification', oldValue: oldScore, newValue: newScore, reason: weakened.length ? `weakened: ${weakened.join(', ')}` : null, actorUserId: actor.userId }]
+    : [];
+  await db.kysely.transaction().execute(async (trx) => {
+    await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
+      qualification: JSON.stringify(stored),
+      ...(weakened.length ? { advantage_lost: 1 } : {}),
+      updated_at: now,
+    });
+    await recordChanges(trx, changes, now);
+  });
+  return getInsight(db, actor, id);
+}
+
+/** SWOT and the competitors (SPEC §5.2); a competitor is listed once. */
+export async function saveAnalysis(db: Db, actor: Actor, id: number, input: { version: number; swot: Swot; competitors: Competitor[] }) {
+  await loadForEdit(db, actor, id);
+  const seen = new Map<string, number>();
+  input.competitors.forEach((c, i) => {
+    const key = c.name.trim().toLowerCase();
+    if (seen.has(key)) throw invalid(`competitors.${i}.name`, `${c.name} is already listed (competitors.${seen.get(key)})`, 'duplicate');
+    seen.set(key, i);
+  });
+  const clean = (xs: string[]) => xs.map((s) => s.trim()).filter(Boolean);
+  const swot: Swot = { strengths: clean(input.swot.strengths), weaknesses: clean(input.swot.weaknesses), opportunities: clean(input.swot.opportunities), threats: clean(input.swot.threats) };
+  const competitors = input.competitors.map((c) => ({ name: c.name.trim(), strengths: c.strengths.trim(), weaknesses: c.weaknesses.trim(), status: c.status }));
+  await updateVersioned(db.kysely, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
+    swot: JSON.stringify(swot),
+    competitors: JSON.stringify(competitors),
+    updated_at: Date.now(),
+  });
+  return getInsight(db, actor, id);
+}
+
+/** One step of the win-strategy wizard (SPEC §5.6): the next question, or the strategy. Saves nothing. */
+export async function nextStrategyStep(db: Db, actor: Actor, id: number, answers: StrategyAnswers) {
+  await load(db, actor, id);
+  const r = decideStrategy(answers);
+  return r.done ? { done: true, strategy: r.strategy, path: r.path } : { done: false, next: r.next, path: r.path };
+}
+
+/** Stores the strategy the answers lead to, with the path; refuses answers that stop short of one. */
+export async function saveStrategy(db: Db, actor: Actor, id: number, input: { version: number; answers: StrategyAnswers }) {
+  const { row } = await loadForEdit(db, actor, id);
+  const r = decideStrategy(input.answers);
+  if (!r.done) throw invalid(`answers.${r.next}`, 'answer this question to reach a strategy', 'strategy_incomplete');
+  const now = Date.now();
+  // Only the answers on the path count; an answer to a question never asked is dropped.
+  const answers = Object.fromEntries(r.path.map((s) => [s.question, s.answer])) as StrategyAnswers;
+  const stored: StoredStrategy = { strategy: r.strategy, path: r.path, answers, decidedAt: now, decidedBy: actor.userId };
+  const previous = parseStrategy(row.win_strategy);
+  await db.kysely.transaction().execute(async (trx) => {
+    await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
+      win_strategy: JSON.stringify(stored),
+      updated_at: now,
+    });
+    await recordChanges(trx, [{
+      workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'strategy',
+      oldValue: previous?.strategy ?? null, newValue: r.strategy, reason: r.path.map((s) => `${s.question}=${s.answer ? 'yes' : 'no'}`).join(' → '), actorUserId: actor.userId,
+    }], now);
+  });
+  return getInsight(db, actor, id);
+}
+
+const reviewDto = (r: repo.ReviewRow) => ({
+  id: r.id,
+  reviewerId: r.reviewer_id,
+  reviewerName: r.reviewer_name,
+  completedStep: r.completed_step ?? '',
+  evidence: r.evidence,
+  nextAction: r.next_action ?? '',
+  jointPlan: r.joint_plan,
+  createdAt: r.created_at,
+});
+
+/** Pipeline review entries (盘问, SPEC §5.3), newest first. */
+export async function listReviews(db: Db, actor: Actor, id: number) {
+  await getOpportunity(db, actor, id);
+  return { items: (await repo.listReviews(db.kysely, actor.workspaceId, id)).map(reviewDto) };
+}
+
+export interface ReviewInput { completedStep: string; evidence?: string | null | undefined; nextAction: string; jointPlan?: string | null | undefined }
+
+/** The four questions answered: by a manager over the opportunity (or an admin), or by its owner. */
+export async function addReview(db: Db, actor: Actor, id: number, input: ReviewInput) {
+  const detail = await getOpportunity(db, actor, id);
+  if (!detail.permissions.manage && detail.ownerId !== actor.userId) throw forbidden('Only the owner or a manager over the opportunity records a pipeline review');
+  const reviewId = await repo.insertReview(db.kysely, {
+    workspaceId: actor.workspaceId, opportunityId: id, reviewerId: actor.userId, completedStep: input.completedStep, evidence: input.evidence ?? null,
+    nextAction: input.nextAction, jointPlan: input.jointPlan ?? null, now: Date.now(),
+  });
+  return reviewDto(await repo.getReview(db.kysely, actor.workspaceId, reviewId));
+}

@@ -1,0 +1,308 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { testEngines } from '../helpers/db.ts';
+import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
+
+type Fact = { answer: 'yes' | 'partly' | 'no'; note: string | null } | null;
+interface Insight {
+  id: number;
+  version: number;
+  problems: string[];
+  qualification: Record<'pain' | 'power' | 'vision' | 'value' | 'control' | 'criteria', Fact>;
+  qualificationScore: number;
+  weakened: string[];
+  advantageLost: boolean;
+  swot: { strengths: string[]; weaknesses: string[]; opportunities: string[]; threats: string[] };
+  competitors: { name: string; strengths: string; weaknesses: string; status: string }[];
+  strategy: { strategy: string; path: { question: string; answer: boolean }[]; answers: Record<string, boolean>; decidedAt: number; decidedBy: number; decidedByName: string | null } | null;
+  buyingPhase: string | null;
+  stageBuyingPhase: string | null;
+  stageAheadOfBuyer: boolean;
+}
+type Problem = { status: number; code: string; errors?: { field: string; message: string }[] };
+interface Review { id: number; reviewerName: string; completedStep: string; evidence: string | null; nextAction: string; jointPlan: string | null; createdAt: number }
+
+for (const engine of testEngines()) {
+  describe(`opportunity insight [${engine}]`, () => {
+    let t: TestApp;
+    let f: Fixture & Extras;
+    let other: Fixture & Extras;
+    let as: Record<'admin' | 'executive' | 'manager' | 'rep' | 'rep2' | 'presales' | 'finance' | 'otherAdmin', Call>;
+    let opp: number;
+    before(async () => {
+      t = await createTestApp(engine);
+      const base = await seedWorkspace(t, 'ins');
+      f = { ...base, ...(await seedExtras(t, base)) };
+      const ob = await seedWorkspace(t, 'other');
+      other = { ...ob, ...(await seedExtras(t, ob)) };
+      const c = async (userId: number, ws = f.workspaceId) => client(t, await sessionCookie(t, ws, userId));
+      as = {
+        admin: await c(f.users.admin.id), executive: await c(f.users.executive.id), manager: await c(f.users.manager.id), rep: await c(f.users.rep.id),
+        rep2: await c(f.users.rep2.id), presales: await c(f.users.presales.id), finance: await c(f.users.finance.id), otherAdmin: await c(other.users.admin.id, other.workspaceId),
+      };
+      opp = f.opportunities.repOpp;
+    });
+    after(() => t.close());
+
+    const insight = async (call: Call = as.rep) => {
+      const res = await call('GET', `/api/v1/opportunities/${opp}/insight`);
+      assert.equal(res.statusCode, 200, res.body);
+      return json<Insight>(res);
+    };
+    const all = (answer: 'yes' | 'partly' | 'no') => Object.fromEntries(['pain', 'power', 'vision', 'value', 'control', 'criteria'].map((k) => [k, { answer }]));
+
+    it('starts empty: no facts, score 0, empty SWOT, no strategy, with the buying phases', async () => {
+      const i = await insight();
+      assert.deepEqual(i.qualification, { pain: null, power: null, vision: null, value: null, control: null, criteria: null });
+      assert.equal(i.qualificationScore, 0);
+      assert.deepEqual(i.weakened, []);
+      assert.deepEqual(i.swot, { strengths: [], weaknesses: [], opportunities: [], threats: [] });
+      assert.deepEqual(i.competitors, []);
+      assert.equal(i.strategy, null);
+      assert.equal(i.advantageLost, false);
+      assert.equal(i.version, 1);
+      assert.equal(typeof i.stageAheadOfBuyer, 'boolean');
+    });
+
+    it('scores the qualification; a weaker fact marks the advantage as lost, in history and in the problems', async () => {
+      let i = await insight();
+      const first = await as.rep('PUT', `/api/v1/opportunities/${opp}/qualification`, {
+        version: i.version,
+        facts: { pain: { answer: 'yes', note: '  产线良率低于 92%  ' }, power: { answer: 'yes' }, vision: { answer: 'partly' }, value: { answer: 'no' }, control: null },
+      });
+      assert.equal(first.statusCode, 200, first.body);
+      i = json<Insight>(first);
+      assert.deepEqual(i.qualification.pain, { answer: 'yes', note: '产线良率低于 92%' });
+      assert.equal(i.qualification.control, null);
+      assert.equal(i.qualification.criteria, null);
+      assert.equal(i.qualificationScore, 42); // (2 + 2 + 1) of 12
+      assert.deepEqual(i.weakened, []);
+      assert.equal(i.advantageLost, false);
+      assert.ok(!i.problems.includes('advantage_lost'));
+
+      // Stale version: 409, nothing changes.
+      const stale = await as.rep('PUT', `/api/v1/opportunities/${opp}/qualification`, { version: i.version - 1, facts: {} });
+      assert.equal(stale.statusCode, 409);
+      assert.equal((await insight()).qualificationScore, 42);
+
+      // Power drops from yes to partly, vision is no longer assessed: both weakened.
+      const second = await as.rep('PUT', `/api/v1/opportunities/${opp}/qualification`, {
+        version: i.version, facts: { pain: { answer: 'yes' }, power: { answer: 'partly', note: '新任总经理未接触' }, value: { answer: 'partly' } },
+      });
+      assert.equal(second.statusCode, 200, second.body);
+      i = json<Insight>(second);
+      assert.deepEqual(i.weakened, ['power', 'vision']);
+      assert.equal(i.qualificationScore, 33);
+      assert.equal(i.advantageLost, true);
+      const detail = json<{ problems: string[]; version: number }>(await as.rep('GET', `/api/v1/opportunities/${opp}`));
+      assert.ok(detail.problems.includes('advantage_lost'), JSON.stringify(detail.problems));
+      const hist = await t.db.kysely.selectFrom('record_history').select(['old_value', 'new_value', 'reason', 'actor_user_id'])
+        .where('workspace_id', '=', f.workspaceId).where('entity_type', '=', 'opportunity').where('entity_id', '=', opp).where('field', '=', 'qualification').orderBy('id').execute();
+      assert.deepEqual(hist.map((h) => [h.old_value, h.new_value, h.reason]), [['0', '42', null], ['42', '33', 'weakened: power, vision']]);
+      assert.equal(hist[1]!.actor_user_id, f.users.rep.id);
+
+      // A stronger assessment does not clear the mark; only a manager does.
+      i = json<Insight>(await as.rep('PUT', `/api/v1/opportunities/${opp}/qualification`, { version: i.version, facts: all('yes') }));
+      assert.equal(i.qualificationScore, 100);
+      assert.deepEqual(i.weakened, []);
+      assert.equal(i.advantageLost, true);
+      assert.equal((await as.rep('PATCH', `/api/v1/opportunities/${opp}`, { version: i.version, advantageLost: false })).statusCode, 403);
+      const cleared = await as.manager('PATCH', `/api/v1/opportunities/${opp}`, { version: i.version, advantageLost: false });
+      assert.equal(cleared.statusCode, 200, cleared.body);
+      assert.ok(!json<{ problems: string[] }>(cleared).problems.includes('advantage_lost'));
+      assert.equal((await insight()).advantageLost, false);
+    });
+
+    it('rejects bad qualification input naming the field', async () => {
+      const v = (await insight()).version;
+      const cases: [unknown, string][] = [
+        [{ version: v, facts: { pain: { answer: 'maybe' } } }, 'facts.pain.answer'],
+        [{ version: v, facts: { budget: { answer: 'yes' } } }, 'facts.budget'],
+        [{ version: v, facts: { power: { answer: 'yes', note: 'x'.repeat(1001) } } }, 'facts.power.note'],
+        [{ version: v }, 'facts'],
+        [{ facts: {} }, 'version'],
+      ];
+      for (const [body, field] of cases) {
+        const res = await as.rep('PUT', `/api/v1/opportunities/${opp}/qualification`, body);
+        assert.equal(res.statusCode, 400, `${JSON.stringify(body)}: ${res.body}`);
+        assert.ok(json<Problem>(res).errors!.some((e) => e.field === field), `${field}: ${res.body}`);
+      }
+      assert.equal((await insight()).version, v);
+    });
+
+    it('saves SWOT and competitors, trimmed, and names the bad field', async () => {
+      const v = (await insight()).version;
+      const ok = await as.rep('PUT', `/api/v1/opportunities/${opp}/analysis`, {
+        version: v,
+        swot: { strengths: [' 本地服务团队 ', '一期项目口碑'], weaknesses: ['价格偏高'], opportunities: ['二期扩产'], threats: ['西门子低价进入'] },
+        competitors: [
+          { name: '西门子', strengths: '品牌、PLC 装机量', weaknesses: '本地响应慢', status: 'leading' },
+          { name: '中控技术', status: 'behind' },
+        ],
+      });
+      assert.equal(ok.statusCode, 200, ok.body);
+      const i = json<Insight>(ok);
+      assert.deepEqual(i.swot.strengths, ['本地服务团队', '一期项目口碑']);
+      assert.deepEqual(i.swot.threats, ['西门子低价进入']);
+      assert.deepEqual(i.competitors, [
+        { name: '西门子', strengths: '品牌、PLC 装机量', weaknesses: '本地响应慢', status: 'leading' },
+        { name: '中控技术', strengths: '', weaknesses: '', status: 'behind' },
+      ]);
+      assert.equal(i.version, v + 1);
+      assert.deepEqual((await insight(as.manager)).competitors.map((c) => c.name), ['西门子', '中控技术']);
+
+      const comp = (name: string, status = 'close') => ({ name, status });
+      const swot = { strengths: [], weaknesses: [], opportunities: [], threats: [] };
+      const cases: [unknown, string][] = [
+        [{ version: i.version, swot, competitors: [comp('A'), comp('B'), comp('  ')] }, 'competitors.2.name'],
+        [{ version: i.version, swot, competitors: [comp('A', 'winning')] }, 'competitors.0.status'],
+        [{ version: i.version, swot, competitors: [comp('A'), comp('a')] }, 'competitors.1.name'],
+        [{ version: i.version, swot, competitors: Array.from({ length: 11 }, (_, k) => comp(`C${k}`)) }, 'competitors'],
+        [{ version: i.version, swot: { ...swot, threats: ['ok', 'x'.repeat(301)] }, competitors: [] }, 'swot.threats.1'],
+        [{ version: i.version, swot: { ...swot, strengths: Array.from({ length: 11 }, (_, k) => `S${k}`) }, competitors: [] }, 'swot.strengths'],
+        [{ version: i.version, swot: { ...swot, risks: [] }, competitors: [] }, 'swot.risks'],
+      ];
+      for (const [body, field] of cases) {
+        const res = await as.rep('PUT', `/api/v1/opportunities/${opp}/analysis`, body);
+        assert.equal(res.statusCode, 400, `${field}: ${res.body}`);
+        assert.ok(json<Problem>(res).errors!.some((e) => e.field === field), `${field}: ${res.body}`);
+      }
+      assert.equal((await as.rep('PUT', `/api/v1/opportunities/${opp}/analysis`, { version: v, swot, competitors: [] })).statusCode, 409);
+      assert.equal((await insight()).competitors.length, 2);
+    });
+
+    it('walks the win-strategy wizard to every strategy without saving', async () => {
+      const next = async (answers: Record<string, boolean>) => {
+        const res = await as.rep('POST', `/api/v1/opportunities/${opp}/strategy/next`, { answers });
+        assert.equal(res.statusCode, 200, res.body);
+        return json<{ done: boolean; next?: string; strategy?: string; path: { question: string; answer: boolean }[] }>(res);
+      };
+      assert.deepEqual(await next({}), { done: false, next: 'urgentNeed', path: [] });
+      assert.deepEqual(await next({ urgentNeed: true }), { done: false, next: 'canDeliver', path: [{ question: 'urgentNeed', answer: true }] });
+      const leaves: [Record<string, boolean>, string][] = [
+        [{ urgentNeed: false, accountMattersForFuture: true }, 'develop'],
+        [{ urgentNeed: false, accountMattersForFuture: false, worthWaiting: true }, 'delay'],
+        [{ urgentNeed: false, accountMattersForFuture: false, worthWaiting: false }, 'withdraw'],
+        [{ urgentNeed: true, canDeliver: false, smallerPiece: true }, 'fragment'],
+        [{ urgentNeed: true, canDeliver: false, smallerPiece: false }, 'withdraw'],
+        [{ urgentNeed: true, canDeliver: true, incumbent: true }, 'defend'],
+        [{ urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: true }, 'frontal'],
+        [{ urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: false, canChangeCriteria: true }, 'flanking'],
+        [{ urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: false, canChangeCriteria: false, smallerPiece: true }, 'fragment'],
+        [{ urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: false, canChangeCriteria: false, smallerPiece: false, strategic: true }, 'develop'],
+        [{ urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: false, canChangeCriteria: false, smallerPiece: false, strategic: false }, 'withdraw'],
+      ];
+      for (const [answers, strategy] of leaves) {
+        const r = await next(answers);
+        assert.equal(r.done, true, JSON.stringify(answers));
+        assert.equal(r.strategy, strategy, JSON.stringify(answers));
+        assert.deepEqual(r.path.map((s) => s.question), Object.keys(answers));
+      }
+      // The executive may try the wizard (read-only), but it saves nothing.
+      assert.equal((await as.executive('POST', `/api/v1/opportunities/${opp}/strategy/next`, { answers: { urgentNeed: true } })).statusCode, 200);
+      assert.equal((await insight()).strategy, null);
+      const bad = await as.rep('POST', `/api/v1/opportunities/${opp}/strategy/next`, { answers: { urgentNeed: 'yes' } });
+      assert.equal(bad.statusCode, 400);
+      assert.equal(json<Problem>(bad).errors![0]!.field, 'answers.urgentNeed');
+      const unknown = await as.rep('POST', `/api/v1/opportunities/${opp}/strategy/next`, { answers: { budget: true } });
+      assert.equal(json<Problem>(unknown).errors![0]!.field, 'answers.budget');
+    });
+
+    it('stores a strategy only when the answers reach one, with its path and in the history', async () => {
+      let v = (await insight()).version;
+      const partial = await as.rep('PUT', `/api/v1/opportunities/${opp}/strategy`, { version: v, answers: { urgentNeed: true, canDeliver: true } });
+      assert.equal(partial.statusCode, 400, partial.body);
+      assert.deepEqual(json<Problem>(partial).errors!.map((e) => e.field), ['answers.incumbent']);
+      const empty = await as.rep('PUT', `/api/v1/opportunities/${opp}/strategy`, { version: v, answers: {} });
+      assert.deepEqual(json<Problem>(empty).errors!.map((e) => e.field), ['answers.urgentNeed']);
+      assert.equal((await insight()).strategy, null);
+
+      const res = await as.rep('PUT', `/api/v1/opportunities/${opp}/strategy`, {
+        version: v,
+        answers: { urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: false, canChangeCriteria: true, worthWaiting: true },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const i = json<Insight>(res);
+      assert.equal(i.strategy!.strategy, 'flanking');
+      assert.deepEqual(i.strategy!.path, [
+        { question: 'urgentNeed', answer: true }, { question: 'canDeliver', answer: true }, { question: 'incumbent', answer: false },
+        { question: 'threeToOne', answer: false }, { question: 'canChangeCriteria', answer: true },
+      ]);
+      assert.deepEqual(i.strategy!.answers, { urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: false, canChangeCriteria: true }, 'the answer off the path is dropped');
+      assert.equal(i.strategy!.decidedBy, f.users.rep.id);
+      assert.equal(i.strategy!.decidedByName, `rep ins`);
+      assert.ok(Math.abs(i.strategy!.decidedAt - Date.now()) < 60_000);
+      v = i.version;
+      assert.equal((await as.rep('PUT', `/api/v1/opportunities/${opp}/strategy`, { version: v - 1, answers: { urgentNeed: true, canDeliver: true, incumbent: true } })).statusCode, 409);
+      const again = json<Insight>(await as.manager('PUT', `/api/v1/opportunities/${opp}/strategy`, { version: v, answers: { urgentNeed: true, canDeliver: true, incumbent: true } }));
+      assert.equal(again.strategy!.strategy, 'defend');
+      assert.equal(again.strategy!.decidedByName, 'manager ins');
+      const hist = await t.db.kysely.selectFrom('record_history').select(['old_value', 'new_value', 'reason'])
+        .where('workspace_id', '=', f.workspaceId).where('entity_id', '=', opp).where('field', '=', 'strategy').orderBy('id').execute();
+      assert.deepEqual(hist.map((h) => [h.old_value, h.new_value]), [[null, 'flanking'], ['flanking', 'defend']]);
+      assert.equal(hist[0]!.reason, 'urgentNeed=yes → canDeliver=yes → incumbent=no → threeToOne=no → canChangeCriteria=yes');
+    });
+
+    it('records pipeline reviews by the owner and a manager over it, newest first; refuses others', async () => {
+      const url = `/api/v1/opportunities/${opp}/reviews`;
+      const a = await as.rep('POST', url, { completedStep: '完成技术交流', evidence: '会议纪要已上传', nextAction: '安排高层拜访', jointPlan: null });
+      assert.equal(a.statusCode, 201, a.body);
+      assert.equal(json<Review>(a).reviewerName, 'rep ins');
+      const b = await as.manager('POST', url, { completedStep: '方案汇报', nextAction: '提交报价', jointPlan: '经理陪同拜访总经理' });
+      assert.equal(b.statusCode, 201, b.body);
+      const created = json<Review>(b);
+      assert.deepEqual([created.completedStep, created.evidence, created.nextAction, created.jointPlan], ['方案汇报', null, '提交报价', '经理陪同拜访总经理']);
+      // Presales may see it but is neither owner nor manager; rep2 cannot see it at all; finance has no access.
+      assert.equal((await as.presales('POST', url, { completedStep: 'x', nextAction: 'y' })).statusCode, 404);
+      assert.equal((await as.rep2('POST', url, { completedStep: 'x', nextAction: 'y' })).statusCode, 404);
+      assert.equal((await as.finance('POST', url, { completedStep: 'x', nextAction: 'y' })).statusCode, 403);
+      const missing = await as.rep('POST', url, { evidence: 'only evidence' });
+      assert.equal(missing.statusCode, 400);
+      assert.deepEqual(json<Problem>(missing).errors!.map((e) => e.field).sort(), ['completedStep', 'nextAction']);
+      const blank = await as.rep('POST', url, { completedStep: '  ', nextAction: '跟进' });
+      assert.deepEqual(json<Problem>(blank).errors!.map((e) => e.field), ['completedStep']);
+      const list = json<{ items: Review[] }>(await as.executive('GET', url)).items;
+      assert.deepEqual(list.map((r) => r.completedStep), ['方案汇报', '完成技术交流']);
+      assert.deepEqual(list.map((r) => r.reviewerName), ['manager ins', 'rep ins']);
+    });
+
+    it('lets a team member who is not the owner write insight but not reviews', async () => {
+      await t.db.kysely.insertInto('opportunity_team').values({ workspace_id: f.workspaceId, opportunity_id: opp, user_id: f.users.presales.id, team_role: 'presales', created_at: Date.now() }).execute();
+      const v = (await insight(as.presales)).version;
+      const ok = await as.presales('PUT', `/api/v1/opportunities/${opp}/analysis`, { version: v, swot: { strengths: ['售前驻场'] }, competitors: [] });
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.deepEqual(json<Insight>(ok).swot.strengths, ['售前驻场']);
+      const review = await as.presales('POST', `/api/v1/opportunities/${opp}/reviews`, { completedStep: 'x', nextAction: 'y' });
+      assert.equal(review.statusCode, 403);
+      // The executive sees everything but edits nothing.
+      assert.equal((await as.executive('PUT', `/api/v1/opportunities/${opp}/analysis`, { version: v + 1, swot: {}, competitors: [] })).statusCode, 403);
+    });
+
+    it('hides the opportunity from people out of reach and other workspaces (404)', async () => {
+      const v = (await insight()).version;
+      for (const call of [as.rep2, as.otherAdmin]) {
+        assert.equal((await call('GET', `/api/v1/opportunities/${opp}/insight`)).statusCode, 404);
+        assert.equal((await call('GET', `/api/v1/opportunities/${opp}/reviews`)).statusCode, 404);
+        assert.equal((await call('POST', `/api/v1/opportunities/${opp}/strategy/next`, { answers: {} })).statusCode, 404);
+        assert.equal((await call('PUT', `/api/v1/opportunities/${opp}/qualification`, { version: v, facts: all('no') })).statusCode, 404);
+        assert.equal((await call('PUT', `/api/v1/opportunities/${opp}/strategy`, { version: v, answers: { urgentNeed: false, accountMattersForFuture: true } })).statusCode, 404);
+        assert.equal((await call('PUT', `/api/v1/opportunities/${opp}/analysis`, { version: v, swot: {}, competitors: [] })).statusCode, 404);
+        assert.equal((await call('POST', `/api/v1/opportunities/${opp}/reviews`, { completedStep: 'x', nextAction: 'y' })).statusCode, 404);
+      }
+      const after = await insight();
+      assert.equal(after.version, v);
+      assert.equal(after.qualificationScore, 100);
+      // The other workspace's own opportunity is not reachable from here either.
+      assert.equal((await as.admin('GET', `/api/v1/opportunities/${other.opportunities.repOpp}/insight`)).statusCode, 404);
+    });
+
+    it('refuses changes to a closed opportunity (409) but still shows its insight', async () => {
+      await t.db.kysely.updateTable('opportunities').set({ status: 'lost', closed_at: Date.now() }).where('id', '=', opp).execute();
+      const v = (await insight()).version;
+      const res = await as.rep('PUT', `/api/v1/opportunities/${opp}/qualification`, { version: v, facts: {} });
+      assert.equal(res.statusCode, 409);
+      assert.equal(json<Problem>(res).code, 'closed');
+      assert.equal((await insight()).qualificationScore, 100);
+    });
+  });
+}
