@@ -6,6 +6,7 @@ import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_customer_archive.ts';
 import * as m0003 from './migrations/0003_import_row_outcome.ts';
 import * as m0006 from './migrations/0006_sales_process.ts';
+import * as m0007 from './migrations/0007_attachments.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -15,6 +16,7 @@ const migrations: Record<string, EngineMigration> = {
   '0002_customer_archive': m0002,
   '0003_import_row_outcome': m0003,
   '0006_sales_process': m0006,
+  '0007_attachments': m0007,
 };
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

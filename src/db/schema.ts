@@ -264,6 +264,19 @@ export interface OpportunityTeamTable {
   created_at: number;
 }
 
+/** Uploaded files, e.g. stage evidence (migration 0007, SPEC §5.3). */
+export interface AttachmentTable {
+  id: Generated<number>;
+  workspace_id: number;
+  uploaded_by: number;
+  opportunity_id: number | null;
+  file_name: string;
+  content_type: string;
+  size: number;
+  data: Buffer;
+  created_at: number;
+}
+
 export interface BuyingRoleTable {
   id: Generated<number>;
   workspace_id: number;
@@ -404,6 +417,7 @@ export interface Database {
   buying_roles: BuyingRoleTable;
   opportunities: OpportunityTable;
   opportunity_team: OpportunityTeamTable;
+  attachments: AttachmentTable;
   sales_processes: SalesProcessTable;
   process_stages: ProcessStageTable;
   opportunity_stage_history: OpportunityStageHistoryTable;

@@ -18,6 +18,7 @@ import auditRoutes from '../modules/audit/routes.ts';
 import accountRoutes from '../modules/accounts/routes.ts';
 import salesProcessRoutes from '../modules/sales-processes/routes.ts';
 import opportunityRoutes from '../modules/opportunities/routes.ts';
+import attachmentRoutes from '../modules/attachments/routes.ts';
 import opportunityInsightRoutes from '../modules/opportunity-insight/routes.ts';
 import contactRoutes from '../modules/contacts/routes.ts';
 import savedViewRoutes from '../modules/saved-views/routes.ts';
@@ -46,7 +47,7 @@ export interface ApiRoute {
 }
 
 /** Every area's routes, mounted under /api/v1. Add new areas here. */
-const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes, salesProcessRoutes, opportunityRoutes, opportunityInsightRoutes];
+const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes, salesProcessRoutes, opportunityRoutes, opportunityInsightRoutes, attachmentRoutes];
 
 export async function buildApp(db: Db, config: Config, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({

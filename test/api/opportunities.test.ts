@@ -35,7 +35,9 @@ for (const engine of testEngines()) {
     const create = (call: Call, body: Record<string, unknown>) =>
       call('POST', '/api/v1/opportunities', { accountId: f.accounts.repAccount, name: '视觉检测项目', processId: small.id, amount: 180_000_00, expectedCloseDate: '2027-01-15', ...body });
     const intent = () => small.stages[0]!;
-    const fullEvidence = (stage: Stage) => stage.evidence.map((e) => ({ stageId: stage.id, key: e.key, note: e.requires === 'note' ? '客户确认了产线良率问题' : null, attachmentId: e.requires === 'attachment' ? 7 : null }));
+    // Items that require an attachment get a freshly uploaded file (it becomes this opportunity's evidence).
+    const upload = async () => json<{ id: number }>(await as.rep('POST', '/api/v1/attachments?fileName=proof.pdf', Buffer.from('%PDF-1.4 proof'), { 'content-type': 'application/pdf' })).id;
+    const fullEvidence = async (stage: Stage) => Promise.all(stage.evidence.map(async (e) => ({ stageId: stage.id, key: e.key, note: e.requires === 'note' ? '客户确认了产线良率问题' : null, attachmentId: e.requires === 'attachment' ? await upload() : null })));
 
     it('ships the four processes of SPEC §5.1 with ordered stages and probabilities', async () => {
       const list = json<{ items: { templateKey: string; stageCount: number }[] }>(await as.rep('GET', '/api/v1/sales-processes')).items;
@@ -107,7 +109,7 @@ for (const engine of testEngines()) {
 
     it('moves forward with evidence and records the stage history with who and what', async () => {
       const o = json<Opp>(await create(as.rep, {}));
-      const res = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[1]!.id, evidence: fullEvidence(intent()) });
+      const res = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[1]!.id, evidence: await fullEvidence(intent()) });
       assert.equal(res.statusCode, 200, res.body);
       assert.deepEqual([json<Opp>(res).stageName, json<Opp>(res).probability], ['方案', 35]);
       const h = json<{ items: { stageName: string; leftAt: number | null; exitDirection: string | null; exitEvidence: { key: string; note: string | null }[]; enteredByName: string }[] }>(await as.rep('GET', `/api/v1/opportunities/${o.id}/stage-history`)).items;
@@ -119,10 +121,10 @@ for (const engine of testEngines()) {
     it('skips stages only with the evidence of every skipped stage', async () => {
       const o = json<Opp>(await create(as.rep, {}));
       const target = small.stages[2]!;
-      const partial = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: target.id, evidence: fullEvidence(intent()) });
+      const partial = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: target.id, evidence: await fullEvidence(intent()) });
       assert.equal(partial.statusCode, 422);
       assert.ok(json<Problem>(partial).missing!.every((m) => m.stageId === small.stages[1]!.id));
-      const ok = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: target.id, evidence: [...fullEvidence(intent()), ...fullEvidence(small.stages[1]!)] });
+      const ok = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: target.id, evidence: [...(await fullEvidence(intent())), ...(await fullEvidence(small.stages[1]!))] });
       assert.equal(json<Opp>(ok).stageName, '谈判');
     });
 
@@ -141,7 +143,7 @@ for (const engine of testEngines()) {
 
     it('moves back only with a reason; refuses stages of another process', async () => {
       const o = json<Opp>(await create(as.rep, {}));
-      const moved = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[1]!.id, evidence: fullEvidence(intent()) }));
+      const moved = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[1]!.id, evidence: await fullEvidence(intent()) }));
       const noReason = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: moved.version, stageId: intent().id, evidence: [] });
       assert.equal(json<Problem>(noReason).code, 'reason_required');
       const back = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: moved.version, stageId: intent().id, evidence: [], reason: '客户预算冻结，重新确认需求' });
@@ -153,7 +155,7 @@ for (const engine of testEngines()) {
 
     it('lets exactly one of two simultaneous moves win (409 for the other)', async () => {
       const o = json<Opp>(await create(as.rep, {}));
-      const body = { version: o.version, stageId: small.stages[1]!.id, evidence: fullEvidence(intent()) };
+      const body = { version: o.version, stageId: small.stages[1]!.id, evidence: await fullEvidence(intent()) };
       const [a, b] = await Promise.all([as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, body), as.manager('POST', `/api/v1/opportunities/${o.id}/stage`, body)]);
       assert.deepEqual([a.statusCode, b.statusCode].sort(), [200, 409]);
       const h = json<{ items: unknown[] }>(await as.rep('GET', `/api/v1/opportunities/${o.id}/stage-history`)).items;
@@ -163,12 +165,12 @@ for (const engine of testEngines()) {
     it('closes as won at the won stage only with the contract amount', async () => {
       let o = json<Opp>(await create(as.rep, {}));
       for (const stage of small.stages.slice(0, 2)) {
-        o = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[stage.position + 1]!.id, evidence: fullEvidence(stage) }));
+        o = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[stage.position + 1]!.id, evidence: await fullEvidence(stage) }));
       }
       const won = small.stages.at(-1)!;
-      const noAmount = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: won.id, evidence: fullEvidence(small.stages[2]!) });
+      const noAmount = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: won.id, evidence: await fullEvidence(small.stages[2]!) });
       assert.equal(json<Problem>(noAmount).errors![0]!.field, 'contractAmount');
-      const closed = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: won.id, evidence: fullEvidence(small.stages[2]!), contractAmount: 175_000_00 }));
+      const closed = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: won.id, evidence: await fullEvidence(small.stages[2]!), contractAmount: 175_000_00 }));
       assert.deepEqual([closed.status, closed.amount], ['won', 175_000_00]);
       const again = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: closed.version, stageId: intent().id, evidence: [], reason: 'x' });
       assert.equal(json<Problem>(again).code, 'closed');

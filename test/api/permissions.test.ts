@@ -28,11 +28,12 @@ function idFor(url: string, f: Fixture & Extras): number {
   if (url.startsWith('/api/v1/opportunities/:id')) return f.opportunities.repOpp;
   if (url.startsWith('/api/v1/sales-processes/:id')) return f.processes.small.id;
   if (url.startsWith('/api/v1/process-stages/:id')) return f.processes.small.stageIds[0]!;
+  if (url.startsWith('/api/v1/attachments/:id')) return f.attachments.repProof;
   throw new Error(`no id source for ${url}: add one to idFor() in ${import.meta.filename}`);
 }
 
 const hasBody = (m: string) => m === 'POST' || m === 'PATCH' || m === 'PUT';
-const fill = (r: ApiRoute, f: Fixture & Extras) => (r.url.includes(':id') ? r.url.replace(':id', String(idFor(r.url, f))).replace(':itemId', '1') : r.url);
+const fill = (r: ApiRoute, f: Fixture & Extras) => (r.url.includes(':id') ? r.url.replace(':id', String(idFor(r.url, f))).replace(':itemId', '1').replace(':memberId', '1') : r.url);
 /** A body that would be valid, so only the foreign id can stop the request. */
 function validBody(r: ApiRoute): unknown {
   if (!hasBody(r.method)) return undefined;
@@ -49,6 +50,9 @@ function validBody(r: ApiRoute): unknown {
     'POST /api/v1/imports/:id/validate': { mapping: { name: 0 }, duplicateMode: 'skip' },
     'POST /api/v1/imports/:id/commit': { skipErrors: true },
     'POST /api/v1/opportunities/:id/stage': { version: 1, stageId: 1, evidence: [] },
+    'POST /api/v1/opportunities/:id/team': { userId: 1, teamRole: 'presales' },
+    'POST /api/v1/opportunities/:id/close': { version: 1, outcome: 'abandoned', reason: 'no_decision' },
+    'POST /api/v1/opportunities/:id/reopen': { version: 1, reason: 'hijacked' },
     'PUT /api/v1/opportunities/:id/qualification': { version: 1, facts: { pain: { answer: 'yes' } } },
     'PUT /api/v1/opportunities/:id/analysis': { version: 1, swot: {}, competitors: [] },
     'POST /api/v1/opportunities/:id/strategy/next': { answers: {} },

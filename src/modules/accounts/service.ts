@@ -8,7 +8,8 @@ import { accountReach, canEditAccount, canManageAccount, reachesUnit, type Accou
 import type { WorkspaceSettings } from '../../domain/settings.ts';
 import { matchTerritory } from '../../domain/territory.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
-import { recordChanges, listHistory } from '../history/repository.ts';
+import { recordChanges } from '../history/repository.ts';
+import { labelledHistory } from '../history/labelled.ts';
 import { loadSettings } from '../workspace/service.ts';
 import * as repo from './repository.ts';
 
@@ -356,24 +357,7 @@ export async function setArchived(db: Db, actor: Actor, id: number, archived: bo
 
 export async function accountHistory(db: Db, actor: Actor, id: number) {
   await requireAccount(db, actor, id);
-  const rows = await listHistory(db.kysely, actor.workspaceId, 'account', id);
-  // Owner values are user ids: resolve their names in one query.
-  const ids = [...new Set(rows.filter((r) => r.field === 'owner').flatMap((r) => [r.old_value, r.new_value]).filter((v): v is string => v !== null).map(Number))];
-  const names = ids.length
-    ? new Map((await db.kysely.selectFrom('users').select(['id', 'name']).where('workspace_id', '=', actor.workspaceId).where('id', 'in', ids).execute()).map((u) => [u.id, u.name]))
-    : new Map<number, string>();
-  const label = (field: string, v: string | null) => (v !== null && field === 'owner' ? (names.get(Number(v)) ?? v) : v);
-  return rows.map((r) => ({
-    id: r.id,
-    field: r.field,
-    oldValue: r.old_value,
-    newValue: r.new_value,
-    oldLabel: label(r.field, r.old_value),
-    newLabel: label(r.field, r.new_value),
-    reason: r.reason,
-    actorName: r.actor_name,
-    createdAt: r.created_at,
-  }));
+  return labelledHistory(db.kysely, actor.workspaceId, 'account', id);
 }
 
 export interface ProfileInput {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { containsInsensitive, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
@@ -104,4 +104,118 @@ export async function stageHistory(db: Kysely<Database>, workspaceId: number, op
     .orderBy('h.entered_at')
     .orderBy('h.id')
     .execute();
+}
+
+/** Filters of the board and the attention list (SPEC §5.3): the same scope as the list. */
+export interface ScopeFilter {
+  q?: string | undefined;
+  ownerId?: number | undefined;
+  orgUnitId?: number | undefined;
+}
+
+async function scoped(db: Kysely<Database>, engine: Engine, actor: Actor, f: ScopeFilter) {
+  let q = visibleOpportunities(db, actor);
+  if (f.q) {
+    const needle = f.q;
+    q = q.where((eb) => eb.or([containsInsensitive(engine, eb.ref('opportunities.name'), needle), containsInsensitive(engine, eb.ref('accounts.name'), needle)]));
+  }
+  if (f.ownerId !== undefined) q = q.where('opportunities.owner_id', '=', f.ownerId);
+  if (f.orgUnitId !== undefined) {
+    const unit = await db.selectFrom('org_units').select('path').where('id', '=', f.orgUnitId).where('workspace_id', '=', actor.workspaceId).executeTakeFirst();
+    q = q.where('org_units.path', 'like', `${unit?.path ?? '/none/'}%`);
+  }
+  return q;
+}
+
+export const BOARD_CARDS_PER_COLUMN = 50;
+
+/**
+ * The kanban board of one process: open opportunities at every non-won stage, and those won
+ * within [wonFrom, wonTo) in the won column. Totals come from one grouped query; the cards
+ * (largest amount first, at most BOARD_CARDS_PER_COLUMN per stage) from one windowed query.
+ */
+export async function board(db: Kysely<Database>, engine: Engine, actor: Actor, f: ScopeFilter & { processId: number; wonFrom: number; wonTo: number }) {
+  const base = (await scoped(db, engine, actor, f))
+    .where('opportunities.process_id', '=', f.processId)
+    .where((eb) => eb.or([
+      eb.and([eb('opportunities.status', '=', 'open'), eb('stage.is_won', '=', 0)]),
+      eb.and([eb('opportunities.status', '=', 'won'), eb('opportunities.closed_at', '>=', f.wonFrom), eb('opportunities.closed_at', '<', f.wonTo)]),
+    ]));
+  const [totals, cards] = await Promise.all([
+    base
+      .select((eb) => [
+        'opportunities.stage_id',
+        eb.fn.countAll<number | string>().as('n'),
+        eb.fn.sum<number | string>('opportunities.amount').as('amount'),
+        eb.fn.sum<number | string>(sql`opportunities.amount * stage.probability`).as('weighted'),
+      ])
+      .groupBy('opportunities.stage_id')
+      .execute(),
+    db
+      .selectFrom(base.select([...columns, sql<number>`row_number() over (partition by opportunities.stage_id order by opportunities.amount desc, opportunities.id)`.as('rn')]).as('c'))
+      .selectAll()
+      .where('c.rn', '<=', BOARD_CARDS_PER_COLUMN)
+      .orderBy('c.stage_id')
+      .orderBy('c.rn')
+      .execute(),
+  ]);
+  return {
+    totals: totals.map((t) => ({ stageId: t.stage_id, count: Number(t.n), amount: Number(t.amount ?? 0), weighted: Number(t.weighted ?? 0) })),
+    cards,
+  };
+}
+
+export type AttentionProblem = 'stalled' | 'no_plan' | 'advantage_lost';
+
+/**
+ * The problem conditions of SPEC §5.3 as SQL, matching classifyProblems in
+ * domain/stage-gate.ts: stalled = in the stage longer than expected_days × 1.5; no plan =
+ * no next step, no date, or a date already past; advantage lost = marked by a manager.
+ */
+function problemCondition(problem: AttentionProblem, now: number, today: string) {
+  return (eb: ExpressionBuilder<Database & { stage: Database['process_stages'] }, 'opportunities' | 'stage'>): Expression<SqlBool> => {
+    switch (problem) {
+      case 'stalled':
+        return eb.and([eb('stage.expected_days', '>', 0), eb('opportunities.stage_entered_at', 'is not', null), sql<SqlBool>`opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ${now}`]);
+      case 'no_plan':
+        return eb.or([eb('opportunities.next_step', 'is', null), sql<SqlBool>`trim(opportunities.next_step) = ''`, eb('opportunities.next_step_date', 'is', null), eb('opportunities.next_step_date', '<', today)]);
+      case 'advantage_lost':
+        return eb('opportunities.advantage_lost', '=', 1);
+    }
+  };
+}
+
+export async function attention(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  f: ScopeFilter & { problem?: AttentionProblem | undefined; limit: number; offset: number; sort: { column: OpportunitySort; desc: boolean }; now: number; today: string },
+) {
+  const base = (await scoped(db, engine, actor, f)).where('opportunities.status', '=', 'open');
+  const cond = {
+    stalled: problemCondition('stalled', f.now, f.today),
+    no_plan: problemCondition('no_plan', f.now, f.today),
+    advantage_lost: problemCondition('advantage_lost', f.now, f.today),
+  };
+  const matching = base.where((eb) => (f.problem ? cond[f.problem](eb) : eb.or([cond.stalled(eb), cond.no_plan(eb), cond.advantage_lost(eb)])));
+  const flag = (c: (typeof cond)['stalled']) => (eb: ExpressionBuilder<Database & { stage: Database['process_stages'] }, 'opportunities' | 'stage'>) =>
+    eb.fn.sum<number | string>(eb.case().when(c(eb)).then(1).else(0).end());
+  const [items, total, counts] = await Promise.all([
+    matching.select(columns).orderBy(sortColumn[f.sort.column], f.sort.desc ? 'desc' : 'asc').orderBy('opportunities.id').limit(f.limit).offset(f.offset).execute(),
+    matching.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+    base.select((eb) => [flag(cond.stalled)(eb).as('stalled'), flag(cond.no_plan)(eb).as('no_plan'), flag(cond.advantage_lost)(eb).as('advantage_lost')]).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items,
+    total: Number(total.n),
+    counts: { stalled: Number(counts.stalled ?? 0), no_plan: Number(counts.no_plan ?? 0), advantage_lost: Number(counts.advantage_lost ?? 0) },
+  };
+}
+
+export async function teamMember(db: Kysely<Database>, workspaceId: number, opportunityId: number, memberId: number) {
+  return db.selectFrom('opportunity_team').selectAll().where('workspace_id', '=', workspaceId).where('opportunity_id', '=', opportunityId).where('id', '=', memberId).executeTakeFirst();
+}
+
+export async function activeUser(db: Kysely<Database>, workspaceId: number, userId: number) {
+  return db.selectFrom('users').select(['id', 'name', 'active']).where('workspace_id', '=', workspaceId).where('id', '=', userId).executeTakeFirst();
 }

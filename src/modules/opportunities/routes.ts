@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BUYING_PHASES } from '../../domain/buying-phase.ts';
-import { FORECAST_CATEGORIES, OPPORTUNITY_STATUSES, TEAM_ROLES } from '../../domain/opportunity.ts';
+import { FORECAST_CATEGORIES, LOSS_REASONS, OPPORTUNITY_STATUSES, TEAM_ROLES } from '../../domain/opportunity.ts';
 import { LEAD_SOURCES } from '../../domain/accounts.ts';
 import { errorResponses, idParam, listQuery, optionalText, page, problemSchema, text, versionField } from '../../server/http-schemas.ts';
 import { actorOf } from '../../server/request.ts';
+import { stageSchema } from '../sales-processes/routes.ts';
 import * as opportunities from './service.ts';
 
 const OPPORTUNITY_ROLES = ['admin', 'executive', 'manager', 'rep', 'presales'] as const;
@@ -55,8 +56,12 @@ export const opportunitySchema = z.object({
 
 const detailSchema = opportunitySchema.extend({
   team: z.array(z.object({ id: z.number().int(), userId: z.number().int(), userName: z.string(), teamRole: z.enum(TEAM_ROLES) })),
+  suggestedRoles: z.array(z.enum(TEAM_ROLES)).describe('the current stage\'s roles to involve that nobody on the team holds yet (SPEC §5.1)'),
   permissions: z.object({ edit: z.boolean(), manage: z.boolean() }),
 });
+
+const PROBLEMS = ['stalled', 'no_plan', 'advantage_lost'] as const;
+const memberParams = z.strictObject({ id: z.coerce.number().int().positive(), memberId: z.coerce.number().int().positive() });
 
 const editable = {
   amount: fen.optional(),
@@ -111,6 +116,53 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       response: { 201: detailSchema, ...errorResponses },
     },
   }, async (req, reply) => reply.code(201).send(await opportunities.createOpportunity(db, actorOf(req), req.body)));
+
+  r.get('/opportunities/board', {
+    config: { access: OPPORTUNITY_ROLES },
+    schema: {
+      tags: ['opportunities'],
+      summary: 'The kanban board of one sales process (SPEC §5.3): a column per stage with count, amount and expected amount, and its largest 50 cards; the won column holds what was won in [closeFrom, closeTo] (default the last 30 days)',
+      querystring: z.strictObject({
+        processId: z.coerce.number().int().positive(),
+        ownerId: z.coerce.number().int().positive().optional(),
+        orgUnitId: z.coerce.number().int().positive().optional().describe('unit, including its sub-units'),
+        closeFrom: isoDate.optional().describe('won on or after (won column only)'),
+        closeTo: isoDate.optional().describe('won on or before (won column only)'),
+        q: z.string().trim().max(100).optional().describe('substring of the opportunity or account name'),
+      }),
+      response: {
+        200: z.object({
+          process: z.object({ id: z.number().int(), name: z.string() }),
+          columns: z.array(z.object({
+            stage: stageSchema,
+            count: z.number().int(),
+            amount: z.number().int().describe('fen'),
+            expectedAmount: z.number().int().describe('Σ amount × stage probability, fen'),
+            cards: z.array(opportunitySchema),
+            more: z.number().int().describe('opportunities in the column beyond the cards shown'),
+          })),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => opportunities.board(db, actorOf(req), req.query));
+
+  r.get('/opportunities/attention', {
+    config: { access: OPPORTUNITY_ROLES },
+    schema: {
+      tags: ['opportunities'],
+      summary: 'Open opportunities that need attention (SPEC §5.3): stalled, no plan, advantage lost — with the count of each in the same scope',
+      querystring: listQuery(['name', 'amount', 'expectedCloseDate', 'updatedAt', 'stageEnteredAt'], 'stageEnteredAt', {
+        ownerId: z.coerce.number().int().positive().optional(),
+        orgUnitId: z.coerce.number().int().positive().optional().describe('unit, including its sub-units'),
+        problem: z.enum(PROBLEMS).optional().describe('only this problem; default any'),
+      }),
+      response: {
+        200: page(opportunitySchema).extend({ counts: z.object({ stalled: z.number().int(), no_plan: z.number().int(), advantage_lost: z.number().int() }) }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => opportunities.attention(db, actorOf(req), req.query));
 
   r.get('/opportunities/:id', {
     config: { access: OPPORTUNITY_ROLES },
@@ -170,4 +222,72 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       },
     },
   }, async (req) => ({ items: await opportunities.stageHistory(db, actorOf(req), req.params.id) }));
+
+  r.post('/opportunities/:id/team', {
+    config: { access: WRITERS },
+    schema: {
+      tags: ['opportunities'],
+      summary: 'Add a colleague to the team (SPEC §5.2): any active user of the workspace; the same person twice is 409',
+      params: idParam,
+      body: z.strictObject({ userId: z.number().int().positive(), teamRole: z.enum(TEAM_ROLES) }),
+      response: { 200: detailSchema, ...errorResponses },
+    },
+  }, async (req) => opportunities.addTeamMember(db, actorOf(req), req.params.id, req.body));
+
+  r.delete('/opportunities/:id/team/:memberId', {
+    config: { access: WRITERS },
+    schema: {
+      tags: ['opportunities'],
+      summary: 'Remove a team member; the owner\'s sales-lead seat cannot be removed (409)',
+      params: memberParams,
+      response: { 200: detailSchema, ...errorResponses },
+    },
+  }, async (req) => opportunities.removeTeamMember(db, actorOf(req), req.params.id, req.params.memberId));
+
+  r.post('/opportunities/:id/close', {
+    config: { access: WRITERS },
+    schema: {
+      tags: ['opportunities'],
+      summary: 'Close as won (contract amount; moves to the won stage), lost (reason and competitor) or abandoned (reason) — SPEC §5.7',
+      params: idParam,
+      body: z.strictObject({
+        version: versionField,
+        outcome: z.enum(['won', 'lost', 'abandoned']),
+        contractAmount: z.number({ message: 'must be a number (fen)' }).int('must be whole fen').positive('must be more than 0').max(1e15).optional().describe('required when won'),
+        reason: z.enum(LOSS_REASONS).optional().describe('required when lost or abandoned'),
+        competitor: z.string().trim().min(1, 'must not be empty').max(200).optional().describe('required when lost: who won, or "none"'),
+        note: z.string().trim().max(2000).optional(),
+      }),
+      response: { 200: detailSchema, ...errorResponses },
+    },
+  }, async (req) => opportunities.closeOpportunity(db, actorOf(req), req.params.id, req.body));
+
+  r.post('/opportunities/:id/reopen', {
+    config: { access: ['admin', 'manager'] },
+    schema: {
+      tags: ['opportunities'],
+      summary: 'Reopen a closed opportunity at the stage it was in (managers, with a reason)',
+      params: idParam,
+      body: z.strictObject({ version: versionField, reason: text(1000) }),
+      response: { 200: detailSchema, ...errorResponses },
+    },
+  }, async (req) => opportunities.reopenOpportunity(db, actorOf(req), req.params.id, req.body));
+
+  r.get('/opportunities/:id/history', {
+    config: { access: OPPORTUNITY_ROLES },
+    schema: {
+      tags: ['opportunities'],
+      summary: 'The audit trail: owner, team, stage, amount, close date, forecast category and status changes, newest first',
+      params: idParam,
+      response: {
+        200: z.object({
+          items: z.array(z.object({
+            field: z.string(), oldValue: z.string().nullable(), newValue: z.string().nullable(), oldLabel: z.string().nullable(), newLabel: z.string().nullable(),
+            reason: z.string().nullable(), actorName: z.string().nullable(), createdAt: z.number().int(),
+          })),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => ({ items: await opportunities.opportunityHistory(db, actorOf(req), req.params.id) }));
 }

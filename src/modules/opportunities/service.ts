@@ -2,12 +2,15 @@ import type { Db } from '../../db/database.ts';
 import { updateVersioned } from '../../db/versioned.ts';
 import { stageAheadOfBuyer, type BuyingPhase } from '../../domain/buying-phase.ts';
 import { canManageAccount, reachesUnit, type Actor } from '../../domain/policy.ts';
-import type { ForecastCategory, OpportunityStatus, TeamRole } from '../../domain/opportunity.ts';
+import type { ForecastCategory, LOSS_REASONS, OpportunityStatus, TeamRole } from '../../domain/opportunity.ts';
 import { checkStageMove, classifyProblems, sizeClass, type EvidenceGiven } from '../../domain/stage-gate.ts';
-import { AppError, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
+import { AppError, conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
 import { factsOf, requireAccount } from '../accounts/service.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import { getStage, stagesOf } from '../sales-processes/repository.ts';
+import { toStageDto } from '../sales-processes/service.ts';
+import { labelledHistory } from '../history/labelled.ts';
+import { attachmentsWithUploaders, linkToOpportunity } from '../attachments/repository.ts';
 import { loadSettings } from '../workspace/service.ts';
 import { canEditAccount } from '../../domain/policy.ts';
 import * as repo from './repository.ts';
@@ -82,11 +85,19 @@ const canManage = (actor: Actor, r: repo.OpportunityRow) => canManageAccount(act
 
 export async function getOpportunity(db: Db, actor: Actor, id: number) {
   const r = await requireOpportunity(db, actor, id);
-  const [s, team] = await Promise.all([loadSettings(db.kysely, actor.workspaceId), repo.teamOf(db.kysely, actor.workspaceId, [id])]);
+  const [s, team, stage] = await Promise.all([
+    loadSettings(db.kysely, actor.workspaceId),
+    repo.teamOf(db.kysely, actor.workspaceId, [id]),
+    r.stage_id === null ? undefined : getStage(db.kysely, actor.workspaceId, r.stage_id),
+  ]);
   const onTeam = team.some((m) => m.user_id === actor.userId);
+  // SPEC §5.1 "roles to involve": the current stage's roles nobody on the team holds yet.
+  const held = new Set(team.map((m) => m.team_role));
+  const suggestedRoles = r.status === 'open' && stage ? (JSON.parse(stage.roles) as TeamRole[]).filter((role) => !held.has(role)) : [];
   return {
     ...toOpportunityDto(r, s.largeDealThreshold),
     team: team.map((m) => ({ id: m.id, userId: m.user_id, userName: m.user_name, teamRole: m.team_role as TeamRole })),
+    suggestedRoles,
     permissions: { edit: canEdit(actor, r, onTeam), manage: canManage(actor, r) },
   };
 }
@@ -236,6 +247,7 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
   if (r.process_id === null || r.stage_id === null) throw new AppError(409, 'no_process', 'The opportunity has no sales process yet; choose one first');
   const target = await getStage(db.kysely, actor.workspaceId, input.stageId);
   if (!target || target.process_id !== r.process_id) throw invalid('stageId', 'must be a stage of the opportunity\'s own sales process');
+  const attachmentIds = await checkEvidenceAttachments(db, actor, id, input.evidence);
   const stages = await stagesOf(db.kysely, actor.workspaceId, [r.process_id]);
   const gate = stages.map((s) => ({ id: s.id, position: s.position, evidence: (JSON.parse(s.evidence) as { key: string; requires: 'check' | 'note' | 'attachment' }[]) }));
   const check = checkStageMove(gate, r.stage_id, input.stageId, input.evidence, { reason: input.reason ?? null, canOverride: canManage(actor, r), override: input.override ?? false });
@@ -276,6 +288,7 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
       .where('left_at', 'is', null)
       .execute();
     await trx.insertInto('opportunity_stage_history').values({ workspace_id: actor.workspaceId, opportunity_id: id, stage_id: target.id, stage_name: target.name, probability: target.probability, entered_at: now, entered_by: actor.userId, ...(won ? { left_at: now, exit_direction: 'closed' } : {}) }).execute();
+    await linkToOpportunity(trx, actor.workspaceId, attachmentIds, id);
     await recordChanges(trx, [
       { workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'stage', oldValue: r.stage_name, newValue: target.name, reason: input.reason ?? (check.overridden.length ? 'override' : null), actorUserId: actor.userId },
       ...(won ? [{ workspaceId: actor.workspaceId, entityType: 'opportunity' as const, entityId: id, field: 'status', oldValue: 'open', newValue: 'won', actorUserId: actor.userId }] : []),
@@ -303,4 +316,238 @@ export async function stageHistory(db: Db, actor: Actor, id: number) {
     exitReason: h.exit_reason,
     exitOverridden: h.exit_overridden ? (JSON.parse(h.exit_overridden) as unknown[]) : [],
   }));
+}
+
+// ————— Board, team, closing, needs attention, audit trail (SPEC §5.2, §5.3, §5.7) —————
+
+/** Epoch ms of 00:00 of a calendar day in a time zone (the workspace's, SPEC §2). */
+function startOfDay(date: string, timeZone: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const guess = Date.UTC(y, m - 1, d);
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    .formatToParts(new Date(guess)).map((p) => [p.type, p.value]));
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return guess - (asUtc - guess);
+}
+
+async function workspaceTimeZone(db: Db, workspaceId: number) {
+  const w = await db.kysely.selectFrom('workspaces').select('time_zone').where('id', '=', workspaceId).executeTakeFirst();
+  return w?.time_zone ?? 'Asia/Shanghai';
+}
+
+export interface BoardQuery {
+  processId: number;
+  ownerId?: number | undefined;
+  orgUnitId?: number | undefined;
+  closeFrom?: string | undefined;
+  closeTo?: string | undefined;
+  q?: string | undefined;
+}
+
+/**
+ * The kanban board of one sales process (SPEC §5.3): a column per stage in order with count,
+ * amount and expected (weighted) amount from one grouped query, and the largest cards. The
+ * won column holds what was won in [closeFrom, closeTo] (default: the last 30 days).
+ */
+export async function board(db: Db, actor: Actor, query: BoardQuery) {
+  const process = await db.kysely.selectFrom('sales_processes').select(['id', 'name']).where('workspace_id', '=', actor.workspaceId).where('id', '=', query.processId).executeTakeFirst();
+  if (!process) throw invalid('processId', `no sales process with id ${query.processId}`);
+  if (query.closeFrom && query.closeTo && query.closeFrom > query.closeTo) throw invalid('closeTo', 'must not be before closeFrom');
+  const [stages, s, tz] = await Promise.all([stagesOf(db.kysely, actor.workspaceId, [process.id]), loadSettings(db.kysely, actor.workspaceId), workspaceTimeZone(db, actor.workspaceId)]);
+  const now = Date.now();
+  const wonTo = query.closeTo ? startOfDay(query.closeTo, tz) + 86_400_000 : now + 1;
+  const wonFrom = query.closeFrom ? startOfDay(query.closeFrom, tz) : (query.closeTo ? wonTo : now) - 30 * 86_400_000;
+  const { totals, cards } = await repo.board(db.kysely, db.engine, actor, { ...query, wonFrom, wonTo });
+  const byStage = new Map(totals.map((t) => [t.stageId, t]));
+  return {
+    process: { id: process.id, name: process.name },
+    columns: stages.map((stage) => {
+      const t = byStage.get(stage.id);
+      const shown = cards.filter((c) => c.stage_id === stage.id);
+      const count = t?.count ?? 0;
+      return {
+        stage: toStageDto(stage),
+        count,
+        amount: t?.amount ?? 0,
+        expectedAmount: Math.round((t?.weighted ?? 0) / 100),
+        cards: shown.map((c) => toOpportunityDto(c, s.largeDealThreshold, now)),
+        more: Math.max(0, count - shown.length),
+      };
+    }),
+  };
+}
+
+export async function attention(db: Db, actor: Actor, q: Omit<Parameters<typeof repo.attention>[3], 'now' | 'today'>) {
+  const [result, s] = await Promise.all([repo.attention(db.kysely, db.engine, actor, { ...q, now: Date.now(), today: today() }), loadSettings(db.kysely, actor.workspaceId)]);
+  return { items: result.items.map((r) => toOpportunityDto(r, s.largeDealThreshold)), total: result.total, counts: result.counts };
+}
+
+/** Team changes need the right to edit the opportunity (SPEC §5.2). */
+async function requireEditable(db: Db, actor: Actor, id: number) {
+  const r = await requireOpportunity(db, actor, id);
+  const team = await repo.teamOf(db.kysely, actor.workspaceId, [id]);
+  if (!canEdit(actor, r, team.some((m) => m.user_id === actor.userId))) throw forbidden('You cannot edit this opportunity');
+  return { r, team };
+}
+
+/**
+ * Adds a colleague to the team (SPEC §5.2). Any active user of the workspace may join —
+ * presales or an executive sponsor often sits in another unit. The sales lead is the owner.
+ */
+export async function addTeamMember(db: Db, actor: Actor, id: number, input: { userId: number; teamRole: TeamRole }) {
+  const { r, team } = await requireEditable(db, actor, id);
+  const user = await repo.activeUser(db.kysely, actor.workspaceId, input.userId);
+  if (!user || user.active !== 1) throw invalid('userId', `no active user with id ${input.userId} in this workspace`);
+  if (input.teamRole === 'sales_lead' && input.userId !== r.owner_id) throw invalid('teamRole', 'the owner is the sales lead; change the owner to hand the lead over');
+  if (team.some((m) => m.user_id === input.userId)) throw conflict('duplicate_member', `${user.name} is already on the team`, 'userId');
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    await trx.insertInto('opportunity_team').values({ workspace_id: actor.workspaceId, opportunity_id: id, user_id: input.userId, team_role: input.teamRole, created_at: now }).execute();
+    await trx.updateTable('opportunities').set({ updated_at: now }).where('workspace_id', '=', actor.workspaceId).where('id', '=', id).execute();
+    await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'team', oldValue: null, newValue: input.userId, reason: input.teamRole, actorUserId: actor.userId }], now);
+  });
+  return getOpportunity(db, actor, id);
+}
+
+export async function removeTeamMember(db: Db, actor: Actor, id: number, memberId: number) {
+  const { r } = await requireEditable(db, actor, id);
+  const m = await repo.teamMember(db.kysely, actor.workspaceId, id, memberId);
+  if (!m) throw notFound('Team member');
+  if (m.user_id === r.owner_id && m.team_role === 'sales_lead') throw conflict('owner_seat', 'The owner\'s sales-lead seat cannot be removed; change the owner instead');
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    await trx.deleteFrom('opportunity_team').where('workspace_id', '=', actor.workspaceId).where('opportunity_id', '=', id).where('id', '=', memberId).execute();
+    await trx.updateTable('opportunities').set({ updated_at: now }).where('workspace_id', '=', actor.workspaceId).where('id', '=', id).execute();
+    await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'team', oldValue: m.user_id, newValue: null, reason: m.team_role, actorUserId: actor.userId }], now);
+  });
+  return getOpportunity(db, actor, id);
+}
+
+export interface CloseInput {
+  version: number;
+  outcome: 'won' | 'lost' | 'abandoned';
+  contractAmount?: number | undefined;
+  reason?: (typeof LOSS_REASONS)[number] | undefined;
+  competitor?: string | undefined;
+  note?: string | undefined;
+}
+
+/**
+ * Closes an opportunity (SPEC §5.7): won needs the contract amount and moves it to the
+ * process's won stage; lost needs a reason and the competitor ('none' when the customer
+ * bought nothing); abandoned needs a reason. The open stage-history row is closed.
+ */
+export async function closeOpportunity(db: Db, actor: Actor, id: number, input: CloseInput) {
+  const { r } = await requireEditable(db, actor, id);
+  if (r.status !== 'open') throw new AppError(409, 'closed', `The opportunity is already ${r.status}`);
+  if (input.version !== r.version) throw staleVersion('Opportunity', r.version);
+  if (input.outcome === 'won' && (input.contractAmount === undefined || input.contractAmount <= 0)) throw invalid('contractAmount', 'closing as won needs the contract amount (more than 0)');
+  if (input.outcome !== 'won' && !input.reason) throw invalid('reason', `closing as ${input.outcome} needs a reason`);
+  if (input.outcome === 'lost' && !input.competitor) throw invalid('competitor', 'say who won the deal, or "none" when the customer bought nothing');
+  let wonStage: { id: number; name: string; probability: number } | undefined;
+  if (input.outcome === 'won') {
+    if (r.process_id === null) throw new AppError(409, 'no_process', 'The opportunity has no sales process yet; choose one first');
+    wonStage = (await stagesOf(db.kysely, actor.workspaceId, [r.process_id])).find((s) => s.is_won === 1);
+    if (!wonStage) throw new AppError(409, 'no_won_stage', 'The sales process has no won stage');
+  }
+  const now = Date.now();
+  const reason = input.outcome === 'won' ? null : input.reason!;
+  await db.kysely.transaction().execute(async (trx) => {
+    await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
+      status: input.outcome,
+      closed_at: now,
+      updated_at: now,
+      close_reason: reason,
+      close_competitor: input.competitor ?? null,
+      ...(wonStage ? { stage_id: wonStage.id, stage_entered_at: now, contract_amount: input.contractAmount, amount: input.contractAmount } : {}),
+    });
+    await trx
+      .updateTable('opportunity_stage_history')
+      .set({ left_at: now, left_by: actor.userId, exit_direction: wonStage ? 'forward' : 'closed', exit_reason: input.note ?? reason })
+      .where('workspace_id', '=', actor.workspaceId)
+      .where('opportunity_id', '=', id)
+      .where('left_at', 'is', null)
+      .execute();
+    if (wonStage) {
+      await trx.insertInto('opportunity_stage_history').values({ workspace_id: actor.workspaceId, opportunity_id: id, stage_id: wonStage.id, stage_name: wonStage.name, probability: wonStage.probability, entered_at: now, entered_by: actor.userId, left_at: now, exit_direction: 'closed' }).execute();
+    }
+    const change = (field: string, from: string | number | null, to: string | number | null, why: string | null = null): Change =>
+      ({ workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field, oldValue: from, newValue: to, reason: why, actorUserId: actor.userId });
+    await recordChanges(trx, [
+      change('status', 'open', input.outcome, [reason, input.competitor ? `competitor: ${input.competitor}` : null, input.note].filter(Boolean).join(' · ') || null),
+      ...(wonStage ? [change('stage', r.stage_name, wonStage.name)] : []),
+      ...(wonStage && input.contractAmount !== r.amount ? [change('amount', r.amount, input.contractAmount!, 'contract amount')] : []),
+    ], now);
+  });
+  return getOpportunity(db, actor, id);
+}
+
+/**
+ * Reopens a closed opportunity (managers only): back to open at the stage it was in —
+ * for a won one, the stage before the won stage. A fresh stage-history row starts now.
+ */
+export async function reopenOpportunity(db: Db, actor: Actor, id: number, input: { version: number; reason: string }) {
+  const r = await requireOpportunity(db, actor, id);
+  if (!canManage(actor, r)) throw forbidden('Only a manager can reopen an opportunity');
+  if (r.status === 'open') throw new AppError(409, 'open', 'The opportunity is open already');
+  if (input.version !== r.version) throw staleVersion('Opportunity', r.version);
+  let stage: { id: number; name: string; probability: number } | undefined;
+  if (r.stage_id !== null && r.process_id !== null) {
+    const stages = await stagesOf(db.kysely, actor.workspaceId, [r.process_id]);
+    const current = stages.find((s) => s.id === r.stage_id);
+    if (current && current.is_won !== 1) stage = current;
+    else {
+      // Won: the last stage it was in before the won stage, else the last open stage.
+      const history = await repo.stageHistory(db.kysely, actor.workspaceId, id);
+      const before = history.filter((h) => stages.some((s) => s.id === h.stage_id && s.is_won !== 1)).at(-1);
+      stage = stages.find((s) => s.id === before?.stage_id) ?? stages.filter((s) => s.is_won !== 1).at(-1);
+    }
+  }
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
+      status: 'open', closed_at: null, close_reason: null, close_competitor: null, contract_amount: null, updated_at: now,
+      ...(stage ? { stage_id: stage.id, stage_entered_at: now } : {}),
+    });
+    if (stage) {
+      await trx.updateTable('opportunity_stage_history').set({ left_at: now, left_by: actor.userId, exit_direction: 'closed' }).where('workspace_id', '=', actor.workspaceId).where('opportunity_id', '=', id).where('left_at', 'is', null).execute();
+      await trx.insertInto('opportunity_stage_history').values({ workspace_id: actor.workspaceId, opportunity_id: id, stage_id: stage.id, stage_name: stage.name, probability: stage.probability, entered_at: now, entered_by: actor.userId }).execute();
+    }
+    await recordChanges(trx, [
+      { workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'status', oldValue: r.status, newValue: 'open', reason: input.reason, actorUserId: actor.userId },
+      ...(stage && stage.id !== r.stage_id ? [{ workspaceId: actor.workspaceId, entityType: 'opportunity' as const, entityId: id, field: 'stage', oldValue: r.stage_name, newValue: stage.name, reason: input.reason, actorUserId: actor.userId }] : []),
+    ], now);
+  });
+  return getOpportunity(db, actor, id);
+}
+
+/** The audit trail of an opportunity (SPEC §8): owner and team members by name. */
+export async function opportunityHistory(db: Db, actor: Actor, id: number) {
+  await requireOpportunity(db, actor, id);
+  return labelledHistory(db.kysely, actor.workspaceId, 'opportunity', id, ['owner', 'team']);
+}
+
+/**
+ * Evidence files given at a stage move (SPEC §5.3) must exist in the workspace, not prove
+ * another opportunity, and come from someone who can see this one. Answers the ids to link.
+ */
+async function checkEvidenceAttachments(db: Db, actor: Actor, id: number, evidence: EvidenceGiven[]): Promise<number[]> {
+  const given = evidence.filter((e) => e.attachmentId);
+  if (given.length === 0) return [];
+  const rows = await attachmentsWithUploaders(db.kysely, actor.workspaceId, [...new Set(given.map((e) => e.attachmentId!))]);
+  const byId = new Map(rows.map((a) => [a.id, a]));
+  const uploaderSees = new Map<number, boolean>();
+  for (const a of rows) {
+    if (a.uploaded_by === actor.userId || uploaderSees.has(a.uploaded_by)) continue;
+    const uploader: Actor = { workspaceId: actor.workspaceId, userId: a.uploaded_by, role: a.uploader_role as Actor['role'], orgUnitId: a.uploader_unit_id, unitPath: a.uploader_unit_path };
+    uploaderSees.set(a.uploaded_by, (await repo.getOpportunity(db.kysely, uploader, id)) !== undefined);
+  }
+  for (const e of given) {
+    const a = byId.get(e.attachmentId!);
+    const field = `evidence.${e.stageId}.${e.key}`;
+    if (!a) throw invalid(field, `no attachment with id ${e.attachmentId}; upload the file first`);
+    if (a.opportunity_id !== null && a.opportunity_id !== id) throw invalid(field, 'the attachment is evidence for another opportunity');
+    if (a.uploaded_by !== actor.userId && !uploaderSees.get(a.uploaded_by)) throw invalid(field, 'the attachment was uploaded by someone who cannot see this opportunity');
+  }
+  return rows.map((a) => a.id);
 }

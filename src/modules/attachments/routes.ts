@@ -1,0 +1,58 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorResponses, idParam } from '../../server/http-schemas.ts';
+import { actorOf } from '../../server/request.ts';
+import * as attachments from './service.ts';
+
+const UPLOADERS = ['admin', 'manager', 'rep', 'presales'] as const;
+const READERS = ['admin', 'executive', 'manager', 'rep', 'presales'] as const;
+
+const attachmentSchema = z.object({ id: z.number().int(), fileName: z.string(), size: z.number().int(), contentType: z.string(), createdAt: z.number().int() });
+
+export default async function attachmentRoutes(app: FastifyInstance) {
+  // The file is the raw body, whatever its type (a .json or .txt file stays bytes); only in this plugin.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: attachments.MAX_ATTACHMENT_BYTES }, (_req, body, done) => done(null, body));
+  // Fastify refuses an oversized body before the handler runs: name the field like every other error.
+  app.setErrorHandler((error: FastifyError) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw attachments.tooLarge();
+    throw error;
+  });
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = app;
+
+  r.post('/attachments', {
+    config: { access: UPLOADERS },
+    bodyLimit: attachments.MAX_ATTACHMENT_BYTES,
+    schema: {
+      tags: ['attachments'],
+      summary: 'Upload a file (any type, at most 10 MB) as the raw request body, e.g. stage evidence (SPEC §5.3); give it to a stage move as attachmentId',
+      querystring: z.strictObject({ fileName: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters') }),
+      response: { 201: attachmentSchema, ...errorResponses, 413: errorResponses[400] },
+    },
+  }, async (req, reply) => {
+    const data = Buffer.isBuffer(req.body) ? req.body : undefined;
+    return reply.code(201).send(await attachments.uploadAttachment(db, actorOf(req), { fileName: req.query.fileName, contentType: req.headers['content-type'], data }));
+  });
+
+  r.get('/attachments/:id', {
+    config: { access: READERS },
+    schema: {
+      tags: ['attachments'],
+      summary: 'Download a file: its uploader, or anyone who can see the opportunity it is evidence for',
+      params: idParam,
+      response: { 200: z.any().describe('the file'), ...errorResponses },
+    },
+  }, async (req, reply) => {
+    const f = await attachments.downloadAttachment(db, actorOf(req), req.params.id);
+    const ascii = f.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+    return reply
+      .type(f.contentType)
+      .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', 'sandbox')
+      .header('cache-control', 'private, no-store')
+      .send(f.data);
+  });
+}

@@ -1,0 +1,42 @@
+import type { Db } from '../../db/database.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { AppError, invalid, notFound } from '../../server/problem.ts';
+import { getOpportunity } from '../opportunities/repository.ts';
+import * as repo from './repository.ts';
+
+/** Evidence files (SPEC §5.3): any type, at most 10 MB. */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+export const tooLarge = () => new AppError(413, 'file_too_large', `file: must be at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`, [{ field: 'file', message: 'must be at most 10 MB' }]);
+
+/** A media type as sent, or octet-stream when it is missing or malformed (the download never executes it). */
+function mediaType(header: string | undefined) {
+  const t = (header ?? '').split(';')[0]!.trim().toLowerCase();
+  return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(t) && t.length <= 200 ? t : 'application/octet-stream';
+}
+
+export const toAttachmentDto = (a: { id: number; file_name: string; size: number; content_type: string; created_at: number }) => ({
+  id: a.id,
+  fileName: a.file_name,
+  size: a.size,
+  contentType: a.content_type,
+  createdAt: a.created_at,
+});
+
+export async function uploadAttachment(db: Db, actor: Actor, input: { fileName: string; contentType?: string | undefined; data: Buffer | undefined }) {
+  if (!input.data || input.data.length === 0) throw invalid('file', 'send the file as the request body');
+  if (input.data.length > MAX_ATTACHMENT_BYTES) throw tooLarge();
+  const row = await repo.insertAttachment(db.kysely, { workspaceId: actor.workspaceId, uploadedBy: actor.userId, fileName: input.fileName, contentType: mediaType(input.contentType), data: input.data, now: Date.now() });
+  return toAttachmentDto(row);
+}
+
+/** The uploader, or anyone who can see the opportunity it is attached to, downloads it. */
+export async function downloadAttachment(db: Db, actor: Actor, id: number) {
+  const a = await repo.getAttachment(db.kysely, actor.workspaceId, id);
+  if (!a) throw notFound('Attachment');
+  if (a.uploaded_by !== actor.userId) {
+    const visible = a.opportunity_id !== null && (await getOpportunity(db.kysely, actor, a.opportunity_id)) !== undefined;
+    if (!visible) throw notFound('Attachment');
+  }
+  return { fileName: a.file_name, contentType: a.content_type, data: Buffer.from(a.data) };
+}

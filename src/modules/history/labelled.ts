@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { listHistory } from './repository.ts';
+
+/**
+ * The change history of a record as people read it (SPEC §8): values that are user ids
+ * (owner, team members) resolved to names in one query. Shared by accounts and opportunities.
+ */
+export async function labelledHistory(db: Kysely<Database>, workspaceId: number, entityType: string, entityId: number, userFields: readonly string[] = ['owner']) {
+  const rows = await listHistory(db, workspaceId, entityType, entityId);
+  const isUser = (field: string) => userFields.includes(field);
+  const ids = [...new Set(rows.filter((r) => isUser(r.field)).flatMap((r) => [r.old_value, r.new_value]).filter((v): v is string => v !== null && /^\d+$/.test(v)).map(Number))];
+  const names = ids.length
+    ? new Map((await db.selectFrom('users').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute()).map((u) => [u.id, u.name]))
+    : new Map<number, string>();
+  const label = (field: string, v: string | null) => (v !== null && isUser(field) ? (names.get(Number(v)) ?? v) : v);
+  return rows.map((r) => ({
+    id: r.id,
+    field: r.field,
+    oldValue: r.old_value,
+    newValue: r.new_value,
+    oldLabel: label(r.field, r.old_value),
+    newLabel: label(r.field, r.new_value),
+    reason: r.reason,
+    actorName: r.actor_name,
+    createdAt: r.created_at,
+  }));
+}
