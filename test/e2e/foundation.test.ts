@@ -83,7 +83,15 @@ describe('Foundation in the browser', () => {
     await drawer.locator('#email').fill(userEmail);
     await drawer.locator('#orgUnitId').click();
     await drawer.locator('#orgUnitId').fill(stamp);
-    await page.locator('.ant-select-tree-node-content-wrapper', { hasText: unitName }).click();
+    // The tree re-renders while it filters: a click can land on a node being replaced and be
+    // lost, so click again while the dropdown is still open (at most three times).
+    const openDropdown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+    const option = openDropdown.locator('.ant-select-tree-node-content-wrapper', { hasText: unitName });
+    await option.waitFor();
+    for (let attempt = 0; attempt < 3 && (await option.isVisible()); attempt++) {
+      await option.click();
+      await openDropdown.waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+    }
     await page.locator('.ant-select-tree').waitFor({ state: 'hidden' });
     await drawer.locator('#password').fill('e2e-password-1');
     await drawer.locator('#title').fill('Key account manager');
