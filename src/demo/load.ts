@@ -12,6 +12,7 @@ import { DEMO_PASSWORD, DEMO_WORKSPACE, generateDemoCompany, type DemoUser } fro
 import { generateDemoAccounts, type DemoAccount } from './accounts.ts';
 import { PeoplePicker } from './people.ts';
 import { seedDemoPoolAndHandover } from './handover.ts';
+import { seedDemoOpportunityInsight } from './opportunity-insight.ts';
 import { recomputeWorkspace } from '../modules/tiers/service.ts';
 import { Random } from './random.ts';
 
@@ -78,6 +79,8 @@ export async function loadDemo(db: Db, opts: { seed?: number; scale?: number; fo
   // accounts back in their pools — and one departed rep's completed handover.
   await recomputeWorkspace(db, summary.workspaceId, null, now);
   await seedDemoPoolAndHandover(db.kysely, summary.workspaceId);
+  // Qualification, SWOT, competitors, win strategies, pipeline reviews (SPEC §5.3, §5.5, §5.6).
+  await seedDemoOpportunityInsight(db.kysely, summary.workspaceId, seed, now);
   return summary;
 }
 

@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
+import { loadDemo } from '../../src/demo/load.ts';
 import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
 type Fact = { answer: 'yes' | 'partly' | 'no'; note: string | null } | null;
@@ -303,6 +304,51 @@ for (const engine of testEngines()) {
       assert.equal(res.statusCode, 409);
       assert.equal(json<Problem>(res).code, 'closed');
       assert.equal((await insight()).qualificationScore, 100);
+    });
+  });
+
+  describe(`demo opportunity insight [${engine}]`, () => {
+    let t: TestApp;
+    let workspaceId: number;
+    before(async () => {
+      t = await createTestApp(engine);
+      workspaceId = (await loadDemo(t.db, { force: true })).workspaceId;
+    });
+    after(() => t.close());
+
+    it('fills qualification, analysis, strategies, reviews and opportunity buying roles', async () => {
+      const k = t.db.kysely;
+      const open = await k.selectFrom('opportunities').select(['id', 'amount', 'qualification', 'competitors', 'win_strategy', 'advantage_lost', 'owner_id'])
+        .where('workspace_id', '=', workspaceId).where('status', '=', 'open').orderBy('id').execute();
+      const share = (n: number) => n / open.length;
+      const qualified = open.filter((o) => o.qualification !== '{}');
+      assert.ok(share(qualified.length) > 0.6 && share(qualified.length) < 0.95, `qualified ${qualified.length}/${open.length}`);
+      const withStrategy = open.filter((o) => o.win_strategy !== null);
+      assert.ok(share(withStrategy.length) > 0.3 && share(withStrategy.length) < 0.7, `strategies ${withStrategy.length}/${open.length}`);
+      const lost = open.filter((o) => o.advantage_lost === 1);
+      assert.ok(lost.length >= 3 && share(lost.length) < 0.2, `advantage lost ${lost.length}`);
+      const large = open.filter((o) => o.amount >= 200_000_00);
+      for (const o of large) {
+        const names = (JSON.parse(o.competitors) as { name: string }[]).map((c) => c.name);
+        assert.ok(names.length >= 1 && names.length <= 3 && new Set(names).size === names.length, `${o.id}: ${o.competitors}`);
+      }
+      const reviews = await k.selectFrom('opportunity_reviews as r').innerJoin('users as u', 'u.id', 'r.reviewer_id').select(['u.role']).where('r.workspace_id', '=', workspaceId).execute();
+      assert.ok(reviews.length >= 5, `reviews ${reviews.length}`);
+      assert.ok(reviews.every((r) => r.role === 'manager'));
+      const oppRoles = await k.selectFrom('buying_roles').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).where('opportunity_id', 'is not', null).executeTakeFirstOrThrow();
+      assert.ok(Number(oppRoles.n) > 0);
+
+      // Through the API, as the owner of a weakened one: the facts, the problem, the strategy path.
+      const o = lost[0]!;
+      const as = client(t, await sessionCookie(t, workspaceId, o.owner_id));
+      const i = json<Insight>(await as('GET', `/api/v1/opportunities/${o.id}/insight`));
+      assert.ok(i.weakened.length >= 1, JSON.stringify(i.weakened));
+      assert.ok(i.problems.includes('advantage_lost'));
+      assert.ok(i.qualificationScore >= 0 && i.qualificationScore < 100);
+      const s = withStrategy[0]!;
+      const owner = client(t, await sessionCookie(t, workspaceId, s.owner_id));
+      const si = json<Insight>(await owner('GET', `/api/v1/opportunities/${s.id}/insight`));
+      assert.ok(si.strategy && si.strategy.path.length >= 2 && si.strategy.decidedByName, JSON.stringify(si.strategy));
     });
   });
 }
