@@ -24,6 +24,9 @@ const HandoverWizard = lazy(() => import('../features/handover/HandoverWizard.ts
 const HandoversListPage = lazy(() => import('../features/handover/HandoverPages.tsx').then((m) => ({ default: m.HandoversListPage })));
 const StartHandoverPage = lazy(() => import('../features/handover/HandoverPages.tsx').then((m) => ({ default: m.StartHandoverPage })));
 const ImportPage = lazy(() => import('../features/imports/ImportPage.tsx'));
+const OpportunityBoardPage = lazy(() => import('../features/opportunities/BoardPage.tsx'));
+const OpportunityListPage = lazy(() => import('../features/opportunities/ListPage.tsx'));
+const OpportunityPage = lazy(() => import('../features/opportunities/OpportunityPage.tsx'));
 
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage /> },
@@ -42,7 +45,10 @@ export const router = createBrowserRouter([
           { path: 'handovers/:id', element: <HandoverWizard /> },
           { path: 'settings/users/:id/handover', element: <StartHandoverPage /> },
           { path: 'accounts/:id', element: <AccountDetailPage /> },
-          { path: 'opportunities', element: <ComingSoonPage area="opportunities" /> },
+          { path: 'opportunities', element: <Navigate to="board" replace /> },
+          { path: 'opportunities/board', element: <OpportunityBoardPage /> },
+          { path: 'opportunities/list', element: <OpportunityListPage /> },
+          { path: 'opportunities/:id', element: <OpportunityPage /> },
           { path: 'activities', element: <ComingSoonPage area="activities" /> },
           { path: 'funnel', element: <ComingSoonPage area="funnel" /> },
           { path: 'reports', element: <ComingSoonPage area="reports" /> },

@@ -1,0 +1,215 @@
+import { useMemo, useState } from 'react';
+import { Alert, Avatar, Button, Card, Dropdown, Empty, Flex, Segmented, Select, Skeleton, Tooltip, Typography } from 'antd';
+import { AppstoreOutlined, CalendarOutlined, MoreOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { DndContext, DragOverlay, KeyboardSensor, PointerSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
+import { Link, useNavigate } from 'react-router';
+import { LoadError } from '../../components/LoadError.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { useT } from '../../i18n/useI18n.ts';
+import { useBoard, useProcess, useProcesses } from './api.ts';
+import { ProblemBadges, useMoney } from './bits.tsx';
+import { useOppFilters } from './filters.ts';
+import { MoveDialog } from './MoveDialog.tsx';
+import { OppFilterBar } from './OppFilterBar.tsx';
+import type { BoardColumn, Opportunity, Process, Stage } from './types.ts';
+
+const COLUMN_WIDTH = 272;
+
+/** Board / list switch at the top of both views. */
+export function ViewSwitch({ value }: { value: 'board' | 'list' }) {
+  const t = useT();
+  const navigate = useNavigate();
+  return (
+    <Segmented
+      value={value}
+      onChange={(v) => void navigate(v === 'board' ? '/opportunities/board' : '/opportunities/list')}
+      options={[{ value: 'board', label: t('opps.view.board'), icon: <AppstoreOutlined /> }, { value: 'list', label: t('opps.view.list'), icon: <UnorderedListOutlined /> }]}
+    />
+  );
+}
+
+function initials(name: string | null) {
+  return name ? name.slice(-2) : '?';
+}
+
+function OppCard({ o, stages, onMove, overlay }: { o: Opportunity; stages: Stage[]; onMove: (o: Opportunity, s: Stage) => void; overlay?: boolean }) {
+  const t = useT();
+  const money = useMoney();
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: o.id, data: { o } });
+  const overdue = o.expectedCloseDate !== null && o.expectedCloseDate < new Date().toISOString().slice(0, 10);
+  return (
+    <div
+      ref={overlay ? undefined : setNodeRef}
+      {...(overlay ? {} : listeners)}
+      {...(overlay ? {} : attributes)}
+      data-testid="opp-card"
+      data-opp-id={o.id}
+      style={{
+        background: '#fff', borderRadius: 8, border: '1px solid #e5e7eb', padding: '10px 12px', cursor: 'grab', touchAction: 'none',
+        boxShadow: overlay ? '0 12px 28px rgba(15,23,42,.18)' : '0 1px 2px rgba(15,23,42,.04)', opacity: isDragging && !overlay ? 0.35 : 1,
+        borderInlineStart: `3px solid ${o.problems.includes('advantage_lost') ? '#dc2626' : o.problems.length ? '#f59e0b' : '#3b82f6'}`,
+      }}
+    >
+      <Flex justify="space-between" align="flex-start" gap={4}>
+        <Typography.Text type="secondary" ellipsis style={{ fontSize: 12, maxWidth: 200 }}>{o.accountName}</Typography.Text>
+        {!overlay && (
+          <Dropdown
+            trigger={['click']}
+            menu={{
+              items: [{ key: 'title', type: 'group', label: t('opps.card.moveTo'), children: stages.filter((s) => s.id !== o.stageId).map((s) => ({ key: String(s.id), label: `${s.name} · ${s.probability}%` })) }],
+              onClick: ({ key }) => { const s = stages.find((x) => String(x.id) === key); if (s) onMove(o, s); },
+            }}
+          >
+            <Button size="small" type="text" icon={<MoreOutlined />} aria-label={t('opps.card.moveTo')} onPointerDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()} data-testid="card-menu" style={{ marginTop: -4, marginInlineEnd: -6 }} />
+          </Dropdown>
+        )}
+      </Flex>
+      <Link to={`/opportunities/${o.id}`} onPointerDown={(e) => e.stopPropagation()} style={{ display: 'block', fontWeight: 600, color: '#0f172a', lineHeight: 1.35, margin: '2px 0 6px' }} data-testid="opp-card-link">
+        {o.name}
+      </Link>
+      <Flex justify="space-between" align="center">
+        <Typography.Text strong style={{ fontSize: 15 }}>{money(o.amount)}</Typography.Text>
+        <Typography.Text type={overdue ? 'danger' : 'secondary'} style={{ fontSize: 12 }}><CalendarOutlined /> {o.expectedCloseDate ?? '—'}</Typography.Text>
+      </Flex>
+      <Flex justify="space-between" align="center" style={{ marginTop: 6 }}>
+        <Flex align="center" gap={6}>
+          <Avatar size={20} style={{ background: '#6366f1', fontSize: 10 }}>{initials(o.ownerName)}</Avatar>
+          <Typography.Text style={{ fontSize: 12 }}>{o.ownerName ?? '—'}</Typography.Text>
+        </Flex>
+        <Tooltip title={t('opps.card.daysInStageHint')}>
+          <Typography.Text type={o.problems.includes('stalled') ? 'warning' : 'secondary'} style={{ fontSize: 12 }}>{t('opps.card.days', { days: o.daysInStage ?? 0 })}</Typography.Text>
+        </Tooltip>
+      </Flex>
+      {(o.problems.length > 0 || o.stageAheadOfBuyer) && <div style={{ marginTop: 6 }}><ProblemBadges o={o} compact /></div>}
+    </div>
+  );
+}
+
+function Column({ col, stages, onMove, maxAmount }: { col: BoardColumn; stages: Stage[]; onMove: (o: Opportunity, s: Stage) => void; maxAmount: number }) {
+  const t = useT();
+  const money = useMoney();
+  const { setNodeRef, isOver } = useDroppable({ id: col.stage.id, data: { stage: col.stage } });
+  const s = col.stage;
+  return (
+    <div
+      ref={setNodeRef}
+      data-testid="board-column"
+      data-stage-id={s.id}
+      data-stage-name={s.name}
+      style={{
+        width: COLUMN_WIDTH, flex: `0 0 ${COLUMN_WIDTH}px`, background: isOver ? '#e0ecff' : '#f1f5f9', borderRadius: 10, display: 'flex', flexDirection: 'column',
+        outline: isOver ? '2px dashed #3b82f6' : 'none', transition: 'background .15s', maxHeight: 'calc(100vh - 250px)', minHeight: 320,
+      }}
+    >
+      <div style={{ padding: '10px 12px 8px', borderBottom: '1px solid #e2e8f0' }}>
+        <Flex justify="space-between" align="center">
+          <Typography.Text strong style={{ fontSize: 14 }}>{s.won && <TrophyOutlined style={{ color: '#16a34a', marginInlineEnd: 4 }} />}{s.name}</Typography.Text>
+          <Flex gap={6} align="center">
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{s.probability}%</Typography.Text>
+            <span data-testid="column-count" style={{ background: '#fff', borderRadius: 10, padding: '0 8px', fontSize: 12, fontWeight: 600, color: '#334155' }}>{col.count}</span>
+          </Flex>
+        </Flex>
+        <Flex justify="space-between" style={{ marginTop: 4 }}>
+          <Tooltip title={t('opps.board.amount')}><Typography.Text style={{ fontSize: 13, fontWeight: 600 }}>{money(col.amount, true)}</Typography.Text></Tooltip>
+          <Tooltip title={t('opps.board.expectedHint', { p: s.probability })}><Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('opps.board.expected')} {money(col.expectedAmount, true)}</Typography.Text></Tooltip>
+        </Flex>
+        <div style={{ height: 3, borderRadius: 2, background: '#e2e8f0', marginTop: 6 }}>
+          <div style={{ height: 3, borderRadius: 2, width: `${maxAmount > 0 ? Math.max(2, (100 * col.amount) / maxAmount) : 0}%`, background: s.won ? '#16a34a' : '#3b82f6' }} />
+        </div>
+      </div>
+      <Flex vertical gap={8} style={{ padding: 8, overflowY: 'auto', flex: 1 }}>
+        {col.cards.map((o) => <OppCard key={o.id} o={o} stages={stages} onMove={onMove} />)}
+        {col.cards.length === 0 && <Typography.Text type="secondary" style={{ fontSize: 12, textAlign: 'center', padding: '24px 8px' }}>{s.won ? t('opps.board.emptyWon') : t('opps.board.emptyColumn')}</Typography.Text>}
+        {col.more > 0 && (
+          <Link to={`/opportunities/list?processId=${s.processId}&stageId=${s.id}&status=open`} style={{ fontSize: 12, textAlign: 'center', padding: 4 }}>{t('opps.board.more', { n: col.more })}</Link>
+        )}
+      </Flex>
+    </div>
+  );
+}
+
+function BoardCanvas({ process, columns, onMove }: { process: Process; columns: BoardColumn[]; onMove: (o: Opportunity, s: Stage) => void }) {
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor));
+  const [active, setActive] = useState<Opportunity | null>(null);
+  const stages = useMemo(() => [...process.stages].sort((a, b) => a.position - b.position), [process]);
+  const maxAmount = Math.max(0, ...columns.map((c) => c.amount));
+  const onStart = (e: DragStartEvent) => setActive((e.active.data.current as { o: Opportunity } | undefined)?.o ?? null);
+  const onEnd = (e: DragEndEvent) => {
+    setActive(null);
+    const o = (e.active.data.current as { o: Opportunity } | undefined)?.o;
+    const stage = (e.over?.data.current as { stage: Stage } | undefined)?.stage;
+    if (o && stage && stage.id !== o.stageId) onMove(o, stage);
+  };
+  return (
+    <DndContext sensors={sensors} onDragStart={onStart} onDragEnd={onEnd} onDragCancel={() => setActive(null)}>
+      <div style={{ display: 'flex', gap: 12, overflowX: 'auto', paddingBottom: 12 }} data-testid="board">
+        {columns.map((c) => <Column key={c.stage.id} col={c} stages={stages} onMove={onMove} maxAmount={maxAmount} />)}
+      </div>
+      <DragOverlay dropAnimation={null}>{active ? <div style={{ width: COLUMN_WIDTH - 16 }}><OppCard o={active} stages={stages} onMove={onMove} overlay /></div> : null}</DragOverlay>
+    </DndContext>
+  );
+}
+
+/** /opportunities/board — the pipeline of one sales process as a kanban board (SPEC §5.1, §5.3). */
+export default function BoardPage() {
+  const t = useT();
+  const money = useMoney();
+  const { filters, update } = useOppFilters();
+  const processes = useProcesses();
+  const processId = filters.processId ?? processes.data?.find((p) => p.active)?.id ?? processes.data?.[0]?.id;
+  const process = useProcess(processId);
+  const boardFilters = { processId, ownerId: filters.ownerId, orgUnitId: filters.orgUnitId, closeFrom: filters.closeFrom, closeTo: filters.closeTo, q: filters.q };
+  const board = useBoard(boardFilters, process.data);
+  const [moving, setMoving] = useState<{ o: Opportunity; stage: Stage } | null>(null);
+
+  const totals = (board.data?.columns ?? []).filter((c) => !c.stage.won).reduce((a, c) => ({ count: a.count + c.count, amount: a.amount + c.amount, expected: a.expected + c.expectedAmount }), { count: 0, amount: 0, expected: 0 });
+
+  const body = () => {
+    if (processes.isError) return <LoadError error={processes.error} onRetry={() => void processes.refetch()} />;
+    if (processes.data && processes.data.length === 0) return <Empty description={t('opps.board.noProcess')} />;
+    if (process.isError) return <LoadError error={process.error} onRetry={() => void process.refetch()} />;
+    if (board.isError) return <LoadError error={board.error} onRetry={() => void board.refetch()} />;
+    if (!board.data || !process.data) return <Flex gap={12}>{[0, 1, 2, 3].map((i) => <Card key={i} style={{ width: COLUMN_WIDTH }}><Skeleton active /></Card>)}</Flex>;
+    return <BoardCanvas process={process.data} columns={board.data.columns} onMove={(o, stage) => setMoving({ o, stage })} />;
+  };
+
+  return (
+    <>
+      <PageHeader
+        title={t('opps.title')}
+        subtitle={t('opps.board.subtitle')}
+        extra={<ViewSwitch value="board" />}
+      />
+      <Flex justify="space-between" align="center" gap={12} wrap style={{ marginBottom: 16 }}>
+        <OppFilterBar filters={filters} update={update}>
+          <Select
+            style={{ width: 200 }} loading={processes.isPending} value={processId} placeholder={t('opps.filter.process')} data-testid="process-picker"
+            onChange={(v: number) => update({ processId: v })}
+            options={(processes.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+          />
+        </OppFilterBar>
+        {board.data && (
+          <Flex gap={20} data-testid="board-totals">
+            <Stat label={t('opps.board.openCount')} value={String(totals.count)} />
+            <Stat label={t('opps.board.pipeline')} value={money(totals.amount, true)} />
+            <Stat label={t('opps.board.weighted')} value={money(totals.expected, true)} />
+          </Flex>
+        )}
+      </Flex>
+      {board.data && 'approximate' in board.data && board.data.approximate && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('opps.board.approximate')} />}
+      {body()}
+      {moving && process.data && (
+        <MoveDialog opportunity={moving.o} process={process.data} target={moving.stage} onClose={() => setMoving(null)} />
+      )}
+    </>
+  );
+}
+
+function Stat({ label, value }: { label: string; value: string }) {
+  return (
+    <div style={{ textAlign: 'right' }}>
+      <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>{label}</Typography.Text>
+      <Typography.Text strong style={{ fontSize: 16 }}>{value}</Typography.Text>
+    </div>
+  );
+}

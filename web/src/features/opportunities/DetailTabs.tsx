@@ -1,0 +1,205 @@
+import { useState } from 'react';
+import { Alert, App, Avatar, Button, Card, Empty, Flex, Form, Input, List, Popconfirm, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { ArrowLeftOutlined, ArrowRightOutlined, DeleteOutlined, PaperClipOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
+import { Link } from 'react-router';
+import { useProblem } from '../../api/useProblem.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { useT } from '../../i18n/useI18n.ts';
+import { AttitudeTag, DegreeBar, InfluenceTag } from '../accounts/bits.tsx';
+import { notAvailable, useAddReview, useAddTeamMember, useAuditTrail, useBuyingRoles, usePeople, useRemoveTeamMember, useReviews, useStageHistory } from './api.ts';
+import { TEAM_ROLES, type OpportunityDetail, type Process, type Stage, type TeamRole } from './types.ts';
+
+const when = (ms: number | null | undefined) => (ms ? dayjs(ms).format('YYYY-MM-DD HH:mm') : '—');
+
+function Unavailable() {
+  const t = useT();
+  return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('opps.error.notAvailable')}<br />{t('opps.error.notAvailableHint')}</>} />;
+}
+
+/** The opportunity team (SPEC §5.2) with the roles the stage suggests. */
+export function TeamTab({ o, stage }: { o: OpportunityDetail; stage: Stage | undefined }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const report = useProblem();
+  const people = usePeople();
+  const add = useAddTeamMember();
+  const remove = useRemoveTeamMember();
+  const [userId, setUserId] = useState<number | undefined>();
+  const [teamRole, setTeamRole] = useState<TeamRole | undefined>();
+  const [unavailable, setUnavailable] = useState(false);
+  const held = new Set(o.team.map((m) => m.teamRole));
+  const suggested = (o.suggestedRoles ?? stage?.roles ?? []).filter((r) => !held.has(r as TeamRole));
+  const canEdit = o.permissions.edit && o.status === 'open';
+  const fail = (e: unknown) => { if (notAvailable(e)) setUnavailable(true); else report(e); };
+  return (
+    <>
+      {suggested.length > 0 && (
+        <Alert type="info" showIcon style={{ marginBottom: 12 }} data-testid="suggested-roles"
+          message={t('opps.team.suggested', { stage: stage?.name ?? '' })}
+          description={<Space wrap>{suggested.map((r) => (
+            <Tag key={r} color="orange" style={{ cursor: canEdit ? 'pointer' : undefined }} onClick={() => canEdit && setTeamRole(r as TeamRole)}>{t(`opps.teamRole.${r}` as 'opps.teamRole.sales_lead')}</Tag>
+          ))}</Space>} />
+      )}
+      {unavailable && <Alert type="warning" showIcon style={{ marginBottom: 12 }} message={t('opps.error.notAvailable')} />}
+      <List
+        dataSource={o.team}
+        locale={{ emptyText: t('opps.team.empty') }}
+        renderItem={(m) => (
+          <List.Item actions={canEdit && m.teamRole !== 'sales_lead' ? [
+            <Popconfirm key="rm" title={t('opps.team.removeConfirm', { name: m.userName })} okText={t('opps.team.remove')} cancelText={t('common.cancel')} okButtonProps={{ danger: true }}
+              onConfirm={() => remove.mutateAsync({ id: o.id, memberId: m.id }).then(() => void message.success(t('common.saved')), fail)}>
+              <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('opps.team.remove')} />
+            </Popconfirm>,
+          ] : []}>
+            <List.Item.Meta avatar={<Avatar style={{ background: '#6366f1' }}>{m.userName.slice(-2)}</Avatar>} title={m.userName} description={<Tag>{t(`opps.teamRole.${m.teamRole}`)}</Tag>} />
+          </List.Item>
+        )}
+      />
+      {canEdit && (
+        <Flex gap={8} wrap style={{ marginTop: 12 }}>
+          <Select showSearch optionFilterProp="label" style={{ width: 200 }} placeholder={t('opps.team.person')} value={userId} onChange={setUserId} loading={people.isPending}
+            options={(people.data ?? []).map((u) => ({ value: u.id, label: `${u.name} · ${t(`role.${u.role}`)}` }))} />
+          <Select style={{ width: 160 }} placeholder={t('opps.team.role')} value={teamRole} onChange={setTeamRole} options={TEAM_ROLES.map((r) => ({ value: r, label: t(`opps.teamRole.${r}`) }))} />
+          <Button icon={<PlusOutlined />} disabled={!userId || !teamRole} loading={add.isPending}
+            onClick={() => userId && teamRole && add.mutateAsync({ id: o.id, userId, teamRole }).then(() => { setUserId(undefined); setTeamRole(undefined); message.success(t('common.saved')); }, fail)}>
+            {t('opps.team.add')}
+          </Button>
+        </Flex>
+      )}
+    </>
+  );
+}
+
+/** Who in the customer plays which buying role in this opportunity (SPEC §3.2), read from the account area. */
+export function BuyingRolesTab({ o }: { o: OpportunityDetail }) {
+  const t = useT();
+  const roles = useBuyingRoles(o.accountId, o.id);
+  if (roles.isError) return <LoadError error={roles.error} onRetry={() => void roles.refetch()} />;
+  return (
+    <>
+      <Typography.Paragraph type="secondary">{t('opps.roles.hint')} <Link to={`/accounts/${o.accountId}?tab=roles`}>{t('opps.roles.openAccount')}</Link></Typography.Paragraph>
+      <Table
+        rowKey="id" size="small" loading={roles.isPending} dataSource={roles.data} pagination={false}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('opps.roles.empty')} /> }}
+        columns={[
+          { title: t('opps.roles.contact'), dataIndex: 'contactName', render: (v: string) => <Typography.Text strong>{v}</Typography.Text> },
+          { title: t('opps.roles.role'), dataIndex: 'role', render: (r: string) => <Tag color="geekblue">{t(`accounts.role.${r}` as 'accounts.role.decision_maker')}</Tag> },
+          { title: t('opps.roles.scope'), key: 'scope', render: (_, r) => (r.opportunityId ? <Tag color="blue">{t('opps.roles.thisOpp')}</Tag> : <Tag>{t('opps.roles.account')}</Tag>) },
+          { title: t('opps.roles.attitude'), key: 'attitude', render: (_, r) => <AttitudeTag attitude={r.attitude} /> },
+          { title: t('opps.roles.influence'), key: 'influence', render: (_, r) => <InfluenceTag influence={r.influence} /> },
+          { title: t('opps.roles.degree'), key: 'degree', render: (_, r) => <DegreeBar degree={r.relationship} /> },
+          { title: t('opps.roles.holder'), key: 'holder', render: (_, r) => r.holderName ?? <Typography.Text type="warning">—</Typography.Text> },
+        ]}
+      />
+    </>
+  );
+}
+
+/** Pipeline review (盘问, SPEC §5.3): the four questions, recorded as an entry. */
+export function ReviewsTab({ o, stage }: { o: OpportunityDetail; stage: Stage | undefined }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const report = useProblem();
+  const reviews = useReviews(o.id);
+  const add = useAddReview();
+  const [form] = Form.useForm<{ completedStep: string; evidence: string; nextAction: string; jointPlan: string }>();
+  if (reviews.isError && notAvailable(reviews.error)) return <Unavailable />;
+  if (reviews.isError) return <LoadError error={reviews.error} onRetry={() => void reviews.refetch()} />;
+  const Q = ['completedStep', 'evidence', 'nextAction', 'jointPlan'] as const;
+  return (
+    <Flex vertical gap={16}>
+      <Card size="small" title={t('opps.review.new')} style={{ background: '#fafafa' }}>
+        <Form form={form} layout="vertical" initialValues={{ completedStep: stage?.name ?? '' }}
+          onFinish={(v) => void add.mutateAsync({ id: o.id, ...v }).then(() => { form.resetFields(); message.success(t('opps.review.saved')); }, (e: unknown) => report(e, form))}>
+          {Q.map((q, i) => (
+            <Form.Item key={q} name={q} label={`${i + 1}. ${t(`opps.review.q.${q}`)}`} rules={[{ required: true, message: t('validation.required') }]} style={{ marginBottom: 10 }}>
+              <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} maxLength={2000} />
+            </Form.Item>
+          ))}
+          <Button type="primary" htmlType="submit" loading={add.isPending}>{t('opps.review.save')}</Button>
+        </Form>
+      </Card>
+      <List
+        loading={reviews.isPending}
+        dataSource={reviews.data ?? []}
+        locale={{ emptyText: t('opps.review.empty') }}
+        renderItem={(r) => (
+          <List.Item>
+            <div style={{ width: '100%' }}>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>{when(r.createdAt)} · {r.reviewerName ?? ''}</Typography.Text>
+              {Q.map((q) => <div key={q}><Typography.Text type="secondary">{t(`opps.review.q.${q}`)}：</Typography.Text>{r[q] ?? '—'}</div>)}
+            </div>
+          </List.Item>
+        )}
+      />
+    </Flex>
+  );
+}
+
+/** The stage history (SPEC §5.2): entered, left, by whom, with the evidence or reason given on leaving. */
+export function StageHistoryTab({ o, process }: { o: OpportunityDetail; process: Process | undefined }) {
+  const t = useT();
+  const history = useStageHistory(o.id);
+  if (history.isError) return <LoadError error={history.error} onRetry={() => void history.refetch()} />;
+  const label = (stageId: number, key: string) => process?.stages.find((s) => s.id === stageId)?.evidence.find((e) => e.key === key)?.label ?? key;
+  const items = [...(history.data ?? [])].reverse();
+  if (!history.isPending && items.length === 0) return <Empty description={t('opps.stages.empty')} />;
+  return (
+    <Timeline
+      style={{ marginTop: 12 }}
+      data-testid="stage-history"
+      items={items.map((h) => ({
+        color: h.leftAt === null ? 'blue' : h.exitDirection === 'back' ? 'orange' : 'green',
+        children: (
+          <div data-testid="stage-history-entry">
+            <Flex gap={8} align="center" wrap>
+              <Typography.Text strong>{h.stageName}</Typography.Text>
+              <Tag>{h.probability}%</Tag>
+              {h.leftAt === null ? <Tag color="blue">{t('opps.stages.current')}</Tag> : h.exitDirection === 'back' ? <Tag color="orange" icon={<ArrowLeftOutlined />}>{t('opps.stages.back')}</Tag> : h.exitDirection === 'forward' ? <Tag color="green" icon={<ArrowRightOutlined />}>{t('opps.stages.forward')}</Tag> : h.exitDirection ? <Tag>{h.exitDirection}</Tag> : null}
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('opps.path.days', { days: Math.round(h.daysInStage * 10) / 10 })}</Typography.Text>
+            </Flex>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('opps.stages.entered', { at: when(h.enteredAt), by: h.enteredByName ?? '—' })}
+              {h.leftAt !== null && ` · ${t('opps.stages.left', { at: when(h.leftAt), by: h.leftByName ?? '—' })}`}
+            </Typography.Text>
+            {h.exitEvidence.length > 0 && (
+              <ul style={{ margin: '4px 0 0', paddingInlineStart: 18 }} data-testid="stage-evidence">
+                {h.exitEvidence.map((e) => (
+                  <li key={`${e.stageId}:${e.key}`}>
+                    {label(e.stageId, e.key)}{e.note ? <Typography.Text type="secondary"> — {e.note}</Typography.Text> : null}
+                    {e.attachmentId ? <a href={`/api/v1/attachments/${e.attachmentId}`} style={{ marginInlineStart: 6 }}><PaperClipOutlined /> {t('opps.stages.file')}</a> : null}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {h.exitReason && <div><Typography.Text type="secondary">{t('opps.stages.reason')}：</Typography.Text>{h.exitReason}</div>}
+            {h.exitOverridden.length > 0 && <Typography.Text type="warning"><WarningOutlined /> {t('opps.stages.overridden', { n: h.exitOverridden.length })}</Typography.Text>}
+          </div>
+        ),
+      }))}
+    />
+  );
+}
+
+/** Every change to the opportunity, from the audit trail (SPEC §5.3: every move is in it). */
+export function AuditTab({ o }: { o: OpportunityDetail }) {
+  const t = useT();
+  const trail = useAuditTrail(o.id);
+  if (trail.isError && notAvailable(trail.error)) return <Unavailable />;
+  if (trail.isError) return <LoadError error={trail.error} onRetry={() => void trail.refetch()} />;
+  const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  return (
+    <Table
+      rowKey="id" size="small" loading={trail.isPending} dataSource={trail.data ?? []} pagination={{ pageSize: 20, hideOnSinglePage: true }}
+      locale={{ emptyText: t('opps.audit.empty') }}
+      columns={[
+        { title: t('opps.audit.at'), key: 'at', width: 150, render: (_, r) => when(r.createdAt ?? r.at) },
+        { title: t('opps.audit.who'), key: 'who', width: 100, render: (_, r) => r.actorName ?? r.userName ?? '—' },
+        { title: t('opps.audit.what'), key: 'what', render: (_, r) => r.summary ?? [r.action, r.field].filter(Boolean).join(' · ') },
+        { title: t('opps.audit.change'), key: 'change', render: (_, r) => (r.field || r.oldValue !== undefined ? `${show(r.oldValue)} → ${show(r.newValue)}` : r.details ? show(r.details) : '') },
+        { title: t('opps.audit.reason'), dataIndex: 'reason', render: (v: string | null) => v ?? '' },
+      ]}
+    />
+  );
+}

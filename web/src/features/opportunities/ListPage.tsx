@@ -1,0 +1,143 @@
+import { Badge, Card, Empty, Flex, Select, Space, Table, Tabs, Typography, type TableProps } from 'antd';
+import { Link } from 'react-router';
+import { LoadError } from '../../components/LoadError.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { useT } from '../../i18n/useI18n.ts';
+import { useSession } from '../auth/session.ts';
+import { notAvailable, PAGE_SIZE, useAttention, useOpportunities, useProcess, useProcesses } from './api.ts';
+import { ViewSwitch } from './BoardPage.tsx';
+import { PROBLEM_COLOR, ProblemBadges, StatusTag, useMoney } from './bits.tsx';
+import { useOppFilters } from './filters.ts';
+import { OppFilterBar } from './OppFilterBar.tsx';
+import { PROBLEMS, STATUSES, type Opportunity, type Problem } from './types.ts';
+
+function useColumns(sort: string | undefined): TableProps<Opportunity>['columns'] {
+  const t = useT();
+  const money = useMoney();
+  const order = (field: string) => (sort === field ? 'ascend' as const : sort === `-${field}` ? 'descend' as const : null);
+  return [
+    {
+      title: t('opps.col.name'), key: 'name', sorter: true, sortOrder: order('name'), fixed: 'left', width: 260,
+      render: (_, o) => (
+        <Space direction="vertical" size={0}>
+          <Link to={`/opportunities/${o.id}`} style={{ fontWeight: 600 }} data-testid="opp-link">{o.name}</Link>
+          <Link to={`/accounts/${o.accountId}`} style={{ fontSize: 12, color: '#64748b' }}>{o.accountName}</Link>
+        </Space>
+      ),
+    },
+    { title: t('opps.col.status'), key: 'status', width: 90, render: (_, o) => <StatusTag status={o.status} /> },
+    {
+      title: t('opps.col.stage'), key: 'stage', width: 170,
+      render: (_, o) => (o.stageName ? <Space direction="vertical" size={0}><span>{o.stageName} · {o.probability ?? 0}%</span><Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.processName}</Typography.Text></Space> : '—'),
+    },
+    { title: t('opps.col.amount'), key: 'amount', align: 'right', sorter: true, sortOrder: order('amount'), width: 130, render: (_, o) => money(o.amount) },
+    { title: t('opps.col.expected'), key: 'expected', align: 'right', width: 130, render: (_, o) => (o.status === 'open' ? money(o.expectedAmount) : '—') },
+    { title: t('opps.col.close'), key: 'expectedCloseDate', sorter: true, sortOrder: order('expectedCloseDate'), width: 120, render: (_, o) => o.expectedCloseDate ?? '—' },
+    { title: t('opps.col.owner'), key: 'owner', width: 110, render: (_, o) => <Space direction="vertical" size={0}><span>{o.ownerName ?? '—'}</span><Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.orgUnitName}</Typography.Text></Space> },
+    { title: t('opps.col.daysInStage'), key: 'stageEnteredAt', sorter: true, sortOrder: order('stageEnteredAt'), width: 100, align: 'right', render: (_, o) => (o.daysInStage ?? '—') },
+    { title: t('opps.col.problems'), key: 'problems', width: 220, render: (_, o) => (o.problems.length || o.stageAheadOfBuyer ? <ProblemBadges o={o} compact /> : <Typography.Text type="secondary">—</Typography.Text>) },
+  ];
+}
+
+function AllTab() {
+  const t = useT();
+  const { filters, page, update } = useOppFilters();
+  const processes = useProcesses();
+  const process = useProcess(filters.processId);
+  const list = useOpportunities(filters, page);
+  const columns = useColumns(filters.sort);
+  return (
+    <>
+      <Flex gap={8} wrap style={{ marginBottom: 12 }}>
+        <OppFilterBar filters={filters} update={update}>
+          <Select allowClear style={{ width: 110 }} placeholder={t('opps.col.status')} value={filters.status} onChange={(v: string | undefined) => update({ status: v ?? null })}
+            options={STATUSES.map((s) => ({ value: s, label: t(`opps.status.${s}`) }))} data-testid="status-filter" />
+          <Select allowClear style={{ width: 170 }} placeholder={t('opps.filter.process')} value={filters.processId} onChange={(v: number | undefined) => update({ processId: v ?? null, stageId: null })}
+            options={(processes.data ?? []).map((p) => ({ value: p.id, label: p.name }))} />
+          {filters.processId && (
+            <Select allowClear style={{ width: 140 }} placeholder={t('opps.col.stage')} value={filters.stageId} onChange={(v: number | undefined) => update({ stageId: v ?? null })}
+              options={(process.data?.stages ?? []).map((s) => ({ value: s.id, label: s.name }))} />
+          )}
+        </OppFilterBar>
+      </Flex>
+      {list.isError ? <LoadError error={list.error} onRetry={() => void list.refetch()} /> : (
+        <Table<Opportunity>
+          rowKey="id" size="middle" loading={list.isFetching} dataSource={list.data?.items} columns={columns} scroll={{ x: 1300 }}
+          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('opps.list.empty')}<br />{t('opps.list.emptyHint')}</>} /> }}
+          pagination={{ current: page, pageSize: PAGE_SIZE, total: list.data?.total ?? 0, showSizeChanger: false, showTotal: (n) => t('common.totalItems', { count: n }) }}
+          onChange={(p, _f, sorter) => {
+            const s = Array.isArray(sorter) ? sorter[0] : sorter;
+            const sort = s?.order ? `${s.order === 'descend' ? '-' : ''}${String(s.columnKey)}` : null;
+            update({ page: p.current ?? 1, sort: sort ?? null });
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function AttentionTab() {
+  const t = useT();
+  const money = useMoney();
+  const { filters, page, update, search } = useOppFilters();
+  const problem = (search.get('problem') ?? undefined) as Problem | undefined;
+  const attention = useAttention({ orgUnitId: filters.orgUnitId, ownerId: filters.ownerId, problem }, page, true);
+  const columns = useColumns(undefined);
+  if (attention.isError) {
+    if (notAvailable(attention.error)) return <Empty description={<>{t('opps.attention.unavailable')}<br />{t('opps.attention.unavailableHint')}</>} />;
+    return <LoadError error={attention.error} onRetry={() => void attention.refetch()} />;
+  }
+  const counts = attention.data?.counts ?? {};
+  const sum = (attention.data?.items ?? []).reduce((s, o) => s + o.amount, 0);
+  return (
+    <>
+      <Flex gap={12} wrap style={{ marginBottom: 12 }}>
+        {PROBLEMS.map((p) => (
+          <Card
+            key={p} size="small" hoverable onClick={() => update({ problem: problem === p ? null : p })} data-testid={`attention-${p}`}
+            style={{ width: 200, borderColor: problem === p ? PROBLEM_COLOR[p] : undefined, borderTop: `3px solid ${PROBLEM_COLOR[p]}` }}
+          >
+            <Typography.Text type="secondary">{t(`opps.problem.${p}`)}</Typography.Text>
+            <div style={{ fontSize: 26, fontWeight: 600, color: PROBLEM_COLOR[p] }}>{counts[p] ?? 0}</div>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`opps.problem.${p}Short`)}</Typography.Text>
+          </Card>
+        ))}
+      </Flex>
+      <Flex gap={8} wrap style={{ marginBottom: 12 }} align="center">
+        <OppFilterBar filters={filters} update={update} />
+        {attention.data && <Typography.Text type="secondary">{t('opps.attention.onPage', { amount: money(sum) })}</Typography.Text>}
+      </Flex>
+      <Table<Opportunity>
+        rowKey="id" size="middle" loading={attention.isFetching} dataSource={attention.data?.items} columns={columns} scroll={{ x: 1300 }}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('opps.attention.empty')} /> }}
+        pagination={{ current: page, pageSize: PAGE_SIZE, total: attention.data?.total ?? 0, showSizeChanger: false, showTotal: (n) => t('common.totalItems', { count: n }) }}
+        onChange={(p) => update({ page: p.current ?? 1 })}
+      />
+    </>
+  );
+}
+
+/** /opportunities/list — every opportunity in reach, with the managers' "needs attention" view (SPEC §5.3). */
+export default function ListPage() {
+  const t = useT();
+  const me = useSession();
+  const { search, update } = useOppFilters();
+  const manager = me.user.role !== 'rep' && me.user.role !== 'presales';
+  const tab = search.get('tab') === 'attention' ? 'attention' : 'all';
+  return (
+    <>
+      <PageHeader title={t('opps.title')} subtitle={t('opps.list.subtitle')} extra={<ViewSwitch value="list" />} />
+      <Card styles={{ body: { paddingTop: 4 } }}>
+        <Tabs
+          activeKey={tab}
+          onChange={(k) => update({ tab: k === 'all' ? null : k, problem: null })}
+          destroyOnHidden
+          items={[
+            { key: 'all', label: t('opps.list.all'), children: <AllTab /> },
+            ...(manager ? [{ key: 'attention', label: <Badge dot offset={[6, 0]}>{t('opps.attention.tab')}</Badge>, children: <AttentionTab /> }] : []),
+          ]}
+        />
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,42 @@
+import { DatePicker, Flex, Input, Select } from 'antd';
+import dayjs from 'dayjs';
+import { useT } from '../../i18n/useI18n.ts';
+import { useSession } from '../auth/session.ts';
+import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
+import { usePeople } from './api.ts';
+import type { ListFilters } from './types.ts';
+
+/** Owner, unit, close period and search — shared by the board and the list. */
+export function OppFilterBar({ filters, update, children }: {
+  filters: ListFilters;
+  update: (p: Record<string, string | number | null | undefined>) => void;
+  children?: React.ReactNode;
+}) {
+  const t = useT();
+  const me = useSession();
+  const people = usePeople();
+  const wide = me.user.role !== 'rep' && me.user.role !== 'presales';
+  return (
+    <Flex gap={8} wrap align="center">
+      {children}
+      <Input.Search
+        allowClear placeholder={t('opps.filter.search')} defaultValue={filters.q} style={{ width: 220 }}
+        onSearch={(v) => update({ q: v.trim() || null })} data-testid="opp-search"
+      />
+      <Select
+        allowClear showSearch optionFilterProp="label" placeholder={t('opps.filter.owner')} style={{ width: 150 }} loading={people.isPending}
+        value={filters.ownerId} onChange={(v: number | undefined) => update({ ownerId: v ?? null })}
+        options={[{ value: me.user.id, label: t('opps.filter.mine') }, ...(people.data ?? []).filter((u) => u.id !== me.user.id).map((u) => ({ value: u.id, label: u.name }))]}
+      />
+      {wide && (
+        <UnitTreeSelect allowClear placeholder={t('opps.filter.unit')} value={filters.orgUnitId} onChange={(v) => update({ orgUnitId: v ?? null })} style={{ width: 170 }} popupMatchSelectWidth={false} />
+      )}
+      <DatePicker.RangePicker
+        placeholder={[t('opps.filter.closeFrom'), t('opps.filter.closeTo')]} style={{ width: 250 }}
+        value={filters.closeFrom || filters.closeTo ? [filters.closeFrom ? dayjs(filters.closeFrom) : null, filters.closeTo ? dayjs(filters.closeTo) : null] : null}
+        onChange={(r) => update({ closeFrom: r?.[0]?.format('YYYY-MM-DD') ?? null, closeTo: r?.[1]?.format('YYYY-MM-DD') ?? null })}
+        allowEmpty={[true, true]}
+      />
+    </Flex>
+  );
+}

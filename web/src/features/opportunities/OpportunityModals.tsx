@@ -1,0 +1,114 @@
+import { useState } from 'react';
+import { Alert, App, Button, DatePicker, Drawer, Form, Input, InputNumber, Modal, Radio, Select, Space } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { isApiError } from '../../api/client.ts';
+import { useProblem } from '../../api/useProblem.ts';
+import { useT } from '../../i18n/useI18n.ts';
+import { notAvailable, useCloseOpportunity, useReopenOpportunity, useUpdateOpportunity } from './api.ts';
+import { yuanToFen } from './bits.tsx';
+import { BUYING_PHASES, FORECAST_CATEGORIES, LOSS_REASONS, type OpportunityDetail } from './types.ts';
+
+const money = { formatter: (v: number | string | undefined) => (v === undefined || v === '' ? '' : Number(v).toLocaleString('en-US')), parser: (v: string | undefined) => Number((v ?? '').replace(/[^\d.]/g, '')) };
+
+interface EditValues { name: string; amount: number; expectedCloseDate: Dayjs; buyingPhase: string | null; forecastCategory: string; description: string | null }
+
+export function EditDrawer({ o, onClose }: { o: OpportunityDetail; onClose: () => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const report = useProblem();
+  const update = useUpdateOpportunity();
+  const [form] = Form.useForm<EditValues>();
+  const submit = (v: EditValues) =>
+    update.mutateAsync({
+      id: o.id, version: o.version, name: v.name.trim(), amount: yuanToFen(v.amount), expectedCloseDate: v.expectedCloseDate.format('YYYY-MM-DD'),
+      buyingPhase: v.buyingPhase ?? null, forecastCategory: v.forecastCategory, description: v.description?.trim() || null,
+    }).then(() => { message.success(t('common.saved')); onClose(); }, (e: unknown) => report(e, form));
+  return (
+    <Drawer open width={480} title={t('opps.edit.title')} onClose={onClose} destroyOnHidden
+      extra={<Space><Button onClick={onClose}>{t('common.cancel')}</Button><Button type="primary" loading={update.isPending} onClick={() => form.submit()}>{t('common.save')}</Button></Space>}>
+      <Form<EditValues> form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{
+        name: o.name, amount: o.amount / 100, expectedCloseDate: o.expectedCloseDate ? dayjs(o.expectedCloseDate) : undefined, buyingPhase: o.buyingPhase, forecastCategory: o.forecastCategory, description: o.description,
+      }}>
+        <Form.Item name="name" label={t('opps.col.name')} rules={[{ required: true, message: t('validation.required') }]}><Input maxLength={200} /></Form.Item>
+        <Form.Item name="amount" label={t('opps.col.amount')} rules={[{ required: true, message: t('validation.required') }]} extra={t('opps.edit.amountHint')}>
+          <InputNumber<number> style={{ width: '100%' }} min={0} precision={0} prefix="¥" {...money} />
+        </Form.Item>
+        <Form.Item name="expectedCloseDate" label={t('opps.col.close')} rules={[{ required: true, message: t('validation.required') }]}><DatePicker style={{ width: '100%' }} /></Form.Item>
+        <Form.Item name="buyingPhase" label={t('opps.phase.label')}>
+          <Select allowClear options={BUYING_PHASES.map((p) => ({ value: p, label: t(`opps.phase.${p}`) }))} />
+        </Form.Item>
+        <Form.Item name="forecastCategory" label={t('opps.detail.forecast')}>
+          <Select options={FORECAST_CATEGORIES.map((c) => ({ value: c, label: t(`opps.forecast.${c}`) }))} />
+        </Form.Item>
+        <Form.Item name="description" label={t('opps.edit.description')}><Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} maxLength={5000} /></Form.Item>
+      </Form>
+    </Drawer>
+  );
+}
+
+interface CloseValues { outcome: 'won' | 'lost' | 'abandoned'; contractAmount?: number; reason?: string; competitor?: string; note?: string }
+
+/** Won needs the contract amount; lost or abandoned the reason and the competitor (SPEC §5.7). */
+export function CloseModal({ o, onClose }: { o: OpportunityDetail; onClose: () => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const report = useProblem();
+  const close = useCloseOpportunity();
+  const [form] = Form.useForm<CloseValues>();
+  const outcome = Form.useWatch('outcome', form) ?? 'won';
+  const [unavailable, setUnavailable] = useState(false);
+  const submit = (v: CloseValues) =>
+    close.mutateAsync({
+      id: o.id, version: o.version, outcome: v.outcome, contractAmount: v.outcome === 'won' ? yuanToFen(v.contractAmount) : undefined,
+      reason: v.outcome !== 'won' ? v.reason : undefined, competitor: v.outcome !== 'won' ? v.competitor?.trim() || undefined : undefined, note: v.note?.trim() || undefined,
+    }).then(() => { message.success(t(`opps.closed.${v.outcome}`)); onClose(); }, (e: unknown) => {
+      if (notAvailable(e)) { setUnavailable(true); return; }
+      if (isApiError(e) && e.status === 409) { message.warning(t('opps.move.conflict')); onClose(); return; }
+      report(e, form);
+    });
+  return (
+    <Modal open title={t('opps.close.title', { name: o.name })} onCancel={onClose} onOk={() => form.submit()} okText={t('opps.close.confirm')} cancelText={t('common.cancel')} confirmLoading={close.isPending} destroyOnHidden>
+      {unavailable && <Alert type="warning" showIcon style={{ marginBottom: 12 }} message={t('opps.error.notAvailable')} />}
+      <Form<CloseValues> form={form} layout="vertical" initialValues={{ outcome: 'won', contractAmount: o.amount / 100 }} onFinish={(v) => void submit(v)}>
+        <Form.Item name="outcome" label={t('opps.close.outcome')}>
+          <Radio.Group optionType="button" buttonStyle="solid" options={(['won', 'lost', 'abandoned'] as const).map((s) => ({ value: s, label: t(`opps.status.${s}`) }))} />
+        </Form.Item>
+        {outcome === 'won' ? (
+          <Form.Item name="contractAmount" label={t('opps.close.contractAmount')} rules={[{ required: true, message: t('validation.required') }]}>
+            <InputNumber<number> style={{ width: '100%' }} min={0} precision={0} prefix="¥" {...money} />
+          </Form.Item>
+        ) : (
+          <>
+            <Form.Item name="reason" label={t('opps.close.reason')} rules={[{ required: true, message: t('validation.required') }]}>
+              <Select options={LOSS_REASONS.map((r) => ({ value: r, label: t(`opps.lossReason.${r}`) }))} />
+            </Form.Item>
+            <Form.Item name="competitor" label={t('opps.close.competitor')} rules={[{ required: outcome === 'lost', message: t('validation.required') }]}><Input maxLength={200} /></Form.Item>
+          </>
+        )}
+        <Form.Item name="note" label={t('opps.close.note')}><Input.TextArea autoSize={{ minRows: 2 }} maxLength={2000} /></Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+export function ReopenModal({ o, onClose }: { o: OpportunityDetail; onClose: () => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const report = useProblem();
+  const reopen = useReopenOpportunity();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = () => {
+    if (!reason.trim()) { setError(t('validation.required')); return; }
+    reopen.mutateAsync({ id: o.id, version: o.version, reason: reason.trim() }).then(() => { message.success(t('common.saved')); onClose(); }, (e: unknown) => {
+      if (notAvailable(e)) { setError(t('opps.error.notAvailable')); return; }
+      report(e);
+    });
+  };
+  return (
+    <Modal open title={t('opps.reopen.title')} onCancel={onClose} onOk={submit} okText={t('opps.reopen.action')} cancelText={t('common.cancel')} confirmLoading={reopen.isPending}>
+      <Input.TextArea autoSize={{ minRows: 3 }} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('opps.reopen.reason')} status={error ? 'error' : undefined} />
+      {error && <div style={{ color: '#dc2626', fontSize: 12 }}>{error}</div>}
+    </Modal>
+  );
+}

@@ -1,0 +1,281 @@
+import { useMemo, useState } from 'react';
+import { Alert, App, Breadcrumb, Button, Card, Col, DatePicker, Dropdown, Flex, Grid, Input, Result, Row, Select, Skeleton, Space, Steps, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { CheckCircleTwoTone, CheckOutlined, EditOutlined, FlagOutlined, MoreOutlined, SwapOutlined, TeamOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { isApiError } from '../../api/client.ts';
+import { useProblem } from '../../api/useProblem.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { useT } from '../../i18n/useI18n.ts';
+import { useOpportunity, useProcess, useStageHistory, useUpdateOpportunity } from './api.ts';
+import { ProblemBadges, StatusTag, useMoney } from './bits.tsx';
+import { CloseModal, EditDrawer, ReopenModal } from './OpportunityModals.tsx';
+import { MoveDialog } from './MoveDialog.tsx';
+import { AuditTab, BuyingRolesTab, ReviewsTab, StageHistoryTab, TeamTab } from './DetailTabs.tsx';
+import { BuyingPhaseTab, QualificationTab, StrategyTab, SwotTab } from './InsightTabs.tsx';
+import { FORECAST_CATEGORIES, type OpportunityDetail, type Process, type Stage, type StageHistoryEntry } from './types.ts';
+
+const TABS = ['team', 'roles', 'qualification', 'phase', 'swot', 'strategy', 'reviews', 'stages', 'history'] as const;
+type TabKey = (typeof TABS)[number];
+
+function Meta({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <div style={{ minWidth: 110 }} data-testid={testId}>
+      <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>{label}</Typography.Text>
+      <div style={{ fontWeight: 500 }}>{children}</div>
+    </div>
+  );
+}
+
+/** Next step and its date, edited in place (SPEC §5.3: no next step, or a past date, is "no plan"). */
+function NextStep({ o }: { o: OpportunityDetail }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const report = useProblem();
+  const update = useUpdateOpportunity();
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState(o.nextStep ?? '');
+  const [date, setDate] = useState<string | null>(o.nextStepDate);
+  const overdue = o.nextStepDate !== null && o.nextStepDate < dayjs().format('YYYY-MM-DD');
+  if (!editing) {
+    return (
+      <Flex align="center" gap={8} wrap>
+        {o.nextStep ? <Typography.Text>{o.nextStep}</Typography.Text> : <Typography.Text type="warning">{t('opps.detail.noNextStep')}</Typography.Text>}
+        {o.nextStepDate && <Tag color={overdue ? 'red' : 'blue'}>{o.nextStepDate}{overdue ? ` · ${t('opps.detail.overdue')}` : ''}</Tag>}
+        {o.permissions.edit && o.status === 'open' && <Button size="small" type="link" icon={<EditOutlined />} onClick={() => { setText(o.nextStep ?? ''); setDate(o.nextStepDate); setEditing(true); }} data-testid="edit-next-step">{t('common.edit')}</Button>}
+      </Flex>
+    );
+  }
+  const save = () =>
+    update.mutateAsync({ id: o.id, version: o.version, nextStep: text.trim() || null, nextStepDate: date }).then(() => { setEditing(false); message.success(t('common.saved')); }, (e: unknown) => report(e));
+  return (
+    <Space.Compact style={{ width: '100%', maxWidth: 560 }}>
+      <Input value={text} onChange={(e) => setText(e.target.value)} maxLength={500} placeholder={t('opps.detail.nextStepPlaceholder')} onPressEnter={() => void save()} />
+      <DatePicker value={date ? dayjs(date) : null} onChange={(d) => setDate(d ? d.format('YYYY-MM-DD') : null)} style={{ width: 150 }} />
+      <Button type="primary" icon={<CheckOutlined />} loading={update.isPending} onClick={() => void save()} aria-label={t('common.save')} />
+      <Button onClick={() => setEditing(false)}>{t('common.cancel')}</Button>
+    </Space.Compact>
+  );
+}
+
+function Header({ o, process, onMove, onDialog }: { o: OpportunityDetail; process: Process | undefined; onMove: (s: Stage) => void; onDialog: (d: 'edit' | 'close' | 'reopen') => void }) {
+  const t = useT();
+  const money = useMoney();
+  const { message } = App.useApp();
+  const report = useProblem();
+  const update = useUpdateOpportunity();
+  const stages = [...(process?.stages ?? [])].sort((a, b) => a.position - b.position);
+  const canEdit = o.permissions.edit && o.status === 'open';
+  return (
+    <Card style={{ marginBottom: 16 }} styles={{ body: { padding: 20 } }}>
+      <Flex justify="space-between" align="flex-start" gap={16} wrap>
+        <div style={{ minWidth: 0, flex: '1 1 520px' }}>
+          <Link to={`/accounts/${o.accountId}`} style={{ fontSize: 13 }} data-testid="opp-account">{o.accountName}</Link>
+          <Flex align="center" gap={10} wrap style={{ marginTop: 2 }}>
+            <Typography.Title level={3} style={{ margin: 0 }} data-testid="opp-title">{o.name}</Typography.Title>
+            <StatusTag status={o.status} />
+            <Tag color={o.sizeClass === 'large' ? 'gold' : 'cyan'}>{t(`opps.size.${o.sizeClass}`)}</Tag>
+            <ProblemBadges o={o} />
+          </Flex>
+          <Flex gap={28} wrap style={{ marginTop: 14 }}>
+            <Meta label={t('opps.col.amount')}><span style={{ fontSize: 18, fontWeight: 600 }}>{money(o.amount)}</span></Meta>
+            <Meta label={t('opps.col.expected')}>{o.status === 'open' ? money(o.expectedAmount) : o.contractAmount !== null ? money(o.contractAmount) : '—'}</Meta>
+            <Meta label={t('opps.col.stage')} testId="opp-stage">{o.stageName ?? '—'}{o.probability !== null ? ` · ${o.probability}%` : ''}</Meta>
+            <Meta label={t('opps.col.close')}>{o.expectedCloseDate ?? '—'}</Meta>
+            <Meta label={t('opps.col.owner')}>{o.ownerName ?? '—'}</Meta>
+            <Meta label={t('opps.detail.forecast')}>
+              {canEdit ? (
+                <Select
+                  size="small" variant="borderless" style={{ width: 120, marginInlineStart: -8 }} value={o.forecastCategory} loading={update.isPending}
+                  onChange={(v) => void update.mutateAsync({ id: o.id, version: o.version, forecastCategory: v }).then(() => void message.success(t('common.saved')), (e: unknown) => report(e))}
+                  options={FORECAST_CATEGORIES.map((c) => ({ value: c, label: t(`opps.forecast.${c}`) }))}
+                />
+              ) : t(`opps.forecast.${o.forecastCategory}`)}
+            </Meta>
+          </Flex>
+          <div style={{ marginTop: 14 }}>
+            <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}><FlagOutlined /> {t('opps.detail.nextStep')}</Typography.Text>
+            <NextStep key={o.version} o={o} />
+          </div>
+          {o.status !== 'open' && (
+            <Alert style={{ marginTop: 12 }} type={o.status === 'won' ? 'success' : 'warning'} showIcon
+              message={t(`opps.closed.${o.status}`)}
+              description={[o.closeReason && `${t('opps.close.reason')}: ${t(`opps.lossReason.${o.closeReason}` as 'opps.lossReason.other')}`, o.closeCompetitor && `${t('opps.close.competitor')}: ${o.closeCompetitor}`, o.contractAmount !== null && `${t('opps.close.contractAmount')}: ${money(o.contractAmount)}`].filter(Boolean).join(' · ') || undefined} />
+          )}
+        </div>
+        <Space wrap>
+          {canEdit && stages.length > 0 && (
+            <Dropdown trigger={['click']} menu={{
+              items: stages.filter((s) => s.id !== o.stageId).map((s) => ({ key: String(s.id), label: `${s.name} · ${s.probability}%` })),
+              onClick: ({ key }) => { const s = stages.find((x) => String(x.id) === key); if (s) onMove(s); },
+            }}>
+              <Button type="primary" icon={<SwapOutlined />} data-testid="move-stage">{t('opps.card.moveTo')}</Button>
+            </Dropdown>
+          )}
+          {canEdit && <Button icon={<EditOutlined />} onClick={() => onDialog('edit')}>{t('common.edit')}</Button>}
+          {o.permissions.edit && (
+            <Dropdown trigger={['click']} menu={{
+              items: o.status === 'open' ? [{ key: 'close', label: t('opps.close.action') }] : [{ key: 'reopen', label: t('opps.reopen.action') }],
+              onClick: ({ key }) => onDialog(key as 'close' | 'reopen'),
+            }}>
+              <Button icon={<MoreOutlined />} data-testid="opp-more">{t('opps.detail.more')}</Button>
+            </Dropdown>
+          )}
+        </Space>
+      </Flex>
+    </Card>
+  );
+}
+
+/** Time spent in each stage, summed over every visit (the stage history, SPEC §5.2). */
+function daysByStage(history: StageHistoryEntry[] | undefined) {
+  const m = new Map<number, number>();
+  for (const h of history ?? []) m.set(h.stageId, (m.get(h.stageId) ?? 0) + h.daysInStage);
+  return m;
+}
+
+function StagePath({ o, process, history, onMove }: { o: OpportunityDetail; process: Process; history: StageHistoryEntry[] | undefined; onMove: (s: Stage) => void }) {
+  const t = useT();
+  const screens = Grid.useBreakpoint();
+  const stages = [...process.stages].sort((a, b) => a.position - b.position);
+  const current = stages.findIndex((s) => s.id === o.stageId);
+  const days = daysByStage(history);
+  const canMove = o.permissions.edit && o.status === 'open';
+  return (
+    <Card style={{ marginBottom: 16 }} styles={{ body: { padding: '18px 20px 8px' } }} data-testid="stage-path">
+      <Flex justify="space-between" style={{ marginBottom: 12 }}>
+        <Typography.Text strong>{t('opps.path.title', { process: process.name })}</Typography.Text>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>{canMove ? t('opps.path.hint') : ''}</Typography.Text>
+      </Flex>
+      <Steps
+        size="small"
+        direction={screens.md ? 'horizontal' : 'vertical'}
+        current={current}
+        status={o.status === 'lost' || o.status === 'abandoned' ? 'error' : o.status === 'won' ? 'finish' : 'process'}
+        onChange={canMove ? (i) => { const s = stages[i]; if (s && s.id !== o.stageId) onMove(s); } : undefined}
+        items={stages.map((s, i) => ({
+          title: s.name,
+          subTitle: `${s.probability}%`,
+          description: (
+            <span style={{ fontSize: 12 }}>
+              {days.has(s.id) ? t('opps.path.days', { days: Math.round((days.get(s.id) ?? 0) * 10) / 10 }) : i > current ? t('opps.path.expected', { days: s.expectedDays }) : '—'}
+              {i === current && o.problems.includes('stalled') && <Typography.Text type="warning" style={{ fontSize: 12, display: 'block' }}>{t('opps.problem.stalled')}</Typography.Text>}
+            </span>
+          ),
+        }))}
+      />
+    </Card>
+  );
+}
+
+/** "What this stage asks for" (SPEC §5.1): purpose, milestone, evidence to leave, actions, roles vs the team. */
+function StagePanel({ o, stage }: { o: OpportunityDetail; stage: Stage }) {
+  const t = useT();
+  const held = new Set(o.team.map((m) => m.teamRole));
+  const roleLabel = (r: string) => t(`opps.teamRole.${r}` as 'opps.teamRole.sales_lead');
+  return (
+    <Card title={t('opps.stage.asks', { stage: stage.name })} size="small" style={{ height: '100%' }} data-testid="stage-panel">
+      {stage.purpose && <Typography.Paragraph style={{ marginBottom: 8 }}><Typography.Text type="secondary">{t('opps.stage.purpose')}：</Typography.Text>{stage.purpose}</Typography.Paragraph>}
+      {stage.milestone && <Typography.Paragraph style={{ marginBottom: 12 }}><Typography.Text type="secondary">{t('opps.stage.milestone')}：</Typography.Text><Tag color="blue">{stage.milestone}</Tag></Typography.Paragraph>}
+      <Typography.Text strong style={{ display: 'block', marginBottom: 6 }}>{t('opps.stage.evidence')}</Typography.Text>
+      {stage.evidence.length === 0 ? <Typography.Text type="secondary">{t('opps.move.noEvidence')}</Typography.Text> : (
+        <Flex vertical gap={4} style={{ marginBottom: 12 }}>
+          {stage.evidence.map((e) => (
+            <Flex key={e.key} gap={8} align="center">
+              <span style={{ width: 14, height: 14, border: '1.5px solid #94a3b8', borderRadius: 3, display: 'inline-block' }} />
+              <span>{e.label}</span>
+              {e.requires !== 'check' && <Tag style={{ margin: 0 }} color={e.requires === 'note' ? 'blue' : 'geekblue'}>{t(`opps.evidence.requires.${e.requires}`)}</Tag>}
+            </Flex>
+          ))}
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('opps.stage.evidenceHint')}</Typography.Text>
+        </Flex>
+      )}
+      {stage.actions.length > 0 && (
+        <>
+          <Typography.Text strong style={{ display: 'block', margin: '8px 0 4px' }}>{t('opps.stage.actions')}</Typography.Text>
+          <ul style={{ margin: '0 0 12px', paddingInlineStart: 18 }}>{stage.actions.map((a) => <li key={a}>{a}</li>)}</ul>
+        </>
+      )}
+      {stage.roles.length > 0 && (
+        <>
+          <Typography.Text strong style={{ display: 'block', marginBottom: 4 }}><TeamOutlined /> {t('opps.stage.roles')}</Typography.Text>
+          <Flex gap={6} wrap>
+            {stage.roles.map((r) => (
+              <Tooltip key={r} title={held.has(r as never) ? t('opps.stage.roleHeld') : t('opps.stage.roleMissing')}>
+                <Tag color={held.has(r as never) ? 'green' : 'orange'} icon={held.has(r as never) ? <CheckCircleTwoTone twoToneColor="#16a34a" /> : undefined}>{roleLabel(r)}</Tag>
+              </Tooltip>
+            ))}
+          </Flex>
+        </>
+      )}
+    </Card>
+  );
+}
+
+/** /opportunities/:id — one opportunity: header, the stage path, what the stage asks for, and the tabs of SPEC §5.2–5.7. */
+export default function OpportunityPage() {
+  const t = useT();
+  const screens = Grid.useBreakpoint();
+  const id = Number(useParams().id);
+  const validId = Number.isInteger(id) && id > 0;
+  const opp = useOpportunity(validId ? id : 0, validId);
+  const process = useProcess(opp.data?.processId);
+  const history = useStageHistory(validId ? id : 0);
+  const [search, setSearch] = useSearchParams();
+  const [moving, setMoving] = useState<Stage | null>(null);
+  const [dialog, setDialog] = useState<'edit' | 'close' | 'reopen' | null>(null);
+  const tab = (TABS as readonly string[]).includes(search.get('tab') ?? '') ? (search.get('tab') as TabKey) : 'team';
+  const setTab = (k: string) => setSearch((prev) => { const n = new URLSearchParams(prev); if (k === 'team') n.delete('tab'); else n.set('tab', k); return n; }, { replace: true });
+  const stage = useMemo(() => process.data?.stages.find((s) => s.id === opp.data?.stageId), [process.data, opp.data?.stageId]);
+
+  if (!validId || (opp.isError && !opp.data)) {
+    if (!validId || (isApiError(opp.error) && opp.error.status === 404)) {
+      return <Result status="404" title={t('opps.notFound')} subTitle={t('opps.notFoundHint')} extra={<Link to="/opportunities"><Button type="primary">{t('opps.backToBoard')}</Button></Link>} />;
+    }
+    return <LoadError error={opp.error} onRetry={() => void opp.refetch()} />;
+  }
+  if (!opp.data) return <Skeleton active paragraph={{ rows: 14 }} />;
+  const o = opp.data;
+
+  return (
+    <>
+      <Breadcrumb style={{ marginBottom: 12 }} items={[
+        { title: <Link to="/opportunities">{t('opps.title')}</Link> },
+        ...(o.processId ? [{ title: <Link to={`/opportunities/board?processId=${o.processId}`}>{o.processName}</Link> }] : []),
+        { title: o.name },
+      ]} />
+      <Header o={o} process={process.data} onMove={setMoving} onDialog={setDialog} />
+      {process.data && <StagePath o={o} process={process.data} history={history.data} onMove={setMoving} />}
+      <Row gutter={16}>
+        <Col xs={24} xl={16} style={{ marginBottom: 16 }}>
+          <Card styles={{ body: { paddingTop: 4 } }}>
+            <Tabs
+              activeKey={tab}
+              onChange={setTab}
+              size={screens.md ? 'middle' : 'small'}
+              destroyOnHidden
+              items={[
+                { key: 'team', label: t('opps.tab.team'), children: <TeamTab o={o} stage={stage} /> },
+                { key: 'roles', label: t('opps.tab.roles'), children: <BuyingRolesTab o={o} /> },
+                { key: 'qualification', label: t('opps.tab.qualification'), children: <QualificationTab o={o} /> },
+                { key: 'phase', label: t('opps.tab.phase'), children: <BuyingPhaseTab o={o} stage={stage} /> },
+                { key: 'swot', label: t('opps.tab.swot'), children: <SwotTab o={o} /> },
+                { key: 'strategy', label: t('opps.tab.strategy'), children: <StrategyTab o={o} /> },
+                { key: 'reviews', label: t('opps.tab.reviews'), children: <ReviewsTab o={o} stage={stage} /> },
+                { key: 'stages', label: t('opps.tab.stages'), children: <StageHistoryTab o={o} process={process.data} /> },
+                { key: 'history', label: t('opps.tab.history'), children: <AuditTab o={o} /> },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={8} style={{ marginBottom: 16 }}>
+          {stage ? <StagePanel o={o} stage={stage} /> : <Card loading />}
+        </Col>
+      </Row>
+      {moving && process.data && <MoveDialog opportunity={o} process={process.data} target={moving} onClose={() => setMoving(null)} />}
+      {dialog === 'edit' && <EditDrawer o={o} onClose={() => setDialog(null)} />}
+      {dialog === 'close' && <CloseModal o={o} onClose={() => setDialog(null)} />}
+      {dialog === 'reopen' && <ReopenModal o={o} onClose={() => setDialog(null)} />}
+    </>
+  );
+}

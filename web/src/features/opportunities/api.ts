@@ -1,0 +1,139 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, isApiError, request } from '../../api/client.ts';
+import type { Page, User } from '../../api/types.ts';
+import type { BuyingRole } from '../accounts/types.ts';
+import type {
+  AttentionPage, Board, BoardColumn, BoardFilters, EvidenceGiven, HistoryItem, Insight, ListFilters, Opportunity, OpportunityDetail, Process,
+  ProcessSummary, Review, StageHistoryEntry, StrategyStepResult, TeamRole,
+} from './types.ts';
+
+/** Query keys of the opportunity area; every change refreshes the whole family (board, lists, detail). */
+export const oppKeys = {
+  all: ['opportunities'] as const,
+  board: (f: BoardFilters) => [...oppKeys.all, 'board', f] as const,
+  list: (p: Record<string, unknown>) => [...oppKeys.all, 'list', p] as const,
+  attention: (p: Record<string, unknown>) => [...oppKeys.all, 'attention', p] as const,
+  detail: (id: number) => [...oppKeys.all, 'detail', id] as const,
+  sub: (id: number, what: string) => [...oppKeys.all, 'detail', id, what] as const,
+  processes: () => ['sales-processes'] as const,
+  process: (id: number) => ['sales-processes', id] as const,
+  people: () => ['users', 'pickers', 'active'] as const,
+};
+
+export const PAGE_SIZE = 20;
+/** A missing endpoint (being built in parallel) answers no_route / 404 — the screens say so instead of failing. */
+export const notAvailable = (e: unknown) => isApiError(e) && (e.status === 404 || e.status === 405) && (e.code === 'no_route' || e.code === 'not_found' || e.status === 405);
+
+export const useProcesses = () =>
+  useQuery({ queryKey: oppKeys.processes(), queryFn: ({ signal }) => api.get<{ items: ProcessSummary[] }>('/sales-processes', {}, { signal }), select: (r) => r.items, staleTime: 5 * 60_000 });
+
+export const useProcess = (id: number | null | undefined) =>
+  useQuery({ queryKey: oppKeys.process(id ?? 0), queryFn: ({ signal }) => api.get<Process>(`/sales-processes/${id}`, {}, { signal }), enabled: !!id, staleTime: 60_000 });
+
+/**
+ * The kanban board. GET /opportunities/board aggregates per stage in SQL; until it is deployed the
+ * board is put together from the open opportunities of the process (the first 500), so it still works.
+ */
+export const useBoard = (filters: BoardFilters, process: Process | undefined) =>
+  useQuery({
+    queryKey: oppKeys.board(filters),
+    enabled: !!filters.processId && !!process,
+    placeholderData: keepPreviousData,
+    queryFn: async ({ signal }): Promise<Board & { approximate?: boolean }> => {
+      try {
+        return await api.get<Board>('/opportunities/board', { ...filters }, { signal });
+      } catch (e) {
+        if (!notAvailable(e) || !process) throw e;
+        const page = await api.get<Page<Opportunity>>('/opportunities', { ...filters, status: 'open', limit: 500, sort: '-updatedAt' }, { signal });
+        const columns: BoardColumn[] = process.stages.map((stage) => {
+          const cards = page.items.filter((o) => o.stageId === stage.id);
+          return {
+            stage, count: cards.length, cards: cards.slice(0, 50), more: Math.max(0, cards.length - 50),
+            amount: cards.reduce((s, o) => s + o.amount, 0), expectedAmount: cards.reduce((s, o) => s + (o.expectedAmount ?? 0), 0),
+          };
+        });
+        return { process: { id: process.id, name: process.name }, columns, approximate: page.total > page.items.length };
+      }
+    },
+  });
+
+export const useOpportunities = (filters: ListFilters, page: number) => {
+  const params = { ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
+  return useQuery({ queryKey: oppKeys.list(params), queryFn: ({ signal }) => api.get<Page<Opportunity>>('/opportunities', params, { signal }), placeholderData: keepPreviousData });
+};
+
+export const useAttention = (filters: { orgUnitId?: number; ownerId?: number; problem?: string }, page: number, enabled: boolean) => {
+  const params = { ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
+  return useQuery({ queryKey: oppKeys.attention(params), queryFn: ({ signal }) => api.get<AttentionPage>('/opportunities/attention', params, { signal }), enabled, placeholderData: keepPreviousData, retry: false });
+};
+
+export const useOpportunity = (id: number, enabled = true) =>
+  useQuery({ queryKey: oppKeys.detail(id), queryFn: ({ signal }) => api.get<OpportunityDetail>(`/opportunities/${id}`, {}, { signal }), enabled });
+
+export const useStageHistory = (id: number) =>
+  useQuery({ queryKey: oppKeys.sub(id, 'stage-history'), queryFn: ({ signal }) => api.get<{ items: StageHistoryEntry[] }>(`/opportunities/${id}/stage-history`, {}, { signal }), select: (r) => r.items });
+
+export const useAuditTrail = (id: number) =>
+  useQuery({ queryKey: oppKeys.sub(id, 'history'), queryFn: ({ signal }) => api.get<{ items: HistoryItem[] }>(`/opportunities/${id}/history`, {}, { signal }), select: (r) => r.items, retry: false });
+
+export const useInsight = (id: number) =>
+  useQuery({ queryKey: oppKeys.sub(id, 'insight'), queryFn: ({ signal }) => api.get<Insight>(`/opportunities/${id}/insight`, {}, { signal }), retry: false });
+
+export const useReviews = (id: number) =>
+  useQuery({ queryKey: oppKeys.sub(id, 'reviews'), queryFn: ({ signal }) => api.get<{ items: Review[] }>(`/opportunities/${id}/reviews`, {}, { signal }), select: (r) => r.items, retry: false });
+
+export const useBuyingRoles = (accountId: number, opportunityId: number) =>
+  useQuery({
+    queryKey: oppKeys.sub(opportunityId, 'buying-roles'),
+    queryFn: ({ signal }) => api.get<{ items: BuyingRole[] }>(`/accounts/${accountId}/buying-roles`, { opportunityId }, { signal }),
+    select: (r) => r.items,
+  });
+
+export const usePeople = () =>
+  useQuery({ queryKey: oppKeys.people(), queryFn: ({ signal }) => api.get<Page<User>>('/users', { limit: 500, active: true, sort: 'name' }, { signal }), select: (r) => r.items, staleTime: 5 * 60_000, retry: false });
+
+function useOppMutation<V, R>(fn: (vars: V) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: oppKeys.all }) });
+}
+
+export interface MoveBody { version: number; stageId: number; evidence: EvidenceGiven[]; reason?: string; override?: boolean; contractAmount?: number }
+
+export const useMoveStage = () => useOppMutation(({ id, ...body }: MoveBody & { id: number }) => api.post<OpportunityDetail>(`/opportunities/${id}/stage`, body));
+
+export interface PatchBody {
+  version: number; name?: string; amount?: number; expectedCloseDate?: string; ownerId?: number; buyingPhase?: string | null; forecastCategory?: string;
+  nextStep?: string | null; nextStepDate?: string | null; description?: string | null; ownerReason?: string; advantageLost?: boolean;
+}
+export const useUpdateOpportunity = () => useOppMutation(({ id, ...body }: PatchBody & { id: number }) => api.patch<OpportunityDetail>(`/opportunities/${id}`, body));
+
+export const useCreateOpportunity = () =>
+  useOppMutation((body: { accountId: number; name: string; processId: number; amount: number; expectedCloseDate: string }) => api.post<OpportunityDetail>('/opportunities', body));
+
+export const useAddTeamMember = () => useOppMutation(({ id, ...body }: { id: number; userId: number; teamRole: TeamRole }) => api.post<OpportunityDetail>(`/opportunities/${id}/team`, body));
+export const useRemoveTeamMember = () => useOppMutation(({ id, memberId }: { id: number; memberId: number }) => request<OpportunityDetail>('DELETE', `/opportunities/${id}/team/${memberId}`));
+
+export const useCloseOpportunity = () =>
+  useOppMutation(({ id, ...body }: { id: number; version: number; outcome: 'won' | 'lost' | 'abandoned'; contractAmount?: number; reason?: string; competitor?: string; note?: string }) =>
+    api.post<OpportunityDetail>(`/opportunities/${id}/close`, body));
+export const useReopenOpportunity = () => useOppMutation(({ id, ...body }: { id: number; version: number; reason: string }) => api.post<OpportunityDetail>(`/opportunities/${id}/reopen`, body));
+
+export const useSaveQualification = () =>
+  useOppMutation(({ id, ...body }: { id: number; version: number; facts: Record<string, { answer: string; note?: string | null }> }) => request<Insight>('PUT', `/opportunities/${id}/qualification`, body));
+export const useSaveAnalysis = () =>
+  useOppMutation(({ id, ...body }: { id: number; version: number; swot: Record<string, string>; competitors: unknown[] }) => request<Insight>('PUT', `/opportunities/${id}/analysis`, body));
+export const strategyNext = (id: number, answers: Record<string, boolean>) => api.post<StrategyStepResult>(`/opportunities/${id}/strategy/next`, { answers });
+export const useSaveStrategy = () =>
+  useOppMutation(({ id, ...body }: { id: number; version: number; answers: Record<string, boolean> }) => request<Insight>('PUT', `/opportunities/${id}/strategy`, body));
+export const useAddReview = () =>
+  useOppMutation(({ id, ...body }: { id: number; completedStep: string; evidence: string; nextAction: string; jointPlan: string }) => api.post<Review>(`/opportunities/${id}/reviews`, body));
+
+/** Uploads a file for an evidence item (raw body); answers the attachment id. */
+export async function uploadAttachment(file: File): Promise<{ id: number; fileName: string; size: number }> {
+  const res = await fetch(`/api/v1/attachments?fileName=${encodeURIComponent(file.name)}`, {
+    method: 'POST', credentials: 'same-origin', headers: { 'content-type': file.type || 'application/octet-stream', accept: 'application/json' }, body: file,
+  });
+  const body = (await res.json().catch(() => ({}))) as { id?: number; fileName?: string; size?: number; detail?: string; code?: string };
+  if (!res.ok || typeof body.id !== 'number') throw new Error(body.detail ?? `HTTP ${res.status}`);
+  return { id: body.id, fileName: body.fileName ?? file.name, size: body.size ?? file.size };
+}

@@ -1,0 +1,55 @@
+import { Tag, Tooltip } from 'antd';
+import { ClockCircleOutlined, FallOutlined, FieldTimeOutlined, RiseOutlined } from '@ant-design/icons';
+import { useI18n, useT } from '../../i18n/useI18n.ts';
+import type { Opportunity, Status } from './types.ts';
+
+/** ¥ from fen, whole yuan; `compact` gives 万 / k for column headers and cards. */
+export function formatFen(fen: number | null | undefined, locale: string, compact = false): string {
+  if (fen === null || fen === undefined) return '—';
+  const yuan = fen / 100;
+  if (compact && Math.abs(yuan) >= 10_000) {
+    if (locale.startsWith('zh')) return `¥${(yuan / 10_000).toLocaleString(locale, { maximumFractionDigits: yuan >= 1_000_000 ? 0 : 1 })}万`;
+    return `¥${(yuan / 1000).toLocaleString(locale, { maximumFractionDigits: 0 })}k`;
+  }
+  return `¥${yuan.toLocaleString(locale, { maximumFractionDigits: 0 })}`;
+}
+
+/** Yuan typed by a person → fen. */
+export const yuanToFen = (yuan: number | null | undefined) => Math.round((yuan ?? 0) * 100);
+
+export const STATUS_COLOR: Record<Status, string> = { open: 'processing', won: 'success', lost: 'error', abandoned: 'default' };
+
+export function StatusTag({ status }: { status: Status }) {
+  const t = useT();
+  return <Tag color={STATUS_COLOR[status]}>{t(`opps.status.${status}`)}</Tag>;
+}
+
+/** The warning badges of SPEC §5.3 (problems) and §5.4 (stage ahead of the buyer). */
+export function ProblemBadges({ o, compact }: { o: Pick<Opportunity, 'problems' | 'stageAheadOfBuyer' | 'daysInStage' | 'nextStepDate'>; compact?: boolean }) {
+  const t = useT();
+  const icon = { stalled: <FieldTimeOutlined />, no_plan: <ClockCircleOutlined />, advantage_lost: <FallOutlined /> } as const;
+  const hint = { stalled: t('opps.problem.stalledHint', { days: o.daysInStage ?? 0 }), no_plan: t('opps.problem.no_planHint'), advantage_lost: t('opps.problem.advantage_lostHint') } as const;
+  return (
+    <>
+      {o.problems.map((p) => (
+        <Tooltip key={p} title={hint[p]}>
+          <Tag color={p === 'advantage_lost' ? 'red' : 'orange'} icon={icon[p]} style={{ marginInlineEnd: 4, fontSize: compact ? 11 : undefined }} data-testid={`problem-${p}`}>
+            {t(`opps.problem.${p}`)}
+          </Tag>
+        </Tooltip>
+      ))}
+      {o.stageAheadOfBuyer && (
+        <Tooltip title={t('opps.problem.aheadHint')}>
+          <Tag color="purple" icon={<RiseOutlined />} style={{ marginInlineEnd: 4, fontSize: compact ? 11 : undefined }}>{t('opps.problem.ahead')}</Tag>
+        </Tooltip>
+      )}
+    </>
+  );
+}
+
+export function useMoney() {
+  const { locale } = useI18n();
+  return (fen: number | null | undefined, compact = false) => formatFen(fen, locale, compact);
+}
+
+export const PROBLEM_COLOR = { stalled: '#f59e0b', no_plan: '#f97316', advantage_lost: '#dc2626' } as const;

@@ -1,0 +1,176 @@
+/** Shapes of the opportunity API (src/modules/opportunities/routes.ts, SPEC §5). Money in fen. */
+export const STATUSES = ['open', 'won', 'lost', 'abandoned'] as const;
+export type Status = (typeof STATUSES)[number];
+export const PROBLEMS = ['stalled', 'no_plan', 'advantage_lost'] as const;
+export type Problem = (typeof PROBLEMS)[number];
+/** SPEC §5.2 team roles. */
+export const TEAM_ROLES = ['sales_lead', 'presales', 'consultant', 'executive_sponsor', 'commercial', 'finance', 'legal', 'implementation'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+export const FORECAST_CATEGORIES = ['commit', 'possible', 'pipeline', 'omitted'] as const;
+export type ForecastCategory = (typeof FORECAST_CATEGORIES)[number];
+/** SPEC §5.4, the customer's decision cycle in order. */
+export const BUYING_PHASES = ['satisfied', 'aware', 'decide', 'criteria', 'evaluate', 'select', 'reevaluate'] as const;
+export type BuyingPhase = (typeof BUYING_PHASES)[number];
+/** SPEC §5.5. */
+export const QUALIFICATION_FACTS = ['pain', 'power', 'vision', 'value', 'control', 'criteria'] as const;
+export type QualificationFact = (typeof QUALIFICATION_FACTS)[number];
+export type QualificationAnswer = 'yes' | 'partly' | 'no';
+/** SPEC §5.7. */
+export const LOSS_REASONS = ['price', 'product_fit', 'relationship', 'competitor', 'no_decision', 'budget_cut', 'timing', 'other'] as const;
+/** SPEC §5.6 — the questions and strategies of src/domain/win-strategy.ts. */
+export const STRATEGY_QUESTIONS = ['urgentNeed', 'accountMattersForFuture', 'worthWaiting', 'canDeliver', 'smallerPiece', 'incumbent', 'threeToOne', 'canChangeCriteria', 'strategic'] as const;
+export type StrategyQuestion = (typeof STRATEGY_QUESTIONS)[number];
+export const STRATEGIES = ['develop', 'delay', 'withdraw', 'fragment', 'defend', 'frontal', 'flanking'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export interface Opportunity {
+  id: number;
+  accountId: number;
+  accountName: string;
+  name: string;
+  ownerId: number;
+  ownerName: string | null;
+  orgUnitId: number;
+  orgUnitName: string;
+  amount: number;
+  sizeClass: 'small' | 'large';
+  status: Status;
+  expectedCloseDate: string | null;
+  closedAt: number | null;
+  processId: number | null;
+  processName: string | null;
+  stageId: number | null;
+  stageName: string | null;
+  probability: number | null;
+  expectedAmount: number | null;
+  stageEnteredAt: number | null;
+  daysInStage: number | null;
+  leadSource: string | null;
+  buyingPhase: BuyingPhase | null;
+  stageAheadOfBuyer: boolean;
+  forecastCategory: ForecastCategory;
+  nextStep: string | null;
+  nextStepDate: string | null;
+  problems: Problem[];
+  closeReason: string | null;
+  closeCompetitor: string | null;
+  contractAmount: number | null;
+  description: string | null;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+export interface TeamMember { id: number; userId: number; userName: string; teamRole: TeamRole }
+
+export interface OpportunityDetail extends Opportunity {
+  team: TeamMember[];
+  permissions: { edit: boolean; manage: boolean };
+  /** Roles the current stage asks to involve that nobody on the team holds (when the server sends it). */
+  suggestedRoles?: string[];
+}
+
+export interface EvidenceItem { key: string; label: string; requires: 'check' | 'note' | 'attachment' }
+
+export interface Stage {
+  id: number;
+  processId: number;
+  position: number;
+  name: string;
+  probability: number;
+  purpose: string | null;
+  milestone: string | null;
+  evidence: EvidenceItem[];
+  actions: string[];
+  roles: string[];
+  expectedDays: number;
+  buyingPhase: BuyingPhase | null;
+  won: boolean;
+  version: number;
+}
+
+export interface ProcessSummary { id: number; name: string; description: string | null; templateKey: string | null; active: boolean; stageCount: number }
+export interface Process extends Omit<ProcessSummary, 'stageCount'> { stages: Stage[] }
+
+export interface BoardColumn { stage: Stage; count: number; amount: number; expectedAmount: number; cards: Opportunity[]; more: number }
+export interface Board { process: { id: number; name: string }; columns: BoardColumn[] }
+
+export interface EvidenceGiven { stageId: number; key: string; note?: string | null; attachmentId?: number | null }
+
+export interface StageHistoryEntry {
+  id: number;
+  stageId: number;
+  stageName: string;
+  probability: number;
+  enteredAt: number;
+  enteredByName: string | null;
+  leftAt: number | null;
+  leftByName: string | null;
+  daysInStage: number;
+  exitDirection: string | null;
+  exitEvidence: EvidenceGiven[];
+  exitReason: string | null;
+  exitOverridden: unknown[];
+}
+
+export interface MissingEvidence { stageId: number; stageName: string; key: string; label: string; problem: 'missing' | 'note_required' | 'attachment_required' }
+
+export interface BoardFilters {
+  processId?: number;
+  ownerId?: number;
+  orgUnitId?: number;
+  closeFrom?: string;
+  closeTo?: string;
+  q?: string;
+}
+
+export interface ListFilters extends BoardFilters {
+  status?: Status;
+  stageId?: number;
+  sort?: string;
+}
+
+export interface AttentionPage { items: Opportunity[]; total: number; counts?: Partial<Record<Problem, number>> }
+
+export interface Review {
+  id: number;
+  reviewerName?: string | null;
+  completedStep: string | null;
+  evidence: string | null;
+  nextAction: string | null;
+  jointPlan: string | null;
+  createdAt: number;
+}
+
+export interface HistoryItem {
+  id: number;
+  action?: string;
+  field?: string | null;
+  oldValue?: unknown;
+  newValue?: unknown;
+  reason?: string | null;
+  actorName?: string | null;
+  userName?: string | null;
+  createdAt?: number;
+  at?: number;
+  summary?: string | null;
+  details?: unknown;
+}
+
+export type Swot = { strengths?: string; weaknesses?: string; opportunities?: string; threats?: string };
+export interface Competitor { name: string; strengths?: string | null; weaknesses?: string | null; threat?: 'high' | 'medium' | 'low' | null }
+
+/** GET /opportunities/:id/insight — read tolerantly: it is being built alongside this screen. */
+export interface Insight {
+  version?: number;
+  qualification?: Partial<Record<QualificationFact, { answer: QualificationAnswer; note?: string | null }>>;
+  qualificationScore?: number;
+  swot?: Swot;
+  competitors?: Competitor[];
+  winStrategy?: { answers?: Partial<Record<StrategyQuestion, boolean>>; strategy?: Strategy | null; path?: { question: StrategyQuestion; answer: boolean }[] } | null;
+  buyingPhase?: BuyingPhase | null;
+  stageBuyingPhase?: BuyingPhase | null;
+  stageAheadOfBuyer?: boolean;
+}
+
+export interface StrategyStepResult { done: boolean; next?: StrategyQuestion; strategy?: Strategy; path: { question: StrategyQuestion; answer: boolean }[] }
