@@ -1,0 +1,170 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { testEngines } from '../helpers/db.ts';
+import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
+
+interface Card { id: number; name: string; amount: number; stageId: number; status: string; problems: string[]; ownerId: number }
+interface Column { stage: { id: number; name: string; position: number; won: boolean; roles: string[] }; count: number; amount: number; expectedAmount: number; cards: Card[]; more: number }
+interface Board { process: { id: number; name: string }; columns: Column[] }
+interface Attention { items: Card[]; total: number; counts: { stalled: number; no_plan: number; advantage_lost: number } }
+type Problem = { errors?: { field: string }[] };
+
+const DAY = 86_400_000;
+
+for (const engine of testEngines()) {
+  describe(`opportunity board and needs-attention list (SPEC §5.3) [${engine}]`, () => {
+    let t: TestApp;
+    let f: Fixture;
+    let as: Record<'admin' | 'manager' | 'rep' | 'rep2' | 'presales', Call>;
+    let processId: number;
+    let stages: { id: number; expected_days: number }[];
+    let otherProcessId: number;
+    const ids: Record<string, number> = {};
+    before(async () => {
+      t = await createTestApp(engine);
+      f = await seedWorkspace(t, 'board');
+      as = {
+        admin: client(t, await sessionCookie(t, f.workspaceId, f.users.admin.id)),
+        manager: client(t, await sessionCookie(t, f.workspaceId, f.users.manager.id)),
+        rep: client(t, await sessionCookie(t, f.workspaceId, f.users.rep.id)),
+        rep2: client(t, await sessionCookie(t, f.workspaceId, f.users.rep2.id)),
+        presales: client(t, await sessionCookie(t, f.workspaceId, f.users.presales.id)),
+      };
+      const k = t.db.kysely;
+      const p = await k.selectFrom('sales_processes').select('id').where('workspace_id', '=', f.workspaceId).where('template_key', '=', 'small').executeTakeFirstOrThrow();
+      processId = p.id;
+      otherProcessId = (await k.selectFrom('sales_processes').select('id').where('workspace_id', '=', f.workspaceId).where('template_key', '=', 'large').executeTakeFirstOrThrow()).id;
+      stages = await k.selectFrom('process_stages').select(['id', 'expected_days']).where('process_id', '=', processId).orderBy('position').execute();
+      const now = Date.now();
+      const future = new Date(now + 7 * DAY).toISOString().slice(0, 10);
+      const past = new Date(now - 3 * DAY).toISOString().slice(0, 10);
+      const opp = async (key: string, o: { owner: 'rep' | 'rep2'; stage: number; amount: number; status?: string; closedAt?: number; enteredAgo?: number; nextStep?: string | null; nextStepDate?: string | null; advantageLost?: number; process?: number }) => {
+        const owner = f.users[o.owner].id;
+        const unit = o.owner === 'rep' ? f.units.sales1 : f.units.sales3;
+        const account = o.owner === 'rep' ? f.accounts.repAccount : f.accounts.rep2Account;
+        const id = (await k.insertInto('opportunities').values({
+          workspace_id: f.workspaceId, account_id: account, name: key, owner_id: owner, org_unit_id: unit, amount: o.amount, status: o.status ?? 'open',
+          expected_close_date: '2027-01-31', closed_at: o.closedAt ?? null, process_id: o.process ?? processId, stage_id: o.process ? (await k.selectFrom('process_stages').select('id').where('process_id', '=', o.process).orderBy('position').executeTakeFirstOrThrow()).id : stages[o.stage]!.id,
+          stage_entered_at: now - (o.enteredAgo ?? 0) * DAY, next_step: o.nextStep === undefined ? '回访' : o.nextStep, next_step_date: o.nextStepDate === undefined ? future : o.nextStepDate,
+          advantage_lost: o.advantageLost ?? 0, created_at: now, updated_at: now, version: 1,
+        }).returning('id').executeTakeFirstOrThrow()).id;
+        await k.insertInto('opportunity_team').values({ workspace_id: f.workspaceId, opportunity_id: id, user_id: owner, team_role: 'sales_lead', created_at: now }).execute();
+        ids[key] = id;
+      };
+      // Intent (7 expected days → stalled after 10.5): one healthy, one stalled.
+      await opp('intent-fresh', { owner: 'rep', stage: 0, amount: 100_00, enteredAgo: 10 });
+      await opp('intent-stalled', { owner: 'rep', stage: 0, amount: 300_00, enteredAgo: 11 });
+      // Proposal: no next step; past next-step date; advantage lost; rep2's.
+      await opp('proposal-noplan', { owner: 'rep', stage: 1, amount: 1_000_00, nextStep: null });
+      await opp('proposal-blank', { owner: 'rep', stage: 1, amount: 2_000_00, nextStep: '  ' });
+      await opp('proposal-late', { owner: 'rep', stage: 1, amount: 4_000_00, nextStepDate: past });
+      await opp('proposal-lost-adv', { owner: 'rep', stage: 1, amount: 8_000_00, advantageLost: 1 });
+      await opp('proposal-rep2', { owner: 'rep2', stage: 1, amount: 16_000_00, enteredAgo: 30 });
+      // Won recently, won long ago, lost: only the first is on the board.
+      await opp('won-recent', { owner: 'rep', stage: 3, amount: 50_000_00, status: 'won', closedAt: now - 5 * DAY });
+      await opp('won-old', { owner: 'rep', stage: 3, amount: 70_000_00, status: 'won', closedAt: now - 60 * DAY });
+      await opp('lost', { owner: 'rep', stage: 1, amount: 90_000_00, status: 'lost', closedAt: now - DAY });
+      // Another process: never on this board.
+      await opp('large-process', { owner: 'rep', stage: 0, amount: 99_00, process: otherProcessId });
+    });
+    after(() => t.close());
+
+    const board = async (call: Call, query = '') => {
+      const res = await call('GET', `/api/v1/opportunities/board?processId=${processId}${query}`);
+      assert.equal(res.statusCode, 200, res.body);
+      return json<Board>(res);
+    };
+
+    it('has one column per stage in order with counts, sums and expected amounts', async () => {
+      const b = await board(as.admin);
+      assert.equal(b.process.id, processId);
+      assert.deepEqual(b.columns.map((c) => c.stage.id), stages.map((s) => s.id));
+      assert.deepEqual(b.columns.map((c) => c.count), [2, 5, 0, 1]);
+      assert.deepEqual(b.columns.map((c) => c.amount), [400_00, 31_000_00, 0, 50_000_00]);
+      // Intent 20%, Proposal 35%, Won 100%.
+      assert.deepEqual(b.columns.map((c) => c.expectedAmount), [80_00, 10_850_00, 0, 50_000_00]);
+      assert.deepEqual(b.columns[1]!.cards.map((c) => c.name), ['proposal-rep2', 'proposal-lost-adv', 'proposal-late', 'proposal-blank', 'proposal-noplan'], 'largest amount first');
+      assert.equal(b.columns[3]!.stage.won, true);
+      assert.deepEqual(b.columns[3]!.cards.map((c) => c.name), ['won-recent']);
+      assert.ok(b.columns.every((c) => c.more === 0));
+      const stalled = b.columns[0]!.cards.find((c) => c.name === 'intent-stalled')!;
+      assert.deepEqual(stalled.problems, ['stalled']);
+    });
+
+    it('scopes the board to what the caller may see, and filters by owner, unit and text', async () => {
+      assert.deepEqual((await board(as.rep)).columns.map((c) => c.count), [2, 4, 0, 1], 'a rep sees only their own');
+      assert.deepEqual((await board(as.manager)).columns.map((c) => c.count), [2, 4, 0, 1], 'Shanghai manager: not Guangzhou');
+      assert.deepEqual((await board(as.presales)).columns.map((c) => c.count), [0, 0, 0, 0]);
+      assert.deepEqual((await board(as.admin, `&ownerId=${f.users.rep2.id}`)).columns.map((c) => c.count), [0, 1, 0, 0]);
+      assert.deepEqual((await board(as.admin, `&orgUnitId=${f.units.south}`)).columns.map((c) => c.count), [0, 1, 0, 0]);
+      assert.deepEqual((await board(as.admin, '&q=late')).columns.map((c) => c.count), [0, 1, 0, 0]);
+    });
+
+    it('takes the won column from [closeFrom, closeTo]', async () => {
+      const day = (ago: number) => new Date(Date.now() - ago * DAY).toISOString().slice(0, 10);
+      const wide = await board(as.admin, `&closeFrom=${day(90)}&closeTo=${day(0)}`);
+      assert.deepEqual(wide.columns[3]!.cards.map((c) => c.name), ['won-old', 'won-recent']);
+      assert.equal(wide.columns[3]!.amount, 120_000_00);
+      const old = await board(as.admin, `&closeFrom=${day(70)}&closeTo=${day(50)}`);
+      assert.deepEqual(old.columns[3]!.cards.map((c) => c.name), ['won-old']);
+      assert.deepEqual(old.columns.map((c) => c.count), [2, 5, 0, 1], 'open columns do not depend on the won period');
+      const bad = await as.admin('GET', `/api/v1/opportunities/board?processId=${processId}&closeFrom=${day(1)}&closeTo=${day(5)}`);
+      assert.equal(json<Problem>(bad).errors![0]!.field, 'closeTo');
+    });
+
+    it('shows at most 50 cards per column and says how many more there are', async () => {
+      const k = t.db.kysely;
+      const now = Date.now();
+      const rows = Array.from({ length: 55 }, (_, i) => ({
+        workspace_id: f.workspaceId, account_id: f.accounts.repAccount, name: `bulk-${i}`, owner_id: f.users.rep.id, org_unit_id: f.units.sales1, amount: 10_000 + i,
+        status: 'open', expected_close_date: '2027-01-31', process_id: processId, stage_id: stages[2]!.id, stage_entered_at: now, created_at: now, updated_at: now, version: 1,
+      }));
+      await k.insertInto('opportunities').values(rows).execute();
+      try {
+        const col = (await board(as.admin)).columns[2]!;
+        assert.equal(col.count, 55);
+        assert.equal(col.cards.length, 50);
+        assert.equal(col.more, 5);
+        assert.equal(col.cards[0]!.name, 'bulk-54');
+        assert.equal(col.cards[49]!.name, 'bulk-5');
+        assert.equal(col.amount, 55 * 10_000 + (54 * 55) / 2);
+      } finally {
+        await k.deleteFrom('opportunities').where('workspace_id', '=', f.workspaceId).where('name', 'like', 'bulk-%').execute();
+      }
+    });
+
+    it('refuses a missing or foreign process, naming it', async () => {
+      const missing = await as.admin('GET', '/api/v1/opportunities/board');
+      assert.equal(missing.statusCode, 400);
+      assert.equal(json<Problem>(missing).errors![0]!.field, 'query.processId');
+      const other = await seedWorkspace(t, 'board-other');
+      const foreign = await t.db.kysely.selectFrom('sales_processes').select('id').where('workspace_id', '=', other.workspaceId).executeTakeFirstOrThrow();
+      const res = await as.admin('GET', `/api/v1/opportunities/board?processId=${foreign.id}`);
+      assert.equal(res.statusCode, 400);
+      assert.equal(json<Problem>(res).errors![0]!.field, 'processId');
+    });
+
+    it('lists the opportunities that need attention, computed in SQL, with counts of each problem', async () => {
+      const res = await as.manager('GET', '/api/v1/opportunities/attention');
+      assert.equal(res.statusCode, 200, res.body);
+      const all = json<Attention>(res);
+      assert.deepEqual(all.counts, { stalled: 1, no_plan: 3, advantage_lost: 1 });
+      assert.equal(all.total, 5);
+      assert.deepEqual(new Set(all.items.map((i) => i.name)), new Set(['intent-stalled', 'proposal-noplan', 'proposal-blank', 'proposal-late', 'proposal-lost-adv']));
+      // The SQL agrees with the problems the card shows.
+      for (const item of all.items) assert.ok(item.problems.length > 0, item.name);
+      const noPlan = json<Attention>(await as.manager('GET', '/api/v1/opportunities/attention?problem=no_plan&sort=-amount'));
+      assert.deepEqual(noPlan.items.map((i) => i.name), ['proposal-late', 'proposal-blank', 'proposal-noplan']);
+      assert.ok(noPlan.items.every((i) => i.problems.includes('no_plan')));
+      assert.deepEqual(json<Attention>(await as.manager('GET', '/api/v1/opportunities/attention?problem=stalled')).items.map((i) => i.name), ['intent-stalled']);
+      const paged = json<Attention>(await as.manager('GET', '/api/v1/opportunities/attention?limit=2&offset=0&sort=-amount'));
+      assert.deepEqual([paged.items.length, paged.total], [2, 5]);
+      assert.deepEqual(json<Attention>(await as.admin('GET', '/api/v1/opportunities/attention')).counts, { stalled: 2, no_plan: 3, advantage_lost: 1 }, 'admin also sees rep2\'s 30-day-old proposal');
+      assert.deepEqual(json<Attention>(await as.rep2('GET', '/api/v1/opportunities/attention')).items.map((i) => i.name), ['proposal-rep2']);
+      assert.deepEqual(json<Attention>(await as.admin('GET', `/api/v1/opportunities/attention?orgUnitId=${f.units.south}`)).counts, { stalled: 1, no_plan: 0, advantage_lost: 0 });
+      assert.equal(json<Attention>(await as.admin('GET', `/api/v1/opportunities/attention?ownerId=${f.users.rep.id}&problem=advantage_lost`)).items[0]!.name, 'proposal-lost-adv');
+      const bad = await as.admin('GET', '/api/v1/opportunities/attention?problem=lazy');
+      assert.equal(json<Problem>(bad).errors![0]!.field, 'query.problem');
+    });
+  });
+}
