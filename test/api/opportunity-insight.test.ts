@@ -97,6 +97,9 @@ for (const engine of testEngines()) {
       assert.equal(i.advantageLost, true);
       const detail = json<{ problems: string[]; version: number }>(await as.rep('GET', `/api/v1/opportunities/${opp}`));
       assert.ok(detail.problems.includes('advantage_lost'), JSON.stringify(detail.problems));
+      const attention = json<{ items: { id: number; problems: string[] }[]; counts: { advantage_lost: number } }>(await as.manager('GET', '/api/v1/opportunities/attention?problem=advantage_lost'));
+      assert.deepEqual(attention.items.map((o) => o.id), [opp], 'the manager\'s needs-attention list shows it');
+      assert.equal(attention.counts.advantage_lost, 1);
       const hist = await t.db.kysely.selectFrom('record_history').select(['old_value', 'new_value', 'reason', 'actor_user_id'])
         .where('workspace_id', '=', f.workspaceId).where('entity_type', '=', 'opportunity').where('entity_id', '=', opp).where('field', '=', 'qualification').orderBy('id').execute();
       assert.deepEqual(hist.map((h) => [h.old_value, h.new_value, h.reason]), [['0', '42', null], ['42', '33', 'weakened: power, vision']]);
