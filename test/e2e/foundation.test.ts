@@ -14,7 +14,7 @@ describe('Foundation in the browser', () => {
   test('a wrong password shows an error and stays on the sign-in page', async () => {
     const page = await app.page();
     await page.goto(`${app.url}/`);
-    await page.waitForURL(/\/sign-in$/);
+    await page.waitForURL(/\/sign-in$/, { waitUntil: 'commit', timeout: 20_000 }); // client-side navigation: no load event
     assert.equal(await visibleText(page.locator('h3')), '登录');
     assert.match(await visibleText(page.getByText('大客户与项目型销售管理').first()), /大客户/);
     await shot(page, 'sign-in');
@@ -116,7 +116,7 @@ describe('Foundation in the browser', () => {
     // Sign out: back to the sign-in page, still in English.
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
-    await page.waitForURL(/\/sign-in$/);
+    await page.waitForURL(/\/sign-in$/, { waitUntil: 'commit', timeout: 20_000 }); // client-side navigation: no load event
     assert.equal(await visibleText(page.locator('h3')), 'Sign in');
     const after = await page.request.get(`${app.url}/api/v1/auth/me`);
     assert.equal(after.status(), 401);
