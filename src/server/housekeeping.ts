@@ -5,6 +5,7 @@ import { deleteExpiredSessions } from '../modules/auth/repository.ts';
 import { runExclusive } from '../modules/jobs/lease.ts';
 import { releaseAllWorkspaces, POOL_RELEASE_JOB } from '../modules/pool/service.ts';
 import { recomputeAll } from '../modules/tiers/service.ts';
+import { ATTACHMENTS_CLEANUP_JOB, deleteAbandonedUploads } from '../modules/attachments/service.ts';
 
 /**
  * Periodic jobs. Each runs under a lease (src/modules/jobs/lease.ts), so with several
@@ -39,6 +40,12 @@ export const JOBS: Job[] = [
     name: POOL_RELEASE_JOB,
     everyMs: 24 * HOUR,
     run: (db, _config, now) => releaseAllWorkspaces(db, now),
+  },
+  {
+    // Uploads never used as stage evidence (SPEC §5.3) within a week, once a day.
+    name: ATTACHMENTS_CLEANUP_JOB,
+    everyMs: 24 * HOUR,
+    run: (db, _config, now) => deleteAbandonedUploads(db, now),
   },
 ];
 

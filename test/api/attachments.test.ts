@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
+import { JOBS } from '../../src/server/housekeeping.ts';
 import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
 interface Attachment { id: number; fileName: string; size: number; contentType: string; createdAt: number }
@@ -118,6 +119,17 @@ for (const engine of testEngines()) {
       // A manager's upload is fine evidence for the rep's opportunity: the manager can see it.
       const mine = json<Attachment>(await upload(as.manager, 'manager scan'));
       assert.equal((await toNegotiation(o, mine.id)).statusCode, 200);
+    });
+
+    it('deletes uploads never used as evidence after a week, keeping evidence and recent uploads', async () => {
+      const fresh = json<Attachment>(await upload(as.rep, 'fresh'));
+      const stale = json<Attachment>(await upload(as.rep, 'stale'));
+      const weekAgo = Date.now() - 8 * 24 * 60 * 60_000;
+      await t.db.kysely.updateTable('attachments').set({ created_at: weekAgo }).where('id', 'in', [stale.id, f.attachments.repProof]).execute();
+      const job = JOBS.find((j) => j.name === 'attachments.cleanup')!;
+      assert.match(await job.run(t.db, t.config, Date.now()), /^\d+ unused uploads deleted$/);
+      const left = (await t.db.kysely.selectFrom('attachments').select('id').where('id', 'in', [fresh.id, stale.id, f.attachments.repProof]).orderBy('id').execute()).map((r) => r.id);
+      assert.deepEqual(left, [f.attachments.repProof, fresh.id].sort((x, y) => x - y));
     });
   });
 }

@@ -37,3 +37,9 @@ export async function linkToOpportunity(db: Kysely<Database>, workspaceId: numbe
   if (ids.length === 0) return;
   await db.updateTable('attachments').set({ opportunity_id: opportunityId }).where('workspace_id', '=', workspaceId).where('id', 'in', ids).where('opportunity_id', 'is', null).execute();
 }
+
+/** Files uploaded but never given as evidence, older than the cut-off: across all workspaces. */
+export async function deleteUnlinkedBefore(db: Kysely<Database>, before: number) {
+  const r = await db.deleteFrom('attachments').where('opportunity_id', 'is', null).where('created_at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -40,3 +40,12 @@ export async function downloadAttachment(db: Db, actor: Actor, id: number) {
   }
   return { fileName: a.file_name, contentType: a.content_type, data: Buffer.from(a.data) };
 }
+
+/** An upload that no stage move used within a week was abandoned (the dialog was closed): drop it. */
+export const UNLINKED_KEEP_MS = 7 * 24 * 60 * 60_000;
+export const ATTACHMENTS_CLEANUP_JOB = 'attachments.cleanup';
+
+export async function deleteAbandonedUploads(db: Db, now: number): Promise<string> {
+  const n = await repo.deleteUnlinkedBefore(db.kysely, now - UNLINKED_KEEP_MS);
+  return `${n} unused uploads deleted`;
+}
