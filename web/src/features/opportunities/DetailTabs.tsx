@@ -8,7 +8,8 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { AttitudeTag, DegreeBar, InfluenceTag } from '../accounts/bits.tsx';
 import { notAvailable, useAddReview, useAddTeamMember, useAuditTrail, useBuyingRoles, usePeople, useRemoveTeamMember, useReviews, useStageHistory } from './api.ts';
-import { TEAM_ROLES, type OpportunityDetail, type Process, type Stage, type TeamRole } from './types.ts';
+import { zhCN, type MessageKey } from '../../i18n/zh-CN.ts';
+import { TEAM_ROLES, type HistoryItem, type OpportunityDetail, type Process, type Stage, type TeamRole } from './types.ts';
 
 const when = (ms: number | null | undefined) => (ms ? dayjs(ms).format('YYYY-MM-DD HH:mm') : '—');
 
@@ -103,7 +104,7 @@ export function ReviewsTab({ o, stage }: { o: OpportunityDetail; stage: Stage | 
   const report = useProblem();
   const reviews = useReviews(o.id);
   const add = useAddReview();
-  const [form] = Form.useForm<{ completedStep: string; evidence: string; nextAction: string; jointPlan: string }>();
+  const [form] = Form.useForm<{ completedStep: string; evidence?: string; nextAction: string; jointPlan?: string }>();
   if (reviews.isError && notAvailable(reviews.error)) return <Unavailable />;
   if (reviews.isError) return <LoadError error={reviews.error} onRetry={() => void reviews.refetch()} />;
   const Q = ['completedStep', 'evidence', 'nextAction', 'jointPlan'] as const;
@@ -111,9 +112,9 @@ export function ReviewsTab({ o, stage }: { o: OpportunityDetail; stage: Stage | 
     <Flex vertical gap={16}>
       <Card size="small" title={t('opps.review.new')} style={{ background: '#fafafa' }}>
         <Form form={form} layout="vertical" initialValues={{ completedStep: stage?.name ?? '' }}
-          onFinish={(v) => void add.mutateAsync({ id: o.id, ...v }).then(() => { form.resetFields(); message.success(t('opps.review.saved')); }, (e: unknown) => report(e, form))}>
+          onFinish={(v) => void add.mutateAsync({ id: o.id, completedStep: v.completedStep, nextAction: v.nextAction, evidence: v.evidence?.trim() || null, jointPlan: v.jointPlan?.trim() || null }).then(() => { form.resetFields(); message.success(t('opps.review.saved')); }, (e: unknown) => report(e, form))}>
           {Q.map((q, i) => (
-            <Form.Item key={q} name={q} label={`${i + 1}. ${t(`opps.review.q.${q}`)}`} rules={[{ required: true, message: t('validation.required') }]} style={{ marginBottom: 10 }}>
+            <Form.Item key={q} name={q} label={`${i + 1}. ${t(`opps.review.q.${q}`)}`} rules={[{ required: q === 'completedStep' || q === 'nextAction', message: t('validation.required') }]} style={{ marginBottom: 10 }}>
               <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} maxLength={2000} />
             </Form.Item>
           ))}
@@ -188,16 +189,16 @@ export function AuditTab({ o }: { o: OpportunityDetail }) {
   const trail = useAuditTrail(o.id);
   if (trail.isError && notAvailable(trail.error)) return <Unavailable />;
   if (trail.isError) return <LoadError error={trail.error} onRetry={() => void trail.refetch()} />;
-  const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const fieldLabel = (f: string) => (`opps.audit.field.${f}` in zhCN ? t(`opps.audit.field.${f}` as MessageKey) : f);
   return (
-    <Table
-      rowKey="id" size="small" loading={trail.isPending} dataSource={trail.data ?? []} pagination={{ pageSize: 20, hideOnSinglePage: true }}
+    <Table<HistoryItem>
+      rowKey={(r) => `${r.createdAt}-${r.field}-${r.newValue ?? ''}`} size="small" loading={trail.isPending} dataSource={trail.data ?? []} pagination={{ pageSize: 20, hideOnSinglePage: true }}
       locale={{ emptyText: t('opps.audit.empty') }}
       columns={[
-        { title: t('opps.audit.at'), key: 'at', width: 150, render: (_, r) => when(r.createdAt ?? r.at) },
-        { title: t('opps.audit.who'), key: 'who', width: 100, render: (_, r) => r.actorName ?? r.userName ?? '—' },
-        { title: t('opps.audit.what'), key: 'what', render: (_, r) => r.summary ?? [r.action, r.field].filter(Boolean).join(' · ') },
-        { title: t('opps.audit.change'), key: 'change', render: (_, r) => (r.field || r.oldValue !== undefined ? `${show(r.oldValue)} → ${show(r.newValue)}` : r.details ? show(r.details) : '') },
+        { title: t('opps.audit.at'), key: 'at', width: 150, render: (_, r) => when(r.createdAt) },
+        { title: t('opps.audit.who'), key: 'who', width: 100, render: (_, r) => r.actorName ?? '—' },
+        { title: t('opps.audit.what'), key: 'what', width: 110, render: (_, r) => <Tag>{fieldLabel(r.field)}</Tag> },
+        { title: t('opps.audit.change'), key: 'change', render: (_, r) => <span>{r.oldLabel ?? r.oldValue ?? '—'} → <Typography.Text strong>{r.newLabel ?? r.newValue ?? '—'}</Typography.Text></span> },
         { title: t('opps.audit.reason'), dataIndex: 'reason', render: (v: string | null) => v ?? '' },
       ]}
     />

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Col, Empty, Flex, Input, Progress, Radio, Result, Row, Select, Skeleton, Space, Steps, Tag, Typography } from 'antd';
 import { CheckCircleOutlined, CloseCircleOutlined, DeleteOutlined, PlusOutlined, ReloadOutlined, WarningOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
 import { useProblem } from '../../api/useProblem.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { notAvailable, strategyNext, useInsight, useSaveAnalysis, useSaveQualification, useSaveStrategy, useUpdateOpportunity } from './api.ts';
-import { BUYING_PHASES, QUALIFICATION_FACTS, type Competitor, type Insight, type OpportunityDetail, type QualificationAnswer, type Stage, type StrategyStepResult } from './types.ts';
+import { BUYING_PHASES, COMPETITOR_STATUSES, QUALIFICATION_FACTS, SWOT_KEYS, type Competitor, type Insight, type OpportunityDetail, type QualificationAnswer, type QualificationFact, type Stage, type StrategyStepResult } from './types.ts';
 
 function InsightGate({ o, children }: { o: OpportunityDetail; children: (insight: Insight) => React.ReactNode }) {
   const t = useT();
@@ -29,7 +30,8 @@ function QualificationForm({ o, insight }: { o: OpportunityDetail; insight: Insi
   const { message } = App.useApp();
   const report = useProblem();
   const save = useSaveQualification();
-  const [facts, setFacts] = useState(() => ({ ...(insight.qualification ?? {}) }));
+  const [facts, setFacts] = useState<Partial<Record<QualificationFact, { answer: QualificationAnswer; note: string | null }>>>(() =>
+    Object.fromEntries(QUALIFICATION_FACTS.flatMap((f) => (insight.qualification[f] ? [[f, insight.qualification[f]]] : []))));
   const score = Math.round((100 * QUALIFICATION_FACTS.reduce((s, f) => s + (facts[f] ? POINTS[facts[f].answer] : 0), 0)) / (2 * QUALIFICATION_FACTS.length));
   const canEdit = o.permissions.edit && o.status === 'open';
   return (
@@ -43,6 +45,7 @@ function QualificationForm({ o, insight }: { o: OpportunityDetail; insight: Insi
                 <Flex justify="space-between" align="center" wrap gap={8}>
                   <div>
                     <Typography.Text strong>{t(`opps.qual.${f}`)}</Typography.Text>
+                    {insight.weakened.includes(f) && <Tag color="red" style={{ marginInlineStart: 8 }}>{t('opps.qual.weakened')}</Tag>}
                     <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>{t(`opps.qual.${f}Hint`)}</Typography.Text>
                   </div>
                   <Radio.Group size="small" optionType="button" disabled={!canEdit} value={v?.answer}
@@ -59,7 +62,7 @@ function QualificationForm({ o, insight }: { o: OpportunityDetail; insight: Insi
         </Flex>
         {canEdit && (
           <Button type="primary" style={{ marginTop: 12 }} loading={save.isPending}
-            onClick={() => void save.mutateAsync({ id: o.id, version: insight.version ?? o.version, facts: Object.fromEntries(Object.entries(facts).filter(([, v]) => v).map(([k, v]) => [k, { answer: v.answer, note: v.note?.trim() || null }])) })
+            onClick={() => void save.mutateAsync({ id: o.id, version: insight.version, facts: Object.fromEntries(QUALIFICATION_FACTS.map((f) => { const v = facts[f]; return [f, v ? { answer: v.answer, note: v.note?.trim() || null } : null]; })) })
               .then(() => void message.success(t('common.saved')), (e: unknown) => report(e))}>
             {t('common.save')}
           </Button>
@@ -68,6 +71,7 @@ function QualificationForm({ o, insight }: { o: OpportunityDetail; insight: Insi
       <Col xs={24} md={7} style={{ textAlign: 'center', paddingTop: 12 }}>
         <Progress type="dashboard" percent={score} strokeColor={score >= 70 ? '#16a34a' : score >= 40 ? '#d97706' : '#dc2626'} format={(p) => <span data-testid="qual-score">{p}</span>} />
         <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t('opps.qual.scoreHint')}</Typography.Paragraph>
+        {insight.qualificationAssessedAt && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('opps.qual.assessed', { at: dayjs(insight.qualificationAssessedAt).format('YYYY-MM-DD'), by: insight.qualificationAssessedByName ?? '—' })}</Typography.Text>}
       </Col>
     </Row>
   );
@@ -105,7 +109,7 @@ export function BuyingPhaseTab({ o, stage }: { o: OpportunityDetail; stage: Stag
   );
 }
 
-const SWOT = ['strengths', 'weaknesses', 'opportunities', 'threats'] as const;
+const SWOT = SWOT_KEYS;
 const SWOT_COLOR = { strengths: '#16a34a', weaknesses: '#dc2626', opportunities: '#2563eb', threats: '#d97706' } as const;
 
 export function SwotTab({ o }: { o: OpportunityDetail }) {
@@ -117,8 +121,8 @@ function SwotForm({ o, insight }: { o: OpportunityDetail; insight: Insight }) {
   const { message } = App.useApp();
   const report = useProblem();
   const save = useSaveAnalysis();
-  const [swot, setSwot] = useState<Record<string, string>>(() => Object.fromEntries(SWOT.map((k) => [k, insight.swot?.[k] ?? ''])));
-  const [competitors, setCompetitors] = useState<Competitor[]>(() => insight.competitors ?? []);
+  const [swot, setSwot] = useState<Record<string, string>>(() => Object.fromEntries(SWOT.map((k) => [k, insight.swot[k].join('\n')])));
+  const [competitors, setCompetitors] = useState<Competitor[]>(() => insight.competitors);
   const canEdit = o.permissions.edit && o.status === 'open';
   return (
     <>
@@ -126,7 +130,7 @@ function SwotForm({ o, insight }: { o: OpportunityDetail; insight: Insight }) {
         {SWOT.map((k) => (
           <Col key={k} xs={24} md={12}>
             <Card size="small" title={<span style={{ color: SWOT_COLOR[k] }}>{t(`opps.swot.${k}`)}</span>} style={{ borderTop: `3px solid ${SWOT_COLOR[k]}` }}>
-              <Input.TextArea variant="borderless" autoSize={{ minRows: 3, maxRows: 8 }} maxLength={2000} disabled={!canEdit} placeholder={t(`opps.swot.${k}Hint`)} value={swot[k]} onChange={(e) => setSwot((p) => ({ ...p, [k]: e.target.value }))} />
+              <Input.TextArea variant="borderless" autoSize={{ minRows: 3, maxRows: 8 }} maxLength={2000} disabled={!canEdit} placeholder={`${t(`opps.swot.${k}Hint`)} (${t('opps.swot.linesHint')})`} value={swot[k]} onChange={(e) => setSwot((p) => ({ ...p, [k]: e.target.value }))} />
             </Card>
           </Col>
         ))}
@@ -137,19 +141,19 @@ function SwotForm({ o, insight }: { o: OpportunityDetail; insight: Insight }) {
         {competitors.map((c, i) => (
           <Flex key={i} gap={8} wrap>
             <Input style={{ width: 180 }} placeholder={t('opps.swot.competitor')} value={c.name} disabled={!canEdit} onChange={(e) => setCompetitors((p) => p.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} />
-            <Input style={{ flex: 1, minWidth: 160 }} placeholder={t('opps.swot.theirStrengths')} value={c.strengths ?? ''} disabled={!canEdit} onChange={(e) => setCompetitors((p) => p.map((x, j) => (j === i ? { ...x, strengths: e.target.value } : x)))} />
-            <Input style={{ flex: 1, minWidth: 160 }} placeholder={t('opps.swot.theirWeaknesses')} value={c.weaknesses ?? ''} disabled={!canEdit} onChange={(e) => setCompetitors((p) => p.map((x, j) => (j === i ? { ...x, weaknesses: e.target.value } : x)))} />
-            <Select style={{ width: 110 }} placeholder={t('opps.swot.threat')} value={c.threat ?? undefined} disabled={!canEdit} onChange={(v) => setCompetitors((p) => p.map((x, j) => (j === i ? { ...x, threat: v } : x)))}
-              options={(['high', 'medium', 'low'] as const).map((v) => ({ value: v, label: t(`opps.swot.threat.${v}`) }))} />
+            <Input style={{ flex: 1, minWidth: 160 }} placeholder={t('opps.swot.theirStrengths')} value={c.strengths} disabled={!canEdit} onChange={(e) => setCompetitors((p) => p.map((x, j) => (j === i ? { ...x, strengths: e.target.value } : x)))} />
+            <Input style={{ flex: 1, minWidth: 160 }} placeholder={t('opps.swot.theirWeaknesses')} value={c.weaknesses} disabled={!canEdit} onChange={(e) => setCompetitors((p) => p.map((x, j) => (j === i ? { ...x, weaknesses: e.target.value } : x)))} />
+            <Select style={{ width: 120 }} placeholder={t('opps.swot.threat')} value={c.status} disabled={!canEdit} onChange={(v) => setCompetitors((p) => p.map((x, j) => (j === i ? { ...x, status: v } : x)))}
+              options={COMPETITOR_STATUSES.map((v) => ({ value: v, label: t(`opps.swot.status.${v}`) }))} />
             {canEdit && <Button type="text" danger icon={<DeleteOutlined />} onClick={() => setCompetitors((p) => p.filter((_, j) => j !== i))} aria-label={t('opps.team.remove')} />}
           </Flex>
         ))}
       </Flex>
       {canEdit && (
         <Space style={{ marginTop: 12 }}>
-          <Button icon={<PlusOutlined />} onClick={() => setCompetitors((p) => [...p, { name: '' }])}>{t('opps.swot.addCompetitor')}</Button>
+          <Button icon={<PlusOutlined />} onClick={() => setCompetitors((p) => [...p, { name: '', strengths: '', weaknesses: '', status: 'close' }])}>{t('opps.swot.addCompetitor')}</Button>
           <Button type="primary" loading={save.isPending}
-            onClick={() => void save.mutateAsync({ id: o.id, version: insight.version ?? o.version, swot: Object.fromEntries(Object.entries(swot).map(([k, v]) => [k, v.trim()])), competitors: competitors.filter((c) => c.name.trim()) })
+            onClick={() => void save.mutateAsync({ id: o.id, version: insight.version, swot: Object.fromEntries(SWOT.map((k) => [k, (swot[k] ?? '').split('\n').map((l) => l.trim()).filter(Boolean)])) as Insight['swot'], competitors: competitors.filter((c) => c.name.trim()).map((c) => ({ ...c, name: c.name.trim() })) })
               .then(() => void message.success(t('common.saved')), (e: unknown) => report(e))}>
             {t('common.save')}
           </Button>
@@ -169,7 +173,7 @@ function StrategyWizard({ o, insight }: { o: OpportunityDetail; insight: Insight
   const { message } = App.useApp();
   const report = useProblem();
   const save = useSaveStrategy();
-  const saved = insight.winStrategy ?? null;
+  const saved = insight.strategy;
   const [answers, setAnswers] = useState<Record<string, boolean>>(() => ({ ...(saved?.answers ?? {}) }));
   const [step, setStep] = useState<StrategyStepResult | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -222,7 +226,7 @@ function StrategyWizard({ o, insight }: { o: OpportunityDetail; insight: Insight
             title={<span data-testid="strategy-result">{t(`opps.strategy.s.${step.strategy}`)}</span>}
             subTitle={t(`opps.strategy.s.${step.strategy}Meaning`)}
             extra={canEdit ? [
-              <Button key="save" type="primary" loading={save.isPending} onClick={() => void save.mutateAsync({ id: o.id, version: insight.version ?? o.version, answers }).then(() => void message.success(t('opps.strategy.saved')), (e: unknown) => report(e))}>{t('opps.strategy.save')}</Button>,
+              <Button key="save" type="primary" loading={save.isPending} onClick={() => void save.mutateAsync({ id: o.id, version: insight.version, answers }).then(() => void message.success(t('opps.strategy.saved')), (e: unknown) => report(e))}>{t('opps.strategy.save')}</Button>,
               <Button key="again" icon={<ReloadOutlined />} onClick={() => setAnswers({})}>{t('opps.strategy.restart')}</Button>,
             ] : undefined}
           />

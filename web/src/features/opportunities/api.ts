@@ -3,7 +3,7 @@ import { api, isApiError, request } from '../../api/client.ts';
 import type { Page, User } from '../../api/types.ts';
 import type { BuyingRole } from '../accounts/types.ts';
 import type {
-  AttentionPage, Board, BoardColumn, BoardFilters, EvidenceGiven, HistoryItem, Insight, ListFilters, Opportunity, OpportunityDetail, Process,
+  AttentionPage, Board, Competitor, Swot, BoardColumn, BoardFilters, EvidenceGiven, HistoryItem, Insight, ListFilters, Opportunity, OpportunityDetail, Process,
   ProcessSummary, Review, StageHistoryEntry, StrategyStepResult, TeamRole,
 } from './types.ts';
 
@@ -119,14 +119,14 @@ export const useCloseOpportunity = () =>
 export const useReopenOpportunity = () => useOppMutation(({ id, ...body }: { id: number; version: number; reason: string }) => api.post<OpportunityDetail>(`/opportunities/${id}/reopen`, body));
 
 export const useSaveQualification = () =>
-  useOppMutation(({ id, ...body }: { id: number; version: number; facts: Record<string, { answer: string; note?: string | null }> }) => request<Insight>('PUT', `/opportunities/${id}/qualification`, body));
+  useOppMutation(({ id, ...body }: { id: number; version: number; facts: Record<string, { answer: string; note?: string | null } | null> }) => request<Insight>('PUT', `/opportunities/${id}/qualification`, body));
 export const useSaveAnalysis = () =>
-  useOppMutation(({ id, ...body }: { id: number; version: number; swot: Record<string, string>; competitors: unknown[] }) => request<Insight>('PUT', `/opportunities/${id}/analysis`, body));
+  useOppMutation(({ id, ...body }: { id: number; version: number; swot: Swot; competitors: Competitor[] }) => request<Insight>('PUT', `/opportunities/${id}/analysis`, body));
 export const strategyNext = (id: number, answers: Record<string, boolean>) => api.post<StrategyStepResult>(`/opportunities/${id}/strategy/next`, { answers });
 export const useSaveStrategy = () =>
   useOppMutation(({ id, ...body }: { id: number; version: number; answers: Record<string, boolean> }) => request<Insight>('PUT', `/opportunities/${id}/strategy`, body));
 export const useAddReview = () =>
-  useOppMutation(({ id, ...body }: { id: number; completedStep: string; evidence: string; nextAction: string; jointPlan: string }) => api.post<Review>(`/opportunities/${id}/reviews`, body));
+  useOppMutation(({ id, ...body }: { id: number; completedStep: string; evidence?: string | null; nextAction: string; jointPlan?: string | null }) => api.post<Review>(`/opportunities/${id}/reviews`, body));
 
 /** Uploads a file for an evidence item (raw body); answers the attachment id. */
 export async function uploadAttachment(file: File): Promise<{ id: number; fileName: string; size: number }> {

@@ -134,43 +134,42 @@ export interface AttentionPage { items: Opportunity[]; total: number; counts?: P
 
 export interface Review {
   id: number;
-  reviewerName?: string | null;
-  completedStep: string | null;
+  reviewerName: string | null;
+  completedStep: string;
   evidence: string | null;
-  nextAction: string | null;
+  nextAction: string;
   jointPlan: string | null;
   createdAt: number;
 }
 
 export interface HistoryItem {
-  id: number;
-  action?: string;
-  field?: string | null;
-  oldValue?: unknown;
-  newValue?: unknown;
-  reason?: string | null;
-  actorName?: string | null;
-  userName?: string | null;
-  createdAt?: number;
-  at?: number;
-  summary?: string | null;
-  details?: unknown;
+  field: string;
+  oldValue: string | null;
+  newValue: string | null;
+  oldLabel: string | null;
+  newLabel: string | null;
+  reason: string | null;
+  actorName: string | null;
+  createdAt: number;
 }
 
-export type Swot = { strengths?: string; weaknesses?: string; opportunities?: string; threats?: string };
-export interface Competitor { name: string; strengths?: string | null; weaknesses?: string | null; threat?: 'high' | 'medium' | 'low' | null }
+export const SWOT_KEYS = ['strengths', 'weaknesses', 'opportunities', 'threats'] as const;
+export type Swot = Record<(typeof SWOT_KEYS)[number], string[]>;
+export const COMPETITOR_STATUSES = ['leading', 'close', 'behind', 'out'] as const;
+export interface Competitor { name: string; strengths: string; weaknesses: string; status: (typeof COMPETITOR_STATUSES)[number] }
 
-/** GET /opportunities/:id/insight — read tolerantly: it is being built alongside this screen. */
-export interface Insight {
-  version?: number;
-  qualification?: Partial<Record<QualificationFact, { answer: QualificationAnswer; note?: string | null }>>;
-  qualificationScore?: number;
-  swot?: Swot;
-  competitors?: Competitor[];
-  winStrategy?: { answers?: Partial<Record<StrategyQuestion, boolean>>; strategy?: Strategy | null; path?: { question: StrategyQuestion; answer: boolean }[] } | null;
-  buyingPhase?: BuyingPhase | null;
-  stageBuyingPhase?: BuyingPhase | null;
-  stageAheadOfBuyer?: boolean;
+/** GET /opportunities/:id/insight: the opportunity with qualification, SWOT, competitors and win strategy. */
+export interface Insight extends OpportunityDetail {
+  qualification: Record<QualificationFact, { answer: QualificationAnswer; note: string | null } | null>;
+  qualificationScore: number;
+  weakened: QualificationFact[];
+  qualificationAssessedAt: number | null;
+  qualificationAssessedByName: string | null;
+  swot: Swot;
+  competitors: Competitor[];
+  strategy: { strategy: Strategy; path: { question: StrategyQuestion; answer: boolean }[]; answers: Partial<Record<StrategyQuestion, boolean>>; decidedAt: number; decidedByName: string | null } | null;
+  advantageLost: boolean;
+  stageBuyingPhase: BuyingPhase | null;
 }
 
 export interface StrategyStepResult { done: boolean; next?: StrategyQuestion; strategy?: Strategy; path: { question: StrategyQuestion; answer: boolean }[] }

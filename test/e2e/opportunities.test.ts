@@ -1,0 +1,131 @@
+/**
+ * The sales-process journey in a real browser (SPEC §5.3): a rep opens the board of the small-project
+ * process (小项目), drags their opportunity from the first stage to the next, gives the evidence in the
+ * dialog (a tick and a note), and finds the move with its evidence in the opportunity's stage history.
+ * Runs the real server on the demo company and the built web app (npm run build:web).
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { browserSuite, shot, signIn, visibleText } from './browser.ts';
+
+const app = browserSuite();
+const REP = { email: 'rep@demo.keyline.dev', password: 'keyline-demo' };
+
+interface Stage { id: number; name: string; position: number; evidence: { key: string; label: string; requires: string }[] }
+
+async function apiCall<T>(page: Page, method: 'GET' | 'POST', url: string, data?: unknown): Promise<T> {
+  const res = await page.request.fetch(`${app.url}/api/v1${url}`, { method, data, headers: { 'content-type': 'application/json' } });
+  assert.ok(res.ok(), `${method} ${url} answered ${res.status()}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Drags with real pointer events in small steps, as dnd-kit's pointer sensor expects. */
+async function drag(page: Page, from: ReturnType<Page['locator']>, to: ReturnType<Page['locator']>) {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  assert.ok(a && b, 'card and column are on screen');
+  await page.mouse.move(a.x + a.width / 2, a.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 10, a.y + 25, { steps: 4 });
+  await page.mouse.move(b.x + b.width / 2, b.y + 120, { steps: 20 });
+  await page.mouse.up();
+}
+
+describe('Opportunities in the browser', () => {
+  test('drag a card to the next stage, give the evidence, see it in the stage history', async () => {
+    const page = await app.page({ viewport: { width: 1440, height: 900 } });
+    await signIn(page, app.url, REP.email, REP.password);
+    await page.waitForURL(`${app.url}/`);
+    const me = await apiCall<{ user: { id: number; name: string } }>(page, 'GET', '/auth/me');
+
+    // The small-project process and its first two stages.
+    const processes = await apiCall<{ items: { id: number; name: string; templateKey: string | null }[] }>(page, 'GET', '/sales-processes');
+    const small = processes.items.find((p) => p.templateKey === 'small') ?? processes.items.find((p) => p.name.includes('小项目'));
+    assert.ok(small, 'the demo has the 小项目 process');
+    const process = await apiCall<{ stages: Stage[] }>(page, 'GET', `/sales-processes/${small.id}`);
+    const [first, second] = [...process.stages].sort((x, y) => x.position - y.position);
+    assert.ok(first && second);
+
+    // A card of the rep's in the first column: a fresh one with a unique name, on an account of theirs.
+    const mine = await apiCall<{ items: { accountId: number }[] }>(page, 'GET', `/opportunities?ownerId=${me.user.id}&limit=1`);
+    const accounts = await apiCall<{ items: { id: number; ownerId: number | null }[] }>(page, 'GET', '/accounts?limit=100');
+    const accountId = mine.items[0]?.accountId ?? accounts.items.find((a) => a.ownerId === me.user.id)?.id;
+    assert.ok(accountId, 'the rep has an account');
+    const name = `E2E 阶段推进 ${Date.now().toString(36)}`;
+    const opp = await apiCall<{ id: number; stageId: number }>(page, 'POST', '/opportunities', {
+      accountId, name, processId: small.id, amount: 8_800_000, expectedCloseDate: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
+    });
+    assert.equal(opp.stageId, first.id, 'a new opportunity starts in the first stage');
+
+    // The board of 小项目, narrowed to the card by the search filter (in the URL).
+    await page.goto(`${app.url}/opportunities/board?processId=${small.id}`);
+    const columns = page.getByTestId('board-column');
+    await columns.first().waitFor();
+    assert.equal(await columns.count(), process.stages.length, 'one column per stage');
+    assert.equal(await columns.first().getAttribute('data-stage-name'), first.name);
+    await shot(page, 'opportunity-board', false);
+
+    const search = page.getByTestId('opp-search').locator('input');
+    await search.fill(name);
+    await search.press('Enter');
+    await page.waitForURL(/q=E2E/);
+    const firstCol = page.locator(`[data-testid="board-column"][data-stage-id="${first.id}"]`);
+    const secondCol = page.locator(`[data-testid="board-column"][data-stage-id="${second.id}"]`);
+    const card = firstCol.locator(`[data-opp-id="${opp.id}"]`);
+    // The search narrows the board to the one card (the count waits for the filtered answer).
+    await firstCol.getByTestId('column-count').filter({ hasText: /^1$/ }).waitFor();
+    assert.equal(await visibleText(card.getByTestId('opp-card-link')), name);
+
+    // Drag to the next stage: the evidence dialog lists the first stage's items.
+    await drag(page, card, secondCol);
+    const dialog = page.locator('.ant-modal').filter({ has: page.getByTestId('evidence-dialog-body') });
+    await dialog.waitFor();
+    for (const e of first.evidence) assert.ok((await dialog.innerText()).includes(e.label), `the dialog lists "${e.label}"`);
+
+    // Confirming with nothing given: the server's 422 lists what is missing, in the dialog.
+    await page.getByTestId('move-confirm').click();
+    await page.getByTestId('evidence-missing').waitFor();
+    assert.match(await visibleText(page.getByTestId('evidence-missing')), new RegExp(`还缺 ${first.evidence.length} 项证据`));
+
+    // Tick every item; write the note where one is asked for.
+    const note = '客户 CIO 在 11 月 20 日的会上确认了需求';
+    for (const e of first.evidence) {
+      if (e.requires === 'note') await page.getByTestId(`evidence-note-${e.key}`).fill(note);
+      const box = page.getByTestId(`evidence-${e.key}`);
+      if (!(await box.isChecked())) await box.check();
+    }
+    assert.ok(first.evidence.some((e) => e.requires === 'note'), 'the first stage asks for a note');
+    await shot(page, 'evidence-dialog', false);
+    await page.getByTestId('move-confirm').click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // The card is in the next column now, and the server agrees.
+    await secondCol.locator(`[data-opp-id="${opp.id}"]`).waitFor();
+    assert.equal(await firstCol.locator(`[data-opp-id="${opp.id}"]`).count(), 0);
+    const after = await apiCall<{ stageId: number; stageName: string }>(page, 'GET', `/opportunities/${opp.id}`);
+    assert.equal(after.stageId, second.id);
+
+    // The opportunity page: stage and probability in the header, the move and its evidence in the stage history.
+    await secondCol.locator(`[data-opp-id="${opp.id}"]`).getByTestId('opp-card-link').click();
+    await page.waitForURL(`${app.url}/opportunities/${opp.id}`);
+    assert.match(await visibleText(page.getByTestId('opp-stage')), new RegExp(second.name));
+    await page.getByTestId('stage-panel').waitFor();
+    await page.getByRole('tab', { name: '阶段历史' }).click();
+    const entries = page.getByTestId('stage-history-entry');
+    await entries.first().waitFor();
+    assert.equal(await entries.count(), 2);
+    const left = entries.filter({ hasText: first.name });
+    const leftText = await visibleText(left);
+    assert.match(leftText, /推进/);
+    assert.ok(leftText.includes(note), 'the note given as evidence is shown');
+    for (const e of first.evidence) assert.ok(leftText.includes(e.label), `the evidence "${e.label}" is listed`);
+    assert.match(await visibleText(entries.first()), /当前阶段/);
+    await shot(page, 'opportunity-page');
+
+    // The one 422 is the refused move above (the browser logs every error answer).
+    assert.deepEqual(app.errors.filter((e) => !/status of 422/.test(e)), []);
+    assert.equal(app.errors.length, 1);
+    await page.close();
+  });
+});
