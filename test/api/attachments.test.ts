@@ -94,6 +94,10 @@ for (const engine of testEngines()) {
       assert.equal((await as.manager('GET', `/api/v1/attachments/${a.id}`)).body, 'proposal', 'the manager above the owner sees the evidence');
       assert.equal((await as.admin('GET', `/api/v1/attachments/${a.id}`)).statusCode, 200);
       assert.equal((await as.rep2('GET', `/api/v1/attachments/${a.id}`)).statusCode, 404, 'a rep of another branch does not');
+      const listed = json<{ items: { id: number; fileName: string; size: number; uploadedByName: string }[] }>(await as.manager('GET', `/api/v1/opportunities/${o.id}/attachments`)).items;
+      assert.deepEqual(listed.map((l) => [l.id, l.fileName, l.size, l.uploadedByName]), [[a.id, '方案.pdf', 8, 'rep att']]);
+      assert.equal((await as.rep2('GET', `/api/v1/opportunities/${o.id}/attachments`)).statusCode, 404);
+      assert.equal((await as.otherAdmin('GET', `/api/v1/opportunities/${o.id}/attachments`)).statusCode, 404);
       const history = json<{ items: { exitEvidence: { key: string; attachmentId?: number | null }[] }[] }>(await as.rep('GET', `/api/v1/opportunities/${o.id}/stage-history`)).items;
       assert.equal(history[0]!.exitEvidence.find((e) => e.key === 'proposal_sent')!.attachmentId, a.id);
     });

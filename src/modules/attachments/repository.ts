@@ -43,3 +43,16 @@ export async function deleteUnlinkedBefore(db: Kysely<Database>, before: number)
   const r = await db.deleteFrom('attachments').where('opportunity_id', 'is', null).where('created_at', '<', before).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** The evidence files of one opportunity, oldest first, with who uploaded them. */
+export async function attachmentsOf(db: Kysely<Database>, workspaceId: number, opportunityId: number) {
+  return db
+    .selectFrom('attachments')
+    .leftJoin('users', 'users.id', 'attachments.uploaded_by')
+    .select([...meta, 'users.name as uploader_name'])
+    .where('attachments.workspace_id', '=', workspaceId)
+    .where('attachments.opportunity_id', '=', opportunityId)
+    .orderBy('attachments.created_at')
+    .orderBy('attachments.id')
+    .execute();
+}

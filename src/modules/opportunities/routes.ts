@@ -290,4 +290,19 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       },
     },
   }, async (req) => ({ items: await opportunities.opportunityHistory(db, actorOf(req), req.params.id) }));
+
+  r.get('/opportunities/:id/attachments', {
+    config: { access: OPPORTUNITY_ROLES },
+    schema: {
+      tags: ['opportunities'],
+      summary: 'The files given as stage evidence on this opportunity (download each with GET /attachments/:id)',
+      params: idParam,
+      response: {
+        200: z.object({
+          items: z.array(z.object({ id: z.number().int(), fileName: z.string(), size: z.number().int(), contentType: z.string(), createdAt: z.number().int(), uploadedByName: z.string().nullable() })),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => ({ items: await opportunities.opportunityAttachments(db, actorOf(req), req.params.id) }));
 }

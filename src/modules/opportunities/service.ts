@@ -10,7 +10,7 @@ import { recordChanges, type Change } from '../history/repository.ts';
 import { getStage, stagesOf } from '../sales-processes/repository.ts';
 import { toStageDto } from '../sales-processes/service.ts';
 import { labelledHistory } from '../history/labelled.ts';
-import { attachmentsWithUploaders, linkToOpportunity } from '../attachments/repository.ts';
+import { attachmentsOf, attachmentsWithUploaders, linkToOpportunity } from '../attachments/repository.ts';
 import { loadSettings } from '../workspace/service.ts';
 import { canEditAccount } from '../../domain/policy.ts';
 import * as repo from './repository.ts';
@@ -550,4 +550,12 @@ async function checkEvidenceAttachments(db: Db, actor: Actor, id: number, eviden
     if (a.uploaded_by !== actor.userId && !uploaderSees.get(a.uploaded_by)) throw invalid(field, 'the attachment was uploaded by someone who cannot see this opportunity');
   }
   return rows.map((a) => a.id);
+}
+
+/** The files given as evidence on this opportunity's stage moves (SPEC §5.3), without their bytes. */
+export async function opportunityAttachments(db: Db, actor: Actor, id: number) {
+  await requireOpportunity(db, actor, id);
+  return (await attachmentsOf(db.kysely, actor.workspaceId, id)).map((a) => ({
+    id: a.id, fileName: a.file_name, size: a.size, contentType: a.content_type, createdAt: a.created_at, uploadedByName: a.uploader_name,
+  }));
 }
