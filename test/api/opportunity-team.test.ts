@@ -73,6 +73,9 @@ for (const engine of testEngines()) {
       assert.equal((await as.rep2('POST', `/api/v1/opportunities/${o.id}/team`, { userId: f.users.rep2.id, teamRole: 'consultant' })).statusCode, 404, 'rep2 cannot see it');
       assert.equal((await as.otherAdmin('POST', `/api/v1/opportunities/${o.id}/team`, { userId: other.users.rep.id, teamRole: 'consultant' })).statusCode, 404);
       assert.equal((await get(as.rep, o.id)).team.length, 1, 'nothing was added');
+      const both = await Promise.all([as.rep, as.manager].map((call) => call('POST', `/api/v1/opportunities/${o.id}/team`, { userId: f.users.presales.id, teamRole: 'presales' })));
+      assert.deepEqual(both.map((r) => r.statusCode).sort(), [200, 409], 'two simultaneous adds of the same person: one wins');
+      assert.equal((await get(as.rep, o.id)).team.length, 2);
     });
 
     it('removes members but never the owner\'s sales-lead seat; a member of another opportunity is 404', async () => {

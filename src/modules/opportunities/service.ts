@@ -382,6 +382,11 @@ export async function attention(db: Db, actor: Actor, q: Omit<Parameters<typeof 
   return { items: result.items.map((r) => toOpportunityDto(r, s.largeDealThreshold)), total: result.total, counts: result.counts };
 }
 
+const isUniqueViolation = (e: unknown) => {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+};
+
 /** Team changes need the right to edit the opportunity (SPEC §5.2). */
 async function requireEditable(db: Db, actor: Actor, id: number) {
   const r = await requireOpportunity(db, actor, id);
@@ -402,7 +407,11 @@ export async function addTeamMember(db: Db, actor: Actor, id: number, input: { u
   if (team.some((m) => m.user_id === input.userId)) throw conflict('duplicate_member', `${user.name} is already on the team`, 'userId');
   const now = Date.now();
   await db.kysely.transaction().execute(async (trx) => {
-    await trx.insertInto('opportunity_team').values({ workspace_id: actor.workspaceId, opportunity_id: id, user_id: input.userId, team_role: input.teamRole, created_at: now }).execute();
+    // Two people adding the same colleague at once: the unique index decides, the loser gets the 409 too.
+    await trx.insertInto('opportunity_team').values({ workspace_id: actor.workspaceId, opportunity_id: id, user_id: input.userId, team_role: input.teamRole, created_at: now }).execute()
+      .catch((e: unknown) => {
+        throw isUniqueViolation(e) ? conflict('duplicate_member', `${user.name} is already on the team`, 'userId') : e;
+      });
     await trx.updateTable('opportunities').set({ updated_at: now }).where('workspace_id', '=', actor.workspaceId).where('id', '=', id).execute();
     await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'team', oldValue: null, newValue: input.userId, reason: input.teamRole, actorUserId: actor.userId }], now);
   });
