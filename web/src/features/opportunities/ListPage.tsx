@@ -82,7 +82,9 @@ function AttentionTab() {
   const { filters, page, update, search } = useOppFilters();
   const problem = (search.get('problem') ?? undefined) as Problem | undefined;
   const attention = useAttention({ orgUnitId: filters.orgUnitId, ownerId: filters.ownerId, problem }, page, true);
-  const columns = useColumns(undefined);
+  // What is wrong comes first here: the problems column right after the name.
+  const all = useColumns(undefined) ?? [];
+  const columns = [...all.filter((c) => c.key === 'name' || c.key === 'problems'), ...all.filter((c) => c.key !== 'name' && c.key !== 'problems' && c.key !== 'status')];
   if (attention.isError) {
     if (notAvailable(attention.error)) return <Empty description={<>{t('opps.attention.unavailable')}<br />{t('opps.attention.unavailableHint')}</>} />;
     return <LoadError error={attention.error} onRetry={() => void attention.refetch()} />;

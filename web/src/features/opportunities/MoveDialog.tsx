@@ -51,7 +51,11 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
   const [amountError, setAmountError] = useState<string | null>(null);
 
   const state = (stageId: number, key: string): ItemState => items[keyOf(stageId, key)] ?? { checked: false, note: '', attachmentId: null, fileName: null, uploading: false };
-  const patch = (stageId: number, key: string, p: Partial<ItemState>) => setItems((prev) => ({ ...prev, [keyOf(stageId, key)]: { ...state(stageId, key), ...prev[keyOf(stageId, key)], ...p } }));
+  const patch = (stageId: number, key: string, p: Partial<ItemState>) => {
+    setItems((prev) => ({ ...prev, [keyOf(stageId, key)]: { ...state(stageId, key), ...prev[keyOf(stageId, key)], ...p } }));
+    // Whatever the server said was missing here is being dealt with: stop showing it in red.
+    setMissing((prev) => prev.filter((m) => !(m.stageId === stageId && m.key === key)));
+  };
   const missingFor = (stageId: number, key: string) => missing.find((m) => m.stageId === stageId && m.key === key);
 
   const totalItems = gated.reduce((n, s) => n + s.evidence.length, 0);

@@ -244,34 +244,34 @@ export default function OpportunityPage() {
         ...(o.processId ? [{ title: <Link to={`/opportunities/board?processId=${o.processId}`}>{o.processName}</Link> }] : []),
         { title: o.name },
       ]} />
-      <Header o={o} process={process.data} onMove={setMoving} onDialog={setDialog} />
-      {process.data && <StagePath o={o} process={process.data} history={history.data} onMove={setMoving} />}
       <Row gutter={16}>
-        <Col xs={24} xl={16} style={{ marginBottom: 16 }}>
-          <Card styles={{ body: { paddingTop: 4 } }}>
-            <Tabs
-              activeKey={tab}
-              onChange={setTab}
-              size={screens.md ? 'middle' : 'small'}
-              destroyOnHidden
-              items={[
-                { key: 'team', label: t('opps.tab.team'), children: <TeamTab o={o} stage={stage} /> },
-                { key: 'roles', label: t('opps.tab.roles'), children: <BuyingRolesTab o={o} /> },
-                { key: 'qualification', label: t('opps.tab.qualification'), children: <QualificationTab o={o} /> },
-                { key: 'phase', label: t('opps.tab.phase'), children: <BuyingPhaseTab o={o} stage={stage} /> },
-                { key: 'swot', label: t('opps.tab.swot'), children: <SwotTab o={o} /> },
-                { key: 'strategy', label: t('opps.tab.strategy'), children: <StrategyTab o={o} /> },
-                { key: 'reviews', label: t('opps.tab.reviews'), children: <ReviewsTab o={o} stage={stage} /> },
-                { key: 'stages', label: t('opps.tab.stages'), children: <StageHistoryTab o={o} process={process.data} /> },
-                { key: 'history', label: t('opps.tab.history'), children: <AuditTab o={o} /> },
-              ]}
-            />
-          </Card>
+        <Col xs={24} xl={16}>
+          <Header o={o} process={process.data} onMove={setMoving} onDialog={setDialog} />
+          {process.data && <StagePath o={o} process={process.data} history={history.data} onMove={setMoving} />}
         </Col>
         <Col xs={24} xl={8} style={{ marginBottom: 16 }}>
           {stage ? <StagePanel o={o} stage={stage} /> : <Card loading />}
         </Col>
       </Row>
+      <Card styles={{ body: { paddingTop: 4 } }}>
+        <Tabs
+          activeKey={tab}
+          onChange={setTab}
+          size={screens.md ? 'middle' : 'small'}
+          destroyOnHidden
+          items={[
+            { key: 'team', label: t('opps.tab.team'), children: <TeamTab o={o} stage={stage} /> },
+            { key: 'roles', label: t('opps.tab.roles'), children: <BuyingRolesTab o={o} /> },
+            { key: 'qualification', label: t('opps.tab.qualification'), children: <QualificationTab o={o} /> },
+            { key: 'phase', label: t('opps.tab.phase'), children: <BuyingPhaseTab o={o} stage={stage} /> },
+            { key: 'swot', label: t('opps.tab.swot'), children: <SwotTab o={o} /> },
+            { key: 'strategy', label: t('opps.tab.strategy'), children: <StrategyTab o={o} /> },
+            { key: 'reviews', label: t('opps.tab.reviews'), children: <ReviewsTab o={o} stage={stage} /> },
+            { key: 'stages', label: t('opps.tab.stages'), children: <StageHistoryTab o={o} process={process.data} /> },
+            { key: 'history', label: t('opps.tab.history'), children: <AuditTab o={o} /> },
+          ]}
+        />
+      </Card>
       {moving && process.data && <MoveDialog opportunity={o} process={process.data} target={moving} onClose={() => setMoving(null)} />}
       {dialog === 'edit' && <EditDrawer o={o} onClose={() => setDialog(null)} />}
       {dialog === 'close' && <CloseModal o={o} onClose={() => setDialog(null)} />}
