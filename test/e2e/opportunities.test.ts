@@ -110,7 +110,9 @@ describe('Opportunities in the browser', () => {
     await secondCol.locator(`[data-opp-id="${opp.id}"]`).getByTestId('opp-card-link').click();
     await page.waitForURL(`${app.url}/opportunities/${opp.id}`);
     assert.match(await visibleText(page.getByTestId('opp-stage')), new RegExp(second.name));
-    await page.getByTestId('stage-panel').waitFor();
+    // What the new stage asks for: its evidence, to be given when leaving it.
+    const panel = await visibleText(page.getByTestId('stage-panel'));
+    for (const e of second.evidence) assert.ok(panel.includes(e.label), `the stage panel lists "${e.label}"`);
     await page.getByRole('tab', { name: '阶段历史' }).click();
     const entries = page.getByTestId('stage-history-entry');
     await entries.first().waitFor();
@@ -121,6 +123,7 @@ describe('Opportunities in the browser', () => {
     assert.ok(leftText.includes(note), 'the note given as evidence is shown');
     for (const e of first.evidence) assert.ok(leftText.includes(e.label), `the evidence "${e.label}" is listed`);
     assert.match(await visibleText(entries.first()), /当前阶段/);
+    await page.waitForTimeout(400); // the tab's ink bar slides in
     await shot(page, 'opportunity-page');
 
     // The one 422 is the refused move above (the browser logs every error answer).
@@ -142,6 +145,18 @@ describe('Opportunities in the browser', () => {
     await page.locator('.ant-pagination-total-text').filter({ hasText: `共 ${attention.total} 条` }).waitFor();
     await shot(page, 'opportunity-attention');
 
+    // New opportunity from the board: the process of the board is preselected.
+    await page.goto(`${app.url}/opportunities/board`);
+    await page.getByTestId('board-column').first().waitFor();
+    const boardProcess = await visibleText(page.getByTestId('process-picker'));
+    await page.getByTestId('new-opportunity').click();
+    const modal = page.locator('.ant-modal').filter({ hasText: '新建商机' });
+    await modal.waitFor();
+    assert.ok((await modal.innerText()).includes(boardProcess), 'the board\'s process is preselected');
+    await page.waitForTimeout(400); // the modal zooms in
+    await shot(page, 'opportunity-new', false);
+    await modal.getByRole('button', { name: /取\s*消/ }).click();
+
     // An opportunity with a saved strategy: the wizard starts from its answers; starting over asks question 1.
     const list = await apiCall<{ items: { id: number }[] }>(page, 'GET', '/opportunities?status=open&limit=50&sort=-amount');
     let target: number | undefined;
@@ -153,6 +168,8 @@ describe('Opportunities in the browser', () => {
     const insight = await apiCall<{ qualificationScore: number }>(page, 'GET', `/opportunities/${target}/insight`);
     await page.goto(`${app.url}/opportunities/${target}?tab=qualification`);
     assert.equal(await visibleText(page.getByTestId('qual-score')), String(insight.qualificationScore));
+    await page.waitForTimeout(400); // the tab's ink bar slides in
+    await shot(page, 'opportunity-qualification');
     await page.goto(`${app.url}/opportunities/${target}?tab=strategy`);
     await page.getByTestId('strategy-result').waitFor();
     await page.getByRole('button', { name: /重新回答/ }).click();

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
-import { Alert, Avatar, Button, Card, Dropdown, Empty, Flex, Segmented, Select, Skeleton, Tooltip, Typography } from 'antd';
-import { AppstoreOutlined, CalendarOutlined, MoreOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { Alert, Avatar, Button, Card, Dropdown, Empty, Flex, Segmented, Select, Skeleton, Space, Tooltip, Typography } from 'antd';
+import { AppstoreOutlined, CalendarOutlined, MoreOutlined, PlusOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { DndContext, DragOverlay, KeyboardSensor, PointerSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
 import { Link, useNavigate } from 'react-router';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -9,7 +9,9 @@ import { useT } from '../../i18n/useI18n.ts';
 import { useBoard, useProcess, useProcesses } from './api.ts';
 import { ProblemBadges, useMoney } from './bits.tsx';
 import { useOppFilters } from './filters.ts';
+import { useSession } from '../auth/session.ts';
 import { MoveDialog } from './MoveDialog.tsx';
+import { NewOpportunityModal } from './NewOpportunityModal.tsx';
 import { OppFilterBar } from './OppFilterBar.tsx';
 import type { BoardColumn, Opportunity, Process, Stage } from './types.ts';
 
@@ -161,6 +163,9 @@ export default function BoardPage() {
   const boardFilters = { processId, ownerId: filters.ownerId, orgUnitId: filters.orgUnitId, closeFrom: filters.closeFrom, closeTo: filters.closeTo, q: filters.q };
   const board = useBoard(boardFilters, process.data);
   const [moving, setMoving] = useState<{ o: Opportunity; stage: Stage } | null>(null);
+  const [creating, setCreating] = useState(false);
+  const me = useSession();
+  const canCreate = me.user.role !== 'executive';
 
   const totals = (board.data?.columns ?? []).filter((c) => !c.stage.won).reduce((a, c) => ({ count: a.count + c.count, amount: a.amount + c.amount, expected: a.expected + c.expectedAmount }), { count: 0, amount: 0, expected: 0 });
 
@@ -178,7 +183,7 @@ export default function BoardPage() {
       <PageHeader
         title={t('opps.title')}
         subtitle={t('opps.board.subtitle')}
-        extra={<ViewSwitch value="board" />}
+        extra={<Space><ViewSwitch value="board" />{canCreate && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-opportunity">{t('opps.new.title')}</Button>}</Space>}
       />
       <Flex justify="space-between" align="center" gap={12} wrap style={{ marginBottom: 16 }}>
         <OppFilterBar filters={filters} update={update}>
@@ -198,6 +203,7 @@ export default function BoardPage() {
       </Flex>
       {board.data && 'approximate' in board.data && board.data.approximate && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('opps.board.approximate')} />}
       {body()}
+      {creating && <NewOpportunityModal processId={processId} onClose={() => setCreating(false)} />}
       {moving && process.data && (
         <MoveDialog opportunity={moving.o} process={process.data} target={moving.stage} onClose={() => setMoving(null)} />
       )}

@@ -20,7 +20,7 @@ type TabKey = (typeof TABS)[number];
 
 function Meta({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
-    <div style={{ minWidth: 110 }} data-testid={testId}>
+    <div style={{ minWidth: 90 }} data-testid={testId}>
       <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>{label}</Typography.Text>
       <div style={{ fontWeight: 500 }}>{children}</div>
     </div>
@@ -69,7 +69,7 @@ function Header({ o, process, onMove, onDialog }: { o: OpportunityDetail; proces
   return (
     <Card style={{ marginBottom: 16 }} styles={{ body: { padding: 20 } }}>
       <Flex justify="space-between" align="flex-start" gap={16} wrap>
-        <div style={{ minWidth: 0, flex: '1 1 520px' }}>
+        <div style={{ minWidth: 0, flex: '1 1 360px' }}>
           <Link to={`/accounts/${o.accountId}`} style={{ fontSize: 13 }} data-testid="opp-account">{o.accountName}</Link>
           <Flex align="center" gap={10} wrap style={{ marginTop: 2 }}>
             <Typography.Title level={3} style={{ margin: 0 }} data-testid="opp-title">{o.name}</Typography.Title>
@@ -77,7 +77,7 @@ function Header({ o, process, onMove, onDialog }: { o: OpportunityDetail; proces
             <Tag color={o.sizeClass === 'large' ? 'gold' : 'cyan'}>{t(`opps.size.${o.sizeClass}`)}</Tag>
             <ProblemBadges o={o} />
           </Flex>
-          <Flex gap={28} wrap style={{ marginTop: 14 }}>
+          <Flex gap={24} wrap style={{ marginTop: 14 }}>
             <Meta label={t('opps.col.amount')}><span style={{ fontSize: 18, fontWeight: 600 }}>{money(o.amount)}</span></Meta>
             <Meta label={t('opps.col.expected')}>{o.status === 'open' ? money(o.expectedAmount) : o.contractAmount !== null ? money(o.contractAmount) : '—'}</Meta>
             <Meta label={t('opps.col.stage')} testId="opp-stage">{o.stageName ?? '—'}{o.probability !== null ? ` · ${o.probability}%` : ''}</Meta>

@@ -108,7 +108,7 @@ export interface PatchBody {
 export const useUpdateOpportunity = () => useOppMutation(({ id, ...body }: PatchBody & { id: number }) => api.patch<OpportunityDetail>(`/opportunities/${id}`, body));
 
 export const useCreateOpportunity = () =>
-  useOppMutation((body: { accountId: number; name: string; processId: number; amount: number; expectedCloseDate: string }) => api.post<OpportunityDetail>('/opportunities', body));
+  useOppMutation((body: { accountId: number; name: string; processId: number; stageId?: number; amount: number; expectedCloseDate: string }) => api.post<OpportunityDetail>('/opportunities', body));
 
 export const useAddTeamMember = () => useOppMutation(({ id, ...body }: { id: number; userId: number; teamRole: TeamRole }) => api.post<OpportunityDetail>(`/opportunities/${id}/team`, body));
 export const useRemoveTeamMember = () => useOppMutation(({ id, memberId }: { id: number; memberId: number }) => request<OpportunityDetail>('DELETE', `/opportunities/${id}/team/${memberId}`));
