@@ -199,7 +199,7 @@ export function AuditTab({ o }: { o: OpportunityDetail }) {
         { title: t('opps.audit.who'), key: 'who', width: 100, render: (_, r) => r.actorName ?? '—' },
         { title: t('opps.audit.what'), key: 'what', width: 110, render: (_, r) => <Tag>{fieldLabel(r.field)}</Tag> },
         { title: t('opps.audit.change'), key: 'change', render: (_, r) => <span>{r.oldLabel ?? r.oldValue ?? '—'} → <Typography.Text strong>{r.newLabel ?? r.newValue ?? '—'}</Typography.Text></span> },
-        { title: t('opps.audit.reason'), dataIndex: 'reason', render: (v: string | null) => v ?? '' },
+        { title: t('opps.audit.reason'), dataIndex: 'reason', render: (v: string | null) => (v && `opps.audit.reasonCode.${v}` in zhCN ? t(`opps.audit.reasonCode.${v}` as MessageKey) : v ?? '') },
       ]}
     />
   );

@@ -339,6 +339,9 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.new.processHint': 'Small: short cycle, small amounts; large: with a project sign-off; seven steps: the fullest guidance.',
   'opps.new.stage': 'Starting stage',
   'opps.new.stageHint': 'The first stage by default; an existing customer buying again may start later.',
+  'opps.audit.reasonCode.handover': 'Handover',
+  'opps.audit.reasonCode.creator': 'Creator',
+  'opps.audit.reasonCode.override': 'Manager override',
   'opps.error.notAvailable': 'The server side of this feature is not live yet.',
   'opps.error.notAvailableHint': 'It will work here once it is; nothing is lost.',
 };

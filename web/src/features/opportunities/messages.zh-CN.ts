@@ -337,6 +337,9 @@ export const opportunitiesZhCN = {
   'opps.new.processHint': '小项目周期短、金额小；大项目需要立项流程；七步法指导最完整。',
   'opps.new.stage': '起始阶段',
   'opps.new.stageHint': '默认从第一个阶段开始；老客户再次采购可以从后面的阶段进入。',
+  'opps.audit.reasonCode.handover': '离职交接',
+  'opps.audit.reasonCode.creator': '创建人',
+  'opps.audit.reasonCode.override': '经理豁免',
   'opps.error.notAvailable': '该功能的服务端接口尚未上线。',
   'opps.error.notAvailableHint': '上线后这里即可使用，数据不会丢失。',
 } as const;
