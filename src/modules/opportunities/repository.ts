@@ -52,22 +52,13 @@ export async function listOpportunities(
   actor: Actor,
   f: OpportunityFilter & { limit: number; offset: number; sort: { column: OpportunitySort; desc: boolean } },
 ) {
-  let q = visibleOpportunities(db, actor);
-  if (f.q) {
-    const needle = f.q;
-    q = q.where((eb) => eb.or([containsInsensitive(engine, eb.ref('opportunities.name'), needle), containsInsensitive(engine, eb.ref('accounts.name'), needle)]));
-  }
+  let q = await scoped(db, engine, actor, f);
   if (f.status) q = q.where('opportunities.status', '=', f.status);
-  if (f.ownerId !== undefined) q = q.where('opportunities.owner_id', '=', f.ownerId);
   if (f.accountId !== undefined) q = q.where('opportunities.account_id', '=', f.accountId);
   if (f.processId !== undefined) q = q.where('opportunities.process_id', '=', f.processId);
   if (f.stageId !== undefined) q = q.where('opportunities.stage_id', '=', f.stageId);
   if (f.closeFrom) q = q.where('opportunities.expected_close_date', '>=', f.closeFrom);
   if (f.closeTo) q = q.where('opportunities.expected_close_date', '<=', f.closeTo);
-  if (f.orgUnitId !== undefined) {
-    const unit = await db.selectFrom('org_units').select('path').where('id', '=', f.orgUnitId).where('workspace_id', '=', actor.workspaceId).executeTakeFirst();
-    q = q.where('org_units.path', 'like', `${unit?.path ?? '/none/'}%`);
-  }
   const [items, total] = await Promise.all([
     q.select(columns).orderBy(sortColumn[f.sort.column], f.sort.desc ? 'desc' : 'asc').orderBy('opportunities.id').limit(f.limit).offset(f.offset).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -130,15 +121,25 @@ async function scoped(db: Kysely<Database>, engine: Engine, actor: Actor, f: Sco
 export const BOARD_CARDS_PER_COLUMN = 50;
 
 /**
- * The kanban board of one process: open opportunities at every non-won stage, and those won
- * within [wonFrom, wonTo) in the won column. Totals come from one grouped query; the cards
+ * The kanban board of one process: open opportunities at every non-won stage (expected to
+ * close within [closeFrom, closeTo] when given), and those won within [wonFrom, wonTo) in the
+ * won column. Totals come from one grouped query; the cards
  * (largest amount first, at most BOARD_CARDS_PER_COLUMN per stage) from one windowed query.
  */
-export async function board(db: Kysely<Database>, engine: Engine, actor: Actor, f: ScopeFilter & { processId: number; wonFrom: number; wonTo: number }) {
+export async function board(
+  db: Kysely<Database>, engine: Engine, actor: Actor,
+  f: ScopeFilter & { processId: number; wonFrom: number; wonTo: number; closeFrom?: string | undefined; closeTo?: string | undefined },
+) {
   const base = (await scoped(db, engine, actor, f))
     .where('opportunities.process_id', '=', f.processId)
     .where((eb) => eb.or([
-      eb.and([eb('opportunities.status', '=', 'open'), eb('stage.is_won', '=', 0)]),
+      // Open ones by their expected close date ("close period"), won ones by when they were won.
+      eb.and([
+        eb('opportunities.status', '=', 'open'),
+        eb('stage.is_won', '=', 0),
+        ...(f.closeFrom ? [eb('opportunities.expected_close_date', '>=', f.closeFrom)] : []),
+        ...(f.closeTo ? [eb('opportunities.expected_close_date', '<=', f.closeTo)] : []),
+      ]),
       eb.and([eb('opportunities.status', '=', 'won'), eb('opportunities.closed_at', '>=', f.wonFrom), eb('opportunities.closed_at', '<', f.wonTo)]),
     ]));
   const [totals, cards] = await Promise.all([

@@ -121,13 +121,13 @@ export default async function opportunityRoutes(app: FastifyInstance) {
     config: { access: OPPORTUNITY_ROLES },
     schema: {
       tags: ['opportunities'],
-      summary: 'The kanban board of one sales process (SPEC §5.3): a column per stage with count, amount and expected amount, and its largest 50 cards; the won column holds what was won in [closeFrom, closeTo] (default the last 30 days)',
+      summary: 'The kanban board of one sales process (SPEC §5.3): a column per stage with count, amount and expected amount, and its largest 50 cards; open cards expected to close in [closeFrom, closeTo]; the won column holds what was won in that period (default the last 30 days)',
       querystring: z.strictObject({
         processId: z.coerce.number().int().positive(),
         ownerId: z.coerce.number().int().positive().optional(),
         orgUnitId: z.coerce.number().int().positive().optional().describe('unit, including its sub-units'),
-        closeFrom: isoDate.optional().describe('won on or after (won column only)'),
-        closeTo: isoDate.optional().describe('won on or before (won column only)'),
+        closeFrom: isoDate.optional().describe('open: expected close on or after; won column: won on or after'),
+        closeTo: isoDate.optional().describe('open: expected close on or before; won column: won on or before'),
         q: z.string().trim().max(100).optional().describe('substring of the opportunity or account name'),
       }),
       response: {
