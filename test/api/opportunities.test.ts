@@ -153,6 +153,15 @@ for (const engine of testEngines()) {
       assert.equal(json<Problem>(foreign).errors![0]!.field, 'stageId');
     });
 
+    it('takes the fixed-point body {stageId, evidence, reason?} without a version too', async () => {
+      const o = json<Opp>(await create(as.rep, {}));
+      const res = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { stageId: small.stages[1]!.id, evidence: await fullEvidence(intent()) });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(json<Opp>(res).stageName, '方案');
+      const refused = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { stageId: small.stages[2]!.id, evidence: [] });
+      assert.equal(refused.statusCode, 422, 'still refused without the evidence');
+    });
+
     it('lets exactly one of two simultaneous moves win (409 for the other)', async () => {
       const o = json<Opp>(await create(as.rep, {}));
       const body = { version: o.version, stageId: small.stages[1]!.id, evidence: await fullEvidence(intent()) };

@@ -187,7 +187,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       summary: 'Move to another stage (SPEC §5.3): forward with evidence, back with a reason; 422 lists missing evidence',
       params: idParam,
       body: z.strictObject({
-        version: versionField,
+        version: versionField.optional().describe('the version you read: a move decided on a stale card gets 409 (the board always sends it)'),
         stageId: z.number().int().positive(),
         evidence: z.array(z.strictObject({
           stageId: z.number().int().positive(),

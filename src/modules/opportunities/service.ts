@@ -222,7 +222,8 @@ export async function updateOpportunity(db: Db, actor: Actor, id: number, patch:
 }
 
 export interface StageMoveInput {
-  version: number;
+  /** Optional for integrations (the API's fixed point is {stageId, evidence, reason?}); the web app always sends it. */
+  version?: number | undefined;
   stageId: number;
   evidence: EvidenceGiven[];
   reason?: string | undefined;
@@ -243,7 +244,8 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
   if (r.status !== 'open') throw new AppError(409, 'closed', 'The opportunity is closed; reopen it first');
   // A move decided on a stale card is refused even when it would change nothing: the other
   // person's move is news to this one (the conditional update below guards the race itself).
-  if (input.version !== r.version) throw staleVersion('Opportunity', r.version);
+  if (input.version !== undefined && input.version !== r.version) throw staleVersion('Opportunity', r.version);
+  const version = input.version ?? r.version;
   if (r.process_id === null || r.stage_id === null) throw new AppError(409, 'no_process', 'The opportunity has no sales process yet; choose one first');
   const target = await getStage(db.kysely, actor.workspaceId, input.stageId);
   if (!target || target.process_id !== r.process_id) throw invalid('stageId', 'must be a stage of the opportunity\'s own sales process');
@@ -267,7 +269,7 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
   if (won && (input.contractAmount === undefined || input.contractAmount <= 0)) throw invalid('contractAmount', 'closing as won needs the contract amount');
   const now = Date.now();
   await db.kysely.transaction().execute(async (trx) => {
-    await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
+    await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version }, {
       stage_id: target.id,
       stage_entered_at: now,
       updated_at: now,
