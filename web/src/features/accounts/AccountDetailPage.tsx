@@ -148,7 +148,7 @@ export default function AccountDetailPage() {
             { key: 'contacts', label: `${t('accounts.tab.contacts')} ${a.contactCount}`, children: <ContactsTab key={addContact} account={a} openNew={addContact > 0} /> },
             { key: 'map', label: t('accounts.tab.map'), children: <RelationshipMapTab account={a} onAddContact={() => { setTab('contacts'); setAddContact((n) => n + 1); }} /> },
             { key: 'roles', label: t('accounts.tab.roles'), children: <RolesTab account={a} /> },
-            { key: 'opportunities', label: t('accounts.tab.opportunities'), children: <OpportunitiesTab accountId={a.id} /> },
+            { key: 'opportunities', label: t('accounts.tab.opportunities'), children: <OpportunitiesTab account={a} /> },
             { key: 'activities', label: t('accounts.tab.activities'), children: later('activities') },
             { key: 'history', label: t('accounts.tab.history'), children: <HistoryTab accountId={a.id} /> },
             { key: 'profile', label: <span>{t('accounts.tab.profile')}{keyAccount ? '' : ` · ${t('accounts.tab.profileOnlyKey')}`}</span>, children: <ProfileTab account={a} />, disabled: false },

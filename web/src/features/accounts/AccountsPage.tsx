@@ -11,7 +11,7 @@ import { ExportButton } from '../imports/ExportButton.tsx';
 import { PAGE_SIZE, useAccounts, usePeople } from './api.ts';
 import { AccountFormDrawer } from './AccountFormDrawer.tsx';
 import { formatDate, formatFen, StatusTag, TierBadge } from './bits.tsx';
-import { SavedViewsBar } from './SavedViewsBar.tsx';
+import { SavedViewsBar } from '../../components/SavedViewsBar.tsx';
 import { useAccountFilters } from './useAccountFilters.ts';
 import { ACCOUNT_STATUSES, INDUSTRIES, PROVINCES, TIERS, VALUE_TYPES, type Account } from './types.ts';
 
@@ -128,7 +128,7 @@ export default function AccountsPage() {
               </Badge>
             )}
           </Flex>
-          <SavedViewsBar filters={filters} onPick={(query) => { replaceAll(query); setQ(query.q ?? ''); }} />
+          <SavedViewsBar area="accounts" filters={filters} onPick={(query) => { replaceAll(query); setQ(query.q ?? ''); }} />
         </Flex>
         {showAllFilters && (
           <Flex gap={8} wrap>

@@ -1,4 +1,6 @@
-import { Empty, Space, Table, Tag, Tooltip } from 'antd';
+import { useState } from 'react';
+import { Button, Empty, Flex, Space, Table, Tag, Tooltip } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
@@ -6,6 +8,7 @@ import { useI18n } from '../../i18n/useI18n.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { formatFen } from './bits.tsx';
 import { accountKeys } from './api.ts';
+import { NewOpportunityModal } from '../opportunities/NewOpportunityModal.tsx';
 
 /** An opportunity as GET /opportunities lists it (the fields this tab shows). */
 interface OpportunityRow {
@@ -26,8 +29,10 @@ interface OpportunityRow {
 const STATUS_COLOR = { open: 'processing', won: 'success', lost: 'error', abandoned: 'default' } as const;
 
 /** The account's opportunities, open first (SPEC §3.1: the account page shows them). */
-export function OpportunitiesTab({ accountId }: { accountId: number }) {
+export function OpportunitiesTab({ account }: { account: { id: number; name: string; permissions: { edit: boolean } } }) {
   const { t, locale } = useI18n();
+  const accountId = account.id;
+  const [creating, setCreating] = useState(false);
   const list = useQuery({
     queryKey: [...accountKeys.detail(accountId), 'opportunities'],
     queryFn: ({ signal }) => api.get<Page<OpportunityRow>>('/opportunities', { accountId, limit: 200, sort: '-updatedAt' }, { signal }),
@@ -35,6 +40,13 @@ export function OpportunitiesTab({ accountId }: { accountId: number }) {
   if (list.isError) return <LoadError error={list.error} onRetry={() => void list.refetch()} />;
   const rows = [...(list.data?.items ?? [])].sort((a, b) => Number(b.status === 'open') - Number(a.status === 'open'));
   return (
+    <>
+    {account.permissions.edit && (
+      <Flex justify="flex-end" style={{ marginBottom: 12 }}>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="account-new-opportunity">{t('accounts.opps.new')}</Button>
+      </Flex>
+    )}
+    {creating && <NewOpportunityModal account={account} onClose={() => setCreating(false)} />}
     <Table<OpportunityRow>
       rowKey="id"
       size="middle"
@@ -65,5 +77,6 @@ export function OpportunitiesTab({ accountId }: { accountId: number }) {
         },
       ]}
     />
+    </>
   );
 }

@@ -13,7 +13,8 @@ import { yuanToFen } from './bits.tsx';
 interface Values { accountId: number; name: string; processId: number; stageId?: number; amount: number; expectedCloseDate: Dayjs }
 
 /** A new opportunity on an account the user can see (SPEC §5.2); the owner joins the team as sales lead. */
-export function NewOpportunityModal({ processId, onClose }: { processId?: number; onClose: () => void }) {
+/** New opportunity; from an account's page the account comes preset (SPEC §5.2 "create from an account"). */
+export function NewOpportunityModal({ processId, account, onClose }: { processId?: number; account?: { id: number; name: string }; onClose: () => void }) {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
@@ -34,10 +35,13 @@ export function NewOpportunityModal({ processId, onClose }: { processId?: number
       .then((o) => { message.success(t('opps.new.created', { name: o.name })); onClose(); void navigate(`/opportunities/${o.id}`); }, (e: unknown) => report(e, form));
   return (
     <Modal open title={t('opps.new.title')} onCancel={onClose} onOk={() => form.submit()} okText={t('common.create')} cancelText={t('common.cancel')} confirmLoading={create.isPending} destroyOnHidden width={560}>
-      <Form<Values> form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ processId, expectedCloseDate: dayjs().add(30, 'day') }}>
+      <Form<Values> form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ processId, accountId: account?.id, expectedCloseDate: dayjs().add(30, 'day') }}>
         <Form.Item name="accountId" label={t('opps.new.account')} rules={[{ required: true, message: t('validation.required') }]}>
           <Select showSearch filterOption={false} onSearch={setQ} loading={accounts.isFetching} placeholder={t('opps.new.accountPlaceholder')}
-            options={(accounts.data?.items ?? []).map((a) => ({ value: a.id, label: a.city ? `${a.name} · ${a.city}` : a.name }))} />
+            options={[
+              ...(account && !(accounts.data?.items ?? []).some((a) => a.id === account.id) ? [{ value: account.id, label: account.name }] : []),
+              ...(accounts.data?.items ?? []).map((a) => ({ value: a.id, label: a.city ? `${a.name} · ${a.city}` : a.name })),
+            ]} />
         </Form.Item>
         <Form.Item name="name" label={t('opps.col.name')} rules={[{ required: true, message: t('validation.required') }]}><Input maxLength={200} placeholder={t('opps.new.namePlaceholder')} /></Form.Item>
         <Form.Item name="processId" label={t('opps.filter.process')} rules={[{ required: true, message: t('validation.required') }]} extra={t('opps.new.processHint')}>
