@@ -29,6 +29,7 @@ const coreEnUS = {
   'common.saved': 'Saved',
   'common.readOnly': 'Read-only: only an administrator can change these settings.',
   'common.comingSoon': 'Coming soon',
+  'common.available': 'Available',
   'common.loadFailed': 'Could not load the data',
   'common.totalItems': '{count} in total',
 
@@ -141,8 +142,8 @@ const coreEnUS = {
   'home.chart.byRegion': 'By region',
   'home.chart.users': 'Users',
   'home.chart.empty': 'No users to count yet',
-  'home.coming.title': 'Coming next',
-  'home.coming.subtitle': 'The next releases open these areas step by step:',
+  'home.coming.title': 'Areas',
+  'home.coming.subtitle': 'The customer archive and opportunities are ready to use; the other areas open step by step:',
   'home.quick.title': 'What you can do now',
   'home.quick.org': 'Maintain the org tree',
   'home.quick.users': 'Add and manage users',

@@ -33,6 +33,7 @@ const coreZhCN = {
   'common.saved': '已保存',
   'common.readOnly': '只读：只有系统管理员可以修改这些设置。',
   'common.comingSoon': '即将推出',
+  'common.available': '已上线',
   'common.loadFailed': '数据加载失败',
   'common.totalItems': '共 {count} 条',
 
@@ -145,8 +146,8 @@ const coreZhCN = {
   'home.chart.byRegion': '按大区',
   'home.chart.users': '人数',
   'home.chart.empty': '还没有可统计的用户',
-  'home.coming.title': '即将上线',
-  'home.coming.subtitle': '接下来的版本会逐步开放这些功能：',
+  'home.coming.title': '业务模块',
+  'home.coming.subtitle': '客户档案与商机已经可以使用，其余模块将逐步开放：',
   'home.quick.title': '现在可以做什么',
   'home.quick.org': '维护组织架构',
   'home.quick.users': '添加和管理用户',

@@ -8,7 +8,7 @@ import { useOrgUnits } from '../features/org/api.ts';
 import { useT } from '../i18n/useI18n.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { RoleTag } from '../components/RoleTag.tsx';
-import { AREA_ICONS, areaText, COMING_AREAS } from './areas.tsx';
+import { AREA_ICONS, areaText, AVAILABLE_AREAS, COMING_AREAS } from './areas.tsx';
 
 // ECharts is the biggest dependency and only admins and executives see the chart.
 const PeopleChart = lazy(() => import('../features/home/PeopleChart.tsx'));
@@ -106,7 +106,9 @@ export default function HomePage() {
                     <Typography.Text strong style={{ fontSize: 16 }}>
                       {t(text.title)}
                     </Typography.Text>
-                    <Tag color="blue" style={{ marginInlineStart: 'auto' }}>{t('common.comingSoon')}</Tag>
+                    {AVAILABLE_AREAS.includes(area)
+                      ? <Tag color="green" style={{ marginInlineStart: 'auto' }}>{t('common.available')}</Tag>
+                      : <Tag color="blue" style={{ marginInlineStart: 'auto' }}>{t('common.comingSoon')}</Tag>}
                   </Flex>
                   <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
                     {t(text.summary)}

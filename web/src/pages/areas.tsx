@@ -2,9 +2,11 @@ import type { ReactNode } from 'react';
 import { BarChartOutlined, FunnelPlotOutlined, ScheduleOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 
-/** The areas still to come (SPEC §3–§5), each with what it will be for. */
+/** The business areas (SPEC §3–§7), each with what it is for. */
 export const COMING_AREAS = ['accounts', 'opportunities', 'activities', 'funnel', 'reports'] as const;
 export type ComingArea = (typeof COMING_AREAS)[number];
+/** The areas already open; the rest show "coming soon". */
+export const AVAILABLE_AREAS: readonly ComingArea[] = ['accounts', 'opportunities'];
 
 export const AREA_ICONS: Record<ComingArea, ReactNode> = {
   accounts: <TeamOutlined />,
