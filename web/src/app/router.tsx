@@ -16,6 +16,7 @@ const WorkspacePanel = lazy(() => import('../features/workspace/WorkspacePanel.t
 const AuditLogPanel = lazy(() => import('../features/audit/AuditLogPanel.tsx'));
 const TerritoriesPanel = lazy(() => import('../features/territories/TerritoriesPanel.tsx'));
 const RulesPanel = lazy(() => import('../features/territories/RulesPanel.tsx'));
+const ProcessesPanel = lazy(() => import('../features/processes/ProcessesPanel.tsx'));
 const AccountPage = lazy(() => import('../features/auth/AccountPage.tsx'));
 const AccountsPage = lazy(() => import('../features/accounts/AccountsPage.tsx'));
 const AccountDetailPage = lazy(() => import('../features/accounts/AccountDetailPage.tsx'));
@@ -63,6 +64,7 @@ export const router = createBrowserRouter([
               { path: 'audit', element: <AuditLogPanel /> },
               { path: 'territories', element: <TerritoriesPanel /> },
               { path: 'rules', element: <RulesPanel /> },
+              { path: 'processes', element: <ProcessesPanel /> },
             ],
           },
           { path: 'account', element: <AccountPage /> },

@@ -1,30 +1,55 @@
 import { useState } from 'react';
 import { App, Button, Dropdown, Flex, Form, Input, Modal, Select, Tooltip } from 'antd';
 import { DeleteOutlined, EditOutlined, MoreOutlined, SaveOutlined } from '@ant-design/icons';
-import { useProblem } from '../../api/useProblem.ts';
-import { useT } from '../../i18n/useI18n.ts';
-import { useCreateView, useDeleteView, useSavedViews, useUpdateView } from './api.ts';
-import type { AccountFilters, SavedView } from './types.ts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, request } from '../api/client.ts';
+import { useProblem } from '../api/useProblem.ts';
+import { useT } from '../i18n/useI18n.ts';
 
-const sameQuery = (a: Record<string, string>, b: AccountFilters) => {
+/** The list pages that keep saved views (server: src/modules/saved-views). */
+export type SavedViewArea = 'accounts' | 'contacts' | 'opportunities';
+export interface SavedView {
+  id: number;
+  area: SavedViewArea;
+  name: string;
+  query: Record<string, string>;
+  version: number;
+  updatedAt: number;
+}
+/** The current filters as URL parameters; empty values do not count. */
+export type ViewFilters = Record<string, string | undefined>;
+
+const sameQuery = (a: Record<string, string>, b: ViewFilters) => {
   const ka = Object.keys(a).filter((k) => a[k]);
-  const kb = Object.keys(b).filter((k) => b[k as keyof AccountFilters]);
-  return ka.length === kb.length && ka.every((k) => a[k] === b[k as keyof AccountFilters]);
+  const kb = Object.keys(b).filter((k) => b[k]);
+  return ka.length === kb.length && ka.every((k) => a[k] === b[k]);
 };
 
-/** Personal saved list views: save the current filters under a name, pick one, rename or delete it. */
-export function SavedViewsBar({ filters, onPick }: { filters: AccountFilters; onPick: (query: Record<string, string>) => void }) {
+function useSavedViewApi(area: SavedViewArea) {
+  const qc = useQueryClient();
+  const queryKey = ['saved-views', area] as const;
+  const onSettled = () => qc.invalidateQueries({ queryKey });
+  return {
+    views: useQuery({ queryKey, queryFn: ({ signal }) => api.get<{ items: SavedView[] }>('/saved-views', { area }, { signal }), select: (r) => r.items }),
+    create: useMutation({ mutationFn: (body: { name: string; query: Record<string, string> }) => api.post<SavedView>('/saved-views', { area, ...body }), onSettled }),
+    update: useMutation({ mutationFn: ({ id, ...body }: { id: number; version: number; name?: string }) => api.patch<SavedView>(`/saved-views/${id}`, body), onSettled }),
+    remove: useMutation({ mutationFn: (id: number) => request<void>('DELETE', `/saved-views/${id}`), onSettled }),
+  };
+}
+
+/**
+ * Personal saved list views for any list whose filters live in the URL: save the current
+ * filters under a name, pick one, rename or delete it.
+ */
+export function SavedViewsBar({ area, filters, onPick }: { area: SavedViewArea; filters: ViewFilters; onPick: (query: Record<string, string>) => void }) {
   const t = useT();
   const { modal, message } = App.useApp();
   const report = useProblem();
-  const views = useSavedViews();
-  const create = useCreateView();
-  const update = useUpdateView();
-  const remove = useDeleteView();
+  const { views, create, update, remove } = useSavedViewApi(area);
   const [naming, setNaming] = useState<{ view?: SavedView } | null>(null);
   const [form] = Form.useForm<{ name: string }>();
   const current = views.data?.find((v) => sameQuery(v.query, filters));
-  const hasFilters = Object.keys(filters).length > 0;
+  const hasFilters = Object.values(filters).some(Boolean);
 
   function submit({ name }: { name: string }) {
     const done = () => {

@@ -4,6 +4,7 @@ import { importsEnUS } from '../features/imports/messages.en-US.ts';
 import { handoverEnUS } from '../features/handover/messages.en-US.ts';
 import { territoriesEnUS } from '../features/territories/messages.en-US.ts';
 import { opportunitiesEnUS } from '../features/opportunities/messages.en-US.ts';
+import { processesEnUS } from '../features/processes/messages.en-US.ts';
 
 /** English interface strings; same keys as zh-CN.ts (the type enforces it). */
 const coreEnUS = {
@@ -304,4 +305,4 @@ const coreEnUS = {
   'notFound.back': 'Back to Home',
 };
 
-export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS, ...opportunitiesEnUS };
+export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS, ...opportunitiesEnUS, ...processesEnUS };

@@ -13,6 +13,7 @@ const TABS: { key: string; label: MessageKey; roles?: string[] }[] = [
   { key: 'workspace', label: 'settings.workspace' },
   { key: 'territories', label: 'territories.tab', roles: ['admin', 'executive', 'manager'] },
   { key: 'rules', label: 'territories.rulesTab' },
+  { key: 'processes', label: 'processes.tab' },
   // The server lets only these roles read the audit log.
   { key: 'audit', label: 'settings.audit', roles: ['admin', 'executive'] },
 ];

@@ -1,7 +1,9 @@
+import { useState } from 'react';
 import { Badge, Card, Empty, Flex, Select, Space, Table, Tabs, Typography, type TableProps } from 'antd';
 import { Link } from 'react-router';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { SavedViewsBar } from '../../components/SavedViewsBar.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { useSession } from '../auth/session.ts';
 import { notAvailable, PAGE_SIZE, useAttention, useOpportunities, useProcess, useProcesses } from './api.ts';
@@ -9,7 +11,11 @@ import { ViewSwitch } from './BoardPage.tsx';
 import { PROBLEM_COLOR, ProblemBadges, StatusTag, useMoney } from './bits.tsx';
 import { useOppFilters } from './filters.ts';
 import { OppFilterBar } from './OppFilterBar.tsx';
-import { PROBLEMS, STATUSES, type Opportunity, type Problem } from './types.ts';
+import { PROBLEMS, STATUSES, type ListFilters, type Opportunity, type Problem } from './types.ts';
+
+/** The list filters a saved view keeps (the tab and the page are not part of a view). */
+const VIEW_KEYS = ['status', 'processId', 'stageId', 'ownerId', 'orgUnitId', 'closeFrom', 'closeTo', 'q', 'sort'] as const satisfies readonly (keyof ListFilters)[];
+const viewQuery = (filters: ListFilters) => Object.fromEntries(VIEW_KEYS.map((k) => [k, filters[k] === undefined ? undefined : String(filters[k])]));
 
 function useColumns(sort: string | undefined): TableProps<Opportunity>['columns'] {
   const t = useT();
@@ -46,10 +52,19 @@ function AllTab() {
   const process = useProcess(filters.processId);
   const list = useOpportunities(filters, page);
   const columns = useColumns(filters.sort);
+  // Picking a view remounts the filter bar, so its search box shows the view's text.
+  const [picked, setPicked] = useState(0);
   return (
     <>
       <Flex gap={8} wrap style={{ marginBottom: 12 }}>
-        <OppFilterBar filters={filters} update={update}>
+        <SavedViewsBar
+          area="opportunities"
+          filters={viewQuery(filters)}
+          onPick={(query) => { update(Object.fromEntries(VIEW_KEYS.map((k) => [k, query[k] ?? null]))); setPicked((n) => n + 1); }}
+        />
+      </Flex>
+      <Flex gap={8} wrap style={{ marginBottom: 12 }}>
+        <OppFilterBar key={picked} filters={filters} update={update}>
           <Select allowClear style={{ width: 110 }} placeholder={t('opps.col.status')} value={filters.status} onChange={(v: string | undefined) => update({ status: v ?? null })}
             options={STATUSES.map((s) => ({ value: s, label: t(`opps.status.${s}`) }))} data-testid="status-filter" />
           <Select allowClear style={{ width: 170 }} placeholder={t('opps.filter.process')} value={filters.processId} onChange={(v: number | undefined) => update({ processId: v ?? null, stageId: null })}

@@ -1,0 +1,366 @@
+import { useState } from 'react';
+import {
+  Alert, App, Button, Card, Collapse, Drawer, Empty, Flex, Form, Grid, Input, InputNumber, Modal, Radio, Select, Space, Switch, Table, Tag, Typography, type FormInstance, type TableProps,
+} from 'antd';
+import { DeleteOutlined, EditOutlined, EyeOutlined, PlusOutlined, CopyOutlined } from '@ant-design/icons';
+import { isApiError } from '../../api/client.ts';
+import { useProblem } from '../../api/useProblem.ts';
+import { useI18n, useT } from '../../i18n/useI18n.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { useSession } from '../auth/session.ts';
+import { BUYING_PHASES, TEAM_ROLES, type BuyingPhase, type EvidenceItem, type Stage, type TeamRole } from '../opportunities/types.ts';
+import { useAllProcesses, useCopyTemplate, useProcessFull, useTemplates, useUpdateProcess, useUpdateStage, type ProcessRow, type Template, type TemplateKey } from './api.ts';
+
+const KEY_RE = /^[a-z0-9_]{1,40}$/;
+
+/** An evidence key from its label: a-z0-9_, or item_N when the label has no Latin letters. */
+export function deriveKey(label: string, taken: Set<string>, n: number): string {
+  const base = label.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 36) || `item_${n}`;
+  let key = base;
+  for (let i = 2; taken.has(key); i++) key = `${base}_${i}`;
+  return key;
+}
+
+const isConflict = (e: unknown) => isApiError(e) && e.status === 409;
+
+/** Settings → Sales processes (SPEC §5.1): everyone reads them, administrators copy templates and edit stages. */
+export default function ProcessesPanel() {
+  const t = useT();
+  const { message } = App.useApp();
+  const report = useProblem();
+  const { user } = useSession();
+  const canEdit = user.role === 'admin';
+  const list = useAllProcesses();
+  const templates = useTemplates();
+  const update = useUpdateProcess();
+  const { lang } = useLangKey();
+  const [open, setOpen] = useState<number | null>(null);
+  const [copying, setCopying] = useState(false);
+  const templateName = (key: string | null) => {
+    const tpl = templates.data?.find((x) => x.key === key);
+    return tpl ? tpl.name[lang] : t('processes.noTemplate');
+  };
+
+  const columns: TableProps<ProcessRow>['columns'] = [
+    {
+      title: t('processes.col.name'), key: 'name',
+      render: (_, p) => (
+        <Flex vertical>
+          <Typography.Link strong onClick={() => setOpen(p.id)} data-testid="process-open">{p.name}</Typography.Link>
+          {p.description && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{p.description}</Typography.Text>}
+        </Flex>
+      ),
+    },
+    { title: t('processes.col.template'), key: 'template', render: (_, p) => <Tag>{templateName(p.templateKey)}</Tag> },
+    { title: t('processes.col.stages'), dataIndex: 'stageCount', key: 'stages', align: 'center' },
+    {
+      title: t('processes.col.active'), key: 'active',
+      render: (_, p) => (
+        <Switch
+          checked={p.active}
+          disabled={!canEdit}
+          loading={update.isPending && update.variables?.id === p.id}
+          aria-label={t('processes.col.active')}
+          onChange={(active) => update.mutate({ id: p.id, version: p.version, active }, {
+            onSuccess: () => void message.success(t(active ? 'processes.activated' : 'processes.deactivated')),
+            onError: (e) => report(e),
+          })}
+        />
+      ),
+    },
+    {
+      title: t('common.actions'), key: 'actions', width: 100,
+      render: (_, p) => <Button size="small" type="text" icon={canEdit ? <EditOutlined /> : <EyeOutlined />} onClick={() => setOpen(p.id)}>{t(canEdit ? 'processes.open' : 'processes.view')}</Button>,
+    },
+  ];
+
+  if (list.isError && !list.data) return <LoadError error={list.error} onRetry={() => void list.refetch()} />;
+  return (
+    <Flex vertical gap={16}>
+      <Alert type="info" showIcon title={t('processes.history')} data-testid="process-history-note" />
+      {!canEdit && <Alert type="warning" showIcon title={t('processes.readOnly')} />}
+      {canEdit && (
+        <Flex justify="flex-end">
+          <Button type="primary" icon={<CopyOutlined />} onClick={() => setCopying(true)} data-testid="process-copy">{t('processes.copy')}</Button>
+        </Flex>
+      )}
+      <Table<ProcessRow>
+        rowKey="id" size="middle" columns={columns} dataSource={list.data} loading={list.isFetching} pagination={false} scroll={{ x: 'max-content' }}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('processes.empty')}<br />{t('processes.emptyHint')}</>} /> }}
+        data-testid="processes-table"
+      />
+      {copying && <CopyModal templates={templates.data ?? []} onClose={(id) => { setCopying(false); if (id) setOpen(id); }} />}
+      {open !== null && <ProcessDrawer id={open} canEdit={canEdit} onClose={() => setOpen(null)} />}
+    </Flex>
+  );
+}
+
+function useLangKey(): { lang: 'zh' | 'en' } {
+  const { locale } = useI18n();
+  return { lang: locale.startsWith('zh') ? 'zh' : 'en' };
+}
+
+function CopyModal({ templates, onClose }: { templates: Template[]; onClose: (newId?: number) => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const report = useProblem();
+  const { lang } = useLangKey();
+  const copy = useCopyTemplate();
+  const [form] = Form.useForm<{ templateKey: TemplateKey; name?: string; lang: 'zh' | 'en' }>();
+  const picked = Form.useWatch('templateKey', form);
+  const contentLang = Form.useWatch('lang', form) ?? lang;
+  const tpl = templates.find((x) => x.key === picked);
+  return (
+    <Modal
+      open width={640} title={t('processes.copyTitle')} okText={t('processes.copyCreate')} cancelText={t('common.cancel')}
+      confirmLoading={copy.isPending} onOk={() => form.submit()} onCancel={() => onClose()} destroyOnHidden okButtonProps={{ 'data-testid': 'process-copy-submit' } as Record<`data-${string}`, string>}
+    >
+      <Form
+        form={form} layout="vertical" initialValues={{ lang, templateKey: 'seven_steps' }}
+        onFinish={(v) => copy.mutate({ templateKey: v.templateKey, lang: v.lang, ...(v.name?.trim() ? { name: v.name.trim() } : {}) }, {
+          onSuccess: (p) => { message.success(t('processes.copied', { name: p.name })); onClose(p.id); },
+          onError: (e) => report(e, form),
+        })}
+      >
+        <Form.Item name="templateKey" label={t('processes.copyTemplate')} rules={[{ required: true, message: t('validation.required') }]}>
+          <Radio.Group style={{ width: '100%' }}>
+            <Flex vertical gap={6}>
+              {templates.map((x) => (
+                <Radio key={x.key} value={x.key} data-testid={`template-${x.key}`}>
+                  <Typography.Text strong>{x.name[lang]}</Typography.Text>
+                  <Typography.Text type="secondary" style={{ fontSize: 12, marginInlineStart: 8 }}>{x.description[lang]}</Typography.Text>
+                </Radio>
+              ))}
+            </Flex>
+          </Radio.Group>
+        </Form.Item>
+        {tpl && (
+          <Card size="small" title={t('processes.copyPreview')} style={{ marginBottom: 16 }} data-testid="template-preview">
+            <Flex wrap gap={6}>
+              {tpl.stages.map((s, i) => <Tag key={i} color={s.probability === 100 ? 'success' : 'blue'}>{s.name[contentLang]} · {s.probability}%</Tag>)}
+            </Flex>
+          </Card>
+        )}
+        <Flex gap={12}>
+          <Form.Item name="name" label={t('processes.copyName')} rules={[{ max: 100 }]} style={{ flex: 1 }}>
+            <Input placeholder={tpl ? tpl.name[contentLang] : t('processes.copyNameHint')} />
+          </Form.Item>
+          <Form.Item name="lang" label={t('processes.copyLang')}>
+            <Radio.Group optionType="button" options={[{ value: 'zh', label: t('processes.copyLang.zh') }, { value: 'en', label: t('processes.copyLang.en') }]} />
+          </Form.Item>
+        </Flex>
+      </Form>
+    </Modal>
+  );
+}
+
+function ProcessDrawer({ id, canEdit, onClose }: { id: number; canEdit: boolean; onClose: () => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const report = useProblem();
+  const screens = Grid.useBreakpoint();
+  const process = useProcessFull(id);
+  const update = useUpdateProcess();
+  const [form] = Form.useForm<{ name: string; description?: string }>();
+  const p = process.data;
+  const stages = p?.stages ?? [];
+
+  function saveDetails(v: { name: string; description?: string }) {
+    if (!p) return;
+    update.mutate({ id, version: p.version, name: v.name.trim(), description: v.description?.trim() || null }, {
+      onSuccess: () => void message.success(t('common.saved')),
+      onError: (e) => {
+        if (isConflict(e)) { message.warning(t('processes.conflict'), 6); void process.refetch().then((r) => r.data && form.setFieldsValue({ name: r.data.name, description: r.data.description ?? '' })); } else report(e, form);
+      },
+    });
+  }
+
+  return (
+    <Drawer open size={screens.lg ? 920 : '100%'} title={p ? t('processes.editorTitle', { name: p.name }) : t('common.loading')} onClose={onClose} destroyOnHidden loading={process.isPending}>
+      {process.isError && !p && <LoadError error={process.error} onRetry={() => void process.refetch()} />}
+      {p && (
+        <Flex vertical gap={16} data-testid="process-editor">
+          <Alert type="info" showIcon title={t('processes.history')} />
+          <Card size="small" title={t('processes.details')}>
+            <Form form={form} layout="inline" disabled={!canEdit} initialValues={{ name: p.name, description: p.description ?? '' }} onFinish={saveDetails} style={{ rowGap: 8 }}>
+              <Form.Item name="name" label={t('processes.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}><Input style={{ width: 220 }} /></Form.Item>
+              <Form.Item name="description" label={t('processes.description')} rules={[{ max: 1000 }]}><Input style={{ width: 320 }} /></Form.Item>
+              {canEdit && <Button htmlType="submit" loading={update.isPending}>{t('common.save')}</Button>}
+            </Form>
+          </Card>
+          <Typography.Title level={5} style={{ margin: 0 }}>{t('processes.stagesTitle')}</Typography.Title>
+          <Collapse
+            accordion
+            defaultActiveKey={stages[0] ? [String(stages[0].id)] : []}
+            items={stages.map((s, i) => ({
+              key: String(s.id),
+              label: (
+                <Flex gap={8} align="center" wrap data-testid={`stage-header-${i}`}>
+                  <Typography.Text strong>{t('processes.stageHeader', { n: i + 1, name: s.name })}</Typography.Text>
+                  <Tag color={s.won ? 'success' : 'blue'}>{s.probability}%</Tag>
+                  {s.won && <Tag color="success">{t('processes.wonStage')}</Tag>}
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('processes.evidenceCount', { n: s.evidence.length })}</Typography.Text>
+                </Flex>
+              ),
+              children: (
+                <StageForm
+                  key={`${s.id}-${s.version}`}
+                  stage={s}
+                  min={stages[i - 1]?.probability ?? 0}
+                  max={stages[i + 1]?.probability ?? 100}
+                  canEdit={canEdit}
+                  onConflict={() => void process.refetch()}
+                />
+              ),
+            }))}
+          />
+        </Flex>
+      )}
+    </Drawer>
+  );
+}
+
+interface StageValues {
+  name: string;
+  probability: number;
+  purpose?: string;
+  milestone?: string;
+  expectedDays: number;
+  buyingPhase?: BuyingPhase | null;
+  roles: TeamRole[];
+  actions: string[];
+  evidence: { label: string; key?: string; requires: EvidenceItem['requires'] }[];
+}
+
+/** Server field paths (evidence.2.key) as form paths. */
+const toPath = (field: string) => field.split(/[.[\]]+/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+
+function showFieldErrors(form: FormInstance<StageValues>, e: unknown): boolean {
+  if (!isApiError(e) || e.errors.length === 0) return false;
+  (form as FormInstance).setFields(e.errors.map((f) => ({ name: toPath(f.field), errors: [f.message] })));
+  return true;
+}
+
+function StageForm({ stage, min, max, canEdit, onConflict }: { stage: Stage; min: number; max: number; canEdit: boolean; onConflict: () => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const report = useProblem();
+  const save = useUpdateStage();
+  const [form] = Form.useForm<StageValues>();
+  const [dirty, setDirty] = useState(false);
+  const initial: StageValues = {
+    name: stage.name, probability: stage.probability, purpose: stage.purpose ?? '', milestone: stage.milestone ?? '', expectedDays: stage.expectedDays,
+    buyingPhase: stage.buyingPhase, roles: stage.roles as TeamRole[], actions: stage.actions, evidence: stage.evidence.map((e) => ({ ...e })),
+  };
+
+  function submit(v: StageValues) {
+    const taken = new Set(v.evidence.map((e) => e.key?.trim()).filter((k): k is string => !!k));
+    const evidence = v.evidence.map((e, i) => {
+      const key = e.key?.trim() || deriveKey(e.label, taken, i + 1);
+      taken.add(key);
+      return { key, label: e.label.trim(), requires: e.requires };
+    });
+    save.mutate({
+      id: stage.id, version: stage.version, name: v.name.trim(), purpose: v.purpose?.trim() || null, milestone: v.milestone?.trim() || null,
+      expectedDays: v.expectedDays, buyingPhase: v.buyingPhase ?? null, roles: v.roles, actions: v.actions.map((a) => a.trim()).filter(Boolean), evidence,
+      ...(v.probability !== stage.probability ? { probability: v.probability } : {}),
+    }, {
+      onSuccess: (s) => { message.success(t('processes.stageSaved', { name: s.name })); setDirty(false); },
+      onError: (e) => {
+        if (isConflict(e)) { message.warning(t('processes.conflict'), 6); onConflict(); return; }
+        if (!showFieldErrors(form, e)) report(e);
+      },
+    });
+  }
+
+  const required = { required: true, whitespace: true, message: t('validation.required') };
+  return (
+    <Form form={form} layout="vertical" disabled={!canEdit} initialValues={initial} onFinish={submit} onValuesChange={() => setDirty(true)} data-testid={`stage-form-${stage.position}`}>
+      <Flex gap={12} wrap>
+        <Form.Item name="name" label={t('processes.stage.name')} rules={[required, { max: 100 }]} style={{ flex: '2 1 200px' }}><Input /></Form.Item>
+        <Form.Item
+          name="probability" label={t('processes.stage.probability')} style={{ flex: '1 1 160px' }}
+          extra={stage.won ? t('processes.stage.probabilityWon') : t('processes.stage.probabilityRange', { min, max })}
+          rules={[{ required: true, message: t('validation.required') }]}
+        >
+          <InputNumber min={0} max={100} precision={0} disabled={stage.won || !canEdit} style={{ width: '100%' }} data-testid="stage-probability" />
+        </Form.Item>
+        <Form.Item name="expectedDays" label={t('processes.stage.expectedDays')} rules={[{ required: true, message: t('validation.required') }]} style={{ flex: '1 1 140px' }}>
+          <InputNumber min={0} max={730} precision={0} suffix={t('processes.stage.days')} style={{ width: '100%' }} />
+        </Form.Item>
+      </Flex>
+      <Flex gap={12} wrap>
+        <Form.Item name="purpose" label={t('processes.stage.purpose')} rules={[{ max: 1000 }]} style={{ flex: '1 1 260px' }}><Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} /></Form.Item>
+        <Form.Item name="milestone" label={t('processes.stage.milestone')} rules={[{ max: 1000 }]} style={{ flex: '1 1 260px' }}><Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} /></Form.Item>
+      </Flex>
+      <Flex gap={12} wrap>
+        <Form.Item name="buyingPhase" label={t('processes.stage.buyingPhase')} style={{ flex: '1 1 200px' }}>
+          <Select allowClear placeholder={t('processes.stage.buyingPhaseNone')} options={BUYING_PHASES.map((ph) => ({ value: ph, label: t(`opps.phase.${ph}`) }))} />
+        </Form.Item>
+        <Form.Item name="roles" label={t('processes.stage.roles')} style={{ flex: '2 1 320px' }}>
+          <Select mode="multiple" allowClear maxCount={8} placeholder={t('processes.stage.rolesPlaceholder')} options={TEAM_ROLES.map((r) => ({ value: r, label: t(`opps.teamRole.${r}`) }))} />
+        </Form.Item>
+      </Flex>
+      <Form.Item label={t('processes.stage.actions')} style={{ marginBottom: 12 }}>
+        <Form.List name="actions">
+          {(fields, { add, remove }) => (
+            <Flex vertical gap={6}>
+              {fields.map((f) => (
+                <Flex key={f.key} gap={6} align="start">
+                  <Form.Item name={f.name} rules={[required, { max: 500 }]} style={{ flex: 1, marginBottom: 0 }}><Input placeholder={t('processes.stage.actionPlaceholder')} /></Form.Item>
+                  {canEdit && <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('processes.stage.removeAction')} onClick={() => remove(f.name)} />}
+                </Flex>
+              ))}
+              {canEdit && fields.length < 20 && <Button type="dashed" icon={<PlusOutlined />} onClick={() => add('')} style={{ alignSelf: 'flex-start' }}>{t('processes.stage.addAction')}</Button>}
+            </Flex>
+          )}
+        </Form.List>
+      </Form.Item>
+      <Form.Item label={t('processes.stage.evidence')} extra={t('processes.stage.evidenceHint')} style={{ marginBottom: 12 }}>
+        <Form.List name="evidence">
+          {(fields, { add, remove }) => (
+            <Flex vertical gap={6} data-testid="evidence-list">
+              {fields.length === 0 && <Typography.Text type="secondary">{t('processes.stage.noEvidence')}</Typography.Text>}
+              {fields.map((f) => (
+                <Flex key={f.key} gap={6} align="start" wrap data-testid="evidence-item">
+                  <Form.Item name={[f.name, 'label']} rules={[required, { max: 200 }]} style={{ flex: '2 1 220px', marginBottom: 0 }}>
+                    <Input placeholder={t('processes.stage.evidenceLabel')} aria-label={t('processes.stage.evidenceLabel')} />
+                  </Form.Item>
+                  <Form.Item
+                    name={[f.name, 'key']} style={{ flex: '1 1 140px', marginBottom: 0 }}
+                    rules={[
+                      { validator: (_, v?: string) => (!v || KEY_RE.test(v.trim()) ? Promise.resolve() : Promise.reject(new Error(t('processes.stage.evidenceKeyRule')))) },
+                      ({ getFieldValue }) => ({
+                        validator: (_, v?: string) => {
+                          const all = (getFieldValue('evidence') as StageValues['evidence']).map((e) => e?.key?.trim()).filter(Boolean);
+                          return !v?.trim() || all.filter((k) => k === v.trim()).length < 2 ? Promise.resolve() : Promise.reject(new Error(t('processes.stage.evidenceKeyDuplicate')));
+                        },
+                      }),
+                    ]}
+                  >
+                    <Input placeholder={t('processes.stage.evidenceKeyAuto')} aria-label={t('processes.stage.evidenceKey')} addonBefore={t('processes.stage.evidenceKey')} />
+                  </Form.Item>
+                  <Form.Item name={[f.name, 'requires']} style={{ flex: '1 1 150px', marginBottom: 0 }}>
+                    <Select aria-label={t('processes.stage.evidenceRequires')} options={(['check', 'note', 'attachment'] as const).map((r) => ({ value: r, label: t(`processes.requires.${r}`) }))} />
+                  </Form.Item>
+                  {canEdit && <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('processes.stage.removeEvidence')} onClick={() => remove(f.name)} />}
+                </Flex>
+              ))}
+              {canEdit && fields.length < 20 && (
+                <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ label: '', key: '', requires: 'check' })} style={{ alignSelf: 'flex-start' }} data-testid="evidence-add">
+                  {t('processes.stage.addEvidence')}
+                </Button>
+              )}
+            </Flex>
+          )}
+        </Form.List>
+      </Form.Item>
+      {canEdit && (
+        <Space>
+          <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="stage-save">{t('processes.saveStage')}</Button>
+          {dirty && <Typography.Text type="warning">{t('processes.unsaved')}</Typography.Text>}
+        </Space>
+      )}
+    </Form>
+  );
+}

@@ -1,0 +1,51 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import type { BuyingPhase, EvidenceItem, Process, ProcessSummary, Stage, TeamRole } from '../opportunities/types.ts';
+
+/** Server shapes: src/modules/sales-processes (SPEC §5.1). The opportunity screens read the same keys. */
+export type TemplateKey = 'small' | 'large' | 'seven_steps' | 'p0_p7';
+export interface Template {
+  key: TemplateKey;
+  name: { zh: string; en: string };
+  description: { zh: string; en: string };
+  stages: { name: { zh: string; en: string }; probability: number }[];
+}
+export interface ProcessRow extends ProcessSummary { updatedAt: number; version: number }
+export interface ProcessFull extends Process { updatedAt: number; version: number }
+
+export interface StagePatch {
+  version: number;
+  name?: string;
+  probability?: number;
+  purpose?: string | null;
+  milestone?: string | null;
+  evidence?: EvidenceItem[];
+  actions?: string[];
+  roles?: TeamRole[];
+  expectedDays?: number;
+  buyingPhase?: BuyingPhase | null;
+}
+
+export const processKeys = {
+  all: ['sales-processes'] as const,
+  admin: () => ['sales-processes', 'with-inactive'] as const,
+  templates: () => ['sales-processes', 'templates'] as const,
+  detail: (id: number) => ['sales-processes', id] as const,
+};
+
+export const useAllProcesses = () =>
+  useQuery({ queryKey: processKeys.admin(), queryFn: ({ signal }) => api.get<{ items: ProcessRow[] }>('/sales-processes', { includeInactive: true }, { signal }), select: (r) => r.items });
+export const useTemplates = () =>
+  useQuery({ queryKey: processKeys.templates(), queryFn: ({ signal }) => api.get<{ items: Template[] }>('/sales-processes/templates', {}, { signal }), select: (r) => r.items, staleTime: Infinity });
+export const useProcessFull = (id: number) =>
+  useQuery({ queryKey: processKeys.detail(id), queryFn: ({ signal }) => api.get<ProcessFull>(`/sales-processes/${id}`, {}, { signal }) });
+
+function useProcessMutation<V, R>(fn: (vars: V) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: processKeys.all }) });
+}
+
+export const useCopyTemplate = () => useProcessMutation((body: { templateKey: TemplateKey; name?: string; lang: 'zh' | 'en' }) => api.post<ProcessFull>('/sales-processes', body));
+export const useUpdateProcess = () =>
+  useProcessMutation(({ id, ...body }: { id: number; version: number; name?: string; description?: string | null; active?: boolean }) => api.patch<ProcessFull>(`/sales-processes/${id}`, body));
+export const useUpdateStage = () => useProcessMutation(({ id, ...body }: StagePatch & { id: number }) => api.patch<Stage>(`/process-stages/${id}`, body));
