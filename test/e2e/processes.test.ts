@@ -77,4 +77,27 @@ describe('Sales processes in the browser', () => {
     assert.deepEqual(app.errors.filter((e) => !/status of 400/.test(e)), []);
     await page.close();
   });
+
+  test('the opportunities list keeps saved views, like the accounts list', async () => {
+    const page = await app.page();
+    await signIn(page, app.url, ADMIN.email, ADMIN.password);
+    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    await page.goto(`${app.url}/opportunities/list?status=open&q=${encodeURIComponent('项目')}`);
+    await page.getByTestId('saved-views').waitFor();
+    const view = `进行中视图${Date.now().toString(36)}`;
+    await page.getByRole('button', { name: /保存视图/ }).click();
+    await page.locator('.ant-modal input').fill(view);
+    await page.locator('.ant-modal .ant-btn-primary').click();
+    await page.getByText('视图已保存').waitFor({ timeout: TIMEOUT });
+
+    await page.goto(`${app.url}/opportunities/list`);
+    await page.getByTestId('saved-views').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: view }).click();
+    await page.waitForURL((u) => u.searchParams.get('status') === 'open' && u.searchParams.get('q') === '项目');
+    // The search box shows the view's text once the list re-renders with it.
+    const search = page.getByTestId('opp-search').locator('input');
+    for (let i = 0; i < 50 && (await search.inputValue()) !== '项目'; i++) await page.waitForTimeout(100);
+    assert.equal(await search.inputValue(), '项目');
+    await page.close();
+  });
 });

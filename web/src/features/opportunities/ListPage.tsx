@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { Badge, Card, Empty, Flex, Select, Space, Table, Tabs, Typography, type TableProps } from 'antd';
 import { Link } from 'react-router';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -52,19 +51,18 @@ function AllTab() {
   const process = useProcess(filters.processId);
   const list = useOpportunities(filters, page);
   const columns = useColumns(filters.sort);
-  // Picking a view remounts the filter bar, so its search box shows the view's text.
-  const [picked, setPicked] = useState(0);
   return (
     <>
       <Flex gap={8} wrap style={{ marginBottom: 12 }}>
         <SavedViewsBar
           area="opportunities"
           filters={viewQuery(filters)}
-          onPick={(query) => { update(Object.fromEntries(VIEW_KEYS.map((k) => [k, query[k] ?? null]))); setPicked((n) => n + 1); }}
+          onPick={(query) => update(Object.fromEntries(VIEW_KEYS.map((k) => [k, query[k] ?? null])))}
         />
       </Flex>
       <Flex gap={8} wrap style={{ marginBottom: 12 }}>
-        <OppFilterBar key={picked} filters={filters} update={update}>
+        {/* Keyed by the search text: picking a saved view shows the view's text in the search box. */}
+        <OppFilterBar key={filters.q ?? ''} filters={filters} update={update}>
           <Select allowClear style={{ width: 110 }} placeholder={t('opps.col.status')} value={filters.status} onChange={(v: string | undefined) => update({ status: v ?? null })}
             options={STATUSES.map((s) => ({ value: s, label: t(`opps.status.${s}`) }))} data-testid="status-filter" />
           <Select allowClear style={{ width: 170 }} placeholder={t('opps.filter.process')} value={filters.processId} onChange={(v: number | undefined) => update({ processId: v ?? null, stageId: null })}
