@@ -3,7 +3,7 @@ import { api, request } from '../../api/client.ts';
 import type { Page, User } from '../../api/types.ts';
 import type {
   Account, AccountDetail, AccountFilters, Attitude, BuyingRole, BuyingRoleKind, Contact, DuplicateMatch, HistoryEntry, Influence,
-  NamedCriterion, Profile, RelationshipMapData, SavedView, Tier,
+  NamedCriterion, Profile, RelationshipMapData, Tier,
 } from './types.ts';
 
 /** Query keys of the customer archive; a mutation invalidates the family it changed. */
@@ -17,7 +17,6 @@ export const accountKeys = {
   roles: (id: number) => [...accountKeys.all, 'detail', id, 'roles'] as const,
   map: (id: number) => [...accountKeys.all, 'detail', id, 'map'] as const,
   duplicates: (name: string, creditCode: string) => [...accountKeys.all, 'duplicates', { name, creditCode }] as const,
-  views: () => ['saved-views', 'accounts'] as const,
   people: () => ['users', 'pickers', 'active'] as const,
 };
 
@@ -75,8 +74,6 @@ export const usePeople = () =>
     staleTime: 5 * 60_000,
   });
 
-export const useSavedViews = () =>
-  useQuery({ queryKey: accountKeys.views(), queryFn: ({ signal }) => api.get<{ items: SavedView[] }>('/saved-views', { area: 'accounts' }, { signal }), select: (r) => r.items });
 
 /** Every account change may move lists, the detail, the map and the history: refresh the area. */
 function useAccountMutation<V, R>(fn: (vars: V) => Promise<R>) {
@@ -148,11 +145,3 @@ export const useCreateRole = () => useAccountMutation((body: RoleBody & { contac
 export const useUpdateRole = () => useAccountMutation(({ id, ...body }: RoleBody & { id: number; version: number }) => api.patch<BuyingRole>(`/buying-roles/${id}`, body));
 export const useDeleteRole = () => useAccountMutation((id: number) => request<void>('DELETE', `/buying-roles/${id}`));
 
-function useViewMutation<V, R>(fn: (vars: V) => Promise<R>) {
-  const qc = useQueryClient();
-  return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: accountKeys.views() }) });
-}
-export const useCreateView = () => useViewMutation((body: { name: string; query: Record<string, string> }) => api.post<SavedView>('/saved-views', { area: 'accounts', ...body }));
-export const useUpdateView = () =>
-  useViewMutation(({ id, ...body }: { id: number; version: number; name?: string; query?: Record<string, string> }) => api.patch<SavedView>(`/saved-views/${id}`, body));
-export const useDeleteView = () => useViewMutation((id: number) => request<void>('DELETE', `/saved-views/${id}`));
