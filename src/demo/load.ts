@@ -189,7 +189,7 @@ async function loadAccounts(
         .values({
           workspace_id: workspaceId, account_id: accountId, name: `${a.name.replace(/(股份|集团)?有限公司$/, '')} ${p.name}`, owner_id: ownerId,
           org_unit_id: unitIds.get(owner.unit)!.id, amount: p.amount, status: p.status, expected_close_date: close, closed_at: closedAt,
-          process_id: processId, stage_id: stage.id, stage_entered_at: stageEnteredAt, lead_source: a.leadSource,
+          process_id: processId, stage_id: stage.id, stage_entered_at: stageEnteredAt, lead_source: a.leadSource, products: JSON.stringify([p.name.replace(/项目$/, '')]),
           buying_phase: rng.next() < 0.15 ? 'aware' : stage.buying_phase, forecast_category: forecast,
           next_step: p.status === 'open' && hasPlan ? rng.pick(['技术交流会', '方案汇报', '高层拜访', '商务谈判', '参观样板工厂', '提交报价']) : null,
           next_step_date: p.status === 'open' && hasPlan ? new Date(now + rng.int(-5, 14) * DAY).toISOString().slice(0, 10) : null,

@@ -74,6 +74,15 @@ for (const engine of testEngines()) {
       assert.equal(json<Opp>(await create(as.rep, { amount: 200_000_00 })).sizeClass, 'large');
     });
 
+    it('records the products being sold (SPEC §5.2)', async () => {
+      const o = json<Opp & { products: string[] }>(await create(as.rep, { products: ['MES 系统', '视觉检测工作站'] }));
+      assert.deepEqual(o.products, ['MES 系统', '视觉检测工作站']);
+      const changed = json<Opp & { products: string[] }>(await as.rep('PATCH', `/api/v1/opportunities/${o.id}`, { version: o.version, products: ['AGV 物流系统'] }));
+      assert.deepEqual(changed.products, ['AGV 物流系统']);
+      const bad = await as.rep('PATCH', `/api/v1/opportunities/${o.id}`, { version: changed.version, products: [''] });
+      assert.equal(json<Problem>(bad).errors![0]!.field, 'products.0');
+    });
+
     it('rejects bad input naming the field, and saves nothing', async () => {
       const before = json<{ total: number }>(await as.admin('GET', '/api/v1/opportunities?limit=1')).total;
       const cases: [Record<string, unknown>, string][] = [

@@ -49,6 +49,7 @@ export const opportunitySchema = z.object({
   closeCompetitor: z.string().nullable(),
   contractAmount: z.number().int().nullable(),
   description: z.string().nullable(),
+  products: z.array(z.string()),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
   version: z.number().int(),
@@ -73,6 +74,7 @@ const editable = {
   nextStep: optionalText(500),
   nextStepDate: isoDate.nullable().optional(),
   description: optionalText(5000),
+  products: z.array(text(100)).max(20, 'at most 20 products').optional().describe('what is being sold'),
 };
 
 export default async function opportunityRoutes(app: FastifyInstance) {

@@ -57,6 +57,7 @@ export function toOpportunityDto(r: repo.OpportunityRow, largeDealThreshold: num
     closeCompetitor: r.close_competitor,
     contractAmount: r.contract_amount,
     description: r.description,
+    products: JSON.parse(r.products) as string[],
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     version: r.version,
@@ -116,6 +117,8 @@ export interface OpportunityInput {
   nextStep?: string | null | undefined;
   nextStepDate?: string | null | undefined;
   description?: string | null | undefined;
+  /** What is being sold (SPEC §5.2 "products"). */
+  products?: string[] | undefined;
 }
 
 async function ownerUnit(db: Db, actor: Actor, ownerId: number) {
@@ -155,7 +158,7 @@ export async function createOpportunity(db: Db, actor: Actor, input: Opportunity
         amount: input.amount, status: 'open', expected_close_date: input.expectedCloseDate, process_id: input.processId, stage_id: stage.id,
         stage_entered_at: now, lead_source: input.leadSource ?? null, buying_phase: input.buyingPhase ?? null,
         forecast_category: input.forecastCategory ?? 'pipeline', next_step: input.nextStep ?? null, next_step_date: input.nextStepDate ?? null,
-        description: input.description ?? null, created_at: now, updated_at: now, version: 1,
+        description: input.description ?? null, products: JSON.stringify(input.products ?? []), created_at: now, updated_at: now, version: 1,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -207,6 +210,7 @@ export async function updateOpportunity(db: Db, actor: Actor, id: number, patch:
       ...(patch.nextStep !== undefined ? { next_step: patch.nextStep } : {}),
       ...(patch.nextStepDate !== undefined ? { next_step_date: patch.nextStepDate } : {}),
       ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.products !== undefined ? { products: JSON.stringify(patch.products) } : {}),
       ...(patch.advantageLost !== undefined ? { advantage_lost: patch.advantageLost ? 1 : 0 } : {}),
       ...(newOwner ? { owner_id: newOwner.id, org_unit_id: newOwner.org_unit_id } : {}),
       updated_at: now,

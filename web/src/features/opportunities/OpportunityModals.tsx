@@ -10,7 +10,7 @@ import { BUYING_PHASES, FORECAST_CATEGORIES, LOSS_REASONS, type OpportunityDetai
 
 const money = { formatter: (v: number | string | undefined) => (v === undefined || v === '' ? '' : Number(v).toLocaleString('en-US')), parser: (v: string | undefined) => Number((v ?? '').replace(/[^\d.]/g, '')) };
 
-interface EditValues { name: string; amount: number; expectedCloseDate: Dayjs; buyingPhase: string | null; forecastCategory: string; description: string | null }
+interface EditValues { name: string; amount: number; expectedCloseDate: Dayjs; buyingPhase: string | null; forecastCategory: string; description: string | null; products: string[] }
 
 export function EditDrawer({ o, onClose }: { o: OpportunityDetail; onClose: () => void }) {
   const t = useT();
@@ -22,12 +22,13 @@ export function EditDrawer({ o, onClose }: { o: OpportunityDetail; onClose: () =
     update.mutateAsync({
       id: o.id, version: o.version, name: v.name.trim(), amount: yuanToFen(v.amount), expectedCloseDate: v.expectedCloseDate.format('YYYY-MM-DD'),
       buyingPhase: v.buyingPhase ?? null, forecastCategory: v.forecastCategory, description: v.description?.trim() || null,
+      products: (v.products ?? []).map((p) => p.trim()).filter(Boolean),
     }).then(() => { message.success(t('common.saved')); onClose(); }, (e: unknown) => report(e, form));
   return (
     <Drawer open width={480} title={t('opps.edit.title')} onClose={onClose} destroyOnHidden
       extra={<Space><Button onClick={onClose}>{t('common.cancel')}</Button><Button type="primary" loading={update.isPending} onClick={() => form.submit()}>{t('common.save')}</Button></Space>}>
       <Form<EditValues> form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{
-        name: o.name, amount: o.amount / 100, expectedCloseDate: o.expectedCloseDate ? dayjs(o.expectedCloseDate) : undefined, buyingPhase: o.buyingPhase, forecastCategory: o.forecastCategory, description: o.description,
+        name: o.name, amount: o.amount / 100, expectedCloseDate: o.expectedCloseDate ? dayjs(o.expectedCloseDate) : undefined, buyingPhase: o.buyingPhase, forecastCategory: o.forecastCategory, description: o.description, products: o.products,
       }}>
         <Form.Item name="name" label={t('opps.col.name')} rules={[{ required: true, message: t('validation.required') }]}><Input maxLength={200} /></Form.Item>
         <Form.Item name="amount" label={t('opps.col.amount')} rules={[{ required: true, message: t('validation.required') }]} extra={t('opps.edit.amountHint')}>
@@ -40,6 +41,7 @@ export function EditDrawer({ o, onClose }: { o: OpportunityDetail; onClose: () =
         <Form.Item name="forecastCategory" label={t('opps.detail.forecast')}>
           <Select options={FORECAST_CATEGORIES.map((c) => ({ value: c, label: t(`opps.forecast.${c}`) }))} />
         </Form.Item>
+        <Form.Item name="products" label={t('opps.edit.products')} extra={t('opps.edit.productsHint')}><Select mode="tags" maxCount={20} tokenSeparators={[',', '，']} open={false} /></Form.Item>
         <Form.Item name="description" label={t('opps.edit.description')}><Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} maxLength={5000} /></Form.Item>
       </Form>
     </Drawer>

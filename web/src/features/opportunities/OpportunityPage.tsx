@@ -83,6 +83,7 @@ function Header({ o, process, onMove, onDialog }: { o: OpportunityDetail; proces
             <Meta label={t('opps.col.stage')} testId="opp-stage">{o.stageName ?? '—'}{o.probability !== null ? ` · ${o.probability}%` : ''}</Meta>
             <Meta label={t('opps.col.close')}>{o.expectedCloseDate ?? '—'}</Meta>
             <Meta label={t('opps.col.owner')}>{o.ownerName ?? '—'}</Meta>
+            {o.products.length > 0 && <Meta label={t('opps.edit.products')}>{o.products.join('、')}</Meta>}
             <Meta label={t('opps.detail.forecast')}>
               {canEdit ? (
                 <Select

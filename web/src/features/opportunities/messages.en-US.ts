@@ -296,6 +296,8 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
 
   'opps.edit.title': 'Edit opportunity',
   'opps.edit.amountHint': 'In yuan. The amount sets the size class (large from 200,000 by default).',
+  'opps.edit.products': 'Products',
+  'opps.edit.productsHint': 'Type a product and press Enter; several are fine',
   'opps.edit.description': 'Description',
   'opps.close.action': 'Close opportunity…',
   'opps.close.title': 'Close "{name}"',

@@ -294,6 +294,8 @@ export const opportunitiesZhCN = {
 
   'opps.edit.title': '编辑商机',
   'opps.edit.amountHint': '单位：元。金额决定项目规模（默认 20 万以上为大项目）。',
+  'opps.edit.products': '产品',
+  'opps.edit.productsHint': '输入产品名称后回车；可填多个',
   'opps.edit.description': '描述',
   'opps.close.action': '关闭商机…',
   'opps.close.title': '关闭商机“{name}”',

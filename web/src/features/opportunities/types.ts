@@ -56,6 +56,7 @@ export interface Opportunity {
   closeCompetitor: string | null;
   contractAmount: number | null;
   description: string | null;
+  products: string[];
   createdAt: number;
   updatedAt: number;
   version: number;
