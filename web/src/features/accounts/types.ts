@@ -1,34 +1,23 @@
 /**
  * Shapes of the customer-archive API (src/modules/accounts, contacts, saved-views) and its
- * vocabularies, mirrored from src/domain/accounts.ts (SPEC §3.1, §3.2). Labels live in
+ * vocabularies, shared with src/domain/accounts.ts (SPEC §3.1, §3.2). Labels live in
  * this area's messages files.
  */
-export const ACCOUNT_STATUSES = ['prospect', 'customer', 'dormant', 'lost'] as const;
+import {
+  ACCOUNT_STATUSES, ATTITUDES, BUYING_ROLES, COMPANY_SIZES, INDUSTRIES, INFLUENCE_LEVELS, LEAD_SOURCES, NAMED_CRITERIA, RELATIONSHIP_DEGREES, TIERS, VALUE_TYPES,
+} from '../../../../src/domain/accounts.ts';
+
+// The vocabularies come from the server's pure domain module, so the two never drift apart.
+export { ACCOUNT_STATUSES, ATTITUDES, BUYING_ROLES, COMPANY_SIZES, INDUSTRIES, INFLUENCE_LEVELS, LEAD_SOURCES, NAMED_CRITERIA, RELATIONSHIP_DEGREES, TIERS, VALUE_TYPES };
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
-export const TIERS = ['A', 'B', 'C'] as const;
 export type Tier = (typeof TIERS)[number];
-export const VALUE_TYPES = ['value', 'growth', 'shrinking'] as const;
 export type ValueType = (typeof VALUE_TYPES)[number];
-export const INDUSTRIES = [
-  'manufacturing', 'automotive', 'electronics', 'energy', 'chemicals', 'pharma', 'food', 'metals',
-  'machinery', 'logistics', 'construction', 'government', 'education', 'healthcare', 'finance', 'retail', 'telecom', 'other',
-] as const;
 export type Industry = (typeof INDUSTRIES)[number];
-export const COMPANY_SIZES = ['lt50', '50to200', '200to1000', '1000to5000', 'gt5000'] as const;
 export type CompanySize = (typeof COMPANY_SIZES)[number];
-export const LEAD_SOURCES = [
-  'phone_prospecting', 'industrial_park', 'customer_referral', 'staff_referral', 'existing_customer_module', 'partner',
-  'association', 'event', 'exhibition', 'reference_visit', 'online', 'purchased_list', 'competitor_customer', 'inbound_call',
-] as const;
 export type LeadSource = (typeof LEAD_SOURCES)[number];
-export const BUYING_ROLES = ['decision_maker', 'finance', 'supporter', 'technical', 'user'] as const;
 export type BuyingRoleKind = (typeof BUYING_ROLES)[number];
-export const ATTITUDES = ['supports', 'neutral', 'opposes'] as const;
 export type Attitude = (typeof ATTITUDES)[number];
-export const INFLUENCE_LEVELS = ['high', 'medium', 'low'] as const;
 export type Influence = (typeof INFLUENCE_LEVELS)[number];
-export const RELATIONSHIP_DEGREES = [1, 2, 3, 4, 5] as const;
-export const NAMED_CRITERIA = ['large_budget', 'product_fit', 'uses_our_products', 'good_relationship', 'industry_standing'] as const;
 export type NamedCriterion = (typeof NAMED_CRITERIA)[number];
 
 /** Provinces as stored on accounts (demo data and imports use the Chinese names). */

@@ -1,26 +1,19 @@
 /** Shapes of the opportunity API (src/modules/opportunities/routes.ts, SPEC §5). Money in fen. */
-export const STATUSES = ['open', 'won', 'lost', 'abandoned'] as const;
+import { FORECAST_CATEGORIES, LOSS_REASONS, OPPORTUNITY_STATUSES as STATUSES, TEAM_ROLES } from '../../../../src/domain/opportunity.ts';
+import { BUYING_PHASES, QUALIFICATION_FACTS } from '../../../../src/domain/buying-phase.ts';
+import { STRATEGIES, STRATEGY_QUESTIONS } from '../../../../src/domain/win-strategy.ts';
+
+// Vocabularies shared with the server's pure domain modules (SPEC §5.2, §5.4–§5.7).
+export { BUYING_PHASES, FORECAST_CATEGORIES, LOSS_REASONS, QUALIFICATION_FACTS, STATUSES, STRATEGIES, STRATEGY_QUESTIONS, TEAM_ROLES };
 export type Status = (typeof STATUSES)[number];
 export const PROBLEMS = ['stalled', 'no_plan', 'advantage_lost'] as const;
 export type Problem = (typeof PROBLEMS)[number];
-/** SPEC §5.2 team roles. */
-export const TEAM_ROLES = ['sales_lead', 'presales', 'consultant', 'executive_sponsor', 'commercial', 'finance', 'legal', 'implementation'] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
-export const FORECAST_CATEGORIES = ['commit', 'possible', 'pipeline', 'omitted'] as const;
 export type ForecastCategory = (typeof FORECAST_CATEGORIES)[number];
-/** SPEC §5.4, the customer's decision cycle in order. */
-export const BUYING_PHASES = ['satisfied', 'aware', 'decide', 'criteria', 'evaluate', 'select', 'reevaluate'] as const;
 export type BuyingPhase = (typeof BUYING_PHASES)[number];
-/** SPEC §5.5. */
-export const QUALIFICATION_FACTS = ['pain', 'power', 'vision', 'value', 'control', 'criteria'] as const;
 export type QualificationFact = (typeof QUALIFICATION_FACTS)[number];
 export type QualificationAnswer = 'yes' | 'partly' | 'no';
-/** SPEC §5.7. */
-export const LOSS_REASONS = ['price', 'product_fit', 'relationship', 'competitor', 'no_decision', 'budget_cut', 'timing', 'other'] as const;
-/** SPEC §5.6 — the questions and strategies of src/domain/win-strategy.ts. */
-export const STRATEGY_QUESTIONS = ['urgentNeed', 'accountMattersForFuture', 'worthWaiting', 'canDeliver', 'smallerPiece', 'incumbent', 'threeToOne', 'canChangeCriteria', 'strategic'] as const;
 export type StrategyQuestion = (typeof STRATEGY_QUESTIONS)[number];
-export const STRATEGIES = ['develop', 'delay', 'withdraw', 'fragment', 'defend', 'frontal', 'flanking'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export interface Opportunity {
