@@ -1,5 +1,4 @@
-import { PostgresAdapter, type Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { Db } from '../db/database.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { HANDOVER_CATEGORIES, isKeyAccount } from '../domain/handover.ts';
 import { recordAudit } from '../modules/audit/repository.ts';
@@ -18,11 +17,10 @@ const DAY = 86_400_000;
  *    a completed handover gives everything to a colleague of the same unit, with notes for
  *    key accounts, and the rep is deactivated.
  */
-export async function seedDemoPoolAndHandover(db: Kysely<Database>, workspaceId: number): Promise<void> {
-  const engine = db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+export async function seedDemoPoolAndHandover(db: Db, workspaceId: number): Promise<void> {
   const now = Date.now();
-  await inTransaction(db, async (trx) => {
-    await releaseStaleAccounts(trx, engine, workspaceId, now);
+  await inTransaction(db.kysely, async (trx) => {
+    await releaseStaleAccounts(trx, db.engine, workspaceId, now);
 
     const manager = await trx.selectFrom('users').innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
       .select(['users.id', 'org_units.path']).where('users.workspace_id', '=', workspaceId).where('users.email', 'like', 'manager@%').executeTakeFirst();

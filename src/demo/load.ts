@@ -78,7 +78,7 @@ export async function loadDemo(db: Db, opts: { seed?: number; scale?: number; fo
   // Then what the nightly jobs would have done: ABC tiers from the purchase history, stale
   // accounts back in their pools — and one departed rep's completed handover.
   await recomputeWorkspace(db, summary.workspaceId, null, now);
-  await seedDemoPoolAndHandover(db.kysely, summary.workspaceId);
+  await seedDemoPoolAndHandover(db, summary.workspaceId);
   // Qualification, SWOT, competitors, win strategies, pipeline reviews (SPEC §5.3, §5.5, §5.6).
   await seedDemoOpportunityInsight(db.kysely, summary.workspaceId, seed, now);
   return summary;

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Expression, SqlBool } from 'kysely';
+import type { ExpressionBuilder, Expression, Kysely, SqlBool } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { accountReach, unitReach, type Actor } from '../domain/policy.ts';
 
@@ -98,4 +98,13 @@ export function opportunitiesWithinReach(actor: Actor): (eb: ExpressionBuilder<O
         return eb.and([ws, eb.lit(false)]);
     }
   };
+}
+
+/**
+ * The LIKE pattern of a unit's subtree ("this unit and everything below it"), for list
+ * filters by unit. A unit id from another workspace matches nothing.
+ */
+export async function subtreePattern(db: Kysely<Database>, workspaceId: number, unitId: number): Promise<string> {
+  const unit = await db.selectFrom('org_units').select('path').where('workspace_id', '=', workspaceId).where('id', '=', unitId).executeTakeFirst();
+  return `${unit?.path ?? '/none/'}%`;
 }

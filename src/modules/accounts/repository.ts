@@ -3,7 +3,7 @@ import type { Database, NewAccount } from '../../db/schema.ts';
 import { containsInsensitive, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import type { Tier } from '../../domain/accounts.ts';
-import { accountsWithinReach, onAccountTeam } from '../scope.ts';
+import { accountsWithinReach, onAccountTeam, subtreePattern } from '../scope.ts';
 
 const accountColumns = [
   'accounts.id',
@@ -111,8 +111,7 @@ export async function filteredAccounts(db: Kysely<Database>, engine: Engine, act
   }
   if (f.ownerId !== undefined) q = q.where('accounts.owner_id', '=', f.ownerId);
   if (f.orgUnitId !== undefined) {
-    const unit = await db.selectFrom('org_units').select('path').where('id', '=', f.orgUnitId).where('workspace_id', '=', actor.workspaceId).executeTakeFirst();
-    q = q.where('org_units.path', 'like', `${unit?.path ?? '/none/'}%`);
+    q = q.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, f.orgUnitId));
   }
   if (f.tier) q = q.where('accounts.tier', '=', f.tier);
   if (f.status) q = q.where('accounts.status', '=', f.status);

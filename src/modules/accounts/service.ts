@@ -4,13 +4,15 @@ import type { AccountStatus, Tier } from '../../domain/accounts.ts';
 import { followUpDueAt, overdueThresholds } from '../../domain/cadence.ts';
 import { companyNameKey, nameSimilarity, SIMILAR_NAME_THRESHOLD } from '../../domain/company-name.ts';
 import { creditCodeProblem } from '../../domain/credit-code.ts';
-import { accountReach, canEditAccount, canManageAccount, reachesUnit, type AccountFacts, type Actor } from '../../domain/policy.ts';
+import { accountReach, canEditAccount, canManageAccount, type AccountFacts, type Actor } from '../../domain/policy.ts';
 import type { WorkspaceSettings } from '../../domain/settings.ts';
 import { matchTerritory } from '../../domain/territory.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordChanges } from '../history/repository.ts';
 import { labelledHistory } from '../history/labelled.ts';
 import { loadSettings } from '../workspace/service.ts';
+import { assignableUser } from '../users/service.ts';
+import { userWithUnit } from '../users/repository.ts';
 import * as repo from './repository.ts';
 
 export interface AccountDto {
@@ -210,20 +212,9 @@ export async function findDuplicates(db: Db, actor: Actor, name: string, creditC
 
 /** The owner of a new account: given (a manager or admin within reach), the territory's rep, or the creator. */
 async function resolveOwner(db: Db, actor: Actor, input: AccountInput): Promise<{ ownerId: number; unitId: number; via: string }> {
-  const userUnit = async (userId: number) => {
-    const u = await db.kysely
-      .selectFrom('users')
-      .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
-      .select(['users.id', 'users.org_unit_id', 'users.active', 'users.role', 'org_units.path'])
-      .where('users.workspace_id', '=', actor.workspaceId)
-      .where('users.id', '=', userId)
-      .executeTakeFirst();
-    return u;
-  };
   if (input.ownerId !== undefined && input.ownerId !== null && input.ownerId !== actor.userId) {
     if (actor.role !== 'admin' && actor.role !== 'manager') throw forbidden('Only a manager can create an account for someone else');
-    const u = await userUnit(input.ownerId);
-    if (!u || !u.active || !reachesUnit(actor, u.path)) throw invalid('ownerId', `no active user with id ${input.ownerId} in your organisation`);
+    const u = await assignableUser(db, actor, input.ownerId, 'ownerId');
     return { ownerId: u.id, unitId: u.org_unit_id, via: 'chosen' };
   }
   if (input.ownerId === undefined && actor.role !== 'rep') {
@@ -237,7 +228,7 @@ async function resolveOwner(db: Db, actor: Actor, input: AccountInput): Promise<
       ], { ruleIds: match.ruleIds, userIds: match.userIds });
     }
     if (match.kind === 'assigned') {
-      const u = await userUnit(match.userId);
+      const u = await userWithUnit(db.kysely, actor.workspaceId, match.userId);
       if (u?.active) return { ownerId: u.id, unitId: u.org_unit_id, via: 'territory' };
     }
   }
@@ -307,14 +298,7 @@ export async function updateAccount(db: Db, actor: Actor, id: number, patch: Acc
     if (!canManageAccount(actor, facts)) throw forbidden('Only a manager can reassign an account');
     if (patch.ownerId === null) throw invalid('ownerId', 'an account needs an owner; release it to the pool instead');
     if (!patch.ownerReason) throw invalid('ownerReason', 'say why the owner changes');
-    const u = await db.kysely
-      .selectFrom('users')
-      .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
-      .select(['users.id', 'users.active', 'users.org_unit_id', 'org_units.path'])
-      .where('users.workspace_id', '=', actor.workspaceId)
-      .where('users.id', '=', patch.ownerId!)
-      .executeTakeFirst();
-    if (!u || !u.active || !reachesUnit(actor, u.path)) throw invalid('ownerId', `no active user with id ${patch.ownerId} in your organisation`);
+    const u = await assignableUser(db, actor, patch.ownerId!, 'ownerId');
     newUnitId = u.org_unit_id;
   }
   const now = Date.now();

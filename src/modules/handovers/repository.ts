@@ -6,27 +6,6 @@ import type { Actor } from '../../domain/policy.ts';
 
 /** Every query of the handover area; each is scoped to the workspace, lists also to the actor's reach. */
 
-export async function userWithUnit(db: Kysely<Database>, workspaceId: number, userId: number) {
-  return db
-    .selectFrom('users')
-    .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
-    .select(['users.id', 'users.name', 'users.email', 'users.role', 'users.active', 'users.org_unit_id', 'users.version', 'org_units.path', 'org_units.name as org_unit_name'])
-    .where('users.workspace_id', '=', workspaceId)
-    .where('users.id', '=', userId)
-    .executeTakeFirst();
-}
-
-export async function usersWithUnits(db: Kysely<Database>, workspaceId: number, ids: number[]) {
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('users')
-    .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
-    .select(['users.id', 'users.name', 'users.role', 'users.active', 'users.org_unit_id', 'org_units.path'])
-    .where('users.workspace_id', '=', workspaceId)
-    .where('users.id', 'in', ids)
-    .execute();
-}
-
 export interface InventoryEntry {
   category: HandoverCategory;
   entityId: number;

@@ -9,6 +9,7 @@ import { reachesUnit, type Actor } from '../../domain/policy.ts';
 import type { Role } from '../../domain/roles.ts';
 import { AppError, conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
+import { userWithUnit, usersWithUnits } from '../users/repository.ts';
 import { deleteUserSessions } from '../auth/repository.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import * as repo from './repository.ts';
@@ -50,7 +51,7 @@ async function syncInventory(db: Kysely<Database>, workspaceId: number, h: { id:
 
 export async function startHandover(db: Db, actor: Actor, fromUserId: number, ip: string | null) {
   requireStarter(actor);
-  const user = await repo.userWithUnit(db.kysely, actor.workspaceId, fromUserId);
+  const user = await userWithUnit(db.kysely, actor.workspaceId, fromUserId);
   if (!user || !reachesUnit(actor, user.path)) throw invalid('fromUserId', `no user with id ${fromUserId} in your organisation`);
   if (!canHandOver(actor, { id: user.id, unitPath: user.path })) throw invalid('fromUserId', 'you cannot hand over yourself');
   if (!user.active) throw invalid('fromUserId', 'the user is already deactivated');
@@ -179,7 +180,7 @@ export async function assignSuccessors(db: Db, actor: Actor, id: number, assignm
   const items = await repo.itemsOf(db.kysely, actor.workspaceId, id);
   const byId = new Map(items.map((i) => [i.id, i]));
   const userIds = [...new Set(assignments.map((a) => a.toUserId).filter((u): u is number => u !== null))];
-  const users = new Map((await repo.usersWithUnits(db.kysely, actor.workspaceId, userIds)).map((u) => [u.id, u]));
+  const users = new Map((await usersWithUnits(db.kysely, actor.workspaceId, userIds)).map((u) => [u.id, u]));
   assignments.forEach((a, n) => {
     const item = byId.get(a.itemId);
     if (!item) throw invalid(`items.${n}.itemId`, `no item ${a.itemId} in this handover`);
@@ -251,7 +252,7 @@ export async function completeHandover(db: Db, actor: Actor, id: number, version
   const items = await loadItems(db.kysely, actor.workspaceId, id);
   const missing = missingForCompletion(items.map((i) => ({ itemId: i.id, category: i.category, toUserId: i.toUserId, keyAccount: i.keyAccount, note: i.note })));
   if (missing.length) throw incomplete(missing);
-  const successors = new Map((await repo.usersWithUnits(db.kysely, actor.workspaceId, [...new Set(items.map((i) => i.toUserId!))])).map((u) => [u.id, u]));
+  const successors = new Map((await usersWithUnits(db.kysely, actor.workspaceId, [...new Set(items.map((i) => i.toUserId!))])).map((u) => [u.id, u]));
   for (const i of items) {
     const u = successors.get(i.toUserId!);
     if (!u || !u.active) throw invalid(`items.${i.id}.toUserId`, 'the successor is no longer active; choose another');

@@ -2,7 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool
 import type { Database } from '../../db/schema.ts';
 import { containsInsensitive, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
-import { opportunitiesWithinReach } from '../scope.ts';
+import { opportunitiesWithinReach, subtreePattern } from '../scope.ts';
 
 const columns = [
   'opportunities.id', 'opportunities.account_id', 'opportunities.name', 'opportunities.owner_id', 'opportunities.org_unit_id',
@@ -112,8 +112,7 @@ async function scoped(db: Kysely<Database>, engine: Engine, actor: Actor, f: Sco
   }
   if (f.ownerId !== undefined) q = q.where('opportunities.owner_id', '=', f.ownerId);
   if (f.orgUnitId !== undefined) {
-    const unit = await db.selectFrom('org_units').select('path').where('id', '=', f.orgUnitId).where('workspace_id', '=', actor.workspaceId).executeTakeFirst();
-    q = q.where('org_units.path', 'like', `${unit?.path ?? '/none/'}%`);
+    q = q.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, f.orgUnitId));
   }
   return q;
 }

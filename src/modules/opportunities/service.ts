@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.ts';
 import { updateVersioned } from '../../db/versioned.ts';
 import { stageAheadOfBuyer, type BuyingPhase } from '../../domain/buying-phase.ts';
-import { canManageAccount, reachesUnit, type Actor } from '../../domain/policy.ts';
+import { canManageAccount, type Actor } from '../../domain/policy.ts';
 import type { ForecastCategory, LOSS_REASONS, OpportunityStatus, TeamRole } from '../../domain/opportunity.ts';
 import { checkStageMove, classifyProblems, sizeClass, type EvidenceGiven } from '../../domain/stage-gate.ts';
 import { AppError, conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
@@ -12,6 +12,7 @@ import { toStageDto } from '../sales-processes/service.ts';
 import { labelledHistory } from '../history/labelled.ts';
 import { attachmentsOf, attachmentsWithUploaders, linkToOpportunity } from '../attachments/repository.ts';
 import { loadSettings } from '../workspace/service.ts';
+import { assignableUser } from '../users/service.ts';
 import { canEditAccount } from '../../domain/policy.ts';
 import * as repo from './repository.ts';
 
@@ -121,18 +122,6 @@ export interface OpportunityInput {
   products?: string[] | undefined;
 }
 
-async function ownerUnit(db: Db, actor: Actor, ownerId: number) {
-  const u = await db.kysely
-    .selectFrom('users')
-    .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
-    .select(['users.id', 'users.active', 'users.org_unit_id', 'org_units.path'])
-    .where('users.workspace_id', '=', actor.workspaceId)
-    .where('users.id', '=', ownerId)
-    .executeTakeFirst();
-  if (!u || !u.active || !reachesUnit(actor, u.path)) throw invalid('ownerId', `no active user with id ${ownerId} in your organisation`);
-  return u;
-}
-
 /** Creates an opportunity on an account the caller may edit; the owner joins the team as sales lead. */
 export async function createOpportunity(db: Db, actor: Actor, input: OpportunityInput) {
   const account = await requireAccount(db, actor, input.accountId).catch(() => {
@@ -147,7 +136,7 @@ export async function createOpportunity(db: Db, actor: Actor, input: Opportunity
   if (!stage) throw invalid('stageId', 'must be a stage of the chosen process');
   if (stage.is_won === 1) throw invalid('stageId', 'a new opportunity cannot start as won');
   const owner = input.ownerId !== undefined && input.ownerId !== actor.userId
-    ? await ownerUnit(db, actor, input.ownerId)
+    ? await assignableUser(db, actor, input.ownerId, 'ownerId')
     : { id: actor.userId, org_unit_id: actor.orgUnitId };
   const now = Date.now();
   const id = await db.kysely.transaction().execute(async (trx) => {
@@ -187,7 +176,7 @@ export async function updateOpportunity(db: Db, actor: Actor, id: number, patch:
     // Reps cannot reassign opportunities they do not own (issue: opportunities, permissions).
     if (!canManage(actor, r) && r.owner_id !== actor.userId) throw forbidden('Only the owner or a manager can reassign this opportunity');
     if (!patch.ownerReason) throw invalid('ownerReason', 'say why the owner changes');
-    newOwner = await ownerUnit(db, actor, patch.ownerId);
+    newOwner = await assignableUser(db, actor, patch.ownerId, 'ownerId');
   }
   if (patch.advantageLost !== undefined && !canManage(actor, r)) throw forbidden('Only a manager marks an advantage as lost');
   const now = Date.now();

@@ -5,6 +5,7 @@ import type { Tier } from '../../domain/accounts.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { POOL_REASONS } from '../../domain/pool.ts';
 import { getAccount, visibleAccounts } from '../accounts/repository.ts';
+import { subtreePattern } from '../scope.ts';
 
 /** The account if the actor may see it (the accounts area's visibility rule). */
 export const visibleOrNull = (db: Kysely<Database>, actor: Actor, id: number) => getAccount(db, actor, id);
@@ -134,16 +135,6 @@ export async function currentVersion(db: Kysely<Database>, workspaceId: number, 
   return db.selectFrom('accounts').select(['version', 'in_pool']).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
 }
 
-export async function activeUserWithUnit(db: Kysely<Database>, workspaceId: number, userId: number) {
-  return db
-    .selectFrom('users')
-    .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
-    .select(['users.id', 'users.name', 'users.role', 'users.active', 'users.org_unit_id', 'org_units.path'])
-    .where('users.workspace_id', '=', workspaceId)
-    .where('users.id', '=', userId)
-    .executeTakeFirst();
-}
-
 export type PoolSort = 'poolSince' | 'name' | 'tier' | 'lastFollowUpAt';
 const poolSortColumn = { poolSince: 'accounts.pool_since', name: 'accounts.name', tier: 'accounts.tier', lastFollowUpAt: 'accounts.last_follow_up_at' } as const;
 
@@ -154,11 +145,6 @@ export interface PoolFilter {
   industry?: string | undefined;
 }
 
-async function unitPath(db: Kysely<Database>, workspaceId: number, unitId: number) {
-  const u = await db.selectFrom('org_units').select('path').where('workspace_id', '=', workspaceId).where('id', '=', unitId).executeTakeFirst();
-  return u?.path ?? '/none/';
-}
-
 /** Pool accounts within the actor's reach, with the previous owner and why they were released. */
 export async function listPool(
   db: Kysely<Database>,
@@ -167,7 +153,7 @@ export async function listPool(
   f: PoolFilter & { limit: number; offset: number; sort: { column: PoolSort; desc: boolean } },
 ) {
   let q = visibleAccounts(db, actor).where('accounts.in_pool', '=', 1).where('accounts.archived_at', 'is', null);
-  if (f.orgUnitId !== undefined) q = q.where('org_units.path', 'like', `${await unitPath(db, actor.workspaceId, f.orgUnitId)}%`);
+  if (f.orgUnitId !== undefined) q = q.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, f.orgUnitId));
   if (f.q) {
     const needle = f.q;
     q = q.where((eb) => eb.or([containsInsensitive(engine, eb.ref('accounts.name'), needle), containsInsensitive(engine, eb.ref('accounts.credit_code'), needle)]));
@@ -218,7 +204,7 @@ export async function listPoolEvents(db: Kysely<Database>, actor: Actor, f: { or
     .innerJoin('record_history as h', (j) => j.onRef('h.entity_id', '=', 'accounts.id').on('h.entity_type', '=', 'account').on('h.workspace_id', '=', actor.workspaceId))
     .where('h.field', '=', 'owner')
     .where('h.reason', 'in', [...POOL_REASONS]);
-  if (f.orgUnitId !== undefined) q = q.where('org_units.path', 'like', `${await unitPath(db, actor.workspaceId, f.orgUnitId)}%`);
+  if (f.orgUnitId !== undefined) q = q.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, f.orgUnitId));
   const [items, total] = await Promise.all([
     q
       .leftJoin('users as actor', (j) => j.onRef('actor.id', '=', 'h.actor_user_id').on('actor.workspace_id', '=', actor.workspaceId))

@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.ts';
 import type { Engine } from '../../db/dialect.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import type { Tier } from '../../domain/accounts.ts';
-import { accountReach, canManageAccount, reachesUnit, type Actor } from '../../domain/policy.ts';
+import { accountReach, canManageAccount, type Actor } from '../../domain/policy.ts';
 import { canClaimFromPool, canOwnAccounts, claimAllowance, daysInPool, releaseCutoffs, type PoolReason } from '../../domain/pool.ts';
 import type { Role } from '../../domain/roles.ts';
 import { workspaceSettings } from '../../domain/settings.ts';
@@ -15,6 +15,7 @@ import { recordChanges } from '../history/repository.ts';
 import { runExclusive } from '../jobs/lease.ts';
 import { loadSettings } from '../workspace/service.ts';
 import * as repo from './repository.ts';
+import { assignableUser } from '../users/service.ts';
 
 export const POOL_RELEASE_JOB = 'pool.release';
 
@@ -109,8 +110,7 @@ export async function assign(db: Db, actor: Actor, id: number, version: number, 
   const row = await requireAccount(db, actor, id);
   if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager over this pool can assign its accounts');
   if (row.in_pool !== 1 || row.archived_at !== null) throw conflict('not_in_pool', 'The account is not in the pool');
-  const u = await repo.activeUserWithUnit(db.kysely, actor.workspaceId, toUserId);
-  if (!u || !u.active || !reachesUnit(actor, u.path)) throw invalid('toUserId', `no active user with id ${toUserId} in your organisation`);
+  const u = await assignableUser(db, actor, toUserId, 'toUserId');
   if (!canOwnAccounts(u.role as Role)) throw invalid('toUserId', 'only reps and managers own accounts');
   return transfer(db, actor, { id, version, toUserId: u.id, toUnitId: u.org_unit_id, fromUnitId: row.org_unit_id, reason: 'pool_assign', field: 'toUserId' }, ip);
 }

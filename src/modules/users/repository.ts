@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.ts';
 import type { Engine } from '../../db/dialect.ts';
 import { containsInsensitive } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
-import { withinReach } from '../scope.ts';
+import { withinReach, subtreePattern } from '../scope.ts';
 
 const userColumns = [
   'users.id',
@@ -57,8 +57,7 @@ export async function listUsers(
   if (f.active !== undefined) q = q.where('users.active', '=', f.active ? 1 : 0);
   if (f.orgUnitId !== undefined) {
     // A unit filter includes its sub-units: "the people of the East region".
-    const unit = await db.selectFrom('org_units').select('path').where('id', '=', f.orgUnitId).where('workspace_id', '=', actor.workspaceId).executeTakeFirst();
-    q = q.where('org_units.path', 'like', `${unit?.path ?? '/none/'}%`);
+    q = q.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, f.orgUnitId));
   }
   const [items, total] = await Promise.all([
     q
@@ -133,4 +132,20 @@ export async function insertUser(
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** Users with their unit's path (for reach checks), by id, in one query. */
+export async function usersWithUnits(db: Kysely<Database>, workspaceId: number, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('users')
+    .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+    .select(['users.id', 'users.name', 'users.email', 'users.role', 'users.active', 'users.org_unit_id', 'users.version', 'org_units.path', 'org_units.name as org_unit_name'])
+    .where('users.workspace_id', '=', workspaceId)
+    .where('users.id', 'in', ids)
+    .execute();
+}
+
+export async function userWithUnit(db: Kysely<Database>, workspaceId: number, userId: number) {
+  return (await usersWithUnits(db, workspaceId, [userId]))[0];
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { canAdministerWorkspace, defaultExportPermission, type Actor } from '../../domain/policy.ts';
+import { canAdministerWorkspace, defaultExportPermission, reachesUnit, type Actor } from '../../domain/policy.ts';
 import type { Locale, Role } from '../../domain/roles.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { updateVersioned } from '../../db/versioned.ts';
@@ -230,4 +230,14 @@ export async function updateMe(db: Db, actor: Actor, patch: { name?: string | un
     .where('id', '=', actor.userId)
     .execute();
   return getUser(db, actor, actor.userId);
+}
+
+/**
+ * A user the actor may hand work to (a new owner, a successor, a pool assignee): active and
+ * inside the actor's reach (SPEC §2). Otherwise a 400 naming the field.
+ */
+export async function assignableUser(db: Db, actor: Actor, userId: number, field: string) {
+  const u = await repo.userWithUnit(db.kysely, actor.workspaceId, userId);
+  if (!u || u.active !== 1 || !reachesUnit(actor, u.path)) throw invalid(field, `no active user with id ${userId} in your organisation`);
+  return u;
 }
