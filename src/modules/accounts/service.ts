@@ -113,15 +113,17 @@ export type AccountListQuery = Omit<repo.AccountFilter, 'overdueBefore'> & {
   sort: { column: repo.AccountSort; desc: boolean };
 };
 
-export async function toFilter(db: Db, actor: Actor, q: Omit<AccountListQuery, 'limit' | 'offset' | 'sort'>): Promise<repo.AccountFilter> {
+/** List parameters → repository filter; pass the workspace settings when already loaded. */
+export async function toFilter(db: Db, actor: Actor, q: Omit<AccountListQuery, 'limit' | 'offset' | 'sort'>, settings?: WorkspaceSettings): Promise<repo.AccountFilter> {
   const { overdue, ...rest } = q;
   if (!overdue) return rest;
-  const s = await loadSettings(db.kysely, actor.workspaceId);
+  const s = settings ?? (await loadSettings(db.kysely, actor.workspaceId));
   return { ...rest, inPool: false, overdueBefore: overdueThresholds(Date.now(), s) };
 }
 
 export async function listAccounts(db: Db, actor: Actor, q: AccountListQuery) {
-  const [filter, settings] = await Promise.all([toFilter(db, actor, q), loadSettings(db.kysely, actor.workspaceId)]);
+  const settings = await loadSettings(db.kysely, actor.workspaceId);
+  const filter = await toFilter(db, actor, q, settings);
   const { items, total } = await repo.listAccounts(db.kysely, db.engine, actor, { ...filter, limit: q.limit, offset: q.offset, sort: q.sort });
   const counts = await repo.contactCounts(db.kysely, actor.workspaceId, items.map((i) => i.id));
   return { items: items.map((r) => ({ ...toAccountDto(r, settings), contactCount: counts.get(r.id) ?? 0 })), total };
