@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { browserSuite, shot, signIn, visibleText } from './browser.ts';
+import { browserSuite, shot, signIn, visibleText, pickOption } from './browser.ts';
 
 const app = browserSuite();
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
@@ -113,7 +113,7 @@ describe('Accounts in the browser', () => {
     await page.getByTestId('contact-name').fill(contactName);
     await page.getByTestId('contact-title').fill('安全工程师');
     await page.getByTestId('contact-reports-to').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '陶景文' }).click();
+    await pickOption(page, '陶景文');
     await page.getByTestId('contact-form-submit').click();
     const contactRow = page.locator('[data-testid="contacts-table"] tbody tr').filter({ hasText: contactName });
     await contactRow.waitFor();
@@ -123,9 +123,9 @@ describe('Accounts in the browser', () => {
     await page.getByRole('tab', { name: '采购角色' }).click();
     await page.getByTestId('add-role').click();
     await page.getByTestId('role-contact').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: contactName }).click();
+    await pickOption(page, contactName);
     await page.getByTestId('role-kind').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '财务' }).click();
+    await pickOption(page, '财务');
     await page.locator('.ant-modal').getByText('不超预算，符合财务流程').waitFor();
     await page.locator('.ant-modal .ant-segmented-item').filter({ hasText: '支持我们' }).click();
     await page.locator('.ant-modal .ant-rate-star').nth(2).click();

@@ -101,6 +101,15 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.locator('button[type="submit"]').click();
 }
 
+/**
+ * Picks an option in the open antd Select dropdown and waits until the dropdown has closed:
+ * a click on the next field while the dropdown still animates out can land on the dropdown.
+ */
+export async function pickOption(page: Page, text: string): Promise<void> {
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
+  await page.locator('.ant-select-dropdown:visible').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+}
+
 export interface BrowserSuite {
   /** The server's base URL, e.g. http://127.0.0.1:40123 (known once the suite's `before` ran). */
   readonly url: string;

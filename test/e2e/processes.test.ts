@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, shot, signIn, TIMEOUT, visibleText } from './browser.ts';
+import { browserSuite, shot, signIn, TIMEOUT, visibleText, pickOption } from './browser.ts';
 
 const app = browserSuite();
 const ADMIN = { email: 'admin@demo.keyline.dev', password: 'keyline-demo' };
@@ -42,7 +42,7 @@ describe('Sales processes in the browser', () => {
     const item = stage.getByTestId('evidence-item').last();
     await item.getByPlaceholder('证据名称').fill('Decision maker met 决策人已见面');
     await item.locator('.ant-select').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '需要填写说明' }).click();
+    await pickOption(page, '需要填写说明');
     await stage.getByTestId('stage-save').click();
     await page.getByText(/阶段“潜在客户”已保存/).waitFor({ timeout: TIMEOUT });
 
@@ -92,7 +92,7 @@ describe('Sales processes in the browser', () => {
 
     await page.goto(`${app.url}/opportunities/list`);
     await page.getByTestId('saved-views').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: view }).click();
+    await pickOption(page, view);
     await page.waitForURL((u) => u.searchParams.get('status') === 'open' && u.searchParams.get('q') === '项目');
     // The search box shows the view's text once the list re-renders with it.
     const search = page.getByTestId('opp-search').locator('input');
