@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { browserSuite, shot, signIn, visibleText, pickOption } from './browser.ts';
+import { browserSuite, pickOption, settled, shot, signIn, visibleText } from './browser.ts';
 
 const app = browserSuite();
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
@@ -102,6 +102,7 @@ describe('Accounts in the browser', () => {
     // Clicking a node opens that contact's roles.
     await map.locator('svg text').filter({ hasText: '陶景文' }).first().click();
     const drawer = page.locator('.ant-drawer').filter({ hasText: '陶景文' });
+    await settled(drawer);
     await drawer.locator('[data-testid="roles-table"] tbody tr').filter({ hasText: '技术人员' }).waitFor();
     await drawer.locator('.ant-drawer-close').click();
     await drawer.waitFor({ state: 'hidden' });
@@ -126,7 +127,7 @@ describe('Accounts in the browser', () => {
     await pickOption(page, contactName);
     await page.getByTestId('role-kind').click();
     await pickOption(page, '财务');
-    await page.locator('.ant-modal').getByText('不超预算，符合财务流程').waitFor();
+    await settled(page.locator('.ant-modal').filter({ hasText: '不超预算，符合财务流程' }));
     await page.locator('.ant-modal .ant-segmented-item').filter({ hasText: '支持我们' }).click();
     await page.locator('.ant-modal .ant-rate-star').nth(2).click();
     await page.locator('.ant-modal-footer .ant-btn-primary').click();

@@ -6,12 +6,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startServer } from '../helpers/server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+const FAILURES = path.join(ROOT, 'test-results', 'failures');
 /** Default wait of every page from `newPage`, and so of `visibleText`: a missing element fails in seconds, not at the test timeout. */
 export const TIMEOUT = 10_000;
 
@@ -52,6 +53,8 @@ export function launchChromium(): Promise<Browser> {
 export interface PageOptions {
   /** Where console errors and uncaught page errors go; a test asserts it stays empty. */
   errors: string[];
+  /** Where every API answer of 400 or more goes (method, path, status, body start), for the failure report. */
+  apiFailures?: string[];
   locale?: string;
   viewport?: { width: number; height: number };
   timeout?: number;
@@ -61,8 +64,9 @@ export interface PageOptions {
  * A page in a context of its own, so no session cookie or saved language leaks from one page
  * to the next; closing the page closes its context.
  */
-export async function newPage(browser: Browser, { errors, locale = 'zh-CN', viewport = { width: 1366, height: 860 }, timeout = TIMEOUT }: PageOptions): Promise<Page> {
-  const context = await browser.newContext({ viewport, locale });
+export async function newPage(browser: Browser, { errors, apiFailures, locale = 'zh-CN', viewport = { width: 1366, height: 860 }, timeout = TIMEOUT }: PageOptions): Promise<Page> {
+  // Reduced motion turns antd's animations off (web/src/app/theme.ts): a click never meets a dialog still zooming in.
+  const context = await browser.newContext({ viewport, locale, reducedMotion: 'reduce' });
   const page = await context.newPage();
   page.setDefaultTimeout(timeout);
   page.once('close', () => void context.close().catch(() => undefined));
@@ -71,6 +75,13 @@ export async function newPage(browser: Browser, { errors, locale = 'zh-CN', view
     if (msg.type() === 'error' && !/status of 401/.test(msg.text())) errors.push(msg.text());
   });
   page.on('pageerror', (err) => errors.push(err.message));
+  if (apiFailures) {
+    page.on('response', (res) => {
+      if (res.status() < 400 || !res.url().includes('/api/')) return;
+      const at = new Date().toISOString().slice(11, 23);
+      void res.text().then((body) => apiFailures.push(`${at} ${res.request().method()} ${new URL(res.url()).pathname} → ${res.status()} ${body.slice(0, 300)}`), () => undefined);
+    });
+  }
   return page;
 }
 
@@ -86,6 +97,25 @@ export async function shot(page: Page, name: string, fullPage = true): Promise<v
 export async function visibleText(locator: Locator): Promise<string> {
   await locator.first().waitFor({ state: 'visible' });
   return (await locator.first().innerText()).trim();
+}
+
+/** The part of the DOM's Element that `settled` uses (the root tsconfig has no DOM lib). */
+interface Animatable {
+  getAnimations(options: { subtree: boolean }): { effect: { getComputedTiming(): { endTime?: number | string } } | null; finished: Promise<unknown> }[];
+}
+
+/**
+ * Waits until the locator is visible and its opening animation has finished. An antd modal or
+ * drawer zooms or slides in from where the pointer was; on a loaded machine a click aimed at a
+ * button during that animation can land beside it, so tests settle a pop-up before using it.
+ */
+export async function settled(locator: Locator): Promise<Locator> {
+  await locator.first().waitFor({ state: 'visible' });
+  // Endless animations (spinners) never finish; only the finite ones are waited for.
+  await locator.first().evaluate((el: Animatable) => Promise.all(el.getAnimations({ subtree: true })
+    .filter((a) => a.effect !== null && a.effect.getComputedTiming().endTime !== Infinity)
+    .map((a) => a.finished.catch(() => undefined))));
+  return locator;
 }
 
 /**
@@ -126,9 +156,30 @@ export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
   let keyline: Keyline | undefined;
   let browser: Browser | undefined;
   const errors: string[] = [];
+  const apiFailures: string[] = [];
   before(async () => {
     keyline = await startKeyline(env);
     browser = await launchChromium();
+  });
+  // A failure on a CI machine must be explainable afterwards: keep a picture of every open page
+  // and print what the server refused, since the browser's state is gone once the suite ends.
+  afterEach(async (context) => {
+    // Node ≥ 22 gives the hook the finished test's outcome; @types/node does not declare it yet.
+    const t = context as unknown as { name: string; passed: boolean; error?: unknown };
+    if (t.passed || !browser) return;
+    fs.mkdirSync(FAILURES, { recursive: true });
+    const pages = browser.contexts().flatMap((c) => c.pages());
+    const slug = t.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
+    const report = [`${t.name}: ${t.error instanceof Error ? t.error.message.split('\n')[0] : String(t.error)}`];
+    for (const [i, p] of pages.entries()) {
+      const file = path.join(FAILURES, `${slug}-${i}.png`);
+      await p.screenshot({ path: file }).catch(() => undefined);
+      report.push(`page ${i} at ${p.url()} — screenshot ${path.relative(ROOT, file)}`);
+    }
+    if (errors.length) report.push('page errors:', ...errors.map((e) => `  ${e}`));
+    if (apiFailures.length) report.push('API answers ≥ 400:', ...apiFailures.map((e) => `  ${e}`));
+    // scripts/test.ts prints these reports after the summary, where a CI log's tail shows them.
+    fs.writeFileSync(path.join(FAILURES, `${slug}.txt`), report.join('\n') + '\n');
   });
   after(async () => {
     await browser?.close().catch(() => undefined);
@@ -140,6 +191,6 @@ export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
       return keyline.url;
     },
     errors,
-    page: (options = {}) => newPage(browser!, { ...options, errors }),
+    page: (options = {}) => newPage(browser!, { ...options, errors, apiFailures }),
   };
 }

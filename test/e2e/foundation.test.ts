@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, shot, signIn, visibleText } from './browser.ts';
+import { browserSuite, settled, shot, signIn, visibleText } from './browser.ts';
 
 const app = browserSuite();
 const ADMIN = { email: 'admin@demo.keyline.dev', password: 'keyline-demo' };
@@ -64,7 +64,7 @@ describe('Foundation in the browser', () => {
     await page.getByTestId('org-tree').getByText('广州分公司', { exact: true }).click();
     assert.match(await visibleText(page.getByTestId('unit-details').locator('.ant-card-head-title')), /广州分公司/);
     await page.getByRole('button', { name: 'Add sub-unit' }).click();
-    const modal = page.locator('.ant-modal');
+    const modal = await settled(page.locator('.ant-modal'));
     assert.equal(await visibleText(modal.locator('.ant-modal-title')), 'Add a unit under "广州分公司"');
     await modal.locator('#name').fill(unitName);
     await modal.getByRole('button', { name: 'Create' }).click();
@@ -78,7 +78,7 @@ describe('Foundation in the browser', () => {
     await page.getByRole('tab', { name: 'Users' }).click();
     await page.waitForURL(/\/settings\/users/);
     await page.getByRole('button', { name: 'New user' }).click();
-    const drawer = page.locator('.ant-drawer-section');
+    const drawer = await settled(page.locator('.ant-drawer-section'));
     await drawer.locator('#name').fill(userName);
     await drawer.locator('#email').fill(userEmail);
     await drawer.locator('#orgUnitId').click();

@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { browserSuite, shot, signIn, visibleText } from './browser.ts';
+import { browserSuite, settled, shot, signIn, visibleText } from './browser.ts';
 
 const app = browserSuite();
 const REP = { email: 'rep@demo.keyline.dev', password: 'keyline-demo' };
@@ -80,7 +80,7 @@ describe('Opportunities in the browser', () => {
     // Drag to the next stage: the evidence dialog lists the first stage's items.
     await drag(page, card, secondCol);
     const dialog = page.locator('.ant-modal').filter({ has: page.getByTestId('evidence-dialog-body') });
-    await dialog.waitFor();
+    await settled(dialog);
     for (const e of first.evidence) assert.ok((await dialog.innerText()).includes(e.label), `the dialog lists "${e.label}"`);
 
     // Confirming with nothing given: the server's 422 lists what is missing, in the dialog.
@@ -151,9 +151,8 @@ describe('Opportunities in the browser', () => {
     const boardProcess = await visibleText(page.getByTestId('process-picker'));
     await page.getByTestId('new-opportunity').click();
     const modal = page.locator('.ant-modal').filter({ hasText: '新建商机' });
-    await modal.waitFor();
+    await settled(modal);
     assert.ok((await modal.innerText()).includes(boardProcess), 'the board\'s process is preselected');
-    await page.waitForTimeout(400); // the modal zooms in
     await shot(page, 'opportunity-new', false);
     await modal.getByRole('button', { name: /取\s*消/ }).click();
 

@@ -2,8 +2,12 @@ import type { ThemeConfig } from 'antd';
 
 export const BRAND = '#1d4ed8';
 
+/** People who ask their system for less motion get none: no zooming dialogs or sliding drawers. */
+const reducedMotion = typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
+
 export const theme: ThemeConfig = {
   token: {
+    motion: !reducedMotion,
     colorPrimary: BRAND,
     borderRadius: 8,
     fontFamily:
