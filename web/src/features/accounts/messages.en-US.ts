@@ -370,5 +370,4 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.error.duplicate_role': 'This contact already holds this role here.',
   'accounts.error.not_key_account': 'Only A-tier and named accounts keep a key-account profile.',
   'accounts.error.duplicate_name': 'You already have a view with this name.',
-  'accounts.error.notAvailable': 'The server side of this feature is not available yet; try again later.',
 };

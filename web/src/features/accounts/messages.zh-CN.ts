@@ -368,5 +368,4 @@ export const accountsZhCN = {
   'accounts.error.duplicate_role': '该联系人在这里已经担任这个角色。',
   'accounts.error.not_key_account': '只有 A 类客户和指名客户可以建立重点客户档案。',
   'accounts.error.duplicate_name': '你已经有一个同名的视图。',
-  'accounts.error.notAvailable': '该功能的服务端接口尚未上线，请稍后再试。',
 } as const;

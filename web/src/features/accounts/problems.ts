@@ -30,10 +30,6 @@ export function useAccountProblem() {
         else message.error(text, 6);
         return;
       }
-      if (isApiError(error) && error.status === 404 && error.message.startsWith('No route')) {
-        message.warning(t('accounts.error.notAvailable'), 6);
-        return;
-      }
       report(error, form);
     },
     [report, t, message],

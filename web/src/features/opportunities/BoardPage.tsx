@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Alert, Avatar, Button, Card, Dropdown, Empty, Flex, Segmented, Select, Skeleton, Space, Tooltip, Typography } from 'antd';
+import { Avatar, Button, Card, Dropdown, Empty, Flex, Segmented, Select, Skeleton, Space, Tooltip, Typography } from 'antd';
 import { AppstoreOutlined, CalendarOutlined, MoreOutlined, PlusOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { DndContext, DragOverlay, KeyboardSensor, PointerSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
 import { Link, useNavigate } from 'react-router';
@@ -201,7 +201,6 @@ export default function BoardPage() {
           </Flex>
         )}
       </Flex>
-      {board.data && 'approximate' in board.data && board.data.approximate && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('opps.board.approximate')} />}
       {body()}
       {creating && <NewOpportunityModal processId={processId} onClose={() => setCreating(false)} />}
       {moving && process.data && (

@@ -7,16 +7,11 @@ import { useProblem } from '../../api/useProblem.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { AttitudeTag, DegreeBar, InfluenceTag } from '../accounts/bits.tsx';
-import { notAvailable, useAddReview, useAddTeamMember, useAuditTrail, useBuyingRoles, usePeople, useRemoveTeamMember, useReviews, useStageHistory } from './api.ts';
+import { useAddReview, useAddTeamMember, useAuditTrail, useBuyingRoles, usePeople, useRemoveTeamMember, useReviews, useStageHistory } from './api.ts';
 import { zhCN, type MessageKey } from '../../i18n/zh-CN.ts';
 import { TEAM_ROLES, type HistoryItem, type OpportunityDetail, type Process, type Stage, type TeamRole } from './types.ts';
 
 const when = (ms: number | null | undefined) => (ms ? dayjs(ms).format('YYYY-MM-DD HH:mm') : '—');
-
-function Unavailable() {
-  const t = useT();
-  return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('opps.error.notAvailable')}<br />{t('opps.error.notAvailableHint')}</>} />;
-}
 
 /** The opportunity team (SPEC §5.2) with the roles the stage suggests. */
 export function TeamTab({ o, stage }: { o: OpportunityDetail; stage: Stage | undefined }) {
@@ -28,11 +23,9 @@ export function TeamTab({ o, stage }: { o: OpportunityDetail; stage: Stage | und
   const remove = useRemoveTeamMember();
   const [userId, setUserId] = useState<number | undefined>();
   const [teamRole, setTeamRole] = useState<TeamRole | undefined>();
-  const [unavailable, setUnavailable] = useState(false);
   const held = new Set(o.team.map((m) => m.teamRole));
   const suggested = (o.suggestedRoles ?? stage?.roles ?? []).filter((r) => !held.has(r as TeamRole));
   const canEdit = o.permissions.edit && o.status === 'open';
-  const fail = (e: unknown) => { if (notAvailable(e)) setUnavailable(true); else report(e); };
   return (
     <>
       {suggested.length > 0 && (
@@ -42,14 +35,13 @@ export function TeamTab({ o, stage }: { o: OpportunityDetail; stage: Stage | und
             <Tag key={r} color="orange" style={{ cursor: canEdit ? 'pointer' : undefined }} onClick={() => canEdit && setTeamRole(r as TeamRole)}>{t(`opps.teamRole.${r}` as 'opps.teamRole.sales_lead')}</Tag>
           ))}</Space>} />
       )}
-      {unavailable && <Alert type="warning" showIcon style={{ marginBottom: 12 }} message={t('opps.error.notAvailable')} />}
       <List
         dataSource={o.team}
         locale={{ emptyText: t('opps.team.empty') }}
         renderItem={(m) => (
           <List.Item actions={canEdit && m.teamRole !== 'sales_lead' ? [
             <Popconfirm key="rm" title={t('opps.team.removeConfirm', { name: m.userName })} okText={t('opps.team.remove')} cancelText={t('common.cancel')} okButtonProps={{ danger: true }}
-              onConfirm={() => remove.mutateAsync({ id: o.id, memberId: m.id }).then(() => void message.success(t('common.saved')), fail)}>
+              onConfirm={() => remove.mutateAsync({ id: o.id, memberId: m.id }).then(() => void message.success(t('common.saved')), report)}>
               <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('opps.team.remove')} />
             </Popconfirm>,
           ] : []}>
@@ -63,7 +55,7 @@ export function TeamTab({ o, stage }: { o: OpportunityDetail; stage: Stage | und
             options={(people.data ?? []).map((u) => ({ value: u.id, label: `${u.name} · ${t(`role.${u.role}`)}` }))} />
           <Select style={{ width: 160 }} placeholder={t('opps.team.role')} value={teamRole} onChange={setTeamRole} options={TEAM_ROLES.map((r) => ({ value: r, label: t(`opps.teamRole.${r}`) }))} />
           <Button icon={<PlusOutlined />} disabled={!userId || !teamRole} loading={add.isPending}
-            onClick={() => userId && teamRole && add.mutateAsync({ id: o.id, userId, teamRole }).then(() => { setUserId(undefined); setTeamRole(undefined); message.success(t('common.saved')); }, fail)}>
+            onClick={() => userId && teamRole && add.mutateAsync({ id: o.id, userId, teamRole }).then(() => { setUserId(undefined); setTeamRole(undefined); message.success(t('common.saved')); }, report)}>
             {t('opps.team.add')}
           </Button>
         </Flex>
@@ -105,7 +97,6 @@ export function ReviewsTab({ o, stage }: { o: OpportunityDetail; stage: Stage | 
   const reviews = useReviews(o.id);
   const add = useAddReview();
   const [form] = Form.useForm<{ completedStep: string; evidence?: string; nextAction: string; jointPlan?: string }>();
-  if (reviews.isError && notAvailable(reviews.error)) return <Unavailable />;
   if (reviews.isError) return <LoadError error={reviews.error} onRetry={() => void reviews.refetch()} />;
   const Q = ['completedStep', 'evidence', 'nextAction', 'jointPlan'] as const;
   return (
@@ -187,7 +178,6 @@ export function StageHistoryTab({ o, process }: { o: OpportunityDetail; process:
 export function AuditTab({ o }: { o: OpportunityDetail }) {
   const t = useT();
   const trail = useAuditTrail(o.id);
-  if (trail.isError && notAvailable(trail.error)) return <Unavailable />;
   if (trail.isError) return <LoadError error={trail.error} onRetry={() => void trail.refetch()} />;
   const fieldLabel = (f: string) => (`opps.audit.field.${f}` in zhCN ? t(`opps.audit.field.${f}` as MessageKey) : f);
   return (

@@ -1,17 +1,15 @@
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Col, Empty, Flex, Input, Progress, Radio, Result, Row, Select, Skeleton, Space, Steps, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Flex, Input, Progress, Radio, Result, Row, Select, Skeleton, Space, Steps, Tag, Typography } from 'antd';
 import { CheckCircleOutlined, CloseCircleOutlined, DeleteOutlined, PlusOutlined, ReloadOutlined, WarningOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useProblem } from '../../api/useProblem.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
-import { notAvailable, strategyNext, useInsight, useSaveAnalysis, useSaveQualification, useSaveStrategy, useUpdateOpportunity } from './api.ts';
+import { strategyNext, useInsight, useSaveAnalysis, useSaveQualification, useSaveStrategy, useUpdateOpportunity } from './api.ts';
 import { BUYING_PHASES, COMPETITOR_STATUSES, QUALIFICATION_FACTS, SWOT_KEYS, type Competitor, type Insight, type OpportunityDetail, type QualificationAnswer, type QualificationFact, type Stage, type StrategyStepResult } from './types.ts';
 
 function InsightGate({ o, children }: { o: OpportunityDetail; children: (insight: Insight) => React.ReactNode }) {
-  const t = useT();
   const insight = useInsight(o.id);
-  if (insight.isError && notAvailable(insight.error)) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('opps.error.notAvailable')}<br />{t('opps.error.notAvailableHint')}</>} />;
   if (insight.isError) return <LoadError error={insight.error} onRetry={() => void insight.refetch()} />;
   if (!insight.data) return <Skeleton active />;
   return <>{children(insight.data)}</>;
@@ -187,7 +185,7 @@ function StrategyWizard({ o, insight }: { o: OpportunityDetail; insight: Insight
     return () => { live = false; };
   }, [o.id, answers]);
 
-  if (error) return notAvailable(error) ? <Empty description={<>{t('opps.error.notAvailable')}<br />{t('opps.error.notAvailableHint')}</>} /> : <LoadError error={error} onRetry={() => setAnswers((a) => ({ ...a }))} />;
+  if (error) return <LoadError error={error} onRetry={() => setAnswers((a) => ({ ...a }))} />;
   if (!step) return <Skeleton active />;
   const answer = (value: boolean) => step.next && setAnswers((a) => ({ ...a, [step.next as string]: value }));
   /** Going back to a question drops the answers after it on the path. */

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { Alert, App, Button, DatePicker, Drawer, Form, Input, InputNumber, Modal, Radio, Select, Space } from 'antd';
+import { App, Button, DatePicker, Drawer, Form, Input, InputNumber, Modal, Radio, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
-import { notAvailable, useCloseOpportunity, useReopenOpportunity, useUpdateOpportunity } from './api.ts';
+import { useCloseOpportunity, useReopenOpportunity, useUpdateOpportunity } from './api.ts';
 import { yuanToFen } from './bits.tsx';
 import { BUYING_PHASES, FORECAST_CATEGORIES, LOSS_REASONS, type OpportunityDetail } from './types.ts';
 
@@ -58,19 +58,16 @@ export function CloseModal({ o, onClose }: { o: OpportunityDetail; onClose: () =
   const close = useCloseOpportunity();
   const [form] = Form.useForm<CloseValues>();
   const outcome = Form.useWatch('outcome', form) ?? 'won';
-  const [unavailable, setUnavailable] = useState(false);
   const submit = (v: CloseValues) =>
     close.mutateAsync({
       id: o.id, version: o.version, outcome: v.outcome, contractAmount: v.outcome === 'won' ? yuanToFen(v.contractAmount) : undefined,
       reason: v.outcome !== 'won' ? v.reason : undefined, competitor: v.outcome !== 'won' ? v.competitor?.trim() || undefined : undefined, note: v.note?.trim() || undefined,
     }).then(() => { message.success(t(`opps.closed.${v.outcome}`)); onClose(); }, (e: unknown) => {
-      if (notAvailable(e)) { setUnavailable(true); return; }
       if (isApiError(e) && e.status === 409) { message.warning(t('opps.move.conflict')); onClose(); return; }
       report(e, form);
     });
   return (
     <Modal open title={t('opps.close.title', { name: o.name })} onCancel={onClose} onOk={() => form.submit()} okText={t('opps.close.confirm')} cancelText={t('common.cancel')} confirmLoading={close.isPending} destroyOnHidden>
-      {unavailable && <Alert type="warning" showIcon style={{ marginBottom: 12 }} message={t('opps.error.notAvailable')} />}
       <Form<CloseValues> form={form} layout="vertical" initialValues={{ outcome: 'won', contractAmount: o.amount / 100 }} onFinish={(v) => void submit(v)}>
         <Form.Item name="outcome" label={t('opps.close.outcome')}>
           <Radio.Group optionType="button" buttonStyle="solid" options={(['won', 'lost', 'abandoned'] as const).map((s) => ({ value: s, label: t(`opps.status.${s}`) }))} />
@@ -102,10 +99,7 @@ export function ReopenModal({ o, onClose }: { o: OpportunityDetail; onClose: () 
   const [error, setError] = useState<string | null>(null);
   const submit = () => {
     if (!reason.trim()) { setError(t('validation.required')); return; }
-    reopen.mutateAsync({ id: o.id, version: o.version, reason: reason.trim() }).then(() => { message.success(t('common.saved')); onClose(); }, (e: unknown) => {
-      if (notAvailable(e)) { setError(t('opps.error.notAvailable')); return; }
-      report(e);
-    });
+    reopen.mutateAsync({ id: o.id, version: o.version, reason: reason.trim() }).then(() => { message.success(t('common.saved')); onClose(); }, report);
   };
   return (
     <Modal open title={t('opps.reopen.title')} onCancel={onClose} onOk={submit} okText={t('opps.reopen.action')} cancelText={t('common.cancel')} confirmLoading={reopen.isPending}>

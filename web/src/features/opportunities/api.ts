@@ -3,7 +3,7 @@ import { api, isApiError, request } from '../../api/client.ts';
 import type { Page, User } from '../../api/types.ts';
 import type { BuyingRole } from '../accounts/types.ts';
 import type {
-  AttentionPage, Board, Competitor, Swot, BoardColumn, BoardFilters, EvidenceGiven, HistoryItem, Insight, ListFilters, Opportunity, OpportunityDetail, Process,
+  AttentionPage, Board, Competitor, Swot, BoardFilters, EvidenceGiven, HistoryItem, Insight, ListFilters, Opportunity, OpportunityDetail, Process,
   ProcessSummary, Review, StageHistoryEntry, StrategyStepResult, TeamRole,
 } from './types.ts';
 
@@ -30,31 +30,13 @@ export const useProcesses = () =>
 export const useProcess = (id: number | null | undefined) =>
   useQuery({ queryKey: oppKeys.process(id ?? 0), queryFn: ({ signal }) => api.get<Process>(`/sales-processes/${id}`, {}, { signal }), enabled: !!id, staleTime: 60_000 });
 
-/**
- * The kanban board. GET /opportunities/board aggregates per stage in SQL; until it is deployed the
- * board is put together from the open opportunities of the process (the first 500), so it still works.
- */
+/** The kanban board: GET /opportunities/board aggregates per stage in SQL. */
 export const useBoard = (filters: BoardFilters, process: Process | undefined) =>
   useQuery({
     queryKey: oppKeys.board(filters),
     enabled: !!filters.processId && !!process,
     placeholderData: keepPreviousData,
-    queryFn: async ({ signal }): Promise<Board & { approximate?: boolean }> => {
-      try {
-        return await api.get<Board>('/opportunities/board', { ...filters }, { signal });
-      } catch (e) {
-        if (!notAvailable(e) || !process) throw e;
-        const page = await api.get<Page<Opportunity>>('/opportunities', { ...filters, status: 'open', limit: 500, sort: '-updatedAt' }, { signal });
-        const columns: BoardColumn[] = process.stages.map((stage) => {
-          const cards = page.items.filter((o) => o.stageId === stage.id);
-          return {
-            stage, count: cards.length, cards: cards.slice(0, 50), more: Math.max(0, cards.length - 50),
-            amount: cards.reduce((s, o) => s + o.amount, 0), expectedAmount: cards.reduce((s, o) => s + (o.expectedAmount ?? 0), 0),
-          };
-        });
-        return { process: { id: process.id, name: process.name }, columns, approximate: page.total > page.items.length };
-      }
-    },
+    queryFn: ({ signal }) => api.get<Board>('/opportunities/board', { ...filters }, { signal }),
   });
 
 export const useOpportunities = (filters: ListFilters, page: number) => {

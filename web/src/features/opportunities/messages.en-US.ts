@@ -47,7 +47,6 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.board.openCount': 'Open',
   'opps.board.pipeline': 'Pipeline',
   'opps.board.weighted': 'Weighted',
-  'opps.board.approximate': 'The board endpoint is not live yet: showing the 500 most recently updated opportunities; totals may be incomplete.',
 
   'opps.card.moveTo': 'Move to…',
   'opps.card.days': '{days} d',
@@ -344,6 +343,4 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.audit.reasonCode.handover': 'Handover',
   'opps.audit.reasonCode.creator': 'Creator',
   'opps.audit.reasonCode.override': 'Manager override',
-  'opps.error.notAvailable': 'The server side of this feature is not live yet.',
-  'opps.error.notAvailableHint': 'It will work here once it is; nothing is lost.',
 };

@@ -45,7 +45,6 @@ export const opportunitiesZhCN = {
   'opps.board.openCount': '进行中',
   'opps.board.pipeline': '管道金额',
   'opps.board.weighted': '加权预期',
-  'opps.board.approximate': '看板接口尚未上线，当前只显示最近更新的 500 个商机，合计可能不全。',
 
   'opps.card.moveTo': '移动到…',
   'opps.card.days': '{days} 天',
@@ -342,6 +341,4 @@ export const opportunitiesZhCN = {
   'opps.audit.reasonCode.handover': '离职交接',
   'opps.audit.reasonCode.creator': '创建人',
   'opps.audit.reasonCode.override': '经理豁免',
-  'opps.error.notAvailable': '该功能的服务端接口尚未上线。',
-  'opps.error.notAvailableHint': '上线后这里即可使用，数据不会丢失。',
 } as const;
