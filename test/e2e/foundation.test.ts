@@ -1,6 +1,6 @@
 /**
  * The Foundation journey in a real browser: sign in, switch language, add an org unit,
- * add a user to it, sign out — plus a wrong password. Runs the real server on the demo
+ * add a user to it, sign out — plus a wrong password, and the desk a rep and a manager find at home. Runs the real server on the demo
  * company and the built web app (npm run build:web).
  */
 import { describe, test } from 'node:test';
@@ -9,6 +9,8 @@ import { browserSuite, settled, shot, signIn, visibleText } from './browser.ts';
 
 const app = browserSuite();
 const ADMIN = { email: 'admin@demo.keyline.dev', password: 'keyline-demo' };
+const REP = { email: 'rep@demo.keyline.dev', password: 'keyline-demo' };
+const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
 
 describe('Foundation in the browser', () => {
   test('a wrong password shows an error and stays on the sign-in page', async () => {
@@ -123,5 +125,33 @@ describe('Foundation in the browser', () => {
 
     assert.deepEqual(app.errors, [], 'no errors in the browser console');
     await page.close();
+  });
+
+  test('home is a desk: what needs attention, overdue follow-ups and deals closing soon, as the lists count them', async () => {
+    for (const who of [REP, MANAGER]) {
+      const page = await app.page({ viewport: { width: 1440, height: 900 } });
+      await signIn(page, app.url, who.email, who.password);
+      await page.waitForURL(`${app.url}/`);
+      const get = async (url: string) => {
+        const res = await page.request.get(`${app.url}/api/v1${url}`);
+        assert.ok(res.ok(), `${url} answered ${res.status()}`);
+        return (await res.json()) as { total: number; items: { name: string }[] };
+      };
+      const [attention, overdue] = await Promise.all([get('/opportunities/attention?limit=5'), get('/accounts?overdue=true&archived=false&sort=tier&limit=5')]);
+      // Each card shows the list's total and its first rows; the demo gives both something to show.
+      assert.ok(attention.total > 0 && overdue.total > 0, 'the demo has opportunities needing attention and overdue accounts');
+      assert.equal(await visibleText(page.getByTestId('desk-attention-total')), String(attention.total));
+      assert.equal(await visibleText(page.getByTestId('desk-overdue-total')), String(overdue.total));
+      assert.match(await visibleText(page.getByTestId('desk-attention')), new RegExp(attention.items[0]!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      assert.match(await visibleText(page.getByTestId('desk-overdue')), new RegExp(overdue.items[0]!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      await page.getByTestId('desk-closing').waitFor();
+      await shot(page, who === REP ? 'home-desk-rep' : 'home-desk-manager', false);
+
+      // "View all" opens the overdue accounts list with the same total.
+      await page.getByTestId('desk-overdue').getByRole('link', { name: /查看全部/ }).click();
+      await page.waitForURL(/\/accounts\?overdue=true/);
+      await page.locator('.ant-pagination-total-text').filter({ hasText: `共 ${overdue.total} 条` }).waitFor();
+      await page.close();
+    }
   });
 });

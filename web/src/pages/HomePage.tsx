@@ -4,6 +4,7 @@ import { ApartmentOutlined, RightOutlined, SettingOutlined, TeamOutlined, UserOu
 import { useNavigate } from 'react-router';
 import { useSession } from '../features/auth/session.ts';
 import { useTeamSize } from '../features/home/api.ts';
+import { Desk } from '../features/home/Desk.tsx';
 import { useOrgUnits } from '../features/org/api.ts';
 import { useT } from '../i18n/useI18n.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -19,12 +20,14 @@ function greetingKey(hour: number): MessageKey {
   return 'home.greeting.evening';
 }
 
-/** The welcome dashboard: who I am in the organisation, the people picture, and what is coming. */
+/** The welcome dashboard: who I am, my desk (what needs doing now), the people picture, the areas. */
 export default function HomePage() {
   const t = useT();
   const navigate = useNavigate();
   const { user, permissions } = useSession();
   const seesCompany = user.role === 'admin' || user.role === 'executive';
+  // The sales roles work accounts and opportunities; auditors and finance have neither (SPEC §2).
+  const sells = user.role !== 'auditor' && user.role !== 'finance';
   const teamSize = useTeamSize(user.orgUnitId);
   const units = useOrgUnits(false);
 
@@ -42,7 +45,7 @@ export default function HomePage() {
           {t(greetingKey(new Date().getHours()), { name: user.name })}
         </Typography.Title>
         <Typography.Paragraph type="secondary" style={{ maxWidth: 720 }}>
-          {t('home.intro')}
+          {t(sells && user.role !== 'admin' ? 'home.intro' : 'home.introAdmin')}
         </Typography.Paragraph>
         <Row gutter={[16, 16]} style={{ marginTop: 8 }}>
           <Col xs={12} md={6}>
@@ -62,6 +65,8 @@ export default function HomePage() {
           </Col>
         </Row>
       </Card>
+
+      {sells && <Desk />}
 
       <Row gutter={[20, 20]}>
         {seesCompany && (

@@ -1,0 +1,159 @@
+import type { ReactNode } from 'react';
+import { Badge, Card, Col, Empty, Flex, List, Row, Skeleton, Tag, Typography } from 'antd';
+import { AlertOutlined, CalendarOutlined, FieldTimeOutlined, RightOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import dayjs from 'dayjs';
+import { Link } from 'react-router';
+import { api } from '../../api/client.ts';
+import type { Page } from '../../api/types.ts';
+import { LoadError } from '../../components/LoadError.tsx';
+import { useT } from '../../i18n/useI18n.ts';
+import { useSession } from '../auth/session.ts';
+import { accountKeys } from '../accounts/api.ts';
+import { TierBadge } from '../accounts/bits.tsx';
+import type { Account } from '../accounts/types.ts';
+import { oppKeys } from '../opportunities/api.ts';
+import { PROBLEM_COLOR, useMoney } from '../opportunities/bits.tsx';
+import type { AttentionPage, Opportunity } from '../opportunities/types.ts';
+
+const SHOWN = 5;
+/** "Closing soon" looks this far ahead. */
+const CLOSING_DAYS = 30;
+
+/**
+ * The desk of a rep or a manager (SPEC §4.3, §5.3): what needs doing now, within what the caller may
+ * see — opportunities that need attention, accounts overdue for a follow-up, deals due to close.
+ * Each card asks the list endpoint for its first rows and total, under the keys of those lists, so
+ * a change anywhere in the app refreshes the desk too.
+ */
+export function Desk() {
+  const t = useT();
+  const money = useMoney();
+  const { user } = useSession();
+  const managerView = user.role === 'manager' || user.role === 'admin' || user.role === 'executive';
+  const today = dayjs().format('YYYY-MM-DD');
+  const horizon = dayjs().add(CLOSING_DAYS, 'day').format('YYYY-MM-DD');
+
+  const attentionParams = { limit: SHOWN, offset: 0 };
+  const attention = useQuery({
+    queryKey: oppKeys.attention(attentionParams),
+    queryFn: ({ signal }) => api.get<AttentionPage>('/opportunities/attention', attentionParams, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const overdueParams = { overdue: 'true', archived: 'false', sort: 'tier', limit: SHOWN, offset: 0 };
+  const overdue = useQuery({
+    queryKey: accountKeys.list(overdueParams),
+    queryFn: ({ signal }) => api.get<Page<Account>>('/accounts', overdueParams, { signal }),
+    placeholderData: keepPreviousData,
+  });
+  const closingParams = { status: 'open', closeFrom: today, closeTo: horizon, sort: 'expectedCloseDate', limit: SHOWN, offset: 0 };
+  const closing = useQuery({
+    queryKey: oppKeys.list(closingParams),
+    queryFn: ({ signal }) => api.get<Page<Opportunity>>('/opportunities', closingParams, { signal }),
+    placeholderData: keepPreviousData,
+  });
+
+  return (
+    <Row gutter={[20, 20]} data-testid="desk">
+      <Col xs={24} xl={8}>
+        <DeskCard
+          testId="desk-attention" icon={<AlertOutlined style={{ color: PROBLEM_COLOR.advantage_lost }} />} title={t('home.desk.attention')}
+          query={attention} more={managerView ? '/opportunities?tab=attention' : '/opportunities?status=open'} empty={t('home.desk.attentionEmpty')}
+          extra={attention.data?.counts && (
+            <Flex gap={4} wrap>
+              {(['stalled', 'no_plan', 'advantage_lost'] as const).map((p) => (attention.data?.counts?.[p] ?? 0) > 0 && (
+                <Tag key={p} color={PROBLEM_COLOR[p]} style={{ margin: 0 }}>{t(`opps.problem.${p}`)} {attention.data?.counts?.[p]}</Tag>
+              ))}
+            </Flex>
+          )}
+          render={(o: Opportunity) => (
+            <List.Item key={o.id}>
+              <Flex vertical style={{ minWidth: 0, width: '100%' }}>
+                <Flex justify="space-between" gap={8}>
+                  <Link to={`/opportunities/${o.id}`} style={{ fontWeight: 500 }}>{o.name}</Link>
+                  <Typography.Text style={{ whiteSpace: 'nowrap' }}>{money(o.amount, true)}</Typography.Text>
+                </Flex>
+                <Flex justify="space-between" gap={8}>
+                  <Typography.Text type="secondary" ellipsis style={{ fontSize: 12, minWidth: 0, flex: 1 }}>{o.accountName} · {o.stageName}</Typography.Text>
+                  <Flex gap={6} style={{ flexShrink: 0, whiteSpace: 'nowrap' }}>{o.problems.map((p) => <Badge key={p} color={PROBLEM_COLOR[p]} text={<span style={{ fontSize: 12 }}>{t(`opps.problem.${p}`)}</span>} />)}</Flex>
+                </Flex>
+              </Flex>
+            </List.Item>
+          )}
+        />
+      </Col>
+      <Col xs={24} xl={8}>
+        <DeskCard
+          testId="desk-overdue" icon={<FieldTimeOutlined style={{ color: '#d97706' }} />} title={t('home.desk.overdue')}
+          query={overdue} more="/accounts?overdue=true" empty={t('home.desk.overdueEmpty')}
+          render={(a: Account) => (
+            <List.Item key={a.id}>
+              <Flex vertical style={{ minWidth: 0, width: '100%' }}>
+                <Flex justify="space-between" gap={8} align="center">
+                  <Link to={`/accounts/${a.id}`} style={{ fontWeight: 500, minWidth: 0 }}><Typography.Text ellipsis style={{ color: 'inherit' }}>{a.name}</Typography.Text></Link>
+                  <TierBadge tier={a.tier} />
+                </Flex>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {a.lastFollowUpAt ? t('home.desk.lastFollowUp', { days: dayjs().diff(a.lastFollowUpAt, 'day') }) : t('home.desk.neverFollowedUp')}
+                  {' · '}
+                  <Typography.Text type="danger" style={{ fontSize: 12 }}>{t('home.desk.dueSince', { date: dayjs(a.nextFollowUpDue).format('MM-DD') })}</Typography.Text>
+                  {managerView && a.ownerName ? ` · ${a.ownerName}` : ''}
+                </Typography.Text>
+              </Flex>
+            </List.Item>
+          )}
+        />
+      </Col>
+      <Col xs={24} xl={8}>
+        <DeskCard
+          testId="desk-closing" icon={<CalendarOutlined style={{ color: '#1d4ed8' }} />} title={t('home.desk.closing', { days: CLOSING_DAYS })}
+          query={closing} more={`/opportunities?status=open&closeFrom=${today}&closeTo=${horizon}&sort=expectedCloseDate`} empty={t('home.desk.closingEmpty', { days: CLOSING_DAYS })}
+          render={(o: Opportunity) => (
+            <List.Item key={o.id}>
+              <Flex vertical style={{ minWidth: 0, width: '100%' }}>
+                <Flex justify="space-between" gap={8}>
+                  <Link to={`/opportunities/${o.id}`} style={{ fontWeight: 500 }}>{o.name}</Link>
+                  <Typography.Text style={{ whiteSpace: 'nowrap' }}>{money(o.amount, true)}</Typography.Text>
+                </Flex>
+                <Typography.Text type="secondary" ellipsis style={{ fontSize: 12 }}>
+                  {o.expectedCloseDate} · {o.stageName} {o.probability}%{managerView ? ` · ${o.ownerName}` : ''}
+                </Typography.Text>
+              </Flex>
+            </List.Item>
+          )}
+        />
+      </Col>
+    </Row>
+  );
+}
+
+interface DeskCardProps<T> {
+  testId: string;
+  icon: ReactNode;
+  title: string;
+  query: { data?: { items: T[]; total: number } | undefined; isError: boolean; error: unknown; refetch: () => unknown };
+  more: string;
+  empty: string;
+  extra?: ReactNode;
+  render: (item: T) => ReactNode;
+}
+
+function DeskCard<T>({ testId, icon, title, query, more, empty, extra, render }: DeskCardProps<T>) {
+  const t = useT();
+  const total = query.data?.total;
+  return (
+    <Card
+      data-testid={testId}
+      style={{ height: '100%' }}
+      title={<Flex gap={8} align="center">{icon}<span>{title}</span>{total !== undefined && <Badge count={total} overflowCount={999} showZero color={total > 0 ? undefined : '#94a3b8'} data-testid={`${testId}-total`} />}</Flex>}
+      extra={total ? <Link to={more}>{t('home.desk.viewAll')} <RightOutlined style={{ fontSize: 10 }} /></Link> : null}
+      styles={{ body: { paddingTop: 8 } }}
+    >
+      {extra && <div style={{ marginBottom: 8 }}>{extra}</div>}
+      {query.isError && !query.data ? <LoadError error={query.error} onRetry={() => void query.refetch()} />
+        : !query.data ? <Skeleton active paragraph={{ rows: 4 }} />
+        : query.data.items.length === 0 ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={empty} />
+        : <List size="small" dataSource={query.data.items} renderItem={render} />}
+    </Card>
+  );
+}
