@@ -1,0 +1,45 @@
+/**
+ * Opportunity board, list, "needs attention" and detail latency on generated data, as ratios to
+ * a baseline measured in the same run: the bare SQL for the first page of open opportunities
+ * (prepared statement on SQLite, plain query on PostgreSQL), without HTTP, validation or scoping.
+ *
+ *   node bench/opportunities.ts [--scale 30] [--iterations 40]      # SQLite
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/opportunities.ts
+ *
+ * scale 1 = the demo company (~600 opportunities in four processes); scale 30 ≈ 18,000.
+ */
+import { sql } from 'kysely';
+import { startBench } from './harness.ts';
+
+const b = await startBench(30);
+const k = b.db.kysely;
+const ws = b.workspaceId;
+// The process with the most open opportunities, and its busiest open opportunity.
+const busiest = await k.selectFrom('opportunities').select(['process_id', (eb) => eb.fn.countAll<number>().as('n')])
+  .where('workspace_id', '=', ws).where('status', '=', 'open').groupBy('process_id').orderBy('n', 'desc').executeTakeFirstOrThrow();
+const opp = await k.selectFrom('opportunities').select('id').where('workspace_id', '=', ws).where('process_id', '=', busiest.process_id).where('status', '=', 'open').orderBy('amount', 'desc').executeTakeFirstOrThrow();
+const today = new Date().toISOString().slice(0, 10);
+const in90 = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+
+const baseline = b.db.sqlite
+  ? (() => {
+      const stmt = b.db.sqlite.prepare("select id, name, owner_id, amount, stage_id from opportunities where workspace_id = ? and status = 'open' order by updated_at desc, id desc limit 50");
+      return async () => stmt.all(ws);
+    })()
+  : async () => sql`select id, name, owner_id, amount, stage_id from opportunities where workspace_id = ${ws} and status = 'open' order by updated_at desc, id desc limit 50`.execute(k);
+
+console.log(`busiest process ${busiest.process_id}: ${busiest.n} open opportunities`);
+await b.report('bare SQL, first page of 50 open opportunities', baseline, [
+  ['board of the busiest process, admin', b.get('admin', `/api/v1/opportunities/board?processId=${busiest.process_id}`)],
+  ['board of the busiest process, manager (subtree)', b.get('manager', `/api/v1/opportunities/board?processId=${busiest.process_id}`)],
+  ['board of the busiest process, rep (own + team)', b.get('rep', `/api/v1/opportunities/board?processId=${busiest.process_id}`)],
+  ['list page 1, open, admin', b.get('admin', '/api/v1/opportunities?status=open&limit=50')],
+  ['list page 1, manager, closing in 90 days', b.get('manager', `/api/v1/opportunities?status=open&closeFrom=${today}&closeTo=${in90}&limit=50`)],
+  ['list page 10, admin, by amount', b.get('admin', '/api/v1/opportunities?limit=50&offset=450&sort=-amount')],
+  ['search 项目, admin', b.get('admin', `/api/v1/opportunities?q=${encodeURIComponent('项目')}&limit=50`)],
+  ['needs attention with counts, admin', b.get('admin', '/api/v1/opportunities/attention?limit=20')],
+  ['needs attention with counts, manager', b.get('manager', '/api/v1/opportunities/attention?limit=20')],
+  ['opportunity detail', b.get('admin', `/api/v1/opportunities/${opp.id}`)],
+  ['stage history', b.get('admin', `/api/v1/opportunities/${opp.id}/stage-history`)],
+]);
+await b.close();
