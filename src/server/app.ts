@@ -29,6 +29,7 @@ import rulesRoutes from '../modules/rules/routes.ts';
 import territoryRoutes from '../modules/territories/routes.ts';
 import poolRoutes from '../modules/pool/routes.ts';
 import handoverRoutes from '../modules/handovers/routes.ts';
+import timelineRoutes from '../modules/timeline/routes.ts';
 import type { Access } from './access.ts';
 
 declare module 'fastify' {
@@ -47,7 +48,7 @@ export interface ApiRoute {
 }
 
 /** Every area's routes, mounted under /api/v1. Add new areas here. */
-const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes, salesProcessRoutes, opportunityRoutes, opportunityInsightRoutes, attachmentRoutes];
+const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes, salesProcessRoutes, opportunityRoutes, opportunityInsightRoutes, attachmentRoutes, timelineRoutes];
 
 export async function buildApp(db: Db, config: Config, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({

@@ -151,6 +151,14 @@ describe('Accounts in the browser', () => {
     assert.doesNotMatch(gapTexts, /没有联系人担任“财务”/);
     await shot(page, 'relationship-map-after');
 
+    // The account's timeline has the contact just added at the top of the account events.
+    await page.getByRole('tab', { name: '动态' }).click();
+    await page.getByTestId('activity-timeline').getByText('客户与联系人').click();
+    const added = page.getByTestId('event-contact_added').first();
+    assert.match(await visibleText(added), new RegExp(`添加了联系人 ${contactName}.*安全工程师`));
+    assert.match(await visibleText(added), new RegExp(me.user.name));
+    await shot(page, 'account-timeline');
+
     // On a phone the list collapses to name, tier and next follow-up.
     await page.setViewportSize({ width: 390, height: 800 });
     await page.goto(`${app.url}/accounts?q=${encodeURIComponent('华为')}`);

@@ -126,6 +126,14 @@ describe('Opportunities in the browser', () => {
     await page.waitForTimeout(400); // the tab's ink bar slides in
     await shot(page, 'opportunity-page');
 
+    // The timeline tells the same move: from which stage to which, with the evidence given.
+    await page.getByRole('tab', { name: '动态' }).click();
+    const move = page.getByTestId('event-stage_moved').first();
+    const moveText = await visibleText(move);
+    assert.ok(moveText.includes(first.name) && moveText.includes(second.name), `the move ${first.name} → ${second.name}: ${moveText}`);
+    assert.match(moveText, new RegExp(`提交证据 ${first.evidence.length} 项`));
+    await shot(page, 'opportunity-timeline');
+
     // The one 422 is the refused move above (the browser logs every error answer).
     assert.deepEqual(app.errors.filter((e) => !/status of 422/.test(e)), []);
     await page.close();

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { listHistory } from './repository.ts';
+import { userNames } from '../users/repository.ts';
 
 /**
  * The change history of a record as people read it (SPEC §8): values that are user ids
@@ -10,9 +11,7 @@ export async function labelledHistory(db: Kysely<Database>, workspaceId: number,
   const rows = await listHistory(db, workspaceId, entityType, entityId);
   const isUser = (field: string) => userFields.includes(field);
   const ids = [...new Set(rows.filter((r) => isUser(r.field)).flatMap((r) => [r.old_value, r.new_value]).filter((v): v is string => v !== null && /^\d+$/.test(v)).map(Number))];
-  const names = ids.length
-    ? new Map((await db.selectFrom('users').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute()).map((u) => [u.id, u.name]))
-    : new Map<number, string>();
+  const names = await userNames(db, workspaceId, ids);
   const label = (field: string, v: string | null) => (v !== null && isUser(field) ? (names.get(Number(v)) ?? v) : v);
   return rows.map((r) => ({
     id: r.id,

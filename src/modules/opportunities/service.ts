@@ -70,7 +70,7 @@ export async function listOpportunities(db: Db, actor: Actor, q: Parameters<type
   return { items: items.map((r) => toOpportunityDto(r, s.largeDealThreshold)), total };
 }
 
-async function requireOpportunity(db: Db, actor: Actor, id: number) {
+export async function requireOpportunity(db: Db, actor: Actor, id: number) {
   const r = await repo.getOpportunity(db.kysely, actor, id);
   if (!r) throw notFound('Opportunity');
   return r;

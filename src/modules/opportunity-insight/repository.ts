@@ -22,12 +22,6 @@ export async function insightRow(db: Kysely<Database>, workspaceId: number, id: 
 
 export type InsightRow = NonNullable<Awaited<ReturnType<typeof insightRow>>>;
 
-export async function userNames(db: Kysely<Database>, workspaceId: number, ids: number[]) {
-  if (ids.length === 0) return new Map<number, string>();
-  const rows = await db.selectFrom('users').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
-  return new Map(rows.map((r) => [r.id, r.name]));
-}
-
 export async function listReviews(db: Kysely<Database>, workspaceId: number, opportunityId: number) {
   return db
     .selectFrom('opportunity_reviews as r')

@@ -10,6 +10,7 @@ import { AppError, forbidden, invalid, notFound } from '../../server/problem.ts'
 import { recordChanges, type Change } from '../history/repository.ts';
 import { getOpportunity } from '../opportunities/service.ts';
 import * as repo from './repository.ts';
+import { userNames } from '../users/repository.ts';
 
 /*
  * What the JSON columns of `opportunities` hold (migration 0006):
@@ -118,7 +119,7 @@ export async function getInsight(db: Db, actor: Actor, id: number) {
   const { detail, row } = await load(db, actor, id);
   const q = parseQualification(row.qualification);
   const strategy = parseStrategy(row.win_strategy);
-  const names = await repo.userNames(db.kysely, actor.workspaceId, [q.assessedBy, strategy?.decidedBy].filter((x): x is number => typeof x === 'number' && x > 0));
+  const names = await userNames(db.kysely, actor.workspaceId, [q.assessedBy, strategy?.decidedBy].filter((x): x is number => typeof x === 'number' && x > 0));
   return {
     ...detail,
     qualification: Object.fromEntries(QUALIFICATION_FACTS.map((f) => [f, q.facts[f] ? { answer: q.facts[f].answer, note: q.facts[f].note ?? null } : null])) as Record<QualificationFact, { answer: QualificationAnswer; note: string | null } | null>,

@@ -149,3 +149,10 @@ export async function usersWithUnits(db: Kysely<Database>, workspaceId: number, 
 export async function userWithUnit(db: Kysely<Database>, workspaceId: number, userId: number) {
   return (await usersWithUnits(db, workspaceId, [userId]))[0];
 }
+
+/** Names of users by id, for showing stored ids (owners, reviewers) — one query per page. */
+export async function userNames(db: Kysely<Database>, workspaceId: number, ids: readonly number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

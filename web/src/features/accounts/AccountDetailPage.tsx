@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Breadcrumb, Button, Card, Dropdown, Empty, Flex, Grid, Result, Skeleton, Space, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { App, Breadcrumb, Button, Card, Dropdown, Flex, Grid, Result, Skeleton, Space, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { EditOutlined, MoreOutlined } from '@ant-design/icons';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { isApiError } from '../../api/client.ts';
@@ -17,6 +17,7 @@ import { ProfileTab } from './ProfileTab.tsx';
 import { useAccountProblem } from './problems.ts';
 import { RelationshipMapTab } from './RelationshipMapTab.tsx';
 import { RolesTab } from './RolesTab.tsx';
+import { ActivityTimeline } from '../timeline/ActivityTimeline.tsx';
 import type { AccountDetail } from './types.ts';
 
 const TABS = ['overview', 'contacts', 'map', 'roles', 'opportunities', 'activities', 'history', 'profile'] as const;
@@ -130,9 +131,6 @@ export default function AccountDetailPage() {
   if (!account.data) return <Skeleton active paragraph={{ rows: 12 }} />;
   const a = account.data;
   const keyAccount = a.tier === 'A' || a.named;
-  const later = (what: 'activities') => (
-    <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} style={{ padding: '32px 0' }} description={<>{t(`accounts.later.${what}`)}<br />{t(`accounts.later.${what}Hint`)}</>} />
-  );
 
   return (
     <>
@@ -149,7 +147,7 @@ export default function AccountDetailPage() {
             { key: 'map', label: t('accounts.tab.map'), children: <RelationshipMapTab account={a} onAddContact={() => { setTab('contacts'); setAddContact((n) => n + 1); }} /> },
             { key: 'roles', label: t('accounts.tab.roles'), children: <RolesTab account={a} /> },
             { key: 'opportunities', label: t('accounts.tab.opportunities'), children: <OpportunitiesTab account={a} /> },
-            { key: 'activities', label: t('accounts.tab.activities'), children: later('activities') },
+            { key: 'activities', label: t('accounts.tab.activities'), children: <ActivityTimeline of={{ accountId: a.id }} /> },
             { key: 'history', label: t('accounts.tab.history'), children: <HistoryTab accountId={a.id} /> },
             { key: 'profile', label: <span>{t('accounts.tab.profile')}{keyAccount ? '' : ` · ${t('accounts.tab.profileOnlyKey')}`}</span>, children: <ProfileTab account={a} />, disabled: false },
           ]}

@@ -204,7 +204,7 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.tab.map': 'Relationship map',
   'accounts.tab.roles': 'Buying roles',
   'accounts.tab.opportunities': 'Opportunities',
-  'accounts.tab.activities': 'Activities',
+  'accounts.tab.activities': 'Timeline',
   'accounts.tab.history': 'History',
   'accounts.tab.profile': 'Key-account profile',
   'accounts.tab.profileOnlyKey': 'A-tier / named only',
@@ -226,8 +226,6 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.opps.problem.no_plan': 'No plan',
   'accounts.opps.problem.advantage_lost': 'Advantage lost',
   'accounts.opps.daysInStage': '{days} days in this stage',
-  'accounts.later.activities': 'Visits, calls and other follow-ups will show here in date order.',
-  'accounts.later.activitiesHint': 'They arrive with the activities module; the last follow-up and overdue reminders will then update from them.',
 
   'accounts.overview.trailing': 'Purchases, last 12 months',
   'accounts.overview.prior': 'Purchases, previous period',

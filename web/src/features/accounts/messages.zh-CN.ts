@@ -202,7 +202,7 @@ export const accountsZhCN = {
   'accounts.tab.map': '关系渔网图',
   'accounts.tab.roles': '采购角色',
   'accounts.tab.opportunities': '商机',
-  'accounts.tab.activities': '活动记录',
+  'accounts.tab.activities': '动态',
   'accounts.tab.history': '变更历史',
   'accounts.tab.profile': '重点客户档案',
   'accounts.tab.profileOnlyKey': '仅 A 类/指名',
@@ -224,8 +224,6 @@ export const accountsZhCN = {
   'accounts.opps.problem.no_plan': '无计划',
   'accounts.opps.problem.advantage_lost': '优势丧失',
   'accounts.opps.daysInStage': '已在本阶段 {days} 天',
-  'accounts.later.activities': '这里将按时间顺序显示拜访、电话等跟进记录。',
-  'accounts.later.activitiesHint': '活动记录随“活动与跟进”模块上线；最近跟进时间和逾期提醒会据此自动更新。',
 
   'accounts.overview.trailing': '近 12 个月采购额',
   'accounts.overview.prior': '上一周期采购额',

@@ -5,7 +5,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { SavedViewsBar } from '../../components/SavedViewsBar.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { useSession } from '../auth/session.ts';
-import { notAvailable, PAGE_SIZE, useAttention, useOpportunities, useProcess, useProcesses } from './api.ts';
+import { PAGE_SIZE, useAttention, useOpportunities, useProcess, useProcesses } from './api.ts';
 import { ViewSwitch } from './BoardPage.tsx';
 import { PROBLEM_COLOR, ProblemBadges, StatusTag, useMoney } from './bits.tsx';
 import { useOppFilters } from './filters.ts';
@@ -98,10 +98,7 @@ function AttentionTab() {
   // What is wrong comes first here: the problems column right after the name.
   const all = useColumns(undefined) ?? [];
   const columns = [...all.filter((c) => c.key === 'name' || c.key === 'problems'), ...all.filter((c) => c.key !== 'name' && c.key !== 'problems' && c.key !== 'status')];
-  if (attention.isError) {
-    if (notAvailable(attention.error)) return <Empty description={<>{t('opps.attention.unavailable')}<br />{t('opps.attention.unavailableHint')}</>} />;
-    return <LoadError error={attention.error} onRetry={() => void attention.refetch()} />;
-  }
+  if (attention.isError) return <LoadError error={attention.error} onRetry={() => void attention.refetch()} />;
   const counts = attention.data?.counts ?? {};
   const sum = (attention.data?.items ?? []).reduce((s, o) => s + o.amount, 0);
   return (

@@ -8,6 +8,7 @@ import { useProblem } from '../../api/useProblem.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { useOpportunity, useProcess, useStageHistory, useUpdateOpportunity } from './api.ts';
+import { ActivityTimeline } from '../timeline/ActivityTimeline.tsx';
 import { ProblemBadges, StatusTag, useMoney } from './bits.tsx';
 import { CloseModal, EditDrawer, ReopenModal } from './OpportunityModals.tsx';
 import { MoveDialog } from './MoveDialog.tsx';
@@ -15,7 +16,7 @@ import { AuditTab, BuyingRolesTab, ReviewsTab, StageHistoryTab, TeamTab } from '
 import { BuyingPhaseTab, QualificationTab, StrategyTab, SwotTab } from './InsightTabs.tsx';
 import { FORECAST_CATEGORIES, type OpportunityDetail, type Process, type Stage, type StageHistoryEntry } from './types.ts';
 
-const TABS = ['team', 'roles', 'qualification', 'phase', 'swot', 'strategy', 'reviews', 'stages', 'history'] as const;
+const TABS = ['team', 'roles', 'qualification', 'phase', 'swot', 'strategy', 'reviews', 'timeline', 'stages', 'history'] as const;
 type TabKey = (typeof TABS)[number];
 
 function Meta({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
@@ -142,6 +143,7 @@ function StagePath({ o, process, history, onMove }: { o: OpportunityDetail; proc
   const current = stages.findIndex((s) => s.id === o.stageId);
   const days = daysByStage(history);
   const canMove = o.permissions.edit && o.status === 'open';
+  const compact = screens.md && stages.length > 5;
   return (
     <Card style={{ marginBottom: 16 }} styles={{ body: { padding: '18px 20px 8px' } }} data-testid="stage-path">
       <Flex justify="space-between" style={{ marginBottom: 12 }}>
@@ -150,15 +152,18 @@ function StagePath({ o, process, history, onMove }: { o: OpportunityDetail; proc
       </Flex>
       <Steps
         size="small"
-        direction={screens.md ? 'horizontal' : 'vertical'}
+        orientation={screens.md ? 'horizontal' : 'vertical'}
+        // Seven or eight stages with long names (七步法, P0–P7) do not fit side by side: titles go under the icons.
+        titlePlacement={compact ? 'vertical' : 'horizontal'}
         current={current}
         status={o.status === 'lost' || o.status === 'abandoned' ? 'error' : o.status === 'won' ? 'finish' : 'process'}
         onChange={canMove ? (i) => { const s = stages[i]; if (s && s.id !== o.stageId) onMove(s); } : undefined}
         items={stages.map((s, i) => ({
           title: s.name,
-          subTitle: `${s.probability}%`,
+          subTitle: compact ? undefined : `${s.probability}%`,
           description: (
             <span style={{ fontSize: 12 }}>
+              {compact && <span style={{ display: 'block' }}>{s.probability}%</span>}
               {days.has(s.id) ? t('opps.path.days', { days: Math.round((days.get(s.id) ?? 0) * 10) / 10 }) : i > current ? t('opps.path.expected', { days: s.expectedDays }) : '—'}
               {i === current && o.problems.includes('stalled') && <Typography.Text type="warning" style={{ fontSize: 12, display: 'block' }}>{t('opps.problem.stalled')}</Typography.Text>}
             </span>
@@ -268,6 +273,7 @@ export default function OpportunityPage() {
             { key: 'swot', label: t('opps.tab.swot'), children: <SwotTab o={o} /> },
             { key: 'strategy', label: t('opps.tab.strategy'), children: <StrategyTab o={o} /> },
             { key: 'reviews', label: t('opps.tab.reviews'), children: <ReviewsTab o={o} stage={stage} /> },
+            { key: 'timeline', label: t('opps.tab.timeline'), children: <ActivityTimeline of={{ opportunityId: o.id }} /> },
             { key: 'stages', label: t('opps.tab.stages'), children: <StageHistoryTab o={o} process={process.data} /> },
             { key: 'history', label: t('opps.tab.history'), children: <AuditTab o={o} /> },
           ]}

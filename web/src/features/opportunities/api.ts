@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, isApiError, request } from '../../api/client.ts';
+import { api, request } from '../../api/client.ts';
 import type { Page, User } from '../../api/types.ts';
 import type { BuyingRole } from '../accounts/types.ts';
 import type {
@@ -21,8 +21,6 @@ export const oppKeys = {
 };
 
 export const PAGE_SIZE = 20;
-/** A missing endpoint (being built in parallel) answers no_route / 404 — the screens say so instead of failing. */
-export const notAvailable = (e: unknown) => isApiError(e) && (e.status === 404 || e.status === 405) && (e.code === 'no_route' || e.code === 'not_found' || e.status === 405);
 
 export const useProcesses = () =>
   useQuery({ queryKey: oppKeys.processes(), queryFn: ({ signal }) => api.get<{ items: ProcessSummary[] }>('/sales-processes', {}, { signal }), select: (r) => r.items, staleTime: 5 * 60_000 });

@@ -68,8 +68,6 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.list.emptyHint': "Change the filters, or create an opportunity from an account's page.",
   'opps.attention.tab': 'Needs attention',
   'opps.attention.empty': 'Nothing needs attention — the team is in good shape.',
-  'opps.attention.unavailable': 'The "needs attention" endpoint is not live yet',
-  'opps.attention.unavailableHint': "Once it is, the team's stalled, unplanned and weakened opportunities are listed here.",
   'opps.attention.onPage': 'Amount on this page {amount}',
 
   'opps.move.forwardTitle': 'Advance: give the evidence',
@@ -140,6 +138,7 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.tab.swot': 'SWOT & competitors',
   'opps.tab.strategy': 'Win strategy',
   'opps.tab.reviews': 'Reviews',
+  'opps.tab.timeline': 'Timeline',
   'opps.tab.stages': 'Stage history',
   'opps.tab.history': 'Audit trail',
 

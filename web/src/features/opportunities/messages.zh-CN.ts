@@ -66,8 +66,6 @@ export const opportunitiesZhCN = {
   'opps.list.emptyHint': '调整筛选条件，或在客户页面上新建商机。',
   'opps.attention.tab': '需要关注',
   'opps.attention.empty': '没有需要关注的商机，团队状态良好。',
-  'opps.attention.unavailable': '“需要关注”接口尚未上线',
-  'opps.attention.unavailableHint': '上线后这里会按停滞、无计划、优势丧失列出团队的商机。',
   'opps.attention.onPage': '本页金额合计 {amount}',
 
   'opps.move.forwardTitle': '推进阶段：提交证据',
@@ -138,6 +136,7 @@ export const opportunitiesZhCN = {
   'opps.tab.swot': 'SWOT 与竞争',
   'opps.tab.strategy': '赢的策略',
   'opps.tab.reviews': '盘问',
+  'opps.tab.timeline': '动态',
   'opps.tab.stages': '阶段历史',
   'opps.tab.history': '审计记录',
 

@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { TIMELINE_GROUP_NAMES, TIMELINE_KINDS, type TimelineGroup } from '../../domain/timeline.ts';
+import { errorResponses, idParam } from '../../server/http-schemas.ts';
+import { actorOf } from '../../server/request.ts';
+import { ACCOUNT_ROLES } from '../accounts/routes.ts';
+import * as timeline from './service.ts';
+
+const query = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(30),
+  offset: z.coerce.number().int().min(0).default(0),
+  groups: z
+    .string()
+    .trim()
+    .optional()
+    .describe(`comma-separated: ${TIMELINE_GROUP_NAMES.join(', ')}; all when absent`)
+    .transform((s, ctx) => {
+      if (!s) return undefined;
+      const parts = [...new Set(s.split(',').map((p) => p.trim()).filter(Boolean))];
+      const bad = parts.filter((p) => !(TIMELINE_GROUP_NAMES as string[]).includes(p));
+      if (bad.length) ctx.addIssue({ code: 'custom', message: `unknown group ${bad.join(', ')}; use ${TIMELINE_GROUP_NAMES.join(', ')}` });
+      return parts as TimelineGroup[];
+    }),
+});
+
+const eventSchema = z.object({
+  id: z.string().describe('kind:source row id, stable across pages'),
+  kind: z.enum(TIMELINE_KINDS),
+  at: z.number().int(),
+  actorId: z.number().int().nullable(),
+  actorName: z.string().nullable(),
+  opportunityId: z.number().int().nullable(),
+  opportunityName: z.string().nullable(),
+  subject: z.string().nullable().describe('account, contact, opportunity, stage entered, file, or the completed step of a review'),
+  field: z.string().nullable().describe('*_changed: the field (owner, tier, amount, close_date, …)'),
+  from: z.string().nullable().describe('*_changed: old value (user ids as names); stage_moved: the stage left; review: the evidence seen'),
+  to: z.string().nullable().describe('*_changed: new value; opportunity_closed: won, lost or abandoned; review: the next action'),
+  reason: z.string().nullable(),
+  detail: z.string().nullable().describe('contact title and department, competitor a deal was lost to, joint plan of a review, file type'),
+  amount: z.number().nullable().describe('fen: deal amount, contract amount when won; bytes for a file'),
+  probability: z.number().int().nullable(),
+  direction: z.string().nullable().describe('stage_moved: forward, skip, back or closed'),
+  evidenceCount: z.number().int().nullable(),
+});
+
+const response = { 200: z.object({ items: z.array(eventSchema), total: z.number().int() }), ...errorResponses };
+
+export default async function timelineRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = app;
+
+  r.get('/accounts/:id/timeline', {
+    config: { access: ACCOUNT_ROLES },
+    schema: {
+      tags: ['accounts'],
+      summary: 'Activity timeline: the account, its contacts, and the deals you may see — created, moved, reviewed, closed — newest first',
+      params: idParam,
+      querystring: query,
+      response,
+    },
+  }, async (req) => timeline.accountTimeline(db, actorOf(req), req.params.id, req.query));
+
+  r.get('/opportunities/:id/timeline', {
+    config: { access: ACCOUNT_ROLES },
+    schema: {
+      tags: ['opportunities'],
+      summary: 'Activity timeline of one deal: stage moves with their evidence, reviews, changes, files, closing — newest first',
+      params: idParam,
+      querystring: query,
+      response,
+    },
+  }, async (req) => timeline.opportunityTimeline(db, actorOf(req), req.params.id, req.query));
+}

@@ -1,0 +1,155 @@
+import { useState, type ReactNode } from 'react';
+import { Button, Empty, Flex, Segmented, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
+import {
+  AuditOutlined, CloseCircleOutlined, EditOutlined, FallOutlined, PaperClipOutlined, PlusCircleOutlined, RiseOutlined, ShopOutlined,
+  StopOutlined, TrophyOutlined, UserAddOutlined,
+} from '@ant-design/icons';
+import dayjs from 'dayjs';
+import { Link } from 'react-router';
+import { LoadError } from '../../components/LoadError.tsx';
+import { zhCN, type MessageKey } from '../../i18n/zh-CN.ts';
+import { useI18n } from '../../i18n/useI18n.ts';
+import { TIMELINE_GROUP_NAMES, type TimelineGroup } from '../../../../src/domain/timeline.ts';
+import { formatFen } from '../opportunities/bits.tsx';
+import { useTimeline, type TimelineEvent, type TimelineOf } from './api.ts';
+
+type Filter = 'all' | TimelineGroup;
+
+/**
+ * The activity timeline of an account or an opportunity (SPEC §3.1, §5.2): what happened,
+ * who did it and why, newest first, filtered by kind and loaded a page at a time.
+ */
+export function ActivityTimeline({ of }: { of: TimelineOf }) {
+  const { t } = useI18n();
+  const [filter, setFilter] = useState<Filter>('all');
+  const onAccount = 'accountId' in of;
+  const groups = TIMELINE_GROUP_NAMES.filter((g) => onAccount || g !== 'account');
+  const q = useTimeline(of, filter === 'all' ? [] : [filter]);
+  const events = q.data?.pages.flatMap((p) => p.items) ?? [];
+  const total = q.data?.pages[0]?.total ?? 0;
+
+  let body: ReactNode;
+  if (q.isError && !q.data) body = <LoadError error={q.error} onRetry={() => void q.refetch()} />;
+  else if (!q.data) body = <Skeleton active />;
+  else if (events.length === 0) {
+    body = filter === 'all'
+      ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} style={{ padding: '24px 0' }} description={<>{t('timeline.empty')}<br /><Typography.Text type="secondary">{t('timeline.emptyHint')}</Typography.Text></>} />
+      : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('timeline.emptyFiltered')} />;
+  } else {
+    body = (
+      <>
+        <Timeline style={{ marginTop: 16 }} items={events.map((e) => ({ key: e.id, ...look(e), content: <EventLine e={e} showDeal={onAccount} /> }))} />
+        {q.hasNextPage && (
+          <Flex justify="center">
+            <Button onClick={() => void q.fetchNextPage()} loading={q.isFetchingNextPage} data-testid="timeline-more">{t('timeline.more')}</Button>
+          </Flex>
+        )}
+      </>
+    );
+  }
+
+  return (
+    <div data-testid="activity-timeline">
+      <Flex justify="space-between" align="center" wrap gap={8}>
+        <Segmented<Filter>
+          value={filter}
+          onChange={setFilter}
+          options={[{ value: 'all', label: t('timeline.group.all') }, ...groups.map((g) => ({ value: g, label: t(`timeline.group.${g}`) }))]}
+        />
+        {q.data && <Typography.Text type="secondary">{t('timeline.total', { n: total })}</Typography.Text>}
+      </Flex>
+      {body}
+    </div>
+  );
+}
+
+/** Icon and colour by what happened: progress green, setbacks orange or red, reviews purple. */
+function look(e: TimelineEvent): { icon: ReactNode; color: string } {
+  switch (e.kind) {
+    case 'account_created': return { icon: <ShopOutlined />, color: 'blue' };
+    case 'opportunity_created': return { icon: <PlusCircleOutlined />, color: 'blue' };
+    case 'contact_added': return { icon: <UserAddOutlined />, color: 'cyan' };
+    case 'stage_moved': return e.direction === 'back' ? { icon: <FallOutlined />, color: 'orange' } : { icon: <RiseOutlined />, color: 'green' };
+    case 'opportunity_closed':
+      if (e.to === 'won') return { icon: <TrophyOutlined />, color: 'green' };
+      return e.to === 'lost' ? { icon: <CloseCircleOutlined />, color: 'red' } : { icon: <StopOutlined />, color: 'gray' };
+    case 'review': return { icon: <AuditOutlined />, color: 'purple' };
+    case 'file_added': return { icon: <PaperClipOutlined />, color: 'gray' };
+    default: return { icon: <EditOutlined />, color: 'gray' };
+  }
+}
+
+function EventLine({ e, showDeal }: { e: TimelineEvent; showDeal: boolean }) {
+  const { t, locale } = useI18n();
+  // Labels the other areas already have (fields, reasons, statuses), else the stored word.
+  const known = (key: string) => (key in zhCN ? t(key as MessageKey) : null);
+  const fieldName = (f: string) => known(`opps.audit.field.${f}`) ?? known(`accounts.history.field.${f}`) ?? f;
+  const reasonText = (r: string) => known(`pool.reason.${r}`) ?? known(`opps.audit.reasonCode.${r}`) ?? known(`opps.teamRole.${r}`) ?? known(`opps.lossReason.${r}`) ?? r;
+  const value = (v: string | null) => {
+    if (v === null) return t('timeline.none');
+    if (e.field === 'amount' && /^-?\d+$/.test(v)) return formatFen(Number(v), locale);
+    if (e.field === 'status') return known(`opps.status.${v}`) ?? v;
+    if (e.field === 'forecast_category') return known(`opps.forecast.${v}`) ?? v;
+    return v;
+  };
+  // On the account page every deal event names its deal, beside who and when.
+  const deal = showDeal && e.opportunityId !== null ? <Link to={`/opportunities/${e.opportunityId}`}>{e.opportunityName}</Link> : null;
+  const strong = (s: ReactNode) => <Typography.Text strong>{s}</Typography.Text>;
+
+  let what: ReactNode;
+  const extra: ReactNode[] = [];
+  switch (e.kind) {
+    case 'account_created':
+      what = <>{t('timeline.account_created')} {strong(e.subject)}</>;
+      break;
+    case 'contact_added':
+      what = <>{t('timeline.contact_added')} {strong(e.subject)}{e.detail && <Typography.Text type="secondary"> · {e.detail}</Typography.Text>}</>;
+      break;
+    case 'opportunity_created':
+      what = <>{t('timeline.opportunity_created')} {strong(e.subject)} <Tag>{formatFen(e.amount, locale)}</Tag></>;
+      break;
+    case 'stage_moved':
+      what = <>{t(`timeline.stage_moved.${e.direction === 'back' ? 'back' : e.direction === 'forward' ? 'forward' : 'none'}`)} {e.from} → {strong(e.subject)}{e.probability !== null && <Typography.Text type="secondary"> · {t('timeline.probability', { n: e.probability })}</Typography.Text>}</>;
+      if (e.evidenceCount) extra.push(<Tag key="ev" color="green">{t('timeline.evidence', { n: e.evidenceCount })}</Tag>);
+      break;
+    case 'opportunity_closed': {
+      const outcome = e.to === 'won' || e.to === 'lost' ? e.to : 'abandoned';
+      what = <>{strong(t(`timeline.opportunity_closed.${outcome}`))}{outcome === 'won' && <Typography.Text type="secondary"> · {t('timeline.contract', { amount: formatFen(e.amount, locale) })}</Typography.Text>}</>;
+      if (e.detail && e.detail !== 'none') extra.push(<span key="to">{t('timeline.lostTo', { name: e.detail })}</span>);
+      break;
+    }
+    case 'review':
+      what = t('timeline.review');
+      extra.push(
+        <div key="r" style={{ fontSize: 13 }}>
+          <div>{t('timeline.review.completed')}{e.subject}</div>
+          {e.from && <div>{t('timeline.review.evidence')}{e.from}</div>}
+          {e.to && <div>{t('timeline.review.next')}{strong(e.to)}</div>}
+          {e.detail && <div>{t('timeline.review.plan')}{e.detail}</div>}
+        </div>,
+      );
+      break;
+    case 'file_added':
+      what = <>{t('timeline.file_added')} {strong(e.subject)}</>;
+      break;
+    case 'opportunity_changed':
+    case 'account_changed':
+      what = e.field === 'status' && e.to === 'open'
+        ? t('timeline.reopened')
+        : <>{t('timeline.changed', { field: fieldName(e.field ?? '') })}: {value(e.from)} → {strong(value(e.to))}</>;
+      break;
+  }
+  if (e.reason && e.kind !== 'review') extra.push(<span key="why">{t('timeline.reason', { reason: reasonText(e.reason) })}</span>);
+
+  return (
+    <div data-testid={`event-${e.kind}`}>
+      <div>{what}</div>
+      {extra.length > 0 && <Space size={4} wrap style={{ marginTop: 2 }}>{extra}</Space>}
+      <div>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {e.actorName ?? t('timeline.system')}{deal && <> · {deal}</>} · {dayjs(e.at).format('YYYY-MM-DD HH:mm')}
+        </Typography.Text>
+      </div>
+    </div>
+  );
+}
