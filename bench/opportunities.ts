@@ -1,5 +1,5 @@
 /**
- * Opportunity board, list, "needs attention" and detail latency on generated data, as ratios to
+ * Opportunity board, list, "needs attention", detail and timeline latency on generated data, as ratios to
  * a baseline measured in the same run: the bare SQL for the first page of open opportunities
  * (prepared statement on SQLite, plain query on PostgreSQL), without HTTP, validation or scoping.
  *
@@ -18,6 +18,9 @@ const ws = b.workspaceId;
 const busiest = await k.selectFrom('opportunities').select(['process_id', (eb) => eb.fn.countAll<number>().as('n')])
   .where('workspace_id', '=', ws).where('status', '=', 'open').groupBy('process_id').orderBy('n', 'desc').executeTakeFirstOrThrow();
 const opp = await k.selectFrom('opportunities').select('id').where('workspace_id', '=', ws).where('process_id', '=', busiest.process_id).where('status', '=', 'open').orderBy('amount', 'desc').executeTakeFirstOrThrow();
+// The account with the most deals: the longest account timeline.
+const account = await k.selectFrom('opportunities').select(['account_id', (eb) => eb.fn.countAll<number>().as('n')])
+  .where('workspace_id', '=', ws).groupBy('account_id').orderBy('n', 'desc').executeTakeFirstOrThrow();
 const today = new Date().toISOString().slice(0, 10);
 const in90 = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
 
@@ -41,5 +44,8 @@ await b.report('bare SQL, first page of 50 open opportunities', baseline, [
   ['needs attention with counts, manager', b.get('manager', '/api/v1/opportunities/attention?limit=20')],
   ['opportunity detail', b.get('admin', `/api/v1/opportunities/${opp.id}`)],
   ['stage history', b.get('admin', `/api/v1/opportunities/${opp.id}/stage-history`)],
+  ['opportunity timeline, first page', b.get('admin', `/api/v1/opportunities/${opp.id}/timeline`)],
+  [`account timeline, first page (account with ${account.n} deals), admin`, b.get('admin', `/api/v1/accounts/${account.account_id}/timeline`)],
+  ['account timeline, stage moves only, admin', b.get('admin', `/api/v1/accounts/${account.account_id}/timeline?groups=stages`)],
 ]);
 await b.close();

@@ -108,7 +108,7 @@ function branches(db: Kysely<Database>, actor: Actor, scope: TimelineScope, kind
     // it was left: direction, evidence, reason). The first stage of a deal is its creation.
     out.push(db.selectFrom('opportunity_stage_history as s')
       .innerJoin('opportunity_stage_history as p', (j) => j.onRef('p.opportunity_id', '=', 's.opportunity_id').on('p.workspace_id', '=', ws)
-        .on((eb) => eb('p.id', '=', eb.selectFrom('opportunity_stage_history as q').select((q) => q.fn.max('q.id').as('m')).whereRef('q.opportunity_id', '=', 's.opportunity_id').whereRef('q.id', '<', 's.id'))))
+        .on((eb) => eb('p.id', '=', eb.selectFrom('opportunity_stage_history as q').select((q) => q.fn.max('q.id').as('m')).where('q.workspace_id', '=', ws).whereRef('q.opportunity_id', '=', 's.opportunity_id').whereRef('q.id', '<', 's.id'))))
       .where('s.workspace_id', '=', ws).where('s.opportunity_id', 'in', opps)
       .select(select('stage_moved', {
         at: sql`s.entered_at`, actor_id: sql`s.entered_by`, opportunity_id: sql`s.opportunity_id`, ref_id: sql`s.id`,
