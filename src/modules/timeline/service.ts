@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import type { Actor } from '../../domain/policy.ts';
-import { TIMELINE_GROUPS, USER_VALUED_FIELDS, type TimelineGroup, type TimelineKind } from '../../domain/timeline.ts';
+import { TIMELINE_GROUPS, USER_VALUED_FIELDS, type TimelineEvent, type TimelineGroup } from '../../domain/timeline.ts';
 import { requireAccount } from '../accounts/service.ts';
 import { requireOpportunity } from '../opportunities/service.ts';
 import { userNames } from '../users/repository.ts';
@@ -12,26 +12,6 @@ export interface TimelineQuery {
   offset: number;
 }
 
-/** An event as the page reads it; which fields are set depends on the kind (see the route's schema). */
-export interface TimelineEvent {
-  id: string;
-  kind: TimelineKind;
-  at: number;
-  actorId: number | null;
-  actorName: string | null;
-  opportunityId: number | null;
-  opportunityName: string | null;
-  subject: string | null;
-  field: string | null;
-  from: string | null;
-  to: string | null;
-  reason: string | null;
-  detail: string | null;
-  amount: number | null;
-  probability: number | null;
-  direction: string | null;
-  evidenceCount: number | null;
-}
 
 const isUserField = (f: string | null) => f !== null && (USER_VALUED_FIELDS as readonly string[]).includes(f);
 

@@ -1,28 +1,9 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
-import type { TimelineGroup, TimelineKind } from '../../../../src/domain/timeline.ts';
+import type { TimelineEvent, TimelineGroup } from '../../../../src/domain/timeline.ts';
 
-/** One event of GET /accounts/{id}/timeline or /opportunities/{id}/timeline (see its OpenAPI schema). */
-export interface TimelineEvent {
-  id: string;
-  kind: TimelineKind;
-  at: number;
-  actorId: number | null;
-  actorName: string | null;
-  opportunityId: number | null;
-  opportunityName: string | null;
-  subject: string | null;
-  field: string | null;
-  from: string | null;
-  to: string | null;
-  reason: string | null;
-  detail: string | null;
-  amount: number | null;
-  probability: number | null;
-  direction: string | null;
-  evidenceCount: number | null;
-}
+export type { TimelineEvent };
 
 export type TimelineOf = { accountId: number } | { opportunityId: number };
 
