@@ -9,10 +9,11 @@ import { useT } from '../../i18n/useI18n.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { zhCN } from '../../i18n/zh-CN.ts';
 import { LoadError } from '../../components/LoadError.tsx';
+import { detailLine } from './detail.ts';
 
 const PAGE_SIZE = 25;
-const GROUPS = ['auth', 'org', 'user', 'workspace'] as const;
-const GROUP_COLORS: Record<string, string> = { auth: 'blue', org: 'purple', user: 'gold', workspace: 'green' };
+const GROUPS = ['auth', 'org', 'user', 'workspace', 'export', 'import', 'handover', 'pool', 'account', 'tiers', 'territory', 'process'] as const;
+const GROUP_COLORS: Record<string, string> = { auth: 'blue', org: 'purple', user: 'gold', workspace: 'green', export: 'red', import: 'cyan', handover: 'orange', pool: 'geekblue' };
 
 /** Settings → Audit log (administrators and executives): who did what, when, from where. */
 export default function AuditLogPanel() {
@@ -42,6 +43,15 @@ export default function AuditLogPanel() {
     },
     { title: t('audit.col.actor'), dataIndex: 'actorName', key: 'actor', render: (v: string | null) => v ?? <Typography.Text type="secondary">{t('audit.system')}</Typography.Text> },
     { title: t('audit.col.subject'), dataIndex: 'subject', key: 'subject', render: (v: string | null) => v ?? t('common.none') },
+    {
+      title: t('audit.col.detail'),
+      dataIndex: 'detail',
+      key: 'detail',
+      render: (v: unknown) => {
+        const line = detailLine(v);
+        return line ? <Typography.Text style={{ maxWidth: 360, fontSize: 12 }} ellipsis={{ tooltip: line }}>{line}</Typography.Text> : null;
+      },
+    },
     { title: t('audit.col.ip'), dataIndex: 'ip', key: 'ip', responsive: ['md'], render: (v: string | null) => v ?? t('common.none') },
   ];
 
@@ -59,7 +69,7 @@ export default function AuditLogPanel() {
             setPage(1);
           }}
           options={GROUPS.map((g) => ({ value: g, label: t(`audit.group.${g}`) }))}
-          style={{ width: 200 }}
+          style={{ width: 220 }}
         />
       </Flex>
       <Table<AuditEntry>
