@@ -13,7 +13,7 @@ export const ACCOUNT_IMPORT_FIELDS = [
   'name', 'creditCode', 'industry', 'province', 'city', 'district', 'address', 'size', 'website', 'phone', 'leadSource', 'status', 'ownerEmail', 'notes',
 ] as const;
 export const CONTACT_IMPORT_FIELDS = [
-  'accountName', 'accountCreditCode', 'name', 'title', 'department', 'mobile', 'phone', 'email', 'wechat', 'birthday', 'notes',
+  'accountName', 'accountCreditCode', 'name', 'title', 'department', 'reportsTo', 'mobile', 'phone', 'email', 'wechat', 'birthday', 'notes',
 ] as const;
 export type AccountImportField = (typeof ACCOUNT_IMPORT_FIELDS)[number];
 export type ContactImportField = (typeof CONTACT_IMPORT_FIELDS)[number];
@@ -60,6 +60,8 @@ const HEADERS: Record<ImportKind, Record<string, { zh: string; en: string; alias
     name: { zh: '姓名', en: 'Name', aliases: ['联系人', '联系人姓名', '名字', 'contact', 'contact name', 'full name'] },
     title: { zh: '职务', en: 'Title', aliases: ['职位', '头衔', 'job title', 'position', 'role'] },
     department: { zh: '部门', en: 'Department', aliases: ['所在部门', 'dept'] },
+    // Another contact of the same account, by name (src/domain/import-reports-to.ts).
+    reportsTo: { zh: '直属上级', en: 'Reports to', aliases: ['上级', '直接上级', '汇报对象', '汇报给', '上级领导', 'manager', 'line manager', 'supervisor', 'boss', 'reports to'] },
     mobile: { zh: '手机', en: 'Mobile', aliases: ['手机号', '手机号码', '移动电话', 'mobile phone', 'cell', 'cellphone'] },
     phone: { zh: '电话', en: 'Phone', aliases: ['座机', '办公电话', '固定电话', 'telephone', 'tel', 'office phone', 'work phone'] },
     email: { zh: '邮箱', en: 'Email', aliases: ['电子邮箱', '电子邮件', '邮件', 'e-mail', 'mail', 'email address'] },
@@ -123,7 +125,7 @@ export function mappingByHeader(mapping: ColumnMapping, headers: string[]): Reco
 
 // ── Readable labels of coded values (exports show them; imports accept them) ──────────────
 
-type Labels = Record<string, { zh: string; en: string }>;
+export type Labels = Record<string, { zh: string; en: string }>;
 
 export const INDUSTRY_LABELS: Labels = {
   manufacturing: { zh: '制造业', en: 'Manufacturing' }, automotive: { zh: '汽车', en: 'Automotive' }, electronics: { zh: '电子', en: 'Electronics' },

@@ -39,6 +39,8 @@ export interface ContactValues {
   name: string;
   title: string | null;
   department: string | null;
+  /** The contact this one reports to, as written (resolved after the whole file is read). */
+  reportsTo: string | null;
   mobile: string | null;
   phone: string | null;
   email: string | null;
@@ -50,7 +52,7 @@ export interface ContactValues {
 /** Limits of the API's schemas (src/modules/accounts/schemas.ts, contacts/routes.ts). */
 const MAX: Partial<Record<ImportField, number>> = {
   name: 200, province: 30, city: 30, district: 30, address: 200, website: 200, phone: 40, notes: 5000,
-  accountName: 200, title: 100, department: 100, mobile: 40, wechat: 60,
+  accountName: 200, title: 100, department: 100, reportsTo: 254, mobile: 40, wechat: 60,
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -180,6 +182,7 @@ export function validateContactRow(cells: readonly string[], mapping: ColumnMapp
     name: name ?? '',
     title: read('title'),
     department: read('department'),
+    reportsTo: read('reportsTo'),
     mobile: read('mobile'),
     phone: read('phone'),
     email,

@@ -195,6 +195,44 @@ for (const engine of testEngines()) {
       assert.equal(Number(count.n), 0);
     });
 
+    it('sets reports-to from a name in the file or in Keyline, whatever the row order; unknown names and cycles are row errors', async () => {
+      const mine = (await t.db.kysely.selectFrom('accounts').select('name').where('id', '=', f.accounts.repAccount).executeTakeFirstOrThrow()).name;
+      const csv = [
+        '客户名称,姓名,职务,直属上级',
+        `${mine},孙明,工程师,赵刚`, // row 2: reports to row 3, further down
+        `${mine},赵刚,总经理,任正`, // row 3: reports to the contact already in Keyline
+        `${mine},钱一,采购,不存在的人`, // row 4: nobody of that name
+        `${mine},甲一,,乙二`, // rows 5 and 6: a loop
+        `${mine},乙二,,甲一`,
+      ].join('\n');
+      const job = json<Job>(await upload(rep, 'contacts', csv));
+      assert.equal(job.suggestedMapping.reportsTo, 3);
+      const checked = await validate(rep, job.id, job.suggestedMapping);
+      assert.deepEqual(checked.counts, { create: 2, update: 0, skip: 0, error: 3, duplicate: 0 });
+      const errors = json<ErrorPage>(await rep('GET', `/api/v1/imports/${job.id}/errors`));
+      assert.deepEqual(errors.items.map((e) => [e.rowNo, e.problems[0]!.field, e.problems[0]!.code]), [
+        [4, 'reportsTo', 'unknown_contact'], [5, 'reportsTo', 'reporting_cycle'], [6, 'reportsTo', 'reporting_cycle'],
+      ]);
+      const contactsNamed = (names: string[]) => t.db.kysely.selectFrom('contacts').select(['id', 'name', 'reports_to_id']).where('account_id', '=', f.accounts.repAccount).where('name', 'in', names).execute();
+      // All or nothing: with errors and without leave to skip them, nothing is written.
+      const refused = await rep('POST', `/api/v1/imports/${job.id}/commit`, { skipErrors: false });
+      assert.equal(refused.statusCode, 400, refused.body);
+      assert.deepEqual(await contactsNamed(['孙明', '赵刚']), []);
+      assert.equal((await commit(rep, job.id, true)).status, 'committed');
+      const written = await contactsNamed(['孙明', '赵刚', '钱一', '甲一', '乙二']);
+      assert.deepEqual(written.map((c) => c.name).sort(), ['孙明', '赵刚'].sort());
+      const zhao = written.find((c) => c.name === '赵刚')!;
+      assert.equal(written.find((c) => c.name === '孙明')!.reports_to_id, zhao.id);
+      assert.equal(zhao.reports_to_id, f.contacts.repContact);
+
+      // A later file that would make 任正 report to 孙明 closes 任正 → 孙明 → 赵刚 → 任正.
+      const loop = json<Job>(await upload(rep, 'contacts', `客户名称,姓名,直属上级\n${mine},任正,孙明\n`));
+      const again = await validate(rep, loop.id, loop.suggestedMapping, 'update');
+      assert.deepEqual(again.counts, { create: 0, update: 0, skip: 0, error: 1, duplicate: 1 });
+      const e = json<ErrorPage>(await rep('GET', `/api/v1/imports/${loop.id}/errors`)).items[0]!;
+      assert.equal(e.problems[0]!.code, 'reporting_cycle');
+    });
+
     it('answers 400 listing the required fields a mapping leaves out', async () => {
       const job = json<Job>(await upload(manager, 'contacts', 'x,y\n1,2\n'));
       const res = await manager('POST', `/api/v1/imports/${job.id}/validate`, { mapping: { title: 0 }, duplicateMode: 'skip' });

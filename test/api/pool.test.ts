@@ -164,6 +164,28 @@ for (const engine of testEngines()) {
       await k().updateTable('workspaces').set({ settings: '{}' }).where('id', '=', a.workspaceId).execute();
     });
 
+    it('two concurrent claims of different accounts by one rep with one place left: exactly one succeeds', async () => {
+      await k().updateTable('workspaces').set({ settings: JSON.stringify({ claimLimit: 2 }) }).where('id', '=', a.workspaceId).execute();
+      // Whether two requests overlap is up to timing, so three reps race at once, each for two accounts.
+      const race = async (n: number) => {
+        const racer = await newUser('rep', a.units.sales1, `racer${n}`);
+        await account(`Racer ${n} held`, { ownerId: racer, followUpDaysAgo: 1 });
+        const ids = [await account(`Race ${n}.1`, { ownerId: null, unitId: a.units.shanghai, inPool: true }), await account(`Race ${n}.2`, { ownerId: null, unitId: a.units.shanghai, inPool: true })];
+        return { racer, ids, call: await as(racer) };
+      };
+      const racers = await Promise.all([1, 2, 3].map(race));
+      const results = await Promise.all(racers.map((r) => Promise.all(r.ids.map((id) => r.call('POST', `/api/v1/accounts/${id}/claim`, { version: 1 })))));
+      for (const [i, res] of results.entries()) {
+        const { racer, ids } = racers[i]!;
+        assert.deepEqual(res.map((r) => r.statusCode).sort(), [200, 409], res.map((r) => r.body).join('\n'));
+        assert.equal(json<{ code: string }>(res.find((r) => r.statusCode === 409)!).code, 'claim_limit_reached');
+        const held = await k().selectFrom('accounts').select('id').where('owner_id', '=', racer).where('in_pool', '=', 0).execute();
+        assert.equal(held.length, 2, 'holds exactly the limit');
+        assert.equal((await row(ids[res[0]!.statusCode === 200 ? 1 : 0]!)).in_pool, 1, 'the other account stays in the pool');
+      }
+      await k().updateTable('workspaces').set({ settings: '{}' }).where('id', '=', a.workspaceId).execute();
+    });
+
     it('the owner releases an account by hand with a reason; the log shows who, what and why', async () => {
       const id = await account('Given up', { followUpDaysAgo: 2 });
       const rep = await as('rep');

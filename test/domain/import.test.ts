@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { missingRequired, parseIndustry, parseStatus, suggestMapping } from '../../src/domain/import-fields.ts';
-import { InFileDuplicates, parseDateCell, validateAccountRow } from '../../src/domain/import-validate.ts';
+import { resolveReportsTo, type FileContact, type KnownContact } from '../../src/domain/import-reports-to.ts';
+import { InFileDuplicates, parseDateCell, validateAccountRow, validateContactRow } from '../../src/domain/import-validate.ts';
 import { csvLine, decodeText, detectEncoding, neutraliseCell, sniffFormat } from '../../src/domain/spreadsheet-format.ts';
 import { makeCreditCode } from '../../src/domain/credit-code.ts';
 
@@ -87,5 +88,57 @@ describe('import mapping and validation', () => {
     assert.deepEqual(d.check(3, 'A', 'other'), { by: 'creditCode', row: 2 });
     assert.deepEqual(d.check(4, null, 'huawei'), { by: 'name', row: 2 });
     assert.equal(d.check(5, 'B', 'zte'), null);
+  });
+});
+
+describe('contacts import: reports to', () => {
+  const ACC = 7;
+  const row = (rowNo: number, name: string, reportsTo: string | null, o: Partial<FileContact> = {}): FileContact =>
+    ({ rowNo, accountId: ACC, contactId: null, name, mobile: null, email: null, reportsTo, ...o });
+  const known = (id: number, name: string, o: Partial<KnownContact> = {}): KnownContact =>
+    ({ id, accountId: ACC, name, mobile: null, email: null, reportsToId: null, archived: false, ...o });
+  const codes = (problems: Map<number, { code: string }>) => Object.fromEntries([...problems].map(([n, p]) => [n, p.code]));
+
+  it('maps the "直属上级" column and reads it as written', () => {
+    const m = suggestMapping('contacts', ['客户名称', '姓名', '直属上级'], null);
+    assert.equal(m.reportsTo, 2);
+    assert.equal(validateContactRow(['某公司', '孙明', ' 赵总 '], m).values!.reportsTo, '赵总');
+  });
+
+  it('links to a manager whose row comes later in the file, or who is already in Keyline', () => {
+    const r = resolveReportsTo([known(40, 'Ren Zheng')], [row(2, '孙明', '赵总'), row(3, '赵总', 'ren zheng'), row(4, '钱一', ' 赵总')]);
+    assert.deepEqual(codes(r.problems), {});
+    assert.deepEqual(r.links, [
+      { rowNo: 2, contact: { rowNo: 2 }, manager: { rowNo: 3 } },
+      { rowNo: 3, contact: { rowNo: 3 }, manager: { contactId: 40 } },
+      { rowNo: 4, contact: { rowNo: 4 }, manager: { rowNo: 3 } },
+    ]);
+  });
+
+  it('refuses a manager that names no contact of the account, and rows that depend on a refused row', () => {
+    const other = known(41, '外人', { accountId: ACC + 1 });
+    const r = resolveReportsTo([other, known(42, '离职者', { archived: true })], [row(2, '甲', '外人'), row(3, '乙', '离职者'), row(4, '丙', '甲')]);
+    assert.deepEqual(codes(r.problems), { 2: 'unknown_contact', 3: 'unknown_contact', 4: 'manager_row_error' });
+    assert.deepEqual(r.links, []);
+  });
+
+  it('refuses a cycle in the file, and one closed through an existing line', () => {
+    const inFile = resolveReportsTo([], [row(2, 'A', 'B'), row(3, 'B', 'A'), row(4, 'C', 'C')]);
+    assert.deepEqual(codes(inFile.problems), { 2: 'reporting_cycle', 3: 'reporting_cycle', 4: 'reporting_cycle' });
+    // Keyline has X → Y; the file makes Y report to X (an update of Y).
+    const viaDb = resolveReportsTo([known(50, 'X', { reportsToId: 51 }), known(51, 'Y')], [row(2, 'Y', 'X', { contactId: 51 })]);
+    assert.deepEqual(codes(viaDb.problems), { 2: 'reporting_cycle' });
+    // Keyline has Q → P. The file: P → Q, Q → R (new), R → nobody. Refusing R drops Q → R, so Q → P
+    // is back and P → Q closes a loop: found on the second round.
+    const cascade = resolveReportsTo([known(60, 'P'), known(61, 'Q', { reportsToId: 60 })], [row(2, 'P', 'Q', { contactId: 60 }), row(3, 'Q', 'R', { contactId: 61 }), row(4, 'R', 'nobody')]);
+    assert.deepEqual(codes(cascade.problems), { 2: 'reporting_cycle', 3: 'manager_row_error', 4: 'unknown_contact' });
+  });
+
+  it('refuses a name two contacts share; their mobile or e-mail picks one', () => {
+    const k = [known(70, '张伟', { mobile: '138 0013 8000' })];
+    const rows = [row(2, '张伟', null, { email: 'zw@x.cn' }), row(3, '李娜', '张伟'), row(4, '王强', '13800138000'), row(5, '刘洋', 'ZW@x.cn')];
+    const r = resolveReportsTo(k, rows);
+    assert.deepEqual(codes(r.problems), { 3: 'ambiguous_contact' });
+    assert.deepEqual(r.links.map((l) => [l.rowNo, l.manager]), [[4, { contactId: 70 }], [5, { rowNo: 2 }]]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Handover and public pool in a real browser (SPEC §3.3): the Shanghai manager hands a
- * departing rep's accounts to a colleague and completes it; the pool page as manager and rep.
+ * departing rep's accounts to a colleague and completes it; the pool page as manager and rep,
+ * and a manager assigning a pool account to a rep.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -104,5 +105,34 @@ describe('Handover and pool in the browser', () => {
     await shot(repPage, 'pool-rep');
     assert.deepEqual(app.errors, []);
     await repPage.close();
+  });
+
+  test('a manager assigns a pool account to a rep: the row leaves the pool and the log shows it', async () => {
+    const page = await app.page();
+    await signIn(page, app.url, MANAGER.email, MANAGER.password);
+    await page.waitForURL(`${app.url}/`);
+    await page.goto(`${app.url}/accounts/pool`);
+    const row = page.getByTestId('pool-table').locator('tbody tr.ant-table-row').first();
+    const button = row.locator('[data-testid^="assign-"]');
+    const id = Number((await button.getAttribute('data-testid'))!.slice('assign-'.length));
+    const name = (await row.locator('td').first().innerText()).trim().split('\n')[0]!;
+    await button.click();
+    await page.getByTestId('pool-assign-user').click();
+    await page.keyboard.type('王芳');
+    await page.locator('.ant-select-item-option').filter({ hasText: '王芳' }).first().click();
+    await shot(page, 'pool-assign', false);
+    await page.getByTestId('pool-assign-ok').click();
+    await page.getByText(`已将「${name}」分配给 王芳`).first().waitFor();
+    await page.getByTestId(`assign-${id}`).waitFor({ state: 'detached' });
+    const events = page.getByTestId('pool-events').locator('tbody tr.ant-table-row');
+    await events.filter({ hasText: name }).filter({ hasText: '经理分配' }).first().waitFor();
+    const logged = await visibleText(events);
+    for (const part of ['经理分配', name, '王芳']) assert.ok(logged.includes(part), `newest pool event names ${part}: ${logged}`);
+    const cookie = await httpLogin(app.url, MANAGER.email, MANAGER.password);
+    const account = await api<{ ownerName: string | null; inPool: boolean }>(cookie, `/accounts/${id}`);
+    assert.deepEqual([account.ownerName, account.inPool], ['王芳', false]);
+    await shot(page, 'pool-assigned');
+    assert.deepEqual(app.errors, []);
+    await page.close();
   });
 });

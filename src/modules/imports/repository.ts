@@ -84,6 +84,21 @@ export async function rowsAfter(db: Kysely<Database>, workspaceId: number, jobId
   return q.orderBy('row_no').limit(limit).execute();
 }
 
+/** These rows (by row number), for rewriting their verdict. */
+export async function rowsByNo(db: Kysely<Database>, workspaceId: number, jobId: number, rowNos: number[]) {
+  const out = [];
+  for (let i = 0; i < rowNos.length; i += 500) {
+    out.push(...(await db
+      .selectFrom('import_rows')
+      .select(['row_no', 'data', 'outcome', 'target_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('job_id', '=', jobId)
+      .where('row_no', 'in', rowNos.slice(i, i + 500))
+      .execute()));
+  }
+  return out;
+}
+
 /** The first rows, for the preview beside the mapping. */
 export async function firstRows(db: Kysely<Database>, workspaceId: number, jobId: number, limit: number) {
   return rowsAfter(db, workspaceId, jobId, 0, limit);
@@ -226,9 +241,40 @@ export interface NewContactRow {
   version: number;
 }
 
-export async function insertContacts(db: Kysely<Database>, values: NewContactRow[]) {
-  if (values.length === 0) return;
-  await db.insertInto('contacts').values(values).execute();
+/** A multi-row insert; the ids come back in the order of the values. */
+export async function insertContacts(db: Kysely<Database>, values: NewContactRow[]): Promise<number[]> {
+  if (values.length === 0) return [];
+  const rows = await db.insertInto('contacts').values(values).returning('id').execute();
+  return rows.map((r) => r.id);
+}
+
+/** Every contact of these accounts, archived ones too (they keep their reporting lines). */
+export async function contactLines(db: Kysely<Database>, workspaceId: number, accountIds: number[]) {
+  const out = [];
+  for (let i = 0; i < accountIds.length; i += 500) {
+    out.push(...(await db
+      .selectFrom('contacts')
+      .select(['id', 'account_id', 'name', 'mobile', 'email', 'reports_to_id', 'archived_at'])
+      .where('workspace_id', '=', workspaceId)
+      .where('account_id', 'in', accountIds.slice(i, i + 500))
+      .execute()));
+  }
+  return out;
+}
+
+/**
+ * Makes these contacts report to one manager. Only contacts the same commit just created or
+ * updated (their version and updated_at already moved once) come here, so neither moves again.
+ */
+export async function setReportsTo(db: Kysely<Database>, workspaceId: number, managerId: number, contactIds: number[]) {
+  for (let i = 0; i < contactIds.length; i += 500) {
+    await db
+      .updateTable('contacts')
+      .set({ reports_to_id: managerId })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', contactIds.slice(i, i + 500))
+      .execute();
+  }
 }
 
 export async function updateContact(db: Kysely<Database>, workspaceId: number, id: number, set: Record<string, unknown>) {

@@ -7,6 +7,7 @@ import type { Database, NewAccount } from '../../db/schema.ts';
 import {
   importFields, mappingByHeader, missingRequired, suggestMapping, type ColumnMapping, type ImportField, type ImportKind,
 } from '../../domain/import-fields.ts';
+import type { FileContact, ReportsToLink } from '../../domain/import-reports-to.ts';
 import { InFileDuplicates, validateAccountRow, validateContactRow, type AccountValues, type ContactValues, type DuplicateMode, type RowProblem } from '../../domain/import-validate.ts';
 import { canEditAccount, reachesUnit, type Actor } from '../../domain/policy.ts';
 import { countReplacementChars, csvLine, decodeText, detectEncoding, sniffFormat, UTF8_BOM, type FileFormat, type TextEncoding } from '../../domain/spreadsheet-format.ts';
@@ -14,6 +15,7 @@ import { AppError, conflict, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import { readRows } from './parse.ts';
+import { checkReportsTo, writeReportsTo } from './reports-to.ts';
 import * as repo from './repository.ts';
 
 /**
@@ -271,7 +273,7 @@ export async function runPhase(
   try {
     const job = await repo.getJob(db, actor.workspaceId, jobId);
     if (!job) return;
-    const counts = await validatePass(db, actor, job);
+    const { counts, links } = await validatePass(db, actor, job);
     const report: Report = { ...parseReport(job.report), counts, failure: null };
     if (phase === 'validate' || (counts.error > 0 && !skipErrors)) {
       if (phase === 'commit') report.failure = 'rows_have_errors';
@@ -282,7 +284,7 @@ export async function runPhase(
     // writes on the server's connection then get 503 busy for a moment instead of breaking this.
     const write = <T>(fn: (trx: Kysely<Database>) => Promise<T>) => (opts.sqliteWorker ? immediateTransaction(db, fn) : db.transaction().execute(fn));
     const result = await write(async (trx) => {
-      const r = await writePass(trx, actor, job, onProgress);
+      const r = await writePass(trx, actor, job, links, onProgress);
       await recordAudit(trx, {
         workspaceId: actor.workspaceId, actorUserId: actor.userId, action: `import.${job.kind}`, targetType: 'import', targetId: jobId,
         detail: { fileName: job.file_name, rows: job.total_rows, ...r, errorsSkipped: counts.error },
@@ -298,9 +300,13 @@ export async function runPhase(
   }
 }
 
-interface Checked { rowNo: number; data: string; outcome: Outcome; problems: RowProblem[]; targetId: number | null; duplicate: boolean }
+interface Checked {
+  rowNo: number; data: string; outcome: Outcome; problems: RowProblem[]; targetId: number | null; duplicate: boolean;
+  /** A contact row that creates or updates a contact: what its reports-to check needs. */
+  contact?: FileContact;
+}
 
-async function validatePass(db: Kysely<Database>, actor: Actor, job: repo.JobRow): Promise<Counts> {
+async function validatePass(db: Kysely<Database>, actor: Actor, job: repo.JobRow): Promise<{ counts: Counts; links: ReportsToLink[] }> {
   const mapping = JSON.parse(job.mapping ?? '{}') as ColumnMapping;
   const mode = (job.duplicate_mode ?? 'skip') as DuplicateMode;
   const counts: Counts = { create: 0, update: 0, skip: 0, error: 0, duplicate: 0 };
@@ -308,6 +314,8 @@ async function validatePass(db: Kysely<Database>, actor: Actor, job: repo.JobRow
   const assignable = new Set(users.filter((u) => reachesUnit(actor, u.path)).map((u) => u.email.toLowerCase()));
   const inFile = new InFileDuplicates();
   const contactKeys = new Map<string, number>();
+  // Reports-to cells name contacts anywhere in the file: kept (compactly) until every row is read.
+  const fileContacts: FileContact[] = [];
   let processed = 0;
   for (let after = 0; ;) {
     const rows = await repo.rowsAfter(db, actor.workspaceId, job.id, after, VALIDATE_CHUNK);
@@ -319,13 +327,16 @@ async function validatePass(db: Kysely<Database>, actor: Actor, job: repo.JobRow
     for (const c of checked) {
       counts[c.outcome]++;
       if (c.duplicate) counts.duplicate++;
+      if (c.contact && typeof mapping.reportsTo === 'number') fileContacts.push(c.contact);
     }
     await repo.saveOutcomes(db, actor.workspaceId, job.id, checked.map((c) => ({ rowNo: c.rowNo, data: c.data, outcome: c.outcome, problems: c.problems.length ? JSON.stringify(c.problems) : null, targetId: c.targetId })));
     processed += rows.length;
     await repo.updateJob(db, actor.workspaceId, job.id, { processed_rows: processed, error_count: counts.error });
     await yieldToLoop();
   }
-  return counts;
+  const links = await checkReportsTo(db, actor.workspaceId, job.id, fileContacts, counts);
+  if (counts.error > 0) await repo.updateJob(db, actor.workspaceId, job.id, { error_count: counts.error });
+  return { counts, links };
 }
 
 type Raw = { row_no: number; data: string };
@@ -412,23 +423,25 @@ async function checkContacts(db: Kysely<Database>, actor: Actor, rows: Raw[], ma
     }
     if (prev === undefined) seen.set(key, r.row_no);
     const matches = existing.filter((c) => c.account_id === accountId && same(v, c));
-    if (matches.length === 0 || mode === 'create') return { ...base, duplicate: matches.length > 0, outcome: 'create', targetId: accountId, problems: [] };
+    const contact = (contactId: number | null): FileContact => ({ rowNo: r.row_no, accountId, contactId, name: v.name, mobile: v.mobile, email: v.email, reportsTo: v.reportsTo });
+    if (matches.length === 0 || mode === 'create') return { ...base, duplicate: matches.length > 0, outcome: 'create', targetId: accountId, problems: [], contact: contact(null) };
     if (mode === 'skip') return { ...base, duplicate: true, outcome: 'skip', targetId: matches[0]!.id, problems: [{ field: 'name', code: 'duplicate_existing', message: 'this contact already exists on the account' }] };
     if (matches.length > 1) return { ...base, duplicate: true, outcome: 'error', problems: [{ field: 'name', code: 'ambiguous', message: `${matches.length} contacts of the account have this name; add the mobile column` }] };
-    return { ...base, duplicate: true, outcome: 'update', targetId: matches[0]!.id, problems: [] };
+    return { ...base, duplicate: true, outcome: 'update', targetId: matches[0]!.id, problems: [], contact: contact(matches[0]!.id) };
   });
 }
 
 // ── Commit ────────────────────────────────────────────────────────────────────
 
 /** Writes every create and update row; runs inside the caller's transaction (all or nothing). */
-async function writePass(trx: Kysely<Database>, actor: Actor, job: repo.JobRow, onProgress: (n: number) => void) {
+async function writePass(trx: Kysely<Database>, actor: Actor, job: repo.JobRow, links: ReportsToLink[], onProgress: (n: number) => void) {
   const mapping = JSON.parse(job.mapping ?? '{}') as ColumnMapping;
   const now = Date.now();
   const result = { created: 0, updated: 0, skipped: 0 };
   const users = job.kind === 'accounts' ? await repo.activeUsers(trx, actor.workspaceId) : [];
   const byEmail = new Map(users.filter((u) => reachesUnit(actor, u.path)).map((u) => [u.email.toLowerCase(), u]));
   const canChooseOwner = actor.role === 'admin' || actor.role === 'manager';
+  const createdContacts = new Map<number, number>();
   let processed = 0;
   for (let after = 0; ;) {
     const rows = await repo.rowsAfter(trx, actor.workspaceId, job.id, after, INSERT_CHUNK, ['create', 'update']);
@@ -466,10 +479,12 @@ async function writePass(trx: Kysely<Database>, actor: Actor, job: repo.JobRow, 
       result.updated += updates.length;
     } else {
       const items = rows.map((r) => ({ r, v: validateContactRow(JSON.parse(r.data) as string[], mapping).values! }));
-      await repo.insertContacts(trx, items.filter((x) => x.r.outcome === 'create').map(({ r, v }) => ({
+      const creates = items.filter((x) => x.r.outcome === 'create');
+      const ids = await repo.insertContacts(trx, creates.map(({ r, v }) => ({
         workspace_id: actor.workspaceId, account_id: r.target_id!, name: v.name, title: v.title, department: v.department, mobile: v.mobile, phone: v.phone,
         email: v.email, wechat: v.wechat, birthday: v.birthday, notes: v.notes, created_by: actor.userId, created_at: now, updated_at: now, version: 1,
       })));
+      ids.forEach((id, i) => createdContacts.set(creates[i]!.r.row_no, id));
       const updates = items.filter((x) => x.r.outcome === 'update');
       for (const { r, v } of updates) await repo.updateContact(trx, actor.workspaceId, r.target_id!, contactUpdate(v, mapping, now));
       result.created += items.length - updates.length;
@@ -478,6 +493,7 @@ async function writePass(trx: Kysely<Database>, actor: Actor, job: repo.JobRow, 
     processed += rows.length;
     onProgress(processed);
   }
+  if (links.length) await writeReportsTo(trx, actor.workspaceId, links, createdContacts);
   result.skipped = job.total_rows - result.created - result.updated;
   return result;
 }

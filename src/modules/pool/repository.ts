@@ -88,6 +88,17 @@ export async function workspacesWithSettings(db: Kysely<Database>) {
   return db.selectFrom('workspaces').select(['id', 'settings']).orderBy('id').execute();
 }
 
+/**
+ * Takes a row lock on the user an account is about to go to (PostgreSQL only), so that their
+ * claims and assignments run one after another: under READ COMMITTED two transactions could
+ * otherwise both count the held accounts before either commits and together pass the claim
+ * limit. SQLite runs one write transaction at a time, so it needs nothing here.
+ */
+export async function lockAssignee(trx: Kysely<Database>, engine: Engine, workspaceId: number, userId: number): Promise<void> {
+  if (engine !== 'postgres') return;
+  await trx.selectFrom('users').select('id').where('workspace_id', '=', workspaceId).where('id', '=', userId).forUpdate().execute();
+}
+
 /** Private (non-pool, not archived) accounts a user holds: what the claim limit counts. */
 export async function privateAccountCount(db: Kysely<Database>, workspaceId: number, userId: number): Promise<number> {
   const row = await db

@@ -118,6 +118,8 @@ export async function assign(db: Db, actor: Actor, id: number, version: number, 
 async function transfer(db: Db, actor: Actor, t: { id: number; version: number; toUserId: number; toUnitId: number; fromUnitId: number; reason: PoolReason; field: string }, ip: string | null) {
   const now = Date.now();
   await db.kysely.transaction().execute(async (trx) => {
+    // First, so the count below sees every claim for this person that committed before ours.
+    await repo.lockAssignee(trx, db.engine, actor.workspaceId, t.toUserId);
     const allowance = await allowanceOf(trx, actor.workspaceId, t.toUserId);
     if (allowance.remaining <= 0) throw limitReached(allowance, t.field);
     if (!(await repo.takeFromPool(trx, actor.workspaceId, t.id, t.version, t.toUserId, t.toUnitId, now))) throw await staleOrGone(trx, actor.workspaceId, t.id, t.version);

@@ -11,10 +11,11 @@ import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { useSession } from '../auth/session.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
 import { useClaim, usePool, usePoolEvents, useReleaseRun, type PoolItem, type Tier } from './api.ts';
+import { PoolAssignModal } from './PoolAssignModal.tsx';
 
 const PAGE = 20;
 
-/** 客户公海 (SPEC §3.3): pool accounts within reach, claim with confirmation, and the release/claim log. */
+/** 客户公海 (SPEC §3.3): pool accounts within reach, claim with confirmation, a manager's assignment, and the release/claim log. */
 export default function PoolPage() {
   const t = useT();
   const { message } = App.useApp();
@@ -22,6 +23,8 @@ export default function PoolPage() {
   const { user } = useSession();
   const manages = user.role === 'admin' || user.role === 'manager' || user.role === 'executive';
   const canClaim = user.role === 'rep' || user.role === 'manager';
+  const canAssign = user.role === 'admin' || user.role === 'manager';
+  const [assigning, setAssigning] = useState<PoolItem | null>(null);
   const [orgUnitId, setOrgUnitId] = useState<number | undefined>();
   const [tier, setTier] = useState<Tier | undefined>();
   const [q, setQ] = useState('');
@@ -59,20 +62,23 @@ export default function PoolPage() {
     ) },
     { title: t('pool.col.lastFollowUp'), dataIndex: 'lastFollowUpAt', key: 'last', responsive: ['xl'], render: (v: number | null) => (v ? dayjs(v).format('YYYY-MM-DD') : t('pool.never')) },
   ];
-  if (canClaim) {
+  if (canClaim || canAssign) {
     columns.push({
-      title: t('common.actions'), key: 'actions', fixed: 'right', width: 110,
+      title: t('common.actions'), key: 'actions', fixed: 'right', width: canClaim && canAssign ? 160 : 110,
       render: (_, a) => (
-        <Popconfirm
-          title={t('pool.claimConfirm', { name: a.name })}
-          description={allowance ? t('pool.claimConfirmHint', { n: allowance.remaining - 1 }) : undefined}
-          okText={t('pool.claim')}
-          cancelText={t('common.cancel')}
-          onConfirm={() => doClaim(a)}
-          disabled={allowance !== null && allowance.remaining <= 0}
-        >
-          <Button size="small" type="primary" disabled={allowance !== null && allowance.remaining <= 0} data-testid={`claim-${a.id}`}>{t('pool.claim')}</Button>
-        </Popconfirm>
+        <Space size={4}>
+          {canClaim && <Popconfirm
+            title={t('pool.claimConfirm', { name: a.name })}
+            description={allowance ? t('pool.claimConfirmHint', { n: allowance.remaining - 1 }) : undefined}
+            okText={t('pool.claim')}
+            cancelText={t('common.cancel')}
+            onConfirm={() => doClaim(a)}
+            disabled={allowance !== null && allowance.remaining <= 0}
+          >
+            <Button size="small" type="primary" disabled={allowance !== null && allowance.remaining <= 0} data-testid={`claim-${a.id}`}>{t('pool.claim')}</Button>
+          </Popconfirm>}
+          {canAssign && <Button size="small" onClick={() => setAssigning(a)} data-testid={`assign-${a.id}`}>{t('pool.assign')}</Button>}
+        </Space>
       ),
     });
   }
@@ -138,6 +144,7 @@ export default function PoolPage() {
         ]}
         data-testid="pool-events"
       />
+      {assigning && <PoolAssignModal account={assigning} onClose={() => setAssigning(null)} />}
     </>
   );
 }

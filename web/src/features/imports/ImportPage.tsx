@@ -99,6 +99,12 @@ function MappingStep({ job, onRestart, onReupload }: { job: ImportJob; onRestart
   const missing = required.filter((f) => (f === 'accountName' ? mapping.accountName == null && mapping.accountCreditCode == null : mapping[f] == null));
   const columnOptions = job.headers.map((h, i) => ({ value: i, label: `${colLetter(i)} · ${h || t('imports.mapping.untitled')}` }));
   const fieldLabel = (f: string) => t(`imports.field.${job.kind}.${f}` as MessageKey);
+  // A field whose cells need explaining (how reports-to names a contact) has a help line.
+  const fieldHelp = (f: string) => {
+    const key = `imports.help.${job.kind}.${f}` as MessageKey;
+    const text = t(key);
+    return text === key ? null : text;
+  };
   const rows = FIELDS[job.kind].map((f) => ({ field: f, column: mapping[f] ?? null }));
   return (
     <Card title={`${job.fileName} · ${t('imports.rows', { n: job.totalRows })}`} extra={<Button onClick={onRestart}>{t('imports.restart')}</Button>}>
@@ -129,10 +135,13 @@ function MappingStep({ job, onRestart, onReupload }: { job: ImportJob; onRestart
             {
               title: t('imports.mapping.field'), dataIndex: 'field', width: 220,
               render: (f: string) => (
-                <Space>
-                  <span>{fieldLabel(f)}</span>
-                  {required.includes(f) && <Tag color="red">{t(f === 'accountName' ? 'imports.mapping.requiredOne' : 'imports.mapping.required')}</Tag>}
-                </Space>
+                <>
+                  <Space>
+                    <span>{fieldLabel(f)}</span>
+                    {required.includes(f) && <Tag color="red">{t(f === 'accountName' ? 'imports.mapping.requiredOne' : 'imports.mapping.required')}</Tag>}
+                  </Space>
+                  {fieldHelp(f) && <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: 0 }} data-testid={`help-${f}`}>{fieldHelp(f)}</Typography.Paragraph>}
+                </>
               ),
             },
             {

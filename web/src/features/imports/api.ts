@@ -39,7 +39,7 @@ export interface ErrorRow { rowNo: number; problems: RowProblem[] }
 /** The fields of each kind, in the order the mapping table shows them; required ones first. */
 export const FIELDS: Record<ImportKind, string[]> = {
   accounts: ['name', 'creditCode', 'industry', 'province', 'city', 'district', 'address', 'size', 'website', 'phone', 'leadSource', 'status', 'ownerEmail', 'notes'],
-  contacts: ['accountName', 'accountCreditCode', 'name', 'title', 'department', 'mobile', 'phone', 'email', 'wechat', 'birthday', 'notes'],
+  contacts: ['accountName', 'accountCreditCode', 'name', 'title', 'department', 'reportsTo', 'mobile', 'phone', 'email', 'wechat', 'birthday', 'notes'],
 };
 export const REQUIRED: Record<ImportKind, string[]> = { accounts: ['name'], contacts: ['name', 'accountName'] };
 

@@ -1,0 +1,57 @@
+import { App, Form, Modal, Select, Typography } from 'antd';
+import { isApiError } from '../../api/client.ts';
+import { useProblem } from '../../api/useProblem.ts';
+import { useT } from '../../i18n/useI18n.ts';
+import { usePeople } from '../accounts/api.ts';
+import { useAssign, type PoolItem } from './api.ts';
+
+/** Only reps and managers own private accounts (server: canOwnAccounts). */
+const OWNERS = ['rep', 'manager'];
+
+/**
+ * A manager or admin gives a pool account to a rep or manager (SPEC §3.3). The people list is
+ * the caller's visible users — for a manager their subtree, the same reach the server checks.
+ */
+export function PoolAssignModal({ account, onClose }: { account: PoolItem; onClose: () => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const report = useProblem();
+  const people = usePeople();
+  const assign = useAssign();
+  const [form] = Form.useForm<{ toUserId: number }>();
+  const options = (people.data ?? []).filter((u) => OWNERS.includes(u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitName}` }));
+
+  function onError(e: unknown) {
+    if (isApiError(e) && e.code === 'claim_limit_reached') {
+      const { limit, held } = e.problem as { limit?: number; held?: number };
+      return form.setFields([{ name: 'toUserId', errors: [t('pool.assign.limitReached', { limit: limit ?? '', held: held ?? '' })] }]);
+    }
+    // Someone claimed it, or it changed, since the list was read: nothing to retry here.
+    if (isApiError(e) && ['already_claimed', 'not_in_pool', 'version_conflict'].includes(e.code)) {
+      message.warning(t('pool.assign.taken'), 6);
+      return onClose();
+    }
+    if (isApiError(e) && e.status === 400 && e.errors.some((x) => x.field === 'toUserId')) {
+      return form.setFields([{ name: 'toUserId', errors: [t('pool.assign.invalidUser')] }]);
+    }
+    report(e, form);
+  }
+
+  return (
+    <Modal open title={t('pool.assign.title', { name: account.name })} okText={t('pool.assign.ok')} cancelText={t('common.cancel')} confirmLoading={assign.isPending}
+      onOk={() => form.submit()} onCancel={onClose} destroyOnHidden okButtonProps={{ 'data-testid': 'pool-assign-ok' } as Record<`data-${string}`, string>}>
+      <Typography.Paragraph type="secondary">{t('pool.assign.hint')}</Typography.Paragraph>
+      <Form form={form} layout="vertical" onFinish={(v) => assign.mutate({ account, toUserId: v.toUserId }, {
+        onSuccess: () => {
+          message.success(t('pool.assign.done', { name: account.name, user: people.data?.find((u) => u.id === v.toUserId)?.name ?? '' }));
+          onClose();
+        },
+        onError,
+      })}>
+        <Form.Item name="toUserId" label={t('pool.assign.to')} rules={[{ required: true, message: t('validation.required') }]}>
+          <Select showSearch={{ optionFilterProp: 'label' }} loading={people.isPending} placeholder={t('pool.assign.choose')} options={options} data-testid="pool-assign-user" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
