@@ -2,7 +2,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { testEngines } from '../helpers/db.ts';
-import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
+import { neutraliseCell } from '../../src/domain/spreadsheet-format.ts';
+import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
 const rowsOf = (csv: string) => csv.replace(/^\ufeff/, '').trimEnd().split('\r\n');
 
@@ -115,6 +116,138 @@ for (const engine of testEngines()) {
       const audits = await exportAudits('export.contacts');
       assert.equal(audits.length, 1);
       assert.equal(audits[0]!.detail.rows, 1);
+    });
+  });
+}
+
+for (const engine of testEngines()) {
+  describe(`opportunity export [${engine}]`, () => {
+    let t: TestApp;
+    let f: Fixture & Extras;
+    let manager: Call;
+    let rep: Call;
+    // 20:00 UTC on 31 January is already 1 February in Shanghai, the workspace's time zone.
+    const wonAt = Date.UTC(2026, 0, 31, 20, 0);
+    type ListItem = { name: string; expectedAmount: number | null; status: string };
+    const list = async (query: string) => json<{ items: ListItem[]; total: number }>(await manager('GET', `/api/v1/opportunities?limit=500${query}`));
+    const exported = async (query: string) => {
+      const res = await manager('GET', `/api/v1/opportunities/export?${query}`);
+      assert.equal(res.statusCode, 200, res.body);
+      const [header, ...lines] = rowsOf(res.body);
+      return { header: header!.split(','), rows: lines.map((l) => l.split(',')), headers: res.headers };
+    };
+    const audits = async () =>
+      (await t.db.kysely.selectFrom('audit_log').selectAll().where('workspace_id', '=', f.workspaceId).where('action', '=', 'export.opportunities').orderBy('id').execute())
+        .map((a) => ({ actor: a.actor_user_id, detail: JSON.parse(a.detail!) as { rows: number; filter: Record<string, unknown>; format: string } }));
+
+    before(async () => {
+      t = await createTestApp(engine);
+      const base = await seedWorkspace(t, 'oexp');
+      f = { ...base, ...(await seedExtras(t, base)) };
+      const other = await seedWorkspace(t, 'oother');
+      await seedExtras(t, other);
+      await t.db.kysely.updateTable('opportunities').set({ name: '别家工作区的商机' }).where('workspace_id', '=', other.workspaceId).execute();
+      await t.db.kysely.updateTable('users').set({ can_export: 1 }).where('id', '=', f.users.manager.id).execute();
+      const k = t.db.kysely;
+      const now = Date.now();
+      const { id: processId, stageIds } = f.processes.small;
+      const wonStage = await k.selectFrom('process_stages').select('id').where('process_id', '=', processId).where('is_won', '=', 1).executeTakeFirstOrThrow();
+      const opp = (o: { name: string; owner: number; unit: number; account: number; status: string; stage: number; amount: number; closedAt?: number; reason?: string }) =>
+        k.insertInto('opportunities').values({
+          workspace_id: f.workspaceId, account_id: o.account, name: o.name, owner_id: o.owner, org_unit_id: o.unit, amount: o.amount, status: o.status,
+          expected_close_date: '2026-03-31', process_id: processId, stage_id: o.stage, stage_entered_at: now, closed_at: o.closedAt ?? null,
+          close_reason: o.reason ?? null, created_at: now, updated_at: now, version: 1,
+        }).execute();
+      await opp({ name: '广州产线改造', owner: f.users.rep2.id, unit: f.units.sales3, account: f.accounts.rep2Account, status: 'open', stage: stageIds[0]!, amount: 80_000_00 });
+      await opp({ name: '集团 ERP 赢单', owner: f.users.manager.id, unit: f.units.shanghai, account: f.accounts.repAccount, status: 'won', stage: wonStage.id, amount: 300_000_00, closedAt: wonAt });
+      await opp({ name: '=SUM(A1:A9)', owner: f.users.rep.id, unit: f.units.sales2, account: f.accounts.repAccount, status: 'lost', stage: stageIds[1]!, amount: 12_345_67, closedAt: wonAt, reason: 'price' });
+      manager = client(t, await sessionCookie(t, f.workspaceId, f.users.manager.id));
+      rep = client(t, await sessionCookie(t, f.workspaceId, f.users.rep.id));
+    });
+    after(() => t.close());
+
+    it('refuses a rep without the export permission (403) and logs nothing', async () => {
+      const res = await rep('GET', '/api/v1/opportunities/export');
+      assert.equal(res.statusCode, 403);
+      assert.equal(json<{ code: string }>(res).code, 'export_not_permitted');
+      assert.equal((await audits()).length, 0);
+    });
+
+    it('exports exactly the list a manager sees — their subtree only — and audits the row count', async () => {
+      const { header, rows, headers } = await exported('format=csv');
+      assert.equal(header[0], '商机名称');
+      assert.match(String(headers['content-disposition']), /filename\*=UTF-8''%E5%95%86%E6%9C%BA-/);
+      const shown = await list('');
+      assert.equal(rows.length, shown.total);
+      assert.deepEqual(rows.map((r) => r[0]).sort(), shown.items.map((o) => neutraliseCell(o.name)).sort());
+      const shanghai = await t.db.kysely.selectFrom('org_units').select('path').where('id', '=', f.units.shanghai).executeTakeFirstOrThrow();
+      const subtree = await t.db.kysely.selectFrom('opportunities').innerJoin('org_units', 'org_units.id', 'opportunities.org_unit_id')
+        .select('opportunities.name').where('opportunities.workspace_id', '=', f.workspaceId).where('org_units.path', 'like', `${shanghai.path}%`).execute();
+      assert.deepEqual(rows.map((r) => r[0]).sort(), subtree.map((o) => neutraliseCell(o.name)).sort(), 'the Shanghai subtree, nothing from Guangzhou or another workspace');
+      assert.equal(rows.length, 3);
+      const last = (await audits()).at(-1)!;
+      assert.equal(last.actor, f.users.manager.id);
+      assert.deepEqual([last.detail.filter, last.detail.rows, last.detail.format], [{}, 3, 'csv']);
+    });
+
+    it('writes readable values: labels, yuan as numbers, dates in the workspace time zone, the loss reason', async () => {
+      const { header, rows } = await exported('');
+      const col = (name: string) => header.indexOf(name);
+      const won = rows.find((r) => r[0] === '集团 ERP 赢单')!;
+      assert.equal(won[col('状态')], '赢单');
+      assert.equal(won[col('金额(元)')], '300000');
+      assert.equal(won[col('预期金额(元)')], '', 'a closed deal has no expectation');
+      assert.equal(won[col('项目规模')], '大项目');
+      assert.equal(won[col('关闭日期')], '2026-02-01');
+      assert.equal(won[col('负责人')], `manager oexp`);
+      assert.equal(won[col('丢单/放弃原因')], '');
+      const open = rows.find((r) => r[0] === 'MES 一期')!;
+      const listed = (await list('&status=open')).items.find((o) => o.name === 'MES 一期')!;
+      assert.equal(Number(open[col('预期金额(元)')]), listed.expectedAmount! / 100);
+      assert.equal(open[col('项目规模')], '小项目');
+      assert.equal(open[col('客户名称')], '深圳市华为技术有限公司');
+      const en = await exported('lang=en-US&status=lost');
+      assert.equal(en.header[0], 'Opportunity');
+      assert.equal(en.rows.length, 1);
+      assert.equal(en.rows[0]![en.header.indexOf('Status')], 'Lost');
+      assert.equal(en.rows[0]![en.header.indexOf('Loss reason')], 'Price');
+      assert.equal(en.rows[0]![en.header.indexOf('Amount (CNY)')], '12345.67');
+    });
+
+    it('neutralises a name that looks like a formula', async () => {
+      const { rows } = await exported('status=lost');
+      assert.equal(rows[0]![0], '\'=SUM(A1:A9)');
+    });
+
+    it('narrows by the list\'s filters exactly as the list does, and records the filter', async () => {
+      for (const query of ['status=won', `stageId=${f.processes.small.stageIds[0]}`, 'q=ERP', `orgUnitId=${f.units.sales1}`]) {
+        const { rows } = await exported(query);
+        const shown = await list(`&${query}`);
+        assert.ok(shown.total < 3, `${query} narrows`);
+        assert.equal(rows.length, shown.total, query);
+        assert.deepEqual(rows.map((r) => r[0]).sort(), shown.items.map((o) => neutraliseCell(o.name)).sort(), query);
+      }
+      const recorded = (await audits()).slice(-4).map((a) => [a.detail.filter, a.detail.rows]);
+      assert.deepEqual(recorded[0], [{ status: 'won' }, 1]);
+      assert.deepEqual(recorded[1], [{ stageId: f.processes.small.stageIds[0] }, 1]);
+      assert.equal((await manager('GET', '/api/v1/opportunities/export?sort=name')).statusCode, 400, 'the same strict query as the list, without paging');
+    });
+
+    it('exports xlsx with the header row, numbers as numbers and the same neutralisation', async () => {
+      const res = await manager('GET', '/api/v1/opportunities/export?format=xlsx&lang=en-US');
+      assert.equal(res.statusCode, 200);
+      assert.match(String(res.headers['content-type']), /spreadsheetml/);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+      const sheet = wb.worksheets[0]!;
+      const header = (sheet.getRow(1).values as unknown[]).slice(1);
+      assert.deepEqual(header.slice(0, 5), ['Opportunity', 'Account', 'Sales process', 'Stage', 'Stage probability (%)']);
+      assert.equal(sheet.rowCount, 4);
+      const names = [2, 3, 4].map((i) => sheet.getRow(i).getCell(1).value);
+      assert.ok(names.includes('\'=SUM(A1:A9)'), String(names));
+      const amount = header.indexOf('Amount (CNY)') + 1;
+      const won = [2, 3, 4].map((i) => sheet.getRow(i)).find((r) => r.getCell(1).value === '集团 ERP 赢单')!;
+      assert.equal(won.getCell(amount).value, 300000);
     });
   });
 }

@@ -6,6 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { browserSuite, settled, shot, signIn, visibleText } from './browser.ts';
 
@@ -143,6 +144,16 @@ describe('Opportunities in the browser', () => {
     const page = await app.page({ viewport: { width: 1440, height: 900 } });
     await signIn(page, app.url, 'manager@demo.keyline.dev', 'keyline-demo');
     await page.waitForURL(`${app.url}/`);
+
+    // Export of the filtered list (SPEC §3.4): the downloaded CSV holds the rows the list counts.
+    const won = await apiCall<{ total: number }>(page, 'GET', '/opportunities?status=won&limit=1');
+    await page.goto(`${app.url}/opportunities/list?status=won&sort=-amount`);
+    await page.getByTestId('export-opportunities').hover();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'CSV（UTF-8）' }).click()]);
+    const csv = fs.readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '').trimEnd().split('\r\n');
+    assert.ok(won.total > 0, 'the demo has won opportunities');
+    assert.equal(csv.length - 1, won.total);
+    assert.ok(csv.slice(1).every((line) => line.includes(',赢单,')), 'only won ones');
 
     // Needs attention: the three counts are the server's.
     const attention = await apiCall<{ total: number; counts: { stalled: number; no_plan: number; advantage_lost: number }; items: { id: number }[] }>(page, 'GET', '/opportunities/attention?limit=20');

@@ -4,6 +4,7 @@ import { containsInsensitive, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { filteredAccounts, type AccountFilter } from '../accounts/repository.ts';
 import { visibleContacts } from '../contacts/repository.ts';
+import { filteredOpportunities, type OpportunityFilter } from '../opportunities/repository.ts';
 
 /** Queries of the export: the list's own filters and scope, read page by page (keyset on id). */
 
@@ -70,3 +71,25 @@ export async function contactPage(db: Kysely<Database>, engine: Engine, actor: A
     .execute();
 }
 export type ContactExportRow = Awaited<ReturnType<typeof contactPage>>[number];
+
+export async function countOpportunities(db: Kysely<Database>, engine: Engine, actor: Actor, f: OpportunityFilter) {
+  const q = await filteredOpportunities(db, engine, actor, f);
+  return Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+}
+
+/** One page of the opportunity list with every name joined in the same statement. */
+export async function opportunityPage(db: Kysely<Database>, engine: Engine, actor: Actor, f: OpportunityFilter, afterId: number, limit: number) {
+  const q = await filteredOpportunities(db, engine, actor, f);
+  return q
+    .select([
+      'opportunities.id', 'opportunities.name', 'opportunities.amount', 'opportunities.status', 'opportunities.expected_close_date',
+      'opportunities.closed_at', 'opportunities.forecast_category', 'opportunities.buying_phase', 'opportunities.stage_entered_at',
+      'opportunities.close_reason', 'opportunities.created_at', 'accounts.name as account_name', 'process.name as process_name',
+      'stage.name as stage_name', 'stage.probability as stage_probability', 'owner.name as owner_name', 'org_units.name as unit_name',
+    ])
+    .where('opportunities.id', '>', afterId)
+    .orderBy('opportunities.id')
+    .limit(limit)
+    .execute();
+}
+export type OpportunityExportRow = Awaited<ReturnType<typeof opportunityPage>>[number];

@@ -5,6 +5,8 @@ import { errorResponses, queryBool, fileResponse } from '../../server/http-schem
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountFilterShape } from '../accounts/schemas.ts';
 import { ACCOUNT_ROLES } from '../accounts/routes.ts';
+import { OPPORTUNITY_ROLES, opportunityFilterShape } from '../opportunities/routes.ts';
+import { exportOpportunities } from './opportunities.ts';
 import * as exports from './service.ts';
 
 const exportParams = {
@@ -50,4 +52,14 @@ export default async function exportRoutes(app: FastifyInstance) {
       response: { ...fileResponse, ...errorResponses },
     },
   }, async (req, reply) => send(reply, await exports.exportContacts(db, actorOf(req), req.query, ipOf(req))));
+
+  r.get('/opportunities/export', {
+    config: { access: OPPORTUNITY_ROLES },
+    schema: {
+      tags: ['opportunities'],
+      summary: 'Download the opportunity list (same filters and visibility as GET /opportunities) as CSV or xlsx; needs the export permission and is audited',
+      querystring: z.strictObject({ ...opportunityFilterShape, ...exportParams }),
+      response: { ...fileResponse, ...errorResponses },
+    },
+  }, async (req, reply) => send(reply, await exportOpportunities(db, actorOf(req), req.query, ipOf(req))));
 }

@@ -19,9 +19,10 @@ import * as repo from './repository.ts';
  * Rows are read page by page and streamed, never held in one array.
  */
 export type ExportFormat = 'csv' | 'xlsx';
-const PAGE = 1000;
+export interface ExportParams { format: ExportFormat; lang: Lang }
+export const PAGE = 1000;
 
-type Cell = string | number | null;
+export type Cell = string | number | null;
 
 export interface ExportFile {
   fileName: string;
@@ -30,18 +31,18 @@ export interface ExportFile {
   body: Readable;
 }
 
-async function requireExport(db: Db, actor: Actor) {
+export async function requireExport(db: Db, actor: Actor) {
   if (!canExport(actor, await repo.exportPermission(db.kysely, actor.workspaceId, actor.userId))) {
     throw new AppError(403, 'export_not_permitted', 'Exporting lists is not enabled for your account; ask an administrator (SPEC §3.4)');
   }
 }
 
-function dateIn(timeZone: string) {
+export function dateIn(timeZone: string) {
   const f = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
   return (ms: number | null) => (ms === null ? '' : f.format(new Date(ms)));
 }
 
-const stamp = () => new Date().toISOString().slice(0, 10);
+export const stamp = () => new Date().toISOString().slice(0, 10);
 
 export async function exportAccounts(db: Db, actor: Actor, q: Omit<AccountListQuery, 'limit' | 'offset' | 'sort'> & { format: ExportFormat; lang: Lang }, ip: string | null): Promise<ExportFile> {
   await requireExport(db, actor);
@@ -63,15 +64,8 @@ export async function exportAccounts(db: Db, actor: Actor, q: Omit<AccountListQu
     r.unit_name, label(TIER_LABELS, r.tier, lang), r.in_pool === 1 ? (zh ? '是' : 'yes') : (zh ? '否' : 'no'), date(r.last_follow_up_at),
     date(r.created_at), r.notes,
   ];
-  async function* pages() {
-    for (let after = 0; ;) {
-      const page = await repo.accountPage(db.kysely, db.engine, actor, filter, after, PAGE);
-      if (page.length === 0) return;
-      yield page.map(toCells);
-      after = page[page.length - 1]!.id;
-    }
-  }
-  return file(`${zh ? '客户' : 'accounts'}-${stamp()}`, format, headers, pages(), rows, zh ? '客户' : 'Accounts');
+  const pages = keysetPages((after) => repo.accountPage(db.kysely, db.engine, actor, filter, after, PAGE), toCells);
+  return file(`${zh ? '客户' : 'accounts'}-${stamp()}`, format, headers, pages, rows, zh ? '客户' : 'Accounts');
 }
 
 export async function exportContacts(db: Db, actor: Actor, q: repo.ContactFilter & { format: ExportFormat; lang: Lang }, ip: string | null): Promise<ExportFile> {
@@ -85,18 +79,24 @@ export async function exportContacts(db: Db, actor: Actor, q: repo.ContactFilter
   const toCells = (r: repo.ContactExportRow): Cell[] => [
     r.account_name, r.account_credit_code, r.name, r.title, r.department, r.mobile, r.phone, r.email, r.wechat, r.birthday, r.notes,
   ];
-  async function* pages() {
-    for (let after = 0; ;) {
-      const page = await repo.contactPage(db.kysely, db.engine, actor, filter, after, PAGE);
-      if (page.length === 0) return;
-      yield page.map(toCells);
-      after = page[page.length - 1]!.id;
-    }
-  }
-  return file(`${zh ? '联系人' : 'contacts'}-${stamp()}`, format, headers, pages(), rows, zh ? '联系人' : 'Contacts');
+  const pages = keysetPages((after) => repo.contactPage(db.kysely, db.engine, actor, filter, after, PAGE), toCells);
+  return file(`${zh ? '联系人' : 'contacts'}-${stamp()}`, format, headers, pages, rows, zh ? '联系人' : 'Contacts');
 }
 
-function file(base: string, format: ExportFormat, headers: string[], pages: AsyncGenerator<Cell[][]>, rows: number, sheetName: string): ExportFile {
+/**
+ * Reads pages of at most PAGE rows after the last id seen, lazily as the file is written, so
+ * a whole workspace never sits in memory and no deep OFFSET is scanned.
+ */
+export async function* keysetPages<R extends { id: number }>(read: (afterId: number) => Promise<R[]>, toCells: (r: R) => Cell[]): AsyncGenerator<Cell[][]> {
+  for (let after = 0; ;) {
+    const page = await read(after);
+    if (page.length === 0) return;
+    yield page.map(toCells);
+    after = page[page.length - 1]!.id;
+  }
+}
+
+export function file(base: string, format: ExportFormat, headers: string[], pages: AsyncGenerator<Cell[][]>, rows: number, sheetName: string): ExportFile {
   if (format === 'csv') {
     async function* text() {
       yield UTF8_BOM + csvLine(headers);

@@ -46,12 +46,8 @@ export interface OpportunityFilter {
   closeTo?: string | undefined;
 }
 
-export async function listOpportunities(
-  db: Kysely<Database>,
-  engine: Engine,
-  actor: Actor,
-  f: OpportunityFilter & { limit: number; offset: number; sort: { column: OpportunitySort; desc: boolean } },
-) {
+/** The list's rows before sorting and paging; the export reads the same rows (SPEC §3.4). */
+export async function filteredOpportunities(db: Kysely<Database>, engine: Engine, actor: Actor, f: OpportunityFilter) {
   let q = await scoped(db, engine, actor, f);
   if (f.status) q = q.where('opportunities.status', '=', f.status);
   if (f.accountId !== undefined) q = q.where('opportunities.account_id', '=', f.accountId);
@@ -59,6 +55,16 @@ export async function listOpportunities(
   if (f.stageId !== undefined) q = q.where('opportunities.stage_id', '=', f.stageId);
   if (f.closeFrom) q = q.where('opportunities.expected_close_date', '>=', f.closeFrom);
   if (f.closeTo) q = q.where('opportunities.expected_close_date', '<=', f.closeTo);
+  return q;
+}
+
+export async function listOpportunities(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  f: OpportunityFilter & { limit: number; offset: number; sort: { column: OpportunitySort; desc: boolean } },
+) {
+  const q = await filteredOpportunities(db, engine, actor, f);
   const [items, total] = await Promise.all([
     q.select(columns).orderBy(sortColumn[f.sort.column], f.sort.desc ? 'desc' : 'asc').orderBy('opportunities.id').limit(f.limit).offset(f.offset).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),

@@ -9,12 +9,25 @@ import { actorOf } from '../../server/request.ts';
 import { stageSchema } from '../sales-processes/routes.ts';
 import * as opportunities from './service.ts';
 
-const OPPORTUNITY_ROLES = ['admin', 'executive', 'manager', 'rep', 'presales'] as const;
+export const OPPORTUNITY_ROLES = ['admin', 'executive', 'manager', 'rep', 'presales'] as const;
 const WRITERS = ['admin', 'manager', 'rep', 'presales'] as const;
 
 /** Money in fen: a non-negative integer (¥1,234.50 is 123450). */
 const fen = z.number({ message: 'must be a number (fen)' }).int('must be whole fen').min(0, 'must not be negative').max(1e15);
 const isoDate = z.iso.date('must be a date YYYY-MM-DD');
+
+/** Filters of GET /opportunities, shared with its export. */
+export const opportunityFilterShape = {
+  q: z.string().trim().max(100).optional().describe('substring of the opportunity or account name'),
+  status: z.enum(OPPORTUNITY_STATUSES).optional(),
+  ownerId: z.coerce.number().int().positive().optional(),
+  orgUnitId: z.coerce.number().int().positive().optional().describe('unit, including its sub-units'),
+  accountId: z.coerce.number().int().positive().optional(),
+  processId: z.coerce.number().int().positive().optional(),
+  stageId: z.coerce.number().int().positive().optional(),
+  closeFrom: isoDate.optional().describe('expected close date on or after'),
+  closeTo: isoDate.optional().describe('expected close date on or before'),
+};
 
 export const opportunitySchema = z.object({
   id: z.number().int(),
@@ -86,17 +99,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
     schema: {
       tags: ['opportunities'],
       summary: 'Opportunities the caller may see (SPEC §2), filtered, sorted and paginated',
-      querystring: listQuery(['name', 'amount', 'expectedCloseDate', 'updatedAt', 'stageEnteredAt'], '-updatedAt', {
-        q: z.string().trim().max(100).optional().describe('substring of the opportunity or account name'),
-        status: z.enum(OPPORTUNITY_STATUSES).optional(),
-        ownerId: z.coerce.number().int().positive().optional(),
-        orgUnitId: z.coerce.number().int().positive().optional().describe('unit, including its sub-units'),
-        accountId: z.coerce.number().int().positive().optional(),
-        processId: z.coerce.number().int().positive().optional(),
-        stageId: z.coerce.number().int().positive().optional(),
-        closeFrom: isoDate.optional().describe('expected close date on or after'),
-        closeTo: isoDate.optional().describe('expected close date on or before'),
-      }),
+      querystring: listQuery(['name', 'amount', 'expectedCloseDate', 'updatedAt', 'stageEnteredAt'], '-updatedAt', opportunityFilterShape),
       response: { 200: page(opportunitySchema), ...errorResponses },
     },
   }, async (req) => opportunities.listOpportunities(db, actorOf(req), req.query));

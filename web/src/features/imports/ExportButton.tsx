@@ -8,14 +8,16 @@ import { useSession } from '../auth/session.ts';
  * Downloads the list with its current filters as CSV or Excel (SPEC §3.4). Shown only to
  * users holding the export permission; the server checks it again and logs every export.
  */
-export function ExportButton({ area, filters }: { area: 'accounts' | 'contacts'; filters: Record<string, string | undefined> }) {
+export function ExportButton({ area, filters }: { area: 'accounts' | 'contacts' | 'opportunities'; filters: Record<string, string | undefined> }) {
   const me = useSession();
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   if (!me.permissions.export) return null;
   const download = (format: 'csv' | 'xlsx') => {
+    // The file comes in a fixed order (the server pages through it by id): the list's sort is not a filter.
+    const { sort: _sort, ...narrowing } = filters;
     const a = document.createElement('a');
-    a.href = `/api/v1${withQuery(`/${area}/export`, { ...filters, format, lang: locale })}`;
+    a.href = `/api/v1${withQuery(`/${area}/export`, { ...narrowing, format, lang: locale })}`;
     a.rel = 'noopener';
     document.body.appendChild(a);
     a.click();

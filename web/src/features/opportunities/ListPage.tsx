@@ -5,6 +5,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { SavedViewsBar } from '../../components/SavedViewsBar.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { useSession } from '../auth/session.ts';
+import { ExportButton } from '../imports/ExportButton.tsx';
 import { PAGE_SIZE, useAttention, useOpportunities, useProcess, useProcesses } from './api.ts';
 import { ViewSwitch } from './BoardPage.tsx';
 import { PROBLEM_COLOR, ProblemBadges, StatusTag, useMoney } from './bits.tsx';
@@ -46,6 +47,7 @@ function useColumns(sort: string | undefined): TableProps<Opportunity>['columns'
 
 function AllTab() {
   const t = useT();
+  const { permissions } = useSession();
   const { filters, page, update } = useOppFilters();
   const processes = useProcesses();
   const process = useProcess(filters.processId);
@@ -72,6 +74,7 @@ function AllTab() {
               options={(process.data?.stages ?? []).map((s) => ({ value: s.id, label: s.name }))} />
           )}
         </OppFilterBar>
+        {permissions.export && <ExportButton area="opportunities" filters={viewQuery(filters)} />}
       </Flex>
       {list.isError ? <LoadError error={list.error} onRetry={() => void list.refetch()} /> : (
         <Table<Opportunity>

@@ -1,0 +1,20 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { BUYING_PHASES } from '../../src/domain/buying-phase.ts';
+import { FORECAST_CATEGORIES, LOSS_REASONS, OPPORTUNITY_STATUSES } from '../../src/domain/opportunity.ts';
+import {
+  BUYING_PHASE_LABELS, FORECAST_CATEGORY_LABELS, LOSS_REASON_LABELS, OPPORTUNITY_STATUS_LABELS, SIZE_CLASS_LABELS,
+} from '../../src/domain/opportunity-labels.ts';
+
+describe('opportunity labels', () => {
+  it('label every code of every vocabulary in both languages, and nothing else', () => {
+    const cases = [
+      [OPPORTUNITY_STATUSES, OPPORTUNITY_STATUS_LABELS], [FORECAST_CATEGORIES, FORECAST_CATEGORY_LABELS], [LOSS_REASONS, LOSS_REASON_LABELS],
+      [BUYING_PHASES, BUYING_PHASE_LABELS], [['small', 'large'], SIZE_CLASS_LABELS],
+    ] as const;
+    for (const [codes, labels] of cases) {
+      assert.deepEqual(Object.keys(labels).sort(), [...codes].sort());
+      for (const l of Object.values(labels)) assert.ok(l.zh && l.en);
+    }
+  });
+});
