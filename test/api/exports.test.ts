@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { testEngines } from '../helpers/db.ts';
 import { neutraliseCell } from '../../src/domain/spreadsheet-format.ts';
+import { CONTACT_IMPORT_FIELDS, fieldHeader, suggestMapping } from '../../src/domain/import-fields.ts';
 import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
 const rowsOf = (csv: string) => csv.replace(/^\ufeff/, '').trimEnd().split('\r\n');
@@ -116,6 +117,21 @@ for (const engine of testEngines()) {
       const audits = await exportAudits('export.contacts');
       assert.equal(audits.length, 1);
       assert.equal(audits[0]!.detail.rows, 1);
+    });
+
+    it('exports contacts in the import\'s columns, reports-to by name, so the file imports back', async () => {
+      const added = await manager('POST', '/api/v1/contacts', { accountId: f.accounts.repAccount, name: '孙副总', title: '副总经理', reportsToId: f.contacts.repContact });
+      assert.equal(added.statusCode, 201, added.body);
+      for (const lang of ['zh-CN', 'en-US'] as const) {
+        const lines = rowsOf((await manager('GET', `/api/v1/contacts/export?lang=${lang}`)).body);
+        const headers = lines[0]!.split(',');
+        assert.deepEqual(headers, CONTACT_IMPORT_FIELDS.map((field) => fieldHeader('contacts', field, lang)));
+        // The import maps every exported column back to its own field.
+        const mapping = suggestMapping('contacts', headers);
+        assert.deepEqual(CONTACT_IMPORT_FIELDS.map((field) => mapping[field]), CONTACT_IMPORT_FIELDS.map((_, i) => i));
+        const row = lines.find((l) => l.split(',')[2] === '孙副总')!.split(',');
+        assert.equal(row[CONTACT_IMPORT_FIELDS.indexOf('reportsTo')], '任正');
+      }
     });
   });
 }

@@ -61,9 +61,11 @@ export async function countContacts(db: Kysely<Database>, engine: Engine, actor:
 
 export async function contactPage(db: Kysely<Database>, engine: Engine, actor: Actor, f: ContactFilter, afterId: number, limit: number) {
   return filteredContacts(db, engine, actor, f)
+    // The manager by name, as the contacts import reads the column back.
+    .leftJoin('contacts as boss', (j) => j.onRef('boss.id', '=', 'contacts.reports_to_id').onRef('boss.workspace_id', '=', 'contacts.workspace_id'))
     .select([
-      'contacts.id', 'contacts.name', 'contacts.title', 'contacts.department', 'contacts.mobile', 'contacts.phone', 'contacts.email', 'contacts.wechat',
-      'contacts.birthday', 'contacts.notes', 'accounts.name as account_name', 'accounts.credit_code as account_credit_code',
+      'contacts.id', 'contacts.name', 'contacts.title', 'contacts.department', 'boss.name as reports_to_name', 'contacts.mobile', 'contacts.phone', 'contacts.email',
+      'contacts.wechat', 'contacts.birthday', 'contacts.notes', 'accounts.name as account_name', 'accounts.credit_code as account_credit_code',
     ])
     .where('contacts.id', '>', afterId)
     .orderBy('contacts.id')

@@ -2,7 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Db } from '../../db/database.ts';
 import {
-  fieldHeader, INDUSTRY_LABELS, label, LEAD_SOURCE_LABELS, SIZE_LABELS, STATUS_LABELS, TIER_LABELS, type Lang,
+  CONTACT_IMPORT_FIELDS, fieldHeader, INDUSTRY_LABELS, label, LEAD_SOURCE_LABELS, SIZE_LABELS, STATUS_LABELS, TIER_LABELS, type Lang,
 } from '../../domain/import-fields.ts';
 import { canExport, type Actor } from '../../domain/policy.ts';
 import { csvLine, neutraliseCell, UTF8_BOM } from '../../domain/spreadsheet-format.ts';
@@ -74,10 +74,10 @@ export async function exportContacts(db: Db, actor: Actor, q: repo.ContactFilter
   const rows = await repo.countContacts(db.kysely, db.engine, actor, filter);
   await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.contacts', ip, detail: { filter, rows, format } });
   const zh = lang === 'zh-CN';
-  const fields = ['accountName', 'accountCreditCode', 'name', 'title', 'department', 'mobile', 'phone', 'email', 'wechat', 'birthday', 'notes'];
-  const headers = fields.map((f) => fieldHeader('contacts', f, lang));
+  // The import's columns, in its order: an exported file imports back unchanged (reports-to included).
+  const headers = CONTACT_IMPORT_FIELDS.map((f) => fieldHeader('contacts', f, lang));
   const toCells = (r: repo.ContactExportRow): Cell[] => [
-    r.account_name, r.account_credit_code, r.name, r.title, r.department, r.mobile, r.phone, r.email, r.wechat, r.birthday, r.notes,
+    r.account_name, r.account_credit_code, r.name, r.title, r.department, r.reports_to_name, r.mobile, r.phone, r.email, r.wechat, r.birthday, r.notes,
   ];
   const pages = keysetPages((after) => repo.contactPage(db.kysely, db.engine, actor, filter, after, PAGE), toCells);
   return file(`${zh ? '联系人' : 'contacts'}-${stamp()}`, format, headers, pages, rows, zh ? '联系人' : 'Contacts');
