@@ -203,12 +203,6 @@ export async function listPool(
   return { items, total: Number(total.n) };
 }
 
-export async function userNames(db: Kysely<Database>, workspaceId: number, ids: number[]) {
-  if (ids.length === 0) return new Map<number, string>();
-  const rows = await db.selectFrom('users').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
-  return new Map(rows.map((r) => [r.id, r.name]));
-}
-
 /** Releases and claims (record_history rows with a pool reason) of accounts within reach, newest first. */
 export async function listPoolEvents(db: Kysely<Database>, actor: Actor, f: { orgUnitId?: number | undefined; limit: number; offset: number }) {
   let q = visibleAccounts(db, actor)

@@ -16,6 +16,7 @@ import { runExclusive } from '../jobs/lease.ts';
 import { loadSettings } from '../workspace/service.ts';
 import * as repo from './repository.ts';
 import { assignableUser } from '../users/service.ts';
+import { userNames } from '../users/repository.ts';
 
 export const POOL_RELEASE_JOB = 'pool.release';
 
@@ -149,7 +150,7 @@ export async function listPool(db: Db, actor: Actor, q: repo.PoolFilter & { limi
   const now = Date.now();
   const { items, total } = await repo.listPool(db.kysely, db.engine, actor, q);
   const ownerIds = [...new Set(items.map((i) => (i.previous_owner_id == null ? null : Number(i.previous_owner_id))).filter((v): v is number => v !== null && Number.isFinite(v)))];
-  const names = await repo.userNames(db.kysely, actor.workspaceId, ownerIds);
+  const names = await userNames(db.kysely, actor.workspaceId, ownerIds);
   const allowance = canClaimFromPool(actor.role) ? await allowanceOf(db.kysely, actor.workspaceId, actor.userId) : null;
   return {
     items: items.map((i) => {
@@ -183,7 +184,7 @@ export async function listPool(db: Db, actor: Actor, q: repo.PoolFilter & { limi
 export async function listEvents(db: Db, actor: Actor, q: { orgUnitId?: number | undefined; limit: number; offset: number }) {
   const { items, total } = await repo.listPoolEvents(db.kysely, actor, q);
   const ids = [...new Set(items.flatMap((i) => [i.old_value, i.new_value]).filter((v): v is string => v !== null).map(Number))];
-  const names = await repo.userNames(db.kysely, actor.workspaceId, ids);
+  const names = await userNames(db.kysely, actor.workspaceId, ids);
   const name = (v: string | null) => (v === null ? null : (names.get(Number(v)) ?? null));
   return {
     items: items.map((i) => {

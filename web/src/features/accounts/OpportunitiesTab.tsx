@@ -6,7 +6,7 @@ import { api } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { LoadError } from '../../components/LoadError.tsx';
-import { formatFen } from './bits.tsx';
+import { formatFen } from '../../i18n/money.ts';
 import { accountKeys } from './api.ts';
 import { NewOpportunityModal } from '../opportunities/NewOpportunityModal.tsx';
 

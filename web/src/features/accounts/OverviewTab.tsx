@@ -2,7 +2,8 @@ import { App, Card, Checkbox, Descriptions, Flex, Grid, Statistic, Switch, Toolt
 import { ArrowDownOutlined, ArrowUpOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { useSetNamed } from './api.ts';
-import { formatDate, formatFen } from './bits.tsx';
+import { formatDate } from './bits.tsx';
+import { formatFen } from '../../i18n/money.ts';
 import { useAccountProblem } from './problems.ts';
 import { NAMED_CRITERIA, type AccountDetail, type NamedCriterion } from './types.ts';
 

@@ -10,11 +10,6 @@ export const ATTITUDE_TINTS: Record<Attitude, string> = { supports: '#dcfce7', n
 const STATUS_COLORS: Record<AccountStatus, string> = { prospect: 'blue', customer: 'green', dormant: 'default', lost: 'red' };
 const INFLUENCE_COLORS: Record<Influence, string> = { high: 'magenta', medium: 'gold', low: 'default' };
 
-/** Money from integer fen, as ¥ with thousands separators (SPEC: money in fen). */
-export function formatFen(fen: number, locale: string): string {
-  return `¥${(fen / 100).toLocaleString(locale, { maximumFractionDigits: 0 })}`;
-}
-
 export const formatDate = (ms: number | null | undefined) => (ms ? dayjs(ms).format('YYYY-MM-DD') : null);
 
 export function TierBadge({ tier, overridden, reason }: { tier: Tier; overridden?: boolean; reason?: string | null }) {

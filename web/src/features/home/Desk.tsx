@@ -13,7 +13,8 @@ import { accountKeys } from '../accounts/api.ts';
 import { TierBadge } from '../accounts/bits.tsx';
 import type { Account } from '../accounts/types.ts';
 import { oppKeys } from '../opportunities/api.ts';
-import { PROBLEM_COLOR, useMoney } from '../opportunities/bits.tsx';
+import { PROBLEM_COLOR } from '../opportunities/bits.tsx';
+import { useMoney } from '../../i18n/money.ts';
 import type { AttentionPage, Opportunity } from '../opportunities/types.ts';
 
 const SHOWN = 5;

@@ -7,7 +7,7 @@ import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { useSession } from '../auth/session.ts';
 import { oppKeys, uploadAttachment, useMoveStage } from './api.ts';
-import { useMoney, yuanToFen } from './bits.tsx';
+import { useMoney, yuanToFen } from '../../i18n/money.ts';
 import type { EvidenceGiven, MissingEvidence, Opportunity, Process, Stage } from './types.ts';
 
 interface ItemState { checked: boolean; note: string; attachmentId: number | null; fileName: string | null; uploading: boolean }

@@ -8,7 +8,7 @@ import type { Page } from '../../api/types.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { useCreateOpportunity, useProcess, useProcesses } from './api.ts';
-import { yuanToFen } from './bits.tsx';
+import { yuanToFen } from '../../i18n/money.ts';
 
 interface Values { accountId: number; name: string; processId: number; stageId?: number; amount: number; expectedCloseDate: Dayjs }
 

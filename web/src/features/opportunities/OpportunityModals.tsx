@@ -5,7 +5,7 @@ import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { useCloseOpportunity, useReopenOpportunity, useUpdateOpportunity } from './api.ts';
-import { yuanToFen } from './bits.tsx';
+import { yuanToFen } from '../../i18n/money.ts';
 import { BUYING_PHASES, FORECAST_CATEGORIES, LOSS_REASONS, type OpportunityDetail } from './types.ts';
 
 const money = { formatter: (v: number | string | undefined) => (v === undefined || v === '' ? '' : Number(v).toLocaleString('en-US')), parser: (v: string | undefined) => Number((v ?? '').replace(/[^\d.]/g, '')) };

@@ -1,21 +1,7 @@
 import { Tag, Tooltip } from 'antd';
 import { ClockCircleOutlined, FallOutlined, FieldTimeOutlined, RiseOutlined } from '@ant-design/icons';
-import { useI18n, useT } from '../../i18n/useI18n.ts';
+import { useT } from '../../i18n/useI18n.ts';
 import type { Opportunity, Status } from './types.ts';
-
-/** ¥ from fen, whole yuan; `compact` gives 万 / k for column headers and cards. */
-export function formatFen(fen: number | null | undefined, locale: string, compact = false): string {
-  if (fen === null || fen === undefined) return '—';
-  const yuan = fen / 100;
-  if (compact && Math.abs(yuan) >= 10_000) {
-    if (locale.startsWith('zh')) return `¥${(yuan / 10_000).toLocaleString(locale, { maximumFractionDigits: yuan >= 1_000_000 ? 0 : 1 })}万`;
-    return `¥${(yuan / 1000).toLocaleString(locale, { maximumFractionDigits: 0 })}k`;
-  }
-  return `¥${yuan.toLocaleString(locale, { maximumFractionDigits: 0 })}`;
-}
-
-/** Yuan typed by a person → fen. */
-export const yuanToFen = (yuan: number | null | undefined) => Math.round((yuan ?? 0) * 100);
 
 export const STATUS_COLOR: Record<Status, string> = { open: 'processing', won: 'success', lost: 'error', abandoned: 'default' };
 
@@ -45,11 +31,6 @@ export function ProblemBadges({ o, compact }: { o: Pick<Opportunity, 'problems' 
       )}
     </>
   );
-}
-
-export function useMoney() {
-  const { locale } = useI18n();
-  return (fen: number | null | undefined, compact = false) => formatFen(fen, locale, compact);
 }
 
 export const PROBLEM_COLOR = { stalled: '#f59e0b', no_plan: '#f97316', advantage_lost: '#dc2626' } as const;

@@ -10,7 +10,7 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { zhCN, type MessageKey } from '../../i18n/zh-CN.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { TIMELINE_GROUP_NAMES, type TimelineGroup } from '../../../../src/domain/timeline.ts';
-import { formatFen } from '../opportunities/bits.tsx';
+import { formatFen } from '../../i18n/money.ts';
 import { useTimeline, type TimelineEvent, type TimelineOf } from './api.ts';
 
 type Filter = 'all' | TimelineGroup;
