@@ -28,18 +28,28 @@ export function companyNameKey(name: string): string {
 /** Similarity of two keys in [0, 1]: Dice coefficient over character bigrams (works for CJK). */
 export function nameSimilarity(a: string, b: string): number {
   if (a === b) return 1;
+  return bigramDice(bigrams(a), bigrams(b));
+}
+
+/** A key's character pairs with their counts; computed once per name when many are compared. */
+export interface Bigrams {
+  counts: Map<string, number>;
+  /** Number of pairs (key length − 1). */
+  n: number;
+}
+
+export function bigrams(key: string): Bigrams {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < key.length - 1; i++) counts.set(key.slice(i, i + 2), (counts.get(key.slice(i, i + 2)) ?? 0) + 1);
+  return { counts, n: Math.max(0, key.length - 1) };
+}
+
+export function bigramDice(a: Bigrams, b: Bigrams): number {
   // A one-character key ("A公司") says too little to call anything similar.
-  if (a.length < 2 || b.length < 2) return 0;
-  const grams = (s: string) => {
-    const m = new Map<string, number>();
-    for (let i = 0; i < s.length - 1; i++) m.set(s.slice(i, i + 2), (m.get(s.slice(i, i + 2)) ?? 0) + 1);
-    return m;
-  };
-  const ga = grams(a);
-  const gb = grams(b);
+  if (a.n < 1 || b.n < 1) return 0;
   let overlap = 0;
-  for (const [g, n] of ga) overlap += Math.min(n, gb.get(g) ?? 0);
-  return (2 * overlap) / (a.length - 1 + (b.length - 1));
+  for (const [g, k] of a.counts) overlap += Math.min(k, b.counts.get(g) ?? 0);
+  return (2 * overlap) / (a.n + b.n);
 }
 
 /** Names this similar are worth a warning before creating another account. */

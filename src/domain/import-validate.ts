@@ -12,6 +12,8 @@ export interface RowProblem {
   field: string;
   code: string;
   message: string;
+  /** The values the message names, so a page can say it in its own language. */
+  params?: Record<string, string | number>;
 }
 
 export interface AccountValues {

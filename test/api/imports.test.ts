@@ -11,7 +11,7 @@ import { makeCreditCode } from '../../src/domain/credit-code.ts';
 interface Job {
   id: number; status: string; kind: string; format: string | null; encoding: string | null; detectedEncoding: string | null; headers: string[];
   totalRows: number; processedRows: number; errorCount: number; suggestedMapping: Record<string, number | null>; preview: { rowNo: number; cells: string[] }[];
-  counts: { create: number; update: number; skip: number; error: number; duplicate: number } | null; result: { created: number; updated: number; skipped: number } | null;
+  counts: { create: number; update: number; skip: number; error: number; duplicate: number; similar: number } | null; result: { created: number; updated: number; skipped: number } | null;
   failure: string | null;
 }
 type Problem = { code: string; errors?: { field: string; message: string }[] };
@@ -85,7 +85,7 @@ for (const engine of testEngines()) {
 
       const checked = await validate(manager, job.id, job.suggestedMapping);
       assert.equal(checked.status, 'validated');
-      assert.deepEqual(checked.counts, { create: 2, update: 0, skip: 0, error: 3, duplicate: 0 });
+      assert.deepEqual(checked.counts, { create: 2, update: 0, skip: 0, error: 3, duplicate: 0, similar: 0 });
       const errors = json<ErrorPage>(await manager('GET', `/api/v1/imports/${job.id}/errors?limit=10`));
       assert.equal(errors.total, 3);
       const byRow = new Map(errors.items.map((e) => [e.rowNo, e.problems.map((p) => `${p.field}:${p.code}`).sort()]));
@@ -142,7 +142,7 @@ for (const engine of testEngines()) {
       assert.equal(forced.encoding, 'utf-8');
       assert.ok(forced.replacementChars > 0, 'garbled text is reported');
       const checked = await validate(rep, job.id, job.suggestedMapping);
-      assert.deepEqual(checked.counts, { create: 2, update: 0, skip: 0, error: 0, duplicate: 0 });
+      assert.deepEqual(checked.counts, { create: 2, update: 0, skip: 0, error: 0, duplicate: 0, similar: 0 });
       const done = await commit(rep, job.id);
       assert.equal(done.status, 'committed');
       const a = (await accountNamed('苏州精密机械有限公司'))!;
@@ -164,7 +164,7 @@ for (const engine of testEngines()) {
       assert.equal(job.suggestedMapping.name, 1);
       assert.equal(job.suggestedMapping.birthday, 5);
       const checked = await validate(rep, job.id, job.suggestedMapping);
-      assert.deepEqual(checked.counts, { create: 1, update: 0, skip: 0, error: 1, duplicate: 0 });
+      assert.deepEqual(checked.counts, { create: 1, update: 0, skip: 0, error: 1, duplicate: 0, similar: 0 });
       const errors = json<ErrorPage>(await rep('GET', `/api/v1/imports/${job.id}/errors`));
       assert.deepEqual(errors.items[0]!.problems.map((p) => `${p.field}:${p.code}`).sort(), ['email:invalid_email']);
       assert.equal(errors.items[0]!.rowNo, 3);
@@ -184,7 +184,7 @@ for (const engine of testEngines()) {
       const csv = `公司名称,姓名,职务,手机\n${mine},任正,采购总监,\n${mine},周婷,工程师,13900000001\n${theirs},李四,经理,\n`;
       const job = json<Job>(await upload(rep, 'contacts', csv));
       const checked = await validate(rep, job.id, job.suggestedMapping, 'update');
-      assert.deepEqual(checked.counts, { create: 1, update: 1, skip: 0, error: 1, duplicate: 1 });
+      assert.deepEqual(checked.counts, { create: 1, update: 1, skip: 0, error: 1, duplicate: 1, similar: 0 });
       const errors = json<ErrorPage>(await rep('GET', `/api/v1/imports/${job.id}/errors`));
       assert.deepEqual(errors.items.map((e) => [e.rowNo, e.problems[0]!.field, e.problems[0]!.code]), [[4, 'accountName', 'account_not_found']]);
       await commit(rep, job.id, true);
@@ -208,7 +208,7 @@ for (const engine of testEngines()) {
       const job = json<Job>(await upload(rep, 'contacts', csv));
       assert.equal(job.suggestedMapping.reportsTo, 3);
       const checked = await validate(rep, job.id, job.suggestedMapping);
-      assert.deepEqual(checked.counts, { create: 2, update: 0, skip: 0, error: 3, duplicate: 0 });
+      assert.deepEqual(checked.counts, { create: 2, update: 0, skip: 0, error: 3, duplicate: 0, similar: 0 });
       const errors = json<ErrorPage>(await rep('GET', `/api/v1/imports/${job.id}/errors`));
       assert.deepEqual(errors.items.map((e) => [e.rowNo, e.problems[0]!.field, e.problems[0]!.code]), [
         [4, 'reportsTo', 'unknown_contact'], [5, 'reportsTo', 'reporting_cycle'], [6, 'reportsTo', 'reporting_cycle'],
@@ -228,7 +228,7 @@ for (const engine of testEngines()) {
       // A later file that would make 任正 report to 孙明 closes 任正 → 孙明 → 赵刚 → 任正.
       const loop = json<Job>(await upload(rep, 'contacts', `客户名称,姓名,直属上级\n${mine},任正,孙明\n`));
       const again = await validate(rep, loop.id, loop.suggestedMapping, 'update');
-      assert.deepEqual(again.counts, { create: 0, update: 0, skip: 0, error: 1, duplicate: 1 });
+      assert.deepEqual(again.counts, { create: 0, update: 0, skip: 0, error: 1, duplicate: 1, similar: 0 });
       const e = json<ErrorPage>(await rep('GET', `/api/v1/imports/${loop.id}/errors`)).items[0]!;
       assert.equal(e.problems[0]!.code, 'reporting_cycle');
     });
@@ -267,11 +267,11 @@ for (const engine of testEngines()) {
       const file = `客户名称,统一社会信用代码,城市,电话\n恒立液压（常州）股份公司,${CODE_B},武进区,0519-1\n${name},,,0519-2\n常州新客户有限公司,,,\n常州新客户有限公司,,,\n`;
       const skip = json<Job>(await upload(manager, 'accounts', file));
       const s = await validate(manager, skip.id, skip.suggestedMapping, 'skip');
-      assert.deepEqual(s.counts, { create: 1, update: 0, skip: 3, error: 0, duplicate: 3 });
+      assert.deepEqual(s.counts, { create: 1, update: 0, skip: 3, error: 0, duplicate: 3, similar: 0 });
 
       const upd = json<Job>(await upload(manager, 'accounts', file));
       const u = await validate(manager, upd.id, upd.suggestedMapping, 'update');
-      assert.deepEqual(u.counts, { create: 1, update: 2, skip: 0, error: 1, duplicate: 3 }, 'a repeated name within the file cannot be two updates');
+      assert.deepEqual(u.counts, { create: 1, update: 2, skip: 0, error: 1, duplicate: 3, similar: 0 }, 'a repeated name within the file cannot be two updates');
       assert.equal((await commit(manager, upd.id, true)).status, 'committed');
       const after = await t.db.kysely.selectFrom('accounts').selectAll().where('id', '=', original.id).executeTakeFirstOrThrow();
       assert.equal(after.id, original.id, 'matched by credit code and updated in place');
@@ -296,7 +296,7 @@ for (const engine of testEngines()) {
       for (let i = 1; i <= 700; i++) lines.push(i === 650 ? '爆炸测试公司' : `批量导入测试公司${i}号`);
       const job = json<Job>(await upload(manager, 'accounts', lines.join('\n')));
       const checked = await validate(manager, job.id, job.suggestedMapping);
-      assert.deepEqual(checked.counts, { create: 700, update: 0, skip: 0, error: 0, duplicate: 0 });
+      assert.deepEqual(checked.counts, { create: 700, update: 0, skip: 0, error: 0, duplicate: 0, similar: 0 });
       const before = await accountCount();
       const done = await commit(manager, job.id);
       assert.equal(done.status, 'failed');
@@ -314,6 +314,24 @@ for (const engine of testEngines()) {
       const second = json<Job>(await upload(manager, 'accounts', '备忘,其他,单位\ny,z,乙公司\n'));
       assert.equal(second.suggestedMapping.name, 2, '…but the remembered mapping follows the column');
       assert.equal(second.suggestedMapping.notes, 0);
+    });
+
+    it('warns about names resembling an existing account, and still creates them (SPEC §3.3)', async () => {
+      // 杭州海康精工有限公司 exists (first test); a look-alike, a same-key duplicate and an unrelated name.
+      const csv = ['客户名称', '杭州海康精工机械有限公司', '海康精工有限公司', '成都天府软件园有限公司'].join('\n');
+      const job = json<Job>(await upload(manager, 'accounts', csv));
+      const checked = await validate(manager, job.id, job.suggestedMapping);
+      assert.deepEqual(checked.counts, { create: 2, update: 0, skip: 1, error: 0, duplicate: 1, similar: 1 });
+      const warnings = json<ErrorPage>(await manager('GET', `/api/v1/imports/${job.id}/warnings`));
+      assert.equal(warnings.total, 1);
+      assert.equal(warnings.items[0]!.rowNo, 2);
+      assert.equal(warnings.items[0]!.problems[0]!.code, 'similar_existing');
+      assert.match(warnings.items[0]!.problems[0]!.message, /杭州海康精工有限公司 \(\d+% alike\)/);
+      assert.equal(json<ErrorPage>(await manager('GET', `/api/v1/imports/${job.id}/errors`)).total, 0, 'a warning is not an error');
+      const done = await commit(manager, job.id);
+      assert.equal(done.status, 'committed', done.failure ?? '');
+      assert.ok(await accountNamed('杭州海康精工机械有限公司'), 'warned, and created');
+      assert.equal((await rep('GET', `/api/v1/imports/${job.id}/warnings`)).statusCode, 404, 'another user\'s import');
     });
   });
 }

@@ -7,21 +7,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { browserSuite, pickOption, settled, shot, signIn, visibleText } from './browser.ts';
+import { browserSuite, pickOption, settled, shot, signIn, visibleText, apiCall } from './browser.ts';
 
 const app = browserSuite();
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
 
 const ACCOUNT_NAME = '深圳市华为技术有限公司';
-
-interface Json { [k: string]: unknown }
-
-/** Calls the API with the page's session cookie, failing loudly on an error answer. */
-async function apiCall<T = Json>(page: Page, method: 'GET' | 'POST', url: string, data?: unknown): Promise<T> {
-  const res = await page.request.fetch(`${app.url}/api/v1${url}`, { method, data, headers: { 'content-type': 'application/json' } });
-  assert.ok(res.ok(), `${method} ${url} answered ${res.status()}: ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 /**
  * The account the journey works on: the demo's own when it has one, otherwise created here with

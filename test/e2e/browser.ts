@@ -131,6 +131,13 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.locator('button[type="submit"]').click();
 }
 
+/** Calls the API with the page's session cookie (on the page's own origin), failing loudly on an error answer. */
+export async function apiCall<T = Record<string, unknown>>(page: Page, method: 'GET' | 'POST', url: string, data?: unknown): Promise<T> {
+  const res = await page.request.fetch(`${new URL(page.url()).origin}/api/v1${url}`, { method, data, headers: { 'content-type': 'application/json' } });
+  if (!res.ok()) throw new Error(`${method} ${url} answered ${res.status()}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
 /**
  * Picks an option in the open antd Select dropdown and waits until the dropdown has closed:
  * a click on the next field while the dropdown still animates out can land on the dropdown.

@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, shot, signIn } from './browser.ts';
+import { apiCall, browserSuite, shot, signIn } from './browser.ts';
 
 const app = browserSuite();
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
@@ -21,15 +21,20 @@ describe('Import in the browser', () => {
     await shot(page, 'import-1-upload');
 
     const stamp = Date.now().toString(36);
+    // A name like one of the demo's accounts (its name with 设备 added): created, with a warning.
+    const existing = (await apiCall<{ items: { name: string }[] }>(page, 'GET', '/accounts?limit=50&sort=name')).items
+      .map((a) => a.name).filter((n) => n.endsWith('有限公司')).sort((a, b) => b.length - a.length)[0]!;
+    const lookAlike = existing.replace(/有限公司$/, '设备有限公司');
     const csv = [
       '客户名称,统一社会信用代码,行业,省份,城市',
       `E2E 苏州导入测试有限公司 ${stamp},,制造业,江苏省,苏州市`,
       `E2E 无锡导入测试有限公司 ${stamp},12345,机械,江苏省,无锡市`,
       `E2E 常州导入测试有限公司 ${stamp},,电子,江苏省,常州市`,
+      `${lookAlike},,制造业,江苏省,苏州市`,
     ].join('\n');
     await page.locator('input[type="file"]').first().setInputFiles({ name: '客户导入.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByTestId('import-validate').waitFor();
-    assert.ok(await page.getByText('3 行数据').first().isVisible());
+    assert.ok(await page.getByText('4 行数据').first().isVisible());
     await shot(page, 'import-2-mapping');
 
     await page.getByTestId('import-validate').click();
@@ -43,12 +48,17 @@ describe('Import in the browser', () => {
     assert.match(text, /格式或校验位不对/);
     assert.equal((await page.getByTestId('import-error-count').innerText()).replace(/\D/g, '').slice(-1), '1');
     assert.ok(await page.getByTestId('import-commit').isDisabled(), 'a row with errors blocks the commit');
+    // The look-alike is listed as a warning naming the existing account; it does not block.
+    const warning = page.getByTestId('import-warnings').locator('tbody tr').first();
+    const warned = await warning.innerText();
+    assert.match(warned, /^5\s/, `the look-alike is spreadsheet row 5: ${warned}`);
+    assert.ok(warned.includes(`与已有客户“${existing}”相似`), warned);
     await shot(page, 'import-3-report');
 
     await page.getByTestId('import-skip-errors').click();
     await page.getByTestId('import-commit').click();
     await page.getByText('导入完成').first().waitFor();
-    assert.match(await page.getByText(/新建 2 条/).first().innerText(), /新建 2 条，更新 0 条，跳过 1 行/);
+    assert.match(await page.getByText(/新建 3 条/).first().innerText(), /新建 3 条，更新 0 条，跳过 1 行/);
     await shot(page, 'import-4-done');
     assert.deepEqual(app.errors, []);
     await page.close();

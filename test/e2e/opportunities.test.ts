@@ -8,18 +8,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
-import { browserSuite, settled, shot, signIn, visibleText } from './browser.ts';
+import { browserSuite, settled, shot, signIn, visibleText, apiCall } from './browser.ts';
 
 const app = browserSuite();
 const REP = { email: 'rep@demo.keyline.dev', password: 'keyline-demo' };
 
 interface Stage { id: number; name: string; position: number; evidence: { key: string; label: string; requires: string }[] }
-
-async function apiCall<T>(page: Page, method: 'GET' | 'POST', url: string, data?: unknown): Promise<T> {
-  const res = await page.request.fetch(`${app.url}/api/v1${url}`, { method, data, headers: { 'content-type': 'application/json' } });
-  assert.ok(res.ok(), `${method} ${url} answered ${res.status()}: ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 /** Drags with real pointer events in small steps, as dnd-kit's pointer sensor expects. */
 async function drag(page: Page, from: ReturnType<Page['locator']>, to: ReturnType<Page['locator']>) {

@@ -121,8 +121,11 @@ export async function saveOutcomes(
     .execute();
 }
 
-export async function errorRows(db: Kysely<Database>, workspaceId: number, jobId: number, limit: number, offset: number) {
-  const base = db.selectFrom('import_rows').where('workspace_id', '=', workspaceId).where('job_id', '=', jobId).where('outcome', '=', 'error');
+export type ReportKind = 'errors' | 'warnings';
+
+export async function reportRows(db: Kysely<Database>, workspaceId: number, jobId: number, kind: ReportKind, limit: number, offset: number) {
+  let base = db.selectFrom('import_rows').where('workspace_id', '=', workspaceId).where('job_id', '=', jobId);
+  base = kind === 'errors' ? base.where('outcome', '=', 'error') : base.where('outcome', '=', 'create').where('problems', 'is not', null);
   const [items, total] = await Promise.all([
     base.select(['row_no', 'problems']).orderBy('row_no').limit(limit).offset(offset).execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -175,6 +178,11 @@ export async function accountsMatching(db: Kysely<Database>, workspaceId: number
     ? await db.selectFrom('accounts').select(['id', 'name', 'name_key', 'credit_code', 'archived_at']).where('workspace_id', '=', workspaceId).where('name_key', 'in', keys).where('archived_at', 'is', null).execute()
     : [];
   return { byCode, byKey };
+}
+
+/** Every live account's name and name key: what imported names are compared with for look-alikes. */
+export async function accountNameKeys(db: Kysely<Database>, workspaceId: number) {
+  return db.selectFrom('accounts').select(['id', 'name', 'name_key']).where('workspace_id', '=', workspaceId).where('archived_at', 'is', null).execute();
 }
 
 /** Of these accounts, the ones the actor sees, with the facts that decide editing. */

@@ -13,7 +13,10 @@ import * as imports from './service.ts';
 const IMPORTERS = ['admin', 'manager', 'rep'] as const;
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
-const problemSchema = z.object({ field: z.string(), code: z.string(), message: z.string() });
+const problemSchema = z.object({
+  field: z.string(), code: z.string(), message: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional().describe('the values in the message, for a translated text (similar_existing: name, percent)'),
+});
 const jobSchema = z.object({
   id: z.number().int(),
   kind: z.enum(IMPORT_KINDS),
@@ -31,7 +34,7 @@ const jobSchema = z.object({
   totalRows: z.number().int(),
   processedRows: z.number().int(),
   errorCount: z.number().int(),
-  counts: z.object({ create: z.number().int(), update: z.number().int(), skip: z.number().int(), error: z.number().int(), duplicate: z.number().int() }).nullable(),
+  counts: z.object({ create: z.number().int(), update: z.number().int(), skip: z.number().int(), error: z.number().int(), duplicate: z.number().int(), similar: z.number().int().describe('rows to be created whose name resembles an existing account') }).nullable(),
   skipErrors: z.boolean(),
   result: z.object({ created: z.number().int(), updated: z.number().int(), skipped: z.number().int() }).nullable(),
   failure: z.string().nullable(),
@@ -107,16 +110,30 @@ export default async function importRoutes(app: FastifyInstance) {
     },
   }, async (req, reply) => reply.code(202).send(await imports.commitImport(db, actorOf(req), req.params.id, req.body)));
 
+  const reportRows = { 200: page(z.object({ rowNo: z.number().int(), problems: z.array(problemSchema) })), ...errorResponses };
+  const reportPage = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) });
+
   r.get('/imports/:id/errors', {
     config: { access: IMPORTERS },
     schema: {
       tags: ['imports'],
       summary: 'The dry-run report: each bad row with its problems (field, code, message)',
       params: idParam,
-      querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) }),
-      response: { 200: page(z.object({ rowNo: z.number().int(), problems: z.array(problemSchema) })), ...errorResponses },
+      querystring: reportPage,
+      response: reportRows,
     },
-  }, async (req) => imports.listErrors(db, actorOf(req), req.params.id, req.query));
+  }, async (req) => imports.listReportRows(db, actorOf(req), req.params.id, 'errors', req.query));
+
+  r.get('/imports/:id/warnings', {
+    config: { access: IMPORTERS },
+    schema: {
+      tags: ['imports'],
+      summary: 'Rows that will be created but deserve a look: names resembling an existing account (code similar_existing)',
+      params: idParam,
+      querystring: reportPage,
+      response: reportRows,
+    },
+  }, async (req) => imports.listReportRows(db, actorOf(req), req.params.id, 'warnings', req.query));
 
   r.get('/imports/:id/errors/csv', {
     config: { access: IMPORTERS },

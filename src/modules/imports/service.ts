@@ -14,6 +14,7 @@ import { countReplacementChars, csvLine, decodeText, detectEncoding, sniffFormat
 import { AppError, conflict, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
+import { SimilarNameIndex } from '../../domain/similar-names.ts';
 import { readRows } from './parse.ts';
 import { checkReportsTo, writeReportsTo } from './reports-to.ts';
 import * as repo from './repository.ts';
@@ -38,7 +39,8 @@ const PREVIEW_ROWS = 5;
 export type JobStatus = 'reading' | 'mapping' | 'validating' | 'validated' | 'committing' | 'committed' | 'failed';
 export type Outcome = 'create' | 'update' | 'skip' | 'error';
 
-interface Counts { create: number; update: number; skip: number; error: number; duplicate: number }
+/** `similar`: rows to be created whose name resembles an existing account's (a warning, SPEC §3.3). */
+interface Counts { create: number; update: number; skip: number; error: number; duplicate: number; similar: number }
 interface Report {
   format?: FileFormat;
   encoding?: TextEncoding | null;
@@ -207,10 +209,10 @@ export async function commitImport(db: Db, actor: Actor, id: number, input: { sk
   return getImport(db, actor, id);
 }
 
-/** Rows of the report with their problems, paginated. */
-export async function listErrors(db: Db, actor: Actor, id: number, q: { limit: number; offset: number }) {
+/** Rows of the report with their problems, paginated: the errors, or the warnings on rows to be created. */
+export async function listReportRows(db: Db, actor: Actor, id: number, kind: repo.ReportKind, q: { limit: number; offset: number }) {
   await requireJob(db.kysely, actor, id);
-  const { items, total } = await repo.errorRows(db.kysely, actor.workspaceId, id, q.limit, q.offset);
+  const { items, total } = await repo.reportRows(db.kysely, actor.workspaceId, id, kind, q.limit, q.offset);
   return { items: items.map((r) => ({ rowNo: r.row_no, problems: JSON.parse(r.problems ?? '[]') as RowProblem[] })), total };
 }
 
@@ -301,7 +303,7 @@ export async function runPhase(
 }
 
 interface Checked {
-  rowNo: number; data: string; outcome: Outcome; problems: RowProblem[]; targetId: number | null; duplicate: boolean;
+  rowNo: number; data: string; outcome: Outcome; problems: RowProblem[]; targetId: number | null; duplicate: boolean; similar?: boolean;
   /** A contact row that creates or updates a contact: what its reports-to check needs. */
   contact?: FileContact;
 }
@@ -309,7 +311,9 @@ interface Checked {
 async function validatePass(db: Kysely<Database>, actor: Actor, job: repo.JobRow): Promise<{ counts: Counts; links: ReportsToLink[] }> {
   const mapping = JSON.parse(job.mapping ?? '{}') as ColumnMapping;
   const mode = (job.duplicate_mode ?? 'skip') as DuplicateMode;
-  const counts: Counts = { create: 0, update: 0, skip: 0, error: 0, duplicate: 0 };
+  const counts: Counts = { create: 0, update: 0, skip: 0, error: 0, duplicate: 0, similar: 0 };
+  // Look-alikes of the archive as it stands (src/domain/similar-names.ts), built once per pass.
+  const similar = job.kind === 'accounts' ? new SimilarNameIndex((await repo.accountNameKeys(db, actor.workspaceId)).map((a) => ({ ref: a.id, name: a.name, key: a.name_key }))) : null;
   const users = await repo.activeUsers(db, actor.workspaceId);
   const assignable = new Set(users.filter((u) => reachesUnit(actor, u.path)).map((u) => u.email.toLowerCase()));
   const inFile = new InFileDuplicates();
@@ -322,11 +326,12 @@ async function validatePass(db: Kysely<Database>, actor: Actor, job: repo.JobRow
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.row_no;
     const checked = job.kind === 'accounts'
-      ? await checkAccounts(db, actor, rows, mapping, mode, { assignableEmails: assignable, canChooseOwner: actor.role === 'admin' || actor.role === 'manager' }, inFile)
+      ? await checkAccounts(db, actor, rows, mapping, mode, { assignableEmails: assignable, canChooseOwner: actor.role === 'admin' || actor.role === 'manager' }, inFile, similar!)
       : await checkContacts(db, actor, rows, mapping, mode, contactKeys);
     for (const c of checked) {
       counts[c.outcome]++;
       if (c.duplicate) counts.duplicate++;
+      if (c.similar) counts.similar++;
       if (c.contact && typeof mapping.reportsTo === 'number') fileContacts.push(c.contact);
     }
     await repo.saveOutcomes(db, actor.workspaceId, job.id, checked.map((c) => ({ rowNo: c.rowNo, data: c.data, outcome: c.outcome, problems: c.problems.length ? JSON.stringify(c.problems) : null, targetId: c.targetId })));
@@ -343,7 +348,7 @@ type Raw = { row_no: number; data: string };
 
 async function checkAccounts(
   db: Kysely<Database>, actor: Actor, rows: Raw[], mapping: ColumnMapping, mode: DuplicateMode,
-  ctx: { assignableEmails: Set<string>; canChooseOwner: boolean }, inFile: InFileDuplicates,
+  ctx: { assignableEmails: Set<string>; canChooseOwner: boolean }, inFile: InFileDuplicates, similar: SimilarNameIndex<number>,
 ): Promise<Checked[]> {
   const parsed = rows.map((r) => ({ r, ...validateAccountRow(JSON.parse(r.data) as string[], mapping, ctx) }));
   const codes = [...new Set(parsed.flatMap((p) => (p.values?.creditCode ? [p.values.creditCode] : [])))];
@@ -367,7 +372,13 @@ async function checkAccounts(
     // A same-name account with a different credit code is another company.
     const byName = byKey.filter((a) => a.name_key === v.nameKey && (!v.creditCode || !a.credit_code || a.credit_code === v.creditCode));
     const match = byCodeMatch ?? byName[0];
-    if (!match) return { ...base, outcome: 'create', problems: [] };
+    if (!match) {
+      // Created, with a warning when the name resembles an account that exists: the reader decides.
+      const like = similar.mostSimilar(v.nameKey);
+      if (!like) return { ...base, outcome: 'create', problems: [] };
+      const percent = Math.round(like.similarity * 100);
+      return { ...base, outcome: 'create', similar: true, problems: [{ field: 'name', code: 'similar_existing', message: `resembles the existing account ${like.name} (${percent}% alike)`, params: { name: like.name, percent } }] };
+    }
     const field = byCodeMatch ? 'creditCode' : 'name';
     const how = byCodeMatch ? 'credit code' : 'name';
     if (mode === 'skip') return { ...base, duplicate: true, targetId: facts.has(match.id) ? match.id : null, outcome: 'skip', problems: [{ field, code: 'duplicate_existing', message: `an account with this ${how} exists: ${facts.has(match.id) ? match.name : 'not visible to you'}` }] };

@@ -10,7 +10,7 @@ import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import {
-  ERROR_PAGE, FIELDS, REQUIRED, useCommitImport, useImportErrors, useImportJob, useUploadImport, useValidateImport,
+  ERROR_PAGE, FIELDS, REQUIRED, useCommitImport, useImportJob, useReportRows, useUploadImport, useValidateImport,
   type DuplicateMode, type Encoding, type ImportJob, type ImportKind, type Mapping, type RowProblem,
 } from './api.ts';
 
@@ -185,7 +185,7 @@ function MappingStep({ job, onRestart, onReupload }: { job: ImportJob; onRestart
 
 function problemText(t: ReturnType<typeof useT>, p: RowProblem) {
   const key = `imports.problem.${p.code}` as MessageKey;
-  const text = t(key);
+  const text = t(key, p.params);
   return text === key ? p.message : `${text}${p.code === 'duplicate_in_file' || p.code === 'unknown_value' || p.code === 'unknown_owner' ? ` (${p.message})` : ''}`;
 }
 
@@ -196,7 +196,10 @@ function ReportStep({ job, onBack }: { job: ImportJob; onBack: () => void }) {
   const [skipErrors, setSkipErrors] = useState(false);
   const commit = useCommitImport();
   const busy = job.status === 'validating' || job.status === 'committing';
-  const errors = useImportErrors(job.id, page, job.status === 'validated' || job.status === 'failed');
+  const [warningPage, setWarningPage] = useState(1);
+  const ready = job.status === 'validated' || job.status === 'failed';
+  const errors = useReportRows(job.id, 'errors', page, ready && !!job.counts?.error);
+  const warnings = useReportRows(job.id, 'warnings', warningPage, ready && !!job.counts?.similar);
   const c = job.counts;
   const fieldLabel = (f: string) => {
     const key = `imports.field.${job.kind}.${f}` as MessageKey;
@@ -254,19 +257,7 @@ function ReportStep({ job, onBack }: { job: ImportJob; onBack: () => void }) {
               <Typography.Title level={5} style={{ margin: 0 }}>{t('imports.report.errors', { n: c.error })}</Typography.Title>
               <Button icon={<DownloadOutlined />} href={`/api/v1/imports/${job.id}/errors/csv`}>{t('imports.report.download')}</Button>
             </Flex>
-            <Table
-              size="small"
-              rowKey="rowNo"
-              loading={errors.isFetching}
-              dataSource={errors.data?.items ?? []}
-              data-testid="import-errors"
-              pagination={{ current: page, pageSize: ERROR_PAGE, total: errors.data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
-              columns={[
-                { title: t('imports.report.row'), dataIndex: 'rowNo', width: 90 },
-                { title: t('imports.report.field'), width: 200, render: (_: unknown, r) => r.problems.map((p, i) => <div key={i}>{fieldLabel(p.field)}</div>) },
-                { title: t('imports.report.problem'), render: (_: unknown, r) => r.problems.map((p, i) => <div key={i}>{problemText(t, p)}</div>) },
-              ]}
-            />
+            <ReportTable rows={errors} page={page} onPage={setPage} fieldLabel={fieldLabel} testId="import-errors" />
             <Checkbox checked={skipErrors} onChange={(e) => setSkipErrors(e.target.checked)} data-testid="import-skip-errors">
               {t('imports.commit.skipErrors', { n: c.error })}
             </Checkbox>
@@ -274,6 +265,12 @@ function ReportStep({ job, onBack }: { job: ImportJob; onBack: () => void }) {
         ) : c ? (
           <Alert type="success" showIcon message={t('imports.report.clean')} />
         ) : null}
+        {c && c.similar > 0 && (
+          <>
+            <Alert type="warning" showIcon message={t('imports.report.similar', { n: c.similar })} description={t('imports.report.similarHint')} />
+            <ReportTable rows={warnings} page={warningPage} onPage={setWarningPage} fieldLabel={fieldLabel} testId="import-warnings" />
+          </>
+        )}
         <Alert type="info" showIcon message={t('imports.commit.allOrNothing')} />
         <Flex justify="flex-end" gap={8}>
           <Button type="primary" data-testid="import-commit" loading={commit.isPending}
@@ -284,6 +281,28 @@ function ReportStep({ job, onBack }: { job: ImportJob; onBack: () => void }) {
         </Flex>
       </Space>
     </Card>
+  );
+}
+
+/** Rows of the report with their problems: errors that block, or warnings to look at. */
+function ReportTable({ rows, page, onPage, fieldLabel, testId }: {
+  rows: ReturnType<typeof useReportRows>; page: number; onPage: (p: number) => void; fieldLabel: (f: string) => string; testId: string;
+}) {
+  const t = useT();
+  return (
+    <Table
+      size="small"
+      rowKey="rowNo"
+      loading={rows.isFetching}
+      dataSource={rows.data?.items ?? []}
+      data-testid={testId}
+      pagination={{ current: page, pageSize: ERROR_PAGE, total: rows.data?.total ?? 0, onChange: onPage, showSizeChanger: false, hideOnSinglePage: true }}
+      columns={[
+        { title: t('imports.report.row'), dataIndex: 'rowNo', width: 90 },
+        { title: t('imports.report.field'), width: 200, render: (_: unknown, r) => r.problems.map((p, i) => <div key={i}>{fieldLabel(p.field)}</div>) },
+        { title: t('imports.report.problem'), render: (_: unknown, r) => r.problems.map((p, i) => <div key={i}>{problemText(t, p)}</div>) },
+      ]}
+    />
   );
 }
 

@@ -24,7 +24,8 @@ export interface ImportJob {
   totalRows: number;
   processedRows: number;
   errorCount: number;
-  counts: { create: number; update: number; skip: number; error: number; duplicate: number } | null;
+  /** similar: rows to be created whose name resembles an existing account (warnings). */
+  counts: { create: number; update: number; skip: number; error: number; duplicate: number; similar: number } | null;
   skipErrors: boolean;
   result: { created: number; updated: number; skipped: number } | null;
   failure: string | null;
@@ -33,7 +34,7 @@ export interface ImportJob {
   preview: { rowNo: number; cells: string[] }[];
 }
 
-export interface RowProblem { field: string; code: string; message: string }
+export interface RowProblem { field: string; code: string; message: string; params?: Record<string, string | number> }
 export interface ErrorRow { rowNo: number; problems: RowProblem[] }
 
 /** The fields of each kind, in the order the mapping table shows them; required ones first. */
@@ -46,7 +47,7 @@ export const REQUIRED: Record<ImportKind, string[]> = { accounts: ['name'], cont
 export const importKeys = {
   all: ['imports'] as const,
   job: (id: number) => [...importKeys.all, 'job', id] as const,
-  errors: (id: number, page: number) => [...importKeys.all, 'job', id, 'errors', page] as const,
+  rows: (id: number, kind: ReportKind, page: number) => [...importKeys.all, 'job', id, kind, page] as const,
 };
 
 const running = (s: JobStatus | undefined) => s === 'validating' || s === 'committing' || s === 'reading';
@@ -61,10 +62,13 @@ export function useImportJob(id: number | null) {
 }
 
 export const ERROR_PAGE = 10;
-export function useImportErrors(id: number, page: number, enabled: boolean) {
+export type ReportKind = 'errors' | 'warnings';
+
+/** A page of the dry-run report: the rows in error, or the rows created with a warning. */
+export function useReportRows(id: number, kind: ReportKind, page: number, enabled: boolean) {
   return useQuery({
-    queryKey: importKeys.errors(id, page),
-    queryFn: ({ signal }) => api.get<Page<ErrorRow>>(`/imports/${id}/errors`, { limit: ERROR_PAGE, offset: (page - 1) * ERROR_PAGE }, { signal }),
+    queryKey: importKeys.rows(id, kind, page),
+    queryFn: ({ signal }) => api.get<Page<ErrorRow>>(`/imports/${id}/${kind}`, { limit: ERROR_PAGE, offset: (page - 1) * ERROR_PAGE }, { signal }),
     placeholderData: keepPreviousData,
     enabled,
   });
