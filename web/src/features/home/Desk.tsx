@@ -29,7 +29,6 @@ const CLOSING_DAYS = 30;
  */
 export function Desk() {
   const t = useT();
-  const money = useMoney();
   const { user } = useSession();
   const managerView = user.role === 'manager' || user.role === 'admin' || user.role === 'executive';
   const today = dayjs().format('YYYY-MM-DD');
@@ -70,10 +69,7 @@ export function Desk() {
           render={(o: Opportunity) => (
             <List.Item key={o.id}>
               <Flex vertical style={{ minWidth: 0, width: '100%' }}>
-                <Flex justify="space-between" gap={8}>
-                  <Link to={`/opportunities/${o.id}`} style={{ fontWeight: 500 }}>{o.name}</Link>
-                  <Typography.Text style={{ whiteSpace: 'nowrap' }}>{money(o.amount, true)}</Typography.Text>
-                </Flex>
+                <OppHeadline o={o} />
                 <Flex justify="space-between" gap={8}>
                   <Typography.Text type="secondary" ellipsis style={{ fontSize: 12, minWidth: 0, flex: 1 }}>{o.accountName} · {o.stageName}</Typography.Text>
                   <Flex gap={6} style={{ flexShrink: 0, whiteSpace: 'nowrap' }}>{o.problems.map((p) => <Badge key={p} color={PROBLEM_COLOR[p]} text={<span style={{ fontSize: 12 }}>{t(`opps.problem.${p}`)}</span>} />)}</Flex>
@@ -112,10 +108,7 @@ export function Desk() {
           render={(o: Opportunity) => (
             <List.Item key={o.id}>
               <Flex vertical style={{ minWidth: 0, width: '100%' }}>
-                <Flex justify="space-between" gap={8}>
-                  <Link to={`/opportunities/${o.id}`} style={{ fontWeight: 500 }}>{o.name}</Link>
-                  <Typography.Text style={{ whiteSpace: 'nowrap' }}>{money(o.amount, true)}</Typography.Text>
-                </Flex>
+                <OppHeadline o={o} />
                 <Typography.Text type="secondary" ellipsis style={{ fontSize: 12 }}>
                   {o.expectedCloseDate} · {o.stageName} {o.probability}%{managerView ? ` · ${o.ownerName}` : ''}
                 </Typography.Text>
@@ -156,5 +149,16 @@ function DeskCard<T>({ testId, icon, title, query, more, empty, extra, render }:
         : query.data.items.length === 0 ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={empty} />
         : <List size="small" dataSource={query.data.items} renderItem={render} />}
     </Card>
+  );
+}
+
+/** An opportunity's name, linked, with its amount at the right: the first line of a desk row. */
+function OppHeadline({ o }: { o: Opportunity }) {
+  const money = useMoney();
+  return (
+    <Flex justify="space-between" gap={8}>
+      <Link to={`/opportunities/${o.id}`} style={{ fontWeight: 500 }}>{o.name}</Link>
+      <Typography.Text style={{ whiteSpace: 'nowrap' }}>{money(o.amount, true)}</Typography.Text>
+    </Flex>
   );
 }
