@@ -37,7 +37,8 @@ export function analyseRelationshipMap(roles: readonly MapRole[]): MapAnalysis {
   for (const r of roles) {
     if (r.attitude === 'opposes') gaps.push({ kind: 'opponent', contactId: r.contactId, role: r.role, influence: r.influence });
     if (r.influence === 'high' && r.relationship <= 2) gaps.push({ kind: 'weak_high_influence', contactId: r.contactId, role: r.role });
-    else if (r.influence !== 'low' && r.holderUserId === null) gaps.push({ kind: 'no_holder', contactId: r.contactId, role: r.role });
+    // Both can hold: a shallow relationship that, besides, nobody on our side looks after.
+    if (r.influence !== 'low' && r.holderUserId === null) gaps.push({ kind: 'no_holder', contactId: r.contactId, role: r.role });
   }
   const covered = new Set(roles.map((r) => r.role)).size / BUYING_ROLES.length;
   const totalWeight = roles.reduce((s, r) => s + WEIGHT[r.influence], 0);

@@ -67,6 +67,12 @@ describe('relationship map analysis (SPEC §3.2)', () => {
     assert.ok(kinds.includes('no_holder:2'));
     assert.ok(kinds.includes('missing_role:finance'));
     assert.ok(!kinds.includes('missing_role:decision_maker'));
+    assert.ok(!kinds.includes('no_holder:1'), 'contact 1 has a holder');
+  });
+
+  it('says both when a high-influence contact is shallow and nobody of ours holds the relationship', () => {
+    const kinds = analyseRelationshipMap([role({ contactId: 3, relationship: 2, holderUserId: null })]).gaps.map((g) => g.kind);
+    assert.ok(kinds.includes('weak_high_influence') && kinds.includes('no_holder'), kinds.join());
   });
 
   it('scores a full map of allies at 100 and weighs influence', () => {

@@ -25,9 +25,11 @@ function leadRole(roles: BuyingRole[]): BuyingRole | undefined {
 }
 
 const clean = (s: string) => s.replace(/[{}|]/g, ' ');
+/** Who on our side holds this contact's relationships (SPEC §3.2), named on the card itself. */
+const holders = (c: RelationshipMapData['contacts'][number]) => [...new Set(c.roles.map((r) => r.holderName).filter(Boolean))].join('、');
 const bar = (degree: number) => '■'.repeat(degree) + '□'.repeat(5 - degree);
 
-function buildOption(data: RelationshipMapData, t: Translate): { option: MapChartOption; height: number } {
+function buildOption(data: RelationshipMapData, t: Translate): { option: MapChartOption; height: number; minWidth: number } {
   const { placed, width, depth } = layoutOrgChart(data.contacts);
   const pos = new Map(placed.map((p) => [p.id, p]));
   const nodes: NonNullable<GraphSeriesOption['data']> = [];
@@ -44,7 +46,7 @@ function buildOption(data: RelationshipMapData, t: Translate): { option: MapChar
       `{name|${clean(c.name)}}${lead ? ` {inf${lead.influence}|${t(`accounts.influence.short.${lead.influence}`)}}` : ''}`,
       `{title|${clean(c.title ?? c.department ?? '')}}`,
       `{role|${clean(roleText)}}`,
-      lead ? `{deg${degree}|${bar(degree)}} {degText|${degreeLabel(t, degree)}}` : '',
+      lead ? `{deg${degree}|${bar(degree)}} {degText|${degreeLabel(t, degree)}${holders(c) ? ` · ${clean(holders(c))}` : ''}}` : '',
     ];
     nodes.push({
       id: `c${c.id}`,
@@ -127,9 +129,15 @@ function buildOption(data: RelationshipMapData, t: Translate): { option: MapChar
   };
   for (let d = 1; d <= 5; d++) rich[`deg${d}`] = { fontSize: 11, color: degColors[d], letterSpacing: 1 };
 
-  const levels = depth + 1 + (data.holders.length ? 1 : 0);
+  // Drawn at 1:1 (cards keep their pixel size, so a squeezed layout would overlap them): the
+  // chart is at least as large as the laid-out tree plus its margins, and scrolls sideways
+  // on a narrow screen rather than shrink.
+  const xs = nodes.map((n) => Number((n as { x: number }).x));
+  const ys = nodes.map((n) => Number((n as { y: number }).y));
+  const margin = { left: 100, right: 100, top: 60, bottom: data.holders.length ? 40 : 60 };
   return {
-    height: Math.min(720, Math.max(360, levels * 140 + 60)),
+    height: Math.max(360, Math.max(...ys) - Math.min(...ys) + margin.top + margin.bottom),
+    minWidth: Math.max(...xs) - Math.min(...xs) + margin.left + margin.right,
     option: {
       tooltip: { trigger: 'item', confine: true },
       series: [{
@@ -138,7 +146,7 @@ function buildOption(data: RelationshipMapData, t: Translate): { option: MapChar
         roam: true,
         scaleLimit: { min: 0.3, max: 3 },
         nodeScaleRatio: 0,
-        left: 100, right: 100, top: 60, bottom: data.holders.length ? 40 : 60,
+        ...margin,
         label: { rich },
         emphasis: { focus: 'adjacency', lineStyle: { width: 3 } },
         data: nodes,
@@ -249,8 +257,8 @@ export function RelationshipMapTab({ account, onAddContact }: { account: Account
   return (
     <Flex gap={16} vertical={!screens.lg} align="stretch">
       <Card size="small" style={{ flex: '1 1 auto', minWidth: 0 }} title={t('accounts.map.title')} extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('accounts.map.hint')}</Typography.Text>}>
-        <div style={{ background: 'radial-gradient(circle, #e2e8f0 1px, transparent 1px)', backgroundSize: '18px 18px', borderRadius: 6 }}>
-          {built && <MapChart option={built.option} height={built.height} label={t('accounts.map.title')} testId="relationship-map"
+        <div style={{ background: 'radial-gradient(circle, #e2e8f0 1px, transparent 1px)', backgroundSize: '18px 18px', borderRadius: 6, overflowX: 'auto' }}>
+          {built && <MapChart option={built.option} height={built.height} minWidth={built.minWidth} label={t('accounts.map.title')} testId="relationship-map"
             onNodeClick={(d) => { const id = (d as { contactId?: number }).contactId; if (id) setSelected(id); }} />}
         </div>
         <div style={{ marginTop: 8 }}><Legend /></div>
