@@ -148,6 +148,23 @@ for (const engine of testEngines()) {
       assert.ok(manager.total > p.total);
     });
 
+    it('tells a close and a reopening by who did them, and every close when a deal is closed twice', async () => {
+      const v = async () => json<Opp>(await as.rep('GET', `/api/v1/opportunities/${dealB}`)).version;
+      const lost = await as.rep('POST', `/api/v1/opportunities/${dealB}/close`, { version: await v(), outcome: 'lost', reason: 'price', competitor: '西门子' });
+      assert.equal(lost.statusCode, 200, lost.body);
+      assert.equal((await as.manager('POST', `/api/v1/opportunities/${dealB}/reopen`, { version: await v(), reason: '客户重新启动采购' })).statusCode, 200);
+      const again = await as.rep('POST', `/api/v1/opportunities/${dealB}/close`, { version: await v(), outcome: 'lost', reason: 'no_decision', competitor: 'none' });
+      assert.equal(again.statusCode, 200, again.body);
+
+      const p = await get(as.manager, `/api/v1/opportunities/${dealB}/timeline?limit=200`);
+      const closes = p.items.filter((e) => e.kind === 'opportunity_closed');
+      assert.deepEqual(closes.map((e) => [e.to, e.actorName, e.reason]), [['lost', 'rep tl', 'no_decision'], ['lost', 'rep tl', 'price · competitor: 西门子']]);
+      assert.equal(closes[0]!.detail, 'none');
+      const reopen = p.items.find((e) => e.kind === 'opportunity_changed' && e.field === 'status');
+      assert.deepEqual(reopen && [reopen.from, reopen.to, reopen.actorName, reopen.reason], ['lost', 'open', 'manager tl', '客户重新启动采购']);
+      assert.equal(p.items.filter((e) => e.kind === 'stage_moved').length, 0, 'a reopening is not a stage move');
+    });
+
     it('refuses bad parameters naming them, and hides other workspaces', async () => {
       const bad = await as.rep('GET', `/api/v1/accounts/${account}/timeline?groups=stages,gossip`);
       assert.equal(bad.statusCode, 400);

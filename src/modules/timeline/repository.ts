@@ -110,18 +110,35 @@ function branches(db: Kysely<Database>, actor: Actor, scope: TimelineScope, kind
       .innerJoin('opportunity_stage_history as p', (j) => j.onRef('p.opportunity_id', '=', 's.opportunity_id').on('p.workspace_id', '=', ws)
         .on((eb) => eb('p.id', '=', eb.selectFrom('opportunity_stage_history as q').select((q) => q.fn.max('q.id').as('m')).where('q.workspace_id', '=', ws).whereRef('q.opportunity_id', '=', 's.opportunity_id').whereRef('q.id', '<', 's.id'))))
       .where('s.workspace_id', '=', ws).where('s.opportunity_id', 'in', opps)
+      // After a close the next row is the reopening, told by its status change, not a move.
+      .where((eb) => eb.or([eb('p.exit_direction', 'is', null), eb('p.exit_direction', '!=', 'closed')]))
       .select(select('stage_moved', {
         at: sql`s.entered_at`, actor_id: sql`s.entered_by`, opportunity_id: sql`s.opportunity_id`, ref_id: sql`s.id`,
         title: text('s.stage_name'), old_value: text('p.stage_name'), new_value: text('p.exit_direction'), reason: text('p.exit_reason'), extra: text('p.exit_evidence'), amount: sql`s.probability`,
       })) as Branch);
   }
   if (want('opportunity_closed')) {
-    out.push(db.selectFrom('opportunities as o').where('o.workspace_id', '=', ws).where('o.id', 'in', opps).where('o.closed_at', 'is not', null).where('o.status', '!=', 'open')
+    // Every close is a status change in the history, with who and why; the deal's own columns
+    // add what the current close recorded (loss reason code, competitor, contract amount).
+    const current = sql`o.status = h.new_value and o.closed_at = h.created_at`;
+    out.push(db.selectFrom('record_history as h').innerJoin('opportunities as o', (j) => j.onRef('o.id', '=', 'h.entity_id').on('o.workspace_id', '=', ws))
+      .where('h.workspace_id', '=', ws).where('h.entity_type', '=', 'opportunity').where('h.entity_id', 'in', opps)
+      .where('h.field', '=', 'status').where('h.new_value', 'in', ['won', 'lost', 'abandoned'])
       .select(select('opportunity_closed', {
-        at: sql`o.closed_at`,
-        actor_id: sql`coalesce((select max(h.actor_user_id) from record_history h where h.workspace_id = o.workspace_id and h.entity_type = 'opportunity' and h.entity_id = o.id and h.field = 'status' and h.new_value = o.status and h.created_at = o.closed_at), o.owner_id)`,
-        opportunity_id: sql`o.id`, ref_id: sql`o.id`, title: text('o.name'), old_value: nullText, new_value: text('o.status'), reason: text('o.close_reason'), extra: text('o.close_competitor'),
-        amount: sql`coalesce(o.contract_amount, o.amount)`,
+        at: sql`h.created_at`, actor_id: sql`h.actor_user_id`, opportunity_id: sql`o.id`, ref_id: sql`h.id`, title: text('o.name'), old_value: nullText,
+        new_value: text('h.new_value'),
+        reason: sql<string | null>`case when ${current} then cast(o.close_reason as text) else cast(h.reason as text) end`,
+        extra: sql<string | null>`case when ${current} then cast(o.close_competitor as text) end`,
+        amount: sql`case when ${current} then coalesce(o.contract_amount, o.amount) end`,
+      })) as Branch);
+    // Deals closed without a status row (loaded data): their close as the columns tell it.
+    // Negative ids keep the two sources' event ids apart.
+    out.push(db.selectFrom('opportunities as o').where('o.workspace_id', '=', ws).where('o.id', 'in', opps).where('o.closed_at', 'is not', null).where('o.status', '!=', 'open')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('record_history as h').select('h.id').where('h.workspace_id', '=', ws).where('h.entity_type', '=', 'opportunity')
+        .whereRef('h.entity_id', '=', 'o.id').where('h.field', '=', 'status'))))
+      .select(select('opportunity_closed', {
+        at: sql`o.closed_at`, actor_id: sql`o.owner_id`, opportunity_id: sql`o.id`, ref_id: sql`-o.id`, title: text('o.name'), old_value: nullText,
+        new_value: text('o.status'), reason: text('o.close_reason'), extra: text('o.close_competitor'), amount: sql`coalesce(o.contract_amount, o.amount)`,
       })) as Branch);
   }
   if (want('opportunity_changed')) {

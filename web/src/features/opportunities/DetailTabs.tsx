@@ -6,9 +6,9 @@ import { Link } from 'react-router';
 import { useProblem } from '../../api/useProblem.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
+import { useHistoryText } from '../timeline/historyText.ts';
 import { AttitudeTag, DegreeBar, InfluenceTag } from '../accounts/bits.tsx';
 import { useAddReview, useAddTeamMember, useAuditTrail, useBuyingRoles, usePeople, useRemoveTeamMember, useReviews, useStageHistory } from './api.ts';
-import { zhCN, type MessageKey } from '../../i18n/zh-CN.ts';
 import { TEAM_ROLES, type HistoryItem, type OpportunityDetail, type Process, type Stage, type TeamRole } from './types.ts';
 
 const when = (ms: number | null | undefined) => (ms ? dayjs(ms).format('YYYY-MM-DD HH:mm') : '—');
@@ -132,6 +132,7 @@ export function ReviewsTab({ o, stage }: { o: OpportunityDetail; stage: Stage | 
 /** The stage history (SPEC §5.2): entered, left, by whom, with the evidence or reason given on leaving. */
 export function StageHistoryTab({ o, process }: { o: OpportunityDetail; process: Process | undefined }) {
   const t = useT();
+  const words = useHistoryText();
   const history = useStageHistory(o.id);
   if (history.isError) return <LoadError error={history.error} onRetry={() => void history.refetch()} />;
   const label = (stageId: number, key: string) => process?.stages.find((s) => s.id === stageId)?.evidence.find((e) => e.key === key)?.label ?? key;
@@ -148,7 +149,7 @@ export function StageHistoryTab({ o, process }: { o: OpportunityDetail; process:
             <Flex gap={8} align="center" wrap>
               <Typography.Text strong>{h.stageName}</Typography.Text>
               <Tag>{h.probability}%</Tag>
-              {h.leftAt === null ? <Tag color="blue">{t('opps.stages.current')}</Tag> : h.exitDirection === 'back' ? <Tag color="orange" icon={<ArrowLeftOutlined />}>{t('opps.stages.back')}</Tag> : h.exitDirection === 'forward' ? <Tag color="green" icon={<ArrowRightOutlined />}>{t('opps.stages.forward')}</Tag> : h.exitDirection ? <Tag>{h.exitDirection}</Tag> : null}
+              {h.leftAt === null ? <Tag color="blue">{t('opps.stages.current')}</Tag> : h.exitDirection === 'back' ? <Tag color="orange" icon={<ArrowLeftOutlined />}>{t('opps.stages.back')}</Tag> : h.exitDirection === 'forward' ? <Tag color="green" icon={<ArrowRightOutlined />}>{t('opps.stages.forward')}</Tag> : h.exitDirection === 'closed' ? <Tag>{t('opps.stages.closed')}</Tag> : null}
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('opps.path.days', { days: Math.round(h.daysInStage * 10) / 10 })}</Typography.Text>
             </Flex>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -165,8 +166,12 @@ export function StageHistoryTab({ o, process }: { o: OpportunityDetail; process:
                 ))}
               </ul>
             )}
-            {h.exitReason && <div><Typography.Text type="secondary">{t('opps.stages.reason')}：</Typography.Text>{h.exitReason}</div>}
-            {h.exitOverridden.length > 0 && <Typography.Text type="warning"><WarningOutlined /> {t('opps.stages.overridden', { n: h.exitOverridden.length })}</Typography.Text>}
+            {h.exitReason && <div><Typography.Text type="secondary">{t('opps.stages.reason')}：</Typography.Text>{words.reason(h.exitDirection === 'closed' ? 'status' : 'stage', h.exitReason)}</div>}
+            {h.exitOverridden.length > 0 && (
+              <Typography.Text type="warning">
+                <WarningOutlined /> {t('opps.stages.overridden', { items: (h.exitOverridden as { stageId: number; key: string }[]).map((m) => label(m.stageId, m.key)).join('、') })}
+              </Typography.Text>
+            )}
           </div>
         ),
       }))}
@@ -178,8 +183,8 @@ export function StageHistoryTab({ o, process }: { o: OpportunityDetail; process:
 export function AuditTab({ o }: { o: OpportunityDetail }) {
   const t = useT();
   const trail = useAuditTrail(o.id);
+  const words = useHistoryText();
   if (trail.isError) return <LoadError error={trail.error} onRetry={() => void trail.refetch()} />;
-  const fieldLabel = (f: string) => (`opps.audit.field.${f}` in zhCN ? t(`opps.audit.field.${f}` as MessageKey) : f);
   return (
     <Table<HistoryItem>
       rowKey={(r) => `${r.createdAt}-${r.field}-${r.newValue ?? ''}`} size="small" loading={trail.isPending} dataSource={trail.data ?? []} pagination={{ pageSize: 20, hideOnSinglePage: true }}
@@ -187,9 +192,9 @@ export function AuditTab({ o }: { o: OpportunityDetail }) {
       columns={[
         { title: t('opps.audit.at'), key: 'at', width: 150, render: (_, r) => when(r.createdAt) },
         { title: t('opps.audit.who'), key: 'who', width: 100, render: (_, r) => r.actorName ?? '—' },
-        { title: t('opps.audit.what'), key: 'what', width: 110, render: (_, r) => <Tag>{fieldLabel(r.field)}</Tag> },
-        { title: t('opps.audit.change'), key: 'change', render: (_, r) => <span>{r.oldLabel ?? r.oldValue ?? '—'} → <Typography.Text strong>{r.newLabel ?? r.newValue ?? '—'}</Typography.Text></span> },
-        { title: t('opps.audit.reason'), dataIndex: 'reason', render: (v: string | null) => (v && `opps.audit.reasonCode.${v}` in zhCN ? t(`opps.audit.reasonCode.${v}` as MessageKey) : v ?? '') },
+        { title: t('opps.audit.what'), key: 'what', width: 110, render: (_, r) => <Tag>{words.field(r.field)}</Tag> },
+        { title: t('opps.audit.change'), key: 'change', render: (_, r) => <span>{words.value(r.field, r.oldValue, r.oldLabel)} → <Typography.Text strong>{words.value(r.field, r.newValue, r.newLabel)}</Typography.Text></span> },
+        { title: t('opps.audit.reason'), dataIndex: 'reason', render: (v: string | null, r) => words.reason(r.field, v) ?? '' },
       ]}
     />
   );

@@ -283,7 +283,8 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.stages.left': 'left {at} by {by}',
   'opps.stages.reason': 'Reason',
   'opps.stages.file': 'file',
-  'opps.stages.overridden': 'A manager overrode {n} evidence item(s)',
+  'opps.stages.overridden': 'A manager waived: {items}',
+  'opps.stages.closed': 'Closed',
 
   'opps.audit.at': 'When',
   'opps.audit.who': 'Who',

@@ -281,7 +281,8 @@ export const opportunitiesZhCN = {
   'opps.stages.left': '{at} 由 {by} 离开',
   'opps.stages.reason': '原因',
   'opps.stages.file': '附件',
-  'opps.stages.overridden': '经理豁免了 {n} 项证据',
+  'opps.stages.overridden': '经理豁免了证据：{items}',
+  'opps.stages.closed': '关闭',
 
   'opps.audit.at': '时间',
   'opps.audit.who': '操作人',

@@ -7,11 +7,11 @@ import {
 import dayjs from 'dayjs';
 import { Link } from 'react-router';
 import { LoadError } from '../../components/LoadError.tsx';
-import { zhCN, type MessageKey } from '../../i18n/zh-CN.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { TIMELINE_GROUP_NAMES, type TimelineGroup } from '../../../../src/domain/timeline.ts';
 import { formatFen } from '../../i18n/money.ts';
 import { useTimeline, type TimelineEvent, type TimelineOf } from './api.ts';
+import { useHistoryText } from './historyText.ts';
 
 type Filter = 'all' | TimelineGroup;
 
@@ -81,17 +81,8 @@ function look(e: TimelineEvent): { icon: ReactNode; color: string } {
 
 function EventLine({ e, showDeal }: { e: TimelineEvent; showDeal: boolean }) {
   const { t, locale } = useI18n();
-  // Labels the other areas already have (fields, reasons, statuses), else the stored word.
-  const known = (key: string) => (key in zhCN ? t(key as MessageKey) : null);
-  const fieldName = (f: string) => known(`opps.audit.field.${f}`) ?? known(`accounts.history.field.${f}`) ?? f;
-  const reasonText = (r: string) => known(`pool.reason.${r}`) ?? known(`opps.audit.reasonCode.${r}`) ?? known(`opps.teamRole.${r}`) ?? known(`opps.lossReason.${r}`) ?? r;
-  const value = (v: string | null) => {
-    if (v === null) return t('timeline.none');
-    if (e.field === 'amount' && /^-?\d+$/.test(v)) return formatFen(Number(v), locale);
-    if (e.field === 'status') return known(`opps.status.${v}`) ?? v;
-    if (e.field === 'forecast_category') return known(`opps.forecast.${v}`) ?? v;
-    return v;
-  };
+  const words = useHistoryText();
+  const value = (v: string | null) => words.value(e.field ?? '', v);
   // On the account page every deal event names its deal, beside who and when.
   const deal = showDeal && e.opportunityId !== null ? <Link to={`/opportunities/${e.opportunityId}`}>{e.opportunityName}</Link> : null;
   const strong = (s: ReactNode) => <Typography.Text strong>{s}</Typography.Text>;
@@ -136,10 +127,12 @@ function EventLine({ e, showDeal }: { e: TimelineEvent; showDeal: boolean }) {
     case 'account_changed':
       what = e.field === 'status' && e.to === 'open'
         ? t('timeline.reopened')
-        : <>{t('timeline.changed', { field: fieldName(e.field ?? '') })}: {value(e.from)} → {strong(value(e.to))}</>;
+        : <>{t('timeline.changed', { field: words.field(e.field ?? '') })}: {value(e.from)} → {strong(value(e.to))}</>;
       break;
   }
-  if (e.reason && e.kind !== 'review') extra.push(<span key="why">{t('timeline.reason', { reason: reasonText(e.reason) })}</span>);
+  // A close's reason is a loss-reason code or, for an earlier close, its stored parts.
+  const why = words.reason(e.kind === 'opportunity_closed' ? 'status' : (e.field ?? ''), e.reason);
+  if (why && e.kind !== 'review') extra.push(<span key="why">{t('timeline.reason', { reason: why })}</span>);
 
   return (
     <div data-testid={`event-${e.kind}`}>
