@@ -12,6 +12,7 @@ import { countWorkspaces, createWorkspace } from '../modules/workspace/service.t
 import { DEMO_PASSWORD } from '../demo/company.ts';
 import { hashPassword } from '../modules/auth/password.ts';
 import { emailTaken, insertUser } from '../modules/users/repository.ts';
+import { email } from '../server/http-schemas.ts';
 import { startHousekeeping } from '../server/housekeeping.ts';
 
 const USAGE = `keyline <command> [options]
@@ -84,25 +85,35 @@ async function main(argv: string[]) {
         options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, workspace: { type: 'string' } },
       });
       if (!values.email || !values.name) throw new Error('create-admin needs --email and --name');
+      // The same rule as the API's email fields, so the CLI cannot create what the app would refuse.
+      const checked = email.safeParse(values.email);
+      if (!checked.success) throw new Error(`--email ${checked.error.issues[0]?.message ?? 'is not a valid email address'}`);
+      if (!values.name.trim()) throw new Error('--name must not be empty');
       const password = values.password ?? randomBytes(12).toString('base64url');
       if (password.length < 8) throw new Error('--password must be at least 8 characters');
       const db = open(config);
       await migrateToLatest(db);
-      await createAdmin(db, { email: values.email.toLowerCase(), name: values.name, password, workspace: values.workspace });
+      await createAdmin(db, { email: checked.data, name: values.name.trim(), password, workspace: values.workspace });
       console.log(`administrator ${values.email} created${values.password ? '' : `; password: ${password}`}`);
       return db.close();
     }
     case 'backup': {
       const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
       if (config.databaseUrl) throw new Error('backup copies the embedded SQLite database; for PostgreSQL use pg_dump');
-      const db = open(config);
-      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+      // Milliseconds in the folder name: two backups in one second do not collide.
+      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/Z$/, '').replace('T', '-');
       const out = path.resolve(values.out ?? path.join(config.dataDir, 'backups', stamp, 'keyline.db'));
+      if (fs.existsSync(out)) throw new Error(`${out} exists already; choose another --out (a backup never overwrites a file)`);
+      const db = open(config);
       fs.mkdirSync(path.dirname(out), { recursive: true });
       // SQLite's online backup API: a consistent snapshot even while the server writes.
       await db.sqlite!.backup(out);
       await db.close();
-      console.log(`backup written to ${out}\nrestore: stop Keyline, then start it with KEYLINE_DATA_DIR=${path.dirname(out)}`);
+      // The server opens KEYLINE_DATA_DIR/keyline.db: say how to get there from this file.
+      const restore = path.basename(out) === 'keyline.db'
+        ? `stop Keyline, then start it with KEYLINE_DATA_DIR=${path.dirname(out)}`
+        : `stop Keyline, copy ${out} to <a data directory>/keyline.db, and start it with KEYLINE_DATA_DIR=<that directory>`;
+      console.log(`backup written to ${out}\nrestore: ${restore}`);
       return;
     }
     default:

@@ -96,6 +96,17 @@ for (const engine of testEngines()) {
       assert.equal((await login(email, PASSWORD, '10.1.1.1')).statusCode, 200);
     });
 
+    it('counts parallel guesses: a burst gets no more than the limit of tries, and the log one throttle row', async () => {
+      const email = f.users.finance.email;
+      await t.db.kysely.updateTable('audit_log').set((eb) => ({ created_at: eb('created_at', '-', 16 * 60_000) })).where('subject', '=', email).execute();
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => login(email, `guess-${i}`, `10.3.0.${i}`)));
+      const codes = answers.map((a) => a.statusCode);
+      assert.equal(codes.filter((c) => c === 401).length, MAX_FAILURES_PER_ACCOUNT, codes.join());
+      assert.equal(codes.filter((c) => c === 429).length, 20 - MAX_FAILURES_PER_ACCOUNT);
+      const throttled = await t.db.kysely.selectFrom('audit_log').select('id').where('action', '=', 'auth.login.throttled').where('subject', '=', email).execute();
+      assert.equal(throttled.length, 1);
+    });
+
     it('throttles an address that tries many accounts', async () => {
       const ip = '10.2.0.1';
       for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) await login(`guess${i}@x.test`, 'bad-password', ip);

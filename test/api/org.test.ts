@@ -157,8 +157,12 @@ for (const engine of testEngines()) {
 
     it('records changes to the tree in the audit log', async () => {
       const res = await admin('GET', '/api/v1/audit-log?action=org.');
-      const actions = json<{ items: { action: string }[] }>(res).items.map((i) => i.action);
+      const items = json<{ items: { action: string; targetId: number | null; targetName: string | null }[] }>(res).items;
+      const actions = items.map((i) => i.action);
       for (const a of ['org.create', 'org.update', 'org.move', 'org.archive', 'org.restore']) assert.ok(actions.includes(a), a);
+      // Each event names its unit as it is called now, from this workspace only.
+      const units = new Map((await t.db.kysely.selectFrom('org_units').select(['id', 'name']).where('workspace_id', '=', f.workspaceId).execute()).map((u) => [u.id, u.name]));
+      for (const i of items) assert.equal(i.targetName, units.get(i.targetId!) ?? null, `${i.action} ${i.targetId}`);
     });
   });
 }

@@ -86,9 +86,10 @@ for (const engine of testEngines()) {
       const stale = await admin('PATCH', `/api/v1/users/${u.id}`, { version: u.version, name: '韩梅梅' });
       assert.equal(stale.statusCode, 409);
       assert.equal((await get(u.id)).name, '李雷');
-      const log = json<{ items: { action: string; targetId: number; detail: Record<string, { from: unknown; to: unknown }> }[] }>(
+      const log = json<{ items: { action: string; targetId: number; targetName: string | null; detail: Record<string, { from: unknown; to: unknown }> }[] }>(
         await admin('GET', '/api/v1/audit-log?action=user.permission_change'),
       ).items.find((e) => e.targetId === u.id)!;
+      assert.equal(log.targetName, '李雷', 'the log says whose permissions changed');
       assert.deepEqual(log.detail.role, { from: 'rep', to: 'presales' });
       assert.deepEqual(log.detail.canExport, { from: false, to: true });
     });

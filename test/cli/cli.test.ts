@@ -46,6 +46,7 @@ describe('keyline CLI on the embedded database', () => {
     assert.ok(generated && generated.length >= 12, 'a generated password is printed');
     await assert.rejects(cli(['create-admin', '--email', 'boss@acme.test', '--name', 'Again', '--password', 'boss-pass-1'], env), /already in use/);
     await assert.rejects(cli(['create-admin', '--email', 'x@acme.test'], env), /needs --email and --name/);
+    await assert.rejects(cli(['create-admin', '--email', 'notanemail', '--name', 'No Mail', '--password', 'boss-pass-1'], env), /--email must be a valid email address/);
     const server = await startServer(env);
     try {
       await httpLogin(server.url, 'boss@acme.test', 'boss-pass-1');
@@ -94,6 +95,10 @@ describe('keyline CLI on the embedded database', () => {
       const file = /backup written to (\S+)/.exec(out)![1]!;
       copyDir = path.dirname(file);
       assert.equal(path.basename(file), 'keyline.db');
+      // A file of another name: the restore hint says to copy it to keyline.db; an existing file is never overwritten.
+      const named = path.join(dataDir(), 'manual.db');
+      assert.match((await cli(['backup', '--out', named], env)).stdout, /copy .*manual\.db to <a data directory>\/keyline\.db/);
+      await assert.rejects(cli(['backup', '--out', named], env), /exists already/);
     } finally {
       await server.stop();
     }

@@ -123,6 +123,20 @@ describe('Foundation in the browser', () => {
     const after = await page.request.get(`${app.url}/api/v1/auth/me`);
     assert.equal(after.status(), 401);
 
+    // Chinese picked on the sign-in page wins over the profile's English, and is saved.
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitem', { name: '简体中文' }).click();
+    await page.locator('.ant-dropdown').waitFor({ state: 'hidden' });
+    await page.locator('#email').fill(ADMIN.email);
+    await page.locator('#password').fill(ADMIN.password);
+    const remembered = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/me') && r.request().method() === 'PATCH');
+    await page.locator('button[type="submit"]').click();
+    await page.waitForURL(`${app.url}/`);
+    assert.equal(await visibleText(page.getByTestId('user-role')), '系统管理员');
+    assert.equal((await remembered).status(), 200);
+    const chosen = (await (await page.request.get(`${app.url}/api/v1/auth/me`)).json()) as { user: { locale: string } };
+    assert.equal(chosen.user.locale, 'zh-CN');
+
     assert.deepEqual(app.errors, [], 'no errors in the browser console');
     await page.close();
   });

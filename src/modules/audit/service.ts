@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { listAudit, type AuditListQuery } from './repository.ts';
@@ -10,6 +11,8 @@ export interface AuditEntryDto {
   targetType: string | null;
   targetId: number | null;
   subject: string | null;
+  /** The name of the user, unit, account… the event is about, looked up now. */
+  targetName: string | null;
   ip: string | null;
   detail: unknown;
   createdAt: number;
@@ -18,6 +21,7 @@ export interface AuditEntryDto {
 /** The workspace's audit log, newest first; the route admits admin and executive only. */
 export async function listAuditLog(db: Db, actor: Actor, q: AuditListQuery): Promise<{ items: AuditEntryDto[]; total: number }> {
   const { items, total } = await listAudit(db.kysely, actor, q);
+  const names = await targetNames(db, actor.workspaceId, items);
   return {
     total,
     items: items.map((e) => ({
@@ -28,9 +32,37 @@ export async function listAuditLog(db: Db, actor: Actor, q: AuditListQuery): Pro
       targetType: e.target_type,
       targetId: e.target_id,
       subject: e.subject,
+      targetName: e.target_type && e.target_id !== null ? (names.get(`${e.target_type}:${e.target_id}`) ?? null) : null,
       ip: e.ip,
       detail: e.detail ? (JSON.parse(e.detail) as unknown) : null,
       createdAt: e.created_at,
     })),
   };
+}
+
+/** Where each kind of audit target keeps its name. */
+const NAMED = {
+  user: { table: 'users', column: 'name' },
+  org_unit: { table: 'org_units', column: 'name' },
+  account: { table: 'accounts', column: 'name' },
+  sales_process: { table: 'sales_processes', column: 'name' },
+  territory: { table: 'territory_rules', column: 'name' },
+  import: { table: 'import_jobs', column: 'file_name' },
+} as const;
+
+/** Names of the page's targets: one query per kind of target on the page, not one per row. */
+async function targetNames(db: Db, workspaceId: number, items: { target_type: string | null; target_id: number | null }[]) {
+  const byType = new Map<keyof typeof NAMED, Set<number>>();
+  for (const e of items) {
+    if (e.target_id === null || !e.target_type || !(e.target_type in NAMED)) continue;
+    const type = e.target_type as keyof typeof NAMED;
+    byType.set(type, (byType.get(type) ?? new Set()).add(e.target_id));
+  }
+  const names = new Map<string, string>();
+  await Promise.all([...byType].map(async ([type, ids]) => {
+    const { table, column } = NAMED[type];
+    const { rows } = await sql<{ id: number; name: string }>`select id, ${sql.ref(column)} as name from ${sql.table(table)} where workspace_id = ${workspaceId} and id in (${sql.join([...ids])})`.execute(db.kysely);
+    for (const r of rows) names.set(`${type}:${r.id}`, r.name);
+  }));
+  return names;
 }

@@ -9,11 +9,14 @@ import { countSince, lastAt, recordAudit } from '../audit/repository.ts';
 import { updateVersioned } from '../../db/versioned.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
 import * as repo from './repository.ts';
+import { keyedSerial } from './serial.ts';
 
 /** Login throttling: failures within the window, per account and per address. */
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 export const MAX_FAILURES_PER_ACCOUNT = 5;
 export const MAX_FAILURES_PER_ADDRESS = 30;
+/** A blocked sign-in is written to the audit log at most this often per account. */
+const THROTTLE_LOG_EVERY_MS = 60_000;
 /** last_seen_at is written at most this often, so reads do not turn into writes. */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -25,14 +28,26 @@ export interface LoginResult {
   workspaceId: number;
 }
 
+const oneAccountAtATime = keyedSerial();
+
 export async function login(
   db: Db,
   config: Config,
   input: { email: string; password: string; ip: string | null; userAgent: string | null },
   now = Date.now(),
 ): Promise<LoginResult> {
-  const k = db.kysely;
   const email = input.email.trim().toLowerCase();
+  return oneAccountAtATime(email, () => attemptLogin(db, config, email, input, now));
+}
+
+async function attemptLogin(
+  db: Db,
+  config: Config,
+  email: string,
+  input: { password: string; ip: string | null; userAgent: string | null },
+  now: number,
+): Promise<LoginResult> {
+  const k = db.kysely;
   const since = now - LOGIN_WINDOW_MS;
   const lastSuccess = (await lastAt(k, 'auth.login.success', email)) ?? 0;
   const [byAccount, byAddress] = await Promise.all([
@@ -41,9 +56,11 @@ export async function login(
   ]);
   const user = await repo.findUserForLogin(k, email);
   if (byAccount >= MAX_FAILURES_PER_ACCOUNT || byAddress >= MAX_FAILURES_PER_ADDRESS) {
-    await recordAudit(k, {
+    // One row a minute per account says it is under attack; a flood of blocked tries must not flood the log.
+    const lastThrottled = await lastAt(k, 'auth.login.throttled', email);
+    if (lastThrottled === null || lastThrottled < now - THROTTLE_LOG_EVERY_MS) await recordAudit(k, {
       workspaceId: user?.workspace_id ?? null,
-      actorUserId: user?.id ?? null,
+      actorUserId: null, // someone typed this account's email: not known to be its owner
       action: 'auth.login.throttled',
       subject: email,
       ip: input.ip,
@@ -55,7 +72,7 @@ export async function login(
   if (!user || !ok || user.active !== 1) {
     await recordAudit(k, {
       workspaceId: user?.workspace_id ?? null,
-      actorUserId: user?.id ?? null,
+      actorUserId: null, // someone typed this account's email: not known to be its owner
       action: 'auth.login.failure',
       subject: email,
       ip: input.ip,

@@ -21,6 +21,9 @@ export function problemMessage(error: unknown, t: Translate): string {
   if (!isApiError(error)) return t('error.unexpected');
   if (error.code === 'network') return t('error.network');
   const key = `error.${error.code}`;
+  // Problems that carry a number the sentence needs (rate_limited: how long to wait).
+  const wait = Number(error.problem.retryAfterSeconds);
+  if (error.code === 'rate_limited' && wait > 0) return t('error.rate_limitedFor', { minutes: Math.ceil(wait / 60) });
   if (key in zhCN) return t(key as MessageKey);
   if (error.status === 403) return t('error.forbidden');
   if (error.status >= 500) return t('error.unexpected');

@@ -68,6 +68,7 @@ export interface AuditEntry {
   targetType: string | null;
   targetId: number | null;
   subject: string | null;
+  targetName: string | null;
   ip: string | null;
   detail: unknown;
   createdAt: number;

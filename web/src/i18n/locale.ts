@@ -38,3 +38,17 @@ export function applyLocale(locale: Locale): void {
   dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
   document.documentElement.lang = locale;
 }
+
+/**
+ * A language picked on the sign-in page, before anyone is signed in: the choice just made
+ * wins over the profile's at sign-in (and is saved to the profile then).
+ */
+let chosenBeforeSignIn: Locale | null = null;
+export function chooseBeforeSignIn(locale: Locale): void {
+  chosenBeforeSignIn = locale;
+}
+export function takeChoiceBeforeSignIn(): Locale | null {
+  const l = chosenBeforeSignIn;
+  chosenBeforeSignIn = null;
+  return l;
+}

@@ -3,7 +3,7 @@ import { GlobalOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { sessionKeys } from '../../api/keys.ts';
 import { useUpdateMe } from '../../features/auth/session.ts';
-import { LOCALES, type Locale } from '../../i18n/locale.ts';
+import { chooseBeforeSignIn, LOCALES, type Locale } from '../../i18n/locale.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
 
 /**
@@ -19,6 +19,7 @@ export function LanguageSwitch({ light }: { light?: boolean }) {
     if (next === locale) return;
     setLocale(next);
     if (qc.getQueryData(sessionKeys.me())) updateMe.mutate({ locale: next });
+    else chooseBeforeSignIn(next);
   }
 
   return (

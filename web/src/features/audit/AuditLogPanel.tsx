@@ -41,8 +41,12 @@ export default function AuditLogPanel() {
       key: 'action',
       render: (a: string) => <Tag color={GROUP_COLORS[a.split('.')[0] ?? ''] ?? 'default'}>{actionLabel(a)}</Tag>,
     },
-    { title: t('audit.col.actor'), dataIndex: 'actorName', key: 'actor', render: (v: string | null) => v ?? <Typography.Text type="secondary">{t('audit.system')}</Typography.Text> },
-    { title: t('audit.col.subject'), dataIndex: 'subject', key: 'subject', render: (v: string | null) => v ?? t('common.none') },
+    {
+      title: t('audit.col.actor'), dataIndex: 'actorName', key: 'actor',
+      // A failed or blocked sign-in was made by whoever typed the email: not the account's owner, not the system.
+      render: (v: string | null, e) => v ?? <Typography.Text type="secondary">{t(e.action.startsWith('auth.login.') ? 'audit.anonymous' : 'audit.system')}</Typography.Text>,
+    },
+    { title: t('audit.col.subject'), dataIndex: 'subject', key: 'subject', render: (v: string | null, e) => v ?? e.targetName ?? t('common.none') },
     {
       title: t('audit.col.detail'),
       dataIndex: 'detail',

@@ -3,7 +3,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { api, isApiError } from '../../api/client.ts';
 import { sessionKeys } from '../../api/keys.ts';
 import type { Me } from '../../api/types.ts';
-import type { Locale } from '../../i18n/locale.ts';
+import { takeChoiceBeforeSignIn, type Locale } from '../../i18n/locale.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
 
 export const sessionQueries = {
@@ -55,8 +55,13 @@ export function useSignIn() {
     onSuccess: (me) => {
       // Whatever was cached belonged to the previous session.
       qc.clear();
-      qc.setQueryData(sessionKeys.me(), me);
-      setLocale(me.user.locale);
+      const chosen = takeChoiceBeforeSignIn();
+      if (chosen && chosen !== me.user.locale) {
+        // The language picked on the sign-in page a moment ago wins, and follows the user from now on.
+        qc.setQueryData(sessionKeys.me(), { ...me, user: { ...me.user, locale: chosen } });
+        void api.patch<Me>('/auth/me', { locale: chosen }).catch(() => undefined);
+      } else qc.setQueryData(sessionKeys.me(), me);
+      setLocale(chosen ?? me.user.locale);
     },
   });
 }
