@@ -26,6 +26,15 @@ describe('OpenAPI document', () => {
     assert.deepEqual(users.parameters.map((p) => p.name).sort(), ['active', 'limit', 'offset', 'orgUnitId', 'q', 'role', 'sort']);
   });
 
+  it('sends the security headers on every answer: API, problems and the web app', async () => {
+    for (const url of ['/api/health', '/api/v1/nothing-here', '/', '/accounts/1']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
+      assert.equal(res.headers['x-frame-options'], 'DENY', url);
+      assert.match(String(res.headers['content-security-policy']), /script-src 'self';.*frame-ancestors 'none'/, url);
+    }
+  });
+
   it('answers unknown API paths with a problem, not the web app', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
     assert.equal(res.statusCode, 404);
