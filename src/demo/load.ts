@@ -6,6 +6,7 @@ import { NAMED_CRITERIA } from '../domain/accounts.ts';
 import { hashPassword } from '../modules/auth/password.ts';
 import { insertUnit } from '../modules/org/repository.ts';
 import { insertUser } from '../modules/users/repository.ts';
+import { insertRule } from '../modules/territories/repository.ts';
 import { createWorkspace, countWorkspaces } from '../modules/workspace/service.ts';
 import { defaultExportPermission } from '../domain/policy.ts';
 import { DEMO_PASSWORD, DEMO_WORKSPACE, generateDemoCompany, type DemoUser } from './company.ts';
@@ -13,6 +14,7 @@ import { generateDemoAccounts, type DemoAccount } from './accounts.ts';
 import { PeoplePicker } from './people.ts';
 import { seedDemoPoolAndHandover } from './handover.ts';
 import { seedDemoOpportunityInsight } from './opportunity-insight.ts';
+import { demoTerritories } from './territories.ts';
 import { recomputeWorkspace } from '../modules/tiers/service.ts';
 import { Random } from './random.ts';
 
@@ -71,6 +73,10 @@ export async function loadDemo(db: Db, opts: { seed?: number; scale?: number; fo
         canExport: defaultExportPermission(u.role),
         now,
       }));
+    }
+    // Territories (SPEC §2) set up when the company was: a month before today.
+    for (const r of demoTerritories(company)) {
+      await insertRule(trx, { workspaceId: ws.workspaceId, name: r.name, place: { province: r.province, city: r.city, district: null, industry: r.industry }, userId: userIds.get(r.rep)!, active: true, now: now - 30 * DAY });
     }
     const counts = await loadAccounts(trx, ws.workspaceId, demoAccounts, company.users, userIds, unitIds, rng, now);
     return { workspaceId: ws.workspaceId, units: company.units.length, users: company.users.length, accounts: demoAccounts.length, ...counts };

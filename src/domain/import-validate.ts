@@ -2,6 +2,7 @@ import type { AccountStatus } from './accounts.ts';
 import { companyNameKey } from './company-name.ts';
 import { creditCodeProblem } from './credit-code.ts';
 import { parseIndustry, parseLeadSource, parseSize, parseStatus, type ColumnMapping, type ImportField } from './import-fields.ts';
+import { storedProvince } from './regions.ts';
 
 /**
  * Validation of one imported row with the same rules as the API (SPEC §3.4 "dry-run
@@ -137,7 +138,7 @@ export function validateAccountRow(cells: readonly string[], mapping: ColumnMapp
     nameKey: name ? companyNameKey(name) : '',
     creditCode,
     industry: coded(read('industry'), 'industry', parseIndustry, problems),
-    province: read('province'),
+    province: storedProvince(read('province')),
     city: read('city'),
     district: read('district'),
     address: read('address'),

@@ -1,4 +1,4 @@
-import { specificity, type Place, type TerritoryRule } from './territory.ts';
+import { fieldKey, specificity, type Place, type TerritoryRule } from './territory.ts';
 
 /**
  * The conflicts report of the territories (SPEC §2: "conflicts are reported, not silently
@@ -6,7 +6,8 @@ import { specificity, type Place, type TerritoryRule } from './territory.ts';
  * rules of the same specificity naming different reps conflict wherever both match. The
  * places both match form a pattern (each field: the one rule's value, or the other's when
  * the first has none). That overlap is a real conflict unless a more specific rule covers
- * the whole pattern (then that rule wins everywhere inside it).
+ * the whole pattern (then that rule wins everywhere inside it). Regions compare by key, as in
+ * matching: 上海市 and 上海 are one place.
  *
  * One entry per overlap pattern, listing every same-specificity rule that matches all of it.
  */
@@ -25,27 +26,30 @@ const val = (v: string | null) => (v === null || v === '' ? null : v);
 export function overlap(a: TerritoryRule, b: TerritoryRule): Place | null {
   const out: Place = { province: null, city: null, district: null, industry: null };
   for (const f of FIELDS) {
-    const x = val(a[f]);
-    const y = val(b[f]);
+    const x = fieldKey(f, a[f]);
+    const y = fieldKey(f, b[f]);
     if (x !== null && y !== null && x !== y) return null;
-    out[f] = x ?? y;
+    out[f] = val(a[f]) ?? val(b[f]);
   }
   return out;
 }
 
 /** The rule matches every place of the pattern (it is equal or more general on each field). */
 function covers(rule: TerritoryRule, p: Place): boolean {
-  return FIELDS.every((f) => val(rule[f]) === null || val(rule[f]) === p[f]);
+  return FIELDS.every((f) => {
+    const k = fieldKey(f, rule[f]);
+    return k === null || k === fieldKey(f, p[f]);
+  });
 }
 
-const placeKey = (p: Place) => FIELDS.map((f) => p[f] ?? '*').join('\u0001');
+const placeKey = (p: Place) => FIELDS.map((f) => fieldKey(f, p[f]) ?? '*').join('\u0001');
 
 export function findConflicts(rules: readonly TerritoryRule[]): TerritoryConflict[] {
   // Rules of different provinces never overlap; a rule without a province overlaps any.
   const byProvince = new Map<string, TerritoryRule[]>();
   const anyProvince: TerritoryRule[] = [];
   for (const r of rules) {
-    const p = val(r.province);
+    const p = fieldKey('province', r.province);
     if (p === null) anyProvince.push(r);
     else byProvince.set(p, [...(byProvince.get(p) ?? []), r]);
   }

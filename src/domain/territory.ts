@@ -1,8 +1,10 @@
+import { localityKey, provinceKey } from './regions.ts';
+
 /**
  * Territories (井田, SPEC §2): rules of region (province / city / district) and industry that
  * assign a new account to a rep. The most specific matching rule wins; when the most
  * specific matches name different reps, that is a conflict — reported, never silently
- * resolved.
+ * resolved. Regions compare by key (regions.ts), so a rule for 上海市 covers an account in 上海.
  */
 export interface TerritoryRule {
   id: number;
@@ -26,13 +28,29 @@ export type TerritoryMatch =
   | { kind: 'conflict'; userIds: number[]; ruleIds: number[] };
 
 const FIELDS = ['province', 'city', 'district', 'industry'] as const;
+export type PlaceField = (typeof FIELDS)[number];
+
+/** What a field is compared by; null when it is empty (a rule's "any"). */
+export function fieldKey(f: PlaceField, v: string | null): string | null {
+  if (v === null || v.trim() === '') return null;
+  if (f === 'province') return provinceKey(v);
+  return f === 'industry' ? v : localityKey(v);
+}
 
 export function ruleMatches(rule: TerritoryRule, place: Place): boolean {
-  return FIELDS.every((f) => rule[f] === null || rule[f] === '' || rule[f] === place[f]);
+  return FIELDS.every((f) => {
+    const want = fieldKey(f, rule[f]);
+    return want === null || want === fieldKey(f, place[f]);
+  });
+}
+
+/** The two name the same place (a duplicate rule, when the rep is the same too). */
+export function samePlace(a: Place, b: Place): boolean {
+  return FIELDS.every((f) => fieldKey(f, a[f]) === fieldKey(f, b[f]));
 }
 
 export function specificity(rule: TerritoryRule): number {
-  return FIELDS.filter((f) => rule[f] !== null && rule[f] !== '').length;
+  return FIELDS.filter((f) => fieldKey(f, rule[f]) !== null).length;
 }
 
 export function matchTerritory(rules: readonly TerritoryRule[], place: Place): TerritoryMatch {

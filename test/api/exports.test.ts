@@ -40,12 +40,19 @@ for (const engine of testEngines()) {
       (await t.db.kysely.selectFrom('audit_log').selectAll().where('workspace_id', '=', f.workspaceId).where('action', '=', action).orderBy('id').execute())
         .map((a) => ({ actor: a.actor_user_id, detail: JSON.parse(a.detail!) as { rows: number; filter: Record<string, unknown>; format: string } }));
 
-    it('refuses a rep without the export permission (403), and writes nothing to the audit log', async () => {
-      const res = await rep('GET', '/api/v1/accounts/export');
+    it('refuses a rep without the export permission (403); the audit log shows the attempt, not an export', async () => {
+      const res = await rep('GET', '/api/v1/accounts/export?status=customer&format=xlsx');
       assert.equal(res.statusCode, 403);
       assert.equal(json<{ code: string }>(res).code, 'export_not_permitted');
       assert.equal((await rep('GET', '/api/v1/contacts/export')).statusCode, 403);
       assert.equal((await exportAudits('export.accounts')).length, 0);
+      assert.equal((await exportAudits('export.contacts')).length, 0);
+      // SPEC §1.1: a departing rep's bulk export is the risk — a refused one must show too.
+      const denied = await t.db.kysely.selectFrom('audit_log').selectAll().where('workspace_id', '=', f.workspaceId).where('action', '=', 'export.denied').orderBy('id').execute();
+      assert.deepEqual(denied.map((a) => [a.actor_user_id, JSON.parse(a.detail!)]), [
+        [f.users.rep.id, { area: 'accounts', filter: { status: 'customer' }, format: 'xlsx' }],
+        [f.users.rep.id, { area: 'contacts', filter: {}, format: 'csv' }],
+      ]);
       await t.db.kysely.updateTable('users').set({ can_export: 1 }).where('id', '=', f.users.rep.id).execute();
       const granted = await rep('GET', '/api/v1/accounts/export');
       assert.equal(granted.statusCode, 200);
@@ -182,11 +189,13 @@ for (const engine of testEngines()) {
     });
     after(() => t.close());
 
-    it('refuses a rep without the export permission (403) and logs nothing', async () => {
-      const res = await rep('GET', '/api/v1/opportunities/export');
+    it('refuses a rep without the export permission (403): no export, but the refused attempt is logged', async () => {
+      const res = await rep('GET', '/api/v1/opportunities/export?status=open');
       assert.equal(res.statusCode, 403);
       assert.equal(json<{ code: string }>(res).code, 'export_not_permitted');
       assert.equal((await audits()).length, 0);
+      const denied = await t.db.kysely.selectFrom('audit_log').selectAll().where('workspace_id', '=', f.workspaceId).where('action', '=', 'export.denied').execute();
+      assert.deepEqual(denied.map((a) => [a.actor_user_id, JSON.parse(a.detail!)]), [[f.users.rep.id, { area: 'opportunities', filter: { status: 'open' }, format: 'csv' }]]);
     });
 
     it('exports exactly the list a manager sees — their subtree only — and audits the row count', async () => {

@@ -4,7 +4,7 @@ import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
 import { insertUser } from '../../src/modules/users/repository.ts';
 
-interface Item { id: number; category: string; entityId: number; keyAccount: boolean; toUserId: number | null; note: { state: string } | null; noteGaps: string[] }
+interface Item { id: number; category: string; entityId: number; label: string; detail: string | null; role: string | null; industry: string | null; keyAccount: boolean; toUserId: number | null; note: { state: string } | null; noteGaps: string[] }
 interface Detail { id: number; status: string; version: number; counts: Record<string, number>; items: Item[]; missing: { itemId: number; problem: string }[]; summary: { counts: Record<string, number> } | null; fromUser: { active: boolean } }
 
 /** Handover on departure (SPEC §3.3): inventory, successors, key-account notes, completion. */
@@ -57,6 +57,13 @@ for (const engine of testEngines()) {
       assert.equal(h.items.filter((i) => i.keyAccount).map((i) => i.entityId).join(), String(a.accounts.repAccount));
       assert.equal(h.missing.filter((m) => m.problem === 'no_successor').length, 6);
       assert.equal(h.missing.filter((m) => m.problem === 'no_note').length, 1);
+      // Codes travel apart from the names, for the page to put in words (no "sales_lead" in a line of text).
+      const of = (c: string) => h.items.find((i) => i.category === c)!;
+      const role = (await k().selectFrom('buying_roles').select('role').where('id', '=', a.buyingRoles.repRole).executeTakeFirstOrThrow()).role;
+      assert.deepEqual([of('team').label, of('team').role, of('team').industry], ['数字化工厂项目', 'sales_lead', null]);
+      assert.equal(of('relationship').role, role);
+      assert.deepEqual([of('territory').label, of('territory').detail, of('territory').role, of('territory').industry], ['上海制造业', '上海', null, 'manufacturing']);
+      for (const i of h.items) assert.ok(!/sales_lead|decision_maker|manufacturing/.test(`${i.label} ${i.detail ?? ''}`), `${i.label} · ${i.detail}`);
       const again = await (await as('admin'))('POST', '/api/v1/handovers', { fromUserId: a.users.rep.id });
       assert.equal(again.statusCode, 409);
       assert.equal(json<{ handoverId: number }>(again).handoverId, h.id);

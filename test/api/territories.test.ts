@@ -31,13 +31,16 @@ for (const engine of testEngines()) {
       const sh = await manager('POST', '/api/v1/territories', { name: '上海制造业', province: '上海', industry: 'manufacturing', userId: a.users.rep.id });
       assert.equal(sh.statusCode, 201, sh.body);
       const r = json<Territory>(sh);
-      assert.deepEqual([r.province, r.city, r.industry, r.userName, r.specificity, r.editable], ['上海', null, 'manufacturing', `rep a`, 2, true]);
+      // Stored by the province's full name, however it was written.
+      assert.deepEqual([r.province, r.city, r.industry, r.userName, r.specificity, r.editable], ['上海市', null, 'manufacturing', `rep a`, 2, true]);
       ids.sh = r.id;
       const outside = await manager('POST', '/api/v1/territories', { province: '广东', userId: a.users.rep2.id });
       assert.equal(outside.statusCode, 400);
       assert.equal(json<Problem>(outside).errors![0]!.field, 'userId');
       const cases: [unknown, string][] = [
         [{ userId: a.users.rep.id }, 'province'],
+        [{ province: '测试省', userId: a.users.rep.id }, 'province'],
+        [{ province: 'Atlantis', userId: a.users.rep.id }, 'province'],
         [{ province: '上海', industry: 'mining', userId: a.users.rep.id }, 'industry'],
         [{ province: '上海', district: '浦东新区', userId: a.users.rep.id }, 'city'],
         [{ province: '上海', userId: a.users.finance.id }, 'userId'],
@@ -59,7 +62,7 @@ for (const engine of testEngines()) {
     it('lists with rep and unit; a manager sees the rules of their subtree', async () => {
       const all = json<{ items: Territory[]; total: number }>(await admin('GET', '/api/v1/territories'));
       assert.equal(all.total, 3);
-      assert.deepEqual(all.items.map((x) => x.province).sort(), ['上海', '广东', '广东']);
+      assert.deepEqual(all.items.map((x) => x.province).sort(), ['上海市', '广东省', '广东省']);
       const gd = json<{ items: Territory[] }>(await admin('GET', '/api/v1/territories?province=广东')).items;
       assert.deepEqual(gd.map((x) => x.orgUnitName), ['销售部', '销售部']);
       const mine = json<{ items: Territory[]; total: number }>(await manager('GET', '/api/v1/territories'));
@@ -96,7 +99,7 @@ for (const engine of testEngines()) {
       ids.clash = json<Territory>(clash).id;
       const c = json<{ items: { place: { province: string; industry: string }; rules: Territory[] }[]; total: number }>(await admin('GET', '/api/v1/territories/conflicts'));
       assert.equal(c.total, 1);
-      assert.deepEqual([c.items[0]!.place.province, c.items[0]!.place.industry, c.items[0]!.rules.map((r) => r.id)], ['上海', 'manufacturing', [ids.sh, ids.clash]]);
+      assert.deepEqual([c.items[0]!.place.province, c.items[0]!.place.industry, c.items[0]!.rules.map((r) => r.id)], ['上海市', 'manufacturing', [ids.sh, ids.clash]]);
       const pv = json<{ result: string; rules: Territory[] }>(await manager('GET', `/api/v1/territories/preview?province=${encodeURIComponent('上海')}&industry=manufacturing`));
       assert.deepEqual([pv.result, pv.rules.length], ['conflict', 2]);
       const refused = await manager('POST', '/api/v1/accounts', { name: '上海锅炉厂有限公司', province: '上海', industry: 'manufacturing' });
@@ -128,6 +131,54 @@ for (const engine of testEngines()) {
       assert.equal(done.assigned, 1);
       const row = await t.db.kysely.selectFrom('accounts').select(['in_pool', 'owner_id', 'org_unit_id', 'version']).where('id', '=', a.accounts.poolAccount).executeTakeFirstOrThrow();
       assert.deepEqual([row.in_pool, row.owner_id, row.org_unit_id, row.version], [0, a.users.rep.id, a.units.sales1, 2]);
+    });
+
+    it('compares regions however they are written: a 上海市 rule takes a 上海 account; preview, conflicts and duplicates agree', async () => {
+      const rule = await admin('POST', '/api/v1/territories', { province: '上海市', city: '上海市', industry: 'electronics', userId: a.users.rep.id });
+      assert.equal(rule.statusCode, 201, rule.body);
+      const ruleId = json<Territory>(rule).id;
+      const created = await manager('POST', '/api/v1/accounts', { name: '上海微电子装备有限公司', province: '上海', city: '上海', industry: 'electronics' });
+      assert.equal(created.statusCode, 201, created.body);
+      const acc = json<{ ownerId: number; province: string; city: string }>(created);
+      assert.deepEqual([acc.ownerId, acc.province, acc.city], [a.users.rep.id, '上海市', '上海'], 'assigned by the rule; the province stored by its full name, the city as written');
+      const previewAt = async (q: string) => json<{ result: string; user: { id: number } | null; rules: Territory[] }>(await manager('GET', `/api/v1/territories/preview?${q}`));
+      const spelled = `province=${encodeURIComponent('Ｓｈａｎｇｈａｉ')}&city=${encodeURIComponent(' 上海 ')}&industry=electronics`;
+      const p1 = await previewAt(spelled);
+      assert.deepEqual([p1.result, p1.user?.id, p1.rules.map((x) => x.id)], ['assigned', a.users.rep.id, [ruleId]]);
+      // Another rep for the same place written otherwise: one conflict, seen by the report and the preview.
+      const clash = await admin('POST', '/api/v1/territories', { province: 'shanghai', city: '上海', industry: 'electronics', userId: a.users.manager.id });
+      assert.equal(clash.statusCode, 201, clash.body);
+      const clashRule = json<Territory>(clash);
+      assert.deepEqual([clashRule.province, clashRule.city], ['上海市', '上海']);
+      const c = json<{ items: { rules: Territory[] }[]; total: number }>(await admin('GET', '/api/v1/territories/conflicts'));
+      assert.equal(c.total, 1);
+      assert.deepEqual(c.items[0]!.rules.map((x) => x.id), [ruleId, clashRule.id]);
+      assert.equal((await previewAt(spelled)).result, 'conflict');
+      // The same rep and place written otherwise is a duplicate, not a second rule.
+      const dup = await admin('POST', '/api/v1/territories', { province: '上海', city: '上海市', industry: 'electronics', userId: a.users.rep.id });
+      assert.equal(dup.statusCode, 409, dup.body);
+      assert.equal(json<Problem>(dup).code, 'duplicate_territory');
+      const listed = json<{ items: Territory[] }>(await admin('GET', `/api/v1/territories?province=${encodeURIComponent('上海')}`)).items.map((x) => x.id);
+      assert.ok(listed.includes(ruleId) && listed.includes(clashRule.id) && listed.includes(ids.sh!), 'a filter by the short name finds the rules');
+      const accounts = json<{ items: { name: string }[] }>(await manager('GET', `/api/v1/accounts?province=${encodeURIComponent('上海')}`)).items.map((x) => x.name);
+      assert.ok(accounts.includes('上海微电子装备有限公司'), 'and the accounts too');
+      // A rule saved before provinces were checked can still be switched off; a new bad province is refused.
+      const now = Date.now();
+      const legacy = (await t.db.kysely.insertInto('territory_rules').values({ workspace_id: a.workspaceId, province: '测试省', user_id: a.users.rep.id, active: 1, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
+      assert.equal((await admin('PATCH', `/api/v1/territories/${legacy}`, { version: 1, active: false })).statusCode, 200);
+      const moved = await admin('PATCH', `/api/v1/territories/${legacy}`, { version: 2, province: '另一测试省' });
+      assert.equal(moved.statusCode, 400);
+      assert.equal(json<Problem>(moved).errors![0]!.field, 'province');
+    });
+
+    it('assigns by territory only within the creator\'s reach: a manager keeps a new account in another branch\'s territory', async () => {
+      const rule = await admin('POST', '/api/v1/territories', { province: '广东', industry: 'logistics', userId: a.users.rep2.id });
+      assert.equal(rule.statusCode, 201, rule.body);
+      const mine = await manager('POST', '/api/v1/accounts', { name: '广州港联物流有限公司', province: '广东', industry: 'logistics' });
+      assert.equal(mine.statusCode, 201, mine.body);
+      assert.equal(json<{ ownerId: number }>(mine).ownerId, a.users.manager.id, 'rep2 is outside the Shanghai manager\'s subtree');
+      const theirs = await admin('POST', '/api/v1/accounts', { name: '深圳顺达供应链有限公司', province: '广东', industry: 'logistics' });
+      assert.equal(json<{ ownerId: number }>(theirs).ownerId, a.users.rep2.id, 'the admin reaches every rep');
     });
   });
 }

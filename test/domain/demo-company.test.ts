@@ -2,6 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO_SIGN_INS, generateDemoCompany } from '../../src/demo/company.ts';
 import { ROLES } from '../../src/domain/roles.ts';
+import { demoTerritories } from '../../src/demo/territories.ts';
+import { INDUSTRIES } from '../../src/domain/accounts.ts';
+import { canonicalProvince } from '../../src/domain/regions.ts';
+import { matchTerritory, type TerritoryRule } from '../../src/domain/territory.ts';
+import { findConflicts } from '../../src/domain/territory-conflicts.ts';
 
 describe('demo company generator', () => {
   it('is deterministic for a seed and differs for another seed', () => {
@@ -36,5 +41,45 @@ describe('demo company generator', () => {
     const small = generateDemoCompany({ scale: 1 }).users.filter((u) => u.role === 'rep').length;
     const big = generateDemoCompany({ scale: 10 }).users.filter((u) => u.role === 'rep').length;
     assert.ok(big >= small * 8, `${small} → ${big}`);
+  });
+
+  describe('territories', () => {
+    const company = generateDemoCompany();
+    const territories = demoTerritories(company);
+    const ids = new Map(company.users.map((u, i) => [u, i + 1]));
+    const rules: TerritoryRule[] = territories.map((r, i) => ({ id: i + 1, province: r.province, city: r.city, district: null, industry: r.industry, userId: ids.get(r.rep)! }));
+    const owner = (province: string, city: string | null, industry: string | null) => {
+      const m = matchTerritory(rules, { province, city, district: null, industry });
+      return m.kind === 'assigned' ? company.users[m.userId - 1]!.email : m.kind;
+    };
+
+    it('follow the seed, name reps of the company, and store provinces by their full names', () => {
+      const emails = (c: ReturnType<typeof generateDemoCompany>) => demoTerritories(c).map((r) => [r.name, r.rep.email]);
+      assert.deepEqual(emails(generateDemoCompany({ seed: 7 })), emails(generateDemoCompany({ seed: 7 })));
+      assert.notDeepEqual(emails(generateDemoCompany({ seed: 7 })), emails(generateDemoCompany({ seed: 8 })));
+      assert.ok(territories.length >= 10);
+      for (const r of territories) {
+        assert.ok(company.users.includes(r.rep) && r.rep.role === 'rep', r.name);
+        assert.equal(canonicalProvince(r.province), r.province, r.name);
+        assert.ok(r.industry === null || (INDUSTRIES as readonly string[]).includes(r.industry), r.name);
+      }
+    });
+
+    it("divide the East region's provinces by industry among every East rep", () => {
+      const east = company.users.filter((u) => u.role === 'rep' && /^(sh|hz|nj)-/.test(u.unit));
+      for (const u of east.filter((x, i) => east.findIndex((y) => y.unit === x.unit) === i)) assert.ok(territories.some((r) => r.rep === u), `${u.unit} holds territory`);
+      assert.equal(owner('上海', null, 'electronics'), 'rep@demo.keyline.dev');
+      assert.equal(owner('上海市', '上海市', 'energy'), territories.find((r) => r.industry === 'energy')!.rep.email);
+      assert.equal(owner('江苏省', '苏州市', 'machinery'), 'rep@demo.keyline.dev', 'Suzhou goes to the Shanghai branch');
+      assert.equal(owner('江苏省', '南京市', 'machinery'), territories.find((r) => r.name === '江苏')!.rep.email);
+      assert.equal(owner('四川省', '成都市', 'electronics'), 'none');
+    });
+
+    it('hold exactly one deliberate conflict: Suzhou electronics', () => {
+      const found = findConflicts(rules);
+      assert.equal(found.length, 1);
+      assert.deepEqual(found[0]!.place, { province: '江苏省', city: '苏州市', district: null, industry: 'electronics' });
+      assert.equal(owner('江苏省', '苏州市', 'electronics'), 'conflict');
+    });
   });
 });

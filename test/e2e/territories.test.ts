@@ -1,6 +1,7 @@
 /**
  * Territories and rules in the browser (SPEC §2, §3.1): recompute the ABC tiers and read the
- * chart, add two territory rules that collide, see the conflict reported and previewed.
+ * chart, add two territory rules that collide, see the conflict reported and previewed (the
+ * demo's own deliberate conflict is listed too).
  * Runs the real server on the demo company and the built web app (npm run build:web).
  */
 import { describe, test } from 'node:test';
@@ -33,13 +34,15 @@ describe('Territories and rules in the browser', () => {
 
     await page.goto(`${app.url}/settings/territories`);
     await page.getByTestId('territories-table').waitFor();
-    const stamp = Date.now().toString(36);
-    const province = `测试省${stamp}`;
+    // A province the demo's rules leave alone, chosen from the list by its short name.
+    const province = '西藏自治区';
     const addRule = async (repIndex: number) => {
       await page.getByTestId('territory-add').click();
-      await page.locator('#province').fill(province);
+      await page.locator('#province').fill('西藏');
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: province }).click();
       await page.getByTestId('territory-rep').click();
-      const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+      // Rep options read "name · unit"; the province list may still be fading out.
+      const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: ' · ' });
       await options.nth(repIndex).click();
       await page.getByTestId('territory-submit').click();
       await page.locator('.ant-drawer-content').waitFor({ state: 'detached', timeout: TIMEOUT });
@@ -47,11 +50,15 @@ describe('Territories and rules in the browser', () => {
     await addRule(0);
     await page.getByTestId('territories-table').getByText(province).first().waitFor();
     await addRule(1);
+    // The demo's deliberate conflict (Suzhou electronics) is listed from the start; ours joins it.
+    await page.getByTestId('territory-conflicts').getByText(province).first().waitFor();
     const conflict = await visibleText(page.getByTestId('territory-conflicts'));
-    assert.match(conflict, /发现 \d+ 处区域冲突/);
+    assert.match(conflict, /发现 2 处区域冲突/);
     assert.match(conflict, new RegExp(province));
+    assert.match(conflict, /苏州市/);
 
-    await page.locator('#preview_province').fill(province);
+    // The preview takes the place as people write it: 西藏 is 西藏自治区.
+    await page.locator('#preview_province').fill('西藏');
     await page.getByTestId('territory-preview').click();
     assert.match(await visibleText(page.getByTestId('territory-preview-result')), /规则冲突/);
     await shot(page, 'territories-conflict');

@@ -32,3 +32,10 @@ test('English strings contain no Chinese except the language names', () => {
   const leaked = Object.entries(enUS).filter(([k, v]) => cjk.test(v) && k !== 'lang.zh-CN').map(([k]) => k);
   assert.deepEqual(leaked, []);
 });
+
+test('the import page says its counts in English that reads right for 1 (no "Import 1 rows")', () => {
+  // No plural mechanism: a count stands apart from the noun ("Import rows: 1").
+  const countThenPlural = /\{(n|done|total|created|updated|skipped)\}\s+[a-z]+s\b/;
+  const wrong = Object.entries(enUS).filter(([k, v]) => k.startsWith('imports.') && countThenPlural.test(v)).map(([k, v]) => `${k}: ${v}`);
+  assert.deepEqual(wrong, []);
+});

@@ -4,8 +4,9 @@ import type { AccountStatus, Tier } from '../../domain/accounts.ts';
 import { followUpDueAt, overdueThresholds } from '../../domain/cadence.ts';
 import { companyNameKey, nameSimilarity, SIMILAR_NAME_THRESHOLD } from '../../domain/company-name.ts';
 import { creditCodeProblem } from '../../domain/credit-code.ts';
-import { accountReach, canEditAccount, canManageAccount, type AccountFacts, type Actor } from '../../domain/policy.ts';
+import { accountReach, canEditAccount, canManageAccount, reachesUnit, type AccountFacts, type Actor } from '../../domain/policy.ts';
 import type { WorkspaceSettings } from '../../domain/settings.ts';
+import { canonicalProvince, storedProvince } from '../../domain/regions.ts';
 import { matchTerritory } from '../../domain/territory.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordChanges } from '../history/repository.ts';
@@ -115,7 +116,9 @@ export type AccountListQuery = Omit<repo.AccountFilter, 'overdueBefore'> & {
 
 /** List parameters → repository filter; pass the workspace settings when already loaded. */
 export async function toFilter(db: Db, actor: Actor, q: Omit<AccountListQuery, 'limit' | 'offset' | 'sort'>, settings?: WorkspaceSettings): Promise<repo.AccountFilter> {
-  const { overdue, ...rest } = q;
+  const { overdue, ...q2 } = q;
+  // Known provinces are stored by their full name, so 上海 finds the 上海市 accounts.
+  const rest = q2.province ? { ...q2, province: canonicalProvince(q2.province) ?? q2.province } : q2;
   if (!overdue) return rest;
   const s = settings ?? (await loadSettings(db.kysely, actor.workspaceId));
   return { ...rest, inPool: false, overdueBefore: overdueThresholds(Date.now(), s) };
@@ -230,8 +233,11 @@ async function resolveOwner(db: Db, actor: Actor, input: AccountInput): Promise<
       ], { ruleIds: match.ruleIds, userIds: match.userIds });
     }
     if (match.kind === 'assigned') {
+      // Within the creator's reach only: a Shanghai manager's new account in a Guangzhou rep's
+      // territory stays theirs (it would otherwise vanish from their view the moment it is made);
+      // the territory's own managers bring it over with "apply rules".
       const u = await userWithUnit(db.kysely, actor.workspaceId, match.userId);
-      if (u?.active) return { ownerId: u.id, unitId: u.org_unit_id, via: 'territory' };
+      if (u?.active && reachesUnit(actor, u.path)) return { ownerId: u.id, unitId: u.org_unit_id, via: 'territory' };
     }
   }
   return { ownerId: actor.userId, unitId: actor.orgUnitId, via: 'creator' };
@@ -262,7 +268,7 @@ export async function createAccount(db: Db, actor: Actor, input: AccountInput, i
       name_key: companyNameKey(input.name),
       credit_code: input.creditCode ?? null,
       industry: input.industry ?? null,
-      province: input.province ?? null,
+      province: storedProvince(input.province),
       city: input.city ?? null,
       district: input.district ?? null,
       address: input.address ?? null,
@@ -315,6 +321,7 @@ export async function updateAccount(db: Db, actor: Actor, id: number, patch: Acc
       ['leadSource', 'lead_source'], ['referrerAccountId', 'referrer_account_id'], ['status', 'status'], ['notes', 'notes'],
     ];
     for (const [k, col] of map) if (patch[k] !== undefined) set[col] = patch[k];
+    if (patch.province !== undefined) set.province = storedProvince(patch.province);
     if (patch.name !== undefined) set.name_key = companyNameKey(patch.name);
     if (ownerChange) {
       set.owner_id = patch.ownerId;

@@ -26,8 +26,8 @@ const HEADERS: [zh: string, en: string][] = [
 const yuan = (fen: number) => fen / 100;
 
 export async function exportOpportunities(db: Db, actor: Actor, q: OpportunityFilter & ExportParams, ip: string | null): Promise<ExportFile> {
-  await requireExport(db, actor);
   const { format, lang, ...filter } = q;
+  await requireExport(db, actor, { area: 'opportunities', filter, format, ip });
   const [rows, timeZone, settings] = await Promise.all([
     repo.countOpportunities(db.kysely, db.engine, actor, filter),
     repo.workspaceTimeZone(db.kysely, actor.workspaceId),

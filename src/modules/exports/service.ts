@@ -31,8 +31,16 @@ export interface ExportFile {
   body: Readable;
 }
 
-export async function requireExport(db: Db, actor: Actor) {
+export type ExportArea = 'accounts' | 'contacts' | 'opportunities';
+
+/**
+ * The export permission. A refused attempt is logged too (export.denied, with the area and
+ * filter): a departing rep trying a bulk export is the very risk the audit log is for (SPEC §1.1).
+ */
+export async function requireExport(db: Db, actor: Actor, attempt: { area: ExportArea; filter: Record<string, unknown>; format: ExportFormat; ip: string | null }) {
   if (!canExport(actor, await repo.exportPermission(db.kysely, actor.workspaceId, actor.userId))) {
+    const { ip, ...detail } = attempt;
+    await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.denied', ip, detail });
     throw new AppError(403, 'export_not_permitted', 'Exporting lists is not enabled for your account; ask an administrator (SPEC §3.4)');
   }
 }
@@ -45,8 +53,8 @@ export function dateIn(timeZone: string) {
 export const stamp = () => new Date().toISOString().slice(0, 10);
 
 export async function exportAccounts(db: Db, actor: Actor, q: Omit<AccountListQuery, 'limit' | 'offset' | 'sort'> & { format: ExportFormat; lang: Lang }, ip: string | null): Promise<ExportFile> {
-  await requireExport(db, actor);
   const { format, lang, ...listFilter } = q;
+  await requireExport(db, actor, { area: 'accounts', filter: listFilter, format, ip });
   const filter = await toFilter(db, actor, listFilter);
   const [rows, timeZone] = await Promise.all([repo.countAccounts(db.kysely, db.engine, actor, filter), repo.workspaceTimeZone(db.kysely, actor.workspaceId)]);
   await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.accounts', ip, detail: { filter: listFilter, rows, format } });
@@ -69,8 +77,8 @@ export async function exportAccounts(db: Db, actor: Actor, q: Omit<AccountListQu
 }
 
 export async function exportContacts(db: Db, actor: Actor, q: repo.ContactFilter & { format: ExportFormat; lang: Lang }, ip: string | null): Promise<ExportFile> {
-  await requireExport(db, actor);
   const { format, lang, ...filter } = q;
+  await requireExport(db, actor, { area: 'contacts', filter, format, ip });
   const rows = await repo.countContacts(db.kysely, db.engine, actor, filter);
   await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.contacts', ip, detail: { filter, rows, format } });
   const zh = lang === 'zh-CN';

@@ -72,7 +72,12 @@ export interface HandoverItemDto {
   category: HandoverCategory;
   entityId: number;
   label: string;
+  /** Names and places as written (account, unit, contact title); codes travel apart so the page translates them. */
   detail: string | null;
+  /** The team role (team items) or buying role (relationship items), a code. */
+  role: string | null;
+  /** The territory's industry, a code. */
+  industry: string | null;
   accountId: number | null;
   tier: string | null;
   named: boolean;
@@ -95,7 +100,7 @@ async function loadItems(db: Kysely<Database>, workspaceId: number, handoverId: 
   const rule = new Map(d.rules.map((r) => [r.id, r]));
   return items.map((i) => {
     const category = i.entity_type as HandoverCategory;
-    const base = { id: i.id, category, entityId: i.entity_id, toUserId: i.to_user_id, toUserName: i.to_user_name, accountId: null as number | null, tier: null as string | null, named: false, keyAccount: false, amount: null as number | null, detail: null as string | null, label: `#${i.entity_id}` };
+    const base = { id: i.id, category, entityId: i.entity_id, toUserId: i.to_user_id, toUserName: i.to_user_name, accountId: null as number | null, tier: null as string | null, named: false, keyAccount: false, amount: null as number | null, detail: null as string | null, role: null as string | null, industry: null as string | null, label: `#${i.entity_id}` };
     if (category === 'account') {
       const a = acc.get(i.entity_id);
       if (a) Object.assign(base, { label: a.name, detail: a.org_unit_name, accountId: a.id, tier: a.tier, named: a.named_account === 1, keyAccount: isKeyAccount(a.tier, a.named_account === 1), amount: a.trailing_amount });
@@ -104,13 +109,17 @@ async function loadItems(db: Kysely<Database>, workspaceId: number, handoverId: 
       if (o) Object.assign(base, { label: o.name, detail: o.account_name, accountId: o.account_id, amount: o.amount });
     } else if (category === 'team') {
       const t = team.get(i.entity_id);
-      if (t) Object.assign(base, { label: t.opportunity_name, detail: `${t.account_name} · ${t.team_role}`, accountId: t.account_id });
+      if (t) Object.assign(base, { label: t.opportunity_name, detail: t.account_name, role: t.team_role, accountId: t.account_id });
     } else if (category === 'relationship') {
       const r = rel.get(i.entity_id);
-      if (r) Object.assign(base, { label: r.contact_name, detail: `${r.account_name} · ${r.role}${r.contact_title ? ` · ${r.contact_title}` : ''}`, accountId: r.account_id });
+      if (r) Object.assign(base, { label: r.contact_name, detail: r.contact_title ? `${r.account_name} · ${r.contact_title}` : r.account_name, role: r.role, accountId: r.account_id });
     } else {
       const r = rule.get(i.entity_id);
-      if (r) Object.assign(base, { label: r.name ?? ([r.province, r.city, r.district].filter(Boolean).join(' ') || '—'), detail: [r.province, r.city, r.district, r.industry].filter(Boolean).join(' · ') || null });
+      if (r) {
+        const place = [r.province, r.city, r.district].filter(Boolean).join(' ');
+        // An unnamed rule is labelled by its place; the detail would only repeat it.
+        Object.assign(base, { label: r.name ?? (place || '—'), detail: r.name && place ? place : null, industry: r.industry });
+      }
     }
     const note = base.keyAccount ? parseNote(i.note) : null;
     return { ...base, note, noteGaps: base.keyAccount ? noteGaps(note) : [] };

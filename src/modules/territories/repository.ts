@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Actor } from '../../domain/policy.ts';
 
@@ -73,22 +73,14 @@ export interface RulePlace {
   industry: string | null;
 }
 
-const eqOrNull = (col: 'province' | 'city' | 'district' | 'industry', v: string | null) =>
-  (eb: ExpressionBuilder<Database, 'territory_rules'>) => (v === null ? eb(eb.ref(col), 'is', null) : eb(eb.ref(col), '=', v));
-
-/** A rule with exactly this place and rep already exists (a duplicate, not a conflict). */
-export async function sameRule(db: Kysely<Database>, workspaceId: number, p: RulePlace, userId: number, exceptId?: number) {
-  let q = db
+/** Every rule of one rep, active or not: the duplicate check compares their places by key. */
+export async function rulesOfRep(db: Kysely<Database>, workspaceId: number, userId: number) {
+  return db
     .selectFrom('territory_rules')
-    .select('id')
+    .select(['id', 'province', 'city', 'district', 'industry'])
     .where('workspace_id', '=', workspaceId)
     .where('user_id', '=', userId)
-    .where(eqOrNull('province', p.province))
-    .where(eqOrNull('city', p.city))
-    .where(eqOrNull('district', p.district))
-    .where(eqOrNull('industry', p.industry));
-  if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
-  return q.executeTakeFirst();
+    .execute();
 }
 
 export async function insertRule(db: Kysely<Database>, v: { workspaceId: number; name: string | null; place: RulePlace; userId: number; active: boolean; now: number }) {

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/database.ts';
 import { updateVersioned } from '../../db/versioned.ts';
 import { reachesUnit, type Actor } from '../../domain/policy.ts';
-import { matchTerritory, specificity, type Place, type TerritoryRule } from '../../domain/territory.ts';
+import { canonicalProvince, tidyText } from '../../domain/regions.ts';
+import { matchTerritory, samePlace, specificity, type Place, type TerritoryRule } from '../../domain/territory.ts';
 import { findConflicts } from '../../domain/territory-conflicts.ts';
 import { conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
@@ -54,7 +55,9 @@ function canChange(actor: Actor, repUnitPath: string): boolean {
 const managerPath = (actor: Actor) => (actor.role === 'manager' ? actor.unitPath : undefined);
 
 export async function listTerritories(db: Db, actor: Actor, q: Omit<repo.RuleFilter, 'unitPath'>) {
-  const { items, total } = await repo.listRules(db.kysely, actor, { ...q, unitPath: managerPath(actor) });
+  // Rules store the full name; a filter may say 上海 or Shanghai.
+  const province = q.province ? (canonicalProvince(q.province) ?? q.province) : undefined;
+  const { items, total } = await repo.listRules(db.kysely, actor, { ...q, province, unitPath: managerPath(actor) });
   return { items: items.map((r) => toDto(actor, r)), total };
 }
 
@@ -78,13 +81,25 @@ export interface TerritoryInput {
   active?: boolean | undefined;
 }
 
-const norm = (s: string | null | undefined) => (s === undefined || s === null || s.trim() === '' ? null : s.trim());
+const norm = (s: string | null | undefined) => (s === undefined || s === null || s.trim() === '' ? null : tidyText(s));
 
-function placeOf(i: { province: string | null; city: string | null; district: string | null; industry: string | null }): repo.RulePlace {
-  const p = { province: norm(i.province), city: norm(i.city), district: norm(i.district), industry: norm(i.industry) };
-  if (!p.province) throw invalid('province', 'is required');
+/**
+ * A rule's place as stored: the province's full name (上海 → 上海市), so rules list, filter
+ * and compare alike; an unknown province is refused rather than left to match nothing.
+ */
+function placeOf(i: { province: string | null; city: string | null; district: string | null; industry: string | null }, stored?: string | null): repo.RulePlace {
+  const given = norm(i.province);
+  if (!given) throw invalid('province', 'is required');
+  // A rule saved before provinces were checked keeps its text until someone changes it (it can still be switched off).
+  const province = canonicalProvince(given) ?? (given === stored ? given : null);
+  if (!province) throw invalid('province', `"${given}" is not a province-level division of China; write it as 上海市 or 上海, 广西壮族自治区 or 广西`);
+  const p = { province, city: norm(i.city), district: norm(i.district), industry: norm(i.industry) };
   if (p.district && !p.city) throw invalid('city', 'a district needs its city');
   return p;
+}
+
+async function isDuplicate(db: Db['kysely'], workspaceId: number, place: repo.RulePlace, userId: number, exceptId?: number) {
+  return (await repo.rulesOfRep(db, workspaceId, userId)).some((r) => r.id !== exceptId && samePlace(r, place));
 }
 
 async function checkRep(db: Db, actor: Actor, userId: number) {
@@ -99,7 +114,7 @@ export async function createTerritory(db: Db, actor: Actor, input: TerritoryInpu
   await checkRep(db, actor, input.userId);
   const now = Date.now();
   const id = await db.kysely.transaction().execute(async (trx) => {
-    if (await repo.sameRule(trx, actor.workspaceId, place, input.userId)) throw conflict('duplicate_territory', 'this rep already has a rule for exactly this place', 'province');
+    if (await isDuplicate(trx, actor.workspaceId, place, input.userId)) throw conflict('duplicate_territory', 'this rep already has a rule for exactly this place', 'province');
     const newId = await repo.insertRule(trx, { workspaceId: actor.workspaceId, name: norm(input.name), place, userId: input.userId, active: input.active ?? true, now });
     await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'territory.create', targetType: 'territory', targetId: newId, ip, detail: { ...place, userId: input.userId } }, now);
     return newId;
@@ -117,12 +132,12 @@ export async function updateTerritory(db: Db, actor: Actor, id: number, patch: T
     city: patch.city !== undefined ? patch.city : row.city,
     district: patch.district !== undefined ? patch.district : row.district,
     industry: patch.industry !== undefined ? patch.industry : row.industry,
-  });
+  }, row.province);
   const userId = patch.userId ?? row.user_id;
   if (patch.userId !== undefined && patch.userId !== row.user_id) await checkRep(db, actor, patch.userId);
   const now = Date.now();
   await db.kysely.transaction().execute(async (trx) => {
-    if (await repo.sameRule(trx, actor.workspaceId, place, userId, id)) throw conflict('duplicate_territory', 'this rep already has a rule for exactly this place', 'province');
+    if (await isDuplicate(trx, actor.workspaceId, place, userId, id)) throw conflict('duplicate_territory', 'this rep already has a rule for exactly this place', 'province');
     await updateVersioned(trx, 'territory_rules', 'Territory rule', { workspaceId: actor.workspaceId, id, version: patch.version }, {
       ...place,
       user_id: userId,

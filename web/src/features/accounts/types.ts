@@ -20,13 +20,8 @@ export type Attitude = (typeof ATTITUDES)[number];
 export type Influence = (typeof INFLUENCE_LEVELS)[number];
 export type NamedCriterion = (typeof NAMED_CRITERIA)[number];
 
-/** Provinces as stored on accounts (demo data and imports use the Chinese names). */
-export const PROVINCES = [
-  '北京市', '天津市', '上海市', '重庆市', '河北省', '山西省', '辽宁省', '吉林省', '黑龙江省', '江苏省', '浙江省', '安徽省',
-  '福建省', '江西省', '山东省', '河南省', '湖北省', '湖南省', '广东省', '海南省', '四川省', '贵州省', '云南省', '陕西省',
-  '甘肃省', '青海省', '台湾省', '内蒙古自治区', '广西壮族自治区', '西藏自治区', '宁夏回族自治区', '新疆维吾尔自治区',
-  '香港特别行政区', '澳门特别行政区',
-] as const;
+/** Provinces as stored on accounts and territory rules: the full names (src/domain/regions.ts). */
+export { PROVINCES } from '../../../../src/domain/regions.ts';
 
 export interface Account {
   id: number;

@@ -10,7 +10,7 @@ import { FullPageSpinner } from '../../components/FullPageSpinner.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useT } from '../../i18n/useI18n.ts';
-import type { MessageKey } from '../../i18n/zh-CN.ts';
+import { zhCN, type MessageKey } from '../../i18n/zh-CN.ts';
 import { useUsers } from '../users/api.ts';
 import {
   CATEGORIES, useAssignSuccessors, useCancelHandover, useCompleteHandover, useHandover, useHandoverContacts, useSaveNote,
@@ -23,6 +23,19 @@ const TAKERS: Record<Category, Role[]> = {
 };
 
 const catLabel = (c: Category) => `handover.cat.${c}` as MessageKey;
+
+/**
+ * The item's second line: names as written, then its role or industry in words. An unknown
+ * code (added on the server later) still shows, as itself.
+ */
+function ItemDetail({ item: i }: { item: HandoverItem }) {
+  const t = useT();
+  const word = (key: string, code: string) => (key in zhCN ? t(key as MessageKey) : code);
+  const role = i.role && (i.category === 'team' ? word(`opps.teamRole.${i.role}`, i.role) : word(`accounts.role.${i.role}`, i.role));
+  const industry = i.industry && word(`accounts.industry.${i.industry}`, i.industry);
+  const line = [i.detail, role, industry].filter(Boolean).join(' · ');
+  return line ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{line}</Typography.Text> : null;
+}
 
 /** The handover wizard (离职交接, SPEC §3.3): inventory → successors → key-account notes → review and complete. */
 export default function HandoverWizard() {
@@ -144,7 +157,7 @@ function ItemsTable({ d, editable, users, onAssign }: { d: HandoverDetail; edita
               {i.named && <Tag color="gold">{t('pool.named')}</Tag>}
               {i.keyAccount && <Tag color="purple">{t('handover.keyAccount')}</Tag>}
             </Space>
-            {i.detail && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{i.detail}</Typography.Text>}
+            <ItemDetail item={i} />
           </Space>
         ) },
         { title: t('handover.col.successor'), key: 'to', width: 280, render: (_, i) => editable && users ? (

@@ -46,7 +46,10 @@ export type Category = 'account' | 'opportunity' | 'team' | 'relationship' | 'te
 export const CATEGORIES: Category[] = ['account', 'opportunity', 'team', 'relationship', 'territory'];
 export interface HandoverNote { state: string; openIssues: string; keyContacts: string; contactIds: number[] }
 export interface HandoverItem {
-  id: number; category: Category; entityId: number; label: string; detail: string | null; accountId: number | null; tier: string | null; named: boolean;
+  id: number; category: Category; entityId: number; label: string; detail: string | null;
+  /** Codes the page translates: the team or buying role, the territory's industry. */
+  role: string | null; industry: string | null;
+  accountId: number | null; tier: string | null; named: boolean;
   keyAccount: boolean; amount: number | null; toUserId: number | null; toUserName: string | null; note: HandoverNote | null; noteGaps: string[];
 }
 export interface HandoverBase {

@@ -6,6 +6,8 @@ import { useT } from '../../i18n/useI18n.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useSession } from '../auth/session.ts';
+import { PROVINCES } from '../accounts/types.ts';
+import { canonicalProvince } from '../../../../src/domain/regions.ts';
 import {
   INDUSTRIES, useApplyTerritories, useConflicts, useCreateTerritory, useDeleteTerritory, usePreview, useTerritories, useTerritoryOwners, useUpdateTerritory,
   type Industry, type Territory,
@@ -239,8 +241,16 @@ function TerritoryDrawer({ rule, onClose }: { rule?: Territory; onClose: () => v
       }
     >
       <Form form={form} layout="vertical" initialValues={initial} onFinish={submit}>
-        <Form.Item name="province" label={t('territories.form.province')} rules={[required, { max: 30 }]}>
-          <Input autoFocus placeholder={t('territories.form.provinceHint')} />
+        <Form.Item name="province" label={t('territories.form.province')} rules={[required]}>
+          <Select
+            autoFocus
+            showSearch
+            placeholder={t('territories.form.provinceHint')}
+            options={PROVINCES.map((p) => ({ value: p, label: p }))}
+            // 上海 and Shanghai find 上海市: the server stores every province by its full name.
+            filterOption={(input, o) => !!o && (o.value.includes(input.trim()) || canonicalProvince(input) === o.value)}
+            data-testid="territory-province"
+          />
         </Form.Item>
         <Flex gap={12}>
           <Form.Item name="city" label={t('territories.form.city')} rules={[{ max: 30 }]} style={{ flex: 1 }}><Input placeholder={t('territories.form.optional')} /></Form.Item>

@@ -38,7 +38,7 @@ export const territoriesEnUS: Record<keyof typeof territoriesZhCN, string> = {
   'territories.applyConfirm': 'Assign',
   'territories.applied': '{n} accounts assigned',
   'territories.form.province': 'Province',
-  'territories.form.provinceHint': 'e.g. Guangdong',
+  'territories.form.provinceHint': 'Choose or type, e.g. Guangdong',
   'territories.form.city': 'City',
   'territories.form.district': 'District',
   'territories.form.optional': 'Optional',

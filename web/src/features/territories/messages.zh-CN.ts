@@ -36,7 +36,7 @@ export const territoriesZhCN = {
   'territories.applyConfirm': '分配',
   'territories.applied': '已分配 {n} 个客户',
   'territories.form.province': '省份',
-  'territories.form.provinceHint': '例如：广东',
+  'territories.form.provinceHint': '选择或输入，例如：广东',
   'territories.form.city': '城市',
   'territories.form.district': '区县',
   'territories.form.optional': '可选',

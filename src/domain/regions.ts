@@ -1,0 +1,102 @@
+/**
+ * Region names (SPEC §2 territories, §3.1 account region). Provinces, cities and districts
+ * are typed by people and imported from spreadsheets, so the same place arrives as 上海市,
+ * 上海, ＳＨＡＮＧＨＡＩ or Shanghai. Territory matching compares keys, never raw text; and
+ * the 34 province-level divisions have one stored (full) name so lists, filters and rules agree.
+ */
+
+/** [full name as stored, short name, English names] — the 34 province-level divisions. */
+const DIVISIONS: readonly (readonly [string, string, ...string[]])[] = [
+  ['北京市', '北京', 'Beijing'], ['天津市', '天津', 'Tianjin'], ['上海市', '上海', 'Shanghai'], ['重庆市', '重庆', 'Chongqing'],
+  ['河北省', '河北', 'Hebei'], ['山西省', '山西', 'Shanxi'], ['辽宁省', '辽宁', 'Liaoning'], ['吉林省', '吉林', 'Jilin'],
+  ['黑龙江省', '黑龙江', 'Heilongjiang'], ['江苏省', '江苏', 'Jiangsu'], ['浙江省', '浙江', 'Zhejiang'], ['安徽省', '安徽', 'Anhui'],
+  ['福建省', '福建', 'Fujian'], ['江西省', '江西', 'Jiangxi'], ['山东省', '山东', 'Shandong'], ['河南省', '河南', 'Henan'],
+  ['湖北省', '湖北', 'Hubei'], ['湖南省', '湖南', 'Hunan'], ['广东省', '广东', 'Guangdong'], ['海南省', '海南', 'Hainan'],
+  ['四川省', '四川', 'Sichuan'], ['贵州省', '贵州', 'Guizhou'], ['云南省', '云南', 'Yunnan'], ['陕西省', '陕西', 'Shaanxi'],
+  ['甘肃省', '甘肃', 'Gansu'], ['青海省', '青海', 'Qinghai'], ['台湾省', '台湾', 'Taiwan'],
+  ['内蒙古自治区', '内蒙古', 'Inner Mongolia', 'Nei Mongol'], ['广西壮族自治区', '广西', 'Guangxi'], ['西藏自治区', '西藏', 'Tibet', 'Xizang'],
+  ['宁夏回族自治区', '宁夏', 'Ningxia'], ['新疆维吾尔自治区', '新疆', 'Xinjiang'],
+  ['香港特别行政区', '香港', 'Hong Kong'], ['澳门特别行政区', '澳门', 'Macau', 'Macao'],
+];
+
+/** The stored names of the province-level divisions (the account form's and the rule form's choices). */
+export const PROVINCES: readonly string[] = DIVISIONS.map((d) => d[0]);
+
+/** Full-width → half-width (NFKC), no spaces, lower case: how two spellings are compared. */
+export function foldText(s: string): string {
+  return s.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+}
+
+/** Trimmed, full-width letters and digits made half-width, inner runs of spaces made one: how a name is stored. */
+export function tidyText(s: string): string {
+  return s.normalize('NFKC').trim().replace(/\s+/g, ' ');
+}
+
+// Longest first: 广西壮族自治区 must lose 壮族自治区, not only 区.
+const PROVINCE_SUFFIXES = ['维吾尔自治区', '壮族自治区', '回族自治区', '特别行政区', '自治区', '省', '市'];
+const ENGLISH_SUFFIXES = /(province|municipality|autonomousregion|specialadministrativeregion|sar)$/;
+
+/** Strips one administrative suffix, keeping at least two characters (沙市 stays 沙市). */
+function stripSuffix(s: string, suffixes: readonly string[]): string {
+  for (const x of suffixes) if (s.endsWith(x) && s.length - x.length >= 2) return s.slice(0, -x.length);
+  return s;
+}
+
+const CANONICAL = new Map<string, string>();
+for (const [full, short, ...english] of DIVISIONS) for (const name of [full, short, ...english]) CANONICAL.set(foldText(name), full);
+
+/**
+ * The stored name of a province-level division written in any usual way — full (上海市),
+ * short (上海), with a wrong suffix (广西省), full-width or in English (Shanghai) — or null.
+ */
+export function canonicalProvince(s: string): string | null {
+  const f = foldText(s);
+  if (f === '') return null;
+  return CANONICAL.get(f) ?? CANONICAL.get(stripSuffix(f, PROVINCE_SUFFIXES)) ?? CANONICAL.get(f.replace(ENGLISH_SUFFIXES, '')) ?? null;
+}
+
+/**
+ * City and district suffixes. A minority autonomous prefecture or county drops its peoples
+ * too (恩施土家族苗族自治州 → 恩施, 长阳土家族自治县 → 长阳); otherwise one suffix goes
+ * (浦东新区 → 浦东, 苏州市 → 苏州, 昆山市 → 昆山). Never 州 alone: 苏州 is a name.
+ */
+const AUTONOMOUS = /^(.{2,}?)(?:[^族]{1,3}族)*自治[州县旗]$/;
+const LOCALITY_SUFFIXES = ['特别行政区', '新区', '地区', '林区', '市', '区', '县', '盟', '旗'];
+
+const cache = new Map<string, string>();
+function memo(kind: string, s: string, compute: (folded: string) => string): string {
+  const k = `${kind}\u0001${s}`;
+  let v = cache.get(k);
+  if (v === undefined) {
+    // Matching a pool of thousands of accounts asks for the same few names again and again.
+    if (cache.size > 20_000) cache.clear();
+    v = compute(foldText(s));
+    cache.set(k, v);
+  }
+  return v;
+}
+
+/** What two province names are compared by: the same for every spelling of one division. */
+export function provinceKey(s: string): string {
+  return memo('p', s, (f) => {
+    const full = canonicalProvince(f);
+    return full !== null ? foldText(full) : stripSuffix(f, PROVINCE_SUFFIXES);
+  });
+}
+
+/** What two city or district names are compared by: 上海市 = 上海, 浦东新区 = 浦东. */
+export function localityKey(s: string): string {
+  return memo('l', s, (f) => {
+    const m = AUTONOMOUS.exec(f);
+    return m ? m[1]! : stripSuffix(f, LOCALITY_SUFFIXES);
+  });
+}
+
+/**
+ * An account's province as stored: the full name of a known division (上海 → 上海市); any
+ * other text is kept as given, tidied, since accounts and imports take free text.
+ */
+export function storedProvince(s: string | null | undefined): string | null {
+  if (s === null || s === undefined || s.trim() === '') return null;
+  return canonicalProvince(s) ?? tidyText(s);
+}
