@@ -63,3 +63,15 @@ export async function insertFromTemplate(db: Kysely<Database>, workspaceId: numb
     .execute();
   return id;
 }
+
+/** The opportunities, open or closed, whose current stage this is: a stage in use cannot be removed. */
+export async function opportunitiesInStage(db: Kysely<Database>, workspaceId: number, stageId: number) {
+  return db.selectFrom('opportunities').select(['id', 'name', 'status']).where('workspace_id', '=', workspaceId).where('stage_id', '=', stageId).orderBy('id').execute();
+}
+
+/** Writes 0..n-1 as the positions of the stages in the given order, touching only those that moved. */
+export async function writePositions(db: Kysely<Database>, workspaceId: number, order: { id: number; position: number }[]) {
+  for (const [position, s] of order.entries()) {
+    if (s.position !== position) await db.updateTable('process_stages').set({ position }).where('workspace_id', '=', workspaceId).where('id', '=', s.id).execute();
+  }
+}

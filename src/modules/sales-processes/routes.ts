@@ -7,6 +7,7 @@ import { actorOf, ipOf } from '../../server/request.ts';
 import { BUYING_PHASES } from '../../domain/buying-phase.ts';
 import { TEAM_ROLES } from '../../domain/opportunity.ts';
 import * as processes from './service.ts';
+import * as stages from './stages.ts';
 
 const evidenceItem = z.strictObject({
   key: z.string().trim().regex(/^[a-z0-9_]{1,40}$/, 'must be 1–40 lower-case letters, digits or _'),
@@ -30,6 +31,21 @@ export const stageSchema = z.object({
   won: z.boolean(),
   version: z.number().int(),
 });
+
+const probability = z.number().int().min(0, 'must be 0–100').max(100, 'must be 0–100').describe('win probability, percent');
+
+/** What an administrator sets on a stage, when adding it or editing it. */
+const stageFields = {
+  name: text(100),
+  probability,
+  purpose: optionalText(1000),
+  milestone: optionalText(1000),
+  evidence: z.array(evidenceItem).max(20).optional(),
+  actions: z.array(text(500)).max(20).optional(),
+  roles: z.array(z.enum(TEAM_ROLES)).max(8).optional(),
+  expectedDays: z.number().int().min(0).max(730).optional(),
+  buyingPhase: z.enum(BUYING_PHASES).nullable().optional(),
+};
 
 const processSummary = z.object({
   id: z.number().int(), name: z.string(), description: z.string().nullable(), templateKey: z.string().nullable(), active: z.boolean(), stageCount: z.number().int(), updatedAt: z.number().int(), version: z.number().int(),
@@ -80,19 +96,48 @@ export default async function salesProcessRoutes(app: FastifyInstance) {
       tags: ['sales process'],
       summary: 'Edit a stage; history keeps the name and probability in force at the time',
       params: idParam,
-      body: z.strictObject({
-        version: versionField,
-        name: text(100).optional(),
-        probability: z.number().int().min(0, 'must be 0–100').max(100, 'must be 0–100').optional(),
-        purpose: optionalText(1000),
-        milestone: optionalText(1000),
-        evidence: z.array(evidenceItem).max(20).optional(),
-        actions: z.array(text(500)).max(20).optional(),
-        roles: z.array(z.enum(TEAM_ROLES)).max(8).optional(),
-        expectedDays: z.number().int().min(0).max(730).optional(),
-        buyingPhase: z.enum(BUYING_PHASES).nullable().optional(),
-      }),
+      body: z.strictObject({ version: versionField, ...stageFields, name: stageFields.name.optional(), probability: stageFields.probability.optional() }),
       response: { 200: stageSchema, ...errorResponses },
     },
   }, async (req) => processes.updateStage(db, actorOf(req), req.params.id, req.body));
+
+  r.post('/sales-processes/:id/stages', {
+    config: { access: ADMIN_ONLY },
+    schema: {
+      tags: ['sales process'],
+      summary: 'Add a stage at a position; the stages from there on move down (never after the won stage)',
+      params: idParam,
+      body: z.strictObject({
+        version: versionField.describe('The process\'s version you read; a stale one gets 409'),
+        position: z.number().int().min(0).describe('0-based place of the new stage'),
+        ...stageFields,
+      }),
+      response: { 201: processSchema, ...errorResponses },
+    },
+  }, async (req, reply) => reply.code(201).send(await stages.addStage(db, actorOf(req), req.params.id, req.body, ipOf(req))));
+
+  r.delete('/process-stages/:id', {
+    config: { access: ADMIN_ONLY },
+    schema: {
+      tags: ['sales process'],
+      summary: 'Remove a stage no opportunity is in (409 names them); not the won stage, and a process keeps two. History keeps its stage names',
+      params: idParam,
+      querystring: z.strictObject({ version: z.coerce.number().int().positive().optional().describe('The process\'s version you read; a stale one gets 409') }),
+      response: { 200: processSchema, ...errorResponses },
+    },
+  }, async (req) => stages.removeStage(db, actorOf(req), req.params.id, req.query.version, ipOf(req)));
+
+  r.put('/sales-processes/:id/stage-order', {
+    config: { access: ADMIN_ONLY },
+    schema: {
+      tags: ['sales process'],
+      summary: 'Put the stages in a new order (every stage once, the won stage last); probabilities may change along with it and must not decrease',
+      params: idParam,
+      body: z.strictObject({
+        version: versionField.describe('The process\'s version you read; a stale one gets 409'),
+        stages: z.array(z.strictObject({ id: z.number().int().positive(), probability: probability.optional() })).min(1).max(stages.MAX_STAGES),
+      }),
+      response: { 200: processSchema, ...errorResponses },
+    },
+  }, async (req) => stages.reorderStages(db, actorOf(req), req.params.id, req.body, ipOf(req)));
 }

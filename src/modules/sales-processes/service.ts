@@ -93,6 +93,12 @@ export interface StagePatch {
   buyingPhase?: BuyingPhase | null | undefined;
 }
 
+export function checkEvidenceKeys(evidence: EvidenceItem[] | undefined) {
+  if (evidence && new Set(evidence.map((e) => e.key)).size !== evidence.length) {
+    throw new AppError(400, 'validation_failed', 'evidence: keys must be unique', [{ field: 'evidence', message: 'keys must be unique' }]);
+  }
+}
+
 /**
  * Edits a stage. History is safe: every stage-history row keeps the name and probability in
  * force when it was written (SPEC §5.1 "changes never rewrite history").
@@ -110,9 +116,7 @@ export async function updateStage(db: Db, actor: Actor, id: number, patch: Stage
     }
     if (stage.is_won === 1 && patch.probability !== 100) throw invalid('probability', 'the won stage is 100');
   }
-  if (patch.evidence && new Set(patch.evidence.map((e) => e.key)).size !== patch.evidence.length) {
-    throw new AppError(400, 'validation_failed', 'evidence: keys must be unique', [{ field: 'evidence', message: 'keys must be unique' }]);
-  }
+  checkEvidenceKeys(patch.evidence);
   await updateVersioned(db.kysely, 'process_stages', 'Stage', { workspaceId: actor.workspaceId, id, version: patch.version }, {
     ...(patch.name !== undefined ? { name: patch.name } : {}),
     ...(patch.probability !== undefined ? { probability: patch.probability } : {}),

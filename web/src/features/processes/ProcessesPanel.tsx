@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import {
-  Alert, App, Button, Card, Collapse, Drawer, Empty, Flex, Form, Grid, Input, InputNumber, Modal, Radio, Select, Space, Switch, Table, Tag, Typography, type FormInstance, type TableProps,
+  Alert, App, Button, Card, Drawer, Empty, Flex, Form, Grid, Input, InputNumber, Modal, Radio, Select, Space, Switch, Table, Tag, Typography, type FormInstance, type TableProps,
 } from 'antd';
 import { DeleteOutlined, EditOutlined, EyeOutlined, PlusOutlined, CopyOutlined } from '@ant-design/icons';
 import { isApiError } from '../../api/client.ts';
@@ -9,6 +9,7 @@ import { useI18n, useT } from '../../i18n/useI18n.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useSession } from '../auth/session.ts';
 import { BUYING_PHASES, TEAM_ROLES, type BuyingPhase, type EvidenceItem, type Stage, type TeamRole } from '../opportunities/types.ts';
+import { StageList } from './StageList.tsx';
 import { useAllProcesses, useCopyTemplate, useProcessFull, useTemplates, useUpdateProcess, useUpdateStage, type ProcessRow, type Template, type TemplateKey } from './api.ts';
 
 const KEY_RE = /^[a-z0-9_]{1,40}$/;
@@ -189,30 +190,20 @@ function ProcessDrawer({ id, canEdit, onClose }: { id: number; canEdit: boolean;
             </Form>
           </Card>
           <Typography.Title level={5} style={{ margin: 0 }}>{t('processes.stagesTitle')}</Typography.Title>
-          <Collapse
-            accordion
-            defaultActiveKey={stages[0] ? [String(stages[0].id)] : []}
-            items={stages.map((s, i) => ({
-              key: String(s.id),
-              label: (
-                <Flex gap={8} align="center" wrap data-testid={`stage-header-${i}`}>
-                  <Typography.Text strong>{t('processes.stageHeader', { n: i + 1, name: s.name })}</Typography.Text>
-                  <Tag color={s.won ? 'success' : 'blue'}>{s.probability}%</Tag>
-                  {s.won && <Tag color="success">{t('processes.wonStage')}</Tag>}
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('processes.evidenceCount', { n: s.evidence.length })}</Typography.Text>
-                </Flex>
-              ),
-              children: (
-                <StageForm
-                  key={`${s.id}-${s.version}`}
-                  stage={s}
-                  min={stages[i - 1]?.probability ?? 0}
-                  max={stages[i + 1]?.probability ?? 100}
-                  canEdit={canEdit}
-                  onConflict={() => void process.refetch()}
-                />
-              ),
-            }))}
+          <StageList
+            process={p}
+            canEdit={canEdit}
+            onConflict={() => void process.refetch()}
+            renderStage={(s, i) => (
+              <StageForm
+                key={`${s.id}-${s.version}`}
+                stage={s}
+                min={stages[i - 1]?.probability ?? 0}
+                max={stages[i + 1]?.probability ?? 100}
+                canEdit={canEdit}
+                onConflict={() => void process.refetch()}
+              />
+            )}
           />
         </Flex>
       )}

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { api, request } from '../../api/client.ts';
 import type { BuyingPhase, EvidenceItem, Process, ProcessSummary, Stage, TeamRole } from '../opportunities/types.ts';
 
 /** Server shapes: src/modules/sales-processes (SPEC §5.1). The opportunity screens read the same keys. */
@@ -49,3 +49,15 @@ export const useCopyTemplate = () => useProcessMutation((body: { templateKey: Te
 export const useUpdateProcess = () =>
   useProcessMutation(({ id, ...body }: { id: number; version: number; name?: string; description?: string | null; active?: boolean }) => api.patch<ProcessFull>(`/sales-processes/${id}`, body));
 export const useUpdateStage = () => useProcessMutation(({ id, ...body }: StagePatch & { id: number }) => api.patch<Stage>(`/process-stages/${id}`, body));
+
+/** Adding, removing and reordering stages change the process: each sends the process's version. */
+export interface NewStage { name: string; probability: number; expectedDays?: number }
+export const useAddStage = () =>
+  useProcessMutation(({ id, ...body }: NewStage & { id: number; version: number; position: number }) => api.post<ProcessFull>(`/sales-processes/${id}/stages`, body));
+export const useRemoveStage = () =>
+  useProcessMutation(({ stageId, version }: { stageId: number; version: number }) => request<ProcessFull>('DELETE', `/process-stages/${stageId}?version=${version}`));
+export const useReorderStages = () =>
+  useProcessMutation(({ id, ...body }: { id: number; version: number; stages: { id: number; probability?: number }[] }) => request<ProcessFull>('PUT', `/sales-processes/${id}/stage-order`, body));
+
+/** The 409 of a stage still in use (src/modules/sales-processes/stages.ts). */
+export interface StageInUse { total: number; byStatus: Record<string, number>; items: { id: number; name: string; status: string }[] }
