@@ -122,7 +122,9 @@ async function loadAccounts(
   for (const a of accounts) {
     const owner = rng.pick(sellersFor(a.branch, a.keyAccount, users));
     const ownerId = userIds.get(owner)!;
-    const presales = users.find((u) => u.role === 'presales' && u.unit === REGION_OF_BRANCH[a.branch]);
+    // The branch's own presales engineer when it has one (上海: 张伟, the documented sign-in), else the region's.
+    const presales = users.find((u) => u.role === 'presales' && u.unit === a.branch) ?? users.find((u) => u.role === 'presales' && u.unit === REGION_OF_BRANCH[a.branch]);
+    const branchManager = users.find((u) => u.role === 'manager' && u.unit === a.branch);
     const createdAt = now - a.createdDaysAgo * DAY;
     const criteria = a.named ? Object.fromEntries(NAMED_CRITERIA.map((c) => [c, rng.next() < 0.8])) : {};
     const { id: accountId } = await trx
@@ -188,7 +190,13 @@ async function loadAccounts(
       const close = new Date(now - p.daysAgo * DAY).toISOString().slice(0, 10);
       const daysInStage = rng.int(1, 45);
       const stageEnteredAt = (closedAt ?? now) - (p.status === 'open' ? daysInStage : 0) * DAY;
-      const forecast = p.status !== 'open' ? 'pipeline' : stage.probability >= 70 ? 'commit' : stage.probability >= 35 ? 'possible' : 'pipeline';
+      // A closed deal's category: won is what was committed, lost and abandoned leave the forecast.
+      const forecast = p.status === 'won' ? 'commit' : p.status !== 'open' ? 'omitted' : stage.probability >= 70 ? 'commit' : stage.probability >= 35 ? 'possible' : 'pipeline';
+      // The stage history up to the current stage, a couple of weeks per stage before it — squeezed
+      // when the account is younger than that — and the deal created when it entered the first stage.
+      const upTo = path.filter((x) => x.position <= stage.position);
+      const firstEntered = Math.min(stageEnteredAt, Math.max(createdAt + DAY, stageEnteredAt - (upTo.length - 1) * 14 * DAY));
+      const step = upTo.length > 1 ? Math.floor((stageEnteredAt - firstEntered) / (upTo.length - 1)) : 0;
       const hasPlan = rng.next() < 0.75;
       const { id: oppId } = await trx
         .insertInto('opportunities')
@@ -201,25 +209,24 @@ async function loadAccounts(
           next_step_date: p.status === 'open' && hasPlan ? new Date(now + rng.int(-5, 14) * DAY).toISOString().slice(0, 10) : null,
           contract_amount: p.status === 'won' ? p.amount : null,
           close_reason: p.status === 'lost' ? rng.pick(['price', 'competitor', 'no_decision', 'relationship']) : null,
-          created_at: Math.min(createdAt + DAY, stageEnteredAt - 30 * DAY), updated_at: closedAt ?? stageEnteredAt, version: 1,
+          created_at: firstEntered, updated_at: closedAt ?? stageEnteredAt, version: 1,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
       opportunities++;
-      // The stage history up to the current stage, a couple of weeks per stage before it.
-      const upTo = path.filter((x) => x.position <= stage.position);
-      let t = stageEnteredAt - (upTo.length - 1) * 14 * DAY;
       await trx.insertInto('opportunity_stage_history').values(upTo.map((x, i) => {
         const last = i === upTo.length - 1;
+        const t = last ? stageEnteredAt : firstEntered + i * step;
         const row = { workspace_id: workspaceId, opportunity_id: oppId, stage_id: x.id, stage_name: x.name, probability: x.probability, entered_at: t, entered_by: ownerId,
-          left_at: last ? (p.status === 'open' ? null : closedAt) : t + 14 * DAY, left_by: last && p.status === 'open' ? null : ownerId,
+          left_at: last ? (p.status === 'open' ? null : closedAt) : (i + 1 === upTo.length - 1 ? stageEnteredAt : firstEntered + (i + 1) * step), left_by: last && p.status === 'open' ? null : ownerId,
           exit_direction: last ? (p.status === 'open' ? null : 'closed') : 'forward',
           exit_evidence: last ? null : JSON.stringify((JSON.parse(x.evidence) as { key: string; requires: string }[]).map((e) => ({ stageId: x.id, key: e.key, note: e.requires === 'note' ? '已确认' : null, attachmentId: null }))) };
-        t += 14 * DAY;
         return row;
       })).execute();
       const team = [{ user: ownerId, role: 'sales_lead' }];
       if (presales && (a.keyAccount || p.amount > 500_000_00)) team.push({ user: userIds.get(presales)!, role: 'presales' });
+      // The branch's general manager sponsors the biggest key-account deals (SPEC §5.2 team roles).
+      if (branchManager && a.keyAccount && p.amount >= 1_000_000_00 && userIds.get(branchManager) !== ownerId) team.push({ user: userIds.get(branchManager)!, role: 'executive_sponsor' });
       await trx.insertInto('opportunity_team').values(team.map((m) => ({ workspace_id: workspaceId, opportunity_id: oppId, user_id: m.user, team_role: m.role, created_at: now }))).execute();
     }
 
