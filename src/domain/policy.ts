@@ -114,3 +114,41 @@ export function canManageAccount(actor: Actor, a: Pick<AccountFacts, 'unitPath'>
   if (actor.role === 'admin') return true;
   return actor.role === 'manager' && a.unitPath.startsWith(actor.unitPath);
 }
+
+/** The facts about one opportunity that decide what the actor may do with it. */
+export interface OpportunityFacts {
+  ownerId: number;
+  unitPath: string;
+  /** The actor is on the opportunity's team. */
+  onTeam: boolean;
+}
+
+/**
+ * What an actor may do with an opportunity they can see (SPEC §2, §5.2, §5.3), for the
+ * server's checks and for the `permissions` the API returns — the one place this is decided.
+ *  - edit (lead the deal): the owner, a manager above its unit, an admin — the fields in
+ *    OPPORTUNITY_LEAD_FIELDS, stage moves, closing, reopening, the team, pipeline reviews;
+ *  - contribute: they and the rest of the team (reps, presales on it) — the analysis:
+ *    qualification, buying phase, SWOT and competitors, win strategy, next step, products,
+ *    description, evidence files; a member may also leave the team;
+ *  - manage: a manager above its unit, an admin — override missing evidence, mark an advantage lost.
+ * Executives read; they act on no deal.
+ */
+export interface OpportunityRights {
+  edit: boolean;
+  contribute: boolean;
+  manage: boolean;
+}
+
+export function opportunityRights(actor: Actor, o: OpportunityFacts): OpportunityRights {
+  const manage = canManageAccount(actor, o);
+  const seller = actor.role === 'rep' || actor.role === 'presales';
+  const edit = manage || (seller && o.ownerId === actor.userId);
+  return { edit, contribute: edit || (seller && o.onTeam), manage };
+}
+
+/**
+ * The deal's identity and commercial figures: only those who lead it change them. A team
+ * member who sends one unchanged (a whole form) is not refused; a change is.
+ */
+export const OPPORTUNITY_LEAD_FIELDS = ['name', 'amount', 'expectedCloseDate', 'forecastCategory', 'ownerId', 'leadSource'] as const;

@@ -5,6 +5,8 @@
  *  - skipping: also the evidence of every skipped stage;
  *  - a manager may override missing items, with a reason (logged);
  *  - backward: a reason.
+ * Only the items of the stages being left or skipped count as evidence: anything else given is
+ * refused, not stored. A new opportunity entering past the first stage is a move from the first.
  */
 export interface GateStage {
   id: number;
@@ -25,9 +27,17 @@ export interface MissingEvidence {
   problem: 'missing' | 'note_required' | 'attachment_required';
 }
 
+/** An evidence item given that proves nothing of this move: its index and the field at fault. */
+export interface InvalidEvidence {
+  index: number;
+  field: 'stageId' | 'key';
+  problem: 'stage_not_gated' | 'unknown_key';
+}
+
 export type MoveCheck =
   | { ok: true; direction: 'forward' | 'back' | 'none'; skipped: number[]; overridden: MissingEvidence[] }
-  | { ok: false; error: 'unknown_stage' | 'reason_required' | 'evidence_missing'; missing: MissingEvidence[] };
+  | { ok: false; error: 'unknown_stage' | 'override_forbidden' | 'reason_required' | 'evidence_missing'; missing: MissingEvidence[] }
+  | { ok: false; error: 'evidence_invalid'; missing: MissingEvidence[]; invalid: InvalidEvidence };
 
 export function checkStageMove(
   stages: readonly GateStage[],
@@ -39,13 +49,22 @@ export function checkStageMove(
   const from = stages.find((s) => s.id === fromId);
   const to = stages.find((s) => s.id === toId);
   if (!from || !to) return { ok: false, error: 'unknown_stage', missing: [] };
+  // Asking for an override one may not grant is refused as such, not as missing evidence.
+  if (opts.override && !opts.canOverride) return { ok: false, error: 'override_forbidden', missing: [] };
+  // The stage being left and every stage skipped must be proven (none when moving back or staying).
+  const gated = to.position > from.position
+    ? stages.filter((s) => s.position >= from.position && s.position < to.position).sort((a, b) => a.position - b.position)
+    : [];
+  for (const [index, e] of evidence.entries()) {
+    const stage = gated.find((s) => s.id === e.stageId);
+    if (!stage) return { ok: false, error: 'evidence_invalid', missing: [], invalid: { index, field: 'stageId', problem: 'stage_not_gated' } };
+    if (!stage.evidence.some((item) => item.key === e.key)) return { ok: false, error: 'evidence_invalid', missing: [], invalid: { index, field: 'key', problem: 'unknown_key' } };
+  }
   if (to.position === from.position) return { ok: true, direction: 'none', skipped: [], overridden: [] };
   const hasReason = !!opts.reason && opts.reason.trim().length > 0;
   if (to.position < from.position) {
     return hasReason ? { ok: true, direction: 'back', skipped: [], overridden: [] } : { ok: false, error: 'reason_required', missing: [] };
   }
-  // The stage being left and every stage skipped over must be proven.
-  const gated = stages.filter((s) => s.position >= from.position && s.position < to.position).sort((a, b) => a.position - b.position);
   const missing: MissingEvidence[] = [];
   for (const s of gated) {
     for (const item of s.evidence) {
@@ -57,7 +76,7 @@ export function checkStageMove(
   }
   const skipped = gated.filter((s) => s.id !== from.id).map((s) => s.id);
   if (missing.length === 0) return { ok: true, direction: 'forward', skipped, overridden: [] };
-  if (opts.override && opts.canOverride) {
+  if (opts.override) {
     return hasReason ? { ok: true, direction: 'forward', skipped, overridden: missing } : { ok: false, error: 'reason_required', missing };
   }
   return { ok: false, error: 'evidence_missing', missing };

@@ -33,9 +33,10 @@ for (const engine of testEngines()) {
     });
     after(() => t.close());
 
-    /** A rep's opportunity at the Proposal stage, whose exit needs an attachment (proposal_sent). */
+    /** A rep's opportunity entered at the Proposal stage (with the Intent stage's evidence), whose exit needs an attachment (proposal_sent). */
     const proposalOpp = async () => json<Opp>(await as.rep('POST', '/api/v1/opportunities', {
       accountId: f.accounts.repAccount, name: `方案阶段项目 ${Math.random()}`, processId: f.processes.small.id, stageId: f.processes.small.stageIds[1], amount: 80_000_00, expectedCloseDate: '2027-03-31',
+      evidence: [{ stageId: f.processes.small.stageIds[0], key: 'need_confirmed', note: '老客户扩产' }, { stageId: f.processes.small.stageIds[0], key: 'budget_known' }],
     }));
     const toNegotiation = (o: Opp, attachmentId: number) => as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, {
       version: o.version, stageId: f.processes.small.stageIds[2],
@@ -99,7 +100,8 @@ for (const engine of testEngines()) {
       assert.equal((await as.rep2('GET', `/api/v1/opportunities/${o.id}/attachments`)).statusCode, 404);
       assert.equal((await as.otherAdmin('GET', `/api/v1/opportunities/${o.id}/attachments`)).statusCode, 404);
       const history = json<{ items: { exitEvidence: { key: string; attachmentId?: number | null }[] }[] }>(await as.rep('GET', `/api/v1/opportunities/${o.id}/stage-history`)).items;
-      assert.equal(history[0]!.exitEvidence.find((e) => e.key === 'proposal_sent')!.attachmentId, a.id);
+      // history[0] is the Intent stage the opportunity skipped on creation; [1] the Proposal stage it left.
+      assert.equal(history[1]!.exitEvidence.find((e) => e.key === 'proposal_sent')!.attachmentId, a.id);
     });
 
     it('refuses evidence files that do not exist, belong to another workspace, another opportunity, or someone who cannot see it', async () => {

@@ -18,6 +18,7 @@ for (const engine of testEngines()) {
     let f: Fixture & Extras;
     let other: Fixture & Extras;
     let stageIds: number[];
+    let stages: { id: number; evidence: { key: string; requires: string }[] }[];
     let as: Record<'admin' | 'manager' | 'rep' | 'rep2' | 'presales' | 'otherAdmin', Call>;
     before(async () => {
       t = await createTestApp(engine);
@@ -34,12 +35,19 @@ for (const engine of testEngines()) {
         presales: client(t, await sessionCookie(t, f.workspaceId, f.users.presales.id)),
         otherAdmin: client(t, await sessionCookie(t, other.workspaceId, other.users.admin.id)),
       };
+      stages = json<{ stages: typeof stages }>(await as.rep('GET', `/api/v1/sales-processes/${f.processes.small.id}`)).stages;
     });
     after(() => t.close());
 
-    /** A fresh rep opportunity in the small process at the Proposal stage (roles: sales lead, presales). */
+    const upload = async (call: Call = as.rep) => json<{ id: number }>(await call('POST', '/api/v1/attachments?fileName=proof.pdf', Buffer.from('%PDF-1.4 proof'), { 'content-type': 'application/pdf' })).id;
+    /** Every item of the stages given, a note or a fresh file where the item asks. */
+    const evidenceOf = async (of: typeof stages) => Promise.all(of.flatMap((s) => s.evidence.map(async (e) => ({
+      stageId: s.id, key: e.key, note: e.requires === 'note' ? '客户已确认' : null, attachmentId: e.requires === 'attachment' ? await upload() : null,
+    }))));
+    /** A fresh rep opportunity in the small process, by default at the Proposal stage (roles: sales lead, presales), entered with the evidence of the stages before it. */
     const create = async (stage = 1, amount = 120_000_00) => json<Opp>(await as.rep('POST', '/api/v1/opportunities', {
       accountId: f.accounts.repAccount, name: `团队测试 ${Math.random()}`, processId: f.processes.small.id, stageId: stageIds[stage], amount, expectedCloseDate: '2027-02-28',
+      evidence: await evidenceOf(stages.slice(0, stage)),
     }));
     const get = async (call: Call, id: number) => json<Opp>(await call('GET', `/api/v1/opportunities/${id}`));
 
@@ -113,12 +121,12 @@ for (const engine of testEngines()) {
       assert.equal(won.amount, 118_500_00);
       assert.ok(won.closedAt !== null);
       const history = json<{ items: { stageId: number; leftAt: number | null; exitDirection: string | null; exitReason: string | null }[] }>(await as.rep('GET', `/api/v1/opportunities/${o.id}/stage-history`)).items;
-      assert.deepEqual(history.map((h) => [h.stageId, h.exitDirection, h.leftAt !== null]), [[stageIds[2], 'forward', true], [stageIds[3], 'closed', true]]);
-      assert.equal(history[0]!.exitReason, '年底签约');
+      assert.deepEqual(history.map((h) => [h.stageId, h.exitDirection, h.leftAt !== null]), [[stageIds[0], 'forward', true], [stageIds[2], 'forward', true], [stageIds[3], 'closed', true]]);
+      assert.equal(history[1]!.exitReason, '年底签约');
       assert.equal((await as.rep('POST', `/api/v1/opportunities/${o.id}/close`, { version: won.version, outcome: 'lost', reason: 'price', competitor: 'X' })).statusCode, 409, 'already closed');
     });
 
-    it('closes as lost only with a reason and the competitor, as abandoned with a reason', async () => {
+    it('closes as lost or abandoned only with a reason and the competitor (SPEC §5.7)', async () => {
       const o = await create();
       const noReason = await as.rep('POST', `/api/v1/opportunities/${o.id}/close`, { version: o.version, outcome: 'lost', competitor: '西门子' });
       assert.equal(fieldOf(noReason), 'reason');
@@ -132,18 +140,20 @@ for (const engine of testEngines()) {
       assert.equal((await as.rep('PATCH', `/api/v1/opportunities/${o.id}`, { version: lost.version, amount: 1 })).statusCode, 409, 'a closed opportunity is not edited');
 
       const a = await create();
-      assert.equal(fieldOf(await as.rep('POST', `/api/v1/opportunities/${a.id}/close`, { version: a.version, outcome: 'abandoned' })), 'reason');
-      const abandoned = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${a.id}/close`, { version: a.version, outcome: 'abandoned', reason: 'no_decision' }));
-      assert.deepEqual([abandoned.status, abandoned.closeReason, abandoned.closeCompetitor], ['abandoned', 'no_decision', null]);
+      assert.equal(fieldOf(await as.rep('POST', `/api/v1/opportunities/${a.id}/close`, { version: a.version, outcome: 'abandoned', competitor: 'none' })), 'reason');
+      assert.equal(fieldOf(await as.rep('POST', `/api/v1/opportunities/${a.id}/close`, { version: a.version, outcome: 'abandoned', reason: 'no_decision' })), 'competitor');
+      assert.equal((await get(as.rep, a.id)).status, 'open', 'nothing saved');
+      const abandoned = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${a.id}/close`, { version: a.version, outcome: 'abandoned', reason: 'no_decision', competitor: 'none' }));
+      assert.deepEqual([abandoned.status, abandoned.closeReason, abandoned.closeCompetitor], ['abandoned', 'no_decision', 'none']);
       const none = await create();
       assert.equal(json<Opp>(await as.rep('POST', `/api/v1/opportunities/${none.id}/close`, { version: none.version, outcome: 'lost', reason: 'budget_cut', competitor: 'none' })).closeCompetitor, 'none');
-      assert.equal((await as.otherAdmin('POST', `/api/v1/opportunities/${none.id}/close`, { version: 1, outcome: 'abandoned', reason: 'other' })).statusCode, 404);
+      assert.equal((await as.otherAdmin('POST', `/api/v1/opportunities/${none.id}/close`, { version: 1, outcome: 'abandoned', reason: 'other', competitor: 'none' })).statusCode, 404);
     });
 
-    it('lets only managers reopen, back at the stage it was in, with a reason', async () => {
+    it('lets a manager reopen, back at the stage it was in, with a reason', async () => {
       const o = await create();
       const lost = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${o.id}/close`, { version: o.version, outcome: 'lost', reason: 'relationship', competitor: 'ABB' }));
-      assert.equal((await as.rep('POST', `/api/v1/opportunities/${o.id}/reopen`, { version: lost.version, reason: '客户重启' })).statusCode, 403);
+      assert.equal((await as.rep2('POST', `/api/v1/opportunities/${o.id}/reopen`, { version: lost.version, reason: '客户重启' })).statusCode, 404, 'out of sight');
       assert.equal(fieldOf(await as.manager('POST', `/api/v1/opportunities/${o.id}/reopen`, { version: lost.version })), 'reason');
       const res = await as.manager('POST', `/api/v1/opportunities/${o.id}/reopen`, { version: lost.version, reason: '客户重新启动采购' });
       assert.equal(res.statusCode, 200, res.body);
@@ -156,7 +166,7 @@ for (const engine of testEngines()) {
       const back = json<Opp>(await as.admin('POST', `/api/v1/opportunities/${w.id}/reopen`, { version: won.version, reason: '合同作废' }));
       assert.deepEqual([back.status, back.stageId, back.contractAmount], ['open', stageIds[2], null], 'a won one goes back to the stage before won');
       const history = json<{ items: { stageId: number; leftAt: number | null }[] }>(await as.rep('GET', `/api/v1/opportunities/${w.id}/stage-history`)).items;
-      assert.deepEqual(history.map((h) => [h.stageId, h.leftAt === null]), [[stageIds[2], false], [stageIds[3], false], [stageIds[2], true]]);
+      assert.deepEqual(history.map((h) => [h.stageId, h.leftAt === null]), [[stageIds[0], false], [stageIds[2], false], [stageIds[3], false], [stageIds[2], true]]);
     });
 
     it('keeps the audit trail: owner and team by name, stage, amount, status with reasons, newest first', async () => {
@@ -175,9 +185,121 @@ for (const engine of testEngines()) {
       assert.deepEqual(by('team').map((i) => [i.newLabel, i.reason]), [['presales team', 'presales']]);
       assert.deepEqual(by('status').map((i) => [i.oldValue, i.newValue, i.actorName]), [['open', 'won', 'manager team']]);
       assert.deepEqual(by('amount').map((i) => [i.oldValue, i.newValue]), [['9000000', '8800000'], [null, '9000000']]);
-      assert.deepEqual(by('stage').map((i) => [i.oldValue, i.newValue]), [['谈判', '成交']]);
+      assert.deepEqual(by('stage').map((i) => [i.oldValue, i.newValue]), [['谈判', '成交'], ['意向', '谈判']], 'entering at 谈判 is in the trail as the move it is');
       assert.equal(items[0]!.field === 'status' || items[0]!.field === 'stage' || items[0]!.field === 'amount', true, 'newest first');
       assert.ok(items.every((i, k) => k === 0 || items[k - 1]!.createdAt >= i.createdAt));
+    });
+
+    /** A rep opportunity at Proposal with presales and rep2 on its team (neither owns it). */
+    const withTeam = async (amount?: number) => {
+      const o = await create(1, amount);
+      await as.rep('POST', `/api/v1/opportunities/${o.id}/team`, { userId: f.users.presales.id, teamRole: 'presales' });
+      return json<Opp>(await as.rep('POST', `/api/v1/opportunities/${o.id}/team`, { userId: f.users.rep2.id, teamRole: 'consultant' }));
+    };
+    const rights = async (call: Call, id: number) => json<{ permissions: Record<string, boolean> }>(await call('GET', `/api/v1/opportunities/${id}`)).permissions;
+    const stateOf = async (id: number) => ({
+      row: await t.db.kysely.selectFrom('opportunities').select(['status', 'stage_id', 'amount', 'expected_close_date', 'forecast_category', 'owner_id', 'name', 'lead_source', 'version']).where('id', '=', id).executeTakeFirstOrThrow(),
+      team: (await t.db.kysely.selectFrom('opportunity_team').select(['user_id', 'team_role']).where('opportunity_id', '=', id).orderBy('id').execute()),
+      history: (await t.db.kysely.selectFrom('opportunity_stage_history').select('id').where('opportunity_id', '=', id).execute()).length,
+    });
+
+    it('answers what each one may do: the owner and a manager lead, the rest of the team contributes, an executive reads', async () => {
+      const o = await withTeam(990_000_00); // the largest card of its column, so the board shows it
+      assert.deepEqual(await rights(as.rep, o.id), { edit: true, contribute: true, manage: false });
+      assert.deepEqual(await rights(as.manager, o.id), { edit: true, contribute: true, manage: true });
+      assert.deepEqual(await rights(as.admin, o.id), { edit: true, contribute: true, manage: true });
+      assert.deepEqual(await rights(as.presales, o.id), { edit: false, contribute: true, manage: false });
+      assert.deepEqual(await rights(as.rep2, o.id), { edit: false, contribute: true, manage: false });
+      const insight = json<{ permissions: Record<string, boolean> }>(await as.presales('GET', `/api/v1/opportunities/${o.id}/insight`));
+      assert.deepEqual(insight.permissions, { edit: false, contribute: true, manage: false }, 'the insight view answers the same');
+      // The board tells whose cards may be dragged: the team member's view of the owner's card says no.
+      const card = async (call: Call) => {
+        const board = json<{ columns: { cards: { id: number; permissions: { edit: boolean } }[] }[] }>(await call('GET', `/api/v1/opportunities/board?processId=${f.processes.small.id}`));
+        return board.columns.flatMap((c) => c.cards).find((c) => c.id === o.id)!.permissions.edit;
+      };
+      assert.deepEqual([await card(as.rep), await card(as.presales), await card(as.rep2), await card(as.manager)], [true, false, false, true]);
+    });
+
+    for (const member of ['presales', 'rep2'] as const) {
+      it(`refuses a team member who does not own it (${member}) the deal's figures, stage moves, closing, reopening and the team — nothing changes`, async () => {
+        const o = await withTeam();
+        const call = as[member];
+        const before = await stateOf(o.id);
+        const url = `/api/v1/opportunities/${o.id}`;
+        const refused: [string, 'POST' | 'PATCH' | 'DELETE', string, unknown][] = [
+          ['amount', 'PATCH', url, { version: o.version, amount: 1 }],
+          ['close date', 'PATCH', url, { version: o.version, expectedCloseDate: '2027-12-31' }],
+          ['forecast', 'PATCH', url, { version: o.version, forecastCategory: 'commit' }],
+          ['owner', 'PATCH', url, { version: o.version, ownerId: f.users[member].id, ownerReason: 'mine' }],
+          ['name', 'PATCH', url, { version: o.version, name: '改名' }],
+          ['stage move', 'POST', `${url}/stage`, { version: o.version, stageId: stageIds[2], evidence: await evidenceOf(stages.slice(1, 2)) }],
+          ['stage move back', 'POST', `${url}/stage`, { version: o.version, stageId: stageIds[0], evidence: [], reason: '退回' }],
+          ['close lost', 'POST', `${url}/close`, { version: o.version, outcome: 'lost', reason: 'price', competitor: '西门子' }],
+          ['close won', 'POST', `${url}/close`, { version: o.version, outcome: 'won', contractAmount: 1 }],
+          ['add a member', 'POST', `${url}/team`, { userId: f.users.manager.id, teamRole: 'executive_sponsor' }],
+          ['remove another member', 'DELETE', `${url}/team/${o.team.find((m) => m.userId !== f.users[member].id && m.teamRole !== 'sales_lead')!.id}`, undefined],
+          ['pipeline review', 'POST', `${url}/reviews`, { completedStep: '方案', nextAction: '报价' }],
+        ];
+        for (const [what, method, path, body] of refused) {
+          const res = await call(method, path, body);
+          assert.equal(res.statusCode, 403, `${what}: ${res.body}`);
+        }
+        assert.equal(fieldOf(await call('PATCH', url, { version: o.version, amount: 1 })), 'amount', 'the refusal names the field');
+        assert.deepEqual(await stateOf(o.id), before, 'nothing changed');
+        // The owner closes; the member still cannot reopen it.
+        const lost = json<Opp>(await as.rep('POST', `${url}/close`, { version: o.version, outcome: 'lost', reason: 'price', competitor: '西门子' }));
+        assert.equal((await call('POST', `${url}/reopen`, { version: lost.version, reason: '客户重启' })).statusCode, 403);
+        assert.equal((await get(as.rep, o.id)).status, 'lost');
+      });
+    }
+
+    it('lets the team contribute the analysis, and a member leave the team', async () => {
+      const o = await withTeam();
+      const url = `/api/v1/opportunities/${o.id}`;
+      const phase = await as.presales('PATCH', url, { version: o.version, buyingPhase: 'criteria', nextStep: '技术交流', nextStepDate: '2027-01-10', description: '产线视觉检测' });
+      assert.equal(phase.statusCode, 200, phase.body);
+      // A whole form sent back unchanged carries the figures too: unchanged, they are no change.
+      const same = await as.presales('PATCH', url, { version: json<Opp>(phase).version, amount: o.amount, products: ['视觉工作站'] });
+      assert.equal(same.statusCode, 200, same.body);
+      let v = json<Opp>(same).version;
+      const qual = await as.presales('PUT', `${url}/qualification`, { version: v, facts: { pain: { answer: 'yes', note: '良率低' } } });
+      assert.equal(qual.statusCode, 200, qual.body);
+      v = json<Opp>(qual).version;
+      const swot = await as.rep2('PUT', `${url}/analysis`, { version: v, swot: { strengths: ['本地服务'], weaknesses: [], opportunities: [], threats: [] }, competitors: [{ name: '康耐视', strengths: '品牌', weaknesses: '价格', status: 'close' }] });
+      assert.equal(swot.statusCode, 200, swot.body);
+      v = json<Opp>(swot).version;
+      const strategy = await as.presales('PUT', `${url}/strategy`, { version: v, answers: { urgentNeed: true, canDeliver: true, incumbent: true } });
+      assert.equal(strategy.statusCode, 200, strategy.body);
+      // A member's uploaded file is evidence the owner may use for the move.
+      const file = await upload(as.presales);
+      const current = await get(as.rep, o.id);
+      const proposal = stages[1]!;
+      const move = await as.rep('POST', `${url}/stage`, {
+        version: current.version, stageId: stageIds[2],
+        evidence: proposal.evidence.map((e) => ({ stageId: proposal.id, key: e.key, note: e.requires === 'note' ? '客户认可' : null, attachmentId: e.requires === 'attachment' ? file : null })),
+      });
+      assert.equal(move.statusCode, 200, move.body);
+      // Leaving: presales removes their own seat and loses sight of the deal.
+      const seat = json<Opp>(move).team.find((m) => m.userId === f.users.presales.id)!;
+      const left = await as.presales('DELETE', `${url}/team/${seat.id}`);
+      assert.equal(left.statusCode, 204, left.body);
+      assert.deepEqual((await get(as.rep, o.id)).team.map((m) => m.userId), [f.users.rep.id, f.users.rep2.id]);
+      assert.equal((await as.presales('GET', url)).statusCode, 404);
+    });
+
+    it('lets the owner reopen their own closed deal, with a reason logged as now', async () => {
+      const o = await create();
+      const lost = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${o.id}/close`, { version: o.version, outcome: 'lost', reason: 'relationship', competitor: 'ABB' }));
+      assert.deepEqual(await rights(as.rep, o.id), { edit: true, contribute: true, manage: false });
+      assert.equal(fieldOf(await as.rep('POST', `/api/v1/opportunities/${o.id}/reopen`, { version: lost.version })), 'reason');
+      const before = Date.now();
+      const res = await as.rep('POST', `/api/v1/opportunities/${o.id}/reopen`, { version: lost.version, reason: '客户预算恢复，重新启动' });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual([json<Opp>(res).status, json<Opp>(res).stageId], ['open', stageIds[1]]);
+      const trail = json<{ items: HistoryItem[] }>(await as.rep('GET', `/api/v1/opportunities/${o.id}/history`)).items;
+      const reopened = trail.find((i) => i.field === 'status' && i.newValue === 'open')!;
+      assert.deepEqual([reopened.oldValue, reopened.reason, reopened.actorName], ['lost', '客户预算恢复，重新启动', 'rep team']);
+      assert.ok(reopened.createdAt >= before, 'logged when it happened');
     });
   });
 }

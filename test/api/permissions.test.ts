@@ -51,13 +51,15 @@ function validBody(r: ApiRoute): unknown {
     'POST /api/v1/imports/:id/commit': { skipErrors: true },
     'POST /api/v1/opportunities/:id/stage': { version: 1, stageId: 1, evidence: [] },
     'POST /api/v1/opportunities/:id/team': { userId: 1, teamRole: 'presales' },
-    'POST /api/v1/opportunities/:id/close': { version: 1, outcome: 'abandoned', reason: 'no_decision' },
+    'POST /api/v1/opportunities/:id/close': { version: 1, outcome: 'abandoned', reason: 'no_decision', competitor: 'none' },
     'POST /api/v1/opportunities/:id/reopen': { version: 1, reason: 'hijacked' },
     'PUT /api/v1/opportunities/:id/qualification': { version: 1, facts: { pain: { answer: 'yes' } } },
     'PUT /api/v1/opportunities/:id/analysis': { version: 1, swot: {}, competitors: [] },
     'POST /api/v1/opportunities/:id/strategy/next': { answers: {} },
     'PUT /api/v1/opportunities/:id/strategy': { version: 1, answers: { urgentNeed: false, accountMattersForFuture: true } },
     'POST /api/v1/opportunities/:id/reviews': { completedStep: 'hijacked', nextAction: 'hijacked' },
+    'POST /api/v1/sales-processes/:id/stages': { version: 1, position: 0, name: 'hijacked', probability: 0 },
+    'PUT /api/v1/sales-processes/:id/stage-order': { version: 1, stages: [{ id: 1 }, { id: 2 }] },
   };
   return special[`${r.method} ${r.url}`] ?? (r.method === 'PATCH' ? { version: 1, name: 'hijacked' } : { version: 1 });
 }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideStrategy, type StrategyAnswers } from '../../src/domain/win-strategy.ts';
-import { checkStageMove, classifyProblems, sizeClass, type GateStage } from '../../src/domain/stage-gate.ts';
+import { checkStageMove, classifyProblems, sizeClass, type EvidenceGiven, type GateStage } from '../../src/domain/stage-gate.ts';
 import { PROCESS_TEMPLATES } from '../../src/domain/sales-process-templates.ts';
 import { qualificationScore, stageAheadOfBuyer, weakenedFacts } from '../../src/domain/buying-phase.ts';
 
@@ -66,7 +66,7 @@ describe('stage gates (SPEC §5.3)', () => {
   });
 
   it('lets a manager override missing items with a reason, and nobody else', () => {
-    assert.equal(checkStageMove(stages, 1, 2, [], { canOverride: false, override: true, reason: 'x' }).ok, false);
+    assert.deepEqual(checkStageMove(stages, 1, 2, [], { canOverride: false, override: true, reason: 'x' }), { ok: false, error: 'override_forbidden', missing: [] });
     assert.deepEqual(checkStageMove(stages, 1, 2, [], { canOverride: true, override: true }), { ok: false, error: 'reason_required', missing: [{ stageId: 1, key: 'need', problem: 'missing' }, { stageId: 1, key: 'budget', problem: 'missing' }] });
     const r = checkStageMove(stages, 1, 2, [], { canOverride: true, override: true, reason: '老客户复购，需求已明确' });
     assert.equal(r.ok && r.overridden.length, 2);
@@ -76,6 +76,20 @@ describe('stage gates (SPEC §5.3)', () => {
     assert.deepEqual(checkStageMove(stages, 3, 1, [], { canOverride: false }), { ok: false, error: 'reason_required', missing: [] });
     assert.deepEqual(checkStageMove(stages, 3, 1, [], { canOverride: false, reason: '客户重新评估' }), { ok: true, direction: 'back', skipped: [], overridden: [] });
     assert.deepEqual(checkStageMove(stages, 1, 99, [], { canOverride: true }), { ok: false, error: 'unknown_stage', missing: [] });
+  });
+
+  it('refuses evidence that proves nothing of this move: a stage not left or skipped, an item the stage does not have', () => {
+    const full = [{ stageId: 1, key: 'need', note: 'x' }, { stageId: 1, key: 'budget' }];
+    const invalid = (evidence: EvidenceGiven[], from = 1, to = 2) => {
+      const r = checkStageMove(stages, from, to, evidence, { canOverride: true, reason: 'r' });
+      return !r.ok && r.error === 'evidence_invalid' ? r.invalid : r;
+    };
+    assert.deepEqual(invalid([...full, { stageId: 1, key: 'zzz' }]), { index: 2, field: 'key', problem: 'unknown_key' });
+    assert.deepEqual(invalid([{ stageId: 2, key: 'proposal' }, ...full]), { index: 0, field: 'stageId', problem: 'stage_not_gated' }, 'the target stage is not being left');
+    assert.deepEqual(invalid([{ stageId: 99, key: 'need' }]), { index: 0, field: 'stageId', problem: 'stage_not_gated' });
+    assert.deepEqual(invalid([{ stageId: 1, key: 'need' }], 3, 1), { index: 0, field: 'stageId', problem: 'stage_not_gated' }, 'moving back proves nothing');
+    assert.deepEqual(invalid([{ stageId: 1, key: 'need' }], 1, 1), { index: 0, field: 'stageId', problem: 'stage_not_gated' });
+    assert.deepEqual(invalid([...full, { stageId: 2, key: 'proposal', attachmentId: 1 }], 1, 3), { ok: true, direction: 'forward', skipped: [2], overridden: [] }, 'a skipped stage\'s items count');
   });
 });
 

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
-import { browserSuite, settled, shot, signIn, visibleText, apiCall } from './browser.ts';
+import { browserSuite, pickOption, settled, shot, signIn, visibleText, apiCall } from './browser.ts';
 
 const app = browserSuite();
 const REP = { email: 'rep@demo.keyline.dev', password: 'keyline-demo' };
@@ -193,5 +193,89 @@ describe('Opportunities in the browser', () => {
     await shot(page, 'opportunity-strategy');
     await page.close();
   });
-});
 
+  test('a customer buying again starts at a later stage, with the evidence of the stage skipped', async () => {
+    const page = await app.page({ viewport: { width: 1440, height: 900 } });
+    await signIn(page, app.url, REP.email, REP.password);
+    await page.waitForURL(`${app.url}/`);
+    const me = await apiCall<{ user: { id: number } }>(page, 'GET', '/auth/me');
+    const processes = await apiCall<{ items: { id: number; templateKey: string | null }[] }>(page, 'GET', '/sales-processes');
+    const small = processes.items.find((p) => p.templateKey === 'small')!;
+    const [first, second] = [...(await apiCall<{ stages: (Stage & { probability: number })[] }>(page, 'GET', `/sales-processes/${small.id}`)).stages].sort((x, y) => x.position - y.position);
+    assert.ok(first && second);
+    const accounts = await apiCall<{ items: { id: number; name: string; ownerId: number | null }[] }>(page, 'GET', '/accounts?limit=100');
+    const account = accounts.items.find((a) => a.ownerId === me.user.id);
+    assert.ok(account, 'the rep owns an account');
+
+    await page.goto(`${app.url}/opportunities/board?processId=${small.id}`);
+    await page.getByTestId('new-opportunity').click();
+    const modal = page.locator('.ant-modal').filter({ hasText: '新建商机' });
+    await settled(modal);
+    await page.getByTestId('new-opp-account').click();
+    await page.keyboard.type(account.name);
+    await pickOption(page, account.name);
+    const name = `E2E 老客户复购 ${Date.now().toString(36)}`;
+    await modal.locator('#name').fill(name);
+    await modal.locator('#amount').fill('66000');
+    await page.getByTestId('new-opp-stage').click();
+    await pickOption(page, `${second.name} · ${second.probability}%`);
+
+    // Starting at the second stage skips the first: its checklist appears, the same as in the move dialog.
+    const entry = page.getByTestId('entry-evidence');
+    const listed = await visibleText(entry);
+    for (const e of first.evidence) assert.ok(listed.includes(e.label), `the dialog lists "${e.label}"`);
+    await modal.locator('.ant-modal-footer .ant-btn-primary').click();
+    await entry.getByTestId('evidence-missing').waitFor();
+    assert.match(await visibleText(entry.getByTestId('evidence-missing')), new RegExp(`还缺 ${first.evidence.length} 项证据`));
+
+    const note = '老客户二期扩产，需求已在年度会上确认';
+    for (const e of first.evidence) {
+      if (e.requires === 'note') await entry.getByTestId(`evidence-note-${e.key}`).fill(note);
+      const box = entry.getByTestId(`evidence-${e.key}`);
+      if (!(await box.isChecked())) await box.check();
+    }
+    await shot(page, 'opportunity-new-later-stage', false);
+    await modal.locator('.ant-modal-footer .ant-btn-primary').click();
+    await page.waitForURL(/\/opportunities\/\d+$/);
+    assert.match(await visibleText(page.getByTestId('opp-stage')), new RegExp(second.name));
+    await page.getByRole('tab', { name: '阶段历史' }).click();
+    const entries = page.getByTestId('stage-history-entry');
+    await entries.first().waitFor();
+    assert.equal(await entries.count(), 2, 'the first stage, left with its evidence, and the stage entered');
+    assert.ok((await visibleText(entries.filter({ hasText: first.name }))).includes(note));
+    assert.deepEqual(app.errors.filter((e) => !/status of 422/.test(e)), []);
+    await page.close();
+  });
+
+  test('a presales engineer on the team contributes, but does not drag, move, close or change the figures', async () => {
+    const page = await app.page({ viewport: { width: 1440, height: 900 } });
+    await signIn(page, app.url, 'presales@demo.keyline.dev', 'keyline-demo');
+    await page.waitForURL(`${app.url}/`);
+    const me = await apiCall<{ user: { id: number } }>(page, 'GET', '/auth/me');
+    const open = await apiCall<{ items: { id: number; name: string; ownerId: number; processId: number }[] }>(page, 'GET', '/opportunities?status=open&limit=50&sort=-amount');
+    const o = open.items.find((x) => x.ownerId !== me.user.id);
+    assert.ok(o, 'the demo puts presales on the team of others\' deals');
+    const detail = await apiCall<{ permissions: Record<string, boolean> }>(page, 'GET', `/opportunities/${o.id}`);
+    assert.deepEqual(detail.permissions, { edit: false, contribute: true, manage: false });
+
+    await page.goto(`${app.url}/opportunities/board?processId=${o.processId}&q=${encodeURIComponent(o.name)}`);
+    const card = page.locator(`[data-opp-id="${o.id}"]`);
+    await card.waitFor();
+    assert.equal(await card.getAttribute('data-movable'), 'false');
+    assert.equal(await card.getByTestId('card-menu').count(), 0, 'no "move to" menu');
+
+    await page.goto(`${app.url}/opportunities/${o.id}`);
+    await page.getByTestId('opp-title').waitFor();
+    assert.equal(await page.getByTestId('move-stage').count(), 0);
+    assert.equal(await page.getByTestId('opp-more').count(), 0, 'no close or reopen');
+    await page.getByTestId('edit-next-step').waitFor();
+    await page.getByTestId('opp-edit').click();
+    const drawer = page.locator('.ant-drawer');
+    await settled(drawer);
+    await drawer.getByTestId('edit-lead-only').waitFor();
+    assert.equal(await drawer.locator('#amount').isDisabled(), true, 'the amount is the owner\'s');
+    assert.equal(await drawer.locator('#description').isDisabled(), false, 'the description is anyone\'s on the team');
+    assert.deepEqual(app.errors.filter((e) => !/status of 422/.test(e)), []);
+    await page.close();
+  });
+});

@@ -68,11 +68,28 @@ export const opportunitySchema = z.object({
   version: z.number().int(),
 });
 
+/** What the caller may do with the opportunity (SPEC §2, §5.2); the rule is domain/policy.ts opportunityRights. */
+export const permissionsSchema = z.object({
+  edit: z.boolean().describe('lead the deal: amount, close date, forecast, owner, name, lead source; stage moves, close, reopen, the team'),
+  contribute: z.boolean().describe('the analysis: qualification, buying phase, SWOT and competitors, win strategy, next step, products, description'),
+  manage: z.boolean().describe('a manager over it: override missing evidence, mark an advantage lost'),
+});
+
 const detailSchema = opportunitySchema.extend({
   team: z.array(z.object({ id: z.number().int(), userId: z.number().int(), userName: z.string(), teamRole: z.enum(TEAM_ROLES) })),
   suggestedRoles: z.array(z.enum(TEAM_ROLES)).describe('the current stage\'s roles to involve that nobody on the team holds yet (SPEC §5.1)'),
-  permissions: z.object({ edit: z.boolean(), manage: z.boolean() }),
+  permissions: permissionsSchema,
 });
+
+/** Evidence given for a stage gate (SPEC §5.3): only items of the stages left or skipped. */
+const evidenceSchema = z.array(z.strictObject({
+  stageId: z.number().int().positive(),
+  key: z.string().max(40),
+  note: z.string().trim().max(2000).nullable().optional(),
+  attachmentId: z.number().int().positive().nullable().optional(),
+})).max(100);
+const gateReason = z.string().trim().max(1000).optional();
+const gateOverride = z.boolean().optional().describe('a manager overrides missing evidence (reason required)');
 
 const PROBLEMS = ['stalled', 'no_plan', 'advantage_lost'] as const;
 const memberParams = z.strictObject({ id: z.coerce.number().int().positive(), memberId: z.coerce.number().int().positive() });
@@ -108,7 +125,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
     config: { access: WRITERS },
     schema: {
       tags: ['opportunities'],
-      summary: 'Create an opportunity on an account (the owner joins its team as sales lead)',
+      summary: 'Create an opportunity on an account (the owner joins its team as sales lead); entering past the first stage needs the evidence of every stage skipped, as a move from the first stage does (SPEC §5.3) — 422 lists what is missing',
       body: z.strictObject({
         accountId: z.number().int().positive(),
         name: text(200),
@@ -117,8 +134,11 @@ export default async function opportunityRoutes(app: FastifyInstance) {
         ...editable,
         amount: fen,
         expectedCloseDate: isoDate,
+        evidence: evidenceSchema.optional().describe('the evidence of the stages skipped when starting past the first'),
+        reason: gateReason,
+        override: gateOverride,
       }),
-      response: { 201: detailSchema, ...errorResponses },
+      response: { 201: detailSchema, 422: problemSchema, ...errorResponses },
     },
   }, async (req, reply) => reply.code(201).send(await opportunities.createOpportunity(db, actorOf(req), req.body)));
 
@@ -143,7 +163,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
             count: z.number().int(),
             amount: z.number().int().describe('fen'),
             expectedAmount: z.number().int().describe('Σ amount × stage probability, fen'),
-            cards: z.array(opportunitySchema),
+            cards: z.array(opportunitySchema.extend({ permissions: z.object({ edit: z.boolean().describe('may move it (drag the card)') }) })),
             more: z.number().int().describe('opportunities in the column beyond the cards shown'),
           })),
         }),
@@ -194,14 +214,9 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       body: z.strictObject({
         version: versionField.optional().describe('the version you read: a move decided on a stale card gets 409 (the board always sends it)'),
         stageId: z.number().int().positive(),
-        evidence: z.array(z.strictObject({
-          stageId: z.number().int().positive(),
-          key: z.string().max(40),
-          note: z.string().trim().max(2000).nullable().optional(),
-          attachmentId: z.number().int().positive().nullable().optional(),
-        })).max(100).default([]),
-        reason: z.string().trim().max(1000).optional(),
-        override: z.boolean().optional().describe('a manager overrides missing evidence (reason required)'),
+        evidence: evidenceSchema.default([]),
+        reason: gateReason,
+        override: gateOverride,
         contractAmount: fen.optional().describe('required when the target is the won stage'),
       }),
       response: { 200: detailSchema, 422: problemSchema, ...errorResponses },
@@ -243,24 +258,27 @@ export default async function opportunityRoutes(app: FastifyInstance) {
     config: { access: WRITERS },
     schema: {
       tags: ['opportunities'],
-      summary: 'Remove a team member; the owner\'s sales-lead seat cannot be removed (409)',
+      summary: 'Remove a team member (the owner or a manager over it), or leave the team yourself; the owner\'s sales-lead seat cannot be removed (409). 204 when you left and no longer see the opportunity',
       params: memberParams,
-      response: { 200: detailSchema, ...errorResponses },
+      response: { 200: detailSchema, 204: z.null(), ...errorResponses },
     },
-  }, async (req) => opportunities.removeTeamMember(db, actorOf(req), req.params.id, req.params.memberId));
+  }, async (req, reply) => {
+    const detail = await opportunities.removeTeamMember(db, actorOf(req), req.params.id, req.params.memberId);
+    return detail ? detail : reply.code(204).send(null);
+  });
 
   r.post('/opportunities/:id/close', {
     config: { access: WRITERS },
     schema: {
       tags: ['opportunities'],
-      summary: 'Close as won (contract amount; moves to the won stage), lost (reason and competitor) or abandoned (reason) — SPEC §5.7',
+      summary: 'Close as won (contract amount; moves to the won stage), lost or abandoned (reason and competitor) — SPEC §5.7',
       params: idParam,
       body: z.strictObject({
         version: versionField,
         outcome: z.enum(['won', 'lost', 'abandoned']),
         contractAmount: z.number({ message: 'must be a number (fen)' }).int('must be whole fen').positive('must be more than 0').max(1e15).optional().describe('required when won'),
         reason: z.enum(LOSS_REASONS).optional().describe('required when lost or abandoned'),
-        competitor: z.string().trim().min(1, 'must not be empty').max(200).optional().describe('required when lost: who won, or "none"'),
+        competitor: z.string().trim().min(1, 'must not be empty').max(200).optional().describe('required when lost or abandoned: who won, or "none"'),
         note: z.string().trim().max(2000).optional(),
       }),
       response: { 200: detailSchema, ...errorResponses },
@@ -268,10 +286,10 @@ export default async function opportunityRoutes(app: FastifyInstance) {
   }, async (req) => opportunities.closeOpportunity(db, actorOf(req), req.params.id, req.body));
 
   r.post('/opportunities/:id/reopen', {
-    config: { access: ['admin', 'manager'] },
+    config: { access: WRITERS },
     schema: {
       tags: ['opportunities'],
-      summary: 'Reopen a closed opportunity at the stage it was in (managers, with a reason)',
+      summary: 'Reopen a closed opportunity at the stage it was in (its owner or a manager over it, with a reason)',
       params: idParam,
       body: z.strictObject({ version: versionField, reason: text(1000) }),
       response: { 200: detailSchema, ...errorResponses },

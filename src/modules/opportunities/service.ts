@@ -1,19 +1,20 @@
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
 import { updateVersioned } from '../../db/versioned.ts';
 import { stageAheadOfBuyer, type BuyingPhase } from '../../domain/buying-phase.ts';
-import { canManageAccount, type Actor } from '../../domain/policy.ts';
+import { canEditAccount, OPPORTUNITY_LEAD_FIELDS, opportunityRights, type Actor } from '../../domain/policy.ts';
 import type { ForecastCategory, LOSS_REASONS, OpportunityStatus, TeamRole } from '../../domain/opportunity.ts';
 import { checkStageMove, classifyProblems, sizeClass, type EvidenceGiven } from '../../domain/stage-gate.ts';
 import { AppError, conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
 import { factsOf, requireAccount } from '../accounts/service.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
-import { getStage, stagesOf } from '../sales-processes/repository.ts';
+import { getStage, stagesOf, type StageRow } from '../sales-processes/repository.ts';
 import { toStageDto } from '../sales-processes/service.ts';
 import { labelledHistory } from '../history/labelled.ts';
 import { attachmentsOf, attachmentsWithUploaders, linkToOpportunity } from '../attachments/repository.ts';
 import { loadSettings } from '../workspace/service.ts';
 import { assignableUser } from '../users/service.ts';
-import { canEditAccount } from '../../domain/policy.ts';
 import * as repo from './repository.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -76,14 +77,20 @@ export async function requireOpportunity(db: Db, actor: Actor, id: number) {
   return r;
 }
 
-/** The owner, a team member, a manager above it, an admin may work on an opportunity. */
-function canEdit(actor: Actor, r: repo.OpportunityRow, onTeam: boolean) {
-  if (actor.role === 'admin') return true;
-  if (actor.role === 'manager') return r.unit_path.startsWith(actor.unitPath);
-  if (actor.role === 'rep' || actor.role === 'presales') return r.owner_id === actor.userId || onTeam;
-  return false;
+/** What the actor may do with this opportunity (the rule is domain/policy.ts opportunityRights). */
+const rightsOf = (actor: Actor, r: repo.OpportunityRow, team: { user_id: number }[]) =>
+  opportunityRights(actor, { ownerId: r.owner_id, unitPath: r.unit_path, onTeam: team.some((m) => m.user_id === actor.userId) });
+
+/** The opportunity and its team when the actor holds the right named: 404 out of sight, 403 without it. */
+async function requireRight(db: Db, actor: Actor, id: number, right: 'edit' | 'contribute', refusal: string) {
+  const r = await requireOpportunity(db, actor, id);
+  const team = await repo.teamOf(db.kysely, actor.workspaceId, [id]);
+  const rights = rightsOf(actor, r, team);
+  if (!rights[right]) throw forbidden(refusal);
+  return { r, team, rights };
 }
-const canManage = (actor: Actor, r: repo.OpportunityRow) => canManageAccount(actor, { unitPath: r.unit_path });
+
+const LEAD_ONLY = 'Only the owner or a manager over the opportunity';
 
 export async function getOpportunity(db: Db, actor: Actor, id: number) {
   const r = await requireOpportunity(db, actor, id);
@@ -92,7 +99,6 @@ export async function getOpportunity(db: Db, actor: Actor, id: number) {
     repo.teamOf(db.kysely, actor.workspaceId, [id]),
     r.stage_id === null ? undefined : getStage(db.kysely, actor.workspaceId, r.stage_id),
   ]);
-  const onTeam = team.some((m) => m.user_id === actor.userId);
   // SPEC §5.1 "roles to involve": the current stage's roles nobody on the team holds yet.
   const held = new Set(team.map((m) => m.team_role));
   const suggestedRoles = r.status === 'open' && stage ? (JSON.parse(stage.roles) as TeamRole[]).filter((role) => !held.has(role)) : [];
@@ -100,7 +106,7 @@ export async function getOpportunity(db: Db, actor: Actor, id: number) {
     ...toOpportunityDto(r, s.largeDealThreshold),
     team: team.map((m) => ({ id: m.id, userId: m.user_id, userName: m.user_name, teamRole: m.team_role as TeamRole })),
     suggestedRoles,
-    permissions: { edit: canEdit(actor, r, onTeam), manage: canManage(actor, r) },
+    permissions: rightsOf(actor, r, team),
   };
 }
 
@@ -122,8 +128,20 @@ export interface OpportunityInput {
   products?: string[] | undefined;
 }
 
-/** Creates an opportunity on an account the caller may edit; the owner joins the team as sales lead. */
-export async function createOpportunity(db: Db, actor: Actor, input: OpportunityInput) {
+/** A new opportunity entering past the first stage proves the stages it skips (SPEC §5.3). */
+export interface EntryInput {
+  evidence?: EvidenceGiven[] | undefined;
+  reason?: string | undefined;
+  override?: boolean | undefined;
+}
+
+/**
+ * Creates an opportunity on an account the caller may edit; the owner joins the team as sales
+ * lead. Entering past the first stage (a returning customer buying again) passes the stage
+ * gate of a move from the first stage, and is recorded as that move: the first stage left at
+ * once with the evidence given, the stage entered.
+ */
+export async function createOpportunity(db: Db, actor: Actor, input: OpportunityInput & EntryInput) {
   const account = await requireAccount(db, actor, input.accountId).catch(() => {
     throw invalid('accountId', `no account with id ${input.accountId}`);
   });
@@ -132,12 +150,16 @@ export async function createOpportunity(db: Db, actor: Actor, input: Opportunity
   const process = await db.kysely.selectFrom('sales_processes').select(['id', 'active']).where('workspace_id', '=', actor.workspaceId).where('id', '=', input.processId).executeTakeFirst();
   if (!process || stages.length === 0) throw invalid('processId', `no sales process with id ${input.processId}`);
   if (process.active !== 1) throw invalid('processId', 'the sales process is no longer in use');
-  const stage = input.stageId === undefined ? stages[0]! : stages.find((s) => s.id === input.stageId);
+  const first = stages[0]!;
+  const stage = input.stageId === undefined ? first : stages.find((s) => s.id === input.stageId);
   if (!stage) throw invalid('stageId', 'must be a stage of the chosen process');
   if (stage.is_won === 1) throw invalid('stageId', 'a new opportunity cannot start as won');
   const owner = input.ownerId !== undefined && input.ownerId !== actor.userId
     ? await assignableUser(db, actor, input.ownerId, 'ownerId')
-    : { id: actor.userId, org_unit_id: actor.orgUnitId };
+    : { id: actor.userId, org_unit_id: actor.orgUnitId, path: actor.unitPath };
+  const evidence = input.evidence ?? [];
+  const { manage } = opportunityRights(actor, { ownerId: owner.id, unitPath: owner.path, onTeam: false });
+  const entry = passGate(stages, first.id, stage.id, { evidence, reason: input.reason, override: input.override }, manage);
   const now = Date.now();
   const id = await db.kysely.transaction().execute(async (trx) => {
     const { id: oppId } = await trx
@@ -152,11 +174,22 @@ export async function createOpportunity(db: Db, actor: Actor, input: Opportunity
       .returning('id')
       .executeTakeFirstOrThrow();
     await trx.insertInto('opportunity_team').values({ workspace_id: actor.workspaceId, opportunity_id: oppId, user_id: owner.id, team_role: 'sales_lead', created_at: now }).execute();
+    const forward = entry.direction === 'forward';
+    if (forward) {
+      // Files are checked against the opportunity they will prove, so only once it exists; a refusal rolls it back.
+      const attachmentIds = await checkEvidenceAttachments(trx, actor, oppId, evidence);
+      await trx.insertInto('opportunity_stage_history').values({
+        workspace_id: actor.workspaceId, opportunity_id: oppId, stage_id: first.id, stage_name: first.name, probability: first.probability, entered_at: now, entered_by: actor.userId,
+        ...exitOf(actor, now, entry, evidence, input.reason),
+      }).execute();
+      await linkToOpportunity(trx, actor.workspaceId, attachmentIds, oppId);
+    }
     await trx.insertInto('opportunity_stage_history').values({ workspace_id: actor.workspaceId, opportunity_id: oppId, stage_id: stage.id, stage_name: stage.name, probability: stage.probability, entered_at: now, entered_by: actor.userId }).execute();
     await recordChanges(trx, [
       { workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: oppId, field: 'owner', oldValue: null, newValue: owner.id, reason: 'creator', actorUserId: actor.userId },
       { workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: oppId, field: 'amount', oldValue: null, newValue: input.amount, actorUserId: actor.userId },
       { workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: oppId, field: 'close_date', oldValue: null, newValue: input.expectedCloseDate, actorUserId: actor.userId },
+      ...(forward ? [stageChange(actor, oppId, first.name, stage.name, entry, input.reason)] : []),
     ], now);
     return oppId;
   });
@@ -167,18 +200,20 @@ export type OpportunityPatch = Partial<Omit<OpportunityInput, 'accountId' | 'pro
 
 /** Changes fields; owner, amount, close date and forecast category go to the history (SPEC §8). */
 export async function updateOpportunity(db: Db, actor: Actor, id: number, patch: OpportunityPatch) {
-  const r = await requireOpportunity(db, actor, id);
-  const team = await repo.teamOf(db.kysely, actor.workspaceId, [id]);
-  if (!canEdit(actor, r, team.some((m) => m.user_id === actor.userId))) throw forbidden('You cannot edit this opportunity');
+  const { r, rights } = await requireRight(db, actor, id, 'contribute', 'You cannot edit this opportunity');
   if (r.status !== 'open') throw new AppError(409, 'closed', 'A closed opportunity cannot be edited');
+  if (!rights.edit) {
+    // The rest of the team contributes the analysis; the deal's figures are its lead's.
+    const current = { name: r.name, amount: r.amount, expectedCloseDate: r.expected_close_date, forecastCategory: r.forecast_category, ownerId: r.owner_id, leadSource: r.lead_source };
+    const field = OPPORTUNITY_LEAD_FIELDS.find((f) => patch[f] !== undefined && patch[f] !== current[f]);
+    if (field) throw new AppError(403, 'forbidden', `${LEAD_ONLY} changes ${field}`, [{ field, message: 'only the owner or a manager over the opportunity changes this' }]);
+  }
   let newOwner: { id: number; org_unit_id: number } | undefined;
   if (patch.ownerId !== undefined && patch.ownerId !== r.owner_id) {
-    // Reps cannot reassign opportunities they do not own (issue: opportunities, permissions).
-    if (!canManage(actor, r) && r.owner_id !== actor.userId) throw forbidden('Only the owner or a manager can reassign this opportunity');
     if (!patch.ownerReason) throw invalid('ownerReason', 'say why the owner changes');
     newOwner = await assignableUser(db, actor, patch.ownerId, 'ownerId');
   }
-  if (patch.advantageLost !== undefined && !canManage(actor, r)) throw forbidden('Only a manager marks an advantage as lost');
+  if (patch.advantageLost !== undefined && !rights.manage) throw forbidden('Only a manager marks an advantage as lost');
   const now = Date.now();
   const changes: Change[] = [];
   const track = (field: string, from: string | number | null, to: string | number | null | undefined, reason?: string) => {
@@ -231,9 +266,7 @@ export interface StageMoveInput {
  * history row of the stage left is closed with its evidence, the next one opened.
  */
 export async function moveStage(db: Db, actor: Actor, id: number, input: StageMoveInput) {
-  const r = await requireOpportunity(db, actor, id);
-  const team = await repo.teamOf(db.kysely, actor.workspaceId, [id]);
-  if (!canEdit(actor, r, team.some((m) => m.user_id === actor.userId))) throw forbidden('You cannot move this opportunity');
+  const { r, rights } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} moves it through the stages`);
   if (r.status !== 'open') throw new AppError(409, 'closed', 'The opportunity is closed; reopen it first');
   // A move decided on a stale card is refused even when it would change nothing: the other
   // person's move is news to this one (the conditional update below guards the race itself).
@@ -242,21 +275,9 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
   if (r.process_id === null || r.stage_id === null) throw new AppError(409, 'no_process', 'The opportunity has no sales process yet; choose one first');
   const target = await getStage(db.kysely, actor.workspaceId, input.stageId);
   if (!target || target.process_id !== r.process_id) throw invalid('stageId', 'must be a stage of the opportunity\'s own sales process');
-  const attachmentIds = await checkEvidenceAttachments(db, actor, id, input.evidence);
   const stages = await stagesOf(db.kysely, actor.workspaceId, [r.process_id]);
-  const gate = stages.map((s) => ({ id: s.id, position: s.position, evidence: (JSON.parse(s.evidence) as { key: string; requires: 'check' | 'note' | 'attachment' }[]) }));
-  const check = checkStageMove(gate, r.stage_id, input.stageId, input.evidence, { reason: input.reason ?? null, canOverride: canManage(actor, r), override: input.override ?? false });
-  if (!check.ok) {
-    if (check.error === 'reason_required') throw invalid('reason', input.override ? 'an override needs a reason' : 'moving back needs a reason', 'reason_required');
-    const names = new Map(stages.map((s) => [s.id, s]));
-    const missing = check.missing.map((m) => {
-      const stage = names.get(m.stageId)!;
-      const item = (JSON.parse(stage.evidence) as { key: string; label: string }[]).find((e) => e.key === m.key);
-      return { ...m, stageName: stage.name, label: item?.label ?? m.key };
-    });
-    throw new AppError(422, 'evidence_missing', `Evidence missing: ${missing.map((m) => `${m.stageName} – ${m.label}${m.problem === 'missing' ? '' : ` (${m.problem.replace('_', ' ')})`}`).join('; ')}`,
-      missing.map((m) => ({ field: `evidence.${m.stageId}.${m.key}`, message: m.problem })), { missing });
-  }
+  const check = passGate(stages, r.stage_id, input.stageId, input, rights.manage);
+  const attachmentIds = await checkEvidenceAttachments(db.kysely, actor, id, input.evidence);
   if (check.direction === 'none') return getOpportunity(db, actor, id);
   const won = target.is_won === 1;
   if (won && (input.contractAmount === undefined || input.contractAmount <= 0)) throw invalid('contractAmount', 'closing as won needs the contract amount');
@@ -270,14 +291,7 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
     });
     await trx
       .updateTable('opportunity_stage_history')
-      .set({
-        left_at: now,
-        left_by: actor.userId,
-        exit_direction: check.direction,
-        exit_evidence: JSON.stringify(input.evidence),
-        exit_reason: input.reason ?? null,
-        exit_overridden: check.overridden.length ? JSON.stringify(check.overridden) : null,
-      })
+      .set(exitOf(actor, now, check, input.evidence, input.reason))
       .where('workspace_id', '=', actor.workspaceId)
       .where('opportunity_id', '=', id)
       .where('left_at', 'is', null)
@@ -285,12 +299,69 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
     await trx.insertInto('opportunity_stage_history').values({ workspace_id: actor.workspaceId, opportunity_id: id, stage_id: target.id, stage_name: target.name, probability: target.probability, entered_at: now, entered_by: actor.userId, ...(won ? { left_at: now, exit_direction: 'closed' } : {}) }).execute();
     await linkToOpportunity(trx, actor.workspaceId, attachmentIds, id);
     await recordChanges(trx, [
-      { workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'stage', oldValue: r.stage_name, newValue: target.name, reason: input.reason ?? (check.overridden.length ? 'override' : null), actorUserId: actor.userId },
+      stageChange(actor, id, r.stage_name, target.name, check, input.reason),
       ...(won ? [{ workspaceId: actor.workspaceId, entityType: 'opportunity' as const, entityId: id, field: 'status', oldValue: 'open', newValue: 'won', actorUserId: actor.userId }] : []),
     ], now);
   });
   return getOpportunity(db, actor, id);
 }
+
+type GateInput = Pick<StageMoveInput, 'evidence' | 'reason' | 'override'>;
+type Passed = Extract<ReturnType<typeof checkStageMove>, { ok: true }>;
+const evidenceItems = (s: StageRow) => JSON.parse(s.evidence) as { key: string; label: string; requires: 'check' | 'note' | 'attachment' }[];
+
+/**
+ * The stage gate (SPEC §5.3) for a move, and for a new opportunity entering past the first
+ * stage (a move from the first): the check passed, or the problem thrown — 400 naming an
+ * evidence item that proves nothing of this move, 403 for an override one may not grant,
+ * 400 for a missing reason, 422 listing the evidence still missing.
+ */
+function passGate(stages: StageRow[], fromId: number, toId: number, input: GateInput, canOverride: boolean): Passed {
+  const gate = stages.map((s) => ({ id: s.id, position: s.position, evidence: evidenceItems(s) }));
+  const check = checkStageMove(gate, fromId, toId, input.evidence, { reason: input.reason ?? null, canOverride, override: input.override ?? false });
+  if (check.ok) return check;
+  const byId = new Map(stages.map((s) => [s.id, s]));
+  switch (check.error) {
+    case 'unknown_stage':
+      throw invalid('stageId', 'must be a stage of the opportunity\'s own sales process');
+    case 'override_forbidden':
+      throw forbidden('Only a manager over the opportunity may override missing evidence');
+    case 'evidence_invalid': {
+      const { index, field } = check.invalid;
+      const given = input.evidence[index]!;
+      throw field === 'stageId'
+        ? invalid(`evidence.${index}.stageId`, `stage ${given.stageId} is not left or skipped by this move; give only the evidence of those stages`)
+        : invalid(`evidence.${index}.key`, `"${given.key}" is not an evidence item of ${byId.get(given.stageId)?.name ?? `stage ${given.stageId}`}`);
+    }
+    case 'reason_required':
+      throw invalid('reason', input.override ? 'an override needs a reason' : 'moving back needs a reason', 'reason_required');
+    case 'evidence_missing': {
+      const missing = check.missing.map((m) => {
+        const stage = byId.get(m.stageId)!;
+        const item = evidenceItems(stage).find((e) => e.key === m.key);
+        return { ...m, stageName: stage.name, label: item?.label ?? m.key };
+      });
+      throw new AppError(422, 'evidence_missing', `Evidence missing: ${missing.map((m) => `${m.stageName} – ${m.label}${m.problem === 'missing' ? '' : ` (${m.problem.replace('_', ' ')})`}`).join('; ')}`,
+        missing.map((m) => ({ field: `evidence.${m.stageId}.${m.key}`, message: m.problem })), { missing });
+    }
+  }
+}
+
+/** How a stage was left, as its history row keeps it: direction, evidence, reason, what was overridden. */
+const exitOf = (actor: Actor, now: number, check: Passed, evidence: EvidenceGiven[], reason: string | undefined) => ({
+  left_at: now,
+  left_by: actor.userId,
+  exit_direction: check.direction,
+  exit_evidence: JSON.stringify(evidence),
+  exit_reason: reason ?? null,
+  exit_overridden: check.overridden.length ? JSON.stringify(check.overridden) : null,
+});
+
+/** The audit-trail entry of a stage change (SPEC §5.3 "every move is in the audit trail"). */
+const stageChange = (actor: Actor, id: number, from: string | null, to: string, check: Passed, reason: string | undefined): Change => ({
+  workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'stage', oldValue: from, newValue: to,
+  reason: reason ?? (check.overridden.length ? 'override' : null), actorUserId: actor.userId,
+});
 
 /** Stage history with time in each stage (SPEC §5.2). */
 export async function stageHistory(db: Db, actor: Actor, id: number) {
@@ -365,7 +436,8 @@ export async function board(db: Db, actor: Actor, query: BoardQuery) {
         count,
         amount: t?.amount ?? 0,
         expectedAmount: Math.round((t?.weighted ?? 0) / 100),
-        cards: shown.map((c) => toOpportunityDto(c, s.largeDealThreshold, now)),
+        // Whether the card may be dragged: leading a deal does not depend on its team.
+        cards: shown.map((c) => ({ ...toOpportunityDto(c, s.largeDealThreshold, now), permissions: { edit: opportunityRights(actor, { ownerId: c.owner_id, unitPath: c.unit_path, onTeam: false }).edit } })),
         more: Math.max(0, count - shown.length),
       };
     }),
@@ -382,20 +454,12 @@ const isUniqueViolation = (e: unknown) => {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 };
 
-/** Team changes need the right to edit the opportunity (SPEC §5.2). */
-async function requireEditable(db: Db, actor: Actor, id: number) {
-  const r = await requireOpportunity(db, actor, id);
-  const team = await repo.teamOf(db.kysely, actor.workspaceId, [id]);
-  if (!canEdit(actor, r, team.some((m) => m.user_id === actor.userId))) throw forbidden('You cannot edit this opportunity');
-  return { r, team };
-}
-
 /**
  * Adds a colleague to the team (SPEC §5.2). Any active user of the workspace may join —
  * presales or an executive sponsor often sits in another unit. The sales lead is the owner.
  */
 export async function addTeamMember(db: Db, actor: Actor, id: number, input: { userId: number; teamRole: TeamRole }) {
-  const { r, team } = await requireEditable(db, actor, id);
+  const { r, team } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} adds people to the team`);
   const user = await repo.activeUser(db.kysely, actor.workspaceId, input.userId);
   if (!user || user.active !== 1) throw invalid('userId', `no active user with id ${input.userId} in this workspace`);
   if (input.teamRole === 'sales_lead' && input.userId !== r.owner_id) throw invalid('teamRole', 'the owner is the sales lead; change the owner to hand the lead over');
@@ -413,10 +477,15 @@ export async function addTeamMember(db: Db, actor: Actor, id: number, input: { u
   return getOpportunity(db, actor, id);
 }
 
+/**
+ * Removes a team member: the deal's lead removes anyone but the owner's seat; a member may
+ * leave. Answers the opportunity, or null when the one who left can no longer see it.
+ */
 export async function removeTeamMember(db: Db, actor: Actor, id: number, memberId: number) {
-  const { r } = await requireEditable(db, actor, id);
+  const { r, rights } = await requireRight(db, actor, id, 'contribute', 'You cannot change this team');
   const m = await repo.teamMember(db.kysely, actor.workspaceId, id, memberId);
   if (!m) throw notFound('Team member');
+  if (!rights.edit && m.user_id !== actor.userId) throw forbidden(`${LEAD_ONLY} removes others from the team; you may leave it`);
   if (m.user_id === r.owner_id && m.team_role === 'sales_lead') throw conflict('owner_seat', 'The owner\'s sales-lead seat cannot be removed; change the owner instead');
   const now = Date.now();
   await db.kysely.transaction().execute(async (trx) => {
@@ -424,7 +493,7 @@ export async function removeTeamMember(db: Db, actor: Actor, id: number, memberI
     await trx.updateTable('opportunities').set({ updated_at: now }).where('workspace_id', '=', actor.workspaceId).where('id', '=', id).execute();
     await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'team', oldValue: m.user_id, newValue: null, reason: m.team_role, actorUserId: actor.userId }], now);
   });
-  return getOpportunity(db, actor, id);
+  return (await repo.getOpportunity(db.kysely, actor, id)) ? getOpportunity(db, actor, id) : null;
 }
 
 export interface CloseInput {
@@ -438,16 +507,16 @@ export interface CloseInput {
 
 /**
  * Closes an opportunity (SPEC §5.7): won needs the contract amount and moves it to the
- * process's won stage; lost needs a reason and the competitor ('none' when the customer
- * bought nothing); abandoned needs a reason. The open stage-history row is closed.
+ * process's won stage; lost or abandoned needs a reason and the competitor ('none' when the
+ * customer bought nothing). The open stage-history row is closed.
  */
 export async function closeOpportunity(db: Db, actor: Actor, id: number, input: CloseInput) {
-  const { r } = await requireEditable(db, actor, id);
+  const { r } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} closes it`);
   if (r.status !== 'open') throw new AppError(409, 'closed', `The opportunity is already ${r.status}`);
   if (input.version !== r.version) throw staleVersion('Opportunity', r.version);
   if (input.outcome === 'won' && (input.contractAmount === undefined || input.contractAmount <= 0)) throw invalid('contractAmount', 'closing as won needs the contract amount (more than 0)');
   if (input.outcome !== 'won' && !input.reason) throw invalid('reason', `closing as ${input.outcome} needs a reason`);
-  if (input.outcome === 'lost' && !input.competitor) throw invalid('competitor', 'say who won the deal, or "none" when the customer bought nothing');
+  if (input.outcome !== 'won' && !input.competitor) throw invalid('competitor', 'say who won the deal, or "none" when the customer bought nothing');
   let wonStage: { id: number; name: string; probability: number } | undefined;
   if (input.outcome === 'won') {
     if (r.process_id === null) throw new AppError(409, 'no_process', 'The opportunity has no sales process yet; choose one first');
@@ -487,12 +556,12 @@ export async function closeOpportunity(db: Db, actor: Actor, id: number, input: 
 }
 
 /**
- * Reopens a closed opportunity (managers only): back to open at the stage it was in —
- * for a won one, the stage before the won stage. A fresh stage-history row starts now.
+ * Reopens a closed opportunity (its owner or a manager over it, with a reason): back to open
+ * at the stage it was in — for a won one, the stage before the won stage. A fresh
+ * stage-history row starts now.
  */
 export async function reopenOpportunity(db: Db, actor: Actor, id: number, input: { version: number; reason: string }) {
-  const r = await requireOpportunity(db, actor, id);
-  if (!canManage(actor, r)) throw forbidden('Only a manager can reopen an opportunity');
+  const { r } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} reopens it`);
   if (r.status === 'open') throw new AppError(409, 'open', 'The opportunity is open already');
   if (input.version !== r.version) throw staleVersion('Opportunity', r.version);
   let stage: { id: number; name: string; probability: number } | undefined;
@@ -535,16 +604,16 @@ export async function opportunityHistory(db: Db, actor: Actor, id: number) {
  * Evidence files given at a stage move (SPEC §5.3) must exist in the workspace, not prove
  * another opportunity, and come from someone who can see this one. Answers the ids to link.
  */
-async function checkEvidenceAttachments(db: Db, actor: Actor, id: number, evidence: EvidenceGiven[]): Promise<number[]> {
+async function checkEvidenceAttachments(db: Kysely<Database>, actor: Actor, id: number, evidence: EvidenceGiven[]): Promise<number[]> {
   const given = evidence.filter((e) => e.attachmentId);
   if (given.length === 0) return [];
-  const rows = await attachmentsWithUploaders(db.kysely, actor.workspaceId, [...new Set(given.map((e) => e.attachmentId!))]);
+  const rows = await attachmentsWithUploaders(db, actor.workspaceId, [...new Set(given.map((e) => e.attachmentId!))]);
   const byId = new Map(rows.map((a) => [a.id, a]));
   const uploaderSees = new Map<number, boolean>();
   for (const a of rows) {
     if (a.uploaded_by === actor.userId || uploaderSees.has(a.uploaded_by)) continue;
     const uploader: Actor = { workspaceId: actor.workspaceId, userId: a.uploaded_by, role: a.uploader_role as Actor['role'], orgUnitId: a.uploader_unit_id, unitPath: a.uploader_unit_path };
-    uploaderSees.set(a.uploaded_by, (await repo.getOpportunity(db.kysely, uploader, id)) !== undefined);
+    uploaderSees.set(a.uploaded_by, (await repo.getOpportunity(db, uploader, id)) !== undefined);
   }
   for (const e of given) {
     const a = byId.get(e.attachmentId!);

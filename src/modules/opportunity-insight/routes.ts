@@ -6,7 +6,7 @@ import { TEAM_ROLES } from '../../domain/opportunity.ts';
 import { STRATEGIES, STRATEGY_QUESTIONS } from '../../domain/win-strategy.ts';
 import { errorResponses, idParam, optionalText, text, versionField } from '../../server/http-schemas.ts';
 import { actorOf } from '../../server/request.ts';
-import { opportunitySchema } from '../opportunities/routes.ts';
+import { opportunitySchema, permissionsSchema } from '../opportunities/routes.ts';
 import * as insight from './service.ts';
 
 const READERS = ['admin', 'executive', 'manager', 'rep', 'presales'] as const;
@@ -26,7 +26,7 @@ const competitorSchema = z.object({ name: z.string(), strengths: z.string(), wea
 
 export const insightSchema = opportunitySchema.extend({
   team: z.array(z.object({ id: z.number().int(), userId: z.number().int(), userName: z.string(), teamRole: z.enum(TEAM_ROLES) })),
-  permissions: z.object({ edit: z.boolean(), manage: z.boolean() }),
+  permissions: permissionsSchema,
   qualification: z.object(Object.fromEntries(QUALIFICATION_FACTS.map((f) => [f, factOut])) as Record<(typeof QUALIFICATION_FACTS)[number], typeof factOut>),
   qualificationScore: z.number().int().min(0).max(100),
   weakened: z.array(z.enum(QUALIFICATION_FACTS)).describe('facts weaker than in the previous assessment'),

@@ -107,10 +107,10 @@ async function load(db: Db, actor: Actor, id: number) {
   return { detail, row };
 }
 
-/** Whoever may edit the opportunity (owner, team, a manager above it, admin) may change its insight; closed ones are history. */
+/** The whole team contributes the analysis (owner, members, a manager above it, admin); closed ones are history. */
 async function loadForEdit(db: Db, actor: Actor, id: number) {
   const l = await load(db, actor, id);
-  if (!l.detail.permissions.edit) throw forbidden('You cannot edit this opportunity');
+  if (!l.detail.permissions.contribute) throw forbidden('You cannot edit this opportunity');
   if (l.detail.status !== 'open') throw new AppError(409, 'closed', 'A closed opportunity cannot be edited');
   return l;
 }
@@ -239,10 +239,10 @@ export async function listReviews(db: Db, actor: Actor, id: number) {
 
 export interface ReviewInput { completedStep: string; evidence?: string | null | undefined; nextAction: string; jointPlan?: string | null | undefined }
 
-/** The four questions answered: by a manager over the opportunity (or an admin), or by its owner. */
+/** The four questions answered: by those who lead the deal — its owner, a manager over it, an admin. */
 export async function addReview(db: Db, actor: Actor, id: number, input: ReviewInput) {
   const detail = await getOpportunity(db, actor, id);
-  if (!detail.permissions.manage && detail.ownerId !== actor.userId) throw forbidden('Only the owner or a manager over the opportunity records a pipeline review');
+  if (!detail.permissions.edit) throw forbidden('Only the owner or a manager over the opportunity records a pipeline review');
   const reviewId = await repo.insertReview(db.kysely, {
     workspaceId: actor.workspaceId, opportunityId: id, reviewerId: actor.userId, completedStep: input.completedStep, evidence: input.evidence ?? null,
     nextAction: input.nextAction, jointPlan: input.jointPlan ?? null, now: Date.now(),

@@ -14,7 +14,7 @@ import { useSession } from '../auth/session.ts';
 import { MoveDialog } from './MoveDialog.tsx';
 import { NewOpportunityModal } from './NewOpportunityModal.tsx';
 import { OppFilterBar } from './OppFilterBar.tsx';
-import type { BoardColumn, Opportunity, Process, Stage } from './types.ts';
+import type { BoardCard, BoardColumn, Opportunity, Process, Stage } from './types.ts';
 
 const COLUMN_WIDTH = 272;
 
@@ -35,10 +35,12 @@ function initials(name: string | null) {
   return name ? name.slice(-2) : '?';
 }
 
-function OppCard({ o, stages, onMove, overlay }: { o: Opportunity; stages: Stage[]; onMove: (o: Opportunity, s: Stage) => void; overlay?: boolean }) {
+/** A card; only those who lead the deal (its owner, a manager over it) may drag it or move it from its menu. */
+function OppCard({ o, stages, onMove, overlay }: { o: BoardCard; stages: Stage[]; onMove: (o: Opportunity, s: Stage) => void; overlay?: boolean }) {
   const t = useT();
   const money = useMoney();
-  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: o.id, data: { o } });
+  const movable = o.permissions.edit;
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: o.id, data: { o }, disabled: !movable });
   const overdue = o.expectedCloseDate !== null && o.expectedCloseDate < new Date().toISOString().slice(0, 10);
   return (
     <div
@@ -47,15 +49,16 @@ function OppCard({ o, stages, onMove, overlay }: { o: Opportunity; stages: Stage
       {...(overlay ? {} : attributes)}
       data-testid="opp-card"
       data-opp-id={o.id}
+      data-movable={movable}
       style={{
-        background: '#fff', borderRadius: 8, border: '1px solid #e5e7eb', padding: '10px 12px', cursor: 'grab', touchAction: 'none',
+        background: '#fff', borderRadius: 8, border: '1px solid #e5e7eb', padding: '10px 12px', cursor: movable ? 'grab' : 'default', touchAction: movable ? 'none' : undefined,
         boxShadow: overlay ? '0 12px 28px rgba(15,23,42,.18)' : '0 1px 2px rgba(15,23,42,.04)', opacity: isDragging && !overlay ? 0.35 : 1,
         borderInlineStart: `3px solid ${o.problems.includes('advantage_lost') ? '#dc2626' : o.problems.length ? '#f59e0b' : '#3b82f6'}`,
       }}
     >
       <Flex justify="space-between" align="flex-start" gap={4}>
         <Typography.Text type="secondary" ellipsis style={{ fontSize: 12, maxWidth: 200 }}>{o.accountName}</Typography.Text>
-        {!overlay && (
+        {!overlay && movable && (
           <Dropdown
             trigger={['click']}
             menu={{
@@ -133,10 +136,10 @@ function Column({ col, stages, onMove, maxAmount }: { col: BoardColumn; stages: 
 
 function BoardCanvas({ process, columns, onMove }: { process: Process; columns: BoardColumn[]; onMove: (o: Opportunity, s: Stage) => void }) {
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor));
-  const [active, setActive] = useState<Opportunity | null>(null);
+  const [active, setActive] = useState<BoardCard | null>(null);
   const stages = useMemo(() => [...process.stages].sort((a, b) => a.position - b.position), [process]);
   const maxAmount = Math.max(0, ...columns.map((c) => c.amount));
-  const onStart = (e: DragStartEvent) => setActive((e.active.data.current as { o: Opportunity } | undefined)?.o ?? null);
+  const onStart = (e: DragStartEvent) => setActive((e.active.data.current as { o: BoardCard } | undefined)?.o ?? null);
   const onEnd = (e: DragEndEvent) => {
     setActive(null);
     const o = (e.active.data.current as { o: Opportunity } | undefined)?.o;

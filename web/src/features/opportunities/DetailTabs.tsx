@@ -2,22 +2,28 @@ import { useState } from 'react';
 import { Alert, App, Avatar, Button, Card, Empty, Flex, Form, Input, List, Popconfirm, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
 import { ArrowLeftOutlined, ArrowRightOutlined, DeleteOutlined, PaperClipOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useProblem } from '../../api/useProblem.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { useHistoryText } from '../timeline/historyText.ts';
+import { useSession } from '../auth/session.ts';
 import { AttitudeTag, DegreeBar, InfluenceTag } from '../accounts/bits.tsx';
 import { useAddReview, useAddTeamMember, useAuditTrail, useBuyingRoles, usePeople, useRemoveTeamMember, useReviews, useStageHistory } from './api.ts';
 import { TEAM_ROLES, type HistoryItem, type OpportunityDetail, type Process, type Stage, type TeamRole } from './types.ts';
 
 const when = (ms: number | null | undefined) => (ms ? dayjs(ms).format('YYYY-MM-DD HH:mm') : '—');
 
-/** The opportunity team (SPEC §5.2) with the roles the stage suggests. */
+/**
+ * The opportunity team (SPEC §5.2) with the roles the stage suggests. Its lead (the owner, a
+ * manager over it) adds and removes people; any other member may leave.
+ */
 export function TeamTab({ o, stage }: { o: OpportunityDetail; stage: Stage | undefined }) {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
+  const me = useSession();
+  const navigate = useNavigate();
   const people = usePeople();
   const add = useAddTeamMember();
   const remove = useRemoveTeamMember();
@@ -26,6 +32,13 @@ export function TeamTab({ o, stage }: { o: OpportunityDetail; stage: Stage | und
   const held = new Set(o.team.map((m) => m.teamRole));
   const suggested = (o.suggestedRoles ?? stage?.roles ?? []).filter((r) => !held.has(r as TeamRole));
   const canEdit = o.permissions.edit && o.status === 'open';
+  const canRemove = (m: OpportunityDetail['team'][number]) => m.teamRole !== 'sales_lead' && o.status === 'open' && (canEdit || (o.permissions.contribute && m.userId === me.user.id));
+  const removeMember = (m: OpportunityDetail['team'][number]) => remove.mutateAsync({ id: o.id, memberId: m.id }).then((after) => {
+    if (after) { message.success(t('common.saved')); return; }
+    // Left the team and with it the sight of the deal (SPEC §2).
+    message.success(t('opps.team.left', { name: o.name }));
+    void navigate('/opportunities');
+  }, report);
   return (
     <>
       {suggested.length > 0 && (
@@ -39,10 +52,11 @@ export function TeamTab({ o, stage }: { o: OpportunityDetail; stage: Stage | und
         dataSource={o.team}
         locale={{ emptyText: t('opps.team.empty') }}
         renderItem={(m) => (
-          <List.Item actions={canEdit && m.teamRole !== 'sales_lead' ? [
-            <Popconfirm key="rm" title={t('opps.team.removeConfirm', { name: m.userName })} okText={t('opps.team.remove')} cancelText={t('common.cancel')} okButtonProps={{ danger: true }}
-              onConfirm={() => remove.mutateAsync({ id: o.id, memberId: m.id }).then(() => void message.success(t('common.saved')), report)}>
-              <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('opps.team.remove')} />
+          <List.Item actions={canRemove(m) ? [
+            <Popconfirm key="rm" title={m.userId === me.user.id ? t('opps.team.leaveConfirm') : t('opps.team.removeConfirm', { name: m.userName })}
+              okText={m.userId === me.user.id ? t('opps.team.leave') : t('opps.team.remove')} cancelText={t('common.cancel')} okButtonProps={{ danger: true }}
+              onConfirm={() => removeMember(m)}>
+              <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={m.userId === me.user.id ? t('opps.team.leave') : t('opps.team.remove')} data-testid={`team-remove-${m.userId}`} />
             </Popconfirm>,
           ] : []}>
             <List.Item.Meta avatar={<Avatar style={{ background: '#6366f1' }}>{m.userName.slice(-2)}</Avatar>} title={m.userName} description={<Tag>{t(`opps.teamRole.${m.teamRole}`)}</Tag>} />
@@ -101,7 +115,8 @@ export function ReviewsTab({ o, stage }: { o: OpportunityDetail; stage: Stage | 
   const Q = ['completedStep', 'evidence', 'nextAction', 'jointPlan'] as const;
   return (
     <Flex vertical gap={16}>
-      <Card size="small" title={t('opps.review.new')} style={{ background: '#fafafa' }}>
+      {/* The owner answers, a manager over the deal asks: the rest of the team reads the reviews. */}
+      {o.permissions.edit && <Card size="small" title={t('opps.review.new')} style={{ background: '#fafafa' }}>
         <Form form={form} layout="vertical" initialValues={{ completedStep: stage?.name ?? '' }}
           onFinish={(v) => void add.mutateAsync({ id: o.id, completedStep: v.completedStep, nextAction: v.nextAction, evidence: v.evidence?.trim() || null, jointPlan: v.jointPlan?.trim() || null }).then(() => { form.resetFields(); message.success(t('opps.review.saved')); }, (e: unknown) => report(e, form))}>
           {Q.map((q, i) => (
@@ -111,7 +126,7 @@ export function ReviewsTab({ o, stage }: { o: OpportunityDetail; stage: Stage | 
           ))}
           <Button type="primary" htmlType="submit" loading={add.isPending}>{t('opps.review.save')}</Button>
         </Form>
-      </Card>
+      </Card>}
       <List
         loading={reviews.isPending}
         dataSource={reviews.data ?? []}

@@ -31,7 +31,7 @@ function QualificationForm({ o, insight }: { o: OpportunityDetail; insight: Insi
   const [facts, setFacts] = useState<Partial<Record<QualificationFact, { answer: QualificationAnswer; note: string | null }>>>(() =>
     Object.fromEntries(QUALIFICATION_FACTS.flatMap((f) => (insight.qualification[f] ? [[f, insight.qualification[f]]] : []))));
   const score = Math.round((100 * QUALIFICATION_FACTS.reduce((s, f) => s + (facts[f] ? POINTS[facts[f].answer] : 0), 0)) / (2 * QUALIFICATION_FACTS.length));
-  const canEdit = o.permissions.edit && o.status === 'open';
+  const canEdit = o.permissions.contribute && o.status === 'open';
   return (
     <Row gutter={24}>
       <Col xs={24} md={17}>
@@ -82,7 +82,7 @@ export function BuyingPhaseTab({ o, stage }: { o: OpportunityDetail; stage: Stag
   const report = useProblem();
   const update = useUpdateOpportunity();
   const current = o.buyingPhase ? BUYING_PHASES.indexOf(o.buyingPhase) : -1;
-  const canEdit = o.permissions.edit && o.status === 'open';
+  const canEdit = o.permissions.contribute && o.status === 'open';
   const set = (i: number) => {
     const p = BUYING_PHASES[i];
     if (!canEdit || !p || p === o.buyingPhase) return;
@@ -121,7 +121,7 @@ function SwotForm({ o, insight }: { o: OpportunityDetail; insight: Insight }) {
   const save = useSaveAnalysis();
   const [swot, setSwot] = useState<Record<string, string>>(() => Object.fromEntries(SWOT.map((k) => [k, insight.swot[k].join('\n')])));
   const [competitors, setCompetitors] = useState<Competitor[]>(() => insight.competitors);
-  const canEdit = o.permissions.edit && o.status === 'open';
+  const canEdit = o.permissions.contribute && o.status === 'open';
   return (
     <>
       <Row gutter={[12, 12]}>
@@ -176,7 +176,7 @@ function StrategyWizard({ o, insight }: { o: OpportunityDetail; insight: Insight
   const [step, setStep] = useState<StrategyStepResult | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
-  const canEdit = o.permissions.edit && o.status === 'open';
+  const canEdit = o.permissions.contribute && o.status === 'open';
 
   useEffect(() => {
     let live = true;

@@ -1,17 +1,15 @@
 import { useMemo, useState } from 'react';
-import { Alert, App, Button, Checkbox, Flex, Input, InputNumber, Modal, Space, Switch, Tag, Typography, Upload } from 'antd';
-import { ArrowLeftOutlined, ArrowRightOutlined, PaperClipOutlined, TrophyOutlined, UploadOutlined } from '@ant-design/icons';
+import { App, Button, Flex, Input, InputNumber, Modal, Space, Switch, Tag, Typography } from 'antd';
+import { ArrowLeftOutlined, ArrowRightOutlined, TrophyOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { useSession } from '../auth/session.ts';
-import { oppKeys, uploadAttachment, useMoveStage } from './api.ts';
+import { oppKeys, useMoveStage } from './api.ts';
 import { useMoney, yuanToFen } from '../../i18n/money.ts';
-import type { EvidenceGiven, MissingEvidence, Opportunity, Process, Stage } from './types.ts';
-
-interface ItemState { checked: boolean; note: string; attachmentId: number | null; fileName: string | null; uploading: boolean }
-const keyOf = (stageId: number, key: string) => `${stageId}:${key}`;
+import { EvidenceChecklist, useEvidence } from './EvidenceChecklist.tsx';
+import type { MissingEvidence, Opportunity, Process, Stage } from './types.ts';
 
 /**
  * Moving an opportunity to another stage (SPEC §5.3). Forward: the evidence of the stage being left
@@ -42,27 +40,12 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
   const gated = forward ? stages.slice(Math.max(0, fromIndex), toIndex) : [];
   const canOverride = me.user.role === 'manager' || me.user.role === 'admin';
 
-  const [items, setItems] = useState<Record<string, ItemState>>({});
+  const ev = useEvidence(gated);
   const [reason, setReason] = useState('');
   const [override, setOverride] = useState(false);
   const [contract, setContract] = useState<number | null>(Math.round(opportunity.amount / 100));
-  const [missing, setMissing] = useState<MissingEvidence[]>([]);
   const [reasonError, setReasonError] = useState<string | null>(null);
   const [amountError, setAmountError] = useState<string | null>(null);
-
-  const state = (stageId: number, key: string): ItemState => items[keyOf(stageId, key)] ?? { checked: false, note: '', attachmentId: null, fileName: null, uploading: false };
-  const patch = (stageId: number, key: string, p: Partial<ItemState>) => {
-    setItems((prev) => ({ ...prev, [keyOf(stageId, key)]: { ...state(stageId, key), ...prev[keyOf(stageId, key)], ...p } }));
-    // Whatever the server said was missing here is being dealt with: stop showing it in red.
-    setMissing((prev) => prev.filter((m) => !(m.stageId === stageId && m.key === key)));
-  };
-  const missingFor = (stageId: number, key: string) => missing.find((m) => m.stageId === stageId && m.key === key);
-
-  const totalItems = gated.reduce((n, s) => n + s.evidence.length, 0);
-  const doneItems = gated.reduce((n, s) => n + s.evidence.filter((e) => {
-    const st = state(s.id, e.key);
-    return st.checked && (e.requires !== 'note' || st.note.trim() !== '') && (e.requires !== 'attachment' || st.attachmentId !== null);
-  }).length, 0);
 
   const submit = async () => {
     setReasonError(null);
@@ -70,17 +53,9 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
     if (!forward && !reason.trim()) { setReasonError(t('opps.move.reasonRequired')); return; }
     if (override && !reason.trim()) { setReasonError(t('opps.move.overrideReasonRequired')); return; }
     if (target.won && forward && (contract === null || contract <= 0)) { setAmountError(t('opps.move.contractRequired')); return; }
-    const evidence: EvidenceGiven[] = [];
-    for (const s of gated) {
-      for (const e of s.evidence) {
-        const st = state(s.id, e.key);
-        if (!st.checked) continue;
-        evidence.push({ stageId: s.id, key: e.key, note: st.note.trim() || null, attachmentId: st.attachmentId });
-      }
-    }
     try {
       await move.mutateAsync({
-        id: opportunity.id, version: opportunity.version, stageId: target.id, evidence,
+        id: opportunity.id, version: opportunity.version, stageId: target.id, evidence: ev.given(),
         reason: reason.trim() || undefined, override: override || undefined,
         contractAmount: target.won && forward ? yuanToFen(contract) : undefined,
       });
@@ -89,7 +64,7 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
       onClose();
     } catch (e) {
       if (isApiError(e) && e.code === 'evidence_missing') {
-        setMissing(Array.isArray(e.problem.missing) ? (e.problem.missing as MissingEvidence[]) : []);
+        ev.setMissing(Array.isArray(e.problem.missing) ? (e.problem.missing as MissingEvidence[]) : []);
         return;
       }
       if (isApiError(e) && e.code === 'reason_required') { setReasonError(t('opps.move.reasonRequired')); return; }
@@ -106,8 +81,6 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
     }
   };
 
-  const problemText = (m: MissingEvidence) => t(`opps.move.missing.${m.problem}`);
-
   return (
     <Modal
       open
@@ -122,7 +95,7 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
       destroyOnHidden
       footer={
         <Flex justify="space-between" align="center">
-          <Typography.Text type="secondary">{forward && totalItems > 0 ? t('opps.move.progress', { done: doneItems, total: totalItems }) : ''}</Typography.Text>
+          <Typography.Text type="secondary">{forward && ev.total > 0 ? t('opps.move.progress', { done: ev.done, total: ev.total }) : ''}</Typography.Text>
           <Space>
             <Button onClick={onClose}>{t('common.cancel')}</Button>
             <Button type="primary" loading={move.isPending} onClick={() => void submit()} data-testid="move-confirm">
@@ -145,65 +118,7 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
           {forward && gated.length > 1 && <Typography.Text type="warning" style={{ fontSize: 12 }}>{t('opps.move.skipping', { n: gated.length - 1 })}</Typography.Text>}
         </Flex>
 
-        {missing.length > 0 && (
-          <Alert
-            type="error" showIcon style={{ marginBottom: 16 }} data-testid="evidence-missing"
-            message={t('opps.move.missingTitle', { n: missing.length })}
-            description={<ul style={{ margin: 0, paddingInlineStart: 18 }}>{missing.map((m) => <li key={`${m.stageId}:${m.key}`}>{m.stageName} · {m.label} — {problemText(m)}</li>)}</ul>}
-          />
-        )}
-
-        {forward && gated.map((s) => (
-          <div key={s.id} style={{ marginBottom: 16 }} data-testid={`gate-${s.id}`}>
-            <Flex justify="space-between" align="baseline" style={{ marginBottom: 6 }}>
-              <Typography.Text strong>{t('opps.move.evidenceOf', { stage: s.name })}</Typography.Text>
-              {s.milestone && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('opps.stage.milestone')}: {s.milestone}</Typography.Text>}
-            </Flex>
-            {s.evidence.length === 0 && <Typography.Text type="secondary">{t('opps.move.noEvidence')}</Typography.Text>}
-            <Flex vertical gap={8}>
-              {s.evidence.map((e) => {
-                const st = state(s.id, e.key);
-                const miss = missingFor(s.id, e.key);
-                return (
-                  <div key={e.key} style={{ padding: '8px 12px', borderRadius: 8, border: `1px solid ${miss ? '#fca5a5' : st.checked ? '#bbf7d0' : '#e5e7eb'}`, background: miss ? '#fef2f2' : st.checked ? '#f0fdf4' : '#fff' }}>
-                    <Flex justify="space-between" align="center" gap={8}>
-                      <Checkbox checked={st.checked} onChange={(ev) => patch(s.id, e.key, { checked: ev.target.checked })} data-testid={`evidence-${e.key}`}>
-                        {e.label}
-                      </Checkbox>
-                      {e.requires !== 'check' && <Tag color={e.requires === 'note' ? 'blue' : 'geekblue'} style={{ margin: 0 }}>{t(`opps.evidence.requires.${e.requires}`)}</Tag>}
-                    </Flex>
-                    {e.requires === 'note' && (
-                      <Input.TextArea
-                        autoSize={{ minRows: 1, maxRows: 4 }} style={{ marginTop: 6 }} placeholder={t('opps.move.notePlaceholder')} value={st.note} maxLength={2000}
-                        status={miss?.problem === 'note_required' ? 'error' : undefined}
-                        onChange={(ev) => patch(s.id, e.key, { note: ev.target.value, checked: st.checked || ev.target.value.trim() !== '' })}
-                        data-testid={`evidence-note-${e.key}`}
-                      />
-                    )}
-                    {e.requires === 'attachment' && (
-                      <Flex align="center" gap={8} style={{ marginTop: 6 }}>
-                        <Upload
-                          showUploadList={false} maxCount={1}
-                          customRequest={({ file }) => {
-                            patch(s.id, e.key, { uploading: true });
-                            uploadAttachment(file as File).then(
-                              (a) => patch(s.id, e.key, { attachmentId: a.id, fileName: a.fileName, uploading: false, checked: true }),
-                              (err: unknown) => { patch(s.id, e.key, { uploading: false }); message.error(t('opps.move.uploadFailed', { reason: (err as Error).message }), 6); },
-                            );
-                          }}
-                        >
-                          <Button size="small" icon={<UploadOutlined />} loading={st.uploading} danger={miss?.problem === 'attachment_required'}>{t('opps.move.upload')}</Button>
-                        </Upload>
-                        {st.fileName && <Typography.Text type="secondary" style={{ fontSize: 12 }}><PaperClipOutlined /> {st.fileName}</Typography.Text>}
-                      </Flex>
-                    )}
-                    {miss && <Typography.Text type="danger" style={{ fontSize: 12, display: 'block', marginTop: 4 }}>{problemText(miss)}</Typography.Text>}
-                  </div>
-                );
-              })}
-            </Flex>
-          </div>
-        ))}
+        {forward && <EvidenceChecklist gated={gated} ev={ev} />}
 
         {forward && target.won && (
           <div style={{ marginBottom: 16 }}>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, DatePicker, Drawer, Form, Input, InputNumber, Modal, Radio, Select, Space } from 'antd';
+import { Alert, App, Button, DatePicker, Drawer, Form, Input, InputNumber, Modal, Radio, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
@@ -12,16 +12,24 @@ const money = { formatter: (v: number | string | undefined) => (v === undefined 
 
 interface EditValues { name: string; amount: number; expectedCloseDate: Dayjs; buyingPhase: string | null; forecastCategory: string; description: string | null; products: string[] }
 
+/**
+ * Edits the opportunity. Its name and figures (amount, close date, forecast) are its lead's —
+ * the owner or a manager over it; the rest of the team sees them read-only and edits the
+ * analysis fields (buying phase, products, description).
+ */
 export function EditDrawer({ o, onClose }: { o: OpportunityDetail; onClose: () => void }) {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
   const update = useUpdateOpportunity();
   const [form] = Form.useForm<EditValues>();
+  const lead = o.permissions.edit;
+  const required = [{ required: true, message: t('validation.required') }];
   const submit = (v: EditValues) =>
     update.mutateAsync({
-      id: o.id, version: o.version, name: v.name.trim(), amount: yuanToFen(v.amount), expectedCloseDate: v.expectedCloseDate.format('YYYY-MM-DD'),
-      buyingPhase: v.buyingPhase ?? null, forecastCategory: v.forecastCategory, description: v.description?.trim() || null,
+      id: o.id, version: o.version,
+      ...(lead ? { name: v.name.trim(), amount: yuanToFen(v.amount), expectedCloseDate: v.expectedCloseDate.format('YYYY-MM-DD'), forecastCategory: v.forecastCategory } : {}),
+      buyingPhase: v.buyingPhase ?? null, description: v.description?.trim() || null,
       products: (v.products ?? []).map((p) => p.trim()).filter(Boolean),
     }).then(() => { message.success(t('common.saved')); onClose(); }, (e: unknown) => report(e, form));
   return (
@@ -30,16 +38,17 @@ export function EditDrawer({ o, onClose }: { o: OpportunityDetail; onClose: () =
       <Form<EditValues> form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{
         name: o.name, amount: o.amount / 100, expectedCloseDate: o.expectedCloseDate ? dayjs(o.expectedCloseDate) : undefined, buyingPhase: o.buyingPhase, forecastCategory: o.forecastCategory, description: o.description, products: o.products,
       }}>
-        <Form.Item name="name" label={t('opps.col.name')} rules={[{ required: true, message: t('validation.required') }]}><Input maxLength={200} /></Form.Item>
-        <Form.Item name="amount" label={t('opps.col.amount')} rules={[{ required: true, message: t('validation.required') }]} extra={t('opps.edit.amountHint')}>
-          <InputNumber<number> style={{ width: '100%' }} min={0} precision={0} prefix="¥" {...money} />
+        {!lead && <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('opps.edit.leadOnly')} data-testid="edit-lead-only" />}
+        <Form.Item name="name" label={t('opps.col.name')} rules={lead ? required : []}><Input maxLength={200} disabled={!lead} /></Form.Item>
+        <Form.Item name="amount" label={t('opps.col.amount')} rules={lead ? required : []} extra={t('opps.edit.amountHint')}>
+          <InputNumber<number> style={{ width: '100%' }} min={0} precision={0} prefix="¥" disabled={!lead} {...money} />
         </Form.Item>
-        <Form.Item name="expectedCloseDate" label={t('opps.col.close')} rules={[{ required: true, message: t('validation.required') }]}><DatePicker style={{ width: '100%' }} /></Form.Item>
+        <Form.Item name="expectedCloseDate" label={t('opps.col.close')} rules={lead ? required : []}><DatePicker style={{ width: '100%' }} disabled={!lead} /></Form.Item>
         <Form.Item name="buyingPhase" label={t('opps.phase.label')}>
           <Select allowClear options={BUYING_PHASES.map((p) => ({ value: p, label: t(`opps.phase.${p}`) }))} />
         </Form.Item>
         <Form.Item name="forecastCategory" label={t('opps.detail.forecast')}>
-          <Select options={FORECAST_CATEGORIES.map((c) => ({ value: c, label: t(`opps.forecast.${c}`) }))} />
+          <Select disabled={!lead} options={FORECAST_CATEGORIES.map((c) => ({ value: c, label: t(`opps.forecast.${c}`) }))} />
         </Form.Item>
         <Form.Item name="products" label={t('opps.edit.products')} extra={t('opps.edit.productsHint')}><Select mode="tags" maxCount={20} tokenSeparators={[',', '，']} open={false} /></Form.Item>
         <Form.Item name="description" label={t('opps.edit.description')}><Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} maxLength={5000} /></Form.Item>
@@ -81,7 +90,7 @@ export function CloseModal({ o, onClose }: { o: OpportunityDetail; onClose: () =
             <Form.Item name="reason" label={t('opps.close.reason')} rules={[{ required: true, message: t('validation.required') }]}>
               <Select options={LOSS_REASONS.map((r) => ({ value: r, label: t(`opps.lossReason.${r}`) }))} />
             </Form.Item>
-            <Form.Item name="competitor" label={t('opps.close.competitor')} rules={[{ required: outcome === 'lost', message: t('validation.required') }]}><Input maxLength={200} /></Form.Item>
+            <Form.Item name="competitor" label={t('opps.close.competitor')} extra={t('opps.close.competitorHint')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}><Input maxLength={200} /></Form.Item>
           </>
         )}
         <Form.Item name="note" label={t('opps.close.note')}><Input.TextArea autoSize={{ minRows: 2 }} maxLength={2000} /></Form.Item>

@@ -44,7 +44,7 @@ function NextStep({ o }: { o: OpportunityDetail }) {
       <Flex align="center" gap={8} wrap>
         {o.nextStep ? <Typography.Text>{o.nextStep}</Typography.Text> : <Typography.Text type="warning">{t('opps.detail.noNextStep')}</Typography.Text>}
         {o.nextStepDate && <Tag color={overdue ? 'red' : 'blue'}>{o.nextStepDate}{overdue ? ` · ${t('opps.detail.overdue')}` : ''}</Tag>}
-        {o.permissions.edit && o.status === 'open' && <Button size="small" type="link" icon={<EditOutlined />} onClick={() => { setText(o.nextStep ?? ''); setDate(o.nextStepDate); setEditing(true); }} data-testid="edit-next-step">{t('common.edit')}</Button>}
+        {o.permissions.contribute && o.status === 'open' && <Button size="small" type="link" icon={<EditOutlined />} onClick={() => { setText(o.nextStep ?? ''); setDate(o.nextStepDate); setEditing(true); }} data-testid="edit-next-step">{t('common.edit')}</Button>}
       </Flex>
     );
   }
@@ -67,7 +67,9 @@ function Header({ o, process, onMove, onDialog }: { o: OpportunityDetail; proces
   const report = useProblem();
   const update = useUpdateOpportunity();
   const stages = [...(process?.stages ?? [])].sort((a, b) => a.position - b.position);
+  // Leading the deal (figures, stages, closing) vs contributing to it (the analysis fields): SPEC §2, the server's rule.
   const canEdit = o.permissions.edit && o.status === 'open';
+  const canContribute = o.permissions.contribute && o.status === 'open';
   return (
     <Card style={{ marginBottom: 16 }} styles={{ body: { padding: 20 } }}>
       <Flex justify="space-between" align="flex-start" gap={16} wrap>
@@ -115,7 +117,7 @@ function Header({ o, process, onMove, onDialog }: { o: OpportunityDetail; proces
               <Button type="primary" icon={<SwapOutlined />} data-testid="move-stage">{t('opps.card.moveTo')}</Button>
             </Dropdown>
           )}
-          {canEdit && <Button icon={<EditOutlined />} onClick={() => onDialog('edit')}>{t('common.edit')}</Button>}
+          {canContribute && <Button icon={<EditOutlined />} onClick={() => onDialog('edit')} data-testid="opp-edit">{t('common.edit')}</Button>}
           {o.permissions.edit && (
             <Dropdown trigger={['click']} menu={{
               items: o.status === 'open' ? [{ key: 'close', label: t('opps.close.action') }] : [{ key: 'reopen', label: t('opps.reopen.action') }],

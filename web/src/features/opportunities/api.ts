@@ -88,10 +88,15 @@ export interface PatchBody {
 export const useUpdateOpportunity = () => useOppMutation(({ id, ...body }: PatchBody & { id: number }) => api.patch<OpportunityDetail>(`/opportunities/${id}`, body));
 
 export const useCreateOpportunity = () =>
-  useOppMutation((body: { accountId: number; name: string; processId: number; stageId?: number; amount: number; expectedCloseDate: string }) => api.post<OpportunityDetail>('/opportunities', body));
+  useOppMutation((body: {
+    accountId: number; name: string; processId: number; stageId?: number; amount: number; expectedCloseDate: string;
+    /** Starting past the first stage: the evidence of the stages skipped (SPEC §5.3), or a manager's override with a reason. */
+    evidence?: EvidenceGiven[]; override?: boolean; reason?: string;
+  }) => api.post<OpportunityDetail>('/opportunities', body));
 
 export const useAddTeamMember = () => useOppMutation(({ id, ...body }: { id: number; userId: number; teamRole: TeamRole }) => api.post<OpportunityDetail>(`/opportunities/${id}/team`, body));
-export const useRemoveTeamMember = () => useOppMutation(({ id, memberId }: { id: number; memberId: number }) => request<OpportunityDetail>('DELETE', `/opportunities/${id}/team/${memberId}`));
+/** Answers the opportunity, or nothing (204) when the user left its team and no longer sees it. */
+export const useRemoveTeamMember = () => useOppMutation(({ id, memberId }: { id: number; memberId: number }) => request<OpportunityDetail | undefined>('DELETE', `/opportunities/${id}/team/${memberId}`));
 
 export const useCloseOpportunity = () =>
   useOppMutation(({ id, ...body }: { id: number; version: number; outcome: 'won' | 'lost' | 'abandoned'; contractAmount?: number; reason?: string; competitor?: string; note?: string }) =>

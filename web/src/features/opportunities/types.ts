@@ -59,7 +59,12 @@ export interface TeamMember { id: number; userId: number; userName: string; team
 
 export interface OpportunityDetail extends Opportunity {
   team: TeamMember[];
-  permissions: { edit: boolean; manage: boolean };
+  /**
+   * What the user may do (the server's rule, SPEC §2): edit = lead the deal (figures, stage moves,
+   * close, reopen, the team, reviews); contribute = the analysis (qualification, buying phase, SWOT,
+   * strategy, next step, products, description); manage = a manager over it (override, advantage lost).
+   */
+  permissions: { edit: boolean; contribute: boolean; manage: boolean };
   /** Roles the current stage asks to involve that nobody on the team holds (when the server sends it). */
   suggestedRoles?: string[];
 }
@@ -86,7 +91,9 @@ export interface Stage {
 export interface ProcessSummary { id: number; name: string; description: string | null; templateKey: string | null; active: boolean; stageCount: number }
 export interface Process extends Omit<ProcessSummary, 'stageCount'> { stages: Stage[] }
 
-export interface BoardColumn { stage: Stage; count: number; amount: number; expectedAmount: number; cards: Opportunity[]; more: number }
+/** A board card says whether the user may move it (drag it to another column). */
+export interface BoardCard extends Opportunity { permissions: { edit: boolean } }
+export interface BoardColumn { stage: Stage; count: number; amount: number; expectedAmount: number; cards: BoardCard[]; more: number }
 export interface Board { process: { id: number; name: string }; columns: BoardColumn[] }
 
 export interface EvidenceGiven { stageId: number; key: string; note?: string | null; attachmentId?: number | null }

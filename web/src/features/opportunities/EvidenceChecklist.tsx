@@ -1,0 +1,109 @@
+import { useState } from 'react';
+import { Alert, App, Button, Checkbox, Flex, Input, Tag, Typography, Upload } from 'antd';
+import { PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
+import { useT } from '../../i18n/useI18n.ts';
+import { uploadAttachment } from './api.ts';
+import type { EvidenceGiven, MissingEvidence, Stage } from './types.ts';
+
+interface ItemState { checked: boolean; note: string; attachmentId: number | null; fileName: string | null; uploading: boolean }
+const keyOf = (stageId: number, key: string) => `${stageId}:${key}`;
+const blank: ItemState = { checked: false, note: '', attachmentId: null, fileName: null, uploading: false };
+
+/**
+ * The evidence given at a stage gate (SPEC §5.3), item by item, and what the server last said
+ * was missing. `gated` are the stages the move leaves or skips; only their items are sent.
+ */
+export function useEvidence(gated: Stage[]) {
+  const [items, setItems] = useState<Record<string, ItemState>>({});
+  const [missing, setMissing] = useState<MissingEvidence[]>([]);
+  const state = (stageId: number, key: string): ItemState => items[keyOf(stageId, key)] ?? blank;
+  const patch = (stageId: number, key: string, p: Partial<ItemState>) => {
+    setItems((prev) => ({ ...prev, [keyOf(stageId, key)]: { ...blank, ...prev[keyOf(stageId, key)], ...p } }));
+    // Whatever the server said was missing here is being dealt with: stop showing it in red.
+    setMissing((prev) => prev.filter((m) => !(m.stageId === stageId && m.key === key)));
+  };
+  const complete = (s: Stage) => s.evidence.filter((e) => {
+    const st = state(s.id, e.key);
+    return st.checked && (e.requires !== 'note' || st.note.trim() !== '') && (e.requires !== 'attachment' || st.attachmentId !== null);
+  }).length;
+  const given = (): EvidenceGiven[] => gated.flatMap((s) => s.evidence
+    .filter((e) => state(s.id, e.key).checked)
+    .map((e) => ({ stageId: s.id, key: e.key, note: state(s.id, e.key).note.trim() || null, attachmentId: state(s.id, e.key).attachmentId })));
+  return {
+    state, patch, missing, setMissing, given,
+    total: gated.reduce((n, s) => n + s.evidence.length, 0),
+    done: gated.reduce((n, s) => n + complete(s), 0),
+  };
+}
+
+export type EvidenceState = ReturnType<typeof useEvidence>;
+
+/** The checklist of the gated stages' evidence, with the server's missing items in red beside them. */
+export function EvidenceChecklist({ gated, ev }: { gated: Stage[]; ev: EvidenceState }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const problemText = (m: MissingEvidence) => t(`opps.move.missing.${m.problem}`);
+  const missingFor = (stageId: number, key: string) => ev.missing.find((m) => m.stageId === stageId && m.key === key);
+  return (
+    <>
+      {ev.missing.length > 0 && (
+        <Alert
+          type="error" showIcon style={{ marginBottom: 16 }} data-testid="evidence-missing"
+          message={t('opps.move.missingTitle', { n: ev.missing.length })}
+          description={<ul style={{ margin: 0, paddingInlineStart: 18 }}>{ev.missing.map((m) => <li key={`${m.stageId}:${m.key}`}>{m.stageName} · {m.label} — {problemText(m)}</li>)}</ul>}
+        />
+      )}
+      {gated.map((s) => (
+        <div key={s.id} style={{ marginBottom: 16 }} data-testid={`gate-${s.id}`}>
+          <Flex justify="space-between" align="baseline" style={{ marginBottom: 6 }}>
+            <Typography.Text strong>{t('opps.move.evidenceOf', { stage: s.name })}</Typography.Text>
+            {s.milestone && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('opps.stage.milestone')}: {s.milestone}</Typography.Text>}
+          </Flex>
+          {s.evidence.length === 0 && <Typography.Text type="secondary">{t('opps.move.noEvidence')}</Typography.Text>}
+          <Flex vertical gap={8}>
+            {s.evidence.map((e) => {
+              const st = ev.state(s.id, e.key);
+              const miss = missingFor(s.id, e.key);
+              return (
+                <div key={e.key} style={{ padding: '8px 12px', borderRadius: 8, border: `1px solid ${miss ? '#fca5a5' : st.checked ? '#bbf7d0' : '#e5e7eb'}`, background: miss ? '#fef2f2' : st.checked ? '#f0fdf4' : '#fff' }}>
+                  <Flex justify="space-between" align="center" gap={8}>
+                    <Checkbox checked={st.checked} onChange={(x) => ev.patch(s.id, e.key, { checked: x.target.checked })} data-testid={`evidence-${e.key}`}>
+                      {e.label}
+                    </Checkbox>
+                    {e.requires !== 'check' && <Tag color={e.requires === 'note' ? 'blue' : 'geekblue'} style={{ margin: 0 }}>{t(`opps.evidence.requires.${e.requires}`)}</Tag>}
+                  </Flex>
+                  {e.requires === 'note' && (
+                    <Input.TextArea
+                      autoSize={{ minRows: 1, maxRows: 4 }} style={{ marginTop: 6 }} placeholder={t('opps.move.notePlaceholder')} value={st.note} maxLength={2000}
+                      status={miss?.problem === 'note_required' ? 'error' : undefined}
+                      onChange={(x) => ev.patch(s.id, e.key, { note: x.target.value, checked: st.checked || x.target.value.trim() !== '' })}
+                      data-testid={`evidence-note-${e.key}`}
+                    />
+                  )}
+                  {e.requires === 'attachment' && (
+                    <Flex align="center" gap={8} style={{ marginTop: 6 }}>
+                      <Upload
+                        showUploadList={false} maxCount={1}
+                        customRequest={({ file }) => {
+                          ev.patch(s.id, e.key, { uploading: true });
+                          uploadAttachment(file as File).then(
+                            (a) => ev.patch(s.id, e.key, { attachmentId: a.id, fileName: a.fileName, uploading: false, checked: true }),
+                            (err: unknown) => { ev.patch(s.id, e.key, { uploading: false }); message.error(t('opps.move.uploadFailed', { reason: (err as Error).message }), 6); },
+                          );
+                        }}
+                      >
+                        <Button size="small" icon={<UploadOutlined />} loading={st.uploading} danger={miss?.problem === 'attachment_required'}>{t('opps.move.upload')}</Button>
+                      </Upload>
+                      {st.fileName && <Typography.Text type="secondary" style={{ fontSize: 12 }}><PaperClipOutlined /> {st.fileName}</Typography.Text>}
+                    </Flex>
+                  )}
+                  {miss && <Typography.Text type="danger" style={{ fontSize: 12, display: 'block', marginTop: 4 }}>{problemText(miss)}</Typography.Text>}
+                </div>
+              );
+            })}
+          </Flex>
+        </div>
+      ))}
+    </>
+  );
+}
