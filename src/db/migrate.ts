@@ -7,6 +7,7 @@ import * as m0002 from './migrations/0002_customer_archive.ts';
 import * as m0003 from './migrations/0003_import_row_outcome.ts';
 import * as m0006 from './migrations/0006_sales_process.ts';
 import * as m0007 from './migrations/0007_attachments.ts';
+import * as m0008 from './migrations/0008_review_plan.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -17,6 +18,7 @@ const migrations: Record<string, EngineMigration> = {
   '0003_import_row_outcome': m0003,
   '0006_sales_process': m0006,
   '0007_attachments': m0007,
+  '0008_review_plan': m0008,
 };
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

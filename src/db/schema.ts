@@ -252,6 +252,8 @@ export interface OpportunityReviewTable {
   evidence: string | null;
   next_action: string | null;
   joint_plan: string | null;
+  root_cause: string | null;
+  next_action_date: string | null;
   created_at: number;
 }
 

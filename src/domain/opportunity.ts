@@ -11,4 +11,8 @@ export const FORECAST_CATEGORIES = ['commit', 'possible', 'pipeline', 'omitted']
 export type ForecastCategory = (typeof FORECAST_CATEGORIES)[number];
 
 /** Why an opportunity was lost or abandoned (SPEC §5.7). */
+/** What a pipeline review finds behind a problem (SPEC §5.3 "root causes to record"). */
+export const ROOT_CAUSES = ['poor_execution', 'too_few_opportunities', 'low_average_value'] as const;
+export type RootCause = (typeof ROOT_CAUSES)[number];
+
 export const LOSS_REASONS = ['price', 'product_fit', 'relationship', 'competitor', 'no_decision', 'budget_cut', 'timing', 'other'] as const;

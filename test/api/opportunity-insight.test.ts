@@ -270,6 +270,39 @@ for (const engine of testEngines()) {
       assert.deepEqual(list.map((r) => r.reviewerName), ['manager ins', 'rep ins']);
     });
 
+    it('a review with a dated next action plans the deal (no longer "no plan"), and records the root cause it found', async () => {
+      const url = `/api/v1/opportunities/${opp}/reviews`;
+      const before = json<{ version: number; nextStep: string | null; problems: string[] }>(await as.rep('GET', `/api/v1/opportunities/${opp}`));
+      const badCause = await as.manager('POST', url, { completedStep: 'x', nextAction: 'y', rootCause: 'bad_luck' });
+      assert.equal(badCause.statusCode, 400);
+      assert.equal(json<Problem>(badCause).errors![0]!.field, 'rootCause');
+      const badDate = await as.manager('POST', url, { completedStep: 'x', nextAction: 'y', nextActionDate: '2027-02-30' });
+      assert.equal(json<Problem>(badDate).errors![0]!.field, 'nextActionDate');
+      const due = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+      const res = await as.manager('POST', url, { completedStep: '方案汇报', nextAction: '约采购总监确认预算', nextActionDate: due, rootCause: 'poor_execution' });
+      assert.equal(res.statusCode, 201, res.body);
+      const r = json<Review & { rootCause: string; nextActionDate: string }>(res);
+      assert.deepEqual([r.rootCause, r.nextActionDate], ['poor_execution', due]);
+      const after = json<{ version: number; nextStep: string | null; nextStepDate: string | null; problems: string[] }>(await as.rep('GET', `/api/v1/opportunities/${opp}`));
+      assert.deepEqual([after.nextStep, after.nextStepDate], ['约采购总监确认预算', due]);
+      assert.ok(!after.problems.includes('no_plan'), after.problems.join());
+      assert.equal(after.version, before.version + 1, 'an open edit form of the deal learns of the change (409), not overwrites it');
+      const timeline = json<{ items: { kind: string; reason: string | null }[] }>(await as.rep('GET', `/api/v1/opportunities/${opp}/timeline`)).items;
+      assert.equal(timeline.find((e) => e.kind === 'review')!.reason, 'poor_execution');
+    });
+
+    it('lets a manager mark an advantage as lost, in the history; not the owner', async () => {
+      const o = json<{ version: number }>(await as.rep('GET', `/api/v1/opportunities/${opp}`));
+      assert.equal((await as.rep('PATCH', `/api/v1/opportunities/${opp}`, { version: o.version, advantageLost: true })).statusCode, 403);
+      const marked = await as.manager('PATCH', `/api/v1/opportunities/${opp}`, { version: o.version, advantageLost: true });
+      assert.equal(marked.statusCode, 200, marked.body);
+      assert.ok(json<{ problems: string[] }>(marked).problems.includes('advantage_lost'));
+      const hist = await t.db.kysely.selectFrom('record_history').select(['old_value', 'new_value', 'actor_user_id']).where('entity_id', '=', opp).where('field', '=', 'advantage_lost').orderBy('id').execute();
+      assert.deepEqual(hist.map((h) => [h.old_value, h.new_value, h.actor_user_id]).at(-1), ['false', 'true', f.users.manager.id]);
+      const cleared = await as.manager('PATCH', `/api/v1/opportunities/${opp}`, { version: json<{ version: number }>(marked).version, advantageLost: false });
+      assert.equal(cleared.statusCode, 200);
+    });
+
     it('lets a team member who is not the owner write insight but not reviews', async () => {
       await t.db.kysely.insertInto('opportunity_team').values({ workspace_id: f.workspaceId, opportunity_id: opp, user_id: f.users.presales.id, team_role: 'presales', created_at: Date.now() }).execute();
       const v = (await insight(as.presales)).version;

@@ -158,6 +158,22 @@ describe('Opportunities in the browser', () => {
     await page.locator('.ant-pagination-total-text').filter({ hasText: `共 ${attention.total} 条` }).waitFor();
     await shot(page, 'opportunity-attention');
 
+    // A pipeline review of a planless deal: the next action with a date becomes its next step, and "no plan" goes.
+    const planless = (await apiCall<{ items: { id: number; problems: string[] }[] }>(page, 'GET', '/opportunities/attention?problem=no_plan&limit=1')).items[0]!;
+    await page.goto(`${app.url}/opportunities/${planless.id}?tab=reviews`);
+    await page.locator('#nextAction').fill('陪同客户参观样板工厂');
+    await page.locator('#nextActionDate').click();
+    await page.locator('.ant-picker-dropdown .ant-picker-cell-today').click();
+    await page.locator('#rootCause').click();
+    await page.locator('.ant-select-dropdown .ant-select-item-option').filter({ hasText: '执行不力' }).click();
+    await page.getByRole('button', { name: '记录盘问' }).click();
+    await page.getByText('已记录盘问，并更新了商机的下一步').waitFor();
+    const planned = await apiCall<{ nextStep: string | null; problems: string[] }>(page, 'GET', `/opportunities/${planless.id}`);
+    assert.equal(planned.nextStep, '陪同客户参观样板工厂');
+    assert.ok(!planned.problems.includes('no_plan'), planned.problems.join());
+    await page.locator('.ant-list-item').filter({ hasText: '陪同客户参观样板工厂' }).filter({ hasText: '执行不力' }).waitFor();
+    await shot(page, 'opportunity-review');
+
     // New opportunity from the board: the process of the board is preselected.
     await page.goto(`${app.url}/opportunities/board`);
     await page.getByTestId('board-column').first().waitFor();

@@ -58,6 +58,7 @@ export const opportunitySchema = z.object({
   nextStep: z.string().nullable(),
   nextStepDate: z.string().nullable(),
   problems: z.array(z.enum(['stalled', 'no_plan', 'advantage_lost'])),
+  advantageMarked: z.boolean().describe('a manager marked the advantage as lost (one cause of the advantage_lost problem)'),
   closeReason: z.string().nullable(),
   closeCompetitor: z.string().nullable(),
   contractAmount: z.number().int().nullable(),

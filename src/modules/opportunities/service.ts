@@ -55,6 +55,7 @@ export function toOpportunityDto(r: repo.OpportunityRow, largeDealThreshold: num
     nextStep: r.next_step,
     nextStepDate: r.next_step_date,
     problems,
+    advantageMarked: r.advantage_lost === 1,
     closeReason: r.close_reason,
     closeCompetitor: r.close_competitor,
     contractAmount: r.contract_amount,
@@ -222,6 +223,7 @@ export async function updateOpportunity(db: Db, actor: Actor, id: number, patch:
   track('owner', r.owner_id, newOwner?.id, patch.ownerReason);
   track('amount', r.amount, patch.amount);
   track('close_date', r.expected_close_date, patch.expectedCloseDate);
+  track('advantage_lost', r.advantage_lost === 1 ? 'true' : 'false', patch.advantageLost === undefined ? undefined : String(patch.advantageLost));
   track('forecast_category', r.forecast_category, patch.forecastCategory);
   await db.kysely.transaction().execute(async (trx) => {
     await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: patch.version }, {

@@ -26,7 +26,7 @@ export async function listReviews(db: Kysely<Database>, workspaceId: number, opp
   return db
     .selectFrom('opportunity_reviews as r')
     .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'r.reviewer_id').onRef('u.workspace_id', '=', 'r.workspace_id'))
-    .select(['r.id', 'r.reviewer_id', 'u.name as reviewer_name', 'r.completed_step', 'r.evidence', 'r.next_action', 'r.joint_plan', 'r.created_at'])
+    .select(['r.id', 'r.reviewer_id', 'u.name as reviewer_name', 'r.completed_step', 'r.evidence', 'r.next_action', 'r.joint_plan', 'r.root_cause', 'r.next_action_date', 'r.created_at'])
     .where('r.workspace_id', '=', workspaceId)
     .where('r.opportunity_id', '=', opportunityId)
     .orderBy('r.created_at', 'desc')
@@ -45,6 +45,8 @@ export interface NewReview {
   evidence: string | null;
   nextAction: string;
   jointPlan: string | null;
+  rootCause: string | null;
+  nextActionDate: string | null;
   now: number;
 }
 
@@ -53,7 +55,7 @@ export async function insertReview(db: Kysely<Database>, r: NewReview): Promise<
     .insertInto('opportunity_reviews')
     .values({
       workspace_id: r.workspaceId, opportunity_id: r.opportunityId, reviewer_id: r.reviewerId, completed_step: r.completedStep,
-      evidence: r.evidence, next_action: r.nextAction, joint_plan: r.jointPlan, created_at: r.now,
+      evidence: r.evidence, next_action: r.nextAction, joint_plan: r.jointPlan, root_cause: r.rootCause, next_action_date: r.nextActionDate, created_at: r.now,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -64,7 +66,7 @@ export async function getReview(db: Kysely<Database>, workspaceId: number, id: n
   return db
     .selectFrom('opportunity_reviews as r')
     .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'r.reviewer_id').onRef('u.workspace_id', '=', 'r.workspace_id'))
-    .select(['r.id', 'r.reviewer_id', 'u.name as reviewer_name', 'r.completed_step', 'r.evidence', 'r.next_action', 'r.joint_plan', 'r.created_at'])
+    .select(['r.id', 'r.reviewer_id', 'u.name as reviewer_name', 'r.completed_step', 'r.evidence', 'r.next_action', 'r.joint_plan', 'r.root_cause', 'r.next_action_date', 'r.created_at'])
     .where('r.workspace_id', '=', workspaceId)
     .where('r.id', '=', id)
     .executeTakeFirstOrThrow();

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BUYING_PHASES, QUALIFICATION_FACTS } from '../../domain/buying-phase.ts';
-import { TEAM_ROLES } from '../../domain/opportunity.ts';
+import { ROOT_CAUSES, TEAM_ROLES } from '../../domain/opportunity.ts';
 import { STRATEGIES, STRATEGY_QUESTIONS } from '../../domain/win-strategy.ts';
 import { errorResponses, idParam, optionalText, text, versionField } from '../../server/http-schemas.ts';
 import { actorOf } from '../../server/request.ts';
@@ -48,7 +48,10 @@ export const insightSchema = opportunitySchema.extend({
 
 const reviewSchema = z.object({
   id: z.number().int(), reviewerId: z.number().int(), reviewerName: z.string().nullable(), completedStep: z.string(), evidence: z.string().nullable(),
-  nextAction: z.string(), jointPlan: z.string().nullable(), createdAt: z.number().int(),
+  nextAction: z.string(), jointPlan: z.string().nullable(),
+  rootCause: z.enum(ROOT_CAUSES).nullable().describe('what the reviewer sees behind the problem (SPEC §5.3)'),
+  nextActionDate: z.string().nullable().describe('when the next action is due; it became the opportunity\'s next step'),
+  createdAt: z.number().int(),
 });
 
 export default async function opportunityInsightRoutes(app: FastifyInstance) {
@@ -137,7 +140,11 @@ export default async function opportunityInsightRoutes(app: FastifyInstance) {
       tags,
       summary: 'Record a pipeline review: step completed, evidence, next action, the plan made together (owner or a manager over it)',
       params: idParam,
-      body: z.strictObject({ completedStep: text(1000), evidence: optionalText(2000), nextAction: text(1000), jointPlan: optionalText(2000) }),
+      body: z.strictObject({
+        completedStep: text(1000), evidence: optionalText(2000), nextAction: text(1000), jointPlan: optionalText(2000),
+        rootCause: z.enum(ROOT_CAUSES).nullable().optional(),
+        nextActionDate: z.iso.date('must be a date YYYY-MM-DD').nullable().optional().describe('a date makes the next action the opportunity\'s next step'),
+      }),
       response: { 201: reviewSchema, ...errorResponses },
     },
   }, async (req, reply) => reply.code(201).send(await insight.addReview(db, actorOf(req), req.params.id, req.body)));

@@ -4,6 +4,7 @@ import {
   QUALIFICATION_FACTS, qualificationScore, weakenedFacts,
   type BuyingPhase, type Qualification, type QualificationAnswer, type QualificationFact,
 } from '../../domain/buying-phase.ts';
+import type { RootCause } from '../../domain/opportunity.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { decideStrategy, STRATEGIES, type Strategy, type StrategyAnswers, type StrategyStep } from '../../domain/win-strategy.ts';
 import { AppError, forbidden, invalid, notFound } from '../../server/problem.ts';
@@ -228,6 +229,8 @@ const reviewDto = (r: repo.ReviewRow) => ({
   evidence: r.evidence,
   nextAction: r.next_action ?? '',
   jointPlan: r.joint_plan,
+  rootCause: (r.root_cause ?? null) as RootCause | null,
+  nextActionDate: r.next_action_date,
   createdAt: r.created_at,
 });
 
@@ -237,15 +240,27 @@ export async function listReviews(db: Db, actor: Actor, id: number) {
   return { items: (await repo.listReviews(db.kysely, actor.workspaceId, id)).map(reviewDto) };
 }
 
-export interface ReviewInput { completedStep: string; evidence?: string | null | undefined; nextAction: string; jointPlan?: string | null | undefined }
+export interface ReviewInput {
+  completedStep: string; evidence?: string | null | undefined; nextAction: string; jointPlan?: string | null | undefined;
+  rootCause?: RootCause | null | undefined; nextActionDate?: string | null | undefined;
+}
 
 /** The four questions answered: by those who lead the deal — its owner, a manager over it, an admin. */
 export async function addReview(db: Db, actor: Actor, id: number, input: ReviewInput) {
   const detail = await getOpportunity(db, actor, id);
   if (!detail.permissions.edit) throw forbidden('Only the owner or a manager over the opportunity records a pipeline review');
-  const reviewId = await repo.insertReview(db.kysely, {
-    workspaceId: actor.workspaceId, opportunityId: id, reviewerId: actor.userId, completedStep: input.completedStep, evidence: input.evidence ?? null,
-    nextAction: input.nextAction, jointPlan: input.jointPlan ?? null, now: Date.now(),
+  const now = Date.now();
+  const reviewId = await db.kysely.transaction().execute(async (trx) => {
+    const newId = await repo.insertReview(trx, {
+      workspaceId: actor.workspaceId, opportunityId: id, reviewerId: actor.userId, completedStep: input.completedStep, evidence: input.evidence ?? null,
+      nextAction: input.nextAction, jointPlan: input.jointPlan ?? null, rootCause: input.rootCause ?? null, nextActionDate: input.nextActionDate ?? null, now,
+    });
+    // "What will you do next? Let us plan it together": a dated next action is the deal's next step (no longer "no plan").
+    if (input.nextActionDate) {
+      await trx.updateTable('opportunities').set((eb) => ({ next_step: input.nextAction.slice(0, 500), next_step_date: input.nextActionDate!, updated_at: now, version: eb('version', '+', 1) }))
+        .where('workspace_id', '=', actor.workspaceId).where('id', '=', id).execute();
+    }
+    return newId;
   });
   return reviewDto(await repo.getReview(db.kysely, actor.workspaceId, reviewId));
 }

@@ -157,7 +157,7 @@ function branches(db: Kysely<Database>, actor: Actor, scope: TimelineScope, kind
   if (want('review')) {
     out.push(db.selectFrom('opportunity_reviews as r').where('r.workspace_id', '=', ws).where('r.opportunity_id', 'in', opps).select(select('review', {
       at: sql`r.created_at`, actor_id: sql`r.reviewer_id`, opportunity_id: sql`r.opportunity_id`, ref_id: sql`r.id`,
-      title: text('r.completed_step'), old_value: text('r.evidence'), new_value: text('r.next_action'), reason: nullText, extra: text('r.joint_plan'), amount: nullBig,
+      title: text('r.completed_step'), old_value: text('r.evidence'), new_value: text('r.next_action'), reason: text('r.root_cause'), extra: text('r.joint_plan'), amount: nullBig,
     })) as Branch);
   }
   if (want('file_added')) {

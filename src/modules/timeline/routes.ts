@@ -36,7 +36,7 @@ const eventSchema = z.object({
   field: z.string().nullable().describe('*_changed: the field (owner, tier, amount, close_date, …)'),
   from: z.string().nullable().describe('*_changed: old value (user ids as names); stage_moved: the stage left; review: the evidence seen'),
   to: z.string().nullable().describe('*_changed: new value; opportunity_closed: won, lost or abandoned; review: the next action'),
-  reason: z.string().nullable(),
+  reason: z.string().nullable().describe('why: a change\'s reason, a loss reason code, a review\'s root cause'),
   detail: z.string().nullable().describe('contact title and department, competitor a deal was lost to, joint plan of a review, file type'),
   amount: z.number().nullable().describe('fen: deal amount, contract amount when won; bytes for a file'),
   probability: z.number().int().nullable(),

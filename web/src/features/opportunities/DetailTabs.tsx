@@ -1,7 +1,7 @@
-import { useState } from 'react';
-import { Alert, App, Avatar, Button, Card, Empty, Flex, Form, Input, List, Popconfirm, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { Alert, App, Avatar, Button, Card, DatePicker, Empty, Flex, Form, Input, List, Popconfirm, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
 import { ArrowLeftOutlined, ArrowRightOutlined, DeleteOutlined, PaperClipOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
-import dayjs from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import { Link, useNavigate } from 'react-router';
 import { useProblem } from '../../api/useProblem.ts';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -10,7 +10,7 @@ import { useHistoryText } from '../timeline/historyText.ts';
 import { useSession } from '../auth/session.ts';
 import { AttitudeTag, DegreeBar, InfluenceTag } from '../accounts/bits.tsx';
 import { useAddReview, useAddTeamMember, useAuditTrail, useBuyingRoles, usePeople, useRemoveTeamMember, useReviews, useStageHistory } from './api.ts';
-import { TEAM_ROLES, type HistoryItem, type OpportunityDetail, type Process, type Stage, type TeamRole } from './types.ts';
+import { ROOT_CAUSES, TEAM_ROLES, type HistoryItem, type OpportunityDetail, type Process, type RootCause, type Stage, type TeamRole } from './types.ts';
 
 const when = (ms: number | null | undefined) => (ms ? dayjs(ms).format('YYYY-MM-DD HH:mm') : '—');
 
@@ -110,7 +110,11 @@ export function ReviewsTab({ o, stage }: { o: OpportunityDetail; stage: Stage | 
   const report = useProblem();
   const reviews = useReviews(o.id);
   const add = useAddReview();
-  const [form] = Form.useForm<{ completedStep: string; evidence?: string; nextAction: string; jointPlan?: string }>();
+  const [form] = Form.useForm<{ completedStep: string; evidence?: string; nextAction: string; jointPlan?: string; nextActionDate?: Dayjs | null; rootCause?: RootCause | null }>();
+  // The step just completed defaults to the current stage, also when the process loads after the form.
+  useEffect(() => {
+    if (stage && !form.isFieldTouched('completedStep') && !form.getFieldValue('completedStep')) form.setFieldValue('completedStep', stage.name);
+  }, [stage, form]);
   if (reviews.isError) return <LoadError error={reviews.error} onRetry={() => void reviews.refetch()} />;
   const Q = ['completedStep', 'evidence', 'nextAction', 'jointPlan'] as const;
   return (
@@ -118,12 +122,24 @@ export function ReviewsTab({ o, stage }: { o: OpportunityDetail; stage: Stage | 
       {/* The owner answers, a manager over the deal asks: the rest of the team reads the reviews. */}
       {o.permissions.edit && <Card size="small" title={t('opps.review.new')} style={{ background: '#fafafa' }}>
         <Form form={form} layout="vertical" initialValues={{ completedStep: stage?.name ?? '' }}
-          onFinish={(v) => void add.mutateAsync({ id: o.id, completedStep: v.completedStep, nextAction: v.nextAction, evidence: v.evidence?.trim() || null, jointPlan: v.jointPlan?.trim() || null }).then(() => { form.resetFields(); message.success(t('opps.review.saved')); }, (e: unknown) => report(e, form))}>
+          onFinish={(v) => void add.mutateAsync({
+            id: o.id, completedStep: v.completedStep, nextAction: v.nextAction, evidence: v.evidence?.trim() || null, jointPlan: v.jointPlan?.trim() || null,
+            nextActionDate: v.nextActionDate ? v.nextActionDate.format('YYYY-MM-DD') : null, rootCause: v.rootCause ?? null,
+          }).then(() => { form.resetFields(); message.success(t(v.nextActionDate ? 'opps.review.savedPlanned' : 'opps.review.saved')); }, (e: unknown) => report(e, form))}>
           {Q.map((q, i) => (
             <Form.Item key={q} name={q} label={`${i + 1}. ${t(`opps.review.q.${q}`)}`} rules={[{ required: q === 'completedStep' || q === 'nextAction', message: t('validation.required') }]} style={{ marginBottom: 10 }}>
               <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} maxLength={2000} />
             </Form.Item>
           ))}
+          <Flex gap={12} wrap>
+            <Form.Item name="nextActionDate" label={t('opps.review.nextActionDate')} tooltip={t('opps.review.nextActionDateHint')} style={{ marginBottom: 10 }}>
+              <DatePicker />
+            </Form.Item>
+            {/* What the reviewer sees behind a problem (SPEC §5.3): for the weekly review of the rep's pipeline. */}
+            <Form.Item name="rootCause" label={t('opps.review.rootCause')} style={{ marginBottom: 10, minWidth: 220 }}>
+              <Select allowClear placeholder={t('opps.review.rootCauseNone')} options={ROOT_CAUSES.map((c) => ({ value: c, label: t(`opps.rootCause.${c}`) }))} />
+            </Form.Item>
+          </Flex>
           <Button type="primary" htmlType="submit" loading={add.isPending}>{t('opps.review.save')}</Button>
         </Form>
       </Card>}
@@ -135,7 +151,13 @@ export function ReviewsTab({ o, stage }: { o: OpportunityDetail; stage: Stage | 
           <List.Item>
             <div style={{ width: '100%' }}>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>{when(r.createdAt)} · {r.reviewerName ?? ''}</Typography.Text>
-              {Q.map((q) => <div key={q}><Typography.Text type="secondary">{t(`opps.review.q.${q}`)}：</Typography.Text>{r[q] ?? '—'}</div>)}
+              {Q.map((q) => (
+                <div key={q}>
+                  <Typography.Text type="secondary">{t(`opps.review.q.${q}`)} </Typography.Text>{r[q] ?? '—'}
+                  {q === 'nextAction' && r.nextActionDate && <Tag style={{ marginInlineStart: 6 }}>{r.nextActionDate}</Tag>}
+                </div>
+              ))}
+              {r.rootCause && <Tag color="volcano" style={{ marginTop: 4 }}>{t('opps.review.rootCause')}：{t(`opps.rootCause.${r.rootCause}`)}</Tag>}
             </div>
           </List.Item>
         )}

@@ -120,8 +120,19 @@ function Header({ o, process, onMove, onDialog }: { o: OpportunityDetail; proces
           {canContribute && <Button icon={<EditOutlined />} onClick={() => onDialog('edit')} data-testid="opp-edit">{t('common.edit')}</Button>}
           {o.permissions.edit && (
             <Dropdown trigger={['click']} menu={{
-              items: o.status === 'open' ? [{ key: 'close', label: t('opps.close.action') }] : [{ key: 'reopen', label: t('opps.reopen.action') }],
-              onClick: ({ key }) => onDialog(key as 'close' | 'reopen'),
+              items: [
+                ...(o.status === 'open' ? [{ key: 'close', label: t('opps.close.action') }] : [{ key: 'reopen', label: t('opps.reopen.action') }]),
+                // SPEC §5.3: "advantage lost — qualification weakened, or marked by the manager".
+                ...(o.permissions.manage && o.status === 'open' ? [{ key: 'advantage', label: t(o.advantageMarked ? 'opps.advantage.clear' : 'opps.advantage.mark') }] : []),
+              ],
+              onClick: ({ key }) => {
+                if (key !== 'advantage') return onDialog(key as 'close' | 'reopen');
+                const marking = !o.advantageMarked;
+                update.mutateAsync({ id: o.id, version: o.version, advantageLost: marking }).then(
+                  () => void message.success(t(marking ? 'opps.advantage.marked' : 'opps.advantage.cleared')),
+                  (e: unknown) => report(e),
+                );
+              },
             }}>
               <Button icon={<MoreOutlined />} data-testid="opp-more">{t('opps.detail.more')}</Button>
             </Dropdown>

@@ -3,8 +3,7 @@ import { api, request } from '../../api/client.ts';
 import type { Page, User } from '../../api/types.ts';
 import type { BuyingRole } from '../accounts/types.ts';
 import type {
-  AttentionPage, Board, Competitor, Swot, BoardFilters, EvidenceGiven, HistoryItem, Insight, ListFilters, Opportunity, OpportunityDetail, Process,
-  ProcessSummary, Review, StageHistoryEntry, StrategyStepResult, TeamRole,
+  AttentionPage, Board, Competitor, Swot, BoardFilters, EvidenceGiven, HistoryItem, Insight, ListFilters, Opportunity, OpportunityDetail, Process, ProcessSummary, Review, StageHistoryEntry, StrategyStepResult, TeamRole, RootCause,
 } from './types.ts';
 
 /** Query keys of the opportunity area; every change refreshes the whole family (board, lists, detail). */
@@ -111,7 +110,8 @@ export const strategyNext = (id: number, answers: Record<string, boolean>) => ap
 export const useSaveStrategy = () =>
   useOppMutation(({ id, ...body }: { id: number; version: number; answers: Record<string, boolean> }) => request<Insight>('PUT', `/opportunities/${id}/strategy`, body));
 export const useAddReview = () =>
-  useOppMutation(({ id, ...body }: { id: number; completedStep: string; evidence?: string | null; nextAction: string; jointPlan?: string | null }) => api.post<Review>(`/opportunities/${id}/reviews`, body));
+  useOppMutation(({ id, ...body }: { id: number; completedStep: string; evidence?: string | null; nextAction: string; jointPlan?: string | null; rootCause?: RootCause | null; nextActionDate?: string | null }) =>
+    api.post<Review>(`/opportunities/${id}/reviews`, body));
 
 /** Uploads a file for an evidence item (raw body); answers the attachment id. */
 export async function uploadAttachment(file: File): Promise<{ id: number; fileName: string; size: number }> {

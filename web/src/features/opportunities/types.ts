@@ -1,10 +1,11 @@
 /** Shapes of the opportunity API (src/modules/opportunities/routes.ts, SPEC §5). Money in fen. */
-import { FORECAST_CATEGORIES, LOSS_REASONS, OPPORTUNITY_STATUSES as STATUSES, TEAM_ROLES } from '../../../../src/domain/opportunity.ts';
+import { FORECAST_CATEGORIES, LOSS_REASONS, OPPORTUNITY_STATUSES as STATUSES, ROOT_CAUSES, TEAM_ROLES } from '../../../../src/domain/opportunity.ts';
 import { BUYING_PHASES, QUALIFICATION_FACTS } from '../../../../src/domain/buying-phase.ts';
 import { STRATEGIES, STRATEGY_QUESTIONS } from '../../../../src/domain/win-strategy.ts';
 
 // Vocabularies shared with the server's pure domain modules (SPEC §5.2, §5.4–§5.7).
-export { BUYING_PHASES, FORECAST_CATEGORIES, LOSS_REASONS, QUALIFICATION_FACTS, STATUSES, STRATEGIES, STRATEGY_QUESTIONS, TEAM_ROLES };
+export { BUYING_PHASES, FORECAST_CATEGORIES, LOSS_REASONS, QUALIFICATION_FACTS, ROOT_CAUSES, STATUSES, STRATEGIES, STRATEGY_QUESTIONS, TEAM_ROLES };
+export type RootCause = (typeof ROOT_CAUSES)[number];
 export type Status = (typeof STATUSES)[number];
 export const PROBLEMS = ['stalled', 'no_plan', 'advantage_lost'] as const;
 export type Problem = (typeof PROBLEMS)[number];
@@ -45,6 +46,7 @@ export interface Opportunity {
   nextStep: string | null;
   nextStepDate: string | null;
   problems: Problem[];
+  advantageMarked: boolean;
   closeReason: string | null;
   closeCompetitor: string | null;
   contractAmount: number | null;
@@ -140,6 +142,8 @@ export interface Review {
   evidence: string | null;
   nextAction: string;
   jointPlan: string | null;
+  rootCause: RootCause | null;
+  nextActionDate: string | null;
   createdAt: number;
 }
 

@@ -12,6 +12,7 @@ import { TIMELINE_GROUP_NAMES, type TimelineGroup } from '../../../../src/domain
 import { formatFen } from '../../i18n/money.ts';
 import { useTimeline, type TimelineEvent, type TimelineOf } from './api.ts';
 import { useHistoryText } from './historyText.ts';
+import type { RootCause } from '../opportunities/types.ts';
 
 type Filter = 'all' | TimelineGroup;
 
@@ -117,6 +118,7 @@ function EventLine({ e, showDeal }: { e: TimelineEvent; showDeal: boolean }) {
           {e.from && <div>{t('timeline.review.evidence')}{e.from}</div>}
           {e.to && <div>{t('timeline.review.next')}{strong(e.to)}</div>}
           {e.detail && <div>{t('timeline.review.plan')}{e.detail}</div>}
+          {e.reason && <Tag color="volcano" style={{ marginTop: 2 }}>{t('opps.review.rootCause')}：{t(`opps.rootCause.${e.reason as RootCause}`)}</Tag>}
         </div>,
       );
       break;
