@@ -124,6 +124,9 @@ for (const engine of testEngines()) {
       assert.deepEqual(json<Page>(await as.rep('GET', `/api/v1/accounts?q=${code.slice(-6).toLowerCase()}`)).items.map((x) => x.id), [a.id]);
       const wild = json<Page>(await as.rep('GET', `/api/v1/accounts?q=${encodeURIComponent('%')}`));
       assert.equal(wild.total, 0, 'LIKE wildcards are literal');
+      // A WeChat id remembered from a chat finds the company too.
+      assert.equal((await as.rep('POST', '/api/v1/contacts', { accountId: a.id, name: '钱经理', wechat: 'QianYH_1988' })).statusCode, 201);
+      assert.deepEqual(json<Page>(await as.rep('GET', '/api/v1/accounts?q=qianyh')).items.map((x) => x.id), [a.id]);
     });
 
     it('shows each role exactly the accounts SPEC §2 allows', async () => {

@@ -42,6 +42,13 @@ for (const engine of testEngines()) {
     it('ships the four processes of SPEC §5.1 with ordered stages and probabilities', async () => {
       const list = json<{ items: { templateKey: string; stageCount: number }[] }>(await as.rep('GET', '/api/v1/sales-processes')).items;
       assert.deepEqual(list.map((p) => [p.templateKey, p.stageCount]), [['small', 4], ['large', 6], ['seven_steps', 7], ['p0_p7', 8]]);
+      // Each process counts the open deals the caller may see, as the list does (the board opens on the busiest).
+      for (const call of [as.rep, as.manager, as.rep2]) {
+        for (const p of json<{ items: { id: number; openOpportunities: number }[] }>(await call('GET', '/api/v1/sales-processes')).items) {
+          const listed = json<{ total: number }>(await call('GET', `/api/v1/opportunities?status=open&processId=${p.id}&limit=1`)).total;
+          assert.equal(p.openOpportunities, listed);
+        }
+      }
       assert.deepEqual(small.stages.map((s) => [s.name, s.probability]), [['意向', 20], ['方案', 35], ['谈判', 70], ['成交', 100]]);
       assert.deepEqual(large.stages.map((s) => s.probability), [10, 20, 30, 50, 70, 100]);
       assert.equal(small.stages.at(-1)!.won, true);

@@ -90,7 +90,7 @@ export async function filteredAccounts(db: Kysely<Database>, engine: Engine, act
       eb.or([
         containsInsensitive(engine, eb.ref('accounts.name'), needle),
         containsInsensitive(engine, eb.ref('accounts.credit_code'), needle),
-        // Contacts too: typing a contact's name, phone or email finds their company.
+        // Contacts too: typing a contact's name, phone, email or WeChat id finds their company.
         eb.exists(
           eb
             .selectFrom('contacts')
@@ -103,6 +103,7 @@ export async function filteredAccounts(db: Kysely<Database>, engine: Engine, act
                 containsInsensitive(engine, c.ref('contacts.mobile'), needle),
                 containsInsensitive(engine, c.ref('contacts.phone'), needle),
                 containsInsensitive(engine, c.ref('contacts.email'), needle),
+                containsInsensitive(engine, c.ref('contacts.wechat'), needle),
               ]),
             ),
         ),

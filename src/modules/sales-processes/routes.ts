@@ -48,9 +48,11 @@ const stageFields = {
 };
 
 const processSummary = z.object({
-  id: z.number().int(), name: z.string(), description: z.string().nullable(), templateKey: z.string().nullable(), active: z.boolean(), stageCount: z.number().int(), updatedAt: z.number().int(), version: z.number().int(),
+  id: z.number().int(), name: z.string(), description: z.string().nullable(), templateKey: z.string().nullable(), active: z.boolean(), stageCount: z.number().int(),
+  openOpportunities: z.number().int().describe('open opportunities in this process that the caller may see'),
+  updatedAt: z.number().int(), version: z.number().int(),
 });
-const processSchema = processSummary.omit({ stageCount: true }).extend({ stages: z.array(stageSchema) });
+const processSchema = processSummary.omit({ stageCount: true, openOpportunities: true }).extend({ stages: z.array(stageSchema) });
 const bilingual = z.object({ zh: z.string(), en: z.string() });
 
 export default async function salesProcessRoutes(app: FastifyInstance) {

@@ -9,6 +9,7 @@ import type { BuyingPhase } from '../../domain/buying-phase.ts';
 import { AppError, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
+import { visibleOpportunities } from '../opportunities/repository.ts';
 
 export interface EvidenceItem {
   key: string;
@@ -35,8 +36,21 @@ export const toStageDto = (s: repo.StageRow) => ({
 export type StageDto = ReturnType<typeof toStageDto>;
 
 export async function listProcesses(db: Db, actor: Actor, includeInactive: boolean) {
-  const rows = await repo.listProcesses(db.kysely, actor.workspaceId, includeInactive);
-  return rows.map((p) => ({ id: p.id, name: p.name, description: p.description, templateKey: p.template_key, active: p.active === 1, stageCount: Number(p.stage_count), updatedAt: p.updated_at, version: p.version }));
+  const [rows, open] = await Promise.all([repo.listProcesses(db.kysely, actor.workspaceId, includeInactive), openOpportunitiesByProcess(db, actor)]);
+  return rows.map((p) => ({
+    id: p.id, name: p.name, description: p.description, templateKey: p.template_key, active: p.active === 1, stageCount: Number(p.stage_count),
+    openOpportunities: open.get(p.id) ?? 0, updatedAt: p.updated_at, version: p.version,
+  }));
+}
+
+/** Open opportunities per process that the caller may see (SPEC §2): the board opens on the busiest. One grouped query. */
+async function openOpportunitiesByProcess(db: Db, actor: Actor): Promise<Map<number, number>> {
+  const rows = await visibleOpportunities(db.kysely, actor)
+    .select(['opportunities.process_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('opportunities.status', '=', 'open')
+    .groupBy('opportunities.process_id')
+    .execute();
+  return new Map(rows.filter((r) => r.process_id !== null).map((r) => [r.process_id!, Number(r.n)]));
 }
 
 export async function getProcess(db: Db, actor: Actor, id: number) {

@@ -14,7 +14,7 @@ import { useSession } from '../auth/session.ts';
 import { MoveDialog } from './MoveDialog.tsx';
 import { NewOpportunityModal } from './NewOpportunityModal.tsx';
 import { OppFilterBar } from './OppFilterBar.tsx';
-import type { BoardCard, BoardColumn, Opportunity, Process, Stage } from './types.ts';
+import type { BoardCard, BoardColumn, Opportunity, Process, ProcessSummary, Stage } from './types.ts';
 
 const COLUMN_WIDTH = 272;
 
@@ -162,7 +162,8 @@ export default function BoardPage() {
   const money = useMoney();
   const { filters, update } = useOppFilters();
   const processes = useProcesses();
-  const processId = filters.processId ?? processes.data?.find((p) => p.active)?.id ?? processes.data?.[0]?.id;
+  // Without a choice in the address: the process holding most of the caller's open deals (a rep's 15 large projects, not 1 small one).
+  const processId = filters.processId ?? busiest(processes.data);
   const process = useProcess(processId);
   const boardFilters = { processId, ownerId: filters.ownerId, orgUnitId: filters.orgUnitId, closeFrom: filters.closeFrom, closeTo: filters.closeTo, q: filters.q };
   const board = useBoard(boardFilters, process.data);
@@ -221,4 +222,9 @@ function Stat({ label, value }: { label: string; value: string }) {
       <Typography.Text strong style={{ fontSize: 16 }}>{value}</Typography.Text>
     </div>
   );
+}
+
+function busiest(list: ProcessSummary[] | undefined): number | undefined {
+  const active = (list ?? []).filter((p) => p.active);
+  return [...active].sort((a, b) => b.openOpportunities - a.openOpportunities)[0]?.id ?? list?.[0]?.id;
 }

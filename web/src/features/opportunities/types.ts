@@ -90,8 +90,8 @@ export interface Stage {
   version: number;
 }
 
-export interface ProcessSummary { id: number; name: string; description: string | null; templateKey: string | null; active: boolean; stageCount: number }
-export interface Process extends Omit<ProcessSummary, 'stageCount'> { stages: Stage[] }
+export interface ProcessSummary { id: number; name: string; description: string | null; templateKey: string | null; active: boolean; stageCount: number; openOpportunities: number }
+export interface Process extends Omit<ProcessSummary, 'stageCount' | 'openOpportunities'> { stages: Stage[] }
 
 /** A board card says whether the user may move it (drag it to another column). */
 export interface BoardCard extends Opportunity { permissions: { edit: boolean } }
