@@ -1,4 +1,4 @@
-import { Badge, Card, Empty, Flex, Select, Space, Table, Tabs, Typography, type TableProps } from 'antd';
+import { Badge, Card, Empty, Flex, Grid, Select, Space, Table, Tabs, Typography, type TableProps } from 'antd';
 import { Link } from 'react-router';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -21,27 +21,34 @@ const viewQuery = (filters: ListFilters) => Object.fromEntries(VIEW_KEYS.map((k)
 function useColumns(sort: string | undefined): TableProps<Opportunity>['columns'] {
   const t = useT();
   const money = useMoney();
+  const screens = Grid.useBreakpoint();
   const order = (field: string) => (sort === field ? 'ascend' as const : sort === `-${field}` ? 'descend' as const : null);
   return [
     {
-      title: t('opps.col.name'), key: 'name', sorter: true, sortOrder: order('name'), fixed: 'left', width: 260,
+      title: t('opps.col.name'), key: 'name', sorter: true, sortOrder: order('name'), fixed: screens.md ? 'left' : undefined, width: screens.md ? 260 : undefined,
       render: (_, o) => (
         <Space direction="vertical" size={0}>
           <Link to={`/opportunities/${o.id}`} style={{ fontWeight: 600 }} data-testid="opp-link">{o.name}</Link>
           <Link to={`/accounts/${o.accountId}`} style={{ fontSize: 12, color: '#64748b' }}>{o.accountName}</Link>
+          {/* On a phone the other columns fold into the name: what a rep on the road needs at a glance. */}
+          {!screens.md && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {[money(o.amount, true), o.stageName && `${o.stageName} ${o.probability ?? 0}%`, o.expectedCloseDate].filter(Boolean).join(' · ')}
+            </Typography.Text>
+          )}
         </Space>
       ),
     },
-    { title: t('opps.col.status'), key: 'status', width: 90, render: (_, o) => <StatusTag status={o.status} /> },
+    { title: t('opps.col.status'), key: 'status', width: 90, responsive: ['md'], render: (_, o) => <StatusTag status={o.status} /> },
     {
-      title: t('opps.col.stage'), key: 'stage', width: 170,
+      title: t('opps.col.stage'), key: 'stage', width: 170, responsive: ['md'],
       render: (_, o) => (o.stageName ? <Space direction="vertical" size={0}><span>{o.stageName} · {o.probability ?? 0}%</span><Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.processName}</Typography.Text></Space> : '—'),
     },
     { title: t('opps.col.amount'), key: 'amount', align: 'right', sorter: true, sortOrder: order('amount'), width: 130, render: (_, o) => money(o.amount) },
-    { title: t('opps.col.expected'), key: 'expected', align: 'right', width: 130, render: (_, o) => (o.status === 'open' ? money(o.expectedAmount) : '—') },
-    { title: t('opps.col.close'), key: 'expectedCloseDate', sorter: true, sortOrder: order('expectedCloseDate'), width: 120, render: (_, o) => o.expectedCloseDate ?? '—' },
-    { title: t('opps.col.owner'), key: 'owner', width: 110, render: (_, o) => <Space direction="vertical" size={0}><span>{o.ownerName ?? '—'}</span><Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.orgUnitName}</Typography.Text></Space> },
-    { title: t('opps.col.daysInStage'), key: 'stageEnteredAt', sorter: true, sortOrder: order('stageEnteredAt'), width: 100, align: 'right', render: (_, o) => (o.daysInStage ?? '—') },
+    { title: t('opps.col.expected'), key: 'expected', align: 'right', width: 130, responsive: ['lg'], render: (_, o) => (o.status === 'open' ? money(o.expectedAmount) : '—') },
+    { title: t('opps.col.close'), key: 'expectedCloseDate', sorter: true, sortOrder: order('expectedCloseDate'), width: 120, responsive: ['md'], render: (_, o) => o.expectedCloseDate ?? '—' },
+    { title: t('opps.col.owner'), key: 'owner', width: 110, responsive: ['md'], render: (_, o) => <Space direction="vertical" size={0}><span>{o.ownerName ?? '—'}</span><Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.orgUnitName}</Typography.Text></Space> },
+    { title: t('opps.col.daysInStage'), key: 'stageEnteredAt', sorter: true, sortOrder: order('stageEnteredAt'), width: 100, responsive: ['lg'], align: 'right', render: (_, o) => (o.daysInStage ?? '—') },
     { title: t('opps.col.problems'), key: 'problems', width: 220, render: (_, o) => (o.problems.length || o.stageAheadOfBuyer ? <ProblemBadges o={o} compact /> : <Typography.Text type="secondary">—</Typography.Text>) },
   ];
 }
