@@ -8,6 +8,8 @@ import * as m0003 from './migrations/0003_import_row_outcome.ts';
 import * as m0006 from './migrations/0006_sales_process.ts';
 import * as m0007 from './migrations/0007_attachments.ts';
 import * as m0008 from './migrations/0008_review_plan.ts';
+import * as m0009 from './migrations/0009_stage_evidence.ts';
+import * as m0010 from './migrations/0010_password_change.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -19,6 +21,8 @@ const migrations: Record<string, EngineMigration> = {
   '0006_sales_process': m0006,
   '0007_attachments': m0007,
   '0008_review_plan': m0008,
+  '0009_stage_evidence': m0009,
+  '0010_password_change': m0010,
 };
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

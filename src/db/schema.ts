@@ -46,6 +46,8 @@ export interface UserTable {
   locale: string;
   /** Export of lists (SPEC §3.4) is a permission; off for reps by default. */
   can_export: number;
+  /** 1 while the password is one an administrator set (new user, reset): the user must change it first. */
+  must_change_password: Generated<number>;
   created_at: number;
   updated_at: number;
   deactivated_at: number | null;
@@ -192,6 +194,8 @@ export interface OpportunityTable {
   close_competitor: string | null;
   contract_amount: number | null;
   description: string | null;
+  /** Evidence gathered for the current stage (migration 0009): JSON [{stageId, key, note, attachmentId}]. */
+  stage_evidence: Generated<string>;
 }
 
 export interface SalesProcessTable {

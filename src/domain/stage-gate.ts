@@ -56,9 +56,8 @@ export function checkStageMove(
     ? stages.filter((s) => s.position >= from.position && s.position < to.position).sort((a, b) => a.position - b.position)
     : [];
   for (const [index, e] of evidence.entries()) {
-    const stage = gated.find((s) => s.id === e.stageId);
-    if (!stage) return { ok: false, error: 'evidence_invalid', missing: [], invalid: { index, field: 'stageId', problem: 'stage_not_gated' } };
-    if (!stage.evidence.some((item) => item.key === e.key)) return { ok: false, error: 'evidence_invalid', missing: [], invalid: { index, field: 'key', problem: 'unknown_key' } };
+    const field = misplaced(gated, e);
+    if (field) return { ok: false, error: 'evidence_invalid', missing: [], invalid: { index, field, problem: field === 'stageId' ? 'stage_not_gated' : 'unknown_key' } };
   }
   if (to.position === from.position) return { ok: true, direction: 'none', skipped: [], overridden: [] };
   const hasReason = !!opts.reason && opts.reason.trim().length > 0;
@@ -69,9 +68,8 @@ export function checkStageMove(
   for (const s of gated) {
     for (const item of s.evidence) {
       const given = evidence.find((e) => e.stageId === s.id && e.key === item.key);
-      if (!given) missing.push({ stageId: s.id, key: item.key, problem: 'missing' });
-      else if (item.requires === 'note' && !given.note?.trim()) missing.push({ stageId: s.id, key: item.key, problem: 'note_required' });
-      else if (item.requires === 'attachment' && !given.attachmentId) missing.push({ stageId: s.id, key: item.key, problem: 'attachment_required' });
+      const problem = given ? unmet(item, given) : 'missing';
+      if (problem) missing.push({ stageId: s.id, key: item.key, problem });
     }
   }
   const skipped = gated.filter((s) => s.id !== from.id).map((s) => s.id);
@@ -80,6 +78,58 @@ export function checkStageMove(
     return hasReason ? { ok: true, direction: 'forward', skipped, overridden: missing } : { ok: false, error: 'reason_required', missing };
   }
   return { ok: false, error: 'evidence_missing', missing };
+}
+
+/** Why an item given proves nothing among these stages: not one of them, or a key its stage does not have. */
+function misplaced(stages: readonly GateStage[], e: EvidenceGiven): 'stageId' | 'key' | null {
+  const stage = stages.find((s) => s.id === e.stageId);
+  if (!stage) return 'stageId';
+  return stage.evidence.some((item) => item.key === e.key) ? null : 'key';
+}
+
+/** What an item given still lacks of what its definition requires (a check needs nothing more). */
+function unmet(item: GateStage['evidence'][number], given: EvidenceGiven): 'note_required' | 'attachment_required' | null {
+  if (item.requires === 'note' && !given.note?.trim()) return 'note_required';
+  if (item.requires === 'attachment' && !given.attachmentId) return 'attachment_required';
+  return null;
+}
+
+/** An item of the evidence gathered for the current stage that cannot be kept: its index and the field at fault. */
+export interface GatheredProblem {
+  index: number;
+  field: 'stageId' | 'key' | 'note' | 'attachmentId';
+  problem: 'not_current_stage' | 'unknown_key' | 'duplicate' | 'note_required' | 'attachment_required';
+}
+
+/**
+ * The evidence gathered for the current stage before it is left (SPEC §5.3 "what is done is
+ * seen"): the same item rules as a move's gate — only that stage's items, each complete as it
+ * requires — and each item once. A move still decides on what it is sent, not on this.
+ */
+export function checkGathered(stage: GateStage, evidence: readonly EvidenceGiven[]): GatheredProblem | null {
+  const seen = new Set<string>();
+  for (const [index, e] of evidence.entries()) {
+    const field = misplaced([stage], e);
+    if (field) return { index, field, problem: field === 'stageId' ? 'not_current_stage' : 'unknown_key' };
+    if (seen.has(e.key)) return { index, field: 'key', problem: 'duplicate' };
+    seen.add(e.key);
+    const problem = unmet(stage.evidence.find((item) => item.key === e.key)!, e);
+    if (problem) return { index, field: problem === 'note_required' ? 'note' : 'attachmentId', problem };
+  }
+  return null;
+}
+
+/**
+ * How far the current stage's evidence is: its items complete among those gathered, of all
+ * its items. Counted against the stage as defined now, so an item an administrator removed or
+ * tightened since no longer counts.
+ */
+export function gatheredStatus(stage: Pick<GateStage, 'evidence'>, gathered: readonly EvidenceGiven[]): { given: number; required: number } {
+  const given = stage.evidence.filter((item) => {
+    const g = gathered.find((e) => e.key === item.key);
+    return g !== undefined && unmet(item, g) === null;
+  }).length;
+  return { given, required: stage.evidence.length };
 }
 
 /** Problem classification (SPEC §5.3). */

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideStrategy, type StrategyAnswers } from '../../src/domain/win-strategy.ts';
-import { checkStageMove, classifyProblems, sizeClass, type EvidenceGiven, type GateStage } from '../../src/domain/stage-gate.ts';
+import { checkGathered, checkStageMove, classifyProblems, gatheredStatus, sizeClass, type EvidenceGiven, type GateStage } from '../../src/domain/stage-gate.ts';
 import { PROCESS_TEMPLATES } from '../../src/domain/sales-process-templates.ts';
 import { qualificationScore, stageAheadOfBuyer, weakenedFacts } from '../../src/domain/buying-phase.ts';
 
@@ -90,6 +90,27 @@ describe('stage gates (SPEC §5.3)', () => {
     assert.deepEqual(invalid([{ stageId: 1, key: 'need' }], 3, 1), { index: 0, field: 'stageId', problem: 'stage_not_gated' }, 'moving back proves nothing');
     assert.deepEqual(invalid([{ stageId: 1, key: 'need' }], 1, 1), { index: 0, field: 'stageId', problem: 'stage_not_gated' });
     assert.deepEqual(invalid([...full, { stageId: 2, key: 'proposal', attachmentId: 1 }], 1, 3), { ok: true, direction: 'forward', skipped: [2], overridden: [] }, 'a skipped stage\'s items count');
+  });
+
+  it('keeps evidence gathered before a move only for the current stage\'s items, each once and complete', () => {
+    const [first, second] = stages as [GateStage, GateStage];
+    assert.equal(checkGathered(first, []), null, 'nothing gathered yet');
+    assert.equal(checkGathered(first, [{ stageId: 1, key: 'budget' }]), null, 'one item of several');
+    assert.equal(checkGathered(first, [{ stageId: 1, key: 'need', note: '产线良率问题' }, { stageId: 1, key: 'budget' }]), null);
+    assert.deepEqual(checkGathered(first, [{ stageId: 2, key: 'proposal', attachmentId: 1 }]), { index: 0, field: 'stageId', problem: 'not_current_stage' });
+    assert.deepEqual(checkGathered(first, [{ stageId: 1, key: 'budget' }, { stageId: 1, key: 'zzz' }]), { index: 1, field: 'key', problem: 'unknown_key' });
+    assert.deepEqual(checkGathered(first, [{ stageId: 1, key: 'budget' }, { stageId: 1, key: 'budget' }]), { index: 1, field: 'key', problem: 'duplicate' });
+    assert.deepEqual(checkGathered(first, [{ stageId: 1, key: 'need', note: ' ' }]), { index: 0, field: 'note', problem: 'note_required' });
+    assert.deepEqual(checkGathered(second, [{ stageId: 2, key: 'proposal' }]), { index: 0, field: 'attachmentId', problem: 'attachment_required' });
+  });
+
+  it('counts the current stage\'s complete items against the stage as defined now', () => {
+    const [first] = stages as [GateStage];
+    assert.deepEqual(gatheredStatus(first, []), { given: 0, required: 2 });
+    assert.deepEqual(gatheredStatus(first, [{ stageId: 1, key: 'budget' }]), { given: 1, required: 2 });
+    assert.deepEqual(gatheredStatus(first, [{ stageId: 1, key: 'budget' }, { stageId: 1, key: 'need' }]), { given: 1, required: 2 }, 'a note item without its note is not done');
+    assert.deepEqual(gatheredStatus({ evidence: [{ key: 'budget', requires: 'check' }] }, [{ stageId: 1, key: 'need', note: 'x' }, { stageId: 1, key: 'budget' }]), { given: 1, required: 1 }, 'an item removed since does not count');
+    assert.deepEqual(gatheredStatus(stages[3]!, []), { given: 0, required: 0 });
   });
 });
 

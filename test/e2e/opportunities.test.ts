@@ -134,6 +134,62 @@ describe('Opportunities in the browser', () => {
     await page.close();
   });
 
+  test('record a stage\'s evidence as it is collected, see the progress, and find it in the move dialog', async () => {
+    const page = await app.page({ viewport: { width: 1440, height: 900 } });
+    await signIn(page, app.url, REP.email, REP.password);
+    await page.waitForURL(`${app.url}/`);
+    const me = await apiCall<{ user: { id: number } }>(page, 'GET', '/auth/me');
+    const processes = await apiCall<{ items: { id: number; templateKey: string | null }[] }>(page, 'GET', '/sales-processes');
+    const small = processes.items.find((p) => p.templateKey === 'small')!;
+    const [first, second] = [...(await apiCall<{ stages: (Stage & { probability: number })[] }>(page, 'GET', `/sales-processes/${small.id}`)).stages].sort((x, y) => x.position - y.position);
+    assert.ok(first && second);
+    const noted = first.evidence.find((e) => e.requires === 'note');
+    const other = first.evidence.find((e) => e !== noted);
+    assert.ok(noted && other, 'the first stage asks for a note and something else');
+    const accounts = await apiCall<{ items: { id: number; ownerId: number | null }[] }>(page, 'GET', '/accounts?limit=100');
+    const accountId = accounts.items.find((a) => a.ownerId === me.user.id)?.id;
+    assert.ok(accountId, 'the rep owns an account');
+    const opp = await apiCall<{ id: number }>(page, 'POST', '/opportunities', {
+      accountId, name: `E2E 随做随记 ${Date.now().toString(36)}`, processId: small.id, amount: 5_600_000, expectedCloseDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+    });
+
+    // The stage panel: nothing recorded yet; writing the note ticks the item, saving records it.
+    await page.goto(`${app.url}/opportunities/${opp.id}`);
+    const panel = page.getByTestId('stage-panel');
+    await panel.getByTestId('evidence-progress').filter({ hasText: `0/${first.evidence.length}` }).waitFor();
+    const note = '客户 CIO 在技术交流会上确认了需求';
+    await panel.getByTestId(`evidence-note-${noted.key}`).fill(note);
+    assert.equal(await panel.getByTestId(`evidence-${noted.key}`).isChecked(), true, 'writing the note ticks the item');
+    await panel.getByTestId('evidence-save').click();
+    await panel.getByTestId('evidence-progress').filter({ hasText: `1/${first.evidence.length} 已提交` }).waitFor();
+    assert.equal(await visibleText(page.getByTestId('path-evidence')), `证据 1/${first.evidence.length}`, 'the stage path shows it too');
+    assert.equal(await panel.getByTestId('evidence-save').count(), 0, 'nothing left to save');
+    const saved = await apiCall<{ evidence: { key: string; note: string | null }[]; evidenceStatus: { given: number; required: number } }>(page, 'GET', `/opportunities/${opp.id}`);
+    assert.deepEqual(saved.evidence.map((e) => [e.key, e.note]), [[noted.key, note]]);
+    await shot(page, 'opportunity-stage-evidence', false);
+
+    // The move dialog starts from what was recorded: the item ticked with its note, the rest still to give.
+    await page.getByTestId('move-stage').click();
+    await page.getByRole('menuitem', { name: `${second.name} · ${second.probability}%` }).click();
+    const dialog = page.locator('.ant-modal').filter({ has: page.getByTestId('evidence-dialog-body') });
+    await settled(dialog);
+    await dialog.getByTestId('evidence-prefilled').waitFor();
+    assert.equal(await dialog.getByTestId(`evidence-${noted.key}`).isChecked(), true);
+    assert.equal(await dialog.getByTestId(`evidence-note-${noted.key}`).inputValue(), note);
+    assert.equal(await dialog.getByTestId(`evidence-${other.key}`).isChecked(), false);
+    await dialog.getByTestId(`evidence-${other.key}`).check();
+    await dialog.getByTestId('move-confirm').click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // In the next stage the gathering starts over; the stage history keeps what the move gave.
+    await page.getByTestId('opp-stage').filter({ hasText: second.name }).waitFor();
+    await panel.getByTestId('evidence-progress').filter({ hasText: `0/${second.evidence.length}` }).waitFor();
+    const history = await apiCall<{ items: { stageId: number; exitEvidence: { key: string; note?: string | null }[] }[] }>(page, 'GET', `/opportunities/${opp.id}/stage-history`);
+    assert.equal(history.items.find((h) => h.stageId === first.id)!.exitEvidence.find((e) => e.key === noted.key)?.note, note);
+    assert.deepEqual(app.errors.filter((e) => !/status of 422/.test(e)), []);
+    await page.close();
+  });
+
   test('a manager sees what needs attention, reads the qualification and walks the win-strategy wizard', async () => {
     const page = await app.page({ viewport: { width: 1440, height: 900 } });
     await signIn(page, app.url, 'manager@demo.keyline.dev', 'keyline-demo');

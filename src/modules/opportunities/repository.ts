@@ -11,10 +11,10 @@ const columns = [
   'opportunities.buying_phase', 'opportunities.forecast_category', 'opportunities.next_step', 'opportunities.next_step_date',
   'opportunities.products', 'opportunities.competitors', 'opportunities.qualification', 'opportunities.swot', 'opportunities.win_strategy',
   'opportunities.advantage_lost', 'opportunities.close_reason', 'opportunities.close_competitor', 'opportunities.contract_amount',
-  'opportunities.description', 'opportunities.created_at', 'opportunities.updated_at', 'opportunities.version',
+  'opportunities.description', 'opportunities.stage_evidence', 'opportunities.created_at', 'opportunities.updated_at', 'opportunities.version',
   'accounts.name as account_name', 'owner.name as owner_name', 'org_units.path as unit_path', 'org_units.name as org_unit_name',
   'stage.name as stage_name', 'stage.probability as stage_probability', 'stage.expected_days as stage_expected_days',
-  'stage.buying_phase as stage_buying_phase', 'stage.position as stage_position', 'process.name as process_name',
+  'stage.buying_phase as stage_buying_phase', 'stage.position as stage_position', 'stage.evidence as stage_evidence_items', 'process.name as process_name',
 ] as const;
 
 export function visibleOpportunities(db: Kysely<Database>, actor: Actor) {

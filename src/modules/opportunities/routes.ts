@@ -8,6 +8,7 @@ import { errorResponses, idParam, listQuery, optionalText, page, problemSchema, 
 import { actorOf } from '../../server/request.ts';
 import { stageSchema } from '../sales-processes/routes.ts';
 import * as opportunities from './service.ts';
+import { saveStageEvidence } from './evidence.ts';
 
 export const OPPORTUNITY_ROLES = ['admin', 'executive', 'manager', 'rep', 'presales'] as const;
 const WRITERS = ['admin', 'manager', 'rep', 'presales'] as const;
@@ -64,6 +65,10 @@ export const opportunitySchema = z.object({
   contractAmount: z.number().int().nullable(),
   description: z.string().nullable(),
   products: z.array(z.string()),
+  evidence: z.array(z.object({ stageId: z.number().int(), key: z.string(), note: z.string().nullable(), attachmentId: z.number().int().nullable() }))
+    .describe('the evidence gathered so far for the current stage of an open opportunity (SPEC §5.3); emptied when the stage changes'),
+  evidenceStatus: z.object({ given: z.number().int().describe('items complete'), required: z.number().int().describe('items the current stage asks for') }).nullable()
+    .describe('how far the current stage\'s evidence is; null when closed'),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
   version: z.number().int(),
@@ -223,6 +228,17 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       response: { 200: detailSchema, 422: problemSchema, ...errorResponses },
     },
   }, async (req) => opportunities.moveStage(db, actorOf(req), req.params.id, req.body));
+
+  r.put('/opportunities/:id/evidence', {
+    config: { access: WRITERS },
+    schema: {
+      tags: ['opportunities'],
+      summary: 'Record the evidence of the current stage as it is collected, replacing what was gathered (SPEC §5.3): only that stage\'s items, each once, with the note or file it requires; anyone on the team. Emptied when the stage changes; a move still decides on the evidence it is sent',
+      params: idParam,
+      body: z.strictObject({ version: versionField, evidence: evidenceSchema }),
+      response: { 200: detailSchema, ...errorResponses },
+    },
+  }, async (req) => saveStageEvidence(db, actorOf(req), req.params.id, req.body));
 
   r.get('/opportunities/:id/stage-history', {
     config: { access: OPPORTUNITY_ROLES },

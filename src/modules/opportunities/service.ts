@@ -5,7 +5,7 @@ import { updateVersioned } from '../../db/versioned.ts';
 import { stageAheadOfBuyer, type BuyingPhase } from '../../domain/buying-phase.ts';
 import { canEditAccount, OPPORTUNITY_LEAD_FIELDS, opportunityRights, type Actor } from '../../domain/policy.ts';
 import type { ForecastCategory, LOSS_REASONS, OpportunityStatus, TeamRole } from '../../domain/opportunity.ts';
-import { checkStageMove, classifyProblems, sizeClass, type EvidenceGiven } from '../../domain/stage-gate.ts';
+import { checkStageMove, classifyProblems, gatheredStatus, sizeClass, type EvidenceGiven } from '../../domain/stage-gate.ts';
 import { AppError, conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
 import { factsOf, requireAccount } from '../accounts/service.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
@@ -18,6 +18,32 @@ import { assignableUser } from '../users/service.ts';
 import * as repo from './repository.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
+
+type StageItem = { key: string; label: string; requires: 'check' | 'note' | 'attachment' };
+function jsonArray(text: string | null): unknown[] {
+  try {
+    const v = JSON.parse(text ?? '[]') as unknown;
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+}
+
+export type GatheredItem = { stageId: number; key: string; note: string | null; attachmentId: number | null };
+
+/**
+ * The evidence gathered so far for an open opportunity's current stage (migration 0009), and
+ * how far it is. Only items the stage still has are shown, so a move pre-filled with them is
+ * never refused for an item an administrator removed since.
+ */
+export function gatheredOf(r: repo.OpportunityRow): { evidence: GatheredItem[]; evidenceStatus: { given: number; required: number } | null } {
+  if (r.status !== 'open' || r.stage_id === null) return { evidence: [], evidenceStatus: null };
+  const items = jsonArray(r.stage_evidence_items) as StageItem[];
+  const evidence = jsonArray(r.stage_evidence)
+    .filter((e): e is EvidenceGiven => typeof e === 'object' && e !== null && (e as EvidenceGiven).stageId === r.stage_id && items.some((i) => i.key === (e as EvidenceGiven).key))
+    .map((e) => ({ stageId: e.stageId, key: e.key, note: e.note ?? null, attachmentId: e.attachmentId ?? null }));
+  return { evidence, evidenceStatus: gatheredStatus({ evidence: items }, evidence) };
+}
 
 export function toOpportunityDto(r: repo.OpportunityRow, largeDealThreshold: number, now = Date.now()) {
   const problems = r.status === 'open' && r.stage_entered_at !== null
@@ -61,6 +87,7 @@ export function toOpportunityDto(r: repo.OpportunityRow, largeDealThreshold: num
     contractAmount: r.contract_amount,
     description: r.description,
     products: JSON.parse(r.products) as string[],
+    ...gatheredOf(r),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     version: r.version,
@@ -83,7 +110,7 @@ const rightsOf = (actor: Actor, r: repo.OpportunityRow, team: { user_id: number 
   opportunityRights(actor, { ownerId: r.owner_id, unitPath: r.unit_path, onTeam: team.some((m) => m.user_id === actor.userId) });
 
 /** The opportunity and its team when the actor holds the right named: 404 out of sight, 403 without it. */
-async function requireRight(db: Db, actor: Actor, id: number, right: 'edit' | 'contribute', refusal: string) {
+export async function requireRight(db: Db, actor: Actor, id: number, right: 'edit' | 'contribute', refusal: string) {
   const r = await requireOpportunity(db, actor, id);
   const team = await repo.teamOf(db.kysely, actor.workspaceId, [id]);
   const rights = rightsOf(actor, r, team);
@@ -288,6 +315,8 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
     await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version }, {
       stage_id: target.id,
       stage_entered_at: now,
+      // What was gathered belonged to the stage left; what the move gave is in its history row.
+      stage_evidence: '[]',
       updated_at: now,
       ...(won ? { status: 'won', closed_at: now, contract_amount: input.contractAmount, amount: input.contractAmount } : {}),
     });
@@ -310,7 +339,7 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
 
 type GateInput = Pick<StageMoveInput, 'evidence' | 'reason' | 'override'>;
 type Passed = Extract<ReturnType<typeof checkStageMove>, { ok: true }>;
-const evidenceItems = (s: StageRow) => JSON.parse(s.evidence) as { key: string; label: string; requires: 'check' | 'note' | 'attachment' }[];
+export const evidenceItems = (s: StageRow) => JSON.parse(s.evidence) as { key: string; label: string; requires: 'check' | 'note' | 'attachment' }[];
 
 /**
  * The stage gate (SPEC §5.3) for a move, and for a new opportunity entering past the first
@@ -534,6 +563,7 @@ export async function closeOpportunity(db: Db, actor: Actor, id: number, input: 
       updated_at: now,
       close_reason: reason,
       close_competitor: input.competitor ?? null,
+      stage_evidence: '[]',
       ...(wonStage ? { stage_id: wonStage.id, stage_entered_at: now, contract_amount: input.contractAmount, amount: input.contractAmount } : {}),
     });
     await trx
@@ -581,7 +611,7 @@ export async function reopenOpportunity(db: Db, actor: Actor, id: number, input:
   const now = Date.now();
   await db.kysely.transaction().execute(async (trx) => {
     await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
-      status: 'open', closed_at: null, close_reason: null, close_competitor: null, contract_amount: null, updated_at: now,
+      status: 'open', closed_at: null, close_reason: null, close_competitor: null, contract_amount: null, stage_evidence: '[]', updated_at: now,
       ...(stage ? { stage_id: stage.id, stage_entered_at: now } : {}),
     });
     if (stage) {
@@ -603,17 +633,19 @@ export async function opportunityHistory(db: Db, actor: Actor, id: number) {
 }
 
 /**
- * Evidence files given at a stage move (SPEC §5.3) must exist in the workspace, not prove
- * another opportunity, and come from someone who can see this one. Answers the ids to link.
+ * Evidence files given at a stage move, or gathered before one (SPEC §5.3), must exist in the
+ * workspace, not prove another opportunity, and come from someone who can see this one.
+ * Answers the ids to link.
  */
-async function checkEvidenceAttachments(db: Kysely<Database>, actor: Actor, id: number, evidence: EvidenceGiven[]): Promise<number[]> {
+export async function checkEvidenceAttachments(db: Kysely<Database>, actor: Actor, id: number, evidence: EvidenceGiven[]): Promise<number[]> {
   const given = evidence.filter((e) => e.attachmentId);
   if (given.length === 0) return [];
   const rows = await attachmentsWithUploaders(db, actor.workspaceId, [...new Set(given.map((e) => e.attachmentId!))]);
   const byId = new Map(rows.map((a) => [a.id, a]));
   const uploaderSees = new Map<number, boolean>();
   for (const a of rows) {
-    if (a.uploaded_by === actor.userId || uploaderSees.has(a.uploaded_by)) continue;
+    // A file already linked here is this opportunity's (its team downloads it), whoever uploaded it.
+    if (a.uploaded_by === actor.userId || a.opportunity_id === id || uploaderSees.has(a.uploaded_by)) continue;
     const uploader: Actor = { workspaceId: actor.workspaceId, userId: a.uploaded_by, role: a.uploader_role as Actor['role'], orgUnitId: a.uploader_unit_id, unitPath: a.uploader_unit_path };
     uploaderSees.set(a.uploaded_by, (await repo.getOpportunity(db, uploader, id)) !== undefined);
   }
@@ -622,7 +654,7 @@ async function checkEvidenceAttachments(db: Kysely<Database>, actor: Actor, id: 
     const field = `evidence.${e.stageId}.${e.key}`;
     if (!a) throw invalid(field, `no attachment with id ${e.attachmentId}; upload the file first`);
     if (a.opportunity_id !== null && a.opportunity_id !== id) throw invalid(field, 'the attachment is evidence for another opportunity');
-    if (a.uploaded_by !== actor.userId && !uploaderSees.get(a.uploaded_by)) throw invalid(field, 'the attachment was uploaded by someone who cannot see this opportunity');
+    if (a.uploaded_by !== actor.userId && a.opportunity_id !== id && !uploaderSees.get(a.uploaded_by)) throw invalid(field, 'the attachment was uploaded by someone who cannot see this opportunity');
   }
   return rows.map((a) => a.id);
 }

@@ -7,7 +7,7 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { useBoard, useProcess, useProcesses } from './api.ts';
-import { ProblemBadges } from './bits.tsx';
+import { EvidenceProgress, ProblemBadges } from './bits.tsx';
 import { useMoney } from '../../i18n/money.ts';
 import { useOppFilters } from './filters.ts';
 import { useSession } from '../auth/session.ts';
@@ -82,9 +82,12 @@ function OppCard({ o, stages, onMove, overlay }: { o: BoardCard; stages: Stage[]
           <Avatar size={20} style={{ background: '#6366f1', fontSize: 10 }}>{initials(o.ownerName)}</Avatar>
           <Typography.Text style={{ fontSize: 12 }}>{o.ownerName ?? '—'}</Typography.Text>
         </Flex>
-        <Tooltip title={t('opps.card.daysInStageHint')}>
-          <Typography.Text type={o.problems.includes('stalled') ? 'warning' : 'secondary'} style={{ fontSize: 12 }}>{t('opps.card.days', { days: o.daysInStage ?? 0 })}</Typography.Text>
-        </Tooltip>
+        <Flex align="center" gap={6}>
+          <EvidenceProgress status={o.evidenceStatus} compact testId="card-evidence" />
+          <Tooltip title={t('opps.card.daysInStageHint')}>
+            <Typography.Text type={o.problems.includes('stalled') ? 'warning' : 'secondary'} style={{ fontSize: 12 }}>{t('opps.card.days', { days: o.daysInStage ?? 0 })}</Typography.Text>
+          </Tooltip>
+        </Flex>
       </Flex>
       {(o.problems.length > 0 || o.stageAheadOfBuyer) && <div style={{ marginTop: 6 }}><ProblemBadges o={o} compact /></div>}
     </div>

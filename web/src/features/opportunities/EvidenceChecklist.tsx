@@ -8,13 +8,22 @@ import type { EvidenceGiven, MissingEvidence, Stage } from './types.ts';
 interface ItemState { checked: boolean; note: string; attachmentId: number | null; fileName: string | null; uploading: boolean }
 const keyOf = (stageId: number, key: string) => `${stageId}:${key}`;
 const blank: ItemState = { checked: false, note: '', attachmentId: null, fileName: null, uploading: false };
+const fromGiven = (given: readonly EvidenceGiven[]): Record<string, ItemState> =>
+  Object.fromEntries(given.map((e) => [keyOf(e.stageId, e.key), { ...blank, checked: true, note: e.note ?? '', attachmentId: e.attachmentId ?? null }]));
+
+/** Whether two evidence sets say the same, in whatever order. */
+export const sameEvidence = (a: readonly EvidenceGiven[], b: readonly EvidenceGiven[]) => {
+  const norm = (l: readonly EvidenceGiven[]) => JSON.stringify(l.map((e) => [e.stageId, e.key, e.note?.trim() || null, e.attachmentId ?? null]).sort((x, y) => String(x[1]).localeCompare(String(y[1]))));
+  return norm(a) === norm(b);
+};
 
 /**
  * The evidence given at a stage gate (SPEC §5.3), item by item, and what the server last said
  * was missing. `gated` are the stages the move leaves or skips; only their items are sent.
+ * `initial` is what was already recorded (the stage's gathered evidence): the list starts from it.
  */
-export function useEvidence(gated: Stage[]) {
-  const [items, setItems] = useState<Record<string, ItemState>>({});
+export function useEvidence(gated: Stage[], initial: readonly EvidenceGiven[] = []) {
+  const [items, setItems] = useState<Record<string, ItemState>>(() => fromGiven(initial));
   const [missing, setMissing] = useState<MissingEvidence[]>([]);
   const state = (stageId: number, key: string): ItemState => items[keyOf(stageId, key)] ?? blank;
   const patch = (stageId: number, key: string, p: Partial<ItemState>) => {
@@ -29,8 +38,14 @@ export function useEvidence(gated: Stage[]) {
   const given = (): EvidenceGiven[] => gated.flatMap((s) => s.evidence
     .filter((e) => state(s.id, e.key).checked)
     .map((e) => ({ stageId: s.id, key: e.key, note: state(s.id, e.key).note.trim() || null, attachmentId: state(s.id, e.key).attachmentId })));
+  /** Ticked items still without the note or file they ask for, as the server would say it. */
+  const unmet = (): MissingEvidence[] => gated.flatMap((s) => s.evidence.flatMap((e) => {
+    const st = state(s.id, e.key);
+    const problem = !st.checked ? null : e.requires === 'note' && !st.note.trim() ? 'note_required' : e.requires === 'attachment' && st.attachmentId === null ? 'attachment_required' : null;
+    return problem ? [{ stageId: s.id, stageName: s.name, key: e.key, label: e.label, problem } as const] : [];
+  }));
   return {
-    state, patch, missing, setMissing, given,
+    state, patch, missing, setMissing, given, unmet,
     total: gated.reduce((n, s) => n + s.evidence.length, 0),
     done: gated.reduce((n, s) => n + complete(s), 0),
   };
@@ -38,15 +53,19 @@ export function useEvidence(gated: Stage[]) {
 
 export type EvidenceState = ReturnType<typeof useEvidence>;
 
-/** The checklist of the gated stages' evidence, with the server's missing items in red beside them. */
-export function EvidenceChecklist({ gated, ev }: { gated: Stage[]; ev: EvidenceState }) {
+/**
+ * The checklist of the gated stages' evidence, with the server's missing items in red beside them.
+ * `compact`: one stage without its heading (the stage panel); `readOnly`: what is recorded, for those who may not change it.
+ */
+export function EvidenceChecklist({ gated, ev, compact = false, readOnly = false }: { gated: Stage[]; ev: EvidenceState; compact?: boolean; readOnly?: boolean }) {
   const t = useT();
   const { message } = App.useApp();
   const problemText = (m: MissingEvidence) => t(`opps.move.missing.${m.problem}`);
   const missingFor = (stageId: number, key: string) => ev.missing.find((m) => m.stageId === stageId && m.key === key);
   return (
     <>
-      {ev.missing.length > 0 && (
+      {/* The panel marks each item in place; the dialog also sums up why the move was refused. */}
+      {!compact && ev.missing.length > 0 && (
         <Alert
           type="error" showIcon style={{ marginBottom: 16 }} data-testid="evidence-missing"
           message={t('opps.move.missingTitle', { n: ev.missing.length })}
@@ -54,25 +73,28 @@ export function EvidenceChecklist({ gated, ev }: { gated: Stage[]; ev: EvidenceS
         />
       )}
       {gated.map((s) => (
-        <div key={s.id} style={{ marginBottom: 16 }} data-testid={`gate-${s.id}`}>
-          <Flex justify="space-between" align="baseline" style={{ marginBottom: 6 }}>
-            <Typography.Text strong>{t('opps.move.evidenceOf', { stage: s.name })}</Typography.Text>
-            {s.milestone && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('opps.stage.milestone')}: {s.milestone}</Typography.Text>}
-          </Flex>
+        <div key={s.id} style={{ marginBottom: compact ? 8 : 16 }} data-testid={`gate-${s.id}`}>
+          {!compact && (
+            <Flex justify="space-between" align="baseline" style={{ marginBottom: 6 }}>
+              <Typography.Text strong>{t('opps.move.evidenceOf', { stage: s.name })}</Typography.Text>
+              {s.milestone && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('opps.stage.milestone')}: {s.milestone}</Typography.Text>}
+            </Flex>
+          )}
           {s.evidence.length === 0 && <Typography.Text type="secondary">{t('opps.move.noEvidence')}</Typography.Text>}
-          <Flex vertical gap={8}>
+          <Flex vertical gap={compact ? 6 : 8}>
             {s.evidence.map((e) => {
               const st = ev.state(s.id, e.key);
               const miss = missingFor(s.id, e.key);
               return (
-                <div key={e.key} style={{ padding: '8px 12px', borderRadius: 8, border: `1px solid ${miss ? '#fca5a5' : st.checked ? '#bbf7d0' : '#e5e7eb'}`, background: miss ? '#fef2f2' : st.checked ? '#f0fdf4' : '#fff' }}>
+                <div key={e.key} style={{ padding: compact ? '6px 10px' : '8px 12px', borderRadius: 8, border: `1px solid ${miss ? '#fca5a5' : st.checked ? '#bbf7d0' : '#e5e7eb'}`, background: miss ? '#fef2f2' : st.checked ? '#f0fdf4' : '#fff' }}>
                   <Flex justify="space-between" align="center" gap={8}>
-                    <Checkbox checked={st.checked} onChange={(x) => ev.patch(s.id, e.key, { checked: x.target.checked })} data-testid={`evidence-${e.key}`}>
+                    <Checkbox checked={st.checked} disabled={readOnly} onChange={(x) => ev.patch(s.id, e.key, { checked: x.target.checked })} data-testid={`evidence-${e.key}`}>
                       {e.label}
                     </Checkbox>
                     {e.requires !== 'check' && <Tag color={e.requires === 'note' ? 'blue' : 'geekblue'} style={{ margin: 0 }}>{t(`opps.evidence.requires.${e.requires}`)}</Tag>}
                   </Flex>
-                  {e.requires === 'note' && (
+                  {readOnly && st.note && <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0', fontSize: 13, whiteSpace: 'pre-wrap' }} data-testid={`evidence-note-${e.key}`}>{st.note}</Typography.Paragraph>}
+                  {!readOnly && e.requires === 'note' && (
                     <Input.TextArea
                       autoSize={{ minRows: 1, maxRows: 4 }} style={{ marginTop: 6 }} placeholder={t('opps.move.notePlaceholder')} value={st.note} maxLength={2000}
                       status={miss?.problem === 'note_required' ? 'error' : undefined}
@@ -80,7 +102,8 @@ export function EvidenceChecklist({ gated, ev }: { gated: Stage[]; ev: EvidenceS
                       data-testid={`evidence-note-${e.key}`}
                     />
                   )}
-                  {e.requires === 'attachment' && (
+                  {readOnly && st.attachmentId !== null && <FileLink id={st.attachmentId} name={st.fileName} />}
+                  {!readOnly && e.requires === 'attachment' && (
                     <Flex align="center" gap={8} style={{ marginTop: 6 }}>
                       <Upload
                         showUploadList={false} maxCount={1}
@@ -94,7 +117,7 @@ export function EvidenceChecklist({ gated, ev }: { gated: Stage[]; ev: EvidenceS
                       >
                         <Button size="small" icon={<UploadOutlined />} loading={st.uploading} danger={miss?.problem === 'attachment_required'}>{t('opps.move.upload')}</Button>
                       </Upload>
-                      {st.fileName && <Typography.Text type="secondary" style={{ fontSize: 12 }}><PaperClipOutlined /> {st.fileName}</Typography.Text>}
+                      {st.attachmentId !== null && <FileLink id={st.attachmentId} name={st.fileName} />}
                     </Flex>
                   )}
                   {miss && <Typography.Text type="danger" style={{ fontSize: 12, display: 'block', marginTop: 4 }}>{problemText(miss)}</Typography.Text>}
@@ -105,5 +128,15 @@ export function EvidenceChecklist({ gated, ev }: { gated: Stage[]; ev: EvidenceS
         </div>
       ))}
     </>
+  );
+}
+
+/** A file given as evidence: its name when just uploaded, else the word for it (recorded ones are the opportunity's, downloadable by its team). */
+function FileLink({ id, name }: { id: number; name: string | null }) {
+  const t = useT();
+  return (
+    <Typography.Link href={`/api/v1/attachments/${id}`} target="_blank" style={{ fontSize: 12, display: 'inline-block', marginTop: 4 }}>
+      <PaperClipOutlined /> {name ?? t('opps.stages.file')}
+    </Typography.Link>
   );
 }

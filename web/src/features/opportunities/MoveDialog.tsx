@@ -18,7 +18,7 @@ import type { MissingEvidence, Opportunity, Process, Stage } from './types.ts';
  * The server decides — a 422 lists what is still missing, shown right here beside the items.
  */
 export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
-  opportunity: Pick<Opportunity, 'id' | 'name' | 'accountName' | 'stageId' | 'version' | 'amount'>;
+  opportunity: Pick<Opportunity, 'id' | 'name' | 'accountName' | 'stageId' | 'version' | 'amount' | 'evidence'>;
   process: Process;
   target: Stage;
   onClose: () => void;
@@ -40,7 +40,9 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
   const gated = forward ? stages.slice(Math.max(0, fromIndex), toIndex) : [];
   const canOverride = me.user.role === 'manager' || me.user.role === 'admin';
 
-  const ev = useEvidence(gated);
+  // Forward, the checklist starts from what the team already recorded for the stage being left; what is sent decides.
+  const prefilled = forward ? opportunity.evidence : [];
+  const ev = useEvidence(gated, prefilled);
   const [reason, setReason] = useState('');
   const [override, setOverride] = useState(false);
   const [contract, setContract] = useState<number | null>(Math.round(opportunity.amount / 100));
@@ -118,6 +120,7 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
           {forward && gated.length > 1 && <Typography.Text type="warning" style={{ fontSize: 12 }}>{t('opps.move.skipping', { n: gated.length - 1 })}</Typography.Text>}
         </Flex>
 
+        {prefilled.length > 0 && <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 8 }} data-testid="evidence-prefilled">{t('opps.move.prefilled')}</Typography.Paragraph>}
         {forward && <EvidenceChecklist gated={gated} ev={ev} />}
 
         {forward && target.won && (

@@ -13,6 +13,7 @@ import { ProblemBadges, StatusTag } from './bits.tsx';
 import { useMoney } from '../../i18n/money.ts';
 import { CloseModal, EditDrawer, ReopenModal } from './OpportunityModals.tsx';
 import { MoveDialog } from './MoveDialog.tsx';
+import { StageEvidence } from './StageEvidence.tsx';
 import { AuditTab, BuyingRolesTab, ReviewsTab, StageHistoryTab, TeamTab } from './DetailTabs.tsx';
 import { BuyingPhaseTab, QualificationTab, StrategyTab, SwotTab } from './InsightTabs.tsx';
 import { FORECAST_CATEGORIES, type OpportunityDetail, type Process, type Stage, type StageHistoryEntry } from './types.ts';
@@ -179,6 +180,11 @@ function StagePath({ o, process, history, onMove }: { o: OpportunityDetail; proc
             <span style={{ fontSize: 12 }}>
               {compact && <span style={{ display: 'block' }}>{s.probability}%</span>}
               {days.has(s.id) ? t('opps.path.days', { days: Math.round((days.get(s.id) ?? 0) * 10) / 10 }) : i > current ? t('opps.path.expected', { days: s.expectedDays }) : '—'}
+              {i === current && o.evidenceStatus && o.evidenceStatus.required > 0 && (
+                <Typography.Text type={o.evidenceStatus.given >= o.evidenceStatus.required ? 'success' : 'secondary'} style={{ fontSize: 12, display: 'block' }} data-testid="path-evidence">
+                  {t('opps.path.evidence', { given: o.evidenceStatus.given, required: o.evidenceStatus.required })}
+                </Typography.Text>
+              )}
               {i === current && o.problems.includes('stalled') && <Typography.Text type="warning" style={{ fontSize: 12, display: 'block' }}>{t('opps.problem.stalled')}</Typography.Text>}
             </span>
           ),
@@ -197,19 +203,7 @@ function StagePanel({ o, stage }: { o: OpportunityDetail; stage: Stage }) {
     <Card title={t('opps.stage.asks', { stage: stage.name })} size="small" style={{ height: '100%' }} data-testid="stage-panel">
       {stage.purpose && <Typography.Paragraph style={{ marginBottom: 8 }}><Typography.Text type="secondary">{t('opps.stage.purpose')}：</Typography.Text>{stage.purpose}</Typography.Paragraph>}
       {stage.milestone && <Typography.Paragraph style={{ marginBottom: 12 }}><Typography.Text type="secondary">{t('opps.stage.milestone')}：</Typography.Text><Tag color="blue">{stage.milestone}</Tag></Typography.Paragraph>}
-      <Typography.Text strong style={{ display: 'block', marginBottom: 6 }}>{t('opps.stage.evidence')}</Typography.Text>
-      {stage.evidence.length === 0 ? <Typography.Text type="secondary">{t('opps.move.noEvidence')}</Typography.Text> : (
-        <Flex vertical gap={4} style={{ marginBottom: 12 }}>
-          {stage.evidence.map((e) => (
-            <Flex key={e.key} gap={8} align="center">
-              <span style={{ width: 14, height: 14, border: '1.5px solid #94a3b8', borderRadius: 3, display: 'inline-block' }} />
-              <span>{e.label}</span>
-              {e.requires !== 'check' && <Tag style={{ margin: 0 }} color={e.requires === 'note' ? 'blue' : 'geekblue'}>{t(`opps.evidence.requires.${e.requires}`)}</Tag>}
-            </Flex>
-          ))}
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('opps.stage.evidenceHint')}</Typography.Text>
-        </Flex>
-      )}
+      <StageEvidence o={o} stage={stage} />
       {stage.actions.length > 0 && (
         <>
           <Typography.Text strong style={{ display: 'block', margin: '8px 0 4px' }}>{t('opps.stage.actions')}</Typography.Text>

@@ -79,6 +79,9 @@ function useOppMutation<V, R>(fn: (vars: V) => Promise<R>) {
 export interface MoveBody { version: number; stageId: number; evidence: EvidenceGiven[]; reason?: string; override?: boolean; contractAmount?: number }
 
 export const useMoveStage = () => useOppMutation(({ id, ...body }: MoveBody & { id: number }) => api.post<OpportunityDetail>(`/opportunities/${id}/stage`, body));
+/** Replaces the evidence gathered for the current stage (the stage panel saves it as the team collects it). */
+export const useSaveEvidence = () =>
+  useOppMutation(({ id, ...body }: { id: number; version: number; evidence: EvidenceGiven[] }) => request<OpportunityDetail>('PUT', `/opportunities/${id}/evidence`, body));
 
 export interface PatchBody {
   version: number; name?: string; amount?: number; expectedCloseDate?: string; ownerId?: number; buyingPhase?: string | null; forecastCategory?: string;

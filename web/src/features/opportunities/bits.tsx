@@ -1,7 +1,7 @@
 import { Tag, Tooltip } from 'antd';
-import { ClockCircleOutlined, FallOutlined, FieldTimeOutlined, RiseOutlined } from '@ant-design/icons';
+import { CheckSquareOutlined, ClockCircleOutlined, FallOutlined, FieldTimeOutlined, RiseOutlined } from '@ant-design/icons';
 import { useT } from '../../i18n/useI18n.ts';
-import type { Opportunity, Status } from './types.ts';
+import type { EvidenceStatus, Opportunity, Status } from './types.ts';
 
 export const STATUS_COLOR: Record<Status, string> = { open: 'processing', won: 'success', lost: 'error', abandoned: 'default' };
 
@@ -30,6 +30,20 @@ export function ProblemBadges({ o, compact }: { o: Pick<Opportunity, 'problems' 
         </Tooltip>
       )}
     </>
+  );
+}
+
+/** How much of the current stage's evidence is done (SPEC §5.3 "what is done is seen"); nothing when the stage asks for none. */
+export function EvidenceProgress({ status, compact, testId = 'evidence-progress' }: { status: EvidenceStatus | null; compact?: boolean; testId?: string }) {
+  const t = useT();
+  if (!status || status.required === 0) return null;
+  const done = status.given >= status.required;
+  return (
+    <Tooltip title={t('opps.evidence.statusHint')}>
+      <Tag color={done ? 'success' : status.given > 0 ? 'processing' : 'default'} icon={<CheckSquareOutlined />} style={{ margin: 0, fontSize: compact ? 11 : undefined }} data-testid={testId}>
+        {t(compact ? 'opps.evidence.short' : 'opps.evidence.status', { given: status.given, required: status.required })}
+      </Tag>
+    </Tooltip>
   );
 }
 

@@ -52,10 +52,16 @@ export interface Opportunity {
   contractAmount: number | null;
   description: string | null;
   products: string[];
+  /** The evidence gathered so far for the current stage (SPEC §5.3), emptied when the stage changes; a move starts from it. */
+  evidence: EvidenceGiven[];
+  /** How far the current stage's evidence is; null when closed. */
+  evidenceStatus: EvidenceStatus | null;
   createdAt: number;
   updatedAt: number;
   version: number;
 }
+
+export interface EvidenceStatus { given: number; required: number }
 
 export interface TeamMember { id: number; userId: number; userName: string; teamRole: TeamRole }
 

@@ -1,0 +1,56 @@
+import type { Db } from '../../db/database.ts';
+import { updateVersioned } from '../../db/versioned.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { checkGathered, gatheredStatus, type EvidenceGiven, type GatheredProblem } from '../../domain/stage-gate.ts';
+import { AppError, invalid, staleVersion } from '../../server/problem.ts';
+import { linkToOpportunity } from '../attachments/repository.ts';
+import { recordChanges } from '../history/repository.ts';
+import { getStage } from '../sales-processes/repository.ts';
+import { checkEvidenceAttachments, evidenceItems, gatheredOf, getOpportunity, requireRight } from './service.ts';
+
+const PROBLEM_TEXT: Record<GatheredProblem['problem'], string> = {
+  not_current_stage: 'only the evidence of the current stage is gathered before a move',
+  unknown_key: 'is not an evidence item of the current stage',
+  duplicate: 'this item is given twice',
+  note_required: 'this item needs a note',
+  attachment_required: 'this item needs a file; upload it first',
+};
+
+const status = (s: { given: number; required: number }) => `${s.given}/${s.required}`;
+
+/**
+ * Records the evidence of the current stage as the team collects it (SPEC §5.3 "what is done
+ * is seen"), replacing what was gathered: anyone who contributes to the deal (a presales
+ * engineer with the technical proof, the owner, a manager above). The files become the
+ * opportunity's at once, so the team can open them. The audit trail and the timeline get the
+ * progress ("2/3"). A stage move still decides on the evidence it is sent (the dialog starts
+ * from this), and every change of stage empties it.
+ */
+export async function saveStageEvidence(db: Db, actor: Actor, id: number, input: { version: number; evidence: EvidenceGiven[] }) {
+  const { r } = await requireRight(db, actor, id, 'contribute', 'You cannot record evidence on this opportunity');
+  if (r.status !== 'open') throw new AppError(409, 'closed', 'A closed opportunity cannot be edited');
+  if (input.version !== r.version) throw staleVersion('Opportunity', r.version);
+  const stage = r.stage_id === null ? undefined : await getStage(db.kysely, actor.workspaceId, r.stage_id);
+  if (!stage) throw new AppError(409, 'no_process', 'The opportunity has no sales process yet; choose one first');
+  const items = evidenceItems(stage);
+  const problem = checkGathered({ id: stage.id, position: stage.position, evidence: items }, input.evidence);
+  if (problem) {
+    const given = input.evidence[problem.index]!;
+    throw invalid(`evidence.${problem.index}.${problem.field}`, problem.problem === 'unknown_key' ? `"${given.key}" ${PROBLEM_TEXT.unknown_key} (${stage.name})` : PROBLEM_TEXT[problem.problem]);
+  }
+  const attachmentIds = await checkEvidenceAttachments(db.kysely, actor, id, input.evidence);
+  const evidence = input.evidence.map((e) => ({ stageId: e.stageId, key: e.key, note: e.note?.trim() || null, attachmentId: e.attachmentId ?? null }));
+  const before = gatheredOf(r).evidence;
+  // Saving the same set again (a double click) changes nothing and costs nobody a version.
+  if (JSON.stringify(before) === JSON.stringify(evidence)) return getOpportunity(db, actor, id);
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, { stage_evidence: JSON.stringify(evidence), updated_at: now });
+    await linkToOpportunity(trx, actor.workspaceId, attachmentIds, id);
+    await recordChanges(trx, [{
+      workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'evidence',
+      oldValue: status(gatheredStatus({ evidence: items }, before)), newValue: status(gatheredStatus({ evidence: items }, evidence)), actorUserId: actor.userId,
+    }], now);
+  });
+  return getOpportunity(db, actor, id);
+}
