@@ -39,3 +39,43 @@ export function buildTree<T extends { id: number; parentId: number | null; sortO
   sort(roots);
   return roots;
 }
+
+export interface UnitNaming {
+  /** Names from the top unit down to the unit. */
+  path: string[];
+  /** The shortest tail of the path no other active unit shares, joined by " / ": "上海分公司 / 销售一部". */
+  label: string;
+}
+
+/**
+ * Names units so a list tells them apart: many branches have a "销售一部", so the unit alone
+ * is ambiguous. Each unit gets the fewest trailing path names that no other active unit of
+ * the workspace ends with — the label stays the same on every page and filter. `units` is
+ * the whole workspace (archived ones too, for their names); ids not among them are left out.
+ */
+export function nameUnits(
+  units: readonly { id: number; name: string; path: string; archived: boolean }[],
+  ids: Iterable<number>,
+): Map<number, UnitNaming> {
+  const nameOf = new Map(units.map((u) => [u.id, u.name]));
+  const namesOf = (path: string) => idsOnPath(path).flatMap((id) => nameOf.get(id) ?? []);
+  const key = (names: string[], d: number) => names.slice(-d).join('\u0000');
+  const tails = new Map<string, number>();
+  for (const u of units) {
+    if (u.archived) continue;
+    const names = namesOf(u.path);
+    for (let d = 1; d <= names.length; d++) tails.set(key(names, d), (tails.get(key(names, d)) ?? 0) + 1);
+  }
+  const byId = new Map(units.map((u) => [u.id, u]));
+  const result = new Map<number, UnitNaming>();
+  for (const id of ids) {
+    const u = byId.get(id);
+    if (!u || result.has(id)) continue;
+    const names = namesOf(u.path);
+    const own = u.archived ? 0 : 1;
+    let d = 1;
+    while (d < names.length && (tails.get(key(names, d)) ?? 0) > own) d++;
+    result.set(id, { path: names, label: names.slice(-d).join(' / ') });
+  }
+  return result;
+}

@@ -15,6 +15,12 @@ export type Access = 'public' | 'authenticated' | readonly Role[];
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * The route answers a user who must first change an administrator-set password (who
+     * I am, change password, sign out); every other route refuses them with 403
+     * password_change_required.
+     */
+    beforePasswordChange?: true;
   }
 }
 

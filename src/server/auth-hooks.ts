@@ -46,11 +46,13 @@ export function installAuthHooks(app: FastifyInstance, db: Db, config: Config): 
     if (!req.url.startsWith('/api/')) return;
     checkCrossSite(req);
     const token = req.cookies[SESSION_COOKIE];
+    let mustChangePassword = false;
     if (token) {
       const resolved = await resolveSession(db, config, token);
       if (resolved) {
         req.actor = resolved.actor;
         req.sessionId = resolved.sessionId;
+        mustChangePassword = resolved.mustChangePassword;
       } else {
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
       }
@@ -62,6 +64,9 @@ export function installAuthHooks(app: FastifyInstance, db: Db, config: Config): 
     }
     if (access === 'public') return;
     if (!req.actor) throw unauthenticated();
+    if (mustChangePassword && !req.routeOptions.config.beforePasswordChange) {
+      throw new AppError(403, 'password_change_required', 'Change the password an administrator set before going on (POST /api/v1/auth/password)');
+    }
     if (access !== 'authenticated' && !access.includes(req.actor.role)) throw forbidden();
   });
 }

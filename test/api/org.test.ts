@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
 
-interface Unit { id: number; parentId: number | null; name: string; type: string; path: string; depth: number; archived: boolean; version: number; memberCount?: number }
+interface Unit { id: number; parentId: number | null; name: string; type: string; path: string; depth: number; sortOrder: number; archived: boolean; version: number; memberCount?: number }
 type Problem = { code: string; detail: string; errors?: { field: string; message: string }[] };
 
 for (const engine of testEngines()) {
@@ -43,6 +43,18 @@ for (const engine of testEngines()) {
         assert.equal(u.depth, 5 + i);
         parent = u.id;
       }
+    });
+
+    it('puts a new unit after its siblings unless a place is given', async () => {
+      const parent = json<Unit>(await admin('POST', '/api/v1/org-units', { parentId: f.units.south, name: '深圳分公司', type: 'branch' }));
+      const add = async (name: string, extra: Record<string, unknown> = {}) =>
+        json<Unit>(await admin('POST', '/api/v1/org-units', { parentId: parent.id, name, type: 'department', ...extra }));
+      assert.equal((await add('销售一部')).sortOrder, 0, 'the first child');
+      assert.equal((await add('销售二部')).sortOrder, 1);
+      assert.equal((await add('大客户部', { sortOrder: 7 })).sortOrder, 7);
+      assert.equal((await add('服务部')).sortOrder, 8);
+      const siblingsOfParent = json<{ items: Unit[] }>(await admin('GET', '/api/v1/org-units')).items.filter((u) => u.parentId === f.units.south);
+      assert.ok(parent.sortOrder === Math.max(...siblingsOfParent.map((u) => u.sortOrder)) && parent.sortOrder > 0, 'after the branch already in the region');
     });
 
     it('renames with the version read, and refuses a stale version changing nothing', async () => {

@@ -50,6 +50,7 @@ function validBody(r: ApiRoute): unknown {
     'POST /api/v1/imports/:id/validate': { mapping: { name: 0 }, duplicateMode: 'skip' },
     'POST /api/v1/imports/:id/commit': { skipErrors: true },
     'POST /api/v1/opportunities/:id/stage': { version: 1, stageId: 1, evidence: [] },
+    'PUT /api/v1/opportunities/:id/evidence': { version: 1, evidence: [] },
     'POST /api/v1/opportunities/:id/team': { userId: 1, teamRole: 'presales' },
     'POST /api/v1/opportunities/:id/close': { version: 1, outcome: 'abandoned', reason: 'no_decision', competitor: 'none' },
     'POST /api/v1/opportunities/:id/reopen': { version: 1, reason: 'hijacked' },

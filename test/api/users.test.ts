@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, loginCookie, PASSWORD, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
 
-interface User { id: number; email: string; name: string; role: string; orgUnitId: number; orgUnitName: string; active: boolean; canExport: boolean; version: number }
+interface User { id: number; email: string; name: string; role: string; orgUnitId: number; orgUnitName: string; orgUnitPath: string[]; orgUnitLabel: string; active: boolean; canExport: boolean; mustChangePassword: boolean; version: number }
 type Page = { items: User[]; total: number };
 type Problem = { code: string; detail: string; errors?: { field: string; message: string }[] };
 
@@ -107,7 +107,8 @@ for (const engine of testEngines()) {
       // With a second admin, either may step down.
       const second = json<User>(await admin('POST', '/api/v1/users', newUser({ role: 'admin', orgUnitId: f.units.root })));
       const secondAdmin = client(t, await sessionCookie(t, f.workspaceId, second.id));
-      assert.equal((await secondAdmin('POST', `/api/v1/users/${second.id}/deactivate`, { version: second.version })).statusCode, 200);
+      assert.equal((await secondAdmin('POST', '/api/v1/auth/password', { currentPassword: 'initial-pass-1', newPassword: 'own-pass-123' })).statusCode, 204);
+      assert.equal((await secondAdmin('POST', `/api/v1/users/${second.id}/deactivate`, { version: (await get(second.id)).version })).statusCode, 200);
     });
 
     it('deactivation ends the user\'s sessions at once and blocks sign-in; activation restores it', async () => {
@@ -174,6 +175,67 @@ for (const engine of testEngines()) {
       assert.ok(repSees.length >= 1 && repSees.every((u) => u.orgUnitId === f.units.sales1));
       const exec = client(t, await sessionCookie(t, f.workspaceId, f.users.executive.id));
       assert.ok(json<Page>(await exec('GET', '/api/v1/users?limit=500')).items.some((u) => u.id === f.users.rep2.id));
+    });
+
+    it('makes a new user and a reset password be changed first: until then only me, password and sign-out answer', async () => {
+      const u = json<User>(await admin('POST', '/api/v1/users', newUser()));
+      assert.equal(u.mustChangePassword, true);
+      const signIn = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: 'initial-pass-1' } });
+      assert.equal(signIn.statusCode, 200, 'signing in still works');
+      assert.equal(json<{ user: User }>(signIn).user.mustChangePassword, true);
+      const them = client(t, `keyline_session=${signIn.cookies.find((c) => c.name === 'keyline_session')!.value}`);
+      assert.equal(json<{ user: User }>(await them('GET', '/api/v1/auth/me')).user.mustChangePassword, true);
+      for (const [method, url, body] of [
+        ['GET', '/api/v1/users', undefined],
+        ['GET', `/api/v1/users/${u.id}`, undefined],
+        ['GET', '/api/v1/accounts', undefined],
+        ['GET', '/api/v1/org-units', undefined],
+        ['PATCH', '/api/v1/auth/me', { locale: 'en-US' }],
+      ] as const) {
+        const res = await them(method, url, body);
+        assert.equal(res.statusCode, 403, `${method} ${url}: ${res.body}`);
+        assert.equal(json<Problem>(res).code, 'password_change_required');
+      }
+      const wrong = await them('POST', '/api/v1/auth/password', { currentPassword: 'not-it-at-all', newPassword: 'my-own-pass-1' });
+      assert.equal(json<Problem>(wrong).errors![0]!.field, 'currentPassword', 'a failed change leaves the flag');
+      assert.equal((await them('GET', '/api/v1/users')).statusCode, 403);
+      assert.equal((await them('POST', '/api/v1/auth/password', { currentPassword: 'initial-pass-1', newPassword: 'my-own-pass-1' })).statusCode, 204);
+      assert.equal((await them('GET', '/api/v1/users')).statusCode, 200);
+      assert.equal(json<{ user: User }>(await them('GET', '/api/v1/auth/me')).user.mustChangePassword, false);
+      const changed = await get(u.id);
+      assert.equal(changed.mustChangePassword, false);
+
+      // A reset by an administrator sets it again; signing out works meanwhile.
+      assert.equal(json<User>(await admin('POST', `/api/v1/users/${u.id}/password`, { version: changed.version, password: 'reset-pass-33' })).mustChangePassword, true);
+      const again = client(t, await loginCookie(t, u.email, 'reset-pass-33'));
+      assert.equal(json<Problem>(await again('GET', '/api/v1/users')).code, 'password_change_required');
+      assert.equal((await again('POST', '/api/v1/auth/logout')).statusCode, 204);
+      assert.equal((await again('GET', '/api/v1/auth/me')).statusCode, 401);
+      // An administrator who resets their own password chose it: nothing to replace.
+      const self = await get(f.users.admin.id);
+      assert.equal(json<User>(await admin('POST', `/api/v1/users/${self.id}/password`, { version: self.version, password: PASSWORD })).mustChangePassword, false);
+      admin = client(t, await sessionCookie(t, f.workspaceId, f.users.admin.id)); // the reset ended the admin's sessions too
+      // Users loaded or set up otherwise (the fixture, the demo) are not asked.
+      assert.equal((await get(f.users.rep.id)).mustChangePassword, false);
+    });
+
+    it('names each user\'s unit by its path, as far up as it takes to tell namesakes apart', async () => {
+      // A second 销售一部, in Guangzhou: Shanghai's is no longer unambiguous on its own.
+      const namesake = await admin('POST', '/api/v1/org-units', { parentId: f.units.guangzhou, name: '销售一部', type: 'department' });
+      assert.equal(namesake.statusCode, 201, namesake.body);
+      const rep = await get(f.users.rep.id);
+      assert.equal(rep.orgUnitName, '销售一部');
+      assert.equal(rep.orgUnitLabel, '上海分公司 / 销售一部');
+      assert.deepEqual(rep.orgUnitPath.slice(1), ['华东大区', '上海分公司', '销售一部']);
+      assert.equal(rep.orgUnitPath.length, 4, 'from the top unit down');
+      const listed = json<Page>(await admin('GET', '/api/v1/users?limit=500')).items;
+      assert.equal(listed.find((u) => u.id === f.users.rep2.id)!.orgUnitLabel, '销售部', 'a unit without namesakes keeps its own name');
+      assert.equal(listed.find((u) => u.id === f.users.manager.id)!.orgUnitLabel, '上海分公司');
+      // A rep sees only their own unit, but the label still names the branch above it.
+      const repCall = client(t, await sessionCookie(t, f.workspaceId, f.users.rep.id));
+      const mine = json<Page>(await repCall('GET', '/api/v1/users?limit=500')).items;
+      assert.ok(mine.length > 0 && mine.every((u) => u.orgUnitLabel === '上海分公司 / 销售一部'));
+      assert.equal(json<{ user: User }>(await repCall('GET', '/api/v1/auth/me')).user.orgUnitLabel, '上海分公司 / 销售一部');
     });
 
     it('lets nobody but an admin change users', async () => {

@@ -1,11 +1,12 @@
 /**
  * The Foundation journey in a real browser: sign in, switch language, add an org unit,
- * add a user to it, sign out — plus a wrong password, and the desk a rep and a manager find at home. Runs the real server on the demo
+ * add a user to it, sign out — plus a wrong password, a new user's first password change,
+ * and the desk a rep and a manager find at home. Runs the real server on the demo
  * company and the built web app (npm run build:web).
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, settled, shot, signIn, visibleText } from './browser.ts';
+import { apiCall, browserSuite, settled, shot, signIn, visibleText } from './browser.ts';
 
 const app = browserSuite();
 const ADMIN = { email: 'admin@demo.keyline.dev', password: 'keyline-demo' };
@@ -137,6 +138,33 @@ describe('Foundation in the browser', () => {
     const chosen = (await (await page.request.get(`${app.url}/api/v1/auth/me`)).json()) as { user: { locale: string } };
     assert.equal(chosen.user.locale, 'zh-CN');
 
+    assert.deepEqual(app.errors, [], 'no errors in the browser console');
+    await page.close();
+  });
+
+  test('a user an administrator created replaces that password before anything else', async () => {
+    const admin = await app.page();
+    await signIn(admin, app.url, ADMIN.email, ADMIN.password);
+    await admin.waitForURL(`${app.url}/`);
+    const me = await apiCall<{ user: { orgUnitId: number } }>(admin, 'GET', '/auth/me');
+    const email = `first-${Date.now().toString(36)}@demo.keyline.dev`;
+    await apiCall(admin, 'POST', '/users', { email, name: '新同事', role: 'rep', orgUnitId: me.user.orgUnitId, password: 'admin-set-pass-1' });
+    await admin.close();
+
+    const page = await app.page();
+    await signIn(page, app.url, email, 'admin-set-pass-1');
+    assert.match(await visibleText(page.getByTestId('password-change-who')), new RegExp(email));
+    assert.equal((await page.request.get(`${app.url}/api/v1/accounts`)).status(), 403, 'the API answers nothing else meanwhile');
+    await page.locator('#currentPassword').fill('admin-set-pass-1');
+    await page.locator('#newPassword').fill('my-own-pass-1');
+    await page.locator('#confirm').fill('my-own-pass-2');
+    await page.getByTestId('password-change-submit').click();
+    assert.equal(await visibleText(page.getByText('两次输入的密码不一致')), '两次输入的密码不一致');
+    await shot(page, 'password-change', false);
+    await page.locator('#confirm').fill('my-own-pass-1');
+    await page.getByTestId('password-change-submit').click();
+    await page.getByTestId('desk').waitFor();
+    assert.equal((await page.request.get(`${app.url}/api/v1/accounts`)).status(), 200);
     assert.deepEqual(app.errors, [], 'no errors in the browser console');
     await page.close();
   });

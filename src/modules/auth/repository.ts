@@ -47,6 +47,7 @@ export async function findSession(db: Kysely<Database>, id: string) {
       'users.role',
       'users.org_unit_id',
       'users.active',
+      'users.must_change_password',
       'org_units.path as unit_path',
     ])
     .where('sessions.id', '=', id)

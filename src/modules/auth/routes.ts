@@ -56,7 +56,7 @@ export default async function authRoutes(app: FastifyInstance) {
   });
 
   r.post('/auth/logout', {
-    config: { access: ANY_SIGNED_IN },
+    config: { access: ANY_SIGNED_IN, beforePasswordChange: true },
     schema: { tags: ['auth'], summary: 'Sign out: ends this session', response: { 204: z.null(), ...errorResponses } },
   }, async (req, reply) => {
     await auth.logout(db, sessionOf(req), actorOf(req), ipOf(req));
@@ -65,7 +65,7 @@ export default async function authRoutes(app: FastifyInstance) {
   });
 
   r.get('/auth/me', {
-    config: { access: ANY_SIGNED_IN },
+    config: { access: ANY_SIGNED_IN, beforePasswordChange: true },
     schema: { tags: ['auth'], summary: 'The signed-in user, their workspace and permissions', response: { 200: meSchema, ...errorResponses } },
   }, async (req) => me(req));
 
@@ -83,10 +83,10 @@ export default async function authRoutes(app: FastifyInstance) {
   });
 
   r.post('/auth/password', {
-    config: { access: ANY_SIGNED_IN },
+    config: { access: ANY_SIGNED_IN, beforePasswordChange: true },
     schema: {
       tags: ['auth'],
-      summary: 'Change own password; signs out other sessions',
+      summary: 'Change own password; signs out other sessions. The one route, with GET /auth/me and POST /auth/logout, open to a user who must change an administrator-set password',
       body: z.strictObject({ currentPassword: z.string().min(1, 'is required').max(128), newPassword: password }),
       response: { 204: z.null(), ...errorResponses },
     },

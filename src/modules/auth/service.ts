@@ -100,6 +100,8 @@ async function attemptLogin(
 export interface ResolvedSession {
   sessionId: string;
   actor: Actor;
+  /** The password is one an administrator set: only a few routes answer until it is changed. */
+  mustChangePassword: boolean;
 }
 
 /** The actor behind a cookie token, or null when the session is unknown, expired, idle too long, or the user inactive. */
@@ -126,6 +128,7 @@ export async function resolveSession(db: Db, config: Config, token: string, now 
       orgUnitId: s.org_unit_id,
       unitPath: s.unit_path,
     },
+    mustChangePassword: s.must_change_password === 1,
   };
 }
 
@@ -159,6 +162,7 @@ export async function changeOwnPassword(
   await db.kysely.transaction().execute(async (trx) => {
     await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id: actor.userId, version: user.version }, {
       password_hash: passwordHash,
+      must_change_password: 0,
       updated_at: Date.now(),
     });
     // Other devices signed in with the old password are signed out; this one stays.

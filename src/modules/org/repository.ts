@@ -110,3 +110,23 @@ export async function countActiveMembers(db: Kysely<Database>, workspaceId: numb
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/**
+ * Every unit of the workspace by name and path, regardless of the caller's reach: naming a
+ * visible user's unit needs the names above it and the namesakes elsewhere (nameUnits).
+ */
+export async function unitNames(db: Kysely<Database>, workspaceId: number) {
+  const rows = await db.selectFrom('org_units').select(['id', 'name', 'path', 'archived_at']).where('workspace_id', '=', workspaceId).execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, path: r.path, archived: r.archived_at !== null }));
+}
+
+/** The sort order that puts a new unit after its siblings. */
+export async function nextSortOrder(db: Kysely<Database>, workspaceId: number, parentId: number): Promise<number> {
+  const r = await db
+    .selectFrom('org_units')
+    .select((eb) => eb.fn.max('sort_order').as('last'))
+    .where('workspace_id', '=', workspaceId)
+    .where('parent_id', '=', parentId)
+    .executeTakeFirst();
+  return r?.last == null ? 0 : Number(r.last) + 1;
+}

@@ -55,7 +55,7 @@ export default async function orgRoutes(app: FastifyInstance) {
         parentId: z.number().int().positive(),
         name: text(100),
         type: z.enum(ORG_UNIT_TYPES),
-        sortOrder: z.number().int().min(0).max(100_000).optional(),
+        sortOrder: z.number().int().min(0).max(100_000).optional().describe('place among its siblings; by default after the last of them'),
       }),
       response: { 201: orgUnitSchema, ...errorResponses },
     },

@@ -82,7 +82,7 @@ export async function createUnit(
       parentPath: parent.path,
       name: input.name,
       type: input.type,
-      sortOrder: input.sortOrder ?? 0,
+      sortOrder: input.sortOrder ?? (await repo.nextSortOrder(trx, actor.workspaceId, parent.id)),
       now,
     });
     await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'org.create', targetType: 'org_unit', targetId: newId, ip, detail: { name: input.name, parentId: parent.id } }, now);

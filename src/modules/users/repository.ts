@@ -16,6 +16,7 @@ const userColumns = [
   'users.active',
   'users.locale',
   'users.can_export',
+  'users.must_change_password',
   'users.created_at',
   'users.updated_at',
   'users.deactivated_at',
@@ -108,6 +109,8 @@ export async function insertUser(
     passwordHash: string;
     locale: string;
     canExport: boolean;
+    /** The password is the administrator's choice: the user replaces it at the first sign-in. */
+    mustChangePassword?: boolean;
     now: number;
   },
 ): Promise<number> {
@@ -125,6 +128,7 @@ export async function insertUser(
       active: 1,
       locale: u.locale,
       can_export: u.canExport ? 1 : 0,
+      must_change_password: u.mustChangePassword ? 1 : 0,
       created_at: u.now,
       updated_at: u.now,
       version: 1,

@@ -14,11 +14,14 @@ export const userSchema = z.object({
   role: z.enum(ROLES),
   orgUnitId: z.number().int(),
   orgUnitName: z.string(),
+  orgUnitPath: z.array(z.string()).describe('names of the units from the top of the organisation down to the user\'s unit'),
+  orgUnitLabel: z.string().describe('the shortest tail of orgUnitPath, joined by " / ", that no other active unit shares: "上海分公司 / 销售一部"'),
   title: z.string().nullable(),
   phone: z.string().nullable(),
   active: z.boolean(),
   locale: z.enum(LOCALES),
   canExport: z.boolean(),
+  mustChangePassword: z.boolean().describe('the password was set by an administrator; until the user changes it, the API refuses everything but /auth/me, /auth/password and /auth/logout (403 password_change_required)'),
   createdAt: z.number().int().describe('epoch milliseconds'),
   updatedAt: z.number().int(),
   deactivatedAt: z.number().int().nullable(),
@@ -57,7 +60,7 @@ export default async function userRoutes(app: FastifyInstance) {
     config: { access: ADMIN_ONLY },
     schema: {
       tags: ['users'],
-      summary: 'Create a user',
+      summary: 'Create a user, who must change the given password at the first sign-in',
       body: z.strictObject({
         email,
         name: text(100),
@@ -97,7 +100,7 @@ export default async function userRoutes(app: FastifyInstance) {
     config: { access: ADMIN_ONLY },
     schema: {
       tags: ['users'],
-      summary: "Reset a user's password; ends all their sessions",
+      summary: "Reset a user's password; ends all their sessions, and the user must change it at the next sign-in",
       params: idParam,
       body: z.strictObject({ version: versionField, password }),
       response: { 200: userSchema, ...errorResponses },

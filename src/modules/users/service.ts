@@ -6,7 +6,8 @@ import { updateVersioned } from '../../db/versioned.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { hashPassword } from '../auth/password.ts';
 import { deleteUserSessions } from '../auth/repository.ts';
-import { getUnit } from '../org/repository.ts';
+import { getUnit, unitNames } from '../org/repository.ts';
+import { nameUnits, type UnitNaming } from '../../domain/org-tree.ts';
 import * as repo from './repository.ts';
 
 export interface UserDto {
@@ -16,11 +17,14 @@ export interface UserDto {
   role: Role;
   orgUnitId: number;
   orgUnitName: string;
+  orgUnitPath: string[];
+  orgUnitLabel: string;
   title: string | null;
   phone: string | null;
   active: boolean;
   locale: Locale;
   canExport: boolean;
+  mustChangePassword: boolean;
   createdAt: number;
   updatedAt: number;
   deactivatedAt: number | null;
@@ -29,7 +33,7 @@ export interface UserDto {
 
 type Row = Awaited<ReturnType<typeof repo.listUsers>>['items'][number];
 
-export function toUserDto(r: Row): UserDto {
+export function toUserDto(r: Row, unit: UnitNaming | undefined): UserDto {
   return {
     id: r.id,
     email: r.email,
@@ -37,11 +41,14 @@ export function toUserDto(r: Row): UserDto {
     role: r.role as Role,
     orgUnitId: r.org_unit_id,
     orgUnitName: r.org_unit_name,
+    orgUnitPath: unit?.path ?? [r.org_unit_name],
+    orgUnitLabel: unit?.label ?? r.org_unit_name,
     title: r.title,
     phone: r.phone,
     active: r.active === 1,
     locale: r.locale as Locale,
     canExport: r.can_export === 1 || r.role === 'admin',
+    mustChangePassword: r.must_change_password === 1,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     deactivatedAt: r.deactivated_at,
@@ -54,14 +61,15 @@ function requireAdmin(actor: Actor) {
 }
 
 export async function listUsers(db: Db, actor: Actor, q: Parameters<typeof repo.listUsers>[3]) {
-  const { items, total } = await repo.listUsers(db.kysely, db.engine, actor, q);
-  return { items: items.map(toUserDto), total };
+  const [{ items, total }, units] = await Promise.all([repo.listUsers(db.kysely, db.engine, actor, q), unitNames(db.kysely, actor.workspaceId)]);
+  const named = nameUnits(units, items.map((r) => r.org_unit_id));
+  return { items: items.map((r) => toUserDto(r, named.get(r.org_unit_id))), total };
 }
 
 export async function getUser(db: Db, actor: Actor, id: number): Promise<UserDto> {
-  const row = await repo.getUser(db.kysely, actor, id);
+  const [row, units] = await Promise.all([repo.getUser(db.kysely, actor, id), unitNames(db.kysely, actor.workspaceId)]);
   if (!row) throw notFound('User');
-  return toUserDto(row);
+  return toUserDto(row, nameUnits(units, [row.org_unit_id]).get(row.org_unit_id));
 }
 
 async function activeUnit(db: Db, actor: Actor, unitId: number) {
@@ -102,6 +110,7 @@ export async function createUser(db: Db, actor: Actor, input: NewUserInput, ip: 
       passwordHash,
       locale: input.locale ?? 'zh-CN',
       canExport,
+      mustChangePassword: true,
       now,
     });
     await recordAudit(trx, {
@@ -181,7 +190,12 @@ export async function resetPassword(db: Db, actor: Actor, id: number, input: { p
   const passwordHash = await hashPassword(input.password);
   const now = Date.now();
   await db.kysely.transaction().execute(async (trx) => {
-    await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id, version: input.version }, { password_hash: passwordHash, updated_at: now });
+    // An administrator resetting their own password chose it for themselves: nothing to replace.
+    await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id, version: input.version }, {
+      password_hash: passwordHash,
+      must_change_password: id === actor.userId ? 0 : 1,
+      updated_at: now,
+    });
     await deleteUserSessions(trx, actor.workspaceId, id);
     await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'user.password_reset', targetType: 'user', targetId: id, ip }, now);
   });

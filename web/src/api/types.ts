@@ -19,11 +19,17 @@ export interface User {
   role: Role;
   orgUnitId: number;
   orgUnitName: string;
+  /** Unit names from the top of the organisation down to the user's unit. */
+  orgUnitPath: string[];
+  /** The shortest tail of orgUnitPath that tells the unit from its namesakes: "上海分公司 / 销售一部". */
+  orgUnitLabel: string;
   title: string | null;
   phone: string | null;
   active: boolean;
   locale: Locale;
   canExport: boolean;
+  /** The password is one an administrator set; the app asks for a new one before anything else. */
+  mustChangePassword: boolean;
   createdAt: number;
   updatedAt: number;
   deactivatedAt: number | null;

@@ -5,6 +5,7 @@ import { SessionContext, sessionQueries, useMe } from '../features/auth/session.
 import { useI18n } from '../i18n/useI18n.ts';
 import { FullPageSpinner } from '../components/FullPageSpinner.tsx';
 import { LoadError } from '../components/LoadError.tsx';
+import { PasswordChangePage } from '../features/auth/PasswordChangePage.tsx';
 
 /** Renders the signed-in area, or sends the visitor to sign-in (or first-time setup). */
 export function SessionGate() {
@@ -25,7 +26,8 @@ export function SessionGate() {
   if (me.data) {
     return (
       <SessionContext.Provider value={me.data}>
-        <Outlet />
+        {/* An administrator-set password comes first: the server answers nothing else until it is changed. */}
+        {me.data.user.mustChangePassword ? <PasswordChangePage /> : <Outlet />}
       </SessionContext.Provider>
     );
   }

@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ReactNode } from 'react';
-import { Card, Col, Flex, List, Row, Skeleton, Statistic, Tag, Typography } from 'antd';
+import { Card, Col, Flex, List, Row, Skeleton, Statistic, Tag, Tooltip, Typography } from 'antd';
 import { ApartmentOutlined, RightOutlined, SettingOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
 import { useSession } from '../features/auth/session.ts';
@@ -49,7 +49,11 @@ export default function HomePage() {
         </Typography.Paragraph>
         <Row gutter={[16, 16]} style={{ marginTop: 8 }}>
           <Col xs={12} md={6}>
-            <Statistic title={t('home.stat.unit')} value={user.orgUnitName} styles={{ content: { fontSize: 18 } }} />
+            <Tooltip title={user.orgUnitPath.join(' / ')}>
+              <div>
+                <Statistic title={t('home.stat.unit')} value={user.orgUnitLabel} styles={{ content: { fontSize: 18 } }} data-testid="home-unit" />
+              </div>
+            </Tooltip>
           </Col>
           <Col xs={12} md={6}>
             <Typography.Text type="secondary">{t('home.stat.role')}</Typography.Text>

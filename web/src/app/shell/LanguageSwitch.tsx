@@ -2,6 +2,7 @@ import { Button, Dropdown } from 'antd';
 import { GlobalOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { sessionKeys } from '../../api/keys.ts';
+import type { Me } from '../../api/types.ts';
 import { useUpdateMe } from '../../features/auth/session.ts';
 import { chooseBeforeSignIn, LOCALES, type Locale } from '../../i18n/locale.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
@@ -18,8 +19,10 @@ export function LanguageSwitch({ light }: { light?: boolean }) {
   function choose(next: Locale) {
     if (next === locale) return;
     setLocale(next);
-    if (qc.getQueryData(sessionKeys.me())) updateMe.mutate({ locale: next });
-    else chooseBeforeSignIn(next);
+    const me = qc.getQueryData<Me | null>(sessionKeys.me());
+    // Until an administrator-set password is changed the profile cannot be saved: this browser remembers.
+    if (me && !me.user.mustChangePassword) updateMe.mutate({ locale: next });
+    else if (!me) chooseBeforeSignIn(next);
   }
 
   return (

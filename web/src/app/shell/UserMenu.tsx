@@ -16,6 +16,21 @@ export function UserMenu() {
       trigger={['click']}
       menu={{
         items: [
+          // On a phone the header has room for the avatar only: the menu says who is signed in.
+          ...(screens.sm ? [] : [
+            {
+              key: 'who',
+              disabled: true,
+              style: { cursor: 'default' },
+              label: (
+                <Flex vertical style={{ lineHeight: 1.35, padding: '2px 0' }} data-testid="user-menu-who">
+                  <Typography.Text strong>{user.name}</Typography.Text>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`role.${user.role}`)} · {user.orgUnitLabel}</Typography.Text>
+                </Flex>
+              ),
+            },
+            { type: 'divider' as const },
+          ]),
           { key: 'account', icon: <UserOutlined />, label: t('userMenu.account') },
           { type: 'divider' },
           { key: 'sign-out', icon: <LogoutOutlined />, label: t('userMenu.signOut'), danger: true },

@@ -207,7 +207,7 @@ export function AccountFormDrawer({ account, onClose, onCreated }: { account?: A
         {!editing && isManager && (
           <Form.Item name="ownerId" label={t('accounts.field.owner')} extra={t('accounts.field.ownerHint')}>
             <Select allowClear showSearch={{ optionFilterProp: 'label' }} loading={people.isPending} placeholder={t('accounts.field.ownerDefault')}
-              options={(people.data ?? []).filter((u) => ['admin', 'manager', 'rep'].includes(u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitName}` }))} />
+              options={(people.data ?? []).filter((u) => ['admin', 'manager', 'rep'].includes(u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }))} />
           </Form.Item>
         )}
         <Form.Item name="notes" label={t('accounts.field.notes')} rules={[{ max: 5000 }]}>

@@ -21,7 +21,7 @@ export function ReassignModal({ account, onClose }: { account: AccountDetail; on
       })}>
         <Form.Item name="ownerId" label={t('accounts.reassign.to')} rules={[{ required: true, message: t('validation.required') }]}>
           <Select showSearch={{ optionFilterProp: 'label' }} loading={people.isPending}
-            options={(people.data ?? []).filter((u) => u.id !== account.ownerId && ['admin', 'manager', 'rep'].includes(u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitName}` }))} />
+            options={(people.data ?? []).filter((u) => u.id !== account.ownerId && ['admin', 'manager', 'rep'].includes(u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }))} />
         </Form.Item>
         <Form.Item name="ownerReason" label={t('accounts.reassign.reason')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 500 }]}>
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} placeholder={t('accounts.reassign.reasonPlaceholder')} />

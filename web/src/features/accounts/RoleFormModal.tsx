@@ -65,7 +65,7 @@ export function RoleFormModal({ role, contacts, contactId, onClose }: { role?: B
           <Rate count={5} allowClear={false} tooltips={[1, 2, 3, 4, 5].map((d) => degreeLabel(t, d))} />
         </Form.Item>
         <Form.Item name="holderUserId" label={t('accounts.roles.holder')} extra={t('accounts.roles.holderHint')}>
-          <Select allowClear showSearch={{ optionFilterProp: 'label' }} loading={people.isPending} options={(people.data ?? []).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitName}` }))} />
+          <Select allowClear showSearch={{ optionFilterProp: 'label' }} loading={people.isPending} options={(people.data ?? []).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }))} />
         </Form.Item>
         <Form.Item name="notes" label={t('accounts.roles.notes')} rules={[{ max: 2000 }]}>
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} />

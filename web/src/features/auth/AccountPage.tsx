@@ -37,7 +37,7 @@ export default function AccountPage() {
               <Descriptions.Item label={t('account.role')}>
                 <RoleTag role={user.role} />
               </Descriptions.Item>
-              <Descriptions.Item label={t('account.unit')}>{user.orgUnitName}</Descriptions.Item>
+              <Descriptions.Item label={t('account.unit')}>{user.orgUnitPath.join(' / ')}</Descriptions.Item>
             </Descriptions>
             <Form
               form={profileForm}

@@ -14,7 +14,7 @@ export function SetupPage() {
   const setup = useQuery(sessionQueries.setup());
   const create = useSetup();
   const report = useProblem();
-  const [form] = Form.useForm<Omit<SetupBody, 'locale'>>();
+  const [form] = Form.useForm<Omit<SetupBody, 'locale'> & { confirmPassword: string }>();
 
   if (setup.isPending) return <FullPageSpinner />;
   if (!setup.data?.needed && !create.isSuccess) return <Navigate to="/sign-in" replace />;
@@ -26,7 +26,7 @@ export function SetupPage() {
         layout="vertical"
         requiredMark={false}
         onFinish={(values) =>
-          create.mutate({ ...values, locale }, { onSuccess: () => navigate('/', { replace: true }), onError: (e) => report(e, form) })
+          create.mutate({ workspaceName: values.workspaceName, adminName: values.adminName, adminEmail: values.adminEmail, adminPassword: values.adminPassword, locale }, { onSuccess: () => navigate('/', { replace: true }), onError: (e) => report(e, form) })
         }
       >
         <Form.Item name="workspaceName" label={t('setup.workspaceName')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}>
@@ -39,6 +39,21 @@ export function SetupPage() {
           <Input autoComplete="username" inputMode="email" />
         </Form.Item>
         <Form.Item name="adminPassword" label={t('setup.adminPassword')} rules={[{ required: true, message: t('validation.required') }, { min: 8, message: t('validation.passwordLength') }]}>
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        {/* Nobody else knows this password yet: a typo here locks the only administrator out. */}
+        <Form.Item
+          name="confirmPassword"
+          label={t('setup.confirmPassword')}
+          dependencies={['adminPassword']}
+          rules={[
+            { required: true, message: t('validation.required') },
+            ({ getFieldValue }) => ({
+              validator: (_, value) =>
+                !value || getFieldValue('adminPassword') === value ? Promise.resolve() : Promise.reject(new Error(t('validation.passwordMismatch'))),
+            }),
+          ]}
+        >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
         <Button type="primary" htmlType="submit" block size="large" loading={create.isPending}>

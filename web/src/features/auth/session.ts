@@ -59,7 +59,8 @@ export function useSignIn() {
       if (chosen && chosen !== me.user.locale) {
         // The language picked on the sign-in page a moment ago wins, and follows the user from now on.
         qc.setQueryData(sessionKeys.me(), { ...me, user: { ...me.user, locale: chosen } });
-        void api.patch<Me>('/auth/me', { locale: chosen }).catch(() => undefined);
+        // Until an administrator-set password is changed the server refuses profile changes.
+        if (!me.user.mustChangePassword) void api.patch<Me>('/auth/me', { locale: chosen }).catch(() => undefined);
       } else qc.setQueryData(sessionKeys.me(), me);
       setLocale(chosen ?? me.user.locale);
     },

@@ -54,7 +54,7 @@ export function HandoversListPage() {
               value={who}
               onChange={setWho}
               style={{ minWidth: 240 }}
-              options={(users.data?.items ?? []).filter((u) => u.id !== me.id).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitName}` }))}
+              options={(users.data?.items ?? []).filter((u) => u.id !== me.id).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }))}
               data-testid="departing-user"
             />
             <Button type="primary" disabled={!who} onClick={() => void navigate(`/settings/users/${who}/handover`)} data-testid="start-handover">{t('handover.start')}</Button>

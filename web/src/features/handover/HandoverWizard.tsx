@@ -102,7 +102,7 @@ function useCandidates(d: HandoverDetail) {
 }
 
 const userOptions = (users: User[], category: Category | null) =>
-  users.filter((u) => (category ? TAKERS[category] : TAKERS.account).includes(u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitName}` }));
+  users.filter((u) => (category ? TAKERS[category] : TAKERS.account).includes(u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }));
 
 function SuccessorsStep({ d }: { d: HandoverDetail }) {
   const t = useT();

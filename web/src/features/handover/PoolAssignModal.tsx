@@ -19,7 +19,7 @@ export function PoolAssignModal({ account, onClose }: { account: PoolItem; onClo
   const people = usePeople();
   const assign = useAssign();
   const [form] = Form.useForm<{ toUserId: number }>();
-  const options = (people.data ?? []).filter((u) => OWNERS.includes(u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitName}` }));
+  const options = (people.data ?? []).filter((u) => OWNERS.includes(u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }));
 
   function onError(e: unknown) {
     if (isApiError(e) && e.code === 'claim_limit_reached') {

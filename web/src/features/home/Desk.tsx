@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
-import { Badge, Card, Col, Empty, Flex, List, Row, Skeleton, Tag, Typography } from 'antd';
-import { AlertOutlined, CalendarOutlined, FieldTimeOutlined, RightOutlined } from '@ant-design/icons';
+import { Badge, Button, Card, Col, Empty, Flex, List, Row, Skeleton, Tag, Typography } from 'antd';
+import { AlertOutlined, CalendarOutlined, FieldTimeOutlined, PlusOutlined, RightOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { api } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -18,6 +18,8 @@ import { useMoney } from '../../i18n/money.ts';
 import type { AttentionPage, Opportunity } from '../opportunities/types.ts';
 
 const SHOWN = 5;
+/** Who may create accounts and import them (the server's rules: accounts and imports routes). */
+const ACCOUNT_CREATORS = ['admin', 'manager', 'rep'];
 /** "Closing soon" looks this far ahead. */
 const CLOSING_DAYS = 30;
 
@@ -30,6 +32,7 @@ const CLOSING_DAYS = 30;
 export function Desk() {
   const t = useT();
   const { user } = useSession();
+  const navigate = useNavigate();
   const managerView = user.role === 'manager' || user.role === 'admin' || user.role === 'executive';
   const today = dayjs().format('YYYY-MM-DD');
   const horizon = dayjs().add(CLOSING_DAYS, 'day').format('YYYY-MM-DD');
@@ -52,13 +55,47 @@ export function Desk() {
     queryFn: ({ signal }) => api.get<Page<Opportunity>>('/opportunities', closingParams, { signal }),
     placeholderData: keepPreviousData,
   });
+  // An empty card means "all is well" only when there is something at all: a new workspace
+  // needs to be told what to do instead. Asked only when a card comes back empty.
+  const anyParams = { limit: 1, offset: 0 };
+  const anyAccounts = useQuery({
+    queryKey: accountKeys.list(anyParams),
+    queryFn: ({ signal }) => api.get<Page<Account>>('/accounts', anyParams, { signal }),
+    enabled: overdue.data?.total === 0,
+  });
+  const anyOpps = useQuery({
+    queryKey: oppKeys.list(anyParams),
+    queryFn: ({ signal }) => api.get<Page<Opportunity>>('/opportunities', anyParams, { signal }),
+    enabled: attention.data?.total === 0 || closing.data?.total === 0,
+  });
+  const noAccounts = anyAccounts.data?.total === 0;
+  const noOpps = anyOpps.data?.total === 0;
+  const createsAccounts = ACCOUNT_CREATORS.includes(user.role);
+  const createsOpps = user.role !== 'executive';
+  const noAccountsText = (
+    <Flex vertical gap={12} align="center" data-testid="desk-no-accounts">
+      <span>{t(createsAccounts ? 'home.desk.noAccounts' : 'home.desk.noAccountsReader')}</span>
+      {createsAccounts && (
+        <Flex gap={8} wrap justify="center">
+          <Button type="primary" size="small" icon={<PlusOutlined />} onClick={() => void navigate('/accounts')}>{t('accounts.new')}</Button>
+          <Button size="small" icon={<UploadOutlined />} onClick={() => void navigate('/accounts/import')}>{t('accounts.import')}</Button>
+        </Flex>
+      )}
+    </Flex>
+  );
+  const noOppsText = (
+    <Flex vertical gap={12} align="center" data-testid="desk-no-opps">
+      <span>{t(createsOpps ? 'home.desk.noOpps' : 'home.desk.noOppsReader')}</span>
+      {createsOpps && <Button type="primary" size="small" onClick={() => void navigate('/opportunities/board')}>{t('home.desk.toBoard')} <RightOutlined /></Button>}
+    </Flex>
+  );
 
   return (
     <Row gutter={[20, 20]} data-testid="desk">
       <Col xs={24} xl={8}>
         <DeskCard
           testId="desk-attention" icon={<AlertOutlined style={{ color: PROBLEM_COLOR.advantage_lost }} />} title={t('home.desk.attention')}
-          query={attention} more={managerView ? '/opportunities?tab=attention' : '/opportunities?status=open'} empty={t('home.desk.attentionEmpty')}
+          query={attention} more={managerView ? '/opportunities?tab=attention' : '/opportunities?status=open'} empty={anyOpps.isPending ? null : noOpps ? noOppsText : t('home.desk.attentionEmpty')}
           extra={attention.data?.counts && (
             <Flex gap={4} wrap>
               {(['stalled', 'no_plan', 'advantage_lost'] as const).map((p) => (attention.data?.counts?.[p] ?? 0) > 0 && (
@@ -82,7 +119,7 @@ export function Desk() {
       <Col xs={24} xl={8}>
         <DeskCard
           testId="desk-overdue" icon={<FieldTimeOutlined style={{ color: '#d97706' }} />} title={t('home.desk.overdue')}
-          query={overdue} more="/accounts?overdue=true" empty={t('home.desk.overdueEmpty')}
+          query={overdue} more="/accounts?overdue=true" empty={anyAccounts.isPending ? null : noAccounts ? noAccountsText : t('home.desk.overdueEmpty')}
           render={(a: Account) => (
             <List.Item key={a.id}>
               <Flex vertical style={{ minWidth: 0, width: '100%' }}>
@@ -104,7 +141,7 @@ export function Desk() {
       <Col xs={24} xl={8}>
         <DeskCard
           testId="desk-closing" icon={<CalendarOutlined style={{ color: '#1d4ed8' }} />} title={t('home.desk.closing', { days: CLOSING_DAYS })}
-          query={closing} more={`/opportunities?status=open&closeFrom=${today}&closeTo=${horizon}&sort=expectedCloseDate`} empty={t('home.desk.closingEmpty', { days: CLOSING_DAYS })}
+          query={closing} more={`/opportunities?status=open&closeFrom=${today}&closeTo=${horizon}&sort=expectedCloseDate`} empty={anyOpps.isPending ? null : noOpps ? noOppsText : t('home.desk.closingEmpty', { days: CLOSING_DAYS })}
           render={(o: Opportunity) => (
             <List.Item key={o.id}>
               <Flex vertical style={{ minWidth: 0, width: '100%' }}>
@@ -127,7 +164,8 @@ interface DeskCardProps<T> {
   title: string;
   query: { data?: { items: T[]; total: number } | undefined; isError: boolean; error: unknown; refetch: () => unknown };
   more: string;
-  empty: string;
+  /** What an empty card says; null while that is still being found out. */
+  empty: ReactNode | null;
   extra?: ReactNode;
   render: (item: T) => ReactNode;
 }
@@ -145,7 +183,7 @@ function DeskCard<T>({ testId, icon, title, query, more, empty, extra, render }:
     >
       {extra && <div style={{ marginBottom: 8 }}>{extra}</div>}
       {query.isError && !query.data ? <LoadError error={query.error} onRetry={() => void query.refetch()} />
-        : !query.data ? <Skeleton active paragraph={{ rows: 4 }} />
+        : !query.data || (query.data.items.length === 0 && empty === null) ? <Skeleton active paragraph={{ rows: 4 }} />
         : query.data.items.length === 0 ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={empty} />
         : <List size="small" dataSource={query.data.items} renderItem={render} />}
     </Card>

@@ -1,4 +1,4 @@
-import { App, Button, Card, Descriptions, Empty, Flex, Tag, Typography } from 'antd';
+import { App, Button, Card, Descriptions, Empty, Flex, Tag, Tooltip, Typography } from 'antd';
 import { ApartmentOutlined, EditOutlined, InboxOutlined, PlusOutlined, RollbackOutlined, SwapOutlined, TeamOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
 import type { OrgUnit } from '../../api/types.ts';
@@ -37,6 +37,11 @@ export function UnitDetails({ unit, byId, childCount, canEdit, onAddChild, onEdi
   // Units above what the caller may see are not in the list; the path starts where their view does.
   const pathNames = unit.path.split('/').filter(Boolean).flatMap((id) => byId.get(Number(id))?.name ?? []).join(' / ');
   const isRoot = unit.parentId === null;
+  // The server refuses these too; saying so up front spares a confirmation that can only fail.
+  const members = unit.memberCount ?? 0;
+  const archiveBlocked = childCount > 0 ? t('org.archiveBlockedChildren', { count: childCount })
+    : members > 0 ? t('org.archiveBlockedMembers', { count: members })
+    : null;
 
   function confirmArchive(u: OrgUnit) {
     modal.confirm({
@@ -89,9 +94,14 @@ export function UnitDetails({ unit, byId, childCount, canEdit, onAddChild, onEdi
               </Button>
             )}
             {!isRoot && (
-              <Button danger icon={<InboxOutlined />} onClick={() => confirmArchive(unit)}>
-                {t('org.archive')}
-              </Button>
+              <Tooltip title={archiveBlocked}>
+                {/* A disabled button gets no pointer events: the wrapper takes the hover for the tooltip. */}
+                <span style={{ display: 'inline-block', cursor: archiveBlocked ? 'not-allowed' : undefined }} data-testid="unit-archive">
+                  <Button danger icon={<InboxOutlined />} disabled={archiveBlocked !== null} onClick={() => confirmArchive(unit)} style={archiveBlocked ? { pointerEvents: 'none' } : undefined}>
+                    {t('org.archive')}
+                  </Button>
+                </span>
+              </Tooltip>
             )}
           </>
         )}

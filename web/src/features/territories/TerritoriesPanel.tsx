@@ -265,7 +265,7 @@ function TerritoryDrawer({ rule, onClose }: { rule?: Territory; onClose: () => v
             optionFilterProp="label"
             loading={owners.isPending}
             placeholder={t('territories.form.repHint')}
-            options={(owners.data ?? []).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitName}` }))}
+            options={(owners.data ?? []).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }))}
             data-testid="territory-rep"
           />
         </Form.Item>

@@ -147,7 +147,7 @@ export const useTerritoryOwners = () =>
   useQuery({
     queryKey: ['users', 'territory-owners'],
     queryFn: async ({ signal }) => {
-      const page = await api.get<Page<{ id: number; name: string; role: string; orgUnitName: string }>>('/users', { active: true, limit: 500, sort: 'name' }, { signal });
+      const page = await api.get<Page<{ id: number; name: string; role: string; orgUnitLabel: string }>>('/users', { active: true, limit: 500, sort: 'name' }, { signal });
       return page.items.filter((u) => u.role === 'rep' || u.role === 'manager');
     },
   });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Dropdown, Empty, Flex, Input, Select, Table, Tag, Typography, type TableProps } from 'antd';
+import { App, Button, Dropdown, Empty, Flex, Input, Select, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
 import { CheckOutlined, EditOutlined, MoreOutlined, PlusOutlined } from '@ant-design/icons';
 import { useNavigate, useSearchParams } from 'react-router';
 import dayjs from 'dayjs';
@@ -100,10 +100,19 @@ export default function UsersPanel() {
     },
     { title: t('users.col.email'), dataIndex: 'email', key: 'email', sorter: true, sortOrder: sortOrder('email'), responsive: ['md'], render: (v: string, u) => <span style={{ opacity: u.active ? 1 : 0.5 }}>{v}</span> },
     { title: t('users.col.role'), dataIndex: 'role', key: 'role', sorter: true, sortOrder: sortOrder('role'), render: (r: Role) => <RoleTag role={r} /> },
-    { title: t('users.col.unit'), dataIndex: 'orgUnitName', key: 'unit', responsive: ['sm'] },
+    // Many branches have a 销售一部: the label names the unit as far up as it takes, the tooltip the whole way.
+    { title: t('users.col.unit'), dataIndex: 'orgUnitLabel', key: 'unit', responsive: ['sm'], render: (v: string, u) => <Tooltip title={u.orgUnitPath.join(' / ')}><span>{v}</span></Tooltip> },
     { title: t('users.col.phone'), dataIndex: 'phone', key: 'phone', responsive: ['xl'], render: (v: string | null) => v ?? t('common.none') },
     { title: t('users.col.export'), dataIndex: 'canExport', key: 'export', align: 'center', responsive: ['lg'], render: (v: boolean) => (v ? <CheckOutlined style={{ color: '#16a34a' }} aria-label={t('common.yes')} /> : <Typography.Text type="secondary">{t('common.none')}</Typography.Text>) },
-    { title: t('users.col.status'), dataIndex: 'active', key: 'status', render: (v: boolean) => (v ? <Tag color="success">{t('users.status.active')}</Tag> : <Tag>{t('users.status.inactive')}</Tag>) },
+    {
+      title: t('users.col.status'), dataIndex: 'active', key: 'status',
+      render: (v: boolean, u) => (
+        <Flex gap={4} wrap>
+          {v ? <Tag color="success">{t('users.status.active')}</Tag> : <Tag>{t('users.status.inactive')}</Tag>}
+          {v && u.mustChangePassword && <Tooltip title={t('users.mustChangePasswordHint')}><Tag color="warning">{t('users.mustChangePassword')}</Tag></Tooltip>}
+        </Flex>
+      ),
+    },
     { title: t('users.col.createdAt'), dataIndex: 'createdAt', key: 'createdAt', sorter: true, sortOrder: sortOrder('createdAt'), responsive: ['xl'], render: (v: number) => dayjs(v).format('YYYY-MM-DD') },
   ];
   if (canEdit) {
