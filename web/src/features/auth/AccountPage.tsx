@@ -3,6 +3,7 @@ import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RoleTag } from '../../components/RoleTag.tsx';
+import { NewPasswordFields } from './PasswordFields.tsx';
 import { useChangePassword, useSession, useUpdateMe } from './session.ts';
 
 interface ProfileValues {
@@ -84,23 +85,7 @@ export default function AccountPage() {
               <Form.Item name="currentPassword" label={t('account.currentPassword')} rules={[{ required: true, message: t('validation.required') }]}>
                 <Input.Password autoComplete="current-password" />
               </Form.Item>
-              <Form.Item name="newPassword" label={t('account.newPassword')} rules={[{ required: true, message: t('validation.required') }, { min: 8, message: t('validation.passwordLength') }]}>
-                <Input.Password autoComplete="new-password" />
-              </Form.Item>
-              <Form.Item
-                name="confirm"
-                label={t('account.confirmPassword')}
-                dependencies={['newPassword']}
-                rules={[
-                  { required: true, message: t('validation.required') },
-                  ({ getFieldValue }) => ({
-                    validator: (_, value) =>
-                      !value || getFieldValue('newPassword') === value ? Promise.resolve() : Promise.reject(new Error(t('validation.passwordMismatch'))),
-                  }),
-                ]}
-              >
-                <Input.Password autoComplete="new-password" />
-              </Form.Item>
+              <NewPasswordFields name="newPassword" confirmName="confirm" label={t('account.newPassword')} confirmLabel={t('account.confirmPassword')} />
               <Button type="primary" htmlType="submit" loading={changePassword.isPending}>
                 {t('account.changePassword')}
               </Button>

@@ -5,6 +5,7 @@ import { sessionKeys } from '../../api/keys.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { AuthLayout } from './AuthLayout.tsx';
+import { NewPasswordFields } from './PasswordFields.tsx';
 import { useChangePassword, useSession, useSignOut } from './session.ts';
 
 interface Values {
@@ -54,33 +55,7 @@ export function PasswordChangePage() {
         <Form.Item name="currentPassword" label={t('passwordChange.current')} rules={[{ required: true, message: t('validation.required') }]}>
           <Input.Password autoComplete="current-password" autoFocus />
         </Form.Item>
-        <Form.Item
-          name="newPassword"
-          label={t('account.newPassword')}
-          dependencies={['currentPassword']}
-          rules={[
-            { required: true, message: t('validation.required') },
-            { min: 8, message: t('validation.passwordLength') },
-            ({ getFieldValue }) => ({
-              validator: (_, value) => (!value || getFieldValue('currentPassword') !== value ? Promise.resolve() : Promise.reject(new Error(t('validation.passwordSame')))),
-            }),
-          ]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item
-          name="confirm"
-          label={t('account.confirmPassword')}
-          dependencies={['newPassword']}
-          rules={[
-            { required: true, message: t('validation.required') },
-            ({ getFieldValue }) => ({
-              validator: (_, value) => (!value || getFieldValue('newPassword') === value ? Promise.resolve() : Promise.reject(new Error(t('validation.passwordMismatch')))),
-            }),
-          ]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
+        <NewPasswordFields name="newPassword" confirmName="confirm" label={t('account.newPassword')} confirmLabel={t('account.confirmPassword')} differentFrom="currentPassword" />
         <Button type="primary" htmlType="submit" block size="large" loading={change.isPending} data-testid="password-change-submit">
           {t('passwordChange.submit')}
         </Button>

@@ -5,6 +5,7 @@ import { useProblem } from '../../api/useProblem.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { FullPageSpinner } from '../../components/FullPageSpinner.tsx';
 import { AuthLayout } from './AuthLayout.tsx';
+import { NewPasswordFields } from './PasswordFields.tsx';
 import { sessionQueries, useSetup, type SetupBody } from './session.ts';
 
 /** First run on an empty installation: create the company and its first administrator. */
@@ -38,24 +39,8 @@ export function SetupPage() {
         <Form.Item name="adminEmail" label={t('setup.adminEmail')} rules={[{ required: true, message: t('validation.required') }, { type: 'email', message: t('validation.email') }]}>
           <Input autoComplete="username" inputMode="email" />
         </Form.Item>
-        <Form.Item name="adminPassword" label={t('setup.adminPassword')} rules={[{ required: true, message: t('validation.required') }, { min: 8, message: t('validation.passwordLength') }]}>
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
         {/* Nobody else knows this password yet: a typo here locks the only administrator out. */}
-        <Form.Item
-          name="confirmPassword"
-          label={t('setup.confirmPassword')}
-          dependencies={['adminPassword']}
-          rules={[
-            { required: true, message: t('validation.required') },
-            ({ getFieldValue }) => ({
-              validator: (_, value) =>
-                !value || getFieldValue('adminPassword') === value ? Promise.resolve() : Promise.reject(new Error(t('validation.passwordMismatch'))),
-            }),
-          ]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
+        <NewPasswordFields name="adminPassword" confirmName="confirmPassword" label={t('setup.adminPassword')} confirmLabel={t('setup.confirmPassword')} />
         <Button type="primary" htmlType="submit" block size="large" loading={create.isPending}>
           {t('setup.submit')}
         </Button>
