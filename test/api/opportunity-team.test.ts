@@ -112,10 +112,14 @@ for (const engine of testEngines()) {
         assert.equal(fieldOf(res), 'contractAmount');
       }
       assert.equal((await as.rep('POST', `/api/v1/opportunities/${o.id}/close`, { version: o.version + 1, outcome: 'won', contractAmount: 1 })).statusCode, 409, 'stale version');
+      // The buyer still only aware of a need: an open deal this far on warns (SPEC §5.4), a won one no longer does.
+      await t.db.kysely.updateTable('opportunities').set({ buying_phase: 'aware' }).where('id', '=', o.id).execute();
+      assert.equal((await get(as.rep, o.id) as Opp & { stageAheadOfBuyer: boolean }).stageAheadOfBuyer, true);
       const res = await as.rep('POST', `/api/v1/opportunities/${o.id}/close`, { version: o.version, outcome: 'won', contractAmount: 118_500_00, note: '年底签约' });
       assert.equal(res.statusCode, 200, res.body);
-      const won = json<Opp>(res);
+      const won = json<Opp & { stageAheadOfBuyer: boolean }>(res);
       assert.equal(won.status, 'won');
+      assert.equal(won.stageAheadOfBuyer, false);
       assert.equal(won.stageId, stageIds[3]);
       assert.equal(won.contractAmount, 118_500_00);
       assert.equal(won.amount, 118_500_00);
