@@ -116,19 +116,22 @@ for (const engine of testEngines()) {
       assert.equal(json<Problem>(refused).code, 'closed');
     });
 
-    it('a move starts over: the gathered set empties, the stage history keeps what the move was sent', async () => {
+    it('a move counts what was gathered unless it sends its own; then the gathered set empties and the history keeps what was given', async () => {
       const o = await withPresales();
-      const gathered = json<Opp>(await save(as.presales, o, [{ stageId: stageIds[0], key: 'need_confirmed', note: '技术交流会上确认' }, { stageId: stageIds[0], key: 'budget_known' }]));
+      const one = json<Opp>(await save(as.presales, o, [{ stageId: stageIds[0], key: 'need_confirmed', note: '技术交流会上确认' }]));
+      // Half gathered: a move that sends nothing is missing only the other half.
+      const half = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: one.version, stageId: stageIds[1], evidence: [] });
+      assert.equal(half.statusCode, 422, half.body);
+      assert.deepEqual(json<{ missing: { key: string }[] }>(half).missing.map((m) => m.key), ['budget_known']);
+      const gathered = json<Opp>(await save(as.presales, one, [{ stageId: stageIds[0], key: 'need_confirmed', note: '技术交流会上确认' }, { stageId: stageIds[0], key: 'budget_known' }]));
       assert.deepEqual(gathered.evidenceStatus, { given: 2, required: 2 });
-      // The server still decides on what the move is sent: nothing sent is still missing.
-      const empty = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: gathered.version, stageId: stageIds[1], evidence: [] });
-      assert.equal(empty.statusCode, 422, empty.body);
-      const sent = [{ stageId: stageIds[0], key: 'need_confirmed', note: '技术交流会上确认，预算 90 万' }, { stageId: stageIds[0], key: 'budget_known' }];
+      // A note the move sends replaces the gathered one for that item; the rest comes from what was gathered.
+      const sent = [{ stageId: stageIds[0], key: 'need_confirmed', note: '技术交流会上确认，预算 90 万' }];
       const moved = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: gathered.version, stageId: stageIds[1], evidence: sent });
       assert.equal(moved.statusCode, 200, moved.body);
       assert.deepEqual([json<Opp>(moved).evidence, json<Opp>(moved).evidenceStatus], [[], { given: 0, required: 2 }]);
       const history = json<{ items: { stageId: number; exitEvidence: unknown[] }[] }>(await as.rep('GET', `/api/v1/opportunities/${o.id}/stage-history`)).items;
-      assert.deepEqual(history.find((h) => h.stageId === stageIds[0])!.exitEvidence, sent);
+      assert.deepEqual(history.find((h) => h.stageId === stageIds[0])!.exitEvidence, [...sent, { stageId: stageIds[0], key: 'budget_known', note: null, attachmentId: null }]);
     });
 
     it('the audit trail and the timeline show the progress', async () => {

@@ -115,7 +115,12 @@ for (const engine of testEngines()) {
       // The buyer still only aware of a need: an open deal this far on warns (SPEC §5.4), a won one no longer does.
       await t.db.kysely.updateTable('opportunities').set({ buying_phase: 'aware' }).where('id', '=', o.id).execute();
       assert.equal((await get(as.rep, o.id) as Opp & { stageAheadOfBuyer: boolean }).stageAheadOfBuyer, true);
-      const res = await as.rep('POST', `/api/v1/opportunities/${o.id}/close`, { version: o.version, outcome: 'won', contractAmount: 118_500_00, note: '年底签约' });
+      // Won is the last stage: without the evidence of 谈判 the close is refused like a move (SPEC §5.3), nothing saved.
+      const unproven = await as.rep('POST', `/api/v1/opportunities/${o.id}/close`, { version: o.version, outcome: 'won', contractAmount: 118_500_00 });
+      assert.equal(unproven.statusCode, 422, unproven.body);
+      assert.deepEqual(json<{ missing: { stageId: number }[] }>(unproven).missing.map((m) => m.stageId), stages[2]!.evidence.map(() => stageIds[2]));
+      assert.equal((await get(as.rep, o.id)).status, 'open');
+      const res = await as.rep('POST', `/api/v1/opportunities/${o.id}/close`, { version: o.version, outcome: 'won', contractAmount: 118_500_00, note: '年底签约', evidence: await evidenceOf(stages.slice(2, 3)) });
       assert.equal(res.statusCode, 200, res.body);
       const won = json<Opp & { stageAheadOfBuyer: boolean }>(res);
       assert.equal(won.status, 'won');
@@ -166,7 +171,7 @@ for (const engine of testEngines()) {
       assert.equal((await as.manager('POST', `/api/v1/opportunities/${o.id}/reopen`, { version: open.version, reason: 'again' })).statusCode, 409, 'already open');
 
       const w = await create(2);
-      const won = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${w.id}/close`, { version: w.version, outcome: 'won', contractAmount: 5 }));
+      const won = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${w.id}/close`, { version: w.version, outcome: 'won', contractAmount: 5, evidence: await evidenceOf(stages.slice(2, 3)) }));
       const back = json<Opp>(await as.admin('POST', `/api/v1/opportunities/${w.id}/reopen`, { version: won.version, reason: '合同作废' }));
       assert.deepEqual([back.status, back.stageId, back.contractAmount], ['open', stageIds[2], null], 'a won one goes back to the stage before won');
       const history = json<{ items: { stageId: number; leftAt: number | null }[] }>(await as.rep('GET', `/api/v1/opportunities/${w.id}/stage-history`)).items;
@@ -179,7 +184,9 @@ for (const engine of testEngines()) {
       const patched = await as.manager('PATCH', `/api/v1/opportunities/${o.id}`, { version: o.version, ownerId: f.users.manager.id, ownerReason: '转给经理跟进' });
       assert.equal(patched.statusCode, 200, patched.body);
       const moved = json<Opp>(patched);
-      await as.manager('POST', `/api/v1/opportunities/${o.id}/close`, { version: moved.version, outcome: 'won', contractAmount: 88_000_00 });
+      // The manager closes it on their own word: an override, with the note as its reason.
+      const closed = await as.manager('POST', `/api/v1/opportunities/${o.id}/close`, { version: moved.version, outcome: 'won', contractAmount: 88_000_00, override: true, note: '合同原件已在法务归档' });
+      assert.equal(closed.statusCode, 200, closed.body);
       const res = await as.rep2('GET', `/api/v1/opportunities/${o.id}/history`);
       assert.equal(res.statusCode, 404, 'only those who see the opportunity see its history');
       assert.equal((await as.otherAdmin('GET', `/api/v1/opportunities/${o.id}/history`)).statusCode, 404);

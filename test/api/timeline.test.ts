@@ -57,7 +57,7 @@ for (const engine of testEngines()) {
       a = await move(a, small.stages[1]!, small.stages[0]!);
       assert.equal((await as.manager('POST', `/api/v1/opportunities/${a.id}/reviews`, { completedStep: '方案已提交', evidence: '技术评审纪要', nextAction: '安排高层拜访' })).statusCode, 201);
       a = await move(a, small.stages[2]!, small.stages[1]!);
-      const won = await as.rep('POST', `/api/v1/opportunities/${a.id}/close`, { version: a.version, outcome: 'won', contractAmount: 280_000_00 });
+      const won = await as.rep('POST', `/api/v1/opportunities/${a.id}/close`, { version: a.version, outcome: 'won', contractAmount: 280_000_00, evidence: await evidence(small.stages[2]!) });
       assert.equal(won.statusCode, 200, won.body);
 
       const b = await newDeal('备件年度框架', 40_000_00);
@@ -85,8 +85,10 @@ for (const engine of testEngines()) {
       assert.equal(count('review'), 1);
       assert.equal(count('opportunity_closed'), 1);
       // Created deals do not repeat as owner, amount and close-date changes; the team member and
-      // the contract amount set when won do show.
-      assert.deepEqual(p.items.filter((e) => e.kind === 'opportunity_changed').map((e) => [e.field, e.from, e.to]), [['team', null, 'rep2 tl'], ['amount', '30000000', '28000000']]);
+      // the contract amount and the close date set when won do show.
+      assert.deepEqual(p.items.filter((e) => e.kind === 'opportunity_changed').map((e) => [e.field, e.from, e.to]), [
+        ['team', null, 'rep2 tl'], ['amount', '30000000', '28000000'], ['close_date', '2027-03-31', new Date().toISOString().slice(0, 10)],
+      ]);
       assert.equal(count('account_changed'), 0, 'the owner set at creation is the creation');
 
       const createdAccount = p.items.find((e) => e.kind === 'account_created')!;

@@ -315,6 +315,17 @@ describe('Opportunities in the browser', () => {
     await entries.first().waitFor();
     assert.equal(await entries.count(), 2, 'the first stage, left with its evidence, and the stage entered');
     assert.ok((await visibleText(entries.filter({ hasText: first.name }))).includes(note));
+
+    // Closing as won is a move to the won stage: the close dialog hands over to the evidence dialog.
+    await page.getByTestId('opp-more').click();
+    await page.getByRole('menuitem', { name: '关闭商机…' }).click();
+    const closing = page.locator('.ant-modal').filter({ hasText: '关闭商机' });
+    await settled(closing);
+    await closing.locator('.ant-radio-button-wrapper').filter({ hasText: '赢单' }).click();
+    await closing.getByRole('button', { name: '下一步：提交证据' }).click();
+    const toWon = page.locator('.ant-modal').filter({ has: page.getByTestId('evidence-dialog-body') });
+    await settled(toWon);
+    assert.match(await visibleText(toWon), /成交/);
     assert.deepEqual(app.errors.filter((e) => !/status of 422/.test(e)), []);
     await page.close();
   });

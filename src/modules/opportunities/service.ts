@@ -306,6 +306,12 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
   const target = await getStage(db.kysely, actor.workspaceId, input.stageId);
   if (!target || target.process_id !== r.process_id) throw invalid('stageId', 'must be a stage of the opportunity\'s own sales process');
   const stages = await stagesOf(db.kysely, actor.workspaceId, [r.process_id]);
+  // What the team gathered for the stage being left counts unless the move says otherwise
+  // (an integration moving a deal need not resend it; the dialog shows it pre-filled).
+  const sent = new Set(input.evidence.map((e) => `${e.stageId}:${e.key}`));
+  const given = [...input.evidence, ...gatheredOf(r).evidence.filter((e) => !sent.has(`${e.stageId}:${e.key}`)).map((e) => ({ stageId: e.stageId, key: e.key, note: e.note, attachmentId: e.attachmentId }))];
+  const forward = (stages.find((s) => s.id === input.stageId)?.position ?? 0) > (stages.find((s) => s.id === r.stage_id)?.position ?? 0);
+  input = { ...input, evidence: forward ? given : input.evidence };
   const check = passGate(stages, r.stage_id, input.stageId, input, rights.manage);
   const attachmentIds = await checkEvidenceAttachments(db.kysely, actor, id, input.evidence);
   if (check.direction === 'none') return getOpportunity(db, actor, id);
@@ -319,7 +325,8 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
       // What was gathered belonged to the stage left; what the move gave is in its history row.
       stage_evidence: '[]',
       updated_at: now,
-      ...(won ? { status: 'won', closed_at: now, contract_amount: input.contractAmount, amount: input.contractAmount } : {}),
+      // Won today: its close date is today and it is committed (what the forecast of SPEC §6.4 reads).
+      ...(won ? { status: 'won', closed_at: now, contract_amount: input.contractAmount, amount: input.contractAmount, expected_close_date: today(), forecast_category: 'commit' } : {}),
     });
     await trx
       .updateTable('opportunity_stage_history')
@@ -333,6 +340,8 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
     await recordChanges(trx, [
       stageChange(actor, id, r.stage_name, target.name, check, input.reason),
       ...(won ? [{ workspaceId: actor.workspaceId, entityType: 'opportunity' as const, entityId: id, field: 'status', oldValue: 'open', newValue: 'won', actorUserId: actor.userId }] : []),
+      ...(won && r.expected_close_date !== today() ? [{ workspaceId: actor.workspaceId, entityType: 'opportunity' as const, entityId: id, field: 'close_date', oldValue: r.expected_close_date, newValue: today(), reason: 'won', actorUserId: actor.userId }] : []),
+      ...(won && input.contractAmount !== r.amount ? [{ workspaceId: actor.workspaceId, entityType: 'opportunity' as const, entityId: id, field: 'amount', oldValue: r.amount, newValue: input.contractAmount!, reason: 'contract amount', actorUserId: actor.userId }] : []),
     ], now);
   });
   return getOpportunity(db, actor, id);
@@ -532,6 +541,9 @@ export interface CloseInput {
   version: number;
   outcome: 'won' | 'lost' | 'abandoned';
   contractAmount?: number | undefined;
+  /** Won: the evidence of the stage left and of every stage skipped, as a move to the won stage takes it. */
+  evidence?: EvidenceGiven[] | undefined;
+  override?: boolean | undefined;
   reason?: (typeof LOSS_REASONS)[number] | undefined;
   competitor?: string | undefined;
   note?: string | undefined;
@@ -546,17 +558,21 @@ export async function closeOpportunity(db: Db, actor: Actor, id: number, input: 
   const { r } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} closes it`);
   if (r.status !== 'open') throw new AppError(409, 'closed', `The opportunity is already ${r.status}`);
   if (input.version !== r.version) throw staleVersion('Opportunity', r.version);
-  if (input.outcome === 'won' && (input.contractAmount === undefined || input.contractAmount <= 0)) throw invalid('contractAmount', 'closing as won needs the contract amount (more than 0)');
-  if (input.outcome !== 'won' && !input.reason) throw invalid('reason', `closing as ${input.outcome} needs a reason`);
-  if (input.outcome !== 'won' && !input.competitor) throw invalid('competitor', 'say who won the deal, or "none" when the customer bought nothing');
-  let wonStage: { id: number; name: string; probability: number } | undefined;
   if (input.outcome === 'won') {
+    // Won is the last stage: reaching it is a move through the gate like any other (SPEC §5.3),
+    // with the evidence of the stage left and of every stage skipped, or a manager's override.
+    if (input.contractAmount === undefined || input.contractAmount <= 0) throw invalid('contractAmount', 'closing as won needs the contract amount (more than 0)');
     if (r.process_id === null) throw new AppError(409, 'no_process', 'The opportunity has no sales process yet; choose one first');
-    wonStage = (await stagesOf(db.kysely, actor.workspaceId, [r.process_id])).find((s) => s.is_won === 1);
+    const wonStage = (await stagesOf(db.kysely, actor.workspaceId, [r.process_id])).find((s) => s.is_won === 1);
     if (!wonStage) throw new AppError(409, 'no_won_stage', 'The sales process has no won stage');
+    return moveStage(db, actor, id, {
+      version: input.version, stageId: wonStage.id, evidence: input.evidence ?? [], override: input.override, reason: input.note, contractAmount: input.contractAmount,
+    });
   }
+  if (!input.reason) throw invalid('reason', `closing as ${input.outcome} needs a reason`);
+  if (!input.competitor) throw invalid('competitor', 'say who won the deal, or "none" when the customer bought nothing');
   const now = Date.now();
-  const reason = input.outcome === 'won' ? null : input.reason!;
+  const reason = input.reason;
   await db.kysely.transaction().execute(async (trx) => {
     await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
       status: input.outcome,
@@ -565,24 +581,21 @@ export async function closeOpportunity(db: Db, actor: Actor, id: number, input: 
       close_reason: reason,
       close_competitor: input.competitor ?? null,
       stage_evidence: '[]',
-      ...(wonStage ? { stage_id: wonStage.id, stage_entered_at: now, contract_amount: input.contractAmount, amount: input.contractAmount } : {}),
+      // Out of the forecast from today (SPEC §6.4).
+      forecast_category: 'omitted',
     });
     await trx
       .updateTable('opportunity_stage_history')
-      .set({ left_at: now, left_by: actor.userId, exit_direction: wonStage ? 'forward' : 'closed', exit_reason: input.note ?? reason })
+      .set({ left_at: now, left_by: actor.userId, exit_direction: 'closed', exit_reason: input.note ?? reason })
       .where('workspace_id', '=', actor.workspaceId)
       .where('opportunity_id', '=', id)
       .where('left_at', 'is', null)
       .execute();
-    if (wonStage) {
-      await trx.insertInto('opportunity_stage_history').values({ workspace_id: actor.workspaceId, opportunity_id: id, stage_id: wonStage.id, stage_name: wonStage.name, probability: wonStage.probability, entered_at: now, entered_by: actor.userId, left_at: now, exit_direction: 'closed' }).execute();
-    }
     const change = (field: string, from: string | number | null, to: string | number | null, why: string | null = null): Change =>
       ({ workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field, oldValue: from, newValue: to, reason: why, actorUserId: actor.userId });
     await recordChanges(trx, [
-      change('status', 'open', input.outcome, [reason, input.competitor ? `competitor: ${input.competitor}` : null, input.note].filter(Boolean).join(' · ') || null),
-      ...(wonStage ? [change('stage', r.stage_name, wonStage.name)] : []),
-      ...(wonStage && input.contractAmount !== r.amount ? [change('amount', r.amount, input.contractAmount!, 'contract amount')] : []),
+      change('status', 'open', input.outcome, [reason, `competitor: ${input.competitor}`, input.note].filter(Boolean).join(' · ')),
+      ...(r.forecast_category !== 'omitted' ? [change('forecast_category', r.forecast_category, 'omitted')] : []),
     ], now);
   });
   return getOpportunity(db, actor, id);

@@ -59,14 +59,18 @@ export function EditDrawer({ o, onClose }: { o: OpportunityDetail; onClose: () =
 
 interface CloseValues { outcome: 'won' | 'lost' | 'abandoned'; contractAmount?: number; reason?: string; competitor?: string; note?: string }
 
-/** Won needs the contract amount; lost or abandoned the reason and the competitor (SPEC §5.7). */
-export function CloseModal({ o, onClose }: { o: OpportunityDetail; onClose: () => void }) {
+/**
+ * Lost or abandoned: the reason and the competitor (SPEC §5.7). Won is the last stage of the
+ * process, reached through the stage gate: choosing it hands over to the move dialog, which
+ * asks for the evidence still missing and the contract amount.
+ */
+export function CloseModal({ o, onClose, onWon }: { o: OpportunityDetail; onClose: () => void; onWon: () => void }) {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
   const close = useCloseOpportunity();
   const [form] = Form.useForm<CloseValues>();
-  const outcome = Form.useWatch('outcome', form) ?? 'won';
+  const outcome = Form.useWatch('outcome', form) ?? 'lost';
   const submit = (v: CloseValues) =>
     close.mutateAsync({
       id: o.id, version: o.version, outcome: v.outcome, contractAmount: v.outcome === 'won' ? yuanToFen(v.contractAmount) : undefined,
@@ -76,15 +80,14 @@ export function CloseModal({ o, onClose }: { o: OpportunityDetail; onClose: () =
       report(e, form);
     });
   return (
-    <Modal open title={t('opps.close.title', { name: o.name })} onCancel={onClose} onOk={() => form.submit()} okText={t('opps.close.confirm')} cancelText={t('common.cancel')} confirmLoading={close.isPending} destroyOnHidden>
-      <Form<CloseValues> form={form} layout="vertical" initialValues={{ outcome: 'won', contractAmount: o.amount / 100 }} onFinish={(v) => void submit(v)}>
+    <Modal open title={t('opps.close.title', { name: o.name })} onCancel={onClose} onOk={() => (outcome === 'won' ? onWon() : form.submit())}
+      okText={outcome === 'won' ? t('opps.close.toWon') : t('opps.close.confirm')} cancelText={t('common.cancel')} confirmLoading={close.isPending} destroyOnHidden>
+      <Form<CloseValues> form={form} layout="vertical" initialValues={{ outcome: 'lost', contractAmount: o.amount / 100 }} onFinish={(v) => void submit(v)}>
         <Form.Item name="outcome" label={t('opps.close.outcome')}>
           <Radio.Group optionType="button" buttonStyle="solid" options={(['won', 'lost', 'abandoned'] as const).map((s) => ({ value: s, label: t(`opps.status.${s}`) }))} />
         </Form.Item>
         {outcome === 'won' ? (
-          <Form.Item name="contractAmount" label={t('opps.close.contractAmount')} rules={[{ required: true, message: t('validation.required') }]}>
-            <InputNumber<number> style={{ width: '100%' }} min={0} precision={0} prefix="¥" {...money} />
-          </Form.Item>
+          <Alert type="info" showIcon message={t('opps.close.wonIsAStage')} />
         ) : (
           <>
             <Form.Item name="reason" label={t('opps.close.reason')} rules={[{ required: true, message: t('validation.required') }]}>
@@ -93,7 +96,7 @@ export function CloseModal({ o, onClose }: { o: OpportunityDetail; onClose: () =
             <Form.Item name="competitor" label={t('opps.close.competitor')} extra={t('opps.close.competitorHint')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}><Input maxLength={200} /></Form.Item>
           </>
         )}
-        <Form.Item name="note" label={t('opps.close.note')}><Input.TextArea autoSize={{ minRows: 2 }} maxLength={2000} /></Form.Item>
+        {outcome !== 'won' && <Form.Item name="note" label={t('opps.close.note')}><Input.TextArea autoSize={{ minRows: 2 }} maxLength={2000} /></Form.Item>}
       </Form>
     </Modal>
   );

@@ -289,7 +289,13 @@ export default function OpportunityPage() {
       </Card>
       {moving && process.data && <MoveDialog opportunity={o} process={process.data} target={moving} onClose={() => setMoving(null)} />}
       {dialog === 'edit' && <EditDrawer o={o} onClose={() => setDialog(null)} />}
-      {dialog === 'close' && <CloseModal o={o} onClose={() => setDialog(null)} />}
+      {dialog === 'close' && (
+        <CloseModal o={o} onClose={() => setDialog(null)} onWon={() => {
+          setDialog(null);
+          const won = process.data?.stages.find((s) => s.won);
+          if (won) setMoving(won);
+        }} />
+      )}
       {dialog === 'reopen' && <ReopenModal o={o} onClose={() => setDialog(null)} />}
     </>
   );

@@ -159,6 +159,8 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.advantage.clear': 'Clear "advantage lost"',
   'opps.advantage.marked': 'Marked as advantage lost',
   'opps.advantage.cleared': '"Advantage lost" cleared',
+  'opps.close.toWon': 'Next: the evidence',
+  'opps.close.wonIsAStage': 'Winning is reaching the last stage of the process: like any move it needs the evidence of the current stage (and of any stage skipped) and the contract amount.',
   'opps.tab.timeline': 'Timeline',
   'opps.tab.stages': 'Stage history',
   'opps.tab.history': 'Audit trail',
