@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { GraphSeriesOption } from 'echarts/charts';
 import { Button, Card, Descriptions, Drawer, Empty, Flex, Grid, List, Progress, Skeleton, Space, Tag, Typography } from 'antd';
 import { AlertOutlined, EditOutlined, PlusOutlined, StopOutlined, UserDeleteOutlined, UserSwitchOutlined } from '@ant-design/icons';
@@ -29,7 +29,7 @@ const clean = (s: string) => s.replace(/[{}|]/g, ' ');
 const holders = (c: RelationshipMapData['contacts'][number]) => [...new Set(c.roles.map((r) => r.holderName).filter(Boolean))].join('、');
 const bar = (degree: number) => '■'.repeat(degree) + '□'.repeat(5 - degree);
 
-function buildOption(data: RelationshipMapData, t: Translate): { option: MapChartOption; height: number; minWidth: number } {
+function buildOption(data: RelationshipMapData, t: Translate, touch: boolean): { option: MapChartOption; height: number; minWidth: number; focusX: number } {
   const { placed, width, depth } = layoutOrgChart(data.contacts);
   const pos = new Map(placed.map((p) => [p.id, p]));
   const nodes: NonNullable<GraphSeriesOption['data']> = [];
@@ -138,12 +138,15 @@ function buildOption(data: RelationshipMapData, t: Translate): { option: MapChar
   return {
     height: Math.max(360, Math.max(...ys) - Math.min(...ys) + margin.top + margin.bottom),
     minWidth: Math.max(...xs) - Math.min(...xs) + margin.left + margin.right,
+    // Where the top of the tree is drawn, to open a wide map there rather than at its left edge.
+    focusX: margin.left + (topX(placed) * X_GAP - Math.min(...xs)),
     option: {
       tooltip: { trigger: 'item', confine: true },
       series: [{
         type: 'graph',
         layout: 'none',
-        roam: true,
+        // On a touch screen one finger scrolls the page and the box; pinch still zooms.
+        roam: touch ? 'scale' : true,
         scaleLimit: { min: 0.3, max: 3 },
         nodeScaleRatio: 0,
         ...margin,
@@ -239,7 +242,12 @@ export function RelationshipMapTab({ account, onAddContact }: { account: Account
   const contacts = useContacts(account.id);
   const [selected, setSelected] = useState<number | null>(null);
   const [editingContact, setEditingContact] = useState(false);
-  const built = useMemo(() => (map.data && map.data.contacts.length ? buildOption(map.data, t) : null), [map.data, t]);
+  const touch = !screens.md;
+  const built = useMemo(() => (map.data && map.data.contacts.length ? buildOption(map.data, t, touch) : null), [map.data, t, touch]);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (box.current && built) box.current.scrollLeft = Math.max(0, built.focusX - box.current.clientWidth / 2);
+  }, [built]);
   const names = useMemo(() => new Map((map.data?.contacts ?? []).map((c) => [c.id, c.name])), [map.data]);
 
   if (map.isError && !map.data) return <LoadError error={map.error} onRetry={() => void map.refetch()} />;
@@ -256,8 +264,8 @@ export function RelationshipMapTab({ account, onAddContact }: { account: Account
 
   return (
     <Flex gap={16} vertical={!screens.lg} align="stretch">
-      <Card size="small" style={{ flex: '1 1 auto', minWidth: 0 }} title={t('accounts.map.title')} extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('accounts.map.hint')}</Typography.Text>}>
-        <div style={{ background: 'radial-gradient(circle, #e2e8f0 1px, transparent 1px)', backgroundSize: '18px 18px', borderRadius: 6, overflowX: 'auto' }}>
+      <Card size="small" style={{ flex: '1 1 auto', minWidth: 0 }} title={t('accounts.map.title')} extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(touch ? 'accounts.map.hintTouch' : 'accounts.map.hint')}</Typography.Text>}>
+        <div ref={box} style={{ background: 'radial-gradient(circle, #e2e8f0 1px, transparent 1px)', backgroundSize: '18px 18px', borderRadius: 6, overflowX: 'auto' }}>
           {built && <MapChart option={built.option} height={built.height} minWidth={built.minWidth} label={t('accounts.map.title')} testId="relationship-map"
             onNodeClick={(d) => { const id = (d as { contactId?: number }).contactId; if (id) setSelected(id); }} />}
         </div>
@@ -299,4 +307,11 @@ export function RelationshipMapTab({ account, onAddContact }: { account: Account
       {editingContact && contact && <ContactFormDrawer accountId={account.id} contact={contact} contacts={contacts.data?.items ?? []} onClose={() => setEditingContact(false)} />}
     </Flex>
   );
+}
+
+/** The x (in slots) of the top of the tree: the middle one of the contacts nobody above them. */
+function topX(placed: { x: number; y: number }[]): number {
+  const top = Math.min(...placed.map((p) => p.y));
+  const roots = placed.filter((p) => p.y === top).sort((a, b) => a.x - b.x);
+  return roots[Math.floor(roots.length / 2)]?.x ?? 0;
 }

@@ -294,6 +294,7 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.roles.emptyNoContacts': 'Add contacts on the Contacts tab first.',
 
   'accounts.map.title': 'Relationship map',
+  'accounts.map.hintTouch': 'Swipe to look around, pinch to zoom; tap a contact to edit their roles',
   'accounts.map.hint': 'Scroll to zoom, drag to pan; click a contact to edit their roles',
   'accounts.map.noRole': 'No role yet',
   'accounts.map.us': 'Us',

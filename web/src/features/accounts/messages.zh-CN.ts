@@ -292,6 +292,7 @@ export const accountsZhCN = {
   'accounts.roles.emptyNoContacts': '请先在“联系人”页添加联系人。',
 
   'accounts.map.title': '客户关系渔网图',
+  'accounts.map.hintTouch': '左右滑动查看，双指缩放；点联系人编辑其角色',
   'accounts.map.hint': '滚轮缩放、拖动平移；点击联系人编辑其角色',
   'accounts.map.noRole': '未标注角色',
   'accounts.map.us': '我方',
