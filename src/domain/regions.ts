@@ -93,6 +93,20 @@ export function localityKey(s: string): string {
 }
 
 /**
+ * The spellings of a city or district a stored column is compared against, so a filter finds
+ * 苏州 and 苏州市 alike (an exact IN list stays index-friendly): the name as typed, its key, and
+ * the key with each suffix localityKey strips. A name stored with an autonomous-prefecture
+ * suffix (恩施土家族苗族自治州) is found by that full name only.
+ */
+export function localitySpellings(s: string): string[] {
+  const key = localityKey(s);
+  // Latin names (Suzhou) take no Chinese suffix.
+  const suffixed = /^[ -~]*$/.test(key) ? [] : LOCALITY_SUFFIXES.map((x) => key + x);
+  const all = [tidyText(s), key, ...suffixed];
+  return [...new Set(all.filter((x) => x !== '' && (x === all[0] || localityKey(x) === key)))];
+}
+
+/**
  * An account's province as stored: the full name of a known division (上海 → 上海市); any
  * other text is kept as given, tidied, since accounts and imports take free text.
  */

@@ -173,6 +173,19 @@ for (const engine of testEngines()) {
       assert.deepEqual(json<Problem>(bad).errors!.map((e) => e.field).sort(), ['query.sort', 'query.tier']);
     });
 
+    it('filters by city however it is written: 苏州 and 苏州市 are one city', async () => {
+      const make = async (name: string, city: string) => json<Account>(await as.rep('POST', '/api/v1/accounts', { name, province: '江苏省', city })).id;
+      const short = await make('苏州工业园区晶澳光电有限公司', '苏州');
+      const full = await make('昆山富士康精密电子有限公司', '苏州市');
+      const other = await make('杭州海康威视数字技术有限公司', '杭州市');
+      for (const city of ['苏州', '苏州市', ' 苏州市 ']) {
+        const ids = json<Page>(await as.admin('GET', `/api/v1/accounts?city=${encodeURIComponent(city)}&limit=500`)).items.map((a) => a.id).sort((x, y) => x - y);
+        assert.deepEqual(ids, [short, full].sort((x, y) => x - y), `city=${city}`);
+      }
+      assert.deepEqual(json<Page>(await as.admin('GET', `/api/v1/accounts?city=${encodeURIComponent('杭州')}&limit=500`)).items.map((a) => a.id), [other]);
+      assert.equal(json<Page>(await as.admin('GET', `/api/v1/accounts?city=${encodeURIComponent('苏')}&limit=500`)).total, 0, 'one character is not a spelling of 苏州');
+    });
+
     it('edits with versions; reassigning needs a manager and a reason, and is in the history', async () => {
       const a = json<Account>(await as.rep('GET', `/api/v1/accounts/${f.accounts.repAccount}`));
       const ok = await as.rep('PATCH', `/api/v1/accounts/${a.id}`, { version: a.version, status: 'customer', website: 'https://example.cn' });

@@ -129,6 +129,70 @@ for (const engine of testEngines()) {
       await loginCookie(t, u.email, 'initial-pass-1');
     });
 
+    /** Gives a user work: live and archived accounts, open and won deals, active and inactive territory rules. */
+    const giveWork = async (userId: number, w: { accounts?: number; archived?: number; open?: number; won?: number; rules?: number; oldRules?: number }) => {
+      const k = t.db.kysely;
+      const now = Date.now();
+      const account = async (archived: boolean) => (await k.insertInto('accounts').values({
+        workspace_id: f.workspaceId, name: `客户 ${userId}-${Math.random()}`, name_key: `k${userId}-${Math.random()}`, owner_id: userId, org_unit_id: f.units.sales2,
+        tier: 'C', created_at: now, updated_at: now, archived_at: archived ? now : null, version: 1,
+      }).returning('id').executeTakeFirstOrThrow()).id;
+      const accountIds = [];
+      for (let i = 0; i < (w.accounts ?? 0); i++) accountIds.push(await account(false));
+      for (let i = 0; i < (w.archived ?? 0); i++) await account(true);
+      const on = accountIds[0] ?? (await account(true));
+      const opp = (status: string) => k.insertInto('opportunities').values({
+        workspace_id: f.workspaceId, account_id: on, name: `项目 ${status}`, owner_id: userId, org_unit_id: f.units.sales2, amount: 10_000_00, status,
+        expected_close_date: null, closed_at: status === 'open' ? null : now, created_at: now, updated_at: now, version: 1,
+      }).execute();
+      for (let i = 0; i < (w.open ?? 0); i++) await opp('open');
+      for (let i = 0; i < (w.won ?? 0); i++) await opp('won');
+      const rule = (active: number) => k.insertInto('territory_rules').values({ workspace_id: f.workspaceId, name: null, province: '江苏省', city: null, district: null, industry: null, user_id: userId, active, created_at: now, updated_at: now, version: 1 }).execute();
+      for (let i = 0; i < (w.rules ?? 0); i++) await rule(1);
+      for (let i = 0; i < (w.oldRules ?? 0); i++) await rule(0);
+    };
+    type Required = Problem & { accounts: number; opportunities: number; territories: number; handoverId: number | null };
+
+    let owner: User;
+    it('refuses to deactivate a user who still owns work (409 handover_required, with counts); archived accounts, closed deals and inactive rules do not count', async () => {
+      owner = json<User>(await admin('POST', '/api/v1/users', newUser()));
+      await giveWork(owner.id, { accounts: 2, archived: 1, open: 1, won: 1, rules: 1, oldRules: 1 });
+      const res = await admin('POST', `/api/v1/users/${owner.id}/deactivate`, { version: owner.version });
+      assert.equal(res.statusCode, 409, res.body);
+      const p = json<Required>(res);
+      assert.equal(p.code, 'handover_required');
+      assert.deepEqual([p.accounts, p.opportunities, p.territories, p.handoverId], [2, 1, 1, null]);
+      assert.match(p.detail, /2 accounts.*1 open opportunities.*1 active territory rules/);
+      assert.equal((await get(owner.id)).active, true);
+
+      const done = json<User>(await admin('POST', '/api/v1/users', newUser()));
+      await giveWork(done.id, { archived: 1, won: 1, oldRules: 1 });
+      const ok = await admin('POST', `/api/v1/users/${done.id}/deactivate`, { version: done.version });
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.equal(json<User>(ok).active, false);
+    });
+
+    it('a handover in progress blocks it too; completing the handover deactivates the user', async () => {
+      const started = await admin('POST', '/api/v1/handovers', { fromUserId: owner.id });
+      assert.equal(started.statusCode, 201, started.body);
+      let h = json<{ id: number; version: number; items: { id: number }[] }>(started);
+      await t.db.kysely.updateTable('accounts').set({ archived_at: Date.now() }).where('owner_id', '=', owner.id).execute();
+      await t.db.kysely.updateTable('opportunities').set({ status: 'won', closed_at: Date.now() }).where('owner_id', '=', owner.id).execute();
+      await t.db.kysely.updateTable('territory_rules').set({ active: 0 }).where('user_id', '=', owner.id).execute();
+      const blocked = await admin('POST', `/api/v1/users/${owner.id}/deactivate`, { version: owner.version });
+      assert.equal(blocked.statusCode, 409, blocked.body);
+      assert.deepEqual(((p) => [p.code, p.accounts, p.opportunities, p.territories, p.handoverId])(json<Required>(blocked)), ['handover_required', 0, 0, 0, h.id]);
+
+      const assigned = await admin('PATCH', `/api/v1/handovers/${h.id}/items`, { items: h.items.map((i) => ({ itemId: i.id, toUserId: f.users.rep.id })) });
+      assert.equal(assigned.statusCode, 200, assigned.body);
+      h = json(assigned);
+      const done = await admin('POST', `/api/v1/handovers/${h.id}/complete`, { version: h.version });
+      assert.equal(done.statusCode, 200, done.body);
+      assert.equal((await get(owner.id)).active, false);
+      const left = await t.db.kysely.selectFrom('accounts').select('id').where('owner_id', '=', owner.id).execute();
+      assert.equal(left.length, 0, 'everything moved first');
+    });
+
     it('resets a password: the old one stops working and sessions end', async () => {
       const u = json<User>(await admin('POST', '/api/v1/users', newUser()));
       const them = client(t, await loginCookie(t, u.email, 'initial-pass-1'));

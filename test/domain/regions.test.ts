@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalProvince, localityKey, provinceKey, PROVINCES, storedProvince } from '../../src/domain/regions.ts';
+import { canonicalProvince, localityKey, localitySpellings, provinceKey, PROVINCES, storedProvince } from '../../src/domain/regions.ts';
 import { matchTerritory, samePlace, type TerritoryRule } from '../../src/domain/territory.ts';
 import { findConflicts } from '../../src/domain/territory-conflicts.ts';
 
@@ -42,6 +42,19 @@ describe('region names (SPEC §2 territories)', () => {
     assert.notEqual(localityKey('苏州'), localityKey('苏'));
     assert.equal(localityKey('沙市'), '沙市');
     assert.notEqual(localityKey('朝阳区'), localityKey('海淀区'));
+  });
+
+  it('lists the spellings a city filter matches: every one has the same key', () => {
+    for (const city of ['苏州', '苏州市', ' 苏州 ']) {
+      const s = localitySpellings(city);
+      assert.ok(s.includes('苏州') && s.includes('苏州市'), `${city}: ${s.join()}`);
+      assert.ok(s.every((x) => localityKey(x) === localityKey('苏州')), s.join());
+    }
+    assert.ok(localitySpellings('浦东').includes('浦东新区'));
+    assert.ok(localitySpellings('恩施土家族苗族自治州').includes('恩施土家族苗族自治州'), 'the name as typed');
+    assert.ok(!localitySpellings('苏州').includes('苏'));
+    assert.deepEqual(localitySpellings('Suzhou'), ['Suzhou', 'suzhou']);
+    assert.deepEqual(localitySpellings('  '), []);
   });
 
   it('stores an account province by its full name, other text as written', () => {

@@ -3,6 +3,7 @@ import type { Database, NewAccount } from '../../db/schema.ts';
 import { containsInsensitive, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import type { Tier } from '../../domain/accounts.ts';
+import { localitySpellings } from '../../domain/regions.ts';
 import { accountsWithinReach, onAccountTeam, subtreePattern } from '../scope.ts';
 
 const accountColumns = [
@@ -118,7 +119,9 @@ export async function filteredAccounts(db: Kysely<Database>, engine: Engine, act
   if (f.status) q = q.where('accounts.status', '=', f.status);
   if (f.industry) q = q.where('accounts.industry', '=', f.industry);
   if (f.province) q = q.where('accounts.province', '=', f.province);
-  if (f.city) q = q.where('accounts.city', '=', f.city);
+  // Cities are stored as typed (苏州, 苏州市): match every spelling of the same place, as territories do.
+  const cities = f.city ? localitySpellings(f.city) : [];
+  if (cities.length) q = q.where('accounts.city', 'in', cities);
   if (f.valueType) q = q.where('accounts.value_type', '=', f.valueType);
   if (f.named !== undefined) q = q.where('accounts.named_account', '=', f.named ? 1 : 0);
   if (f.inPool !== undefined) q = q.where('accounts.in_pool', '=', f.inPool ? 1 : 0);

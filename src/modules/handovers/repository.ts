@@ -29,6 +29,20 @@ export async function currentInventory(db: Kysely<Database>, workspaceId: number
   ];
 }
 
+/**
+ * What a plain deactivation would leave with a switched-off owner (SPEC §3.3): live accounts,
+ * open opportunities, active territory rules, and a handover already under way.
+ */
+export async function unhandedWork(db: Kysely<Database>, workspaceId: number, userId: number) {
+  const [accounts, opportunities, territories, draft] = await Promise.all([
+    db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).where('owner_id', '=', userId).where('archived_at', 'is', null).executeTakeFirstOrThrow(),
+    db.selectFrom('opportunities').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).where('owner_id', '=', userId).where('status', '=', 'open').executeTakeFirstOrThrow(),
+    db.selectFrom('territory_rules').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).where('user_id', '=', userId).where('active', '=', 1).executeTakeFirstOrThrow(),
+    openDraftFor(db, workspaceId, userId),
+  ]);
+  return { accounts: Number(accounts.n), opportunities: Number(opportunities.n), territories: Number(territories.n), handoverId: draft?.id ?? null };
+}
+
 export async function openDraftFor(db: Kysely<Database>, workspaceId: number, fromUserId: number) {
   return db.selectFrom('handovers').select(['id']).where('workspace_id', '=', workspaceId).where('from_user_id', '=', fromUserId).where('status', '=', 'draft').executeTakeFirst();
 }

@@ -109,7 +109,7 @@ export default async function userRoutes(app: FastifyInstance) {
 
   r.post('/users/:id/deactivate', {
     config: { access: ADMIN_ONLY },
-    schema: { tags: ['users'], summary: 'Deactivate a user; ends their sessions at once', params: idParam, body: versionBody, response: { 200: userSchema, ...errorResponses } },
+    schema: { tags: ['users'], summary: 'Deactivate a user; ends their sessions at once. 409 handover_required (with accounts, opportunities, territories, handoverId) while the user owns live accounts, open opportunities or active territory rules, or a handover is in progress: complete a handover instead', params: idParam, body: versionBody, response: { 200: userSchema, ...errorResponses } },
   }, async (req) => users.setActive(db, actorOf(req), req.params.id, false, req.body.version, ipOf(req)));
 
   r.post('/users/:id/activate', {

@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
 import { canAdministerWorkspace, defaultExportPermission, reachesUnit, type Actor } from '../../domain/policy.ts';
 import type { Locale, Role } from '../../domain/roles.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
@@ -7,6 +9,7 @@ import { recordAudit } from '../audit/repository.ts';
 import { hashPassword } from '../auth/password.ts';
 import { deleteUserSessions } from '../auth/repository.ts';
 import { getUnit, unitNames } from '../org/repository.ts';
+import { unhandedWork } from '../handovers/repository.ts';
 import { nameUnits, type UnitNaming } from '../../domain/org-tree.ts';
 import * as repo from './repository.ts';
 
@@ -202,6 +205,22 @@ export async function resetPassword(db: Db, actor: Actor, id: number, input: { p
   return getUser(db, actor, id);
 }
 
+/**
+ * Nothing may be left with a switched-off owner (SPEC §3.3): a user who still owns work is
+ * deactivated by completing a handover, which moves it all first (handovers/service.ts).
+ */
+async function requireNothingOwned(db: Kysely<Database>, workspaceId: number, id: number) {
+  const w = await unhandedWork(db, workspaceId, id);
+  const owned = ([['accounts', w.accounts], ['open opportunities', w.opportunities], ['active territory rules', w.territories]] as const)
+    .filter(([, n]) => n > 0).map(([what, n]) => `${n} ${what}`);
+  if (owned.length === 0 && w.handoverId === null) return;
+  const detail = [
+    ...(owned.length ? [`The user still owns ${owned.join(', ')}`] : []),
+    ...(w.handoverId !== null ? [`handover #${w.handoverId} of the user is in progress`] : []),
+  ].join('; ');
+  throw new AppError(409, 'handover_required', `${detail}: complete a handover to deactivate the user`, undefined, { ...w });
+}
+
 /** Deactivation ends the user's sessions in the same transaction: they are signed out at once. */
 export async function setActive(db: Db, actor: Actor, id: number, active: boolean, version: number, ip: string | null) {
   requireAdmin(actor);
@@ -212,6 +231,7 @@ export async function setActive(db: Db, actor: Actor, id: number, active: boolea
     if (!active && user.role === 'admin' && (await repo.countActiveAdmins(trx, actor.workspaceId, id)) === 0) {
       throw new AppError(409, 'last_admin', 'The workspace must keep at least one active administrator');
     }
+    if (!active) await requireNothingOwned(trx, actor.workspaceId, id);
     if (active) {
       const unit = await getUnit(trx, actor, user.org_unit_id);
       if (unit?.archived_at != null) throw invalid('orgUnitId', 'the user\'s org unit is archived; move the user first');

@@ -5,6 +5,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import dayjs from 'dayjs';
 import { ROLES, type Role, type User } from '../../api/types.ts';
 import type { UserListParams } from '../../api/keys.ts';
+import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -73,8 +74,29 @@ export default function UsersPanel() {
       onOk: () =>
         setActive.mutateAsync({ user, active }).then(
           () => void message.success(t(active ? 'users.activated' : 'users.deactivated')),
-          (e: unknown) => report(e),
+          (e: unknown) => (isApiError(e) && e.code === 'handover_required' ? offerHandover(user, e.problem) : report(e)),
         ),
+    });
+  }
+
+  /** The user still owns work: a handover gives it successors and then deactivates them (SPEC §3.3). */
+  function offerHandover(user: User, p: Record<string, unknown>) {
+    const n = (k: string) => Number(p[k] ?? 0);
+    const handoverId = typeof p.handoverId === 'number' ? p.handoverId : null;
+    modal.confirm({
+      title: t('users.handoverRequiredTitle', { name: user.name }),
+      content: (
+        <>
+          {(n('accounts') > 0 || n('opportunities') > 0 || n('territories') > 0) && (
+            <p>{t('users.handoverRequiredOwns', { accounts: n('accounts'), opportunities: n('opportunities'), territories: n('territories') })}</p>
+          )}
+          {handoverId !== null && <p>{t('users.handoverRequiredDraft')}</p>}
+          <p>{t('users.handoverRequiredHint')}</p>
+        </>
+      ),
+      okText: t(handoverId !== null ? 'users.openHandover' : 'users.startHandover'),
+      cancelText: t('common.cancel'),
+      onOk: () => void navigate(handoverId !== null ? `/handovers/${handoverId}` : `/settings/users/${user.id}/handover`),
     });
   }
 
