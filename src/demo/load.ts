@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { companyNameKey } from '../domain/company-name.ts';
@@ -28,6 +28,12 @@ export interface DemoSummary {
 }
 
 const DAY = 86_400_000;
+
+/**
+ * Who won the demo's lost deals (SPEC §5.7 asks every loss for one), taken in turn rather than
+ * drawn: another draw would shift the random sequence and so every demo record after it.
+ */
+const LOST_TO = ['西门子', 'ABB', '施耐德电气', '罗克韦尔', '西门子', 'ABB', 'none'] as const;
 
 /**
  * Loads the demo company into an empty database, in one transaction. Refuses a database
@@ -113,6 +119,9 @@ async function loadAccounts(
 ): Promise<{ contacts: number; opportunities: number }> {
   let contacts = 0;
   let opportunities = 0;
+  let lostDeals = 0;
+  // Each closed deal's status change, as closing it writes one (the audit trail and timeline read it); inserted in batches at the end.
+  const closes: Insertable<Database['record_history']>[] = [];
   const processes = await trx.selectFrom('sales_processes').select(['id', 'template_key']).where('workspace_id', '=', workspaceId).execute();
   const stages = await trx.selectFrom('process_stages').selectAll().where('workspace_id', '=', workspaceId).orderBy('position').execute();
   const stagesOfProcess = (key: string) => {
@@ -198,22 +207,29 @@ async function loadAccounts(
       const firstEntered = Math.min(stageEnteredAt, Math.max(createdAt + DAY, stageEnteredAt - (upTo.length - 1) * 14 * DAY));
       const step = upTo.length > 1 ? Math.floor((stageEnteredAt - firstEntered) / (upTo.length - 1)) : 0;
       const hasPlan = rng.next() < 0.75;
-      const { id: oppId } = await trx
-        .insertInto('opportunities')
-        .values({
-          workspace_id: workspaceId, account_id: accountId, name: `${a.name.replace(/(股份|集团)?有限公司$/, '')} ${p.name}`, owner_id: ownerId,
-          org_unit_id: unitIds.get(owner.unit)!.id, amount: p.amount, status: p.status, expected_close_date: close, closed_at: closedAt,
-          process_id: processId, stage_id: stage.id, stage_entered_at: stageEnteredAt, lead_source: a.leadSource, products: JSON.stringify([p.name.replace(/项目$/, '')]),
-          buying_phase: rng.next() < 0.15 ? 'aware' : stage.buying_phase, forecast_category: forecast,
-          next_step: p.status === 'open' && hasPlan ? rng.pick(['技术交流会', '方案汇报', '高层拜访', '商务谈判', '参观样板工厂', '提交报价']) : null,
-          next_step_date: p.status === 'open' && hasPlan ? new Date(now + rng.int(-5, 14) * DAY).toISOString().slice(0, 10) : null,
-          contract_amount: p.status === 'won' ? p.amount : null,
-          close_reason: p.status === 'lost' ? rng.pick(['price', 'competitor', 'no_decision', 'relationship']) : null,
-          created_at: firstEntered, updated_at: closedAt ?? stageEnteredAt, version: 1,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      // Built before the insert, in the same order as ever: its draws keep the random sequence.
+      const deal = {
+        workspace_id: workspaceId, account_id: accountId, name: `${a.name.replace(/(股份|集团)?有限公司$/, '')} ${p.name}`, owner_id: ownerId,
+        org_unit_id: unitIds.get(owner.unit)!.id, amount: p.amount, status: p.status, expected_close_date: close, closed_at: closedAt,
+        process_id: processId, stage_id: stage.id, stage_entered_at: stageEnteredAt, lead_source: a.leadSource, products: JSON.stringify([p.name.replace(/项目$/, '')]),
+        buying_phase: rng.next() < 0.15 ? 'aware' : stage.buying_phase, forecast_category: forecast,
+        next_step: p.status === 'open' && hasPlan ? rng.pick(['技术交流会', '方案汇报', '高层拜访', '商务谈判', '参观样板工厂', '提交报价']) : null,
+        next_step_date: p.status === 'open' && hasPlan ? new Date(now + rng.int(-5, 14) * DAY).toISOString().slice(0, 10) : null,
+        contract_amount: p.status === 'won' ? p.amount : null,
+        close_reason: p.status === 'lost' ? rng.pick(['price', 'competitor', 'no_decision', 'relationship']) : null,
+        created_at: firstEntered, updated_at: closedAt ?? stageEnteredAt, version: 1,
+      };
+      // No decision means the customer bought nothing: no competitor won.
+      const competitor = p.status !== 'lost' ? null : deal.close_reason === 'no_decision' ? 'none' : LOST_TO[lostDeals++ % LOST_TO.length]!;
+      const { id: oppId } = await trx.insertInto('opportunities').values({ ...deal, close_competitor: competitor }).returning('id').executeTakeFirstOrThrow();
       opportunities++;
+      if (closedAt !== null) {
+        // As closeOpportunity writes it (a win through the stage gate carries no reason).
+        closes.push({
+          workspace_id: workspaceId, entity_type: 'opportunity', entity_id: oppId, field: 'status', old_value: 'open', new_value: p.status,
+          reason: competitor === null ? null : `${deal.close_reason} · competitor: ${competitor}`, actor_user_id: ownerId, created_at: closedAt,
+        });
+      }
       await trx.insertInto('opportunity_stage_history').values(upTo.map((x, i) => {
         const last = i === upTo.length - 1;
         const t = last ? stageEnteredAt : firstEntered + i * step;
@@ -248,5 +264,6 @@ async function loadAccounts(
       }).execute();
     }
   }
+  for (let i = 0; i < closes.length; i += 200) await trx.insertInto('record_history').values(closes.slice(i, i + 200)).execute();
   return { contacts, opportunities };
 }

@@ -64,7 +64,7 @@ function keysOf(c: { name: string; mobile: string | null; email: string | null }
   return keys;
 }
 
-const problem = (code: string, message: string): RowProblem => ({ field: 'reportsTo', code, message });
+const problem = (code: string, message: string, params: Record<string, string | number>): RowProblem => ({ field: 'reportsTo', code, message, params });
 
 /** Problems by row number, and the reporting lines of the rows without one. */
 export function resolveReportsTo(known: readonly KnownContact[], rows: readonly FileContact[]): { problems: Map<number, RowProblem>; links: ReportsToLink[] } {
@@ -121,19 +121,19 @@ function resolveAccount(known: KnownContact[], rows: FileContact[], problems: Ma
       if (!r.reportsTo) continue;
       const key = reportsToKey(r.reportsTo);
       const nodes = [...(index.get(key) ?? [])];
-      if (nodes.length > 1) fresh.set(r.rowNo, problem('ambiguous_contact', `${nodes.length} contacts of the account match "${r.reportsTo}"; give that contact's mobile or e-mail instead`));
+      if (nodes.length > 1) fresh.set(r.rowNo, problem('ambiguous_contact', `${nodes.length} contacts of the account match "${r.reportsTo}"; give that contact's mobile or e-mail instead`, { name: r.reportsTo, count: nodes.length }));
       else if (nodes.length === 0) {
         const row = refused.get(key);
         fresh.set(r.rowNo, row !== undefined
-          ? problem('manager_row_error', `"${r.reportsTo}" is the contact of row ${row}, which is not imported`)
-          : problem('unknown_contact', `no contact "${r.reportsTo}" on this account, in Keyline or in the file`));
+          ? problem('manager_row_error', `"${r.reportsTo}" is the contact of row ${row}, which is not imported`, { name: r.reportsTo, row })
+          : problem('unknown_contact', `no contact "${r.reportsTo}" on this account, in Keyline or in the file`, { name: r.reportsTo }));
       } else {
         managerOf.set(nodeOf(r), nodes[0]!);
         found.push({ r, manager: nodes[0]! });
       }
     }
     for (const { r, manager } of found) {
-      if (closesLoop(nodeOf(r), manager, managerOf)) fresh.set(r.rowNo, problem('reporting_cycle', `reporting to "${r.reportsTo}" would make the reporting lines circular`));
+      if (closesLoop(nodeOf(r), manager, managerOf)) fresh.set(r.rowNo, problem('reporting_cycle', `reporting to "${r.reportsTo}" would make the reporting lines circular`, { name: r.reportsTo ?? '' }));
     }
     if (fresh.size === 0) {
       for (const { r, manager } of found) links.push({ rowNo: r.rowNo, contact: refOf(nodeOf(r)), manager: refOf(manager) });

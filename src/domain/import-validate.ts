@@ -1,4 +1,4 @@
-import type { AccountStatus } from './accounts.ts';
+import { ACCOUNT_STATUSES, COMPANY_SIZES, type AccountStatus } from './accounts.ts';
 import { companyNameKey } from './company-name.ts';
 import { creditCodeProblem } from './credit-code.ts';
 import { parseIndustry, parseLeadSource, parseSize, parseStatus, type ColumnMapping, type ImportField } from './import-fields.ts';
@@ -68,7 +68,7 @@ function cellReader(cells: readonly string[], mapping: ColumnMapping, problems: 
     if (v === '') return null;
     const max = MAX[field];
     if (max !== undefined && v.length > max) {
-      problems.push({ field, code: 'too_long', message: `must be at most ${max} characters` });
+      problems.push({ field, code: 'too_long', message: `must be at most ${max} characters`, params: { max } });
       return null;
     }
     return v;
@@ -80,17 +80,25 @@ export function normaliseCreditCodeCell(v: string | null, field: string, problem
   const code = v.replace(/\s/g, '').toUpperCase();
   const problem = creditCodeProblem(code);
   if (problem) {
-    problems.push({ field, code: 'invalid_credit_code', message: problem });
+    problems.push({ field, code: 'invalid_credit_code', message: problem, params: { value: code } });
     return null;
   }
   return code;
 }
 
-function coded(v: string | null, field: string, parse: (v: string) => string | undefined, problems: RowProblem[]): string | null {
+/**
+ * The codes a page may list after "not a known value", for the fields whose list is short
+ * enough to read in a table cell (industries and lead sources are not); comma-separated,
+ * the page shows each code's label in its own language.
+ */
+const SHORT_LISTS: Partial<Record<ImportField, readonly string[]>> = { status: ACCOUNT_STATUSES, size: COMPANY_SIZES };
+
+function coded(v: string | null, field: ImportField, parse: (v: string) => string | undefined, problems: RowProblem[]): string | null {
   if (v === null) return null;
   const c = parse(v);
   if (c === undefined) {
-    problems.push({ field, code: 'unknown_value', message: `"${v}" is not a known value` });
+    const allowed = SHORT_LISTS[field];
+    problems.push({ field, code: 'unknown_value', message: `"${v}" is not a known value`, params: allowed ? { value: v, allowed: allowed.join(',') } : { value: v } });
     return null;
   }
   return c;
@@ -126,10 +134,10 @@ export function validateAccountRow(cells: readonly string[], mapping: ColumnMapp
       // A rep's imports are theirs (SPEC §2); the column is ignored rather than failing every row.
       ownerEmail = null;
     } else if (!EMAIL.test(ownerEmail)) {
-      problems.push({ field: 'ownerEmail', code: 'invalid_email', message: 'must be a valid email address' });
+      problems.push({ field: 'ownerEmail', code: 'invalid_email', message: 'must be a valid email address', params: { value: ownerEmail } });
       ownerEmail = null;
     } else if (!ctx.assignableEmails.has(ownerEmail)) {
-      problems.push({ field: 'ownerEmail', code: 'unknown_owner', message: `no active user ${ownerEmail} in your organisation` });
+      problems.push({ field: 'ownerEmail', code: 'unknown_owner', message: `no active user ${ownerEmail} in your organisation`, params: { email: ownerEmail } });
       ownerEmail = null;
     }
   }
@@ -168,7 +176,7 @@ export function validateContactRow(cells: readonly string[], mapping: ColumnMapp
   if (email !== null) {
     email = email.toLowerCase();
     if (!EMAIL.test(email) || email.length > 254) {
-      problems.push({ field: 'email', code: 'invalid_email', message: 'must be a valid email address' });
+      problems.push({ field: 'email', code: 'invalid_email', message: 'must be a valid email address', params: { value: email } });
       email = null;
     }
   }
@@ -176,7 +184,7 @@ export function validateContactRow(cells: readonly string[], mapping: ColumnMapp
   let birthday: string | null = null;
   if (birthdayCell !== null) {
     birthday = parseDateCell(birthdayCell);
-    if (birthday === null) problems.push({ field: 'birthday', code: 'invalid_date', message: 'must be a date YYYY-MM-DD' });
+    if (birthday === null) problems.push({ field: 'birthday', code: 'invalid_date', message: 'must be a date YYYY-MM-DD', params: { value: birthdayCell } });
   }
   const values: ContactValues = {
     accountName,

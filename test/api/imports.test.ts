@@ -15,7 +15,7 @@ interface Job {
   failure: string | null;
 }
 type Problem = { code: string; errors?: { field: string; message: string }[] };
-type ErrorPage = { items: { rowNo: number; problems: { field: string; code: string; message: string }[] }[]; total: number };
+type ErrorPage = { items: { rowNo: number; problems: { field: string; code: string; message: string; params?: Record<string, string | number> }[] }[]; total: number };
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/import');
 const CODE_A = makeCreditCode('91310000MA1FL0001');
@@ -92,6 +92,10 @@ for (const engine of testEngines()) {
       assert.deepEqual(byRow.get(4), ['name:required']);
       assert.deepEqual(byRow.get(5), ['creditCode:invalid_credit_code', 'industry:unknown_value']);
       assert.deepEqual(byRow.get(6), ['ownerEmail:unknown_owner'], 'rep2 is outside the manager\'s subtree');
+      // The values each problem names travel as params, so the page need not show the English message.
+      const paramsOf = (row: number) => Object.fromEntries(errors.items.find((e) => e.rowNo === row)!.problems.map((p) => [p.code, p.params]));
+      assert.deepEqual(paramsOf(5), { invalid_credit_code: { value: '91310000MA1FL00010' }, unknown_value: { value: '外星行业' } });
+      assert.deepEqual(paramsOf(6), { unknown_owner: { email: f.users.rep2.email.toLowerCase() } });
 
       const csvReport = await manager('GET', `/api/v1/imports/${job.id}/errors/csv`);
       assert.equal(csvReport.statusCode, 200);
@@ -187,6 +191,7 @@ for (const engine of testEngines()) {
       assert.deepEqual(checked.counts, { create: 1, update: 1, skip: 0, error: 1, duplicate: 1, similar: 0 });
       const errors = json<ErrorPage>(await rep('GET', `/api/v1/imports/${job.id}/errors`));
       assert.deepEqual(errors.items.map((e) => [e.rowNo, e.problems[0]!.field, e.problems[0]!.code]), [[4, 'accountName', 'account_not_found']]);
+      assert.deepEqual(errors.items[0]!.problems[0]!.params, { value: theirs });
       await commit(rep, job.id, true);
       const ren = await t.db.kysely.selectFrom('contacts').selectAll().where('id', '=', f.contacts.repContact).executeTakeFirstOrThrow();
       assert.equal(ren.title, '采购总监');
@@ -213,6 +218,7 @@ for (const engine of testEngines()) {
       assert.deepEqual(errors.items.map((e) => [e.rowNo, e.problems[0]!.field, e.problems[0]!.code]), [
         [4, 'reportsTo', 'unknown_contact'], [5, 'reportsTo', 'reporting_cycle'], [6, 'reportsTo', 'reporting_cycle'],
       ]);
+      assert.deepEqual(errors.items.map((e) => e.problems[0]!.params), [{ name: '不存在的人' }, { name: '乙二' }, { name: '甲一' }]);
       const contactsNamed = (names: string[]) => t.db.kysely.selectFrom('contacts').select(['id', 'name', 'reports_to_id']).where('account_id', '=', f.accounts.repAccount).where('name', 'in', names).execute();
       // All or nothing: with errors and without leave to skip them, nothing is written.
       const refused = await rep('POST', `/api/v1/imports/${job.id}/commit`, { skipErrors: false });
@@ -231,6 +237,18 @@ for (const engine of testEngines()) {
       assert.deepEqual(again.counts, { create: 0, update: 0, skip: 0, error: 1, duplicate: 1, similar: 0 });
       const e = json<ErrorPage>(await rep('GET', `/api/v1/imports/${loop.id}/errors`)).items[0]!;
       assert.equal(e.problems[0]!.code, 'reporting_cycle');
+    });
+
+    it('names the earlier row of an in-file duplicate and the words a short list allows', async () => {
+      const csv = ['客户名称,状态,规模', '嘉兴重复测试有限公司,潜在客户,', '嘉兴重复测试有限公司,,', '湖州状态测试有限公司,半睡半醒,50人以下', '湖州规模测试有限公司,,巨型'].join('\n');
+      const job = json<Job>(await upload(manager, 'accounts', csv));
+      await validate(manager, job.id, job.suggestedMapping, 'update');
+      const errors = json<ErrorPage>(await manager('GET', `/api/v1/imports/${job.id}/errors`));
+      assert.deepEqual(errors.items.map((e) => [e.rowNo, e.problems.map((p) => [p.code, p.params])]), [
+        [3, [['duplicate_in_file', { row: 2 }]]],
+        [4, [['unknown_value', { value: '半睡半醒', allowed: 'prospect,customer,dormant,lost' }]]],
+        [5, [['unknown_value', { value: '巨型', allowed: 'lt50,50to200,200to1000,1000to5000,gt5000' }]]],
+      ]);
     });
 
     it('answers 400 listing the required fields a mapping leaves out', async () => {

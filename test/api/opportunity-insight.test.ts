@@ -291,16 +291,28 @@ for (const engine of testEngines()) {
       assert.equal(timeline.find((e) => e.kind === 'review')!.reason, 'poor_execution');
     });
 
-    it('lets a manager mark an advantage as lost, in the history; not the owner', async () => {
+    it('lets a manager mark an advantage as lost with a reason, kept in the history; not the owner; clearing needs no reason', async () => {
       const o = json<{ version: number }>(await as.rep('GET', `/api/v1/opportunities/${opp}`));
-      assert.equal((await as.rep('PATCH', `/api/v1/opportunities/${opp}`, { version: o.version, advantageLost: true })).statusCode, 403);
-      const marked = await as.manager('PATCH', `/api/v1/opportunities/${opp}`, { version: o.version, advantageLost: true });
+      const reason = '客户新任总经理偏向西门子方案';
+      assert.equal((await as.rep('PATCH', `/api/v1/opportunities/${opp}`, { version: o.version, advantageLost: true, advantageReason: reason })).statusCode, 403);
+      for (const extra of [{}, { advantageReason: '   ' }, { advantageReason: 'x'.repeat(501) }]) {
+        const res = await as.manager('PATCH', `/api/v1/opportunities/${opp}`, { version: o.version, advantageLost: true, ...extra });
+        assert.equal(res.statusCode, 400, res.body);
+        assert.deepEqual(json<Problem>(res).errors!.map((e) => e.field), ['advantageReason'], res.body);
+      }
+      assert.equal((await insight()).advantageLost, false, 'a refused mark changes nothing');
+      const marked = await as.manager('PATCH', `/api/v1/opportunities/${opp}`, { version: o.version, advantageLost: true, advantageReason: ` ${reason} ` });
       assert.equal(marked.statusCode, 200, marked.body);
       assert.ok(json<{ problems: string[] }>(marked).problems.includes('advantage_lost'));
-      const hist = await t.db.kysely.selectFrom('record_history').select(['old_value', 'new_value', 'actor_user_id']).where('entity_id', '=', opp).where('field', '=', 'advantage_lost').orderBy('id').execute();
-      assert.deepEqual(hist.map((h) => [h.old_value, h.new_value, h.actor_user_id]).at(-1), ['false', 'true', f.users.manager.id]);
       const cleared = await as.manager('PATCH', `/api/v1/opportunities/${opp}`, { version: json<{ version: number }>(marked).version, advantageLost: false });
-      assert.equal(cleared.statusCode, 200);
+      assert.equal(cleared.statusCode, 200, cleared.body);
+      const hist = await t.db.kysely.selectFrom('record_history').select(['old_value', 'new_value', 'reason', 'actor_user_id'])
+        .where('workspace_id', '=', f.workspaceId).where('entity_id', '=', opp).where('field', '=', 'advantage_lost').orderBy('id').execute();
+      assert.deepEqual(hist.slice(-2).map((h) => [h.old_value, h.new_value, h.reason, h.actor_user_id]), [
+        ['false', 'true', reason, f.users.manager.id], ['true', 'false', null, f.users.manager.id],
+      ]);
+      const timeline = json<{ items: { field?: string; reason: string | null }[] }>(await as.manager('GET', `/api/v1/opportunities/${opp}/timeline?limit=100`)).items;
+      assert.ok(timeline.some((e) => e.reason === reason), 'the timeline shows why');
     });
 
     it('lets a team member who is not the owner write insight but not reviews', async () => {

@@ -7,6 +7,9 @@ import { INDUSTRIES } from '../../src/domain/accounts.ts';
 import { canonicalProvince } from '../../src/domain/regions.ts';
 import { matchTerritory, type TerritoryRule } from '../../src/domain/territory.ts';
 import { findConflicts } from '../../src/domain/territory-conflicts.ts';
+import { loadDemo } from '../../src/demo/load.ts';
+import { timeline } from '../../src/modules/timeline/repository.ts';
+import { createTestDb, testEngines } from '../helpers/db.ts';
 
 describe('demo company generator', () => {
   it('is deterministic for a seed and differs for another seed', () => {
@@ -83,3 +86,53 @@ describe('demo company generator', () => {
     });
   });
 });
+
+for (const engine of testEngines()) {
+  describe(`the loaded demo keeps the rules the API enforces [${engine}]`, () => {
+    it('names who won every lost deal, and every close has its status row, shown once in the timeline', async () => {
+      const db = await createTestDb(engine);
+      try {
+        const { workspaceId } = await loadDemo(db);
+        const k = db.kysely;
+        const closed = await k.selectFrom('opportunities').select(['id', 'status', 'owner_id', 'closed_at', 'close_reason', 'close_competitor', 'account_id'])
+          .where('workspace_id', '=', workspaceId).where('status', '!=', 'open').orderBy('id').execute();
+        const lost = closed.filter((o) => o.status === 'lost');
+        assert.ok(lost.length >= 10 && closed.length > lost.length, `${lost.length} lost of ${closed.length} closed`);
+        // SPEC §5.7: a lost deal names who won it, or "none" when the customer bought nothing.
+        for (const o of lost) assert.ok(o.close_competitor && o.close_reason, `deal ${o.id}: ${o.close_reason} / ${o.close_competitor}`);
+        assert.ok(new Set(lost.map((o) => o.close_competitor)).size >= 4, 'several competitors, not one');
+        assert.ok(lost.some((o) => o.close_competitor === 'none'));
+
+        const rows = await k.selectFrom('record_history').select(['entity_id', 'old_value', 'new_value', 'reason', 'actor_user_id', 'created_at'])
+          .where('workspace_id', '=', workspaceId).where('entity_type', '=', 'opportunity').where('field', '=', 'status').execute();
+        const byDeal = new Map(rows.map((r) => [r.entity_id, r]));
+        // Closed by the owner of the time: the demo's handover has since given some deals to a successor.
+        const handedOver = new Map((await k.selectFrom('record_history').select(['entity_id', 'old_value']).where('workspace_id', '=', workspaceId)
+          .where('entity_type', '=', 'opportunity').where('field', '=', 'owner').where('reason', '=', 'handover').execute()).map((h) => [h.entity_id, Number(h.old_value)]));
+        assert.equal(rows.length, closed.length, 'one status row per closed deal, none for open ones');
+        for (const o of closed) {
+          const r = byDeal.get(o.id);
+          assert.ok(r, `deal ${o.id} has no status row`);
+          assert.deepEqual([r.old_value, r.new_value, r.actor_user_id, Number(r.created_at)], ['open', o.status, handedOver.get(o.id) ?? o.owner_id, Number(o.closed_at)], `deal ${o.id}`);
+          assert.equal(r.reason, o.status === 'lost' ? `${o.close_reason} · competitor: ${o.close_competitor}` : null, `deal ${o.id}`);
+        }
+
+        // The timeline reads closes from status rows when there are any: each close once, as the deal tells it.
+        const admin = await k.selectFrom('users').innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+          .select(['users.id', 'users.org_unit_id', 'org_units.path']).where('users.workspace_id', '=', workspaceId).where('users.role', '=', 'admin').executeTakeFirstOrThrow();
+        const actor = { workspaceId, userId: admin.id, role: 'admin' as const, orgUnitId: admin.org_unit_id, unitPath: admin.path };
+        for (const accountId of [...new Set(lost.map((o) => o.account_id))].slice(0, 15)) {
+          const page = await timeline(k, actor, { accountId }, { kinds: ['opportunity_closed'], limit: 100, offset: 0 });
+          const deals = closed.filter((o) => o.account_id === accountId);
+          assert.deepEqual(page.items.map((e) => Number(e.opportunity_id)).sort((x, y) => x - y), deals.map((o) => o.id), `account ${accountId}`);
+          for (const e of page.items) {
+            const o = deals.find((d) => d.id === Number(e.opportunity_id))!;
+            assert.deepEqual([e.new_value, e.reason, e.extra], [o.status, o.close_reason, o.close_competitor]);
+          }
+        }
+      } finally {
+        await db.dispose();
+      }
+    });
+  });
+}

@@ -75,6 +75,23 @@ describe('import mapping and validation', () => {
     assert.deepEqual(asRep.problems, [], 'a rep\'s owner column is ignored: imports are theirs');
   });
 
+  it('gives every problem that names a value that value as params, for the page to say in its language', () => {
+    const ctx = { assignableEmails: new Set(['rep@x.cn']), canChooseOwner: true };
+    const mapping = { name: 0, creditCode: 1, industry: 2, ownerEmail: 3, status: 4, size: 5, website: 6 };
+    const r = validateAccountRow(['某公司', '123', '外星', 'Nobody@x.cn', '意外', '巨大', 'x'.repeat(201)], mapping, ctx);
+    const params = Object.fromEntries(r.problems.map((p) => [p.field, p.params]));
+    assert.deepEqual(params, {
+      creditCode: { value: '123' },
+      ownerEmail: { email: 'nobody@x.cn' },
+      industry: { value: '外星' }, // eighteen industries: too many to list in a cell
+      status: { value: '意外', allowed: 'prospect,customer,dormant,lost' },
+      size: { value: '巨大', allowed: 'lt50,50to200,200to1000,1000to5000,gt5000' },
+      website: { max: 200 },
+    });
+    const c = validateContactRow(['某公司', '孙明', 'not-mail', '1980-02-30'], { accountName: 0, name: 1, email: 2, birthday: 3 });
+    assert.deepEqual(c.problems.map((p) => [p.code, p.params]), [['invalid_email', { value: 'not-mail' }], ['invalid_date', { value: '1980-02-30' }]]);
+  });
+
   it('parses the dates people type and rejects impossible ones', () => {
     assert.equal(parseDateCell('1980/5/6'), '1980-05-06');
     assert.equal(parseDateCell('1980年5月6日'), '1980-05-06');
@@ -132,6 +149,7 @@ describe('contacts import: reports to', () => {
     // is back and P → Q closes a loop: found on the second round.
     const cascade = resolveReportsTo([known(60, 'P'), known(61, 'Q', { reportsToId: 60 })], [row(2, 'P', 'Q', { contactId: 60 }), row(3, 'Q', 'R', { contactId: 61 }), row(4, 'R', 'nobody')]);
     assert.deepEqual(codes(cascade.problems), { 2: 'reporting_cycle', 3: 'manager_row_error', 4: 'unknown_contact' });
+    assert.deepEqual([2, 3, 4].map((n) => cascade.problems.get(n)!.params), [{ name: 'Q' }, { name: 'R', row: 4 }, { name: 'nobody' }]);
   });
 
   it('refuses a name two contacts share; their mobile or e-mail picks one', () => {
@@ -139,6 +157,7 @@ describe('contacts import: reports to', () => {
     const rows = [row(2, '张伟', null, { email: 'zw@x.cn' }), row(3, '李娜', '张伟'), row(4, '王强', '13800138000'), row(5, '刘洋', 'ZW@x.cn')];
     const r = resolveReportsTo(k, rows);
     assert.deepEqual(codes(r.problems), { 3: 'ambiguous_contact' });
+    assert.deepEqual(r.problems.get(3)!.params, { name: '张伟', count: 2 });
     assert.deepEqual(r.links.map((l) => [l.rowNo, l.manager]), [[4, { contactId: 70 }], [5, { rowNo: 2 }]]);
   });
 });

@@ -45,7 +45,8 @@ describe('Import in the browser', () => {
     const text = await firstRow.innerText();
     assert.match(text, /^3\s/, `the bad row is spreadsheet row 3: ${text}`);
     assert.match(text, /统一社会信用代码/);
-    assert.match(text, /格式或校验位不对/);
+    assert.match(text, /“12345”不是有效的统一社会信用代码（格式或校验位不对）/);
+    assert.doesNotMatch(text, /must|check character|\(/, 'no English from the server on the Chinese screen');
     assert.equal((await page.getByTestId('import-error-count').innerText()).replace(/\D/g, '').slice(-1), '1');
     assert.ok(await page.getByTestId('import-commit').isDisabled(), 'a row with errors blocks the commit');
     // The look-alike is listed as a warning naming the existing account; it does not block.

@@ -230,6 +230,27 @@ describe('Opportunities in the browser', () => {
     await page.locator('.ant-list-item').filter({ hasText: '陪同客户参观样板工厂' }).filter({ hasText: '执行不力' }).waitFor();
     await shot(page, 'opportunity-review');
 
+    // Marking the advantage lost asks why (the weekly review reads it); the reason is in the history.
+    const open = await apiCall<{ items: { id: number }[] }>(page, 'GET', '/opportunities/attention?problem=no_plan&limit=20');
+    let unmarked: number | undefined;
+    for (const o of open.items) {
+      const d = await apiCall<{ advantageMarked: boolean; permissions: { manage: boolean } }>(page, 'GET', `/opportunities/${o.id}`);
+      if (!d.advantageMarked && d.permissions.manage) { unmarked = o.id; break; }
+    }
+    assert.ok(unmarked, 'the manager has an unmarked deal');
+    await page.goto(`${app.url}/opportunities/${unmarked}`);
+    await page.getByTestId('opp-more').click();
+    await page.getByRole('menuitem', { name: '标记为优势丧失' }).click();
+    const marking = page.locator('.ant-modal').filter({ has: page.getByTestId('advantage-reason') });
+    await settled(marking);
+    await marking.locator('.ant-modal-footer .ant-btn-primary').click();
+    await marking.getByText('必填').waitFor();
+    await page.getByTestId('advantage-reason').fill('客户新任总经理倾向竞品方案');
+    await marking.locator('.ant-modal-footer .ant-btn-primary').click();
+    await page.getByText('已标记为优势丧失').first().waitFor();
+    const history = await apiCall<{ items: { field: string; reason: string | null }[] }>(page, 'GET', `/opportunities/${unmarked}/history`);
+    assert.ok(history.items.some((h) => h.field === 'advantage_lost' && h.reason === '客户新任总经理倾向竞品方案'), JSON.stringify(history.items));
+
     // New opportunity from the board: the process of the board is preselected.
     await page.goto(`${app.url}/opportunities/board`);
     await page.getByTestId('board-column').first().waitFor();

@@ -15,7 +15,7 @@ const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
 const problemSchema = z.object({
   field: z.string(), code: z.string(), message: z.string(),
-  params: z.record(z.string(), z.union([z.string(), z.number()])).optional().describe('the values in the message, for a translated text (similar_existing: name, percent)'),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional().describe('the values the message names, for a translated text (e.g. unknown_owner: email; unknown_value: value, allowed codes; duplicate_in_file: row; ambiguous: count; reports-to problems: name)'),
 });
 const jobSchema = z.object({
   id: z.number().int(),

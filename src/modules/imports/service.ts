@@ -363,11 +363,11 @@ async function checkAccounts(
   return parsed.map(({ r, values: v, problems }): Checked => {
     const base = { rowNo: r.row_no, data: r.data, targetId: null, duplicate: false };
     if (!v) return { ...base, outcome: 'error', problems };
-    const err = (field: string, code: string, message: string, duplicate = true): Checked => ({ ...base, duplicate, outcome: 'error', problems: [{ field, code, message }] });
+    const err = (field: string, code: string, message: string, params?: RowProblem['params']): Checked => ({ ...base, duplicate: true, outcome: 'error', problems: [{ field, code, message, ...(params && { params }) }] });
     const again = inFile.check(r.row_no, v.creditCode, v.nameKey);
-    if (again?.by === 'creditCode') return err('creditCode', 'duplicate_in_file', `same credit code as row ${again.row}`);
-    if (again && mode === 'skip') return { ...base, duplicate: true, outcome: 'skip', problems: [{ field: 'name', code: 'duplicate_in_file', message: `same company as row ${again.row}` }] };
-    if (again && mode === 'update') return err('name', 'duplicate_in_file', `same company as row ${again.row}`);
+    if (again?.by === 'creditCode') return err('creditCode', 'duplicate_in_file', `same credit code as row ${again.row}`, { row: again.row });
+    if (again && mode === 'skip') return { ...base, duplicate: true, outcome: 'skip', problems: [{ field: 'name', code: 'duplicate_in_file', message: `same company as row ${again.row}`, params: { row: again.row } }] };
+    if (again && mode === 'update') return err('name', 'duplicate_in_file', `same company as row ${again.row}`, { row: again.row });
     const byCodeMatch = v.creditCode ? codeMap.get(v.creditCode) : undefined;
     // A same-name account with a different credit code is another company.
     const byName = byKey.filter((a) => a.name_key === v.nameKey && (!v.creditCode || !a.credit_code || a.credit_code === v.creditCode));
@@ -381,12 +381,16 @@ async function checkAccounts(
     }
     const field = byCodeMatch ? 'creditCode' : 'name';
     const how = byCodeMatch ? 'credit code' : 'name';
-    if (mode === 'skip') return { ...base, duplicate: true, targetId: facts.has(match.id) ? match.id : null, outcome: 'skip', problems: [{ field, code: 'duplicate_existing', message: `an account with this ${how} exists: ${facts.has(match.id) ? match.name : 'not visible to you'}` }] };
+    if (mode === 'skip') {
+      // The name only of an account the importer may see (SPEC §2).
+      const visible = facts.has(match.id);
+      return { ...base, duplicate: true, targetId: visible ? match.id : null, outcome: 'skip', problems: [{ field, code: 'duplicate_existing', message: `an account with this ${how} exists: ${visible ? match.name : 'not visible to you'}`, ...(visible && { params: { name: match.name } }) }] };
+    }
     if (mode === 'create') {
-      if (byCodeMatch) return err('creditCode', 'duplicate_existing', 'an account with this credit code already exists; credit codes are unique');
+      if (byCodeMatch) return err('creditCode', 'duplicate_existing', 'an account with this credit code already exists; credit codes are unique', facts.has(match.id) ? { name: match.name } : undefined);
       return { ...base, duplicate: true, outcome: 'create', problems: [] };
     }
-    if (!byCodeMatch && byName.length > 1) return err('name', 'ambiguous', `${byName.length} accounts have this name; add the credit code column to choose`);
+    if (!byCodeMatch && byName.length > 1) return err('name', 'ambiguous', `${byName.length} accounts have this name; add the credit code column to choose`, { count: byName.length });
     if (match.archived_at !== null) return err(field, 'archived', 'matches an archived account; restore it first');
     if (!editable(match.id)) return err(field, 'not_editable', `matches an account (by ${how}) that you cannot edit`);
     return { ...base, duplicate: true, outcome: 'update', targetId: match.id, problems: [] };
@@ -410,10 +414,10 @@ async function checkContacts(db: Kysely<Database>, actor: Actor, rows: Raw[], ma
       // An exact name beats a same-key one ("华为" vs "华为技术有限公司").
       const exact = candidates.filter((a) => a.name === v.accountName);
       const pick = exact.length === 1 ? exact : candidates;
-      if (pick.length > 1) return { r, v: null, problems: [{ field, code: 'ambiguous', message: `${pick.length} accounts have this name; use the credit code column` }], accountId: null };
+      if (pick.length > 1) return { r, v: null, problems: [{ field, code: 'ambiguous', message: `${pick.length} accounts have this name; use the credit code column`, params: { count: pick.length } }], accountId: null };
       accountId = pick[0]?.id ?? null;
     }
-    if (accountId === null) return { r, v: null, problems: [{ field, code: 'account_not_found', message: 'no account you can see has this ' + (field === 'accountName' ? 'name' : 'credit code') }], accountId: null };
+    if (accountId === null) return { r, v: null, problems: [{ field, code: 'account_not_found', message: 'no account you can see has this ' + (field === 'accountName' ? 'name' : 'credit code'), params: { value: (field === 'accountName' ? v.accountName : v.accountCreditCode) ?? '' } }], accountId: null };
     const f = facts.get(accountId)!;
     if (!canEditAccount(actor, { ownerId: f.owner_id, unitPath: f.unit_path, inPool: f.in_pool === 1, onTeam: Boolean(f.on_team) })) {
       return { r, v: null, problems: [{ field, code: 'not_editable', message: 'you cannot add contacts to this account' }], accountId: null };
@@ -429,15 +433,15 @@ async function checkContacts(db: Kysely<Database>, actor: Actor, rows: Raw[], ma
     const prev = seen.get(key);
     if (prev !== undefined && mode !== 'create') {
       return mode === 'skip'
-        ? { ...base, duplicate: true, outcome: 'skip', problems: [{ field: 'name', code: 'duplicate_in_file', message: `same contact as row ${prev}` }] }
-        : { ...base, duplicate: true, outcome: 'error', problems: [{ field: 'name', code: 'duplicate_in_file', message: `same contact as row ${prev}` }] };
+        ? { ...base, duplicate: true, outcome: 'skip', problems: [{ field: 'name', code: 'duplicate_in_file', message: `same contact as row ${prev}`, params: { row: prev } }] }
+        : { ...base, duplicate: true, outcome: 'error', problems: [{ field: 'name', code: 'duplicate_in_file', message: `same contact as row ${prev}`, params: { row: prev } }] };
     }
     if (prev === undefined) seen.set(key, r.row_no);
     const matches = existing.filter((c) => c.account_id === accountId && same(v, c));
     const contact = (contactId: number | null): FileContact => ({ rowNo: r.row_no, accountId, contactId, name: v.name, mobile: v.mobile, email: v.email, reportsTo: v.reportsTo });
     if (matches.length === 0 || mode === 'create') return { ...base, duplicate: matches.length > 0, outcome: 'create', targetId: accountId, problems: [], contact: contact(null) };
     if (mode === 'skip') return { ...base, duplicate: true, outcome: 'skip', targetId: matches[0]!.id, problems: [{ field: 'name', code: 'duplicate_existing', message: 'this contact already exists on the account' }] };
-    if (matches.length > 1) return { ...base, duplicate: true, outcome: 'error', problems: [{ field: 'name', code: 'ambiguous', message: `${matches.length} contacts of the account have this name; add the mobile column` }] };
+    if (matches.length > 1) return { ...base, duplicate: true, outcome: 'error', problems: [{ field: 'name', code: 'ambiguous', message: `${matches.length} contacts of the account have this name; add the mobile column`, params: { count: matches.length } }] };
     return { ...base, duplicate: true, outcome: 'update', targetId: matches[0]!.id, problems: [], contact: contact(matches[0]!.id) };
   });
 }

@@ -206,7 +206,8 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       tags: ['opportunities'],
       summary: 'Change an opportunity; owner, amount, close date and forecast category are kept in the history',
       params: idParam,
-      body: z.strictObject({ version: versionField, name: text(200).optional(), ...editable, ownerReason: z.string().trim().min(1).max(500).optional(), advantageLost: z.boolean().optional() }),
+      body: z.strictObject({ version: versionField, name: text(200).optional(), ...editable, ownerReason: z.string().trim().min(1).max(500).optional(), advantageLost: z.boolean().optional(),
+        advantageReason: z.string().trim().min(1).max(500).optional().describe('why the advantage is lost: required when marking it (advantageLost true), optional when clearing') }),
       response: { 200: detailSchema, ...errorResponses },
     },
   }, async (req) => opportunities.updateOpportunity(db, actorOf(req), req.params.id, req.body));

@@ -225,7 +225,7 @@ export async function createOpportunity(db: Db, actor: Actor, input: Opportunity
   return getOpportunity(db, actor, id);
 }
 
-export type OpportunityPatch = Partial<Omit<OpportunityInput, 'accountId' | 'processId' | 'stageId'>> & { version: number; ownerReason?: string | undefined; advantageLost?: boolean | undefined };
+export type OpportunityPatch = Partial<Omit<OpportunityInput, 'accountId' | 'processId' | 'stageId'>> & { version: number; ownerReason?: string | undefined; advantageLost?: boolean | undefined; advantageReason?: string | undefined };
 
 /** Changes fields; owner, amount, close date and forecast category go to the history (SPEC §8). */
 export async function updateOpportunity(db: Db, actor: Actor, id: number, patch: OpportunityPatch) {
@@ -243,6 +243,8 @@ export async function updateOpportunity(db: Db, actor: Actor, id: number, patch:
     newOwner = await assignableUser(db, actor, patch.ownerId, 'ownerId');
   }
   if (patch.advantageLost !== undefined && !rights.manage) throw forbidden('Only a manager marks an advantage as lost');
+  // The weekly review asks why a deal lost its edge; clearing the mark needs no reason.
+  if (patch.advantageLost === true && r.advantage_lost !== 1 && !patch.advantageReason) throw invalid('advantageReason', 'say why the advantage is lost');
   const now = Date.now();
   const changes: Change[] = [];
   const track = (field: string, from: string | number | null, to: string | number | null | undefined, reason?: string) => {
@@ -251,7 +253,7 @@ export async function updateOpportunity(db: Db, actor: Actor, id: number, patch:
   track('owner', r.owner_id, newOwner?.id, patch.ownerReason);
   track('amount', r.amount, patch.amount);
   track('close_date', r.expected_close_date, patch.expectedCloseDate);
-  track('advantage_lost', r.advantage_lost === 1 ? 'true' : 'false', patch.advantageLost === undefined ? undefined : String(patch.advantageLost));
+  track('advantage_lost', r.advantage_lost === 1 ? 'true' : 'false', patch.advantageLost === undefined ? undefined : String(patch.advantageLost), patch.advantageReason);
   track('forecast_category', r.forecast_category, patch.forecastCategory);
   await db.kysely.transaction().execute(async (trx) => {
     await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: patch.version }, {

@@ -7,8 +7,10 @@ import {
 import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
+import { label, SIZE_LABELS, STATUS_LABELS, type Labels } from '../../../../src/domain/import-fields.ts';
+import type { Locale } from '../../i18n/locale.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import { useT } from '../../i18n/useI18n.ts';
+import { useI18n, useT } from '../../i18n/useI18n.ts';
 import {
   ERROR_PAGE, FIELDS, REQUIRED, useCommitImport, useImportJob, useReportRows, useUploadImport, useValidateImport,
   type DuplicateMode, type Encoding, type ImportJob, type ImportKind, type Mapping, type RowProblem,
@@ -183,10 +185,22 @@ function MappingStep({ job, onRestart, onReupload }: { job: ImportJob; onRestart
   );
 }
 
-function problemText(t: ReturnType<typeof useT>, p: RowProblem) {
-  const key = `imports.problem.${p.code}` as MessageKey;
-  const text = t(key, p.params);
-  return text === key ? p.message : `${text}${p.code === 'duplicate_in_file' || p.code === 'unknown_value' || p.code === 'unknown_owner' ? ` (${p.message})` : ''}`;
+/** The words an "unknown value" problem may offer, as the import accepts them (src/domain/import-fields.ts). */
+const ALLOWED_LABELS: Record<string, Labels> = { status: STATUS_LABELS, size: SIZE_LABELS };
+
+/** A row problem in the page's language, filled with the values the server names (params). */
+function problemText(t: ReturnType<typeof useT>, locale: Locale, p: RowProblem) {
+  const params = { ...p.params };
+  let variant = '';
+  if (p.code === 'unknown_value' && typeof params.allowed === 'string') {
+    const labels = ALLOWED_LABELS[p.field];
+    params.allowed = params.allowed.split(',').map((c) => (labels ? label(labels, c, locale) : c)).join(locale === 'zh-CN' ? '、' : ', ');
+    variant = '.allowed';
+  } else if (p.code === 'duplicate_existing' && params.name !== undefined) variant = '.named';
+  const key = `imports.problem.${p.code}${variant}` as MessageKey;
+  const text = t(key, params);
+  // An unknown code, or a report stored before problems carried their values: the server's words.
+  return text === key || /\{\w+\}/.test(text) ? p.message : text;
 }
 
 function ReportStep({ job, onBack }: { job: ImportJob; onBack: () => void }) {
@@ -288,7 +302,7 @@ function ReportStep({ job, onBack }: { job: ImportJob; onBack: () => void }) {
 function ReportTable({ rows, page, onPage, fieldLabel, testId }: {
   rows: ReturnType<typeof useReportRows>; page: number; onPage: (p: number) => void; fieldLabel: (f: string) => string; testId: string;
 }) {
-  const t = useT();
+  const { t, locale } = useI18n();
   return (
     <Table
       size="small"
@@ -300,7 +314,7 @@ function ReportTable({ rows, page, onPage, fieldLabel, testId }: {
       columns={[
         { title: t('imports.report.row'), dataIndex: 'rowNo', width: 90 },
         { title: t('imports.report.field'), width: 200, render: (_: unknown, r) => r.problems.map((p, i) => <div key={i}>{fieldLabel(p.field)}</div>) },
-        { title: t('imports.report.problem'), render: (_: unknown, r) => r.problems.map((p, i) => <div key={i}>{problemText(t, p)}</div>) },
+        { title: t('imports.report.problem'), render: (_: unknown, r) => r.problems.map((p, i) => <div key={i}>{problemText(t, locale, p)}</div>) },
       ]}
     />
   );

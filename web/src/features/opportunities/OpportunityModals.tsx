@@ -120,3 +120,25 @@ export function ReopenModal({ o, onClose }: { o: OpportunityDetail; onClose: () 
     </Modal>
   );
 }
+
+/** A manager marks the advantage lost (SPEC §5.3) saying why: the weekly review reads it in the history. */
+export function AdvantageModal({ o, onClose }: { o: OpportunityDetail; onClose: () => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const report = useProblem();
+  const update = useUpdateOpportunity();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = () => {
+    if (!reason.trim()) { setError(t('validation.required')); return; }
+    update.mutateAsync({ id: o.id, version: o.version, advantageLost: true, advantageReason: reason.trim() })
+      .then(() => { message.success(t('opps.advantage.marked')); onClose(); }, report);
+  };
+  return (
+    <Modal open title={t('opps.advantage.mark')} onCancel={onClose} onOk={submit} okText={t('opps.advantage.markAction')} cancelText={t('common.cancel')} confirmLoading={update.isPending}>
+      <Input.TextArea autoSize={{ minRows: 3 }} maxLength={500} showCount value={reason} onChange={(e) => { setReason(e.target.value); setError(null); }}
+        placeholder={t('opps.advantage.reason')} status={error ? 'error' : undefined} data-testid="advantage-reason" />
+      {error && <div style={{ color: '#dc2626', fontSize: 12 }}>{error}</div>}
+    </Modal>
+  );
+}

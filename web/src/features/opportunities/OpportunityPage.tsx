@@ -11,12 +11,14 @@ import { useOpportunity, useProcess, useStageHistory, useUpdateOpportunity } fro
 import { ActivityTimeline } from '../timeline/ActivityTimeline.tsx';
 import { ProblemBadges, StatusTag } from './bits.tsx';
 import { useMoney } from '../../i18n/money.ts';
-import { CloseModal, EditDrawer, ReopenModal } from './OpportunityModals.tsx';
+import { AdvantageModal, CloseModal, EditDrawer, ReopenModal } from './OpportunityModals.tsx';
 import { MoveDialog } from './MoveDialog.tsx';
 import { StageEvidence } from './StageEvidence.tsx';
 import { AuditTab, BuyingRolesTab, ReviewsTab, StageHistoryTab, TeamTab } from './DetailTabs.tsx';
 import { BuyingPhaseTab, QualificationTab, StrategyTab, SwotTab } from './InsightTabs.tsx';
 import { FORECAST_CATEGORIES, type OpportunityDetail, type Process, type Stage, type StageHistoryEntry } from './types.ts';
+
+type Dialog = 'edit' | 'close' | 'reopen' | 'advantage';
 
 const TABS = ['team', 'roles', 'qualification', 'phase', 'swot', 'strategy', 'reviews', 'timeline', 'stages', 'history'] as const;
 type TabKey = (typeof TABS)[number];
@@ -61,7 +63,7 @@ function NextStep({ o }: { o: OpportunityDetail }) {
   );
 }
 
-function Header({ o, process, onMove, onDialog }: { o: OpportunityDetail; process: Process | undefined; onMove: (s: Stage) => void; onDialog: (d: 'edit' | 'close' | 'reopen') => void }) {
+function Header({ o, process, onMove, onDialog }: { o: OpportunityDetail; process: Process | undefined; onMove: (s: Stage) => void; onDialog: (d: Dialog) => void }) {
   const t = useT();
   const money = useMoney();
   const { message } = App.useApp();
@@ -127,10 +129,10 @@ function Header({ o, process, onMove, onDialog }: { o: OpportunityDetail; proces
                 ...(o.permissions.manage && o.status === 'open' ? [{ key: 'advantage', label: t(o.advantageMarked ? 'opps.advantage.clear' : 'opps.advantage.mark') }] : []),
               ],
               onClick: ({ key }) => {
-                if (key !== 'advantage') return onDialog(key as 'close' | 'reopen');
-                const marking = !o.advantageMarked;
-                update.mutateAsync({ id: o.id, version: o.version, advantageLost: marking }).then(
-                  () => void message.success(t(marking ? 'opps.advantage.marked' : 'opps.advantage.cleared')),
+                // Marking asks why (AdvantageModal); clearing needs no reason.
+                if (key !== 'advantage' || !o.advantageMarked) return onDialog(key as Dialog);
+                update.mutateAsync({ id: o.id, version: o.version, advantageLost: false }).then(
+                  () => void message.success(t('opps.advantage.cleared')),
                   (e: unknown) => report(e),
                 );
               },
@@ -237,7 +239,7 @@ export default function OpportunityPage() {
   const history = useStageHistory(validId ? id : 0);
   const [search, setSearch] = useSearchParams();
   const [moving, setMoving] = useState<Stage | null>(null);
-  const [dialog, setDialog] = useState<'edit' | 'close' | 'reopen' | null>(null);
+  const [dialog, setDialog] = useState<Dialog | null>(null);
   const tab = (TABS as readonly string[]).includes(search.get('tab') ?? '') ? (search.get('tab') as TabKey) : 'team';
   const setTab = (k: string) => setSearch((prev) => { const n = new URLSearchParams(prev); if (k === 'team') n.delete('tab'); else n.set('tab', k); return n; }, { replace: true });
   const stage = useMemo(() => process.data?.stages.find((s) => s.id === opp.data?.stageId), [process.data, opp.data?.stageId]);
@@ -297,6 +299,7 @@ export default function OpportunityPage() {
         }} />
       )}
       {dialog === 'reopen' && <ReopenModal o={o} onClose={() => setDialog(null)} />}
+      {dialog === 'advantage' && <AdvantageModal o={o} onClose={() => setDialog(null)} />}
     </>
   );
 }

@@ -85,7 +85,7 @@ export const useSaveEvidence = () =>
 
 export interface PatchBody {
   version: number; name?: string; amount?: number; expectedCloseDate?: string; ownerId?: number; buyingPhase?: string | null; forecastCategory?: string;
-  nextStep?: string | null; nextStepDate?: string | null; description?: string | null; products?: string[]; ownerReason?: string; advantageLost?: boolean;
+  nextStep?: string | null; nextStepDate?: string | null; description?: string | null; products?: string[]; ownerReason?: string; advantageLost?: boolean; advantageReason?: string;
 }
 export const useUpdateOpportunity = () => useOppMutation(({ id, ...body }: PatchBody & { id: number }) => api.patch<OpportunityDetail>(`/opportunities/${id}`, body));
 

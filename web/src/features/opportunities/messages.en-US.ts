@@ -159,6 +159,8 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.advantage.clear': 'Clear "advantage lost"',
   'opps.advantage.marked': 'Marked as advantage lost',
   'opps.advantage.cleared': '"Advantage lost" cleared',
+  'opps.advantage.markAction': 'Mark',
+  'opps.advantage.reason': 'Why is the advantage lost? E.g. a new decision-maker, a competitor cut its price (the weekly review reads this)',
   'opps.close.toWon': 'Next: the evidence',
   'opps.close.wonIsAStage': 'Winning is reaching the last stage of the process: like any move it needs the evidence of the current stage (and of any stage skipped) and the contract amount.',
   'opps.tab.timeline': 'Timeline',

@@ -157,6 +157,8 @@ export const opportunitiesZhCN = {
   'opps.advantage.clear': '取消“优势丧失”标记',
   'opps.advantage.marked': '已标记为优势丧失',
   'opps.advantage.cleared': '已取消优势丧失标记',
+  'opps.advantage.markAction': '标记',
+  'opps.advantage.reason': '为什么失去了优势？例如：客户换了决策人、竞争对手大幅降价（周例会要看）',
   'opps.close.toWon': '下一步：提交证据',
   'opps.close.wonIsAStage': '赢单就是进入流程的“成交”阶段：和推进一样，需要提交当前阶段（以及跳过的阶段）的证据和合同金额。',
   'opps.tab.timeline': '动态',
