@@ -15,6 +15,19 @@ const REP = { email: 'rep@demo.keyline.dev', password: 'keyline-demo' };
 
 interface Stage { id: number; name: string; position: number; evidence: { key: string; label: string; requires: string }[] }
 
+/** The demo rep signed in, with the small-project process and its first two stages. */
+async function repOnSmallProcess() {
+  const page = await app.page({ viewport: { width: 1440, height: 900 } });
+  await signIn(page, app.url, REP.email, REP.password);
+  await page.waitForURL(`${app.url}/`);
+  const me = await apiCall<{ user: { id: number } }>(page, 'GET', '/auth/me');
+  const processes = await apiCall<{ items: { id: number; templateKey: string | null }[] }>(page, 'GET', '/sales-processes');
+  const small = processes.items.find((p) => p.templateKey === 'small')!;
+  const [first, second] = [...(await apiCall<{ stages: (Stage & { probability: number })[] }>(page, 'GET', `/sales-processes/${small.id}`)).stages].sort((x, y) => x.position - y.position);
+  assert.ok(first && second);
+  return { page, me, small, first, second };
+}
+
 /** Drags with real pointer events in small steps, as dnd-kit's pointer sensor expects. */
 async function drag(page: Page, from: ReturnType<Page['locator']>, to: ReturnType<Page['locator']>) {
   const a = await from.boundingBox();
@@ -135,14 +148,7 @@ describe('Opportunities in the browser', () => {
   });
 
   test('record a stage\'s evidence as it is collected, see the progress, and find it in the move dialog', async () => {
-    const page = await app.page({ viewport: { width: 1440, height: 900 } });
-    await signIn(page, app.url, REP.email, REP.password);
-    await page.waitForURL(`${app.url}/`);
-    const me = await apiCall<{ user: { id: number } }>(page, 'GET', '/auth/me');
-    const processes = await apiCall<{ items: { id: number; templateKey: string | null }[] }>(page, 'GET', '/sales-processes');
-    const small = processes.items.find((p) => p.templateKey === 'small')!;
-    const [first, second] = [...(await apiCall<{ stages: (Stage & { probability: number })[] }>(page, 'GET', `/sales-processes/${small.id}`)).stages].sort((x, y) => x.position - y.position);
-    assert.ok(first && second);
+    const { page, me, small, first, second } = await repOnSmallProcess();
     const noted = first.evidence.find((e) => e.requires === 'note');
     const other = first.evidence.find((e) => e !== noted);
     assert.ok(noted && other, 'the first stage asks for a note and something else');
@@ -288,14 +294,7 @@ describe('Opportunities in the browser', () => {
   });
 
   test('a customer buying again starts at a later stage, with the evidence of the stage skipped', async () => {
-    const page = await app.page({ viewport: { width: 1440, height: 900 } });
-    await signIn(page, app.url, REP.email, REP.password);
-    await page.waitForURL(`${app.url}/`);
-    const me = await apiCall<{ user: { id: number } }>(page, 'GET', '/auth/me');
-    const processes = await apiCall<{ items: { id: number; templateKey: string | null }[] }>(page, 'GET', '/sales-processes');
-    const small = processes.items.find((p) => p.templateKey === 'small')!;
-    const [first, second] = [...(await apiCall<{ stages: (Stage & { probability: number })[] }>(page, 'GET', `/sales-processes/${small.id}`)).stages].sort((x, y) => x.position - y.position);
-    assert.ok(first && second);
+    const { page, me, small, first, second } = await repOnSmallProcess();
     const accounts = await apiCall<{ items: { id: number; name: string; ownerId: number | null }[] }>(page, 'GET', '/accounts?limit=100');
     const account = accounts.items.find((a) => a.ownerId === me.user.id);
     assert.ok(account, 'the rep owns an account');
