@@ -73,7 +73,8 @@ export function toOpportunityDto(r: repo.OpportunityRow, largeDealThreshold: num
     probability: r.stage_probability,
     expectedAmount: r.stage_probability === null ? null : Math.round((r.amount * r.stage_probability) / 100),
     stageEnteredAt: r.stage_entered_at,
-    daysInStage: r.stage_entered_at === null ? null : Math.floor((now - r.stage_entered_at) / 86_400_000),
+    // How long it has been sitting: a closed deal no longer sits anywhere.
+    daysInStage: r.stage_entered_at === null || r.status !== 'open' ? null : Math.floor((now - r.stage_entered_at) / 86_400_000),
     leadSource: r.lead_source,
     buyingPhase: r.buying_phase as BuyingPhase | null,
     // A warning about the road ahead (SPEC §5.4): a closed deal has none.

@@ -25,6 +25,7 @@ const coreEnUS = {
   'common.search': 'Search',
   'common.all': 'All',
   'common.actions': 'Actions',
+  'common.colon': ': ',
   'common.yes': 'Yes',
   'common.no': 'No',
   'common.none': '—',

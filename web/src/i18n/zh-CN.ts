@@ -29,6 +29,7 @@ const coreZhCN = {
   'common.search': '搜索',
   'common.all': '全部',
   'common.actions': '操作',
+  'common.colon': '：',
   'common.yes': '是',
   'common.no': '否',
   'common.none': '—',

@@ -157,7 +157,7 @@ export function ReviewsTab({ o, stage }: { o: OpportunityDetail; stage: Stage | 
                   {q === 'nextAction' && r.nextActionDate && <Tag style={{ marginInlineStart: 6 }}>{r.nextActionDate}</Tag>}
                 </div>
               ))}
-              {r.rootCause && <Tag color="volcano" style={{ marginTop: 4 }}>{t('opps.review.rootCause')}：{t(`opps.rootCause.${r.rootCause}`)}</Tag>}
+              {r.rootCause && <Tag color="volcano" style={{ marginTop: 4 }}>{t('opps.review.rootCause')}{t('common.colon')}{t(`opps.rootCause.${r.rootCause}`)}</Tag>}
             </div>
           </List.Item>
         )}
@@ -203,7 +203,7 @@ export function StageHistoryTab({ o, process }: { o: OpportunityDetail; process:
                 ))}
               </ul>
             )}
-            {h.exitReason && <div><Typography.Text type="secondary">{t('opps.stages.reason')}：</Typography.Text>{words.reason(h.exitDirection === 'closed' ? 'status' : 'stage', h.exitReason)}</div>}
+            {h.exitReason && <div><Typography.Text type="secondary">{t('opps.stages.reason')}{t('common.colon')}</Typography.Text>{words.reason(h.exitDirection === 'closed' ? 'status' : 'stage', h.exitReason)}</div>}
             {h.exitOverridden.length > 0 && (
               <Typography.Text type="warning">
                 <WarningOutlined /> {t('opps.stages.overridden', { items: (h.exitOverridden as { stageId: number; key: string }[]).map((m) => label(m.stageId, m.key)).join('、') })}

@@ -1,4 +1,6 @@
-import { Badge, Card, Empty, Flex, Grid, Select, Space, Table, Tabs, Typography, type TableProps } from 'antd';
+import { useState } from 'react';
+import { Badge, Button, Card, Empty, Flex, Grid, Select, Space, Table, Tabs, Typography, type TableProps } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -12,6 +14,7 @@ import { PROBLEM_COLOR, ProblemBadges, StatusTag } from './bits.tsx';
 import { useMoney } from '../../i18n/money.ts';
 import { useOppFilters } from './filters.ts';
 import { OppFilterBar } from './OppFilterBar.tsx';
+import { NewOpportunityModal } from './NewOpportunityModal.tsx';
 import { PROBLEMS, STATUSES, type ListFilters, type Opportunity, type Problem } from './types.ts';
 
 /** The list filters a saved view keeps (the tab and the page are not part of a view). */
@@ -146,10 +149,15 @@ export default function ListPage() {
   const me = useSession();
   const { search, update } = useOppFilters();
   const manager = me.user.role !== 'rep' && me.user.role !== 'presales';
-  const tab = search.get('tab') === 'attention' ? 'attention' : 'all';
+  // A link to one problem (the home desk, a bookmark) opens the attention view it belongs to.
+  const tab = manager && (search.get('tab') === 'attention' || search.get('problem')) ? 'attention' : 'all';
+  const [creating, setCreating] = useState(false);
+  const canCreate = me.user.role !== 'executive';
   return (
     <>
-      <PageHeader title={t('opps.title')} subtitle={t('opps.list.subtitle')} extra={<ViewSwitch value="list" />} />
+      <PageHeader title={t('opps.title')} subtitle={t('opps.list.subtitle')}
+        extra={<Space><ViewSwitch value="list" />{canCreate && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-opportunity">{t('opps.new.title')}</Button>}</Space>} />
+      {creating && <NewOpportunityModal onClose={() => setCreating(false)} />}
       <Card styles={{ body: { paddingTop: 4 } }}>
         <Tabs
           activeKey={tab}

@@ -203,8 +203,8 @@ function StagePanel({ o, stage }: { o: OpportunityDetail; stage: Stage }) {
   const roleLabel = (r: string) => t(`opps.teamRole.${r}` as 'opps.teamRole.sales_lead');
   return (
     <Card title={t('opps.stage.asks', { stage: stage.name })} size="small" style={{ height: '100%' }} data-testid="stage-panel">
-      {stage.purpose && <Typography.Paragraph style={{ marginBottom: 8 }}><Typography.Text type="secondary">{t('opps.stage.purpose')}：</Typography.Text>{stage.purpose}</Typography.Paragraph>}
-      {stage.milestone && <Typography.Paragraph style={{ marginBottom: 12 }}><Typography.Text type="secondary">{t('opps.stage.milestone')}：</Typography.Text><Tag color="blue">{stage.milestone}</Tag></Typography.Paragraph>}
+      {stage.purpose && <Typography.Paragraph style={{ marginBottom: 8 }}><Typography.Text type="secondary">{t('opps.stage.purpose')}{t('common.colon')}</Typography.Text>{stage.purpose}</Typography.Paragraph>}
+      {stage.milestone && <Typography.Paragraph style={{ marginBottom: 12 }}><Typography.Text type="secondary">{t('opps.stage.milestone')}{t('common.colon')}</Typography.Text><Tag color="blue">{stage.milestone}</Tag></Typography.Paragraph>}
       <StageEvidence o={o} stage={stage} />
       {stage.actions.length > 0 && (
         <>

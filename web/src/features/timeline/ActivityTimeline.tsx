@@ -118,7 +118,7 @@ function EventLine({ e, showDeal }: { e: TimelineEvent; showDeal: boolean }) {
           {e.from && <div>{t('timeline.review.evidence')}{e.from}</div>}
           {e.to && <div>{t('timeline.review.next')}{strong(e.to)}</div>}
           {e.detail && <div>{t('timeline.review.plan')}{e.detail}</div>}
-          {e.reason && <Tag color="volcano" style={{ marginTop: 2 }}>{t('opps.review.rootCause')}：{t(`opps.rootCause.${e.reason as RootCause}`)}</Tag>}
+          {e.reason && <Tag color="volcano" style={{ marginTop: 2 }}>{t('opps.review.rootCause')}{t('common.colon')}{t(`opps.rootCause.${e.reason as RootCause}`)}</Tag>}
         </div>,
       );
       break;
