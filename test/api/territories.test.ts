@@ -180,5 +180,24 @@ for (const engine of testEngines()) {
       const theirs = await admin('POST', '/api/v1/accounts', { name: '深圳顺达供应链有限公司', province: '广东', industry: 'logistics' });
       assert.equal(json<{ ownerId: number }>(theirs).ownerId, a.users.rep2.id, 'the admin reaches every rep');
     });
+
+    it('reports accounts owned by someone other than their territory\'s rep, without moving them', async () => {
+      assert.equal((await admin('POST', '/api/v1/territories', { province: '浙江', industry: 'retail', userId: a.users.rep2.id })).statusCode, 201);
+      // A rep's own new account keeps its owner even inside a colleague's territory…
+      const own = await rep('POST', '/api/v1/accounts', { name: '杭州银泰零售测试有限公司', province: '浙江', city: '杭州', industry: 'retail' });
+      assert.equal(json<{ ownerId: number }>(own).ownerId, a.users.rep.id);
+      const id = json<{ id: number }>(own).id;
+      type Mismatches = { items: { accountId: number; ownerName: string | null; territoryUserName: string }[]; total: number };
+      // …and the report names it, for the admin and for the rep's manager.
+      for (const call of [admin, manager]) {
+        const res = await call('GET', '/api/v1/territories/mismatches?limit=200');
+        assert.equal(res.statusCode, 200, res.body);
+        const found = json<Mismatches>(res).items.find((m) => m.accountId === id);
+        assert.deepEqual(found && [found.ownerName, found.territoryUserName], ['rep a', 'rep2 a']);
+      }
+      assert.equal((await rep('GET', '/api/v1/territories/mismatches')).statusCode, 403);
+      const account = await t.db.kysely.selectFrom('accounts').select('owner_id').where('id', '=', id).executeTakeFirstOrThrow();
+      assert.equal(account.owner_id, a.users.rep.id, 'reported, not reassigned');
+    });
   });
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Actor } from '../../domain/policy.ts';
+import { visibleAccounts } from '../accounts/repository.ts';
 
 /** Territory rules (井田, SPEC §2) with their rep and the rep's unit. */
 function rulesWithRep(db: Kysely<Database>, workspaceId: number) {
@@ -121,4 +122,15 @@ export async function assignPoolAccounts(db: Kysely<Database>, workspaceId: numb
     .returning('id')
     .execute();
   return rows.map((r) => r.id);
+}
+
+/** Owned, live accounts the actor may see (their place and owner), for the mismatch report. */
+export async function ownedAccountsInReach(db: Kysely<Database>, actor: Actor) {
+  return visibleAccounts(db, actor)
+    .select(['accounts.id', 'accounts.name', 'accounts.province', 'accounts.city', 'accounts.district', 'accounts.industry', 'accounts.owner_id', 'owner.name as owner_name'])
+    .where('accounts.in_pool', '=', 0)
+    .where('accounts.archived_at', 'is', null)
+    .where('accounts.owner_id', 'is not', null)
+    .orderBy('accounts.id')
+    .execute();
 }

@@ -68,6 +68,25 @@ export default async function territoryRoutes(app: FastifyInstance) {
     },
   }, async (req) => territories.conflicts(db, actorOf(req)));
 
+  r.get('/territories/mismatches', {
+    config: { access: READERS },
+    schema: {
+      tags: ['territories'],
+      summary: 'Accounts in reach owned by someone other than the rep their territory names (reported, never reassigned silently)',
+      querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).default(0) }),
+      response: {
+        200: z.object({
+          items: z.array(z.object({
+            accountId: z.number().int(), accountName: z.string(), province: z.string().nullable(), city: z.string().nullable(), industry: z.string().nullable(),
+            ownerId: z.number().int(), ownerName: z.string().nullable(), territoryUserId: z.number().int(), territoryUserName: z.string(), ruleId: z.number().int(),
+          })),
+          total: z.number().int(),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => territories.mismatches(db, actorOf(req), req.query));
+
   r.get('/territories/preview', {
     config: { access: READERS },
     schema: {

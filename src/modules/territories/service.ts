@@ -174,6 +174,30 @@ export async function conflicts(db: Db, actor: Actor) {
   };
 }
 
+/**
+ * Accounts owned by someone other than the rep their territory names (SPEC §2: conflicts are
+ * reported, not silently resolved) — e.g. a rep's own new account in a colleague's slice. Rule
+ * matching (region keys, specificity) is the domain's, so it runs here over one query of the
+ * accounts in reach and one of the rules; the page is cut after.
+ */
+export async function mismatches(db: Db, actor: Actor, q: { limit: number; offset: number }) {
+  const [rules, accounts] = await Promise.all([repo.activeRules(db.kysely, actor.workspaceId), repo.ownedAccountsInReach(db.kysely, actor)]);
+  const live = rules.filter((r) => r.user_active === 1);
+  const byId = new Map(live.map((r) => [r.id, r]));
+  const domain = live.map(domainRule);
+  const found: { accountId: number; accountName: string; province: string | null; city: string | null; industry: string | null; ownerId: number; ownerName: string | null; territoryUserId: number; territoryUserName: string; ruleId: number }[] = [];
+  for (const a of accounts) {
+    const m = matchTerritory(domain, a);
+    if (m.kind !== 'assigned' || m.userId === a.owner_id) continue;
+    const rule = byId.get(m.ruleIds[0]!)!;
+    found.push({
+      accountId: a.id, accountName: a.name, province: a.province, city: a.city, industry: a.industry,
+      ownerId: a.owner_id!, ownerName: a.owner_name, territoryUserId: rule.user_id, territoryUserName: rule.user_name, ruleId: rule.id,
+    });
+  }
+  return { items: found.slice(q.offset, q.offset + q.limit), total: found.length };
+}
+
 /** Who would own a new account at this place (the same rule resolveOwner applies on create). */
 export async function preview(db: Db, actor: Actor, place: Place) {
   const rules = await repo.activeRules(db.kysely, actor.workspaceId);

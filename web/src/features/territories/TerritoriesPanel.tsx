@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { Alert, App, Button, Card, Drawer, Empty, Flex, Form, Grid, Input, Popconfirm, Select, Switch, Table, Tag, Typography, type TableProps } from 'antd';
 import { DeleteOutlined, EditOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useProblem } from '../../api/useProblem.ts';
@@ -9,8 +10,8 @@ import { useSession } from '../auth/session.ts';
 import { PROVINCES } from '../accounts/types.ts';
 import { canonicalProvince } from '../../../../src/domain/regions.ts';
 import {
-  INDUSTRIES, useApplyTerritories, useConflicts, useCreateTerritory, useDeleteTerritory, usePreview, useTerritories, useTerritoryOwners, useUpdateTerritory,
-  type Industry, type Territory,
+  INDUSTRIES, useApplyTerritories, useConflicts, useCreateTerritory, useDeleteTerritory, useMismatches, usePreview, useTerritories, useTerritoryOwners, useUpdateTerritory,
+  type Industry, type Territory, type TerritoryMismatch,
 } from './api.ts';
 
 type T = ReturnType<typeof useT>;
@@ -120,6 +121,7 @@ export default function TerritoriesPanel() {
         />
       )}
       {conflicts.data && conflicts.data.total === 0 && (list.data?.total ?? 0) > 0 && <Alert type="success" showIcon title={t('territories.noConflicts')} />}
+      <MismatchesCard />
       <PreviewBox />
       <Flex gap={12} wrap>
         <Input.Search
@@ -273,5 +275,33 @@ function TerritoryDrawer({ rule, onClose }: { rule?: Territory; onClose: () => v
         <Form.Item name="active" label={t('territories.form.active')} valuePropName="checked"><Switch /></Form.Item>
       </Form>
     </Drawer>
+  );
+}
+
+/**
+ * Accounts held by someone other than their territory's rep (a rep's own new account in a
+ * colleague's slice, an owner changed by hand): listed for the managers to settle.
+ */
+function MismatchesCard() {
+  const t = useT();
+  const mismatches = useMismatches();
+  const data = mismatches.data;
+  if (!data || data.total === 0) return null;
+  return (
+    <Card size="small" title={t('territories.mismatchesTitle', { n: data.total })} data-testid="territory-mismatches">
+      <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>{t('territories.mismatchesHint')}</Typography.Paragraph>
+      <Table
+        size="small"
+        rowKey="accountId"
+        dataSource={data.items}
+        pagination={{ pageSize: 10, hideOnSinglePage: true }}
+        columns={[
+          { title: t('territories.col.account'), key: 'account', render: (_: unknown, m: TerritoryMismatch) => <Link to={`/accounts/${m.accountId}`}>{m.accountName}</Link> },
+          { title: t('territories.col.placeIndustry'), key: 'place', responsive: ['md'], render: (_: unknown, m: TerritoryMismatch) => `${[m.province, m.city].filter(Boolean).join(' · ')} · ${industryLabel(t, m.industry as Industry | null)}` },
+          { title: t('territories.col.owner'), dataIndex: 'ownerName', key: 'owner' },
+          { title: t('territories.col.territoryRep'), dataIndex: 'territoryUserName', key: 'rep' },
+        ]}
+      />
+    </Card>
   );
 }

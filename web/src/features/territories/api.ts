@@ -75,6 +75,7 @@ export const territoryKeys = {
   all: ['territories'] as const,
   list: (params: { province?: string; industry?: string; userId?: number }) => [...territoryKeys.all, 'list', params] as const,
   conflicts: () => [...territoryKeys.all, 'conflicts'] as const,
+  mismatches: () => [...territoryKeys.all, 'mismatches'] as const,
   preview: (place: Record<string, string | undefined>) => [...territoryKeys.all, 'preview', place] as const,
 };
 export const rulesKeys = { current: () => ['workspace', 'rules'] as const };
@@ -92,6 +93,13 @@ export const territoryQueries = {
 export const useTerritories = (params: { province?: string; industry?: string; userId?: number }) => useQuery(territoryQueries.list(params));
 export const useConflicts = () =>
   useQuery({ queryKey: territoryKeys.conflicts(), queryFn: ({ signal }) => api.get<{ items: TerritoryConflict[]; total: number }>('/territories/conflicts', {}, { signal }) });
+/** An account owned by someone other than the rep its territory names. */
+export interface TerritoryMismatch {
+  accountId: number; accountName: string; province: string | null; city: string | null; industry: string | null;
+  ownerId: number; ownerName: string | null; territoryUserId: number; territoryUserName: string; ruleId: number;
+}
+export const useMismatches = () =>
+  useQuery({ queryKey: territoryKeys.mismatches(), queryFn: ({ signal }) => api.get<{ items: TerritoryMismatch[]; total: number }>('/territories/mismatches', { limit: 100 }, { signal }) });
 export const usePreview = (place: Record<string, string | undefined> | null) =>
   useQuery({
     queryKey: territoryKeys.preview(place ?? {}),

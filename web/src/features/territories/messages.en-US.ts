@@ -107,4 +107,10 @@ export const territoriesEnUS: Record<keyof typeof territoriesZhCN, string> = {
   'territories.valueType.value.strategy': 'Protect and deepen: senior relationships at every level, dedicated service, regular business reviews; never let a competitor in.',
   'territories.valueType.growth.strategy': 'Invest: learn their plans, map the buying organisation, find the next projects and win a larger share of wallet.',
   'territories.valueType.shrinking.strategy': 'Diagnose quickly: visit the decision maker, find out why purchases fell (competitor, budget or dissatisfaction) and agree a recovery plan.',
+  'territories.mismatchesTitle': 'Accounts not with their territory\'s rep ({n})',
+  'territories.mismatchesHint': 'These accounts are owned by someone other than the rep their territory rule names (a rep\'s own new account, an owner changed by hand). They are reported, never moved automatically: a manager decides, then changes the owner on the account page or the rule.',
+  'territories.col.account': 'Account',
+  'territories.col.placeIndustry': 'Region and industry',
+  'territories.col.owner': 'Owner',
+  'territories.col.territoryRep': 'Territory rep',
 };

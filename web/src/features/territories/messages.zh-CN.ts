@@ -105,4 +105,10 @@ export const territoriesZhCN = {
   'territories.valueType.value.strategy': '巩固与深耕：建立各层级的高层关系，专人服务，定期业务回顾，绝不让竞争对手进入。',
   'territories.valueType.growth.strategy': '加大投入：了解客户规划，摸清采购组织，发现下一个项目，提高份额。',
   'territories.valueType.shrinking.strategy': '尽快诊断：拜访决策人，查明采购下降的原因（竞争对手、预算或不满意），共同制定挽回计划。',
+  'territories.mismatchesTitle': '与区域规则不一致的客户（{n}）',
+  'territories.mismatchesHint': '这些客户的负责人不是所在区域规则指定的销售（例如销售自己新建、或手工改了负责人）。系统只报告、不自动改派；请经理确认后在客户页调整负责人或修改规则。',
+  'territories.col.account': '客户',
+  'territories.col.placeIndustry': '区域与行业',
+  'territories.col.owner': '当前负责人',
+  'territories.col.territoryRep': '区域规则指定',
 } as const;
