@@ -197,6 +197,8 @@ export function StageHistoryTab({ o, process }: { o: OpportunityDetail; process:
               <ul style={{ margin: '4px 0 0', paddingInlineStart: 18 }} data-testid="stage-evidence">
                 {h.exitEvidence.map((e) => (
                   <li key={`${e.stageId}:${e.key}`}>
+                    {/* A skipped stage's evidence, given when leaving this one: say whose it is. */}
+                    {e.stageId !== h.stageId && <Tag style={{ marginInlineEnd: 4 }}>{process?.stages.find((s) => s.id === e.stageId)?.name ?? e.stageId}</Tag>}
                     {label(e.stageId, e.key)}{e.note ? <Typography.Text type="secondary"> — {e.note}</Typography.Text> : null}
                     {e.attachmentId ? <a href={`/api/v1/attachments/${e.attachmentId}`} style={{ marginInlineStart: 6 }}><PaperClipOutlined /> {t('opps.stages.file')}</a> : null}
                   </li>

@@ -10,6 +10,7 @@ import { useT } from '../../i18n/useI18n.ts';
 import { useOpportunity, useProcess, useStageHistory, useUpdateOpportunity } from './api.ts';
 import { ActivityTimeline } from '../timeline/ActivityTimeline.tsx';
 import { ProblemBadges, StatusTag } from './bits.tsx';
+import { useHistoryText } from '../timeline/historyText.ts';
 import { useMoney } from '../../i18n/money.ts';
 import { AdvantageModal, CloseModal, EditDrawer, ReopenModal } from './OpportunityModals.tsx';
 import { MoveDialog } from './MoveDialog.tsx';
@@ -45,7 +46,7 @@ function NextStep({ o }: { o: OpportunityDetail }) {
   if (!editing) {
     return (
       <Flex align="center" gap={8} wrap>
-        {o.nextStep ? <Typography.Text>{o.nextStep}</Typography.Text> : <Typography.Text type="warning">{t('opps.detail.noNextStep')}</Typography.Text>}
+        {o.nextStep ? <Typography.Text>{o.nextStep}</Typography.Text> : o.status === 'open' ? <Typography.Text type="warning">{t('opps.detail.noNextStep')}</Typography.Text> : <Typography.Text type="secondary">—</Typography.Text>}
         {o.nextStepDate && <Tag color={overdue ? 'red' : 'blue'}>{o.nextStepDate}{overdue ? ` · ${t('opps.detail.overdue')}` : ''}</Tag>}
         {o.permissions.contribute && o.status === 'open' && <Button size="small" type="link" icon={<EditOutlined />} onClick={() => { setText(o.nextStep ?? ''); setDate(o.nextStepDate); setEditing(true); }} data-testid="edit-next-step">{t('common.edit')}</Button>}
       </Flex>
@@ -165,7 +166,8 @@ function StagePath({ o, process, history, onMove }: { o: OpportunityDetail; proc
     <Card style={{ marginBottom: 16 }} styles={{ body: { padding: '18px 20px 8px' } }} data-testid="stage-path">
       <Flex justify="space-between" style={{ marginBottom: 12 }}>
         <Typography.Text strong>{t('opps.path.title', { process: process.name })}</Typography.Text>
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>{canMove ? t('opps.path.hint') : ''}</Typography.Text>
+        {/* The hint is for a pointer; on a phone the process name needs the room. */}
+        {screens.md && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{canMove ? t('opps.path.hint') : ''}</Typography.Text>}
       </Flex>
       <Steps
         size="small"
@@ -266,7 +268,7 @@ export default function OpportunityPage() {
           {process.data && <StagePath o={o} process={process.data} history={history.data} onMove={setMoving} />}
         </Col>
         <Col xs={24} xl={8} style={{ marginBottom: 16 }}>
-          {stage ? <StagePanel o={o} stage={stage} /> : <Card loading />}
+          {o.status !== 'open' ? <ClosedPanel o={o} /> : stage ? <StagePanel o={o} stage={stage} /> : <Card loading />}
         </Col>
       </Row>
       <Card styles={{ body: { paddingTop: 4 } }}>
@@ -301,5 +303,23 @@ export default function OpportunityPage() {
       {dialog === 'reopen' && <ReopenModal o={o} onClose={() => setDialog(null)} />}
       {dialog === 'advantage' && <AdvantageModal o={o} onClose={() => setDialog(null)} />}
     </>
+  );
+}
+
+/** A closed deal asks for nothing more: how it ended instead of what the stage asks for (SPEC §5.7). */
+function ClosedPanel({ o }: { o: OpportunityDetail }) {
+  const t = useT();
+  const money = useMoney();
+  const words = useHistoryText();
+  return (
+    <Card title={t('opps.closedPanel.title')} size="small" style={{ height: '100%' }} data-testid="closed-panel">
+      <Flex vertical gap={6}>
+        <div><StatusTag status={o.status} /> {o.closedAt && <Typography.Text type="secondary">{dayjs(o.closedAt).format('YYYY-MM-DD')}</Typography.Text>}</div>
+        {o.status === 'won' && o.contractAmount !== null && <div><Typography.Text type="secondary">{t('opps.closedPanel.contract')}{t('common.colon')}</Typography.Text>{money(o.contractAmount)}</div>}
+        {o.closeReason && <div><Typography.Text type="secondary">{t('opps.closedPanel.reason')}{t('common.colon')}</Typography.Text>{words.reason('status', o.closeReason)}</div>}
+        {o.closeCompetitor && <div><Typography.Text type="secondary">{t('opps.closedPanel.competitor')}{t('common.colon')}</Typography.Text>{o.closeCompetitor === 'none' ? t('timeline.noCompetitor') : o.closeCompetitor}</div>}
+        {o.permissions.edit && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('opps.closedPanel.reopenHint')}</Typography.Text>}
+      </Flex>
+    </Card>
   );
 }

@@ -134,7 +134,9 @@ function EventLine({ e, showDeal }: { e: TimelineEvent; showDeal: boolean }) {
   }
   // A close's reason is a loss-reason code or, for an earlier close, its stored parts.
   const why = words.reason(e.kind === 'opportunity_closed' ? 'status' : (e.field ?? ''), e.reason);
-  if (why && e.kind !== 'review') extra.push(<span key="why">{t('timeline.reason', { reason: why })}</span>);
+  // A team change's "reason" is the member's role on the deal.
+  if (why && e.field === 'team') extra.push(<Tag key="role">{why}</Tag>);
+  else if (why && e.kind !== 'review') extra.push(<span key="why">{t('timeline.reason', { reason: why })}</span>);
 
   return (
     <div data-testid={`event-${e.kind}`}>
