@@ -312,7 +312,7 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
   // What the team gathered for the stage being left counts unless the move says otherwise
   // (an integration moving a deal need not resend it; the dialog shows it pre-filled).
   const sent = new Set(input.evidence.map((e) => `${e.stageId}:${e.key}`));
-  const given = [...input.evidence, ...gatheredOf(r).evidence.filter((e) => !sent.has(`${e.stageId}:${e.key}`)).map((e) => ({ stageId: e.stageId, key: e.key, note: e.note, attachmentId: e.attachmentId }))];
+  const given = [...input.evidence, ...gatheredOf(r).evidence.filter((e) => !sent.has(`${e.stageId}:${e.key}`))];
   const forward = (stages.find((s) => s.id === input.stageId)?.position ?? 0) > (stages.find((s) => s.id === r.stage_id)?.position ?? 0);
   input = { ...input, evidence: forward ? given : input.evidence };
   const check = passGate(stages, r.stage_id, input.stageId, input, rights.manage);

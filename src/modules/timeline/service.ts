@@ -12,7 +12,6 @@ export interface TimelineQuery {
   offset: number;
 }
 
-
 const isUserField = (f: string | null) => f !== null && (USER_VALUED_FIELDS as readonly string[]).includes(f);
 
 function evidenceCount(json: string | null): number | null {

@@ -102,43 +102,49 @@ export function CloseModal({ o, onClose, onWon }: { o: OpportunityDetail; onClos
   );
 }
 
-export function ReopenModal({ o, onClose }: { o: OpportunityDetail; onClose: () => void }) {
+/**
+ * A change that needs a sentence of why, written to the history: reopening a closed deal,
+ * marking its advantage lost (SPEC §5.3, the weekly review reads it).
+ */
+function ReasonModal({ title, okText, placeholder, maxLength, pending, testId, onSubmit, onClose }: {
+  title: string; okText: string; placeholder: string; maxLength?: number; pending: boolean; testId?: string;
+  onSubmit: (reason: string) => Promise<unknown>; onClose: () => void;
+}) {
   const t = useT();
-  const { message } = App.useApp();
   const report = useProblem();
-  const reopen = useReopenOpportunity();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const submit = () => {
     if (!reason.trim()) { setError(t('validation.required')); return; }
-    reopen.mutateAsync({ id: o.id, version: o.version, reason: reason.trim() }).then(() => { message.success(t('common.saved')); onClose(); }, report);
+    onSubmit(reason.trim()).then(onClose, report);
   };
   return (
-    <Modal open title={t('opps.reopen.title')} onCancel={onClose} onOk={submit} okText={t('opps.reopen.action')} cancelText={t('common.cancel')} confirmLoading={reopen.isPending}>
-      <Input.TextArea autoSize={{ minRows: 3 }} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('opps.reopen.reason')} status={error ? 'error' : undefined} />
+    <Modal open title={title} onCancel={onClose} onOk={submit} okText={okText} cancelText={t('common.cancel')} confirmLoading={pending}>
+      <Input.TextArea autoSize={{ minRows: 3 }} maxLength={maxLength} showCount={maxLength !== undefined} value={reason} onChange={(e) => { setReason(e.target.value); setError(null); }}
+        placeholder={placeholder} status={error ? 'error' : undefined} data-testid={testId} />
       {error && <div style={{ color: '#dc2626', fontSize: 12 }}>{error}</div>}
     </Modal>
   );
 }
 
-/** A manager marks the advantage lost (SPEC §5.3) saying why: the weekly review reads it in the history. */
+export function ReopenModal({ o, onClose }: { o: OpportunityDetail; onClose: () => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const reopen = useReopenOpportunity();
+  return (
+    <ReasonModal title={t('opps.reopen.title')} okText={t('opps.reopen.action')} placeholder={t('opps.reopen.reason')} pending={reopen.isPending} onClose={onClose}
+      onSubmit={(reason) => reopen.mutateAsync({ id: o.id, version: o.version, reason }).then(() => void message.success(t('common.saved')))} />
+  );
+}
+
+/** A manager marks the advantage lost saying why. */
 export function AdvantageModal({ o, onClose }: { o: OpportunityDetail; onClose: () => void }) {
   const t = useT();
   const { message } = App.useApp();
-  const report = useProblem();
   const update = useUpdateOpportunity();
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = () => {
-    if (!reason.trim()) { setError(t('validation.required')); return; }
-    update.mutateAsync({ id: o.id, version: o.version, advantageLost: true, advantageReason: reason.trim() })
-      .then(() => { message.success(t('opps.advantage.marked')); onClose(); }, report);
-  };
   return (
-    <Modal open title={t('opps.advantage.mark')} onCancel={onClose} onOk={submit} okText={t('opps.advantage.markAction')} cancelText={t('common.cancel')} confirmLoading={update.isPending}>
-      <Input.TextArea autoSize={{ minRows: 3 }} maxLength={500} showCount value={reason} onChange={(e) => { setReason(e.target.value); setError(null); }}
-        placeholder={t('opps.advantage.reason')} status={error ? 'error' : undefined} data-testid="advantage-reason" />
-      {error && <div style={{ color: '#dc2626', fontSize: 12 }}>{error}</div>}
-    </Modal>
+    <ReasonModal title={t('opps.advantage.mark')} okText={t('opps.advantage.markAction')} placeholder={t('opps.advantage.reason')} maxLength={500} pending={update.isPending}
+      testId="advantage-reason" onClose={onClose}
+      onSubmit={(reason) => update.mutateAsync({ id: o.id, version: o.version, advantageLost: true, advantageReason: reason }).then(() => void message.success(t('opps.advantage.marked')))} />
   );
 }
