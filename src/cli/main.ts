@@ -12,7 +12,7 @@ import { countWorkspaces, createWorkspace } from '../modules/workspace/service.t
 import { DEMO_PASSWORD } from '../demo/company.ts';
 import { hashPassword } from '../modules/auth/password.ts';
 import { emailTaken, insertUser } from '../modules/users/repository.ts';
-import { email } from '../server/http-schemas.ts';
+import { email } from '../contracts/common.ts';
 import { startHousekeeping } from '../server/housekeeping.ts';
 
 const USAGE = `keyline <command> [options]

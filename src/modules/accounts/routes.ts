@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, idParam, optionalText, page, versionField } from '../../server/http-schemas.ts';
+import { errorResponses, idParam, optionalText, page, versionField } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountDetailSchema, accountListQuery, accountSchema, createAccountBody, updateAccountBody } from './schemas.ts';
 import * as accounts from './service.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ACCOUNT_STATUSES, COMPANY_SIZES, INDUSTRIES, LEAD_SOURCES, TIERS, VALUE_TYPES } from '../../domain/accounts.ts';
-import { listQuery, optionalText, queryBool, text } from '../../server/http-schemas.ts';
+import { listQuery, optionalText, queryBool, text } from '../../contracts/common.ts';
 
 /** Account schemas shared by the account routes, the export and the import. */
 export const accountSchema = z.object({

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, idParam } from '../../server/http-schemas.ts';
+import { errorResponses, idParam } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import * as attachments from './service.ts';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, page } from '../../server/http-schemas.ts';
+import { errorResponses, page } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import { listAuditLog } from './service.ts';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ANY_SIGNED_IN } from '../../server/access.ts';
-import { errorResponses, optionalText, password, problemSchema, text } from '../../server/http-schemas.ts';
+import { errorResponses, optionalText, password, problemSchema, text } from '../../contracts/common.ts';
 import { actorOf, ipOf, SESSION_COOKIE, sessionOf } from '../../server/request.ts';
 import { LOCALES } from '../../domain/roles.ts';
 import { canExport } from '../../domain/policy.ts';

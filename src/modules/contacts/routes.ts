@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ATTITUDES, BUYING_ROLES, INFLUENCE_LEVELS } from '../../domain/accounts.ts';
-import { errorResponses, idParam, listQuery, optionalText, page, queryBool, text, versionField } from '../../server/http-schemas.ts';
+import { errorResponses, idParam, listQuery, optionalText, page, queryBool, text, versionField } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import { ACCOUNT_ROLES } from '../accounts/routes.ts';
 import * as contacts from './service.ts';

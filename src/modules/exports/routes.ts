@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, queryBool, fileResponse } from '../../server/http-schemas.ts';
+import { errorResponses, queryBool, fileResponse } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountFilterShape } from '../accounts/schemas.ts';
 import { ACCOUNT_ROLES } from '../accounts/routes.ts';

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HANDOVER_CATEGORIES, HANDOVER_STATUSES } from '../../domain/handover.ts';
 import { ROLES } from '../../domain/roles.ts';
-import { errorResponses, idParam, versionField } from '../../server/http-schemas.ts';
+import { errorResponses, idParam, versionField } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import * as handovers from './service.ts';
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { IMPORT_KINDS } from '../../domain/import-fields.ts';
 import { DUPLICATE_MODES } from '../../domain/import-validate.ts';
 import { TEXT_ENCODINGS } from '../../domain/spreadsheet-format.ts';
-import { errorResponses, idParam, page, queryBool, fileResponse } from '../../server/http-schemas.ts';
+import { errorResponses, idParam, page, queryBool, fileResponse } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import * as imports from './service.ts';
 

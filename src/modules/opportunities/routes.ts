@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BUYING_PHASES } from '../../domain/buying-phase.ts';
 import { FORECAST_CATEGORIES, LOSS_REASONS, OPPORTUNITY_STATUSES, TEAM_ROLES } from '../../domain/opportunity.ts';
 import { LEAD_SOURCES } from '../../domain/accounts.ts';
-import { errorResponses, idParam, listQuery, optionalText, page, problemSchema, text, versionField } from '../../server/http-schemas.ts';
+import { errorResponses, idParam, listQuery, optionalText, page, problemSchema, text, versionField } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import { stageSchema } from '../sales-processes/routes.ts';
 import * as opportunities from './service.ts';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BUYING_PHASES, QUALIFICATION_FACTS } from '../../domain/buying-phase.ts';
 import { ROOT_CAUSES, TEAM_ROLES } from '../../domain/opportunity.ts';
 import { STRATEGIES, STRATEGY_QUESTIONS } from '../../domain/win-strategy.ts';
-import { errorResponses, idParam, optionalText, text, versionField } from '../../server/http-schemas.ts';
+import { errorResponses, idParam, optionalText, text, versionField } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import { opportunitySchema, permissionsSchema } from '../opportunities/routes.ts';
 import * as insight from './service.ts';

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { INDUSTRIES, TIERS } from '../../domain/accounts.ts';
 import { POOL_REASONS } from '../../domain/pool.ts';
-import { errorResponses, idParam, listQuery, text, versionField } from '../../server/http-schemas.ts';
+import { errorResponses, idParam, listQuery, text, versionField } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountDetailSchema } from '../accounts/schemas.ts';
 import * as pool from './service.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ADMIN_ONLY, ANY_SIGNED_IN } from '../../server/access.ts';
-import { errorResponses, versionField } from '../../server/http-schemas.ts';
+import { errorResponses, versionField } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import * as rules from './service.ts';
 

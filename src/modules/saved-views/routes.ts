@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ANY_SIGNED_IN } from '../../server/access.ts';
-import { errorResponses, idParam, text, versionField } from '../../server/http-schemas.ts';
+import { errorResponses, idParam, text, versionField } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import * as views from './service.ts';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { INDUSTRIES } from '../../domain/accounts.ts';
-import { errorResponses, idParam, optionalText, page, queryBool, text, versionField } from '../../server/http-schemas.ts';
+import { errorResponses, idParam, optionalText, page, queryBool, text, versionField } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import * as territories from './service.ts';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NAMED_CRITERIA, TIERS, VALUE_TYPES } from '../../domain/accounts.ts';
-import { errorResponses, idParam, versionField } from '../../server/http-schemas.ts';
+import { errorResponses, idParam, versionField } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { ACCOUNT_ROLES } from '../accounts/routes.ts';
 import { accountDetailSchema } from '../accounts/schemas.ts';

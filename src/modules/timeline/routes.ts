@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TIMELINE_GROUP_NAMES, TIMELINE_KINDS, type TimelineGroup } from '../../domain/timeline.ts';
-import { errorResponses, idParam } from '../../server/http-schemas.ts';
+import { errorResponses, idParam } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import { ACCOUNT_ROLES } from '../accounts/routes.ts';
 import * as timeline from './service.ts';

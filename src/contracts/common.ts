@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-/** Schemas shared by every area's routes: ids, list parameters, pages, problems. */
+/**
+ * Schemas shared by every area's contract: ids, list parameters, pages, problems. Pure zod, no
+ * server imports: the web app may import its types.
+ */
 
 // Messages a person can act on, for every schema: the field name comes from the path.
 z.config({
