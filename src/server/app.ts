@@ -30,6 +30,7 @@ import territoryRoutes from '../modules/territories/routes.ts';
 import poolRoutes from '../modules/pool/routes.ts';
 import handoverRoutes from '../modules/handovers/routes.ts';
 import timelineRoutes from '../modules/timeline/routes.ts';
+import planningRoutes from '../modules/planning/routes.ts';
 import type { Access } from './access.ts';
 
 declare module 'fastify' {
@@ -53,7 +54,7 @@ const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /** Every area's routes, mounted under /api/v1. Add new areas here. */
-const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes, salesProcessRoutes, opportunityRoutes, opportunityInsightRoutes, attachmentRoutes, timelineRoutes];
+const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes, salesProcessRoutes, opportunityRoutes, opportunityInsightRoutes, attachmentRoutes, timelineRoutes, planningRoutes];
 
 export async function buildApp(db: Db, config: Config, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
