@@ -7,6 +7,8 @@ export interface Config {
   dataDir: string;
   /** A postgres:// URL switches storage to PostgreSQL; otherwise SQLite under dataDir. */
   databaseUrl: string | undefined;
+  /** KEYLINE_DB=embedded-postgres: a PostgreSQL server started by Keyline, its data in dataDir/postgres. */
+  embeddedPostgres: boolean;
   /** `npm start` loads the demo company into an empty database unless this is false. */
   demo: boolean;
   sessionIdleMs: number;
@@ -27,11 +29,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error(`DATABASE_URL must be a postgres:// URL (got "${databaseUrl.split(':')[0]}:...")`);
   }
+  const engine = env.KEYLINE_DB?.trim() || undefined;
+  if (engine !== undefined && engine !== 'embedded-postgres') {
+    throw new Error(`KEYLINE_DB must be embedded-postgres or unset (got "${engine}"); DATABASE_URL chooses an existing PostgreSQL`);
+  }
+  if (engine && databaseUrl) throw new Error('set either KEYLINE_DB=embedded-postgres or DATABASE_URL, not both');
   return {
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? '0.0.0.0',
     dataDir: path.resolve(env.KEYLINE_DATA_DIR ?? './data'),
     databaseUrl,
+    embeddedPostgres: engine === 'embedded-postgres',
     demo: (env.KEYLINE_DEMO ?? 'on').toLowerCase() !== 'off',
     sessionIdleMs: minutes(env.KEYLINE_SESSION_IDLE_MINUTES, 8 * 60),
     sessionAbsoluteMs: minutes(env.KEYLINE_SESSION_MAX_MINUTES, 7 * 24 * 60),

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.ts';
 import { openDatabase, sqliteFileIn, type Db } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { startKeylinePostgres } from '../db/embedded-postgres.ts';
 import { buildApp } from '../server/app.ts';
 import { loadDemo } from '../demo/load.ts';
 import { countWorkspaces, createWorkspace } from '../modules/workspace/service.ts';
@@ -29,14 +30,19 @@ Commands:
   backup [--out FILE]   consistent copy of the SQLite database while it is in use,
                         written to KEYLINE_DATA_DIR/backups/ unless --out is given
 
-Environment: PORT, KEYLINE_DATA_DIR, DATABASE_URL, KEYLINE_DEMO (see README).`;
+Environment: PORT, KEYLINE_DATA_DIR, DATABASE_URL, KEYLINE_DB, KEYLINE_DEMO (see README).`;
 
-function open(config: Config): Db {
-  return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: sqliteFileIn(config.dataDir) });
+async function open(config: Config): Promise<Db> {
+  if (!config.embeddedPostgres) return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: sqliteFileIn(config.dataDir) });
+  const server = await startKeylinePostgres(config.dataDir);
+  console.error(`keyline: embedded PostgreSQL ${server.version} on 127.0.0.1:${server.port}, data in ${path.join(config.dataDir, 'postgres')}`);
+  const db = openDatabase({ databaseUrl: server.url });
+  // Closing the database stops its server too, after the pool: every command ends with close().
+  return { ...db, close: () => db.close().finally(() => server.stop()) };
 }
 
 async function serve(config: Config) {
-  const db = open(config);
+  const db = await open(config);
   const applied = await migrateToLatest(db);
   const app = await buildApp(db, config);
   if (applied.length) app.log.info({ applied }, 'migrations applied');
@@ -63,14 +69,14 @@ async function main(argv: string[]) {
     case 'serve':
       return serve(config);
     case 'migrate': {
-      const db = open(config);
+      const db = await open(config);
       const applied = await migrateToLatest(db);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
       return db.close();
     }
     case 'demo': {
       const { values } = parseArgs({ args: rest, options: { scale: { type: 'string' }, seed: { type: 'string' } } });
-      const db = open(config);
+      const db = await open(config);
       await migrateToLatest(db);
       const s = await loadDemo(db, {
         ...(values.scale ? { scale: Number(values.scale) } : {}),
@@ -91,7 +97,7 @@ async function main(argv: string[]) {
       if (!values.name.trim()) throw new Error('--name must not be empty');
       const password = values.password ?? randomBytes(12).toString('base64url');
       if (password.length < 8) throw new Error('--password must be at least 8 characters');
-      const db = open(config);
+      const db = await open(config);
       await migrateToLatest(db);
       await createAdmin(db, { email: checked.data, name: values.name.trim(), password, workspace: values.workspace });
       console.log(`administrator ${values.email} created${values.password ? '' : `; password: ${password}`}`);
@@ -99,12 +105,12 @@ async function main(argv: string[]) {
     }
     case 'backup': {
       const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
-      if (config.databaseUrl) throw new Error('backup copies the embedded SQLite database; for PostgreSQL use pg_dump');
+      if (config.databaseUrl || config.embeddedPostgres) throw new Error('backup copies the embedded SQLite database; for PostgreSQL use pg_dump');
       // Milliseconds in the folder name: two backups in one second do not collide.
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/Z$/, '').replace('T', '-');
       const out = path.resolve(values.out ?? path.join(config.dataDir, 'backups', stamp, 'keyline.db'));
       if (fs.existsSync(out)) throw new Error(`${out} exists already; choose another --out (a backup never overwrites a file)`);
-      const db = open(config);
+      const db = await open(config);
       fs.mkdirSync(path.dirname(out), { recursive: true });
       // SQLite's online backup API: a consistent snapshot even while the server writes.
       await db.sqlite!.backup(out);

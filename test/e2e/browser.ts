@@ -9,6 +9,8 @@ import path from 'node:path';
 import { after, afterEach, before } from 'node:test';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startServer } from '../helpers/server.ts';
+import { planBrowser } from '../helpers/test-services.ts';
+import { isPackagedChromium, packagedChromiumEnv, preparePackagedChromium } from '../helpers/packaged-chromium.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
@@ -41,12 +43,23 @@ export async function startKeyline(env: Record<string, string> = {}): Promise<Ke
   }
 }
 
-/** The system Chromium (playwright-core ships no browser); the flags keep it quiet and sandbox-free in containers. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * The Chromium the test command chose (KEYLINE_TEST_CHROMIUM, see test/helpers/test-services.ts);
+ * a file run on its own makes the same choice. playwright-core ships no browser. The flags keep
+ * it quiet and sandbox-free in containers.
+ */
+export async function launchChromium(): Promise<Browser> {
+  let executablePath = process.env.KEYLINE_TEST_CHROMIUM;
+  if (!executablePath) {
+    const plan = planBrowser(process.env);
+    executablePath = plan.kind === 'system' ? plan.executable : await preparePackagedChromium();
+  }
+  const packaged = isPackagedChromium(executablePath);
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath,
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', '--no-first-run'],
+    ...(packaged ? { env: { ...process.env, ...packagedChromiumEnv(executablePath) } } : {}),
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', '--no-first-run', ...(packaged ? ['--no-zygote'] : [])],
   });
 }
 

@@ -43,7 +43,7 @@ describe('Foundation in the browser', () => {
     assert.equal(await visibleText(page.getByTestId('workspace-name')), '华锐智造集团');
     assert.equal(await visibleText(page.getByRole('menuitem', { name: '首页' })), '首页');
     assert.match(await visibleText(page.getByTestId('home-greeting')), /周敏/);
-    await page.locator('canvas').first().waitFor({ state: 'visible' });
+    await page.locator('[role="img"] svg text').first().waitFor({ state: 'visible' });
     await shot(page, 'home-zh');
 
     // Switch to English; the choice is remembered across a reload (and saved to the profile).
@@ -53,7 +53,7 @@ describe('Foundation in the browser', () => {
     assert.equal(await visibleText(page.getByRole('menuitem', { name: 'Opportunities' })), 'Opportunities');
     assert.equal((await saved).status(), 200);
     await page.locator('.ant-dropdown').waitFor({ state: 'hidden' });
-    await page.locator('canvas').first().waitFor({ state: 'visible' });
+    await page.locator('[role="img"] svg text').first().waitFor({ state: 'visible' });
     await shot(page, 'home-en');
     await page.reload();
     assert.equal(await visibleText(page.getByRole('menuitem', { name: 'Funnel & forecast' })), 'Funnel & forecast');

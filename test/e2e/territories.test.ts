@@ -23,7 +23,7 @@ describe('Territories and rules in the browser', () => {
     const result = await visibleText(page.getByTestId('recompute-result'));
     const m = /已重新计算 (\d+) 个客户/.exec(result);
     assert.ok(m && Number(m[1]) > 0, result);
-    await page.locator('canvas').first().waitFor({ state: 'visible', timeout: TIMEOUT });
+    await page.locator('[role="img"] svg text').first().waitFor({ state: 'visible', timeout: TIMEOUT });
     await page.waitForTimeout(600);
     await shot(page, 'territories-rules');
 

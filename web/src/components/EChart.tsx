@@ -2,13 +2,15 @@ import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
 import { BarChart, PieChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+import { SVGRenderer } from 'echarts/renderers';
+import { chartTheme } from '../app/theme.ts';
 import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption, PieSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
 
-// Only what the app draws is registered, which keeps the bundle small.
-echarts.use([BarChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+// Only what the app draws is registered, which keeps the bundle small. SVG keeps labels as text,
+// so a web font (main.tsx) loads for them as for any text; a canvas would draw them blank.
+echarts.use([BarChart, PieChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
 
 export type ChartOption = ComposeOption<BarSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
 
@@ -19,7 +21,7 @@ export function EChart({ option, height = 300, label }: { option: ChartOption; h
 
   useEffect(() => {
     if (!el.current) return;
-    const instance = echarts.init(el.current);
+    const instance = echarts.init(el.current, chartTheme, { renderer: 'svg' });
     chart.current = instance;
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(el.current);

@@ -3,6 +3,7 @@ import * as echarts from 'echarts/core';
 import { GaugeChart, GraphChart } from 'echarts/charts';
 import { TooltipComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
+import { chartTheme } from '../../app/theme.ts';
 import type { ComposeOption } from 'echarts/core';
 import type { GaugeSeriesOption, GraphSeriesOption } from 'echarts/charts';
 import type { TooltipComponentOption } from 'echarts/components';
@@ -24,7 +25,7 @@ export function MapChart({ option, height, minWidth, label, onNodeClick, testId 
 
   useEffect(() => {
     if (!el.current) return;
-    const instance = echarts.init(el.current, undefined, { renderer: 'svg' });
+    const instance = echarts.init(el.current, chartTheme, { renderer: 'svg' });
     chart.current = instance;
     instance.on('click', (params) => {
       if (params.dataType === 'node') clickRef.current?.(params.data);
