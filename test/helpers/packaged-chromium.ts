@@ -29,6 +29,9 @@ export function packagedChromiumDir(): string {
  * half-way, or another package version, never leaves a broken browser behind.
  */
 export async function preparePackagedChromium(): Promise<string> {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`@sparticuz/chromium holds a browser for Linux x64 only, not ${process.platform}-${process.arch}: install Chromium and set KEYLINE_TEST_CHROMIUM to it, or skip the browser test with KEYLINE_TEST_E2E=off`);
+  }
   const dir = packagedChromiumDir();
   const executable = path.join(dir, 'chromium');
   if (!fs.existsSync(executable)) {
