@@ -45,3 +45,9 @@ export async function lockTable(engine: Engine, db: { executeQuery: Kysely<unkno
 /** SQLite refused a write because another connection holds the lock (SQLITE_BUSY, _SNAPSHOT…). */
 export const isSqliteBusy = (e: unknown): boolean =>
   typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY');
+
+/** A unique index refused the row (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE): two writers raced, one lost. */
+export const isUniqueViolation = (e: unknown): boolean => {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+};

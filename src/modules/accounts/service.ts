@@ -56,7 +56,7 @@ export interface AccountDto {
   version: number;
 }
 
-export function toAccountDto(r: repo.AccountListRow, s: WorkspaceSettings, now = Date.now()): AccountDto {
+export function toAccountDto(r: repo.AccountListRow, s: WorkspaceSettings, now: number): AccountDto {
   const tier = r.tier as Tier;
   const due = followUpDueAt(r.last_follow_up_at, r.created_at, tier, s);
   return {
@@ -121,7 +121,7 @@ export async function toFilter(db: Db, actor: Actor, q: Omit<AccountListQuery, '
   const rest = q2.province ? { ...q2, province: canonicalProvince(q2.province) ?? q2.province } : q2;
   if (!overdue) return rest;
   const s = settings ?? (await loadSettings(db.kysely, actor.workspaceId));
-  return { ...rest, inPool: false, overdueBefore: overdueThresholds(Date.now(), s) };
+  return { ...rest, inPool: false, overdueBefore: overdueThresholds(actor.now, s) };
 }
 
 export async function listAccounts(db: Db, actor: Actor, q: AccountListQuery) {
@@ -129,7 +129,7 @@ export async function listAccounts(db: Db, actor: Actor, q: AccountListQuery) {
   const filter = await toFilter(db, actor, q, settings);
   const { items, total } = await repo.listAccounts(db.kysely, db.engine, actor, { ...filter, limit: q.limit, offset: q.offset, sort: q.sort });
   const counts = await repo.contactCounts(db.kysely, actor.workspaceId, items.map((i) => i.id));
-  return { items: items.map((r) => ({ ...toAccountDto(r, settings), contactCount: counts.get(r.id) ?? 0 })), total };
+  return { items: items.map((r) => ({ ...toAccountDto(r, settings, actor.now), contactCount: counts.get(r.id) ?? 0 })), total };
 }
 
 /** The visible account row, or 404 — never 403, so ids of other people's accounts reveal nothing. */
@@ -144,7 +144,7 @@ export async function getAccount(db: Db, actor: Actor, id: number) {
   const [settings, counts] = await Promise.all([loadSettings(db.kysely, actor.workspaceId), repo.contactCounts(db.kysely, actor.workspaceId, [id])]);
   const facts = factsOf(row);
   return {
-    ...toAccountDto(row, settings),
+    ...toAccountDto(row, settings, actor.now),
     contactCount: counts.get(id) ?? 0,
     permissions: { edit: canEditAccount(actor, facts), manage: canManageAccount(actor, facts) },
   };
@@ -257,7 +257,7 @@ export async function createAccount(db: Db, actor: Actor, input: AccountInput, i
       ], { matches: blocking });
     }
   }
-  const now = Date.now();
+  const { now } = actor;
   const id = await db.kysely.transaction().execute(async (trx) => {
     if (input.creditCode && (await repo.creditCodeOwner(trx, actor.workspaceId, input.creditCode))) {
       throw conflict('duplicate_credit_code', `credit code ${input.creditCode} belongs to another account`, 'creditCode');
@@ -309,7 +309,7 @@ export async function updateAccount(db: Db, actor: Actor, id: number, patch: Acc
     const u = await assignableUser(db, actor, patch.ownerId!, 'ownerId');
     newUnitId = u.org_unit_id;
   }
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     if (patch.creditCode && patch.creditCode !== row.credit_code && (await repo.creditCodeOwner(trx, actor.workspaceId, patch.creditCode, id))) {
       throw conflict('duplicate_credit_code', `credit code ${patch.creditCode} belongs to another account`, 'creditCode');
@@ -340,7 +340,7 @@ export async function updateAccount(db: Db, actor: Actor, id: number, patch: Acc
 export async function setArchived(db: Db, actor: Actor, id: number, archived: boolean, version: number) {
   const row = await requireAccount(db, actor, id);
   if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager can archive accounts');
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     await updateVersioned(trx, 'accounts', 'Account', { workspaceId: actor.workspaceId, id, version }, { archived_at: archived ? now : null, updated_at: now });
     await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'archived', oldValue: row.archived_at ? 'true' : 'false', newValue: String(archived), actorUserId: actor.userId }], now);
@@ -394,7 +394,7 @@ export async function saveProfile(db: Db, actor: Actor, id: number, input: Profi
   if (row.tier !== 'A' && row.named_account !== 1) {
     throw new AppError(409, 'not_key_account', 'Only A-tier and named accounts keep a key-account profile');
   }
-  const now = Date.now();
+  const { now } = actor;
   const values: Record<string, unknown> = {};
   for (const [k, col] of profileColumns) if (input[k] !== undefined) values[col] = input[k];
   await db.kysely.transaction().execute(async (trx) => {

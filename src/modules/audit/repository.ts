@@ -17,7 +17,7 @@ export interface AuditEvent {
   detail?: Record<string, unknown>;
 }
 
-export async function recordAudit(db: Kysely<Database>, e: AuditEvent, now = Date.now()): Promise<void> {
+export async function recordAudit(db: Kysely<Database>, e: AuditEvent, now: number): Promise<void> {
   await db
     .insertInto('audit_log')
     .values({

@@ -127,6 +127,7 @@ export async function resolveSession(db: Db, config: Config, token: string, now 
       role: s.role as Role,
       orgUnitId: s.org_unit_id,
       unitPath: s.unit_path,
+      now,
     },
     mustChangePassword: s.must_change_password === 1,
   };
@@ -135,7 +136,7 @@ export async function resolveSession(db: Db, config: Config, token: string, now 
 export async function logout(db: Db, sessionId: string, actor: Actor, ip: string | null): Promise<void> {
   await db.kysely.transaction().execute(async (trx) => {
     await repo.deleteSession(trx, sessionId);
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'auth.logout', ip });
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'auth.logout', ip }, actor.now);
   });
 }
 
@@ -163,11 +164,11 @@ export async function changeOwnPassword(
     await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id: actor.userId, version: user.version }, {
       password_hash: passwordHash,
       must_change_password: 0,
-      updated_at: Date.now(),
+      updated_at: actor.now,
     });
     // Other devices signed in with the old password are signed out; this one stays.
     await repo.deleteUserSessions(trx, actor.workspaceId, actor.userId, sessionId);
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'auth.password.change', targetType: 'user', targetId: actor.userId, ip });
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'auth.password.change', targetType: 'user', targetId: actor.userId, ip }, actor.now);
   });
 }
 

@@ -87,7 +87,7 @@ async function checkReportsTo(db: Db, actor: Actor, accountId: number, contactId
 export async function createContact(db: Db, actor: Actor, input: ContactFields & { accountId: number; name: string }) {
   await editableAccount(db, actor, input.accountId);
   await checkReportsTo(db, actor, input.accountId, null, input.reportsToId);
-  const now = Date.now();
+  const { now } = actor;
   const row = await db.kysely
     .insertInto('contacts')
     .values({
@@ -117,7 +117,7 @@ export async function updateContact(db: Db, actor: Actor, id: number, patch: Con
   const c = await requireContact(db, actor, id);
   await editableAccount(db, actor, c.account_id);
   await checkReportsTo(db, actor, c.account_id, id, patch.reportsToId);
-  const set: Record<string, unknown> = { updated_at: Date.now() };
+  const set: Record<string, unknown> = { updated_at: actor.now };
   for (const [k, col] of columns) if (patch[k] !== undefined) set[col] = patch[k];
   await updateVersioned(db.kysely, 'contacts', 'Contact', { workspaceId: actor.workspaceId, id, version: patch.version }, set);
   return getContact(db, actor, id);
@@ -128,7 +128,7 @@ export async function setContactArchived(db: Db, actor: Actor, id: number, archi
   const c = await requireContact(db, actor, id);
   const account = await requireAccount(db, actor, c.account_id);
   if (!canManageAccount(actor, factsOf(account))) throw forbidden('Only a manager can archive contacts');
-  await updateVersioned(db.kysely, 'contacts', 'Contact', { workspaceId: actor.workspaceId, id, version }, { archived_at: archived ? Date.now() : null, updated_at: Date.now() });
+  await updateVersioned(db.kysely, 'contacts', 'Contact', { workspaceId: actor.workspaceId, id, version }, { archived_at: archived ? actor.now : null, updated_at: actor.now });
   return getContact(db, actor, id);
 }
 
@@ -187,7 +187,7 @@ export async function createRole(db: Db, actor: Actor, input: RoleInput & { cont
   if (existing.some((r) => r.contact_id === input.contactId && r.role === input.role)) {
     throw conflict('duplicate_role', `${contact.name} already holds this role here`, 'role');
   }
-  const now = Date.now();
+  const { now } = actor;
   const row = await db.kysely
     .insertInto('buying_roles')
     .values({
@@ -224,7 +224,7 @@ export async function updateRole(db: Db, actor: Actor, id: number, patch: RoleIn
   const r = await requireRole(db, actor, id);
   await editableAccount(db, actor, r.account_id);
   await checkHolder(db, actor, patch.holderUserId);
-  const set: Record<string, unknown> = { updated_at: Date.now() };
+  const set: Record<string, unknown> = { updated_at: actor.now };
   const cols: [keyof RoleInput, string][] = [['role', 'role'], ['attitude', 'attitude'], ['influence', 'influence'], ['relationship', 'relationship'], ['holderUserId', 'holder_user_id'], ['notes', 'notes']];
   for (const [k, col] of cols) if (patch[k] !== undefined) set[col] = patch[k];
   await updateVersioned(db.kysely, 'buying_roles', 'Buying role', { workspaceId: actor.workspaceId, id, version: patch.version }, set);

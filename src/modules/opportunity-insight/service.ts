@@ -155,7 +155,7 @@ export async function saveQualification(db: Db, actor: Actor, id: number, input:
   }
   const weakened = weakenedFacts(before.facts, after);
   const [oldScore, newScore] = [qualificationScore(before.facts), qualificationScore(after)];
-  const now = Date.now();
+  const { now } = actor;
   const stored: StoredQualification = { facts: after, weakened, assessedAt: now, assessedBy: actor.userId };
   const changes: Change[] = oldScore !== newScore || weakened.length
     ? [{ workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'qualification', oldValue: oldScore, newValue: newScore, reason: weakened.length ? `weakened: ${weakened.join(', ')}` : null, actorUserId: actor.userId }]
@@ -186,7 +186,7 @@ export async function saveAnalysis(db: Db, actor: Actor, id: number, input: { ve
   await updateVersioned(db.kysely, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
     swot: JSON.stringify(swot),
     competitors: JSON.stringify(competitors),
-    updated_at: Date.now(),
+    updated_at: actor.now,
   });
   return getInsight(db, actor, id);
 }
@@ -203,7 +203,7 @@ export async function saveStrategy(db: Db, actor: Actor, id: number, input: { ve
   const { row } = await loadForEdit(db, actor, id);
   const r = decideStrategy(input.answers);
   if (!r.done) throw invalid(`answers.${r.next}`, 'answer this question to reach a strategy', 'strategy_incomplete');
-  const now = Date.now();
+  const { now } = actor;
   // Only the answers on the path count; an answer to a question never asked is dropped.
   const answers = Object.fromEntries(r.path.map((s) => [s.question, s.answer])) as StrategyAnswers;
   const stored: StoredStrategy = { strategy: r.strategy, path: r.path, answers, decidedAt: now, decidedBy: actor.userId };
@@ -249,7 +249,7 @@ export interface ReviewInput {
 export async function addReview(db: Db, actor: Actor, id: number, input: ReviewInput) {
   const detail = await getOpportunity(db, actor, id);
   if (!detail.permissions.edit) throw forbidden('Only the owner or a manager over the opportunity records a pipeline review');
-  const now = Date.now();
+  const { now } = actor;
   const reviewId = await db.kysely.transaction().execute(async (trx) => {
     const newId = await repo.insertReview(trx, {
       workspaceId: actor.workspaceId, opportunityId: id, reviewerId: actor.userId, completedStep: input.completedStep, evidence: input.evidence ?? null,

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { ProcessTemplate } from '../../domain/sales-process-templates.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { opportunitiesWithinReach } from '../scope.ts';
 
 /** Sales processes and their stages (SPEC §5.1). Every process is visible to the whole workspace. */
 export async function listProcesses(db: Kysely<Database>, workspaceId: number, includeInactive: boolean) {
@@ -74,4 +76,16 @@ export async function writePositions(db: Kysely<Database>, workspaceId: number, 
   for (const [position, s] of order.entries()) {
     if (s.position !== position) await db.updateTable('process_stages').set({ position }).where('workspace_id', '=', workspaceId).where('id', '=', s.id).execute();
   }
+}
+
+/** Open opportunities per process that the caller may see (SPEC §2). One grouped query. */
+export async function openOpportunitiesByProcess(db: Kysely<Database>, actor: Actor) {
+  return db
+    .selectFrom('opportunities')
+    .innerJoin('org_units', (j) => j.onRef('org_units.id', '=', 'opportunities.org_unit_id').onRef('org_units.workspace_id', '=', 'opportunities.workspace_id'))
+    .select(['opportunities.process_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where(opportunitiesWithinReach(actor))
+    .where('opportunities.status', '=', 'open')
+    .groupBy('opportunities.process_id')
+    .execute();
 }

@@ -22,7 +22,7 @@ const ADMIN_ONLY = 'Only an administrator can change sales processes';
 
 /** Locks the process for the change (the row update) and checks the version the caller read. */
 async function bumpProcess(trx: Kysely<Database>, actor: Actor, processId: number, version: number) {
-  await updateVersioned(trx, 'sales_processes', 'Sales process', { workspaceId: actor.workspaceId, id: processId, version }, { updated_at: Date.now() });
+  await updateVersioned(trx, 'sales_processes', 'Sales process', { workspaceId: actor.workspaceId, id: processId, version }, { updated_at: actor.now });
 }
 
 /**
@@ -61,7 +61,7 @@ export async function addStage(db: Db, actor: Actor, processId: number, input: N
     if ((prev && input.probability < prev.probability) || (next && input.probability > next.probability)) {
       throw invalid('probability', `must lie between the neighbouring stages (${prev?.probability ?? 0}–${next?.probability ?? 100})`);
     }
-    const now = Date.now();
+    const { now } = actor;
     const { id } = await trx
       .insertInto('process_stages')
       .values({
@@ -111,7 +111,7 @@ export async function removeStage(db: Db, actor: Actor, stageId: number, version
     if (inStage.length > 0) throw stageInUse(stage.name, process.name, inStage);
     await trx.deleteFrom('process_stages').where('workspace_id', '=', actor.workspaceId).where('id', '=', stageId).execute();
     await repo.writePositions(trx, actor.workspaceId, stages.filter((s) => s.id !== stageId));
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'process.stage_remove', targetType: 'sales_process', targetId: process.id, ip, detail: { stageId, name: stage.name, position: stage.position, probability: stage.probability } });
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'process.stage_remove', targetType: 'sales_process', targetId: process.id, ip, detail: { stageId, name: stage.name, position: stage.position, probability: stage.probability } }, actor.now);
     return process.id;
   });
   return getProcess(db, actor, processId);
@@ -168,7 +168,7 @@ export async function reorderStages(db: Db, actor: Actor, processId: number, inp
       const { index, stage, prev } = breach;
       throw invalid(`stages.${index}.probability`, `win probabilities must not decrease along the order: "${stage.name}" (${stage.probability}%) would follow "${prev.name}" (${prev.probability}%); change a probability along with the order`);
     }
-    const now = Date.now();
+    const { now } = actor;
     for (const s of next) {
       const old = byId.get(s.id)!;
       if (s.probability !== old.probability) {

@@ -26,7 +26,7 @@ export async function createView(db: Db, actor: Actor, input: { area: Area; name
   if (await mine(db, actor).where('area', '=', input.area).where('name', '=', input.name).executeTakeFirst()) {
     throw conflict('duplicate_name', `You already have a view named "${input.name}"`, 'name');
   }
-  const now = Date.now();
+  const { now } = actor;
   const row = await db.kysely
     .insertInto('saved_views')
     .values({ workspace_id: actor.workspaceId, user_id: actor.userId, area: input.area, name: input.name, query: JSON.stringify(input.query), created_at: now, updated_at: now, version: 1 })
@@ -40,7 +40,7 @@ export async function updateView(db: Db, actor: Actor, id: number, patch: { vers
   await updateVersioned(db.kysely, 'saved_views', 'Saved view', { workspaceId: actor.workspaceId, id, version: patch.version }, {
     ...(patch.name !== undefined ? { name: patch.name } : {}),
     ...(patch.query !== undefined ? { query: JSON.stringify(patch.query) } : {}),
-    updated_at: Date.now(),
+    updated_at: actor.now,
   });
   return toDto(await getView(db, actor, id));
 }

@@ -129,7 +129,7 @@ export async function setOverride(db: Db, actor: Actor, id: number, input: { ver
   const before = row.tier as Tier;
   const after = effectiveTier(computed, input.tier);
   const reason = input.tier === null ? (input.reason ? `override cleared: ${input.reason}` : 'override cleared') : input.reason!;
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     await updateVersioned(trx, 'accounts', 'Account', { workspaceId: actor.workspaceId, id, version: input.version }, {
       tier_override: input.tier,
@@ -163,7 +163,7 @@ export async function setNamed(db: Db, actor: Actor, id: number, input: { versio
   const current = JSON.parse(row.named_criteria || '{}') as NamedCriteria;
   const criteria: NamedCriteria = { ...current };
   for (const k of NAMED_CRITERIA) if (input.criteria?.[k] !== undefined) criteria[k] = input.criteria[k];
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     await updateVersioned(trx, 'accounts', 'Account', { workspaceId: actor.workspaceId, id, version: input.version }, {
       ...(namedChange ? { named_account: input.named ? 1 : 0 } : {}),
