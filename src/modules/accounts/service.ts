@@ -13,7 +13,8 @@ import { recordChanges } from '../history/repository.ts';
 import { labelledHistory } from '../history/labelled.ts';
 import { loadSettings } from '../workspace/service.ts';
 import { assignableUser } from '../users/service.ts';
-import { userWithUnit } from '../users/repository.ts';
+import { userWithUnit } from '../users/shared.ts';
+import { activeTerritoryRules } from '../territories/service.ts';
 import * as repo from './repository.ts';
 
 export interface AccountDto {
@@ -223,7 +224,7 @@ async function resolveOwner(db: Db, actor: Actor, input: AccountInput): Promise<
     return { ownerId: u.id, unitId: u.org_unit_id, via: 'chosen' };
   }
   if (input.ownerId === undefined && actor.role !== 'rep') {
-    const rules = await db.kysely.selectFrom('territory_rules').select(['id', 'province', 'city', 'district', 'industry', 'user_id']).where('workspace_id', '=', actor.workspaceId).where('active', '=', 1).execute();
+    const rules = await activeTerritoryRules(db, actor.workspaceId);
     const match = matchTerritory(rules.map((r) => ({ ...r, userId: r.user_id })), {
       province: input.province ?? null, city: input.city ?? null, district: input.district ?? null, industry: input.industry ?? null,
     });
@@ -401,14 +402,13 @@ export async function saveProfile(db: Db, actor: Actor, id: number, input: Profi
     const existing = await repo.getProfile(trx, actor.workspaceId, id);
     if (!existing) {
       if (input.version !== undefined && input.version !== 0) throw conflict('version_conflict', 'The profile was removed or never existed; reload', 'version');
-      await trx.insertInto('account_profiles').values({ account_id: id, workspace_id: actor.workspaceId, ...values, updated_by: actor.userId, updated_at: now, version: 1 }).execute();
+      await repo.insertProfile(trx, { account_id: id, workspace_id: actor.workspaceId, ...values, updated_by: actor.userId, updated_at: now, version: 1 });
       return;
     }
     if (input.version !== existing.version) {
       throw new AppError(409, 'version_conflict', 'The profile was changed by someone else; reload and try again', [{ field: 'version', message: `stale version; current version is ${existing.version}` }], { currentVersion: existing.version });
     }
-    await trx.updateTable('account_profiles').set({ ...values, updated_by: actor.userId, updated_at: now, version: existing.version + 1 })
-      .where('workspace_id', '=', actor.workspaceId).where('account_id', '=', id).where('version', '=', existing.version).execute();
+    await repo.updateProfile(trx, actor.workspaceId, id, existing.version, { ...values, updated_by: actor.userId, updated_at: now });
   });
   return getProfile(db, actor, id);
 }

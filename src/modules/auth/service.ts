@@ -147,12 +147,7 @@ export async function changeOwnPassword(
   input: { currentPassword: string; newPassword: string },
   ip: string | null,
 ): Promise<void> {
-  const user = await db.kysely
-    .selectFrom('users')
-    .select(['password_hash', 'version'])
-    .where('workspace_id', '=', actor.workspaceId)
-    .where('id', '=', actor.userId)
-    .executeTakeFirstOrThrow();
+  const user = await repo.ownPassword(db.kysely, actor.workspaceId, actor.userId);
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
     throw new AppError(400, 'wrong_password', 'currentPassword: the current password is incorrect', [
       { field: 'currentPassword', message: 'the current password is incorrect' },

@@ -88,9 +88,7 @@ export async function createContact(db: Db, actor: Actor, input: ContactFields &
   await editableAccount(db, actor, input.accountId);
   await checkReportsTo(db, actor, input.accountId, null, input.reportsToId);
   const { now } = actor;
-  const row = await db.kysely
-    .insertInto('contacts')
-    .values({
+  const row = { id: await repo.insertContact(db.kysely, {
       workspace_id: actor.workspaceId,
       account_id: input.accountId,
       name: input.name,
@@ -107,9 +105,7 @@ export async function createContact(db: Db, actor: Actor, input: ContactFields &
       created_at: now,
       updated_at: now,
       version: 1,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  }) };
   return getContact(db, actor, row.id);
 }
 
@@ -153,13 +149,13 @@ export const toRoleDto = (r: repo.RoleRow) => ({
 
 async function checkOpportunity(db: Db, actor: Actor, accountId: number, opportunityId: number | null | undefined) {
   if (opportunityId === null || opportunityId === undefined) return;
-  const o = await db.kysely.selectFrom('opportunities').select('id').where('workspace_id', '=', actor.workspaceId).where('account_id', '=', accountId).where('id', '=', opportunityId).executeTakeFirst();
+  const o = await repo.opportunityOfAccount(db.kysely, actor.workspaceId, accountId, opportunityId);
   if (!o) throw invalid('opportunityId', 'must be an opportunity of the same account');
 }
 
 async function checkHolder(db: Db, actor: Actor, holderUserId: number | null | undefined) {
   if (holderUserId === null || holderUserId === undefined) return;
-  const u = await db.kysely.selectFrom('users').select('id').where('workspace_id', '=', actor.workspaceId).where('id', '=', holderUserId).where('active', '=', 1).executeTakeFirst();
+  const u = await repo.activeUser(db.kysely, actor.workspaceId, holderUserId);
   if (!u) throw invalid('holderUserId', `no active user with id ${holderUserId}`);
 }
 
@@ -188,9 +184,7 @@ export async function createRole(db: Db, actor: Actor, input: RoleInput & { cont
     throw conflict('duplicate_role', `${contact.name} already holds this role here`, 'role');
   }
   const { now } = actor;
-  const row = await db.kysely
-    .insertInto('buying_roles')
-    .values({
+  const row = { id: await repo.insertRole(db.kysely, {
       workspace_id: actor.workspaceId,
       account_id: contact.account_id,
       opportunity_id: input.opportunityId ?? null,
@@ -204,9 +198,7 @@ export async function createRole(db: Db, actor: Actor, input: RoleInput & { cont
       created_at: now,
       updated_at: now,
       version: 1,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  }) };
   return toRoleDto((await repo.getRole(db.kysely, actor.workspaceId, row.id))!);
 }
 
@@ -235,7 +227,7 @@ export async function updateRole(db: Db, actor: Actor, id: number, patch: RoleIn
 export async function deleteRole(db: Db, actor: Actor, id: number) {
   const r = await requireRole(db, actor, id);
   await editableAccount(db, actor, r.account_id);
-  await db.kysely.deleteFrom('buying_roles').where('workspace_id', '=', actor.workspaceId).where('id', '=', id).execute();
+  await repo.deleteRole(db.kysely, actor.workspaceId, id);
 }
 
 /** The relationship map of an account (or of one of its opportunities): chart, lines to our people, gaps, score. */

@@ -9,8 +9,8 @@ import { reachesUnit, type Actor } from '../../domain/policy.ts';
 import type { Role } from '../../domain/roles.ts';
 import { AppError, conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
-import { userWithUnit, usersWithUnits } from '../users/repository.ts';
-import { deleteUserSessions } from '../auth/repository.ts';
+import { userWithUnit, usersWithUnits } from '../users/shared.ts';
+import { deleteUserSessions } from '../auth/shared.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import * as repo from './repository.ts';
 
@@ -301,7 +301,7 @@ export async function completeHandover(db: Db, actor: Actor, id: number, version
       successors: [...successors.values()].map((u) => ({ userId: u.id, name: u.name, count: items.filter((i) => i.toUserId === u.id).length })),
       completedBy: actor.userId,
     };
-    await trx.updateTable('handovers').set({ status: 'completed', completed_at: now, summary: JSON.stringify(summary) }).where('workspace_id', '=', ws).where('id', '=', id).execute();
+    await repo.completeHandover(trx, ws, id, now, JSON.stringify(summary));
     await recordAudit(trx, { workspaceId: ws, actorUserId: actor.userId, action: 'handover.complete', targetType: 'user', targetId: from, ip, detail: { handoverId: id, ...summary } }, now);
     await recordAudit(trx, { workspaceId: ws, actorUserId: actor.userId, action: 'user.deactivate', targetType: 'user', targetId: from, ip, detail: { via: 'handover', handoverId: id } }, now);
   });

@@ -11,7 +11,7 @@ import { AppError, forbidden, invalid, notFound } from '../../server/problem.ts'
 import { recordChanges, type Change } from '../history/repository.ts';
 import { getOpportunity } from '../opportunities/service.ts';
 import * as repo from './repository.ts';
-import { userNames } from '../users/repository.ts';
+import { userNames } from '../users/shared.ts';
 
 /*
  * What the JSON columns of `opportunities` hold (migration 0006):
@@ -257,8 +257,7 @@ export async function addReview(db: Db, actor: Actor, id: number, input: ReviewI
     });
     // "What will you do next? Let us plan it together": a dated next action is the deal's next step (no longer "no plan").
     if (input.nextActionDate) {
-      await trx.updateTable('opportunities').set((eb) => ({ next_step: input.nextAction.slice(0, 500), next_step_date: input.nextActionDate!, updated_at: now, version: eb('version', '+', 1) }))
-        .where('workspace_id', '=', actor.workspaceId).where('id', '=', id).execute();
+      await repo.planNextStep(trx, actor.workspaceId, id, { nextStep: input.nextAction.slice(0, 500), date: input.nextActionDate, now });
     }
     return newId;
   });

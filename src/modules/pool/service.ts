@@ -16,7 +16,7 @@ import { runExclusive } from '../jobs/lease.ts';
 import { loadSettings } from '../workspace/service.ts';
 import * as repo from './repository.ts';
 import { assignableUser } from '../users/service.ts';
-import { userNames } from '../users/repository.ts';
+import { userNames } from '../users/shared.ts';
 
 export const POOL_RELEASE_JOB = 'pool.release';
 

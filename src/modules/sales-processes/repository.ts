@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, ProcessStageTable } from '../../db/schema.ts';
 import type { ProcessTemplate } from '../../domain/sales-process-templates.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { opportunitiesWithinReach } from '../scope.ts';
@@ -88,4 +88,16 @@ export async function openOpportunitiesByProcess(db: Kysely<Database>, actor: Ac
     .where('opportunities.status', '=', 'open')
     .groupBy('opportunities.process_id')
     .execute();
+}
+
+export async function insertStage(db: Kysely<Database>, values: Insertable<ProcessStageTable>): Promise<number> {
+  return (await db.insertInto('process_stages').values(values).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function deleteStage(db: Kysely<Database>, workspaceId: number, id: number) {
+  await db.deleteFrom('process_stages').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+export async function setProbability(db: Kysely<Database>, workspaceId: number, id: number, p: { probability: number; now: number; version: number }) {
+  await db.updateTable('process_stages').set({ probability: p.probability, updated_at: p.now, version: p.version }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }

@@ -9,6 +9,9 @@ import { recordAudit } from '../audit/repository.ts';
 import { recordChanges } from '../history/repository.ts';
 import * as repo from './repository.ts';
 
+/** For the accounts area: the active rules a new account's owner is matched against. */
+export const activeTerritoryRules = (db: Db, workspaceId: number) => repo.activeRules(db.kysely, workspaceId);
+
 /** Roles that may own territory (SPEC §2: the rep of a slice; a manager may hold one too). */
 const OWNER_ROLES = ['rep', 'manager'];
 

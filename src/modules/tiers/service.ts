@@ -8,7 +8,7 @@ import { forbidden, invalid } from '../../server/problem.ts';
 import { factsOf, getAccount, requireAccount } from '../accounts/service.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
-import { loadSettings } from '../workspace/service.ts';
+import { loadSettings, workspaceIds } from '../workspace/service.ts';
 import * as repo from './repository.ts';
 
 export interface RecomputeResult {
@@ -81,7 +81,7 @@ export async function recompute(db: Db, actor: Actor): Promise<RecomputeResult> 
 
 /** The nightly job: every workspace, one transaction each. */
 export async function recomputeAll(db: Db, now = Date.now()): Promise<string> {
-  const workspaces = await db.kysely.selectFrom('workspaces').select('id').orderBy('id').execute();
+  const workspaces = await workspaceIds(db.kysely);
   let accounts = 0;
   let changed = 0;
   for (const w of workspaces) {

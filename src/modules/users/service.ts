@@ -7,9 +7,9 @@ import { AppError, conflict, forbidden, invalid, notFound } from '../../server/p
 import { updateVersioned } from '../../db/versioned.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { hashPassword } from '../auth/password.ts';
-import { deleteUserSessions } from '../auth/repository.ts';
-import { getUnit, unitNames } from '../org/repository.ts';
-import { unhandedWork } from '../handovers/repository.ts';
+import { deleteUserSessions } from '../auth/shared.ts';
+import { getUnit, unitNames } from '../org/shared.ts';
+import { unhandedWork } from '../handovers/shared.ts';
 import { nameUnits, type UnitNaming } from '../../domain/org-tree.ts';
 import * as repo from './repository.ts';
 
@@ -251,18 +251,13 @@ export async function setActive(db: Db, actor: Actor, id: number, active: boolea
 export async function updateMe(db: Db, actor: Actor, patch: { name?: string | undefined; locale?: Locale | undefined; phone?: string | null | undefined }) {
   const user = await repo.getUser(db.kysely, actor, actor.userId);
   if (!user) throw notFound('User');
-  await db.kysely
-    .updateTable('users')
-    .set({
-      ...(patch.name !== undefined ? { name: patch.name } : {}),
-      ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
-      ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
-      updated_at: actor.now,
-      version: user.version + 1,
-    })
-    .where('workspace_id', '=', actor.workspaceId)
-    .where('id', '=', actor.userId)
-    .execute();
+  await repo.updateOwnProfile(db.kysely, actor, {
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+    ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
+    ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+    updated_at: actor.now,
+    version: user.version + 1,
+  });
   return getUser(db, actor, actor.userId);
 }
 

@@ -36,3 +36,8 @@ export async function updateWorkspace(
 export async function settingsAndCalendar(db: Kysely<Database>, id: number) {
   return db.selectFrom('workspaces').select(['settings', 'time_zone', 'fiscal_year_start_month']).where('id', '=', id).executeTakeFirst();
 }
+
+/** Every workspace, for the nightly jobs (the one read across workspaces). */
+export async function workspaceIds(db: Kysely<Database>) {
+  return db.selectFrom('workspaces').select('id').orderBy('id').execute();
+}

@@ -9,8 +9,8 @@ import type { Locale } from '../../domain/roles.ts';
 import { conflict, forbidden, notFound, staleVersion } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { hashPassword } from '../auth/password.ts';
-import { insertUnit } from '../org/repository.ts';
-import { emailTaken, insertUser } from '../users/repository.ts';
+import { insertUnit } from '../org/shared.ts';
+import { emailTaken, insertUser } from '../users/shared.ts';
 import { installDefaultProcesses } from '../sales-processes/service.ts';
 import * as repo from './repository.ts';
 
@@ -78,6 +78,8 @@ export async function createWorkspace(db: Kysely<Database>, input: NewWorkspace,
     return { workspaceId: ws.id, rootUnitId, adminId };
   });
 }
+
+export const workspaceIds = (db: Kysely<Database>) => repo.workspaceIds(db);
 
 export const countWorkspaces = (db: Kysely<Database>): Promise<number> => repo.countWorkspaces(db);
 
