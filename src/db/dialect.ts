@@ -16,6 +16,11 @@ export function idColumn(engine: Engine) {
     engine === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement();
 }
 
+/** File contents: bytea on PostgreSQL, blob on SQLite. */
+export function blobType(engine: Engine): 'bytea' | 'blob' {
+  return engine === 'postgres' ? 'bytea' : 'blob';
+}
+
 /** Epoch milliseconds exceed 32 bits: bigint on PostgreSQL (parsed back to number), integer on SQLite. */
 export const instantType = 'bigint' as const;
 
@@ -40,6 +45,14 @@ export function escapeLike(s: string): string {
  */
 export async function lockTable(engine: Engine, db: { executeQuery: Kysely<unknown>['executeQuery'] }, table: string): Promise<void> {
   if (engine === 'postgres') await sql`lock table ${sql.table(table)} in share row exclusive mode`.execute(db as Kysely<unknown>);
+}
+
+/**
+ * Row locks for a read-then-write under READ COMMITTED: PostgreSQL takes them with
+ * SELECT … FOR UPDATE; SQLite runs one write transaction at a time and needs (and has) none.
+ */
+export async function lockRows(engine: Engine, query: { forUpdate(): { execute(): Promise<unknown> } }): Promise<void> {
+  if (engine === 'postgres') await query.forUpdate().execute();
 }
 
 /** SQLite refused a write because another connection holds the lock (SQLITE_BUSY, _SNAPSHOT…). */

@@ -1,5 +1,7 @@
 import type { Db } from '../../db/database.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
+import type { VersionedValues } from '../../db/versioned.ts';
+import type { AccountProfileTable, AccountTable } from '../../db/schema.ts';
 import type { AccountStatus, Tier } from '../../domain/accounts.ts';
 import { followUpDueAt, overdueThresholds } from '../../domain/cadence.ts';
 import { companyNameKey, nameSimilarity, SIMILAR_NAME_THRESHOLD } from '../../domain/company-name.ts';
@@ -315,13 +317,13 @@ export async function updateAccount(db: Db, actor: Actor, id: number, patch: Acc
     if (patch.creditCode && patch.creditCode !== row.credit_code && (await repo.creditCodeOwner(trx, actor.workspaceId, patch.creditCode, id))) {
       throw conflict('duplicate_credit_code', `credit code ${patch.creditCode} belongs to another account`, 'creditCode');
     }
-    const set: Record<string, unknown> = { updated_at: now };
-    const map: [keyof AccountPatch, string][] = [
+    const set: VersionedValues<'accounts'> = { updated_at: now };
+    const map: [keyof AccountPatch, keyof AccountTable][] = [
       ['name', 'name'], ['creditCode', 'credit_code'], ['industry', 'industry'], ['province', 'province'], ['city', 'city'],
       ['district', 'district'], ['address', 'address'], ['size', 'size'], ['website', 'website'], ['phone', 'phone'],
       ['leadSource', 'lead_source'], ['referrerAccountId', 'referrer_account_id'], ['status', 'status'], ['notes', 'notes'],
     ];
-    for (const [k, col] of map) if (patch[k] !== undefined) set[col] = patch[k];
+    for (const [k, col] of map) if (patch[k] !== undefined) (set as Record<string, unknown>)[col] = patch[k];
     if (patch.province !== undefined) set.province = storedProvince(patch.province);
     if (patch.name !== undefined) set.name_key = companyNameKey(patch.name);
     if (ownerChange) {
@@ -369,7 +371,7 @@ export interface ProfileInput {
   planReviewDate?: string | null | undefined;
 }
 
-const profileColumns: [keyof ProfileInput, string][] = [
+const profileColumns: [keyof ProfileInput, keyof AccountProfileTable][] = [
   ['businessOverview', 'business_overview'], ['organisation', 'organisation'], ['decisionProcess', 'decision_process'],
   ['budgetCycle', 'budget_cycle'], ['installedBaseOurs', 'installed_base_ours'], ['installedBaseCompetitors', 'installed_base_competitors'],
   ['relationshipHistory', 'relationship_history'], ['planObjectives', 'plan_objectives'], ['planRelationships', 'plan_relationships'],

@@ -6,7 +6,7 @@ import type { Role } from '../../domain/roles.ts';
 import { AppError, invalid, tooManyRequests, unauthenticated } from '../../server/problem.ts';
 import { isSqliteBusy } from '../../db/dialect.ts';
 import { countSince, lastAt, recordAudit } from '../audit/repository.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
 import * as repo from './repository.ts';
 import { keyedSerial } from './serial.ts';

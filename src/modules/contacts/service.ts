@@ -1,5 +1,7 @@
 import type { Db } from '../../db/database.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
+import type { VersionedValues } from '../../db/versioned.ts';
+import type { BuyingRoleTable, ContactTable } from '../../db/schema.ts';
 import { canEditAccount, canManageAccount, type Actor } from '../../domain/policy.ts';
 import { analyseRelationshipMap, wouldCreateCycle, type MapRole } from '../../domain/relationship-map.ts';
 import type { Attitude, BuyingRoleKind, Influence } from '../../domain/accounts.ts';
@@ -55,7 +57,7 @@ export interface ContactFields {
   notes?: string | null | undefined;
 }
 
-const columns: [keyof ContactFields, string][] = [
+const columns: [keyof ContactFields, keyof ContactTable][] = [
   ['name', 'name'], ['title', 'title'], ['department', 'department'], ['reportsToId', 'reports_to_id'], ['phone', 'phone'],
   ['mobile', 'mobile'], ['email', 'email'], ['wechat', 'wechat'], ['birthday', 'birthday'], ['notes', 'notes'],
 ];
@@ -113,8 +115,8 @@ export async function updateContact(db: Db, actor: Actor, id: number, patch: Con
   const c = await requireContact(db, actor, id);
   await editableAccount(db, actor, c.account_id);
   await checkReportsTo(db, actor, c.account_id, id, patch.reportsToId);
-  const set: Record<string, unknown> = { updated_at: actor.now };
-  for (const [k, col] of columns) if (patch[k] !== undefined) set[col] = patch[k];
+  const set: VersionedValues<'contacts'> = { updated_at: actor.now };
+  for (const [k, col] of columns) if (patch[k] !== undefined) (set as Record<string, unknown>)[col] = patch[k];
   await updateVersioned(db.kysely, 'contacts', 'Contact', { workspaceId: actor.workspaceId, id, version: patch.version }, set);
   return getContact(db, actor, id);
 }
@@ -216,9 +218,9 @@ export async function updateRole(db: Db, actor: Actor, id: number, patch: RoleIn
   const r = await requireRole(db, actor, id);
   await editableAccount(db, actor, r.account_id);
   await checkHolder(db, actor, patch.holderUserId);
-  const set: Record<string, unknown> = { updated_at: actor.now };
-  const cols: [keyof RoleInput, string][] = [['role', 'role'], ['attitude', 'attitude'], ['influence', 'influence'], ['relationship', 'relationship'], ['holderUserId', 'holder_user_id'], ['notes', 'notes']];
-  for (const [k, col] of cols) if (patch[k] !== undefined) set[col] = patch[k];
+  const set: VersionedValues<'buying_roles'> = { updated_at: actor.now };
+  const cols: [keyof RoleInput, keyof BuyingRoleTable][] = [['role', 'role'], ['attitude', 'attitude'], ['influence', 'influence'], ['relationship', 'relationship'], ['holderUserId', 'holder_user_id'], ['notes', 'notes']];
+  for (const [k, col] of cols) if (patch[k] !== undefined) (set as Record<string, unknown>)[col] = patch[k];
   await updateVersioned(db.kysely, 'buying_roles', 'Buying role', { workspaceId: actor.workspaceId, id, version: patch.version }, set);
   return toRoleDto((await repo.getRole(db.kysely, actor.workspaceId, id))!);
 }

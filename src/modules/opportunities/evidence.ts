@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { checkGathered, gatheredStatus, type EvidenceGiven, type GatheredProblem } from '../../domain/stage-gate.ts';
 import { AppError, invalid, staleVersion } from '../../server/problem.ts';

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import { dateIn } from '../../domain/calendar.ts';
 import type { LOSS_REASONS } from '../../domain/opportunity.ts';
 import type { Actor } from '../../domain/policy.ts';

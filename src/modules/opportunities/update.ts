@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import { OPPORTUNITY_LEAD_FIELDS, type Actor } from '../../domain/policy.ts';
 import { AppError, forbidden, invalid } from '../../server/problem.ts';
 import { recordChanges, type Change } from '../history/repository.ts';

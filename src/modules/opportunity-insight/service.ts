@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import {
   QUALIFICATION_FACTS, qualificationScore, weakenedFacts,
   type BuyingPhase, type Qualification, type QualificationAnswer, type QualificationFact,

@@ -3,7 +3,7 @@ import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
 import { depthOf, isSameOrDescendant } from '../../domain/org-tree.ts';
 import type { OrgUnitType } from '../../domain/roles.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
 

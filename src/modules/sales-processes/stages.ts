@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';

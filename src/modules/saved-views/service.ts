@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { conflict, notFound } from '../../server/problem.ts';
 import * as repo from './repository.ts';

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import { reachesUnit, type Actor } from '../../domain/policy.ts';
 import { canonicalProvince, tidyText } from '../../domain/regions.ts';
 import { matchTerritory, samePlace, specificity, type Place, type TerritoryRule } from '../../domain/territory.ts';

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import { NAMED_CRITERIA, TIERS, VALUE_TYPES, type NamedCriterion, type Tier, type ValueType } from '../../domain/accounts.ts';
 import { computeTiers, effectiveTier, tierWindows } from '../../domain/abc-tier.ts';
 import { canEditAccount, canManageAccount, type Actor } from '../../domain/policy.ts';

@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.ts';
 import { canAdministerWorkspace, defaultExportPermission, reachesUnit, type Actor } from '../../domain/policy.ts';
 import type { Locale, Role } from '../../domain/roles.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { hashPassword } from '../auth/password.ts';
 import { deleteUserSessions } from '../auth/shared.ts';
