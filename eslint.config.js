@@ -29,6 +29,26 @@ export default tseslint.config(
     },
   },
   {
+    // SQL lives in repositories (docs/DESIGN.md § Where SQL lives): services and the other module
+    // files keep the transactions and pass the handle (a type-only import of Kysely) to repository
+    // functions, but build no query. scope.ts holds the shared WHERE fragments; jobs/lease.ts is
+    // the lease table's repository. Another area's repository is reached through that area's
+    // service — except the audit log and the record history, written by every area inside its
+    // own transaction.
+    files: ['src/modules/**/*.ts'],
+    ignores: ['src/modules/**/repository.ts', 'src/modules/scope.ts', 'src/modules/jobs/lease.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'kysely', allowTypeImports: true, message: 'Query building (and sql``) belongs in a repository; pass the Kysely/Transaction handle to a repository function.' }],
+        patterns: [{ group: ['../*/repository.ts', '!../audit/repository.ts', '!../history/repository.ts'], allowTypeImports: true, message: "Call the other area's service (or a read function it exports), not its repository." }],
+      }],
+      'no-restricted-syntax': ['error', {
+        selector: 'CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|insertInto|replaceInto|updateTable|deleteFrom|mergeInto|withRecursive|executeQuery)$/]',
+        message: 'SQL belongs in a repository function; call one with the handle.',
+      }],
+    },
+  },
+  {
     // Only repositories (and the db layer, migrations, CLI, demo loader) touch the database.
     files: ['src/modules/**/routes.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: ['kysely'], patterns: ['**/db/database.ts', '**/repository.ts'] }] },

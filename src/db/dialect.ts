@@ -16,6 +16,11 @@ export function idColumn(engine: Engine) {
     engine === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement();
 }
 
+/** File contents: bytea on PostgreSQL, blob on SQLite. */
+export function blobType(engine: Engine): 'bytea' | 'blob' {
+  return engine === 'postgres' ? 'bytea' : 'blob';
+}
+
 /** Epoch milliseconds exceed 32 bits: bigint on PostgreSQL (parsed back to number), integer on SQLite. */
 export const instantType = 'bigint' as const;
 
@@ -42,6 +47,20 @@ export async function lockTable(engine: Engine, db: { executeQuery: Kysely<unkno
   if (engine === 'postgres') await sql`lock table ${sql.table(table)} in share row exclusive mode`.execute(db as Kysely<unknown>);
 }
 
+/**
+ * Row locks for a read-then-write under READ COMMITTED: PostgreSQL takes them with
+ * SELECT … FOR UPDATE; SQLite runs one write transaction at a time and needs (and has) none.
+ */
+export async function lockRows(engine: Engine, query: { forUpdate(): { execute(): Promise<unknown> } }): Promise<void> {
+  if (engine === 'postgres') await query.forUpdate().execute();
+}
+
 /** SQLite refused a write because another connection holds the lock (SQLITE_BUSY, _SNAPSHOT…). */
 export const isSqliteBusy = (e: unknown): boolean =>
   typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY');
+
+/** A unique index refused the row (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE): two writers raced, one lost. */
+export const isUniqueViolation = (e: unknown): boolean => {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+};

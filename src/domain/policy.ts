@@ -12,6 +12,11 @@ export interface Actor {
   orgUnitId: number;
   /** Materialised path of the actor's own unit, e.g. "/1/4/9/". */
   unitPath: string;
+  /**
+   * The instant the request is served at: the clock is read once per request and use cases
+   * take the time from here, so every date one request writes agrees and a test can fix it.
+   */
+  now: number;
 }
 
 /** Which part of the org tree an actor may see. */

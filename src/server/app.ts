@@ -39,6 +39,8 @@ declare module 'fastify' {
     config: Config;
     /** Every API route with its access declaration; the permission tests walk this list. */
     apiRoutes: ApiRoute[];
+    /** The server's clock, read once per request into `Actor.now`; tests may fix it. */
+    clock: () => number;
   }
 }
 
@@ -56,7 +58,7 @@ const CONTENT_SECURITY_POLICY = [
 /** Every area's routes, mounted under /api/v1. Add new areas here. */
 const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes, salesProcessRoutes, opportunityRoutes, opportunityInsightRoutes, attachmentRoutes, timelineRoutes, planningRoutes];
 
-export async function buildApp(db: Db, config: Config, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(db: Db, config: Config, opts: { logger?: boolean; clock?: () => number } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger === false ? false : { level: config.logLevel },
     trustProxy: process.env.KEYLINE_TRUST_PROXY === 'true',
@@ -64,6 +66,7 @@ export async function buildApp(db: Db, config: Config, opts: { logger?: boolean 
   });
   app.decorate('db', db);
   app.decorate('config', config);
+  app.decorate('clock', opts.clock ?? Date.now);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -48,7 +48,7 @@ export function installAuthHooks(app: FastifyInstance, db: Db, config: Config): 
     const token = req.cookies[SESSION_COOKIE];
     let mustChangePassword = false;
     if (token) {
-      const resolved = await resolveSession(db, config, token);
+      const resolved = await resolveSession(db, config, token, app.clock());
       if (resolved) {
         req.actor = resolved.actor;
         req.sessionId = resolved.sessionId;

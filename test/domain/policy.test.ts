@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { canAdministerWorkspace, canExport, defaultExportPermission, reachesUnit, unitReach, type Actor } from '../../src/domain/policy.ts';
 import { ROLES, type Role } from '../../src/domain/roles.ts';
 
-const actor = (role: Role, unitPath = '/1/2/5/'): Actor => ({ workspaceId: 1, userId: 9, role, orgUnitId: 5, unitPath });
+const actor = (role: Role, unitPath = '/1/2/5/'): Actor => ({ workspaceId: 1, userId: 9, role, orgUnitId: 5, unitPath, now: 0 });
 
 describe('policy: unit reach by role (SPEC §2)', () => {
   it('gives admin and executive the whole workspace', () => {

@@ -25,10 +25,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(engine: Engine, overrides: Partial<Config> = {}): Promise<TestApp> {
+/** `clock` fixes the server's time for the requests (Actor.now). */
+export async function createTestApp(engine: Engine, overrides: Partial<Config> = {}, opts: { clock?: () => number } = {}): Promise<TestApp> {
   const db = await createTestDb(engine);
   const config = { ...loadConfig({ KEYLINE_DATA_DIR: '/tmp/keyline-unused', LOG_LEVEL: 'silent' }), ...overrides };
-  const app = await buildApp(db, config, { logger: false });
+  const app = await buildApp(db, config, { logger: false, ...opts });
   await app.ready();
   return {
     engine,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { idColumn, idColumnType, instantType, type Engine } from '../dialect.ts';
+import { blobType, idColumn, idColumnType, instantType, type Engine } from '../dialect.ts';
 
 /**
  * Attachments: the evidence items of a stage that "require an attachment" (SPEC §5.3).
@@ -16,7 +16,7 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('file_name', 'text', (c) => c.notNull())
     .addColumn('content_type', 'text', (c) => c.notNull())
     .addColumn('size', 'integer', (c) => c.notNull())
-    .addColumn('data', engine === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+    .addColumn('data', blobType(engine), (c) => c.notNull())
     .addColumn('created_at', instantType, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('attachments_ws_opportunity').on('attachments').columns(['workspace_id', 'opportunity_id']).execute();

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database, NewAccount } from '../../db/schema.ts';
+import type { Insertable, Kysely, Updateable } from 'kysely';
+import type { AccountProfileTable, Database, NewAccount } from '../../db/schema.ts';
 import { containsInsensitive, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import type { Tier } from '../../domain/accounts.ts';
@@ -216,4 +216,14 @@ export async function contactCounts(db: Kysely<Database>, workspaceId: number, a
 
 export async function getProfile(db: Kysely<Database>, workspaceId: number, accountId: number) {
   return db.selectFrom('account_profiles').selectAll().where('workspace_id', '=', workspaceId).where('account_id', '=', accountId).executeTakeFirst();
+}
+
+export async function insertProfile(db: Kysely<Database>, values: Insertable<AccountProfileTable>) {
+  await db.insertInto('account_profiles').values(values).execute();
+}
+
+/** Writes the profile when it still has the version read, and bumps it. */
+export async function updateProfile(db: Kysely<Database>, workspaceId: number, accountId: number, version: number, values: Updateable<AccountProfileTable>) {
+  await db.updateTable('account_profiles').set({ ...values, version: version + 1 })
+    .where('workspace_id', '=', workspaceId).where('account_id', '=', accountId).where('version', '=', version).execute();
 }

@@ -1,5 +1,7 @@
 import type { Db } from '../../db/database.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
+import type { VersionedValues } from '../../db/versioned.ts';
+import type { AccountProfileTable, AccountTable } from '../../db/schema.ts';
 import type { AccountStatus, Tier } from '../../domain/accounts.ts';
 import { followUpDueAt, overdueThresholds } from '../../domain/cadence.ts';
 import { companyNameKey, nameSimilarity, SIMILAR_NAME_THRESHOLD } from '../../domain/company-name.ts';
@@ -13,7 +15,8 @@ import { recordChanges } from '../history/repository.ts';
 import { labelledHistory } from '../history/labelled.ts';
 import { loadSettings } from '../workspace/service.ts';
 import { assignableUser } from '../users/service.ts';
-import { userWithUnit } from '../users/repository.ts';
+import { userWithUnit } from '../users/shared.ts';
+import { activeTerritoryRules } from '../territories/service.ts';
 import * as repo from './repository.ts';
 
 export interface AccountDto {
@@ -56,7 +59,7 @@ export interface AccountDto {
   version: number;
 }
 
-export function toAccountDto(r: repo.AccountListRow, s: WorkspaceSettings, now = Date.now()): AccountDto {
+export function toAccountDto(r: repo.AccountListRow, s: WorkspaceSettings, now: number): AccountDto {
   const tier = r.tier as Tier;
   const due = followUpDueAt(r.last_follow_up_at, r.created_at, tier, s);
   return {
@@ -121,7 +124,7 @@ export async function toFilter(db: Db, actor: Actor, q: Omit<AccountListQuery, '
   const rest = q2.province ? { ...q2, province: canonicalProvince(q2.province) ?? q2.province } : q2;
   if (!overdue) return rest;
   const s = settings ?? (await loadSettings(db.kysely, actor.workspaceId));
-  return { ...rest, inPool: false, overdueBefore: overdueThresholds(Date.now(), s) };
+  return { ...rest, inPool: false, overdueBefore: overdueThresholds(actor.now, s) };
 }
 
 export async function listAccounts(db: Db, actor: Actor, q: AccountListQuery) {
@@ -129,7 +132,7 @@ export async function listAccounts(db: Db, actor: Actor, q: AccountListQuery) {
   const filter = await toFilter(db, actor, q, settings);
   const { items, total } = await repo.listAccounts(db.kysely, db.engine, actor, { ...filter, limit: q.limit, offset: q.offset, sort: q.sort });
   const counts = await repo.contactCounts(db.kysely, actor.workspaceId, items.map((i) => i.id));
-  return { items: items.map((r) => ({ ...toAccountDto(r, settings), contactCount: counts.get(r.id) ?? 0 })), total };
+  return { items: items.map((r) => ({ ...toAccountDto(r, settings, actor.now), contactCount: counts.get(r.id) ?? 0 })), total };
 }
 
 /** The visible account row, or 404 — never 403, so ids of other people's accounts reveal nothing. */
@@ -144,7 +147,7 @@ export async function getAccount(db: Db, actor: Actor, id: number) {
   const [settings, counts] = await Promise.all([loadSettings(db.kysely, actor.workspaceId), repo.contactCounts(db.kysely, actor.workspaceId, [id])]);
   const facts = factsOf(row);
   return {
-    ...toAccountDto(row, settings),
+    ...toAccountDto(row, settings, actor.now),
     contactCount: counts.get(id) ?? 0,
     permissions: { edit: canEditAccount(actor, facts), manage: canManageAccount(actor, facts) },
   };
@@ -223,7 +226,7 @@ async function resolveOwner(db: Db, actor: Actor, input: AccountInput): Promise<
     return { ownerId: u.id, unitId: u.org_unit_id, via: 'chosen' };
   }
   if (input.ownerId === undefined && actor.role !== 'rep') {
-    const rules = await db.kysely.selectFrom('territory_rules').select(['id', 'province', 'city', 'district', 'industry', 'user_id']).where('workspace_id', '=', actor.workspaceId).where('active', '=', 1).execute();
+    const rules = await activeTerritoryRules(db, actor.workspaceId);
     const match = matchTerritory(rules.map((r) => ({ ...r, userId: r.user_id })), {
       province: input.province ?? null, city: input.city ?? null, district: input.district ?? null, industry: input.industry ?? null,
     });
@@ -257,7 +260,7 @@ export async function createAccount(db: Db, actor: Actor, input: AccountInput, i
       ], { matches: blocking });
     }
   }
-  const now = Date.now();
+  const { now } = actor;
   const id = await db.kysely.transaction().execute(async (trx) => {
     if (input.creditCode && (await repo.creditCodeOwner(trx, actor.workspaceId, input.creditCode))) {
       throw conflict('duplicate_credit_code', `credit code ${input.creditCode} belongs to another account`, 'creditCode');
@@ -309,18 +312,18 @@ export async function updateAccount(db: Db, actor: Actor, id: number, patch: Acc
     const u = await assignableUser(db, actor, patch.ownerId!, 'ownerId');
     newUnitId = u.org_unit_id;
   }
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     if (patch.creditCode && patch.creditCode !== row.credit_code && (await repo.creditCodeOwner(trx, actor.workspaceId, patch.creditCode, id))) {
       throw conflict('duplicate_credit_code', `credit code ${patch.creditCode} belongs to another account`, 'creditCode');
     }
-    const set: Record<string, unknown> = { updated_at: now };
-    const map: [keyof AccountPatch, string][] = [
+    const set: VersionedValues<'accounts'> = { updated_at: now };
+    const map: [keyof AccountPatch, keyof AccountTable][] = [
       ['name', 'name'], ['creditCode', 'credit_code'], ['industry', 'industry'], ['province', 'province'], ['city', 'city'],
       ['district', 'district'], ['address', 'address'], ['size', 'size'], ['website', 'website'], ['phone', 'phone'],
       ['leadSource', 'lead_source'], ['referrerAccountId', 'referrer_account_id'], ['status', 'status'], ['notes', 'notes'],
     ];
-    for (const [k, col] of map) if (patch[k] !== undefined) set[col] = patch[k];
+    for (const [k, col] of map) if (patch[k] !== undefined) (set as Record<string, unknown>)[col] = patch[k];
     if (patch.province !== undefined) set.province = storedProvince(patch.province);
     if (patch.name !== undefined) set.name_key = companyNameKey(patch.name);
     if (ownerChange) {
@@ -340,7 +343,7 @@ export async function updateAccount(db: Db, actor: Actor, id: number, patch: Acc
 export async function setArchived(db: Db, actor: Actor, id: number, archived: boolean, version: number) {
   const row = await requireAccount(db, actor, id);
   if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager can archive accounts');
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     await updateVersioned(trx, 'accounts', 'Account', { workspaceId: actor.workspaceId, id, version }, { archived_at: archived ? now : null, updated_at: now });
     await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'archived', oldValue: row.archived_at ? 'true' : 'false', newValue: String(archived), actorUserId: actor.userId }], now);
@@ -368,7 +371,7 @@ export interface ProfileInput {
   planReviewDate?: string | null | undefined;
 }
 
-const profileColumns: [keyof ProfileInput, string][] = [
+const profileColumns: [keyof ProfileInput, keyof AccountProfileTable][] = [
   ['businessOverview', 'business_overview'], ['organisation', 'organisation'], ['decisionProcess', 'decision_process'],
   ['budgetCycle', 'budget_cycle'], ['installedBaseOurs', 'installed_base_ours'], ['installedBaseCompetitors', 'installed_base_competitors'],
   ['relationshipHistory', 'relationship_history'], ['planObjectives', 'plan_objectives'], ['planRelationships', 'plan_relationships'],
@@ -394,21 +397,20 @@ export async function saveProfile(db: Db, actor: Actor, id: number, input: Profi
   if (row.tier !== 'A' && row.named_account !== 1) {
     throw new AppError(409, 'not_key_account', 'Only A-tier and named accounts keep a key-account profile');
   }
-  const now = Date.now();
+  const { now } = actor;
   const values: Record<string, unknown> = {};
   for (const [k, col] of profileColumns) if (input[k] !== undefined) values[col] = input[k];
   await db.kysely.transaction().execute(async (trx) => {
     const existing = await repo.getProfile(trx, actor.workspaceId, id);
     if (!existing) {
       if (input.version !== undefined && input.version !== 0) throw conflict('version_conflict', 'The profile was removed or never existed; reload', 'version');
-      await trx.insertInto('account_profiles').values({ account_id: id, workspace_id: actor.workspaceId, ...values, updated_by: actor.userId, updated_at: now, version: 1 }).execute();
+      await repo.insertProfile(trx, { account_id: id, workspace_id: actor.workspaceId, ...values, updated_by: actor.userId, updated_at: now, version: 1 });
       return;
     }
     if (input.version !== existing.version) {
       throw new AppError(409, 'version_conflict', 'The profile was changed by someone else; reload and try again', [{ field: 'version', message: `stale version; current version is ${existing.version}` }], { currentVersion: existing.version });
     }
-    await trx.updateTable('account_profiles').set({ ...values, updated_by: actor.userId, updated_at: now, version: existing.version + 1 })
-      .where('workspace_id', '=', actor.workspaceId).where('account_id', '=', id).where('version', '=', existing.version).execute();
+    await repo.updateProfile(trx, actor.workspaceId, id, existing.version, { ...values, updated_by: actor.userId, updated_at: now });
   });
   return getProfile(db, actor, id);
 }

@@ -1,8 +1,11 @@
 import type { Db } from '../../db/database.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { AppError, invalid, notFound } from '../../server/problem.ts';
-import { getOpportunity } from '../opportunities/repository.ts';
+import { seesOpportunity } from '../opportunities/read.ts';
 import * as repo from './repository.ts';
+
+/** For the opportunities area: files with their uploaders, linking files as evidence (inside its transaction), an opportunity's files. */
+export { attachmentsOf, attachmentsWithUploaders, linkToOpportunity } from './repository.ts';
 
 /** Evidence files (SPEC §5.3): any type, at most 10 MB. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -26,7 +29,7 @@ export const toAttachmentDto = (a: { id: number; file_name: string; size: number
 export async function uploadAttachment(db: Db, actor: Actor, input: { fileName: string; contentType?: string | undefined; data: Buffer | undefined }) {
   if (!input.data || input.data.length === 0) throw invalid('file', 'send the file as the request body');
   if (input.data.length > MAX_ATTACHMENT_BYTES) throw tooLarge();
-  const row = await repo.insertAttachment(db.kysely, { workspaceId: actor.workspaceId, uploadedBy: actor.userId, fileName: input.fileName, contentType: mediaType(input.contentType), data: input.data, now: Date.now() });
+  const row = await repo.insertAttachment(db.kysely, { workspaceId: actor.workspaceId, uploadedBy: actor.userId, fileName: input.fileName, contentType: mediaType(input.contentType), data: input.data, now: actor.now });
   return toAttachmentDto(row);
 }
 
@@ -35,7 +38,7 @@ export async function downloadAttachment(db: Db, actor: Actor, id: number) {
   const a = await repo.getAttachment(db.kysely, actor.workspaceId, id);
   if (!a) throw notFound('Attachment');
   if (a.uploaded_by !== actor.userId) {
-    const visible = a.opportunity_id !== null && (await getOpportunity(db.kysely, actor, a.opportunity_id)) !== undefined;
+    const visible = a.opportunity_id !== null && (await seesOpportunity(db, actor, a.opportunity_id));
     if (!visible) throw notFound('Attachment');
   }
   return { fileName: a.file_name, contentType: a.content_type, data: Buffer.from(a.data) };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, AuditEntry } from '../../db/schema.ts';
 import type { Actor } from '../../domain/policy.ts';
 
@@ -17,7 +17,7 @@ export interface AuditEvent {
   detail?: Record<string, unknown>;
 }
 
-export async function recordAudit(db: Kysely<Database>, e: AuditEvent, now = Date.now()): Promise<void> {
+export async function recordAudit(db: Kysely<Database>, e: AuditEvent, now: number): Promise<void> {
   await db
     .insertInto('audit_log')
     .values({
@@ -97,4 +97,10 @@ export async function listAudit(
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
+}
+
+/** The names of some rows of one table (the audit page's targets); table and column come from the caller's fixed list. */
+export async function namesIn(db: Kysely<Database>, workspaceId: number, table: string, column: string, ids: number[]) {
+  const { rows } = await sql<{ id: number; name: string }>`select id, ${sql.ref(column)} as name from ${sql.table(table)} where workspace_id = ${workspaceId} and id in (${sql.join(ids)})`.execute(db);
+  return rows;
 }

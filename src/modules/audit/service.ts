@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Actor } from '../../domain/policy.ts';
-import { listAudit, type AuditListQuery } from './repository.ts';
+import { listAudit, namesIn, type AuditListQuery } from './repository.ts';
 
 export interface AuditEntryDto {
   id: number;
@@ -61,7 +60,7 @@ async function targetNames(db: Db, workspaceId: number, items: { target_type: st
   const names = new Map<string, string>();
   await Promise.all([...byType].map(async ([type, ids]) => {
     const { table, column } = NAMED[type];
-    const { rows } = await sql<{ id: number; name: string }>`select id, ${sql.ref(column)} as name from ${sql.table(table)} where workspace_id = ${workspaceId} and id in (${sql.join([...ids])})`.execute(db.kysely);
+    const rows = await namesIn(db.kysely, workspaceId, table, column, [...ids]);
     for (const r of rows) names.set(`${type}:${r.id}`, r.name);
   }));
   return names;

@@ -75,3 +75,7 @@ export async function deleteExpiredSessions(db: Kysely<Database>, now: number, i
     .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', now - idleMs)]))
     .execute();
 }
+
+export async function ownPassword(db: Kysely<Database>, workspaceId: number, userId: number) {
+  return db.selectFrom('users').select(['password_hash', 'version']).where('workspace_id', '=', workspaceId).where('id', '=', userId).executeTakeFirstOrThrow();
+}

@@ -1,9 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ANY_SIGNED_IN } from '../../server/access.ts';
 import { errorResponses, optionalText, password, problemSchema, text } from '../../contracts/common.ts';
-import { actorOf, ipOf, SESSION_COOKIE, sessionOf } from '../../server/request.ts';
+import { actorOf, ipOf, SESSION_COOKIE, sessionOf, setSessionCookie } from '../../server/request.ts';
 import { LOCALES } from '../../domain/roles.ts';
 import { canExport } from '../../domain/policy.ts';
 import { getUser, updateMe } from '../users/service.ts';
@@ -17,11 +17,6 @@ const meSchema = z.object({
   workspace: workspaceSchema,
   permissions: z.object({ administer: z.boolean(), export: z.boolean() }),
 });
-
-export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string, maxAgeMs: number) {
-  const secure = req.server.config.secureCookies === 'always' || req.protocol === 'https';
-  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: Math.floor(maxAgeMs / 1000) });
-}
 
 export default async function authRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -6,7 +6,7 @@ import type { Role } from '../../domain/roles.ts';
 import { AppError, invalid, tooManyRequests, unauthenticated } from '../../server/problem.ts';
 import { isSqliteBusy } from '../../db/dialect.ts';
 import { countSince, lastAt, recordAudit } from '../audit/repository.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
 import * as repo from './repository.ts';
 import { keyedSerial } from './serial.ts';
@@ -127,6 +127,7 @@ export async function resolveSession(db: Db, config: Config, token: string, now 
       role: s.role as Role,
       orgUnitId: s.org_unit_id,
       unitPath: s.unit_path,
+      now,
     },
     mustChangePassword: s.must_change_password === 1,
   };
@@ -135,7 +136,7 @@ export async function resolveSession(db: Db, config: Config, token: string, now 
 export async function logout(db: Db, sessionId: string, actor: Actor, ip: string | null): Promise<void> {
   await db.kysely.transaction().execute(async (trx) => {
     await repo.deleteSession(trx, sessionId);
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'auth.logout', ip });
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'auth.logout', ip }, actor.now);
   });
 }
 
@@ -146,12 +147,7 @@ export async function changeOwnPassword(
   input: { currentPassword: string; newPassword: string },
   ip: string | null,
 ): Promise<void> {
-  const user = await db.kysely
-    .selectFrom('users')
-    .select(['password_hash', 'version'])
-    .where('workspace_id', '=', actor.workspaceId)
-    .where('id', '=', actor.userId)
-    .executeTakeFirstOrThrow();
+  const user = await repo.ownPassword(db.kysely, actor.workspaceId, actor.userId);
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
     throw new AppError(400, 'wrong_password', 'currentPassword: the current password is incorrect', [
       { field: 'currentPassword', message: 'the current password is incorrect' },
@@ -163,11 +159,11 @@ export async function changeOwnPassword(
     await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id: actor.userId, version: user.version }, {
       password_hash: passwordHash,
       must_change_password: 0,
-      updated_at: Date.now(),
+      updated_at: actor.now,
     });
     // Other devices signed in with the old password are signed out; this one stays.
     await repo.deleteUserSessions(trx, actor.workspaceId, actor.userId, sessionId);
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'auth.password.change', targetType: 'user', targetId: actor.userId, ip });
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'auth.password.change', targetType: 'user', targetId: actor.userId, ip }, actor.now);
   });
 }
 

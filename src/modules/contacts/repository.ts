@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { Insertable, Kysely } from 'kysely';
+import type { BuyingRoleTable, ContactTable, Database } from '../../db/schema.ts';
 import { containsInsensitive, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { accountsWithinReach } from '../scope.ts';
@@ -86,3 +86,24 @@ export async function getRole(db: Kysely<Database>, workspaceId: number, id: num
 }
 
 export type RoleRow = NonNullable<Awaited<ReturnType<typeof getRole>>>;
+
+export async function insertContact(db: Kysely<Database>, values: Insertable<ContactTable>): Promise<number> {
+  return (await db.insertInto('contacts').values(values).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function insertRole(db: Kysely<Database>, values: Insertable<BuyingRoleTable>): Promise<number> {
+  return (await db.insertInto('buying_roles').values(values).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function deleteRole(db: Kysely<Database>, workspaceId: number, id: number) {
+  await db.deleteFrom('buying_roles').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+/** A role names a deal of the contact's own account. */
+export async function opportunityOfAccount(db: Kysely<Database>, workspaceId: number, accountId: number, opportunityId: number) {
+  return db.selectFrom('opportunities').select('id').where('workspace_id', '=', workspaceId).where('account_id', '=', accountId).where('id', '=', opportunityId).executeTakeFirst();
+}
+
+export async function activeUser(db: Kysely<Database>, workspaceId: number, userId: number) {
+  return db.selectFrom('users').select('id').where('workspace_id', '=', workspaceId).where('id', '=', userId).where('active', '=', 1).executeTakeFirst();
+}

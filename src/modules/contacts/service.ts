@@ -1,5 +1,7 @@
 import type { Db } from '../../db/database.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
+import type { VersionedValues } from '../../db/versioned.ts';
+import type { BuyingRoleTable, ContactTable } from '../../db/schema.ts';
 import { canEditAccount, canManageAccount, type Actor } from '../../domain/policy.ts';
 import { analyseRelationshipMap, wouldCreateCycle, type MapRole } from '../../domain/relationship-map.ts';
 import type { Attitude, BuyingRoleKind, Influence } from '../../domain/accounts.ts';
@@ -55,7 +57,7 @@ export interface ContactFields {
   notes?: string | null | undefined;
 }
 
-const columns: [keyof ContactFields, string][] = [
+const columns: [keyof ContactFields, keyof ContactTable][] = [
   ['name', 'name'], ['title', 'title'], ['department', 'department'], ['reportsToId', 'reports_to_id'], ['phone', 'phone'],
   ['mobile', 'mobile'], ['email', 'email'], ['wechat', 'wechat'], ['birthday', 'birthday'], ['notes', 'notes'],
 ];
@@ -87,10 +89,8 @@ async function checkReportsTo(db: Db, actor: Actor, accountId: number, contactId
 export async function createContact(db: Db, actor: Actor, input: ContactFields & { accountId: number; name: string }) {
   await editableAccount(db, actor, input.accountId);
   await checkReportsTo(db, actor, input.accountId, null, input.reportsToId);
-  const now = Date.now();
-  const row = await db.kysely
-    .insertInto('contacts')
-    .values({
+  const { now } = actor;
+  const row = { id: await repo.insertContact(db.kysely, {
       workspace_id: actor.workspaceId,
       account_id: input.accountId,
       name: input.name,
@@ -107,9 +107,7 @@ export async function createContact(db: Db, actor: Actor, input: ContactFields &
       created_at: now,
       updated_at: now,
       version: 1,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  }) };
   return getContact(db, actor, row.id);
 }
 
@@ -117,8 +115,8 @@ export async function updateContact(db: Db, actor: Actor, id: number, patch: Con
   const c = await requireContact(db, actor, id);
   await editableAccount(db, actor, c.account_id);
   await checkReportsTo(db, actor, c.account_id, id, patch.reportsToId);
-  const set: Record<string, unknown> = { updated_at: Date.now() };
-  for (const [k, col] of columns) if (patch[k] !== undefined) set[col] = patch[k];
+  const set: VersionedValues<'contacts'> = { updated_at: actor.now };
+  for (const [k, col] of columns) if (patch[k] !== undefined) (set as Record<string, unknown>)[col] = patch[k];
   await updateVersioned(db.kysely, 'contacts', 'Contact', { workspaceId: actor.workspaceId, id, version: patch.version }, set);
   return getContact(db, actor, id);
 }
@@ -128,7 +126,7 @@ export async function setContactArchived(db: Db, actor: Actor, id: number, archi
   const c = await requireContact(db, actor, id);
   const account = await requireAccount(db, actor, c.account_id);
   if (!canManageAccount(actor, factsOf(account))) throw forbidden('Only a manager can archive contacts');
-  await updateVersioned(db.kysely, 'contacts', 'Contact', { workspaceId: actor.workspaceId, id, version }, { archived_at: archived ? Date.now() : null, updated_at: Date.now() });
+  await updateVersioned(db.kysely, 'contacts', 'Contact', { workspaceId: actor.workspaceId, id, version }, { archived_at: archived ? actor.now : null, updated_at: actor.now });
   return getContact(db, actor, id);
 }
 
@@ -153,13 +151,13 @@ export const toRoleDto = (r: repo.RoleRow) => ({
 
 async function checkOpportunity(db: Db, actor: Actor, accountId: number, opportunityId: number | null | undefined) {
   if (opportunityId === null || opportunityId === undefined) return;
-  const o = await db.kysely.selectFrom('opportunities').select('id').where('workspace_id', '=', actor.workspaceId).where('account_id', '=', accountId).where('id', '=', opportunityId).executeTakeFirst();
+  const o = await repo.opportunityOfAccount(db.kysely, actor.workspaceId, accountId, opportunityId);
   if (!o) throw invalid('opportunityId', 'must be an opportunity of the same account');
 }
 
 async function checkHolder(db: Db, actor: Actor, holderUserId: number | null | undefined) {
   if (holderUserId === null || holderUserId === undefined) return;
-  const u = await db.kysely.selectFrom('users').select('id').where('workspace_id', '=', actor.workspaceId).where('id', '=', holderUserId).where('active', '=', 1).executeTakeFirst();
+  const u = await repo.activeUser(db.kysely, actor.workspaceId, holderUserId);
   if (!u) throw invalid('holderUserId', `no active user with id ${holderUserId}`);
 }
 
@@ -187,10 +185,8 @@ export async function createRole(db: Db, actor: Actor, input: RoleInput & { cont
   if (existing.some((r) => r.contact_id === input.contactId && r.role === input.role)) {
     throw conflict('duplicate_role', `${contact.name} already holds this role here`, 'role');
   }
-  const now = Date.now();
-  const row = await db.kysely
-    .insertInto('buying_roles')
-    .values({
+  const { now } = actor;
+  const row = { id: await repo.insertRole(db.kysely, {
       workspace_id: actor.workspaceId,
       account_id: contact.account_id,
       opportunity_id: input.opportunityId ?? null,
@@ -204,9 +200,7 @@ export async function createRole(db: Db, actor: Actor, input: RoleInput & { cont
       created_at: now,
       updated_at: now,
       version: 1,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  }) };
   return toRoleDto((await repo.getRole(db.kysely, actor.workspaceId, row.id))!);
 }
 
@@ -224,9 +218,9 @@ export async function updateRole(db: Db, actor: Actor, id: number, patch: RoleIn
   const r = await requireRole(db, actor, id);
   await editableAccount(db, actor, r.account_id);
   await checkHolder(db, actor, patch.holderUserId);
-  const set: Record<string, unknown> = { updated_at: Date.now() };
-  const cols: [keyof RoleInput, string][] = [['role', 'role'], ['attitude', 'attitude'], ['influence', 'influence'], ['relationship', 'relationship'], ['holderUserId', 'holder_user_id'], ['notes', 'notes']];
-  for (const [k, col] of cols) if (patch[k] !== undefined) set[col] = patch[k];
+  const set: VersionedValues<'buying_roles'> = { updated_at: actor.now };
+  const cols: [keyof RoleInput, keyof BuyingRoleTable][] = [['role', 'role'], ['attitude', 'attitude'], ['influence', 'influence'], ['relationship', 'relationship'], ['holderUserId', 'holder_user_id'], ['notes', 'notes']];
+  for (const [k, col] of cols) if (patch[k] !== undefined) (set as Record<string, unknown>)[col] = patch[k];
   await updateVersioned(db.kysely, 'buying_roles', 'Buying role', { workspaceId: actor.workspaceId, id, version: patch.version }, set);
   return toRoleDto((await repo.getRole(db.kysely, actor.workspaceId, id))!);
 }
@@ -235,7 +229,7 @@ export async function updateRole(db: Db, actor: Actor, id: number, patch: RoleIn
 export async function deleteRole(db: Db, actor: Actor, id: number) {
   const r = await requireRole(db, actor, id);
   await editableAccount(db, actor, r.account_id);
-  await db.kysely.deleteFrom('buying_roles').where('workspace_id', '=', actor.workspaceId).where('id', '=', id).execute();
+  await repo.deleteRole(db.kysely, actor.workspaceId, id);
 }
 
 /** The relationship map of an account (or of one of its opportunities): chart, lines to our people, gaps, score. */

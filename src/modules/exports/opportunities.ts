@@ -33,10 +33,10 @@ export async function exportOpportunities(db: Db, actor: Actor, q: OpportunityFi
     repo.workspaceTimeZone(db.kysely, actor.workspaceId),
     loadSettings(db.kysely, actor.workspaceId),
   ]);
-  await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.opportunities', ip, detail: { filter, rows, format } });
+  await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.opportunities', ip, detail: { filter, rows, format } }, actor.now);
   const zh = lang === 'zh-CN';
   const date = dateIn(timeZone);
-  const now = Date.now();
+  const { now } = actor;
   const l = (labels: Labels, code: string | null) => label(labels, code, lang);
   const toCells = (r: repo.OpportunityExportRow): Cell[] => [
     r.name, r.account_name, r.process_name, r.stage_name, r.stage_probability, l(OPPORTUNITY_STATUS_LABELS, r.status), yuan(r.amount),

@@ -40,7 +40,7 @@ export type ExportArea = 'accounts' | 'contacts' | 'opportunities';
 export async function requireExport(db: Db, actor: Actor, attempt: { area: ExportArea; filter: Record<string, unknown>; format: ExportFormat; ip: string | null }) {
   if (!canExport(actor, await repo.exportPermission(db.kysely, actor.workspaceId, actor.userId))) {
     const { ip, ...detail } = attempt;
-    await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.denied', ip, detail });
+    await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.denied', ip, detail }, actor.now);
     throw new AppError(403, 'export_not_permitted', 'Exporting lists is not enabled for your account; ask an administrator (SPEC §3.4)');
   }
 }
@@ -57,7 +57,7 @@ export async function exportAccounts(db: Db, actor: Actor, q: Omit<AccountListQu
   await requireExport(db, actor, { area: 'accounts', filter: listFilter, format, ip });
   const filter = await toFilter(db, actor, listFilter);
   const [rows, timeZone] = await Promise.all([repo.countAccounts(db.kysely, db.engine, actor, filter), repo.workspaceTimeZone(db.kysely, actor.workspaceId)]);
-  await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.accounts', ip, detail: { filter: listFilter, rows, format } });
+  await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.accounts', ip, detail: { filter: listFilter, rows, format } }, actor.now);
   const zh = lang === 'zh-CN';
   const date = dateIn(timeZone);
   const h = (f: string) => fieldHeader('accounts', f, lang);
@@ -80,7 +80,7 @@ export async function exportContacts(db: Db, actor: Actor, q: repo.ContactFilter
   const { format, lang, ...filter } = q;
   await requireExport(db, actor, { area: 'contacts', filter, format, ip });
   const rows = await repo.countContacts(db.kysely, db.engine, actor, filter);
-  await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.contacts', ip, detail: { filter, rows, format } });
+  await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.contacts', ip, detail: { filter, rows, format } }, actor.now);
   const zh = lang === 'zh-CN';
   // The import's columns, in its order: an exported file imports back unchanged (reports-to included).
   const headers = CONTACT_IMPORT_FIELDS.map((f) => fieldHeader('contacts', f, lang));

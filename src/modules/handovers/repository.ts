@@ -236,3 +236,7 @@ export async function deactivateUser(trx: Kysely<Database>, workspaceId: number,
   await trx.updateTable('users').set((eb) => ({ active: 0, deactivated_at: now, updated_at: now, version: eb('version', '+', 1) }))
     .where('workspace_id', '=', workspaceId).where('id', '=', userId).execute();
 }
+
+export async function completeHandover(db: Kysely<Database>, workspaceId: number, id: number, now: number, summary: string) {
+  await db.updateTable('handovers').set({ status: 'completed', completed_at: now, summary }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}

@@ -9,8 +9,8 @@ import { reachesUnit, type Actor } from '../../domain/policy.ts';
 import type { Role } from '../../domain/roles.ts';
 import { AppError, conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
-import { userWithUnit, usersWithUnits } from '../users/repository.ts';
-import { deleteUserSessions } from '../auth/repository.ts';
+import { userWithUnit, usersWithUnits } from '../users/shared.ts';
+import { deleteUserSessions } from '../auth/shared.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import * as repo from './repository.ts';
 
@@ -55,7 +55,7 @@ export async function startHandover(db: Db, actor: Actor, fromUserId: number, ip
   if (!user || !reachesUnit(actor, user.path)) throw invalid('fromUserId', `no user with id ${fromUserId} in your organisation`);
   if (!canHandOver(actor, { id: user.id, unitPath: user.path })) throw invalid('fromUserId', 'you cannot hand over yourself');
   if (!user.active) throw invalid('fromUserId', 'the user is already deactivated');
-  const now = Date.now();
+  const { now } = actor;
   const id = await db.kysely.transaction().execute(async (trx) => {
     const open = await repo.openDraftFor(trx, actor.workspaceId, fromUserId);
     if (open) throw new AppError(409, 'handover_exists', 'A handover of this user is already in progress', [{ field: 'fromUserId', message: 'a handover of this user is already in progress' }], { handoverId: open.id });
@@ -149,7 +149,7 @@ function toHandoverDto(h: repo.HandoverRow) {
 export async function getHandover(db: Db, actor: Actor, id: number) {
   let h = await requireHandover(db.kysely, actor, id);
   if (h.status === 'draft') {
-    await syncInventory(db.kysely, actor.workspaceId, h, Date.now());
+    await syncInventory(db.kysely, actor.workspaceId, h, actor.now);
     h = await requireHandover(db.kysely, actor, id);
   }
   const items = await loadItems(db.kysely, actor.workspaceId, id);
@@ -199,7 +199,7 @@ export async function assignSuccessors(db: Db, actor: Actor, id: number, assignm
     if (u.id === h.from_user_id) throw invalid(`items.${n}.toUserId`, 'the successor cannot be the departing user');
     if (!canTakeOver(item.entity_type as HandoverCategory, u.role as Role)) throw invalid(`items.${n}.toUserId`, `a ${u.role} cannot take over a ${item.entity_type}`);
   });
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     const groups = new Map<number | null, number[]>();
     for (const a of assignments) groups.set(a.toUserId, [...(groups.get(a.toUserId) ?? []), a.itemId]);
@@ -221,7 +221,7 @@ export async function saveNote(db: Db, actor: Actor, id: number, itemId: number,
     const bad = note.contactIds.findIndex((c) => !known.has(c));
     if (bad >= 0) throw invalid(`contactIds.${bad}`, `contact ${note.contactIds[bad]} is not a contact of this account`);
   }
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     await repo.setNote(trx, actor.workspaceId, id, itemId, JSON.stringify(note), now);
     await bump(trx, actor.workspaceId, id);
@@ -255,7 +255,7 @@ function incomplete(missing: Missing[]) {
 export async function completeHandover(db: Db, actor: Actor, id: number, version: number, ip: string | null) {
   let h = await requireHandover(db.kysely, actor, id);
   requireDraft(h);
-  await syncInventory(db.kysely, actor.workspaceId, h, Date.now());
+  await syncInventory(db.kysely, actor.workspaceId, h, actor.now);
   h = await requireHandover(db.kysely, actor, id);
   if (h.version !== version) throw staleVersion('Handover', h.version);
   const items = await loadItems(db.kysely, actor.workspaceId, id);
@@ -268,7 +268,7 @@ export async function completeHandover(db: Db, actor: Actor, id: number, version
   }
   const from = h.from_user_id;
   const ws = actor.workspaceId;
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     // Only the version this reviewer saw may complete; a concurrent completion finds it closed.
     if (!(await repo.touchHandover(trx, ws, id, version))) {
@@ -301,7 +301,7 @@ export async function completeHandover(db: Db, actor: Actor, id: number, version
       successors: [...successors.values()].map((u) => ({ userId: u.id, name: u.name, count: items.filter((i) => i.toUserId === u.id).length })),
       completedBy: actor.userId,
     };
-    await trx.updateTable('handovers').set({ status: 'completed', completed_at: now, summary: JSON.stringify(summary) }).where('workspace_id', '=', ws).where('id', '=', id).execute();
+    await repo.completeHandover(trx, ws, id, now, JSON.stringify(summary));
     await recordAudit(trx, { workspaceId: ws, actorUserId: actor.userId, action: 'handover.complete', targetType: 'user', targetId: from, ip, detail: { handoverId: id, ...summary } }, now);
     await recordAudit(trx, { workspaceId: ws, actorUserId: actor.userId, action: 'user.deactivate', targetType: 'user', targetId: from, ip, detail: { via: 'handover', handoverId: id } }, now);
   });
@@ -312,7 +312,7 @@ export async function completeHandover(db: Db, actor: Actor, id: number, version
 export async function cancelHandover(db: Db, actor: Actor, id: number, version: number, ip: string | null) {
   const h = await requireHandover(db.kysely, actor, id);
   requireDraft(h);
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     if (!(await repo.touchHandover(trx, actor.workspaceId, id, version, { status: 'cancelled' }))) throw staleVersion('Handover', (await repo.handoverVersion(trx, actor.workspaceId, id))?.version ?? version);
     await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'handover.cancel', targetType: 'user', targetId: h.from_user_id, ip, detail: { handoverId: id } }, now);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { listHistory } from './repository.ts';
-import { userNames } from '../users/repository.ts';
+import { userNames } from '../users/shared.ts';
 
 /**
  * The change history of a record as people read it (SPEC §8): values that are user ids

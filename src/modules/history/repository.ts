@@ -16,7 +16,7 @@ export interface Change {
   actorUserId: number | null;
 }
 
-export async function recordChanges(db: Kysely<Database>, changes: Change[], now = Date.now()): Promise<void> {
+export async function recordChanges(db: Kysely<Database>, changes: Change[], now: number): Promise<void> {
   if (changes.length === 0) return;
   await db
     .insertInto('record_history')

@@ -290,7 +290,7 @@ export async function runPhase(
       await recordAudit(trx, {
         workspaceId: actor.workspaceId, actorUserId: actor.userId, action: `import.${job.kind}`, targetType: 'import', targetId: jobId,
         detail: { fileName: job.file_name, rows: job.total_rows, ...r, errorsSkipped: counts.error },
-      });
+      }, actor.now);
       await repo.updateJob(trx, actor.workspaceId, jobId, {
         status: 'committed', error_count: counts.error, processed_rows: job.total_rows, report: JSON.stringify({ ...report, result: r } satisfies Report),
       });

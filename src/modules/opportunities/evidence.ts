@@ -1,12 +1,14 @@
 import type { Db } from '../../db/database.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { checkGathered, gatheredStatus, type EvidenceGiven, type GatheredProblem } from '../../domain/stage-gate.ts';
 import { AppError, invalid, staleVersion } from '../../server/problem.ts';
-import { linkToOpportunity } from '../attachments/repository.ts';
+import { attachmentsOf, linkToOpportunity } from '../attachments/service.ts';
 import { recordChanges } from '../history/repository.ts';
-import { getStage } from '../sales-processes/repository.ts';
-import { checkEvidenceAttachments, evidenceItems, gatheredOf, getOpportunity, requireRight } from './service.ts';
+import { getStage } from '../sales-processes/service.ts';
+import { gatheredOf } from './dto.ts';
+import { checkEvidenceAttachments, evidenceItems } from './gate.ts';
+import { getOpportunity, requireOpportunity, requireRight } from './read.ts';
 
 const PROBLEM_TEXT: Record<GatheredProblem['problem'], string> = {
   not_current_stage: 'only the evidence of the current stage is gathered before a move',
@@ -43,7 +45,7 @@ export async function saveStageEvidence(db: Db, actor: Actor, id: number, input:
   const before = gatheredOf(r).evidence;
   // Saving the same set again (a double click) changes nothing and costs nobody a version.
   if (JSON.stringify(before) === JSON.stringify(evidence)) return getOpportunity(db, actor, id);
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, { stage_evidence: JSON.stringify(evidence), updated_at: now });
     await linkToOpportunity(trx, actor.workspaceId, attachmentIds, id);
@@ -53,4 +55,12 @@ export async function saveStageEvidence(db: Db, actor: Actor, id: number, input:
     }], now);
   });
   return getOpportunity(db, actor, id);
+}
+
+/** The files given as evidence on this opportunity's stage moves (SPEC §5.3), without their bytes. */
+export async function opportunityAttachments(db: Db, actor: Actor, id: number) {
+  await requireOpportunity(db, actor, id);
+  return (await attachmentsOf(db.kysely, actor.workspaceId, id)).map((a) => ({
+    id: a.id, fileName: a.file_name, size: a.size, contentType: a.content_type, createdAt: a.created_at, uploadedByName: a.uploader_name,
+  }));
 }

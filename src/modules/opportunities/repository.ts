@@ -1,5 +1,5 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool, type Updateable } from 'kysely';
+import type { Database, OpportunityStageHistoryTable, OpportunityTable } from '../../db/schema.ts';
 import { containsInsensitive, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { opportunitiesWithinReach, subtreePattern } from '../scope.ts';
@@ -224,4 +224,39 @@ export async function teamMember(db: Kysely<Database>, workspaceId: number, oppo
 
 export async function activeUser(db: Kysely<Database>, workspaceId: number, userId: number) {
   return db.selectFrom('users').select(['id', 'name', 'active']).where('workspace_id', '=', workspaceId).where('id', '=', userId).executeTakeFirst();
+}
+
+// ————— Writes (the services hold the transaction and pass it in) —————
+
+export async function insertOpportunity(db: Kysely<Database>, values: Insertable<OpportunityTable>): Promise<number> {
+  return (await db.insertInto('opportunities').values(values).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+/** Marks the opportunity changed without a version bump (a team change is not a figure anyone edits). */
+export async function touchOpportunity(db: Kysely<Database>, workspaceId: number, id: number, now: number) {
+  await db.updateTable('opportunities').set({ updated_at: now }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+export async function insertTeamMember(db: Kysely<Database>, m: { workspaceId: number; opportunityId: number; userId: number; teamRole: string; now: number }) {
+  await db.insertInto('opportunity_team').values({ workspace_id: m.workspaceId, opportunity_id: m.opportunityId, user_id: m.userId, team_role: m.teamRole, created_at: m.now }).execute();
+}
+
+export async function deleteTeamMember(db: Kysely<Database>, workspaceId: number, opportunityId: number, memberId: number) {
+  await db.deleteFrom('opportunity_team').where('workspace_id', '=', workspaceId).where('opportunity_id', '=', opportunityId).where('id', '=', memberId).execute();
+}
+
+/** The new owner takes the sales-lead seat, and leaves any other seat they held on the team. */
+export async function seatNewLead(db: Kysely<Database>, workspaceId: number, opportunityId: number, userId: number, now: number) {
+  await db.deleteFrom('opportunity_team').where('workspace_id', '=', workspaceId).where('opportunity_id', '=', opportunityId).where('team_role', '=', 'sales_lead').execute();
+  await db.deleteFrom('opportunity_team').where('workspace_id', '=', workspaceId).where('opportunity_id', '=', opportunityId).where('user_id', '=', userId).execute();
+  await insertTeamMember(db, { workspaceId, opportunityId, userId, teamRole: 'sales_lead', now });
+}
+
+export async function insertStageEntry(db: Kysely<Database>, row: Insertable<OpportunityStageHistoryTable>) {
+  await db.insertInto('opportunity_stage_history').values(row).execute();
+}
+
+/** Closes the open stage-history row (the stage being left). */
+export async function leaveCurrentStage(db: Kysely<Database>, workspaceId: number, opportunityId: number, exit: Updateable<OpportunityStageHistoryTable>) {
+  await db.updateTable('opportunity_stage_history').set(exit).where('workspace_id', '=', workspaceId).where('opportunity_id', '=', opportunityId).where('left_at', 'is', null).execute();
 }

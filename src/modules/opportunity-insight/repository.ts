@@ -71,3 +71,9 @@ export async function getReview(db: Kysely<Database>, workspaceId: number, id: n
     .where('r.id', '=', id)
     .executeTakeFirstOrThrow();
 }
+
+/** A review's dated next action becomes the deal's next step; the version moves on so open forms see the change. */
+export async function planNextStep(db: Kysely<Database>, workspaceId: number, opportunityId: number, p: { nextStep: string; date: string; now: number }) {
+  await db.updateTable('opportunities').set((eb) => ({ next_step: p.nextStep, next_step_date: p.date, updated_at: p.now, version: eb('version', '+', 1) }))
+    .where('workspace_id', '=', workspaceId).where('id', '=', opportunityId).execute();
+}

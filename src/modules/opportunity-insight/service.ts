@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import {
   QUALIFICATION_FACTS, qualificationScore, weakenedFacts,
   type BuyingPhase, type Qualification, type QualificationAnswer, type QualificationFact,
@@ -11,7 +11,7 @@ import { AppError, forbidden, invalid, notFound } from '../../server/problem.ts'
 import { recordChanges, type Change } from '../history/repository.ts';
 import { getOpportunity } from '../opportunities/service.ts';
 import * as repo from './repository.ts';
-import { userNames } from '../users/repository.ts';
+import { userNames } from '../users/shared.ts';
 
 /*
  * What the JSON columns of `opportunities` hold (migration 0006):
@@ -155,7 +155,7 @@ export async function saveQualification(db: Db, actor: Actor, id: number, input:
   }
   const weakened = weakenedFacts(before.facts, after);
   const [oldScore, newScore] = [qualificationScore(before.facts), qualificationScore(after)];
-  const now = Date.now();
+  const { now } = actor;
   const stored: StoredQualification = { facts: after, weakened, assessedAt: now, assessedBy: actor.userId };
   const changes: Change[] = oldScore !== newScore || weakened.length
     ? [{ workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'qualification', oldValue: oldScore, newValue: newScore, reason: weakened.length ? `weakened: ${weakened.join(', ')}` : null, actorUserId: actor.userId }]
@@ -186,7 +186,7 @@ export async function saveAnalysis(db: Db, actor: Actor, id: number, input: { ve
   await updateVersioned(db.kysely, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
     swot: JSON.stringify(swot),
     competitors: JSON.stringify(competitors),
-    updated_at: Date.now(),
+    updated_at: actor.now,
   });
   return getInsight(db, actor, id);
 }
@@ -203,7 +203,7 @@ export async function saveStrategy(db: Db, actor: Actor, id: number, input: { ve
   const { row } = await loadForEdit(db, actor, id);
   const r = decideStrategy(input.answers);
   if (!r.done) throw invalid(`answers.${r.next}`, 'answer this question to reach a strategy', 'strategy_incomplete');
-  const now = Date.now();
+  const { now } = actor;
   // Only the answers on the path count; an answer to a question never asked is dropped.
   const answers = Object.fromEntries(r.path.map((s) => [s.question, s.answer])) as StrategyAnswers;
   const stored: StoredStrategy = { strategy: r.strategy, path: r.path, answers, decidedAt: now, decidedBy: actor.userId };
@@ -249,7 +249,7 @@ export interface ReviewInput {
 export async function addReview(db: Db, actor: Actor, id: number, input: ReviewInput) {
   const detail = await getOpportunity(db, actor, id);
   if (!detail.permissions.edit) throw forbidden('Only the owner or a manager over the opportunity records a pipeline review');
-  const now = Date.now();
+  const { now } = actor;
   const reviewId = await db.kysely.transaction().execute(async (trx) => {
     const newId = await repo.insertReview(trx, {
       workspaceId: actor.workspaceId, opportunityId: id, reviewerId: actor.userId, completedStep: input.completedStep, evidence: input.evidence ?? null,
@@ -257,8 +257,7 @@ export async function addReview(db: Db, actor: Actor, id: number, input: ReviewI
     });
     // "What will you do next? Let us plan it together": a dated next action is the deal's next step (no longer "no plan").
     if (input.nextActionDate) {
-      await trx.updateTable('opportunities').set((eb) => ({ next_step: input.nextAction.slice(0, 500), next_step_date: input.nextActionDate!, updated_at: now, version: eb('version', '+', 1) }))
-        .where('workspace_id', '=', actor.workspaceId).where('id', '=', id).execute();
+      await repo.planNextStep(trx, actor.workspaceId, id, { nextStep: input.nextAction.slice(0, 500), date: input.nextActionDate, now });
     }
     return newId;
   });

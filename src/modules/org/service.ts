@@ -3,7 +3,7 @@ import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
 import { depthOf, isSameOrDescendant } from '../../domain/org-tree.ts';
 import type { OrgUnitType } from '../../domain/roles.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
 
@@ -71,7 +71,7 @@ export async function createUnit(
 ): Promise<OrgUnitDto> {
   requireAdmin(actor);
   const parent = await activeParent(db, actor, input.parentId);
-  const now = Date.now();
+  const { now } = actor;
   const id = await db.kysely.transaction().execute(async (trx) => {
     if (await repo.siblingNamed(trx, actor.workspaceId, parent.id, input.name)) {
       throw conflict('duplicate_name', `"${input.name}" already exists under ${parent.name}`, 'name');
@@ -110,7 +110,7 @@ export async function updateUnit(
       throw invalid('parentId', 'a unit cannot be moved under itself or one of its own descendants', 'org_cycle');
     }
   }
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     const name = input.name ?? unit.name;
     const parentId = newParent ? newParent.id : unit.parent_id;
@@ -142,7 +142,7 @@ export async function setArchived(db: Db, actor: Actor, id: number, archived: bo
   requireAdmin(actor);
   const unit = await repo.getUnit(db.kysely, actor, id);
   if (!unit) throw notFound('Org unit');
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     if (archived) {
       if (unit.parent_id === null) throw new AppError(409, 'root_unit', 'The top unit of the organisation cannot be archived');

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { containsInsensitive, type Engine } from '../../db/dialect.ts';
+import { containsInsensitive, lockRows, type Engine } from '../../db/dialect.ts';
 import type { Tier } from '../../domain/accounts.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { POOL_REASONS } from '../../domain/pool.ts';
@@ -46,7 +46,7 @@ export async function releaseTier(trx: Kysely<Database>, engine: Engine, workspa
           ),
         ),
       );
-  if (engine === 'postgres') await due(trx).select('accounts.id').forUpdate().execute();
+  await lockRows(engine, due(trx).select('accounts.id'));
   const inserted = await trx
     .insertInto('record_history')
     .columns(['workspace_id', 'entity_type', 'entity_id', 'field', 'old_value', 'new_value', 'reason', 'actor_user_id', 'created_at'])
@@ -95,8 +95,7 @@ export async function workspacesWithSettings(db: Kysely<Database>) {
  * limit. SQLite runs one write transaction at a time, so it needs nothing here.
  */
 export async function lockAssignee(trx: Kysely<Database>, engine: Engine, workspaceId: number, userId: number): Promise<void> {
-  if (engine !== 'postgres') return;
-  await trx.selectFrom('users').select('id').where('workspace_id', '=', workspaceId).where('id', '=', userId).forUpdate().execute();
+  await lockRows(engine, trx.selectFrom('users').select('id').where('workspace_id', '=', workspaceId).where('id', '=', userId));
 }
 
 /** Private (non-pool, not archived) accounts a user holds: what the claim limit counts. */

@@ -16,7 +16,7 @@ import { runExclusive } from '../jobs/lease.ts';
 import { loadSettings } from '../workspace/service.ts';
 import * as repo from './repository.ts';
 import { assignableUser } from '../users/service.ts';
-import { userNames } from '../users/repository.ts';
+import { userNames } from '../users/shared.ts';
 
 export const POOL_RELEASE_JOB = 'pool.release';
 
@@ -61,7 +61,7 @@ export function runReleaseJob(db: Db, now = Date.now(), opts: { everyMs?: number
 /** An administrator runs the release for their workspace now. */
 export async function releaseNow(db: Db, actor: Actor, ip: string | null) {
   if (actor.role !== 'admin') throw forbidden('Only an administrator can run the pool release');
-  const now = Date.now();
+  const { now } = actor;
   const r = await releaseStaleAccounts(db.kysely, db.engine, actor.workspaceId, now);
   await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'pool.release_run', ip, detail: { released: r.released } }, now);
   return { released: r.released, total: r.total, ranAt: now };
@@ -117,7 +117,7 @@ export async function assign(db: Db, actor: Actor, id: number, version: number, 
 }
 
 async function transfer(db: Db, actor: Actor, t: { id: number; version: number; toUserId: number; toUnitId: number; fromUnitId: number; reason: PoolReason; field: string }, ip: string | null) {
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     // First, so the count below sees every claim for this person that committed before ours.
     await repo.lockAssignee(trx, db.engine, actor.workspaceId, t.toUserId);
@@ -137,7 +137,7 @@ export async function releaseByHand(db: Db, actor: Actor, id: number, version: n
   if (row.archived_at !== null) throw conflict('archived', 'An archived account cannot go to the pool');
   const isOwner = row.owner_id === actor.userId && (actor.role === 'rep' || actor.role === 'manager');
   if (!isOwner && !canManageAccount(actor, factsOf(row))) throw forbidden('Only the owner or a manager can release this account');
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     if (!(await repo.putIntoPool(trx, actor.workspaceId, id, version, now))) throw staleVersion('Account', (await repo.currentVersion(trx, actor.workspaceId, id))?.version ?? version);
     await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'owner', oldValue: row.owner_id, newValue: null, reason: 'pool_release_manual', actorUserId: actor.userId }], now);
@@ -147,7 +147,7 @@ export async function releaseByHand(db: Db, actor: Actor, id: number, version: n
 }
 
 export async function listPool(db: Db, actor: Actor, q: repo.PoolFilter & { limit: number; offset: number; sort: { column: repo.PoolSort; desc: boolean } }) {
-  const now = Date.now();
+  const { now } = actor;
   const { items, total } = await repo.listPool(db.kysely, db.engine, actor, q);
   const ownerIds = [...new Set(items.map((i) => (i.previous_owner_id == null ? null : Number(i.previous_owner_id))).filter((v): v is number => v !== null && Number.isFinite(v)))];
   const names = await userNames(db.kysely, actor.workspaceId, ownerIds);

@@ -61,7 +61,7 @@ export async function updateRules(db: Db, actor: Actor, input: RulesPatch & { ve
     const changed = Object.fromEntries(
       (Object.keys(after) as (keyof WorkspaceSettings)[]).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k])).map((k) => [k, { from: before[k], to: after[k] }]),
     );
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'workspace.rules', targetType: 'workspace', targetId: actor.workspaceId, ip, detail: changed });
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'workspace.rules', targetType: 'workspace', targetId: actor.workspaceId, ip, detail: changed }, actor.now);
   });
   return getRules(db, actor);
 }

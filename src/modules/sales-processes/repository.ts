@@ -1,6 +1,8 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, ProcessStageTable } from '../../db/schema.ts';
 import type { ProcessTemplate } from '../../domain/sales-process-templates.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { opportunitiesWithinReach } from '../scope.ts';
 
 /** Sales processes and their stages (SPEC §5.1). Every process is visible to the whole workspace. */
 export async function listProcesses(db: Kysely<Database>, workspaceId: number, includeInactive: boolean) {
@@ -74,4 +76,28 @@ export async function writePositions(db: Kysely<Database>, workspaceId: number, 
   for (const [position, s] of order.entries()) {
     if (s.position !== position) await db.updateTable('process_stages').set({ position }).where('workspace_id', '=', workspaceId).where('id', '=', s.id).execute();
   }
+}
+
+/** Open opportunities per process that the caller may see (SPEC §2). One grouped query. */
+export async function openOpportunitiesByProcess(db: Kysely<Database>, actor: Actor) {
+  return db
+    .selectFrom('opportunities')
+    .innerJoin('org_units', (j) => j.onRef('org_units.id', '=', 'opportunities.org_unit_id').onRef('org_units.workspace_id', '=', 'opportunities.workspace_id'))
+    .select(['opportunities.process_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where(opportunitiesWithinReach(actor))
+    .where('opportunities.status', '=', 'open')
+    .groupBy('opportunities.process_id')
+    .execute();
+}
+
+export async function insertStage(db: Kysely<Database>, values: Insertable<ProcessStageTable>): Promise<number> {
+  return (await db.insertInto('process_stages').values(values).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function deleteStage(db: Kysely<Database>, workspaceId: number, id: number) {
+  await db.deleteFrom('process_stages').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+export async function setProbability(db: Kysely<Database>, workspaceId: number, id: number, p: { probability: number; now: number; version: number }) {
+  await db.updateTable('process_stages').set({ probability: p.probability, updated_at: p.now, version: p.version }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import { inTransaction } from '../../db/transaction.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
@@ -9,7 +9,10 @@ import type { BuyingPhase } from '../../domain/buying-phase.ts';
 import { AppError, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
-import { visibleOpportunities } from '../opportunities/repository.ts';
+
+/** For other areas (opportunities): a process's stages in order, one stage, one process — undefined outside the workspace. */
+export { getStage, stagesOf, type StageRow } from './repository.ts';
+export const findProcess = repo.getProcess;
 
 export interface EvidenceItem {
   key: string;
@@ -45,11 +48,7 @@ export async function listProcesses(db: Db, actor: Actor, includeInactive: boole
 
 /** Open opportunities per process that the caller may see (SPEC §2): the board opens on the busiest. One grouped query. */
 async function openOpportunitiesByProcess(db: Db, actor: Actor): Promise<Map<number, number>> {
-  const rows = await visibleOpportunities(db.kysely, actor)
-    .select(['opportunities.process_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('opportunities.status', '=', 'open')
-    .groupBy('opportunities.process_id')
-    .execute();
+  const rows = await repo.openOpportunitiesByProcess(db.kysely, actor);
   return new Map(rows.filter((r) => r.process_id !== null).map((r) => [r.process_id!, Number(r.n)]));
 }
 
@@ -75,8 +74,8 @@ export async function copyTemplate(db: Db, actor: Actor, input: { templateKey: s
   const template = PROCESS_TEMPLATES.find((t) => t.key === input.templateKey);
   if (!template) throw invalid('templateKey', `must be one of ${PROCESS_TEMPLATES.map((t) => t.key).join(', ')}`);
   const id = await db.kysely.transaction().execute(async (trx) => {
-    const newId = await repo.insertFromTemplate(trx, actor.workspaceId, template, input.lang, input.name, Date.now());
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'process.create', targetType: 'sales_process', targetId: newId, ip, detail: { template: template.key } });
+    const newId = await repo.insertFromTemplate(trx, actor.workspaceId, template, input.lang, input.name, actor.now);
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'process.create', targetType: 'sales_process', targetId: newId, ip, detail: { template: template.key } }, actor.now);
     return newId;
   });
   return getProcess(db, actor, id);
@@ -89,7 +88,7 @@ export async function updateProcess(db: Db, actor: Actor, id: number, patch: { v
     ...(patch.name !== undefined ? { name: patch.name } : {}),
     ...(patch.description !== undefined ? { description: patch.description } : {}),
     ...(patch.active !== undefined ? { active: patch.active ? 1 : 0 } : {}),
-    updated_at: Date.now(),
+    updated_at: actor.now,
   });
   return getProcess(db, actor, id);
 }
@@ -141,7 +140,7 @@ export async function updateStage(db: Db, actor: Actor, id: number, patch: Stage
     ...(patch.roles !== undefined ? { roles: JSON.stringify(patch.roles) } : {}),
     ...(patch.expectedDays !== undefined ? { expected_days: patch.expectedDays } : {}),
     ...(patch.buyingPhase !== undefined ? { buying_phase: patch.buyingPhase } : {}),
-    updated_at: Date.now(),
+    updated_at: actor.now,
   });
   return toStageDto((await repo.getStage(db.kysely, actor.workspaceId, id))!);
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
@@ -22,7 +22,7 @@ const ADMIN_ONLY = 'Only an administrator can change sales processes';
 
 /** Locks the process for the change (the row update) and checks the version the caller read. */
 async function bumpProcess(trx: Kysely<Database>, actor: Actor, processId: number, version: number) {
-  await updateVersioned(trx, 'sales_processes', 'Sales process', { workspaceId: actor.workspaceId, id: processId, version }, { updated_at: Date.now() });
+  await updateVersioned(trx, 'sales_processes', 'Sales process', { workspaceId: actor.workspaceId, id: processId, version }, { updated_at: actor.now });
 }
 
 /**
@@ -61,10 +61,8 @@ export async function addStage(db: Db, actor: Actor, processId: number, input: N
     if ((prev && input.probability < prev.probability) || (next && input.probability > next.probability)) {
       throw invalid('probability', `must lie between the neighbouring stages (${prev?.probability ?? 0}–${next?.probability ?? 100})`);
     }
-    const now = Date.now();
-    const { id } = await trx
-      .insertInto('process_stages')
-      .values({
+    const { now } = actor;
+    const id = await repo.insertStage(trx, {
         workspace_id: actor.workspaceId,
         process_id: processId,
         position: input.position,
@@ -80,9 +78,7 @@ export async function addStage(db: Db, actor: Actor, processId: number, input: N
         created_at: now,
         updated_at: now,
         version: 1,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    });
     const order = [...stages.slice(0, input.position), { id, position: input.position }, ...stages.slice(input.position)];
     await repo.writePositions(trx, actor.workspaceId, order);
     await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'process.stage_add', targetType: 'sales_process', targetId: processId, ip, detail: { stageId: id, name: input.name, position: input.position, probability: input.probability } }, now);
@@ -109,9 +105,9 @@ export async function removeStage(db: Db, actor: Actor, stageId: number, version
     if (stages.length <= 2) throw conflict('too_few_stages', 'A process keeps at least two stages');
     const inStage = await repo.opportunitiesInStage(trx, actor.workspaceId, stageId);
     if (inStage.length > 0) throw stageInUse(stage.name, process.name, inStage);
-    await trx.deleteFrom('process_stages').where('workspace_id', '=', actor.workspaceId).where('id', '=', stageId).execute();
+    await repo.deleteStage(trx, actor.workspaceId, stageId);
     await repo.writePositions(trx, actor.workspaceId, stages.filter((s) => s.id !== stageId));
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'process.stage_remove', targetType: 'sales_process', targetId: process.id, ip, detail: { stageId, name: stage.name, position: stage.position, probability: stage.probability } });
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'process.stage_remove', targetType: 'sales_process', targetId: process.id, ip, detail: { stageId, name: stage.name, position: stage.position, probability: stage.probability } }, actor.now);
     return process.id;
   });
   return getProcess(db, actor, processId);
@@ -168,11 +164,11 @@ export async function reorderStages(db: Db, actor: Actor, processId: number, inp
       const { index, stage, prev } = breach;
       throw invalid(`stages.${index}.probability`, `win probabilities must not decrease along the order: "${stage.name}" (${stage.probability}%) would follow "${prev.name}" (${prev.probability}%); change a probability along with the order`);
     }
-    const now = Date.now();
+    const { now } = actor;
     for (const s of next) {
       const old = byId.get(s.id)!;
       if (s.probability !== old.probability) {
-        await trx.updateTable('process_stages').set({ probability: s.probability, updated_at: now, version: old.version + 1 }).where('workspace_id', '=', actor.workspaceId).where('id', '=', s.id).execute();
+        await repo.setProbability(trx, actor.workspaceId, s.id, { probability: s.probability, now, version: old.version + 1 });
       }
     }
     await repo.writePositions(trx, actor.workspaceId, next);

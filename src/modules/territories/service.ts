@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import { reachesUnit, type Actor } from '../../domain/policy.ts';
 import { canonicalProvince, tidyText } from '../../domain/regions.ts';
 import { matchTerritory, samePlace, specificity, type Place, type TerritoryRule } from '../../domain/territory.ts';
@@ -8,6 +8,9 @@ import { conflict, forbidden, invalid, notFound } from '../../server/problem.ts'
 import { recordAudit } from '../audit/repository.ts';
 import { recordChanges } from '../history/repository.ts';
 import * as repo from './repository.ts';
+
+/** For the accounts area: the active rules a new account's owner is matched against. */
+export const activeTerritoryRules = (db: Db, workspaceId: number) => repo.activeRules(db.kysely, workspaceId);
 
 /** Roles that may own territory (SPEC §2: the rep of a slice; a manager may hold one too). */
 const OWNER_ROLES = ['rep', 'manager'];
@@ -112,7 +115,7 @@ async function checkRep(db: Db, actor: Actor, userId: number) {
 export async function createTerritory(db: Db, actor: Actor, input: TerritoryInput, ip: string | null) {
   const place = placeOf({ province: input.province, city: input.city ?? null, district: input.district ?? null, industry: input.industry ?? null });
   await checkRep(db, actor, input.userId);
-  const now = Date.now();
+  const { now } = actor;
   const id = await db.kysely.transaction().execute(async (trx) => {
     if (await isDuplicate(trx, actor.workspaceId, place, input.userId)) throw conflict('duplicate_territory', 'this rep already has a rule for exactly this place', 'province');
     const newId = await repo.insertRule(trx, { workspaceId: actor.workspaceId, name: norm(input.name), place, userId: input.userId, active: input.active ?? true, now });
@@ -135,7 +138,7 @@ export async function updateTerritory(db: Db, actor: Actor, id: number, patch: T
   }, row.province);
   const userId = patch.userId ?? row.user_id;
   if (patch.userId !== undefined && patch.userId !== row.user_id) await checkRep(db, actor, patch.userId);
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     if (await isDuplicate(trx, actor.workspaceId, place, userId, id)) throw conflict('duplicate_territory', 'this rep already has a rule for exactly this place', 'province');
     await updateVersioned(trx, 'territory_rules', 'Territory rule', { workspaceId: actor.workspaceId, id, version: patch.version }, {
@@ -155,7 +158,7 @@ export async function deleteTerritory(db: Db, actor: Actor, id: number, ip: stri
   if (!canChange(actor, row.unit_path)) throw forbidden('You can delete only the rules of reps in your organisation');
   await db.kysely.transaction().execute(async (trx) => {
     await repo.deleteRule(trx, actor.workspaceId, id);
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'territory.delete', targetType: 'territory', targetId: id, ip, detail: { ...domainRule(row) } });
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'territory.delete', targetType: 'territory', targetId: id, ip, detail: { ...domainRule(row) } }, actor.now);
   });
 }
 
@@ -220,7 +223,7 @@ export async function applyToPool(db: Db, actor: Actor, dryRun: boolean, ip: str
   const rules = await repo.activeRules(db.kysely, actor.workspaceId);
   const usable = rules.filter((r) => r.user_active === 1 && canChange(actor, r.unit_path));
   const owners = new Map(usable.map((r) => [r.user_id, { userId: r.user_id, unitId: r.org_unit_id, name: r.user_name }]));
-  const now = Date.now();
+  const { now } = actor;
   return db.kysely.transaction().execute(async (trx) => {
     const pool = await repo.poolAccounts(trx, actor, managerPath(actor) ?? null);
     const plan = new Map<number, number[]>();

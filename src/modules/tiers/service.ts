@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import { NAMED_CRITERIA, TIERS, VALUE_TYPES, type NamedCriterion, type Tier, type ValueType } from '../../domain/accounts.ts';
 import { computeTiers, effectiveTier, tierWindows } from '../../domain/abc-tier.ts';
 import { canEditAccount, canManageAccount, type Actor } from '../../domain/policy.ts';
@@ -8,7 +8,7 @@ import { forbidden, invalid } from '../../server/problem.ts';
 import { factsOf, getAccount, requireAccount } from '../accounts/service.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
-import { loadSettings } from '../workspace/service.ts';
+import { loadSettings, workspaceIds } from '../workspace/service.ts';
 import * as repo from './repository.ts';
 
 export interface RecomputeResult {
@@ -81,7 +81,7 @@ export async function recompute(db: Db, actor: Actor): Promise<RecomputeResult> 
 
 /** The nightly job: every workspace, one transaction each. */
 export async function recomputeAll(db: Db, now = Date.now()): Promise<string> {
-  const workspaces = await db.kysely.selectFrom('workspaces').select('id').orderBy('id').execute();
+  const workspaces = await workspaceIds(db.kysely);
   let accounts = 0;
   let changed = 0;
   for (const w of workspaces) {
@@ -129,7 +129,7 @@ export async function setOverride(db: Db, actor: Actor, id: number, input: { ver
   const before = row.tier as Tier;
   const after = effectiveTier(computed, input.tier);
   const reason = input.tier === null ? (input.reason ? `override cleared: ${input.reason}` : 'override cleared') : input.reason!;
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     await updateVersioned(trx, 'accounts', 'Account', { workspaceId: actor.workspaceId, id, version: input.version }, {
       tier_override: input.tier,
@@ -163,7 +163,7 @@ export async function setNamed(db: Db, actor: Actor, id: number, input: { versio
   const current = JSON.parse(row.named_criteria || '{}') as NamedCriteria;
   const criteria: NamedCriteria = { ...current };
   for (const k of NAMED_CRITERIA) if (input.criteria?.[k] !== undefined) criteria[k] = input.criteria[k];
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     await updateVersioned(trx, 'accounts', 'Account', { workspaceId: actor.workspaceId, id, version: input.version }, {
       ...(namedChange ? { named_account: input.named ? 1 : 0 } : {}),

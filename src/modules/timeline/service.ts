@@ -3,7 +3,7 @@ import type { Actor } from '../../domain/policy.ts';
 import { TIMELINE_GROUPS, USER_VALUED_FIELDS, type TimelineEvent, type TimelineGroup } from '../../domain/timeline.ts';
 import { requireAccount } from '../accounts/service.ts';
 import { requireOpportunity } from '../opportunities/service.ts';
-import { userNames } from '../users/repository.ts';
+import { userNames } from '../users/shared.ts';
 import * as repo from './repository.ts';
 
 export interface TimelineQuery {

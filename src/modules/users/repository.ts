@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { Database, UserUpdate } from '../../db/schema.ts';
 import type { Engine } from '../../db/dialect.ts';
 import { containsInsensitive } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
@@ -159,4 +159,9 @@ export async function userNames(db: Kysely<Database>, workspaceId: number, ids: 
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('users').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('id', 'in', [...new Set(ids)]).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** The actor's own row (name, language, phone): no version check, as before — a person edits only themselves. */
+export async function updateOwnProfile(db: Kysely<Database>, actor: Actor, values: UserUpdate) {
+  await db.updateTable('users').set(values).where('workspace_id', '=', actor.workspaceId).where('id', '=', actor.userId).execute();
 }

@@ -4,12 +4,12 @@ import type { Database } from '../../db/schema.ts';
 import { canAdministerWorkspace, defaultExportPermission, reachesUnit, type Actor } from '../../domain/policy.ts';
 import type { Locale, Role } from '../../domain/roles.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
-import { updateVersioned } from '../../db/versioned.ts';
+import { updateVersioned } from '../versioned.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { hashPassword } from '../auth/password.ts';
-import { deleteUserSessions } from '../auth/repository.ts';
-import { getUnit, unitNames } from '../org/repository.ts';
-import { unhandedWork } from '../handovers/repository.ts';
+import { deleteUserSessions } from '../auth/shared.ts';
+import { getUnit, unitNames } from '../org/shared.ts';
+import { unhandedWork } from '../handovers/shared.ts';
 import { nameUnits, type UnitNaming } from '../../domain/org-tree.ts';
 import * as repo from './repository.ts';
 
@@ -98,7 +98,7 @@ export async function createUser(db: Db, actor: Actor, input: NewUserInput, ip: 
   requireAdmin(actor);
   await activeUnit(db, actor, input.orgUnitId);
   const passwordHash = await hashPassword(input.password);
-  const now = Date.now();
+  const { now } = actor;
   const id = await db.kysely.transaction().execute(async (trx) => {
     if (await repo.emailTaken(trx, input.email)) throw conflict('duplicate_email', `${input.email} is already in use`, 'email');
     const canExport = input.canExport ?? defaultExportPermission(input.role);
@@ -146,7 +146,7 @@ export async function updateUser(db: Db, actor: Actor, id: number, patch: UserPa
   const user = await repo.getUser(db.kysely, actor, id);
   if (!user) throw notFound('User');
   if (patch.orgUnitId !== undefined && patch.orgUnitId !== user.org_unit_id) await activeUnit(db, actor, patch.orgUnitId);
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     if (patch.email !== undefined && patch.email !== user.email && (await repo.emailTaken(trx, patch.email, id))) {
       throw conflict('duplicate_email', `${patch.email} is already in use`, 'email');
@@ -191,7 +191,7 @@ export async function resetPassword(db: Db, actor: Actor, id: number, input: { p
   const user = await repo.getUser(db.kysely, actor, id);
   if (!user) throw notFound('User');
   const passwordHash = await hashPassword(input.password);
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     // An administrator resetting their own password chose it for themselves: nothing to replace.
     await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id, version: input.version }, {
@@ -226,7 +226,7 @@ export async function setActive(db: Db, actor: Actor, id: number, active: boolea
   requireAdmin(actor);
   const user = await repo.getUser(db.kysely, actor, id);
   if (!user) throw notFound('User');
-  const now = Date.now();
+  const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     if (!active && user.role === 'admin' && (await repo.countActiveAdmins(trx, actor.workspaceId, id)) === 0) {
       throw new AppError(409, 'last_admin', 'The workspace must keep at least one active administrator');
@@ -251,18 +251,13 @@ export async function setActive(db: Db, actor: Actor, id: number, active: boolea
 export async function updateMe(db: Db, actor: Actor, patch: { name?: string | undefined; locale?: Locale | undefined; phone?: string | null | undefined }) {
   const user = await repo.getUser(db.kysely, actor, actor.userId);
   if (!user) throw notFound('User');
-  await db.kysely
-    .updateTable('users')
-    .set({
-      ...(patch.name !== undefined ? { name: patch.name } : {}),
-      ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
-      ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
-      updated_at: Date.now(),
-      version: user.version + 1,
-    })
-    .where('workspace_id', '=', actor.workspaceId)
-    .where('id', '=', actor.userId)
-    .execute();
+  await repo.updateOwnProfile(db.kysely, actor, {
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+    ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
+    ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+    updated_at: actor.now,
+    version: user.version + 1,
+  });
   return getUser(db, actor, actor.userId);
 }
 

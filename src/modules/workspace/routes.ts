@@ -3,10 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ADMIN_ONLY, ANY_SIGNED_IN } from '../../server/access.ts';
 import { email, errorResponses, password, problemSchema, text, versionField } from '../../contracts/common.ts';
-import { actorOf, ipOf } from '../../server/request.ts';
+import { actorOf, ipOf, setSessionCookie } from '../../server/request.ts';
 import { LOCALES } from '../../domain/roles.ts';
 import { login } from '../auth/service.ts';
-import { setSessionCookie } from '../auth/routes.ts';
 import * as ws from './service.ts';
 
 export const workspaceSchema = z.object({

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database, Workspace } from '../../db/schema.ts';
-import { lockTable } from '../../db/dialect.ts';
+import { DEFAULT_TIME_ZONE, type Calendar } from '../../domain/calendar.ts';
 import { workspaceSettings, type WorkspaceSettings } from '../../domain/settings.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
@@ -9,9 +9,10 @@ import type { Locale } from '../../domain/roles.ts';
 import { conflict, forbidden, notFound, staleVersion } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { hashPassword } from '../auth/password.ts';
-import { insertUnit } from '../org/repository.ts';
-import { emailTaken, insertUser } from '../users/repository.ts';
+import { insertUnit } from '../org/shared.ts';
+import { emailTaken, insertUser } from '../users/shared.ts';
 import { installDefaultProcesses } from '../sales-processes/service.ts';
+import * as repo from './repository.ts';
 
 export interface WorkspaceDto {
   id: number;
@@ -47,18 +48,16 @@ export async function createWorkspace(db: Kysely<Database>, input: NewWorkspace,
   const passwordHash = input.admin.passwordHash ?? (await hashPassword(input.admin.password ?? ''));
   return inTransaction(db, async (trx) => {
     if (await emailTaken(trx, input.admin.email)) throw conflict('duplicate_email', `${input.admin.email} is already in use`, 'admin.email');
-    const ws = await trx
-      .insertInto('workspaces')
-      .values({
+    const ws = {
+      id: await repo.insertWorkspace(trx, {
         name: input.name,
         currency: input.currency ?? 'CNY',
-        time_zone: input.timeZone ?? 'Asia/Shanghai',
+        time_zone: input.timeZone ?? DEFAULT_TIME_ZONE,
         fiscal_year_start_month: input.fiscalYearStartMonth ?? 1,
         created_at: now,
         version: 1,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+      }),
+    };
     const rootUnitId = await insertUnit(trx, { workspaceId: ws.id, parentId: null, parentPath: null, name: input.name, type: 'group', sortOrder: 0, now });
     const adminId = await insertUser(trx, {
       workspaceId: ws.id,
@@ -80,23 +79,22 @@ export async function createWorkspace(db: Kysely<Database>, input: NewWorkspace,
   });
 }
 
-export async function countWorkspaces(db: Kysely<Database>): Promise<number> {
-  const r = await db.selectFrom('workspaces').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(r.n);
-}
+export const workspaceIds = (db: Kysely<Database>) => repo.workspaceIds(db);
+
+export const countWorkspaces = (db: Kysely<Database>): Promise<number> => repo.countWorkspaces(db);
 
 /** First-run setup: only while the database holds no workspace at all. */
 export async function setupFirstWorkspace(db: Db, input: NewWorkspace) {
   const passwordHash = await hashPassword(input.admin.password ?? '');
   return db.kysely.transaction().execute(async (trx) => {
-    await lockTable(db.engine, trx, 'workspaces');
-    if ((await countWorkspaces(trx)) > 0) throw conflict('already_set_up', 'Keyline is already set up; sign in instead');
+    await repo.lockWorkspaces(trx, db.engine);
+    if ((await repo.countWorkspaces(trx)) > 0) throw conflict('already_set_up', 'Keyline is already set up; sign in instead');
     return createWorkspace(trx, { ...input, admin: { ...input.admin, passwordHash } });
   });
 }
 
 export async function getWorkspace(db: Db, actor: Actor): Promise<WorkspaceDto> {
-  const w = await db.kysely.selectFrom('workspaces').selectAll().where('id', '=', actor.workspaceId).executeTakeFirst();
+  const w = await repo.getWorkspace(db.kysely, actor.workspaceId);
   if (!w) throw notFound('Workspace');
   return toWorkspaceDto(w);
 }
@@ -110,29 +108,31 @@ export async function updateWorkspace(
   if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can change workspace settings');
   await db.kysely.transaction().execute(async (trx) => {
     // The workspace row is keyed by its own id (no workspace_id), so not updateVersioned.
-    const r = await trx
-      .updateTable('workspaces')
-      .set({
-        ...(patch.name !== undefined ? { name: patch.name } : {}),
-        ...(patch.currency !== undefined ? { currency: patch.currency } : {}),
-        ...(patch.timeZone !== undefined ? { time_zone: patch.timeZone } : {}),
-        ...(patch.fiscalYearStartMonth !== undefined ? { fiscal_year_start_month: patch.fiscalYearStartMonth } : {}),
-        version: patch.version + 1,
-      })
-      .where('id', '=', actor.workspaceId)
-      .where('version', '=', patch.version)
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) {
-      const cur = await trx.selectFrom('workspaces').select('version').where('id', '=', actor.workspaceId).executeTakeFirstOrThrow();
-      throw staleVersion('Workspace', cur.version);
+    const r = await repo.updateWorkspace(trx, actor.workspaceId, patch.version, {
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.currency !== undefined ? { currency: patch.currency } : {}),
+      ...(patch.timeZone !== undefined ? { time_zone: patch.timeZone } : {}),
+      ...(patch.fiscalYearStartMonth !== undefined ? { fiscal_year_start_month: patch.fiscalYearStartMonth } : {}),
+    });
+    if (!r.updated) {
+      if (r.current === undefined) throw notFound('Workspace');
+      throw staleVersion('Workspace', r.current);
     }
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'workspace.update', targetType: 'workspace', targetId: actor.workspaceId, ip, detail: { ...patch } });
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'workspace.update', targetType: 'workspace', targetId: actor.workspaceId, ip, detail: { ...patch } }, actor.now);
   });
   return getWorkspace(db, actor);
 }
 
 /** The workspace's rules (tiers, cadence, pool…) with SPEC defaults filled in. */
 export async function loadSettings(db: Kysely<Database>, workspaceId: number): Promise<WorkspaceSettings> {
-  const row = await db.selectFrom('workspaces').select('settings').where('id', '=', workspaceId).executeTakeFirst();
-  return workspaceSettings(row?.settings);
+  return (await loadRules(db, workspaceId)).settings;
+}
+
+/** The workspace's rules and its calendar (time zone, fiscal-year start: SPEC §2), in one read. */
+export async function loadRules(db: Kysely<Database>, workspaceId: number): Promise<{ settings: WorkspaceSettings; calendar: Calendar }> {
+  const row = await repo.settingsAndCalendar(db, workspaceId);
+  return {
+    settings: workspaceSettings(row?.settings),
+    calendar: { timeZone: row?.time_zone ?? DEFAULT_TIME_ZONE, fiscalYearStartMonth: row?.fiscal_year_start_month ?? 1 },
+  };
 }

@@ -10,7 +10,7 @@ import { useBoard, useProcess, useProcesses } from './api.ts';
 import { EvidenceProgress, ProblemBadges } from './bits.tsx';
 import { useMoney } from '../../i18n/money.ts';
 import { useOppFilters } from './filters.ts';
-import { useSession } from '../auth/session.ts';
+import { useSession, useWorkspaceDate } from '../auth/session.ts';
 import { MoveDialog } from './MoveDialog.tsx';
 import { NewOpportunityModal } from './NewOpportunityModal.tsx';
 import { OppFilterBar } from './OppFilterBar.tsx';
@@ -41,7 +41,8 @@ function OppCard({ o, stages, onMove, overlay }: { o: BoardCard; stages: Stage[]
   const money = useMoney();
   const movable = o.permissions.edit;
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: o.id, data: { o }, disabled: !movable });
-  const overdue = o.expectedCloseDate !== null && o.expectedCloseDate < new Date().toISOString().slice(0, 10);
+  const today = useWorkspaceDate()();
+  const overdue = o.expectedCloseDate !== null && o.expectedCloseDate < today;
   return (
     <div
       ref={overlay ? undefined : setNodeRef}

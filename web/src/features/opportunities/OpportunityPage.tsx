@@ -18,6 +18,7 @@ import { StageEvidence } from './StageEvidence.tsx';
 import { AuditTab, BuyingRolesTab, ReviewsTab, StageHistoryTab, TeamTab } from './DetailTabs.tsx';
 import { BuyingPhaseTab, QualificationTab, StrategyTab, SwotTab } from './InsightTabs.tsx';
 import { FORECAST_CATEGORIES, type OpportunityDetail, type Process, type Stage, type StageHistoryEntry } from './types.ts';
+import { useWorkspaceDate } from '../auth/session.ts';
 
 type Dialog = 'edit' | 'close' | 'reopen' | 'advantage';
 
@@ -42,7 +43,8 @@ function NextStep({ o }: { o: OpportunityDetail }) {
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(o.nextStep ?? '');
   const [date, setDate] = useState<string | null>(o.nextStepDate);
-  const overdue = o.nextStepDate !== null && o.nextStepDate < dayjs().format('YYYY-MM-DD');
+  const today = useWorkspaceDate()();
+  const overdue = o.nextStepDate !== null && o.nextStepDate < today;
   if (!editing) {
     return (
       <Flex align="center" gap={8} wrap>
@@ -309,12 +311,13 @@ export default function OpportunityPage() {
 /** A closed deal asks for nothing more: how it ended instead of what the stage asks for (SPEC §5.7). */
 function ClosedPanel({ o }: { o: OpportunityDetail }) {
   const t = useT();
+  const dateOf = useWorkspaceDate();
   const money = useMoney();
   const words = useHistoryText();
   return (
     <Card title={t('opps.closedPanel.title')} size="small" style={{ height: '100%' }} data-testid="closed-panel">
       <Flex vertical gap={6}>
-        <div><StatusTag status={o.status} /> {o.closedAt && <Typography.Text type="secondary">{dayjs(o.closedAt).format('YYYY-MM-DD')}</Typography.Text>}</div>
+        <div><StatusTag status={o.status} /> {o.closedAt && <Typography.Text type="secondary">{dateOf(o.closedAt)}</Typography.Text>}</div>
         {o.status === 'won' && o.contractAmount !== null && <div><Typography.Text type="secondary">{t('opps.closedPanel.contract')}{t('common.colon')}</Typography.Text>{money(o.contractAmount)}</div>}
         {o.closeReason && <div><Typography.Text type="secondary">{t('opps.closedPanel.reason')}{t('common.colon')}</Typography.Text>{words.reason('status', o.closeReason)}</div>}
         {o.closeCompetitor && <div><Typography.Text type="secondary">{t('opps.closedPanel.competitor')}{t('common.colon')}</Typography.Text>{o.closeCompetitor === 'none' ? t('timeline.noCompetitor') : o.closeCompetitor}</div>}

@@ -1,0 +1,63 @@
+import type { Db } from '../../db/database.ts';
+import { addDays, dateIn, startOfDay } from '../../domain/calendar.ts';
+import { opportunityRights, type Actor } from '../../domain/policy.ts';
+import { invalid } from '../../server/problem.ts';
+import { findProcess, stagesOf, toStageDto } from '../sales-processes/service.ts';
+import { loadRules } from '../workspace/service.ts';
+import { toOpportunityDto } from './dto.ts';
+import * as repo from './repository.ts';
+
+export interface BoardQuery {
+  processId: number;
+  ownerId?: number | undefined;
+  orgUnitId?: number | undefined;
+  closeFrom?: string | undefined;
+  closeTo?: string | undefined;
+  q?: string | undefined;
+}
+
+/**
+ * The kanban board of one sales process (SPEC §5.3): a column per stage in order with count,
+ * amount and expected (weighted) amount from one grouped query, and the largest cards. The
+ * won column holds what was won in [closeFrom, closeTo], whole days in the workspace zone
+ * (default: the last 30 days).
+ */
+export async function board(db: Db, actor: Actor, query: BoardQuery) {
+  const process = await findProcess(db.kysely, actor.workspaceId, query.processId);
+  if (!process) throw invalid('processId', `no sales process with id ${query.processId}`);
+  if (query.closeFrom && query.closeTo && query.closeFrom > query.closeTo) throw invalid('closeTo', 'must not be before closeFrom');
+  const [stages, { settings, calendar }] = await Promise.all([stagesOf(db.kysely, actor.workspaceId, [process.id]), loadRules(db.kysely, actor.workspaceId)]);
+  const { now } = actor;
+  const tz = calendar.timeZone;
+  const wonTo = query.closeTo ? startOfDay(addDays(query.closeTo, 1), tz) : now + 1;
+  const wonFrom = query.closeFrom ? startOfDay(query.closeFrom, tz) : (query.closeTo ? wonTo : now) - 30 * 86_400_000;
+  const { totals, cards } = await repo.board(db.kysely, db.engine, actor, { ...query, wonFrom, wonTo });
+  const view = { largeDealThreshold: settings.largeDealThreshold, now, today: dateIn(now, tz) };
+  const byStage = new Map(totals.map((t) => [t.stageId, t]));
+  return {
+    process: { id: process.id, name: process.name },
+    columns: stages.map((stage) => {
+      const t = byStage.get(stage.id);
+      const shown = cards.filter((c) => c.stage_id === stage.id);
+      const count = t?.count ?? 0;
+      return {
+        stage: toStageDto(stage),
+        count,
+        amount: t?.amount ?? 0,
+        expectedAmount: Math.round((t?.weighted ?? 0) / 100),
+        // Whether the card may be dragged: leading a deal does not depend on its team.
+        cards: shown.map((c) => ({ ...toOpportunityDto(c, view), permissions: { edit: opportunityRights(actor, { ownerId: c.owner_id, unitPath: c.unit_path, onTeam: false }).edit } })),
+        more: Math.max(0, count - shown.length),
+      };
+    }),
+  };
+}
+
+/** Open opportunities that need attention (SPEC §5.3), judged at the request's instant and today's date in the workspace zone. */
+export async function attention(db: Db, actor: Actor, q: Omit<Parameters<typeof repo.attention>[3], 'now' | 'today'>) {
+  const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const today = dateIn(actor.now, calendar.timeZone);
+  const result = await repo.attention(db.kysely, db.engine, actor, { ...q, now: actor.now, today });
+  const view = { largeDealThreshold: settings.largeDealThreshold, now: actor.now, today };
+  return { items: result.items.map((r) => toOpportunityDto(r, view)), total: result.total, counts: result.counts };
+}

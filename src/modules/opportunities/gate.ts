@@ -1,0 +1,97 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { checkStageMove, type EvidenceGiven } from '../../domain/stage-gate.ts';
+import { AppError, forbidden, invalid } from '../../server/problem.ts';
+import { attachmentsWithUploaders } from '../attachments/service.ts';
+import type { Change } from '../history/repository.ts';
+import type { StageRow } from '../sales-processes/service.ts';
+import * as repo from './repository.ts';
+
+export interface GateInput {
+  evidence: EvidenceGiven[];
+  reason?: string | undefined;
+  override?: boolean | undefined;
+}
+export type Passed = Extract<ReturnType<typeof checkStageMove>, { ok: true }>;
+export const evidenceItems = (s: StageRow) => JSON.parse(s.evidence) as { key: string; label: string; requires: 'check' | 'note' | 'attachment' }[];
+
+/**
+ * The stage gate (SPEC §5.3) for a move, and for a new opportunity entering past the first
+ * stage (a move from the first): the check passed, or the problem thrown — 400 naming an
+ * evidence item that proves nothing of this move, 403 for an override one may not grant,
+ * 400 for a missing reason, 422 listing the evidence still missing.
+ */
+export function passGate(stages: StageRow[], fromId: number, toId: number, input: GateInput, canOverride: boolean): Passed {
+  const gate = stages.map((s) => ({ id: s.id, position: s.position, evidence: evidenceItems(s) }));
+  const check = checkStageMove(gate, fromId, toId, input.evidence, { reason: input.reason ?? null, canOverride, override: input.override ?? false });
+  if (check.ok) return check;
+  const byId = new Map(stages.map((s) => [s.id, s]));
+  switch (check.error) {
+    case 'unknown_stage':
+      throw invalid('stageId', 'must be a stage of the opportunity\'s own sales process');
+    case 'override_forbidden':
+      throw forbidden('Only a manager over the opportunity may override missing evidence');
+    case 'evidence_invalid': {
+      const { index, field } = check.invalid;
+      const given = input.evidence[index]!;
+      throw field === 'stageId'
+        ? invalid(`evidence.${index}.stageId`, `stage ${given.stageId} is not left or skipped by this move; give only the evidence of those stages`)
+        : invalid(`evidence.${index}.key`, `"${given.key}" is not an evidence item of ${byId.get(given.stageId)?.name ?? `stage ${given.stageId}`}`);
+    }
+    case 'reason_required':
+      throw invalid('reason', input.override ? 'an override needs a reason' : 'moving back needs a reason', 'reason_required');
+    case 'evidence_missing': {
+      const missing = check.missing.map((m) => {
+        const stage = byId.get(m.stageId)!;
+        const item = evidenceItems(stage).find((e) => e.key === m.key);
+        return { ...m, stageName: stage.name, label: item?.label ?? m.key };
+      });
+      throw new AppError(422, 'evidence_missing', `Evidence missing: ${missing.map((m) => `${m.stageName} – ${m.label}${m.problem === 'missing' ? '' : ` (${m.problem.replace('_', ' ')})`}`).join('; ')}`,
+        missing.map((m) => ({ field: `evidence.${m.stageId}.${m.key}`, message: m.problem })), { missing });
+    }
+  }
+}
+
+/** How a stage was left, as its history row keeps it: direction, evidence, reason, what was overridden. */
+export const exitOf = (actor: Actor, check: Passed, evidence: EvidenceGiven[], reason: string | undefined) => ({
+  left_at: actor.now,
+  left_by: actor.userId,
+  exit_direction: check.direction,
+  exit_evidence: JSON.stringify(evidence),
+  exit_reason: reason ?? null,
+  exit_overridden: check.overridden.length ? JSON.stringify(check.overridden) : null,
+});
+
+/** The audit-trail entry of a stage change (SPEC §5.3 "every move is in the audit trail"). */
+export const stageChange = (actor: Actor, id: number, from: string | null, to: string, check: Passed, reason: string | undefined): Change => ({
+  workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'stage', oldValue: from, newValue: to,
+  reason: reason ?? (check.overridden.length ? 'override' : null), actorUserId: actor.userId,
+});
+
+/**
+ * Evidence files given at a stage move, or gathered before one (SPEC §5.3), must exist in the
+ * workspace, not prove another opportunity, and come from someone who can see this one.
+ * Answers the ids to link.
+ */
+export async function checkEvidenceAttachments(db: Kysely<Database>, actor: Actor, id: number, evidence: EvidenceGiven[]): Promise<number[]> {
+  const given = evidence.filter((e) => e.attachmentId);
+  if (given.length === 0) return [];
+  const rows = await attachmentsWithUploaders(db, actor.workspaceId, [...new Set(given.map((e) => e.attachmentId!))]);
+  const byId = new Map(rows.map((a) => [a.id, a]));
+  const uploaderSees = new Map<number, boolean>();
+  for (const a of rows) {
+    // A file already linked here is this opportunity's (its team downloads it), whoever uploaded it.
+    if (a.uploaded_by === actor.userId || a.opportunity_id === id || uploaderSees.has(a.uploaded_by)) continue;
+    const uploader: Actor = { workspaceId: actor.workspaceId, userId: a.uploaded_by, role: a.uploader_role as Actor['role'], orgUnitId: a.uploader_unit_id, unitPath: a.uploader_unit_path, now: actor.now };
+    uploaderSees.set(a.uploaded_by, (await repo.getOpportunity(db, uploader, id)) !== undefined);
+  }
+  for (const e of given) {
+    const a = byId.get(e.attachmentId!);
+    const field = `evidence.${e.stageId}.${e.key}`;
+    if (!a) throw invalid(field, `no attachment with id ${e.attachmentId}; upload the file first`);
+    if (a.opportunity_id !== null && a.opportunity_id !== id) throw invalid(field, 'the attachment is evidence for another opportunity');
+    if (a.uploaded_by !== actor.userId && a.opportunity_id !== id && !uploaderSees.get(a.uploaded_by)) throw invalid(field, 'the attachment was uploaded by someone who cannot see this opportunity');
+  }
+  return rows.map((a) => a.id);
+}
