@@ -188,7 +188,10 @@ export async function createOpportunity(db: Db, actor: Actor, input: Opportunity
     ? await assignableUser(db, actor, input.ownerId, 'ownerId')
     : { id: actor.userId, org_unit_id: actor.orgUnitId, path: actor.unitPath };
   const evidence = input.evidence ?? [];
-  const { manage } = opportunityRights(actor, { ownerId: owner.id, unitPath: owner.path, onTeam: false });
+  const { edit, manage } = opportunityRights(actor, { ownerId: owner.id, unitPath: owner.path, onTeam: false });
+  // Refused before anything is written: a rep's deal for a colleague would be saved out of the
+  // rep's sight (a 404 after the insert), and a retrying client would save it again.
+  if (!edit) throw new AppError(403, 'forbidden', 'Only a manager can create an opportunity for someone else', [{ field: 'ownerId', message: 'only a manager over them can create a deal owned by someone else' }]);
   const entry = passGate(stages, first.id, stage.id, { evidence, reason: input.reason, override: input.override }, manage);
   const now = Date.now();
   const id = await db.kysely.transaction().execute(async (trx) => {
