@@ -184,6 +184,34 @@ for (const engine of testEngines()) {
       assert.ok(!(await appliedMigrations(db)).includes('0011_reference_checks'));
     });
 
+    it('the database itself refuses a reference to another workspace\'s row, or to none (issue 14 item 4)', async () => {
+      const db = await emptyDb(engine);
+      open.push(db);
+      await migrateToLatest(db);
+      const k = db.kysely as unknown as Kysely<Record<string, Row>>;
+      const t = Date.now();
+      const world = async (name: string) => {
+        const ws = (await k.insertInto('workspaces').values({ name, created_at: t }).returning('id').executeTakeFirstOrThrow()).id as number;
+        const unit = (await k.insertInto('org_units').values({ workspace_id: ws, name: 'u', type: 'group', path: '/', created_at: t, updated_at: t }).returning('id').executeTakeFirstOrThrow()).id as number;
+        const account = (await k.insertInto('accounts').values({ workspace_id: ws, name: 'a', name_key: 'a', org_unit_id: unit, created_at: t, updated_at: t }).returning('id').executeTakeFirstOrThrow()).id as number;
+        const process = (await k.insertInto('sales_processes').values({ workspace_id: ws, name: 'p', created_at: t, updated_at: t }).returning('id').executeTakeFirstOrThrow()).id as number;
+        const stage = (await k.insertInto('process_stages').values({ workspace_id: ws, process_id: process, position: 0, name: 's', probability: 10, created_at: t, updated_at: t }).returning('id').executeTakeFirstOrThrow()).id as number;
+        return { ws, unit, account, process, stage };
+      };
+      const a = await world('a');
+      const b = await world('b');
+      const account = (referrer: number) => k.insertInto('accounts').values({ workspace_id: a.ws, name: 'x', name_key: 'x', org_unit_id: a.unit, referrer_account_id: referrer, created_at: t, updated_at: t }).execute();
+      await account(a.account);
+      await assert.rejects(account(b.account), /foreign key/i, 'another workspace\'s account');
+      await assert.rejects(account(999_999), /foreign key/i, 'no account');
+      await assert.rejects(k.updateTable('accounts').set({ referrer_account_id: b.account }).where('id', '=', a.account).execute(), /foreign key/i);
+      const user = (await k.insertInto('users').values({ workspace_id: a.ws, org_unit_id: a.unit, email: `u${engine}@fk.test`, name: 'u', role: 'rep', password_hash: 'x', created_at: t, updated_at: t }).returning('id').executeTakeFirstOrThrow()).id as number;
+      const opp = (stage: number) => k.insertInto('opportunities').values({ workspace_id: a.ws, account_id: a.account, name: 'o', owner_id: user, org_unit_id: a.unit, process_id: a.process, stage_id: stage, created_at: t, updated_at: t }).execute();
+      await opp(a.stage);
+      await assert.rejects(opp(b.stage), /foreign key/i, 'another workspace\'s stage');
+      await assert.rejects(k.deleteFrom('process_stages').where('id', '=', a.stage).execute(), /foreign key/i, 'a stage still in use');
+    });
+
     it('refuses a database written by a newer version, changing nothing', async () => {
       const db = await emptyDb(engine);
       open.push(db);
