@@ -17,6 +17,17 @@ export interface Config {
   secureCookies: 'auto' | 'always';
   webDir: string;
   logLevel: string;
+  /** SQLite's `synchronous`: full (default) survives power loss; normal may lose the last commits. */
+  sqliteSynchronous: SqliteSynchronous;
+}
+
+export type SqliteSynchronous = 'full' | 'normal';
+
+/** KEYLINE_SQLITE_SYNCHRONOUS, checked: a typo must not silently weaken durability. */
+export function sqliteSynchronousOf(env: NodeJS.ProcessEnv = process.env): SqliteSynchronous {
+  const v = (env.KEYLINE_SQLITE_SYNCHRONOUS ?? 'full').trim().toLowerCase();
+  if (v !== 'full' && v !== 'normal') throw new Error(`KEYLINE_SQLITE_SYNCHRONOUS must be full or normal (got "${v}")`);
+  return v;
 }
 
 const minutes = (v: string | undefined, fallback: number): number => {
@@ -46,5 +57,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: env.KEYLINE_SECURE_COOKIES === 'always' ? 'always' : 'auto',
     webDir: path.resolve(import.meta.dirname, '../web/dist'),
     logLevel: env.LOG_LEVEL ?? 'info',
+    sqliteSynchronous: sqliteSynchronousOf(env),
   };
 }

@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../config.ts';
 import { openDatabase, sqliteFileIn, type Db } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { startKeylinePostgres } from '../db/embedded-postgres.ts';
+import { backupPath, backupSqlite } from '../db/backup.ts';
 import { buildApp } from '../server/app.ts';
 import { loadDemo } from '../demo/load.ts';
 import { countWorkspaces, createWorkspace } from '../modules/workspace/service.ts';
@@ -33,7 +34,7 @@ Commands:
 Environment: PORT, KEYLINE_DATA_DIR, DATABASE_URL, KEYLINE_DB, KEYLINE_DEMO (see README).`;
 
 async function open(config: Config): Promise<Db> {
-  if (!config.embeddedPostgres) return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: sqliteFileIn(config.dataDir) });
+  if (!config.embeddedPostgres) return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: sqliteFileIn(config.dataDir), synchronous: config.sqliteSynchronous });
   const server = await startKeylinePostgres(config.dataDir);
   console.error(`keyline: embedded PostgreSQL ${server.version} on 127.0.0.1:${server.port}, data in ${path.join(config.dataDir, 'postgres')}`);
   const db = openDatabase({ databaseUrl: server.url });
@@ -41,9 +42,20 @@ async function open(config: Config): Promise<Db> {
   return { ...db, close: () => db.close().finally(() => server.stop()) };
 }
 
+/**
+ * An embedded database that is about to be upgraded is copied first, and the log says where:
+ * a failed or unwanted upgrade is undone by starting the old version on that copy.
+ */
+const backupBeforeMigrating = (db: Db, config: Config) => async (pending: string[]) => {
+  if (!db.sqlite) return;
+  const out = backupPath(config.dataDir, `before-${pending[0]}`);
+  await backupSqlite(db.sqlite, out);
+  console.log(`keyline: backed up the database to ${out} before applying ${pending.join(', ')}`);
+};
+
 async function serve(config: Config) {
   const db = await open(config);
-  const applied = await migrateToLatest(db);
+  const applied = await migrateToLatest(db, { beforeMigrating: backupBeforeMigrating(db, config) });
   const app = await buildApp(db, config);
   if (applied.length) app.log.info({ applied }, 'migrations applied');
   if (config.demo && (await countWorkspaces(db.kysely)) === 0) {
@@ -70,7 +82,7 @@ async function main(argv: string[]) {
       return serve(config);
     case 'migrate': {
       const db = await open(config);
-      const applied = await migrateToLatest(db);
+      const applied = await migrateToLatest(db, { beforeMigrating: backupBeforeMigrating(db, config) });
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
       return db.close();
     }
@@ -106,14 +118,10 @@ async function main(argv: string[]) {
     case 'backup': {
       const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
       if (config.databaseUrl || config.embeddedPostgres) throw new Error('backup copies the embedded SQLite database; for PostgreSQL use pg_dump');
-      // Milliseconds in the folder name: two backups in one second do not collide.
-      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/Z$/, '').replace('T', '-');
-      const out = path.resolve(values.out ?? path.join(config.dataDir, 'backups', stamp, 'keyline.db'));
+      const out = path.resolve(values.out ?? backupPath(config.dataDir));
       if (fs.existsSync(out)) throw new Error(`${out} exists already; choose another --out (a backup never overwrites a file)`);
       const db = await open(config);
-      fs.mkdirSync(path.dirname(out), { recursive: true });
-      // SQLite's online backup API: a consistent snapshot even while the server writes.
-      await db.sqlite!.backup(out);
+      await backupSqlite(db.sqlite!, out);
       await db.close();
       // The server opens KEYLINE_DATA_DIR/keyline.db: say how to get there from this file.
       const restore = path.basename(out) === 'keyline.db'

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import type { Engine } from './dialect.ts';
+import { sqliteSynchronousOf, type SqliteSynchronous } from '../config.ts';
 
 
 // int8 (bigint) and numeric come back from pg as strings; our bigints are epoch ms and fen,
@@ -32,6 +33,32 @@ export interface DbOptions {
    * only itself, may wait long.
    */
   busyTimeoutMs?: number;
+  /**
+   * full: a commit is on disk before it is answered (survives power loss); normal: faster, but
+   * the last commits before a power cut may be lost (WAL keeps the file consistent either way).
+   * Every connection of the process follows KEYLINE_SQLITE_SYNCHRONOUS unless told otherwise.
+   */
+  synchronous?: SqliteSynchronous;
+}
+
+/** Only the owner reads the database, its WAL and its backups: they hold every workspace's data and password hashes. */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+
+/**
+ * Creates the database file owner-only before SQLite opens it (SQLite gives the -wal and -shm
+ * files the database file's mode), and narrows the modes of files an older version left 0644.
+ */
+function makePrivate(file: string) {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+  fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE_MODE));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      fs.chmodSync(f, PRIVATE_FILE_MODE);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
 }
 
 export function openDatabase(opts: DbOptions): Db {
@@ -44,12 +71,12 @@ export function openDatabase(opts: DbOptions): Db {
     return { kysely, engine: 'postgres', close: () => kysely.destroy() };
   }
   const file = opts.sqliteFile ?? ':memory:';
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') makePrivate(file);
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 100))}`);
-  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`synchronous = ${(opts.synchronous ?? sqliteSynchronousOf()) === 'normal' ? 'NORMAL' : 'FULL'}`);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     kysely,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import type { Db } from './database.ts';
 import type { Engine } from './dialect.ts';
@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007_attachments.ts';
 import * as m0008 from './migrations/0008_review_plan.ts';
 import * as m0009 from './migrations/0009_stage_evidence.ts';
 import * as m0010 from './migrations/0010_password_change.ts';
+import * as m0011 from './migrations/0011_reference_checks.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -23,21 +24,88 @@ const migrations: Record<string, EngineMigration> = {
   '0008_review_plan': m0008,
   '0009_stage_evidence': m0009,
   '0010_password_change': m0010,
+  '0011_reference_checks': m0011,
 };
 
-export async function migrateToLatest(db: Db): Promise<string[]> {
+export const MIGRATION_NAMES = Object.keys(migrations);
+
+/** The database holds migrations this code does not know: it was written by a newer Keyline. */
+export class NewerDatabaseError extends Error {}
+
+export interface MigrateOptions {
+  /** Migrate only up to this one (the upgrade tests build each earlier version). */
+  to?: string;
+  /** Called once before the first pending migration of a database that has some applied already. */
+  beforeMigrating?: (pending: string[]) => Promise<void>;
+}
+
+function migratorFor(db: Db): Migrator {
   const provider = {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return Object.fromEntries(
-        Object.entries(migrations).map(([name, m]) => [name, { up: (k: Kysely<unknown>) => m.up(k, db.engine) }]),
-      );
+      return Object.fromEntries(Object.entries(migrations).map(([name, m]) => [name, { up: (k: Kysely<unknown>) => m.up(k, db.engine) }]));
     },
   };
-  const migrator = new Migrator({ db: db.kysely, provider });
-  const result: MigrationResultSet = await migrator.migrateToLatest();
+  return new Migrator({ db: db.kysely, provider });
+}
+
+/** Names of the migrations the database records as applied (none for an empty database). */
+export async function appliedMigrations(db: Db): Promise<string[]> {
+  const tables = await db.kysely.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((t) => t.name === 'kysely_migration')) return [];
+  const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db.kysely);
+  return rows.rows.map((r) => r.name);
+}
+
+/**
+ * Applies the pending migrations, each in its own transaction together with its bookkeeping
+ * row, so a failure leaves the database at the last migration that succeeded. Kysely's
+ * Migrator wraps its run in a transaction on PostgreSQL but runs SQLite's without one (its
+ * SQLite adapter declares no transactional DDL, though SQLite has it): there the transaction is
+ * taken on the connection around each single step. A database that records a migration this
+ * code does not know is refused before anything is changed.
+ */
+export async function migrateToLatest(db: Db, opts: MigrateOptions = {}): Promise<string[]> {
+  const applied = await appliedMigrations(db);
+  const unknown = applied.filter((n) => !(n in migrations));
+  if (unknown.length) {
+    throw new NewerDatabaseError(
+      `the database was written by a newer version of Keyline (it has migration ${unknown.join(', ')}, which this version does not know); ` +
+      'run that version or a later one, or restore a backup taken before the upgrade',
+    );
+  }
+  const last = opts.to ?? MIGRATION_NAMES.at(-1)!;
+  if (!(last in migrations)) throw new Error(`no migration named ${last}`);
+  const pending = MIGRATION_NAMES.slice(0, MIGRATION_NAMES.indexOf(last) + 1).filter((n) => !applied.includes(n));
+  if (pending.length === 0) return [];
+  if (applied.length > 0) await opts.beforeMigrating?.(pending);
+  const migrator = migratorFor(db);
+  const done: string[] = [];
+  for (let i = 0; i < pending.length; i++) {
+    await inTransaction(db, async () => {
+      const result = await migrator.migrateUp();
+      check(result);
+      done.push(...(result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName));
+    });
+  }
+  return done;
+}
+
+function check(result: MigrationResultSet) {
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(result.error)}`, { cause: result.error });
   }
-  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+async function inTransaction(db: Db, step: () => Promise<void>) {
+  // PostgreSQL: the Migrator's own transaction (one step = one migration).
+  if (!db.sqlite) return step();
+  db.sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    await step();
+    db.sqlite.exec('COMMIT');
+  } catch (e) {
+    if (db.sqlite.inTransaction) db.sqlite.exec('ROLLBACK');
+    throw e;
+  }
 }

@@ -48,12 +48,18 @@ export interface ApiRoute {
   method: string;
   url: string;
   access: Access;
+  /** The zod schemas of the body and query string, for tests that walk every id a request may carry. */
+  schema: { body?: unknown; querystring?: unknown };
 }
 
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:", "font-src 'self' data:",
   "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');
+
+/** Downloads (user files, exports, error reports): no scripts, no plug-ins, no same-origin access even if opened. */
+const DOWNLOAD_POLICY = "sandbox; default-src 'none'";
+const isDownload = (disposition: unknown) => typeof disposition === 'string' && /^\s*attachment\b/i.test(disposition);
 
 /** Every area's routes, mounted under /api/v1. Add new areas here. */
 const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes, salesProcessRoutes, opportunityRoutes, opportunityInsightRoutes, attachmentRoutes, timelineRoutes, planningRoutes];
@@ -77,7 +83,8 @@ export async function buildApp(db: Db, config: Config, opts: { logger?: boolean;
     if (!route.url.startsWith('/api/')) return;
     const access = route.config?.access;
     if (access === undefined) throw new Error(`route ${String(route.method)} ${route.url} declares no access (config.access)`);
-    for (const method of [route.method].flat()) if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access });
+    const schema = { body: route.schema?.body, querystring: route.schema?.querystring };
+    for (const method of [route.method].flat()) if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access, schema });
   });
 
   await app.register(cookie);
@@ -114,12 +121,15 @@ export async function buildApp(db: Db, config: Config, opts: { logger?: boolean;
 
   // Every answer: no sniffing, no framing (clickjacking), no referrer to other sites, and a
   // content policy that allows only this origin's scripts (antd's CSS-in-JS needs inline styles;
-  // charts and downloads use data:/blob: images).
-  app.addHook('onSend', async (_req, reply) => {
+  // charts and downloads use data:/blob: images). A file users uploaded or a download built from
+  // their data is never a page of this origin: it keeps its own sandbox policy.
+  app.addHook('onSend', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'same-origin');
-    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    reply.header('content-security-policy', isDownload(reply.getHeader('content-disposition')) ? DOWNLOAD_POLICY : CONTENT_SECURITY_POLICY);
+    // API answers carry workspace data: no shared or browser cache keeps them, unless the route chose its own rule.
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
   // The web app: files from web/dist, and index.html for every other non-API path (client routing).

@@ -57,6 +57,18 @@ for (const engine of testEngines()) {
       assert.equal(down.headers['x-content-type-options'], 'nosniff');
     });
 
+    it('serves a file as a download under its own sandbox policy, never as a page of the app', async () => {
+      const html = json<Attachment>(await upload(as.rep, '<script>fetch("/api/v1/users")</script>', 'x.html', 'text/html'));
+      const down = await as.rep('GET', `/api/v1/attachments/${html.id}`);
+      assert.equal(down.statusCode, 200);
+      assert.match(String(down.headers['content-disposition']), /^attachment;/);
+      assert.equal(down.headers['x-content-type-options'], 'nosniff');
+      const policy = String(down.headers['content-security-policy']);
+      assert.match(policy, /^sandbox(;|$)/, policy);
+      assert.doesNotMatch(policy, /script-src 'self'/, 'not the app\'s own policy');
+      assert.match(String(down.headers['cache-control']), /no-store/);
+    });
+
     it('keeps a JSON or text file as bytes, and a missing type as octet-stream', async () => {
       const j = json<Attachment>(await upload(as.rep, '{"a": 1}', 'data.json', 'application/json'));
       assert.equal(j.size, 8);

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, PASSWORD, seedWorkspace, type Fixture, type TestApp } from '../helpers/app.ts';
-import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS } from '../../src/modules/auth/service.ts';
+import { FREE_FAILURES_PER_PAIR, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS } from '../../src/modules/auth/service.ts';
 
 for (const engine of testEngines()) {
   describe(`sign-in and sessions [${engine}]`, () => {
@@ -105,6 +105,35 @@ for (const engine of testEngines()) {
       assert.equal(codes.filter((c) => c === 429).length, 20 - MAX_FAILURES_PER_ACCOUNT);
       const throttled = await t.db.kysely.selectFrom('audit_log').select('id').where('action', '=', 'auth.login.throttled').where('subject', '=', email).execute();
       assert.equal(throttled.length, 1);
+    });
+
+    it('slows a guesser at one address, more with every try, without locking the owner out from another', async () => {
+      const email = f.users.rep.email;
+      const guesser = '10.6.0.1';
+      for (let i = 0; i < FREE_FAILURES_PER_PAIR; i++) assert.equal((await login(email, `guess-${i}`, guesser)).statusCode, 401);
+      const slowed = await login(email, PASSWORD, guesser);
+      assert.equal(slowed.statusCode, 429);
+      assert.equal(slowed.headers['retry-after'], '30');
+      // The owner, elsewhere, signs in; that does not reset the guesser's count.
+      assert.equal((await login(email, PASSWORD, '10.6.9.9')).statusCode, 200);
+      assert.equal((await login(email, 'guess-x', guesser)).statusCode, 429);
+      // Once the wait is over the guesser gets one more try, and the next wait is twice as long.
+      const back = (ms: number) => t.db.kysely.updateTable('audit_log').set((eb) => ({ created_at: eb('created_at', '-', ms) })).where('subject', '=', email).where('ip', '=', guesser).execute();
+      await back(31_000);
+      assert.equal((await login(email, 'guess-y', guesser)).statusCode, 401);
+      assert.equal((await login(email, 'guess-z', guesser)).headers['retry-after'], '60');
+      await back(61_000);
+      assert.equal((await login(email, 'guess-z', guesser)).statusCode, 401);
+      assert.equal((await login(email, 'guess-z', guesser)).headers['retry-after'], '120');
+    });
+
+    it('guessing at one account from many addresses closes it to new addresses only: the owner\'s usual address stays open', async () => {
+      const email = f.users.presales.email; // signed in from 10.0.0.3 above
+      for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) assert.equal((await login(email, 'bad-password', `10.5.0.${i}`)).statusCode, 401);
+      const stranger = await login(email, PASSWORD, '10.5.1.1');
+      assert.equal(stranger.statusCode, 429);
+      assert.equal(stranger.headers['retry-after'], '900');
+      assert.equal((await login(email, PASSWORD, '10.0.0.3')).statusCode, 200);
     });
 
     it('throttles an address that tries many accounts', async () => {

@@ -246,9 +246,16 @@ async function resolveOwner(db: Db, actor: Actor, input: AccountInput): Promise<
   return { ownerId: actor.userId, unitId: actor.orgUnitId, via: 'creator' };
 }
 
+/** A referrer is an account of this workspace the caller can see; another's id reads as unknown. */
+async function checkReferrer(db: Db, actor: Actor, referrerAccountId: number | null | undefined) {
+  if (referrerAccountId === null || referrerAccountId === undefined) return;
+  if (!(await repo.getAccount(db.kysely, actor, referrerAccountId))) throw invalid('referrerAccountId', `no account with id ${referrerAccountId}`);
+}
+
 export async function createAccount(db: Db, actor: Actor, input: AccountInput, ip: string | null) {
   if (accountReach(actor).kind === 'none' || actor.role === 'presales' || actor.role === 'executive') throw forbidden('Your role cannot create accounts');
   checkCreditCode(input.creditCode);
+  await checkReferrer(db, actor, input.referrerAccountId);
   // Bad input first (400), then the duplicate warning (409).
   const owner = await resolveOwner(db, actor, input);
   if (!input.allowSimilarName) {
@@ -303,6 +310,8 @@ export async function updateAccount(db: Db, actor: Actor, id: number, patch: Acc
   const facts = factsOf(row);
   if (!canEditAccount(actor, facts)) throw forbidden('You cannot edit this account');
   checkCreditCode(patch.creditCode);
+  if (patch.referrerAccountId === id) throw invalid('referrerAccountId', 'an account cannot refer itself');
+  if (patch.referrerAccountId !== row.referrer_account_id) await checkReferrer(db, actor, patch.referrerAccountId);
   const ownerChange = patch.ownerId !== undefined && patch.ownerId !== row.owner_id;
   let newUnitId: number | undefined;
   if (ownerChange) {

@@ -63,6 +63,34 @@ export async function lastAt(db: Kysely<Database>, action: string, subject: stri
   return row?.t == null ? null : Number(row.t);
 }
 
+/**
+ * Sign-in history of one (account, address) pair: whether it ever succeeded, and its failures
+ * since its last success (at most `memorySince` back) with the time of the latest.
+ */
+export async function pairSignIns(db: Kysely<Database>, subject: string, ip: string | null, memorySince: number) {
+  const base = () => db.selectFrom('audit_log').where('subject', '=', subject).where((eb) => (ip === null ? eb('ip', 'is', null) : eb('ip', '=', ip)));
+  const success = await base().select((eb) => eb.fn.max('created_at').as('t')).where('action', '=', 'auth.login.success').executeTakeFirst();
+  const lastSuccess = success?.t == null ? null : Number(success.t);
+  const failures = await base()
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('last')])
+    .where('action', '=', 'auth.login.failure')
+    .where('created_at', '>=', Math.max(memorySince, (lastSuccess ?? -1) + 1))
+    .executeTakeFirstOrThrow();
+  return { lastSuccess, failures: Number(failures.n), lastFailure: failures.last == null ? null : Number(failures.last) };
+}
+
+/** How many different addresses failed to sign in to one account since a time. */
+export async function failingAddresses(db: Kysely<Database>, subject: string, since: number): Promise<number> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.count<number>('ip').distinct().as('n'))
+    .where('action', '=', 'auth.login.failure')
+    .where('subject', '=', subject)
+    .where('created_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export interface AuditListQuery {
   limit: number;
   offset: number;

@@ -5,16 +5,34 @@ import type { Actor } from '../../domain/policy.ts';
 import type { Role } from '../../domain/roles.ts';
 import { AppError, invalid, tooManyRequests, unauthenticated } from '../../server/problem.ts';
 import { isSqliteBusy } from '../../db/dialect.ts';
-import { countSince, lastAt, recordAudit } from '../audit/repository.ts';
+import { countSince, failingAddresses, lastAt, pairSignIns, recordAudit } from '../audit/repository.ts';
 import { updateVersioned } from '../versioned.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
 import * as repo from './repository.ts';
 import { keyedSerial } from './serial.ts';
 
-/** Login throttling: failures within the window, per account and per address. */
+/**
+ * Sign-in throttling slows the guesser, not the account's owner (docs/DESIGN.md "Sessions and
+ * sign-in"). Failures are counted per (account, address) pair: the first few are free, then
+ * each further try waits twice as long as the one before, up to the window. An address is
+ * capped across all accounts. Guessing at one account from many addresses (where the pair
+ * rule would let each address start afresh) closes the account to addresses that never signed
+ * in to it, for the window — its owner's usual addresses stay open.
+ */
 export const LOGIN_WINDOW_MS = 15 * 60_000;
+/** Distinct addresses failing at one account within the window that make it "guessed at from many places". */
 export const MAX_FAILURES_PER_ACCOUNT = 5;
 export const MAX_FAILURES_PER_ADDRESS = 30;
+export const FREE_FAILURES_PER_PAIR = 5;
+export const FIRST_PAIR_DELAY_MS = 30_000;
+/** How long a pair's failures are remembered (the delay keeps growing while they are). */
+export const PAIR_MEMORY_MS = 24 * 60 * 60_000;
+
+/** The wait before the pair's next try after `failures` failures: none for the first few, then 30 s, 1 min, 2 min … up to the window. */
+export function pairDelayMs(failures: number): number {
+  if (failures < FREE_FAILURES_PER_PAIR) return 0;
+  return Math.min(LOGIN_WINDOW_MS, FIRST_PAIR_DELAY_MS * 2 ** (failures - FREE_FAILURES_PER_PAIR));
+}
 /** A blocked sign-in is written to the audit log at most this often per account. */
 const THROTTLE_LOG_EVERY_MS = 60_000;
 /** last_seen_at is written at most this often, so reads do not turn into writes. */
@@ -50,12 +68,17 @@ async function attemptLogin(
   const k = db.kysely;
   const since = now - LOGIN_WINDOW_MS;
   const lastSuccess = (await lastAt(k, 'auth.login.success', email)) ?? 0;
-  const [byAccount, byAddress] = await Promise.all([
-    countSince(k, 'auth.login.failure', { subject: email }, Math.max(since, lastSuccess + 1)),
+  const [pair, byAddress, addresses] = await Promise.all([
+    pairSignIns(k, email, input.ip, now - PAIR_MEMORY_MS),
     input.ip ? countSince(k, 'auth.login.failure', { ip: input.ip }, since) : Promise.resolve(0),
+    failingAddresses(k, email, Math.max(since, lastSuccess + 1)),
   ]);
   const user = await repo.findUserForLogin(k, email);
-  if (byAccount >= MAX_FAILURES_PER_ACCOUNT || byAddress >= MAX_FAILURES_PER_ADDRESS) {
+  const pairWait = pair.lastFailure === null ? 0 : pair.lastFailure + pairDelayMs(pair.failures) - now;
+  const by = byAddress >= MAX_FAILURES_PER_ADDRESS ? 'address'
+    : addresses >= MAX_FAILURES_PER_ACCOUNT && pair.lastSuccess === null ? 'account'
+    : pairWait > 0 ? 'pair' : null;
+  if (by) {
     // One row a minute per account says it is under attack; a flood of blocked tries must not flood the log.
     const lastThrottled = await lastAt(k, 'auth.login.throttled', email);
     if (lastThrottled === null || lastThrottled < now - THROTTLE_LOG_EVERY_MS) await recordAudit(k, {
@@ -64,9 +87,10 @@ async function attemptLogin(
       action: 'auth.login.throttled',
       subject: email,
       ip: input.ip,
-      detail: { by: byAccount >= MAX_FAILURES_PER_ACCOUNT ? 'account' : 'address' },
+      detail: { by },
     }, now);
-    throw tooManyRequests('Too many failed sign-in attempts; wait 15 minutes and try again', LOGIN_WINDOW_MS / 1000);
+    const waitS = by === 'pair' ? Math.ceil(pairWait / 1000) : LOGIN_WINDOW_MS / 1000;
+    throw tooManyRequests(`Too many failed sign-in attempts; wait ${waitS >= 60 ? `${Math.ceil(waitS / 60)} minutes` : `${waitS} seconds`} and try again`, waitS);
   }
   const ok = user ? await verifyPassword(user.password_hash, input.password) : await verifyPassword(await dummyHash(), input.password);
   if (!user || !ok || user.active !== 1) {

@@ -7,6 +7,7 @@ import { analyseRelationshipMap, wouldCreateCycle, type MapRole } from '../../do
 import type { Attitude, BuyingRoleKind, Influence } from '../../domain/accounts.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { factsOf, requireAccount } from '../accounts/service.ts';
+import { requireOpportunity } from '../opportunities/service.ts';
 import * as repo from './repository.ts';
 
 export const toContactDto = (r: repo.ContactRow) => ({
@@ -149,10 +150,24 @@ export const toRoleDto = (r: repo.RoleRow) => ({
   updatedAt: r.updated_at,
 });
 
-async function checkOpportunity(db: Db, actor: Actor, accountId: number, opportunityId: number | null | undefined) {
+/**
+ * A deal's buying roles follow the deal's visibility, not only its account's: an opportunity
+ * the caller cannot see (policy: opportunitiesWithinReach) answers as if it did not exist —
+ * 404 when it selects what to read (`query.opportunityId`), 400 naming the field in a body.
+ */
+const visibleOpportunity = (db: Db, actor: Actor, id: number) => requireOpportunity(db, actor, id).catch((e: unknown) => {
+  if (e instanceof AppError && e.status === 404) return undefined;
+  throw e;
+});
+
+async function checkOpportunity(db: Db, actor: Actor, accountId: number, opportunityId: number | null | undefined, from: 'query' | 'body') {
   if (opportunityId === null || opportunityId === undefined) return;
-  const o = await repo.opportunityOfAccount(db.kysely, actor.workspaceId, accountId, opportunityId);
-  if (!o) throw invalid('opportunityId', 'must be an opportunity of the same account');
+  const o = await visibleOpportunity(db, actor, opportunityId);
+  if (!o) {
+    if (from === 'query') throw new AppError(404, 'not_found', 'Opportunity not found', [{ field: 'query.opportunityId', message: `no opportunity with id ${opportunityId}` }]);
+    throw invalid('opportunityId', `no opportunity with id ${opportunityId}`);
+  }
+  if (o.account_id !== accountId) throw invalid(from === 'query' ? 'query.opportunityId' : 'opportunityId', 'must be an opportunity of the same account');
 }
 
 async function checkHolder(db: Db, actor: Actor, holderUserId: number | null | undefined) {
@@ -163,6 +178,7 @@ async function checkHolder(db: Db, actor: Actor, holderUserId: number | null | u
 
 export async function listRoles(db: Db, actor: Actor, accountId: number, opportunityId: number | null) {
   await requireAccount(db, actor, accountId);
+  await checkOpportunity(db, actor, accountId, opportunityId, 'query');
   return (await repo.listRoles(db.kysely, actor.workspaceId, accountId, opportunityId)).map(toRoleDto);
 }
 
@@ -179,7 +195,7 @@ export async function createRole(db: Db, actor: Actor, input: RoleInput & { cont
   const contact = await repo.getContact(db.kysely, actor, input.contactId);
   if (!contact) throw invalid('contactId', `no contact with id ${input.contactId}`);
   await editableAccount(db, actor, contact.account_id, 'contactId');
-  await checkOpportunity(db, actor, contact.account_id, input.opportunityId);
+  await checkOpportunity(db, actor, contact.account_id, input.opportunityId, 'body');
   await checkHolder(db, actor, input.holderUserId);
   const existing = await repo.listRoles(db.kysely, actor.workspaceId, contact.account_id, input.opportunityId ?? null);
   if (existing.some((r) => r.contact_id === input.contactId && r.role === input.role)) {
@@ -207,10 +223,11 @@ export async function createRole(db: Db, actor: Actor, input: RoleInput & { cont
 async function requireRole(db: Db, actor: Actor, id: number) {
   const r = await repo.getRole(db.kysely, actor.workspaceId, id);
   if (!r) throw notFound('Buying role');
-  // Visible only through its account.
+  // Visible through its account, and a deal's role only to those who see the deal.
   await requireAccount(db, actor, r.account_id).catch(() => {
     throw notFound('Buying role');
   });
+  if (r.opportunity_id !== null && !(await visibleOpportunity(db, actor, r.opportunity_id))) throw notFound('Buying role');
   return r;
 }
 
@@ -235,7 +252,7 @@ export async function deleteRole(db: Db, actor: Actor, id: number) {
 /** The relationship map of an account (or of one of its opportunities): chart, lines to our people, gaps, score. */
 export async function relationshipMap(db: Db, actor: Actor, accountId: number, opportunityId: number | null) {
   await requireAccount(db, actor, accountId);
-  await checkOpportunity(db, actor, accountId, opportunityId);
+  await checkOpportunity(db, actor, accountId, opportunityId, 'query');
   const [contacts, roles] = await Promise.all([
     repo.listContacts(db.kysely, db.engine, actor, { accountId, limit: 1000, offset: 0, sort: { column: 'name', desc: false } }),
     repo.listRoles(db.kysely, actor.workspaceId, accountId, opportunityId),

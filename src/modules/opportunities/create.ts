@@ -3,7 +3,7 @@ import type { BuyingPhase } from '../../domain/buying-phase.ts';
 import type { ForecastCategory } from '../../domain/opportunity.ts';
 import { canEditAccount, opportunityRights, type Actor } from '../../domain/policy.ts';
 import type { EvidenceGiven } from '../../domain/stage-gate.ts';
-import { forbidden, invalid } from '../../server/problem.ts';
+import { AppError, forbidden, invalid } from '../../server/problem.ts';
 import { factsOf, requireAccount } from '../accounts/service.ts';
 import { linkToOpportunity } from '../attachments/service.ts';
 import { recordChanges } from '../history/repository.ts';
@@ -60,7 +60,10 @@ export async function createOpportunity(db: Db, actor: Actor, input: Opportunity
     ? await assignableUser(db, actor, input.ownerId, 'ownerId')
     : { id: actor.userId, org_unit_id: actor.orgUnitId, path: actor.unitPath };
   const evidence = input.evidence ?? [];
-  const { manage } = opportunityRights(actor, { ownerId: owner.id, unitPath: owner.path, onTeam: false });
+  const { edit, manage } = opportunityRights(actor, { ownerId: owner.id, unitPath: owner.path, onTeam: false });
+  // Refused before anything is written: a rep's deal for a colleague would be saved out of the
+  // rep's sight (a 404 after the insert), and a retrying client would save it again.
+  if (!edit) throw new AppError(403, 'forbidden', 'Only a manager can create an opportunity for someone else', [{ field: 'ownerId', message: 'only a manager over them can create a deal owned by someone else' }]);
   const entry = passGate(stages, first.id, stage.id, { evidence, reason: input.reason, override: input.override }, manage);
   const { now, workspaceId } = actor;
   const id = await db.kysely.transaction().execute(async (trx) => {

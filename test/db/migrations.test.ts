@@ -1,0 +1,237 @@
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { openDatabase, type Db } from '../../src/db/database.ts';
+import { appliedMigrations, MIGRATION_NAMES, migrateToLatest, NewerDatabaseError } from '../../src/db/migrate.ts';
+import { PG_ADMIN_URL, testEngines } from '../helpers/db.ts';
+import type { Engine } from '../../src/db/dialect.ts';
+
+/**
+ * Upgrades keep data (issue 14 item 10): for every earlier version, a database is built at
+ * that migration, filled with rows as that version wrote them, and migrated to the latest;
+ * every row must come through with the values it had.
+ */
+
+/** An empty database of its own, not migrated. */
+async function emptyDb(engine: Engine): Promise<Db & { dispose(): Promise<void>; dir?: string }> {
+  if (engine === 'postgres') {
+    const name = `keyline_upgrade_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(PG_ADMIN_URL);
+    url.pathname = `/${name}`;
+    const db = openDatabase({ databaseUrl: url.toString() });
+    return {
+      ...db,
+      async dispose() {
+        await db.close().catch(() => undefined);
+        const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+        await c.connect();
+        await c.query(`drop database if exists ${name} with (force)`);
+        await c.end();
+      },
+    };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-upgrade-'));
+  const db = openDatabase({ sqliteFile: path.join(dir, 'keyline.db') });
+  return { ...db, dir, async dispose() { await db.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+}
+
+type Row = Record<string, unknown>;
+interface Written { table: string; id: number; values: Row }
+
+/**
+ * What each version wrote, using only the columns that version had. Each step adds the rows
+ * of the tables (or columns) its migration introduced, referring to earlier steps' rows.
+ */
+type Ids = Record<string, number>;
+const STEPS: Record<string, (put: (table: string, values: Row, key?: string) => Promise<number>, ids: Ids, set: (table: string, id: number, values: Row, key?: string) => Promise<void>) => Promise<void>> = {
+  async '0001_foundation'(put, ids) {
+    const t = 1_700_000_000_000;
+    ids.ws = await put('workspaces', { name: '华锐智造集团', time_zone: 'Asia/Shanghai', created_at: t });
+    ids.root = await put('org_units', { workspace_id: ids.ws, parent_id: null, name: '集团', type: 'group', path: '/', created_at: t, updated_at: t });
+    ids.unit = await put('org_units', { workspace_id: ids.ws, parent_id: ids.root, name: '上海分公司', type: 'branch', path: '/x/', created_at: t, updated_at: t });
+    ids.user = await put('users', { workspace_id: ids.ws, org_unit_id: ids.unit, email: 'fang.wang@upgrade.test', name: '王芳', role: 'rep', password_hash: '$argon2id$v=19$m=19456,t=2,p=1$abc$def', can_export: 1, created_at: t, updated_at: t });
+    await put('sessions', { id: 'a'.repeat(64), workspace_id: ids.ws, user_id: ids.user, created_at: t, last_seen_at: t, expires_at: t + 1e9, ip: '10.0.0.1' }, 'id');
+    await put('audit_log', { workspace_id: ids.ws, actor_user_id: ids.user, action: 'auth.login.success', subject: 'fang.wang@upgrade.test', ip: '10.0.0.1', created_at: t });
+  },
+  async '0002_customer_archive'(put, ids) {
+    const t = 1_710_000_000_000;
+    ids.referrer = await put('accounts', { workspace_id: ids.ws, name: '上海电气集团股份有限公司', name_key: '电气', owner_id: ids.user, org_unit_id: ids.unit, tier: 'A', trailing_amount: 123_456_78, created_at: t, updated_at: t });
+    ids.account = await put('accounts', { workspace_id: ids.ws, name: '深圳市华为技术有限公司', name_key: '华为', credit_code: '91440300192203821X', province: '广东省', referrer_account_id: ids.referrer, owner_id: ids.user, org_unit_id: ids.unit, created_at: t, updated_at: t });
+    await put('account_profiles', { account_id: ids.account, workspace_id: ids.ws, business_overview: '通信设备', updated_at: t }, 'account_id');
+    ids.boss = await put('contacts', { workspace_id: ids.ws, account_id: ids.account, name: '任正', title: '总裁', created_at: t, updated_at: t });
+    ids.contact = await put('contacts', { workspace_id: ids.ws, account_id: ids.account, name: '李娜', reports_to_id: ids.boss, email: 'li@hw.test', created_at: t, updated_at: t });
+    ids.opp = await put('opportunities', { workspace_id: ids.ws, account_id: ids.account, name: 'MES 一期', owner_id: ids.user, org_unit_id: ids.unit, amount: 50_000_00, status: 'open', expected_close_date: '2026-12-31', created_at: t, updated_at: t });
+    await put('opportunity_team', { workspace_id: ids.ws, opportunity_id: ids.opp, user_id: ids.user, team_role: 'sales_lead', created_at: t });
+    await put('buying_roles', { workspace_id: ids.ws, account_id: ids.account, opportunity_id: ids.opp, contact_id: ids.contact, role: 'decision_maker', attitude: 'supports', influence: 'high', relationship: 4, holder_user_id: ids.user, created_at: t, updated_at: t });
+    await put('record_history', { workspace_id: ids.ws, entity_type: 'account', entity_id: ids.account, field: 'owner', new_value: String(ids.user), created_at: t });
+    await put('saved_views', { workspace_id: ids.ws, user_id: ids.user, area: 'accounts', name: 'A 类', query: '{"tier":"A"}', created_at: t, updated_at: t });
+    await put('territory_rules', { workspace_id: ids.ws, province: '上海市', user_id: ids.user, created_at: t, updated_at: t });
+    ids.handover = await put('handovers', { workspace_id: ids.ws, from_user_id: ids.user, status: 'draft', created_by: ids.user, created_at: t });
+    await put('handover_items', { workspace_id: ids.ws, handover_id: ids.handover, entity_type: 'account', entity_id: ids.account, to_user_id: ids.user, created_at: t, updated_at: t });
+    ids.job = await put('import_jobs', { workspace_id: ids.ws, user_id: ids.user, kind: 'accounts', file_name: '客户.csv', status: 'committed', total_rows: 1, created_at: t, updated_at: t });
+    await put('import_rows', { job_id: ids.job, row_no: 1, workspace_id: ids.ws, data: '["深圳市华为技术有限公司"]' }, 'job_id');
+  },
+  async '0003_import_row_outcome'(_put, ids, set) {
+    await set('import_rows', ids.job!, { outcome: 'created', target_id: ids.account }, 'job_id');
+  },
+  async '0006_sales_process'(put, ids, set) {
+    const t = 1_720_000_000_000;
+    ids.process = await put('sales_processes', { workspace_id: ids.ws, name: '小项目', template_key: 'small', created_at: t, updated_at: t });
+    ids.stage = await put('process_stages', { workspace_id: ids.ws, process_id: ids.process, position: 0, name: '意向', probability: 20, evidence: '[{"key":"need","label":"需求","requires":"check"}]', created_at: t, updated_at: t });
+    await set('opportunities', ids.opp!, { process_id: ids.process, stage_id: ids.stage, stage_entered_at: t, forecast_category: 'commit', products: '["MES"]' });
+    await put('opportunity_stage_history', { workspace_id: ids.ws, opportunity_id: ids.opp, stage_id: ids.stage, stage_name: '意向', probability: 20, entered_at: t, entered_by: ids.user });
+    ids.review = await put('opportunity_reviews', { workspace_id: ids.ws, opportunity_id: ids.opp, reviewer_id: ids.user, completed_step: '方案', next_action: '拜访', created_at: t });
+  },
+  async '0007_attachments'(put, ids) {
+    await put('attachments', { workspace_id: ids.ws, uploaded_by: ids.user, opportunity_id: ids.opp, file_name: '需求确认函.pdf', content_type: 'application/pdf', size: 4, data: Buffer.from('%PDF'), created_at: 1_730_000_000_000 });
+  },
+  async '0008_review_plan'(_put, ids, set) {
+    await set('opportunity_reviews', ids.review!, { root_cause: '预算', next_action_date: '2027-01-15' });
+  },
+  async '0009_stage_evidence'(_put, ids, set) {
+    await set('opportunities', ids.opp!, { stage_evidence: '[{"stageId":1,"key":"need"}]' });
+  },
+  async '0010_password_change'(_put, ids, set) {
+    await set('users', ids.user!, { must_change_password: 1 });
+  },
+  async '0011_reference_checks'() {},
+};
+
+/** Writes rows as `version` had them, recording what was written to compare afterwards. */
+async function fillAt(k: Kysely<unknown>, version: string, written: Written[]) {
+  const ids: Ids = {};
+  const put = async (table: string, values: Row, key = 'id') => {
+    const row = await (k as Kysely<Record<string, Row>>).insertInto(table).values(values).returning(key).executeTakeFirstOrThrow();
+    const id = row[key] as number;
+    written.push({ table, id, values: { ...values, [key]: id } });
+    return id;
+  };
+  const set = async (table: string, id: number, values: Row, key = 'id') => {
+    await (k as Kysely<Record<string, Row>>).updateTable(table).set(values).where(key, '=', id).execute();
+    const w = written.find((x) => x.table === table && x.id === id)!;
+    Object.assign(w.values, values);
+  };
+  for (const name of MIGRATION_NAMES.slice(0, MIGRATION_NAMES.indexOf(version) + 1)) await STEPS[name]!(put, ids, set);
+}
+
+const normal = (v: unknown) => (Buffer.isBuffer(v) || v instanceof Uint8Array ? Buffer.from(v).toString('hex') : typeof v === 'bigint' ? Number(v) : v);
+
+async function tableNames(db: Db): Promise<string[]> {
+  return (await db.kysely.introspection.getTables()).map((t) => t.name).sort();
+}
+
+for (const engine of testEngines()) {
+  describe(`upgrading the database keeps its data [${engine}]`, () => {
+    const open: { dispose(): Promise<void> }[] = [];
+    after(async () => {
+      for (const d of open) await d.dispose();
+    });
+
+    it('every migration has the rows its version wrote in this test', () => {
+      assert.deepEqual(Object.keys(STEPS), MIGRATION_NAMES, 'a new migration needs a step here that writes what it introduces');
+    });
+
+    for (const version of MIGRATION_NAMES.slice(0, -1)) {
+      it(`from ${version}: every row and value comes through`, async () => {
+        const db = await emptyDb(engine);
+        open.push(db);
+        assert.deepEqual(await migrateToLatest(db, { to: version }), MIGRATION_NAMES.slice(0, MIGRATION_NAMES.indexOf(version) + 1));
+        const written: Written[] = [];
+        await fillAt(db.kysely as unknown as Kysely<unknown>, version, written);
+        const counts = async () => Object.fromEntries(await Promise.all([...new Set(written.map((w) => w.table))].map(async (t) =>
+          [t, Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(t)}`.execute(db.kysely)).rows[0]!.n)] as const)));
+        const before = await counts();
+        const rest = MIGRATION_NAMES.slice(MIGRATION_NAMES.indexOf(version) + 1);
+        let backedUp: string[] | undefined;
+        assert.deepEqual(await migrateToLatest(db, { beforeMigrating: async (pending) => void (backedUp = pending) }), rest);
+        assert.deepEqual(backedUp, rest, 'an existing database is offered a backup before the pending migrations');
+        assert.deepEqual(await counts(), before, 'no rows lost or added');
+        for (const w of written) {
+          const key = 'id' in w.values ? 'id' : Object.keys(w.values).find((c) => w.values[c] === w.id)!;
+          const row = (await sql<Row>`select * from ${sql.table(w.table)} where ${sql.ref(key)} = ${w.id}`.execute(db.kysely)).rows[0];
+          assert.ok(row, `${w.table} ${w.id} kept`);
+          for (const [col, v] of Object.entries(w.values)) assert.deepEqual(normal(row[col]), normal(v), `${w.table}.${col} after upgrading from ${version}`);
+        }
+        assert.deepEqual(await appliedMigrations(db), [...MIGRATION_NAMES].sort());
+      });
+    }
+
+    it('rolls back a migration that fails part-way, with its bookkeeping: the database stays at the last one that succeeded', async () => {
+      const db = await emptyDb(engine);
+      open.push(db);
+      await migrateToLatest(db, { to: '0010_password_change' });
+      // 0011 clears orphan references first, then adds its checks; a clash at the end must undo the clearing.
+      const k = db.kysely;
+      const t = Date.now();
+      const ws = (await k.insertInto('workspaces').values({ name: 'w', created_at: t } as never).returning('id').executeTakeFirstOrThrow()).id;
+      const unit = (await k.insertInto('org_units').values({ workspace_id: ws, name: 'u', type: 'group', path: '/', created_at: t, updated_at: t } as never).returning('id').executeTakeFirstOrThrow()).id;
+      const orphan = (await k.insertInto('accounts').values({ workspace_id: ws, name: 'a', name_key: 'a', org_unit_id: unit, referrer_account_id: 999_999, created_at: t, updated_at: t } as never).returning('id').executeTakeFirstOrThrow()).id;
+      // The name of the migration's last object is taken already.
+      if (engine === 'postgres') await sql`alter table opportunities add constraint opportunities_stage_id_fk check (true)`.execute(k);
+      else await sql`create trigger opportunities_stage_id_parent_delete before delete on process_stages begin select 1; end`.execute(k);
+      await assert.rejects(migrateToLatest(db), /migration 0011_reference_checks failed/);
+      const row = await k.selectFrom('accounts').select('referrer_account_id').where('id', '=', orphan).executeTakeFirstOrThrow();
+      assert.equal(row.referrer_account_id, 999_999, 'the clearing of orphan references was rolled back');
+      assert.ok(!(await appliedMigrations(db)).includes('0011_reference_checks'));
+    });
+
+    it('the database itself refuses a reference to another workspace\'s row, or to none (issue 14 item 4)', async () => {
+      const db = await emptyDb(engine);
+      open.push(db);
+      await migrateToLatest(db);
+      const k = db.kysely as unknown as Kysely<Record<string, Row>>;
+      const t = Date.now();
+      const world = async (name: string) => {
+        const ws = (await k.insertInto('workspaces').values({ name, created_at: t }).returning('id').executeTakeFirstOrThrow()).id as number;
+        const unit = (await k.insertInto('org_units').values({ workspace_id: ws, name: 'u', type: 'group', path: '/', created_at: t, updated_at: t }).returning('id').executeTakeFirstOrThrow()).id as number;
+        const account = (await k.insertInto('accounts').values({ workspace_id: ws, name: 'a', name_key: 'a', org_unit_id: unit, created_at: t, updated_at: t }).returning('id').executeTakeFirstOrThrow()).id as number;
+        const process = (await k.insertInto('sales_processes').values({ workspace_id: ws, name: 'p', created_at: t, updated_at: t }).returning('id').executeTakeFirstOrThrow()).id as number;
+        const stage = (await k.insertInto('process_stages').values({ workspace_id: ws, process_id: process, position: 0, name: 's', probability: 10, created_at: t, updated_at: t }).returning('id').executeTakeFirstOrThrow()).id as number;
+        return { ws, unit, account, process, stage };
+      };
+      const a = await world('a');
+      const b = await world('b');
+      const account = (referrer: number) => k.insertInto('accounts').values({ workspace_id: a.ws, name: 'x', name_key: 'x', org_unit_id: a.unit, referrer_account_id: referrer, created_at: t, updated_at: t }).execute();
+      await account(a.account);
+      await assert.rejects(account(b.account), /foreign key/i, 'another workspace\'s account');
+      await assert.rejects(account(999_999), /foreign key/i, 'no account');
+      await assert.rejects(k.updateTable('accounts').set({ referrer_account_id: b.account }).where('id', '=', a.account).execute(), /foreign key/i);
+      const user = (await k.insertInto('users').values({ workspace_id: a.ws, org_unit_id: a.unit, email: `u${engine}@fk.test`, name: 'u', role: 'rep', password_hash: 'x', created_at: t, updated_at: t }).returning('id').executeTakeFirstOrThrow()).id as number;
+      const opp = (stage: number) => k.insertInto('opportunities').values({ workspace_id: a.ws, account_id: a.account, name: 'o', owner_id: user, org_unit_id: a.unit, process_id: a.process, stage_id: stage, created_at: t, updated_at: t }).execute();
+      await opp(a.stage);
+      await assert.rejects(opp(b.stage), /foreign key/i, 'another workspace\'s stage');
+      await assert.rejects(k.deleteFrom('process_stages').where('id', '=', a.stage).execute(), /foreign key/i, 'a stage still in use');
+    });
+
+    it('refuses a database written by a newer version, changing nothing', async () => {
+      const db = await emptyDb(engine);
+      open.push(db);
+      await migrateToLatest(db, { to: '0009_stage_evidence' });
+      await sql`insert into kysely_migration (name, timestamp) values ('0099_from_the_future', '2030-01-01T00:00:00.000Z')`.execute(db.kysely);
+      const tables = await tableNames(db);
+      let offered = false;
+      await assert.rejects(migrateToLatest(db, { beforeMigrating: async () => void (offered = true) }), (e: Error) =>
+        e instanceof NewerDatabaseError && /newer version of Keyline/.test(e.message) && /0099_from_the_future/.test(e.message));
+      assert.equal(offered, false);
+      assert.deepEqual(await tableNames(db), tables);
+      assert.ok(!(await appliedMigrations(db)).includes('0010_password_change'), 'the pending migrations were not applied');
+    });
+
+    it('offers no backup to an empty database', async () => {
+      const db = await emptyDb(engine);
+      open.push(db);
+      let offered = false;
+      await migrateToLatest(db, { beforeMigrating: async () => void (offered = true) });
+      assert.equal(offered, false);
+    });
+  });
+}
