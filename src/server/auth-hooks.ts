@@ -2,6 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database.ts';
 import type { Config } from '../config.ts';
 import { resolveSession } from '../modules/auth/service.ts';
+import { recordRefusal } from '../modules/audit/service.ts';
+import { can } from '../domain/policy.ts';
+import { AUDITED_REFUSALS, REFUSALS } from './access.ts';
 import { AppError, forbidden, unauthenticated } from './problem.ts';
 import { SESSION_COOKIE } from './request.ts';
 
@@ -67,6 +70,11 @@ export function installAuthHooks(app: FastifyInstance, db: Db, config: Config): 
     if (mustChangePassword && !req.routeOptions.config.beforePasswordChange) {
       throw new AppError(403, 'password_change_required', 'Change the password an administrator set before going on (POST /api/v1/auth/password)');
     }
-    if (access !== 'authenticated' && !access.includes(req.actor.role)) throw forbidden();
+    if (access === 'authenticated' || can(req.actor, access.capability)) return;
+    const { capability } = access;
+    if (AUDITED_REFUSALS.has(capability)) {
+      await recordRefusal(db, req.actor, capability, { route: `${req.method} ${req.routeOptions.url}`, query: req.query ?? {} }, req.ip ?? null);
+    }
+    throw REFUSALS[capability]?.() ?? forbidden();
   });
 }

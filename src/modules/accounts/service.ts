@@ -4,7 +4,7 @@ import type { AccountStatus, Tier } from '../../domain/accounts.ts';
 import { followUpDueAt, overdueThresholds } from '../../domain/cadence.ts';
 import { companyNameKey, nameSimilarity, SIMILAR_NAME_THRESHOLD } from '../../domain/company-name.ts';
 import { creditCodeProblem } from '../../domain/credit-code.ts';
-import { accountReach, canEditAccount, canManageAccount, reachesUnit, type AccountFacts, type Actor } from '../../domain/policy.ts';
+import { can, canEditAccount, canManageAccount, reachesUnit, type AccountFacts, type Actor } from '../../domain/policy.ts';
 import type { WorkspaceSettings } from '../../domain/settings.ts';
 import { canonicalProvince, storedProvince } from '../../domain/regions.ts';
 import { matchTerritory } from '../../domain/territory.ts';
@@ -218,11 +218,11 @@ export async function findDuplicates(db: Db, actor: Actor, name: string, creditC
 /** The owner of a new account: given (a manager or admin within reach), the territory's rep, or the creator. */
 async function resolveOwner(db: Db, actor: Actor, input: AccountInput): Promise<{ ownerId: number; unitId: number; via: string }> {
   if (input.ownerId !== undefined && input.ownerId !== null && input.ownerId !== actor.userId) {
-    if (actor.role !== 'admin' && actor.role !== 'manager') throw forbidden('Only a manager can create an account for someone else');
+    if (!can(actor, 'accounts.manage')) throw forbidden('Only a manager can create an account for someone else');
     const u = await assignableUser(db, actor, input.ownerId, 'ownerId');
     return { ownerId: u.id, unitId: u.org_unit_id, via: 'chosen' };
   }
-  if (input.ownerId === undefined && actor.role !== 'rep') {
+  if (input.ownerId === undefined && can(actor, 'accounts.manage')) {
     const rules = await db.kysely.selectFrom('territory_rules').select(['id', 'province', 'city', 'district', 'industry', 'user_id']).where('workspace_id', '=', actor.workspaceId).where('active', '=', 1).execute();
     const match = matchTerritory(rules.map((r) => ({ ...r, userId: r.user_id })), {
       province: input.province ?? null, city: input.city ?? null, district: input.district ?? null, industry: input.industry ?? null,
@@ -244,7 +244,7 @@ async function resolveOwner(db: Db, actor: Actor, input: AccountInput): Promise<
 }
 
 export async function createAccount(db: Db, actor: Actor, input: AccountInput, ip: string | null) {
-  if (accountReach(actor).kind === 'none' || actor.role === 'presales' || actor.role === 'executive') throw forbidden('Your role cannot create accounts');
+  if (!can(actor, 'accounts.create')) throw forbidden('Your role cannot create accounts');
   checkCreditCode(input.creditCode);
   // Bad input first (400), then the duplicate warning (409).
   const owner = await resolveOwner(db, actor, input);

@@ -127,6 +127,7 @@ export async function resolveSession(db: Db, config: Config, token: string, now 
       role: s.role as Role,
       orgUnitId: s.org_unit_id,
       unitPath: s.unit_path,
+      exportGranted: s.can_export === 1,
     },
     mustChangePassword: s.must_change_password === 1,
   };

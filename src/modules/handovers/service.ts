@@ -5,7 +5,7 @@ import {
   canHandOver, canTakeOver, countByCategory, HANDOVER_CATEGORIES, isKeyAccount, missingForCompletion, noteGaps, parseNote,
   type HandoverCategory, type HandoverNote, type HandoverStatus, type Missing,
 } from '../../domain/handover.ts';
-import { reachesUnit, type Actor } from '../../domain/policy.ts';
+import { can, reachesUnit, type Actor } from '../../domain/policy.ts';
 import type { Role } from '../../domain/roles.ts';
 import { AppError, conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
@@ -21,7 +21,7 @@ import * as repo from './repository.ts';
  */
 
 function requireStarter(actor: Actor) {
-  if (actor.role !== 'admin' && actor.role !== 'manager') throw forbidden('Only an administrator or a manager hands over a departing user');
+  if (!can(actor, 'handover.manage')) throw forbidden('Only an administrator or a manager hands over a departing user');
 }
 
 async function requireHandover(db: Kysely<Database>, actor: Actor, id: number): Promise<repo.HandoverRow> {

@@ -9,7 +9,7 @@ import {
 } from '../../domain/import-fields.ts';
 import type { FileContact, ReportsToLink } from '../../domain/import-reports-to.ts';
 import { InFileDuplicates, validateAccountRow, validateContactRow, type AccountValues, type ContactValues, type DuplicateMode, type RowProblem } from '../../domain/import-validate.ts';
-import { canEditAccount, reachesUnit, type Actor } from '../../domain/policy.ts';
+import { can, canEditAccount, reachesUnit, type Actor } from '../../domain/policy.ts';
 import { countReplacementChars, csvLine, decodeText, detectEncoding, sniffFormat, UTF8_BOM, type FileFormat, type TextEncoding } from '../../domain/spreadsheet-format.ts';
 import { AppError, conflict, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
@@ -89,7 +89,7 @@ export function toJobDto(j: repo.JobRow) {
 /** The job, if the caller may see it: its importer, or an admin of the workspace. 404 otherwise. */
 async function requireJob(db: Kysely<Database>, actor: Actor, id: number) {
   const job = await repo.getJob(db, actor.workspaceId, id);
-  if (!job || (job.user_id !== actor.userId && actor.role !== 'admin')) throw notFound('Import');
+  if (!job || (job.user_id !== actor.userId && !can(actor, 'workspace.administer'))) throw notFound('Import');
   return job;
 }
 
@@ -106,7 +106,7 @@ export async function getImport(db: Db, actor: Actor, id: number) {
 }
 
 export async function listImports(db: Db, actor: Actor, q: { limit: number; offset: number; all?: boolean | undefined }) {
-  const { items, total } = await repo.listJobs(db.kysely, actor.workspaceId, actor.role === 'admin' && q.all ? null : actor.userId, q.limit, q.offset);
+  const { items, total } = await repo.listJobs(db.kysely, actor.workspaceId, can(actor, 'workspace.administer') && q.all ? null : actor.userId, q.limit, q.offset);
   return { items: items.map(toJobDto), total };
 }
 
@@ -326,7 +326,7 @@ async function validatePass(db: Kysely<Database>, actor: Actor, job: repo.JobRow
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.row_no;
     const checked = job.kind === 'accounts'
-      ? await checkAccounts(db, actor, rows, mapping, mode, { assignableEmails: assignable, canChooseOwner: actor.role === 'admin' || actor.role === 'manager' }, inFile, similar!)
+      ? await checkAccounts(db, actor, rows, mapping, mode, { assignableEmails: assignable, canChooseOwner: can(actor, 'accounts.manage') }, inFile, similar!)
       : await checkContacts(db, actor, rows, mapping, mode, contactKeys);
     for (const c of checked) {
       counts[c.outcome]++;
@@ -455,7 +455,7 @@ async function writePass(trx: Kysely<Database>, actor: Actor, job: repo.JobRow, 
   const result = { created: 0, updated: 0, skipped: 0 };
   const users = job.kind === 'accounts' ? await repo.activeUsers(trx, actor.workspaceId) : [];
   const byEmail = new Map(users.filter((u) => reachesUnit(actor, u.path)).map((u) => [u.email.toLowerCase(), u]));
-  const canChooseOwner = actor.role === 'admin' || actor.role === 'manager';
+  const canChooseOwner = can(actor, 'accounts.manage');
   const createdContacts = new Map<number, number>();
   let processed = 0;
   for (let after = 0; ;) {

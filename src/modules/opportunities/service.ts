@@ -459,6 +459,12 @@ export interface BoardQuery {
  * amount and expected (weighted) amount from one grouped query, and the largest cards. The
  * won column holds what was won in [closeFrom, closeTo] (default: the last 30 days).
  */
+/** What a card lets the viewer do: drag it (edit), and override missing evidence in the move (manage). */
+function boardRights(actor: Actor, c: { owner_id: number; unit_path: string }) {
+  const { edit, manage } = opportunityRights(actor, { ownerId: c.owner_id, unitPath: c.unit_path, onTeam: false });
+  return { edit, manage };
+}
+
 export async function board(db: Db, actor: Actor, query: BoardQuery) {
   const process = await db.kysely.selectFrom('sales_processes').select(['id', 'name']).where('workspace_id', '=', actor.workspaceId).where('id', '=', query.processId).executeTakeFirst();
   if (!process) throw invalid('processId', `no sales process with id ${query.processId}`);
@@ -481,7 +487,7 @@ export async function board(db: Db, actor: Actor, query: BoardQuery) {
         amount: t?.amount ?? 0,
         expectedAmount: Math.round((t?.weighted ?? 0) / 100),
         // Whether the card may be dragged: leading a deal does not depend on its team.
-        cards: shown.map((c) => ({ ...toOpportunityDto(c, s.largeDealThreshold, now), permissions: { edit: opportunityRights(actor, { ownerId: c.owner_id, unitPath: c.unit_path, onTeam: false }).edit } })),
+        cards: shown.map((c) => ({ ...toOpportunityDto(c, s.largeDealThreshold, now), permissions: boardRights(actor, c) })),
         more: Math.max(0, count - shown.length),
       };
     }),
@@ -663,7 +669,7 @@ export async function checkEvidenceAttachments(db: Kysely<Database>, actor: Acto
   for (const a of rows) {
     // A file already linked here is this opportunity's (its team downloads it), whoever uploaded it.
     if (a.uploaded_by === actor.userId || a.opportunity_id === id || uploaderSees.has(a.uploaded_by)) continue;
-    const uploader: Actor = { workspaceId: actor.workspaceId, userId: a.uploaded_by, role: a.uploader_role as Actor['role'], orgUnitId: a.uploader_unit_id, unitPath: a.uploader_unit_path };
+    const uploader: Actor = { workspaceId: actor.workspaceId, userId: a.uploaded_by, role: a.uploader_role as Actor['role'], orgUnitId: a.uploader_unit_id, unitPath: a.uploader_unit_path, exportGranted: false };
     uploaderSees.set(a.uploaded_by, (await repo.getOpportunity(db, uploader, id)) !== undefined);
   }
   for (const e of given) {

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
+import { can, type Actor } from '../../domain/policy.ts';
 import { depthOf, isSameOrDescendant } from '../../domain/org-tree.ts';
 import type { OrgUnitType } from '../../domain/roles.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
@@ -42,7 +42,7 @@ export function toUnitDto(r: UnitRow): OrgUnitDto {
 }
 
 function requireAdmin(actor: Actor) {
-  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can change the org tree');
+  if (!can(actor, 'org.administer')) throw forbidden('Only an administrator can change the org tree');
 }
 
 export async function listUnits(db: Db, actor: Actor, opts: { includeArchived: boolean }) {

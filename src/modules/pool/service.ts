@@ -4,8 +4,8 @@ import type { Database } from '../../db/schema.ts';
 import type { Engine } from '../../db/dialect.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import type { Tier } from '../../domain/accounts.ts';
-import { accountReach, canManageAccount, type Actor } from '../../domain/policy.ts';
-import { canClaimFromPool, canOwnAccounts, claimAllowance, daysInPool, releaseCutoffs, type PoolReason } from '../../domain/pool.ts';
+import { accountReach, can, canManageAccount, type Actor } from '../../domain/policy.ts';
+import { canOwnAccounts, claimAllowance, daysInPool, releaseCutoffs, type PoolReason } from '../../domain/pool.ts';
 import type { Role } from '../../domain/roles.ts';
 import { workspaceSettings } from '../../domain/settings.ts';
 import { AppError, conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
@@ -60,7 +60,7 @@ export function runReleaseJob(db: Db, now = Date.now(), opts: { everyMs?: number
 
 /** An administrator runs the release for their workspace now. */
 export async function releaseNow(db: Db, actor: Actor, ip: string | null) {
-  if (actor.role !== 'admin') throw forbidden('Only an administrator can run the pool release');
+  if (!can(actor, 'pool.run')) throw forbidden('Only an administrator can run the pool release');
   const now = Date.now();
   const r = await releaseStaleAccounts(db.kysely, db.engine, actor.workspaceId, now);
   await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'pool.release_run', ip, detail: { released: r.released } }, now);
@@ -94,7 +94,7 @@ async function staleOrGone(db: Kysely<Database>, workspaceId: number, id: number
 
 /** A rep or manager takes a visible pool account (SPEC §3.3), within the claim limit. */
 export async function claim(db: Db, actor: Actor, id: number, version: number, ip: string | null) {
-  if (!canClaimFromPool(actor.role)) throw forbidden('Only reps and managers claim accounts from the pool');
+  if (!can(actor, 'pool.claim')) throw forbidden('Only reps and managers claim accounts from the pool');
   const row = await repo.visibleOrNull(db.kysely, actor, id);
   if (!row) {
     // Claimed a moment ago by someone else from a pool this person sees: say so (409), not 404.
@@ -135,7 +135,7 @@ export async function releaseByHand(db: Db, actor: Actor, id: number, version: n
   const row = await requireAccount(db, actor, id);
   if (row.in_pool === 1) throw conflict('already_in_pool', 'The account is already in the pool');
   if (row.archived_at !== null) throw conflict('archived', 'An archived account cannot go to the pool');
-  const isOwner = row.owner_id === actor.userId && (actor.role === 'rep' || actor.role === 'manager');
+  const isOwner = row.owner_id === actor.userId && can(actor, 'pool.release');
   if (!isOwner && !canManageAccount(actor, factsOf(row))) throw forbidden('Only the owner or a manager can release this account');
   const now = Date.now();
   await db.kysely.transaction().execute(async (trx) => {
@@ -151,7 +151,7 @@ export async function listPool(db: Db, actor: Actor, q: repo.PoolFilter & { limi
   const { items, total } = await repo.listPool(db.kysely, db.engine, actor, q);
   const ownerIds = [...new Set(items.map((i) => (i.previous_owner_id == null ? null : Number(i.previous_owner_id))).filter((v): v is number => v !== null && Number.isFinite(v)))];
   const names = await userNames(db.kysely, actor.workspaceId, ownerIds);
-  const allowance = canClaimFromPool(actor.role) ? await allowanceOf(db.kysely, actor.workspaceId, actor.userId) : null;
+  const allowance = can(actor, 'pool.claim') ? await allowanceOf(db.kysely, actor.workspaceId, actor.userId) : null;
   return {
     items: items.map((i) => {
       const prev = i.previous_owner_id == null ? null : Number(i.previous_owner_id);

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import { thresholdProblems } from '../../domain/abc-tier.ts';
-import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
+import { can, type Actor } from '../../domain/policy.ts';
 import { TIERS } from '../../domain/accounts.ts';
 import { workspaceSettings, type WorkspaceSettings } from '../../domain/settings.ts';
 import { AppError, forbidden, type FieldError } from '../../server/problem.ts';
@@ -35,7 +35,7 @@ export function rulesProblems(s: WorkspaceSettings): FieldError[] {
 
 /** Changes the workspace rules (administrators): validated as a whole, stored as JSON, audited. */
 export async function updateRules(db: Db, actor: Actor, input: RulesPatch & { version: number }, ip: string | null) {
-  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can change the workspace rules');
+  if (!can(actor, 'workspace.administer')) throw forbidden('Only an administrator can change the workspace rules');
   const { version, ...patch } = input;
   await db.kysely.transaction().execute(async (trx) => {
     const row = await repo.settingsRow(trx, actor.workspaceId);

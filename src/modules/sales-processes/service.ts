@@ -3,7 +3,7 @@ import { inTransaction } from '../../db/transaction.ts';
 import { updateVersioned } from '../../db/versioned.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
+import { can, type Actor } from '../../domain/policy.ts';
 import { PROCESS_TEMPLATES, type EvidenceRequirement } from '../../domain/sales-process-templates.ts';
 import type { BuyingPhase } from '../../domain/buying-phase.ts';
 import { AppError, forbidden, invalid, notFound } from '../../server/problem.ts';
@@ -71,7 +71,7 @@ export async function installDefaultProcesses(db: Kysely<Database>, workspaceId:
 }
 
 export async function copyTemplate(db: Db, actor: Actor, input: { templateKey: string; name?: string | undefined; lang: 'zh' | 'en' }, ip: string | null) {
-  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can set up sales processes');
+  if (!can(actor, 'processes.administer')) throw forbidden('Only an administrator can set up sales processes');
   const template = PROCESS_TEMPLATES.find((t) => t.key === input.templateKey);
   if (!template) throw invalid('templateKey', `must be one of ${PROCESS_TEMPLATES.map((t) => t.key).join(', ')}`);
   const id = await db.kysely.transaction().execute(async (trx) => {
@@ -83,7 +83,7 @@ export async function copyTemplate(db: Db, actor: Actor, input: { templateKey: s
 }
 
 export async function updateProcess(db: Db, actor: Actor, id: number, patch: { version: number; name?: string | undefined; description?: string | null | undefined; active?: boolean | undefined }) {
-  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can change sales processes');
+  if (!can(actor, 'processes.administer')) throw forbidden('Only an administrator can change sales processes');
   await getProcess(db, actor, id);
   await updateVersioned(db.kysely, 'sales_processes', 'Sales process', { workspaceId: actor.workspaceId, id, version: patch.version }, {
     ...(patch.name !== undefined ? { name: patch.name } : {}),
@@ -118,7 +118,7 @@ export function checkEvidenceKeys(evidence: EvidenceItem[] | undefined) {
  * force when it was written (SPEC §5.1 "changes never rewrite history").
  */
 export async function updateStage(db: Db, actor: Actor, id: number, patch: StagePatch) {
-  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can change sales processes');
+  if (!can(actor, 'processes.administer')) throw forbidden('Only an administrator can change sales processes');
   const stage = await repo.getStage(db.kysely, actor.workspaceId, id);
   if (!stage) throw notFound('Stage');
   if (patch.probability !== undefined) {

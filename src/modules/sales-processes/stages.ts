@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { updateVersioned } from '../../db/versioned.ts';
-import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
+import { can, type Actor } from '../../domain/policy.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
@@ -46,7 +46,7 @@ export interface NewStage extends Omit<StagePatch, 'name' | 'probability'> {
 
 /** Inserts a stage at a position; the stages from there on move down one. Never after the won stage. */
 export async function addStage(db: Db, actor: Actor, processId: number, input: NewStage, ip: string | null) {
-  if (!canAdministerWorkspace(actor)) throw forbidden(ADMIN_ONLY);
+  if (!can(actor, 'processes.administer')) throw forbidden(ADMIN_ONLY);
   checkEvidenceKeys(input.evidence);
   await db.kysely.transaction().execute(async (trx) => {
     if (!(await repo.getProcess(trx, actor.workspaceId, processId))) throw notFound('Sales process');
@@ -97,7 +97,7 @@ export async function addStage(db: Db, actor: Actor, processId: number, input: N
  * removal is judged on the state it finds.
  */
 export async function removeStage(db: Db, actor: Actor, stageId: number, version: number | undefined, ip: string | null) {
-  if (!canAdministerWorkspace(actor)) throw forbidden(ADMIN_ONLY);
+  if (!can(actor, 'processes.administer')) throw forbidden(ADMIN_ONLY);
   const processId = await db.kysely.transaction().execute(async (trx) => {
     const stage = await repo.getStage(trx, actor.workspaceId, stageId);
     if (!stage) throw notFound('Stage');
@@ -142,7 +142,7 @@ export interface StageOrder {
  * the rule is checked on the result, and the two change together or not at all.
  */
 export async function reorderStages(db: Db, actor: Actor, processId: number, input: StageOrder, ip: string | null) {
-  if (!canAdministerWorkspace(actor)) throw forbidden(ADMIN_ONLY);
+  if (!can(actor, 'processes.administer')) throw forbidden(ADMIN_ONLY);
   await db.kysely.transaction().execute(async (trx) => {
     if (!(await repo.getProcess(trx, actor.workspaceId, processId))) throw notFound('Sales process');
     await bumpProcess(trx, actor, processId, input.version);

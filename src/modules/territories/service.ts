@@ -1,16 +1,15 @@
 import type { Db } from '../../db/database.ts';
 import { updateVersioned } from '../../db/versioned.ts';
-import { reachesUnit, type Actor } from '../../domain/policy.ts';
+import { can, reachesUnit, unitReach, type Actor } from '../../domain/policy.ts';
+import { canOwnAccounts } from '../../domain/pool.ts';
 import { canonicalProvince, tidyText } from '../../domain/regions.ts';
+import type { Role } from '../../domain/roles.ts';
 import { matchTerritory, samePlace, specificity, type Place, type TerritoryRule } from '../../domain/territory.ts';
 import { findConflicts } from '../../domain/territory-conflicts.ts';
 import { conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { recordChanges } from '../history/repository.ts';
 import * as repo from './repository.ts';
-
-/** Roles that may own territory (SPEC §2: the rep of a slice; a manager may hold one too). */
-const OWNER_ROLES = ['rep', 'manager'];
 
 type Row = NonNullable<Awaited<ReturnType<typeof repo.getRule>>>;
 
@@ -48,22 +47,25 @@ function toDto(actor: Actor, r: Row): TerritoryDto {
 
 /** Admins change every rule; a manager the rules of reps in their subtree (SPEC §2). */
 function canChange(actor: Actor, repUnitPath: string): boolean {
-  if (actor.role === 'admin') return true;
-  return actor.role === 'manager' && reachesUnit(actor, repUnitPath);
+  return can(actor, 'territories.manage') && reachesUnit(actor, repUnitPath);
 }
 
-const managerPath = (actor: Actor) => (actor.role === 'manager' ? actor.unitPath : undefined);
+/** Readers below the whole workspace (managers) see the rules of their subtree. */
+const subtreePath = (actor: Actor) => {
+  const reach = unitReach(actor);
+  return reach.kind === 'workspace' ? undefined : reach.path;
+};
 
 export async function listTerritories(db: Db, actor: Actor, q: Omit<repo.RuleFilter, 'unitPath'>) {
   // Rules store the full name; a filter may say 上海 or Shanghai.
   const province = q.province ? (canonicalProvince(q.province) ?? q.province) : undefined;
-  const { items, total } = await repo.listRules(db.kysely, actor, { ...q, province, unitPath: managerPath(actor) });
+  const { items, total } = await repo.listRules(db.kysely, actor, { ...q, province, unitPath: subtreePath(actor) });
   return { items: items.map((r) => toDto(actor, r)), total };
 }
 
 async function requireRule(db: Db, actor: Actor, id: number): Promise<Row> {
   const r = await repo.getRule(db.kysely, actor.workspaceId, id);
-  if (!r || (actor.role === 'manager' && !reachesUnit(actor, r.unit_path))) throw notFound('Territory rule');
+  if (!r || !reachesUnit(actor, r.unit_path)) throw notFound('Territory rule');
   return r;
 }
 
@@ -104,7 +106,7 @@ async function isDuplicate(db: Db['kysely'], workspaceId: number, place: repo.Ru
 
 async function checkRep(db: Db, actor: Actor, userId: number) {
   const u = await repo.userForRule(db.kysely, actor.workspaceId, userId);
-  if (!u || !u.active || !OWNER_ROLES.includes(u.role)) throw invalid('userId', `no active rep or manager with id ${userId}`);
+  if (!u || !u.active || !canOwnAccounts(u.role as Role)) throw invalid('userId', `no active rep or manager with id ${userId}`);
   if (!canChange(actor, u.path)) throw invalid('userId', 'the rep must be in your organisation');
   return u;
 }
@@ -167,7 +169,7 @@ export async function deleteTerritory(db: Db, actor: Actor, id: number, ip: stri
 export async function conflicts(db: Db, actor: Actor) {
   const rules = await repo.activeRules(db.kysely, actor.workspaceId);
   const byId = new Map(rules.map((r) => [r.id, r]));
-  const found = findConflicts(rules.map(domainRule)).filter((c) => actor.role !== 'manager' || c.ruleIds.some((id) => reachesUnit(actor, byId.get(id)!.unit_path)));
+  const found = findConflicts(rules.map(domainRule)).filter((c) => c.ruleIds.some((id) => reachesUnit(actor, byId.get(id)!.unit_path)));
   return {
     items: found.map((c) => ({ place: c.place, specificity: c.specificity, rules: c.ruleIds.map((id) => toDto(actor, byId.get(id)!)) })),
     total: found.length,
@@ -222,7 +224,7 @@ export async function applyToPool(db: Db, actor: Actor, dryRun: boolean, ip: str
   const owners = new Map(usable.map((r) => [r.user_id, { userId: r.user_id, unitId: r.org_unit_id, name: r.user_name }]));
   const now = Date.now();
   return db.kysely.transaction().execute(async (trx) => {
-    const pool = await repo.poolAccounts(trx, actor, managerPath(actor) ?? null);
+    const pool = await repo.poolAccounts(trx, actor, subtreePath(actor) ?? null);
     const plan = new Map<number, number[]>();
     let conflicted = 0;
     let unmatched = 0;

@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.ts';
 import { updateVersioned } from '../../db/versioned.ts';
 import { NAMED_CRITERIA, TIERS, VALUE_TYPES, type NamedCriterion, type Tier, type ValueType } from '../../domain/accounts.ts';
 import { computeTiers, effectiveTier, tierWindows } from '../../domain/abc-tier.ts';
-import { canEditAccount, canManageAccount, type Actor } from '../../domain/policy.ts';
+import { can, canEditAccount, canManageAccount, type Actor } from '../../domain/policy.ts';
 import { GROWTH_BP, SHRINK_BP, VALUE_TYPE_STRATEGY, valueTypeOf } from '../../domain/value-type.ts';
 import { forbidden, invalid } from '../../server/problem.ts';
 import { factsOf, getAccount, requireAccount } from '../accounts/service.ts';
@@ -75,7 +75,7 @@ export async function recomputeWorkspace(db: Db, workspaceId: number, actorUserI
 }
 
 export async function recompute(db: Db, actor: Actor): Promise<RecomputeResult> {
-  if (actor.role !== 'admin' && actor.role !== 'manager') throw forbidden('Only administrators and managers can recompute tiers');
+  if (!can(actor, 'accounts.manage')) throw forbidden('Only administrators and managers can recompute tiers');
   return recomputeWorkspace(db, actor.workspaceId, actor.userId);
 }
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
-import { canAdministerWorkspace, defaultExportPermission, reachesUnit, type Actor } from '../../domain/policy.ts';
+import { can, defaultExportPermission, reachesUnit, type Actor } from '../../domain/policy.ts';
 import type { Locale, Role } from '../../domain/roles.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { updateVersioned } from '../../db/versioned.ts';
@@ -50,7 +50,7 @@ export function toUserDto(r: Row, unit: UnitNaming | undefined): UserDto {
     phone: r.phone,
     active: r.active === 1,
     locale: r.locale as Locale,
-    canExport: r.can_export === 1 || r.role === 'admin',
+    canExport: can({ role: r.role as Role, exportGranted: r.can_export === 1 }, 'export'),
     mustChangePassword: r.must_change_password === 1,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -60,7 +60,7 @@ export function toUserDto(r: Row, unit: UnitNaming | undefined): UserDto {
 }
 
 function requireAdmin(actor: Actor) {
-  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can manage users');
+  if (!can(actor, 'users.administer')) throw forbidden('Only an administrator can manage users');
 }
 
 export async function listUsers(db: Db, actor: Actor, q: Parameters<typeof repo.listUsers>[3]) {
@@ -146,6 +146,10 @@ export async function updateUser(db: Db, actor: Actor, id: number, patch: UserPa
   const user = await repo.getUser(db.kysely, actor, id);
   if (!user) throw notFound('User');
   if (patch.orgUnitId !== undefined && patch.orgUnitId !== user.org_unit_id) await activeUnit(db, actor, patch.orgUnitId);
+  // A new role brings its own export default (SPEC §3.4): a manager demoted to rep does not keep
+  // a grant that came with the old role. An explicit canExport in the same change wins.
+  const roleChanges = patch.role !== undefined && patch.role !== user.role;
+  const canExport = patch.canExport ?? (roleChanges ? defaultExportPermission(patch.role!) : undefined);
   const now = Date.now();
   await db.kysely.transaction().execute(async (trx) => {
     if (patch.email !== undefined && patch.email !== user.email && (await repo.emailTaken(trx, patch.email, id))) {
@@ -165,14 +169,14 @@ export async function updateUser(db: Db, actor: Actor, id: number, patch: UserPa
       ...(patch.orgUnitId !== undefined ? { org_unit_id: patch.orgUnitId } : {}),
       ...(patch.title !== undefined ? { title: patch.title } : {}),
       ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
-      ...(patch.canExport !== undefined ? { can_export: patch.canExport ? 1 : 0 } : {}),
+      ...(canExport !== undefined ? { can_export: canExport ? 1 : 0 } : {}),
       updated_at: now,
     });
     // Role, unit and export changes alter what the user can see and do: a permission change (SPEC §8).
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     if (patch.role !== undefined && patch.role !== user.role) changes.role = { from: user.role, to: patch.role };
     if (patch.orgUnitId !== undefined && patch.orgUnitId !== user.org_unit_id) changes.orgUnitId = { from: user.org_unit_id, to: patch.orgUnitId };
-    if (patch.canExport !== undefined && patch.canExport !== (user.can_export === 1)) changes.canExport = { from: user.can_export === 1, to: patch.canExport };
+    if (canExport !== undefined && canExport !== (user.can_export === 1)) changes.canExport = { from: user.can_export === 1, to: canExport };
     await recordAudit(trx, {
       workspaceId: actor.workspaceId,
       actorUserId: actor.userId,

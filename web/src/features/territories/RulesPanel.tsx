@@ -8,7 +8,7 @@ import { useT } from '../../i18n/useI18n.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
-import { useSession } from '../auth/session.ts';
+import { useCan } from '../auth/session.ts';
 import { useRecomputeTiers, useRules, useTierSummary, useUpdateRules, type Rules, type Tier, type TierSummary } from './api.ts';
 
 const TIERS: Tier[] = ['A', 'B', 'C'];
@@ -41,9 +41,9 @@ export default function RulesPanel() {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
-  const { user } = useSession();
-  const canEdit = user.role === 'admin';
-  const canRecompute = user.role === 'admin' || user.role === 'manager';
+  const can = useCan();
+  const canEdit = can('workspace.administer');
+  const canRecompute = can('accounts.manage');
   const rules = useRules();
   const update = useUpdateRules();
   const recompute = useRecomputeTiers();
