@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
-import { notFound, staleVersion } from '../server/problem.ts';
+import { notFound, staleVersion } from '../contracts/app-error.ts';
 
 type VersionedTable = { [K in keyof Database]: Database[K] extends { version: number; workspace_id: number | null } ? K : never }[keyof Database];
 

@@ -3,12 +3,12 @@ import { updateVersioned } from '../../db/versioned.ts';
 import type { AccountStatus, Tier } from '../../domain/accounts.ts';
 import { followUpDueAt, overdueThresholds } from '../../domain/cadence.ts';
 import { companyNameKey, nameSimilarity, SIMILAR_NAME_THRESHOLD } from '../../domain/company-name.ts';
-import { creditCodeProblem } from '../../domain/credit-code.ts';
+import { creditCodeFault, creditCodeProblem } from '../../domain/credit-code.ts';
 import { can, canEditAccount, canManageAccount, reachesUnit, type AccountFacts, type Actor } from '../../domain/policy.ts';
 import type { WorkspaceSettings } from '../../domain/settings.ts';
 import { canonicalProvince, storedProvince } from '../../domain/regions.ts';
 import { matchTerritory } from '../../domain/territory.ts';
-import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
+import { AppError, conflict, forbidden, invalid, notFound, fieldError, staleVersion } from '../../server/problem.ts';
 import { recordChanges } from '../history/repository.ts';
 import { labelledHistory } from '../history/labelled.ts';
 import { loadSettings } from '../workspace/service.ts';
@@ -171,8 +171,8 @@ export interface AccountInput {
 
 function checkCreditCode(code: string | null | undefined) {
   if (code) {
-    const problem = creditCodeProblem(code);
-    if (problem) throw invalid('creditCode', problem, 'invalid_credit_code');
+    const reason = creditCodeFault(code);
+    if (reason) throw invalid('creditCode', { code: 'invalid_credit_code', params: { reason } }, creditCodeProblem(code)!, 'invalid_credit_code');
   }
 }
 
@@ -228,9 +228,10 @@ async function resolveOwner(db: Db, actor: Actor, input: AccountInput): Promise<
       province: input.province ?? null, city: input.city ?? null, district: input.district ?? null, industry: input.industry ?? null,
     });
     if (match.kind === 'conflict') {
-      throw new AppError(409, 'territory_conflict', `Territory rules ${match.ruleIds.join(', ')} assign this account to different reps; choose an owner`, [
-        { field: 'ownerId', message: 'territory rules conflict; choose an owner' },
-      ], { ruleIds: match.ruleIds, userIds: match.userIds });
+      throw new AppError('territory_conflict', `Territory rules ${match.ruleIds.join(', ')} assign this account to different reps; choose an owner`, {
+        errors: [fieldError('ownerId', { code: 'territory_conflict' }, 'territory rules conflict; choose an owner')],
+        params: { ruleIds: match.ruleIds, userIds: match.userIds },
+      });
     }
     if (match.kind === 'assigned') {
       // Within the creator's reach only: a Shanghai manager's new account in a Guangzhou rep's
@@ -252,9 +253,10 @@ export async function createAccount(db: Db, actor: Actor, input: AccountInput, i
     const matches = await findDuplicates(db, actor, input.name, input.creditCode);
     const blocking = matches.filter((m) => !m.sameCreditCode);
     if (blocking.length) {
-      throw new AppError(409, 'possible_duplicate', `Similar accounts exist: ${blocking.map((m) => m.name).join(', ')}. Confirm to create anyway.`, [
-        { field: 'name', message: 'similar accounts exist' },
-      ], { matches: blocking });
+      throw new AppError('possible_duplicate', `Similar accounts exist: ${blocking.map((m) => m.name).join(', ')}. Confirm to create anyway.`, {
+        errors: [fieldError('name', { code: 'similar_exists' }, 'similar accounts exist')],
+        params: { matches: blocking },
+      });
     }
   }
   const now = Date.now();
@@ -304,8 +306,8 @@ export async function updateAccount(db: Db, actor: Actor, id: number, patch: Acc
   let newUnitId: number | undefined;
   if (ownerChange) {
     if (!canManageAccount(actor, facts)) throw forbidden('Only a manager can reassign an account');
-    if (patch.ownerId === null) throw invalid('ownerId', 'an account needs an owner; release it to the pool instead');
-    if (!patch.ownerReason) throw invalid('ownerReason', 'say why the owner changes');
+    if (patch.ownerId === null) throw invalid('ownerId', { code: 'owner_required' }, 'an account needs an owner; release it to the pool instead');
+    if (!patch.ownerReason) throw invalid('ownerReason', { code: 'required' }, 'say why the owner changes');
     const u = await assignableUser(db, actor, patch.ownerId!, 'ownerId');
     newUnitId = u.org_unit_id;
   }
@@ -392,7 +394,7 @@ export async function saveProfile(db: Db, actor: Actor, id: number, input: Profi
   const row = await requireAccount(db, actor, id);
   if (!canEditAccount(actor, factsOf(row))) throw forbidden('You cannot edit this account');
   if (row.tier !== 'A' && row.named_account !== 1) {
-    throw new AppError(409, 'not_key_account', 'Only A-tier and named accounts keep a key-account profile');
+    throw new AppError('not_key_account', 'Only A-tier and named accounts keep a key-account profile');
   }
   const now = Date.now();
   const values: Record<string, unknown> = {};
@@ -405,7 +407,7 @@ export async function saveProfile(db: Db, actor: Actor, id: number, input: Profi
       return;
     }
     if (input.version !== existing.version) {
-      throw new AppError(409, 'version_conflict', 'The profile was changed by someone else; reload and try again', [{ field: 'version', message: `stale version; current version is ${existing.version}` }], { currentVersion: existing.version });
+      throw staleVersion('The profile', existing.version);
     }
     await trx.updateTable('account_profiles').set({ ...values, updated_by: actor.userId, updated_at: now, version: existing.version + 1 })
       .where('workspace_id', '=', actor.workspaceId).where('account_id', '=', id).where('version', '=', existing.version).execute();

@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.ts';
 import type { Config } from '../../config.ts';
 import type { Actor } from '../../domain/policy.ts';
 import type { Role } from '../../domain/roles.ts';
-import { AppError, invalid, tooManyRequests, unauthenticated } from '../../server/problem.ts';
+import { invalid, tooManyRequests, unauthenticated } from '../../server/problem.ts';
 import { isSqliteBusy } from '../../db/dialect.ts';
 import { countSince, lastAt, recordAudit } from '../audit/repository.ts';
 import { updateVersioned } from '../../db/versioned.ts';
@@ -154,11 +154,9 @@ export async function changeOwnPassword(
     .where('id', '=', actor.userId)
     .executeTakeFirstOrThrow();
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-    throw new AppError(400, 'wrong_password', 'currentPassword: the current password is incorrect', [
-      { field: 'currentPassword', message: 'the current password is incorrect' },
-    ]);
+    throw invalid('currentPassword', { code: 'wrong_password' }, 'the current password is incorrect', 'wrong_password');
   }
-  if (input.newPassword === input.currentPassword) throw invalid('newPassword', 'must differ from the current password');
+  if (input.newPassword === input.currentPassword) throw invalid('newPassword', { code: 'must_differ' }, 'must differ from the current password');
   const passwordHash = await hashPassword(input.newPassword);
   await db.kysely.transaction().execute(async (trx) => {
     await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id: actor.userId, version: user.version }, {

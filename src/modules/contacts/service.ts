@@ -70,7 +70,7 @@ async function accountForField(db: Db, actor: Actor, accountId: number, field: s
   try {
     return await requireAccount(db, actor, accountId);
   } catch (e) {
-    if (e instanceof AppError && e.status === 404) throw invalid(field, `no account with id ${accountId}`);
+    if (e instanceof AppError && e.status === 404) throw invalid(field, { code: 'not_found', params: { id: accountId } }, `no account with id ${accountId}`);
     throw e;
   }
 }
@@ -78,9 +78,9 @@ async function accountForField(db: Db, actor: Actor, accountId: number, field: s
 async function checkReportsTo(db: Db, actor: Actor, accountId: number, contactId: number | null, reportsToId: number | null | undefined) {
   if (reportsToId === undefined || reportsToId === null) return;
   const lines = await repo.reportingLines(db.kysely, actor.workspaceId, accountId);
-  if (!lines.has(reportsToId)) throw invalid('reportsToId', 'must be a contact of the same account');
+  if (!lines.has(reportsToId)) throw invalid('reportsToId', { code: 'not_of_account' }, 'must be a contact of the same account');
   if (contactId !== null && (reportsToId === contactId || wouldCreateCycle(contactId, reportsToId, lines))) {
-    throw invalid('reportsToId', 'would make the reporting lines circular', 'reporting_cycle');
+    throw invalid('reportsToId', { code: 'cycle' }, 'would make the reporting lines circular', 'reporting_cycle');
   }
 }
 
@@ -154,13 +154,13 @@ export const toRoleDto = (r: repo.RoleRow) => ({
 async function checkOpportunity(db: Db, actor: Actor, accountId: number, opportunityId: number | null | undefined) {
   if (opportunityId === null || opportunityId === undefined) return;
   const o = await db.kysely.selectFrom('opportunities').select('id').where('workspace_id', '=', actor.workspaceId).where('account_id', '=', accountId).where('id', '=', opportunityId).executeTakeFirst();
-  if (!o) throw invalid('opportunityId', 'must be an opportunity of the same account');
+  if (!o) throw invalid('opportunityId', { code: 'not_of_account' }, 'must be an opportunity of the same account');
 }
 
 async function checkHolder(db: Db, actor: Actor, holderUserId: number | null | undefined) {
   if (holderUserId === null || holderUserId === undefined) return;
   const u = await db.kysely.selectFrom('users').select('id').where('workspace_id', '=', actor.workspaceId).where('id', '=', holderUserId).where('active', '=', 1).executeTakeFirst();
-  if (!u) throw invalid('holderUserId', `no active user with id ${holderUserId}`);
+  if (!u) throw invalid('holderUserId', { code: 'not_found', params: { id: holderUserId } }, `no active user with id ${holderUserId}`);
 }
 
 export async function listRoles(db: Db, actor: Actor, accountId: number, opportunityId: number | null) {
@@ -179,7 +179,7 @@ export interface RoleInput {
 
 export async function createRole(db: Db, actor: Actor, input: RoleInput & { contactId: number; opportunityId?: number | null | undefined; role: BuyingRoleKind }) {
   const contact = await repo.getContact(db.kysely, actor, input.contactId);
-  if (!contact) throw invalid('contactId', `no contact with id ${input.contactId}`);
+  if (!contact) throw invalid('contactId', { code: 'not_found', params: { id: input.contactId } }, `no contact with id ${input.contactId}`);
   await editableAccount(db, actor, contact.account_id, 'contactId');
   await checkOpportunity(db, actor, contact.account_id, input.opportunityId);
   await checkHolder(db, actor, input.holderUserId);

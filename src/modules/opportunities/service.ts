@@ -6,7 +6,7 @@ import { stageAheadOfBuyer, type BuyingPhase } from '../../domain/buying-phase.t
 import { canEditAccount, OPPORTUNITY_LEAD_FIELDS, opportunityRights, type Actor } from '../../domain/policy.ts';
 import type { ForecastCategory, LOSS_REASONS, OpportunityStatus, TeamRole } from '../../domain/opportunity.ts';
 import { checkStageMove, classifyProblems, gatheredStatus, sizeClass, type EvidenceGiven } from '../../domain/stage-gate.ts';
-import { AppError, conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
+import { AppError, conflict, forbidden, invalid, notFound, staleVersion, fieldError } from '../../server/problem.ts';
 import { factsOf, requireAccount } from '../accounts/service.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import { getStage, stagesOf, type StageRow } from '../sales-processes/repository.ts';
@@ -173,17 +173,17 @@ export interface EntryInput {
  */
 export async function createOpportunity(db: Db, actor: Actor, input: OpportunityInput & EntryInput) {
   const account = await requireAccount(db, actor, input.accountId).catch(() => {
-    throw invalid('accountId', `no account with id ${input.accountId}`);
+    throw invalid('accountId', { code: 'not_found', params: { id: input.accountId } }, `no account with id ${input.accountId}`);
   });
   if (!canEditAccount(actor, factsOf(account))) throw forbidden('You cannot add opportunities to this account');
   const stages = await stagesOf(db.kysely, actor.workspaceId, [input.processId]);
   const process = await db.kysely.selectFrom('sales_processes').select(['id', 'active']).where('workspace_id', '=', actor.workspaceId).where('id', '=', input.processId).executeTakeFirst();
-  if (!process || stages.length === 0) throw invalid('processId', `no sales process with id ${input.processId}`);
-  if (process.active !== 1) throw invalid('processId', 'the sales process is no longer in use');
+  if (!process || stages.length === 0) throw invalid('processId', { code: 'not_found', params: { id: input.processId } }, `no sales process with id ${input.processId}`);
+  if (process.active !== 1) throw invalid('processId', { code: 'inactive' }, 'the sales process is no longer in use');
   const first = stages[0]!;
   const stage = input.stageId === undefined ? first : stages.find((s) => s.id === input.stageId);
-  if (!stage) throw invalid('stageId', 'must be a stage of the chosen process');
-  if (stage.is_won === 1) throw invalid('stageId', 'a new opportunity cannot start as won');
+  if (!stage) throw invalid('stageId', { code: 'not_of_process' }, 'must be a stage of the chosen process');
+  if (stage.is_won === 1) throw invalid('stageId', { code: 'cannot_start_won' }, 'a new opportunity cannot start as won');
   const owner = input.ownerId !== undefined && input.ownerId !== actor.userId
     ? await assignableUser(db, actor, input.ownerId, 'ownerId')
     : { id: actor.userId, org_unit_id: actor.orgUnitId, path: actor.unitPath };
@@ -231,21 +231,21 @@ export type OpportunityPatch = Partial<Omit<OpportunityInput, 'accountId' | 'pro
 /** Changes fields; owner, amount, close date and forecast category go to the history (SPEC §8). */
 export async function updateOpportunity(db: Db, actor: Actor, id: number, patch: OpportunityPatch) {
   const { r, rights } = await requireRight(db, actor, id, 'contribute', 'You cannot edit this opportunity');
-  if (r.status !== 'open') throw new AppError(409, 'closed', 'A closed opportunity cannot be edited');
+  if (r.status !== 'open') throw new AppError('closed', 'A closed opportunity cannot be edited');
   if (!rights.edit) {
     // The rest of the team contributes the analysis; the deal's figures are its lead's.
     const current = { name: r.name, amount: r.amount, expectedCloseDate: r.expected_close_date, forecastCategory: r.forecast_category, ownerId: r.owner_id, leadSource: r.lead_source };
     const field = OPPORTUNITY_LEAD_FIELDS.find((f) => patch[f] !== undefined && patch[f] !== current[f]);
-    if (field) throw new AppError(403, 'forbidden', `${LEAD_ONLY} changes ${field}`, [{ field, message: 'only the owner or a manager over the opportunity changes this' }]);
+    if (field) throw new AppError('forbidden', `${LEAD_ONLY} changes ${field}`, { errors: [fieldError(field, { code: 'lead_only' }, 'only the owner or a manager over the opportunity changes this')] });
   }
   let newOwner: { id: number; org_unit_id: number } | undefined;
   if (patch.ownerId !== undefined && patch.ownerId !== r.owner_id) {
-    if (!patch.ownerReason) throw invalid('ownerReason', 'say why the owner changes');
+    if (!patch.ownerReason) throw invalid('ownerReason', { code: 'required' }, 'say why the owner changes');
     newOwner = await assignableUser(db, actor, patch.ownerId, 'ownerId');
   }
   if (patch.advantageLost !== undefined && !rights.manage) throw forbidden('Only a manager marks an advantage as lost');
   // The weekly review asks why a deal lost its edge; clearing the mark needs no reason.
-  if (patch.advantageLost === true && r.advantage_lost !== 1 && !patch.advantageReason) throw invalid('advantageReason', 'say why the advantage is lost');
+  if (patch.advantageLost === true && r.advantage_lost !== 1 && !patch.advantageReason) throw invalid('advantageReason', { code: 'required' }, 'say why the advantage is lost');
   const now = Date.now();
   const changes: Change[] = [];
   const track = (field: string, from: string | number | null, to: string | number | null | undefined, reason?: string) => {
@@ -300,14 +300,14 @@ export interface StageMoveInput {
  */
 export async function moveStage(db: Db, actor: Actor, id: number, input: StageMoveInput) {
   const { r, rights } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} moves it through the stages`);
-  if (r.status !== 'open') throw new AppError(409, 'closed', 'The opportunity is closed; reopen it first');
+  if (r.status !== 'open') throw new AppError('closed', 'The opportunity is closed; reopen it first');
   // A move decided on a stale card is refused even when it would change nothing: the other
   // person's move is news to this one (the conditional update below guards the race itself).
   if (input.version !== undefined && input.version !== r.version) throw staleVersion('Opportunity', r.version);
   const version = input.version ?? r.version;
-  if (r.process_id === null || r.stage_id === null) throw new AppError(409, 'no_process', 'The opportunity has no sales process yet; choose one first');
+  if (r.process_id === null || r.stage_id === null) throw new AppError('no_process', 'The opportunity has no sales process yet; choose one first');
   const target = await getStage(db.kysely, actor.workspaceId, input.stageId);
-  if (!target || target.process_id !== r.process_id) throw invalid('stageId', 'must be a stage of the opportunity\'s own sales process');
+  if (!target || target.process_id !== r.process_id) throw invalid('stageId', { code: 'not_of_process' }, 'must be a stage of the opportunity\'s own sales process');
   const stages = await stagesOf(db.kysely, actor.workspaceId, [r.process_id]);
   // What the team gathered for the stage being left counts unless the move says otherwise
   // (an integration moving a deal need not resend it; the dialog shows it pre-filled).
@@ -319,7 +319,7 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
   const attachmentIds = await checkEvidenceAttachments(db.kysely, actor, id, input.evidence);
   if (check.direction === 'none') return getOpportunity(db, actor, id);
   const won = target.is_won === 1;
-  if (won && (input.contractAmount === undefined || input.contractAmount <= 0)) throw invalid('contractAmount', 'closing as won needs the contract amount');
+  if (won && (input.contractAmount === undefined || input.contractAmount <= 0)) throw invalid('contractAmount', { code: 'too_small', params: { min: 0, origin: 'number', inclusive: false } }, 'closing as won needs the contract amount');
   const now = Date.now();
   await db.kysely.transaction().execute(async (trx) => {
     await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version }, {
@@ -367,26 +367,26 @@ function passGate(stages: StageRow[], fromId: number, toId: number, input: GateI
   const byId = new Map(stages.map((s) => [s.id, s]));
   switch (check.error) {
     case 'unknown_stage':
-      throw invalid('stageId', 'must be a stage of the opportunity\'s own sales process');
+      throw invalid('stageId', { code: 'not_of_process' }, 'must be a stage of the opportunity\'s own sales process');
     case 'override_forbidden':
       throw forbidden('Only a manager over the opportunity may override missing evidence');
     case 'evidence_invalid': {
       const { index, field } = check.invalid;
       const given = input.evidence[index]!;
       throw field === 'stageId'
-        ? invalid(`evidence.${index}.stageId`, `stage ${given.stageId} is not left or skipped by this move; give only the evidence of those stages`)
-        : invalid(`evidence.${index}.key`, `"${given.key}" is not an evidence item of ${byId.get(given.stageId)?.name ?? `stage ${given.stageId}`}`);
+        ? invalid(`evidence.${index}.stageId`, { code: 'evidence_not_due', params: { stageId: given.stageId } }, `stage ${given.stageId} is not left or skipped by this move; give only the evidence of those stages`)
+        : invalid(`evidence.${index}.key`, { code: 'unknown_evidence', params: { key: given.key, stage: byId.get(given.stageId)?.name ?? String(given.stageId) } }, `"${given.key}" is not an evidence item of ${byId.get(given.stageId)?.name ?? `stage ${given.stageId}`}`);
     }
     case 'reason_required':
-      throw invalid('reason', input.override ? 'an override needs a reason' : 'moving back needs a reason', 'reason_required');
+      throw invalid('reason', { code: 'required' }, input.override ? 'an override needs a reason' : 'moving back needs a reason', 'reason_required');
     case 'evidence_missing': {
       const missing = check.missing.map((m) => {
         const stage = byId.get(m.stageId)!;
         const item = evidenceItems(stage).find((e) => e.key === m.key);
         return { ...m, stageName: stage.name, label: item?.label ?? m.key };
       });
-      throw new AppError(422, 'evidence_missing', `Evidence missing: ${missing.map((m) => `${m.stageName} – ${m.label}${m.problem === 'missing' ? '' : ` (${m.problem.replace('_', ' ')})`}`).join('; ')}`,
-        missing.map((m) => ({ field: `evidence.${m.stageId}.${m.key}`, message: m.problem })), { missing });
+      throw new AppError('evidence_missing', `Evidence missing: ${missing.map((m) => `${m.stageName} – ${m.label}${m.problem === 'missing' ? '' : ` (${m.problem.replace('_', ' ')})`}`).join('; ')}`,
+        { errors: missing.map((m) => fieldError(`evidence.${m.stageId}.${m.key}`, { code: m.problem === 'missing' ? 'required' : m.problem }, m.problem)), params: { missing } });
     }
   }
 }
@@ -467,8 +467,8 @@ function boardRights(actor: Actor, c: { owner_id: number; unit_path: string }) {
 
 export async function board(db: Db, actor: Actor, query: BoardQuery) {
   const process = await db.kysely.selectFrom('sales_processes').select(['id', 'name']).where('workspace_id', '=', actor.workspaceId).where('id', '=', query.processId).executeTakeFirst();
-  if (!process) throw invalid('processId', `no sales process with id ${query.processId}`);
-  if (query.closeFrom && query.closeTo && query.closeFrom > query.closeTo) throw invalid('closeTo', 'must not be before closeFrom');
+  if (!process) throw invalid('processId', { code: 'not_found', params: { id: query.processId } }, `no sales process with id ${query.processId}`);
+  if (query.closeFrom && query.closeTo && query.closeFrom > query.closeTo) throw invalid('closeTo', { code: 'not_before', params: { other: 'closeFrom' } }, 'must not be before closeFrom');
   const [stages, s, tz] = await Promise.all([stagesOf(db.kysely, actor.workspaceId, [process.id]), loadSettings(db.kysely, actor.workspaceId), workspaceTimeZone(db, actor.workspaceId)]);
   const now = Date.now();
   const wonTo = query.closeTo ? startOfDay(query.closeTo, tz) + 86_400_000 : now + 1;
@@ -511,8 +511,8 @@ const isUniqueViolation = (e: unknown) => {
 export async function addTeamMember(db: Db, actor: Actor, id: number, input: { userId: number; teamRole: TeamRole }) {
   const { r, team } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} adds people to the team`);
   const user = await repo.activeUser(db.kysely, actor.workspaceId, input.userId);
-  if (!user || user.active !== 1) throw invalid('userId', `no active user with id ${input.userId} in this workspace`);
-  if (input.teamRole === 'sales_lead' && input.userId !== r.owner_id) throw invalid('teamRole', 'the owner is the sales lead; change the owner to hand the lead over');
+  if (!user || user.active !== 1) throw invalid('userId', { code: 'not_found', params: { id: input.userId } }, `no active user with id ${input.userId} in this workspace`);
+  if (input.teamRole === 'sales_lead' && input.userId !== r.owner_id) throw invalid('teamRole', { code: 'lead_is_owner' }, 'the owner is the sales lead; change the owner to hand the lead over');
   if (team.some((m) => m.user_id === input.userId)) throw conflict('duplicate_member', `${user.name} is already on the team`, 'userId');
   const now = Date.now();
   await db.kysely.transaction().execute(async (trx) => {
@@ -565,21 +565,21 @@ export interface CloseInput {
  */
 export async function closeOpportunity(db: Db, actor: Actor, id: number, input: CloseInput) {
   const { r } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} closes it`);
-  if (r.status !== 'open') throw new AppError(409, 'closed', `The opportunity is already ${r.status}`);
+  if (r.status !== 'open') throw new AppError('closed', `The opportunity is already ${r.status}`);
   if (input.version !== r.version) throw staleVersion('Opportunity', r.version);
   if (input.outcome === 'won') {
     // Won is the last stage: reaching it is a move through the gate like any other (SPEC §5.3),
     // with the evidence of the stage left and of every stage skipped, or a manager's override.
-    if (input.contractAmount === undefined || input.contractAmount <= 0) throw invalid('contractAmount', 'closing as won needs the contract amount (more than 0)');
-    if (r.process_id === null) throw new AppError(409, 'no_process', 'The opportunity has no sales process yet; choose one first');
+    if (input.contractAmount === undefined || input.contractAmount <= 0) throw invalid('contractAmount', { code: 'too_small', params: { min: 0, origin: 'number', inclusive: false } }, 'closing as won needs the contract amount (more than 0)');
+    if (r.process_id === null) throw new AppError('no_process', 'The opportunity has no sales process yet; choose one first');
     const wonStage = (await stagesOf(db.kysely, actor.workspaceId, [r.process_id])).find((s) => s.is_won === 1);
-    if (!wonStage) throw new AppError(409, 'no_won_stage', 'The sales process has no won stage');
+    if (!wonStage) throw new AppError('no_won_stage', 'The sales process has no won stage');
     return moveStage(db, actor, id, {
       version: input.version, stageId: wonStage.id, evidence: input.evidence ?? [], override: input.override, reason: input.note, contractAmount: input.contractAmount,
     });
   }
-  if (!input.reason) throw invalid('reason', `closing as ${input.outcome} needs a reason`);
-  if (!input.competitor) throw invalid('competitor', 'say who won the deal, or "none" when the customer bought nothing');
+  if (!input.reason) throw invalid('reason', { code: 'required' }, `closing as ${input.outcome} needs a reason`);
+  if (!input.competitor) throw invalid('competitor', { code: 'required' }, 'say who won the deal, or "none" when the customer bought nothing');
   const now = Date.now();
   const reason = input.reason;
   await db.kysely.transaction().execute(async (trx) => {
@@ -617,7 +617,7 @@ export async function closeOpportunity(db: Db, actor: Actor, id: number, input: 
  */
 export async function reopenOpportunity(db: Db, actor: Actor, id: number, input: { version: number; reason: string }) {
   const { r } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} reopens it`);
-  if (r.status === 'open') throw new AppError(409, 'open', 'The opportunity is open already');
+  if (r.status === 'open') throw new AppError('open', 'The opportunity is open already');
   if (input.version !== r.version) throw staleVersion('Opportunity', r.version);
   let stage: { id: number; name: string; probability: number } | undefined;
   if (r.stage_id !== null && r.process_id !== null) {
@@ -675,9 +675,9 @@ export async function checkEvidenceAttachments(db: Kysely<Database>, actor: Acto
   for (const e of given) {
     const a = byId.get(e.attachmentId!);
     const field = `evidence.${e.stageId}.${e.key}`;
-    if (!a) throw invalid(field, `no attachment with id ${e.attachmentId}; upload the file first`);
-    if (a.opportunity_id !== null && a.opportunity_id !== id) throw invalid(field, 'the attachment is evidence for another opportunity');
-    if (a.uploaded_by !== actor.userId && a.opportunity_id !== id && !uploaderSees.get(a.uploaded_by)) throw invalid(field, 'the attachment was uploaded by someone who cannot see this opportunity');
+    if (!a) throw invalid(field, { code: 'not_found', params: { id: e.attachmentId! } }, `no attachment with id ${e.attachmentId}; upload the file first`);
+    if (a.opportunity_id !== null && a.opportunity_id !== id) throw invalid(field, { code: 'attachment_elsewhere' }, 'the attachment is evidence for another opportunity');
+    if (a.uploaded_by !== actor.userId && a.opportunity_id !== id && !uploaderSees.get(a.uploaded_by)) throw invalid(field, { code: 'attachment_not_visible' }, 'the attachment was uploaded by someone who cannot see this opportunity');
   }
   return rows.map((a) => a.id);
 }

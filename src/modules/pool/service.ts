@@ -8,7 +8,7 @@ import { accountReach, can, canManageAccount, type Actor } from '../../domain/po
 import { canOwnAccounts, claimAllowance, daysInPool, releaseCutoffs, type PoolReason } from '../../domain/pool.ts';
 import type { Role } from '../../domain/roles.ts';
 import { workspaceSettings } from '../../domain/settings.ts';
-import { AppError, conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
+import { AppError, conflict, forbidden, invalid, notFound, staleVersion, fieldError } from '../../server/problem.ts';
 import { factsOf, getAccount, requireAccount } from '../accounts/service.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { recordChanges } from '../history/repository.ts';
@@ -82,7 +82,10 @@ async function allowanceOf(db: Kysely<Database>, workspaceId: number, userId: nu
 }
 
 function limitReached(a: { limit: number; held: number }, field: string) {
-  return new AppError(409, 'claim_limit_reached', `The limit of ${a.limit} private accounts is reached (${a.held} held)`, [{ field, message: `limit of ${a.limit} private accounts reached` }], { limit: a.limit, held: a.held });
+  return new AppError('claim_limit_reached', `The limit of ${a.limit} private accounts is reached (${a.held} held)`, {
+    errors: [fieldError(field, { code: 'claim_limit', params: { limit: a.limit } }, `limit of ${a.limit} private accounts reached`)],
+    params: { limit: a.limit, held: a.held },
+  });
 }
 
 async function staleOrGone(db: Kysely<Database>, workspaceId: number, id: number, version: number): Promise<AppError> {
@@ -112,7 +115,7 @@ export async function assign(db: Db, actor: Actor, id: number, version: number, 
   if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager over this pool can assign its accounts');
   if (row.in_pool !== 1 || row.archived_at !== null) throw conflict('not_in_pool', 'The account is not in the pool');
   const u = await assignableUser(db, actor, toUserId, 'toUserId');
-  if (!canOwnAccounts(u.role as Role)) throw invalid('toUserId', 'only reps and managers own accounts');
+  if (!canOwnAccounts(u.role as Role)) throw invalid('toUserId', { code: 'owner_role' }, 'only reps and managers own accounts');
   return transfer(db, actor, { id, version, toUserId: u.id, toUnitId: u.org_unit_id, fromUnitId: row.org_unit_id, reason: 'pool_assign', field: 'toUserId' }, ip);
 }
 

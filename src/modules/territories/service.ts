@@ -91,12 +91,12 @@ const norm = (s: string | null | undefined) => (s === undefined || s === null ||
  */
 function placeOf(i: { province: string | null; city: string | null; district: string | null; industry: string | null }, stored?: string | null): repo.RulePlace {
   const given = norm(i.province);
-  if (!given) throw invalid('province', 'is required');
+  if (!given) throw invalid('province', { code: 'required' }, 'is required');
   // A rule saved before provinces were checked keeps its text until someone changes it (it can still be switched off).
   const province = canonicalProvince(given) ?? (given === stored ? given : null);
-  if (!province) throw invalid('province', `"${given}" is not a province-level division of China; write it as 上海市 or 上海, 广西壮族自治区 or 广西`);
+  if (!province) throw invalid('province', { code: 'unknown_province', params: { value: given } }, `"${given}" is not a province-level division of China; write it as 上海市 or 上海, 广西壮族自治区 or 广西`);
   const p = { province, city: norm(i.city), district: norm(i.district), industry: norm(i.industry) };
-  if (p.district && !p.city) throw invalid('city', 'a district needs its city');
+  if (p.district && !p.city) throw invalid('city', { code: 'needs_city' }, 'a district needs its city');
   return p;
 }
 
@@ -106,8 +106,8 @@ async function isDuplicate(db: Db['kysely'], workspaceId: number, place: repo.Ru
 
 async function checkRep(db: Db, actor: Actor, userId: number) {
   const u = await repo.userForRule(db.kysely, actor.workspaceId, userId);
-  if (!u || !u.active || !canOwnAccounts(u.role as Role)) throw invalid('userId', `no active rep or manager with id ${userId}`);
-  if (!canChange(actor, u.path)) throw invalid('userId', 'the rep must be in your organisation');
+  if (!u || !u.active || !canOwnAccounts(u.role as Role)) throw invalid('userId', { code: 'owner_role' }, `no active rep or manager with id ${userId}`);
+  if (!canChange(actor, u.path)) throw invalid('userId', { code: 'not_in_reach', params: { id: userId } }, 'the rep must be in your organisation');
   return u;
 }
 

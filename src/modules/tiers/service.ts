@@ -96,7 +96,7 @@ export async function summary(db: Db, actor: Actor, orgUnitId?: number) {
   let unitPath: string | null = null;
   if (orgUnitId !== undefined) {
     unitPath = await repo.unitPathOf(db.kysely, actor.workspaceId, orgUnitId);
-    if (!unitPath) throw invalid('orgUnitId', `no unit with id ${orgUnitId}`);
+    if (!unitPath) throw invalid('orgUnitId', { code: 'not_found', params: { id: orgUnitId } }, `no unit with id ${orgUnitId}`);
   }
   const [cells, s] = await Promise.all([repo.tierSummary(db.kysely, actor, unitPath), loadSettings(db.kysely, actor.workspaceId)]);
   const tiers = TIERS.map((tier) => {
@@ -124,7 +124,7 @@ const sum = <K extends string>(rows: Record<K, number>[], k: K) => rows.reduce((
 export async function setOverride(db: Db, actor: Actor, id: number, input: { version: number; tier: Tier | null; reason?: string | undefined }, ip: string | null) {
   const row = await requireAccount(db, actor, id);
   if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager over this account can override its tier');
-  if (input.tier !== null && !input.reason) throw invalid('reason', 'say why the tier is overridden');
+  if (input.tier !== null && !input.reason) throw invalid('reason', { code: 'required' }, 'say why the tier is overridden');
   const computed = row.tier_computed as Tier;
   const before = row.tier as Tier;
   const after = effectiveTier(computed, input.tier);

@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { can, defaultExportPermission, reachesUnit, type Actor } from '../../domain/policy.ts';
 import type { Locale, Role } from '../../domain/roles.ts';
-import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
+import { AppError, conflict, forbidden, invalid, notFound, fieldError } from '../../server/problem.ts';
 import { updateVersioned } from '../../db/versioned.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { hashPassword } from '../auth/password.ts';
@@ -77,8 +77,8 @@ export async function getUser(db: Db, actor: Actor, id: number): Promise<UserDto
 
 async function activeUnit(db: Db, actor: Actor, unitId: number) {
   const unit = await getUnit(db.kysely, actor, unitId);
-  if (!unit) throw invalid('orgUnitId', `no org unit with id ${unitId}`);
-  if (unit.archived_at !== null) throw invalid('orgUnitId', 'the org unit is archived');
+  if (!unit) throw invalid('orgUnitId', { code: 'not_found', params: { id: unitId } }, `no org unit with id ${unitId}`);
+  if (unit.archived_at !== null) throw invalid('orgUnitId', { code: 'archived' }, 'the org unit is archived');
   return unit;
 }
 
@@ -157,9 +157,9 @@ export async function updateUser(db: Db, actor: Actor, id: number, patch: UserPa
     }
     if (patch.role !== undefined && patch.role !== 'admin' && user.role === 'admin' && user.active === 1) {
       if ((await repo.countActiveAdmins(trx, actor.workspaceId, id)) === 0) {
-        throw new AppError(409, 'last_admin', 'role: the workspace must keep at least one active administrator', [
-          { field: 'role', message: 'the workspace must keep at least one active administrator' },
-        ]);
+        throw new AppError('last_admin', 'role: the workspace must keep at least one active administrator', {
+          errors: [fieldError('role', { code: 'conflict' }, 'the workspace must keep at least one active administrator')],
+        });
       }
     }
     await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id, version: patch.version }, {
@@ -222,7 +222,7 @@ async function requireNothingOwned(db: Kysely<Database>, workspaceId: number, id
     ...(owned.length ? [`The user still owns ${owned.join(', ')}`] : []),
     ...(w.handoverId !== null ? [`handover #${w.handoverId} of the user is in progress`] : []),
   ].join('; ');
-  throw new AppError(409, 'handover_required', `${detail}: complete a handover to deactivate the user`, undefined, { ...w });
+  throw new AppError('handover_required', `${detail}: complete a handover to deactivate the user`, { params: { ...w } });
 }
 
 /** Deactivation ends the user's sessions in the same transaction: they are signed out at once. */
@@ -233,12 +233,12 @@ export async function setActive(db: Db, actor: Actor, id: number, active: boolea
   const now = Date.now();
   await db.kysely.transaction().execute(async (trx) => {
     if (!active && user.role === 'admin' && (await repo.countActiveAdmins(trx, actor.workspaceId, id)) === 0) {
-      throw new AppError(409, 'last_admin', 'The workspace must keep at least one active administrator');
+      throw new AppError('last_admin', 'The workspace must keep at least one active administrator');
     }
     if (!active) await requireNothingOwned(trx, actor.workspaceId, id);
     if (active) {
       const unit = await getUnit(trx, actor, user.org_unit_id);
-      if (unit?.archived_at != null) throw invalid('orgUnitId', 'the user\'s org unit is archived; move the user first');
+      if (unit?.archived_at != null) throw invalid('orgUnitId', { code: 'archived' }, 'the user\'s org unit is archived; move the user first');
     }
     await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id, version }, {
       active: active ? 1 : 0,
@@ -276,6 +276,6 @@ export async function updateMe(db: Db, actor: Actor, patch: { name?: string | un
  */
 export async function assignableUser(db: Db, actor: Actor, userId: number, field: string) {
   const u = await repo.userWithUnit(db.kysely, actor.workspaceId, userId);
-  if (!u || u.active !== 1 || !reachesUnit(actor, u.path)) throw invalid(field, `no active user with id ${userId} in your organisation`);
+  if (!u || u.active !== 1 || !reachesUnit(actor, u.path)) throw invalid(field, { code: 'not_in_reach', params: { id: userId } }, `no active user with id ${userId} in your organisation`);
   return u;
 }

@@ -5,7 +5,7 @@ import { isApiError } from '../../api/client.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { useCan } from '../auth/session.ts';
 import { useCreateAccount, useDuplicates, usePeople, useUpdateAccount, type AccountBody } from './api.ts';
-import { useAccountProblem } from './problems.ts';
+import { useProblem } from '../../api/useProblem.ts';
 import { ACCOUNT_STATUSES, COMPANY_SIZES, INDUSTRIES, LEAD_SOURCES, PROVINCES, type AccountDetail } from './types.ts';
 
 interface Values {
@@ -42,7 +42,7 @@ function useDebounced<T>(value: T, ms: number): T {
 export function AccountFormDrawer({ account, onClose, onCreated }: { account?: AccountDetail; onClose: () => void; onCreated?: (a: AccountDetail) => void }) {
   const { t } = useI18n();
   const { message, modal } = App.useApp();
-  const report = useAccountProblem();
+  const report = useProblem();
   const screens = Grid.useBreakpoint();
   const [form] = Form.useForm<Values>();
   const create = useCreateAccount();

@@ -3,7 +3,7 @@ import { App, Button, Flex, Input, InputNumber, Modal, Space, Switch, Tag, Typog
 import { ArrowLeftOutlined, ArrowRightOutlined, TrophyOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { isApiError } from '../../api/client.ts';
-import { useProblem } from '../../api/useProblem.ts';
+import { useFieldMessage, useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { oppKeys, useMoveStage } from './api.ts';
 import { useMoney, yuanToFen } from '../../i18n/money.ts';
@@ -24,6 +24,7 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
   onMoved?: () => void;
 }) {
   const t = useT();
+  const fieldMessage = useFieldMessage();
   const money = useMoney();
   const { message } = App.useApp();
   const report = useProblem();
@@ -76,8 +77,8 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
         return;
       }
       const field = isApiError(e) ? e.errors.find((x) => x.field === 'contractAmount' || x.field === 'reason') : undefined;
-      if (field?.field === 'contractAmount') { setAmountError(field.message); return; }
-      if (field?.field === 'reason') { setReasonError(field.message); return; }
+      if (isApiError(e) && field?.field === 'contractAmount') { setAmountError(fieldMessage(e, field)); return; }
+      if (isApiError(e) && field?.field === 'reason') { setReasonError(fieldMessage(e, field)); return; }
       report(e);
     }
   };

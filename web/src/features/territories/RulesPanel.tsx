@@ -10,6 +10,7 @@ import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useCan } from '../auth/session.ts';
 import { useRecomputeTiers, useRules, useTierSummary, useUpdateRules, type Rules, type Tier, type TierSummary } from './api.ts';
+import { useFieldMessage } from '../../api/useProblem.ts';
 
 const TIERS: Tier[] = ['A', 'B', 'C'];
 const TIER_COLORS: Record<Tier, string> = { A: '#1d4ed8', B: '#0ea5e9', C: '#94a3b8' };
@@ -39,6 +40,7 @@ const yuan = (fen: number) => `¥${(fen / 100).toLocaleString(undefined, { maxim
 /** Settings → Rules: ABC thresholds, follow-up cadence, pool release, claim limit, large deals; recompute the tiers. */
 export default function RulesPanel() {
   const t = useT();
+  const fieldMessage = useFieldMessage();
   const { message } = App.useApp();
   const report = useProblem();
   const can = useCan();
@@ -58,7 +60,7 @@ export default function RulesPanel() {
       onSuccess: () => message.success(t('common.saved')),
       onError: (e) => {
         // Nested fields (followUpDays.B) go beside their inputs too.
-        if (isApiError(e) && e.errors.length && e.status === 400) form.setFields(e.errors.map((x) => ({ name: x.field.split('.') as never, errors: [x.message] })));
+        if (isApiError(e) && e.errors.length && e.status === 400) form.setFields(e.errors.map((x) => ({ name: x.field.split('.') as never, errors: [fieldMessage(e, x)] })));
         else report(e, form);
       },
     });
