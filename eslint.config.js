@@ -22,10 +22,11 @@ export default tseslint.config(
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
   {
-    // domain/ is pure: no I/O and nothing from the rest of src/ (ARCHITECTURE.md § The shape).
+    // domain/ is pure: no I/O and nothing from the rest of src/ (ARCHITECTURE.md § The shape) —
+    // but the names it decides over (capabilities) live in the pure contracts the web shares.
     files: ['src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['../*', 'node:*', 'kysely', 'fastify', 'pg', 'better-sqlite3'] }],
+      'no-restricted-imports': ['error', { patterns: ['../*', '!../contracts', '../contracts/*', '!../contracts/capabilities.ts', 'node:*', 'kysely', 'fastify', 'pg', 'better-sqlite3'] }],
     },
   },
   {

@@ -1,19 +1,58 @@
 import { z } from 'zod';
+import type { FieldIssue } from './problems.ts';
 
 /**
  * Schemas shared by every area's contract: ids, list parameters, pages, problems. Pure zod, no
  * server imports: the web app may import its types.
  */
 
-// Messages a person can act on, for every schema: the field name comes from the path.
+/** The message of a missing value; the field-error mapping below recognises it. */
+export const REQUIRED = 'is required';
+
+// Messages a person can act on, for every schema: the field name comes from the path. They are
+// the English `message` of a field error; its `code` and `params` come from `fieldIssueOf`.
 z.config({
   customError: (iss) => {
-    if (iss.input === undefined) return 'is required';
+    if (iss.input === undefined) return REQUIRED;
     if (iss.code === 'invalid_type') return `must be ${iss.expected === 'object' ? 'an object' : `a ${iss.expected}`}`;
     if (iss.code === 'invalid_value') return `must be one of ${iss.values.map(String).join(', ')}`;
     return undefined;
   },
 });
+
+/** A validation issue as the server sees it: zod's code, message and the issue's own members. */
+export interface ValidationIssue {
+  code: string;
+  message: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * A zod issue as a field-error code of the problems table (src/contracts/problems.ts) with its
+ * params, so the web app can say it in the user's language: too_small { min, origin }, …
+ */
+export function fieldIssueOf(v: ValidationIssue): FieldIssue {
+  const p = v.params;
+  const origin = String(p.origin ?? 'value');
+  switch (v.code) {
+    case 'invalid_type':
+      return v.message === REQUIRED ? { code: 'required' } : { code: 'invalid_type', params: { expected: String(p.expected) } };
+    case 'too_small':
+      // A trimmed text of at least one character: an empty one is a missing one.
+      if (origin === 'string' && Number(p.minimum) === 1) return { code: 'required' };
+      return { code: 'too_small', params: { min: Number(p.minimum), origin, ...(p.inclusive === false ? { inclusive: false } : {}) } };
+    case 'too_big':
+      return { code: 'too_big', params: { max: Number(p.maximum), origin } };
+    case 'invalid_value':
+      return { code: 'invalid_value', params: { values: Array.isArray(p.values) ? p.values.map(String) : [] } };
+    case 'invalid_format':
+      return { code: 'invalid_format', params: { format: String(p.format) } };
+    case 'not_multiple_of':
+      return { code: 'not_multiple_of', params: { divisor: Number(p.divisor) } };
+    default:
+      return v.message === REQUIRED ? { code: 'required' } : { code: 'invalid' };
+  }
+}
 
 export const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
 
@@ -69,7 +108,10 @@ export const problemSchema = z
     status: z.number(),
     detail: z.string().optional(),
     code: z.string(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    errors: z
+      .array(z.object({ field: z.string(), code: z.string(), params: z.record(z.string(), z.unknown()).optional(), message: z.string() }))
+      .optional()
+      .describe('the offending fields: a field-error code and its params (src/contracts/problems.ts), and an English message'),
   })
   .passthrough()
   .describe('RFC 9457 problem details');

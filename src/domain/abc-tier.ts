@@ -55,11 +55,13 @@ export function effectiveTier(computed: Tier, override: Tier | null): Tier {
 }
 
 /** Validates thresholds; returns [field, message] pairs (empty when fine). */
-export function thresholdProblems(t: TierThresholds): [keyof TierThresholds, string][] {
-  const out: [keyof TierThresholds, string][] = [];
-  if (!Number.isInteger(t.aShareBp) || t.aShareBp <= 0) out.push(['aShareBp', 'must be a positive whole number of basis points']);
-  if (!Number.isInteger(t.bShareBp) || t.bShareBp > 10_000) out.push(['bShareBp', 'must be at most 10000 basis points (100%)']);
-  if (out.length === 0 && t.aShareBp >= t.bShareBp) out.push(['aShareBp', 'must be less than the B share']);
+type Bound = { code: 'too_small'; params: { min: number; origin: 'number' } } | { code: 'too_big'; params: { max: number; origin: 'number' } };
+/** Each problem: the field, what is wrong (a field-error code of the problems table and its params), an English line. */
+export function thresholdProblems(t: TierThresholds): [keyof TierThresholds, Bound, string][] {
+  const out: [keyof TierThresholds, Bound, string][] = [];
+  if (!Number.isInteger(t.aShareBp) || t.aShareBp <= 0) out.push(['aShareBp', { code: 'too_small', params: { min: 1, origin: 'number' } }, 'must be a positive whole number of basis points']);
+  if (!Number.isInteger(t.bShareBp) || t.bShareBp > 10_000) out.push(['bShareBp', { code: 'too_big', params: { max: 10_000, origin: 'number' } }, 'must be at most 10000 basis points (100%)']);
+  if (out.length === 0 && t.aShareBp >= t.bShareBp) out.push(['aShareBp', { code: 'too_big', params: { max: t.bShareBp - 1, origin: 'number' } }, 'must be less than the B share']);
   return out;
 }
 

@@ -17,12 +17,22 @@ export function creditCodeCheckChar(first17: string): string {
   return ALPHABET[check]!;
 }
 
-/** Upper-cases and trims; answers null when valid, or the reason it is not. */
-export function creditCodeProblem(code: string): string | null {
-  if (code.length !== 18) return 'must be 18 characters';
-  for (const ch of code) if (!ALPHABET.includes(ch)) return `contains "${ch}", which a credit code never has`;
-  if (creditCodeCheckChar(code.slice(0, 17)) !== code[17]) return 'check character does not match (a typo?)';
+/** What is wrong with a code, or null when valid: its length, a character it never has, the check character. */
+export function creditCodeFault(code: string): 'length' | 'characters' | 'check_character' | null {
+  if (code.length !== 18) return 'length';
+  for (const ch of code) if (!ALPHABET.includes(ch)) return 'characters';
+  if (creditCodeCheckChar(code.slice(0, 17)) !== code[17]) return 'check_character';
   return null;
+}
+
+/** Answers null when valid, or the reason it is not, in English. */
+export function creditCodeProblem(code: string): string | null {
+  switch (creditCodeFault(code)) {
+    case 'length': return 'must be 18 characters';
+    case 'characters': return `contains "${[...code].find((ch) => !ALPHABET.includes(ch))}", which a credit code never has`;
+    case 'check_character': return 'check character does not match (a typo?)';
+    default: return null;
+  }
 }
 
 export const normaliseCreditCode = (code: string) => code.trim().toUpperCase();

@@ -1,3 +1,4 @@
+import type { Capability } from '../contracts/capabilities.ts';
 import type { Role } from './roles.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface Actor {
    * take the time from here, so every date one request writes agrees and a test can fix it.
    */
   now: number;
+  /** The user's own export grant (users.can_export, SPEC §3.4); `capabilities` decides what it is worth. */
+  exportGranted: boolean;
 }
 
 /** Which part of the org tree an actor may see. */
@@ -49,19 +52,55 @@ export function reachesUnit(actor: Actor, unitPath: string): boolean {
   return unitPath === reach.path;
 }
 
-/** Settings of the workspace: the org tree and the user accounts. */
-export function canAdministerWorkspace(actor: Actor): boolean {
-  return actor.role === 'admin';
+const READ: readonly Capability[] = ['accounts.read', 'opportunities.read'];
+const SELL: readonly Capability[] = [...READ, 'accounts.write', 'opportunities.write'];
+
+/**
+ * What each role may do (SPEC §2), before the user's own grants. Per record, the functions
+ * below narrow it (a manager's subtree, a rep's own accounts).
+ *  - admin: everything but claiming from the pool (admins own no accounts);
+ *  - executive: reads everything, the territories, pools and audit log; acts on no record;
+ *  - manager: sells, manages accounts and handovers of their subtree, runs territories;
+ *  - rep: sells, creates accounts, imports, claims and releases pool accounts;
+ *  - presales: works on the deals they are on the team of (and those accounts);
+ *  - auditor, finance: nothing yet — their areas (callbacks, contracts) will add theirs.
+ */
+const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
+  admin: [
+    ...SELL, 'accounts.create', 'accounts.manage', 'pool.read', 'pool.release', 'pool.assign', 'pool.run', 'territories.read', 'territories.manage',
+    'handover.manage', 'import', 'export', 'audit.read', 'processes.administer', 'org.administer', 'users.administer', 'workspace.administer',
+  ],
+  executive: [...READ, 'pool.read', 'territories.read', 'audit.read'],
+  manager: [
+    ...SELL, 'accounts.create', 'accounts.manage', 'pool.read', 'pool.claim', 'pool.release', 'pool.assign', 'territories.read', 'territories.manage',
+    'handover.manage', 'import',
+  ],
+  rep: [...SELL, 'accounts.create', 'pool.read', 'pool.claim', 'pool.release', 'import'],
+  presales: SELL,
+  auditor: [],
+  finance: [],
+};
+
+/**
+ * Roles whose users may export when granted (SPEC §3.4): those who read the exportable lists
+ * (accounts, contacts, opportunities). An admin always may; finance and auditors have no list
+ * to export yet, so a grant gives them nothing.
+ */
+const EXPORTING_ROLES: readonly Role[] = ['admin', 'executive', 'manager', 'rep', 'presales'];
+
+/** Everything the actor may do, from their role and their own grants: the one place this is decided. */
+export function capabilities(actor: Pick<Actor, 'role' | 'exportGranted'>): ReadonlySet<Capability> {
+  const held = new Set<Capability>(ROLE_CAPABILITIES[actor.role]);
+  if (EXPORTING_ROLES.includes(actor.role) && (actor.role === 'admin' || actor.exportGranted)) held.add('export');
+  else held.delete('export');
+  return held;
 }
 
-/** Export of lists is a per-user permission (SPEC §3.4); admins always hold it. */
-export function canExport(actor: Actor, grantedExport: boolean): boolean {
-  return actor.role === 'admin' || grantedExport;
-}
+export const can = (actor: Pick<Actor, 'role' | 'exportGranted'>, capability: Capability): boolean => capabilities(actor).has(capability);
 
-/** Roles that export by default when a user is created (reps and presales: off, SPEC §3.4). */
+/** The export grant a user gets with a role — at creation and at every change of role (SPEC §3.4: reps off). */
 export function defaultExportPermission(role: Role): boolean {
-  return role === 'admin' || role === 'executive' || role === 'manager' || role === 'finance';
+  return role === 'admin' || role === 'executive' || role === 'manager';
 }
 
 /**

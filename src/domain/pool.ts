@@ -56,11 +56,6 @@ export function daysInPool(poolSince: number | null, now: number): number {
   return Math.max(0, Math.floor((now - poolSince) / DAY_MS));
 }
 
-/** Roles that may take an account from the pool for themselves. */
-export function canClaimFromPool(role: Role): boolean {
-  return role === 'rep' || role === 'manager';
-}
-
 /** Roles that may own a private account, hence receive one from the pool or a handover. */
 export function canOwnAccounts(role: Role): boolean {
   return role === 'rep' || role === 'manager';

@@ -1,16 +1,17 @@
-import type { Role } from '../domain/roles.ts';
+import type { Capability } from '../contracts/capabilities.ts';
+import { AppError } from './problem.ts';
 
 /**
  * Who may call a route. Every route declares one in `config.access`; a route without it is
- * refused at start-up, and test/api/route-access.snapshot.json records all of them so a
- * change of who can reach an endpoint shows in review.
+ * refused at start-up, and test/api/route-access.snapshot.json records all of them (with the
+ * roles that hold each capability) so a change of who can reach an endpoint shows in review.
  *  - 'public':        no session needed (sign-in, setup, health, OpenAPI)
  *  - 'authenticated': any signed-in, active user
- *  - Role[]:          signed in with one of these roles
+ *  - { capability }:  signed in and holding it — decided by `capabilities` in src/domain/policy.ts
  * The declaration is the coarse gate; services still check each record against the
- * caller's scope (src/domain/policy.ts).
+ * caller's scope and per-record rights (src/domain/policy.ts).
  */
-export type Access = 'public' | 'authenticated' | readonly Role[];
+export type Access = 'public' | 'authenticated' | { readonly capability: Capability };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -25,4 +26,14 @@ declare module 'fastify' {
 }
 
 export const ANY_SIGNED_IN: Access = 'authenticated';
-export const ADMIN_ONLY: Access = ['admin'];
+
+/** The access declaration of a route that needs `capability`. */
+export const needs = (capability: Capability): Access => ({ capability });
+
+/** Capabilities whose every refusal is written to the audit log as `<capability>.denied` (SPEC §1.1, §3.4). */
+export const AUDITED_REFUSALS: ReadonlySet<Capability> = new Set(['export']);
+
+/** What a refusal says, where a generic 403 would not tell the user what to ask for. */
+export const REFUSALS: Partial<Record<Capability, () => AppError>> = {
+  export: () => new AppError('export_not_permitted', 'Exporting lists is not enabled for your account; ask an administrator (SPEC §3.4)'),
+};

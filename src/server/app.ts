@@ -138,7 +138,7 @@ export async function buildApp(db: Db, config: Config, opts: { logger?: boolean;
   app.setNotFoundHandler(async (req, reply) => {
     const url = req.url.split('?')[0] ?? '/';
     if (url.startsWith('/api/')) {
-      return reply.code(404).type('application/problem+json').send(toProblem(404, 'no_route', `No route ${req.method} ${url}`));
+      return reply.code(404).type('application/problem+json').send(toProblem('no_route', `No route ${req.method} ${url}`));
     }
     if (!hasWeb) return reply.code(503).type('text/plain').send('The web app is not built. Run: npm run build:web');
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send();

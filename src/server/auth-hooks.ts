@@ -2,6 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database.ts';
 import type { Config } from '../config.ts';
 import { resolveSession } from '../modules/auth/service.ts';
+import { recordRefusal } from '../modules/audit/service.ts';
+import { can } from '../domain/policy.ts';
+import { AUDITED_REFUSALS, REFUSALS } from './access.ts';
 import { AppError, forbidden, unauthenticated } from './problem.ts';
 import { SESSION_COOKIE } from './request.ts';
 
@@ -18,7 +21,7 @@ export function checkCrossSite(req: FastifyRequest): void {
   if (SAFE_METHODS.has(req.method)) return;
   const site = req.headers['sec-fetch-site'];
   if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') {
-    throw new AppError(403, 'cross_site_request', 'Cross-site requests are not allowed');
+    throw new AppError('cross_site_request', 'Cross-site requests are not allowed');
   }
   const origin = req.headers.origin;
   if (typeof origin === 'string' && origin !== 'null') {
@@ -26,11 +29,11 @@ export function checkCrossSite(req: FastifyRequest): void {
     try {
       host = new URL(origin).host;
     } catch {
-      throw new AppError(403, 'cross_site_request', 'Malformed Origin header');
+      throw new AppError('cross_site_request', 'Malformed Origin header');
     }
-    if (host !== req.headers.host) throw new AppError(403, 'cross_site_request', 'Cross-site requests are not allowed');
+    if (host !== req.headers.host) throw new AppError('cross_site_request', 'Cross-site requests are not allowed');
   } else if (origin === 'null') {
-    throw new AppError(403, 'cross_site_request', 'Cross-site requests are not allowed');
+    throw new AppError('cross_site_request', 'Cross-site requests are not allowed');
   }
 }
 
@@ -60,13 +63,18 @@ export function installAuthHooks(app: FastifyInstance, db: Db, config: Config): 
     if (access === undefined) {
       // Unknown /api paths fall through to the not-found handler, which has no route config.
       if (req.routeOptions.url === undefined) return;
-      throw new AppError(500, 'no_access_declaration', `Route ${req.routeOptions.url} declares no access`);
+      throw new AppError('no_access_declaration', `Route ${req.routeOptions.url} declares no access`);
     }
     if (access === 'public') return;
     if (!req.actor) throw unauthenticated();
     if (mustChangePassword && !req.routeOptions.config.beforePasswordChange) {
-      throw new AppError(403, 'password_change_required', 'Change the password an administrator set before going on (POST /api/v1/auth/password)');
+      throw new AppError('password_change_required', 'Change the password an administrator set before going on (POST /api/v1/auth/password)');
     }
-    if (access !== 'authenticated' && !access.includes(req.actor.role)) throw forbidden();
+    if (access === 'authenticated' || can(req.actor, access.capability)) return;
+    const { capability } = access;
+    if (AUDITED_REFUSALS.has(capability)) {
+      await recordRefusal(db, req.actor, capability, { route: `${req.method} ${req.routeOptions.url}`, query: req.query ?? {} }, req.ip ?? null);
+    }
+    throw REFUSALS[capability]?.() ?? forbidden();
   });
 }

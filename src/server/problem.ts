@@ -1,12 +1,13 @@
+import type { FieldError, ProblemCode } from '../contracts/problems.ts';
+import { PROBLEM_STATUS } from '../contracts/problems.ts';
+
 /**
- * RFC 9457 problem details. Every error the API returns has this shape; `errors` names the
- * offending fields so a form can put each message beside its input.
+ * RFC 9457 problem details. Every error the API returns has this shape; `code` is a code of
+ * the problems table (src/contracts/problems.ts), `errors` names the offending fields with a
+ * code and params each, so the web app puts a sentence in the user's language beside each input.
  */
-export interface FieldError {
-  /** JSON-pointer-like path of the field, e.g. "email" or "stages.2.probability". */
-  field: string;
-  message: string;
-}
+export { AppError, conflict, fieldError, forbidden, invalid, notFound, staleVersion, tooManyRequests, unauthenticated } from '../contracts/app-error.ts';
+export type { FieldError } from '../contracts/problems.ts';
 
 export interface Problem {
   type: string;
@@ -16,36 +17,6 @@ export interface Problem {
   code: string;
   errors?: FieldError[];
 }
-
-export class AppError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly errors: FieldError[] | undefined;
-  readonly extra: Record<string, unknown> | undefined;
-
-  constructor(status: number, code: string, message: string, errors?: FieldError[], extra?: Record<string, unknown>) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.errors = errors;
-    this.extra = extra;
-  }
-}
-
-export const invalid = (field: string, message: string, code = 'validation_failed') =>
-  new AppError(400, code, `${field}: ${message}`, [{ field, message }]);
-export const unauthenticated = (message = 'Sign in to continue') => new AppError(401, 'unauthenticated', message);
-export const forbidden = (message = 'You do not have permission for this action') =>
-  new AppError(403, 'forbidden', message);
-export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
-export const conflict = (code: string, message: string, field?: string) =>
-  new AppError(409, code, message, field ? [{ field, message }] : undefined);
-export const staleVersion = (what: string, current: number) =>
-  new AppError(409, 'version_conflict', `${what} was changed by someone else; reload and try again`, [
-    { field: 'version', message: `stale version; current version is ${current}` },
-  ], { currentVersion: current });
-export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
-  new AppError(429, 'rate_limited', message, undefined, { retryAfterSeconds });
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -61,7 +32,9 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export function toProblem(status: number, code: string, detail: string, errors?: FieldError[], extra?: Record<string, unknown>): Problem {
+/** The body of a problem: its status comes from the table. Params join the body's members. */
+export function toProblem(code: ProblemCode, detail: string, errors?: FieldError[], params?: object): Problem {
+  const status = PROBLEM_STATUS[code];
   return {
     type: `https://keyline.dev/problems/${code}`,
     title: TITLES[status] ?? 'Error',
@@ -69,6 +42,6 @@ export function toProblem(status: number, code: string, detail: string, errors?:
     detail,
     code,
     ...(errors && errors.length ? { errors } : {}),
-    ...extra,
+    ...params,
   };
 }

@@ -20,10 +20,10 @@ for (const engine of testEngines()) {
     it('signs in with email and password and sets an HttpOnly SameSite session cookie', async () => {
       const res = await login(f.users.rep.email.toUpperCase(), PASSWORD);
       assert.equal(res.statusCode, 200);
-      const body = json<{ user: { email: string; role: string }; permissions: { administer: boolean } }>(res);
+      const body = json<{ user: { email: string; role: string }; capabilities: string[] }>(res);
       assert.equal(body.user.email, f.users.rep.email);
       assert.equal(body.user.role, 'rep');
-      assert.equal(body.permissions.administer, false);
+      assert.deepEqual(body.capabilities, ['accounts.read', 'accounts.create', 'accounts.write', 'opportunities.read', 'opportunities.write', 'pool.read', 'pool.claim', 'pool.release', 'import']);
       const cookie = res.cookies.find((c) => c.name === 'keyline_session');
       assert.ok(cookie && cookie.value.length >= 40);
       assert.equal(cookie.httpOnly, true);

@@ -50,8 +50,8 @@ for (const engine of testEngines()) {
       // SPEC §1.1: a departing rep's bulk export is the risk — a refused one must show too.
       const denied = await t.db.kysely.selectFrom('audit_log').selectAll().where('workspace_id', '=', f.workspaceId).where('action', '=', 'export.denied').orderBy('id').execute();
       assert.deepEqual(denied.map((a) => [a.actor_user_id, JSON.parse(a.detail!)]), [
-        [f.users.rep.id, { area: 'accounts', filter: { status: 'customer' }, format: 'xlsx' }],
-        [f.users.rep.id, { area: 'contacts', filter: {}, format: 'csv' }],
+        [f.users.rep.id, { route: 'GET /api/v1/accounts/export', query: { status: 'customer', format: 'xlsx' } }],
+        [f.users.rep.id, { route: 'GET /api/v1/contacts/export', query: {} }],
       ]);
       await t.db.kysely.updateTable('users').set({ can_export: 1 }).where('id', '=', f.users.rep.id).execute();
       const granted = await rep('GET', '/api/v1/accounts/export');
@@ -195,7 +195,26 @@ for (const engine of testEngines()) {
       assert.equal(json<{ code: string }>(res).code, 'export_not_permitted');
       assert.equal((await audits()).length, 0);
       const denied = await t.db.kysely.selectFrom('audit_log').selectAll().where('workspace_id', '=', f.workspaceId).where('action', '=', 'export.denied').execute();
-      assert.deepEqual(denied.map((a) => [a.actor_user_id, JSON.parse(a.detail!)]), [[f.users.rep.id, { area: 'opportunities', filter: { status: 'open' }, format: 'csv' }]]);
+      assert.deepEqual(denied.map((a) => [a.actor_user_id, JSON.parse(a.detail!)]), [[f.users.rep.id, { route: 'GET /api/v1/opportunities/export', query: { status: 'open' } }]]);
+    });
+
+    it('refuses and audits every export route for roles that may not export, even with a grant: auditor, finance (issue 14)', async () => {
+      await t.db.kysely.updateTable('users').set({ can_export: 1 }).where('id', 'in', [f.users.auditor.id, f.users.finance.id]).execute();
+      const routes = ['/api/v1/accounts/export', '/api/v1/contacts/export', '/api/v1/opportunities/export'];
+      for (const role of ['auditor', 'finance'] as const) {
+        const call = client(t, await sessionCookie(t, f.workspaceId, f.users[role].id));
+        for (const url of routes) {
+          const res = await call('GET', `${url}?format=xlsx`);
+          assert.equal(res.statusCode, 403, `${role} ${url}`);
+          assert.equal(json<{ code: string }>(res).code, 'export_not_permitted');
+        }
+      }
+      const denied = await t.db.kysely.selectFrom('audit_log').select(['actor_user_id', 'detail']).where('workspace_id', '=', f.workspaceId)
+        .where('action', '=', 'export.denied').where('actor_user_id', 'in', [f.users.auditor.id, f.users.finance.id]).orderBy('id').execute();
+      assert.deepEqual(denied.map((a) => [a.actor_user_id, (JSON.parse(a.detail!) as { route: string }).route]), [
+        ...routes.map((u) => [f.users.auditor.id, `GET ${u}`]),
+        ...routes.map((u) => [f.users.finance.id, `GET ${u}`]),
+      ]);
     });
 
     it('exports exactly the list a manager sees — their subtree only — and audits the row count', async () => {

@@ -92,6 +92,14 @@ for (const engine of testEngines()) {
         assert.equal(res.statusCode, status, `${JSON.stringify(body)} → ${res.body}`);
         assert.ok(json<Problem>(res).errors!.some((e) => e.field === field), `${field} in ${res.body}`);
       }
+      // The probability problem carries its bounds, so the web app says it in the user's language (issue 11).
+      const between = json<{ errors: { field: string; code: string; params?: unknown }[] }>(await add(as.admin, { probability: 50 })).errors;
+      const neighbours = [p.stages[0]!.probability, p.stages[1]!.probability];
+      assert.deepEqual(between, [{ field: 'probability', code: 'between', params: { min: neighbours[0], max: neighbours[1] }, message: `must lie between the neighbouring stages (${neighbours[0]}–${neighbours[1]})` }]);
+      const tooLong = json<{ errors: { field: string; code: string; params?: unknown }[] }>(await add(as.admin, { name: 'n'.repeat(101) })).errors[0]!;
+      assert.deepEqual([tooLong.field, tooLong.code, tooLong.params], ['name', 'too_big', { max: 100, origin: 'string' }]);
+      const missing = json<{ errors: { field: string; code: string }[] }>(await as.admin('POST', `/api/v1/sales-processes/${p.id}/stages`, { version: p.version, position: 1, probability: 30 })).errors;
+      assert.deepEqual(missing.map((e) => [e.field, e.code]), [['name', 'required']]);
       assert.equal((await add(as.manager, {})).statusCode, 403);
       assert.equal((await add(as.rep, {})).statusCode, 403);
       assert.equal((await add(as.otherAdmin, {})).statusCode, 404, 'another workspace\'s process');

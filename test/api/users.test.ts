@@ -94,6 +94,37 @@ for (const engine of testEngines()) {
       assert.deepEqual(log.detail.canExport, { from: false, to: true });
     });
 
+    it('resets the export grant to the new role\'s default on a change of role, audited (issue 14): a demoted manager does not keep it', async () => {
+      const m = json<User>(await admin('POST', '/api/v1/users', newUser({ role: 'manager' })));
+      assert.equal(m.canExport, true);
+      const res = await admin('PATCH', `/api/v1/users/${m.id}`, { version: m.version, role: 'rep' });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(json<User>(res).canExport, false);
+      const stored = await t.db.kysely.selectFrom('users').select('can_export').where('id', '=', m.id).executeTakeFirstOrThrow();
+      assert.equal(stored.can_export, 0);
+      const log = json<{ items: { targetId: number; detail: Record<string, { from: unknown; to: unknown }> }[] }>(
+        await admin('GET', '/api/v1/audit-log?action=user.permission_change'),
+      ).items.find((e) => e.targetId === m.id)!;
+      assert.deepEqual(log.detail, { role: { from: 'manager', to: 'rep' }, canExport: { from: true, to: false } });
+      const demoted = client(t, await sessionCookie(t, f.workspaceId, m.id));
+      assert.equal((await demoted('GET', '/api/v1/accounts/export')).statusCode, 403);
+      // Promoted again, the role's default comes back; an explicit grant in the same change wins.
+      const back = json<User>(await admin('PATCH', `/api/v1/users/${m.id}`, { version: json<User>(res).version, role: 'manager' }));
+      assert.equal(back.canExport, true);
+      const kept = json<User>(await admin('PATCH', `/api/v1/users/${m.id}`, { version: back.version, role: 'rep', canExport: true }));
+      assert.equal(kept.canExport, true);
+    });
+
+    it('says in /auth/me what the user may do: finance may not export, whatever its grant (issue 14)', async () => {
+      const fin = json<User>(await admin('POST', '/api/v1/users', newUser({ role: 'finance', canExport: true })));
+      assert.equal(fin.canExport, false, 'the list shows what the grant is worth');
+      const me = json<{ capabilities: string[] }>(await client(t, await sessionCookie(t, f.workspaceId, fin.id))('GET', '/api/v1/auth/me'));
+      assert.deepEqual(me.capabilities, []);
+      const mgr = json<User>(await admin('POST', '/api/v1/users', newUser({ role: 'manager' })));
+      const mgrMe = json<{ capabilities: string[] }>(await client(t, await sessionCookie(t, f.workspaceId, mgr.id))('GET', '/api/v1/auth/me'));
+      assert.ok(mgrMe.capabilities.includes('export') && mgrMe.capabilities.includes('handover.manage') && !mgrMe.capabilities.includes('users.administer'), mgrMe.capabilities.join());
+    });
+
     it('keeps at least one active admin: no demoting or deactivating the last one', async () => {
       const me = await get(f.users.admin.id);
       const demote = await admin('PATCH', `/api/v1/users/${me.id}`, { version: me.version, role: 'manager' });

@@ -129,7 +129,7 @@ describe('follow-up cadence by tier (SPEC §4.3)', () => {
 });
 
 describe('account visibility and rights (SPEC §2)', () => {
-  const actor = (role: Actor['role']): Actor => ({ workspaceId: 1, userId: 5, role, orgUnitId: 9, unitPath: '/1/4/9/', now: 0 });
+  const actor = (role: Actor['role']): Actor => ({ workspaceId: 1, userId: 5, role, orgUnitId: 9, unitPath: '/1/4/9/', now: 0, exportGranted: false });
   const facts = { ownerId: 5, unitPath: '/1/4/9/', inPool: false, onTeam: false };
 
   it('gives reps their own accounts and the pools of their unit and the units above', () => {

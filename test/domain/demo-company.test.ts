@@ -120,7 +120,7 @@ for (const engine of testEngines()) {
         // The timeline reads closes from status rows when there are any: each close once, as the deal tells it.
         const admin = await k.selectFrom('users').innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
           .select(['users.id', 'users.org_unit_id', 'org_units.path']).where('users.workspace_id', '=', workspaceId).where('users.role', '=', 'admin').executeTakeFirstOrThrow();
-        const actor = { workspaceId, userId: admin.id, role: 'admin' as const, orgUnitId: admin.org_unit_id, unitPath: admin.path, now: Date.now() };
+        const actor = { workspaceId, userId: admin.id, role: 'admin' as const, orgUnitId: admin.org_unit_id, unitPath: admin.path, now: Date.now(), exportGranted: false };
         for (const accountId of [...new Set(lost.map((o) => o.account_id))].slice(0, 15)) {
           const page = await timeline(k, actor, { accountId }, { kinds: ['opportunity_closed'], limit: 100, offset: 0 });
           const deals = closed.filter((o) => o.account_id === accountId);

@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { canAdministerWorkspace, canExport, defaultExportPermission, reachesUnit, unitReach, type Actor } from '../../src/domain/policy.ts';
+import { can, capabilities, defaultExportPermission, reachesUnit, unitReach, type Actor } from '../../src/domain/policy.ts';
+import { CAPABILITIES, type Capability } from '../../src/contracts/capabilities.ts';
 import { ROLES, type Role } from '../../src/domain/roles.ts';
 
-const actor = (role: Role, unitPath = '/1/2/5/'): Actor => ({ workspaceId: 1, userId: 9, role, orgUnitId: 5, unitPath, now: 0 });
+const actor = (role: Role, unitPath = '/1/2/5/', exportGranted = false): Actor => ({ workspaceId: 1, userId: 9, role, orgUnitId: 5, unitPath, now: 0, exportGranted });
 
 describe('policy: unit reach by role (SPEC §2)', () => {
   it('gives admin and executive the whole workspace', () => {
@@ -32,14 +33,53 @@ describe('policy: unit reach by role (SPEC §2)', () => {
     }
   });
 
-  it('lets only admins administer the workspace', () => {
-    assert.deepEqual(ROLES.filter((r) => canAdministerWorkspace(actor(r))), ['admin']);
+});
+
+describe('policy: capabilities of every role (issue 13)', () => {
+  // Written out, not derived: a change of who may do what must change this table too.
+  const expected: Record<Role, Capability[]> = {
+    admin: [
+      'accounts.read', 'accounts.create', 'accounts.write', 'accounts.manage', 'opportunities.read', 'opportunities.write', 'pool.read', 'pool.release',
+      'pool.assign', 'pool.run', 'territories.read', 'territories.manage', 'handover.manage', 'import', 'export', 'audit.read', 'processes.administer',
+      'org.administer', 'users.administer', 'workspace.administer',
+    ],
+    executive: ['accounts.read', 'opportunities.read', 'pool.read', 'territories.read', 'audit.read'],
+    manager: [
+      'accounts.read', 'accounts.create', 'accounts.write', 'accounts.manage', 'opportunities.read', 'opportunities.write', 'pool.read', 'pool.claim',
+      'pool.release', 'pool.assign', 'territories.read', 'territories.manage', 'handover.manage', 'import',
+    ],
+    rep: ['accounts.read', 'accounts.create', 'accounts.write', 'opportunities.read', 'opportunities.write', 'pool.read', 'pool.claim', 'pool.release', 'import'],
+    presales: ['accounts.read', 'accounts.write', 'opportunities.read', 'opportunities.write'],
+    auditor: [],
+    finance: [],
+  };
+  const sorted = (c: Iterable<Capability>) => [...c].sort((x, y) => CAPABILITIES.indexOf(x) - CAPABILITIES.indexOf(y));
+
+  for (const role of ROLES) {
+    it(`${role}: exactly the listed capabilities without an export grant`, () => {
+      assert.deepEqual(sorted(capabilities(actor(role))), sorted(expected[role]));
+    });
+  }
+
+  it('export: always for admins; for executives, managers, reps and presales only with their own grant; never for auditors and finance', () => {
+    const exports = (exportGranted: boolean) => ROLES.filter((r) => can(actor(r, '/1/', exportGranted), 'export'));
+    assert.deepEqual(exports(false), ['admin']);
+    assert.deepEqual(exports(true), ['admin', 'executive', 'manager', 'rep', 'presales']);
   });
 
-  it('makes export a permission: off for reps and presales by default, always on for admins (SPEC §3.4)', () => {
-    assert.deepEqual(ROLES.filter(defaultExportPermission), ['admin', 'executive', 'manager', 'finance']);
-    assert.equal(canExport(actor('admin'), false), true);
-    assert.equal(canExport(actor('rep'), false), false);
-    assert.equal(canExport(actor('rep'), true), true);
+  it('whoever may export reads the lists the exports are made of', () => {
+    for (const role of ROLES) {
+      const held = capabilities(actor(role, '/1/', true));
+      if (held.has('export')) assert.ok(held.has('accounts.read') && held.has('opportunities.read'), role);
+    }
+  });
+
+  it('names only capabilities of the contract list, and every one of them is held by some role', () => {
+    const held = new Set(ROLES.flatMap((r) => [...capabilities(actor(r, '/1/', true))]));
+    assert.deepEqual(sorted(held), [...CAPABILITIES]);
+  });
+
+  it('gives the export grant by default to admins, executives and managers only (SPEC §3.4: reps off; finance has nothing to export)', () => {
+    assert.deepEqual(ROLES.filter(defaultExportPermission), ['admin', 'executive', 'manager']);
   });
 });

@@ -5,10 +5,9 @@ import { errorResponses, idParam, optionalText, page, versionField } from '../..
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountDetailSchema, accountListQuery, accountSchema, createAccountBody, updateAccountBody } from './schemas.ts';
 import * as accounts from './service.ts';
+import { needs } from '../../server/access.ts';
 
 /** Roles that work with accounts at all (SPEC §2); the service narrows to the records in reach. */
-export const ACCOUNT_ROLES = ['admin', 'executive', 'manager', 'rep', 'presales'] as const;
-const WRITERS = ['admin', 'manager', 'rep', 'presales'] as const;
 
 const profileText = (max: number) => optionalText(max);
 const profileShape = {
@@ -35,7 +34,7 @@ export default async function accountRoutes(app: FastifyInstance) {
   const { db } = app;
 
   r.get('/accounts', {
-    config: { access: ACCOUNT_ROLES },
+    config: { access: needs('accounts.read') },
     schema: {
       tags: ['accounts'],
       summary: 'Accounts the caller may see, filtered, sorted and paginated',
@@ -45,7 +44,7 @@ export default async function accountRoutes(app: FastifyInstance) {
   }, async (req) => accounts.listAccounts(db, actorOf(req), req.query));
 
   r.get('/accounts/duplicates', {
-    config: { access: WRITERS },
+    config: { access: needs('accounts.write') },
     schema: {
       tags: ['accounts'],
       summary: 'Accounts that look like a new one (similar name or same credit code), checked before creating',
@@ -60,7 +59,7 @@ export default async function accountRoutes(app: FastifyInstance) {
   }, async (req) => ({ matches: await accounts.findDuplicates(db, actorOf(req), req.query.name, req.query.creditCode?.toUpperCase(), req.query.exceptId) }));
 
   r.post('/accounts', {
-    config: { access: WRITERS },
+    config: { access: needs('accounts.create') },
     schema: {
       tags: ['accounts'],
       summary: 'Create an account; 409 possible_duplicate lists similar accounts unless allowSimilarName',
@@ -70,12 +69,12 @@ export default async function accountRoutes(app: FastifyInstance) {
   }, async (req, reply) => reply.code(201).send(await accounts.createAccount(db, actorOf(req), req.body, ipOf(req))));
 
   r.get('/accounts/:id', {
-    config: { access: ACCOUNT_ROLES },
+    config: { access: needs('accounts.read') },
     schema: { tags: ['accounts'], params: idParam, response: { 200: accountDetailSchema, ...errorResponses } },
   }, async (req) => accounts.getAccount(db, actorOf(req), req.params.id));
 
   r.patch('/accounts/:id', {
-    config: { access: WRITERS },
+    config: { access: needs('accounts.write') },
     schema: {
       tags: ['accounts'],
       summary: 'Change an account; changing the owner needs a manager and a reason',
@@ -86,17 +85,17 @@ export default async function accountRoutes(app: FastifyInstance) {
   }, async (req) => accounts.updateAccount(db, actorOf(req), req.params.id, req.body));
 
   r.post('/accounts/:id/archive', {
-    config: { access: ['admin', 'manager'] },
+    config: { access: needs('accounts.manage') },
     schema: { tags: ['accounts'], summary: 'Archive (accounts are never deleted)', params: idParam, body: z.strictObject({ version: versionField }), response: { 200: accountDetailSchema, ...errorResponses } },
   }, async (req) => accounts.setArchived(db, actorOf(req), req.params.id, true, req.body.version));
 
   r.post('/accounts/:id/restore', {
-    config: { access: ['admin', 'manager'] },
+    config: { access: needs('accounts.manage') },
     schema: { tags: ['accounts'], params: idParam, body: z.strictObject({ version: versionField }), response: { 200: accountDetailSchema, ...errorResponses } },
   }, async (req) => accounts.setArchived(db, actorOf(req), req.params.id, false, req.body.version));
 
   r.get('/accounts/:id/history', {
-    config: { access: ACCOUNT_ROLES },
+    config: { access: needs('accounts.read') },
     schema: {
       tags: ['accounts'],
       summary: 'Owner, tier and status changes of the account, newest first',
@@ -114,12 +113,12 @@ export default async function accountRoutes(app: FastifyInstance) {
   }, async (req) => ({ items: await accounts.accountHistory(db, actorOf(req), req.params.id) }));
 
   r.get('/accounts/:id/profile', {
-    config: { access: ACCOUNT_ROLES },
+    config: { access: needs('accounts.read') },
     schema: { tags: ['accounts'], summary: 'Key-account profile and account plan (SPEC §3.1)', params: idParam, response: { 200: profileSchema, ...errorResponses } },
   }, async (req) => accounts.getProfile(db, actorOf(req), req.params.id));
 
   r.put('/accounts/:id/profile', {
-    config: { access: WRITERS },
+    config: { access: needs('accounts.write') },
     schema: {
       tags: ['accounts'],
       summary: 'Save the key-account profile and plan (A-tier and named accounts); version 0 creates it',

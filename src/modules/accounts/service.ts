@@ -5,12 +5,12 @@ import type { AccountProfileTable, AccountTable } from '../../db/schema.ts';
 import type { AccountStatus, Tier } from '../../domain/accounts.ts';
 import { followUpDueAt, overdueThresholds } from '../../domain/cadence.ts';
 import { companyNameKey, nameSimilarity, SIMILAR_NAME_THRESHOLD } from '../../domain/company-name.ts';
-import { creditCodeProblem } from '../../domain/credit-code.ts';
-import { accountReach, canEditAccount, canManageAccount, reachesUnit, type AccountFacts, type Actor } from '../../domain/policy.ts';
+import { creditCodeFault, creditCodeProblem } from '../../domain/credit-code.ts';
+import { can, canEditAccount, canManageAccount, reachesUnit, type AccountFacts, type Actor } from '../../domain/policy.ts';
 import type { WorkspaceSettings } from '../../domain/settings.ts';
 import { canonicalProvince, storedProvince } from '../../domain/regions.ts';
 import { matchTerritory } from '../../domain/territory.ts';
-import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
+import { AppError, conflict, forbidden, invalid, notFound, fieldError, staleVersion } from '../../server/problem.ts';
 import { recordChanges } from '../history/repository.ts';
 import { labelledHistory } from '../history/labelled.ts';
 import { loadSettings } from '../workspace/service.ts';
@@ -174,8 +174,8 @@ export interface AccountInput {
 
 function checkCreditCode(code: string | null | undefined) {
   if (code) {
-    const problem = creditCodeProblem(code);
-    if (problem) throw invalid('creditCode', problem, 'invalid_credit_code');
+    const reason = creditCodeFault(code);
+    if (reason) throw invalid('creditCode', { code: 'invalid_credit_code', params: { reason } }, creditCodeProblem(code)!, 'invalid_credit_code');
   }
 }
 
@@ -221,19 +221,20 @@ export async function findDuplicates(db: Db, actor: Actor, name: string, creditC
 /** The owner of a new account: given (a manager or admin within reach), the territory's rep, or the creator. */
 async function resolveOwner(db: Db, actor: Actor, input: AccountInput): Promise<{ ownerId: number; unitId: number; via: string }> {
   if (input.ownerId !== undefined && input.ownerId !== null && input.ownerId !== actor.userId) {
-    if (actor.role !== 'admin' && actor.role !== 'manager') throw forbidden('Only a manager can create an account for someone else');
+    if (!can(actor, 'accounts.manage')) throw forbidden('Only a manager can create an account for someone else');
     const u = await assignableUser(db, actor, input.ownerId, 'ownerId');
     return { ownerId: u.id, unitId: u.org_unit_id, via: 'chosen' };
   }
-  if (input.ownerId === undefined && actor.role !== 'rep') {
+  if (input.ownerId === undefined && can(actor, 'accounts.manage')) {
     const rules = await activeTerritoryRules(db, actor.workspaceId);
     const match = matchTerritory(rules.map((r) => ({ ...r, userId: r.user_id })), {
       province: input.province ?? null, city: input.city ?? null, district: input.district ?? null, industry: input.industry ?? null,
     });
     if (match.kind === 'conflict') {
-      throw new AppError(409, 'territory_conflict', `Territory rules ${match.ruleIds.join(', ')} assign this account to different reps; choose an owner`, [
-        { field: 'ownerId', message: 'territory rules conflict; choose an owner' },
-      ], { ruleIds: match.ruleIds, userIds: match.userIds });
+      throw new AppError('territory_conflict', `Territory rules ${match.ruleIds.join(', ')} assign this account to different reps; choose an owner`, {
+        errors: [fieldError('ownerId', { code: 'territory_conflict' }, 'territory rules conflict; choose an owner')],
+        params: { ruleIds: match.ruleIds, userIds: match.userIds },
+      });
     }
     if (match.kind === 'assigned') {
       // Within the creator's reach only: a Shanghai manager's new account in a Guangzhou rep's
@@ -249,11 +250,11 @@ async function resolveOwner(db: Db, actor: Actor, input: AccountInput): Promise<
 /** A referrer is an account of this workspace the caller can see; another's id reads as unknown. */
 async function checkReferrer(db: Db, actor: Actor, referrerAccountId: number | null | undefined) {
   if (referrerAccountId === null || referrerAccountId === undefined) return;
-  if (!(await repo.getAccount(db.kysely, actor, referrerAccountId))) throw invalid('referrerAccountId', `no account with id ${referrerAccountId}`);
+  if (!(await repo.getAccount(db.kysely, actor, referrerAccountId))) throw invalid('referrerAccountId', { code: 'not_found', params: { id: referrerAccountId } }, `no account with id ${referrerAccountId}`);
 }
 
 export async function createAccount(db: Db, actor: Actor, input: AccountInput, ip: string | null) {
-  if (accountReach(actor).kind === 'none' || actor.role === 'presales' || actor.role === 'executive') throw forbidden('Your role cannot create accounts');
+  if (!can(actor, 'accounts.create')) throw forbidden('Your role cannot create accounts');
   checkCreditCode(input.creditCode);
   await checkReferrer(db, actor, input.referrerAccountId);
   // Bad input first (400), then the duplicate warning (409).
@@ -262,9 +263,10 @@ export async function createAccount(db: Db, actor: Actor, input: AccountInput, i
     const matches = await findDuplicates(db, actor, input.name, input.creditCode);
     const blocking = matches.filter((m) => !m.sameCreditCode);
     if (blocking.length) {
-      throw new AppError(409, 'possible_duplicate', `Similar accounts exist: ${blocking.map((m) => m.name).join(', ')}. Confirm to create anyway.`, [
-        { field: 'name', message: 'similar accounts exist' },
-      ], { matches: blocking });
+      throw new AppError('possible_duplicate', `Similar accounts exist: ${blocking.map((m) => m.name).join(', ')}. Confirm to create anyway.`, {
+        errors: [fieldError('name', { code: 'similar_exists' }, 'similar accounts exist')],
+        params: { matches: blocking },
+      });
     }
   }
   const { now } = actor;
@@ -310,14 +312,14 @@ export async function updateAccount(db: Db, actor: Actor, id: number, patch: Acc
   const facts = factsOf(row);
   if (!canEditAccount(actor, facts)) throw forbidden('You cannot edit this account');
   checkCreditCode(patch.creditCode);
-  if (patch.referrerAccountId === id) throw invalid('referrerAccountId', 'an account cannot refer itself');
+  if (patch.referrerAccountId === id) throw invalid('referrerAccountId', { code: 'self' }, 'an account cannot refer itself');
   if (patch.referrerAccountId !== row.referrer_account_id) await checkReferrer(db, actor, patch.referrerAccountId);
   const ownerChange = patch.ownerId !== undefined && patch.ownerId !== row.owner_id;
   let newUnitId: number | undefined;
   if (ownerChange) {
     if (!canManageAccount(actor, facts)) throw forbidden('Only a manager can reassign an account');
-    if (patch.ownerId === null) throw invalid('ownerId', 'an account needs an owner; release it to the pool instead');
-    if (!patch.ownerReason) throw invalid('ownerReason', 'say why the owner changes');
+    if (patch.ownerId === null) throw invalid('ownerId', { code: 'owner_required' }, 'an account needs an owner; release it to the pool instead');
+    if (!patch.ownerReason) throw invalid('ownerReason', { code: 'required' }, 'say why the owner changes');
     const u = await assignableUser(db, actor, patch.ownerId!, 'ownerId');
     newUnitId = u.org_unit_id;
   }
@@ -404,7 +406,7 @@ export async function saveProfile(db: Db, actor: Actor, id: number, input: Profi
   const row = await requireAccount(db, actor, id);
   if (!canEditAccount(actor, factsOf(row))) throw forbidden('You cannot edit this account');
   if (row.tier !== 'A' && row.named_account !== 1) {
-    throw new AppError(409, 'not_key_account', 'Only A-tier and named accounts keep a key-account profile');
+    throw new AppError('not_key_account', 'Only A-tier and named accounts keep a key-account profile');
   }
   const { now } = actor;
   const values: Record<string, unknown> = {};
@@ -417,7 +419,7 @@ export async function saveProfile(db: Db, actor: Actor, id: number, input: Profi
       return;
     }
     if (input.version !== existing.version) {
-      throw new AppError(409, 'version_conflict', 'The profile was changed by someone else; reload and try again', [{ field: 'version', message: `stale version; current version is ${existing.version}` }], { currentVersion: existing.version });
+      throw staleVersion('The profile', existing.version);
     }
     await repo.updateProfile(trx, actor.workspaceId, id, existing.version, { ...values, updated_by: actor.userId, updated_at: now });
   });

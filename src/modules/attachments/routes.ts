@@ -4,9 +4,8 @@ import { z } from 'zod';
 import { errorResponses, idParam } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import * as attachments from './service.ts';
+import { needs } from '../../server/access.ts';
 
-const UPLOADERS = ['admin', 'manager', 'rep', 'presales'] as const;
-const READERS = ['admin', 'executive', 'manager', 'rep', 'presales'] as const;
 
 const attachmentSchema = z.object({ id: z.number().int(), fileName: z.string(), size: z.number().int(), contentType: z.string(), createdAt: z.number().int() });
 
@@ -23,7 +22,7 @@ export default async function attachmentRoutes(app: FastifyInstance) {
   const { db } = app;
 
   r.post('/attachments', {
-    config: { access: UPLOADERS },
+    config: { access: needs('opportunities.write') },
     bodyLimit: attachments.MAX_ATTACHMENT_BYTES,
     schema: {
       tags: ['attachments'],
@@ -37,7 +36,7 @@ export default async function attachmentRoutes(app: FastifyInstance) {
   });
 
   r.get('/attachments/:id', {
-    config: { access: READERS },
+    config: { access: needs('opportunities.read') },
     schema: {
       tags: ['attachments'],
       summary: 'Download a file: its uploader, or anyone who can see the opportunity it is evidence for',

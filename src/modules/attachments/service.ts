@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import type { Actor } from '../../domain/policy.ts';
-import { AppError, invalid, notFound } from '../../server/problem.ts';
+import { AppError, invalid, notFound, fieldError } from '../../server/problem.ts';
 import { seesOpportunity } from '../opportunities/read.ts';
 import * as repo from './repository.ts';
 
@@ -10,7 +10,8 @@ export { attachmentsOf, attachmentsWithUploaders, linkToOpportunity } from './re
 /** Evidence files (SPEC §5.3): any type, at most 10 MB. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
-export const tooLarge = () => new AppError(413, 'file_too_large', `file: must be at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`, [{ field: 'file', message: 'must be at most 10 MB' }]);
+const MAX_MB = MAX_ATTACHMENT_BYTES / 1024 / 1024;
+export const tooLarge = () => new AppError('file_too_large', `file: must be at most ${MAX_MB} MB`, { errors: [fieldError('file', { code: 'file_too_large', params: { maxMb: MAX_MB } }, `must be at most ${MAX_MB} MB`)] });
 
 /** A media type as sent, or octet-stream when it is missing or malformed (the download never executes it). */
 function mediaType(header: string | undefined) {
@@ -27,7 +28,7 @@ export const toAttachmentDto = (a: { id: number; file_name: string; size: number
 });
 
 export async function uploadAttachment(db: Db, actor: Actor, input: { fileName: string; contentType?: string | undefined; data: Buffer | undefined }) {
-  if (!input.data || input.data.length === 0) throw invalid('file', 'send the file as the request body');
+  if (!input.data || input.data.length === 0) throw invalid('file', { code: 'missing_file' }, 'send the file as the request body');
   if (input.data.length > MAX_ATTACHMENT_BYTES) throw tooLarge();
   const row = await repo.insertAttachment(db.kysely, { workspaceId: actor.workspaceId, uploadedBy: actor.userId, fileName: input.fileName, contentType: mediaType(input.contentType), data: input.data, now: actor.now });
   return toAttachmentDto(row);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { errorResponses, page } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import { listAuditLog } from './service.ts';
+import { needs } from '../../server/access.ts';
 
 const auditEntrySchema = z.object({
   id: z.number().int(),
@@ -22,7 +23,7 @@ const auditEntrySchema = z.object({
 export default async function auditRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/audit-log', {
-    config: { access: ['admin', 'executive'] },
+    config: { access: needs('audit.read') },
     schema: {
       tags: ['audit'],
       summary: 'Sign-ins, exports and permission changes of the workspace, newest first',

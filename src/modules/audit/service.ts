@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import type { Actor } from '../../domain/policy.ts';
-import { listAudit, namesIn, type AuditListQuery } from './repository.ts';
+import { listAudit, namesIn, recordAudit, type AuditListQuery } from './repository.ts';
 
 export interface AuditEntryDto {
   id: number;
@@ -64,4 +64,12 @@ async function targetNames(db: Db, workspaceId: number, items: { target_type: st
     for (const r of rows) names.set(`${type}:${r.id}`, r.name);
   }));
   return names;
+}
+
+/**
+ * A refused attempt at a capability whose refusals matter (SPEC §1.1: a departing rep trying a
+ * bulk export): action `<capability>.denied`, with the route and what it asked for.
+ */
+export async function recordRefusal(db: Db, actor: Actor, capability: string, attempt: { route: string; query: unknown }, ip: string | null): Promise<void> {
+  await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: `${capability}.denied`, ip, detail: attempt }, actor.now);
 }

@@ -48,6 +48,7 @@ export async function findSession(db: Kysely<Database>, id: string) {
       'users.org_unit_id',
       'users.active',
       'users.must_change_password',
+      'users.can_export',
       'org_units.path as unit_path',
     ])
     .where('sessions.id', '=', id)

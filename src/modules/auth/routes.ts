@@ -5,7 +5,8 @@ import { ANY_SIGNED_IN } from '../../server/access.ts';
 import { errorResponses, optionalText, password, problemSchema, text } from '../../contracts/common.ts';
 import { actorOf, ipOf, SESSION_COOKIE, sessionOf, setSessionCookie } from '../../server/request.ts';
 import { LOCALES } from '../../domain/roles.ts';
-import { canExport } from '../../domain/policy.ts';
+import { capabilities, unitReach } from '../../domain/policy.ts';
+import { CAPABILITIES } from '../../contracts/capabilities.ts';
 import { getUser, updateMe } from '../users/service.ts';
 import { getWorkspace } from '../workspace/service.ts';
 import { userSchema } from '../users/routes.ts';
@@ -15,7 +16,8 @@ import * as auth from './service.ts';
 const meSchema = z.object({
   user: userSchema,
   workspace: workspaceSchema,
-  permissions: z.object({ administer: z.boolean(), export: z.boolean() }),
+  reach: z.enum(['workspace', 'subtree', 'unit']).describe('how much of the organisation the user sees: all of it (admin, executive), their subtree (manager), their own unit'),
+  capabilities: z.array(z.enum(CAPABILITIES)).describe('what the user may do: route declarations name these; decided by role and the user\'s own grants'),
 });
 
 export default async function authRoutes(app: FastifyInstance) {
@@ -25,7 +27,8 @@ export default async function authRoutes(app: FastifyInstance) {
   async function me(req: FastifyRequest) {
     const actor = actorOf(req);
     const [user, workspace] = await Promise.all([getUser(db, actor, actor.userId), getWorkspace(db, actor)]);
-    return { user, workspace, permissions: { administer: actor.role === 'admin', export: canExport(actor, user.canExport) } };
+    const held = capabilities(actor);
+    return { user, workspace, reach: unitReach(actor).kind, capabilities: CAPABILITIES.filter((c) => held.has(c)) };
   }
 
   r.post('/auth/login', {

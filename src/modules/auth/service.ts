@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.ts';
 import type { Config } from '../../config.ts';
 import type { Actor } from '../../domain/policy.ts';
 import type { Role } from '../../domain/roles.ts';
-import { AppError, invalid, tooManyRequests, unauthenticated } from '../../server/problem.ts';
+import { invalid, tooManyRequests, unauthenticated } from '../../server/problem.ts';
 import { isSqliteBusy } from '../../db/dialect.ts';
 import { countSince, failingAddresses, lastAt, pairSignIns, recordAudit } from '../audit/repository.ts';
 import { updateVersioned } from '../versioned.ts';
@@ -152,6 +152,7 @@ export async function resolveSession(db: Db, config: Config, token: string, now 
       orgUnitId: s.org_unit_id,
       unitPath: s.unit_path,
       now,
+      exportGranted: s.can_export === 1,
     },
     mustChangePassword: s.must_change_password === 1,
   };
@@ -173,11 +174,9 @@ export async function changeOwnPassword(
 ): Promise<void> {
   const user = await repo.ownPassword(db.kysely, actor.workspaceId, actor.userId);
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-    throw new AppError(400, 'wrong_password', 'currentPassword: the current password is incorrect', [
-      { field: 'currentPassword', message: 'the current password is incorrect' },
-    ]);
+    throw invalid('currentPassword', { code: 'wrong_password' }, 'the current password is incorrect', 'wrong_password');
   }
-  if (input.newPassword === input.currentPassword) throw invalid('newPassword', 'must differ from the current password');
+  if (input.newPassword === input.currentPassword) throw invalid('newPassword', { code: 'must_differ' }, 'must differ from the current password');
   const passwordHash = await hashPassword(input.newPassword);
   await db.kysely.transaction().execute(async (trx) => {
     await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id: actor.userId, version: user.version }, {

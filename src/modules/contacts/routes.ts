@@ -4,10 +4,9 @@ import { z } from 'zod';
 import { ATTITUDES, BUYING_ROLES, INFLUENCE_LEVELS } from '../../domain/accounts.ts';
 import { errorResponses, idParam, listQuery, optionalText, page, queryBool, text, versionField } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
-import { ACCOUNT_ROLES } from '../accounts/routes.ts';
 import * as contacts from './service.ts';
+import { needs } from '../../server/access.ts';
 
-const WRITERS = ['admin', 'manager', 'rep', 'presales'] as const;
 
 export const contactSchema = z.object({
   id: z.number().int(),
@@ -80,7 +79,7 @@ export default async function contactRoutes(app: FastifyInstance) {
   const { db } = app;
 
   r.get('/contacts', {
-    config: { access: ACCOUNT_ROLES },
+    config: { access: needs('accounts.read') },
     schema: {
       tags: ['contacts'],
       summary: 'Contacts of the accounts the caller may see',
@@ -94,7 +93,7 @@ export default async function contactRoutes(app: FastifyInstance) {
   }, async (req) => contacts.listContacts(db, actorOf(req), req.query));
 
   r.post('/contacts', {
-    config: { access: WRITERS },
+    config: { access: needs('accounts.write') },
     schema: {
       tags: ['contacts'],
       body: z.strictObject({ accountId: z.number().int().positive(), name: text(100), ...contactFields }),
@@ -103,12 +102,12 @@ export default async function contactRoutes(app: FastifyInstance) {
   }, async (req, reply) => reply.code(201).send(await contacts.createContact(db, actorOf(req), req.body)));
 
   r.get('/contacts/:id', {
-    config: { access: ACCOUNT_ROLES },
+    config: { access: needs('accounts.read') },
     schema: { tags: ['contacts'], params: idParam, response: { 200: contactSchema, ...errorResponses } },
   }, async (req) => contacts.getContact(db, actorOf(req), req.params.id));
 
   r.patch('/contacts/:id', {
-    config: { access: WRITERS },
+    config: { access: needs('accounts.write') },
     schema: {
       tags: ['contacts'],
       params: idParam,
@@ -118,22 +117,22 @@ export default async function contactRoutes(app: FastifyInstance) {
   }, async (req) => contacts.updateContact(db, actorOf(req), req.params.id, req.body));
 
   r.post('/contacts/:id/archive', {
-    config: { access: ['admin', 'manager'] },
+    config: { access: needs('accounts.manage') },
     schema: { tags: ['contacts'], summary: 'Archive (contacts are never deleted)', params: idParam, body: z.strictObject({ version: versionField }), response: { 200: contactSchema, ...errorResponses } },
   }, async (req) => contacts.setContactArchived(db, actorOf(req), req.params.id, true, req.body.version));
 
   r.post('/contacts/:id/restore', {
-    config: { access: ['admin', 'manager'] },
+    config: { access: needs('accounts.manage') },
     schema: { tags: ['contacts'], params: idParam, body: z.strictObject({ version: versionField }), response: { 200: contactSchema, ...errorResponses } },
   }, async (req) => contacts.setContactArchived(db, actorOf(req), req.params.id, false, req.body.version));
 
   r.get('/accounts/:id/buying-roles', {
-    config: { access: ACCOUNT_ROLES },
+    config: { access: needs('accounts.read') },
     schema: { tags: ['contacts'], summary: 'Buying roles on the account, or on one of its opportunities', params: idParam, querystring: opportunityQuery, response: { 200: z.object({ items: z.array(roleSchema) }), ...errorResponses } },
   }, async (req) => ({ items: await contacts.listRoles(db, actorOf(req), req.params.id, req.query.opportunityId ?? null) }));
 
   r.post('/buying-roles', {
-    config: { access: WRITERS },
+    config: { access: needs('accounts.write') },
     schema: {
       tags: ['contacts'],
       summary: 'Give a contact a buying role (SPEC §3.2), at account level or on an opportunity',
@@ -143,12 +142,12 @@ export default async function contactRoutes(app: FastifyInstance) {
   }, async (req, reply) => reply.code(201).send(await contacts.createRole(db, actorOf(req), req.body)));
 
   r.patch('/buying-roles/:id', {
-    config: { access: WRITERS },
+    config: { access: needs('accounts.write') },
     schema: { tags: ['contacts'], params: idParam, body: z.strictObject({ version: versionField, role: z.enum(BUYING_ROLES).optional(), ...roleFields }), response: { 200: roleSchema, ...errorResponses } },
   }, async (req) => contacts.updateRole(db, actorOf(req), req.params.id, req.body));
 
   r.delete('/buying-roles/:id', {
-    config: { access: WRITERS },
+    config: { access: needs('accounts.write') },
     schema: { tags: ['contacts'], summary: 'Remove a role assignment (the contact stays)', params: idParam, response: { 204: z.null(), ...errorResponses } },
   }, async (req, reply) => {
     await contacts.deleteRole(db, actorOf(req), req.params.id);
@@ -156,7 +155,7 @@ export default async function contactRoutes(app: FastifyInstance) {
   });
 
   r.get('/accounts/:id/relationship-map', {
-    config: { access: ACCOUNT_ROLES },
+    config: { access: needs('accounts.read') },
     schema: {
       tags: ['contacts'],
       summary: 'The relationship map (渔网图): contacts with reporting lines and roles, our people, gaps and coverage score',

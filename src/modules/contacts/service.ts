@@ -5,7 +5,7 @@ import type { BuyingRoleTable, ContactTable } from '../../db/schema.ts';
 import { canEditAccount, canManageAccount, type Actor } from '../../domain/policy.ts';
 import { analyseRelationshipMap, wouldCreateCycle, type MapRole } from '../../domain/relationship-map.ts';
 import type { Attitude, BuyingRoleKind, Influence } from '../../domain/accounts.ts';
-import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
+import { AppError, conflict, fieldError, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { factsOf, requireAccount } from '../accounts/service.ts';
 import { requireOpportunity } from '../opportunities/service.ts';
 import * as repo from './repository.ts';
@@ -73,7 +73,7 @@ async function accountForField(db: Db, actor: Actor, accountId: number, field: s
   try {
     return await requireAccount(db, actor, accountId);
   } catch (e) {
-    if (e instanceof AppError && e.status === 404) throw invalid(field, `no account with id ${accountId}`);
+    if (e instanceof AppError && e.status === 404) throw invalid(field, { code: 'not_found', params: { id: accountId } }, `no account with id ${accountId}`);
     throw e;
   }
 }
@@ -81,9 +81,9 @@ async function accountForField(db: Db, actor: Actor, accountId: number, field: s
 async function checkReportsTo(db: Db, actor: Actor, accountId: number, contactId: number | null, reportsToId: number | null | undefined) {
   if (reportsToId === undefined || reportsToId === null) return;
   const lines = await repo.reportingLines(db.kysely, actor.workspaceId, accountId);
-  if (!lines.has(reportsToId)) throw invalid('reportsToId', 'must be a contact of the same account');
+  if (!lines.has(reportsToId)) throw invalid('reportsToId', { code: 'not_of_account' }, 'must be a contact of the same account');
   if (contactId !== null && (reportsToId === contactId || wouldCreateCycle(contactId, reportsToId, lines))) {
-    throw invalid('reportsToId', 'would make the reporting lines circular', 'reporting_cycle');
+    throw invalid('reportsToId', { code: 'cycle' }, 'would make the reporting lines circular', 'reporting_cycle');
   }
 }
 
@@ -164,16 +164,16 @@ async function checkOpportunity(db: Db, actor: Actor, accountId: number, opportu
   if (opportunityId === null || opportunityId === undefined) return;
   const o = await visibleOpportunity(db, actor, opportunityId);
   if (!o) {
-    if (from === 'query') throw new AppError(404, 'not_found', 'Opportunity not found', [{ field: 'query.opportunityId', message: `no opportunity with id ${opportunityId}` }]);
-    throw invalid('opportunityId', `no opportunity with id ${opportunityId}`);
+    if (from === 'query') throw new AppError('not_found', 'Opportunity not found', { errors: [fieldError('query.opportunityId', { code: 'not_found', params: { id: opportunityId } }, `no opportunity with id ${opportunityId}`)] });
+    throw invalid('opportunityId', { code: 'not_found', params: { id: opportunityId } }, `no opportunity with id ${opportunityId}`);
   }
-  if (o.account_id !== accountId) throw invalid(from === 'query' ? 'query.opportunityId' : 'opportunityId', 'must be an opportunity of the same account');
+  if (o.account_id !== accountId) throw invalid(from === 'query' ? 'query.opportunityId' : 'opportunityId', { code: 'not_of_account' }, 'must be an opportunity of the same account');
 }
 
 async function checkHolder(db: Db, actor: Actor, holderUserId: number | null | undefined) {
   if (holderUserId === null || holderUserId === undefined) return;
   const u = await repo.activeUser(db.kysely, actor.workspaceId, holderUserId);
-  if (!u) throw invalid('holderUserId', `no active user with id ${holderUserId}`);
+  if (!u) throw invalid('holderUserId', { code: 'not_found', params: { id: holderUserId } }, `no active user with id ${holderUserId}`);
 }
 
 export async function listRoles(db: Db, actor: Actor, accountId: number, opportunityId: number | null) {
@@ -193,7 +193,7 @@ export interface RoleInput {
 
 export async function createRole(db: Db, actor: Actor, input: RoleInput & { contactId: number; opportunityId?: number | null | undefined; role: BuyingRoleKind }) {
   const contact = await repo.getContact(db.kysely, actor, input.contactId);
-  if (!contact) throw invalid('contactId', `no contact with id ${input.contactId}`);
+  if (!contact) throw invalid('contactId', { code: 'not_found', params: { id: input.contactId } }, `no contact with id ${input.contactId}`);
   await editableAccount(db, actor, contact.account_id, 'contactId');
   await checkOpportunity(db, actor, contact.account_id, input.opportunityId, 'body');
   await checkHolder(db, actor, input.holderUserId);

@@ -8,11 +8,6 @@ import { filteredOpportunities, type OpportunityFilter } from '../opportunities/
 
 /** Queries of the export: the list's own filters and scope, read page by page (keyset on id). */
 
-export async function exportPermission(db: Kysely<Database>, workspaceId: number, userId: number) {
-  const row = await db.selectFrom('users').select('can_export').where('workspace_id', '=', workspaceId).where('id', '=', userId).where('active', '=', 1).executeTakeFirst();
-  return row?.can_export === 1;
-}
-
 export async function workspaceTimeZone(db: Kysely<Database>, workspaceId: number) {
   const row = await db.selectFrom('workspaces').select('time_zone').where('id', '=', workspaceId).executeTakeFirst();
   return row?.time_zone ?? 'Asia/Shanghai';

@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { errorResponses, queryBool, fileResponse } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountFilterShape } from '../accounts/schemas.ts';
-import { ACCOUNT_ROLES } from '../accounts/routes.ts';
-import { OPPORTUNITY_ROLES, opportunityFilterShape } from '../opportunities/routes.ts';
+import { opportunityFilterShape } from '../opportunities/routes.ts';
 import { exportOpportunities } from './opportunities.ts';
 import * as exports from './service.ts';
+import { needs } from '../../server/access.ts';
 
 const exportParams = {
   format: z.enum(['csv', 'xlsx']).default('csv').describe('csv (UTF-8 with BOM, opens in Excel) or xlsx'),
@@ -29,7 +29,7 @@ export default async function exportRoutes(app: FastifyInstance) {
   const { db } = app;
 
   r.get('/accounts/export', {
-    config: { access: ACCOUNT_ROLES },
+    config: { access: needs('export') },
     schema: {
       tags: ['accounts'],
       summary: 'Download the account list (same filters and visibility as GET /accounts) as CSV or xlsx; needs the export permission and is audited',
@@ -39,7 +39,7 @@ export default async function exportRoutes(app: FastifyInstance) {
   }, async (req, reply) => send(reply, await exports.exportAccounts(db, actorOf(req), req.query, ipOf(req))));
 
   r.get('/contacts/export', {
-    config: { access: ACCOUNT_ROLES },
+    config: { access: needs('export') },
     schema: {
       tags: ['contacts'],
       summary: 'Download the contact list (same filters and visibility as GET /contacts) as CSV or xlsx; needs the export permission and is audited',
@@ -54,7 +54,7 @@ export default async function exportRoutes(app: FastifyInstance) {
   }, async (req, reply) => send(reply, await exports.exportContacts(db, actorOf(req), req.query, ipOf(req))));
 
   r.get('/opportunities/export', {
-    config: { access: OPPORTUNITY_ROLES },
+    config: { access: needs('export') },
     schema: {
       tags: ['opportunities'],
       summary: 'Download the opportunity list (same filters and visibility as GET /opportunities) as CSV or xlsx; needs the export permission and is audited',

@@ -6,9 +6,9 @@ import { ROLES } from '../../domain/roles.ts';
 import { errorResponses, idParam, versionField } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import * as handovers from './service.ts';
+import { needs } from '../../server/access.ts';
 
 /** Admins hand over anyone; managers the people of their subtree (the service checks which). */
-const HANDOVER_ROLES = ['admin', 'manager'] as const;
 
 const countsShape = Object.fromEntries(HANDOVER_CATEGORIES.map((c) => [c, z.number().int()])) as Record<(typeof HANDOVER_CATEGORIES)[number], z.ZodNumber>;
 
@@ -66,7 +66,7 @@ export default async function handoverRoutes(app: FastifyInstance) {
   const { db } = app;
 
   r.get('/handovers', {
-    config: { access: HANDOVER_ROLES },
+    config: { access: needs('handover.manage') },
     schema: {
       tags: ['handovers'],
       summary: 'Handovers of departing users within reach, newest first',
@@ -80,7 +80,7 @@ export default async function handoverRoutes(app: FastifyInstance) {
   }, async (req) => handovers.listHandovers(db, actorOf(req), req.query));
 
   r.post('/handovers', {
-    config: { access: HANDOVER_ROLES },
+    config: { access: needs('handover.manage') },
     schema: {
       tags: ['handovers'],
       summary: 'Start the handover of a departing user: a draft with the inventory of everything they own or take part in',
@@ -90,12 +90,12 @@ export default async function handoverRoutes(app: FastifyInstance) {
   }, async (req, reply) => reply.code(201).send(await handovers.startHandover(db, actorOf(req), req.body.fromUserId, ipOf(req))));
 
   r.get('/handovers/:id', {
-    config: { access: HANDOVER_ROLES },
+    config: { access: needs('handover.manage') },
     schema: { tags: ['handovers'], summary: 'The handover with each item, its successor and note, and what still blocks completion', params: idParam, response: { 200: detailSchema, ...errorResponses } },
   }, async (req) => handovers.getHandover(db, actorOf(req), req.params.id));
 
   r.get('/handovers/:id/contacts', {
-    config: { access: HANDOVER_ROLES },
+    config: { access: needs('handover.manage') },
     schema: {
       tags: ['handovers'],
       summary: 'Contacts of the accounts in the handover, to name key contacts in notes',
@@ -105,7 +105,7 @@ export default async function handoverRoutes(app: FastifyInstance) {
   }, async (req) => ({ items: await handovers.handoverContacts(db, actorOf(req), req.params.id) }));
 
   r.patch('/handovers/:id/items', {
-    config: { access: HANDOVER_ROLES },
+    config: { access: needs('handover.manage') },
     schema: {
       tags: ['handovers'],
       summary: 'Assign successors: in bulk (many items, one user) or one by one; null clears',
@@ -118,7 +118,7 @@ export default async function handoverRoutes(app: FastifyInstance) {
   }, async (req) => handovers.assignSuccessors(db, actorOf(req), req.params.id, req.body.items));
 
   r.put('/handovers/:id/items/:itemId/note', {
-    config: { access: HANDOVER_ROLES },
+    config: { access: needs('handover.manage') },
     schema: {
       tags: ['handovers'],
       summary: 'The handover note of a key account: state, open issues, key contacts',
@@ -134,7 +134,7 @@ export default async function handoverRoutes(app: FastifyInstance) {
   }, async (req) => handovers.saveNote(db, actorOf(req), req.params.id, req.params.itemId, req.body));
 
   r.post('/handovers/:id/complete', {
-    config: { access: HANDOVER_ROLES },
+    config: { access: needs('handover.manage') },
     schema: {
       tags: ['handovers'],
       summary: 'Move everything to the successors and deactivate the user, in one transaction; 409 lists what is missing',
@@ -145,7 +145,7 @@ export default async function handoverRoutes(app: FastifyInstance) {
   }, async (req) => handovers.completeHandover(db, actorOf(req), req.params.id, req.body.version, ipOf(req)));
 
   r.post('/handovers/:id/cancel', {
-    config: { access: HANDOVER_ROLES },
+    config: { access: needs('handover.manage') },
     schema: { tags: ['handovers'], summary: 'Abandon a draft handover; the user stays active', params: idParam, body: z.strictObject({ version: versionField }), response: { 200: detailSchema, ...errorResponses } },
   }, async (req) => handovers.cancelHandover(db, actorOf(req), req.params.id, req.body.version, ipOf(req)));
 }

@@ -5,9 +5,9 @@ import {
   canHandOver, canTakeOver, countByCategory, HANDOVER_CATEGORIES, isKeyAccount, missingForCompletion, noteGaps, parseNote,
   type HandoverCategory, type HandoverNote, type HandoverStatus, type Missing,
 } from '../../domain/handover.ts';
-import { reachesUnit, type Actor } from '../../domain/policy.ts';
+import { can, reachesUnit, type Actor } from '../../domain/policy.ts';
 import type { Role } from '../../domain/roles.ts';
-import { AppError, conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
+import { AppError, conflict, forbidden, invalid, notFound, staleVersion, fieldError } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { userWithUnit, usersWithUnits } from '../users/shared.ts';
 import { deleteUserSessions } from '../auth/shared.ts';
@@ -21,7 +21,7 @@ import * as repo from './repository.ts';
  */
 
 function requireStarter(actor: Actor) {
-  if (actor.role !== 'admin' && actor.role !== 'manager') throw forbidden('Only an administrator or a manager hands over a departing user');
+  if (!can(actor, 'handover.manage')) throw forbidden('Only an administrator or a manager hands over a departing user');
 }
 
 async function requireHandover(db: Kysely<Database>, actor: Actor, id: number): Promise<repo.HandoverRow> {
@@ -52,13 +52,13 @@ async function syncInventory(db: Kysely<Database>, workspaceId: number, h: { id:
 export async function startHandover(db: Db, actor: Actor, fromUserId: number, ip: string | null) {
   requireStarter(actor);
   const user = await userWithUnit(db.kysely, actor.workspaceId, fromUserId);
-  if (!user || !reachesUnit(actor, user.path)) throw invalid('fromUserId', `no user with id ${fromUserId} in your organisation`);
-  if (!canHandOver(actor, { id: user.id, unitPath: user.path })) throw invalid('fromUserId', 'you cannot hand over yourself');
-  if (!user.active) throw invalid('fromUserId', 'the user is already deactivated');
+  if (!user || !reachesUnit(actor, user.path)) throw invalid('fromUserId', { code: 'not_in_reach', params: { id: fromUserId } }, `no user with id ${fromUserId} in your organisation`);
+  if (!canHandOver(actor, { id: user.id, unitPath: user.path })) throw invalid('fromUserId', { code: 'self' }, 'you cannot hand over yourself');
+  if (!user.active) throw invalid('fromUserId', { code: 'inactive' }, 'the user is already deactivated');
   const { now } = actor;
   const id = await db.kysely.transaction().execute(async (trx) => {
     const open = await repo.openDraftFor(trx, actor.workspaceId, fromUserId);
-    if (open) throw new AppError(409, 'handover_exists', 'A handover of this user is already in progress', [{ field: 'fromUserId', message: 'a handover of this user is already in progress' }], { handoverId: open.id });
+    if (open) throw new AppError('handover_exists', 'A handover of this user is already in progress', { errors: [fieldError('fromUserId', { code: 'conflict' }, 'a handover of this user is already in progress')], params: { handoverId: open.id } });
     const hid = await repo.insertHandover(trx, { workspaceId: actor.workspaceId, fromUserId, createdBy: actor.userId, now });
     await repo.insertItems(trx, actor.workspaceId, hid, await repo.currentInventory(trx, actor.workspaceId, fromUserId), now);
     await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'handover.start', targetType: 'user', targetId: fromUserId, ip, detail: { handoverId: hid } }, now);
@@ -192,12 +192,12 @@ export async function assignSuccessors(db: Db, actor: Actor, id: number, assignm
   const users = new Map((await usersWithUnits(db.kysely, actor.workspaceId, userIds)).map((u) => [u.id, u]));
   assignments.forEach((a, n) => {
     const item = byId.get(a.itemId);
-    if (!item) throw invalid(`items.${n}.itemId`, `no item ${a.itemId} in this handover`);
+    if (!item) throw invalid(`items.${n}.itemId`, { code: 'not_found', params: { id: a.itemId } }, `no item ${a.itemId} in this handover`);
     if (a.toUserId === null) return;
     const u = users.get(a.toUserId);
-    if (!u || !u.active || !reachesUnit(actor, u.path)) throw invalid(`items.${n}.toUserId`, `no active user with id ${a.toUserId} in your organisation`);
-    if (u.id === h.from_user_id) throw invalid(`items.${n}.toUserId`, 'the successor cannot be the departing user');
-    if (!canTakeOver(item.entity_type as HandoverCategory, u.role as Role)) throw invalid(`items.${n}.toUserId`, `a ${u.role} cannot take over a ${item.entity_type}`);
+    if (!u || !u.active || !reachesUnit(actor, u.path)) throw invalid(`items.${n}.toUserId`, { code: 'not_in_reach', params: { id: a.toUserId } }, `no active user with id ${a.toUserId} in your organisation`);
+    if (u.id === h.from_user_id) throw invalid(`items.${n}.toUserId`, { code: 'self' }, 'the successor cannot be the departing user');
+    if (!canTakeOver(item.entity_type as HandoverCategory, u.role as Role)) throw invalid(`items.${n}.toUserId`, { code: 'cannot_take_over', params: { role: u.role, category: item.entity_type } }, `a ${u.role} cannot take over a ${item.entity_type}`);
   });
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
@@ -214,12 +214,12 @@ export async function saveNote(db: Db, actor: Actor, id: number, itemId: number,
   requireDraft(h);
   const item = (await repo.itemsOf(db.kysely, actor.workspaceId, id)).find((i) => i.id === itemId);
   if (!item) throw notFound('Handover item');
-  if (item.entity_type !== 'account') throw invalid('itemId', 'handover notes are written for accounts');
+  if (item.entity_type !== 'account') throw invalid('itemId', { code: 'accounts_only' }, 'handover notes are written for accounts');
   if (note.contactIds.length) {
     const contacts = await repo.contactsOfAccounts(db.kysely, actor.workspaceId, [item.entity_id]);
     const known = new Set(contacts.map((c) => c.id));
     const bad = note.contactIds.findIndex((c) => !known.has(c));
-    if (bad >= 0) throw invalid(`contactIds.${bad}`, `contact ${note.contactIds[bad]} is not a contact of this account`);
+    if (bad >= 0) throw invalid(`contactIds.${bad}`, { code: 'not_of_account' }, `contact ${note.contactIds[bad]} is not a contact of this account`);
   }
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
@@ -238,12 +238,9 @@ export async function handoverContacts(db: Db, actor: Actor, id: number) {
 }
 
 function incomplete(missing: Missing[]) {
-  return new AppError(
-    409,
-    'handover_incomplete',
+  return new AppError('handover_incomplete',
     `The handover is not complete: ${missing.filter((m) => m.problem === 'no_successor').length} item(s) without a successor, ${missing.filter((m) => m.problem === 'no_note').length} key account(s) without a handover note`,
-    missing.map((m) => ({ field: `items.${m.itemId}`, message: m.problem === 'no_successor' ? 'choose a successor' : 'write the handover note' })),
-    { missing },
+    { errors: missing.map((m) => fieldError(`items.${m.itemId}`, { code: m.problem }, m.problem === 'no_successor' ? 'choose a successor' : 'write the handover note')), params: { missing } },
   );
 }
 
@@ -264,7 +261,7 @@ export async function completeHandover(db: Db, actor: Actor, id: number, version
   const successors = new Map((await usersWithUnits(db.kysely, actor.workspaceId, [...new Set(items.map((i) => i.toUserId!))])).map((u) => [u.id, u]));
   for (const i of items) {
     const u = successors.get(i.toUserId!);
-    if (!u || !u.active) throw invalid(`items.${i.id}.toUserId`, 'the successor is no longer active; choose another');
+    if (!u || !u.active) throw invalid(`items.${i.id}.toUserId`, { code: 'inactive' }, 'the successor is no longer active; choose another');
   }
   const from = h.from_user_id;
   const ws = actor.workspaceId;

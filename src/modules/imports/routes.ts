@@ -8,9 +8,9 @@ import { TEXT_ENCODINGS } from '../../domain/spreadsheet-format.ts';
 import { errorResponses, idParam, page, queryBool, fileResponse } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import * as imports from './service.ts';
+import { needs } from '../../server/access.ts';
 
 /** Who imports: the roles that create accounts and contacts (presales and executives do not, SPEC §2). */
-const IMPORTERS = ['admin', 'manager', 'rep'] as const;
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
 const problemSchema = z.object({
@@ -53,7 +53,7 @@ export default async function importRoutes(app: FastifyInstance) {
   const { db } = app;
 
   r.post('/imports', {
-    config: { access: IMPORTERS },
+    config: { access: needs('import') },
     bodyLimit: MAX_FILE_BYTES,
     schema: {
       tags: ['imports'],
@@ -71,7 +71,7 @@ export default async function importRoutes(app: FastifyInstance) {
   });
 
   r.get('/imports', {
-    config: { access: IMPORTERS },
+    config: { access: needs('import') },
     schema: {
       tags: ['imports'],
       summary: 'The caller\'s imports, newest first (admins: all=true for the workspace\'s)',
@@ -81,12 +81,12 @@ export default async function importRoutes(app: FastifyInstance) {
   }, async (req) => imports.listImports(db, actorOf(req), req.query));
 
   r.get('/imports/:id', {
-    config: { access: IMPORTERS },
+    config: { access: needs('import') },
     schema: { tags: ['imports'], summary: 'An import with its progress (only its importer and admins see it)', params: idParam, response: { 200: jobDetailSchema, ...errorResponses } },
   }, async (req) => imports.getImport(db, actorOf(req), req.params.id));
 
   r.post('/imports/:id/validate', {
-    config: { access: IMPORTERS },
+    config: { access: needs('import') },
     schema: {
       tags: ['imports'],
       summary: 'Save the column mapping (remembered for next time) and start the dry run; poll GET /imports/:id for progress',
@@ -100,7 +100,7 @@ export default async function importRoutes(app: FastifyInstance) {
   }, async (req, reply) => reply.code(202).send(await imports.startValidation(db, actorOf(req), req.params.id, req.body)));
 
   r.post('/imports/:id/commit', {
-    config: { access: IMPORTERS },
+    config: { access: needs('import') },
     schema: {
       tags: ['imports'],
       summary: 'Write the validated rows, all or nothing; rows with errors block it unless skipErrors',
@@ -114,7 +114,7 @@ export default async function importRoutes(app: FastifyInstance) {
   const reportPage = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) });
 
   r.get('/imports/:id/errors', {
-    config: { access: IMPORTERS },
+    config: { access: needs('import') },
     schema: {
       tags: ['imports'],
       summary: 'The dry-run report: each bad row with its problems (field, code, message)',
@@ -125,7 +125,7 @@ export default async function importRoutes(app: FastifyInstance) {
   }, async (req) => imports.listReportRows(db, actorOf(req), req.params.id, 'errors', req.query));
 
   r.get('/imports/:id/warnings', {
-    config: { access: IMPORTERS },
+    config: { access: needs('import') },
     schema: {
       tags: ['imports'],
       summary: 'Rows that will be created but deserve a look: names resembling an existing account (code similar_existing)',
@@ -136,7 +136,7 @@ export default async function importRoutes(app: FastifyInstance) {
   }, async (req) => imports.listReportRows(db, actorOf(req), req.params.id, 'warnings', req.query));
 
   r.get('/imports/:id/errors/csv', {
-    config: { access: IMPORTERS },
+    config: { access: needs('import') },
     schema: { tags: ['imports'], summary: 'The error report as a CSV file (row, field, problem, and the row\'s cells)', params: idParam, response: { ...fileResponse, ...errorResponses } },
   }, async (req, reply) => {
     const f = await imports.errorReportCsv(db, actorOf(req), req.params.id);

@@ -9,9 +9,10 @@ import {
 } from '../../domain/import-fields.ts';
 import type { FileContact, ReportsToLink } from '../../domain/import-reports-to.ts';
 import { InFileDuplicates, validateAccountRow, validateContactRow, type AccountValues, type ContactValues, type DuplicateMode, type RowProblem } from '../../domain/import-validate.ts';
-import { canEditAccount, reachesUnit, type Actor } from '../../domain/policy.ts';
+import { can, canEditAccount, reachesUnit, type Actor } from '../../domain/policy.ts';
 import { countReplacementChars, csvLine, decodeText, detectEncoding, sniffFormat, UTF8_BOM, type FileFormat, type TextEncoding } from '../../domain/spreadsheet-format.ts';
-import { AppError, conflict, invalid, notFound } from '../../server/problem.ts';
+import type { FieldError, FieldIssue } from '../../contracts/problems.ts';
+import { AppError, conflict, fieldError, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import { SimilarNameIndex } from '../../domain/similar-names.ts';
@@ -89,7 +90,7 @@ export function toJobDto(j: repo.JobRow) {
 /** The job, if the caller may see it: its importer, or an admin of the workspace. 404 otherwise. */
 async function requireJob(db: Kysely<Database>, actor: Actor, id: number) {
   const job = await repo.getJob(db, actor.workspaceId, id);
-  if (!job || (job.user_id !== actor.userId && actor.role !== 'admin')) throw notFound('Import');
+  if (!job || (job.user_id !== actor.userId && !can(actor, 'workspace.administer'))) throw notFound('Import');
   return job;
 }
 
@@ -106,16 +107,16 @@ export async function getImport(db: Db, actor: Actor, id: number) {
 }
 
 export async function listImports(db: Db, actor: Actor, q: { limit: number; offset: number; all?: boolean | undefined }) {
-  const { items, total } = await repo.listJobs(db.kysely, actor.workspaceId, actor.role === 'admin' && q.all ? null : actor.userId, q.limit, q.offset);
+  const { items, total } = await repo.listJobs(db.kysely, actor.workspaceId, can(actor, 'workspace.administer') && q.all ? null : actor.userId, q.limit, q.offset);
   return { items: items.map(toJobDto), total };
 }
 
 // ── Upload ────────────────────────────────────────────────────────────────────
 
 export async function createImport(db: Db, actor: Actor, input: { kind: ImportKind; fileName: string; encoding?: TextEncoding | undefined }, bytes: Buffer | undefined) {
-  if (!bytes || bytes.length === 0) throw invalid('file', 'is required: send the CSV or .xlsx file as the request body', 'missing_file');
+  if (!bytes || bytes.length === 0) throw invalid('file', { code: 'missing_file' }, 'is required: send the CSV or .xlsx file as the request body', 'missing_file');
   const sniffed = sniffFormat(bytes);
-  if (sniffed.format === 'unknown') throw invalid('file', sniffed.reason, 'unsupported_file');
+  if (sniffed.format === 'unknown') throw invalid('file', { code: 'unsupported_file' }, sniffed.reason, 'unsupported_file');
   const format = sniffed.format;
   const detected = format === 'csv' ? detectEncoding(bytes) : null;
   const encoding = format === 'csv' ? (input.encoding ?? detected!) : null;
@@ -125,10 +126,10 @@ export async function createImport(db: Db, actor: Actor, input: { kind: ImportKi
   let headers: string[] | null = null;
   let total = 0;
   let buffer: { rowNo: number; cells: string[] }[] = [];
-  const fail = async (message: string, code: string) => {
+  const fail = async (message: string, code: 'too_many_columns' | 'too_many_rows' | 'unreadable_file' | 'no_rows', issue: FieldIssue) => {
     await repo.deleteRows(k, actor.workspaceId, jobId);
     await repo.updateJob(k, actor.workspaceId, jobId, { status: 'failed', total_rows: 0, report: JSON.stringify({ format, encoding, detectedEncoding: detected, failure: message } satisfies Report) });
-    return invalid('file', message, code);
+    return invalid('file', issue, message, code);
   };
   try {
     let rowNo = 0;
@@ -136,11 +137,11 @@ export async function createImport(db: Db, actor: Actor, input: { kind: ImportKi
       rowNo++;
       if (cells.every((c) => c === '')) continue;
       if (headers === null) {
-        if (cells.length > MAX_COLUMNS) throw await fail(`has ${cells.length} columns; at most ${MAX_COLUMNS} are supported`, 'too_many_columns');
+        if (cells.length > MAX_COLUMNS) throw await fail(`has ${cells.length} columns; at most ${MAX_COLUMNS} are supported`, 'too_many_columns', { code: 'too_many_columns', params: { max: MAX_COLUMNS } });
         headers = cells;
         continue;
       }
-      if (++total > MAX_ROWS) throw await fail(`has more than ${MAX_ROWS.toLocaleString('en')} rows; split it into several files`, 'too_many_rows');
+      if (++total > MAX_ROWS) throw await fail(`has more than ${MAX_ROWS.toLocaleString('en')} rows; split it into several files`, 'too_many_rows', { code: 'too_many_rows', params: { max: MAX_ROWS } });
       buffer.push({ rowNo, cells });
       if (buffer.length >= INSERT_CHUNK) {
         await repo.insertRows(k, actor.workspaceId, jobId, buffer);
@@ -150,9 +151,9 @@ export async function createImport(db: Db, actor: Actor, input: { kind: ImportKi
     await repo.insertRows(k, actor.workspaceId, jobId, buffer);
   } catch (e) {
     if (e instanceof AppError) throw e;
-    throw await fail(`could not be read as ${format === 'xlsx' ? 'an .xlsx workbook' : 'CSV'}: ${(e as Error).message}`, 'unreadable_file');
+    throw await fail(`could not be read as ${format === 'xlsx' ? 'an .xlsx workbook' : 'CSV'}: ${(e as Error).message}`, 'unreadable_file', { code: 'unreadable_file' });
   }
-  if (headers === null || total === 0) throw await fail(headers === null ? 'is empty' : 'has a header row but no data rows', 'no_rows');
+  if (headers === null || total === 0) throw await fail(headers === null ? 'is empty' : 'has a header row but no data rows', 'no_rows', { code: 'no_rows' });
   await repo.updateJob(k, actor.workspaceId, jobId, {
     status: 'mapping',
     headers: JSON.stringify(headers),
@@ -173,19 +174,21 @@ export async function startValidation(db: Db, actor: Actor, id: number, input: {
   const headers = JSON.parse(job.headers) as string[];
   const fields = importFields(kind) as readonly string[];
   const mapping: ColumnMapping = {};
-  const errors: { field: string; message: string }[] = [];
+  const errors: FieldError[] = [];
   const usedBy = new Map<number, string>();
   for (const [field, idx] of Object.entries(input.mapping)) {
-    if (!fields.includes(field)) errors.push({ field: `mapping.${field}`, message: `is not a field of ${kind}` });
-    else if (idx !== null && (idx < 0 || idx >= headers.length)) errors.push({ field: `mapping.${field}`, message: `must be a column between 0 and ${headers.length - 1}` });
-    else if (idx !== null && usedBy.has(idx)) errors.push({ field: `mapping.${field}`, message: `column "${headers[idx]}" is already mapped to ${usedBy.get(idx)}` });
+    if (!fields.includes(field)) errors.push(fieldError(`mapping.${field}`, { code: 'not_a_field' }, `is not a field of ${kind}`));
+    else if (idx !== null && (idx < 0 || idx >= headers.length)) errors.push(fieldError(`mapping.${field}`, { code: 'column_range', params: { max: headers.length - 1 } }, `must be a column between 0 and ${headers.length - 1}`));
+    else if (idx !== null && usedBy.has(idx)) errors.push(fieldError(`mapping.${field}`, { code: 'column_taken', params: { column: headers[idx] ?? String(idx), field: usedBy.get(idx)! } }, `column "${headers[idx]}" is already mapped to ${usedBy.get(idx)}`));
     else {
       mapping[field as ImportField] = idx;
       if (idx !== null) usedBy.set(idx, field);
     }
   }
-  for (const m of missingRequired(kind, mapping)) errors.push({ field: `mapping.${m.split('|')[0]}`, message: m.includes('|') ? 'map the account name or the credit code column' : 'is required' });
-  if (errors.length) throw new AppError(400, 'mapping_incomplete', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  for (const m of missingRequired(kind, mapping)) errors.push(m.includes('|')
+    ? fieldError(`mapping.${m.split('|')[0]}`, { code: 'name_or_credit_code' }, 'map the account name or the credit code column')
+    : fieldError(`mapping.${m}`, { code: 'required' }, 'is required'));
+  if (errors.length) throw new AppError('mapping_incomplete', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
   await repo.saveMapping(db.kysely, actor.workspaceId, job.user_id, kind, mappingByHeader(mapping, headers));
   const report: Report = { ...parseReport(job.report), counts: undefined, failure: null, result: undefined };
   const ok = await repo.updateJob(db.kysely, actor.workspaceId, id, {
@@ -200,7 +203,7 @@ export async function commitImport(db: Db, actor: Actor, id: number, input: { sk
   const job = await requireJob(db.kysely, actor, id);
   if (job.status !== 'validated') throw conflict('not_validated', job.status === 'committed' ? 'the import was already committed' : 'run the dry run first', 'status');
   if (job.error_count > 0 && !input.skipErrors) {
-    throw invalid('skipErrors', `${job.error_count} rows have errors: correct the file, or choose to import the valid rows and skip those`, 'rows_have_errors');
+    throw invalid('skipErrors', { code: 'rows_have_errors', params: { count: job.error_count } }, `${job.error_count} rows have errors: correct the file, or choose to import the valid rows and skip those`, 'rows_have_errors');
   }
   const report: Report = { ...parseReport(job.report), skipErrors: input.skipErrors };
   const ok = await repo.updateJob(db.kysely, actor.workspaceId, id, { status: 'committing', processed_rows: 0, report: JSON.stringify(report) }, ['validated']);
@@ -326,7 +329,7 @@ async function validatePass(db: Kysely<Database>, actor: Actor, job: repo.JobRow
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.row_no;
     const checked = job.kind === 'accounts'
-      ? await checkAccounts(db, actor, rows, mapping, mode, { assignableEmails: assignable, canChooseOwner: actor.role === 'admin' || actor.role === 'manager' }, inFile, similar!)
+      ? await checkAccounts(db, actor, rows, mapping, mode, { assignableEmails: assignable, canChooseOwner: can(actor, 'accounts.manage') }, inFile, similar!)
       : await checkContacts(db, actor, rows, mapping, mode, contactKeys);
     for (const c of checked) {
       counts[c.outcome]++;
@@ -455,7 +458,7 @@ async function writePass(trx: Kysely<Database>, actor: Actor, job: repo.JobRow, 
   const result = { created: 0, updated: 0, skipped: 0 };
   const users = job.kind === 'accounts' ? await repo.activeUsers(trx, actor.workspaceId) : [];
   const byEmail = new Map(users.filter((u) => reachesUnit(actor, u.path)).map((u) => [u.email.toLowerCase(), u]));
-  const canChooseOwner = actor.role === 'admin' || actor.role === 'manager';
+  const canChooseOwner = can(actor, 'accounts.manage');
   const createdContacts = new Map<number, number>();
   let processed = 0;
   for (let after = 0; ;) {

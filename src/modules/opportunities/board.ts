@@ -16,6 +16,12 @@ export interface BoardQuery {
   q?: string | undefined;
 }
 
+/** What a card lets the viewer do: drag it (edit), and override missing evidence in the move (manage). */
+function boardRights(actor: Actor, c: { owner_id: number; unit_path: string }) {
+  const { edit, manage } = opportunityRights(actor, { ownerId: c.owner_id, unitPath: c.unit_path, onTeam: false });
+  return { edit, manage };
+}
+
 /**
  * The kanban board of one sales process (SPEC §5.3): a column per stage in order with count,
  * amount and expected (weighted) amount from one grouped query, and the largest cards. The
@@ -24,8 +30,8 @@ export interface BoardQuery {
  */
 export async function board(db: Db, actor: Actor, query: BoardQuery) {
   const process = await findProcess(db.kysely, actor.workspaceId, query.processId);
-  if (!process) throw invalid('processId', `no sales process with id ${query.processId}`);
-  if (query.closeFrom && query.closeTo && query.closeFrom > query.closeTo) throw invalid('closeTo', 'must not be before closeFrom');
+  if (!process) throw invalid('processId', { code: 'not_found', params: { id: query.processId } }, `no sales process with id ${query.processId}`);
+  if (query.closeFrom && query.closeTo && query.closeFrom > query.closeTo) throw invalid('closeTo', { code: 'not_before', params: { other: 'closeFrom' } }, 'must not be before closeFrom');
   const [stages, { settings, calendar }] = await Promise.all([stagesOf(db.kysely, actor.workspaceId, [process.id]), loadRules(db.kysely, actor.workspaceId)]);
   const { now } = actor;
   const tz = calendar.timeZone;
@@ -46,7 +52,7 @@ export async function board(db: Db, actor: Actor, query: BoardQuery) {
         amount: t?.amount ?? 0,
         expectedAmount: Math.round((t?.weighted ?? 0) / 100),
         // Whether the card may be dragged: leading a deal does not depend on its team.
-        cards: shown.map((c) => ({ ...toOpportunityDto(c, view), permissions: { edit: opportunityRights(actor, { ownerId: c.owner_id, unitPath: c.unit_path, onTeam: false }).edit } })),
+        cards: shown.map((c) => ({ ...toOpportunityDto(c, view), permissions: boardRights(actor, c) })),
         more: Math.max(0, count - shown.length),
       };
     }),

@@ -3,7 +3,7 @@ import type { BuyingPhase } from '../../domain/buying-phase.ts';
 import type { ForecastCategory } from '../../domain/opportunity.ts';
 import { canEditAccount, opportunityRights, type Actor } from '../../domain/policy.ts';
 import type { EvidenceGiven } from '../../domain/stage-gate.ts';
-import { AppError, forbidden, invalid } from '../../server/problem.ts';
+import { AppError, fieldError, forbidden, invalid } from '../../server/problem.ts';
 import { factsOf, requireAccount } from '../accounts/service.ts';
 import { linkToOpportunity } from '../attachments/service.ts';
 import { recordChanges } from '../history/repository.ts';
@@ -46,16 +46,16 @@ export interface EntryInput {
  */
 export async function createOpportunity(db: Db, actor: Actor, input: OpportunityInput & EntryInput) {
   const account = await requireAccount(db, actor, input.accountId).catch(() => {
-    throw invalid('accountId', `no account with id ${input.accountId}`);
+    throw invalid('accountId', { code: 'not_found', params: { id: input.accountId } }, `no account with id ${input.accountId}`);
   });
   if (!canEditAccount(actor, factsOf(account))) throw forbidden('You cannot add opportunities to this account');
   const [stages, process] = await Promise.all([stagesOf(db.kysely, actor.workspaceId, [input.processId]), findProcess(db.kysely, actor.workspaceId, input.processId)]);
-  if (!process || stages.length === 0) throw invalid('processId', `no sales process with id ${input.processId}`);
-  if (process.active !== 1) throw invalid('processId', 'the sales process is no longer in use');
+  if (!process || stages.length === 0) throw invalid('processId', { code: 'not_found', params: { id: input.processId } }, `no sales process with id ${input.processId}`);
+  if (process.active !== 1) throw invalid('processId', { code: 'inactive' }, 'the sales process is no longer in use');
   const first = stages[0]!;
   const stage = input.stageId === undefined ? first : stages.find((s) => s.id === input.stageId);
-  if (!stage) throw invalid('stageId', 'must be a stage of the chosen process');
-  if (stage.is_won === 1) throw invalid('stageId', 'a new opportunity cannot start as won');
+  if (!stage) throw invalid('stageId', { code: 'not_of_process' }, 'must be a stage of the chosen process');
+  if (stage.is_won === 1) throw invalid('stageId', { code: 'cannot_start_won' }, 'a new opportunity cannot start as won');
   const owner = input.ownerId !== undefined && input.ownerId !== actor.userId
     ? await assignableUser(db, actor, input.ownerId, 'ownerId')
     : { id: actor.userId, org_unit_id: actor.orgUnitId, path: actor.unitPath };
@@ -63,7 +63,7 @@ export async function createOpportunity(db: Db, actor: Actor, input: Opportunity
   const { edit, manage } = opportunityRights(actor, { ownerId: owner.id, unitPath: owner.path, onTeam: false });
   // Refused before anything is written: a rep's deal for a colleague would be saved out of the
   // rep's sight (a 404 after the insert), and a retrying client would save it again.
-  if (!edit) throw new AppError(403, 'forbidden', 'Only a manager can create an opportunity for someone else', [{ field: 'ownerId', message: 'only a manager over them can create a deal owned by someone else' }]);
+  if (!edit) throw new AppError('forbidden', 'Only a manager can create an opportunity for someone else', { errors: [fieldError('ownerId', { code: 'lead_only' }, 'only a manager over them can create a deal owned by someone else')] });
   const entry = passGate(stages, first.id, stage.id, { evidence, reason: input.reason, override: input.override }, manage);
   const { now, workspaceId } = actor;
   const id = await db.kysely.transaction().execute(async (trx) => {

@@ -3,6 +3,7 @@ import { updateVersioned } from '../versioned.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { checkGathered, gatheredStatus, type EvidenceGiven, type GatheredProblem } from '../../domain/stage-gate.ts';
 import { AppError, invalid, staleVersion } from '../../server/problem.ts';
+import type { FieldIssue } from '../../contracts/problems.ts';
 import { attachmentsOf, linkToOpportunity } from '../attachments/service.ts';
 import { recordChanges } from '../history/repository.ts';
 import { getStage } from '../sales-processes/service.ts';
@@ -18,6 +19,16 @@ const PROBLEM_TEXT: Record<GatheredProblem['problem'], string> = {
   attachment_required: 'this item needs a file; upload it first',
 };
 
+/** A gathering problem as a field-error code of the problems table. */
+function fieldIssueOfGathered(problem: GatheredProblem['problem'], given: { key: string; stageId: number }, stage: string): FieldIssue {
+  switch (problem) {
+    case 'not_current_stage': return { code: 'evidence_not_due', params: { stageId: given.stageId } };
+    case 'unknown_key': return { code: 'unknown_evidence', params: { key: given.key, stage } };
+    case 'duplicate': return { code: 'unique' };
+    default: return { code: problem };
+  }
+}
+
 const status = (s: { given: number; required: number }) => `${s.given}/${s.required}`;
 
 /**
@@ -30,15 +41,15 @@ const status = (s: { given: number; required: number }) => `${s.given}/${s.requi
  */
 export async function saveStageEvidence(db: Db, actor: Actor, id: number, input: { version: number; evidence: EvidenceGiven[] }) {
   const { r } = await requireRight(db, actor, id, 'contribute', 'You cannot record evidence on this opportunity');
-  if (r.status !== 'open') throw new AppError(409, 'closed', 'A closed opportunity cannot be edited');
+  if (r.status !== 'open') throw new AppError('closed', 'A closed opportunity cannot be edited');
   if (input.version !== r.version) throw staleVersion('Opportunity', r.version);
   const stage = r.stage_id === null ? undefined : await getStage(db.kysely, actor.workspaceId, r.stage_id);
-  if (!stage) throw new AppError(409, 'no_process', 'The opportunity has no sales process yet; choose one first');
+  if (!stage) throw new AppError('no_process', 'The opportunity has no sales process yet; choose one first');
   const items = evidenceItems(stage);
   const problem = checkGathered({ id: stage.id, position: stage.position, evidence: items }, input.evidence);
   if (problem) {
     const given = input.evidence[problem.index]!;
-    throw invalid(`evidence.${problem.index}.${problem.field}`, problem.problem === 'unknown_key' ? `"${given.key}" ${PROBLEM_TEXT.unknown_key} (${stage.name})` : PROBLEM_TEXT[problem.problem]);
+    throw invalid(`evidence.${problem.index}.${problem.field}`, fieldIssueOfGathered(problem.problem, given, stage.name), problem.problem === 'unknown_key' ? `"${given.key}" ${PROBLEM_TEXT.unknown_key} (${stage.name})` : PROBLEM_TEXT[problem.problem]);
   }
   const attachmentIds = await checkEvidenceAttachments(db.kysely, actor, id, input.evidence);
   const evidence = input.evidence.map((e) => ({ stageId: e.stageId, key: e.key, note: e.note?.trim() || null, attachmentId: e.attachmentId ?? null }));

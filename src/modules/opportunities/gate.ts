@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { checkStageMove, type EvidenceGiven } from '../../domain/stage-gate.ts';
-import { AppError, forbidden, invalid } from '../../server/problem.ts';
+import { AppError, forbidden, invalid, fieldError } from '../../server/problem.ts';
 import { attachmentsWithUploaders } from '../attachments/service.ts';
 import type { Change } from '../history/repository.ts';
 import type { StageRow } from '../sales-processes/service.ts';
@@ -29,26 +29,26 @@ export function passGate(stages: StageRow[], fromId: number, toId: number, input
   const byId = new Map(stages.map((s) => [s.id, s]));
   switch (check.error) {
     case 'unknown_stage':
-      throw invalid('stageId', 'must be a stage of the opportunity\'s own sales process');
+      throw invalid('stageId', { code: 'not_of_process' }, 'must be a stage of the opportunity\'s own sales process');
     case 'override_forbidden':
       throw forbidden('Only a manager over the opportunity may override missing evidence');
     case 'evidence_invalid': {
       const { index, field } = check.invalid;
       const given = input.evidence[index]!;
       throw field === 'stageId'
-        ? invalid(`evidence.${index}.stageId`, `stage ${given.stageId} is not left or skipped by this move; give only the evidence of those stages`)
-        : invalid(`evidence.${index}.key`, `"${given.key}" is not an evidence item of ${byId.get(given.stageId)?.name ?? `stage ${given.stageId}`}`);
+        ? invalid(`evidence.${index}.stageId`, { code: 'evidence_not_due', params: { stageId: given.stageId } }, `stage ${given.stageId} is not left or skipped by this move; give only the evidence of those stages`)
+        : invalid(`evidence.${index}.key`, { code: 'unknown_evidence', params: { key: given.key, stage: byId.get(given.stageId)?.name ?? String(given.stageId) } }, `"${given.key}" is not an evidence item of ${byId.get(given.stageId)?.name ?? `stage ${given.stageId}`}`);
     }
     case 'reason_required':
-      throw invalid('reason', input.override ? 'an override needs a reason' : 'moving back needs a reason', 'reason_required');
+      throw invalid('reason', { code: 'required' }, input.override ? 'an override needs a reason' : 'moving back needs a reason', 'reason_required');
     case 'evidence_missing': {
       const missing = check.missing.map((m) => {
         const stage = byId.get(m.stageId)!;
         const item = evidenceItems(stage).find((e) => e.key === m.key);
         return { ...m, stageName: stage.name, label: item?.label ?? m.key };
       });
-      throw new AppError(422, 'evidence_missing', `Evidence missing: ${missing.map((m) => `${m.stageName} – ${m.label}${m.problem === 'missing' ? '' : ` (${m.problem.replace('_', ' ')})`}`).join('; ')}`,
-        missing.map((m) => ({ field: `evidence.${m.stageId}.${m.key}`, message: m.problem })), { missing });
+      throw new AppError('evidence_missing', `Evidence missing: ${missing.map((m) => `${m.stageName} – ${m.label}${m.problem === 'missing' ? '' : ` (${m.problem.replace('_', ' ')})`}`).join('; ')}`,
+        { errors: missing.map((m) => fieldError(`evidence.${m.stageId}.${m.key}`, { code: m.problem === 'missing' ? 'required' : m.problem }, m.problem)), params: { missing } });
     }
   }
 }
@@ -83,15 +83,15 @@ export async function checkEvidenceAttachments(db: Kysely<Database>, actor: Acto
   for (const a of rows) {
     // A file already linked here is this opportunity's (its team downloads it), whoever uploaded it.
     if (a.uploaded_by === actor.userId || a.opportunity_id === id || uploaderSees.has(a.uploaded_by)) continue;
-    const uploader: Actor = { workspaceId: actor.workspaceId, userId: a.uploaded_by, role: a.uploader_role as Actor['role'], orgUnitId: a.uploader_unit_id, unitPath: a.uploader_unit_path, now: actor.now };
+    const uploader: Actor = { workspaceId: actor.workspaceId, userId: a.uploaded_by, role: a.uploader_role as Actor['role'], orgUnitId: a.uploader_unit_id, unitPath: a.uploader_unit_path, now: actor.now, exportGranted: false };
     uploaderSees.set(a.uploaded_by, (await repo.getOpportunity(db, uploader, id)) !== undefined);
   }
   for (const e of given) {
     const a = byId.get(e.attachmentId!);
     const field = `evidence.${e.stageId}.${e.key}`;
-    if (!a) throw invalid(field, `no attachment with id ${e.attachmentId}; upload the file first`);
-    if (a.opportunity_id !== null && a.opportunity_id !== id) throw invalid(field, 'the attachment is evidence for another opportunity');
-    if (a.uploaded_by !== actor.userId && a.opportunity_id !== id && !uploaderSees.get(a.uploaded_by)) throw invalid(field, 'the attachment was uploaded by someone who cannot see this opportunity');
+    if (!a) throw invalid(field, { code: 'not_found', params: { id: e.attachmentId! } }, `no attachment with id ${e.attachmentId}; upload the file first`);
+    if (a.opportunity_id !== null && a.opportunity_id !== id) throw invalid(field, { code: 'attachment_elsewhere' }, 'the attachment is evidence for another opportunity');
+    if (a.uploaded_by !== actor.userId && a.opportunity_id !== id && !uploaderSees.get(a.uploaded_by)) throw invalid(field, { code: 'attachment_not_visible' }, 'the attachment was uploaded by someone who cannot see this opportunity');
   }
   return rows.map((a) => a.id);
 }

@@ -32,14 +32,14 @@ export interface StageMoveInput {
  */
 export async function moveStage(db: Db, actor: Actor, id: number, input: StageMoveInput) {
   const { r, rights } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} moves it through the stages`);
-  if (r.status !== 'open') throw new AppError(409, 'closed', 'The opportunity is closed; reopen it first');
+  if (r.status !== 'open') throw new AppError('closed', 'The opportunity is closed; reopen it first');
   // A move decided on a stale card is refused even when it would change nothing: the other
   // person's move is news to this one (the conditional update below guards the race itself).
   if (input.version !== undefined && input.version !== r.version) throw staleVersion('Opportunity', r.version);
   const version = input.version ?? r.version;
-  if (r.process_id === null || r.stage_id === null) throw new AppError(409, 'no_process', 'The opportunity has no sales process yet; choose one first');
+  if (r.process_id === null || r.stage_id === null) throw new AppError('no_process', 'The opportunity has no sales process yet; choose one first');
   const target = await getStage(db.kysely, actor.workspaceId, input.stageId);
-  if (!target || target.process_id !== r.process_id) throw invalid('stageId', 'must be a stage of the opportunity\'s own sales process');
+  if (!target || target.process_id !== r.process_id) throw invalid('stageId', { code: 'not_of_process' }, 'must be a stage of the opportunity\'s own sales process');
   const stages = await stagesOf(db.kysely, actor.workspaceId, [r.process_id]);
   // What the team gathered for the stage being left counts unless the move says otherwise
   // (an integration moving a deal need not resend it; the dialog shows it pre-filled).
@@ -51,7 +51,7 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
   const attachmentIds = await checkEvidenceAttachments(db.kysely, actor, id, input.evidence);
   if (check.direction === 'none') return getOpportunity(db, actor, id);
   const won = target.is_won === 1;
-  if (won && (input.contractAmount === undefined || input.contractAmount <= 0)) throw invalid('contractAmount', 'closing as won needs the contract amount');
+  if (won && (input.contractAmount === undefined || input.contractAmount <= 0)) throw invalid('contractAmount', { code: 'too_small', params: { min: 0, origin: 'number', inclusive: false } }, 'closing as won needs the contract amount');
   const { now } = actor;
   // Won today, in the workspace's zone: a deal signed at 01:30 in Shanghai closes on that Shanghai date.
   const today = won ? dateIn(now, (await loadRules(db.kysely, actor.workspaceId)).calendar.timeZone) : undefined;
@@ -97,21 +97,21 @@ export interface CloseInput {
  */
 export async function closeOpportunity(db: Db, actor: Actor, id: number, input: CloseInput) {
   const { r } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} closes it`);
-  if (r.status !== 'open') throw new AppError(409, 'closed', `The opportunity is already ${r.status}`);
+  if (r.status !== 'open') throw new AppError('closed', `The opportunity is already ${r.status}`);
   if (input.version !== r.version) throw staleVersion('Opportunity', r.version);
   if (input.outcome === 'won') {
     // Won is the last stage: reaching it is a move through the gate like any other (SPEC §5.3),
     // with the evidence of the stage left and of every stage skipped, or a manager's override.
-    if (input.contractAmount === undefined || input.contractAmount <= 0) throw invalid('contractAmount', 'closing as won needs the contract amount (more than 0)');
-    if (r.process_id === null) throw new AppError(409, 'no_process', 'The opportunity has no sales process yet; choose one first');
+    if (input.contractAmount === undefined || input.contractAmount <= 0) throw invalid('contractAmount', { code: 'too_small', params: { min: 0, origin: 'number', inclusive: false } }, 'closing as won needs the contract amount (more than 0)');
+    if (r.process_id === null) throw new AppError('no_process', 'The opportunity has no sales process yet; choose one first');
     const wonStage = (await stagesOf(db.kysely, actor.workspaceId, [r.process_id])).find((s) => s.is_won === 1);
-    if (!wonStage) throw new AppError(409, 'no_won_stage', 'The sales process has no won stage');
+    if (!wonStage) throw new AppError('no_won_stage', 'The sales process has no won stage');
     return moveStage(db, actor, id, {
       version: input.version, stageId: wonStage.id, evidence: input.evidence ?? [], override: input.override, reason: input.note, contractAmount: input.contractAmount,
     });
   }
-  if (!input.reason) throw invalid('reason', `closing as ${input.outcome} needs a reason`);
-  if (!input.competitor) throw invalid('competitor', 'say who won the deal, or "none" when the customer bought nothing');
+  if (!input.reason) throw invalid('reason', { code: 'required' }, `closing as ${input.outcome} needs a reason`);
+  if (!input.competitor) throw invalid('competitor', { code: 'required' }, 'say who won the deal, or "none" when the customer bought nothing');
   const { now } = actor;
   const reason = input.reason;
   await db.kysely.transaction().execute(async (trx) => {
@@ -143,7 +143,7 @@ export async function closeOpportunity(db: Db, actor: Actor, id: number, input: 
  */
 export async function reopenOpportunity(db: Db, actor: Actor, id: number, input: { version: number; reason: string }) {
   const { r } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} reopens it`);
-  if (r.status === 'open') throw new AppError(409, 'open', 'The opportunity is open already');
+  if (r.status === 'open') throw new AppError('open', 'The opportunity is open already');
   if (input.version !== r.version) throw staleVersion('Opportunity', r.version);
   let stage: { id: number; name: string; probability: number } | undefined;
   if (r.stage_id !== null && r.process_id !== null) {

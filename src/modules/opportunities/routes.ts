@@ -9,9 +9,8 @@ import { actorOf } from '../../server/request.ts';
 import { stageSchema } from '../sales-processes/routes.ts';
 import * as opportunities from './service.ts';
 import { saveStageEvidence } from './evidence.ts';
+import { needs } from '../../server/access.ts';
 
-export const OPPORTUNITY_ROLES = ['admin', 'executive', 'manager', 'rep', 'presales'] as const;
-const WRITERS = ['admin', 'manager', 'rep', 'presales'] as const;
 
 /** Money in fen: a non-negative integer (¥1,234.50 is 123450). */
 const fen = z.number({ message: 'must be a number (fen)' }).int('must be whole fen').min(0, 'must not be negative').max(1e15);
@@ -118,7 +117,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
   const { db } = app;
 
   r.get('/opportunities', {
-    config: { access: OPPORTUNITY_ROLES },
+    config: { access: needs('opportunities.read') },
     schema: {
       tags: ['opportunities'],
       summary: 'Opportunities the caller may see (SPEC §2), filtered, sorted and paginated',
@@ -128,7 +127,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
   }, async (req) => opportunities.listOpportunities(db, actorOf(req), req.query));
 
   r.post('/opportunities', {
-    config: { access: WRITERS },
+    config: { access: needs('opportunities.write') },
     schema: {
       tags: ['opportunities'],
       summary: 'Create an opportunity on an account (the owner joins its team as sales lead); entering past the first stage needs the evidence of every stage skipped, as a move from the first stage does (SPEC §5.3) — 422 lists what is missing',
@@ -149,7 +148,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
   }, async (req, reply) => reply.code(201).send(await opportunities.createOpportunity(db, actorOf(req), req.body)));
 
   r.get('/opportunities/board', {
-    config: { access: OPPORTUNITY_ROLES },
+    config: { access: needs('opportunities.read') },
     schema: {
       tags: ['opportunities'],
       summary: 'The kanban board of one sales process (SPEC §5.3): a column per stage with count, amount and expected amount, and its largest 50 cards; open cards expected to close in [closeFrom, closeTo]; the won column holds what was won in that period (default the last 30 days)',
@@ -169,7 +168,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
             count: z.number().int(),
             amount: z.number().int().describe('fen'),
             expectedAmount: z.number().int().describe('Σ amount × stage probability, fen'),
-            cards: z.array(opportunitySchema.extend({ permissions: z.object({ edit: z.boolean().describe('may move it (drag the card)') }) })),
+            cards: z.array(opportunitySchema.extend({ permissions: z.object({ edit: z.boolean().describe('may move it (drag the card)'), manage: z.boolean().describe('may override missing evidence when moving it') }) })),
             more: z.number().int().describe('opportunities in the column beyond the cards shown'),
           })),
         }),
@@ -179,7 +178,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
   }, async (req) => opportunities.board(db, actorOf(req), req.query));
 
   r.get('/opportunities/attention', {
-    config: { access: OPPORTUNITY_ROLES },
+    config: { access: needs('opportunities.read') },
     schema: {
       tags: ['opportunities'],
       summary: 'Open opportunities that need attention (SPEC §5.3): stalled, no plan, advantage lost — with the count of each in the same scope',
@@ -196,12 +195,12 @@ export default async function opportunityRoutes(app: FastifyInstance) {
   }, async (req) => opportunities.attention(db, actorOf(req), req.query));
 
   r.get('/opportunities/:id', {
-    config: { access: OPPORTUNITY_ROLES },
+    config: { access: needs('opportunities.read') },
     schema: { tags: ['opportunities'], params: idParam, response: { 200: detailSchema, ...errorResponses } },
   }, async (req) => opportunities.getOpportunity(db, actorOf(req), req.params.id));
 
   r.patch('/opportunities/:id', {
-    config: { access: WRITERS },
+    config: { access: needs('opportunities.write') },
     schema: {
       tags: ['opportunities'],
       summary: 'Change an opportunity; owner, amount, close date and forecast category are kept in the history',
@@ -213,7 +212,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
   }, async (req) => opportunities.updateOpportunity(db, actorOf(req), req.params.id, req.body));
 
   r.post('/opportunities/:id/stage', {
-    config: { access: WRITERS },
+    config: { access: needs('opportunities.write') },
     schema: {
       tags: ['opportunities'],
       summary: 'Move to another stage (SPEC §5.3): forward with evidence, back with a reason; 422 lists missing evidence',
@@ -231,7 +230,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
   }, async (req) => opportunities.moveStage(db, actorOf(req), req.params.id, req.body));
 
   r.put('/opportunities/:id/evidence', {
-    config: { access: WRITERS },
+    config: { access: needs('opportunities.write') },
     schema: {
       tags: ['opportunities'],
       summary: 'Record the evidence of the current stage as it is collected, replacing what was gathered (SPEC §5.3): only that stage\'s items, each once, with the note or file it requires; anyone on the team. Emptied when the stage changes; a move still decides on the evidence it is sent',
@@ -242,7 +241,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
   }, async (req) => saveStageEvidence(db, actorOf(req), req.params.id, req.body));
 
   r.get('/opportunities/:id/stage-history', {
-    config: { access: OPPORTUNITY_ROLES },
+    config: { access: needs('opportunities.read') },
     schema: {
       tags: ['opportunities'],
       summary: 'Every stage the opportunity was in: entered, left, by whom, evidence given, time in stage',
@@ -262,7 +261,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
   }, async (req) => ({ items: await opportunities.stageHistory(db, actorOf(req), req.params.id) }));
 
   r.post('/opportunities/:id/team', {
-    config: { access: WRITERS },
+    config: { access: needs('opportunities.write') },
     schema: {
       tags: ['opportunities'],
       summary: 'Add a colleague to the team (SPEC §5.2): any active user of the workspace; the same person twice is 409',
@@ -273,7 +272,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
   }, async (req) => opportunities.addTeamMember(db, actorOf(req), req.params.id, req.body));
 
   r.delete('/opportunities/:id/team/:memberId', {
-    config: { access: WRITERS },
+    config: { access: needs('opportunities.write') },
     schema: {
       tags: ['opportunities'],
       summary: 'Remove a team member (the owner or a manager over it), or leave the team yourself; the owner\'s sales-lead seat cannot be removed (409). 204 when you left and no longer see the opportunity',
@@ -286,7 +285,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
   });
 
   r.post('/opportunities/:id/close', {
-    config: { access: WRITERS },
+    config: { access: needs('opportunities.write') },
     schema: {
       tags: ['opportunities'],
       summary: 'Close as won (contract amount; moves to the won stage), lost or abandoned (reason and competitor) — SPEC §5.7',
@@ -306,7 +305,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
   }, async (req) => opportunities.closeOpportunity(db, actorOf(req), req.params.id, req.body));
 
   r.post('/opportunities/:id/reopen', {
-    config: { access: WRITERS },
+    config: { access: needs('opportunities.write') },
     schema: {
       tags: ['opportunities'],
       summary: 'Reopen a closed opportunity at the stage it was in (its owner or a manager over it, with a reason)',
@@ -317,7 +316,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
   }, async (req) => opportunities.reopenOpportunity(db, actorOf(req), req.params.id, req.body));
 
   r.get('/opportunities/:id/history', {
-    config: { access: OPPORTUNITY_ROLES },
+    config: { access: needs('opportunities.read') },
     schema: {
       tags: ['opportunities'],
       summary: 'The audit trail: owner, team, stage, amount, close date, forecast category and status changes, newest first',
@@ -335,7 +334,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
   }, async (req) => ({ items: await opportunities.opportunityHistory(db, actorOf(req), req.params.id) }));
 
   r.get('/opportunities/:id/attachments', {
-    config: { access: OPPORTUNITY_ROLES },
+    config: { access: needs('opportunities.read') },
     schema: {
       tags: ['opportunities'],
       summary: 'The files given as stage evidence on this opportunity (download each with GET /attachments/:id)',

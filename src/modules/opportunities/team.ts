@@ -14,8 +14,8 @@ import * as repo from './repository.ts';
 export async function addTeamMember(db: Db, actor: Actor, id: number, input: { userId: number; teamRole: TeamRole }) {
   const { r, team } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} adds people to the team`);
   const user = await repo.activeUser(db.kysely, actor.workspaceId, input.userId);
-  if (!user || user.active !== 1) throw invalid('userId', `no active user with id ${input.userId} in this workspace`);
-  if (input.teamRole === 'sales_lead' && input.userId !== r.owner_id) throw invalid('teamRole', 'the owner is the sales lead; change the owner to hand the lead over');
+  if (!user || user.active !== 1) throw invalid('userId', { code: 'not_found', params: { id: input.userId } }, `no active user with id ${input.userId} in this workspace`);
+  if (input.teamRole === 'sales_lead' && input.userId !== r.owner_id) throw invalid('teamRole', { code: 'lead_is_owner' }, 'the owner is the sales lead; change the owner to hand the lead over');
   if (team.some((m) => m.user_id === input.userId)) throw conflict('duplicate_member', `${user.name} is already on the team`, 'userId');
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.ts';
 import { updateVersioned } from '../versioned.ts';
 import { OPPORTUNITY_LEAD_FIELDS, type Actor } from '../../domain/policy.ts';
-import { AppError, forbidden, invalid } from '../../server/problem.ts';
+import { AppError, forbidden, invalid, fieldError } from '../../server/problem.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import { assignableUser } from '../users/service.ts';
 import type { OpportunityInput } from './create.ts';
@@ -13,21 +13,21 @@ export type OpportunityPatch = Partial<Omit<OpportunityInput, 'accountId' | 'pro
 /** Changes fields; owner, amount, close date and forecast category go to the history (SPEC §8). */
 export async function updateOpportunity(db: Db, actor: Actor, id: number, patch: OpportunityPatch) {
   const { r, rights } = await requireRight(db, actor, id, 'contribute', 'You cannot edit this opportunity');
-  if (r.status !== 'open') throw new AppError(409, 'closed', 'A closed opportunity cannot be edited');
+  if (r.status !== 'open') throw new AppError('closed', 'A closed opportunity cannot be edited');
   if (!rights.edit) {
     // The rest of the team contributes the analysis; the deal's figures are its lead's.
     const current = { name: r.name, amount: r.amount, expectedCloseDate: r.expected_close_date, forecastCategory: r.forecast_category, ownerId: r.owner_id, leadSource: r.lead_source };
     const field = OPPORTUNITY_LEAD_FIELDS.find((f) => patch[f] !== undefined && patch[f] !== current[f]);
-    if (field) throw new AppError(403, 'forbidden', `${LEAD_ONLY} changes ${field}`, [{ field, message: 'only the owner or a manager over the opportunity changes this' }]);
+    if (field) throw new AppError('forbidden', `${LEAD_ONLY} changes ${field}`, { errors: [fieldError(field, { code: 'lead_only' }, 'only the owner or a manager over the opportunity changes this')] });
   }
   let newOwner: { id: number; org_unit_id: number } | undefined;
   if (patch.ownerId !== undefined && patch.ownerId !== r.owner_id) {
-    if (!patch.ownerReason) throw invalid('ownerReason', 'say why the owner changes');
+    if (!patch.ownerReason) throw invalid('ownerReason', { code: 'required' }, 'say why the owner changes');
     newOwner = await assignableUser(db, actor, patch.ownerId, 'ownerId');
   }
   if (patch.advantageLost !== undefined && !rights.manage) throw forbidden('Only a manager marks an advantage as lost');
   // The weekly review asks why a deal lost its edge; clearing the mark needs no reason.
-  if (patch.advantageLost === true && r.advantage_lost !== 1 && !patch.advantageReason) throw invalid('advantageReason', 'say why the advantage is lost');
+  if (patch.advantageLost === true && r.advantage_lost !== 1 && !patch.advantageReason) throw invalid('advantageReason', { code: 'required' }, 'say why the advantage is lost');
   const { now } = actor;
   const changes: Change[] = [];
   const track = (field: string, from: string | number | null, to: string | number | null | undefined, reason?: string) => {

@@ -8,9 +8,8 @@ import { errorResponses, idParam, optionalText, text, versionField } from '../..
 import { actorOf } from '../../server/request.ts';
 import { opportunitySchema, permissionsSchema } from '../opportunities/routes.ts';
 import * as insight from './service.ts';
+import { needs } from '../../server/access.ts';
 
-const READERS = ['admin', 'executive', 'manager', 'rep', 'presales'] as const;
-const WRITERS = ['admin', 'manager', 'rep', 'presales'] as const;
 const ANSWERS = ['yes', 'partly', 'no'] as const;
 
 const factOut = z.object({ answer: z.enum(ANSWERS), note: z.string().nullable() }).nullable();
@@ -60,7 +59,7 @@ export default async function opportunityInsightRoutes(app: FastifyInstance) {
   const tags = ['opportunities'];
 
   r.get('/opportunities/:id/insight', {
-    config: { access: READERS },
+    config: { access: needs('opportunities.read') },
     schema: {
       tags,
       summary: 'Qualification (SPEC §5.5), SWOT and competitors, the win strategy (§5.6) and the buying phase of an opportunity',
@@ -70,7 +69,7 @@ export default async function opportunityInsightRoutes(app: FastifyInstance) {
   }, async (req) => insight.getInsight(db, actorOf(req), req.params.id));
 
   r.put('/opportunities/:id/qualification', {
-    config: { access: WRITERS },
+    config: { access: needs('opportunities.write') },
     schema: {
       tags,
       summary: 'Assess the six qualification facts; a fact weaker than before marks the advantage as lost (SPEC §5.3)',
@@ -85,7 +84,7 @@ export default async function opportunityInsightRoutes(app: FastifyInstance) {
   }, async (req) => insight.saveQualification(db, actorOf(req), req.params.id, req.body));
 
   r.put('/opportunities/:id/analysis', {
-    config: { access: WRITERS },
+    config: { access: needs('opportunities.write') },
     schema: {
       tags,
       summary: 'Replace the SWOT and the competitor list',
@@ -105,7 +104,7 @@ export default async function opportunityInsightRoutes(app: FastifyInstance) {
   }, async (req) => insight.saveAnalysis(db, actorOf(req), req.params.id, req.body));
 
   r.post('/opportunities/:id/strategy/next', {
-    config: { access: READERS },
+    config: { access: needs('opportunities.read') },
     schema: {
       tags,
       summary: 'Win-strategy wizard (SPEC §5.6): the next question for these answers, or the strategy they lead to; nothing is saved',
@@ -119,7 +118,7 @@ export default async function opportunityInsightRoutes(app: FastifyInstance) {
   }, async (req) => insight.nextStrategyStep(db, actorOf(req), req.params.id, req.body.answers));
 
   r.put('/opportunities/:id/strategy', {
-    config: { access: WRITERS },
+    config: { access: needs('opportunities.write') },
     schema: {
       tags,
       summary: 'Store the win strategy the answers lead to, with its path; 400 names answers.<next question> while they stop short',
@@ -130,12 +129,12 @@ export default async function opportunityInsightRoutes(app: FastifyInstance) {
   }, async (req) => insight.saveStrategy(db, actorOf(req), req.params.id, req.body));
 
   r.get('/opportunities/:id/reviews', {
-    config: { access: READERS },
+    config: { access: needs('opportunities.read') },
     schema: { tags, summary: 'Pipeline review entries (盘问, SPEC §5.3), newest first', params: idParam, response: { 200: z.object({ items: z.array(reviewSchema) }), ...errorResponses } },
   }, async (req) => insight.listReviews(db, actorOf(req), req.params.id));
 
   r.post('/opportunities/:id/reviews', {
-    config: { access: WRITERS },
+    config: { access: needs('opportunities.write') },
     schema: {
       tags,
       summary: 'Record a pipeline review: step completed, evidence, next action, the plan made together (owner or a manager over it)',

@@ -112,7 +112,7 @@ async function load(db: Db, actor: Actor, id: number) {
 async function loadForEdit(db: Db, actor: Actor, id: number) {
   const l = await load(db, actor, id);
   if (!l.detail.permissions.contribute) throw forbidden('You cannot edit this opportunity');
-  if (l.detail.status !== 'open') throw new AppError(409, 'closed', 'A closed opportunity cannot be edited');
+  if (l.detail.status !== 'open') throw new AppError('closed', 'A closed opportunity cannot be edited');
   return l;
 }
 
@@ -177,7 +177,7 @@ export async function saveAnalysis(db: Db, actor: Actor, id: number, input: { ve
   const seen = new Map<string, number>();
   input.competitors.forEach((c, i) => {
     const key = c.name.trim().toLowerCase();
-    if (seen.has(key)) throw invalid(`competitors.${i}.name`, `${c.name} is already listed (competitors.${seen.get(key)})`, 'duplicate');
+    if (seen.has(key)) throw invalid(`competitors.${i}.name`, { code: 'duplicate', params: { index: seen.get(key)! } }, `${c.name} is already listed (competitors.${seen.get(key)})`, 'duplicate');
     seen.set(key, i);
   });
   const clean = (xs: string[]) => xs.map((s) => s.trim()).filter(Boolean);
@@ -202,7 +202,7 @@ export async function nextStrategyStep(db: Db, actor: Actor, id: number, answers
 export async function saveStrategy(db: Db, actor: Actor, id: number, input: { version: number; answers: StrategyAnswers }) {
   const { row } = await loadForEdit(db, actor, id);
   const r = decideStrategy(input.answers);
-  if (!r.done) throw invalid(`answers.${r.next}`, 'answer this question to reach a strategy', 'strategy_incomplete');
+  if (!r.done) throw invalid(`answers.${r.next}`, { code: 'strategy_incomplete' }, 'answer this question to reach a strategy', 'strategy_incomplete');
   const { now } = actor;
   // Only the answers on the path count; an answer to a question never asked is dropped.
   const answers = Object.fromEntries(r.path.map((s) => [s.question, s.answer])) as StrategyAnswers;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ADMIN_ONLY, ANY_SIGNED_IN } from '../../server/access.ts';
+import { ANY_SIGNED_IN, needs } from '../../server/access.ts';
 import { errorResponses, idParam, queryBool, text, versionField } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { ORG_UNIT_TYPES } from '../../domain/roles.ts';
@@ -47,7 +47,7 @@ export default async function orgRoutes(app: FastifyInstance) {
   }, async (req) => org.getUnit(db, actorOf(req), req.params.id));
 
   r.post('/org-units', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('org.administer') },
     schema: {
       tags: ['org'],
       summary: 'Add a unit under a parent',
@@ -62,7 +62,7 @@ export default async function orgRoutes(app: FastifyInstance) {
   }, async (req, reply) => reply.code(201).send(await org.createUnit(db, actorOf(req), req.body, ipOf(req))));
 
   r.patch('/org-units/:id', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('org.administer') },
     schema: {
       tags: ['org'],
       summary: 'Rename, relabel or move a unit (moving takes its whole subtree)',
@@ -79,12 +79,12 @@ export default async function orgRoutes(app: FastifyInstance) {
   }, async (req) => org.updateUnit(db, actorOf(req), req.params.id, req.body, ipOf(req)));
 
   r.post('/org-units/:id/archive', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('org.administer') },
     schema: { tags: ['org'], summary: 'Archive an empty unit (no active sub-units or users)', params: idParam, body: versionBody, response: { 200: orgUnitSchema, ...errorResponses } },
   }, async (req) => org.setArchived(db, actorOf(req), req.params.id, true, req.body.version, ipOf(req)));
 
   r.post('/org-units/:id/restore', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('org.administer') },
     schema: { tags: ['org'], summary: 'Restore an archived unit', params: idParam, body: versionBody, response: { 200: orgUnitSchema, ...errorResponses } },
   }, async (req) => org.setArchived(db, actorOf(req), req.params.id, false, req.body.version, ipOf(req)));
 }

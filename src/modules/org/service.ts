@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
+import { can, type Actor } from '../../domain/policy.ts';
 import { depthOf, isSameOrDescendant } from '../../domain/org-tree.ts';
 import type { OrgUnitType } from '../../domain/roles.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
@@ -42,7 +42,7 @@ export function toUnitDto(r: UnitRow): OrgUnitDto {
 }
 
 function requireAdmin(actor: Actor) {
-  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can change the org tree');
+  if (!can(actor, 'org.administer')) throw forbidden('Only an administrator can change the org tree');
 }
 
 export async function listUnits(db: Db, actor: Actor, opts: { includeArchived: boolean }) {
@@ -58,8 +58,8 @@ export async function getUnit(db: Db, actor: Actor, id: number): Promise<OrgUnit
 
 async function activeParent(db: Db, actor: Actor, parentId: number) {
   const parent = await repo.getUnit(db.kysely, actor, parentId);
-  if (!parent) throw invalid('parentId', `no org unit with id ${parentId}`);
-  if (parent.archived_at !== null) throw invalid('parentId', 'the parent unit is archived');
+  if (!parent) throw invalid('parentId', { code: 'not_found', params: { id: parentId } }, `no org unit with id ${parentId}`);
+  if (parent.archived_at !== null) throw invalid('parentId', { code: 'archived' }, 'the parent unit is archived');
   return parent;
 }
 
@@ -104,10 +104,10 @@ export async function updateUnit(
   const moving = input.parentId !== undefined && input.parentId !== unit.parent_id;
   let newParent: Awaited<ReturnType<typeof activeParent>> | undefined;
   if (moving) {
-    if (unit.parent_id === null) throw invalid('parentId', 'the top unit of the organisation cannot be moved');
+    if (unit.parent_id === null) throw invalid('parentId', { code: 'top_unit' }, 'the top unit of the organisation cannot be moved');
     newParent = await activeParent(db, actor, input.parentId!);
     if (isSameOrDescendant(newParent.path, unit.path)) {
-      throw invalid('parentId', 'a unit cannot be moved under itself or one of its own descendants', 'org_cycle');
+      throw invalid('parentId', { code: 'cycle' }, 'a unit cannot be moved under itself or one of its own descendants', 'org_cycle');
     }
   }
   const { now } = actor;
@@ -145,16 +145,16 @@ export async function setArchived(db: Db, actor: Actor, id: number, archived: bo
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     if (archived) {
-      if (unit.parent_id === null) throw new AppError(409, 'root_unit', 'The top unit of the organisation cannot be archived');
+      if (unit.parent_id === null) throw new AppError('root_unit', 'The top unit of the organisation cannot be archived');
       const [children, members] = await Promise.all([
         repo.countActiveChildren(trx, actor.workspaceId, id),
         repo.countActiveMembers(trx, actor.workspaceId, id),
       ]);
-      if (children > 0) throw new AppError(409, 'unit_has_children', `Archive or move its ${children} sub-units first`);
-      if (members > 0) throw new AppError(409, 'unit_has_members', `Move or deactivate its ${members} active users first`);
+      if (children > 0) throw new AppError('unit_has_children', `Archive or move its ${children} sub-units first`);
+      if (members > 0) throw new AppError('unit_has_members', `Move or deactivate its ${members} active users first`);
     } else if (unit.parent_id !== null) {
       const parent = await repo.getUnit(trx, actor, unit.parent_id);
-      if (parent?.archived_at != null) throw new AppError(409, 'parent_archived', 'Restore the parent unit first');
+      if (parent?.archived_at != null) throw new AppError('parent_archived', 'Restore the parent unit first');
       if (await repo.siblingNamed(trx, actor.workspaceId, unit.parent_id, unit.name, id)) {
         throw conflict('duplicate_name', `"${unit.name}" already exists at that place in the tree`, 'name');
       }

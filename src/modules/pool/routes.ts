@@ -7,9 +7,9 @@ import { errorResponses, idParam, listQuery, text, versionField } from '../../co
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountDetailSchema } from '../accounts/schemas.ts';
 import * as pool from './service.ts';
+import { needs } from '../../server/access.ts';
 
 /** Who sees pools (SPEC §2, §3.3): reps their unit's and the units' above, managers their subtree's. */
-const POOL_READERS = ['admin', 'executive', 'manager', 'rep'] as const;
 
 const allowanceSchema = z.object({ limit: z.number().int(), held: z.number().int(), remaining: z.number().int() }).describe('private accounts the caller holds against the claim limit');
 
@@ -56,7 +56,7 @@ export default async function poolRoutes(app: FastifyInstance) {
   const { db } = app;
 
   r.get('/pool', {
-    config: { access: POOL_READERS },
+    config: { access: needs('pool.read') },
     schema: {
       tags: ['pool'],
       summary: 'Accounts in the public pools within reach (客户公海), with days in pool and previous owner',
@@ -71,7 +71,7 @@ export default async function poolRoutes(app: FastifyInstance) {
   }, async (req) => pool.listPool(db, actorOf(req), req.query));
 
   r.get('/pool/events', {
-    config: { access: POOL_READERS },
+    config: { access: needs('pool.read') },
     schema: {
       tags: ['pool'],
       summary: 'Releases and claims: who, which account, when, why; newest first',
@@ -85,7 +85,7 @@ export default async function poolRoutes(app: FastifyInstance) {
   }, async (req) => pool.listEvents(db, actorOf(req), req.query));
 
   r.post('/pool/release-run', {
-    config: { access: ['admin'] },
+    config: { access: needs('pool.run') },
     schema: {
       tags: ['pool'],
       summary: 'Run the automatic release now for this workspace (it also runs nightly)',
@@ -95,7 +95,7 @@ export default async function poolRoutes(app: FastifyInstance) {
   }, async (req) => pool.releaseNow(db, actorOf(req), ipOf(req)));
 
   r.post('/accounts/:id/claim', {
-    config: { access: ['manager', 'rep'] },
+    config: { access: needs('pool.claim') },
     schema: {
       tags: ['pool'],
       summary: 'Take a pool account as its owner, within the claim limit; 409 when someone else was first',
@@ -106,7 +106,7 @@ export default async function poolRoutes(app: FastifyInstance) {
   }, async (req) => pool.claim(db, actorOf(req), req.params.id, req.body.version, ipOf(req)));
 
   r.post('/accounts/:id/assign', {
-    config: { access: ['admin', 'manager'] },
+    config: { access: needs('pool.assign') },
     schema: {
       tags: ['pool'],
       summary: 'Give a pool account to a rep or manager of your subtree',
@@ -117,7 +117,7 @@ export default async function poolRoutes(app: FastifyInstance) {
   }, async (req) => pool.assign(db, actorOf(req), req.params.id, req.body.version, req.body.toUserId, ipOf(req)));
 
   r.post('/accounts/:id/release', {
-    config: { access: ['admin', 'manager', 'rep'] },
+    config: { access: needs('pool.release') },
     schema: {
       tags: ['pool'],
       summary: 'Return an account to the pool of its unit: its owner or a manager, with a reason',

@@ -4,11 +4,11 @@ import type { Database } from '../../db/schema.ts';
 import type { Engine } from '../../db/dialect.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import type { Tier } from '../../domain/accounts.ts';
-import { accountReach, canManageAccount, type Actor } from '../../domain/policy.ts';
-import { canClaimFromPool, canOwnAccounts, claimAllowance, daysInPool, releaseCutoffs, type PoolReason } from '../../domain/pool.ts';
+import { accountReach, can, canManageAccount, type Actor } from '../../domain/policy.ts';
+import { canOwnAccounts, claimAllowance, daysInPool, releaseCutoffs, type PoolReason } from '../../domain/pool.ts';
 import type { Role } from '../../domain/roles.ts';
 import { workspaceSettings } from '../../domain/settings.ts';
-import { AppError, conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
+import { AppError, conflict, forbidden, invalid, notFound, staleVersion, fieldError } from '../../server/problem.ts';
 import { factsOf, getAccount, requireAccount } from '../accounts/service.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { recordChanges } from '../history/repository.ts';
@@ -60,7 +60,7 @@ export function runReleaseJob(db: Db, now = Date.now(), opts: { everyMs?: number
 
 /** An administrator runs the release for their workspace now. */
 export async function releaseNow(db: Db, actor: Actor, ip: string | null) {
-  if (actor.role !== 'admin') throw forbidden('Only an administrator can run the pool release');
+  if (!can(actor, 'pool.run')) throw forbidden('Only an administrator can run the pool release');
   const { now } = actor;
   const r = await releaseStaleAccounts(db.kysely, db.engine, actor.workspaceId, now);
   await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'pool.release_run', ip, detail: { released: r.released } }, now);
@@ -82,7 +82,10 @@ async function allowanceOf(db: Kysely<Database>, workspaceId: number, userId: nu
 }
 
 function limitReached(a: { limit: number; held: number }, field: string) {
-  return new AppError(409, 'claim_limit_reached', `The limit of ${a.limit} private accounts is reached (${a.held} held)`, [{ field, message: `limit of ${a.limit} private accounts reached` }], { limit: a.limit, held: a.held });
+  return new AppError('claim_limit_reached', `The limit of ${a.limit} private accounts is reached (${a.held} held)`, {
+    errors: [fieldError(field, { code: 'claim_limit', params: { limit: a.limit } }, `limit of ${a.limit} private accounts reached`)],
+    params: { limit: a.limit, held: a.held },
+  });
 }
 
 async function staleOrGone(db: Kysely<Database>, workspaceId: number, id: number, version: number): Promise<AppError> {
@@ -94,7 +97,7 @@ async function staleOrGone(db: Kysely<Database>, workspaceId: number, id: number
 
 /** A rep or manager takes a visible pool account (SPEC §3.3), within the claim limit. */
 export async function claim(db: Db, actor: Actor, id: number, version: number, ip: string | null) {
-  if (!canClaimFromPool(actor.role)) throw forbidden('Only reps and managers claim accounts from the pool');
+  if (!can(actor, 'pool.claim')) throw forbidden('Only reps and managers claim accounts from the pool');
   const row = await repo.visibleOrNull(db.kysely, actor, id);
   if (!row) {
     // Claimed a moment ago by someone else from a pool this person sees: say so (409), not 404.
@@ -112,7 +115,7 @@ export async function assign(db: Db, actor: Actor, id: number, version: number, 
   if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager over this pool can assign its accounts');
   if (row.in_pool !== 1 || row.archived_at !== null) throw conflict('not_in_pool', 'The account is not in the pool');
   const u = await assignableUser(db, actor, toUserId, 'toUserId');
-  if (!canOwnAccounts(u.role as Role)) throw invalid('toUserId', 'only reps and managers own accounts');
+  if (!canOwnAccounts(u.role as Role)) throw invalid('toUserId', { code: 'owner_role' }, 'only reps and managers own accounts');
   return transfer(db, actor, { id, version, toUserId: u.id, toUnitId: u.org_unit_id, fromUnitId: row.org_unit_id, reason: 'pool_assign', field: 'toUserId' }, ip);
 }
 
@@ -135,7 +138,7 @@ export async function releaseByHand(db: Db, actor: Actor, id: number, version: n
   const row = await requireAccount(db, actor, id);
   if (row.in_pool === 1) throw conflict('already_in_pool', 'The account is already in the pool');
   if (row.archived_at !== null) throw conflict('archived', 'An archived account cannot go to the pool');
-  const isOwner = row.owner_id === actor.userId && (actor.role === 'rep' || actor.role === 'manager');
+  const isOwner = row.owner_id === actor.userId && can(actor, 'pool.release');
   if (!isOwner && !canManageAccount(actor, factsOf(row))) throw forbidden('Only the owner or a manager can release this account');
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
@@ -151,7 +154,7 @@ export async function listPool(db: Db, actor: Actor, q: repo.PoolFilter & { limi
   const { items, total } = await repo.listPool(db.kysely, db.engine, actor, q);
   const ownerIds = [...new Set(items.map((i) => (i.previous_owner_id == null ? null : Number(i.previous_owner_id))).filter((v): v is number => v !== null && Number.isFinite(v)))];
   const names = await userNames(db.kysely, actor.workspaceId, ownerIds);
-  const allowance = canClaimFromPool(actor.role) ? await allowanceOf(db.kysely, actor.workspaceId, actor.userId) : null;
+  const allowance = can(actor, 'pool.claim') ? await allowanceOf(db.kysely, actor.workspaceId, actor.userId) : null;
   return {
     items: items.map((i) => {
       const prev = i.previous_owner_id == null ? null : Number(i.previous_owner_id);

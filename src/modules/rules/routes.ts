@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ADMIN_ONLY, ANY_SIGNED_IN } from '../../server/access.ts';
+import { ANY_SIGNED_IN, needs } from '../../server/access.ts';
 import { errorResponses, versionField } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import * as rules from './service.ts';
@@ -31,7 +31,7 @@ export default async function rulesRoutes(app: FastifyInstance) {
   }, async (req) => rules.getRules(db, actorOf(req)));
 
   r.patch('/workspace/rules', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('workspace.administer') },
     schema: {
       tags: ['workspace'],
       summary: 'Change some of the workspace rules; the whole set is validated (A share < B share ≤ 100%, A ≤ B ≤ C intervals…)',

@@ -1,9 +1,9 @@
 import type { Db } from '../../db/database.ts';
 import { thresholdProblems } from '../../domain/abc-tier.ts';
-import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
+import { can, type Actor } from '../../domain/policy.ts';
 import { TIERS } from '../../domain/accounts.ts';
 import { workspaceSettings, type WorkspaceSettings } from '../../domain/settings.ts';
-import { AppError, forbidden, type FieldError } from '../../server/problem.ts';
+import { AppError, forbidden, type FieldError, fieldError, staleVersion } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
 
@@ -19,27 +19,26 @@ export async function getRules(db: Db, actor: Actor) {
 
 /** Problems of the whole rule set (fields across groups), each naming its field. */
 export function rulesProblems(s: WorkspaceSettings): FieldError[] {
-  const out: FieldError[] = thresholdProblems({ aShareBp: s.tierAShareBp, bShareBp: s.tierBShareBp }).map(([f, message]) => ({
-    field: f === 'aShareBp' ? 'tierAShareBp' : 'tierBShareBp', message,
-  }));
+  const out: FieldError[] = thresholdProblems({ aShareBp: s.tierAShareBp, bShareBp: s.tierBShareBp }).map(([f, issue, message]) =>
+    fieldError(f === 'aShareBp' ? 'tierAShareBp' : 'tierBShareBp', issue, message));
   // SPEC §4.3: A is followed up at least as often as B, B as often as C.
-  if (s.followUpDays.A > s.followUpDays.B) out.push({ field: 'followUpDays.A', message: 'must not be longer than the B interval' });
-  if (s.followUpDays.B > s.followUpDays.C) out.push({ field: 'followUpDays.B', message: 'must not be longer than the C interval' });
+  if (s.followUpDays.A > s.followUpDays.B) out.push(fieldError('followUpDays.A', { code: 'too_big', params: { max: s.followUpDays.B, origin: 'number' } }, 'must not be longer than the B interval'));
+  if (s.followUpDays.B > s.followUpDays.C) out.push(fieldError('followUpDays.B', { code: 'too_big', params: { max: s.followUpDays.C, origin: 'number' } }, 'must not be longer than the C interval'));
   // SPEC §3.3: an account is released only after its follow-up interval has passed.
   for (const t of TIERS) {
     const release = s.poolReleaseDays[t];
-    if (release !== null && release < s.followUpDays[t]) out.push({ field: `poolReleaseDays.${t}`, message: `must be at least the follow-up interval of ${s.followUpDays[t]} days` });
+    if (release !== null && release < s.followUpDays[t]) out.push(fieldError(`poolReleaseDays.${t}`, { code: 'too_small', params: { min: s.followUpDays[t], origin: 'number' } }, `must be at least the follow-up interval of ${s.followUpDays[t]} days`));
   }
   return out;
 }
 
 /** Changes the workspace rules (administrators): validated as a whole, stored as JSON, audited. */
 export async function updateRules(db: Db, actor: Actor, input: RulesPatch & { version: number }, ip: string | null) {
-  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can change the workspace rules');
+  if (!can(actor, 'workspace.administer')) throw forbidden('Only an administrator can change the workspace rules');
   const { version, ...patch } = input;
   await db.kysely.transaction().execute(async (trx) => {
     const row = await repo.settingsRow(trx, actor.workspaceId);
-    if (row.version !== version) throw new AppError(409, 'version_conflict', 'The workspace was changed by someone else; reload and try again', [{ field: 'version', message: `stale version; current version is ${row.version}` }], { currentVersion: row.version });
+    if (row.version !== version) throw staleVersion('The workspace', row.version);
     let stored: Partial<WorkspaceSettings> = {};
     try {
       stored = JSON.parse(row.settings || '{}') as Partial<WorkspaceSettings>;
@@ -55,9 +54,9 @@ export async function updateRules(db: Db, actor: Actor, input: RulesPatch & { ve
     };
     const after = workspaceSettings(next);
     const problems = rulesProblems(after);
-    if (problems.length) throw new AppError(400, 'validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+    if (problems.length) throw new AppError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), { errors: problems });
     const ok = await repo.saveSettings(trx, actor.workspaceId, version, JSON.stringify(next));
-    if (!ok) throw new AppError(409, 'version_conflict', 'The workspace was changed by someone else; reload and try again', [{ field: 'version', message: 'stale version' }]);
+    if (!ok) throw staleVersion('The workspace', (await repo.settingsRow(trx, actor.workspaceId)).version);
     const changed = Object.fromEntries(
       (Object.keys(after) as (keyof WorkspaceSettings)[]).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k])).map((k) => [k, { from: before[k], to: after[k] }]),
     );

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ADMIN_ONLY, ANY_SIGNED_IN } from '../../server/access.ts';
+import { ANY_SIGNED_IN, needs } from '../../server/access.ts';
 import { errorResponses, idParam, optionalText, queryBool, text, versionField } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { BUYING_PHASES } from '../../domain/buying-phase.ts';
@@ -73,7 +73,7 @@ export default async function salesProcessRoutes(app: FastifyInstance) {
   }, async () => ({ items: processes.templates() }));
 
   r.post('/sales-processes', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('processes.administer') },
     schema: {
       tags: ['sales process'],
       summary: 'Copy a template into a new, editable process',
@@ -88,12 +88,12 @@ export default async function salesProcessRoutes(app: FastifyInstance) {
   }, async (req) => processes.getProcess(db, actorOf(req), req.params.id));
 
   r.patch('/sales-processes/:id', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('processes.administer') },
     schema: { tags: ['sales process'], params: idParam, body: z.strictObject({ version: versionField, name: text(100).optional(), description: optionalText(1000), active: z.boolean().optional() }), response: { 200: processSchema, ...errorResponses } },
   }, async (req) => processes.updateProcess(db, actorOf(req), req.params.id, req.body));
 
   r.patch('/process-stages/:id', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('processes.administer') },
     schema: {
       tags: ['sales process'],
       summary: 'Edit a stage; history keeps the name and probability in force at the time',
@@ -104,7 +104,7 @@ export default async function salesProcessRoutes(app: FastifyInstance) {
   }, async (req) => processes.updateStage(db, actorOf(req), req.params.id, req.body));
 
   r.post('/sales-processes/:id/stages', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('processes.administer') },
     schema: {
       tags: ['sales process'],
       summary: 'Add a stage at a position; the stages from there on move down (never after the won stage)',
@@ -119,7 +119,7 @@ export default async function salesProcessRoutes(app: FastifyInstance) {
   }, async (req, reply) => reply.code(201).send(await stages.addStage(db, actorOf(req), req.params.id, req.body, ipOf(req))));
 
   r.delete('/process-stages/:id', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('processes.administer') },
     schema: {
       tags: ['sales process'],
       summary: 'Remove a stage no opportunity is in (409 names them); not the won stage, and a process keeps two. History keeps its stage names',
@@ -130,7 +130,7 @@ export default async function salesProcessRoutes(app: FastifyInstance) {
   }, async (req) => stages.removeStage(db, actorOf(req), req.params.id, req.query.version, ipOf(req)));
 
   r.put('/sales-processes/:id/stage-order', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('processes.administer') },
     schema: {
       tags: ['sales process'],
       summary: 'Put the stages in a new order (every stage once, the won stage last); probabilities may change along with it and must not decrease',

@@ -3,10 +3,10 @@ import { inTransaction } from '../../db/transaction.ts';
 import { updateVersioned } from '../versioned.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
+import { can, type Actor } from '../../domain/policy.ts';
 import { PROCESS_TEMPLATES, type EvidenceRequirement } from '../../domain/sales-process-templates.ts';
 import type { BuyingPhase } from '../../domain/buying-phase.ts';
-import { AppError, forbidden, invalid, notFound } from '../../server/problem.ts';
+import { forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
 
@@ -70,9 +70,9 @@ export async function installDefaultProcesses(db: Kysely<Database>, workspaceId:
 }
 
 export async function copyTemplate(db: Db, actor: Actor, input: { templateKey: string; name?: string | undefined; lang: 'zh' | 'en' }, ip: string | null) {
-  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can set up sales processes');
+  if (!can(actor, 'processes.administer')) throw forbidden('Only an administrator can set up sales processes');
   const template = PROCESS_TEMPLATES.find((t) => t.key === input.templateKey);
-  if (!template) throw invalid('templateKey', `must be one of ${PROCESS_TEMPLATES.map((t) => t.key).join(', ')}`);
+  if (!template) throw invalid('templateKey', { code: 'invalid_value', params: { values: PROCESS_TEMPLATES.map((t) => t.key) } }, `must be one of ${PROCESS_TEMPLATES.map((t) => t.key).join(', ')}`);
   const id = await db.kysely.transaction().execute(async (trx) => {
     const newId = await repo.insertFromTemplate(trx, actor.workspaceId, template, input.lang, input.name, actor.now);
     await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'process.create', targetType: 'sales_process', targetId: newId, ip, detail: { template: template.key } }, actor.now);
@@ -82,7 +82,7 @@ export async function copyTemplate(db: Db, actor: Actor, input: { templateKey: s
 }
 
 export async function updateProcess(db: Db, actor: Actor, id: number, patch: { version: number; name?: string | undefined; description?: string | null | undefined; active?: boolean | undefined }) {
-  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can change sales processes');
+  if (!can(actor, 'processes.administer')) throw forbidden('Only an administrator can change sales processes');
   await getProcess(db, actor, id);
   await updateVersioned(db.kysely, 'sales_processes', 'Sales process', { workspaceId: actor.workspaceId, id, version: patch.version }, {
     ...(patch.name !== undefined ? { name: patch.name } : {}),
@@ -108,7 +108,7 @@ export interface StagePatch {
 
 export function checkEvidenceKeys(evidence: EvidenceItem[] | undefined) {
   if (evidence && new Set(evidence.map((e) => e.key)).size !== evidence.length) {
-    throw new AppError(400, 'validation_failed', 'evidence: keys must be unique', [{ field: 'evidence', message: 'keys must be unique' }]);
+    throw invalid('evidence', { code: 'unique' }, 'keys must be unique');
   }
 }
 
@@ -117,7 +117,7 @@ export function checkEvidenceKeys(evidence: EvidenceItem[] | undefined) {
  * force when it was written (SPEC §5.1 "changes never rewrite history").
  */
 export async function updateStage(db: Db, actor: Actor, id: number, patch: StagePatch) {
-  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can change sales processes');
+  if (!can(actor, 'processes.administer')) throw forbidden('Only an administrator can change sales processes');
   const stage = await repo.getStage(db.kysely, actor.workspaceId, id);
   if (!stage) throw notFound('Stage');
   if (patch.probability !== undefined) {
@@ -125,9 +125,9 @@ export async function updateStage(db: Db, actor: Actor, id: number, patch: Stage
     const prev = siblings.filter((s) => s.position < stage.position).at(-1);
     const next = siblings.find((s) => s.position > stage.position);
     if ((prev && patch.probability < prev.probability) || (next && patch.probability > next.probability)) {
-      throw invalid('probability', `must lie between the neighbouring stages (${prev?.probability ?? 0}–${next?.probability ?? 100})`);
+      throw invalid('probability', { code: 'between', params: { min: prev?.probability ?? 0, max: next?.probability ?? 100 } }, `must lie between the neighbouring stages (${prev?.probability ?? 0}–${next?.probability ?? 100})`);
     }
-    if (stage.is_won === 1 && patch.probability !== 100) throw invalid('probability', 'the won stage is 100');
+    if (stage.is_won === 1 && patch.probability !== 100) throw invalid('probability', { code: 'won_stage_fixed' }, 'the won stage is 100');
   }
   checkEvidenceKeys(patch.evidence);
   await updateVersioned(db.kysely, 'process_stages', 'Stage', { workspaceId: actor.workspaceId, id, version: patch.version }, {

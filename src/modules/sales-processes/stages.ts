@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { updateVersioned } from '../versioned.ts';
-import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
+import { can, type Actor } from '../../domain/policy.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
@@ -46,7 +46,7 @@ export interface NewStage extends Omit<StagePatch, 'name' | 'probability'> {
 
 /** Inserts a stage at a position; the stages from there on move down one. Never after the won stage. */
 export async function addStage(db: Db, actor: Actor, processId: number, input: NewStage, ip: string | null) {
-  if (!canAdministerWorkspace(actor)) throw forbidden(ADMIN_ONLY);
+  if (!can(actor, 'processes.administer')) throw forbidden(ADMIN_ONLY);
   checkEvidenceKeys(input.evidence);
   await db.kysely.transaction().execute(async (trx) => {
     if (!(await repo.getProcess(trx, actor.workspaceId, processId))) throw notFound('Sales process');
@@ -55,11 +55,11 @@ export async function addStage(db: Db, actor: Actor, processId: number, input: N
     if (stages.length >= MAX_STAGES) throw conflict('too_many_stages', `A process has at most ${MAX_STAGES} stages`);
     const wonAt = stages.findIndex((s) => s.is_won === 1);
     const last = wonAt === -1 ? stages.length : wonAt;
-    if (input.position > last) throw invalid('position', `must be 0–${last}: the won stage stays last`);
+    if (input.position > last) throw invalid('position', { code: 'between', params: { min: 0, max: last } }, `must be 0–${last}: the won stage stays last`);
     const prev = stages[input.position - 1];
     const next = stages[input.position];
     if ((prev && input.probability < prev.probability) || (next && input.probability > next.probability)) {
-      throw invalid('probability', `must lie between the neighbouring stages (${prev?.probability ?? 0}–${next?.probability ?? 100})`);
+      throw invalid('probability', { code: 'between', params: { min: prev?.probability ?? 0, max: next?.probability ?? 100 } }, `must lie between the neighbouring stages (${prev?.probability ?? 0}–${next?.probability ?? 100})`);
     }
     const { now } = actor;
     const id = await repo.insertStage(trx, {
@@ -93,7 +93,7 @@ export async function addStage(db: Db, actor: Actor, processId: number, input: N
  * removal is judged on the state it finds.
  */
 export async function removeStage(db: Db, actor: Actor, stageId: number, version: number | undefined, ip: string | null) {
-  if (!canAdministerWorkspace(actor)) throw forbidden(ADMIN_ONLY);
+  if (!can(actor, 'processes.administer')) throw forbidden(ADMIN_ONLY);
   const processId = await db.kysely.transaction().execute(async (trx) => {
     const stage = await repo.getStage(trx, actor.workspaceId, stageId);
     if (!stage) throw notFound('Stage');
@@ -121,8 +121,8 @@ function stageInUse(stageName: string, processName: string, opps: { id: number; 
   const counts = Object.entries(byStatus).map(([status, n]) => `${n} ${status}`).join(', ');
   const names = shown.map((o) => `${o.name} (#${o.id}, ${o.status})`).join('; ') + (opps.length > shown.length ? `; and ${opps.length - shown.length} more` : '');
   const what = opps.length === 1 ? '1 opportunity is' : `${opps.length} opportunities are`;
-  return new AppError(409, 'stage_in_use', `${what} in stage "${stageName}" of "${processName}" (${counts}): ${names}. Move them to another stage first`, undefined, {
-    opportunities: { total: opps.length, byStatus, items: shown },
+  return new AppError('stage_in_use', `${what} in stage "${stageName}" of "${processName}" (${counts}): ${names}. Move them to another stage first`, {
+    params: { opportunities: { total: opps.length, byStatus, items: shown } },
   });
 }
 
@@ -138,7 +138,7 @@ export interface StageOrder {
  * the rule is checked on the result, and the two change together or not at all.
  */
 export async function reorderStages(db: Db, actor: Actor, processId: number, input: StageOrder, ip: string | null) {
-  if (!canAdministerWorkspace(actor)) throw forbidden(ADMIN_ONLY);
+  if (!can(actor, 'processes.administer')) throw forbidden(ADMIN_ONLY);
   await db.kysely.transaction().execute(async (trx) => {
     if (!(await repo.getProcess(trx, actor.workspaceId, processId))) throw notFound('Sales process');
     await bumpProcess(trx, actor, processId, input.version);
@@ -150,19 +150,19 @@ export async function reorderStages(db: Db, actor: Actor, processId: number, inp
     const repeated = ids.filter((id, i) => ids.indexOf(id) !== i);
     if (unknown.length || missing.length || repeated.length) {
       const why = [unknown.length ? `not stages of this process: ${unknown.join(', ')}` : '', missing.length ? `missing: ${missing.join(', ')}` : '', repeated.length ? `listed twice: ${[...new Set(repeated)].join(', ')}` : ''].filter(Boolean).join('; ');
-      throw invalid('stages', `must list each of this process's ${current.length} stages exactly once (${why})`);
+      throw invalid('stages', { code: 'stages_mismatch', params: { count: current.length } }, `must list each of this process's ${current.length} stages exactly once (${why})`);
     }
     const won = current.find((s) => s.is_won === 1);
-    if (won && ids.at(-1) !== won.id) throw invalid('stages', `the won stage "${won.name}" must stay last`);
+    if (won && ids.at(-1) !== won.id) throw invalid('stages', { code: 'won_stage_last', params: { name: won.name } }, `the won stage "${won.name}" must stay last`);
     const next = input.stages.map((s, i) => {
       const stage = byId.get(s.id)!;
-      if (s.probability !== undefined && stage.is_won === 1 && s.probability !== 100) throw invalid(`stages.${i}.probability`, 'the won stage is 100');
+      if (s.probability !== undefined && stage.is_won === 1 && s.probability !== 100) throw invalid(`stages.${i}.probability`, { code: 'won_stage_fixed' }, 'the won stage is 100');
       return { ...stage, probability: s.probability ?? stage.probability };
     });
     const breach = probabilityBreach(next);
     if (breach) {
       const { index, stage, prev } = breach;
-      throw invalid(`stages.${index}.probability`, `win probabilities must not decrease along the order: "${stage.name}" (${stage.probability}%) would follow "${prev.name}" (${prev.probability}%); change a probability along with the order`);
+      throw invalid(`stages.${index}.probability`, { code: 'probability_order', params: { stage: stage.name, probability: stage.probability, previous: prev.name, previousProbability: prev.probability } }, `win probabilities must not decrease along the order: "${stage.name}" (${stage.probability}%) would follow "${prev.name}" (${prev.probability}%); change a probability along with the order`);
     }
     const { now } = actor;
     for (const s of next) {

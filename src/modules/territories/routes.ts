@@ -5,9 +5,8 @@ import { INDUSTRIES } from '../../domain/accounts.ts';
 import { errorResponses, idParam, optionalText, page, queryBool, text, versionField } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import * as territories from './service.ts';
+import { needs } from '../../server/access.ts';
 
-const READERS = ['admin', 'executive', 'manager'] as const;
-const WRITERS = ['admin', 'manager'] as const;
 
 const territorySchema = z.object({
   id: z.number().int(),
@@ -43,7 +42,7 @@ export default async function territoryRoutes(app: FastifyInstance) {
   const { db } = app;
 
   r.get('/territories', {
-    config: { access: READERS },
+    config: { access: needs('territories.read') },
     schema: {
       tags: ['territories'],
       summary: 'Territory rules (井田, SPEC §2) with their rep and unit; a manager sees those of their subtree',
@@ -60,7 +59,7 @@ export default async function territoryRoutes(app: FastifyInstance) {
   }, async (req) => territories.listTerritories(db, actorOf(req), req.query));
 
   r.get('/territories/conflicts', {
-    config: { access: READERS },
+    config: { access: needs('territories.read') },
     schema: {
       tags: ['territories'],
       summary: 'Places that active rules of the same specificity give to different reps (reported, never resolved silently)',
@@ -69,7 +68,7 @@ export default async function territoryRoutes(app: FastifyInstance) {
   }, async (req) => territories.conflicts(db, actorOf(req)));
 
   r.get('/territories/mismatches', {
-    config: { access: READERS },
+    config: { access: needs('territories.read') },
     schema: {
       tags: ['territories'],
       summary: 'Accounts in reach owned by someone other than the rep their territory names (reported, never reassigned silently)',
@@ -88,7 +87,7 @@ export default async function territoryRoutes(app: FastifyInstance) {
   }, async (req) => territories.mismatches(db, actorOf(req), req.query));
 
   r.get('/territories/preview', {
-    config: { access: READERS },
+    config: { access: needs('territories.read') },
     schema: {
       tags: ['territories'],
       summary: 'Who would own a new account at this place: assigned, conflict, none (the creator keeps it) or inactive (the rep is deactivated)',
@@ -105,7 +104,7 @@ export default async function territoryRoutes(app: FastifyInstance) {
   }, async (req) => territories.preview(db, actorOf(req), { province: req.query.province ?? null, city: req.query.city ?? null, district: req.query.district ?? null, industry: req.query.industry ?? null }));
 
   r.post('/territories/apply', {
-    config: { access: WRITERS },
+    config: { access: needs('territories.manage') },
     schema: {
       tags: ['territories'],
       summary: 'Give pool accounts to the reps their territory names; dryRun (the default) only reports',
@@ -121,7 +120,7 @@ export default async function territoryRoutes(app: FastifyInstance) {
   }, async (req) => territories.applyToPool(db, actorOf(req), req.body.dryRun, ipOf(req)));
 
   r.post('/territories', {
-    config: { access: WRITERS },
+    config: { access: needs('territories.manage') },
     schema: {
       tags: ['territories'],
       summary: 'Add a territory rule: province, optional city and district, optional industry, the rep',
@@ -131,12 +130,12 @@ export default async function territoryRoutes(app: FastifyInstance) {
   }, async (req, reply) => reply.code(201).send(await territories.createTerritory(db, actorOf(req), req.body, ipOf(req))));
 
   r.get('/territories/:id', {
-    config: { access: READERS },
+    config: { access: needs('territories.read') },
     schema: { tags: ['territories'], params: idParam, response: { 200: territorySchema, ...errorResponses } },
   }, async (req) => territories.getTerritory(db, actorOf(req), req.params.id));
 
   r.patch('/territories/:id', {
-    config: { access: WRITERS },
+    config: { access: needs('territories.manage') },
     schema: {
       tags: ['territories'],
       summary: 'Change a territory rule',
@@ -156,7 +155,7 @@ export default async function territoryRoutes(app: FastifyInstance) {
   }, async (req) => territories.updateTerritory(db, actorOf(req), req.params.id, req.body, ipOf(req)));
 
   r.delete('/territories/:id', {
-    config: { access: WRITERS },
+    config: { access: needs('territories.manage') },
     schema: { tags: ['territories'], summary: 'Delete a territory rule (rules are configuration)', params: idParam, response: { 204: z.null(), ...errorResponses } },
   }, async (req, reply) => {
     await territories.deleteTerritory(db, actorOf(req), req.params.id, ipOf(req));

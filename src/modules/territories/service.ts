@@ -1,7 +1,9 @@
 import type { Db } from '../../db/database.ts';
 import { updateVersioned } from '../versioned.ts';
-import { reachesUnit, type Actor } from '../../domain/policy.ts';
+import { can, reachesUnit, unitReach, type Actor } from '../../domain/policy.ts';
+import { canOwnAccounts } from '../../domain/pool.ts';
 import { canonicalProvince, tidyText } from '../../domain/regions.ts';
+import type { Role } from '../../domain/roles.ts';
 import { matchTerritory, samePlace, specificity, type Place, type TerritoryRule } from '../../domain/territory.ts';
 import { findConflicts } from '../../domain/territory-conflicts.ts';
 import { conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
@@ -11,9 +13,6 @@ import * as repo from './repository.ts';
 
 /** For the accounts area: the active rules a new account's owner is matched against. */
 export const activeTerritoryRules = (db: Db, workspaceId: number) => repo.activeRules(db.kysely, workspaceId);
-
-/** Roles that may own territory (SPEC §2: the rep of a slice; a manager may hold one too). */
-const OWNER_ROLES = ['rep', 'manager'];
 
 type Row = NonNullable<Awaited<ReturnType<typeof repo.getRule>>>;
 
@@ -51,22 +50,25 @@ function toDto(actor: Actor, r: Row): TerritoryDto {
 
 /** Admins change every rule; a manager the rules of reps in their subtree (SPEC §2). */
 function canChange(actor: Actor, repUnitPath: string): boolean {
-  if (actor.role === 'admin') return true;
-  return actor.role === 'manager' && reachesUnit(actor, repUnitPath);
+  return can(actor, 'territories.manage') && reachesUnit(actor, repUnitPath);
 }
 
-const managerPath = (actor: Actor) => (actor.role === 'manager' ? actor.unitPath : undefined);
+/** Readers below the whole workspace (managers) see the rules of their subtree. */
+const subtreePath = (actor: Actor) => {
+  const reach = unitReach(actor);
+  return reach.kind === 'workspace' ? undefined : reach.path;
+};
 
 export async function listTerritories(db: Db, actor: Actor, q: Omit<repo.RuleFilter, 'unitPath'>) {
   // Rules store the full name; a filter may say 上海 or Shanghai.
   const province = q.province ? (canonicalProvince(q.province) ?? q.province) : undefined;
-  const { items, total } = await repo.listRules(db.kysely, actor, { ...q, province, unitPath: managerPath(actor) });
+  const { items, total } = await repo.listRules(db.kysely, actor, { ...q, province, unitPath: subtreePath(actor) });
   return { items: items.map((r) => toDto(actor, r)), total };
 }
 
 async function requireRule(db: Db, actor: Actor, id: number): Promise<Row> {
   const r = await repo.getRule(db.kysely, actor.workspaceId, id);
-  if (!r || (actor.role === 'manager' && !reachesUnit(actor, r.unit_path))) throw notFound('Territory rule');
+  if (!r || !reachesUnit(actor, r.unit_path)) throw notFound('Territory rule');
   return r;
 }
 
@@ -92,12 +94,12 @@ const norm = (s: string | null | undefined) => (s === undefined || s === null ||
  */
 function placeOf(i: { province: string | null; city: string | null; district: string | null; industry: string | null }, stored?: string | null): repo.RulePlace {
   const given = norm(i.province);
-  if (!given) throw invalid('province', 'is required');
+  if (!given) throw invalid('province', { code: 'required' }, 'is required');
   // A rule saved before provinces were checked keeps its text until someone changes it (it can still be switched off).
   const province = canonicalProvince(given) ?? (given === stored ? given : null);
-  if (!province) throw invalid('province', `"${given}" is not a province-level division of China; write it as 上海市 or 上海, 广西壮族自治区 or 广西`);
+  if (!province) throw invalid('province', { code: 'unknown_province', params: { value: given } }, `"${given}" is not a province-level division of China; write it as 上海市 or 上海, 广西壮族自治区 or 广西`);
   const p = { province, city: norm(i.city), district: norm(i.district), industry: norm(i.industry) };
-  if (p.district && !p.city) throw invalid('city', 'a district needs its city');
+  if (p.district && !p.city) throw invalid('city', { code: 'needs_city' }, 'a district needs its city');
   return p;
 }
 
@@ -107,8 +109,8 @@ async function isDuplicate(db: Db['kysely'], workspaceId: number, place: repo.Ru
 
 async function checkRep(db: Db, actor: Actor, userId: number) {
   const u = await repo.userForRule(db.kysely, actor.workspaceId, userId);
-  if (!u || !u.active || !OWNER_ROLES.includes(u.role)) throw invalid('userId', `no active rep or manager with id ${userId}`);
-  if (!canChange(actor, u.path)) throw invalid('userId', 'the rep must be in your organisation');
+  if (!u || !u.active || !canOwnAccounts(u.role as Role)) throw invalid('userId', { code: 'owner_role' }, `no active rep or manager with id ${userId}`);
+  if (!canChange(actor, u.path)) throw invalid('userId', { code: 'not_in_reach', params: { id: userId } }, 'the rep must be in your organisation');
   return u;
 }
 
@@ -170,7 +172,7 @@ export async function deleteTerritory(db: Db, actor: Actor, id: number, ip: stri
 export async function conflicts(db: Db, actor: Actor) {
   const rules = await repo.activeRules(db.kysely, actor.workspaceId);
   const byId = new Map(rules.map((r) => [r.id, r]));
-  const found = findConflicts(rules.map(domainRule)).filter((c) => actor.role !== 'manager' || c.ruleIds.some((id) => reachesUnit(actor, byId.get(id)!.unit_path)));
+  const found = findConflicts(rules.map(domainRule)).filter((c) => c.ruleIds.some((id) => reachesUnit(actor, byId.get(id)!.unit_path)));
   return {
     items: found.map((c) => ({ place: c.place, specificity: c.specificity, rules: c.ruleIds.map((id) => toDto(actor, byId.get(id)!)) })),
     total: found.length,
@@ -225,7 +227,7 @@ export async function applyToPool(db: Db, actor: Actor, dryRun: boolean, ip: str
   const owners = new Map(usable.map((r) => [r.user_id, { userId: r.user_id, unitId: r.org_unit_id, name: r.user_name }]));
   const { now } = actor;
   return db.kysely.transaction().execute(async (trx) => {
-    const pool = await repo.poolAccounts(trx, actor, managerPath(actor) ?? null);
+    const pool = await repo.poolAccounts(trx, actor, subtreePath(actor) ?? null);
     const plan = new Map<number, number[]>();
     let conflicted = 0;
     let unmatched = 0;

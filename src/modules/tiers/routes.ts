@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { NAMED_CRITERIA, TIERS, VALUE_TYPES } from '../../domain/accounts.ts';
 import { errorResponses, idParam, versionField } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
-import { ACCOUNT_ROLES } from '../accounts/routes.ts';
 import { accountDetailSchema } from '../accounts/schemas.ts';
 import * as tiers from './service.ts';
+import { needs } from '../../server/access.ts';
 
 const tierCounts = z.object({ A: z.number().int(), B: z.number().int(), C: z.number().int() });
 
@@ -38,7 +38,7 @@ export default async function tierRoutes(app: FastifyInstance) {
   const { db } = app;
 
   r.post('/tiers/recompute', {
-    config: { access: ['admin', 'manager'] },
+    config: { access: needs('accounts.manage') },
     schema: {
       tags: ['tiers'],
       summary: 'Recompute ABC tiers and value types of the whole workspace now (also runs nightly)',
@@ -48,7 +48,7 @@ export default async function tierRoutes(app: FastifyInstance) {
   }, async (req) => tiers.recompute(db, actorOf(req)));
 
   r.get('/tiers/summary', {
-    config: { access: ACCOUNT_ROLES },
+    config: { access: needs('accounts.read') },
     schema: {
       tags: ['tiers'],
       summary: 'Accounts and purchase amounts per tier and value type within the caller\'s reach, with the thresholds in force',
@@ -58,7 +58,7 @@ export default async function tierRoutes(app: FastifyInstance) {
   }, async (req) => tiers.summary(db, actorOf(req), req.query.orgUnitId));
 
   r.post('/accounts/:id/tier-override', {
-    config: { access: ['admin', 'manager'] },
+    config: { access: needs('accounts.manage') },
     schema: {
       tags: ['accounts'],
       summary: 'Override the account\'s ABC tier (a reason is required), or clear the override with tier: null',
@@ -73,7 +73,7 @@ export default async function tierRoutes(app: FastifyInstance) {
   }, async (req) => tiers.setOverride(db, actorOf(req), req.params.id, { ...req.body, reason: req.body.reason || undefined }, ipOf(req)));
 
   r.put('/accounts/:id/named', {
-    config: { access: ['admin', 'manager', 'rep', 'presales'] },
+    config: { access: needs('accounts.write') },
     schema: {
       tags: ['accounts'],
       summary: 'Named account (指名客户) flag and its criteria checklist; the flag needs a manager, the checklist an editor',

@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.ts';
 import { updateVersioned } from '../versioned.ts';
 import { NAMED_CRITERIA, TIERS, VALUE_TYPES, type NamedCriterion, type Tier, type ValueType } from '../../domain/accounts.ts';
 import { computeTiers, effectiveTier, tierWindows } from '../../domain/abc-tier.ts';
-import { canEditAccount, canManageAccount, type Actor } from '../../domain/policy.ts';
+import { can, canEditAccount, canManageAccount, type Actor } from '../../domain/policy.ts';
 import { GROWTH_BP, SHRINK_BP, VALUE_TYPE_STRATEGY, valueTypeOf } from '../../domain/value-type.ts';
 import { forbidden, invalid } from '../../server/problem.ts';
 import { factsOf, getAccount, requireAccount } from '../accounts/service.ts';
@@ -75,7 +75,7 @@ export async function recomputeWorkspace(db: Db, workspaceId: number, actorUserI
 }
 
 export async function recompute(db: Db, actor: Actor): Promise<RecomputeResult> {
-  if (actor.role !== 'admin' && actor.role !== 'manager') throw forbidden('Only administrators and managers can recompute tiers');
+  if (!can(actor, 'accounts.manage')) throw forbidden('Only administrators and managers can recompute tiers');
   return recomputeWorkspace(db, actor.workspaceId, actor.userId);
 }
 
@@ -96,7 +96,7 @@ export async function summary(db: Db, actor: Actor, orgUnitId?: number) {
   let unitPath: string | null = null;
   if (orgUnitId !== undefined) {
     unitPath = await repo.unitPathOf(db.kysely, actor.workspaceId, orgUnitId);
-    if (!unitPath) throw invalid('orgUnitId', `no unit with id ${orgUnitId}`);
+    if (!unitPath) throw invalid('orgUnitId', { code: 'not_found', params: { id: orgUnitId } }, `no unit with id ${orgUnitId}`);
   }
   const [cells, s] = await Promise.all([repo.tierSummary(db.kysely, actor, unitPath), loadSettings(db.kysely, actor.workspaceId)]);
   const tiers = TIERS.map((tier) => {
@@ -124,7 +124,7 @@ const sum = <K extends string>(rows: Record<K, number>[], k: K) => rows.reduce((
 export async function setOverride(db: Db, actor: Actor, id: number, input: { version: number; tier: Tier | null; reason?: string | undefined }, ip: string | null) {
   const row = await requireAccount(db, actor, id);
   if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager over this account can override its tier');
-  if (input.tier !== null && !input.reason) throw invalid('reason', 'say why the tier is overridden');
+  if (input.tier !== null && !input.reason) throw invalid('reason', { code: 'required' }, 'say why the tier is overridden');
   const computed = row.tier_computed as Tier;
   const before = row.tier as Tier;
   const after = effectiveTier(computed, input.tier);

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { TIMELINE_GROUP_NAMES, TIMELINE_KINDS, type TimelineGroup } from '../../domain/timeline.ts';
 import { errorResponses, idParam } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
-import { ACCOUNT_ROLES } from '../accounts/routes.ts';
 import * as timeline from './service.ts';
+import { needs } from '../../server/access.ts';
 
 const query = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(30),
@@ -51,7 +51,7 @@ export default async function timelineRoutes(app: FastifyInstance) {
   const { db } = app;
 
   r.get('/accounts/:id/timeline', {
-    config: { access: ACCOUNT_ROLES },
+    config: { access: needs('accounts.read') },
     schema: {
       tags: ['accounts'],
       summary: 'Activity timeline: the account, its contacts, and the deals you may see — created, moved, reviewed, closed — newest first',
@@ -62,7 +62,7 @@ export default async function timelineRoutes(app: FastifyInstance) {
   }, async (req) => timeline.accountTimeline(db, actorOf(req), req.params.id, req.query));
 
   r.get('/opportunities/:id/timeline', {
-    config: { access: ACCOUNT_ROLES },
+    config: { access: needs('opportunities.read') },
     schema: {
       tags: ['opportunities'],
       summary: 'Activity timeline of one deal: stage moves with their evidence, reviews, changes, files, closing — newest first',

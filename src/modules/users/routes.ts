@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ADMIN_ONLY, ANY_SIGNED_IN } from '../../server/access.ts';
+import { ANY_SIGNED_IN, needs } from '../../server/access.ts';
 import { email, errorResponses, idParam, listQuery, optionalText, page, password, queryBool, text, versionField } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { LOCALES, ROLES } from '../../domain/roles.ts';
@@ -57,7 +57,7 @@ export default async function userRoutes(app: FastifyInstance) {
   }, async (req) => users.getUser(db, actorOf(req), req.params.id));
 
   r.post('/users', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('users.administer') },
     schema: {
       tags: ['users'],
       summary: 'Create a user, who must change the given password at the first sign-in',
@@ -77,7 +77,7 @@ export default async function userRoutes(app: FastifyInstance) {
   }, async (req, reply) => reply.code(201).send(await users.createUser(db, actorOf(req), req.body, ipOf(req))));
 
   r.patch('/users/:id', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('users.administer') },
     schema: {
       tags: ['users'],
       summary: 'Change a user: name, email, role, unit, export permission',
@@ -97,7 +97,7 @@ export default async function userRoutes(app: FastifyInstance) {
   }, async (req) => users.updateUser(db, actorOf(req), req.params.id, req.body, ipOf(req)));
 
   r.post('/users/:id/password', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('users.administer') },
     schema: {
       tags: ['users'],
       summary: "Reset a user's password; ends all their sessions, and the user must change it at the next sign-in",
@@ -108,12 +108,12 @@ export default async function userRoutes(app: FastifyInstance) {
   }, async (req) => users.resetPassword(db, actorOf(req), req.params.id, req.body, ipOf(req)));
 
   r.post('/users/:id/deactivate', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('users.administer') },
     schema: { tags: ['users'], summary: 'Deactivate a user; ends their sessions at once. 409 handover_required (with accounts, opportunities, territories, handoverId) while the user owns live accounts, open opportunities or active territory rules, or a handover is in progress: complete a handover instead', params: idParam, body: versionBody, response: { 200: userSchema, ...errorResponses } },
   }, async (req) => users.setActive(db, actorOf(req), req.params.id, false, req.body.version, ipOf(req)));
 
   r.post('/users/:id/activate', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('users.administer') },
     schema: { tags: ['users'], summary: 'Reactivate a user', params: idParam, body: versionBody, response: { 200: userSchema, ...errorResponses } },
   }, async (req) => users.setActive(db, actorOf(req), req.params.id, true, req.body.version, ipOf(req)));
 }

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
-import { canAdministerWorkspace, defaultExportPermission, reachesUnit, type Actor } from '../../domain/policy.ts';
+import { can, defaultExportPermission, reachesUnit, type Actor } from '../../domain/policy.ts';
 import type { Locale, Role } from '../../domain/roles.ts';
-import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
+import { AppError, conflict, fieldError, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { updateVersioned } from '../versioned.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { hashPassword } from '../auth/password.ts';
@@ -50,7 +50,7 @@ export function toUserDto(r: Row, unit: UnitNaming | undefined): UserDto {
     phone: r.phone,
     active: r.active === 1,
     locale: r.locale as Locale,
-    canExport: r.can_export === 1 || r.role === 'admin',
+    canExport: can({ role: r.role as Role, exportGranted: r.can_export === 1 }, 'export'),
     mustChangePassword: r.must_change_password === 1,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -60,7 +60,7 @@ export function toUserDto(r: Row, unit: UnitNaming | undefined): UserDto {
 }
 
 function requireAdmin(actor: Actor) {
-  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can manage users');
+  if (!can(actor, 'users.administer')) throw forbidden('Only an administrator can manage users');
 }
 
 export async function listUsers(db: Db, actor: Actor, q: Parameters<typeof repo.listUsers>[3]) {
@@ -77,8 +77,8 @@ export async function getUser(db: Db, actor: Actor, id: number): Promise<UserDto
 
 async function activeUnit(db: Db, actor: Actor, unitId: number) {
   const unit = await getUnit(db.kysely, actor, unitId);
-  if (!unit) throw invalid('orgUnitId', `no org unit with id ${unitId}`);
-  if (unit.archived_at !== null) throw invalid('orgUnitId', 'the org unit is archived');
+  if (!unit) throw invalid('orgUnitId', { code: 'not_found', params: { id: unitId } }, `no org unit with id ${unitId}`);
+  if (unit.archived_at !== null) throw invalid('orgUnitId', { code: 'archived' }, 'the org unit is archived');
   return unit;
 }
 
@@ -146,6 +146,10 @@ export async function updateUser(db: Db, actor: Actor, id: number, patch: UserPa
   const user = await repo.getUser(db.kysely, actor, id);
   if (!user) throw notFound('User');
   if (patch.orgUnitId !== undefined && patch.orgUnitId !== user.org_unit_id) await activeUnit(db, actor, patch.orgUnitId);
+  // A new role brings its own export default (SPEC §3.4): a manager demoted to rep does not keep
+  // a grant that came with the old role. An explicit canExport in the same change wins.
+  const roleChanges = patch.role !== undefined && patch.role !== user.role;
+  const canExport = patch.canExport ?? (roleChanges ? defaultExportPermission(patch.role!) : undefined);
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     if (patch.email !== undefined && patch.email !== user.email && (await repo.emailTaken(trx, patch.email, id))) {
@@ -153,9 +157,9 @@ export async function updateUser(db: Db, actor: Actor, id: number, patch: UserPa
     }
     if (patch.role !== undefined && patch.role !== 'admin' && user.role === 'admin' && user.active === 1) {
       if ((await repo.countActiveAdmins(trx, actor.workspaceId, id)) === 0) {
-        throw new AppError(409, 'last_admin', 'role: the workspace must keep at least one active administrator', [
-          { field: 'role', message: 'the workspace must keep at least one active administrator' },
-        ]);
+        throw new AppError('last_admin', 'role: the workspace must keep at least one active administrator', {
+          errors: [fieldError('role', { code: 'conflict' }, 'the workspace must keep at least one active administrator')],
+        });
       }
     }
     await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id, version: patch.version }, {
@@ -165,14 +169,14 @@ export async function updateUser(db: Db, actor: Actor, id: number, patch: UserPa
       ...(patch.orgUnitId !== undefined ? { org_unit_id: patch.orgUnitId } : {}),
       ...(patch.title !== undefined ? { title: patch.title } : {}),
       ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
-      ...(patch.canExport !== undefined ? { can_export: patch.canExport ? 1 : 0 } : {}),
+      ...(canExport !== undefined ? { can_export: canExport ? 1 : 0 } : {}),
       updated_at: now,
     });
     // Role, unit and export changes alter what the user can see and do: a permission change (SPEC §8).
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     if (patch.role !== undefined && patch.role !== user.role) changes.role = { from: user.role, to: patch.role };
     if (patch.orgUnitId !== undefined && patch.orgUnitId !== user.org_unit_id) changes.orgUnitId = { from: user.org_unit_id, to: patch.orgUnitId };
-    if (patch.canExport !== undefined && patch.canExport !== (user.can_export === 1)) changes.canExport = { from: user.can_export === 1, to: patch.canExport };
+    if (canExport !== undefined && canExport !== (user.can_export === 1)) changes.canExport = { from: user.can_export === 1, to: canExport };
     await recordAudit(trx, {
       workspaceId: actor.workspaceId,
       actorUserId: actor.userId,
@@ -218,7 +222,7 @@ async function requireNothingOwned(db: Kysely<Database>, workspaceId: number, id
     ...(owned.length ? [`The user still owns ${owned.join(', ')}`] : []),
     ...(w.handoverId !== null ? [`handover #${w.handoverId} of the user is in progress`] : []),
   ].join('; ');
-  throw new AppError(409, 'handover_required', `${detail}: complete a handover to deactivate the user`, undefined, { ...w });
+  throw new AppError('handover_required', `${detail}: complete a handover to deactivate the user`, { params: { ...w } });
 }
 
 /** Deactivation ends the user's sessions in the same transaction: they are signed out at once. */
@@ -229,12 +233,12 @@ export async function setActive(db: Db, actor: Actor, id: number, active: boolea
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     if (!active && user.role === 'admin' && (await repo.countActiveAdmins(trx, actor.workspaceId, id)) === 0) {
-      throw new AppError(409, 'last_admin', 'The workspace must keep at least one active administrator');
+      throw new AppError('last_admin', 'The workspace must keep at least one active administrator');
     }
     if (!active) await requireNothingOwned(trx, actor.workspaceId, id);
     if (active) {
       const unit = await getUnit(trx, actor, user.org_unit_id);
-      if (unit?.archived_at != null) throw invalid('orgUnitId', 'the user\'s org unit is archived; move the user first');
+      if (unit?.archived_at != null) throw invalid('orgUnitId', { code: 'archived' }, 'the user\'s org unit is archived; move the user first');
     }
     await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id, version }, {
       active: active ? 1 : 0,
@@ -267,6 +271,6 @@ export async function updateMe(db: Db, actor: Actor, patch: { name?: string | un
  */
 export async function assignableUser(db: Db, actor: Actor, userId: number, field: string) {
   const u = await repo.userWithUnit(db.kysely, actor.workspaceId, userId);
-  if (!u || u.active !== 1 || !reachesUnit(actor, u.path)) throw invalid(field, `no active user with id ${userId} in your organisation`);
+  if (!u || u.active !== 1 || !reachesUnit(actor, u.path)) throw invalid(field, { code: 'not_in_reach', params: { id: userId } }, `no active user with id ${userId} in your organisation`);
   return u;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ADMIN_ONLY, ANY_SIGNED_IN } from '../../server/access.ts';
+import { ANY_SIGNED_IN, needs } from '../../server/access.ts';
 import { email, errorResponses, password, problemSchema, text, versionField } from '../../contracts/common.ts';
 import { actorOf, ipOf, setSessionCookie } from '../../server/request.ts';
 import { LOCALES } from '../../domain/roles.ts';
@@ -73,7 +73,7 @@ export default async function workspaceRoutes(app: FastifyInstance) {
   }, async (req) => ws.getWorkspace(db, actorOf(req)));
 
   r.patch('/workspace', {
-    config: { access: ADMIN_ONLY },
+    config: { access: needs('workspace.administer') },
     schema: {
       tags: ['workspace'],
       summary: 'Change workspace settings',

@@ -4,7 +4,7 @@ import type { Database, Workspace } from '../../db/schema.ts';
 import { DEFAULT_TIME_ZONE, type Calendar } from '../../domain/calendar.ts';
 import { workspaceSettings, type WorkspaceSettings } from '../../domain/settings.ts';
 import { inTransaction } from '../../db/transaction.ts';
-import { canAdministerWorkspace, type Actor } from '../../domain/policy.ts';
+import { can, type Actor } from '../../domain/policy.ts';
 import type { Locale } from '../../domain/roles.ts';
 import { conflict, forbidden, notFound, staleVersion } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
@@ -105,7 +105,7 @@ export async function updateWorkspace(
   patch: { version: number; name?: string | undefined; currency?: string | undefined; timeZone?: string | undefined; fiscalYearStartMonth?: number | undefined },
   ip: string | null,
 ): Promise<WorkspaceDto> {
-  if (!canAdministerWorkspace(actor)) throw forbidden('Only an administrator can change workspace settings');
+  if (!can(actor, 'workspace.administer')) throw forbidden('Only an administrator can change workspace settings');
   await db.kysely.transaction().execute(async (trx) => {
     // The workspace row is keyed by its own id (no workspace_id), so not updateVersioned.
     const r = await repo.updateWorkspace(trx, actor.workspaceId, patch.version, {

@@ -4,10 +4,9 @@
  * put field errors beside inputs and show the rest as a message.
  */
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+/** A field error of the problems table: the field, a code and its params (and an English message the app does not show). */
+export type { FieldError } from '../../../src/contracts/problems.ts';
+import type { FieldError } from '../../../src/contracts/problems.ts';
 
 export class ApiError extends Error {
   readonly status: number;

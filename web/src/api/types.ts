@@ -1,5 +1,6 @@
 /** Shapes of the API JSON: see the modules route files on the server and /api/openapi.json. */
 import type { Locale } from '../i18n/locale.ts';
+import type { Capability } from '../../../src/contracts/capabilities.ts';
 
 export const ROLES = ['admin', 'executive', 'manager', 'rep', 'presales', 'auditor', 'finance'] as const;
 export type Role = (typeof ROLES)[number];
@@ -48,7 +49,10 @@ export interface Workspace {
 export interface Me {
   user: User;
   workspace: Workspace;
-  permissions: { administer: boolean; export: boolean };
+  /** How much of the organisation the user sees (the server's unit reach). */
+  reach: 'workspace' | 'subtree' | 'unit';
+  /** What the user may do (src/domain/policy.ts decides); the app shows only what they hold. */
+  capabilities: Capability[];
 }
 
 export interface OrgUnit {

@@ -1,15 +1,16 @@
 import { Button, Result } from 'antd';
 import { problemMessage } from '../api/problems.ts';
-import { useT } from '../i18n/useI18n.ts';
+import { useI18n } from '../i18n/useI18n.ts';
 
 /** What a screen shows instead of its data when loading failed. */
 export function LoadError({ error, onRetry, fullPage }: { error: unknown; onRetry: () => void; fullPage?: boolean }) {
-  const t = useT();
+  const say = useI18n();
+  const { t } = say;
   return (
     <Result
       status="warning"
       title={t('common.loadFailed')}
-      subTitle={problemMessage(error, t)}
+      subTitle={problemMessage(error, say)}
       style={fullPage ? { marginTop: '15vh' } : undefined}
       extra={<Button onClick={onRetry}>{t('common.retry')}</Button>}
     />

@@ -2,7 +2,8 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { Card, Col, Flex, List, Row, Skeleton, Statistic, Tag, Tooltip, Typography } from 'antd';
 import { ApartmentOutlined, RightOutlined, SettingOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
-import { useSession } from '../features/auth/session.ts';
+import { useCan, useSession } from '../features/auth/session.ts';
+import type { Capability } from '../../../src/contracts/capabilities.ts';
 import { useTeamSize } from '../features/home/api.ts';
 import { Desk } from '../features/home/Desk.tsx';
 import { useOrgUnits } from '../features/org/api.ts';
@@ -24,17 +25,18 @@ function greetingKey(hour: number): MessageKey {
 export default function HomePage() {
   const t = useT();
   const navigate = useNavigate();
-  const { user, permissions } = useSession();
-  const seesCompany = user.role === 'admin' || user.role === 'executive';
+  const { user, reach } = useSession();
+  const can = useCan();
+  const seesCompany = reach === 'workspace';
   // The sales roles work accounts and opportunities; auditors and finance have neither (SPEC §2).
-  const sells = user.role !== 'auditor' && user.role !== 'finance';
+  const sells = can('opportunities.read');
   const teamSize = useTeamSize(user.orgUnitId);
   const units = useOrgUnits(false);
 
-  const quick: { key: MessageKey; path: string; icon: ReactNode; adminOnly?: boolean }[] = [
-    { key: 'home.quick.org', path: '/settings/org', icon: <ApartmentOutlined />, adminOnly: true },
-    { key: 'home.quick.users', path: '/settings/users', icon: <TeamOutlined />, adminOnly: true },
-    { key: 'home.quick.workspace', path: '/settings/workspace', icon: <SettingOutlined />, adminOnly: true },
+  const quick: { key: MessageKey; path: string; icon: ReactNode; needs?: Capability }[] = [
+    { key: 'home.quick.org', path: '/settings/org', icon: <ApartmentOutlined />, needs: 'org.administer' },
+    { key: 'home.quick.users', path: '/settings/users', icon: <TeamOutlined />, needs: 'users.administer' },
+    { key: 'home.quick.workspace', path: '/settings/workspace', icon: <SettingOutlined />, needs: 'workspace.administer' },
     { key: 'home.quick.account', path: '/account', icon: <UserOutlined /> },
   ];
 
@@ -45,7 +47,7 @@ export default function HomePage() {
           {t(greetingKey(new Date().getHours()), { name: user.name })}
         </Typography.Title>
         <Typography.Paragraph type="secondary" style={{ maxWidth: 720 }}>
-          {t(sells && user.role !== 'admin' ? 'home.intro' : 'home.introAdmin')}
+          {t(sells && !can('workspace.administer') ? 'home.intro' : 'home.introAdmin')}
         </Typography.Paragraph>
         <Row gutter={[16, 16]} style={{ marginTop: 8 }}>
           <Col xs={12} md={6}>
@@ -83,7 +85,7 @@ export default function HomePage() {
         <Col xs={24} lg={seesCompany ? 10 : 24}>
           <Card title={t('home.quick.title')} style={{ height: '100%' }}>
             <List
-              dataSource={quick.filter((q) => !q.adminOnly || permissions.administer)}
+              dataSource={quick.filter((q) => !q.needs || can(q.needs))}
               renderItem={(q) => (
                 <List.Item style={{ cursor: 'pointer' }} onClick={() => navigate(q.path)} extra={<RightOutlined style={{ color: '#94a3b8' }} />}>
                   <Flex gap={12} align="center">

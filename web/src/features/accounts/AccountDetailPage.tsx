@@ -14,7 +14,7 @@ import { HistoryTab } from './HistoryTab.tsx';
 import { OpportunitiesTab } from './OpportunitiesTab.tsx';
 import { OverviewTab } from './OverviewTab.tsx';
 import { ProfileTab } from './ProfileTab.tsx';
-import { useAccountProblem } from './problems.ts';
+import { useProblem } from '../../api/useProblem.ts';
 import { RelationshipMapTab } from './RelationshipMapTab.tsx';
 import { RolesTab } from './RolesTab.tsx';
 import { ActivityTimeline } from '../timeline/ActivityTimeline.tsx';
@@ -27,7 +27,7 @@ type Dialog = 'edit' | 'reassign' | 'tier' | null;
 function Header({ account, onDialog }: { account: AccountDetail; onDialog: (d: Dialog) => void }) {
   const t = useT();
   const { modal, message } = App.useApp();
-  const report = useAccountProblem();
+  const report = useProblem();
   const setArchived = useSetArchived();
   const { edit, manage } = account.permissions;
   const overridden = account.tierOverride !== null;

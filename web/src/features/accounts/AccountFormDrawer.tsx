@@ -3,9 +3,9 @@ import { Alert, App, Button, Drawer, Flex, Form, Grid, Input, List, Select, Typo
 import { Link } from 'react-router';
 import { isApiError } from '../../api/client.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
-import { useSession } from '../auth/session.ts';
+import { useCan } from '../auth/session.ts';
 import { useCreateAccount, useDuplicates, usePeople, useUpdateAccount, type AccountBody } from './api.ts';
-import { useAccountProblem } from './problems.ts';
+import { useProblem } from '../../api/useProblem.ts';
 import { ACCOUNT_STATUSES, COMPANY_SIZES, INDUSTRIES, LEAD_SOURCES, PROVINCES, type AccountDetail } from './types.ts';
 
 interface Values {
@@ -42,15 +42,14 @@ function useDebounced<T>(value: T, ms: number): T {
 export function AccountFormDrawer({ account, onClose, onCreated }: { account?: AccountDetail; onClose: () => void; onCreated?: (a: AccountDetail) => void }) {
   const { t } = useI18n();
   const { message, modal } = App.useApp();
-  const report = useAccountProblem();
+  const report = useProblem();
   const screens = Grid.useBreakpoint();
-  const { user } = useSession();
   const [form] = Form.useForm<Values>();
   const create = useCreateAccount();
   const update = useUpdateAccount();
   const people = usePeople();
   const editing = account !== undefined;
-  const isManager = user.role === 'admin' || user.role === 'manager';
+  const isManager = useCan()('accounts.manage');
 
   const name = useDebounced((Form.useWatch('name', form) ?? '').trim(), 400);
   const creditCode = useDebounced((Form.useWatch('creditCode', form) ?? '').trim().toUpperCase(), 400);

@@ -1,14 +1,14 @@
 import { App, Form, Input, Modal, Select, Typography } from 'antd';
 import { useT } from '../../i18n/useI18n.ts';
 import { usePeople, useTierOverride, useUpdateAccount } from './api.ts';
-import { useAccountProblem } from './problems.ts';
+import { useProblem } from '../../api/useProblem.ts';
 import { TIERS, type AccountDetail, type Tier } from './types.ts';
 
 /** Reassign the owner: managers only, and the reason is logged with who and when (SPEC §3.3). */
 export function ReassignModal({ account, onClose }: { account: AccountDetail; onClose: () => void }) {
   const t = useT();
   const { message } = App.useApp();
-  const report = useAccountProblem();
+  const report = useProblem();
   const people = usePeople();
   const update = useUpdateAccount();
   const [form] = Form.useForm<{ ownerId: number; ownerReason: string }>();
@@ -35,7 +35,7 @@ export function ReassignModal({ account, onClose }: { account: AccountDetail; on
 export function TierOverrideModal({ account, onClose }: { account: AccountDetail; onClose: () => void }) {
   const t = useT();
   const { message } = App.useApp();
-  const report = useAccountProblem();
+  const report = useProblem();
   const override = useTierOverride();
   const [form] = Form.useForm<{ tier: Tier | 'auto'; reason: string }>();
   return (

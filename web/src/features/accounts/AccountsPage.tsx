@@ -5,7 +5,7 @@ import { Link, useNavigate } from 'react-router';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useI18n } from '../../i18n/useI18n.ts';
-import { useSession } from '../auth/session.ts';
+import { useCan } from '../auth/session.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
 import { ExportButton } from '../imports/ExportButton.tsx';
 import { PAGE_SIZE, useAccounts, usePeople } from './api.ts';
@@ -17,23 +17,21 @@ import { useAccountFilters } from './useAccountFilters.ts';
 import { ACCOUNT_STATUSES, INDUSTRIES, PROVINCES, TIERS, VALUE_TYPES, type Account } from './types.ts';
 
 const SORTABLE = ['name', 'tier', 'lastFollowUpAt', 'trailingAmount', 'updatedAt', 'createdAt'];
-const WRITER_ROLES = ['admin', 'manager', 'rep', 'presales'];
-const CREATOR_ROLES = ['admin', 'manager', 'rep'];
 
 /** /accounts: the customer archive (SPEC §3.1), filtered, sorted and paginated on the server. */
 export default function AccountsPage() {
   const { t, locale } = useI18n();
   const navigate = useNavigate();
   const screens = Grid.useBreakpoint();
-  const { user, permissions } = useSession();
+  const can = useCan();
   const { filters, page, update, replaceAll } = useAccountFilters();
   const accounts = useAccounts(filters, page);
   const people = usePeople();
   const [q, setQ] = useState(filters.q ?? '');
   const [creating, setCreating] = useState(false);
   const [moreFilters, setMoreFilters] = useState(false);
-  const canCreate = CREATOR_ROLES.includes(user.role);
-  const canImport = WRITER_ROLES.includes(user.role);
+  const canCreate = can('accounts.create');
+  const canImport = can('import');
   const { q: _q, sort: _sort, ...narrowing } = filters;
   const filterCount = Object.keys(narrowing).length;
   const showAllFilters = screens.md || moreFilters;
@@ -101,9 +99,9 @@ export default function AccountsPage() {
         extra={
           <Flex gap={8} wrap>
             <Button icon={<InboxOutlined />} onClick={() => navigate('/accounts/pool')}>{t('accounts.pool')}</Button>
-            {(user.role === 'admin' || user.role === 'manager') && <Button icon={<SwapOutlined />} onClick={() => navigate('/handovers')}>{t('accounts.handovers')}</Button>}
+            {can('handover.manage') && <Button icon={<SwapOutlined />} onClick={() => navigate('/handovers')}>{t('accounts.handovers')}</Button>}
             {canImport && <Button icon={<UploadOutlined />} onClick={() => navigate('/accounts/import')}>{t('accounts.import')}</Button>}
-            {permissions.export && <ExportButton area="accounts" filters={filters} />}
+            {can('export') && <ExportButton area="accounts" filters={filters} />}
             {canCreate && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-account">{t('accounts.new')}</Button>}
           </Flex>
         }

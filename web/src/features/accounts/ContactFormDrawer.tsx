@@ -2,7 +2,7 @@ import { App, Button, DatePicker, Drawer, Flex, Form, Grid, Input, Select } from
 import dayjs, { type Dayjs } from 'dayjs';
 import { useT } from '../../i18n/useI18n.ts';
 import { useCreateContact, useUpdateContact } from './api.ts';
-import { useAccountProblem } from './problems.ts';
+import { useProblem } from '../../api/useProblem.ts';
 import type { Contact } from './types.ts';
 
 interface Values {
@@ -36,7 +36,7 @@ function possibleManagers(contact: Contact | undefined, all: Contact[]): Contact
 export function ContactFormDrawer({ accountId, contact, contacts, onClose }: { accountId: number; contact?: Contact; contacts: Contact[]; onClose: () => void }) {
   const t = useT();
   const { message } = App.useApp();
-  const report = useAccountProblem();
+  const report = useProblem();
   const screens = Grid.useBreakpoint();
   const [form] = Form.useForm<Values>();
   const create = useCreateContact();

@@ -5,14 +5,14 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { useArchiveContact, useContacts, useRoles } from './api.ts';
 import { ContactFormDrawer } from './ContactFormDrawer.tsx';
-import { useAccountProblem } from './problems.ts';
+import { useProblem } from '../../api/useProblem.ts';
 import type { AccountDetail, Contact } from './types.ts';
 
 /** The account's contacts; writers add and edit, managers archive (SPEC §3.3: nobody deletes). */
 export function ContactsTab({ account, openNew = false }: { account: AccountDetail; openNew?: boolean }) {
   const t = useT();
   const { modal, message } = App.useApp();
-  const report = useAccountProblem();
+  const report = useProblem();
   const [showArchived, setShowArchived] = useState(false);
   const contacts = useContacts(account.id, showArchived);
   const active = useContacts(account.id, false);

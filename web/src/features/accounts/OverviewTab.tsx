@@ -4,14 +4,14 @@ import { useI18n } from '../../i18n/useI18n.ts';
 import { useSetNamed } from './api.ts';
 import { formatDate } from './bits.tsx';
 import { formatFen } from '../../i18n/money.ts';
-import { useAccountProblem } from './problems.ts';
+import { useProblem } from '../../api/useProblem.ts';
 import { NAMED_CRITERIA, type AccountDetail, type NamedCriterion } from './types.ts';
 
 /** Named-account checklist (SPEC §2): the flag is a manager's call, the criteria any writer's. */
 function NamedCard({ account }: { account: AccountDetail }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const report = useAccountProblem();
+  const report = useProblem();
   const setNamed = useSetNamed();
   const criteria = Object.fromEntries(NAMED_CRITERIA.map((c) => [c, account.namedCriteria[c] === true])) as Record<NamedCriterion, boolean>;
   const met = NAMED_CRITERIA.filter((c) => criteria[c]).length;

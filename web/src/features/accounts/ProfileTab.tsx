@@ -4,7 +4,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { useProfile, useSaveProfile } from './api.ts';
-import { useAccountProblem } from './problems.ts';
+import { useProblem } from '../../api/useProblem.ts';
 import { PROFILE_FIELDS, type AccountDetail, type ProfileField } from './types.ts';
 
 const GROUPS: { title: 'profile' | 'plan'; fields: ProfileField[] }[] = [
@@ -16,7 +16,7 @@ const GROUPS: { title: 'profile' | 'plan'; fields: ProfileField[] }[] = [
 export function ProfileTab({ account }: { account: AccountDetail }) {
   const t = useT();
   const { message } = App.useApp();
-  const report = useAccountProblem();
+  const report = useProblem();
   const eligible = account.tier === 'A' || account.named;
   const profile = useProfile(account.id, eligible);
   const save = useSaveProfile();

@@ -2,7 +2,7 @@ import { App, Alert, Form, Input, Modal, Rate, Segmented, Select, Typography } f
 import { useT } from '../../i18n/useI18n.ts';
 import { useCreateRole, usePeople, useUpdateRole } from './api.ts';
 import { degreeLabel } from './bits.tsx';
-import { useAccountProblem } from './problems.ts';
+import { useProblem } from '../../api/useProblem.ts';
 import { ATTITUDES, BUYING_ROLES, INFLUENCE_LEVELS, type Attitude, type BuyingRole, type BuyingRoleKind, type Contact, type Influence } from './types.ts';
 
 interface Values {
@@ -19,7 +19,7 @@ interface Values {
 export function RoleFormModal({ role, contacts, contactId, onClose }: { role?: BuyingRole; contacts: Contact[]; contactId?: number; onClose: () => void }) {
   const t = useT();
   const { message } = App.useApp();
-  const report = useAccountProblem();
+  const report = useProblem();
   const people = usePeople();
   const create = useCreateRole();
   const update = useUpdateRole();

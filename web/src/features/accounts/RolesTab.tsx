@@ -5,7 +5,7 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { useContacts, useDeleteRole, useRoles } from './api.ts';
 import { AttitudeTag, DegreeBar, InfluenceTag } from './bits.tsx';
-import { useAccountProblem } from './problems.ts';
+import { useProblem } from '../../api/useProblem.ts';
 import { RoleFormModal } from './RoleFormModal.tsx';
 import { BUYING_ROLES, type AccountDetail, type BuyingRole } from './types.ts';
 
@@ -13,7 +13,7 @@ import { BUYING_ROLES, type AccountDetail, type BuyingRole } from './types.ts';
 export function RolesTable({ account, contactId }: { account: AccountDetail; contactId?: number }) {
   const t = useT();
   const { message } = App.useApp();
-  const report = useAccountProblem();
+  const report = useProblem();
   const roles = useRoles(account.id);
   const contacts = useContacts(account.id);
   const remove = useDeleteRole();

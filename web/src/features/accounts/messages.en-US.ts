@@ -361,12 +361,4 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.profile.planResources.hint': 'Presales, executive visits, reference visits, marketing budget…',
   'accounts.profile.planReviewDate': 'Plan review date',
 
-  'accounts.error.possible_duplicate': 'Accounts with similar names exist: make sure this is not a duplicate.',
-  'accounts.error.duplicate_credit_code': 'This credit code already belongs to another account.',
-  'accounts.error.invalid_credit_code': 'Invalid credit code: check for a typo (the check character does not match).',
-  'accounts.error.territory_conflict': 'Several territory rules assign this account to different people; choose the owner.',
-  'accounts.error.reporting_cycle': 'Not possible: the reporting lines would go round in a circle.',
-  'accounts.error.duplicate_role': 'This contact already holds this role here.',
-  'accounts.error.not_key_account': 'Only A-tier and named accounts keep a key-account profile.',
-  'accounts.error.duplicate_name': 'You already have a view with this name.',
 };

@@ -359,12 +359,4 @@ export const accountsZhCN = {
   'accounts.profile.planResources.hint': '售前、高层拜访、样板参观、市场费用等',
   'accounts.profile.planReviewDate': '计划回顾日期',
 
-  'accounts.error.possible_duplicate': '已有名称相似的客户，请确认不是重复录入。',
-  'accounts.error.duplicate_credit_code': '该统一社会信用代码已属于另一个客户。',
-  'accounts.error.invalid_credit_code': '统一社会信用代码无效：请检查是否抄错（末位校验码不符）。',
-  'accounts.error.territory_conflict': '多条井田规则把该客户分给了不同的人，请手工选择负责人。',
-  'accounts.error.reporting_cycle': '不能这样设置：汇报关系会形成循环。',
-  'accounts.error.duplicate_role': '该联系人在这里已经担任这个角色。',
-  'accounts.error.not_key_account': '只有 A 类客户和指名客户可以建立重点客户档案。',
-  'accounts.error.duplicate_name': '你已经有一个同名的视图。',
 } as const;

@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { isApiError } from '../../api/client.ts';
 import { problemMessage } from '../../api/problems.ts';
-import { useT } from '../../i18n/useI18n.ts';
+import { useI18n } from '../../i18n/useI18n.ts';
 import { FullPageSpinner } from '../../components/FullPageSpinner.tsx';
 import { AuthLayout } from './AuthLayout.tsx';
 import { sessionQueries, useMe, useSignIn } from './session.ts';
@@ -16,7 +16,8 @@ interface Credentials {
 }
 
 export function SignInPage() {
-  const t = useT();
+  const i18n = useI18n();
+  const { t } = i18n;
   const navigate = useNavigate();
   const location = useLocation();
   const me = useMe();
@@ -33,7 +34,7 @@ export function SignInPage() {
     setError(null);
     signIn.mutate(values, {
       onSuccess: () => navigate(from, { replace: true }),
-      onError: (e) => setError(isApiError(e) && e.status === 401 ? t('signIn.failed') : problemMessage(e, t)),
+      onError: (e) => setError(isApiError(e) && e.status === 401 ? t('signIn.failed') : problemMessage(e, i18n)),
     });
   }
 

@@ -3,6 +3,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { api, isApiError } from '../../api/client.ts';
 import { sessionKeys } from '../../api/keys.ts';
 import type { Me } from '../../api/types.ts';
+import type { Capability } from '../../../../src/contracts/capabilities.ts';
 import { takeChoiceBeforeSignIn, type Locale } from '../../i18n/locale.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { dateIn } from '../../../../src/domain/calendar.ts';
@@ -52,6 +53,12 @@ export function useSession(): Me {
 export function useWorkspaceDate(): (instant?: number) => string {
   const timeZone = useSession().workspace.timeZone;
   return (instant = Date.now()) => dateIn(instant, timeZone);
+}
+
+/** Whether the signed-in user holds a capability — the server's answer, never a role check here. */
+export function useCan(): (capability: Capability) => boolean {
+  const { capabilities } = useSession();
+  return (capability) => capabilities.includes(capability);
 }
 
 export function useSignIn() {

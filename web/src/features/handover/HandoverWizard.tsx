@@ -12,15 +12,14 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { zhCN, type MessageKey } from '../../i18n/zh-CN.ts';
 import { useUsers } from '../users/api.ts';
+import { canTakeOver } from '../../../../src/domain/handover.ts';
 import {
   CATEGORIES, useAssignSuccessors, useCancelHandover, useCompleteHandover, useHandover, useHandoverContacts, useSaveNote,
   type Category, type HandoverDetail, type HandoverItem, type HandoverNote,
 } from './api.ts';
 
-/** Who may take each kind of item (mirrors src/domain/handover.ts; the server decides). */
-const TAKERS: Record<Category, Role[]> = {
-  account: ['rep', 'manager'], opportunity: ['rep', 'manager'], team: ['rep', 'manager', 'presales'], relationship: ['rep', 'manager', 'presales'], territory: ['rep', 'manager'],
-};
+/** Who may take each kind of item: the server's own rule (src/domain/handover.ts). */
+const takes = (category: Category, role: Role | undefined) => role !== undefined && canTakeOver(category, role);
 
 const catLabel = (c: Category) => `handover.cat.${c}` as MessageKey;
 
@@ -102,7 +101,7 @@ function useCandidates(d: HandoverDetail) {
 }
 
 const userOptions = (users: User[], category: Category | null) =>
-  users.filter((u) => (category ? TAKERS[category] : TAKERS.account).includes(u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }));
+  users.filter((u) => takes(category ?? 'account', u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }));
 
 function SuccessorsStep({ d }: { d: HandoverDetail }) {
   const t = useT();
@@ -124,7 +123,7 @@ function SuccessorsStep({ d }: { d: HandoverDetail }) {
             type="primary"
             disabled={!bulk}
             loading={assign.isPending}
-            onClick={() => apply(d.items.filter((i) => (bulkCat === 'all' || i.category === bulkCat) && TAKERS[i.category].includes(users.find((u) => u.id === bulk)?.role ?? 'auditor')).map((i) => ({ itemId: i.id, toUserId: bulk! })))}
+            onClick={() => apply(d.items.filter((i) => (bulkCat === 'all' || i.category === bulkCat) && takes(i.category, users.find((u) => u.id === bulk)?.role)).map((i) => ({ itemId: i.id, toUserId: bulk! })))}
             data-testid="bulk-apply"
           >
             {t('handover.bulkApply')}

@@ -5,8 +5,7 @@ import { useT } from '../../i18n/useI18n.ts';
 import { usePeople } from '../accounts/api.ts';
 import { useAssign, type PoolItem } from './api.ts';
 
-/** Only reps and managers own private accounts (server: canOwnAccounts). */
-const OWNERS = ['rep', 'manager'];
+import { canOwnAccounts } from '../../../../src/domain/pool.ts';
 
 /**
  * A manager or admin gives a pool account to a rep or manager (SPEC §3.3). The people list is
@@ -19,7 +18,7 @@ export function PoolAssignModal({ account, onClose }: { account: PoolItem; onClo
   const people = usePeople();
   const assign = useAssign();
   const [form] = Form.useForm<{ toUserId: number }>();
-  const options = (people.data ?? []).filter((u) => OWNERS.includes(u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }));
+  const options = (people.data ?? []).filter((u) => canOwnAccounts(u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }));
 
   function onError(e: unknown) {
     if (isApiError(e) && e.code === 'claim_limit_reached') {

@@ -8,7 +8,7 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import { useSession } from '../auth/session.ts';
+import { useCan, useSession } from '../auth/session.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
 import { useClaim, usePool, usePoolEvents, useReleaseRun, type PoolItem, type Tier } from './api.ts';
 import { PoolAssignModal } from './PoolAssignModal.tsx';
@@ -20,10 +20,12 @@ export default function PoolPage() {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
-  const { user } = useSession();
-  const manages = user.role === 'admin' || user.role === 'manager' || user.role === 'executive';
-  const canClaim = user.role === 'rep' || user.role === 'manager';
-  const canAssign = user.role === 'admin' || user.role === 'manager';
+  const { reach } = useSession();
+  const can = useCan();
+  // The unit filter and the release log are for those who see more than their own unit's pool.
+  const manages = reach !== 'unit';
+  const canClaim = can('pool.claim');
+  const canAssign = can('pool.assign');
   const [assigning, setAssigning] = useState<PoolItem | null>(null);
   const [orgUnitId, setOrgUnitId] = useState<number | undefined>();
   const [tier, setTier] = useState<Tier | undefined>();
@@ -90,7 +92,7 @@ export default function PoolPage() {
       <PageHeader
         title={t('pool.title')}
         subtitle={t('pool.subtitle')}
-        extra={user.role === 'admin' ? (
+        extra={can('pool.run') ? (
           <Button icon={<ReloadOutlined />} loading={run.isPending} onClick={() => run.mutateAsync(undefined).then((r) => void message.success(t('pool.runDone', { n: r.total })), (e: unknown) => report(e))}>
             {t('pool.runNow')}
           </Button>

@@ -8,7 +8,7 @@ import { api } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
-import { useSession } from '../auth/session.ts';
+import { useCan, useSession } from '../auth/session.ts';
 import { accountKeys } from '../accounts/api.ts';
 import { TierBadge } from '../accounts/bits.tsx';
 import type { Account } from '../accounts/types.ts';
@@ -18,8 +18,6 @@ import { useMoney } from '../../i18n/money.ts';
 import type { AttentionPage, Opportunity } from '../opportunities/types.ts';
 
 const SHOWN = 5;
-/** Who may create accounts and import them (the server's rules: accounts and imports routes). */
-const ACCOUNT_CREATORS = ['admin', 'manager', 'rep'];
 /** "Closing soon" looks this far ahead. */
 const CLOSING_DAYS = 30;
 
@@ -31,9 +29,10 @@ const CLOSING_DAYS = 30;
  */
 export function Desk() {
   const t = useT();
-  const { user } = useSession();
+  const { reach } = useSession();
+  const can = useCan();
   const navigate = useNavigate();
-  const managerView = user.role === 'manager' || user.role === 'admin' || user.role === 'executive';
+  const managerView = reach !== 'unit';
   const today = dayjs().format('YYYY-MM-DD');
   const horizon = dayjs().add(CLOSING_DAYS, 'day').format('YYYY-MM-DD');
 
@@ -70,8 +69,8 @@ export function Desk() {
   });
   const noAccounts = anyAccounts.data?.total === 0;
   const noOpps = anyOpps.data?.total === 0;
-  const createsAccounts = ACCOUNT_CREATORS.includes(user.role);
-  const createsOpps = user.role !== 'executive';
+  const createsAccounts = can('accounts.create');
+  const createsOpps = can('opportunities.write');
   const noAccountsText = (
     <Flex vertical gap={12} align="center" data-testid="desk-no-accounts">
       <span>{t(createsAccounts ? 'home.desk.noAccounts' : 'home.desk.noAccountsReader')}</span>

@@ -2,17 +2,17 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { App, Button, Dropdown } from 'antd';
 import { withQuery } from '../../api/client.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
-import { useSession } from '../auth/session.ts';
+import { useCan } from '../auth/session.ts';
 
 /**
  * Downloads the list with its current filters as CSV or Excel (SPEC §3.4). Shown only to
  * users holding the export permission; the server checks it again and logs every export.
  */
 export function ExportButton({ area, filters }: { area: 'accounts' | 'contacts' | 'opportunities'; filters: Record<string, string | undefined> }) {
-  const me = useSession();
+  const can = useCan();
   const { t, locale } = useI18n();
   const { message } = App.useApp();
-  if (!me.permissions.export) return null;
+  if (!can('export')) return null;
   const download = (format: 'csv' | 'xlsx') => {
     // The file comes in a fixed order (the server pages through it by id): the list's sort is not a filter.
     const { sort: _sort, ...narrowing } = filters;

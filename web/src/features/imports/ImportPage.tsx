@@ -4,7 +4,8 @@ import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import {
   Alert, Button, Card, Checkbox, Col, Empty, Flex, Progress, Radio, Result, Row, Select, Space, Statistic, Steps, Table, Tag, Typography, Upload,
 } from 'antd';
-import { isApiError } from '../../api/client.ts';
+import { isApiError, type ApiError } from '../../api/client.ts';
+import { fieldMessage, problemMessage } from '../../api/problems.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import { label, SIZE_LABELS, STATUS_LABELS, type Labels } from '../../../../src/domain/import-fields.ts';
@@ -46,11 +47,13 @@ export default function ImportPage() {
 }
 
 function UploadStep({ onUploaded }: { onUploaded: (j: ImportJob) => void }) {
-  const t = useT();
+  const say = useI18n();
+  const { t } = say;
   const [kind, setKind] = useState<ImportKind>('accounts');
   const [encoding, setEncoding] = useState<Encoding | 'auto'>('auto');
   const upload = useUploadImport();
-  const fileError = isApiError(upload.error) ? upload.error.errors.find((e) => e.field === 'file')?.message ?? upload.error.message : null;
+  const fileProblem = isApiError(upload.error) ? upload.error.errors.find((e) => e.field === 'file') : undefined;
+  const fileError = isApiError(upload.error) ? (fileProblem ? fieldMessage(upload.error, fileProblem, say) : problemMessage(upload.error, say)) : null;
   return (
     <Card>
       <Space direction="vertical" size="large" style={{ width: '100%' }}>
@@ -90,13 +93,14 @@ function UploadStep({ onUploaded }: { onUploaded: (j: ImportJob) => void }) {
 const colLetter = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : `${String.fromCharCode(64 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`);
 
 function MappingStep({ job, onRestart, onReupload }: { job: ImportJob; onRestart: () => void; onReupload: (j: ImportJob) => void }) {
-  const t = useT();
+  const say = useI18n();
+  const { t } = say;
   const report = useProblem();
   const [mapping, setMapping] = useState<Mapping>(() => ({ ...job.suggestedMapping }));
   const [mode, setMode] = useState<DuplicateMode>(job.duplicateMode ?? 'skip');
   const validate = useValidateImport();
   const upload = useUploadImport();
-  const fieldErrors = new Map((isApiError(validate.error) ? validate.error.errors : []).map((e) => [e.field.replace(/^mapping\./, ''), e.message]));
+  const fieldErrors = new Map(isApiError(validate.error) ? validate.error.errors.map((e) => [e.field.replace(/^mapping\./, ''), fieldMessage(validate.error as ApiError, e, say)]) : []);
   const required = REQUIRED[job.kind];
   const missing = required.filter((f) => (f === 'accountName' ? mapping.accountName == null && mapping.accountCreditCode == null : mapping[f] == null));
   const columnOptions = job.headers.map((h, i) => ({ value: i, label: `${colLetter(i)} · ${h || t('imports.mapping.untitled')}` }));

@@ -10,11 +10,11 @@ import { useBoard, useProcess, useProcesses } from './api.ts';
 import { EvidenceProgress, ProblemBadges } from './bits.tsx';
 import { useMoney } from '../../i18n/money.ts';
 import { useOppFilters } from './filters.ts';
-import { useSession, useWorkspaceDate } from '../auth/session.ts';
+import { useCan, useWorkspaceDate } from '../auth/session.ts';
 import { MoveDialog } from './MoveDialog.tsx';
 import { NewOpportunityModal } from './NewOpportunityModal.tsx';
 import { OppFilterBar } from './OppFilterBar.tsx';
-import type { BoardCard, BoardColumn, Opportunity, Process, ProcessSummary, Stage } from './types.ts';
+import type { BoardCard, BoardColumn, Process, ProcessSummary, Stage } from './types.ts';
 
 const COLUMN_WIDTH = 272;
 
@@ -36,7 +36,7 @@ function initials(name: string | null) {
 }
 
 /** A card; only those who lead the deal (its owner, a manager over it) may drag it or move it from its menu. */
-function OppCard({ o, stages, onMove, overlay }: { o: BoardCard; stages: Stage[]; onMove: (o: Opportunity, s: Stage) => void; overlay?: boolean }) {
+function OppCard({ o, stages, onMove, overlay }: { o: BoardCard; stages: Stage[]; onMove: (o: BoardCard, s: Stage) => void; overlay?: boolean }) {
   const t = useT();
   const money = useMoney();
   const movable = o.permissions.edit;
@@ -95,7 +95,7 @@ function OppCard({ o, stages, onMove, overlay }: { o: BoardCard; stages: Stage[]
   );
 }
 
-function Column({ col, stages, onMove, maxAmount }: { col: BoardColumn; stages: Stage[]; onMove: (o: Opportunity, s: Stage) => void; maxAmount: number }) {
+function Column({ col, stages, onMove, maxAmount }: { col: BoardColumn; stages: Stage[]; onMove: (o: BoardCard, s: Stage) => void; maxAmount: number }) {
   const t = useT();
   const money = useMoney();
   const { setNodeRef, isOver } = useDroppable({ id: col.stage.id, data: { stage: col.stage } });
@@ -138,7 +138,7 @@ function Column({ col, stages, onMove, maxAmount }: { col: BoardColumn; stages: 
   );
 }
 
-function BoardCanvas({ process, columns, onMove }: { process: Process; columns: BoardColumn[]; onMove: (o: Opportunity, s: Stage) => void }) {
+function BoardCanvas({ process, columns, onMove }: { process: Process; columns: BoardColumn[]; onMove: (o: BoardCard, s: Stage) => void }) {
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor));
   const [active, setActive] = useState<BoardCard | null>(null);
   const stages = useMemo(() => [...process.stages].sort((a, b) => a.position - b.position), [process]);
@@ -146,7 +146,7 @@ function BoardCanvas({ process, columns, onMove }: { process: Process; columns: 
   const onStart = (e: DragStartEvent) => setActive((e.active.data.current as { o: BoardCard } | undefined)?.o ?? null);
   const onEnd = (e: DragEndEvent) => {
     setActive(null);
-    const o = (e.active.data.current as { o: Opportunity } | undefined)?.o;
+    const o = (e.active.data.current as { o: BoardCard } | undefined)?.o;
     const stage = (e.over?.data.current as { stage: Stage } | undefined)?.stage;
     if (o && stage && stage.id !== o.stageId) onMove(o, stage);
   };
@@ -171,10 +171,10 @@ export default function BoardPage() {
   const process = useProcess(processId);
   const boardFilters = { processId, ownerId: filters.ownerId, orgUnitId: filters.orgUnitId, closeFrom: filters.closeFrom, closeTo: filters.closeTo, q: filters.q };
   const board = useBoard(boardFilters, process.data);
-  const [moving, setMoving] = useState<{ o: Opportunity; stage: Stage } | null>(null);
+  const [moving, setMoving] = useState<{ o: BoardCard; stage: Stage } | null>(null);
   const [creating, setCreating] = useState(false);
-  const me = useSession();
-  const canCreate = me.user.role !== 'executive';
+  const can = useCan();
+  const canCreate = can('opportunities.write');
 
   const totals = (board.data?.columns ?? []).filter((c) => !c.stage.won).reduce((a, c) => ({ count: a.count + c.count, amount: a.amount + c.amount, expected: a.expected + c.expectedAmount }), { count: 0, amount: 0, expected: 0 });
 

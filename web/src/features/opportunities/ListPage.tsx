@@ -6,7 +6,7 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { SavedViewsBar } from '../../components/SavedViewsBar.tsx';
 import { useT } from '../../i18n/useI18n.ts';
-import { useSession } from '../auth/session.ts';
+import { useCan, useSession } from '../auth/session.ts';
 import { ExportButton } from '../imports/ExportButton.tsx';
 import { PAGE_SIZE, useAttention, useOpportunities, useProcess, useProcesses } from './api.ts';
 import { ViewSwitch } from './BoardPage.tsx';
@@ -58,7 +58,7 @@ function useColumns(sort: string | undefined): TableProps<Opportunity>['columns'
 
 function AllTab() {
   const t = useT();
-  const { permissions } = useSession();
+  const can = useCan();
   const { filters, page, update } = useOppFilters();
   const processes = useProcesses();
   const process = useProcess(filters.processId);
@@ -85,7 +85,7 @@ function AllTab() {
               options={(process.data?.stages ?? []).map((s) => ({ value: s.id, label: s.name }))} />
           )}
         </OppFilterBar>
-        {permissions.export && <ExportButton area="opportunities" filters={viewQuery(filters)} />}
+        {can('export') && <ExportButton area="opportunities" filters={viewQuery(filters)} />}
       </Flex>
       {list.isError ? <LoadError error={list.error} onRetry={() => void list.refetch()} /> : (
         <Table<Opportunity>
@@ -147,12 +147,14 @@ function AttentionTab() {
 export default function ListPage() {
   const t = useT();
   const me = useSession();
+  const can = useCan();
   const { search, update } = useOppFilters();
-  const manager = me.user.role !== 'rep' && me.user.role !== 'presales';
+  // The attention view is for those who look after others' deals: everyone who sees beyond their own unit.
+  const manager = me.reach !== 'unit';
   // A link to one problem (the home desk, a bookmark) opens the attention view it belongs to.
   const tab = manager && (search.get('tab') === 'attention' || search.get('problem')) ? 'attention' : 'all';
   const [creating, setCreating] = useState(false);
-  const canCreate = me.user.role !== 'executive';
+  const canCreate = can('opportunities.write');
   return (
     <>
       <PageHeader title={t('opps.title')} subtitle={t('opps.list.subtitle')}

@@ -3,9 +3,8 @@ import { App, Button, Flex, Input, InputNumber, Modal, Space, Switch, Tag, Typog
 import { ArrowLeftOutlined, ArrowRightOutlined, TrophyOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { isApiError } from '../../api/client.ts';
-import { useProblem } from '../../api/useProblem.ts';
+import { useFieldMessage, useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
-import { useSession } from '../auth/session.ts';
 import { oppKeys, useMoveStage } from './api.ts';
 import { useMoney, yuanToFen } from '../../i18n/money.ts';
 import { EvidenceChecklist, useEvidence } from './EvidenceChecklist.tsx';
@@ -18,18 +17,18 @@ import type { MissingEvidence, Opportunity, Process, Stage } from './types.ts';
  * The server decides — a 422 lists what is still missing, shown right here beside the items.
  */
 export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
-  opportunity: Pick<Opportunity, 'id' | 'name' | 'accountName' | 'stageId' | 'version' | 'amount' | 'evidence'>;
+  opportunity: Pick<Opportunity, 'id' | 'name' | 'accountName' | 'stageId' | 'version' | 'amount' | 'evidence'> & { permissions: { manage: boolean } };
   process: Process;
   target: Stage;
   onClose: () => void;
   onMoved?: () => void;
 }) {
   const t = useT();
+  const fieldMessage = useFieldMessage();
   const money = useMoney();
   const { message } = App.useApp();
   const report = useProblem();
   const qc = useQueryClient();
-  const me = useSession();
   const move = useMoveStage();
   const stages = useMemo(() => [...process.stages].sort((a, b) => a.position - b.position), [process]);
   const fromIndex = stages.findIndex((s) => s.id === opportunity.stageId);
@@ -38,7 +37,8 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
   const forward = toIndex > fromIndex;
   /** The stage being left and every stage skipped: each one's evidence gates the move. */
   const gated = forward ? stages.slice(Math.max(0, fromIndex), toIndex) : [];
-  const canOverride = me.user.role === 'manager' || me.user.role === 'admin';
+  // The server's right over this deal (a manager above it, an admin), not a guess from the role.
+  const canOverride = opportunity.permissions.manage;
 
   // Forward, the checklist starts from what the team already recorded for the stage being left; what is sent decides.
   const prefilled = forward ? opportunity.evidence : [];
@@ -77,8 +77,8 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
         return;
       }
       const field = isApiError(e) ? e.errors.find((x) => x.field === 'contractAmount' || x.field === 'reason') : undefined;
-      if (field?.field === 'contractAmount') { setAmountError(field.message); return; }
-      if (field?.field === 'reason') { setReasonError(field.message); return; }
+      if (isApiError(e) && field?.field === 'contractAmount') { setAmountError(fieldMessage(e, field)); return; }
+      if (isApiError(e) && field?.field === 'reason') { setReasonError(fieldMessage(e, field)); return; }
       report(e);
     }
   };

@@ -7,7 +7,7 @@ import { api, isApiError } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
-import { useSession } from '../auth/session.ts';
+import { useCan } from '../auth/session.ts';
 import { useCreateOpportunity, useProcess, useProcesses } from './api.ts';
 import { yuanToFen } from '../../i18n/money.ts';
 import { EvidenceChecklist, useEvidence } from './EvidenceChecklist.tsx';
@@ -36,8 +36,8 @@ export function NewOpportunityModal({ processId, account, onClose }: { processId
   /** The stages skipped by starting later: each one's evidence gates the entry, as in a move from the first stage. */
   const gated = useMemo(() => (startIndex > 0 ? stages.slice(0, startIndex) : []), [stages, startIndex]);
   const ev = useEvidence(gated);
-  const me = useSession();
-  const canOverride = me.user.role === 'manager' || me.user.role === 'admin';
+  // Before the deal exists the server decides on its owner; offered to those who manage accounts (policy's canManageAccount).
+  const canOverride = useCan()('accounts.manage');
   const [override, setOverride] = useState(false);
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);

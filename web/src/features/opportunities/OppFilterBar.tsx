@@ -15,7 +15,7 @@ export function OppFilterBar({ filters, update, children }: {
   const t = useT();
   const me = useSession();
   const people = usePeople();
-  const wide = me.user.role !== 'rep' && me.user.role !== 'presales';
+  const wide = me.reach !== 'unit';
   return (
     <Flex gap={8} wrap align="center">
       {children}

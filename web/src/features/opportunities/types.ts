@@ -99,8 +99,8 @@ export interface Stage {
 export interface ProcessSummary { id: number; name: string; description: string | null; templateKey: string | null; active: boolean; stageCount: number; openOpportunities: number }
 export interface Process extends Omit<ProcessSummary, 'stageCount' | 'openOpportunities'> { stages: Stage[] }
 
-/** A board card says whether the user may move it (drag it to another column). */
-export interface BoardCard extends Opportunity { permissions: { edit: boolean } }
+/** A board card says whether the user may move it (drag it to another column) and override missing evidence in the move. */
+export interface BoardCard extends Opportunity { permissions: { edit: boolean; manage: boolean } }
 export interface BoardColumn { stage: Stage; count: number; amount: number; expectedAmount: number; cards: BoardCard[]; more: number }
 export interface Board { process: { id: number; name: string }; columns: BoardColumn[] }
 

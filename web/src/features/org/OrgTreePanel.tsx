@@ -5,7 +5,7 @@ import type { OrgUnit } from '../../api/types.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { LoadError } from '../../components/LoadError.tsx';
-import { useSession } from '../auth/session.ts';
+import { useCan } from '../auth/session.ts';
 import { useOrgUnits, useUpdateUnit } from './api.ts';
 import { buildTree, type UnitNode } from './tree.ts';
 import { UnitDetails } from './UnitDetails.tsx';
@@ -21,8 +21,7 @@ export default function OrgTreePanel() {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const report = useProblem();
-  const { permissions } = useSession();
-  const canEdit = permissions.administer;
+  const canEdit = useCan()('org.administer');
   const [showArchived, setShowArchived] = useState(false);
   const [filter, setFilter] = useState('');
   const [selectedId, setSelectedId] = useState<number | null>(null);

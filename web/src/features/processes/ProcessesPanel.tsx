@@ -5,9 +5,10 @@ import {
 import { DeleteOutlined, EditOutlined, EyeOutlined, PlusOutlined, CopyOutlined } from '@ant-design/icons';
 import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
+import { fieldMessage } from '../../api/problems.ts';
 import { useI18n, useT } from '../../i18n/useI18n.ts';
 import { LoadError } from '../../components/LoadError.tsx';
-import { useSession } from '../auth/session.ts';
+import { useCan } from '../auth/session.ts';
 import { BUYING_PHASES, TEAM_ROLES, type BuyingPhase, type EvidenceItem, type Stage, type TeamRole } from '../opportunities/types.ts';
 import { StageList } from './StageList.tsx';
 import { useAllProcesses, useCopyTemplate, useProcessFull, useTemplates, useUpdateProcess, useUpdateStage, type ProcessRow, type Template, type TemplateKey } from './api.ts';
@@ -29,8 +30,8 @@ export default function ProcessesPanel() {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
-  const { user } = useSession();
-  const canEdit = user.role === 'admin';
+  const can = useCan();
+  const canEdit = can('processes.administer');
   const list = useAllProcesses();
   const templates = useTemplates();
   const update = useUpdateProcess();
@@ -226,14 +227,16 @@ interface StageValues {
 /** Server field paths (evidence.2.key) as form paths. */
 const toPath = (field: string) => field.split(/[.[\]]+/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 
-function showFieldErrors(form: FormInstance<StageValues>, e: unknown): boolean {
+function showFieldErrors(form: FormInstance<StageValues>, e: unknown, say: ReturnType<typeof useI18n>): boolean {
   if (!isApiError(e) || e.errors.length === 0) return false;
-  (form as FormInstance).setFields(e.errors.map((f) => ({ name: toPath(f.field), errors: [f.message] })));
+  // The stage-probability problem carries { min, max }: said in the user's language, not the server's English.
+  (form as FormInstance).setFields(e.errors.map((f) => ({ name: toPath(f.field), errors: [fieldMessage(e, f, say)] })));
   return true;
 }
 
 function StageForm({ stage, min, max, canEdit, onConflict }: { stage: Stage; min: number; max: number; canEdit: boolean; onConflict: () => void }) {
-  const t = useT();
+  const say = useI18n();
+  const { t } = say;
   const { message } = App.useApp();
   const report = useProblem();
   const save = useUpdateStage();
@@ -259,7 +262,7 @@ function StageForm({ stage, min, max, canEdit, onConflict }: { stage: Stage; min
       onSuccess: (s) => { message.success(t('processes.stageSaved', { name: s.name })); setDirty(false); },
       onError: (e) => {
         if (isConflict(e)) { message.warning(t('processes.conflict'), 6); onConflict(); return; }
-        if (!showFieldErrors(form, e)) report(e);
+        if (!showFieldErrors(form, e, say)) report(e);
       },
     });
   }

@@ -8,8 +8,9 @@ import { useT } from '../../i18n/useI18n.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
-import { useSession } from '../auth/session.ts';
+import { useCan } from '../auth/session.ts';
 import { useRecomputeTiers, useRules, useTierSummary, useUpdateRules, type Rules, type Tier, type TierSummary } from './api.ts';
+import { useFieldMessage } from '../../api/useProblem.ts';
 
 const TIERS: Tier[] = ['A', 'B', 'C'];
 const TIER_COLORS: Record<Tier, string> = { A: '#1d4ed8', B: '#0ea5e9', C: '#94a3b8' };
@@ -39,11 +40,12 @@ const yuan = (fen: number) => `¥${(fen / 100).toLocaleString(undefined, { maxim
 /** Settings → Rules: ABC thresholds, follow-up cadence, pool release, claim limit, large deals; recompute the tiers. */
 export default function RulesPanel() {
   const t = useT();
+  const fieldMessage = useFieldMessage();
   const { message } = App.useApp();
   const report = useProblem();
-  const { user } = useSession();
-  const canEdit = user.role === 'admin';
-  const canRecompute = user.role === 'admin' || user.role === 'manager';
+  const can = useCan();
+  const canEdit = can('workspace.administer');
+  const canRecompute = can('accounts.manage');
   const rules = useRules();
   const update = useUpdateRules();
   const recompute = useRecomputeTiers();
@@ -58,7 +60,7 @@ export default function RulesPanel() {
       onSuccess: () => message.success(t('common.saved')),
       onError: (e) => {
         // Nested fields (followUpDays.B) go beside their inputs too.
-        if (isApiError(e) && e.errors.length && e.status === 400) form.setFields(e.errors.map((x) => ({ name: x.field.split('.') as never, errors: [x.message] })));
+        if (isApiError(e) && e.errors.length && e.status === 400) form.setFields(e.errors.map((x) => ({ name: x.field.split('.') as never, errors: [fieldMessage(e, x)] })));
         else report(e, form);
       },
     });

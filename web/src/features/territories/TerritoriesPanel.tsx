@@ -6,7 +6,7 @@ import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { LoadError } from '../../components/LoadError.tsx';
-import { useSession } from '../auth/session.ts';
+import { useCan } from '../auth/session.ts';
 import { PROVINCES } from '../accounts/types.ts';
 import { canonicalProvince } from '../../../../src/domain/regions.ts';
 import {
@@ -24,8 +24,7 @@ export default function TerritoriesPanel() {
   const t = useT();
   const { message, modal } = App.useApp();
   const report = useProblem();
-  const { user } = useSession();
-  const canEdit = user.role === 'admin' || user.role === 'manager';
+  const canEdit = useCan()('territories.manage');
   const [filter, setFilter] = useState<{ province?: string; industry?: Industry }>({});
   const list = useTerritories(filter);
   const conflicts = useConflicts();

@@ -1,6 +1,8 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
+import { canOwnAccounts } from '../../../../src/domain/pool.ts';
+import type { Role } from '../../../../src/domain/roles.ts';
 
 /** Server shapes: src/modules/territories, src/modules/rules, src/modules/tiers (see /api/openapi.json). */
 export const INDUSTRIES = [
@@ -155,7 +157,7 @@ export const useTerritoryOwners = () =>
   useQuery({
     queryKey: ['users', 'territory-owners'],
     queryFn: async ({ signal }) => {
-      const page = await api.get<Page<{ id: number; name: string; role: string; orgUnitLabel: string }>>('/users', { active: true, limit: 500, sort: 'name' }, { signal });
-      return page.items.filter((u) => u.role === 'rep' || u.role === 'manager');
+      const page = await api.get<Page<{ id: number; name: string; role: Role; orgUnitLabel: string }>>('/users', { active: true, limit: 500, sort: 'name' }, { signal });
+      return page.items.filter((u) => canOwnAccounts(u.role));
     },
   });

@@ -5,6 +5,7 @@ import { LOCALES, type Locale } from '../../i18n/locale.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
 import { useCreateUser, useUpdateUser } from './api.ts';
+import { defaultExportPermission } from '../../../../src/domain/policy.ts';
 
 interface Values {
   email: string;
@@ -18,8 +19,6 @@ interface Values {
   canExport: boolean;
 }
 
-// The server's default when the box is left alone (SPEC §3.4: reps may not export by default).
-const EXPORT_BY_DEFAULT: Role[] = ['admin', 'executive', 'manager', 'finance'];
 
 const blankToNull = (s: string | undefined) => (s?.trim() ? s.trim() : null);
 
@@ -79,7 +78,8 @@ export function UserFormDrawer({ user, defaultUnitId, onClose }: { user?: User; 
         initialValues={initial}
         onFinish={submit}
         onValuesChange={(changed: Partial<Values>) => {
-          if (!editing && changed.role) form.setFieldValue('canExport', EXPORT_BY_DEFAULT.includes(changed.role));
+          // A new role brings its default grant, on the server too (src/domain/policy.ts); the box shows it and may be changed.
+          if (changed.role) form.setFieldValue('canExport', defaultExportPermission(changed.role));
         }}
       >
         <Form.Item name="name" label={t('users.form.name')} rules={[{ ...required, whitespace: true }, { max: 100 }]}>

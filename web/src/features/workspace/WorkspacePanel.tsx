@@ -4,7 +4,7 @@ import type { Workspace } from '../../api/types.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { LoadError } from '../../components/LoadError.tsx';
-import { useSession } from '../auth/session.ts';
+import { useCan } from '../auth/session.ts';
 import { useUpdateWorkspace, useWorkspace } from './api.ts';
 
 type Values = Pick<Workspace, 'name' | 'currency' | 'timeZone' | 'fiscalYearStartMonth'>;
@@ -21,8 +21,7 @@ export default function WorkspacePanel() {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
-  const { permissions } = useSession();
-  const canEdit = permissions.administer;
+  const canEdit = useCan()('workspace.administer');
   const workspace = useWorkspace();
   const update = useUpdateWorkspace();
   const [form] = Form.useForm<Values>();

@@ -1,0 +1,46 @@
+/**
+ * The named capabilities a signed-in user may hold (issue 13): what a route declares it needs
+ * (`config.access` in src/server/access.ts), what `/auth/me` returns and what the web app
+ * follows. Which role holds which is decided in src/domain/policy.ts (`capabilities`), and
+ * nowhere else; rights over one record (edit this account, override on this deal) are the
+ * per-record functions beside it (canEditAccount, opportunityRights…).
+ * Pure data: the web app imports it.
+ */
+export const CAPABILITIES = [
+  /** See accounts, contacts, buying roles, the relationship map, tier summaries. */
+  'accounts.read',
+  /** Create an account (presales join accounts through deals; executives read). */
+  'accounts.create',
+  /** Change accounts and contacts — which ones is canEditAccount. */
+  'accounts.write',
+  /** Reassign, archive, restore, override tiers, recompute tiers, choose owners: canManageAccount per record. */
+  'accounts.manage',
+  'opportunities.read',
+  /** Create and work on deals — which ones is opportunityRights. */
+  'opportunities.write',
+  /** See the public pools (客户公海) and their releases and claims. */
+  'pool.read',
+  /** Take a pool account for oneself. */
+  'pool.claim',
+  /** Return an account to the pool (its owner, a manager over it). */
+  'pool.release',
+  /** Give a pool account to someone of one's subtree. */
+  'pool.assign',
+  /** Run the automatic release by hand. */
+  'pool.run',
+  'territories.read',
+  'territories.manage',
+  /** Hand over a departing user's accounts, deals, seats and territories. */
+  'handover.manage',
+  'import',
+  /** Download lists (SPEC §3.4): the role and the user's own grant; refusals are audited. */
+  'export',
+  'audit.read',
+  'processes.administer',
+  'org.administer',
+  'users.administer',
+  /** Workspace settings and rules. */
+  'workspace.administer',
+] as const;
+
+export type Capability = (typeof CAPABILITIES)[number];
