@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007_attachments.ts';
 import * as m0008 from './migrations/0008_review_plan.ts';
 import * as m0009 from './migrations/0009_stage_evidence.ts';
 import * as m0010 from './migrations/0010_password_change.ts';
+import * as m0011 from './migrations/0011_import_job_lease.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -23,6 +24,7 @@ const migrations: Record<string, EngineMigration> = {
   '0008_review_plan': m0008,
   '0009_stage_evidence': m0009,
   '0010_password_change': m0010,
+  '0011_import_job_lease': m0011,
 };
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
