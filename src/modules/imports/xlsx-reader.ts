@@ -95,6 +95,12 @@ class PartReader {
         yield decoder.write(chunk);
       }
       yield decoder.end();
+    } catch (e) {
+      // yauzl stops an entry the moment it inflates past (or short of) the size it declares.
+      if (e instanceof Error && /bytes in the stream/.test(e.message)) {
+        throw new ImportLimitError('xlsx_size_mismatch', { name: cap, max }, `${name} does not inflate to the ${formatBytes(entry.uncompressedSize)} it declares; the file is damaged or crafted`, { part: name });
+      }
+      throw e;
     } finally {
       stream.destroy();
     }
