@@ -6,8 +6,8 @@ import type { SheetRow } from './parse.ts';
 /**
  * Reads an uploaded file in the import worker (worker.ts), never on the server's thread: the
  * bytes go to the worker, which decompresses and parses them under the caps (parse.ts) with a
- * V8 heap of its own, capped too, and sends the rows back in batches, one batch at a time
- * (each waits for the previous one to be stored). A file that would need more memory ends
+ * V8 heap of its own, capped too, and sends the rows back in batches, at most two of them
+ * waiting to be stored. A file that would need more memory ends
  * the worker, not the server. At most `concurrentReads` workers read at once.
  */
 export type ReadMessage =

@@ -24,19 +24,23 @@ async function read(t: Extract<Task, { task: 'read' }>) {
   const [{ readRows }, { ImportLimitError }, { READ_BATCH }] = await Promise.all([import('./parse.ts'), import('./limits.ts'), import('./reading.ts')]);
   const port = parentPort!;
   const send = (m: ReadMessage) => port.postMessage(m);
+  // At most two batches unstored: this thread parses the next while the server stores one.
+  let unstored = 0;
   let more: (() => void) | null = null;
-  const onMore = () => more?.();
+  const onMore = () => {
+    unstored--;
+    more?.();
+  };
   port.on('message', onMore);
   try {
     let batch: SheetRow[] = [];
     for await (const row of readRows(Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength), t.format, t.encoding)) {
       batch.push(row);
       if (batch.length < READ_BATCH) continue;
-      // One batch in flight: the server stores it before asking for the next.
-      const asked = new Promise<void>((r) => (more = r));
+      while (unstored >= 2) await new Promise<void>((r) => (more = r));
+      unstored++;
       send({ type: 'rows', rows: batch });
       batch = [];
-      await asked;
     }
     send({ type: 'end', rows: batch });
   } catch (e) {
