@@ -28,6 +28,16 @@ export const PROBLEM_STATUS = {
   no_rows: 400,
   rows_have_errors: 400,
   mapping_incomplete: 400,
+  // The caps on an uploaded file (src/modules/imports/limits.ts): each names the cap it crossed.
+  cell_too_long: 400,
+  import_too_large: 400,
+  file_too_complex: 400,
+  xlsx_too_many_entries: 400,
+  xlsx_part_too_large: 400,
+  xlsx_size_mismatch: 400,
+  xlsx_too_large: 400,
+  xlsx_shared_strings_too_large: 400,
+  xlsx_too_many_shared_strings: 400,
   // 401, 403
   unauthenticated: 401,
   forbidden: 403,
@@ -74,6 +84,7 @@ export const PROBLEM_STATUS = {
   too_many_stages: 409,
   owner_seat: 409,
   import_busy: 409,
+  import_without_rows: 409,
   not_validated: 409,
   // Other statuses.
   file_too_large: 413,
@@ -105,7 +116,20 @@ export type ProblemParamsTable = Of<ProblemCode, {
   handover_incomplete: { missing: unknown[] };
   evidence_missing: { missing: unknown[] };
   stage_in_use: { opportunities: { total: number; byStatus: Record<string, number>; items: unknown[] } };
+  too_many_columns: ImportLimitParams;
+  too_many_rows: ImportLimitParams;
+  cell_too_long: ImportLimitParams;
+  import_too_large: ImportLimitParams;
+  file_too_complex: ImportLimitParams;
+  xlsx_too_many_entries: ImportLimitParams;
+  xlsx_part_too_large: ImportLimitParams;
+  xlsx_size_mismatch: ImportLimitParams;
+  xlsx_too_large: ImportLimitParams;
+  xlsx_shared_strings_too_large: ImportLimitParams;
+  xlsx_too_many_shared_strings: ImportLimitParams;
 }>;
+/** An upload refused by a cap: which cap and its value, and where in the file when known. */
+export type ImportLimitParams = { limit: { name: string; max: number }; row?: number; part?: string };
 export type ProblemParams<C extends ProblemCode> = C extends keyof ProblemParamsTable ? ProblemParamsTable[C] : NoParams;
 
 /**
@@ -184,6 +208,8 @@ export type FieldErrorParamsTable = {
   column_range: { max: number };
   column_taken: { column: string; field: string };
   name_or_credit_code: NoParams;
+  /** An upload over one of the import caps; the problem's code and params say which. */
+  over_limit: { max: number };
 };
 export type FieldErrorCode = keyof FieldErrorParamsTable;
 
@@ -196,7 +222,7 @@ export const FIELD_ERROR_CODES = [
   'probability_order', 'evidence_not_due', 'unknown_evidence', 'note_required', 'attachment_required', 'attachment_elsewhere', 'attachment_not_visible',
   'no_successor', 'no_note', 'invalid_credit_code', 'strategy_incomplete', 'claim_limit', 'territory_conflict', 'similar_exists', 'missing_file',
   'unsupported_file', 'file_too_large', 'too_many_columns', 'too_many_rows', 'unreadable_file', 'no_rows', 'rows_have_errors', 'not_a_field',
-  'column_range', 'column_taken', 'name_or_credit_code',
+  'column_range', 'column_taken', 'name_or_credit_code', 'over_limit',
 ] as const satisfies readonly FieldErrorCode[];
 // Both ways: a code in the table but not in the list fails here.
 type Missing = Exclude<FieldErrorCode, (typeof FIELD_ERROR_CODES)[number]>;

@@ -386,6 +386,8 @@ export interface ImportJobTable {
   processed_rows: number;
   error_count: number;
   report: string | null;
+  /** Until when the process running the job's phase holds it (null: nothing running). */
+  lease_expires_at: number | null;
   created_at: number;
   updated_at: number;
   version: number;

@@ -6,6 +6,7 @@ import { runExclusive } from '../modules/jobs/lease.ts';
 import { releaseAllWorkspaces, POOL_RELEASE_JOB } from '../modules/pool/service.ts';
 import { recomputeAll } from '../modules/tiers/service.ts';
 import { ATTACHMENTS_CLEANUP_JOB, deleteAbandonedUploads } from '../modules/attachments/service.ts';
+import { cleanUpAbandoned } from '../modules/imports/lease.ts';
 
 /**
  * Periodic jobs. Each runs under a lease (src/modules/jobs/lease.ts), so with several
@@ -46,6 +47,12 @@ export const JOBS: Job[] = [
     name: ATTACHMENTS_CLEANUP_JOB,
     everyMs: 24 * HOUR,
     run: (db, _config, now) => deleteAbandonedUploads(db, now),
+  },
+  {
+    // Rows of imports never committed within a day (issue 14): an upload must not keep its rows forever.
+    name: 'imports.cleanup',
+    everyMs: 6 * HOUR,
+    run: async (db, _config, now) => `${await cleanUpAbandoned(db.kysely, now)} abandoned imports emptied`,
   },
 ];
 

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
-import ExcelJS from 'exceljs';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
 import { makeCreditCode } from '../../src/domain/credit-code.ts';
+import { workbook } from '../helpers/xlsx.ts';
 
 interface Job {
   id: number; status: string; kind: string; format: string | null; encoding: string | null; detectedEncoding: string | null; headers: string[];
@@ -155,13 +155,12 @@ for (const engine of testEngines()) {
     });
 
     it('reads .xlsx workbooks (detected by content), dates and numbers included', async () => {
-      const wb = new ExcelJS.Workbook();
-      const ws = wb.addWorksheet('联系人');
-      ws.addRow(['Company', 'Contact name', 'Job title', 'Mobile', 'E-mail', 'Date of birth']);
       const repAccountName = (await t.db.kysely.selectFrom('accounts').select('name').where('id', '=', f.accounts.repAccount).executeTakeFirstOrThrow()).name;
-      ws.addRow([repAccountName, '孟晚', '财务总监', 13800138000, 'Meng@Example.com', new Date(Date.UTC(1980, 4, 6))]);
-      ws.addRow(['不存在的公司', '张三', '', '', 'not-an-email', '']);
-      const buf = Buffer.from(await wb.xlsx.writeBuffer());
+      const buf = await workbook([
+        ['Company', 'Contact name', 'Job title', 'Mobile', 'E-mail', 'Date of birth'],
+        [repAccountName, '孟晚', '财务总监', 13800138000, 'Meng@Example.com', new Date(Date.UTC(1980, 4, 6))],
+        ['不存在的公司', '张三', '', '', 'not-an-email', ''],
+      ]);
       const job = json<Job>(await upload(rep, 'contacts', buf, 'contacts.xlsx'));
       assert.equal(job.format, 'xlsx');
       assert.equal(job.suggestedMapping.accountName, 0);

@@ -64,4 +64,42 @@ describe('Import in the browser', () => {
     assert.deepEqual(app.errors, []);
     await page.close();
   });
+
+  test('an import interrupted by a server stop says so in both languages, and can be checked again', async () => {
+    const page = await app.page({ viewport: { width: 1366, height: 900 }, timeout: 15_000 });
+    await signIn(page, app.url, MANAGER.email, MANAGER.password);
+    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    const csv = `客户名称\nE2E 中断测试有限公司 ${Date.now().toString(36)}\n`;
+    const up = await page.request.post(`${app.url}/api/v1/imports?kind=accounts&fileName=interrupted.csv`, { data: Buffer.from(csv), headers: { 'content-type': 'text/csv' } });
+    const job = (await up.json()) as { id: number; suggestedMapping: Record<string, number | null> };
+    await page.request.post(`${app.url}/api/v1/imports/${job.id}/validate`, { data: { mapping: job.suggestedMapping, duplicateMode: 'skip' } });
+    await page.waitForTimeout(1500);
+    // The job as the API shows it after a server stopped mid-commit (the API tests make that happen for real).
+    let interrupted = true;
+    await page.route(`**/api/v1/imports/${job.id}`, async (route) => {
+      if (!interrupted || route.request().method() !== 'GET') return route.continue();
+      const res = await route.fetch();
+      const body = (await res.json()) as Record<string, unknown>;
+      return route.fulfill({ response: res, json: { ...body, status: 'failed', failure: 'interrupted: …', failureInfo: { code: 'interrupted', phase: 'committing' } } });
+    });
+    await page.goto(`${app.url}/accounts/import?job=${job.id}`);
+    const alert = page.getByTestId('import-failure');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /导入被中断[\s\S]*写入时服务器停止了运行。没有保存任何数据/);
+    await shot(page, 'import-5-interrupted');
+
+    await page.request.patch(`${app.url}/api/v1/auth/me`, { data: { locale: 'en-US' } });
+    await page.reload();
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /The import was interrupted[\s\S]*The server stopped while writing\. Nothing was saved/);
+    await page.request.patch(`${app.url}/api/v1/auth/me`, { data: { locale: 'zh-CN' } });
+
+    interrupted = false;
+    await page.getByTestId('import-validate-again').click();
+    await page.getByTestId('import-commit').waitFor();
+    assert.equal(await alert.count(), 0, 'checked again: no longer failed');
+    assert.deepEqual(app.errors, []);
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await page.close();
+  });
 });

@@ -23,6 +23,17 @@ Object.assign(PROBLEM_SAMPLES, {
   handover_incomplete: { missing: [] },
   evidence_missing: { missing: [] },
   stage_in_use: { opportunities: { total: 3, byStatus: { open: 3 }, items: [] } },
+  too_many_columns: { limit: { name: 'cap', max: 200 }, row: 7 },
+  too_many_rows: { limit: { name: 'cap', max: 200 } },
+  cell_too_long: { limit: { name: 'cap', max: 200 }, row: 7 },
+  import_too_large: { limit: { name: 'cap', max: 200 }, row: 7 },
+  file_too_complex: { limit: { name: 'cap', max: 200 } },
+  xlsx_too_many_entries: { limit: { name: 'cap', max: 200 } },
+  xlsx_part_too_large: { limit: { name: 'cap', max: 200 } },
+  xlsx_size_mismatch: { limit: { name: 'cap', max: 200 } },
+  xlsx_too_large: { limit: { name: 'cap', max: 200 } },
+  xlsx_shared_strings_too_large: { limit: { name: 'cap', max: 200 } },
+  xlsx_too_many_shared_strings: { limit: { name: 'cap', max: 200 } },
 } satisfies { [C in keyof typeof PROBLEM_SAMPLES]?: ProblemParams<C> });
 
 const FIELD_SAMPLES: { [C in FieldErrorCode]: FieldErrorParamsTable[C] } = {
@@ -38,7 +49,7 @@ const FIELD_SAMPLES: { [C in FieldErrorCode]: FieldErrorParamsTable[C] } = {
   no_successor: {}, no_note: {}, invalid_credit_code: { reason: 'check_character' }, strategy_incomplete: {}, claim_limit: { limit: 50 },
   territory_conflict: {}, similar_exists: {}, missing_file: {}, unsupported_file: {}, file_too_large: { maxMb: 10 }, too_many_columns: { max: 200 },
   too_many_rows: { max: 100000 }, unreadable_file: {}, no_rows: {}, rows_have_errors: { count: 3 }, not_a_field: {}, column_range: { max: 5 },
-  column_taken: { column: '公司名称', field: 'name' }, name_or_credit_code: {},
+  column_taken: { column: '公司名称', field: 'name' }, name_or_credit_code: {}, over_limit: { max: 200 },
 };
 
 const CJK = /[\u4e00-\u9fff]/;

@@ -1,5 +1,4 @@
-import { PassThrough, Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { Readable } from 'node:stream';
 import type { Db } from '../../db/database.ts';
 import {
   CONTACT_IMPORT_FIELDS, fieldHeader, INDUSTRY_LABELS, label, LEAD_SOURCE_LABELS, SIZE_LABELS, STATUS_LABELS, TIER_LABELS, type Lang,
@@ -9,6 +8,7 @@ import { csvLine, neutraliseCell, UTF8_BOM } from '../../domain/spreadsheet-form
 import { toFilter, type AccountListQuery } from '../accounts/service.ts';
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
+import { xlsxStream } from './xlsx.ts';
 
 /**
  * Export of the account and contact lists (SPEC §3.4): a permission (the 'export' capability,
@@ -98,16 +98,9 @@ export function file(base: string, format: ExportFormat, headers: string[], page
     }
     return { fileName: `${base}.csv`, contentType: 'text/csv; charset=utf-8', rows, body: Readable.from(text()) };
   }
-  const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
-  const sheet = workbook.addWorksheet(sheetName);
-  void (async () => {
-    sheet.addRow(headers).commit();
-    for await (const page of pages) {
-      for (const cells of page) sheet.addRow(cells.map((c) => (typeof c === 'string' ? neutraliseCell(c) : c))).commit();
-    }
-    sheet.commit();
-    await workbook.commit();
-  })().catch((e: unknown) => out.destroy(e as Error));
+  async function* neutralised() {
+    for await (const page of pages) yield page.map((cells) => cells.map((c) => (typeof c === 'string' ? neutraliseCell(c) : c)));
+  }
+  const out = xlsxStream(sheetName, headers, neutralised());
   return { fileName: `${base}.xlsx`, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', rows, body: out };
 }

@@ -9,14 +9,14 @@ import { onAccountTeam } from '../scope.ts';
 const jobColumns = [
   'import_jobs.id', 'import_jobs.workspace_id', 'import_jobs.user_id', 'import_jobs.kind', 'import_jobs.file_name', 'import_jobs.status',
   'import_jobs.headers', 'import_jobs.mapping', 'import_jobs.duplicate_mode', 'import_jobs.total_rows', 'import_jobs.processed_rows',
-  'import_jobs.error_count', 'import_jobs.report', 'import_jobs.created_at', 'import_jobs.updated_at', 'import_jobs.version',
+  'import_jobs.error_count', 'import_jobs.report', 'import_jobs.lease_expires_at', 'import_jobs.created_at', 'import_jobs.updated_at', 'import_jobs.version',
   'users.name as user_name',
 ] as const;
 
-export async function insertJob(db: Kysely<Database>, v: { workspaceId: number; userId: number; kind: string; fileName: string; status: string; now: number }) {
+export async function insertJob(db: Kysely<Database>, v: { workspaceId: number; userId: number; kind: string; fileName: string; status: string; leaseExpiresAt: number; now: number }) {
   const row = await db
     .insertInto('import_jobs')
-    .values({ workspace_id: v.workspaceId, user_id: v.userId, kind: v.kind, file_name: v.fileName, status: v.status, headers: '[]', total_rows: 0, processed_rows: 0, error_count: 0, created_at: v.now, updated_at: v.now, version: 1 })
+    .values({ workspace_id: v.workspaceId, user_id: v.userId, kind: v.kind, file_name: v.fileName, status: v.status, headers: '[]', total_rows: 0, processed_rows: 0, error_count: 0, lease_expires_at: v.leaseExpiresAt, created_at: v.now, updated_at: v.now, version: 1 })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -45,7 +45,7 @@ export async function updateJob(
   db: Kysely<Database>,
   workspaceId: number,
   id: number,
-  set: Partial<{ status: string; headers: string; mapping: string; duplicate_mode: string; total_rows: number; processed_rows: number; error_count: number; report: string }>,
+  set: Partial<{ status: string; headers: string; mapping: string; duplicate_mode: string; total_rows: number; processed_rows: number; error_count: number; report: string; lease_expires_at: number | null }>,
   expectStatus?: string[],
 ): Promise<boolean> {
   let q = db
@@ -56,6 +56,46 @@ export async function updateJob(
   if (expectStatus) q = q.where('status', 'in', expectStatus);
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+// ── Leases and clean-up (lease.ts) ────────────────────────────────────────────
+
+/** Extends the lease of a job still in one of these states; not a change anyone sees (no version). */
+export async function renewLease(db: Kysely<Database>, workspaceId: number, id: number, statuses: readonly string[], until: number) {
+  await db.updateTable('import_jobs').set({ lease_expires_at: until }).where('workspace_id', '=', workspaceId).where('id', '=', id).where('status', 'in', statuses).execute();
+}
+
+/** Jobs of every workspace in a running state whose lease ran out (or that never had one). */
+export async function jobsWithExpiredLease(db: Kysely<Database>, statuses: readonly string[], now: number) {
+  return db
+    .selectFrom('import_jobs')
+    .select(['id', 'workspace_id', 'status', 'report', 'version'])
+    .where('status', 'in', statuses)
+    .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', now)]))
+    .execute();
+}
+
+/** Ends a job as its lease ran out: only if nobody touched it since it was read (same version). */
+export async function endExpiredJob(db: Kysely<Database>, job: { id: number; workspace_id: number; version: number }, set: { status: string; report: string; total_rows?: number }, now: number) {
+  const r = await db
+    .updateTable('import_jobs')
+    .set({ ...set, lease_expires_at: null, updated_at: now, version: job.version + 1 })
+    .where('workspace_id', '=', job.workspace_id)
+    .where('id', '=', job.id)
+    .where('version', '=', job.version)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Jobs of every workspace in these states, untouched since `before`, that still hold rows. */
+export async function staleJobsWithRows(db: Kysely<Database>, statuses: readonly string[], before: number) {
+  return db
+    .selectFrom('import_jobs')
+    .select(['id', 'workspace_id', 'status', 'report', 'version'])
+    .where('status', 'in', statuses)
+    .where('updated_at', '<', before)
+    .where((eb) => eb.exists(eb.selectFrom('import_rows').select('import_rows.row_no').whereRef('import_rows.job_id', '=', 'import_jobs.id')))
+    .execute();
 }
 
 // ── Rows ──────────────────────────────────────────────────────────────────────

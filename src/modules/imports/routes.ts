@@ -6,12 +6,15 @@ import { IMPORT_KINDS } from '../../domain/import-fields.ts';
 import { DUPLICATE_MODES } from '../../domain/import-validate.ts';
 import { TEXT_ENCODINGS } from '../../domain/spreadsheet-format.ts';
 import { errorResponses, idParam, page, queryBool, fileResponse } from '../../contracts/common.ts';
+import { isSqliteBusy } from '../../db/dialect.ts';
 import { actorOf } from '../../server/request.ts';
+import { startLeaseSweeper } from './lease.ts';
+import { IMPORT_LIMITS } from './limits.ts';
 import * as imports from './service.ts';
 import { needs } from '../../server/access.ts';
 
 /** Who imports: the roles that create accounts and contacts (presales and executives do not, SPEC §2). */
-const MAX_FILE_BYTES = 50 * 1024 * 1024;
+const MAX_FILE_BYTES = IMPORT_LIMITS.fileBytes;
 
 const problemSchema = z.object({
   field: z.string(), code: z.string(), message: z.string(),
@@ -38,6 +41,11 @@ const jobSchema = z.object({
   skipErrors: z.boolean(),
   result: z.object({ created: z.number().int(), updated: z.number().int(), skipped: z.number().int() }).nullable(),
   failure: z.string().nullable(),
+  failureInfo: z.object({
+    code: z.string().describe('interrupted (the process running it stopped), expired (never committed; rows removed), or the refused file\'s problem code'),
+    phase: z.enum(['reading', 'validating', 'committing']).optional().describe('for interrupted: what was running'),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  }).nullable().describe('why the import failed, for a translated text'),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });
@@ -52,12 +60,22 @@ export default async function importRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = app;
 
+  // Imports whose process stopped (lease expired) are marked interrupted, at start-up and then
+  // periodically (lease.ts). On SQLite a commit holding the write lock makes a sweep wait: skipped.
+  let stopSweeper: (() => void) | undefined;
+  app.addHook('onReady', async () => {
+    stopSweeper = startLeaseSweeper(db.kysely, (err) => {
+      if (!isSqliteBusy(err)) app.log.warn({ err }, 'import lease sweep failed');
+    });
+  });
+  app.addHook('onClose', async () => stopSweeper?.());
+
   r.post('/imports', {
     config: { access: needs('import') },
     bodyLimit: MAX_FILE_BYTES,
     schema: {
       tags: ['imports'],
-      summary: 'Upload a CSV (UTF-8 or GBK/GB18030) or .xlsx file as the raw request body (e.g. application/octet-stream); answers the headers, a preview and a suggested mapping',
+      summary: 'Upload a CSV (UTF-8 or GBK/GB18030) or .xlsx file as the raw request body (e.g. application/octet-stream); answers the headers, a preview and a suggested mapping. The file is read in a worker under caps (rows, columns per row, cell length, stored size, inflated bytes of the workbook): one over a cap is refused with a 400 whose code names it and `limit: { name, max }`',
       querystring: z.strictObject({
         kind: z.enum(IMPORT_KINDS),
         fileName: z.string().trim().min(1).max(200).default('import.csv'),

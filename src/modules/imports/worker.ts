@@ -1,17 +1,63 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../../db/database.ts';
 import type { Actor } from '../../domain/policy.ts';
-import { runPhase, type Phase } from './service.ts';
+import type { FileFormat, TextEncoding } from '../../domain/spreadsheet-format.ts';
+import type { SheetRow } from './parse.ts';
+import type { ReadMessage } from './reading.ts';
+import type { Phase } from './service.ts';
 
 /**
- * Runs one import phase on its own SQLite connection (see service.ts): the server's shared
- * connection stays free for other requests, and WAL lets them read while this writes.
+ * The import's worker thread, for two kinds of work that must not run on the server's thread:
+ * - `read`: parse an uploaded file under the import's caps (parse.ts), in a heap of its own
+ *   (reading.ts starts it with resource limits), and send the rows back batch by batch;
+ * - a phase (dry run, commit) on its own SQLite connection (see service.ts): the server's
+ *   shared connection stays free for other requests, and WAL lets them read while this writes.
  */
-const { file, actor, jobId, phase, skipErrors } = workerData as { file: string; actor: Actor; jobId: number; phase: Phase; skipErrors: boolean };
-// A worker may wait for the write lock: blocking this thread stalls nobody else.
-const db = openDatabase({ sqliteFile: file, busyTimeoutMs: 30_000 });
-try {
-  await runPhase(db.kysely, actor, jobId, phase, skipErrors, (processed) => parentPort?.postMessage({ jobId, processed }), { sqliteWorker: true });
-} finally {
-  await db.close();
+type Task =
+  | { task: 'read'; bytes: Uint8Array; format: FileFormat; encoding: TextEncoding }
+  | { task: 'phase'; file: string; actor: Actor; jobId: number; phase: Phase; skipErrors: boolean };
+
+const data = workerData as Task;
+if (data.task === 'read') await read(data);
+else await runOnOwnConnection(data);
+
+async function read(t: Extract<Task, { task: 'read' }>) {
+  const [{ readRows }, { ImportLimitError }, { READ_BATCH }] = await Promise.all([import('./parse.ts'), import('./limits.ts'), import('./reading.ts')]);
+  const port = parentPort!;
+  const send = (m: ReadMessage) => port.postMessage(m);
+  // At most two batches unstored: this thread parses the next while the server stores one.
+  let unstored = 0;
+  let more: (() => void) | null = null;
+  const onMore = () => {
+    unstored--;
+    more?.();
+  };
+  port.on('message', onMore);
+  try {
+    let batch: SheetRow[] = [];
+    for await (const row of readRows(Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength), t.format, t.encoding)) {
+      batch.push(row);
+      if (batch.length < READ_BATCH) continue;
+      while (unstored >= 2) await new Promise<void>((r) => (more = r));
+      unstored++;
+      send({ type: 'rows', rows: batch });
+      batch = [];
+    }
+    send({ type: 'end', rows: batch });
+  } catch (e) {
+    if (e instanceof ImportLimitError) send({ type: 'limit', code: e.code, message: e.message, limit: e.limit, params: e.params });
+    else send({ type: 'error', message: (e as Error).message });
+  } finally {
+    port.off('message', onMore);
+  }
+}
+
+async function runOnOwnConnection(t: Extract<Task, { task: 'phase' }>) {
+  const [{ openDatabase }, { runPhase }] = await Promise.all([import('../../db/database.ts'), import('./service.ts')]);
+  // A worker may wait for the write lock: blocking this thread stalls nobody else.
+  const db = openDatabase({ sqliteFile: t.file, busyTimeoutMs: 30_000 });
+  try {
+    await runPhase(db.kysely, t.actor, t.jobId, t.phase, t.skipErrors, (processed) => parentPort?.postMessage({ jobId: t.jobId, processed }), { sqliteWorker: true });
+  } finally {
+    await db.close();
+  }
 }

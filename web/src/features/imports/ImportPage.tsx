@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import {
   Alert, Button, Card, Checkbox, Col, Empty, Flex, Progress, Radio, Result, Row, Select, Space, Statistic, Steps, Table, Tag, Typography, Upload,
@@ -16,6 +16,7 @@ import {
   ERROR_PAGE, FIELDS, REQUIRED, useCommitImport, useImportJob, useReportRows, useUploadImport, useValidateImport,
   type DuplicateMode, type Encoding, type ImportJob, type ImportKind, type Mapping, type RowProblem,
 } from './api.ts';
+import { FailureAlert } from './FailureAlert.tsx';
 
 /**
  * The import wizard (SPEC §3.4): upload → map columns → dry-run report → commit with
@@ -23,7 +24,10 @@ import {
  */
 export default function ImportPage() {
   const t = useT();
-  const [jobId, setJobId] = useState<number | null>(null);
+  // The job is in the address (?job=…), so a reload — after a server restart, say — returns to it.
+  const [search, setSearch] = useSearchParams();
+  const jobId = Number(search.get('job')) || null;
+  const setJobId = (id: number | null) => setSearch(id === null ? {} : { job: String(id) });
   const job = useImportJob(jobId);
   const data = job.data;
   const step = !data ? 0 : data.status === 'mapping' || (data.status === 'failed' && !data.counts) ? 1 : data.status === 'committed' ? 3 : 2;
@@ -115,6 +119,7 @@ function MappingStep({ job, onRestart, onReupload }: { job: ImportJob; onRestart
   return (
     <Card title={`${job.fileName} · ${t('imports.rows', { n: job.totalRows })}`} extra={<Button onClick={onRestart}>{t('imports.restart')}</Button>}>
       <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+        {job.status === 'failed' && <FailureAlert job={job} />}
         {job.format === 'csv' && (
           <Alert
             type={job.replacementChars > 0 ? 'warning' : 'info'}
@@ -252,7 +257,7 @@ function ReportStep({ job, onBack }: { job: ImportJob; onBack: () => void }) {
   return (
     <Card title={`${job.fileName} · ${t('imports.report.title')}`} extra={<Button onClick={onBack}>{t('imports.restart')}</Button>}>
       <Space direction="vertical" size="large" style={{ width: '100%' }}>
-        {job.status === 'failed' && <Alert type="error" showIcon message={t('imports.failed')} description={job.failure} />}
+        {job.status === 'failed' && <FailureAlert job={job} />}
         {job.failure === 'rows_have_errors' && job.status === 'validated' && <Alert type="warning" showIcon message={t('imports.report.changed')} />}
         {c && (
           <Row gutter={16} align="middle">

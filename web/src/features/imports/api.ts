@@ -29,6 +29,8 @@ export interface ImportJob {
   skipErrors: boolean;
   result: { created: number; updated: number; skipped: number } | null;
   failure: string | null;
+  /** Why it failed, for a text in the page's language: interrupted (with the phase that was running), expired, or the refused file's code. */
+  failureInfo: { code: string; phase?: 'reading' | 'validating' | 'committing'; params?: Record<string, string | number> } | null;
   createdAt: number;
   suggestedMapping: Mapping;
   preview: { rowNo: number; cells: string[] }[];

@@ -1,0 +1,101 @@
+import type { Kysely } from 'kysely';
+import type { Database, NewAccount } from '../../db/schema.ts';
+import type { ColumnMapping, ImportField } from '../../domain/import-fields.ts';
+import type { ReportsToLink } from '../../domain/import-reports-to.ts';
+import { validateAccountRow, validateContactRow, type AccountValues, type ContactValues } from '../../domain/import-validate.ts';
+import { can, reachesUnit, type Actor } from '../../domain/policy.ts';
+import { recordChanges, type Change } from '../history/repository.ts';
+import { writeReportsTo } from './reports-to.ts';
+import * as repo from './repository.ts';
+
+/**
+ * The commit's writes (SPEC §3.4): the rows the dry run found to create or update, set-based
+ * in chunks, inside the caller's one transaction — all or nothing.
+ */
+const INSERT_CHUNK = 500;
+
+/** Writes every create and update row; runs inside the caller's transaction (all or nothing). */
+export async function writePass(trx: Kysely<Database>, actor: Actor, job: repo.JobRow, links: ReportsToLink[], onProgress: (n: number) => void) {
+  const mapping = JSON.parse(job.mapping ?? '{}') as ColumnMapping;
+  const now = Date.now();
+  const result = { created: 0, updated: 0, skipped: 0 };
+  const users = job.kind === 'accounts' ? await repo.activeUsers(trx, actor.workspaceId) : [];
+  const byEmail = new Map(users.filter((u) => reachesUnit(actor, u.path)).map((u) => [u.email.toLowerCase(), u]));
+  const canChooseOwner = can(actor, 'accounts.manage');
+  const createdContacts = new Map<number, number>();
+  let processed = 0;
+  for (let after = 0; ;) {
+    const rows = await repo.rowsAfter(trx, actor.workspaceId, job.id, after, INSERT_CHUNK, ['create', 'update']);
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.row_no;
+    if (job.kind === 'accounts') {
+      const ctx = { assignableEmails: new Set(byEmail.keys()), canChooseOwner };
+      const items = rows.map((r) => ({ r, v: validateAccountRow(JSON.parse(r.data) as string[], mapping, ctx).values! }));
+      const creates = items.filter((x) => x.r.outcome === 'create');
+      const values: NewAccount[] = creates.map(({ v }) => {
+        const owner = v.ownerEmail ? byEmail.get(v.ownerEmail) : undefined;
+        return {
+          workspace_id: actor.workspaceId, name: v.name, name_key: v.nameKey, credit_code: v.creditCode, industry: v.industry, province: v.province,
+          city: v.city, district: v.district, address: v.address, size: v.size, website: v.website, phone: v.phone, lead_source: v.leadSource,
+          owner_id: owner?.id ?? actor.userId, org_unit_id: owner?.org_unit_id ?? actor.orgUnitId, status: v.status ?? 'prospect', notes: v.notes,
+          created_by: actor.userId, created_at: now, updated_at: now, version: 1,
+        };
+      });
+      const ids = await repo.insertAccounts(trx, values);
+      const changes: Change[] = ids.map((id, i) => ({ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'owner', oldValue: null, newValue: values[i]!.owner_id ?? null, reason: 'import', actorUserId: actor.userId }));
+      const updates = items.filter((x) => x.r.outcome === 'update' && x.r.target_id !== null);
+      const owners = await repo.accountOwners(trx, actor.workspaceId, updates.map((u) => u.r.target_id!));
+      for (const { r, v } of updates) {
+        const set = accountUpdate(v, mapping, now);
+        const owner = v.ownerEmail ? byEmail.get(v.ownerEmail) : undefined;
+        const oldOwner = owners.get(r.target_id!) ?? null;
+        if (owner && owner.id !== oldOwner) {
+          Object.assign(set, { owner_id: owner.id, org_unit_id: owner.org_unit_id, in_pool: 0, pool_since: null });
+          changes.push({ workspaceId: actor.workspaceId, entityType: 'account', entityId: r.target_id!, field: 'owner', oldValue: oldOwner, newValue: owner.id, reason: 'import', actorUserId: actor.userId });
+        }
+        await repo.updateAccount(trx, actor.workspaceId, r.target_id!, set);
+      }
+      await recordChanges(trx, changes, now);
+      result.created += ids.length;
+      result.updated += updates.length;
+    } else {
+      const items = rows.map((r) => ({ r, v: validateContactRow(JSON.parse(r.data) as string[], mapping).values! }));
+      const creates = items.filter((x) => x.r.outcome === 'create');
+      const ids = await repo.insertContacts(trx, creates.map(({ r, v }) => ({
+        workspace_id: actor.workspaceId, account_id: r.target_id!, name: v.name, title: v.title, department: v.department, mobile: v.mobile, phone: v.phone,
+        email: v.email, wechat: v.wechat, birthday: v.birthday, notes: v.notes, created_by: actor.userId, created_at: now, updated_at: now, version: 1,
+      })));
+      ids.forEach((id, i) => createdContacts.set(creates[i]!.r.row_no, id));
+      const updates = items.filter((x) => x.r.outcome === 'update');
+      for (const { r, v } of updates) await repo.updateContact(trx, actor.workspaceId, r.target_id!, contactUpdate(v, mapping, now));
+      result.created += items.length - updates.length;
+      result.updated += updates.length;
+    }
+    processed += rows.length;
+    onProgress(processed);
+  }
+  if (links.length) await writeReportsTo(trx, actor.workspaceId, links, createdContacts);
+  result.skipped = job.total_rows - result.created - result.updated;
+  return result;
+}
+
+/** Only mapped, non-empty cells change an existing record: a blank cell never erases data. */
+function accountUpdate(v: AccountValues, mapping: ColumnMapping, now: number) {
+  const set: Record<string, unknown> = { updated_at: now };
+  const pairs: [ImportField, keyof AccountValues, string][] = [
+    ['name', 'name', 'name'], ['creditCode', 'creditCode', 'credit_code'], ['industry', 'industry', 'industry'], ['province', 'province', 'province'],
+    ['city', 'city', 'city'], ['district', 'district', 'district'], ['address', 'address', 'address'], ['size', 'size', 'size'], ['website', 'website', 'website'],
+    ['phone', 'phone', 'phone'], ['leadSource', 'leadSource', 'lead_source'], ['status', 'status', 'status'], ['notes', 'notes', 'notes'],
+  ];
+  for (const [field, key, column] of pairs) if (typeof mapping[field] === 'number' && v[key] !== null) set[column] = v[key];
+  if (set.name !== undefined) set.name_key = v.nameKey;
+  return set;
+}
+
+function contactUpdate(v: ContactValues, mapping: ColumnMapping, now: number) {
+  const set: Record<string, unknown> = { updated_at: now };
+  for (const f of ['title', 'department', 'mobile', 'phone', 'email', 'wechat', 'birthday', 'notes'] as const) {
+    if (typeof mapping[f] === 'number' && v[f] !== null) set[f] = v[f];
+  }
+  return set;
+}

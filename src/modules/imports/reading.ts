@@ -1,0 +1,81 @@
+import { Worker } from 'node:worker_threads';
+import type { FileFormat, TextEncoding } from '../../domain/spreadsheet-format.ts';
+import { IMPORT_LIMITS, ImportLimitError } from './limits.ts';
+import type { SheetRow } from './parse.ts';
+
+/**
+ * Reads an uploaded file in the import worker (worker.ts), never on the server's thread: the
+ * bytes go to the worker, which decompresses and parses them under the caps (parse.ts) with a
+ * V8 heap of its own, capped too, and sends the rows back in batches, at most two of them
+ * waiting to be stored. A file that would need more memory ends
+ * the worker, not the server. At most `concurrentReads` workers read at once.
+ */
+export type ReadMessage =
+  | { type: 'rows'; rows: SheetRow[] }
+  | { type: 'end'; rows: SheetRow[] }
+  | { type: 'limit'; code: ImportLimitError['code']; message: string; limit: ImportLimitError['limit']; params: Record<string, string | number> }
+  | { type: 'error'; message: string };
+
+export const READ_BATCH = 500;
+
+let reading = 0;
+const waiting: (() => void)[] = [];
+
+async function slot(): Promise<() => void> {
+  while (reading >= IMPORT_LIMITS.concurrentReads) await new Promise<void>((r) => waiting.push(r));
+  reading++;
+  return () => {
+    reading--;
+    waiting.shift()?.();
+  };
+}
+
+export async function* readInWorker(bytes: Buffer, format: FileFormat, encoding: TextEncoding): AsyncGenerator<SheetRow[]> {
+  const release = await slot();
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), {
+    workerData: { task: 'read', bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), format, encoding },
+    resourceLimits: { maxOldGenerationSizeMb: IMPORT_LIMITS.workerHeapMb, maxYoungGenerationSizeMb: 32 },
+  });
+  const inbox: ReadMessage[] = [];
+  let failure: Error | null = null;
+  let exited = false;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  worker.on('message', (m: ReadMessage) => {
+    inbox.push(m);
+    notify();
+  });
+  worker.on('error', (e) => {
+    failure = e;
+    notify();
+  });
+  worker.on('exit', () => {
+    exited = true;
+    notify();
+  });
+  try {
+    for (;;) {
+      while (inbox.length === 0 && !failure && !exited) await new Promise<void>((r) => (wake = r));
+      const m = inbox.shift();
+      if (!m) throw workerFailure(failure);
+      if (m.type === 'limit') throw new ImportLimitError(m.code, m.limit, m.message, m.params);
+      if (m.type === 'error') throw new Error(m.message);
+      if (m.rows.length) yield m.rows;
+      if (m.type === 'end') return;
+      worker.postMessage('more');
+    }
+  } finally {
+    await worker.terminate();
+    release();
+  }
+}
+
+function workerFailure(e: Error | null): Error {
+  if ((e as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new ImportLimitError('file_too_complex', { name: 'workerHeapMb', max: IMPORT_LIMITS.workerHeapMb }, 'needs more memory to read than an import may use; save it as CSV or split it');
+  }
+  return new Error(e ? e.message : 'the reader stopped');
+}

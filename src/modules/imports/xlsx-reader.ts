@@ -1,0 +1,313 @@
+import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import sax from 'sax';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { formatBytes, IMPORT_LIMITS, ImportLimitError, type ImportLimit, type ImportLimits } from './limits.ts';
+
+/**
+ * The first worksheet of an .xlsx as rows of trimmed strings, in bounded memory (issue 14).
+ * yauzl reads the zip's central directory from the buffer and inflates one part at a time;
+ * sax parses each part as it inflates. Only the shared strings and the date styles are kept;
+ * the worksheet streams through. Every cap (limits.ts) is checked as bytes arrive:
+ * - a part declaring more bytes than its cap is refused before anything is inflated;
+ * - every part's inflated bytes are counted, alone and together, and inflating stops at the
+ *   first byte over a cap — declared sizes are not trusted (yauzl also refuses an entry that
+ *   inflates to more than it declares);
+ * - shared strings are capped in number and characters, a cell in characters, and a cell
+ *   beyond the column cap is refused from its reference (A1-style) before any row is built.
+ */
+export interface SheetRow { rowNo: number; cells: string[] }
+
+const LAST_ROW = 1_048_576;
+
+export async function* xlsxRows(bytes: Buffer, limits: ImportLimits = IMPORT_LIMITS): AsyncGenerator<SheetRow> {
+  const zip = await yauzl.fromBufferPromise(bytes, { lazyEntries: true, validateEntrySizes: true, decodeStrings: true, strictFileNames: false });
+  const entries = await listEntries(zip, limits.zipEntries);
+  const reader = new PartReader(zip, entries, limits);
+  const workbookPath = (await reader.relationships('_rels/.rels', '')).find((r) => r.type.endsWith('/officeDocument'))?.target ?? 'xl/workbook.xml';
+  const workbook = await reader.workbook(workbookPath);
+  const dir = path.posix.dirname(workbookPath);
+  const rels = await reader.relationships(`${dir}/_rels/${path.posix.basename(workbookPath)}.rels`, dir);
+  const sheetPath = rels.find((r) => r.id === workbook.firstSheetRel)?.target;
+  if (!sheetPath || !entries.has(sheetPath)) throw new Error('the workbook has no worksheet');
+  const stylesPath = rels.find((r) => r.type.endsWith('/styles'))?.target;
+  const dates = stylesPath ? await reader.dateStyles(stylesPath) : new Set<number>();
+  const stringsPath = rels.find((r) => r.type.endsWith('/sharedStrings'))?.target;
+  const strings = stringsPath ? await reader.sharedStrings(stringsPath) : [];
+  yield* reader.sheet(sheetPath, { strings, dates, date1904: workbook.date1904 });
+}
+
+function listEntries(zip: ZipFile, max: number): Promise<Map<string, Entry>> {
+  return new Promise((resolve, reject) => {
+    const entries = new Map<string, Entry>();
+    zip.on('error', reject);
+    zip.on('end', () => resolve(entries));
+    zip.on('entry', (e: Entry) => {
+      if (entries.size >= max) {
+        zip.close();
+        reject(new ImportLimitError('xlsx_too_many_entries', { name: 'zipEntries', max }, `has more than ${max} entries in its zip archive; this is not a workbook Keyline can read`));
+        return;
+      }
+      entries.set(e.fileName.replace(/^\//, ''), e);
+      zip.readEntry();
+    });
+    zip.readEntry();
+  });
+}
+
+const local = (name: string) => name.slice(name.indexOf(':') + 1);
+const attr = (node: sax.Tag, name: string): string | undefined => {
+  for (const [k, v] of Object.entries(node.attributes)) if (k === name || local(k) === name) return v;
+  return undefined;
+};
+
+interface Handlers { open?(node: sax.Tag, name: string): void; close?(name: string): void; text?(t: string): void }
+
+class PartReader {
+  private inflated = 0;
+  private readonly zip: ZipFile;
+  private readonly entries: Map<string, Entry>;
+  private readonly limits: ImportLimits;
+
+  constructor(zip: ZipFile, entries: Map<string, Entry>, limits: ImportLimits) {
+    this.zip = zip;
+    this.entries = entries;
+    this.limits = limits;
+  }
+
+  /** The part's text as it inflates, each chunk counted against the part's cap and the total. */
+  private async *text(name: string, cap: ImportLimit): AsyncGenerator<string> {
+    const entry = this.entries.get(name);
+    if (!entry) return;
+    const max = this.limits[cap];
+    const tooLarge = () => new ImportLimitError('xlsx_part_too_large', { name: cap, max }, `${name} inflates to more than ${formatBytes(max)}; save the sheet as CSV or split it`, { part: name });
+    if (entry.uncompressedSize > max) throw tooLarge();
+    if (this.inflated + entry.uncompressedSize > this.limits.totalXmlBytes) throw this.totalTooLarge();
+    const stream = await this.zip.openReadStreamPromise(entry);
+    const decoder = new StringDecoder('utf8');
+    let n = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        n += chunk.length;
+        this.inflated += chunk.length;
+        if (n > max) throw tooLarge();
+        if (this.inflated > this.limits.totalXmlBytes) throw this.totalTooLarge();
+        yield decoder.write(chunk);
+      }
+      yield decoder.end();
+    } catch (e) {
+      // yauzl stops an entry the moment it inflates past (or short of) the size it declares.
+      if (e instanceof Error && /bytes in the stream/.test(e.message)) {
+        throw new ImportLimitError('xlsx_size_mismatch', { name: cap, max }, `${name} does not inflate to the ${formatBytes(entry.uncompressedSize)} it declares; the file is damaged or crafted`, { part: name });
+      }
+      throw e;
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  private totalTooLarge() {
+    const max = this.limits.totalXmlBytes;
+    return new ImportLimitError('xlsx_too_large', { name: 'totalXmlBytes', max }, `inflates to more than ${formatBytes(max)} of XML; save the sheet as CSV or split it`);
+  }
+
+  /** Parses a part with sax, calling `between` after each inflated chunk (the sheet yields rows there). */
+  private async *parse(name: string, cap: ImportLimit, h: Handlers): AsyncGenerator<void> {
+    const p = sax.parser(true, { trim: false, normalize: false, position: false } as sax.SAXOptions);
+    p.onerror = (e) => {
+      throw new Error(`${name} is not well-formed XML: ${e.message.split('\n')[0]}`);
+    };
+    if (h.open) p.onopentag = (node) => h.open!(node as sax.Tag, local(node.name));
+    if (h.close) p.onclosetag = (n) => h.close!(local(n));
+    if (h.text) p.ontext = p.oncdata = h.text;
+    for await (const chunk of this.text(name, cap)) {
+      p.write(chunk);
+      yield;
+    }
+    p.close();
+  }
+
+  private async run(name: string, cap: ImportLimit, h: Handlers) {
+    for await (const _ of this.parse(name, cap, h)) void _;
+  }
+
+  async relationships(name: string, base: string) {
+    const out: { id: string; type: string; target: string }[] = [];
+    await this.run(name, 'otherPartBytes', {
+      open(node, tag) {
+        if (tag !== 'Relationship' || attr(node, 'TargetMode') === 'External') return;
+        const target = attr(node, 'Target') ?? '';
+        out.push({ id: attr(node, 'Id') ?? '', type: attr(node, 'Type') ?? '', target: target.startsWith('/') ? target.slice(1) : path.posix.join(base, target) });
+      },
+    });
+    return out;
+  }
+
+  async workbook(name: string) {
+    if (!this.entries.has(name)) throw new Error('it is a zip archive but not an Excel workbook');
+    const wb = { firstSheetRel: '', date1904: false };
+    await this.run(name, 'otherPartBytes', {
+      open(node, tag) {
+        if (tag === 'workbookPr') wb.date1904 = ['1', 'true'].includes(attr(node, 'date1904') ?? '');
+        if (tag === 'sheet' && !wb.firstSheetRel) wb.firstSheetRel = attr(node, 'id') ?? '';
+      },
+    });
+    return wb;
+  }
+
+  /** The cell styles (indexes into cellXfs) whose number format shows a date. */
+  async dateStyles(name: string) {
+    const custom = new Map<number, string>();
+    const dates = new Set<number>();
+    let inXfs = false;
+    let xf = 0;
+    await this.run(name, 'otherPartBytes', {
+      open(node, tag) {
+        if (tag === 'numFmt') custom.set(Number(attr(node, 'numFmtId')), attr(node, 'formatCode') ?? '');
+        else if (tag === 'cellXfs') inXfs = true;
+        else if (tag === 'xf' && inXfs) {
+          const id = Number(attr(node, 'numFmtId') ?? 0);
+          if (isDateFormat(id, custom.get(id))) dates.add(xf);
+          xf++;
+        }
+      },
+      close(tag) {
+        if (tag === 'cellXfs') inXfs = false;
+      },
+    });
+    return dates;
+  }
+
+  async sharedStrings(name: string) {
+    const { sharedStrings: maxCount, sharedStringsChars: maxChars, cellChars } = this.limits;
+    const strings: string[] = [];
+    let chars = 0;
+    let current: string | null = null;
+    let inText = false;
+    let phonetic = 0;
+    await this.run(name, 'sharedStringsBytes', {
+      open(_node, tag) {
+        if (tag === 'si') current = '';
+        else if (tag === 'rPh') phonetic++;
+        else if (tag === 't' && current !== null && phonetic === 0) inText = true;
+      },
+      text(t) {
+        if (!inText) return;
+        current += t;
+        chars += t.length;
+        if (current!.length > cellChars) throw new ImportLimitError('cell_too_long', { name: 'cellChars', max: cellChars }, `has a text longer than ${cellChars.toLocaleString('en')} characters (shared string ${strings.length + 1})`);
+        if (chars > maxChars) throw new ImportLimitError('xlsx_shared_strings_too_large', { name: 'sharedStringsChars', max: maxChars }, `holds more than ${maxChars.toLocaleString('en')} characters of shared text; save the sheet as CSV or split it`);
+      },
+      close(tag) {
+        if (tag === 't') inText = false;
+        else if (tag === 'rPh') phonetic--;
+        else if (tag === 'si' && current !== null) {
+          if (strings.length >= maxCount) throw new ImportLimitError('xlsx_too_many_shared_strings', { name: 'sharedStrings', max: maxCount }, `holds more than ${maxCount.toLocaleString('en')} shared strings; save the sheet as CSV or split it`);
+          strings.push(current.trim());
+          current = null;
+        }
+      },
+    });
+    return strings;
+  }
+
+  async *sheet(name: string, ctx: { strings: string[]; dates: Set<number>; date1904: boolean }): AsyncGenerator<SheetRow> {
+    const { columns, cellChars } = this.limits;
+    const ready: SheetRow[] = [];
+    let rowNo = 0;
+    let cells: string[] = [];
+    let cell: { col: number; type: string; style: number; text: string } | null = null;
+    let nextCol = 0;
+    let collecting = false;
+    let phonetic = 0;
+    let done = false;
+    const h: Handlers = {
+      open(node, tag) {
+        if (done) return;
+        if (tag === 'row') {
+          const r = attr(node, 'r');
+          const n = r === undefined ? rowNo + 1 : Number(r);
+          if (!Number.isInteger(n) || n <= rowNo || n > LAST_ROW) throw new Error(`${name} has a row numbered "${r}" after row ${rowNo}`);
+          rowNo = n;
+          cells = [];
+          nextCol = 0;
+        } else if (tag === 'c') {
+          const ref = attr(node, 'r');
+          const col = ref === undefined ? nextCol : columnIndex(ref);
+          if (col < 0) throw new Error(`${name} has a cell with the reference "${ref}"`);
+          nextCol = col + 1;
+          cell = { col, type: attr(node, 't') ?? 'n', style: Number(attr(node, 's') ?? 0), text: '' };
+        } else if (tag === 'rPh') phonetic++;
+        else if (cell && phonetic === 0 && (tag === 'v' || tag === 't')) collecting = true;
+      },
+      text(t) {
+        if (!collecting) return;
+        cell!.text += t;
+        if (cell!.text.length > cellChars) throw new ImportLimitError('cell_too_long', { name: 'cellChars', max: cellChars }, `row ${rowNo} has a cell longer than ${cellChars.toLocaleString('en')} characters`, { row: rowNo });
+      },
+      close(tag) {
+        if (done) return;
+        if (tag === 'v' || tag === 't') collecting = false;
+        else if (tag === 'rPh') phonetic--;
+        else if (tag === 'c' && cell) {
+          const value = cellValue(cell, ctx);
+          if (value !== '') {
+            // Checked on the reference, before any row is built: one cell in column XFD must not make 16,384.
+            if (cell.col >= columns) throw new ImportLimitError('too_many_columns', { name: 'columns', max: columns }, `row ${rowNo} has a value in column ${cell.col + 1}; at most ${columns} columns are supported`, { row: rowNo });
+            cells[cell.col] = value;
+          }
+          cell = null;
+        } else if (tag === 'row') {
+          if (cells.length) ready.push({ rowNo, cells: Array.from(cells, (c) => c ?? '') });
+        } else if (tag === 'sheetData') done = true;
+      },
+    };
+    for await (const _ of this.parse(name, 'sheetBytes', h)) {
+      void _;
+      while (ready.length) yield ready.shift()!;
+      if (done) return;
+    }
+  }
+}
+
+/** "A1" → 0, "XFD7" → 16383; -1 when it is not a cell reference. */
+export function columnIndex(ref: string): number {
+  let col = 0;
+  let i = 0;
+  for (; i < ref.length && i < 4; i++) {
+    const c = ref.charCodeAt(i) | 0x20;
+    if (c < 0x61 || c > 0x7a) break;
+    col = col * 26 + (c - 0x60);
+  }
+  return i === 0 || i > 3 ? -1 : col - 1;
+}
+
+// Built-in number formats that show dates or times (ECMA-376 §18.8.30, with the CJK ones).
+const DATE_FORMAT_IDS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+
+export function isDateFormat(id: number, code: string | undefined): boolean {
+  if (code === undefined) return DATE_FORMAT_IDS.has(id);
+  // Quoted text, [colour]/[$-locale] sections and escaped characters are not date tokens.
+  const bare = code.replace(/"[^"]*"/g, '').replace(/\[[^\]]*\]/g, '').replace(/\\.|_.|\*./g, '').replace(/General/gi, '');
+  return /[dmyhs]/i.test(bare);
+}
+
+function cellValue(cell: { type: string; style: number; text: string }, ctx: { strings: string[]; dates: Set<number>; date1904: boolean }): string {
+  const v = cell.text;
+  switch (cell.type) {
+    case 's': return ctx.strings[Number(v)] ?? '';
+    case 'inlineStr': case 'str': return v.trim();
+    case 'b': return v === '1' ? 'true' : v === '0' ? 'false' : '';
+    case 'e': return '';
+    case 'd': return v.trim().slice(0, 10);
+    default: {
+      if (v.trim() === '') return '';
+      const n = Number(v);
+      if (!Number.isFinite(n)) return v.trim();
+      if (!ctx.dates.has(cell.style)) return String(n);
+      // Excel's serial day (1900 system; 1904 when the workbook says so), as exceljs read it.
+      const d = new Date(Math.round((n - 25569 + (ctx.date1904 ? 1462 : 0)) * 86_400_000));
+      return Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 10);
+    }
+  }
+}
