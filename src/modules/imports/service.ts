@@ -7,7 +7,7 @@ import { importFields, mappingByHeader, missingRequired, suggestMapping, type Co
 import type { DuplicateMode, RowProblem } from '../../domain/import-validate.ts';
 import { can, type Actor } from '../../domain/policy.ts';
 import { countReplacementChars, csvLine, decodeText, detectEncoding, sniffFormat, UTF8_BOM, type TextEncoding } from '../../domain/spreadsheet-format.ts';
-import type { FieldError, FieldIssue } from '../../contracts/problems.ts';
+import type { FieldError } from '../../contracts/problems.ts';
 import { AppError, conflict, fieldError, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { writePass } from './commit.ts';
