@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, toProblem, type FieldError } from './problem.ts';
+import { AppError, PROBLEM_MEDIA_TYPE, toProblem, type FieldError } from './problem.ts';
 import { isSqliteBusy } from '../db/dialect.ts';
 
 const CONTEXT_PREFIX: Record<string, string> = { body: '', querystring: 'query.', params: 'path.', headers: 'header.' };
@@ -20,7 +20,7 @@ function fieldErrors(err: { validation: { instancePath: string; message: string;
 /** One error handler for the whole API: everything leaves as problem+json. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
-    reply.type('application/problem+json');
+    reply.type(PROBLEM_MEDIA_TYPE);
     if (error instanceof AppError) {
       if (error.status === 429 && error.extra?.retryAfterSeconds) reply.header('retry-after', String(error.extra.retryAfterSeconds));
       return reply.code(error.status).send(toProblem(error.status, error.code, error.message, error.errors, error.extra));

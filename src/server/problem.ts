@@ -61,10 +61,14 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
+export const problemTitle = (status: number): string => TITLES[status] ?? 'Error';
+
 export function toProblem(status: number, code: string, detail: string, errors?: FieldError[], extra?: Record<string, unknown>): Problem {
   return {
     type: `https://keyline.dev/problems/${code}`,
-    title: TITLES[status] ?? 'Error',
+    title: problemTitle(status),
     status,
     detail,
     code,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, idParam, optionalText, page, versionField } from '../../contracts/common.ts';
+import { errorResponses, idParam, optionalText, page, versionField, queryId, text } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountDetailSchema, accountListQuery, accountSchema, createAccountBody, updateAccountBody } from './schemas.ts';
 import * as accounts from './service.ts';
@@ -49,7 +49,7 @@ export default async function accountRoutes(app: FastifyInstance) {
     schema: {
       tags: ['accounts'],
       summary: 'Accounts that look like a new one (similar name or same credit code), checked before creating',
-      querystring: z.strictObject({ name: z.string().trim().min(1).max(200), creditCode: z.string().trim().max(18).optional(), exceptId: z.coerce.number().int().positive().optional() }),
+      querystring: z.strictObject({ name: text(200), creditCode: z.string().trim().max(18).optional(), exceptId: queryId.optional() }),
       response: {
         200: z.object({
           matches: z.array(z.object({ id: z.number().int().nullable(), name: z.string(), ownerName: z.string().nullable(), similarity: z.number(), visible: z.boolean(), sameCreditCode: z.boolean() })),

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ATTITUDES, BUYING_ROLES, INFLUENCE_LEVELS } from '../../domain/accounts.ts';
-import { errorResponses, idParam, listQuery, optionalText, page, queryBool, text, versionField } from '../../contracts/common.ts';
+import { errorResponses, idParam, listQuery, optionalText, page, queryBool, text, versionField, queryId } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import { ACCOUNT_ROLES } from '../accounts/routes.ts';
 import * as contacts from './service.ts';
@@ -35,7 +35,7 @@ const contactFields = {
   reportsToId: z.number().int().positive().nullable().optional().describe('the contact this one reports to (same account)'),
   phone: optionalText(40),
   mobile: optionalText(40),
-  email: z.string().trim().max(254).pipe(z.email('must be a valid email address')).nullable().optional(),
+  email: z.string().trim().max(254).pipe(z.email('must be a valid email address')).meta({ format: 'email' }).nullable().optional(),
   wechat: optionalText(60),
   birthday: z.iso.date('must be a date YYYY-MM-DD').nullable().optional(),
   notes: optionalText(5000).describe('interests, topics they enjoy (SPEC §3.2)'),
@@ -73,7 +73,7 @@ const gapSchema = z.object({
   influence: z.enum(INFLUENCE_LEVELS).optional(),
 });
 
-const opportunityQuery = z.strictObject({ opportunityId: z.coerce.number().int().positive().optional().describe('roles on this opportunity; account-level roles when absent') });
+const opportunityQuery = z.strictObject({ opportunityId: queryId.optional().describe('roles on this opportunity; account-level roles when absent') });
 
 export default async function contactRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -86,7 +86,7 @@ export default async function contactRoutes(app: FastifyInstance) {
       summary: 'Contacts of the accounts the caller may see',
       querystring: listQuery(['name', 'updatedAt'], 'name', {
         q: z.string().trim().max(100).optional().describe('substring of name, phone, email, title or company'),
-        accountId: z.coerce.number().int().positive().optional(),
+        accountId: queryId.optional(),
         archived: queryBool,
       }),
       response: { 200: page(contactSchema), ...errorResponses },

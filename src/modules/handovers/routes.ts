@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HANDOVER_CATEGORIES, HANDOVER_STATUSES } from '../../domain/handover.ts';
 import { ROLES } from '../../domain/roles.ts';
-import { errorResponses, idParam, versionField } from '../../contracts/common.ts';
+import { errorResponses, idParam, versionField, queryId, queryInt } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import * as handovers from './service.ts';
 
@@ -59,7 +59,7 @@ const detailSchema = handoverBase.extend({
 
 const listItemSchema = handoverBase.extend({ counts: z.object(countsShape), itemCount: z.number().int(), assignedCount: z.number().int() });
 
-const itemParams = z.strictObject({ id: z.coerce.number().int().positive(), itemId: z.coerce.number().int().positive() });
+const itemParams = z.strictObject({ id: queryId, itemId: queryId });
 
 export default async function handoverRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -72,8 +72,8 @@ export default async function handoverRoutes(app: FastifyInstance) {
       summary: 'Handovers of departing users within reach, newest first',
       querystring: z.strictObject({
         status: z.enum(HANDOVER_STATUSES).optional(),
-        limit: z.coerce.number().int().min(1).max(200).default(50),
-        offset: z.coerce.number().int().min(0).default(0),
+        limit: queryInt(z.number().int().min(1).max(200)).default(50),
+        offset: queryInt(z.number().int().min(0)).default(0),
       }),
       response: { 200: z.object({ items: z.array(listItemSchema), total: z.number().int() }), ...errorResponses },
     },

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ADMIN_ONLY, ANY_SIGNED_IN } from '../../server/access.ts';
-import { email, errorResponses, idParam, listQuery, optionalText, page, password, queryBool, text, versionField } from '../../contracts/common.ts';
+import { email, errorResponses, idParam, listQuery, optionalText, page, password, queryBool, text, versionField, queryId } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { LOCALES, ROLES } from '../../domain/roles.ts';
 import * as users from './service.ts';
@@ -31,7 +31,7 @@ export const userSchema = z.object({
 const listUsersQuery = listQuery(['name', 'email', 'role', 'createdAt'], 'name', {
   q: z.string().trim().max(100).optional().describe('substring of name or email'),
   role: z.enum(ROLES).optional(),
-  orgUnitId: z.coerce.number().int().positive().optional().describe('unit, including its sub-units'),
+  orgUnitId: queryId.optional().describe('unit, including its sub-units'),
   active: queryBool,
 });
 
