@@ -23,12 +23,21 @@ z.config({
 export const queryInt = <T extends z.ZodType<number>>(inner: T) =>
   z.preprocess((v) => (typeof v === 'string' && /^-?[0-9]{1,16}$/.test(v) ? Number(v) : v), inner);
 
+/**
+ * Ids and versions are 32-bit integer columns (PostgreSQL `serial`/`integer`): a larger number
+ * can name no record, and PostgreSQL would refuse the comparison itself (a 500), so it is a 400.
+ */
+export const INT4_MAX = 2_147_483_647;
+
+/** A record id in a JSON body. */
+export const recordId = z.number().int().positive().max(INT4_MAX);
+
 /** A record id in a path or query string: a strict positive decimal integer. */
-export const queryId = queryInt(z.number().int().positive());
+export const queryId = queryInt(recordId);
 
 export const idParam = z.strictObject({ id: queryId });
 
-export const versionField = z.number().int().positive().describe('The version you read; a stale one gets 409');
+export const versionField = z.number().int().positive().max(INT4_MAX).describe('The version you read; a stale one gets 409');
 
 /**
  * A trimmed, non-empty, bounded string (names, titles). The `\\S` pattern documents what the

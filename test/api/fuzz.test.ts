@@ -15,10 +15,10 @@ import { negativeRequests, operationsOf, positiveRequests, type FuzzRequest, typ
  * succeed. Issue 13 item 11; also issue 14's malformed-input fuzzing of every write route.
  *
  * KEYLINE_FUZZ_SEED and KEYLINE_FUZZ_RUNS change the seed and the requests per operation and
- * actor (default 6 positive + up to 6 negative), e.g. for a longer run before a release.
+ * actor (default 4 positive + up to 4 negative), e.g. for a longer run before a release.
  */
 const SEED = Number(process.env.KEYLINE_FUZZ_SEED ?? 20261205);
-const RUNS = Number(process.env.KEYLINE_FUZZ_RUNS ?? 6);
+const RUNS = Number(process.env.KEYLINE_FUZZ_RUNS ?? 4);
 
 /** Routes that end or change the caller's own session go last, so the rest run signed in. */
 const LAST = /^\/api\/v1\/(auth|users|setup)\b/;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ACCOUNT_STATUSES, COMPANY_SIZES, INDUSTRIES, LEAD_SOURCES, TIERS, VALUE_TYPES } from '../../domain/accounts.ts';
-import { listQuery, optionalText, queryBool, text, queryId } from '../../contracts/common.ts';
+import { listQuery, optionalText, queryBool, text, queryId, recordId } from '../../contracts/common.ts';
 
 /** Account schemas shared by the account routes, the export and the import. */
 export const accountSchema = z.object({
@@ -71,10 +71,10 @@ export const accountFields = {
   website: optionalText(200),
   phone: optionalText(40),
   leadSource: nullableEnum(LEAD_SOURCES),
-  referrerAccountId: z.number().int().positive().nullable().optional(),
+  referrerAccountId: recordId.nullable().optional(),
   status: z.enum(ACCOUNT_STATUSES).optional(),
   notes: optionalText(5000),
-  ownerId: z.number().int().positive().nullable().optional(),
+  ownerId: recordId.nullable().optional(),
 };
 
 export const createAccountBody = z.strictObject({
@@ -84,7 +84,7 @@ export const createAccountBody = z.strictObject({
 });
 
 export const updateAccountBody = z.strictObject({
-  version: z.number().int().positive(),
+  version: recordId,
   name: text(200).optional(),
   ...accountFields,
   ownerReason: text(500).optional().describe('required when ownerId changes'),

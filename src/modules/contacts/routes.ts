@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ATTITUDES, BUYING_ROLES, INFLUENCE_LEVELS } from '../../domain/accounts.ts';
-import { errorResponses, idParam, listQuery, optionalText, page, queryBool, text, versionField, queryId } from '../../contracts/common.ts';
+import { errorResponses, idParam, listQuery, optionalText, page, queryBool, text, versionField, queryId, recordId } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import { ACCOUNT_ROLES } from '../accounts/routes.ts';
 import * as contacts from './service.ts';
@@ -32,7 +32,7 @@ export const contactSchema = z.object({
 const contactFields = {
   title: optionalText(100),
   department: optionalText(100),
-  reportsToId: z.number().int().positive().nullable().optional().describe('the contact this one reports to (same account)'),
+  reportsToId: recordId.nullable().optional().describe('the contact this one reports to (same account)'),
   phone: optionalText(40),
   mobile: optionalText(40),
   email: z.string().trim().max(254).pipe(z.email('must be a valid email address')).meta({ format: 'email' }).nullable().optional(),
@@ -62,7 +62,7 @@ const roleFields = {
   attitude: z.enum(ATTITUDES).optional(),
   influence: z.enum(INFLUENCE_LEVELS).optional(),
   relationship: z.number().int().min(1, 'must be 1–5').max(5, 'must be 1–5').optional().describe('1 unknown, 2 acquainted, 3 trusting, 4 supportive, 5 ally'),
-  holderUserId: z.number().int().positive().nullable().optional().describe('which of our people holds the relationship'),
+  holderUserId: recordId.nullable().optional().describe('which of our people holds the relationship'),
   notes: optionalText(2000),
 };
 
@@ -97,7 +97,7 @@ export default async function contactRoutes(app: FastifyInstance) {
     config: { access: WRITERS },
     schema: {
       tags: ['contacts'],
-      body: z.strictObject({ accountId: z.number().int().positive(), name: text(100), ...contactFields }),
+      body: z.strictObject({ accountId: recordId, name: text(100), ...contactFields }),
       response: { 201: contactSchema, ...errorResponses },
     },
   }, async (req, reply) => reply.code(201).send(await contacts.createContact(db, actorOf(req), req.body)));
@@ -137,7 +137,7 @@ export default async function contactRoutes(app: FastifyInstance) {
     schema: {
       tags: ['contacts'],
       summary: 'Give a contact a buying role (SPEC §3.2), at account level or on an opportunity',
-      body: z.strictObject({ contactId: z.number().int().positive(), opportunityId: z.number().int().positive().nullable().optional(), role: z.enum(BUYING_ROLES), ...roleFields }),
+      body: z.strictObject({ contactId: recordId, opportunityId: recordId.nullable().optional(), role: z.enum(BUYING_ROLES), ...roleFields }),
       response: { 201: roleSchema, ...errorResponses },
     },
   }, async (req, reply) => reply.code(201).send(await contacts.createRole(db, actorOf(req), req.body)));

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BUYING_PHASES } from '../../domain/buying-phase.ts';
 import { FORECAST_CATEGORIES, LOSS_REASONS, OPPORTUNITY_STATUSES, TEAM_ROLES } from '../../domain/opportunity.ts';
 import { LEAD_SOURCES } from '../../domain/accounts.ts';
-import { errorResponses, idParam, listQuery, optionalText, page, problemSchema, text, versionField, queryId } from '../../contracts/common.ts';
+import { errorResponses, idParam, listQuery, optionalText, page, problemSchema, text, versionField, queryId, recordId } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import { stageSchema } from '../sales-processes/routes.ts';
 import * as opportunities from './service.ts';
@@ -89,10 +89,10 @@ const detailSchema = opportunitySchema.extend({
 
 /** Evidence given for a stage gate (SPEC §5.3): only items of the stages left or skipped. */
 const evidenceSchema = z.array(z.strictObject({
-  stageId: z.number().int().positive(),
+  stageId: recordId,
   key: z.string().max(40),
   note: z.string().trim().max(2000).nullable().optional(),
-  attachmentId: z.number().int().positive().nullable().optional(),
+  attachmentId: recordId.nullable().optional(),
 })).max(100);
 const gateReason = z.string().trim().max(1000).optional();
 const gateOverride = z.boolean().optional().describe('a manager overrides missing evidence (reason required)');
@@ -103,7 +103,7 @@ const memberParams = z.strictObject({ id: queryId, memberId: queryId });
 const editable = {
   amount: fen.optional(),
   expectedCloseDate: isoDate.optional(),
-  ownerId: z.number().int().positive().optional(),
+  ownerId: recordId.optional(),
   leadSource: z.enum(LEAD_SOURCES).nullable().optional(),
   buyingPhase: z.enum(BUYING_PHASES).nullable().optional(),
   forecastCategory: z.enum(FORECAST_CATEGORIES).optional(),
@@ -133,10 +133,10 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       tags: ['opportunities'],
       summary: 'Create an opportunity on an account (the owner joins its team as sales lead); entering past the first stage needs the evidence of every stage skipped, as a move from the first stage does (SPEC §5.3) — 422 lists what is missing',
       body: z.strictObject({
-        accountId: z.number().int().positive(),
+        accountId: recordId,
         name: text(200),
-        processId: z.number().int().positive(),
-        stageId: z.number().int().positive().optional().describe('defaults to the first stage'),
+        processId: recordId,
+        stageId: recordId.optional().describe('defaults to the first stage'),
         ...editable,
         amount: fen,
         expectedCloseDate: isoDate,
@@ -220,7 +220,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       params: idParam,
       body: z.strictObject({
         version: versionField.optional().describe('the version you read: a move decided on a stale card gets 409 (the board always sends it)'),
-        stageId: z.number().int().positive(),
+        stageId: recordId,
         evidence: evidenceSchema.default([]),
         reason: gateReason,
         override: gateOverride,
@@ -267,7 +267,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       tags: ['opportunities'],
       summary: 'Add a colleague to the team (SPEC §5.2): any active user of the workspace; the same person twice is 409',
       params: idParam,
-      body: z.strictObject({ userId: z.number().int().positive(), teamRole: z.enum(TEAM_ROLES) }),
+      body: z.strictObject({ userId: recordId, teamRole: z.enum(TEAM_ROLES) }),
       response: { 200: detailSchema, ...errorResponses },
     },
   }, async (req) => opportunities.addTeamMember(db, actorOf(req), req.params.id, req.body));

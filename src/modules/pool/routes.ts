@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { INDUSTRIES, TIERS } from '../../domain/accounts.ts';
 import { POOL_REASONS } from '../../domain/pool.ts';
-import { errorResponses, idParam, listQuery, text, versionField, queryId, queryInt } from '../../contracts/common.ts';
+import { errorResponses, idParam, listQuery, text, versionField, queryId, queryInt, recordId } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountDetailSchema } from '../accounts/schemas.ts';
 import * as pool from './service.ts';
@@ -111,7 +111,7 @@ export default async function poolRoutes(app: FastifyInstance) {
       tags: ['pool'],
       summary: 'Give a pool account to a rep or manager of your subtree',
       params: idParam,
-      body: z.strictObject({ version: versionField, toUserId: z.number().int().positive() }),
+      body: z.strictObject({ version: versionField, toUserId: recordId }),
       response: { 200: accountDetailSchema, ...errorResponses },
     },
   }, async (req) => pool.assign(db, actorOf(req), req.params.id, req.body.version, req.body.toUserId, ipOf(req)));

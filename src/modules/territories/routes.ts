@@ -3,7 +3,7 @@ import { PROVINCE_SPELLINGS } from '../../domain/regions.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { INDUSTRIES } from '../../domain/accounts.ts';
-import { errorResponses, idParam, optionalText, page, queryBool, text, versionField, queryId, queryInt } from '../../contracts/common.ts';
+import { errorResponses, idParam, optionalText, page, queryBool, text, versionField, queryId, queryInt, recordId } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import * as territories from './service.ts';
 
@@ -129,7 +129,7 @@ export default async function territoryRoutes(app: FastifyInstance) {
     schema: {
       tags: ['territories'],
       summary: 'Add a territory rule: province, optional city and district, optional industry, the rep',
-      body: z.strictObject({ name: optionalText(100), ...place, userId: z.number().int().positive(), active: z.boolean().optional() }),
+      body: z.strictObject({ name: optionalText(100), ...place, userId: recordId, active: z.boolean().optional() }),
       response: { 201: territorySchema, ...errorResponses },
     },
   }, async (req, reply) => reply.code(201).send(await territories.createTerritory(db, actorOf(req), req.body, ipOf(req))));
@@ -152,7 +152,7 @@ export default async function territoryRoutes(app: FastifyInstance) {
         city: place.city,
         district: place.district,
         industry: place.industry,
-        userId: z.number().int().positive().optional(),
+        userId: recordId.optional(),
         active: z.boolean().optional(),
       }),
       response: { 200: territorySchema, ...errorResponses },
