@@ -11,6 +11,7 @@ import { installAuthHooks } from './auth-hooks.ts';
 import { installErrorHandler } from './errors.ts';
 import { PROBLEM_MEDIA_TYPE, toProblem } from './problem.ts';
 import { openApiTransform } from './openapi.ts';
+import { refuseNulCharacters } from './text-input.ts';
 import authRoutes from '../modules/auth/routes.ts';
 import userRoutes from '../modules/users/routes.ts';
 import orgRoutes from '../modules/org/routes.ts';
@@ -96,6 +97,7 @@ export async function buildApp(db: Db, config: Config, opts: { logger?: boolean 
   });
   installErrorHandler(app);
   installAuthHooks(app, db, config);
+  refuseNulCharacters(app);
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { problemSchema } from '../contracts/common.ts';
 import type { Access } from './access.ts';
 import { PROBLEM_MEDIA_TYPE, problemTitle } from './problem.ts';
+import { documentNoNul } from './text-input.ts';
 
 /**
  * The OpenAPI document is generated from the route declarations, and this transform adds what
@@ -15,6 +16,7 @@ import { PROBLEM_MEDIA_TYPE, problemTitle } from './problem.ts';
  *    (the access declaration, src/server/auth-hooks.ts; 403 also for a cross-site write), 413 and
  *    415 (a body too large or of a type the route does not parse), 503 (the database is busy or
  *    unreachable) — a route lists only what its own code adds (404, 409, 422...);
+ *  - no input string may hold U+0000 (src/server/text-input.ts), each says so in its pattern;
  *  - `security` from `config.access`: a public route needs no session;
  *  - raw uploads (`schema.upload`): the body as the bytes it is, with its media types.
  */
@@ -67,6 +69,7 @@ export const openApiTransform: Transform = (doc) => {
   const method = [route.method].flat()[0]!.toUpperCase();
 
   if (access === 'public') schema.security = [];
+  for (const part of ['body', 'querystring', 'params']) documentNoNul(schema[part]);
 
   const upload = schema.upload as RawUpload | undefined;
   if (upload) {

@@ -2,6 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, seedWorkspace, sessionCookie, type TestApp } from '../helpers/app.ts';
 import type { OpenApiDocument } from '../helpers/openapi/conformance.ts';
+import { NON_BLANK_NO_NUL_PATTERN } from '../../src/server/text-input.ts';
 
 describe('OpenAPI document', () => {
   let t: TestApp;
@@ -47,7 +48,7 @@ describe('OpenAPI document', () => {
     assert.equal(doc.paths['/api/v1/users']!.get!.security, undefined, 'the rest needs the session');
     const createUser = doc.paths['/api/v1/users']!.post!.requestBody!.content['application/json']!.schema as { properties: Record<string, Record<string, unknown>> };
     assert.equal(createUser.properties.email!.format, 'email');
-    assert.equal(createUser.properties.name!.pattern, '\\S', 'whitespace-only names are refused, and documented so');
+    assert.equal(createUser.properties.name!.pattern, NON_BLANK_NO_NUL_PATTERN, 'whitespace-only names are refused, and documented so');
     const limit = doc.paths['/api/v1/users']!.get!.parameters!.find((p) => p.name === 'limit')!;
     assert.equal(limit.schema.type, 'integer');
   });
@@ -69,6 +70,17 @@ describe('OpenAPI document', () => {
       assert.equal(res.json().errors[0].field, `query.${query.split('=')[0]}`);
     }
     assert.equal((await get('/api/v1/users?limit=10&offset=0')).statusCode, 200);
+  });
+
+  it('refuses U+0000 in any text with a 400 naming the field (PostgreSQL cannot store it)', async () => {
+    const f = await seedWorkspace(t, 'nul');
+    const cookie = await sessionCookie(t, f.workspaceId, f.users.admin.id);
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/opportunities?q=a%00b', headers: { cookie } });
+    assert.equal(list.statusCode, 400, list.body);
+    assert.equal(list.json().errors[0].field, 'query.q');
+    const create = await t.app.inject({ method: 'POST', url: '/api/v1/org-units', headers: { cookie }, payload: { parentId: f.units.root, name: 'a\u0000b', type: 'department' } });
+    assert.equal(create.statusCode, 400, create.body);
+    assert.equal(create.json().errors[0].field, 'name');
   });
 
   it('sends the security headers on every answer: API, problems and the web app', async () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { JsonSchema } from './conformance.ts';
+import { NON_BLANK_NO_NUL_PATTERN, NO_NUL_PATTERN } from '../../../src/server/text-input.ts';
 
 /**
  * fast-check arbitraries from the JSON Schemas of /api/openapi.json: values the document says
@@ -13,6 +14,8 @@ const unit = fc.oneof(
   { arbitrary: fc.constantFrom(' ', '\t', '\n', '\u3000'), weight: 1 },
   { arbitrary: fc.constantFrom('\u0000', '\u001f', '\u202e', '"', "'", '\\', '%', '<'), weight: 1 },
 );
+
+const textUnit = unit.filter((c) => c !== '\u0000');
 
 const isoDate = fc.date({ min: new Date('1990-01-01'), max: new Date('2060-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
 const email = fc
@@ -28,9 +31,11 @@ function stringOf(s: JsonSchema): fc.Arbitrary<string> {
   if (s.format === 'email') return email.filter(fits);
   if (s.format === 'binary') return fc.string({ unit, maxLength });
   const pattern = s.pattern as string | undefined;
-  if (pattern && pattern !== '\\S') return fc.stringMatching(new RegExp(pattern)).filter(fits);
-  const plain = fc.string({ unit, minLength, maxLength });
-  return pattern ? plain.filter((v) => /\S/.test(v)) : plain;
+  // The server's own patterns for free text (src/server/text-input.ts): no U+0000, and non-blank.
+  if (pattern === NO_NUL_PATTERN) return fc.string({ unit: textUnit, minLength, maxLength });
+  if (pattern === NON_BLANK_NO_NUL_PATTERN) return fc.string({ unit: textUnit, minLength, maxLength }).filter((v) => /\S/.test(v));
+  if (pattern) return fc.stringMatching(new RegExp(pattern)).filter(fits);
+  return fc.string({ unit, minLength, maxLength });
 }
 
 function integerOf(s: JsonSchema, name: string): fc.Arbitrary<number> {

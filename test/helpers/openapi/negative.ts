@@ -1,5 +1,6 @@
 import type { JsonSchema, OperationObject } from './conformance.ts';
 import type { Parts } from './requests.ts';
+import { NON_BLANK_NO_NUL_PATTERN } from '../../../src/server/text-input.ts';
 
 /**
  * Negative data: a valid request with exactly one documented rule broken. Each mutation is
@@ -48,8 +49,8 @@ export function violations(schema: JsonSchema): [string, unknown][] {
   if (s.type === 'string') {
     if (typeof s.maxLength === 'number') out.push(['longer than maxLength', 'x'.repeat(s.maxLength + 1)]);
     if (typeof s.minLength === 'number' && s.minLength > 0) out.push(['shorter than minLength', '']);
-    if (s.pattern === '\\S') out.push(['whitespace only (pattern \\S)', '   ']);
-    else if (typeof s.pattern === 'string') out.push(['does not match the pattern', '\u0000']);
+    if (s.pattern === NON_BLANK_NO_NUL_PATTERN) out.push(['whitespace only', '   ']);
+    if (typeof s.pattern === 'string') out.push(['holds U+0000 (does not match the pattern)', 'a\u0000b']);
     if (s.format === 'email') out.push(['not an email', 'not-an-email']);
     if (s.format === 'date') out.push(['not a date', '2026-02-30']);
   }
