@@ -44,7 +44,7 @@ export const versionField = z.number().int().positive().max(INT4_MAX).describe('
  * trim enforces: whitespace alone is refused, so minLength 1 is not the whole rule.
  */
 export const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').regex(/\S/, 'must not be empty').max(max, `must be at most ${max} characters`);
+  z.string().trim().min(1, { message: 'must not be empty', abort: true }).regex(/\S/, 'must not be empty').max(max, `must be at most ${max} characters`);
 export const optionalText = (max: number) =>
   z.string().trim().max(max, `must be at most ${max} characters`).nullable().optional();
 
