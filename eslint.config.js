@@ -16,6 +16,12 @@ export default tseslint.config(
     },
   },
   {
+    // Query and path integers go through queryInt/queryId (src/contracts/common.ts): z.coerce
+    // took "0x10", "1e1" and "" as numbers.
+    files: ['src/**/*.ts'],
+    rules: { 'no-restricted-properties': ['error', { object: 'z', property: 'coerce', message: 'use queryInt / queryId from src/contracts/common.ts' }] },
+  },
+  {
     files: ['web/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

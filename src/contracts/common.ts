@@ -54,12 +54,37 @@ export function fieldIssueOf(v: ValidationIssue): FieldIssue {
   }
 }
 
-export const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
 
-export const versionField = z.number().int().positive().describe('The version you read; a stale one gets 409');
+/**
+ * An integer from a query string or path: decimal digits only, so `0x10`, `1e1`, `1.0`, ` 1`
+ * and an empty value are 400s naming the parameter (z.coerce.number took them: `/org-units/0x1`
+ * was unit 1 and `limit=` was 0). Documented as an integer. Wrap a z.number() with the bounds.
+ */
+export const queryInt = <T extends z.ZodType<number>>(inner: T) =>
+  z.preprocess((v) => (typeof v === 'string' && /^-?[0-9]{1,16}$/.test(v) ? Number(v) : v), inner);
 
-/** A trimmed, non-empty, bounded string (names, titles). */
-export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/**
+ * Ids and versions are 32-bit integer columns (PostgreSQL `serial`/`integer`): a larger number
+ * can name no record, and PostgreSQL would refuse the comparison itself (a 500), so it is a 400.
+ */
+export const INT4_MAX = 2_147_483_647;
+
+/** A record id in a JSON body. */
+export const recordId = z.number().int().positive().max(INT4_MAX);
+
+/** A record id in a path or query string: a strict positive decimal integer. */
+export const queryId = queryInt(recordId);
+
+export const idParam = z.strictObject({ id: queryId });
+
+export const versionField = z.number().int().positive().max(INT4_MAX).describe('The version you read; a stale one gets 409');
+
+/**
+ * A trimmed, non-empty, bounded string (names, titles). The `\\S` pattern documents what the
+ * trim enforces: whitespace alone is refused, so minLength 1 is not the whole rule.
+ */
+export const text = (max: number) =>
+  z.string().trim().min(1, { message: 'must not be empty', abort: true }).regex(/\S/, 'must not be empty').max(max, `must be at most ${max} characters`);
 export const optionalText = (max: number) =>
   z.string().trim().max(max, `must be at most ${max} characters`).nullable().optional();
 
@@ -68,7 +93,8 @@ export const email = z
   .trim()
   .max(254, 'must be at most 254 characters')
   .pipe(z.email('must be a valid email address'))
-  .transform((e) => e.toLowerCase());
+  .transform((e) => e.toLowerCase())
+  .meta({ format: 'email' });
 
 export const password = z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');
 
@@ -83,8 +109,8 @@ export function listQuery<const S extends readonly [string, ...string[]], F exte
 ) {
   const sortValues = sortable.flatMap((s) => [s, `-${s}`]) as [string, ...string[]];
   return z.strictObject({
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    offset: z.coerce.number().int().min(0).default(0),
+    limit: queryInt(z.number().int().min(1).max(500)).default(50),
+    offset: queryInt(z.number().int().min(0)).default(0),
     sort: z
       .enum(sortValues, { message: `must be one of ${sortValues.join(', ')}` })
       .default(defaultSort)
@@ -125,5 +151,23 @@ export const errorResponses = {
   409: problemSchema,
 } as const;
 
-/** A file download (CSV, xlsx): documented as a 200 body; streams and buffers are sent as they are. */
-export const fileResponse = { 200: z.string().describe('the file: text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet') } as const;
+export const CSV_MEDIA_TYPE = 'text/csv';
+export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const fileBody = z.string().meta({ format: 'binary' });
+
+/** A file download (CSV or xlsx, by the `format` asked for): documented with its media types, not as JSON. */
+export const fileResponse = {
+  200: {
+    description: 'the file, as an attachment',
+    content: { [CSV_MEDIA_TYPE]: { schema: fileBody }, [XLSX_MEDIA_TYPE]: { schema: fileBody } },
+  },
+} as const;
+
+/** A CSV download. */
+export const csvResponse = { 200: { description: 'the file, as an attachment', content: { [CSV_MEDIA_TYPE]: { schema: fileBody } } } } as const;
+
+/** A stored file of any type, sent as it was uploaded. */
+export const anyFileResponse = {
+  200: { description: 'the file, as an attachment, with the type it was uploaded with', content: { '*/*': { schema: fileBody } } },
+} as const;

@@ -22,6 +22,9 @@ const DIVISIONS: readonly (readonly [string, string, ...string[]])[] = [
 /** The stored names of the province-level divisions (the account form's and the rule form's choices). */
 export const PROVINCES: readonly string[] = DIVISIONS.map((d) => d[0]);
 
+/** Every usual spelling of a province-level division (full, short, English) that `canonicalProvince` takes: the documented choices. */
+export const PROVINCE_SPELLINGS: readonly string[] = DIVISIONS.flat();
+
 /** Full-width → half-width (NFKC), no spaces, lower case: how two spellings are compared. */
 export function foldText(s: string): string {
   return s.normalize('NFKC').replace(/\s+/g, '').toLowerCase();

@@ -4,12 +4,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Db } from '../db/database.ts';
 import type { Config } from '../config.ts';
 import { installAuthHooks } from './auth-hooks.ts';
 import { installErrorHandler } from './errors.ts';
-import { toProblem } from './problem.ts';
+import { PROBLEM_MEDIA_TYPE, toProblem } from './problem.ts';
+import { openApiTransform } from './openapi.ts';
+import { refuseNulCharacters } from './text-input.ts';
 import authRoutes from '../modules/auth/routes.ts';
 import userRoutes from '../modules/users/routes.ts';
 import orgRoutes from '../modules/org/routes.ts';
@@ -101,10 +103,11 @@ export async function buildApp(db: Db, config: Config, opts: { logger?: boolean;
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'keyline_session' } } },
       security: [{ session: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
   });
   installErrorHandler(app);
   installAuthHooks(app, db, config);
+  refuseNulCharacters(app);
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => {
@@ -138,7 +141,7 @@ export async function buildApp(db: Db, config: Config, opts: { logger?: boolean;
   app.setNotFoundHandler(async (req, reply) => {
     const url = req.url.split('?')[0] ?? '/';
     if (url.startsWith('/api/')) {
-      return reply.code(404).type('application/problem+json').send(toProblem('no_route', `No route ${req.method} ${url}`));
+      return reply.code(404).type(PROBLEM_MEDIA_TYPE).send(toProblem('no_route', `No route ${req.method} ${url}`));
     }
     if (!hasWeb) return reply.code(503).type('text/plain').send('The web app is not built. Run: npm run build:web');
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send();

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { fieldIssueOf, type ValidationIssue } from '../contracts/common.ts';
 import type { ProblemCode } from '../contracts/problems.ts';
-import { AppError, fieldError, toProblem, type FieldError } from './problem.ts';
+import { AppError, fieldError, PROBLEM_MEDIA_TYPE, toProblem, type FieldError } from './problem.ts';
 import { isSqliteBusy } from '../db/dialect.ts';
 
 const CONTEXT_PREFIX: Record<string, string> = { body: '', querystring: 'query.', params: 'path.', headers: 'header.' };
@@ -25,7 +25,7 @@ const FASTIFY_CODES: Record<number, ProblemCode> = { 413: 'payload_too_large', 4
 /** One error handler for the whole API: everything leaves as problem+json with a code of the table. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
-    reply.type('application/problem+json');
+    reply.type(PROBLEM_MEDIA_TYPE);
     if (error instanceof AppError) {
       const retryAfter = error.code === 'rate_limited' ? (error as AppError<'rate_limited'>).params?.retryAfterSeconds : undefined;
       if (retryAfter) reply.header('retry-after', String(retryAfter));

@@ -32,12 +32,16 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
+export const problemTitle = (status: number): string => TITLES[status] ?? 'Error';
+
 /** The body of a problem: its status comes from the table. Params join the body's members. */
 export function toProblem(code: ProblemCode, detail: string, errors?: FieldError[], params?: object): Problem {
   const status = PROBLEM_STATUS[code];
   return {
     type: `https://keyline.dev/problems/${code}`,
-    title: TITLES[status] ?? 'Error',
+    title: problemTitle(status),
     status,
     detail,
     code,

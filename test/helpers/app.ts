@@ -12,6 +12,23 @@ import { insertUser } from '../../src/modules/users/repository.ts';
 import { createWorkspace } from '../../src/modules/workspace/service.ts';
 import { createTestDb, type TestDb } from './db.ts';
 import { companyNameKey } from '../../src/domain/company-name.ts';
+import { Conformance } from './openapi/conformance.ts';
+
+interface Answer { method: string; url: string; status: number; contentType: string | undefined; body: string | undefined }
+
+/** Every answer of a documented API route, checked against the document when the app closes. */
+function recordAnswers(app: FastifyInstance): Answer[] {
+  const answers: Answer[] = [];
+  app.addHook('onSend', async (req, reply, payload) => {
+    const url = req.routeOptions.url;
+    if (url?.startsWith('/api/v1/')) {
+      const type = reply.getHeader('content-type');
+      answers.push({ method: req.method, url, status: reply.statusCode, contentType: typeof type === 'string' ? type : undefined, body: typeof payload === 'string' ? payload : undefined });
+    }
+    return payload;
+  });
+  return answers;
+}
 
 export const PASSWORD = 'test-password-1';
 let sharedHash: Promise<string> | undefined;
@@ -30,6 +47,7 @@ export async function createTestApp(engine: Engine, overrides: Partial<Config> =
   const db = await createTestDb(engine);
   const config = { ...loadConfig({ KEYLINE_DATA_DIR: '/tmp/keyline-unused', LOG_LEVEL: 'silent' }), ...overrides };
   const app = await buildApp(db, config, { logger: false, ...opts });
+  const answers = recordAnswers(app);
   await app.ready();
   return {
     engine,
@@ -37,8 +55,12 @@ export async function createTestApp(engine: Engine, overrides: Partial<Config> =
     app,
     config,
     async close() {
+      // Every answer any test provoked must be what /api/openapi.json documents.
+      const conformance = await Conformance.of(app);
       await app.close();
       await db.dispose();
+      const wrong = [...new Set(answers.flatMap((a) => conformance.check(a.method, a.url, a.status, a.contentType, a.body)))];
+      if (wrong.length) throw new Error(`answers that /api/openapi.json does not document:\n${wrong.join('\n')}`);
     },
   };
 }
@@ -140,7 +162,7 @@ export async function seedExtras(t: TestApp, f: Fixture): Promise<Extras> {
   await k.insertInto('opportunity_team').values({ workspace_id: ws.workspaceId, opportunity_id: repOpp, user_id: users.rep.id, team_role: 'sales_lead', created_at: now }).execute();
   await k.insertInto('opportunity_stage_history').values({ workspace_id: ws.workspaceId, opportunity_id: repOpp, stage_id: stageIds[0]!, stage_name: '意向', probability: 20, entered_at: now, entered_by: users.rep.id }).execute();
   const repRule = (await k.insertInto('territory_rules').values({ workspace_id: ws.workspaceId, province: '海南省', user_id: users.rep.id, active: 1, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
-  const repImport = (await k.insertInto('import_jobs').values({ workspace_id: ws.workspaceId, user_id: users.rep.id, kind: 'accounts', file_name: 'a.csv', status: 'uploaded', headers: '["名称"]', total_rows: 0, processed_rows: 0, error_count: 0, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
+  const repImport = (await k.insertInto('import_jobs').values({ workspace_id: ws.workspaceId, user_id: users.rep.id, kind: 'accounts', file_name: 'a.csv', status: 'mapping', headers: '["名称"]', total_rows: 0, processed_rows: 0, error_count: 0, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
   const rep2Draft = (await k.insertInto('handovers').values({ workspace_id: ws.workspaceId, from_user_id: users.rep2.id, status: 'draft', created_by: ws.adminId, created_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
   const repProof = (await k.insertInto('attachments').values({ workspace_id: ws.workspaceId, uploaded_by: users.rep.id, opportunity_id: repOpp, file_name: '需求确认函.pdf', content_type: 'application/pdf', size: 8, data: Buffer.from('%PDF-1.4'), created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
   return { opportunities: { repOpp }, processes: { small: { id: small.id, stageIds } }, territories: { repRule }, imports: { repImport }, handovers: { rep2Draft }, attachments: { repProof } };

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, idParam, optionalText, page, versionField } from '../../contracts/common.ts';
+import { errorResponses, idParam, optionalText, page, versionField, queryId, text, INT4_MAX } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountDetailSchema, accountListQuery, accountSchema, createAccountBody, updateAccountBody } from './schemas.ts';
 import * as accounts from './service.ts';
@@ -48,7 +48,7 @@ export default async function accountRoutes(app: FastifyInstance) {
     schema: {
       tags: ['accounts'],
       summary: 'Accounts that look like a new one (similar name or same credit code), checked before creating',
-      querystring: z.strictObject({ name: z.string().trim().min(1).max(200), creditCode: z.string().trim().max(18).optional(), exceptId: z.coerce.number().int().positive().optional() }),
+      querystring: z.strictObject({ name: text(200), creditCode: z.string().trim().max(18).optional(), exceptId: queryId.optional() }),
       response: {
         200: z.object({
           matches: z.array(z.object({ id: z.number().int().nullable(), name: z.string(), ownerName: z.string().nullable(), similarity: z.number(), visible: z.boolean(), sameCreditCode: z.boolean() })),
@@ -123,7 +123,7 @@ export default async function accountRoutes(app: FastifyInstance) {
       tags: ['accounts'],
       summary: 'Save the key-account profile and plan (A-tier and named accounts); version 0 creates it',
       params: idParam,
-      body: z.strictObject({ version: z.number().int().min(0), ...profileShape }),
+      body: z.strictObject({ version: z.number().int().min(0).max(INT4_MAX), ...profileShape }),
       response: { 200: profileSchema, ...errorResponses },
     },
   }, async (req) => accounts.saveProfile(db, actorOf(req), req.params.id, req.body));

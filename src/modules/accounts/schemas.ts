@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ACCOUNT_STATUSES, COMPANY_SIZES, INDUSTRIES, LEAD_SOURCES, TIERS, VALUE_TYPES } from '../../domain/accounts.ts';
-import { listQuery, optionalText, queryBool, text } from '../../contracts/common.ts';
+import { listQuery, optionalText, queryBool, text, queryId, recordId } from '../../contracts/common.ts';
 
 /** Account schemas shared by the account routes, the export and the import. */
 export const accountSchema = z.object({
@@ -60,7 +60,8 @@ export const accountFields = {
     .transform((s) => (s === '' ? null : s))
     .nullable()
     .optional()
-    .describe('统一社会信用代码: 18 characters with a check character'),
+    .describe('统一社会信用代码: 18 characters with a check character (GB 32100-2015); empty clears it')
+    .meta({ pattern: '^(|[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18})$' }),
   industry: nullableEnum(INDUSTRIES),
   province: optionalText(30),
   city: optionalText(30),
@@ -70,10 +71,10 @@ export const accountFields = {
   website: optionalText(200),
   phone: optionalText(40),
   leadSource: nullableEnum(LEAD_SOURCES),
-  referrerAccountId: z.number().int().positive().nullable().optional(),
+  referrerAccountId: recordId.nullable().optional(),
   status: z.enum(ACCOUNT_STATUSES).optional(),
   notes: optionalText(5000),
-  ownerId: z.number().int().positive().nullable().optional(),
+  ownerId: recordId.nullable().optional(),
 };
 
 export const createAccountBody = z.strictObject({
@@ -83,17 +84,17 @@ export const createAccountBody = z.strictObject({
 });
 
 export const updateAccountBody = z.strictObject({
-  version: z.number().int().positive(),
+  version: recordId,
   name: text(200).optional(),
   ...accountFields,
-  ownerReason: z.string().trim().min(1).max(500).optional().describe('required when ownerId changes'),
+  ownerReason: text(500).optional().describe('required when ownerId changes'),
 });
 
 /** Filters of the account list; the export and saved views take the same ones. */
 export const accountFilterShape = {
   q: z.string().trim().max(100).optional().describe('substring of name, credit code, or a contact\'s name, phone or email (Chinese included)'),
-  ownerId: z.coerce.number().int().positive().optional(),
-  orgUnitId: z.coerce.number().int().positive().optional().describe('unit, including its sub-units'),
+  ownerId: queryId.optional(),
+  orgUnitId: queryId.optional().describe('unit, including its sub-units'),
   tier: z.enum(TIERS).optional(),
   status: z.enum(ACCOUNT_STATUSES).optional(),
   industry: z.enum(INDUSTRIES).optional(),

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, idParam } from '../../contracts/common.ts';
+import { anyFileResponse, errorResponses, idParam, text } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import * as attachments from './service.ts';
 import { needs } from '../../server/access.ts';
@@ -27,7 +27,8 @@ export default async function attachmentRoutes(app: FastifyInstance) {
     schema: {
       tags: ['attachments'],
       summary: 'Upload a file (any type, at most 10 MB) as the raw request body, e.g. stage evidence (SPEC §5.3); give it to a stage move as attachmentId',
-      querystring: z.strictObject({ fileName: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters') }),
+      upload: { mediaTypes: ['*/*'], description: 'the file\'s bytes (at most 10 MB); its Content-Type is kept and sent back on download' },
+      querystring: z.strictObject({ fileName: text(255) }),
       response: { 201: attachmentSchema, ...errorResponses, 413: errorResponses[400] },
     },
   }, async (req, reply) => {
@@ -41,7 +42,7 @@ export default async function attachmentRoutes(app: FastifyInstance) {
       tags: ['attachments'],
       summary: 'Download a file: its uploader, or anyone who can see the opportunity it is evidence for',
       params: idParam,
-      response: { 200: z.any().describe('the file'), ...errorResponses },
+      response: { ...anyFileResponse, ...errorResponses },
     },
   }, async (req, reply) => {
     const f = await attachments.downloadAttachment(db, actorOf(req), req.params.id);
@@ -52,6 +53,7 @@ export default async function attachmentRoutes(app: FastifyInstance) {
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', 'sandbox')
       .header('cache-control', 'private, no-store')
-      .send(f.data);
+      // Bytes are sent as they are; the schema documents them as a binary string.
+      .send(f.data as unknown as string);
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, page } from '../../contracts/common.ts';
+import { errorResponses, page, queryId, queryInt } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import { listAuditLog } from './service.ts';
 import { needs } from '../../server/access.ts';
@@ -28,12 +28,12 @@ export default async function auditRoutes(app: FastifyInstance) {
       tags: ['audit'],
       summary: 'Sign-ins, exports and permission changes of the workspace, newest first',
       querystring: z.strictObject({
-        limit: z.coerce.number().int().min(1).max(500).default(50),
-        offset: z.coerce.number().int().min(0).default(0),
+        limit: queryInt(z.number().int().min(1).max(500)).default(50),
+        offset: queryInt(z.number().int().min(0)).default(0),
         action: z.string().max(60).optional().describe('action prefix, e.g. "auth.login"'),
-        actorUserId: z.coerce.number().int().positive().optional(),
-        since: z.coerce.number().int().optional().describe('epoch ms, inclusive'),
-        until: z.coerce.number().int().optional().describe('epoch ms, exclusive'),
+        actorUserId: queryId.optional(),
+        since: queryInt(z.number().int()).optional().describe('epoch ms, inclusive'),
+        until: queryInt(z.number().int()).optional().describe('epoch ms, exclusive'),
       }),
       response: { 200: page(auditEntrySchema), ...errorResponses },
     },

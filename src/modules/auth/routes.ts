@@ -36,7 +36,7 @@ export default async function authRoutes(app: FastifyInstance) {
     schema: {
       tags: ['auth'],
       summary: 'Sign in with email and password; sets the session cookie',
-      body: z.strictObject({ email: z.string().trim().min(1, 'is required').max(254), password: z.string().min(1, 'is required').max(128) }),
+      body: z.strictObject({ email: z.string().trim().min(1, { message: 'is required', abort: true }).regex(/\S/, 'must not be empty').max(254), password: z.string().min(1, 'is required').max(128) }),
       response: { 200: meSchema, 400: problemSchema, 401: problemSchema, 429: problemSchema },
     },
   }, async (req, reply) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ATTITUDES, BUYING_ROLES, INFLUENCE_LEVELS } from '../../domain/accounts.ts';
-import { errorResponses, idParam, listQuery, optionalText, page, queryBool, text, versionField } from '../../contracts/common.ts';
+import { errorResponses, idParam, listQuery, optionalText, page, queryBool, text, versionField, queryId, recordId } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import * as contacts from './service.ts';
 import { needs } from '../../server/access.ts';
@@ -31,10 +31,10 @@ export const contactSchema = z.object({
 const contactFields = {
   title: optionalText(100),
   department: optionalText(100),
-  reportsToId: z.number().int().positive().nullable().optional().describe('the contact this one reports to (same account)'),
+  reportsToId: recordId.nullable().optional().describe('the contact this one reports to (same account)'),
   phone: optionalText(40),
   mobile: optionalText(40),
-  email: z.string().trim().max(254).pipe(z.email('must be a valid email address')).nullable().optional(),
+  email: z.string().trim().max(254).pipe(z.email('must be a valid email address')).meta({ format: 'email' }).nullable().optional(),
   wechat: optionalText(60),
   birthday: z.iso.date('must be a date YYYY-MM-DD').nullable().optional(),
   notes: optionalText(5000).describe('interests, topics they enjoy (SPEC §3.2)'),
@@ -61,7 +61,7 @@ const roleFields = {
   attitude: z.enum(ATTITUDES).optional(),
   influence: z.enum(INFLUENCE_LEVELS).optional(),
   relationship: z.number().int().min(1, 'must be 1–5').max(5, 'must be 1–5').optional().describe('1 unknown, 2 acquainted, 3 trusting, 4 supportive, 5 ally'),
-  holderUserId: z.number().int().positive().nullable().optional().describe('which of our people holds the relationship'),
+  holderUserId: recordId.nullable().optional().describe('which of our people holds the relationship'),
   notes: optionalText(2000),
 };
 
@@ -72,7 +72,7 @@ const gapSchema = z.object({
   influence: z.enum(INFLUENCE_LEVELS).optional(),
 });
 
-const opportunityQuery = z.strictObject({ opportunityId: z.coerce.number().int().positive().optional().describe('roles on this opportunity; account-level roles when absent') });
+const opportunityQuery = z.strictObject({ opportunityId: queryId.optional().describe('roles on this opportunity; account-level roles when absent') });
 
 export default async function contactRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -85,7 +85,7 @@ export default async function contactRoutes(app: FastifyInstance) {
       summary: 'Contacts of the accounts the caller may see',
       querystring: listQuery(['name', 'updatedAt'], 'name', {
         q: z.string().trim().max(100).optional().describe('substring of name, phone, email, title or company'),
-        accountId: z.coerce.number().int().positive().optional(),
+        accountId: queryId.optional(),
         archived: queryBool,
       }),
       response: { 200: page(contactSchema), ...errorResponses },
@@ -96,7 +96,7 @@ export default async function contactRoutes(app: FastifyInstance) {
     config: { access: needs('accounts.write') },
     schema: {
       tags: ['contacts'],
-      body: z.strictObject({ accountId: z.number().int().positive(), name: text(100), ...contactFields }),
+      body: z.strictObject({ accountId: recordId, name: text(100), ...contactFields }),
       response: { 201: contactSchema, ...errorResponses },
     },
   }, async (req, reply) => reply.code(201).send(await contacts.createContact(db, actorOf(req), req.body)));
@@ -136,7 +136,7 @@ export default async function contactRoutes(app: FastifyInstance) {
     schema: {
       tags: ['contacts'],
       summary: 'Give a contact a buying role (SPEC §3.2), at account level or on an opportunity',
-      body: z.strictObject({ contactId: z.number().int().positive(), opportunityId: z.number().int().positive().nullable().optional(), role: z.enum(BUYING_ROLES), ...roleFields }),
+      body: z.strictObject({ contactId: recordId, opportunityId: recordId.nullable().optional(), role: z.enum(BUYING_ROLES), ...roleFields }),
       response: { 201: roleSchema, ...errorResponses },
     },
   }, async (req, reply) => reply.code(201).send(await contacts.createRole(db, actorOf(req), req.body)));

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, queryBool, fileResponse } from '../../contracts/common.ts';
+import { errorResponses, queryBool, fileResponse, queryId } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountFilterShape } from '../accounts/schemas.ts';
 import { opportunityFilterShape } from '../opportunities/routes.ts';
@@ -45,7 +45,7 @@ export default async function exportRoutes(app: FastifyInstance) {
       summary: 'Download the contact list (same filters and visibility as GET /contacts) as CSV or xlsx; needs the export permission and is audited',
       querystring: z.strictObject({
         q: z.string().trim().max(100).optional(),
-        accountId: z.coerce.number().int().positive().optional(),
+        accountId: queryId.optional(),
         archived: queryBool,
         ...exportParams,
       }),

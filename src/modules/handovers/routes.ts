@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HANDOVER_CATEGORIES, HANDOVER_STATUSES } from '../../domain/handover.ts';
 import { ROLES } from '../../domain/roles.ts';
-import { errorResponses, idParam, versionField } from '../../contracts/common.ts';
+import { errorResponses, idParam, versionField, queryId, queryInt, recordId } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import * as handovers from './service.ts';
 import { needs } from '../../server/access.ts';
@@ -59,7 +59,7 @@ const detailSchema = handoverBase.extend({
 
 const listItemSchema = handoverBase.extend({ counts: z.object(countsShape), itemCount: z.number().int(), assignedCount: z.number().int() });
 
-const itemParams = z.strictObject({ id: z.coerce.number().int().positive(), itemId: z.coerce.number().int().positive() });
+const itemParams = z.strictObject({ id: queryId, itemId: queryId });
 
 export default async function handoverRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -72,8 +72,8 @@ export default async function handoverRoutes(app: FastifyInstance) {
       summary: 'Handovers of departing users within reach, newest first',
       querystring: z.strictObject({
         status: z.enum(HANDOVER_STATUSES).optional(),
-        limit: z.coerce.number().int().min(1).max(200).default(50),
-        offset: z.coerce.number().int().min(0).default(0),
+        limit: queryInt(z.number().int().min(1).max(200)).default(50),
+        offset: queryInt(z.number().int().min(0)).default(0),
       }),
       response: { 200: z.object({ items: z.array(listItemSchema), total: z.number().int() }), ...errorResponses },
     },
@@ -84,7 +84,7 @@ export default async function handoverRoutes(app: FastifyInstance) {
     schema: {
       tags: ['handovers'],
       summary: 'Start the handover of a departing user: a draft with the inventory of everything they own or take part in',
-      body: z.strictObject({ fromUserId: z.number().int().positive() }),
+      body: z.strictObject({ fromUserId: recordId }),
       response: { 201: detailSchema, ...errorResponses },
     },
   }, async (req, reply) => reply.code(201).send(await handovers.startHandover(db, actorOf(req), req.body.fromUserId, ipOf(req))));
@@ -111,7 +111,7 @@ export default async function handoverRoutes(app: FastifyInstance) {
       summary: 'Assign successors: in bulk (many items, one user) or one by one; null clears',
       params: idParam,
       body: z.strictObject({
-        items: z.array(z.strictObject({ itemId: z.number().int().positive(), toUserId: z.number().int().positive().nullable() })).min(1).max(5000),
+        items: z.array(z.strictObject({ itemId: recordId, toUserId: recordId.nullable() })).min(1).max(5000),
       }),
       response: { 200: detailSchema, ...errorResponses },
     },
@@ -127,7 +127,7 @@ export default async function handoverRoutes(app: FastifyInstance) {
         state: z.string().trim().max(5000),
         openIssues: z.string().trim().max(5000),
         keyContacts: z.string().trim().max(5000).default(''),
-        contactIds: z.array(z.number().int().positive()).max(50).default([]),
+        contactIds: z.array(recordId).max(50).default([]),
       }),
       response: { 200: detailSchema, ...errorResponses },
     },

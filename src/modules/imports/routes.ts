@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { IMPORT_KINDS } from '../../domain/import-fields.ts';
 import { DUPLICATE_MODES } from '../../domain/import-validate.ts';
 import { TEXT_ENCODINGS } from '../../domain/spreadsheet-format.ts';
-import { errorResponses, idParam, page, queryBool, fileResponse } from '../../contracts/common.ts';
+import { CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csvResponse, errorResponses, idParam, page, queryBool, queryInt, text } from '../../contracts/common.ts';
 import { isSqliteBusy } from '../../db/dialect.ts';
 import { actorOf } from '../../server/request.ts';
 import { startLeaseSweeper } from './lease.ts';
@@ -76,9 +76,10 @@ export default async function importRoutes(app: FastifyInstance) {
     schema: {
       tags: ['imports'],
       summary: 'Upload a CSV (UTF-8 or GBK/GB18030) or .xlsx file as the raw request body (e.g. application/octet-stream); answers the headers, a preview and a suggested mapping. The file is read in a worker under caps (rows, columns per row, cell length, stored size, inflated bytes of the workbook): one over a cap is refused with a 400 whose code names it and `limit: { name, max }`',
+      upload: { mediaTypes: [CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, 'application/octet-stream'], description: 'the file\'s bytes (at most 50 MB)' },
       querystring: z.strictObject({
         kind: z.enum(IMPORT_KINDS),
-        fileName: z.string().trim().min(1).max(200).default('import.csv'),
+        fileName: text(200).default('import.csv'),
         encoding: z.enum(TEXT_ENCODINGS).optional().describe('override the detected CSV encoding'),
       }),
       response: { 201: jobDetailSchema, ...errorResponses, 413: errorResponses[400] },
@@ -93,7 +94,7 @@ export default async function importRoutes(app: FastifyInstance) {
     schema: {
       tags: ['imports'],
       summary: 'The caller\'s imports, newest first (admins: all=true for the workspace\'s)',
-      querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20), offset: z.coerce.number().int().min(0).default(0), all: queryBool }),
+      querystring: z.strictObject({ limit: queryInt(z.number().int().min(1).max(100)).default(20), offset: queryInt(z.number().int().min(0)).default(0), all: queryBool }),
       response: { 200: page(jobSchema), ...errorResponses },
     },
   }, async (req) => imports.listImports(db, actorOf(req), req.query));
@@ -129,7 +130,7 @@ export default async function importRoutes(app: FastifyInstance) {
   }, async (req, reply) => reply.code(202).send(await imports.commitImport(db, actorOf(req), req.params.id, req.body)));
 
   const reportRows = { 200: page(z.object({ rowNo: z.number().int(), problems: z.array(problemSchema) })), ...errorResponses };
-  const reportPage = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) });
+  const reportPage = z.strictObject({ limit: queryInt(z.number().int().min(1).max(500)).default(50), offset: queryInt(z.number().int().min(0)).default(0) });
 
   r.get('/imports/:id/errors', {
     config: { access: needs('import') },
@@ -155,7 +156,7 @@ export default async function importRoutes(app: FastifyInstance) {
 
   r.get('/imports/:id/errors/csv', {
     config: { access: needs('import') },
-    schema: { tags: ['imports'], summary: 'The error report as a CSV file (row, field, problem, and the row\'s cells)', params: idParam, response: { ...fileResponse, ...errorResponses } },
+    schema: { tags: ['imports'], summary: 'The error report as a CSV file (row, field, problem, and the row\'s cells)', params: idParam, response: { ...csvResponse, ...errorResponses } },
   }, async (req, reply) => {
     const f = await imports.errorReportCsv(db, actorOf(req), req.params.id);
     return reply

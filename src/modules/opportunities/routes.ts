@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BUYING_PHASES } from '../../domain/buying-phase.ts';
 import { FORECAST_CATEGORIES, LOSS_REASONS, OPPORTUNITY_STATUSES, TEAM_ROLES } from '../../domain/opportunity.ts';
 import { LEAD_SOURCES } from '../../domain/accounts.ts';
-import { errorResponses, idParam, listQuery, optionalText, page, problemSchema, text, versionField } from '../../contracts/common.ts';
+import { errorResponses, idParam, listQuery, optionalText, page, problemSchema, text, versionField, queryId, recordId } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import { stageSchema } from '../sales-processes/routes.ts';
 import * as opportunities from './service.ts';
@@ -20,11 +20,11 @@ const isoDate = z.iso.date('must be a date YYYY-MM-DD');
 export const opportunityFilterShape = {
   q: z.string().trim().max(100).optional().describe('substring of the opportunity or account name'),
   status: z.enum(OPPORTUNITY_STATUSES).optional(),
-  ownerId: z.coerce.number().int().positive().optional(),
-  orgUnitId: z.coerce.number().int().positive().optional().describe('unit, including its sub-units'),
-  accountId: z.coerce.number().int().positive().optional(),
-  processId: z.coerce.number().int().positive().optional(),
-  stageId: z.coerce.number().int().positive().optional(),
+  ownerId: queryId.optional(),
+  orgUnitId: queryId.optional().describe('unit, including its sub-units'),
+  accountId: queryId.optional(),
+  processId: queryId.optional(),
+  stageId: queryId.optional(),
   closeFrom: isoDate.optional().describe('expected close date on or after'),
   closeTo: isoDate.optional().describe('expected close date on or before'),
 };
@@ -88,21 +88,21 @@ const detailSchema = opportunitySchema.extend({
 
 /** Evidence given for a stage gate (SPEC §5.3): only items of the stages left or skipped. */
 const evidenceSchema = z.array(z.strictObject({
-  stageId: z.number().int().positive(),
+  stageId: recordId,
   key: z.string().max(40),
   note: z.string().trim().max(2000).nullable().optional(),
-  attachmentId: z.number().int().positive().nullable().optional(),
+  attachmentId: recordId.nullable().optional(),
 })).max(100);
 const gateReason = z.string().trim().max(1000).optional();
 const gateOverride = z.boolean().optional().describe('a manager overrides missing evidence (reason required)');
 
 const PROBLEMS = ['stalled', 'no_plan', 'advantage_lost'] as const;
-const memberParams = z.strictObject({ id: z.coerce.number().int().positive(), memberId: z.coerce.number().int().positive() });
+const memberParams = z.strictObject({ id: queryId, memberId: queryId });
 
 const editable = {
   amount: fen.optional(),
   expectedCloseDate: isoDate.optional(),
-  ownerId: z.number().int().positive().optional(),
+  ownerId: recordId.optional(),
   leadSource: z.enum(LEAD_SOURCES).nullable().optional(),
   buyingPhase: z.enum(BUYING_PHASES).nullable().optional(),
   forecastCategory: z.enum(FORECAST_CATEGORIES).optional(),
@@ -132,10 +132,10 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       tags: ['opportunities'],
       summary: 'Create an opportunity on an account (the owner joins its team as sales lead); entering past the first stage needs the evidence of every stage skipped, as a move from the first stage does (SPEC §5.3) — 422 lists what is missing',
       body: z.strictObject({
-        accountId: z.number().int().positive(),
+        accountId: recordId,
         name: text(200),
-        processId: z.number().int().positive(),
-        stageId: z.number().int().positive().optional().describe('defaults to the first stage'),
+        processId: recordId,
+        stageId: recordId.optional().describe('defaults to the first stage'),
         ...editable,
         amount: fen,
         expectedCloseDate: isoDate,
@@ -153,9 +153,9 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       tags: ['opportunities'],
       summary: 'The kanban board of one sales process (SPEC §5.3): a column per stage with count, amount and expected amount, and its largest 50 cards; open cards expected to close in [closeFrom, closeTo]; the won column holds what was won in that period (default the last 30 days)',
       querystring: z.strictObject({
-        processId: z.coerce.number().int().positive(),
-        ownerId: z.coerce.number().int().positive().optional(),
-        orgUnitId: z.coerce.number().int().positive().optional().describe('unit, including its sub-units'),
+        processId: queryId,
+        ownerId: queryId.optional(),
+        orgUnitId: queryId.optional().describe('unit, including its sub-units'),
         closeFrom: isoDate.optional().describe('open: expected close on or after; won column: won on or after'),
         closeTo: isoDate.optional().describe('open: expected close on or before; won column: won on or before'),
         q: z.string().trim().max(100).optional().describe('substring of the opportunity or account name'),
@@ -183,8 +183,8 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       tags: ['opportunities'],
       summary: 'Open opportunities that need attention (SPEC §5.3): stalled, no plan, advantage lost — with the count of each in the same scope',
       querystring: listQuery(['name', 'amount', 'expectedCloseDate', 'updatedAt', 'stageEnteredAt'], 'stageEnteredAt', {
-        ownerId: z.coerce.number().int().positive().optional(),
-        orgUnitId: z.coerce.number().int().positive().optional().describe('unit, including its sub-units'),
+        ownerId: queryId.optional(),
+        orgUnitId: queryId.optional().describe('unit, including its sub-units'),
         problem: z.enum(PROBLEMS).optional().describe('only this problem; default any'),
       }),
       response: {
@@ -205,8 +205,8 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       tags: ['opportunities'],
       summary: 'Change an opportunity; owner, amount, close date and forecast category are kept in the history',
       params: idParam,
-      body: z.strictObject({ version: versionField, name: text(200).optional(), ...editable, ownerReason: z.string().trim().min(1).max(500).optional(), advantageLost: z.boolean().optional(),
-        advantageReason: z.string().trim().min(1).max(500).optional().describe('why the advantage is lost: required when marking it (advantageLost true), optional when clearing') }),
+      body: z.strictObject({ version: versionField, name: text(200).optional(), ...editable, ownerReason: text(500).optional(), advantageLost: z.boolean().optional(),
+        advantageReason: text(500).optional().describe('why the advantage is lost: required when marking it (advantageLost true), optional when clearing') }),
       response: { 200: detailSchema, ...errorResponses },
     },
   }, async (req) => opportunities.updateOpportunity(db, actorOf(req), req.params.id, req.body));
@@ -219,7 +219,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       params: idParam,
       body: z.strictObject({
         version: versionField.optional().describe('the version you read: a move decided on a stale card gets 409 (the board always sends it)'),
-        stageId: z.number().int().positive(),
+        stageId: recordId,
         evidence: evidenceSchema.default([]),
         reason: gateReason,
         override: gateOverride,
@@ -266,7 +266,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       tags: ['opportunities'],
       summary: 'Add a colleague to the team (SPEC §5.2): any active user of the workspace; the same person twice is 409',
       params: idParam,
-      body: z.strictObject({ userId: z.number().int().positive(), teamRole: z.enum(TEAM_ROLES) }),
+      body: z.strictObject({ userId: recordId, teamRole: z.enum(TEAM_ROLES) }),
       response: { 200: detailSchema, ...errorResponses },
     },
   }, async (req) => opportunities.addTeamMember(db, actorOf(req), req.params.id, req.body));
@@ -295,12 +295,12 @@ export default async function opportunityRoutes(app: FastifyInstance) {
         outcome: z.enum(['won', 'lost', 'abandoned']),
         contractAmount: z.number({ message: 'must be a number (fen)' }).int('must be whole fen').positive('must be more than 0').max(1e15).optional().describe('required when won'),
         reason: z.enum(LOSS_REASONS).optional().describe('required when lost or abandoned'),
-        competitor: z.string().trim().min(1, 'must not be empty').max(200).optional().describe('required when lost or abandoned: who won, or "none"'),
+        competitor: text(200).optional().describe('required when lost or abandoned: who won, or "none"'),
         note: z.string().trim().max(2000).optional().describe('won: a manager\'s override reason goes here'),
         evidence: evidenceSchema.optional().describe('won: the evidence of the stage left and of every stage skipped (the gathered evidence counts too); 422 lists what is missing'),
         override: gateOverride.describe('won: a manager waives missing evidence, with the note as the reason'),
       }),
-      response: { 200: detailSchema, ...errorResponses },
+      response: { 200: detailSchema, 422: problemSchema, ...errorResponses },
     },
   }, async (req) => opportunities.closeOpportunity(db, actorOf(req), req.params.id, req.body));
 

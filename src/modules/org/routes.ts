@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ANY_SIGNED_IN, needs } from '../../server/access.ts';
-import { errorResponses, idParam, queryBool, text, versionField } from '../../contracts/common.ts';
+import { errorResponses, idParam, queryBool, text, versionField, recordId } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { ORG_UNIT_TYPES } from '../../domain/roles.ts';
 import * as org from './service.ts';
@@ -52,7 +52,7 @@ export default async function orgRoutes(app: FastifyInstance) {
       tags: ['org'],
       summary: 'Add a unit under a parent',
       body: z.strictObject({
-        parentId: z.number().int().positive(),
+        parentId: recordId,
         name: text(100),
         type: z.enum(ORG_UNIT_TYPES),
         sortOrder: z.number().int().min(0).max(100_000).optional().describe('place among its siblings; by default after the last of them'),
@@ -71,7 +71,7 @@ export default async function orgRoutes(app: FastifyInstance) {
         version: versionField,
         name: text(100).optional(),
         type: z.enum(ORG_UNIT_TYPES).optional(),
-        parentId: z.number().int().positive().optional(),
+        parentId: recordId.optional(),
         sortOrder: z.number().int().min(0).max(100_000).optional(),
       }),
       response: { 200: orgUnitSchema, ...errorResponses },

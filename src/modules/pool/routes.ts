@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { INDUSTRIES, TIERS } from '../../domain/accounts.ts';
 import { POOL_REASONS } from '../../domain/pool.ts';
-import { errorResponses, idParam, listQuery, text, versionField } from '../../contracts/common.ts';
+import { errorResponses, idParam, listQuery, text, versionField, queryId, queryInt, recordId } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountDetailSchema } from '../accounts/schemas.ts';
 import * as pool from './service.ts';
@@ -61,7 +61,7 @@ export default async function poolRoutes(app: FastifyInstance) {
       tags: ['pool'],
       summary: 'Accounts in the public pools within reach (客户公海), with days in pool and previous owner',
       querystring: listQuery(['poolSince', 'name', 'tier', 'lastFollowUpAt'], '-poolSince', {
-        orgUnitId: z.coerce.number().int().positive().optional().describe('pool of this unit and its sub-units'),
+        orgUnitId: queryId.optional().describe('pool of this unit and its sub-units'),
         q: z.string().trim().max(100).optional(),
         tier: z.enum(TIERS).optional(),
         industry: z.enum(INDUSTRIES).optional(),
@@ -76,9 +76,9 @@ export default async function poolRoutes(app: FastifyInstance) {
       tags: ['pool'],
       summary: 'Releases and claims: who, which account, when, why; newest first',
       querystring: z.strictObject({
-        orgUnitId: z.coerce.number().int().positive().optional(),
-        limit: z.coerce.number().int().min(1).max(500).default(50),
-        offset: z.coerce.number().int().min(0).default(0),
+        orgUnitId: queryId.optional(),
+        limit: queryInt(z.number().int().min(1).max(500)).default(50),
+        offset: queryInt(z.number().int().min(0)).default(0),
       }),
       response: { 200: z.object({ items: z.array(eventSchema), total: z.number().int() }), ...errorResponses },
     },
@@ -111,7 +111,7 @@ export default async function poolRoutes(app: FastifyInstance) {
       tags: ['pool'],
       summary: 'Give a pool account to a rep or manager of your subtree',
       params: idParam,
-      body: z.strictObject({ version: versionField, toUserId: z.number().int().positive() }),
+      body: z.strictObject({ version: versionField, toUserId: recordId }),
       response: { 200: accountDetailSchema, ...errorResponses },
     },
   }, async (req) => pool.assign(db, actorOf(req), req.params.id, req.body.version, req.body.toUserId, ipOf(req)));

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ANY_SIGNED_IN, needs } from '../../server/access.ts';
-import { errorResponses, idParam, optionalText, queryBool, text, versionField } from '../../contracts/common.ts';
+import { errorResponses, idParam, optionalText, queryBool, text, versionField, queryId, recordId } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { BUYING_PHASES } from '../../domain/buying-phase.ts';
 import { TEAM_ROLES } from '../../domain/opportunity.ts';
@@ -124,7 +124,7 @@ export default async function salesProcessRoutes(app: FastifyInstance) {
       tags: ['sales process'],
       summary: 'Remove a stage no opportunity is in (409 names them); not the won stage, and a process keeps two. History keeps its stage names',
       params: idParam,
-      querystring: z.strictObject({ version: z.coerce.number().int().positive().optional().describe('The process\'s version you read; a stale one gets 409') }),
+      querystring: z.strictObject({ version: queryId.optional().describe('The process\'s version you read; a stale one gets 409') }),
       response: { 200: processSchema, ...errorResponses },
     },
   }, async (req) => stages.removeStage(db, actorOf(req), req.params.id, req.query.version, ipOf(req)));
@@ -137,7 +137,7 @@ export default async function salesProcessRoutes(app: FastifyInstance) {
       params: idParam,
       body: z.strictObject({
         version: versionField.describe('The process\'s version you read; a stale one gets 409'),
-        stages: z.array(z.strictObject({ id: z.number().int().positive(), probability: probability.optional() })).min(1).max(stages.MAX_STAGES),
+        stages: z.array(z.strictObject({ id: recordId, probability: probability.optional() })).min(1).max(stages.MAX_STAGES),
       }),
       response: { 200: processSchema, ...errorResponses },
     },

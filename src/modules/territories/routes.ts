@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { PROVINCE_SPELLINGS } from '../../domain/regions.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { INDUSTRIES } from '../../domain/accounts.ts';
-import { errorResponses, idParam, optionalText, page, queryBool, text, versionField } from '../../contracts/common.ts';
+import { errorResponses, idParam, optionalText, page, queryBool, text, versionField, queryId, queryInt, recordId } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import * as territories from './service.ts';
 import { needs } from '../../server/access.ts';
@@ -28,8 +29,11 @@ const territorySchema = z.object({
   version: z.number().int(),
 });
 
+/** The service folds a spelling to its division (canonicalProvince) and refuses the rest; the document lists the usual ones. */
+const province = text(30).meta({ enum: [...PROVINCE_SPELLINGS] });
+
 const place = {
-  province: text(30),
+  province,
   city: optionalText(30),
   district: optionalText(30),
   industry: z.enum(INDUSTRIES).nullable().optional(),
@@ -47,9 +51,9 @@ export default async function territoryRoutes(app: FastifyInstance) {
       tags: ['territories'],
       summary: 'Territory rules (井田, SPEC §2) with their rep and unit; a manager sees those of their subtree',
       querystring: z.strictObject({
-        limit: z.coerce.number().int().min(1).max(500).default(100),
-        offset: z.coerce.number().int().min(0).default(0),
-        userId: z.coerce.number().int().positive().optional(),
+        limit: queryInt(z.number().int().min(1).max(500)).default(100),
+        offset: queryInt(z.number().int().min(0)).default(0),
+        userId: queryId.optional(),
         province: z.string().max(30).optional(),
         industry: z.enum(INDUSTRIES).optional(),
         active: queryBool,
@@ -72,7 +76,7 @@ export default async function territoryRoutes(app: FastifyInstance) {
     schema: {
       tags: ['territories'],
       summary: 'Accounts in reach owned by someone other than the rep their territory names (reported, never reassigned silently)',
-      querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).default(0) }),
+      querystring: z.strictObject({ limit: queryInt(z.number().int().min(1).max(200)).default(50), offset: queryInt(z.number().int().min(0)).default(0) }),
       response: {
         200: z.object({
           items: z.array(z.object({
@@ -124,7 +128,7 @@ export default async function territoryRoutes(app: FastifyInstance) {
     schema: {
       tags: ['territories'],
       summary: 'Add a territory rule: province, optional city and district, optional industry, the rep',
-      body: z.strictObject({ name: optionalText(100), ...place, userId: z.number().int().positive(), active: z.boolean().optional() }),
+      body: z.strictObject({ name: optionalText(100), ...place, userId: recordId, active: z.boolean().optional() }),
       response: { 201: territorySchema, ...errorResponses },
     },
   }, async (req, reply) => reply.code(201).send(await territories.createTerritory(db, actorOf(req), req.body, ipOf(req))));
@@ -143,11 +147,11 @@ export default async function territoryRoutes(app: FastifyInstance) {
       body: z.strictObject({
         version: versionField,
         name: optionalText(100),
-        province: text(30).optional(),
+        province: province.optional(),
         city: place.city,
         district: place.district,
         industry: place.industry,
-        userId: z.number().int().positive().optional(),
+        userId: recordId.optional(),
         active: z.boolean().optional(),
       }),
       response: { 200: territorySchema, ...errorResponses },

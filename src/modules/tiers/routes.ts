@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NAMED_CRITERIA, TIERS, VALUE_TYPES } from '../../domain/accounts.ts';
-import { errorResponses, idParam, versionField } from '../../contracts/common.ts';
+import { errorResponses, idParam, versionField, queryId } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountDetailSchema } from '../accounts/schemas.ts';
 import * as tiers from './service.ts';
@@ -52,7 +52,7 @@ export default async function tierRoutes(app: FastifyInstance) {
     schema: {
       tags: ['tiers'],
       summary: 'Accounts and purchase amounts per tier and value type within the caller\'s reach, with the thresholds in force',
-      querystring: z.strictObject({ orgUnitId: z.coerce.number().int().positive().optional().describe('unit, including its sub-units') }),
+      querystring: z.strictObject({ orgUnitId: queryId.optional().describe('unit, including its sub-units') }),
       response: { 200: summarySchema, ...errorResponses },
     },
   }, async (req) => tiers.summary(db, actorOf(req), req.query.orgUnitId));

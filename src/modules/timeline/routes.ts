@@ -2,19 +2,20 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TIMELINE_GROUP_NAMES, TIMELINE_KINDS, type TimelineGroup } from '../../domain/timeline.ts';
-import { errorResponses, idParam } from '../../contracts/common.ts';
+import { errorResponses, idParam, queryInt } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import * as timeline from './service.ts';
 import { needs } from '../../server/access.ts';
 
 const query = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(30),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: queryInt(z.number().int().min(1).max(200)).default(30),
+  offset: queryInt(z.number().int().min(0)).default(0),
   groups: z
     .string()
     .trim()
     .optional()
     .describe(`comma-separated: ${TIMELINE_GROUP_NAMES.join(', ')}; all when absent`)
+    .meta({ pattern: `^\\s*((${TIMELINE_GROUP_NAMES.join('|')})\\s*(,\\s*(${TIMELINE_GROUP_NAMES.join('|')})\\s*)*)?$` })
     .transform((s, ctx) => {
       if (!s) return undefined;
       const parts = [...new Set(s.split(',').map((p) => p.trim()).filter(Boolean))];

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ANY_SIGNED_IN, needs } from '../../server/access.ts';
-import { email, errorResponses, idParam, listQuery, optionalText, page, password, queryBool, text, versionField } from '../../contracts/common.ts';
+import { email, errorResponses, idParam, listQuery, optionalText, page, password, queryBool, text, versionField, queryId, recordId } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { LOCALES, ROLES } from '../../domain/roles.ts';
 import * as users from './service.ts';
@@ -31,7 +31,7 @@ export const userSchema = z.object({
 const listUsersQuery = listQuery(['name', 'email', 'role', 'createdAt'], 'name', {
   q: z.string().trim().max(100).optional().describe('substring of name or email'),
   role: z.enum(ROLES).optional(),
-  orgUnitId: z.coerce.number().int().positive().optional().describe('unit, including its sub-units'),
+  orgUnitId: queryId.optional().describe('unit, including its sub-units'),
   active: queryBool,
 });
 
@@ -65,7 +65,7 @@ export default async function userRoutes(app: FastifyInstance) {
         email,
         name: text(100),
         role: z.enum(ROLES),
-        orgUnitId: z.number().int().positive(),
+        orgUnitId: recordId,
         password,
         title: optionalText(100),
         phone: optionalText(40),
@@ -87,7 +87,7 @@ export default async function userRoutes(app: FastifyInstance) {
         email: email.optional(),
         name: text(100).optional(),
         role: z.enum(ROLES).optional(),
-        orgUnitId: z.number().int().positive().optional(),
+        orgUnitId: recordId.optional(),
         title: optionalText(100),
         phone: optionalText(40),
         canExport: z.boolean().optional(),

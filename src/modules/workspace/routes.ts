@@ -27,7 +27,9 @@ const timeZone = z
     } catch {
       return false;
     }
-  }, 'must be an IANA time zone such as Asia/Shanghai');
+  }, 'must be an IANA time zone such as Asia/Shanghai')
+  // Documented as the runtime's canonical zone names; the check also takes aliases (Asia/Chongqing).
+  .meta({ enum: Intl.supportedValuesOf('timeZone') });
 
 export default async function workspaceRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();

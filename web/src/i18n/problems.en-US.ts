@@ -153,5 +153,6 @@ export const problemsEnUS: ProblemMessages = {
     column_taken: (p) => `Column "${p.column}" is already mapped to ${p.field}`,
     name_or_credit_code: () => 'Map the account name or the credit code column',
     over_limit: (p) => `Over the limit of ${p.max}`,
+    nul_character: () => 'Contains a character that cannot be stored (U+0000)',
   },
 };

@@ -153,5 +153,6 @@ export const problemsZhCN: ProblemMessages = {
     column_taken: (p) => `“${p.column}”列已对应到 ${p.field}`,
     name_or_credit_code: () => '请对应客户名称列或统一社会信用代码列',
     over_limit: (p) => `超过上限 ${p.max}`,
+    nul_character: () => '含有无法保存的字符（U+0000）',
   },
 };
