@@ -104,6 +104,8 @@ const STEPS: Record<string, (put: (table: string, values: Row, key?: string) => 
     await set('users', ids.user!, { must_change_password: 1 });
   },
   async '0011_reference_checks'() {},
+  // A nullable lease column on import jobs: the jobs written at earlier versions carry through.
+  async '0012_import_job_lease'() {},
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */
