@@ -9,6 +9,8 @@ export interface ListTableProps<T> extends Omit<TableProps<T>, 'columns' | 'data
   columns: TableProps<T>['columns'];
   /** Column keys the server can sort by; a column with `sorter: true` shows the URL's sort. */
   sortable?: readonly string[];
+  /** Whether the pager says how many rows there are (a short log beneath a list does not). */
+  showTotal?: boolean;
 }
 
 const sortOrderOf = (sort: string | undefined, key: string) => (sort === key ? 'ascend' as const : sort === `-${key}` ? 'descend' as const : null);
@@ -17,7 +19,7 @@ const sortOrderOf = (sort: string | undefined, key: string) => (sort === key ? '
  * The server-paginated table every list page shows: page and sort come from and go to the URL
  * (useListParams), so the pages only declare their columns and filters.
  */
-export function ListTable<T extends object>({ list, query, columns, sortable = [], ...rest }: ListTableProps<T>) {
+export function ListTable<T extends object>({ list, query, columns, sortable = [], showTotal = true, ...rest }: ListTableProps<T>) {
   const t = useT();
   const cols = columns?.map((c) => (c.sorter && c.key !== undefined ? { ...c, sortOrder: sortOrderOf(list.sort, String(c.key)) } : c));
   return (
@@ -34,7 +36,7 @@ export function ListTable<T extends object>({ list, query, columns, sortable = [
         pageSize: list.pageSize,
         total: query.data?.total ?? 0,
         showSizeChanger: false,
-        showTotal: (total) => t('common.totalItems', { count: total }),
+        showTotal: showTotal ? (total) => t('common.totalItems', { count: total }) : undefined,
       }}
       onChange={(pagination, _filters, sorter, extra) => {
         if (extra.action === 'paginate') return list.setPage(pagination.current ?? 1);

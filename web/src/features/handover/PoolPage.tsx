@@ -133,6 +133,7 @@ export default function PoolPage() {
         list={eventList}
         query={events}
         size="small"
+        showTotal={false}
         locale={{ emptyText: t('pool.eventsEmpty') }}
         columns={[
           { title: t('pool.ev.when'), dataIndex: 'createdAt', key: 'when', width: 150, render: (v: number) => dayjs(v).format('YYYY-MM-DD HH:mm') },
