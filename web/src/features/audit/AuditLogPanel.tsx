@@ -73,6 +73,7 @@ export default function AuditLogPanel() {
         query={log}
         columns={columns}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('audit.empty')} /> }}
+        data-testid="audit-table"
       />
     </>
   );
