@@ -6,7 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiCall, browserSuite, settled, shot, signIn, visibleText } from './browser.ts';
+import { apiCall, browserSuite, pickOption, settled, shot, signIn, visibleText } from './browser.ts';
 
 const app = browserSuite();
 const ADMIN = { email: 'admin@demo.keyline.dev', password: 'keyline-demo' };
@@ -195,5 +195,29 @@ describe('Foundation in the browser', () => {
       await page.locator('.ant-pagination-total-text').filter({ hasText: `共 ${overdue.total} 条` }).waitFor();
       await page.close();
     }
+  });
+
+  test('the audit log keeps its filter in the URL, like every list', async () => {
+    const page = await app.page();
+    await signIn(page, app.url, ADMIN.email, ADMIN.password);
+    await page.waitForURL(`${app.url}/`);
+    await page.goto(`${app.url}/settings/audit`);
+    const rows = page.getByTestId('audit-table').locator('tbody tr.ant-table-row');
+    await rows.first().waitFor();
+
+    await page.locator('.ant-select').filter({ hasText: '事件类型' }).click();
+    await pickOption(page, '登录与密码');
+    await page.waitForURL((u) => u.searchParams.get('group') === 'auth');
+    // Every row left is a sign-in or password event (the sign-in above is one).
+    await page.getByTestId('audit-table').locator('tbody tr.ant-table-row', { hasText: '登录成功' }).first().waitFor();
+    for (const text of await rows.allInnerTexts()) assert.match(text, /登录|退出|密码/);
+
+    // A reload (or a shared link) shows the same filtered list.
+    await page.reload();
+    assert.equal(await visibleText(page.locator('.ant-select').filter({ hasText: '登录与密码' })), '登录与密码');
+    await rows.first().waitFor();
+    for (const text of await rows.allInnerTexts()) assert.match(text, /登录|退出|密码/);
+    await shot(page, 'audit-log');
+    await page.close();
   });
 });

@@ -1,6 +1,8 @@
 /**
- * Query-key factories: every cached server read is named here, so a mutation can
- * invalidate exactly the family it changed (e.g. userKeys.all after creating a user).
+ * Query-key factories of the areas whose data several areas read or invalidate (the session,
+ * the org tree, users, the workspace); an area only its own screens read keeps its factory in
+ * its api.ts. Nothing outside a factory spells a key: a mutation invalidates another area's
+ * data through that area's factory (e.g. userKeys.all after moving an org unit).
  */
 export interface UserListParams {
   limit: number;
@@ -25,15 +27,14 @@ export const orgKeys = {
 export const userKeys = {
   all: ['users'] as const,
   list: (params: UserListParams) => [...userKeys.all, 'list', params] as const,
-  distribution: (by: 'role' | 'region') => [...userKeys.all, 'distribution', by] as const,
+  distribution: (by: 'role' | 'region', unitIds: number[] = []) => [...userKeys.all, 'distribution', by, unitIds] as const,
+  /** Pickers of users: every active user the caller sees, or the subset that may hold territory. */
+  pickers: (kind: 'active' | 'territory-owners') => [...userKeys.all, 'pickers', kind] as const,
   teamSize: (orgUnitId: number) => [...userKeys.all, 'team-size', orgUnitId] as const,
 };
 
 export const workspaceKeys = {
+  /** Also the family: the workspace rules sit under it, so invalidating the workspace refreshes them. */
   current: () => ['workspace'] as const,
-};
-
-export const auditKeys = {
-  all: ['audit-log'] as const,
-  list: (params: { limit: number; offset: number; action?: string }) => [...auditKeys.all, 'list', params] as const,
+  rules: () => ['workspace', 'rules'] as const,
 };

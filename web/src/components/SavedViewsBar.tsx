@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { App, Button, Dropdown, Flex, Form, Input, Modal, Select, Tooltip } from 'antd';
 import { DeleteOutlined, EditOutlined, MoreOutlined, SaveOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../api/client.ts';
 import { useProblem } from '../api/useProblem.ts';
 import { useT } from '../i18n/useI18n.ts';
@@ -25,12 +25,21 @@ const sameQuery = (a: Record<string, string>, b: ViewFilters) => {
   return ka.length === kb.length && ka.every((k) => a[k] === b[k]);
 };
 
+export const savedViewKeys = {
+  all: ['saved-views'] as const,
+  area: (area: SavedViewArea) => [...savedViewKeys.all, area] as const,
+};
+
+export const savedViewQueries = {
+  area: (area: SavedViewArea) =>
+    queryOptions({ queryKey: savedViewKeys.area(area), queryFn: ({ signal }) => api.get<{ items: SavedView[] }>('/saved-views', { area }, { signal }), select: (r) => r.items }),
+};
+
 function useSavedViewApi(area: SavedViewArea) {
   const qc = useQueryClient();
-  const queryKey = ['saved-views', area] as const;
-  const onSettled = () => qc.invalidateQueries({ queryKey });
+  const onSettled = () => qc.invalidateQueries({ queryKey: savedViewKeys.area(area) });
   return {
-    views: useQuery({ queryKey, queryFn: ({ signal }) => api.get<{ items: SavedView[] }>('/saved-views', { area }, { signal }), select: (r) => r.items }),
+    views: useQuery(savedViewQueries.area(area)),
     create: useMutation({ mutationFn: (body: { name: string; query: Record<string, string> }) => api.post<SavedView>('/saved-views', { area, ...body }), onSettled }),
     update: useMutation({ mutationFn: ({ id, ...body }: { id: number; version: number; name?: string }) => api.patch<SavedView>(`/saved-views/${id}`, body), onSettled }),
     remove: useMutation({ mutationFn: (id: number) => request<void>('DELETE', `/saved-views/${id}`), onSettled }),

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Badge, Button, Empty, Flex, Grid, Input, Select, Space, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
+import { Badge, Button, Empty, Flex, Grid, Input, Select, Space, Tag, Tooltip, Typography, type TableProps } from 'antd';
 import { FilterOutlined, InboxOutlined, PlusOutlined, UploadOutlined, SwapOutlined } from '@ant-design/icons';
 import { Link, useNavigate } from 'react-router';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -8,7 +8,8 @@ import { useI18n } from '../../i18n/useI18n.ts';
 import { useCan } from '../auth/session.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
 import { ExportButton } from '../imports/ExportButton.tsx';
-import { PAGE_SIZE, useAccounts, usePeople } from './api.ts';
+import { useAccounts, usePeople } from './api.ts';
+import { ListTable } from '../../components/ListTable.tsx';
 import { AccountFormDrawer } from './AccountFormDrawer.tsx';
 import { formatDate, StatusTag, TierBadge } from './bits.tsx';
 import { formatFen } from '../../i18n/money.ts';
@@ -24,7 +25,7 @@ export default function AccountsPage() {
   const navigate = useNavigate();
   const screens = Grid.useBreakpoint();
   const can = useCan();
-  const { filters, page, update, replaceAll } = useAccountFilters();
+  const { list, filters, page, update, replaceAll } = useAccountFilters();
   const accounts = useAccounts(filters, page);
   const people = usePeople();
   const [q, setQ] = useState(filters.q ?? '');
@@ -36,8 +37,6 @@ export default function AccountsPage() {
   const filterCount = Object.keys(narrowing).length;
   const showAllFilters = screens.md || moreFilters;
 
-  const sortField = filters.sort?.replace(/^-/, '') ?? 'updatedAt';
-  const sortOrder = (field: string) => (sortField === field ? ((filters.sort ?? '-updatedAt').startsWith('-') ? 'descend' : 'ascend') : null);
   const yesNo = [
     { value: 'true', label: t('common.yes') },
     { value: 'false', label: t('common.no') },
@@ -48,7 +47,6 @@ export default function AccountsPage() {
       title: t('accounts.col.name'),
       key: 'name',
       sorter: true,
-      sortOrder: sortOrder('name'),
       render: (_, a) => (
         <Flex vertical style={{ minWidth: 160, maxWidth: 320 }}>
           <Link to={`/accounts/${a.id}`} style={{ fontWeight: 600 }} data-testid="account-link">
@@ -63,13 +61,13 @@ export default function AccountsPage() {
         </Flex>
       ),
     },
-    { title: t('accounts.col.tier'), key: 'tier', sorter: true, sortOrder: sortOrder('tier'), align: 'center', width: 64, render: (_, a) => <TierBadge tier={a.tier} overridden={a.tierOverride !== null} reason={a.tierOverrideReason} /> },
+    { title: t('accounts.col.tier'), key: 'tier', sorter: true, align: 'center', width: 64, render: (_, a) => <TierBadge tier={a.tier} overridden={a.tierOverride !== null} reason={a.tierOverrideReason} /> },
     { title: t('accounts.col.status'), key: 'status', responsive: ['md'], render: (_, a) => <StatusTag status={a.status} /> },
     { title: t('accounts.col.industry'), key: 'industry', responsive: ['lg'], render: (_, a) => (a.industry ? t(`accounts.industry.${a.industry}`) : t('common.none')) },
     { title: t('accounts.col.region'), key: 'region', responsive: ['lg'], render: (_, a) => [a.province, a.city].filter(Boolean).join(' · ') || t('common.none') },
     { title: t('accounts.col.owner'), key: 'owner', responsive: ['md'], render: (_, a) => a.ownerName ?? <Typography.Text type="secondary">{t('accounts.noOwner')}</Typography.Text> },
     { title: t('accounts.col.unit'), dataIndex: 'orgUnitName', key: 'unit', responsive: ['xl'] },
-    { title: t('accounts.col.lastFollowUp'), key: 'lastFollowUpAt', sorter: true, sortOrder: sortOrder('lastFollowUpAt'), responsive: ['lg'], render: (_, a) => formatDate(a.lastFollowUpAt) ?? <Typography.Text type="secondary">{t('accounts.never')}</Typography.Text> },
+    { title: t('accounts.col.lastFollowUp'), key: 'lastFollowUpAt', sorter: true, responsive: ['lg'], render: (_, a) => formatDate(a.lastFollowUpAt) ?? <Typography.Text type="secondary">{t('accounts.never')}</Typography.Text> },
     {
       title: t('accounts.col.nextDue'),
       key: 'nextDue',
@@ -84,7 +82,7 @@ export default function AccountsPage() {
           formatDate(a.nextFollowUpDue)
         ),
     },
-    { title: t('accounts.col.amount'), key: 'trailingAmount', sorter: true, sortOrder: sortOrder('trailingAmount'), align: 'right', responsive: ['md'], render: (_, a) => <span style={{ fontVariantNumeric: 'tabular-nums' }}>{formatFen(a.trailingAmount, locale)}</span> },
+    { title: t('accounts.col.amount'), key: 'trailingAmount', sorter: true, align: 'right', responsive: ['md'], render: (_, a) => <span style={{ fontVariantNumeric: 'tabular-nums' }}>{formatFen(a.trailingAmount, locale)}</span> },
     { title: t('accounts.col.contacts'), dataIndex: 'contactCount', key: 'contacts', align: 'right', responsive: ['xl'] },
   ];
 
@@ -154,30 +152,13 @@ export default function AccountsPage() {
       {accounts.isError && !accounts.data ? (
         <LoadError error={accounts.error} onRetry={() => void accounts.refetch()} />
       ) : (
-        <Table<Account>
-          rowKey="id"
-          size="middle"
+        <ListTable<Account>
+          list={list}
+          query={accounts}
+          sortable={SORTABLE}
           columns={columns}
-          dataSource={accounts.data?.items}
-          loading={accounts.isFetching}
-          scroll={{ x: 'max-content' }}
           rowClassName={(a) => (a.archived ? 'kl-row-archived' : '')}
           onRow={(a) => ({ onDoubleClick: () => navigate(`/accounts/${a.id}`) })}
-          pagination={{
-            current: page,
-            pageSize: PAGE_SIZE,
-            total: accounts.data?.total ?? 0,
-            showSizeChanger: false,
-            showTotal: (total) => t('common.totalItems', { count: total }),
-          }}
-          onChange={(pagination, _filters, sorter, extra) => {
-            if (extra.action === 'paginate') return update({ page: pagination.current === 1 ? undefined : pagination.current }, true);
-            if (extra.action === 'sort') {
-              const s = Array.isArray(sorter) ? sorter[0] : sorter;
-              const key = String(s?.columnKey ?? '');
-              update({ sort: s?.order && SORTABLE.includes(key) ? `${s.order === 'descend' ? '-' : ''}${key}` : undefined });
-            }
-          }}
           locale={{
             emptyText: accounts.isPending ? ' ' : (
               <Empty

@@ -2,29 +2,11 @@ import { useState } from 'react';
 import { Button, Empty, Flex, Space, Table, Tag, Tooltip } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
-import type { Page } from '../../api/types.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { formatFen } from '../../i18n/money.ts';
-import { accountKeys } from './api.ts';
+import { accountQueries, type OpportunityRow } from './api.ts';
 import { NewOpportunityModal } from '../opportunities/NewOpportunityModal.tsx';
-
-/** An opportunity as GET /opportunities lists it (the fields this tab shows). */
-interface OpportunityRow {
-  id: number;
-  name: string;
-  processName: string | null;
-  stageName: string | null;
-  probability: number | null;
-  amount: number;
-  expectedAmount: number | null;
-  status: 'open' | 'won' | 'lost' | 'abandoned';
-  expectedCloseDate: string | null;
-  ownerName: string | null;
-  daysInStage: number | null;
-  problems: ('stalled' | 'no_plan' | 'advantage_lost')[];
-}
 
 const STATUS_COLOR = { open: 'processing', won: 'success', lost: 'error', abandoned: 'default' } as const;
 
@@ -33,10 +15,7 @@ export function OpportunitiesTab({ account }: { account: { id: number; name: str
   const { t, locale } = useI18n();
   const accountId = account.id;
   const [creating, setCreating] = useState(false);
-  const list = useQuery({
-    queryKey: [...accountKeys.detail(accountId), 'opportunities'],
-    queryFn: ({ signal }) => api.get<Page<OpportunityRow>>('/opportunities', { accountId, limit: 200, sort: '-updatedAt' }, { signal }),
-  });
+  const list = useQuery(accountQueries.opportunities(accountId));
   if (list.isError) return <LoadError error={list.error} onRetry={() => void list.refetch()} />;
   const rows = [...(list.data?.items ?? [])].sort((a, b) => Number(b.status === 'open') - Number(a.status === 'open'));
   return (

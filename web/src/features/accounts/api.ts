@@ -1,5 +1,6 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../../api/client.ts';
+import { userKeys } from '../../api/keys.ts';
 import type { Page, User } from '../../api/types.ts';
 import type {
   Account, AccountDetail, AccountFilters, Attitude, BuyingRole, BuyingRoleKind, Contact, DuplicateMatch, HistoryEntry, Influence,
@@ -17,63 +18,89 @@ export const accountKeys = {
   roles: (id: number) => [...accountKeys.all, 'detail', id, 'roles'] as const,
   map: (id: number) => [...accountKeys.all, 'detail', id, 'map'] as const,
   duplicates: (name: string, creditCode: string) => [...accountKeys.all, 'duplicates', { name, creditCode }] as const,
-  people: () => ['users', 'pickers', 'active'] as const,
+  opportunities: (id: number) => [...accountKeys.all, 'detail', id, 'opportunities'] as const,
+  timeline: (id: number, groups: readonly string[]) => [...accountKeys.all, 'detail', id, 'timeline', groups] as const,
+  picker: (q: string) => [...accountKeys.all, 'picker', q] as const,
 };
 
 export const PAGE_SIZE = 20;
 
+/** An opportunity as GET /opportunities lists it (the fields this tab shows). */
+export interface OpportunityRow {
+  id: number;
+  name: string;
+  processName: string | null;
+  stageName: string | null;
+  probability: number | null;
+  amount: number;
+  expectedAmount: number | null;
+  status: 'open' | 'won' | 'lost' | 'abandoned';
+  expectedCloseDate: string | null;
+  ownerName: string | null;
+  daysInStage: number | null;
+  problems: ('stalled' | 'no_plan' | 'advantage_lost')[];
+}
+
 export const accountQueries = {
-  list: (filters: AccountFilters, page: number) => {
-    const params = { ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
-    return queryOptions({
-      queryKey: accountKeys.list(params),
-      queryFn: ({ signal }) => api.get<Page<Account>>('/accounts', params, { signal }),
-      placeholderData: keepPreviousData,
-    });
-  },
+  list: (filters: AccountFilters, page: number) => accountQueries.page({ ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+  /** A page under any parameters (the desk's cards ask for a few rows), cached under the list key. */
+  page: (params: AccountFilters & { limit: number; offset: number }) =>
+    queryOptions({ queryKey: accountKeys.list(params), queryFn: ({ signal }) => api.get<Page<Account>>('/accounts', params, { signal }), placeholderData: keepPreviousData }),
+  /** The account picker of a new opportunity: the first accounts whose name matches. */
+  picker: (q: string) =>
+    queryOptions({
+      queryKey: accountKeys.picker(q),
+      queryFn: ({ signal }) => api.get<Page<{ id: number; name: string; city: string | null }>>('/accounts', { q: q || undefined, limit: 20, sort: 'name' }, { signal }),
+      staleTime: 30_000,
+    }),
   detail: (id: number, enabled = true) => queryOptions({ queryKey: accountKeys.detail(id), queryFn: ({ signal }) => api.get<AccountDetail>(`/accounts/${id}`, {}, { signal }), enabled }),
+  history: (id: number) =>
+    queryOptions({ queryKey: accountKeys.history(id), queryFn: ({ signal }) => api.get<{ items: HistoryEntry[] }>(`/accounts/${id}/history`, {}, { signal }), select: (r) => r.items }),
+  profile: (id: number, enabled = true) =>
+    queryOptions({ queryKey: accountKeys.profile(id), queryFn: ({ signal }) => api.get<Profile>(`/accounts/${id}/profile`, {}, { signal }), enabled }),
+  contacts: (accountId: number, archived = false) =>
+    queryOptions({
+      queryKey: accountKeys.contacts(accountId, archived),
+      queryFn: ({ signal }) => api.get<Page<Contact>>('/contacts', { accountId, limit: 500, sort: 'name', archived: archived || undefined }, { signal }),
+    }),
+  roles: (accountId: number) =>
+    queryOptions({ queryKey: accountKeys.roles(accountId), queryFn: ({ signal }) => api.get<{ items: BuyingRole[] }>(`/accounts/${accountId}/buying-roles`, {}, { signal }), select: (r) => r.items }),
+  /** The account's opportunities tab: all of them, most recently changed first. */
+  opportunities: (accountId: number) =>
+    queryOptions({
+      queryKey: accountKeys.opportunities(accountId),
+      queryFn: ({ signal }) => api.get<Page<OpportunityRow>>('/opportunities', { accountId, limit: 200, sort: '-updatedAt' }, { signal }),
+    }),
+  map: (accountId: number) =>
+    queryOptions({ queryKey: accountKeys.map(accountId), queryFn: ({ signal }) => api.get<RelationshipMapData>(`/accounts/${accountId}/relationship-map`, {}, { signal }) }),
+  /** Possible duplicates of a new account (SPEC §3.3), while the name is being typed. */
+  duplicates: (name: string, creditCode: string) =>
+    queryOptions({
+      queryKey: accountKeys.duplicates(name, creditCode),
+      queryFn: ({ signal }) => api.get<{ matches: DuplicateMatch[] }>('/accounts/duplicates', { name, creditCode: creditCode || undefined }, { signal }),
+      enabled: name.trim().length >= 2,
+      select: (r) => r.matches,
+      staleTime: 30_000,
+    }),
+  /** Active users the caller can see: owner and relationship-holder pickers. */
+  people: () =>
+    queryOptions({
+      queryKey: userKeys.pickers('active'),
+      queryFn: ({ signal }) => api.get<Page<User>>('/users', { limit: 500, active: true, sort: 'name' }, { signal }),
+      select: (r) => r.items,
+      staleTime: 5 * 60_000,
+    }),
 };
 
 export const useAccounts = (filters: AccountFilters, page: number) => useQuery(accountQueries.list(filters, page));
 export const useAccount = (id: number, enabled = true) => useQuery(accountQueries.detail(id, enabled));
-
-export const useAccountHistory = (id: number) =>
-  useQuery({ queryKey: accountKeys.history(id), queryFn: ({ signal }) => api.get<{ items: HistoryEntry[] }>(`/accounts/${id}/history`, {}, { signal }), select: (r) => r.items });
-
-export const useProfile = (id: number, enabled: boolean) =>
-  useQuery({ queryKey: accountKeys.profile(id), queryFn: ({ signal }) => api.get<Profile>(`/accounts/${id}/profile`, {}, { signal }), enabled });
-
-export const useContacts = (accountId: number, archived = false) =>
-  useQuery({
-    queryKey: accountKeys.contacts(accountId, archived),
-    queryFn: ({ signal }) => api.get<Page<Contact>>('/contacts', { accountId, limit: 500, sort: 'name', archived: archived || undefined }, { signal }),
-  });
-
-export const useRoles = (accountId: number) =>
-  useQuery({ queryKey: accountKeys.roles(accountId), queryFn: ({ signal }) => api.get<{ items: BuyingRole[] }>(`/accounts/${accountId}/buying-roles`, {}, { signal }), select: (r) => r.items });
-
-export const useRelationshipMap = (accountId: number) =>
-  useQuery({ queryKey: accountKeys.map(accountId), queryFn: ({ signal }) => api.get<RelationshipMapData>(`/accounts/${accountId}/relationship-map`, {}, { signal }) });
-
-/** Possible duplicates of a new account (SPEC §3.3), while the name is being typed. */
-export const useDuplicates = (name: string, creditCode: string) =>
-  useQuery({
-    queryKey: accountKeys.duplicates(name, creditCode),
-    queryFn: ({ signal }) => api.get<{ matches: DuplicateMatch[] }>('/accounts/duplicates', { name, creditCode: creditCode || undefined }, { signal }),
-    enabled: name.trim().length >= 2,
-    select: (r) => r.matches,
-    staleTime: 30_000,
-  });
-
-/** Active users the caller can see: owner and relationship-holder pickers. */
-export const usePeople = () =>
-  useQuery({
-    queryKey: accountKeys.people(),
-    queryFn: ({ signal }) => api.get<Page<User>>('/users', { limit: 500, active: true, sort: 'name' }, { signal }),
-    select: (r) => r.items,
-    staleTime: 5 * 60_000,
-  });
-
+export const useAccountHistory = (id: number) => useQuery(accountQueries.history(id));
+export const useProfile = (id: number, enabled: boolean) => useQuery(accountQueries.profile(id, enabled));
+export const useContacts = (accountId: number, archived = false) => useQuery(accountQueries.contacts(accountId, archived));
+export const useRoles = (accountId: number) => useQuery(accountQueries.roles(accountId));
+export const useRelationshipMap = (accountId: number) => useQuery(accountQueries.map(accountId));
+export const useDuplicates = (name: string, creditCode: string) => useQuery(accountQueries.duplicates(name, creditCode));
+export const usePeople = () => useQuery(accountQueries.people());
 
 /** Every account change may move lists, the detail, the map and the history: refresh the area. */
 function useAccountMutation<V, R>(fn: (vars: V) => Promise<R>) {

@@ -1,14 +1,14 @@
-import { useState } from 'react';
-import { Empty, Flex, Select, Table, Tag, Typography, type TableProps } from 'antd';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Empty, Flex, Select, Tag, Typography, type TableProps } from 'antd';
+import { useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
-import { api } from '../../api/client.ts';
-import { auditKeys } from '../../api/keys.ts';
-import type { AuditEntry, Page } from '../../api/types.ts';
+import type { AuditEntry } from '../../api/types.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { zhCN } from '../../i18n/zh-CN.ts';
 import { LoadError } from '../../components/LoadError.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
+import { useListParams } from '../../components/useListParams.ts';
+import { auditQueries } from './api.ts';
 import { detailLine } from './detail.ts';
 
 const PAGE_SIZE = 25;
@@ -18,14 +18,9 @@ const GROUP_COLORS: Record<string, string> = { auth: 'blue', org: 'purple', user
 /** Settings → Audit log (administrators and executives): who did what, when, from where. */
 export default function AuditLogPanel() {
   const t = useT();
-  const [page, setPage] = useState(1);
-  const [group, setGroup] = useState<string | undefined>();
-  const params = { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, action: group ? `${group}.` : undefined };
-  const log = useQuery({
-    queryKey: auditKeys.list(params),
-    queryFn: ({ signal }) => api.get<Page<AuditEntry>>('/audit-log', params, { signal }),
-    placeholderData: keepPreviousData,
-  });
+  const list = useListParams({ pageSize: PAGE_SIZE });
+  const group = list.str('group');
+  const log = useQuery(auditQueries.list({ limit: list.limit, offset: list.offset, action: group ? `${group}.` : undefined }));
 
   // Unknown actions (added on the server later) still show, under their raw name.
   const actionLabel = (action: string) => {
@@ -68,23 +63,17 @@ export default function AuditLogPanel() {
           allowClear
           placeholder={t('audit.filter')}
           value={group}
-          onChange={(g) => {
-            setGroup(g);
-            setPage(1);
-          }}
+          onChange={(g: string | undefined) => list.update({ group: g })}
           options={GROUPS.map((g) => ({ value: g, label: t(`audit.group.${g}`) }))}
           style={{ width: 220 }}
         />
       </Flex>
-      <Table<AuditEntry>
-        rowKey="id"
-        size="middle"
+      <ListTable<AuditEntry>
+        list={list}
+        query={log}
         columns={columns}
-        dataSource={log.data?.items}
-        loading={log.isFetching}
-        scroll={{ x: 'max-content' }}
-        pagination={{ current: page, pageSize: PAGE_SIZE, total: log.data?.total ?? 0, showSizeChanger: false, onChange: setPage, showTotal: (total) => t('common.totalItems', { count: total }) }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('audit.empty')} /> }}
+        data-testid="audit-table"
       />
     </>
   );

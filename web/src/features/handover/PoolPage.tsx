@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Empty, Flex, Input, Popconfirm, Progress, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
+import { App, Button, Card, Empty, Flex, Input, Popconfirm, Progress, Select, Space, Tag, Typography, type TableProps } from 'antd';
 import { InboxOutlined, ReloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useProblem } from '../../api/useProblem.ts';
@@ -10,10 +10,13 @@ import { useT } from '../../i18n/useI18n.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { useCan, useSession } from '../auth/session.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
-import { useClaim, usePool, usePoolEvents, useReleaseRun, type PoolItem, type Tier } from './api.ts';
+import { useClaim, usePool, usePoolEvents, useReleaseRun, type PoolEvent, type PoolItem, type Tier } from './api.ts';
+import { ListTable } from '../../components/ListTable.tsx';
+import { useListParams } from '../../components/useListParams.ts';
 import { PoolAssignModal } from './PoolAssignModal.tsx';
 
 const PAGE = 20;
+const EVENTS_PAGE = 10;
 
 /** 客户公海 (SPEC §3.3): pool accounts within reach, claim with confirmation, a manager's assignment, and the release/claim log. */
 export default function PoolPage() {
@@ -27,14 +30,15 @@ export default function PoolPage() {
   const canClaim = can('pool.claim');
   const canAssign = can('pool.assign');
   const [assigning, setAssigning] = useState<PoolItem | null>(null);
-  const [orgUnitId, setOrgUnitId] = useState<number | undefined>();
-  const [tier, setTier] = useState<Tier | undefined>();
-  const [q, setQ] = useState('');
-  const [search, setSearch] = useState<string | undefined>();
-  const [page, setPage] = useState(1);
-  const [eventsPage, setEventsPage] = useState(1);
-  const pool = usePool({ limit: PAGE, offset: (page - 1) * PAGE, orgUnitId, tier, q: search, sort: '-poolSince' });
-  const events = usePoolEvents({ orgUnitId, limit: 10, offset: (eventsPage - 1) * 10 });
+  const list = useListParams({ pageSize: PAGE });
+  // The release/claim log below pages on its own, under its own parameter.
+  const eventList = useListParams({ pageSize: EVENTS_PAGE, pageKey: 'eventsPage' });
+  const orgUnitId = list.num('orgUnitId');
+  const tier = list.str('tier') as Tier | undefined;
+  const search = list.str('q');
+  const [q, setQ] = useState(search ?? '');
+  const pool = usePool({ limit: list.limit, offset: list.offset, orgUnitId, tier, q: search, sort: '-poolSince' });
+  const events = usePoolEvents({ orgUnitId, limit: eventList.limit, offset: eventList.offset });
   const claim = useClaim();
   const run = useReleaseRun();
   const allowance = pool.data?.allowance ?? null;
@@ -111,31 +115,25 @@ export default function PoolPage() {
         </Card>
       )}
       <Flex gap={12} wrap style={{ marginBottom: 16 }}>
-        <Input.Search allowClear placeholder={t('pool.search')} value={q} onChange={(e) => { setQ(e.target.value); if (!e.target.value) { setSearch(undefined); setPage(1); } }} onSearch={(v) => { setSearch(v.trim() || undefined); setPage(1); }} style={{ flex: '1 1 220px', maxWidth: 320 }} aria-label={t('common.search')} />
+        <Input.Search allowClear placeholder={t('pool.search')} value={q} onChange={(e) => { setQ(e.target.value); if (!e.target.value) list.update({ q: undefined }); }} onSearch={(v) => list.update({ q: v.trim() })} style={{ flex: '1 1 220px', maxWidth: 320 }} aria-label={t('common.search')} />
         {manages && (
-          <UnitTreeSelect allowClear placeholder={t('pool.filter.unit')} value={orgUnitId} onChange={(v) => { setOrgUnitId(v); setPage(1); setEventsPage(1); }} style={{ flex: '1 1 200px', maxWidth: 280 }} popupMatchSelectWidth={false} />
+          <UnitTreeSelect allowClear placeholder={t('pool.filter.unit')} value={orgUnitId} onChange={(v) => list.update({ orgUnitId: v, eventsPage: undefined })} style={{ flex: '1 1 200px', maxWidth: 280 }} popupMatchSelectWidth={false} />
         )}
-        <Select allowClear placeholder={t('pool.filter.tier')} value={tier} onChange={(v) => { setTier(v); setPage(1); }} options={(['A', 'B', 'C'] as const).map((x) => ({ value: x, label: x }))} style={{ width: 120 }} />
+        <Select allowClear placeholder={t('pool.filter.tier')} value={tier} onChange={(v: Tier | undefined) => list.update({ tier: v })} options={(['A', 'B', 'C'] as const).map((x) => ({ value: x, label: x }))} style={{ width: 120 }} />
       </Flex>
-      <Table<PoolItem>
-        rowKey="id"
-        size="middle"
+      <ListTable<PoolItem>
+        list={list}
+        query={pool}
         columns={columns}
-        dataSource={pool.data?.items}
-        loading={pool.isFetching}
-        scroll={{ x: 'max-content' }}
-        pagination={{ current: page, pageSize: PAGE, total: pool.data?.total ?? 0, showSizeChanger: false, onChange: setPage, showTotal: (n) => t('common.totalItems', { count: n }) }}
         locale={{ emptyText: <Empty image={<InboxOutlined style={{ fontSize: 40, color: '#94a3b8' }} />} description={<>{t('pool.empty')}<br /><Typography.Text type="secondary">{t('pool.emptyHint')}</Typography.Text></>} /> }}
         data-testid="pool-table"
       />
       <Typography.Title level={5} style={{ marginTop: 24 }}>{t('pool.events')}</Typography.Title>
-      <Table
-        rowKey="id"
+      <ListTable<PoolEvent>
+        list={eventList}
+        query={events}
         size="small"
-        dataSource={events.data?.items}
-        loading={events.isFetching}
-        scroll={{ x: 'max-content' }}
-        pagination={{ current: eventsPage, pageSize: 10, total: events.data?.total ?? 0, showSizeChanger: false, onChange: setEventsPage }}
+        showTotal={false}
         locale={{ emptyText: t('pool.eventsEmpty') }}
         columns={[
           { title: t('pool.ev.when'), dataIndex: 'createdAt', key: 'when', width: 150, render: (v: number) => dayjs(v).format('YYYY-MM-DD HH:mm') },

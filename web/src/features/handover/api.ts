@@ -1,6 +1,8 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../../api/client.ts';
+import { userKeys } from '../../api/keys.ts';
 import type { Page, Role } from '../../api/types.ts';
+import { accountKeys } from '../accounts/api.ts';
 
 /** Server state of the pool and handover screens; keys live here since no other area reads them. */
 export const poolKeys = {
@@ -28,15 +30,17 @@ export interface PoolEvent {
   fromUserName: string | null; toUserName: string | null; actorName: string | null; note: string | null; createdAt: number;
 }
 
-export function usePool(p: PoolParams) {
-  return useQuery(queryOptions({ queryKey: poolKeys.list(p), queryFn: ({ signal }) => api.get<Page<PoolItem> & { allowance: Allowance | null }>('/pool', { ...p }, { signal }), placeholderData: keepPreviousData }));
-}
-export function usePoolEvents(p: { orgUnitId?: number; limit: number; offset: number }) {
-  return useQuery(queryOptions({ queryKey: poolKeys.events(p), queryFn: ({ signal }) => api.get<Page<PoolEvent>>('/pool/events', { ...p }, { signal }), placeholderData: keepPreviousData }));
-}
+export const poolQueries = {
+  list: (p: PoolParams) =>
+    queryOptions({ queryKey: poolKeys.list(p), queryFn: ({ signal }) => api.get<Page<PoolItem> & { allowance: Allowance | null }>('/pool', { ...p }, { signal }), placeholderData: keepPreviousData }),
+  events: (p: { orgUnitId?: number; limit: number; offset: number }) =>
+    queryOptions({ queryKey: poolKeys.events(p), queryFn: ({ signal }) => api.get<Page<PoolEvent>>('/pool/events', { ...p }, { signal }), placeholderData: keepPreviousData }),
+};
+export const usePool = (p: PoolParams) => useQuery(poolQueries.list(p));
+export const usePoolEvents = (p: { orgUnitId?: number; limit: number; offset: number }) => useQuery(poolQueries.events(p));
 function usePoolMutation<V, R = unknown>(fn: (v: V) => Promise<R>) {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: fn, onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: poolKeys.all }), qc.invalidateQueries({ queryKey: ['accounts'] })]) });
+  return useMutation({ mutationFn: fn, onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: poolKeys.all }), qc.invalidateQueries({ queryKey: accountKeys.all })]) });
 }
 export const useClaim = () => usePoolMutation((a: PoolItem) => api.post(`/accounts/${a.id}/claim`, { version: a.version }));
 export const useAssign = () => usePoolMutation(({ account, toUserId }: { account: PoolItem; toUserId: number }) => api.post(`/accounts/${account.id}/assign`, { version: account.version, toUserId }));
@@ -67,15 +71,15 @@ export interface HandoverDetail extends HandoverBase {
 }
 export interface HandoverListItem extends HandoverBase { counts: Record<Category, number>; itemCount: number; assignedCount: number }
 
-export function useHandovers(status?: string) {
-  return useQuery(queryOptions({ queryKey: handoverKeys.list(status), queryFn: ({ signal }) => api.get<Page<HandoverListItem>>('/handovers', { status, limit: 200 }, { signal }) }));
-}
-export function useHandover(id: number) {
-  return useQuery(queryOptions({ queryKey: handoverKeys.detail(id), queryFn: ({ signal }) => api.get<HandoverDetail>(`/handovers/${id}`, {}, { signal }) }));
-}
-export function useHandoverContacts(id: number) {
-  return useQuery(queryOptions({ queryKey: handoverKeys.contacts(id), queryFn: ({ signal }) => api.get<{ items: { id: number; accountId: number; name: string; title: string | null }[] }>(`/handovers/${id}/contacts`, {}, { signal }) }));
-}
+export const handoverQueries = {
+  list: (status?: string) => queryOptions({ queryKey: handoverKeys.list(status), queryFn: ({ signal }) => api.get<Page<HandoverListItem>>('/handovers', { status, limit: 200 }, { signal }) }),
+  detail: (id: number) => queryOptions({ queryKey: handoverKeys.detail(id), queryFn: ({ signal }) => api.get<HandoverDetail>(`/handovers/${id}`, {}, { signal }) }),
+  contacts: (id: number) =>
+    queryOptions({ queryKey: handoverKeys.contacts(id), queryFn: ({ signal }) => api.get<{ items: { id: number; accountId: number; name: string; title: string | null }[] }>(`/handovers/${id}/contacts`, {}, { signal }) }),
+};
+export const useHandovers = (status?: string) => useQuery(handoverQueries.list(status));
+export const useHandover = (id: number) => useQuery(handoverQueries.detail(id));
+export const useHandoverContacts = (id: number) => useQuery(handoverQueries.contacts(id));
 
 /** Every handover change answers with the whole handover: put it straight into the cache. */
 function useHandoverMutation<V>(id: number, fn: (v: V) => Promise<HandoverDetail>) {
@@ -97,7 +101,7 @@ export const useCompleteHandover = (id: number) => {
   return useMutation({
     mutationFn: (version: number) => api.post<HandoverDetail>(`/handovers/${id}/complete`, { version }),
     onSuccess: (d) => qc.setQueryData(handoverKeys.detail(id), d),
-    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: handoverKeys.list() }), qc.invalidateQueries({ queryKey: ['users'] })]),
+    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: handoverKeys.list() }), qc.invalidateQueries({ queryKey: userKeys.all })]),
   });
 };
 export const useCancelHandover = (id: number) => useHandoverMutation(id, (version: number) => api.post<HandoverDetail>(`/handovers/${id}/cancel`, { version }));

@@ -1,21 +1,19 @@
 import type { ReactNode } from 'react';
 import { Badge, Button, Card, Col, Empty, Flex, List, Row, Skeleton, Tag, Typography } from 'antd';
 import { AlertOutlined, CalendarOutlined, FieldTimeOutlined, PlusOutlined, RightOutlined, UploadOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { Link, useNavigate } from 'react-router';
-import { api } from '../../api/client.ts';
-import type { Page } from '../../api/types.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { useCan, useSession } from '../auth/session.ts';
-import { accountKeys } from '../accounts/api.ts';
+import { accountQueries } from '../accounts/api.ts';
 import { TierBadge } from '../accounts/bits.tsx';
 import type { Account } from '../accounts/types.ts';
-import { oppKeys } from '../opportunities/api.ts';
+import { oppQueries } from '../opportunities/api.ts';
 import { PROBLEM_COLOR } from '../opportunities/bits.tsx';
 import { useMoney } from '../../i18n/money.ts';
-import type { AttentionPage, Opportunity } from '../opportunities/types.ts';
+import type { Opportunity } from '../opportunities/types.ts';
 
 const SHOWN = 5;
 /** "Closing soon" looks this far ahead. */
@@ -37,36 +35,17 @@ export function Desk() {
   const horizon = dayjs().add(CLOSING_DAYS, 'day').format('YYYY-MM-DD');
 
   const attentionParams = { limit: SHOWN, offset: 0 };
-  const attention = useQuery({
-    queryKey: oppKeys.attention(attentionParams),
-    queryFn: ({ signal }) => api.get<AttentionPage>('/opportunities/attention', attentionParams, { signal }),
-    placeholderData: keepPreviousData,
-  });
+  const attention = useQuery(oppQueries.attention(attentionParams));
   const overdueParams = { overdue: 'true', archived: 'false', sort: 'tier', limit: SHOWN, offset: 0 };
-  const overdue = useQuery({
-    queryKey: accountKeys.list(overdueParams),
-    queryFn: ({ signal }) => api.get<Page<Account>>('/accounts', overdueParams, { signal }),
-    placeholderData: keepPreviousData,
-  });
+  const overdue = useQuery(accountQueries.page(overdueParams));
   const closingParams = { status: 'open', closeFrom: today, closeTo: horizon, sort: 'expectedCloseDate', limit: SHOWN, offset: 0 };
-  const closing = useQuery({
-    queryKey: oppKeys.list(closingParams),
-    queryFn: ({ signal }) => api.get<Page<Opportunity>>('/opportunities', closingParams, { signal }),
-    placeholderData: keepPreviousData,
-  });
+  const closing = useQuery(oppQueries.list(closingParams));
   // An empty card means "all is well" only when there is something at all: a new workspace
   // needs to be told what to do instead. Asked only when a card comes back empty.
   const anyParams = { limit: 1, offset: 0 };
-  const anyAccounts = useQuery({
-    queryKey: accountKeys.list(anyParams),
-    queryFn: ({ signal }) => api.get<Page<Account>>('/accounts', anyParams, { signal }),
-    enabled: overdue.data?.total === 0,
-  });
-  const anyOpps = useQuery({
-    queryKey: oppKeys.list(anyParams),
-    queryFn: ({ signal }) => api.get<Page<Opportunity>>('/opportunities', anyParams, { signal }),
-    enabled: attention.data?.total === 0 || closing.data?.total === 0,
-  });
+  // Without the kept previous page: "nothing yet" must not be shown from another card's answer.
+  const anyAccounts = useQuery({ ...accountQueries.page(anyParams), placeholderData: undefined, enabled: overdue.data?.total === 0 });
+  const anyOpps = useQuery({ ...oppQueries.list(anyParams), placeholderData: undefined, enabled: attention.data?.total === 0 || closing.data?.total === 0 });
   const noAccounts = anyAccounts.data?.total === 0;
   const noOpps = anyOpps.data?.total === 0;
   const createsAccounts = can('accounts.create');

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
 import { userKeys } from '../../api/keys.ts';
 import { ROLES, type OrgUnit, type Page, type User } from '../../api/types.ts';
@@ -13,27 +13,30 @@ export interface Slice {
   value: number;
 }
 
-export function useUsersByRole(enabled: boolean) {
-  return useQuery({
-    queryKey: userKeys.distribution('role'),
-    enabled,
-    queryFn: async ({ signal }): Promise<Slice[]> =>
-      Promise.all(ROLES.map(async (role) => ({ key: role, name: role, value: await countUsers({ role }, signal) }))),
-  });
-}
+/** The home page's head counts, under the users' keys: a user change refreshes them. */
+export const homeQueries = {
+  usersByRole: () =>
+    queryOptions({
+      queryKey: userKeys.distribution('role'),
+      queryFn: async ({ signal }): Promise<Slice[]> =>
+        Promise.all(ROLES.map(async (role) => ({ key: role, name: role, value: await countUsers({ role }, signal) }))),
+    }),
+  usersByUnit: (cut: OrgUnit[]) =>
+    queryOptions({
+      queryKey: userKeys.distribution('region', cut.map((u) => u.id)),
+      queryFn: async ({ signal }): Promise<Slice[]> =>
+        Promise.all(cut.map(async (u) => ({ key: String(u.id), name: u.name, value: await countUsers({ orgUnitId: u.id }, signal) }))),
+    }),
+  teamSize: (orgUnitId: number) => queryOptions({ queryKey: userKeys.teamSize(orgUnitId), queryFn: ({ signal }) => countUsers({ orgUnitId }, signal) }),
+};
+
+export const useUsersByRole = (enabled: boolean) => useQuery({ ...homeQueries.usersByRole(), enabled });
 
 export function useUsersByRegion(units: OrgUnit[] | undefined, enabled: boolean) {
   // Regions are the natural cut; a company without them is shown by its top-level units.
   const regions = units?.filter((u) => u.type === 'region') ?? [];
   const cut = regions.length > 0 ? regions : (units?.filter((u) => u.depth === 1) ?? []);
-  return useQuery({
-    queryKey: [...userKeys.distribution('region'), cut.map((u) => u.id)],
-    enabled: enabled && units !== undefined,
-    queryFn: async ({ signal }): Promise<Slice[]> =>
-      Promise.all(cut.map(async (u) => ({ key: String(u.id), name: u.name, value: await countUsers({ orgUnitId: u.id }, signal) }))),
-  });
+  return useQuery({ ...homeQueries.usersByUnit(cut), enabled: enabled && units !== undefined });
 }
 
-export function useTeamSize(orgUnitId: number) {
-  return useQuery({ queryKey: userKeys.teamSize(orgUnitId), queryFn: ({ signal }) => countUsers({ orgUnitId }, signal) });
-}
+export const useTeamSize = (orgUnitId: number) => useQuery(homeQueries.teamSize(orgUnitId));

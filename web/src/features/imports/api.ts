@@ -54,27 +54,30 @@ export const importKeys = {
 
 const running = (s: JobStatus | undefined) => s === 'validating' || s === 'committing' || s === 'reading';
 
-/** The job, polled twice a second while it validates or commits (the progress bar). */
-export function useImportJob(id: number | null) {
-  return useQuery({
-    ...queryOptions({ queryKey: importKeys.job(id ?? 0), queryFn: ({ signal }) => api.get<ImportJob>(`/imports/${id}`, {}, { signal }) }),
-    enabled: id !== null,
-    refetchInterval: (q) => (running(q.state.data?.status) ? 500 : false),
-  });
-}
+export const importQueries = {
+  /** The job, polled twice a second while it validates or commits (the progress bar). */
+  job: (id: number | null) =>
+    queryOptions({
+      queryKey: importKeys.job(id ?? 0),
+      queryFn: ({ signal }) => api.get<ImportJob>(`/imports/${id}`, {}, { signal }),
+      enabled: id !== null,
+      refetchInterval: (q) => (running(q.state.data?.status) ? 500 : false),
+    }),
+  /** A page of the dry-run report: the rows in error, or the rows created with a warning. */
+  rows: (id: number, kind: ReportKind, page: number) =>
+    queryOptions({
+      queryKey: importKeys.rows(id, kind, page),
+      queryFn: ({ signal }) => api.get<Page<ErrorRow>>(`/imports/${id}/${kind}`, { limit: ERROR_PAGE, offset: (page - 1) * ERROR_PAGE }, { signal }),
+      placeholderData: keepPreviousData,
+    }),
+};
+
+export const useImportJob = (id: number | null) => useQuery(importQueries.job(id));
 
 export const ERROR_PAGE = 10;
 export type ReportKind = 'errors' | 'warnings';
 
-/** A page of the dry-run report: the rows in error, or the rows created with a warning. */
-export function useReportRows(id: number, kind: ReportKind, page: number, enabled: boolean) {
-  return useQuery({
-    queryKey: importKeys.rows(id, kind, page),
-    queryFn: ({ signal }) => api.get<Page<ErrorRow>>(`/imports/${id}/${kind}`, { limit: ERROR_PAGE, offset: (page - 1) * ERROR_PAGE }, { signal }),
-    placeholderData: keepPreviousData,
-    enabled,
-  });
-}
+export const useReportRows = (id: number, kind: ReportKind, page: number, enabled: boolean) => useQuery({ ...importQueries.rows(id, kind, page), enabled });
 
 /** Uploads the file as the raw request body (CSV or xlsx; the server recognises it by content). */
 export async function uploadImport(file: File, kind: ImportKind, encoding: Encoding | undefined): Promise<ImportJob> {

@@ -1,14 +1,15 @@
 import { useState } from 'react';
-import { Badge, Button, Card, Empty, Flex, Grid, Select, Space, Table, Tabs, Typography, type TableProps } from 'antd';
+import { Badge, Button, Card, Empty, Flex, Grid, Select, Space, Tabs, Typography, type TableProps } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { LoadError } from '../../components/LoadError.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { SavedViewsBar } from '../../components/SavedViewsBar.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { useCan, useSession } from '../auth/session.ts';
 import { ExportButton } from '../imports/ExportButton.tsx';
-import { PAGE_SIZE, useAttention, useOpportunities, useProcess, useProcesses } from './api.ts';
+import { useAttention, useOpportunities, useProcess, useProcesses } from './api.ts';
 import { ViewSwitch } from './BoardPage.tsx';
 import { PROBLEM_COLOR, ProblemBadges, StatusTag } from './bits.tsx';
 import { useMoney } from '../../i18n/money.ts';
@@ -21,14 +22,16 @@ import { PROBLEMS, STATUSES, type ListFilters, type Opportunity, type Problem } 
 const VIEW_KEYS = ['status', 'processId', 'stageId', 'ownerId', 'orgUnitId', 'closeFrom', 'closeTo', 'q', 'sort'] as const satisfies readonly (keyof ListFilters)[];
 const viewQuery = (filters: ListFilters) => Object.fromEntries(VIEW_KEYS.map((k) => [k, filters[k] === undefined ? undefined : String(filters[k])]));
 
-function useColumns(sort: string | undefined): TableProps<Opportunity>['columns'] {
+/** The columns the server sorts by (src/modules/opportunities list query). */
+const SORTABLE = ['name', 'amount', 'expectedCloseDate', 'stageEnteredAt'];
+
+function useColumns(): TableProps<Opportunity>['columns'] {
   const t = useT();
   const money = useMoney();
   const screens = Grid.useBreakpoint();
-  const order = (field: string) => (sort === field ? 'ascend' as const : sort === `-${field}` ? 'descend' as const : null);
   return [
     {
-      title: t('opps.col.name'), key: 'name', sorter: true, sortOrder: order('name'), fixed: screens.md ? 'left' : undefined, width: screens.md ? 260 : undefined,
+      title: t('opps.col.name'), key: 'name', sorter: true, fixed: screens.md ? 'left' : undefined, width: screens.md ? 260 : undefined,
       render: (_, o) => (
         <Space direction="vertical" size={0}>
           <Link to={`/opportunities/${o.id}`} style={{ fontWeight: 600 }} data-testid="opp-link">{o.name}</Link>
@@ -47,11 +50,11 @@ function useColumns(sort: string | undefined): TableProps<Opportunity>['columns'
       title: t('opps.col.stage'), key: 'stage', width: 170, responsive: ['md'],
       render: (_, o) => (o.stageName ? <Space direction="vertical" size={0}><span>{o.stageName} · {o.probability ?? 0}%</span><Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.processName}</Typography.Text></Space> : '—'),
     },
-    { title: t('opps.col.amount'), key: 'amount', align: 'right', sorter: true, sortOrder: order('amount'), width: 130, render: (_, o) => money(o.amount) },
+    { title: t('opps.col.amount'), key: 'amount', align: 'right', sorter: true, width: 130, render: (_, o) => money(o.amount) },
     { title: t('opps.col.expected'), key: 'expected', align: 'right', width: 130, responsive: ['lg'], render: (_, o) => (o.status === 'open' ? money(o.expectedAmount) : '—') },
-    { title: t('opps.col.close'), key: 'expectedCloseDate', sorter: true, sortOrder: order('expectedCloseDate'), width: 120, responsive: ['md'], render: (_, o) => o.expectedCloseDate ?? '—' },
+    { title: t('opps.col.close'), key: 'expectedCloseDate', sorter: true, width: 120, responsive: ['md'], render: (_, o) => o.expectedCloseDate ?? '—' },
     { title: t('opps.col.owner'), key: 'owner', width: 110, responsive: ['md'], render: (_, o) => <Space direction="vertical" size={0}><span>{o.ownerName ?? '—'}</span><Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.orgUnitName}</Typography.Text></Space> },
-    { title: t('opps.col.daysInStage'), key: 'stageEnteredAt', sorter: true, sortOrder: order('stageEnteredAt'), width: 100, responsive: ['lg'], align: 'right', render: (_, o) => (o.daysInStage ?? '—') },
+    { title: t('opps.col.daysInStage'), key: 'stageEnteredAt', sorter: true, width: 100, responsive: ['lg'], align: 'right', render: (_, o) => (o.daysInStage ?? '—') },
     { title: t('opps.col.problems'), key: 'problems', width: 220, render: (_, o) => (o.problems.length || o.stageAheadOfBuyer ? <ProblemBadges o={o} compact /> : <Typography.Text type="secondary">—</Typography.Text>) },
   ];
 }
@@ -59,11 +62,11 @@ function useColumns(sort: string | undefined): TableProps<Opportunity>['columns'
 function AllTab() {
   const t = useT();
   const can = useCan();
-  const { filters, page, update } = useOppFilters();
+  const { list: listParams, filters, page, update } = useOppFilters();
   const processes = useProcesses();
   const process = useProcess(filters.processId);
   const list = useOpportunities(filters, page);
-  const columns = useColumns(filters.sort);
+  const columns = useColumns();
   return (
     <>
       <Flex gap={8} wrap style={{ marginBottom: 12 }}>
@@ -88,15 +91,9 @@ function AllTab() {
         {can('export') && <ExportButton area="opportunities" filters={viewQuery(filters)} />}
       </Flex>
       {list.isError ? <LoadError error={list.error} onRetry={() => void list.refetch()} /> : (
-        <Table<Opportunity>
-          rowKey="id" size="middle" loading={list.isFetching} dataSource={list.data?.items} columns={columns} scroll={{ x: 1300 }}
+        <ListTable<Opportunity>
+          list={listParams} query={list} columns={columns} sortable={SORTABLE} scroll={{ x: 1300 }}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('opps.list.empty')}<br />{t('opps.list.emptyHint')}</>} /> }}
-          pagination={{ current: page, pageSize: PAGE_SIZE, total: list.data?.total ?? 0, showSizeChanger: false, showTotal: (n) => t('common.totalItems', { count: n }) }}
-          onChange={(p, _f, sorter) => {
-            const s = Array.isArray(sorter) ? sorter[0] : sorter;
-            const sort = s?.order ? `${s.order === 'descend' ? '-' : ''}${String(s.columnKey)}` : null;
-            update({ page: p.current ?? 1, sort: sort ?? null });
-          }}
         />
       )}
     </>
@@ -106,11 +103,11 @@ function AllTab() {
 function AttentionTab() {
   const t = useT();
   const money = useMoney();
-  const { filters, page, update, search } = useOppFilters();
+  const { list, filters, page, update, search } = useOppFilters();
   const problem = (search.get('problem') ?? undefined) as Problem | undefined;
   const attention = useAttention({ orgUnitId: filters.orgUnitId, ownerId: filters.ownerId, problem }, page, true);
   // What is wrong comes first here: the problems column right after the name.
-  const all = useColumns(undefined) ?? [];
+  const all = (useColumns() ?? []).map(({ sorter: _sorter, ...c }) => c);
   const columns = [...all.filter((c) => c.key === 'name' || c.key === 'problems'), ...all.filter((c) => c.key !== 'name' && c.key !== 'problems' && c.key !== 'status')];
   if (attention.isError) return <LoadError error={attention.error} onRetry={() => void attention.refetch()} />;
   const counts = attention.data?.counts ?? {};
@@ -133,11 +130,9 @@ function AttentionTab() {
         <OppFilterBar filters={filters} update={update} />
         {attention.data && <Typography.Text type="secondary">{t('opps.attention.onPage', { amount: money(sum) })}</Typography.Text>}
       </Flex>
-      <Table<Opportunity>
-        rowKey="id" size="middle" loading={attention.isFetching} dataSource={attention.data?.items} columns={columns} scroll={{ x: 1300 }}
+      <ListTable<Opportunity>
+        list={list} query={attention} columns={columns} scroll={{ x: 1300 }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('opps.attention.empty')} /> }}
-        pagination={{ current: page, pageSize: PAGE_SIZE, total: attention.data?.total ?? 0, showSizeChanger: false, showTotal: (n) => t('common.totalItems', { count: n }) }}
-        onChange={(p) => update({ page: p.current ?? 1 })}
       />
     </>
   );

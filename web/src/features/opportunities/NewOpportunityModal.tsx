@@ -3,12 +3,12 @@ import { App, DatePicker, Flex, Form, Input, InputNumber, Modal, Select, Switch,
 import { useQuery } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useNavigate } from 'react-router';
-import { api, isApiError } from '../../api/client.ts';
-import type { Page } from '../../api/types.ts';
+import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { useCan } from '../auth/session.ts';
 import { useCreateOpportunity, useProcess, useProcesses } from './api.ts';
+import { accountQueries } from '../accounts/api.ts';
 import { yuanToFen } from '../../i18n/money.ts';
 import { EvidenceChecklist, useEvidence } from './EvidenceChecklist.tsx';
 import type { MissingEvidence } from './types.ts';
@@ -42,11 +42,7 @@ export function NewOpportunityModal({ processId, account, onClose }: { processId
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
   const [q, setQ] = useState('');
-  const accounts = useQuery({
-    queryKey: ['accounts', 'picker', q],
-    queryFn: ({ signal }) => api.get<Page<{ id: number; name: string; city: string | null }>>('/accounts', { q: q || undefined, limit: 20, sort: 'name' }, { signal }),
-    staleTime: 30_000,
-  });
+  const accounts = useQuery(accountQueries.picker(q));
   const overriding = gated.length > 0 && canOverride && override;
   const submit = (v: Values) => {
     setReasonError(null);

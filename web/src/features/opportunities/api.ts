@@ -1,6 +1,8 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../../api/client.ts';
+import { userKeys } from '../../api/keys.ts';
 import type { Page, User } from '../../api/types.ts';
+import { processKeys } from '../processes/api.ts';
 import type { BuyingRole } from '../accounts/types.ts';
 import type {
   AttentionPage, Board, Competitor, Swot, BoardFilters, EvidenceGiven, HistoryItem, Insight, ListFilters, Opportunity, OpportunityDetail, Process, ProcessSummary, Review, StageHistoryEntry, StrategyStepResult, TeamRole, RootCause,
@@ -14,62 +16,55 @@ export const oppKeys = {
   attention: (p: Record<string, unknown>) => [...oppKeys.all, 'attention', p] as const,
   detail: (id: number) => [...oppKeys.all, 'detail', id] as const,
   sub: (id: number, what: string) => [...oppKeys.all, 'detail', id, what] as const,
-  processes: () => ['sales-processes'] as const,
-  process: (id: number) => ['sales-processes', id] as const,
-  people: () => ['users', 'pickers', 'active'] as const,
+  timeline: (id: number, groups: readonly string[]) => [...oppKeys.all, 'detail', id, 'timeline', groups] as const,
 };
 
 export const PAGE_SIZE = 20;
 
-export const useProcesses = () =>
-  useQuery({ queryKey: oppKeys.processes(), queryFn: ({ signal }) => api.get<{ items: ProcessSummary[] }>('/sales-processes', {}, { signal }), select: (r) => r.items, staleTime: 5 * 60_000 });
-
-export const useProcess = (id: number | null | undefined) =>
-  useQuery({ queryKey: oppKeys.process(id ?? 0), queryFn: ({ signal }) => api.get<Process>(`/sales-processes/${id}`, {}, { signal }), enabled: !!id, staleTime: 60_000 });
-
-/** The kanban board: GET /opportunities/board aggregates per stage in SQL. */
-export const useBoard = (filters: BoardFilters, process: Process | undefined) =>
-  useQuery({
-    queryKey: oppKeys.board(filters),
-    enabled: !!filters.processId && !!process,
-    placeholderData: keepPreviousData,
-    queryFn: ({ signal }) => api.get<Board>('/opportunities/board', { ...filters }, { signal }),
-  });
-
-export const useOpportunities = (filters: ListFilters, page: number) => {
-  const params = { ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
-  return useQuery({ queryKey: oppKeys.list(params), queryFn: ({ signal }) => api.get<Page<Opportunity>>('/opportunities', params, { signal }), placeholderData: keepPreviousData });
+/** The opportunity area's reads; other areas' screens (the desk) reuse them. */
+export const oppQueries = {
+  processes: () =>
+    queryOptions({ queryKey: processKeys.active(), queryFn: ({ signal }) => api.get<{ items: ProcessSummary[] }>('/sales-processes', {}, { signal }), select: (r) => r.items, staleTime: 5 * 60_000 }),
+  process: (id: number | null | undefined) =>
+    queryOptions({ queryKey: processKeys.detail(id ?? 0), queryFn: ({ signal }) => api.get<Process>(`/sales-processes/${id}`, {}, { signal }), enabled: !!id, staleTime: 60_000 }),
+  /** The kanban board: GET /opportunities/board aggregates per stage in SQL. */
+  board: (filters: BoardFilters) =>
+    queryOptions({ queryKey: oppKeys.board(filters), placeholderData: keepPreviousData, queryFn: ({ signal }) => api.get<Board>('/opportunities/board', { ...filters }, { signal }) }),
+  list: (params: Record<string, string | number | undefined>) =>
+    queryOptions({ queryKey: oppKeys.list(params), queryFn: ({ signal }) => api.get<Page<Opportunity>>('/opportunities', params, { signal }), placeholderData: keepPreviousData }),
+  attention: (params: Record<string, string | number | undefined>) =>
+    queryOptions({ queryKey: oppKeys.attention(params), queryFn: ({ signal }) => api.get<AttentionPage>('/opportunities/attention', params, { signal }), placeholderData: keepPreviousData }),
+  detail: (id: number) => queryOptions({ queryKey: oppKeys.detail(id), queryFn: ({ signal }) => api.get<OpportunityDetail>(`/opportunities/${id}`, {}, { signal }) }),
+  stageHistory: (id: number) =>
+    queryOptions({ queryKey: oppKeys.sub(id, 'stage-history'), queryFn: ({ signal }) => api.get<{ items: StageHistoryEntry[] }>(`/opportunities/${id}/stage-history`, {}, { signal }), select: (r) => r.items }),
+  auditTrail: (id: number) =>
+    queryOptions({ queryKey: oppKeys.sub(id, 'history'), queryFn: ({ signal }) => api.get<{ items: HistoryItem[] }>(`/opportunities/${id}/history`, {}, { signal }), select: (r) => r.items, retry: false }),
+  insight: (id: number) => queryOptions({ queryKey: oppKeys.sub(id, 'insight'), queryFn: ({ signal }) => api.get<Insight>(`/opportunities/${id}/insight`, {}, { signal }), retry: false }),
+  reviews: (id: number) =>
+    queryOptions({ queryKey: oppKeys.sub(id, 'reviews'), queryFn: ({ signal }) => api.get<{ items: Review[] }>(`/opportunities/${id}/reviews`, {}, { signal }), select: (r) => r.items, retry: false }),
+  buyingRoles: (accountId: number, opportunityId: number) =>
+    queryOptions({
+      queryKey: oppKeys.sub(opportunityId, 'buying-roles'),
+      queryFn: ({ signal }) => api.get<{ items: BuyingRole[] }>(`/accounts/${accountId}/buying-roles`, { opportunityId }, { signal }),
+      select: (r) => r.items,
+    }),
+  people: () =>
+    queryOptions({ queryKey: userKeys.pickers('active'), queryFn: ({ signal }) => api.get<Page<User>>('/users', { limit: 500, active: true, sort: 'name' }, { signal }), select: (r) => r.items, staleTime: 5 * 60_000, retry: false }),
 };
 
-export const useAttention = (filters: { orgUnitId?: number; ownerId?: number; problem?: string }, page: number, enabled: boolean) => {
-  const params = { ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
-  return useQuery({ queryKey: oppKeys.attention(params), queryFn: ({ signal }) => api.get<AttentionPage>('/opportunities/attention', params, { signal }), enabled, placeholderData: keepPreviousData, retry: false });
-};
-
-export const useOpportunity = (id: number, enabled = true) =>
-  useQuery({ queryKey: oppKeys.detail(id), queryFn: ({ signal }) => api.get<OpportunityDetail>(`/opportunities/${id}`, {}, { signal }), enabled });
-
-export const useStageHistory = (id: number) =>
-  useQuery({ queryKey: oppKeys.sub(id, 'stage-history'), queryFn: ({ signal }) => api.get<{ items: StageHistoryEntry[] }>(`/opportunities/${id}/stage-history`, {}, { signal }), select: (r) => r.items });
-
-export const useAuditTrail = (id: number) =>
-  useQuery({ queryKey: oppKeys.sub(id, 'history'), queryFn: ({ signal }) => api.get<{ items: HistoryItem[] }>(`/opportunities/${id}/history`, {}, { signal }), select: (r) => r.items, retry: false });
-
-export const useInsight = (id: number) =>
-  useQuery({ queryKey: oppKeys.sub(id, 'insight'), queryFn: ({ signal }) => api.get<Insight>(`/opportunities/${id}/insight`, {}, { signal }), retry: false });
-
-export const useReviews = (id: number) =>
-  useQuery({ queryKey: oppKeys.sub(id, 'reviews'), queryFn: ({ signal }) => api.get<{ items: Review[] }>(`/opportunities/${id}/reviews`, {}, { signal }), select: (r) => r.items, retry: false });
-
-export const useBuyingRoles = (accountId: number, opportunityId: number) =>
-  useQuery({
-    queryKey: oppKeys.sub(opportunityId, 'buying-roles'),
-    queryFn: ({ signal }) => api.get<{ items: BuyingRole[] }>(`/accounts/${accountId}/buying-roles`, { opportunityId }, { signal }),
-    select: (r) => r.items,
-  });
-
-export const usePeople = () =>
-  useQuery({ queryKey: oppKeys.people(), queryFn: ({ signal }) => api.get<Page<User>>('/users', { limit: 500, active: true, sort: 'name' }, { signal }), select: (r) => r.items, staleTime: 5 * 60_000, retry: false });
+export const useProcesses = () => useQuery(oppQueries.processes());
+export const useProcess = (id: number | null | undefined) => useQuery(oppQueries.process(id));
+export const useBoard = (filters: BoardFilters, process: Process | undefined) => useQuery({ ...oppQueries.board(filters), enabled: !!filters.processId && !!process });
+export const useOpportunities = (filters: ListFilters, page: number) => useQuery(oppQueries.list({ ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }));
+export const useAttention = (filters: { orgUnitId?: number; ownerId?: number; problem?: string }, page: number, enabled: boolean) =>
+  useQuery({ ...oppQueries.attention({ ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }), enabled, retry: false });
+export const useOpportunity = (id: number, enabled = true) => useQuery({ ...oppQueries.detail(id), enabled });
+export const useStageHistory = (id: number) => useQuery(oppQueries.stageHistory(id));
+export const useAuditTrail = (id: number) => useQuery(oppQueries.auditTrail(id));
+export const useInsight = (id: number) => useQuery(oppQueries.insight(id));
+export const useReviews = (id: number) => useQuery(oppQueries.reviews(id));
+export const useBuyingRoles = (accountId: number, opportunityId: number) => useQuery(oppQueries.buyingRoles(accountId, opportunityId));
+export const usePeople = () => useQuery(oppQueries.people());
 
 function useOppMutation<V, R>(fn: (vars: V) => Promise<R>) {
   const qc = useQueryClient();

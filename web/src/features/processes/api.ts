@@ -1,8 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../../api/client.ts';
 import type { BuyingPhase, EvidenceItem, Process, ProcessSummary, Stage, TeamRole } from '../opportunities/types.ts';
 
-/** Server shapes: src/modules/sales-processes (SPEC §5.1). The opportunity screens read the same keys. */
+/** Server shapes: src/modules/sales-processes (SPEC §5.1). The opportunity screens read processes through processKeys. */
 export type TemplateKey = 'small' | 'large' | 'seven_steps' | 'p0_p7';
 export interface Template {
   key: TemplateKey;
@@ -28,17 +28,24 @@ export interface StagePatch {
 
 export const processKeys = {
   all: ['sales-processes'] as const,
-  admin: () => ['sales-processes', 'with-inactive'] as const,
-  templates: () => ['sales-processes', 'templates'] as const,
-  detail: (id: number) => ['sales-processes', id] as const,
+  /** The active processes (the opportunity screens' pickers). */
+  active: () => processKeys.all,
+  admin: () => [...processKeys.all, 'with-inactive'] as const,
+  templates: () => [...processKeys.all, 'templates'] as const,
+  detail: (id: number) => [...processKeys.all, id] as const,
 };
 
-export const useAllProcesses = () =>
-  useQuery({ queryKey: processKeys.admin(), queryFn: ({ signal }) => api.get<{ items: ProcessRow[] }>('/sales-processes', { includeInactive: true }, { signal }), select: (r) => r.items });
-export const useTemplates = () =>
-  useQuery({ queryKey: processKeys.templates(), queryFn: ({ signal }) => api.get<{ items: Template[] }>('/sales-processes/templates', {}, { signal }), select: (r) => r.items, staleTime: Infinity });
-export const useProcessFull = (id: number) =>
-  useQuery({ queryKey: processKeys.detail(id), queryFn: ({ signal }) => api.get<ProcessFull>(`/sales-processes/${id}`, {}, { signal }) });
+export const processQueries = {
+  admin: () =>
+    queryOptions({ queryKey: processKeys.admin(), queryFn: ({ signal }) => api.get<{ items: ProcessRow[] }>('/sales-processes', { includeInactive: true }, { signal }), select: (r) => r.items }),
+  templates: () =>
+    queryOptions({ queryKey: processKeys.templates(), queryFn: ({ signal }) => api.get<{ items: Template[] }>('/sales-processes/templates', {}, { signal }), select: (r) => r.items, staleTime: Infinity }),
+  detail: (id: number) => queryOptions({ queryKey: processKeys.detail(id), queryFn: ({ signal }) => api.get<ProcessFull>(`/sales-processes/${id}`, {}, { signal }) }),
+};
+
+export const useAllProcesses = () => useQuery(processQueries.admin());
+export const useTemplates = () => useQuery(processQueries.templates());
+export const useProcessFull = (id: number) => useQuery(processQueries.detail(id));
 
 function useProcessMutation<V, R>(fn: (vars: V) => Promise<R>) {
   const qc = useQueryClient();

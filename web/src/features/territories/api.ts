@@ -1,8 +1,10 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../../api/client.ts';
+import { userKeys, workspaceKeys } from '../../api/keys.ts';
 import type { Page } from '../../api/types.ts';
 import { canOwnAccounts } from '../../../../src/domain/pool.ts';
 import type { Role } from '../../../../src/domain/roles.ts';
+import { accountKeys } from '../accounts/api.ts';
 
 /** Server shapes: src/modules/territories, src/modules/rules, src/modules/tiers (see /api/openapi.json). */
 export const INDUSTRIES = [
@@ -80,10 +82,30 @@ export const territoryKeys = {
   mismatches: () => [...territoryKeys.all, 'mismatches'] as const,
   preview: (place: Record<string, string | undefined>) => [...territoryKeys.all, 'preview', place] as const,
 };
-export const rulesKeys = { current: () => ['workspace', 'rules'] as const };
 export const tierKeys = { summary: () => ['tiers', 'summary'] as const };
 
 export const territoryQueries = {
+  conflicts: () =>
+    queryOptions({ queryKey: territoryKeys.conflicts(), queryFn: ({ signal }) => api.get<{ items: TerritoryConflict[]; total: number }>('/territories/conflicts', {}, { signal }) }),
+  mismatches: () =>
+    queryOptions({ queryKey: territoryKeys.mismatches(), queryFn: ({ signal }) => api.get<{ items: TerritoryMismatch[]; total: number }>('/territories/mismatches', { limit: 100 }, { signal }) }),
+  preview: (place: Record<string, string | undefined> | null) =>
+    queryOptions({
+      queryKey: territoryKeys.preview(place ?? {}),
+      queryFn: ({ signal }) => api.get<Preview>('/territories/preview', place ?? {}, { signal }),
+      enabled: place !== null && !!place.province,
+    }),
+  rules: () => queryOptions({ queryKey: workspaceKeys.rules(), queryFn: ({ signal }) => api.get<Rules>('/workspace/rules', {}, { signal }) }),
+  tierSummary: () => queryOptions({ queryKey: tierKeys.summary(), queryFn: ({ signal }) => api.get<TierSummary>('/tiers/summary', {}, { signal }) }),
+  /** Users who may own territory (reps and managers), active only. */
+  owners: () =>
+    queryOptions({
+      queryKey: userKeys.pickers('territory-owners'),
+      queryFn: async ({ signal }) => {
+        const page = await api.get<Page<{ id: number; name: string; role: Role; orgUnitLabel: string }>>('/users', { active: true, limit: 500, sort: 'name' }, { signal });
+        return page.items.filter((u) => canOwnAccounts(u.role));
+      },
+    }),
   list: (params: { province?: string; industry?: string; userId?: number }) =>
     queryOptions({
       queryKey: territoryKeys.list(params),
@@ -93,21 +115,14 @@ export const territoryQueries = {
 };
 
 export const useTerritories = (params: { province?: string; industry?: string; userId?: number }) => useQuery(territoryQueries.list(params));
-export const useConflicts = () =>
-  useQuery({ queryKey: territoryKeys.conflicts(), queryFn: ({ signal }) => api.get<{ items: TerritoryConflict[]; total: number }>('/territories/conflicts', {}, { signal }) });
+export const useConflicts = () => useQuery(territoryQueries.conflicts());
 /** An account owned by someone other than the rep its territory names. */
 export interface TerritoryMismatch {
   accountId: number; accountName: string; province: string | null; city: string | null; industry: string | null;
   ownerId: number; ownerName: string | null; territoryUserId: number; territoryUserName: string; ruleId: number;
 }
-export const useMismatches = () =>
-  useQuery({ queryKey: territoryKeys.mismatches(), queryFn: ({ signal }) => api.get<{ items: TerritoryMismatch[]; total: number }>('/territories/mismatches', { limit: 100 }, { signal }) });
-export const usePreview = (place: Record<string, string | undefined> | null) =>
-  useQuery({
-    queryKey: territoryKeys.preview(place ?? {}),
-    queryFn: ({ signal }) => api.get<Preview>('/territories/preview', place ?? {}, { signal }),
-    enabled: place !== null && !!place.province,
-  });
+export const useMismatches = () => useQuery(territoryQueries.mismatches());
+export const usePreview = (place: Record<string, string | undefined> | null) => useQuery(territoryQueries.preview(place));
 
 function useTerritoryMutation<V, R>(fn: (vars: V) => Promise<R>) {
   const qc = useQueryClient();
@@ -131,33 +146,24 @@ export const useDeleteTerritory = () => useTerritoryMutation((id: number) => req
 export const useApplyTerritories = () =>
   useTerritoryMutation((dryRun: boolean) => api.post<{ dryRun: boolean; poolAccounts: number; assigned: number; conflicted: number; unmatched: number }>('/territories/apply', { dryRun }));
 
-export const useRules = () => useQuery({ queryKey: rulesKeys.current(), queryFn: ({ signal }) => api.get<Rules>('/workspace/rules', {}, { signal }) });
+export const useRules = () => useQuery(territoryQueries.rules());
 export function useUpdateRules() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: Partial<Omit<Rules, 'version'>> & { version: number }) => api.patch<Rules>('/workspace/rules', body),
-    onSuccess: (data) => qc.setQueryData(rulesKeys.current(), data),
+    onSuccess: (data) => qc.setQueryData(workspaceKeys.rules(), data),
     // The workspace version moved too, and the tier summary shows the thresholds.
-    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: ['workspace'] }), qc.invalidateQueries({ queryKey: tierKeys.summary() })]),
+    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: workspaceKeys.current() }), qc.invalidateQueries({ queryKey: tierKeys.summary() })]),
   });
 }
 
-export const useTierSummary = () =>
-  useQuery({ queryKey: tierKeys.summary(), queryFn: ({ signal }) => api.get<TierSummary>('/tiers/summary', {}, { signal }) });
+export const useTierSummary = () => useQuery(territoryQueries.tierSummary());
 export function useRecomputeTiers() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => api.post<RecomputeResult>('/tiers/recompute', {}),
-    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: tierKeys.summary() }), qc.invalidateQueries({ queryKey: ['accounts'] })]),
+    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: tierKeys.summary() }), qc.invalidateQueries({ queryKey: accountKeys.all })]),
   });
 }
 
-/** Users who may own territory (reps and managers), active only. */
-export const useTerritoryOwners = () =>
-  useQuery({
-    queryKey: ['users', 'territory-owners'],
-    queryFn: async ({ signal }) => {
-      const page = await api.get<Page<{ id: number; name: string; role: Role; orgUnitLabel: string }>>('/users', { active: true, limit: 500, sort: 'name' }, { signal });
-      return page.items.filter((u) => canOwnAccounts(u.role));
-    },
-  });
+export const useTerritoryOwners = () => useQuery(territoryQueries.owners());

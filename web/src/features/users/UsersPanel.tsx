@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { App, Button, Dropdown, Empty, Flex, Input, Select, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
+import { App, Button, Dropdown, Empty, Flex, Input, Select, Tag, Tooltip, Typography, type TableProps } from 'antd';
 import { CheckOutlined, EditOutlined, MoreOutlined, PlusOutlined } from '@ant-design/icons';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import dayjs from 'dayjs';
 import { ROLES, type Role, type User } from '../../api/types.ts';
 import type { UserListParams } from '../../api/keys.ts';
@@ -9,6 +9,8 @@ import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { LoadError } from '../../components/LoadError.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
+import { useListParams } from '../../components/useListParams.ts';
 import { RoleTag } from '../../components/RoleTag.tsx';
 import { useCan, useSession } from '../auth/session.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
@@ -21,33 +23,20 @@ const SORTABLE = ['name', 'email', 'role', 'createdAt'];
 
 type Dialog = { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'password'; user: User } | null;
 
-/** Reads the list state from the URL, so a filtered view can be linked to and survives reload. */
-function useListParams() {
-  const [search, setSearch] = useSearchParams();
-  const num = (k: string) => (search.get(k) ? Number(search.get(k)) : undefined);
-  const page = num('page') ?? 1;
-  const active = search.get('active');
+/** The users list's state, in the URL (useListParams), as the list endpoint takes it. */
+function useUserListParams() {
+  const list = useListParams({ pageSize: PAGE_SIZE, defaultSort: 'name' });
+  const active = list.str('active');
   const params: UserListParams = {
-    limit: PAGE_SIZE,
-    offset: (page - 1) * PAGE_SIZE,
-    sort: search.get('sort') ?? 'name',
-    q: search.get('q') ?? undefined,
-    role: search.get('role') ?? undefined,
-    orgUnitId: num('orgUnitId'),
-    active: active === null ? undefined : active === 'true',
+    limit: list.limit,
+    offset: list.offset,
+    sort: list.sort,
+    q: list.str('q'),
+    role: list.str('role'),
+    orgUnitId: list.num('orgUnitId'),
+    active: active === undefined ? undefined : active === 'true',
   };
-  function update(changes: Record<string, string | number | boolean | undefined | null>, keepPage = false) {
-    setSearch((prev) => {
-      const next = new URLSearchParams(prev);
-      for (const [k, v] of Object.entries(changes)) {
-        if (v === undefined || v === null || v === '') next.delete(k);
-        else next.set(k, String(v));
-      }
-      if (!keepPage) next.delete('page');
-      return next;
-    }, { replace: true });
-  }
-  return { params, page, update };
+  return { list, params, update: list.update };
 }
 
 /** Settings → Users: everyone the caller may see; administrators create and manage them. */
@@ -57,7 +46,7 @@ export default function UsersPanel() {
   const report = useProblem();
   const { user: me } = useSession();
   const canEdit = useCan()('users.administer');
-  const { params, page, update } = useListParams();
+  const { list, params, update } = useUserListParams();
   const users = useUsers(params);
   const setActive = useSetActive();
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -100,8 +89,6 @@ export default function UsersPanel() {
     });
   }
 
-  const sortField = params.sort?.replace(/^-/, '');
-  const sortOrder = (field: string) => (sortField === field ? (params.sort?.startsWith('-') ? 'descend' : 'ascend') : null);
 
   const columns: TableProps<User>['columns'] = [
     {
@@ -109,7 +96,6 @@ export default function UsersPanel() {
       dataIndex: 'name',
       key: 'name',
       sorter: true,
-      sortOrder: sortOrder('name'),
       render: (_, u) => (
         <Flex vertical style={{ opacity: u.active ? 1 : 0.5 }}>
           <span>
@@ -120,8 +106,8 @@ export default function UsersPanel() {
         </Flex>
       ),
     },
-    { title: t('users.col.email'), dataIndex: 'email', key: 'email', sorter: true, sortOrder: sortOrder('email'), responsive: ['md'], render: (v: string, u) => <span style={{ opacity: u.active ? 1 : 0.5 }}>{v}</span> },
-    { title: t('users.col.role'), dataIndex: 'role', key: 'role', sorter: true, sortOrder: sortOrder('role'), render: (r: Role) => <RoleTag role={r} /> },
+    { title: t('users.col.email'), dataIndex: 'email', key: 'email', sorter: true, responsive: ['md'], render: (v: string, u) => <span style={{ opacity: u.active ? 1 : 0.5 }}>{v}</span> },
+    { title: t('users.col.role'), dataIndex: 'role', key: 'role', sorter: true, render: (r: Role) => <RoleTag role={r} /> },
     // Many branches have a 销售一部: the label names the unit as far up as it takes, the tooltip the whole way.
     { title: t('users.col.unit'), dataIndex: 'orgUnitLabel', key: 'unit', responsive: ['sm'], render: (v: string, u) => <Tooltip title={u.orgUnitPath.join(' / ')}><span>{v}</span></Tooltip> },
     { title: t('users.col.phone'), dataIndex: 'phone', key: 'phone', responsive: ['xl'], render: (v: string | null) => v ?? t('common.none') },
@@ -135,7 +121,7 @@ export default function UsersPanel() {
         </Flex>
       ),
     },
-    { title: t('users.col.createdAt'), dataIndex: 'createdAt', key: 'createdAt', sorter: true, sortOrder: sortOrder('createdAt'), responsive: ['xl'], render: (v: number) => dayjs(v).format('YYYY-MM-DD') },
+    { title: t('users.col.createdAt'), dataIndex: 'createdAt', key: 'createdAt', sorter: true, responsive: ['xl'], render: (v: number) => dayjs(v).format('YYYY-MM-DD') },
   ];
   if (canEdit) {
     columns.push({
@@ -223,28 +209,11 @@ export default function UsersPanel() {
           </Button>
         )}
       </Flex>
-      <Table<User>
-        rowKey="id"
-        size="middle"
+      <ListTable<User>
+        list={list}
+        query={users}
+        sortable={SORTABLE}
         columns={columns}
-        dataSource={users.data?.items}
-        loading={users.isFetching}
-        scroll={{ x: 'max-content' }}
-        pagination={{
-          current: page,
-          pageSize: PAGE_SIZE,
-          total: users.data?.total ?? 0,
-          showSizeChanger: false,
-          showTotal: (total) => t('common.totalItems', { count: total }),
-        }}
-        onChange={(pagination, _filters, sorter, extra) => {
-          if (extra.action === 'paginate') return update({ page: pagination.current === 1 ? undefined : pagination.current }, true);
-          if (extra.action === 'sort') {
-            const s = Array.isArray(sorter) ? sorter[0] : sorter;
-            const key = String(s?.columnKey ?? '');
-            update({ sort: s?.order && SORTABLE.includes(key) ? `${s.order === 'descend' ? '-' : ''}${key}` : undefined });
-          }
-        }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('users.empty')}<br />{t('users.emptyHint')}</>} /> }}
         data-testid="users-table"
       />

@@ -1,0 +1,63 @@
+import { useMemo } from 'react';
+import { useSearchParams } from 'react-router';
+
+export type ParamChanges = Record<string, string | number | boolean | undefined | null>;
+
+export interface ListParamsOptions {
+  pageSize: number;
+  /** The sort the server applies when none is asked for; the table shows it as the active sort. */
+  defaultSort?: string;
+  /** The search parameter holding the page; a second list on one page names its own. */
+  pageKey?: string;
+}
+
+export interface ListParams {
+  page: number;
+  pageSize: number;
+  limit: number;
+  offset: number;
+  /** The sort in the URL, or the default: `field` ascending, `-field` descending. */
+  sort: string | undefined;
+  search: URLSearchParams;
+  /** A filter's value: undefined when absent or empty. */
+  str: (key: string) => string | undefined;
+  /** A positive integer filter, or undefined. */
+  num: (key: string) => number | undefined;
+  /** Sets (or, given undefined/null/'', removes) parameters; any change but the page's goes back to page 1. */
+  update: (changes: ParamChanges, keepPage?: boolean) => void;
+  setPage: (page: number) => void;
+  /** Replaces the given keys all at once (choosing a saved view): keys absent from `query` are removed. */
+  replace: (keys: readonly string[], query: Record<string, string | undefined>) => void;
+}
+
+/**
+ * The state of a list page — page, sort and filters — kept in the URL's search parameters, so a
+ * filtered list can be linked to, saved as a view, and survives a reload or the back button.
+ * Every list page reads it through here and hands it to ListTable.
+ */
+export function useListParams({ pageSize, defaultSort, pageKey = 'page' }: ListParamsOptions): ListParams {
+  const [search, setSearch] = useSearchParams();
+  return useMemo(() => {
+    const str = (k: string) => search.get(k) || undefined;
+    const num = (k: string) => {
+      const v = Number(search.get(k));
+      return Number.isInteger(v) && v > 0 ? v : undefined;
+    };
+    const page = num(pageKey) ?? 1;
+    const update = (changes: ParamChanges, keepPage = false) =>
+      setSearch((prev) => {
+        const next = new URLSearchParams(prev);
+        for (const [k, v] of Object.entries(changes)) {
+          if (v === undefined || v === null || v === '') next.delete(k);
+          else next.set(k, String(v));
+        }
+        if (!keepPage && !(pageKey in changes)) next.delete(pageKey);
+        if (next.get(pageKey) === '1') next.delete(pageKey);
+        return next;
+      }, { replace: true });
+    const replace = (keys: readonly string[], query: Record<string, string | undefined>) =>
+      update(Object.fromEntries(keys.map((k) => [k, query[k] ?? null])));
+    const setPage = (p: number) => update({ [pageKey]: p }, true);
+    return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize, sort: str('sort') ?? defaultSort, search, str, num, update, setPage, replace };
+  }, [search, setSearch, pageSize, defaultSort, pageKey]);
+}
