@@ -95,6 +95,8 @@ export const PROBLEM_STATUS = {
   internal: 500,
   no_access_declaration: 500,
   busy: 503,
+  unavailable: 503,
+  shutting_down: 503,
 } as const satisfies Record<string, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503>;
 
 export type ProblemCode = keyof typeof PROBLEM_STATUS;

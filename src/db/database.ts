@@ -63,10 +63,17 @@ function makePrivate(file: string) {
 
 export function openDatabase(opts: DbOptions): Db {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // A request waits at most 5 s for a connection (PostgreSQL restarting, the network cut, or
+    // every connection busy) and then fails as 503 `unavailable` (src/server/errors.ts) instead
+    // of hanging; broken connections leave the pool and new ones are opened on demand.
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, connectionTimeoutMillis: 5000, keepAlive: true });
     // An idle connection can fail on its own (server restart, admin termination); without a
     // listener pg rethrows that as an uncaught exception and the whole server stops.
     pool.on('error', (err) => console.warn(`keyline: idle PostgreSQL connection failed: ${err.message}`));
+    // The same for a connection that breaks while checked out but between queries (inside a
+    // transaction, while a password is verified): the next query on it fails instead, and
+    // pg drops it from the pool when it is released.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kysely, engine: 'postgres', close: () => kysely.destroy() };
   }

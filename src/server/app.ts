@@ -12,6 +12,7 @@ import { installErrorHandler } from './errors.ts';
 import { PROBLEM_MEDIA_TYPE, toProblem } from './problem.ts';
 import { openApiTransform } from './openapi.ts';
 import { refuseNulCharacters } from './text-input.ts';
+import { installProbes } from './probes.ts';
 import authRoutes from '../modules/auth/routes.ts';
 import userRoutes from '../modules/users/routes.ts';
 import orgRoutes from '../modules/org/routes.ts';
@@ -110,10 +111,7 @@ export async function buildApp(db: Db, config: Config, opts: { logger?: boolean;
   refuseNulCharacters(app);
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
-  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => {
-    await db.kysely.selectFrom('workspaces').select('id').limit(1).execute();
-    return { status: 'ok', engine: db.engine };
-  });
+  installProbes(app, db);
 
   await app.register(
     async (api) => {

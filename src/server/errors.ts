@@ -3,7 +3,7 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { fieldIssueOf, type ValidationIssue } from '../contracts/common.ts';
 import type { ProblemCode } from '../contracts/problems.ts';
 import { AppError, fieldError, PROBLEM_MEDIA_TYPE, toProblem, type FieldError } from './problem.ts';
-import { isSqliteBusy } from '../db/dialect.ts';
+import { isDatabaseUnavailable, isSqliteBusy } from '../db/dialect.ts';
 
 const CONTEXT_PREFIX: Record<string, string> = { body: '', querystring: 'query.', params: 'path.', headers: 'header.' };
 
@@ -41,6 +41,14 @@ export function installErrorHandler(app: FastifyInstance): void {
       // request was written. The web client retries; integrations should too.
       reply.header('retry-after', '1');
       return reply.code(503).send(toProblem('busy', 'The database is busy with a large change; try again in a moment'));
+    }
+    if (isDatabaseUnavailable(error)) {
+      // PostgreSQL is restarting or out of reach. The process stays up and the pool reconnects
+      // on the next request; a write that failed here may or may not have committed if the
+      // connection broke during COMMIT, which is why the web client does not retry writes on it.
+      req.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return reply.code(503).send(toProblem('unavailable', 'The database cannot be reached right now; try again in a moment'));
     }
     if (isResponseSerializationError(error)) {
       req.log.error({ err: error, issues: error.cause.issues }, 'response does not match its schema');

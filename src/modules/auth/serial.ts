@@ -1,13 +1,25 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+
+/** Namespace of the sign-in advisory locks (the first half of PostgreSQL's two-key form). */
+const LOGIN_LOCK_SPACE = 0x4b4c; // "KL"
+
 /**
- * Runs tasks that share a key one after another in this process, others in parallel.
- * Sign-in uses it per account: the failure count is read and the password checked as one
- * step, so a burst of parallel guesses cannot all pass the limit before any is counted.
- * (Several server processes each serialise their own requests: a burst spread across N
- * processes can exceed the limit by at most N − 1.)
+ * Runs tasks that share a key one after another, others in parallel — in this process and
+ * across every process on the same PostgreSQL database. Sign-in uses it per account: the
+ * failure count is read and the password checked as one step, so a burst of parallel
+ * guesses, spread over any number of server processes, cannot all pass the limit before any
+ * is counted.
+ *
+ * In the process, a promise chain per key; across processes, a PostgreSQL advisory lock held
+ * on one pooled connection while the task runs on that same connection (so waiting never
+ * needs a second connection, and a process that dies releases its lock with its connection).
+ * The chain comes first, so a process holds at most one connection per account.
+ * SQLite serves one process per database file (README § Deployment), so the chain is enough.
  */
 export function keyedSerial() {
   const tails = new Map<string, Promise<void>>();
-  return async function run<T>(key: string, task: () => Promise<T>): Promise<T> {
+  const inProcess = async <T>(key: string, task: () => Promise<T>): Promise<T> => {
     const before = tails.get(key) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
@@ -20,5 +32,19 @@ export function keyedSerial() {
       release();
       if (tails.get(key) === tail) tails.delete(key);
     }
+  };
+  return function run<T>(db: Db, key: string, task: (db: Db) => Promise<T>): Promise<T> {
+    if (db.engine !== 'postgres' || db.kysely.isTransaction) return inProcess(key, () => task(db));
+    return inProcess(key, () =>
+      db.kysely.connection().execute(async (conn) => {
+        await sql`select pg_advisory_lock(${LOGIN_LOCK_SPACE}, hashtext(${key}))`.execute(conn);
+        try {
+          return await task({ ...db, kysely: conn });
+        } finally {
+          // Fails only if the connection broke, and then PostgreSQL has released the lock with it.
+          await sql`select pg_advisory_unlock(${LOGIN_LOCK_SPACE}, hashtext(${key}))`.execute(conn).catch(() => undefined);
+        }
+      }),
+    );
   };
 }

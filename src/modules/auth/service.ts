@@ -55,7 +55,7 @@ export async function login(
   now = Date.now(),
 ): Promise<LoginResult> {
   const email = input.email.trim().toLowerCase();
-  return oneAccountAtATime(email, () => attemptLogin(db, config, email, input, now));
+  return oneAccountAtATime(db, email, (locked) => attemptLogin(locked, config, email, input, now));
 }
 
 async function attemptLogin(

@@ -85,6 +85,8 @@ export const problemsEnUS: ProblemMessages = {
     internal: () => 'Something went wrong. Please try again later.',
     no_access_declaration: () => 'Something went wrong. Please try again later.',
     busy: () => 'The system is busy with a large change; try again in a moment.',
+    unavailable: () => 'The database cannot be reached right now; try again in a moment.',
+    shutting_down: () => 'This server is restarting; try again in a moment.',
   },
   fields: {
     required: () => 'Required',

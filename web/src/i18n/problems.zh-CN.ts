@@ -85,6 +85,8 @@ export const problemsZhCN: ProblemMessages = {
     internal: () => '出现意外错误，请稍后重试。',
     no_access_declaration: () => '出现意外错误，请稍后重试。',
     busy: () => '系统正忙于一项大批量操作，请稍后再试。',
+    unavailable: () => '暂时无法连接数据库，请稍后再试。',
+    shutting_down: () => '服务器正在重启，请稍后再试。',
   },
   fields: {
     required: () => '必填',
