@@ -16,6 +16,7 @@ import { hashPassword } from '../modules/auth/password.ts';
 import { emailTaken, insertUser } from '../modules/users/repository.ts';
 import { email } from '../contracts/common.ts';
 import { startHousekeeping } from '../server/housekeeping.ts';
+import { installGracefulShutdown } from '../server/shutdown.ts';
 
 const USAGE = `keyline <command> [options]
 
@@ -62,15 +63,7 @@ async function serve(config: Config) {
     const s = await loadDemo(db);
     app.log.info(s, `demo company loaded; sign in as admin@demo.keyline.dev / ${DEMO_PASSWORD}`);
   }
-  const stopHousekeeping = startHousekeeping(db, config, app.log);
-  const shutdown = async () => {
-    stopHousekeeping();
-    await app.close();
-    await db.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  installGracefulShutdown(app, db, startHousekeeping(db, config, app.log));
   await app.listen({ port: config.port, host: config.host });
 }
 

@@ -56,26 +56,38 @@ export const JOBS: Job[] = [
   },
 ];
 
-/** Checks every few minutes which jobs are due; returns a function that stops the timer. */
-export function startHousekeeping(db: Db, config: Config, log: FastifyBaseLogger, checkEveryMs = 5 * 60_000): () => void {
-  let running = false;
+/**
+ * Checks every few minutes which jobs are due. Returns a function that stops the timer and
+ * resolves once the job running now (if any) has finished, so shutdown does not close the
+ * database under a job and leave its lease held until it expires.
+ */
+export function startHousekeeping(db: Db, config: Config, log: FastifyBaseLogger, checkEveryMs = 5 * 60_000): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let stopped = false;
   const tick = async () => {
     if (running) return;
-    running = true;
+    running = runDue();
+    await running;
+    running = null;
+  };
+  const runDue = async () => {
     try {
       for (const job of JOBS) {
+        if (stopped) break;
         const now = Date.now();
         const r = await runExclusive(db.kysely, job.name, { everyMs: job.everyMs }, () => job.run(db, config, now));
         if (r.ran) log.info({ job: job.name, result: r.result }, 'job ran');
       }
     } catch (err) {
       log.warn({ err }, 'housekeeping failed');
-    } finally {
-      running = false;
     }
   };
   const timer = setInterval(() => void tick(), checkEveryMs);
   timer.unref();
   void tick();
-  return () => clearInterval(timer);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -24,7 +24,7 @@ export interface RunningServer {
 }
 
 /** Starts `keyline serve` as a real process and waits until /api/health answers. */
-export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningServer> {
+export async function startServer(env: Record<string, string>, timeoutMs = 90_000): Promise<RunningServer> {
   const port = await freePort();
   const proc = spawn(process.execPath, [CLI, 'serve'], {
     cwd: ROOT,
@@ -61,6 +61,16 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
         setTimeout(() => proc.kill('SIGKILL'), 5000).unref();
       }),
   };
+}
+
+/**
+ * The environment that points `keyline serve` at a test database: its PostgreSQL URL, or the
+ * directory of its SQLite file (which createTestDb names keyline.db). No demo company.
+ */
+export function serverEnvFor(db: { engine: string; url: string }, dataDir: string): Record<string, string> {
+  return db.engine === 'postgres'
+    ? { DATABASE_URL: db.url, KEYLINE_DATA_DIR: dataDir, KEYLINE_DEMO: 'off' }
+    : { KEYLINE_DATA_DIR: path.dirname(db.url), KEYLINE_DEMO: 'off' };
 }
 
 /** Signs in over real HTTP and returns the cookie header value. */
