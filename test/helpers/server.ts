@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -28,7 +29,8 @@ export async function startServer(env: Record<string, string>, timeoutMs = 90_00
   const port = await freePort();
   const proc = spawn(process.execPath, [CLI, 'serve'], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
+    // The compile cache spares each start most of compiling the sources again (tests that restart often).
+    env: { ...process.env, NODE_COMPILE_CACHE: path.join(os.tmpdir(), 'keyline-node-compile-cache'), LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
