@@ -13,26 +13,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, httpLogin } from '../test/helpers/server.ts';
-import { makeCreditCode } from '../src/domain/credit-code.ts';
+import { generateAccountsCsv, pct } from './workload.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
-const INDUSTRIES = ['制造业', '机械', '电子', '汽车', '能源', '化工'];
-const PROVINCES = [['江苏省', '苏州市'], ['浙江省', '杭州市'], ['广东省', '深圳市'], ['上海市', '上海市'], ['山东省', '青岛市']];
-
-function generateCsv(rows: number): Buffer {
-  const lines = ['客户名称,统一社会信用代码,行业,省份,城市,地址,电话,状态,备注'];
-  for (let i = 0; i < rows; i++) {
-    const [province, city] = PROVINCES[i % PROVINCES.length]!;
-    const code = makeCreditCode(`9132${String(i).padStart(13, '0')}`);
-    lines.push(`压测导入客户${i}号精密制造有限公司,${code},${INDUSTRIES[i % INDUSTRIES.length]},${province},${city},${city}工业园区${i % 500}号,0512-${String(60000000 + i)},潜在客户,批量导入基准`);
-  }
-  return Buffer.from(`\ufeff${lines.join('\r\n')}\r\n`);
-}
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
 
 /** Repeats one request until told to stop: latencies, and how many answered 503 busy. */
 async function probe(send: () => Promise<Response>, until: () => boolean): Promise<number[] & { busy: number }> {
@@ -57,7 +40,7 @@ async function main() {
   try {
     const importer = await httpLogin(server.url, 'manager@demo.keyline.dev', 'keyline-demo');
     const other = await httpLogin(server.url, 'director@demo.keyline.dev', 'keyline-demo');
-    const csv = generateCsv(ROWS);
+    const csv = generateAccountsCsv(ROWS);
     console.log(`engine: ${env.DATABASE_URL ? 'postgres' : 'sqlite'}; file: ${ROWS.toLocaleString('en')} rows, ${(csv.length / 1e6).toFixed(1)} MB`);
 
     // Idle baseline, same server, same probe.
