@@ -147,16 +147,24 @@ async function importAccounts(server: RunningServer, cookie: string): Promise<st
 async function exportLoop(server: RunningServer, cookie: string, stop: () => boolean): Promise<string> {
   let n = 0;
   let bytes = 0;
+  let busy = 0;
   const ms: number[] = [];
   while (!stop()) {
     const t0 = performance.now();
     const res = await fetch(`${server.url}/api/v1/${n % 2 ? 'opportunities' : 'accounts'}/export?format=${n % 2 ? 'csv' : 'xlsx'}`, { headers: { cookie } });
-    bytes += (await res.arrayBuffer()).byteLength;
+    const size = (await res.arrayBuffer()).byteLength;
+    if (res.status === 503) {
+      // SQLite: the export's audit row met the import's write lock. Retry as the web app does.
+      busy++;
+      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+      continue;
+    }
     if (!res.ok) throw new Error(`export: ${res.status}`);
+    bytes += size;
     ms.push(performance.now() - t0);
     n++;
   }
-  return `${n} exports (xlsx accounts / csv opportunities, ${(bytes / n / 1e6).toFixed(1)} MB each on average, p50 ${pct(ms, 50).toFixed(0)} ms)`;
+  return `${n} exports (xlsx accounts / csv opportunities, ${(bytes / Math.max(1, n) / 1e6).toFixed(1)} MB each on average, p50 ${pct(ms, 50).toFixed(0)} ms; ${busy} answered 503 busy and were retried)`;
 }
 
 async function benchEngine(engine: 'sqlite' | 'postgres') {
