@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { sql } from 'kysely';
 import os from 'node:os';
 import path from 'node:path';
 import { testEngines } from '../helpers/db.ts';
@@ -17,7 +18,7 @@ import { MAX_FAILURES_PER_ACCOUNT } from '../../src/modules/auth/service.ts';
  * them without stopping the PostgreSQL service other tests use).
  */
 for (const engine of testEngines().filter((e) => e === 'postgres')) {
-  describe('two Keyline processes on one PostgreSQL database', { timeout: 60_000 }, () => {
+  describe('two Keyline processes on one PostgreSQL database', { timeout: 180_000 }, () => {
     let t: TestApp;
     let f: Fixture;
     let poolIds: number[];
@@ -141,6 +142,12 @@ for (const engine of testEngines().filter((e) => e === 'postgres')) {
         assert.equal(list.status, 200);
         assert.equal((await call(s, cookie, 'PATCH', '/api/v1/auth/me', { locale: 'zh-CN' })).status, 200);
       }
+
+      // An administrator ends every connection to the database (57P01 on each): the pools drop them and reconnect.
+      const dbName = new URL(t.db.url).pathname.slice(1);
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`.execute(t.db.kysely);
+      await new Promise((r) => setTimeout(r, 200));
+      for (const s of [a, b]) assert.equal((await call(s, cookie, 'GET', '/api/v1/accounts?limit=5')).status, 200);
       assert.deepEqual([a.proc.pid, b.proc.pid], pids);
       assert.equal(a.proc.exitCode, null);
       assert.equal(b.proc.exitCode, null);

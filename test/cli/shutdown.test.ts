@@ -18,7 +18,7 @@ const waitFor = async (what: string, cond: () => boolean, ms = 10_000) => {
 
 /** README § Deployment: SIGTERM stops accepting, finishes the requests in flight, closes the database, exits 0. */
 for (const engine of testEngines()) {
-  describe(`graceful shutdown on SIGTERM (${engine})`, { timeout: 60_000 }, () => {
+  describe(`graceful shutdown on SIGTERM (${engine})`, { timeout: 180_000 }, () => {
     let t: TestApp;
     let f: Fixture;
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-shutdown-'));
