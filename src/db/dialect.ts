@@ -55,6 +55,26 @@ export async function lockRows(engine: Engine, query: { forUpdate(): { execute()
   if (engine === 'postgres') await query.forUpdate().execute();
 }
 
+/**
+ * Runs `fn` on one pooled connection while holding a session-level advisory lock on
+ * (space, key) — serialisation across server processes where there is no row to lock (an
+ * email that may not exist). `fn` must use the connection it is given, so waiting never
+ * needs a second one, and a process that dies releases the lock with its connection.
+ * PostgreSQL only; SQLite serves one process per file and runs `fn` as is.
+ */
+export async function withAdvisoryLock<DB, T>(engine: Engine, db: Kysely<DB>, space: number, key: string, fn: (conn: Kysely<DB>) => Promise<T>): Promise<T> {
+  if (engine !== 'postgres' || db.isTransaction) return fn(db);
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${space}, hashtext(${key}))`.execute(conn);
+    try {
+      return await fn(conn);
+    } finally {
+      // Fails only if the connection broke, and then PostgreSQL has released the lock with it.
+      await sql`select pg_advisory_unlock(${space}, hashtext(${key}))`.execute(conn).catch(() => undefined);
+    }
+  });
+}
+
 /** SQLite refused a write because another connection holds the lock (SQLITE_BUSY, _SNAPSHOT…). */
 export const isSqliteBusy = (e: unknown): boolean =>
   typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY');

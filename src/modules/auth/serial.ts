@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { withAdvisoryLock } from '../../db/dialect.ts';
 
 /** Namespace of the sign-in advisory locks (the first half of PostgreSQL's two-key form). */
 const LOGIN_LOCK_SPACE = 0x4b4c; // "KL"
@@ -34,17 +34,6 @@ export function keyedSerial() {
     }
   };
   return function run<T>(db: Db, key: string, task: (db: Db) => Promise<T>): Promise<T> {
-    if (db.engine !== 'postgres' || db.kysely.isTransaction) return inProcess(key, () => task(db));
-    return inProcess(key, () =>
-      db.kysely.connection().execute(async (conn) => {
-        await sql`select pg_advisory_lock(${LOGIN_LOCK_SPACE}, hashtext(${key}))`.execute(conn);
-        try {
-          return await task({ ...db, kysely: conn });
-        } finally {
-          // Fails only if the connection broke, and then PostgreSQL has released the lock with it.
-          await sql`select pg_advisory_unlock(${LOGIN_LOCK_SPACE}, hashtext(${key}))`.execute(conn).catch(() => undefined);
-        }
-      }),
-    );
+    return inProcess(key, () => withAdvisoryLock(db.engine, db.kysely, LOGIN_LOCK_SPACE, key, (conn) => task(conn === db.kysely ? db : { ...db, kysely: conn })));
   };
 }
