@@ -3,7 +3,9 @@
 -- account list as admin (200): GET /api/v1/accounts
 -- [Q1] parameters: number
 select
-  "settings"
+  "settings",
+  "time_zone",
+  "fiscal_year_start_month"
 from
   "workspaces"
 where
@@ -386,8 +388,7 @@ where
 -- board as admin (200): GET /api/v1/opportunities/board?processId=…
 -- [Q12] parameters: number, number
 select
-  "id",
-  "name"
+  *
 from
   "sales_processes"
 where
@@ -405,14 +406,7 @@ order by
   "process_id",
   "position";
 -- [Q1] again; parameters: number
--- [Q14] parameters: number
-select
-  "time_zone"
-from
-  "workspaces"
-where
-  "id" = ?;
--- [Q15] parameters: number, number, string, number, string, number, number
+-- [Q14] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -442,7 +436,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q16] parameters: number, number, string, number, string, number, number
+-- [Q15] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -515,7 +509,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q17] parameters: number, number, string, number, string, number, number, number
+-- [Q16] parameters: number, number, string, number, string, number, number, number
 select
   *
 from
@@ -603,9 +597,8 @@ order by
 -- [Q12] again; parameters: number, number
 -- [Q13] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q14] again; parameters: number
 -- [Q5] again; parameters: number, number
--- [Q18] parameters: number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q17] parameters: number, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -642,7 +635,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q19] parameters: number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q18] parameters: number, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -722,7 +715,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q20] parameters: number, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q19] parameters: number, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -815,7 +808,7 @@ order by
 
 -- attention list as admin (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q21] parameters: number, string, number, number, string, number, number, number
+-- [Q20] parameters: number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -891,7 +884,7 @@ limit
   ?
 offset
   ?;
--- [Q22] parameters: number, string, number, number, string, number
+-- [Q21] parameters: number, string, number, number, string, number
 select
   count(*) as "n"
 from
@@ -919,7 +912,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q23] parameters: number, number, string, number, number, string
+-- [Q22] parameters: number, number, string, number, number, string
 select
   sum(
     case
@@ -962,7 +955,7 @@ where
 
 -- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q24] parameters: number, number, string, number, number, number, number
+-- [Q23] parameters: number, number, string, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1030,7 +1023,7 @@ limit
   ?
 offset
   ?;
--- [Q25] parameters: number, number, string, number, number
+-- [Q24] parameters: number, number, string, number, number
 select
   count(*) as "n"
 from
@@ -1050,7 +1043,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
   );
--- [Q26] parameters: number, number, string, number, number, number, string
+-- [Q25] parameters: number, number, string, number, number, number, string
 select
   sum(
     case
@@ -1093,7 +1086,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
--- [Q27] parameters: number, number, number, number
+-- [Q26] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -1150,7 +1143,7 @@ from
 where
   "accounts"."workspace_id" = ?
   and "accounts"."id" = ?;
--- [Q28] parameters: number, number
+-- [Q27] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -1164,13 +1157,13 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."account_id" = ?;
--- [Q28] again; parameters: number, number
--- [Q28] again; parameters: number, number
--- [Q28] again; parameters: number, number
--- [Q28] again; parameters: number, number
--- [Q28] again; parameters: number, number
--- [Q28] again; parameters: number, number
--- [Q29] parameters: number, number, string, number
+-- [Q27] again; parameters: number, number
+-- [Q27] again; parameters: number, number
+-- [Q27] again; parameters: number, number
+-- [Q27] again; parameters: number, number
+-- [Q27] again; parameters: number, number
+-- [Q27] again; parameters: number, number
+-- [Q28] parameters: number, number, string, number
 select
   cast('account_changed' as text) as "kind",
   h.created_at as "at",
@@ -1193,7 +1186,7 @@ where
   and "h"."entity_type" = ?
   and "h"."entity_id" = ?
   and "h"."created_at" != "a"."created_at";
--- [Q30] parameters: number, number
+-- [Q29] parameters: number, number
 select
   cast('contact_added' as text) as "kind",
   c.created_at as "at",
@@ -1212,7 +1205,7 @@ from
 where
   "c"."workspace_id" = ?
   and "c"."account_id" = ?;
--- [Q31] parameters: number, string, string, string, number, string, string, number, number, number
+-- [Q30] parameters: number, string, string, string, number, string, string, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -1255,7 +1248,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q32] parameters: number, number, number, number, number, string
+-- [Q31] parameters: number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -1304,7 +1297,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q33] parameters: number, number, string, number, number, string, string, string, string
+-- [Q32] parameters: number, number, string, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -1352,7 +1345,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q34] parameters: number, number, number, string, number, string, string
+-- [Q33] parameters: number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -1398,7 +1391,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q35] parameters: number, number, string, number, number, string, string, string
+-- [Q34] parameters: number, number, string, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -1440,7 +1433,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q36] parameters: number, number, number
+-- [Q35] parameters: number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -1473,7 +1466,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q37] parameters: number, number, number
+-- [Q36] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -1506,7 +1499,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q38] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number
+-- [Q37] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -1861,7 +1854,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q39] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number
+-- [Q38] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -2235,8 +2228,8 @@ limit
   ?
 offset
   ?;
--- [Q38] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number
--- [Q40] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number
+-- [Q37] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number
+-- [Q39] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -2598,7 +2591,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q41] parameters: number, number
+-- [Q40] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -2653,7 +2646,7 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q42] parameters: number, number
+-- [Q41] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -2661,8 +2654,8 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q42] again; parameters: number, number
--- [Q43] parameters: number, number, number
+-- [Q41] again; parameters: number, number
+-- [Q42] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -2689,7 +2682,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."id" = ?
   );
--- [Q44] parameters: number, number, number, number, number, string, number, number, number
+-- [Q43] parameters: number, number, number, number, number, string, number, number, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -2759,7 +2752,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."id" = ?
   );
--- [Q45] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q44] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -2848,8 +2841,8 @@ limit
   ?
 offset
   ?;
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q46] parameters: number, number, number, number, number, string, number, number, number
+-- [Q43] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q45] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -2927,7 +2920,7 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q47] parameters: number, string, number, number
+-- [Q46] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -2984,7 +2977,7 @@ limit
   ?
 offset
   ?;
--- [Q48] parameters: number, string
+-- [Q47] parameters: number, string
 select
   count(*) as "n"
 from
@@ -2999,7 +2992,7 @@ where
     and "org_units"."path" like ?
   )
   and "accounts"."archived_at" is null;
--- [Q49] parameters: number, number, number
+-- [Q48] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -3015,7 +3008,7 @@ group by
 -- account list, filtered and sorted as manager (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
 -- [Q5] again; parameters: number, number
--- [Q50] parameters: number, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q49] parameters: number, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3095,7 +3088,7 @@ limit
   ?
 offset
   ?;
--- [Q51] parameters: number, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q50] parameters: number, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -3136,7 +3129,7 @@ where
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q52] parameters: number, string, number, number
+-- [Q51] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3200,7 +3193,7 @@ limit
   ?
 offset
   ?;
--- [Q53] parameters: number, string
+-- [Q52] parameters: number, string
 select
   count(*) as "n"
 from
@@ -3220,7 +3213,7 @@ where
 -- opportunity list, filtered and sorted as manager (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
 -- [Q5] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q54] parameters: number, string, string, string, string, string, number, string, string, number, number
+-- [Q53] parameters: number, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3293,7 +3286,7 @@ limit
   ?
 offset
   ?;
--- [Q55] parameters: number, string, string, string, string, string, number, string, string
+-- [Q54] parameters: number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -3323,8 +3316,7 @@ where
 -- [Q12] again; parameters: number, number
 -- [Q13] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q14] again; parameters: number
--- [Q56] parameters: number, string, number, string, number, string, number, number
+-- [Q55] parameters: number, string, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -3357,7 +3349,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q57] parameters: number, string, number, string, number, string, number, number
+-- [Q56] parameters: number, string, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3433,7 +3425,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q58] parameters: number, string, number, string, number, string, number, number, number
+-- [Q57] parameters: number, string, number, string, number, string, number, number, number
 select
   *
 from
@@ -3524,9 +3516,8 @@ order by
 -- [Q12] again; parameters: number, number
 -- [Q13] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q14] again; parameters: number
 -- [Q5] again; parameters: number, number
--- [Q59] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q58] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -3566,7 +3557,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q60] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q59] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3649,7 +3640,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q61] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q60] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -3745,7 +3736,7 @@ order by
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q62] parameters: number, string, string, number, number, string, number, number, number
+-- [Q61] parameters: number, string, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3824,7 +3815,7 @@ limit
   ?
 offset
   ?;
--- [Q63] parameters: number, string, string, number, number, string, number
+-- [Q62] parameters: number, string, string, number, number, string, number
 select
   count(*) as "n"
 from
@@ -3855,7 +3846,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q64] parameters: number, number, string, number, number, string, string
+-- [Q63] parameters: number, number, string, number, number, string, string
 select
   sum(
     case
@@ -3901,7 +3892,7 @@ where
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q65] parameters: number, string, number, string, number, number, number, number
+-- [Q64] parameters: number, string, number, string, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3972,7 +3963,7 @@ limit
   ?
 offset
   ?;
--- [Q66] parameters: number, string, number, string, number, number
+-- [Q65] parameters: number, string, number, string, number, number
 select
   count(*) as "n"
 from
@@ -3995,7 +3986,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
   );
--- [Q67] parameters: number, number, string, number, number, string, number, string
+-- [Q66] parameters: number, number, string, number, number, string, number, string
 select
   sum(
     case
@@ -4041,7 +4032,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q68] parameters: number, number, number, string, number
+-- [Q67] parameters: number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -4101,7 +4092,7 @@ where
     and "org_units"."path" like ?
   )
   and "accounts"."id" = ?;
--- [Q69] parameters: number, string, number
+-- [Q68] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -4118,15 +4109,15 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."account_id" = ?;
--- [Q69] again; parameters: number, string, number
--- [Q69] again; parameters: number, string, number
--- [Q69] again; parameters: number, string, number
--- [Q69] again; parameters: number, string, number
--- [Q69] again; parameters: number, string, number
--- [Q69] again; parameters: number, string, number
--- [Q29] again; parameters: number, number, string, number
--- [Q30] again; parameters: number, number
--- [Q70] parameters: number, string, string, string, number, string, string, number, number, string, number
+-- [Q68] again; parameters: number, string, number
+-- [Q68] again; parameters: number, string, number
+-- [Q68] again; parameters: number, string, number
+-- [Q68] again; parameters: number, string, number
+-- [Q68] again; parameters: number, string, number
+-- [Q68] again; parameters: number, string, number
+-- [Q28] again; parameters: number, number, string, number
+-- [Q29] again; parameters: number, number
+-- [Q69] parameters: number, string, string, string, number, string, string, number, number, string, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -4172,7 +4163,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q71] parameters: number, number, number, number, string, number, string
+-- [Q70] parameters: number, number, number, number, string, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -4224,7 +4215,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q72] parameters: number, number, string, number, string, number, string, string, string, string
+-- [Q71] parameters: number, number, string, number, string, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -4275,7 +4266,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q73] parameters: number, number, string, number, string, number, string, string
+-- [Q72] parameters: number, number, string, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -4324,7 +4315,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q74] parameters: number, number, string, number, string, number, string, string, string
+-- [Q73] parameters: number, number, string, number, string, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -4369,7 +4360,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q75] parameters: number, number, string, number
+-- [Q74] parameters: number, number, string, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -4405,7 +4396,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q76] parameters: number, number, string, number
+-- [Q75] parameters: number, number, string, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -4441,7 +4432,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q77] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number
+-- [Q76] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -4817,7 +4808,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q78] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number
+-- [Q77] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -5212,8 +5203,8 @@ limit
   ?
 offset
   ?;
--- [Q77] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number
--- [Q79] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number
+-- [Q76] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number
+-- [Q78] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -5596,7 +5587,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q80] parameters: number, string, number
+-- [Q79] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -5654,17 +5645,17 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."id" = ?;
--- [Q42] again; parameters: number, number
--- [Q42] again; parameters: number, number
--- [Q43] again; parameters: number, number, number
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q45] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q41] again; parameters: number, number
+-- [Q41] again; parameters: number, number
+-- [Q42] again; parameters: number, number, number
+-- [Q43] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q44] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q43] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q45] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as rep (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q81] parameters: number, number, number, number, number, number, number, number, number, number, number
+-- [Q80] parameters: number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -5737,7 +5728,7 @@ limit
   ?
 offset
   ?;
--- [Q82] parameters: number, number, number, number, number, number, number, number, number
+-- [Q81] parameters: number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -5768,12 +5759,12 @@ where
     )
   )
   and "accounts"."archived_at" is null;
--- [Q49] again; parameters: number, number, number
+-- [Q48] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
 -- [Q5] again; parameters: number, number
--- [Q83] parameters: number, number, number, number, number, number, number, number, number, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q82] parameters: number, number, number, number, number, number, number, number, number, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -5869,7 +5860,7 @@ limit
   ?
 offset
   ?;
--- [Q84] parameters: number, number, number, number, number, number, number, number, number, string, string, number, string, string, string, string, string, number, string, string
+-- [Q83] parameters: number, number, number, number, number, number, number, number, number, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -5926,7 +5917,7 @@ where
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q85] parameters: number, number, number, number, number, number
+-- [Q84] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6001,7 +5992,7 @@ limit
   ?
 offset
   ?;
--- [Q86] parameters: number, number, number, number
+-- [Q85] parameters: number, number, number, number
 select
   count(*) as "n"
 from
@@ -6032,7 +6023,7 @@ where
 -- opportunity list, filtered and sorted as rep (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
 -- [Q5] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q87] parameters: number, number, number, number, string, string, string, string, number, string, string, number, number
+-- [Q86] parameters: number, number, number, number, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6116,7 +6107,7 @@ limit
   ?
 offset
   ?;
--- [Q88] parameters: number, number, number, number, string, string, string, string, number, string, string
+-- [Q87] parameters: number, number, number, number, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -6157,8 +6148,7 @@ where
 -- [Q12] again; parameters: number, number
 -- [Q13] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q14] again; parameters: number
--- [Q89] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q88] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -6202,7 +6192,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q90] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q89] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6289,7 +6279,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q91] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q90] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -6391,9 +6381,8 @@ order by
 -- [Q12] again; parameters: number, number
 -- [Q13] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q14] again; parameters: number
 -- [Q5] again; parameters: number, number
--- [Q92] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q91] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -6444,7 +6433,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q93] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q92] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6538,7 +6527,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q94] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q93] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -6645,7 +6634,7 @@ order by
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q95] parameters: number, number, number, number, string, number, number, string, number, number, number
+-- [Q94] parameters: number, number, number, number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6735,7 +6724,7 @@ limit
   ?
 offset
   ?;
--- [Q96] parameters: number, number, number, number, string, number, number, string, number
+-- [Q95] parameters: number, number, number, number, string, number, number, string, number
 select
   count(*) as "n"
 from
@@ -6777,7 +6766,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q97] parameters: number, number, string, number, number, number, number, number, string
+-- [Q96] parameters: number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -6834,7 +6823,7 @@ where
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q98] parameters: number, number, number, number, number, string, number, number, number, number
+-- [Q97] parameters: number, number, number, number, number, string, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6916,7 +6905,7 @@ limit
   ?
 offset
   ?;
--- [Q99] parameters: number, number, number, number, number, string, number, number
+-- [Q98] parameters: number, number, number, number, number, string, number, number
 select
   count(*) as "n"
 from
@@ -6950,7 +6939,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
   );
--- [Q100] parameters: number, number, string, number, number, number, number, number, number, string
+-- [Q99] parameters: number, number, string, number, number, number, number, number, number, string
 select
   sum(
     case
@@ -7007,7 +6996,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q101] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q100] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7083,7 +7072,7 @@ where
     )
   )
   and "accounts"."id" = ?;
--- [Q102] parameters: number, number, number, number, number
+-- [Q101] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -7111,15 +7100,15 @@ where
     )
   )
   and "opportunities"."account_id" = ?;
--- [Q102] again; parameters: number, number, number, number, number
--- [Q102] again; parameters: number, number, number, number, number
--- [Q102] again; parameters: number, number, number, number, number
--- [Q102] again; parameters: number, number, number, number, number
--- [Q102] again; parameters: number, number, number, number, number
--- [Q102] again; parameters: number, number, number, number, number
--- [Q29] again; parameters: number, number, string, number
--- [Q30] again; parameters: number, number
--- [Q103] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
+-- [Q101] again; parameters: number, number, number, number, number
+-- [Q101] again; parameters: number, number, number, number, number
+-- [Q101] again; parameters: number, number, number, number, number
+-- [Q101] again; parameters: number, number, number, number, number
+-- [Q101] again; parameters: number, number, number, number, number
+-- [Q101] again; parameters: number, number, number, number, number
+-- [Q28] again; parameters: number, number, string, number
+-- [Q29] again; parameters: number, number
+-- [Q102] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -7176,7 +7165,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q104] parameters: number, number, number, number, number, number, number, number, string
+-- [Q103] parameters: number, number, number, number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -7239,7 +7228,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q105] parameters: number, number, string, number, number, number, number, number, string, string, string, string
+-- [Q104] parameters: number, number, string, number, number, number, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -7301,7 +7290,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q106] parameters: number, number, number, number, number, number, string, number, string, string
+-- [Q105] parameters: number, number, number, number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -7361,7 +7350,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q107] parameters: number, number, string, number, number, number, number, number, string, string, string
+-- [Q106] parameters: number, number, string, number, number, number, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -7417,7 +7406,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q108] parameters: number, number, number, number, number, number
+-- [Q107] parameters: number, number, number, number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -7464,7 +7453,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q109] parameters: number, number, number, number, number, number
+-- [Q108] parameters: number, number, number, number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -7511,7 +7500,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q110] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q109] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -7964,7 +7953,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q111] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q110] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -8436,8 +8425,8 @@ limit
   ?
 offset
   ?;
--- [Q110] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
--- [Q112] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q109] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q111] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -8897,7 +8886,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q113] parameters: number, number, number, number, number
+-- [Q112] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8966,17 +8955,17 @@ where
     )
   )
   and "opportunities"."id" = ?;
--- [Q42] again; parameters: number, number
--- [Q42] again; parameters: number, number
--- [Q43] again; parameters: number, number, number
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q45] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q41] again; parameters: number, number
+-- [Q41] again; parameters: number, number
+-- [Q42] again; parameters: number, number, number
+-- [Q43] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q44] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q43] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q45] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as presales (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q114] parameters: number, number, number, number, number
+-- [Q113] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -9042,7 +9031,7 @@ limit
   ?
 offset
   ?;
--- [Q115] parameters: number, number, number
+-- [Q114] parameters: number, number, number
 select
   count(*) as "n"
 from
@@ -9070,7 +9059,7 @@ where
 -- account list, filtered and sorted as presales (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
 -- [Q5] again; parameters: number, number
--- [Q116] parameters: number, number, number, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q115] parameters: number, number, number, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -9159,7 +9148,7 @@ limit
   ?
 offset
   ?;
--- [Q117] parameters: number, number, number, string, string, number, string, string, string, string, string, number, string, string
+-- [Q116] parameters: number, number, number, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -9209,7 +9198,7 @@ where
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q118] parameters: number, number, number, number, number
+-- [Q117] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9281,7 +9270,7 @@ limit
   ?
 offset
   ?;
--- [Q119] parameters: number, number, number
+-- [Q118] parameters: number, number, number
 select
   count(*) as "n"
 from
@@ -9309,7 +9298,7 @@ where
 -- opportunity list, filtered and sorted as presales (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
 -- [Q5] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q120] parameters: number, number, number, string, string, string, string, number, string, string, number, number
+-- [Q119] parameters: number, number, number, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9390,7 +9379,7 @@ limit
   ?
 offset
   ?;
--- [Q121] parameters: number, number, number, string, string, string, string, number, string, string
+-- [Q120] parameters: number, number, number, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -9428,8 +9417,7 @@ where
 -- [Q12] again; parameters: number, number
 -- [Q13] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q14] again; parameters: number
--- [Q122] parameters: number, number, number, number, string, number, string, number, number
+-- [Q121] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -9470,7 +9458,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q123] parameters: number, number, number, number, string, number, string, number, number
+-- [Q122] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9554,7 +9542,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q124] parameters: number, number, number, number, string, number, string, number, number, number
+-- [Q123] parameters: number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -9653,9 +9641,8 @@ order by
 -- [Q12] again; parameters: number, number
 -- [Q13] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q14] again; parameters: number
 -- [Q5] again; parameters: number, number
--- [Q125] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q124] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -9703,7 +9690,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q126] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q125] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9794,7 +9781,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q127] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q126] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -9898,7 +9885,7 @@ order by
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q128] parameters: number, number, number, string, number, number, string, number, number, number
+-- [Q127] parameters: number, number, number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9985,7 +9972,7 @@ limit
   ?
 offset
   ?;
--- [Q129] parameters: number, number, number, string, number, number, string, number
+-- [Q128] parameters: number, number, number, string, number, number, string, number
 select
   count(*) as "n"
 from
@@ -10024,7 +10011,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q130] parameters: number, number, string, number, number, number, number, string
+-- [Q129] parameters: number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -10078,7 +10065,7 @@ where
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q131] parameters: number, number, number, number, string, number, number, number, number
+-- [Q130] parameters: number, number, number, number, string, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10157,7 +10144,7 @@ limit
   ?
 offset
   ?;
--- [Q132] parameters: number, number, number, number, string, number, number
+-- [Q131] parameters: number, number, number, number, string, number, number
 select
   count(*) as "n"
 from
@@ -10188,7 +10175,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
   );
--- [Q133] parameters: number, number, string, number, number, number, number, number, string
+-- [Q132] parameters: number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -10242,7 +10229,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q134] parameters: number, number, number, number, number, number
+-- [Q133] parameters: number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -10313,7 +10300,7 @@ where
   and "accounts"."id" = ?;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q135] parameters: number, number, number, number
+-- [Q134] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
