@@ -97,6 +97,8 @@ describe('Import in the browser', () => {
     interrupted = false;
     await page.getByTestId('import-validate-again').click();
     await page.getByTestId('import-commit').waitFor();
+    // The job is fetched again after the check: the failure leaves once the new state arrives.
+    await alert.waitFor({ state: 'detached', timeout: 15_000 });
     assert.equal(await alert.count(), 0, 'checked again: no longer failed');
     assert.deepEqual(app.errors, []);
     await page.unrouteAll({ behavior: 'ignoreErrors' });

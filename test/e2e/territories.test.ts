@@ -30,7 +30,10 @@ describe('Territories and rules in the browser', () => {
     // A rule that breaks the cadence order is refused beside its field.
     await page.locator('#followUpDays_A').fill('40');
     await page.getByTestId('rules-save').click();
-    assert.match(await visibleText(page.locator('#followUpDays_A_help')), /B interval/);
+    // Said from the field error's code and params, in the page's language: at most the B interval (15 days).
+    const help = page.locator('#followUpDays_A_help').filter({ hasText: /15/ });
+    await help.waitFor({ state: 'visible', timeout: TIMEOUT });
+    assert.match(await visibleText(help), /不能大于 15|at most 15/);
 
     await page.goto(`${app.url}/settings/territories`);
     await page.getByTestId('territories-table').waitFor();
