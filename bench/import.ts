@@ -1,5 +1,5 @@
 /**
- * Import responsiveness benchmark (SPEC §3.4 "progress for large files"; ARCHITECTURE.md §
+ * Import responsiveness benchmark (docs/archive.md § Import and export "progress for large files"; ARCHITECTURE.md §
  * Performance habits). Starts a real server on a fresh SQLite file (or PostgreSQL with
  * BENCH_DATABASE_URL), generates a 100,000-row accounts CSV, imports it through the API as
  * the demo manager while a second loop measures GET /api/v1/accounts?limit=1 as another

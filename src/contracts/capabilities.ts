@@ -33,7 +33,7 @@ export const CAPABILITIES = [
   /** Hand over a departing user's accounts, deals, seats and territories. */
   'handover.manage',
   'import',
-  /** Download lists (SPEC §3.4): the role and the user's own grant; refusals are audited. */
+  /** Download lists (docs/archive.md § Import and export): the role and the user's own grant; refusals are audited. */
   'export',
   'audit.read',
   'processes.administer',

@@ -44,7 +44,7 @@ export interface UserTable {
   password_hash: string;
   active: number;
   locale: string;
-  /** Export of lists (SPEC §3.4) is a permission; off for reps by default. */
+  /** Export of lists (docs/archive.md § Import and export) is a permission; off for reps by default. */
   can_export: number;
   /** 1 while the password is one an administrator set (new user, reset): the user must change it first. */
   must_change_password: Generated<number>;
@@ -270,7 +270,7 @@ export interface OpportunityTeamTable {
   created_at: number;
 }
 
-/** Uploaded files, e.g. stage evidence (migration 0007, SPEC §5.3). */
+/** Uploaded files, e.g. stage evidence (migration 0007, docs/sales-process.md). */
 export interface AttachmentTable {
   id: Generated<number>;
   workspace_id: number;

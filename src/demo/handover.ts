@@ -10,7 +10,7 @@ import { releaseStaleAccounts } from '../modules/pool/service.ts';
 const DAY = 86_400_000;
 
 /**
- * Demo pools and one finished handover (SPEC §3.3), for a workspace that already holds the
+ * Demo pools and one finished handover (docs/archive.md), for a workspace that already holds the
  * demo accounts. Deterministic: the same demo data gives the same result.
  *  - stale accounts return to their units' pools through the same release as the nightly job;
  *  - the Shanghai rep (other than the demo sign-in rep) holding the most accounts has left:

@@ -30,7 +30,7 @@ export interface DemoSummary {
 const DAY = 86_400_000;
 
 /**
- * Who won the demo's lost deals (SPEC §5.7 asks every loss for one), taken in turn rather than
+ * Who won the demo's lost deals (docs/sales-process.md § The stage gate asks every loss for one), taken in turn rather than
  * drawn: another draw would shift the random sequence and so every demo record after it.
  */
 const LOST_TO = ['西门子', 'ABB', '施耐德电气', '罗克韦尔', '西门子', 'ABB', 'none'] as const;
@@ -80,7 +80,7 @@ export async function loadDemo(db: Db, opts: { seed?: number; scale?: number; fo
         now,
       }));
     }
-    // Territories (SPEC §2) set up when the company was: a month before today.
+    // Territories (docs/organisation.md) set up when the company was: a month before today.
     for (const r of demoTerritories(company)) {
       await insertRule(trx, { workspaceId: ws.workspaceId, name: r.name, place: { province: r.province, city: r.city, district: null, industry: r.industry }, userId: userIds.get(r.rep)!, active: true, now: now - 30 * DAY });
     }
@@ -91,7 +91,7 @@ export async function loadDemo(db: Db, opts: { seed?: number; scale?: number; fo
   // accounts back in their pools — and one departed rep's completed handover.
   await recomputeWorkspace(db, summary.workspaceId, null, now);
   await seedDemoPoolAndHandover(db, summary.workspaceId);
-  // Qualification, SWOT, competitors, win strategies, pipeline reviews (SPEC §5.3, §5.5, §5.6).
+  // Qualification, SWOT, competitors, win strategies, pipeline reviews (docs/sales-process.md, §5.5, §5.6).
   await seedDemoOpportunityInsight(db.kysely, summary.workspaceId, seed, now);
   return summary;
 }
@@ -189,8 +189,8 @@ async function loadAccounts(
     }
 
     for (const p of a.purchases) {
-      // Which process sells it (SPEC §5.1): key accounts get the full seven steps, the public
-      // sector P0–P7, the rest small or large by amount (SPEC §5.2 threshold 200,000).
+      // Which process sells it (docs/sales-process.md § Sales processes and stages): key accounts get the full seven steps, the public
+      // sector P0–P7, the rest small or large by amount (docs/sales-process.md § The opportunity threshold 200,000).
       const template = ['government', 'education', 'healthcare'].includes(a.industry) ? 'p0_p7' : a.keyAccount ? 'seven_steps' : p.amount >= 200_000_00 ? 'large' : 'small';
       const { processId, stages: path } = stagesOfProcess(template);
       const open = path.filter((x) => x.is_won === 0);
@@ -241,7 +241,7 @@ async function loadAccounts(
       })).execute();
       const team = [{ user: ownerId, role: 'sales_lead' }];
       if (presales && (a.keyAccount || p.amount > 500_000_00)) team.push({ user: userIds.get(presales)!, role: 'presales' });
-      // The branch's general manager sponsors the biggest key-account deals (SPEC §5.2 team roles).
+      // The branch's general manager sponsors the biggest key-account deals (docs/sales-process.md § The opportunity team roles).
       if (branchManager && a.keyAccount && p.amount >= 1_000_000_00 && userIds.get(branchManager) !== ownerId) team.push({ user: userIds.get(branchManager)!, role: 'executive_sponsor' });
       await trx.insertInto('opportunity_team').values(team.map((m) => ({ workspace_id: workspaceId, opportunity_id: oppId, user_id: m.user, team_role: m.role, created_at: now }))).execute();
     }

@@ -5,7 +5,7 @@ import { decideStrategy, type StrategyAnswers, type StrategyQuestion } from '../
 import { Random } from './random.ts';
 
 const DAY = 86_400_000;
-/** SPEC §5.2: large from 200,000 (fen). Key opportunities get their own buying roles. */
+/** docs/sales-process.md § The opportunity: large from 200,000 (fen). Key opportunities get their own buying roles. */
 const LARGE = 200_000_00;
 const KEY = 500_000_00;
 
@@ -58,7 +58,7 @@ const weaker = (a: QualificationAnswer): QualificationAnswer => (a === 'yes' ? '
 const fact = (f: QualificationFact, answer: QualificationAnswer) => ({ answer, note: NOTES[f][answer] });
 
 /**
- * The insight of the demo's open opportunities (SPEC §5.2, §5.3, §5.5, §5.6), deterministic
+ * The insight of the demo's open opportunities (docs/sales-process.md § The opportunity, §5.3, §5.5, §5.6), deterministic
  * for a seed: qualification for most, a few of them weakened (advantage lost), SWOT and
  * competitors for the large ones, a decided win strategy with its path for about half,
  * pipeline reviews by the branch manager, and the buying roles of the key opportunities
@@ -114,7 +114,7 @@ export async function seedDemoOpportunityInsight(db: Kysely<Database>, workspace
       const assessedAt = now - rng.int(1, 20) * DAY;
       let weakened: QualificationFact[] = [];
       if (rng.next() < 0.1) {
-        // The previous assessment was better on one or two facts: the advantage is lost (SPEC §5.3).
+        // The previous assessment was better on one or two facts: the advantage is lost (docs/sales-process.md).
         const answered = QUALIFICATION_FACTS.filter((f) => facts[f] && facts[f].answer !== 'no');
         if (answered.length) {
           const before: Qualification = { ...facts };

@@ -1,7 +1,7 @@
 import type { Tier } from './accounts.ts';
 
 /**
- * ABC tiers (SPEC §3.1, Pareto): accounts ranked by purchase amount over the trailing
+ * ABC tiers (docs/archive.md, Pareto): accounts ranked by purchase amount over the trailing
  * window. A = the accounts that together make the top `aShareBp` of the amount (default
  * 80%), B = the next ones up to `bShareBp` cumulative (default 95%), C = the rest and every
  * account with no purchases (prospects).
@@ -49,7 +49,7 @@ export function computeTiers<K>(amounts: ReadonlyMap<K, number>, t: TierThreshol
   return out;
 }
 
-/** The tier that counts: the manager's override when there is one (SPEC §3.1), else the computed one. */
+/** The tier that counts: the manager's override when there is one (docs/archive.md), else the computed one. */
 export function effectiveTier(computed: Tier, override: Tier | null): Tier {
   return override ?? computed;
 }

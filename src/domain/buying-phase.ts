@@ -1,4 +1,4 @@
-/** The customer's buying decision cycle (SPEC §5.4, 客户决策循环), in order. */
+/** The customer's buying decision cycle (docs/sales-process.md § Buying phase, 客户决策循环), in order. */
 export const BUYING_PHASES = ['satisfied', 'aware', 'decide', 'criteria', 'evaluate', 'select', 'reevaluate'] as const;
 export type BuyingPhase = (typeof BUYING_PHASES)[number];
 
@@ -13,7 +13,7 @@ export function stageAheadOfBuyer(stagePhase: BuyingPhase | null, customerPhase:
   return phaseIndex(stagePhase) > phaseIndex(customerPhase);
 }
 
-/** Qualification (SPEC §5.5): six facts, each yes / partly / no. */
+/** Qualification (docs/sales-process.md § Qualification): six facts, each yes / partly / no. */
 export const QUALIFICATION_FACTS = ['pain', 'power', 'vision', 'value', 'control', 'criteria'] as const;
 export type QualificationFact = (typeof QUALIFICATION_FACTS)[number];
 export type QualificationAnswer = 'yes' | 'partly' | 'no';
@@ -27,7 +27,7 @@ export function qualificationScore(q: Qualification): number {
   return Math.round((100 * total) / (2 * QUALIFICATION_FACTS.length));
 }
 
-/** Facts that got worse between two assessments: the "advantage lost" signal of SPEC §5.3. */
+/** Facts that got worse between two assessments: the "advantage lost" signal of docs/sales-process.md. */
 export function weakenedFacts(before: Qualification, after: Qualification): QualificationFact[] {
   return QUALIFICATION_FACTS.filter((f) => {
     const b = before[f];

@@ -4,7 +4,7 @@ import type { WorkspaceSettings } from './settings.ts';
 const DAY = 86_400_000;
 
 /**
- * Follow-up frequency by tier (SPEC §4.3): the next qualifying follow-up is due this many
+ * Follow-up frequency by tier (docs/archive.md § Follow-up cadence): the next qualifying follow-up is due this many
  * days after the last one (or after the account was created, if there has been none).
  */
 export function followUpDueAt(lastFollowUpAt: number | null, createdAt: number, tier: Tier, s: WorkspaceSettings): number {

@@ -1,5 +1,5 @@
 /**
- * Days, weeks and periods in the workspace time zone (SPEC §2, §6): the one place that turns
+ * Days, weeks and periods in the workspace time zone (docs/organisation.md, §6): the one place that turns
  * an instant into a calendar date and a period into the instants a query compares with.
  * Pure: the caller passes the instant (`now`) and the zone; nothing here reads the clock.
  *
@@ -92,7 +92,7 @@ export function daysBetween(a: IsoDate, b: IsoDate): number {
   return Math.round((utcMidnight(b) - utcMidnight(a)) / DAY);
 }
 
-/** 1 = Monday … 7 = Sunday (weeks start on Monday, SPEC §2). */
+/** 1 = Monday … 7 = Sunday (weeks start on Monday, docs/organisation.md). */
 export function weekday(date: IsoDate): number {
   return ((new Date(utcMidnight(date)).getUTCDay() + 6) % 7) + 1;
 }
@@ -196,7 +196,7 @@ export function weeksIn(period: Pick<Period, 'start' | 'end'>): number {
 
 /**
  * Weeks left in a period on a date, the current week included when the period counts it
- * (SPEC §6.4 "quota × r × weeks left"): 0 once the weeks the period counts are over.
+ * (docs/targets.md § Revenue forecast "quota × r × weeks left"): 0 once the weeks the period counts are over.
  */
 export function weeksLeft(period: Pick<Period, 'start' | 'end'>, date: IsoDate): number {
   return weeksFrom(date < period.start ? period.start : date, period);

@@ -1,5 +1,5 @@
 /**
- * Duplicate warnings on account names (SPEC §3.3 "similar names warn"): Chinese company
+ * Duplicate warnings on account names (docs/archive.md "similar names warn"): Chinese company
  * names differ mostly in place prefixes and legal-form suffixes, so the comparison key drops
  * those, and punctuation, spaces and case.
  */

@@ -83,7 +83,7 @@ export interface FlowInput {
 }
 
 /**
- * Week-by-week wins the funnel produces (SPEC's flow projection). Each week the deals leaving
+ * Week-by-week wins the funnel produces (docs/targets.md § Flow projection). Each week the deals leaving
  * stage i move on to stage i+1 in the proportion pᵢ ÷ pᵢ₊₁, and those leaving the last stage
  * close as won in the proportion p_last — so a deal at stage i wins with probability pᵢ in
  * the end, as the stage says. A stage of d weeks: the deals in it now leave in equal parts
@@ -127,7 +127,7 @@ export function flowProjection(input: FlowInput): { week: number; wins: number }
   return wins.map((w, t) => ({ week: t + 1, wins: w }));
 }
 
-/** Σ count × probability: the deals the funnel should win (SPEC's expected deals). */
+/** Σ count × probability: the deals the funnel should win (docs/targets.md § Funnel: expected deals). */
 export function expectedDeals(stages: readonly FunnelStage[]): number {
   return stages.reduce((sum, s) => sum + (s.count * s.probability) / 100, 0);
 }

@@ -1,7 +1,7 @@
 import type { Role } from './roles.ts';
 
 /**
- * Handover on departure (离职交接, SPEC §3.3) as pure rules: what is inventoried, who may
+ * Handover on departure (离职交接, docs/archive.md) as pure rules: what is inventoried, who may
  * take each kind of item, which notes are required and what still blocks completion.
  */
 export const HANDOVER_CATEGORIES = ['account', 'opportunity', 'team', 'relationship', 'territory'] as const;
@@ -31,7 +31,7 @@ export function canTakeOver(category: HandoverCategory, role: Role): boolean {
   return SUCCESSOR_ROLES[category].includes(role);
 }
 
-/** A key account (A tier or named, SPEC §3.1) needs a written handover note. */
+/** A key account (A tier or named, docs/archive.md) needs a written handover note. */
 export function isKeyAccount(tier: string, named: boolean): boolean {
   return tier === 'A' || named;
 }
@@ -89,7 +89,7 @@ export function missingForCompletion(items: ItemState[]): Missing[] {
 }
 
 /**
- * Who may hand over whom (SPEC §2): an admin anyone else in the workspace; a manager a
+ * Who may hand over whom (docs/organisation.md): an admin anyone else in the workspace; a manager a
  * user whose unit lies in their subtree. Nobody hands over themselves.
  */
 export function canHandOver(actor: { role: Role; userId: number; unitPath: string }, target: { id: number; unitPath: string }): boolean {

@@ -1,7 +1,7 @@
 import { ACCOUNT_STATUSES, COMPANY_SIZES, INDUSTRIES, LEAD_SOURCES, TIERS } from './accounts.ts';
 
 /**
- * The columns of the customer archive that can be imported and exported (SPEC §3.4), with
+ * The columns of the customer archive that can be imported and exported (docs/archive.md § Import and export), with
  * their Chinese and English headers, the aliases people use for them in their own
  * spreadsheets, and readable labels of the coded values. Pure data and functions.
  */

@@ -2,7 +2,7 @@ import type { RowProblem } from './import-validate.ts';
 
 /**
  * The "reports to" column of the contacts import (contacts.reports_to_id, the customer's org
- * chart of SPEC §3.2). It is resolved once every row of the file is known, because a manager
+ * chart of docs/archive.md § Buying roles). It is resolved once every row of the file is known, because a manager
  * may come after the people who report to them.
  *
  * The cell names another contact of the same account by name, as written in the Name column

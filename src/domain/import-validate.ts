@@ -5,7 +5,7 @@ import { parseIndustry, parseLeadSource, parseSize, parseStatus, type ColumnMapp
 import { storedProvince } from './regions.ts';
 
 /**
- * Validation of one imported row with the same rules as the API (SPEC §3.4 "dry-run
+ * Validation of one imported row with the same rules as the API (docs/archive.md § Import and export "dry-run
  * validation report: row, field, problem"). Pure: lookups the rules need (active users by
  * email) come in as data. Every problem of a row is reported, not only the first.
  */
@@ -131,7 +131,7 @@ export function validateAccountRow(cells: readonly string[], mapping: ColumnMapp
   if (ownerEmail !== null) {
     ownerEmail = ownerEmail.toLowerCase();
     if (!ctx.canChooseOwner) {
-      // A rep's imports are theirs (SPEC §2); the column is ignored rather than failing every row.
+      // A rep's imports are theirs (docs/organisation.md); the column is ignored rather than failing every row.
       ownerEmail = null;
     } else if (!EMAIL.test(ownerEmail)) {
       problems.push({ field: 'ownerEmail', code: 'invalid_email', message: 'must be a valid email address', params: { value: ownerEmail } });
@@ -210,7 +210,7 @@ export type DuplicateMode = (typeof DUPLICATE_MODES)[number];
 /**
  * Duplicates within the file: the first row with a credit code or a company-name key
  * (src/domain/company-name.ts) claims it; later rows are duplicates of that row. A repeated
- * credit code is always an error (codes are unique, SPEC §3.1); a repeated name follows the
+ * credit code is always an error (codes are unique, docs/archive.md); a repeated name follows the
  * duplicate mode like a duplicate of an existing account.
  */
 export class InFileDuplicates {

@@ -1,17 +1,17 @@
-/** Vocabularies of the opportunity (SPEC §5.2, §5.7, §6.4). */
+/** Vocabularies of the opportunity (docs/sales-process.md § The opportunity, §5.7, §6.4). */
 export const OPPORTUNITY_STATUSES = ['open', 'won', 'lost', 'abandoned'] as const;
 export type OpportunityStatus = (typeof OPPORTUNITY_STATUSES)[number];
 
-/** The team of SPEC §5.2; stage templates suggest which to involve. */
+/** The team of docs/sales-process.md § The opportunity; stage templates suggest which to involve. */
 export const TEAM_ROLES = ['sales_lead', 'presales', 'consultant', 'executive_sponsor', 'commercial', 'finance', 'legal', 'implementation'] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
 
-/** The rep's own judgement of the period (SPEC §6.4): commit ≥ 90%, possible ≥ 50%, else pipeline. */
+/** The rep's own judgement of the period (docs/targets.md § Revenue forecast): commit ≥ 90%, possible ≥ 50%, else pipeline. */
 export const FORECAST_CATEGORIES = ['commit', 'possible', 'pipeline', 'omitted'] as const;
 export type ForecastCategory = (typeof FORECAST_CATEGORIES)[number];
 
-/** Why an opportunity was lost or abandoned (SPEC §5.7). */
-/** What a pipeline review finds behind a problem (SPEC §5.3 "root causes to record"). */
+/** Why an opportunity was lost or abandoned (docs/sales-process.md § The stage gate). */
+/** What a pipeline review finds behind a problem (docs/sales-process.md "root causes to record"). */
 export const ROOT_CAUSES = ['poor_execution', 'too_few_opportunities', 'low_average_value'] as const;
 export type RootCause = (typeof ROOT_CAUSES)[number];
 

@@ -1,4 +1,4 @@
-/** Materialised-path helpers for the org tree (SPEC §2: a tree of any depth). */
+/** Materialised-path helpers for the org tree (docs/organisation.md: a tree of any depth). */
 
 export function childPath(parentPath: string | null, id: number): string {
   return `${parentPath ?? '/'}${id}/`;

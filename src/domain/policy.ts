@@ -2,7 +2,7 @@ import type { Capability } from '../contracts/capabilities.ts';
 import type { Role } from './roles.ts';
 
 /**
- * The role visibility rules of SPEC §2, in one place. Pure: callers pass what they know
+ * The role visibility rules of docs/organisation.md, in one place. Pure: callers pass what they know
  * about the actor, and get back descriptions that repositories turn into WHERE clauses.
  * Later areas (accounts, opportunities, activities) extend this module, never re-derive it.
  */
@@ -18,7 +18,7 @@ export interface Actor {
    * take the time from here, so every date one request writes agrees and a test can fix it.
    */
   now: number;
-  /** The user's own export grant (users.can_export, SPEC §3.4); `capabilities` decides what it is worth. */
+  /** The user's own export grant (users.can_export, docs/archive.md § Import and export); `capabilities` decides what it is worth. */
   exportGranted: boolean;
 }
 
@@ -56,7 +56,7 @@ const READ: readonly Capability[] = ['accounts.read', 'opportunities.read'];
 const SELL: readonly Capability[] = [...READ, 'accounts.write', 'opportunities.write'];
 
 /**
- * What each role may do (SPEC §2), before the user's own grants. Per record, the functions
+ * What each role may do (docs/organisation.md), before the user's own grants. Per record, the functions
  * below narrow it (a manager's subtree, a rep's own accounts).
  *  - admin: everything but claiming from the pool (admins own no accounts);
  *  - executive: reads everything, the territories, pools and audit log; acts on no record;
@@ -82,7 +82,7 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
 };
 
 /**
- * Roles whose users may export when granted (SPEC §3.4): those who read the exportable lists
+ * Roles whose users may export when granted (docs/archive.md § Import and export): those who read the exportable lists
  * (accounts, contacts, opportunities). An admin always may; finance and auditors have no list
  * to export yet, so a grant gives them nothing.
  */
@@ -98,13 +98,13 @@ export function capabilities(actor: Pick<Actor, 'role' | 'exportGranted'>): Read
 
 export const can = (actor: Pick<Actor, 'role' | 'exportGranted'>, capability: Capability): boolean => capabilities(actor).has(capability);
 
-/** The export grant a user gets with a role — at creation and at every change of role (SPEC §3.4: reps off). */
+/** The export grant a user gets with a role — at creation and at every change of role (docs/archive.md § Import and export: reps off). */
 export function defaultExportPermission(role: Role): boolean {
   return role === 'admin' || role === 'executive' || role === 'manager';
 }
 
 /**
- * Which accounts an actor may see (SPEC §2):
+ * Which accounts an actor may see (docs/organisation.md):
  *  - admin, executive: all;
  *  - manager: accounts of units in their subtree (owned there, or in that unit's pool);
  *  - rep: accounts they own, accounts of opportunities whose team they are on, and the pool
@@ -168,7 +168,7 @@ export interface OpportunityFacts {
 }
 
 /**
- * What an actor may do with an opportunity they can see (SPEC §2, §5.2, §5.3), for the
+ * What an actor may do with an opportunity they can see (docs/organisation.md, §5.2, §5.3), for the
  * server's checks and for the `permissions` the API returns — the one place this is decided.
  *  - edit (lead the deal): the owner, a manager above its unit, an admin — the fields in
  *    OPPORTUNITY_LEAD_FIELDS, stage moves, closing, reopening, the team, pipeline reviews;

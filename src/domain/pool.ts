@@ -3,7 +3,7 @@ import type { Role } from './roles.ts';
 import type { WorkspaceSettings } from './settings.ts';
 
 /**
- * The public pool (客户公海, SPEC §3.3) as pure rules. The repository turns
+ * The public pool (客户公海, docs/archive.md) as pure rules. The repository turns
  * `releaseCutoffs` into one set-based UPDATE per tier; `isDueForRelease` states the same
  * rule for one account, so the two can be tested against each other.
  */
@@ -39,7 +39,7 @@ export interface PoolCandidate {
 }
 
 /**
- * SPEC §3.3: an owned, active account whose last qualifying follow-up — or its assignment to
+ * docs/archive.md: an owned, active account whose last qualifying follow-up — or its assignment to
  * the current owner, or its creation, whichever is latest — is older than its tier allows.
  */
 export function isDueForRelease(a: PoolCandidate, now: number, s: Pick<WorkspaceSettings, 'poolReleaseDays'>): boolean {

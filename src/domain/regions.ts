@@ -1,5 +1,5 @@
 /**
- * Region names (SPEC §2 territories, §3.1 account region). Provinces, cities and districts
+ * Region names (docs/organisation.md territories, §3.1 account region). Provinces, cities and districts
  * are typed by people and imported from spreadsheets, so the same place arrives as 上海市,
  * 上海, ＳＨＡＮＧＨＡＩ or Shanghai. Territory matching compares keys, never raw text; and
  * the 34 province-level divisions have one stored (full) name so lists, filters and rules agree.

@@ -1,7 +1,7 @@
 import { BUYING_ROLES, type Attitude, type BuyingRoleKind, type Influence } from './accounts.ts';
 
 /**
- * The relationship map (渔网图, SPEC §3.2): who holds which buying role, how they feel about
+ * The relationship map (渔网图, docs/archive.md § Buying roles): who holds which buying role, how they feel about
  * us, how much they weigh and how close we are — and where the gaps are.
  */
 export interface MapRole {

@@ -1,8 +1,8 @@
-/** The seven roles of SPEC §2. */
+/** The seven roles of docs/organisation.md. */
 export const ROLES = ['admin', 'executive', 'manager', 'rep', 'presales', 'auditor', 'finance'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Org unit type labels (SPEC §2: group → region → branch → department / team). */
+/** Org unit type labels (docs/organisation.md: group → region → branch → department / team). */
 export const ORG_UNIT_TYPES = ['group', 'region', 'branch', 'department', 'team'] as const;
 export type OrgUnitType = (typeof ORG_UNIT_TYPES)[number];
 

@@ -1,7 +1,7 @@
 import type { BuyingPhase } from './buying-phase.ts';
 
 /**
- * The four sales-process templates that ship (SPEC §5.1). Texts in both languages: a
+ * The four sales-process templates that ship (docs/sales-process.md § Sales processes and stages). Texts in both languages: a
  * workspace copies a template in its language and may then edit everything.
  */
 export type Text = { zh: string; en: string };

@@ -1,19 +1,19 @@
 /**
- * Workspace-configurable rules with the defaults SPEC gives. Stored as JSON overrides on
+ * Workspace-configurable rules with the defaults the method gives (docs/method.md). Stored as JSON overrides on
  * the workspace; every reader goes through workspaceSettings() so defaults live here only.
  */
 export interface WorkspaceSettings {
-  /** ABC tiers (SPEC §3.1): cumulative share of purchase amount, in basis points. */
+  /** ABC tiers (docs/archive.md): cumulative share of purchase amount, in basis points. */
   tierAShareBp: number;
   tierBShareBp: number;
   tierWindowMonths: number;
-  /** Follow-up frequency by tier (SPEC §4.3): maximum days between qualifying follow-ups. */
+  /** Follow-up frequency by tier (docs/archive.md § Follow-up cadence): maximum days between qualifying follow-ups. */
   followUpDays: { A: number; B: number; C: number };
-  /** Public pool (SPEC §3.3): days without follow-up before release; null = never. */
+  /** Public pool (docs/archive.md): days without follow-up before release; null = never. */
   poolReleaseDays: { A: number | null; B: number | null; C: number | null };
   /** Most private (non-pool) accounts a rep may hold when claiming from the pool. */
   claimLimit: number;
-  /** Opportunity size class threshold in fen (SPEC §5.2: 200,000). */
+  /** Opportunity size class threshold in fen (docs/sales-process.md § The opportunity: 200,000). */
   largeDealThreshold: number;
 }
 

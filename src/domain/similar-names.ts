@@ -1,7 +1,7 @@
 import { bigramDice, bigrams, SIMILAR_NAME_THRESHOLD, type Bigrams } from './company-name.ts';
 
 /**
- * Finds names similar to a company name key among many (SPEC §3.3: "similar names warn on
+ * Finds names similar to a company name key among many (docs/archive.md: "similar names warn on
  * create and on import"), fast enough for a 100,000-row import against a large archive.
  *
  * Keys are indexed by their character pairs. A lookup enters through the key's rarest pairs

@@ -1,5 +1,5 @@
 /**
- * Pure helpers for files people exchange with spreadsheets (SPEC §3.4): recognising an
+ * Pure helpers for files people exchange with spreadsheets (docs/archive.md § Import and export): recognising an
  * uploaded file, finding the text encoding of a CSV, and writing cells safely.
  */
 

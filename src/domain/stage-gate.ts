@@ -1,5 +1,5 @@
 /**
- * Moving an opportunity through the stages of its sales process (SPEC §5.3): "what is said
+ * Moving an opportunity through the stages of its sales process (docs/sales-process.md): "what is said
  * is done, what is done is seen" — a stage is left only with its evidence.
  *  - forward: the evidence of the stage being left;
  *  - skipping: also the evidence of every skipped stage;
@@ -102,7 +102,7 @@ export interface GatheredProblem {
 }
 
 /**
- * The evidence gathered for the current stage before it is left (SPEC §5.3 "what is done is
+ * The evidence gathered for the current stage before it is left (docs/sales-process.md "what is done is
  * seen"): the same item rules as a move's gate — only that stage's items, each complete as it
  * requires — and each item once. A move still decides on what it is sent, not on this.
  */
@@ -132,7 +132,7 @@ export function gatheredStatus(stage: Pick<GateStage, 'evidence'>, gathered: rea
   return { given, required: stage.evidence.length };
 }
 
-/** Problem classification (SPEC §5.3). */
+/** Problem classification (docs/sales-process.md). */
 export interface ProblemInput {
   now: number;
   enteredStageAt: number;
@@ -156,5 +156,5 @@ export function classifyProblems(p: ProblemInput): OpportunityProblem[] {
   return out;
 }
 
-/** Size class from the amount (SPEC §5.2: default threshold 200,000 — in fen here). */
+/** Size class from the amount (docs/sales-process.md § The opportunity: default threshold 200,000 — in fen here). */
 export const sizeClass = (amountFen: number, thresholdFen: number): 'small' | 'large' => (amountFen >= thresholdFen ? 'large' : 'small');

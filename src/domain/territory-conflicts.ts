@@ -1,7 +1,7 @@
 import { fieldKey, specificity, type Place, type TerritoryRule } from './territory.ts';
 
 /**
- * The conflicts report of the territories (SPEC §2: "conflicts are reported, not silently
+ * The conflicts report of the territories (docs/organisation.md: "conflicts are reported, not silently
  * resolved"). matchTerritory gives a new account to the most specific matching rule; two
  * rules of the same specificity naming different reps conflict wherever both match. The
  * places both match form a pattern (each field: the one rule's value, or the other's when

@@ -1,7 +1,7 @@
 import { localityKey, provinceKey } from './regions.ts';
 
 /**
- * Territories (井田, SPEC §2): rules of region (province / city / district) and industry that
+ * Territories (井田, docs/organisation.md): rules of region (province / city / district) and industry that
  * assign a new account to a rep. The most specific matching rule wins; when the most
  * specific matches name different reps, that is a conflict — reported, never silently
  * resolved. Regions compare by key (regions.ts), so a rule for 上海市 covers an account in 上海.

@@ -1,5 +1,5 @@
 /**
- * The kinds of event on an account's or opportunity's activity timeline (SPEC §3.1, §5.2),
+ * The kinds of event on an account's or opportunity's activity timeline (docs/archive.md, §5.2),
  * and the groups a reader filters by. The web app takes both from here.
  */
 export const TIMELINE_KINDS = [

@@ -1,7 +1,7 @@
 import type { ValueType } from './accounts.ts';
 
 /**
- * The three kinds of key account (SPEC §3.1 三种大客户), from the trend of the purchase
+ * The three kinds of key account (docs/archive.md 三种大客户), from the trend of the purchase
  * amount: the trailing window against the window of the same length before it.
  *
  *  - shrinking (负增长): bought before and the amount fell by SHRINK_BP or more

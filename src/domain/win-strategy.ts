@@ -1,5 +1,5 @@
 /**
- * The win-strategy decision tree of SPEC §5.6 (赢的策略). The wizard asks one question at a
+ * The win-strategy decision tree of docs/sales-process.md § Win strategy (赢的策略). The wizard asks one question at a
  * time; `decideStrategy` answers either the next question to ask or the strategy with the
  * path of answers that led to it (both are stored on the opportunity).
  */

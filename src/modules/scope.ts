@@ -75,7 +75,7 @@ export function accountsWithinReach(actor: Actor): (eb: ExpressionBuilder<Accoun
 type OpportunityScopeDb = Pick<Database, 'opportunities' | 'org_units' | 'opportunity_team'>;
 
 /**
- * Opportunity visibility (SPEC §2) on a query over `opportunities` joined to `org_units` on
+ * Opportunity visibility (docs/organisation.md) on a query over `opportunities` joined to `org_units` on
  * opportunities.org_unit_id: the workspace for admin and executive, the subtree for a
  * manager, what they own or are on the team of for a rep, the team for presales.
  */

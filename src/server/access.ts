@@ -30,10 +30,10 @@ export const ANY_SIGNED_IN: Access = 'authenticated';
 /** The access declaration of a route that needs `capability`. */
 export const needs = (capability: Capability): Access => ({ capability });
 
-/** Capabilities whose every refusal is written to the audit log as `<capability>.denied` (SPEC §1.1, §3.4). */
+/** Capabilities whose every refusal is written to the audit log as `<capability>.denied` (docs/method.md § The four problems, §3.4). */
 export const AUDITED_REFUSALS: ReadonlySet<Capability> = new Set(['export']);
 
 /** What a refusal says, where a generic 403 would not tell the user what to ask for. */
 export const REFUSALS: Partial<Record<Capability, () => AppError>> = {
-  export: () => new AppError('export_not_permitted', 'Exporting lists is not enabled for your account; ask an administrator (SPEC §3.4)'),
+  export: () => new AppError('export_not_permitted', 'Exporting lists is not enabled for your account; ask an administrator (docs/archive.md § Import and export)'),
 };

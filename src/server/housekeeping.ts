@@ -31,19 +31,19 @@ export const JOBS: Job[] = [
     },
   },
   {
-    // ABC tiers and value types (SPEC §3.1), every workspace, once a day.
+    // ABC tiers and value types (docs/archive.md), every workspace, once a day.
     name: 'tiers.recompute',
     everyMs: 24 * HOUR,
     run: (db, _config, now) => recomputeAll(db, now),
   },
   {
-    // Stale accounts return to their unit's pool (SPEC §3.3), every workspace, once a day.
+    // Stale accounts return to their unit's pool (docs/archive.md), every workspace, once a day.
     name: POOL_RELEASE_JOB,
     everyMs: 24 * HOUR,
     run: (db, _config, now) => releaseAllWorkspaces(db, now),
   },
   {
-    // Uploads never used as stage evidence (SPEC §5.3) within a week, once a day.
+    // Uploads never used as stage evidence (docs/sales-process.md) within a week, once a day.
     name: ATTACHMENTS_CLEANUP_JOB,
     everyMs: 24 * HOUR,
     run: (db, _config, now) => deleteAbandonedUploads(db, now),

@@ -129,7 +129,7 @@ for (const engine of testEngines()) {
       assert.deepEqual(json<Page>(await as.rep('GET', '/api/v1/accounts?q=qianyh')).items.map((x) => x.id), [a.id]);
     });
 
-    it('shows each role exactly the accounts SPEC §2 allows', async () => {
+    it('shows each role exactly the accounts docs/organisation.md allows', async () => {
       const ids = async (call: Call) => json<Page>(await call('GET', '/api/v1/accounts?limit=500')).items.map((a) => a.id);
       const rep = await ids(as.rep);
       assert.ok(rep.includes(f.accounts.repAccount) && rep.includes(f.accounts.poolAccount), 'own + Shanghai pool (a unit above)');

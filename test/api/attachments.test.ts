@@ -12,7 +12,7 @@ const upload = (call: Call, body: Buffer | string, fileName = '方案.pdf', type
   call('POST', `/api/v1/attachments?fileName=${encodeURIComponent(fileName)}`, typeof body === 'string' ? Buffer.from(body) : body, { 'content-type': type });
 
 for (const engine of testEngines()) {
-  describe(`attachments: evidence files (SPEC §5.3) [${engine}]`, () => {
+  describe(`attachments: evidence files (docs/sales-process.md) [${engine}]`, () => {
     let t: TestApp;
     let f: Fixture & Extras;
     let other: Fixture & Extras;

@@ -30,7 +30,7 @@ for (const engine of testEngines()) {
       return json<Contact>(res);
     };
 
-    it('adds contacts with the fields of SPEC §3.2 and a reporting line', async () => {
+    it('adds contacts with the fields of docs/archive.md § Buying roles and a reporting line', async () => {
       const boss = await add('孟总', { title: '总经理', mobile: '13800000000', email: 'Meng@Example.cn', wechat: 'meng_wx', birthday: '1970-05-01', notes: '喜欢打羽毛球' });
       const cto = await add('李工', { title: '技术总监', reportsToId: boss.id });
       assert.equal(cto.reportsToId, boss.id);

@@ -55,7 +55,7 @@ for (const engine of testEngines()) {
       assert.equal((await rep('GET', '/api/v1/contacts/export')).statusCode, 403);
       assert.equal((await exportAudits('export.accounts')).length, 0);
       assert.equal((await exportAudits('export.contacts')).length, 0);
-      // SPEC §1.1: a departing rep's bulk export is the risk — a refused one must show too.
+      // docs/method.md § The four problems: a departing rep's bulk export is the risk — a refused one must show too.
       const denied = await t.db.kysely.selectFrom('audit_log').selectAll().where('workspace_id', '=', f.workspaceId).where('action', '=', 'export.denied').orderBy('id').execute();
       assert.deepEqual(denied.map((a) => [a.actor_user_id, JSON.parse(a.detail!)]), [
         [f.users.rep.id, { route: 'GET /api/v1/accounts/export', query: { status: 'customer', format: 'xlsx' } }],

@@ -7,7 +7,7 @@ import { insertUser } from '../../src/modules/users/repository.ts';
 interface Item { id: number; category: string; entityId: number; label: string; detail: string | null; role: string | null; industry: string | null; keyAccount: boolean; toUserId: number | null; note: { state: string } | null; noteGaps: string[] }
 interface Detail { id: number; status: string; version: number; counts: Record<string, number>; items: Item[]; missing: { itemId: number; problem: string }[]; summary: { counts: Record<string, number> } | null; fromUser: { active: boolean } }
 
-/** Handover on departure (SPEC §3.3): inventory, successors, key-account notes, completion. */
+/** Handover on departure (docs/archive.md): inventory, successors, key-account notes, completion. */
 for (const engine of testEngines()) {
   describe(`handover [${engine}]`, () => {
     let t: TestApp;

@@ -333,7 +333,7 @@ for (const engine of testEngines()) {
       assert.equal(second.suggestedMapping.notes, 0);
     });
 
-    it('warns about names resembling an existing account, and still creates them (SPEC §3.3)', async () => {
+    it('warns about names resembling an existing account, and still creates them (docs/archive.md)', async () => {
       // 杭州海康精工有限公司 exists (first test); a look-alike, a same-key duplicate and an unrelated name.
       const csv = ['客户名称', '杭州海康精工机械有限公司', '海康精工有限公司', '成都天府软件园有限公司'].join('\n');
       const job = json<Job>(await upload(manager, 'accounts', csv));

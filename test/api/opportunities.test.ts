@@ -39,7 +39,7 @@ for (const engine of testEngines()) {
     const upload = async () => json<{ id: number }>(await as.rep('POST', '/api/v1/attachments?fileName=proof.pdf', Buffer.from('%PDF-1.4 proof'), { 'content-type': 'application/pdf' })).id;
     const fullEvidence = async (stage: Stage) => Promise.all(stage.evidence.map(async (e) => ({ stageId: stage.id, key: e.key, note: e.requires === 'note' ? '客户确认了产线良率问题' : null, attachmentId: e.requires === 'attachment' ? await upload() : null })));
 
-    it('ships the four processes of SPEC §5.1 with ordered stages and probabilities', async () => {
+    it('ships the four processes of docs/sales-process.md § Sales processes and stages with ordered stages and probabilities', async () => {
       const list = json<{ items: { templateKey: string; stageCount: number }[] }>(await as.rep('GET', '/api/v1/sales-processes')).items;
       assert.deepEqual(list.map((p) => [p.templateKey, p.stageCount]), [['small', 4], ['large', 6], ['seven_steps', 7], ['p0_p7', 8]]);
       // Each process counts the open deals the caller may see, as the list does (the board opens on the busiest).
@@ -81,7 +81,7 @@ for (const engine of testEngines()) {
       assert.equal(json<Opp>(await create(as.rep, { amount: 200_000_00 })).sizeClass, 'large');
     });
 
-    it('records the products being sold (SPEC §5.2)', async () => {
+    it('records the products being sold (docs/sales-process.md § The opportunity)', async () => {
       const o = json<Opp & { products: string[] }>(await create(as.rep, { products: ['MES 系统', '视觉检测工作站'] }));
       assert.deepEqual(o.products, ['MES 系统', '视觉检测工作站']);
       const changed = json<Opp & { products: string[] }>(await as.rep('PATCH', `/api/v1/opportunities/${o.id}`, { version: o.version, products: ['AGV 物流系统'] }));
@@ -273,7 +273,7 @@ for (const engine of testEngines()) {
       assert.equal(json<Problem>(again).code, 'closed');
     });
 
-    it('shows opportunities by SPEC §2 and keeps reassignment to owners and managers', async () => {
+    it('shows opportunities by docs/organisation.md and keeps reassignment to owners and managers', async () => {
       const ids = async (call: Call) => json<{ items: Opp[] }>(await call('GET', '/api/v1/opportunities?limit=500')).items.map((o) => o.id);
       assert.ok((await ids(as.rep)).includes(f.opportunities.repOpp));
       assert.ok(!(await ids(as.rep2)).includes(f.opportunities.repOpp));

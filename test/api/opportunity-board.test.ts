@@ -12,7 +12,7 @@ type Problem = { errors?: { field: string }[] };
 const DAY = 86_400_000;
 
 for (const engine of testEngines()) {
-  describe(`opportunity board and needs-attention list (SPEC §5.3) [${engine}]`, () => {
+  describe(`opportunity board and needs-attention list (docs/sales-process.md) [${engine}]`, () => {
     let t: TestApp;
     let f: Fixture;
     let as: Record<'admin' | 'manager' | 'rep' | 'rep2' | 'presales', Call>;

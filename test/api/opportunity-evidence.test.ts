@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
-/** Evidence gathered for the current stage as it is collected, before the move (SPEC §5.3 "what is done is seen"). */
+/** Evidence gathered for the current stage as it is collected, before the move (docs/sales-process.md "what is done is seen"). */
 interface Gathered { stageId: number; key: string; note: string | null; attachmentId: number | null }
 interface Opp { id: number; version: number; stageId: number; status: string; evidence: Gathered[]; evidenceStatus: { given: number; required: number } | null }
 type Problem = { status: number; code: string; errors?: { field: string; message: string }[] };

@@ -13,7 +13,7 @@ type Problem = { status: number; code: string; errors?: { field: string; message
 const fieldOf = (res: { json(): unknown }) => (res.json() as Problem).errors?.[0]?.field;
 
 for (const engine of testEngines()) {
-  describe(`opportunity team, closing and audit trail (SPEC §5.2, §5.7) [${engine}]`, () => {
+  describe(`opportunity team, closing and audit trail (docs/sales-process.md § The opportunity, §5.7) [${engine}]`, () => {
     let t: TestApp;
     let f: Fixture & Extras;
     let other: Fixture & Extras;
@@ -62,7 +62,7 @@ for (const engine of testEngines()) {
       assert.deepEqual(withPresales.suggestedRoles, []);
       const sponsor = json<Opp>(await as.rep('POST', `/api/v1/opportunities/${o.id}/team`, { userId: f.users.rep2.id, teamRole: 'executive_sponsor' }));
       assert.equal(sponsor.team.length, 3);
-      // Joining the team makes the opportunity visible to them (SPEC §2).
+      // Joining the team makes the opportunity visible to them (docs/organisation.md).
       assert.equal((await as.presales('GET', `/api/v1/opportunities/${o.id}`)).statusCode, 200);
       assert.equal((await as.rep2('GET', `/api/v1/opportunities/${o.id}`)).statusCode, 200);
     });
@@ -112,10 +112,10 @@ for (const engine of testEngines()) {
         assert.equal(fieldOf(res), 'contractAmount');
       }
       assert.equal((await as.rep('POST', `/api/v1/opportunities/${o.id}/close`, { version: o.version + 1, outcome: 'won', contractAmount: 1 })).statusCode, 409, 'stale version');
-      // The buyer still only aware of a need: an open deal this far on warns (SPEC §5.4), a won one no longer does.
+      // The buyer still only aware of a need: an open deal this far on warns (docs/sales-process.md § Buying phase), a won one no longer does.
       await t.db.kysely.updateTable('opportunities').set({ buying_phase: 'aware' }).where('id', '=', o.id).execute();
       assert.equal((await get(as.rep, o.id) as Opp & { stageAheadOfBuyer: boolean }).stageAheadOfBuyer, true);
-      // Won is the last stage: without the evidence of 谈判 the close is refused like a move (SPEC §5.3), nothing saved.
+      // Won is the last stage: without the evidence of 谈判 the close is refused like a move (docs/sales-process.md), nothing saved.
       const unproven = await as.rep('POST', `/api/v1/opportunities/${o.id}/close`, { version: o.version, outcome: 'won', contractAmount: 118_500_00 });
       assert.equal(unproven.statusCode, 422, unproven.body);
       assert.deepEqual(json<{ missing: { stageId: number }[] }>(unproven).missing.map((m) => m.stageId), stages[2]!.evidence.map(() => stageIds[2]));
@@ -135,7 +135,7 @@ for (const engine of testEngines()) {
       assert.equal((await as.rep('POST', `/api/v1/opportunities/${o.id}/close`, { version: won.version, outcome: 'lost', reason: 'price', competitor: 'X' })).statusCode, 409, 'already closed');
     });
 
-    it('closes as lost or abandoned only with a reason and the competitor (SPEC §5.7)', async () => {
+    it('closes as lost or abandoned only with a reason and the competitor (docs/sales-process.md § The stage gate)', async () => {
       const o = await create();
       const noReason = await as.rep('POST', `/api/v1/opportunities/${o.id}/close`, { version: o.version, outcome: 'lost', competitor: '西门子' });
       assert.equal(fieldOf(noReason), 'reason');

@@ -7,7 +7,7 @@ interface Opp { id: number; version: number; status: string; expectedCloseDate: 
 interface Board { columns: { stage: { won: boolean }; cards: { id: number; problems: string[] }[] }[] }
 
 /**
- * Dates follow the workspace time zone (SPEC §2), with the server's clock fixed: 17:30 UTC on
+ * Dates follow the workspace time zone (docs/organisation.md), with the server's clock fixed: 17:30 UTC on
  * 2026-03-01 is already 01:30 on 2026-03-02 in Shanghai, and still 12:30 on 2026-03-01 in New York.
  */
 for (const engine of testEngines()) {

@@ -6,7 +6,7 @@ import { insertUser } from '../../src/modules/users/repository.ts';
 import { releaseStaleAccounts, runReleaseJob } from '../../src/modules/pool/service.ts';
 import { DAY_MS } from '../../src/domain/pool.ts';
 
-/** The public pool (SPEC §3.3): automatic release per tier, claims, limits, release by hand, logs. */
+/** The public pool (docs/archive.md): automatic release per tier, claims, limits, release by hand, logs. */
 for (const engine of testEngines()) {
   describe(`public pool [${engine}]`, () => {
     let t: TestApp;

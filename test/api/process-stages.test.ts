@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
-/** Adding, removing and reordering the stages of a sales process (SPEC §5.1): admin only, versioned, history untouched. */
+/** Adding, removing and reordering the stages of a sales process (docs/sales-process.md § Sales processes and stages): admin only, versioned, history untouched. */
 interface Stage { id: number; name: string; probability: number; position: number; won: boolean; evidence: { key: string; requires: string }[]; version: number }
 interface Process { id: number; name: string; version: number; stages: Stage[] }
 interface Opp { id: number; stageId: number; stageName: string; version: number }

@@ -32,7 +32,7 @@ for (const engine of testEngines()) {
     });
     after(() => t.close());
 
-    it('anyone signed in reads the rules, with the SPEC defaults', async () => {
+    it('anyone signed in reads the rules, with the defaults of the method', async () => {
       const r = json<Rules>(await rep('GET', '/api/v1/workspace/rules'));
       assert.deepEqual({ ...r, version: 0 }, {
         tierAShareBp: 8000, tierBShareBp: 9500, tierWindowMonths: 12, followUpDays: { A: 7, B: 15, C: 30 },

@@ -199,7 +199,7 @@ for (const engine of testEngines()) {
       assert.deepEqual(n.namedCriteria, { large_budget: true, product_fit: false, industry_standing: true });
       const h = await t.db.kysely.selectFrom('record_history').select(['old_value', 'new_value']).where('entity_id', '=', acc.mid).where('field', '=', 'named').execute();
       assert.deepEqual(h.map((x) => [x.old_value, x.new_value]), [['false', 'true']]);
-      // A named account gets the key-account profile (SPEC §3.1), although it is tier B.
+      // A named account gets the key-account profile (docs/archive.md), although it is tier B.
       const profile = await rep('PUT', `/api/v1/accounts/${acc.mid}/profile`, { version: 0, businessOverview: '华东最大的配电设备集成商' });
       assert.equal(profile.statusCode, 200, profile.body);
       assert.equal((await adminB('PUT', `/api/v1/accounts/${acc.mid}/named`, { version: n.version, named: false })).statusCode, 404);

@@ -140,7 +140,7 @@ for (const engine of testEngines()) {
       assert.equal(p.items.at(-1)!.amount, 300_000_00);
     });
 
-    it('shows only the deals the caller may see (SPEC §2)', async () => {
+    it('shows only the deals the caller may see (docs/organisation.md)', async () => {
       // rep2 sees the account through the team of deal B, but not deal A.
       const p = await get(as.rep2, `/api/v1/accounts/${account}/timeline?limit=200`);
       const deals = new Set(p.items.map((e) => e.opportunityId).filter((x) => x !== null));

@@ -11,7 +11,7 @@ const tiers = (amounts: number[], t = DEFAULT) => {
   return amounts.map((_, i) => m.get(i)).join('');
 };
 
-describe('ABC tiers (SPEC §3.1 Pareto)', () => {
+describe('ABC tiers (docs/archive.md Pareto)', () => {
   it('the classic 80/15/5 split', () => {
     // total 100: 50 (0→50%), 30 (50→80%), 10 (80→90%), 5 (90→95%), 3 (95→98%), 2 (98→100%)
     assert.equal(tiers([50, 30, 10, 5, 3, 2]), 'AABBCC');
@@ -83,7 +83,7 @@ describe('ABC tiers (SPEC §3.1 Pareto)', () => {
   });
 });
 
-describe('value types (SPEC §3.1 三种大客户)', () => {
+describe('value types (docs/archive.md 三种大客户)', () => {
   it('steady buyers are value accounts', () => {
     assert.equal(valueTypeOf(100, 100), 'value');
     assert.equal(valueTypeOf(91, 100), 'value');
@@ -102,7 +102,7 @@ describe('value types (SPEC §3.1 三种大客户)', () => {
   });
 });
 
-describe('territory conflicts (SPEC §2)', () => {
+describe('territory conflicts (docs/organisation.md)', () => {
   const rule = (id: number, userId: number, p: Partial<TerritoryRule>): TerritoryRule => ({ id, userId, province: null, city: null, district: null, industry: null, ...p });
 
   it('the same place for two reps is a conflict; for one rep it is not', () => {

@@ -47,7 +47,7 @@ describe('calendar: days in the workspace zone', () => {
   });
 });
 
-describe('calendar: periods (SPEC §2, §6)', () => {
+describe('calendar: periods (docs/organisation.md, §6)', () => {
   it('runs a Monday week from Monday 00:00 to the next Monday in the zone', () => {
     const w = periodAt('week', at('2026-03-01T17:30:00Z'), shanghai);
     // Already Monday 2026-03-02 in Shanghai.

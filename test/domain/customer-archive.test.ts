@@ -47,7 +47,7 @@ describe('company names: duplicate warnings', () => {
   });
 });
 
-describe('relationship map analysis (SPEC §3.2)', () => {
+describe('relationship map analysis (docs/archive.md § Buying roles)', () => {
   const role = (over: Partial<MapRole>): MapRole => ({ contactId: 1, role: 'decision_maker', attitude: 'neutral', influence: 'high', relationship: 3, holderUserId: 7, ...over });
 
   it('reports every missing role on an empty map, with a zero score', () => {
@@ -93,7 +93,7 @@ describe('relationship map analysis (SPEC §3.2)', () => {
   });
 });
 
-describe('territory matching (SPEC §2)', () => {
+describe('territory matching (docs/organisation.md)', () => {
   const rule = (id: number, userId: number, over: Partial<TerritoryRule>): TerritoryRule => ({ id, userId, province: null, city: null, district: null, industry: null, ...over });
   const place = { province: '广东省', city: '深圳市', district: '南山区', industry: 'electronics' };
 
@@ -110,7 +110,7 @@ describe('territory matching (SPEC §2)', () => {
   });
 });
 
-describe('follow-up cadence by tier (SPEC §4.3)', () => {
+describe('follow-up cadence by tier (docs/archive.md § Follow-up cadence)', () => {
   const DAY = 86_400_000;
   it('is due 7, 15 and 30 days after the last follow-up for A, B and C by default', () => {
     const s = workspaceSettings('{}');
@@ -128,7 +128,7 @@ describe('follow-up cadence by tier (SPEC §4.3)', () => {
   });
 });
 
-describe('account visibility and rights (SPEC §2)', () => {
+describe('account visibility and rights (docs/organisation.md)', () => {
   const actor = (role: Actor['role']): Actor => ({ workspaceId: 1, userId: 5, role, orgUnitId: 9, unitPath: '/1/4/9/', now: 0, exportGranted: false });
   const facts = { ownerId: 5, unitPath: '/1/4/9/', inPool: false, onTeam: false };
 

@@ -98,7 +98,7 @@ for (const engine of testEngines()) {
           .where('workspace_id', '=', workspaceId).where('status', '!=', 'open').orderBy('id').execute();
         const lost = closed.filter((o) => o.status === 'lost');
         assert.ok(lost.length >= 10 && closed.length > lost.length, `${lost.length} lost of ${closed.length} closed`);
-        // SPEC §5.7: a lost deal names who won it, or "none" when the customer bought nothing.
+        // docs/sales-process.md § The stage gate: a lost deal names who won it, or "none" when the customer bought nothing.
         for (const o of lost) assert.ok(o.close_competitor && o.close_reason, `deal ${o.id}: ${o.close_reason} / ${o.close_competitor}`);
         assert.ok(new Set(lost.map((o) => o.close_competitor)).size >= 4, 'several competitors, not one');
         assert.ok(lost.some((o) => o.close_competitor === 'none'));

@@ -6,7 +6,7 @@ import { ROLES, type Role } from '../../src/domain/roles.ts';
 
 const actor = (role: Role, unitPath = '/1/2/5/', exportGranted = false): Actor => ({ workspaceId: 1, userId: 9, role, orgUnitId: 5, unitPath, now: 0, exportGranted });
 
-describe('policy: unit reach by role (SPEC §2)', () => {
+describe('policy: unit reach by role (docs/organisation.md)', () => {
   it('gives admin and executive the whole workspace', () => {
     for (const role of ['admin', 'executive'] as const) {
       assert.deepEqual(unitReach(actor(role)), { kind: 'workspace' });
@@ -79,7 +79,7 @@ describe('policy: capabilities of every role (issue 13)', () => {
     assert.deepEqual(sorted(held), [...CAPABILITIES]);
   });
 
-  it('gives the export grant by default to admins, executives and managers only (SPEC §3.4: reps off; finance has nothing to export)', () => {
+  it('gives the export grant by default to admins, executives and managers only (docs/archive.md § Import and export: reps off; finance has nothing to export)', () => {
     assert.deepEqual(ROLES.filter(defaultExportPermission), ['admin', 'executive', 'manager']);
   });
 });

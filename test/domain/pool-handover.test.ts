@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS } from '../../src/domain/settings.ts';
 const NOW = Date.UTC(2025, 5, 30);
 const base: Omit<PoolCandidate, 'tier' | 'lastFollowUpAt'> = { ownerId: 7, inPool: false, archived: false, createdAt: NOW - 400 * DAY_MS, assignedAt: null };
 
-describe('pool release rule (SPEC §3.3)', () => {
+describe('pool release rule (docs/archive.md)', () => {
   it('cutoffs: A never, B 60 days, C 30 days by default', () => {
     assert.deepEqual(releaseCutoffs(NOW, DEFAULT_SETTINGS), { B: NOW - 60 * DAY_MS, C: NOW - 30 * DAY_MS });
     assert.deepEqual(releaseCutoffs(NOW, { poolReleaseDays: { A: 90, B: null, C: 0 } }), { A: NOW - 90 * DAY_MS });
@@ -33,7 +33,7 @@ describe('pool release rule (SPEC §3.3)', () => {
   });
 });
 
-describe('handover rules (SPEC §3.3)', () => {
+describe('handover rules (docs/archive.md)', () => {
   it('who may hand over whom', () => {
     const manager = { role: 'manager' as const, userId: 1, unitPath: '/1/4/' };
     assert.equal(canHandOver(manager, { id: 2, unitPath: '/1/4/9/' }), true);

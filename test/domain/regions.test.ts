@@ -4,7 +4,7 @@ import { canonicalProvince, localityKey, localitySpellings, provinceKey, PROVINC
 import { matchTerritory, samePlace, type TerritoryRule } from '../../src/domain/territory.ts';
 import { findConflicts } from '../../src/domain/territory-conflicts.ts';
 
-describe('region names (SPEC §2 territories)', () => {
+describe('region names (docs/organisation.md territories)', () => {
   it('knows the 34 province-level divisions by their full names', () => {
     assert.equal(PROVINCES.length, 34);
     assert.equal(new Set(PROVINCES).size, 34);

@@ -5,7 +5,7 @@ import { checkGathered, checkStageMove, classifyProblems, gatheredStatus, sizeCl
 import { PROCESS_TEMPLATES } from '../../src/domain/sales-process-templates.ts';
 import { qualificationScore, stageAheadOfBuyer, weakenedFacts } from '../../src/domain/buying-phase.ts';
 
-describe('win strategy tree (SPEC §5.6): every leaf', () => {
+describe('win strategy tree (docs/sales-process.md § Win strategy): every leaf', () => {
   const leaves: [StrategyAnswers, string][] = [
     [{ urgentNeed: false, accountMattersForFuture: true }, 'develop'],
     [{ urgentNeed: false, accountMattersForFuture: false, worthWaiting: true }, 'delay'],
@@ -37,7 +37,7 @@ describe('win strategy tree (SPEC §5.6): every leaf', () => {
   });
 });
 
-describe('stage gates (SPEC §5.3)', () => {
+describe('stage gates (docs/sales-process.md)', () => {
   const stages: GateStage[] = [
     { id: 1, position: 0, evidence: [{ key: 'need', requires: 'note' }, { key: 'budget', requires: 'check' }] },
     { id: 2, position: 1, evidence: [{ key: 'proposal', requires: 'attachment' }] },
@@ -137,15 +137,15 @@ describe('problem classification, buying phase, qualification, size', () => {
     assert.deepEqual(weakenedFacts({ pain: { answer: 'yes' }, power: { answer: 'partly' } }, { pain: { answer: 'partly' }, power: { answer: 'partly' } }), ['pain']);
   });
 
-  it('derives the size class from the amount (SPEC §5.2, 200,000)', () => {
+  it('derives the size class from the amount (docs/sales-process.md § The opportunity, 200,000)', () => {
     assert.equal(sizeClass(199_999_99, 200_000_00), 'small');
     assert.equal(sizeClass(200_000_00, 200_000_00), 'large');
   });
 });
 
-describe('the four process templates (SPEC §5.1)', () => {
+describe('the four process templates (docs/sales-process.md § Sales processes and stages)', () => {
   const probs = (key: string) => PROCESS_TEMPLATES.find((p) => p.key === key)!.stages.map((s) => s.probability);
-  it('ship with the probabilities SPEC gives', () => {
+  it('ship with the probabilities the method gives', () => {
     assert.deepEqual(probs('small'), [20, 35, 70, 100]);
     assert.deepEqual(probs('large'), [10, 20, 30, 50, 70, 100]);
     assert.deepEqual(probs('seven_steps'), [0, 10, 20, 30, 50, 70, 100]);

@@ -5,7 +5,7 @@ import { SimilarNameIndex, type NamedKey } from '../../src/domain/similar-names.
 
 const named = (name: string, ref: number): NamedKey<number> => ({ ref, name, key: companyNameKey(name) });
 
-describe('similar company names (SPEC §3.3, on import)', () => {
+describe('similar company names (docs/archive.md, on import)', () => {
   it('finds a look-alike but not the identical key (that is a duplicate) nor an unrelated name', () => {
     const idx = new SimilarNameIndex([named('深圳市华为技术有限公司', 1), named('宁波恒泰精密制造有限公司', 2), named('杭州海康威视数字技术股份有限公司', 3)]);
     const m = idx.mostSimilar(companyNameKey('深圳华为技术服务有限公司'));

@@ -1,5 +1,5 @@
 /**
- * The customer-archive journey in a real browser (SPEC §3.1, §3.2): a manager searches for an
+ * The customer-archive journey in a real browser (docs/archive.md, §3.2): a manager searches for an
  * account by a Chinese substring, opens it, reads the relationship map (渔网图) with its gaps,
  * adds a contact with a reports-to line and gives them a buying role. Runs the real server on
  * the demo company and the built web app (npm run build:web).

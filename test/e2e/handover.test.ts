@@ -1,5 +1,5 @@
 /**
- * Handover and public pool in a real browser (SPEC §3.3): the Shanghai manager hands a
+ * Handover and public pool in a real browser (docs/archive.md): the Shanghai manager hands a
  * departing rep's accounts to a colleague and completes it; the pool page as manager and rep,
  * and a manager assigning a pool account to a rep.
  */

@@ -1,5 +1,5 @@
 /**
- * The import journey in a real browser (SPEC §3.4): the demo manager uploads a small CSV
+ * The import journey in a real browser (docs/archive.md § Import and export): the demo manager uploads a small CSV
  * with one bad row, maps it, reads the dry-run report naming that row, skips it, commits,
  * and sees the summary. Runs the real server on the demo company and the built web app.
  */

@@ -1,5 +1,5 @@
 /**
- * The sales-process journey in a real browser (SPEC §5.3): a rep opens the board of the small-project
+ * The sales-process journey in a real browser (docs/sales-process.md): a rep opens the board of the small-project
  * process (小项目), drags their opportunity from the first stage to the next, gives the evidence in the
  * dialog (a tick and a note), and finds the move with its evidence in the opportunity's stage history.
  * Runs the real server on the demo company and the built web app (npm run build:web).
@@ -201,7 +201,7 @@ describe('Opportunities in the browser', () => {
     await signIn(page, app.url, 'manager@demo.keyline.dev', 'keyline-demo');
     await page.waitForURL(`${app.url}/`);
 
-    // Export of the filtered list (SPEC §3.4): the downloaded CSV holds the rows the list counts.
+    // Export of the filtered list (docs/archive.md § Import and export): the downloaded CSV holds the rows the list counts.
     const won = await apiCall<{ total: number }>(page, 'GET', '/opportunities?status=won&limit=1');
     await page.goto(`${app.url}/opportunities/list?status=won&sort=-amount`);
     await page.getByTestId('export-opportunities').hover();

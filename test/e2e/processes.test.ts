@@ -1,5 +1,5 @@
 /**
- * Sales processes in Settings (SPEC §5.1): an administrator copies the seven-steps template (七步法),
+ * Sales processes in Settings (docs/sales-process.md § Sales processes and stages): an administrator copies the seven-steps template (七步法),
  * raises one stage's win probability, adds an evidence item that needs a note, and after a reload
  * finds both saved; copies the small-project template, adds a stage, drags a stage into a new
  * place (giving it a fitting probability), removes one, is told which opportunity blocks removing

@@ -1,5 +1,5 @@
 /**
- * Territories and rules in the browser (SPEC §2, §3.1): recompute the ABC tiers and read the
+ * Territories and rules in the browser (docs/organisation.md, §3.1): recompute the ABC tiers and read the
  * chart, add two territory rules that collide, see the conflict reported and previewed (the
  * demo's own deliberate conflict is listed too).
  * Runs the real server on the demo company and the built web app (npm run build:web).

@@ -2,7 +2,7 @@ import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import { idColumn, idColumnType, instantType, type Engine } from '../dialect.ts';
 
 /**
- * The customer archive (SPEC §3): accounts, key-account profiles, contacts, buying roles,
+ * The customer archive (docs/archive.md): accounts, key-account profiles, contacts, buying roles,
  * the generic change history, saved views, territories, handovers, scheduler leases,
  * imports. One migration so later areas can build on a settled schema.
  */
@@ -107,8 +107,8 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   await db.schema.createIndex('contacts_ws_account').on('contacts').columns(['workspace_id', 'account_id']).execute();
 
   // The opportunity core: enough for the ABC tiers (won amounts) and for team visibility
-  // (SPEC §2: reps and presales see what they are on the team of). The sales process,
-  // stages and the rest of SPEC §5.2 extend these tables in their own migration.
+  // (docs/organisation.md: reps and presales see what they are on the team of). The sales process,
+  // stages and the rest of docs/sales-process.md § The opportunity extend these tables in their own migration.
   await db.schema
     .createTable('opportunities')
     .addColumn('id', id, pk)
@@ -141,7 +141,7 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   await db.schema.createIndex('opportunity_team_opp_user').on('opportunity_team').columns(['opportunity_id', 'user_id']).unique().execute();
   await db.schema.createIndex('opportunity_team_ws_user').on('opportunity_team').columns(['workspace_id', 'user_id']).execute();
 
-  // Buying roles (SPEC §3.2): per opportunity when opportunity_id is set, else at account level.
+  // Buying roles (docs/archive.md § Buying roles): per opportunity when opportunity_id is set, else at account level.
   await db.schema
     .createTable('buying_roles')
     .addColumn('id', id, pk)
@@ -162,7 +162,7 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   await db.schema.createIndex('buying_roles_ws_account').on('buying_roles').columns(['workspace_id', 'account_id', 'opportunity_id']).execute();
   await db.schema.createIndex('buying_roles_ws_contact').on('buying_roles').columns(['workspace_id', 'contact_id']).execute();
 
-  // Changes to owner, tier (and later stage, amount, close date, forecast category): SPEC §8.
+  // Changes to owner, tier (and later stage, amount, close date, forecast category): docs/method.md.
   await db.schema
     .createTable('record_history')
     .addColumn('id', id, pk)

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Engine } from '../dialect.ts';
 
 /**
- * Import rows keep the dry run's verdict (SPEC §3.4): what will happen to the row (create,
+ * Import rows keep the dry run's verdict (docs/archive.md § Import and export): what will happen to the row (create,
  * update, skip, error), the problems found, and the record it matches. The error report is
  * then a paginated query instead of one large JSON document.
  */

@@ -2,8 +2,8 @@ import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import { idColumn, idColumnType, instantType, type Engine } from '../dialect.ts';
 
 /**
- * The standardised sales process (SPEC §5): processes and their stages (copied from the
- * templates, then editable), the rest of the opportunity of SPEC §5.2, the stage history
+ * The standardised sales process (docs/sales-process.md): processes and their stages (copied from the
+ * templates, then editable), the rest of the opportunity of docs/sales-process.md § The opportunity, the stage history
  * with the evidence given at every move, and pipeline review entries.
  */
 export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
@@ -77,7 +77,7 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('workspace_id', 'integer', ws)
     .addColumn('opportunity_id', 'integer', (c) => c.notNull().references('opportunities.id'))
     .addColumn('stage_id', 'integer', (c) => c.notNull())
-    /** Name and probability as they were: editing a process never rewrites history (SPEC §5.1). */
+    /** Name and probability as they were: editing a process never rewrites history (docs/sales-process.md § Sales processes and stages). */
     .addColumn('stage_name', 'text', (c) => c.notNull())
     .addColumn('probability', 'integer', (c) => c.notNull())
     .addColumn('entered_at', instantType, (c) => c.notNull())

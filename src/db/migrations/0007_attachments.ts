@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { blobType, idColumn, idColumnType, instantType, type Engine } from '../dialect.ts';
 
 /**
- * Attachments: the evidence items of a stage that "require an attachment" (SPEC §5.3).
+ * Attachments: the evidence items of a stage that "require an attachment" (docs/sales-process.md).
  * The bytes live in the database (blob / bytea) so that both engines and every backup carry
  * them; opportunity_id is set when a stage move links the file to an opportunity.
  */

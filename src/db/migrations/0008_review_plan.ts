@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 /**
- * A pipeline review (SPEC §5.3) records the root cause the manager sees behind a problem —
+ * A pipeline review (docs/sales-process.md) records the root cause the manager sees behind a problem —
  * poor execution, too few opportunities, average value too low — and the date of the next
  * action agreed in it, which becomes the opportunity's next step.
  */

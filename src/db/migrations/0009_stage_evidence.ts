@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 /**
- * The evidence gathered for an opportunity's current stage as it is collected (SPEC §5.3
+ * The evidence gathered for an opportunity's current stage as it is collected (docs/sales-process.md
  * "what is done is seen"), before the stage is left: a JSON array of {stageId, key, note,
  * attachmentId} on the opportunity itself rather than a table, because it is only ever read
  * with the opportunity (page, lists, the board's x/y without a join) and replaced whole under

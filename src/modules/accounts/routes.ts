@@ -7,7 +7,7 @@ import { accountDetailSchema, accountListQuery, accountSchema, createAccountBody
 import * as accounts from './service.ts';
 import { needs } from '../../server/access.ts';
 
-/** Roles that work with accounts at all (SPEC §2); the service narrows to the records in reach. */
+/** Roles that work with accounts at all (docs/organisation.md); the service narrows to the records in reach. */
 
 const profileText = (max: number) => optionalText(max);
 const profileShape = {
@@ -114,7 +114,7 @@ export default async function accountRoutes(app: FastifyInstance) {
 
   r.get('/accounts/:id/profile', {
     config: { access: needs('accounts.read') },
-    schema: { tags: ['accounts'], summary: 'Key-account profile and account plan (SPEC §3.1)', params: idParam, response: { 200: profileSchema, ...errorResponses } },
+    schema: { tags: ['accounts'], summary: 'Key-account profile and account plan (docs/archive.md)', params: idParam, response: { 200: profileSchema, ...errorResponses } },
   }, async (req) => accounts.getProfile(db, actorOf(req), req.params.id));
 
   r.put('/accounts/:id/profile', {

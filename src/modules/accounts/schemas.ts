@@ -103,7 +103,7 @@ export const accountFilterShape = {
   valueType: z.enum(VALUE_TYPES).optional(),
   named: queryBool,
   inPool: queryBool,
-  overdue: queryBool.describe('follow-up overdue for the tier (SPEC §4.3)'),
+  overdue: queryBool.describe('follow-up overdue for the tier (docs/archive.md § Follow-up cadence)'),
   archived: queryBool,
 };
 

@@ -189,7 +189,7 @@ export interface DuplicateMatch {
 }
 
 /**
- * Accounts that look like the one about to be created (SPEC §3.3). The whole workspace is
+ * Accounts that look like the one about to be created (docs/archive.md). The whole workspace is
  * checked, since a duplicate hidden from this user is still a duplicate; for those the
  * user sees the name but not the id or owner.
  */
@@ -401,7 +401,7 @@ export async function getProfile(db: Db, actor: Actor, id: number) {
   return toProfileDto(await repo.getProfile(db.kysely, actor.workspaceId, id));
 }
 
-/** The key-account profile and account plan (SPEC §3.1) exist for A-tier and named accounts. */
+/** The key-account profile and account plan (docs/archive.md) exist for A-tier and named accounts. */
 export async function saveProfile(db: Db, actor: Actor, id: number, input: ProfileInput) {
   const row = await requireAccount(db, actor, id);
   if (!canEditAccount(actor, factsOf(row))) throw forbidden('You cannot edit this account');

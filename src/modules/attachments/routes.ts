@@ -26,7 +26,7 @@ export default async function attachmentRoutes(app: FastifyInstance) {
     bodyLimit: attachments.MAX_ATTACHMENT_BYTES,
     schema: {
       tags: ['attachments'],
-      summary: 'Upload a file (any type, at most 10 MB) as the raw request body, e.g. stage evidence (SPEC §5.3); give it to a stage move as attachmentId',
+      summary: 'Upload a file (any type, at most 10 MB) as the raw request body, e.g. stage evidence (docs/sales-process.md); give it to a stage move as attachmentId',
       upload: { mediaTypes: ['*/*'], description: 'the file\'s bytes (at most 10 MB); its Content-Type is kept and sent back on download' },
       querystring: z.strictObject({ fileName: text(255) }),
       response: { 201: attachmentSchema, ...errorResponses, 413: errorResponses[400] },

@@ -7,7 +7,7 @@ import * as repo from './repository.ts';
 /** For the opportunities area: files with their uploaders, linking files as evidence (inside its transaction), an opportunity's files. */
 export { attachmentsOf, attachmentsWithUploaders, linkToOpportunity } from './repository.ts';
 
-/** Evidence files (SPEC §5.3): any type, at most 10 MB. */
+/** Evidence files (docs/sales-process.md): any type, at most 10 MB. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
 const MAX_MB = MAX_ATTACHMENT_BYTES / 1024 / 1024;

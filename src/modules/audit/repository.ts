@@ -3,7 +3,7 @@ import type { Database, AuditEntry } from '../../db/schema.ts';
 import type { Actor } from '../../domain/policy.ts';
 
 /**
- * The audit log: logins, exports, permission changes (SPEC §8). Append-only: this module
+ * The audit log: logins, exports, permission changes (docs/method.md). Append-only: this module
  * has no update or delete, and nothing else writes the table.
  */
 export interface AuditEvent {

@@ -67,7 +67,7 @@ async function targetNames(db: Db, workspaceId: number, items: { target_type: st
 }
 
 /**
- * A refused attempt at a capability whose refusals matter (SPEC §1.1: a departing rep trying a
+ * A refused attempt at a capability whose refusals matter (docs/method.md § The four problems: a departing rep trying a
  * bulk export): action `<capability>.denied`, with the route and what it asked for.
  */
 export async function recordRefusal(db: Db, actor: Actor, capability: string, attempt: { route: string; query: unknown }, ip: string | null): Promise<void> {

@@ -37,7 +37,7 @@ const contactFields = {
   email: z.string().trim().max(254).pipe(z.email('must be a valid email address')).meta({ format: 'email' }).nullable().optional(),
   wechat: optionalText(60),
   birthday: z.iso.date('must be a date YYYY-MM-DD').nullable().optional(),
-  notes: optionalText(5000).describe('interests, topics they enjoy (SPEC §3.2)'),
+  notes: optionalText(5000).describe('interests, topics they enjoy (docs/archive.md § Buying roles)'),
 };
 
 export const roleSchema = z.object({
@@ -135,7 +135,7 @@ export default async function contactRoutes(app: FastifyInstance) {
     config: { access: needs('accounts.write') },
     schema: {
       tags: ['contacts'],
-      summary: 'Give a contact a buying role (SPEC §3.2), at account level or on an opportunity',
+      summary: 'Give a contact a buying role (docs/archive.md § Buying roles), at account level or on an opportunity',
       body: z.strictObject({ contactId: recordId, opportunityId: recordId.nullable().optional(), role: z.enum(BUYING_ROLES), ...roleFields }),
       response: { 201: roleSchema, ...errorResponses },
     },

@@ -122,7 +122,7 @@ export async function updateContact(db: Db, actor: Actor, id: number, patch: Con
   return getContact(db, actor, id);
 }
 
-/** Contacts are never deleted (SPEC §3.3); managers archive them. */
+/** Contacts are never deleted (docs/archive.md); managers archive them. */
 export async function setContactArchived(db: Db, actor: Actor, id: number, archived: boolean, version: number) {
   const c = await requireContact(db, actor, id);
   const account = await requireAccount(db, actor, c.account_id);

@@ -12,7 +12,7 @@ import * as repo from './repository.ts';
 import { dateIn, file, keysetPages, PAGE, stamp, type Cell, type ExportFile, type ExportParams } from './service.ts';
 
 /**
- * Export of the opportunity list (SPEC §3.4, §5.3): the list's filters and visibility, the
+ * Export of the opportunity list (docs/archive.md § Import and export, §5.3): the list's filters and visibility, the
  * same permission and audit as the account export. Money is in yuan as numbers, so the sheet
  * can sum it; instants are dates in the workspace's time zone.
  */

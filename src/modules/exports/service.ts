@@ -11,11 +11,11 @@ import * as repo from './repository.ts';
 import { xlsxStream } from './xlsx.ts';
 
 /**
- * Export of the account and contact lists (SPEC §3.4): a permission (the 'export' capability,
+ * Export of the account and contact lists (docs/archive.md § Import and export): a permission (the 'export' capability,
  * which the routes declare: the session hook refuses and audits every attempt without it),
  * the list's own filters and visibility, readable headers and values in the chosen language,
  * formula-looking cells neutralised, and every export in the audit log with its filter and
- * row count — a departing rep's bulk export must show there (SPEC §1.1).
+ * row count — a departing rep's bulk export must show there (docs/method.md § The four problems).
  * Rows are read page by page and streamed, never held in one array.
  */
 export type ExportFormat = 'csv' | 'xlsx';

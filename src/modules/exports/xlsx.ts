@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import yazl from 'yazl';
 
 /**
- * A one-sheet .xlsx written as a stream (SPEC §3.4 export): yazl zips the parts while the
+ * A one-sheet .xlsx written as a stream (docs/archive.md § Import and export export): yazl zips the parts while the
  * worksheet's XML is generated row by row from the pages the caller reads, so a whole
  * workspace never sits in memory. Text is written inline (no shared-strings table to hold),
  * numbers as numbers so the sheet can sum them; the minimal parts Excel, WPS and LibreOffice

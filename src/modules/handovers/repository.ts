@@ -11,7 +11,7 @@ export interface InventoryEntry {
   entityId: number;
 }
 
-/** Everything the user owns or takes part in now (SPEC §3.3), one query per kind. */
+/** Everything the user owns or takes part in now (docs/archive.md), one query per kind. */
 export async function currentInventory(db: Kysely<Database>, workspaceId: number, userId: number): Promise<InventoryEntry[]> {
   const [accounts, opps, team, roles, rules] = await Promise.all([
     db.selectFrom('accounts').select('id').where('workspace_id', '=', workspaceId).where('owner_id', '=', userId).orderBy('id').execute(),
@@ -30,7 +30,7 @@ export async function currentInventory(db: Kysely<Database>, workspaceId: number
 }
 
 /**
- * What a plain deactivation would leave with a switched-off owner (SPEC §3.3): live accounts,
+ * What a plain deactivation would leave with a switched-off owner (docs/archive.md): live accounts,
  * open opportunities, active territory rules, and a handover already under way.
  */
 export async function unhandedWork(db: Kysely<Database>, workspaceId: number, userId: number) {

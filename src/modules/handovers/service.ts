@@ -15,7 +15,7 @@ import { recordChanges, type Change } from '../history/repository.ts';
 import * as repo from './repository.ts';
 
 /**
- * Handover on departure (离职交接, SPEC §3.3): a draft lists everything the departing user
+ * Handover on departure (离职交接, docs/archive.md): a draft lists everything the departing user
  * owns or takes part in; the manager assigns successors and writes notes for key accounts;
  * completion moves it all in one transaction and deactivates the user. The record stays.
  */
@@ -160,7 +160,7 @@ export async function getHandover(db: Db, actor: Actor, id: number) {
     keyAccounts: items.filter((i) => i.keyAccount).length,
     items,
     missing,
-    notes: { tasksAndVisits: 'Open tasks and scheduled visits join the inventory when activities exist (SPEC §4).' },
+    notes: { tasksAndVisits: 'Open tasks and scheduled visits join the inventory when activities exist (docs/rhythm.md).' },
   };
 }
 
@@ -288,7 +288,7 @@ export async function completeHandover(db: Db, actor: Actor, id: number, version
       await repo.reassignTerritories(trx, ws, from, mine('territory'), toId, now);
     }
     for (let i = 0; i < changes.length; i += 500) await recordChanges(trx, changes.slice(i, i + 500), now);
-    // Nothing may be left behind (SPEC §3.3): something acquired since the inventory was read stops it.
+    // Nothing may be left behind (docs/archive.md): something acquired since the inventory was read stops it.
     const left = await repo.currentInventory(trx, ws, from);
     if (left.length) throw conflict('inventory_changed', `The user acquired ${left.length} new item(s) meanwhile; reload the handover and assign them`);
     await repo.deactivateUser(trx, ws, from, now);

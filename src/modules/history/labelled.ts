@@ -4,7 +4,7 @@ import { listHistory } from './repository.ts';
 import { userNames } from '../users/shared.ts';
 
 /**
- * The change history of a record as people read it (SPEC §8): values that are user ids
+ * The change history of a record as people read it (docs/method.md): values that are user ids
  * (owner, team members) resolved to names in one query. Shared by accounts and opportunities.
  */
 export async function labelledHistory(db: Kysely<Database>, workspaceId: number, entityType: string, entityId: number, userFields: readonly string[] = ['owner']) {

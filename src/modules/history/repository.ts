@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 
 /**
- * The change history of records (SPEC §8): owner, tier, and later stage, amount, close date
+ * The change history of records (docs/method.md): owner, tier, and later stage, amount, close date
  * and forecast category. Written in the same transaction as the change; never updated.
  */
 export interface Change {

@@ -9,7 +9,7 @@ import { writeReportsTo } from './reports-to.ts';
 import * as repo from './repository.ts';
 
 /**
- * The commit's writes (SPEC §3.4): the rows the dry run found to create or update, set-based
+ * The commit's writes (docs/archive.md § Import and export): the rows the dry run found to create or update, set-based
  * in chunks, inside the caller's one transaction — all or nothing.
  */
 const INSERT_CHUNK = 500;

@@ -8,7 +8,7 @@ export type Outcome = 'create' | 'update' | 'skip' | 'error';
 export const RUNNING_STATUSES = ['reading', 'validating', 'committing'] as const;
 export type RunningStatus = (typeof RUNNING_STATUSES)[number];
 
-/** `similar`: rows to be created whose name resembles an existing account's (a warning, SPEC §3.3). */
+/** `similar`: rows to be created whose name resembles an existing account's (a warning, docs/archive.md). */
 export interface Counts { create: number; update: number; skip: number; error: number; duplicate: number; similar: number }
 
 /**

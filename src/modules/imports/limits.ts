@@ -1,5 +1,5 @@
 /**
- * The caps of an import (SPEC §3.4), checked while the file is read, never after: what a user
+ * The caps of an import (docs/archive.md § Import and export), checked while the file is read, never after: what a user
  * can upload must not be able to exhaust the server (issue 14). A file over a cap is refused
  * with a problem naming the cap (`ImportLimitError`), and nothing of it is kept.
  *

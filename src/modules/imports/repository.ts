@@ -208,7 +208,7 @@ export async function activeUsers(db: Kysely<Database>, workspaceId: number) {
 
 /**
  * Accounts of the whole workspace with one of these credit codes or name keys: a duplicate
- * hidden from the importer is still a duplicate (SPEC §3.3).
+ * hidden from the importer is still a duplicate (docs/archive.md).
  */
 export async function accountsMatching(db: Kysely<Database>, workspaceId: number, codes: string[], keys: string[]) {
   const byCode = codes.length

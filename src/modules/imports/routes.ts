@@ -13,7 +13,7 @@ import { IMPORT_LIMITS } from './limits.ts';
 import * as imports from './service.ts';
 import { needs } from '../../server/access.ts';
 
-/** Who imports: the roles that create accounts and contacts (presales and executives do not, SPEC §2). */
+/** Who imports: the roles that create accounts and contacts (presales and executives do not, docs/organisation.md). */
 const MAX_FILE_BYTES = IMPORT_LIMITS.fileBytes;
 
 const problemSchema = z.object({

@@ -19,7 +19,7 @@ import * as repo from './repository.ts';
 import { validatePass } from './validate.ts';
 
 /**
- * Import of the customer archive (SPEC §3.4): upload → column mapping → dry run (every bad
+ * Import of the customer archive (docs/archive.md § Import and export): upload → column mapping → dry run (every bad
  * row listed: row, field, problem; duplicates found) → all-or-nothing commit, with progress.
  *
  * The uploaded file is read in the import worker under the caps of limits.ts (reading.ts);

@@ -11,7 +11,7 @@ import { checkReportsTo } from './reports-to.ts';
 import * as repo from './repository.ts';
 
 /**
- * The dry run (SPEC §3.4): every stored row checked in chunks — values, duplicates in the file
+ * The dry run (docs/archive.md § Import and export): every stored row checked in chunks — values, duplicates in the file
  * and in the archive, what the importer may edit, look-alike names — and its verdict stored on
  * the row, so the report is a paginated query and the commit writes only what was checked.
  */
@@ -97,7 +97,7 @@ async function checkAccounts(
     const field = byCodeMatch ? 'creditCode' : 'name';
     const how = byCodeMatch ? 'credit code' : 'name';
     if (mode === 'skip') {
-      // The name only of an account the importer may see (SPEC §2).
+      // The name only of an account the importer may see (docs/organisation.md).
       const visible = facts.has(match.id);
       return { ...base, duplicate: true, targetId: visible ? match.id : null, outcome: 'skip', problems: [{ field, code: 'duplicate_existing', message: `an account with this ${how} exists: ${visible ? match.name : 'not visible to you'}`, ...(visible && { params: { name: match.name } }) }] };
     }

@@ -23,7 +23,7 @@ function boardRights(actor: Actor, c: { owner_id: number; unit_path: string }) {
 }
 
 /**
- * The kanban board of one sales process (SPEC §5.3): a column per stage in order with count,
+ * The kanban board of one sales process (docs/sales-process.md): a column per stage in order with count,
  * amount and expected (weighted) amount from one grouped query, and the largest cards. The
  * won column holds what was won in [closeFrom, closeTo], whole days in the workspace zone
  * (default: the last 30 days).
@@ -59,7 +59,7 @@ export async function board(db: Db, actor: Actor, query: BoardQuery) {
   };
 }
 
-/** Open opportunities that need attention (SPEC §5.3), judged at the request's instant and today's date in the workspace zone. */
+/** Open opportunities that need attention (docs/sales-process.md), judged at the request's instant and today's date in the workspace zone. */
 export async function attention(db: Db, actor: Actor, q: Omit<Parameters<typeof repo.attention>[3], 'now' | 'today'>) {
   const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
   const today = dateIn(actor.now, calendar.timeZone);

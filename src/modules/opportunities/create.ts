@@ -27,11 +27,11 @@ export interface OpportunityInput {
   nextStep?: string | null | undefined;
   nextStepDate?: string | null | undefined;
   description?: string | null | undefined;
-  /** What is being sold (SPEC §5.2 "products"). */
+  /** What is being sold (docs/sales-process.md § The opportunity "products"). */
   products?: string[] | undefined;
 }
 
-/** A new opportunity entering past the first stage proves the stages it skips (SPEC §5.3). */
+/** A new opportunity entering past the first stage proves the stages it skips (docs/sales-process.md). */
 export interface EntryInput {
   evidence?: EvidenceGiven[] | undefined;
   reason?: string | undefined;

@@ -72,7 +72,7 @@ export function toOpportunityDto(r: OpportunityRow, view: DtoView) {
     daysInStage: r.stage_entered_at === null || r.status !== 'open' ? null : Math.floor((now - r.stage_entered_at) / 86_400_000),
     leadSource: r.lead_source,
     buyingPhase: r.buying_phase as BuyingPhase | null,
-    // A warning about the road ahead (SPEC §5.4): a closed deal has none.
+    // A warning about the road ahead (docs/sales-process.md § Buying phase): a closed deal has none.
     stageAheadOfBuyer: r.status === 'open' && stageAheadOfBuyer(r.stage_buying_phase as BuyingPhase | null, r.buying_phase as BuyingPhase | null),
     forecastCategory: r.forecast_category as ForecastCategory,
     nextStep: r.next_step,

@@ -32,7 +32,7 @@ function fieldIssueOfGathered(problem: GatheredProblem['problem'], given: { key:
 const status = (s: { given: number; required: number }) => `${s.given}/${s.required}`;
 
 /**
- * Records the evidence of the current stage as the team collects it (SPEC §5.3 "what is done
+ * Records the evidence of the current stage as the team collects it (docs/sales-process.md "what is done
  * is seen"), replacing what was gathered: anyone who contributes to the deal (a presales
  * engineer with the technical proof, the owner, a manager above). The files become the
  * opportunity's at once, so the team can open them. The audit trail and the timeline get the
@@ -68,7 +68,7 @@ export async function saveStageEvidence(db: Db, actor: Actor, id: number, input:
   return getOpportunity(db, actor, id);
 }
 
-/** The files given as evidence on this opportunity's stage moves (SPEC §5.3), without their bytes. */
+/** The files given as evidence on this opportunity's stage moves (docs/sales-process.md), without their bytes. */
 export async function opportunityAttachments(db: Db, actor: Actor, id: number) {
   await requireOpportunity(db, actor, id);
   return (await attachmentsOf(db.kysely, actor.workspaceId, id)).map((a) => ({

@@ -17,7 +17,7 @@ export type Passed = Extract<ReturnType<typeof checkStageMove>, { ok: true }>;
 export const evidenceItems = (s: StageRow) => JSON.parse(s.evidence) as { key: string; label: string; requires: 'check' | 'note' | 'attachment' }[];
 
 /**
- * The stage gate (SPEC §5.3) for a move, and for a new opportunity entering past the first
+ * The stage gate (docs/sales-process.md) for a move, and for a new opportunity entering past the first
  * stage (a move from the first): the check passed, or the problem thrown — 400 naming an
  * evidence item that proves nothing of this move, 403 for an override one may not grant,
  * 400 for a missing reason, 422 listing the evidence still missing.
@@ -63,14 +63,14 @@ export const exitOf = (actor: Actor, check: Passed, evidence: EvidenceGiven[], r
   exit_overridden: check.overridden.length ? JSON.stringify(check.overridden) : null,
 });
 
-/** The audit-trail entry of a stage change (SPEC §5.3 "every move is in the audit trail"). */
+/** The audit-trail entry of a stage change (docs/sales-process.md "every move is in the audit trail"). */
 export const stageChange = (actor: Actor, id: number, from: string | null, to: string, check: Passed, reason: string | undefined): Change => ({
   workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'stage', oldValue: from, newValue: to,
   reason: reason ?? (check.overridden.length ? 'override' : null), actorUserId: actor.userId,
 });
 
 /**
- * Evidence files given at a stage move, or gathered before one (SPEC §5.3), must exist in the
+ * Evidence files given at a stage move, or gathered before one (docs/sales-process.md), must exist in the
  * workspace, not prove another opportunity, and come from someone who can see this one.
  * Answers the ids to link.
  */

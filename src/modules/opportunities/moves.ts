@@ -25,7 +25,7 @@ export interface StageMoveInput {
 }
 
 /**
- * The stage gate (SPEC §5.3): forward with the evidence of the stage left and of every stage
+ * The stage gate (docs/sales-process.md): forward with the evidence of the stage left and of every stage
  * skipped, back with a reason, a manager's override with a reason; reaching the won stage
  * closes the opportunity as won and needs the contract amount (§5.7). One transaction: the
  * history row of the stage left is closed with its evidence, the next one opened.
@@ -62,7 +62,7 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
       // What was gathered belonged to the stage left; what the move gave is in its history row.
       stage_evidence: '[]',
       updated_at: now,
-      // Won today: its close date is today and it is committed (what the forecast of SPEC §6.4 reads).
+      // Won today: its close date is today and it is committed (what the forecast of docs/targets.md § Revenue forecast reads).
       ...(won ? { status: 'won', closed_at: now, contract_amount: input.contractAmount, amount: input.contractAmount, expected_close_date: today, forecast_category: 'commit' } : {}),
     });
     await repo.leaveCurrentStage(trx, actor.workspaceId, id, exitOf(actor, check, input.evidence, input.reason));
@@ -91,7 +91,7 @@ export interface CloseInput {
 }
 
 /**
- * Closes an opportunity (SPEC §5.7): won needs the contract amount and moves it to the
+ * Closes an opportunity (docs/sales-process.md § The stage gate): won needs the contract amount and moves it to the
  * process's won stage; lost or abandoned needs a reason and the competitor ('none' when the
  * customer bought nothing). The open stage-history row is closed.
  */
@@ -100,7 +100,7 @@ export async function closeOpportunity(db: Db, actor: Actor, id: number, input: 
   if (r.status !== 'open') throw new AppError('closed', `The opportunity is already ${r.status}`);
   if (input.version !== r.version) throw staleVersion('Opportunity', r.version);
   if (input.outcome === 'won') {
-    // Won is the last stage: reaching it is a move through the gate like any other (SPEC §5.3),
+    // Won is the last stage: reaching it is a move through the gate like any other (docs/sales-process.md),
     // with the evidence of the stage left and of every stage skipped, or a manager's override.
     if (input.contractAmount === undefined || input.contractAmount <= 0) throw invalid('contractAmount', { code: 'too_small', params: { min: 0, origin: 'number', inclusive: false } }, 'closing as won needs the contract amount (more than 0)');
     if (r.process_id === null) throw new AppError('no_process', 'The opportunity has no sales process yet; choose one first');
@@ -122,7 +122,7 @@ export async function closeOpportunity(db: Db, actor: Actor, id: number, input: 
       close_reason: reason,
       close_competitor: input.competitor ?? null,
       stage_evidence: '[]',
-      // Out of the forecast from today (SPEC §6.4).
+      // Out of the forecast from today (docs/targets.md § Revenue forecast).
       forecast_category: 'omitted',
     });
     await repo.leaveCurrentStage(trx, actor.workspaceId, id, { left_at: now, left_by: actor.userId, exit_direction: 'closed', exit_reason: input.note ?? reason });

@@ -27,7 +27,7 @@ export async function requireOpportunity(db: Db, actor: Actor, id: number) {
   return r;
 }
 
-/** Whether the opportunity is within the actor's sight (SPEC §2): the attachments area asks before a download. */
+/** Whether the opportunity is within the actor's sight (docs/organisation.md): the attachments area asks before a download. */
 export const seesOpportunity = async (db: Db, actor: Actor, id: number) => (await repo.getOpportunity(db.kysely, actor, id)) !== undefined;
 
 /** What the actor may do with this opportunity (the rule is domain/policy.ts opportunityRights). */
@@ -52,7 +52,7 @@ export async function getOpportunity(db: Db, actor: Actor, id: number) {
     repo.teamOf(db.kysely, actor.workspaceId, [id]),
     r.stage_id === null ? undefined : getStage(db.kysely, actor.workspaceId, r.stage_id),
   ]);
-  // SPEC §5.1 "roles to involve": the current stage's roles nobody on the team holds yet.
+  // docs/sales-process.md § Sales processes and stages "roles to involve": the current stage's roles nobody on the team holds yet.
   const held = new Set(team.map((m) => m.team_role));
   const suggestedRoles = r.status === 'open' && stage ? (JSON.parse(stage.roles) as TeamRole[]).filter((role) => !held.has(role)) : [];
   return {
@@ -63,13 +63,13 @@ export async function getOpportunity(db: Db, actor: Actor, id: number) {
   };
 }
 
-/** The audit trail of an opportunity (SPEC §8): owner and team members by name. */
+/** The audit trail of an opportunity (docs/method.md): owner and team members by name. */
 export async function opportunityHistory(db: Db, actor: Actor, id: number) {
   await requireOpportunity(db, actor, id);
   return labelledHistory(db.kysely, actor.workspaceId, 'opportunity', id, ['owner', 'team']);
 }
 
-/** Stage history with time in each stage (SPEC §5.2). */
+/** Stage history with time in each stage (docs/sales-process.md § The opportunity). */
 export async function stageHistory(db: Db, actor: Actor, id: number) {
   await requireOpportunity(db, actor, id);
   return (await repo.stageHistory(db.kysely, actor.workspaceId, id)).map((h) => ({

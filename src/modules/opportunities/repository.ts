@@ -46,7 +46,7 @@ export interface OpportunityFilter {
   closeTo?: string | undefined;
 }
 
-/** The list's rows before sorting and paging; the export reads the same rows (SPEC §3.4). */
+/** The list's rows before sorting and paging; the export reads the same rows (docs/archive.md § Import and export). */
 export async function filteredOpportunities(db: Kysely<Database>, engine: Engine, actor: Actor, f: OpportunityFilter) {
   let q = await scoped(db, engine, actor, f);
   if (f.status) q = q.where('opportunities.status', '=', f.status);
@@ -103,7 +103,7 @@ export async function stageHistory(db: Kysely<Database>, workspaceId: number, op
     .execute();
 }
 
-/** Filters of the board and the attention list (SPEC §5.3): the same scope as the list. */
+/** Filters of the board and the attention list (docs/sales-process.md): the same scope as the list. */
 export interface ScopeFilter {
   q?: string | undefined;
   ownerId?: number | undefined;
@@ -174,7 +174,7 @@ export async function board(
 export type AttentionProblem = 'stalled' | 'no_plan' | 'advantage_lost';
 
 /**
- * The problem conditions of SPEC §5.3 as SQL, matching classifyProblems in
+ * The problem conditions of docs/sales-process.md as SQL, matching classifyProblems in
  * domain/stage-gate.ts: stalled = in the stage longer than expected_days × 1.5; no plan =
  * no next step, no date, or a date already past; advantage lost = marked by a manager.
  */

@@ -65,7 +65,7 @@ export const opportunitySchema = z.object({
   description: z.string().nullable(),
   products: z.array(z.string()),
   evidence: z.array(z.object({ stageId: z.number().int(), key: z.string(), note: z.string().nullable(), attachmentId: z.number().int().nullable() }))
-    .describe('the evidence gathered so far for the current stage of an open opportunity (SPEC §5.3); emptied when the stage changes'),
+    .describe('the evidence gathered so far for the current stage of an open opportunity (docs/sales-process.md); emptied when the stage changes'),
   evidenceStatus: z.object({ given: z.number().int().describe('items complete'), required: z.number().int().describe('items the current stage asks for') }).nullable()
     .describe('how far the current stage\'s evidence is; null when closed'),
   createdAt: z.number().int(),
@@ -73,7 +73,7 @@ export const opportunitySchema = z.object({
   version: z.number().int(),
 });
 
-/** What the caller may do with the opportunity (SPEC §2, §5.2); the rule is domain/policy.ts opportunityRights. */
+/** What the caller may do with the opportunity (docs/organisation.md, §5.2); the rule is domain/policy.ts opportunityRights. */
 export const permissionsSchema = z.object({
   edit: z.boolean().describe('lead the deal: amount, close date, forecast, owner, name, lead source; stage moves, close, reopen, the team'),
   contribute: z.boolean().describe('the analysis: qualification, buying phase, SWOT and competitors, win strategy, next step, products, description'),
@@ -82,11 +82,11 @@ export const permissionsSchema = z.object({
 
 const detailSchema = opportunitySchema.extend({
   team: z.array(z.object({ id: z.number().int(), userId: z.number().int(), userName: z.string(), teamRole: z.enum(TEAM_ROLES) })),
-  suggestedRoles: z.array(z.enum(TEAM_ROLES)).describe('the current stage\'s roles to involve that nobody on the team holds yet (SPEC §5.1)'),
+  suggestedRoles: z.array(z.enum(TEAM_ROLES)).describe('the current stage\'s roles to involve that nobody on the team holds yet (docs/sales-process.md § Sales processes and stages)'),
   permissions: permissionsSchema,
 });
 
-/** Evidence given for a stage gate (SPEC §5.3): only items of the stages left or skipped. */
+/** Evidence given for a stage gate (docs/sales-process.md): only items of the stages left or skipped. */
 const evidenceSchema = z.array(z.strictObject({
   stageId: recordId,
   key: z.string().max(40),
@@ -120,7 +120,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
     config: { access: needs('opportunities.read') },
     schema: {
       tags: ['opportunities'],
-      summary: 'Opportunities the caller may see (SPEC §2), filtered, sorted and paginated',
+      summary: 'Opportunities the caller may see (docs/organisation.md), filtered, sorted and paginated',
       querystring: listQuery(['name', 'amount', 'expectedCloseDate', 'updatedAt', 'stageEnteredAt'], '-updatedAt', opportunityFilterShape),
       response: { 200: page(opportunitySchema), ...errorResponses },
     },
@@ -130,7 +130,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
     config: { access: needs('opportunities.write') },
     schema: {
       tags: ['opportunities'],
-      summary: 'Create an opportunity on an account (the owner joins its team as sales lead); entering past the first stage needs the evidence of every stage skipped, as a move from the first stage does (SPEC §5.3) — 422 lists what is missing',
+      summary: 'Create an opportunity on an account (the owner joins its team as sales lead); entering past the first stage needs the evidence of every stage skipped, as a move from the first stage does (docs/sales-process.md) — 422 lists what is missing',
       body: z.strictObject({
         accountId: recordId,
         name: text(200),
@@ -151,7 +151,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
     config: { access: needs('opportunities.read') },
     schema: {
       tags: ['opportunities'],
-      summary: 'The kanban board of one sales process (SPEC §5.3): a column per stage with count, amount and expected amount, and its largest 50 cards; open cards expected to close in [closeFrom, closeTo]; the won column holds what was won in that period (default the last 30 days)',
+      summary: 'The kanban board of one sales process (docs/sales-process.md): a column per stage with count, amount and expected amount, and its largest 50 cards; open cards expected to close in [closeFrom, closeTo]; the won column holds what was won in that period (default the last 30 days)',
       querystring: z.strictObject({
         processId: queryId,
         ownerId: queryId.optional(),
@@ -181,7 +181,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
     config: { access: needs('opportunities.read') },
     schema: {
       tags: ['opportunities'],
-      summary: 'Open opportunities that need attention (SPEC §5.3): stalled, no plan, advantage lost — with the count of each in the same scope',
+      summary: 'Open opportunities that need attention (docs/sales-process.md): stalled, no plan, advantage lost — with the count of each in the same scope',
       querystring: listQuery(['name', 'amount', 'expectedCloseDate', 'updatedAt', 'stageEnteredAt'], 'stageEnteredAt', {
         ownerId: queryId.optional(),
         orgUnitId: queryId.optional().describe('unit, including its sub-units'),
@@ -215,7 +215,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
     config: { access: needs('opportunities.write') },
     schema: {
       tags: ['opportunities'],
-      summary: 'Move to another stage (SPEC §5.3): forward with evidence, back with a reason; 422 lists missing evidence',
+      summary: 'Move to another stage (docs/sales-process.md): forward with evidence, back with a reason; 422 lists missing evidence',
       params: idParam,
       body: z.strictObject({
         version: versionField.optional().describe('the version you read: a move decided on a stale card gets 409 (the board always sends it)'),
@@ -233,7 +233,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
     config: { access: needs('opportunities.write') },
     schema: {
       tags: ['opportunities'],
-      summary: 'Record the evidence of the current stage as it is collected, replacing what was gathered (SPEC §5.3): only that stage\'s items, each once, with the note or file it requires; anyone on the team. Emptied when the stage changes; a move still decides on the evidence it is sent',
+      summary: 'Record the evidence of the current stage as it is collected, replacing what was gathered (docs/sales-process.md): only that stage\'s items, each once, with the note or file it requires; anyone on the team. Emptied when the stage changes; a move still decides on the evidence it is sent',
       params: idParam,
       body: z.strictObject({ version: versionField, evidence: evidenceSchema }),
       response: { 200: detailSchema, ...errorResponses },
@@ -264,7 +264,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
     config: { access: needs('opportunities.write') },
     schema: {
       tags: ['opportunities'],
-      summary: 'Add a colleague to the team (SPEC §5.2): any active user of the workspace; the same person twice is 409',
+      summary: 'Add a colleague to the team (docs/sales-process.md § The opportunity): any active user of the workspace; the same person twice is 409',
       params: idParam,
       body: z.strictObject({ userId: recordId, teamRole: z.enum(TEAM_ROLES) }),
       response: { 200: detailSchema, ...errorResponses },
@@ -288,7 +288,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
     config: { access: needs('opportunities.write') },
     schema: {
       tags: ['opportunities'],
-      summary: 'Close as won (contract amount; moves to the won stage), lost or abandoned (reason and competitor) — SPEC §5.7',
+      summary: 'Close as won (contract amount; moves to the won stage), lost or abandoned (reason and competitor) — docs/sales-process.md § The stage gate',
       params: idParam,
       body: z.strictObject({
         version: versionField,

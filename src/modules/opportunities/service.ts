@@ -1,5 +1,5 @@
 /**
- * Opportunities (SPEC §5): the area's use cases, one file each, gathered here as the area's
+ * Opportunities (docs/sales-process.md): the area's use cases, one file each, gathered here as the area's
  * surface for routes and other areas. Reads and the rights check: read.ts; the stage gate:
  * gate.ts; create.ts, update.ts, moves.ts (move, close, reopen), team.ts, board.ts (board,
  * needs attention), evidence.ts (gathered evidence, evidence files).

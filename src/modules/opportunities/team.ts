@@ -8,7 +8,7 @@ import { getOpportunity, LEAD_ONLY, requireRight } from './read.ts';
 import * as repo from './repository.ts';
 
 /**
- * Adds a colleague to the team (SPEC §5.2). Any active user of the workspace may join —
+ * Adds a colleague to the team (docs/sales-process.md § The opportunity). Any active user of the workspace may join —
  * presales or an executive sponsor often sits in another unit. The sales lead is the owner.
  */
 export async function addTeamMember(db: Db, actor: Actor, id: number, input: { userId: number; teamRole: TeamRole }) {

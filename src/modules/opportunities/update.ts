@@ -10,7 +10,7 @@ import * as repo from './repository.ts';
 
 export type OpportunityPatch = Partial<Omit<OpportunityInput, 'accountId' | 'processId' | 'stageId'>> & { version: number; ownerReason?: string | undefined; advantageLost?: boolean | undefined; advantageReason?: string | undefined };
 
-/** Changes fields; owner, amount, close date and forecast category go to the history (SPEC §8). */
+/** Changes fields; owner, amount, close date and forecast category go to the history (docs/method.md). */
 export async function updateOpportunity(db: Db, actor: Actor, id: number, patch: OpportunityPatch) {
   const { r, rights } = await requireRight(db, actor, id, 'contribute', 'You cannot edit this opportunity');
   if (r.status !== 'open') throw new AppError('closed', 'A closed opportunity cannot be edited');

@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 
 /**
- * Storage of the opportunity's insight (SPEC §5.5 qualification, §5.2 SWOT and competitors,
+ * Storage of the opportunity's insight (docs/sales-process.md § Qualification qualification, §5.2 SWOT and competitors,
  * §5.6 win strategy) in the JSON columns of `opportunities` (migration 0006), and the
- * pipeline review entries (SPEC §5.3) in `opportunity_reviews`. Callers have already checked
+ * pipeline review entries (docs/sales-process.md) in `opportunity_reviews`. Callers have already checked
  * that the actor sees the opportunity; every query is still scoped to the workspace.
  */
 export async function insightRow(db: Kysely<Database>, workspaceId: number, id: number) {

@@ -48,7 +48,7 @@ export const insightSchema = opportunitySchema.extend({
 const reviewSchema = z.object({
   id: z.number().int(), reviewerId: z.number().int(), reviewerName: z.string().nullable(), completedStep: z.string(), evidence: z.string().nullable(),
   nextAction: z.string(), jointPlan: z.string().nullable(),
-  rootCause: z.enum(ROOT_CAUSES).nullable().describe('what the reviewer sees behind the problem (SPEC §5.3)'),
+  rootCause: z.enum(ROOT_CAUSES).nullable().describe('what the reviewer sees behind the problem (docs/sales-process.md)'),
   nextActionDate: z.string().nullable().describe('when the next action is due; it became the opportunity\'s next step'),
   createdAt: z.number().int(),
 });
@@ -62,7 +62,7 @@ export default async function opportunityInsightRoutes(app: FastifyInstance) {
     config: { access: needs('opportunities.read') },
     schema: {
       tags,
-      summary: 'Qualification (SPEC §5.5), SWOT and competitors, the win strategy (§5.6) and the buying phase of an opportunity',
+      summary: 'Qualification (docs/sales-process.md § Qualification), SWOT and competitors, the win strategy (§5.6) and the buying phase of an opportunity',
       params: idParam,
       response: { 200: insightSchema, ...errorResponses },
     },
@@ -72,7 +72,7 @@ export default async function opportunityInsightRoutes(app: FastifyInstance) {
     config: { access: needs('opportunities.write') },
     schema: {
       tags,
-      summary: 'Assess the six qualification facts; a fact weaker than before marks the advantage as lost (SPEC §5.3)',
+      summary: 'Assess the six qualification facts; a fact weaker than before marks the advantage as lost (docs/sales-process.md)',
       params: idParam,
       body: z.strictObject({
         version: versionField,
@@ -107,7 +107,7 @@ export default async function opportunityInsightRoutes(app: FastifyInstance) {
     config: { access: needs('opportunities.read') },
     schema: {
       tags,
-      summary: 'Win-strategy wizard (SPEC §5.6): the next question for these answers, or the strategy they lead to; nothing is saved',
+      summary: 'Win-strategy wizard (docs/sales-process.md § Win strategy): the next question for these answers, or the strategy they lead to; nothing is saved',
       params: idParam,
       body: z.strictObject({ answers: answersIn }),
       response: {
@@ -130,7 +130,7 @@ export default async function opportunityInsightRoutes(app: FastifyInstance) {
 
   r.get('/opportunities/:id/reviews', {
     config: { access: needs('opportunities.read') },
-    schema: { tags, summary: 'Pipeline review entries (盘问, SPEC §5.3), newest first', params: idParam, response: { 200: z.object({ items: z.array(reviewSchema) }), ...errorResponses } },
+    schema: { tags, summary: 'Pipeline review entries (盘问, docs/sales-process.md), newest first', params: idParam, response: { 200: z.object({ items: z.array(reviewSchema) }), ...errorResponses } },
   }, async (req) => insight.listReviews(db, actorOf(req), req.params.id));
 
   r.post('/opportunities/:id/reviews', {

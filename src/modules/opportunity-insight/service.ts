@@ -140,8 +140,8 @@ export async function getInsight(db: Db, actor: Actor, id: number) {
 }
 
 /**
- * Qualification (SPEC §5.5): the six facts are assessed as a whole. A fact weaker than in the
- * previous assessment is the "advantage lost" signal of SPEC §5.3: the opportunity is marked
+ * Qualification (docs/sales-process.md § Qualification): the six facts are assessed as a whole. A fact weaker than in the
+ * previous assessment is the "advantage lost" signal of docs/sales-process.md: the opportunity is marked
  * (a manager clears it through PATCH /opportunities/:id {advantageLost: false}) and the
  * change of score goes to the record history with the weakened facts as its reason.
  */
@@ -171,7 +171,7 @@ export async function saveQualification(db: Db, actor: Actor, id: number, input:
   return getInsight(db, actor, id);
 }
 
-/** SWOT and the competitors (SPEC §5.2); a competitor is listed once. */
+/** SWOT and the competitors (docs/sales-process.md § The opportunity); a competitor is listed once. */
 export async function saveAnalysis(db: Db, actor: Actor, id: number, input: { version: number; swot: Swot; competitors: Competitor[] }) {
   await loadForEdit(db, actor, id);
   const seen = new Map<string, number>();
@@ -191,7 +191,7 @@ export async function saveAnalysis(db: Db, actor: Actor, id: number, input: { ve
   return getInsight(db, actor, id);
 }
 
-/** One step of the win-strategy wizard (SPEC §5.6): the next question, or the strategy. Saves nothing. */
+/** One step of the win-strategy wizard (docs/sales-process.md § Win strategy): the next question, or the strategy. Saves nothing. */
 export async function nextStrategyStep(db: Db, actor: Actor, id: number, answers: StrategyAnswers) {
   await load(db, actor, id);
   const r = decideStrategy(answers);
@@ -234,7 +234,7 @@ const reviewDto = (r: repo.ReviewRow) => ({
   createdAt: r.created_at,
 });
 
-/** Pipeline review entries (盘问, SPEC §5.3), newest first. */
+/** Pipeline review entries (盘问, docs/sales-process.md), newest first. */
 export async function listReviews(db: Db, actor: Actor, id: number) {
   await getOpportunity(db, actor, id);
   return { items: (await repo.listReviews(db.kysely, actor.workspaceId, id)).map(reviewDto) };

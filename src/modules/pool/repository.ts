@@ -11,7 +11,7 @@ import { subtreePattern } from '../scope.ts';
 export const visibleOrNull = (db: Kysely<Database>, actor: Actor, id: number) => getAccount(db, actor, id);
 
 /**
- * The automatic release of one tier in one workspace (SPEC §3.3), set-based:
+ * The automatic release of one tier in one workspace (docs/archive.md), set-based:
  *  1. on PostgreSQL, lock the candidate rows so nothing changes them until commit;
  *  2. one INSERT … SELECT writes a record_history row (field 'owner', reason 'pool_release')
  *     for every account due;

@@ -9,7 +9,7 @@ import { accountDetailSchema } from '../accounts/schemas.ts';
 import * as pool from './service.ts';
 import { needs } from '../../server/access.ts';
 
-/** Who sees pools (SPEC §2, §3.3): reps their unit's and the units' above, managers their subtree's. */
+/** Who sees pools (docs/organisation.md, §3.3): reps their unit's and the units' above, managers their subtree's. */
 
 const allowanceSchema = z.object({ limit: z.number().int(), held: z.number().int(), remaining: z.number().int() }).describe('private accounts the caller holds against the claim limit');
 

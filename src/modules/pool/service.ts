@@ -27,7 +27,7 @@ export interface ReleaseResult {
 }
 
 /**
- * Returns stale accounts of one workspace to their units' pools (SPEC §3.3): per tier with
+ * Returns stale accounts of one workspace to their units' pools (docs/archive.md): per tier with
  * a release period, one set-based release in one transaction with its history rows.
  */
 export async function releaseStaleAccounts(db: Kysely<Database>, engine: Engine, workspaceId: number, now = Date.now(), settingsJson?: string): Promise<ReleaseResult> {
@@ -67,7 +67,7 @@ export async function releaseNow(db: Db, actor: Actor, ip: string | null) {
   return { released: r.released, total: r.total, ranAt: now };
 }
 
-/** Whether a pool (by its unit) is one the actor may claim from (SPEC §2 via policy.accountReach). */
+/** Whether a pool (by its unit) is one the actor may claim from (docs/organisation.md via policy.accountReach). */
 function poolVisible(actor: Actor, unit: { id: number; path: string }): boolean {
   const reach = accountReach(actor);
   if (reach.kind === 'workspace') return true;
@@ -95,7 +95,7 @@ async function staleOrGone(db: Kysely<Database>, workspaceId: number, id: number
   return staleVersion('Account', cur?.version ?? version);
 }
 
-/** A rep or manager takes a visible pool account (SPEC §3.3), within the claim limit. */
+/** A rep or manager takes a visible pool account (docs/archive.md), within the claim limit. */
 export async function claim(db: Db, actor: Actor, id: number, version: number, ip: string | null) {
   if (!can(actor, 'pool.claim')) throw forbidden('Only reps and managers claim accounts from the pool');
   const row = await repo.visibleOrNull(db.kysely, actor, id);
@@ -133,7 +133,7 @@ async function transfer(db: Db, actor: Actor, t: { id: number; version: number; 
   return getAccount(db, actor, t.id);
 }
 
-/** The owner gives an account up, or a manager releases it; the reason is kept (SPEC §3.3). */
+/** The owner gives an account up, or a manager releases it; the reason is kept (docs/archive.md). */
 export async function releaseByHand(db: Db, actor: Actor, id: number, version: number, reason: string, ip: string | null) {
   const row = await requireAccount(db, actor, id);
   if (row.in_pool === 1) throw conflict('already_in_pool', 'The account is already in the pool');

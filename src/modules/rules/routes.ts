@@ -11,13 +11,13 @@ const bp = z.number().int('must be whole basis points').min(1, 'must be more tha
 
 const tierDays = z.object({ A: z.number().int(), B: z.number().int(), C: z.number().int() });
 const rulesSchema = z.object({
-  tierAShareBp: z.number().int().describe('ABC tiers: cumulative share of the amount that makes A, basis points (SPEC §3.1)'),
+  tierAShareBp: z.number().int().describe('ABC tiers: cumulative share of the amount that makes A, basis points (docs/archive.md)'),
   tierBShareBp: z.number().int().describe('cumulative share that makes A+B, basis points'),
   tierWindowMonths: z.number().int().describe('trailing window of purchases, months'),
-  followUpDays: tierDays.describe('maximum days between qualifying follow-ups per tier (SPEC §4.3)'),
-  poolReleaseDays: z.object({ A: z.number().int().nullable(), B: z.number().int().nullable(), C: z.number().int().nullable() }).describe('days without follow-up before release to the pool; null = never (SPEC §3.3)'),
+  followUpDays: tierDays.describe('maximum days between qualifying follow-ups per tier (docs/archive.md § Follow-up cadence)'),
+  poolReleaseDays: z.object({ A: z.number().int().nullable(), B: z.number().int().nullable(), C: z.number().int().nullable() }).describe('days without follow-up before release to the pool; null = never (docs/archive.md)'),
   claimLimit: z.number().int().describe('most private accounts a rep may hold when claiming from the pool'),
-  largeDealThreshold: z.number().int().describe('opportunity size class threshold, fen (SPEC §5.2)'),
+  largeDealThreshold: z.number().int().describe('opportunity size class threshold, fen (docs/sales-process.md § The opportunity)'),
   version: z.number().int().describe('the workspace version'),
 });
 

@@ -21,10 +21,10 @@ export async function getRules(db: Db, actor: Actor) {
 export function rulesProblems(s: WorkspaceSettings): FieldError[] {
   const out: FieldError[] = thresholdProblems({ aShareBp: s.tierAShareBp, bShareBp: s.tierBShareBp }).map(([f, issue, message]) =>
     fieldError(f === 'aShareBp' ? 'tierAShareBp' : 'tierBShareBp', issue, message));
-  // SPEC §4.3: A is followed up at least as often as B, B as often as C.
+  // docs/archive.md § Follow-up cadence: A is followed up at least as often as B, B as often as C.
   if (s.followUpDays.A > s.followUpDays.B) out.push(fieldError('followUpDays.A', { code: 'too_big', params: { max: s.followUpDays.B, origin: 'number' } }, 'must not be longer than the B interval'));
   if (s.followUpDays.B > s.followUpDays.C) out.push(fieldError('followUpDays.B', { code: 'too_big', params: { max: s.followUpDays.C, origin: 'number' } }, 'must not be longer than the C interval'));
-  // SPEC §3.3: an account is released only after its follow-up interval has passed.
+  // docs/archive.md: an account is released only after its follow-up interval has passed.
   for (const t of TIERS) {
     const release = s.poolReleaseDays[t];
     if (release !== null && release < s.followUpDays[t]) out.push(fieldError(`poolReleaseDays.${t}`, { code: 'too_small', params: { min: s.followUpDays[t], origin: 'number' } }, `must be at least the follow-up interval of ${s.followUpDays[t]} days`));

@@ -4,7 +4,7 @@ import type { ProcessTemplate } from '../../domain/sales-process-templates.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { opportunitiesWithinReach } from '../scope.ts';
 
-/** Sales processes and their stages (SPEC §5.1). Every process is visible to the whole workspace. */
+/** Sales processes and their stages (docs/sales-process.md § Sales processes and stages). Every process is visible to the whole workspace. */
 export async function listProcesses(db: Kysely<Database>, workspaceId: number, includeInactive: boolean) {
   let q = db
     .selectFrom('sales_processes as p')
@@ -78,7 +78,7 @@ export async function writePositions(db: Kysely<Database>, workspaceId: number, 
   }
 }
 
-/** Open opportunities per process that the caller may see (SPEC §2). One grouped query. */
+/** Open opportunities per process that the caller may see (docs/organisation.md). One grouped query. */
 export async function openOpportunitiesByProcess(db: Kysely<Database>, actor: Actor) {
   return db
     .selectFrom('opportunities')

@@ -61,7 +61,7 @@ export default async function salesProcessRoutes(app: FastifyInstance) {
 
   r.get('/sales-processes', {
     config: { access: ANY_SIGNED_IN },
-    schema: { tags: ['sales process'], summary: 'The workspace\'s sales processes (SPEC §5.1)', querystring: z.strictObject({ includeInactive: queryBool }), response: { 200: z.object({ items: z.array(processSummary), total: z.number().int() }), ...errorResponses } },
+    schema: { tags: ['sales process'], summary: 'The workspace\'s sales processes (docs/sales-process.md § Sales processes and stages)', querystring: z.strictObject({ includeInactive: queryBool }), response: { 200: z.object({ items: z.array(processSummary), total: z.number().int() }), ...errorResponses } },
   }, async (req) => {
     const items = await processes.listProcesses(db, actorOf(req), req.query.includeInactive ?? false);
     return { items, total: items.length };

@@ -46,7 +46,7 @@ export async function listProcesses(db: Db, actor: Actor, includeInactive: boole
   }));
 }
 
-/** Open opportunities per process that the caller may see (SPEC §2): the board opens on the busiest. One grouped query. */
+/** Open opportunities per process that the caller may see (docs/organisation.md): the board opens on the busiest. One grouped query. */
 async function openOpportunitiesByProcess(db: Db, actor: Actor): Promise<Map<number, number>> {
   const rows = await repo.openOpportunitiesByProcess(db.kysely, actor);
   return new Map(rows.filter((r) => r.process_id !== null).map((r) => [r.process_id!, Number(r.n)]));
@@ -114,7 +114,7 @@ export function checkEvidenceKeys(evidence: EvidenceItem[] | undefined) {
 
 /**
  * Edits a stage. History is safe: every stage-history row keeps the name and probability in
- * force when it was written (SPEC §5.1 "changes never rewrite history").
+ * force when it was written (docs/sales-process.md § Sales processes and stages "changes never rewrite history").
  */
 export async function updateStage(db: Db, actor: Actor, id: number, patch: StagePatch) {
   if (!can(actor, 'processes.administer')) throw forbidden('Only an administrator can change sales processes');

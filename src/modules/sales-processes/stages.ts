@@ -9,7 +9,7 @@ import * as repo from './repository.ts';
 import { checkEvidenceKeys, getProcess, type StagePatch } from './service.ts';
 
 /**
- * The shape of a process: adding, removing and reordering its stages (SPEC §5.1). These
+ * The shape of a process: adding, removing and reordering its stages (docs/sales-process.md § Sales processes and stages). These
  * change the process as a whole, so each takes the process's version and bumps it, in one
  * transaction with its audit entry. History is never touched: every stage-history row keeps
  * the stage name and probability it was written with, and no longer needs the stage itself.

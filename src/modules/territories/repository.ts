@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { visibleAccounts } from '../accounts/repository.ts';
 
-/** Territory rules (井田, SPEC §2) with their rep and the rep's unit. */
+/** Territory rules (井田, docs/organisation.md) with their rep and the rep's unit. */
 function rulesWithRep(db: Kysely<Database>, workspaceId: number) {
   return db
     .selectFrom('territory_rules as t')

@@ -49,7 +49,7 @@ export default async function territoryRoutes(app: FastifyInstance) {
     config: { access: needs('territories.read') },
     schema: {
       tags: ['territories'],
-      summary: 'Territory rules (井田, SPEC §2) with their rep and unit; a manager sees those of their subtree',
+      summary: 'Territory rules (井田, docs/organisation.md) with their rep and unit; a manager sees those of their subtree',
       querystring: z.strictObject({
         limit: queryInt(z.number().int().min(1).max(500)).default(100),
         offset: queryInt(z.number().int().min(0)).default(0),

@@ -48,7 +48,7 @@ function toDto(actor: Actor, r: Row): TerritoryDto {
   };
 }
 
-/** Admins change every rule; a manager the rules of reps in their subtree (SPEC §2). */
+/** Admins change every rule; a manager the rules of reps in their subtree (docs/organisation.md). */
 function canChange(actor: Actor, repUnitPath: string): boolean {
   return can(actor, 'territories.manage') && reachesUnit(actor, repUnitPath);
 }
@@ -180,7 +180,7 @@ export async function conflicts(db: Db, actor: Actor) {
 }
 
 /**
- * Accounts owned by someone other than the rep their territory names (SPEC §2: conflicts are
+ * Accounts owned by someone other than the rep their territory names (docs/organisation.md: conflicts are
  * reported, not silently resolved) — e.g. a rep's own new account in a colleague's slice. Rule
  * matching (region keys, specificity) is the domain's, so it runs here over one query of the
  * accounts in reach and one of the rules; the page is cut after.
@@ -217,7 +217,7 @@ export async function preview(db: Db, actor: Actor, place: Place) {
 }
 
 /**
- * Gives pool accounts to the reps their territory names (optional companion to SPEC §2):
+ * Gives pool accounts to the reps their territory names (optional companion to docs/organisation.md):
  * conflicts and places without a rule stay in the pool. One transaction, one UPDATE per
  * rep, an owner history row per account. dryRun reports without changing anything.
  */

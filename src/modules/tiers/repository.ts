@@ -4,7 +4,7 @@ import type { Actor } from '../../domain/policy.ts';
 import { visibleAccounts } from '../accounts/repository.ts';
 
 /**
- * Where purchase amounts come from (SPEC §3.1). Until contracts and collections exist it is
+ * Where purchase amounts come from (docs/archive.md). Until contracts and collections exist it is
  * the won opportunities closed in the window; swapping the source means another
  * implementation of this interface, nothing else.
  */

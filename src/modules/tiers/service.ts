@@ -23,7 +23,7 @@ export interface RecomputeResult {
 }
 
 /**
- * Recomputes ABC tiers and value types of the whole workspace (SPEC §3.1): amounts
+ * Recomputes ABC tiers and value types of the whole workspace (docs/archive.md): amounts
  * aggregated in SQL, tiers and types in domain/, changed rows written set-based, a history
  * row for each account whose effective tier moved — all in one transaction.
  */
@@ -120,7 +120,7 @@ export async function summary(db: Db, actor: Actor, orgUnitId?: number) {
 
 const sum = <K extends string>(rows: Record<K, number>[], k: K) => rows.reduce((acc, r) => acc + r[k], 0);
 
-/** A manager's tier override, with a reason (SPEC §3.1 "with reason, logged"); null clears it. */
+/** A manager's tier override, with a reason (docs/archive.md "with reason, logged"); null clears it. */
 export async function setOverride(db: Db, actor: Actor, id: number, input: { version: number; tier: Tier | null; reason?: string | undefined }, ip: string | null) {
   const row = await requireAccount(db, actor, id);
   if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager over this account can override its tier');
@@ -149,7 +149,7 @@ export async function setOverride(db: Db, actor: Actor, id: number, input: { ver
 export type NamedCriteria = Partial<Record<NamedCriterion, boolean>>;
 
 /**
- * Named accounts (指名客户, SPEC §2): the flag goes to the key-account team, so setting it
+ * Named accounts (指名客户, docs/organisation.md): the flag goes to the key-account team, so setting it
  * needs a manager; the criteria checklist is ordinary account work (the owner may tick it).
  */
 export async function setNamed(db: Db, actor: Actor, id: number, input: { version: number; named?: boolean | undefined; criteria?: NamedCriteria | undefined }, ip: string | null) {

@@ -5,7 +5,7 @@ import { TIMELINE_KINDS, type TimelineKind } from '../../domain/timeline.ts';
 import { visibleOpportunities } from '../opportunities/repository.ts';
 
 /**
- * The activity timeline (SPEC §3.1 account page, §5.2 opportunity page): what happened to an
+ * The activity timeline (docs/archive.md account page, §5.2 opportunity page): what happened to an
  * account and its deals, newest first, assembled from the tables that already record it —
  * no second copy of the facts. One UNION ALL of a branch per source, paged and counted in
  * SQL, names joined once for the page. The follow-up activities of a later area plug in as
@@ -59,7 +59,7 @@ type Branch = SelectQueryBuilder<any, any, Row>;
 
 function branches(db: Kysely<Database>, actor: Actor, scope: TimelineScope, kinds: ReadonlySet<TimelineKind>): Branch[] {
   const ws = actor.workspaceId;
-  // The deals in view: one opportunity, or those of the account the caller may see (SPEC §2).
+  // The deals in view: one opportunity, or those of the account the caller may see (docs/organisation.md).
   const opps = 'opportunityId' in scope
     ? db.selectFrom('opportunities').select('opportunities.id').where('opportunities.workspace_id', '=', ws).where('opportunities.id', '=', scope.opportunityId)
     : visibleOpportunities(db, actor).select('opportunities.id').where('opportunities.account_id', '=', scope.accountId);

@@ -54,7 +54,7 @@ async function page(db: Db, actor: Actor, scope: repo.TimelineScope, q: Timeline
         case 'opportunity_closed':
           return { ...e, subject: r.title, to: r.new_value, reason: r.reason, detail: r.extra, amount: r.amount === null ? null : Number(r.amount) };
         case 'review':
-          // completed step / evidence seen / next action / joint plan: SPEC §5.3's four questions
+          // completed step / evidence seen / next action / joint plan: docs/sales-process.md's four questions
           return { ...e, subject: r.title, from: r.old_value, to: r.new_value, detail: r.extra, reason: r.reason };
         case 'file_added':
           return { ...e, subject: r.title, detail: r.new_value, amount: r.amount === null ? null : Number(r.amount) };

@@ -146,7 +146,7 @@ export async function updateUser(db: Db, actor: Actor, id: number, patch: UserPa
   const user = await repo.getUser(db.kysely, actor, id);
   if (!user) throw notFound('User');
   if (patch.orgUnitId !== undefined && patch.orgUnitId !== user.org_unit_id) await activeUnit(db, actor, patch.orgUnitId);
-  // A new role brings its own export default (SPEC §3.4): a manager demoted to rep does not keep
+  // A new role brings its own export default (docs/archive.md § Import and export): a manager demoted to rep does not keep
   // a grant that came with the old role. An explicit canExport in the same change wins.
   const roleChanges = patch.role !== undefined && patch.role !== user.role;
   const canExport = patch.canExport ?? (roleChanges ? defaultExportPermission(patch.role!) : undefined);
@@ -172,7 +172,7 @@ export async function updateUser(db: Db, actor: Actor, id: number, patch: UserPa
       ...(canExport !== undefined ? { can_export: canExport ? 1 : 0 } : {}),
       updated_at: now,
     });
-    // Role, unit and export changes alter what the user can see and do: a permission change (SPEC §8).
+    // Role, unit and export changes alter what the user can see and do: a permission change (docs/method.md).
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     if (patch.role !== undefined && patch.role !== user.role) changes.role = { from: user.role, to: patch.role };
     if (patch.orgUnitId !== undefined && patch.orgUnitId !== user.org_unit_id) changes.orgUnitId = { from: user.org_unit_id, to: patch.orgUnitId };
@@ -210,7 +210,7 @@ export async function resetPassword(db: Db, actor: Actor, id: number, input: { p
 }
 
 /**
- * Nothing may be left with a switched-off owner (SPEC §3.3): a user who still owns work is
+ * Nothing may be left with a switched-off owner (docs/archive.md): a user who still owns work is
  * deactivated by completing a handover, which moves it all first (handovers/service.ts).
  */
 async function requireNothingOwned(db: Kysely<Database>, workspaceId: number, id: number) {
@@ -267,7 +267,7 @@ export async function updateMe(db: Db, actor: Actor, patch: { name?: string | un
 
 /**
  * A user the actor may hand work to (a new owner, a successor, a pool assignee): active and
- * inside the actor's reach (SPEC §2). Otherwise a 400 naming the field.
+ * inside the actor's reach (docs/organisation.md). Otherwise a 400 naming the field.
  */
 export async function assignableUser(db: Db, actor: Actor, userId: number, field: string) {
   const u = await repo.userWithUnit(db.kysely, actor.workspaceId, userId);

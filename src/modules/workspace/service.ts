@@ -72,7 +72,7 @@ export async function createWorkspace(db: Kysely<Database>, input: NewWorkspace,
       canExport: true,
       now,
     });
-    // The four sales processes of SPEC §5.1 ship with every workspace, in its admin's language.
+    // The four sales processes of docs/sales-process.md § Sales processes and stages ship with every workspace, in its admin's language.
     await installDefaultProcesses(trx, ws.id, input.admin.locale === 'en-US' ? 'en' : 'zh', now);
     await recordAudit(trx, { workspaceId: ws.id, actorUserId: adminId, action: 'workspace.create', targetType: 'workspace', targetId: ws.id }, now);
     return { workspaceId: ws.id, rootUnitId, adminId };
@@ -123,12 +123,12 @@ export async function updateWorkspace(
   return getWorkspace(db, actor);
 }
 
-/** The workspace's rules (tiers, cadence, pool…) with SPEC defaults filled in. */
+/** The workspace's rules (tiers, cadence, pool…) with the method's defaults filled in. */
 export async function loadSettings(db: Kysely<Database>, workspaceId: number): Promise<WorkspaceSettings> {
   return (await loadRules(db, workspaceId)).settings;
 }
 
-/** The workspace's rules and its calendar (time zone, fiscal-year start: SPEC §2), in one read. */
+/** The workspace's rules and its calendar (time zone, fiscal-year start: docs/organisation.md), in one read. */
 export async function loadRules(db: Kysely<Database>, workspaceId: number): Promise<{ settings: WorkspaceSettings; calendar: Calendar }> {
   const row = await repo.settingsAndCalendar(db, workspaceId);
   return {

@@ -1,6 +1,6 @@
 import { useI18n } from './useI18n.ts';
 
-/** Money is stored in integer fen (SPEC §8): shown as ¥ in whole yuan, typed in yuan. */
+/** Money is stored in integer fen (docs/method.md): shown as ¥ in whole yuan, typed in yuan. */
 
 /** ¥ from fen, whole yuan; `compact` gives 万 / k for column headers and cards. */
 export function formatFen(fen: number | null | undefined, locale: string, compact = false): string {

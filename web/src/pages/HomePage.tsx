@@ -28,7 +28,7 @@ export default function HomePage() {
   const { user, reach } = useSession();
   const can = useCan();
   const seesCompany = reach === 'workspace';
-  // The sales roles work accounts and opportunities; auditors and finance have neither (SPEC §2).
+  // The sales roles work accounts and opportunities; auditors and finance have neither (docs/organisation.md).
   const sells = can('opportunities.read');
   const teamSize = useTeamSize(user.orgUnitId);
   const units = useOrgUnits(false);

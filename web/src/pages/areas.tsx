@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { BarChartOutlined, FunnelPlotOutlined, ScheduleOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 
-/** The business areas (SPEC §3–§7), each with what it is for. */
+/** The business areas (docs/archive.md–§7), each with what it is for. */
 export const COMING_AREAS = ['accounts', 'opportunities', 'activities', 'funnel', 'reports'] as const;
 export type ComingArea = (typeof COMING_AREAS)[number];
 /** The areas already open; the rest show "coming soon". */

@@ -109,7 +109,7 @@ function Meta({ label, value }: { label: string; value: React.ReactNode }) {
   );
 }
 
-/** /accounts/:id — one account: header with actions by permission, and the tabs of SPEC §3.1–3.3. */
+/** /accounts/:id — one account: header with actions by permission, and the tabs of docs/archive.md–3.3. */
 export default function AccountDetailPage() {
   const t = useT();
   const screens = Grid.useBreakpoint();

@@ -38,7 +38,7 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-/** New account (all fields of SPEC §3.1, live duplicate warning of §3.3), or edit one. Mounted only while open. */
+/** New account (all fields of docs/archive.md, live duplicate warning of §3.3), or edit one. Mounted only while open. */
 export function AccountFormDrawer({ account, onClose, onCreated }: { account?: AccountDetail; onClose: () => void; onCreated?: (a: AccountDetail) => void }) {
   const { t } = useI18n();
   const { message, modal } = App.useApp();

@@ -4,7 +4,7 @@ import { usePeople, useTierOverride, useUpdateAccount } from './api.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { TIERS, type AccountDetail, type Tier } from './types.ts';
 
-/** Reassign the owner: managers only, and the reason is logged with who and when (SPEC §3.3). */
+/** Reassign the owner: managers only, and the reason is logged with who and when (docs/archive.md). */
 export function ReassignModal({ account, onClose }: { account: AccountDetail; onClose: () => void }) {
   const t = useT();
   const { message } = App.useApp();
@@ -31,7 +31,7 @@ export function ReassignModal({ account, onClose }: { account: AccountDetail; on
   );
 }
 
-/** A manager's tier override, with reason (SPEC §3.1: "a manager may override an account's tier (with reason, logged)"). */
+/** A manager's tier override, with reason (docs/archive.md: "a manager may override an account's tier (with reason, logged)"). */
 export function TierOverrideModal({ account, onClose }: { account: AccountDetail; onClose: () => void }) {
   const t = useT();
   const { message } = App.useApp();

@@ -19,7 +19,7 @@ import { ACCOUNT_STATUSES, INDUSTRIES, PROVINCES, TIERS, VALUE_TYPES, type Accou
 
 const SORTABLE = ['name', 'tier', 'lastFollowUpAt', 'trailingAmount', 'updatedAt', 'createdAt'];
 
-/** /accounts: the customer archive (SPEC §3.1), filtered, sorted and paginated on the server. */
+/** /accounts: the customer archive (docs/archive.md), filtered, sorted and paginated on the server. */
 export default function AccountsPage() {
   const { t, locale } = useI18n();
   const navigate = useNavigate();

@@ -32,7 +32,7 @@ function possibleManagers(contact: Contact | undefined, all: Contact[]): Contact
   return all.filter((c) => !below.has(c.id));
 }
 
-/** Create or edit a contact of an account (SPEC §3.2), with the reports-to line for the org chart. */
+/** Create or edit a contact of an account (docs/archive.md § Buying roles), with the reports-to line for the org chart. */
 export function ContactFormDrawer({ accountId, contact, contacts, onClose }: { accountId: number; contact?: Contact; contacts: Contact[]; onClose: () => void }) {
   const t = useT();
   const { message } = App.useApp();

@@ -8,7 +8,7 @@ import { ContactFormDrawer } from './ContactFormDrawer.tsx';
 import { useProblem } from '../../api/useProblem.ts';
 import type { AccountDetail, Contact } from './types.ts';
 
-/** The account's contacts; writers add and edit, managers archive (SPEC §3.3: nobody deletes). */
+/** The account's contacts; writers add and edit, managers archive (docs/archive.md: nobody deletes). */
 export function ContactsTab({ account, openNew = false }: { account: AccountDetail; openNew?: boolean }) {
   const t = useT();
   const { modal, message } = App.useApp();

@@ -5,7 +5,7 @@ import { useT } from '../../i18n/useI18n.ts';
 import { useAccountHistory } from './api.ts';
 import { useHistoryText } from '../timeline/historyText.ts';
 
-/** Owner, tier, status and archive changes: who, when and why (SPEC §3.3, §8 audit trail). */
+/** Owner, tier, status and archive changes: who, when and why (docs/archive.md, §8 audit trail). */
 export function HistoryTab({ accountId }: { accountId: number }) {
   const t = useT();
   const history = useAccountHistory(accountId);

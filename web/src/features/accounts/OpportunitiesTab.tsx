@@ -10,7 +10,7 @@ import { NewOpportunityModal } from '../opportunities/NewOpportunityModal.tsx';
 
 const STATUS_COLOR = { open: 'processing', won: 'success', lost: 'error', abandoned: 'default' } as const;
 
-/** The account's opportunities, open first (SPEC §3.1: the account page shows them). */
+/** The account's opportunities, open first (docs/archive.md: the account page shows them). */
 export function OpportunitiesTab({ account }: { account: { id: number; name: string; permissions: { edit: boolean } } }) {
   const { t, locale } = useI18n();
   const accountId = account.id;

@@ -7,7 +7,7 @@ import { formatFen } from '../../i18n/money.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { NAMED_CRITERIA, type AccountDetail, type NamedCriterion } from './types.ts';
 
-/** Named-account checklist (SPEC §2): the flag is a manager's call, the criteria any writer's. */
+/** Named-account checklist (docs/organisation.md): the flag is a manager's call, the criteria any writer's. */
 function NamedCard({ account }: { account: AccountDetail }) {
   const { t } = useI18n();
   const { message } = App.useApp();

@@ -12,7 +12,7 @@ const GROUPS: { title: 'profile' | 'plan'; fields: ProfileField[] }[] = [
   { title: 'plan', fields: ['planObjectives', 'planRelationships', 'planResources'] },
 ];
 
-/** Key-account profile and account plan (重点客户档案, SPEC §3.1), kept for A-tier and named accounts. */
+/** Key-account profile and account plan (重点客户档案, docs/archive.md), kept for A-tier and named accounts. */
 export function ProfileTab({ account }: { account: AccountDetail }) {
   const t = useT();
   const { message } = App.useApp();

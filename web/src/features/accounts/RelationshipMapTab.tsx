@@ -25,7 +25,7 @@ function leadRole(roles: BuyingRole[]): BuyingRole | undefined {
 }
 
 const clean = (s: string) => s.replace(/[{}|]/g, ' ');
-/** Who on our side holds this contact's relationships (SPEC §3.2), named on the card itself. */
+/** Who on our side holds this contact's relationships (docs/archive.md § Buying roles), named on the card itself. */
 const holders = (c: RelationshipMapData['contacts'][number]) => [...new Set(c.roles.map((r) => r.holderName).filter(Boolean))].join('、');
 const bar = (degree: number) => '■'.repeat(degree) + '□'.repeat(5 - degree);
 
@@ -53,7 +53,7 @@ function buildOption(data: RelationshipMapData, t: Translate, touch: boolean): {
       name: c.name,
       x: p.x * X_GAP,
       y: p.y * Y_GAP,
-      // The card is the label itself: its box keeps its size whatever the zoom (SPEC §3.2:
+      // The card is the label itself: its box keeps its size whatever the zoom (docs/archive.md § Buying roles:
       // attitude as colour, influence as size, degree as a 1–5 bar).
       symbol: 'circle',
       symbolSize: 8,
@@ -234,7 +234,7 @@ function CoverageCard({ data }: { data: RelationshipMapData }) {
   );
 }
 
-/** The relationship map tab (渔网图): the picture, the gaps and the coverage score (SPEC §3.2). */
+/** The relationship map tab (渔网图): the picture, the gaps and the coverage score (docs/archive.md § Buying roles). */
 export function RelationshipMapTab({ account, onAddContact }: { account: AccountDetail; onAddContact: () => void }) {
   const t = useT();
   const screens = Grid.useBreakpoint();

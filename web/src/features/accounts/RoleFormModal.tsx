@@ -15,7 +15,7 @@ interface Values {
   notes?: string;
 }
 
-/** Give a contact a buying role, or change one: attitude, influence, degree 1–5 and who holds it (SPEC §3.2). */
+/** Give a contact a buying role, or change one: attitude, influence, degree 1–5 and who holds it (docs/archive.md § Buying roles). */
 export function RoleFormModal({ role, contacts, contactId, onClose }: { role?: BuyingRole; contacts: Contact[]; contactId?: number; onClose: () => void }) {
   const t = useT();
   const { message } = App.useApp();

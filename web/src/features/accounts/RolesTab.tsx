@@ -61,7 +61,7 @@ export function RolesTable({ account, contactId }: { account: AccountDetail; con
   );
 }
 
-/** What each of the five buying roles needs and how to work with them (SPEC §3.2 table). */
+/** What each of the five buying roles needs and how to work with them (docs/archive.md § Buying roles table). */
 export function RoleGuidance() {
   const t = useT();
   return (

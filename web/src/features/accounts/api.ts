@@ -73,7 +73,7 @@ export const accountQueries = {
     }),
   map: (accountId: number) =>
     queryOptions({ queryKey: accountKeys.map(accountId), queryFn: ({ signal }) => api.get<RelationshipMapData>(`/accounts/${accountId}/relationship-map`, {}, { signal }) }),
-  /** Possible duplicates of a new account (SPEC §3.3), while the name is being typed. */
+  /** Possible duplicates of a new account (docs/archive.md), while the name is being typed. */
   duplicates: (name: string, creditCode: string) =>
     queryOptions({
       queryKey: accountKeys.duplicates(name, creditCode),

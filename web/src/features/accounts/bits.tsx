@@ -49,7 +49,7 @@ export function InfluenceTag({ influence }: { influence: Influence }) {
 
 export const degreeLabel = (t: Translate, degree: number) => t(`accounts.degree.${Math.min(5, Math.max(1, degree)) as 1 | 2 | 3 | 4 | 5}`);
 
-/** Relationship degree 1–5 as five segments with its name (陌生/认识/信任/支持/同盟, SPEC §3.2). */
+/** Relationship degree 1–5 as five segments with its name (陌生/认识/信任/支持/同盟, docs/archive.md § Buying roles). */
 export function DegreeBar({ degree }: { degree: number }) {
   const t = useT();
   const color = degree >= 4 ? '#16a34a' : degree === 3 ? '#2563eb' : degree === 2 ? '#d97706' : '#94a3b8';

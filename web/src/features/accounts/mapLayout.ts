@@ -1,5 +1,5 @@
 /**
- * Positions for the relationship map's org chart (渔网图, SPEC §3.2): a tidy top-down tree by
+ * Positions for the relationship map's org chart (渔网图, docs/archive.md § Buying roles): a tidy top-down tree by
  * reports-to, in slot units. A manager with many direct reports who have no reports of
  * their own gets them in a grid of rows, so a flat team of 30 stays readable.
  */

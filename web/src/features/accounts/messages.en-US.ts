@@ -19,7 +19,7 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.noOwner': 'No owner',
   'accounts.never': 'Never',
   'accounts.overdue': 'overdue',
-  'accounts.overdueHint': 'Not followed up within the frequency its tier requires (SPEC §4.3)',
+  'accounts.overdueHint': 'Not followed up within the frequency its tier requires (docs/archive.md § Follow-up cadence)',
   'accounts.more': 'More',
   'accounts.archive': 'Archive',
   'accounts.restore': 'Restore',

@@ -17,7 +17,7 @@ export const accountsZhCN = {
   'accounts.noOwner': '无负责人',
   'accounts.never': '从未跟进',
   'accounts.overdue': '已逾期',
-  'accounts.overdueHint': '超过该分类的跟进频率仍未跟进（SPEC §4.3）',
+  'accounts.overdueHint': '超过该分类的跟进频率仍未跟进（docs/archive.md § Follow-up cadence）',
   'accounts.more': '更多',
   'accounts.archive': '归档',
   'accounts.restore': '恢复',

@@ -1,6 +1,6 @@
 /**
  * Shapes of the customer-archive API (src/modules/accounts, contacts, saved-views) and its
- * vocabularies, shared with src/domain/accounts.ts (SPEC §3.1, §3.2). Labels live in
+ * vocabularies, shared with src/domain/accounts.ts (docs/archive.md, §3.2). Labels live in
  * this area's messages files.
  */
 import {

@@ -1,6 +1,6 @@
 /**
  * The event's detail as one line: "rows=120 · format=xlsx · filter: tier=A, q=华为" — an export
- * must show what was taken (SPEC §1.1: a departing rep's bulk export is visible here).
+ * must show what was taken (docs/method.md § The four problems: a departing rep's bulk export is visible here).
  */
 export function detailLine(detail: unknown): string {
   if (detail === null || typeof detail !== 'object') return detail == null ? '' : String(detail);

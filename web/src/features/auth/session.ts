@@ -49,7 +49,7 @@ export function useSession(): Me {
   return me;
 }
 
-/** A date in the workspace's time zone (SPEC §2) — today by default — as the server judges "overdue", whatever the browser's zone. */
+/** A date in the workspace's time zone (docs/organisation.md) — today by default — as the server judges "overdue", whatever the browser's zone. */
 export function useWorkspaceDate(): (instant?: number) => string {
   const timeZone = useSession().workspace.timeZone;
   return (instant = Date.now()) => dateIn(instant, timeZone);

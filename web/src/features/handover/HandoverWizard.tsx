@@ -36,7 +36,7 @@ function ItemDetail({ item: i }: { item: HandoverItem }) {
   return line ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{line}</Typography.Text> : null;
 }
 
-/** The handover wizard (离职交接, SPEC §3.3): inventory → successors → key-account notes → review and complete. */
+/** The handover wizard (离职交接, docs/archive.md): inventory → successors → key-account notes → review and complete. */
 export default function HandoverWizard() {
   const t = useT();
   const id = Number(useParams().id);

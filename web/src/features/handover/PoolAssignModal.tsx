@@ -8,7 +8,7 @@ import { useAssign, type PoolItem } from './api.ts';
 import { canOwnAccounts } from '../../../../src/domain/pool.ts';
 
 /**
- * A manager or admin gives a pool account to a rep or manager (SPEC §3.3). The people list is
+ * A manager or admin gives a pool account to a rep or manager (docs/archive.md). The people list is
  * the caller's visible users — for a manager their subtree, the same reach the server checks.
  */
 export function PoolAssignModal({ account, onClose }: { account: PoolItem; onClose: () => void }) {

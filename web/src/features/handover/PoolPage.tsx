@@ -18,7 +18,7 @@ import { PoolAssignModal } from './PoolAssignModal.tsx';
 const PAGE = 20;
 const EVENTS_PAGE = 10;
 
-/** 客户公海 (SPEC §3.3): pool accounts within reach, claim with confirmation, a manager's assignment, and the release/claim log. */
+/** 客户公海 (docs/archive.md): pool accounts within reach, claim with confirmation, a manager's assignment, and the release/claim log. */
 export default function PoolPage() {
   const t = useT();
   const { message } = App.useApp();

@@ -20,7 +20,7 @@ const SHOWN = 5;
 const CLOSING_DAYS = 30;
 
 /**
- * The desk of a rep or a manager (SPEC §4.3, §5.3): what needs doing now, within what the caller may
+ * The desk of a rep or a manager (docs/archive.md § Follow-up cadence, §5.3): what needs doing now, within what the caller may
  * see — opportunities that need attention, accounts overdue for a follow-up, deals due to close.
  * Each card asks the list endpoint for its first rows and total, under the keys of those lists, so
  * a change anywhere in the app refreshes the desk too.

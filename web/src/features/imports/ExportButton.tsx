@@ -5,7 +5,7 @@ import { useI18n } from '../../i18n/useI18n.ts';
 import { useCan } from '../auth/session.ts';
 
 /**
- * Downloads the list with its current filters as CSV or Excel (SPEC §3.4). Shown only to
+ * Downloads the list with its current filters as CSV or Excel (docs/archive.md § Import and export). Shown only to
  * users holding the export permission; the server checks it again and logs every export.
  */
 export function ExportButton({ area, filters }: { area: 'accounts' | 'contacts' | 'opportunities'; filters: Record<string, string | undefined> }) {

@@ -19,7 +19,7 @@ import {
 import { FailureAlert } from './FailureAlert.tsx';
 
 /**
- * The import wizard (SPEC §3.4): upload → map columns → dry-run report → commit with
+ * The import wizard (docs/archive.md § Import and export): upload → map columns → dry-run report → commit with
  * progress → summary. Nothing is written before the last step, and then all or nothing.
  */
 export default function ImportPage() {

@@ -160,7 +160,7 @@ function BoardCanvas({ process, columns, onMove }: { process: Process; columns: 
   );
 }
 
-/** /opportunities/board — the pipeline of one sales process as a kanban board (SPEC §5.1, §5.3). */
+/** /opportunities/board — the pipeline of one sales process as a kanban board (docs/sales-process.md § Sales processes and stages, §5.3). */
 export default function BoardPage() {
   const t = useT();
   const money = useMoney();

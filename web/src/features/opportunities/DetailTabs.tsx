@@ -15,7 +15,7 @@ import { ROOT_CAUSES, TEAM_ROLES, type HistoryItem, type OpportunityDetail, type
 const when = (ms: number | null | undefined) => (ms ? dayjs(ms).format('YYYY-MM-DD HH:mm') : '—');
 
 /**
- * The opportunity team (SPEC §5.2) with the roles the stage suggests. Its lead (the owner, a
+ * The opportunity team (docs/sales-process.md § The opportunity) with the roles the stage suggests. Its lead (the owner, a
  * manager over it) adds and removes people; any other member may leave.
  */
 export function TeamTab({ o, stage }: { o: OpportunityDetail; stage: Stage | undefined }) {
@@ -35,7 +35,7 @@ export function TeamTab({ o, stage }: { o: OpportunityDetail; stage: Stage | und
   const canRemove = (m: OpportunityDetail['team'][number]) => m.teamRole !== 'sales_lead' && o.status === 'open' && (canEdit || (o.permissions.contribute && m.userId === me.user.id));
   const removeMember = (m: OpportunityDetail['team'][number]) => remove.mutateAsync({ id: o.id, memberId: m.id }).then((after) => {
     if (after) { message.success(t('common.saved')); return; }
-    // Left the team and with it the sight of the deal (SPEC §2).
+    // Left the team and with it the sight of the deal (docs/organisation.md).
     message.success(t('opps.team.left', { name: o.name }));
     void navigate('/opportunities');
   }, report);
@@ -78,7 +78,7 @@ export function TeamTab({ o, stage }: { o: OpportunityDetail; stage: Stage | und
   );
 }
 
-/** Who in the customer plays which buying role in this opportunity (SPEC §3.2), read from the account area. */
+/** Who in the customer plays which buying role in this opportunity (docs/archive.md § Buying roles), read from the account area. */
 export function BuyingRolesTab({ o }: { o: OpportunityDetail }) {
   const t = useT();
   const roles = useBuyingRoles(o.accountId, o.id);
@@ -103,7 +103,7 @@ export function BuyingRolesTab({ o }: { o: OpportunityDetail }) {
   );
 }
 
-/** Pipeline review (盘问, SPEC §5.3): the four questions, recorded as an entry. */
+/** Pipeline review (盘问, docs/sales-process.md): the four questions, recorded as an entry. */
 export function ReviewsTab({ o, stage }: { o: OpportunityDetail; stage: Stage | undefined }) {
   const t = useT();
   const { message } = App.useApp();
@@ -135,7 +135,7 @@ export function ReviewsTab({ o, stage }: { o: OpportunityDetail; stage: Stage | 
             <Form.Item name="nextActionDate" label={t('opps.review.nextActionDate')} tooltip={t('opps.review.nextActionDateHint')} style={{ marginBottom: 10 }}>
               <DatePicker />
             </Form.Item>
-            {/* What the reviewer sees behind a problem (SPEC §5.3): for the weekly review of the rep's pipeline. */}
+            {/* What the reviewer sees behind a problem (docs/sales-process.md): for the weekly review of the rep's pipeline. */}
             <Form.Item name="rootCause" label={t('opps.review.rootCause')} style={{ marginBottom: 10, minWidth: 220 }}>
               <Select allowClear placeholder={t('opps.review.rootCauseNone')} options={ROOT_CAUSES.map((c) => ({ value: c, label: t(`opps.rootCause.${c}`) }))} />
             </Form.Item>
@@ -166,7 +166,7 @@ export function ReviewsTab({ o, stage }: { o: OpportunityDetail; stage: Stage | 
   );
 }
 
-/** The stage history (SPEC §5.2): entered, left, by whom, with the evidence or reason given on leaving. */
+/** The stage history (docs/sales-process.md § The opportunity): entered, left, by whom, with the evidence or reason given on leaving. */
 export function StageHistoryTab({ o, process }: { o: OpportunityDetail; process: Process | undefined }) {
   const t = useT();
   const words = useHistoryText();
@@ -218,7 +218,7 @@ export function StageHistoryTab({ o, process }: { o: OpportunityDetail; process:
   );
 }
 
-/** Every change to the opportunity, from the audit trail (SPEC §5.3: every move is in it). */
+/** Every change to the opportunity, from the audit trail (docs/sales-process.md: every move is in it). */
 export function AuditTab({ o }: { o: OpportunityDetail }) {
   const t = useT();
   const trail = useAuditTrail(o.id);

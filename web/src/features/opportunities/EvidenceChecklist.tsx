@@ -18,7 +18,7 @@ export const sameEvidence = (a: readonly EvidenceGiven[], b: readonly EvidenceGi
 };
 
 /**
- * The evidence given at a stage gate (SPEC §5.3), item by item, and what the server last said
+ * The evidence given at a stage gate (docs/sales-process.md), item by item, and what the server last said
  * was missing. `gated` are the stages the move leaves or skips; only their items are sent.
  * `initial` is what was already recorded (the stage's gathered evidence): the list starts from it.
  */

@@ -18,7 +18,7 @@ function InsightGate({ o, children }: { o: OpportunityDetail; children: (insight
 const POINTS: Record<QualificationAnswer, number> = { yes: 2, partly: 1, no: 0 };
 const ANSWER_COLOR: Record<QualificationAnswer, string> = { yes: '#16a34a', partly: '#d97706', no: '#dc2626' };
 
-/** Six facts, yes / partly / no with a note (SPEC §5.5), and the score. */
+/** Six facts, yes / partly / no with a note (docs/sales-process.md § Qualification), and the score. */
 export function QualificationTab({ o }: { o: OpportunityDetail }) {
   return <InsightGate o={o}>{(insight) => <QualificationForm o={o} insight={insight} />}</InsightGate>;
 }
@@ -75,7 +75,7 @@ function QualificationForm({ o, insight }: { o: OpportunityDetail; insight: Insi
   );
 }
 
-/** The customer's decision cycle (SPEC §5.4) with the sales stage's expected phase and the misalignment warning. */
+/** The customer's decision cycle (docs/sales-process.md § Buying phase) with the sales stage's expected phase and the misalignment warning. */
 export function BuyingPhaseTab({ o, stage }: { o: OpportunityDetail; stage: Stage | undefined }) {
   const t = useT();
   const { message } = App.useApp();
@@ -161,7 +161,7 @@ function SwotForm({ o, insight }: { o: OpportunityDetail; insight: Insight }) {
   );
 }
 
-/** The win-strategy wizard (SPEC §5.6): one question at a time, the path, the strategy and what it means. */
+/** The win-strategy wizard (docs/sales-process.md § Win strategy): one question at a time, the path, the strategy and what it means. */
 export function StrategyTab({ o }: { o: OpportunityDetail }) {
   return <InsightGate o={o}>{(insight) => <StrategyWizard o={o} insight={insight} />}</InsightGate>;
 }

@@ -138,7 +138,7 @@ function AttentionTab() {
   );
 }
 
-/** /opportunities/list — every opportunity in reach, with the managers' "needs attention" view (SPEC §5.3). */
+/** /opportunities/list — every opportunity in reach, with the managers' "needs attention" view (docs/sales-process.md). */
 export default function ListPage() {
   const t = useT();
   const me = useSession();

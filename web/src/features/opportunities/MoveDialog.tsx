@@ -11,7 +11,7 @@ import { EvidenceChecklist, useEvidence } from './EvidenceChecklist.tsx';
 import type { MissingEvidence, Opportunity, Process, Stage } from './types.ts';
 
 /**
- * Moving an opportunity to another stage (SPEC §5.3). Forward: the evidence of the stage being left
+ * Moving an opportunity to another stage (docs/sales-process.md). Forward: the evidence of the stage being left
  * and of every skipped stage, item by item (a note or a file where the item asks); a manager may
  * override what is missing with a reason. Back: a reason. Into the won stage: the contract amount.
  * The server decides — a 422 lists what is still missing, shown right here beside the items.

@@ -16,9 +16,9 @@ import type { MissingEvidence } from './types.ts';
 interface Values { accountId: number; name: string; processId: number; stageId?: number; amount: number; expectedCloseDate: Dayjs }
 
 /**
- * A new opportunity on an account the user can see (SPEC §5.2); the owner joins the team as sales
+ * A new opportunity on an account the user can see (docs/sales-process.md § The opportunity); the owner joins the team as sales
  * lead; from an account's page the account comes preset. Starting past the first stage (a customer
- * buying again) asks for the evidence of the stages skipped, as the move dialog does (SPEC §5.3).
+ * buying again) asks for the evidence of the stages skipped, as the move dialog does (docs/sales-process.md).
  */
 export function NewOpportunityModal({ processId, account, onClose }: { processId?: number; account?: { id: number; name: string }; onClose: () => void }) {
   const t = useT();

@@ -60,7 +60,7 @@ export function EditDrawer({ o, onClose }: { o: OpportunityDetail; onClose: () =
 interface CloseValues { outcome: 'won' | 'lost' | 'abandoned'; contractAmount?: number; reason?: string; competitor?: string; note?: string }
 
 /**
- * Lost or abandoned: the reason and the competitor (SPEC §5.7). Won is the last stage of the
+ * Lost or abandoned: the reason and the competitor (docs/sales-process.md § The stage gate). Won is the last stage of the
  * process, reached through the stage gate: choosing it hands over to the move dialog, which
  * asks for the evidence still missing and the contract amount.
  */
@@ -104,7 +104,7 @@ export function CloseModal({ o, onClose, onWon }: { o: OpportunityDetail; onClos
 
 /**
  * A change that needs a sentence of why, written to the history: reopening a closed deal,
- * marking its advantage lost (SPEC §5.3, the weekly review reads it).
+ * marking its advantage lost (docs/sales-process.md, the weekly review reads it).
  */
 function ReasonModal({ title, okText, placeholder, maxLength, pending, testId, onSubmit, onClose }: {
   title: string; okText: string; placeholder: string; maxLength?: number; pending: boolean; testId?: string;

@@ -34,7 +34,7 @@ function Meta({ label, children, testId }: { label: string; children: React.Reac
   );
 }
 
-/** Next step and its date, edited in place (SPEC §5.3: no next step, or a past date, is "no plan"). */
+/** Next step and its date, edited in place (docs/sales-process.md: no next step, or a past date, is "no plan"). */
 function NextStep({ o }: { o: OpportunityDetail }) {
   const t = useT();
   const { message } = App.useApp();
@@ -73,7 +73,7 @@ function Header({ o, process, onMove, onDialog }: { o: OpportunityDetail; proces
   const report = useProblem();
   const update = useUpdateOpportunity();
   const stages = [...(process?.stages ?? [])].sort((a, b) => a.position - b.position);
-  // Leading the deal (figures, stages, closing) vs contributing to it (the analysis fields): SPEC §2, the server's rule.
+  // Leading the deal (figures, stages, closing) vs contributing to it (the analysis fields): docs/organisation.md, the server's rule.
   const canEdit = o.permissions.edit && o.status === 'open';
   const canContribute = o.permissions.contribute && o.status === 'open';
   return (
@@ -128,7 +128,7 @@ function Header({ o, process, onMove, onDialog }: { o: OpportunityDetail; proces
             <Dropdown trigger={['click']} menu={{
               items: [
                 ...(o.status === 'open' ? [{ key: 'close', label: t('opps.close.action') }] : [{ key: 'reopen', label: t('opps.reopen.action') }]),
-                // SPEC §5.3: "advantage lost — qualification weakened, or marked by the manager".
+                // docs/sales-process.md: "advantage lost — qualification weakened, or marked by the manager".
                 ...(o.permissions.manage && o.status === 'open' ? [{ key: 'advantage', label: t(o.advantageMarked ? 'opps.advantage.clear' : 'opps.advantage.mark') }] : []),
               ],
               onClick: ({ key }) => {
@@ -149,7 +149,7 @@ function Header({ o, process, onMove, onDialog }: { o: OpportunityDetail; proces
   );
 }
 
-/** Time spent in each stage, summed over every visit (the stage history, SPEC §5.2). */
+/** Time spent in each stage, summed over every visit (the stage history, docs/sales-process.md § The opportunity). */
 function daysByStage(history: StageHistoryEntry[] | undefined) {
   const m = new Map<number, number>();
   for (const h of history ?? []) m.set(h.stageId, (m.get(h.stageId) ?? 0) + h.daysInStage);
@@ -200,7 +200,7 @@ function StagePath({ o, process, history, onMove }: { o: OpportunityDetail; proc
   );
 }
 
-/** "What this stage asks for" (SPEC §5.1): purpose, milestone, evidence to leave, actions, roles vs the team. */
+/** "What this stage asks for" (docs/sales-process.md § Sales processes and stages): purpose, milestone, evidence to leave, actions, roles vs the team. */
 function StagePanel({ o, stage }: { o: OpportunityDetail; stage: Stage }) {
   const t = useT();
   const held = new Set(o.team.map((m) => m.teamRole));
@@ -232,7 +232,7 @@ function StagePanel({ o, stage }: { o: OpportunityDetail; stage: Stage }) {
   );
 }
 
-/** /opportunities/:id — one opportunity: header, the stage path, what the stage asks for, and the tabs of SPEC §5.2–5.7. */
+/** /opportunities/:id — one opportunity: header, the stage path, what the stage asks for, and the tabs of docs/sales-process.md § The opportunity–5.7. */
 export default function OpportunityPage() {
   const t = useT();
   const screens = Grid.useBreakpoint();
@@ -308,7 +308,7 @@ export default function OpportunityPage() {
   );
 }
 
-/** A closed deal asks for nothing more: how it ended instead of what the stage asks for (SPEC §5.7). */
+/** A closed deal asks for nothing more: how it ended instead of what the stage asks for (docs/sales-process.md § The stage gate). */
 function ClosedPanel({ o }: { o: OpportunityDetail }) {
   const t = useT();
   const dateOf = useWorkspaceDate();

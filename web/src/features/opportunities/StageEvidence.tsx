@@ -10,7 +10,7 @@ import { EvidenceChecklist, sameEvidence, useEvidence } from './EvidenceChecklis
 import type { OpportunityDetail, Stage } from './types.ts';
 
 /**
- * The current stage's evidence as the team collects it (SPEC §5.3 "what is done is seen"):
+ * The current stage's evidence as the team collects it (docs/sales-process.md "what is done is seen"):
  * those who contribute to the deal tick an item when it is done (with its note or file) and
  * save; everyone sees how far it is. The move dialog starts from what is saved here.
  */

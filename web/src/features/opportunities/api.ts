@@ -87,7 +87,7 @@ export const useUpdateOpportunity = () => useOppMutation(({ id, ...body }: Patch
 export const useCreateOpportunity = () =>
   useOppMutation((body: {
     accountId: number; name: string; processId: number; stageId?: number; amount: number; expectedCloseDate: string;
-    /** Starting past the first stage: the evidence of the stages skipped (SPEC §5.3), or a manager's override with a reason. */
+    /** Starting past the first stage: the evidence of the stages skipped (docs/sales-process.md), or a manager's override with a reason. */
     evidence?: EvidenceGiven[]; override?: boolean; reason?: string;
   }) => api.post<OpportunityDetail>('/opportunities', body));
 

@@ -10,7 +10,7 @@ export function StatusTag({ status }: { status: Status }) {
   return <Tag color={STATUS_COLOR[status]}>{t(`opps.status.${status}`)}</Tag>;
 }
 
-/** The warning badges of SPEC §5.3 (problems) and §5.4 (stage ahead of the buyer). */
+/** The warning badges of docs/sales-process.md (problems) and §5.4 (stage ahead of the buyer). */
 export function ProblemBadges({ o, compact }: { o: Pick<Opportunity, 'problems' | 'stageAheadOfBuyer' | 'daysInStage' | 'nextStepDate'>; compact?: boolean }) {
   const t = useT();
   const icon = { stalled: <FieldTimeOutlined />, no_plan: <ClockCircleOutlined />, advantage_lost: <FallOutlined /> } as const;
@@ -33,7 +33,7 @@ export function ProblemBadges({ o, compact }: { o: Pick<Opportunity, 'problems' 
   );
 }
 
-/** How much of the current stage's evidence is done (SPEC §5.3 "what is done is seen"); nothing when the stage asks for none. */
+/** How much of the current stage's evidence is done (docs/sales-process.md "what is done is seen"); nothing when the stage asks for none. */
 export function EvidenceProgress({ status, compact, testId = 'evidence-progress' }: { status: EvidenceStatus | null; compact?: boolean; testId?: string }) {
   const t = useT();
   if (!status || status.required === 0) return null;

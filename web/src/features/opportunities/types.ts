@@ -1,9 +1,9 @@
-/** Shapes of the opportunity API (src/modules/opportunities/routes.ts, SPEC §5). Money in fen. */
+/** Shapes of the opportunity API (src/modules/opportunities/routes.ts, docs/sales-process.md). Money in fen. */
 import { FORECAST_CATEGORIES, LOSS_REASONS, OPPORTUNITY_STATUSES as STATUSES, ROOT_CAUSES, TEAM_ROLES } from '../../../../src/domain/opportunity.ts';
 import { BUYING_PHASES, QUALIFICATION_FACTS } from '../../../../src/domain/buying-phase.ts';
 import { STRATEGIES, STRATEGY_QUESTIONS } from '../../../../src/domain/win-strategy.ts';
 
-// Vocabularies shared with the server's pure domain modules (SPEC §5.2, §5.4–§5.7).
+// Vocabularies shared with the server's pure domain modules (docs/sales-process.md § The opportunity, §5.4–§5.7).
 export { BUYING_PHASES, FORECAST_CATEGORIES, LOSS_REASONS, QUALIFICATION_FACTS, ROOT_CAUSES, STATUSES, STRATEGIES, STRATEGY_QUESTIONS, TEAM_ROLES };
 export type RootCause = (typeof ROOT_CAUSES)[number];
 export type Status = (typeof STATUSES)[number];
@@ -52,7 +52,7 @@ export interface Opportunity {
   contractAmount: number | null;
   description: string | null;
   products: string[];
-  /** The evidence gathered so far for the current stage (SPEC §5.3), emptied when the stage changes; a move starts from it. */
+  /** The evidence gathered so far for the current stage (docs/sales-process.md), emptied when the stage changes; a move starts from it. */
   evidence: EvidenceGiven[];
   /** How far the current stage's evidence is; null when closed. */
   evidenceStatus: EvidenceStatus | null;
@@ -68,7 +68,7 @@ export interface TeamMember { id: number; userId: number; userName: string; team
 export interface OpportunityDetail extends Opportunity {
   team: TeamMember[];
   /**
-   * What the user may do (the server's rule, SPEC §2): edit = lead the deal (figures, stage moves,
+   * What the user may do (the server's rule, docs/organisation.md): edit = lead the deal (figures, stage moves,
    * close, reopen, the team, reviews); contribute = the analysis (qualification, buying phase, SWOT,
    * strategy, next step, products, description); manage = a manager over it (override, advantage lost).
    */

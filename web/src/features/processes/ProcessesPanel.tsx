@@ -25,7 +25,7 @@ export function deriveKey(label: string, taken: Set<string>, n: number): string 
 
 const isConflict = (e: unknown) => isApiError(e) && e.status === 409;
 
-/** Settings → Sales processes (SPEC §5.1): everyone reads them, administrators copy templates and edit stages. */
+/** Settings → Sales processes (docs/sales-process.md § Sales processes and stages): everyone reads them, administrators copy templates and edit stages. */
 export default function ProcessesPanel() {
   const t = useT();
   const { message } = App.useApp();

@@ -21,7 +21,7 @@ interface Props {
 interface Fit { order: Stage[]; moved: Stage; min: number; max: number }
 
 /**
- * The stages of a process in order (SPEC §5.1): each opens to its form; an administrator drags
+ * The stages of a process in order (docs/sales-process.md § Sales processes and stages): each opens to its form; an administrator drags
  * a stage by its handle onto another to take its place, or uses the stage's menu to move it,
  * add a stage before or after it, or remove it. The won stage stays last.
  */

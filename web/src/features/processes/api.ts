@@ -2,7 +2,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { api, request } from '../../api/client.ts';
 import type { BuyingPhase, EvidenceItem, Process, ProcessSummary, Stage, TeamRole } from '../opportunities/types.ts';
 
-/** Server shapes: src/modules/sales-processes (SPEC §5.1). The opportunity screens read processes through processKeys. */
+/** Server shapes: src/modules/sales-processes (docs/sales-process.md § Sales processes and stages). The opportunity screens read processes through processKeys. */
 export type TemplateKey = 'small' | 'large' | 'seven_steps' | 'p0_p7';
 export interface Template {
   key: TemplateKey;

@@ -19,7 +19,7 @@ export const industryLabel = (t: T, i: Industry | null | undefined) => (i ? t(`t
 const placeText = (t: T, p: { province: string | null; city: string | null; district: string | null }) =>
   [p.province ?? t('territories.anyPlace'), p.city, p.district].filter(Boolean).join(' / ');
 
-/** Settings → Territories (井田, SPEC §2): the rules, their conflicts, and who would get a new account. */
+/** Settings → Territories (井田, docs/organisation.md): the rules, their conflicts, and who would get a new account. */
 export default function TerritoriesPanel() {
   const t = useT();
   const { message, modal } = App.useApp();

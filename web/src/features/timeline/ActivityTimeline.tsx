@@ -17,7 +17,7 @@ import type { RootCause } from '../opportunities/types.ts';
 type Filter = 'all' | TimelineGroup;
 
 /**
- * The activity timeline of an account or an opportunity (SPEC §3.1, §5.2): what happened,
+ * The activity timeline of an account or an opportunity (docs/archive.md, §5.2): what happened,
  * who did it and why, newest first, filtered by kind and loaded a page at a time.
  */
 export function ActivityTimeline({ of }: { of: TimelineOf }) {

@@ -1,4 +1,4 @@
-/** 活动时间线（SPEC §3.1 客户页、§5.2 商机页）。 */
+/** 活动时间线（docs/archive.md 客户页、§5.2 商机页）。 */
 export const timelineZhCN = {
   'timeline.group.all': '全部',
   'timeline.group.account': '客户与联系人',

@@ -68,7 +68,7 @@ export default function UsersPanel() {
     });
   }
 
-  /** The user still owns work: a handover gives it successors and then deactivates them (SPEC §3.3). */
+  /** The user still owns work: a handover gives it successors and then deactivates them (docs/archive.md). */
   function offerHandover(user: User, p: Record<string, unknown>) {
     const n = (k: string) => Number(p[k] ?? 0);
     const handoverId = typeof p.handoverId === 'number' ? p.handoverId : null;
