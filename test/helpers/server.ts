@@ -1,21 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CLI = path.join(ROOT, 'src/cli/main.ts');
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
+/** A port nobody listens on now (the same helper the embedded PostgreSQL uses). */
+import { freeLocalPort as freePort } from '../../src/db/embedded-postgres.ts';
+
+export { freePort };
 
 export interface RunningServer {
   url: string;

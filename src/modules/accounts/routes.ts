@@ -5,6 +5,7 @@ import { errorResponses, idParam, optionalText, page, versionField, queryId, tex
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountDetailSchema, accountListQuery, accountSchema, createAccountBody, updateAccountBody } from './schemas.ts';
 import * as accounts from './service.ts';
+import * as profile from './profile.ts';
 import { needs } from '../../server/access.ts';
 
 /** Roles that work with accounts at all (docs/organisation.md); the service narrows to the records in reach. */
@@ -115,7 +116,7 @@ export default async function accountRoutes(app: FastifyInstance) {
   r.get('/accounts/:id/profile', {
     config: { access: needs('accounts.read') },
     schema: { tags: ['accounts'], summary: 'Key-account profile and account plan (docs/archive.md)', params: idParam, response: { 200: profileSchema, ...errorResponses } },
-  }, async (req) => accounts.getProfile(db, actorOf(req), req.params.id));
+  }, async (req) => profile.getProfile(db, actorOf(req), req.params.id));
 
   r.put('/accounts/:id/profile', {
     config: { access: needs('accounts.write') },
@@ -126,5 +127,5 @@ export default async function accountRoutes(app: FastifyInstance) {
       body: z.strictObject({ version: z.number().int().min(0).max(INT4_MAX), ...profileShape }),
       response: { 200: profileSchema, ...errorResponses },
     },
-  }, async (req) => accounts.saveProfile(db, actorOf(req), req.params.id, req.body));
+  }, async (req) => profile.saveProfile(db, actorOf(req), req.params.id, req.body));
 }

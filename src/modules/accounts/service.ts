@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.ts';
 import { updateVersioned } from '../versioned.ts';
 import type { VersionedValues } from '../../db/versioned.ts';
-import type { AccountProfileTable, AccountTable } from '../../db/schema.ts';
+import type { AccountTable } from '../../db/schema.ts';
 import type { AccountStatus, Tier } from '../../domain/accounts.ts';
 import { followUpDueAt, overdueThresholds } from '../../domain/cadence.ts';
 import { companyNameKey, nameSimilarity, SIMILAR_NAME_THRESHOLD } from '../../domain/company-name.ts';
@@ -10,7 +10,7 @@ import { can, canEditAccount, canManageAccount, reachesUnit, type AccountFacts, 
 import type { WorkspaceSettings } from '../../domain/settings.ts';
 import { canonicalProvince, storedProvince } from '../../domain/regions.ts';
 import { matchTerritory } from '../../domain/territory.ts';
-import { AppError, conflict, forbidden, invalid, notFound, fieldError, staleVersion } from '../../server/problem.ts';
+import { AppError, conflict, forbidden, invalid, notFound, fieldError } from '../../server/problem.ts';
 import { recordChanges } from '../history/repository.ts';
 import { labelledHistory } from '../history/labelled.ts';
 import { loadSettings } from '../workspace/service.ts';
@@ -365,63 +365,4 @@ export async function setArchived(db: Db, actor: Actor, id: number, archived: bo
 export async function accountHistory(db: Db, actor: Actor, id: number) {
   await requireAccount(db, actor, id);
   return labelledHistory(db.kysely, actor.workspaceId, 'account', id);
-}
-
-export interface ProfileInput {
-  version?: number | undefined;
-  businessOverview?: string | null | undefined;
-  organisation?: string | null | undefined;
-  decisionProcess?: string | null | undefined;
-  budgetCycle?: string | null | undefined;
-  installedBaseOurs?: string | null | undefined;
-  installedBaseCompetitors?: string | null | undefined;
-  relationshipHistory?: string | null | undefined;
-  planObjectives?: string | null | undefined;
-  planRelationships?: string | null | undefined;
-  planResources?: string | null | undefined;
-  planReviewDate?: string | null | undefined;
-}
-
-const profileColumns: [keyof ProfileInput, keyof AccountProfileTable][] = [
-  ['businessOverview', 'business_overview'], ['organisation', 'organisation'], ['decisionProcess', 'decision_process'],
-  ['budgetCycle', 'budget_cycle'], ['installedBaseOurs', 'installed_base_ours'], ['installedBaseCompetitors', 'installed_base_competitors'],
-  ['relationshipHistory', 'relationship_history'], ['planObjectives', 'plan_objectives'], ['planRelationships', 'plan_relationships'],
-  ['planResources', 'plan_resources'], ['planReviewDate', 'plan_review_date'],
-];
-
-type ProfileRow = NonNullable<Awaited<ReturnType<typeof repo.getProfile>>>;
-export function toProfileDto(p: ProfileRow | undefined) {
-  const out: Record<string, unknown> = { version: p?.version ?? 0, updatedAt: p?.updated_at ?? null };
-  for (const [k, col] of profileColumns) out[k] = p ? ((p as unknown as Record<string, unknown>)[col] ?? null) : null;
-  return out as Record<keyof ProfileInput, string | null> & { version: number; updatedAt: number | null };
-}
-
-export async function getProfile(db: Db, actor: Actor, id: number) {
-  await requireAccount(db, actor, id);
-  return toProfileDto(await repo.getProfile(db.kysely, actor.workspaceId, id));
-}
-
-/** The key-account profile and account plan (docs/archive.md) exist for A-tier and named accounts. */
-export async function saveProfile(db: Db, actor: Actor, id: number, input: ProfileInput) {
-  const row = await requireAccount(db, actor, id);
-  if (!canEditAccount(actor, factsOf(row))) throw forbidden('You cannot edit this account');
-  if (row.tier !== 'A' && row.named_account !== 1) {
-    throw new AppError('not_key_account', 'Only A-tier and named accounts keep a key-account profile');
-  }
-  const { now } = actor;
-  const values: Record<string, unknown> = {};
-  for (const [k, col] of profileColumns) if (input[k] !== undefined) values[col] = input[k];
-  await db.kysely.transaction().execute(async (trx) => {
-    const existing = await repo.getProfile(trx, actor.workspaceId, id);
-    if (!existing) {
-      if (input.version !== undefined && input.version !== 0) throw conflict('version_conflict', 'The profile was removed or never existed; reload', 'version');
-      await repo.insertProfile(trx, { account_id: id, workspace_id: actor.workspaceId, ...values, updated_by: actor.userId, updated_at: now, version: 1 });
-      return;
-    }
-    if (input.version !== existing.version) {
-      throw staleVersion('The profile', existing.version);
-    }
-    await repo.updateProfile(trx, actor.workspaceId, id, existing.version, { ...values, updated_by: actor.userId, updated_at: now });
-  });
-  return getProfile(db, actor, id);
 }
