@@ -28,6 +28,8 @@ const ImportPage = lazy(() => import('../features/imports/ImportPage.tsx'));
 const OpportunityBoardPage = lazy(() => import('../features/opportunities/BoardPage.tsx'));
 const OpportunityListPage = lazy(() => import('../features/opportunities/ListPage.tsx'));
 const OpportunityPage = lazy(() => import('../features/opportunities/OpportunityPage.tsx'));
+const ReportsPage = lazy(() => import('../pages/ReportsPage.tsx'));
+const CalculatorsPage = lazy(() => import('../features/planning/CalculatorsPage.tsx'));
 
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage /> },
@@ -52,7 +54,14 @@ export const router = createBrowserRouter([
           { path: 'opportunities/:id', element: <OpportunityPage /> },
           { path: 'activities', element: <ComingSoonPage area="activities" /> },
           { path: 'funnel', element: <ComingSoonPage area="funnel" /> },
-          { path: 'reports', element: <ComingSoonPage area="reports" /> },
+          {
+            path: 'reports',
+            element: <ReportsPage />,
+            children: [
+              { index: true, element: <Navigate to="calculators" replace /> },
+              { path: 'calculators', element: <CalculatorsPage /> },
+            ],
+          },
           {
             path: 'settings',
             element: <SettingsPage />,

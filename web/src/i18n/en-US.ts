@@ -6,6 +6,7 @@ import { territoriesEnUS } from '../features/territories/messages.en-US.ts';
 import { opportunitiesEnUS } from '../features/opportunities/messages.en-US.ts';
 import { processesEnUS } from '../features/processes/messages.en-US.ts';
 import { timelineEnUS } from '../features/timeline/messages.en-US.ts';
+import { planningEnUS } from '../features/planning/messages.en-US.ts';
 
 /** English interface strings; same keys as zh-CN.ts (the type enforces it). */
 const coreEnUS = {
@@ -361,4 +362,4 @@ const coreEnUS = {
   'notFound.back': 'Back to Home',
 };
 
-export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS, ...opportunitiesEnUS, ...processesEnUS, ...timelineEnUS };
+export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS, ...opportunitiesEnUS, ...processesEnUS, ...timelineEnUS, ...planningEnUS };
