@@ -39,6 +39,10 @@ export const CAPABILITIES = [
   'processes.administer',
   'org.administer',
   'users.administer',
+  /** See one's tasks and notifications (and, by reach, the team's tasks). */
+  'tasks.read',
+  /** Create, complete, change and reassign tasks — which ones is taskRights. */
+  'tasks.write',
   /** Workspace settings and rules. */
   'workspace.administer',
 ] as const;

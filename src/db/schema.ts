@@ -2,6 +2,8 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { OpportunityTable, SalesProcessTable, ProcessStageTable, OpportunityStageHistoryTable, OpportunityReviewTable, OpportunityTeamTable, AttachmentTable, BuyingRoleTable } from './schema-sales.ts';
 
 export type { OpportunityTable, SalesProcessTable, ProcessStageTable, OpportunityStageHistoryTable, OpportunityReviewTable, OpportunityTeamTable, AttachmentTable, BuyingRoleTable };
+import type { TaskTable, NotificationTable, CheckpointReviewTable, WeeklyReportTable, WeeklyReportCommentTable, CallbackTable, CalendarFeedTable } from './schema-rhythm.ts';
+export type { TaskTable, NotificationTable, CheckpointReviewTable, WeeklyReportTable, WeeklyReportCommentTable, CallbackTable, CalendarFeedTable };
 
 /**
  * Table types. Conventions (ARCHITECTURE.md § Data conventions): integer ids, instants as
@@ -303,6 +305,13 @@ export interface Database {
   import_jobs: ImportJobTable;
   import_rows: ImportRowTable;
   import_mappings: ImportMappingTable;
+  tasks: TaskTable;
+  notifications: NotificationTable;
+  checkpoint_reviews: CheckpointReviewTable;
+  weekly_reports: WeeklyReportTable;
+  weekly_report_comments: WeeklyReportCommentTable;
+  callbacks: CallbackTable;
+  calendar_feeds: CalendarFeedTable;
 }
 
 export type Workspace = Selectable<WorkspaceTable>;

@@ -63,21 +63,24 @@ const SELL: readonly Capability[] = [...READ, 'accounts.write', 'opportunities.w
  *  - manager: sells, manages accounts and handovers of their subtree, runs territories;
  *  - rep: sells, creates accounts, imports, claims and releases pool accounts;
  *  - presales: works on the deals they are on the team of (and those accounts);
- *  - auditor, finance: nothing yet — their areas (callbacks, contracts) will add theirs.
+ *  - auditor: their own tasks (callbacks); finance: nothing yet (contracts will add theirs).
+ * Tasks: everyone who works records writes them; executives and auditors read their own.
  */
+const TASKS: readonly Capability[] = ['tasks.read', 'tasks.write'];
+
 const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   admin: [
-    ...SELL, 'accounts.create', 'accounts.manage', 'pool.read', 'pool.release', 'pool.assign', 'pool.run', 'territories.read', 'territories.manage',
+    ...SELL, ...TASKS, 'accounts.create', 'accounts.manage', 'pool.read', 'pool.release', 'pool.assign', 'pool.run', 'territories.read', 'territories.manage',
     'handover.manage', 'import', 'export', 'audit.read', 'processes.administer', 'org.administer', 'users.administer', 'workspace.administer',
   ],
-  executive: [...READ, 'pool.read', 'territories.read', 'audit.read'],
+  executive: [...READ, 'pool.read', 'territories.read', 'audit.read', 'tasks.read'],
   manager: [
-    ...SELL, 'accounts.create', 'accounts.manage', 'pool.read', 'pool.claim', 'pool.release', 'pool.assign', 'territories.read', 'territories.manage',
+    ...SELL, ...TASKS, 'accounts.create', 'accounts.manage', 'pool.read', 'pool.claim', 'pool.release', 'pool.assign', 'territories.read', 'territories.manage',
     'handover.manage', 'import',
   ],
-  rep: [...SELL, 'accounts.create', 'pool.read', 'pool.claim', 'pool.release', 'import'],
-  presales: SELL,
-  auditor: [],
+  rep: [...SELL, ...TASKS, 'accounts.create', 'pool.read', 'pool.claim', 'pool.release', 'import'],
+  presales: [...SELL, ...TASKS],
+  auditor: ['tasks.read'],
   finance: [],
 };
 
@@ -196,3 +199,23 @@ export function opportunityRights(actor: Actor, o: OpportunityFacts): Opportunit
  * member who sends one unchanged (a whole form) is not refused; a change is.
  */
 export const OPPORTUNITY_LEAD_FIELDS = ['name', 'amount', 'expectedCloseDate', 'forecastCategory', 'ownerId', 'leadSource'] as const;
+
+/** The facts about one task that decide what the actor may do with it (docs/rhythm.md § Tasks). */
+export interface TaskFacts {
+  assigneeId: number;
+  createdBy: number | null;
+  /** Path of the assignee's unit. */
+  assigneeUnitPath: string;
+}
+
+/**
+ * Complete, reopen, change or hand on a task: its assignee, its creator, a manager over the
+ * assignee's unit, an admin — each only with `tasks.write` (an auditor answers callbacks
+ * through the callback, not by ticking the task).
+ */
+export function taskRights(actor: Actor, t: TaskFacts): { edit: boolean; reassign: boolean } {
+  if (!can(actor, 'tasks.write')) return { edit: false, reassign: false };
+  const over = actor.role === 'admin' || (actor.role === 'manager' && t.assigneeUnitPath.startsWith(actor.unitPath));
+  const edit = over || t.assigneeId === actor.userId || t.createdBy === actor.userId;
+  return { edit, reassign: edit };
+}

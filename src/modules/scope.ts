@@ -108,3 +108,21 @@ export async function subtreePattern(db: Kysely<Database>, workspaceId: number, 
   const unit = await db.selectFrom('org_units').select('path').where('workspace_id', '=', workspaceId).where('id', '=', unitId).executeTakeFirst();
   return `${unit?.path ?? '/none/'}%`;
 }
+
+type TaskScopeDb = Pick<Database, 'tasks' | 'org_units'>;
+
+/**
+ * Task visibility (docs/rhythm.md § Tasks) on a query over `tasks` joined to the assignee's
+ * `org_units`: everyone sees the tasks assigned to them and those they created; a manager also
+ * those of everyone in their subtree; admin and executive the workspace's.
+ */
+export function tasksWithinReach(actor: Actor): (eb: ExpressionBuilder<TaskScopeDb, 'tasks' | 'org_units'>) => Expression<SqlBool> {
+  const reach = unitReach(actor);
+  return (eb) => {
+    const ws = eb('tasks.workspace_id', '=', actor.workspaceId);
+    if (reach.kind === 'workspace') return ws;
+    const mine = [eb('tasks.assignee_id', '=', actor.userId), eb('tasks.created_by', '=', actor.userId)];
+    if (reach.kind === 'subtree') return eb.and([ws, eb.or([...mine, eb('org_units.path', 'like', `${reach.path}%`)])]);
+    return eb.and([ws, eb.or(mine)]);
+  };
+}

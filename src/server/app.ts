@@ -34,6 +34,7 @@ import poolRoutes from '../modules/pool/routes.ts';
 import handoverRoutes from '../modules/handovers/routes.ts';
 import timelineRoutes from '../modules/timeline/routes.ts';
 import planningRoutes from '../modules/planning/routes.ts';
+import taskRoutes from '../modules/tasks/routes.ts';
 import type { Access } from './access.ts';
 
 declare module 'fastify' {
@@ -65,7 +66,7 @@ const DOWNLOAD_POLICY = "sandbox; default-src 'none'";
 const isDownload = (disposition: unknown) => typeof disposition === 'string' && /^\s*attachment\b/i.test(disposition);
 
 /** Every area's routes, mounted under /api/v1. Add new areas here. */
-const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes, salesProcessRoutes, opportunityRoutes, opportunityInsightRoutes, attachmentRoutes, timelineRoutes, planningRoutes];
+const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes, salesProcessRoutes, opportunityRoutes, opportunityInsightRoutes, attachmentRoutes, timelineRoutes, planningRoutes, taskRoutes];
 
 export async function buildApp(db: Db, config: Config, opts: { logger?: boolean; clock?: () => number } = {}): Promise<FastifyInstance> {
   const app = Fastify({

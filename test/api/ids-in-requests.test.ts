@@ -47,7 +47,7 @@ type World = Fixture & Extras & { handover: { id: number; itemId: number } };
 function idOfKind(field: string, w: World): number {
   const name = field.split('.').at(-1)!;
   if (/^(accountId|referrerAccountId)$/.test(name)) return w.accounts.repAccount;
-  if (/^(ownerId|userId|toUserId|holderUserId|fromUserId|actorUserId)$/.test(name)) return w.users.rep.id;
+  if (/^(ownerId|userId|toUserId|holderUserId|fromUserId|actorUserId|assigneeId)$/.test(name)) return w.users.rep.id;
   if (/^(orgUnitId|parentId)$/.test(name)) return w.units.sales2;
   if (/^(contactId|reportsToId|contactIds)$/.test(name)) return w.contacts.repContact;
   if (name === 'opportunityId') return w.opportunities.repOpp;
@@ -92,6 +92,8 @@ function bodyFor(r: ApiRoute, a: World): Record<string, unknown> {
     'POST /api/v1/users': { email: 'new.user@ids.test', name: '新人', role: 'rep', orgUnitId: a.units.sales2, password: 'password-123' },
     'PATCH /api/v1/users/:id': { version: 1, orgUnitId: a.units.sales2 },
     'PUT /api/v1/sales-processes/:id/stage-order': { version: 1, stages: s.map((id) => ({ id })) },
+    'POST /api/v1/tasks': { title: '回访', dueDate: '2027-01-04', assigneeId: a.users.rep.id, accountId: a.accounts.repAccount, opportunityId: a.opportunities.repOpp },
+    'POST /api/v1/tasks/:id/reassign': { version: 1, assigneeId: a.users.manager.id },
   };
   const body = bodies[`${r.method} ${r.url}`];
   if (!body) throw new Error(`no valid body for ${r.method} ${r.url}: add one to bodyFor() in ${import.meta.filename}`);
@@ -104,6 +106,7 @@ function urlFor(r: ApiRoute, a: World): string {
     ['/api/v1/accounts/:id', a.accounts.repAccount], ['/api/v1/buying-roles/:id', a.buyingRoles.repRole], ['/api/v1/contacts/:id', a.contacts.repContact],
     ['/api/v1/handovers/:id', a.handover.id], ['/api/v1/opportunities/:id', a.opportunities.repOpp], ['/api/v1/org-units/:id', a.units.sales1],
     ['/api/v1/territories/:id', a.territories.repRule], ['/api/v1/users/:id', a.users.rep2.id], ['/api/v1/sales-processes/:id', a.processes.small.id],
+    ['/api/v1/tasks/:id', a.tasks.repTask],
   ];
   const id = r.url.endsWith('/assign') ? a.accounts.poolAccount : byPrefix.find(([p]) => r.url.startsWith(p))?.[1];
   return r.url.replace(':id', String(id)).replace(':itemId', String(a.handover.itemId));

@@ -106,6 +106,16 @@ const STEPS: Record<string, (put: (table: string, values: Row, key?: string) => 
   async '0011_reference_checks'() {},
   // A nullable lease column on import jobs: the jobs written at earlier versions carry through.
   async '0012_import_job_lease'() {},
+  async '0014_rhythm'(put, ids) {
+    const t = 1_760_000_000_000;
+    ids.task = await put('tasks', { workspace_id: ids.ws, title: '回访采购', assignee_id: ids.user, created_by: ids.user, due_date: '2026-12-01', status: 'open', source: 'checkpoint', source_key: `checkpoint:${ids.opp}:day15`, account_id: ids.account, opportunity_id: ids.opp, created_at: t, updated_at: t, version: 1 });
+    await put('notifications', { workspace_id: ids.ws, user_id: ids.user, kind: 'task_due', dedupe_key: `task_due:${ids.task}:2026-12-01`, subject_type: 'task', subject_id: ids.task, subject_name: '回访采购', due_date: '2026-12-01', created_at: t });
+    await put('checkpoint_reviews', { workspace_id: ids.ws, opportunity_id: ids.opp, kind: 'day30', period: '2026-12-15', outcome: 'advanced', note: '客户确认预算', reviewed_by: ids.user, created_at: t });
+    ids.report = await put('weekly_reports', { workspace_id: ids.ws, user_id: ids.user, week_start: '2026-11-30', plan_visits: '拜访华为', plan_deals: '[]', summary_problems: '[{"problem":"预算","solution":"分期"}]', plan_submitted_at: t, created_at: t, updated_at: t, version: 1 });
+    await put('weekly_report_comments', { workspace_id: ids.ws, report_id: ids.report, author_id: ids.user, body: '很好', created_at: t });
+    await put('callbacks', { workspace_id: ids.ws, period: '2026-11', rep_id: ids.user, activity_id: 1, account_id: ids.account, auditor_id: ids.user, task_id: ids.task, outcome: 'confirmed', answered_at: t, created_at: t, version: 1 });
+    await put('calendar_feeds', { workspace_id: ids.ws, user_id: ids.user, token_hash: 'b'.repeat(64), created_at: t });
+  },
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */

@@ -147,6 +147,8 @@ export interface Extras {
   handovers: Record<'rep2Draft', number>;
   /** repProof: a file rep uploaded, evidence on repOpp. */
   attachments: Record<'repProof', number>;
+  /** repTask: an open task rep gave themselves, on repAccount. */
+  tasks: Record<'repTask', number>;
 }
 
 export async function seedExtras(t: TestApp, f: Fixture): Promise<Extras> {
@@ -165,7 +167,8 @@ export async function seedExtras(t: TestApp, f: Fixture): Promise<Extras> {
   const repImport = (await k.insertInto('import_jobs').values({ workspace_id: ws.workspaceId, user_id: users.rep.id, kind: 'accounts', file_name: 'a.csv', status: 'mapping', headers: '["名称"]', total_rows: 0, processed_rows: 0, error_count: 0, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
   const rep2Draft = (await k.insertInto('handovers').values({ workspace_id: ws.workspaceId, from_user_id: users.rep2.id, status: 'draft', created_by: ws.adminId, created_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
   const repProof = (await k.insertInto('attachments').values({ workspace_id: ws.workspaceId, uploaded_by: users.rep.id, opportunity_id: repOpp, file_name: '需求确认函.pdf', content_type: 'application/pdf', size: 8, data: Buffer.from('%PDF-1.4'), created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
-  return { opportunities: { repOpp }, processes: { small: { id: small.id, stageIds } }, territories: { repRule }, imports: { repImport }, handovers: { rep2Draft }, attachments: { repProof } };
+  const repTask = (await k.insertInto('tasks').values({ workspace_id: ws.workspaceId, title: '回访华为采购', assignee_id: users.rep.id, created_by: users.rep.id, due_date: '2026-12-31', status: 'open', source: 'manual', account_id: repAccount, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
+  return { opportunities: { repOpp }, processes: { small: { id: small.id, stageIds } }, territories: { repRule }, imports: { repImport }, handovers: { rep2Draft }, attachments: { repProof }, tasks: { repTask } };
 }
 
 /** A signed-in session made directly (no password hashing), resolved by the same code as a real one. */

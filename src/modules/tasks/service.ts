@@ -1,0 +1,202 @@
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { addDays, dateIn, mondayOf } from '../../domain/calendar.ts';
+import { can, taskRights, type Actor } from '../../domain/policy.ts';
+import type { Role } from '../../domain/roles.ts';
+import type { CreateTaskRequest, TaskDto, TaskListQuery, TaskSource, TaskStatus, UpdateTaskRequest } from '../../contracts/tasks.ts';
+import { AppError, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
+import { requireAccount } from '../accounts/service.ts';
+import { recordAudit } from '../audit/repository.ts';
+import { requireOpportunity } from '../opportunities/read.ts';
+import { assignableUser } from '../users/service.ts';
+import { updateVersioned } from '../versioned.ts';
+import { loadRules } from '../workspace/service.ts';
+import * as repo from './repository.ts';
+
+/** Tasks (docs/rhythm.md § Tasks): by hand, from visit reviews, checkpoints and callbacks. */
+
+async function today(db: Kysely<Database>, actor: Actor): Promise<string> {
+  const { calendar } = await loadRules(db, actor.workspaceId);
+  return dateIn(actor.now, calendar.timeZone);
+}
+
+export function toTaskDto(actor: Actor, r: repo.TaskRow, todayDate: string): TaskDto {
+  const rights = taskRights(actor, { assigneeId: r.assignee_id, createdBy: r.created_by, assigneeUnitPath: r.assignee_unit_path });
+  return {
+    id: r.id,
+    title: r.title,
+    notes: r.notes,
+    dueDate: r.due_date,
+    status: r.status as TaskStatus,
+    source: r.source as TaskSource,
+    overdue: r.status === 'open' && r.due_date < todayDate,
+    assignee: { id: r.assignee_id, name: r.assignee_name },
+    createdBy: r.created_by !== null && r.creator_name !== null ? { id: r.created_by, name: r.creator_name } : null,
+    account: r.account_id !== null && r.account_name !== null ? { id: r.account_id, name: r.account_name } : null,
+    opportunity: r.opportunity_id !== null && r.opportunity_name !== null ? { id: r.opportunity_id, name: r.opportunity_name } : null,
+    activityId: r.activity_id,
+    completedAt: r.completed_at === null ? null : Number(r.completed_at),
+    createdAt: Number(r.created_at),
+    version: r.version,
+    permissions: rights,
+  };
+}
+
+/** The due window a `due` filter names, from the workspace's today (Monday weeks). */
+function dueWindow(due: TaskListQuery['due'], todayDate: string): { dueFrom?: string; dueTo?: string } {
+  switch (due) {
+    case 'overdue':
+      return { dueTo: addDays(todayDate, -1) };
+    case 'today':
+      return { dueFrom: todayDate, dueTo: todayDate };
+    case 'week':
+      return { dueFrom: todayDate, dueTo: addDays(mondayOf(todayDate), 6) };
+    case 'later':
+      return { dueFrom: addDays(mondayOf(todayDate), 7) };
+    default:
+      return {};
+  }
+}
+
+export async function listTasks(db: Db, actor: Actor, q: TaskListQuery) {
+  const todayDate = await today(db.kysely, actor);
+  const window = dueWindow(q.due, todayDate);
+  // An overdue task is an open one; "mine" is what is assigned to me, whoever created it.
+  const status = q.due === 'overdue' ? 'open' : q.status;
+  const { items, total } = await repo.listTasks(db.kysely, actor, {
+    ...window,
+    status,
+    assigneeId: q.scope === 'mine' ? actor.userId : q.assigneeId,
+    accountId: q.accountId,
+    opportunityId: q.opportunityId,
+    limit: q.limit,
+    offset: q.offset,
+    sort: q.sort,
+  });
+  return { items: items.map((r) => toTaskDto(actor, r, todayDate)), total, today: todayDate };
+}
+
+async function requireTask(db: Kysely<Database>, actor: Actor, id: number): Promise<repo.TaskRow> {
+  const r = await repo.getTask(db, actor, id);
+  if (!r) throw notFound('Task');
+  return r;
+}
+
+export async function getTask(db: Db, actor: Actor, id: number) {
+  const [r, todayDate] = await Promise.all([requireTask(db.kysely, actor, id), today(db.kysely, actor)]);
+  return toTaskDto(actor, r, todayDate);
+}
+
+/** The records a task links to must be ones the caller sees (400 naming the field otherwise), and a deal must be of the account. */
+async function checkLinks(db: Db, actor: Actor, input: { accountId?: number | null | undefined; opportunityId?: number | null | undefined }) {
+  let accountId = input.accountId ?? null;
+  if (accountId !== null) {
+    try {
+      await requireAccount(db, actor, accountId);
+    } catch (e) {
+      if (e instanceof AppError && e.status === 404) throw invalid('accountId', { code: 'not_found', params: { id: accountId } }, `no account with id ${accountId}`);
+      throw e;
+    }
+  }
+  const opportunityId = input.opportunityId ?? null;
+  if (opportunityId !== null) {
+    let opp;
+    try {
+      opp = await requireOpportunity(db, actor, opportunityId);
+    } catch (e) {
+      if (e instanceof AppError && e.status === 404) throw invalid('opportunityId', { code: 'not_found', params: { id: opportunityId } }, `no opportunity with id ${opportunityId}`);
+      throw e;
+    }
+    if (accountId !== null && opp.account_id !== accountId) throw invalid('opportunityId', { code: 'not_of_account' }, 'the opportunity is not one of the account');
+    accountId = opp.account_id;
+  }
+  return { accountId, opportunityId };
+}
+
+/** Someone the actor may give a task to: themselves, or an active user within their reach who can read tasks. */
+async function assignee(db: Db, actor: Actor, userId: number | undefined, field: string): Promise<number> {
+  if (userId === undefined || userId === actor.userId) return actor.userId;
+  const u = await assignableUser(db, actor, userId, field);
+  if (!can({ role: u.role as Role, exportGranted: false }, 'tasks.read')) throw invalid(field, { code: 'not_in_reach', params: { id: userId } }, `user ${userId} does not work with tasks`);
+  return u.id;
+}
+
+export async function createTask(db: Db, actor: Actor, input: CreateTaskRequest, ip: string | null) {
+  if (!can(actor, 'tasks.write')) throw forbidden('You cannot create tasks');
+  const assigneeId = await assignee(db, actor, input.assigneeId, 'assigneeId');
+  const links = await checkLinks(db, actor, input);
+  const id = await inTransaction(db.kysely, async (trx) => {
+    const taskId = await repo.insertTask(trx, { workspaceId: actor.workspaceId, title: input.title, notes: input.notes, assigneeId, createdBy: actor.userId, dueDate: input.dueDate, source: 'manual', ...links, now: actor.now });
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'task.create', targetType: 'task', targetId: taskId, ip, detail: { assigneeId } }, actor.now);
+    return taskId;
+  });
+  return getTask(db, actor, id);
+}
+
+async function editable(db: Db, actor: Actor, id: number, right: 'edit' | 'reassign') {
+  const r = await requireTask(db.kysely, actor, id);
+  const rights = taskRights(actor, { assigneeId: r.assignee_id, createdBy: r.created_by, assigneeUnitPath: r.assignee_unit_path });
+  if (!rights[right]) throw forbidden('Only the assignee, the creator or a manager over the assignee changes this task');
+  return r;
+}
+
+export async function updateTask(db: Db, actor: Actor, id: number, patch: UpdateTaskRequest) {
+  await editable(db, actor, id, 'edit');
+  await updateVersioned(db.kysely, 'tasks', 'Task', { workspaceId: actor.workspaceId, id, version: patch.version }, {
+    ...(patch.title !== undefined ? { title: patch.title } : {}),
+    ...(patch.notes !== undefined ? { notes: patch.notes } : {}),
+    ...(patch.dueDate !== undefined ? { due_date: patch.dueDate } : {}),
+    updated_at: actor.now,
+  });
+  return getTask(db, actor, id);
+}
+
+export async function setTaskStatus(db: Db, actor: Actor, id: number, version: number, status: TaskStatus) {
+  const r = await editable(db, actor, id, 'edit');
+  if (r.version !== version) throw staleVersion('Task', r.version);
+  if (!(await repo.setStatus(db.kysely, actor.workspaceId, id, version, status, actor.userId, actor.now))) throw staleVersion('Task', (await requireTask(db.kysely, actor, id)).version);
+  return getTask(db, actor, id);
+}
+
+export async function reassignTask(db: Db, actor: Actor, id: number, input: { version: number; assigneeId: number }, ip: string | null) {
+  const r = await editable(db, actor, id, 'reassign');
+  const to = await assignee(db, actor, input.assigneeId, 'assigneeId');
+  await inTransaction(db.kysely, async (trx) => {
+    await updateVersioned(trx, 'tasks', 'Task', { workspaceId: actor.workspaceId, id, version: input.version }, { assignee_id: to, updated_at: actor.now });
+    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'task.reassign', targetType: 'task', targetId: id, ip, detail: { from: r.assignee_id, to } }, actor.now);
+  });
+  return getTask(db, actor, id);
+}
+
+/** A task another area creates (a visit review's next step, a checkpoint, a callback). */
+export interface GeneratedTask {
+  title: string;
+  notes?: string | null | undefined;
+  /** Default: the actor. */
+  assigneeId?: number | undefined;
+  dueDate: string;
+  source: Exclude<TaskSource, 'manual'>;
+  /** Makes the creation idempotent: a second task with the same key in the workspace is not created. */
+  sourceKey?: string | undefined;
+  accountId?: number | null | undefined;
+  opportunityId?: number | null | undefined;
+  activityId?: number | null | undefined;
+}
+
+/**
+ * Creates tasks inside the caller's transaction (`trx`), for another area's use case — the
+ * activities area turns a visit review's next steps into tasks with it, in the review's own
+ * transaction, so a failed review leaves no tasks behind. The caller has already checked
+ * that the actor may see the linked records and that the assignees are theirs to give work
+ * to; this function does not repeat those reads. Returns the ids created (tasks whose
+ * sourceKey already exists are skipped).
+ */
+export async function createTasksInTransaction(trx: Kysely<Database>, actor: Pick<Actor, 'workspaceId' | 'userId' | 'now'>, tasks: readonly GeneratedTask[]): Promise<number[]> {
+  if (tasks.length === 0) return [];
+  return repo.insertTasksOnce(
+    trx,
+    tasks.map((t) => ({ workspaceId: actor.workspaceId, ...t, assigneeId: t.assigneeId ?? actor.userId, createdBy: actor.userId, sourceKey: t.sourceKey ?? null, now: actor.now })),
+  );
+}
