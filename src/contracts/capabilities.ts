@@ -43,6 +43,12 @@ export const CAPABILITIES = [
   'tasks.read',
   /** Create, complete, change and reassign tasks — which ones is taskRights. */
   'tasks.write',
+  /** See quotas and their history (docs/targets.md): whose is targetsVisible in policy.ts. */
+  'quotas.read',
+  /** Set quotas: an admin anyone's, a manager those below them (canSetQuota). */
+  'quotas.manage',
+  /** The live funnel and its health for a scope the caller may see. */
+  'funnel.read',
   /** Workspace settings and rules. */
   'workspace.administer',
 ] as const;

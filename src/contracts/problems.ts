@@ -197,6 +197,8 @@ export type FieldErrorParamsTable = {
   claim_limit: { limit: number };
   territory_conflict: NoParams;
   similar_exists: NoParams;
+  /** Quarter ratios or category shares (docs/targets.md § Quotas): they add up to `total`, not 100. */
+  must_total_100: { total: number };
   // Files and imports.
   missing_file: NoParams;
   unsupported_file: NoParams;
@@ -226,7 +228,7 @@ export const FIELD_ERROR_CODES = [
   'probability_order', 'evidence_not_due', 'unknown_evidence', 'note_required', 'attachment_required', 'attachment_elsewhere', 'attachment_not_visible',
   'no_successor', 'no_note', 'invalid_credit_code', 'strategy_incomplete', 'claim_limit', 'territory_conflict', 'similar_exists', 'missing_file',
   'unsupported_file', 'file_too_large', 'too_many_columns', 'too_many_rows', 'unreadable_file', 'no_rows', 'rows_have_errors', 'not_a_field',
-  'column_range', 'column_taken', 'name_or_credit_code', 'over_limit', 'nul_character',
+  'column_range', 'column_taken', 'name_or_credit_code', 'over_limit', 'nul_character', 'must_total_100',
 ] as const satisfies readonly FieldErrorCode[];
 // Both ways: a code in the table but not in the list fails here.
 type Missing = Exclude<FieldErrorCode, (typeof FIELD_ERROR_CODES)[number]>;

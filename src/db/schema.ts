@@ -1,6 +1,8 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { QuotaTable, FunnelTotalTable } from './schema-targets.ts';
 import type { OpportunityTable, SalesProcessTable, ProcessStageTable, OpportunityStageHistoryTable, OpportunityReviewTable, OpportunityTeamTable, AttachmentTable, BuyingRoleTable } from './schema-sales.ts';
 
+export type { QuotaTable, FunnelTotalTable };
 export type { OpportunityTable, SalesProcessTable, ProcessStageTable, OpportunityStageHistoryTable, OpportunityReviewTable, OpportunityTeamTable, AttachmentTable, BuyingRoleTable };
 import type { TaskTable, NotificationTable, CheckpointReviewTable, WeeklyReportTable, WeeklyReportCommentTable, CallbackTable, CalendarFeedTable } from './schema-rhythm.ts';
 export type { TaskTable, NotificationTable, CheckpointReviewTable, WeeklyReportTable, WeeklyReportCommentTable, CallbackTable, CalendarFeedTable };
@@ -312,6 +314,8 @@ export interface Database {
   weekly_report_comments: WeeklyReportCommentTable;
   callbacks: CallbackTable;
   calendar_feeds: CalendarFeedTable;
+  quotas: QuotaTable;
+  funnel_totals: FunnelTotalTable;
 }
 
 export type Workspace = Selectable<WorkspaceTable>;

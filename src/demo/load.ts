@@ -16,6 +16,7 @@ import { seedDemoPoolAndHandover } from './handover.ts';
 import { seedDemoOpportunityInsight } from './opportunity-insight.ts';
 import { demoTerritories } from './territories.ts';
 import { recomputeWorkspace } from '../modules/tiers/service.ts';
+import { rebuildFunnel } from '../modules/funnel/upkeep.ts';
 import { Random } from './random.ts';
 
 export interface DemoSummary {
@@ -93,6 +94,8 @@ export async function loadDemo(db: Db, opts: { seed?: number; scale?: number; fo
   await seedDemoPoolAndHandover(db, summary.workspaceId);
   // Qualification, SWOT, competitors, win strategies, pipeline reviews (docs/sales-process.md, §5.5, §5.6).
   await seedDemoOpportunityInsight(db.kysely, summary.workspaceId, seed, now);
+  // The deals were bulk-inserted: the funnel's totals are counted once, afterwards (docs/targets.md § Funnel).
+  await rebuildFunnel(db.kysely, summary.workspaceId);
   return summary;
 }
 

@@ -54,6 +54,8 @@ export function reachesUnit(actor: Actor, unitPath: string): boolean {
 
 const READ: readonly Capability[] = ['accounts.read', 'opportunities.read'];
 const SELL: readonly Capability[] = [...READ, 'accounts.write', 'opportunities.write'];
+/** Quotas and the funnel (docs/targets.md): whose numbers is targetsVisible. */
+const TARGETS: readonly Capability[] = ['quotas.read', 'funnel.read'];
 
 /**
  * What each role may do (docs/organisation.md), before the user's own grants. Per record, the functions
@@ -72,14 +74,15 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   admin: [
     ...SELL, ...TASKS, 'accounts.create', 'accounts.manage', 'pool.read', 'pool.release', 'pool.assign', 'pool.run', 'territories.read', 'territories.manage',
     'handover.manage', 'import', 'export', 'audit.read', 'processes.administer', 'org.administer', 'users.administer', 'workspace.administer',
+    ...TARGETS, 'quotas.manage',
   ],
-  executive: [...READ, 'pool.read', 'territories.read', 'audit.read', 'tasks.read'],
+  executive: [...READ, 'pool.read', 'territories.read', 'audit.read', 'tasks.read', ...TARGETS],
   manager: [
     ...SELL, ...TASKS, 'accounts.create', 'accounts.manage', 'pool.read', 'pool.claim', 'pool.release', 'pool.assign', 'territories.read', 'territories.manage',
-    'handover.manage', 'import',
+    'handover.manage', 'import', ...TARGETS, 'quotas.manage',
   ],
-  rep: [...SELL, ...TASKS, 'accounts.create', 'pool.read', 'pool.claim', 'pool.release', 'import'],
-  presales: [...SELL, ...TASKS],
+  rep: [...SELL, ...TASKS, 'accounts.create', 'pool.read', 'pool.claim', 'pool.release', 'import', ...TARGETS],
+  presales: [...SELL, ...TASKS, ...TARGETS],
   auditor: ['tasks.read'],
   finance: [],
 };
@@ -218,4 +221,42 @@ export function taskRights(actor: Actor, t: TaskFacts): { edit: boolean; reassig
   const over = actor.role === 'admin' || (actor.role === 'manager' && t.assigneeUnitPath.startsWith(actor.unitPath));
   const edit = over || t.assigneeId === actor.userId || t.createdBy === actor.userId;
   return { edit, reassign: edit };
+}
+
+/** What a quota, funnel or forecast is about (docs/targets.md): the workspace, a unit's subtree or one person. */
+export type TargetSubject =
+  | { kind: 'workspace' }
+  | { kind: 'unit'; unitId: number; path: string }
+  | { kind: 'user'; userId: number; unitPath: string };
+
+/**
+ * Whose numbers an actor may see (docs/targets.md § Who sees what): admins and executives
+ * everyone's; a manager their subtree's (its units and people) and their own; reps and presales
+ * only their own. Nobody else's: a report on a scope out of reach is refused, not emptied.
+ */
+export function targetsVisible(actor: Actor, s: TargetSubject): boolean {
+  if (!can(actor, 'funnel.read') && !can(actor, 'quotas.read')) return false;
+  if (actor.role === 'admin' || actor.role === 'executive') return true;
+  if (s.kind === 'user' && s.userId === actor.userId) return true;
+  if (actor.role !== 'manager') return false;
+  if (s.kind === 'unit') return s.path.startsWith(actor.unitPath);
+  return s.kind === 'user' && s.unitPath.startsWith(actor.unitPath);
+}
+
+/** The scope a report opens on: a rep's own numbers, a manager's unit, the workspace for admins and executives. */
+export function defaultTargetSubject(actor: Actor): TargetSubject {
+  if (actor.role === 'admin' || actor.role === 'executive') return { kind: 'workspace' };
+  if (actor.role === 'manager') return { kind: 'unit', unitId: actor.orgUnitId, path: actor.unitPath };
+  return { kind: 'user', userId: actor.userId, unitPath: actor.unitPath };
+}
+
+/**
+ * Who sets a quota: an admin anyone's; a manager those below them — the people of their
+ * subtree and its sub-units, not their own or their unit's, which are set from above.
+ */
+export function canSetQuota(actor: Actor, s: TargetSubject): boolean {
+  if (!can(actor, 'quotas.manage')) return false;
+  if (actor.role === 'admin') return s.kind !== 'workspace';
+  if (s.kind === 'unit') return s.path.startsWith(actor.unitPath) && s.path !== actor.unitPath;
+  return s.kind === 'user' && s.userId !== actor.userId && s.unitPath.startsWith(actor.unitPath);
 }

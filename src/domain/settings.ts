@@ -15,6 +15,8 @@ export interface WorkspaceSettings {
   claimLimit: number;
   /** Opportunity size class threshold in fen (docs/sales-process.md § The opportunity: 200,000). */
   largeDealThreshold: number;
+  /** VAT rate between net and tax-inclusive amounts (docs/targets.md § Quotas: 13 for a factor of 1.13). */
+  taxRatePercent: number;
 }
 
 export const DEFAULT_SETTINGS: WorkspaceSettings = {
@@ -25,6 +27,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   poolReleaseDays: { A: null, B: 60, C: 30 },
   claimLimit: 200,
   largeDealThreshold: 200_000_00,
+  taxRatePercent: 13,
 };
 
 export function workspaceSettings(stored: string | Partial<WorkspaceSettings> | null | undefined): WorkspaceSettings {

@@ -56,6 +56,7 @@ function idOfKind(field: string, w: World): number {
   if (name === 'attachmentId') return w.attachments.repProof;
   if (name === 'itemId') return w.handover.itemId;
   if (name === 'exceptId') return w.accounts.repAccount;
+  if (name === 'subjectId') return w.users.rep.id;
   throw new Error(`no record kind for ${field}: add it to idOfKind() in ${import.meta.filename}`);
 }
 
@@ -91,6 +92,7 @@ function bodyFor(r: ApiRoute, a: World): Record<string, unknown> {
     'PATCH /api/v1/territories/:id': { version: 1, userId: a.users.rep.id },
     'POST /api/v1/users': { email: 'new.user@ids.test', name: '新人', role: 'rep', orgUnitId: a.units.sales2, password: 'password-123' },
     'PATCH /api/v1/users/:id': { version: 1, orgUnitId: a.units.sales2 },
+    'PUT /api/v1/quotas': { fiscalYear: 2026, reason: '年度目标', items: [{ subjectType: 'user', subjectId: a.users.rep.id, amount: 100 }] },
     'PUT /api/v1/sales-processes/:id/stage-order': { version: 1, stages: s.map((id) => ({ id })) },
     'POST /api/v1/tasks': { title: '回访', dueDate: '2027-01-04', assigneeId: a.users.rep.id, accountId: a.accounts.repAccount, opportunityId: a.opportunities.repOpp },
     'POST /api/v1/tasks/:id/reassign': { version: 1, assigneeId: a.users.manager.id },
@@ -193,7 +195,7 @@ for (const engine of testEngines()) {
       assert.ok(cases.length >= 20, `found ${cases.length} id fields in query strings`);
       const failures: string[] = [];
       for (const { r, field } of cases) {
-        const extra = r.url.endsWith('/export') ? '&format=csv' : r.url.endsWith('/board') && field !== 'processId' ? `&processId=${a.processes.small.id}` : '';
+        const extra = r.url.endsWith('/export') ? '&format=csv' : r.url.endsWith('/board') && field !== 'processId' ? `&processId=${a.processes.small.id}` : r.url.endsWith('/quotas/history') ? '&subjectType=user' : '';
         const res = await adminA('GET', `${urlFor(r, a)}?${field}=${idOfKind(field, b)}${extra}`);
         if (!showsNothing(res)) failures.push(`${r.method} ${r.url} query.${field}: ${res.statusCode} ${res.body.slice(0, 200)}`);
       }

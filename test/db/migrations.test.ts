@@ -116,6 +116,10 @@ const STEPS: Record<string, (put: (table: string, values: Row, key?: string) => 
     await put('callbacks', { workspace_id: ids.ws, period: '2026-11', rep_id: ids.user, activity_id: 1, account_id: ids.account, auditor_id: ids.user, task_id: ids.task, outcome: 'confirmed', answered_at: t, created_at: t, version: 1 });
     await put('calendar_feeds', { workspace_id: ids.ws, user_id: ids.user, token_hash: 'b'.repeat(64), created_at: t });
   },
+  // Quotas and the funnel's totals (filled from the deals that exist: the open one above).
+  async '0015_quotas_funnel'(put, ids) {
+    await put('quotas', { workspace_id: ids.ws, subject_type: 'user', subject_id: ids.user, fiscal_year: 2026, amount: 1_200_000_00, quarter_ratios: '[22,28,25,25]', categories: '[]', basis: 'tax_inclusive', created_at: 1_740_000_000_000, updated_at: 1_740_000_000_000, updated_by: ids.user });
+  },
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */

@@ -41,16 +41,16 @@ describe('policy: capabilities of every role (issue 13)', () => {
     admin: [
       'accounts.read', 'accounts.create', 'accounts.write', 'accounts.manage', 'opportunities.read', 'opportunities.write', 'pool.read', 'pool.release',
       'pool.assign', 'pool.run', 'territories.read', 'territories.manage', 'handover.manage', 'import', 'export', 'audit.read', 'processes.administer',
-      'org.administer', 'users.administer', 'tasks.read', 'tasks.write', 'workspace.administer',
+      'org.administer', 'users.administer', 'tasks.read', 'tasks.write', 'workspace.administer', 'quotas.read', 'quotas.manage', 'funnel.read',
     ],
-    executive: ['accounts.read', 'opportunities.read', 'pool.read', 'territories.read', 'audit.read', 'tasks.read'],
+    executive: ['accounts.read', 'opportunities.read', 'pool.read', 'territories.read', 'audit.read', 'tasks.read', 'quotas.read', 'funnel.read'],
     manager: [
       'accounts.read', 'accounts.create', 'accounts.write', 'accounts.manage', 'opportunities.read', 'opportunities.write', 'pool.read', 'pool.claim',
       'pool.release', 'pool.assign', 'territories.read', 'territories.manage', 'handover.manage', 'import',
-      'tasks.read', 'tasks.write',
+      'tasks.read', 'tasks.write', 'quotas.read', 'quotas.manage', 'funnel.read',
     ],
-    rep: ['accounts.read', 'accounts.create', 'accounts.write', 'opportunities.read', 'opportunities.write', 'pool.read', 'pool.claim', 'pool.release', 'import', 'tasks.read', 'tasks.write'],
-    presales: ['accounts.read', 'accounts.write', 'opportunities.read', 'opportunities.write', 'tasks.read', 'tasks.write'],
+    rep: ['accounts.read', 'accounts.create', 'accounts.write', 'opportunities.read', 'opportunities.write', 'pool.read', 'pool.claim', 'pool.release', 'import', 'tasks.read', 'tasks.write', 'quotas.read', 'funnel.read'],
+    presales: ['accounts.read', 'accounts.write', 'opportunities.read', 'opportunities.write', 'tasks.read', 'tasks.write', 'quotas.read', 'funnel.read'],
     auditor: ['tasks.read'],
     finance: [],
   };

@@ -13,6 +13,7 @@ import { userWithUnit, usersWithUnits } from '../users/shared.ts';
 import { deleteUserSessions } from '../auth/shared.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import * as repo from './repository.ts';
+import { keepingFunnel } from '../funnel/upkeep.ts';
 
 /**
  * Handover on departure (离职交接, docs/archive.md): a draft lists everything the departing user
@@ -280,7 +281,7 @@ export async function completeHandover(db: Db, actor: Actor, id: number, version
       for (const accId of await repo.reassignAccounts(trx, ws, from, mine('account'), to, now)) {
         changes.push({ workspaceId: ws, entityType: 'account', entityId: accId, field: 'owner', oldValue: from, newValue: toId, reason: 'handover', actorUserId: actor.userId });
       }
-      for (const oppId of await repo.reassignOpportunities(trx, ws, from, mine('opportunity'), to, now)) {
+      for (const oppId of await keepingFunnel(trx, ws, mine('opportunity'), () => repo.reassignOpportunities(trx, ws, from, mine('opportunity'), to, now))) {
         changes.push({ workspaceId: ws, entityType: 'opportunity', entityId: oppId, field: 'owner', oldValue: from, newValue: toId, reason: 'handover', actorUserId: actor.userId });
       }
       await repo.reassignTeamSeats(trx, ws, from, mine('team'), toId);

@@ -7,7 +7,8 @@ import type { Database } from '../../db/schema.ts';
  */
 export interface Change {
   workspaceId: number;
-  entityType: 'account' | 'opportunity' | 'contact';
+  /** quota_user, quota_unit: a person's or unit's quota (entityId the person or unit, field the fiscal year). */
+  entityType: 'account' | 'opportunity' | 'contact' | 'quota_user' | 'quota_unit';
   entityId: number;
   field: string;
   oldValue: string | number | null;

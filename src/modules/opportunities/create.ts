@@ -12,6 +12,7 @@ import { assignableUser } from '../users/service.ts';
 import { checkEvidenceAttachments, exitOf, passGate, stageChange } from './gate.ts';
 import { getOpportunity } from './read.ts';
 import * as repo from './repository.ts';
+import { countNewDeal } from '../funnel/upkeep.ts';
 
 export interface OpportunityInput {
   accountId: number;
@@ -74,6 +75,7 @@ export async function createOpportunity(db: Db, actor: Actor, input: Opportunity
       forecast_category: input.forecastCategory ?? 'pipeline', next_step: input.nextStep ?? null, next_step_date: input.nextStepDate ?? null,
       description: input.description ?? null, products: JSON.stringify(input.products ?? []), created_at: now, updated_at: now, version: 1,
     });
+    await countNewDeal(trx, workspaceId, oppId);
     await repo.insertTeamMember(trx, { workspaceId, opportunityId: oppId, userId: owner.id, teamRole: 'sales_lead', now });
     const forward = entry.direction === 'forward';
     if (forward) {

@@ -13,6 +13,7 @@ import { gatheredOf } from './dto.ts';
 import { checkEvidenceAttachments, exitOf, passGate, stageChange } from './gate.ts';
 import { getOpportunity, LEAD_ONLY, requireRight } from './read.ts';
 import * as repo from './repository.ts';
+import { keepingFunnel } from '../funnel/upkeep.ts';
 
 export interface StageMoveInput {
   /** Optional for integrations (the API's fixed point is {stageId, evidence, reason?}); the web app always sends it. */
@@ -56,7 +57,7 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
   // Won today, in the workspace's zone: a deal signed at 01:30 in Shanghai closes on that Shanghai date.
   const today = won ? dateIn(now, (await loadRules(db.kysely, actor.workspaceId)).calendar.timeZone) : undefined;
   await db.kysely.transaction().execute(async (trx) => {
-    await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version }, {
+    await keepingFunnel(trx, actor.workspaceId, [id], () => updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version }, {
       stage_id: target.id,
       stage_entered_at: now,
       // What was gathered belonged to the stage left; what the move gave is in its history row.
@@ -64,7 +65,7 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
       updated_at: now,
       // Won today: its close date is today and it is committed (what the forecast of docs/targets.md § Revenue forecast reads).
       ...(won ? { status: 'won', closed_at: now, contract_amount: input.contractAmount, amount: input.contractAmount, expected_close_date: today, forecast_category: 'commit' } : {}),
-    });
+    }));
     await repo.leaveCurrentStage(trx, actor.workspaceId, id, exitOf(actor, check, input.evidence, input.reason));
     await repo.insertStageEntry(trx, { workspace_id: actor.workspaceId, opportunity_id: id, stage_id: target.id, stage_name: target.name, probability: target.probability, entered_at: now, entered_by: actor.userId, ...(won ? { left_at: now, exit_direction: 'closed' } : {}) });
     await linkToOpportunity(trx, actor.workspaceId, attachmentIds, id);
@@ -115,7 +116,7 @@ export async function closeOpportunity(db: Db, actor: Actor, id: number, input: 
   const { now } = actor;
   const reason = input.reason;
   await db.kysely.transaction().execute(async (trx) => {
-    await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
+    await keepingFunnel(trx, actor.workspaceId, [id], () => updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
       status: input.outcome,
       closed_at: now,
       updated_at: now,
@@ -124,7 +125,7 @@ export async function closeOpportunity(db: Db, actor: Actor, id: number, input: 
       stage_evidence: '[]',
       // Out of the forecast from today (docs/targets.md § Revenue forecast).
       forecast_category: 'omitted',
-    });
+    }));
     await repo.leaveCurrentStage(trx, actor.workspaceId, id, { left_at: now, left_by: actor.userId, exit_direction: 'closed', exit_reason: input.note ?? reason });
     const change = (field: string, from: string | number | null, to: string | number | null, why: string | null = null): Change =>
       ({ workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field, oldValue: from, newValue: to, reason: why, actorUserId: actor.userId });
@@ -159,10 +160,10 @@ export async function reopenOpportunity(db: Db, actor: Actor, id: number, input:
   }
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
-    await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
+    await keepingFunnel(trx, actor.workspaceId, [id], () => updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
       status: 'open', closed_at: null, close_reason: null, close_competitor: null, contract_amount: null, stage_evidence: '[]', updated_at: now,
       ...(stage ? { stage_id: stage.id, stage_entered_at: now } : {}),
-    });
+    }));
     if (stage) {
       await repo.leaveCurrentStage(trx, actor.workspaceId, id, { left_at: now, left_by: actor.userId, exit_direction: 'closed' });
       await repo.insertStageEntry(trx, { workspace_id: actor.workspaceId, opportunity_id: id, stage_id: stage.id, stage_name: stage.name, probability: stage.probability, entered_at: now, entered_by: actor.userId });

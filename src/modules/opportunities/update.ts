@@ -7,6 +7,7 @@ import { assignableUser } from '../users/service.ts';
 import type { OpportunityInput } from './create.ts';
 import { getOpportunity, LEAD_ONLY, requireRight } from './read.ts';
 import * as repo from './repository.ts';
+import { keepingFunnel } from '../funnel/upkeep.ts';
 
 export type OpportunityPatch = Partial<Omit<OpportunityInput, 'accountId' | 'processId' | 'stageId'>> & { version: number; ownerReason?: string | undefined; advantageLost?: boolean | undefined; advantageReason?: string | undefined };
 
@@ -39,7 +40,7 @@ export async function updateOpportunity(db: Db, actor: Actor, id: number, patch:
   track('advantage_lost', r.advantage_lost === 1 ? 'true' : 'false', patch.advantageLost === undefined ? undefined : String(patch.advantageLost), patch.advantageReason);
   track('forecast_category', r.forecast_category, patch.forecastCategory);
   await db.kysely.transaction().execute(async (trx) => {
-    await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: patch.version }, {
+    await keepingFunnel(trx, actor.workspaceId, [id], () => updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: patch.version }, {
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.amount !== undefined ? { amount: patch.amount } : {}),
       ...(patch.expectedCloseDate !== undefined ? { expected_close_date: patch.expectedCloseDate } : {}),
@@ -53,7 +54,7 @@ export async function updateOpportunity(db: Db, actor: Actor, id: number, patch:
       ...(patch.advantageLost !== undefined ? { advantage_lost: patch.advantageLost ? 1 : 0 } : {}),
       ...(newOwner ? { owner_id: newOwner.id, org_unit_id: newOwner.org_unit_id } : {}),
       updated_at: now,
-    });
+    }));
     if (newOwner) await repo.seatNewLead(trx, actor.workspaceId, id, newOwner.id, now);
     await recordChanges(trx, changes, now);
   });

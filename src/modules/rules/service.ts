@@ -6,6 +6,7 @@ import { workspaceSettings, type WorkspaceSettings } from '../../domain/settings
 import { AppError, forbidden, type FieldError, fieldError, staleVersion } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
+import { rebuildFunnel } from '../funnel/upkeep.ts';
 
 export type RulesPatch = Partial<Omit<WorkspaceSettings, 'followUpDays' | 'poolReleaseDays'>> & {
   followUpDays?: Partial<WorkspaceSettings['followUpDays']> | undefined;
@@ -60,6 +61,8 @@ export async function updateRules(db: Db, actor: Actor, input: RulesPatch & { ve
     const changed = Object.fromEntries(
       (Object.keys(after) as (keyof WorkspaceSettings)[]).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k])).map((k) => [k, { from: before[k], to: after[k] }]),
     );
+    // The funnel's totals are kept per size class: a new threshold re-sorts every deal (docs/targets.md § Funnel).
+    if (after.largeDealThreshold !== before.largeDealThreshold) await rebuildFunnel(trx, actor.workspaceId);
     await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'workspace.rules', targetType: 'workspace', targetId: actor.workspaceId, ip, detail: changed }, actor.now);
   });
   return getRules(db, actor);

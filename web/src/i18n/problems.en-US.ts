@@ -151,6 +151,7 @@ export const problemsEnUS: ProblemMessages = {
     no_rows: () => 'The file has no data rows',
     rows_have_errors: (p) => `Rows with errors: ${p.count}`,
     not_a_field: () => 'Not a field that can be imported',
+    must_total_100: (p) => `Must add up to 100% (now ${p.total}%)`,
     column_range: (p) => `Must be a column from 0 to ${p.max}`,
     column_taken: (p) => `Column "${p.column}" is already mapped to ${p.field}`,
     name_or_credit_code: () => 'Map the account name or the credit code column',

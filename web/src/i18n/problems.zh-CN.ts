@@ -151,6 +151,7 @@ export const problemsZhCN: ProblemMessages = {
     no_rows: () => '文件中没有数据行',
     rows_have_errors: (p) => `有 ${p.count} 行存在错误`,
     not_a_field: () => '不是可导入的字段',
+    must_total_100: (p) => `合计应为 100%（现为 ${p.total}%）`,
     column_range: (p) => `应为第 0–${p.max} 列`,
     column_taken: (p) => `“${p.column}”列已对应到 ${p.field}`,
     name_or_credit_code: () => '请对应客户名称列或统一社会信用代码列',

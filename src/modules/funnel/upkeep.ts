@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { sizeClass } from '../../domain/stage-gate.ts';
+import { loadSettings } from '../workspace/service.ts';
+import * as repo from './repository.ts';
+import type { DealFacts, FunnelKey } from './repository.ts';
+
+/**
+ * Keeps the funnel's totals (docs/targets.md § Funnel) equal to the deals. Every writer of a
+ * deal's owner, unit, amount, stage, status, process or close date runs its change inside
+ * `keepingFunnel` on its own transaction: the deals' places are read before and after, and
+ * the difference is applied before the transaction commits, so a reader never sees a funnel
+ * that disagrees with the deals. Writers today: create, update, move, close, reopen
+ * (src/modules/opportunities/), handover (src/modules/handovers/); bulk loads and a new
+ * large-deal threshold rebuild the workspace's totals instead (`rebuildFunnel`).
+ */
+export async function keepingFunnel<T>(trx: Kysely<Database>, workspaceId: number, ids: readonly number[] | (() => Promise<readonly number[]>), change: () => Promise<T>): Promise<T> {
+  const known = typeof ids === 'function' ? null : ids;
+  const before = known ? await repo.dealFacts(trx, workspaceId, known) : [];
+  const result = await change();
+  const after = await repo.dealFacts(trx, workspaceId, known ?? await (ids as () => Promise<readonly number[]>)());
+  const { largeDealThreshold } = await loadSettings(trx, workspaceId);
+  await repo.addToTotals(trx, funnelDeltas(workspaceId, before, after, largeDealThreshold));
+  return result;
+}
+
+/** Counts a newly inserted deal (its id known only after the insert). */
+export async function countNewDeal(trx: Kysely<Database>, workspaceId: number, id: number): Promise<void> {
+  await keepingFunnel(trx, workspaceId, async () => [id], async () => undefined);
+}
+
+export async function rebuildFunnel(trx: Kysely<Database>, workspaceId: number): Promise<void> {
+  const { largeDealThreshold } = await loadSettings(trx, workspaceId);
+  await repo.rebuildTotals(trx, workspaceId, largeDealThreshold);
+}
+
+export function funnelKey(workspaceId: number, d: DealFacts, threshold: number): FunnelKey | null {
+  if ((d.status !== 'open' && d.status !== 'won') || d.process_id === null || d.stage_id === null) return null;
+  return {
+    workspace_id: workspaceId, process_id: d.process_id, stage_id: d.stage_id, org_unit_id: d.org_unit_id, owner_id: d.owner_id,
+    status: d.status, close_month: d.expected_close_date?.slice(0, 7) ?? '', size_class: sizeClass(Number(d.amount), threshold),
+  };
+}
+
+/** The net change per key: a deal that moved takes itself from its old place and adds itself to its new one. */
+export function funnelDeltas(workspaceId: number, before: readonly DealFacts[], after: readonly DealFacts[], threshold: number) {
+  const net = new Map<string, FunnelKey & { deals: number; amount: number }>();
+  const add = (d: DealFacts, sign: 1 | -1) => {
+    const key = funnelKey(workspaceId, d, threshold);
+    if (!key) return;
+    const k = JSON.stringify(key);
+    const have = net.get(k) ?? { ...key, deals: 0, amount: 0 };
+    have.deals += sign;
+    have.amount += sign * Number(d.amount);
+    net.set(k, have);
+  };
+  for (const d of before) add(d, -1);
+  for (const d of after) add(d, 1);
+  return [...net.values()].filter((d) => d.deals !== 0 || d.amount !== 0);
+}

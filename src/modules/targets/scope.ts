@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import type { PeriodDto, ScopeDto } from '../../contracts/targets.ts';
+import type { Database } from '../../db/schema.ts';
+import { dateIn, weeksIn, weeksLeft, type Calendar, type Period } from '../../domain/calendar.ts';
+import { currentQuarter, parsePeriod, periodName } from '../../domain/period-name.ts';
+import { defaultTargetSubject, targetsVisible, type Actor, type TargetSubject } from '../../domain/policy.ts';
+import { forbidden, invalid } from '../../server/problem.ts';
+import * as repo from './repository.ts';
+
+/**
+ * The scope and period of a live figure (docs/targets.md § Scopes and periods), resolved and
+ * checked once for every area that reports on them (quotas, funnel, forecast). A scope the
+ * caller may not see — or that does not exist in their workspace, which must look the same —
+ * is 403.
+ */
+export type ResolvedScope = TargetSubject & { name: string };
+
+export async function resolveScope(db: Kysely<Database>, actor: Actor, scope: string | undefined): Promise<ResolvedScope> {
+  const subject = scope === undefined ? defaultTargetSubject(actor) : await subjectOf(db, actor.workspaceId, scope);
+  if (!subject || !targetsVisible(actor, subject)) throw forbidden('You cannot see the numbers of this scope');
+  return { ...subject, name: await nameOf(db, actor.workspaceId, subject) };
+}
+
+async function subjectOf(db: Kysely<Database>, workspaceId: number, scope: string): Promise<TargetSubject | null> {
+  if (scope === 'workspace') return { kind: 'workspace' };
+  const [kind, idText] = scope.split(':') as [string, string];
+  const id = Number(idText);
+  if (!Number.isSafeInteger(id) || id > 2_147_483_647) return null;
+  if (kind === 'unit') {
+    const u = await repo.unitOf(db, workspaceId, id);
+    return u ? { kind: 'unit', unitId: u.id, path: u.path } : null;
+  }
+  const u = await repo.userOf(db, workspaceId, id);
+  return u ? { kind: 'user', userId: u.id, unitPath: u.path } : null;
+}
+
+async function nameOf(db: Kysely<Database>, workspaceId: number, s: TargetSubject): Promise<string> {
+  if (s.kind === 'workspace') return repo.workspaceName(db, workspaceId);
+  if (s.kind === 'unit') return (await repo.unitOf(db, workspaceId, s.unitId))?.name ?? '';
+  return (await repo.userOf(db, workspaceId, s.userId))?.name ?? '';
+}
+
+export function scopeDto(s: ResolvedScope): ScopeDto {
+  return { kind: s.kind, id: s.kind === 'unit' ? s.unitId : s.kind === 'user' ? s.userId : null, name: s.name };
+}
+
+/** The period named in the query, or the current fiscal quarter; a name that parses to no period is 400 on `query.period`. */
+export function resolvePeriod(name: string | undefined, cal: Calendar, now: number): Period {
+  if (name === undefined) return currentQuarter(now, cal);
+  const p = parsePeriod(name, cal);
+  if (!p) throw invalid('query.period', { code: 'invalid_format', params: { format: 'period' } }, 'is not a period of the workspace calendar (FY2026, FY2026-Q3, FY2026-W05 or 2026-07)');
+  return p;
+}
+
+export function periodDto(p: Period, cal: Calendar, now: number): PeriodDto {
+  return { name: periodName(p), kind: p.kind, start: p.start, end: p.end, weeks: weeksIn(p), weeksLeft: weeksLeft(p, dateIn(now, cal.timeZone)) };
+}
+
+/** The org tree's reads, for the areas that report on it (quotas roll up over units and people). */
+export { unitOf, userOf, unitsUnder, peopleUnder } from './repository.ts';
