@@ -2,12 +2,14 @@ import type { Insertable, Kysely } from 'kysely';
 import type { BuyingRoleTable, ContactTable, Database } from '../../db/schema.ts';
 import { containsInsensitive, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
-import { accountsWithinReach } from '../scope.ts';
+import type { BuyingRoleKind, Tier } from '../../domain/accounts.ts';
+import { accountsWithinReach, subtreePattern } from '../scope.ts';
 
 const contactColumns = [
   'contacts.id', 'contacts.account_id', 'contacts.name', 'contacts.title', 'contacts.department', 'contacts.reports_to_id',
   'contacts.phone', 'contacts.mobile', 'contacts.email', 'contacts.wechat', 'contacts.birthday', 'contacts.notes',
   'contacts.archived_at', 'contacts.created_at', 'contacts.updated_at', 'contacts.version', 'accounts.name as account_name',
+  'accounts.tier as account_tier', 'accounts.owner_id as account_owner_id', 'owner.name as account_owner_name',
 ] as const;
 
 /** Contacts are visible exactly when their account is (policy.accountReach). */
@@ -16,28 +18,64 @@ export function visibleContacts(db: Kysely<Database>, actor: Actor) {
     .selectFrom('contacts')
     .innerJoin('accounts', (j) => j.onRef('accounts.id', '=', 'contacts.account_id').onRef('accounts.workspace_id', '=', 'contacts.workspace_id'))
     .innerJoin('org_units', 'org_units.id', 'accounts.org_unit_id')
+    .leftJoin('users as owner', (j) => j.onRef('owner.id', '=', 'accounts.owner_id').onRef('owner.workspace_id', '=', 'accounts.workspace_id'))
     .where('contacts.workspace_id', '=', actor.workspaceId)
     .where(accountsWithinReach(actor));
 }
 
-export async function listContacts(
-  db: Kysely<Database>,
-  engine: Engine,
-  actor: Actor,
-  f: { q?: string | undefined; accountId?: number | undefined; archived?: boolean | undefined; limit: number; offset: number; sort: { column: 'name' | 'updatedAt'; desc: boolean } },
-) {
+export interface ContactFilter {
+  q?: string | undefined;
+  accountId?: number | undefined;
+  ownerId?: number | undefined;
+  orgUnitId?: number | undefined;
+  tier?: Tier | undefined;
+  role?: BuyingRoleKind | undefined;
+  hasPhone?: boolean | undefined;
+  archived?: boolean | undefined;
+}
+
+/** The filtered, visible contacts: the list and its export read the same rows. */
+export async function filteredContacts(db: Kysely<Database>, engine: Engine, actor: Actor, f: ContactFilter) {
   let q = visibleContacts(db, actor);
   q = f.archived ? q.where('contacts.archived_at', 'is not', null) : q.where('contacts.archived_at', 'is', null);
   if (f.accountId !== undefined) q = q.where('contacts.account_id', '=', f.accountId);
+  if (f.ownerId !== undefined) q = q.where('accounts.owner_id', '=', f.ownerId);
+  if (f.orgUnitId !== undefined) q = q.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, f.orgUnitId));
+  if (f.tier) q = q.where('accounts.tier', '=', f.tier);
+  if (f.hasPhone !== undefined) {
+    q = f.hasPhone
+      ? q.where((eb) => eb.or([eb('contacts.mobile', 'is not', null), eb('contacts.phone', 'is not', null)]))
+      : q.where('contacts.mobile', 'is', null).where('contacts.phone', 'is', null);
+  }
+  if (f.role) {
+    const role = f.role;
+    // A role on the account itself or on any of its deals; rights follow the account's.
+    q = q.where('contacts.id', 'in', (eb) =>
+      eb.selectFrom('buying_roles').select('buying_roles.contact_id').where('buying_roles.workspace_id', '=', actor.workspaceId).where('buying_roles.role', '=', role),
+    );
+  }
   if (f.q) {
     const needle = f.q;
     q = q.where((eb) =>
       eb.or(['contacts.name', 'contacts.mobile', 'contacts.phone', 'contacts.email', 'contacts.title', 'accounts.name'].map((c) => containsInsensitive(engine, eb.ref(c as 'contacts.name'), needle))),
     );
   }
-  const col = f.sort.column === 'name' ? 'contacts.name' : 'contacts.updated_at';
+  return q;
+}
+
+export type ContactSort = 'name' | 'updatedAt' | 'accountName';
+
+export async function listContacts(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  f: ContactFilter & { limit: number; offset: number; sort: { column: ContactSort; desc: boolean } },
+) {
+  const q = await filteredContacts(db, engine, actor, f);
+  const dir = f.sort.desc ? 'desc' : 'asc';
+  const col = f.sort.column === 'updatedAt' ? 'contacts.updated_at' : f.sort.column === 'accountName' ? 'accounts.name' : 'contacts.name';
   const [items, total] = await Promise.all([
-    q.select(contactColumns).orderBy(col, f.sort.desc ? 'desc' : 'asc').orderBy('contacts.id').limit(f.limit).offset(f.offset).execute(),
+    q.select(contactColumns).orderBy(col, dir).orderBy('contacts.id').limit(f.limit).offset(f.offset).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ATTITUDES, BUYING_ROLES, INFLUENCE_LEVELS } from '../../domain/accounts.ts';
-import { errorResponses, idParam, listQuery, optionalText, page, queryBool, text, versionField, queryId, recordId } from '../../contracts/common.ts';
+import { ATTITUDES, BUYING_ROLES, INFLUENCE_LEVELS, TIERS } from '../../domain/accounts.ts';
+import { contactListQuery } from '../../contracts/contacts.ts';
+import { errorResponses, idParam, optionalText, page, text, versionField, queryId, recordId } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import * as contacts from './service.ts';
 import { needs } from '../../server/access.ts';
@@ -12,6 +13,9 @@ export const contactSchema = z.object({
   id: z.number().int(),
   accountId: z.number().int(),
   accountName: z.string(),
+  accountTier: z.enum(TIERS),
+  accountOwnerId: z.number().int().nullable(),
+  accountOwnerName: z.string().nullable(),
   name: z.string(),
   title: z.string().nullable(),
   department: z.string().nullable(),
@@ -83,11 +87,7 @@ export default async function contactRoutes(app: FastifyInstance) {
     schema: {
       tags: ['contacts'],
       summary: 'Contacts of the accounts the caller may see',
-      querystring: listQuery(['name', 'updatedAt'], 'name', {
-        q: z.string().trim().max(100).optional().describe('substring of name, phone, email, title or company'),
-        accountId: queryId.optional(),
-        archived: queryBool,
-      }),
+      querystring: contactListQuery,
       response: { 200: page(contactSchema), ...errorResponses },
     },
   }, async (req) => contacts.listContacts(db, actorOf(req), req.query));

@@ -4,7 +4,7 @@ import type { VersionedValues } from '../../db/versioned.ts';
 import type { BuyingRoleTable, ContactTable } from '../../db/schema.ts';
 import { canEditAccount, canManageAccount, type Actor } from '../../domain/policy.ts';
 import { analyseRelationshipMap, wouldCreateCycle, type MapRole } from '../../domain/relationship-map.ts';
-import type { Attitude, BuyingRoleKind, Influence } from '../../domain/accounts.ts';
+import type { Attitude, BuyingRoleKind, Influence, Tier } from '../../domain/accounts.ts';
 import { AppError, conflict, fieldError, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { factsOf, requireAccount } from '../accounts/service.ts';
 import { requireOpportunity } from '../opportunities/service.ts';
@@ -14,6 +14,9 @@ export const toContactDto = (r: repo.ContactRow) => ({
   id: r.id,
   accountId: r.account_id,
   accountName: r.account_name,
+  accountTier: r.account_tier as Tier,
+  accountOwnerId: r.account_owner_id,
+  accountOwnerName: r.account_owner_name,
   name: r.name,
   title: r.title,
   department: r.department,

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { containsInsensitive, type Engine } from '../../db/dialect.ts';
+import type { Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { filteredAccounts, type AccountFilter } from '../accounts/repository.ts';
-import { visibleContacts } from '../contacts/repository.ts';
+import { filteredContacts, type ContactFilter } from '../contacts/repository.ts';
+
+export type { ContactFilter };
 import { filteredOpportunities, type OpportunityFilter } from '../opportunities/repository.ts';
 
 /** Queries of the export: the list's own filters and scope, read page by page (keyset on id). */
@@ -31,31 +33,12 @@ export async function accountPage(db: Kysely<Database>, engine: Engine, actor: A
 }
 export type AccountExportRow = Awaited<ReturnType<typeof accountPage>>[number];
 
-export interface ContactFilter {
-  q?: string | undefined;
-  accountId?: number | undefined;
-  archived?: boolean | undefined;
-}
-
-function filteredContacts(db: Kysely<Database>, engine: Engine, actor: Actor, f: ContactFilter) {
-  let q = visibleContacts(db, actor);
-  q = f.archived ? q.where('contacts.archived_at', 'is not', null) : q.where('contacts.archived_at', 'is', null);
-  if (f.accountId !== undefined) q = q.where('contacts.account_id', '=', f.accountId);
-  if (f.q) {
-    const needle = f.q;
-    q = q.where((eb) =>
-      eb.or(['contacts.name', 'contacts.mobile', 'contacts.phone', 'contacts.email', 'contacts.title', 'accounts.name'].map((c) => containsInsensitive(engine, eb.ref(c as 'contacts.name'), needle))),
-    );
-  }
-  return q;
-}
-
 export async function countContacts(db: Kysely<Database>, engine: Engine, actor: Actor, f: ContactFilter) {
-  return Number((await filteredContacts(db, engine, actor, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return Number((await (await filteredContacts(db, engine, actor, f)).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 }
 
 export async function contactPage(db: Kysely<Database>, engine: Engine, actor: Actor, f: ContactFilter, afterId: number, limit: number) {
-  return filteredContacts(db, engine, actor, f)
+  return (await filteredContacts(db, engine, actor, f))
     // The manager by name, as the contacts import reads the column back.
     .leftJoin('contacts as boss', (j) => j.onRef('boss.id', '=', 'contacts.reports_to_id').onRef('boss.workspace_id', '=', 'contacts.workspace_id'))
     .select([

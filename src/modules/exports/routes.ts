@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, queryBool, fileResponse, queryId } from '../../contracts/common.ts';
+import { errorResponses, fileResponse } from '../../contracts/common.ts';
+import { contactFilterShape } from '../../contracts/contacts.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountFilterShape } from '../accounts/schemas.ts';
 import { opportunityFilterShape } from '../opportunities/routes.ts';
@@ -43,12 +44,7 @@ export default async function exportRoutes(app: FastifyInstance) {
     schema: {
       tags: ['contacts'],
       summary: 'Download the contact list (same filters and visibility as GET /contacts) as CSV or xlsx; needs the export permission and is audited',
-      querystring: z.strictObject({
-        q: z.string().trim().max(100).optional(),
-        accountId: queryId.optional(),
-        archived: queryBool,
-        ...exportParams,
-      }),
+      querystring: z.strictObject({ ...contactFilterShape, ...exportParams }),
       response: { ...fileResponse, ...errorResponses },
     },
   }, async (req, reply) => send(reply, await exports.exportContacts(db, actorOf(req), req.query, ipOf(req))));

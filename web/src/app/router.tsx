@@ -19,6 +19,7 @@ const RulesPanel = lazy(() => import('../features/territories/RulesPanel.tsx'));
 const ProcessesPanel = lazy(() => import('../features/processes/ProcessesPanel.tsx'));
 const AccountPage = lazy(() => import('../features/auth/AccountPage.tsx'));
 const AccountsPage = lazy(() => import('../features/accounts/AccountsPage.tsx'));
+const ContactsPage = lazy(() => import('../features/contacts/ContactsPage.tsx'));
 const AccountDetailPage = lazy(() => import('../features/accounts/AccountDetailPage.tsx'));
 const PoolPage = lazy(() => import('../features/handover/PoolPage.tsx'));
 const HandoverWizard = lazy(() => import('../features/handover/HandoverWizard.tsx'));
@@ -48,6 +49,7 @@ export const router = createBrowserRouter([
           { path: 'handovers/:id', element: <HandoverWizard /> },
           { path: 'settings/users/:id/handover', element: <StartHandoverPage /> },
           { path: 'accounts/:id', element: <AccountDetailPage /> },
+          { path: 'contacts', element: <ContactsPage /> },
           { path: 'opportunities', element: <Navigate to="board" replace /> },
           { path: 'opportunities/board', element: <OpportunityBoardPage /> },
           { path: 'opportunities/list', element: <OpportunityListPage /> },

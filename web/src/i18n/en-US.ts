@@ -7,6 +7,7 @@ import { opportunitiesEnUS } from '../features/opportunities/messages.en-US.ts';
 import { processesEnUS } from '../features/processes/messages.en-US.ts';
 import { timelineEnUS } from '../features/timeline/messages.en-US.ts';
 import { planningEnUS } from '../features/planning/messages.en-US.ts';
+import { contactsEnUS } from '../features/contacts/messages.en-US.ts';
 
 /** English interface strings; same keys as zh-CN.ts (the type enforces it). */
 const coreEnUS = {
@@ -362,4 +363,4 @@ const coreEnUS = {
   'notFound.back': 'Back to Home',
 };
 
-export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS, ...opportunitiesEnUS, ...processesEnUS, ...timelineEnUS, ...planningEnUS };
+export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS, ...opportunitiesEnUS, ...processesEnUS, ...timelineEnUS, ...planningEnUS, ...contactsEnUS };

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import {
   BarChartOutlined,
+  ContactsOutlined,
   FunnelPlotOutlined,
   HomeOutlined,
   ScheduleOutlined,
@@ -20,6 +21,7 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { path: '/', label: 'nav.home', icon: <HomeOutlined /> },
   { path: '/accounts', label: 'nav.accounts', icon: <TeamOutlined /> },
+  { path: '/contacts', label: 'nav.contacts', icon: <ContactsOutlined /> },
   { path: '/opportunities', label: 'nav.opportunities', icon: <TrophyOutlined /> },
   { path: '/activities', label: 'nav.activities', icon: <ScheduleOutlined /> },
   { path: '/funnel', label: 'nav.funnel', icon: <FunnelPlotOutlined /> },

@@ -1,0 +1,22 @@
+/** The contact list's strings (docs/archive.md § Contacts list); merged into i18n/zh-CN.ts. */
+export const contactsZhCN = {
+  'nav.contacts': '联系人',
+  'contacts.title': '联系人',
+  'contacts.subtitle': '你可见客户的全部联系人：按负责人、部门、客户分级和采购角色筛选，保存常用视图，导出名单。',
+  'contacts.searchPlaceholder': '搜索姓名、电话、邮箱、职务或公司',
+  'contacts.col.name': '姓名 / 职务',
+  'contacts.col.account': '客户',
+  'contacts.col.department': '部门',
+  'contacts.col.phone': '电话',
+  'contacts.col.email': '邮箱',
+  'contacts.col.wechat': '微信',
+  'contacts.col.owner': '客户负责人',
+  'contacts.filter.owner': '客户负责人',
+  'contacts.filter.tier': '客户分级',
+  'contacts.filter.role': '采购角色',
+  'contacts.filter.hasPhone': '有电话',
+  'contacts.empty.none': '还没有联系人',
+  'contacts.empty.noneHint': '联系人在客户页的“联系人”标签里添加，或随客户一起从 Excel 导入。',
+  'contacts.empty.filtered': '没有符合条件的联系人',
+  'contacts.empty.toAccounts': '去客户列表',
+} as const;
