@@ -90,3 +90,92 @@ export async function rebuildTotals(db: Kysely<Database>, workspaceId: number, t
     .expression(recountSelect(db, workspaceId, threshold))
     .execute();
 }
+
+// ————— Reads —————
+
+/** Whose deals: one owner, the units of a subtree, or the whole workspace. */
+export type DealFilter = { kind: 'workspace' } | { kind: 'user'; userId: number } | { kind: 'unit'; path: string };
+
+/** Which months of close (YYYY-MM, inclusive); `from` null: every dated month up to `to`; both null: every row, undated too. */
+export interface MonthRange { from: string | null; to: string | null }
+
+export async function firstActiveProcess(db: Kysely<Database>, workspaceId: number) {
+  return db.selectFrom('sales_processes').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('active', '=', 1).orderBy('id').executeTakeFirst();
+}
+
+function totalsWhere(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, status: 'open' | 'won', months: MonthRange) {
+  let q = db.selectFrom('funnel_totals').where('funnel_totals.workspace_id', '=', workspaceId).where('funnel_totals.process_id', '=', processId).where('funnel_totals.status', '=', status);
+  if (filter.kind === 'user') q = q.where('funnel_totals.owner_id', '=', filter.userId);
+  if (filter.kind === 'unit') {
+    q = q.where('funnel_totals.org_unit_id', 'in', db.selectFrom('org_units').select('id').where('workspace_id', '=', workspaceId).where('path', 'like', `${filter.path}%`));
+  }
+  // '' (no close date) sorts before every month: a lower bound of '0' keeps it out.
+  if (months.from !== null || months.to !== null) q = q.where('funnel_totals.close_month', '>=', months.from ?? '0');
+  if (months.to !== null) q = q.where('funnel_totals.close_month', '<=', months.to);
+  return q;
+}
+
+/** Deals and amount per stage and size class, from the kept totals. */
+export async function totalsByStage(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, status: 'open' | 'won', months: MonthRange) {
+  const rows = await totalsWhere(db, workspaceId, processId, filter, status, months)
+    .select((eb) => ['funnel_totals.stage_id', 'funnel_totals.size_class', eb.fn.sum<number>('funnel_totals.deals').as('deals'), eb.fn.sum<number>('funnel_totals.amount').as('amount')])
+    .groupBy(['funnel_totals.stage_id', 'funnel_totals.size_class']).execute();
+  return rows.map((r) => ({ stageId: r.stage_id, sizeClass: r.size_class, deals: Number(r.deals), amount: Number(r.amount) }));
+}
+
+/** Deals and amount per owner and stage, from the kept totals (the per-member table). */
+export async function totalsByOwner(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, status: 'open' | 'won', months: MonthRange) {
+  const rows = await totalsWhere(db, workspaceId, processId, filter, status, months)
+    .select((eb) => ['funnel_totals.owner_id', 'funnel_totals.stage_id', eb.fn.sum<number>('funnel_totals.deals').as('deals'), eb.fn.sum<number>('funnel_totals.amount').as('amount')])
+    .groupBy(['funnel_totals.owner_id', 'funnel_totals.stage_id']).execute();
+  return rows.map((r) => ({ ownerId: r.owner_id, stageId: r.stage_id, deals: Number(r.deals), amount: Number(r.amount) }));
+}
+
+function dealsWhere(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, status: 'open' | 'won', dates: { from: string | null; to: string | null }) {
+  let q = db.selectFrom('opportunities').where('opportunities.workspace_id', '=', workspaceId).where('opportunities.process_id', '=', processId).where('opportunities.status', '=', status);
+  if (filter.kind === 'user') q = q.where('opportunities.owner_id', '=', filter.userId);
+  if (filter.kind === 'unit') {
+    q = q.where('opportunities.org_unit_id', 'in', db.selectFrom('org_units').select('id').where('workspace_id', '=', workspaceId).where('path', 'like', `${filter.path}%`));
+  }
+  if (dates.from !== null || dates.to !== null) q = q.where('opportunities.expected_close_date', '>=', dates.from ?? '0');
+  if (dates.to !== null) q = q.where('opportunities.expected_close_date', '<', dates.to);
+  return q;
+}
+
+/**
+ * The same per-stage figures counted from the deals themselves, by close date [from, to): for
+ * a week (the totals are by month) and as the benchmark's baseline.
+ */
+export async function dealsByStage(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, status: 'open' | 'won', dates: { from: string | null; to: string | null }, threshold: number) {
+  const size = sql<string>`case when opportunities.amount >= ${sql.lit(Math.trunc(Number(threshold)))} then 'large' else 'small' end`;
+  const rows = await dealsWhere(db, workspaceId, processId, filter, status, dates)
+    .select((eb) => ['opportunities.stage_id', size.as('size_class'), eb.fn.countAll<number>().as('deals'), eb.fn.sum<number>('opportunities.amount').as('amount')])
+    .groupBy(['opportunities.stage_id', size]).execute();
+  return rows.map((r) => ({ stageId: r.stage_id ?? 0, sizeClass: r.size_class, deals: Number(r.deals), amount: Number(r.amount) }));
+}
+
+/** The per-owner figures counted from the deals (weeks, and the benchmark's baseline). */
+export async function dealsByOwner(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, status: 'open' | 'won', dates: { from: string | null; to: string | null }) {
+  const rows = await dealsWhere(db, workspaceId, processId, filter, status, dates)
+    .select((eb) => ['opportunities.owner_id', 'opportunities.stage_id', eb.fn.countAll<number>().as('deals'), eb.fn.sum<number>('opportunities.amount').as('amount')])
+    .groupBy(['opportunities.owner_id', 'opportunities.stage_id']).execute();
+  return rows.map((r) => ({ ownerId: r.owner_id, stageId: r.stage_id ?? 0, deals: Number(r.deals), amount: Number(r.amount) }));
+}
+
+/** Open deals of the funnel with when they entered their stage (time-in-step). */
+export async function openDealAges(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, dates: { from: string | null; to: string | null }) {
+  return dealsWhere(db, workspaceId, processId, filter, 'open', dates)
+    .select(['opportunities.id', 'opportunities.name', 'opportunities.stage_id', 'opportunities.stage_entered_at', 'opportunities.created_at', 'opportunities.amount']).execute();
+}
+
+/** The names of people and their units, for the member rows. */
+export async function peopleNamed(db: Kysely<Database>, workspaceId: number, ids: readonly number[]) {
+  if (ids.length === 0) return [];
+  const out = [];
+  for (let i = 0; i < ids.length; i += 1000) {
+    out.push(...await db.selectFrom('users').innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+      .select(['users.id', 'users.name', 'users.org_unit_id', 'org_units.name as unit_name'])
+      .where('users.workspace_id', '=', workspaceId).where('users.id', 'in', ids.slice(i, i + 1000)).execute());
+  }
+  return out;
+}

@@ -1,0 +1,151 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { testEngines } from '../helpers/db.ts';
+import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
+import type { FunnelMembersResponse, FunnelResponse, HealthResponse } from '../../src/contracts/funnel.ts';
+import { recountTotals, storedTotals } from '../../src/modules/funnel/repository.ts';
+import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
+
+const key = (r: Record<string, unknown>) => ['process_id', 'stage_id', 'org_unit_id', 'owner_id', 'status', 'close_month', 'size_class'].map((k) => String(r[k])).join('|');
+const sortRows = <T extends Record<string, unknown>>(rows: T[]) => rows.map((r) => ({ ...r, process_id: Number(r.process_id), stage_id: Number(r.stage_id), workspace_id: Number(r.workspace_id) })).sort((a, b) => key(a).localeCompare(key(b)));
+
+/** A seeded pseudo-random generator: the same sequence of changes every run. */
+function rng(seed: number) {
+  let s = seed;
+  return () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+}
+
+for (const engine of testEngines()) {
+  describe(`funnel [${engine}]`, () => {
+    let t: TestApp;
+    let a: Fixture;
+    let x: Extras;
+    let admin: Call;
+    let manager: Call;
+    let rep: Call;
+    let rep2: Call;
+    const stageIds = () => x.processes.small.stageIds;
+    before(async () => {
+      // The periods below are read against a fixed day: Saturday 5 December 2026, in December's running month.
+      t = await createTestApp(engine, {}, { clock: () => Date.UTC(2026, 11, 5, 4) });
+      a = await seedWorkspace(t, 'a');
+      x = await seedExtras(t, a);
+      // The fixture writes its deal directly, as a bulk load would: count it once.
+      await rebuildFunnel(t.db.kysely, a.workspaceId);
+      admin = client(t, await sessionCookie(t, a.workspaceId, a.users.admin.id));
+      manager = client(t, await sessionCookie(t, a.workspaceId, a.users.manager.id));
+      rep = client(t, await sessionCookie(t, a.workspaceId, a.users.rep.id));
+      rep2 = client(t, await sessionCookie(t, a.workspaceId, a.users.rep2.id));
+    });
+    after(() => t.close());
+
+    const assertTotalsEqualRecount = async () => {
+      const stored = sortRows(await storedTotals(t.db.kysely, a.workspaceId));
+      const recount = sortRows(await recountTotals(t.db.kysely, a.workspaceId, 200_000_00));
+      assert.deepEqual(stored, recount);
+    };
+
+    it('after a random sequence of creates, edits, moves, closes, reopens and reassignments the kept totals equal a full recount', async () => {
+      const random = rng(20261205);
+      const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+      const owners = [a.users.rep.id, a.users.rep2.id, a.users.manager.id];
+      const deals: number[] = [x.opportunities.repOpp];
+      const version = async (id: number) => json<{ version: number; status: string }>(await admin('GET', `/api/v1/opportunities/${id}`));
+      const months = ['2026-10-15', '2026-11-20', '2026-12-31', '2027-01-10', '2027-03-31'];
+      for (let step = 0; step < 60; step++) {
+        const op = deals.length < 4 ? 0 : Math.floor(random() * 6);
+        let res;
+        if (op === 0) {
+          res = await admin('POST', '/api/v1/opportunities', {
+            accountId: a.accounts.repAccount, name: `项目${step}`, processId: x.processes.small.id, amount: Math.round(random() * 400_000_00), expectedCloseDate: pick(months),
+            ownerId: pick(owners), stageId: pick(stageIds().slice(0, 3)), override: true, reason: '老客户复购',
+          });
+          if (res.statusCode === 201 || res.statusCode === 200) deals.push(json<{ id: number }>(res).id);
+        } else {
+          const id = pick(deals);
+          const cur = await version(id);
+          if (op === 1) res = await admin('PATCH', `/api/v1/opportunities/${id}`, { version: cur.version, amount: Math.round(random() * 400_000_00), expectedCloseDate: pick(months) });
+          else if (op === 2) res = await admin('PATCH', `/api/v1/opportunities/${id}`, { version: cur.version, ownerId: pick(owners), ownerReason: '调整' });
+          else if (op === 3) res = await admin('POST', `/api/v1/opportunities/${id}/stage`, { version: cur.version, stageId: pick(stageIds().slice(0, -1)), evidence: [], override: true, reason: '复盘调整' });
+          else if (op === 4) {
+            res = random() < 0.5
+              ? await admin('POST', `/api/v1/opportunities/${id}/close`, { version: cur.version, outcome: 'lost', reason: 'price', competitor: 'none' })
+              : await admin('POST', `/api/v1/opportunities/${id}/close`, { version: cur.version, outcome: 'won', contractAmount: 1 + Math.round(random() * 300_000_00), override: true, note: '签约' });
+          } else res = await admin('POST', `/api/v1/opportunities/${id}/reopen`, { version: cur.version, reason: '客户重新启动' });
+        }
+        assert.ok(res.statusCode < 500, res.body);
+        await assertTotalsEqualRecount();
+      }
+      // A new large-deal threshold re-sorts every deal.
+      const rules = json<{ version: number }>(await admin('GET', '/api/v1/workspace/rules'));
+      assert.equal((await admin('PATCH', '/api/v1/workspace/rules', { version: rules.version, largeDealThreshold: 100_000_00 })).statusCode, 200);
+      assert.deepEqual(sortRows(await storedTotals(t.db.kysely, a.workspaceId)), sortRows(await recountTotals(t.db.kysely, a.workspaceId, 100_000_00)));
+      const back = json<{ version: number }>(await admin('GET', '/api/v1/workspace/rules'));
+      await admin('PATCH', '/api/v1/workspace/rules', { version: back.version, largeDealThreshold: 200_000_00 });
+      await assertTotalsEqualRecount();
+    });
+
+    it('the funnel per stage: count, amount, expected amount and deals; the period holds the deals expected to close in it', async () => {
+      const f = json<FunnelResponse>(await admin('GET', '/api/v1/funnel?scope=workspace&period=all'));
+      const open = await t.db.kysely.selectFrom('opportunities').innerJoin('process_stages', 'process_stages.id', 'opportunities.stage_id')
+        .select(['opportunities.amount', 'opportunities.stage_id', 'process_stages.probability', 'opportunities.expected_close_date', 'opportunities.owner_id'])
+        .where('opportunities.workspace_id', '=', a.workspaceId).where('opportunities.status', '=', 'open').execute();
+      assert.equal(f.total.count, open.length);
+      assert.equal(f.total.amount, open.reduce((s, o) => s + Number(o.amount), 0));
+      for (const s of f.stages) {
+        const mine = open.filter((o) => o.stage_id === s.stageId);
+        assert.equal(s.count, mine.length, s.name);
+        assert.equal(s.expectedAmount, Math.round((mine.reduce((x2, o) => x2 + Number(o.amount), 0) * s.probability) / 100));
+        assert.ok(Math.abs(s.expectedDeals - (mine.length * s.probability) / 100) < 1e-9);
+        assert.equal(s.small.count + s.large.count, s.count);
+      }
+      const q = json<FunnelResponse>(await admin('GET', '/api/v1/funnel?scope=workspace&period=2027-01'));
+      assert.equal(q.total.count, open.filter((o) => o.expected_close_date?.startsWith('2027-01')).length, 'a month not running: only its own deals');
+      assert.equal(q.closeFrom, '2027-01-01');
+      const dec = json<FunnelResponse>(await admin('GET', '/api/v1/funnel?scope=workspace&period=2026-12'));
+      assert.equal(dec.total.count, open.filter((o) => o.expected_close_date! < '2027-01-01').length, 'the running month also holds the overdue deals');
+      assert.equal(dec.closeFrom, null);
+      const w = await admin('GET', '/api/v1/funnel?scope=workspace&period=FY2026-W53');
+      assert.equal(w.statusCode, 200, w.body);
+      // A rep's own funnel, and the members table adds up to the scope.
+      const mine = json<FunnelResponse>(await rep('GET', '/api/v1/funnel?period=all'));
+      assert.equal(mine.scope.kind, 'user');
+      assert.equal(mine.total.count, open.filter((o) => o.owner_id === a.users.rep.id).length);
+      const members = json<FunnelMembersResponse>(await admin('GET', '/api/v1/funnel/members?scope=workspace&period=all'));
+      assert.equal(members.members.reduce((s, m) => s + m.count, 0), f.total.count);
+    });
+
+    it('visibility: a rep sees only their own funnel, a manager their subtree; another scope is 403; bad periods are 400', async () => {
+      assert.equal((await rep('GET', `/api/v1/funnel?scope=user:${a.users.rep2.id}`)).statusCode, 403);
+      assert.equal((await rep('GET', `/api/v1/funnel?scope=unit:${a.units.sales1}`)).statusCode, 403);
+      assert.equal((await rep2('GET', '/api/v1/funnel/health?scope=workspace')).statusCode, 403);
+      assert.equal((await manager('GET', `/api/v1/funnel?scope=unit:${a.units.guangzhou}`)).statusCode, 403);
+      assert.equal((await manager('GET', `/api/v1/funnel?scope=user:${a.users.rep2.id}`)).statusCode, 403);
+      assert.equal((await manager('GET', '/api/v1/funnel?scope=workspace')).statusCode, 403);
+      const sub = await manager('GET', `/api/v1/funnel?scope=unit:${a.units.sales1}&period=all`);
+      assert.equal(sub.statusCode, 200);
+      const members = json<FunnelMembersResponse>(await manager('GET', `/api/v1/funnel/members?period=all`));
+      assert.ok(members.members.every((m) => m.userId !== a.users.rep2.id), 'no one outside the subtree');
+      for (const period of ['2026-13', 'FY2026-Q0', 'FY2026-W99', 'soon']) {
+        const res = await admin('GET', `/api/v1/funnel?period=${period}`);
+        assert.equal(res.statusCode, 400, period);
+      }
+    });
+
+    it('health: the standard funnel from the quota, balance, time in step, the flow projection and the gap', async () => {
+      await admin('PUT', '/api/v1/quotas', { fiscalYear: 2026, reason: '年度目标', items: [{ subjectType: 'user', subjectId: a.users.rep.id, amount: 2_000_000_00 }] });
+      const res = await admin('GET', `/api/v1/funnel/health?scope=user:${a.users.rep.id}&period=FY2026`);
+      assert.equal(res.statusCode, 200, res.body);
+      const h = json<HealthResponse>(res);
+      assert.equal(h.quota, 2_000_000_00);
+      assert.equal(h.stages.length, stageIds().length - 1);
+      if (h.averageDeal) {
+        assert.ok(h.standard);
+        assert.equal(h.standard.dealsNeeded, Math.ceil(h.quota / h.averageDeal));
+        assert.ok(h.gap);
+        assert.equal(h.gap.gapAmount, h.quota - h.realised - Math.round(h.yield.expectedDeals * h.averageDeal));
+      }
+      for (const s of h.stages) if (s.count > 0) assert.ok(s.medianDays !== null && s.p80Days! >= s.medianDays);
+    });
+  });
+}
