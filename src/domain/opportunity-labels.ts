@@ -10,7 +10,7 @@ export const OPPORTUNITY_STATUS_LABELS: Labels = {
 };
 export const SIZE_CLASS_LABELS: Labels = { small: { zh: '小项目', en: 'Small project' }, large: { zh: '大项目', en: 'Large project' } };
 export const FORECAST_CATEGORY_LABELS: Labels = {
-  commit: { zh: '承诺', en: 'Commit' }, possible: { zh: '可能', en: 'Possible' }, pipeline: { zh: '管道', en: 'Pipeline' }, omitted: { zh: '不计入', en: 'Omitted' },
+  commit: { zh: '确保', en: 'Commit' }, possible: { zh: '可能', en: 'Possible' }, pipeline: { zh: '管道', en: 'Pipeline' }, omitted: { zh: '不计入', en: 'Omitted' },
 };
 export const BUYING_PHASE_LABELS: Labels = {
   satisfied: { zh: '满意', en: 'Satisfied' }, aware: { zh: '认识', en: 'Aware' }, decide: { zh: '决定', en: 'Decide' },

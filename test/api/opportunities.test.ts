@@ -301,6 +301,13 @@ for (const engine of testEngines()) {
       assert.ok((await list('status=won')).every((o) => o.status === 'won'));
       const jan = await list('closeFrom=2027-01-01&closeTo=2027-01-31');
       assert.ok(jan.length > 0);
+      // "Closing soon" leaves out the long shots: a stage probability floor, on the list and its export.
+      const likely = await list('status=open&minProbability=30');
+      const open = await list('status=open');
+      assert.ok(likely.length > 0 && likely.length < open.length, 'the floor removes some open deals, not all');
+      assert.ok(likely.every((o) => o.probability >= 30));
+      assert.deepEqual(likely.map((o) => o.id).sort(), open.filter((o) => o.probability >= 30).map((o) => o.id).sort());
+      assert.equal((await as.admin('GET', '/api/v1/opportunities?minProbability=101')).statusCode, 400);
       const bad = await as.admin('GET', '/api/v1/opportunities?closeFrom=jan&status=maybe');
       assert.deepEqual(json<Problem>(bad).errors!.map((e) => e.field).sort(), ['query.closeFrom', 'query.status']);
     });

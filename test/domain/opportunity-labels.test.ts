@@ -17,4 +17,11 @@ describe('opportunity labels', () => {
       for (const l of Object.values(labels)) assert.ok(l.zh && l.en);
     }
   });
+
+  it('call a commit forecast 确保 (docs/sales-process.md), in the export and on screen alike', async () => {
+    const zh = (await import('../../web/src/features/opportunities/messages.zh-CN.ts')).opportunitiesZhCN as Record<string, string>;
+    const en = (await import('../../web/src/features/opportunities/messages.en-US.ts')).opportunitiesEnUS as Record<string, string>;
+    assert.equal(FORECAST_CATEGORY_LABELS.commit!.zh, '确保');
+    for (const c of FORECAST_CATEGORIES) assert.deepEqual([zh[`opps.forecast.${c}`], en[`opps.forecast.${c}`]], [FORECAST_CATEGORY_LABELS[c]!.zh, FORECAST_CATEGORY_LABELS[c]!.en], c);
+  });
 });

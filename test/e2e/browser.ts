@@ -71,15 +71,17 @@ export interface PageOptions {
   locale?: string;
   viewport?: { width: number; height: number };
   timeout?: number;
+  /** A phone: touch input and the mobile viewport (overlay scrollbars, no hover). */
+  phone?: boolean;
 }
 
 /**
  * A page in a context of its own, so no session cookie or saved language leaks from one page
  * to the next; closing the page closes its context.
  */
-export async function newPage(browser: Browser, { errors, apiFailures, locale = 'zh-CN', viewport = { width: 1366, height: 860 }, timeout = TIMEOUT }: PageOptions): Promise<Page> {
+export async function newPage(browser: Browser, { errors, apiFailures, locale = 'zh-CN', viewport = { width: 1366, height: 860 }, timeout = TIMEOUT, phone = false }: PageOptions): Promise<Page> {
   // Reduced motion turns antd's animations off (web/src/app/theme.ts): a click never meets a dialog still zooming in.
-  const context = await browser.newContext({ viewport, locale, reducedMotion: 'reduce' });
+  const context = await browser.newContext({ viewport, locale, reducedMotion: 'reduce', ...(phone ? { hasTouch: true, isMobile: true } : {}) });
   const page = await context.newPage();
   page.setDefaultTimeout(timeout);
   page.once('close', () => void context.close().catch(() => undefined));

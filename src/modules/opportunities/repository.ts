@@ -44,6 +44,7 @@ export interface OpportunityFilter {
   stageId?: number | undefined;
   closeFrom?: string | undefined;
   closeTo?: string | undefined;
+  minProbability?: number | undefined;
 }
 
 /** The list's rows before sorting and paging; the export reads the same rows (docs/archive.md § Import and export). */
@@ -55,6 +56,7 @@ export async function filteredOpportunities(db: Kysely<Database>, engine: Engine
   if (f.stageId !== undefined) q = q.where('opportunities.stage_id', '=', f.stageId);
   if (f.closeFrom) q = q.where('opportunities.expected_close_date', '>=', f.closeFrom);
   if (f.closeTo) q = q.where('opportunities.expected_close_date', '<=', f.closeTo);
+  if (f.minProbability !== undefined) q = q.where('stage.probability', '>=', f.minProbability);
   return q;
 }
 

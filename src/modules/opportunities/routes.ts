@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BUYING_PHASES } from '../../domain/buying-phase.ts';
 import { FORECAST_CATEGORIES, LOSS_REASONS, OPPORTUNITY_STATUSES, TEAM_ROLES } from '../../domain/opportunity.ts';
 import { LEAD_SOURCES } from '../../domain/accounts.ts';
-import { errorResponses, idParam, listQuery, optionalText, page, problemSchema, text, versionField, queryId, recordId } from '../../contracts/common.ts';
+import { errorResponses, idParam, listQuery, queryInt, optionalText, page, problemSchema, text, versionField, queryId, recordId } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import { stageSchema } from '../sales-processes/routes.ts';
 import * as opportunities from './service.ts';
@@ -27,6 +27,8 @@ export const opportunityFilterShape = {
   stageId: queryId.optional(),
   closeFrom: isoDate.optional().describe('expected close date on or after'),
   closeTo: isoDate.optional().describe('expected close date on or before'),
+  minProbability: queryInt(z.number().int().min(0).max(100)).optional()
+    .describe('current stage probability at least this percent: "closing soon" leaves out the long shots'),
 };
 
 export const opportunitySchema = z.object({

@@ -1,5 +1,5 @@
 import { lazy } from 'react';
-import { createBrowserRouter, Navigate } from 'react-router';
+import { createBrowserRouter, Navigate, useLocation } from 'react-router';
 import { SessionGate } from './SessionGate.tsx';
 import { AppShell } from './shell/AppShell.tsx';
 import { SignInPage } from '../features/auth/SignInPage.tsx';
@@ -32,6 +32,15 @@ const OpportunityPage = lazy(() => import('../features/opportunities/Opportunity
 const ReportsPage = lazy(() => import('../pages/ReportsPage.tsx'));
 const CalculatorsPage = lazy(() => import('../features/planning/CalculatorsPage.tsx'));
 
+/**
+ * /opportunities opens the board, but a link with filters (the desk's "view all", a bookmark)
+ * means the list, which honours every filter: the query is kept, never dropped by the redirect.
+ */
+function OpportunitiesIndex() {
+  const { search } = useLocation();
+  return <Navigate to={{ pathname: search ? 'list' : 'board', search }} replace />;
+}
+
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage /> },
   { path: '/setup', element: <SetupPage /> },
@@ -50,7 +59,7 @@ export const router = createBrowserRouter([
           { path: 'settings/users/:id/handover', element: <StartHandoverPage /> },
           { path: 'accounts/:id', element: <AccountDetailPage /> },
           { path: 'contacts', element: <ContactsPage /> },
-          { path: 'opportunities', element: <Navigate to="board" replace /> },
+          { path: 'opportunities', element: <OpportunitiesIndex /> },
           { path: 'opportunities/board', element: <OpportunityBoardPage /> },
           { path: 'opportunities/list', element: <OpportunityListPage /> },
           { path: 'opportunities/:id', element: <OpportunityPage /> },

@@ -18,6 +18,8 @@ import type { Opportunity } from '../opportunities/types.ts';
 const SHOWN = 5;
 /** "Closing soon" looks this far ahead. */
 const CLOSING_DAYS = 30;
+/** …and leaves out the long shots: deals at 0–10% are not "closing". */
+const CLOSING_MIN_PROBABILITY = 11;
 
 /**
  * The desk of a rep or a manager (docs/archive.md § Follow-up cadence, §5.3): what needs doing now, within what the caller may
@@ -38,7 +40,8 @@ export function Desk() {
   const attention = useQuery(oppQueries.attention(attentionParams));
   const overdueParams = { overdue: 'true', archived: 'false', sort: 'tier', limit: SHOWN, offset: 0 };
   const overdue = useQuery(accountQueries.page(overdueParams));
-  const closingParams = { status: 'open', closeFrom: today, closeTo: horizon, sort: 'expectedCloseDate', limit: SHOWN, offset: 0 };
+  const closingFilter = { status: 'open', closeFrom: today, closeTo: horizon, minProbability: CLOSING_MIN_PROBABILITY, sort: 'expectedCloseDate' };
+  const closingParams = { ...closingFilter, limit: SHOWN, offset: 0 };
   const closing = useQuery(oppQueries.list(closingParams));
   // An empty card means "all is well" only when there is something at all: a new workspace
   // needs to be told what to do instead. Asked only when a card comes back empty.
@@ -73,7 +76,7 @@ export function Desk() {
       <Col xs={24} xl={8}>
         <DeskCard
           testId="desk-attention" icon={<AlertOutlined style={{ color: PROBLEM_COLOR.advantage_lost }} />} title={t('home.desk.attention')}
-          query={attention} more={managerView ? '/opportunities?tab=attention' : '/opportunities?status=open'} empty={anyOpps.isPending ? null : noOpps ? noOppsText : t('home.desk.attentionEmpty')}
+          query={attention} more="/opportunities/list?tab=attention" empty={anyOpps.isPending ? null : noOpps ? noOppsText : t('home.desk.attentionEmpty')}
           extra={attention.data?.counts && (
             <Flex gap={4} wrap>
               {(['stalled', 'no_plan', 'advantage_lost'] as const).map((p) => (attention.data?.counts?.[p] ?? 0) > 0 && (
@@ -119,7 +122,7 @@ export function Desk() {
       <Col xs={24} xl={8}>
         <DeskCard
           testId="desk-closing" icon={<CalendarOutlined style={{ color: '#1d4ed8' }} />} title={t('home.desk.closing', { days: CLOSING_DAYS })}
-          query={closing} more={`/opportunities?status=open&closeFrom=${today}&closeTo=${horizon}&sort=expectedCloseDate`} empty={anyOpps.isPending ? null : noOpps ? noOppsText : t('home.desk.closingEmpty', { days: CLOSING_DAYS })}
+          query={closing} more={`/opportunities/list?${new URLSearchParams(Object.entries(closingFilter).map(([k, v]) => [k, String(v)])).toString()}`} empty={anyOpps.isPending ? null : noOpps ? noOppsText : t('home.desk.closingEmpty', { days: CLOSING_DAYS })}
           render={(o: Opportunity) => (
             <List.Item key={o.id}>
               <Flex vertical style={{ minWidth: 0, width: '100%' }}>

@@ -1,13 +1,16 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Avatar, Button, Card, Dropdown, Empty, Flex, Segmented, Select, Skeleton, Space, Tooltip, Typography } from 'antd';
 import { AppstoreOutlined, CalendarOutlined, MoreOutlined, PlusOutlined, TrophyOutlined, UnorderedListOutlined } from '@ant-design/icons';
-import { DndContext, DragOverlay, KeyboardSensor, PointerSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
+import {
+  DndContext, DragOverlay, KeyboardSensor, MouseSensor, pointerWithin, rectIntersection, TouchSensor, useDraggable, useDroppable, useSensor, useSensors,
+  type CollisionDetection, type DragEndEvent, type DragStartEvent,
+} from '@dnd-kit/core';
 import { Link, useNavigate } from 'react-router';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { useBoard, useProcess, useProcesses } from './api.ts';
-import { EvidenceProgress, ProblemBadges } from './bits.tsx';
+import { EvidenceProgress, overdueDate, ProblemBadges } from './bits.tsx';
 import { useMoney } from '../../i18n/money.ts';
 import { useOppFilters } from './filters.ts';
 import { useCan, useWorkspaceDate } from '../auth/session.ts';
@@ -17,6 +20,14 @@ import { OppFilterBar } from './OppFilterBar.tsx';
 import type { BoardCard, BoardColumn, Process, ProcessSummary, Stage } from './types.ts';
 
 const COLUMN_WIDTH = 272;
+/** On a phone a column leaves room to see the next one coming: the board visibly goes on. */
+const COLUMN_CSS_WIDTH = `min(${COLUMN_WIDTH}px, 80vw)`;
+
+/**
+ * A press on a card's link or menu is a tap on that control, never the start of a drag: the
+ * sensors below listen to mouse and touch, so both are stopped here.
+ */
+const notADrag = { onMouseDown: (e: React.SyntheticEvent) => e.stopPropagation(), onTouchStart: (e: React.SyntheticEvent) => e.stopPropagation() };
 
 /** Board / list switch at the top of both views. */
 export function ViewSwitch({ value }: { value: 'board' | 'list' }) {
@@ -42,7 +53,7 @@ function OppCard({ o, stages, onMove, overlay }: { o: BoardCard; stages: Stage[]
   const movable = o.permissions.edit;
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: o.id, data: { o }, disabled: !movable });
   const today = useWorkspaceDate()();
-  const overdue = o.expectedCloseDate !== null && o.expectedCloseDate < today;
+  const overdue = overdueDate(o, o.expectedCloseDate, today);
   return (
     <div
       ref={overlay ? undefined : setNodeRef}
@@ -52,7 +63,10 @@ function OppCard({ o, stages, onMove, overlay }: { o: BoardCard; stages: Stage[]
       data-opp-id={o.id}
       data-movable={movable}
       style={{
-        background: '#fff', borderRadius: 8, border: '1px solid #e5e7eb', padding: '10px 12px', cursor: movable ? 'grab' : 'default', touchAction: movable ? 'none' : undefined,
+        background: '#fff', borderRadius: 8, border: '1px solid #e5e7eb', padding: '10px 12px', cursor: movable ? 'grab' : 'default',
+        // The page keeps its touch gestures (a swipe scrolls): a drag on a phone starts with a long
+        // press (TouchSensor below), so the card must not take every touch (touch-action: none did).
+        touchAction: 'manipulation', WebkitTouchCallout: 'none', userSelect: movable ? 'none' : undefined,
         boxShadow: overlay ? '0 12px 28px rgba(15,23,42,.18)' : '0 1px 2px rgba(15,23,42,.04)', opacity: isDragging && !overlay ? 0.35 : 1,
         borderInlineStart: `3px solid ${o.problems.includes('advantage_lost') ? '#dc2626' : o.problems.length ? '#f59e0b' : '#3b82f6'}`,
       }}
@@ -67,11 +81,11 @@ function OppCard({ o, stages, onMove, overlay }: { o: BoardCard; stages: Stage[]
               onClick: ({ key }) => { const s = stages.find((x) => String(x.id) === key); if (s) onMove(o, s); },
             }}
           >
-            <Button size="small" type="text" icon={<MoreOutlined />} aria-label={t('opps.card.moveTo')} onPointerDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()} data-testid="card-menu" style={{ marginTop: -4, marginInlineEnd: -6 }} />
+            <Button size="small" type="text" icon={<MoreOutlined />} aria-label={t('opps.card.moveTo')} {...notADrag} onKeyDown={(e) => e.stopPropagation()} data-testid="card-menu" style={{ marginTop: -4, marginInlineEnd: -6 }} />
           </Dropdown>
         )}
       </Flex>
-      <Link to={`/opportunities/${o.id}`} onPointerDown={(e) => e.stopPropagation()} style={{ display: 'block', fontWeight: 600, color: '#0f172a', lineHeight: 1.35, margin: '2px 0 6px' }} data-testid="opp-card-link">
+      <Link to={`/opportunities/${o.id}`} {...notADrag} style={{ display: 'block', fontWeight: 600, color: '#0f172a', lineHeight: 1.35, margin: '2px 0 6px' }} data-testid="opp-card-link">
         {o.name}
       </Link>
       <Flex justify="space-between" align="center">
@@ -107,7 +121,7 @@ function Column({ col, stages, onMove, maxAmount }: { col: BoardColumn; stages: 
       data-stage-id={s.id}
       data-stage-name={s.name}
       style={{
-        width: COLUMN_WIDTH, flex: `0 0 ${COLUMN_WIDTH}px`, background: isOver ? '#e0ecff' : '#f1f5f9', borderRadius: 10, display: 'flex', flexDirection: 'column',
+        width: COLUMN_CSS_WIDTH, flex: `0 0 ${COLUMN_CSS_WIDTH}`, scrollSnapAlign: 'start', background: isOver ? '#e0ecff' : '#f1f5f9', borderRadius: 10, display: 'flex', flexDirection: 'column',
         outline: isOver ? '2px dashed #3b82f6' : 'none', transition: 'background .15s', maxHeight: 'calc(100vh - 250px)', minHeight: 320,
       }}
     >
@@ -138,9 +152,26 @@ function Column({ col, stages, onMove, maxAmount }: { col: BoardColumn; stages: 
   );
 }
 
+/**
+ * The column under the finger or the pointer is where the card goes: on a phone only an edge of
+ * the next column shows, and the card held over it covers less of it than of its own column.
+ * The keyboard has no pointer, so it falls back to the rectangles.
+ */
+const underPointer: CollisionDetection = (args) => {
+  const hits = pointerWithin(args);
+  return hits.length > 0 ? hits : rectIntersection(args);
+};
+
 function BoardCanvas({ process, columns, onMove }: { process: Process; columns: BoardColumn[]; onMove: (o: BoardCard, s: Stage) => void }) {
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor));
+  // A mouse drags after a few pixels; a finger after a long press held still (a quick swipe
+  // scrolls the board or the page instead); the keyboard picks up with space.
+  const sensors = useSensors(
+    useSensor(MouseSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 8 } }),
+    useSensor(KeyboardSensor),
+  );
   const [active, setActive] = useState<BoardCard | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
   const stages = useMemo(() => [...process.stages].sort((a, b) => a.position - b.position), [process]);
   const maxAmount = Math.max(0, ...columns.map((c) => c.amount));
   const onStart = (e: DragStartEvent) => setActive((e.active.data.current as { o: BoardCard } | undefined)?.o ?? null);
@@ -151,12 +182,43 @@ function BoardCanvas({ process, columns, onMove }: { process: Process; columns: 
     if (o && stage && stage.id !== o.stageId) onMove(o, stage);
   };
   return (
-    <DndContext sensors={sensors} onDragStart={onStart} onDragEnd={onEnd} onDragCancel={() => setActive(null)}>
-      <div style={{ display: 'flex', gap: 12, overflowX: 'auto', paddingBottom: 12 }} data-testid="board">
+    <DndContext sensors={sensors} collisionDetection={underPointer} onDragStart={onStart} onDragEnd={onEnd} onDragCancel={() => setActive(null)}>
+      <div ref={scroller} className="kl-board-scroll" style={{ display: 'flex', gap: 12, overflowX: 'auto', paddingBottom: 12, scrollSnapType: 'x proximity' }} data-testid="board">
         {columns.map((c) => <Column key={c.stage.id} col={c} stages={stages} onMove={onMove} maxAmount={maxAmount} />)}
       </div>
+      <ScrollTrack scroller={scroller} />
       <DragOverlay dropAnimation={null}>{active ? <div style={{ width: COLUMN_WIDTH - 16 }}><OppCard o={active} stages={stages} onMove={onMove} overlay /></div> : null}</DragOverlay>
     </DndContext>
+  );
+}
+
+/**
+ * Where the visible columns sit among all of them, drawn under the board. Phones (and macOS)
+ * draw overlay scrollbars that show only while scrolling, so nothing said the fifth and sixth
+ * columns were there; this track is always visible while the board is wider than the screen.
+ */
+function ScrollTrack({ scroller }: { scroller: React.RefObject<HTMLDivElement | null> }) {
+  const [view, setView] = useState<{ start: number; size: number } | null>(null);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return undefined;
+    const measure = () => setView(el.scrollWidth > el.clientWidth + 1 ? { start: el.scrollLeft / el.scrollWidth, size: el.clientWidth / el.scrollWidth } : null);
+    measure();
+    const resized = new ResizeObserver(measure);
+    resized.observe(el);
+    el.addEventListener('scroll', measure, { passive: true });
+    return () => { resized.disconnect(); el.removeEventListener('scroll', measure); };
+  }, [scroller]);
+  if (!view) return null;
+  const toFraction = (x: number, width: number) => { const el = scroller.current; if (el) el.scrollTo({ left: (x / width - view.size / 2) * el.scrollWidth, behavior: 'smooth' }); };
+  return (
+    <div
+      data-testid="board-scroll-track" aria-hidden
+      onClick={(e) => { const r = e.currentTarget.getBoundingClientRect(); toFraction(e.clientX - r.left, r.width); }}
+      style={{ position: 'relative', height: 6, borderRadius: 3, background: '#e2e8f0', margin: '2px 0 8px', cursor: 'pointer' }}
+    >
+      <div data-testid="board-scroll-thumb" style={{ position: 'absolute', top: 0, bottom: 0, borderRadius: 3, background: '#94a3b8', left: `${view.start * 100}%`, width: `${view.size * 100}%` }} />
+    </div>
   );
 }
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Badge, Button, Card, Empty, Flex, Grid, Select, Space, Tabs, Typography, type TableProps } from 'antd';
+import { Badge, Button, Card, Empty, Flex, Grid, Select, Space, Tabs, Tag, Typography, type TableProps } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -7,7 +7,7 @@ import { ListTable } from '../../components/ListTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { SavedViewsBar } from '../../components/SavedViewsBar.tsx';
 import { useT } from '../../i18n/useI18n.ts';
-import { useCan, useSession } from '../auth/session.ts';
+import { useCan } from '../auth/session.ts';
 import { ExportButton } from '../imports/ExportButton.tsx';
 import { useAttention, useOpportunities, useProcess, useProcesses } from './api.ts';
 import { ViewSwitch } from './BoardPage.tsx';
@@ -19,7 +19,7 @@ import { NewOpportunityModal } from './NewOpportunityModal.tsx';
 import { PROBLEMS, STATUSES, type ListFilters, type Opportunity, type Problem } from './types.ts';
 
 /** The list filters a saved view keeps (the tab and the page are not part of a view). */
-const VIEW_KEYS = ['status', 'processId', 'stageId', 'ownerId', 'orgUnitId', 'closeFrom', 'closeTo', 'q', 'sort'] as const satisfies readonly (keyof ListFilters)[];
+const VIEW_KEYS = ['status', 'processId', 'stageId', 'ownerId', 'orgUnitId', 'closeFrom', 'closeTo', 'minProbability', 'q', 'sort'] as const satisfies readonly (keyof ListFilters)[];
 const viewQuery = (filters: ListFilters) => Object.fromEntries(VIEW_KEYS.map((k) => [k, filters[k] === undefined ? undefined : String(filters[k])]));
 
 /** The columns the server sorts by (src/modules/opportunities list query). */
@@ -87,6 +87,10 @@ function AllTab() {
             <Select allowClear style={{ width: 140 }} placeholder={t('opps.col.stage')} value={filters.stageId} onChange={(v: number | undefined) => update({ stageId: v ?? null })}
               options={(process.data?.stages ?? []).map((s) => ({ value: s.id, label: s.name }))} />
           )}
+          {/* Set by a link (the desk's "closing soon"); shown so the list never filters out of sight. */}
+          {filters.minProbability !== undefined && (
+            <Tag closable onClose={() => update({ minProbability: null })} data-testid="min-probability-filter">{t('opps.filter.minProbability', { n: filters.minProbability })}</Tag>
+          )}
         </OppFilterBar>
         {can('export') && <ExportButton area="opportunities" filters={viewQuery(filters)} />}
       </Flex>
@@ -141,13 +145,11 @@ function AttentionTab() {
 /** /opportunities/list — every opportunity in reach, with the managers' "needs attention" view (docs/sales-process.md). */
 export default function ListPage() {
   const t = useT();
-  const me = useSession();
   const can = useCan();
   const { search, update } = useOppFilters();
-  // The attention view is for those who look after others' deals: everyone who sees beyond their own unit.
-  const manager = me.reach !== 'unit';
+  // Everyone has deals that stall: a rep's attention view holds their own (the endpoint scopes by reach).
   // A link to one problem (the home desk, a bookmark) opens the attention view it belongs to.
-  const tab = manager && (search.get('tab') === 'attention' || search.get('problem')) ? 'attention' : 'all';
+  const tab = search.get('tab') === 'attention' || search.get('problem') ? 'attention' : 'all';
   const [creating, setCreating] = useState(false);
   const canCreate = can('opportunities.write');
   return (
@@ -162,7 +164,7 @@ export default function ListPage() {
           destroyOnHidden
           items={[
             { key: 'all', label: t('opps.list.all'), children: <AllTab /> },
-            ...(manager ? [{ key: 'attention', label: <Badge dot offset={[6, 0]}>{t('opps.attention.tab')}</Badge>, children: <AttentionTab /> }] : []),
+            { key: 'attention', label: <Badge dot offset={[6, 0]}>{t('opps.attention.tab')}</Badge>, children: <AttentionTab /> },
           ]}
         />
       </Card>

@@ -9,7 +9,7 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { useOpportunity, useProcess, useStageHistory, useUpdateOpportunity } from './api.ts';
 import { ActivityTimeline } from '../timeline/ActivityTimeline.tsx';
-import { ProblemBadges, StatusTag } from './bits.tsx';
+import { overdueDate, ProblemBadges, StatusTag } from './bits.tsx';
 import { useHistoryText } from '../timeline/historyText.ts';
 import { useMoney } from '../../i18n/money.ts';
 import { AdvantageModal, CloseModal, EditDrawer, ReopenModal } from './OpportunityModals.tsx';
@@ -44,7 +44,7 @@ function NextStep({ o }: { o: OpportunityDetail }) {
   const [text, setText] = useState(o.nextStep ?? '');
   const [date, setDate] = useState<string | null>(o.nextStepDate);
   const today = useWorkspaceDate()();
-  const overdue = o.nextStepDate !== null && o.nextStepDate < today;
+  const overdue = overdueDate(o, o.nextStepDate, today);
   if (!editing) {
     return (
       <Flex align="center" gap={8} wrap>

@@ -3,6 +3,12 @@ import { CheckSquareOutlined, ClockCircleOutlined, FallOutlined, FieldTimeOutlin
 import { useT } from '../../i18n/useI18n.ts';
 import type { EvidenceStatus, Opportunity, Status } from './types.ts';
 
+/**
+ * A date is overdue only while the deal is open: a won or lost deal's close date is history, not a warning.
+ * The board, the list and the opportunity page all ask here.
+ */
+export const overdueDate = (o: Pick<Opportunity, 'status'>, date: string | null, today: string) => o.status === 'open' && date !== null && date < today;
+
 export const STATUS_COLOR: Record<Status, string> = { open: 'processing', won: 'success', lost: 'error', abandoned: 'default' };
 
 export function StatusTag({ status }: { status: Status }) {

@@ -2,7 +2,7 @@ import { useListParams } from '../../components/useListParams.ts';
 import { PAGE_SIZE } from './api.ts';
 import type { ListFilters, Status } from './types.ts';
 
-const NUM = ['processId', 'ownerId', 'orgUnitId', 'stageId'] as const;
+const NUM = ['processId', 'ownerId', 'orgUnitId', 'stageId', 'minProbability'] as const;
 const STR = ['closeFrom', 'closeTo', 'q', 'sort'] as const;
 
 /** Board and list filters live in the URL (useListParams), so a view can be shared and survives a reload. */

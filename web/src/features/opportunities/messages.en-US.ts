@@ -35,6 +35,7 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.filter.process': 'Sales process',
   'opps.filter.closeFrom': 'Close from',
   'opps.filter.closeTo': 'to',
+  'opps.filter.minProbability': 'Probability ≥ {n}%',
 
   'opps.board.subtitle': "Opportunities by stage of the sales process: drag a card to the next stage and give the stage's evidence.",
   'opps.board.amount': 'Total amount in this stage',

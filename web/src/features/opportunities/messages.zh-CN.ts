@@ -33,6 +33,7 @@ export const opportunitiesZhCN = {
   'opps.filter.process': '销售流程',
   'opps.filter.closeFrom': '预计成交从',
   'opps.filter.closeTo': '至',
+  'opps.filter.minProbability': '赢率 ≥ {n}%',
 
   'opps.board.subtitle': '按销售流程的阶段查看商机：把卡片拖到下一阶段，提交该阶段要求的证据。',
   'opps.board.amount': '本阶段商机金额合计',
@@ -113,7 +114,7 @@ export const opportunitiesZhCN = {
   'opps.detail.nextStepPlaceholder': '下一步做什么，例如：约 CIO 做方案汇报',
   'opps.detail.overdue': '已过期',
   'opps.detail.more': '更多',
-  'opps.forecast.commit': '承诺',
+  'opps.forecast.commit': '确保',
   'opps.forecast.possible': '可能',
   'opps.forecast.pipeline': '管道',
   'opps.forecast.omitted': '不计入',

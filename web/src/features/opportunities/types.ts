@@ -137,6 +137,8 @@ export interface ListFilters extends BoardFilters {
   status?: Status;
   stageId?: number;
   sort?: string;
+  /** Current stage probability at least this percent. */
+  minProbability?: number;
 }
 
 export interface AttentionPage { items: Opportunity[]; total: number; counts?: Partial<Record<Problem, number>> }
