@@ -7,6 +7,7 @@ import { releaseAllWorkspaces, POOL_RELEASE_JOB } from '../modules/pool/service.
 import { recomputeAll } from '../modules/tiers/service.ts';
 import { ATTACHMENTS_CLEANUP_JOB, deleteAbandonedUploads } from '../modules/attachments/service.ts';
 import { cleanUpAbandoned } from '../modules/imports/lease.ts';
+import { generateNotifications, NOTIFY_JOB } from '../modules/notifications/service.ts';
 
 /**
  * Periodic jobs. Each runs under a lease (src/modules/jobs/lease.ts), so with several
@@ -53,6 +54,12 @@ export const JOBS: Job[] = [
     name: 'imports.cleanup',
     everyMs: 6 * HOUR,
     run: async (db, _config, now) => `${await cleanUpAbandoned(db.kysely, now)} abandoned imports emptied`,
+  },
+  {
+    // Reminders (docs/rhythm.md § Notifications): tasks due, follow-ups overdue, checkpoints, stalled deals; each occurrence once.
+    name: NOTIFY_JOB,
+    everyMs: HOUR,
+    run: (db, _config, now) => generateNotifications(db, now),
   },
 ];
 

@@ -32,6 +32,7 @@ function idFor(url: string, f: Fixture & Extras): number {
   if (url.startsWith('/api/v1/process-stages/:id')) return f.processes.small.stageIds[0]!;
   if (url.startsWith('/api/v1/attachments/:id')) return f.attachments.repProof;
   if (url.startsWith('/api/v1/tasks/:id')) return f.tasks.repTask;
+  if (url.startsWith('/api/v1/notifications/:id')) return f.notifications.repNotice;
   throw new Error(`no id source for ${url}: add one to idFor() in ${import.meta.filename}`);
 }
 
@@ -66,6 +67,7 @@ function validBody(r: ApiRoute): unknown {
     'PUT /api/v1/sales-processes/:id/stage-order': { version: 1, stages: [{ id: 1 }, { id: 2 }] },
     'PATCH /api/v1/tasks/:id': { version: 1, title: 'hijacked' },
     'POST /api/v1/tasks/:id/reassign': { version: 1, assigneeId: 1 },
+    'POST /api/v1/notifications/:id/read': {},
   };
   return special[`${r.method} ${r.url}`] ?? (r.method === 'PATCH' ? { version: 1, name: 'hijacked' } : { version: 1 });
 }
@@ -143,6 +145,7 @@ for (const engine of testEngines()) {
         views: await t.db.kysely.selectFrom('saved_views').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute(),
         profiles: await t.db.kysely.selectFrom('account_profiles').selectAll().where('workspace_id', '=', a.workspaceId).execute(),
         tasks: await t.db.kysely.selectFrom('tasks').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute(),
+        notifications: await t.db.kysely.selectFrom('notifications').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute(),
       });
       const before = await snapshotA();
       const withId = t.app.apiRoutes.filter((r) => r.url.includes(':id'));

@@ -149,6 +149,8 @@ export interface Extras {
   attachments: Record<'repProof', number>;
   /** repTask: an open task rep gave themselves, on repAccount. */
   tasks: Record<'repTask', number>;
+  /** repNotice: rep's unread reminder of repTask. */
+  notifications: Record<'repNotice', number>;
 }
 
 export async function seedExtras(t: TestApp, f: Fixture): Promise<Extras> {
@@ -168,7 +170,8 @@ export async function seedExtras(t: TestApp, f: Fixture): Promise<Extras> {
   const rep2Draft = (await k.insertInto('handovers').values({ workspace_id: ws.workspaceId, from_user_id: users.rep2.id, status: 'draft', created_by: ws.adminId, created_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
   const repProof = (await k.insertInto('attachments').values({ workspace_id: ws.workspaceId, uploaded_by: users.rep.id, opportunity_id: repOpp, file_name: '需求确认函.pdf', content_type: 'application/pdf', size: 8, data: Buffer.from('%PDF-1.4'), created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
   const repTask = (await k.insertInto('tasks').values({ workspace_id: ws.workspaceId, title: '回访华为采购', assignee_id: users.rep.id, created_by: users.rep.id, due_date: '2026-12-31', status: 'open', source: 'manual', account_id: repAccount, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
-  return { opportunities: { repOpp }, processes: { small: { id: small.id, stageIds } }, territories: { repRule }, imports: { repImport }, handovers: { rep2Draft }, attachments: { repProof }, tasks: { repTask } };
+  const repNotice = (await k.insertInto('notifications').values({ workspace_id: ws.workspaceId, user_id: users.rep.id, kind: 'task_due', dedupe_key: `task_due:${repTask}:2026-12-31`, subject_type: 'task', subject_id: repTask, subject_name: '回访华为采购', due_date: '2026-12-31', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+  return { opportunities: { repOpp }, processes: { small: { id: small.id, stageIds } }, territories: { repRule }, imports: { repImport }, handovers: { rep2Draft }, attachments: { repProof }, tasks: { repTask }, notifications: { repNotice } };
 }
 
 /** A signed-in session made directly (no password hashing), resolved by the same code as a real one. */

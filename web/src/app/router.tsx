@@ -31,6 +31,7 @@ const OpportunityListPage = lazy(() => import('../features/opportunities/ListPag
 const OpportunityPage = lazy(() => import('../features/opportunities/OpportunityPage.tsx'));
 const ReportsPage = lazy(() => import('../pages/ReportsPage.tsx'));
 const CalculatorsPage = lazy(() => import('../features/planning/CalculatorsPage.tsx'));
+const TasksPage = lazy(() => import('../features/rhythm/TasksPage.tsx'));
 
 /**
  * /opportunities opens the board, but a link with filters (the desk's "view all", a bookmark)
@@ -64,6 +65,7 @@ export const router = createBrowserRouter([
           { path: 'opportunities/list', element: <OpportunityListPage /> },
           { path: 'opportunities/:id', element: <OpportunityPage /> },
           { path: 'activities', element: <ComingSoonPage area="activities" /> },
+          { path: 'tasks', element: <TasksPage /> },
           { path: 'funnel', element: <ComingSoonPage area="funnel" /> },
           {
             path: 'reports',

@@ -8,6 +8,7 @@ import { FullPageSpinner } from '../../components/FullPageSpinner.tsx';
 import { SideNav } from './SideNav.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { UserMenu } from './UserMenu.tsx';
+import { NotificationBell } from '../../features/rhythm/NotificationBell.tsx';
 
 const COLLAPSED_KEY = 'keyline.nav.collapsed';
 
@@ -65,6 +66,7 @@ export function AppShell() {
           </Typography.Text>
           <Flex align="center" gap={8} style={{ marginLeft: 'auto', flex: 'none' }}>
             <LanguageSwitch />
+            <NotificationBell />
             <UserMenu />
           </Flex>
         </Layout.Header>

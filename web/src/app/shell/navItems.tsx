@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import {
   BarChartOutlined,
+  CheckSquareOutlined,
   ContactsOutlined,
   FunnelPlotOutlined,
   HomeOutlined,
@@ -10,11 +11,14 @@ import {
   TrophyOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
+import type { Capability } from '../../../../src/contracts/capabilities.ts';
 
 export interface NavItem {
   path: string;
   label: MessageKey;
   icon: ReactNode;
+  /** Shown only to those who hold it. */
+  capability?: Capability;
 }
 
 /** The main areas, in the order a salesperson's week runs through them. */
@@ -24,6 +28,7 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/contacts', label: 'nav.contacts', icon: <ContactsOutlined /> },
   { path: '/opportunities', label: 'nav.opportunities', icon: <TrophyOutlined /> },
   { path: '/activities', label: 'nav.activities', icon: <ScheduleOutlined /> },
+  { path: '/tasks', label: 'nav.tasks', icon: <CheckSquareOutlined />, capability: 'tasks.read' },
   { path: '/funnel', label: 'nav.funnel', icon: <FunnelPlotOutlined /> },
   { path: '/reports', label: 'nav.reports', icon: <BarChartOutlined /> },
   { path: '/settings', label: 'nav.settings', icon: <SettingOutlined /> },

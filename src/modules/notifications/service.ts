@@ -1,0 +1,70 @@
+import type { Db } from '../../db/database.ts';
+import { addDays, dateIn, startOfDay } from '../../domain/calendar.ts';
+import { CHECKPOINT_DAYS } from '../../domain/checkpoints.ts';
+import { overdueThresholds } from '../../domain/cadence.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { workspaceSettings } from '../../domain/settings.ts';
+import type { NotificationDto, NotificationKind } from '../../contracts/notifications.ts';
+import { notFound } from '../../server/problem.ts';
+import * as repo from './repository.ts';
+
+export const NOTIFY_JOB = 'rhythm.notify';
+
+/** A checkpoint is announced if it came within this many days; older ones stay in the weekly review only. */
+const ANNOUNCE_DAYS = 14;
+
+/**
+ * Generates the notifications of every workspace (docs/rhythm.md § Notifications): tasks due,
+ * follow-ups overdue, checkpoints come, deals stalled. Idempotent: each occurrence once.
+ */
+export async function generateNotifications(db: Db, now: number): Promise<string> {
+  let total = 0;
+  for (const ws of await repo.workspaces(db.kysely)) {
+    const settings = workspaceSettings(ws.settings);
+    const today = dateIn(now, ws.time_zone);
+    const k = db.kysely;
+    total += await repo.notifyTasksDue(k, ws.id, today, now);
+    const overdue = overdueThresholds(now, settings);
+    for (const tier of ['A', 'B', 'C'] as const) total += await repo.notifyFollowUpsOverdue(k, ws.id, tier, overdue[tier], now);
+    for (const kind of ['day15', 'day30'] as const) {
+      // Checkpoint date = the entry date + N days ≤ today  ⇔  entered before the start of (today − N + 1).
+      const days = CHECKPOINT_DAYS[kind];
+      const enteredBefore = startOfDay(addDays(today, -days + 1), ws.time_zone);
+      const enteredAfter = startOfDay(addDays(today, -days - ANNOUNCE_DAYS), ws.time_zone);
+      total += await repo.notifyCheckpointsDue(k, ws.id, kind, { enteredBefore, enteredAfter }, now);
+    }
+    total += await repo.notifyStalledDeals(k, ws.id, now);
+  }
+  return `${total} notifications`;
+}
+
+type Row = Awaited<ReturnType<typeof repo.listMine>>['items'][number];
+
+const toDto = (r: Row): NotificationDto => ({
+  id: r.id,
+  kind: r.kind as NotificationKind,
+  subject: { type: r.subject_type as NotificationDto['subject']['type'], id: r.subject_id, name: r.subject_name },
+  dueDate: r.due_date,
+  createdAt: Number(r.created_at),
+  read: r.read_at !== null,
+});
+
+export async function listNotifications(db: Db, actor: Actor, q: { unread?: boolean | undefined; limit: number; offset: number }) {
+  const r = await repo.listMine(db.kysely, actor, { unread: q.unread === true, limit: q.limit, offset: q.offset });
+  return { items: r.items.map(toDto), total: r.total, unread: r.unread };
+}
+
+export async function unreadCount(db: Db, actor: Actor) {
+  return { unread: await repo.unreadCount(db.kysely, actor) };
+}
+
+export async function markRead(db: Db, actor: Actor, id: number) {
+  if (!(await repo.exists(db.kysely, actor, id))) throw notFound('Notification');
+  await repo.markRead(db.kysely, actor, id, actor.now);
+  return { unread: await repo.unreadCount(db.kysely, actor) };
+}
+
+export async function markAllRead(db: Db, actor: Actor) {
+  await repo.markRead(db.kysely, actor, null, actor.now);
+  return { unread: 0 };
+}

@@ -1,0 +1,57 @@
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import type { CreateTaskRequest, TaskDto, TaskListResponse, UpdateTaskRequest } from '../../../../src/contracts/tasks.ts';
+import type { NotificationListResponse } from '../../../../src/contracts/notifications.ts';
+
+/** Server state of the follow-up rhythm (docs/rhythm.md): tasks and notifications. */
+export const taskKeys = {
+  all: ['tasks'] as const,
+  list: (p: TaskListParams) => [...taskKeys.all, 'list', p] as const,
+};
+export const notificationKeys = {
+  all: ['notifications'] as const,
+  list: (p: { unread: boolean; limit: number; offset: number }) => [...notificationKeys.all, 'list', p] as const,
+  unread: () => [...notificationKeys.all, 'unread'] as const,
+};
+
+export interface TaskListParams {
+  scope: 'mine' | 'team';
+  status?: string | undefined;
+  due?: string | undefined;
+  assigneeId?: number | undefined;
+  accountId?: number | undefined;
+  opportunityId?: number | undefined;
+  sort?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+export const taskQueries = {
+  list: (p: TaskListParams) => queryOptions({ queryKey: taskKeys.list(p), queryFn: ({ signal }) => api.get<TaskListResponse>('/tasks', { ...p }, { signal }), placeholderData: keepPreviousData }),
+};
+export const useTasks = (p: TaskListParams) => useQuery(taskQueries.list(p));
+
+function useTaskMutation<V>(fn: (v: V) => Promise<TaskDto>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: taskKeys.all }), qc.invalidateQueries({ queryKey: notificationKeys.all })]) });
+}
+export const useCreateTask = () => useTaskMutation((body: CreateTaskRequest) => api.post<TaskDto>('/tasks', body));
+export const useUpdateTask = () => useTaskMutation(({ id, ...body }: UpdateTaskRequest & { id: number }) => api.patch<TaskDto>(`/tasks/${id}`, body));
+export const useTaskStatus = () =>
+  useTaskMutation(({ task, to }: { task: TaskDto; to: 'complete' | 'reopen' | 'cancel' }) => api.post<TaskDto>(`/tasks/${task.id}/${to}`, { version: task.version }));
+export const useReassignTask = () => useTaskMutation(({ task, assigneeId }: { task: TaskDto; assigneeId: number }) => api.post<TaskDto>(`/tasks/${task.id}/reassign`, { version: task.version, assigneeId }));
+
+export const notificationQueries = {
+  list: (p: { unread: boolean; limit: number; offset: number }) =>
+    queryOptions({ queryKey: notificationKeys.list(p), queryFn: ({ signal }) => api.get<NotificationListResponse>('/notifications', { ...p, unread: p.unread || undefined }, { signal }) }),
+  // The badge polls gently: the job adds reminders at most hourly.
+  unread: () => queryOptions({ queryKey: notificationKeys.unread(), queryFn: ({ signal }) => api.get<{ unread: number }>('/notifications/unread-count', {}, { signal }), refetchInterval: 5 * 60_000, staleTime: 60_000 }),
+};
+export const useNotifications = (p: { unread: boolean; limit: number; offset: number }, enabled: boolean) => useQuery({ ...notificationQueries.list(p), enabled });
+export const useUnreadCount = () => useQuery(notificationQueries.unread());
+function useNotificationMutation<V>(fn: (v: V) => Promise<unknown>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: notificationKeys.all }) });
+}
+export const useMarkRead = () => useNotificationMutation((id: number) => api.post(`/notifications/${id}/read`, {}));
+export const useMarkAllRead = () => useNotificationMutation((_: void) => api.post('/notifications/read-all', {}));
