@@ -139,7 +139,9 @@ export async function buildApp(db: Db, config: Config, opts: { logger?: boolean;
 
   // The web app: files from web/dist, and index.html for every other non-API path (client routing).
   const hasWeb = fs.existsSync(path.join(config.webDir, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, serve: false });
+  // The build writes .br and .gz copies (web/build/precompress.ts): the one the browser accepts is
+  // sent, with Vary. The plugin's own cache header (max-age=0) is off: the rules below decide.
+  if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, serve: false, preCompressed: true, cacheControl: false });
   app.setNotFoundHandler(async (req, reply) => {
     const url = req.url.split('?')[0] ?? '/';
     if (url.startsWith('/api/')) {
@@ -149,8 +151,9 @@ export async function buildApp(db: Db, config: Config, opts: { logger?: boolean;
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send();
     const file = path.join(config.webDir, path.normalize(url));
     if (file.startsWith(config.webDir) && url !== '/' && fs.existsSync(file) && fs.statSync(file).isFile()) {
-      // Hashed asset names never change content: cache them for a year.
-      if (url.startsWith('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      // Hashed asset names never change content: cache them for a year. Other files (index.html,
+      // the favicon) keep their names across releases: the browser asks again each time.
+      reply.header('cache-control', url.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       return reply.sendFile(path.relative(config.webDir, file));
     }
     reply.header('cache-control', 'no-cache');
