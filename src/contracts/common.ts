@@ -120,6 +120,11 @@ export function listQuery<const S extends readonly [string, ...string[]], F exte
 }
 
 export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() });
+/** What `page(item)` parses to, for consumers holding the item's type rather than its schema. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
 
 /** Boolean query flag: "true"/"false"/"1"/"0". */
 export const queryBool = z
@@ -141,6 +146,9 @@ export const problemSchema = z
   })
   .passthrough()
   .describe('RFC 9457 problem details');
+
+/** An error answer as the client reads it; a problem's own members (e.g. `missing`) ride along. */
+export type Problem = z.infer<typeof problemSchema>;
 
 /** Standard error responses every authenticated route can give. */
 export const errorResponses = {

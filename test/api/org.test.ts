@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
 
-interface Unit { id: number; parentId: number | null; name: string; type: string; path: string; depth: number; sortOrder: number; archived: boolean; version: number; memberCount?: number }
-type Problem = { code: string; detail: string; errors?: { field: string; message: string }[] };
+import type { Problem } from '../../src/contracts/common.ts';
+import type { OrgUnit as Unit } from '../../src/contracts/org.ts';
 
 for (const engine of testEngines()) {
   describe(`org tree [${engine}]`, () => {

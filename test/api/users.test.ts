@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, loginCookie, PASSWORD, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
 
-interface User { id: number; email: string; name: string; role: string; orgUnitId: number; orgUnitName: string; orgUnitPath: string[]; orgUnitLabel: string; active: boolean; canExport: boolean; mustChangePassword: boolean; version: number }
-type Page = { items: User[]; total: number };
-type Problem = { code: string; detail: string; errors?: { field: string; message: string }[] };
+import type { Page as PageOf, Problem } from '../../src/contracts/common.ts';
+import type { User } from '../../src/contracts/users.ts';
+
+type Page = PageOf<User>;
 
 for (const engine of testEngines()) {
   describe(`users [${engine}]`, () => {
@@ -193,7 +194,7 @@ for (const engine of testEngines()) {
       const p = json<Required>(res);
       assert.equal(p.code, 'handover_required');
       assert.deepEqual([p.accounts, p.opportunities, p.territories, p.handoverId], [2, 1, 1, null]);
-      assert.match(p.detail, /2 accounts.*1 open opportunities.*1 active territory rules/);
+      assert.match(p.detail ?? '', /2 accounts.*1 open opportunities.*1 active territory rules/);
       assert.equal((await get(owner.id)).active, true);
 
       const done = json<User>(await admin('POST', '/api/v1/users', newUser()));

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, AuditEntry } from '../../db/schema.ts';
 import type { Actor } from '../../domain/policy.ts';
+import type { AuditListQuery } from '../../contracts/audit.ts';
 
 /**
  * The audit log: logins, exports, permission changes (docs/method.md). Append-only: this module
@@ -89,15 +90,6 @@ export async function failingAddresses(db: Kysely<Database>, subject: string, si
     .where('created_at', '>=', since)
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-export interface AuditListQuery {
-  limit: number;
-  offset: number;
-  action?: string | undefined;
-  actorUserId?: number | undefined;
-  since?: number | undefined;
-  until?: number | undefined;
 }
 
 export async function listAudit(

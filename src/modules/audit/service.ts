@@ -1,24 +1,10 @@
 import type { Db } from '../../db/database.ts';
 import type { Actor } from '../../domain/policy.ts';
-import { listAudit, namesIn, recordAudit, type AuditListQuery } from './repository.ts';
-
-export interface AuditEntryDto {
-  id: number;
-  action: string;
-  actorUserId: number | null;
-  actorName: string | null;
-  targetType: string | null;
-  targetId: number | null;
-  subject: string | null;
-  /** The name of the user, unit, account… the event is about, looked up now. */
-  targetName: string | null;
-  ip: string | null;
-  detail: unknown;
-  createdAt: number;
-}
+import { listAudit, namesIn, recordAudit } from './repository.ts';
+import type * as contract from '../../contracts/audit.ts';
 
 /** The workspace's audit log, newest first; the route admits admin and executive only. */
-export async function listAuditLog(db: Db, actor: Actor, q: AuditListQuery): Promise<{ items: AuditEntryDto[]; total: number }> {
+export async function listAuditLog(db: Db, actor: Actor, q: contract.AuditListQuery): Promise<contract.AuditPage> {
   const { items, total } = await listAudit(db.kysely, actor, q);
   const names = await targetNames(db, actor.workspaceId, items);
   return {

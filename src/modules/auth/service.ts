@@ -10,6 +10,7 @@ import { updateVersioned } from '../versioned.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
 import * as repo from './repository.ts';
 import { keyedSerial } from './serial.ts';
+import type { ChangePasswordRequest } from '../../contracts/auth.ts';
 
 /**
  * Sign-in throttling slows the guesser, not the account's owner (docs/DESIGN.md "Sessions and
@@ -169,7 +170,7 @@ export async function changeOwnPassword(
   db: Db,
   actor: Actor,
   sessionId: string,
-  input: { currentPassword: string; newPassword: string },
+  input: ChangePasswordRequest,
   ip: string | null,
 ): Promise<void> {
   const user = await repo.ownPassword(db.kysely, actor.workspaceId, actor.userId);

@@ -6,30 +6,16 @@ import { AppError, conflict, forbidden, invalid, notFound } from '../../server/p
 import { updateVersioned } from '../versioned.ts';
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
-
-export interface OrgUnitDto {
-  id: number;
-  parentId: number | null;
-  name: string;
-  type: string;
-  path: string;
-  depth: number;
-  sortOrder: number;
-  archived: boolean;
-  memberCount?: number;
-  createdAt: number;
-  updatedAt: number;
-  version: number;
-}
+import type * as contract from '../../contracts/org.ts';
 
 type UnitRow = NonNullable<Awaited<ReturnType<typeof repo.getUnit>>> & { member_count?: number | string };
 
-export function toUnitDto(r: UnitRow): OrgUnitDto {
+export function toUnitDto(r: UnitRow): contract.OrgUnit {
   return {
     id: r.id,
     parentId: r.parent_id,
     name: r.name,
-    type: r.type,
+    type: r.type as OrgUnitType,
     path: r.path,
     depth: depthOf(r.path),
     sortOrder: r.sort_order,
@@ -50,7 +36,7 @@ export async function listUnits(db: Db, actor: Actor, opts: { includeArchived: b
   return rows.map(toUnitDto);
 }
 
-export async function getUnit(db: Db, actor: Actor, id: number): Promise<OrgUnitDto> {
+export async function getUnit(db: Db, actor: Actor, id: number): Promise<contract.OrgUnit> {
   const row = await repo.getUnit(db.kysely, actor, id);
   if (!row) throw notFound('Org unit');
   return toUnitDto(row);
@@ -66,9 +52,9 @@ async function activeParent(db: Db, actor: Actor, parentId: number) {
 export async function createUnit(
   db: Db,
   actor: Actor,
-  input: { parentId: number; name: string; type: OrgUnitType; sortOrder?: number | undefined },
+  input: contract.CreateUnitRequest,
   ip: string | null,
-): Promise<OrgUnitDto> {
+): Promise<contract.OrgUnit> {
   requireAdmin(actor);
   const parent = await activeParent(db, actor, input.parentId);
   const { now } = actor;
@@ -95,9 +81,9 @@ export async function updateUnit(
   db: Db,
   actor: Actor,
   id: number,
-  input: { version: number; name?: string | undefined; type?: OrgUnitType | undefined; parentId?: number | undefined; sortOrder?: number | undefined },
+  input: contract.UpdateUnitRequest,
   ip: string | null,
-): Promise<OrgUnitDto> {
+): Promise<contract.OrgUnit> {
   requireAdmin(actor);
   const unit = await repo.getUnit(db.kysely, actor, id);
   if (!unit) throw notFound('Org unit');

@@ -12,31 +12,12 @@ import { getUnit, unitNames } from '../org/shared.ts';
 import { unhandedWork } from '../handovers/shared.ts';
 import { nameUnits, type UnitNaming } from '../../domain/org-tree.ts';
 import * as repo from './repository.ts';
-
-export interface UserDto {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  orgUnitId: number;
-  orgUnitName: string;
-  orgUnitPath: string[];
-  orgUnitLabel: string;
-  title: string | null;
-  phone: string | null;
-  active: boolean;
-  locale: Locale;
-  canExport: boolean;
-  mustChangePassword: boolean;
-  createdAt: number;
-  updatedAt: number;
-  deactivatedAt: number | null;
-  version: number;
-}
+import type * as contract from '../../contracts/users.ts';
+import type { UpdateMeRequest } from '../../contracts/auth.ts';
 
 type Row = Awaited<ReturnType<typeof repo.listUsers>>['items'][number];
 
-export function toUserDto(r: Row, unit: UnitNaming | undefined): UserDto {
+export function toUserDto(r: Row, unit: UnitNaming | undefined): contract.User {
   return {
     id: r.id,
     email: r.email,
@@ -69,7 +50,7 @@ export async function listUsers(db: Db, actor: Actor, q: Parameters<typeof repo.
   return { items: items.map((r) => toUserDto(r, named.get(r.org_unit_id))), total };
 }
 
-export async function getUser(db: Db, actor: Actor, id: number): Promise<UserDto> {
+export async function getUser(db: Db, actor: Actor, id: number): Promise<contract.User> {
   const [row, units] = await Promise.all([repo.getUser(db.kysely, actor, id), unitNames(db.kysely, actor.workspaceId)]);
   if (!row) throw notFound('User');
   return toUserDto(row, nameUnits(units, [row.org_unit_id]).get(row.org_unit_id));
@@ -82,19 +63,7 @@ async function activeUnit(db: Db, actor: Actor, unitId: number) {
   return unit;
 }
 
-export interface NewUserInput {
-  email: string;
-  name: string;
-  role: Role;
-  orgUnitId: number;
-  password: string;
-  title?: string | null | undefined;
-  phone?: string | null | undefined;
-  locale?: Locale | undefined;
-  canExport?: boolean | undefined;
-}
-
-export async function createUser(db: Db, actor: Actor, input: NewUserInput, ip: string | null): Promise<UserDto> {
+export async function createUser(db: Db, actor: Actor, input: contract.CreateUserRequest, ip: string | null): Promise<contract.User> {
   requireAdmin(actor);
   await activeUnit(db, actor, input.orgUnitId);
   const passwordHash = await hashPassword(input.password);
@@ -130,18 +99,7 @@ export async function createUser(db: Db, actor: Actor, input: NewUserInput, ip: 
   return getUser(db, actor, id);
 }
 
-export interface UserPatch {
-  version: number;
-  name?: string | undefined;
-  email?: string | undefined;
-  role?: Role | undefined;
-  orgUnitId?: number | undefined;
-  title?: string | null | undefined;
-  phone?: string | null | undefined;
-  canExport?: boolean | undefined;
-}
-
-export async function updateUser(db: Db, actor: Actor, id: number, patch: UserPatch, ip: string | null): Promise<UserDto> {
+export async function updateUser(db: Db, actor: Actor, id: number, patch: contract.UpdateUserRequest, ip: string | null): Promise<contract.User> {
   requireAdmin(actor);
   const user = await repo.getUser(db.kysely, actor, id);
   if (!user) throw notFound('User');
@@ -252,7 +210,7 @@ export async function setActive(db: Db, actor: Actor, id: number, active: boolea
 }
 
 /** What any user may change about themselves. */
-export async function updateMe(db: Db, actor: Actor, patch: { name?: string | undefined; locale?: Locale | undefined; phone?: string | null | undefined }) {
+export async function updateMe(db: Db, actor: Actor, patch: UpdateMeRequest) {
   const user = await repo.getUser(db.kysely, actor, actor.userId);
   if (!user) throw notFound('User');
   await repo.updateOwnProfile(db.kysely, actor, {

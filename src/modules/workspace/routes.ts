@@ -1,35 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { ANY_SIGNED_IN, needs } from '../../server/access.ts';
-import { email, errorResponses, password, problemSchema, text, versionField } from '../../contracts/common.ts';
+import { errorResponses, problemSchema } from '../../contracts/common.ts';
+import * as contract from '../../contracts/workspace.ts';
 import { actorOf, ipOf, setSessionCookie } from '../../server/request.ts';
-import { LOCALES } from '../../domain/roles.ts';
 import { login } from '../auth/service.ts';
 import * as ws from './service.ts';
-
-export const workspaceSchema = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  currency: z.string(),
-  timeZone: z.string(),
-  fiscalYearStartMonth: z.number().int(),
-  version: z.number().int(),
-});
-
-const timeZone = z
-  .string()
-  .max(64)
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be an IANA time zone such as Asia/Shanghai')
-  // Documented as the runtime's canonical zone names; the check also takes aliases (Asia/Chongqing).
-  .meta({ enum: Intl.supportedValuesOf('timeZone') });
 
 export default async function workspaceRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -37,7 +13,7 @@ export default async function workspaceRoutes(app: FastifyInstance) {
 
   r.get('/setup', {
     config: { access: 'public' },
-    schema: { tags: ['setup'], summary: 'Whether this installation still needs its first workspace', response: { 200: z.object({ needed: z.boolean() }) } },
+    schema: { tags: ['setup'], summary: 'Whether this installation still needs its first workspace', response: { 200: contract.setupStatusResponse } },
   }, async () => ({ needed: (await ws.countWorkspaces(db.kysely)) === 0 }));
 
   r.post('/setup', {
@@ -45,16 +21,8 @@ export default async function workspaceRoutes(app: FastifyInstance) {
     schema: {
       tags: ['setup'],
       summary: 'Create the first workspace and its administrator, and sign in (only on an empty installation)',
-      body: z.strictObject({
-        workspaceName: text(100),
-        adminName: text(100),
-        adminEmail: email,
-        adminPassword: password,
-        locale: z.enum(LOCALES).optional(),
-        timeZone: timeZone.optional(),
-        currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter currency code').optional(),
-      }),
-      response: { 201: z.object({ workspaceId: z.number().int() }), 400: problemSchema, 409: problemSchema },
+      body: contract.setupRequest,
+      response: { 201: contract.setupResponse, 400: problemSchema, 409: problemSchema },
     },
   }, async (req, reply) => {
     const b = req.body;
@@ -71,7 +39,7 @@ export default async function workspaceRoutes(app: FastifyInstance) {
 
   r.get('/workspace', {
     config: { access: ANY_SIGNED_IN },
-    schema: { tags: ['workspace'], summary: "The caller's workspace settings", response: { 200: workspaceSchema, ...errorResponses } },
+    schema: { tags: ['workspace'], summary: "The caller's workspace settings", response: { 200: contract.workspaceSchema, ...errorResponses } },
   }, async (req) => ws.getWorkspace(db, actorOf(req)));
 
   r.patch('/workspace', {
@@ -79,14 +47,8 @@ export default async function workspaceRoutes(app: FastifyInstance) {
     schema: {
       tags: ['workspace'],
       summary: 'Change workspace settings',
-      body: z.strictObject({
-        version: versionField,
-        name: text(100).optional(),
-        currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter currency code').optional(),
-        timeZone: timeZone.optional(),
-        fiscalYearStartMonth: z.number().int().min(1).max(12).optional(),
-      }),
-      response: { 200: workspaceSchema, ...errorResponses },
+      body: contract.updateWorkspaceRequest,
+      response: { 200: contract.workspaceSchema, ...errorResponses },
     },
   }, async (req) => ws.updateWorkspace(db, actorOf(req), req.body, ipOf(req)));
 }

@@ -13,17 +13,9 @@ import { insertUnit } from '../org/shared.ts';
 import { emailTaken, insertUser } from '../users/shared.ts';
 import { installDefaultProcesses } from '../sales-processes/service.ts';
 import * as repo from './repository.ts';
+import type * as contract from '../../contracts/workspace.ts';
 
-export interface WorkspaceDto {
-  id: number;
-  name: string;
-  currency: string;
-  timeZone: string;
-  fiscalYearStartMonth: number;
-  version: number;
-}
-
-export const toWorkspaceDto = (w: Workspace): WorkspaceDto => ({
+export const toWorkspaceDto = (w: Workspace): contract.Workspace => ({
   id: w.id,
   name: w.name,
   currency: w.currency,
@@ -93,7 +85,7 @@ export async function setupFirstWorkspace(db: Db, input: NewWorkspace) {
   });
 }
 
-export async function getWorkspace(db: Db, actor: Actor): Promise<WorkspaceDto> {
+export async function getWorkspace(db: Db, actor: Actor): Promise<contract.Workspace> {
   const w = await repo.getWorkspace(db.kysely, actor.workspaceId);
   if (!w) throw notFound('Workspace');
   return toWorkspaceDto(w);
@@ -102,9 +94,9 @@ export async function getWorkspace(db: Db, actor: Actor): Promise<WorkspaceDto> 
 export async function updateWorkspace(
   db: Db,
   actor: Actor,
-  patch: { version: number; name?: string | undefined; currency?: string | undefined; timeZone?: string | undefined; fiscalYearStartMonth?: number | undefined },
+  patch: contract.UpdateWorkspaceRequest,
   ip: string | null,
-): Promise<WorkspaceDto> {
+): Promise<contract.Workspace> {
   if (!can(actor, 'workspace.administer')) throw forbidden('Only an administrator can change workspace settings');
   await db.kysely.transaction().execute(async (trx) => {
     // The workspace row is keyed by its own id (no workspace_id), so not updateVersioned.

@@ -1,8 +1,10 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
 import type { AuditEntry, Page } from '../../api/types.ts';
+import type { AuditListQuery } from '../../../../src/contracts/audit.ts';
 
-export interface AuditListParams { limit: number; offset: number; action?: string }
+/** The list parameters the log page sends. */
+export type AuditListParams = Pick<AuditListQuery, 'limit' | 'offset' | 'action'>;
 
 /** Query keys of the audit log; nothing writes it from the web, so it needs no invalidation helper. */
 export const auditKeys = {

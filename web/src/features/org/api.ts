@@ -1,7 +1,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
 import { orgKeys, userKeys } from '../../api/keys.ts';
-import type { OrgUnit, OrgUnitType, Page } from '../../api/types.ts';
+import type { OrgUnit, Page } from '../../api/types.ts';
+import type { CreateUnitInput, UpdateUnitInput } from '../../../../src/contracts/org.ts';
 
 export const orgQueries = {
   list: (includeArchived = false) =>
@@ -29,21 +30,11 @@ function useOrgMutation<V>(fn: (vars: V) => Promise<OrgUnit>) {
   });
 }
 
-export interface CreateUnitBody {
-  parentId: number;
-  name: string;
-  type: OrgUnitType;
-}
+export type CreateUnitBody = CreateUnitInput;
 
 export const useCreateUnit = () => useOrgMutation((body: CreateUnitBody) => api.post<OrgUnit>('/org-units', body));
 
-export interface UpdateUnitVars {
-  id: number;
-  version: number;
-  name?: string;
-  type?: OrgUnitType;
-  parentId?: number;
-}
+export type UpdateUnitVars = UpdateUnitInput & { id: number };
 
 export const useUpdateUnit = () => useOrgMutation(({ id, ...body }: UpdateUnitVars) => api.patch<OrgUnit>(`/org-units/${id}`, body));
 

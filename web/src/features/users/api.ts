@@ -1,8 +1,8 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
 import { orgKeys, userKeys, type UserListParams } from '../../api/keys.ts';
-import type { Page, Role, User } from '../../api/types.ts';
-import type { Locale } from '../../i18n/locale.ts';
+import type { Page, User } from '../../api/types.ts';
+import type { CreateUserInput, UpdateUserInput } from '../../../../src/contracts/users.ts';
 
 export const userQueries = {
   list: (params: UserListParams) =>
@@ -26,31 +26,11 @@ function useUserMutation<V>(fn: (vars: V) => Promise<User>) {
   });
 }
 
-export interface CreateUserBody {
-  email: string;
-  name: string;
-  role: Role;
-  orgUnitId: number;
-  password: string;
-  title?: string | null;
-  phone?: string | null;
-  locale?: Locale;
-  canExport?: boolean;
-}
+export type CreateUserBody = CreateUserInput;
 
 export const useCreateUser = () => useUserMutation((body: CreateUserBody) => api.post<User>('/users', body));
 
-export interface UpdateUserVars {
-  id: number;
-  version: number;
-  email?: string;
-  name?: string;
-  role?: Role;
-  orgUnitId?: number;
-  title?: string | null;
-  phone?: string | null;
-  canExport?: boolean;
-}
+export type UpdateUserVars = UpdateUserInput & { id: number };
 
 export const useUpdateUser = () => useUserMutation(({ id, ...body }: UpdateUserVars) => api.patch<User>(`/users/${id}`, body));
 

@@ -2,6 +2,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { api } from '../../api/client.ts';
 import { sessionKeys, workspaceKeys } from '../../api/keys.ts';
 import type { Workspace } from '../../api/types.ts';
+import type { UpdateWorkspaceInput } from '../../../../src/contracts/workspace.ts';
 
 export const workspaceQueries = {
   current: () => queryOptions({ queryKey: workspaceKeys.current(), queryFn: ({ signal }) => api.get<Workspace>('/workspace', {}, { signal }) }),
@@ -9,13 +10,7 @@ export const workspaceQueries = {
 
 export const useWorkspace = () => useQuery(workspaceQueries.current());
 
-export interface UpdateWorkspaceBody {
-  version: number;
-  name?: string;
-  currency?: string;
-  timeZone?: string;
-  fiscalYearStartMonth?: number;
-}
+export type UpdateWorkspaceBody = UpdateWorkspaceInput;
 
 export function useUpdateWorkspace() {
   const qc = useQueryClient();
