@@ -2,11 +2,11 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { JOBS } from '../../src/server/housekeeping.ts';
+import type { Problem } from '../../src/contracts/common.ts';
+import type { Attachment } from '../../src/contracts/attachments.ts';
 import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
-interface Attachment { id: number; fileName: string; size: number; contentType: string; createdAt: number }
 interface Opp { id: number; version: number; stageId: number }
-type Problem = { status: number; code: string; errors?: { field: string; message: string }[] };
 
 const upload = (call: Call, body: Buffer | string, fileName = '方案.pdf', type = 'application/pdf') =>
   call('POST', `/api/v1/attachments?fileName=${encodeURIComponent(fileName)}`, typeof body === 'string' ? Buffer.from(body) : body, { 'content-type': type });

@@ -3,8 +3,11 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
 
-interface Territory { id: number; province: string; city: string | null; industry: string | null; userId: number; userName: string; orgUnitName: string; specificity: number; editable: boolean; version: number; active: boolean }
-type Problem = { code: string; errors?: { field: string }[]; ruleIds?: number[] };
+import type { Problem as ProblemOf } from '../../src/contracts/common.ts';
+import type { MismatchList, Territory } from '../../src/contracts/territories.ts';
+
+/** A territory_conflict names the rules it collides with. */
+type Problem = ProblemOf & { ruleIds?: number[] };
 
 for (const engine of testEngines()) {
   describe(`territories [${engine}]`, () => {
@@ -187,12 +190,11 @@ for (const engine of testEngines()) {
       const own = await rep('POST', '/api/v1/accounts', { name: '杭州银泰零售测试有限公司', province: '浙江', city: '杭州', industry: 'retail' });
       assert.equal(json<{ ownerId: number }>(own).ownerId, a.users.rep.id);
       const id = json<{ id: number }>(own).id;
-      type Mismatches = { items: { accountId: number; ownerName: string | null; territoryUserName: string }[]; total: number };
       // …and the report names it, for the admin and for the rep's manager.
       for (const call of [admin, manager]) {
         const res = await call('GET', '/api/v1/territories/mismatches?limit=200');
         assert.equal(res.statusCode, 200, res.body);
-        const found = json<Mismatches>(res).items.find((m) => m.accountId === id);
+        const found = json<MismatchList>(res).items.find((m) => m.accountId === id);
         assert.deepEqual(found && [found.ownerName, found.territoryUserName], ['rep a', 'rep2 a']);
       }
       assert.equal((await rep('GET', '/api/v1/territories/mismatches')).statusCode, 403);

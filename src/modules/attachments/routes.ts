@@ -1,13 +1,11 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { anyFileResponse, errorResponses, idParam, text } from '../../contracts/common.ts';
+import { anyFileResponse, errorResponses, idParam } from '../../contracts/common.ts';
+import * as contract from '../../contracts/attachments.ts';
 import { actorOf } from '../../server/request.ts';
 import * as attachments from './service.ts';
 import { needs } from '../../server/access.ts';
 
-
-const attachmentSchema = z.object({ id: z.number().int(), fileName: z.string(), size: z.number().int(), contentType: z.string(), createdAt: z.number().int() });
 
 export default async function attachmentRoutes(app: FastifyInstance) {
   // The file is the raw body, whatever its type (a .json or .txt file stays bytes); only in this plugin.
@@ -28,8 +26,8 @@ export default async function attachmentRoutes(app: FastifyInstance) {
       tags: ['attachments'],
       summary: 'Upload a file (any type, at most 10 MB) as the raw request body, e.g. stage evidence (docs/sales-process.md); give it to a stage move as attachmentId',
       upload: { mediaTypes: ['*/*'], description: 'the file\'s bytes (at most 10 MB); its Content-Type is kept and sent back on download' },
-      querystring: z.strictObject({ fileName: text(255) }),
-      response: { 201: attachmentSchema, ...errorResponses, 413: errorResponses[400] },
+      querystring: contract.uploadQuery,
+      response: { 201: contract.attachmentSchema, ...errorResponses, 413: errorResponses[400] },
     },
   }, async (req, reply) => {
     const data = Buffer.isBuffer(req.body) ? req.body : undefined;

@@ -3,6 +3,7 @@ import type { Actor } from '../../domain/policy.ts';
 import { AppError, invalid, notFound, fieldError } from '../../server/problem.ts';
 import { seesOpportunity } from '../opportunities/read.ts';
 import * as repo from './repository.ts';
+import type { Attachment } from '../../contracts/attachments.ts';
 
 /** For the opportunities area: files with their uploaders, linking files as evidence (inside its transaction), an opportunity's files. */
 export { attachmentsOf, attachmentsWithUploaders, linkToOpportunity } from './repository.ts';
@@ -19,7 +20,7 @@ function mediaType(header: string | undefined) {
   return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(t) && t.length <= 200 ? t : 'application/octet-stream';
 }
 
-export const toAttachmentDto = (a: { id: number; file_name: string; size: number; content_type: string; created_at: number }) => ({
+export const toAttachmentDto = (a: { id: number; file_name: string; size: number; content_type: string; created_at: number }): Attachment => ({
   id: a.id,
   fileName: a.file_name,
   size: a.size,

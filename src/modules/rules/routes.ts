@@ -1,25 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { ANY_SIGNED_IN, needs } from '../../server/access.ts';
-import { errorResponses, versionField } from '../../contracts/common.ts';
+import { errorResponses } from '../../contracts/common.ts';
+import * as contract from '../../contracts/rules.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import * as rules from './service.ts';
-
-const days = (max: number) => z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(max, `must be at most ${max} days`);
-const bp = z.number().int('must be whole basis points').min(1, 'must be more than 0').max(10_000, 'must be at most 10000 (100%)');
-
-const tierDays = z.object({ A: z.number().int(), B: z.number().int(), C: z.number().int() });
-const rulesSchema = z.object({
-  tierAShareBp: z.number().int().describe('ABC tiers: cumulative share of the amount that makes A, basis points (docs/archive.md)'),
-  tierBShareBp: z.number().int().describe('cumulative share that makes A+B, basis points'),
-  tierWindowMonths: z.number().int().describe('trailing window of purchases, months'),
-  followUpDays: tierDays.describe('maximum days between qualifying follow-ups per tier (docs/archive.md § Follow-up cadence)'),
-  poolReleaseDays: z.object({ A: z.number().int().nullable(), B: z.number().int().nullable(), C: z.number().int().nullable() }).describe('days without follow-up before release to the pool; null = never (docs/archive.md)'),
-  claimLimit: z.number().int().describe('most private accounts a rep may hold when claiming from the pool'),
-  largeDealThreshold: z.number().int().describe('opportunity size class threshold, fen (docs/sales-process.md § The opportunity)'),
-  version: z.number().int().describe('the workspace version'),
-});
 
 export default async function rulesRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -27,7 +12,7 @@ export default async function rulesRoutes(app: FastifyInstance) {
 
   r.get('/workspace/rules', {
     config: { access: ANY_SIGNED_IN },
-    schema: { tags: ['workspace'], summary: 'The workspace rules: ABC thresholds, follow-up cadence, pool release, claim limit, large deal', response: { 200: rulesSchema, ...errorResponses } },
+    schema: { tags: ['workspace'], summary: 'The workspace rules: ABC thresholds, follow-up cadence, pool release, claim limit, large deal', response: { 200: contract.rulesSchema, ...errorResponses } },
   }, async (req) => rules.getRules(db, actorOf(req)));
 
   r.patch('/workspace/rules', {
@@ -35,17 +20,8 @@ export default async function rulesRoutes(app: FastifyInstance) {
     schema: {
       tags: ['workspace'],
       summary: 'Change some of the workspace rules; the whole set is validated (A share < B share ≤ 100%, A ≤ B ≤ C intervals…)',
-      body: z.strictObject({
-        version: versionField,
-        tierAShareBp: bp.optional(),
-        tierBShareBp: bp.optional(),
-        tierWindowMonths: z.number().int('must be whole months').min(1, 'must be at least 1 month').max(60, 'must be at most 60 months').optional(),
-        followUpDays: z.strictObject({ A: days(365).optional(), B: days(365).optional(), C: days(365).optional() }).optional(),
-        poolReleaseDays: z.strictObject({ A: days(3650).nullable().optional(), B: days(3650).nullable().optional(), C: days(3650).nullable().optional() }).optional(),
-        claimLimit: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100_000, 'must be at most 100000').optional(),
-        largeDealThreshold: z.number().int('must be whole fen').min(1, 'must be more than 0').max(1e15, 'is too large').optional(),
-      }),
-      response: { 200: rulesSchema, ...errorResponses },
+      body: contract.updateRulesRequest,
+      response: { 200: contract.rulesSchema, ...errorResponses },
     },
   }, async (req) => rules.updateRules(db, actorOf(req), req.body, ipOf(req)));
 }

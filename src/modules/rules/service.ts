@@ -7,13 +7,14 @@ import { AppError, forbidden, type FieldError, fieldError, staleVersion } from '
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
 import { rebuildFunnel } from '../funnel/upkeep.ts';
+import type { Rules, UpdateRulesRequest } from '../../contracts/rules.ts';
 
 export type RulesPatch = Partial<Omit<WorkspaceSettings, 'followUpDays' | 'poolReleaseDays'>> & {
   followUpDays?: Partial<WorkspaceSettings['followUpDays']> | undefined;
   poolReleaseDays?: Partial<WorkspaceSettings['poolReleaseDays']> | undefined;
 };
 
-export async function getRules(db: Db, actor: Actor) {
+export async function getRules(db: Db, actor: Actor): Promise<Rules> {
   const row = await repo.settingsRow(db.kysely, actor.workspaceId);
   return { ...workspaceSettings(row.settings), version: row.version };
 }
@@ -34,7 +35,7 @@ export function rulesProblems(s: WorkspaceSettings): FieldError[] {
 }
 
 /** Changes the workspace rules (administrators): validated as a whole, stored as JSON, audited. */
-export async function updateRules(db: Db, actor: Actor, input: RulesPatch & { version: number }, ip: string | null) {
+export async function updateRules(db: Db, actor: Actor, input: UpdateRulesRequest, ip: string | null) {
   if (!can(actor, 'workspace.administer')) throw forbidden('Only an administrator can change the workspace rules');
   const { version, ...patch } = input;
   await db.kysely.transaction().execute(async (trx) => {

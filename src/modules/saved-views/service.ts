@@ -3,13 +3,13 @@ import { updateVersioned } from '../versioned.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { conflict, notFound } from '../../server/problem.ts';
 import * as repo from './repository.ts';
+import type { CreateViewRequest, SavedView, SavedViewArea, UpdateViewRequest } from '../../contracts/saved-views.ts';
 
 /** Saved list views are personal: each user sees and changes only their own. */
-type Area = 'accounts' | 'contacts' | 'opportunities';
 type Row = { id: number; area: string; name: string; query: string; version: number; updated_at: number };
-const toDto = (r: Row) => ({ id: r.id, area: r.area as Area, name: r.name, query: JSON.parse(r.query) as Record<string, string>, version: r.version, updatedAt: r.updated_at });
+const toDto = (r: Row): SavedView => ({ id: r.id, area: r.area as SavedViewArea, name: r.name, query: JSON.parse(r.query) as Record<string, string>, version: r.version, updatedAt: r.updated_at });
 
-export async function listViews(db: Db, actor: Actor, area: Area) {
+export async function listViews(db: Db, actor: Actor, area: SavedViewArea) {
   return (await repo.listViews(db.kysely, actor, area)).map(toDto);
 }
 
@@ -19,7 +19,7 @@ async function getView(db: Db, actor: Actor, id: number) {
   return r;
 }
 
-export async function createView(db: Db, actor: Actor, input: { area: Area; name: string; query: Record<string, string> }) {
+export async function createView(db: Db, actor: Actor, input: CreateViewRequest) {
   if (await repo.viewNamed(db.kysely, actor, input.area, input.name)) {
     throw conflict('duplicate_name', `You already have a view named "${input.name}"`, 'name');
   }
@@ -27,7 +27,7 @@ export async function createView(db: Db, actor: Actor, input: { area: Area; name
   return toDto(await getView(db, actor, id));
 }
 
-export async function updateView(db: Db, actor: Actor, id: number, patch: { version: number; name?: string | undefined; query?: Record<string, string> | undefined }) {
+export async function updateView(db: Db, actor: Actor, id: number, patch: UpdateViewRequest) {
   await getView(db, actor, id);
   await updateVersioned(db.kysely, 'saved_views', 'Saved view', { workspaceId: actor.workspaceId, id, version: patch.version }, {
     ...(patch.name !== undefined ? { name: patch.name } : {}),

@@ -4,44 +4,29 @@ import { can, reachesUnit, unitReach, type Actor } from '../../domain/policy.ts'
 import { canOwnAccounts } from '../../domain/pool.ts';
 import { canonicalProvince, tidyText } from '../../domain/regions.ts';
 import type { Role } from '../../domain/roles.ts';
+import type { Industry } from '../../domain/accounts.ts';
 import { matchTerritory, samePlace, specificity, type Place, type TerritoryRule } from '../../domain/territory.ts';
 import { findConflicts } from '../../domain/territory-conflicts.ts';
 import { conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { recordChanges } from '../history/repository.ts';
 import * as repo from './repository.ts';
+import type * as contract from '../../contracts/territories.ts';
+import type { Page } from '../../contracts/common.ts';
 
 /** For the accounts area: the active rules a new account's owner is matched against. */
 export const activeTerritoryRules = (db: Db, workspaceId: number) => repo.activeRules(db.kysely, workspaceId);
 
 type Row = NonNullable<Awaited<ReturnType<typeof repo.getRule>>>;
 
-export interface TerritoryDto {
-  id: number;
-  name: string | null;
-  province: string | null;
-  city: string | null;
-  district: string | null;
-  industry: string | null;
-  userId: number;
-  userName: string;
-  userActive: boolean;
-  orgUnitId: number;
-  orgUnitName: string;
-  active: boolean;
-  specificity: number;
-  /** The caller may change or delete this rule. */
-  editable: boolean;
-  createdAt: number;
-  updatedAt: number;
-  version: number;
-}
-
 const domainRule = (r: Row): TerritoryRule => ({ id: r.id, province: r.province, city: r.city, district: r.district, industry: r.industry, userId: r.user_id });
 
-function toDto(actor: Actor, r: Row): TerritoryDto {
+/** Every write takes one of INDUSTRIES (the contract's enum), so the stored text is one. */
+const storedIndustry = (industry: string | null) => industry as Industry | null;
+
+function toDto(actor: Actor, r: Row): contract.Territory {
   return {
-    id: r.id, name: r.name, province: r.province, city: r.city, district: r.district, industry: r.industry,
+    id: r.id, name: r.name, province: r.province, city: r.city, district: r.district, industry: storedIndustry(r.industry),
     userId: r.user_id, userName: r.user_name, userActive: r.user_active === 1, orgUnitId: r.org_unit_id, orgUnitName: r.org_unit_name,
     active: r.active === 1, specificity: specificity(domainRule(r)), editable: canChange(actor, r.unit_path),
     createdAt: r.created_at, updatedAt: r.updated_at, version: r.version,
@@ -59,7 +44,7 @@ const subtreePath = (actor: Actor) => {
   return reach.kind === 'workspace' ? undefined : reach.path;
 };
 
-export async function listTerritories(db: Db, actor: Actor, q: Omit<repo.RuleFilter, 'unitPath'>) {
+export async function listTerritories(db: Db, actor: Actor, q: Omit<repo.RuleFilter, 'unitPath'>): Promise<Page<contract.Territory>> {
   // Rules store the full name; a filter may say 上海 or Shanghai.
   const province = q.province ? (canonicalProvince(q.province) ?? q.province) : undefined;
   const { items, total } = await repo.listRules(db.kysely, actor, { ...q, province, unitPath: subtreePath(actor) });
@@ -72,18 +57,8 @@ async function requireRule(db: Db, actor: Actor, id: number): Promise<Row> {
   return r;
 }
 
-export async function getTerritory(db: Db, actor: Actor, id: number) {
+export async function getTerritory(db: Db, actor: Actor, id: number): Promise<contract.Territory> {
   return toDto(actor, await requireRule(db, actor, id));
-}
-
-export interface TerritoryInput {
-  name?: string | null | undefined;
-  province: string;
-  city?: string | null | undefined;
-  district?: string | null | undefined;
-  industry?: string | null | undefined;
-  userId: number;
-  active?: boolean | undefined;
 }
 
 const norm = (s: string | null | undefined) => (s === undefined || s === null || s.trim() === '' ? null : tidyText(s));
@@ -114,7 +89,7 @@ async function checkRep(db: Db, actor: Actor, userId: number) {
   return u;
 }
 
-export async function createTerritory(db: Db, actor: Actor, input: TerritoryInput, ip: string | null) {
+export async function createTerritory(db: Db, actor: Actor, input: contract.CreateTerritoryRequest, ip: string | null) {
   const place = placeOf({ province: input.province, city: input.city ?? null, district: input.district ?? null, industry: input.industry ?? null });
   await checkRep(db, actor, input.userId);
   const { now } = actor;
@@ -127,9 +102,7 @@ export async function createTerritory(db: Db, actor: Actor, input: TerritoryInpu
   return getTerritory(db, actor, id);
 }
 
-export type TerritoryPatch = Partial<TerritoryInput> & { version: number };
-
-export async function updateTerritory(db: Db, actor: Actor, id: number, patch: TerritoryPatch, ip: string | null) {
+export async function updateTerritory(db: Db, actor: Actor, id: number, patch: contract.UpdateTerritoryRequest, ip: string | null) {
   const row = await requireRule(db, actor, id);
   if (!canChange(actor, row.unit_path)) throw forbidden('You can change only the rules of reps in your organisation');
   const place = placeOf({
@@ -169,12 +142,12 @@ export async function deleteTerritory(db: Db, actor: Actor, id: number, ip: stri
  * sees the conflicts that involve at least one rule of their subtree — with the other
  * side shown, since that is what they must resolve.
  */
-export async function conflicts(db: Db, actor: Actor) {
+export async function conflicts(db: Db, actor: Actor): Promise<contract.ConflictList> {
   const rules = await repo.activeRules(db.kysely, actor.workspaceId);
   const byId = new Map(rules.map((r) => [r.id, r]));
   const found = findConflicts(rules.map(domainRule)).filter((c) => c.ruleIds.some((id) => reachesUnit(actor, byId.get(id)!.unit_path)));
   return {
-    items: found.map((c) => ({ place: c.place, specificity: c.specificity, rules: c.ruleIds.map((id) => toDto(actor, byId.get(id)!)) })),
+    items: found.map((c) => ({ place: { ...c.place, industry: storedIndustry(c.place.industry) }, specificity: c.specificity, rules: c.ruleIds.map((id) => toDto(actor, byId.get(id)!)) })),
     total: found.length,
   };
 }
@@ -185,7 +158,7 @@ export async function conflicts(db: Db, actor: Actor) {
  * matching (region keys, specificity) is the domain's, so it runs here over one query of the
  * accounts in reach and one of the rules; the page is cut after.
  */
-export async function mismatches(db: Db, actor: Actor, q: { limit: number; offset: number }) {
+export async function mismatches(db: Db, actor: Actor, q: contract.MismatchesQuery): Promise<contract.MismatchList> {
   const [rules, accounts] = await Promise.all([repo.activeRules(db.kysely, actor.workspaceId), repo.ownedAccountsInReach(db.kysely, actor)]);
   const live = rules.filter((r) => r.user_active === 1);
   const byId = new Map(live.map((r) => [r.id, r]));
@@ -204,7 +177,7 @@ export async function mismatches(db: Db, actor: Actor, q: { limit: number; offse
 }
 
 /** Who would own a new account at this place (the same rule resolveOwner applies on create). */
-export async function preview(db: Db, actor: Actor, place: Place) {
+export async function preview(db: Db, actor: Actor, place: Place): Promise<contract.Preview> {
   const rules = await repo.activeRules(db.kysely, actor.workspaceId);
   const m = matchTerritory(rules.map(domainRule), { province: norm(place.province), city: norm(place.city), district: norm(place.district), industry: norm(place.industry) });
   const byId = new Map(rules.map((r) => [r.id, r]));
@@ -221,7 +194,7 @@ export async function preview(db: Db, actor: Actor, place: Place) {
  * conflicts and places without a rule stay in the pool. One transaction, one UPDATE per
  * rep, an owner history row per account. dryRun reports without changing anything.
  */
-export async function applyToPool(db: Db, actor: Actor, dryRun: boolean, ip: string | null) {
+export async function applyToPool(db: Db, actor: Actor, dryRun: boolean, ip: string | null): Promise<contract.ApplyResult> {
   const rules = await repo.activeRules(db.kysely, actor.workspaceId);
   const usable = rules.filter((r) => r.user_active === 1 && canChange(actor, r.unit_path));
   const owners = new Map(usable.map((r) => [r.user_id, { userId: r.user_id, unitId: r.org_unit_id, name: r.user_name }]));

@@ -10,17 +10,7 @@ import { recordAudit } from '../audit/repository.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import { loadSettings, workspaceIds } from '../workspace/service.ts';
 import * as repo from './repository.ts';
-
-export interface RecomputeResult {
-  accounts: number;
-  /** Accounts whose computed values (tier, value type or amounts) changed. */
-  updated: number;
-  /** Accounts whose effective tier changed (each has a history row). */
-  tierChanged: number;
-  byTier: Record<Tier, number>;
-  window: { from: number; to: number; priorFrom: number; months: number };
-  computedAt: number;
-}
+import type { NamedRequest, RecomputeResult, TierOverrideRequest, TierSummary } from '../../contracts/tiers.ts';
 
 /**
  * Recomputes ABC tiers and value types of the whole workspace (docs/archive.md): amounts
@@ -92,7 +82,7 @@ export async function recomputeAll(db: Db, now = Date.now()): Promise<string> {
   return `${workspaces.length} workspaces, ${accounts} accounts, ${changed} tier changes`;
 }
 
-export async function summary(db: Db, actor: Actor, orgUnitId?: number) {
+export async function summary(db: Db, actor: Actor, orgUnitId?: number): Promise<TierSummary> {
   let unitPath: string | null = null;
   if (orgUnitId !== undefined) {
     unitPath = await repo.unitPathOf(db.kysely, actor.workspaceId, orgUnitId);
@@ -121,7 +111,7 @@ export async function summary(db: Db, actor: Actor, orgUnitId?: number) {
 const sum = <K extends string>(rows: Record<K, number>[], k: K) => rows.reduce((acc, r) => acc + r[k], 0);
 
 /** A manager's tier override, with a reason (docs/archive.md "with reason, logged"); null clears it. */
-export async function setOverride(db: Db, actor: Actor, id: number, input: { version: number; tier: Tier | null; reason?: string | undefined }, ip: string | null) {
+export async function setOverride(db: Db, actor: Actor, id: number, input: TierOverrideRequest, ip: string | null) {
   const row = await requireAccount(db, actor, id);
   if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager over this account can override its tier');
   if (input.tier !== null && !input.reason) throw invalid('reason', { code: 'required' }, 'say why the tier is overridden');
@@ -152,7 +142,7 @@ export type NamedCriteria = Partial<Record<NamedCriterion, boolean>>;
  * Named accounts (指名客户, docs/organisation.md): the flag goes to the key-account team, so setting it
  * needs a manager; the criteria checklist is ordinary account work (the owner may tick it).
  */
-export async function setNamed(db: Db, actor: Actor, id: number, input: { version: number; named?: boolean | undefined; criteria?: NamedCriteria | undefined }, ip: string | null) {
+export async function setNamed(db: Db, actor: Actor, id: number, input: NamedRequest, ip: string | null) {
   const row = await requireAccount(db, actor, id);
   const facts = factsOf(row);
   const wasNamed = row.named_account === 1;

@@ -5,17 +5,10 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { api, request } from '../api/client.ts';
 import { useProblem } from '../api/useProblem.ts';
 import { useT } from '../i18n/useI18n.ts';
+import type { CreateViewRequest, SavedView, SavedViewArea, UpdateViewRequest } from '../../../src/contracts/saved-views.ts';
 
-/** The list pages that keep saved views (server: src/modules/saved-views). */
-export type SavedViewArea = 'accounts' | 'contacts' | 'opportunities';
-export interface SavedView {
-  id: number;
-  area: SavedViewArea;
-  name: string;
-  query: Record<string, string>;
-  version: number;
-  updatedAt: number;
-}
+/** The list pages that keep saved views, and a view: the saved-views contract. */
+export type { SavedView, SavedViewArea } from '../../../src/contracts/saved-views.ts';
 /** The current filters as URL parameters; empty values do not count. */
 export type ViewFilters = Record<string, string | undefined>;
 
@@ -40,8 +33,8 @@ function useSavedViewApi(area: SavedViewArea) {
   const onSettled = () => qc.invalidateQueries({ queryKey: savedViewKeys.area(area) });
   return {
     views: useQuery(savedViewQueries.area(area)),
-    create: useMutation({ mutationFn: (body: { name: string; query: Record<string, string> }) => api.post<SavedView>('/saved-views', { area, ...body }), onSettled }),
-    update: useMutation({ mutationFn: ({ id, ...body }: { id: number; version: number; name?: string }) => api.patch<SavedView>(`/saved-views/${id}`, body), onSettled }),
+    create: useMutation({ mutationFn: (body: Omit<CreateViewRequest, 'area'>) => api.post<SavedView>('/saved-views', { area, ...body }), onSettled }),
+    update: useMutation({ mutationFn: ({ id, ...body }: Omit<UpdateViewRequest, 'query'> & { id: number }) => api.patch<SavedView>(`/saved-views/${id}`, body), onSettled }),
     remove: useMutation({ mutationFn: (id: number) => request<void>('DELETE', `/saved-views/${id}`), onSettled }),
   };
 }

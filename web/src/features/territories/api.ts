@@ -5,75 +5,16 @@ import type { Page } from '../../api/types.ts';
 import { canOwnAccounts } from '../../../../src/domain/pool.ts';
 import type { Role } from '../../../../src/domain/roles.ts';
 import { accountKeys } from '../accounts/api.ts';
+import type { ApplyResult, ConflictList, CreateTerritoryInput, MismatchList, Preview, Territory, UpdateTerritoryInput } from '../../../../src/contracts/territories.ts';
+import type { Rules, UpdateRulesInput } from '../../../../src/contracts/rules.ts';
+import type { RecomputeResult, TierSummary } from '../../../../src/contracts/tiers.ts';
 
-/** Server shapes: src/modules/territories, src/modules/rules, src/modules/tiers (see /api/openapi.json). */
-export const INDUSTRIES = [
-  'manufacturing', 'automotive', 'electronics', 'energy', 'chemicals', 'pharma', 'food', 'metals',
-  'machinery', 'logistics', 'construction', 'government', 'education', 'healthcare', 'finance', 'retail', 'telecom', 'other',
-] as const;
-export type Industry = (typeof INDUSTRIES)[number];
-export type Tier = 'A' | 'B' | 'C';
-export type ValueType = 'value' | 'growth' | 'shrinking';
-
-export interface Territory {
-  id: number;
-  name: string | null;
-  province: string | null;
-  city: string | null;
-  district: string | null;
-  industry: Industry | null;
-  userId: number;
-  userName: string;
-  userActive: boolean;
-  orgUnitId: number;
-  orgUnitName: string;
-  active: boolean;
-  specificity: number;
-  editable: boolean;
-  createdAt: number;
-  updatedAt: number;
-  version: number;
-}
-
-export interface TerritoryConflict {
-  place: { province: string | null; city: string | null; district: string | null; industry: Industry | null };
-  specificity: number;
-  rules: Territory[];
-}
-
-export interface Preview {
-  result: 'assigned' | 'conflict' | 'none' | 'inactive';
-  user: { id: number; name: string; orgUnitName: string } | null;
-  rules: Territory[];
-}
-
-export interface Rules {
-  tierAShareBp: number;
-  tierBShareBp: number;
-  tierWindowMonths: number;
-  followUpDays: Record<Tier, number>;
-  poolReleaseDays: Record<Tier, number | null>;
-  claimLimit: number;
-  largeDealThreshold: number;
-  version: number;
-}
-
-export interface TierSummary {
-  tiers: { tier: Tier; count: number; trailingAmount: number; priorAmount: number; overridden: number }[];
-  valueTypes: { valueType: ValueType | null; count: number; trailingAmount: number; priorAmount: number; strategy: string | null }[];
-  total: { count: number; trailingAmount: number };
-  thresholds: { aShareBp: number; bShareBp: number; windowMonths: number; growthBp: number; shrinkBp: number };
-  computedAt: number | null;
-}
-
-export interface RecomputeResult {
-  accounts: number;
-  updated: number;
-  tierChanged: number;
-  byTier: Record<Tier, number>;
-  window: { from: number; to: number; priorFrom: number; months: number };
-  computedAt: number;
-}
+/** Server shapes: the territories, rules and tiers contracts (src/contracts), types only. */
+export type { Territory, TerritoryConflict, TerritoryMismatch, Preview } from '../../../../src/contracts/territories.ts';
+export type { Rules } from '../../../../src/contracts/rules.ts';
+export type { TierSummary, RecomputeResult } from '../../../../src/contracts/tiers.ts';
+export { INDUSTRIES } from '../../../../src/domain/accounts.ts';
+export type { Industry, Tier, ValueType } from '../../../../src/domain/accounts.ts';
 
 export const territoryKeys = {
   all: ['territories'] as const,
@@ -86,9 +27,9 @@ export const tierKeys = { summary: () => ['tiers', 'summary'] as const };
 
 export const territoryQueries = {
   conflicts: () =>
-    queryOptions({ queryKey: territoryKeys.conflicts(), queryFn: ({ signal }) => api.get<{ items: TerritoryConflict[]; total: number }>('/territories/conflicts', {}, { signal }) }),
+    queryOptions({ queryKey: territoryKeys.conflicts(), queryFn: ({ signal }) => api.get<ConflictList>('/territories/conflicts', {}, { signal }) }),
   mismatches: () =>
-    queryOptions({ queryKey: territoryKeys.mismatches(), queryFn: ({ signal }) => api.get<{ items: TerritoryMismatch[]; total: number }>('/territories/mismatches', { limit: 100 }, { signal }) }),
+    queryOptions({ queryKey: territoryKeys.mismatches(), queryFn: ({ signal }) => api.get<MismatchList>('/territories/mismatches', { limit: 100 }, { signal }) }),
   preview: (place: Record<string, string | undefined> | null) =>
     queryOptions({
       queryKey: territoryKeys.preview(place ?? {}),
@@ -116,11 +57,6 @@ export const territoryQueries = {
 
 export const useTerritories = (params: { province?: string; industry?: string; userId?: number }) => useQuery(territoryQueries.list(params));
 export const useConflicts = () => useQuery(territoryQueries.conflicts());
-/** An account owned by someone other than the rep its territory names. */
-export interface TerritoryMismatch {
-  accountId: number; accountName: string; province: string | null; city: string | null; industry: string | null;
-  ownerId: number; ownerName: string | null; territoryUserId: number; territoryUserName: string; ruleId: number;
-}
 export const useMismatches = () => useQuery(territoryQueries.mismatches());
 export const usePreview = (place: Record<string, string | undefined> | null) => useQuery(territoryQueries.preview(place));
 
@@ -129,28 +65,21 @@ function useTerritoryMutation<V, R>(fn: (vars: V) => Promise<R>) {
   return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: territoryKeys.all }) });
 }
 
-export interface TerritoryBody {
-  name?: string | null;
-  province: string;
-  city?: string | null;
-  district?: string | null;
-  industry?: Industry | null;
-  userId: number;
-  active?: boolean;
-}
+/** A new rule as the form sends it. */
+export type TerritoryBody = CreateTerritoryInput;
 
 export const useCreateTerritory = () => useTerritoryMutation((body: TerritoryBody) => api.post<Territory>('/territories', body));
 export const useUpdateTerritory = () =>
-  useTerritoryMutation(({ id, ...body }: Partial<TerritoryBody> & { id: number; version: number }) => api.patch<Territory>(`/territories/${id}`, body));
+  useTerritoryMutation(({ id, ...body }: UpdateTerritoryInput & { id: number }) => api.patch<Territory>(`/territories/${id}`, body));
 export const useDeleteTerritory = () => useTerritoryMutation((id: number) => request<void>('DELETE', `/territories/${id}`));
 export const useApplyTerritories = () =>
-  useTerritoryMutation((dryRun: boolean) => api.post<{ dryRun: boolean; poolAccounts: number; assigned: number; conflicted: number; unmatched: number }>('/territories/apply', { dryRun }));
+  useTerritoryMutation((dryRun: boolean) => api.post<ApplyResult>('/territories/apply', { dryRun }));
 
 export const useRules = () => useQuery(territoryQueries.rules());
 export function useUpdateRules() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: Partial<Omit<Rules, 'version'>> & { version: number }) => api.patch<Rules>('/workspace/rules', body),
+    mutationFn: (body: UpdateRulesInput) => api.patch<Rules>('/workspace/rules', body),
     onSuccess: (data) => qc.setQueryData(workspaceKeys.rules(), data),
     // The workspace version moved too, and the tier summary shows the thresholds.
     onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: workspaceKeys.current() }), qc.invalidateQueries({ queryKey: tierKeys.summary() })]),
