@@ -1,10 +1,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
+import type { Process, Stage } from '../../src/contracts/sales-processes.ts';
 import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
-interface Stage { id: number; name: string; probability: number; position: number; won: boolean; evidence: { key: string; requires: string }[]; version: number }
-interface Process { id: number; name: string; templateKey: string; stages: Stage[] }
 interface Opp { id: number; processId: number; stageId: number; stageName: string; status: string; amount: number; probability: number; expectedAmount: number; sizeClass: string; version: number; ownerId: number; team: { userId: number; teamRole: string }[]; problems: string[] }
 type Problem = { status: number; code: string; detail: string; errors?: { field: string; message: string }[]; missing?: { stageId: number; key: string; problem: string; label: string }[] };
 

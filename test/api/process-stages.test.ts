@@ -1,14 +1,14 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
+import type { Problem as ProblemOf } from '../../src/contracts/common.ts';
+import type { Process, Stage, StageInUse } from '../../src/contracts/sales-processes.ts';
 import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
 /** Adding, removing and reordering the stages of a sales process (docs/sales-process.md § Sales processes and stages): admin only, versioned, history untouched. */
-interface Stage { id: number; name: string; probability: number; position: number; won: boolean; evidence: { key: string; requires: string }[]; version: number }
-interface Process { id: number; name: string; version: number; stages: Stage[] }
 interface Opp { id: number; stageId: number; stageName: string; version: number }
 interface HistoryRow { stageId: number; stageName: string; probability: number; enteredAt: number; leftAt: number | null; exitDirection: string | null }
-type Problem = { status: number; code: string; detail: string; errors?: { field: string; message: string }[]; opportunities?: { total: number; byStatus: Record<string, number>; items: { id: number; name: string; status: string }[] } };
+type Problem = ProblemOf & { opportunities?: StageInUse };
 
 for (const engine of testEngines()) {
   describe(`sales process stages: add, remove, reorder [${engine}]`, () => {
@@ -140,8 +140,8 @@ for (const engine of testEngines()) {
       assert.equal(problem.code, 'stage_in_use');
       assert.deepEqual([problem.opportunities!.total, problem.opportunities!.byStatus], [2, { open: 1, lost: 1 }]);
       assert.deepEqual(problem.opportunities!.items.map((x) => x.id), [a.id, b.id]);
-      assert.match(problem.detail, /2 opportunities are in stage "方案"/);
-      assert.match(problem.detail, /1 open, 1 lost/);
+      assert.match(problem.detail ?? '', /2 opportunities are in stage "方案"/);
+      assert.match(problem.detail ?? '', /1 open, 1 lost/);
       const now = await read(p.id);
       assert.deepEqual(shape(now), shape(p), 'nothing removed');
       assert.equal(now.version, p.version);

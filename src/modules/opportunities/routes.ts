@@ -6,7 +6,7 @@ import { FORECAST_CATEGORIES, LOSS_REASONS, OPPORTUNITY_STATUSES, TEAM_ROLES } f
 import { LEAD_SOURCES } from '../../domain/accounts.ts';
 import { errorResponses, idParam, listQuery, queryInt, optionalText, page, problemSchema, text, versionField, queryId, recordId } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
-import { stageSchema } from '../sales-processes/routes.ts';
+import { stageSchema } from '../../contracts/sales-processes.ts';
 import * as opportunities from './service.ts';
 import { saveStageEvidence } from './evidence.ts';
 import { needs } from '../../server/access.ts';

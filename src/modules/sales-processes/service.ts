@@ -4,23 +4,18 @@ import { updateVersioned } from '../versioned.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { can, type Actor } from '../../domain/policy.ts';
-import { PROCESS_TEMPLATES, type EvidenceRequirement } from '../../domain/sales-process-templates.ts';
+import { PROCESS_TEMPLATES } from '../../domain/sales-process-templates.ts';
 import type { BuyingPhase } from '../../domain/buying-phase.ts';
 import { forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
+import type * as contract from '../../contracts/sales-processes.ts';
 
 /** For other areas (opportunities): a process's stages in order, one stage, one process — undefined outside the workspace. */
 export { getStage, stagesOf, type StageRow } from './repository.ts';
 export const findProcess = repo.getProcess;
 
-export interface EvidenceItem {
-  key: string;
-  label: string;
-  requires: EvidenceRequirement;
-}
-
-export const toStageDto = (s: repo.StageRow) => ({
+export const toStageDto = (s: repo.StageRow): contract.Stage => ({
   id: s.id,
   processId: s.process_id,
   position: s.position,
@@ -28,7 +23,7 @@ export const toStageDto = (s: repo.StageRow) => ({
   probability: s.probability,
   purpose: s.purpose,
   milestone: s.milestone,
-  evidence: JSON.parse(s.evidence) as EvidenceItem[],
+  evidence: JSON.parse(s.evidence) as contract.EvidenceItem[],
   actions: JSON.parse(s.actions) as string[],
   roles: JSON.parse(s.roles) as string[],
   expectedDays: s.expected_days,
@@ -36,9 +31,8 @@ export const toStageDto = (s: repo.StageRow) => ({
   won: s.is_won === 1,
   version: s.version,
 });
-export type StageDto = ReturnType<typeof toStageDto>;
 
-export async function listProcesses(db: Db, actor: Actor, includeInactive: boolean) {
+export async function listProcesses(db: Db, actor: Actor, includeInactive: boolean): Promise<contract.ProcessSummary[]> {
   const [rows, open] = await Promise.all([repo.listProcesses(db.kysely, actor.workspaceId, includeInactive), openOpportunitiesByProcess(db, actor)]);
   return rows.map((p) => ({
     id: p.id, name: p.name, description: p.description, templateKey: p.template_key, active: p.active === 1, stageCount: Number(p.stage_count),
@@ -52,14 +46,14 @@ async function openOpportunitiesByProcess(db: Db, actor: Actor): Promise<Map<num
   return new Map(rows.filter((r) => r.process_id !== null).map((r) => [r.process_id!, Number(r.n)]));
 }
 
-export async function getProcess(db: Db, actor: Actor, id: number) {
+export async function getProcess(db: Db, actor: Actor, id: number): Promise<contract.Process> {
   const p = await repo.getProcess(db.kysely, actor.workspaceId, id);
   if (!p) throw notFound('Sales process');
   const stages = await repo.stagesOf(db.kysely, actor.workspaceId, [id]);
   return { id: p.id, name: p.name, description: p.description, templateKey: p.template_key, active: p.active === 1, updatedAt: p.updated_at, version: p.version, stages: stages.map(toStageDto) };
 }
 
-export const templates = () =>
+export const templates = (): contract.Template[] =>
   PROCESS_TEMPLATES.map((t) => ({ key: t.key, name: t.name, description: t.description, stages: t.stages.map((s) => ({ name: s.name, probability: s.probability })) }));
 
 /** The four shipped processes, for a new workspace, in its language. */
@@ -69,7 +63,7 @@ export async function installDefaultProcesses(db: Kysely<Database>, workspaceId:
   });
 }
 
-export async function copyTemplate(db: Db, actor: Actor, input: { templateKey: string; name?: string | undefined; lang: 'zh' | 'en' }, ip: string | null) {
+export async function copyTemplate(db: Db, actor: Actor, input: contract.CopyTemplateRequest, ip: string | null) {
   if (!can(actor, 'processes.administer')) throw forbidden('Only an administrator can set up sales processes');
   const template = PROCESS_TEMPLATES.find((t) => t.key === input.templateKey);
   if (!template) throw invalid('templateKey', { code: 'invalid_value', params: { values: PROCESS_TEMPLATES.map((t) => t.key) } }, `must be one of ${PROCESS_TEMPLATES.map((t) => t.key).join(', ')}`);
@@ -81,7 +75,7 @@ export async function copyTemplate(db: Db, actor: Actor, input: { templateKey: s
   return getProcess(db, actor, id);
 }
 
-export async function updateProcess(db: Db, actor: Actor, id: number, patch: { version: number; name?: string | undefined; description?: string | null | undefined; active?: boolean | undefined }) {
+export async function updateProcess(db: Db, actor: Actor, id: number, patch: contract.UpdateProcessRequest) {
   if (!can(actor, 'processes.administer')) throw forbidden('Only an administrator can change sales processes');
   await getProcess(db, actor, id);
   await updateVersioned(db.kysely, 'sales_processes', 'Sales process', { workspaceId: actor.workspaceId, id, version: patch.version }, {
@@ -93,20 +87,7 @@ export async function updateProcess(db: Db, actor: Actor, id: number, patch: { v
   return getProcess(db, actor, id);
 }
 
-export interface StagePatch {
-  version: number;
-  name?: string | undefined;
-  probability?: number | undefined;
-  purpose?: string | null | undefined;
-  milestone?: string | null | undefined;
-  evidence?: EvidenceItem[] | undefined;
-  actions?: string[] | undefined;
-  roles?: string[] | undefined;
-  expectedDays?: number | undefined;
-  buyingPhase?: BuyingPhase | null | undefined;
-}
-
-export function checkEvidenceKeys(evidence: EvidenceItem[] | undefined) {
+export function checkEvidenceKeys(evidence: contract.EvidenceItem[] | undefined) {
   if (evidence && new Set(evidence.map((e) => e.key)).size !== evidence.length) {
     throw invalid('evidence', { code: 'unique' }, 'keys must be unique');
   }
@@ -116,7 +97,7 @@ export function checkEvidenceKeys(evidence: EvidenceItem[] | undefined) {
  * Edits a stage. History is safe: every stage-history row keeps the name and probability in
  * force when it was written (docs/sales-process.md § Sales processes and stages "changes never rewrite history").
  */
-export async function updateStage(db: Db, actor: Actor, id: number, patch: StagePatch) {
+export async function updateStage(db: Db, actor: Actor, id: number, patch: contract.UpdateStageRequest): Promise<contract.Stage> {
   if (!can(actor, 'processes.administer')) throw forbidden('Only an administrator can change sales processes');
   const stage = await repo.getStage(db.kysely, actor.workspaceId, id);
   if (!stage) throw notFound('Stage');

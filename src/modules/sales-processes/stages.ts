@@ -6,7 +6,9 @@ import { can, type Actor } from '../../domain/policy.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
-import { checkEvidenceKeys, getProcess, type StagePatch } from './service.ts';
+import { checkEvidenceKeys, getProcess } from './service.ts';
+import type * as contract from '../../contracts/sales-processes.ts';
+import { MAX_STAGES } from '../../contracts/sales-processes.ts';
 
 /**
  * The shape of a process: adding, removing and reordering its stages (docs/sales-process.md § Sales processes and stages). These
@@ -15,8 +17,8 @@ import { checkEvidenceKeys, getProcess, type StagePatch } from './service.ts';
  * the stage name and probability it was written with, and no longer needs the stage itself.
  */
 
-/** More columns than this make the board unusable; the longest template has 8. */
-export const MAX_STAGES = 20;
+/** More columns than MAX_STAGES make the board unusable; the longest template has 8. */
+export { MAX_STAGES };
 
 const ADMIN_ONLY = 'Only an administrator can change sales processes';
 
@@ -38,14 +40,8 @@ export function probabilityBreach<S extends { name: string; probability: number 
   return null;
 }
 
-export interface NewStage extends Omit<StagePatch, 'name' | 'probability'> {
-  position: number;
-  name: string;
-  probability: number;
-}
-
 /** Inserts a stage at a position; the stages from there on move down one. Never after the won stage. */
-export async function addStage(db: Db, actor: Actor, processId: number, input: NewStage, ip: string | null) {
+export async function addStage(db: Db, actor: Actor, processId: number, input: contract.AddStageRequest, ip: string | null) {
   if (!can(actor, 'processes.administer')) throw forbidden(ADMIN_ONLY);
   checkEvidenceKeys(input.evidence);
   await db.kysely.transaction().execute(async (trx) => {
@@ -126,18 +122,12 @@ function stageInUse(stageName: string, processName: string, opps: { id: number; 
   });
 }
 
-export interface StageOrder {
-  version: number;
-  /** Every stage of the process once, in the new order; a probability given here is set too. */
-  stages: { id: number; probability?: number | undefined }[];
-}
-
 /**
  * Puts the stages in a new order. Moving a stage usually needs a new probability for it
  * (probabilities never decrease along the order), so the order may carry probabilities:
  * the rule is checked on the result, and the two change together or not at all.
  */
-export async function reorderStages(db: Db, actor: Actor, processId: number, input: StageOrder, ip: string | null) {
+export async function reorderStages(db: Db, actor: Actor, processId: number, input: contract.StageOrderRequest, ip: string | null) {
   if (!can(actor, 'processes.administer')) throw forbidden(ADMIN_ONLY);
   await db.kysely.transaction().execute(async (trx) => {
     if (!(await repo.getProcess(trx, actor.workspaceId, processId))) throw notFound('Sales process');

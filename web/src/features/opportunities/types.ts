@@ -77,27 +77,9 @@ export interface OpportunityDetail extends Opportunity {
   suggestedRoles?: string[];
 }
 
-export interface EvidenceItem { key: string; label: string; requires: 'check' | 'note' | 'attachment' }
-
-export interface Stage {
-  id: number;
-  processId: number;
-  position: number;
-  name: string;
-  probability: number;
-  purpose: string | null;
-  milestone: string | null;
-  evidence: EvidenceItem[];
-  actions: string[];
-  roles: string[];
-  expectedDays: number;
-  buyingPhase: BuyingPhase | null;
-  won: boolean;
-  version: number;
-}
-
-export interface ProcessSummary { id: number; name: string; description: string | null; templateKey: string | null; active: boolean; stageCount: number; openOpportunities: number }
-export interface Process extends Omit<ProcessSummary, 'stageCount' | 'openOpportunities'> { stages: Stage[] }
+/** Processes and stages: the sales-processes contract. */
+export type { EvidenceItem, Stage, ProcessSummary, Process } from '../../../../src/contracts/sales-processes.ts';
+import type { Stage } from '../../../../src/contracts/sales-processes.ts';
 
 /** A board card says whether the user may move it (drag it to another column) and override missing evidence in the move. */
 export interface BoardCard extends Opportunity { permissions: { edit: boolean; manage: boolean } }

@@ -1,30 +1,14 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../../api/client.ts';
-import type { BuyingPhase, EvidenceItem, Process, ProcessSummary, Stage, TeamRole } from '../opportunities/types.ts';
+import type {
+  AddStageInput, CopyTemplateInput, Process, ProcessSummary, Stage, StageOrderInput, Template, UpdateProcessInput, UpdateStageInput,
+} from '../../../../src/contracts/sales-processes.ts';
 
-/** Server shapes: src/modules/sales-processes (docs/sales-process.md § Sales processes and stages). The opportunity screens read processes through processKeys. */
-export type TemplateKey = 'small' | 'large' | 'seven_steps' | 'p0_p7';
-export interface Template {
-  key: TemplateKey;
-  name: { zh: string; en: string };
-  description: { zh: string; en: string };
-  stages: { name: { zh: string; en: string }; probability: number }[];
-}
-export interface ProcessRow extends ProcessSummary { updatedAt: number; version: number }
-export interface ProcessFull extends Process { updatedAt: number; version: number }
-
-export interface StagePatch {
-  version: number;
-  name?: string;
-  probability?: number;
-  purpose?: string | null;
-  milestone?: string | null;
-  evidence?: EvidenceItem[];
-  actions?: string[];
-  roles?: TeamRole[];
-  expectedDays?: number;
-  buyingPhase?: BuyingPhase | null;
-}
+/** Server shapes: the sales-processes contract (docs/sales-process.md § Sales processes and stages). The opportunity screens read processes through processKeys. */
+export type { Template, TemplateKey } from '../../../../src/contracts/sales-processes.ts';
+export type ProcessRow = ProcessSummary;
+export type ProcessFull = Process;
+export type StagePatch = UpdateStageInput;
 
 export const processKeys = {
   all: ['sales-processes'] as const,
@@ -52,19 +36,19 @@ function useProcessMutation<V, R>(fn: (vars: V) => Promise<R>) {
   return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: processKeys.all }) });
 }
 
-export const useCopyTemplate = () => useProcessMutation((body: { templateKey: TemplateKey; name?: string; lang: 'zh' | 'en' }) => api.post<ProcessFull>('/sales-processes', body));
+export const useCopyTemplate = () => useProcessMutation((body: CopyTemplateInput) => api.post<ProcessFull>('/sales-processes', body));
 export const useUpdateProcess = () =>
-  useProcessMutation(({ id, ...body }: { id: number; version: number; name?: string; description?: string | null; active?: boolean }) => api.patch<ProcessFull>(`/sales-processes/${id}`, body));
+  useProcessMutation(({ id, ...body }: UpdateProcessInput & { id: number }) => api.patch<ProcessFull>(`/sales-processes/${id}`, body));
 export const useUpdateStage = () => useProcessMutation(({ id, ...body }: StagePatch & { id: number }) => api.patch<Stage>(`/process-stages/${id}`, body));
 
 /** Adding, removing and reordering stages change the process: each sends the process's version. */
-export interface NewStage { name: string; probability: number; expectedDays?: number }
+export type NewStage = Omit<AddStageInput, 'version' | 'position'>;
 export const useAddStage = () =>
-  useProcessMutation(({ id, ...body }: NewStage & { id: number; version: number; position: number }) => api.post<ProcessFull>(`/sales-processes/${id}/stages`, body));
+  useProcessMutation(({ id, ...body }: AddStageInput & { id: number }) => api.post<ProcessFull>(`/sales-processes/${id}/stages`, body));
 export const useRemoveStage = () =>
   useProcessMutation(({ stageId, version }: { stageId: number; version: number }) => request<ProcessFull>('DELETE', `/process-stages/${stageId}?version=${version}`));
 export const useReorderStages = () =>
-  useProcessMutation(({ id, ...body }: { id: number; version: number; stages: { id: number; probability?: number }[] }) => request<ProcessFull>('PUT', `/sales-processes/${id}/stage-order`, body));
+  useProcessMutation(({ id, ...body }: StageOrderInput & { id: number }) => request<ProcessFull>('PUT', `/sales-processes/${id}/stage-order`, body));
 
 /** The 409 of a stage still in use (src/modules/sales-processes/stages.ts). */
-export interface StageInUse { total: number; byStatus: Record<string, number>; items: { id: number; name: string; status: string }[] }
+export type { StageInUse } from '../../../../src/contracts/sales-processes.ts';
