@@ -7,6 +7,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
+import type { Problem as ProblemOf } from '../../src/contracts/common.ts';
+import type { ImportLimitBreach } from '../../src/contracts/imports.ts';
 import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
 import { IMPORT_LIMITS } from '../../src/modules/imports/limits.ts';
 import { columnName } from '../../src/modules/exports/xlsx.ts';
@@ -14,7 +16,7 @@ import { declareSize, repeated, workbookParts, zipParts } from '../helpers/xlsx.
 
 const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
 const MB = 1024 * 1024;
-type Problem = { status: number; code: string; errors?: { field: string; message: string }[]; limit?: { name: string; max: number } };
+type Problem = ProblemOf & { limit?: ImportLimitBreach };
 
 const sheet = (rows: string) => `<?xml version="1.0" encoding="UTF-8"?><worksheet ${NS}><sheetData>${rows}</sheetData></worksheet>`;
 const HEADER = '<row r="1"><c r="A1" t="inlineStr"><is><t>客户名称</t></is></c><c r="B1" t="inlineStr"><is><t>城市</t></is></c></row>';

@@ -15,9 +15,10 @@ import { ABANDONED_AFTER_MS, recoverInterrupted } from '../../src/modules/import
 import { JOBS } from '../../src/server/housekeeping.ts';
 import { createTestDb, testEngines, type TestDb } from '../helpers/db.ts';
 import { httpLogin, startServer } from '../helpers/server.ts';
+import type { ImportJob } from '../../src/contracts/imports.ts';
 import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
 
-interface Job { id: number; status: string; totalRows: number; processedRows: number; failure: string | null; failureInfo: { code: string; phase?: string } | null; result: { created: number } | null }
+type Job = ImportJob;
 
 for (const engine of testEngines()) {
   describe(`import recovery [${engine}]`, () => {

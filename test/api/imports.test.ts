@@ -5,17 +5,12 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
+import type { Page, Problem } from '../../src/contracts/common.ts';
+import type { ImportJob as Job, ReportRow } from '../../src/contracts/imports.ts';
 import { makeCreditCode } from '../../src/domain/credit-code.ts';
 import { workbook } from '../helpers/xlsx.ts';
 
-interface Job {
-  id: number; status: string; kind: string; format: string | null; encoding: string | null; detectedEncoding: string | null; headers: string[];
-  totalRows: number; processedRows: number; errorCount: number; suggestedMapping: Record<string, number | null>; preview: { rowNo: number; cells: string[] }[];
-  counts: { create: number; update: number; skip: number; error: number; duplicate: number; similar: number } | null; result: { created: number; updated: number; skipped: number } | null;
-  failure: string | null;
-}
-type Problem = { code: string; errors?: { field: string; message: string }[] };
-type ErrorPage = { items: { rowNo: number; problems: { field: string; code: string; message: string; params?: Record<string, string | number> }[] }[]; total: number };
+type ErrorPage = Page<ReportRow>;
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/import');
 const CODE_A = makeCreditCode('91310000MA1FL0001');

@@ -1,22 +1,12 @@
 import type { FileFormat, TextEncoding } from '../../domain/spreadsheet-format.ts';
+import type { Counts, FailureInfo } from '../../contracts/imports.ts';
 
 /** The import job's states and the report it carries (import_jobs.report, JSON). */
-export type JobStatus = 'reading' | 'mapping' | 'validating' | 'validated' | 'committing' | 'committed' | 'failed';
 export type Outcome = 'create' | 'update' | 'skip' | 'error';
 
-/** The states in which a process works on the job, holding its lease (lease.ts). */
-export const RUNNING_STATUSES = ['reading', 'validating', 'committing'] as const;
-export type RunningStatus = (typeof RUNNING_STATUSES)[number];
-
-/** `similar`: rows to be created whose name resembles an existing account's (a warning, docs/archive.md). */
-export interface Counts { create: number; update: number; skip: number; error: number; duplicate: number; similar: number }
-
-/**
- * Why a job failed, for the web page to say in its language: `interrupted` (the process running
- * it stopped; `phase` says which), `expired` (never committed; its rows were removed), or the
- * code of the refused file's problem.
- */
-export interface FailureInfo { code: string; phase?: RunningStatus; params?: Record<string, string | number> }
+/** The job's states, the running ones (a process holds the lease, lease.ts), its counts and failure: the imports contract. */
+export { RUNNING_STATUSES } from '../../contracts/imports.ts';
+export type { Counts, FailureInfo, JobStatus, RunningStatus } from '../../contracts/imports.ts';
 
 export interface Report {
   format?: FileFormat;

@@ -6,7 +6,7 @@ import type { Database } from '../../db/schema.ts';
 import { importFields, mappingByHeader, missingRequired, suggestMapping, type ColumnMapping, type ImportField, type ImportKind } from '../../domain/import-fields.ts';
 import type { DuplicateMode, RowProblem } from '../../domain/import-validate.ts';
 import { can, type Actor } from '../../domain/policy.ts';
-import { countReplacementChars, csvLine, decodeText, detectEncoding, sniffFormat, UTF8_BOM, type TextEncoding } from '../../domain/spreadsheet-format.ts';
+import { countReplacementChars, csvLine, decodeText, detectEncoding, sniffFormat, UTF8_BOM } from '../../domain/spreadsheet-format.ts';
 import type { FieldError } from '../../contracts/problems.ts';
 import { AppError, conflict, fieldError, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
@@ -17,6 +17,8 @@ import { ImportLimitError } from './limits.ts';
 import { readInWorker } from './reading.ts';
 import * as repo from './repository.ts';
 import { validatePass } from './validate.ts';
+import type * as contract from '../../contracts/imports.ts';
+import type { Page } from '../../contracts/common.ts';
 
 /**
  * Import of the customer archive (docs/archive.md § Import and export): upload → column mapping → dry run (every bad
@@ -39,7 +41,7 @@ export type { JobStatus };
 /** Commit progress of jobs running in this process (inside a transaction nothing else can see it). */
 const live = new Map<number, number>();
 
-export function toJobDto(j: repo.JobRow) {
+export function toJobDto(j: repo.JobRow): contract.ImportJobSummary {
   const report = parseReport(j.report);
   const processed = j.status === 'committing' ? (live.get(j.id) ?? j.processed_rows) : j.processed_rows;
   return {
@@ -76,7 +78,7 @@ async function requireJob(db: Kysely<Database>, actor: Actor, id: number) {
   return job;
 }
 
-export async function getImport(db: Db, actor: Actor, id: number) {
+export async function getImport(db: Db, actor: Actor, id: number): Promise<contract.ImportJob> {
   const job = await requireJob(db.kysely, actor, id);
   const headers = JSON.parse(job.headers) as string[];
   const remembered = await repo.getMapping(db.kysely, actor.workspaceId, job.user_id, job.kind);
@@ -88,14 +90,14 @@ export async function getImport(db: Db, actor: Actor, id: number) {
   };
 }
 
-export async function listImports(db: Db, actor: Actor, q: { limit: number; offset: number; all?: boolean | undefined }) {
+export async function listImports(db: Db, actor: Actor, q: contract.ListImportsQuery): Promise<Page<contract.ImportJobSummary>> {
   const { items, total } = await repo.listJobs(db.kysely, actor.workspaceId, can(actor, 'workspace.administer') && q.all ? null : actor.userId, q.limit, q.offset);
   return { items: items.map(toJobDto), total };
 }
 
 // ── Upload ────────────────────────────────────────────────────────────────────
 
-export async function createImport(db: Db, actor: Actor, input: { kind: ImportKind; fileName: string; encoding?: TextEncoding | undefined }, bytes: Buffer | undefined) {
+export async function createImport(db: Db, actor: Actor, input: contract.UploadQuery, bytes: Buffer | undefined) {
   if (!bytes || bytes.length === 0) throw invalid('file', { code: 'missing_file' }, 'is required: send the CSV or .xlsx file as the request body', 'missing_file');
   const sniffed = sniffFormat(bytes);
   if (sniffed.format === 'unknown') throw invalid('file', { code: 'unsupported_file' }, sniffed.reason, 'unsupported_file');
@@ -145,7 +147,7 @@ export async function createImport(db: Db, actor: Actor, input: { kind: ImportKi
 
 // ── Mapping and dry run ───────────────────────────────────────────────────────
 
-export async function startValidation(db: Db, actor: Actor, id: number, input: { mapping: Record<string, number | null>; duplicateMode: DuplicateMode }) {
+export async function startValidation(db: Db, actor: Actor, id: number, input: contract.ValidateRequest) {
   const job = await requireJob(db.kysely, actor, id);
   if (!['mapping', 'validated', 'failed'].includes(job.status)) throw conflict('import_busy', `the import is ${job.status}; it cannot be validated now`, 'status');
   if (job.total_rows === 0) throw conflict('import_without_rows', 'the import holds no rows (the file was refused, or its rows were removed); upload the file again', 'status');
@@ -178,7 +180,7 @@ export async function startValidation(db: Db, actor: Actor, id: number, input: {
   return getImport(db, actor, id);
 }
 
-export async function commitImport(db: Db, actor: Actor, id: number, input: { skipErrors: boolean }) {
+export async function commitImport(db: Db, actor: Actor, id: number, input: contract.CommitRequest) {
   const job = await requireJob(db.kysely, actor, id);
   if (job.status !== 'validated') throw conflict('not_validated', job.status === 'committed' ? 'the import was already committed' : 'run the dry run first', 'status');
   if (job.error_count > 0 && !input.skipErrors) {
@@ -192,7 +194,7 @@ export async function commitImport(db: Db, actor: Actor, id: number, input: { sk
 }
 
 /** Rows of the report with their problems, paginated: the errors, or the warnings on rows to be created. */
-export async function listReportRows(db: Db, actor: Actor, id: number, kind: repo.ReportKind, q: { limit: number; offset: number }) {
+export async function listReportRows(db: Db, actor: Actor, id: number, kind: repo.ReportKind, q: contract.ReportPageQuery): Promise<Page<contract.ReportRow>> {
   await requireJob(db.kysely, actor, id);
   const { items, total } = await repo.reportRows(db.kysely, actor.workspaceId, id, kind, q.limit, q.offset);
   return { items: items.map((r) => ({ rowNo: r.row_no, problems: JSON.parse(r.problems ?? '[]') as RowProblem[] })), total };

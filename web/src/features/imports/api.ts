@@ -1,43 +1,18 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, withQuery, type FieldError } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
+import type { DuplicateMode } from '../../../../src/domain/import-validate.ts';
+import type { ImportKind } from '../../../../src/domain/import-fields.ts';
+import type { TextEncoding as Encoding } from '../../../../src/domain/spreadsheet-format.ts';
+import type { ImportJob, JobStatus, ReportKind, ReportRow, ValidateRequest } from '../../../../src/contracts/imports.ts';
 
-export type ImportKind = 'accounts' | 'contacts';
-export type Encoding = 'utf-8' | 'gb18030';
-export type DuplicateMode = 'skip' | 'update' | 'create';
-export type JobStatus = 'reading' | 'mapping' | 'validating' | 'validated' | 'committing' | 'committed' | 'failed';
-export type Mapping = Record<string, number | null>;
-
-export interface ImportJob {
-  id: number;
-  kind: ImportKind;
-  fileName: string;
-  status: JobStatus;
-  userName: string;
-  format: 'csv' | 'xlsx' | null;
-  encoding: Encoding | null;
-  detectedEncoding: Encoding | null;
-  replacementChars: number;
-  headers: string[];
-  mapping: Mapping | null;
-  duplicateMode: DuplicateMode | null;
-  totalRows: number;
-  processedRows: number;
-  errorCount: number;
-  /** similar: rows to be created whose name resembles an existing account (warnings). */
-  counts: { create: number; update: number; skip: number; error: number; duplicate: number; similar: number } | null;
-  skipErrors: boolean;
-  result: { created: number; updated: number; skipped: number } | null;
-  failure: string | null;
-  /** Why it failed, for a text in the page's language: interrupted (with the phase that was running), expired, or the refused file's code. */
-  failureInfo: { code: string; phase?: 'reading' | 'validating' | 'committing'; params?: Record<string, string | number> } | null;
-  createdAt: number;
-  suggestedMapping: Mapping;
-  preview: { rowNo: number; cells: string[] }[];
-}
-
-export interface RowProblem { field: string; code: string; message: string; params?: Record<string, string | number> }
-export interface ErrorRow { rowNo: number; problems: RowProblem[] }
+/** Server shapes: the imports contract, types only. */
+export type { DuplicateMode } from '../../../../src/domain/import-validate.ts';
+export type { ImportKind } from '../../../../src/domain/import-fields.ts';
+export type { TextEncoding as Encoding } from '../../../../src/domain/spreadsheet-format.ts';
+export type { ImportJob, JobStatus, ReportKind, RowProblem } from '../../../../src/contracts/imports.ts';
+export type Mapping = ValidateRequest['mapping'];
+export type ErrorRow = ReportRow;
 
 /** The fields of each kind, in the order the mapping table shows them; required ones first. */
 export const FIELDS: Record<ImportKind, string[]> = {
@@ -75,7 +50,6 @@ export const importQueries = {
 export const useImportJob = (id: number | null) => useQuery(importQueries.job(id));
 
 export const ERROR_PAGE = 10;
-export type ReportKind = 'errors' | 'warnings';
 
 export const useReportRows = (id: number, kind: ReportKind, page: number, enabled: boolean) => useQuery({ ...importQueries.rows(id, kind, page), enabled });
 
