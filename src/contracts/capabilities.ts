@@ -49,6 +49,12 @@ export const CAPABILITIES = [
   'quotas.manage',
   /** The live funnel and its health for a scope the caller may see. */
   'funnel.read',
+  /** The revenue forecast, its history and accuracy, the P1–P4 gap and the analyses, for a scope the caller may see. */
+  'forecasts.read',
+  /** Submit one's own weekly forecast (docs/targets.md § Revenue forecast). */
+  'forecasts.submit',
+  /** Set a unit's adjusted forecast: which units is canAdjustForecast. */
+  'forecasts.adjust',
   /** Workspace settings and rules. */
   'workspace.administer',
 ] as const;

@@ -216,6 +216,8 @@ export type FieldErrorParamsTable = {
   over_limit: { max: number };
   /** Text holding U+0000, which PostgreSQL cannot store (refused on both engines alike). */
   nul_character: NoParams;
+  /** A forecast for a period that is already over (docs/targets.md § Revenue forecast). */
+  period_over: NoParams;
 };
 export type FieldErrorCode = keyof FieldErrorParamsTable;
 
@@ -228,7 +230,7 @@ export const FIELD_ERROR_CODES = [
   'probability_order', 'evidence_not_due', 'unknown_evidence', 'note_required', 'attachment_required', 'attachment_elsewhere', 'attachment_not_visible',
   'no_successor', 'no_note', 'invalid_credit_code', 'strategy_incomplete', 'claim_limit', 'territory_conflict', 'similar_exists', 'missing_file',
   'unsupported_file', 'file_too_large', 'too_many_columns', 'too_many_rows', 'unreadable_file', 'no_rows', 'rows_have_errors', 'not_a_field',
-  'column_range', 'column_taken', 'name_or_credit_code', 'over_limit', 'nul_character', 'must_total_100',
+  'column_range', 'column_taken', 'name_or_credit_code', 'over_limit', 'nul_character', 'must_total_100', 'period_over',
 ] as const satisfies readonly FieldErrorCode[];
 // Both ways: a code in the table but not in the list fails here.
 type Missing = Exclude<FieldErrorCode, (typeof FIELD_ERROR_CODES)[number]>;

@@ -5,11 +5,19 @@ import { versionField } from './common.ts';
 const days = (max: number) => z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(max, `must be at most ${max} days`);
 const bp = z.number().int('must be whole basis points').min(1, 'must be more than 0').max(10_000, 'must be at most 10000 (100%)');
 
+const percent = z.number().int('must be a whole percent').min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100');
+
 const tierDays = z.object({ A: z.number().int(), B: z.number().int(), C: z.number().int() });
 export const rulesSchema = z.object({
   tierAShareBp: z.number().int().describe('ABC tiers: cumulative share of the amount that makes A, basis points (docs/archive.md)'),
   tierBShareBp: z.number().int().describe('cumulative share that makes A+B, basis points'),
   tierWindowMonths: z.number().int().describe('trailing window of purchases, months'),
+  forecastCommitWeight: z.number().int().describe('revenue forecast: weight of commit, percent (docs/targets.md § Revenue forecast)'),
+  forecastPossibleWeight: z.number().int().describe('revenue forecast: weight of possible, percent'),
+  forecastUnforecastRate: z.number().int().describe('revenue forecast: unforecast share of the quota per remaining week, percent'),
+  gapP1: z.number().int().describe('gap analysis P1: share of commit expected to close, percent'),
+  gapP2: z.number().int().describe('gap analysis P2: share of the other identified deals, percent'),
+  gapP3: z.number().int().describe('gap analysis P3: yield of new pipeline, percent'),
   followUpDays: tierDays.describe('maximum days between qualifying follow-ups per tier (docs/archive.md § Follow-up cadence)'),
   poolReleaseDays: z.object({ A: z.number().int().nullable(), B: z.number().int().nullable(), C: z.number().int().nullable() }).describe('days without follow-up before release to the pool; null = never (docs/archive.md)'),
   claimLimit: z.number().int().describe('most private accounts a rep may hold when claiming from the pool'),
@@ -22,6 +30,12 @@ export const updateRulesRequest = z.strictObject({
   tierAShareBp: bp.optional(),
   tierBShareBp: bp.optional(),
   tierWindowMonths: z.number().int('must be whole months').min(1, 'must be at least 1 month').max(60, 'must be at most 60 months').optional(),
+  forecastCommitWeight: percent.optional(),
+  forecastPossibleWeight: percent.optional(),
+  forecastUnforecastRate: percent.optional(),
+  gapP1: percent.optional(),
+  gapP2: percent.optional(),
+  gapP3: percent.min(1, 'must be between 1 and 100').optional(),
   followUpDays: z.strictObject({ A: days(365).optional(), B: days(365).optional(), C: days(365).optional() }).optional(),
   poolReleaseDays: z.strictObject({ A: days(3650).nullable().optional(), B: days(3650).nullable().optional(), C: days(3650).nullable().optional() }).optional(),
   claimLimit: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100_000, 'must be at most 100000').optional(),

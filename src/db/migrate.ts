@@ -14,6 +14,7 @@ import * as m0011 from './migrations/0011_reference_checks.ts';
 import * as m0012 from './migrations/0012_import_job_lease.ts';
 import * as m0014 from './migrations/0014_rhythm.ts';
 import * as m0015 from './migrations/0015_quotas_funnel.ts';
+import * as m0016 from './migrations/0016_forecasts.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -31,6 +32,7 @@ const migrations: Record<string, EngineMigration> = {
   '0012_import_job_lease': m0012,
   '0014_rhythm': m0014,
   '0015_quotas_funnel': m0015,
+  '0016_forecasts': m0016,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

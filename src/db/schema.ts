@@ -6,6 +6,8 @@ export type { QuotaTable, FunnelTotalTable };
 export type { OpportunityTable, SalesProcessTable, ProcessStageTable, OpportunityStageHistoryTable, OpportunityReviewTable, OpportunityTeamTable, AttachmentTable, BuyingRoleTable };
 import type { TaskTable, NotificationTable, CheckpointReviewTable, WeeklyReportTable, WeeklyReportCommentTable, CallbackTable, CalendarFeedTable } from './schema-rhythm.ts';
 export type { TaskTable, NotificationTable, CheckpointReviewTable, WeeklyReportTable, WeeklyReportCommentTable, CallbackTable, CalendarFeedTable };
+import type { ForecastSubmissionTable, ForecastSubmissionDealTable, ForecastAdjustmentTable } from './schema-forecast.ts';
+export type { ForecastSubmissionTable, ForecastSubmissionDealTable, ForecastAdjustmentTable };
 
 /**
  * Table types. Conventions (ARCHITECTURE.md § Data conventions): integer ids, instants as
@@ -316,6 +318,9 @@ export interface Database {
   calendar_feeds: CalendarFeedTable;
   quotas: QuotaTable;
   funnel_totals: FunnelTotalTable;
+  forecast_submissions: ForecastSubmissionTable;
+  forecast_submission_deals: ForecastSubmissionDealTable;
+  forecast_adjustments: ForecastAdjustmentTable;
 }
 
 export type Workspace = Selectable<WorkspaceTable>;

@@ -56,6 +56,8 @@ const READ: readonly Capability[] = ['accounts.read', 'opportunities.read'];
 const SELL: readonly Capability[] = [...READ, 'accounts.write', 'opportunities.write'];
 /** Quotas and the funnel (docs/targets.md): whose numbers is targetsVisible. */
 const TARGETS: readonly Capability[] = ['quotas.read', 'funnel.read'];
+/** The revenue forecast (docs/targets.md § Revenue forecast): sellers submit, managers and above adjust a unit's figure. */
+const FORECAST_READ: readonly Capability[] = ['forecasts.read'];
 
 /**
  * What each role may do (docs/organisation.md), before the user's own grants. Per record, the functions
@@ -74,15 +76,15 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   admin: [
     ...SELL, ...TASKS, 'accounts.create', 'accounts.manage', 'pool.read', 'pool.release', 'pool.assign', 'pool.run', 'territories.read', 'territories.manage',
     'handover.manage', 'import', 'export', 'audit.read', 'processes.administer', 'org.administer', 'users.administer', 'workspace.administer',
-    ...TARGETS, 'quotas.manage',
+    ...TARGETS, 'quotas.manage', ...FORECAST_READ, 'forecasts.adjust',
   ],
-  executive: [...READ, 'pool.read', 'territories.read', 'audit.read', 'tasks.read', ...TARGETS],
+  executive: [...READ, 'pool.read', 'territories.read', 'audit.read', 'tasks.read', ...TARGETS, ...FORECAST_READ, 'forecasts.adjust'],
   manager: [
     ...SELL, ...TASKS, 'accounts.create', 'accounts.manage', 'pool.read', 'pool.claim', 'pool.release', 'pool.assign', 'territories.read', 'territories.manage',
-    'handover.manage', 'import', ...TARGETS, 'quotas.manage',
+    'handover.manage', 'import', ...TARGETS, 'quotas.manage', ...FORECAST_READ, 'forecasts.submit', 'forecasts.adjust',
   ],
-  rep: [...SELL, ...TASKS, 'accounts.create', 'pool.read', 'pool.claim', 'pool.release', 'import', ...TARGETS],
-  presales: [...SELL, ...TASKS, ...TARGETS],
+  rep: [...SELL, ...TASKS, 'accounts.create', 'pool.read', 'pool.claim', 'pool.release', 'import', ...TARGETS, ...FORECAST_READ, 'forecasts.submit'],
+  presales: [...SELL, ...TASKS, ...TARGETS, ...FORECAST_READ],
   auditor: ['tasks.read'],
   finance: [],
 };
@@ -259,4 +261,14 @@ export function canSetQuota(actor: Actor, s: TargetSubject): boolean {
   if (actor.role === 'admin') return s.kind !== 'workspace';
   if (s.kind === 'unit') return s.path.startsWith(actor.unitPath) && s.path !== actor.unitPath;
   return s.kind === 'user' && s.userId !== actor.userId && s.unitPath.startsWith(actor.unitPath);
+}
+
+/**
+ * Who sets a unit's adjusted forecast (docs/targets.md § Revenue forecast): a manager for their
+ * own unit and the units below it; an executive or admin for any unit.
+ */
+export function canAdjustForecast(actor: Actor, unitPath: string): boolean {
+  if (!can(actor, 'forecasts.adjust')) return false;
+  if (actor.role === 'admin' || actor.role === 'executive') return true;
+  return unitPath.startsWith(actor.unitPath);
 }

@@ -7,6 +7,14 @@ export interface WorkspaceSettings {
   tierAShareBp: number;
   tierBShareBp: number;
   tierWindowMonths: number;
+  /** Revenue forecast (docs/targets.md § Revenue forecast): weights of commit and possible, percent; unforecast share of the quota per remaining week, percent. */
+  forecastCommitWeight: number;
+  forecastPossibleWeight: number;
+  forecastUnforecastRate: number;
+  /** Gap analysis (docs/targets.md § Gap analysis P1–P4): P1, P2, P3 in percent. */
+  gapP1: number;
+  gapP2: number;
+  gapP3: number;
   /** Follow-up frequency by tier (docs/archive.md § Follow-up cadence): maximum days between qualifying follow-ups. */
   followUpDays: { A: number; B: number; C: number };
   /** Public pool (docs/archive.md): days without follow-up before release; null = never. */
@@ -23,6 +31,12 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   tierAShareBp: 8000,
   tierBShareBp: 9500,
   tierWindowMonths: 12,
+  forecastCommitWeight: 70,
+  forecastPossibleWeight: 25,
+  forecastUnforecastRate: 4,
+  gapP1: 70,
+  gapP2: 25,
+  gapP3: 20,
   followUpDays: { A: 7, B: 15, C: 30 },
   poolReleaseDays: { A: null, B: 60, C: 30 },
   claimLimit: 200,

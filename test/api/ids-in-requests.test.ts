@@ -48,7 +48,7 @@ function idOfKind(field: string, w: World): number {
   const name = field.split('.').at(-1)!;
   if (/^(accountId|referrerAccountId)$/.test(name)) return w.accounts.repAccount;
   if (/^(ownerId|userId|toUserId|holderUserId|fromUserId|actorUserId|assigneeId)$/.test(name)) return w.users.rep.id;
-  if (/^(orgUnitId|parentId)$/.test(name)) return w.units.sales2;
+  if (/^(orgUnitId|parentId|unitId)$/.test(name)) return w.units.sales2;
   if (/^(contactId|reportsToId|contactIds)$/.test(name)) return w.contacts.repContact;
   if (name === 'opportunityId') return w.opportunities.repOpp;
   if (name === 'processId') return w.processes.small.id;
@@ -96,6 +96,8 @@ function bodyFor(r: ApiRoute, a: World): Record<string, unknown> {
     'PUT /api/v1/sales-processes/:id/stage-order': { version: 1, stages: s.map((id) => ({ id })) },
     'POST /api/v1/tasks': { title: '回访', dueDate: '2027-01-04', assigneeId: a.users.rep.id, accountId: a.accounts.repAccount, opportunityId: a.opportunities.repOpp },
     'POST /api/v1/tasks/:id/reassign': { version: 1, assigneeId: a.users.manager.id },
+    'POST /api/v1/forecasts/submissions': { deals: [{ opportunityId: a.opportunities.repOpp, category: 'commit', amount: 1 }] },
+    'PUT /api/v1/forecasts/adjustments': { unitId: a.units.sales1, amount: 1 },
   };
   const body = bodies[`${r.method} ${r.url}`];
   if (!body) throw new Error(`no valid body for ${r.method} ${r.url}: add one to bodyFor() in ${import.meta.filename}`);
@@ -150,6 +152,9 @@ for (const engine of testEngines()) {
     let a: World;
     let b: World;
     let adminA: Call;
+    /** Routes only sellers may call (admins own no deals) go as workspace A's rep, with the rep's own deal. */
+    let repA: Call;
+    const callerFor = (r: ApiRoute) => (r.url === '/api/v1/forecasts/submissions' ? repA : adminA);
     const world = async (label: string): Promise<World> => {
       const f = await seedWorkspace(t, label);
       const x = await seedExtras(t, f);
@@ -162,6 +167,7 @@ for (const engine of testEngines()) {
       a = await world('ids-a');
       b = await world('ids-b');
       adminA = client(t, await sessionCookie(t, a.workspaceId, a.users.admin.id));
+      repA = client(t, await sessionCookie(t, a.workspaceId, a.users.rep.id));
     });
     after(() => t.close());
 
@@ -181,7 +187,7 @@ for (const engine of testEngines()) {
       for (const { r, field } of cases) {
         const body = bodyFor(r, a);
         setPath(body, field, idOfKind(field, b));
-        const res = await adminA(r.method as 'POST', urlFor(r, a), body);
+        const res = await callerFor(r)(r.method as 'POST', urlFor(r, a), body);
         const top = field.split('.')[0]!;
         const named = fieldsOf(res).some((f) => f === field.replace(/\*/g, '0') || f.split('.')[0] === top);
         if (!((res.statusCode === 400 || res.statusCode === 404) && named)) failures.push(`${r.method} ${r.url} body.${field}: ${res.statusCode} ${res.body.slice(0, 200)}`);

@@ -33,6 +33,7 @@ function idFor(url: string, f: Fixture & Extras): number {
   if (url.startsWith('/api/v1/attachments/:id')) return f.attachments.repProof;
   if (url.startsWith('/api/v1/tasks/:id')) return f.tasks.repTask;
   if (url.startsWith('/api/v1/notifications/:id')) return f.notifications.repNotice;
+  if (url.startsWith('/api/v1/forecasts/submissions/:id')) return f.forecasts.repSubmission;
   throw new Error(`no id source for ${url}: add one to idFor() in ${import.meta.filename}`);
 }
 

@@ -28,6 +28,7 @@ for (const engine of testEngines()) {
       assert.deepEqual({ ...r, version: 0 }, {
         tierAShareBp: 8000, tierBShareBp: 9500, tierWindowMonths: 12, followUpDays: { A: 7, B: 15, C: 30 },
         poolReleaseDays: { A: null, B: 60, C: 30 }, claimLimit: 200, largeDealThreshold: 200_000_00, version: 0,
+        forecastCommitWeight: 70, forecastPossibleWeight: 25, forecastUnforecastRate: 4, gapP1: 70, gapP2: 25, gapP3: 20,
       });
     });
 
@@ -76,5 +77,20 @@ for (const engine of testEngines()) {
       const after = await t.db.kysely.selectFrom('workspaces').select(['settings', 'version']).where('id', '=', a.workspaceId).executeTakeFirstOrThrow();
       assert.deepEqual(after, before);
     });
+    it('sets the forecast weights and gap factors within 0–100 (docs/targets.md § Revenue forecast)', async () => {
+      const r0 = json<Rules>(await admin('GET', '/api/v1/workspace/rules'));
+      for (const bad of [{ forecastCommitWeight: 101 }, { forecastUnforecastRate: -1 }, { gapP3: 0 }, { gapP1: 12.5 }]) {
+        const res = await admin('PATCH', '/api/v1/workspace/rules', { version: r0.version, ...bad });
+        assert.equal(res.statusCode, 400, JSON.stringify(bad));
+        assert.equal(json<{ errors: { field: string }[] }>(res).errors[0]!.field, Object.keys(bad)[0]);
+      }
+      const res = await admin('PATCH', '/api/v1/workspace/rules', { version: r0.version, forecastCommitWeight: 80, gapP3: 25 });
+      assert.equal(res.statusCode, 200, res.body);
+      const r = json<Rules & { forecastCommitWeight: number; gapP3: number; forecastPossibleWeight: number }>(res);
+      assert.deepEqual([r.forecastCommitWeight, r.gapP3, r.forecastPossibleWeight], [80, 25, 25]);
+      const back = await admin('PATCH', '/api/v1/workspace/rules', { version: r.version, forecastCommitWeight: 70, gapP3: 20 });
+      assert.equal(back.statusCode, 200, back.body);
+    });
+
   });
 }

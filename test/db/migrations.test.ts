@@ -120,6 +120,15 @@ const STEPS: Record<string, (put: (table: string, values: Row, key?: string) => 
   async '0015_quotas_funnel'(put, ids) {
     await put('quotas', { workspace_id: ids.ws, subject_type: 'user', subject_id: ids.user, fiscal_year: 2026, amount: 1_200_000_00, quarter_ratios: '[22,28,25,25]', categories: '[]', basis: 'tax_inclusive', created_at: 1_740_000_000_000, updated_at: 1_740_000_000_000, updated_by: ids.user });
   },
+  async '0016_forecasts'(put, ids) {
+    const t = 1_740_000_000_000;
+    ids.submission = await put('forecast_submissions', {
+      workspace_id: ids.ws, user_id: ids.user, org_unit_id: ids.unit, period: 'FY2026-Q4', week_start: '2026-11-30', commit_amount: 50_000_00, possible_amount: 20_000_00,
+      quota: 300_000_00, realised: 80_000_00, forecast: 150_000_00, note: '华为一期本月签', submitted_at: t, superseded_at: null,
+    });
+    await put('forecast_submission_deals', { submission_id: ids.submission, workspace_id: ids.ws, opportunity_id: ids.opp, category: 'commit', amount: 50_000_00 }, 'submission_id');
+    await put('forecast_adjustments', { workspace_id: ids.ws, org_unit_id: ids.unit, period: 'FY2026-Q4', week_start: '2026-11-30', amount: 140_000_00, adjusted_by: ids.user, created_at: t, updated_at: t });
+  },
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */

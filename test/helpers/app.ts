@@ -151,6 +151,8 @@ export interface Extras {
   tasks: Record<'repTask', number>;
   /** repNotice: rep's unread reminder of repTask. */
   notifications: Record<'repNotice', number>;
+  /** repSubmission: rep's forecast of this quarter's week, naming repOpp. */
+  forecasts: Record<'repSubmission', number>;
 }
 
 export async function seedExtras(t: TestApp, f: Fixture): Promise<Extras> {
@@ -171,7 +173,15 @@ export async function seedExtras(t: TestApp, f: Fixture): Promise<Extras> {
   const repProof = (await k.insertInto('attachments').values({ workspace_id: ws.workspaceId, uploaded_by: users.rep.id, opportunity_id: repOpp, file_name: '需求确认函.pdf', content_type: 'application/pdf', size: 8, data: Buffer.from('%PDF-1.4'), created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
   const repTask = (await k.insertInto('tasks').values({ workspace_id: ws.workspaceId, title: '回访华为采购', assignee_id: users.rep.id, created_by: users.rep.id, due_date: '2026-12-31', status: 'open', source: 'manual', account_id: repAccount, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
   const repNotice = (await k.insertInto('notifications').values({ workspace_id: ws.workspaceId, user_id: users.rep.id, kind: 'task_due', dedupe_key: `task_due:${repTask}:2026-12-31`, subject_type: 'task', subject_id: repTask, subject_name: '回访华为采购', due_date: '2026-12-31', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
-  return { opportunities: { repOpp }, processes: { small: { id: small.id, stageIds } }, territories: { repRule }, imports: { repImport }, handovers: { rep2Draft }, attachments: { repProof }, tasks: { repTask }, notifications: { repNotice } };
+  const repSubmission = (await k.insertInto('forecast_submissions').values({
+    workspace_id: ws.workspaceId, user_id: users.rep.id, org_unit_id: sales1.id, period: 'FY2026-Q4', week_start: '2026-11-30', commit_amount: 50_000_00, possible_amount: 0,
+    quota: 0, realised: 0, forecast: 35_000_00, note: null, submitted_at: now, superseded_at: null,
+  }).returning('id').executeTakeFirstOrThrow()).id;
+  await k.insertInto('forecast_submission_deals').values({ submission_id: repSubmission, workspace_id: ws.workspaceId, opportunity_id: repOpp, category: 'commit', amount: 50_000_00 }).execute();
+  return {
+    opportunities: { repOpp }, processes: { small: { id: small.id, stageIds } }, territories: { repRule }, imports: { repImport }, handovers: { rep2Draft }, attachments: { repProof },
+    tasks: { repTask }, notifications: { repNotice }, forecasts: { repSubmission },
+  };
 }
 
 /** A signed-in session made directly (no password hashing), resolved by the same code as a real one. */

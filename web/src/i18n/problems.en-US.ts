@@ -157,5 +157,6 @@ export const problemsEnUS: ProblemMessages = {
     name_or_credit_code: () => 'Map the account name or the credit code column',
     over_limit: (p) => `Over the limit of ${p.max}`,
     nul_character: () => 'Contains a character that cannot be stored (U+0000)',
+    period_over: () => 'That period is over; a forecast is for a period still running or to come',
   },
 };

@@ -157,5 +157,6 @@ export const problemsZhCN: ProblemMessages = {
     name_or_credit_code: () => '请对应客户名称列或统一社会信用代码列',
     over_limit: (p) => `超过上限 ${p.max}`,
     nul_character: () => '含有无法保存的字符（U+0000）',
+    period_over: () => '这个期间已经结束，预测只能针对进行中或未来的期间',
   },
 };

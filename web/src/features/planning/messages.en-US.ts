@@ -2,6 +2,8 @@ import type { planningZhCN } from './messages.zh-CN.ts';
 
 /** English strings of the planning calculators and reports; the same keys as the Chinese. */
 export const planningEnUS: Record<keyof typeof planningZhCN, string> = {
+  'audit.action.forecast.submit': 'Submitted a forecast',
+  'audit.action.forecast.adjust': 'Adjusted a unit\'s forecast',
   'reports.title': 'Reports',
   'reports.subtitle': 'Will we make the period, where is the gap, and what must each person do about it.',
   'reports.tab.calculators': 'Planning calculators',

@@ -1,5 +1,7 @@
 /** Simplified Chinese strings of the planning calculators and reports (keys prefixed 'planning.' and 'reports.'); merged into i18n/zh-CN.ts. */
 export const planningZhCN = {
+  'audit.action.forecast.submit': '提交销售预测',
+  'audit.action.forecast.adjust': '调整部门预测',
   'reports.title': '报表与分析',
   'reports.subtitle': '会不会完成本期目标、缺口在哪里、每个人该做什么。',
   'reports.tab.calculators': '计划计算器',
