@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { zhCN } from '../../web/src/i18n/zh-CN.ts';
 import { enUS } from '../../web/src/i18n/en-US.ts';
+import { formatMessage, placeholderNames } from '../../web/src/i18n/format.ts';
 
 const dictionaries = { 'zh-CN': zhCN as Record<string, string>, 'en-US': enUS as Record<string, string> };
 
@@ -22,8 +23,7 @@ test('no string is empty or only whitespace', () => {
 });
 
 test('each translation uses the same {placeholders} as its Chinese original', () => {
-  const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-  const mismatched = Object.keys(zhCN).filter((k) => names(dictionaries['zh-CN'][k]!).join() !== names(dictionaries['en-US'][k]!).join());
+  const mismatched = Object.keys(zhCN).filter((k) => placeholderNames(dictionaries['zh-CN'][k]!).join() !== placeholderNames(dictionaries['en-US'][k]!).join());
   assert.deepEqual(mismatched, []);
 });
 
@@ -33,9 +33,26 @@ test('English strings contain no Chinese except the language names', () => {
   assert.deepEqual(leaked, []);
 });
 
-test('the import page says its counts in English that reads right for 1 (no "Import 1 rows")', () => {
-  // No plural mechanism: a count stands apart from the noun ("Import rows: 1").
-  const countThenPlural = /\{(n|done|total|created|updated|skipped)\}\s+[a-z]+s\b/;
-  const wrong = Object.entries(enUS).filter(([k, v]) => k.startsWith('imports.') && countThenPlural.test(v)).map(([k, v]) => `${k}: ${v}`);
+/** Placeholders that hold a count: a noun after one of them needs its plural forms. */
+const COUNTS = /\{(n|count|days|total|done|max|min|held|limit|remaining|accounts|changed|pool|assigned|months|created|updated|skipped|rows|key)\}\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\b/g;
+
+test('English says a count with the noun in the right form: never "1 evidence items" (issue 11)', () => {
+  // A count right before a noun is written {n, plural, one {# item} other {# items}}.
+  const wrong = Object.entries(enUS).filter(([, v]) => [...v.matchAll(COUNTS)].some((m) => /s$/.test(m[2]!) && !['is', 'was', 'has', 'does'].includes(m[2]!))).map(([k, v]) => `${k}: ${v}`);
   assert.deepEqual(wrong, []);
+  for (const [k, v] of Object.entries(enUS)) {
+    const counted = [...v.matchAll(/\{(\w+), plural,/g)].map((m) => m[1]!);
+    const vars = Object.fromEntries(placeholderNames(v).map((p) => [p, 1]));
+    if (counted.length) assert.doesNotMatch(formatMessage('en-US', v, vars), /plural|[{}#]/, `${k}: a well-formed plural`);
+  }
 });
+
+test('the message formatter picks the form by the language\'s rules and fills the count', () => {
+  const m = '{n, plural, one {# evidence item} other {# evidence items}} · {who}';
+  assert.equal(formatMessage('en-US', m, { n: 1, who: '王芳' }), '1 evidence item · 王芳');
+  assert.equal(formatMessage('en-US', m, { n: 0, who: 'x' }), '0 evidence items · x');
+  assert.equal(formatMessage('en-US', m, { n: 12, who: 'x' }), '12 evidence items · x');
+  assert.equal(formatMessage('zh-CN', '{n} 项证据', { n: 1 }), '1 项证据');
+  assert.deepEqual(placeholderNames(m), ['n', 'who']);
+});
+

@@ -73,7 +73,7 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
       stageChange(actor, id, r.stage_name, target.name, check, input.reason),
       ...(won ? [{ workspaceId: actor.workspaceId, entityType: 'opportunity' as const, entityId: id, field: 'status', oldValue: 'open', newValue: 'won', actorUserId: actor.userId }] : []),
       ...(won && r.expected_close_date !== today ? [{ workspaceId: actor.workspaceId, entityType: 'opportunity' as const, entityId: id, field: 'close_date', oldValue: r.expected_close_date, newValue: today!, reason: 'won', actorUserId: actor.userId }] : []),
-      ...(won && input.contractAmount !== r.amount ? [{ workspaceId: actor.workspaceId, entityType: 'opportunity' as const, entityId: id, field: 'amount', oldValue: r.amount, newValue: input.contractAmount!, reason: 'contract amount', actorUserId: actor.userId }] : []),
+      ...(won && input.contractAmount !== r.amount ? [{ workspaceId: actor.workspaceId, entityType: 'opportunity' as const, entityId: id, field: 'amount', oldValue: r.amount, newValue: input.contractAmount!, reason: 'contract_amount', actorUserId: actor.userId }] : []),
     ], now);
   });
   return getOpportunity(db, actor, id);

@@ -6,6 +6,7 @@ import { zhCN, type MessageKey, type Messages } from './zh-CN.ts';
 import { enUS } from './en-US.ts';
 import { applyLocale, initialLocale, rememberLocale, type Locale } from './locale.ts';
 import { theme } from '../app/theme.ts';
+import { formatMessage } from './format.ts';
 
 const DICTIONARIES: Record<Locale, Messages> = { 'zh-CN': zhCN, 'en-US': enUS };
 const ANTD_LOCALES = { 'zh-CN': antdZhCN, 'en-US': antdEnUS };
@@ -38,7 +39,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const dict = DICTIONARIES[locale];
     const t: Translate = (key, vars) => {
       const text = dict[key] ?? key;
-      return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
+      return formatMessage(locale, text, vars);
     };
     return { locale, setLocale, t };
   }, [locale, setLocale]);

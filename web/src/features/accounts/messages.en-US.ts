@@ -98,7 +98,7 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.field.notes': 'Notes',
   'accounts.field.valueType': 'Value type',
 
-  'accounts.dup.title': '{count} similar accounts found: make sure this is not a duplicate',
+  'accounts.dup.title': '{count, plural, one {# similar account found} other {# similar accounts found}}: make sure this is not a duplicate',
   'accounts.dup.sameCode': 'same credit code',
   'accounts.dup.notVisible': 'outside your reach',
   'accounts.dup.confirmTitle': 'Accounts with similar names exist',
@@ -225,7 +225,7 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.opps.problem.stalled': 'Stalled',
   'accounts.opps.problem.no_plan': 'No plan',
   'accounts.opps.problem.advantage_lost': 'Advantage lost',
-  'accounts.opps.daysInStage': '{days} days in this stage',
+  'accounts.opps.daysInStage': '{days, plural, one {# day} other {# days}} in this stage',
 
   'accounts.overview.trailing': 'Purchases, last 12 months',
   'accounts.overview.prior': 'Purchases, previous period',

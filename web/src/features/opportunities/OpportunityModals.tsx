@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, DatePicker, Drawer, Form, Input, InputNumber, Modal, Radio, Select, Space } from 'antd';
+import { Alert, App, Button, Checkbox, DatePicker, Drawer, Form, Input, InputNumber, Modal, Radio, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
@@ -57,7 +57,10 @@ export function EditDrawer({ o, onClose }: { o: OpportunityDetail; onClose: () =
   );
 }
 
-interface CloseValues { outcome: 'won' | 'lost' | 'abandoned'; contractAmount?: number; reason?: string; competitor?: string; note?: string }
+interface CloseValues { outcome: 'won' | 'lost' | 'abandoned'; contractAmount?: number; reason?: string; competitor?: string; noPurchase?: boolean; note?: string }
+
+/** What the API takes for "nobody won: the customer bought nothing" — a code the user picks with a tick, never types. */
+const NO_COMPETITOR = 'none';
 
 /**
  * Lost or abandoned: the reason and the competitor (docs/sales-process.md § The stage gate). Won is the last stage of the
@@ -71,10 +74,11 @@ export function CloseModal({ o, onClose, onWon }: { o: OpportunityDetail; onClos
   const close = useCloseOpportunity();
   const [form] = Form.useForm<CloseValues>();
   const outcome = Form.useWatch('outcome', form) ?? 'lost';
+  const noPurchase = Form.useWatch('noPurchase', form) ?? false;
   const submit = (v: CloseValues) =>
     close.mutateAsync({
       id: o.id, version: o.version, outcome: v.outcome, contractAmount: v.outcome === 'won' ? yuanToFen(v.contractAmount) : undefined,
-      reason: v.outcome !== 'won' ? v.reason : undefined, competitor: v.outcome !== 'won' ? v.competitor?.trim() || undefined : undefined, note: v.note?.trim() || undefined,
+      reason: v.outcome !== 'won' ? v.reason : undefined, competitor: v.outcome === 'won' ? undefined : v.noPurchase ? NO_COMPETITOR : v.competitor?.trim() || undefined, note: v.note?.trim() || undefined,
     }).then(() => { message.success(t(`opps.closed.${v.outcome}`)); onClose(); }, (e: unknown) => {
       if (isApiError(e) && e.status === 409) { message.warning(t('opps.move.conflict')); onClose(); return; }
       report(e, form);
@@ -93,7 +97,12 @@ export function CloseModal({ o, onClose, onWon }: { o: OpportunityDetail; onClos
             <Form.Item name="reason" label={t('opps.close.reason')} rules={[{ required: true, message: t('validation.required') }]}>
               <Select options={LOSS_REASONS.map((r) => ({ value: r, label: t(`opps.lossReason.${r}`) }))} />
             </Form.Item>
-            <Form.Item name="competitor" label={t('opps.close.competitor')} extra={t('opps.close.competitorHint')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}><Input maxLength={200} /></Form.Item>
+            <Form.Item label={t('opps.close.competitor')} extra={t('opps.close.competitorHint')} required>
+              {!noPurchase && (
+                <Form.Item name="competitor" noStyle rules={[{ required: true, whitespace: true, message: t('validation.required') }]}><Input maxLength={200} data-testid="close-competitor" /></Form.Item>
+              )}
+              <Form.Item name="noPurchase" valuePropName="checked" noStyle><Checkbox style={{ marginTop: noPurchase ? 0 : 8 }} data-testid="close-no-purchase">{t('timeline.noCompetitor')}</Checkbox></Form.Item>
+            </Form.Item>
           </>
         )}
         {outcome !== 'won' && <Form.Item name="note" label={t('opps.close.note')}><Input.TextArea autoSize={{ minRows: 2 }} maxLength={2000} /></Form.Item>}

@@ -111,7 +111,7 @@ function Header({ o, process, onMove, onDialog }: { o: OpportunityDetail; proces
           {o.status !== 'open' && (
             <Alert style={{ marginTop: 12 }} type={o.status === 'won' ? 'success' : 'warning'} showIcon
               message={t(`opps.closed.${o.status}`)}
-              description={[o.closeReason && `${t('opps.close.reason')}: ${t(`opps.lossReason.${o.closeReason}` as 'opps.lossReason.other')}`, o.closeCompetitor && `${t('opps.close.competitor')}: ${o.closeCompetitor}`, o.contractAmount !== null && `${t('opps.close.contractAmount')}: ${money(o.contractAmount)}`].filter(Boolean).join(' · ') || undefined} />
+              description={[o.closeReason && `${t('opps.close.reason')}: ${t(`opps.lossReason.${o.closeReason}` as 'opps.lossReason.other')}`, o.closeCompetitor && `${t('opps.close.competitor')}: ${o.closeCompetitor === 'none' ? t('timeline.noCompetitor') : o.closeCompetitor}`, o.contractAmount !== null && `${t('opps.close.contractAmount')}: ${money(o.contractAmount)}`].filter(Boolean).join(' · ') || undefined} />
           )}
         </div>
         <Space wrap>

@@ -376,7 +376,7 @@ export const opportunitiesZhCN = {
   'opps.team.leave': '退出团队',
   'opps.team.leaveConfirm': '退出这个商机的团队？退出后你可能就看不到它了。',
   'opps.team.left': '已退出“{name}”的团队',
-  'opps.close.competitorHint': '谁赢得了这个项目；客户最终没有采购时填 none',
+  'opps.close.competitorHint': '谁赢得了这个项目；客户最终没有采购时勾选下面一项',
   'opps.audit.reasonCode.handover': '离职交接',
   'opps.audit.reasonCode.creator': '创建人',
   'opps.audit.reasonCode.override': '经理豁免',

@@ -1,6 +1,8 @@
 import { useI18n } from '../../i18n/useI18n.ts';
 import { formatFen } from '../../i18n/money.ts';
 import { zhCN, type MessageKey } from '../../i18n/zh-CN.ts';
+import { LEGACY_HISTORY_REASONS, type HistoryReasonCode } from '../../../../src/domain/history-reasons.ts';
+import { HISTORY_REASON_KEYS } from './reasons.ts';
 
 /**
  * Words for the stored change history (record_history): field names, coded values and reason
@@ -33,7 +35,9 @@ export function useHistoryText() {
   /** A reason as stored: a code (pool, handover, team role, loss reason), a close's parts, a strategy's path, or free text. */
   const reason = (f: string, r: string | null): string | null => {
     if (!r) return null;
-    const code = known(`pool.reason.${r}`) ?? known(`opps.audit.reasonCode.${r}`) ?? known(`opps.teamRole.${r}`) ?? known(`opps.lossReason.${r}`);
+    const stored = LEGACY_HISTORY_REASONS[r] ?? r;
+    const code = (Object.hasOwn(HISTORY_REASON_KEYS, stored) ? t(HISTORY_REASON_KEYS[stored as HistoryReasonCode]) : null)
+      ?? known(`opps.teamRole.${r}`) ?? known(`opps.lossReason.${r}`);
     if (code) return code;
     if (f === 'strategy' && /^\w+=(yes|no)( → \w+=(yes|no))*$/.test(r)) {
       // The wizard's path: "urgentNeed=yes → canDeliver=no"
