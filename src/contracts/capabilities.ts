@@ -28,6 +28,12 @@ export const CAPABILITIES = [
   'pool.assign',
   /** Run the automatic release by hand. */
   'pool.run',
+  /** See activities (those of accounts one sees, and one's own), visit plans and reviews. */
+  'activities.read',
+  /** Log, plan, change and review activities — which ones is the activities service's rule (owner, manager over the account). */
+  'activities.write',
+  /** The supervision views (docs/rhythm.md): cadence compliance per rep, plan versus result across a team. */
+  'activities.supervise',
   'territories.read',
   'territories.manage',
   /** Hand over a departing user's accounts, deals, seats and territories. */

@@ -86,6 +86,9 @@ export const PROBLEM_STATUS = {
   import_busy: 409,
   import_without_rows: 409,
   not_validated: 409,
+  // Activities (docs/rhythm.md): a review needs a plan, and a reviewed plan is kept as it was.
+  no_plan: 409,
+  already_reviewed: 409,
   // Other statuses.
   file_too_large: 413,
   payload_too_large: 413,
@@ -218,6 +221,11 @@ export type FieldErrorParamsTable = {
   nul_character: NoParams;
   /** A forecast for a period that is already over (docs/targets.md § Revenue forecast). */
   period_over: NoParams;
+  // Activities (docs/rhythm.md).
+  in_future: NoParams;
+  invalid_transition: { from: string; to: string };
+  visit_only: NoParams;
+  objectives_mismatch: { count: number };
 };
 export type FieldErrorCode = keyof FieldErrorParamsTable;
 
@@ -231,6 +239,7 @@ export const FIELD_ERROR_CODES = [
   'no_successor', 'no_note', 'invalid_credit_code', 'strategy_incomplete', 'claim_limit', 'territory_conflict', 'similar_exists', 'missing_file',
   'unsupported_file', 'file_too_large', 'too_many_columns', 'too_many_rows', 'unreadable_file', 'no_rows', 'rows_have_errors', 'not_a_field',
   'column_range', 'column_taken', 'name_or_credit_code', 'over_limit', 'nul_character', 'must_total_100', 'period_over',
+  'in_future', 'invalid_transition', 'visit_only', 'objectives_mismatch',
 ] as const satisfies readonly FieldErrorCode[];
 // Both ways: a code in the table but not in the list fails here.
 type Missing = Exclude<FieldErrorCode, (typeof FIELD_ERROR_CODES)[number]>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { versionField } from './common.ts';
+import { ACTIVITY_TYPES } from '../domain/activities.ts';
 
 /** The workspace rules: tier thresholds, follow-up cadence, pool release, claim limit (docs/archive.md). */
 const days = (max: number) => z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(max, `must be at most ${max} days`);
@@ -22,6 +23,7 @@ export const rulesSchema = z.object({
   poolReleaseDays: z.object({ A: z.number().int().nullable(), B: z.number().int().nullable(), C: z.number().int().nullable() }).describe('days without follow-up before release to the pool; null = never (docs/archive.md)'),
   claimLimit: z.number().int().describe('most private accounts a rep may hold when claiming from the pool'),
   largeDealThreshold: z.number().int().describe('opportunity size class threshold, fen (docs/sales-process.md § The opportunity)'),
+  qualifyingActivityTypes: z.array(z.enum(ACTIVITY_TYPES)).describe('activity types that count as a qualifying follow-up (docs/rhythm.md § Activities)'),
   version: z.number().int().describe('the workspace version'),
 });
 
@@ -40,6 +42,9 @@ export const updateRulesRequest = z.strictObject({
   poolReleaseDays: z.strictObject({ A: days(3650).nullable().optional(), B: days(3650).nullable().optional(), C: days(3650).nullable().optional() }).optional(),
   claimLimit: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100_000, 'must be at most 100000').optional(),
   largeDealThreshold: z.number().int('must be whole fen').min(1, 'must be more than 0').max(1e15, 'is too large').optional(),
+  qualifyingActivityTypes: z.array(z.enum(ACTIVITY_TYPES)).min(1, 'must name at least one type').max(ACTIVITY_TYPES.length)
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a type').optional()
+    .describe('which activity types count as a qualifying follow-up; applies to activities written from now on'),
 });
 
 export type Rules = z.infer<typeof rulesSchema>;

@@ -12,6 +12,7 @@ import * as m0009 from './migrations/0009_stage_evidence.ts';
 import * as m0010 from './migrations/0010_password_change.ts';
 import * as m0011 from './migrations/0011_reference_checks.ts';
 import * as m0012 from './migrations/0012_import_job_lease.ts';
+import * as m0013 from './migrations/0013_activities.ts';
 import * as m0014 from './migrations/0014_rhythm.ts';
 import * as m0015 from './migrations/0015_quotas_funnel.ts';
 import * as m0016 from './migrations/0016_forecasts.ts';
@@ -30,6 +31,7 @@ const migrations: Record<string, EngineMigration> = {
   '0010_password_change': m0010,
   '0011_reference_checks': m0011,
   '0012_import_job_lease': m0012,
+  '0013_activities': m0013,
   '0014_rhythm': m0014,
   '0015_quotas_funnel': m0015,
   '0016_forecasts': m0016,

@@ -116,6 +116,8 @@ export interface AttachmentTable {
   workspace_id: number;
   uploaded_by: number;
   opportunity_id: number | null;
+  /** Set when the file is attached to an activity (migration 0013). */
+  activity_id: number | null;
   file_name: string;
   content_type: string;
   size: number;

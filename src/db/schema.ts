@@ -8,6 +8,9 @@ import type { TaskTable, NotificationTable, CheckpointReviewTable, WeeklyReportT
 export type { TaskTable, NotificationTable, CheckpointReviewTable, WeeklyReportTable, WeeklyReportCommentTable, CallbackTable, CalendarFeedTable };
 import type { ForecastSubmissionTable, ForecastSubmissionDealTable, ForecastAdjustmentTable } from './schema-forecast.ts';
 export type { ForecastSubmissionTable, ForecastSubmissionDealTable, ForecastAdjustmentTable };
+import type { ActivityTable, ActivityContactTable, VisitPlanTable } from './schema-activities.ts';
+
+export type { ActivityTable, ActivityContactTable, VisitPlanTable };
 
 /**
  * Table types. Conventions (ARCHITECTURE.md § Data conventions): integer ids, instants as
@@ -122,6 +125,8 @@ export interface AccountTable {
   in_pool: Generated<number>;
   pool_since: number | null;
   last_follow_up_at: number | null;
+  /** The last follow-up known without an activity behind it (migration 0013): the floor when the newest activity goes. */
+  follow_up_base_at: number | null;
   notes: string | null;
   archived_at: number | null;
   created_by: number | null;
@@ -321,6 +326,9 @@ export interface Database {
   forecast_submissions: ForecastSubmissionTable;
   forecast_submission_deals: ForecastSubmissionDealTable;
   forecast_adjustments: ForecastAdjustmentTable;
+  activities: ActivityTable;
+  activity_contacts: ActivityContactTable;
+  visit_plans: VisitPlanTable;
 }
 
 export type Workspace = Selectable<WorkspaceTable>;

@@ -52,8 +52,8 @@ export function reachesUnit(actor: Actor, unitPath: string): boolean {
   return unitPath === reach.path;
 }
 
-const READ: readonly Capability[] = ['accounts.read', 'opportunities.read'];
-const SELL: readonly Capability[] = [...READ, 'accounts.write', 'opportunities.write'];
+const READ: readonly Capability[] = ['accounts.read', 'opportunities.read', 'activities.read'];
+const SELL: readonly Capability[] = [...READ, 'accounts.write', 'opportunities.write', 'activities.write'];
 /** Quotas and the funnel (docs/targets.md): whose numbers is targetsVisible. */
 const TARGETS: readonly Capability[] = ['quotas.read', 'funnel.read'];
 /** The revenue forecast (docs/targets.md § Revenue forecast): sellers submit, managers and above adjust a unit's figure. */
@@ -76,12 +76,12 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   admin: [
     ...SELL, ...TASKS, 'accounts.create', 'accounts.manage', 'pool.read', 'pool.release', 'pool.assign', 'pool.run', 'territories.read', 'territories.manage',
     'handover.manage', 'import', 'export', 'audit.read', 'processes.administer', 'org.administer', 'users.administer', 'workspace.administer',
-    ...TARGETS, 'quotas.manage', ...FORECAST_READ, 'forecasts.adjust',
+    ...TARGETS, 'quotas.manage', ...FORECAST_READ, 'forecasts.adjust', 'activities.supervise',
   ],
-  executive: [...READ, 'pool.read', 'territories.read', 'audit.read', 'tasks.read', ...TARGETS, ...FORECAST_READ, 'forecasts.adjust'],
+  executive: [...READ, 'pool.read', 'territories.read', 'audit.read', 'tasks.read', ...TARGETS, ...FORECAST_READ, 'forecasts.adjust', 'activities.supervise'],
   manager: [
     ...SELL, ...TASKS, 'accounts.create', 'accounts.manage', 'pool.read', 'pool.claim', 'pool.release', 'pool.assign', 'territories.read', 'territories.manage',
-    'handover.manage', 'import', ...TARGETS, 'quotas.manage', ...FORECAST_READ, 'forecasts.submit', 'forecasts.adjust',
+    'handover.manage', 'import', ...TARGETS, 'quotas.manage', ...FORECAST_READ, 'forecasts.submit', 'forecasts.adjust', 'activities.supervise',
   ],
   rep: [...SELL, ...TASKS, 'accounts.create', 'pool.read', 'pool.claim', 'pool.release', 'import', ...TARGETS, ...FORECAST_READ, 'forecasts.submit'],
   presales: [...SELL, ...TASKS, ...TARGETS, ...FORECAST_READ],

@@ -1,3 +1,5 @@
+import { DEFAULT_QUALIFYING_TYPES, type ActivityType } from './activities.ts';
+
 /**
  * Workspace-configurable rules with the defaults the method gives (docs/method.md). Stored as JSON overrides on
  * the workspace; every reader goes through workspaceSettings() so defaults live here only.
@@ -21,6 +23,8 @@ export interface WorkspaceSettings {
   poolReleaseDays: { A: number | null; B: number | null; C: number | null };
   /** Most private (non-pool) accounts a rep may hold when claiming from the pool. */
   claimLimit: number;
+  /** Activity types that count as a qualifying follow-up (docs/rhythm.md § Activities): reset the cadence, keep the account out of the pool. */
+  qualifyingActivityTypes: ActivityType[];
   /** Opportunity size class threshold in fen (docs/sales-process.md § The opportunity: 200,000). */
   largeDealThreshold: number;
   /** VAT rate between net and tax-inclusive amounts (docs/targets.md § Quotas: 13 for a factor of 1.13). */
@@ -42,6 +46,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   claimLimit: 200,
   largeDealThreshold: 200_000_00,
   taxRatePercent: 13,
+  qualifyingActivityTypes: [...DEFAULT_QUALIFYING_TYPES],
 };
 
 export function workspaceSettings(stored: string | Partial<WorkspaceSettings> | null | undefined): WorkspaceSettings {

@@ -4,7 +4,7 @@
  */
 export const TIMELINE_KINDS = [
   'account_created', 'account_changed', 'contact_added',
-  'opportunity_created', 'stage_moved', 'opportunity_closed', 'opportunity_changed', 'review', 'file_added',
+  'opportunity_created', 'stage_moved', 'opportunity_closed', 'opportunity_changed', 'review', 'file_added', 'activity',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
@@ -14,6 +14,7 @@ export const TIMELINE_GROUPS = {
   stages: ['stage_moved'],
   reviews: ['review'],
   files: ['file_added'],
+  activities: ['activity'],
 } as const satisfies Record<string, readonly TimelineKind[]>;
 export type TimelineGroup = keyof typeof TIMELINE_GROUPS;
 export const TIMELINE_GROUP_NAMES = Object.keys(TIMELINE_GROUPS) as TimelineGroup[];

@@ -98,6 +98,10 @@ function bodyFor(r: ApiRoute, a: World): Record<string, unknown> {
     'POST /api/v1/tasks/:id/reassign': { version: 1, assigneeId: a.users.manager.id },
     'POST /api/v1/forecasts/submissions': { deals: [{ opportunityId: a.opportunities.repOpp, category: 'commit', amount: 1 }] },
     'PUT /api/v1/forecasts/adjustments': { unitId: a.units.sales1, amount: 1 },
+    'POST /api/v1/accounts/:id/activities': { type: 'visit', opportunityId: a.opportunities.repOpp, contactIds: [a.contacts.repContact], ownerId: a.users.rep.id },
+    'PATCH /api/v1/activities/:id': { version: 1, opportunityId: a.opportunities.repOpp, contactIds: [a.contacts.repContact], ownerId: a.users.rep.id },
+    'PUT /api/v1/activities/:id/review': { version: 1, review: { objectives: [], nextSteps: [{ title: '报价', dueDate: '2027-01-15', assigneeId: a.users.rep.id }] } },
+    'POST /api/v1/activities/:id/attachments': { version: 1, attachmentId: a.attachments.repProof },
   };
   const body = bodies[`${r.method} ${r.url}`];
   if (!body) throw new Error(`no valid body for ${r.method} ${r.url}: add one to bodyFor() in ${import.meta.filename}`);
@@ -110,7 +114,7 @@ function urlFor(r: ApiRoute, a: World): string {
     ['/api/v1/accounts/:id', a.accounts.repAccount], ['/api/v1/buying-roles/:id', a.buyingRoles.repRole], ['/api/v1/contacts/:id', a.contacts.repContact],
     ['/api/v1/handovers/:id', a.handover.id], ['/api/v1/opportunities/:id', a.opportunities.repOpp], ['/api/v1/org-units/:id', a.units.sales1],
     ['/api/v1/territories/:id', a.territories.repRule], ['/api/v1/users/:id', a.users.rep2.id], ['/api/v1/sales-processes/:id', a.processes.small.id],
-    ['/api/v1/tasks/:id', a.tasks.repTask],
+    ['/api/v1/tasks/:id', a.tasks.repTask], ['/api/v1/activities/:id', a.activities.repVisit],
   ];
   const id = r.url.endsWith('/assign') ? a.accounts.poolAccount : byPrefix.find(([p]) => r.url.startsWith(p))?.[1];
   return r.url.replace(':id', String(id)).replace(':itemId', String(a.handover.itemId));
@@ -173,7 +177,7 @@ for (const engine of testEngines()) {
 
     const snapshotA = async () => {
       const k = t.db.kysely;
-      const tables = ['accounts', 'contacts', 'buying_roles', 'opportunities', 'opportunity_team', 'org_units', 'users', 'territory_rules', 'handover_items', 'process_stages', 'attachments'] as const;
+      const tables = ['accounts', 'contacts', 'buying_roles', 'opportunities', 'opportunity_team', 'org_units', 'users', 'territory_rules', 'handover_items', 'process_stages', 'attachments', 'activities'] as const;
       const out: Record<string, unknown> = {};
       for (const table of tables) out[table] = await k.selectFrom(table).selectAll().where('workspace_id', '=', a.workspaceId).execute();
       return out;

@@ -34,6 +34,7 @@ function idFor(url: string, f: Fixture & Extras): number {
   if (url.startsWith('/api/v1/tasks/:id')) return f.tasks.repTask;
   if (url.startsWith('/api/v1/notifications/:id')) return f.notifications.repNotice;
   if (url.startsWith('/api/v1/forecasts/submissions/:id')) return f.forecasts.repSubmission;
+  if (url.startsWith('/api/v1/activities/:id')) return f.activities.repVisit;
   throw new Error(`no id source for ${url}: add one to idFor() in ${import.meta.filename}`);
 }
 
@@ -69,6 +70,11 @@ function validBody(r: ApiRoute): unknown {
     'PATCH /api/v1/tasks/:id': { version: 1, title: 'hijacked' },
     'POST /api/v1/tasks/:id/reassign': { version: 1, assigneeId: 1 },
     'POST /api/v1/notifications/:id/read': {},
+    'POST /api/v1/accounts/:id/activities': { type: 'visit', subject: 'hijacked' },
+    'PATCH /api/v1/activities/:id': { version: 1, notes: 'hijacked' },
+    'PUT /api/v1/activities/:id/plan': { version: 1, plan: { objectives: [{ text: 'hijacked' }], fab: [{ benefit: 'hijacked' }] } },
+    'PUT /api/v1/activities/:id/review': { version: 1, review: { objectives: [] } },
+    'POST /api/v1/activities/:id/attachments': { version: 1, attachmentId: 1 },
   };
   return special[`${r.method} ${r.url}`] ?? (r.method === 'PATCH' ? { version: 1, name: 'hijacked' } : { version: 1 });
 }

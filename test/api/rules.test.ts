@@ -28,6 +28,7 @@ for (const engine of testEngines()) {
       assert.deepEqual({ ...r, version: 0 }, {
         tierAShareBp: 8000, tierBShareBp: 9500, tierWindowMonths: 12, followUpDays: { A: 7, B: 15, C: 30 },
         poolReleaseDays: { A: null, B: 60, C: 30 }, claimLimit: 200, largeDealThreshold: 200_000_00, version: 0,
+        qualifyingActivityTypes: ['visit', 'call', 'meeting', 'demo', 'technical_exchange'],
         forecastCommitWeight: 70, forecastPossibleWeight: 25, forecastUnforecastRate: 4, gapP1: 70, gapP2: 25, gapP3: 20,
       });
     });

@@ -106,6 +106,14 @@ const STEPS: Record<string, (put: (table: string, values: Row, key?: string) => 
   async '0011_reference_checks'() {},
   // A nullable lease column on import jobs: the jobs written at earlier versions carry through.
   async '0012_import_job_lease'() {},
+  // Activities with contacts, a visit plan and a file; the account's follow-up becomes its base.
+  async '0013_activities'(put, ids) {
+    const t = 1_740_000_000_000;
+    ids.activity = await put('activities', { workspace_id: ids.ws, account_id: ids.account, opportunity_id: ids.opp, owner_id: ids.user, type: 'visit', status: 'done', start_at: t, end_at: t + 3_600_000, subject: '需求调研', notes: '见了任总', created_by: ids.user, created_at: t, updated_at: t, version: 1 });
+    await put('activity_contacts', { activity_id: ids.activity, contact_id: ids.contact, workspace_id: ids.ws }, 'activity_id');
+    await put('visit_plans', { activity_id: ids.activity, workspace_id: ids.ws, planned_by: ids.user, plan: '{"objectives":[{"text":"了解需求"}],"fab":[{"benefit":"省人工"}]}', objective_count: 1, created_at: t, updated_at: t }, 'activity_id');
+    await put('attachments', { workspace_id: ids.ws, uploaded_by: ids.user, activity_id: ids.activity, file_name: '拜访纪要.docx', content_type: 'application/octet-stream', size: 2, data: Buffer.from('PK'), created_at: t });
+  },
   async '0014_rhythm'(put, ids) {
     const t = 1_760_000_000_000;
     ids.task = await put('tasks', { workspace_id: ids.ws, title: '回访采购', assignee_id: ids.user, created_by: ids.user, due_date: '2026-12-01', status: 'open', source: 'checkpoint', source_key: `checkpoint:${ids.opp}:day15`, account_id: ids.account, opportunity_id: ids.opp, created_at: t, updated_at: t, version: 1 });

@@ -153,6 +153,8 @@ export interface Extras {
   notifications: Record<'repNotice', number>;
   /** repSubmission: rep's forecast of this quarter's week, naming repOpp. */
   forecasts: Record<'repSubmission', number>;
+  /** repVisit: a visit rep logged on repAccount yesterday, about repOpp. */
+  activities: Record<'repVisit', number>;
 }
 
 export async function seedExtras(t: TestApp, f: Fixture): Promise<Extras> {
@@ -178,9 +180,10 @@ export async function seedExtras(t: TestApp, f: Fixture): Promise<Extras> {
     quota: 0, realised: 0, forecast: 35_000_00, note: null, submitted_at: now, superseded_at: null,
   }).returning('id').executeTakeFirstOrThrow()).id;
   await k.insertInto('forecast_submission_deals').values({ submission_id: repSubmission, workspace_id: ws.workspaceId, opportunity_id: repOpp, category: 'commit', amount: 50_000_00 }).execute();
+  const repVisit = (await k.insertInto('activities').values({ workspace_id: ws.workspaceId, account_id: repAccount, opportunity_id: repOpp, owner_id: users.rep.id, type: 'visit', status: 'done', start_at: now - 86_400_000, subject: '需求调研', created_by: users.rep.id, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
   return {
     opportunities: { repOpp }, processes: { small: { id: small.id, stageIds } }, territories: { repRule }, imports: { repImport }, handovers: { rep2Draft }, attachments: { repProof },
-    tasks: { repTask }, notifications: { repNotice }, forecasts: { repSubmission },
+    tasks: { repTask }, notifications: { repNotice }, forecasts: { repSubmission }, activities: { repVisit },
   };
 }
 

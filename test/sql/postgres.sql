@@ -1499,7 +1499,30 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."account_id" = $3
   );
--- [Q37] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number
+-- [Q37] parameters: number, number
+select
+  cast('activity' as text) as "kind",
+  v.start_at as "at",
+  v.owner_id as "actor_id",
+  v.opportunity_id as "opportunity_id",
+  v.id as "ref_id",
+  cast("v"."subject" as text) as "title",
+  cast("v"."type" as text) as "old_value",
+  cast("v"."status" as text) as "new_value",
+  cast("v"."outcome" as text) as "reason",
+  cast("v"."notes" as text) as "extra",
+  case
+    when v.end_at is null then null
+    else (v.end_at - v.start_at) / 60000
+  end as "amount",
+  8 as "seq"
+from
+  "activities" as "v"
+where
+  "v"."workspace_id" = $1
+  and "v"."archived_at" is null
+  and "v"."account_id" = $2;
+-- [Q38] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -1853,8 +1876,31 @@ where
     where
       "opportunities"."workspace_id" = $53
       and "opportunities"."account_id" = $54
-  );
--- [Q38] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number
+  )
+union all
+select
+  cast('activity' as text) as "kind",
+  v.start_at as "at",
+  v.owner_id as "actor_id",
+  v.opportunity_id as "opportunity_id",
+  v.id as "ref_id",
+  cast("v"."subject" as text) as "title",
+  cast("v"."type" as text) as "old_value",
+  cast("v"."status" as text) as "new_value",
+  cast("v"."outcome" as text) as "reason",
+  cast("v"."notes" as text) as "extra",
+  case
+    when v.end_at is null then null
+    else (v.end_at - v.start_at) / 60000
+  end as "amount",
+  8 as "seq"
+from
+  "activities" as "v"
+where
+  "v"."workspace_id" = $55
+  and "v"."archived_at" is null
+  and "v"."account_id" = $56;
+-- [Q39] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -2215,21 +2261,44 @@ from
           "opportunities"."workspace_id" = $53
           and "opportunities"."account_id" = $54
       )
+    union all
+    select
+      cast('activity' as text) as "kind",
+      v.start_at as "at",
+      v.owner_id as "actor_id",
+      v.opportunity_id as "opportunity_id",
+      v.id as "ref_id",
+      cast("v"."subject" as text) as "title",
+      cast("v"."type" as text) as "old_value",
+      cast("v"."status" as text) as "new_value",
+      cast("v"."outcome" as text) as "reason",
+      cast("v"."notes" as text) as "extra",
+      case
+        when v.end_at is null then null
+        else (v.end_at - v.start_at) / 60000
+      end as "amount",
+      8 as "seq"
+    from
+      "activities" as "v"
+    where
+      "v"."workspace_id" = $55
+      and "v"."archived_at" is null
+      and "v"."account_id" = $56
   ) as "t"
   left join "users" as "u" on "u"."id" = "t"."actor_id"
-  and "u"."workspace_id" = $55
+  and "u"."workspace_id" = $57
   left join "opportunities" as "o" on "o"."id" = "t"."opportunity_id"
-  and "o"."workspace_id" = $56
+  and "o"."workspace_id" = $58
 order by
   "t"."at" desc,
   "t"."seq" desc,
   "t"."ref_id" desc
 limit
-  $57
+  $59
 offset
-  $58;
--- [Q37] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number
--- [Q39] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number
+  $60;
+-- [Q38] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q40] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -2588,10 +2657,33 @@ from
           "opportunities"."workspace_id" = $53
           and "opportunities"."account_id" = $54
       )
+    union all
+    select
+      cast('activity' as text) as "kind",
+      v.start_at as "at",
+      v.owner_id as "actor_id",
+      v.opportunity_id as "opportunity_id",
+      v.id as "ref_id",
+      cast("v"."subject" as text) as "title",
+      cast("v"."type" as text) as "old_value",
+      cast("v"."status" as text) as "new_value",
+      cast("v"."outcome" as text) as "reason",
+      cast("v"."notes" as text) as "extra",
+      case
+        when v.end_at is null then null
+        else (v.end_at - v.start_at) / 60000
+      end as "amount",
+      8 as "seq"
+    from
+      "activities" as "v"
+    where
+      "v"."workspace_id" = $55
+      and "v"."archived_at" is null
+      and "v"."account_id" = $56
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q40] parameters: number, number
+-- [Q41] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -2646,7 +2738,7 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q41] parameters: number, number
+-- [Q42] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -2654,8 +2746,8 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q41] again; parameters: number, number
--- [Q42] parameters: number, number, number
+-- [Q42] again; parameters: number, number
+-- [Q43] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -2682,7 +2774,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."id" = $3
   );
--- [Q43] parameters: number, number, number, number, number, string, number, number, number
+-- [Q44] parameters: number, number, number, number, number, string, number, number, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -2752,7 +2844,7 @@ where
       "opportunities"."workspace_id" = $8
       and "opportunities"."id" = $9
   );
--- [Q44] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q45] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -2841,8 +2933,8 @@ limit
   $12
 offset
   $13;
--- [Q43] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q45] parameters: number, number, number, number, number, string, number, number, number
+-- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q46] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -2920,7 +3012,7 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q46] parameters: number, string, number, number
+-- [Q47] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -2977,7 +3069,7 @@ limit
   $3
 offset
   $4;
--- [Q47] parameters: number, string
+-- [Q48] parameters: number, string
 select
   count(*) as "n"
 from
@@ -2992,7 +3084,7 @@ where
     and "org_units"."path" like $2
   )
   and "accounts"."archived_at" is null;
--- [Q48] parameters: number, number, number
+-- [Q49] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -3008,7 +3100,7 @@ group by
 -- account list, filtered and sorted as manager (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
 -- [Q5] again; parameters: number, number
--- [Q49] parameters: number, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q50] parameters: number, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3088,7 +3180,7 @@ limit
   $14
 offset
   $15;
--- [Q50] parameters: number, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q51] parameters: number, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -3129,7 +3221,7 @@ where
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q51] parameters: number, string, number, number
+-- [Q52] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3193,7 +3285,7 @@ limit
   $3
 offset
   $4;
--- [Q52] parameters: number, string
+-- [Q53] parameters: number, string
 select
   count(*) as "n"
 from
@@ -3213,7 +3305,7 @@ where
 -- opportunity list, filtered and sorted as manager (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
 -- [Q5] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q53] parameters: number, string, string, string, string, string, number, string, string, number, number
+-- [Q54] parameters: number, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3286,7 +3378,7 @@ limit
   $10
 offset
   $11;
--- [Q54] parameters: number, string, string, string, string, string, number, string, string
+-- [Q55] parameters: number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -3316,7 +3408,7 @@ where
 -- [Q12] again; parameters: number, number
 -- [Q13] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q55] parameters: number, string, number, string, number, string, number, number
+-- [Q56] parameters: number, string, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -3349,7 +3441,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q56] parameters: number, string, number, string, number, string, number, number
+-- [Q57] parameters: number, string, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3425,7 +3517,7 @@ where
       and "opportunities"."closed_at" < $8
     )
   );
--- [Q57] parameters: number, string, number, string, number, string, number, number, number
+-- [Q58] parameters: number, string, number, string, number, string, number, number, number
 select
   *
 from
@@ -3517,7 +3609,7 @@ order by
 -- [Q13] again; parameters: number, number
 -- [Q1] again; parameters: number
 -- [Q5] again; parameters: number, number
--- [Q58] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q59] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -3557,7 +3649,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q59] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q60] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3640,7 +3732,7 @@ where
       and "opportunities"."closed_at" < $13
     )
   );
--- [Q60] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q61] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -3736,7 +3828,7 @@ order by
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q61] parameters: number, string, string, number, number, string, number, number, number
+-- [Q62] parameters: number, string, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3815,7 +3907,7 @@ limit
   $8
 offset
   $9;
--- [Q62] parameters: number, string, string, number, number, string, number
+-- [Q63] parameters: number, string, string, number, number, string, number
 select
   count(*) as "n"
 from
@@ -3846,7 +3938,7 @@ where
     )
     or "opportunities"."advantage_lost" = $7
   );
--- [Q63] parameters: number, number, string, number, number, string, string
+-- [Q64] parameters: number, number, string, number, number, string, string
 select
   sum(
     case
@@ -3892,7 +3984,7 @@ where
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q64] parameters: number, string, number, string, number, number, number, number
+-- [Q65] parameters: number, string, number, string, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3963,7 +4055,7 @@ limit
   $7
 offset
   $8;
--- [Q65] parameters: number, string, number, string, number, number
+-- [Q66] parameters: number, string, number, string, number, number
 select
   count(*) as "n"
 from
@@ -3986,7 +4078,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $6
   );
--- [Q66] parameters: number, number, string, number, number, string, number, string
+-- [Q67] parameters: number, number, string, number, number, string, number, string
 select
   sum(
     case
@@ -4032,7 +4124,7 @@ where
   and "opportunities"."status" = $8;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q67] parameters: number, number, number, string, number
+-- [Q68] parameters: number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -4092,7 +4184,7 @@ where
     and "org_units"."path" like $4
   )
   and "accounts"."id" = $5;
--- [Q68] parameters: number, string, number
+-- [Q69] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -4109,15 +4201,15 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."account_id" = $3;
--- [Q68] again; parameters: number, string, number
--- [Q68] again; parameters: number, string, number
--- [Q68] again; parameters: number, string, number
--- [Q68] again; parameters: number, string, number
--- [Q68] again; parameters: number, string, number
--- [Q68] again; parameters: number, string, number
+-- [Q69] again; parameters: number, string, number
+-- [Q69] again; parameters: number, string, number
+-- [Q69] again; parameters: number, string, number
+-- [Q69] again; parameters: number, string, number
+-- [Q69] again; parameters: number, string, number
+-- [Q69] again; parameters: number, string, number
 -- [Q28] again; parameters: number, number, string, number
 -- [Q29] again; parameters: number, number
--- [Q69] parameters: number, string, string, string, number, string, string, number, number, string, number
+-- [Q70] parameters: number, string, string, string, number, string, string, number, number, string, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -4163,7 +4255,7 @@ where
       )
       and "opportunities"."account_id" = $11
   );
--- [Q70] parameters: number, number, number, number, string, number, string
+-- [Q71] parameters: number, number, number, number, string, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -4215,7 +4307,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $7
   );
--- [Q71] parameters: number, number, string, number, string, number, string, string, string, string
+-- [Q72] parameters: number, number, string, number, string, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -4266,7 +4358,7 @@ where
   )
   and "h"."field" = $7
   and "h"."new_value" in ($8, $9, $10);
--- [Q72] parameters: number, number, string, number, string, number, string, string
+-- [Q73] parameters: number, number, string, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -4315,7 +4407,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $8
   );
--- [Q73] parameters: number, number, string, number, string, number, string, string, string
+-- [Q74] parameters: number, number, string, number, string, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -4360,7 +4452,7 @@ where
     "h"."field" != $8
     or "h"."new_value" = $9
   );
--- [Q74] parameters: number, number, string, number
+-- [Q75] parameters: number, number, string, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -4396,7 +4488,7 @@ where
       )
       and "opportunities"."account_id" = $4
   );
--- [Q75] parameters: number, number, string, number
+-- [Q76] parameters: number, number, string, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -4432,7 +4524,8 @@ where
       )
       and "opportunities"."account_id" = $4
   );
--- [Q76] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number
+-- [Q37] again; parameters: number, number
+-- [Q77] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -4807,8 +4900,31 @@ where
         and "org_units"."path" like $60
       )
       and "opportunities"."account_id" = $61
-  );
--- [Q77] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number
+  )
+union all
+select
+  cast('activity' as text) as "kind",
+  v.start_at as "at",
+  v.owner_id as "actor_id",
+  v.opportunity_id as "opportunity_id",
+  v.id as "ref_id",
+  cast("v"."subject" as text) as "title",
+  cast("v"."type" as text) as "old_value",
+  cast("v"."status" as text) as "new_value",
+  cast("v"."outcome" as text) as "reason",
+  cast("v"."notes" as text) as "extra",
+  case
+    when v.end_at is null then null
+    else (v.end_at - v.start_at) / 60000
+  end as "amount",
+  8 as "seq"
+from
+  "activities" as "v"
+where
+  "v"."workspace_id" = $62
+  and "v"."archived_at" is null
+  and "v"."account_id" = $63;
+-- [Q78] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -5190,21 +5306,44 @@ from
           )
           and "opportunities"."account_id" = $61
       )
+    union all
+    select
+      cast('activity' as text) as "kind",
+      v.start_at as "at",
+      v.owner_id as "actor_id",
+      v.opportunity_id as "opportunity_id",
+      v.id as "ref_id",
+      cast("v"."subject" as text) as "title",
+      cast("v"."type" as text) as "old_value",
+      cast("v"."status" as text) as "new_value",
+      cast("v"."outcome" as text) as "reason",
+      cast("v"."notes" as text) as "extra",
+      case
+        when v.end_at is null then null
+        else (v.end_at - v.start_at) / 60000
+      end as "amount",
+      8 as "seq"
+    from
+      "activities" as "v"
+    where
+      "v"."workspace_id" = $62
+      and "v"."archived_at" is null
+      and "v"."account_id" = $63
   ) as "t"
   left join "users" as "u" on "u"."id" = "t"."actor_id"
-  and "u"."workspace_id" = $62
+  and "u"."workspace_id" = $64
   left join "opportunities" as "o" on "o"."id" = "t"."opportunity_id"
-  and "o"."workspace_id" = $63
+  and "o"."workspace_id" = $65
 order by
   "t"."at" desc,
   "t"."seq" desc,
   "t"."ref_id" desc
 limit
-  $64
+  $66
 offset
-  $65;
--- [Q76] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number
--- [Q78] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number
+  $67;
+-- [Q77] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q79] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -5584,10 +5723,33 @@ from
           )
           and "opportunities"."account_id" = $61
       )
+    union all
+    select
+      cast('activity' as text) as "kind",
+      v.start_at as "at",
+      v.owner_id as "actor_id",
+      v.opportunity_id as "opportunity_id",
+      v.id as "ref_id",
+      cast("v"."subject" as text) as "title",
+      cast("v"."type" as text) as "old_value",
+      cast("v"."status" as text) as "new_value",
+      cast("v"."outcome" as text) as "reason",
+      cast("v"."notes" as text) as "extra",
+      case
+        when v.end_at is null then null
+        else (v.end_at - v.start_at) / 60000
+      end as "amount",
+      8 as "seq"
+    from
+      "activities" as "v"
+    where
+      "v"."workspace_id" = $62
+      and "v"."archived_at" is null
+      and "v"."account_id" = $63
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q79] parameters: number, string, number
+-- [Q80] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -5645,17 +5807,17 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."id" = $3;
--- [Q41] again; parameters: number, number
--- [Q41] again; parameters: number, number
--- [Q42] again; parameters: number, number, number
--- [Q43] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q43] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q45] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q42] again; parameters: number, number
+-- [Q42] again; parameters: number, number
+-- [Q43] again; parameters: number, number, number
+-- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q45] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as rep (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q80] parameters: number, number, number, number, number, number, number, number, number, number, number
+-- [Q81] parameters: number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -5728,7 +5890,7 @@ limit
   $10
 offset
   $11;
--- [Q81] parameters: number, number, number, number, number, number, number, number, number
+-- [Q82] parameters: number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -5759,12 +5921,12 @@ where
     )
   )
   and "accounts"."archived_at" is null;
--- [Q48] again; parameters: number, number, number
+-- [Q49] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
 -- [Q5] again; parameters: number, number
--- [Q82] parameters: number, number, number, number, number, number, number, number, number, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q83] parameters: number, number, number, number, number, number, number, number, number, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -5860,7 +6022,7 @@ limit
   $21
 offset
   $22;
--- [Q83] parameters: number, number, number, number, number, number, number, number, number, string, string, number, string, string, string, string, string, number, string, string
+-- [Q84] parameters: number, number, number, number, number, number, number, number, number, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -5917,7 +6079,7 @@ where
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q84] parameters: number, number, number, number, number, number
+-- [Q85] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -5992,7 +6154,7 @@ limit
   $5
 offset
   $6;
--- [Q85] parameters: number, number, number, number
+-- [Q86] parameters: number, number, number, number
 select
   count(*) as "n"
 from
@@ -6023,7 +6185,7 @@ where
 -- opportunity list, filtered and sorted as rep (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
 -- [Q5] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q86] parameters: number, number, number, number, string, string, string, string, number, string, string, number, number
+-- [Q87] parameters: number, number, number, number, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6107,7 +6269,7 @@ limit
   $12
 offset
   $13;
--- [Q87] parameters: number, number, number, number, string, string, string, string, number, string, string
+-- [Q88] parameters: number, number, number, number, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -6148,7 +6310,7 @@ where
 -- [Q12] again; parameters: number, number
 -- [Q13] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q88] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q89] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -6192,7 +6354,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q89] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q90] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6279,7 +6441,7 @@ where
       and "opportunities"."closed_at" < $10
     )
   );
--- [Q90] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q91] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -6382,7 +6544,7 @@ order by
 -- [Q13] again; parameters: number, number
 -- [Q1] again; parameters: number
 -- [Q5] again; parameters: number, number
--- [Q91] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q92] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -6433,7 +6595,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q92] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q93] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6527,7 +6689,7 @@ where
       and "opportunities"."closed_at" < $15
     )
   );
--- [Q93] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q94] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -6634,7 +6796,7 @@ order by
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q94] parameters: number, number, number, number, string, number, number, string, number, number, number
+-- [Q95] parameters: number, number, number, number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6724,7 +6886,7 @@ limit
   $10
 offset
   $11;
--- [Q95] parameters: number, number, number, number, string, number, number, string, number
+-- [Q96] parameters: number, number, number, number, string, number, number, string, number
 select
   count(*) as "n"
 from
@@ -6766,7 +6928,7 @@ where
     )
     or "opportunities"."advantage_lost" = $9
   );
--- [Q96] parameters: number, number, string, number, number, number, number, number, string
+-- [Q97] parameters: number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -6823,7 +6985,7 @@ where
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q97] parameters: number, number, number, number, number, string, number, number, number, number
+-- [Q98] parameters: number, number, number, number, number, string, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6905,7 +7067,7 @@ limit
   $9
 offset
   $10;
--- [Q98] parameters: number, number, number, number, number, string, number, number
+-- [Q99] parameters: number, number, number, number, number, string, number, number
 select
   count(*) as "n"
 from
@@ -6939,7 +7101,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $8
   );
--- [Q99] parameters: number, number, string, number, number, number, number, number, number, string
+-- [Q100] parameters: number, number, string, number, number, number, number, number, number, string
 select
   sum(
     case
@@ -6996,7 +7158,7 @@ where
   and "opportunities"."status" = $10;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q100] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q101] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7072,7 +7234,7 @@ where
     )
   )
   and "accounts"."id" = $12;
--- [Q101] parameters: number, number, number, number, number
+-- [Q102] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -7100,15 +7262,15 @@ where
     )
   )
   and "opportunities"."account_id" = $5;
--- [Q101] again; parameters: number, number, number, number, number
--- [Q101] again; parameters: number, number, number, number, number
--- [Q101] again; parameters: number, number, number, number, number
--- [Q101] again; parameters: number, number, number, number, number
--- [Q101] again; parameters: number, number, number, number, number
--- [Q101] again; parameters: number, number, number, number, number
+-- [Q102] again; parameters: number, number, number, number, number
+-- [Q102] again; parameters: number, number, number, number, number
+-- [Q102] again; parameters: number, number, number, number, number
+-- [Q102] again; parameters: number, number, number, number, number
+-- [Q102] again; parameters: number, number, number, number, number
+-- [Q102] again; parameters: number, number, number, number, number
 -- [Q28] again; parameters: number, number, string, number
 -- [Q29] again; parameters: number, number
--- [Q102] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
+-- [Q103] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -7165,7 +7327,7 @@ where
       )
       and "opportunities"."account_id" = $13
   );
--- [Q103] parameters: number, number, number, number, number, number, number, number, string
+-- [Q104] parameters: number, number, number, number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -7228,7 +7390,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $9
   );
--- [Q104] parameters: number, number, string, number, number, number, number, number, string, string, string, string
+-- [Q105] parameters: number, number, string, number, number, number, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -7290,7 +7452,7 @@ where
   )
   and "h"."field" = $9
   and "h"."new_value" in ($10, $11, $12);
--- [Q105] parameters: number, number, number, number, number, number, string, number, string, string
+-- [Q106] parameters: number, number, number, number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -7350,7 +7512,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $10
   );
--- [Q106] parameters: number, number, string, number, number, number, number, number, string, string, string
+-- [Q107] parameters: number, number, string, number, number, number, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -7406,7 +7568,7 @@ where
     "h"."field" != $10
     or "h"."new_value" = $11
   );
--- [Q107] parameters: number, number, number, number, number, number
+-- [Q108] parameters: number, number, number, number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -7453,7 +7615,7 @@ where
       )
       and "opportunities"."account_id" = $6
   );
--- [Q108] parameters: number, number, number, number, number, number
+-- [Q109] parameters: number, number, number, number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -7500,7 +7662,8 @@ where
       )
       and "opportunities"."account_id" = $6
   );
--- [Q109] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q37] again; parameters: number, number
+-- [Q110] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -7952,8 +8115,31 @@ where
         )
       )
       and "opportunities"."account_id" = $75
-  );
--- [Q110] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+  )
+union all
+select
+  cast('activity' as text) as "kind",
+  v.start_at as "at",
+  v.owner_id as "actor_id",
+  v.opportunity_id as "opportunity_id",
+  v.id as "ref_id",
+  cast("v"."subject" as text) as "title",
+  cast("v"."type" as text) as "old_value",
+  cast("v"."status" as text) as "new_value",
+  cast("v"."outcome" as text) as "reason",
+  cast("v"."notes" as text) as "extra",
+  case
+    when v.end_at is null then null
+    else (v.end_at - v.start_at) / 60000
+  end as "amount",
+  8 as "seq"
+from
+  "activities" as "v"
+where
+  "v"."workspace_id" = $76
+  and "v"."archived_at" is null
+  and "v"."account_id" = $77;
+-- [Q111] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -8412,21 +8598,44 @@ from
           )
           and "opportunities"."account_id" = $75
       )
+    union all
+    select
+      cast('activity' as text) as "kind",
+      v.start_at as "at",
+      v.owner_id as "actor_id",
+      v.opportunity_id as "opportunity_id",
+      v.id as "ref_id",
+      cast("v"."subject" as text) as "title",
+      cast("v"."type" as text) as "old_value",
+      cast("v"."status" as text) as "new_value",
+      cast("v"."outcome" as text) as "reason",
+      cast("v"."notes" as text) as "extra",
+      case
+        when v.end_at is null then null
+        else (v.end_at - v.start_at) / 60000
+      end as "amount",
+      8 as "seq"
+    from
+      "activities" as "v"
+    where
+      "v"."workspace_id" = $76
+      and "v"."archived_at" is null
+      and "v"."account_id" = $77
   ) as "t"
   left join "users" as "u" on "u"."id" = "t"."actor_id"
-  and "u"."workspace_id" = $76
+  and "u"."workspace_id" = $78
   left join "opportunities" as "o" on "o"."id" = "t"."opportunity_id"
-  and "o"."workspace_id" = $77
+  and "o"."workspace_id" = $79
 order by
   "t"."at" desc,
   "t"."seq" desc,
   "t"."ref_id" desc
 limit
-  $78
+  $80
 offset
-  $79;
--- [Q109] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
--- [Q111] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+  $81;
+-- [Q110] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q112] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -8883,10 +9092,33 @@ from
           )
           and "opportunities"."account_id" = $75
       )
+    union all
+    select
+      cast('activity' as text) as "kind",
+      v.start_at as "at",
+      v.owner_id as "actor_id",
+      v.opportunity_id as "opportunity_id",
+      v.id as "ref_id",
+      cast("v"."subject" as text) as "title",
+      cast("v"."type" as text) as "old_value",
+      cast("v"."status" as text) as "new_value",
+      cast("v"."outcome" as text) as "reason",
+      cast("v"."notes" as text) as "extra",
+      case
+        when v.end_at is null then null
+        else (v.end_at - v.start_at) / 60000
+      end as "amount",
+      8 as "seq"
+    from
+      "activities" as "v"
+    where
+      "v"."workspace_id" = $76
+      and "v"."archived_at" is null
+      and "v"."account_id" = $77
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q112] parameters: number, number, number, number, number
+-- [Q113] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8955,17 +9187,17 @@ where
     )
   )
   and "opportunities"."id" = $5;
--- [Q41] again; parameters: number, number
--- [Q41] again; parameters: number, number
--- [Q42] again; parameters: number, number, number
--- [Q43] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q43] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q45] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q42] again; parameters: number, number
+-- [Q42] again; parameters: number, number
+-- [Q43] again; parameters: number, number, number
+-- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q45] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as presales (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q113] parameters: number, number, number, number, number
+-- [Q114] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -9031,7 +9263,7 @@ limit
   $4
 offset
   $5;
--- [Q114] parameters: number, number, number
+-- [Q115] parameters: number, number, number
 select
   count(*) as "n"
 from
@@ -9059,7 +9291,7 @@ where
 -- account list, filtered and sorted as presales (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
 -- [Q5] again; parameters: number, number
--- [Q115] parameters: number, number, number, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q116] parameters: number, number, number, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -9148,7 +9380,7 @@ limit
   $15
 offset
   $16;
--- [Q116] parameters: number, number, number, string, string, number, string, string, string, string, string, number, string, string
+-- [Q117] parameters: number, number, number, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -9198,7 +9430,7 @@ where
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q117] parameters: number, number, number, number, number
+-- [Q118] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9270,7 +9502,7 @@ limit
   $4
 offset
   $5;
--- [Q118] parameters: number, number, number
+-- [Q119] parameters: number, number, number
 select
   count(*) as "n"
 from
@@ -9298,7 +9530,7 @@ where
 -- opportunity list, filtered and sorted as presales (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
 -- [Q5] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q119] parameters: number, number, number, string, string, string, string, number, string, string, number, number
+-- [Q120] parameters: number, number, number, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9379,7 +9611,7 @@ limit
   $11
 offset
   $12;
--- [Q120] parameters: number, number, number, string, string, string, string, number, string, string
+-- [Q121] parameters: number, number, number, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -9417,7 +9649,7 @@ where
 -- [Q12] again; parameters: number, number
 -- [Q13] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q121] parameters: number, number, number, number, string, number, string, number, number
+-- [Q122] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -9458,7 +9690,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q122] parameters: number, number, number, number, string, number, string, number, number
+-- [Q123] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9542,7 +9774,7 @@ where
       and "opportunities"."closed_at" < $9
     )
   );
--- [Q123] parameters: number, number, number, number, string, number, string, number, number, number
+-- [Q124] parameters: number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -9642,7 +9874,7 @@ order by
 -- [Q13] again; parameters: number, number
 -- [Q1] again; parameters: number
 -- [Q5] again; parameters: number, number
--- [Q124] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q125] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -9690,7 +9922,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q125] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q126] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9781,7 +10013,7 @@ where
       and "opportunities"."closed_at" < $14
     )
   );
--- [Q126] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q127] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -9885,7 +10117,7 @@ order by
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q127] parameters: number, number, number, string, number, number, string, number, number, number
+-- [Q128] parameters: number, number, number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9972,7 +10204,7 @@ limit
   $9
 offset
   $10;
--- [Q128] parameters: number, number, number, string, number, number, string, number
+-- [Q129] parameters: number, number, number, string, number, number, string, number
 select
   count(*) as "n"
 from
@@ -10011,7 +10243,7 @@ where
     )
     or "opportunities"."advantage_lost" = $8
   );
--- [Q129] parameters: number, number, string, number, number, number, number, string
+-- [Q130] parameters: number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -10065,7 +10297,7 @@ where
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q130] parameters: number, number, number, number, string, number, number, number, number
+-- [Q131] parameters: number, number, number, number, string, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10144,7 +10376,7 @@ limit
   $8
 offset
   $9;
--- [Q131] parameters: number, number, number, number, string, number, number
+-- [Q132] parameters: number, number, number, number, string, number, number
 select
   count(*) as "n"
 from
@@ -10175,7 +10407,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $7
   );
--- [Q132] parameters: number, number, string, number, number, number, number, number, string
+-- [Q133] parameters: number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -10229,7 +10461,7 @@ where
   and "opportunities"."status" = $9;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q133] parameters: number, number, number, number, number, number
+-- [Q134] parameters: number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -10300,7 +10532,7 @@ where
   and "accounts"."id" = $6;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q134] parameters: number, number, number, number
+-- [Q135] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",

@@ -43,7 +43,7 @@ const FIELD_SAMPLES: { [C in FieldErrorCode]: FieldErrorParamsTable[C] } = {
   between: { min: 0, max: 35 }, not_before: { other: 'closeFrom' }, must_differ: {}, wrong_password: {}, unique: {}, duplicate: { index: 0 },
   not_of_account: {}, not_of_process: {}, cycle: {}, top_unit: {}, self: {}, unknown_province: { value: '东京' }, needs_city: {},
   cannot_take_over: { role: 'auditor', category: 'account' }, accounts_only: {}, owner_role: {}, owner_required: {}, cannot_start_won: {},
-  lead_is_owner: {}, lead_only: {}, won_stage_fixed: {}, won_stage_last: { name: '成交' }, stages_mismatch: { count: 4 },
+  lead_is_owner: {}, lead_only: {}, won_stage_fixed: {}, won_stage_last: { name: '成交' }, stages_mismatch: { count: 4 }, in_future: {}, invalid_transition: { from: 'done', to: 'planned' }, visit_only: {}, objectives_mismatch: { count: 3 },
   probability_order: { stage: '方案', probability: 35, previous: '谈判', previousProbability: 70 }, evidence_not_due: { stageId: 3 },
   unknown_evidence: { key: 'budget', stage: '方案' }, note_required: {}, attachment_required: {}, attachment_elsewhere: {}, attachment_not_visible: {},
   no_successor: {}, no_note: {}, invalid_credit_code: { reason: 'check_character' }, strategy_incomplete: {}, claim_limit: { limit: 50 },

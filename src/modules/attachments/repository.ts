@@ -13,7 +13,7 @@ export async function insertAttachment(
     .executeTakeFirstOrThrow();
 }
 
-const meta = ['attachments.id', 'attachments.uploaded_by', 'attachments.opportunity_id', 'attachments.file_name', 'attachments.content_type', 'attachments.size', 'attachments.created_at'] as const;
+const meta = ['attachments.id', 'attachments.uploaded_by', 'attachments.opportunity_id', 'attachments.activity_id', 'attachments.file_name', 'attachments.content_type', 'attachments.size', 'attachments.created_at'] as const;
 
 export async function getAttachment(db: Kysely<Database>, workspaceId: number, id: number) {
   return db.selectFrom('attachments').select([...meta, 'attachments.data']).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
@@ -38,9 +38,9 @@ export async function linkToOpportunity(db: Kysely<Database>, workspaceId: numbe
   await db.updateTable('attachments').set({ opportunity_id: opportunityId }).where('workspace_id', '=', workspaceId).where('id', 'in', ids).where('opportunity_id', 'is', null).execute();
 }
 
-/** Files uploaded but never given as evidence, older than the cut-off: across all workspaces. */
+/** Files uploaded but never given as evidence nor attached to an activity, older than the cut-off: across all workspaces. */
 export async function deleteUnlinkedBefore(db: Kysely<Database>, before: number) {
-  const r = await db.deleteFrom('attachments').where('opportunity_id', 'is', null).where('created_at', '<', before).executeTakeFirst();
+  const r = await db.deleteFrom('attachments').where('opportunity_id', 'is', null).where('activity_id', 'is', null).where('created_at', '<', before).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 

@@ -2,6 +2,7 @@ import type { Db } from '../../db/database.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { AppError, invalid, notFound, fieldError } from '../../server/problem.ts';
 import { seesOpportunity } from '../opportunities/read.ts';
+import { activityVisible } from '../activities/shared.ts';
 import * as repo from './repository.ts';
 import type { Attachment } from '../../contracts/attachments.ts';
 
@@ -35,12 +36,13 @@ export async function uploadAttachment(db: Db, actor: Actor, input: { fileName: 
   return toAttachmentDto(row);
 }
 
-/** The uploader, or anyone who can see the opportunity it is attached to, downloads it. */
+/** The uploader, or anyone who can see the opportunity or the activity it is attached to, downloads it. */
 export async function downloadAttachment(db: Db, actor: Actor, id: number) {
   const a = await repo.getAttachment(db.kysely, actor.workspaceId, id);
   if (!a) throw notFound('Attachment');
   if (a.uploaded_by !== actor.userId) {
-    const visible = a.opportunity_id !== null && (await seesOpportunity(db, actor, a.opportunity_id));
+    const visible = (a.opportunity_id !== null && (await seesOpportunity(db, actor, a.opportunity_id)))
+      || (a.activity_id !== null && (await activityVisible(db.kysely, actor, a.activity_id)));
     if (!visible) throw notFound('Attachment');
   }
   return { fileName: a.file_name, contentType: a.content_type, data: Buffer.from(a.data) };

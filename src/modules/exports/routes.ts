@@ -7,6 +7,8 @@ import { actorOf, ipOf } from '../../server/request.ts';
 import { accountFilterShape } from '../accounts/schemas.ts';
 import { opportunityFilterShape } from '../opportunities/routes.ts';
 import { exportOpportunities } from './opportunities.ts';
+import { activityFilterShape } from '../../contracts/activities.ts';
+import { exportActivities } from '../activities/export.ts';
 import * as exports from './service.ts';
 import { needs } from '../../server/access.ts';
 
@@ -58,4 +60,14 @@ export default async function exportRoutes(app: FastifyInstance) {
       response: { ...fileResponse, ...errorResponses },
     },
   }, async (req, reply) => send(reply, await exportOpportunities(db, actorOf(req), req.query, ipOf(req))));
+
+  r.get('/activities/export', {
+    config: { access: needs('export') },
+    schema: {
+      tags: ['activities'],
+      summary: 'Download the activity list (same filters and visibility as GET /activities) as CSV or xlsx; needs the export permission and is audited',
+      querystring: z.strictObject({ ...activityFilterShape, ...exportParams }),
+      response: { ...fileResponse, ...errorResponses },
+    },
+  }, async (req, reply) => send(reply, await exportActivities(db, actorOf(req), req.query, ipOf(req))));
 }

@@ -37,6 +37,7 @@ type Cols = { [K in Exclude<keyof Row, 'kind' | 'seq'>]: Expression<Row[K]> };
  */
 const SEQ: Record<TimelineKind, number> = {
   account_created: 0, opportunity_created: 1, contact_added: 2, file_added: 3, stage_moved: 4, review: 5, account_changed: 6, opportunity_changed: 6, opportunity_closed: 7,
+  activity: 8,
 };
 const nullText = sql<string | null>`cast(null as text)`;
 const nullInt = sql<number | null>`cast(null as integer)`;
@@ -164,6 +165,15 @@ function branches(db: Kysely<Database>, actor: Actor, scope: TimelineScope, kind
     out.push(db.selectFrom('attachments as f').where('f.workspace_id', '=', ws).where('f.opportunity_id', 'in', opps).select(select('file_added', {
       at: sql`f.created_at`, actor_id: sql`f.uploaded_by`, opportunity_id: sql`f.opportunity_id`, ref_id: sql`f.id`,
       title: text('f.file_name'), old_value: nullText, new_value: text('f.content_type'), reason: nullText, extra: nullText, amount: sql`f.size`,
+    })) as Branch);
+  }
+  if (want('activity')) {
+    // Activities (docs/rhythm.md) at the time they happened or are planned for; archived ones are gone.
+    const acts = db.selectFrom('activities as v').where('v.workspace_id', '=', ws).where('v.archived_at', 'is', null);
+    out.push(('accountId' in scope ? acts.where('v.account_id', '=', scope.accountId) : acts.where('v.opportunity_id', '=', scope.opportunityId)).select(select('activity', {
+      at: sql`v.start_at`, actor_id: sql`v.owner_id`, opportunity_id: sql`v.opportunity_id`, ref_id: sql`v.id`,
+      title: text('v.subject'), old_value: text('v.type'), new_value: text('v.status'), reason: text('v.outcome'), extra: text('v.notes'),
+      amount: sql`case when v.end_at is null then null else (v.end_at - v.start_at) / 60000 end`,
     })) as Branch);
   }
   return out;

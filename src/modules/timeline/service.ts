@@ -58,6 +58,9 @@ async function page(db: Db, actor: Actor, scope: repo.TimelineScope, q: Timeline
           return { ...e, subject: r.title, from: r.old_value, to: r.new_value, detail: r.extra, reason: r.reason };
         case 'file_added':
           return { ...e, subject: r.title, detail: r.new_value, amount: r.amount === null ? null : Number(r.amount) };
+        case 'activity':
+          // type / status / outcome / notes; amount: the duration in minutes
+          return { ...e, subject: r.title, field: r.old_value, to: r.new_value, reason: r.reason, detail: r.extra, amount: r.amount === null ? null : Number(r.amount) };
       }
     }),
   };

@@ -9,6 +9,7 @@ import { timelineEnUS } from '../features/timeline/messages.en-US.ts';
 import { planningEnUS } from '../features/planning/messages.en-US.ts';
 import { contactsEnUS } from '../features/contacts/messages.en-US.ts';
 import { rhythmEnUS } from '../features/rhythm/messages.en-US.ts';
+import { activitiesEnUS } from '../features/activities/messages.en-US.ts';
 
 /** English interface strings; same keys as zh-CN.ts (the type enforces it). */
 const coreEnUS = {
@@ -364,4 +365,4 @@ const coreEnUS = {
   'notFound.back': 'Back to Home',
 };
 
-export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS, ...opportunitiesEnUS, ...processesEnUS, ...timelineEnUS, ...planningEnUS, ...contactsEnUS, ...rhythmEnUS };
+export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS, ...opportunitiesEnUS, ...processesEnUS, ...timelineEnUS, ...planningEnUS, ...contactsEnUS, ...rhythmEnUS, ...activitiesEnUS };

@@ -77,6 +77,8 @@ export const problemsEnUS: ProblemMessages = {
     import_busy: () => 'The import is in progress; try again in a moment.',
     import_without_rows: () => 'This import holds no rows any more; upload the file again.',
     not_validated: () => 'Validate the file before importing it.',
+    no_plan: () => 'Only a planned visit can be reviewed against its plan.',
+    already_reviewed: () => 'The visit has been reviewed; its plan stays as it was measured.',
     file_too_large: () => 'The file is too large.',
     payload_too_large: () => 'What was sent is too large.',
     unsupported_media_type: () => 'This content type is not supported.',
@@ -158,5 +160,9 @@ export const problemsEnUS: ProblemMessages = {
     over_limit: (p) => `Over the limit of ${p.max}`,
     nul_character: () => 'Contains a character that cannot be stored (U+0000)',
     period_over: () => 'That period is over; a forecast is for a period still running or to come',
+    in_future: () => 'A logged activity cannot be in the future — plan it instead',
+    invalid_transition: (p) => `Cannot change from ${p.from} to ${p.to}`,
+    visit_only: () => 'Only a visit has a visit plan',
+    objectives_mismatch: (p) => `Give a result for each of the plan's ${p.count} objectives`,
   },
 };

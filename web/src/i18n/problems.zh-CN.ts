@@ -77,6 +77,8 @@ export const problemsZhCN: ProblemMessages = {
     import_busy: () => '导入正在进行中，请稍后再试。',
     import_without_rows: () => '该导入已没有数据行，请重新上传文件。',
     not_validated: () => '请先完成校验再导入。',
+    no_plan: () => '只有做过拜访计划的拜访才能对照计划复盘。',
+    already_reviewed: () => '该拜访已复盘，计划保持复盘时的内容。',
     file_too_large: () => '文件太大。',
     payload_too_large: () => '提交的内容太大。',
     unsupported_media_type: () => '不支持该内容类型。',
@@ -158,5 +160,9 @@ export const problemsZhCN: ProblemMessages = {
     over_limit: (p) => `超过上限 ${p.max}`,
     nul_character: () => '含有无法保存的字符（U+0000）',
     period_over: () => '这个期间已经结束，预测只能针对进行中或未来的期间',
+    in_future: () => '已完成的活动不能是将来的时间，请改为计划',
+    invalid_transition: (p) => `不能从「${p.from}」改为「${p.to}」`,
+    visit_only: () => '只有拜访才有拜访计划',
+    objectives_mismatch: (p) => `请为计划中的 ${p.count} 个目标逐一填写结果`,
   },
 };

@@ -13,6 +13,7 @@ import { timelineZhCN } from '../features/timeline/messages.zh-CN.ts';
 import { planningZhCN } from '../features/planning/messages.zh-CN.ts';
 import { contactsZhCN } from '../features/contacts/messages.zh-CN.ts';
 import { rhythmZhCN } from '../features/rhythm/messages.zh-CN.ts';
+import { activitiesZhCN } from '../features/activities/messages.zh-CN.ts';
 
 /** Shared strings; each area keeps its own in features/<area>/messages.*.ts, merged below. */
 const coreZhCN = {
@@ -368,7 +369,7 @@ const coreZhCN = {
   'notFound.back': '返回首页',
 } as const;
 
-export const zhCN = { ...coreZhCN, ...accountsZhCN, ...importsZhCN, ...handoverZhCN, ...territoriesZhCN, ...opportunitiesZhCN, ...processesZhCN, ...timelineZhCN, ...planningZhCN, ...contactsZhCN, ...rhythmZhCN } as const;
+export const zhCN = { ...coreZhCN, ...accountsZhCN, ...importsZhCN, ...handoverZhCN, ...territoriesZhCN, ...opportunitiesZhCN, ...processesZhCN, ...timelineZhCN, ...planningZhCN, ...contactsZhCN, ...rhythmZhCN, ...activitiesZhCN } as const;
 
 export type MessageKey = keyof typeof zhCN;
 export type Messages = Record<MessageKey, string>;

@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Button, Empty, Flex, Segmented, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
 import {
-  AuditOutlined, CloseCircleOutlined, EditOutlined, FallOutlined, PaperClipOutlined, PlusCircleOutlined, RiseOutlined, ShopOutlined,
+  AuditOutlined, CalendarOutlined, CloseCircleOutlined, EditOutlined, FallOutlined, PaperClipOutlined, PlusCircleOutlined, RiseOutlined, ShopOutlined,
   StopOutlined, TrophyOutlined, UserAddOutlined,
 } from '@ant-design/icons';
 import dayjs from 'dayjs';
@@ -13,6 +13,7 @@ import { formatFen } from '../../i18n/money.ts';
 import { useTimeline, type TimelineEvent, type TimelineOf } from './api.ts';
 import { useHistoryText } from './historyText.ts';
 import type { RootCause } from '../opportunities/types.ts';
+import type { ActivityType } from '../../../../src/domain/activities.ts';
 
 type Filter = 'all' | TimelineGroup;
 
@@ -76,6 +77,7 @@ function look(e: TimelineEvent): { icon: ReactNode; color: string } {
       return e.to === 'lost' ? { icon: <CloseCircleOutlined />, color: 'red' } : { icon: <StopOutlined />, color: 'gray' };
     case 'review': return { icon: <AuditOutlined />, color: 'purple' };
     case 'file_added': return { icon: <PaperClipOutlined />, color: 'gray' };
+    case 'activity': return { icon: <CalendarOutlined />, color: e.to === 'done' ? 'green' : e.to === 'planned' ? 'blue' : 'gray' };
     default: return { icon: <EditOutlined />, color: 'gray' };
   }
 }
@@ -125,6 +127,14 @@ function EventLine({ e, showDeal }: { e: TimelineEvent; showDeal: boolean }) {
     case 'file_added':
       what = <>{t('timeline.file_added')} {strong(e.subject)}</>;
       break;
+    case 'activity': {
+      const status = e.to === 'planned' || e.to === 'cancelled' ? e.to : 'done';
+      const type = (e.field ?? 'visit') as ActivityType;
+      what = <>{t(`timeline.activity.${status}`)} <Tag color={status === 'done' ? 'green' : undefined}>{t(`activities.type.${type}`)}</Tag>{e.subject && strong(e.subject)}{e.amount !== null && <Typography.Text type="secondary"> · {t('timeline.activity.minutes', { n: e.amount })}</Typography.Text>}</>;
+      if (e.detail) extra.push(<Typography.Text key="notes" style={{ fontSize: 13 }}>{e.detail}</Typography.Text>);
+      if (e.reason) extra.push(<Typography.Text key="outcome" type="secondary" style={{ fontSize: 13 }}>→ {e.reason}</Typography.Text>);
+      break;
+    }
     case 'opportunity_changed':
     case 'account_changed':
       what = e.field === 'status' && e.to === 'open'
@@ -136,7 +146,7 @@ function EventLine({ e, showDeal }: { e: TimelineEvent; showDeal: boolean }) {
   const why = words.reason(e.kind === 'opportunity_closed' ? 'status' : (e.field ?? ''), e.reason);
   // A team change's "reason" is the member's role on the deal.
   if (why && e.field === 'team') extra.push(<Tag key="role">{why}</Tag>);
-  else if (why && e.kind !== 'review') extra.push(<span key="why">{t('timeline.reason', { reason: why })}</span>);
+  else if (why && e.kind !== 'review' && e.kind !== 'activity') extra.push(<span key="why">{t('timeline.reason', { reason: why })}</span>);
 
   return (
     <div data-testid={`event-${e.kind}`}>

@@ -1,0 +1,83 @@
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { FUTURE_GRACE_MS } from '../../domain/activities.ts';
+import type { Actor } from '../../domain/policy.ts';
+import type { CreateActivityRequest, VisitPlan, VisitReview } from '../../contracts/activities.ts';
+import { AppError, fieldError, forbidden, invalid, staleVersion, type FieldError } from '../../server/problem.ts';
+import { assignableUser } from '../users/service.ts';
+import * as repo from './repository.ts';
+import { applyFollowUp, canReview, createActivity, getActivity, requireActivity } from './service.ts';
+
+/**
+ * Visit plans and reviews (docs/rhythm.md § Visit plan and review). The plan is kept as the
+ * request gave it (JSON); the objective count and, after the review, how many were achieved,
+ * partly achieved or missed are columns, so plan-versus-result is counted in SQL.
+ */
+
+const planWriter = (actor: Actor, plan: VisitPlan) => (trx: Kysely<Database>, activityId: number) =>
+  repo.savePlan(trx, { workspaceId: actor.workspaceId, activityId, plannedBy: actor.userId, plan: JSON.stringify(plan), objectiveCount: plan.objectives.length, now: actor.now });
+
+/** POST /accounts/:id/activities with a plan: the visit and its plan in one transaction. */
+export function createActivityWithPlan(db: Db, actor: Actor, accountId: number, input: CreateActivityRequest) {
+  return createActivity(db, actor, accountId, input, input.plan ? planWriter(actor, input.plan) : undefined);
+}
+
+/** Plans (or re-plans) a visit not yet reviewed: its owner or a manager over the account. */
+export async function savePlan(db: Db, actor: Actor, id: number, input: { version: number; plan: VisitPlan }) {
+  const before = await getActivity(db, actor, id);
+  if (!before.permissions.edit) throw forbidden('Only its owner or a manager over the account plans a visit');
+  if (before.type !== 'visit') throw invalid('plan', { code: 'visit_only' }, 'only a visit has a plan');
+  if (before.reviewedAt !== null) throw new AppError('already_reviewed', 'The visit is reviewed: its plan is what it was measured against');
+  await inTransaction(db.kysely, async (trx) => {
+    if (!(await repo.touchActivity(trx, actor.workspaceId, id, input.version, actor.now))) throw staleVersion('The activity', before.version);
+    await repo.savePlan(trx, { workspaceId: actor.workspaceId, activityId: id, plannedBy: before.plannedBy ?? actor.userId, plan: JSON.stringify(input.plan), objectiveCount: input.plan.objectives.length, now: actor.now });
+  });
+  return getActivity(db, actor, id);
+}
+
+/**
+ * Reviews a planned visit against its plan, objective by objective: who planned it, or their
+ * manager (403 otherwise). A visit still marked planned becomes done (it happened), which
+ * counts as its account's follow-up. Next steps become tasks once the tasks area takes them.
+ */
+export async function saveReview(db: Db, actor: Actor, id: number, input: { version: number; review: VisitReview }) {
+  const r = await requireActivity(db, actor, id);
+  // Who the next steps go to is checked first: an id the caller may not name is a 400 whatever else is wrong.
+  const errors: FieldError[] = [];
+  for (const [i, s] of input.review.nextSteps.entries()) {
+    if (s.assigneeId !== undefined && s.assigneeId !== actor.userId) {
+      const ok = await assignableUser(db, actor, s.assigneeId, `review.nextSteps.${i}.assigneeId`).then(() => true, () => false);
+      if (!ok) errors.push(fieldError(`review.nextSteps.${i}.assigneeId`, { code: 'not_in_reach', params: { id: s.assigneeId } }, `no active user with id ${s.assigneeId} in your organisation`));
+    }
+  }
+  if (errors.length) throw new AppError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+  const plan = await repo.planOf(db.kysely, actor.workspaceId, id);
+  if (!plan) throw new AppError('no_plan', 'Only a planned visit is reviewed against its plan');
+  if (!canReview(actor, plan.planned_by, plan.planner_unit_path)) throw forbidden('Only who planned the visit, or their manager, reviews it');
+  const { objectives } = input.review;
+  if (objectives.length !== plan.objective_count) {
+    errors.push(fieldError('review.objectives', { code: 'objectives_mismatch', params: { count: plan.objective_count } }, `must give a result for each of the plan's ${plan.objective_count} objectives`));
+  }
+  objectives.forEach((o, i) => {
+    if (o.result !== 'achieved' && !o.note) errors.push(fieldError(`review.objectives.${i}.note`, { code: 'required' }, 'say why it was not (fully) achieved'));
+  });
+  if (r.status === 'planned' && Number(r.start_at) > actor.now + FUTURE_GRACE_MS) errors.push(fieldError('review', { code: 'in_future' }, 'the visit has not happened yet'));
+  if (r.status === 'cancelled') errors.push(fieldError('review', { code: 'invalid_transition', params: { from: 'cancelled', to: 'done' } }, 'the visit was cancelled'));
+  if (errors.length) throw new AppError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+  const count = (k: string) => objectives.filter((o) => o.result === k).length;
+  await inTransaction(db.kysely, async (trx) => {
+    const before = await repo.activityRow(trx, actor.workspaceId, id);
+    if (!before || !(await repo.touchActivity(trx, actor.workspaceId, id, input.version, actor.now, before.status === 'planned' ? 'done' : undefined))) {
+      throw staleVersion('The activity', before?.version ?? r.version);
+    }
+    const review = { ...input.review, nextSteps: input.review.nextSteps.map((s) => ({ ...s, assigneeId: s.assigneeId ?? actor.userId, taskId: null })) };
+    await repo.saveReview(trx, { workspaceId: actor.workspaceId, activityId: id, reviewedBy: actor.userId, review: JSON.stringify(review), achieved: count('achieved'), partly: count('partly'), missed: count('not'), now: actor.now });
+    if (before.status === 'planned') {
+      const facts = { accountId: before.account_id, type: before.type, startAt: Number(before.start_at), archived: false };
+      await applyFollowUp(trx, db, actor.workspaceId, { ...facts, status: 'planned' }, { ...facts, status: 'done' });
+    }
+  });
+  return getActivity(db, actor, id);
+}
