@@ -17,6 +17,7 @@ export const PROBLEM_STATUS = {
   reason_required: 400,
   org_cycle: 400,
   reporting_cycle: 400,
+  group_cycle: 400,
   invalid_credit_code: 400,
   strategy_incomplete: 400,
   duplicate: 400,

@@ -16,6 +16,7 @@ import * as m0013 from './migrations/0013_activities.ts';
 import * as m0014 from './migrations/0014_rhythm.ts';
 import * as m0015 from './migrations/0015_quotas_funnel.ts';
 import * as m0016 from './migrations/0016_forecasts.ts';
+import * as m0017 from './migrations/0017_groups_modes.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -35,6 +36,7 @@ const migrations: Record<string, EngineMigration> = {
   '0014_rhythm': m0014,
   '0015_quotas_funnel': m0015,
   '0016_forecasts': m0016,
+  '0017_groups_modes': m0017,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

@@ -4,6 +4,8 @@ import type { OpportunityTable, SalesProcessTable, ProcessStageTable, Opportunit
 
 export type { QuotaTable, FunnelTotalTable };
 export type { OpportunityTable, SalesProcessTable, ProcessStageTable, OpportunityStageHistoryTable, OpportunityReviewTable, OpportunityTeamTable, AttachmentTable, BuyingRoleTable };
+import type { CreditSplitTable } from './schema-groups.ts';
+export type { CreditSplitTable };
 import type { TaskTable, NotificationTable, CheckpointReviewTable, WeeklyReportTable, WeeklyReportCommentTable, CallbackTable, CalendarFeedTable } from './schema-rhythm.ts';
 export type { TaskTable, NotificationTable, CheckpointReviewTable, WeeklyReportTable, WeeklyReportCommentTable, CallbackTable, CalendarFeedTable };
 import type { ForecastSubmissionTable, ForecastSubmissionDealTable, ForecastAdjustmentTable } from './schema-forecast.ts';
@@ -38,6 +40,8 @@ export interface OrgUnitTable {
   /** Materialised path of ids, "/1/4/9/": subtree = prefix match on an index. */
   path: string;
   sort_order: number;
+  /** 'territory' | 'key_account' (docs/organisation.md § Sales modes); null follows the parent (migration 0017). */
+  sales_mode: string | null;
   archived_at: number | null;
   created_at: number;
   updated_at: number;
@@ -109,6 +113,8 @@ export interface AccountTable {
   phone: string | null;
   lead_source: string | null;
   referrer_account_id: number | null;
+  /** The parent in its group (migration 0017): group → subsidiary → branch, any depth. */
+  parent_account_id: number | null;
   owner_id: number | null;
   org_unit_id: number;
   status: Generated<string>;
@@ -289,6 +295,7 @@ export interface ImportMappingTable {
 }
 
 export interface Database {
+  opportunity_credit_splits: CreditSplitTable;
   workspaces: WorkspaceTable;
   org_units: OrgUnitTable;
   users: UserTable;

@@ -46,7 +46,7 @@ type World = Fixture & Extras & { handover: { id: number; itemId: number } };
 /** The record of workspace `w` that a field of this name refers to. */
 function idOfKind(field: string, w: World): number {
   const name = field.split('.').at(-1)!;
-  if (/^(accountId|referrerAccountId)$/.test(name)) return w.accounts.repAccount;
+  if (/^(accountId|referrerAccountId|parentAccountId)$/.test(name)) return w.accounts.repAccount;
   if (/^(ownerId|userId|toUserId|holderUserId|fromUserId|actorUserId|assigneeId)$/.test(name)) return w.users.rep.id;
   if (/^(orgUnitId|parentId|unitId)$/.test(name)) return w.units.sales2;
   if (/^(contactId|reportsToId|contactIds)$/.test(name)) return w.contacts.repContact;
@@ -70,6 +70,8 @@ function bodyFor(r: ApiRoute, a: World): Record<string, unknown> {
     'POST /api/v1/accounts': { name: '北京字节跳动科技有限公司', allowSimilarName: true, ownerId: a.users.rep.id, referrerAccountId: a.accounts.rep2Account },
     'PATCH /api/v1/accounts/:id': { version: 1, referrerAccountId: a.accounts.rep2Account, ownerId: a.users.rep.id, ownerReason: '调整' },
     'POST /api/v1/accounts/:id/assign': { version: 1, toUserId: a.users.rep.id },
+    'PUT /api/v1/accounts/:id/parent': { version: 1, parentAccountId: a.accounts.rep2Account },
+    'PUT /api/v1/opportunities/:id/credit-splits': { splits: [{ userId: a.users.rep.id, percent: 100 }] },
     'POST /api/v1/buying-roles': { contactId: a.contacts.repContact, opportunityId: a.opportunities.repOpp, role: 'user', holderUserId: a.users.rep.id },
     'PATCH /api/v1/buying-roles/:id': { version: 1, holderUserId: a.users.rep.id },
     'POST /api/v1/contacts': { accountId: a.accounts.repAccount, name: '李四', reportsToId: a.contacts.repContact },

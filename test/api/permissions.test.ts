@@ -49,6 +49,8 @@ function validBody(r: ApiRoute): unknown {
     'POST /api/v1/users/:id/password': { version: 1, password: 'hijacked-pass' },
     'POST /api/v1/accounts/:id/tier-override': { version: 1, tier: 'A', reason: 'hijacked' },
     'PUT /api/v1/accounts/:id/named': { version: 1, named: true },
+    'PUT /api/v1/accounts/:id/parent': { version: 1, parentAccountId: null },
+    'PUT /api/v1/opportunities/:id/credit-splits': { splits: [] },
     'POST /api/v1/accounts/:id/release': { version: 1, reason: 'hijacked' },
     'POST /api/v1/accounts/:id/assign': { version: 1, toUserId: 1 },
     'PATCH /api/v1/handovers/:id/items': { items: [{ itemId: 1, toUserId: 1 }] },

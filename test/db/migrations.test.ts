@@ -137,6 +137,13 @@ const STEPS: Record<string, (put: (table: string, values: Row, key?: string) => 
     await put('forecast_submission_deals', { submission_id: ids.submission, workspace_id: ids.ws, opportunity_id: ids.opp, category: 'commit', amount: 50_000_00 }, 'submission_id');
     await put('forecast_adjustments', { workspace_id: ids.ws, org_unit_id: ids.unit, period: 'FY2026-Q4', week_start: '2026-11-30', amount: 140_000_00, adjusted_by: ids.user, created_at: t, updated_at: t });
   },
+  // A subsidiary under the account above, a key-account unit and a deal's credit split.
+  async '0017_groups_modes'(put, ids, set) {
+    const t = 1_760_000_000_000;
+    await put('accounts', { workspace_id: ids.ws, name: '华为数字能源技术有限公司', name_key: '华为数字能源', org_unit_id: ids.unit, parent_account_id: ids.account, created_at: t, updated_at: t, version: 1 });
+    await set('org_units', ids.unit!, { sales_mode: 'key_account' });
+    await put('opportunity_credit_splits', { workspace_id: ids.ws, opportunity_id: ids.opp, user_id: ids.user, percent: 100, created_at: t }, 'opportunity_id');
+  },
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */

@@ -20,6 +20,7 @@ const accountColumns = [
   'accounts.phone',
   'accounts.lead_source',
   'accounts.referrer_account_id',
+  'accounts.parent_account_id',
   'accounts.owner_id',
   'accounts.org_unit_id',
   'accounts.status',

@@ -17,6 +17,7 @@ export const accountSchema = z.object({
   phone: z.string().nullable(),
   leadSource: z.string().nullable(),
   referrerAccountId: z.number().int().nullable(),
+  parentAccountId: z.number().int().nullable().describe('the parent in its group (PUT /accounts/{id}/parent)'),
   ownerId: z.number().int().nullable(),
   ownerName: z.string().nullable(),
   orgUnitId: z.number().int(),

@@ -33,6 +33,7 @@ export interface AccountDto {
   phone: string | null;
   leadSource: string | null;
   referrerAccountId: number | null;
+  parentAccountId: number | null;
   ownerId: number | null;
   ownerName: string | null;
   orgUnitId: number;
@@ -76,6 +77,7 @@ export function toAccountDto(r: repo.AccountListRow, s: WorkspaceSettings, now: 
     phone: r.phone,
     leadSource: r.lead_source,
     referrerAccountId: r.referrer_account_id,
+    parentAccountId: r.parent_account_id,
     ownerId: r.owner_id,
     ownerName: r.owner_name,
     orgUnitId: r.org_unit_id,

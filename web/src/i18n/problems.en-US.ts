@@ -11,6 +11,7 @@ export const problemsEnUS: ProblemMessages = {
     wrong_password: () => 'The current password is incorrect.',
     reason_required: () => 'Give a reason.',
     org_cycle: () => 'A unit cannot be moved under itself or one of its own sub-units.',
+    group_cycle: () => 'Not possible: the parent cannot be the account itself or one of its subsidiaries.',
     reporting_cycle: () => 'Not possible: the reporting lines would go round in a circle.',
     invalid_credit_code: () => 'The unified social credit code is not valid: check it for a typo (the check character does not match).',
     strategy_incomplete: () => 'Answer every question to reach a win strategy.',

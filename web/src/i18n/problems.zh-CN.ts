@@ -11,6 +11,7 @@ export const problemsZhCN: ProblemMessages = {
     wrong_password: () => '当前密码不正确。',
     reason_required: () => '请填写原因。',
     org_cycle: () => '不能把单元移动到它自己或它的下级单元之下。',
+    group_cycle: () => '不能这样设置：上级客户不能是它自己或它的下属公司。',
     reporting_cycle: () => '不能这样设置：汇报关系会形成循环。',
     invalid_credit_code: () => '统一社会信用代码无效：请检查是否抄错（末位校验码不符）。',
     strategy_incomplete: () => '请回答完所有问题，才能得出赢单策略。',

@@ -11,6 +11,7 @@ import { ReassignModal, TierOverrideModal } from './AccountModals.tsx';
 import { formatDate, StatusTag, TierBadge } from './bits.tsx';
 import { ContactsTab } from './ContactsTab.tsx';
 import { HistoryTab } from './HistoryTab.tsx';
+import { GroupTab } from './GroupTab.tsx';
 import { OpportunitiesTab } from './OpportunitiesTab.tsx';
 import { OverviewTab } from './OverviewTab.tsx';
 import { ProfileTab } from './ProfileTab.tsx';
@@ -20,7 +21,7 @@ import { RolesTab } from './RolesTab.tsx';
 import { ActivityTimeline } from '../timeline/ActivityTimeline.tsx';
 import type { AccountDetail } from './types.ts';
 
-const TABS = ['overview', 'contacts', 'map', 'roles', 'opportunities', 'activities', 'history', 'profile'] as const;
+const TABS = ['overview', 'group', 'contacts', 'map', 'roles', 'opportunities', 'activities', 'history', 'profile'] as const;
 type TabKey = (typeof TABS)[number];
 type Dialog = 'edit' | 'reassign' | 'tier' | null;
 
@@ -143,6 +144,7 @@ export default function AccountDetailPage() {
           size={screens.md ? 'middle' : 'small'}
           items={[
             { key: 'overview', label: t('accounts.tab.overview'), children: <OverviewTab account={a} /> },
+            { key: 'group', label: t('accounts.tab.group'), children: <GroupTab account={a} /> },
             { key: 'contacts', label: `${t('accounts.tab.contacts')} ${a.contactCount}`, children: <ContactsTab key={addContact} account={a} openNew={addContact > 0} /> },
             { key: 'map', label: t('accounts.tab.map'), children: <RelationshipMapTab account={a} onAddContact={() => { setTab('contacts'); setAddContact((n) => n + 1); }} /> },
             { key: 'roles', label: t('accounts.tab.roles'), children: <RolesTab account={a} /> },

@@ -37,6 +37,7 @@ export interface Account {
   phone: string | null;
   leadSource: LeadSource | null;
   referrerAccountId: number | null;
+  parentAccountId: number | null;
   ownerId: number | null;
   ownerName: string | null;
   orgUnitId: number;

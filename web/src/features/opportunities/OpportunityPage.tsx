@@ -15,6 +15,7 @@ import { useMoney } from '../../i18n/money.ts';
 import { AdvantageModal, CloseModal, EditDrawer, ReopenModal } from './OpportunityModals.tsx';
 import { MoveDialog } from './MoveDialog.tsx';
 import { StageEvidence } from './StageEvidence.tsx';
+import { CreditSplitCard } from './CreditSplitCard.tsx';
 import { AuditTab, BuyingRolesTab, ReviewsTab, StageHistoryTab, TeamTab } from './DetailTabs.tsx';
 import { BuyingPhaseTab, QualificationTab, StrategyTab, SwotTab } from './InsightTabs.tsx';
 import { FORECAST_CATEGORIES, type OpportunityDetail, type Process, type Stage, type StageHistoryEntry } from './types.ts';
@@ -280,7 +281,7 @@ export default function OpportunityPage() {
           size={screens.md ? 'middle' : 'small'}
           destroyOnHidden
           items={[
-            { key: 'team', label: t('opps.tab.team'), children: <TeamTab o={o} stage={stage} /> },
+            { key: 'team', label: t('opps.tab.team'), children: <><TeamTab o={o} stage={stage} /><CreditSplitCard o={o} /></> },
             { key: 'roles', label: t('opps.tab.roles'), children: <BuyingRolesTab o={o} /> },
             { key: 'qualification', label: t('opps.tab.qualification'), children: <QualificationTab o={o} /> },
             { key: 'phase', label: t('opps.tab.phase'), children: <BuyingPhaseTab o={o} stage={stage} /> },

@@ -382,4 +382,12 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.audit.reasonCode.handover': 'Handover',
   'opps.audit.reasonCode.creator': 'Creator',
   'opps.audit.reasonCode.override': 'Manager override',
+  'opps.credit.title': 'Credit split',
+  'opps.credit.allOwner': 'All credit goes to the owner, {name}. When a head office signs for a subsidiary (or the reverse), a manager splits it here between the owners.',
+  'opps.credit.hint': 'Whole percent adding up to 100%; quotas and commission count each share.',
+  'opps.credit.person': 'Choose a person',
+  'opps.credit.percent': 'Share',
+  'opps.credit.remove': 'Remove',
+  'opps.credit.add': 'Add a person',
+  'opps.credit.total': 'Total {total}%',
 };

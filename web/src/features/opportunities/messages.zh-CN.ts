@@ -380,4 +380,12 @@ export const opportunitiesZhCN = {
   'opps.audit.reasonCode.handover': '离职交接',
   'opps.audit.reasonCode.creator': '创建人',
   'opps.audit.reasonCode.override': '经理豁免',
+  'opps.credit.title': '业绩分配',
+  'opps.credit.allOwner': '业绩全部计入负责人{name}。总部替子公司签约（或反过来）时，由经理在这里按比例分给各方负责人。',
+  'opps.credit.hint': '按整数百分比分配，合计必须是 100%；配额和提成按各自份额计算。',
+  'opps.credit.person': '选择人员',
+  'opps.credit.percent': '比例',
+  'opps.credit.remove': '移除',
+  'opps.credit.add': '添加一人',
+  'opps.credit.total': '合计 {total}%',
 } as const;
