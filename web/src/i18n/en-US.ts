@@ -352,6 +352,8 @@ const coreEnUS = {
   'audit.action.process.stage_add': 'Added a process stage',
   'audit.action.process.stage_remove': 'Removed a process stage',
   'audit.action.process.stage_reorder': 'Reordered process stages',
+  'audit.action.task.create': 'Created a task',
+  'audit.action.task.reassign': 'Reassigned a task',
   'audit.group.export': 'Exports',
   'audit.group.import': 'Imports',
   'audit.group.handover': 'Handovers',

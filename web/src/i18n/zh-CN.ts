@@ -356,6 +356,8 @@ const coreZhCN = {
   'audit.action.process.stage_add': '添加流程阶段',
   'audit.action.process.stage_remove': '删除流程阶段',
   'audit.action.process.stage_reorder': '调整流程阶段顺序',
+  'audit.action.task.create': '新建任务',
+  'audit.action.task.reassign': '转交任务',
   'audit.group.export': '导出',
   'audit.group.import': '导入',
   'audit.group.handover': '离职交接',

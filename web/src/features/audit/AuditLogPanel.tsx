@@ -2,7 +2,7 @@ import { Empty, Flex, Select, Tag, Typography, type TableProps } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import type { AuditEntry } from '../../api/types.ts';
-import { useT } from '../../i18n/useI18n.ts';
+import { useI18n } from '../../i18n/useI18n.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { zhCN } from '../../i18n/zh-CN.ts';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -17,7 +17,7 @@ const GROUP_COLORS: Record<string, string> = { auth: 'blue', org: 'purple', user
 
 /** Settings → Audit log (administrators and executives): who did what, when, from where. */
 export default function AuditLogPanel() {
-  const t = useT();
+  const { t, locale } = useI18n();
   const list = useListParams({ pageSize: PAGE_SIZE });
   const group = list.str('group');
   const log = useQuery(auditQueries.list({ limit: list.limit, offset: list.offset, action: group ? `${group}.` : undefined }));
@@ -47,7 +47,7 @@ export default function AuditLogPanel() {
       dataIndex: 'detail',
       key: 'detail',
       render: (v: unknown) => {
-        const line = detailLine(v);
+        const line = detailLine(v, locale);
         return line ? <Typography.Text style={{ maxWidth: 360, fontSize: 12 }} ellipsis={{ tooltip: line }}>{line}</Typography.Text> : null;
       },
     },

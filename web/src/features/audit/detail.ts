@@ -1,15 +1,63 @@
+import type { Locale } from '../../../../src/domain/roles.ts';
+
 /**
- * The event's detail as one line: "rows=120 · format=xlsx · filter: tier=A, q=华为" — an export
- * must show what was taken (docs/method.md § The four problems: a departing rep's bulk export is visible here).
+ * Words for what audit events carry in their detail, per language. Every key a writer in
+ * src/modules puts in a detail has its words here (test/web/audit-detail.test.ts scans the writers),
+ * and coded values ("handover", "wrong_password") read as words: the log never shows
+ * "via=handover · handoverId=2".
  */
-export function detailLine(detail: unknown): string {
+const KEYS = {
+  via: ['途径', 'via'], handoverId: ['交接单', 'handover'], rows: ['行数', 'rows'], format: ['格式', 'format'], filter: ['筛选条件', 'filter'],
+  fileName: ['文件', 'file'], errorsSkipped: ['跳过的错误行', 'rows with errors skipped'], created: ['新建', 'created'], updated: ['更新', 'updated'],
+  skipped: ['跳过', 'skipped'], reason: ['原因', 'reason'], by: ['限流依据', 'limited by'], assigneeId: ['执行人', 'assignee'], from: ['原值', 'from'],
+  to: ['新值', 'to'], name: ['名称', 'name'], parentId: ['上级单元', 'parent unit'], stageId: ['阶段', 'stage'], position: ['位置', 'position'],
+  probability: ['赢率', 'probability'], probabilities: ['赢率变化', 'probabilities changed'], template: ['模板', 'template'], released: ['退回', 'released'],
+  toUserId: ['领取/分配给', 'to'], fromUnitId: ['来自单元', 'from unit'], previousOwnerId: ['原负责人', 'previous owner'], assigned: ['已分配', 'assigned'],
+  conflicted: ['冲突', 'conflicts'], unmatched: ['未匹配', 'unmatched'], userId: ['负责人', 'owner'], named: ['指名客户', 'named account'],
+  criteria: ['依据', 'criteria'], override: ['手工分级', 'tier set by hand'], computed: ['计算分级', 'computed tier'], email: ['邮箱', 'email'],
+  role: ['角色', 'role'], orgUnitId: ['单元', 'unit'], canExport: ['可导出', 'may export'], period: ['期间', 'period'], weekStart: ['周起始', 'week of'],
+  amount: ['金额', 'amount'], commit: ['确保', 'commit'], possible: ['可能', 'possible'], forecast: ['预测', 'forecast'], deals: ['商机数', 'deals'],
+  accounts: ['客户', 'accounts'], opportunities: ['商机', 'opportunities'], territories: ['区域', 'territories'], active: ['启用', 'active'],
+  province: ['省份', 'province'], city: ['城市', 'city'], district: ['区县', 'district'], industry: ['行业', 'industry'], timeZone: ['时区', 'time zone'],
+  q: ['搜索', 'search'], tier: ['分级', 'tier'], ownerId: ['负责人', 'owner'], status: ['状态', 'status'], processId: ['销售流程', 'process'],
+  closeFrom: ['预计成交从', 'close from'], closeTo: ['预计成交至', 'close to'], minProbability: ['最低赢率', 'minimum probability'],
+  overdue: ['跟进逾期', 'follow-up overdue'], archived: ['已归档', 'archived'], accountId: ['客户', 'account'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+/** Coded values writers put in details (reasons, channels, formats, roles). */
+const VALUES = {
+  handover: ['离职交接', 'handover'], unknown_email: ['邮箱不存在', 'unknown email'], wrong_password: ['密码错误', 'wrong password'],
+  inactive: ['账号已停用', 'account inactive'], address: ['IP 地址', 'IP address'], pair: ['邮箱与地址', 'email and address'],
+  account: ['账号', 'account'], xlsx: ['Excel', 'Excel'], csv: ['CSV', 'CSV'], admin: ['系统管理员', 'administrator'],
+  executive: ['销售总监', 'sales director'], manager: ['销售经理', 'sales manager'], rep: ['客户经理', 'account manager'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type AuditDetailKey = keyof typeof KEYS;
+export const AUDIT_DETAIL_KEYS = Object.keys(KEYS) as AuditDetailKey[];
+
+const at = (locale: Locale) => (locale === 'en-US' ? 1 : 0);
+export const detailKeyLabel = (locale: Locale, key: string): string | null => (Object.hasOwn(KEYS, key) ? KEYS[key as AuditDetailKey][at(locale)] : null);
+const valueLabel = (locale: Locale, v: string): string => (Object.hasOwn(VALUES, v) ? VALUES[v as keyof typeof VALUES][at(locale)] : v);
+
+/**
+ * The event's detail as one line: "行数：120 · 格式：Excel · 筛选条件：分级 A、搜索 华为" — an export
+ * must show what was taken (docs/method.md § The four problems: a departing rep's bulk export is visible here).
+ * Ids read as "#12"; empty values are left out.
+ */
+export function detailLine(detail: unknown, locale: Locale = 'zh-CN'): string {
   if (detail === null || typeof detail !== 'object') return detail == null ? '' : String(detail);
-  const flat = (v: unknown): string =>
-    v !== null && typeof v === 'object'
-      ? Object.entries(v).filter(([, x]) => x !== undefined && x !== null && x !== '').map(([k, x]) => `${k}=${typeof x === 'object' ? JSON.stringify(x) : String(x)}`).join(', ')
-      : String(v);
-  return Object.entries(detail)
-    .filter(([, v]) => v !== undefined && v !== null && v !== '' && !(typeof v === 'object' && Object.keys(v).length === 0))
-    .map(([k, v]) => (v !== null && typeof v === 'object' ? `${k}: ${flat(v)}` : `${k}=${String(v)}`))
-    .join(' · ');
+  const zh = locale === 'zh-CN';
+  const [colon, sep, listSep] = zh ? ['：', ' · ', '、'] : [': ', ' · ', ', '];
+  const key = (k: string) => detailKeyLabel(locale, k) ?? k;
+  const value = (k: string, v: unknown): string => {
+    if (typeof v === 'boolean') return zh ? (v ? '是' : '否') : v ? 'yes' : 'no';
+    if (typeof v === 'number' && /Id$/.test(k)) return `#${v}`;
+    if (typeof v === 'string') return valueLabel(locale, v);
+    if (Array.isArray(v)) return v.map((x) => value(k.replace(/s$/, ''), x)).join(listSep);
+    if (v !== null && typeof v === 'object') return entries(v).map(([ik, iv]) => `${key(ik)} ${value(ik, iv)}`).join(listSep);
+    return String(v);
+  };
+  return entries(detail).map(([k, v]) => `${key(k)}${colon}${value(k, v)}`).join(sep);
 }
+
+const entries = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '' && !(typeof v === 'object' && Object.keys(v as object).length === 0));

@@ -13,7 +13,6 @@ import { BUYING_PHASES, TEAM_ROLES, type BuyingPhase, type EvidenceItem, type St
 import { StageList } from './StageList.tsx';
 import { useAllProcesses, useCopyTemplate, useProcessFull, useTemplates, useUpdateProcess, useUpdateStage, type ProcessRow, type Template, type TemplateKey } from './api.ts';
 
-const KEY_RE = /^[a-z0-9_]{1,40}$/;
 
 /** An evidence key from its label: a-z0-9_, or item_N when the label has no Latin letters. */
 export function deriveKey(label: string, taken: Set<string>, n: number): string {
@@ -320,20 +319,9 @@ function StageForm({ stage, min, max, canEdit, onConflict }: { stage: Stage; min
                   <Form.Item name={[f.name, 'label']} rules={[required, { max: 200 }]} style={{ flex: '2 1 220px', marginBottom: 0 }}>
                     <Input placeholder={t('processes.stage.evidenceLabel')} aria-label={t('processes.stage.evidenceLabel')} />
                   </Form.Item>
-                  <Form.Item
-                    name={[f.name, 'key']} style={{ flex: '1 1 140px', marginBottom: 0 }}
-                    rules={[
-                      { validator: (_, v?: string) => (!v || KEY_RE.test(v.trim()) ? Promise.resolve() : Promise.reject(new Error(t('processes.stage.evidenceKeyRule')))) },
-                      ({ getFieldValue }) => ({
-                        validator: (_, v?: string) => {
-                          const all = (getFieldValue('evidence') as StageValues['evidence']).map((e) => e?.key?.trim()).filter(Boolean);
-                          return !v?.trim() || all.filter((k) => k === v.trim()).length < 2 ? Promise.resolve() : Promise.reject(new Error(t('processes.stage.evidenceKeyDuplicate')));
-                        },
-                      }),
-                    ]}
-                  >
-                    <Input placeholder={t('processes.stage.evidenceKeyAuto')} aria-label={t('processes.stage.evidenceKey')} addonBefore={t('processes.stage.evidenceKey')} />
-                  </Form.Item>
+                  {/* The key is the machine's name of the item (given evidence refers to it): kept, derived
+                      from the label for a new item, never shown — people read and write the label. */}
+                  <Form.Item name={[f.name, 'key']} hidden><Input /></Form.Item>
                   <Form.Item name={[f.name, 'requires']} style={{ flex: '1 1 150px', marginBottom: 0 }}>
                     <Select aria-label={t('processes.stage.evidenceRequires')} options={(['check', 'note', 'attachment'] as const).map((r) => ({ value: r, label: t(`processes.requires.${r}`) }))} />
                   </Form.Item>
