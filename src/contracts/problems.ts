@@ -90,6 +90,8 @@ export const PROBLEM_STATUS = {
   // Activities (docs/rhythm.md): a review needs a plan, and a reviewed plan is kept as it was.
   no_plan: 409,
   already_reviewed: 409,
+  // The follow-up rhythm (docs/rhythm.md).
+  checkpoint_recorded: 409,
   // Other statuses.
   file_too_large: 413,
   payload_too_large: 413,
@@ -227,6 +229,9 @@ export type FieldErrorParamsTable = {
   invalid_transition: { from: string; to: string };
   visit_only: NoParams;
   objectives_mismatch: { count: number };
+  // The follow-up rhythm (docs/rhythm.md).
+  checkpoint_not_due: { date: string };
+  solution_required: NoParams;
 };
 export type FieldErrorCode = keyof FieldErrorParamsTable;
 
@@ -241,6 +246,7 @@ export const FIELD_ERROR_CODES = [
   'unsupported_file', 'file_too_large', 'too_many_columns', 'too_many_rows', 'unreadable_file', 'no_rows', 'rows_have_errors', 'not_a_field',
   'column_range', 'column_taken', 'name_or_credit_code', 'over_limit', 'nul_character', 'must_total_100', 'period_over',
   'in_future', 'invalid_transition', 'visit_only', 'objectives_mismatch',
+  'column_range', 'column_taken', 'name_or_credit_code', 'over_limit', 'nul_character', 'must_total_100', 'period_over', 'checkpoint_not_due', 'solution_required',
 ] as const satisfies readonly FieldErrorCode[];
 // Both ways: a code in the table but not in the list fails here.
 type Missing = Exclude<FieldErrorCode, (typeof FIELD_ERROR_CODES)[number]>;

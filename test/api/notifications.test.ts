@@ -64,6 +64,10 @@ for (const engine of testEngines()) {
       // (it stays in the weekly review); the 400-day one's are long past too.
       assert.deepEqual(got, expected);
       assert.ok(rows.every((r) => r.user_id === f.users.rep.id));
+      // Each checkpoint come is also a task for the owner, due on the checkpoint's date (announced as the checkpoint, not again as a task).
+      const tasks = await k().selectFrom('tasks').select(['source_key', 'assignee_id', 'due_date', 'created_by']).where('workspace_id', '=', f.workspaceId).where('source', '=', 'checkpoint').orderBy('source_key').execute();
+      assert.deepEqual(tasks.map((x) => x.source_key), [`checkpoint:${ids.day15}:day15`, `checkpoint:${ids.day30}:day30`].sort());
+      assert.ok(tasks.every((x) => x.assignee_id === f.users.rep.id && x.created_by === null && x.due_date <= today));
     });
 
     it('is idempotent: again, and twice at once (two processes), adds nothing; under the lease it runs once per period', async () => {
@@ -77,6 +81,8 @@ for (const engine of testEngines()) {
       ]);
       assert.equal(runs.filter((r) => r.ran).length, 1);
       assert.equal(await count(), before);
+      const checkpointTasks = await k().selectFrom('tasks').select('id').where('workspace_id', '=', f.workspaceId).where('source', '=', 'checkpoint').execute();
+      assert.equal(checkpointTasks.length, 2, 'checkpoint tasks once');
     });
 
     it('a new occurrence is notified again: a reviewed checkpoint is not, a follow-up resets the account until it is overdue again', async () => {

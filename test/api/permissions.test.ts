@@ -77,6 +77,7 @@ function validBody(r: ApiRoute): unknown {
     'PUT /api/v1/activities/:id/plan': { version: 1, plan: { objectives: [{ text: 'hijacked' }], fab: [{ benefit: 'hijacked' }] } },
     'PUT /api/v1/activities/:id/review': { version: 1, review: { objectives: [] } },
     'POST /api/v1/activities/:id/attachments': { version: 1, attachmentId: 1 },
+    'POST /api/v1/opportunities/:id/checkpoints': { kind: 'weekly', outcome: 'reviewed' },
   };
   return special[`${r.method} ${r.url}`] ?? (r.method === 'PATCH' ? { version: 1, name: 'hijacked' } : { version: 1 });
 }

@@ -49,7 +49,7 @@ const FIELD_SAMPLES: { [C in FieldErrorCode]: FieldErrorParamsTable[C] } = {
   no_successor: {}, no_note: {}, invalid_credit_code: { reason: 'check_character' }, strategy_incomplete: {}, claim_limit: { limit: 50 },
   territory_conflict: {}, similar_exists: {}, missing_file: {}, unsupported_file: {}, file_too_large: { maxMb: 10 }, too_many_columns: { max: 200 },
   too_many_rows: { max: 100000 }, unreadable_file: {}, no_rows: {}, rows_have_errors: { count: 3 }, not_a_field: {}, column_range: { max: 5 },
-  column_taken: { column: '公司名称', field: 'name' }, name_or_credit_code: {}, over_limit: { max: 200 }, nul_character: {}, must_total_100: { total: 90 }, period_over: {},
+  column_taken: { column: '公司名称', field: 'name' }, name_or_credit_code: {}, over_limit: { max: 200 }, nul_character: {}, must_total_100: { total: 90 }, period_over: {}, checkpoint_not_due: { date: '2026-12-20' }, solution_required: {},
 };
 
 const CJK = /[\u4e00-\u9fff]/;

@@ -14,7 +14,7 @@ const COLUMNS = ['workspace_id', 'user_id', 'kind', 'dedupe_key', 'subject_type'
 
 const count = (r: { numInsertedOrUpdatedRows?: bigint }[]) => r.reduce((n, x) => n + Number(x.numInsertedOrUpdatedRows ?? 0n), 0);
 
-/** Open tasks due today or earlier, to their assignee. */
+/** Open tasks due today or earlier, to their assignee; a checkpoint's task is announced as the checkpoint. */
 export async function notifyTasksDue(db: Kysely<Database>, workspaceId: number, today: string, now: number) {
   const r = await db
     .insertInto('notifications')
@@ -25,6 +25,7 @@ export async function notifyTasksDue(db: Kysely<Database>, workspaceId: number, 
         .where('tasks.workspace_id', '=', workspaceId)
         .where('tasks.status', '=', 'open')
         .where('tasks.due_date', '<=', today)
+        .where('tasks.source', '!=', 'checkpoint')
         .select((eb) => [
           'tasks.workspace_id',
           'tasks.assignee_id',

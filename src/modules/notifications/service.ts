@@ -6,23 +6,24 @@ import type { Actor } from '../../domain/policy.ts';
 import { workspaceSettings } from '../../domain/settings.ts';
 import type { NotificationDto, NotificationKind } from '../../contracts/notifications.ts';
 import { notFound } from '../../server/problem.ts';
+import { ANNOUNCE_DAYS, createCheckpointTasks } from '../checkpoints/service.ts';
 import * as repo from './repository.ts';
 
 export const NOTIFY_JOB = 'rhythm.notify';
 
-/** A checkpoint is announced if it came within this many days; older ones stay in the weekly review only. */
-const ANNOUNCE_DAYS = 14;
-
 /**
  * Generates the notifications of every workspace (docs/rhythm.md § Notifications): tasks due,
- * follow-ups overdue, checkpoints come, deals stalled. Idempotent: each occurrence once.
+ * follow-ups overdue, checkpoints come (each also a task for the deal's owner), deals
+ * stalled. Idempotent: each occurrence once.
  */
 export async function generateNotifications(db: Db, now: number): Promise<string> {
   let total = 0;
+  let tasks = 0;
   for (const ws of await repo.workspaces(db.kysely)) {
     const settings = workspaceSettings(ws.settings);
     const today = dateIn(now, ws.time_zone);
     const k = db.kysely;
+    tasks += await createCheckpointTasks(db, ws.id, ws.time_zone, now);
     total += await repo.notifyTasksDue(k, ws.id, today, now);
     const overdue = overdueThresholds(now, settings);
     for (const tier of ['A', 'B', 'C'] as const) total += await repo.notifyFollowUpsOverdue(k, ws.id, tier, overdue[tier], now);
@@ -35,7 +36,7 @@ export async function generateNotifications(db: Db, now: number): Promise<string
     }
     total += await repo.notifyStalledDeals(k, ws.id, now);
   }
-  return `${total} notifications`;
+  return `${total} notifications, ${tasks} checkpoint tasks`;
 }
 
 type Row = Awaited<ReturnType<typeof repo.listMine>>['items'][number];

@@ -191,12 +191,18 @@ export interface GeneratedTask {
  * transaction, so a failed review leaves no tasks behind. The caller has already checked
  * that the actor may see the linked records and that the assignees are theirs to give work
  * to; this function does not repeat those reads. Returns the ids created (tasks whose
- * sourceKey already exists are skipped).
+ * sourceKey already exists are skipped). A job creates with `userId: null` (no creator) and
+ * names every assignee.
  */
-export async function createTasksInTransaction(trx: Kysely<Database>, actor: Pick<Actor, 'workspaceId' | 'userId' | 'now'>, tasks: readonly GeneratedTask[]): Promise<number[]> {
+export async function createTasksInTransaction(trx: Kysely<Database>, actor: { workspaceId: number; userId: number | null; now: number }, tasks: readonly GeneratedTask[]): Promise<number[]> {
   if (tasks.length === 0) return [];
   return repo.insertTasksOnce(
     trx,
-    tasks.map((t) => ({ workspaceId: actor.workspaceId, ...t, assigneeId: t.assigneeId ?? actor.userId, createdBy: actor.userId, sourceKey: t.sourceKey ?? null, now: actor.now })),
+    tasks.map((t) => ({ workspaceId: actor.workspaceId, ...t, assigneeId: t.assigneeId ?? actor.userId ?? 0, createdBy: actor.userId, sourceKey: t.sourceKey ?? null, now: actor.now })),
   );
+}
+
+/** Closes the open task a generator made, by its source key, in the caller's transaction (a checkpoint reviewed, a callback answered). */
+export async function completeGeneratedTask(trx: Kysely<Database>, actor: Pick<Actor, 'workspaceId' | 'userId' | 'now'>, sourceKey: string): Promise<void> {
+  await repo.completeBySourceKey(trx, actor.workspaceId, sourceKey, actor.userId, actor.now);
 }

@@ -80,6 +80,7 @@ export const problemsEnUS: ProblemMessages = {
     not_validated: () => 'Validate the file before importing it.',
     no_plan: () => 'Only a planned visit can be reviewed against its plan.',
     already_reviewed: () => 'The visit has been reviewed; its plan stays as it was measured.',
+    checkpoint_recorded: () => 'This checkpoint has already been recorded; the list is refreshed.',
     file_too_large: () => 'The file is too large.',
     payload_too_large: () => 'What was sent is too large.',
     unsupported_media_type: () => 'This content type is not supported.',
@@ -165,5 +166,7 @@ export const problemsEnUS: ProblemMessages = {
     invalid_transition: (p) => `Cannot change from ${p.from} to ${p.to}`,
     visit_only: () => 'Only a visit has a visit plan',
     objectives_mismatch: (p) => `Give a result for each of the plan's ${p.count} objectives`,
+    checkpoint_not_due: (p) => `This checkpoint is not due until ${p.date}`,
+    solution_required: () => 'A problem needs a proposed solution',
   },
 };

@@ -80,6 +80,7 @@ export const problemsZhCN: ProblemMessages = {
     not_validated: () => '请先完成校验再导入。',
     no_plan: () => '只有做过拜访计划的拜访才能对照计划复盘。',
     already_reviewed: () => '该拜访已复盘，计划保持复盘时的内容。',
+    checkpoint_recorded: () => '这个检查点已经有人记录过了，列表已刷新。',
     file_too_large: () => '文件太大。',
     payload_too_large: () => '提交的内容太大。',
     unsupported_media_type: () => '不支持该内容类型。',
@@ -165,5 +166,7 @@ export const problemsZhCN: ProblemMessages = {
     invalid_transition: (p) => `不能从「${p.from}」改为「${p.to}」`,
     visit_only: () => '只有拜访才有拜访计划',
     objectives_mismatch: (p) => `请为计划中的 ${p.count} 个目标逐一填写结果`,
+    checkpoint_not_due: (p) => `该检查点在 ${p.date} 才到期`,
+    solution_required: () => '提出问题时请同时写出建议的解决办法',
   },
 };

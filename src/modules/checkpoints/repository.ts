@@ -1,0 +1,98 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { visibleOpportunities } from '../opportunities/repository.ts';
+import { subtreePattern } from '../scope.ts';
+
+/**
+ * The 1-15-30 review's queries (docs/rhythm.md § 1-15-30). Checkpoints are not stored: a
+ * deal's 15- and 30-day dates follow from its creation, so "due by the end of the week" is
+ * `created_at` before an instant the service computes from the calendar — one indexable
+ * comparison — and "done" is a row in checkpoint_reviews (unique per deal, kind and period).
+ */
+export interface ReviewFilter {
+  ownerId?: number | undefined;
+  orgUnitId?: number | undefined;
+  /** Deals whose 15-day (30-day) checkpoint falls on or before the week's end were created before this instant. */
+  day15Before: number;
+  day30Before: number;
+  due: 'any' | 'checkpoints' | 'day15' | 'day30';
+  limit: number;
+  offset: number;
+}
+
+async function base(db: Kysely<Database>, actor: Actor, f: ReviewFilter) {
+  let q = visibleOpportunities(db, actor).where('opportunities.status', '=', 'open');
+  if (f.ownerId !== undefined) q = q.where('opportunities.owner_id', '=', f.ownerId);
+  if (f.orgUnitId !== undefined) q = q.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, f.orgUnitId));
+  return q;
+}
+
+export async function reviewList(db: Kysely<Database>, actor: Actor, f: ReviewFilter) {
+  const all = await base(db, actor, f);
+  const pending = (kind: 'day15' | 'day30') => (q: typeof all) =>
+    q
+      .where('opportunities.created_at', '<', kind === 'day15' ? f.day15Before : f.day30Before)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('checkpoint_reviews as c').select(eb.lit(1).as('one')).where('c.workspace_id', '=', actor.workspaceId).whereRef('c.opportunity_id', '=', 'opportunities.id').where('c.kind', '=', kind))));
+  const count = async (q: typeof all) => Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  let q = all;
+  if (f.due === 'day15' || f.due === 'day30') q = pending(f.due)(all);
+  if (f.due === 'checkpoints') {
+    // Either checkpoint pending: the 30-day one implies the deal is old enough for the 15-day one.
+    q = all.where('opportunities.created_at', '<', f.day15Before).where((eb) =>
+      eb.or((['day15', 'day30'] as const).map((kind) =>
+        eb.and([
+          eb('opportunities.created_at', '<', kind === 'day15' ? f.day15Before : f.day30Before),
+          eb.not(eb.exists(eb.selectFrom('checkpoint_reviews as c').select(eb.lit(1).as('one')).where('c.workspace_id', '=', actor.workspaceId).whereRef('c.opportunity_id', '=', 'opportunities.id').where('c.kind', '=', kind))),
+        ]))));
+  }
+  const [items, total, open, day15, day30] = await Promise.all([
+    q.select([
+      'opportunities.id', 'opportunities.name', 'opportunities.amount', 'opportunities.created_at', 'opportunities.owner_id', 'opportunities.org_unit_id',
+      'org_units.path as unit_path', 'accounts.id as account_id', 'accounts.name as account_name', 'owner.name as owner_name', 'stage.name as stage_name',
+    ]).orderBy('opportunities.created_at').orderBy('opportunities.id').limit(f.limit).offset(f.offset).execute(),
+    count(q),
+    count(all),
+    count(pending('day15')(all)),
+    count(pending('day30')(all)),
+  ]);
+  return { items, total, counts: { open, day15, day30 } };
+}
+
+export async function reviewsOf(db: Kysely<Database>, workspaceId: number, opportunityIds: number[], weekStart: string) {
+  if (opportunityIds.length === 0) return [];
+  return db
+    .selectFrom('checkpoint_reviews as c')
+    .innerJoin('users as u', 'u.id', 'c.reviewed_by')
+    .select(['c.opportunity_id', 'c.kind', 'c.period', 'c.outcome', 'c.note', 'c.created_at', 'u.name as reviewer_name'])
+    .where('c.workspace_id', '=', workspaceId)
+    .where('c.opportunity_id', 'in', opportunityIds)
+    .where((eb) => eb.or([eb('c.kind', '!=', 'weekly'), eb('c.period', '=', weekStart)]))
+    .execute();
+}
+
+export async function insertReview(db: Kysely<Database>, r: { workspaceId: number; opportunityId: number; kind: string; period: string; outcome: string; note: string | null; by: number; now: number }) {
+  const rows = await db
+    .insertInto('checkpoint_reviews')
+    .values({ workspace_id: r.workspaceId, opportunity_id: r.opportunityId, kind: r.kind, period: r.period, outcome: r.outcome, note: r.note, reviewed_by: r.by, created_at: r.now })
+    .onConflict((oc) => oc.columns(['workspace_id', 'opportunity_id', 'kind', 'period']).doNothing())
+    .returning('id')
+    .execute();
+  return rows.length === 1;
+}
+
+/**
+ * Open deals whose 15- or 30-day checkpoint came in [after, before) (creation instants) and has
+ * no review yet: the job turns each into a task for the owner (a task once, by its source key).
+ */
+export async function checkpointsCome(db: Kysely<Database>, workspaceId: number, kind: 'day15' | 'day30', window: { enteredBefore: number; enteredAfter: number }) {
+  return db
+    .selectFrom('opportunities')
+    .select(['opportunities.id', 'opportunities.name', 'opportunities.owner_id', 'opportunities.account_id', 'opportunities.created_at'])
+    .where('opportunities.workspace_id', '=', workspaceId)
+    .where('opportunities.status', '=', 'open')
+    .where('opportunities.created_at', '<', window.enteredBefore)
+    .where('opportunities.created_at', '>=', window.enteredAfter)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('checkpoint_reviews as c').select(eb.lit(1).as('one')).where('c.workspace_id', '=', workspaceId).whereRef('c.opportunity_id', '=', 'opportunities.id').where('c.kind', '=', kind))))
+    .execute();
+}
