@@ -334,6 +334,8 @@ const coreEnUS = {
   'audit.action.export.accounts': 'Exported accounts',
   'audit.action.export.contacts': 'Exported contacts',
   'audit.action.export.opportunities': 'Exported opportunities',
+  'audit.action.export.activities': 'Exported activities',
+  'audit.action.opportunity.credit_split': 'Set the credit split',
   'audit.action.export.denied': 'Export refused (no export permission)',
   'audit.action.import.accounts': 'Imported accounts',
   'audit.action.import.contacts': 'Imported contacts',

@@ -338,6 +338,8 @@ const coreZhCN = {
   'audit.action.export.accounts': '导出客户',
   'audit.action.export.contacts': '导出联系人',
   'audit.action.export.opportunities': '导出商机',
+  'audit.action.export.activities': '导出活动',
+  'audit.action.opportunity.credit_split': '设置业绩分配',
   'audit.action.export.denied': '导出被拒（无导出权限）',
   'audit.action.import.accounts': '导入客户',
   'audit.action.import.contacts': '导入联系人',

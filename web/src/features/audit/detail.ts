@@ -22,6 +22,7 @@ const KEYS = {
   q: ['搜索', 'search'], tier: ['分级', 'tier'], ownerId: ['负责人', 'owner'], status: ['状态', 'status'], processId: ['销售流程', 'process'],
   closeFrom: ['预计成交从', 'close from'], closeTo: ['预计成交至', 'close to'], minProbability: ['最低赢率', 'minimum probability'],
   overdue: ['跟进逾期', 'follow-up overdue'], archived: ['已归档', 'archived'], accountId: ['客户', 'account'],
+  opportunityId: ['商机', 'opportunity'], splits: ['业绩分配', 'credit split'], userIds: ['人员', 'people'], percent: ['比例', 'share'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 /** Coded values writers put in details (reasons, channels, formats, roles). */
