@@ -356,6 +356,7 @@ const coreEnUS = {
   'audit.action.process.stage_reorder': 'Reordered process stages',
   'audit.action.task.create': 'Created a task',
   'audit.action.task.reassign': 'Reassigned a task',
+  'audit.action.checkpoint.review': 'Recorded a checkpoint',
   'audit.group.export': 'Exports',
   'audit.group.import': 'Imports',
   'audit.group.handover': 'Handovers',

@@ -360,6 +360,7 @@ const coreZhCN = {
   'audit.action.process.stage_reorder': '调整流程阶段顺序',
   'audit.action.task.create': '新建任务',
   'audit.action.task.reassign': '转交任务',
+  'audit.action.checkpoint.review': '记录检查点',
   'audit.group.export': '导出',
   'audit.group.import': '导入',
   'audit.group.handover': '离职交接',

@@ -22,7 +22,7 @@ const KEYS = {
   q: ['搜索', 'search'], tier: ['分级', 'tier'], ownerId: ['负责人', 'owner'], status: ['状态', 'status'], processId: ['销售流程', 'process'],
   closeFrom: ['预计成交从', 'close from'], closeTo: ['预计成交至', 'close to'], minProbability: ['最低赢率', 'minimum probability'],
   overdue: ['跟进逾期', 'follow-up overdue'], archived: ['已归档', 'archived'], accountId: ['客户', 'account'],
-  opportunityId: ['商机', 'opportunity'], splits: ['业绩分配', 'credit split'], userIds: ['人员', 'people'], percent: ['比例', 'share'],
+  opportunityId: ['商机', 'opportunity'], kind: ['类型', 'kind'], outcome: ['结论', 'outcome'], splits: ['业绩分配', 'credit split'], userIds: ['人员', 'people'], percent: ['比例', 'share'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 /** Coded values writers put in details (reasons, channels, formats, roles). */
@@ -31,6 +31,8 @@ const VALUES = {
   inactive: ['账号已停用', 'account inactive'], address: ['IP 地址', 'IP address'], pair: ['邮箱与地址', 'email and address'],
   account: ['账号', 'account'], xlsx: ['Excel', 'Excel'], csv: ['CSV', 'CSV'], admin: ['系统管理员', 'administrator'],
   executive: ['销售总监', 'sales director'], manager: ['销售经理', 'sales manager'], rep: ['客户经理', 'account manager'],
+  weekly: ['周检查', 'weekly look'], day15: ['15 天检查', '15-day check'], day30: ['30 天判断', '30-day judgement'],
+  reviewed: ['已检查', 'reviewed'], advanced: ['已推进', 'advanced'], disqualified: ['已淘汰', 'disqualified'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type AuditDetailKey = keyof typeof KEYS;
