@@ -98,6 +98,7 @@ export const activityFilterShape = {
   opportunityId: queryId.optional(),
   type: z.enum(ACTIVITY_TYPES).optional(),
   status: z.enum(ACTIVITY_STATUSES).optional(),
+  planned: queryBool.describe('only visits with a plan (plan versus result)'),
   from: isoDate.optional().describe('starting on or after this date'),
   to: isoDate.optional().describe('starting on or before this date'),
 };
@@ -126,6 +127,8 @@ export const activitySchema = z.object({
   qualifying: z.boolean().describe('counts as a qualifying follow-up of its account (workspace setting)'),
   hasPlan: z.boolean(),
   reviewed: z.boolean(),
+  planResult: z.object({ objectives: z.number().int(), achieved: z.number().int().nullable(), partly: z.number().int().nullable(), missed: z.number().int().nullable() }).nullable()
+    .describe('a planned visit\'s objectives and, once reviewed, how many were achieved, partly or not'),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
   version: z.number().int(),
@@ -159,3 +162,64 @@ export type ActivityDetail = z.infer<typeof activityDetailSchema>;
 
 export const activityPage = page(activitySchema);
 export type ActivityPage = z.infer<typeof activityPage>;
+
+/** docs/rhythm.md § Cadence: where an account stands against its tier's follow-up interval. */
+export const CADENCE_STATES = ['overdue', 'due_soon', 'on_time'] as const;
+export type CadenceState = (typeof CADENCE_STATES)[number];
+/** "Due soon": the next follow-up falls within this many days. */
+export const DUE_SOON_DAYS = 7;
+
+export const complianceQuery = z.strictObject({
+  orgUnitId: queryId.optional().describe('owners in this unit and its sub-units; default everyone within reach'),
+});
+export const complianceRow = z.object({
+  userId: z.number().int(),
+  userName: z.string(),
+  orgUnitName: z.string(),
+  accounts: z.number().int().describe('owned active accounts, each with a follow-up due'),
+  onTime: z.number().int().describe('followed up within their tier\'s interval'),
+  dueSoon: z.number().int().describe('on time, but due within the next days'),
+  overdue: z.number().int(),
+  compliance: z.number().nullable().describe('on time ÷ accounts, percent with one decimal; null without accounts'),
+});
+export const complianceResponse = z.object({ items: z.array(complianceRow), totals: complianceRow.omit({ userId: true, userName: true, orgUnitName: true }) });
+export type ComplianceRow = z.infer<typeof complianceRow>;
+export type ComplianceResponse = z.infer<typeof complianceResponse>;
+
+export const cadenceAccountsQuery = listQuery(['nextDue', 'name'], 'nextDue', {
+  ownerId: queryId.optional(),
+  orgUnitId: queryId.optional().describe('owners in this unit and its sub-units'),
+  mine: queryBool.describe('only the caller\'s accounts'),
+  state: z.enum(CADENCE_STATES).optional().describe('default all'),
+});
+export type CadenceAccountsQuery = z.output<typeof cadenceAccountsQuery>;
+export const cadenceAccount = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  tier: z.enum(['A', 'B', 'C']),
+  ownerId: z.number().int(),
+  ownerName: z.string(),
+  lastFollowUpAt: z.number().int().nullable(),
+  nextDue: z.number().int().describe('when the next qualifying follow-up is due'),
+  state: z.enum(CADENCE_STATES),
+});
+export const cadenceAccountsPage = page(cadenceAccount);
+export type CadenceAccount = z.infer<typeof cadenceAccount>;
+
+export const planSummaryQuery = z.strictObject({
+  orgUnitId: queryId.optional().describe('owners in this unit and its sub-units'),
+  from: isoDate.optional().describe('visits starting on or after this date'),
+  to: isoDate.optional().describe('visits starting on or before this date'),
+});
+export const planSummaryRow = z.object({
+  userId: z.number().int(),
+  userName: z.string(),
+  planned: z.number().int().describe('visits with a plan'),
+  reviewed: z.number().int(),
+  objectives: z.number().int().describe('objectives of the reviewed visits'),
+  achieved: z.number().int(),
+  partly: z.number().int(),
+  missed: z.number().int(),
+});
+export const planSummaryResponse = z.object({ items: z.array(planSummaryRow) });
+export type PlanSummaryRow = z.infer<typeof planSummaryRow>;

@@ -3,10 +3,13 @@ import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { FUTURE_GRACE_MS } from '../../domain/activities.ts';
-import type { Actor } from '../../domain/policy.ts';
-import type { CreateActivityRequest, VisitPlan, VisitReview } from '../../contracts/activities.ts';
+import { addDays, startOfDay } from '../../domain/calendar.ts';
+import { can, type Actor } from '../../domain/policy.ts';
+import type { CreateActivityRequest, PlanSummaryRow, VisitPlan, VisitReview } from '../../contracts/activities.ts';
 import { AppError, fieldError, forbidden, invalid, staleVersion, type FieldError } from '../../server/problem.ts';
 import { assignableUser } from '../users/service.ts';
+import { createTasksInTransaction } from '../tasks/service.ts';
+import { loadRules } from '../workspace/service.ts';
 import * as repo from './repository.ts';
 import { applyFollowUp, canReview, createActivity, getActivity, requireActivity } from './service.ts';
 
@@ -40,7 +43,8 @@ export async function savePlan(db: Db, actor: Actor, id: number, input: { versio
 /**
  * Reviews a planned visit against its plan, objective by objective: who planned it, or their
  * manager (403 otherwise). A visit still marked planned becomes done (it happened), which
- * counts as its account's follow-up. Next steps become tasks once the tasks area takes them.
+ * counts as its account's follow-up. Next steps become tasks (the tasks area) in the same
+ * transaction. A review is written once (409 after).
  */
 export async function saveReview(db: Db, actor: Actor, id: number, input: { version: number; review: VisitReview }) {
   const r = await requireActivity(db, actor, id);
@@ -56,6 +60,8 @@ export async function saveReview(db: Db, actor: Actor, id: number, input: { vers
   const plan = await repo.planOf(db.kysely, actor.workspaceId, id);
   if (!plan) throw new AppError('no_plan', 'Only a planned visit is reviewed against its plan');
   if (!canReview(actor, plan.planned_by, plan.planner_unit_path)) throw forbidden('Only who planned the visit, or their manager, reviews it');
+  // A review is the record of what came of the plan: written once, like the tasks it creates.
+  if (plan.reviewed_at !== null) throw new AppError('already_reviewed', 'The visit is reviewed already');
   const { objectives } = input.review;
   if (objectives.length !== plan.objective_count) {
     errors.push(fieldError('review.objectives', { code: 'objectives_mismatch', params: { count: plan.objective_count } }, `must give a result for each of the plan's ${plan.objective_count} objectives`));
@@ -72,7 +78,12 @@ export async function saveReview(db: Db, actor: Actor, id: number, input: { vers
     if (!before || !(await repo.touchActivity(trx, actor.workspaceId, id, input.version, actor.now, before.status === 'planned' ? 'done' : undefined))) {
       throw staleVersion('The activity', before?.version ?? r.version);
     }
-    const review = { ...input.review, nextSteps: input.review.nextSteps.map((s) => ({ ...s, assigneeId: s.assigneeId ?? actor.userId, taskId: null })) };
+    const steps = input.review.nextSteps.map((s) => ({ ...s, assigneeId: s.assigneeId ?? actor.userId }));
+    const taskIds = await createTasksInTransaction(trx, actor, steps.map((s, i) => ({
+      title: s.title, dueDate: s.dueDate, assigneeId: s.assigneeId, source: 'visit_review' as const, sourceKey: `visit_review:${id}:${i}`,
+      accountId: before.account_id, opportunityId: before.opportunity_id, activityId: id,
+    })));
+    const review = { ...input.review, nextSteps: steps.map((s, i) => ({ ...s, taskId: taskIds[i] ?? null })) };
     await repo.saveReview(trx, { workspaceId: actor.workspaceId, activityId: id, reviewedBy: actor.userId, review: JSON.stringify(review), achieved: count('achieved'), partly: count('partly'), missed: count('not'), now: actor.now });
     if (before.status === 'planned') {
       const facts = { accountId: before.account_id, type: before.type, startAt: Number(before.start_at), archived: false };
@@ -80,4 +91,19 @@ export async function saveReview(db: Db, actor: Actor, id: number, input: { vers
     }
   });
   return getActivity(db, actor, id);
+}
+
+/** Plan versus result per rep within reach (docs/rhythm.md § Visit plan and review), counted in SQL. */
+export async function planSummary(db: Db, actor: Actor, q: { orgUnitId?: number | undefined; from?: string | undefined; to?: string | undefined }): Promise<PlanSummaryRow[]> {
+  if (!can(actor, 'activities.supervise')) throw forbidden('Only managers see plan versus result across a team');
+  const { calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const rows = await repo.planSummary(db.kysely, actor, {
+    orgUnitId: q.orgUnitId,
+    fromAt: q.from ? startOfDay(q.from, calendar.timeZone) : undefined,
+    toAt: q.to ? startOfDay(addDays(q.to, 1), calendar.timeZone) : undefined,
+  });
+  return rows.map((r) => ({
+    userId: r.user_id, userName: r.user_name, planned: Number(r.planned), reviewed: Number(r.reviewed), objectives: Number(r.objectives ?? 0),
+    achieved: Number(r.achieved ?? 0), partly: Number(r.partly ?? 0), missed: Number(r.missed ?? 0),
+  }));
 }

@@ -27,7 +27,7 @@ const columns = [
   'activities.start_at', 'activities.end_at', 'activities.subject', 'activities.notes', 'activities.outcome', 'activities.location',
   'activities.created_at', 'activities.updated_at', 'activities.version',
   'accounts.name as account_name', 'opp.name as opportunity_name', 'owner.name as owner_name',
-  'vp.planned_by', 'vp.reviewed_at', 'org_units.path as unit_path',
+  'vp.planned_by', 'vp.reviewed_at', 'vp.objective_count', 'vp.achieved', 'vp.partly', 'vp.missed', 'org_units.path as unit_path',
 ] as const;
 
 export interface ListFilter {
@@ -38,6 +38,7 @@ export interface ListFilter {
   opportunityId?: number | undefined;
   type?: string | undefined;
   status?: string | undefined;
+  planned?: boolean | undefined;
   /** Instants [from, to) from the dates of the request. */
   fromAt?: number | undefined;
   toAt?: number | undefined;
@@ -57,6 +58,7 @@ export async function filteredActivities(db: Kysely<Database>, engine: Engine, a
   if (f.opportunityId !== undefined) q = q.where('activities.opportunity_id', '=', f.opportunityId);
   if (f.type) q = q.where('activities.type', '=', f.type);
   if (f.status) q = q.where('activities.status', '=', f.status);
+  if (f.planned !== undefined) q = q.where('vp.activity_id', f.planned ? 'is not' : 'is', null);
   if (f.fromAt !== undefined) q = q.where('activities.start_at', '>=', f.fromAt);
   if (f.toAt !== undefined) q = q.where('activities.start_at', '<', f.toAt);
   if (f.q) {
@@ -215,3 +217,23 @@ export async function activityVisible(db: Kysely<Database>, actor: Actor, id: nu
   return (await visibleActivities(db, actor).select('activities.id').where('activities.id', '=', id).executeTakeFirst()) !== undefined;
 }
 
+
+/** Plan versus result per owner of planned visits within reach (docs/rhythm.md § Visit plan and review). */
+export async function planSummary(db: Kysely<Database>, actor: Actor, f: { orgUnitId?: number | undefined; fromAt?: number | undefined; toAt?: number | undefined }) {
+  let q = visibleActivities(db, actor).innerJoin('users as u', 'u.id', 'activities.owner_id').where('vp.activity_id', 'is not', null).where('activities.status', '!=', 'cancelled');
+  if (f.orgUnitId !== undefined) {
+    const pattern = await subtreePattern(db, actor.workspaceId, f.orgUnitId);
+    q = q.where('u.org_unit_id', 'in', (eb) => eb.selectFrom('org_units as ou').select('ou.id').where('ou.workspace_id', '=', actor.workspaceId).where('ou.path', 'like', pattern));
+  }
+  if (f.fromAt !== undefined) q = q.where('activities.start_at', '>=', f.fromAt);
+  if (f.toAt !== undefined) q = q.where('activities.start_at', '<', f.toAt);
+  return q.select((eb) => [
+    'u.id as user_id', 'u.name as user_name',
+    eb.fn.countAll<number>().as('planned'),
+    eb.fn.count<number>('vp.reviewed_at').as('reviewed'),
+    eb.fn.sum<number>(eb.case().when('vp.reviewed_at', 'is not', null).then(eb.ref('vp.objective_count')).else(0).end()).as('objectives'),
+    eb.fn.sum<number>(eb.fn.coalesce('vp.achieved', eb.lit(0))).as('achieved'),
+    eb.fn.sum<number>(eb.fn.coalesce('vp.partly', eb.lit(0))).as('partly'),
+    eb.fn.sum<number>(eb.fn.coalesce('vp.missed', eb.lit(0))).as('missed'),
+  ]).groupBy(['u.id', 'u.name']).orderBy('u.name').orderBy('u.id').execute();
+}

@@ -30,6 +30,7 @@ export function toActivityDto(r: Row, contacts: { id: number; name: string }[], 
     ownerId: r.owner_id, ownerName: r.owner_name ?? null, type: r.type as ActivityType, status: r.status as ActivityStatus,
     startAt: Number(r.start_at), endAt: r.end_at === null ? null : Number(r.end_at), subject: r.subject, notes: r.notes, outcome: r.outcome, location: r.location,
     contacts, qualifying: qualifying.includes(r.type), hasPlan: r.planned_by !== null, reviewed: r.reviewed_at !== null && r.reviewed_at !== undefined,
+    planResult: r.objective_count === null || r.objective_count === undefined ? null : { objectives: r.objective_count, achieved: r.achieved ?? null, partly: r.partly ?? null, missed: r.missed ?? null },
     createdAt: Number(r.created_at), updatedAt: Number(r.updated_at), version: r.version,
   };
 }
@@ -46,7 +47,7 @@ export async function toFilter(db: Db, actor: Actor, f: ActivityFilter): Promise
   const { calendar } = await loadRules(db.kysely, actor.workspaceId);
   return {
     q: f.q, ownerId: f.mine ? actor.userId : f.ownerId, orgUnitId: f.orgUnitId, accountId: f.accountId, opportunityId: f.opportunityId,
-    type: f.type, status: f.status,
+    type: f.type, status: f.status, planned: f.planned,
     fromAt: f.from ? startOfDay(f.from, calendar.timeZone) : undefined,
     toAt: f.to ? startOfDay(addDays(f.to, 1), calendar.timeZone) : undefined,
   };
