@@ -15,6 +15,7 @@ import * as m0012 from './migrations/0012_import_job_lease.ts';
 import * as m0013 from './migrations/0013_activities.ts';
 import * as m0014 from './migrations/0014_rhythm.ts';
 import * as m0015 from './migrations/0015_quotas_funnel.ts';
+import * as m0015b from './migrations/0015_quotas_funnel_units.ts';
 import * as m0016 from './migrations/0016_forecasts.ts';
 import * as m0017 from './migrations/0017_groups_modes.ts';
 
@@ -35,6 +36,7 @@ const migrations: Record<string, EngineMigration> = {
   '0013_activities': m0013,
   '0014_rhythm': m0014,
   '0015_quotas_funnel': m0015,
+  '0015_quotas_funnel_units': m0015b,
   '0016_forecasts': m0016,
   '0017_groups_modes': m0017,
 };

@@ -43,3 +43,16 @@ export interface FunnelTotalTable {
   deals: number;
   amount: number;
 }
+
+/** The same totals per unit subtree (migration 0015_quotas_funnel_units): a deal counts at its unit and every unit above. */
+export interface FunnelUnitTotalTable {
+  workspace_id: number;
+  process_id: number;
+  unit_id: number;
+  status: string;
+  close_month: string;
+  stage_id: number;
+  size_class: string;
+  deals: number;
+  amount: number;
+}

@@ -1,8 +1,8 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { QuotaTable, FunnelTotalTable } from './schema-targets.ts';
+import type { QuotaTable, FunnelTotalTable, FunnelUnitTotalTable } from './schema-targets.ts';
 import type { OpportunityTable, SalesProcessTable, ProcessStageTable, OpportunityStageHistoryTable, OpportunityReviewTable, OpportunityTeamTable, AttachmentTable, BuyingRoleTable } from './schema-sales.ts';
 
-export type { QuotaTable, FunnelTotalTable };
+export type { QuotaTable, FunnelTotalTable, FunnelUnitTotalTable };
 export type { OpportunityTable, SalesProcessTable, ProcessStageTable, OpportunityStageHistoryTable, OpportunityReviewTable, OpportunityTeamTable, AttachmentTable, BuyingRoleTable };
 import type { CreditSplitTable } from './schema-groups.ts';
 export type { CreditSplitTable };
@@ -336,6 +336,7 @@ export interface Database {
   activities: ActivityTable;
   activity_contacts: ActivityContactTable;
   visit_plans: VisitPlanTable;
+  funnel_unit_totals: FunnelUnitTotalTable;
 }
 
 export type Workspace = Selectable<WorkspaceTable>;

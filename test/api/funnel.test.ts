@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 import type { FunnelMembersResponse, FunnelResponse, HealthResponse } from '../../src/contracts/funnel.ts';
-import { recountTotals, storedTotals } from '../../src/modules/funnel/repository.ts';
+import { recountTotals, recountUnitTotals, storedTotals, storedUnitTotals } from '../../src/modules/funnel/repository.ts';
 import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
 
 const key = (r: Record<string, unknown>) => ['process_id', 'stage_id', 'org_unit_id', 'owner_id', 'status', 'close_month', 'size_class'].map((k) => String(r[k])).join('|');
@@ -43,6 +43,9 @@ for (const engine of testEngines()) {
       const stored = sortRows(await storedTotals(t.db.kysely, a.workspaceId));
       const recount = sortRows(await recountTotals(t.db.kysely, a.workspaceId, 200_000_00));
       assert.deepEqual(stored, recount);
+      const unitKey = (r: Record<string, unknown>) => ['process_id', 'unit_id', 'status', 'close_month', 'stage_id', 'size_class'].map((k) => String(r[k])).join('|');
+      const units = (rows: Record<string, unknown>[]) => rows.map((r) => `${unitKey(r)}=${Number(r.deals)}/${Number(r.amount)}`).sort();
+      assert.deepEqual(units(await storedUnitTotals(t.db.kysely, a.workspaceId)), units(await recountUnitTotals(t.db.kysely, a.workspaceId, 200_000_00)));
     };
 
     it('after a random sequence of creates, edits, moves, closes, reopens and reassignments the kept totals equal a full recount', async () => {
@@ -76,6 +79,17 @@ for (const engine of testEngines()) {
         assert.ok(res.statusCode < 500, res.body);
         await assertTotalsEqualRecount();
       }
+      // A unit moving in the tree takes its deals to the units above its new place.
+      const unit = json<{ version: number }>(await admin('GET', `/api/v1/org-units/${a.units.sales1}`));
+      const moved = await admin('PATCH', `/api/v1/org-units/${a.units.sales1}`, { version: unit.version, parentId: a.units.guangzhou });
+      assert.equal(moved.statusCode, 200, moved.body);
+      await assertTotalsEqualRecount();
+      const south = json<FunnelResponse>(await admin('GET', `/api/v1/funnel?scope=unit:${a.units.south}&period=all`));
+      const sales1 = json<FunnelResponse>(await admin('GET', `/api/v1/funnel?scope=unit:${a.units.sales1}&period=all`));
+      const sales3 = json<FunnelResponse>(await admin('GET', `/api/v1/funnel?scope=unit:${a.units.sales3}&period=all`));
+      assert.equal(south.total.count, sales1.total.count + sales3.total.count, 'the region now sums its moved department');
+      await admin('PATCH', `/api/v1/org-units/${a.units.sales1}`, { version: unit.version + 1, parentId: a.units.shanghai });
+      await assertTotalsEqualRecount();
       // A new large-deal threshold re-sorts every deal.
       const rules = json<{ version: number }>(await admin('GET', '/api/v1/workspace/rules'));
       assert.equal((await admin('PATCH', '/api/v1/workspace/rules', { version: rules.version, largeDealThreshold: 100_000_00 })).statusCode, 200);

@@ -128,6 +128,8 @@ const STEPS: Record<string, (put: (table: string, values: Row, key?: string) => 
   async '0015_quotas_funnel'(put, ids) {
     await put('quotas', { workspace_id: ids.ws, subject_type: 'user', subject_id: ids.user, fiscal_year: 2026, amount: 1_200_000_00, quarter_ratios: '[22,28,25,25]', categories: '[]', basis: 'tax_inclusive', created_at: 1_740_000_000_000, updated_at: 1_740_000_000_000, updated_by: ids.user });
   },
+  // The funnel's subtree totals, filled from the per-owner ones: nothing earlier versions wrote changes.
+  async '0015_quotas_funnel_units'() {},
   async '0016_forecasts'(put, ids) {
     const t = 1_740_000_000_000;
     ids.submission = await put('forecast_submissions', {

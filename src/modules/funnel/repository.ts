@@ -44,8 +44,12 @@ export async function dealFacts(db: Kysely<Database>, workspaceId: number, ids: 
 
 const KEY_COLUMNS = ['workspace_id', 'process_id', 'owner_id', 'status', 'close_month', 'stage_id', 'org_unit_id', 'size_class'] as const;
 
-/** Adds (or with negative figures, takes away) deals from the totals; rows that reach zero deals go. */
+/**
+ * Adds (or with negative figures, takes away) deals from the totals: the owner's row, and the
+ * row of their unit and of every unit above it. Rows that reach zero deals go.
+ */
 export async function addToTotals(db: Kysely<Database>, deltas: readonly (FunnelKey & { deals: number; amount: number })[]): Promise<void> {
+  if (deltas.length === 0) return;
   for (const d of deltas) {
     await db.insertInto('funnel_totals').values(d)
       .onConflict((oc) => oc.columns([...KEY_COLUMNS]).doUpdateSet((eb) => ({
@@ -59,7 +63,38 @@ export async function addToTotals(db: Kysely<Database>, deltas: readonly (Funnel
       await q.execute();
     }
   }
+  const workspaceId = deltas[0]!.workspace_id;
+  const paths = new Map((await db.selectFrom('org_units').select(['id', 'path']).where('workspace_id', '=', workspaceId)
+    .where('id', 'in', [...new Set(deltas.map((d) => d.org_unit_id))]).execute()).map((u) => [u.id, u.path]));
+  const net = new Map<string, FunnelUnitKey & { deals: number; amount: number }>();
+  for (const d of deltas) {
+    for (const unitId of (paths.get(d.org_unit_id) ?? '').split('/').filter(Boolean).map(Number)) {
+      const key: FunnelUnitKey = { workspace_id: d.workspace_id, process_id: d.process_id, unit_id: unitId, status: d.status, close_month: d.close_month, stage_id: d.stage_id, size_class: d.size_class };
+      const k = JSON.stringify(key);
+      const have = net.get(k) ?? { ...key, deals: 0, amount: 0 };
+      have.deals += d.deals;
+      have.amount += d.amount;
+      net.set(k, have);
+    }
+  }
+  for (const d of net.values()) {
+    if (d.deals === 0 && d.amount === 0) continue;
+    await db.insertInto('funnel_unit_totals').values(d)
+      .onConflict((oc) => oc.columns([...UNIT_KEY_COLUMNS]).doUpdateSet((eb) => ({
+        deals: eb('funnel_unit_totals.deals', '+', eb.ref('excluded.deals')),
+        amount: eb('funnel_unit_totals.amount', '+', eb.ref('excluded.amount')),
+      })))
+      .execute();
+    if (d.deals < 0) {
+      let q = db.deleteFrom('funnel_unit_totals').where('deals', '<=', 0);
+      for (const c of UNIT_KEY_COLUMNS) q = q.where(c, '=', d[c]);
+      await q.execute();
+    }
+  }
 }
+
+const UNIT_KEY_COLUMNS = ['workspace_id', 'process_id', 'unit_id', 'status', 'close_month', 'stage_id', 'size_class'] as const;
+type FunnelUnitKey = Pick<Database['funnel_unit_totals'], (typeof UNIT_KEY_COLUMNS)[number]>;
 
 const recountSelect = (db: Kysely<Database>, workspaceId: number, threshold: number) => {
   const month = sql<string>`coalesce(substr(expected_close_date, 1, 7), '')`;
@@ -89,6 +124,43 @@ export async function rebuildTotals(db: Kysely<Database>, workspaceId: number, t
     .columns(['workspace_id', 'process_id', 'stage_id', 'org_unit_id', 'owner_id', 'status', 'close_month', 'size_class', 'deals', 'amount'])
     .expression(recountSelect(db, workspaceId, threshold))
     .execute();
+  await rebuildUnitTotals(db, workspaceId);
+}
+
+/** The subtree totals summed afresh from the per-owner ones: each unit holds its own and everything below it. */
+function unitRecountSelect(db: Kysely<Database>, workspaceId: number) {
+  return db.selectFrom('funnel_totals as t')
+    .innerJoin('org_units as u', 'u.id', 't.org_unit_id')
+    .innerJoin('org_units as a', (j) => j.onRef('a.workspace_id', '=', 'u.workspace_id').on(sql<boolean>`u.path like a.path || '%'`))
+    .select((eb) => ['t.workspace_id', 't.process_id', 'a.id as unit_id', 't.status', 't.close_month', 't.stage_id', 't.size_class', eb.fn.sum<number>('t.deals').as('deals'), eb.fn.sum<number>('t.amount').as('amount')])
+    .where('t.workspace_id', '=', workspaceId)
+    .groupBy(['t.workspace_id', 't.process_id', 'a.id', 't.status', 't.close_month', 't.stage_id', 't.size_class']);
+}
+
+/** After the tree changed shape (a unit moved), the subtree totals follow it. */
+export async function rebuildUnitTotals(db: Kysely<Database>, workspaceId: number): Promise<void> {
+  await db.deleteFrom('funnel_unit_totals').where('workspace_id', '=', workspaceId).execute();
+  await db.insertInto('funnel_unit_totals')
+    .columns(['workspace_id', 'process_id', 'unit_id', 'status', 'close_month', 'stage_id', 'size_class', 'deals', 'amount'])
+    .expression(unitRecountSelect(db, workspaceId))
+    .execute();
+}
+
+/** The subtree totals counted from the deals themselves (for the test that the kept ones agree). */
+export async function recountUnitTotals(db: Kysely<Database>, workspaceId: number, threshold: number) {
+  const month = sql<string>`coalesce(substr(o.expected_close_date, 1, 7), '')`;
+  const size = sql<string>`case when o.amount >= ${sql.lit(Math.trunc(Number(threshold)))} then 'large' else 'small' end`;
+  const rows = await db.selectFrom('opportunities as o')
+    .innerJoin('org_units as u', 'u.id', 'o.org_unit_id')
+    .innerJoin('org_units as a', (j) => j.onRef('a.workspace_id', '=', 'u.workspace_id').on(sql<boolean>`u.path like a.path || '%'`))
+    .select((eb) => ['o.workspace_id', 'o.process_id', 'a.id as unit_id', 'o.status', month.as('close_month'), 'o.stage_id', size.as('size_class'), eb.fn.countAll<number>().as('deals'), eb.fn.sum<number>('o.amount').as('amount')])
+    .where('o.workspace_id', '=', workspaceId).where('o.status', 'in', ['open', 'won']).where('o.process_id', 'is not', null).where('o.stage_id', 'is not', null)
+    .groupBy(['o.workspace_id', 'o.process_id', 'a.id', 'o.status', month, 'o.stage_id', size]).execute();
+  return rows.map((r) => ({ ...r, deals: Number(r.deals), amount: Number(r.amount) }));
+}
+
+export async function storedUnitTotals(db: Kysely<Database>, workspaceId: number) {
+  return (await db.selectFrom('funnel_unit_totals').selectAll().where('workspace_id', '=', workspaceId).execute()).map((r) => ({ ...r, deals: Number(r.deals), amount: Number(r.amount) }));
 }
 
 // ————— Reads —————
@@ -115,11 +187,24 @@ function totalsWhere(db: Kysely<Database>, workspaceId: number, processId: numbe
   return q;
 }
 
-/** Deals and amount per stage and size class, from the kept totals. */
+/**
+ * Deals and amount per stage and size class, from the kept totals: one person's rows of the
+ * per-owner totals, or a unit's (the workspace's: its top units') rows of the subtree totals.
+ */
 export async function totalsByStage(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, status: 'open' | 'won', months: MonthRange) {
-  const rows = await totalsWhere(db, workspaceId, processId, filter, status, months)
-    .select((eb) => ['funnel_totals.stage_id', 'funnel_totals.size_class', eb.fn.sum<number>('funnel_totals.deals').as('deals'), eb.fn.sum<number>('funnel_totals.amount').as('amount')])
-    .groupBy(['funnel_totals.stage_id', 'funnel_totals.size_class']).execute();
+  if (filter.kind === 'user') {
+    const rows = await totalsWhere(db, workspaceId, processId, filter, status, months)
+      .select((eb) => ['funnel_totals.stage_id', 'funnel_totals.size_class', eb.fn.sum<number>('funnel_totals.deals').as('deals'), eb.fn.sum<number>('funnel_totals.amount').as('amount')])
+      .groupBy(['funnel_totals.stage_id', 'funnel_totals.size_class']).execute();
+    return rows.map((r) => ({ stageId: r.stage_id, sizeClass: r.size_class, deals: Number(r.deals), amount: Number(r.amount) }));
+  }
+  let q = db.selectFrom('funnel_unit_totals').where('workspace_id', '=', workspaceId).where('process_id', '=', processId).where('status', '=', status);
+  q = filter.kind === 'unit'
+    ? q.where('unit_id', '=', db.selectFrom('org_units').select('id').where('workspace_id', '=', workspaceId).where('path', '=', filter.path))
+    : q.where('unit_id', 'in', db.selectFrom('org_units').select('id').where('workspace_id', '=', workspaceId).where('parent_id', 'is', null));
+  if (months.from !== null || months.to !== null) q = q.where('close_month', '>=', months.from ?? '0');
+  if (months.to !== null) q = q.where('close_month', '<=', months.to);
+  const rows = await q.select((eb) => ['stage_id', 'size_class', eb.fn.sum<number>('deals').as('deals'), eb.fn.sum<number>('amount').as('amount')]).groupBy(['stage_id', 'size_class']).execute();
   return rows.map((r) => ({ stageId: r.stage_id, sizeClass: r.size_class, deals: Number(r.deals), amount: Number(r.amount) }));
 }
 
@@ -166,6 +251,15 @@ export async function dealsByOwner(db: Kysely<Database>, workspaceId: number, pr
 export async function openDealAges(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, dates: { from: string | null; to: string | null }) {
   return dealsWhere(db, workspaceId, processId, filter, 'open', dates)
     .select(['opportunities.id', 'opportunities.name', 'opportunities.stage_id', 'opportunities.stage_entered_at', 'opportunities.created_at', 'opportunities.amount']).execute();
+}
+
+/** The active people of a subtree (or the workspace) with their units' names: the member rows. */
+export async function membersUnder(db: Kysely<Database>, workspaceId: number, pathPrefix: string | null) {
+  let q = db.selectFrom('users').innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+    .select(['users.id', 'users.name', 'users.org_unit_id', 'org_units.name as unit_name'])
+    .where('users.workspace_id', '=', workspaceId).where('users.active', '=', 1);
+  if (pathPrefix) q = q.where('org_units.path', 'like', `${pathPrefix}%`);
+  return q.execute();
 }
 
 /** The names of people and their units, for the member rows. */

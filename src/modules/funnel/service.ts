@@ -7,7 +7,7 @@ import type { Actor } from '../../domain/policy.ts';
 import { invalid } from '../../server/problem.ts';
 import { quotaFor } from '../quotas/service.ts';
 import { findProcess, stagesOf, type StageRow } from '../sales-processes/service.ts';
-import { peopleUnder, periodDto, resolvePeriod, resolveScope, scopeDto, type ResolvedScope } from '../targets/scope.ts';
+import { periodDto, resolvePeriod, resolveScope, scopeDto, type ResolvedScope } from '../targets/scope.ts';
 import { loadRules } from '../workspace/service.ts';
 import * as repo from './repository.ts';
 import type { DealFilter, MonthRange } from './repository.ts';
@@ -36,9 +36,8 @@ interface Context {
 const lastMonthOf = (p: Period) => addDays(p.end, -1).slice(0, 7);
 
 async function context(db: Db, actor: Actor, q: { scope?: string | undefined; processId?: number | undefined; period?: string | undefined }): Promise<Context> {
-  const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const [{ settings, calendar }, scope] = await Promise.all([loadRules(db.kysely, actor.workspaceId), resolveScope(db.kysely, actor, q.scope)]);
   const period = q.period === 'all' ? null : resolvePeriod(q.period, calendar, actor.now);
-  const scope = await resolveScope(db.kysely, actor, q.scope);
   let process: { id: number; name: string } | null = null;
   if (q.processId !== undefined) {
     const p = await findProcess(db.kysely, actor.workspaceId, q.processId);
@@ -106,13 +105,14 @@ export async function funnelMembers(db: Db, actor: Actor, q: { scope?: string | 
   const [openRows, wonRows, people] = await Promise.all([
     week ? repo.dealsByOwner(db.kysely, actor.workspaceId, c.process.id, c.filter, 'open', c.openDates) : repo.totalsByOwner(db.kysely, actor.workspaceId, c.process.id, c.filter, 'open', c.openMonths),
     week ? repo.dealsByOwner(db.kysely, actor.workspaceId, c.process.id, c.filter, 'won', c.wonDates) : repo.totalsByOwner(db.kysely, actor.workspaceId, c.process.id, c.filter, 'won', c.wonMonths),
-    c.scope.kind === 'user' ? Promise.resolve([]) : peopleUnder(db.kysely, actor.workspaceId, c.scope.kind === 'unit' ? c.scope.path : null),
+    c.scope.kind === 'user' ? Promise.resolve([]) : repo.membersUnder(db.kysely, actor.workspaceId, c.scope.kind === 'unit' ? c.scope.path : null),
   ]);
-  const ids = new Set<number>(people.map((p) => p.id));
-  if (c.scope.kind === 'user') ids.add(c.scope.userId);
-  for (const r of openRows) ids.add(r.ownerId);
-  for (const r of wonRows) ids.add(r.ownerId);
-  const named = new Map((await repo.peopleNamed(db.kysely, actor.workspaceId, [...ids])).map((p) => [p.id, p]));
+  const named = new Map(people.map((p) => [p.id, p]));
+  // Owners outside the member list (a deal kept in a unit its owner has left, the one person of a user scope).
+  const others = [...new Set([...openRows, ...wonRows].map((r) => r.ownerId).filter((id) => !named.has(id)))];
+  if (c.scope.kind === 'user' && !named.has(c.scope.userId)) others.push(c.scope.userId);
+  for (const p of await repo.peopleNamed(db.kysely, actor.workspaceId, [...new Set(others)])) named.set(p.id, p);
+  const ids = [...named.keys()];
   const probability = new Map(open.map((s) => [s.id, s.probability]));
   const rows = new Map<number, contract.FunnelMembersResponse['members'][number]>();
   for (const id of ids) {
@@ -136,7 +136,7 @@ export async function funnelMembers(db: Db, actor: Actor, q: { scope?: string | 
     m.expectedDeals += (r.deals * p) / 100;
   }
   for (const r of wonRows) rows.get(r.ownerId)!.won += r.amount;
-  return { ...base, members: [...rows.values()].sort((a, b) => b.expectedAmount - a.expectedAmount || a.name.localeCompare(b.name)) };
+  return { ...base, members: [...rows.values()].sort((a, b) => b.expectedAmount - a.expectedAmount || a.userId - b.userId) };
 }
 
 const DAY = 86_400_000;

@@ -34,6 +34,11 @@ export async function rebuildFunnel(trx: Kysely<Database>, workspaceId: number):
   await repo.rebuildTotals(trx, workspaceId, largeDealThreshold);
 }
 
+/** After a unit moved in the tree: the subtree totals are summed again from the per-owner ones. */
+export async function rebuildFunnelUnits(trx: Kysely<Database>, workspaceId: number): Promise<void> {
+  await repo.rebuildUnitTotals(trx, workspaceId);
+}
+
 export function funnelKey(workspaceId: number, d: DealFacts, threshold: number): FunnelKey | null {
   if ((d.status !== 'open' && d.status !== 'won') || d.process_id === null || d.stage_id === null) return null;
   return {

@@ -7,6 +7,7 @@ import { updateVersioned } from '../versioned.ts';
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
 import type * as contract from '../../contracts/org.ts';
+import { rebuildFunnelUnits } from '../funnel/upkeep.ts';
 
 type UnitRow = NonNullable<Awaited<ReturnType<typeof repo.getUnit>>> & { member_count?: number | string };
 
@@ -110,7 +111,11 @@ export async function updateUnit(
       ...(newParent ? { parent_id: newParent.id } : {}),
       updated_at: now,
     });
-    if (newParent) await repo.rewriteSubtreePaths(trx, actor.workspaceId, unit.path, `${newParent.path}${id}/`);
+    if (newParent) {
+      await repo.rewriteSubtreePaths(trx, actor.workspaceId, unit.path, `${newParent.path}${id}/`);
+      // The funnel's subtree totals hold each deal at every unit above it: a moved branch changes those.
+      await rebuildFunnelUnits(trx, actor.workspaceId);
+    }
     await recordAudit(trx, {
       workspaceId: actor.workspaceId,
       actorUserId: actor.userId,

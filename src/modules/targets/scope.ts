@@ -16,28 +16,27 @@ import * as repo from './repository.ts';
 export type ResolvedScope = TargetSubject & { name: string };
 
 export async function resolveScope(db: Kysely<Database>, actor: Actor, scope: string | undefined): Promise<ResolvedScope> {
-  const subject = scope === undefined ? defaultTargetSubject(actor) : await subjectOf(db, actor.workspaceId, scope);
+  const subject = await subjectOf(db, actor, scope ?? defaultScopeName(actor));
   if (!subject || !targetsVisible(actor, subject)) throw forbidden('You cannot see the numbers of this scope');
-  return { ...subject, name: await nameOf(db, actor.workspaceId, subject) };
+  return subject;
 }
 
-async function subjectOf(db: Kysely<Database>, workspaceId: number, scope: string): Promise<TargetSubject | null> {
-  if (scope === 'workspace') return { kind: 'workspace' };
+function defaultScopeName(actor: Actor): string {
+  const s = defaultTargetSubject(actor);
+  return s.kind === 'workspace' ? 'workspace' : s.kind === 'unit' ? `unit:${s.unitId}` : `user:${s.userId}`;
+}
+
+async function subjectOf(db: Kysely<Database>, actor: Actor, scope: string): Promise<ResolvedScope | null> {
+  if (scope === 'workspace') return { kind: 'workspace', name: await repo.workspaceName(db, actor.workspaceId) };
   const [kind, idText] = scope.split(':') as [string, string];
   const id = Number(idText);
   if (!Number.isSafeInteger(id) || id > 2_147_483_647) return null;
   if (kind === 'unit') {
-    const u = await repo.unitOf(db, workspaceId, id);
-    return u ? { kind: 'unit', unitId: u.id, path: u.path } : null;
+    const u = await repo.unitOf(db, actor.workspaceId, id);
+    return u ? { kind: 'unit', unitId: u.id, path: u.path, name: u.name } : null;
   }
-  const u = await repo.userOf(db, workspaceId, id);
-  return u ? { kind: 'user', userId: u.id, unitPath: u.path } : null;
-}
-
-async function nameOf(db: Kysely<Database>, workspaceId: number, s: TargetSubject): Promise<string> {
-  if (s.kind === 'workspace') return repo.workspaceName(db, workspaceId);
-  if (s.kind === 'unit') return (await repo.unitOf(db, workspaceId, s.unitId))?.name ?? '';
-  return (await repo.userOf(db, workspaceId, s.userId))?.name ?? '';
+  const u = await repo.userOf(db, actor.workspaceId, id);
+  return u ? { kind: 'user', userId: u.id, unitPath: u.path, name: u.name } : null;
 }
 
 export function scopeDto(s: ResolvedScope): ScopeDto {
