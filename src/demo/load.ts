@@ -17,6 +17,8 @@ import { seedDemoOpportunityInsight } from './opportunity-insight.ts';
 import { demoTerritories } from './territories.ts';
 import { recomputeWorkspace } from '../modules/tiers/service.ts';
 import { rebuildFunnel } from '../modules/funnel/upkeep.ts';
+import { loadRules } from '../modules/workspace/service.ts';
+import { seedDemoQuotas } from './quotas.ts';
 import { Random } from './random.ts';
 
 export interface DemoSummary {
@@ -96,6 +98,8 @@ export async function loadDemo(db: Db, opts: { seed?: number; scale?: number; fo
   await seedDemoOpportunityInsight(db.kysely, summary.workspaceId, seed, now);
   // The deals were bulk-inserted: the funnel's totals are counted once, afterwards (docs/targets.md § Funnel).
   await rebuildFunnel(db.kysely, summary.workspaceId);
+  // A year of quotas, set against what each rep has won so far (docs/targets.md § Quotas).
+  await seedDemoQuotas(db.kysely, summary.workspaceId, seed, now, (await loadRules(db.kysely, summary.workspaceId)).calendar);
   return summary;
 }
 

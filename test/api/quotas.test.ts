@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
-import type { QuotaFigureDto, QuotaHistory, QuotaTable } from '../../src/contracts/quotas.ts';
+import type { QuotaFigureDto, QuotaHistory, QuotaImportResponse, QuotaTable } from '../../src/contracts/quotas.ts';
 
 type Problem = { code: string; errors?: { field: string; code: string; params?: Record<string, unknown> }[] };
 
@@ -134,6 +134,25 @@ for (const engine of testEngines()) {
       assert.equal((await rep2('GET', `/api/v1/quotas/history?subjectType=unit&subjectId=${a.units.sales1}`)).statusCode, 404);
       const t2 = json<QuotaTable>(await manager('GET', `/api/v1/quotas?fiscalYear=${FY}`));
       assert.equal(row(t2, 'unit', a.units.sales1)!.effective.year, 1_200_000_00);
+    });
+
+    it('imports a spreadsheet: checks every row first (dry run), refuses a file with errors, saves one without in one go', async () => {
+      const csv = (body: string) => Buffer.from(`邮箱,年度定额,Q1,Q2,Q3,Q4,口径\n${body}`);
+      const upload = (body: string, dryRun: boolean) => manager('POST', `/api/v1/quotas/import?fiscalYear=2027&dryRun=${dryRun}&reason=${encodeURIComponent('2027 年目标')}`, csv(body), { 'content-type': 'application/octet-stream' });
+      const bad = await upload(`${a.users.rep.email},-5,25,25,25,25,含税\n${a.users.rep2.email},100,25,25,25,25,含税\nnobody@x.test,1,,,,,\n`, true);
+      assert.equal(bad.statusCode, 200, bad.body);
+      const b = json<QuotaImportResponse>(bad);
+      assert.deepEqual(b.errors.map((e) => [e.row, e.code]), [[2, 'invalid'], [3, 'not_in_reach'], [4, 'not_in_reach']]);
+      assert.equal((await upload(`${a.users.rep.email},-5,25,25,25,25,含税\n`, false)).statusCode, 400, 'a file with errors saves nothing');
+      const good = await upload(`${a.users.rep.email},"1,500,000.50",10,20,30,40,不含税\n`, false);
+      assert.equal(good.statusCode, 200, good.body);
+      assert.equal(json<QuotaImportResponse>(good).changed, 1);
+      const table = json<QuotaTable>(await manager('GET', '/api/v1/quotas?fiscalYear=2027'));
+      const mine = row(table, 'user', a.users.rep.id)!;
+      assert.deepEqual([mine.quota!.amount, mine.quota!.quarterRatios, mine.quota!.basis], [1_500_000_50, [10, 20, 30, 40], 'net']);
+      const h = json<QuotaHistory>(await manager('GET', `/api/v1/quotas/history?subjectType=user&subjectId=${a.users.rep.id}&fiscalYear=2027`));
+      assert.equal(h.items[0]!.reason, '2027 年目标');
+      assert.equal((await rep('POST', '/api/v1/quotas/import?fiscalYear=2027', csv(''), { 'content-type': 'application/octet-stream' })).statusCode, 403);
     });
   });
 }

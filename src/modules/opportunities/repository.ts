@@ -1,3 +1,4 @@
+import { workspaceSettings } from '../../domain/settings.ts';
 import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool, type Updateable } from 'kysely';
 import type { Database, OpportunityStageHistoryTable, OpportunityTable } from '../../db/schema.ts';
 import { containsInsensitive, type Engine } from '../../db/dialect.ts';
@@ -45,6 +46,7 @@ export interface OpportunityFilter {
   closeFrom?: string | undefined;
   closeTo?: string | undefined;
   minProbability?: number | undefined;
+  sizeClass?: 'small' | 'large' | undefined;
 }
 
 /** The list's rows before sorting and paging; the export reads the same rows (docs/archive.md § Import and export). */
@@ -57,6 +59,10 @@ export async function filteredOpportunities(db: Kysely<Database>, engine: Engine
   if (f.closeFrom) q = q.where('opportunities.expected_close_date', '>=', f.closeFrom);
   if (f.closeTo) q = q.where('opportunities.expected_close_date', '<=', f.closeTo);
   if (f.minProbability !== undefined) q = q.where('stage.probability', '>=', f.minProbability);
+  if (f.sizeClass) {
+    const ws = await db.selectFrom('workspaces').select('settings').where('id', '=', actor.workspaceId).executeTakeFirst();
+    q = q.where('opportunities.amount', f.sizeClass === 'large' ? '>=' : '<', workspaceSettings(ws?.settings).largeDealThreshold);
+  }
   return q;
 }
 

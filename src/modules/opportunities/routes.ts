@@ -29,6 +29,7 @@ export const opportunityFilterShape = {
   closeTo: isoDate.optional().describe('expected close date on or before'),
   minProbability: queryInt(z.number().int().min(0).max(100)).optional()
     .describe('current stage probability at least this percent: "closing soon" leaves out the long shots'),
+  sizeClass: z.enum(['small', 'large']).optional().describe('small or large projects, by the workspace\'s large-deal threshold (what the funnel drills down by)'),
 };
 
 export const opportunitySchema = z.object({

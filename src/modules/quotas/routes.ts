@@ -1,16 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { errorResponses } from '../../contracts/common.ts';
+import { CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, errorResponses } from '../../contracts/common.ts';
 import * as contract from '../../contracts/quotas.ts';
 import { needs } from '../../server/access.ts';
 import { actorOf } from '../../server/request.ts';
 import * as quotas from './service.ts';
+import { importQuotas } from './import.ts';
 
 /** Quotas (docs/targets.md § Quotas): the table, its bulk save, the history, the figure of a scope and period. */
 export default async function quotaRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = app;
   const tags = ['quotas'];
+  // The import takes the file as its raw body (JSON bodies keep their own parser).
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 5 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
   r.get('/quotas', {
     config: { access: needs('quotas.read') },
@@ -43,4 +46,14 @@ export default async function quotaRoutes(app: FastifyInstance) {
       querystring: contract.quotaFigureQuery, response: { 200: contract.quotaFigure, ...errorResponses },
     },
   }, async (req) => quotas.quotaFigure(db, actorOf(req), req.query));
+
+  r.post('/quotas/import', {
+    config: { access: needs('quotas.manage') },
+    bodyLimit: 5 * 1024 * 1024,
+    schema: {
+      tags, summary: 'Quotas from a CSV or .xlsx file sent as the raw body: a header row, then email or unit name, annual quota in yuan, optionally Q1–Q4 ratios and the basis. dryRun=true checks every row and saves nothing; otherwise a file with any row in error is refused and nothing is saved',
+      upload: { mediaTypes: [CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, 'application/octet-stream'], description: 'the file\'s bytes (at most 5 MB)' },
+      querystring: contract.quotaImportQuery, response: { 200: contract.quotaImportResponse, ...errorResponses, 413: errorResponses[400] },
+    },
+  }, async (req) => importQuotas(db, actorOf(req), req.query, Buffer.isBuffer(req.body) ? req.body : undefined));
 }

@@ -26,7 +26,7 @@ export async function unitsUnder(db: Kysely<Database>, workspaceId: number, path
 /** The active people of a subtree (or the workspace). */
 export async function peopleUnder(db: Kysely<Database>, workspaceId: number, pathPrefix: string | null) {
   let q = db.selectFrom('users').innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
-    .select(['users.id', 'users.name', 'users.role', 'users.org_unit_id', 'org_units.path'])
+    .select(['users.id', 'users.name', 'users.email', 'users.role', 'users.org_unit_id', 'org_units.path'])
     .where('users.workspace_id', '=', workspaceId).where('users.active', '=', 1);
   if (pathPrefix) q = q.where('org_units.path', 'like', `${pathPrefix}%`);
   return q.orderBy('org_units.path').orderBy('users.name').execute();

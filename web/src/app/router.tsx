@@ -30,6 +30,8 @@ const OpportunityBoardPage = lazy(() => import('../features/opportunities/BoardP
 const OpportunityListPage = lazy(() => import('../features/opportunities/ListPage.tsx'));
 const OpportunityPage = lazy(() => import('../features/opportunities/OpportunityPage.tsx'));
 const ReportsPage = lazy(() => import('../pages/ReportsPage.tsx'));
+const FunnelPage = lazy(() => import('../features/funnel/FunnelPage.tsx'));
+const QuotasPage = lazy(() => import('../features/quotas/QuotasPage.tsx'));
 const CalculatorsPage = lazy(() => import('../features/planning/CalculatorsPage.tsx'));
 const TasksPage = lazy(() => import('../features/rhythm/TasksPage.tsx'));
 
@@ -66,7 +68,8 @@ export const router = createBrowserRouter([
           { path: 'opportunities/:id', element: <OpportunityPage /> },
           { path: 'activities', element: <ComingSoonPage area="activities" /> },
           { path: 'tasks', element: <TasksPage /> },
-          { path: 'funnel', element: <ComingSoonPage area="funnel" /> },
+          { path: 'funnel', element: <FunnelPage /> },
+          { path: 'funnel/quotas', element: <QuotasPage /> },
           {
             path: 'reports',
             element: <ReportsPage />,

@@ -7,6 +7,7 @@ import { opportunitiesEnUS } from '../features/opportunities/messages.en-US.ts';
 import { processesEnUS } from '../features/processes/messages.en-US.ts';
 import { timelineEnUS } from '../features/timeline/messages.en-US.ts';
 import { planningEnUS } from '../features/planning/messages.en-US.ts';
+import { funnelEnUS } from '../features/funnel/messages.en-US.ts';
 import { contactsEnUS } from '../features/contacts/messages.en-US.ts';
 import { rhythmEnUS } from '../features/rhythm/messages.en-US.ts';
 import { activitiesEnUS } from '../features/activities/messages.en-US.ts';
@@ -370,4 +371,4 @@ const coreEnUS = {
   'notFound.back': 'Back to Home',
 };
 
-export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS, ...opportunitiesEnUS, ...processesEnUS, ...timelineEnUS, ...planningEnUS, ...contactsEnUS, ...rhythmEnUS, ...activitiesEnUS };
+export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS, ...opportunitiesEnUS, ...processesEnUS, ...timelineEnUS, ...planningEnUS, ...funnelEnUS, ...contactsEnUS, ...rhythmEnUS, ...activitiesEnUS };

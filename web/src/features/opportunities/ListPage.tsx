@@ -19,7 +19,7 @@ import { NewOpportunityModal } from './NewOpportunityModal.tsx';
 import { PROBLEMS, STATUSES, type ListFilters, type Opportunity, type Problem } from './types.ts';
 
 /** The list filters a saved view keeps (the tab and the page are not part of a view). */
-const VIEW_KEYS = ['status', 'processId', 'stageId', 'ownerId', 'orgUnitId', 'closeFrom', 'closeTo', 'minProbability', 'q', 'sort'] as const satisfies readonly (keyof ListFilters)[];
+const VIEW_KEYS = ['status', 'processId', 'stageId', 'ownerId', 'orgUnitId', 'closeFrom', 'closeTo', 'minProbability', 'sizeClass', 'q', 'sort'] as const satisfies readonly (keyof ListFilters)[];
 const viewQuery = (filters: ListFilters) => Object.fromEntries(VIEW_KEYS.map((k) => [k, filters[k] === undefined ? undefined : String(filters[k])]));
 
 /** The columns the server sorts by (src/modules/opportunities list query). */
@@ -78,7 +78,7 @@ function AllTab() {
       </Flex>
       <Flex gap={8} wrap style={{ marginBottom: 12 }}>
         {/* Keyed by the search text: picking a saved view shows the view's text in the search box. */}
-        <OppFilterBar key={filters.q ?? ''} filters={filters} update={update}>
+        <OppFilterBar key={filters.q ?? ''} filters={filters} update={update} sizeFilter>
           <Select allowClear style={{ width: 110 }} placeholder={t('opps.col.status')} value={filters.status} onChange={(v: string | undefined) => update({ status: v ?? null })}
             options={STATUSES.map((s) => ({ value: s, label: t(`opps.status.${s}`) }))} data-testid="status-filter" />
           <Select allowClear style={{ width: 170 }} placeholder={t('opps.filter.process')} value={filters.processId} onChange={(v: number | undefined) => update({ processId: v ?? null, stageId: null })}

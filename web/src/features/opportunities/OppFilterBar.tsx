@@ -7,8 +7,10 @@ import { usePeople } from './api.ts';
 import type { ListFilters } from './types.ts';
 
 /** Owner, unit, close period and search — shared by the board and the list. */
-export function OppFilterBar({ filters, update, children }: {
+export function OppFilterBar({ filters, update, children, sizeFilter }: {
   filters: ListFilters;
+  /** The list filters by size class too (the funnel drills down by it); the board does not. */
+  sizeFilter?: boolean;
   update: (p: Record<string, string | number | null | undefined>) => void;
   children?: React.ReactNode;
 }) {
@@ -37,6 +39,11 @@ export function OppFilterBar({ filters, update, children }: {
         onChange={(r) => update({ closeFrom: r?.[0]?.format('YYYY-MM-DD') ?? null, closeTo: r?.[1]?.format('YYYY-MM-DD') ?? null })}
         allowEmpty={[true, true]}
       />
+      {sizeFilter && <Select
+        allowClear placeholder={t('opps.filter.size')} style={{ width: 120 }} value={filters.sizeClass} data-testid="opp-size"
+        onChange={(v: string | undefined) => update({ sizeClass: v ?? null })}
+        options={[{ value: 'small', label: t('opps.size.small') }, { value: 'large', label: t('opps.size.large') }]}
+      />}
     </Flex>
   );
 }

@@ -13,6 +13,8 @@ export function useOppFilters() {
   for (const k of STR) { const v = list.str(k); if (v) filters[k] = v; }
   const status = list.str('status');
   if (status) filters.status = status as Status;
+  const size = list.str('sizeClass');
+  if (size === 'small' || size === 'large') filters.sizeClass = size;
   const update = (patch: Partial<Record<keyof ListFilters | 'page' | 'tab' | 'problem', string | number | null | undefined>>) => list.update(patch);
   return { list, filters, page: list.page, update, search: list.search };
 }

@@ -13,6 +13,7 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.status.won': 'Won',
   'opps.status.lost': 'Lost',
   'opps.status.abandoned': 'Abandoned',
+  'opps.filter.size': 'Size',
   'opps.size.small': 'Small project',
   'opps.size.large': 'Large project',
 

@@ -11,6 +11,7 @@ export const opportunitiesZhCN = {
   'opps.status.won': '赢单',
   'opps.status.lost': '丢单',
   'opps.status.abandoned': '放弃',
+  'opps.filter.size': '项目规模',
   'opps.size.small': '小项目',
   'opps.size.large': '大项目',
 

@@ -121,6 +121,8 @@ export interface ListFilters extends BoardFilters {
   sort?: string;
   /** Current stage probability at least this percent. */
   minProbability?: number;
+  /** Small or large projects (the funnel drills down by it). */
+  sizeClass?: 'small' | 'large';
 }
 
 export interface AttentionPage { items: Opportunity[]; total: number; counts?: Partial<Record<Problem, number>> }

@@ -1,0 +1,175 @@
+import { useMemo } from 'react';
+import { Alert, Button, Card, Col, Empty, Flex, Row, Select, Skeleton, Table, Tag, Typography } from 'antd';
+import { Link, useSearchParams } from 'react-router';
+import type { FunnelMembersResponse, FunnelResponse } from '../../../../src/contracts/funnel.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { EChart, type ChartOption } from '../../components/EChart.tsx';
+import { LoadError } from '../../components/LoadError.tsx';
+import { problemMessage } from '../../api/problems.ts';
+import { useMoney } from '../../i18n/money.ts';
+import { useI18n, useT } from '../../i18n/useI18n.ts';
+import { useSession } from '../auth/session.ts';
+import { useProcesses } from '../opportunities/api.ts';
+import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
+import { useFunnel, useFunnelHealth, useFunnelMembers, type FunnelParams } from './api.ts';
+import { HealthPanel } from './HealthPanel.tsx';
+import { drillDown, periodChoices } from './links.ts';
+
+const num = (n: number, digits = 1) => (Number.isInteger(n) ? String(n) : n.toFixed(digits));
+
+/**
+ * The live funnel (docs/targets.md § Funnel): for a scope the caller may see, a process and a
+ * period — a funnel chart, a table per stage, a row per member, and its health. The view lives
+ * in the URL, so it can be shared; every number opens the opportunities behind it.
+ */
+export default function FunnelPage() {
+  const t = useT();
+  const say = useI18n();
+  const money = useMoney();
+  const me = useSession();
+  const [search, setSearch] = useSearchParams();
+  const params: FunnelParams = {
+    scope: search.get('scope') ?? undefined,
+    processId: search.get('processId') ? Number(search.get('processId')) : undefined,
+    period: search.get('period') ?? undefined,
+  };
+  const set = (patch: Partial<Record<keyof FunnelParams, string | undefined>>) => {
+    const next = new URLSearchParams(search);
+    for (const [k, v] of Object.entries(patch)) if (v === undefined) next.delete(k); else next.set(k, v);
+    setSearch(next, { replace: true });
+  };
+  const funnel = useFunnel(params);
+  const f = funnel.data;
+  const members = useFunnelMembers(params, !!f && f.scope.kind !== 'user');
+  const health = useFunnelHealth(params, !!f && params.period !== 'all');
+  const processes = useProcesses();
+  // Someone whose own scope is a person (a rep) sees only their own numbers: no unit to choose.
+  const sees = f?.scope.kind !== 'user' || params.scope !== undefined;
+  const choices = periodChoices(f?.period?.name ?? (params.period === 'all' ? undefined : params.period));
+
+  const chart = useMemo<ChartOption | null>(() => {
+    if (!f || f.stages.length === 0) return null;
+    return {
+      tooltip: { trigger: 'item' },
+      series: [{
+        type: 'funnel', left: 8, right: 8, top: 8, bottom: 8, sort: 'none', minSize: '18%', gap: 2,
+        label: { show: true, position: 'inside', formatter: '{b}: {c}' },
+        data: f.stages.map((s) => ({ name: s.name, value: s.count })),
+      }],
+    };
+  }, [f]);
+
+  const controls = (
+    <Flex gap={8} wrap>
+      {sees && (
+        <Select data-testid="funnel-scope-kind" style={{ minWidth: 120 }} value={params.scope?.split(':')[0] ?? f?.scope.kind}
+          onChange={(kind: string) => set({ scope: kind === 'workspace' ? 'workspace' : kind === 'user' ? `user:${me.user.id}` : `unit:${me.user.orgUnitId}` })}
+          options={[{ value: 'workspace', label: t('funnel.scope.workspace') }, { value: 'unit', label: t('funnel.scope.unit') }, { value: 'user', label: t('funnel.scope.me') }]} />
+      )}
+      {sees && f?.scope.kind === 'unit' && (
+        <UnitTreeSelect style={{ minWidth: 180 }} value={f.scope.id ?? undefined} onChange={(id: number) => set({ scope: `unit:${id}` })} />
+      )}
+      <Select data-testid="funnel-process" style={{ minWidth: 140 }} value={f?.process?.id} placeholder={t('funnel.process')}
+        onChange={(id: number) => set({ processId: String(id) })} options={(processes.data ?? []).map((p) => ({ value: p.id, label: p.name }))} />
+      <Select data-testid="funnel-period" style={{ minWidth: 130 }} value={params.period ?? f?.period?.name}
+        onChange={(p: string) => set({ period: p })} options={choices.map((p) => ({ value: p, label: p === 'all' ? t('funnel.period.all') : p }))} />
+      <Link to="/funnel/quotas"><Button>{t('quotas.title')}</Button></Link>
+    </Flex>
+  );
+
+  if (funnel.isError) {
+    return (
+      <>
+        <PageHeader title={t('funnel.title')} subtitle={t('funnel.subtitle')} extra={controls} />
+        {funnel.error && (funnel.error as { status?: number }).status === 403
+          ? <Alert type="warning" showIcon message={problemMessage(funnel.error, say)} action={<Button onClick={() => set({ scope: undefined })}>{t('funnel.backToMine')}</Button>} />
+          : <LoadError error={funnel.error} onRetry={() => void funnel.refetch()} />}
+      </>
+    );
+  }
+  return (
+    <>
+      <PageHeader title={t('funnel.title')} subtitle={f ? `${f.scope.name} · ${f.process?.name ?? ''} · ${f.period ? f.period.name : t('funnel.period.all')}` : t('funnel.subtitle')} extra={controls} />
+      {!f ? <Skeleton active /> : f.total.count === 0 && f.won.count === 0 ? (
+        <Card><Empty description={t('funnel.empty')}><Link to="/opportunities/board"><Button type="primary">{t('funnel.toBoard')}</Button></Link></Empty></Card>
+      ) : (
+        <Flex vertical gap={16}>
+          <Row gutter={[16, 16]}>
+            <Col xs={24} lg={9}>
+              <Card size="small" title={t('funnel.chart')} data-testid="funnel-chart">
+                {chart && <EChart option={chart} height={260} label={t('funnel.chart')} />}
+              </Card>
+            </Col>
+            <Col xs={24} lg={15}>
+              <StageTable f={f} />
+            </Col>
+          </Row>
+          {f.scope.kind !== 'user' && <MembersTable f={f} members={members.data} loading={members.isLoading} />}
+          {params.period !== 'all' && <HealthPanel query={health} />}
+        </Flex>
+      )}
+      <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>{t('funnel.periodRule')} {money(f?.largeDealThreshold)} {t('funnel.largeRule')}</Typography.Paragraph>
+    </>
+  );
+}
+
+function StageTable({ f }: { f: FunnelResponse }) {
+  const t = useT();
+  const money = useMoney();
+  const link = (text: string, extra: Parameters<typeof drillDown>[1]) => <Link to={drillDown(f, extra)}>{text}</Link>;
+  type Row = FunnelResponse['stages'][number];
+  return (
+    <Card size="small" title={t('funnel.byStage')} data-testid="funnel-table">
+      <Table<Row> size="small" rowKey="stageId" pagination={false} scroll={{ x: 'max-content' }} dataSource={f.stages}
+        summary={() => (
+          <Table.Summary.Row>
+            <Table.Summary.Cell index={0}><b>{t('funnel.total')}</b></Table.Summary.Cell>
+            <Table.Summary.Cell index={1} />
+            <Table.Summary.Cell index={2} align="right">{link(String(f.total.count), {})}</Table.Summary.Cell>
+            <Table.Summary.Cell index={3} align="right">{link(money(f.total.amount, true), {})}</Table.Summary.Cell>
+            <Table.Summary.Cell index={4} align="right">{money(f.total.expectedAmount, true)}</Table.Summary.Cell>
+            <Table.Summary.Cell index={5} align="right">{num(f.total.expectedDeals)}</Table.Summary.Cell>
+            <Table.Summary.Cell index={6} />
+            <Table.Summary.Cell index={7} />
+          </Table.Summary.Row>
+        )}
+        columns={[
+          { title: t('funnel.stage'), dataIndex: 'name' },
+          { title: t('funnel.probability'), dataIndex: 'probability', align: 'right', render: (p: number) => `${p}%` },
+          { title: t('funnel.count'), dataIndex: 'count', align: 'right', render: (n: number, s) => link(String(n), { stageId: s.stageId }) },
+          { title: t('funnel.amount'), dataIndex: 'amount', align: 'right', render: (n: number, s) => link(money(n, true), { stageId: s.stageId }) },
+          { title: t('funnel.expectedAmount'), dataIndex: 'expectedAmount', align: 'right', render: (n: number, s) => link(money(n, true), { stageId: s.stageId }) },
+          { title: t('funnel.expectedDeals'), dataIndex: 'expectedDeals', align: 'right', render: (n: number, s) => link(num(n), { stageId: s.stageId }) },
+          { title: t('funnel.smallCount'), key: 'small', align: 'right', render: (_, s) => link(String(s.small.count), { stageId: s.stageId, sizeClass: 'small' }) },
+          { title: t('funnel.largeAmount'), key: 'large', align: 'right', render: (_, s) => link(`${money(s.large.amount, true)} (${s.large.count})`, { stageId: s.stageId, sizeClass: 'large' }) },
+        ]} />
+      <Flex gap={8} wrap style={{ marginTop: 8 }}>
+        <Tag color="green" data-testid="funnel-won">{t('funnel.won')}: {money(f.won.amount, true)} ({f.won.count})</Tag>
+      </Flex>
+    </Card>
+  );
+}
+
+function MembersTable({ f, members, loading }: { f: FunnelResponse; members: FunnelMembersResponse | undefined; loading: boolean }) {
+  const t = useT();
+  const money = useMoney();
+  type Member = FunnelMembersResponse['members'][number];
+  const stages = members?.stages ?? [];
+  return (
+    <Card size="small" title={t('funnel.members')} data-testid="funnel-members">
+      <Table<Member> size="small" rowKey="userId" loading={loading} dataSource={members?.members ?? []} scroll={{ x: 'max-content' }} pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        locale={{ emptyText: t('funnel.noMembers') }}
+        columns={[
+          { title: t('funnel.member'), dataIndex: 'name', fixed: 'left', render: (name: string, m) => <Link to={`/funnel?scope=user:${m.userId}${f.process ? `&processId=${f.process.id}` : ''}${f.period ? `&period=${f.period.name}` : '&period=all'}`}>{name}</Link> },
+          { title: t('funnel.unit'), dataIndex: 'orgUnitName', responsive: ['md'] },
+          ...stages.map((s, i) => ({
+            title: s.name, key: `s${s.stageId}`, align: 'right' as const,
+            render: (_: unknown, m: Member) => <Link to={drillDown(f, { stageId: s.stageId, ownerId: m.userId })}>{m.stages[i]!.count}</Link>,
+          })),
+          { title: t('funnel.amount'), dataIndex: 'amount', align: 'right', render: (n: number, m) => <Link to={drillDown(f, { ownerId: m.userId })}>{money(n, true)}</Link> },
+          { title: t('funnel.expectedAmount'), dataIndex: 'expectedAmount', align: 'right', render: (n: number) => money(n, true) },
+          { title: t('funnel.won'), dataIndex: 'won', align: 'right', render: (n: number) => money(n, true) },
+        ]} />
+    </Card>
+  );
+}
