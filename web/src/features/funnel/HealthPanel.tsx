@@ -56,7 +56,7 @@ export function HealthPanel({ query }: { query: UseQueryResult<HealthResponse> }
       </Flex>
       <Table<StageRow> size="small" rowKey="stageId" pagination={false} scroll={{ x: 'max-content' }} dataSource={h.stages}
         expandable={{ rowExpandable: (s) => s.over.length > 0, expandedRowRender: (s) => (
-          <ul style={{ margin: 0 }}>{s.over.map((d) => <li key={d.id}><Link to={`/opportunities/${d.id}`}>{d.name}</Link> · {t('funnel.days', { n: num(d.days) })} · {money(d.amount, true)}</li>)}</ul>
+          <ul style={{ margin: 0 }}>{s.over.map((d) => <li key={d.id}><Link to={`/opportunities/${d.id}`}>{d.name}</Link> · {t('funnel.days', { n: Math.round(d.days * 10) / 10 })} · {money(d.amount, true)}</li>)}</ul>
         ) }}
         columns={[
           { title: t('funnel.stage'), dataIndex: 'name' },
