@@ -18,6 +18,7 @@ import * as m0015 from './migrations/0015_quotas_funnel.ts';
 import * as m0015b from './migrations/0015_quotas_funnel_units.ts';
 import * as m0016 from './migrations/0016_forecasts.ts';
 import * as m0017 from './migrations/0017_groups_modes.ts';
+import * as m0018 from './migrations/0018_search_index.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -39,6 +40,7 @@ const migrations: Record<string, EngineMigration> = {
   '0015_quotas_funnel_units': m0015b,
   '0016_forecasts': m0016,
   '0017_groups_modes': m0017,
+  '0018_search_index': m0018,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

@@ -1,6 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { QuotaTable, FunnelTotalTable, FunnelUnitTotalTable } from './schema-targets.ts';
 import type { OpportunityTable, SalesProcessTable, ProcessStageTable, OpportunityStageHistoryTable, OpportunityReviewTable, OpportunityTeamTable, AttachmentTable, BuyingRoleTable } from './schema-sales.ts';
+import type { SearchTables } from './schema-search.ts';
 
 export type { QuotaTable, FunnelTotalTable, FunnelUnitTotalTable };
 export type { OpportunityTable, SalesProcessTable, ProcessStageTable, OpportunityStageHistoryTable, OpportunityReviewTable, OpportunityTeamTable, AttachmentTable, BuyingRoleTable };
@@ -294,7 +295,7 @@ export interface ImportMappingTable {
   updated_at: number;
 }
 
-export interface Database {
+export interface Database extends SearchTables {
   opportunity_credit_splits: CreditSplitTable;
   workspaces: WorkspaceTable;
   org_units: OrgUnitTable;

@@ -5,6 +5,7 @@ import type { Actor } from '../../domain/policy.ts';
 import type { Tier } from '../../domain/accounts.ts';
 import { localitySpellings } from '../../domain/regions.ts';
 import { accountsWithinReach, onAccountTeam, subtreePattern } from '../scope.ts';
+import { candidateIds, prepareMatch } from '../search/shared.ts';
 
 const accountColumns = [
   'accounts.id',
@@ -88,6 +89,15 @@ export async function filteredAccounts(db: Kysely<Database>, engine: Engine, act
   q = f.archived ? q.where('accounts.archived_at', 'is not', null) : q.where('accounts.archived_at', 'is', null);
   if (f.q) {
     const needle = f.q;
+    // The search index narrows to the accounts whose text, or a contact's, may hold the text;
+    // the substring test below decides (docs/search.md).
+    const m = await prepareMatch(db, actor.workspaceId, needle);
+    q = q.where((eb) =>
+      eb.or([
+        eb('accounts.id', 'in', candidateIds(db, actor.workspaceId, m, 'a')),
+        eb('accounts.id', 'in', eb.selectFrom('contacts').select('contacts.account_id').where('contacts.workspace_id', '=', actor.workspaceId).where('contacts.id', 'in', candidateIds(db, actor.workspaceId, m, 'c'))),
+      ]),
+    );
     q = q.where((eb) =>
       eb.or([
         containsInsensitive(engine, eb.ref('accounts.name'), needle),

@@ -4,6 +4,7 @@ import { containsInsensitive, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import type { BuyingRoleKind, Tier } from '../../domain/accounts.ts';
 import { accountsWithinReach, subtreePattern } from '../scope.ts';
+import { candidateIds, prepareMatch } from '../search/shared.ts';
 
 const contactColumns = [
   'contacts.id', 'contacts.account_id', 'contacts.name', 'contacts.title', 'contacts.department', 'contacts.reports_to_id',
@@ -56,6 +57,8 @@ export async function filteredContacts(db: Kysely<Database>, engine: Engine, act
   }
   if (f.q) {
     const needle = f.q;
+    const m = await prepareMatch(db, actor.workspaceId, needle);
+    q = q.where((eb) => eb.or([eb('contacts.id', 'in', candidateIds(db, actor.workspaceId, m, 'c')), eb('contacts.account_id', 'in', candidateIds(db, actor.workspaceId, m, 'a'))]));
     q = q.where((eb) =>
       eb.or(['contacts.name', 'contacts.mobile', 'contacts.phone', 'contacts.email', 'contacts.title', 'accounts.name'].map((c) => containsInsensitive(engine, eb.ref(c as 'contacts.name'), needle))),
     );

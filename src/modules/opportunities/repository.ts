@@ -4,6 +4,7 @@ import type { Database, OpportunityStageHistoryTable, OpportunityTable } from '.
 import { containsInsensitive, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { opportunitiesWithinReach, subtreePattern } from '../scope.ts';
+import { candidateIds, prepareMatch } from '../search/shared.ts';
 
 const columns = [
   'opportunities.id', 'opportunities.account_id', 'opportunities.name', 'opportunities.owner_id', 'opportunities.org_unit_id',
@@ -66,6 +67,13 @@ export async function filteredOpportunities(db: Kysely<Database>, engine: Engine
   return q;
 }
 
+/** The search index narrows to deals whose name or account's name may hold the text; the substring test decides (docs/search.md). */
+async function indexedOpportunityText(db: Kysely<Database>, actor: Actor, needle: string) {
+  const m = await prepareMatch(db, actor.workspaceId, needle);
+  return (eb: ExpressionBuilder<Database, 'opportunities'>) =>
+    eb.or([eb('opportunities.id', 'in', candidateIds(db, actor.workspaceId, m, 'o')), eb('opportunities.account_id', 'in', candidateIds(db, actor.workspaceId, m, 'a'))]);
+}
+
 export async function listOpportunities(
   db: Kysely<Database>,
   engine: Engine,
@@ -122,6 +130,7 @@ async function scoped(db: Kysely<Database>, engine: Engine, actor: Actor, f: Sco
   let q = visibleOpportunities(db, actor);
   if (f.q) {
     const needle = f.q;
+    q = q.where(await indexedOpportunityText(db, actor, needle));
     q = q.where((eb) => eb.or([containsInsensitive(engine, eb.ref('opportunities.name'), needle), containsInsensitive(engine, eb.ref('accounts.name'), needle)]));
   }
   if (f.ownerId !== undefined) q = q.where('opportunities.owner_id', '=', f.ownerId);

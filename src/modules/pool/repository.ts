@@ -6,6 +6,7 @@ import type { Actor } from '../../domain/policy.ts';
 import { POOL_REASONS } from '../../domain/pool.ts';
 import { getAccount, visibleAccounts } from '../accounts/repository.ts';
 import { subtreePattern } from '../scope.ts';
+import { candidateIds, prepareMatch } from '../search/shared.ts';
 
 /** The account if the actor may see it (the accounts area's visibility rule). */
 export const visibleOrNull = (db: Kysely<Database>, actor: Actor, id: number) => getAccount(db, actor, id);
@@ -166,6 +167,7 @@ export async function listPool(
   if (f.orgUnitId !== undefined) q = q.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, f.orgUnitId));
   if (f.q) {
     const needle = f.q;
+    q = q.where('accounts.id', 'in', candidateIds(db, actor.workspaceId, await prepareMatch(db, actor.workspaceId, needle), 'a'));
     q = q.where((eb) => eb.or([containsInsensitive(engine, eb.ref('accounts.name'), needle), containsInsensitive(engine, eb.ref('accounts.credit_code'), needle)]));
   }
   if (f.tier) q = q.where('accounts.tier', '=', f.tier);

@@ -1,0 +1,12 @@
+/** The search index (migration 0018, docs/search.md): written only by triggers, read by src/modules/search. */
+export interface SearchGramTable {
+  workspace_id: number;
+  /** Two characters of a lowered text (one at its end); kind `ap`/`cp`/`op` holds pinyin initials. */
+  gram: string;
+  kind: string;
+  record_id: number;
+}
+
+export interface SearchTables {
+  search_grams: SearchGramTable;
+}
