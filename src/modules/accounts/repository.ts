@@ -94,8 +94,8 @@ export async function filteredAccounts(db: Kysely<Database>, engine: Engine, act
     const m = await prepareMatch(db, actor.workspaceId, needle);
     q = q.where((eb) =>
       eb.or([
-        eb('accounts.id', 'in', candidateIds(db, actor.workspaceId, m, 'a')),
-        eb('accounts.id', 'in', eb.selectFrom('contacts').select('contacts.account_id').where('contacts.workspace_id', '=', actor.workspaceId).where('contacts.id', 'in', candidateIds(db, actor.workspaceId, m, 'c'))),
+        eb('accounts.id', 'in', candidateIds(eb, actor.workspaceId, m, 'a')),
+        eb('accounts.id', 'in', eb.selectFrom('contacts').select('contacts.account_id').where('contacts.workspace_id', '=', actor.workspaceId).where('contacts.id', 'in', candidateIds(eb, actor.workspaceId, m, 'c'))),
       ]),
     );
     q = q.where((eb) =>

@@ -58,7 +58,7 @@ export async function filteredContacts(db: Kysely<Database>, engine: Engine, act
   if (f.q) {
     const needle = f.q;
     const m = await prepareMatch(db, actor.workspaceId, needle);
-    q = q.where((eb) => eb.or([eb('contacts.id', 'in', candidateIds(db, actor.workspaceId, m, 'c')), eb('contacts.account_id', 'in', candidateIds(db, actor.workspaceId, m, 'a'))]));
+    q = q.where((eb) => eb.or([eb('contacts.id', 'in', candidateIds(eb, actor.workspaceId, m, 'c')), eb('contacts.account_id', 'in', candidateIds(eb, actor.workspaceId, m, 'a'))]));
     q = q.where((eb) =>
       eb.or(['contacts.name', 'contacts.mobile', 'contacts.phone', 'contacts.email', 'contacts.title', 'accounts.name'].map((c) => containsInsensitive(engine, eb.ref(c as 'contacts.name'), needle))),
     );

@@ -71,7 +71,7 @@ export async function filteredOpportunities(db: Kysely<Database>, engine: Engine
 async function indexedOpportunityText(db: Kysely<Database>, actor: Actor, needle: string) {
   const m = await prepareMatch(db, actor.workspaceId, needle);
   return (eb: ExpressionBuilder<Database, 'opportunities'>) =>
-    eb.or([eb('opportunities.id', 'in', candidateIds(db, actor.workspaceId, m, 'o')), eb('opportunities.account_id', 'in', candidateIds(db, actor.workspaceId, m, 'a'))]);
+    eb.or([eb('opportunities.id', 'in', candidateIds(eb, actor.workspaceId, m, 'o')), eb('opportunities.account_id', 'in', candidateIds(eb, actor.workspaceId, m, 'a'))]);
 }
 
 export async function listOpportunities(

@@ -167,7 +167,8 @@ export async function listPool(
   if (f.orgUnitId !== undefined) q = q.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, f.orgUnitId));
   if (f.q) {
     const needle = f.q;
-    q = q.where('accounts.id', 'in', candidateIds(db, actor.workspaceId, await prepareMatch(db, actor.workspaceId, needle), 'a'));
+    const m = await prepareMatch(db, actor.workspaceId, needle);
+    q = q.where((eb) => eb('accounts.id', 'in', candidateIds(eb, actor.workspaceId, m, 'a')));
     q = q.where((eb) => eb.or([containsInsensitive(engine, eb.ref('accounts.name'), needle), containsInsensitive(engine, eb.ref('accounts.credit_code'), needle)]));
   }
   if (f.tier) q = q.where('accounts.tier', '=', f.tier);

@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type QueryCreator, type SqlBool } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { containsInsensitive, escapeLike, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
@@ -46,16 +46,20 @@ export async function prepareMatch(db: Kysely<Database>, workspaceId: number, te
 
 export type SearchKind = 'a' | 'c' | 'o' | 'ap' | 'cp' | 'op';
 
-/** Ids of the records of `kind` whose indexed text may contain the match: a superset, to re-check. */
-export function candidateIds(db: Kysely<Database>, workspaceId: number, m: TextMatch, kind: SearchKind) {
+/**
+ * Ids of the records of `kind` whose indexed text may contain the match: a superset, to re-check.
+ * `db` is the enclosing query's expression builder, so the subquery is part of that query.
+ */
+export function candidateIds<DB extends Database, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, workspaceId: number, m: TextMatch, kind: SearchKind) {
+  const db = eb as unknown as QueryCreator<Database>;
   const base = db.selectFrom('search_grams as g').select('g.record_id').where('g.workspace_id', '=', workspaceId).where('g.kind', '=', kind);
   if (m.prefix !== null) return base.where('g.gram', '>=', m.prefix).where('g.gram', '<=', `${m.prefix}\u{10FFFF}`);
   const [first, ...rest] = m.grams;
   let q = base.where('g.gram', '=', first!);
   for (const gram of rest) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb.selectFrom('search_grams as h').select('h.record_id')
+    q = q.where((e) =>
+      e.exists(
+        e.selectFrom('search_grams as h').select('h.record_id')
           .whereRef('h.workspace_id', '=', 'g.workspace_id').where('h.gram', '=', gram).whereRef('h.kind', '=', 'g.kind').whereRef('h.record_id', '=', 'g.record_id'),
       ),
     );
@@ -83,10 +87,10 @@ export async function searchAccounts(db: Kysely<Database>, engine: Engine, actor
   const ws = actor.workspaceId;
   const matches = (eb: Eb<'accounts' | 'org_units'>): Expression<SqlBool> => {
     const text = eb.and([
-      eb('accounts.id', 'in', candidateIds(db, ws, m, 'a')),
+      eb('accounts.id', 'in', candidateIds(eb, ws, m, 'a')),
       eb.or([containsInsensitive(engine, eb.ref('accounts.name'), q), containsInsensitive(engine, eb.ref('accounts.credit_code'), q)]),
     ]);
-    return looksLikeInitials(q) ? eb.or([text, eb('accounts.id', 'in', candidateIds(db, ws, m, 'ap'))]) : text;
+    return looksLikeInitials(q) ? eb.or([text, eb('accounts.id', 'in', candidateIds(eb, ws, m, 'ap'))]) : text;
   };
   const base = db
     .selectFrom('accounts')
@@ -108,8 +112,8 @@ export async function searchContacts(db: Kysely<Database>, engine: Engine, actor
   const ws = actor.workspaceId;
   const fields = ['contacts.name', 'contacts.mobile', 'contacts.phone', 'contacts.email', 'contacts.title', 'contacts.wechat'] as const;
   const matches = (eb: Eb<'contacts' | 'accounts' | 'org_units'>): Expression<SqlBool> => {
-    const text = eb.and([eb('contacts.id', 'in', candidateIds(db, ws, m, 'c')), eb.or(fields.map((f) => containsInsensitive(engine, eb.ref(f), q)))]);
-    return looksLikeInitials(q) ? eb.or([text, eb('contacts.id', 'in', candidateIds(db, ws, m, 'cp'))]) : text;
+    const text = eb.and([eb('contacts.id', 'in', candidateIds(eb, ws, m, 'c')), eb.or(fields.map((f) => containsInsensitive(engine, eb.ref(f), q)))]);
+    return looksLikeInitials(q) ? eb.or([text, eb('contacts.id', 'in', candidateIds(eb, ws, m, 'cp'))]) : text;
   };
   const base = db
     .selectFrom('contacts')
@@ -132,8 +136,8 @@ export async function searchContacts(db: Kysely<Database>, engine: Engine, actor
 export async function searchOpportunities(db: Kysely<Database>, engine: Engine, actor: Actor, q: string, m: TextMatch, limit: number) {
   const ws = actor.workspaceId;
   const matches = (eb: Eb<'opportunities' | 'accounts' | 'org_units'>): Expression<SqlBool> => {
-    const text = eb.and([eb('opportunities.id', 'in', candidateIds(db, ws, m, 'o')), containsInsensitive(engine, eb.ref('opportunities.name'), q)]);
-    return looksLikeInitials(q) ? eb.or([text, eb('opportunities.id', 'in', candidateIds(db, ws, m, 'op'))]) : text;
+    const text = eb.and([eb('opportunities.id', 'in', candidateIds(eb, ws, m, 'o')), containsInsensitive(engine, eb.ref('opportunities.name'), q)]);
+    return looksLikeInitials(q) ? eb.or([text, eb('opportunities.id', 'in', candidateIds(eb, ws, m, 'op'))]) : text;
   };
   const base = db
     .selectFrom('opportunities')
