@@ -25,6 +25,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -91,7 +92,25 @@ group by
 
 -- account list, filtered and sorted as admin (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] parameters: number, number
+-- [Q5] parameters: string
+select
+  lower($1) as lowered;
+-- [Q6] parameters: number, string, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      "record_id"
+    from
+      "search_grams"
+    where
+      "workspace_id" = $1
+      and "gram" = $2
+    limit
+      $3
+  ) as "g";
+-- [Q7] parameters: number, number
 select
   "path"
 from
@@ -99,7 +118,7 @@ from
 where
   "workspace_id" = $1
   and "id" = $2;
--- [Q6] parameters: number, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q8] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -114,6 +133,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -147,8 +167,38 @@ where
   "accounts"."workspace_id" = $1
   and "accounts"."archived_at" is null
   and (
-    "accounts"."name" ilike $2 escape '\'
-    or "accounts"."credit_code" ilike $3 escape '\'
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $2
+        and "g"."kind" = $3
+        and "g"."gram" = $4
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = $5
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $6
+            and "g"."kind" = $7
+            and "g"."gram" = $8
+        )
+    )
+  )
+  and (
+    "accounts"."name" ilike $9 escape '\'
+    or "accounts"."credit_code" ilike $10 escape '\'
     or exists (
       select
         1 as "one"
@@ -156,27 +206,27 @@ where
         "contacts"
       where
         "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = $4
+        and "contacts"."workspace_id" = $11
         and (
-          "contacts"."name" ilike $5 escape '\'
-          or "contacts"."mobile" ilike $6 escape '\'
-          or "contacts"."phone" ilike $7 escape '\'
-          or "contacts"."email" ilike $8 escape '\'
-          or "contacts"."wechat" ilike $9 escape '\'
+          "contacts"."name" ilike $12 escape '\'
+          or "contacts"."mobile" ilike $13 escape '\'
+          or "contacts"."phone" ilike $14 escape '\'
+          or "contacts"."email" ilike $15 escape '\'
+          or "contacts"."wechat" ilike $16 escape '\'
         )
     )
   )
-  and "accounts"."owner_id" = $10
-  and "org_units"."path" like $11
-  and "accounts"."tier" = $12
+  and "accounts"."owner_id" = $17
+  and "org_units"."path" like $18
+  and "accounts"."tier" = $19
 order by
   "accounts"."last_follow_up_at" desc,
   "accounts"."id" desc
 limit
-  $13
+  $20
 offset
-  $14;
--- [Q7] parameters: number, string, string, number, string, string, string, string, string, number, string, string
+  $21;
+-- [Q9] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -189,8 +239,38 @@ where
   "accounts"."workspace_id" = $1
   and "accounts"."archived_at" is null
   and (
-    "accounts"."name" ilike $2 escape '\'
-    or "accounts"."credit_code" ilike $3 escape '\'
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $2
+        and "g"."kind" = $3
+        and "g"."gram" = $4
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = $5
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $6
+            and "g"."kind" = $7
+            and "g"."gram" = $8
+        )
+    )
+  )
+  and (
+    "accounts"."name" ilike $9 escape '\'
+    or "accounts"."credit_code" ilike $10 escape '\'
     or exists (
       select
         1 as "one"
@@ -198,23 +278,23 @@ where
         "contacts"
       where
         "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = $4
+        and "contacts"."workspace_id" = $11
         and (
-          "contacts"."name" ilike $5 escape '\'
-          or "contacts"."mobile" ilike $6 escape '\'
-          or "contacts"."phone" ilike $7 escape '\'
-          or "contacts"."email" ilike $8 escape '\'
-          or "contacts"."wechat" ilike $9 escape '\'
+          "contacts"."name" ilike $12 escape '\'
+          or "contacts"."mobile" ilike $13 escape '\'
+          or "contacts"."phone" ilike $14 escape '\'
+          or "contacts"."email" ilike $15 escape '\'
+          or "contacts"."wechat" ilike $16 escape '\'
         )
     )
   )
-  and "accounts"."owner_id" = $10
-  and "org_units"."path" like $11
-  and "accounts"."tier" = $12;
+  and "accounts"."owner_id" = $17
+  and "org_units"."path" like $18
+  and "accounts"."tier" = $19;
 
 -- opportunity list as admin (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q8] parameters: number, number, number
+-- [Q10] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -275,7 +355,7 @@ limit
   $2
 offset
   $3;
--- [Q9] parameters: number
+-- [Q11] parameters: number
 select
   count(*) as "n"
 from
@@ -290,9 +370,12 @@ where
   "opportunities"."workspace_id" = $1;
 
 -- opportunity list, filtered and sorted as admin (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: number, number
+-- [Q5] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q10] parameters: number, string, string, string, string, number, string, string, number, number
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q12] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -347,22 +430,66 @@ from
 where
   "opportunities"."workspace_id" = $1
   and (
-    "opportunities"."name" ilike $2 escape '\'
-    or "accounts"."name" ilike $3 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $2
+        and "g"."kind" = $3
+        and "g"."gram" = $4
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $5
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $6
+        and "g"."kind" = $7
+        and "g"."gram" = $8
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $9
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $4
-  and "opportunities"."status" = $5
-  and "opportunities"."process_id" = $6
-  and "opportunities"."expected_close_date" >= $7
-  and "opportunities"."expected_close_date" <= $8
+  and (
+    "opportunities"."name" ilike $10 escape '\'
+    or "accounts"."name" ilike $11 escape '\'
+  )
+  and "org_units"."path" like $12
+  and "opportunities"."status" = $13
+  and "opportunities"."process_id" = $14
+  and "opportunities"."expected_close_date" >= $15
+  and "opportunities"."expected_close_date" <= $16
 order by
   "opportunities"."amount" desc,
   "opportunities"."id"
 limit
-  $9
+  $17
 offset
-  $10;
--- [Q11] parameters: number, string, string, string, string, number, string, string
+  $18;
+-- [Q13] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -376,17 +503,61 @@ from
 where
   "opportunities"."workspace_id" = $1
   and (
-    "opportunities"."name" ilike $2 escape '\'
-    or "accounts"."name" ilike $3 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $2
+        and "g"."kind" = $3
+        and "g"."gram" = $4
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $5
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $6
+        and "g"."kind" = $7
+        and "g"."gram" = $8
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $9
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $4
-  and "opportunities"."status" = $5
-  and "opportunities"."process_id" = $6
-  and "opportunities"."expected_close_date" >= $7
-  and "opportunities"."expected_close_date" <= $8;
+  and (
+    "opportunities"."name" ilike $10 escape '\'
+    or "accounts"."name" ilike $11 escape '\'
+  )
+  and "org_units"."path" like $12
+  and "opportunities"."status" = $13
+  and "opportunities"."process_id" = $14
+  and "opportunities"."expected_close_date" >= $15
+  and "opportunities"."expected_close_date" <= $16;
 
 -- board as admin (200): GET /api/v1/opportunities/board?processId=…
--- [Q12] parameters: number, number
+-- [Q14] parameters: number, number
 select
   *
 from
@@ -394,7 +565,7 @@ from
 where
   "workspace_id" = $1
   and "id" = $2;
--- [Q13] parameters: number, number
+-- [Q15] parameters: number, number
 select
   *
 from
@@ -406,7 +577,7 @@ order by
   "process_id",
   "position";
 -- [Q1] again; parameters: number
--- [Q14] parameters: number, number, string, number, string, number, number
+-- [Q16] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -436,7 +607,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q15] parameters: number, number, string, number, string, number, number
+-- [Q17] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -509,7 +680,7 @@ where
       and "opportunities"."closed_at" < $7
     )
   );
--- [Q16] parameters: number, number, string, number, string, number, number, number
+-- [Q18] parameters: number, number, string, number, string, number, number, number
 select
   *
 from
@@ -594,11 +765,14 @@ order by
   "c"."rn";
 
 -- board, filtered as admin (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q12] again; parameters: number, number
--- [Q13] again; parameters: number, number
+-- [Q14] again; parameters: number, number
+-- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: number, number
--- [Q17] parameters: number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q5] again; parameters: string
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q19] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -615,27 +789,71 @@ from
 where
   "opportunities"."workspace_id" = $1
   and (
-    "opportunities"."name" ilike $2 escape '\'
-    or "accounts"."name" ilike $3 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $2
+        and "g"."kind" = $3
+        and "g"."gram" = $4
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $5
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $6
+        and "g"."kind" = $7
+        and "g"."gram" = $8
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $9
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $4
-  and "opportunities"."process_id" = $5
+  and (
+    "opportunities"."name" ilike $10 escape '\'
+    or "accounts"."name" ilike $11 escape '\'
+  )
+  and "org_units"."path" like $12
+  and "opportunities"."process_id" = $13
   and (
     (
-      "opportunities"."status" = $6
-      and "stage"."is_won" = $7
-      and "opportunities"."expected_close_date" >= $8
-      and "opportunities"."expected_close_date" <= $9
+      "opportunities"."status" = $14
+      and "stage"."is_won" = $15
+      and "opportunities"."expected_close_date" >= $16
+      and "opportunities"."expected_close_date" <= $17
     )
     or (
-      "opportunities"."status" = $10
-      and "opportunities"."closed_at" >= $11
-      and "opportunities"."closed_at" < $12
+      "opportunities"."status" = $18
+      and "opportunities"."closed_at" >= $19
+      and "opportunities"."closed_at" < $20
     )
   )
 group by
   "opportunities"."stage_id";
--- [Q18] parameters: number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q20] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -697,25 +915,69 @@ from
 where
   "opportunities"."workspace_id" = $1
   and (
-    "opportunities"."name" ilike $2 escape '\'
-    or "accounts"."name" ilike $3 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $2
+        and "g"."kind" = $3
+        and "g"."gram" = $4
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $5
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $6
+        and "g"."kind" = $7
+        and "g"."gram" = $8
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $9
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $4
-  and "opportunities"."process_id" = $5
+  and (
+    "opportunities"."name" ilike $10 escape '\'
+    or "accounts"."name" ilike $11 escape '\'
+  )
+  and "org_units"."path" like $12
+  and "opportunities"."process_id" = $13
   and (
     (
-      "opportunities"."status" = $6
-      and "stage"."is_won" = $7
-      and "opportunities"."expected_close_date" >= $8
-      and "opportunities"."expected_close_date" <= $9
+      "opportunities"."status" = $14
+      and "stage"."is_won" = $15
+      and "opportunities"."expected_close_date" >= $16
+      and "opportunities"."expected_close_date" <= $17
     )
     or (
-      "opportunities"."status" = $10
-      and "opportunities"."closed_at" >= $11
-      and "opportunities"."closed_at" < $12
+      "opportunities"."status" = $18
+      and "opportunities"."closed_at" >= $19
+      and "opportunities"."closed_at" < $20
     )
   );
--- [Q19] parameters: number, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q21] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -781,34 +1043,78 @@ from
     where
       "opportunities"."workspace_id" = $1
       and (
-        "opportunities"."name" ilike $2 escape '\'
-        or "accounts"."name" ilike $3 escape '\'
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $2
+            and "g"."kind" = $3
+            and "g"."gram" = $4
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $5
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $6
+            and "g"."kind" = $7
+            and "g"."gram" = $8
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $9
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
       )
-      and "org_units"."path" like $4
-      and "opportunities"."process_id" = $5
+      and (
+        "opportunities"."name" ilike $10 escape '\'
+        or "accounts"."name" ilike $11 escape '\'
+      )
+      and "org_units"."path" like $12
+      and "opportunities"."process_id" = $13
       and (
         (
-          "opportunities"."status" = $6
-          and "stage"."is_won" = $7
-          and "opportunities"."expected_close_date" >= $8
-          and "opportunities"."expected_close_date" <= $9
+          "opportunities"."status" = $14
+          and "stage"."is_won" = $15
+          and "opportunities"."expected_close_date" >= $16
+          and "opportunities"."expected_close_date" <= $17
         )
         or (
-          "opportunities"."status" = $10
-          and "opportunities"."closed_at" >= $11
-          and "opportunities"."closed_at" < $12
+          "opportunities"."status" = $18
+          and "opportunities"."closed_at" >= $19
+          and "opportunities"."closed_at" < $20
         )
       )
   ) as "c"
 where
-  "c"."rn" <= $13
+  "c"."rn" <= $21
 order by
   "c"."stage_id",
   "c"."rn";
 
 -- attention list as admin (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q20] parameters: number, string, number, number, string, number, number, number
+-- [Q22] parameters: number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -884,7 +1190,7 @@ limit
   $7
 offset
   $8;
--- [Q21] parameters: number, string, number, number, string, number
+-- [Q23] parameters: number, string, number, number, string, number
 select
   count(*) as "n"
 from
@@ -912,7 +1218,7 @@ where
     )
     or "opportunities"."advantage_lost" = $6
   );
--- [Q22] parameters: number, number, string, number, number, string
+-- [Q24] parameters: number, number, string, number, number, string
 select
   sum(
     case
@@ -955,7 +1261,7 @@ where
 
 -- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q23] parameters: number, number, string, number, number, number, number
+-- [Q25] parameters: number, number, string, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1023,7 +1329,7 @@ limit
   $6
 offset
   $7;
--- [Q24] parameters: number, number, string, number, number
+-- [Q26] parameters: number, number, string, number, number
 select
   count(*) as "n"
 from
@@ -1043,7 +1349,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $5
   );
--- [Q25] parameters: number, number, string, number, number, number, string
+-- [Q27] parameters: number, number, string, number, number, number, string
 select
   sum(
     case
@@ -1086,7 +1392,7 @@ where
   and "opportunities"."status" = $7;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
--- [Q26] parameters: number, number, number, number
+-- [Q28] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -1101,6 +1407,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -1143,7 +1450,7 @@ from
 where
   "accounts"."workspace_id" = $3
   and "accounts"."id" = $4;
--- [Q27] parameters: number, number
+-- [Q29] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -1157,13 +1464,13 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."account_id" = $2;
--- [Q27] again; parameters: number, number
--- [Q27] again; parameters: number, number
--- [Q27] again; parameters: number, number
--- [Q27] again; parameters: number, number
--- [Q27] again; parameters: number, number
--- [Q27] again; parameters: number, number
--- [Q28] parameters: number, number, string, number
+-- [Q29] again; parameters: number, number
+-- [Q29] again; parameters: number, number
+-- [Q29] again; parameters: number, number
+-- [Q29] again; parameters: number, number
+-- [Q29] again; parameters: number, number
+-- [Q29] again; parameters: number, number
+-- [Q30] parameters: number, number, string, number
 select
   cast('account_changed' as text) as "kind",
   h.created_at as "at",
@@ -1186,7 +1493,7 @@ where
   and "h"."entity_type" = $3
   and "h"."entity_id" = $4
   and "h"."created_at" != "a"."created_at";
--- [Q29] parameters: number, number
+-- [Q31] parameters: number, number
 select
   cast('contact_added' as text) as "kind",
   c.created_at as "at",
@@ -1205,7 +1512,7 @@ from
 where
   "c"."workspace_id" = $1
   and "c"."account_id" = $2;
--- [Q30] parameters: number, string, string, string, number, string, string, number, number, number
+-- [Q32] parameters: number, string, string, string, number, string, string, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -1248,7 +1555,7 @@ where
       "opportunities"."workspace_id" = $9
       and "opportunities"."account_id" = $10
   );
--- [Q31] parameters: number, number, number, number, number, string
+-- [Q33] parameters: number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -1297,7 +1604,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $6
   );
--- [Q32] parameters: number, number, string, number, number, string, string, string, string
+-- [Q34] parameters: number, number, string, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -1345,7 +1652,7 @@ where
   )
   and "h"."field" = $6
   and "h"."new_value" in ($7, $8, $9);
--- [Q33] parameters: number, number, number, string, number, string, string
+-- [Q35] parameters: number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -1391,7 +1698,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $7
   );
--- [Q34] parameters: number, number, string, number, number, string, string, string
+-- [Q36] parameters: number, number, string, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -1433,7 +1740,7 @@ where
     "h"."field" != $7
     or "h"."new_value" = $8
   );
--- [Q35] parameters: number, number, number
+-- [Q37] parameters: number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -1466,7 +1773,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."account_id" = $3
   );
--- [Q36] parameters: number, number, number
+-- [Q38] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -1499,7 +1806,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."account_id" = $3
   );
--- [Q37] parameters: number, number
+-- [Q39] parameters: number, number
 select
   cast('activity' as text) as "kind",
   v.start_at as "at",
@@ -1522,7 +1829,7 @@ where
   "v"."workspace_id" = $1
   and "v"."archived_at" is null
   and "v"."account_id" = $2;
--- [Q38] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q40] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -1900,7 +2207,7 @@ where
   "v"."workspace_id" = $55
   and "v"."archived_at" is null
   and "v"."account_id" = $56;
--- [Q39] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q41] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -2297,8 +2604,8 @@ limit
   $59
 offset
   $60;
--- [Q38] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
--- [Q40] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q40] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q42] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -2683,7 +2990,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q41] parameters: number, number
+-- [Q43] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -2738,7 +3045,7 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q42] parameters: number, number
+-- [Q44] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -2746,8 +3053,8 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q42] again; parameters: number, number
--- [Q43] parameters: number, number, number
+-- [Q44] again; parameters: number, number
+-- [Q45] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -2774,7 +3081,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."id" = $3
   );
--- [Q44] parameters: number, number, number, number, number, string, number, number, number
+-- [Q46] parameters: number, number, number, number, number, string, number, number, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -2844,7 +3151,7 @@ where
       "opportunities"."workspace_id" = $8
       and "opportunities"."id" = $9
   );
--- [Q45] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q47] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -2933,8 +3240,8 @@ limit
   $12
 offset
   $13;
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q46] parameters: number, number, number, number, number, string, number, number, number
+-- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q48] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -3012,7 +3319,7 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q47] parameters: number, string, number, number
+-- [Q49] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3027,6 +3334,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -3069,7 +3377,7 @@ limit
   $3
 offset
   $4;
--- [Q48] parameters: number, string
+-- [Q50] parameters: number, string
 select
   count(*) as "n"
 from
@@ -3084,7 +3392,7 @@ where
     and "org_units"."path" like $2
   )
   and "accounts"."archived_at" is null;
--- [Q49] parameters: number, number, number
+-- [Q51] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -3099,8 +3407,10 @@ group by
 
 -- account list, filtered and sorted as manager (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: number, number
--- [Q50] parameters: number, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q5] again; parameters: string
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q52] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3115,6 +3425,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -3151,8 +3462,38 @@ where
   )
   and "accounts"."archived_at" is null
   and (
-    "accounts"."name" ilike $3 escape '\'
-    or "accounts"."credit_code" ilike $4 escape '\'
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $3
+        and "g"."kind" = $4
+        and "g"."gram" = $5
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = $6
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $7
+            and "g"."kind" = $8
+            and "g"."gram" = $9
+        )
+    )
+  )
+  and (
+    "accounts"."name" ilike $10 escape '\'
+    or "accounts"."credit_code" ilike $11 escape '\'
     or exists (
       select
         1 as "one"
@@ -3160,27 +3501,27 @@ where
         "contacts"
       where
         "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = $5
+        and "contacts"."workspace_id" = $12
         and (
-          "contacts"."name" ilike $6 escape '\'
-          or "contacts"."mobile" ilike $7 escape '\'
-          or "contacts"."phone" ilike $8 escape '\'
-          or "contacts"."email" ilike $9 escape '\'
-          or "contacts"."wechat" ilike $10 escape '\'
+          "contacts"."name" ilike $13 escape '\'
+          or "contacts"."mobile" ilike $14 escape '\'
+          or "contacts"."phone" ilike $15 escape '\'
+          or "contacts"."email" ilike $16 escape '\'
+          or "contacts"."wechat" ilike $17 escape '\'
         )
     )
   )
-  and "accounts"."owner_id" = $11
-  and "org_units"."path" like $12
-  and "accounts"."tier" = $13
+  and "accounts"."owner_id" = $18
+  and "org_units"."path" like $19
+  and "accounts"."tier" = $20
 order by
   "accounts"."last_follow_up_at" desc,
   "accounts"."id" desc
 limit
-  $14
+  $21
 offset
-  $15;
--- [Q51] parameters: number, string, string, string, number, string, string, string, string, string, number, string, string
+  $22;
+-- [Q53] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -3196,8 +3537,38 @@ where
   )
   and "accounts"."archived_at" is null
   and (
-    "accounts"."name" ilike $3 escape '\'
-    or "accounts"."credit_code" ilike $4 escape '\'
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $3
+        and "g"."kind" = $4
+        and "g"."gram" = $5
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = $6
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $7
+            and "g"."kind" = $8
+            and "g"."gram" = $9
+        )
+    )
+  )
+  and (
+    "accounts"."name" ilike $10 escape '\'
+    or "accounts"."credit_code" ilike $11 escape '\'
     or exists (
       select
         1 as "one"
@@ -3205,23 +3576,23 @@ where
         "contacts"
       where
         "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = $5
+        and "contacts"."workspace_id" = $12
         and (
-          "contacts"."name" ilike $6 escape '\'
-          or "contacts"."mobile" ilike $7 escape '\'
-          or "contacts"."phone" ilike $8 escape '\'
-          or "contacts"."email" ilike $9 escape '\'
-          or "contacts"."wechat" ilike $10 escape '\'
+          "contacts"."name" ilike $13 escape '\'
+          or "contacts"."mobile" ilike $14 escape '\'
+          or "contacts"."phone" ilike $15 escape '\'
+          or "contacts"."email" ilike $16 escape '\'
+          or "contacts"."wechat" ilike $17 escape '\'
         )
     )
   )
-  and "accounts"."owner_id" = $11
-  and "org_units"."path" like $12
-  and "accounts"."tier" = $13;
+  and "accounts"."owner_id" = $18
+  and "org_units"."path" like $19
+  and "accounts"."tier" = $20;
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q52] parameters: number, string, number, number
+-- [Q54] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3285,7 +3656,7 @@ limit
   $3
 offset
   $4;
--- [Q53] parameters: number, string
+-- [Q55] parameters: number, string
 select
   count(*) as "n"
 from
@@ -3303,9 +3674,12 @@ where
   );
 
 -- opportunity list, filtered and sorted as manager (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: number, number
+-- [Q5] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q54] parameters: number, string, string, string, string, string, number, string, string, number, number
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q56] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3363,22 +3737,66 @@ where
     and "org_units"."path" like $2
   )
   and (
-    "opportunities"."name" ilike $3 escape '\'
-    or "accounts"."name" ilike $4 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $3
+        and "g"."kind" = $4
+        and "g"."gram" = $5
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $6
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $7
+        and "g"."kind" = $8
+        and "g"."gram" = $9
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $10
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $5
-  and "opportunities"."status" = $6
-  and "opportunities"."process_id" = $7
-  and "opportunities"."expected_close_date" >= $8
-  and "opportunities"."expected_close_date" <= $9
+  and (
+    "opportunities"."name" ilike $11 escape '\'
+    or "accounts"."name" ilike $12 escape '\'
+  )
+  and "org_units"."path" like $13
+  and "opportunities"."status" = $14
+  and "opportunities"."process_id" = $15
+  and "opportunities"."expected_close_date" >= $16
+  and "opportunities"."expected_close_date" <= $17
 order by
   "opportunities"."amount" desc,
   "opportunities"."id"
 limit
-  $10
+  $18
 offset
-  $11;
--- [Q55] parameters: number, string, string, string, string, string, number, string, string
+  $19;
+-- [Q57] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -3395,20 +3813,64 @@ where
     and "org_units"."path" like $2
   )
   and (
-    "opportunities"."name" ilike $3 escape '\'
-    or "accounts"."name" ilike $4 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $3
+        and "g"."kind" = $4
+        and "g"."gram" = $5
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $6
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $7
+        and "g"."kind" = $8
+        and "g"."gram" = $9
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $10
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $5
-  and "opportunities"."status" = $6
-  and "opportunities"."process_id" = $7
-  and "opportunities"."expected_close_date" >= $8
-  and "opportunities"."expected_close_date" <= $9;
+  and (
+    "opportunities"."name" ilike $11 escape '\'
+    or "accounts"."name" ilike $12 escape '\'
+  )
+  and "org_units"."path" like $13
+  and "opportunities"."status" = $14
+  and "opportunities"."process_id" = $15
+  and "opportunities"."expected_close_date" >= $16
+  and "opportunities"."expected_close_date" <= $17;
 
 -- board as manager (200): GET /api/v1/opportunities/board?processId=…
--- [Q12] again; parameters: number, number
--- [Q13] again; parameters: number, number
+-- [Q14] again; parameters: number, number
+-- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q56] parameters: number, string, number, string, number, string, number, number
+-- [Q58] parameters: number, string, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -3441,7 +3903,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q57] parameters: number, string, number, string, number, string, number, number
+-- [Q59] parameters: number, string, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3517,7 +3979,7 @@ where
       and "opportunities"."closed_at" < $8
     )
   );
--- [Q58] parameters: number, string, number, string, number, string, number, number, number
+-- [Q60] parameters: number, string, number, string, number, string, number, number, number
 select
   *
 from
@@ -3605,11 +4067,14 @@ order by
   "c"."rn";
 
 -- board, filtered as manager (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q12] again; parameters: number, number
--- [Q13] again; parameters: number, number
+-- [Q14] again; parameters: number, number
+-- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: number, number
--- [Q59] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q5] again; parameters: string
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q61] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -3629,27 +4094,71 @@ where
     and "org_units"."path" like $2
   )
   and (
-    "opportunities"."name" ilike $3 escape '\'
-    or "accounts"."name" ilike $4 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $3
+        and "g"."kind" = $4
+        and "g"."gram" = $5
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $6
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $7
+        and "g"."kind" = $8
+        and "g"."gram" = $9
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $10
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $5
-  and "opportunities"."process_id" = $6
+  and (
+    "opportunities"."name" ilike $11 escape '\'
+    or "accounts"."name" ilike $12 escape '\'
+  )
+  and "org_units"."path" like $13
+  and "opportunities"."process_id" = $14
   and (
     (
-      "opportunities"."status" = $7
-      and "stage"."is_won" = $8
-      and "opportunities"."expected_close_date" >= $9
-      and "opportunities"."expected_close_date" <= $10
+      "opportunities"."status" = $15
+      and "stage"."is_won" = $16
+      and "opportunities"."expected_close_date" >= $17
+      and "opportunities"."expected_close_date" <= $18
     )
     or (
-      "opportunities"."status" = $11
-      and "opportunities"."closed_at" >= $12
-      and "opportunities"."closed_at" < $13
+      "opportunities"."status" = $19
+      and "opportunities"."closed_at" >= $20
+      and "opportunities"."closed_at" < $21
     )
   )
 group by
   "opportunities"."stage_id";
--- [Q60] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q62] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3714,25 +4223,69 @@ where
     and "org_units"."path" like $2
   )
   and (
-    "opportunities"."name" ilike $3 escape '\'
-    or "accounts"."name" ilike $4 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $3
+        and "g"."kind" = $4
+        and "g"."gram" = $5
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $6
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $7
+        and "g"."kind" = $8
+        and "g"."gram" = $9
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $10
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $5
-  and "opportunities"."process_id" = $6
+  and (
+    "opportunities"."name" ilike $11 escape '\'
+    or "accounts"."name" ilike $12 escape '\'
+  )
+  and "org_units"."path" like $13
+  and "opportunities"."process_id" = $14
   and (
     (
-      "opportunities"."status" = $7
-      and "stage"."is_won" = $8
-      and "opportunities"."expected_close_date" >= $9
-      and "opportunities"."expected_close_date" <= $10
+      "opportunities"."status" = $15
+      and "stage"."is_won" = $16
+      and "opportunities"."expected_close_date" >= $17
+      and "opportunities"."expected_close_date" <= $18
     )
     or (
-      "opportunities"."status" = $11
-      and "opportunities"."closed_at" >= $12
-      and "opportunities"."closed_at" < $13
+      "opportunities"."status" = $19
+      and "opportunities"."closed_at" >= $20
+      and "opportunities"."closed_at" < $21
     )
   );
--- [Q61] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q63] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -3801,34 +4354,78 @@ from
         and "org_units"."path" like $2
       )
       and (
-        "opportunities"."name" ilike $3 escape '\'
-        or "accounts"."name" ilike $4 escape '\'
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $3
+            and "g"."kind" = $4
+            and "g"."gram" = $5
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $6
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $7
+            and "g"."kind" = $8
+            and "g"."gram" = $9
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $10
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
       )
-      and "org_units"."path" like $5
-      and "opportunities"."process_id" = $6
+      and (
+        "opportunities"."name" ilike $11 escape '\'
+        or "accounts"."name" ilike $12 escape '\'
+      )
+      and "org_units"."path" like $13
+      and "opportunities"."process_id" = $14
       and (
         (
-          "opportunities"."status" = $7
-          and "stage"."is_won" = $8
-          and "opportunities"."expected_close_date" >= $9
-          and "opportunities"."expected_close_date" <= $10
+          "opportunities"."status" = $15
+          and "stage"."is_won" = $16
+          and "opportunities"."expected_close_date" >= $17
+          and "opportunities"."expected_close_date" <= $18
         )
         or (
-          "opportunities"."status" = $11
-          and "opportunities"."closed_at" >= $12
-          and "opportunities"."closed_at" < $13
+          "opportunities"."status" = $19
+          and "opportunities"."closed_at" >= $20
+          and "opportunities"."closed_at" < $21
         )
       )
   ) as "c"
 where
-  "c"."rn" <= $14
+  "c"."rn" <= $22
 order by
   "c"."stage_id",
   "c"."rn";
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q62] parameters: number, string, string, number, number, string, number, number, number
+-- [Q64] parameters: number, string, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3907,7 +4504,7 @@ limit
   $8
 offset
   $9;
--- [Q63] parameters: number, string, string, number, number, string, number
+-- [Q65] parameters: number, string, string, number, number, string, number
 select
   count(*) as "n"
 from
@@ -3938,7 +4535,7 @@ where
     )
     or "opportunities"."advantage_lost" = $7
   );
--- [Q64] parameters: number, number, string, number, number, string, string
+-- [Q66] parameters: number, number, string, number, number, string, string
 select
   sum(
     case
@@ -3984,7 +4581,7 @@ where
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q65] parameters: number, string, number, string, number, number, number, number
+-- [Q67] parameters: number, string, number, string, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4055,7 +4652,7 @@ limit
   $7
 offset
   $8;
--- [Q66] parameters: number, string, number, string, number, number
+-- [Q68] parameters: number, string, number, string, number, number
 select
   count(*) as "n"
 from
@@ -4078,7 +4675,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $6
   );
--- [Q67] parameters: number, number, string, number, number, string, number, string
+-- [Q69] parameters: number, number, string, number, number, string, number, string
 select
   sum(
     case
@@ -4124,7 +4721,7 @@ where
   and "opportunities"."status" = $8;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q68] parameters: number, number, number, string, number
+-- [Q70] parameters: number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -4139,6 +4736,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -4184,7 +4782,7 @@ where
     and "org_units"."path" like $4
   )
   and "accounts"."id" = $5;
--- [Q69] parameters: number, string, number
+-- [Q71] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -4201,15 +4799,15 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."account_id" = $3;
--- [Q69] again; parameters: number, string, number
--- [Q69] again; parameters: number, string, number
--- [Q69] again; parameters: number, string, number
--- [Q69] again; parameters: number, string, number
--- [Q69] again; parameters: number, string, number
--- [Q69] again; parameters: number, string, number
--- [Q28] again; parameters: number, number, string, number
--- [Q29] again; parameters: number, number
--- [Q70] parameters: number, string, string, string, number, string, string, number, number, string, number
+-- [Q71] again; parameters: number, string, number
+-- [Q71] again; parameters: number, string, number
+-- [Q71] again; parameters: number, string, number
+-- [Q71] again; parameters: number, string, number
+-- [Q71] again; parameters: number, string, number
+-- [Q71] again; parameters: number, string, number
+-- [Q30] again; parameters: number, number, string, number
+-- [Q31] again; parameters: number, number
+-- [Q72] parameters: number, string, string, string, number, string, string, number, number, string, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -4255,7 +4853,7 @@ where
       )
       and "opportunities"."account_id" = $11
   );
--- [Q71] parameters: number, number, number, number, string, number, string
+-- [Q73] parameters: number, number, number, number, string, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -4307,7 +4905,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $7
   );
--- [Q72] parameters: number, number, string, number, string, number, string, string, string, string
+-- [Q74] parameters: number, number, string, number, string, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -4358,7 +4956,7 @@ where
   )
   and "h"."field" = $7
   and "h"."new_value" in ($8, $9, $10);
--- [Q73] parameters: number, number, string, number, string, number, string, string
+-- [Q75] parameters: number, number, string, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -4407,7 +5005,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $8
   );
--- [Q74] parameters: number, number, string, number, string, number, string, string, string
+-- [Q76] parameters: number, number, string, number, string, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -4452,7 +5050,7 @@ where
     "h"."field" != $8
     or "h"."new_value" = $9
   );
--- [Q75] parameters: number, number, string, number
+-- [Q77] parameters: number, number, string, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -4488,7 +5086,7 @@ where
       )
       and "opportunities"."account_id" = $4
   );
--- [Q76] parameters: number, number, string, number
+-- [Q78] parameters: number, number, string, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -4524,8 +5122,8 @@ where
       )
       and "opportunities"."account_id" = $4
   );
--- [Q37] again; parameters: number, number
--- [Q77] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q39] again; parameters: number, number
+-- [Q79] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -4924,7 +5522,7 @@ where
   "v"."workspace_id" = $62
   and "v"."archived_at" is null
   and "v"."account_id" = $63;
--- [Q78] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
+-- [Q80] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -5342,8 +5940,8 @@ limit
   $66
 offset
   $67;
--- [Q77] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
--- [Q79] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q79] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q81] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -5749,7 +6347,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q80] parameters: number, string, number
+-- [Q82] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -5807,17 +6405,17 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."id" = $3;
--- [Q42] again; parameters: number, number
--- [Q42] again; parameters: number, number
--- [Q43] again; parameters: number, number, number
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q45] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q44] again; parameters: number, number
+-- [Q44] again; parameters: number, number
+-- [Q45] again; parameters: number, number, number
 -- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q47] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as rep (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q81] parameters: number, number, number, number, number, number, number, number, number, number, number
+-- [Q83] parameters: number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -5832,6 +6430,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -5890,7 +6489,7 @@ limit
   $10
 offset
   $11;
--- [Q82] parameters: number, number, number, number, number, number, number, number, number
+-- [Q84] parameters: number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -5921,12 +6520,14 @@ where
     )
   )
   and "accounts"."archived_at" is null;
--- [Q49] again; parameters: number, number, number
+-- [Q51] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: number, number
--- [Q83] parameters: number, number, number, number, number, number, number, number, number, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q5] again; parameters: string
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q85] parameters: number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -5941,6 +6542,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -5993,8 +6595,38 @@ where
   )
   and "accounts"."archived_at" is null
   and (
-    "accounts"."name" ilike $10 escape '\'
-    or "accounts"."credit_code" ilike $11 escape '\'
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $10
+        and "g"."kind" = $11
+        and "g"."gram" = $12
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = $13
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $14
+            and "g"."kind" = $15
+            and "g"."gram" = $16
+        )
+    )
+  )
+  and (
+    "accounts"."name" ilike $17 escape '\'
+    or "accounts"."credit_code" ilike $18 escape '\'
     or exists (
       select
         1 as "one"
@@ -6002,27 +6634,27 @@ where
         "contacts"
       where
         "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = $12
+        and "contacts"."workspace_id" = $19
         and (
-          "contacts"."name" ilike $13 escape '\'
-          or "contacts"."mobile" ilike $14 escape '\'
-          or "contacts"."phone" ilike $15 escape '\'
-          or "contacts"."email" ilike $16 escape '\'
-          or "contacts"."wechat" ilike $17 escape '\'
+          "contacts"."name" ilike $20 escape '\'
+          or "contacts"."mobile" ilike $21 escape '\'
+          or "contacts"."phone" ilike $22 escape '\'
+          or "contacts"."email" ilike $23 escape '\'
+          or "contacts"."wechat" ilike $24 escape '\'
         )
     )
   )
-  and "accounts"."owner_id" = $18
-  and "org_units"."path" like $19
-  and "accounts"."tier" = $20
+  and "accounts"."owner_id" = $25
+  and "org_units"."path" like $26
+  and "accounts"."tier" = $27
 order by
   "accounts"."last_follow_up_at" desc,
   "accounts"."id" desc
 limit
-  $21
+  $28
 offset
-  $22;
--- [Q84] parameters: number, number, number, number, number, number, number, number, number, string, string, number, string, string, string, string, string, number, string, string
+  $29;
+-- [Q86] parameters: number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -6054,8 +6686,38 @@ where
   )
   and "accounts"."archived_at" is null
   and (
-    "accounts"."name" ilike $10 escape '\'
-    or "accounts"."credit_code" ilike $11 escape '\'
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $10
+        and "g"."kind" = $11
+        and "g"."gram" = $12
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = $13
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $14
+            and "g"."kind" = $15
+            and "g"."gram" = $16
+        )
+    )
+  )
+  and (
+    "accounts"."name" ilike $17 escape '\'
+    or "accounts"."credit_code" ilike $18 escape '\'
     or exists (
       select
         1 as "one"
@@ -6063,23 +6725,23 @@ where
         "contacts"
       where
         "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = $12
+        and "contacts"."workspace_id" = $19
         and (
-          "contacts"."name" ilike $13 escape '\'
-          or "contacts"."mobile" ilike $14 escape '\'
-          or "contacts"."phone" ilike $15 escape '\'
-          or "contacts"."email" ilike $16 escape '\'
-          or "contacts"."wechat" ilike $17 escape '\'
+          "contacts"."name" ilike $20 escape '\'
+          or "contacts"."mobile" ilike $21 escape '\'
+          or "contacts"."phone" ilike $22 escape '\'
+          or "contacts"."email" ilike $23 escape '\'
+          or "contacts"."wechat" ilike $24 escape '\'
         )
     )
   )
-  and "accounts"."owner_id" = $18
-  and "org_units"."path" like $19
-  and "accounts"."tier" = $20;
+  and "accounts"."owner_id" = $25
+  and "org_units"."path" like $26
+  and "accounts"."tier" = $27;
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q85] parameters: number, number, number, number, number, number
+-- [Q87] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6154,7 +6816,7 @@ limit
   $5
 offset
   $6;
--- [Q86] parameters: number, number, number, number
+-- [Q88] parameters: number, number, number, number
 select
   count(*) as "n"
 from
@@ -6183,9 +6845,12 @@ where
   );
 
 -- opportunity list, filtered and sorted as rep (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: number, number
+-- [Q5] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q87] parameters: number, number, number, number, string, string, string, string, number, string, string, number, number
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q89] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6254,22 +6919,66 @@ where
     )
   )
   and (
-    "opportunities"."name" ilike $5 escape '\'
-    or "accounts"."name" ilike $6 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $5
+        and "g"."kind" = $6
+        and "g"."gram" = $7
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $8
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $9
+        and "g"."kind" = $10
+        and "g"."gram" = $11
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $12
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $7
-  and "opportunities"."status" = $8
-  and "opportunities"."process_id" = $9
-  and "opportunities"."expected_close_date" >= $10
-  and "opportunities"."expected_close_date" <= $11
+  and (
+    "opportunities"."name" ilike $13 escape '\'
+    or "accounts"."name" ilike $14 escape '\'
+  )
+  and "org_units"."path" like $15
+  and "opportunities"."status" = $16
+  and "opportunities"."process_id" = $17
+  and "opportunities"."expected_close_date" >= $18
+  and "opportunities"."expected_close_date" <= $19
 order by
   "opportunities"."amount" desc,
   "opportunities"."id"
 limit
-  $12
+  $20
 offset
-  $13;
--- [Q88] parameters: number, number, number, number, string, string, string, string, number, string, string
+  $21;
+-- [Q90] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -6297,20 +7006,64 @@ where
     )
   )
   and (
-    "opportunities"."name" ilike $5 escape '\'
-    or "accounts"."name" ilike $6 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $5
+        and "g"."kind" = $6
+        and "g"."gram" = $7
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $8
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $9
+        and "g"."kind" = $10
+        and "g"."gram" = $11
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $12
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $7
-  and "opportunities"."status" = $8
-  and "opportunities"."process_id" = $9
-  and "opportunities"."expected_close_date" >= $10
-  and "opportunities"."expected_close_date" <= $11;
+  and (
+    "opportunities"."name" ilike $13 escape '\'
+    or "accounts"."name" ilike $14 escape '\'
+  )
+  and "org_units"."path" like $15
+  and "opportunities"."status" = $16
+  and "opportunities"."process_id" = $17
+  and "opportunities"."expected_close_date" >= $18
+  and "opportunities"."expected_close_date" <= $19;
 
 -- board as rep (200): GET /api/v1/opportunities/board?processId=…
--- [Q12] again; parameters: number, number
--- [Q13] again; parameters: number, number
+-- [Q14] again; parameters: number, number
+-- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q89] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q91] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -6354,7 +7107,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q90] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q92] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6441,7 +7194,7 @@ where
       and "opportunities"."closed_at" < $10
     )
   );
--- [Q91] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q93] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -6540,11 +7293,14 @@ order by
   "c"."rn";
 
 -- board, filtered as rep (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q12] again; parameters: number, number
--- [Q13] again; parameters: number, number
+-- [Q14] again; parameters: number, number
+-- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: number, number
--- [Q92] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q5] again; parameters: string
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q94] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -6575,27 +7331,71 @@ where
     )
   )
   and (
-    "opportunities"."name" ilike $5 escape '\'
-    or "accounts"."name" ilike $6 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $5
+        and "g"."kind" = $6
+        and "g"."gram" = $7
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $8
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $9
+        and "g"."kind" = $10
+        and "g"."gram" = $11
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $12
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $7
-  and "opportunities"."process_id" = $8
+  and (
+    "opportunities"."name" ilike $13 escape '\'
+    or "accounts"."name" ilike $14 escape '\'
+  )
+  and "org_units"."path" like $15
+  and "opportunities"."process_id" = $16
   and (
     (
-      "opportunities"."status" = $9
-      and "stage"."is_won" = $10
-      and "opportunities"."expected_close_date" >= $11
-      and "opportunities"."expected_close_date" <= $12
+      "opportunities"."status" = $17
+      and "stage"."is_won" = $18
+      and "opportunities"."expected_close_date" >= $19
+      and "opportunities"."expected_close_date" <= $20
     )
     or (
-      "opportunities"."status" = $13
-      and "opportunities"."closed_at" >= $14
-      and "opportunities"."closed_at" < $15
+      "opportunities"."status" = $21
+      and "opportunities"."closed_at" >= $22
+      and "opportunities"."closed_at" < $23
     )
   )
 group by
   "opportunities"."stage_id";
--- [Q93] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q95] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6671,25 +7471,69 @@ where
     )
   )
   and (
-    "opportunities"."name" ilike $5 escape '\'
-    or "accounts"."name" ilike $6 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $5
+        and "g"."kind" = $6
+        and "g"."gram" = $7
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $8
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $9
+        and "g"."kind" = $10
+        and "g"."gram" = $11
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $12
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $7
-  and "opportunities"."process_id" = $8
+  and (
+    "opportunities"."name" ilike $13 escape '\'
+    or "accounts"."name" ilike $14 escape '\'
+  )
+  and "org_units"."path" like $15
+  and "opportunities"."process_id" = $16
   and (
     (
-      "opportunities"."status" = $9
-      and "stage"."is_won" = $10
-      and "opportunities"."expected_close_date" >= $11
-      and "opportunities"."expected_close_date" <= $12
+      "opportunities"."status" = $17
+      and "stage"."is_won" = $18
+      and "opportunities"."expected_close_date" >= $19
+      and "opportunities"."expected_close_date" <= $20
     )
     or (
-      "opportunities"."status" = $13
-      and "opportunities"."closed_at" >= $14
-      and "opportunities"."closed_at" < $15
+      "opportunities"."status" = $21
+      and "opportunities"."closed_at" >= $22
+      and "opportunities"."closed_at" < $23
     )
   );
--- [Q94] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q96] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -6769,34 +7613,78 @@ from
         )
       )
       and (
-        "opportunities"."name" ilike $5 escape '\'
-        or "accounts"."name" ilike $6 escape '\'
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $5
+            and "g"."kind" = $6
+            and "g"."gram" = $7
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $8
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $9
+            and "g"."kind" = $10
+            and "g"."gram" = $11
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $12
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
       )
-      and "org_units"."path" like $7
-      and "opportunities"."process_id" = $8
+      and (
+        "opportunities"."name" ilike $13 escape '\'
+        or "accounts"."name" ilike $14 escape '\'
+      )
+      and "org_units"."path" like $15
+      and "opportunities"."process_id" = $16
       and (
         (
-          "opportunities"."status" = $9
-          and "stage"."is_won" = $10
-          and "opportunities"."expected_close_date" >= $11
-          and "opportunities"."expected_close_date" <= $12
+          "opportunities"."status" = $17
+          and "stage"."is_won" = $18
+          and "opportunities"."expected_close_date" >= $19
+          and "opportunities"."expected_close_date" <= $20
         )
         or (
-          "opportunities"."status" = $13
-          and "opportunities"."closed_at" >= $14
-          and "opportunities"."closed_at" < $15
+          "opportunities"."status" = $21
+          and "opportunities"."closed_at" >= $22
+          and "opportunities"."closed_at" < $23
         )
       )
   ) as "c"
 where
-  "c"."rn" <= $16
+  "c"."rn" <= $24
 order by
   "c"."stage_id",
   "c"."rn";
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q95] parameters: number, number, number, number, string, number, number, string, number, number, number
+-- [Q97] parameters: number, number, number, number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6886,7 +7774,7 @@ limit
   $10
 offset
   $11;
--- [Q96] parameters: number, number, number, number, string, number, number, string, number
+-- [Q98] parameters: number, number, number, number, string, number, number, string, number
 select
   count(*) as "n"
 from
@@ -6928,7 +7816,7 @@ where
     )
     or "opportunities"."advantage_lost" = $9
   );
--- [Q97] parameters: number, number, string, number, number, number, number, number, string
+-- [Q99] parameters: number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -6985,7 +7873,7 @@ where
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q98] parameters: number, number, number, number, number, string, number, number, number, number
+-- [Q100] parameters: number, number, number, number, number, string, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7067,7 +7955,7 @@ limit
   $9
 offset
   $10;
--- [Q99] parameters: number, number, number, number, number, string, number, number
+-- [Q101] parameters: number, number, number, number, number, string, number, number
 select
   count(*) as "n"
 from
@@ -7101,7 +7989,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $8
   );
--- [Q100] parameters: number, number, string, number, number, number, number, number, number, string
+-- [Q102] parameters: number, number, string, number, number, number, number, number, number, string
 select
   sum(
     case
@@ -7158,7 +8046,7 @@ where
   and "opportunities"."status" = $10;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q101] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q103] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7173,6 +8061,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -7234,7 +8123,7 @@ where
     )
   )
   and "accounts"."id" = $12;
--- [Q102] parameters: number, number, number, number, number
+-- [Q104] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -7262,15 +8151,15 @@ where
     )
   )
   and "opportunities"."account_id" = $5;
--- [Q102] again; parameters: number, number, number, number, number
--- [Q102] again; parameters: number, number, number, number, number
--- [Q102] again; parameters: number, number, number, number, number
--- [Q102] again; parameters: number, number, number, number, number
--- [Q102] again; parameters: number, number, number, number, number
--- [Q102] again; parameters: number, number, number, number, number
--- [Q28] again; parameters: number, number, string, number
--- [Q29] again; parameters: number, number
--- [Q103] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
+-- [Q104] again; parameters: number, number, number, number, number
+-- [Q104] again; parameters: number, number, number, number, number
+-- [Q104] again; parameters: number, number, number, number, number
+-- [Q104] again; parameters: number, number, number, number, number
+-- [Q104] again; parameters: number, number, number, number, number
+-- [Q104] again; parameters: number, number, number, number, number
+-- [Q30] again; parameters: number, number, string, number
+-- [Q31] again; parameters: number, number
+-- [Q105] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -7327,7 +8216,7 @@ where
       )
       and "opportunities"."account_id" = $13
   );
--- [Q104] parameters: number, number, number, number, number, number, number, number, string
+-- [Q106] parameters: number, number, number, number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -7390,7 +8279,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $9
   );
--- [Q105] parameters: number, number, string, number, number, number, number, number, string, string, string, string
+-- [Q107] parameters: number, number, string, number, number, number, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -7452,7 +8341,7 @@ where
   )
   and "h"."field" = $9
   and "h"."new_value" in ($10, $11, $12);
--- [Q106] parameters: number, number, number, number, number, number, string, number, string, string
+-- [Q108] parameters: number, number, number, number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -7512,7 +8401,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $10
   );
--- [Q107] parameters: number, number, string, number, number, number, number, number, string, string, string
+-- [Q109] parameters: number, number, string, number, number, number, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -7568,7 +8457,7 @@ where
     "h"."field" != $10
     or "h"."new_value" = $11
   );
--- [Q108] parameters: number, number, number, number, number, number
+-- [Q110] parameters: number, number, number, number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -7615,7 +8504,7 @@ where
       )
       and "opportunities"."account_id" = $6
   );
--- [Q109] parameters: number, number, number, number, number, number
+-- [Q111] parameters: number, number, number, number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -7662,8 +8551,8 @@ where
       )
       and "opportunities"."account_id" = $6
   );
--- [Q37] again; parameters: number, number
--- [Q110] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q39] again; parameters: number, number
+-- [Q112] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -8139,7 +9028,7 @@ where
   "v"."workspace_id" = $76
   and "v"."archived_at" is null
   and "v"."account_id" = $77;
--- [Q111] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q113] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -8634,8 +9523,8 @@ limit
   $80
 offset
   $81;
--- [Q110] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
--- [Q112] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q112] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q114] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -9118,7 +10007,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q113] parameters: number, number, number, number, number
+-- [Q115] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9187,17 +10076,17 @@ where
     )
   )
   and "opportunities"."id" = $5;
--- [Q42] again; parameters: number, number
--- [Q42] again; parameters: number, number
--- [Q43] again; parameters: number, number, number
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q45] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q44] again; parameters: number, number
+-- [Q44] again; parameters: number, number
+-- [Q45] again; parameters: number, number, number
 -- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q47] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as presales (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q114] parameters: number, number, number, number, number
+-- [Q116] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -9212,6 +10101,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -9263,7 +10153,7 @@ limit
   $4
 offset
   $5;
--- [Q115] parameters: number, number, number
+-- [Q117] parameters: number, number, number
 select
   count(*) as "n"
 from
@@ -9290,8 +10180,10 @@ where
 
 -- account list, filtered and sorted as presales (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: number, number
--- [Q116] parameters: number, number, number, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q5] again; parameters: string
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q118] parameters: number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -9306,6 +10198,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -9351,8 +10244,38 @@ where
   )
   and "accounts"."archived_at" is null
   and (
-    "accounts"."name" ilike $4 escape '\'
-    or "accounts"."credit_code" ilike $5 escape '\'
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $4
+        and "g"."kind" = $5
+        and "g"."gram" = $6
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = $7
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $8
+            and "g"."kind" = $9
+            and "g"."gram" = $10
+        )
+    )
+  )
+  and (
+    "accounts"."name" ilike $11 escape '\'
+    or "accounts"."credit_code" ilike $12 escape '\'
     or exists (
       select
         1 as "one"
@@ -9360,27 +10283,27 @@ where
         "contacts"
       where
         "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = $6
+        and "contacts"."workspace_id" = $13
         and (
-          "contacts"."name" ilike $7 escape '\'
-          or "contacts"."mobile" ilike $8 escape '\'
-          or "contacts"."phone" ilike $9 escape '\'
-          or "contacts"."email" ilike $10 escape '\'
-          or "contacts"."wechat" ilike $11 escape '\'
+          "contacts"."name" ilike $14 escape '\'
+          or "contacts"."mobile" ilike $15 escape '\'
+          or "contacts"."phone" ilike $16 escape '\'
+          or "contacts"."email" ilike $17 escape '\'
+          or "contacts"."wechat" ilike $18 escape '\'
         )
     )
   )
-  and "accounts"."owner_id" = $12
-  and "org_units"."path" like $13
-  and "accounts"."tier" = $14
+  and "accounts"."owner_id" = $19
+  and "org_units"."path" like $20
+  and "accounts"."tier" = $21
 order by
   "accounts"."last_follow_up_at" desc,
   "accounts"."id" desc
 limit
-  $15
+  $22
 offset
-  $16;
--- [Q117] parameters: number, number, number, string, string, number, string, string, string, string, string, number, string, string
+  $23;
+-- [Q119] parameters: number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -9405,8 +10328,38 @@ where
   )
   and "accounts"."archived_at" is null
   and (
-    "accounts"."name" ilike $4 escape '\'
-    or "accounts"."credit_code" ilike $5 escape '\'
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $4
+        and "g"."kind" = $5
+        and "g"."gram" = $6
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = $7
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $8
+            and "g"."kind" = $9
+            and "g"."gram" = $10
+        )
+    )
+  )
+  and (
+    "accounts"."name" ilike $11 escape '\'
+    or "accounts"."credit_code" ilike $12 escape '\'
     or exists (
       select
         1 as "one"
@@ -9414,23 +10367,23 @@ where
         "contacts"
       where
         "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = $6
+        and "contacts"."workspace_id" = $13
         and (
-          "contacts"."name" ilike $7 escape '\'
-          or "contacts"."mobile" ilike $8 escape '\'
-          or "contacts"."phone" ilike $9 escape '\'
-          or "contacts"."email" ilike $10 escape '\'
-          or "contacts"."wechat" ilike $11 escape '\'
+          "contacts"."name" ilike $14 escape '\'
+          or "contacts"."mobile" ilike $15 escape '\'
+          or "contacts"."phone" ilike $16 escape '\'
+          or "contacts"."email" ilike $17 escape '\'
+          or "contacts"."wechat" ilike $18 escape '\'
         )
     )
   )
-  and "accounts"."owner_id" = $12
-  and "org_units"."path" like $13
-  and "accounts"."tier" = $14;
+  and "accounts"."owner_id" = $19
+  and "org_units"."path" like $20
+  and "accounts"."tier" = $21;
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q118] parameters: number, number, number, number, number
+-- [Q120] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9502,7 +10455,7 @@ limit
   $4
 offset
   $5;
--- [Q119] parameters: number, number, number
+-- [Q121] parameters: number, number, number
 select
   count(*) as "n"
 from
@@ -9528,9 +10481,12 @@ where
   );
 
 -- opportunity list, filtered and sorted as presales (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: number, number
+-- [Q5] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q120] parameters: number, number, number, string, string, string, string, number, string, string, number, number
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q122] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9596,22 +10552,66 @@ where
     )
   )
   and (
-    "opportunities"."name" ilike $4 escape '\'
-    or "accounts"."name" ilike $5 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $4
+        and "g"."kind" = $5
+        and "g"."gram" = $6
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $7
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $8
+        and "g"."kind" = $9
+        and "g"."gram" = $10
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $11
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $6
-  and "opportunities"."status" = $7
-  and "opportunities"."process_id" = $8
-  and "opportunities"."expected_close_date" >= $9
-  and "opportunities"."expected_close_date" <= $10
+  and (
+    "opportunities"."name" ilike $12 escape '\'
+    or "accounts"."name" ilike $13 escape '\'
+  )
+  and "org_units"."path" like $14
+  and "opportunities"."status" = $15
+  and "opportunities"."process_id" = $16
+  and "opportunities"."expected_close_date" >= $17
+  and "opportunities"."expected_close_date" <= $18
 order by
   "opportunities"."amount" desc,
   "opportunities"."id"
 limit
-  $11
+  $19
 offset
-  $12;
--- [Q121] parameters: number, number, number, string, string, string, string, number, string, string
+  $20;
+-- [Q123] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -9636,20 +10636,64 @@ where
     )
   )
   and (
-    "opportunities"."name" ilike $4 escape '\'
-    or "accounts"."name" ilike $5 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $4
+        and "g"."kind" = $5
+        and "g"."gram" = $6
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $7
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $8
+        and "g"."kind" = $9
+        and "g"."gram" = $10
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $11
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $6
-  and "opportunities"."status" = $7
-  and "opportunities"."process_id" = $8
-  and "opportunities"."expected_close_date" >= $9
-  and "opportunities"."expected_close_date" <= $10;
+  and (
+    "opportunities"."name" ilike $12 escape '\'
+    or "accounts"."name" ilike $13 escape '\'
+  )
+  and "org_units"."path" like $14
+  and "opportunities"."status" = $15
+  and "opportunities"."process_id" = $16
+  and "opportunities"."expected_close_date" >= $17
+  and "opportunities"."expected_close_date" <= $18;
 
 -- board as presales (200): GET /api/v1/opportunities/board?processId=…
--- [Q12] again; parameters: number, number
--- [Q13] again; parameters: number, number
+-- [Q14] again; parameters: number, number
+-- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q122] parameters: number, number, number, number, string, number, string, number, number
+-- [Q124] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -9690,7 +10734,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q123] parameters: number, number, number, number, string, number, string, number, number
+-- [Q125] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9774,7 +10818,7 @@ where
       and "opportunities"."closed_at" < $9
     )
   );
--- [Q124] parameters: number, number, number, number, string, number, string, number, number, number
+-- [Q126] parameters: number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -9870,11 +10914,14 @@ order by
   "c"."rn";
 
 -- board, filtered as presales (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q12] again; parameters: number, number
--- [Q13] again; parameters: number, number
+-- [Q14] again; parameters: number, number
+-- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: number, number
--- [Q125] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q5] again; parameters: string
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q127] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -9902,27 +10949,71 @@ where
     )
   )
   and (
-    "opportunities"."name" ilike $4 escape '\'
-    or "accounts"."name" ilike $5 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $4
+        and "g"."kind" = $5
+        and "g"."gram" = $6
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $7
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $8
+        and "g"."kind" = $9
+        and "g"."gram" = $10
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $11
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $6
-  and "opportunities"."process_id" = $7
+  and (
+    "opportunities"."name" ilike $12 escape '\'
+    or "accounts"."name" ilike $13 escape '\'
+  )
+  and "org_units"."path" like $14
+  and "opportunities"."process_id" = $15
   and (
     (
-      "opportunities"."status" = $8
-      and "stage"."is_won" = $9
-      and "opportunities"."expected_close_date" >= $10
-      and "opportunities"."expected_close_date" <= $11
+      "opportunities"."status" = $16
+      and "stage"."is_won" = $17
+      and "opportunities"."expected_close_date" >= $18
+      and "opportunities"."expected_close_date" <= $19
     )
     or (
-      "opportunities"."status" = $12
-      and "opportunities"."closed_at" >= $13
-      and "opportunities"."closed_at" < $14
+      "opportunities"."status" = $20
+      and "opportunities"."closed_at" >= $21
+      and "opportunities"."closed_at" < $22
     )
   )
 group by
   "opportunities"."stage_id";
--- [Q126] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q128] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9995,25 +11086,69 @@ where
     )
   )
   and (
-    "opportunities"."name" ilike $4 escape '\'
-    or "accounts"."name" ilike $5 escape '\'
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $4
+        and "g"."kind" = $5
+        and "g"."gram" = $6
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $7
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $8
+        and "g"."kind" = $9
+        and "g"."gram" = $10
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $11
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
-  and "org_units"."path" like $6
-  and "opportunities"."process_id" = $7
+  and (
+    "opportunities"."name" ilike $12 escape '\'
+    or "accounts"."name" ilike $13 escape '\'
+  )
+  and "org_units"."path" like $14
+  and "opportunities"."process_id" = $15
   and (
     (
-      "opportunities"."status" = $8
-      and "stage"."is_won" = $9
-      and "opportunities"."expected_close_date" >= $10
-      and "opportunities"."expected_close_date" <= $11
+      "opportunities"."status" = $16
+      and "stage"."is_won" = $17
+      and "opportunities"."expected_close_date" >= $18
+      and "opportunities"."expected_close_date" <= $19
     )
     or (
-      "opportunities"."status" = $12
-      and "opportunities"."closed_at" >= $13
-      and "opportunities"."closed_at" < $14
+      "opportunities"."status" = $20
+      and "opportunities"."closed_at" >= $21
+      and "opportunities"."closed_at" < $22
     )
   );
--- [Q127] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q129] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -10090,34 +11225,78 @@ from
         )
       )
       and (
-        "opportunities"."name" ilike $4 escape '\'
-        or "accounts"."name" ilike $5 escape '\'
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $4
+            and "g"."kind" = $5
+            and "g"."gram" = $6
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $7
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $8
+            and "g"."kind" = $9
+            and "g"."gram" = $10
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $11
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
       )
-      and "org_units"."path" like $6
-      and "opportunities"."process_id" = $7
+      and (
+        "opportunities"."name" ilike $12 escape '\'
+        or "accounts"."name" ilike $13 escape '\'
+      )
+      and "org_units"."path" like $14
+      and "opportunities"."process_id" = $15
       and (
         (
-          "opportunities"."status" = $8
-          and "stage"."is_won" = $9
-          and "opportunities"."expected_close_date" >= $10
-          and "opportunities"."expected_close_date" <= $11
+          "opportunities"."status" = $16
+          and "stage"."is_won" = $17
+          and "opportunities"."expected_close_date" >= $18
+          and "opportunities"."expected_close_date" <= $19
         )
         or (
-          "opportunities"."status" = $12
-          and "opportunities"."closed_at" >= $13
-          and "opportunities"."closed_at" < $14
+          "opportunities"."status" = $20
+          and "opportunities"."closed_at" >= $21
+          and "opportunities"."closed_at" < $22
         )
       )
   ) as "c"
 where
-  "c"."rn" <= $15
+  "c"."rn" <= $23
 order by
   "c"."stage_id",
   "c"."rn";
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q128] parameters: number, number, number, string, number, number, string, number, number, number
+-- [Q130] parameters: number, number, number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10204,7 +11383,7 @@ limit
   $9
 offset
   $10;
--- [Q129] parameters: number, number, number, string, number, number, string, number
+-- [Q131] parameters: number, number, number, string, number, number, string, number
 select
   count(*) as "n"
 from
@@ -10243,7 +11422,7 @@ where
     )
     or "opportunities"."advantage_lost" = $8
   );
--- [Q130] parameters: number, number, string, number, number, number, number, string
+-- [Q132] parameters: number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -10297,7 +11476,7 @@ where
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q131] parameters: number, number, number, number, string, number, number, number, number
+-- [Q133] parameters: number, number, number, number, string, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10376,7 +11555,7 @@ limit
   $8
 offset
   $9;
--- [Q132] parameters: number, number, number, number, string, number, number
+-- [Q134] parameters: number, number, number, number, string, number, number
 select
   count(*) as "n"
 from
@@ -10407,7 +11586,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $7
   );
--- [Q133] parameters: number, number, string, number, number, number, number, number, string
+-- [Q135] parameters: number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -10461,7 +11640,7 @@ where
   and "opportunities"."status" = $9;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q134] parameters: number, number, number, number, number, number
+-- [Q136] parameters: number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -10476,6 +11655,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -10532,7 +11712,7 @@ where
   and "accounts"."id" = $6;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q135] parameters: number, number, number, number
+-- [Q137] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",

@@ -25,6 +25,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -91,7 +92,25 @@ group by
 
 -- account list, filtered and sorted as admin (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] parameters: number, number
+-- [Q5] parameters: string
+select
+  lower(?) as lowered;
+-- [Q6] parameters: number, string, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      "record_id"
+    from
+      "search_grams"
+    where
+      "workspace_id" = ?
+      and "gram" = ?
+    limit
+      ?
+  ) as "g";
+-- [Q7] parameters: number, number
 select
   "path"
 from
@@ -99,7 +118,7 @@ from
 where
   "workspace_id" = ?
   and "id" = ?;
--- [Q6] parameters: number, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q8] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -114,6 +133,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -147,6 +167,36 @@ where
   "accounts"."workspace_id" = ?
   and "accounts"."archived_at" is null
   and (
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = ?
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+        )
+    )
+  )
+  and (
     "accounts"."name" like ? escape '\'
     or "accounts"."credit_code" like ? escape '\'
     or exists (
@@ -176,7 +226,7 @@ limit
   ?
 offset
   ?;
--- [Q7] parameters: number, string, string, number, string, string, string, string, string, number, string, string
+-- [Q9] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -188,6 +238,36 @@ from
 where
   "accounts"."workspace_id" = ?
   and "accounts"."archived_at" is null
+  and (
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = ?
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+        )
+    )
+  )
   and (
     "accounts"."name" like ? escape '\'
     or "accounts"."credit_code" like ? escape '\'
@@ -214,7 +294,7 @@ where
 
 -- opportunity list as admin (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q8] parameters: number, number, number
+-- [Q10] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -275,7 +355,7 @@ limit
   ?
 offset
   ?;
--- [Q9] parameters: number
+-- [Q11] parameters: number
 select
   count(*) as "n"
 from
@@ -290,9 +370,12 @@ where
   "opportunities"."workspace_id" = ?;
 
 -- opportunity list, filtered and sorted as admin (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: number, number
+-- [Q5] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q10] parameters: number, string, string, string, string, number, string, string, number, number
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q12] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -347,6 +430,50 @@ from
 where
   "opportunities"."workspace_id" = ?
   and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
     "opportunities"."name" like ? escape '\'
     or "accounts"."name" like ? escape '\'
   )
@@ -362,7 +489,7 @@ limit
   ?
 offset
   ?;
--- [Q11] parameters: number, string, string, string, string, number, string, string
+-- [Q13] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -376,6 +503,50 @@ from
 where
   "opportunities"."workspace_id" = ?
   and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
     "opportunities"."name" like ? escape '\'
     or "accounts"."name" like ? escape '\'
   )
@@ -386,7 +557,7 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as admin (200): GET /api/v1/opportunities/board?processId=…
--- [Q12] parameters: number, number
+-- [Q14] parameters: number, number
 select
   *
 from
@@ -394,7 +565,7 @@ from
 where
   "workspace_id" = ?
   and "id" = ?;
--- [Q13] parameters: number, number
+-- [Q15] parameters: number, number
 select
   *
 from
@@ -406,7 +577,7 @@ order by
   "process_id",
   "position";
 -- [Q1] again; parameters: number
--- [Q14] parameters: number, number, string, number, string, number, number
+-- [Q16] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -436,7 +607,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q15] parameters: number, number, string, number, string, number, number
+-- [Q17] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -509,7 +680,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q16] parameters: number, number, string, number, string, number, number, number
+-- [Q18] parameters: number, number, string, number, string, number, number, number
 select
   *
 from
@@ -594,11 +765,14 @@ order by
   "c"."rn";
 
 -- board, filtered as admin (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q12] again; parameters: number, number
--- [Q13] again; parameters: number, number
+-- [Q14] again; parameters: number, number
+-- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: number, number
--- [Q17] parameters: number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q5] again; parameters: string
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q19] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -614,6 +788,50 @@ from
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."workspace_id" = ?
+  and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
   and (
     "opportunities"."name" like ? escape '\'
     or "accounts"."name" like ? escape '\'
@@ -635,7 +853,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q18] parameters: number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q20] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -697,6 +915,50 @@ from
 where
   "opportunities"."workspace_id" = ?
   and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
     "opportunities"."name" like ? escape '\'
     or "accounts"."name" like ? escape '\'
   )
@@ -715,7 +977,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q19] parameters: number, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q21] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -781,6 +1043,50 @@ from
     where
       "opportunities"."workspace_id" = ?
       and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
         "opportunities"."name" like ? escape '\'
         or "accounts"."name" like ? escape '\'
       )
@@ -808,7 +1114,7 @@ order by
 
 -- attention list as admin (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q20] parameters: number, string, number, number, string, number, number, number
+-- [Q22] parameters: number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -884,7 +1190,7 @@ limit
   ?
 offset
   ?;
--- [Q21] parameters: number, string, number, number, string, number
+-- [Q23] parameters: number, string, number, number, string, number
 select
   count(*) as "n"
 from
@@ -912,7 +1218,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q22] parameters: number, number, string, number, number, string
+-- [Q24] parameters: number, number, string, number, number, string
 select
   sum(
     case
@@ -955,7 +1261,7 @@ where
 
 -- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q23] parameters: number, number, string, number, number, number, number
+-- [Q25] parameters: number, number, string, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1023,7 +1329,7 @@ limit
   ?
 offset
   ?;
--- [Q24] parameters: number, number, string, number, number
+-- [Q26] parameters: number, number, string, number, number
 select
   count(*) as "n"
 from
@@ -1043,7 +1349,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
   );
--- [Q25] parameters: number, number, string, number, number, number, string
+-- [Q27] parameters: number, number, string, number, number, number, string
 select
   sum(
     case
@@ -1086,7 +1392,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
--- [Q26] parameters: number, number, number, number
+-- [Q28] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -1101,6 +1407,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -1143,7 +1450,7 @@ from
 where
   "accounts"."workspace_id" = ?
   and "accounts"."id" = ?;
--- [Q27] parameters: number, number
+-- [Q29] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -1157,13 +1464,13 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."account_id" = ?;
--- [Q27] again; parameters: number, number
--- [Q27] again; parameters: number, number
--- [Q27] again; parameters: number, number
--- [Q27] again; parameters: number, number
--- [Q27] again; parameters: number, number
--- [Q27] again; parameters: number, number
--- [Q28] parameters: number, number, string, number
+-- [Q29] again; parameters: number, number
+-- [Q29] again; parameters: number, number
+-- [Q29] again; parameters: number, number
+-- [Q29] again; parameters: number, number
+-- [Q29] again; parameters: number, number
+-- [Q29] again; parameters: number, number
+-- [Q30] parameters: number, number, string, number
 select
   cast('account_changed' as text) as "kind",
   h.created_at as "at",
@@ -1186,7 +1493,7 @@ where
   and "h"."entity_type" = ?
   and "h"."entity_id" = ?
   and "h"."created_at" != "a"."created_at";
--- [Q29] parameters: number, number
+-- [Q31] parameters: number, number
 select
   cast('contact_added' as text) as "kind",
   c.created_at as "at",
@@ -1205,7 +1512,7 @@ from
 where
   "c"."workspace_id" = ?
   and "c"."account_id" = ?;
--- [Q30] parameters: number, string, string, string, number, string, string, number, number, number
+-- [Q32] parameters: number, string, string, string, number, string, string, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -1248,7 +1555,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q31] parameters: number, number, number, number, number, string
+-- [Q33] parameters: number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -1297,7 +1604,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q32] parameters: number, number, string, number, number, string, string, string, string
+-- [Q34] parameters: number, number, string, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -1345,7 +1652,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q33] parameters: number, number, number, string, number, string, string
+-- [Q35] parameters: number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -1391,7 +1698,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q34] parameters: number, number, string, number, number, string, string, string
+-- [Q36] parameters: number, number, string, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -1433,7 +1740,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q35] parameters: number, number, number
+-- [Q37] parameters: number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -1466,7 +1773,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q36] parameters: number, number, number
+-- [Q38] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -1499,7 +1806,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q37] parameters: number, number
+-- [Q39] parameters: number, number
 select
   cast('activity' as text) as "kind",
   v.start_at as "at",
@@ -1522,7 +1829,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q38] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q40] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -1900,7 +2207,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q39] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q41] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -2297,8 +2604,8 @@ limit
   ?
 offset
   ?;
--- [Q38] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
--- [Q40] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q40] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q42] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -2683,7 +2990,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q41] parameters: number, number
+-- [Q43] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -2738,7 +3045,7 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q42] parameters: number, number
+-- [Q44] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -2746,8 +3053,8 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q42] again; parameters: number, number
--- [Q43] parameters: number, number, number
+-- [Q44] again; parameters: number, number
+-- [Q45] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -2774,7 +3081,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."id" = ?
   );
--- [Q44] parameters: number, number, number, number, number, string, number, number, number
+-- [Q46] parameters: number, number, number, number, number, string, number, number, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -2844,7 +3151,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."id" = ?
   );
--- [Q45] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q47] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -2933,8 +3240,8 @@ limit
   ?
 offset
   ?;
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q46] parameters: number, number, number, number, number, string, number, number, number
+-- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q48] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -3012,7 +3319,7 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q47] parameters: number, string, number, number
+-- [Q49] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3027,6 +3334,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -3069,7 +3377,7 @@ limit
   ?
 offset
   ?;
--- [Q48] parameters: number, string
+-- [Q50] parameters: number, string
 select
   count(*) as "n"
 from
@@ -3084,7 +3392,7 @@ where
     and "org_units"."path" like ?
   )
   and "accounts"."archived_at" is null;
--- [Q49] parameters: number, number, number
+-- [Q51] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -3099,8 +3407,10 @@ group by
 
 -- account list, filtered and sorted as manager (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: number, number
--- [Q50] parameters: number, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q5] again; parameters: string
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q52] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3115,6 +3425,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -3151,6 +3462,36 @@ where
   )
   and "accounts"."archived_at" is null
   and (
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = ?
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+        )
+    )
+  )
+  and (
     "accounts"."name" like ? escape '\'
     or "accounts"."credit_code" like ? escape '\'
     or exists (
@@ -3180,7 +3521,7 @@ limit
   ?
 offset
   ?;
--- [Q51] parameters: number, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q53] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -3195,6 +3536,36 @@ where
     and "org_units"."path" like ?
   )
   and "accounts"."archived_at" is null
+  and (
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = ?
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+        )
+    )
+  )
   and (
     "accounts"."name" like ? escape '\'
     or "accounts"."credit_code" like ? escape '\'
@@ -3221,7 +3592,7 @@ where
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q52] parameters: number, string, number, number
+-- [Q54] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3285,7 +3656,7 @@ limit
   ?
 offset
   ?;
--- [Q53] parameters: number, string
+-- [Q55] parameters: number, string
 select
   count(*) as "n"
 from
@@ -3303,9 +3674,12 @@ where
   );
 
 -- opportunity list, filtered and sorted as manager (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: number, number
+-- [Q5] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q54] parameters: number, string, string, string, string, string, number, string, string, number, number
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q56] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3363,6 +3737,50 @@ where
     and "org_units"."path" like ?
   )
   and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
     "opportunities"."name" like ? escape '\'
     or "accounts"."name" like ? escape '\'
   )
@@ -3378,7 +3796,7 @@ limit
   ?
 offset
   ?;
--- [Q55] parameters: number, string, string, string, string, string, number, string, string
+-- [Q57] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -3395,6 +3813,50 @@ where
     and "org_units"."path" like ?
   )
   and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
     "opportunities"."name" like ? escape '\'
     or "accounts"."name" like ? escape '\'
   )
@@ -3405,10 +3867,10 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as manager (200): GET /api/v1/opportunities/board?processId=…
--- [Q12] again; parameters: number, number
--- [Q13] again; parameters: number, number
+-- [Q14] again; parameters: number, number
+-- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q56] parameters: number, string, number, string, number, string, number, number
+-- [Q58] parameters: number, string, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -3441,7 +3903,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q57] parameters: number, string, number, string, number, string, number, number
+-- [Q59] parameters: number, string, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3517,7 +3979,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q58] parameters: number, string, number, string, number, string, number, number, number
+-- [Q60] parameters: number, string, number, string, number, string, number, number, number
 select
   *
 from
@@ -3605,11 +4067,14 @@ order by
   "c"."rn";
 
 -- board, filtered as manager (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q12] again; parameters: number, number
--- [Q13] again; parameters: number, number
+-- [Q14] again; parameters: number, number
+-- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: number, number
--- [Q59] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q5] again; parameters: string
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q61] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -3627,6 +4092,50 @@ where
   (
     "opportunities"."workspace_id" = ?
     and "org_units"."path" like ?
+  )
+  and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
   )
   and (
     "opportunities"."name" like ? escape '\'
@@ -3649,7 +4158,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q60] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q62] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3714,6 +4223,50 @@ where
     and "org_units"."path" like ?
   )
   and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
     "opportunities"."name" like ? escape '\'
     or "accounts"."name" like ? escape '\'
   )
@@ -3732,7 +4285,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q61] parameters: number, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q63] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -3801,6 +4354,50 @@ from
         and "org_units"."path" like ?
       )
       and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
         "opportunities"."name" like ? escape '\'
         or "accounts"."name" like ? escape '\'
       )
@@ -3828,7 +4425,7 @@ order by
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q62] parameters: number, string, string, number, number, string, number, number, number
+-- [Q64] parameters: number, string, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3907,7 +4504,7 @@ limit
   ?
 offset
   ?;
--- [Q63] parameters: number, string, string, number, number, string, number
+-- [Q65] parameters: number, string, string, number, number, string, number
 select
   count(*) as "n"
 from
@@ -3938,7 +4535,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q64] parameters: number, number, string, number, number, string, string
+-- [Q66] parameters: number, number, string, number, number, string, string
 select
   sum(
     case
@@ -3984,7 +4581,7 @@ where
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q65] parameters: number, string, number, string, number, number, number, number
+-- [Q67] parameters: number, string, number, string, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4055,7 +4652,7 @@ limit
   ?
 offset
   ?;
--- [Q66] parameters: number, string, number, string, number, number
+-- [Q68] parameters: number, string, number, string, number, number
 select
   count(*) as "n"
 from
@@ -4078,7 +4675,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
   );
--- [Q67] parameters: number, number, string, number, number, string, number, string
+-- [Q69] parameters: number, number, string, number, number, string, number, string
 select
   sum(
     case
@@ -4124,7 +4721,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q68] parameters: number, number, number, string, number
+-- [Q70] parameters: number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -4139,6 +4736,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -4184,7 +4782,7 @@ where
     and "org_units"."path" like ?
   )
   and "accounts"."id" = ?;
--- [Q69] parameters: number, string, number
+-- [Q71] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -4201,15 +4799,15 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."account_id" = ?;
--- [Q69] again; parameters: number, string, number
--- [Q69] again; parameters: number, string, number
--- [Q69] again; parameters: number, string, number
--- [Q69] again; parameters: number, string, number
--- [Q69] again; parameters: number, string, number
--- [Q69] again; parameters: number, string, number
--- [Q28] again; parameters: number, number, string, number
--- [Q29] again; parameters: number, number
--- [Q70] parameters: number, string, string, string, number, string, string, number, number, string, number
+-- [Q71] again; parameters: number, string, number
+-- [Q71] again; parameters: number, string, number
+-- [Q71] again; parameters: number, string, number
+-- [Q71] again; parameters: number, string, number
+-- [Q71] again; parameters: number, string, number
+-- [Q71] again; parameters: number, string, number
+-- [Q30] again; parameters: number, number, string, number
+-- [Q31] again; parameters: number, number
+-- [Q72] parameters: number, string, string, string, number, string, string, number, number, string, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -4255,7 +4853,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q71] parameters: number, number, number, number, string, number, string
+-- [Q73] parameters: number, number, number, number, string, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -4307,7 +4905,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q72] parameters: number, number, string, number, string, number, string, string, string, string
+-- [Q74] parameters: number, number, string, number, string, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -4358,7 +4956,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q73] parameters: number, number, string, number, string, number, string, string
+-- [Q75] parameters: number, number, string, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -4407,7 +5005,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q74] parameters: number, number, string, number, string, number, string, string, string
+-- [Q76] parameters: number, number, string, number, string, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -4452,7 +5050,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q75] parameters: number, number, string, number
+-- [Q77] parameters: number, number, string, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -4488,7 +5086,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q76] parameters: number, number, string, number
+-- [Q78] parameters: number, number, string, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -4524,8 +5122,8 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q37] again; parameters: number, number
--- [Q77] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q39] again; parameters: number, number
+-- [Q79] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -4924,7 +5522,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q78] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
+-- [Q80] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -5342,8 +5940,8 @@ limit
   ?
 offset
   ?;
--- [Q77] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
--- [Q79] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q79] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q81] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -5749,7 +6347,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q80] parameters: number, string, number
+-- [Q82] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -5807,17 +6405,17 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."id" = ?;
--- [Q42] again; parameters: number, number
--- [Q42] again; parameters: number, number
--- [Q43] again; parameters: number, number, number
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q45] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q44] again; parameters: number, number
+-- [Q44] again; parameters: number, number
+-- [Q45] again; parameters: number, number, number
 -- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q47] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as rep (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q81] parameters: number, number, number, number, number, number, number, number, number, number, number
+-- [Q83] parameters: number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -5832,6 +6430,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -5890,7 +6489,7 @@ limit
   ?
 offset
   ?;
--- [Q82] parameters: number, number, number, number, number, number, number, number, number
+-- [Q84] parameters: number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -5921,12 +6520,14 @@ where
     )
   )
   and "accounts"."archived_at" is null;
--- [Q49] again; parameters: number, number, number
+-- [Q51] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: number, number
--- [Q83] parameters: number, number, number, number, number, number, number, number, number, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q5] again; parameters: string
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q85] parameters: number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -5941,6 +6542,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -5993,6 +6595,36 @@ where
   )
   and "accounts"."archived_at" is null
   and (
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = ?
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+        )
+    )
+  )
+  and (
     "accounts"."name" like ? escape '\'
     or "accounts"."credit_code" like ? escape '\'
     or exists (
@@ -6022,7 +6654,7 @@ limit
   ?
 offset
   ?;
--- [Q84] parameters: number, number, number, number, number, number, number, number, number, string, string, number, string, string, string, string, string, number, string, string
+-- [Q86] parameters: number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -6054,6 +6686,36 @@ where
   )
   and "accounts"."archived_at" is null
   and (
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = ?
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+        )
+    )
+  )
+  and (
     "accounts"."name" like ? escape '\'
     or "accounts"."credit_code" like ? escape '\'
     or exists (
@@ -6079,7 +6741,7 @@ where
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q85] parameters: number, number, number, number, number, number
+-- [Q87] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6154,7 +6816,7 @@ limit
   ?
 offset
   ?;
--- [Q86] parameters: number, number, number, number
+-- [Q88] parameters: number, number, number, number
 select
   count(*) as "n"
 from
@@ -6183,9 +6845,12 @@ where
   );
 
 -- opportunity list, filtered and sorted as rep (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: number, number
+-- [Q5] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q87] parameters: number, number, number, number, string, string, string, string, number, string, string, number, number
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q89] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6254,6 +6919,50 @@ where
     )
   )
   and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
     "opportunities"."name" like ? escape '\'
     or "accounts"."name" like ? escape '\'
   )
@@ -6269,7 +6978,7 @@ limit
   ?
 offset
   ?;
--- [Q88] parameters: number, number, number, number, string, string, string, string, number, string, string
+-- [Q90] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -6297,6 +7006,50 @@ where
     )
   )
   and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
     "opportunities"."name" like ? escape '\'
     or "accounts"."name" like ? escape '\'
   )
@@ -6307,10 +7060,10 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as rep (200): GET /api/v1/opportunities/board?processId=…
--- [Q12] again; parameters: number, number
--- [Q13] again; parameters: number, number
+-- [Q14] again; parameters: number, number
+-- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q89] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q91] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -6354,7 +7107,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q90] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q92] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6441,7 +7194,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q91] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q93] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -6540,11 +7293,14 @@ order by
   "c"."rn";
 
 -- board, filtered as rep (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q12] again; parameters: number, number
--- [Q13] again; parameters: number, number
+-- [Q14] again; parameters: number, number
+-- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: number, number
--- [Q92] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q5] again; parameters: string
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q94] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -6575,6 +7331,50 @@ where
     )
   )
   and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
     "opportunities"."name" like ? escape '\'
     or "accounts"."name" like ? escape '\'
   )
@@ -6595,7 +7395,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q93] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q95] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6671,6 +7471,50 @@ where
     )
   )
   and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
     "opportunities"."name" like ? escape '\'
     or "accounts"."name" like ? escape '\'
   )
@@ -6689,7 +7533,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q94] parameters: number, number, number, number, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q96] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -6769,6 +7613,50 @@ from
         )
       )
       and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
         "opportunities"."name" like ? escape '\'
         or "accounts"."name" like ? escape '\'
       )
@@ -6796,7 +7684,7 @@ order by
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q95] parameters: number, number, number, number, string, number, number, string, number, number, number
+-- [Q97] parameters: number, number, number, number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6886,7 +7774,7 @@ limit
   ?
 offset
   ?;
--- [Q96] parameters: number, number, number, number, string, number, number, string, number
+-- [Q98] parameters: number, number, number, number, string, number, number, string, number
 select
   count(*) as "n"
 from
@@ -6928,7 +7816,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q97] parameters: number, number, string, number, number, number, number, number, string
+-- [Q99] parameters: number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -6985,7 +7873,7 @@ where
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q98] parameters: number, number, number, number, number, string, number, number, number, number
+-- [Q100] parameters: number, number, number, number, number, string, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7067,7 +7955,7 @@ limit
   ?
 offset
   ?;
--- [Q99] parameters: number, number, number, number, number, string, number, number
+-- [Q101] parameters: number, number, number, number, number, string, number, number
 select
   count(*) as "n"
 from
@@ -7101,7 +7989,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
   );
--- [Q100] parameters: number, number, string, number, number, number, number, number, number, string
+-- [Q102] parameters: number, number, string, number, number, number, number, number, number, string
 select
   sum(
     case
@@ -7158,7 +8046,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q101] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q103] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7173,6 +8061,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -7234,7 +8123,7 @@ where
     )
   )
   and "accounts"."id" = ?;
--- [Q102] parameters: number, number, number, number, number
+-- [Q104] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -7262,15 +8151,15 @@ where
     )
   )
   and "opportunities"."account_id" = ?;
--- [Q102] again; parameters: number, number, number, number, number
--- [Q102] again; parameters: number, number, number, number, number
--- [Q102] again; parameters: number, number, number, number, number
--- [Q102] again; parameters: number, number, number, number, number
--- [Q102] again; parameters: number, number, number, number, number
--- [Q102] again; parameters: number, number, number, number, number
--- [Q28] again; parameters: number, number, string, number
--- [Q29] again; parameters: number, number
--- [Q103] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
+-- [Q104] again; parameters: number, number, number, number, number
+-- [Q104] again; parameters: number, number, number, number, number
+-- [Q104] again; parameters: number, number, number, number, number
+-- [Q104] again; parameters: number, number, number, number, number
+-- [Q104] again; parameters: number, number, number, number, number
+-- [Q104] again; parameters: number, number, number, number, number
+-- [Q30] again; parameters: number, number, string, number
+-- [Q31] again; parameters: number, number
+-- [Q105] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -7327,7 +8216,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q104] parameters: number, number, number, number, number, number, number, number, string
+-- [Q106] parameters: number, number, number, number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -7390,7 +8279,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q105] parameters: number, number, string, number, number, number, number, number, string, string, string, string
+-- [Q107] parameters: number, number, string, number, number, number, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -7452,7 +8341,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q106] parameters: number, number, number, number, number, number, string, number, string, string
+-- [Q108] parameters: number, number, number, number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -7512,7 +8401,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q107] parameters: number, number, string, number, number, number, number, number, string, string, string
+-- [Q109] parameters: number, number, string, number, number, number, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -7568,7 +8457,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q108] parameters: number, number, number, number, number, number
+-- [Q110] parameters: number, number, number, number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -7615,7 +8504,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q109] parameters: number, number, number, number, number, number
+-- [Q111] parameters: number, number, number, number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -7662,8 +8551,8 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q37] again; parameters: number, number
--- [Q110] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q39] again; parameters: number, number
+-- [Q112] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -8139,7 +9028,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q111] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q113] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -8634,8 +9523,8 @@ limit
   ?
 offset
   ?;
--- [Q110] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
--- [Q112] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q112] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q114] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -9118,7 +10007,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q113] parameters: number, number, number, number, number
+-- [Q115] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9187,17 +10076,17 @@ where
     )
   )
   and "opportunities"."id" = ?;
--- [Q42] again; parameters: number, number
--- [Q42] again; parameters: number, number
--- [Q43] again; parameters: number, number, number
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q45] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q44] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q44] again; parameters: number, number
+-- [Q44] again; parameters: number, number
+-- [Q45] again; parameters: number, number, number
 -- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q47] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as presales (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q114] parameters: number, number, number, number, number
+-- [Q116] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -9212,6 +10101,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -9263,7 +10153,7 @@ limit
   ?
 offset
   ?;
--- [Q115] parameters: number, number, number
+-- [Q117] parameters: number, number, number
 select
   count(*) as "n"
 from
@@ -9290,8 +10180,10 @@ where
 
 -- account list, filtered and sorted as presales (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: number, number
--- [Q116] parameters: number, number, number, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q5] again; parameters: string
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q118] parameters: number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -9306,6 +10198,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -9351,6 +10244,36 @@ where
   )
   and "accounts"."archived_at" is null
   and (
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = ?
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+        )
+    )
+  )
+  and (
     "accounts"."name" like ? escape '\'
     or "accounts"."credit_code" like ? escape '\'
     or exists (
@@ -9380,7 +10303,7 @@ limit
   ?
 offset
   ?;
--- [Q117] parameters: number, number, number, string, string, number, string, string, string, string, string, number, string, string
+-- [Q119] parameters: number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -9404,6 +10327,36 @@ where
     )
   )
   and "accounts"."archived_at" is null
+  and (
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = ?
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+        )
+    )
+  )
   and (
     "accounts"."name" like ? escape '\'
     or "accounts"."credit_code" like ? escape '\'
@@ -9430,7 +10383,7 @@ where
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q118] parameters: number, number, number, number, number
+-- [Q120] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9502,7 +10455,7 @@ limit
   ?
 offset
   ?;
--- [Q119] parameters: number, number, number
+-- [Q121] parameters: number, number, number
 select
   count(*) as "n"
 from
@@ -9528,9 +10481,12 @@ where
   );
 
 -- opportunity list, filtered and sorted as presales (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: number, number
+-- [Q5] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q120] parameters: number, number, number, string, string, string, string, number, string, string, number, number
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q122] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9596,6 +10552,50 @@ where
     )
   )
   and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
     "opportunities"."name" like ? escape '\'
     or "accounts"."name" like ? escape '\'
   )
@@ -9611,7 +10611,7 @@ limit
   ?
 offset
   ?;
--- [Q121] parameters: number, number, number, string, string, string, string, number, string, string
+-- [Q123] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -9636,6 +10636,50 @@ where
     )
   )
   and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
     "opportunities"."name" like ? escape '\'
     or "accounts"."name" like ? escape '\'
   )
@@ -9646,10 +10690,10 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as presales (200): GET /api/v1/opportunities/board?processId=…
--- [Q12] again; parameters: number, number
--- [Q13] again; parameters: number, number
+-- [Q14] again; parameters: number, number
+-- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q122] parameters: number, number, number, number, string, number, string, number, number
+-- [Q124] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -9690,7 +10734,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q123] parameters: number, number, number, number, string, number, string, number, number
+-- [Q125] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9774,7 +10818,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q124] parameters: number, number, number, number, string, number, string, number, number, number
+-- [Q126] parameters: number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -9870,11 +10914,14 @@ order by
   "c"."rn";
 
 -- board, filtered as presales (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q12] again; parameters: number, number
--- [Q13] again; parameters: number, number
+-- [Q14] again; parameters: number, number
+-- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: number, number
--- [Q125] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q5] again; parameters: string
+-- [Q6] again; parameters: number, string, number
+-- [Q6] again; parameters: number, string, number
+-- [Q7] again; parameters: number, number
+-- [Q127] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -9902,6 +10949,50 @@ where
     )
   )
   and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
     "opportunities"."name" like ? escape '\'
     or "accounts"."name" like ? escape '\'
   )
@@ -9922,7 +11013,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q126] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number
+-- [Q128] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9995,6 +11086,50 @@ where
     )
   )
   and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
     "opportunities"."name" like ? escape '\'
     or "accounts"."name" like ? escape '\'
   )
@@ -10013,7 +11148,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q127] parameters: number, number, number, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q129] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -10090,6 +11225,50 @@ from
         )
       )
       and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
         "opportunities"."name" like ? escape '\'
         or "accounts"."name" like ? escape '\'
       )
@@ -10117,7 +11296,7 @@ order by
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q128] parameters: number, number, number, string, number, number, string, number, number, number
+-- [Q130] parameters: number, number, number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10204,7 +11383,7 @@ limit
   ?
 offset
   ?;
--- [Q129] parameters: number, number, number, string, number, number, string, number
+-- [Q131] parameters: number, number, number, string, number, number, string, number
 select
   count(*) as "n"
 from
@@ -10243,7 +11422,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q130] parameters: number, number, string, number, number, number, number, string
+-- [Q132] parameters: number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -10297,7 +11476,7 @@ where
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q131] parameters: number, number, number, number, string, number, number, number, number
+-- [Q133] parameters: number, number, number, number, string, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10376,7 +11555,7 @@ limit
   ?
 offset
   ?;
--- [Q132] parameters: number, number, number, number, string, number, number
+-- [Q134] parameters: number, number, number, number, string, number, number
 select
   count(*) as "n"
 from
@@ -10407,7 +11586,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
   );
--- [Q133] parameters: number, number, string, number, number, number, number, number, string
+-- [Q135] parameters: number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -10461,7 +11640,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q134] parameters: number, number, number, number, number, number
+-- [Q136] parameters: number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -10476,6 +11655,7 @@ select
   "accounts"."phone",
   "accounts"."lead_source",
   "accounts"."referrer_account_id",
+  "accounts"."parent_account_id",
   "accounts"."owner_id",
   "accounts"."org_unit_id",
   "accounts"."status",
@@ -10532,7 +11712,7 @@ where
   and "accounts"."id" = ?;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q135] parameters: number, number, number, number
+-- [Q137] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
