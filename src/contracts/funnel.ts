@@ -12,7 +12,7 @@ import { periodSchema, scopeParam, scopeSchema } from './targets.ts';
  */
 export const funnelQuery = z.strictObject({
   scope: scopeParam.optional(),
-  processId: queryId.optional().describe('default the workspace\'s first active process'),
+  processId: queryId.optional().describe('default the active process holding the most open deals'),
   period: z.string().regex(new RegExp(`^(all|${PERIOD_NAME_PATTERN.slice(1, -1)})$`), 'must be all or a period such as FY2026, FY2026-Q3, FY2026-W05 or 2026-07').optional()
     .describe('all, FY2026, FY2026-Q3, FY2026-W05 or 2026-07; default the current fiscal quarter'),
 });

@@ -171,8 +171,17 @@ export type DealFilter = { kind: 'workspace' } | { kind: 'user'; userId: number 
 /** Which months of close (YYYY-MM, inclusive); `from` null: every dated month up to `to`; both null: every row, undated too. */
 export interface MonthRange { from: string | null; to: string | null }
 
-export async function firstActiveProcess(db: Kysely<Database>, workspaceId: number) {
-  return db.selectFrom('sales_processes').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('active', '=', 1).orderBy('id').executeTakeFirst();
+/** The process a funnel opens on: the active one holding the most open deals (the top units' totals), else the first. */
+export async function defaultProcess(db: Kysely<Database>, workspaceId: number) {
+  const busiest = await db.selectFrom('funnel_unit_totals')
+    .innerJoin('sales_processes', (j) => j.onRef('sales_processes.id', '=', 'funnel_unit_totals.process_id').on('sales_processes.active', '=', 1))
+    .select(['sales_processes.id', 'sales_processes.name'])
+    .where('funnel_unit_totals.workspace_id', '=', workspaceId).where('funnel_unit_totals.status', '=', 'open')
+    .where('funnel_unit_totals.unit_id', 'in', db.selectFrom('org_units').select('id').where('workspace_id', '=', workspaceId).where('parent_id', 'is', null))
+    .groupBy(['sales_processes.id', 'sales_processes.name'])
+    .orderBy((eb) => eb.fn.sum('funnel_unit_totals.deals'), 'desc').orderBy('sales_processes.id')
+    .executeTakeFirst();
+  return busiest ?? db.selectFrom('sales_processes').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('active', '=', 1).orderBy('id').executeTakeFirst();
 }
 
 function totalsWhere(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, status: 'open' | 'won', months: MonthRange) {

@@ -45,7 +45,7 @@ async function context(db: Db, actor: Actor, q: { scope?: string | undefined; pr
     if (!p) throw invalid('query.processId', { code: 'not_found', params: { id: q.processId } }, `no sales process with id ${q.processId}`);
     process = { id: p.id, name: p.name };
   } else {
-    process = (await repo.firstActiveProcess(db.kysely, actor.workspaceId)) ?? null;
+    process = (await repo.defaultProcess(db.kysely, actor.workspaceId)) ?? null;
   }
   const stages = process ? await stagesOf(db.kysely, actor.workspaceId, [process.id]) : [];
   const filter: DealFilter = scope.kind === 'user' ? { kind: 'user', userId: scope.userId } : scope.kind === 'unit' ? { kind: 'unit', path: scope.path } : { kind: 'workspace' };
