@@ -16,7 +16,8 @@ export function stageAheadOfBuyer(stagePhase: BuyingPhase | null, customerPhase:
 /** Qualification (docs/sales-process.md § Qualification): six facts, each yes / partly / no. */
 export const QUALIFICATION_FACTS = ['pain', 'power', 'vision', 'value', 'control', 'criteria'] as const;
 export type QualificationFact = (typeof QUALIFICATION_FACTS)[number];
-export type QualificationAnswer = 'yes' | 'partly' | 'no';
+export const QUALIFICATION_ANSWERS = ['yes', 'partly', 'no'] as const;
+export type QualificationAnswer = (typeof QUALIFICATION_ANSWERS)[number];
 export type Qualification = Partial<Record<QualificationFact, { answer: QualificationAnswer; note?: string | null }>>;
 
 const POINTS: Record<QualificationAnswer, number> = { yes: 2, partly: 1, no: 0 };

@@ -16,3 +16,7 @@ export const ROOT_CAUSES = ['poor_execution', 'too_few_opportunities', 'low_aver
 export type RootCause = (typeof ROOT_CAUSES)[number];
 
 export const LOSS_REASONS = ['price', 'product_fit', 'relationship', 'competitor', 'no_decision', 'budget_cut', 'timing', 'other'] as const;
+
+/** The analysis of a deal (docs/sales-process.md § Win strategy): where each competitor stands, and the four SWOT quadrants. */
+export const COMPETITOR_STATUSES = ['leading', 'close', 'behind', 'out'] as const;
+export const SWOT_KEYS = ['strengths', 'weaknesses', 'opportunities', 'threats'] as const;

@@ -145,7 +145,8 @@ export interface ProblemInput {
   markedAdvantageLost: boolean;
 }
 
-export type OpportunityProblem = 'stalled' | 'no_plan' | 'advantage_lost';
+export const OPPORTUNITY_PROBLEMS = ['stalled', 'no_plan', 'advantage_lost'] as const;
+export type OpportunityProblem = (typeof OPPORTUNITY_PROBLEMS)[number];
 
 export function classifyProblems(p: ProblemInput): OpportunityProblem[] {
   const out: OpportunityProblem[] = [];

@@ -4,8 +4,11 @@ import { testEngines } from '../helpers/db.ts';
 import type { Process, Stage } from '../../src/contracts/sales-processes.ts';
 import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
-interface Opp { id: number; processId: number; stageId: number; stageName: string; status: string; amount: number; probability: number; expectedAmount: number; sizeClass: string; version: number; ownerId: number; team: { userId: number; teamRole: string }[]; problems: string[] }
-type Problem = { status: number; code: string; detail: string; errors?: { field: string; message: string }[]; missing?: { stageId: number; key: string; problem: string; label: string }[] };
+import type { Problem as ProblemOf } from '../../src/contracts/common.ts';
+import type { MissingEvidence, OpportunityDetail as Opp } from '../../src/contracts/opportunities.ts';
+
+/** evidence_required names what is missing. */
+type Problem = ProblemOf & { missing?: MissingEvidence[] };
 
 for (const engine of testEngines()) {
   describe(`sales processes and opportunities [${engine}]`, () => {
@@ -118,7 +121,7 @@ for (const engine of testEngines()) {
       const p = json<Problem>(res);
       assert.equal(p.code, 'evidence_missing');
       assert.deepEqual(p.missing!.map((m) => [m.key, m.problem]), [['need_confirmed', 'note_required'], ['budget_known', 'missing']]);
-      assert.match(p.detail, /意向/);
+      assert.match(p.detail ?? '', /意向/);
       assert.equal(json<Opp>(await as.rep('GET', `/api/v1/opportunities/${o.id}`)).stageId, intent().id, 'nothing moved');
     });
 
@@ -147,7 +150,7 @@ for (const engine of testEngines()) {
       const o = json<Opp>(await create(as.rep, {}));
       const repTry = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[1]!.id, evidence: [], override: true, reason: 'trust me' });
       assert.equal(repTry.statusCode, 403, 'a clear refusal, not a list of missing evidence');
-      assert.match(json<Problem>(repTry).detail, /manager/);
+      assert.match(json<Problem>(repTry).detail ?? '', /manager/);
       const noReason = await as.manager('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[1]!.id, evidence: [], override: true });
       assert.equal(json<Problem>(noReason).errors![0]!.field, 'reason');
       const ok = await as.manager('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: small.stages[1]!.id, evidence: [], override: true, reason: '老客户复购，需求明确' });
@@ -304,8 +307,8 @@ for (const engine of testEngines()) {
       const likely = await list('status=open&minProbability=30');
       const open = await list('status=open');
       assert.ok(likely.length > 0 && likely.length < open.length, 'the floor removes some open deals, not all');
-      assert.ok(likely.every((o) => o.probability >= 30));
-      assert.deepEqual(likely.map((o) => o.id).sort(), open.filter((o) => o.probability >= 30).map((o) => o.id).sort());
+      assert.ok(likely.every((o) => (o.probability ?? -1) >= 30));
+      assert.deepEqual(likely.map((o) => o.id).sort(), open.filter((o) => (o.probability ?? -1) >= 30).map((o) => o.id).sort());
       assert.equal((await as.admin('GET', '/api/v1/opportunities?minProbability=101')).statusCode, 400);
       const bad = await as.admin('GET', '/api/v1/opportunities?closeFrom=jan&status=maybe');
       assert.deepEqual(json<Problem>(bad).errors!.map((e) => e.field).sort(), ['query.closeFrom', 'query.status']);

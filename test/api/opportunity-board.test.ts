@@ -3,11 +3,8 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
 
-interface Card { id: number; name: string; amount: number; stageId: number; status: string; problems: string[]; ownerId: number }
-interface Column { stage: { id: number; name: string; position: number; won: boolean; roles: string[] }; count: number; amount: number; expectedAmount: number; cards: Card[]; more: number }
-interface Board { process: { id: number; name: string }; columns: Column[] }
-interface Attention { items: Card[]; total: number; counts: { stalled: number; no_plan: number; advantage_lost: number } }
-type Problem = { errors?: { field: string }[] };
+import type { Problem } from '../../src/contracts/common.ts';
+import type { AttentionPage as Attention, Board } from '../../src/contracts/opportunities.ts';
 
 const DAY = 86_400_000;
 

@@ -4,9 +4,8 @@ import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
 /** Evidence gathered for the current stage as it is collected, before the move (docs/sales-process.md "what is done is seen"). */
-interface Gathered { stageId: number; key: string; note: string | null; attachmentId: number | null }
-interface Opp { id: number; version: number; stageId: number; status: string; evidence: Gathered[]; evidenceStatus: { given: number; required: number } | null }
-type Problem = { status: number; code: string; errors?: { field: string; message: string }[] };
+import type { Problem } from '../../src/contracts/common.ts';
+import type { OpportunityDetail as Opp } from '../../src/contracts/opportunities.ts';
 const fieldOf = (res: Parameters<typeof json>[0]) => json<Problem>(res).errors?.[0]?.field;
 
 for (const engine of testEngines()) {

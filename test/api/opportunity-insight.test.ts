@@ -4,24 +4,8 @@ import { testEngines } from '../helpers/db.ts';
 import { loadDemo } from '../../src/demo/load.ts';
 import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
-type Fact = { answer: 'yes' | 'partly' | 'no'; note: string | null } | null;
-interface Insight {
-  id: number;
-  version: number;
-  problems: string[];
-  qualification: Record<'pain' | 'power' | 'vision' | 'value' | 'control' | 'criteria', Fact>;
-  qualificationScore: number;
-  weakened: string[];
-  advantageLost: boolean;
-  swot: { strengths: string[]; weaknesses: string[]; opportunities: string[]; threats: string[] };
-  competitors: { name: string; strengths: string; weaknesses: string; status: string }[];
-  strategy: { strategy: string; path: { question: string; answer: boolean }[]; answers: Record<string, boolean>; decidedAt: number; decidedBy: number; decidedByName: string | null } | null;
-  buyingPhase: string | null;
-  stageBuyingPhase: string | null;
-  stageAheadOfBuyer: boolean;
-}
-type Problem = { status: number; code: string; errors?: { field: string; message: string }[] };
-interface Review { id: number; reviewerName: string; completedStep: string; evidence: string | null; nextAction: string; jointPlan: string | null; createdAt: number }
+import type { Problem } from '../../src/contracts/common.ts';
+import type { Insight, Review } from '../../src/contracts/opportunity-insight.ts';
 
 for (const engine of testEngines()) {
   describe(`opportunity insight [${engine}]`, () => {

@@ -3,13 +3,8 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
-interface Member { id: number; userId: number; userName: string; teamRole: string }
-interface Opp {
-  id: number; version: number; status: string; stageId: number; stageName: string; amount: number; ownerId: number; closedAt: number | null;
-  closeReason: string | null; closeCompetitor: string | null; contractAmount: number | null; team: Member[]; suggestedRoles: string[];
-}
-interface HistoryItem { field: string; oldValue: string | null; newValue: string | null; oldLabel: string | null; newLabel: string | null; reason: string | null; actorName: string | null; createdAt: number }
-type Problem = { status: number; code: string; errors?: { field: string; message: string }[] };
+import type { Problem } from '../../src/contracts/common.ts';
+import type { HistoryItem, OpportunityDetail as Opp } from '../../src/contracts/opportunities.ts';
 const fieldOf = (res: { json(): unknown }) => (res.json() as Problem).errors?.[0]?.field;
 
 for (const engine of testEngines()) {

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
 
-interface Opp { id: number; version: number; status: string; expectedCloseDate: string; closedAt: number | null; problems: string[]; stageEnteredAt: number }
-interface Board { columns: { stage: { won: boolean }; cards: { id: number; problems: string[] }[] }[] }
+import type { Board, OpportunityDetail as Opp } from '../../src/contracts/opportunities.ts';
 
 /**
  * Dates follow the workspace time zone (docs/organisation.md), with the server's clock fixed: 17:30 UTC on

@@ -5,7 +5,7 @@ import { errorResponses, fileResponse } from '../../contracts/common.ts';
 import { contactFilterShape } from '../../contracts/contacts.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountFilterShape } from '../accounts/schemas.ts';
-import { opportunityFilterShape } from '../opportunities/routes.ts';
+import { opportunityFilterShape } from '../../contracts/opportunities.ts';
 import { exportOpportunities } from './opportunities.ts';
 import { activityFilterShape } from '../../contracts/activities.ts';
 import { exportActivities } from '../activities/export.ts';

@@ -6,15 +6,9 @@ import { findProcess, stagesOf, toStageDto } from '../sales-processes/service.ts
 import { loadRules } from '../workspace/service.ts';
 import { toOpportunityDto } from './dto.ts';
 import * as repo from './repository.ts';
+import type * as contract from '../../contracts/opportunities.ts';
 
-export interface BoardQuery {
-  processId: number;
-  ownerId?: number | undefined;
-  orgUnitId?: number | undefined;
-  closeFrom?: string | undefined;
-  closeTo?: string | undefined;
-  q?: string | undefined;
-}
+export type { BoardQuery } from '../../contracts/opportunities.ts';
 
 /** What a card lets the viewer do: drag it (edit), and override missing evidence in the move (manage). */
 function boardRights(actor: Actor, c: { owner_id: number; unit_path: string }) {
@@ -28,7 +22,7 @@ function boardRights(actor: Actor, c: { owner_id: number; unit_path: string }) {
  * won column holds what was won in [closeFrom, closeTo], whole days in the workspace zone
  * (default: the last 30 days).
  */
-export async function board(db: Db, actor: Actor, query: BoardQuery) {
+export async function board(db: Db, actor: Actor, query: contract.BoardQuery): Promise<contract.Board> {
   const process = await findProcess(db.kysely, actor.workspaceId, query.processId);
   if (!process) throw invalid('processId', { code: 'not_found', params: { id: query.processId } }, `no sales process with id ${query.processId}`);
   if (query.closeFrom && query.closeTo && query.closeFrom > query.closeTo) throw invalid('closeTo', { code: 'not_before', params: { other: 'closeFrom' } }, 'must not be before closeFrom');
@@ -60,7 +54,7 @@ export async function board(db: Db, actor: Actor, query: BoardQuery) {
 }
 
 /** Open opportunities that need attention (docs/sales-process.md), judged at the request's instant and today's date in the workspace zone. */
-export async function attention(db: Db, actor: Actor, q: Omit<Parameters<typeof repo.attention>[3], 'now' | 'today'>) {
+export async function attention(db: Db, actor: Actor, q: Omit<Parameters<typeof repo.attention>[3], 'now' | 'today'>): Promise<contract.AttentionPage> {
   const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
   const today = dateIn(actor.now, calendar.timeZone);
   const result = await repo.attention(db.kysely, db.engine, actor, { ...q, now: actor.now, today });

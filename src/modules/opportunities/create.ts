@@ -1,8 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import type { BuyingPhase } from '../../domain/buying-phase.ts';
-import type { ForecastCategory } from '../../domain/opportunity.ts';
 import { canEditAccount, opportunityRights, type Actor } from '../../domain/policy.ts';
-import type { EvidenceGiven } from '../../domain/stage-gate.ts';
 import { AppError, fieldError, forbidden, invalid } from '../../server/problem.ts';
 import { factsOf, requireAccount } from '../accounts/service.ts';
 import { linkToOpportunity } from '../attachments/service.ts';
@@ -13,31 +10,12 @@ import { checkEvidenceAttachments, exitOf, passGate, stageChange } from './gate.
 import { getOpportunity } from './read.ts';
 import * as repo from './repository.ts';
 import { countNewDeal } from '../funnel/upkeep.ts';
+import type * as contract from '../../contracts/opportunities.ts';
 
-export interface OpportunityInput {
-  accountId: number;
-  name: string;
-  processId: number;
-  stageId?: number | undefined;
-  amount: number;
-  expectedCloseDate: string;
-  ownerId?: number | undefined;
-  leadSource?: string | null | undefined;
-  buyingPhase?: BuyingPhase | null | undefined;
-  forecastCategory?: ForecastCategory | undefined;
-  nextStep?: string | null | undefined;
-  nextStepDate?: string | null | undefined;
-  description?: string | null | undefined;
-  /** What is being sold (docs/sales-process.md § The opportunity "products"). */
-  products?: string[] | undefined;
-}
-
+/** The fields of a new opportunity, as the contract parses them. */
+export type OpportunityInput = Omit<contract.CreateOpportunityRequest, 'evidence' | 'reason' | 'override'>;
 /** A new opportunity entering past the first stage proves the stages it skips (docs/sales-process.md). */
-export interface EntryInput {
-  evidence?: EvidenceGiven[] | undefined;
-  reason?: string | undefined;
-  override?: boolean | undefined;
-}
+export type EntryInput = Pick<contract.CreateOpportunityRequest, 'evidence' | 'reason' | 'override'>;
 
 /**
  * Creates an opportunity on an account the caller may edit; the owner joins the team as sales
@@ -45,7 +23,7 @@ export interface EntryInput {
  * gate of a move from the first stage, and is recorded as that move: the first stage left at
  * once with the evidence given, the stage entered.
  */
-export async function createOpportunity(db: Db, actor: Actor, input: OpportunityInput & EntryInput) {
+export async function createOpportunity(db: Db, actor: Actor, input: contract.CreateOpportunityRequest): Promise<contract.OpportunityDetail> {
   const account = await requireAccount(db, actor, input.accountId).catch(() => {
     throw invalid('accountId', { code: 'not_found', params: { id: input.accountId } }, `no account with id ${input.accountId}`);
   });

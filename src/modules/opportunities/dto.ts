@@ -2,6 +2,7 @@ import { stageAheadOfBuyer, type BuyingPhase } from '../../domain/buying-phase.t
 import type { ForecastCategory, OpportunityStatus } from '../../domain/opportunity.ts';
 import { classifyProblems, gatheredStatus, sizeClass, type EvidenceGiven } from '../../domain/stage-gate.ts';
 import type { OpportunityRow } from './repository.ts';
+import type * as contract from '../../contracts/opportunities.ts';
 
 type StageItem = { key: string; label: string; requires: 'check' | 'note' | 'attachment' };
 function jsonArray(text: string | null): unknown[] {
@@ -13,14 +14,14 @@ function jsonArray(text: string | null): unknown[] {
   }
 }
 
-export type GatheredItem = { stageId: number; key: string; note: string | null; attachmentId: number | null };
+export type GatheredItem = contract.GatheredItem;
 
 /**
  * The evidence gathered so far for an open opportunity's current stage (migration 0009), and
  * how far it is. Only items the stage still has are shown, so a move pre-filled with them is
  * never refused for an item an administrator removed since.
  */
-export function gatheredOf(r: OpportunityRow): { evidence: GatheredItem[]; evidenceStatus: { given: number; required: number } | null } {
+export function gatheredOf(r: OpportunityRow): Pick<contract.Opportunity, 'evidence' | 'evidenceStatus'> {
   if (r.status !== 'open' || r.stage_id === null) return { evidence: [], evidenceStatus: null };
   const items = jsonArray(r.stage_evidence_items) as StageItem[];
   const evidence = jsonArray(r.stage_evidence)
@@ -39,7 +40,7 @@ export interface DtoView {
   today: string;
 }
 
-export function toOpportunityDto(r: OpportunityRow, view: DtoView) {
+export function toOpportunityDto(r: OpportunityRow, view: DtoView): contract.Opportunity {
   const { now } = view;
   const problems = r.status === 'open' && r.stage_entered_at !== null
     ? classifyProblems({

@@ -10,6 +10,7 @@ import { getStage } from '../sales-processes/service.ts';
 import { gatheredOf } from './dto.ts';
 import { checkEvidenceAttachments, evidenceItems } from './gate.ts';
 import { getOpportunity, requireOpportunity, requireRight } from './read.ts';
+import type * as contract from '../../contracts/opportunities.ts';
 
 const PROBLEM_TEXT: Record<GatheredProblem['problem'], string> = {
   not_current_stage: 'only the evidence of the current stage is gathered before a move',
@@ -69,7 +70,7 @@ export async function saveStageEvidence(db: Db, actor: Actor, id: number, input:
 }
 
 /** The files given as evidence on this opportunity's stage moves (docs/sales-process.md), without their bytes. */
-export async function opportunityAttachments(db: Db, actor: Actor, id: number) {
+export async function opportunityAttachments(db: Db, actor: Actor, id: number): Promise<contract.OpportunityAttachment[]> {
   await requireOpportunity(db, actor, id);
   return (await attachmentsOf(db.kysely, actor.workspaceId, id)).map((a) => ({
     id: a.id, fileName: a.file_name, size: a.size, contentType: a.content_type, createdAt: a.created_at, uploadedByName: a.uploader_name,

@@ -1,9 +1,7 @@
 import type { Db } from '../../db/database.ts';
 import { updateVersioned } from '../versioned.ts';
 import { dateIn } from '../../domain/calendar.ts';
-import type { LOSS_REASONS } from '../../domain/opportunity.ts';
 import type { Actor } from '../../domain/policy.ts';
-import type { EvidenceGiven } from '../../domain/stage-gate.ts';
 import { AppError, invalid, staleVersion } from '../../server/problem.ts';
 import { linkToOpportunity } from '../attachments/service.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
@@ -14,16 +12,10 @@ import { checkEvidenceAttachments, exitOf, passGate, stageChange } from './gate.
 import { getOpportunity, LEAD_ONLY, requireRight } from './read.ts';
 import * as repo from './repository.ts';
 import { keepingFunnel } from '../funnel/upkeep.ts';
+import type * as contract from '../../contracts/opportunities.ts';
 
-export interface StageMoveInput {
-  /** Optional for integrations (the API's fixed point is {stageId, evidence, reason?}); the web app always sends it. */
-  version?: number | undefined;
-  stageId: number;
-  evidence: EvidenceGiven[];
-  reason?: string | undefined;
-  override?: boolean | undefined;
-  contractAmount?: number | undefined;
-}
+/** `version` is optional for integrations (the API's fixed point is {stageId, evidence, reason?}); the web app always sends it. */
+export type StageMoveInput = contract.MoveStageRequest;
 
 /**
  * The stage gate (docs/sales-process.md): forward with the evidence of the stage left and of every stage
@@ -79,17 +71,7 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
   return getOpportunity(db, actor, id);
 }
 
-export interface CloseInput {
-  version: number;
-  outcome: 'won' | 'lost' | 'abandoned';
-  contractAmount?: number | undefined;
-  /** Won: the evidence of the stage left and of every stage skipped, as a move to the won stage takes it. */
-  evidence?: EvidenceGiven[] | undefined;
-  override?: boolean | undefined;
-  reason?: (typeof LOSS_REASONS)[number] | undefined;
-  competitor?: string | undefined;
-  note?: string | undefined;
-}
+export type CloseInput = contract.CloseOpportunityRequest;
 
 /**
  * Closes an opportunity (docs/sales-process.md § The stage gate): won needs the contract amount and moves it to the
@@ -142,7 +124,7 @@ export async function closeOpportunity(db: Db, actor: Actor, id: number, input: 
  * at the stage it was in — for a won one, the stage before the won stage. A fresh
  * stage-history row starts now.
  */
-export async function reopenOpportunity(db: Db, actor: Actor, id: number, input: { version: number; reason: string }) {
+export async function reopenOpportunity(db: Db, actor: Actor, id: number, input: contract.ReopenRequest) {
   const { r } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} reopens it`);
   if (r.status === 'open') throw new AppError('open', 'The opportunity is open already');
   if (input.version !== r.version) throw staleVersion('Opportunity', r.version);

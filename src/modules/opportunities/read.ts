@@ -9,6 +9,8 @@ import { getStage } from '../sales-processes/service.ts';
 import { loadRules } from '../workspace/service.ts';
 import { toOpportunityDto, type DtoView } from './dto.ts';
 import * as repo from './repository.ts';
+import type * as contract from '../../contracts/opportunities.ts';
+import type { Page } from '../../contracts/common.ts';
 
 /** The workspace's threshold and the request's instant and date in the workspace zone. */
 export async function dtoView(db: Db, actor: Actor): Promise<DtoView> {
@@ -16,7 +18,7 @@ export async function dtoView(db: Db, actor: Actor): Promise<DtoView> {
   return { largeDealThreshold: settings.largeDealThreshold, now: actor.now, today: dateIn(actor.now, calendar.timeZone) };
 }
 
-export async function listOpportunities(db: Db, actor: Actor, q: Parameters<typeof repo.listOpportunities>[3]) {
+export async function listOpportunities(db: Db, actor: Actor, q: Parameters<typeof repo.listOpportunities>[3]): Promise<Page<contract.Opportunity>> {
   const [{ items, total }, view] = await Promise.all([repo.listOpportunities(db.kysely, db.engine, actor, q), dtoView(db, actor)]);
   return { items: items.map((r) => toOpportunityDto(r, view)), total };
 }
@@ -45,7 +47,7 @@ export async function requireRight(db: Db, actor: Actor, id: number, right: 'edi
 
 export const LEAD_ONLY = 'Only the owner or a manager over the opportunity';
 
-export async function getOpportunity(db: Db, actor: Actor, id: number) {
+export async function getOpportunity(db: Db, actor: Actor, id: number): Promise<contract.OpportunityDetail> {
   const r = await requireOpportunity(db, actor, id);
   const [view, team, stage] = await Promise.all([
     dtoView(db, actor),
@@ -64,13 +66,13 @@ export async function getOpportunity(db: Db, actor: Actor, id: number) {
 }
 
 /** The audit trail of an opportunity (docs/method.md): owner and team members by name. */
-export async function opportunityHistory(db: Db, actor: Actor, id: number) {
+export async function opportunityHistory(db: Db, actor: Actor, id: number): Promise<contract.HistoryItem[]> {
   await requireOpportunity(db, actor, id);
   return labelledHistory(db.kysely, actor.workspaceId, 'opportunity', id, ['owner', 'team']);
 }
 
 /** Stage history with time in each stage (docs/sales-process.md § The opportunity). */
-export async function stageHistory(db: Db, actor: Actor, id: number) {
+export async function stageHistory(db: Db, actor: Actor, id: number): Promise<contract.StageHistoryEntry[]> {
   await requireOpportunity(db, actor, id);
   return (await repo.stageHistory(db.kysely, actor.workspaceId, id)).map((h) => ({
     id: h.id,

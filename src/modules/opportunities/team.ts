@@ -1,17 +1,17 @@
 import type { Db } from '../../db/database.ts';
-import type { TeamRole } from '../../domain/opportunity.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
 import { recordChanges } from '../history/repository.ts';
 import { getOpportunity, LEAD_ONLY, requireRight } from './read.ts';
 import * as repo from './repository.ts';
+import type * as contract from '../../contracts/opportunities.ts';
 
 /**
  * Adds a colleague to the team (docs/sales-process.md § The opportunity). Any active user of the workspace may join —
  * presales or an executive sponsor often sits in another unit. The sales lead is the owner.
  */
-export async function addTeamMember(db: Db, actor: Actor, id: number, input: { userId: number; teamRole: TeamRole }) {
+export async function addTeamMember(db: Db, actor: Actor, id: number, input: contract.AddTeamMemberRequest) {
   const { r, team } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} adds people to the team`);
   const user = await repo.activeUser(db.kysely, actor.workspaceId, input.userId);
   if (!user || user.active !== 1) throw invalid('userId', { code: 'not_found', params: { id: input.userId } }, `no active user with id ${input.userId} in this workspace`);

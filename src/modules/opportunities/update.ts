@@ -4,12 +4,12 @@ import { OPPORTUNITY_LEAD_FIELDS, type Actor } from '../../domain/policy.ts';
 import { AppError, forbidden, invalid, fieldError } from '../../server/problem.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import { assignableUser } from '../users/service.ts';
-import type { OpportunityInput } from './create.ts';
 import { getOpportunity, LEAD_ONLY, requireRight } from './read.ts';
 import * as repo from './repository.ts';
 import { keepingFunnel } from '../funnel/upkeep.ts';
+import type * as contract from '../../contracts/opportunities.ts';
 
-export type OpportunityPatch = Partial<Omit<OpportunityInput, 'accountId' | 'processId' | 'stageId'>> & { version: number; ownerReason?: string | undefined; advantageLost?: boolean | undefined; advantageReason?: string | undefined };
+export type OpportunityPatch = contract.UpdateOpportunityRequest;
 
 /** Changes fields; owner, amount, close date and forecast category go to the history (docs/method.md). */
 export async function updateOpportunity(db: Db, actor: Actor, id: number, patch: OpportunityPatch) {

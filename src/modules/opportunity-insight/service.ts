@@ -12,6 +12,9 @@ import { recordChanges, type Change } from '../history/repository.ts';
 import { getOpportunity } from '../opportunities/service.ts';
 import * as repo from './repository.ts';
 import { userNames } from '../users/shared.ts';
+import type * as contract from '../../contracts/opportunity-insight.ts';
+import type { Competitor, CompetitorStatus, Swot } from '../../contracts/opportunity-insight.ts';
+import { COMPETITOR_STATUSES } from '../../domain/opportunity.ts';
 
 /*
  * What the JSON columns of `opportunities` hold (migration 0006):
@@ -22,10 +25,8 @@ import { userNames } from '../users/shared.ts';
  *   win_strategy   {strategy, path: [{question, answer}], answers, decidedAt, decidedBy} | null
  */
 
-export const COMPETITOR_STATUSES = ['leading', 'close', 'behind', 'out'] as const;
-export type CompetitorStatus = (typeof COMPETITOR_STATUSES)[number];
-export interface Competitor { name: string; strengths: string; weaknesses: string; status: CompetitorStatus }
-export interface Swot { strengths: string[]; weaknesses: string[]; opportunities: string[]; threats: string[] }
+export { COMPETITOR_STATUSES } from '../../domain/opportunity.ts';
+export type { CompetitorStatus, Competitor, Swot } from '../../contracts/opportunity-insight.ts';
 export type FactInput = { answer: QualificationAnswer; note?: string | null | undefined } | null | undefined;
 export type FactsInput = Partial<Record<QualificationFact, FactInput>>;
 
@@ -116,7 +117,7 @@ async function loadForEdit(db: Db, actor: Actor, id: number) {
   return l;
 }
 
-export async function getInsight(db: Db, actor: Actor, id: number) {
+export async function getInsight(db: Db, actor: Actor, id: number): Promise<contract.Insight> {
   const { detail, row } = await load(db, actor, id);
   const q = parseQualification(row.qualification);
   const strategy = parseStrategy(row.win_strategy);
@@ -145,7 +146,7 @@ export async function getInsight(db: Db, actor: Actor, id: number) {
  * (a manager clears it through PATCH /opportunities/:id {advantageLost: false}) and the
  * change of score goes to the record history with the weakened facts as its reason.
  */
-export async function saveQualification(db: Db, actor: Actor, id: number, input: { version: number; facts: FactsInput }) {
+export async function saveQualification(db: Db, actor: Actor, id: number, input: contract.QualificationRequest): Promise<contract.Insight> {
   const { row } = await loadForEdit(db, actor, id);
   const before = parseQualification(row.qualification);
   const after: Qualification = {};
@@ -172,7 +173,7 @@ export async function saveQualification(db: Db, actor: Actor, id: number, input:
 }
 
 /** SWOT and the competitors (docs/sales-process.md § The opportunity); a competitor is listed once. */
-export async function saveAnalysis(db: Db, actor: Actor, id: number, input: { version: number; swot: Swot; competitors: Competitor[] }) {
+export async function saveAnalysis(db: Db, actor: Actor, id: number, input: contract.AnalysisRequest): Promise<contract.Insight> {
   await loadForEdit(db, actor, id);
   const seen = new Map<string, number>();
   input.competitors.forEach((c, i) => {
@@ -192,14 +193,14 @@ export async function saveAnalysis(db: Db, actor: Actor, id: number, input: { ve
 }
 
 /** One step of the win-strategy wizard (docs/sales-process.md § Win strategy): the next question, or the strategy. Saves nothing. */
-export async function nextStrategyStep(db: Db, actor: Actor, id: number, answers: StrategyAnswers) {
+export async function nextStrategyStep(db: Db, actor: Actor, id: number, answers: StrategyAnswers): Promise<contract.StrategyStepResult> {
   await load(db, actor, id);
   const r = decideStrategy(answers);
   return r.done ? { done: true, strategy: r.strategy, path: r.path } : { done: false, next: r.next, path: r.path };
 }
 
 /** Stores the strategy the answers lead to, with the path; refuses answers that stop short of one. */
-export async function saveStrategy(db: Db, actor: Actor, id: number, input: { version: number; answers: StrategyAnswers }) {
+export async function saveStrategy(db: Db, actor: Actor, id: number, input: contract.StrategyRequest): Promise<contract.Insight> {
   const { row } = await loadForEdit(db, actor, id);
   const r = decideStrategy(input.answers);
   if (!r.done) throw invalid(`answers.${r.next}`, { code: 'strategy_incomplete' }, 'answer this question to reach a strategy', 'strategy_incomplete');
@@ -235,18 +236,15 @@ const reviewDto = (r: repo.ReviewRow) => ({
 });
 
 /** Pipeline review entries (盘问, docs/sales-process.md), newest first. */
-export async function listReviews(db: Db, actor: Actor, id: number) {
+export async function listReviews(db: Db, actor: Actor, id: number): Promise<{ items: contract.Review[] }> {
   await getOpportunity(db, actor, id);
   return { items: (await repo.listReviews(db.kysely, actor.workspaceId, id)).map(reviewDto) };
 }
 
-export interface ReviewInput {
-  completedStep: string; evidence?: string | null | undefined; nextAction: string; jointPlan?: string | null | undefined;
-  rootCause?: RootCause | null | undefined; nextActionDate?: string | null | undefined;
-}
+export type ReviewInput = contract.AddReviewRequest;
 
 /** The four questions answered: by those who lead the deal — its owner, a manager over it, an admin. */
-export async function addReview(db: Db, actor: Actor, id: number, input: ReviewInput) {
+export async function addReview(db: Db, actor: Actor, id: number, input: ReviewInput): Promise<contract.Review> {
   const detail = await getOpportunity(db, actor, id);
   if (!detail.permissions.edit) throw forbidden('Only the owner or a manager over the opportunity records a pipeline review');
   const { now } = actor;

@@ -16,7 +16,7 @@ import { useMoney } from '../../i18n/money.ts';
 import { useOppFilters } from './filters.ts';
 import { OppFilterBar } from './OppFilterBar.tsx';
 import { NewOpportunityModal } from './NewOpportunityModal.tsx';
-import { PROBLEMS, STATUSES, type ListFilters, type Opportunity, type Problem } from './types.ts';
+import { PROBLEMS, STATUSES, type AttentionPage, type ListFilters, type Opportunity, type Problem } from './types.ts';
 
 /** The list filters a saved view keeps (the tab and the page are not part of a view). */
 const VIEW_KEYS = ['status', 'processId', 'stageId', 'ownerId', 'orgUnitId', 'closeFrom', 'closeTo', 'minProbability', 'sizeClass', 'q', 'sort'] as const satisfies readonly (keyof ListFilters)[];
@@ -114,7 +114,7 @@ function AttentionTab() {
   const all = (useColumns() ?? []).map(({ sorter: _sorter, ...c }) => c);
   const columns = [...all.filter((c) => c.key === 'name' || c.key === 'problems'), ...all.filter((c) => c.key !== 'name' && c.key !== 'problems' && c.key !== 'status')];
   if (attention.isError) return <LoadError error={attention.error} onRetry={() => void attention.refetch()} />;
-  const counts = attention.data?.counts ?? {};
+  const counts: Partial<AttentionPage['counts']> = attention.data?.counts ?? {};
   const sum = (attention.data?.items ?? []).reduce((s, o) => s + o.amount, 0);
   return (
     <>

@@ -6,11 +6,12 @@ import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { useCloseOpportunity, useReopenOpportunity, useUpdateOpportunity } from './api.ts';
 import { yuanToFen } from '../../i18n/money.ts';
-import { BUYING_PHASES, FORECAST_CATEGORIES, LOSS_REASONS, type OpportunityDetail } from './types.ts';
+import { BUYING_PHASES, FORECAST_CATEGORIES, LOSS_REASONS, type BuyingPhase, type ForecastCategory, type OpportunityDetail } from './types.ts';
+import type { CloseOpportunityInput } from '../../../../src/contracts/opportunities.ts';
 
 const money = { formatter: (v: number | string | undefined) => (v === undefined || v === '' ? '' : Number(v).toLocaleString('en-US')), parser: (v: string | undefined) => Number((v ?? '').replace(/[^\d.]/g, '')) };
 
-interface EditValues { name: string; amount: number; expectedCloseDate: Dayjs; buyingPhase: string | null; forecastCategory: string; description: string | null; products: string[] }
+interface EditValues { name: string; amount: number; expectedCloseDate: Dayjs; buyingPhase: BuyingPhase | null; forecastCategory: ForecastCategory; description: string | null; products: string[] }
 
 /**
  * Edits the opportunity. Its name and figures (amount, close date, forecast) are its lead's —
@@ -57,7 +58,8 @@ export function EditDrawer({ o, onClose }: { o: OpportunityDetail; onClose: () =
   );
 }
 
-interface CloseValues { outcome: 'won' | 'lost' | 'abandoned'; contractAmount?: number; reason?: string; competitor?: string; noPurchase?: boolean; note?: string }
+/** The form's fields: the contract's, and a tick for "the customer bought nothing" that becomes the competitor code. */
+type CloseValues = Pick<CloseOpportunityInput, 'outcome' | 'contractAmount' | 'reason' | 'competitor' | 'note'> & { noPurchase?: boolean };
 
 /** What the API takes for "nobody won: the customer bought nothing" — a code the user picks with a tick, never types. */
 const NO_COMPETITOR = 'none';

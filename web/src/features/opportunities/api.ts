@@ -5,8 +5,13 @@ import type { Page, User } from '../../api/types.ts';
 import { processKeys } from '../processes/api.ts';
 import type { BuyingRole } from '../accounts/types.ts';
 import type {
-  AttentionPage, Board, Competitor, Swot, BoardFilters, EvidenceGiven, HistoryItem, Insight, ListFilters, Opportunity, OpportunityDetail, Process, ProcessSummary, Review, StageHistoryEntry, StrategyStepResult, TeamRole, RootCause,
+  AttentionPage, Board, BoardFilters, HistoryItem, Insight, ListFilters, Opportunity, OpportunityDetail, Process, ProcessSummary, Review, StageHistoryEntry, StrategyStepResult,
 } from './types.ts';
+import type {
+  AddTeamMemberRequest, CloseOpportunityInput, CreateOpportunityInput, MoveStageInput, ReopenRequest, SaveEvidenceInput, UpdateOpportunityInput,
+} from '../../../../src/contracts/opportunities.ts';
+import type { AddReviewInput, AnalysisInput, QualificationInput, StrategyRequest } from '../../../../src/contracts/opportunity-insight.ts';
+import type { Attachment } from '../../../../src/contracts/attachments.ts';
 
 /** Query keys of the opportunity area; every change refreshes the whole family (board, lists, detail). */
 export const oppKeys = {
@@ -71,48 +76,41 @@ function useOppMutation<V, R>(fn: (vars: V) => Promise<R>) {
   return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: oppKeys.all }) });
 }
 
-export interface MoveBody { version: number; stageId: number; evidence: EvidenceGiven[]; reason?: string; override?: boolean; contractAmount?: number }
+export type MoveBody = MoveStageInput;
 
 export const useMoveStage = () => useOppMutation(({ id, ...body }: MoveBody & { id: number }) => api.post<OpportunityDetail>(`/opportunities/${id}/stage`, body));
 /** Replaces the evidence gathered for the current stage (the stage panel saves it as the team collects it). */
 export const useSaveEvidence = () =>
-  useOppMutation(({ id, ...body }: { id: number; version: number; evidence: EvidenceGiven[] }) => request<OpportunityDetail>('PUT', `/opportunities/${id}/evidence`, body));
+  useOppMutation(({ id, ...body }: SaveEvidenceInput & { id: number }) => request<OpportunityDetail>('PUT', `/opportunities/${id}/evidence`, body));
 
-export interface PatchBody {
-  version: number; name?: string; amount?: number; expectedCloseDate?: string; ownerId?: number; buyingPhase?: string | null; forecastCategory?: string;
-  nextStep?: string | null; nextStepDate?: string | null; description?: string | null; products?: string[]; ownerReason?: string; advantageLost?: boolean; advantageReason?: string;
-}
+export type PatchBody = UpdateOpportunityInput;
 export const useUpdateOpportunity = () => useOppMutation(({ id, ...body }: PatchBody & { id: number }) => api.patch<OpportunityDetail>(`/opportunities/${id}`, body));
 
 export const useCreateOpportunity = () =>
-  useOppMutation((body: {
-    accountId: number; name: string; processId: number; stageId?: number; amount: number; expectedCloseDate: string;
-    /** Starting past the first stage: the evidence of the stages skipped (docs/sales-process.md), or a manager's override with a reason. */
-    evidence?: EvidenceGiven[]; override?: boolean; reason?: string;
-  }) => api.post<OpportunityDetail>('/opportunities', body));
+  useOppMutation((body: CreateOpportunityInput) => api.post<OpportunityDetail>('/opportunities', body));
 
-export const useAddTeamMember = () => useOppMutation(({ id, ...body }: { id: number; userId: number; teamRole: TeamRole }) => api.post<OpportunityDetail>(`/opportunities/${id}/team`, body));
+export const useAddTeamMember = () => useOppMutation(({ id, ...body }: AddTeamMemberRequest & { id: number }) => api.post<OpportunityDetail>(`/opportunities/${id}/team`, body));
 /** Answers the opportunity, or nothing (204) when the user left its team and no longer sees it. */
 export const useRemoveTeamMember = () => useOppMutation(({ id, memberId }: { id: number; memberId: number }) => request<OpportunityDetail | undefined>('DELETE', `/opportunities/${id}/team/${memberId}`));
 
 export const useCloseOpportunity = () =>
-  useOppMutation(({ id, ...body }: { id: number; version: number; outcome: 'won' | 'lost' | 'abandoned'; contractAmount?: number; reason?: string; competitor?: string; note?: string }) =>
+  useOppMutation(({ id, ...body }: CloseOpportunityInput & { id: number }) =>
     api.post<OpportunityDetail>(`/opportunities/${id}/close`, body));
-export const useReopenOpportunity = () => useOppMutation(({ id, ...body }: { id: number; version: number; reason: string }) => api.post<OpportunityDetail>(`/opportunities/${id}/reopen`, body));
+export const useReopenOpportunity = () => useOppMutation(({ id, ...body }: ReopenRequest & { id: number }) => api.post<OpportunityDetail>(`/opportunities/${id}/reopen`, body));
 
 export const useSaveQualification = () =>
-  useOppMutation(({ id, ...body }: { id: number; version: number; facts: Record<string, { answer: string; note?: string | null } | null> }) => request<Insight>('PUT', `/opportunities/${id}/qualification`, body));
+  useOppMutation(({ id, ...body }: QualificationInput & { id: number }) => request<Insight>('PUT', `/opportunities/${id}/qualification`, body));
 export const useSaveAnalysis = () =>
-  useOppMutation(({ id, ...body }: { id: number; version: number; swot: Swot; competitors: Competitor[] }) => request<Insight>('PUT', `/opportunities/${id}/analysis`, body));
+  useOppMutation(({ id, ...body }: AnalysisInput & { id: number }) => request<Insight>('PUT', `/opportunities/${id}/analysis`, body));
 export const strategyNext = (id: number, answers: Record<string, boolean>) => api.post<StrategyStepResult>(`/opportunities/${id}/strategy/next`, { answers });
 export const useSaveStrategy = () =>
-  useOppMutation(({ id, ...body }: { id: number; version: number; answers: Record<string, boolean> }) => request<Insight>('PUT', `/opportunities/${id}/strategy`, body));
+  useOppMutation(({ id, ...body }: StrategyRequest & { id: number }) => request<Insight>('PUT', `/opportunities/${id}/strategy`, body));
 export const useAddReview = () =>
-  useOppMutation(({ id, ...body }: { id: number; completedStep: string; evidence?: string | null; nextAction: string; jointPlan?: string | null; rootCause?: RootCause | null; nextActionDate?: string | null }) =>
+  useOppMutation(({ id, ...body }: AddReviewInput & { id: number }) =>
     api.post<Review>(`/opportunities/${id}/reviews`, body));
 
 /** Uploads a file for an evidence item (raw body); answers the attachment id. */
-export async function uploadAttachment(file: File): Promise<{ id: number; fileName: string; size: number }> {
+export async function uploadAttachment(file: File): Promise<Pick<Attachment, 'id' | 'fileName' | 'size'>> {
   const res = await fetch(`/api/v1/attachments?fileName=${encodeURIComponent(file.name)}`, {
     method: 'POST', credentials: 'same-origin', headers: { 'content-type': file.type || 'application/octet-stream', accept: 'application/json' }, body: file,
   });

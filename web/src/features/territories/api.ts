@@ -1,9 +1,8 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../../api/client.ts';
 import { userKeys, workspaceKeys } from '../../api/keys.ts';
-import type { Page } from '../../api/types.ts';
+import type { Page, User } from '../../api/types.ts';
 import { canOwnAccounts } from '../../../../src/domain/pool.ts';
-import type { Role } from '../../../../src/domain/roles.ts';
 import { accountKeys } from '../accounts/api.ts';
 import type { ApplyResult, ConflictList, CreateTerritoryInput, MismatchList, Preview, Territory, UpdateTerritoryInput } from '../../../../src/contracts/territories.ts';
 import type { Rules, UpdateRulesInput } from '../../../../src/contracts/rules.ts';
@@ -43,7 +42,7 @@ export const territoryQueries = {
     queryOptions({
       queryKey: userKeys.pickers('territory-owners'),
       queryFn: async ({ signal }) => {
-        const page = await api.get<Page<{ id: number; name: string; role: Role; orgUnitLabel: string }>>('/users', { active: true, limit: 500, sort: 'name' }, { signal });
+        const page = await api.get<Page<Pick<User, 'id' | 'name' | 'role' | 'orgUnitLabel'>>>('/users', { active: true, limit: 500, sort: 'name' }, { signal });
         return page.items.filter((u) => canOwnAccounts(u.role));
       },
     }),
