@@ -33,6 +33,7 @@ const ReportsPage = lazy(() => import('../pages/ReportsPage.tsx'));
 const FunnelPage = lazy(() => import('../features/funnel/FunnelPage.tsx'));
 const QuotasPage = lazy(() => import('../features/quotas/QuotasPage.tsx'));
 const CalculatorsPage = lazy(() => import('../features/planning/CalculatorsPage.tsx'));
+const ActivitiesPage = lazy(() => import('../features/activities/ActivitiesPage.tsx'));
 const TasksPage = lazy(() => import('../features/rhythm/TasksPage.tsx'));
 
 /**
@@ -66,7 +67,7 @@ export const router = createBrowserRouter([
           { path: 'opportunities/board', element: <OpportunityBoardPage /> },
           { path: 'opportunities/list', element: <OpportunityListPage /> },
           { path: 'opportunities/:id', element: <OpportunityPage /> },
-          { path: 'activities', element: <ComingSoonPage area="activities" /> },
+          { path: 'activities', element: <ActivitiesPage /> },
           { path: 'tasks', element: <TasksPage /> },
           { path: 'funnel', element: <FunnelPage /> },
           { path: 'funnel/quotas', element: <QuotasPage /> },

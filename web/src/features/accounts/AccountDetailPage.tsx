@@ -18,6 +18,7 @@ import { ProfileTab } from './ProfileTab.tsx';
 import { useProblem } from '../../api/useProblem.ts';
 import { RelationshipMapTab } from './RelationshipMapTab.tsx';
 import { RolesTab } from './RolesTab.tsx';
+import { LogActivityButton } from '../activities/LogActivityButton.tsx';
 import { ActivityTimeline } from '../timeline/ActivityTimeline.tsx';
 import type { AccountDetail } from './types.ts';
 
@@ -75,6 +76,7 @@ function Header({ account, onDialog }: { account: AccountDetail; onDialog: (d: D
           )}
         </div>
         <Space wrap>
+          {edit && !account.archived && <LogActivityButton type="primary" accountId={account.id} />}
           {edit && <Button icon={<EditOutlined />} onClick={() => onDialog('edit')} data-testid="edit-account">{t('common.edit')}</Button>}
           {menu.length > 0 && (
             <Dropdown trigger={['click']} menu={{

@@ -14,6 +14,7 @@ import { oppQueries } from '../opportunities/api.ts';
 import { PROBLEM_COLOR } from '../opportunities/bits.tsx';
 import { useMoney } from '../../i18n/money.ts';
 import type { Opportunity } from '../opportunities/types.ts';
+import { LogActivityButton } from '../activities/LogActivityButton.tsx';
 
 const SHOWN = 5;
 /** "Closing soon" looks this far ahead. */
@@ -106,7 +107,10 @@ export function Desk() {
               <Flex vertical style={{ minWidth: 0, width: '100%' }}>
                 <Flex justify="space-between" gap={8} align="center">
                   <Link to={`/accounts/${a.id}`} style={{ fontWeight: 500, minWidth: 0 }}><Typography.Text ellipsis style={{ color: 'inherit' }}>{a.name}</Typography.Text></Link>
-                  <TierBadge tier={a.tier} />
+                  <Flex gap={6} align="center">
+                    <TierBadge tier={a.tier} />
+                    {can('activities.write') && <LogActivityButton accountId={a.id} compact size="small" type="link" style={{ padding: 0 }} />}
+                  </Flex>
                 </Flex>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {a.lastFollowUpAt ? t('home.desk.lastFollowUp', { days: dayjs().diff(a.lastFollowUpAt, 'day') }) : t('home.desk.neverFollowedUp')}

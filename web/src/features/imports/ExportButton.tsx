@@ -8,7 +8,7 @@ import { useCan } from '../auth/session.ts';
  * Downloads the list with its current filters as CSV or Excel (docs/archive.md § Import and export). Shown only to
  * users holding the export permission; the server checks it again and logs every export.
  */
-export function ExportButton({ area, filters }: { area: 'accounts' | 'contacts' | 'opportunities'; filters: Record<string, string | undefined> }) {
+export function ExportButton({ area, filters }: { area: 'accounts' | 'contacts' | 'opportunities' | 'activities'; filters: Record<string, string | undefined> }) {
   const can = useCan();
   const { t, locale } = useI18n();
   const { message } = App.useApp();

@@ -20,6 +20,7 @@ import { AuditTab, BuyingRolesTab, ReviewsTab, StageHistoryTab, TeamTab } from '
 import { BuyingPhaseTab, QualificationTab, StrategyTab, SwotTab } from './InsightTabs.tsx';
 import { FORECAST_CATEGORIES, type OpportunityDetail, type Process, type Stage, type StageHistoryEntry } from './types.ts';
 import { useWorkspaceDate } from '../auth/session.ts';
+import { LogActivityButton } from '../activities/LogActivityButton.tsx';
 
 type Dialog = 'edit' | 'close' | 'reopen' | 'advantage';
 
@@ -124,6 +125,7 @@ function Header({ o, process, onMove, onDialog }: { o: OpportunityDetail; proces
               <Button type="primary" icon={<SwapOutlined />} data-testid="move-stage">{t('opps.card.moveTo')}</Button>
             </Dropdown>
           )}
+          {canContribute && <LogActivityButton accountId={o.accountId} opportunityId={o.id} />}
           {canContribute && <Button icon={<EditOutlined />} onClick={() => onDialog('edit')} data-testid="opp-edit">{t('common.edit')}</Button>}
           {o.permissions.edit && (
             <Dropdown trigger={['click']} menu={{

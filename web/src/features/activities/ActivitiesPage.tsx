@@ -1,0 +1,125 @@
+import { useState } from 'react';
+import { Button, DatePicker, Empty, Flex, Grid, Input, Select, Space, Tabs, Tag, Typography, type TableProps } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
+import { Link } from 'react-router';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { LoadError } from '../../components/LoadError.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
+import { useListParams } from '../../components/useListParams.ts';
+import { useI18n } from '../../i18n/useI18n.ts';
+import { useCan } from '../auth/session.ts';
+import { usePeople } from '../accounts/api.ts';
+import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
+import { ExportButton } from '../imports/ExportButton.tsx';
+import { ACTIVITY_STATUSES, ACTIVITY_TYPES } from '../../../../src/domain/activities.ts';
+import type { ActivityDto } from '../../../../src/contracts/activities.ts';
+import { useActivities, useActivity } from './api.ts';
+import { LogActivityDrawer } from './LogActivityDrawer.tsx';
+import { SupervisionView } from './SupervisionView.tsx';
+
+const PAGE_SIZE = 20;
+const FILTERS = ['q', 'mine', 'ownerId', 'orgUnitId', 'type', 'status', 'from', 'to', 'planned', 'sort'] as const;
+
+/** /activities: the activities one may see, filtered; and for managers the supervision views (docs/rhythm.md). */
+export default function ActivitiesPage() {
+  const { t } = useI18n();
+  const can = useCan();
+  const list = useListParams({ pageSize: PAGE_SIZE, defaultSort: '-startAt' });
+  const tab = list.str('tab') ?? 'list';
+  return (
+    <>
+      <PageHeader title={t('activities.title')} subtitle={t('activities.subtitle')} />
+      {can('activities.supervise') ? (
+        <Tabs activeKey={tab} onChange={(k) => list.update({ tab: k === 'list' ? undefined : k })} destroyOnHidden items={[
+          { key: 'list', label: t('activities.tab.list'), children: <ActivityList /> },
+          { key: 'cadence', label: t('activities.tab.cadence'), children: <SupervisionView /> },
+        ]} />
+      ) : <ActivityList />}
+    </>
+  );
+}
+
+function ActivityList() {
+  const { t } = useI18n();
+  const screens = Grid.useBreakpoint();
+  const can = useCan();
+  const list = useListParams({ pageSize: PAGE_SIZE, defaultSort: '-startAt' });
+  const people = usePeople();
+  const filters: Record<string, string | undefined> = Object.fromEntries(FILTERS.map((k) => [k, list.str(k)]).filter(([, v]) => v !== undefined));
+  const q = useActivities({ ...filters, limit: PAGE_SIZE, offset: (list.page - 1) * PAGE_SIZE });
+  const [search, setSearch] = useState(filters.q ?? '');
+  const [open, setOpen] = useState<'new' | number | null>(null);
+  const editing = useActivity(typeof open === 'number' ? open : null);
+  const narrowed = Object.keys(filters).some((k) => k !== 'sort');
+
+  const columns: TableProps<ActivityDto>['columns'] = [
+    {
+      title: t('activities.col.when'), key: 'startAt', sorter: true, width: 150,
+      render: (_, a) => (
+        <Flex vertical>
+          <span>{dayjs(a.startAt).format('YYYY-MM-DD HH:mm')}</span>
+          <Space size={4}>
+            <Tag color={a.status === 'done' ? 'green' : a.status === 'planned' ? 'blue' : undefined} style={{ marginInlineEnd: 0 }}>{t(`activities.status.${a.status}`)}</Tag>
+            {a.hasPlan && <Tag color={a.reviewed ? 'purple' : 'gold'}>{t(a.reviewed ? 'activities.reviewed' : 'activities.hasPlan')}</Tag>}
+          </Space>
+        </Flex>
+      ),
+    },
+    {
+      title: t('activities.col.what'), key: 'what',
+      render: (_, a) => (
+        <Flex vertical style={{ minWidth: 160 }}>
+          <Space size={6} wrap>
+            <Tag>{t(`activities.type.${a.type}`)}</Tag>
+            <a onClick={() => setOpen(a.id)} data-testid="activity-open">{a.subject ?? t(`activities.type.${a.type}`)}</a>
+          </Space>
+          <Link to={`/accounts/${a.accountId}`} style={{ fontSize: 13 }}>{a.accountName}</Link>
+          {!screens.md && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{a.ownerName}</Typography.Text>}
+        </Flex>
+      ),
+    },
+    { title: t('activities.col.contacts'), key: 'contacts', responsive: ['lg'], render: (_, a) => a.contacts.map((c) => c.name).join('、') || t('common.none') },
+    { title: t('activities.col.opportunity'), key: 'opp', responsive: ['lg'], render: (_, a) => (a.opportunityId ? <Link to={`/opportunities/${a.opportunityId}`}>{a.opportunityName}</Link> : t('common.none')) },
+    { title: t('activities.col.owner'), key: 'owner', responsive: ['md'], render: (_, a) => a.ownerName },
+    { title: t('activities.col.notes'), key: 'notes', responsive: ['xl'], render: (_, a) => <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0, maxWidth: 320 }}>{a.notes ?? ''}</Typography.Paragraph> },
+  ];
+
+  return (
+    <>
+      <div style={{ background: '#fff', borderRadius: 8, padding: screens.md ? 16 : 12, marginBottom: 16, border: '1px solid #eef0f4' }}>
+        <Flex gap={8} wrap justify="space-between" style={{ marginBottom: 12 }}>
+          <Input.Search allowClear placeholder={t('activities.search')} value={search} style={{ flex: '1 1 260px', maxWidth: 420 }}
+            onChange={(e) => { setSearch(e.target.value); if (!e.target.value) list.update({ q: undefined }); }} onSearch={(v) => list.update({ q: v.trim() || undefined })} />
+          <Space wrap>
+            {can('export') && <ExportButton area="activities" filters={filters} />}
+            {can('activities.write') && <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen('new')} data-testid="activity-new">{t('activities.log')}</Button>}
+          </Space>
+        </Flex>
+        <Flex gap={8} wrap>
+          <Select value={filters.mine === 'true' ? 'mine' : 'all'} onChange={(v) => list.update({ mine: v === 'mine' ? 'true' : undefined })} style={{ width: 110 }}
+            options={[{ value: 'all', label: t('activities.filter.all') }, { value: 'mine', label: t('activities.filter.mine') }]} data-testid="activity-filter-mine" />
+          <UnitTreeSelect allowClear placeholder={t('activities.filter.team')} value={filters.orgUnitId ? Number(filters.orgUnitId) : undefined} onChange={(v) => list.update({ orgUnitId: v })} style={{ width: 160 }} popupMatchSelectWidth={false} />
+          <Select allowClear showSearch={{ optionFilterProp: 'label' }} placeholder={t('activities.filter.owner')} value={filters.ownerId ? Number(filters.ownerId) : undefined} onChange={(v) => list.update({ ownerId: v })} options={(people.data ?? []).map((u) => ({ value: u.id, label: u.name }))} style={{ width: 130 }} />
+          <Select allowClear placeholder={t('activities.filter.type')} value={filters.type} onChange={(v) => list.update({ type: v })} options={ACTIVITY_TYPES.map((x) => ({ value: x, label: t(`activities.type.${x}`) }))} style={{ width: 120 }} popupMatchSelectWidth={false} />
+          <Select allowClear placeholder={t('activities.filter.status')} value={filters.status} onChange={(v) => list.update({ status: v })} options={ACTIVITY_STATUSES.map((x) => ({ value: x, label: t(`activities.status.${x}`) }))} style={{ width: 110 }} />
+          <DatePicker.RangePicker allowEmpty={[true, true]} value={[filters.from ? dayjs(filters.from) : null, filters.to ? dayjs(filters.to) : null]} style={{ width: 250 }}
+            onChange={(r) => list.update({ from: r?.[0]?.format('YYYY-MM-DD'), to: r?.[1]?.format('YYYY-MM-DD') })} />
+          {narrowed && <Button type="link" onClick={() => list.replace(FILTERS, {})}>{t('accounts.filter.clear')}</Button>}
+        </Flex>
+      </div>
+      {q.isError && !q.data ? <LoadError error={q.error} onRetry={() => void q.refetch()} /> : (
+        <ListTable<ActivityDto> list={list} query={q} sortable={['startAt', 'updatedAt', 'createdAt']} columns={columns} data-testid="activities-table"
+          locale={{
+            emptyText: q.isPending ? ' ' : (
+              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t(narrowed ? 'activities.empty.filtered' : 'activities.empty.none')}<br />{t(narrowed ? 'accounts.empty.filteredHint' : 'activities.empty.noneHint')}</>}>
+                {!narrowed && can('activities.write') && <Button type="primary" onClick={() => setOpen('new')}>{t('activities.log')}</Button>}
+              </Empty>
+            ),
+          }} />
+      )}
+      {open === 'new' && <LogActivityDrawer onClose={() => setOpen(null)} />}
+      {typeof open === 'number' && editing.data && <LogActivityDrawer activity={editing.data} onClose={() => setOpen(null)} />}
+    </>
+  );
+}
