@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
 import { insertUser } from '../../src/modules/users/repository.ts';
+import { recountTotals, storedTotals } from '../../src/modules/funnel/repository.ts';
+import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
 
 interface Item { id: number; category: string; entityId: number; label: string; detail: string | null; role: string | null; industry: string | null; keyAccount: boolean; toUserId: number | null; note: { state: string } | null; noteGaps: string[] }
 interface Detail { id: number; status: string; version: number; counts: Record<string, number>; items: Item[]; missing: { itemId: number; problem: string }[]; summary: { counts: Record<string, number> } | null; fromUser: { active: boolean } }
@@ -35,6 +37,11 @@ for (const engine of testEngines()) {
       await k().insertInto('opportunity_team').values({ workspace_id: a.workspaceId, opportunity_id: oppId, user_id: colleague, team_role: 'commercial', created_at: now }).execute();
       await k().updateTable('buying_roles').set({ holder_user_id: a.users.rep.id }).where('id', '=', a.buyingRoles.repRole).execute();
       await k().insertInto('territory_rules').values({ workspace_id: a.workspaceId, name: '上海制造业', province: '上海', industry: 'manufacturing', user_id: a.users.rep.id, active: 1, created_at: now, updated_at: now, version: 1 }).execute();
+      // In a process, so the funnel's totals count it (and must follow it to the successor).
+      const small = await k().selectFrom('sales_processes').select('id').where('workspace_id', '=', a.workspaceId).where('template_key', '=', 'small').executeTakeFirstOrThrow();
+      const first = await k().selectFrom('process_stages').select('id').where('process_id', '=', small.id).orderBy('position').executeTakeFirstOrThrow();
+      await k().updateTable('opportunities').set({ process_id: small.id, stage_id: first.id, expected_close_date: '2027-03-31' }).where('id', '=', oppId).execute();
+      await rebuildFunnel(k(), a.workspaceId);
     });
     after(() => t.close());
 
@@ -127,6 +134,10 @@ for (const engine of testEngines()) {
       assert.equal(done.status, 'completed');
       assert.equal(done.fromUser.active, false);
       assert.deepEqual(done.summary!.counts, { account: 2, opportunity: 1, team: 1, relationship: 1, territory: 1 });
+      // The funnel's kept totals moved with the deal, in the same transaction (docs/targets.md § Funnel).
+      const totals = await storedTotals(k(), a.workspaceId);
+      assert.deepEqual(totals.map((r) => `${r.owner_id}:${r.deals}`).sort(), (await recountTotals(k(), a.workspaceId, 200_000_00)).map((r) => `${r.owner_id}:${r.deals}`).sort());
+      assert.ok(totals.every((r) => r.owner_id !== a.users.rep.id), 'nothing left counted for the departed rep');
       const rep = a.users.rep.id;
       const ws = a.workspaceId;
       const left = await Promise.all([
