@@ -45,6 +45,7 @@ import groupRoutes from '../modules/groups/routes.ts';
 import checkpointRoutes from '../modules/checkpoints/routes.ts';
 import cadenceRoutes from '../modules/cadence/routes.ts';
 import searchRoutes from '../modules/search/routes.ts';
+import weeklyReportRoutes from '../modules/weekly-reports/routes.ts';
 import type { Access } from './access.ts';
 
 declare module 'fastify' {
@@ -76,7 +77,7 @@ const DOWNLOAD_POLICY = "sandbox; default-src 'none'";
 const isDownload = (disposition: unknown) => typeof disposition === 'string' && /^\s*attachment\b/i.test(disposition);
 
 /** Every area's routes, mounted under /api/v1. Add new areas here. */
-const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes, salesProcessRoutes, opportunityRoutes, opportunityInsightRoutes, attachmentRoutes, timelineRoutes, planningRoutes, taskRoutes, quotaRoutes, funnelRoutes, notificationRoutes, forecastRoutes, analysesRoutes, activityRoutes, groupRoutes, checkpointRoutes, cadenceRoutes, searchRoutes];
+const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes, salesProcessRoutes, opportunityRoutes, opportunityInsightRoutes, attachmentRoutes, timelineRoutes, planningRoutes, taskRoutes, quotaRoutes, funnelRoutes, notificationRoutes, forecastRoutes, analysesRoutes, activityRoutes, groupRoutes, checkpointRoutes, cadenceRoutes, searchRoutes, weeklyReportRoutes];
 
 export async function buildApp(db: Db, config: Config, opts: { logger?: boolean; clock?: () => number } = {}): Promise<FastifyInstance> {
   const app = Fastify({

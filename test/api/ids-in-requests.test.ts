@@ -98,6 +98,7 @@ function bodyFor(r: ApiRoute, a: World): Record<string, unknown> {
     'PUT /api/v1/sales-processes/:id/stage-order': { version: 1, stages: s.map((id) => ({ id })) },
     'POST /api/v1/tasks': { title: '回访', dueDate: '2027-01-04', assigneeId: a.users.rep.id, accountId: a.accounts.repAccount, opportunityId: a.opportunities.repOpp },
     'POST /api/v1/tasks/:id/reassign': { version: 1, assigneeId: a.users.manager.id },
+    'PUT /api/v1/weekly-reports/plan': { week: '2026-12-07', version: 0, deals: [{ opportunityId: a.opportunities.repOpp }] },
     'POST /api/v1/forecasts/submissions': { deals: [{ opportunityId: a.opportunities.repOpp, category: 'commit', amount: 1 }] },
     'PUT /api/v1/forecasts/adjustments': { unitId: a.units.sales1, amount: 1 },
     'POST /api/v1/accounts/:id/activities': { type: 'visit', opportunityId: a.opportunities.repOpp, contactIds: [a.contacts.repContact], ownerId: a.users.rep.id },

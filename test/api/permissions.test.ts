@@ -33,6 +33,7 @@ function idFor(url: string, f: Fixture & Extras): number {
   if (url.startsWith('/api/v1/attachments/:id')) return f.attachments.repProof;
   if (url.startsWith('/api/v1/tasks/:id')) return f.tasks.repTask;
   if (url.startsWith('/api/v1/notifications/:id')) return f.notifications.repNotice;
+  if (url.startsWith('/api/v1/weekly-reports/:id')) return f.weeklyReports.repReport;
   if (url.startsWith('/api/v1/forecasts/submissions/:id')) return f.forecasts.repSubmission;
   if (url.startsWith('/api/v1/activities/:id')) return f.activities.repVisit;
   throw new Error(`no id source for ${url}: add one to idFor() in ${import.meta.filename}`);
@@ -78,6 +79,7 @@ function validBody(r: ApiRoute): unknown {
     'PUT /api/v1/activities/:id/review': { version: 1, review: { objectives: [] } },
     'POST /api/v1/activities/:id/attachments': { version: 1, attachmentId: 1 },
     'POST /api/v1/opportunities/:id/checkpoints': { kind: 'weekly', outcome: 'reviewed' },
+    'POST /api/v1/weekly-reports/:id/comments': { body: 'hijacked' },
   };
   return special[`${r.method} ${r.url}`] ?? (r.method === 'PATCH' ? { version: 1, name: 'hijacked' } : { version: 1 });
 }
@@ -156,6 +158,7 @@ for (const engine of testEngines()) {
         profiles: await t.db.kysely.selectFrom('account_profiles').selectAll().where('workspace_id', '=', a.workspaceId).execute(),
         tasks: await t.db.kysely.selectFrom('tasks').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute(),
         notifications: await t.db.kysely.selectFrom('notifications').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute(),
+        comments: await t.db.kysely.selectFrom('weekly_report_comments').selectAll().where('workspace_id', '=', a.workspaceId).orderBy('id').execute(),
       });
       const before = await snapshotA();
       const withId = t.app.apiRoutes.filter((r) => r.url.includes(':id'));

@@ -155,6 +155,8 @@ export interface Extras {
   forecasts: Record<'repSubmission', number>;
   /** repVisit: a visit rep logged on repAccount yesterday, about repOpp. */
   activities: Record<'repVisit', number>;
+  /** repReport: rep's weekly report of the week of 2020-11-30 (long past, so no suite's current week). */
+  weeklyReports: Record<'repReport', number>;
 }
 
 export async function seedExtras(t: TestApp, f: Fixture): Promise<Extras> {
@@ -181,9 +183,10 @@ export async function seedExtras(t: TestApp, f: Fixture): Promise<Extras> {
   }).returning('id').executeTakeFirstOrThrow()).id;
   await k.insertInto('forecast_submission_deals').values({ submission_id: repSubmission, workspace_id: ws.workspaceId, opportunity_id: repOpp, category: 'commit', amount: 50_000_00 }).execute();
   const repVisit = (await k.insertInto('activities').values({ workspace_id: ws.workspaceId, account_id: repAccount, opportunity_id: repOpp, owner_id: users.rep.id, type: 'visit', status: 'done', start_at: now - 86_400_000, subject: '需求调研', created_by: users.rep.id, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
+  const repReport = (await k.insertInto('weekly_reports').values({ workspace_id: ws.workspaceId, user_id: users.rep.id, week_start: '2020-11-30', plan_visits: '拜访华为', plan_submitted_at: now, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id;
   return {
     opportunities: { repOpp }, processes: { small: { id: small.id, stageIds } }, territories: { repRule }, imports: { repImport }, handovers: { rep2Draft }, attachments: { repProof },
-    tasks: { repTask }, notifications: { repNotice }, forecasts: { repSubmission }, activities: { repVisit },
+    tasks: { repTask }, notifications: { repNotice }, forecasts: { repSubmission }, activities: { repVisit }, weeklyReports: { repReport },
   };
 }
 
