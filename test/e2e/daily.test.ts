@@ -127,5 +127,18 @@ describe('A rep\'s day in the browser', () => {
       await page.keyboard.press('Escape');
       assert.deepEqual(app.errors, []);
     });
+
+    test(`tap to call and mail on a phone (${locale}, 390 px)`, async () => {
+      const page = await signedInRep({ width: 390, height: 844, phone: true }, locale);
+      const withPhone = await apiCall<{ items: { accountId: number; mobile: string | null; phone: string | null; email: string | null }[] }>(page, 'GET', '/contacts?limit=100');
+      const c = withPhone.items.find((x) => x.mobile ?? x.phone);
+      assert.ok(c, 'the rep sees a contact with a phone number');
+      await page.goto(`${app.url}/accounts/${c.accountId}?tab=contacts`);
+      const tel = page.getByTestId('tel-link').first();
+      await tel.waitFor();
+      assert.match(String(await tel.getAttribute('href')), /^tel:\+?\d{5,}$/);
+      await shot(page, `daily-contacts-phone-${locale}`, false);
+    });
   }
 });
+

@@ -6,6 +6,7 @@ import { useT } from '../../i18n/useI18n.ts';
 import { useArchiveContact, useContacts, useRoles } from './api.ts';
 import { ContactFormDrawer } from './ContactFormDrawer.tsx';
 import { useProblem } from '../../api/useProblem.ts';
+import { MailLink, PhoneLink } from '../../components/ContactLinks.tsx';
 import type { AccountDetail, Contact } from './types.ts';
 
 /** The account's contacts; writers add and edit, managers archive (docs/archive.md: nobody deletes). */
@@ -40,8 +41,9 @@ export function ContactsTab({ account, openNew = false }: { account: AccountDeta
         return mine.length ? <Space size={4} wrap>{mine.map((r) => <Tag key={r.id} color="geekblue">{t(`accounts.role.${r.role}`)}</Tag>)}</Space> : <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
       },
     },
-    { title: t('accounts.contact.mobile'), key: 'mobile', responsive: ['sm'], render: (_, c) => c.mobile ?? c.phone ?? t('common.none') },
-    { title: t('accounts.contact.email'), dataIndex: 'email', key: 'email', responsive: ['lg'], render: (v: string | null) => v ?? t('common.none') },
+    // Shown on a phone too: calling a contact is what a rep on the road opens the list for.
+    { title: t('accounts.contact.mobile'), key: 'mobile', render: (_, c) => { const n = c.mobile ?? c.phone; return n ? <PhoneLink number={n} /> : t('common.none'); } },
+    { title: t('accounts.contact.email'), dataIndex: 'email', key: 'email', responsive: ['lg'], render: (v: string | null) => (v ? <MailLink email={v} /> : t('common.none')) },
     { title: t('accounts.contact.wechat'), dataIndex: 'wechat', key: 'wechat', responsive: ['xl'], render: (v: string | null) => v ?? t('common.none') },
   ];
   if (edit || manage) {

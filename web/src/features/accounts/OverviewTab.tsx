@@ -5,6 +5,7 @@ import { useSetNamed } from './api.ts';
 import { formatDate } from './bits.tsx';
 import { formatFen } from '../../i18n/money.ts';
 import { useProblem } from '../../api/useProblem.ts';
+import { PhoneLink } from '../../components/ContactLinks.tsx';
 import { NAMED_CRITERIA, type AccountDetail, type NamedCriterion } from './types.ts';
 
 /** Named-account checklist (docs/organisation.md): the flag is a manager's call, the criteria any writer's. */
@@ -65,7 +66,7 @@ export function OverviewTab({ account }: { account: AccountDetail }) {
             { key: 'lead', label: t('accounts.field.leadSource'), children: account.leadSource ? t(`accounts.leadSource.${account.leadSource}`) : none },
             { key: 'region', label: t('accounts.col.region'), children: [account.province, account.city, account.district].filter(Boolean).join(' · ') || none },
             { key: 'address', label: t('accounts.field.address'), children: account.address ?? none },
-            { key: 'phone', label: t('accounts.field.phone'), children: account.phone ?? none },
+            { key: 'phone', label: t('accounts.field.phone'), children: account.phone ? <PhoneLink number={account.phone} /> : none },
             { key: 'web', label: t('accounts.field.website'), children: account.website ? <a href={/^https?:\/\//.test(account.website) ? account.website : `https://${account.website}`} target="_blank" rel="noreferrer">{account.website}</a> : none },
             { key: 'last', label: t('accounts.col.lastFollowUp'), children: formatDate(account.lastFollowUpAt) ?? t('accounts.never') },
             { key: 'created', label: t('accounts.overview.created'), children: formatDate(account.createdAt) },

@@ -12,6 +12,7 @@ import { ContactFormDrawer } from './ContactFormDrawer.tsx';
 import { layoutOrgChart } from './mapLayout.ts';
 import { MapChart, type MapChartOption } from './MapChart.tsx';
 import { RolesTable } from './RolesTab.tsx';
+import { PhoneLink } from '../../components/ContactLinks.tsx';
 import type { AccountDetail, Attitude, BuyingRole, Influence, MapGap, RelationshipMapData } from './types.ts';
 
 const X_GAP = 210;
@@ -295,7 +296,7 @@ export function RelationshipMapTab({ account, onAddContact }: { account: Account
             <Descriptions size="small" column={screens.sm ? 2 : 1} style={{ marginBottom: 16 }} items={[
               { key: 'dept', label: t('accounts.contact.department'), children: contact.department ?? t('common.none') },
               { key: 'boss', label: t('accounts.contact.reportsTo'), children: contact.reportsToId ? names.get(contact.reportsToId) ?? t('common.none') : t('common.none') },
-              { key: 'mobile', label: t('accounts.contact.mobile'), children: contact.mobile ?? contact.phone ?? t('common.none') },
+              { key: 'mobile', label: t('accounts.contact.mobile'), children: contact.mobile ?? contact.phone ? <PhoneLink number={(contact.mobile ?? contact.phone)!} /> : t('common.none') },
               { key: 'wechat', label: t('accounts.contact.wechat'), children: contact.wechat ?? t('common.none') },
               ...(contact.notes ? [{ key: 'notes', label: t('accounts.contact.notes'), children: contact.notes, span: 2 }] : []),
             ]} />

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Badge, Button, Empty, Flex, Grid, Input, Select, Space, Tag, Typography, type TableProps } from 'antd';
-import { FilterOutlined, MailOutlined, PhoneOutlined } from '@ant-design/icons';
+import { FilterOutlined } from '@ant-design/icons';
 import { Link, useNavigate } from 'react-router';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -12,6 +12,7 @@ import { ExportButton } from '../imports/ExportButton.tsx';
 import { usePeople } from '../accounts/api.ts';
 import { TierBadge } from '../accounts/bits.tsx';
 import { BUYING_ROLES, TIERS } from '../accounts/types.ts';
+import { MailLink, PhoneLink } from '../../components/ContactLinks.tsx';
 import { useContactFilters, useContactList, type ContactRow } from './api.ts';
 
 const SORTABLE = ['name', 'accountName', 'updatedAt'];
@@ -43,7 +44,7 @@ export default function ContactsPage() {
           {!screens.md && (
             <Space size={4} wrap style={{ fontSize: 12 }}>
               <Typography.Text style={{ fontSize: 12 }}>{c.accountName}</Typography.Text>
-              {phoneOf(c) && <a href={`tel:${phoneOf(c)}`} data-testid="contact-phone"><PhoneOutlined /> {phoneOf(c)}</a>}
+              {phoneOf(c) && <span data-testid="contact-phone"><PhoneLink number={phoneOf(c)!} /></span>}
             </Space>
           )}
           {c.archived && <Tag style={{ width: 'fit-content', fontSize: 11 }}>{t('accounts.archived')}</Tag>}
@@ -67,9 +68,9 @@ export default function ContactsPage() {
       title: t('contacts.col.phone'),
       key: 'phone',
       responsive: ['md'],
-      render: (_, c) => (phoneOf(c) ? <a href={`tel:${phoneOf(c)}`}><PhoneOutlined /> {phoneOf(c)}</a> : t('common.none')),
+      render: (_, c) => (phoneOf(c) ? <PhoneLink number={phoneOf(c)!} /> : t('common.none')),
     },
-    { title: t('contacts.col.email'), key: 'email', responsive: ['lg'], render: (_, c) => (c.email ? <a href={`mailto:${c.email}`}><MailOutlined /> {c.email}</a> : t('common.none')) },
+    { title: t('contacts.col.email'), key: 'email', responsive: ['lg'], render: (_, c) => (c.email ? <MailLink email={c.email} /> : t('common.none')) },
     { title: t('contacts.col.wechat'), key: 'wechat', responsive: ['xl'], render: (_, c) => c.wechat ?? t('common.none') },
     { title: t('contacts.col.owner'), key: 'owner', responsive: ['lg'], render: (_, c) => c.accountOwnerName ?? <Typography.Text type="secondary">{t('accounts.noOwner')}</Typography.Text> },
   ];

@@ -16,6 +16,7 @@ import { useCan, useSession } from '../auth/session.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
 import { useSetActive, useUsers } from './api.ts';
 import { UserFormDrawer } from './UserFormDrawer.tsx';
+import { MailLink, PhoneLink } from '../../components/ContactLinks.tsx';
 import { ResetPasswordModal } from './ResetPasswordModal.tsx';
 
 const PAGE_SIZE = 20;
@@ -106,11 +107,11 @@ export default function UsersPanel() {
         </Flex>
       ),
     },
-    { title: t('users.col.email'), dataIndex: 'email', key: 'email', sorter: true, responsive: ['md'], render: (v: string, u) => <span style={{ opacity: u.active ? 1 : 0.5 }}>{v}</span> },
+    { title: t('users.col.email'), dataIndex: 'email', key: 'email', sorter: true, responsive: ['md'], render: (v: string, u) => <span style={{ opacity: u.active ? 1 : 0.5 }}><MailLink email={v} icon={false} /></span> },
     { title: t('users.col.role'), dataIndex: 'role', key: 'role', sorter: true, render: (r: Role) => <RoleTag role={r} /> },
     // Many branches have a 销售一部: the label names the unit as far up as it takes, the tooltip the whole way.
     { title: t('users.col.unit'), dataIndex: 'orgUnitLabel', key: 'unit', responsive: ['sm'], render: (v: string, u) => <Tooltip title={u.orgUnitPath.join(' / ')}><span>{v}</span></Tooltip> },
-    { title: t('users.col.phone'), dataIndex: 'phone', key: 'phone', responsive: ['xl'], render: (v: string | null) => v ?? t('common.none') },
+    { title: t('users.col.phone'), dataIndex: 'phone', key: 'phone', responsive: ['xl'], render: (v: string | null) => (v ? <PhoneLink number={v} icon={false} /> : t('common.none')) },
     { title: t('users.col.export'), dataIndex: 'canExport', key: 'export', align: 'center', responsive: ['lg'], render: (v: boolean) => (v ? <CheckOutlined style={{ color: '#16a34a' }} aria-label={t('common.yes')} /> : <Typography.Text type="secondary">{t('common.none')}</Typography.Text>) },
     {
       title: t('users.col.status'), dataIndex: 'active', key: 'status',
