@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { zhSortKey } from '../domain/name-sort.ts';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
@@ -84,6 +85,7 @@ export function openDatabase(opts: DbOptions): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 100))}`);
   sqlite.pragma(`synchronous = ${(opts.synchronous ?? sqliteSynchronousOf()) === 'normal' ? 'NORMAL' : 'FULL'}`);
+  sqlite.function('zh_sort_key', { deterministic: true }, (name: unknown) => zhSortKey(typeof name === 'string' ? name : name === null ? null : String(name)));
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     kysely,

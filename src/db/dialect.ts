@@ -35,6 +35,16 @@ export function containsInsensitive(engine: Engine, column: Expression<unknown>,
     : sql<boolean>`${column} like ${pattern} escape '\\'`;
 }
 
+/**
+ * A name column as people sort names (docs/DESIGN.md § Sorting names): pinyin order for
+ * Chinese, the same on both engines — PostgreSQL's `keyline_zh` collation (ICU, migration
+ * 0017), SQLite's `zh_sort_key` function (src/domain/name-sort.ts, registered on every
+ * connection in db/database.ts).
+ */
+export function nameOrder(engine: Engine, column: Expression<unknown>): RawBuilder<string> {
+  return engine === 'postgres' ? sql<string>`${column} collate keyline_zh` : sql<string>`zh_sort_key(${column})`;
+}
+
 export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

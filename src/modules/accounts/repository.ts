@@ -1,6 +1,6 @@
-import type { Insertable, Kysely, Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
 import type { AccountProfileTable, Database, NewAccount } from '../../db/schema.ts';
-import { containsInsensitive, type Engine } from '../../db/dialect.ts';
+import { containsInsensitive, nameOrder, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import type { Tier } from '../../domain/accounts.ts';
 import { localitySpellings } from '../../domain/regions.ts';
@@ -162,7 +162,7 @@ export async function listAccounts(
   const [items, total] = await Promise.all([
     q
       .select(accountColumns)
-      .orderBy(sortColumn[f.sort.column], f.sort.desc ? 'desc' : 'asc')
+      .orderBy(f.sort.column === 'name' ? nameOrder(engine, sql.ref('accounts.name')) : sql.ref(sortColumn[f.sort.column]), f.sort.desc ? 'desc' : 'asc')
       .orderBy('accounts.id', f.sort.desc ? 'desc' : 'asc')
       .limit(f.limit)
       .offset(f.offset)

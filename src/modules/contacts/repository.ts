@@ -1,6 +1,6 @@
-import type { Insertable, Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { BuyingRoleTable, ContactTable, Database } from '../../db/schema.ts';
-import { containsInsensitive, type Engine } from '../../db/dialect.ts';
+import { containsInsensitive, nameOrder, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import type { BuyingRoleKind, Tier } from '../../domain/accounts.ts';
 import { accountsWithinReach, subtreePattern } from '../scope.ts';
@@ -76,7 +76,8 @@ export async function listContacts(
 ) {
   const q = await filteredContacts(db, engine, actor, f);
   const dir = f.sort.desc ? 'desc' : 'asc';
-  const col = f.sort.column === 'updatedAt' ? 'contacts.updated_at' : f.sort.column === 'accountName' ? 'accounts.name' : 'contacts.name';
+  // Names in pinyin order on both engines (docs/DESIGN.md § Sorting names).
+  const col = f.sort.column === 'updatedAt' ? sql.ref('contacts.updated_at') : nameOrder(engine, sql.ref(f.sort.column === 'accountName' ? 'accounts.name' : 'contacts.name'));
   const [items, total] = await Promise.all([
     q.select(contactColumns).orderBy(col, dir).orderBy('contacts.id').limit(f.limit).offset(f.offset).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, UserUpdate } from '../../db/schema.ts';
 import type { Engine } from '../../db/dialect.ts';
-import { containsInsensitive } from '../../db/dialect.ts';
+import { containsInsensitive, nameOrder } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { withinReach, subtreePattern } from '../scope.ts';
 
@@ -63,7 +63,7 @@ export async function listUsers(
   const [items, total] = await Promise.all([
     q
       .select(userColumns)
-      .orderBy(sortColumn[f.sort.column], f.sort.desc ? 'desc' : 'asc')
+      .orderBy(f.sort.column === 'name' ? nameOrder(engine, sql.ref('users.name')) : sql.ref(sortColumn[f.sort.column]), f.sort.desc ? 'desc' : 'asc')
       .orderBy('users.id')
       .limit(f.limit)
       .offset(f.offset)
