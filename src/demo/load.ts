@@ -11,6 +11,7 @@ import { createWorkspace, countWorkspaces } from '../modules/workspace/service.t
 import { defaultExportPermission } from '../domain/policy.ts';
 import { DEMO_PASSWORD, DEMO_WORKSPACE, generateDemoCompany, type DemoUser } from './company.ts';
 import { generateDemoAccounts, type DemoAccount } from './accounts.ts';
+import { seedDemoGroups } from './groups.ts';
 import { PeoplePicker } from './people.ts';
 import { seedDemoPoolAndHandover } from './handover.ts';
 import { seedDemoOpportunityInsight } from './opportunity-insight.ts';
@@ -92,6 +93,7 @@ export async function loadDemo(db: Db, opts: { seed?: number; scale?: number; fo
   });
   // Then what the nightly jobs would have done: ABC tiers from the purchase history, stale
   // accounts back in their pools — and one departed rep's completed handover.
+  await seedDemoGroups(db.kysely, summary.workspaceId, now);
   await recomputeWorkspace(db, summary.workspaceId, null, now);
   await seedDemoPoolAndHandover(db, summary.workspaceId);
   // Qualification, SWOT, competitors, win strategies, pipeline reviews (docs/sales-process.md, §5.5, §5.6).

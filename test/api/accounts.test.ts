@@ -153,7 +153,8 @@ for (const engine of testEngines()) {
 
     it('filters by owner, unit, status, pool and overdue follow-up, sorts and paginates', async () => {
       const all = json<Page>(await as.admin('GET', '/api/v1/accounts?limit=500&sort=name'));
-      assert.deepEqual(all.items.map((a) => a.name), [...all.items.map((a) => a.name)].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+      // Pinyin order, not code points (docs/DESIGN.md § Sorting names).
+      assert.deepEqual(all.items.map((a) => a.name), [...all.items.map((a) => a.name)].sort(new Intl.Collator('zh').compare));
       const p1 = json<Page>(await as.admin('GET', '/api/v1/accounts?limit=2&offset=0&sort=name'));
       const p2 = json<Page>(await as.admin('GET', '/api/v1/accounts?limit=2&offset=2&sort=name'));
       assert.deepEqual([...p1.items, ...p2.items].map((a) => a.id), all.items.slice(0, 4).map((a) => a.id));
