@@ -4,7 +4,6 @@ import { SessionGate } from './SessionGate.tsx';
 import { AppShell } from './shell/AppShell.tsx';
 import { SignInPage } from '../features/auth/SignInPage.tsx';
 import { SetupPage } from '../features/auth/SetupPage.tsx';
-import { ComingSoonPage } from '../pages/ComingSoonPage.tsx';
 import { NotFoundPage } from '../pages/NotFoundPage.tsx';
 
 // Pages with heavy dependencies (charts, tables, trees) load on first visit.
@@ -35,6 +34,7 @@ const QuotasPage = lazy(() => import('../features/quotas/QuotasPage.tsx'));
 const CalculatorsPage = lazy(() => import('../features/planning/CalculatorsPage.tsx'));
 const ActivitiesPage = lazy(() => import('../features/activities/ActivitiesPage.tsx'));
 const TasksPage = lazy(() => import('../features/rhythm/TasksPage.tsx'));
+const WeeklyReviewPage = lazy(() => import('../features/rhythm/WeeklyReviewPage.tsx'));
 
 /**
  * /opportunities opens the board, but a link with filters (the desk's "view all", a bookmark)
@@ -69,6 +69,7 @@ export const router = createBrowserRouter([
           { path: 'opportunities/:id', element: <OpportunityPage /> },
           { path: 'activities', element: <ActivitiesPage /> },
           { path: 'tasks', element: <TasksPage /> },
+          { path: 'weekly-review', element: <WeeklyReviewPage /> },
           { path: 'funnel', element: <FunnelPage /> },
           { path: 'funnel/quotas', element: <QuotasPage /> },
           {

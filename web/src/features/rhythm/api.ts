@@ -2,6 +2,7 @@ import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient }
 import { api } from '../../api/client.ts';
 import type { CreateTaskRequest, TaskDto, TaskListResponse, UpdateTaskRequest } from '../../../../src/contracts/tasks.ts';
 import type { NotificationListResponse } from '../../../../src/contracts/notifications.ts';
+import type { CheckpointReviewRequest, WeeklyReviewResponse } from '../../../../src/contracts/rhythm.ts';
 
 /** Server state of the follow-up rhythm (docs/rhythm.md): tasks and notifications. */
 export const taskKeys = {
@@ -55,3 +56,20 @@ function useNotificationMutation<V>(fn: (v: V) => Promise<unknown>) {
 }
 export const useMarkRead = () => useNotificationMutation((id: number) => api.post(`/notifications/${id}/read`, {}));
 export const useMarkAllRead = () => useNotificationMutation((_: void) => api.post('/notifications/read-all', {}));
+
+export const reviewKeys = {
+  all: ['weekly-review'] as const,
+  list: (p: ReviewParams) => [...reviewKeys.all, p] as const,
+};
+export interface ReviewParams { week?: string | undefined; due: string; limit: number; offset: number }
+export const reviewQueries = {
+  list: (p: ReviewParams) => queryOptions({ queryKey: reviewKeys.list(p), queryFn: ({ signal }) => api.get<WeeklyReviewResponse>('/weekly-review', { ...p }, { signal }), placeholderData: keepPreviousData }),
+};
+export const useWeeklyReview = (p: ReviewParams) => useQuery(reviewQueries.list(p));
+export function useRecordCheckpoint() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: CheckpointReviewRequest & { id: number }) => api.post(`/opportunities/${id}/checkpoints`, body),
+    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: reviewKeys.all }), qc.invalidateQueries({ queryKey: taskKeys.all })]),
+  });
+}
