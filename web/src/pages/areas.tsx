@@ -6,7 +6,7 @@ import type { MessageKey } from '../i18n/zh-CN.ts';
 export const COMING_AREAS = ['accounts', 'opportunities', 'activities', 'funnel', 'reports'] as const;
 export type ComingArea = (typeof COMING_AREAS)[number];
 /** The areas already open; the rest show "coming soon". */
-export const AVAILABLE_AREAS: readonly ComingArea[] = ['accounts', 'opportunities', 'activities', 'reports'];
+export const AVAILABLE_AREAS: readonly ComingArea[] = ['accounts', 'opportunities', 'activities', 'funnel', 'reports'];
 
 export const AREA_ICONS: Record<ComingArea, ReactNode> = {
   accounts: <TeamOutlined />,
