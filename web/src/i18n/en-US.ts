@@ -11,6 +11,7 @@ import { funnelEnUS } from '../features/funnel/messages.en-US.ts';
 import { contactsEnUS } from '../features/contacts/messages.en-US.ts';
 import { rhythmEnUS } from '../features/rhythm/messages.en-US.ts';
 import { activitiesEnUS } from '../features/activities/messages.en-US.ts';
+import { searchEnUS } from '../features/search/messages.en-US.ts';
 
 /** English interface strings; same keys as zh-CN.ts (the type enforces it). */
 const coreEnUS = {
@@ -371,4 +372,4 @@ const coreEnUS = {
   'notFound.back': 'Back to Home',
 };
 
-export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS, ...opportunitiesEnUS, ...processesEnUS, ...timelineEnUS, ...planningEnUS, ...funnelEnUS, ...contactsEnUS, ...rhythmEnUS, ...activitiesEnUS };
+export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS, ...opportunitiesEnUS, ...processesEnUS, ...timelineEnUS, ...planningEnUS, ...funnelEnUS, ...contactsEnUS, ...rhythmEnUS, ...activitiesEnUS, ...searchEnUS };

@@ -15,6 +15,7 @@ import { funnelZhCN } from '../features/funnel/messages.zh-CN.ts';
 import { contactsZhCN } from '../features/contacts/messages.zh-CN.ts';
 import { rhythmZhCN } from '../features/rhythm/messages.zh-CN.ts';
 import { activitiesZhCN } from '../features/activities/messages.zh-CN.ts';
+import { searchZhCN } from '../features/search/messages.zh-CN.ts';
 
 /** Shared strings; each area keeps its own in features/<area>/messages.*.ts, merged below. */
 const coreZhCN = {
@@ -375,7 +376,7 @@ const coreZhCN = {
   'notFound.back': '返回首页',
 } as const;
 
-export const zhCN = { ...coreZhCN, ...accountsZhCN, ...importsZhCN, ...handoverZhCN, ...territoriesZhCN, ...opportunitiesZhCN, ...processesZhCN, ...timelineZhCN, ...planningZhCN, ...funnelZhCN, ...contactsZhCN, ...rhythmZhCN, ...activitiesZhCN } as const;
+export const zhCN = { ...coreZhCN, ...accountsZhCN, ...importsZhCN, ...handoverZhCN, ...territoriesZhCN, ...opportunitiesZhCN, ...processesZhCN, ...timelineZhCN, ...planningZhCN, ...funnelZhCN, ...contactsZhCN, ...rhythmZhCN, ...activitiesZhCN, ...searchZhCN } as const;
 
 export type MessageKey = keyof typeof zhCN;
 export type Messages = Record<MessageKey, string>;

@@ -9,6 +9,7 @@ import { SideNav } from './SideNav.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { UserMenu } from './UserMenu.tsx';
 import { NotificationBell } from '../../features/rhythm/NotificationBell.tsx';
+import { GlobalSearch } from '../../features/search/GlobalSearch.tsx';
 
 const COLLAPSED_KEY = 'keyline.nav.collapsed';
 
@@ -64,7 +65,8 @@ export function AppShell() {
           <Typography.Text strong ellipsis style={{ fontSize: 15, minWidth: 0 }} data-testid="workspace-name">
             {workspace.name}
           </Typography.Text>
-          <Flex align="center" gap={8} style={{ marginLeft: 'auto', flex: 'none' }}>
+          <GlobalSearch />
+          <Flex align="center" gap={8} style={{ flex: 'none' }}>
             <LanguageSwitch />
             <NotificationBell />
             <UserMenu />
