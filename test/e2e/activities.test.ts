@@ -1,0 +1,28 @@
+/**
+ * The manager's supervision view in both languages, with the drill-down to the accounts behind a
+ * figure. Runs the real server on the demo company and the built web app.
+ */
+import { describe, test } from 'node:test';
+import { browserSuite, settled, shot, signIn } from './browser.ts';
+
+const app = browserSuite();
+const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
+const LOCALES = ['zh-CN', 'en-US'] as const;
+
+describe('Activities in the browser', () => {
+  for (const locale of LOCALES) {
+    test(`a manager reads the supervision view and drills down (${locale}, 1440 px)`, async () => {
+      const page = await app.page({ viewport: { width: 1440, height: 900 }, phone: false, locale });
+      await signIn(page, app.url, MANAGER.email, MANAGER.password);
+      await page.waitForURL(`${app.url}/`);
+      await page.request.patch(`${app.url}/api/v1/auth/me`, { data: { locale } });
+      await page.goto(`${app.url}/activities?tab=cadence`);
+      await settled(page.getByTestId('compliance-table'));
+      await page.getByTestId('compliance-table').locator('tr.ant-table-row').first().waitFor();
+      await shot(page, `activities-supervision-${locale}`);
+      await page.getByTestId('drill-all').first().click();
+      await settled(page.getByTestId('drill-table'));
+      await shot(page, `activities-supervision-drill-${locale}`, false);
+    });
+  }
+});
