@@ -155,6 +155,18 @@ export const gapView = z.object({
   newAccountsPerWeek: z.number().nullable(),
 });
 
+/** The members of a scope furthest behind their quota: the units one level down, or the people of a unit without sub-units. */
+export const behindResponse = z.object({
+  scope: scopeSchema,
+  period: periodSchema,
+  items: z.array(z.object({
+    kind: z.enum(['user', 'unit']), id: z.number().int(), name: z.string(),
+    quota: z.number().int(), realised: z.number().int(), attainment: z.number().nullable().describe('realised ÷ quota'),
+    gap: z.number().int().describe('quota − realised'),
+  })).describe('furthest behind first (lowest attainment), at most `limit`; those without a quota are left out'),
+});
+export const behindQuery = scopedQuery.extend({ limit: queryInt(z.number().int().min(1).max(50)).optional() });
+
 export type ScopedQuery = z.infer<typeof scopedQuery>;
 export type DraftResponse = z.infer<typeof draftResponse>;
 export type DraftDeal = z.infer<typeof draftDeal>;
@@ -169,3 +181,4 @@ export type AccuracyRow = z.infer<typeof accuracyRow>;
 export type AccuracyResponse = z.infer<typeof accuracyResponse>;
 export type GapQuery = z.infer<typeof gapQuery>;
 export type GapView = z.infer<typeof gapView>;
+export type BehindResponse = z.infer<typeof behindResponse>;

@@ -20,6 +20,7 @@ import { recomputeWorkspace } from '../modules/tiers/service.ts';
 import { rebuildFunnel } from '../modules/funnel/upkeep.ts';
 import { loadRules } from '../modules/workspace/service.ts';
 import { seedDemoQuotas } from './quotas.ts';
+import { seedDemoForecasts } from './forecasts.ts';
 import { Random } from './random.ts';
 
 export interface DemoSummary {
@@ -102,6 +103,8 @@ export async function loadDemo(db: Db, opts: { seed?: number; scale?: number; fo
   await rebuildFunnel(db.kysely, summary.workspaceId);
   // A year of quotas, set against what each rep has won so far (docs/targets.md § Quotas).
   await seedDemoQuotas(db.kysely, summary.workspaceId, seed, now, (await loadRules(db.kysely, summary.workspaceId)).calendar);
+  // Weekly forecasts of the last quarter (docs/targets.md § Weekly submissions), after the quotas they are measured against.
+  await seedDemoForecasts(db.kysely, summary.workspaceId, seed, now);
   return summary;
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 import { insertUser } from '../../src/modules/users/repository.ts';
-import type { AccuracyResponse, Adjustment, DraftResponse, ForecastView, GapView, SubmissionDetail, SubmissionSummary } from '../../src/contracts/forecasts.ts';
+import type { BehindResponse, AccuracyResponse, Adjustment, DraftResponse, ForecastView, GapView, SubmissionDetail, SubmissionSummary } from '../../src/contracts/forecasts.ts';
 
 /**
  * The revenue forecast (docs/targets.md § Revenue forecast, § Gap analysis P1–P4): weekly
@@ -238,6 +238,47 @@ for (const engine of testEngines()) {
       assert.equal(g.gap3, g.gap2 > 0 ? g.gap2 * 5 : 0);
       assert.equal(g.newAccounts, g.gap3 / 30_000_00);
       for (const bad of ['p1=101', 'p3=0', 'p2=-1', 'p1=1.5']) assert.equal((await (await as('rep'))('GET', `/api/v1/forecasts/gap?${bad}`)).statusCode, 400, bad);
+    });
+
+    it('names the units furthest behind their quota, lowest attainment first', async () => {
+      const saved = await (await as('admin'))('PUT', '/api/v1/quotas', {
+        fiscalYear: 2026, reason: '年度目标',
+        items: [{ subjectType: 'unit', subjectId: a.units.sales1, amount: 400_000_00 }, { subjectType: 'unit', subjectId: a.units.sales2, amount: 800_000_00 }],
+      });
+      assert.equal(saved.statusCode, 200, saved.body);
+      const res = await (await as('manager'))('GET', `/api/v1/forecasts/behind?scope=unit:${a.units.shanghai}&period=FY2026-Q4`);
+      assert.equal(res.statusCode, 200, res.body);
+      const b = json<BehindResponse>(res);
+      assert.deepEqual(b.items.map((i) => [i.kind, i.id]), [['unit', a.units.sales2], ['unit', a.units.sales1]], 'sales2 has won nothing');
+      const s1 = b.items.find((i) => i.id === a.units.sales1)!;
+      assert.equal(s1.realised, 30_000_00);
+      assert.ok(s1.quota > 0);
+      assert.equal(s1.attainment, 30_000_00 / s1.quota);
+      // A unit without sub-units: its people.
+      const people = json<BehindResponse>(await (await as('manager'))('GET', `/api/v1/forecasts/behind?scope=unit:${a.units.sales1}`));
+      assert.ok(people.items.every((i) => i.kind === 'user') && people.items.some((i) => i.id === a.users.rep.id));
+      assert.equal((await (await as('rep'))('GET', `/api/v1/forecasts/behind?scope=unit:${a.units.shanghai}`)).statusCode, 403);
+    });
+
+    it('exports each report with the scope and period it shows, audited, only with the export permission', async () => {
+      const admin = await as('admin');
+      for (const report of ['forecast', 'accuracy', 'gap', 'analyses']) {
+        const res = await admin('GET', `/api/v1/forecasts/export?report=${report}&scope=unit:${a.units.shanghai}&period=FY2026-Q4&format=csv`);
+        assert.equal(res.statusCode, 200, `${report}: ${res.body}`);
+        assert.match(res.headers['content-type'] as string, /text\/csv/);
+        assert.match(res.body, /上海分公司/);
+        assert.match(res.body, /FY2026-Q4/);
+      }
+      const xlsx = await admin('GET', `/api/v1/forecasts/export?report=forecast&scope=unit:${a.units.shanghai}&format=xlsx&lang=en-US`);
+      assert.equal(xlsx.statusCode, 200);
+      assert.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK');
+      const audit = await k().selectFrom('audit_log').select('detail').where('workspace_id', '=', a.workspaceId).where('action', '=', 'export.report').execute();
+      assert.equal(audit.length, 5);
+      assert.equal(JSON.parse(audit[0]!.detail!).period, 'FY2026-Q4');
+      assert.equal((await (await as('rep'))('GET', '/api/v1/forecasts/export?report=forecast')).statusCode, 403, 'a rep without the export grant');
+      await k().updateTable('users').set({ can_export: 1 }).where('id', '=', a.users.manager.id).execute();
+      assert.equal((await (await as('manager'))('GET', `/api/v1/forecasts/export?report=gap&scope=unit:${a.units.sales3}`)).statusCode, 403, 'a scope out of reach');
+      assert.equal((await admin('GET', '/api/v1/forecasts/export?report=funnel')).statusCode, 400);
     });
   });
 }

@@ -9,6 +9,8 @@ import { opportunityFilterShape } from '../../contracts/opportunities.ts';
 import { exportOpportunities } from './opportunities.ts';
 import { activityFilterShape } from '../../contracts/activities.ts';
 import { exportActivities } from '../activities/export.ts';
+import { exportReport, REPORTS } from './reports.ts';
+import { periodParam, scopeParam } from '../../contracts/targets.ts';
 import * as exports from './service.ts';
 import { needs } from '../../server/access.ts';
 
@@ -70,4 +72,14 @@ export default async function exportRoutes(app: FastifyInstance) {
       response: { ...fileResponse, ...errorResponses },
     },
   }, async (req, reply) => send(reply, await exportActivities(db, actorOf(req), req.query, ipOf(req))));
+
+  r.get('/forecasts/export', {
+    config: { access: needs('export') },
+    schema: {
+      tags: ['forecasts'],
+      summary: 'Download a report of docs/targets.md (forecast, accuracy, gap, analyses) for the scope and period it is shown with; needs the export permission and is audited',
+      querystring: z.strictObject({ report: z.enum(REPORTS), scope: scopeParam.optional(), period: periodParam.optional(), ...exportParams }),
+      response: { ...fileResponse, ...errorResponses },
+    },
+  }, async (req, reply) => send(reply, await exportReport(db, actorOf(req), req.query, ipOf(req))));
 }

@@ -69,6 +69,14 @@ export default async function forecastRoutes(app: FastifyInstance) {
     },
   }, async (req) => views.accuracy(db, actorOf(req), req.query));
 
+  r.get('/forecasts/behind', {
+    config: { access: needs('forecasts.read') },
+    schema: {
+      tags, summary: 'The units one level down (or the people of a unit without sub-units) furthest behind their quota in the period',
+      querystring: contract.behindQuery, response: { 200: contract.behindResponse, ...errorResponses },
+    },
+  }, async (req) => views.behind(db, actorOf(req), req.query));
+
   r.get('/forecasts/gap', {
     config: { access: needs('forecasts.read') },
     schema: {

@@ -162,3 +162,37 @@ export async function gapView(db: Db, actor: Actor, q: contract.GapQuery): Promi
     newAccountsPerWeek: averageDeal > 0 ? g.newAccountsPerWeek : null,
   };
 }
+
+/**
+ * Who is furthest behind (the director's dashboard): the units one level below the scope, or
+ * the people of a unit that has none, by realised ÷ quota; those without a quota are not listed.
+ */
+export async function behind(db: Db, actor: Actor, q: contract.ScopedQuery & { limit?: number | undefined }): Promise<contract.BehindResponse> {
+  const c = await context(db, actor, q);
+  const ws = actor.workspaceId;
+  const rows: contract.BehindResponse['items'] = [];
+  if (c.subject.kind !== 'user') {
+    const units = await repo.childUnits(db.kysely, ws, c.subject.kind === 'unit' ? c.subject.unitId : null);
+    if (units.length > 0) {
+      const won = await repo.wonInUnits(db.kysely, ws, units, c.period.from, c.period.to);
+      for (const u of units) {
+        const quota = (await quotaFor(db.kysely, ws, { kind: 'unit', unitId: u.id, path: u.path }, c.period)).amount;
+        rows.push(figures('unit', u.id, u.name, quota, won.get(u.id) ?? 0));
+      }
+    } else {
+      const [people, won] = await Promise.all([repo.sellersOf(db.kysely, ws, c.subject), repo.wonByOwner(db.kysely, ws, c.subject, c.period.from, c.period.to)]);
+      const unitPath = c.subject.kind === 'unit' ? c.subject.path : '';
+      for (const p of people) {
+        const quota = (await quotaFor(db.kysely, ws, { kind: 'user', userId: p.id, unitPath }, c.period)).amount;
+        rows.push(figures('user', p.id, p.name, quota, won.find((w) => w.ownerId === p.id)?.amount ?? 0));
+      }
+    }
+  }
+  // Without a quota nobody is behind anything (a service unit, a new hire): they are left out.
+  const measured = rows.filter((r) => r.quota > 0).sort((x, y) => x.attainment! - y.attainment! || y.gap - x.gap);
+  return { scope: scopeDto(c.scope), period: c.pd, items: measured.slice(0, q.limit ?? 3) };
+}
+
+function figures(kind: 'user' | 'unit', id: number, name: string, quota: number, realised: number) {
+  return { kind, id, name, quota, realised, attainment: quota > 0 ? realised / quota : null, gap: quota - realised };
+}

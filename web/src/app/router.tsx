@@ -33,6 +33,9 @@ const FunnelPage = lazy(() => import('../features/funnel/FunnelPage.tsx'));
 const QuotasPage = lazy(() => import('../features/quotas/QuotasPage.tsx'));
 const CalculatorsPage = lazy(() => import('../features/planning/CalculatorsPage.tsx'));
 const ActivitiesPage = lazy(() => import('../features/activities/ActivitiesPage.tsx'));
+const ForecastPage = lazy(() => import('../features/forecast/ForecastPage.tsx'));
+const GapPage = lazy(() => import('../features/forecast/GapPage.tsx'));
+const AnalysesPage = lazy(() => import('../features/forecast/AnalysesPage.tsx'));
 const TasksPage = lazy(() => import('../features/rhythm/TasksPage.tsx'));
 const WeeklyReviewPage = lazy(() => import('../features/rhythm/WeeklyReviewPage.tsx'));
 
@@ -76,7 +79,10 @@ export const router = createBrowserRouter([
             path: 'reports',
             element: <ReportsPage />,
             children: [
-              { index: true, element: <Navigate to="calculators" replace /> },
+              { index: true, element: <Navigate to="forecast" replace /> },
+              { path: 'forecast', element: <ForecastPage /> },
+              { path: 'gap', element: <GapPage /> },
+              { path: 'analyses', element: <AnalysesPage /> },
               { path: 'calculators', element: <CalculatorsPage /> },
             ],
           },

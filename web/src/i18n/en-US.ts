@@ -8,6 +8,7 @@ import { processesEnUS } from '../features/processes/messages.en-US.ts';
 import { timelineEnUS } from '../features/timeline/messages.en-US.ts';
 import { planningEnUS } from '../features/planning/messages.en-US.ts';
 import { funnelEnUS } from '../features/funnel/messages.en-US.ts';
+import { forecastEnUS } from '../features/forecast/messages.en-US.ts';
 import { contactsEnUS } from '../features/contacts/messages.en-US.ts';
 import { rhythmEnUS } from '../features/rhythm/messages.en-US.ts';
 import { activitiesEnUS } from '../features/activities/messages.en-US.ts';
@@ -372,4 +373,4 @@ const coreEnUS = {
   'notFound.back': 'Back to Home',
 };
 
-export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS, ...opportunitiesEnUS, ...processesEnUS, ...timelineEnUS, ...planningEnUS, ...funnelEnUS, ...contactsEnUS, ...rhythmEnUS, ...activitiesEnUS, ...searchEnUS };
+export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS, ...opportunitiesEnUS, ...processesEnUS, ...timelineEnUS, ...planningEnUS, ...funnelEnUS, ...forecastEnUS, ...contactsEnUS, ...rhythmEnUS, ...activitiesEnUS, ...searchEnUS };

@@ -12,6 +12,7 @@ import { processesZhCN } from '../features/processes/messages.zh-CN.ts';
 import { timelineZhCN } from '../features/timeline/messages.zh-CN.ts';
 import { planningZhCN } from '../features/planning/messages.zh-CN.ts';
 import { funnelZhCN } from '../features/funnel/messages.zh-CN.ts';
+import { forecastZhCN } from '../features/forecast/messages.zh-CN.ts';
 import { contactsZhCN } from '../features/contacts/messages.zh-CN.ts';
 import { rhythmZhCN } from '../features/rhythm/messages.zh-CN.ts';
 import { activitiesZhCN } from '../features/activities/messages.zh-CN.ts';
@@ -376,7 +377,7 @@ const coreZhCN = {
   'notFound.back': '返回首页',
 } as const;
 
-export const zhCN = { ...coreZhCN, ...accountsZhCN, ...importsZhCN, ...handoverZhCN, ...territoriesZhCN, ...opportunitiesZhCN, ...processesZhCN, ...timelineZhCN, ...planningZhCN, ...funnelZhCN, ...contactsZhCN, ...rhythmZhCN, ...activitiesZhCN, ...searchZhCN } as const;
+export const zhCN = { ...coreZhCN, ...accountsZhCN, ...importsZhCN, ...handoverZhCN, ...territoriesZhCN, ...opportunitiesZhCN, ...processesZhCN, ...timelineZhCN, ...planningZhCN, ...funnelZhCN, ...forecastZhCN, ...contactsZhCN, ...rhythmZhCN, ...activitiesZhCN, ...searchZhCN } as const;
 
 export type MessageKey = keyof typeof zhCN;
 export type Messages = Record<MessageKey, string>;

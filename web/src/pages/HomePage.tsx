@@ -14,6 +14,8 @@ import { AREA_ICONS, areaText, AVAILABLE_AREAS, COMING_AREAS } from './areas.tsx
 
 // ECharts is the biggest dependency and only admins and executives see the chart.
 const PeopleChart = lazy(() => import('../features/home/PeopleChart.tsx'));
+// The director's dashboard carries charts' worth of queries: only executives and managers load it.
+const DirectorDashboard = lazy(() => import('../features/forecast/DirectorDashboard.tsx').then((m) => ({ default: m.DirectorDashboard })));
 
 function greetingKey(hour: number): MessageKey {
   if (hour < 12) return 'home.greeting.morning';
@@ -71,6 +73,12 @@ export default function HomePage() {
           </Col>
         </Row>
       </Card>
+
+      {reach !== 'unit' && can('forecasts.read') && (
+        <Suspense fallback={<Card><Skeleton active paragraph={{ rows: 4 }} /></Card>}>
+          <DirectorDashboard />
+        </Suspense>
+      )}
 
       {sells && <Desk />}
 

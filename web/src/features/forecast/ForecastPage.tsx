@@ -1,0 +1,139 @@
+import { useMemo, useState } from 'react';
+import { Alert, Button, Card, Col, Empty, Flex, Progress, Row, Skeleton, Statistic, Table, Tag, Typography } from 'antd';
+import { EditOutlined, SendOutlined } from '@ant-design/icons';
+import type { AccuracyRow, ForecastView } from '../../../../src/contracts/forecasts.ts';
+import { problemMessage } from '../../api/problems.ts';
+import { EChart, type ChartOption } from '../../components/EChart.tsx';
+import { useMoney } from '../../i18n/money.ts';
+import { useI18n, useT } from '../../i18n/useI18n.ts';
+import { useCan } from '../auth/session.ts';
+import { AdjustModal } from './AdjustModal.tsx';
+import { useAccuracy, useForecast } from './api.ts';
+import { ExportReport } from './ExportReport.tsx';
+import { ScopeBar, useScopeParams } from './ScopeBar.tsx';
+import { SubmitDrawer } from './SubmitDrawer.tsx';
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 100)}%`);
+
+/**
+ * The revenue forecast of a scope (docs/targets.md § Revenue forecast): the reps' latest
+ * submissions in the formula, beside the funnel's objective figure and the manager's adjusted
+ * one; the week-by-week history, each person, and accuracy.
+ */
+export default function ForecastPage() {
+  const t = useT();
+  const say = useI18n();
+  const money = useMoney();
+  const can = useCan();
+  const [params, set] = useScopeParams();
+  const view = useForecast(params);
+  const accuracy = useAccuracy(params);
+  const [submitting, setSubmitting] = useState(false);
+  const [adjusting, setAdjusting] = useState(false);
+  const v = view.data;
+
+  const chart = useMemo<ChartOption | null>(() => {
+    if (!v || v.weeks.length === 0) return null;
+    return {
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 56, right: 8, top: 32, bottom: 24 },
+      xAxis: { type: 'category', data: v.weeks.map((w) => w.weekStart.slice(5)) },
+      yAxis: { type: 'value', axisLabel: { formatter: (n: number) => money(n * 100, true) } },
+      series: [
+        { name: t('forecast.submitted'), type: 'bar', data: v.weeks.map((w) => Math.round(w.forecast / 100)), itemStyle: { color: '#1d4ed8' } },
+        { name: t('forecast.adjusted'), type: 'bar', data: v.weeks.map((w) => (w.adjusted === null ? null : Math.round(w.adjusted / 100))), itemStyle: { color: '#f59e0b' } },
+      ],
+    };
+  }, [v, t, money]);
+
+  const controls = (
+    <Flex gap={8} wrap>
+      <ScopeBar params={params} set={set} shown={v?.scope} currentPeriod={v?.period.name} />
+      {can('forecasts.submit') && <Button type="primary" icon={<SendOutlined />} onClick={() => setSubmitting(true)} data-testid="open-submit">{t('forecast.submit.open')}</Button>}
+      {v?.scope.kind === 'unit' && can('forecasts.adjust') && <Button icon={<EditOutlined />} onClick={() => setAdjusting(true)} data-testid="open-adjust">{t('forecast.adjust.open')}</Button>}
+      <ExportReport report="forecast" params={params} />
+    </Flex>
+  );
+
+  if (view.isError) return <>{controls}<Alert style={{ marginTop: 16 }} type="warning" showIcon message={problemMessage(view.error, say)} action={<Button onClick={() => set({})}>{t('forecast.backToMine')}</Button>} /></>;
+  if (!v) return <>{controls}<Skeleton active style={{ marginTop: 16 }} /></>;
+
+  return (
+    <Flex vertical gap={16}>
+      {controls}
+      <Typography.Text type="secondary">{t('forecast.viewOf', { scope: v.scope.name, period: v.period.name, left: v.period.weeksLeft })}</Typography.Text>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={14}>
+          <Card title={t('forecast.title')} data-testid="forecast-summary" style={{ height: '100%' }}>
+            <Row gutter={[12, 16]}>
+              <Col xs={12} sm={8}><Statistic title={t('forecast.quota')} value={money(v.quota)} /></Col>
+              <Col xs={12} sm={8}><Statistic title={t('forecast.realised')} value={money(v.realised)} /></Col>
+              <Col xs={12} sm={8}><Statistic title={t('forecast.forecast')} value={money(v.forecast)} data-testid="forecast-value" /></Col>
+              <Col xs={12} sm={8}><Statistic title={t('forecast.commit')} value={money(v.commit)} /></Col>
+              <Col xs={12} sm={8}><Statistic title={t('forecast.possible')} value={money(v.possible)} /></Col>
+              <Col xs={12} sm={8}><Statistic title={t('forecast.objective')} value={money(v.objective.expectedAmount)} /></Col>
+            </Row>
+            <Progress style={{ marginTop: 16 }} percent={Math.round((v.completion ?? 0) * 100)} format={() => pct(v.completion)} status={(v.completion ?? 0) >= 1 ? 'success' : 'active'} />
+            <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: '8px 0 0' }}>
+              {t('forecast.formula', { commit: v.weights.commitWeight, possible: v.weights.possibleWeight, rate: v.weights.unforecastRate, weeks: v.period.weeksLeft })}
+            </Typography.Paragraph>
+            {v.adjustment && (
+              <Alert style={{ marginTop: 12 }} type="info" showIcon data-testid="adjusted"
+                message={t('forecast.adjustedBy', { amount: money(v.adjustment.amount), name: v.adjustment.adjustedByName, week: v.adjustment.weekStart })}
+                description={v.adjustment.note ?? undefined} />
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} lg={10}>
+          <Card title={t('forecast.history')} style={{ height: '100%' }}>
+            {chart ? <EChart option={chart} height={240} label={t('forecast.history')} /> : <Empty description={t('forecast.noHistory')} />}
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('forecast.submittedCount', { n: v.submitted, of: v.members })}</Typography.Text>
+          </Card>
+        </Col>
+      </Row>
+      {v.people.length > 0 && <PeopleTable v={v} />}
+      <AccuracyCard rows={accuracy.data?.rows} loading={accuracy.isPending} />
+      <SubmitDrawer open={submitting} period={params.period} onClose={() => setSubmitting(false)} />
+      {v.scope.kind === 'unit' && <AdjustModal open={adjusting} view={v} onClose={() => setAdjusting(false)} />}
+    </Flex>
+  );
+}
+
+function PeopleTable({ v }: { v: ForecastView }) {
+  const t = useT();
+  const money = useMoney();
+  return (
+    <Card title={t('forecast.people')} styles={{ body: { padding: 0 } }}>
+      <Table size="small" rowKey="userId" dataSource={v.people} pagination={v.people.length > 20 ? { pageSize: 20 } : false} scroll={{ x: 640 }}
+        columns={[
+          { title: t('forecast.person'), dataIndex: 'name', fixed: 'left' },
+          { title: t('forecast.lastWeek'), dataIndex: 'weekStart', render: (w: string | null) => (w ? (w === v.weekStart ? <Tag color="green">{w}</Tag> : <Tag>{w}</Tag>) : <Tag color="red">{t('forecast.notSubmitted')}</Tag>) },
+          { title: t('forecast.commit'), dataIndex: 'commit', align: 'right', render: (n: number) => money(n) },
+          { title: t('forecast.possible'), dataIndex: 'possible', align: 'right', render: (n: number) => money(n) },
+          { title: t('forecast.forecast'), dataIndex: 'forecast', align: 'right', render: (n: number | null) => money(n) },
+          { title: t('forecast.realised'), dataIndex: 'realised', align: 'right', render: (n: number) => money(n) },
+        ]} />
+    </Card>
+  );
+}
+
+function AccuracyCard({ rows, loading }: { rows: AccuracyRow[] | undefined; loading: boolean }) {
+  const t = useT();
+  const money = useMoney();
+  const shown = (rows ?? []).filter((r) => r.lastForecast !== null || r.actual > 0);
+  return (
+    <Card title={t('forecast.accuracy')} styles={{ body: { padding: shown.length ? 0 : undefined } }} data-testid="accuracy">
+      {loading ? <Skeleton active /> : shown.length === 0 ? <Empty description={t('forecast.noAccuracy')} /> : (
+        <Table size="small" rowKey={(r) => `${r.kind}:${r.id}`} dataSource={shown} pagination={shown.length > 20 ? { pageSize: 20 } : false} scroll={{ x: 640 }}
+          columns={[
+            { title: t('forecast.who'), dataIndex: 'name', fixed: 'left', render: (n: string, r) => <>{r.kind === 'unit' && <Tag>{t('forecast.unit')}</Tag>}{n}</> },
+            { title: t('forecast.firstForecast'), dataIndex: 'firstForecast', align: 'right', render: (n: number | null) => money(n) },
+            { title: t('forecast.lastForecast'), dataIndex: 'lastForecast', align: 'right', render: (n: number | null) => money(n) },
+            { title: t('forecast.actual'), dataIndex: 'actual', align: 'right', render: (n: number) => money(n) },
+            { title: t('forecast.accuracyRate'), dataIndex: 'accuracy', align: 'right', render: (x: number | null) => pct(x) },
+          ]} />
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,58 @@
+import { Alert, Button, Card, Col, Descriptions, Flex, Row, Skeleton, Statistic, Typography } from 'antd';
+import { problemMessage } from '../../api/problems.ts';
+import { useMoney } from '../../i18n/money.ts';
+import { useI18n, useT } from '../../i18n/useI18n.ts';
+import { useGap } from './api.ts';
+import { ExportReport } from './ExportReport.tsx';
+import { ScopeBar, useScopeParams } from './ScopeBar.tsx';
+
+const num = (n: number | null) => (n === null ? '—' : Number.isInteger(n) ? String(n) : n.toFixed(1));
+
+/** The live P1–P4 gap (docs/targets.md § Gap analysis P1–P4) of a person or unit and a period. */
+export default function GapPage() {
+  const t = useT();
+  const say = useI18n();
+  const money = useMoney();
+  const [params, set] = useScopeParams();
+  const gap = useGap(params);
+  const g = gap.data;
+  const controls = <Flex gap={8} wrap><ScopeBar params={params} set={set} shown={g?.scope} currentPeriod={g?.period.name} /><ExportReport report="gap" params={params} /></Flex>;
+  if (gap.isError) return <>{controls}<Alert style={{ marginTop: 16 }} type="warning" showIcon message={problemMessage(gap.error, say)} action={<Button onClick={() => set({})}>{t('forecast.backToMine')}</Button>} /></>;
+  if (!g) return <>{controls}<Skeleton active /></>;
+  const covered = g.gap0 <= 0;
+  return (
+    <Flex vertical gap={16}>
+      {controls}
+      <Typography.Text type="secondary">{t('forecast.viewOf', { scope: g.scope.name, period: g.period.name, left: g.weeksLeft })}</Typography.Text>
+      {g.quota === 0 && <Alert type="info" showIcon message={t('gap.noQuota')} />}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={10}>
+          <Card title={t('gap.inputs')} style={{ height: '100%' }}>
+            <Descriptions column={1} size="small" items={[
+              { key: 'q', label: t('forecast.quota'), children: money(g.quota) },
+              { key: 'fi', label: t('gap.finished'), children: money(g.finished) },
+              { key: 'co', label: t('gap.commit'), children: money(g.commit) },
+              { key: 'nco', label: t('gap.nonCommit'), children: money(g.nonCommit) },
+              { key: 'p4', label: t('gap.averageDeal'), children: money(g.averageDeal) },
+              { key: 'f', label: t('gap.factors'), children: `P1 ${g.factors.p1}% · P2 ${g.factors.p2}% · P3 ${g.factors.p3}%` },
+            ]} />
+          </Card>
+        </Col>
+        <Col xs={24} lg={14}>
+          <Card title={t('gap.title')} data-testid="gap-result" style={{ height: '100%' }}>
+            <Row gutter={[12, 16]}>
+              <Col xs={12} sm={8}><Statistic title={t('gap.gap0')} value={money(g.gap0)} /></Col>
+              <Col xs={12} sm={8}><Statistic title={t('gap.gap1')} value={money(g.gap1)} /></Col>
+              <Col xs={12} sm={8}><Statistic title={t('gap.gap2')} value={money(g.gap2)} /></Col>
+              <Col xs={12} sm={8}><Statistic title={t('gap.gap3')} value={money(g.gap3)} /></Col>
+              <Col xs={12} sm={8}><Statistic title={t('gap.newAccounts')} value={num(g.newAccounts === null ? null : Math.ceil(g.newAccounts - 1e-9))} /></Col>
+              <Col xs={12} sm={8}><Statistic title={t('gap.perWeek')} value={num(g.newAccountsPerWeek)} data-testid="gap-per-week" /></Col>
+            </Row>
+            <Alert style={{ marginTop: 16 }} type={covered ? 'success' : g.gap2 <= 0 ? 'info' : 'warning'} showIcon
+              message={covered ? t('gap.covered') : g.gap2 <= 0 ? t('gap.coveredByPipeline') : t('gap.needNew', { n: num(g.newAccountsPerWeek === null ? null : Math.ceil(g.newAccountsPerWeek - 1e-9)) })} />
+          </Card>
+        </Col>
+      </Row>
+    </Flex>
+  );
+}

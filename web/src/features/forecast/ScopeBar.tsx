@@ -1,0 +1,64 @@
+import { Flex, Select } from 'antd';
+import { useSearchParams } from 'react-router';
+import { useSession } from '../auth/session.ts';
+import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
+import { useT } from '../../i18n/useI18n.ts';
+import type { ScopeParams } from './api.ts';
+
+/** The scope and period of a report, kept in the URL (`?scope=unit:4&period=FY2026-Q3`) so a view can be linked to. */
+export function useScopeParams(): [ScopeParams, (next: ScopeParams) => void] {
+  const [search, setSearch] = useSearchParams();
+  const params: ScopeParams = { scope: search.get('scope') ?? undefined, period: search.get('period') ?? undefined };
+  const set = (next: ScopeParams) => {
+    const s = new URLSearchParams(search);
+    for (const [k, v] of Object.entries(next)) if (v) s.set(k, v); else s.delete(k);
+    setSearch(s, { replace: true });
+  };
+  return [params, set];
+}
+
+/** The quarters of the fiscal year a quarter belongs to and of the year before, and the two years: what a report may be asked for. */
+export function periodChoices(current: string | undefined): string[] {
+  const m = /^FY(\d{4})-Q([1-4])$/.exec(current ?? '');
+  if (!m) return current ? [current] : [];
+  const fy = Number(m[1]);
+  const out: string[] = [];
+  for (const year of [fy, fy - 1]) {
+    for (let q = 4; q >= 1; q--) out.push(`FY${year}-Q${q}`);
+    out.push(`FY${year}`);
+  }
+  return out;
+}
+
+/**
+ * Chooses whose numbers a report shows: a rep has only their own; a manager their unit, a unit
+ * below it or themselves; executives and admins the company or any unit.
+ */
+export function ScopeBar({ params, set, shown, currentPeriod }: { params: ScopeParams; set: (p: ScopeParams) => void; shown?: { kind: string; id: number | null }; currentPeriod?: string }) {
+  const t = useT();
+  const { user, reach } = useSession();
+  const kind = params.scope?.split(':')[0] ?? shown?.kind;
+  const periods = periodChoices(currentPeriod);
+  return (
+    <Flex gap={8} wrap data-testid="scope-bar">
+      {reach !== 'unit' && (
+        <Select
+          style={{ minWidth: 110 }} value={kind} data-testid="scope-kind"
+          onChange={(k: string) => set({ ...params, scope: k === 'workspace' ? 'workspace' : k === 'user' ? `user:${user.id}` : `unit:${user.orgUnitId}` })}
+          options={[
+            ...(reach === 'workspace' ? [{ value: 'workspace', label: t('forecast.scope.workspace') }] : []),
+            { value: 'unit', label: t('forecast.scope.unit') },
+            { value: 'user', label: t('forecast.scope.me') },
+          ]}
+        />
+      )}
+      {reach !== 'unit' && kind === 'unit' && (
+        <UnitTreeSelect style={{ minWidth: 180 }} value={shown?.kind === 'unit' ? shown.id ?? undefined : undefined} onChange={(id: number) => set({ ...params, scope: `unit:${id}` })} />
+      )}
+      {periods.length > 0 && (
+        <Select style={{ minWidth: 130 }} value={params.period ?? currentPeriod} data-testid="period" onChange={(p: string) => set({ ...params, period: p })}
+          options={periods.map((p) => ({ value: p, label: p }))} />
+      )}
+    </Flex>
+  );
+}

@@ -1,0 +1,55 @@
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, request } from '../../api/client.ts';
+import type { AnalysesResponse } from '../../../../src/contracts/analyses.ts';
+import type {
+  AccuracyResponse, Adjustment, BehindResponse, DraftResponse, ForecastView, GapView, SubmissionDetail, SubmitRequest,
+} from '../../../../src/contracts/forecasts.ts';
+
+/** What every report of docs/targets.md is for: a scope (workspace, unit:<id>, user:<id>) and a period; absent = the caller's own, this quarter. */
+export interface ScopeParams { scope?: string | undefined; period?: string | undefined }
+
+/** Query keys of the forecast and the analyses; a submission or an adjustment refreshes them all. */
+export const forecastKeys = {
+  all: ['forecasts'] as const,
+  view: (p: ScopeParams) => [...forecastKeys.all, 'view', p] as const,
+  draft: (period: string | undefined) => [...forecastKeys.all, 'draft', period ?? null] as const,
+  accuracy: (p: ScopeParams) => [...forecastKeys.all, 'accuracy', p] as const,
+  gap: (p: ScopeParams) => [...forecastKeys.all, 'gap', p] as const,
+  behind: (p: ScopeParams) => [...forecastKeys.all, 'behind', p] as const,
+  analyses: (p: ScopeParams) => [...forecastKeys.all, 'analyses', p] as const,
+};
+
+const q = (p: ScopeParams) => ({ scope: p.scope, period: p.period });
+
+export const forecastQueries = {
+  view: (p: ScopeParams) => queryOptions({ queryKey: forecastKeys.view(p), queryFn: ({ signal }) => api.get<ForecastView>('/forecasts', q(p), { signal }), placeholderData: keepPreviousData, retry: false }),
+  draft: (period: string | undefined) => queryOptions({ queryKey: forecastKeys.draft(period), queryFn: ({ signal }) => api.get<DraftResponse>('/forecasts/draft', { period }, { signal }), retry: false }),
+  accuracy: (p: ScopeParams) => queryOptions({ queryKey: forecastKeys.accuracy(p), queryFn: ({ signal }) => api.get<AccuracyResponse>('/forecasts/accuracy', q(p), { signal }), placeholderData: keepPreviousData, retry: false }),
+  gap: (p: ScopeParams) => queryOptions({ queryKey: forecastKeys.gap(p), queryFn: ({ signal }) => api.get<GapView>('/forecasts/gap', q(p), { signal }), placeholderData: keepPreviousData, retry: false }),
+  behind: (p: ScopeParams) => queryOptions({ queryKey: forecastKeys.behind(p), queryFn: ({ signal }) => api.get<BehindResponse>('/forecasts/behind', q(p), { signal }), retry: false }),
+  analyses: (p: ScopeParams) => queryOptions({ queryKey: forecastKeys.analyses(p), queryFn: ({ signal }) => api.get<AnalysesResponse>('/analyses', q(p), { signal }), placeholderData: keepPreviousData, retry: false }),
+};
+
+export const useForecast = (p: ScopeParams, enabled = true) => useQuery({ ...forecastQueries.view(p), enabled });
+export const useDraft = (period: string | undefined, enabled: boolean) => useQuery({ ...forecastQueries.draft(period), enabled });
+export const useAccuracy = (p: ScopeParams) => useQuery(forecastQueries.accuracy(p));
+export const useGap = (p: ScopeParams, enabled = true) => useQuery({ ...forecastQueries.gap(p), enabled });
+export const useBehind = (p: ScopeParams, enabled = true) => useQuery({ ...forecastQueries.behind(p), enabled });
+export const useAnalyses = (p: ScopeParams) => useQuery(forecastQueries.analyses(p));
+
+function useForecastMutation<V, R>(fn: (vars: V) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: forecastKeys.all }) });
+}
+
+export const useSubmitForecast = () => useForecastMutation((body: SubmitRequest) => api.post<SubmissionDetail>('/forecasts/submissions', body));
+export const useAdjustForecast = () =>
+  useForecastMutation((body: { unitId: number; period?: string; amount: number; note?: string | null; version?: number }) => request<Adjustment>('PUT', '/forecasts/adjustments', body));
+
+/** The URL of a report's download with the filters it is shown with (GET, so the browser saves it). */
+export const exportUrl = (report: string, p: ScopeParams, lang: string) => {
+  const params = new URLSearchParams({ report, format: 'xlsx', lang });
+  if (p.scope) params.set('scope', p.scope);
+  if (p.period) params.set('period', p.period);
+  return `/api/v1/forecasts/export?${params.toString()}`;
+};
