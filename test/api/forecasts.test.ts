@@ -243,7 +243,10 @@ for (const engine of testEngines()) {
     it('names the units furthest behind their quota, lowest attainment first', async () => {
       const saved = await (await as('admin'))('PUT', '/api/v1/quotas', {
         fiscalYear: 2026, reason: '年度目标',
-        items: [{ subjectType: 'unit', subjectId: a.units.sales1, amount: 400_000_00 }, { subjectType: 'unit', subjectId: a.units.sales2, amount: 800_000_00 }],
+        items: [
+          { subjectType: 'unit', subjectId: a.units.sales1, amount: 400_000_00 }, { subjectType: 'unit', subjectId: a.units.sales2, amount: 800_000_00 },
+          { subjectType: 'user', subjectId: a.users.rep.id, amount: 300_000_00 },
+        ],
       });
       assert.equal(saved.statusCode, 200, saved.body);
       const res = await (await as('manager'))('GET', `/api/v1/forecasts/behind?scope=unit:${a.units.shanghai}&period=FY2026-Q4`);
@@ -254,7 +257,7 @@ for (const engine of testEngines()) {
       assert.equal(s1.realised, 30_000_00);
       assert.ok(s1.quota > 0);
       assert.equal(s1.attainment, 30_000_00 / s1.quota);
-      // A unit without sub-units: its people.
+      // A unit without sub-units: its people with a quota.
       const people = json<BehindResponse>(await (await as('manager'))('GET', `/api/v1/forecasts/behind?scope=unit:${a.units.sales1}`));
       assert.ok(people.items.every((i) => i.kind === 'user') && people.items.some((i) => i.id === a.users.rep.id));
       assert.equal((await (await as('rep'))('GET', `/api/v1/forecasts/behind?scope=unit:${a.units.shanghai}`)).statusCode, 403);

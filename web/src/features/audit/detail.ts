@@ -16,7 +16,7 @@ const KEYS = {
   conflicted: ['冲突', 'conflicts'], unmatched: ['未匹配', 'unmatched'], userId: ['负责人', 'owner'], named: ['指名客户', 'named account'],
   criteria: ['依据', 'criteria'], override: ['手工分级', 'tier set by hand'], computed: ['计算分级', 'computed tier'], email: ['邮箱', 'email'],
   role: ['角色', 'role'], orgUnitId: ['单元', 'unit'], canExport: ['可导出', 'may export'], period: ['期间', 'period'], weekStart: ['周起始', 'week of'],
-  amount: ['金额', 'amount'], commit: ['确保', 'commit'], possible: ['可能', 'possible'], forecast: ['预测', 'forecast'], deals: ['商机数', 'deals'],
+  report: ['报表', 'report'], scope: ['范围', 'scope'], amount: ['金额', 'amount'], commit: ['确保', 'commit'], possible: ['可能', 'possible'], forecast: ['预测', 'forecast'], deals: ['商机数', 'deals'],
   accounts: ['客户', 'accounts'], opportunities: ['商机', 'opportunities'], territories: ['区域', 'territories'], active: ['启用', 'active'],
   province: ['省份', 'province'], city: ['城市', 'city'], district: ['区县', 'district'], industry: ['行业', 'industry'], timeZone: ['时区', 'time zone'],
   q: ['搜索', 'search'], tier: ['分级', 'tier'], ownerId: ['负责人', 'owner'], status: ['状态', 'status'], processId: ['销售流程', 'process'],
