@@ -17,12 +17,14 @@ export const INDUSTRIES = [
 export type Industry = (typeof INDUSTRIES)[number];
 
 export const COMPANY_SIZES = ['lt50', '50to200', '200to1000', '1000to5000', 'gt5000'] as const;
+export type CompanySize = (typeof COMPANY_SIZES)[number];
 
 /** Lead sources of docs/archive.md § Accounts. */
 export const LEAD_SOURCES = [
   'phone_prospecting', 'industrial_park', 'customer_referral', 'staff_referral', 'existing_customer_module', 'partner',
   'association', 'event', 'exhibition', 'reference_visit', 'online', 'purchased_list', 'competitor_customer', 'inbound_call',
 ] as const;
+export type LeadSource = (typeof LEAD_SOURCES)[number];
 
 /** The five buying roles of docs/archive.md § Buying roles, with what each needs and how to work with them. */
 export const BUYING_ROLES = ['decision_maker', 'finance', 'supporter', 'technical', 'user'] as const;
@@ -37,3 +39,10 @@ export const RELATIONSHIP_DEGREES = [1, 2, 3, 4, 5] as const;
 /** Named-account criteria (docs/organisation.md), kept as a checklist on the account. */
 export const NAMED_CRITERIA = ['large_budget', 'product_fit', 'uses_our_products', 'good_relationship', 'industry_standing'] as const;
 export type NamedCriterion = (typeof NAMED_CRITERIA)[number];
+
+/** The key-account profile's text fields and the account plan's (docs/archive.md § Key-account profile); the plan's review date is separate. */
+export const PROFILE_FIELDS = [
+  'businessOverview', 'organisation', 'decisionProcess', 'budgetCycle', 'installedBaseOurs', 'installedBaseCompetitors',
+  'relationshipHistory', 'planObjectives', 'planRelationships', 'planResources',
+] as const;
+export type ProfileField = (typeof PROFILE_FIELDS)[number];

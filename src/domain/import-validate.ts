@@ -52,7 +52,7 @@ export interface ContactValues {
   notes: string | null;
 }
 
-/** Limits of the API's schemas (src/modules/accounts/schemas.ts, contacts/routes.ts). */
+/** Limits of the API's schemas (src/contracts/accounts.ts, contacts/routes.ts). */
 const MAX: Partial<Record<ImportField, number>> = {
   name: 200, province: 30, city: 30, district: 30, address: 200, website: 200, phone: 40, notes: 5000,
   accountName: 200, title: 100, department: 100, reportsTo: 254, mobile: 40, wechat: 60,

@@ -4,9 +4,12 @@ import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
 import { makeCreditCode } from '../../src/domain/credit-code.ts';
 
-interface Account { id: number; name: string; creditCode: string | null; ownerId: number | null; ownerName: string | null; orgUnitId: number; tier: string; status: string; inPool: boolean; archived: boolean; version: number; contactCount: number; followUpOverdue: boolean; permissions?: { edit: boolean; manage: boolean } }
-type Page = { items: Account[]; total: number };
-type Problem = { code: string; detail: string; errors?: { field: string; message: string }[]; matches?: { name: string; id: number | null; visible: boolean }[] };
+import type { Page as PageOf, Problem as ProblemOf } from '../../src/contracts/common.ts';
+import type { Account, AccountDetail, DuplicateMatch } from '../../src/contracts/accounts.ts';
+
+type Page = PageOf<Account>;
+/** possible_duplicate lists the look-alikes. */
+type Problem = ProblemOf & { matches?: DuplicateMatch[] };
 
 let codeSeq = 0;
 const newCode = () => makeCreditCode(`91440300${String(100000000 + codeSeq++).slice(0, 9)}`);
@@ -35,7 +38,7 @@ for (const engine of testEngines()) {
     it('a rep creates an account they own, in their unit, with the owner history started', async () => {
       const res = await as.rep('POST', '/api/v1/accounts', { name: '宁波恒泰精密制造有限公司', creditCode: newCode().toLowerCase(), industry: 'manufacturing', province: '浙江省', city: '宁波市' });
       assert.equal(res.statusCode, 201, res.body);
-      const a = json<Account>(res);
+      const a = json<AccountDetail>(res);
       assert.equal(a.ownerId, f.users.rep.id);
       assert.equal(a.orgUnitId, f.units.sales1);
       assert.equal(a.tier, 'C');
@@ -145,10 +148,10 @@ for (const engine of testEngines()) {
       const opp = await t.db.kysely.insertInto('opportunities').values({ workspace_id: f.workspaceId, account_id: f.accounts.rep2Account, name: 'MES', owner_id: f.users.rep2.id, org_unit_id: f.units.sales3, amount: 100, status: 'open', created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow();
       await t.db.kysely.insertInto('opportunity_team').values({ workspace_id: f.workspaceId, opportunity_id: opp.id, user_id: f.users.presales.id, team_role: 'presales', created_at: now }).execute();
       assert.deepEqual(await ids(as.presales), [f.accounts.rep2Account]);
-      assert.equal(json<Account>(await as.presales('GET', `/api/v1/accounts/${f.accounts.rep2Account}`)).permissions!.edit, true);
+      assert.equal(json<AccountDetail>(await as.presales('GET', `/api/v1/accounts/${f.accounts.rep2Account}`)).permissions.edit, true);
       const exec = await ids(as.executive);
       assert.ok(exec.includes(f.accounts.rep2Account) && exec.includes(f.accounts.repAccount));
-      assert.equal(json<Account>(await as.executive('GET', `/api/v1/accounts/${f.accounts.repAccount}`)).permissions!.edit, false);
+      assert.equal(json<AccountDetail>(await as.executive('GET', `/api/v1/accounts/${f.accounts.repAccount}`)).permissions.edit, false);
     });
 
     it('filters by owner, unit, status, pool and overdue follow-up, sorts and paginates', async () => {

@@ -1,24 +1,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
+import type { AccountDetail } from '../../src/contracts/accounts.ts';
 import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
 import { JOBS } from '../../src/server/housekeeping.ts';
 
 const DAY = 86_400_000;
 
-interface Account {
-  id: number;
-  tier: string;
-  tierComputed: string;
-  tierOverride: string | null;
-  tierOverrideReason: string | null;
-  valueType: string | null;
-  trailingAmount: number;
-  priorAmount: number;
-  named: boolean;
-  namedCriteria: Record<string, boolean>;
-  version: number;
-}
+type Account = AccountDetail;
 
 for (const engine of testEngines()) {
   describe(`ABC tiers, value types and named accounts [${engine}]`, () => {

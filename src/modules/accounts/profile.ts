@@ -4,24 +4,12 @@ import { canEditAccount, type Actor } from '../../domain/policy.ts';
 import { AppError, conflict, forbidden, staleVersion } from '../../server/problem.ts';
 import * as repo from './repository.ts';
 import { factsOf, requireAccount } from './service.ts';
+import type * as contract from '../../contracts/accounts.ts';
 
 /** The key-account profile and account plan of A-tier and named accounts (docs/archive.md § Key-account profile). */
-export interface ProfileInput {
-  version?: number | undefined;
-  businessOverview?: string | null | undefined;
-  organisation?: string | null | undefined;
-  decisionProcess?: string | null | undefined;
-  budgetCycle?: string | null | undefined;
-  installedBaseOurs?: string | null | undefined;
-  installedBaseCompetitors?: string | null | undefined;
-  relationshipHistory?: string | null | undefined;
-  planObjectives?: string | null | undefined;
-  planRelationships?: string | null | undefined;
-  planResources?: string | null | undefined;
-  planReviewDate?: string | null | undefined;
-}
+export type ProfileInput = Partial<contract.SaveProfileRequest>;
 
-const profileColumns: [keyof ProfileInput, keyof AccountProfileTable][] = [
+const profileColumns: [Exclude<keyof ProfileInput, 'version'>, keyof AccountProfileTable][] = [
   ['businessOverview', 'business_overview'], ['organisation', 'organisation'], ['decisionProcess', 'decision_process'],
   ['budgetCycle', 'budget_cycle'], ['installedBaseOurs', 'installed_base_ours'], ['installedBaseCompetitors', 'installed_base_competitors'],
   ['relationshipHistory', 'relationship_history'], ['planObjectives', 'plan_objectives'], ['planRelationships', 'plan_relationships'],
@@ -29,13 +17,13 @@ const profileColumns: [keyof ProfileInput, keyof AccountProfileTable][] = [
 ];
 
 type ProfileRow = NonNullable<Awaited<ReturnType<typeof repo.getProfile>>>;
-export function toProfileDto(p: ProfileRow | undefined) {
+export function toProfileDto(p: ProfileRow | undefined): contract.Profile {
   const out: Record<string, unknown> = { version: p?.version ?? 0, updatedAt: p?.updated_at ?? null };
   for (const [k, col] of profileColumns) out[k] = p ? ((p as unknown as Record<string, unknown>)[col] ?? null) : null;
-  return out as Record<keyof ProfileInput, string | null> & { version: number; updatedAt: number | null };
+  return out as contract.Profile;
 }
 
-export async function getProfile(db: Db, actor: Actor, id: number) {
+export async function getProfile(db: Db, actor: Actor, id: number): Promise<contract.Profile> {
   await requireAccount(db, actor, id);
   return toProfileDto(await repo.getProfile(db.kysely, actor.workspaceId, id));
 }

@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.ts';
 import { updateVersioned } from '../versioned.ts';
 import type { VersionedValues } from '../../db/versioned.ts';
 import type { AccountTable } from '../../db/schema.ts';
-import type { AccountStatus, Tier } from '../../domain/accounts.ts';
+import type { AccountStatus, CompanySize, Industry, LeadSource, Tier, ValueType } from '../../domain/accounts.ts';
 import { followUpDueAt, overdueThresholds } from '../../domain/cadence.ts';
 import { companyNameKey, nameSimilarity, SIMILAR_NAME_THRESHOLD } from '../../domain/company-name.ts';
 import { creditCodeFault, creditCodeProblem } from '../../domain/credit-code.ts';
@@ -18,47 +18,11 @@ import { assignableUser } from '../users/service.ts';
 import { userWithUnit } from '../users/shared.ts';
 import { activeTerritoryRules } from '../territories/service.ts';
 import * as repo from './repository.ts';
+import type * as contract from '../../contracts/accounts.ts';
+import type { Page } from '../../contracts/common.ts';
 
-export interface AccountDto {
-  id: number;
-  name: string;
-  creditCode: string | null;
-  industry: string | null;
-  province: string | null;
-  city: string | null;
-  district: string | null;
-  address: string | null;
-  size: string | null;
-  website: string | null;
-  phone: string | null;
-  leadSource: string | null;
-  referrerAccountId: number | null;
-  parentAccountId: number | null;
-  ownerId: number | null;
-  ownerName: string | null;
-  orgUnitId: number;
-  orgUnitName: string;
-  status: AccountStatus;
-  tier: Tier;
-  tierComputed: Tier;
-  tierOverride: Tier | null;
-  tierOverrideReason: string | null;
-  valueType: string | null;
-  trailingAmount: number;
-  priorAmount: number;
-  named: boolean;
-  namedCriteria: Record<string, boolean>;
-  inPool: boolean;
-  poolSince: number | null;
-  lastFollowUpAt: number | null;
-  nextFollowUpDue: number;
-  followUpOverdue: boolean;
-  notes: string | null;
-  archived: boolean;
-  createdAt: number;
-  updatedAt: number;
-  version: number;
-}
+/** An account as listed: the detail adds the contact count and the caller's rights. */
+export type AccountDto = Omit<contract.Account, 'contactCount'>;
 
 export function toAccountDto(r: repo.AccountListRow, s: WorkspaceSettings, now: number): AccountDto {
   const tier = r.tier as Tier;
@@ -67,15 +31,15 @@ export function toAccountDto(r: repo.AccountListRow, s: WorkspaceSettings, now: 
     id: r.id,
     name: r.name,
     creditCode: r.credit_code,
-    industry: r.industry,
+    industry: r.industry as Industry | null,
     province: r.province,
     city: r.city,
     district: r.district,
     address: r.address,
-    size: r.size,
+    size: r.size as CompanySize | null,
     website: r.website,
     phone: r.phone,
-    leadSource: r.lead_source,
+    leadSource: r.lead_source as LeadSource | null,
     referrerAccountId: r.referrer_account_id,
     parentAccountId: r.parent_account_id,
     ownerId: r.owner_id,
@@ -87,7 +51,7 @@ export function toAccountDto(r: repo.AccountListRow, s: WorkspaceSettings, now: 
     tierComputed: r.tier_computed as Tier,
     tierOverride: r.tier_override as Tier | null,
     tierOverrideReason: r.tier_override_reason,
-    valueType: r.value_type,
+    valueType: r.value_type as ValueType | null,
     trailingAmount: r.trailing_amount,
     priorAmount: r.prior_amount,
     named: r.named_account === 1,
@@ -129,7 +93,7 @@ export async function toFilter(db: Db, actor: Actor, q: Omit<AccountListQuery, '
   return { ...rest, inPool: false, overdueBefore: overdueThresholds(actor.now, s) };
 }
 
-export async function listAccounts(db: Db, actor: Actor, q: AccountListQuery) {
+export async function listAccounts(db: Db, actor: Actor, q: AccountListQuery): Promise<Page<contract.Account>> {
   const settings = await loadSettings(db.kysely, actor.workspaceId);
   const filter = await toFilter(db, actor, q, settings);
   const { items, total } = await repo.listAccounts(db.kysely, db.engine, actor, { ...filter, limit: q.limit, offset: q.offset, sort: q.sort });
@@ -144,7 +108,7 @@ export async function requireAccount(db: Db, actor: Actor, id: number): Promise<
   return row;
 }
 
-export async function getAccount(db: Db, actor: Actor, id: number) {
+export async function getAccount(db: Db, actor: Actor, id: number): Promise<contract.AccountDetail> {
   const row = await requireAccount(db, actor, id);
   const [settings, counts] = await Promise.all([loadSettings(db.kysely, actor.workspaceId), repo.contactCounts(db.kysely, actor.workspaceId, [id])]);
   const facts = factsOf(row);
@@ -181,14 +145,7 @@ function checkCreditCode(code: string | null | undefined) {
   }
 }
 
-export interface DuplicateMatch {
-  id: number | null;
-  name: string;
-  ownerName: string | null;
-  similarity: number;
-  visible: boolean;
-  sameCreditCode: boolean;
-}
+export type DuplicateMatch = contract.DuplicateMatch;
 
 /**
  * Accounts that look like the one about to be created (docs/archive.md). The whole workspace is
@@ -364,7 +321,7 @@ export async function setArchived(db: Db, actor: Actor, id: number, archived: bo
   return getAccount(db, actor, id);
 }
 
-export async function accountHistory(db: Db, actor: Actor, id: number) {
+export async function accountHistory(db: Db, actor: Actor, id: number): Promise<contract.HistoryEntry[]> {
   await requireAccount(db, actor, id);
   return labelledHistory(db.kysely, actor.workspaceId, 'account', id);
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { errorResponses, fileResponse } from '../../contracts/common.ts';
 import { contactFilterShape } from '../../contracts/contacts.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
-import { accountFilterShape } from '../accounts/schemas.ts';
+import { accountFilterShape } from '../../contracts/accounts.ts';
 import { opportunityFilterShape } from '../../contracts/opportunities.ts';
 import { exportOpportunities } from './opportunities.ts';
 import { activityFilterShape } from '../../contracts/activities.ts';

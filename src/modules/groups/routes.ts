@@ -4,7 +4,7 @@ import { errorResponses, idParam } from '../../contracts/common.ts';
 import { creditSplitsBody, creditSplitsSchema, groupSchema, setParentBody } from '../../contracts/groups.ts';
 import { needs } from '../../server/access.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
-import { accountDetailSchema } from '../accounts/schemas.ts';
+import { accountDetailSchema } from '../../contracts/accounts.ts';
 import * as groups from './service.ts';
 
 /** Group accounts and credit splits (docs/archive.md § Group accounts). */

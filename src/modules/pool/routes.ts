@@ -5,7 +5,7 @@ import { INDUSTRIES, TIERS } from '../../domain/accounts.ts';
 import { POOL_REASONS } from '../../domain/pool.ts';
 import { errorResponses, idParam, listQuery, text, versionField, queryId, queryInt, recordId } from '../../contracts/common.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
-import { accountDetailSchema } from '../accounts/schemas.ts';
+import { accountDetailSchema } from '../../contracts/accounts.ts';
 import * as pool from './service.ts';
 import { needs } from '../../server/access.ts';
 

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { errorResponses, idParam } from '../../contracts/common.ts';
 import * as contract from '../../contracts/tiers.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
-import { accountDetailSchema } from '../accounts/schemas.ts';
+import { accountDetailSchema } from '../../contracts/accounts.ts';
 import * as tiers from './service.ts';
 import { needs } from '../../server/access.ts';
 

@@ -6,15 +6,17 @@ import { useI18n } from '../../i18n/useI18n.ts';
 import { useCan } from '../auth/session.ts';
 import { useCreateAccount, useDuplicates, usePeople, useUpdateAccount, type AccountBody } from './api.ts';
 import { useProblem } from '../../api/useProblem.ts';
-import { ACCOUNT_STATUSES, COMPANY_SIZES, INDUSTRIES, LEAD_SOURCES, PROVINCES, type AccountDetail } from './types.ts';
+import {
+  ACCOUNT_STATUSES, COMPANY_SIZES, INDUSTRIES, LEAD_SOURCES, PROVINCES, type AccountDetail, type AccountStatus, type CompanySize, type Industry, type LeadSource,
+} from './types.ts';
 
 interface Values {
   name: string;
   creditCode?: string;
-  status: string;
-  industry?: string;
-  size?: string;
-  leadSource?: string;
+  status: AccountStatus;
+  industry?: Industry;
+  size?: CompanySize;
+  leadSource?: LeadSource;
   province?: string;
   city?: string;
   district?: string;

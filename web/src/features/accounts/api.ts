@@ -4,8 +4,11 @@ import { userKeys } from '../../api/keys.ts';
 import type { Page, User } from '../../api/types.ts';
 import type {
   Account, AccountDetail, AccountFilters, Attitude, BuyingRole, BuyingRoleKind, Contact, DuplicateMatch, HistoryEntry, Influence,
-  NamedCriterion, Profile, RelationshipMapData, Tier,
+  Profile, RelationshipMapData,
 } from './types.ts';
+import type { CreateAccountInput, SaveProfileInput, UpdateAccountInput } from '../../../../src/contracts/accounts.ts';
+import type { Opportunity } from '../../../../src/contracts/opportunities.ts';
+import type { NamedInput, TierOverrideInput } from '../../../../src/contracts/tiers.ts';
 
 /** Query keys of the customer archive; a mutation invalidates the family it changed. */
 export const accountKeys = {
@@ -26,20 +29,9 @@ export const accountKeys = {
 export const PAGE_SIZE = 20;
 
 /** An opportunity as GET /opportunities lists it (the fields this tab shows). */
-export interface OpportunityRow {
-  id: number;
-  name: string;
-  processName: string | null;
-  stageName: string | null;
-  probability: number | null;
-  amount: number;
-  expectedAmount: number | null;
-  status: 'open' | 'won' | 'lost' | 'abandoned';
-  expectedCloseDate: string | null;
-  ownerName: string | null;
-  daysInStage: number | null;
-  problems: ('stalled' | 'no_plan' | 'advantage_lost')[];
-}
+export type OpportunityRow = Pick<
+  Opportunity, 'id' | 'name' | 'processName' | 'stageName' | 'probability' | 'amount' | 'expectedAmount' | 'status' | 'expectedCloseDate' | 'ownerName' | 'daysInStage' | 'problems'
+>;
 
 export const accountQueries = {
   list: (filters: AccountFilters, page: number) => accountQueries.page({ ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
@@ -108,38 +100,24 @@ function useAccountMutation<V, R>(fn: (vars: V) => Promise<R>) {
   return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: accountKeys.all }) });
 }
 
-export interface AccountBody {
-  name?: string;
-  creditCode?: string | null;
-  industry?: string | null;
-  province?: string | null;
-  city?: string | null;
-  district?: string | null;
-  address?: string | null;
-  size?: string | null;
-  website?: string | null;
-  phone?: string | null;
-  leadSource?: string | null;
-  status?: string;
-  notes?: string | null;
-  ownerId?: number | null;
-}
+/** The writable fields of an account, as the forms send them (the contract's update body without its version). */
+export type AccountBody = Omit<UpdateAccountInput, 'version' | 'ownerReason'>;
 
-export const useCreateAccount = () => useAccountMutation((body: AccountBody & { name: string; allowSimilarName?: boolean }) => api.post<AccountDetail>('/accounts', body));
+export const useCreateAccount = () => useAccountMutation((body: CreateAccountInput) => api.post<AccountDetail>('/accounts', body));
 export const useUpdateAccount = () =>
-  useAccountMutation(({ id, ...body }: AccountBody & { id: number; version: number; ownerReason?: string }) => api.patch<AccountDetail>(`/accounts/${id}`, body));
+  useAccountMutation(({ id, ...body }: UpdateAccountInput & { id: number }) => api.patch<AccountDetail>(`/accounts/${id}`, body));
 export const useSetArchived = () =>
   useAccountMutation(({ account, archived }: { account: AccountDetail; archived: boolean }) =>
     api.post<AccountDetail>(`/accounts/${account.id}/${archived ? 'archive' : 'restore'}`, { version: account.version }),
   );
 export const useTierOverride = () =>
-  useAccountMutation(({ id, ...body }: { id: number; version: number; tier: Tier | null; reason: string }) => api.post<AccountDetail>(`/accounts/${id}/tier-override`, body));
+  useAccountMutation(({ id, ...body }: TierOverrideInput & { id: number }) => api.post<AccountDetail>(`/accounts/${id}/tier-override`, body));
 export const useSetNamed = () =>
-  useAccountMutation(({ id, ...body }: { id: number; version: number; named?: boolean; criteria?: Record<NamedCriterion, boolean> }) =>
+  useAccountMutation(({ id, ...body }: NamedInput & { id: number }) =>
     request<AccountDetail>('PUT', `/accounts/${id}/named`, body),
   );
 export const useSaveProfile = () =>
-  useAccountMutation(({ id, ...body }: Partial<Profile> & { id: number; version: number }) => request<Profile>('PUT', `/accounts/${id}/profile`, body));
+  useAccountMutation(({ id, ...body }: SaveProfileInput & { id: number }) => request<Profile>('PUT', `/accounts/${id}/profile`, body));
 
 export interface ContactBody {
   name?: string;

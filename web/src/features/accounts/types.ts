@@ -23,79 +23,9 @@ export type NamedCriterion = (typeof NAMED_CRITERIA)[number];
 /** Provinces as stored on accounts and territory rules: the full names (src/domain/regions.ts). */
 export { PROVINCES } from '../../../../src/domain/regions.ts';
 
-export interface Account {
-  id: number;
-  name: string;
-  creditCode: string | null;
-  industry: Industry | null;
-  province: string | null;
-  city: string | null;
-  district: string | null;
-  address: string | null;
-  size: CompanySize | null;
-  website: string | null;
-  phone: string | null;
-  leadSource: LeadSource | null;
-  referrerAccountId: number | null;
-  parentAccountId: number | null;
-  ownerId: number | null;
-  ownerName: string | null;
-  orgUnitId: number;
-  orgUnitName: string;
-  status: AccountStatus;
-  tier: Tier;
-  tierComputed: Tier;
-  tierOverride: Tier | null;
-  tierOverrideReason: string | null;
-  valueType: ValueType | null;
-  trailingAmount: number;
-  priorAmount: number;
-  named: boolean;
-  namedCriteria: Record<string, boolean>;
-  inPool: boolean;
-  poolSince: number | null;
-  lastFollowUpAt: number | null;
-  nextFollowUpDue: number;
-  followUpOverdue: boolean;
-  notes: string | null;
-  archived: boolean;
-  contactCount: number;
-  createdAt: number;
-  updatedAt: number;
-  version: number;
-}
-
-export interface AccountDetail extends Account {
-  permissions: { edit: boolean; manage: boolean };
-}
-
-export interface DuplicateMatch {
-  id: number | null;
-  name: string;
-  ownerName: string | null;
-  similarity: number;
-  visible: boolean;
-  sameCreditCode: boolean;
-}
-
-export interface HistoryEntry {
-  id: number;
-  field: string;
-  oldValue: string | null;
-  newValue: string | null;
-  oldLabel: string | null;
-  newLabel: string | null;
-  reason: string | null;
-  actorName: string | null;
-  createdAt: number;
-}
-
-export const PROFILE_FIELDS = [
-  'businessOverview', 'organisation', 'decisionProcess', 'budgetCycle', 'installedBaseOurs', 'installedBaseCompetitors',
-  'relationshipHistory', 'planObjectives', 'planRelationships', 'planResources',
-] as const;
-export type ProfileField = (typeof PROFILE_FIELDS)[number];
-export type Profile = Record<ProfileField, string | null> & { planReviewDate: string | null; version: number; updatedAt: number | null };
+export type { Account, AccountDetail, DuplicateMatch, HistoryEntry, Profile } from '../../../../src/contracts/accounts.ts';
+export { PROFILE_FIELDS } from '../../../../src/domain/accounts.ts';
+export type { ProfileField } from '../../../../src/domain/accounts.ts';
 
 export interface Contact {
   id: number;
@@ -148,14 +78,7 @@ export interface RelationshipMapData {
   parts: { roles: number; relationships: number; support: number };
 }
 
-export interface SavedView {
-  id: number;
-  area: 'accounts' | 'contacts' | 'opportunities';
-  name: string;
-  query: Record<string, string>;
-  version: number;
-  updatedAt: number;
-}
+export type { SavedView } from '../../../../src/contracts/saved-views.ts';
 
 /** The list filters kept in the URL (and in saved views). */
 export const ACCOUNT_FILTER_KEYS = ['q', 'ownerId', 'orgUnitId', 'tier', 'status', 'industry', 'province', 'city', 'valueType', 'named', 'inPool', 'overdue', 'archived', 'sort'] as const;
