@@ -128,6 +128,22 @@ describe('A rep\'s day in the browser', () => {
       assert.deepEqual(app.errors, []);
     });
 
+    test(`the needs-attention table fits a 1440-pixel screen: the owner column not cut off (${locale})`, async () => {
+      const page = await signedInRep({ width: 1440, height: 900 }, locale);
+      for (const [name, url] of [['attention', '/opportunities/list?tab=attention']] as const) {
+        await page.goto(`${app.url}${url}`);
+        const table = page.locator('.ant-table').first();
+        await table.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
+        // Whole: the table needs no sideways scroll (the owner column was past the edge).
+        const cut = await table.evaluate((el: { querySelector(s: string): { scrollWidth: number; clientWidth: number } | null; querySelectorAll(s: string): ArrayLike<{ scrollWidth: number; clientWidth: number; textContent: string | null; className: string }> }) => {
+          const content = el.querySelector('.ant-table-content') ?? el.querySelector('.ant-table-body');
+          return { sideways: content ? content.scrollWidth - content.clientWidth : 0 };
+        });
+        await shot(page, `daily-table-${name}-${locale}-1440`, false);
+        assert.ok(cut.sideways <= 1, `${name}: the table scrolls sideways by ${cut.sideways}px`);
+      }
+    });
+
     test(`tap to call and mail on a phone (${locale}, 390 px)`, async () => {
       const page = await signedInRep({ width: 390, height: 844, phone: true }, locale);
       const withPhone = await apiCall<{ items: { accountId: number; mobile: string | null; phone: string | null; email: string | null }[] }>(page, 'GET', '/contacts?limit=100');

@@ -112,7 +112,12 @@ function AttentionTab() {
   const attention = useAttention({ orgUnitId: filters.orgUnitId, ownerId: filters.ownerId, problem }, page, true);
   // What is wrong comes first here: the problems column right after the name.
   const all = (useColumns() ?? []).map(({ sorter: _sorter, ...c }) => c);
-  const columns = [...all.filter((c) => c.key === 'name' || c.key === 'problems'), ...all.filter((c) => c.key !== 'name' && c.key !== 'problems' && c.key !== 'status')];
+  // It fits a 1440-pixel screen whole (the owner column was off the edge): no status (all are open),
+  // no expected amount (the amount says it), a narrower problems column.
+  const columns = [
+    ...all.filter((c) => c.key === 'name'), ...all.filter((c) => c.key === 'problems').map((c) => ({ ...c, width: 180 })),
+    ...all.filter((c) => !['name', 'problems', 'status', 'expected'].includes(String(c.key))),
+  ];
   if (attention.isError) return <LoadError error={attention.error} onRetry={() => void attention.refetch()} />;
   const counts: Partial<AttentionPage['counts']> = attention.data?.counts ?? {};
   const sum = (attention.data?.items ?? []).reduce((s, o) => s + o.amount, 0);
@@ -135,7 +140,7 @@ function AttentionTab() {
         {attention.data && <Typography.Text type="secondary">{t('opps.attention.onPage', { amount: money(sum) })}</Typography.Text>}
       </Flex>
       <ListTable<Opportunity>
-        list={list} query={attention} columns={columns} scroll={{ x: 1300 }}
+        list={list} query={attention} columns={columns} scroll={{ x: 'max-content' }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('opps.attention.empty')} /> }}
       />
     </>
