@@ -17,6 +17,9 @@ describe('Planning calculators in the browser', () => {
     await signIn(page, app.url, MANAGER.email, MANAGER.password);
     await page.waitForURL(`${app.url}/`);
     await page.getByRole('menuitem', { name: '报表' }).click();
+    // Reports open on the forecast; the calculators are their last tab.
+    await page.waitForURL(/\/reports\/forecast$/);
+    await page.getByRole('tab', { name: '计划计算器' }).click();
     await page.waitForURL(/\/reports\/calculators$/);
 
     // The worked example: quota 1,300,000, average 10,000, 13 weeks → 10 wins a week, 50 new a
