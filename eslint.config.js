@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import shortNames from './scripts/eslint/short-names.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'web/dist/', 'data/', 'test-results/'] },
@@ -13,7 +14,9 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      'keyline/short-names': 'error',
     },
+    plugins: { keyline: { rules: { 'short-names': shortNames } } },
   },
   {
     // Query and path integers go through queryInt/queryId (src/contracts/common.ts): z.coerce
