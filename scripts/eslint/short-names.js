@@ -1,12 +1,18 @@
 /**
  * One-letter names only where a reader sees the whole scope at a glance: the parameters of a
- * one-line arrow function (`(a, b) => a.n - b.n`) and the counter of a `for` loop. Everywhere
- * else a name says what it holds (docs/DESIGN.md § Code style).
+ * one-line arrow function (`(a, b) => a.n - b.n`), the counter of a `for` loop and the i18n
+ * translator `t` (`const t = useT()`, `const { t } = useI18n()`), as in every i18n library.
+ * Everywhere else a name says what it holds (docs/DESIGN.md § Code style).
  */
 const LOOP_COUNTERS = new Set(['i', 'j', 'k']);
 
 function tinyLambda(node) {
   return node && node.type === 'ArrowFunctionExpression' && node.loc.start.line === node.loc.end.line;
+}
+
+function translator(declarator) {
+  const init = declarator.init;
+  return init?.type === 'CallExpression' && init.callee.type === 'Identifier' && (init.callee.name === 'useT' || init.callee.name === 'useI18n');
 }
 
 function forCounter(declarator) {
@@ -34,12 +40,13 @@ export default {
     };
     const params = (fn) => {
       if (tinyLambda(fn)) return;
-      for (const p of fn.params) patternIds(p).forEach(report);
+      for (const param of fn.params) patternIds(param).forEach(report);
     };
     return {
       VariableDeclarator(node) {
         if (forCounter(node)) return;
-        patternIds(node.id).forEach(report);
+        const names = patternIds(node.id);
+        (translator(node) ? names.filter((id) => id.name !== 't') : names).forEach(report);
       },
       FunctionDeclaration(node) { report(node.id); params(node); },
       FunctionExpression: params,
