@@ -22,7 +22,12 @@ export default tseslint.config(
     // Query and path integers go through queryInt/queryId (src/contracts/common.ts): z.coerce
     // took "0x10", "1e1" and "" as numbers.
     files: ['src/**/*.ts'],
-    rules: { 'no-restricted-properties': ['error', { object: 'z', property: 'coerce', message: 'use queryInt / queryId from src/contracts/common.ts' }] },
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'z', property: 'coerce', message: 'use queryInt / queryId from src/contracts/common.ts' },
+      ],
+    },
   },
   {
     files: ['web/**/*.{ts,tsx}'],
@@ -35,7 +40,22 @@ export default tseslint.config(
     // but the names it decides over (capabilities) live in the pure contracts the web shares.
     files: ['src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['../*', '!../contracts', '../contracts/*', '!../contracts/capabilities.ts', 'node:*', 'kysely', 'fastify', 'pg', 'better-sqlite3'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '../*',
+            '!../contracts',
+            '../contracts/*',
+            '!../contracts/capabilities.ts',
+            'node:*',
+            'kysely',
+            'fastify',
+            'pg',
+            'better-sqlite3',
+          ],
+        },
+      ],
     },
   },
   {
@@ -48,19 +68,41 @@ export default tseslint.config(
     files: ['src/modules/**/*.ts'],
     ignores: ['src/modules/**/repository.ts', 'src/modules/scope.ts', 'src/modules/jobs/lease.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'kysely', allowTypeImports: true, message: 'Query building (and sql``) belongs in a repository; pass the Kysely/Transaction handle to a repository function.' }],
-        patterns: [{ group: ['../*/repository.ts', '!../audit/repository.ts', '!../history/repository.ts'], allowTypeImports: true, message: "Call the other area's service (or a read function it exports), not its repository." }],
-      }],
-      'no-restricted-syntax': ['error', {
-        selector: 'CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|insertInto|replaceInto|updateTable|deleteFrom|mergeInto|withRecursive|executeQuery)$/]',
-        message: 'SQL belongs in a repository function; call one with the handle.',
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'kysely',
+              allowTypeImports: true,
+              message:
+                'Query building (and sql``) belongs in a repository; pass the Kysely/Transaction handle to a repository function.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['../*/repository.ts', '!../audit/repository.ts', '!../history/repository.ts'],
+              allowTypeImports: true,
+              message: "Call the other area's service (or a read function it exports), not its repository.",
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|insertInto|replaceInto|updateTable|deleteFrom|mergeInto|withRecursive|executeQuery)$/]',
+          message: 'SQL belongs in a repository function; call one with the handle.',
+        },
+      ],
     },
   },
   {
     // Only repositories (and the db layer, migrations, CLI, demo loader) touch the database.
     files: ['src/modules/**/routes.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: ['kysely'], patterns: ['**/db/database.ts', '**/repository.ts'] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['kysely'], patterns: ['**/db/database.ts', '**/repository.ts'] }],
+    },
   },
 );

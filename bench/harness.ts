@@ -29,33 +29,62 @@ export interface Bench {
   /** Median milliseconds of `iterations` runs after five warm-up runs. */
   time(fn: () => Promise<unknown>): Promise<number>;
   /** Times the baseline, then prints each case as a markdown row with its ratio to it. */
-  report(baselineName: string, baseline: () => Promise<unknown>, cases: [string, () => Promise<unknown>][]): Promise<void>;
+  report(
+    baselineName: string,
+    baseline: () => Promise<unknown>,
+    cases: [string, () => Promise<unknown>][],
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startBench(defaultScale: number): Promise<Bench> {
-  const { values } = parseArgs({ options: { scale: { type: 'string', default: String(defaultScale) }, iterations: { type: 'string', default: '40' } } });
+  const { values } = parseArgs({
+    options: {
+      scale: { type: 'string', default: String(defaultScale) },
+      iterations: { type: 'string', default: '40' },
+    },
+  });
   const scale = Number(values.scale);
   const iterations = Number(values.iterations);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-bench-'));
-  const db = process.env.DATABASE_URL ? await createTestDb('postgres') : openDatabase({ sqliteFile: path.join(dir, 'keyline.db') });
+  const db = process.env.DATABASE_URL
+    ? await createTestDb('postgres')
+    : openDatabase({ sqliteFile: path.join(dir, 'keyline.db') });
   await migrateToLatest(db);
   const t0 = performance.now();
   const summary = await loadDemo(db, { scale });
-  console.log(`engine ${db.engine}; demo at scale ${scale}: ${summary.accounts} accounts, ${summary.contacts} contacts, ${summary.opportunities} opportunities (loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(
+    `engine ${db.engine}; demo at scale ${scale}: ${summary.accounts} accounts, ${summary.contacts} contacts, ${summary.opportunities} opportunities (loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
 
   const app = await buildApp(db, { ...loadConfig({ KEYLINE_DATA_DIR: dir }), logLevel: 'silent' }, { logger: false });
   await app.ready();
-  const k = db.kysely;
+  const kysely = db.kysely;
   const cookieFor = async (email: string) => {
-    const u = await k.selectFrom('users').select(['id', 'workspace_id']).where('email', '=', email).executeTakeFirstOrThrow();
+    const user = await kysely
+      .selectFrom('users')
+      .select(['id', 'workspace_id'])
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow();
     const token = `bench-${email}`;
-    await insertSession(k, { id: sessionIdOf(token), workspaceId: u.workspace_id, userId: u.id, now: Date.now(), expiresAt: Date.now() + 3_600_000, ip: null, userAgent: 'bench' });
+    await insertSession(kysely, {
+      id: sessionIdOf(token),
+      workspaceId: user.workspace_id,
+      userId: user.id,
+      now: Date.now(),
+      expiresAt: Date.now() + 3_600_000,
+      ip: null,
+      userAgent: 'bench',
+    });
     return `keyline_session=${token}`;
   };
-  const cookies = { admin: await cookieFor('admin@demo.keyline.dev'), manager: await cookieFor('manager@demo.keyline.dev'), rep: await cookieFor('rep@demo.keyline.dev') };
-  const workspaceId = (await k.selectFrom('workspaces').select('id').executeTakeFirstOrThrow()).id;
+  const cookies = {
+    admin: await cookieFor('admin@demo.keyline.dev'),
+    manager: await cookieFor('manager@demo.keyline.dev'),
+    rep: await cookieFor('rep@demo.keyline.dev'),
+  };
+  const workspaceId = (await kysely.selectFrom('workspaces').select('id').executeTakeFirstOrThrow()).id;
 
   const time = async (fn: () => Promise<unknown>) => {
     for (let i = 0; i < 5; i++) await fn();

@@ -41,27 +41,41 @@ async function main() {
     const importer = await httpLogin(server.url, 'manager@demo.keyline.dev', 'keyline-demo');
     const other = await httpLogin(server.url, 'director@demo.keyline.dev', 'keyline-demo');
     const csv = generateAccountsCsv(ROWS);
-    console.log(`engine: ${env.DATABASE_URL ? 'postgres' : 'sqlite'}; file: ${ROWS.toLocaleString('en')} rows, ${(csv.length / 1e6).toFixed(1)} MB`);
+    console.log(
+      `engine: ${env.DATABASE_URL ? 'postgres' : 'sqlite'}; file: ${ROWS.toLocaleString('en')} rows, ${(csv.length / 1e6).toFixed(1)} MB`,
+    );
 
     // Idle baseline, same server, same probe.
     let stop = false;
     setTimeout(() => (stop = true), 4000);
     const read = () => fetch(`${server.url}/api/v1/accounts?limit=1`, { headers: { cookie: other } });
     // A write by another user: on SQLite it may meet the import's write lock (then 503 busy, at once).
-    const write = () => fetch(`${server.url}/api/v1/auth/me`, { method: 'PATCH', headers: { cookie: other, 'content-type': 'application/json' }, body: '{"locale":"zh-CN"}' });
+    const write = () =>
+      fetch(`${server.url}/api/v1/auth/me`, {
+        method: 'PATCH',
+        headers: { cookie: other, 'content-type': 'application/json' },
+        body: '{"locale":"zh-CN"}',
+      });
     const [idle, idleWrites] = await Promise.all([probe(read, () => stop), probe(write, () => stop)]);
 
     let importing = true;
     const during = probe(read, () => !importing);
     const duringWrites = probe(write, () => !importing);
-    const call = async (method: string, p: string, body?: unknown) => {
-      const res = await fetch(`${server.url}/api/v1${p}`, {
+    const call = async (method: string, urlPath: string, body?: unknown) => {
+      const res = await fetch(`${server.url}/api/v1${urlPath}`, {
         method,
-        headers: { cookie: importer, ...(body instanceof Buffer ? { 'content-type': 'text/csv' } : body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          cookie: importer,
+          ...(body instanceof Buffer
+            ? { 'content-type': 'text/csv' }
+            : body
+              ? { 'content-type': 'application/json' }
+              : {}),
+        },
         body: body instanceof Buffer ? new Uint8Array(body) : body ? JSON.stringify(body) : undefined,
       });
       const json = (await res.json()) as Record<string, unknown>;
-      if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+      if (!res.ok) throw new Error(`${method} ${urlPath}: ${res.status} ${JSON.stringify(json)}`);
       return json;
     };
     const wait = async (id: number) => {
@@ -74,7 +88,10 @@ async function main() {
     const t0 = performance.now();
     const job = await call('POST', '/imports?kind=accounts&fileName=bench.csv', csv);
     const t1 = performance.now();
-    await call('POST', `/imports/${job.id as number}/validate`, { mapping: job.suggestedMapping, duplicateMode: 'skip' });
+    await call('POST', `/imports/${job.id as number}/validate`, {
+      mapping: job.suggestedMapping,
+      duplicateMode: 'skip',
+    });
     const checked = await wait(job.id as number);
     const t2 = performance.now();
     await call('POST', `/imports/${job.id as number}/commit`, { skipErrors: false });
@@ -85,14 +102,28 @@ async function main() {
     const writes = await duringWrites;
     if (done.status !== 'committed') throw new Error(`import ended ${String(done.status)}: ${String(done.failure)}`);
 
-    const b50 = pct(idle, 50), b99 = pct(idle, 99), d50 = pct(busy, 50), d99 = pct(busy, 99);
+    const b50 = pct(idle, 50),
+      b99 = pct(idle, 99),
+      d50 = pct(busy, 50),
+      d99 = pct(busy, 99);
     console.log(`rows checked: ${JSON.stringify(checked.counts)}; committed: ${JSON.stringify(done.result)}`);
-    console.log(`import: upload+parse ${((t1 - t0) / 1000).toFixed(1)} s, dry run ${((t2 - t1) / 1000).toFixed(1)} s, commit ${((t3 - t2) / 1000).toFixed(1)} s, total ${((t3 - t0) / 1000).toFixed(1)} s`);
-    console.log(`GET /api/v1/accounts?limit=1 as another user — idle: p50 ${b50.toFixed(1)} ms, p99 ${b99.toFixed(1)} ms (${idle.length} samples)`);
-    console.log(`                                       during import: p50 ${d50.toFixed(1)} ms, p99 ${d99.toFixed(1)} ms, max ${Math.max(...busy).toFixed(1)} ms (${busy.length} samples)`);
+    console.log(
+      `import: upload+parse ${((t1 - t0) / 1000).toFixed(1)} s, dry run ${((t2 - t1) / 1000).toFixed(1)} s, commit ${((t3 - t2) / 1000).toFixed(1)} s, total ${((t3 - t0) / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      `GET /api/v1/accounts?limit=1 as another user — idle: p50 ${b50.toFixed(1)} ms, p99 ${b99.toFixed(1)} ms (${idle.length} samples)`,
+    );
+    console.log(
+      `                                       during import: p50 ${d50.toFixed(1)} ms, p99 ${d99.toFixed(1)} ms, max ${Math.max(...busy).toFixed(1)} ms (${busy.length} samples)`,
+    );
     console.log(`ratio during/idle: p50 ×${(d50 / b50).toFixed(2)}, p99 ×${(d99 / b99).toFixed(2)}`);
-    const w50 = pct(idleWrites, 50), w99 = pct(idleWrites, 99), x50 = pct(writes, 50), x99 = pct(writes, 99);
-    console.log(`PATCH /api/v1/auth/me as another user — idle: p50 ${w50.toFixed(1)} ms, p99 ${w99.toFixed(1)} ms; during import: p50 ${x50.toFixed(1)} ms, p99 ${x99.toFixed(1)} ms, max ${Math.max(...writes).toFixed(1)} ms; ${writes.busy} of ${writes.length} answered 503 busy (retry)`);
+    const w50 = pct(idleWrites, 50),
+      w99 = pct(idleWrites, 99),
+      x50 = pct(writes, 50),
+      x99 = pct(writes, 99);
+    console.log(
+      `PATCH /api/v1/auth/me as another user — idle: p50 ${w50.toFixed(1)} ms, p99 ${w99.toFixed(1)} ms; during import: p50 ${x50.toFixed(1)} ms, p99 ${x99.toFixed(1)} ms, max ${Math.max(...writes).toFixed(1)} ms; ${writes.busy} of ${writes.length} answered 503 busy (retry)`,
+    );
     console.log(`ratio during/idle (writes): p50 ×${(x50 / w50).toFixed(2)}, p99 ×${(x99 / w99).toFixed(2)}`);
   } finally {
     await server.stop();

@@ -2,7 +2,13 @@
 import { makeCreditCode } from '../src/domain/credit-code.ts';
 
 const INDUSTRIES = ['制造业', '机械', '电子', '汽车', '能源', '化工'];
-const PROVINCES = [['江苏省', '苏州市'], ['浙江省', '杭州市'], ['广东省', '深圳市'], ['上海市', '上海市'], ['山东省', '青岛市']];
+const PROVINCES = [
+  ['江苏省', '苏州市'],
+  ['浙江省', '杭州市'],
+  ['广东省', '深圳市'],
+  ['上海市', '上海市'],
+  ['山东省', '青岛市'],
+];
 
 /** An accounts CSV of `rows` distinct companies, as a customer would export it from Excel (BOM, CRLF). */
 export function generateAccountsCsv(rows: number, prefix = '压测导入客户'): Buffer {
@@ -10,13 +16,15 @@ export function generateAccountsCsv(rows: number, prefix = '压测导入客户')
   for (let i = 0; i < rows; i++) {
     const [province, city] = PROVINCES[i % PROVINCES.length]!;
     const code = makeCreditCode(`9132${String(i).padStart(13, '0')}`);
-    lines.push(`${prefix}${i}号精密制造有限公司,${code},${INDUSTRIES[i % INDUSTRIES.length]},${province},${city},${city}工业园区${i % 500}号,0512-${String(60000000 + i)},潜在客户,批量导入基准`);
+    lines.push(
+      `${prefix}${i}号精密制造有限公司,${code},${INDUSTRIES[i % INDUSTRIES.length]},${province},${city},${city}工业园区${i % 500}号,0512-${String(60000000 + i)},潜在客户,批量导入基准`,
+    );
   }
   return Buffer.from(`\ufeff${lines.join('\r\n')}\r\n`);
 }
 
 /** The p-th percentile (nearest rank) of the samples. */
-export const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+export const pct = (xs: number[], percentile: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((percentile / 100) * sorted.length))] ?? NaN;
 };

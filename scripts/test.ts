@@ -24,7 +24,9 @@ const needsBrowser = selected.some((f) => f.startsWith('test/e2e/'));
 const needsPostgres = testEngines().includes('postgres') && selected.some((f) => !f.startsWith('test/e2e/'));
 
 if (needsBrowser && process.env.KEYLINE_SKIP_WEB_BUILD !== '1') {
-  const build = spawnSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+  const build = spawnSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+  });
   if (build.status !== 0) process.exit(1);
 }
 
@@ -50,7 +52,10 @@ function finish(status: number): Promise<never> {
   return finishing;
 }
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.on(signal, () => {
     interrupted = code;
     console.error(`\n${signal}: stopping the tests and removing what they started`);
@@ -81,7 +86,9 @@ try {
       const server = await startEmbeddedPostgres({ dir, password: randomBytes(12).toString('hex'), ephemeral: true });
       cleanups.push(() => server.stop());
       env.KEYLINE_TEST_PG_URL = server.url;
-      console.log(`PostgreSQL: embedded ${server.version} on 127.0.0.1:${server.port}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `PostgreSQL: embedded ${server.version} on 127.0.0.1:${server.port}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
     }
   }
   if (needsBrowser) {
@@ -91,7 +98,9 @@ try {
       console.log(`Chromium: the system one at ${plan.executable}`);
     } else {
       env.KEYLINE_TEST_CHROMIUM = await preparePackagedChromium();
-      console.log(`Chromium: the packaged one from @sparticuz/chromium (${plan.reason}) at ${env.KEYLINE_TEST_CHROMIUM}`);
+      console.log(
+        `Chromium: the packaged one from @sparticuz/chromium (${plan.reason}) at ${env.KEYLINE_TEST_CHROMIUM}`,
+      );
     }
   }
 } catch (err) {
@@ -103,8 +112,12 @@ try {
 const FAILURES = 'test-results/failures';
 fs.rmSync(FAILURES, { recursive: true, force: true });
 
-const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...selected], { stdio: 'inherit', env: { ...process.env, ...env } });
+const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...selected], {
+  stdio: 'inherit',
+  env: { ...process.env, ...env },
+});
 running.child = child;
 const status = await new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
-for (const f of globSync(`${FAILURES}/*.txt`)) console.error(`\n[browser failure report] ${fs.readFileSync(f, 'utf8')}`);
+for (const file of globSync(`${FAILURES}/*.txt`))
+  console.error(`\n[browser failure report] ${fs.readFileSync(file, 'utf8')}`);
 await finish(status);

@@ -25,14 +25,15 @@ export type SqliteSynchronous = 'full' | 'normal';
 
 /** KEYLINE_SQLITE_SYNCHRONOUS, checked: a typo must not silently weaken durability. */
 export function sqliteSynchronousOf(env: NodeJS.ProcessEnv = process.env): SqliteSynchronous {
-  const v = (env.KEYLINE_SQLITE_SYNCHRONOUS ?? 'full').trim().toLowerCase();
-  if (v !== 'full' && v !== 'normal') throw new Error(`KEYLINE_SQLITE_SYNCHRONOUS must be full or normal (got "${v}")`);
-  return v;
+  const synchronous = (env.KEYLINE_SQLITE_SYNCHRONOUS ?? 'full').trim().toLowerCase();
+  if (synchronous !== 'full' && synchronous !== 'normal')
+    throw new Error(`KEYLINE_SQLITE_SYNCHRONOUS must be full or normal (got "${synchronous}")`);
+  return synchronous;
 }
 
-const minutes = (v: string | undefined, fallback: number): number => {
-  const n = v === undefined ? NaN : Number(v);
-  return (Number.isFinite(n) && n > 0 ? n : fallback) * 60_000;
+const minutes = (value: string | undefined, fallback: number): number => {
+  const parsed = value === undefined ? NaN : Number(value);
+  return (Number.isFinite(parsed) && parsed > 0 ? parsed : fallback) * 60_000;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -42,7 +43,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const engine = env.KEYLINE_DB?.trim() || undefined;
   if (engine !== undefined && engine !== 'embedded-postgres') {
-    throw new Error(`KEYLINE_DB must be embedded-postgres or unset (got "${engine}"); DATABASE_URL chooses an existing PostgreSQL`);
+    throw new Error(
+      `KEYLINE_DB must be embedded-postgres or unset (got "${engine}"); DATABASE_URL chooses an existing PostgreSQL`,
+    );
   }
   if (engine && databaseUrl) throw new Error('set either KEYLINE_DB=embedded-postgres or DATABASE_URL, not both');
   return {

@@ -12,7 +12,11 @@ function tinyLambda(node) {
 
 function translator(declarator) {
   const init = declarator.init;
-  return init?.type === 'CallExpression' && init.callee.type === 'Identifier' && (init.callee.name === 'useT' || init.callee.name === 'useI18n');
+  return (
+    init?.type === 'CallExpression' &&
+    init.callee.type === 'Identifier' &&
+    (init.callee.name === 'useT' || init.callee.name === 'useI18n')
+  );
 }
 
 function forCounter(declarator) {
@@ -23,10 +27,15 @@ function forCounter(declarator) {
 
 /** @type {import('eslint').Rule.RuleModule} */
 export default {
-  meta: { type: 'suggestion', messages: { short: "'{{name}}' is a one-letter name outside a one-line lambda: name what it holds." }, schema: [] },
+  meta: {
+    type: 'suggestion',
+    messages: { short: "'{{name}}' is a one-letter name outside a one-line lambda: name what it holds." },
+    schema: [],
+  },
   create(context) {
     const report = (id) => {
-      if (id && id.type === 'Identifier' && id.name.length === 1 && id.name !== '_') context.report({ node: id, messageId: 'short', data: { name: id.name } });
+      if (id && id.type === 'Identifier' && id.name.length === 1 && id.name !== '_')
+        context.report({ node: id, messageId: 'short', data: { name: id.name } });
     };
     const patternIds = (pattern, out = []) => {
       if (!pattern) return out;
@@ -34,7 +43,8 @@ export default {
       else if (pattern.type === 'AssignmentPattern') patternIds(pattern.left, out);
       else if (pattern.type === 'RestElement') patternIds(pattern.argument, out);
       else if (pattern.type === 'ArrayPattern') pattern.elements.forEach((e) => patternIds(e, out));
-      else if (pattern.type === 'ObjectPattern') pattern.properties.forEach((p) => patternIds(p.type === 'RestElement' ? p : p.value, out));
+      else if (pattern.type === 'ObjectPattern')
+        pattern.properties.forEach((p) => patternIds(p.type === 'RestElement' ? p : p.value, out));
       else if (pattern.type === 'TSParameterProperty') patternIds(pattern.parameter, out);
       return out;
     };
@@ -48,11 +58,18 @@ export default {
         const names = patternIds(node.id);
         (translator(node) ? names.filter((id) => id.name !== 't') : names).forEach(report);
       },
-      FunctionDeclaration(node) { report(node.id); params(node); },
+      FunctionDeclaration(node) {
+        report(node.id);
+        params(node);
+      },
       FunctionExpression: params,
       ArrowFunctionExpression: params,
-      CatchClause(node) { patternIds(node.param).forEach(report); },
-      ClassDeclaration(node) { report(node.id); },
+      CatchClause(node) {
+        patternIds(node.param).forEach(report);
+      },
+      ClassDeclaration(node) {
+        report(node.id);
+      },
     };
   },
 };

@@ -35,9 +35,16 @@ Commands:
 Environment: PORT, KEYLINE_DATA_DIR, DATABASE_URL, KEYLINE_DB, KEYLINE_DEMO (see README).`;
 
 async function open(config: Config): Promise<Db> {
-  if (!config.embeddedPostgres) return openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: sqliteFileIn(config.dataDir), synchronous: config.sqliteSynchronous });
+  if (!config.embeddedPostgres)
+    return openDatabase({
+      databaseUrl: config.databaseUrl,
+      sqliteFile: sqliteFileIn(config.dataDir),
+      synchronous: config.sqliteSynchronous,
+    });
   const server = await startKeylinePostgres(config.dataDir);
-  console.error(`keyline: embedded PostgreSQL ${server.version} on 127.0.0.1:${server.port}, data in ${path.join(config.dataDir, 'postgres')}`);
+  console.error(
+    `keyline: embedded PostgreSQL ${server.version} on 127.0.0.1:${server.port}, data in ${path.join(config.dataDir, 'postgres')}`,
+  );
   const db = openDatabase({ databaseUrl: server.url });
   // Closing the database stops its server too, after the pool: every command ends with close().
   return { ...db, close: () => db.close().finally(() => server.stop()) };
@@ -60,8 +67,8 @@ async function serve(config: Config) {
   const app = await buildApp(db, config);
   if (applied.length) app.log.info({ applied }, 'migrations applied');
   if (config.demo && (await countWorkspaces(db.kysely)) === 0) {
-    const s = await loadDemo(db);
-    app.log.info(s, `demo company loaded; sign in as admin@demo.keyline.dev / ${DEMO_PASSWORD}`);
+    const demo = await loadDemo(db);
+    app.log.info(demo, `demo company loaded; sign in as admin@demo.keyline.dev / ${DEMO_PASSWORD}`);
   }
   installGracefulShutdown(app, db, startHousekeeping(db, config, app.log));
   await app.listen({ port: config.port, host: config.host });
@@ -83,22 +90,30 @@ async function main(argv: string[]) {
       const { values } = parseArgs({ args: rest, options: { scale: { type: 'string' }, seed: { type: 'string' } } });
       const db = await open(config);
       await migrateToLatest(db);
-      const s = await loadDemo(db, {
+      const demo = await loadDemo(db, {
         ...(values.scale ? { scale: Number(values.scale) } : {}),
         ...(values.seed ? { seed: Number(values.seed) } : {}),
       });
-      console.log(`demo company loaded: ${s.units} org units, ${s.users} users, ${s.accounts} accounts, ${s.contacts} contacts, ${s.opportunities} opportunities; password for every demo user: ${DEMO_PASSWORD}`);
+      console.log(
+        `demo company loaded: ${demo.units} org units, ${demo.users} users, ${demo.accounts} accounts, ${demo.contacts} contacts, ${demo.opportunities} opportunities; password for every demo user: ${DEMO_PASSWORD}`,
+      );
       return db.close();
     }
     case 'create-admin': {
       const { values } = parseArgs({
         args: rest,
-        options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, workspace: { type: 'string' } },
+        options: {
+          email: { type: 'string' },
+          name: { type: 'string' },
+          password: { type: 'string' },
+          workspace: { type: 'string' },
+        },
       });
       if (!values.email || !values.name) throw new Error('create-admin needs --email and --name');
       // The same rule as the API's email fields, so the CLI cannot create what the app would refuse.
       const checked = email.safeParse(values.email);
-      if (!checked.success) throw new Error(`--email ${checked.error.issues[0]?.message ?? 'is not a valid email address'}`);
+      if (!checked.success)
+        throw new Error(`--email ${checked.error.issues[0]?.message ?? 'is not a valid email address'}`);
       if (!values.name.trim()) throw new Error('--name must not be empty');
       const password = values.password ?? randomBytes(12).toString('base64url');
       if (password.length < 8) throw new Error('--password must be at least 8 characters');
@@ -110,16 +125,19 @@ async function main(argv: string[]) {
     }
     case 'backup': {
       const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
-      if (config.databaseUrl || config.embeddedPostgres) throw new Error('backup copies the embedded SQLite database; for PostgreSQL use pg_dump');
+      if (config.databaseUrl || config.embeddedPostgres)
+        throw new Error('backup copies the embedded SQLite database; for PostgreSQL use pg_dump');
       const out = path.resolve(values.out ?? backupPath(config.dataDir));
-      if (fs.existsSync(out)) throw new Error(`${out} exists already; choose another --out (a backup never overwrites a file)`);
+      if (fs.existsSync(out))
+        throw new Error(`${out} exists already; choose another --out (a backup never overwrites a file)`);
       const db = await open(config);
       await backupSqlite(db.sqlite!, out);
       await db.close();
       // The server opens KEYLINE_DATA_DIR/keyline.db: say how to get there from this file.
-      const restore = path.basename(out) === 'keyline.db'
-        ? `stop Keyline, then start it with KEYLINE_DATA_DIR=${path.dirname(out)}`
-        : `stop Keyline, copy ${out} to <a data directory>/keyline.db, and start it with KEYLINE_DATA_DIR=<that directory>`;
+      const restore =
+        path.basename(out) === 'keyline.db'
+          ? `stop Keyline, then start it with KEYLINE_DATA_DIR=${path.dirname(out)}`
+          : `stop Keyline, copy ${out} to <a data directory>/keyline.db, and start it with KEYLINE_DATA_DIR=<that directory>`;
       console.log(`backup written to ${out}\nrestore: ${restore}`);
       return;
     }
@@ -129,23 +147,47 @@ async function main(argv: string[]) {
   }
 }
 
-async function createAdmin(db: Db, a: { email: string; name: string; password: string; workspace: string | undefined }) {
-  const k = db.kysely;
-  if (a.workspace) {
-    await createWorkspace(k, { name: a.workspace, admin: { email: a.email, name: a.name, password: a.password } });
+async function createAdmin(
+  db: Db,
+  admin: { email: string; name: string; password: string; workspace: string | undefined },
+) {
+  const kysely = db.kysely;
+  if (admin.workspace) {
+    await createWorkspace(kysely, {
+      name: admin.workspace,
+      admin: { email: admin.email, name: admin.name, password: admin.password },
+    });
     return;
   }
-  const workspaces = await k.selectFrom('workspaces').select('id').execute();
+  const workspaces = await kysely.selectFrom('workspaces').select('id').execute();
   if (workspaces.length !== 1) {
-    throw new Error(workspaces.length === 0 ? 'no workspace yet: pass --workspace NAME to create one' : 'several workspaces: pass --workspace NAME to create a new one');
+    throw new Error(
+      workspaces.length === 0
+        ? 'no workspace yet: pass --workspace NAME to create one'
+        : 'several workspaces: pass --workspace NAME to create a new one',
+    );
   }
   const wsId = workspaces[0]!.id;
-  const root = await k.selectFrom('org_units').select('id').where('workspace_id', '=', wsId).where('parent_id', 'is', null).executeTakeFirstOrThrow();
-  if (await emailTaken(k, a.email)) throw new Error(`${a.email} is already in use`);
+  const root = await kysely
+    .selectFrom('org_units')
+    .select('id')
+    .where('workspace_id', '=', wsId)
+    .where('parent_id', 'is', null)
+    .executeTakeFirstOrThrow();
+  if (await emailTaken(kysely, admin.email)) throw new Error(`${admin.email} is already in use`);
   const now = Date.now();
-  await insertUser(k, {
-    workspaceId: wsId, orgUnitId: root.id, email: a.email, name: a.name, role: 'admin', title: null, phone: null,
-    passwordHash: await hashPassword(a.password), locale: 'zh-CN', canExport: true, now,
+  await insertUser(kysely, {
+    workspaceId: wsId,
+    orgUnitId: root.id,
+    email: admin.email,
+    name: admin.name,
+    role: 'admin',
+    title: null,
+    phone: null,
+    passwordHash: await hashPassword(admin.password),
+    locale: 'zh-CN',
+    canExport: true,
+    now,
   });
 }
 

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { INT4_MAX, listQuery, optionalText, page, queryBool, queryId, recordId, text, versionField } from './common.ts';
-import { ACCOUNT_STATUSES, COMPANY_SIZES, INDUSTRIES, LEAD_SOURCES, PROFILE_FIELDS, TIERS, VALUE_TYPES, type ProfileField } from '../domain/accounts.ts';
+import {
+  ACCOUNT_STATUSES,
+  COMPANY_SIZES,
+  INDUSTRIES,
+  LEAD_SOURCES,
+  PROFILE_FIELDS,
+  TIERS,
+  VALUE_TYPES,
+  type ProfileField,
+} from '../domain/accounts.ts';
 
 /** Accounts (docs/archive.md): the record, its filters, writes, duplicates, history and key-account profile. Shared by the account routes, the export, the pool, tiers and the import. */
 /** The vocabularies' columns are text in the database; every write (the API, the import, the tier job) takes only their values. */
@@ -94,7 +103,12 @@ export const updateAccountRequest = z.strictObject({
 
 /** Filters of the account list; the export and saved views take the same ones. */
 export const accountFilterShape = {
-  q: z.string().trim().max(100).optional().describe('substring of name, credit code, or a contact\'s name, phone or email (Chinese included)'),
+  q: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .describe("substring of name, credit code, or a contact's name, phone or email (Chinese included)"),
   ownerId: queryId.optional(),
   orgUnitId: queryId.optional().describe('unit, including its sub-units'),
   tier: z.enum(TIERS).optional(),
@@ -113,15 +127,33 @@ export const ACCOUNT_SORTS = ['name', 'updatedAt', 'createdAt', 'tier', 'lastFol
 export const accountListQuery = listQuery(ACCOUNT_SORTS, '-updatedAt', accountFilterShape);
 export const accountPage = page(accountSchema);
 
-export const duplicatesQuery = z.strictObject({ name: text(200), creditCode: z.string().trim().max(18).optional(), exceptId: queryId.optional() });
-export const duplicateMatchSchema = z.object({ id: z.number().int().nullable(), name: z.string(), ownerName: z.string().nullable(), similarity: z.number(), visible: z.boolean(), sameCreditCode: z.boolean() });
+export const duplicatesQuery = z.strictObject({
+  name: text(200),
+  creditCode: z.string().trim().max(18).optional(),
+  exceptId: queryId.optional(),
+});
+export const duplicateMatchSchema = z.object({
+  id: z.number().int().nullable(),
+  name: z.string(),
+  ownerName: z.string().nullable(),
+  similarity: z.number(),
+  visible: z.boolean(),
+  sameCreditCode: z.boolean(),
+});
 export const duplicatesSchema = z.object({ matches: z.array(duplicateMatchSchema) });
 
 export const versionRequest = z.strictObject({ version: versionField });
 
 export const historyEntrySchema = z.object({
-  id: z.number().int(), field: z.string(), oldValue: z.string().nullable(), newValue: z.string().nullable(),
-  oldLabel: z.string().nullable(), newLabel: z.string().nullable(), reason: z.string().nullable(), actorName: z.string().nullable(), createdAt: z.number().int(),
+  id: z.number().int(),
+  field: z.string(),
+  oldValue: z.string().nullable(),
+  newValue: z.string().nullable(),
+  oldLabel: z.string().nullable(),
+  newLabel: z.string().nullable(),
+  reason: z.string().nullable(),
+  actorName: z.string().nullable(),
+  createdAt: z.number().int(),
 });
 export const historySchema = z.object({ items: z.array(historyEntrySchema) });
 
@@ -140,7 +172,10 @@ const profileShape = {
   planReviewDate: z.iso.date('must be a date YYYY-MM-DD').nullable().optional(),
 } satisfies Record<ProfileField | 'planReviewDate', z.ZodType>;
 export const profileSchema = z.object({
-  ...(Object.fromEntries(PROFILE_FIELDS.map((k) => [k, z.string().nullable()])) as Record<ProfileField, z.ZodNullable<z.ZodString>>),
+  ...(Object.fromEntries(PROFILE_FIELDS.map((k) => [k, z.string().nullable()])) as Record<
+    ProfileField,
+    z.ZodNullable<z.ZodString>
+  >),
   planReviewDate: z.string().nullable(),
   version: z.number().int(),
   updatedAt: z.number().int().nullable(),

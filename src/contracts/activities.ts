@@ -17,27 +17,60 @@ const lines = (max: number) => z.array(text(500)).max(max, `must have at most ${
 
 /** docs/rhythm.md § Visit plan and review: before a visit. The benefit of every FAB point is mandatory. */
 export const visitPlanSchema = z.strictObject({
-  objectives: z.array(z.strictObject({ text: text(500) })).min(1, 'must name at least one objective').max(10, 'must have at most 10 objectives'),
-  bestTime: optionalText(200).describe('the customer\'s preferred time: working hours or personal time, short or formal'),
-  objections: z.array(z.strictObject({ objection: text(500), answer: optionalText(1000) })).max(20, 'must have at most 20 items').default([]),
+  objectives: z
+    .array(z.strictObject({ text: text(500) }))
+    .min(1, 'must name at least one objective')
+    .max(10, 'must have at most 10 objectives'),
+  bestTime: optionalText(200).describe(
+    "the customer's preferred time: working hours or personal time, short or formal",
+  ),
+  objections: z
+    .array(z.strictObject({ objection: text(500), answer: optionalText(1000) }))
+    .max(20, 'must have at most 20 items')
+    .default([]),
   materials: optionalText(1000),
   openIssues: optionalText(2000).describe('issues left open from the previous visit'),
-  spin: z.strictObject({ situation: lines(10), problem: lines(10), implication: lines(10), needPayoff: lines(10) })
-    .default({ situation: [], problem: [], implication: [], needPayoff: [] }).describe('SPIN questions to ask'),
-  fab: z.array(z.strictObject({ feature: optionalText(500), advantage: optionalText(500), benefit: text(500).describe('the benefit to this customer: mandatory') }))
-    .min(1, 'must have at least one FAB point').max(10, 'must have at most 10 FAB points'),
+  spin: z
+    .strictObject({ situation: lines(10), problem: lines(10), implication: lines(10), needPayoff: lines(10) })
+    .default({ situation: [], problem: [], implication: [], needPayoff: [] })
+    .describe('SPIN questions to ask'),
+  fab: z
+    .array(
+      z.strictObject({
+        feature: optionalText(500),
+        advantage: optionalText(500),
+        benefit: text(500).describe('the benefit to this customer: mandatory'),
+      }),
+    )
+    .min(1, 'must have at least one FAB point')
+    .max(10, 'must have at most 10 FAB points'),
 });
 export type VisitPlan = z.output<typeof visitPlanSchema>;
 export type VisitPlanInput = z.input<typeof visitPlanSchema>;
 
 /** After the visit: each objective of the plan, in its order, achieved, partly or not (then why). */
 export const visitReviewSchema = z.strictObject({
-  objectives: z.array(z.strictObject({ result: z.enum(REVIEW_RESULTS), note: optionalText(1000).describe('why not (required unless achieved)') }))
+  objectives: z
+    .array(
+      z.strictObject({
+        result: z.enum(REVIEW_RESULTS),
+        note: optionalText(1000).describe('why not (required unless achieved)'),
+      }),
+    )
     .max(10, 'must have at most 10 objectives'),
   customerView: optionalText(2000).describe('how the customer saw it'),
   improve: optionalText(2000).describe('what to improve'),
-  nextSteps: z.array(z.strictObject({ title: text(300), dueDate: isoDate, assigneeId: recordId.optional().describe('default the reviewer') }))
-    .max(20, 'must have at most 20 next steps').default([]).describe('each becomes a task'),
+  nextSteps: z
+    .array(
+      z.strictObject({
+        title: text(300),
+        dueDate: isoDate,
+        assigneeId: recordId.optional().describe('default the reviewer'),
+      }),
+    )
+    .max(20, 'must have at most 20 next steps')
+    .default([])
+    .describe('each becomes a task'),
 });
 export type VisitReview = z.output<typeof visitReviewSchema>;
 export type VisitReviewInput = z.input<typeof visitReviewSchema>;
@@ -52,7 +85,11 @@ const writable = {
   outcome: optionalText(2000),
   location: optionalText(300),
   opportunityId: recordId.nullable().optional().describe('a deal of the same account'),
-  contactIds: z.array(recordId).max(20, 'must have at most 20 contacts').optional().describe('contacts of the same account'),
+  contactIds: z
+    .array(recordId)
+    .max(20, 'must have at most 20 contacts')
+    .optional()
+    .describe('contacts of the same account'),
   ownerId: recordId.optional().describe('default the caller; someone else only for a manager over the account'),
 };
 
@@ -62,7 +99,7 @@ export const createActivityRequest = z.strictObject({
   type: writable.type.default('visit'),
   status: writable.status.default('done'),
   startAt: instant.optional().describe('default now'),
-  plan: visitPlanSchema.optional().describe('a visit\'s plan (type visit only)'),
+  plan: visitPlanSchema.optional().describe("a visit's plan (type visit only)"),
 });
 export type CreateActivityRequest = z.output<typeof createActivityRequest>;
 export type CreateActivityInput = z.input<typeof createActivityRequest>;
@@ -87,11 +124,14 @@ export type UpdateActivityInput = z.input<typeof updateActivityRequest>;
 export const versionRequest = z.strictObject({ version: versionField });
 export const planRequest = z.strictObject({ version: versionField, plan: visitPlanSchema });
 export const reviewRequest = z.strictObject({ version: versionField, review: visitReviewSchema });
-export const attachRequest = z.strictObject({ version: versionField, attachmentId: recordId.describe('a file uploaded with POST /attachments') });
+export const attachRequest = z.strictObject({
+  version: versionField,
+  attachmentId: recordId.describe('a file uploaded with POST /attachments'),
+});
 
 export const activityFilterShape = {
   q: z.string().trim().max(100).optional().describe('substring of the subject, notes or account name'),
-  mine: queryBool.describe('only the caller\'s own'),
+  mine: queryBool.describe("only the caller's own"),
   ownerId: queryId.optional(),
   orgUnitId: queryId.optional().describe('owners in this unit and its sub-units (my team)'),
   accountId: queryId.optional(),
@@ -127,21 +167,42 @@ export const activitySchema = z.object({
   qualifying: z.boolean().describe('counts as a qualifying follow-up of its account (workspace setting)'),
   hasPlan: z.boolean(),
   reviewed: z.boolean(),
-  planResult: z.object({ objectives: z.number().int(), achieved: z.number().int().nullable(), partly: z.number().int().nullable(), missed: z.number().int().nullable() }).nullable()
-    .describe('a planned visit\'s objectives and, once reviewed, how many were achieved, partly or not'),
+  planResult: z
+    .object({
+      objectives: z.number().int(),
+      achieved: z.number().int().nullable(),
+      partly: z.number().int().nullable(),
+      missed: z.number().int().nullable(),
+    })
+    .nullable()
+    .describe("a planned visit's objectives and, once reviewed, how many were achieved, partly or not"),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
   version: z.number().int(),
 });
 export type ActivityDto = z.infer<typeof activitySchema>;
 
-export const attachmentItem = z.object({ id: z.number().int(), fileName: z.string(), size: z.number().int(), contentType: z.string(), createdAt: z.number().int(), uploadedByName: z.string().nullable() });
+export const attachmentItem = z.object({
+  id: z.number().int(),
+  fileName: z.string(),
+  size: z.number().int(),
+  contentType: z.string(),
+  createdAt: z.number().int(),
+  uploadedByName: z.string().nullable(),
+});
 
 export const reviewSchema = z.object({
   objectives: z.array(z.object({ result: z.enum(REVIEW_RESULTS), note: z.string().nullable().optional() })),
   customerView: z.string().nullable().optional(),
   improve: z.string().nullable().optional(),
-  nextSteps: z.array(z.object({ title: z.string(), dueDate: z.string(), assigneeId: z.number().int().optional(), taskId: z.number().int().nullable().optional() })),
+  nextSteps: z.array(
+    z.object({
+      title: z.string(),
+      dueDate: z.string(),
+      assigneeId: z.number().int().optional(),
+      taskId: z.number().int().nullable().optional(),
+    }),
+  ),
 });
 
 export const activityDetailSchema = activitySchema.extend({
@@ -177,19 +238,22 @@ export const complianceRow = z.object({
   userName: z.string(),
   orgUnitName: z.string(),
   accounts: z.number().int().describe('owned active accounts, each with a follow-up due'),
-  onTime: z.number().int().describe('followed up within their tier\'s interval'),
+  onTime: z.number().int().describe("followed up within their tier's interval"),
   dueSoon: z.number().int().describe('on time, but due within the next days'),
   overdue: z.number().int(),
   compliance: z.number().nullable().describe('on time ÷ accounts, percent with one decimal; null without accounts'),
 });
-export const complianceResponse = z.object({ items: z.array(complianceRow), totals: complianceRow.omit({ userId: true, userName: true, orgUnitName: true }) });
+export const complianceResponse = z.object({
+  items: z.array(complianceRow),
+  totals: complianceRow.omit({ userId: true, userName: true, orgUnitName: true }),
+});
 export type ComplianceRow = z.infer<typeof complianceRow>;
 export type ComplianceResponse = z.infer<typeof complianceResponse>;
 
 export const cadenceAccountsQuery = listQuery(['nextDue', 'name'], 'nextDue', {
   ownerId: queryId.optional(),
   orgUnitId: queryId.optional().describe('owners in this unit and its sub-units'),
-  mine: queryBool.describe('only the caller\'s accounts'),
+  mine: queryBool.describe("only the caller's accounts"),
   state: z.enum(CADENCE_STATES).optional().describe('default all'),
 });
 export type CadenceAccountsQuery = z.output<typeof cadenceAccountsQuery>;

@@ -9,15 +9,27 @@ import { scopeSchema, periodSchema } from './targets.ts';
  */
 const band = z.object({
   band: z.string().describe('lt20k, 20k-50k, 50k-100k, 100k-200k, ge200k (yuan)'),
-  won: z.number().int(), wonAmount: z.number().int(), wonAverage: z.number().int().nullable(),
+  won: z.number().int(),
+  wonAmount: z.number().int(),
+  wonAverage: z.number().int().nullable(),
   lost: z.number().int().describe('lost or abandoned in the period'),
   winRate: z.number().nullable(),
-  open: z.number().int().describe('open deals expected to close in the period'), openAmount: z.number().int(),
+  open: z.number().int().describe('open deals expected to close in the period'),
+  openAmount: z.number().int(),
 });
-const customerClass = z.object({ won: z.number().int(), lost: z.number().int(), winRate: z.number().nullable(), wonAmount: z.number().int() });
+const customerClass = z.object({
+  won: z.number().int(),
+  lost: z.number().int(),
+  winRate: z.number().nullable(),
+  wonAmount: z.number().int(),
+});
 const projectClass = z.object({
-  won: z.number().int(), wonAmount: z.number().int(), share: z.number().nullable().describe('of the revenue won in the period'),
-  cycleDays: z.number().nullable().describe('average days from creation to win'), open: z.number().int(), openAmount: z.number().int(),
+  won: z.number().int(),
+  wonAmount: z.number().int(),
+  share: z.number().nullable().describe('of the revenue won in the period'),
+  cycleDays: z.number().nullable().describe('average days from creation to win'),
+  open: z.number().int(),
+  openAmount: z.number().int(),
 });
 export const DIAGNOSIS_CODES = ['too_few_new_accounts', 'low_win_rate', 'low_deal_value'] as const;
 
@@ -25,16 +37,33 @@ export const analysesResponse = z.object({
   scope: scopeSchema,
   period: periodSchema,
   sizeBands: z.array(band),
-  newVsExisting: z.object({ new: customerClass, existing: customerClass }).describe('a customer is new for a deal when it had won nothing before the deal began'),
-  projects: z.object({ threshold: z.number().int().describe('large from this amount, fen'), small: projectClass, large: projectClass }),
-  diagnosis: z.array(z.object({
-    userId: z.number().int(), name: z.string(),
-    newAccounts: z.number().int(), won: z.number().int(), lost: z.number().int(), wonAmount: z.number().int(),
-    winRate: z.number().nullable(), averageDeal: z.number().int().nullable(),
-    problem: z.enum(DIAGNOSIS_CODES).nullable(),
-    ratios: z.object({ too_few_new_accounts: z.number().nullable(), low_win_rate: z.number().nullable(), low_deal_value: z.number().nullable() }),
-    topics: z.array(z.string()),
-  })),
+  newVsExisting: z
+    .object({ new: customerClass, existing: customerClass })
+    .describe('a customer is new for a deal when it had won nothing before the deal began'),
+  projects: z.object({
+    threshold: z.number().int().describe('large from this amount, fen'),
+    small: projectClass,
+    large: projectClass,
+  }),
+  diagnosis: z.array(
+    z.object({
+      userId: z.number().int(),
+      name: z.string(),
+      newAccounts: z.number().int(),
+      won: z.number().int(),
+      lost: z.number().int(),
+      wonAmount: z.number().int(),
+      winRate: z.number().nullable(),
+      averageDeal: z.number().int().nullable(),
+      problem: z.enum(DIAGNOSIS_CODES).nullable(),
+      ratios: z.object({
+        too_few_new_accounts: z.number().nullable(),
+        low_win_rate: z.number().nullable(),
+        low_deal_value: z.number().nullable(),
+      }),
+      topics: z.array(z.string()),
+    }),
+  ),
   activity: z.object({ available: z.boolean().describe('false until the activities area exists') }),
 });
 

@@ -2,7 +2,9 @@ import { PROBLEM_STATUS, type FieldError, type FieldIssue, type ProblemCode, typ
 
 type Bare<C extends ProblemCode> = [keyof ProblemParams<C>] extends [never] ? true : false;
 
-type Options<C extends ProblemCode> = { errors?: FieldError[] | undefined } & (Bare<C> extends true ? { params?: undefined } : { params: ProblemParams<C> });
+type Options<C extends ProblemCode> = { errors?: FieldError[] | undefined } & (Bare<C> extends true
+  ? { params?: undefined }
+  : { params: ProblemParams<C> });
 type OptionsArg<C extends ProblemCode> = Bare<C> extends true ? [options?: Options<C>] : [options: Options<C>];
 
 /**
@@ -26,7 +28,8 @@ export class AppError<C extends ProblemCode = ProblemCode> extends Error {
 }
 
 /** One field error: the path, what is wrong with it (code and params) and an English line for integrations. */
-export const fieldError = (field: string, issue: FieldIssue, message: string): FieldError => ({ field, ...issue, message }) as FieldError;
+export const fieldError = (field: string, issue: FieldIssue, message: string): FieldError =>
+  ({ field, ...issue, message }) as FieldError;
 
 /** A bad value in one field: 400 (or the given code) naming it. */
 export const invalid = (field: string, issue: FieldIssue, message: string, code: ProblemCode = 'validation_failed') =>
@@ -36,10 +39,21 @@ export const forbidden = (message = 'You do not have permission for this action'
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
 /** A conflict with the state of things; `field` names the input it concerns. */
 export const conflict = (code: ProblemCode, message: string, field?: string) =>
-  new AppError(code as 'duplicate_name', message, field ? { errors: [fieldError(field, { code: 'conflict' }, message)] } : undefined);
+  new AppError(
+    code as 'duplicate_name',
+    message,
+    field ? { errors: [fieldError(field, { code: 'conflict' }, message)] } : undefined,
+  );
 export const staleVersion = (what: string, current: number) =>
   new AppError('version_conflict', `${what} was changed by someone else; reload and try again`, {
-    errors: [fieldError('version', { code: 'stale_version', params: { currentVersion: current } }, `stale version; current version is ${current}`)],
+    errors: [
+      fieldError(
+        'version',
+        { code: 'stale_version', params: { currentVersion: current } },
+        `stale version; current version is ${current}`,
+      ),
+    ],
     params: { currentVersion: current },
   });
-export const tooManyRequests = (message: string, retryAfterSeconds: number) => new AppError('rate_limited', message, { params: { retryAfterSeconds } });
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new AppError('rate_limited', message, { params: { retryAfterSeconds } });

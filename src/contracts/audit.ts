@@ -10,7 +10,10 @@ export const auditEntrySchema = z.object({
   targetType: z.string().nullable(),
   targetId: z.number().int().nullable(),
   subject: z.string().nullable(),
-  targetName: z.string().nullable().describe('the current name of the user, unit, account, process, territory rule or import file the event is about'),
+  targetName: z
+    .string()
+    .nullable()
+    .describe('the current name of the user, unit, account, process, territory rule or import file the event is about'),
   ip: z.string().nullable(),
   detail: z.unknown().nullable(),
   createdAt: z.number().int(),

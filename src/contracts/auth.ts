@@ -9,8 +9,14 @@ import { workspaceSchema } from './workspace.ts';
 export const meSchema = z.object({
   user: userSchema,
   workspace: workspaceSchema,
-  reach: z.enum(['workspace', 'subtree', 'unit']).describe('how much of the organisation the user sees: all of it (admin, executive), their subtree (manager), their own unit'),
-  capabilities: z.array(z.enum(CAPABILITIES)).describe('what the user may do: route declarations name these; decided by role and the user\'s own grants'),
+  reach: z
+    .enum(['workspace', 'subtree', 'unit'])
+    .describe(
+      'how much of the organisation the user sees: all of it (admin, executive), their subtree (manager), their own unit',
+    ),
+  capabilities: z
+    .array(z.enum(CAPABILITIES))
+    .describe("what the user may do: route declarations name these; decided by role and the user's own grants"),
 });
 
 export const loginRequest = z.strictObject({
@@ -18,9 +24,16 @@ export const loginRequest = z.strictObject({
   password: z.string().min(1, 'is required').max(128),
 });
 
-export const updateMeRequest = z.strictObject({ name: text(100).optional(), phone: optionalText(40), locale: z.enum(LOCALES).optional() });
+export const updateMeRequest = z.strictObject({
+  name: text(100).optional(),
+  phone: optionalText(40),
+  locale: z.enum(LOCALES).optional(),
+});
 
-export const changePasswordRequest = z.strictObject({ currentPassword: z.string().min(1, 'is required').max(128), newPassword: password });
+export const changePasswordRequest = z.strictObject({
+  currentPassword: z.string().min(1, 'is required').max(128),
+  newPassword: password,
+});
 
 export type Me = z.infer<typeof meSchema>;
 export type Reach = Me['reach'];

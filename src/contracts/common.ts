@@ -31,29 +31,36 @@ export interface ValidationIssue {
  * A zod issue as a field-error code of the problems table (src/contracts/problems.ts) with its
  * params, so the web app can say it in the user's language: too_small { min, origin }, …
  */
-export function fieldIssueOf(v: ValidationIssue): FieldIssue {
-  const p = v.params;
-  const origin = String(p.origin ?? 'value');
-  switch (v.code) {
+export function fieldIssueOf(validationIssue: ValidationIssue): FieldIssue {
+  const params = validationIssue.params;
+  const origin = String(params.origin ?? 'value');
+  switch (validationIssue.code) {
     case 'invalid_type':
-      return v.message === REQUIRED ? { code: 'required' } : { code: 'invalid_type', params: { expected: String(p.expected) } };
+      return validationIssue.message === REQUIRED
+        ? { code: 'required' }
+        : { code: 'invalid_type', params: { expected: String(params.expected) } };
     case 'too_small':
       // A trimmed text of at least one character: an empty one is a missing one.
-      if (origin === 'string' && Number(p.minimum) === 1) return { code: 'required' };
-      return { code: 'too_small', params: { min: Number(p.minimum), origin, ...(p.inclusive === false ? { inclusive: false } : {}) } };
+      if (origin === 'string' && Number(params.minimum) === 1) return { code: 'required' };
+      return {
+        code: 'too_small',
+        params: { min: Number(params.minimum), origin, ...(params.inclusive === false ? { inclusive: false } : {}) },
+      };
     case 'too_big':
-      return { code: 'too_big', params: { max: Number(p.maximum), origin } };
+      return { code: 'too_big', params: { max: Number(params.maximum), origin } };
     case 'invalid_value':
-      return { code: 'invalid_value', params: { values: Array.isArray(p.values) ? p.values.map(String) : [] } };
+      return {
+        code: 'invalid_value',
+        params: { values: Array.isArray(params.values) ? params.values.map(String) : [] },
+      };
     case 'invalid_format':
-      return { code: 'invalid_format', params: { format: String(p.format) } };
+      return { code: 'invalid_format', params: { format: String(params.format) } };
     case 'not_multiple_of':
-      return { code: 'not_multiple_of', params: { divisor: Number(p.divisor) } };
+      return { code: 'not_multiple_of', params: { divisor: Number(params.divisor) } };
     default:
-      return v.message === REQUIRED ? { code: 'required' } : { code: 'invalid' };
+      return validationIssue.message === REQUIRED ? { code: 'required' } : { code: 'invalid' };
   }
 }
-
 
 /**
  * An integer from a query string or path: decimal digits only, so `0x10`, `1e1`, `1.0`, ` 1`
@@ -77,14 +84,24 @@ export const queryId = queryInt(recordId);
 
 export const idParam = z.strictObject({ id: queryId });
 
-export const versionField = z.number().int().positive().max(INT4_MAX).describe('The version you read; a stale one gets 409');
+export const versionField = z
+  .number()
+  .int()
+  .positive()
+  .max(INT4_MAX)
+  .describe('The version you read; a stale one gets 409');
 
 /**
  * A trimmed, non-empty, bounded string (names, titles). The `\\S` pattern documents what the
  * trim enforces: whitespace alone is refused, so minLength 1 is not the whole rule.
  */
 export const text = (max: number) =>
-  z.string().trim().min(1, { message: 'must not be empty', abort: true }).regex(/\S/, 'must not be empty').max(max, `must be at most ${max} characters`);
+  z
+    .string()
+    .trim()
+    .min(1, { message: 'must not be empty', abort: true })
+    .regex(/\S/, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
 export const optionalText = (max: number) =>
   z.string().trim().max(max, `must be at most ${max} characters`).nullable().optional();
 
@@ -140,9 +157,18 @@ export const problemSchema = z
     detail: z.string().optional(),
     code: z.string(),
     errors: z
-      .array(z.object({ field: z.string(), code: z.string(), params: z.record(z.string(), z.unknown()).optional(), message: z.string() }))
+      .array(
+        z.object({
+          field: z.string(),
+          code: z.string(),
+          params: z.record(z.string(), z.unknown()).optional(),
+          message: z.string(),
+        }),
+      )
       .optional()
-      .describe('the offending fields: a field-error code and its params (src/contracts/problems.ts), and an English message'),
+      .describe(
+        'the offending fields: a field-error code and its params (src/contracts/problems.ts), and an English message',
+      ),
   })
   .passthrough()
   .describe('RFC 9457 problem details');
@@ -173,9 +199,14 @@ export const fileResponse = {
 } as const;
 
 /** A CSV download. */
-export const csvResponse = { 200: { description: 'the file, as an attachment', content: { [CSV_MEDIA_TYPE]: { schema: fileBody } } } } as const;
+export const csvResponse = {
+  200: { description: 'the file, as an attachment', content: { [CSV_MEDIA_TYPE]: { schema: fileBody } } },
+} as const;
 
 /** A stored file of any type, sent as it was uploaded. */
 export const anyFileResponse = {
-  200: { description: 'the file, as an attachment, with the type it was uploaded with', content: { '*/*': { schema: fileBody } } },
+  200: {
+    description: 'the file, as an attachment, with the type it was uploaded with',
+    content: { '*/*': { schema: fileBody } },
+  },
 } as const;

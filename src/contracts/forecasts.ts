@@ -12,7 +12,11 @@ export const FORECAST_SUBMIT_CATEGORIES = ['commit', 'possible'] as const;
 export type SubmitCategory = (typeof FORECAST_SUBMIT_CATEGORIES)[number];
 
 const fen = z.number().int('must be a whole number of fen').min(0, 'must not be negative').max(1e15, 'is too large');
-const percent = z.number().int('must be a whole percent').min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100');
+const percent = z
+  .number()
+  .int('must be a whole percent')
+  .min(0, 'must be between 0 and 100')
+  .max(100, 'must be between 0 and 100');
 const queryPercent = queryInt(percent);
 
 export const scopedQuery = z.strictObject({ scope: scopeParam.optional(), period: periodParam.optional() });
@@ -26,9 +30,11 @@ export const draftDeal = z.object({
   stageName: z.string().nullable(),
   probability: z.number().int().nullable(),
   expectedCloseDate: z.string().nullable(),
-  dealAmount: z.number().int().describe('the deal\'s amount today, fen'),
-  dealCategory: z.string().describe('the deal\'s own forecast category'),
-  category: z.enum([...FORECAST_SUBMIT_CATEGORIES, 'none']).describe('pre-filled: this week\'s submission, else the deal\'s category'),
+  dealAmount: z.number().int().describe("the deal's amount today, fen"),
+  dealCategory: z.string().describe("the deal's own forecast category"),
+  category: z
+    .enum([...FORECAST_SUBMIT_CATEGORIES, 'none'])
+    .describe("pre-filled: this week's submission, else the deal's category"),
   amount: z.number().int().describe('pre-filled amount, fen'),
 });
 
@@ -49,7 +55,14 @@ export const submissionSummary = z.object({
   supersededAt: z.number().int().nullable().describe('set when a later submission of the same week replaced it'),
 });
 export const submissionDetail = submissionSummary.extend({
-  deals: z.array(z.object({ opportunityId: z.number().int(), name: z.string(), category: z.enum(FORECAST_SUBMIT_CATEGORIES), amount: z.number().int() })),
+  deals: z.array(
+    z.object({
+      opportunityId: z.number().int(),
+      name: z.string(),
+      category: z.enum(FORECAST_SUBMIT_CATEGORIES),
+      amount: z.number().int(),
+    }),
+  ),
 });
 
 export const draftResponse = z.object({
@@ -57,17 +70,21 @@ export const draftResponse = z.object({
   weekStart: z.string(),
   quota: z.number().int(),
   realised: z.number().int(),
-  current: submissionSummary.nullable().describe('this week\'s submission so far, if any'),
+  current: submissionSummary.nullable().describe("this week's submission so far, if any"),
   deals: z.array(draftDeal),
 });
 
 export const submitRequest = z.strictObject({
   period: periodParam.optional(),
-  deals: z.array(z.strictObject({
-    opportunityId: recordId,
-    category: z.enum(FORECAST_SUBMIT_CATEGORIES),
-    amount: fen.describe('what the rep expects to collect from the deal in the period, fen'),
-  })).max(2000, 'must name at most 2000 deals'),
+  deals: z
+    .array(
+      z.strictObject({
+        opportunityId: recordId,
+        category: z.enum(FORECAST_SUBMIT_CATEGORIES),
+        amount: fen.describe('what the rep expects to collect from the deal in the period, fen'),
+      }),
+    )
+    .max(2000, 'must name at most 2000 deals'),
   note: optionalText(1000),
 });
 
@@ -90,14 +107,18 @@ export const adjustmentSchema = z.object({
   version: z.number().int(),
 });
 export const adjustRequest = z.strictObject({
-  unitId: recordId.describe('the unit whose figure this is: the manager\'s own or one below it'),
+  unitId: recordId.describe("the unit whose figure this is: the manager's own or one below it"),
   period: periodParam.optional(),
-  amount: fen.describe('the manager\'s forecast for the unit, fen'),
+  amount: fen.describe("the manager's forecast for the unit, fen"),
   note: optionalText(1000),
   version: versionField.optional().describe('the version read; omit only when the week has no adjustment yet'),
 });
 
-export const forecastWeights = z.object({ commitWeight: z.number().int(), possibleWeight: z.number().int(), unforecastRate: z.number().int() });
+export const forecastWeights = z.object({
+  commitWeight: z.number().int(),
+  possibleWeight: z.number().int(),
+  unforecastRate: z.number().int(),
+});
 
 export const forecastView = z.object({
   scope: scopeSchema,
@@ -106,32 +127,52 @@ export const forecastView = z.object({
   weights: forecastWeights,
   quota: z.number().int(),
   realised: z.number().int().describe('won in the period'),
-  commit: z.number().int().describe('Σ of each member\'s latest submission in the period'),
+  commit: z.number().int().describe("Σ of each member's latest submission in the period"),
   possible: z.number().int(),
   forecast: z.number().int(),
   completion: z.number().nullable(),
   commitPart: z.number().int(),
   possiblePart: z.number().int(),
   unforecastPart: z.number().int(),
-  objective: z.object({ expectedAmount: z.number().int(), amount: z.number().int(), deals: z.number().int() })
-    .describe('the funnel\'s objective figure: open deals expected to close in the period, Σ amount × stage probability'),
-  adjustment: adjustmentSchema.nullable().describe('a unit\'s manager-set figure for this week'),
+  objective: z
+    .object({ expectedAmount: z.number().int(), amount: z.number().int(), deals: z.number().int() })
+    .describe(
+      "the funnel's objective figure: open deals expected to close in the period, Σ amount × stage probability",
+    ),
+  adjustment: adjustmentSchema.nullable().describe("a unit's manager-set figure for this week"),
   submitted: z.number().int().describe('members who submitted this week'),
   members: z.number().int().describe('reps and managers in the scope'),
-  people: z.array(z.object({
-    userId: z.number().int(), name: z.string(), weekStart: z.string().nullable(), submittedAt: z.number().int().nullable(),
-    commit: z.number().int(), possible: z.number().int(), forecast: z.number().int().nullable(), realised: z.number().int(),
-  })),
-  weeks: z.array(z.object({
-    weekStart: z.string(), submissions: z.number().int(), commit: z.number().int(), possible: z.number().int(), forecast: z.number().int(), adjusted: z.number().int().nullable(),
-  })).describe('the rolling forecast: each week of the period so far'),
+  people: z.array(
+    z.object({
+      userId: z.number().int(),
+      name: z.string(),
+      weekStart: z.string().nullable(),
+      submittedAt: z.number().int().nullable(),
+      commit: z.number().int(),
+      possible: z.number().int(),
+      forecast: z.number().int().nullable(),
+      realised: z.number().int(),
+    }),
+  ),
+  weeks: z
+    .array(
+      z.object({
+        weekStart: z.string(),
+        submissions: z.number().int(),
+        commit: z.number().int(),
+        possible: z.number().int(),
+        forecast: z.number().int(),
+        adjusted: z.number().int().nullable(),
+      }),
+    )
+    .describe('the rolling forecast: each week of the period so far'),
 });
 
 export const accuracyRow = z.object({
   kind: z.enum(['user', 'unit']),
   id: z.number().int(),
   name: z.string(),
-  firstForecast: z.number().int().nullable().describe('the first week\'s submitted forecast'),
+  firstForecast: z.number().int().nullable().describe("the first week's submitted forecast"),
   lastForecast: z.number().int().nullable().describe('the latest submitted forecast'),
   actual: z.number().int().describe('won in the period'),
   accuracy: z.number().nullable().describe('actual ÷ latest forecast'),
@@ -139,7 +180,13 @@ export const accuracyRow = z.object({
 });
 export const accuracyResponse = z.object({ scope: scopeSchema, period: periodSchema, rows: z.array(accuracyRow) });
 
-export const gapQuery = scopedQuery.extend({ p1: queryPercent.optional(), p2: queryPercent.optional(), p3: queryInt(z.number().int('must be a whole percent').min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100')).optional() });
+export const gapQuery = scopedQuery.extend({
+  p1: queryPercent.optional(),
+  p2: queryPercent.optional(),
+  p3: queryInt(
+    z.number().int('must be a whole percent').min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100'),
+  ).optional(),
+});
 export const gapView = z.object({
   scope: scopeSchema,
   period: periodSchema,
@@ -147,10 +194,16 @@ export const gapView = z.object({
   finished: z.number().int().describe('won in the period'),
   commit: z.number().int().describe('open deals of the commit category expected to close in the period'),
   nonCommit: z.number().int().describe('the other open deals expected to close in the period'),
-  averageDeal: z.number().int().describe('average won deal of the scope over the last 12 months (open deals when none)'),
+  averageDeal: z
+    .number()
+    .int()
+    .describe('average won deal of the scope over the last 12 months (open deals when none)'),
   weeksLeft: z.number().int(),
   factors: z.object({ p1: z.number().int(), p2: z.number().int(), p3: z.number().int() }),
-  gap0: z.number().int(), gap1: z.number().int(), gap2: z.number().int(), gap3: z.number().int(),
+  gap0: z.number().int(),
+  gap1: z.number().int(),
+  gap2: z.number().int(),
+  gap3: z.number().int(),
   newAccounts: z.number().nullable().describe('null while the scope has no deal to take an average from'),
   newAccountsPerWeek: z.number().nullable(),
 });
@@ -159,11 +212,19 @@ export const gapView = z.object({
 export const behindResponse = z.object({
   scope: scopeSchema,
   period: periodSchema,
-  items: z.array(z.object({
-    kind: z.enum(['user', 'unit']), id: z.number().int(), name: z.string(),
-    quota: z.number().int(), realised: z.number().int(), attainment: z.number().nullable().describe('realised ÷ quota'),
-    gap: z.number().int().describe('quota − realised'),
-  })).describe('furthest behind first (lowest attainment), at most `limit`; those without a quota are left out'),
+  items: z
+    .array(
+      z.object({
+        kind: z.enum(['user', 'unit']),
+        id: z.number().int(),
+        name: z.string(),
+        quota: z.number().int(),
+        realised: z.number().int(),
+        attainment: z.number().nullable().describe('realised ÷ quota'),
+        gap: z.number().int().describe('quota − realised'),
+      }),
+    )
+    .describe('furthest behind first (lowest attainment), at most `limit`; those without a quota are left out'),
 });
 export const behindQuery = scopedQuery.extend({ limit: queryInt(z.number().int().min(1).max(50)).optional() });
 

@@ -13,15 +13,21 @@ import { periodSchema, scopeParam, scopeSchema } from './targets.ts';
 export const funnelQuery = z.strictObject({
   scope: scopeParam.optional(),
   processId: queryId.optional().describe('default the active process holding the most open deals'),
-  period: z.string().regex(new RegExp(`^(all|${PERIOD_NAME_PATTERN.slice(1, -1)})$`), 'must be all or a period such as FY2026, FY2026-Q3, FY2026-W05 or 2026-07').optional()
+  period: z
+    .string()
+    .regex(
+      new RegExp(`^(all|${PERIOD_NAME_PATTERN.slice(1, -1)})$`),
+      'must be all or a period such as FY2026, FY2026-Q3, FY2026-W05 or 2026-07',
+    )
+    .optional()
     .describe('all, FY2026, FY2026-Q3, FY2026-W05 or 2026-07; default the current fiscal quarter'),
 });
 
 const figures = {
   count: z.number().int(),
   amount: z.number().int(),
-  expectedAmount: z.number().int().describe('Σ amount × the stage\'s probability'),
-  expectedDeals: z.number().describe('Σ the stage\'s probability'),
+  expectedAmount: z.number().int().describe("Σ amount × the stage's probability"),
+  expectedDeals: z.number().describe("Σ the stage's probability"),
 };
 
 export const funnelStage = z.object({
@@ -31,7 +37,9 @@ export const funnelStage = z.object({
   expectedDays: z.number().int(),
   ...figures,
   small: z.object({ count: z.number().int(), expectedDeals: z.number() }).describe('small projects, counted'),
-  large: z.object({ count: z.number().int(), amount: z.number().int(), expectedAmount: z.number().int() }).describe('large projects, by amount'),
+  large: z
+    .object({ count: z.number().int(), amount: z.number().int(), expectedAmount: z.number().int() })
+    .describe('large projects, by amount'),
 });
 
 const processSchema = z.object({ id: z.number().int(), name: z.string() });
@@ -40,7 +48,10 @@ export const funnelResponse = z.object({
   scope: scopeSchema,
   process: processSchema.nullable().describe('null when the workspace has no process'),
   period: periodSchema.nullable().describe('null for period=all'),
-  closeFrom: z.string().nullable().describe('the deals counted are expected to close on or after this day (null: also overdue ones)'),
+  closeFrom: z
+    .string()
+    .nullable()
+    .describe('the deals counted are expected to close on or after this day (null: also overdue ones)'),
   closeTo: z.string().nullable().describe('…and before this day'),
   stages: z.array(funnelStage),
   total: z.object(figures),
@@ -68,7 +79,10 @@ export const funnelMembersResponse = z.object({
 export const healthQuery = z.strictObject({
   scope: scopeParam.optional(),
   processId: queryId.optional(),
-  period: z.string().regex(new RegExp(PERIOD_NAME_PATTERN), 'must be a period such as FY2026, FY2026-Q3, FY2026-W05 or 2026-07').optional(),
+  period: z
+    .string()
+    .regex(new RegExp(PERIOD_NAME_PATTERN), 'must be a period such as FY2026, FY2026-Q3, FY2026-W05 or 2026-07')
+    .optional(),
 });
 
 export const healthResponse = z.object({
@@ -77,36 +91,56 @@ export const healthResponse = z.object({
   period: periodSchema,
   quota: z.number().int(),
   realised: z.number().int(),
-  averageDeal: z.number().int().nullable().describe('average won deal of the scope over the last 12 months (else of its open deals); null when there is none'),
+  averageDeal: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      'average won deal of the scope over the last 12 months (else of its open deals); null when there is none',
+    ),
   averageDealBasis: z.enum(['won', 'open']).nullable(),
-  standard: z.object({ dealsNeeded: z.number().int(), winsPerWeek: z.number(), newPerWeek: z.number().int() }).nullable().describe('null without an average deal'),
-  stages: z.array(z.object({
-    stageId: z.number().int(),
-    name: z.string(),
-    probability: z.number().int(),
-    count: z.number().int(),
-    standard: z.number().int().nullable(),
-    balance: z.number().nullable().describe('count ÷ standard'),
-    expectedDays: z.number().int(),
-    medianDays: z.number().nullable(),
-    p80Days: z.number().nullable(),
-    over: z.array(z.object({ id: z.number().int(), name: z.string(), days: z.number(), amount: z.number().int() })).describe('open deals in the stage longer than expected, longest first (at most 20)'),
-    overCount: z.number().int(),
-  })),
+  standard: z
+    .object({ dealsNeeded: z.number().int(), winsPerWeek: z.number(), newPerWeek: z.number().int() })
+    .nullable()
+    .describe('null without an average deal'),
+  stages: z.array(
+    z.object({
+      stageId: z.number().int(),
+      name: z.string(),
+      probability: z.number().int(),
+      count: z.number().int(),
+      standard: z.number().int().nullable(),
+      balance: z.number().nullable().describe('count ÷ standard'),
+      expectedDays: z.number().int(),
+      medianDays: z.number().nullable(),
+      p80Days: z.number().nullable(),
+      over: z
+        .array(z.object({ id: z.number().int(), name: z.string(), days: z.number(), amount: z.number().int() }))
+        .describe('open deals in the stage longer than expected, longest first (at most 20)'),
+      overCount: z.number().int(),
+    }),
+  ),
   flags: z.object({ topHeavy: z.boolean(), bottomHeavy: z.boolean(), hollowMiddle: z.boolean() }),
   yield: z.object({
     expectedDeals: z.number(),
-    expectedAmount: z.number().int().describe('Σ amount × probability of the period\'s funnel'),
+    expectedAmount: z.number().int().describe("Σ amount × probability of the period's funnel"),
     coverage: z.number().nullable().describe('(realised + expected amount) ÷ quota; null for a zero quota'),
   }),
-  projection: z.array(z.object({ week: z.number().int(), wins: z.number(), cumulative: z.number() })).describe('expected wins per remaining week from the funnel itself'),
+  projection: z
+    .array(z.object({ week: z.number().int(), wins: z.number(), cumulative: z.number() }))
+    .describe('expected wins per remaining week from the funnel itself'),
   winsNeeded: z.number().nullable().describe('(quota − realised) ÷ average deal'),
-  gap: z.object({
-    gapAmount: z.number().int(),
-    gapDeals: z.number(),
-    firstStageNeeded: z.number(),
-    perWeek: z.number().nullable().describe('new first-stage deals per remaining entry week; null when no entry can close in time'),
-  }).nullable(),
+  gap: z
+    .object({
+      gapAmount: z.number().int(),
+      gapDeals: z.number(),
+      firstStageNeeded: z.number(),
+      perWeek: z
+        .number()
+        .nullable()
+        .describe('new first-stage deals per remaining entry week; null when no entry can close in time'),
+    })
+    .nullable(),
 });
 
 export type FunnelResponse = z.infer<typeof funnelResponse>;

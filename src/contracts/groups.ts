@@ -9,7 +9,9 @@ import { recordId, versionField } from './common.ts';
  */
 export const setParentBody = z.strictObject({
   version: versionField,
-  parentAccountId: recordId.nullable().describe('the parent account in the group; null takes the account out of its group'),
+  parentAccountId: recordId
+    .nullable()
+    .describe('the parent account in the group; null takes the account out of its group'),
 });
 
 const figures = {
@@ -38,7 +40,10 @@ export const groupSchema = z.object({
   rootId: z.number().int(),
   /** The members the caller may see, root first then by depth; figures count only what the caller may see. */
   members: z.array(groupMemberSchema),
-  hiddenMembers: z.number().int().describe('members of the group outside the caller\'s reach, counted but not shown or summed'),
+  hiddenMembers: z
+    .number()
+    .int()
+    .describe("members of the group outside the caller's reach, counted but not shown or summed"),
   totals: z.object({ accounts: z.number().int(), ...figures }),
   tier: z.enum(TIERS).describe("the group's tier: its best member's"),
   tierCounts: z.object({ A: z.number().int(), B: z.number().int(), C: z.number().int() }),
@@ -50,7 +55,9 @@ export const creditSplitsBody = z.strictObject({
   splits: z
     .array(z.strictObject({ userId: recordId, percent: z.number().int().min(1).max(100) }))
     .max(10)
-    .describe('the owners\' shares in whole percent, adding up to 100; an empty list gives the deal\'s owner all the credit'),
+    .describe(
+      "the owners' shares in whole percent, adding up to 100; an empty list gives the deal's owner all the credit",
+    ),
 });
 
 export const creditSplitsSchema = z.object({

@@ -5,7 +5,15 @@ import { DUPLICATE_MODES } from '../domain/import-validate.ts';
 import { TEXT_ENCODINGS } from '../domain/spreadsheet-format.ts';
 
 /** Importing accounts and contacts from CSV or xlsx (docs/archive.md § Import and export). */
-export const JOB_STATUSES = ['reading', 'mapping', 'validating', 'validated', 'committing', 'committed', 'failed'] as const;
+export const JOB_STATUSES = [
+  'reading',
+  'mapping',
+  'validating',
+  'validated',
+  'committing',
+  'committed',
+  'failed',
+] as const;
 /** The states in which a process works on the job, holding its lease. */
 export const RUNNING_STATUSES = ['reading', 'validating', 'committing'] as const;
 export const REPORT_KINDS = ['errors', 'warnings'] as const;
@@ -13,14 +21,31 @@ export const REPORT_KINDS = ['errors', 'warnings'] as const;
 const values = z.record(z.string(), z.union([z.string(), z.number()]));
 
 export const rowProblemSchema = z.object({
-  field: z.string(), code: z.string(), message: z.string(),
-  params: values.optional().describe('the values the message names, for a translated text (e.g. unknown_owner: email; unknown_value: value, allowed codes; duplicate_in_file: row; ambiguous: count; reports-to problems: name)'),
+  field: z.string(),
+  code: z.string(),
+  message: z.string(),
+  params: values
+    .optional()
+    .describe(
+      'the values the message names, for a translated text (e.g. unknown_owner: email; unknown_value: value, allowed codes; duplicate_in_file: row; ambiguous: count; reports-to problems: name)',
+    ),
 });
 const mapping = z.record(z.string(), z.number().int().nullable());
-const countsSchema = z.object({ create: z.number().int(), update: z.number().int(), skip: z.number().int(), error: z.number().int(), duplicate: z.number().int(), similar: z.number().int().describe('rows to be created whose name resembles an existing account') });
+const countsSchema = z.object({
+  create: z.number().int(),
+  update: z.number().int(),
+  skip: z.number().int(),
+  error: z.number().int(),
+  duplicate: z.number().int(),
+  similar: z.number().int().describe('rows to be created whose name resembles an existing account'),
+});
 const resultSchema = z.object({ created: z.number().int(), updated: z.number().int(), skipped: z.number().int() });
 const failureInfoSchema = z.object({
-  code: z.string().describe('interrupted (the process running it stopped), expired (never committed; rows removed), or the refused file\'s problem code'),
+  code: z
+    .string()
+    .describe(
+      "interrupted (the process running it stopped), expired (never committed; rows removed), or the refused file's problem code",
+    ),
   phase: z.enum(RUNNING_STATUSES).optional().describe('for interrupted: what was running'),
   params: values.optional(),
 });
@@ -35,7 +60,10 @@ export const jobSchema = z.object({
   format: z.enum(['csv', 'xlsx']).nullable(),
   encoding: z.enum(TEXT_ENCODINGS).nullable(),
   detectedEncoding: z.enum(TEXT_ENCODINGS).nullable(),
-  replacementChars: z.number().int().describe('undecodable characters in the first 256 KB: a sign the encoding is wrong'),
+  replacementChars: z
+    .number()
+    .int()
+    .describe('undecodable characters in the first 256 KB: a sign the encoding is wrong'),
   headers: z.array(z.string()),
   mapping: mapping.nullable(),
   duplicateMode: z.enum(DUPLICATE_MODES).nullable(),
@@ -60,16 +88,27 @@ export const uploadQuery = z.strictObject({
   fileName: text(200).default('import.csv'),
   encoding: z.enum(TEXT_ENCODINGS).optional().describe('override the detected CSV encoding'),
 });
-export const listImportsQuery = z.strictObject({ limit: queryInt(z.number().int().min(1).max(100)).default(20), offset: queryInt(z.number().int().min(0)).default(0), all: queryBool });
+export const listImportsQuery = z.strictObject({
+  limit: queryInt(z.number().int().min(1).max(100)).default(20),
+  offset: queryInt(z.number().int().min(0)).default(0),
+  all: queryBool,
+});
 export const jobPage = page(jobSchema);
 export const validateRequest = z.strictObject({
   mapping: z.record(z.string(), z.number().int().min(0).nullable()).describe('field → column index (0-based) or null'),
-  duplicateMode: z.enum(DUPLICATE_MODES).describe('rows matching an existing record (credit code, then name): skip, update it, or create anyway'),
+  duplicateMode: z
+    .enum(DUPLICATE_MODES)
+    .describe('rows matching an existing record (credit code, then name): skip, update it, or create anyway'),
 });
-export const commitRequest = z.strictObject({ skipErrors: z.boolean().default(false).describe('import the valid rows and leave out those with errors') });
+export const commitRequest = z.strictObject({
+  skipErrors: z.boolean().default(false).describe('import the valid rows and leave out those with errors'),
+});
 export const reportRowSchema = z.object({ rowNo: z.number().int(), problems: z.array(rowProblemSchema) });
 export const reportRowPage = page(reportRowSchema);
-export const reportPageQuery = z.strictObject({ limit: queryInt(z.number().int().min(1).max(500)).default(50), offset: queryInt(z.number().int().min(0)).default(0) });
+export const reportPageQuery = z.strictObject({
+  limit: queryInt(z.number().int().min(1).max(500)).default(50),
+  offset: queryInt(z.number().int().min(0)).default(0),
+});
 
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export type RunningStatus = (typeof RUNNING_STATUSES)[number];

@@ -5,7 +5,14 @@ import { queryBool, queryInt } from './common.ts';
  * The in-app notification centre (docs/rhythm.md § Notifications): what the periodic job
  * found for the signed-in user. Pure zod: the web app imports the types.
  */
-export const NOTIFICATION_KINDS = ['task_due', 'follow_up_overdue', 'checkpoint_day15', 'checkpoint_day30', 'deal_stalled', 'callback_unconfirmed'] as const;
+export const NOTIFICATION_KINDS = [
+  'task_due',
+  'follow_up_overdue',
+  'checkpoint_day15',
+  'checkpoint_day30',
+  'deal_stalled',
+  'callback_unconfirmed',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const NOTIFICATION_SUBJECTS = ['task', 'account', 'opportunity', 'callback'] as const;
 
@@ -24,7 +31,11 @@ export const notificationListQuery = z.strictObject({
   offset: queryInt(z.number().int().min(0)).default(0),
 });
 
-export const notificationListResponse = z.object({ items: z.array(notificationSchema), total: z.number().int(), unread: z.number().int() });
+export const notificationListResponse = z.object({
+  items: z.array(notificationSchema),
+  total: z.number().int(),
+  unread: z.number().int(),
+});
 export const unreadResponse = z.object({ unread: z.number().int() });
 
 export type NotificationDto = z.infer<typeof notificationSchema>;

@@ -12,7 +12,11 @@ export const CLOSE_OUTCOMES = ['won', 'lost', 'abandoned'] as const;
 export const OPPORTUNITY_SORTS = ['name', 'amount', 'expectedCloseDate', 'updatedAt', 'stageEnteredAt'] as const;
 
 /** Money in fen: a non-negative integer (¥1,234.50 is 123450). */
-const fen = z.number({ message: 'must be a number (fen)' }).int('must be whole fen').min(0, 'must not be negative').max(1e15);
+const fen = z
+  .number({ message: 'must be a number (fen)' })
+  .int('must be whole fen')
+  .min(0, 'must not be negative')
+  .max(1e15);
 const isoDate = z.iso.date('must be a date YYYY-MM-DD');
 
 /** Filters of GET /opportunities, shared with its export and saved views. */
@@ -26,14 +30,26 @@ export const opportunityFilterShape = {
   stageId: queryId.optional(),
   closeFrom: isoDate.optional().describe('expected close date on or after'),
   closeTo: isoDate.optional().describe('expected close date on or before'),
-  minProbability: queryInt(z.number().int().min(0).max(100)).optional()
+  minProbability: queryInt(z.number().int().min(0).max(100))
+    .optional()
     .describe('current stage probability at least this percent: "closing soon" leaves out the long shots'),
-  sizeClass: z.enum(SIZE_CLASSES).optional().describe('small or large projects, by the workspace\'s large-deal threshold (what the funnel drills down by)'),
+  sizeClass: z
+    .enum(SIZE_CLASSES)
+    .optional()
+    .describe("small or large projects, by the workspace's large-deal threshold (what the funnel drills down by)"),
 };
 export const opportunityListQuery = listQuery(OPPORTUNITY_SORTS, '-updatedAt', opportunityFilterShape);
 
-export const gatheredItemSchema = z.object({ stageId: z.number().int(), key: z.string(), note: z.string().nullable(), attachmentId: z.number().int().nullable() });
-export const evidenceStatusSchema = z.object({ given: z.number().int().describe('items complete'), required: z.number().int().describe('items the current stage asks for') });
+export const gatheredItemSchema = z.object({
+  stageId: z.number().int(),
+  key: z.string(),
+  note: z.string().nullable(),
+  attachmentId: z.number().int().nullable(),
+});
+export const evidenceStatusSchema = z.object({
+  given: z.number().int().describe('items complete'),
+  required: z.number().int().describe('items the current stage asks for'),
+});
 
 export const opportunitySchema = z.object({
   id: z.number().int(),
@@ -64,15 +80,20 @@ export const opportunitySchema = z.object({
   nextStep: z.string().nullable(),
   nextStepDate: z.string().nullable(),
   problems: z.array(z.enum(OPPORTUNITY_PROBLEMS)),
-  advantageMarked: z.boolean().describe('a manager marked the advantage as lost (one cause of the advantage_lost problem)'),
+  advantageMarked: z
+    .boolean()
+    .describe('a manager marked the advantage as lost (one cause of the advantage_lost problem)'),
   closeReason: z.string().nullable(),
   closeCompetitor: z.string().nullable(),
   contractAmount: z.number().int().nullable(),
   description: z.string().nullable(),
   products: z.array(z.string()),
-  evidence: z.array(gatheredItemSchema)
-    .describe('the evidence gathered so far for the current stage of an open opportunity (docs/sales-process.md); emptied when the stage changes'),
-  evidenceStatus: evidenceStatusSchema.nullable().describe('how far the current stage\'s evidence is; null when closed'),
+  evidence: z
+    .array(gatheredItemSchema)
+    .describe(
+      'the evidence gathered so far for the current stage of an open opportunity (docs/sales-process.md); emptied when the stage changes',
+    ),
+  evidenceStatus: evidenceStatusSchema.nullable().describe("how far the current stage's evidence is; null when closed"),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
   version: z.number().int(),
@@ -80,15 +101,32 @@ export const opportunitySchema = z.object({
 
 /** What the caller may do with the opportunity (docs/organisation.md, §5.2); the rule is domain/policy.ts opportunityRights. */
 export const permissionsSchema = z.object({
-  edit: z.boolean().describe('lead the deal: amount, close date, forecast, owner, name, lead source; stage moves, close, reopen, the team'),
-  contribute: z.boolean().describe('the analysis: qualification, buying phase, SWOT and competitors, win strategy, next step, products, description'),
+  edit: z
+    .boolean()
+    .describe(
+      'lead the deal: amount, close date, forecast, owner, name, lead source; stage moves, close, reopen, the team',
+    ),
+  contribute: z
+    .boolean()
+    .describe(
+      'the analysis: qualification, buying phase, SWOT and competitors, win strategy, next step, products, description',
+    ),
   manage: z.boolean().describe('a manager over it: override missing evidence, mark an advantage lost'),
 });
 
-export const teamMemberSchema = z.object({ id: z.number().int(), userId: z.number().int(), userName: z.string(), teamRole: z.enum(TEAM_ROLES) });
+export const teamMemberSchema = z.object({
+  id: z.number().int(),
+  userId: z.number().int(),
+  userName: z.string(),
+  teamRole: z.enum(TEAM_ROLES),
+});
 export const opportunityDetailSchema = opportunitySchema.extend({
   team: z.array(teamMemberSchema),
-  suggestedRoles: z.array(z.enum(TEAM_ROLES)).describe('the current stage\'s roles to involve that nobody on the team holds yet (docs/sales-process.md § Sales processes and stages)'),
+  suggestedRoles: z
+    .array(z.enum(TEAM_ROLES))
+    .describe(
+      "the current stage's roles to involve that nobody on the team holds yet (docs/sales-process.md § Sales processes and stages)",
+    ),
   permissions: permissionsSchema,
 });
 
@@ -137,7 +175,12 @@ export const boardQuery = z.strictObject({
   closeTo: isoDate.optional().describe('open: expected close on or before; won column: won on or before'),
   q: z.string().trim().max(100).optional().describe('substring of the opportunity or account name'),
 });
-export const boardCardSchema = opportunitySchema.extend({ permissions: z.object({ edit: z.boolean().describe('may move it (drag the card)'), manage: z.boolean().describe('may override missing evidence when moving it') }) });
+export const boardCardSchema = opportunitySchema.extend({
+  permissions: z.object({
+    edit: z.boolean().describe('may move it (drag the card)'),
+    manage: z.boolean().describe('may override missing evidence when moving it'),
+  }),
+});
 export const boardColumnSchema = z.object({
   stage: stageSchema,
   count: z.number().int(),
@@ -146,22 +189,35 @@ export const boardColumnSchema = z.object({
   cards: z.array(boardCardSchema),
   more: z.number().int().describe('opportunities in the column beyond the cards shown'),
 });
-export const boardSchema = z.object({ process: z.object({ id: z.number().int(), name: z.string() }), columns: z.array(boardColumnSchema) });
+export const boardSchema = z.object({
+  process: z.object({ id: z.number().int(), name: z.string() }),
+  columns: z.array(boardColumnSchema),
+});
 
 export const attentionQuery = listQuery(OPPORTUNITY_SORTS, 'stageEnteredAt', {
   ownerId: queryId.optional(),
   orgUnitId: queryId.optional().describe('unit, including its sub-units'),
   problem: z.enum(OPPORTUNITY_PROBLEMS).optional().describe('only this problem; default any'),
 });
-export const attentionPageSchema = page(opportunitySchema).extend({ counts: z.object({ stalled: z.number().int(), no_plan: z.number().int(), advantage_lost: z.number().int() }) });
+export const attentionPageSchema = page(opportunitySchema).extend({
+  counts: z.object({ stalled: z.number().int(), no_plan: z.number().int(), advantage_lost: z.number().int() }),
+});
 
 export const updateOpportunityRequest = z.strictObject({
-  version: versionField, name: text(200).optional(), ...editable, ownerReason: text(500).optional(), advantageLost: z.boolean().optional(),
-  advantageReason: text(500).optional().describe('why the advantage is lost: required when marking it (advantageLost true), optional when clearing'),
+  version: versionField,
+  name: text(200).optional(),
+  ...editable,
+  ownerReason: text(500).optional(),
+  advantageLost: z.boolean().optional(),
+  advantageReason: text(500)
+    .optional()
+    .describe('why the advantage is lost: required when marking it (advantageLost true), optional when clearing'),
 });
 
 export const moveStageRequest = z.strictObject({
-  version: versionField.optional().describe('the version you read: a move decided on a stale card gets 409 (the board always sends it)'),
+  version: versionField
+    .optional()
+    .describe('the version you read: a move decided on a stale card gets 409 (the board always sends it)'),
   stageId: recordId,
   evidence: evidenceList.default([]),
   reason: gateReason,
@@ -172,10 +228,26 @@ export const moveStageRequest = z.strictObject({
 export const saveEvidenceRequest = z.strictObject({ version: versionField, evidence: evidenceList });
 
 export const stageHistoryEntrySchema = z.object({
-  id: z.number().int(), stageId: z.number().int(), stageName: z.string(), probability: z.number().int(), enteredAt: z.number().int(), enteredByName: z.string().nullable(),
-  leftAt: z.number().int().nullable(), leftByName: z.string().nullable(), daysInStage: z.number(), exitDirection: z.string().nullable(),
-  exitEvidence: z.array(z.object({ stageId: z.number().int(), key: z.string(), note: z.string().nullable().optional(), attachmentId: z.number().int().nullable().optional() })),
-  exitReason: z.string().nullable(), exitOverridden: z.array(z.unknown()),
+  id: z.number().int(),
+  stageId: z.number().int(),
+  stageName: z.string(),
+  probability: z.number().int(),
+  enteredAt: z.number().int(),
+  enteredByName: z.string().nullable(),
+  leftAt: z.number().int().nullable(),
+  leftByName: z.string().nullable(),
+  daysInStage: z.number(),
+  exitDirection: z.string().nullable(),
+  exitEvidence: z.array(
+    z.object({
+      stageId: z.number().int(),
+      key: z.string(),
+      note: z.string().nullable().optional(),
+      attachmentId: z.number().int().nullable().optional(),
+    }),
+  ),
+  exitReason: z.string().nullable(),
+  exitOverridden: z.array(z.unknown()),
 });
 export const stageHistorySchema = z.object({ items: z.array(stageHistoryEntrySchema) });
 
@@ -185,28 +257,55 @@ export const memberParams = z.strictObject({ id: queryId, memberId: queryId });
 export const closeOpportunityRequest = z.strictObject({
   version: versionField,
   outcome: z.enum(CLOSE_OUTCOMES),
-  contractAmount: z.number({ message: 'must be a number (fen)' }).int('must be whole fen').positive('must be more than 0').max(1e15).optional().describe('required when won'),
+  contractAmount: z
+    .number({ message: 'must be a number (fen)' })
+    .int('must be whole fen')
+    .positive('must be more than 0')
+    .max(1e15)
+    .optional()
+    .describe('required when won'),
   reason: z.enum(LOSS_REASONS).optional().describe('required when lost or abandoned'),
   competitor: text(200).optional().describe('required when lost or abandoned: who won, or "none"'),
-  note: z.string().trim().max(2000).optional().describe('won: a manager\'s override reason goes here'),
-  evidence: evidenceList.optional().describe('won: the evidence of the stage left and of every stage skipped (the gathered evidence counts too); 422 lists what is missing'),
+  note: z.string().trim().max(2000).optional().describe("won: a manager's override reason goes here"),
+  evidence: evidenceList
+    .optional()
+    .describe(
+      'won: the evidence of the stage left and of every stage skipped (the gathered evidence counts too); 422 lists what is missing',
+    ),
   override: gateOverride.describe('won: a manager waives missing evidence, with the note as the reason'),
 });
 
 export const reopenRequest = z.strictObject({ version: versionField, reason: text(1000) });
 
 export const historyItemSchema = z.object({
-  field: z.string(), oldValue: z.string().nullable(), newValue: z.string().nullable(), oldLabel: z.string().nullable(), newLabel: z.string().nullable(),
-  reason: z.string().nullable(), actorName: z.string().nullable(), createdAt: z.number().int(),
+  field: z.string(),
+  oldValue: z.string().nullable(),
+  newValue: z.string().nullable(),
+  oldLabel: z.string().nullable(),
+  newLabel: z.string().nullable(),
+  reason: z.string().nullable(),
+  actorName: z.string().nullable(),
+  createdAt: z.number().int(),
 });
 export const historySchema = z.object({ items: z.array(historyItemSchema) });
 
-export const opportunityAttachmentSchema = z.object({ id: z.number().int(), fileName: z.string(), size: z.number().int(), contentType: z.string(), createdAt: z.number().int(), uploadedByName: z.string().nullable() });
+export const opportunityAttachmentSchema = z.object({
+  id: z.number().int(),
+  fileName: z.string(),
+  size: z.number().int(),
+  contentType: z.string(),
+  createdAt: z.number().int(),
+  uploadedByName: z.string().nullable(),
+});
 export const opportunityAttachmentList = z.object({ items: z.array(opportunityAttachmentSchema) });
 
 /** The `missing` member of a 422 evidence_required: the items a stage move, a creation or a win still lacks. */
 export const missingEvidenceSchema = z.object({
-  stageId: z.number().int(), stageName: z.string(), key: z.string(), label: z.string(), problem: z.enum(['missing', 'note_required', 'attachment_required']),
+  stageId: z.number().int(),
+  stageName: z.string(),
+  key: z.string(),
+  label: z.string(),
+  problem: z.enum(['missing', 'note_required', 'attachment_required']),
 });
 
 export type { OpportunityProblem } from '../domain/stage-gate.ts';

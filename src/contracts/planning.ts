@@ -9,9 +9,21 @@ import { text } from './common.ts';
  * live reports use.
  */
 const fen = z.number().int('must be a whole number of fen').min(0, 'must not be negative').max(1e15, 'is too large');
-const positiveFen = z.number().int('must be a whole number of fen').min(1, 'must be more than 0').max(1e15, 'is too large');
-const percent = z.number().int('must be a whole percent').min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100');
-const positivePercent = z.number().int('must be a whole percent').min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100');
+const positiveFen = z
+  .number()
+  .int('must be a whole number of fen')
+  .min(1, 'must be more than 0')
+  .max(1e15, 'is too large');
+const percent = z
+  .number()
+  .int('must be a whole percent')
+  .min(0, 'must be between 0 and 100')
+  .max(100, 'must be between 0 and 100');
+const positivePercent = z
+  .number()
+  .int('must be a whole percent')
+  .min(1, 'must be between 1 and 100')
+  .max(100, 'must be between 1 and 100');
 const weeks = z.number().min(0, 'must not be negative').max(520, 'must be at most 520 weeks');
 const positiveWeeks = z.number().gt(0, 'must be more than 0').max(520, 'must be at most 520 weeks');
 const count = z.number().min(0, 'must not be negative').max(1e9, 'is too large');
@@ -21,7 +33,8 @@ const stage = {
   probability: percent.describe('win probability of the stage, percent'),
   weeks: positiveWeeks.optional().describe('expected time in the stage, weeks; default 1'),
 };
-const stages = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'must have at least one stage').max(30, 'must have at most 30 stages');
+const stages = <T extends z.ZodType>(item: T) =>
+  z.array(item).min(1, 'must have at least one stage').max(30, 'must have at most 30 stages');
 
 export const standardFunnelRequest = z.strictObject({
   quota: fen,
@@ -35,7 +48,9 @@ export const standardFunnelResponse = z.object({
   winsPerWeek: z.number(),
   newPerWeek: z.number().int(),
   repsNeeded: z.number().int().nullable(),
-  stages: z.array(z.object({ name: z.string(), standard: z.number().int().nullable().describe('null for a 0% stage') })),
+  stages: z.array(
+    z.object({ name: z.string(), standard: z.number().int().nullable().describe('null for a 0% stage') }),
+  ),
 });
 
 const projectionWeek = z.object({ week: z.number().int(), wins: z.number() });
@@ -45,7 +60,11 @@ export const funnelGapRequest = z.strictObject({
   realised: fen,
   averageDeal: positiveFen,
   stages: stages(z.strictObject({ ...stage, count: count.describe('open deals in the stage now') })),
-  newPerWeek: z.array(count).max(520, 'must cover at most 520 weeks').optional().describe('newPerWeek[k] deals join the first stage in week k+1'),
+  newPerWeek: z
+    .array(count)
+    .max(520, 'must cover at most 520 weeks')
+    .optional()
+    .describe('newPerWeek[k] deals join the first stage in week k+1'),
 });
 export const funnelGapResponse = z.object({
   expectedDeals: z.number(),

@@ -113,32 +113,37 @@ type Of<Codes extends string, T extends Partial<Record<Codes, object>>> = T;
 export type NoParams = Record<never, never>;
 
 /** The params a problem carries; a code not listed carries none. */
-export type ProblemParamsTable = Of<ProblemCode, {
-  version_conflict: { currentVersion?: number };
-  rate_limited: { retryAfterSeconds: number };
-  claim_limit_reached: { limit: number; held: number };
-  territory_conflict: { ruleIds: number[]; userIds: number[] };
-  possible_duplicate: { matches: unknown[] };
-  handover_required: { accounts: number; opportunities: number; territories: number; handoverId: number | null };
-  handover_exists: { handoverId: number };
-  handover_incomplete: { missing: unknown[] };
-  evidence_missing: { missing: unknown[] };
-  stage_in_use: { opportunities: { total: number; byStatus: Record<string, number>; items: unknown[] } };
-  too_many_columns: ImportLimitParams;
-  too_many_rows: ImportLimitParams;
-  cell_too_long: ImportLimitParams;
-  import_too_large: ImportLimitParams;
-  file_too_complex: ImportLimitParams;
-  xlsx_too_many_entries: ImportLimitParams;
-  xlsx_part_too_large: ImportLimitParams;
-  xlsx_size_mismatch: ImportLimitParams;
-  xlsx_too_large: ImportLimitParams;
-  xlsx_shared_strings_too_large: ImportLimitParams;
-  xlsx_too_many_shared_strings: ImportLimitParams;
-}>;
+export type ProblemParamsTable = Of<
+  ProblemCode,
+  {
+    version_conflict: { currentVersion?: number };
+    rate_limited: { retryAfterSeconds: number };
+    claim_limit_reached: { limit: number; held: number };
+    territory_conflict: { ruleIds: number[]; userIds: number[] };
+    possible_duplicate: { matches: unknown[] };
+    handover_required: { accounts: number; opportunities: number; territories: number; handoverId: number | null };
+    handover_exists: { handoverId: number };
+    handover_incomplete: { missing: unknown[] };
+    evidence_missing: { missing: unknown[] };
+    stage_in_use: { opportunities: { total: number; byStatus: Record<string, number>; items: unknown[] } };
+    too_many_columns: ImportLimitParams;
+    too_many_rows: ImportLimitParams;
+    cell_too_long: ImportLimitParams;
+    import_too_large: ImportLimitParams;
+    file_too_complex: ImportLimitParams;
+    xlsx_too_many_entries: ImportLimitParams;
+    xlsx_part_too_large: ImportLimitParams;
+    xlsx_size_mismatch: ImportLimitParams;
+    xlsx_too_large: ImportLimitParams;
+    xlsx_shared_strings_too_large: ImportLimitParams;
+    xlsx_too_many_shared_strings: ImportLimitParams;
+  }
+>;
 /** An upload refused by a cap: which cap and its value, and where in the file when known. */
 export type ImportLimitParams = { limit: { name: string; max: number }; row?: number; part?: string };
-export type ProblemParams<C extends ProblemCode> = C extends keyof ProblemParamsTable ? ProblemParamsTable[C] : NoParams;
+export type ProblemParams<C extends ProblemCode> = C extends keyof ProblemParamsTable
+  ? ProblemParamsTable[C]
+  : NoParams;
 
 /**
  * The codes of field errors and their params. Validation issues of the schemas (zod) map onto
@@ -237,16 +242,88 @@ export type FieldErrorCode = keyof FieldErrorParamsTable;
 
 /** Every field-error code, listed once at run time (the i18n test renders each). */
 export const FIELD_ERROR_CODES = [
-  'required', 'invalid_type', 'invalid_value', 'too_small', 'too_big', 'invalid_format', 'not_multiple_of', 'unknown_field', 'malformed_json', 'invalid',
-  'not_found', 'not_in_reach', 'archived', 'inactive', 'conflict', 'stale_version', 'between', 'not_before', 'must_differ', 'wrong_password', 'unique',
-  'duplicate', 'not_of_account', 'not_of_process', 'cycle', 'top_unit', 'self', 'unknown_province', 'needs_city', 'cannot_take_over', 'accounts_only',
-  'owner_role', 'owner_required', 'cannot_start_won', 'lead_is_owner', 'lead_only', 'won_stage_fixed', 'won_stage_last', 'stages_mismatch',
-  'probability_order', 'evidence_not_due', 'unknown_evidence', 'note_required', 'attachment_required', 'attachment_elsewhere', 'attachment_not_visible',
-  'no_successor', 'no_note', 'invalid_credit_code', 'strategy_incomplete', 'claim_limit', 'territory_conflict', 'similar_exists', 'missing_file',
-  'unsupported_file', 'file_too_large', 'too_many_columns', 'too_many_rows', 'unreadable_file', 'no_rows', 'rows_have_errors', 'not_a_field',
-  'column_range', 'column_taken', 'name_or_credit_code', 'over_limit', 'nul_character', 'must_total_100', 'period_over',
-  'in_future', 'invalid_transition', 'visit_only', 'objectives_mismatch',
-  'column_range', 'column_taken', 'name_or_credit_code', 'over_limit', 'nul_character', 'must_total_100', 'period_over', 'checkpoint_not_due', 'solution_required',
+  'required',
+  'invalid_type',
+  'invalid_value',
+  'too_small',
+  'too_big',
+  'invalid_format',
+  'not_multiple_of',
+  'unknown_field',
+  'malformed_json',
+  'invalid',
+  'not_found',
+  'not_in_reach',
+  'archived',
+  'inactive',
+  'conflict',
+  'stale_version',
+  'between',
+  'not_before',
+  'must_differ',
+  'wrong_password',
+  'unique',
+  'duplicate',
+  'not_of_account',
+  'not_of_process',
+  'cycle',
+  'top_unit',
+  'self',
+  'unknown_province',
+  'needs_city',
+  'cannot_take_over',
+  'accounts_only',
+  'owner_role',
+  'owner_required',
+  'cannot_start_won',
+  'lead_is_owner',
+  'lead_only',
+  'won_stage_fixed',
+  'won_stage_last',
+  'stages_mismatch',
+  'probability_order',
+  'evidence_not_due',
+  'unknown_evidence',
+  'note_required',
+  'attachment_required',
+  'attachment_elsewhere',
+  'attachment_not_visible',
+  'no_successor',
+  'no_note',
+  'invalid_credit_code',
+  'strategy_incomplete',
+  'claim_limit',
+  'territory_conflict',
+  'similar_exists',
+  'missing_file',
+  'unsupported_file',
+  'file_too_large',
+  'too_many_columns',
+  'too_many_rows',
+  'unreadable_file',
+  'no_rows',
+  'rows_have_errors',
+  'not_a_field',
+  'column_range',
+  'column_taken',
+  'name_or_credit_code',
+  'over_limit',
+  'nul_character',
+  'must_total_100',
+  'period_over',
+  'in_future',
+  'invalid_transition',
+  'visit_only',
+  'objectives_mismatch',
+  'column_range',
+  'column_taken',
+  'name_or_credit_code',
+  'over_limit',
+  'nul_character',
+  'must_total_100',
+  'period_over',
+  'checkpoint_not_due',
+  'solution_required',
 ] as const satisfies readonly FieldErrorCode[];
 // Both ways: a code in the table but not in the list fails here.
 type Missing = Exclude<FieldErrorCode, (typeof FIELD_ERROR_CODES)[number]>;
@@ -254,10 +331,14 @@ export const fieldErrorCodesComplete: [Missing] extends [never] ? true : Missing
 
 /** A field error as the API sends it; params are there when the code has any. */
 export type FieldError = {
-  [C in FieldErrorCode]: { field: string; code: C; message: string } & ([keyof FieldErrorParamsTable[C]] extends [never] ? { params?: undefined } : { params: FieldErrorParamsTable[C] });
+  [C in FieldErrorCode]: { field: string; code: C; message: string } & ([keyof FieldErrorParamsTable[C]] extends [never]
+    ? { params?: undefined }
+    : { params: FieldErrorParamsTable[C] });
 }[FieldErrorCode];
 
 /** What a service names for one field: the code and its params, without the path. */
 export type FieldIssue = {
-  [C in FieldErrorCode]: [keyof FieldErrorParamsTable[C]] extends [never] ? { code: C } : { code: C; params: FieldErrorParamsTable[C] };
+  [C in FieldErrorCode]: [keyof FieldErrorParamsTable[C]] extends [never]
+    ? { code: C }
+    : { code: C; params: FieldErrorParamsTable[C] };
 }[FieldErrorCode];

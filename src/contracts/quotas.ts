@@ -11,14 +11,20 @@ import { periodParam, periodSchema, scopeParam, scopeSchema } from './targets.ts
 export const QUOTA_BASES = ['tax_inclusive', 'net'] as const;
 
 const fen = z.number().int('must be a whole number of fen').min(0, 'must not be negative').max(1e15, 'is too large');
-const percent = z.number().int('must be a whole percent').min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100');
+const percent = z
+  .number()
+  .int('must be a whole percent')
+  .min(0, 'must be between 0 and 100')
+  .max(100, 'must be between 0 and 100');
 export const fiscalYear = z.number().int().min(1970).max(9998);
 
 export const quotaSetting = z.object({
   id: z.number().int(),
   amount: z.number().int().describe('the annual quota, fen, in its own basis'),
   quarterRatios: z.array(z.number().int()).describe('percent of the year per fiscal quarter, Q1 first'),
-  categories: z.array(z.object({ key: z.string(), share: z.number().int() })).describe('percent of the quota per category'),
+  categories: z
+    .array(z.object({ key: z.string(), share: z.number().int() }))
+    .describe('percent of the quota per category'),
   basis: z.enum(QUOTA_BASES),
   updatedAt: z.number().int(),
   updatedBy: z.string().nullable(),
@@ -40,9 +46,11 @@ export const quotaRow = z.object({
   depth: z.number().int().describe('depth in the org tree of the unit (a person: of their unit, plus one)'),
   role: z.string().nullable(),
   quota: quotaSetting.nullable().describe('the quota set for this person or unit; null when none is set'),
-  effective: amounts.describe('what counts, in the basis asked for: the set quota, or for a unit without one its members\' sum'),
-  members: amounts.nullable().describe('units: the sum of the members\' quotas (people in it, sub-units)'),
-  difference: z.number().int().nullable().describe('units with a quota of their own: set − members\' sum for the year'),
+  effective: amounts.describe(
+    "what counts, in the basis asked for: the set quota, or for a unit without one its members' sum",
+  ),
+  members: amounts.nullable().describe("units: the sum of the members' quotas (people in it, sub-units)"),
+  difference: z.number().int().nullable().describe("units with a quota of their own: set − members' sum for the year"),
   canEdit: z.boolean(),
 });
 
@@ -61,9 +69,16 @@ export const quotaTable = z.object({
 export const quotaItem = z.strictObject({
   subjectType: z.enum(['user', 'unit']),
   subjectId: recordId,
-  amount: fen.nullable().describe('the annual quota, fen; null removes it (a unit then counts its members\' sum)'),
-  quarterRatios: z.array(percent).length(4, 'must have four quarters').optional().describe('default 25/25/25/25, or the ratios already set'),
-  categories: z.array(z.strictObject({ key: text(40), share: percent })).max(20, 'must have at most 20 categories').optional(),
+  amount: fen.nullable().describe("the annual quota, fen; null removes it (a unit then counts its members' sum)"),
+  quarterRatios: z
+    .array(percent)
+    .length(4, 'must have four quarters')
+    .optional()
+    .describe('default 25/25/25/25, or the ratios already set'),
+  categories: z
+    .array(z.strictObject({ key: text(40), share: percent }))
+    .max(20, 'must have at most 20 categories')
+    .optional(),
   basis: z.enum(QUOTA_BASES).optional(),
   version: versionField.optional().describe('the version you read; required to change a quota that exists'),
 });
@@ -80,36 +95,53 @@ export const quotaHistoryQuery = z.strictObject({
   fiscalYear: queryInt(fiscalYear).optional(),
 });
 export const quotaHistory = z.object({
-  items: z.array(z.object({
-    id: z.number().int(),
-    fiscalYear: z.number().int(),
-    before: z.string().nullable().describe('JSON of the quota before: {amount, quarterRatios, categories, basis}'),
-    after: z.string().nullable(),
-    reason: z.string().nullable(),
-    actorName: z.string().nullable(),
-    at: z.number().int(),
-  })),
+  items: z.array(
+    z.object({
+      id: z.number().int(),
+      fiscalYear: z.number().int(),
+      before: z.string().nullable().describe('JSON of the quota before: {amount, quarterRatios, categories, basis}'),
+      after: z.string().nullable(),
+      reason: z.string().nullable(),
+      actorName: z.string().nullable(),
+      at: z.number().int(),
+    }),
+  ),
 });
 
 export const quotaImportQuery = z.strictObject({
   fiscalYear: queryInt(fiscalYear),
-  dryRun: z.enum(['true', 'false']).default('false').describe('true: check the file and say what it would change, save nothing'),
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('true: check the file and say what it would change, save nothing'),
   reason: z.string().trim().min(1).max(500).optional().describe('kept in the history; default "import"'),
 });
 export const quotaImportResponse = z.object({
-  items: z.array(z.object({ row: z.number().int(), subjectType: z.enum(['user', 'unit']), subjectId: z.number().int(), name: z.string(), amount: z.number().int().nullable() })),
+  items: z.array(
+    z.object({
+      row: z.number().int(),
+      subjectType: z.enum(['user', 'unit']),
+      subjectId: z.number().int(),
+      name: z.string(),
+      amount: z.number().int().nullable(),
+    }),
+  ),
   errors: z.array(z.object({ row: z.number().int(), column: z.string(), code: z.string(), message: z.string() })),
   changed: z.number().int(),
 });
 
-export const quotaFigureQuery = z.strictObject({ scope: scopeParam.optional(), period: periodParam.optional(), basis: z.enum(QUOTA_BASES).optional() });
+export const quotaFigureQuery = z.strictObject({
+  scope: scopeParam.optional(),
+  period: periodParam.optional(),
+  basis: z.enum(QUOTA_BASES).optional(),
+});
 export const quotaFigure = z.object({
   scope: scopeSchema,
   period: periodSchema,
   basis: z.enum(QUOTA_BASES),
   amount: z.number().int().describe('the quota of the scope in the period, fen'),
-  set: z.boolean().describe('false when it is the members\' sum (a unit or workspace without its own quota)'),
-  membersAmount: z.number().int().nullable().describe('units: the members\' sum in the period'),
+  set: z.boolean().describe("false when it is the members' sum (a unit or workspace without its own quota)"),
+  membersAmount: z.number().int().nullable().describe("units: the members' sum in the period"),
   categories: z.record(z.string(), z.number().int()).describe('fen per category in the period'),
 });
 

@@ -14,7 +14,9 @@ const checkpointState = z.object({
   date: z.string().describe('the checkpoint date'),
   due: z.boolean().describe('falls in the week or before it, and is not done'),
   overdue: z.boolean().describe('due before the week began'),
-  done: z.object({ outcome: z.enum(CHECKPOINT_OUTCOMES), note: z.string().nullable(), by: z.string(), at: z.number().int() }).nullable(),
+  done: z
+    .object({ outcome: z.enum(CHECKPOINT_OUTCOMES), note: z.string().nullable(), by: z.string(), at: z.number().int() })
+    .nullable(),
 });
 
 export const weeklyReviewItem = z.object({
@@ -44,13 +46,17 @@ export const weeklyReviewResponse = z.object({
   week: z.object({ start: z.string(), end: z.string() }),
   items: z.array(weeklyReviewItem),
   total: z.number().int(),
-  counts: z.object({ open: z.number().int(), day15: z.number().int(), day30: z.number().int() }).describe('open deals, and those with a 15- or 30-day checkpoint due this week'),
+  counts: z
+    .object({ open: z.number().int(), day15: z.number().int(), day30: z.number().int() })
+    .describe('open deals, and those with a 15- or 30-day checkpoint due this week'),
 });
 
 export const checkpointReviewRequest = z.strictObject({
   kind: z.enum(CHECKPOINT_KINDS),
   week: isoDate.optional().describe('the week of a weekly look; default this week'),
-  outcome: z.enum(CHECKPOINT_OUTCOMES).describe('day30: advanced (with the evidence in note) or disqualified; weekly and day15: reviewed'),
+  outcome: z
+    .enum(CHECKPOINT_OUTCOMES)
+    .describe('day30: advanced (with the evidence in note) or disqualified; weekly and day15: reviewed'),
   note: optionalText(2000),
 });
 
@@ -62,23 +68,45 @@ export const weeklyReportSchema = z.object({
   id: z.number().int().nullable().describe('null: nothing written for the week yet'),
   user: z.object({ id: z.number().int(), name: z.string() }),
   weekStart: z.string(),
-  plan: z.object({ visits: z.string().nullable(), targets: z.string().nullable(), deals: z.array(z.object({ opportunityId: z.number().int(), name: z.string(), note: z.string().nullable() })) }),
+  plan: z.object({
+    visits: z.string().nullable(),
+    targets: z.string().nullable(),
+    deals: z.array(z.object({ opportunityId: z.number().int(), name: z.string(), note: z.string().nullable() })),
+  }),
   planSubmittedAt: z.number().int().nullable(),
-  summary: z.object({ done: z.string().nullable(), progress: z.string().nullable(), problems: z.array(z.object({ problem: z.string(), solution: z.string() })), help: z.string().nullable() }),
+  summary: z.object({
+    done: z.string().nullable(),
+    progress: z.string().nullable(),
+    problems: z.array(z.object({ problem: z.string(), solution: z.string() })),
+    help: z.string().nullable(),
+  }),
   summarySubmittedAt: z.number().int().nullable(),
-  comments: z.array(z.object({ id: z.number().int(), author: z.object({ id: z.number().int(), name: z.string() }), body: z.string(), createdAt: z.number().int() })),
+  comments: z.array(
+    z.object({
+      id: z.number().int(),
+      author: z.object({ id: z.number().int(), name: z.string() }),
+      body: z.string(),
+      createdAt: z.number().int(),
+    }),
+  ),
   version: z.number().int(),
   permissions: z.object({ edit: z.boolean(), comment: z.boolean() }),
 });
 
-export const weeklyReportQuery = z.strictObject({ week: isoDate.optional(), userId: queryId.optional().describe('default: me') });
+export const weeklyReportQuery = z.strictObject({
+  week: isoDate.optional(),
+  userId: queryId.optional().describe('default: me'),
+});
 
 export const savePlanRequest = z.strictObject({
   week: isoDate,
   version: z.number().int().min(0).max(2_147_483_647).describe('0 for a new report, otherwise the version read'),
   visits: optionalText(4000),
   targets: optionalText(4000),
-  deals: z.array(z.strictObject({ opportunityId: recordId, note: optionalText(500) })).max(50).default([]),
+  deals: z
+    .array(z.strictObject({ opportunityId: recordId, note: optionalText(500) }))
+    .max(50)
+    .default([]),
   submit: z.boolean().default(false).describe('submit the plan (it counts as written); false saves a draft'),
 });
 
@@ -97,14 +125,16 @@ export const commentRequest = z.strictObject({ body: text(2000) });
 export const teamReportsQuery = z.strictObject({ week: isoDate.optional(), orgUnitId: queryId.optional() });
 export const teamReportsResponse = z.object({
   week: z.object({ start: z.string(), end: z.string() }),
-  items: z.array(z.object({
-    user: z.object({ id: z.number().int(), name: z.string(), orgUnitLabel: z.string() }),
-    reportId: z.number().int().nullable(),
-    planSubmittedAt: z.number().int().nullable(),
-    summarySubmittedAt: z.number().int().nullable(),
-    problems: z.number().int(),
-    comments: z.number().int(),
-  })),
+  items: z.array(
+    z.object({
+      user: z.object({ id: z.number().int(), name: z.string(), orgUnitLabel: z.string() }),
+      reportId: z.number().int().nullable(),
+      planSubmittedAt: z.number().int().nullable(),
+      summarySubmittedAt: z.number().int().nullable(),
+      problems: z.number().int(),
+      comments: z.number().int(),
+    }),
+  ),
   missing: z.object({ plan: z.number().int(), summary: z.number().int() }),
 });
 

@@ -3,27 +3,58 @@ import { versionField } from './common.ts';
 import { ACTIVITY_TYPES } from '../domain/activities.ts';
 
 /** The workspace rules: tier thresholds, follow-up cadence, pool release, claim limit (docs/archive.md). */
-const days = (max: number) => z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(max, `must be at most ${max} days`);
-const bp = z.number().int('must be whole basis points').min(1, 'must be more than 0').max(10_000, 'must be at most 10000 (100%)');
+const days = (max: number) =>
+  z
+    .number()
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 day')
+    .max(max, `must be at most ${max} days`);
+const bp = z
+  .number()
+  .int('must be whole basis points')
+  .min(1, 'must be more than 0')
+  .max(10_000, 'must be at most 10000 (100%)');
 
-const percent = z.number().int('must be a whole percent').min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100');
+const percent = z
+  .number()
+  .int('must be a whole percent')
+  .min(0, 'must be between 0 and 100')
+  .max(100, 'must be between 0 and 100');
 
 const tierDays = z.object({ A: z.number().int(), B: z.number().int(), C: z.number().int() });
 export const rulesSchema = z.object({
-  tierAShareBp: z.number().int().describe('ABC tiers: cumulative share of the amount that makes A, basis points (docs/archive.md)'),
+  tierAShareBp: z
+    .number()
+    .int()
+    .describe('ABC tiers: cumulative share of the amount that makes A, basis points (docs/archive.md)'),
   tierBShareBp: z.number().int().describe('cumulative share that makes A+B, basis points'),
   tierWindowMonths: z.number().int().describe('trailing window of purchases, months'),
-  forecastCommitWeight: z.number().int().describe('revenue forecast: weight of commit, percent (docs/targets.md § Revenue forecast)'),
+  forecastCommitWeight: z
+    .number()
+    .int()
+    .describe('revenue forecast: weight of commit, percent (docs/targets.md § Revenue forecast)'),
   forecastPossibleWeight: z.number().int().describe('revenue forecast: weight of possible, percent'),
-  forecastUnforecastRate: z.number().int().describe('revenue forecast: unforecast share of the quota per remaining week, percent'),
+  forecastUnforecastRate: z
+    .number()
+    .int()
+    .describe('revenue forecast: unforecast share of the quota per remaining week, percent'),
   gapP1: z.number().int().describe('gap analysis P1: share of commit expected to close, percent'),
   gapP2: z.number().int().describe('gap analysis P2: share of the other identified deals, percent'),
   gapP3: z.number().int().describe('gap analysis P3: yield of new pipeline, percent'),
-  followUpDays: tierDays.describe('maximum days between qualifying follow-ups per tier (docs/archive.md § Follow-up cadence)'),
-  poolReleaseDays: z.object({ A: z.number().int().nullable(), B: z.number().int().nullable(), C: z.number().int().nullable() }).describe('days without follow-up before release to the pool; null = never (docs/archive.md)'),
+  followUpDays: tierDays.describe(
+    'maximum days between qualifying follow-ups per tier (docs/archive.md § Follow-up cadence)',
+  ),
+  poolReleaseDays: z
+    .object({ A: z.number().int().nullable(), B: z.number().int().nullable(), C: z.number().int().nullable() })
+    .describe('days without follow-up before release to the pool; null = never (docs/archive.md)'),
   claimLimit: z.number().int().describe('most private accounts a rep may hold when claiming from the pool'),
-  largeDealThreshold: z.number().int().describe('opportunity size class threshold, fen (docs/sales-process.md § The opportunity)'),
-  qualifyingActivityTypes: z.array(z.enum(ACTIVITY_TYPES)).describe('activity types that count as a qualifying follow-up (docs/rhythm.md § Activities)'),
+  largeDealThreshold: z
+    .number()
+    .int()
+    .describe('opportunity size class threshold, fen (docs/sales-process.md § The opportunity)'),
+  qualifyingActivityTypes: z
+    .array(z.enum(ACTIVITY_TYPES))
+    .describe('activity types that count as a qualifying follow-up (docs/rhythm.md § Activities)'),
   version: z.number().int().describe('the workspace version'),
 });
 
@@ -31,19 +62,46 @@ export const updateRulesRequest = z.strictObject({
   version: versionField,
   tierAShareBp: bp.optional(),
   tierBShareBp: bp.optional(),
-  tierWindowMonths: z.number().int('must be whole months').min(1, 'must be at least 1 month').max(60, 'must be at most 60 months').optional(),
+  tierWindowMonths: z
+    .number()
+    .int('must be whole months')
+    .min(1, 'must be at least 1 month')
+    .max(60, 'must be at most 60 months')
+    .optional(),
   forecastCommitWeight: percent.optional(),
   forecastPossibleWeight: percent.optional(),
   forecastUnforecastRate: percent.optional(),
   gapP1: percent.optional(),
   gapP2: percent.optional(),
   gapP3: percent.min(1, 'must be between 1 and 100').optional(),
-  followUpDays: z.strictObject({ A: days(365).optional(), B: days(365).optional(), C: days(365).optional() }).optional(),
-  poolReleaseDays: z.strictObject({ A: days(3650).nullable().optional(), B: days(3650).nullable().optional(), C: days(3650).nullable().optional() }).optional(),
-  claimLimit: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100_000, 'must be at most 100000').optional(),
-  largeDealThreshold: z.number().int('must be whole fen').min(1, 'must be more than 0').max(1e15, 'is too large').optional(),
-  qualifyingActivityTypes: z.array(z.enum(ACTIVITY_TYPES)).min(1, 'must name at least one type').max(ACTIVITY_TYPES.length)
-    .refine((a) => new Set(a).size === a.length, 'must not repeat a type').optional()
+  followUpDays: z
+    .strictObject({ A: days(365).optional(), B: days(365).optional(), C: days(365).optional() })
+    .optional(),
+  poolReleaseDays: z
+    .strictObject({
+      A: days(3650).nullable().optional(),
+      B: days(3650).nullable().optional(),
+      C: days(3650).nullable().optional(),
+    })
+    .optional(),
+  claimLimit: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(100_000, 'must be at most 100000')
+    .optional(),
+  largeDealThreshold: z
+    .number()
+    .int('must be whole fen')
+    .min(1, 'must be more than 0')
+    .max(1e15, 'is too large')
+    .optional(),
+  qualifyingActivityTypes: z
+    .array(z.enum(ACTIVITY_TYPES))
+    .min(1, 'must name at least one type')
+    .max(ACTIVITY_TYPES.length)
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a type')
+    .optional()
     .describe('which activity types count as a qualifying follow-up; applies to activities written from now on'),
 });
 

@@ -10,11 +10,18 @@ export const TEMPLATE_KEYS = ['small', 'large', 'seven_steps', 'p0_p7'] as const
 export const MAX_STAGES = 20;
 
 const evidenceItem = z.strictObject({
-  key: z.string().trim().regex(/^[a-z0-9_]{1,40}$/, 'must be 1–40 lower-case letters, digits or _'),
+  key: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9_]{1,40}$/, 'must be 1–40 lower-case letters, digits or _'),
   label: text(200),
   requires: z.enum(EVIDENCE_REQUIREMENTS),
 });
-export const evidenceItemSchema = z.object({ key: z.string(), label: z.string(), requires: z.enum(EVIDENCE_REQUIREMENTS) });
+export const evidenceItemSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  requires: z.enum(EVIDENCE_REQUIREMENTS),
+});
 
 export const stageSchema = z.object({
   id: z.number().int(),
@@ -33,7 +40,12 @@ export const stageSchema = z.object({
   version: z.number().int(),
 });
 
-const probability = z.number().int().min(0, 'must be 0–100').max(100, 'must be 0–100').describe('win probability, percent');
+const probability = z
+  .number()
+  .int()
+  .min(0, 'must be 0–100')
+  .max(100, 'must be 0–100')
+  .describe('win probability, percent');
 
 /** What an administrator sets on a stage, when adding it or editing it. */
 const stageFields = {
@@ -49,30 +61,62 @@ const stageFields = {
 };
 
 export const processSummarySchema = z.object({
-  id: z.number().int(), name: z.string(), description: z.string().nullable(), templateKey: z.string().nullable(), active: z.boolean(), stageCount: z.number().int(),
+  id: z.number().int(),
+  name: z.string(),
+  description: z.string().nullable(),
+  templateKey: z.string().nullable(),
+  active: z.boolean(),
+  stageCount: z.number().int(),
   openOpportunities: z.number().int().describe('open opportunities in this process that the caller may see'),
-  updatedAt: z.number().int(), version: z.number().int(),
+  updatedAt: z.number().int(),
+  version: z.number().int(),
 });
-export const processSchema = processSummarySchema.omit({ stageCount: true, openOpportunities: true }).extend({ stages: z.array(stageSchema) });
+export const processSchema = processSummarySchema
+  .omit({ stageCount: true, openOpportunities: true })
+  .extend({ stages: z.array(stageSchema) });
 const bilingual = z.object({ zh: z.string(), en: z.string() });
 
 export const listProcessesQuery = z.strictObject({ includeInactive: queryBool });
 export const processList = z.object({ items: z.array(processSummarySchema), total: z.number().int() });
-export const templateSchema = z.object({ key: z.string(), name: bilingual, description: bilingual, stages: z.array(z.object({ name: bilingual, probability: z.number().int() })) });
+export const templateSchema = z.object({
+  key: z.string(),
+  name: bilingual,
+  description: bilingual,
+  stages: z.array(z.object({ name: bilingual, probability: z.number().int() })),
+});
 export const templateList = z.object({ items: z.array(templateSchema) });
 
-export const copyTemplateRequest = z.strictObject({ templateKey: z.enum(TEMPLATE_KEYS), name: text(100).optional(), lang: z.enum(['zh', 'en']).default('zh') });
-export const updateProcessRequest = z.strictObject({ version: versionField, name: text(100).optional(), description: optionalText(1000), active: z.boolean().optional() });
-export const updateStageRequest = z.strictObject({ version: versionField, ...stageFields, name: stageFields.name.optional(), probability: stageFields.probability.optional() });
+export const copyTemplateRequest = z.strictObject({
+  templateKey: z.enum(TEMPLATE_KEYS),
+  name: text(100).optional(),
+  lang: z.enum(['zh', 'en']).default('zh'),
+});
+export const updateProcessRequest = z.strictObject({
+  version: versionField,
+  name: text(100).optional(),
+  description: optionalText(1000),
+  active: z.boolean().optional(),
+});
+export const updateStageRequest = z.strictObject({
+  version: versionField,
+  ...stageFields,
+  name: stageFields.name.optional(),
+  probability: stageFields.probability.optional(),
+});
 export const addStageRequest = z.strictObject({
-  version: versionField.describe('The process\'s version you read; a stale one gets 409'),
+  version: versionField.describe("The process's version you read; a stale one gets 409"),
   position: z.number().int().min(0).describe('0-based place of the new stage'),
   ...stageFields,
 });
-export const removeStageQuery = z.strictObject({ version: queryId.optional().describe('The process\'s version you read; a stale one gets 409') });
+export const removeStageQuery = z.strictObject({
+  version: queryId.optional().describe("The process's version you read; a stale one gets 409"),
+});
 export const stageOrderRequest = z.strictObject({
-  version: versionField.describe('The process\'s version you read; a stale one gets 409'),
-  stages: z.array(z.strictObject({ id: recordId, probability: probability.optional() })).min(1).max(MAX_STAGES),
+  version: versionField.describe("The process's version you read; a stale one gets 409"),
+  stages: z
+    .array(z.strictObject({ id: recordId, probability: probability.optional() }))
+    .min(1)
+    .max(MAX_STAGES),
 });
 
 /** The `opportunities` member of the 409 stage_in_use: the deals still in the stage being removed. */

@@ -10,7 +10,12 @@ import { queryInt } from './common.ts';
 export const SEARCH_COUNT_CAP = 1000;
 
 export const searchQuery = z.strictObject({
-  q: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').describe('substring of a name, phone, email, title or credit code; or pinyin initials of a name'),
+  q: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(100, 'must be at most 100 characters')
+    .describe('substring of a name, phone, email, title or credit code; or pinyin initials of a name'),
   limit: queryInt(z.number().int().min(1).max(20)).default(5).describe('results per group'),
 });
 export type SearchQuery = z.infer<typeof searchQuery>;

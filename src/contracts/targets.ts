@@ -11,8 +11,14 @@ import { PERIOD_NAME_PATTERN } from '../domain/period-name.ts';
  *    year starts in) or `2026-07` (a calendar month); omitted, the current fiscal quarter.
  */
 export const SCOPE_PATTERN = '^(workspace|(unit|user):[1-9][0-9]{0,9})$';
-export const scopeParam = z.string().regex(new RegExp(SCOPE_PATTERN), 'must be workspace, unit:<id> or user:<id>').describe('workspace, unit:<id> (its subtree) or user:<id>; default the caller\'s own');
-export const periodParam = z.string().regex(new RegExp(PERIOD_NAME_PATTERN), 'must be a period such as FY2026, FY2026-Q3, FY2026-W05 or 2026-07').describe('FY2026, FY2026-Q3, FY2026-W05 or 2026-07; default the current fiscal quarter');
+export const scopeParam = z
+  .string()
+  .regex(new RegExp(SCOPE_PATTERN), 'must be workspace, unit:<id> or user:<id>')
+  .describe("workspace, unit:<id> (its subtree) or user:<id>; default the caller's own");
+export const periodParam = z
+  .string()
+  .regex(new RegExp(PERIOD_NAME_PATTERN), 'must be a period such as FY2026, FY2026-Q3, FY2026-W05 or 2026-07')
+  .describe('FY2026, FY2026-Q3, FY2026-W05 or 2026-07; default the current fiscal quarter');
 
 export const scopeSchema = z.object({
   kind: z.enum(['workspace', 'unit', 'user']),

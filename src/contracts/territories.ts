@@ -19,7 +19,10 @@ export const territorySchema = z.object({
   orgUnitId: z.number().int(),
   orgUnitName: z.string(),
   active: z.boolean(),
-  specificity: z.number().int().describe('how many of province, city, district, industry the rule names; the most specific match wins'),
+  specificity: z
+    .number()
+    .int()
+    .describe('how many of province, city, district, industry the rule names; the most specific match wins'),
   editable: z.boolean().describe('the caller may change or delete this rule'),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
@@ -36,7 +39,12 @@ const place = {
   industry: z.enum(INDUSTRIES).nullable().optional(),
 };
 
-const placeSchema = z.object({ province: z.string().nullable(), city: z.string().nullable(), district: z.string().nullable(), industry: industry.nullable() });
+const placeSchema = z.object({
+  province: z.string().nullable(),
+  city: z.string().nullable(),
+  district: z.string().nullable(),
+  industry: industry.nullable(),
+});
 
 export const listTerritoriesQuery = z.strictObject({
   limit: queryInt(z.number().int().min(1).max(500)).default(100),
@@ -47,17 +55,37 @@ export const listTerritoriesQuery = z.strictObject({
   active: queryBool,
 });
 
-export const territoryConflictSchema = z.object({ place: placeSchema, specificity: z.number().int(), rules: z.array(territorySchema) });
+export const territoryConflictSchema = z.object({
+  place: placeSchema,
+  specificity: z.number().int(),
+  rules: z.array(territorySchema),
+});
 export const conflictList = z.object({ items: z.array(territoryConflictSchema), total: z.number().int() });
 
-export const mismatchesQuery = z.strictObject({ limit: queryInt(z.number().int().min(1).max(200)).default(50), offset: queryInt(z.number().int().min(0)).default(0) });
+export const mismatchesQuery = z.strictObject({
+  limit: queryInt(z.number().int().min(1).max(200)).default(50),
+  offset: queryInt(z.number().int().min(0)).default(0),
+});
 export const territoryMismatchSchema = z.object({
-  accountId: z.number().int(), accountName: z.string(), province: z.string().nullable(), city: z.string().nullable(), industry: z.string().nullable(),
-  ownerId: z.number().int(), ownerName: z.string().nullable(), territoryUserId: z.number().int(), territoryUserName: z.string(), ruleId: z.number().int(),
+  accountId: z.number().int(),
+  accountName: z.string(),
+  province: z.string().nullable(),
+  city: z.string().nullable(),
+  industry: z.string().nullable(),
+  ownerId: z.number().int(),
+  ownerName: z.string().nullable(),
+  territoryUserId: z.number().int(),
+  territoryUserName: z.string(),
+  ruleId: z.number().int(),
 });
 export const mismatchList = z.object({ items: z.array(territoryMismatchSchema), total: z.number().int() });
 
-export const previewQuery = z.strictObject({ province: z.string().max(30).optional(), city: z.string().max(30).optional(), district: z.string().max(30).optional(), industry: z.enum(INDUSTRIES).optional() });
+export const previewQuery = z.strictObject({
+  province: z.string().max(30).optional(),
+  city: z.string().max(30).optional(),
+  district: z.string().max(30).optional(),
+  industry: z.enum(INDUSTRIES).optional(),
+});
 export const previewSchema = z.object({
   result: z.enum(['assigned', 'conflict', 'none', 'inactive']),
   user: z.object({ id: z.number().int(), name: z.string(), orgUnitName: z.string() }).nullable(),
@@ -66,11 +94,22 @@ export const previewSchema = z.object({
 
 export const applyRequest = z.strictObject({ dryRun: z.boolean().default(true) });
 export const applyResult = z.object({
-  dryRun: z.boolean(), poolAccounts: z.number().int(), assigned: z.number().int(), conflicted: z.number().int(), unmatched: z.number().int(),
-  sample: z.array(z.object({ accountId: z.number().int(), accountName: z.string(), userId: z.number().int(), userName: z.string() })),
+  dryRun: z.boolean(),
+  poolAccounts: z.number().int(),
+  assigned: z.number().int(),
+  conflicted: z.number().int(),
+  unmatched: z.number().int(),
+  sample: z.array(
+    z.object({ accountId: z.number().int(), accountName: z.string(), userId: z.number().int(), userName: z.string() }),
+  ),
 });
 
-export const createTerritoryRequest = z.strictObject({ name: optionalText(100), ...place, userId: recordId, active: z.boolean().optional() });
+export const createTerritoryRequest = z.strictObject({
+  name: optionalText(100),
+  ...place,
+  userId: recordId,
+  active: z.boolean().optional(),
+});
 export const updateTerritoryRequest = z.strictObject({
   version: versionField,
   name: optionalText(100),

@@ -14,31 +14,74 @@ export const recomputeResult = z.object({
   updated: z.number().int().describe('accounts whose computed tier, value type or amounts changed'),
   tierChanged: z.number().int().describe('accounts whose effective tier changed (each logged in the history)'),
   byTier: tierCounts,
-  window: z.object({ from: z.number().int(), to: z.number().int(), priorFrom: z.number().int(), months: z.number().int() }),
+  window: z.object({
+    from: z.number().int(),
+    to: z.number().int(),
+    priorFrom: z.number().int(),
+    months: z.number().int(),
+  }),
   computedAt: z.number().int(),
 });
 
 export const summaryQuery = z.strictObject({ orgUnitId: queryId.optional().describe('unit, including its sub-units') });
 export const tierSummarySchema = z.object({
-  tiers: z.array(z.object({ tier: z.enum(TIERS), count: z.number().int(), trailingAmount: z.number().int(), priorAmount: z.number().int(), overridden: z.number().int() })),
-  valueTypes: z.array(z.object({
-    valueType: z.enum(VALUE_TYPES).nullable().describe('null: no purchases in either window'),
-    count: z.number().int(), trailingAmount: z.number().int(), priorAmount: z.number().int(), strategy: z.string().nullable(),
-  })),
-  matrix: z.array(z.object({ tier: z.enum(TIERS), valueType: z.enum(VALUE_TYPES).nullable(), count: z.number().int(), trailingAmount: z.number().int() })),
+  tiers: z.array(
+    z.object({
+      tier: z.enum(TIERS),
+      count: z.number().int(),
+      trailingAmount: z.number().int(),
+      priorAmount: z.number().int(),
+      overridden: z.number().int(),
+    }),
+  ),
+  valueTypes: z.array(
+    z.object({
+      valueType: z.enum(VALUE_TYPES).nullable().describe('null: no purchases in either window'),
+      count: z.number().int(),
+      trailingAmount: z.number().int(),
+      priorAmount: z.number().int(),
+      strategy: z.string().nullable(),
+    }),
+  ),
+  matrix: z.array(
+    z.object({
+      tier: z.enum(TIERS),
+      valueType: z.enum(VALUE_TYPES).nullable(),
+      count: z.number().int(),
+      trailingAmount: z.number().int(),
+    }),
+  ),
   total: z.object({ count: z.number().int(), trailingAmount: z.number().int() }),
-  thresholds: z.object({ aShareBp: z.number().int(), bShareBp: z.number().int(), windowMonths: z.number().int(), growthBp: z.number().int(), shrinkBp: z.number().int() }),
+  thresholds: z.object({
+    aShareBp: z.number().int(),
+    bShareBp: z.number().int(),
+    windowMonths: z.number().int(),
+    growthBp: z.number().int(),
+    shrinkBp: z.number().int(),
+  }),
   computedAt: z.number().int().nullable(),
 });
 
 export const tierOverrideRequest = z.strictObject({
   version: versionField,
   tier: z.enum(TIERS).nullable(),
-  reason: z.string().trim().max(500, 'must be at most 500 characters').optional().describe('required when setting an override'),
+  reason: z
+    .string()
+    .trim()
+    .max(500, 'must be at most 500 characters')
+    .optional()
+    .describe('required when setting an override'),
 });
 
-const criteriaShape = Object.fromEntries(NAMED_CRITERIA.map((k) => [k, z.boolean().optional()])) as Record<(typeof NAMED_CRITERIA)[number], z.ZodOptional<z.ZodBoolean>>;
-export const namedRequest = z.strictObject({ version: versionField, named: z.boolean().optional(), criteria: z.strictObject(criteriaShape).optional() });
+const criteriaShape = Object.fromEntries(NAMED_CRITERIA.map((k) => [k, z.boolean().optional()])) as Record<
+  (typeof NAMED_CRITERIA)[number],
+  z.ZodOptional<z.ZodBoolean>
+>;
+export const namedRequest = z.strictObject({
+  version: versionField,
+  named: z.boolean().optional(),
+  criteria: z.strictObject(criteriaShape).optional(),
+});
 
 export type RecomputeResult = z.infer<typeof recomputeResult>;
 export type TierSummary = z.infer<typeof tierSummarySchema>;

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { email, listQuery, optionalText, password, queryBool, queryId, recordId, text, versionField } from './common.ts';
+import {
+  email,
+  listQuery,
+  optionalText,
+  password,
+  queryBool,
+  queryId,
+  recordId,
+  text,
+  versionField,
+} from './common.ts';
 import { LOCALES, ROLES } from '../domain/roles.ts';
 
 /** Users of the workspace (docs/organisation.md). */
@@ -10,14 +20,24 @@ export const userSchema = z.object({
   role: z.enum(ROLES),
   orgUnitId: z.number().int(),
   orgUnitName: z.string(),
-  orgUnitPath: z.array(z.string()).describe('names of the units from the top of the organisation down to the user\'s unit'),
-  orgUnitLabel: z.string().describe('the shortest tail of orgUnitPath, joined by " / ", that no other active unit shares: "上海分公司 / 销售一部"'),
+  orgUnitPath: z
+    .array(z.string())
+    .describe("names of the units from the top of the organisation down to the user's unit"),
+  orgUnitLabel: z
+    .string()
+    .describe(
+      'the shortest tail of orgUnitPath, joined by " / ", that no other active unit shares: "上海分公司 / 销售一部"',
+    ),
   title: z.string().nullable(),
   phone: z.string().nullable(),
   active: z.boolean(),
   locale: z.enum(LOCALES),
   canExport: z.boolean(),
-  mustChangePassword: z.boolean().describe('the password was set by an administrator; until the user changes it, the API refuses everything but /auth/me, /auth/password and /auth/logout (403 password_change_required)'),
+  mustChangePassword: z
+    .boolean()
+    .describe(
+      'the password was set by an administrator; until the user changes it, the API refuses everything but /auth/me, /auth/password and /auth/logout (403 password_change_required)',
+    ),
   createdAt: z.number().int().describe('epoch milliseconds'),
   updatedAt: z.number().int(),
   deactivatedAt: z.number().int().nullable(),

@@ -18,9 +18,10 @@ export async function backupSqlite(sqlite: SQLite.Database, out: string): Promis
   fs.mkdirSync(path.dirname(out), { recursive: true, mode: PRIVATE_DIR_MODE });
   try {
     fs.closeSync(fs.openSync(out, 'wx', PRIVATE_FILE_MODE));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${out} exists already; a backup never overwrites a file`, { cause: e });
-    throw e;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new Error(`${out} exists already; a backup never overwrites a file`, { cause: error });
+    throw error;
   }
   await sqlite.backup(out);
   fs.chmodSync(out, PRIVATE_FILE_MODE);

@@ -8,7 +8,6 @@ import type { Database } from './schema.ts';
 import type { Engine } from './dialect.ts';
 import { sqliteSynchronousOf, type SqliteSynchronous } from '../config.ts';
 
-
 // int8 (bigint) and numeric come back from pg as strings; our bigints are epoch ms and fen,
 // both well inside Number.MAX_SAFE_INTEGER.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -53,11 +52,11 @@ export const PRIVATE_DIR_MODE = 0o700;
 function makePrivate(file: string) {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
   fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE_MODE));
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+  for (const filePath of [file, `${file}-wal`, `${file}-shm`]) {
     try {
-      fs.chmodSync(f, PRIVATE_FILE_MODE);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      fs.chmodSync(filePath, PRIVATE_FILE_MODE);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
 }
@@ -67,7 +66,12 @@ export function openDatabase(opts: DbOptions): Db {
     // A request waits at most 5 s for a connection (PostgreSQL restarting, the network cut, or
     // every connection busy) and then fails as 503 `unavailable` (src/server/errors.ts) instead
     // of hanging; broken connections leave the pool and new ones are opened on demand.
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, connectionTimeoutMillis: 5000, keepAlive: true });
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: 10,
+      connectionTimeoutMillis: 5000,
+      keepAlive: true,
+    });
     // An idle connection can fail on its own (server restart, admin termination); without a
     // listener pg rethrows that as an uncaught exception and the whole server stops.
     pool.on('error', (err) => console.warn(`keyline: idle PostgreSQL connection failed: ${err.message}`));
@@ -85,7 +89,9 @@ export function openDatabase(opts: DbOptions): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 100))}`);
   sqlite.pragma(`synchronous = ${(opts.synchronous ?? sqliteSynchronousOf()) === 'normal' ? 'NORMAL' : 'FULL'}`);
-  sqlite.function('zh_sort_key', { deterministic: true }, (name: unknown) => zhSortKey(typeof name === 'string' ? name : name === null ? null : String(name)));
+  sqlite.function('zh_sort_key', { deterministic: true }, (name: unknown) =>
+    zhSortKey(typeof name === 'string' ? name : name === null ? null : String(name)),
+  );
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     kysely,

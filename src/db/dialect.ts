@@ -45,16 +45,21 @@ export function nameOrder(engine: Engine, column: Expression<unknown>): RawBuild
   return engine === 'postgres' ? sql<string>`${column} collate keyline_zh` : sql<string>`zh_sort_key(${column})`;
 }
 
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /**
  * Serialises a check-then-insert across server processes. SQLite has one writer at a time
  * already; PostgreSQL needs an explicit table lock inside the transaction.
  */
-export async function lockTable(engine: Engine, db: { executeQuery: Kysely<unknown>['executeQuery'] }, table: string): Promise<void> {
-  if (engine === 'postgres') await sql`lock table ${sql.table(table)} in share row exclusive mode`.execute(db as Kysely<unknown>);
+export async function lockTable(
+  engine: Engine,
+  db: { executeQuery: Kysely<unknown>['executeQuery'] },
+  table: string,
+): Promise<void> {
+  if (engine === 'postgres')
+    await sql`lock table ${sql.table(table)} in share row exclusive mode`.execute(db as Kysely<unknown>);
 }
 
 /**
@@ -72,7 +77,13 @@ export async function lockRows(engine: Engine, query: { forUpdate(): { execute()
  * needs a second one, and a process that dies releases the lock with its connection.
  * PostgreSQL only; SQLite serves one process per file and runs `fn` as is.
  */
-export async function withAdvisoryLock<DB, T>(engine: Engine, db: Kysely<DB>, space: number, key: string, fn: (conn: Kysely<DB>) => Promise<T>): Promise<T> {
+export async function withAdvisoryLock<DB, T>(
+  engine: Engine,
+  db: Kysely<DB>,
+  space: number,
+  key: string,
+  fn: (conn: Kysely<DB>) => Promise<T>,
+): Promise<T> {
   if (engine !== 'postgres' || db.isTransaction) return fn(db);
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${space}, hashtext(${key}))`.execute(conn);
@@ -86,28 +97,55 @@ export async function withAdvisoryLock<DB, T>(engine: Engine, db: Kysely<DB>, sp
 }
 
 /** SQLite refused a write because another connection holds the lock (SQLITE_BUSY, _SNAPSHOT…). */
-export const isSqliteBusy = (e: unknown): boolean =>
-  typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY');
+export const isSqliteBusy = (err: unknown): boolean =>
+  typeof err === 'object' &&
+  err !== null &&
+  typeof (err as { code?: unknown }).code === 'string' &&
+  (err as { code: string }).code.startsWith('SQLITE_BUSY');
 
 /** A unique index refused the row (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE): two writers raced, one lost. */
-export const isUniqueViolation = (e: unknown): boolean => {
-  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+export const isUniqueViolation = (err: unknown): boolean => {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 };
 
 /** PostgreSQL SQLSTATEs that mean "the server is going away or not there", not "your query is wrong". */
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
-const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+const UNAVAILABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 /** pg reports a dropped socket and a pool that found no connection in time only by message. */
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|and is not queryable/i;
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|and is not queryable/i;
 
 /**
  * The database cannot be reached right now (PostgreSQL restarting, the network cut, the pool
  * unable to connect in time): the request should be retried later, the server keeps running.
  */
-export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
-  if (typeof e !== 'object' || e === null || depth > 3) return false;
-  const { code, message, errors, cause } = e as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null || depth > 3) return false;
+  const { code, message, errors, cause } = err as {
+    code?: unknown;
+    message?: unknown;
+    errors?: unknown;
+    cause?: unknown;
+  };
   if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_ERRNOS.has(code))) return true;
   if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
   // A refused connection to a name with several addresses arrives as an AggregateError.

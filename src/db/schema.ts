@@ -1,15 +1,53 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { QuotaTable, FunnelTotalTable, FunnelUnitTotalTable } from './schema-targets.ts';
-import type { OpportunityTable, SalesProcessTable, ProcessStageTable, OpportunityStageHistoryTable, OpportunityReviewTable, OpportunityTeamTable, AttachmentTable, BuyingRoleTable } from './schema-sales.ts';
+import type {
+  OpportunityTable,
+  SalesProcessTable,
+  ProcessStageTable,
+  OpportunityStageHistoryTable,
+  OpportunityReviewTable,
+  OpportunityTeamTable,
+  AttachmentTable,
+  BuyingRoleTable,
+} from './schema-sales.ts';
 import type { SearchTables } from './schema-search.ts';
 
 export type { QuotaTable, FunnelTotalTable, FunnelUnitTotalTable };
-export type { OpportunityTable, SalesProcessTable, ProcessStageTable, OpportunityStageHistoryTable, OpportunityReviewTable, OpportunityTeamTable, AttachmentTable, BuyingRoleTable };
+export type {
+  OpportunityTable,
+  SalesProcessTable,
+  ProcessStageTable,
+  OpportunityStageHistoryTable,
+  OpportunityReviewTable,
+  OpportunityTeamTable,
+  AttachmentTable,
+  BuyingRoleTable,
+};
 import type { CreditSplitTable } from './schema-groups.ts';
 export type { CreditSplitTable };
-import type { TaskTable, NotificationTable, CheckpointReviewTable, WeeklyReportTable, WeeklyReportCommentTable, CallbackTable, CalendarFeedTable } from './schema-rhythm.ts';
-export type { TaskTable, NotificationTable, CheckpointReviewTable, WeeklyReportTable, WeeklyReportCommentTable, CallbackTable, CalendarFeedTable };
-import type { ForecastSubmissionTable, ForecastSubmissionDealTable, ForecastAdjustmentTable } from './schema-forecast.ts';
+import type {
+  TaskTable,
+  NotificationTable,
+  CheckpointReviewTable,
+  WeeklyReportTable,
+  WeeklyReportCommentTable,
+  CallbackTable,
+  CalendarFeedTable,
+} from './schema-rhythm.ts';
+export type {
+  TaskTable,
+  NotificationTable,
+  CheckpointReviewTable,
+  WeeklyReportTable,
+  WeeklyReportCommentTable,
+  CallbackTable,
+  CalendarFeedTable,
+};
+import type {
+  ForecastSubmissionTable,
+  ForecastSubmissionDealTable,
+  ForecastAdjustmentTable,
+} from './schema-forecast.ts';
 export type { ForecastSubmissionTable, ForecastSubmissionDealTable, ForecastAdjustmentTable };
 import type { ActivityTable, ActivityContactTable, VisitPlanTable } from './schema-activities.ts';
 

@@ -31,15 +31,63 @@ export const PLACES: Place[] = [
   { province: '河北省', city: '石家庄市', districts: ['长安区', '高新区'], branch: 'bj' },
 ];
 
-const BRAND = ['华', '恒', '鑫', '博', '联', '中', '远', '宏', '瑞', '金', '海', '天', '汇', '盛', '达', '科', '通', '德', '泰', '安', '永', '新', '精', '创', '明', '辰', '宇', '航', '正', '立'];
+const BRAND = [
+  '华',
+  '恒',
+  '鑫',
+  '博',
+  '联',
+  '中',
+  '远',
+  '宏',
+  '瑞',
+  '金',
+  '海',
+  '天',
+  '汇',
+  '盛',
+  '达',
+  '科',
+  '通',
+  '德',
+  '泰',
+  '安',
+  '永',
+  '新',
+  '精',
+  '创',
+  '明',
+  '辰',
+  '宇',
+  '航',
+  '正',
+  '立',
+];
 const INDUSTRY_WORDS: Record<Industry, string[]> = {
-  manufacturing: ['精密制造', '智能装备', '工业'], automotive: ['汽车零部件', '汽车部件', '新能源汽车'], electronics: ['电子', '半导体', '光电'],
-  energy: ['能源', '电力设备', '新能源'], chemicals: ['化工', '新材料'], pharma: ['制药', '生物医药'], food: ['食品', '乳业'], metals: ['钢铁', '铝业', '金属制品'],
-  machinery: ['机械', '重工', '液压'], logistics: ['物流', '供应链'], construction: ['建设', '建材'], government: [], education: [], healthcare: [],
-  finance: [], retail: ['商贸'], telecom: ['通信'], other: ['实业'],
+  manufacturing: ['精密制造', '智能装备', '工业'],
+  automotive: ['汽车零部件', '汽车部件', '新能源汽车'],
+  electronics: ['电子', '半导体', '光电'],
+  energy: ['能源', '电力设备', '新能源'],
+  chemicals: ['化工', '新材料'],
+  pharma: ['制药', '生物医药'],
+  food: ['食品', '乳业'],
+  metals: ['钢铁', '铝业', '金属制品'],
+  machinery: ['机械', '重工', '液压'],
+  logistics: ['物流', '供应链'],
+  construction: ['建设', '建材'],
+  government: [],
+  education: [],
+  healthcare: [],
+  finance: [],
+  retail: ['商贸'],
+  telecom: ['通信'],
+  other: ['实业'],
 };
 const INSTITUTIONS: { industry: Industry; names: string[] }[] = [
-  { industry: 'government', names: ['{city}经济技术开发区管理委员会', '{city}工业和信息化局', '{city}智能制造促进中心'] },
+  {
+    industry: 'government',
+    names: ['{city}经济技术开发区管理委员会', '{city}工业和信息化局', '{city}智能制造促进中心'],
+  },
   { industry: 'education', names: ['{city}职业技术学院', '{city}理工大学智能制造学院'] },
   { industry: 'healthcare', names: ['{city}第一人民医院', '{city}中心医院'] },
 ];
@@ -67,7 +115,18 @@ const TITLES = {
   buy: ['采购经理', '采购主管'],
   assistant: ['总经理助理', '行政主管'],
 };
-const INTERESTS = ['喜欢打羽毛球', '爱好钓鱼', '关注新能源政策', '喜欢喝普洱茶', '马拉松爱好者', '对精益生产很有研究', '孩子在读高三', '喜欢聊历史', '常去深圳出差', '是足球迷'];
+const INTERESTS = [
+  '喜欢打羽毛球',
+  '爱好钓鱼',
+  '关注新能源政策',
+  '喜欢喝普洱茶',
+  '马拉松爱好者',
+  '对精益生产很有研究',
+  '孩子在读高三',
+  '喜欢聊历史',
+  '常去深圳出差',
+  '是足球迷',
+];
 
 export interface DemoContact {
   name: string;
@@ -80,7 +139,12 @@ export interface DemoContact {
   wechat: string | null;
   notes: string | null;
   birthday: string | null;
-  role: { role: 'decision_maker' | 'finance' | 'supporter' | 'technical' | 'user'; attitude: 'supports' | 'neutral' | 'opposes'; influence: 'high' | 'medium' | 'low'; relationship: number } | null;
+  role: {
+    role: 'decision_maker' | 'finance' | 'supporter' | 'technical' | 'user';
+    attitude: 'supports' | 'neutral' | 'opposes';
+    influence: 'high' | 'medium' | 'low';
+    relationship: number;
+  } | null;
 }
 
 export interface DemoPurchase {
@@ -111,19 +175,46 @@ export interface DemoAccount {
   purchases: DemoPurchase[];
 }
 
-const LEAD_SOURCES = ['phone_prospecting', 'industrial_park', 'customer_referral', 'staff_referral', 'partner', 'exhibition', 'event', 'online', 'inbound_call', 'association'];
+const LEAD_SOURCES = [
+  'phone_prospecting',
+  'industrial_park',
+  'customer_referral',
+  'staff_referral',
+  'partner',
+  'exhibition',
+  'event',
+  'online',
+  'inbound_call',
+  'association',
+];
 const SIZES = ['50to200', '200to1000', '200to1000', '1000to5000', 'gt5000'];
-const PRODUCTS = ['MES 系统', '工业机器人工作站', '视觉检测系统', '产线自动化改造', '设备联网平台', 'AGV 物流系统', '能源管理系统', '数字化工厂咨询', '智能仓储', '预测性维护'];
+const PRODUCTS = [
+  'MES 系统',
+  '工业机器人工作站',
+  '视觉检测系统',
+  '产线自动化改造',
+  '设备联网平台',
+  'AGV 物流系统',
+  '能源管理系统',
+  '数字化工厂咨询',
+  '智能仓储',
+  '预测性维护',
+];
 
-export function generateDemoAccounts(rng: Random, count: number, people: { next(): { name: string; handle: string } }): DemoAccount[] {
+export function generateDemoAccounts(
+  rng: Random,
+  count: number,
+  people: { next(): { name: string; handle: string } },
+): DemoAccount[] {
   const accounts: DemoAccount[] = [];
   const usedNames = new Set<string>();
-  const phone = () => `1${rng.pick(['36', '37', '39', '50', '52', '86', '89'])}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`;
+  const phone = () =>
+    `1${rng.pick(['36', '37', '39', '50', '52', '86', '89'])}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`;
   const code = () => {
     const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-    let s = '91' + String(rng.int(110000, 659999));
-    while (s.length < 17) s += alphabet[rng.int(0, alphabet.length - 1)];
-    return makeCreditCode(s);
+    let code = '91' + String(rng.int(110000, 659999));
+    while (code.length < 17) code += alphabet[rng.int(0, alphabet.length - 1)];
+    return makeCreditCode(code);
   };
   const nameFor = (place: Place, industry: Industry): string => {
     const inst = INSTITUTIONS.find((x) => x.industry === industry);
@@ -141,7 +232,11 @@ export function generateDemoAccounts(rng: Random, count: number, people: { next(
   for (let i = 0; i < count; i++) {
     const anchor = ANCHOR_ACCOUNTS[i];
     const place = PLACES[anchor ? anchor.place : rng.int(0, PLACES.length - 1)]!;
-    const industry: Industry = anchor ? anchor.industry : rng.next() < 0.1 ? rng.pick(['government', 'education', 'healthcare'] as const) : rng.pick(CORPORATE_INDUSTRIES);
+    const industry: Industry = anchor
+      ? anchor.industry
+      : rng.next() < 0.1
+        ? rng.pick(['government', 'education', 'healthcare'] as const)
+        : rng.pick(CORPORATE_INDUSTRIES);
     const name = anchor ? anchor.name : nameFor(place, industry);
     usedNames.add(name);
     // Pareto-shaped purchase history: a few big customers, many small ones, many prospects.
@@ -150,14 +245,31 @@ export function generateDemoAccounts(rng: Random, count: number, people: { next(
     const customer = big || roll < 0.55;
     const purchases: DemoPurchase[] = [];
     if (customer) {
-      const n = big ? rng.int(3, 7) : rng.int(1, 3);
-      for (let p = 0; p < n; p++) {
+      const count = big ? rng.int(3, 7) : rng.int(1, 3);
+      for (let purchaseIndex = 0; purchaseIndex < count; purchaseIndex++) {
         const base = big ? rng.int(300_000, 2_500_000) : rng.int(20_000, 250_000);
-        purchases.push({ name: rng.pick(PRODUCTS), amount: Math.round(base / 1000) * 1000 * 100, status: 'won', daysAgo: rng.int(5, 700) });
+        purchases.push({
+          name: rng.pick(PRODUCTS),
+          amount: Math.round(base / 1000) * 1000 * 100,
+          status: 'won',
+          daysAgo: rng.int(5, 700),
+        });
       }
     }
-    if (rng.next() < 0.5) purchases.push({ name: `${rng.pick(PRODUCTS)}项目`, amount: rng.int(50, 3000) * 1000 * 100, status: 'open', daysAgo: -rng.int(10, 200) });
-    if (rng.next() < 0.15) purchases.push({ name: rng.pick(PRODUCTS), amount: rng.int(50, 800) * 1000 * 100, status: 'lost', daysAgo: rng.int(20, 300) });
+    if (rng.next() < 0.5)
+      purchases.push({
+        name: `${rng.pick(PRODUCTS)}项目`,
+        amount: rng.int(50, 3000) * 1000 * 100,
+        status: 'open',
+        daysAgo: -rng.int(10, 200),
+      });
+    if (rng.next() < 0.15)
+      purchases.push({
+        name: rng.pick(PRODUCTS),
+        amount: rng.int(50, 800) * 1000 * 100,
+        status: 'lost',
+        daysAgo: rng.int(20, 300),
+      });
     const lastWon = Math.min(...purchases.filter((p) => p.status === 'won').map((p) => p.daysAgo), 9999);
     const status = !customer ? 'prospect' : lastWon > 365 ? (rng.next() < 0.5 ? 'dormant' : 'lost') : 'customer';
 
@@ -166,20 +278,37 @@ export function generateDemoAccounts(rng: Random, count: number, people: { next(
     const contacts: DemoContact[] = [];
     const domain = `${['hx', 'hl', 'zk', 'jt', 'rd', 'tx', 'hy'][i % 7]}${i}.com.cn`;
     const make = (title: string, department: string, reportsTo: number | null, role: DemoContact['role']) => {
-      const p = people.next();
+      const person = people.next();
       contacts.push({
-        name: p.name, title, department, reportsTo, mobile: phone(), email: `${p.handle.split('.')[0]}@${domain}`,
-        wechat: rng.next() < 0.6 ? `wx_${p.handle.replace('.', '_')}` : null,
+        name: person.name,
+        title,
+        department,
+        reportsTo,
+        mobile: phone(),
+        email: `${person.handle.split('.')[0]}@${domain}`,
+        wechat: rng.next() < 0.6 ? `wx_${person.handle.replace('.', '_')}` : null,
         notes: rng.next() < 0.4 ? rng.pick(INTERESTS) : null,
-        birthday: rng.next() < 0.3 ? `19${rng.int(65, 92)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}` : null,
+        birthday:
+          rng.next() < 0.3
+            ? `19${rng.int(65, 92)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`
+            : null,
         role,
       });
     };
     const att = () => rng.pick(['supports', 'supports', 'neutral', 'neutral', 'opposes'] as const);
     const rel = (min: number) => Math.min(5, rng.int(min, min + 3));
-    make(rng.pick(TITLES.top), '总经办', null, rng.next() < 0.8 ? { role: 'decision_maker', attitude: att(), influence: 'high', relationship: rel(1) } : null);
+    make(
+      rng.pick(TITLES.top),
+      '总经办',
+      null,
+      rng.next() < 0.8 ? { role: 'decision_maker', attitude: att(), influence: 'high', relationship: rel(1) } : null,
+    );
     const roles: [string[], string, DemoContact['role']][] = [
-      [TITLES.tech, '技术部', { role: 'technical', attitude: att(), influence: rng.pick(['high', 'medium'] as const), relationship: rel(2) }],
+      [
+        TITLES.tech,
+        '技术部',
+        { role: 'technical', attitude: att(), influence: rng.pick(['high', 'medium'] as const), relationship: rel(2) },
+      ],
       [TITLES.finance, '财务部', { role: 'finance', attitude: att(), influence: 'medium', relationship: rel(1) }],
       [TITLES.user, '生产部', { role: 'user', attitude: att(), influence: 'low', relationship: rel(2) }],
       [TITLES.assistant, '总经办', { role: 'supporter', attitude: 'supports', influence: 'low', relationship: rel(2) }],
@@ -188,10 +317,10 @@ export function generateDemoAccounts(rng: Random, count: number, people: { next(
       [TITLES.user, '设备部', { role: 'user', attitude: att(), influence: 'medium', relationship: rel(1) }],
       [TITLES.tech, '信息部', { role: 'technical', attitude: att(), influence: 'medium', relationship: rel(1) }],
     ];
-    for (let c = 1; c < nContacts; c++) {
-      const [titles, dept, role] = roles[(c - 1) % roles.length]!;
+    for (let contactIndex = 1; contactIndex < nContacts; contactIndex++) {
+      const [titles, dept, role] = roles[(contactIndex - 1) % roles.length]!;
       // Deeper contacts report to the second-level person of their area when there is one.
-      const reportsTo = c >= 4 && contacts.length > 1 ? rng.int(1, Math.min(3, contacts.length - 1)) : 0;
+      const reportsTo = contactIndex >= 4 && contacts.length > 1 ? rng.int(1, Math.min(3, contacts.length - 1)) : 0;
       make(rng.pick(titles), dept, reportsTo, role && rng.next() < 0.85 ? role : null);
     }
 

@@ -55,7 +55,15 @@ const REGIONS: { key: string; name: string; branches: BranchPlan[] }[] = [
     key: 'east',
     name: '华东大区',
     branches: [
-      { key: 'sh', name: '上海分公司', depts: [['sh-1', '销售一部'], ['sh-2', '销售二部'], ['sh-ka', '大客户部']] },
+      {
+        key: 'sh',
+        name: '上海分公司',
+        depts: [
+          ['sh-1', '销售一部'],
+          ['sh-2', '销售二部'],
+          ['sh-ka', '大客户部'],
+        ],
+      },
       { key: 'hz', name: '杭州分公司', depts: [['hz-1', '销售部']] },
       { key: 'nj', name: '南京分公司', depts: [['nj-1', '销售部']] },
     ],
@@ -64,7 +72,14 @@ const REGIONS: { key: string; name: string; branches: BranchPlan[] }[] = [
     key: 'south',
     name: '华南大区',
     branches: [
-      { key: 'gz', name: '广州分公司', depts: [['gz-1', '销售部'], ['gz-ka', '大客户部']] },
+      {
+        key: 'gz',
+        name: '广州分公司',
+        depts: [
+          ['gz-1', '销售部'],
+          ['gz-ka', '大客户部'],
+        ],
+      },
       { key: 'sz', name: '深圳分公司', depts: [['sz-1', '销售部']] },
     ],
   },
@@ -72,7 +87,14 @@ const REGIONS: { key: string; name: string; branches: BranchPlan[] }[] = [
     key: 'north',
     name: '华北大区',
     branches: [
-      { key: 'bj', name: '北京分公司', depts: [['bj-1', '销售一部'], ['bj-ka', '大客户部']] },
+      {
+        key: 'bj',
+        name: '北京分公司',
+        depts: [
+          ['bj-1', '销售一部'],
+          ['bj-ka', '大客户部'],
+        ],
+      },
       { key: 'tj', name: '天津分公司', depts: [['tj-1', '销售部']] },
     ],
   },
@@ -82,14 +104,22 @@ export function generateDemoCompany(opts: { seed?: number; scale?: number } = {}
   const rng = new Random(opts.seed ?? 20261124);
   const scale = Math.max(0.1, opts.scale ?? 1);
   const people = new PeoplePicker(rng);
-  for (const s of DEMO_SIGN_INS) people.reserve(s.email.split('@')[0]!);
-  const phone = () => `1${rng.pick(['35', '38', '39', '58', '86', '88'])}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`;
+  for (const demoSignIn of DEMO_SIGN_INS) people.reserve(demoSignIn.email.split('@')[0]!);
+  const phone = () =>
+    `1${rng.pick(['35', '38', '39', '58', '86', '88'])}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`;
 
   const units: DemoUnit[] = [{ key: 'root', name: DEMO_WORKSPACE, type: 'group', parent: null }];
-  const users: DemoUser[] = DEMO_SIGN_INS.map((s) => ({ email: s.email, name: s.name, role: s.role, unit: s.unit, title: s.title, phone: phone() }));
+  const users: DemoUser[] = DEMO_SIGN_INS.map((demoSignIn) => ({
+    email: demoSignIn.email,
+    name: demoSignIn.name,
+    role: demoSignIn.role,
+    unit: demoSignIn.unit,
+    title: demoSignIn.title,
+    phone: phone(),
+  }));
   const add = (role: Role, unit: string, title: string) => {
-    const p = people.next();
-    users.push({ email: `${p.handle}@${DEMO_DOMAIN}`, name: p.name, role, unit, title, phone: phone() });
+    const person = people.next();
+    users.push({ email: `${person.handle}@${DEMO_DOMAIN}`, name: person.name, role, unit, title, phone: phone() });
   };
 
   units.push({ key: 'ka-hq', name: '集团大客户部', type: 'department', parent: 'root' });

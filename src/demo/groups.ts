@@ -14,10 +14,46 @@ const HOLDING = '华为投资控股有限公司';
 const SISTERS = ['华为数字能源技术有限公司', '华为云计算技术有限公司'];
 
 export async function seedDemoGroups(db: Kysely<Database>, workspaceId: number, now: number): Promise<void> {
-  const anchor = await db.selectFrom('accounts').select(['id', 'owner_id', 'org_unit_id', 'province', 'city']).where('workspace_id', '=', workspaceId).where('name', '=', '深圳市华为技术有限公司').executeTakeFirst();
+  const anchor = await db
+    .selectFrom('accounts')
+    .select(['id', 'owner_id', 'org_unit_id', 'province', 'city'])
+    .where('workspace_id', '=', workspaceId)
+    .where('name', '=', '深圳市华为技术有限公司')
+    .executeTakeFirst();
   if (!anchor) return;
-  const base = { workspace_id: workspaceId, owner_id: anchor.owner_id, org_unit_id: anchor.org_unit_id, province: anchor.province, city: anchor.city, industry: 'electronics', status: 'customer' as string, created_at: now, updated_at: now, version: 1 };
-  const holding = await db.insertInto('accounts').values({ ...base, name: HOLDING, name_key: companyNameKey(HOLDING), tier: 'B', named_account: 1 }).returning('id').executeTakeFirstOrThrow();
-  await db.updateTable('accounts').set({ parent_account_id: holding.id }).where('workspace_id', '=', workspaceId).where('id', '=', anchor.id).execute();
-  await db.insertInto('accounts').values(SISTERS.map((name) => ({ ...base, name, name_key: companyNameKey(name), status: 'prospect', parent_account_id: holding.id }))).execute();
+  const base = {
+    workspace_id: workspaceId,
+    owner_id: anchor.owner_id,
+    org_unit_id: anchor.org_unit_id,
+    province: anchor.province,
+    city: anchor.city,
+    industry: 'electronics',
+    status: 'customer' as string,
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  };
+  const holding = await db
+    .insertInto('accounts')
+    .values({ ...base, name: HOLDING, name_key: companyNameKey(HOLDING), tier: 'B', named_account: 1 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .updateTable('accounts')
+    .set({ parent_account_id: holding.id })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', anchor.id)
+    .execute();
+  await db
+    .insertInto('accounts')
+    .values(
+      SISTERS.map((name) => ({
+        ...base,
+        name,
+        name_key: companyNameKey(name),
+        status: 'prospect',
+        parent_account_id: holding.id,
+      })),
+    )
+    .execute();
 }

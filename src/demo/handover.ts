@@ -22,48 +22,125 @@ export async function seedDemoPoolAndHandover(db: Db, workspaceId: number): Prom
   await inTransaction(db.kysely, async (trx) => {
     await releaseStaleAccounts(trx, db.engine, workspaceId, now);
 
-    const manager = await trx.selectFrom('users').innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
-      .select(['users.id', 'org_units.path']).where('users.workspace_id', '=', workspaceId).where('users.email', 'like', 'manager@%').executeTakeFirst();
+    const manager = await trx
+      .selectFrom('users')
+      .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+      .select(['users.id', 'org_units.path'])
+      .where('users.workspace_id', '=', workspaceId)
+      .where('users.email', 'like', 'manager@%')
+      .executeTakeFirst();
     if (!manager) return;
     // Reps of the manager's branch with what they own, most first; the sign-in rep stays (and may inherit).
-    const reps = await trx.selectFrom('users').innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
-      .leftJoin('accounts', (j) => j.onRef('accounts.owner_id', '=', 'users.id').on('accounts.workspace_id', '=', workspaceId))
-      .select(['users.id', 'users.name', 'users.email', 'users.org_unit_id', (eb) => eb.fn.count<number>('accounts.id').as('n')])
-      .where('users.workspace_id', '=', workspaceId).where('users.role', '=', 'rep').where('users.active', '=', 1)
+    const reps = await trx
+      .selectFrom('users')
+      .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+      .leftJoin('accounts', (joinBuilder) =>
+        joinBuilder.onRef('accounts.owner_id', '=', 'users.id').on('accounts.workspace_id', '=', workspaceId),
+      )
+      .select([
+        'users.id',
+        'users.name',
+        'users.email',
+        'users.org_unit_id',
+        (eb) => eb.fn.count<number>('accounts.id').as('n'),
+      ])
+      .where('users.workspace_id', '=', workspaceId)
+      .where('users.role', '=', 'rep')
+      .where('users.active', '=', 1)
       .where('org_units.path', 'like', `${manager.path}%`)
       .groupBy(['users.id', 'users.name', 'users.email', 'users.org_unit_id'])
-      .orderBy((eb) => eb.fn.count('accounts.id'), 'desc').orderBy('users.id')
+      .orderBy((eb) => eb.fn.count('accounts.id'), 'desc')
+      .orderBy('users.id')
       .execute();
-    const leaver = reps.find((r) => !r.email.startsWith('rep@') && Number(r.n) > 0 && reps.some((c) => c.id !== r.id && c.org_unit_id === r.org_unit_id));
+    const leaver = reps.find(
+      (rep) =>
+        !rep.email.startsWith('rep@') &&
+        Number(rep.n) > 0 &&
+        reps.some((c) => c.id !== rep.id && c.org_unit_id === rep.org_unit_id),
+    );
     if (!leaver) return;
-    const successor = reps.filter((c) => c.id !== leaver.id && c.org_unit_id === leaver.org_unit_id).sort((x, y) => Number(x.n) - Number(y.n) || x.id - y.id)[0]!;
+    const successor = reps
+      .filter((c) => c.id !== leaver.id && c.org_unit_id === leaver.org_unit_id)
+      .sort((x, y) => Number(x.n) - Number(y.n) || x.id - y.id)[0]!;
     const startedAt = now - 3 * DAY;
-    const id = await handovers.insertHandover(trx, { workspaceId, fromUserId: leaver.id, createdBy: manager.id, now: startedAt });
+    const id = await handovers.insertHandover(trx, {
+      workspaceId,
+      fromUserId: leaver.id,
+      createdBy: manager.id,
+      now: startedAt,
+    });
     const inventory = await handovers.currentInventory(trx, workspaceId, leaver.id);
     await handovers.insertItems(trx, workspaceId, id, inventory, startedAt);
     const items = await handovers.itemsOf(trx, workspaceId, id);
-    await handovers.setSuccessor(trx, workspaceId, id, items.map((i) => i.id), successor.id, startedAt);
+    await handovers.setSuccessor(
+      trx,
+      workspaceId,
+      id,
+      items.map((i) => i.id),
+      successor.id,
+      startedAt,
+    );
     const accountIds = items.filter((i) => i.entity_type === 'account').map((i) => i.entity_id);
-    const accounts = accountIds.length ? await trx.selectFrom('accounts').select(['id', 'name', 'tier', 'named_account']).where('id', 'in', accountIds).execute() : [];
+    const accounts = accountIds.length
+      ? await trx
+          .selectFrom('accounts')
+          .select(['id', 'name', 'tier', 'named_account'])
+          .where('id', 'in', accountIds)
+          .execute()
+      : [];
     const contacts = await handovers.contactsOfAccounts(trx, workspaceId, accountIds);
-    for (const a of accounts.filter((x) => isKeyAccount(x.tier, x.named_account === 1))) {
-      const item = items.find((i) => i.entity_type === 'account' && i.entity_id === a.id)!;
-      const key = contacts.filter((c) => c.account_id === a.id).slice(0, 2);
-      await handovers.setNote(trx, workspaceId, id, item.id, JSON.stringify({
-        state: `${a.name}：合作稳定，年度框架协议执行中，本季度有续约与扩容机会。`,
-        openIssues: '上一期项目验收资料待客户签字；一笔尾款待回收，需在月底前跟进。',
-        keyContacts: key.length ? key.map((c) => `${c.name}${c.title ? `（${c.title}）` : ''}`).join('、') + '：建议交接后两周内一同拜访。' : '关键联系人待补充。',
-        contactIds: key.map((c) => c.id),
-      }), startedAt);
+    for (const account of accounts.filter((x) => isKeyAccount(x.tier, x.named_account === 1))) {
+      const item = items.find((i) => i.entity_type === 'account' && i.entity_id === account.id)!;
+      const key = contacts.filter((c) => c.account_id === account.id).slice(0, 2);
+      await handovers.setNote(
+        trx,
+        workspaceId,
+        id,
+        item.id,
+        JSON.stringify({
+          state: `${account.name}：合作稳定，年度框架协议执行中，本季度有续约与扩容机会。`,
+          openIssues: '上一期项目验收资料待客户签字；一笔尾款待回收，需在月底前跟进。',
+          keyContacts: key.length
+            ? key.map((c) => `${c.name}${c.title ? `（${c.title}）` : ''}`).join('、') + '：建议交接后两周内一同拜访。'
+            : '关键联系人待补充。',
+          contactIds: key.map((c) => c.id),
+        }),
+        startedAt,
+      );
     }
     const to = { id: successor.id, unitId: successor.org_unit_id };
     const changes: Change[] = [];
     for (const accId of await handovers.reassignAccounts(trx, workspaceId, leaver.id, accountIds, to, now)) {
-      changes.push({ workspaceId, entityType: 'account', entityId: accId, field: 'owner', oldValue: leaver.id, newValue: successor.id, reason: 'handover', actorUserId: manager.id });
+      changes.push({
+        workspaceId,
+        entityType: 'account',
+        entityId: accId,
+        field: 'owner',
+        oldValue: leaver.id,
+        newValue: successor.id,
+        reason: 'handover',
+        actorUserId: manager.id,
+      });
     }
     const of = (c: string) => items.filter((i) => i.entity_type === c).map((i) => i.entity_id);
-    for (const oppId of await handovers.reassignOpportunities(trx, workspaceId, leaver.id, of('opportunity'), to, now)) {
-      changes.push({ workspaceId, entityType: 'opportunity', entityId: oppId, field: 'owner', oldValue: leaver.id, newValue: successor.id, reason: 'handover', actorUserId: manager.id });
+    for (const oppId of await handovers.reassignOpportunities(
+      trx,
+      workspaceId,
+      leaver.id,
+      of('opportunity'),
+      to,
+      now,
+    )) {
+      changes.push({
+        workspaceId,
+        entityType: 'opportunity',
+        entityId: oppId,
+        field: 'owner',
+        oldValue: leaver.id,
+        newValue: successor.id,
+        reason: 'handover',
+        actorUserId: manager.id,
+      });
     }
     await handovers.reassignTeamSeats(trx, workspaceId, leaver.id, of('team'), successor.id);
     await handovers.reassignRelationships(trx, workspaceId, leaver.id, of('relationship'), successor.id, now);
@@ -71,9 +148,30 @@ export async function seedDemoPoolAndHandover(db: Db, workspaceId: number): Prom
     for (let i = 0; i < changes.length; i += 500) await recordChanges(trx, changes.slice(i, i + 500), now);
     await handovers.deactivateUser(trx, workspaceId, leaver.id, now);
     await deleteUserSessions(trx, workspaceId, leaver.id);
-    const counts = Object.fromEntries(HANDOVER_CATEGORIES.map((c) => [c, items.filter((i) => i.entity_type === c).length]));
-    const summary = { counts, successors: [{ userId: successor.id, name: successor.name, count: items.length }], completedBy: manager.id };
-    await trx.updateTable('handovers').set({ status: 'completed', completed_at: now, summary: JSON.stringify(summary), version: 3 }).where('id', '=', id).execute();
-    await recordAudit(trx, { workspaceId, actorUserId: manager.id, action: 'handover.complete', targetType: 'user', targetId: leaver.id, detail: { handoverId: id, ...summary } }, now);
+    const counts = Object.fromEntries(
+      HANDOVER_CATEGORIES.map((c) => [c, items.filter((i) => i.entity_type === c).length]),
+    );
+    const summary = {
+      counts,
+      successors: [{ userId: successor.id, name: successor.name, count: items.length }],
+      completedBy: manager.id,
+    };
+    await trx
+      .updateTable('handovers')
+      .set({ status: 'completed', completed_at: now, summary: JSON.stringify(summary), version: 3 })
+      .where('id', '=', id)
+      .execute();
+    await recordAudit(
+      trx,
+      {
+        workspaceId,
+        actorUserId: manager.id,
+        action: 'handover.complete',
+        targetType: 'user',
+        targetId: leaver.id,
+        detail: { handoverId: id, ...summary },
+      },
+      now,
+    );
   });
 }

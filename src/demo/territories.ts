@@ -21,13 +21,19 @@ export interface DemoTerritory {
 
 export function demoTerritories(company: DemoCompany): DemoTerritory[] {
   // The n-th rep of a department (the sign-in rep 王芳 is the first of sh-1); the first when there are fewer.
-  const rep = (unit: string, n = 0): DemoUser => {
+  const rep = (unit: string, index = 0): DemoUser => {
     const reps = company.users.filter((u) => u.role === 'rep' && u.unit === unit);
-    const r = reps[n] ?? reps[0];
-    if (!r) throw new Error(`the demo company has no rep in ${unit}`);
-    return r;
+    const rep = reps[index] ?? reps[0];
+    if (!rep) throw new Error(`the demo company has no rep in ${unit}`);
+    return rep;
   };
-  const rule = (name: string, province: string, city: string | null, industry: Industry | null, who: DemoUser): DemoTerritory => ({ name, province, city, industry, rep: who });
+  const rule = (
+    name: string,
+    province: string,
+    city: string | null,
+    industry: Industry | null,
+    who: DemoUser,
+  ): DemoTerritory => ({ name, province, city, industry, rep: who });
   return [
     rule('上海·电子', '上海市', null, 'electronics', rep('sh-1')),
     rule('上海·汽车', '上海市', null, 'automotive', rep('sh-1', 1)),

@@ -23,28 +23,28 @@ export interface TierThresholds {
   bShareBp: number;
 }
 
-export function computeTiers<K>(amounts: ReadonlyMap<K, number>, t: TierThresholds): Map<K, Tier> {
+export function computeTiers<K>(amounts: ReadonlyMap<K, number>, thresholds: TierThresholds): Map<K, Tier> {
   const out = new Map<K, Tier>();
   let total = 0n;
-  for (const v of amounts.values()) if (v > 0) total += BigInt(v);
+  for (const amount of amounts.values()) if (amount > 0) total += BigInt(amount);
   const sorted = [...amounts.entries()].sort((x, y) => y[1] - x[1]);
-  const aLimit = BigInt(t.aShareBp) * total;
-  const bLimit = BigInt(t.bShareBp) * total;
+  const aLimit = BigInt(thresholds.aShareBp) * total;
+  const bLimit = BigInt(thresholds.bShareBp) * total;
   let before = 0n; // sum of amounts strictly greater than the current group
-  let i = 0;
-  while (i < sorted.length) {
-    const amount = sorted[i]![1];
-    let j = i;
+  let index = 0;
+  while (index < sorted.length) {
+    const amount = sorted[index]![1];
+    let groupEnd = index;
     let group = 0n;
-    while (j < sorted.length && sorted[j]![1] === amount) {
+    while (groupEnd < sorted.length && sorted[groupEnd]![1] === amount) {
       if (amount > 0) group += BigInt(amount);
-      j++;
+      groupEnd++;
     }
     const scaled = before * 10_000n;
     const tier: Tier = amount <= 0 || total === 0n ? 'C' : scaled < aLimit ? 'A' : scaled < bLimit ? 'B' : 'C';
-    for (let k = i; k < j; k++) out.set(sorted[k]![0], tier);
+    for (let k = index; k < groupEnd; k++) out.set(sorted[k]![0], tier);
     before += group;
-    i = j;
+    index = groupEnd;
   }
   return out;
 }
@@ -55,13 +55,30 @@ export function effectiveTier(computed: Tier, override: Tier | null): Tier {
 }
 
 /** Validates thresholds; returns [field, message] pairs (empty when fine). */
-type Bound = { code: 'too_small'; params: { min: number; origin: 'number' } } | { code: 'too_big'; params: { max: number; origin: 'number' } };
+type Bound =
+  | { code: 'too_small'; params: { min: number; origin: 'number' } }
+  | { code: 'too_big'; params: { max: number; origin: 'number' } };
 /** Each problem: the field, what is wrong (a field-error code of the problems table and its params), an English line. */
-export function thresholdProblems(t: TierThresholds): [keyof TierThresholds, Bound, string][] {
+export function thresholdProblems(thresholds: TierThresholds): [keyof TierThresholds, Bound, string][] {
   const out: [keyof TierThresholds, Bound, string][] = [];
-  if (!Number.isInteger(t.aShareBp) || t.aShareBp <= 0) out.push(['aShareBp', { code: 'too_small', params: { min: 1, origin: 'number' } }, 'must be a positive whole number of basis points']);
-  if (!Number.isInteger(t.bShareBp) || t.bShareBp > 10_000) out.push(['bShareBp', { code: 'too_big', params: { max: 10_000, origin: 'number' } }, 'must be at most 10000 basis points (100%)']);
-  if (out.length === 0 && t.aShareBp >= t.bShareBp) out.push(['aShareBp', { code: 'too_big', params: { max: t.bShareBp - 1, origin: 'number' } }, 'must be less than the B share']);
+  if (!Number.isInteger(thresholds.aShareBp) || thresholds.aShareBp <= 0)
+    out.push([
+      'aShareBp',
+      { code: 'too_small', params: { min: 1, origin: 'number' } },
+      'must be a positive whole number of basis points',
+    ]);
+  if (!Number.isInteger(thresholds.bShareBp) || thresholds.bShareBp > 10_000)
+    out.push([
+      'bShareBp',
+      { code: 'too_big', params: { max: 10_000, origin: 'number' } },
+      'must be at most 10000 basis points (100%)',
+    ]);
+  if (out.length === 0 && thresholds.aShareBp >= thresholds.bShareBp)
+    out.push([
+      'aShareBp',
+      { code: 'too_big', params: { max: thresholds.bShareBp - 1, origin: 'number' } },
+      'must be less than the B share',
+    ]);
   return out;
 }
 
@@ -75,11 +92,19 @@ export function tierWindows(now: number, months: number): { priorFrom: number; f
 }
 
 export function monthsBefore(instant: number, months: number): number {
-  const d = new Date(instant);
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() - months;
-  const targetY = y + Math.floor(m / 12);
-  const targetM = ((m % 12) + 12) % 12;
+  const date = new Date(instant);
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth() - months;
+  const targetY = year + Math.floor(month / 12);
+  const targetM = ((month % 12) + 12) % 12;
   const lastDay = new Date(Date.UTC(targetY, targetM + 1, 0)).getUTCDate();
-  return Date.UTC(targetY, targetM, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+  return Date.UTC(
+    targetY,
+    targetM,
+    Math.min(date.getUTCDate(), lastDay),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+    date.getUTCMilliseconds(),
+  );
 }

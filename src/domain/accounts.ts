@@ -11,8 +11,24 @@ export const VALUE_TYPES = ['value', 'growth', 'shrinking'] as const;
 export type ValueType = (typeof VALUE_TYPES)[number];
 
 export const INDUSTRIES = [
-  'manufacturing', 'automotive', 'electronics', 'energy', 'chemicals', 'pharma', 'food', 'metals',
-  'machinery', 'logistics', 'construction', 'government', 'education', 'healthcare', 'finance', 'retail', 'telecom', 'other',
+  'manufacturing',
+  'automotive',
+  'electronics',
+  'energy',
+  'chemicals',
+  'pharma',
+  'food',
+  'metals',
+  'machinery',
+  'logistics',
+  'construction',
+  'government',
+  'education',
+  'healthcare',
+  'finance',
+  'retail',
+  'telecom',
+  'other',
 ] as const;
 export type Industry = (typeof INDUSTRIES)[number];
 
@@ -21,8 +37,20 @@ export type CompanySize = (typeof COMPANY_SIZES)[number];
 
 /** Lead sources of docs/archive.md § Accounts. */
 export const LEAD_SOURCES = [
-  'phone_prospecting', 'industrial_park', 'customer_referral', 'staff_referral', 'existing_customer_module', 'partner',
-  'association', 'event', 'exhibition', 'reference_visit', 'online', 'purchased_list', 'competitor_customer', 'inbound_call',
+  'phone_prospecting',
+  'industrial_park',
+  'customer_referral',
+  'staff_referral',
+  'existing_customer_module',
+  'partner',
+  'association',
+  'event',
+  'exhibition',
+  'reference_visit',
+  'online',
+  'purchased_list',
+  'competitor_customer',
+  'inbound_call',
 ] as const;
 export type LeadSource = (typeof LEAD_SOURCES)[number];
 
@@ -37,12 +65,26 @@ export type Influence = (typeof INFLUENCE_LEVELS)[number];
 export const RELATIONSHIP_DEGREES = [1, 2, 3, 4, 5] as const;
 
 /** Named-account criteria (docs/organisation.md), kept as a checklist on the account. */
-export const NAMED_CRITERIA = ['large_budget', 'product_fit', 'uses_our_products', 'good_relationship', 'industry_standing'] as const;
+export const NAMED_CRITERIA = [
+  'large_budget',
+  'product_fit',
+  'uses_our_products',
+  'good_relationship',
+  'industry_standing',
+] as const;
 export type NamedCriterion = (typeof NAMED_CRITERIA)[number];
 
 /** The key-account profile's text fields and the account plan's (docs/archive.md § Key-account profile); the plan's review date is separate. */
 export const PROFILE_FIELDS = [
-  'businessOverview', 'organisation', 'decisionProcess', 'budgetCycle', 'installedBaseOurs', 'installedBaseCompetitors',
-  'relationshipHistory', 'planObjectives', 'planRelationships', 'planResources',
+  'businessOverview',
+  'organisation',
+  'decisionProcess',
+  'budgetCycle',
+  'installedBaseOurs',
+  'installedBaseCompetitors',
+  'relationshipHistory',
+  'planObjectives',
+  'planRelationships',
+  'planResources',
 ] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];

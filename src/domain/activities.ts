@@ -2,14 +2,29 @@
  * Activities (docs/rhythm.md § Activities) as pure rules: their kinds and states, which count
  * as a qualifying follow-up, and what a change to one does to its account's last follow-up.
  */
-export const ACTIVITY_TYPES = ['visit', 'call', 'meeting', 'demo', 'technical_exchange', 'email', 'wechat', 'event'] as const;
+export const ACTIVITY_TYPES = [
+  'visit',
+  'call',
+  'meeting',
+  'demo',
+  'technical_exchange',
+  'email',
+  'wechat',
+  'event',
+] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
 export const ACTIVITY_STATUSES = ['planned', 'done', 'cancelled'] as const;
 export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
 
 /** The workspace default of qualifying follow-ups: contact with the customer, not a message. */
-export const DEFAULT_QUALIFYING_TYPES: readonly ActivityType[] = ['visit', 'call', 'meeting', 'demo', 'technical_exchange'];
+export const DEFAULT_QUALIFYING_TYPES: readonly ActivityType[] = [
+  'visit',
+  'call',
+  'meeting',
+  'demo',
+  'technical_exchange',
+];
 
 /**
  * A logged (done) activity may not lie in the future. Phones' clocks drift and a rep taps
@@ -35,9 +50,9 @@ export interface FollowUpFacts {
 }
 
 /** The instant this activity followed its account up, or null when it does not count. */
-export function followUpAt(a: FollowUpFacts | null, qualifying: readonly string[]): number | null {
-  if (!a || a.archived || a.status !== 'done' || !qualifying.includes(a.type)) return null;
-  return a.startAt;
+export function followUpAt(activity: FollowUpFacts | null, qualifying: readonly string[]): number | null {
+  if (!activity || activity.archived || activity.status !== 'done' || !qualifying.includes(activity.type)) return null;
+  return activity.startAt;
 }
 
 /**
@@ -54,7 +69,11 @@ export interface FollowUpEffect {
   fallBack: { accountId: number; since: number }[];
 }
 
-export function followUpEffect(before: FollowUpFacts | null, after: FollowUpFacts | null, qualifying: readonly string[]): FollowUpEffect {
+export function followUpEffect(
+  before: FollowUpFacts | null,
+  after: FollowUpFacts | null,
+  qualifying: readonly string[],
+): FollowUpEffect {
   const was = followUpAt(before, qualifying);
   const is = followUpAt(after, qualifying);
   const out: FollowUpEffect = { raise: [], fallBack: [] };

@@ -23,16 +23,16 @@ export type Qualification = Partial<Record<QualificationFact, { answer: Qualific
 const POINTS: Record<QualificationAnswer, number> = { yes: 2, partly: 1, no: 0 };
 
 /** 0–100: yes counts fully, partly half, no and unanswered nothing. */
-export function qualificationScore(q: Qualification): number {
-  const total = QUALIFICATION_FACTS.reduce((s, f) => s + (q[f] ? POINTS[q[f].answer] : 0), 0);
+export function qualificationScore(qualification: Qualification): number {
+  const total = QUALIFICATION_FACTS.reduce((s, f) => s + (qualification[f] ? POINTS[qualification[f].answer] : 0), 0);
   return Math.round((100 * total) / (2 * QUALIFICATION_FACTS.length));
 }
 
 /** Facts that got worse between two assessments: the "advantage lost" signal of docs/sales-process.md. */
 export function weakenedFacts(before: Qualification, after: Qualification): QualificationFact[] {
-  return QUALIFICATION_FACTS.filter((f) => {
-    const b = before[f];
-    const a = after[f];
-    return b !== undefined && POINTS[b.answer] > (a ? POINTS[a.answer] : 0);
+  return QUALIFICATION_FACTS.filter((qualificationFact) => {
+    const previous = before[qualificationFact];
+    const current = after[qualificationFact];
+    return previous !== undefined && POINTS[previous.answer] > (current ? POINTS[current.answer] : 0);
   });
 }

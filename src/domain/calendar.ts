@@ -22,21 +22,29 @@ const DAY = 86_400_000;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
-    formatters.set(timeZone, f);
+    formatters.set(timeZone, formatter);
   }
-  return f;
+  return formatter;
 }
 
 /** Wall-clock fields of an instant in a zone, as if they were UTC (to subtract from the instant). */
 function wallClock(instant: number, timeZone: string): number {
-  const p: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(instant))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const parts: Record<string, number> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(instant)))
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (Shanghai: +8 h). */
@@ -56,12 +64,12 @@ export function isTimeZone(timeZone: string): boolean {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const utcDate = (ms: number): IsoDate => {
-  const d = new Date(ms);
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  const date = new Date(ms);
+  return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
 };
 const utcMidnight = (date: IsoDate): number => {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d);
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return Date.UTC(year, month - 1, day);
 };
 
 /** The calendar date of an instant in a zone: 2026-03-01T17:30Z is 2026-03-02 in Shanghai. */
@@ -88,8 +96,8 @@ export function addDays(date: IsoDate, days: number): IsoDate {
 }
 
 /** Whole days from a to b (negative when b is earlier). */
-export function daysBetween(a: IsoDate, b: IsoDate): number {
-  return Math.round((utcMidnight(b) - utcMidnight(a)) / DAY);
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round((utcMidnight(to) - utcMidnight(from)) / DAY);
 }
 
 /** 1 = Monday … 7 = Sunday (weeks start on Monday, docs/organisation.md). */
@@ -118,15 +126,15 @@ export interface Period {
 }
 
 function fiscalYearStart(date: IsoDate, startMonth: number): IsoDate {
-  const [y, m] = date.split('-').map(Number) as [number, number];
-  const year = m >= startMonth ? y : y - 1;
+  const [dateYear, month] = date.split('-').map(Number) as [number, number];
+  const year = month >= startMonth ? dateYear : dateYear - 1;
   return `${pad(year, 4)}-${pad(startMonth)}-01`;
 }
 
 const addMonths = (monthStart: IsoDate, months: number): IsoDate => {
-  const [y, m] = monthStart.split('-').map(Number) as [number, number];
-  const d = new Date(Date.UTC(y, m - 1 + months, 1));
-  return utcDate(d.getTime());
+  const [year, month] = monthStart.split('-').map(Number) as [number, number];
+  const date = new Date(Date.UTC(year, month - 1 + months, 1));
+  return utcDate(date.getTime());
 };
 
 /**
@@ -157,7 +165,8 @@ export function periodOf(kind: PeriodKind, date: IsoDate, cal: Calendar): Period
       index = Number(date.slice(5, 7));
       break;
     case 'quarter': {
-      const monthsIn = (Number(date.slice(0, 4)) - fiscalYear) * 12 + Number(date.slice(5, 7)) - cal.fiscalYearStartMonth;
+      const monthsIn =
+        (Number(date.slice(0, 4)) - fiscalYear) * 12 + Number(date.slice(5, 7)) - cal.fiscalYearStartMonth;
       index = Math.floor(monthsIn / 3) + 1;
       start = addMonths(fyStart, (index - 1) * 3);
       end = addMonths(start, 3);
@@ -169,7 +178,15 @@ export function periodOf(kind: PeriodKind, date: IsoDate, cal: Calendar): Period
       index = 1;
       break;
   }
-  return { kind, start, end, from: startOfDay(start, cal.timeZone), to: startOfDay(end, cal.timeZone), fiscalYear: fy, index };
+  return {
+    kind,
+    start,
+    end,
+    from: startOfDay(start, cal.timeZone),
+    to: startOfDay(end, cal.timeZone),
+    fiscalYear: fy,
+    index,
+  };
 }
 
 /** The period of a kind that holds an instant, in the workspace zone. */

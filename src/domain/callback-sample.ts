@@ -26,32 +26,34 @@ export function sampleSize(visits: number, ratePercent: number): number {
 export function drawCallbackSample(input: SampleInput): number[] {
   const rate = input.ratePercent ?? 10;
   const ids = [...new Set(input.visitIds)];
-  const k = sampleSize(ids.length, rate);
+  const sampleCount = sampleSize(ids.length, rate);
   return ids
     .map((id) => ({ id, score: score(input.seed, id) }))
     .sort((a, b) => a.score - b.score || a.id - b.id)
-    .slice(0, k)
+    .slice(0, sampleCount)
     .map((x) => x.id)
     .sort((a, b) => a - b);
 }
 
 function score(seed: string, id: number): number {
-  let h = 0x811c9dc5;
+  let hash = 0x811c9dc5;
   for (const ch of `${seed}#${id}`) {
-    h ^= ch.codePointAt(0)!;
-    h = Math.imul(h, 0x01000193);
+    hash ^= ch.codePointAt(0)!;
+    hash = Math.imul(hash, 0x01000193);
   }
   // murmur3's finaliser: neighbouring ids land far apart
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
 }
 
 /** Confirmed ÷ answered callbacks, a fraction; null before any callback was answered. */
-export function confirmationRate(outcomes: readonly ('confirmed' | 'not_confirmed' | 'feedback' | null)[]): number | null {
+export function confirmationRate(
+  outcomes: readonly ('confirmed' | 'not_confirmed' | 'feedback' | null)[],
+): number | null {
   const answered = outcomes.filter((o) => o === 'confirmed' || o === 'not_confirmed');
   if (answered.length === 0) return null;
   return answered.filter((o) => o === 'confirmed').length / answered.length;

@@ -11,9 +11,9 @@ export const CHECKPOINT_DAYS = { day15: 15, day30: 30 } as const;
 
 /** A calendar date plus whole days. */
 export function addDays(date: string, days: number): string {
-  const t = Date.parse(`${date}T00:00:00Z`);
-  if (Number.isNaN(t)) throw new RangeError(`not a date: ${date}`);
-  return new Date(t + days * 86_400_000).toISOString().slice(0, 10);
+  const instant = Date.parse(`${date}T00:00:00Z`);
+  if (Number.isNaN(instant)) throw new RangeError(`not a date: ${date}`);
+  return new Date(instant + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The two dated checkpoints of a deal that entered the funnel on `entered`. */

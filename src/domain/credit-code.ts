@@ -9,9 +9,9 @@ const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 export function creditCodeCheckChar(first17: string): string {
   let sum = 0;
   for (let i = 0; i < 17; i++) {
-    const v = ALPHABET.indexOf(first17[i]!);
-    if (v < 0) throw new Error(`invalid character ${first17[i]}`);
-    sum += v * WEIGHTS[i]!;
+    const digit = ALPHABET.indexOf(first17[i]!);
+    if (digit < 0) throw new Error(`invalid character ${first17[i]}`);
+    sum += digit * WEIGHTS[i]!;
   }
   const check = (31 - (sum % 31)) % 31;
   return ALPHABET[check]!;
@@ -28,10 +28,14 @@ export function creditCodeFault(code: string): 'length' | 'characters' | 'check_
 /** Answers null when valid, or the reason it is not, in English. */
 export function creditCodeProblem(code: string): string | null {
   switch (creditCodeFault(code)) {
-    case 'length': return 'must be 18 characters';
-    case 'characters': return `contains "${[...code].find((ch) => !ALPHABET.includes(ch))}", which a credit code never has`;
-    case 'check_character': return 'check character does not match (a typo?)';
-    default: return null;
+    case 'length':
+      return 'must be 18 characters';
+    case 'characters':
+      return `contains "${[...code].find((ch) => !ALPHABET.includes(ch))}", which a credit code never has`;
+    case 'check_character':
+      return 'check character does not match (a typo?)';
+    default:
+      return null;
   }
 }
 

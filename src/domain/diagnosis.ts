@@ -41,7 +41,8 @@ export interface DiagnosisResult {
 
 const winRate = (n: RepNumbers) => (n.won + n.lost > 0 ? n.won / (n.won + n.lost) : null);
 const averageDeal = (n: RepNumbers) => (n.won > 0 ? n.wonAmount / n.won : null);
-const ratio = (mine: number | null, team: number | null) => (team === null || team === 0 || mine === null ? null : mine / team);
+const ratio = (mine: number | null, team: number | null) =>
+  team === null || team === 0 || mine === null ? null : mine / team;
 
 /**
  * Compares a rep with the team's per-rep figures: new accounts, win rate and average deal. A
@@ -56,12 +57,13 @@ export function diagnose(rep: RepNumbers, team: RepNumbers & { reps: number }, t
     low_deal_value: ratio(averageDeal(rep), averageDeal(team)),
   };
   let problem: Diagnosis | null = null;
-  for (const d of DIAGNOSES) {
-    const r = ratios[d];
-    if (r !== null && r < threshold && (problem === null || r < ratios[problem]!)) problem = d;
+  for (const diagnosis of DIAGNOSES) {
+    const ratio = ratios[diagnosis];
+    if (ratio !== null && ratio < threshold && (problem === null || ratio < ratios[problem]!)) problem = diagnosis;
   }
   return { problem, ratios, topics: problem ? COACHING_TOPICS[problem] : [] };
 }
 
 /** The band of an amount. */
-export const bandOf = (amount: number) => SIZE_BANDS.find((b) => amount >= b.from && (b.to === null || amount < b.to))!.key;
+export const bandOf = (amount: number) =>
+  SIZE_BANDS.find((b) => amount >= b.from && (b.to === null || amount < b.to))!.key;

@@ -30,12 +30,18 @@ export interface Forecast {
 
 /** Example: quota 500, realised 100, commit 200, possible 160, 5 weeks left → 380, 76%. */
 export function revenueForecast(input: ForecastInput): Forecast {
-  const w = { ...DEFAULT_FORECAST_WEIGHTS, ...defined(input) };
-  const commitPart = Math.round((input.commit * w.commitWeight) / 100);
-  const possiblePart = Math.round((input.possible * w.possibleWeight) / 100);
-  const unforecastPart = Math.round((input.quota * w.unforecastRate * input.weeksLeft) / 100);
+  const forecastWeights = { ...DEFAULT_FORECAST_WEIGHTS, ...defined(input) };
+  const commitPart = Math.round((input.commit * forecastWeights.commitWeight) / 100);
+  const possiblePart = Math.round((input.possible * forecastWeights.possibleWeight) / 100);
+  const unforecastPart = Math.round((input.quota * forecastWeights.unforecastRate * input.weeksLeft) / 100);
   const forecast = input.realised + commitPart + possiblePart + unforecastPart;
-  return { forecast, completion: input.quota > 0 ? forecast / input.quota : null, commitPart, possiblePart, unforecastPart };
+  return {
+    forecast,
+    completion: input.quota > 0 ? forecast / input.quota : null,
+    commitPart,
+    possiblePart,
+    unforecastPart,
+  };
 }
 
 export const DEFAULT_GAP_FACTORS = { p1: 70, p2: 25, p3: 20 } as const;
@@ -77,17 +83,24 @@ export interface Gap {
  * pipeline and the new customers needed are never negative.
  */
 export function gapAnalysis(input: GapInput): Gap {
-  const f = { ...DEFAULT_GAP_FACTORS, ...defined(input) };
+  const gapFactors = { ...DEFAULT_GAP_FACTORS, ...defined(input) };
   const gap0 = input.quota - input.finished;
-  const gap1 = gap0 - Math.round((input.commit * f.p1) / 100);
-  const gap2 = gap1 - Math.round((input.nonCommit * f.p2) / 100);
-  const gap3 = gap2 > 0 ? Math.round((gap2 * 100) / f.p3) : 0;
+  const gap1 = gap0 - Math.round((input.commit * gapFactors.p1) / 100);
+  const gap2 = gap1 - Math.round((input.nonCommit * gapFactors.p2) / 100);
+  const gap3 = gap2 > 0 ? Math.round((gap2 * 100) / gapFactors.p3) : 0;
   const newAccounts = gap3 / input.averageDeal;
   const weeksLeft = input.weeksLeft;
-  return { gap0, gap1, gap2, gap3, newAccounts, newAccountsPerWeek: weeksLeft && weeksLeft > 0 ? newAccounts / weeksLeft : null };
+  return {
+    gap0,
+    gap1,
+    gap2,
+    gap3,
+    newAccounts,
+    newAccountsPerWeek: weeksLeft && weeksLeft > 0 ? newAccounts / weeksLeft : null,
+  };
 }
 
 /** The optional fields given, so `{ ...defaults, ...defined(input) }` keeps a default for an undefined one. */
-function defined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+function defined<T extends object>(input: T): Partial<T> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -15,15 +15,19 @@
  */
 export const THIN = 0.6;
 
-export function shapeFlags(balances: readonly (number | null)[]): { topHeavy: boolean; bottomHeavy: boolean; hollowMiddle: boolean } {
-  const b = balances.filter((x): x is number => x !== null);
+export function shapeFlags(balances: readonly (number | null)[]): {
+  topHeavy: boolean;
+  bottomHeavy: boolean;
+  hollowMiddle: boolean;
+} {
+  const known = balances.filter((x): x is number => x !== null);
   const none = { topHeavy: false, bottomHeavy: false, hollowMiddle: false };
-  if (b.length < 2) return none;
-  const third = Math.max(1, Math.floor(b.length / 3));
+  if (known.length < 2) return none;
+  const third = Math.max(1, Math.floor(known.length / 3));
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  const top = mean(b.slice(0, third));
-  const bottom = mean(b.slice(b.length - third));
-  const middleStages = b.slice(third, b.length - third);
+  const top = mean(known.slice(0, third));
+  const bottom = mean(known.slice(known.length - third));
+  const middleStages = known.slice(third, known.length - third);
   const middle = middleStages.length ? mean(middleStages) : null;
   return {
     topHeavy: top > 0 && bottom < THIN * top,
@@ -33,11 +37,11 @@ export function shapeFlags(balances: readonly (number | null)[]): { topHeavy: bo
 }
 
 /** The q-quantile (0–1) of values, linearly interpolated; null for none. */
-export function quantile(values: readonly number[], q: number): number | null {
+export function quantile(values: readonly number[], fraction: number): number | null {
   if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * fraction;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }

@@ -64,9 +64,9 @@ export function standardFunnel(input: StandardFunnelInput): StandardFunnel {
     winsPerWeek,
     newPerWeek,
     repsNeeded,
-    stages: input.stages.map((s) => ({
-      name: s.name,
-      standard: s.probability > 0 ? ceil((winsPerWeek * (s.weeks ?? 1) * 100) / s.probability) : null,
+    stages: input.stages.map((stage) => ({
+      name: stage.name,
+      standard: stage.probability > 0 ? ceil((winsPerWeek * (stage.weeks ?? 1) * 100) / stage.probability) : null,
     })),
   };
 }
@@ -102,24 +102,24 @@ export function flowProjection(input: FlowInput): { week: number; wins: number }
   const horizon = newPerWeek.length + durations.reduce((a, b) => a + b, 0);
   // departures[i][t]: deals leaving stage i at the end of week t + 1.
   const departures = stages.map(() => new Array<number>(horizon + 1).fill(0));
-  stages.forEach((s, i) => {
-    for (let t = 0; t < durations[i]!; t++) departures[i]![t]! += s.count / durations[i]!;
+  stages.forEach((stage, index) => {
+    for (let week = 0; week < durations[index]!; week++) departures[index]![week]! += stage.count / durations[index]!;
   });
   const wins = new Array<number>(horizon).fill(0);
-  for (let t = 0; t < horizon; t++) {
-    const arriving = newPerWeek[t] ?? 0;
-    if (arriving && t + durations[0]! - 1 <= horizon) departures[0]![t + durations[0]! - 1]! += arriving;
+  for (let week = 0; week < horizon; week++) {
+    const arriving = newPerWeek[week] ?? 0;
+    if (arriving && week + durations[0]! - 1 <= horizon) departures[0]![week + durations[0]! - 1]! += arriving;
     for (let i = 0; i < stages.length; i++) {
-      const leaving = departures[i]![t]!;
+      const leaving = departures[i]![week]!;
       if (!leaving) continue;
-      const p = stages[i]!.probability / 100;
+      const probability = stages[i]!.probability / 100;
       if (i === stages.length - 1) {
-        wins[t]! += leaving * p;
+        wins[week]! += leaving * probability;
       } else {
         const next = stages[i + 1]!.probability / 100;
         // A later stage of lower probability would make more deals than entered: cap at all of them.
-        const moving = leaving * Math.min(1, next > 0 ? p / next : 0);
-        const at = t + durations[i + 1]!;
+        const moving = leaving * Math.min(1, next > 0 ? probability / next : 0);
+        const at = week + durations[i + 1]!;
         if (at <= horizon) departures[i + 1]![at]! += moving;
       }
     }

@@ -57,8 +57,13 @@ export function noteGaps(note: HandoverNote | null): (keyof Omit<HandoverNote, '
 export function parseNote(raw: string | null): HandoverNote | null {
   if (!raw) return null;
   try {
-    const o = JSON.parse(raw) as Partial<HandoverNote>;
-    return { state: o.state ?? '', openIssues: o.openIssues ?? '', keyContacts: o.keyContacts ?? '', contactIds: Array.isArray(o.contactIds) ? o.contactIds : [] };
+    const note = JSON.parse(raw) as Partial<HandoverNote>;
+    return {
+      state: note.state ?? '',
+      openIssues: note.openIssues ?? '',
+      keyContacts: note.keyContacts ?? '',
+      contactIds: Array.isArray(note.contactIds) ? note.contactIds : [],
+    };
   } catch {
     return null;
   }
@@ -81,9 +86,10 @@ export interface Missing {
 /** What still blocks completion: items without a successor, key accounts without a complete note. */
 export function missingForCompletion(items: ItemState[]): Missing[] {
   const out: Missing[] = [];
-  for (const i of items) {
-    if (i.toUserId === null) out.push({ itemId: i.itemId, category: i.category, problem: 'no_successor' });
-    if (i.category === 'account' && i.keyAccount && noteGaps(i.note).length > 0) out.push({ itemId: i.itemId, category: i.category, problem: 'no_note' });
+  for (const item of items) {
+    if (item.toUserId === null) out.push({ itemId: item.itemId, category: item.category, problem: 'no_successor' });
+    if (item.category === 'account' && item.keyAccount && noteGaps(item.note).length > 0)
+      out.push({ itemId: item.itemId, category: item.category, problem: 'no_note' });
   }
   return out;
 }
@@ -92,7 +98,10 @@ export function missingForCompletion(items: ItemState[]): Missing[] {
  * Who may hand over whom (docs/organisation.md): an admin anyone else in the workspace; a manager a
  * user whose unit lies in their subtree. Nobody hands over themselves.
  */
-export function canHandOver(actor: { role: Role; userId: number; unitPath: string }, target: { id: number; unitPath: string }): boolean {
+export function canHandOver(
+  actor: { role: Role; userId: number; unitPath: string },
+  target: { id: number; unitPath: string },
+): boolean {
   if (target.id === actor.userId) return false;
   if (actor.role === 'admin') return true;
   return actor.role === 'manager' && target.unitPath.startsWith(actor.unitPath);
@@ -101,6 +110,6 @@ export function canHandOver(actor: { role: Role; userId: number; unitPath: strin
 /** Counts per category, for the inventory step and the completion summary. */
 export function countByCategory(items: { category: HandoverCategory }[]): Record<HandoverCategory, number> {
   const out = Object.fromEntries(HANDOVER_CATEGORIES.map((c) => [c, 0])) as Record<HandoverCategory, number>;
-  for (const i of items) out[i.category] += 1;
+  for (const item of items) out[item.category] += 1;
   return out;
 }

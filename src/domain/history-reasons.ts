@@ -6,10 +6,22 @@
  * no code reaches the screen raw ("原因：won").
  */
 export const HISTORY_REASON_CODES = [
-  'creator', 'won', 'contract_amount', 'override', 'handover', 'import', 'territory', 'recompute',
-  'pool_claim', 'pool_assign', 'pool_release', 'pool_release_manual',
+  'creator',
+  'won',
+  'contract_amount',
+  'override',
+  'handover',
+  'import',
+  'territory',
+  'recompute',
+  'pool_claim',
+  'pool_assign',
+  'pool_release',
+  'pool_release_manual',
 ] as const;
 export type HistoryReasonCode = (typeof HISTORY_REASON_CODES)[number];
 
 /** Codes earlier versions wrote, and the code they mean now. */
-export const LEGACY_HISTORY_REASONS: Readonly<Record<string, HistoryReasonCode>> = { 'contract amount': 'contract_amount' };
+export const LEGACY_HISTORY_REASONS: Readonly<Record<string, HistoryReasonCode>> = {
+  'contract amount': 'contract_amount',
+};

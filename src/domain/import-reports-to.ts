@@ -51,44 +51,60 @@ const digitsOf = (v: string) => v.replace(/[\s-]/g, '');
 
 /** What a reports-to cell looks a contact up by: an e-mail, a phone number, else a name. */
 export function reportsToKey(value: string): string {
-  const v = value.trim();
-  if (v.includes('@')) return `email:${v.toLowerCase()}`;
-  if (/^\+?\d{7,}$/.test(digitsOf(v))) return `mobile:${digitsOf(v)}`;
-  return `name:${v.toLowerCase()}`;
+  const trimmed = value.trim();
+  if (trimmed.includes('@')) return `email:${trimmed.toLowerCase()}`;
+  if (/^\+?\d{7,}$/.test(digitsOf(trimmed))) return `mobile:${digitsOf(trimmed)}`;
+  return `name:${trimmed.toLowerCase()}`;
 }
 
-function keysOf(c: { name: string; mobile: string | null; email: string | null }): string[] {
-  const keys = [`name:${c.name.trim().toLowerCase()}`];
-  if (c.mobile) keys.push(`mobile:${digitsOf(c.mobile)}`);
-  if (c.email) keys.push(`email:${c.email.trim().toLowerCase()}`);
+function keysOf(contact: { name: string; mobile: string | null; email: string | null }): string[] {
+  const keys = [`name:${contact.name.trim().toLowerCase()}`];
+  if (contact.mobile) keys.push(`mobile:${digitsOf(contact.mobile)}`);
+  if (contact.email) keys.push(`email:${contact.email.trim().toLowerCase()}`);
   return keys;
 }
 
-const problem = (code: string, message: string, params: Record<string, string | number>): RowProblem => ({ field: 'reportsTo', code, message, params });
+const problem = (code: string, message: string, params: Record<string, string | number>): RowProblem => ({
+  field: 'reportsTo',
+  code,
+  message,
+  params,
+});
 
 /** Problems by row number, and the reporting lines of the rows without one. */
-export function resolveReportsTo(known: readonly KnownContact[], rows: readonly FileContact[]): { problems: Map<number, RowProblem>; links: ReportsToLink[] } {
+export function resolveReportsTo(
+  known: readonly KnownContact[],
+  rows: readonly FileContact[],
+): { problems: Map<number, RowProblem>; links: ReportsToLink[] } {
   const problems = new Map<number, RowProblem>();
   const links: ReportsToLink[] = [];
   const accounts = new Set(rows.filter((r) => r.reportsTo).map((r) => r.accountId));
-  const knownOf = groupBy(known.filter((c) => accounts.has(c.accountId)), (c) => c.accountId);
-  const rowsOf = groupBy(rows.filter((r) => accounts.has(r.accountId)), (r) => r.accountId);
-  for (const accountId of accounts) resolveAccount(knownOf.get(accountId) ?? [], rowsOf.get(accountId) ?? [], problems, links);
+  const knownOf = groupBy(
+    known.filter((c) => accounts.has(c.accountId)),
+    (c) => c.accountId,
+  );
+  const rowsOf = groupBy(
+    rows.filter((r) => accounts.has(r.accountId)),
+    (r) => r.accountId,
+  );
+  for (const accountId of accounts)
+    resolveAccount(knownOf.get(accountId) ?? [], rowsOf.get(accountId) ?? [], problems, links);
   return { problems, links };
 }
 
-function groupBy<T>(items: readonly T[], key: (t: T) => number): Map<number, T[]> {
+function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
   const out = new Map<number, T[]>();
-  for (const t of items) {
-    const list = out.get(key(t));
-    if (list) list.push(t);
-    else out.set(key(t), [t]);
+  for (const item of items) {
+    const list = out.get(key(item));
+    if (list) list.push(item);
+    else out.set(key(item), [item]);
   }
   return out;
 }
 
 const nodeOf = (r: FileContact) => (r.contactId !== null ? `c${r.contactId}` : `r${r.rowNo}`);
-const refOf = (node: string): ContactRef => (node.startsWith('c') ? { contactId: Number(node.slice(1)) } : { rowNo: Number(node.slice(1)) });
+const refOf = (node: string): ContactRef =>
+  node.startsWith('c') ? { contactId: Number(node.slice(1)) } : { rowNo: Number(node.slice(1)) };
 
 /** Whether walking up from `start` reaches `node`: giving `node` that manager closes a loop. */
 function closesLoop(node: string, start: string, managerOf: ReadonlyMap<string, string>): boolean {
@@ -100,45 +116,81 @@ function closesLoop(node: string, start: string, managerOf: ReadonlyMap<string, 
   return false;
 }
 
-function resolveAccount(known: KnownContact[], rows: FileContact[], problems: Map<number, RowProblem>, links: ReportsToLink[]) {
+function resolveAccount(
+  known: KnownContact[],
+  rows: FileContact[],
+  problems: Map<number, RowProblem>,
+  links: ReportsToLink[],
+) {
   for (;;) {
     const live = rows.filter((r) => !problems.has(r.rowNo));
     const index = new Map<string, Set<string>>();
-    const add = (node: string, c: { name: string; mobile: string | null; email: string | null }) => {
-      for (const k of keysOf(c)) index.set(k, (index.get(k) ?? new Set()).add(node));
+    const add = (node: string, contact: { name: string; mobile: string | null; email: string | null }) => {
+      for (const key of keysOf(contact)) index.set(key, (index.get(key) ?? new Set()).add(node));
     };
-    for (const c of known) if (!c.archived) add(`c${c.id}`, c);
-    for (const r of live) if (r.contactId === null) add(nodeOf(r), r);
+    for (const knownContact of known) if (!knownContact.archived) add(`c${knownContact.id}`, knownContact);
+    for (const liveRow of live) if (liveRow.contactId === null) add(nodeOf(liveRow), liveRow);
     // New contacts whose rows are refused: naming one gets a better answer than "no such contact".
     const refused = new Map<string, number>();
-    for (const r of rows) if (problems.has(r.rowNo) && r.contactId === null) for (const k of keysOf(r)) if (!refused.has(k)) refused.set(k, r.rowNo);
+    for (const row of rows)
+      if (problems.has(row.rowNo) && row.contactId === null)
+        for (const key of keysOf(row)) if (!refused.has(key)) refused.set(key, row.rowNo);
 
     const managerOf = new Map<string, string>();
-    for (const c of known) if (c.reportsToId !== null) managerOf.set(`c${c.id}`, `c${c.reportsToId}`);
+    for (const knownContact of known)
+      if (knownContact.reportsToId !== null) managerOf.set(`c${knownContact.id}`, `c${knownContact.reportsToId}`);
     const found: { r: FileContact; manager: string }[] = [];
     const fresh = new Map<number, RowProblem>();
-    for (const r of live) {
-      if (!r.reportsTo) continue;
-      const key = reportsToKey(r.reportsTo);
+    for (const liveRow of live) {
+      if (!liveRow.reportsTo) continue;
+      const key = reportsToKey(liveRow.reportsTo);
       const nodes = [...(index.get(key) ?? [])];
-      if (nodes.length > 1) fresh.set(r.rowNo, problem('ambiguous_contact', `${nodes.length} contacts of the account match "${r.reportsTo}"; give that contact's mobile or e-mail instead`, { name: r.reportsTo, count: nodes.length }));
+      if (nodes.length > 1)
+        fresh.set(
+          liveRow.rowNo,
+          problem(
+            'ambiguous_contact',
+            `${nodes.length} contacts of the account match "${liveRow.reportsTo}"; give that contact's mobile or e-mail instead`,
+            { name: liveRow.reportsTo, count: nodes.length },
+          ),
+        );
       else if (nodes.length === 0) {
         const row = refused.get(key);
-        fresh.set(r.rowNo, row !== undefined
-          ? problem('manager_row_error', `"${r.reportsTo}" is the contact of row ${row}, which is not imported`, { name: r.reportsTo, row })
-          : problem('unknown_contact', `no contact "${r.reportsTo}" on this account, in Keyline or in the file`, { name: r.reportsTo }));
+        fresh.set(
+          liveRow.rowNo,
+          row !== undefined
+            ? problem(
+                'manager_row_error',
+                `"${liveRow.reportsTo}" is the contact of row ${row}, which is not imported`,
+                { name: liveRow.reportsTo, row },
+              )
+            : problem(
+                'unknown_contact',
+                `no contact "${liveRow.reportsTo}" on this account, in Keyline or in the file`,
+                { name: liveRow.reportsTo },
+              ),
+        );
       } else {
-        managerOf.set(nodeOf(r), nodes[0]!);
-        found.push({ r, manager: nodes[0]! });
+        managerOf.set(nodeOf(liveRow), nodes[0]!);
+        found.push({ r: liveRow, manager: nodes[0]! });
       }
     }
-    for (const { r, manager } of found) {
-      if (closesLoop(nodeOf(r), manager, managerOf)) fresh.set(r.rowNo, problem('reporting_cycle', `reporting to "${r.reportsTo}" would make the reporting lines circular`, { name: r.reportsTo ?? '' }));
+    for (const { r: fileContact, manager } of found) {
+      if (closesLoop(nodeOf(fileContact), manager, managerOf))
+        fresh.set(
+          fileContact.rowNo,
+          problem(
+            'reporting_cycle',
+            `reporting to "${fileContact.reportsTo}" would make the reporting lines circular`,
+            { name: fileContact.reportsTo ?? '' },
+          ),
+        );
     }
     if (fresh.size === 0) {
-      for (const { r, manager } of found) links.push({ rowNo: r.rowNo, contact: refOf(nodeOf(r)), manager: refOf(manager) });
+      for (const { r: fileContact, manager } of found)
+        links.push({ rowNo: fileContact.rowNo, contact: refOf(nodeOf(fileContact)), manager: refOf(manager) });
       return;
     }
-    for (const [rowNo, p] of fresh) problems.set(rowNo, p);
+    for (const [rowNo, problem] of fresh) problems.set(rowNo, problem);
   }
 }

@@ -1,7 +1,14 @@
 import { ACCOUNT_STATUSES, COMPANY_SIZES, type AccountStatus } from './accounts.ts';
 import { companyNameKey } from './company-name.ts';
 import { creditCodeProblem } from './credit-code.ts';
-import { parseIndustry, parseLeadSource, parseSize, parseStatus, type ColumnMapping, type ImportField } from './import-fields.ts';
+import {
+  parseIndustry,
+  parseLeadSource,
+  parseSize,
+  parseStatus,
+  type ColumnMapping,
+  type ImportField,
+} from './import-fields.ts';
 import { storedProvince } from './regions.ts';
 
 /**
@@ -54,8 +61,20 @@ export interface ContactValues {
 
 /** Limits of the API's schemas (src/contracts/accounts.ts, contacts/routes.ts). */
 const MAX: Partial<Record<ImportField, number>> = {
-  name: 200, province: 30, city: 30, district: 30, address: 200, website: 200, phone: 40, notes: 5000,
-  accountName: 200, title: 100, department: 100, reportsTo: 254, mobile: 40, wechat: 60,
+  name: 200,
+  province: 30,
+  city: 30,
+  district: 30,
+  address: 200,
+  website: 200,
+  phone: 40,
+  notes: 5000,
+  accountName: 200,
+  title: 100,
+  department: 100,
+  reportsTo: 254,
+  mobile: 40,
+  wechat: 60,
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -64,20 +83,20 @@ function cellReader(cells: readonly string[], mapping: ColumnMapping, problems: 
   return (field: ImportField): string | null => {
     const idx = mapping[field];
     if (typeof idx !== 'number') return null;
-    const v = (cells[idx] ?? '').trim();
-    if (v === '') return null;
+    const trimmed = (cells[idx] ?? '').trim();
+    if (trimmed === '') return null;
     const max = MAX[field];
-    if (max !== undefined && v.length > max) {
+    if (max !== undefined && trimmed.length > max) {
       problems.push({ field, code: 'too_long', message: `must be at most ${max} characters`, params: { max } });
       return null;
     }
-    return v;
+    return trimmed;
   };
 }
 
-export function normaliseCreditCodeCell(v: string | null, field: string, problems: RowProblem[]): string | null {
-  if (v === null) return null;
-  const code = v.replace(/\s/g, '').toUpperCase();
+export function normaliseCreditCodeCell(value: string | null, field: string, problems: RowProblem[]): string | null {
+  if (value === null) return null;
+  const code = value.replace(/\s/g, '').toUpperCase();
   const problem = creditCodeProblem(code);
   if (problem) {
     problems.push({ field, code: 'invalid_credit_code', message: problem, params: { value: code } });
@@ -93,25 +112,35 @@ export function normaliseCreditCodeCell(v: string | null, field: string, problem
  */
 const SHORT_LISTS: Partial<Record<ImportField, readonly string[]>> = { status: ACCOUNT_STATUSES, size: COMPANY_SIZES };
 
-function coded(v: string | null, field: ImportField, parse: (v: string) => string | undefined, problems: RowProblem[]): string | null {
-  if (v === null) return null;
-  const c = parse(v);
-  if (c === undefined) {
+function coded(
+  cell: string | null,
+  field: ImportField,
+  parse: (value: string) => string | undefined,
+  problems: RowProblem[],
+): string | null {
+  if (cell === null) return null;
+  const code = parse(cell);
+  if (code === undefined) {
     const allowed = SHORT_LISTS[field];
-    problems.push({ field, code: 'unknown_value', message: `"${v}" is not a known value`, params: allowed ? { value: v, allowed: allowed.join(',') } : { value: v } });
+    problems.push({
+      field,
+      code: 'unknown_value',
+      message: `"${cell}" is not a known value`,
+      params: allowed ? { value: cell, allowed: allowed.join(',') } : { value: cell },
+    });
     return null;
   }
-  return c;
+  return code;
 }
 
 /** Dates as people type them: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日. */
-export function parseDateCell(v: string): string | null {
-  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(v.trim());
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
-  return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+export function parseDateCell(value: string): string | null {
+  const match = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(value.trim());
+  if (!match) return null;
+  const [year, mo, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, mo - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== day) return null;
+  return `${String(year).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 export interface AccountRowContext {
@@ -121,11 +150,16 @@ export interface AccountRowContext {
   canChooseOwner: boolean;
 }
 
-export function validateAccountRow(cells: readonly string[], mapping: ColumnMapping, ctx: AccountRowContext): { values: AccountValues | null; problems: RowProblem[] } {
+export function validateAccountRow(
+  cells: readonly string[],
+  mapping: ColumnMapping,
+  ctx: AccountRowContext,
+): { values: AccountValues | null; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const read = cellReader(cells, mapping, problems);
   const name = read('name');
-  if (name === null && !problems.some((p) => p.field === 'name')) problems.push({ field: 'name', code: 'required', message: 'is required' });
+  if (name === null && !problems.some((p) => p.field === 'name'))
+    problems.push({ field: 'name', code: 'required', message: 'is required' });
   const creditCode = normaliseCreditCodeCell(read('creditCode'), 'creditCode', problems);
   let ownerEmail = read('ownerEmail');
   if (ownerEmail !== null) {
@@ -134,10 +168,20 @@ export function validateAccountRow(cells: readonly string[], mapping: ColumnMapp
       // A rep's imports are theirs (docs/organisation.md); the column is ignored rather than failing every row.
       ownerEmail = null;
     } else if (!EMAIL.test(ownerEmail)) {
-      problems.push({ field: 'ownerEmail', code: 'invalid_email', message: 'must be a valid email address', params: { value: ownerEmail } });
+      problems.push({
+        field: 'ownerEmail',
+        code: 'invalid_email',
+        message: 'must be a valid email address',
+        params: { value: ownerEmail },
+      });
       ownerEmail = null;
     } else if (!ctx.assignableEmails.has(ownerEmail)) {
-      problems.push({ field: 'ownerEmail', code: 'unknown_owner', message: `no active user ${ownerEmail} in your organisation`, params: { email: ownerEmail } });
+      problems.push({
+        field: 'ownerEmail',
+        code: 'unknown_owner',
+        message: `no active user ${ownerEmail} in your organisation`,
+        params: { email: ownerEmail },
+      });
       ownerEmail = null;
     }
   }
@@ -161,22 +205,34 @@ export function validateAccountRow(cells: readonly string[], mapping: ColumnMapp
   return { values: problems.length ? null : values, problems };
 }
 
-export function validateContactRow(cells: readonly string[], mapping: ColumnMapping): { values: ContactValues | null; problems: RowProblem[] } {
+export function validateContactRow(
+  cells: readonly string[],
+  mapping: ColumnMapping,
+): { values: ContactValues | null; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const read = cellReader(cells, mapping, problems);
   const name = read('name');
-  if (name === null && !problems.some((p) => p.field === 'name')) problems.push({ field: 'name', code: 'required', message: 'is required' });
+  if (name === null && !problems.some((p) => p.field === 'name'))
+    problems.push({ field: 'name', code: 'required', message: 'is required' });
   const accountName = read('accountName');
   const accountCreditCode = normaliseCreditCodeCell(read('accountCreditCode'), 'accountCreditCode', problems);
   if (accountName === null && accountCreditCode === null && !problems.some((p) => p.field.startsWith('account'))) {
-    const field = typeof mapping.accountCreditCode === 'number' && typeof mapping.accountName !== 'number' ? 'accountCreditCode' : 'accountName';
-    problems.push({ field, code: 'required', message: 'the account\'s name or credit code is required' });
+    const field =
+      typeof mapping.accountCreditCode === 'number' && typeof mapping.accountName !== 'number'
+        ? 'accountCreditCode'
+        : 'accountName';
+    problems.push({ field, code: 'required', message: "the account's name or credit code is required" });
   }
   let email = read('email');
   if (email !== null) {
     email = email.toLowerCase();
     if (!EMAIL.test(email) || email.length > 254) {
-      problems.push({ field: 'email', code: 'invalid_email', message: 'must be a valid email address', params: { value: email } });
+      problems.push({
+        field: 'email',
+        code: 'invalid_email',
+        message: 'must be a valid email address',
+        params: { value: email },
+      });
       email = null;
     }
   }
@@ -184,7 +240,13 @@ export function validateContactRow(cells: readonly string[], mapping: ColumnMapp
   let birthday: string | null = null;
   if (birthdayCell !== null) {
     birthday = parseDateCell(birthdayCell);
-    if (birthday === null) problems.push({ field: 'birthday', code: 'invalid_date', message: 'must be a date YYYY-MM-DD', params: { value: birthdayCell } });
+    if (birthday === null)
+      problems.push({
+        field: 'birthday',
+        code: 'invalid_date',
+        message: 'must be a date YYYY-MM-DD',
+        params: { value: birthdayCell },
+      });
   }
   const values: ContactValues = {
     accountName,

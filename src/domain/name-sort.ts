@@ -11,7 +11,13 @@
  * few multi-character readings of polyphonic characters (重庆 read chóng-qìng sorts under C on
  * PostgreSQL, under Z here, where 重 alone reads zhòng).
  */
-const RANGES: [number, number][] = [[0x20, 0x7e], [0x3000, 0x303f], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xff01, 0xff5e]];
+const RANGES: [number, number][] = [
+  [0x20, 0x7e],
+  [0x3000, 0x303f],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xff01, 0xff5e],
+];
 const OFFSET = 0x100;
 const UNKNOWN = String.fromCharCode(0xd7f0);
 const SEPARATOR = '\u0001';
@@ -22,15 +28,15 @@ function build() {
   const full = new Intl.Collator('zh');
   const base = new Intl.Collator('zh', { sensitivity: 'base' });
   const chars: string[] = [];
-  for (const [from, to] of RANGES) for (let c = from; c <= to; c++) chars.push(String.fromCharCode(c));
+  for (const [from, to] of RANGES) for (let code = from; code <= to; code++) chars.push(String.fromCharCode(code));
   chars.sort(full.compare);
   const primary = new Map<string, string>();
   const fullRank = new Map<string, string>();
   let rank = 0;
-  chars.forEach((c, i) => {
-    if (i > 0 && base.compare(chars[i - 1]!, c) !== 0) rank++;
-    primary.set(c, String.fromCharCode(OFFSET + rank));
-    fullRank.set(c, String.fromCharCode(OFFSET + i));
+  chars.forEach((char, index) => {
+    if (index > 0 && base.compare(chars[index - 1]!, char) !== 0) rank++;
+    primary.set(char, String.fromCharCode(OFFSET + rank));
+    fullRank.set(char, String.fromCharCode(OFFSET + index));
   });
   return { primary, full: fullRank };
 }
@@ -38,11 +44,11 @@ function build() {
 export function zhSortKey(name: string | null): string | null {
   if (name === null) return null;
   tables ??= build();
-  let p = '';
-  let f = '';
-  for (const c of name) {
-    p += tables.primary.get(c) ?? UNKNOWN + c;
-    f += tables.full.get(c) ?? UNKNOWN + c;
+  let primaryKey = '';
+  let fullKey = '';
+  for (const char of name) {
+    primaryKey += tables.primary.get(char) ?? UNKNOWN + char;
+    fullKey += tables.full.get(char) ?? UNKNOWN + char;
   }
-  return p + SEPARATOR + f;
+  return primaryKey + SEPARATOR + fullKey;
 }

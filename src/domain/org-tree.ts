@@ -61,21 +61,22 @@ export function nameUnits(
   const namesOf = (path: string) => idsOnPath(path).flatMap((id) => nameOf.get(id) ?? []);
   const key = (names: string[], d: number) => names.slice(-d).join('\u0000');
   const tails = new Map<string, number>();
-  for (const u of units) {
-    if (u.archived) continue;
-    const names = namesOf(u.path);
-    for (let d = 1; d <= names.length; d++) tails.set(key(names, d), (tails.get(key(names, d)) ?? 0) + 1);
+  for (const unit of units) {
+    if (unit.archived) continue;
+    const names = namesOf(unit.path);
+    for (let depth = 1; depth <= names.length; depth++)
+      tails.set(key(names, depth), (tails.get(key(names, depth)) ?? 0) + 1);
   }
   const byId = new Map(units.map((u) => [u.id, u]));
   const result = new Map<number, UnitNaming>();
   for (const id of ids) {
-    const u = byId.get(id);
-    if (!u || result.has(id)) continue;
-    const names = namesOf(u.path);
-    const own = u.archived ? 0 : 1;
-    let d = 1;
-    while (d < names.length && (tails.get(key(names, d)) ?? 0) > own) d++;
-    result.set(id, { path: names, label: names.slice(-d).join(' / ') });
+    const unit = byId.get(id);
+    if (!unit || result.has(id)) continue;
+    const names = namesOf(unit.path);
+    const own = unit.archived ? 0 : 1;
+    let depth = 1;
+    while (depth < names.length && (tails.get(key(names, depth)) ?? 0) > own) depth++;
+    result.set(id, { path: names, label: names.slice(-depth).join(' / ') });
   }
   return result;
 }

@@ -13,17 +13,17 @@ export const PERIOD_NAME_PATTERN = PATTERN.source;
 
 /** The period a name denotes, or null when it does not parse (or names a week the year does not have). */
 export function parsePeriod(name: string, cal: Calendar): Period | null {
-  const m = PATTERN.exec(name);
-  if (!m) return null;
+  const match = PATTERN.exec(name);
+  if (!match) return null;
   const pad = (n: number) => String(n).padStart(2, '0');
-  if (m[4]) return periodOf('month', `${m[4]}-${m[5]}-01`, cal);
-  const fy = Number(m[1]);
+  if (match[4]) return periodOf('month', `${match[4]}-${match[5]}-01`, cal);
+  const fy = Number(match[1]);
   if (fy < 1970 || fy > 9998) return null;
   const fyStart = `${fy}-${pad(cal.fiscalYearStartMonth)}-01`;
   const year = periodOf('fiscalYear', fyStart, cal);
-  if (m[2]) return periodOf('quarter', addMonthsTo(fyStart, (Number(m[2]) - 1) * 3), cal);
-  if (m[3]) {
-    const week = Number(m[3]);
+  if (match[2]) return periodOf('quarter', addMonthsTo(fyStart, (Number(match[2]) - 1) * 3), cal);
+  if (match[3]) {
+    const week = Number(match[3]);
     if (week < 1 || week > weeksIn(year)) return null;
     // Week 1 holds the first Thursday on or after the fiscal year's first day.
     const firstThursday = thursdayOnOrAfter(fyStart);
@@ -33,17 +33,17 @@ export function parsePeriod(name: string, cal: Calendar): Period | null {
 }
 
 /** The API's name of a period (the inverse of parsePeriod). */
-export function periodName(p: Period): string {
+export function periodName(period: Period): string {
   const pad = (n: number) => String(n).padStart(2, '0');
-  switch (p.kind) {
+  switch (period.kind) {
     case 'fiscalYear':
-      return `FY${p.fiscalYear}`;
+      return `FY${period.fiscalYear}`;
     case 'quarter':
-      return `FY${p.fiscalYear}-Q${p.index}`;
+      return `FY${period.fiscalYear}-Q${period.index}`;
     case 'week':
-      return `FY${p.fiscalYear}-W${pad(p.index)}`;
+      return `FY${period.fiscalYear}-W${pad(period.index)}`;
     case 'month':
-      return p.start.slice(0, 7);
+      return period.start.slice(0, 7);
   }
 }
 
@@ -51,9 +51,9 @@ export function periodName(p: Period): string {
 export const currentQuarter = (now: number, cal: Calendar): Period => periodAt('quarter', now, cal);
 
 function addMonthsTo(monthStart: string, months: number): string {
-  const [y, m] = monthStart.split('-').map(Number) as [number, number];
-  const d = new Date(Date.UTC(y, m - 1 + months, 1));
-  return d.toISOString().slice(0, 10);
+  const [year, month] = monthStart.split('-').map(Number) as [number, number];
+  const date = new Date(Date.UTC(year, month - 1 + months, 1));
+  return date.toISOString().slice(0, 10);
 }
 
 function thursdayOnOrAfter(date: string): string {

@@ -24,9 +24,7 @@ export interface Actor {
 
 /** Which part of the org tree an actor may see. */
 export type UnitReach =
-  | { kind: 'workspace' }
-  | { kind: 'subtree'; path: string }
-  | { kind: 'unit'; unitId: number; path: string };
+  { kind: 'workspace' } | { kind: 'subtree'; path: string } | { kind: 'unit'; unitId: number; path: string };
 
 /**
  * admin and executive see the whole workspace; a manager sees the subtree under their unit;
@@ -74,16 +72,73 @@ const TASKS: readonly Capability[] = ['tasks.read', 'tasks.write'];
 
 const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   admin: [
-    ...SELL, ...TASKS, 'accounts.create', 'accounts.manage', 'pool.read', 'pool.release', 'pool.assign', 'pool.run', 'territories.read', 'territories.manage',
-    'handover.manage', 'import', 'export', 'audit.read', 'processes.administer', 'org.administer', 'users.administer', 'workspace.administer',
-    ...TARGETS, 'quotas.manage', ...FORECAST_READ, 'forecasts.adjust', 'activities.supervise',
+    ...SELL,
+    ...TASKS,
+    'accounts.create',
+    'accounts.manage',
+    'pool.read',
+    'pool.release',
+    'pool.assign',
+    'pool.run',
+    'territories.read',
+    'territories.manage',
+    'handover.manage',
+    'import',
+    'export',
+    'audit.read',
+    'processes.administer',
+    'org.administer',
+    'users.administer',
+    'workspace.administer',
+    ...TARGETS,
+    'quotas.manage',
+    ...FORECAST_READ,
+    'forecasts.adjust',
+    'activities.supervise',
   ],
-  executive: [...READ, 'pool.read', 'territories.read', 'audit.read', 'tasks.read', ...TARGETS, ...FORECAST_READ, 'forecasts.adjust', 'activities.supervise'],
+  executive: [
+    ...READ,
+    'pool.read',
+    'territories.read',
+    'audit.read',
+    'tasks.read',
+    ...TARGETS,
+    ...FORECAST_READ,
+    'forecasts.adjust',
+    'activities.supervise',
+  ],
   manager: [
-    ...SELL, ...TASKS, 'accounts.create', 'accounts.manage', 'pool.read', 'pool.claim', 'pool.release', 'pool.assign', 'territories.read', 'territories.manage',
-    'handover.manage', 'import', ...TARGETS, 'quotas.manage', ...FORECAST_READ, 'forecasts.submit', 'forecasts.adjust', 'activities.supervise',
+    ...SELL,
+    ...TASKS,
+    'accounts.create',
+    'accounts.manage',
+    'pool.read',
+    'pool.claim',
+    'pool.release',
+    'pool.assign',
+    'territories.read',
+    'territories.manage',
+    'handover.manage',
+    'import',
+    ...TARGETS,
+    'quotas.manage',
+    ...FORECAST_READ,
+    'forecasts.submit',
+    'forecasts.adjust',
+    'activities.supervise',
   ],
-  rep: [...SELL, ...TASKS, 'accounts.create', 'pool.read', 'pool.claim', 'pool.release', 'import', ...TARGETS, ...FORECAST_READ, 'forecasts.submit'],
+  rep: [
+    ...SELL,
+    ...TASKS,
+    'accounts.create',
+    'pool.read',
+    'pool.claim',
+    'pool.release',
+    'import',
+    ...TARGETS,
+    ...FORECAST_READ,
+    'forecasts.submit',
+  ],
   presales: [...SELL, ...TASKS, ...TARGETS, ...FORECAST_READ],
   auditor: ['tasks.read'],
   finance: [],
@@ -104,7 +159,8 @@ export function capabilities(actor: Pick<Actor, 'role' | 'exportGranted'>): Read
   return held;
 }
 
-export const can = (actor: Pick<Actor, 'role' | 'exportGranted'>, capability: Capability): boolean => capabilities(actor).has(capability);
+export const can = (actor: Pick<Actor, 'role' | 'exportGranted'>, capability: Capability): boolean =>
+  capabilities(actor).has(capability);
 
 /** The export grant a user gets with a role — at creation and at every change of role (docs/archive.md § Import and export: reps off). */
 export function defaultExportPermission(role: Role): boolean {
@@ -153,18 +209,18 @@ export interface AccountFacts {
 }
 
 /** Edit fields, contacts and roles: the owner, a team member, a manager above it, an admin. */
-export function canEditAccount(actor: Actor, a: AccountFacts): boolean {
+export function canEditAccount(actor: Actor, account: AccountFacts): boolean {
   if (actor.role === 'admin') return true;
-  if (actor.role === 'manager') return a.unitPath.startsWith(actor.unitPath);
-  if (actor.role === 'rep') return !a.inPool && (a.ownerId === actor.userId || a.onTeam);
-  if (actor.role === 'presales') return a.onTeam;
+  if (actor.role === 'manager') return account.unitPath.startsWith(actor.unitPath);
+  if (actor.role === 'rep') return !account.inPool && (account.ownerId === actor.userId || account.onTeam);
+  if (actor.role === 'presales') return account.onTeam;
   return false;
 }
 
 /** Reassign, archive, override the tier: managers over their subtree, and admins. Never reps. */
-export function canManageAccount(actor: Actor, a: Pick<AccountFacts, 'unitPath'>): boolean {
+export function canManageAccount(actor: Actor, account: Pick<AccountFacts, 'unitPath'>): boolean {
   if (actor.role === 'admin') return true;
-  return actor.role === 'manager' && a.unitPath.startsWith(actor.unitPath);
+  return actor.role === 'manager' && account.unitPath.startsWith(actor.unitPath);
 }
 
 /** The facts about one opportunity that decide what the actor may do with it. */
@@ -192,18 +248,25 @@ export interface OpportunityRights {
   manage: boolean;
 }
 
-export function opportunityRights(actor: Actor, o: OpportunityFacts): OpportunityRights {
-  const manage = canManageAccount(actor, o);
+export function opportunityRights(actor: Actor, opportunity: OpportunityFacts): OpportunityRights {
+  const manage = canManageAccount(actor, opportunity);
   const seller = actor.role === 'rep' || actor.role === 'presales';
-  const edit = manage || (seller && o.ownerId === actor.userId);
-  return { edit, contribute: edit || (seller && o.onTeam), manage };
+  const edit = manage || (seller && opportunity.ownerId === actor.userId);
+  return { edit, contribute: edit || (seller && opportunity.onTeam), manage };
 }
 
 /**
  * The deal's identity and commercial figures: only those who lead it change them. A team
  * member who sends one unchanged (a whole form) is not refused; a change is.
  */
-export const OPPORTUNITY_LEAD_FIELDS = ['name', 'amount', 'expectedCloseDate', 'forecastCategory', 'ownerId', 'leadSource'] as const;
+export const OPPORTUNITY_LEAD_FIELDS = [
+  'name',
+  'amount',
+  'expectedCloseDate',
+  'forecastCategory',
+  'ownerId',
+  'leadSource',
+] as const;
 
 /** The facts about one task that decide what the actor may do with it (docs/rhythm.md § Tasks). */
 export interface TaskFacts {
@@ -218,10 +281,10 @@ export interface TaskFacts {
  * assignee's unit, an admin — each only with `tasks.write` (an auditor answers callbacks
  * through the callback, not by ticking the task).
  */
-export function taskRights(actor: Actor, t: TaskFacts): { edit: boolean; reassign: boolean } {
+export function taskRights(actor: Actor, task: TaskFacts): { edit: boolean; reassign: boolean } {
   if (!can(actor, 'tasks.write')) return { edit: false, reassign: false };
-  const over = actor.role === 'admin' || (actor.role === 'manager' && t.assigneeUnitPath.startsWith(actor.unitPath));
-  const edit = over || t.assigneeId === actor.userId || t.createdBy === actor.userId;
+  const over = actor.role === 'admin' || (actor.role === 'manager' && task.assigneeUnitPath.startsWith(actor.unitPath));
+  const edit = over || task.assigneeId === actor.userId || task.createdBy === actor.userId;
   return { edit, reassign: edit };
 }
 
@@ -236,13 +299,13 @@ export type TargetSubject =
  * everyone's; a manager their subtree's (its units and people) and their own; reps and presales
  * only their own. Nobody else's: a report on a scope out of reach is refused, not emptied.
  */
-export function targetsVisible(actor: Actor, s: TargetSubject): boolean {
+export function targetsVisible(actor: Actor, subject: TargetSubject): boolean {
   if (!can(actor, 'funnel.read') && !can(actor, 'quotas.read')) return false;
   if (actor.role === 'admin' || actor.role === 'executive') return true;
-  if (s.kind === 'user' && s.userId === actor.userId) return true;
+  if (subject.kind === 'user' && subject.userId === actor.userId) return true;
   if (actor.role !== 'manager') return false;
-  if (s.kind === 'unit') return s.path.startsWith(actor.unitPath);
-  return s.kind === 'user' && s.unitPath.startsWith(actor.unitPath);
+  if (subject.kind === 'unit') return subject.path.startsWith(actor.unitPath);
+  return subject.kind === 'user' && subject.unitPath.startsWith(actor.unitPath);
 }
 
 /** The scope a report opens on: a rep's own numbers, a manager's unit, the workspace for admins and executives. */
@@ -256,11 +319,11 @@ export function defaultTargetSubject(actor: Actor): TargetSubject {
  * Who sets a quota: an admin anyone's; a manager those below them — the people of their
  * subtree and its sub-units, not their own or their unit's, which are set from above.
  */
-export function canSetQuota(actor: Actor, s: TargetSubject): boolean {
+export function canSetQuota(actor: Actor, subject: TargetSubject): boolean {
   if (!can(actor, 'quotas.manage')) return false;
-  if (actor.role === 'admin') return s.kind !== 'workspace';
-  if (s.kind === 'unit') return s.path.startsWith(actor.unitPath) && s.path !== actor.unitPath;
-  return s.kind === 'user' && s.userId !== actor.userId && s.unitPath.startsWith(actor.unitPath);
+  if (actor.role === 'admin') return subject.kind !== 'workspace';
+  if (subject.kind === 'unit') return subject.path.startsWith(actor.unitPath) && subject.path !== actor.unitPath;
+  return subject.kind === 'user' && subject.userId !== actor.userId && subject.unitPath.startsWith(actor.unitPath);
 }
 
 /**

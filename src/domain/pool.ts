@@ -18,10 +18,13 @@ export type PoolReason = (typeof POOL_REASONS)[number];
  * the current owner) must lie for the account to return to the pool. A tier whose setting
  * is null (A by default) is never released automatically and is absent from the result.
  */
-export function releaseCutoffs(now: number, s: Pick<WorkspaceSettings, 'poolReleaseDays'>): Partial<Record<Tier, number>> {
+export function releaseCutoffs(
+  now: number,
+  settings: Pick<WorkspaceSettings, 'poolReleaseDays'>,
+): Partial<Record<Tier, number>> {
   const out: Partial<Record<Tier, number>> = {};
   for (const tier of ['A', 'B', 'C'] as const) {
-    const days = s.poolReleaseDays[tier];
+    const days = settings.poolReleaseDays[tier];
     if (days !== null && days !== undefined && days > 0) out[tier] = now - days * DAY_MS;
   }
   return out;
@@ -42,11 +45,15 @@ export interface PoolCandidate {
  * docs/archive.md: an owned, active account whose last qualifying follow-up — or its assignment to
  * the current owner, or its creation, whichever is latest — is older than its tier allows.
  */
-export function isDueForRelease(a: PoolCandidate, now: number, s: Pick<WorkspaceSettings, 'poolReleaseDays'>): boolean {
-  if (a.inPool || a.archived || a.ownerId === null) return false;
-  const cutoff = releaseCutoffs(now, s)[a.tier];
+export function isDueForRelease(
+  account: PoolCandidate,
+  now: number,
+  settings: Pick<WorkspaceSettings, 'poolReleaseDays'>,
+): boolean {
+  if (account.inPool || account.archived || account.ownerId === null) return false;
+  const cutoff = releaseCutoffs(now, settings)[account.tier];
   if (cutoff === undefined) return false;
-  const latest = Math.max(a.lastFollowUpAt ?? 0, a.assignedAt ?? 0, a.createdAt);
+  const latest = Math.max(account.lastFollowUpAt ?? 0, account.assignedAt ?? 0, account.createdAt);
   return latest < cutoff;
 }
 
@@ -68,6 +75,6 @@ export interface ClaimAllowance {
 }
 
 /** How many more accounts a person may take while holding `held` private accounts. */
-export function claimAllowance(held: number, s: Pick<WorkspaceSettings, 'claimLimit'>): ClaimAllowance {
-  return { limit: s.claimLimit, held, remaining: Math.max(0, s.claimLimit - held) };
+export function claimAllowance(held: number, settings: Pick<WorkspaceSettings, 'claimLimit'>): ClaimAllowance {
+  return { limit: settings.claimLimit, held, remaining: Math.max(0, settings.claimLimit - held) };
 }

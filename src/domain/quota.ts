@@ -46,9 +46,9 @@ export function splitByWeights(total: number, weights: readonly number[]): numbe
   const parts = exact.map(Math.floor);
   let left = total - parts.reduce((a, b) => a + b, 0);
   const order = exact.map((x, i) => ({ i, frac: x - Math.floor(x) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
-  for (const { i } of order) {
+  for (const { i: index } of order) {
     if (left <= 0) break;
-    parts[i]! += 1;
+    parts[index]! += 1;
     left -= 1;
   }
   return parts;
@@ -60,26 +60,28 @@ export function splitByWeights(total: number, weights: readonly number[]): numbe
  */
 export function convertBasis(amount: number, from: QuotaBasis, to: QuotaBasis, taxRatePercent: number): number {
   if (from === to) return amount;
-  return from === 'net' ? Math.round((amount * (100 + taxRatePercent)) / 100) : Math.round((amount * 100) / (100 + taxRatePercent));
+  return from === 'net'
+    ? Math.round((amount * (100 + taxRatePercent)) / 100)
+    : Math.round((amount * 100) / (100 + taxRatePercent));
 }
 
 /** The amounts of one stored quota, in the basis asked for. */
-export function figureOf(q: QuotaSetting, basis: QuotaBasis, taxRatePercent: number): QuotaFigure {
-  const quarters = splitByWeights(convertBasis(q.amount, q.basis, basis, taxRatePercent), q.quarterRatios);
+export function figureOf(quota: QuotaSetting, basis: QuotaBasis, taxRatePercent: number): QuotaFigure {
+  const quarters = splitByWeights(convertBasis(quota.amount, quota.basis, basis, taxRatePercent), quota.quarterRatios);
   const categories: Record<string, number[]> = {};
-  const shares = q.categories.map((c) => c.share);
+  const shares = quota.categories.map((c) => c.share);
   const perQuarter = quarters.map((amount) => splitByWeights(amount, shares));
-  q.categories.forEach((c, i) => (categories[c.key] = perQuarter.map((parts) => parts[i]!)));
+  quota.categories.forEach((c, i) => (categories[c.key] = perQuarter.map((parts) => parts[i]!)));
   return { quarters, categories };
 }
 
-export function addFigures(a: QuotaFigure, b: QuotaFigure): QuotaFigure {
+export function addFigures(left: QuotaFigure, right: QuotaFigure): QuotaFigure {
   const categories: Record<string, number[]> = {};
-  for (const [key, qs] of [...Object.entries(a.categories), ...Object.entries(b.categories)]) {
+  for (const [key, qs] of [...Object.entries(left.categories), ...Object.entries(right.categories)]) {
     const have = categories[key] ?? [0, 0, 0, 0];
     categories[key] = have.map((x, i) => x + qs[i]!);
   }
-  return { quarters: a.quarters.map((x, i) => x + b.quarters[i]!), categories };
+  return { quarters: left.quarters.map((x, i) => x + right.quarters[i]!), categories };
 }
 
 export const yearOf = (f: QuotaFigure): number => f.quarters.reduce((a, b) => a + b, 0);
@@ -89,12 +91,18 @@ export const yearOf = (f: QuotaFigure): number => f.quarters.reduce((a, b) => a 
  * quarter, whole fen) or a week (its quarter ÷ the weeks the quarter counts). `quarterIndex`
  * is the fiscal quarter holding the period (a month's, or a week's Thursday's).
  */
-export function amountIn(amounts: readonly number[], period: Pick<Period, 'kind' | 'start' | 'index'>, quarterIndex: number, monthInQuarter: number, quarter: Pick<Period, 'start' | 'end'>): number {
+export function amountIn(
+  amounts: readonly number[],
+  period: Pick<Period, 'kind' | 'start' | 'index'>,
+  quarterIndex: number,
+  monthInQuarter: number,
+  quarter: Pick<Period, 'start' | 'end'>,
+): number {
   if (period.kind === 'fiscalYear') return amounts.reduce((a, b) => a + b, 0);
-  const q = amounts[quarterIndex - 1] ?? 0;
-  if (period.kind === 'quarter') return q;
-  if (period.kind === 'month') return splitByWeights(q, [1, 1, 1])[monthInQuarter]!;
-  return Math.round(q / weeksIn(quarter));
+  const quarterAmount = amounts[quarterIndex - 1] ?? 0;
+  if (period.kind === 'quarter') return quarterAmount;
+  if (period.kind === 'month') return splitByWeights(quarterAmount, [1, 1, 1])[monthInQuarter]!;
+  return Math.round(quarterAmount / weeksIn(quarter));
 }
 
 export interface TreeUnit {
@@ -116,11 +124,16 @@ export interface UnitQuota {
  * its members' — the people directly in it and the effective quotas of its sub-units — and a
  * unit set otherwise keeps its own figure (the difference is shown, not forced away).
  */
-export function rollUp(units: readonly TreeUnit[], people: readonly { unitId: number; figure: QuotaFigure }[], unitSet: ReadonlyMap<number, QuotaFigure>): Map<number, UnitQuota> {
+export function rollUp(
+  units: readonly TreeUnit[],
+  people: readonly { unitId: number; figure: QuotaFigure }[],
+  unitSet: ReadonlyMap<number, QuotaFigure>,
+): Map<number, UnitQuota> {
   const children = new Map<number | null, number[]>();
-  for (const u of units) children.set(u.parentId, [...(children.get(u.parentId) ?? []), u.id]);
+  for (const unit of units) children.set(unit.parentId, [...(children.get(unit.parentId) ?? []), unit.id]);
   const direct = new Map<number, QuotaFigure>();
-  for (const p of people) direct.set(p.unitId, addFigures(direct.get(p.unitId) ?? emptyFigure(), p.figure));
+  for (const person of people)
+    direct.set(person.unitId, addFigures(direct.get(person.unitId) ?? emptyFigure(), person.figure));
   const out = new Map<number, UnitQuota>();
   const visit = (id: number, depth: number): QuotaFigure => {
     // The tree has no cycles (org moves refuse them); the depth guard keeps bad data from looping.
@@ -133,6 +146,6 @@ export function rollUp(units: readonly TreeUnit[], people: readonly { unitId: nu
     return effective;
   };
   const ids = new Set(units.map((u) => u.id));
-  for (const u of units) if (u.parentId === null || !ids.has(u.parentId)) visit(u.id, 0);
+  for (const unit of units) if (unit.parentId === null || !ids.has(unit.parentId)) visit(unit.id, 0);
   return out;
 }

@@ -50,18 +50,18 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
 };
 
 export function workspaceSettings(stored: string | Partial<WorkspaceSettings> | null | undefined): WorkspaceSettings {
-  let o: Partial<WorkspaceSettings> = {};
+  let partial: Partial<WorkspaceSettings> = {};
   if (typeof stored === 'string') {
     try {
-      o = JSON.parse(stored) as Partial<WorkspaceSettings>;
+      partial = JSON.parse(stored) as Partial<WorkspaceSettings>;
     } catch {
-      o = {};
+      partial = {};
     }
-  } else if (stored) o = stored;
+  } else if (stored) partial = stored;
   return {
     ...DEFAULT_SETTINGS,
-    ...o,
-    followUpDays: { ...DEFAULT_SETTINGS.followUpDays, ...o.followUpDays },
-    poolReleaseDays: { ...DEFAULT_SETTINGS.poolReleaseDays, ...o.poolReleaseDays },
+    ...partial,
+    followUpDays: { ...DEFAULT_SETTINGS.followUpDays, ...partial.followUpDays },
+    poolReleaseDays: { ...DEFAULT_SETTINGS.poolReleaseDays, ...partial.poolReleaseDays },
   };
 }

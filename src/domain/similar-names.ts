@@ -30,21 +30,21 @@ export class SimilarNameIndex<Ref> {
 
   constructor(entries: Iterable<NamedKey<Ref>> = [], threshold = SIMILAR_NAME_THRESHOLD) {
     this.threshold = threshold;
-    for (const e of entries) this.add(e);
+    for (const entry of entries) this.add(entry);
   }
 
   get size(): number {
     return this.entries.length;
   }
 
-  add(e: NamedKey<Ref>): void {
-    const i = this.entries.push(e) - 1;
-    const g = bigrams(e.key);
-    this.grams.push(g);
-    for (const p of g.counts.keys()) {
-      const list = this.postings.get(p);
-      if (list) list.push(i);
-      else this.postings.set(p, [i]);
+  add(entry: NamedKey<Ref>): void {
+    const index = this.entries.push(entry) - 1;
+    const grams = bigrams(entry.key);
+    this.grams.push(grams);
+    for (const gram of grams.counts.keys()) {
+      const list = this.postings.get(gram);
+      if (list) list.push(index);
+      else this.postings.set(gram, [index]);
     }
   }
 
@@ -62,17 +62,17 @@ export class SimilarNameIndex<Ref> {
       .filter((x) => x.n > 0);
     let best: SimilarMatch<Ref> | null = null;
     const seen = new Set<number>();
-    for (const { p } of rarest) {
-      for (const i of this.postings.get(p)!) {
-        if (seen.has(i)) continue;
+    for (const { p: gram } of rarest) {
+      for (const index of this.postings.get(gram)!) {
+        if (seen.has(index)) continue;
         // A bound on the work per name when an archive is full of near-identical names
         // ("…客户1号…", "…客户2号…"): the rarest pairs come first, so the best candidates do too.
         if (seen.size >= MAX_CANDIDATES) return best;
-        seen.add(i);
-        const e = this.entries[i]!;
-        if (e.key === key) continue;
-        const similarity = bigramDice(mine, this.grams[i]!);
-        if (similarity >= this.threshold && (!best || similarity > best.similarity)) best = { ...e, similarity };
+        seen.add(index);
+        const entry = this.entries[index]!;
+        if (entry.key === key) continue;
+        const similarity = bigramDice(mine, this.grams[index]!);
+        if (similarity >= this.threshold && (!best || similarity > best.similarity)) best = { ...entry, similarity };
       }
     }
     return best;

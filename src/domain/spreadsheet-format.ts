@@ -26,11 +26,12 @@ export function sniffFormat(bytes: Uint8Array): Sniffed {
   }
   const head = bytes.subarray(0, 64 * 1024);
   let control = 0;
-  for (const b of head) {
-    if (b === 0) return { format: 'unknown', reason: 'the file is neither CSV text nor an .xlsx workbook' };
-    if (b < 0x09 || (b > 0x0d && b < 0x20)) control++;
+  for (const byte of head) {
+    if (byte === 0) return { format: 'unknown', reason: 'the file is neither CSV text nor an .xlsx workbook' };
+    if (byte < 0x09 || (byte > 0x0d && byte < 0x20)) control++;
   }
-  if (control > head.length / 100) return { format: 'unknown', reason: 'the file is neither CSV text nor an .xlsx workbook' };
+  if (control > head.length / 100)
+    return { format: 'unknown', reason: 'the file is neither CSV text nor an .xlsx workbook' };
   return { format: 'csv' };
 }
 
@@ -58,10 +59,10 @@ export function decodeText(bytes: Uint8Array, encoding: TextEncoding): string {
 }
 
 /** Replacement characters in decoded text: a sign that the encoding guess is wrong. */
-export const countReplacementChars = (s: string): number => {
-  let n = 0;
-  for (const ch of s) if (ch === '\ufffd') n++;
-  return n;
+export const countReplacementChars = (text: string): number => {
+  let count = 0;
+  for (const ch of text) if (ch === '\ufffd') count++;
+  return count;
 };
 
 /**
@@ -76,8 +77,8 @@ export function neutraliseCell(value: string): string {
 /** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
 export function csvField(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
-  const s = String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** A CSV line of neutralised cells, CRLF-terminated as Excel expects. */

@@ -36,7 +36,11 @@ export interface InvalidEvidence {
 
 export type MoveCheck =
   | { ok: true; direction: 'forward' | 'back' | 'none'; skipped: number[]; overridden: MissingEvidence[] }
-  | { ok: false; error: 'unknown_stage' | 'override_forbidden' | 'reason_required' | 'evidence_missing'; missing: MissingEvidence[] }
+  | {
+      ok: false;
+      error: 'unknown_stage' | 'override_forbidden' | 'reason_required' | 'evidence_missing';
+      missing: MissingEvidence[];
+    }
   | { ok: false; error: 'evidence_invalid'; missing: MissingEvidence[]; invalid: InvalidEvidence };
 
 export function checkStageMove(
@@ -52,43 +56,59 @@ export function checkStageMove(
   // Asking for an override one may not grant is refused as such, not as missing evidence.
   if (opts.override && !opts.canOverride) return { ok: false, error: 'override_forbidden', missing: [] };
   // The stage being left and every stage skipped must be proven (none when moving back or staying).
-  const gated = to.position > from.position
-    ? stages.filter((s) => s.position >= from.position && s.position < to.position).sort((a, b) => a.position - b.position)
-    : [];
-  for (const [index, e] of evidence.entries()) {
-    const field = misplaced(gated, e);
-    if (field) return { ok: false, error: 'evidence_invalid', missing: [], invalid: { index, field, problem: field === 'stageId' ? 'stage_not_gated' : 'unknown_key' } };
+  const gated =
+    to.position > from.position
+      ? stages
+          .filter((s) => s.position >= from.position && s.position < to.position)
+          .sort((a, b) => a.position - b.position)
+      : [];
+  for (const [index, evidenceItem] of evidence.entries()) {
+    const field = misplaced(gated, evidenceItem);
+    if (field)
+      return {
+        ok: false,
+        error: 'evidence_invalid',
+        missing: [],
+        invalid: { index, field, problem: field === 'stageId' ? 'stage_not_gated' : 'unknown_key' },
+      };
   }
   if (to.position === from.position) return { ok: true, direction: 'none', skipped: [], overridden: [] };
   const hasReason = !!opts.reason && opts.reason.trim().length > 0;
   if (to.position < from.position) {
-    return hasReason ? { ok: true, direction: 'back', skipped: [], overridden: [] } : { ok: false, error: 'reason_required', missing: [] };
+    return hasReason
+      ? { ok: true, direction: 'back', skipped: [], overridden: [] }
+      : { ok: false, error: 'reason_required', missing: [] };
   }
   const missing: MissingEvidence[] = [];
-  for (const s of gated) {
-    for (const item of s.evidence) {
-      const given = evidence.find((e) => e.stageId === s.id && e.key === item.key);
+  for (const gatedStage of gated) {
+    for (const item of gatedStage.evidence) {
+      const given = evidence.find((e) => e.stageId === gatedStage.id && e.key === item.key);
       const problem = given ? unmet(item, given) : 'missing';
-      if (problem) missing.push({ stageId: s.id, key: item.key, problem });
+      if (problem) missing.push({ stageId: gatedStage.id, key: item.key, problem });
     }
   }
   const skipped = gated.filter((s) => s.id !== from.id).map((s) => s.id);
   if (missing.length === 0) return { ok: true, direction: 'forward', skipped, overridden: [] };
   if (opts.override) {
-    return hasReason ? { ok: true, direction: 'forward', skipped, overridden: missing } : { ok: false, error: 'reason_required', missing };
+    return hasReason
+      ? { ok: true, direction: 'forward', skipped, overridden: missing }
+      : { ok: false, error: 'reason_required', missing };
   }
   return { ok: false, error: 'evidence_missing', missing };
 }
 
 /** Why an item given proves nothing among these stages: not one of them, or a key its stage does not have. */
-function misplaced(stages: readonly GateStage[], e: EvidenceGiven): 'stageId' | 'key' | null {
-  const stage = stages.find((s) => s.id === e.stageId);
+function misplaced(stages: readonly GateStage[], evidenceGiven: EvidenceGiven): 'stageId' | 'key' | null {
+  const stage = stages.find((s) => s.id === evidenceGiven.stageId);
   if (!stage) return 'stageId';
-  return stage.evidence.some((item) => item.key === e.key) ? null : 'key';
+  return stage.evidence.some((item) => item.key === evidenceGiven.key) ? null : 'key';
 }
 
 /** What an item given still lacks of what its definition requires (a check needs nothing more). */
-function unmet(item: GateStage['evidence'][number], given: EvidenceGiven): 'note_required' | 'attachment_required' | null {
+function unmet(
+  item: GateStage['evidence'][number],
+  given: EvidenceGiven,
+): 'note_required' | 'attachment_required' | null {
   if (item.requires === 'note' && !given.note?.trim()) return 'note_required';
   if (item.requires === 'attachment' && !given.attachmentId) return 'attachment_required';
   return null;
@@ -108,12 +128,15 @@ export interface GatheredProblem {
  */
 export function checkGathered(stage: GateStage, evidence: readonly EvidenceGiven[]): GatheredProblem | null {
   const seen = new Set<string>();
-  for (const [index, e] of evidence.entries()) {
-    const field = misplaced([stage], e);
+  for (const [index, evidenceItem] of evidence.entries()) {
+    const field = misplaced([stage], evidenceItem);
     if (field) return { index, field, problem: field === 'stageId' ? 'not_current_stage' : 'unknown_key' };
-    if (seen.has(e.key)) return { index, field: 'key', problem: 'duplicate' };
-    seen.add(e.key);
-    const problem = unmet(stage.evidence.find((item) => item.key === e.key)!, e);
+    if (seen.has(evidenceItem.key)) return { index, field: 'key', problem: 'duplicate' };
+    seen.add(evidenceItem.key);
+    const problem = unmet(
+      stage.evidence.find((item) => item.key === evidenceItem.key)!,
+      evidenceItem,
+    );
     if (problem) return { index, field: problem === 'note_required' ? 'note' : 'attachmentId', problem };
   }
   return null;
@@ -124,10 +147,13 @@ export function checkGathered(stage: GateStage, evidence: readonly EvidenceGiven
  * its items. Counted against the stage as defined now, so an item an administrator removed or
  * tightened since no longer counts.
  */
-export function gatheredStatus(stage: Pick<GateStage, 'evidence'>, gathered: readonly EvidenceGiven[]): { given: number; required: number } {
+export function gatheredStatus(
+  stage: Pick<GateStage, 'evidence'>,
+  gathered: readonly EvidenceGiven[],
+): { given: number; required: number } {
   const given = stage.evidence.filter((item) => {
-    const g = gathered.find((e) => e.key === item.key);
-    return g !== undefined && unmet(item, g) === null;
+    const gatheredEvidence = gathered.find((e) => e.key === item.key);
+    return gatheredEvidence !== undefined && unmet(item, gatheredEvidence) === null;
   }).length;
   return { given, required: stage.evidence.length };
 }
@@ -148,14 +174,16 @@ export interface ProblemInput {
 export const OPPORTUNITY_PROBLEMS = ['stalled', 'no_plan', 'advantage_lost'] as const;
 export type OpportunityProblem = (typeof OPPORTUNITY_PROBLEMS)[number];
 
-export function classifyProblems(p: ProblemInput): OpportunityProblem[] {
+export function classifyProblems(input: ProblemInput): OpportunityProblem[] {
   const out: OpportunityProblem[] = [];
-  const factor = p.stalledFactor ?? 1.5;
-  if (p.expectedDays > 0 && p.now - p.enteredStageAt > p.expectedDays * factor * 86_400_000) out.push('stalled');
-  if (!p.nextStep?.trim() || !p.nextStepDate || p.nextStepDate < p.today) out.push('no_plan');
-  if (p.qualificationWeakened || p.markedAdvantageLost) out.push('advantage_lost');
+  const factor = input.stalledFactor ?? 1.5;
+  if (input.expectedDays > 0 && input.now - input.enteredStageAt > input.expectedDays * factor * 86_400_000)
+    out.push('stalled');
+  if (!input.nextStep?.trim() || !input.nextStepDate || input.nextStepDate < input.today) out.push('no_plan');
+  if (input.qualificationWeakened || input.markedAdvantageLost) out.push('advantage_lost');
   return out;
 }
 
 /** Size class from the amount (docs/sales-process.md § The opportunity: default threshold 200,000 — in fen here). */
-export const sizeClass = (amountFen: number, thresholdFen: number): 'small' | 'large' => (amountFen >= thresholdFen ? 'large' : 'small');
+export const sizeClass = (amountFen: number, thresholdFen: number): 'small' | 'large' =>
+  amountFen >= thresholdFen ? 'large' : 'small';

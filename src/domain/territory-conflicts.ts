@@ -23,22 +23,22 @@ const FIELDS = ['province', 'city', 'district', 'industry'] as const;
 const val = (v: string | null) => (v === null || v === '' ? null : v);
 
 /** The places both rules match, or null when they have none in common. */
-export function overlap(a: TerritoryRule, b: TerritoryRule): Place | null {
+export function overlap(left: TerritoryRule, right: TerritoryRule): Place | null {
   const out: Place = { province: null, city: null, district: null, industry: null };
-  for (const f of FIELDS) {
-    const x = fieldKey(f, a[f]);
-    const y = fieldKey(f, b[f]);
-    if (x !== null && y !== null && x !== y) return null;
-    out[f] = val(a[f]) ?? val(b[f]);
+  for (const field of FIELDS) {
+    const leftKey = fieldKey(field, left[field]);
+    const rightKey = fieldKey(field, right[field]);
+    if (leftKey !== null && rightKey !== null && leftKey !== rightKey) return null;
+    out[field] = val(left[field]) ?? val(right[field]);
   }
   return out;
 }
 
 /** The rule matches every place of the pattern (it is equal or more general on each field). */
-function covers(rule: TerritoryRule, p: Place): boolean {
-  return FIELDS.every((f) => {
-    const k = fieldKey(f, rule[f]);
-    return k === null || k === fieldKey(f, p[f]);
+function covers(rule: TerritoryRule, place: Place): boolean {
+  return FIELDS.every((field) => {
+    const key = fieldKey(field, rule[field]);
+    return key === null || key === fieldKey(field, place[field]);
   });
 }
 
@@ -48,34 +48,36 @@ export function findConflicts(rules: readonly TerritoryRule[]): TerritoryConflic
   // Rules of different provinces never overlap; a rule without a province overlaps any.
   const byProvince = new Map<string, TerritoryRule[]>();
   const anyProvince: TerritoryRule[] = [];
-  for (const r of rules) {
-    const p = fieldKey('province', r.province);
-    if (p === null) anyProvince.push(r);
-    else byProvince.set(p, [...(byProvince.get(p) ?? []), r]);
+  for (const rule of rules) {
+    const province = fieldKey('province', rule.province);
+    if (province === null) anyProvince.push(rule);
+    else byProvince.set(province, [...(byProvince.get(province) ?? []), rule]);
   }
   const seen = new Map<string, TerritoryConflict>();
-  const consider = (a: TerritoryRule, b: TerritoryRule) => {
-    if (a.userId === b.userId) return;
-    const s = specificity(a);
-    if (specificity(b) !== s) return;
-    const p = overlap(a, b);
-    if (!p) return;
-    const key = `${s}|${placeKey(p)}`;
+  const consider = (left: TerritoryRule, right: TerritoryRule) => {
+    if (left.userId === right.userId) return;
+    const level = specificity(left);
+    if (specificity(right) !== level) return;
+    const sharedPlace = overlap(left, right);
+    if (!sharedPlace) return;
+    const key = `${level}|${placeKey(sharedPlace)}`;
     if (seen.has(key)) return;
-    if (rules.some((r) => specificity(r) > s && covers(r, p))) return;
-    const members = rules.filter((r) => specificity(r) === s && covers(r, p));
+    if (rules.some((r) => specificity(r) > level && covers(r, sharedPlace))) return;
+    const members = rules.filter((r) => specificity(r) === level && covers(r, sharedPlace));
     seen.set(key, {
-      place: p,
-      specificity: s,
+      place: sharedPlace,
+      specificity: level,
       ruleIds: members.map((r) => r.id).sort((x, y) => x - y),
       userIds: [...new Set(members.map((r) => r.userId))].sort((x, y) => x - y),
     });
   };
   const groups = [...byProvince.values()];
-  for (const g of groups) {
-    const pool = [...g, ...anyProvince];
+  for (const group of groups) {
+    const pool = [...group, ...anyProvince];
     for (let i = 0; i < pool.length; i++) for (let j = i + 1; j < pool.length; j++) consider(pool[i]!, pool[j]!);
   }
-  if (groups.length === 0) for (let i = 0; i < anyProvince.length; i++) for (let j = i + 1; j < anyProvince.length; j++) consider(anyProvince[i]!, anyProvince[j]!);
+  if (groups.length === 0)
+    for (let i = 0; i < anyProvince.length; i++)
+      for (let j = i + 1; j < anyProvince.length; j++) consider(anyProvince[i]!, anyProvince[j]!);
   return [...seen.values()].sort((x, y) => (x.ruleIds[0] ?? 0) - (y.ruleIds[0] ?? 0));
 }

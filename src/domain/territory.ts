@@ -31,22 +31,22 @@ const FIELDS = ['province', 'city', 'district', 'industry'] as const;
 export type PlaceField = (typeof FIELDS)[number];
 
 /** What a field is compared by; null when it is empty (a rule's "any"). */
-export function fieldKey(f: PlaceField, v: string | null): string | null {
-  if (v === null || v.trim() === '') return null;
-  if (f === 'province') return provinceKey(v);
-  return f === 'industry' ? v : localityKey(v);
+export function fieldKey(field: PlaceField, value: string | null): string | null {
+  if (value === null || value.trim() === '') return null;
+  if (field === 'province') return provinceKey(value);
+  return field === 'industry' ? value : localityKey(value);
 }
 
 export function ruleMatches(rule: TerritoryRule, place: Place): boolean {
-  return FIELDS.every((f) => {
-    const want = fieldKey(f, rule[f]);
-    return want === null || want === fieldKey(f, place[f]);
+  return FIELDS.every((field) => {
+    const want = fieldKey(field, rule[field]);
+    return want === null || want === fieldKey(field, place[field]);
   });
 }
 
 /** The two name the same place (a duplicate rule, when the rep is the same too). */
-export function samePlace(a: Place, b: Place): boolean {
-  return FIELDS.every((f) => fieldKey(f, a[f]) === fieldKey(f, b[f]));
+export function samePlace(left: Place, right: Place): boolean {
+  return FIELDS.every((f) => fieldKey(f, left[f]) === fieldKey(f, right[f]));
 }
 
 export function specificity(rule: TerritoryRule): number {
@@ -60,5 +60,7 @@ export function matchTerritory(rules: readonly TerritoryRule[], place: Place): T
   const top = matching.filter((r) => specificity(r) === best);
   const userIds = [...new Set(top.map((r) => r.userId))];
   const ruleIds = top.map((r) => r.id);
-  return userIds.length === 1 ? { kind: 'assigned', userId: userIds[0]!, ruleIds } : { kind: 'conflict', userIds, ruleIds };
+  return userIds.length === 1
+    ? { kind: 'assigned', userId: userIds[0]!, ruleIds }
+    : { kind: 'conflict', userIds, ruleIds };
 }

@@ -3,8 +3,16 @@
  * and the groups a reader filters by. The web app takes both from here.
  */
 export const TIMELINE_KINDS = [
-  'account_created', 'account_changed', 'contact_added',
-  'opportunity_created', 'stage_moved', 'opportunity_closed', 'opportunity_changed', 'review', 'file_added', 'activity',
+  'account_created',
+  'account_changed',
+  'contact_added',
+  'opportunity_created',
+  'stage_moved',
+  'opportunity_closed',
+  'opportunity_changed',
+  'review',
+  'file_added',
+  'activity',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 

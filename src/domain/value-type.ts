@@ -18,16 +18,19 @@ export const SHRINK_BP = 1_000;
 export function valueTypeOf(trailing: number, prior: number): ValueType | null {
   if (trailing <= 0 && prior <= 0) return null;
   if (prior <= 0) return 'growth';
-  const t = BigInt(Math.max(0, trailing)) * 10_000n;
-  const p = BigInt(prior);
-  if (t <= p * BigInt(10_000 - SHRINK_BP)) return 'shrinking';
-  if (t >= p * BigInt(10_000 + GROWTH_BP)) return 'growth';
+  const scaledTrailing = BigInt(Math.max(0, trailing)) * 10_000n;
+  const priorBig = BigInt(prior);
+  if (scaledTrailing <= priorBig * BigInt(10_000 - SHRINK_BP)) return 'shrinking';
+  if (scaledTrailing >= priorBig * BigInt(10_000 + GROWTH_BP)) return 'growth';
   return 'value';
 }
 
 /** The suggested strategy for each kind (the web app shows translated versions). */
 export const VALUE_TYPE_STRATEGY: Record<ValueType, string> = {
-  value: 'Protect and deepen: senior relationships at every level, dedicated service, regular business reviews; never let a competitor in.',
-  growth: 'Invest: learn their plans, map the buying organisation, find the next projects and win a larger share of wallet.',
-  shrinking: 'Diagnose quickly: visit the decision maker, find out why purchases fell (competitor, budget, dissatisfaction) and agree a recovery plan.',
+  value:
+    'Protect and deepen: senior relationships at every level, dedicated service, regular business reviews; never let a competitor in.',
+  growth:
+    'Invest: learn their plans, map the buying organisation, find the next projects and win a larger share of wallet.',
+  shrinking:
+    'Diagnose quickly: visit the decision maker, find out why purchases fell (competitor, budget, dissatisfaction) and agree a recovery plan.',
 };

@@ -27,10 +27,10 @@ export type StrategyResult =
 
 export function decideStrategy(answers: StrategyAnswers): StrategyResult {
   const path: StrategyStep[] = [];
-  const ask = (q: StrategyQuestion): boolean | undefined => {
-    const a = answers[q];
-    if (a !== undefined) path.push({ question: q, answer: a });
-    return a;
+  const ask = (question: StrategyQuestion): boolean | undefined => {
+    const answer = answers[question];
+    if (answer !== undefined) path.push({ question: question, answer: answer });
+    return answer;
   };
   const need = (next: StrategyQuestion): StrategyResult => ({ done: false, next, path });
   const done = (strategy: Strategy): StrategyResult => ({ done: true, strategy, path });

@@ -13,11 +13,12 @@ export function withinReach<DB extends Pick<Database, 'org_units'>, TB extends k
 ): (eb: ExpressionBuilder<DB, TB>) => Expression<SqlBool> {
   const reach = unitReach(actor);
   return (eb) => {
-    const e = eb as unknown as ExpressionBuilder<Pick<Database, 'org_units'>, 'org_units'>;
-    const ws = e('org_units.workspace_id', '=', actor.workspaceId);
+    const expressionBuilder = eb as unknown as ExpressionBuilder<Pick<Database, 'org_units'>, 'org_units'>;
+    const ws = expressionBuilder('org_units.workspace_id', '=', actor.workspaceId);
     if (reach.kind === 'workspace') return ws;
-    if (reach.kind === 'subtree') return e.and([ws, e('org_units.path', 'like', `${reach.path}%`)]);
-    return e.and([ws, e('org_units.id', '=', reach.unitId)]);
+    if (reach.kind === 'subtree')
+      return expressionBuilder.and([ws, expressionBuilder('org_units.path', 'like', `${reach.path}%`)]);
+    return expressionBuilder.and([ws, expressionBuilder('org_units.id', '=', reach.unitId)]);
   };
 }
 
@@ -45,7 +46,9 @@ export function onAccountTeam(eb: ExpressionBuilder<AccountScopeDb, 'accounts'>,
  * Account visibility (policy.accountReach) as a condition on a query over `accounts`
  * joined to `org_units` on accounts.org_unit_id. Every account read goes through it.
  */
-export function accountsWithinReach(actor: Actor): (eb: ExpressionBuilder<AccountScopeDb, 'accounts' | 'org_units'>) => Expression<SqlBool> {
+export function accountsWithinReach(
+  actor: Actor,
+): (eb: ExpressionBuilder<AccountScopeDb, 'accounts' | 'org_units'>) => Expression<SqlBool> {
   const reach = accountReach(actor);
   return (eb) => {
     const ws = eb('accounts.workspace_id', '=', actor.workspaceId);
@@ -79,12 +82,22 @@ type OpportunityScopeDb = Pick<Database, 'opportunities' | 'org_units' | 'opport
  * opportunities.org_unit_id: the workspace for admin and executive, the subtree for a
  * manager, what they own or are on the team of for a rep, the team for presales.
  */
-export function opportunitiesWithinReach(actor: Actor): (eb: ExpressionBuilder<OpportunityScopeDb, 'opportunities' | 'org_units'>) => Expression<SqlBool> {
+export function opportunitiesWithinReach(
+  actor: Actor,
+): (eb: ExpressionBuilder<OpportunityScopeDb, 'opportunities' | 'org_units'>) => Expression<SqlBool> {
   const reach = accountReach(actor);
   return (eb) => {
     const ws = eb('opportunities.workspace_id', '=', actor.workspaceId);
     const team = () =>
-      eb('opportunities.id', 'in', eb.selectFrom('opportunity_team').select('opportunity_team.opportunity_id').where('opportunity_team.workspace_id', '=', actor.workspaceId).where('opportunity_team.user_id', '=', actor.userId));
+      eb(
+        'opportunities.id',
+        'in',
+        eb
+          .selectFrom('opportunity_team')
+          .select('opportunity_team.opportunity_id')
+          .where('opportunity_team.workspace_id', '=', actor.workspaceId)
+          .where('opportunity_team.user_id', '=', actor.userId),
+      );
     switch (reach.kind) {
       case 'workspace':
         return ws;
@@ -105,7 +118,12 @@ export function opportunitiesWithinReach(actor: Actor): (eb: ExpressionBuilder<O
  * filters by unit. A unit id from another workspace matches nothing.
  */
 export async function subtreePattern(db: Kysely<Database>, workspaceId: number, unitId: number): Promise<string> {
-  const unit = await db.selectFrom('org_units').select('path').where('workspace_id', '=', workspaceId).where('id', '=', unitId).executeTakeFirst();
+  const unit = await db
+    .selectFrom('org_units')
+    .select('path')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', unitId)
+    .executeTakeFirst();
   return `${unit?.path ?? '/none/'}%`;
 }
 
@@ -116,7 +134,9 @@ type TaskScopeDb = Pick<Database, 'tasks' | 'org_units'>;
  * `org_units`: everyone sees the tasks assigned to them and those they created; a manager also
  * those of everyone in their subtree; admin and executive the workspace's.
  */
-export function tasksWithinReach(actor: Actor): (eb: ExpressionBuilder<TaskScopeDb, 'tasks' | 'org_units'>) => Expression<SqlBool> {
+export function tasksWithinReach(
+  actor: Actor,
+): (eb: ExpressionBuilder<TaskScopeDb, 'tasks' | 'org_units'>) => Expression<SqlBool> {
   const reach = unitReach(actor);
   return (eb) => {
     const ws = eb('tasks.workspace_id', '=', actor.workspaceId);

@@ -35,5 +35,9 @@ export const AUDITED_REFUSALS: ReadonlySet<Capability> = new Set(['export']);
 
 /** What a refusal says, where a generic 403 would not tell the user what to ask for. */
 export const REFUSALS: Partial<Record<Capability, () => AppError>> = {
-  export: () => new AppError('export_not_permitted', 'Exporting lists is not enabled for your account; ask an administrator (docs/archive.md § Import and export)'),
+  export: () =>
+    new AppError(
+      'export_not_permitted',
+      'Exporting lists is not enabled for your account; ask an administrator (docs/archive.md § Import and export)',
+    ),
 };

@@ -68,8 +68,16 @@ export interface ApiRoute {
 }
 
 const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:", "font-src 'self' data:",
-  "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 /** Downloads (user files, exports, error reports): no scripts, no plug-ins, no same-origin access even if opened. */
@@ -77,9 +85,47 @@ const DOWNLOAD_POLICY = "sandbox; default-src 'none'";
 const isDownload = (disposition: unknown) => typeof disposition === 'string' && /^\s*attachment\b/i.test(disposition);
 
 /** Every area's routes, mounted under /api/v1. Add new areas here. */
-const API_V1 = [authRoutes, workspaceRoutes, orgRoutes, userRoutes, auditRoutes, accountRoutes, contactRoutes, savedViewRoutes, tierRoutes, rulesRoutes, territoryRoutes, poolRoutes, handoverRoutes, importRoutes, exportRoutes, salesProcessRoutes, opportunityRoutes, opportunityInsightRoutes, attachmentRoutes, timelineRoutes, planningRoutes, taskRoutes, quotaRoutes, funnelRoutes, notificationRoutes, forecastRoutes, analysesRoutes, activityRoutes, groupRoutes, checkpointRoutes, cadenceRoutes, searchRoutes, weeklyReportRoutes];
+const API_V1 = [
+  authRoutes,
+  workspaceRoutes,
+  orgRoutes,
+  userRoutes,
+  auditRoutes,
+  accountRoutes,
+  contactRoutes,
+  savedViewRoutes,
+  tierRoutes,
+  rulesRoutes,
+  territoryRoutes,
+  poolRoutes,
+  handoverRoutes,
+  importRoutes,
+  exportRoutes,
+  salesProcessRoutes,
+  opportunityRoutes,
+  opportunityInsightRoutes,
+  attachmentRoutes,
+  timelineRoutes,
+  planningRoutes,
+  taskRoutes,
+  quotaRoutes,
+  funnelRoutes,
+  notificationRoutes,
+  forecastRoutes,
+  analysesRoutes,
+  activityRoutes,
+  groupRoutes,
+  checkpointRoutes,
+  cadenceRoutes,
+  searchRoutes,
+  weeklyReportRoutes,
+];
 
-export async function buildApp(db: Db, config: Config, opts: { logger?: boolean; clock?: () => number } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  db: Db,
+  config: Config,
+  opts: { logger?: boolean; clock?: () => number } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger === false ? false : { level: config.logLevel },
     trustProxy: process.env.KEYLINE_TRUST_PROXY === 'true',
@@ -97,9 +143,11 @@ export async function buildApp(db: Db, config: Config, opts: { logger?: boolean;
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/')) return;
     const access = route.config?.access;
-    if (access === undefined) throw new Error(`route ${String(route.method)} ${route.url} declares no access (config.access)`);
+    if (access === undefined)
+      throw new Error(`route ${String(route.method)} ${route.url} declares no access (config.access)`);
     const schema = { body: route.schema?.body, querystring: route.schema?.querystring };
-    for (const method of [route.method].flat()) if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access, schema });
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access, schema });
   });
 
   await app.register(cookie);
@@ -140,7 +188,10 @@ export async function buildApp(db: Db, config: Config, opts: { logger?: boolean;
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'same-origin');
-    reply.header('content-security-policy', isDownload(reply.getHeader('content-disposition')) ? DOWNLOAD_POLICY : CONTENT_SECURITY_POLICY);
+    reply.header(
+      'content-security-policy',
+      isDownload(reply.getHeader('content-disposition')) ? DOWNLOAD_POLICY : CONTENT_SECURITY_POLICY,
+    );
     // API answers carry workspace data: no shared or browser cache keeps them, unless the route chose its own rule.
     if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
@@ -149,11 +200,15 @@ export async function buildApp(db: Db, config: Config, opts: { logger?: boolean;
   const hasWeb = fs.existsSync(path.join(config.webDir, 'index.html'));
   // The build writes .br and .gz copies (web/build/precompress.ts): the one the browser accepts is
   // sent, with Vary. The plugin's own cache header (max-age=0) is off: the rules below decide.
-  if (hasWeb) await app.register(fastifyStatic, { root: config.webDir, serve: false, preCompressed: true, cacheControl: false });
+  if (hasWeb)
+    await app.register(fastifyStatic, { root: config.webDir, serve: false, preCompressed: true, cacheControl: false });
   app.setNotFoundHandler(async (req, reply) => {
     const url = req.url.split('?')[0] ?? '/';
     if (url.startsWith('/api/')) {
-      return reply.code(404).type(PROBLEM_MEDIA_TYPE).send(toProblem('no_route', `No route ${req.method} ${url}`));
+      return reply
+        .code(404)
+        .type(PROBLEM_MEDIA_TYPE)
+        .send(toProblem('no_route', `No route ${req.method} ${url}`));
     }
     if (!hasWeb) return reply.code(503).type('text/plain').send('The web app is not built. Run: npm run build:web');
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send();

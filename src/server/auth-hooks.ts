@@ -68,12 +68,21 @@ export function installAuthHooks(app: FastifyInstance, db: Db, config: Config): 
     if (access === 'public') return;
     if (!req.actor) throw unauthenticated();
     if (mustChangePassword && !req.routeOptions.config.beforePasswordChange) {
-      throw new AppError('password_change_required', 'Change the password an administrator set before going on (POST /api/v1/auth/password)');
+      throw new AppError(
+        'password_change_required',
+        'Change the password an administrator set before going on (POST /api/v1/auth/password)',
+      );
     }
     if (access === 'authenticated' || can(req.actor, access.capability)) return;
     const { capability } = access;
     if (AUDITED_REFUSALS.has(capability)) {
-      await recordRefusal(db, req.actor, capability, { route: `${req.method} ${req.routeOptions.url}`, query: req.query ?? {} }, req.ip ?? null);
+      await recordRefusal(
+        db,
+        req.actor,
+        capability,
+        { route: `${req.method} ${req.routeOptions.url}`, query: req.query ?? {} },
+        req.ip ?? null,
+      );
     }
     throw REFUSALS[capability]?.() ?? forbidden();
   });

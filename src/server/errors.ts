@@ -8,14 +8,25 @@ import { isDatabaseUnavailable, isSqliteBusy } from '../db/dialect.ts';
 const CONTEXT_PREFIX: Record<string, string> = { body: '', querystring: 'query.', params: 'path.', headers: 'header.' };
 
 /** Zod issue → field error: "/stages/2/name" → "stages.2.name", with the issue's code and params; unknown keys name each key. */
-function fieldErrors(err: { validation: (ValidationIssue & { instancePath: string; keyword: string })[] }, context: string): FieldError[] {
+function fieldErrors(
+  err: { validation: (ValidationIssue & { instancePath: string; keyword: string })[] },
+  context: string,
+): FieldError[] {
   const prefix = CONTEXT_PREFIX[context] ?? '';
-  return err.validation.flatMap((v) => {
-    const path = v.instancePath.split('/').filter(Boolean).join('.');
-    if (v.keyword === 'unrecognized_keys' && Array.isArray(v.params.keys)) {
-      return (v.params.keys as string[]).map((k) => fieldError(prefix + (path ? `${path}.${k}` : k), { code: 'unknown_field' }, 'is not a known field'));
+  return err.validation.flatMap((issue) => {
+    const path = issue.instancePath.split('/').filter(Boolean).join('.');
+    if (issue.keyword === 'unrecognized_keys' && Array.isArray(issue.params.keys)) {
+      return (issue.params.keys as string[]).map((key) =>
+        fieldError(prefix + (path ? `${path}.${key}` : key), { code: 'unknown_field' }, 'is not a known field'),
+      );
     }
-    return [fieldError(prefix + (path || '(root)'), fieldIssueOf({ code: v.keyword, message: v.message, params: v.params }), v.message)];
+    return [
+      fieldError(
+        prefix + (path || '(root)'),
+        fieldIssueOf({ code: issue.keyword, message: issue.message, params: issue.params }),
+        issue.message,
+      ),
+    ];
   });
 }
 
@@ -27,7 +38,8 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
     reply.type(PROBLEM_MEDIA_TYPE);
     if (error instanceof AppError) {
-      const retryAfter = error.code === 'rate_limited' ? (error as AppError<'rate_limited'>).params?.retryAfterSeconds : undefined;
+      const retryAfter =
+        error.code === 'rate_limited' ? (error as AppError<'rate_limited'>).params?.retryAfterSeconds : undefined;
       if (retryAfter) reply.header('retry-after', String(retryAfter));
       return reply.code(error.status).send(toProblem(error.code, error.message, error.errors, error.params));
     }
@@ -48,7 +60,9 @@ export function installErrorHandler(app: FastifyInstance): void {
       // connection broke during COMMIT, which is why the web client does not retry writes on it.
       req.log.warn({ err: error }, 'database unavailable');
       reply.header('retry-after', '5');
-      return reply.code(503).send(toProblem('unavailable', 'The database cannot be reached right now; try again in a moment'));
+      return reply
+        .code(503)
+        .send(toProblem('unavailable', 'The database cannot be reached right now; try again in a moment'));
     }
     if (isResponseSerializationError(error)) {
       req.log.error({ err: error, issues: error.cause.issues }, 'response does not match its schema');
@@ -61,11 +75,19 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(500).send(toProblem('internal', 'Internal error'));
     }
     if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
-      return reply.code(400).send(toProblem('malformed_body', 'body: malformed JSON', [fieldError('body', { code: 'malformed_json' }, 'malformed JSON')]));
+      return reply
+        .code(400)
+        .send(
+          toProblem('malformed_body', 'body: malformed JSON', [
+            fieldError('body', { code: 'malformed_json' }, 'malformed JSON'),
+          ]),
+        );
     }
     if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
       const message = 'must not be empty when Content-Type is application/json';
-      return reply.code(400).send(toProblem('malformed_body', `body: ${message}`, [fieldError('body', { code: 'required' }, message)]));
+      return reply
+        .code(400)
+        .send(toProblem('malformed_body', `body: ${message}`, [fieldError('body', { code: 'required' }, message)]));
     }
     const code = FASTIFY_CODES[status] ?? 'bad_request';
     // The status stays Fastify's (a 405, a 406…); the code says which kind of client error it is.

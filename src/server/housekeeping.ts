@@ -68,7 +68,12 @@ export const JOBS: Job[] = [
  * resolves once the job running now (if any) has finished, so shutdown does not close the
  * database under a job and leave its lease held until it expires.
  */
-export function startHousekeeping(db: Db, config: Config, log: FastifyBaseLogger, checkEveryMs = 5 * 60_000): () => Promise<void> {
+export function startHousekeeping(
+  db: Db,
+  config: Config,
+  log: FastifyBaseLogger,
+  checkEveryMs = 5 * 60_000,
+): () => Promise<void> {
   let running: Promise<void> | null = null;
   let stopped = false;
   const tick = async () => {
@@ -82,8 +87,10 @@ export function startHousekeeping(db: Db, config: Config, log: FastifyBaseLogger
       for (const job of JOBS) {
         if (stopped) break;
         const now = Date.now();
-        const r = await runExclusive(db.kysely, job.name, { everyMs: job.everyMs }, () => job.run(db, config, now));
-        if (r.ran) log.info({ job: job.name, result: r.result }, 'job ran');
+        const outcome = await runExclusive(db.kysely, job.name, { everyMs: job.everyMs }, () =>
+          job.run(db, config, now),
+        );
+        if (outcome.ran) log.info({ job: job.name, result: outcome.result }, 'job ran');
       }
     } catch (err) {
       log.warn({ err }, 'housekeeping failed');

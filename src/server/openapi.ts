@@ -54,7 +54,10 @@ export function genericStatuses(method: string, access: Access | undefined, hasI
 let problemJsonSchema: Record<string, unknown> | undefined;
 function problemJson(): Record<string, unknown> {
   if (!problemJsonSchema) {
-    const { $schema: _, ...json } = z.toJSONSchema(problemSchema, { target: 'draft-2020-12', io: 'output' }) as Record<string, unknown>;
+    const { $schema: _, ...json } = z.toJSONSchema(problemSchema, { target: 'draft-2020-12', io: 'output' }) as Record<
+      string,
+      unknown
+    >;
     problemJsonSchema = json;
   }
   return structuredClone(problemJsonSchema);

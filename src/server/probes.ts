@@ -38,7 +38,10 @@ export function installProbes(app: FastifyInstance, db: Db): void {
     try {
       await Promise.race([
         sql`select 1`.execute(db.kysely),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS))),
+        new Promise(
+          (_, reject) =>
+            (timer = setTimeout(() => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS)),
+        ),
       ]);
     } catch (err) {
       req.log.warn({ err }, 'readiness: database unavailable');

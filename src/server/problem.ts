@@ -6,7 +6,17 @@ import { PROBLEM_STATUS } from '../contracts/problems.ts';
  * the problems table (src/contracts/problems.ts), `errors` names the offending fields with a
  * code and params each, so the web app puts a sentence in the user's language beside each input.
  */
-export { AppError, conflict, fieldError, forbidden, invalid, notFound, staleVersion, tooManyRequests, unauthenticated } from '../contracts/app-error.ts';
+export {
+  AppError,
+  conflict,
+  fieldError,
+  forbidden,
+  invalid,
+  notFound,
+  staleVersion,
+  tooManyRequests,
+  unauthenticated,
+} from '../contracts/app-error.ts';
 export type { FieldError } from '../contracts/problems.ts';
 
 export interface Problem {

@@ -27,5 +27,11 @@ export const SESSION_COOKIE = 'keyline_session';
 /** Sets the session cookie (sign-in, first-run setup): HTTP-only, SameSite=Lax, Secure over HTTPS. */
 export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string, maxAgeMs: number) {
   const secure = req.server.config.secureCookies === 'always' || req.protocol === 'https';
-  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: Math.floor(maxAgeMs / 1000) });
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    maxAge: Math.floor(maxAgeMs / 1000),
+  });
 }

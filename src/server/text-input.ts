@@ -14,8 +14,8 @@ export const NON_BLANK_NO_NUL_PATTERN = '^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$';
 function nulAt(value: unknown, path: string): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
   if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return undefined;
-  for (const [k, v] of Object.entries(value)) {
-    const found = nulAt(v, path ? `${path}.${k}` : k);
+  for (const [key, child] of Object.entries(value)) {
+    const found = nulAt(child, path ? `${path}.${key}` : key);
     if (found) return found;
   }
   return undefined;
@@ -34,14 +34,21 @@ type Schema = Record<string, unknown>;
 export function documentNoNul(schema: unknown): void {
   if (Array.isArray(schema)) return schema.forEach(documentNoNul);
   if (schema === null || typeof schema !== 'object') return;
-  const s = schema as Schema;
-  const types = [s.type].flat();
-  if (types.includes('string') && s.enum === undefined && s.const === undefined && s.format === undefined) {
-    if (s.pattern === undefined) s.pattern = NO_NUL_PATTERN;
-    else if (s.pattern === '\\S') s.pattern = NON_BLANK_NO_NUL_PATTERN;
+  const jsonSchema = schema as Schema;
+  const types = [jsonSchema.type].flat();
+  if (
+    types.includes('string') &&
+    jsonSchema.enum === undefined &&
+    jsonSchema.const === undefined &&
+    jsonSchema.format === undefined
+  ) {
+    if (jsonSchema.pattern === undefined) jsonSchema.pattern = NO_NUL_PATTERN;
+    else if (jsonSchema.pattern === '\\S') jsonSchema.pattern = NON_BLANK_NO_NUL_PATTERN;
   }
   for (const key of ['properties', 'patternProperties']) {
-    if (s[key] && typeof s[key] === 'object') Object.values(s[key] as Schema).forEach(documentNoNul);
+    if (jsonSchema[key] && typeof jsonSchema[key] === 'object')
+      Object.values(jsonSchema[key] as Schema).forEach(documentNoNul);
   }
-  for (const key of ['items', 'additionalProperties', 'anyOf', 'oneOf', 'allOf', 'prefixItems']) documentNoNul(s[key]);
+  for (const key of ['items', 'additionalProperties', 'anyOf', 'oneOf', 'allOf', 'prefixItems'])
+    documentNoNul(jsonSchema[key]);
 }

@@ -2,7 +2,15 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import SQLite from 'better-sqlite3';
 import { testEngines } from '../helpers/db.ts';
-import { client, createTestApp, json, seedWorkspace, sessionCookie, type Fixture, type TestApp } from '../helpers/app.ts';
+import {
+  client,
+  createTestApp,
+  json,
+  seedWorkspace,
+  sessionCookie,
+  type Fixture,
+  type TestApp,
+} from '../helpers/app.ts';
 
 /**
  * SQLite has one writer at a time and better-sqlite3 waits for the lock synchronously. While
@@ -11,23 +19,27 @@ import { client, createTestApp, json, seedWorkspace, sessionCookie, type Fixture
  */
 for (const engine of testEngines().filter((e) => e === 'sqlite')) {
   describe(`a busy embedded database [${engine}]`, () => {
-    let t: TestApp;
-    let f: Fixture;
+    let testApp: TestApp;
+    let fixture: Fixture;
     let other: SQLite.Database;
     before(async () => {
-      t = await createTestApp(engine);
-      f = await seedWorkspace(t, 'busy');
-      other = new SQLite(t.db.sqliteFile!);
+      testApp = await createTestApp(engine);
+      fixture = await seedWorkspace(testApp, 'busy');
+      other = new SQLite(testApp.db.sqliteFile!);
     });
     after(async () => {
       other.close();
-      await t.close();
+      await testApp.close();
     });
 
     it('keeps reading, refuses writes quickly with 503, and writes again once the lock is free', async () => {
-      const call = client(t, await sessionCookie(t, f.workspaceId, f.users.rep.id));
+      const call = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep.id));
       // Age the session so the read below would also like to write (last_seen_at).
-      await t.db.kysely.updateTable('sessions').set({ last_seen_at: Date.now() - 10 * 60_000 }).where('user_id', '=', f.users.rep.id).execute();
+      await testApp.db.kysely
+        .updateTable('sessions')
+        .set({ last_seen_at: Date.now() - 10 * 60_000 })
+        .where('user_id', '=', fixture.users.rep.id)
+        .execute();
       other.exec('begin immediate');
       try {
         const t0 = performance.now();
@@ -42,7 +54,11 @@ for (const engine of testEngines().filter((e) => e === 'sqlite')) {
       } finally {
         other.exec('rollback');
       }
-      assert.equal(json<{ user: { locale: string } }>(await call('GET', '/api/v1/auth/me')).user.locale, 'zh-CN', 'nothing half-saved');
+      assert.equal(
+        json<{ user: { locale: string } }>(await call('GET', '/api/v1/auth/me')).user.locale,
+        'zh-CN',
+        'nothing half-saved',
+      );
       assert.equal((await call('PATCH', '/api/v1/auth/me', { locale: 'en-US' })).statusCode, 200);
     });
   });

@@ -1,47 +1,100 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
-import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
+import {
+  client,
+  createTestApp,
+  json,
+  seedWorkspace,
+  sessionCookie,
+  type Call,
+  type Fixture,
+  type TestApp,
+} from '../helpers/app.ts';
 
-interface Row { id: number; name: string; accountId: number; accountName: string; accountTier: string; accountOwnerId: number | null; accountOwnerName: string | null }
+interface Row {
+  id: number;
+  name: string;
+  accountId: number;
+  accountName: string;
+  accountTier: string;
+  accountOwnerId: number | null;
+  accountOwnerName: string | null;
+}
 type Page = { items: Row[]; total: number };
 
 /** The contact list (docs/archive.md § Contacts list): filters by contact and account, scoped by reach, same rows exported. */
 for (const engine of testEngines()) {
   describe(`contact list [${engine}]`, () => {
-    let t: TestApp;
-    let f: Fixture;
+    let testApp: TestApp;
+    let fixture: Fixture;
     let other: Fixture;
     let rep: Call;
     let manager: Call;
     let admin: Call;
     const ids: Record<string, number> = {};
     before(async () => {
-      t = await createTestApp(engine);
-      f = await seedWorkspace(t, 'cl');
-      other = await seedWorkspace(t, 'clx');
-      const k = t.db.kysely;
+      testApp = await createTestApp(engine);
+      fixture = await seedWorkspace(testApp, 'cl');
+      other = await seedWorkspace(testApp, 'clx');
+      const kysely = testApp.db.kysely;
       const now = Date.now();
-      await k.updateTable('accounts').set({ tier: 'A' }).where('id', '=', f.accounts.rep2Account).execute();
-      await k.updateTable('users').set({ can_export: 1 }).where('id', '=', f.users.admin.id).execute();
-      const add = async (key: string, accountId: number, name: string, extra: Record<string, unknown> = {}, ws = f.workspaceId) => {
-        ids[key] = (await k.insertInto('contacts').values({ workspace_id: ws, account_id: accountId, name, created_at: now, updated_at: now, version: 1, ...extra }).returning('id').executeTakeFirstOrThrow()).id;
+      await kysely.updateTable('accounts').set({ tier: 'A' }).where('id', '=', fixture.accounts.rep2Account).execute();
+      await kysely.updateTable('users').set({ can_export: 1 }).where('id', '=', fixture.users.admin.id).execute();
+      const add = async (
+        key: string,
+        accountId: number,
+        name: string,
+        extra: Record<string, unknown> = {},
+        ws = fixture.workspaceId,
+      ) => {
+        ids[key] = (
+          await kysely
+            .insertInto('contacts')
+            .values({
+              workspace_id: ws,
+              account_id: accountId,
+              name,
+              created_at: now,
+              updated_at: now,
+              version: 1,
+              ...extra,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id;
       };
-      await add('phone', f.accounts.repAccount, '王芳', { mobile: '13900000001', department: '采购部' });
-      await add('cfo', f.accounts.rep2Account, '李娜', { title: '财务总监' });
-      await add('old', f.accounts.repAccount, '赵旧', { archived_at: now });
+      await add('phone', fixture.accounts.repAccount, '王芳', { mobile: '13900000001', department: '采购部' });
+      await add('cfo', fixture.accounts.rep2Account, '李娜', { title: '财务总监' });
+      await add('old', fixture.accounts.repAccount, '赵旧', { archived_at: now });
       await add('foreign', other.accounts.repAccount, '外人王');
-      await k.insertInto('buying_roles').values({ workspace_id: f.workspaceId, account_id: f.accounts.rep2Account, contact_id: ids.cfo!, role: 'finance', attitude: 'neutral', influence: 'high', relationship: 2, created_at: now, updated_at: now, version: 1 }).execute();
-      rep = client(t, await sessionCookie(t, f.workspaceId, f.users.rep.id));
-      manager = client(t, await sessionCookie(t, f.workspaceId, f.users.manager.id));
-      admin = client(t, await sessionCookie(t, f.workspaceId, f.users.admin.id));
+      await kysely
+        .insertInto('buying_roles')
+        .values({
+          workspace_id: fixture.workspaceId,
+          account_id: fixture.accounts.rep2Account,
+          contact_id: ids.cfo!,
+          role: 'finance',
+          attitude: 'neutral',
+          influence: 'high',
+          relationship: 2,
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        })
+        .execute();
+      rep = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep.id));
+      manager = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.manager.id));
+      admin = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.admin.id));
     });
-    after(() => t.close());
+    after(() => testApp.close());
 
     const names = async (call: Call, query: string) => {
       const res = await call('GET', `/api/v1/contacts?${query}`);
       assert.equal(res.statusCode, 200, res.body);
-      return json<Page>(res).items.map((c) => c.name).sort();
+      return json<Page>(res)
+        .items.map((c) => c.name)
+        .sort();
     };
 
     it("lists every visible contact with its account's tier and owner, and nothing of other workspaces", async () => {
@@ -49,7 +102,7 @@ for (const engine of testEngines()) {
       assert.deepEqual(all.items.map((c) => c.name).sort(), ['任正', '李娜', '王芳'].sort());
       const cfo = all.items.find((c) => c.id === ids.cfo)!;
       assert.equal(cfo.accountTier, 'A');
-      assert.equal(cfo.accountOwnerId, f.users.rep2.id);
+      assert.equal(cfo.accountOwnerId, fixture.users.rep2.id);
       assert.ok(cfo.accountOwnerName);
     });
 
@@ -57,12 +110,12 @@ for (const engine of testEngines()) {
       assert.deepEqual(await names(rep, ''), ['任正', '王芳'].sort());
       // The manager runs 上海分公司; 李娜's account belongs to 广州.
       assert.deepEqual(await names(manager, ''), ['任正', '王芳'].sort());
-      assert.deepEqual(await names(rep, `ownerId=${f.users.rep2.id}`), []);
+      assert.deepEqual(await names(rep, `ownerId=${fixture.users.rep2.id}`), []);
     });
 
     it('filters by account owner, unit, tier, buying role, phone and archive state', async () => {
-      assert.deepEqual(await names(admin, `ownerId=${f.users.rep2.id}`), ['李娜']);
-      assert.deepEqual(await names(admin, `orgUnitId=${f.units.shanghai}`), ['任正', '王芳'].sort());
+      assert.deepEqual(await names(admin, `ownerId=${fixture.users.rep2.id}`), ['李娜']);
+      assert.deepEqual(await names(admin, `orgUnitId=${fixture.units.shanghai}`), ['任正', '王芳'].sort());
       assert.deepEqual(await names(admin, 'tier=A'), ['李娜']);
       assert.deepEqual(await names(admin, 'role=finance'), ['李娜']);
       assert.deepEqual(await names(admin, 'role=decision_maker'), ['任正']);
@@ -86,14 +139,28 @@ for (const engine of testEngines()) {
       assert.equal(res.headers['x-export-rows'], '1');
       assert.match(res.body, /李娜/);
       assert.doesNotMatch(res.body, /王芳/);
-      const audit = await t.db.kysely.selectFrom('audit_log').select('detail').where('workspace_id', '=', f.workspaceId).where('action', '=', 'export.contacts').executeTakeFirstOrThrow();
+      const audit = await testApp.db.kysely
+        .selectFrom('audit_log')
+        .select('detail')
+        .where('workspace_id', '=', fixture.workspaceId)
+        .where('action', '=', 'export.contacts')
+        .executeTakeFirstOrThrow();
       assert.equal((JSON.parse(audit.detail!) as { filter: { tier: string } }).filter.tier, 'A');
     });
 
     it('saves a view of the contact list for its owner only', async () => {
-      const res = await rep('POST', '/api/v1/saved-views', { area: 'contacts', name: '有电话', query: { hasPhone: 'true' } });
+      const res = await rep('POST', '/api/v1/saved-views', {
+        area: 'contacts',
+        name: '有电话',
+        query: { hasPhone: 'true' },
+      });
       assert.equal(res.statusCode, 201, res.body);
-      assert.deepEqual(json<{ items: { name: string }[] }>(await rep('GET', '/api/v1/saved-views?area=contacts')).items.map((v) => v.name), ['有电话']);
+      assert.deepEqual(
+        json<{ items: { name: string }[] }>(await rep('GET', '/api/v1/saved-views?area=contacts')).items.map(
+          (v) => v.name,
+        ),
+        ['有电话'],
+      );
       assert.deepEqual(json<{ items: unknown[] }>(await manager('GET', '/api/v1/saved-views?area=contacts')).items, []);
     });
   });

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { createTestApp, seedExtras, seedWorkspace, sessionCookie, type Fixture, type TestApp } from '../helpers/app.ts';
 import { Conformance } from '../helpers/openapi/conformance.ts';
-import { negativeRequests, operationsOf, positiveRequests, type FuzzRequest, type Operation } from '../helpers/openapi/requests.ts';
+import {
+  negativeRequests,
+  operationsOf,
+  positiveRequests,
+  type FuzzRequest,
+  type Operation,
+} from '../helpers/openapi/requests.ts';
 
 /**
  * A schema-driven fuzzer (after Schemathesis) against the running server, on both engines:
@@ -36,44 +42,65 @@ const seedOf = (text: string) => [...text].reduce((h, c) => (Math.imul(h, 31) + 
 
 for (const engine of testEngines()) {
   describe(`schema-driven fuzzing of the API [${engine}]`, () => {
-    let t: TestApp;
-    let f: Fixture;
+    let testApp: TestApp;
+    let fixture: Fixture;
     before(async () => {
-      t = await createTestApp(engine);
-      f = await seedWorkspace(t, "fuzz");
-      await seedExtras(t, f);
+      testApp = await createTestApp(engine);
+      fixture = await seedWorkspace(testApp, 'fuzz');
+      await seedExtras(testApp, fixture);
     });
-    after(() => t.close());
+    after(() => testApp.close());
 
     it('answers every generated request as documented, without a 5xx, and refuses every invalid one', async () => {
-      const conformance = await Conformance.of(t.app);
-      const operations = operationsOf(conformance.doc).filter((o) => !SKIPPED.test(o.path)).sort((a, b) => Number(LAST.test(a.path)) - Number(LAST.test(b.path)));
+      const conformance = await Conformance.of(testApp.app);
+      const operations = operationsOf(conformance.doc)
+        .filter((o) => !SKIPPED.test(o.path))
+        .sort((a, b) => Number(LAST.test(a.path)) - Number(LAST.test(b.path)));
       const failures: string[] = [];
       const statuses = new Map<number, number>();
       const succeeded = new Set<string>();
       let sent = 0;
-      const send = async (o: Operation, req: FuzzRequest, cookie: string) => {
-        const res = await t.app.inject({ method: req.method as 'GET', url: req.url, headers: { ...req.headers, cookie }, ...(req.payload !== undefined ? { payload: req.payload } : {}) });
+      const send = async (operation: Operation, req: FuzzRequest, cookie: string) => {
+        const res = await testApp.app.inject({
+          method: req.method as 'GET',
+          url: req.url,
+          headers: { ...req.headers, cookie },
+          ...(req.payload !== undefined ? { payload: req.payload } : {}),
+        });
         sent++;
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         const what = `${req.method} ${req.url}${req.breaks ? ` [${req.breaks}]` : ''}${req.payload ? ` ${req.payload.slice(0, 200)}` : ''}`;
         if (res.statusCode >= 500) failures.push(`${what} → ${res.statusCode} ${res.body.slice(0, 300)}`);
-        if (req.breaks && res.statusCode < 400) failures.push(`${what} → ${res.statusCode}: accepted a request that breaks the document`);
-        if (!req.breaks && res.statusCode < 300) succeeded.add(`${o.method} ${o.path}`);
-        for (const wrong of conformance.check(o.method, o.route, res.statusCode, res.headers['content-type'] as string | undefined, res.body)) failures.push(`${wrong} (${what})`);
+        if (req.breaks && res.statusCode < 400)
+          failures.push(`${what} → ${res.statusCode}: accepted a request that breaks the document`);
+        if (!req.breaks && res.statusCode < 300) succeeded.add(`${operation.method} ${operation.path}`);
+        for (const wrong of conformance.check(
+          operation.method,
+          operation.route,
+          res.statusCode,
+          res.headers['content-type'] as string | undefined,
+          res.body,
+        ))
+          failures.push(`${wrong} (${what})`);
       };
       const started = Date.now();
       for (const actor of ['rep', 'admin'] as const) {
-        for (const o of operations) {
+        for (const operation of operations) {
           // A fresh session per operation: the one before may have signed out or reset a password.
-          const cookie = await sessionCookie(t, f.workspaceId, f.users[actor].id);
-          const seed = seedOf(`${actor} ${o.method} ${o.path}`);
-          for (const req of [...positiveRequests(o, seed, RUNS), ...negativeRequests(o, seed, RUNS)]) await send(o, req, cookie);
+          const cookie = await sessionCookie(testApp, fixture.workspaceId, fixture.users[actor].id);
+          const seed = seedOf(`${actor} ${operation.method} ${operation.path}`);
+          for (const req of [...positiveRequests(operation, seed, RUNS), ...negativeRequests(operation, seed, RUNS)])
+            await send(operation, req, cookie);
         }
       }
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      const byStatus = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}:${n}`).join(' ');
-      console.log(`[fuzz ${engine}] seed ${SEED}: ${sent} requests over ${operations.length} operations in ${seconds} s; statuses ${byStatus}; ${succeeded.size} operations answered 2xx`);
+      const byStatus = [...statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([s, n]) => `${s}:${n}`)
+        .join(' ');
+      console.log(
+        `[fuzz ${engine}] seed ${SEED}: ${sent} requests over ${operations.length} operations in ${seconds} s; statuses ${byStatus}; ${succeeded.size} operations answered 2xx`,
+      );
       assert.deepEqual([...new Set(failures)].slice(0, 40), []);
     });
   });

@@ -16,21 +16,30 @@ import { JOBS } from '../../src/server/housekeeping.ts';
 import { createTestDb, testEngines, type TestDb } from '../helpers/db.ts';
 import { httpLogin, startServer } from '../helpers/server.ts';
 import type { ImportJob } from '../../src/contracts/imports.ts';
-import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
+import {
+  client,
+  createTestApp,
+  json,
+  seedWorkspace,
+  sessionCookie,
+  type Call,
+  type Fixture,
+  type TestApp,
+} from '../helpers/app.ts';
 
 type Job = ImportJob;
 
 for (const engine of testEngines()) {
   describe(`import recovery [${engine}]`, () => {
-    let t: TestApp;
-    let f: Fixture;
+    let testApp: TestApp;
+    let fixture: Fixture;
     let manager: Call;
     before(async () => {
-      t = await createTestApp(engine);
-      f = await seedWorkspace(t, 'rec');
-      manager = client(t, await sessionCookie(t, f.workspaceId, f.users.manager.id));
+      testApp = await createTestApp(engine);
+      fixture = await seedWorkspace(testApp, 'rec');
+      manager = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.manager.id));
     });
-    after(() => t.close());
+    after(() => testApp.close());
 
     const settle = async (id: number): Promise<Job> => {
       for (let i = 0; i < 400; i++) {
@@ -41,13 +50,38 @@ for (const engine of testEngines()) {
       throw new Error(`import ${id} did not finish`);
     };
     const uploadValidated = async (names: string[]) => {
-      const job = json<Job & { suggestedMapping: Record<string, number | null> }>(await manager('POST', '/api/v1/imports?kind=accounts&fileName=r.csv', Buffer.from(['客户名称', ...names].join('\n')), { 'content-type': 'text/csv' }));
-      assert.equal((await manager('POST', `/api/v1/imports/${job.id}/validate`, { mapping: job.suggestedMapping, duplicateMode: 'skip' })).statusCode, 202);
+      const job = json<Job & { suggestedMapping: Record<string, number | null> }>(
+        await manager(
+          'POST',
+          '/api/v1/imports?kind=accounts&fileName=r.csv',
+          Buffer.from(['客户名称', ...names].join('\n')),
+          { 'content-type': 'text/csv' },
+        ),
+      );
+      assert.equal(
+        (
+          await manager('POST', `/api/v1/imports/${job.id}/validate`, {
+            mapping: job.suggestedMapping,
+            duplicateMode: 'skip',
+          })
+        ).statusCode,
+        202,
+      );
       assert.equal((await settle(job.id)).status, 'validated');
       return job.id;
     };
-    const setJob = (id: number, set: { status?: string; lease_expires_at?: number | null; updated_at?: number }) => t.db.kysely.updateTable('import_jobs').set(set).where('id', '=', id).execute();
-    const rowsOf = async (id: number) => Number((await t.db.kysely.selectFrom('import_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('job_id', '=', id).executeTakeFirstOrThrow()).n);
+    const setJob = (id: number, set: { status?: string; lease_expires_at?: number | null; updated_at?: number }) =>
+      testApp.db.kysely.updateTable('import_jobs').set(set).where('id', '=', id).execute();
+    const rowsOf = async (id: number) =>
+      Number(
+        (
+          await testApp.db.kysely
+            .selectFrom('import_rows')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('job_id', '=', id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     it('marks a commit whose lease ran out as interrupted, says so, and lets it be validated and committed again', async () => {
       const id = await uploadValidated(['恢复测试甲有限公司', '恢复测试乙有限公司']);
@@ -56,17 +90,28 @@ for (const engine of testEngines()) {
       await setJob(id, { status: 'committing', lease_expires_at: now - 1 });
       const live = await uploadValidated(['恢复测试丙有限公司']);
       await setJob(live, { status: 'committing', lease_expires_at: now + 60_000 });
-      assert.equal((await manager('POST', `/api/v1/imports/${id}/commit`, { skipErrors: false })).statusCode, 409, 'stuck: the bug');
+      assert.equal(
+        (await manager('POST', `/api/v1/imports/${id}/commit`, { skipErrors: false })).statusCode,
+        409,
+        'stuck: the bug',
+      );
 
       // The app's own sweep (every 15 s) may get there first: the outcome is the same.
-      await recoverInterrupted(t.db.kysely, now);
+      await recoverInterrupted(testApp.db.kysely, now);
       const job = json<Job>(await manager('GET', `/api/v1/imports/${id}`));
       assert.equal(job.status, 'failed');
       assert.match(job.failure ?? '', /^interrupted: the server stopped during the commit; nothing was saved/);
       assert.deepEqual(job.failureInfo, { code: 'interrupted', phase: 'committing' });
-      assert.equal(json<Job>(await manager('GET', `/api/v1/imports/${live}`)).status, 'committing', 'a job whose lease is alive belongs to a running process');
+      assert.equal(
+        json<Job>(await manager('GET', `/api/v1/imports/${live}`)).status,
+        'committing',
+        'a job whose lease is alive belongs to a running process',
+      );
 
-      const again = await manager('POST', `/api/v1/imports/${id}/validate`, { mapping: { name: 0 }, duplicateMode: 'skip' });
+      const again = await manager('POST', `/api/v1/imports/${id}/validate`, {
+        mapping: { name: 0 },
+        duplicateMode: 'skip',
+      });
       assert.equal(again.statusCode, 202, again.body);
       assert.equal((await settle(id)).failureInfo, null);
       assert.equal((await manager('POST', `/api/v1/imports/${id}/commit`, { skipErrors: false })).statusCode, 202);
@@ -79,11 +124,17 @@ for (const engine of testEngines()) {
     it('drops the rows of an import interrupted while reading: the file must be uploaded again', async () => {
       const id = await uploadValidated(['读取中断有限公司']);
       await setJob(id, { status: 'reading', lease_expires_at: null });
-      await recoverInterrupted(t.db.kysely);
+      await recoverInterrupted(testApp.db.kysely);
       const job = json<Job>(await manager('GET', `/api/v1/imports/${id}`));
-      assert.deepEqual([job.status, job.totalRows, job.failureInfo], ['failed', 0, { code: 'interrupted', phase: 'reading' }]);
+      assert.deepEqual(
+        [job.status, job.totalRows, job.failureInfo],
+        ['failed', 0, { code: 'interrupted', phase: 'reading' }],
+      );
       assert.equal(await rowsOf(id), 0);
-      const res = await manager('POST', `/api/v1/imports/${id}/validate`, { mapping: { name: 0 }, duplicateMode: 'skip' });
+      const res = await manager('POST', `/api/v1/imports/${id}/validate`, {
+        mapping: { name: 0 },
+        duplicateMode: 'skip',
+      });
       assert.equal(res.statusCode, 409);
       assert.equal(json<{ code: string }>(res).code, 'import_without_rows');
     });
@@ -94,12 +145,16 @@ for (const engine of testEngines()) {
       const now = Date.now();
       await setJob(old, { updated_at: now - ABANDONED_AFTER_MS - 1 });
       const cleanup = JOBS.find((j) => j.name === 'imports.cleanup')!;
-      assert.equal(await cleanup.run(t.db, t.config, now), '1 abandoned imports emptied');
+      assert.equal(await cleanup.run(testApp.db, testApp.config, now), '1 abandoned imports emptied');
       assert.equal(await rowsOf(old), 0);
       assert.equal(await rowsOf(recent), 1);
       const job = json<Job>(await manager('GET', `/api/v1/imports/${old}`));
       assert.deepEqual([job.status, job.totalRows, job.failureInfo?.code], ['failed', 0, 'expired']);
-      assert.equal(await cleanup.run(t.db, t.config, now), '0 abandoned imports emptied', 'nothing left to remove');
+      assert.equal(
+        await cleanup.run(testApp.db, testApp.config, now),
+        '0 abandoned imports emptied',
+        'nothing left to remove',
+      );
     });
   });
 
@@ -120,21 +175,37 @@ for (const engine of testEngines()) {
       const db = engine === 'postgres' ? pgDb! : openDatabase({ sqliteFile: path.join(dataDir, 'keyline.db') });
       const ROWS = 12_000;
       const prefix = `断电测试${Date.now().toString(36)}`;
-      const imported = async () => Number((await db.kysely.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).where('name', 'like', `${prefix}%`).executeTakeFirstOrThrow()).n);
+      const imported = async () =>
+        Number(
+          (
+            await db.kysely
+              .selectFrom('accounts')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('name', 'like', `${prefix}%`)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       let server = await startServer(env, 120_000);
       try {
         let cookie = await httpLogin(server.url, 'manager@demo.keyline.dev', 'keyline-demo');
-        const call = async (method: string, p: string, body?: unknown) => {
-          const res = await fetch(`${server.url}/api/v1${p}`, {
-            method, headers: { cookie, ...(body !== undefined && { 'content-type': typeof body === 'string' ? 'text/csv' : 'application/json' }) },
+        const call = async (method: string, apiPath: string, body?: unknown) => {
+          const res = await fetch(`${server.url}/api/v1${apiPath}`, {
+            method,
+            headers: {
+              cookie,
+              ...(body !== undefined && { 'content-type': typeof body === 'string' ? 'text/csv' : 'application/json' }),
+            },
             body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
           });
-          return { status: res.status, body: (await res.json()) as Job & { suggestedMapping: Record<string, number | null> } };
+          return {
+            status: res.status,
+            body: (await res.json()) as Job & { suggestedMapping: Record<string, number | null> },
+          };
         };
-        const waitFor = async (id: number, done: (j: Job) => boolean) => {
+        const waitFor = async (id: number, done: (job: Job) => boolean) => {
           for (let i = 0; i < 3000; i++) {
-            const j = (await call('GET', `/imports/${id}`)).body;
-            if (done(j)) return j;
+            const job = (await call('GET', `/imports/${id}`)).body;
+            if (done(job)) return job;
             await new Promise((r) => setTimeout(r, 10));
           }
           throw new Error('timed out');
@@ -153,11 +224,19 @@ for (const engine of testEngines()) {
         await new Promise((r) => server.proc.once('exit', r));
 
         assert.equal(await imported(), 0, 'all or nothing: no row of the killed commit is in the database');
-        const stuck = await db.kysely.selectFrom('import_jobs').select(['status', 'lease_expires_at']).where('id', '=', id).executeTakeFirstOrThrow();
+        const stuck = await db.kysely
+          .selectFrom('import_jobs')
+          .select(['status', 'lease_expires_at'])
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
         assert.equal(stuck.status, 'committing');
         assert.ok(stuck.lease_expires_at! > Date.now() - 60_000, 'the dead process held a lease');
         // Its lease would run out within 30 s; move it there rather than wait.
-        await db.kysely.updateTable('import_jobs').set({ lease_expires_at: Date.now() - 1 }).where('id', '=', id).execute();
+        await db.kysely
+          .updateTable('import_jobs')
+          .set({ lease_expires_at: Date.now() - 1 })
+          .where('id', '=', id)
+          .execute();
 
         server = await startServer(env, 120_000);
         cookie = await httpLogin(server.url, 'manager@demo.keyline.dev', 'keyline-demo');
@@ -167,7 +246,11 @@ for (const engine of testEngines()) {
         assert.match(recovered.failure ?? '', /nothing was saved/);
         assert.equal(await imported(), 0);
 
-        assert.equal((await call('POST', `/imports/${id}/validate`, { mapping: up.body.suggestedMapping, duplicateMode: 'skip' })).status, 202);
+        assert.equal(
+          (await call('POST', `/imports/${id}/validate`, { mapping: up.body.suggestedMapping, duplicateMode: 'skip' }))
+            .status,
+          202,
+        );
         assert.equal((await waitFor(id, (j) => j.status !== 'validating')).status, 'validated');
         assert.equal((await call('POST', `/imports/${id}/commit`, { skipErrors: false })).status, 202);
         const done = await waitFor(id, (j) => j.status !== 'committing');

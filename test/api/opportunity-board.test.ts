@@ -1,7 +1,16 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
-import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
+import {
+  client,
+  createTestApp,
+  json,
+  seedWorkspace,
+  sessionCookie,
+  type Call,
+  type Fixture,
+  type TestApp,
+} from '../helpers/app.ts';
 
 import type { Problem } from '../../src/contracts/common.ts';
 import type { AttentionPage as Attention, Board } from '../../src/contracts/opportunities.ts';
@@ -10,42 +19,111 @@ const DAY = 86_400_000;
 
 for (const engine of testEngines()) {
   describe(`opportunity board and needs-attention list (docs/sales-process.md) [${engine}]`, () => {
-    let t: TestApp;
-    let f: Fixture;
+    let testApp: TestApp;
+    let fixture: Fixture;
     let as: Record<'admin' | 'manager' | 'rep' | 'rep2' | 'presales', Call>;
     let processId: number;
     let stages: { id: number; expected_days: number }[];
     let otherProcessId: number;
     const ids: Record<string, number> = {};
     before(async () => {
-      t = await createTestApp(engine);
-      f = await seedWorkspace(t, 'board');
+      testApp = await createTestApp(engine);
+      fixture = await seedWorkspace(testApp, 'board');
       as = {
-        admin: client(t, await sessionCookie(t, f.workspaceId, f.users.admin.id)),
-        manager: client(t, await sessionCookie(t, f.workspaceId, f.users.manager.id)),
-        rep: client(t, await sessionCookie(t, f.workspaceId, f.users.rep.id)),
-        rep2: client(t, await sessionCookie(t, f.workspaceId, f.users.rep2.id)),
-        presales: client(t, await sessionCookie(t, f.workspaceId, f.users.presales.id)),
+        admin: client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.admin.id)),
+        manager: client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.manager.id)),
+        rep: client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep.id)),
+        rep2: client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep2.id)),
+        presales: client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.presales.id)),
       };
-      const k = t.db.kysely;
-      const p = await k.selectFrom('sales_processes').select('id').where('workspace_id', '=', f.workspaceId).where('template_key', '=', 'small').executeTakeFirstOrThrow();
-      processId = p.id;
-      otherProcessId = (await k.selectFrom('sales_processes').select('id').where('workspace_id', '=', f.workspaceId).where('template_key', '=', 'large').executeTakeFirstOrThrow()).id;
-      stages = await k.selectFrom('process_stages').select(['id', 'expected_days']).where('process_id', '=', processId).orderBy('position').execute();
+      const kysely = testApp.db.kysely;
+      const smallProcess = await kysely
+        .selectFrom('sales_processes')
+        .select('id')
+        .where('workspace_id', '=', fixture.workspaceId)
+        .where('template_key', '=', 'small')
+        .executeTakeFirstOrThrow();
+      processId = smallProcess.id;
+      otherProcessId = (
+        await kysely
+          .selectFrom('sales_processes')
+          .select('id')
+          .where('workspace_id', '=', fixture.workspaceId)
+          .where('template_key', '=', 'large')
+          .executeTakeFirstOrThrow()
+      ).id;
+      stages = await kysely
+        .selectFrom('process_stages')
+        .select(['id', 'expected_days'])
+        .where('process_id', '=', processId)
+        .orderBy('position')
+        .execute();
       const now = Date.now();
       const future = new Date(now + 7 * DAY).toISOString().slice(0, 10);
       const past = new Date(now - 3 * DAY).toISOString().slice(0, 10);
-      const opp = async (key: string, o: { owner: 'rep' | 'rep2'; stage: number; amount: number; status?: string; closedAt?: number; enteredAgo?: number; nextStep?: string | null; nextStepDate?: string | null; advantageLost?: number; process?: number }) => {
-        const owner = f.users[o.owner].id;
-        const unit = o.owner === 'rep' ? f.units.sales1 : f.units.sales3;
-        const account = o.owner === 'rep' ? f.accounts.repAccount : f.accounts.rep2Account;
-        const id = (await k.insertInto('opportunities').values({
-          workspace_id: f.workspaceId, account_id: account, name: key, owner_id: owner, org_unit_id: unit, amount: o.amount, status: o.status ?? 'open',
-          expected_close_date: '2027-01-31', closed_at: o.closedAt ?? null, process_id: o.process ?? processId, stage_id: o.process ? (await k.selectFrom('process_stages').select('id').where('process_id', '=', o.process).orderBy('position').executeTakeFirstOrThrow()).id : stages[o.stage]!.id,
-          stage_entered_at: now - (o.enteredAgo ?? 0) * DAY, next_step: o.nextStep === undefined ? '回访' : o.nextStep, next_step_date: o.nextStepDate === undefined ? future : o.nextStepDate,
-          advantage_lost: o.advantageLost ?? 0, created_at: now, updated_at: now, version: 1,
-        }).returning('id').executeTakeFirstOrThrow()).id;
-        await k.insertInto('opportunity_team').values({ workspace_id: f.workspaceId, opportunity_id: id, user_id: owner, team_role: 'sales_lead', created_at: now }).execute();
+      const opp = async (
+        key: string,
+        spec: {
+          owner: 'rep' | 'rep2';
+          stage: number;
+          amount: number;
+          status?: string;
+          closedAt?: number;
+          enteredAgo?: number;
+          nextStep?: string | null;
+          nextStepDate?: string | null;
+          advantageLost?: number;
+          process?: number;
+        },
+      ) => {
+        const owner = fixture.users[spec.owner].id;
+        const unit = spec.owner === 'rep' ? fixture.units.sales1 : fixture.units.sales3;
+        const account = spec.owner === 'rep' ? fixture.accounts.repAccount : fixture.accounts.rep2Account;
+        const id = (
+          await kysely
+            .insertInto('opportunities')
+            .values({
+              workspace_id: fixture.workspaceId,
+              account_id: account,
+              name: key,
+              owner_id: owner,
+              org_unit_id: unit,
+              amount: spec.amount,
+              status: spec.status ?? 'open',
+              expected_close_date: '2027-01-31',
+              closed_at: spec.closedAt ?? null,
+              process_id: spec.process ?? processId,
+              stage_id: spec.process
+                ? (
+                    await kysely
+                      .selectFrom('process_stages')
+                      .select('id')
+                      .where('process_id', '=', spec.process)
+                      .orderBy('position')
+                      .executeTakeFirstOrThrow()
+                  ).id
+                : stages[spec.stage]!.id,
+              stage_entered_at: now - (spec.enteredAgo ?? 0) * DAY,
+              next_step: spec.nextStep === undefined ? '回访' : spec.nextStep,
+              next_step_date: spec.nextStepDate === undefined ? future : spec.nextStepDate,
+              advantage_lost: spec.advantageLost ?? 0,
+              created_at: now,
+              updated_at: now,
+              version: 1,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id;
+        await kysely
+          .insertInto('opportunity_team')
+          .values({
+            workspace_id: fixture.workspaceId,
+            opportunity_id: id,
+            user_id: owner,
+            team_role: 'sales_lead',
+            created_at: now,
+          })
+          .execute();
         ids[key] = id;
       };
       // Intent (7 expected days → stalled after 10.5): one healthy, one stalled.
@@ -64,7 +142,7 @@ for (const engine of testEngines()) {
       // Another process: never on this board.
       await opp('large-process', { owner: 'rep', stage: 0, amount: 99_00, process: otherProcessId });
     });
-    after(() => t.close());
+    after(() => testApp.close());
 
     const board = async (call: Call, query = '') => {
       const res = await call('GET', `/api/v1/opportunities/board?processId=${processId}${query}`);
@@ -73,57 +151,131 @@ for (const engine of testEngines()) {
     };
 
     it('has one column per stage in order with counts, sums and expected amounts', async () => {
-      const b = await board(as.admin);
-      assert.equal(b.process.id, processId);
-      assert.deepEqual(b.columns.map((c) => c.stage.id), stages.map((s) => s.id));
-      assert.deepEqual(b.columns.map((c) => c.count), [2, 5, 0, 1]);
-      assert.deepEqual(b.columns.map((c) => c.amount), [400_00, 31_000_00, 0, 50_000_00]);
+      const adminBoard = await board(as.admin);
+      assert.equal(adminBoard.process.id, processId);
+      assert.deepEqual(
+        adminBoard.columns.map((c) => c.stage.id),
+        stages.map((s) => s.id),
+      );
+      assert.deepEqual(
+        adminBoard.columns.map((c) => c.count),
+        [2, 5, 0, 1],
+      );
+      assert.deepEqual(
+        adminBoard.columns.map((c) => c.amount),
+        [400_00, 31_000_00, 0, 50_000_00],
+      );
       // Intent 20%, Proposal 35%, Won 100%.
-      assert.deepEqual(b.columns.map((c) => c.expectedAmount), [80_00, 10_850_00, 0, 50_000_00]);
-      assert.deepEqual(b.columns[1]!.cards.map((c) => c.name), ['proposal-rep2', 'proposal-lost-adv', 'proposal-late', 'proposal-blank', 'proposal-noplan'], 'largest amount first');
-      assert.equal(b.columns[3]!.stage.won, true);
-      assert.deepEqual(b.columns[3]!.cards.map((c) => c.name), ['won-recent']);
-      assert.ok(b.columns.every((c) => c.more === 0));
-      const stalled = b.columns[0]!.cards.find((c) => c.name === 'intent-stalled')!;
+      assert.deepEqual(
+        adminBoard.columns.map((c) => c.expectedAmount),
+        [80_00, 10_850_00, 0, 50_000_00],
+      );
+      assert.deepEqual(
+        adminBoard.columns[1]!.cards.map((c) => c.name),
+        ['proposal-rep2', 'proposal-lost-adv', 'proposal-late', 'proposal-blank', 'proposal-noplan'],
+        'largest amount first',
+      );
+      assert.equal(adminBoard.columns[3]!.stage.won, true);
+      assert.deepEqual(
+        adminBoard.columns[3]!.cards.map((c) => c.name),
+        ['won-recent'],
+      );
+      assert.ok(adminBoard.columns.every((c) => c.more === 0));
+      const stalled = adminBoard.columns[0]!.cards.find((c) => c.name === 'intent-stalled')!;
       assert.deepEqual(stalled.problems, ['stalled']);
     });
 
     it('scopes the board to what the caller may see, and filters by owner, unit and text', async () => {
-      assert.deepEqual((await board(as.rep)).columns.map((c) => c.count), [2, 4, 0, 1], 'a rep sees only their own');
-      assert.deepEqual((await board(as.manager)).columns.map((c) => c.count), [2, 4, 0, 1], 'Shanghai manager: not Guangzhou');
-      assert.deepEqual((await board(as.presales)).columns.map((c) => c.count), [0, 0, 0, 0]);
-      assert.deepEqual((await board(as.admin, `&ownerId=${f.users.rep2.id}`)).columns.map((c) => c.count), [0, 1, 0, 0]);
-      assert.deepEqual((await board(as.admin, `&orgUnitId=${f.units.south}`)).columns.map((c) => c.count), [0, 1, 0, 0]);
-      assert.deepEqual((await board(as.admin, '&q=late')).columns.map((c) => c.count), [0, 1, 0, 0]);
+      assert.deepEqual(
+        (await board(as.rep)).columns.map((c) => c.count),
+        [2, 4, 0, 1],
+        'a rep sees only their own',
+      );
+      assert.deepEqual(
+        (await board(as.manager)).columns.map((c) => c.count),
+        [2, 4, 0, 1],
+        'Shanghai manager: not Guangzhou',
+      );
+      assert.deepEqual(
+        (await board(as.presales)).columns.map((c) => c.count),
+        [0, 0, 0, 0],
+      );
+      assert.deepEqual(
+        (await board(as.admin, `&ownerId=${fixture.users.rep2.id}`)).columns.map((c) => c.count),
+        [0, 1, 0, 0],
+      );
+      assert.deepEqual(
+        (await board(as.admin, `&orgUnitId=${fixture.units.south}`)).columns.map((c) => c.count),
+        [0, 1, 0, 0],
+      );
+      assert.deepEqual(
+        (await board(as.admin, '&q=late')).columns.map((c) => c.count),
+        [0, 1, 0, 0],
+      );
     });
 
     it('takes the won column from [closeFrom, closeTo]', async () => {
       const day = (ago: number) => new Date(Date.now() - ago * DAY).toISOString().slice(0, 10);
       const wide = await board(as.admin, `&closeFrom=${day(90)}&closeTo=${day(0)}`);
-      assert.deepEqual(wide.columns[3]!.cards.map((c) => c.name), ['won-old', 'won-recent']);
+      assert.deepEqual(
+        wide.columns[3]!.cards.map((c) => c.name),
+        ['won-old', 'won-recent'],
+      );
       assert.equal(wide.columns[3]!.amount, 120_000_00);
       const old = await board(as.admin, `&closeFrom=${day(70)}&closeTo=${day(50)}`);
-      assert.deepEqual(old.columns[3]!.cards.map((c) => c.name), ['won-old']);
+      assert.deepEqual(
+        old.columns[3]!.cards.map((c) => c.name),
+        ['won-old'],
+      );
       // The same period filters the open columns by expected close date ("close period" of the board).
-      const openInPeriod = await t.db.kysely.selectFrom('opportunities').select(['stage_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('workspace_id', '=', f.workspaceId).where('process_id', '=', processId).where('status', '=', 'open')
-        .where('expected_close_date', '>=', day(70)).where('expected_close_date', '<=', day(50)).groupBy('stage_id').execute();
+      const openInPeriod = await testApp.db.kysely
+        .selectFrom('opportunities')
+        .select(['stage_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('workspace_id', '=', fixture.workspaceId)
+        .where('process_id', '=', processId)
+        .where('status', '=', 'open')
+        .where('expected_close_date', '>=', day(70))
+        .where('expected_close_date', '<=', day(50))
+        .groupBy('stage_id')
+        .execute();
       const expected = new Map(openInPeriod.map((r) => [r.stage_id, Number(r.n)]));
-      assert.deepEqual(old.columns.slice(0, 3).map((c) => c.count), old.columns.slice(0, 3).map((c) => expected.get(c.stage.id) ?? 0));
+      assert.deepEqual(
+        old.columns.slice(0, 3).map((c) => c.count),
+        old.columns.slice(0, 3).map((c) => expected.get(c.stage.id) ?? 0),
+      );
       const all = await board(as.admin);
-      assert.deepEqual(all.columns.slice(0, 3).map((c) => c.count), [2, 5, 0], 'no period: every open opportunity');
-      const bad = await as.admin('GET', `/api/v1/opportunities/board?processId=${processId}&closeFrom=${day(1)}&closeTo=${day(5)}`);
+      assert.deepEqual(
+        all.columns.slice(0, 3).map((c) => c.count),
+        [2, 5, 0],
+        'no period: every open opportunity',
+      );
+      const bad = await as.admin(
+        'GET',
+        `/api/v1/opportunities/board?processId=${processId}&closeFrom=${day(1)}&closeTo=${day(5)}`,
+      );
       assert.equal(json<Problem>(bad).errors![0]!.field, 'closeTo');
     });
 
     it('shows at most 50 cards per column and says how many more there are', async () => {
-      const k = t.db.kysely;
+      const kysely = testApp.db.kysely;
       const now = Date.now();
-      const rows = Array.from({ length: 55 }, (_, i) => ({
-        workspace_id: f.workspaceId, account_id: f.accounts.repAccount, name: `bulk-${i}`, owner_id: f.users.rep.id, org_unit_id: f.units.sales1, amount: 10_000 + i,
-        status: 'open', expected_close_date: '2027-01-31', process_id: processId, stage_id: stages[2]!.id, stage_entered_at: now, created_at: now, updated_at: now, version: 1,
+      const rows = Array.from({ length: 55 }, (_, index) => ({
+        workspace_id: fixture.workspaceId,
+        account_id: fixture.accounts.repAccount,
+        name: `bulk-${index}`,
+        owner_id: fixture.users.rep.id,
+        org_unit_id: fixture.units.sales1,
+        amount: 10_000 + index,
+        status: 'open',
+        expected_close_date: '2027-01-31',
+        process_id: processId,
+        stage_id: stages[2]!.id,
+        stage_entered_at: now,
+        created_at: now,
+        updated_at: now,
+        version: 1,
       }));
-      await k.insertInto('opportunities').values(rows).execute();
+      await kysely.insertInto('opportunities').values(rows).execute();
       try {
         const col = (await board(as.admin)).columns[2]!;
         assert.equal(col.count, 55);
@@ -133,7 +285,11 @@ for (const engine of testEngines()) {
         assert.equal(col.cards[49]!.name, 'bulk-5');
         assert.equal(col.amount, 55 * 10_000 + (54 * 55) / 2);
       } finally {
-        await k.deleteFrom('opportunities').where('workspace_id', '=', f.workspaceId).where('name', 'like', 'bulk-%').execute();
+        await kysely
+          .deleteFrom('opportunities')
+          .where('workspace_id', '=', fixture.workspaceId)
+          .where('name', 'like', 'bulk-%')
+          .execute();
       }
     });
 
@@ -141,8 +297,12 @@ for (const engine of testEngines()) {
       const missing = await as.admin('GET', '/api/v1/opportunities/board');
       assert.equal(missing.statusCode, 400);
       assert.equal(json<Problem>(missing).errors![0]!.field, 'query.processId');
-      const other = await seedWorkspace(t, 'board-other');
-      const foreign = await t.db.kysely.selectFrom('sales_processes').select('id').where('workspace_id', '=', other.workspaceId).executeTakeFirstOrThrow();
+      const other = await seedWorkspace(testApp, 'board-other');
+      const foreign = await testApp.db.kysely
+        .selectFrom('sales_processes')
+        .select('id')
+        .where('workspace_id', '=', other.workspaceId)
+        .executeTakeFirstOrThrow();
       const res = await as.admin('GET', `/api/v1/opportunities/board?processId=${foreign.id}`);
       assert.equal(res.statusCode, 400);
       assert.equal(json<Problem>(res).errors![0]!.field, 'processId');
@@ -154,19 +314,53 @@ for (const engine of testEngines()) {
       const all = json<Attention>(res);
       assert.deepEqual(all.counts, { stalled: 1, no_plan: 3, advantage_lost: 1 });
       assert.equal(all.total, 5);
-      assert.deepEqual(new Set(all.items.map((i) => i.name)), new Set(['intent-stalled', 'proposal-noplan', 'proposal-blank', 'proposal-late', 'proposal-lost-adv']));
+      assert.deepEqual(
+        new Set(all.items.map((i) => i.name)),
+        new Set(['intent-stalled', 'proposal-noplan', 'proposal-blank', 'proposal-late', 'proposal-lost-adv']),
+      );
       // The SQL agrees with the problems the card shows.
       for (const item of all.items) assert.ok(item.problems.length > 0, item.name);
-      const noPlan = json<Attention>(await as.manager('GET', '/api/v1/opportunities/attention?problem=no_plan&sort=-amount'));
-      assert.deepEqual(noPlan.items.map((i) => i.name), ['proposal-late', 'proposal-blank', 'proposal-noplan']);
+      const noPlan = json<Attention>(
+        await as.manager('GET', '/api/v1/opportunities/attention?problem=no_plan&sort=-amount'),
+      );
+      assert.deepEqual(
+        noPlan.items.map((i) => i.name),
+        ['proposal-late', 'proposal-blank', 'proposal-noplan'],
+      );
       assert.ok(noPlan.items.every((i) => i.problems.includes('no_plan')));
-      assert.deepEqual(json<Attention>(await as.manager('GET', '/api/v1/opportunities/attention?problem=stalled')).items.map((i) => i.name), ['intent-stalled']);
-      const paged = json<Attention>(await as.manager('GET', '/api/v1/opportunities/attention?limit=2&offset=0&sort=-amount'));
+      assert.deepEqual(
+        json<Attention>(await as.manager('GET', '/api/v1/opportunities/attention?problem=stalled')).items.map(
+          (i) => i.name,
+        ),
+        ['intent-stalled'],
+      );
+      const paged = json<Attention>(
+        await as.manager('GET', '/api/v1/opportunities/attention?limit=2&offset=0&sort=-amount'),
+      );
       assert.deepEqual([paged.items.length, paged.total], [2, 5]);
-      assert.deepEqual(json<Attention>(await as.admin('GET', '/api/v1/opportunities/attention')).counts, { stalled: 2, no_plan: 3, advantage_lost: 1 }, 'admin also sees rep2\'s 30-day-old proposal');
-      assert.deepEqual(json<Attention>(await as.rep2('GET', '/api/v1/opportunities/attention')).items.map((i) => i.name), ['proposal-rep2']);
-      assert.deepEqual(json<Attention>(await as.admin('GET', `/api/v1/opportunities/attention?orgUnitId=${f.units.south}`)).counts, { stalled: 1, no_plan: 0, advantage_lost: 0 });
-      assert.equal(json<Attention>(await as.admin('GET', `/api/v1/opportunities/attention?ownerId=${f.users.rep.id}&problem=advantage_lost`)).items[0]!.name, 'proposal-lost-adv');
+      assert.deepEqual(
+        json<Attention>(await as.admin('GET', '/api/v1/opportunities/attention')).counts,
+        { stalled: 2, no_plan: 3, advantage_lost: 1 },
+        "admin also sees rep2's 30-day-old proposal",
+      );
+      assert.deepEqual(
+        json<Attention>(await as.rep2('GET', '/api/v1/opportunities/attention')).items.map((i) => i.name),
+        ['proposal-rep2'],
+      );
+      assert.deepEqual(
+        json<Attention>(await as.admin('GET', `/api/v1/opportunities/attention?orgUnitId=${fixture.units.south}`))
+          .counts,
+        { stalled: 1, no_plan: 0, advantage_lost: 0 },
+      );
+      assert.equal(
+        json<Attention>(
+          await as.admin(
+            'GET',
+            `/api/v1/opportunities/attention?ownerId=${fixture.users.rep.id}&problem=advantage_lost`,
+          ),
+        ).items[0]!.name,
+        'proposal-lost-adv',
+      );
       const bad = await as.admin('GET', '/api/v1/opportunities/attention?problem=lazy');
       assert.equal(json<Problem>(bad).errors![0]!.field, 'query.problem');
     });

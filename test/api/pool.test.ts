@@ -1,7 +1,16 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
-import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
+import {
+  client,
+  createTestApp,
+  json,
+  seedWorkspace,
+  sessionCookie,
+  type Call,
+  type Fixture,
+  type TestApp,
+} from '../helpers/app.ts';
 import { insertUser } from '../../src/modules/users/repository.ts';
 import { releaseStaleAccounts, runReleaseJob } from '../../src/modules/pool/service.ts';
 import { DAY_MS } from '../../src/domain/pool.ts';
@@ -9,34 +18,96 @@ import { DAY_MS } from '../../src/domain/pool.ts';
 /** The public pool (docs/archive.md): automatic release per tier, claims, limits, release by hand, logs. */
 for (const engine of testEngines()) {
   describe(`public pool [${engine}]`, () => {
-    let t: TestApp;
-    let a: Fixture;
+    let testApp: TestApp;
+    let fixture: Fixture;
     let as: (who: keyof Fixture['users'] | number) => Promise<Call>;
-    const k = () => t.db.kysely;
+    const kysely = () => testApp.db.kysely;
     const NOW = Date.now();
 
-    async function account(name: string, o: { tier?: 'A' | 'B' | 'C'; ownerId?: number | null; unitId?: number; followUpDaysAgo?: number | null; createdDaysAgo?: number; inPool?: boolean; archived?: boolean; workspaceId?: number }) {
-      const created = NOW - (o.createdDaysAgo ?? 400) * DAY_MS;
-      return (await k().insertInto('accounts').values({
-        workspace_id: o.workspaceId ?? a.workspaceId, name, name_key: name, owner_id: o.ownerId === undefined ? a.users.rep.id : o.ownerId,
-        org_unit_id: o.unitId ?? a.units.sales1, tier: o.tier ?? 'C', tier_computed: o.tier ?? 'C', in_pool: o.inPool ? 1 : 0, pool_since: o.inPool ? NOW - 3 * DAY_MS : null,
-        last_follow_up_at: o.followUpDaysAgo === null || o.followUpDaysAgo === undefined ? null : NOW - o.followUpDaysAgo * DAY_MS,
-        archived_at: o.archived ? NOW : null, created_at: created, updated_at: created, version: 1,
-      }).returning('id').executeTakeFirstOrThrow()).id;
+    async function account(
+      name: string,
+      options: {
+        tier?: 'A' | 'B' | 'C';
+        ownerId?: number | null;
+        unitId?: number;
+        followUpDaysAgo?: number | null;
+        createdDaysAgo?: number;
+        inPool?: boolean;
+        archived?: boolean;
+        workspaceId?: number;
+      },
+    ) {
+      const created = NOW - (options.createdDaysAgo ?? 400) * DAY_MS;
+      return (
+        await kysely()
+          .insertInto('accounts')
+          .values({
+            workspace_id: options.workspaceId ?? fixture.workspaceId,
+            name,
+            name_key: name,
+            owner_id: options.ownerId === undefined ? fixture.users.rep.id : options.ownerId,
+            org_unit_id: options.unitId ?? fixture.units.sales1,
+            tier: options.tier ?? 'C',
+            tier_computed: options.tier ?? 'C',
+            in_pool: options.inPool ? 1 : 0,
+            pool_since: options.inPool ? NOW - 3 * DAY_MS : null,
+            last_follow_up_at:
+              options.followUpDaysAgo === null || options.followUpDaysAgo === undefined
+                ? null
+                : NOW - options.followUpDaysAgo * DAY_MS,
+            archived_at: options.archived ? NOW : null,
+            created_at: created,
+            updated_at: created,
+            version: 1,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
     }
-    const row = (id: number) => k().selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    const history = (id: number) => k().selectFrom('record_history').selectAll().where('entity_type', '=', 'account').where('entity_id', '=', id).where('field', '=', 'owner').orderBy('id').execute();
+    const row = (id: number) =>
+      kysely().selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const history = (id: number) =>
+      kysely()
+        .selectFrom('record_history')
+        .selectAll()
+        .where('entity_type', '=', 'account')
+        .where('entity_id', '=', id)
+        .where('field', '=', 'owner')
+        .orderBy('id')
+        .execute();
     async function newUser(role: 'rep' | 'manager' | 'presales', unitId: number, key: string) {
-      const hash = (await k().selectFrom('users').select('password_hash').where('id', '=', a.users.rep.id).executeTakeFirstOrThrow()).password_hash;
-      return insertUser(k(), { workspaceId: a.workspaceId, orgUnitId: unitId, email: `${key}-${engine}-${Math.random().toString(36).slice(2)}@pool.test`, name: key, role, title: null, phone: null, passwordHash: hash, locale: 'zh-CN', canExport: false, now: NOW });
+      const hash = (
+        await kysely()
+          .selectFrom('users')
+          .select('password_hash')
+          .where('id', '=', fixture.users.rep.id)
+          .executeTakeFirstOrThrow()
+      ).password_hash;
+      return insertUser(kysely(), {
+        workspaceId: fixture.workspaceId,
+        orgUnitId: unitId,
+        email: `${key}-${engine}-${Math.random().toString(36).slice(2)}@pool.test`,
+        name: key,
+        role,
+        title: null,
+        phone: null,
+        passwordHash: hash,
+        locale: 'zh-CN',
+        canExport: false,
+        now: NOW,
+      });
     }
 
     before(async () => {
-      t = await createTestApp(engine);
-      a = await seedWorkspace(t, 'pool');
-      as = async (who) => client(t, await sessionCookie(t, a.workspaceId, typeof who === 'number' ? who : a.users[who].id));
+      testApp = await createTestApp(engine);
+      fixture = await seedWorkspace(testApp, 'pool');
+      as = async (who) =>
+        client(
+          testApp,
+          await sessionCookie(testApp, fixture.workspaceId, typeof who === 'number' ? who : fixture.users[who].id),
+        );
     });
-    after(() => t.close());
+    after(() => testApp.close());
 
     it('releases stale accounts per tier (A never, B after 60 days, C after 30), one history row each, unit kept', async () => {
       const ids = {
@@ -47,30 +118,43 @@ for (const engine of testEngines()) {
         cNever: await account('C never followed', { tier: 'C', followUpDaysAgo: null }),
         cNew: await account('C created recently', { tier: 'C', followUpDaysAgo: null, createdDaysAgo: 10 }),
         cArchived: await account('C archived', { tier: 'C', followUpDaysAgo: 90, archived: true }),
-        cClaimed: await account('C claimed recently', { tier: 'C', followUpDaysAgo: 90, unitId: a.units.sales2 }),
+        cClaimed: await account('C claimed recently', { tier: 'C', followUpDaysAgo: 90, unitId: fixture.units.sales2 }),
       };
       // Assigned to its owner 5 days ago: the owner gets the full period from then.
-      await k().insertInto('record_history').values({ workspace_id: a.workspaceId, entity_type: 'account', entity_id: ids.cClaimed, field: 'owner', old_value: null, new_value: String(a.users.rep.id), reason: 'pool_claim', actor_user_id: a.users.rep.id, created_at: NOW - 5 * DAY_MS }).execute();
+      await kysely()
+        .insertInto('record_history')
+        .values({
+          workspace_id: fixture.workspaceId,
+          entity_type: 'account',
+          entity_id: ids.cClaimed,
+          field: 'owner',
+          old_value: null,
+          new_value: String(fixture.users.rep.id),
+          reason: 'pool_claim',
+          actor_user_id: fixture.users.rep.id,
+          created_at: NOW - 5 * DAY_MS,
+        })
+        .execute();
       const res = await (await as('admin'))('POST', '/api/v1/pool/release-run', {});
       assert.equal(res.statusCode, 200, res.body);
       const body = json<{ released: Record<string, number>; total: number }>(res);
       assert.deepEqual(body.released, { A: 0, B: 1, C: 2 });
       for (const id of [ids.bStale, ids.cStale, ids.cNever]) {
-        const r = await row(id);
-        assert.equal(r.owner_id, null);
-        assert.equal(r.in_pool, 1);
-        assert.ok(Number(r.pool_since) >= NOW);
-        assert.equal(r.org_unit_id, a.units.sales1, 'stays in its unit: the unit pool');
-        const h = await history(id);
-        assert.equal(h.length, 1);
-        assert.equal(h[0]!.reason, 'pool_release');
-        assert.equal(h[0]!.old_value, String(a.users.rep.id));
-        assert.equal(h[0]!.new_value, null);
+        const accountRow = await row(id);
+        assert.equal(accountRow.owner_id, null);
+        assert.equal(accountRow.in_pool, 1);
+        assert.ok(Number(accountRow.pool_since) >= NOW);
+        assert.equal(accountRow.org_unit_id, fixture.units.sales1, 'stays in its unit: the unit pool');
+        const historyRows = await history(id);
+        assert.equal(historyRows.length, 1);
+        assert.equal(historyRows[0]!.reason, 'pool_release');
+        assert.equal(historyRows[0]!.old_value, String(fixture.users.rep.id));
+        assert.equal(historyRows[0]!.new_value, null);
       }
       for (const id of [ids.aStale, ids.bFresh, ids.cNew, ids.cArchived, ids.cClaimed]) {
-        const r = await row(id);
-        assert.equal(r.in_pool, 0, `account ${id} kept`);
-        assert.equal(r.owner_id, a.users.rep.id);
+        const accountRow = await row(id);
+        assert.equal(accountRow.in_pool, 0, `account ${id} kept`);
+        assert.equal(accountRow.owner_id, fixture.users.rep.id);
       }
       // A second run finds nothing more.
       const again = json<{ total: number }>(await (await as('admin'))('POST', '/api/v1/pool/release-run', {}));
@@ -78,23 +162,32 @@ for (const engine of testEngines()) {
     });
 
     it('honours the workspace settings (B released after 10 days when configured)', async () => {
-      await k().updateTable('workspaces').set({ settings: JSON.stringify({ poolReleaseDays: { B: 10 } }) }).where('id', '=', a.workspaceId).execute();
+      await kysely()
+        .updateTable('workspaces')
+        .set({ settings: JSON.stringify({ poolReleaseDays: { B: 10 } }) })
+        .where('id', '=', fixture.workspaceId)
+        .execute();
       const id = await account('B 11 days', { tier: 'B', followUpDaysAgo: 11 });
-      const r = await releaseStaleAccounts(k(), t.db.engine, a.workspaceId, NOW);
-      assert.equal(r.released.B, 2, 'the 11-day account and the 59-day one of the first test');
+      const result = await releaseStaleAccounts(kysely(), testApp.db.engine, fixture.workspaceId, NOW);
+      assert.equal(result.released.B, 2, 'the 11-day account and the 59-day one of the first test');
       assert.equal((await row(id)).in_pool, 1);
-      await k().updateTable('workspaces').set({ settings: '{}' }).where('id', '=', a.workspaceId).execute();
+      await kysely().updateTable('workspaces').set({ settings: '{}' }).where('id', '=', fixture.workspaceId).execute();
     });
 
     it('two concurrent runs release each account exactly once', async () => {
-      const ids = await Promise.all([1, 2, 3, 4].map((n) => account(`Concurrent ${n}`, { tier: 'C', followUpDaysAgo: 45 })));
-      const [r1, r2] = await Promise.all([releaseStaleAccounts(k(), t.db.engine, a.workspaceId, NOW + 1), releaseStaleAccounts(k(), t.db.engine, a.workspaceId, NOW + 2)]);
+      const ids = await Promise.all(
+        [1, 2, 3, 4].map((n) => account(`Concurrent ${n}`, { tier: 'C', followUpDaysAgo: 45 })),
+      );
+      const [r1, r2] = await Promise.all([
+        releaseStaleAccounts(kysely(), testApp.db.engine, fixture.workspaceId, NOW + 1),
+        releaseStaleAccounts(kysely(), testApp.db.engine, fixture.workspaceId, NOW + 2),
+      ]);
       assert.equal(r1.total + r2.total, 4);
       for (const id of ids) assert.equal((await history(id)).length, 1, `one history row for ${id}`);
       // Through the scheduler's lease: of two processes' ticks, one runs the job.
       const more = await account('Concurrent 5', { tier: 'C', followUpDaysAgo: 45 });
       const later = NOW + 3 * DAY_MS;
-      const runs = await Promise.all([runReleaseJob(t.db, later), runReleaseJob(t.db, later)]);
+      const runs = await Promise.all([runReleaseJob(testApp.db, later), runReleaseJob(testApp.db, later)]);
       assert.equal(runs.filter((r) => r.ran).length, 1);
       assert.match(runs.find((r) => r.ran)!.result!, /released/);
       assert.equal((await history(more)).length, 1);
@@ -102,21 +195,24 @@ for (const engine of testEngines()) {
     });
 
     it('a rep claims a visible pool account; it becomes theirs in their unit, logged as pool_claim', async () => {
-      const id = await account('Shanghai pool 1', { ownerId: null, unitId: a.units.shanghai, inPool: true });
+      const id = await account('Shanghai pool 1', { ownerId: null, unitId: fixture.units.shanghai, inPool: true });
       const rep = await as('rep');
-      const list = json<{ items: { id: number; daysInPool: number }[]; allowance: { remaining: number; limit: number; held: number } }>(await rep('GET', '/api/v1/pool?limit=500'));
+      const list = json<{
+        items: { id: number; daysInPool: number }[];
+        allowance: { remaining: number; limit: number; held: number };
+      }>(await rep('GET', '/api/v1/pool?limit=500'));
       assert.ok(list.items.some((i) => i.id === id));
       assert.equal(list.items.find((i) => i.id === id)!.daysInPool, 3);
       assert.equal(list.allowance.limit, 200);
       const res = await rep('POST', `/api/v1/accounts/${id}/claim`, { version: 1 });
       assert.equal(res.statusCode, 200, res.body);
       const acc = json<{ ownerId: number; orgUnitId: number; inPool: boolean; version: number }>(res);
-      assert.equal(acc.ownerId, a.users.rep.id);
-      assert.equal(acc.orgUnitId, a.units.sales1);
+      assert.equal(acc.ownerId, fixture.users.rep.id);
+      assert.equal(acc.orgUnitId, fixture.units.sales1);
       assert.equal(acc.inPool, false);
-      const h = await history(id);
-      assert.equal(h.at(-1)!.reason, 'pool_claim');
-      assert.equal(h.at(-1)!.new_value, String(a.users.rep.id));
+      const historyRows = await history(id);
+      assert.equal(historyRows.at(-1)!.reason, 'pool_claim');
+      assert.equal(historyRows.at(-1)!.new_value, String(fixture.users.rep.id));
       const after = json<{ allowance: { held: number } }>(await rep('GET', '/api/v1/pool'));
       assert.equal(after.allowance.held, list.allowance.held + 1);
       // Claiming it again: no longer in the pool.
@@ -124,66 +220,96 @@ for (const engine of testEngines()) {
     });
 
     it('a rep of another branch cannot see or claim a Shanghai pool account (404)', async () => {
-      const id = await account('Shanghai pool 2', { ownerId: null, unitId: a.units.shanghai, inPool: true });
+      const id = await account('Shanghai pool 2', { ownerId: null, unitId: fixture.units.shanghai, inPool: true });
       const rep2 = await as('rep2');
       assert.equal((await rep2('POST', `/api/v1/accounts/${id}/claim`, { version: 1 })).statusCode, 404);
       const list = json<{ items: { id: number }[] }>(await rep2('GET', '/api/v1/pool?limit=500'));
       assert.ok(!list.items.some((i) => i.id === id));
       // A rep of a sister department does not see the pool of sales1 either (only their unit and above).
-      const sales2Rep = await newUser('rep', a.units.sales2, 'sales2-rep');
-      const own = await account('Sales1 pool', { ownerId: null, unitId: a.units.sales1, inPool: true });
-      assert.equal((await (await as(sales2Rep))('POST', `/api/v1/accounts/${own}/claim`, { version: 1 })).statusCode, 404);
+      const sales2Rep = await newUser('rep', fixture.units.sales2, 'sales2-rep');
+      const own = await account('Sales1 pool', { ownerId: null, unitId: fixture.units.sales1, inPool: true });
+      assert.equal(
+        (await (await as(sales2Rep))('POST', `/api/v1/accounts/${own}/claim`, { version: 1 })).statusCode,
+        404,
+      );
     });
 
     it('of two reps claiming at once exactly one wins; the other gets 409', async () => {
-      const id = await account('Contested', { ownerId: null, unitId: a.units.shanghai, inPool: true });
-      const other = await newUser('rep', a.units.sales1, 'rival');
-      const [x, y] = await Promise.all([(await as('rep'))('POST', `/api/v1/accounts/${id}/claim`, { version: 1 }), (await as(other))('POST', `/api/v1/accounts/${id}/claim`, { version: 1 })]);
-      assert.deepEqual([x.statusCode, y.statusCode].sort(), [200, 409]);
-      const h = (await history(id)).filter((r) => r.reason === 'pool_claim');
-      assert.equal(h.length, 1);
-      const winner = x.statusCode === 200 ? a.users.rep.id : other;
+      const id = await account('Contested', { ownerId: null, unitId: fixture.units.shanghai, inPool: true });
+      const other = await newUser('rep', fixture.units.sales1, 'rival');
+      const [repClaim, rivalClaim] = await Promise.all([
+        (await as('rep'))('POST', `/api/v1/accounts/${id}/claim`, { version: 1 }),
+        (await as(other))('POST', `/api/v1/accounts/${id}/claim`, { version: 1 }),
+      ]);
+      assert.deepEqual([repClaim.statusCode, rivalClaim.statusCode].sort(), [200, 409]);
+      const claims = (await history(id)).filter((r) => r.reason === 'pool_claim');
+      assert.equal(claims.length, 1);
+      const winner = repClaim.statusCode === 200 ? fixture.users.rep.id : other;
       assert.equal((await row(id)).owner_id, winner);
     });
 
     it('refuses a claim beyond the limit of private accounts', async () => {
-      const holder = await newUser('rep', a.units.sales1, 'holder');
+      const holder = await newUser('rep', fixture.units.sales1, 'holder');
       await account('Held 1', { ownerId: holder, followUpDaysAgo: 1 });
       await account('Held 2', { ownerId: holder, followUpDaysAgo: 1 });
-      await k().updateTable('workspaces').set({ settings: JSON.stringify({ claimLimit: 2 }) }).where('id', '=', a.workspaceId).execute();
-      const id = await account('Over limit', { ownerId: null, unitId: a.units.shanghai, inPool: true });
+      await kysely()
+        .updateTable('workspaces')
+        .set({ settings: JSON.stringify({ claimLimit: 2 }) })
+        .where('id', '=', fixture.workspaceId)
+        .execute();
+      const id = await account('Over limit', { ownerId: null, unitId: fixture.units.shanghai, inPool: true });
       const res = await (await as(holder))('POST', `/api/v1/accounts/${id}/claim`, { version: 1 });
       assert.equal(res.statusCode, 409);
-      const p = json<{ code: string; limit: number; held: number }>(res);
-      assert.equal(p.code, 'claim_limit_reached');
-      assert.equal(p.limit, 2);
-      assert.equal(p.held, 2);
+      const problem = json<{ code: string; limit: number; held: number }>(res);
+      assert.equal(problem.code, 'claim_limit_reached');
+      assert.equal(problem.limit, 2);
+      assert.equal(problem.held, 2);
       const list = json<{ allowance: { remaining: number } }>(await (await as(holder))('GET', '/api/v1/pool'));
       assert.equal(list.allowance.remaining, 0);
       assert.equal((await row(id)).in_pool, 1);
-      await k().updateTable('workspaces').set({ settings: '{}' }).where('id', '=', a.workspaceId).execute();
+      await kysely().updateTable('workspaces').set({ settings: '{}' }).where('id', '=', fixture.workspaceId).execute();
     });
 
     it('two concurrent claims of different accounts by one rep with one place left: exactly one succeeds', async () => {
-      await k().updateTable('workspaces').set({ settings: JSON.stringify({ claimLimit: 2 }) }).where('id', '=', a.workspaceId).execute();
+      await kysely()
+        .updateTable('workspaces')
+        .set({ settings: JSON.stringify({ claimLimit: 2 }) })
+        .where('id', '=', fixture.workspaceId)
+        .execute();
       // Whether two requests overlap is up to timing, so three reps race at once, each for two accounts.
-      const race = async (n: number) => {
-        const racer = await newUser('rep', a.units.sales1, `racer${n}`);
-        await account(`Racer ${n} held`, { ownerId: racer, followUpDaysAgo: 1 });
-        const ids = [await account(`Race ${n}.1`, { ownerId: null, unitId: a.units.shanghai, inPool: true }), await account(`Race ${n}.2`, { ownerId: null, unitId: a.units.shanghai, inPool: true })];
+      const race = async (racerIndex: number) => {
+        const racer = await newUser('rep', fixture.units.sales1, `racer${racerIndex}`);
+        await account(`Racer ${racerIndex} held`, { ownerId: racer, followUpDaysAgo: 1 });
+        const ids = [
+          await account(`Race ${racerIndex}.1`, { ownerId: null, unitId: fixture.units.shanghai, inPool: true }),
+          await account(`Race ${racerIndex}.2`, { ownerId: null, unitId: fixture.units.shanghai, inPool: true }),
+        ];
         return { racer, ids, call: await as(racer) };
       };
       const racers = await Promise.all([1, 2, 3].map(race));
-      const results = await Promise.all(racers.map((r) => Promise.all(r.ids.map((id) => r.call('POST', `/api/v1/accounts/${id}/claim`, { version: 1 })))));
-      for (const [i, res] of results.entries()) {
-        const { racer, ids } = racers[i]!;
+      const results = await Promise.all(
+        racers.map((racer) =>
+          Promise.all(racer.ids.map((id) => racer.call('POST', `/api/v1/accounts/${id}/claim`, { version: 1 }))),
+        ),
+      );
+      for (const [index, res] of results.entries()) {
+        const { racer, ids } = racers[index]!;
         assert.deepEqual(res.map((r) => r.statusCode).sort(), [200, 409], res.map((r) => r.body).join('\n'));
         assert.equal(json<{ code: string }>(res.find((r) => r.statusCode === 409)!).code, 'claim_limit_reached');
-        const held = await k().selectFrom('accounts').select('id').where('owner_id', '=', racer).where('in_pool', '=', 0).execute();
+        const held = await kysely()
+          .selectFrom('accounts')
+          .select('id')
+          .where('owner_id', '=', racer)
+          .where('in_pool', '=', 0)
+          .execute();
         assert.equal(held.length, 2, 'holds exactly the limit');
-        assert.equal((await row(ids[res[0]!.statusCode === 200 ? 1 : 0]!)).in_pool, 1, 'the other account stays in the pool');
+        assert.equal(
+          (await row(ids[res[0]!.statusCode === 200 ? 1 : 0]!)).in_pool,
+          1,
+          'the other account stays in the pool',
+        );
       }
-      await k().updateTable('workspaces').set({ settings: '{}' }).where('id', '=', a.workspaceId).execute();
+      await kysely().updateTable('workspaces').set({ settings: '{}' }).where('id', '=', fixture.workspaceId).execute();
     });
 
     it('the owner releases an account by hand with a reason; the log shows who, what and why', async () => {
@@ -195,53 +321,97 @@ for (const engine of testEngines()) {
       const res = await rep('POST', `/api/v1/accounts/${id}/release`, { version: 1, reason: '客户已转向竞争对手' });
       assert.equal(res.statusCode, 200, res.body);
       assert.equal(json<{ inPool: boolean; ownerId: null }>(res).inPool, true);
-      const h = await history(id);
-      assert.equal(h.at(-1)!.reason, 'pool_release_manual');
-      assert.equal(h.at(-1)!.old_value, String(a.users.rep.id));
-      const events = json<{ items: { accountId: number; kind: string; note: string | null; fromUserName: string | null; actorName: string | null }[] }>(await (await as('manager'))('GET', `/api/v1/pool/events?orgUnitId=${a.units.shanghai}&limit=500`));
-      const e = events.items.find((x) => x.accountId === id && x.kind === 'pool_release_manual');
-      assert.ok(e, 'release is in the manager\'s log');
-      assert.equal(e.note, '客户已转向竞争对手');
-      assert.equal(e.fromUserName, 'rep pool');
-      assert.equal(e.actorName, 'rep pool');
+      const historyRows = await history(id);
+      assert.equal(historyRows.at(-1)!.reason, 'pool_release_manual');
+      assert.equal(historyRows.at(-1)!.old_value, String(fixture.users.rep.id));
+      const events = json<{
+        items: {
+          accountId: number;
+          kind: string;
+          note: string | null;
+          fromUserName: string | null;
+          actorName: string | null;
+        }[];
+      }>(await (await as('manager'))('GET', `/api/v1/pool/events?orgUnitId=${fixture.units.shanghai}&limit=500`));
+      const event = events.items.find((x) => x.accountId === id && x.kind === 'pool_release_manual');
+      assert.ok(event, "release is in the manager's log");
+      assert.equal(event.note, '客户已转向竞争对手');
+      assert.equal(event.fromUserName, 'rep pool');
+      assert.equal(event.actorName, 'rep pool');
       // The pool list names the previous owner and the kind of release.
-      const item = json<{ items: { id: number; previousOwnerName: string | null; releaseReason: string | null }[] }>(await rep('GET', '/api/v1/pool?limit=500')).items.find((i) => i.id === id)!;
+      const item = json<{ items: { id: number; previousOwnerName: string | null; releaseReason: string | null }[] }>(
+        await rep('GET', '/api/v1/pool?limit=500'),
+      ).items.find((i) => i.id === id)!;
       assert.equal(item.previousOwnerName, 'rep pool');
       assert.equal(item.releaseReason, 'pool_release_manual');
       // Someone else's account: a rep cannot release it (not visible: 404); a stale version: 409.
-      assert.equal((await (await as('rep2'))('POST', `/api/v1/accounts/${a.accounts.repAccount}/release`, { version: 1, reason: 'x' })).statusCode, 404);
-      const m = await as('manager');
+      assert.equal(
+        (
+          await (
+            await as('rep2')
+          )('POST', `/api/v1/accounts/${fixture.accounts.repAccount}/release`, { version: 1, reason: 'x' })
+        ).statusCode,
+        404,
+      );
+      const asManager = await as('manager');
       const other = await account('Manager releases', { followUpDaysAgo: 2 });
-      assert.equal((await m('POST', `/api/v1/accounts/${other}/release`, { version: 7, reason: 'stale' })).statusCode, 409);
-      assert.equal((await m('POST', `/api/v1/accounts/${other}/release`, { version: 1, reason: '重新分配' })).statusCode, 200);
+      assert.equal(
+        (await asManager('POST', `/api/v1/accounts/${other}/release`, { version: 7, reason: 'stale' })).statusCode,
+        409,
+      );
+      assert.equal(
+        (await asManager('POST', `/api/v1/accounts/${other}/release`, { version: 1, reason: '重新分配' })).statusCode,
+        200,
+      );
     });
 
     it('a manager assigns a pool account to a rep of their subtree, not beyond it', async () => {
-      const id = await account('To assign', { ownerId: null, unitId: a.units.shanghai, inPool: true });
-      const m = await as('manager');
-      const outside = await m('POST', `/api/v1/accounts/${id}/assign`, { version: 1, toUserId: a.users.rep2.id });
+      const id = await account('To assign', { ownerId: null, unitId: fixture.units.shanghai, inPool: true });
+      const asManager = await as('manager');
+      const outside = await asManager('POST', `/api/v1/accounts/${id}/assign`, {
+        version: 1,
+        toUserId: fixture.users.rep2.id,
+      });
       assert.equal(outside.statusCode, 400);
       assert.equal(json<{ errors: { field: string }[] }>(outside).errors[0]!.field, 'toUserId');
-      const res = await m('POST', `/api/v1/accounts/${id}/assign`, { version: 1, toUserId: a.users.rep.id });
+      const res = await asManager('POST', `/api/v1/accounts/${id}/assign`, {
+        version: 1,
+        toUserId: fixture.users.rep.id,
+      });
       assert.equal(res.statusCode, 200, res.body);
-      assert.equal(json<{ ownerId: number }>(res).ownerId, a.users.rep.id);
+      assert.equal(json<{ ownerId: number }>(res).ownerId, fixture.users.rep.id);
       assert.equal((await history(id)).at(-1)!.reason, 'pool_assign');
       // Reps cannot assign; presales cannot claim.
-      assert.equal((await (await as('rep'))('POST', `/api/v1/accounts/${id}/assign`, { version: 2, toUserId: a.users.rep.id })).statusCode, 403);
-      assert.equal((await (await as('presales'))('POST', `/api/v1/accounts/${a.accounts.poolAccount}/claim`, { version: 1 })).statusCode, 403);
+      assert.equal(
+        (
+          await (
+            await as('rep')
+          )('POST', `/api/v1/accounts/${id}/assign`, { version: 2, toUserId: fixture.users.rep.id })
+        ).statusCode,
+        403,
+      );
+      assert.equal(
+        (await (await as('presales'))('POST', `/api/v1/accounts/${fixture.accounts.poolAccount}/claim`, { version: 1 }))
+          .statusCode,
+        403,
+      );
     });
 
-    it('the manager\'s pool view filters by unit and tier; another workspace sees none of it', async () => {
-      const m = await as('manager');
-      const all = json<{ items: { orgUnitId: number; tier: string }[]; total: number; allowance: unknown }>(await m('GET', `/api/v1/pool?orgUnitId=${a.units.sales1}&limit=500`));
+    it("the manager's pool view filters by unit and tier; another workspace sees none of it", async () => {
+      const asManager = await as('manager');
+      const all = json<{ items: { orgUnitId: number; tier: string }[]; total: number; allowance: unknown }>(
+        await asManager('GET', `/api/v1/pool?orgUnitId=${fixture.units.sales1}&limit=500`),
+      );
       assert.ok(all.total > 0);
-      assert.ok(all.items.every((i) => i.orgUnitId === a.units.sales1));
-      const onlyB = json<{ items: { tier: string }[] }>(await m('GET', '/api/v1/pool?tier=B&limit=500'));
+      assert.ok(all.items.every((i) => i.orgUnitId === fixture.units.sales1));
+      const onlyB = json<{ items: { tier: string }[] }>(await asManager('GET', '/api/v1/pool?tier=B&limit=500'));
       assert.ok(onlyB.items.length > 0 && onlyB.items.every((i) => i.tier === 'B'));
-      const b = await seedWorkspace(t, 'other');
-      const adminB = client(t, await sessionCookie(t, b.workspaceId, b.users.admin.id));
-      const ids = json<{ items: { id: number }[] }>(await adminB('GET', '/api/v1/pool?limit=500')).items.map((i) => i.id);
-      assert.deepEqual(ids, [b.accounts.poolAccount]);
+      const fixtureB = await seedWorkspace(testApp, 'other');
+      const adminB = client(testApp, await sessionCookie(testApp, fixtureB.workspaceId, fixtureB.users.admin.id));
+      const ids = json<{ items: { id: number }[] }>(await adminB('GET', '/api/v1/pool?limit=500')).items.map(
+        (i) => i.id,
+      );
+      assert.deepEqual(ids, [fixtureB.accounts.poolAccount]);
       assert.equal(json<{ total: number }>(await adminB('GET', '/api/v1/pool/events')).total, 0);
     });
   });

@@ -5,24 +5,34 @@ import { client, createTestApp, seedWorkspace, sessionCookie, type Fixture, type
 
 for (const engine of testEngines()) {
   describe(`response headers [${engine}]`, () => {
-    let t: TestApp;
-    let f: Fixture;
+    let testApp: TestApp;
+    let fixture: Fixture;
     before(async () => {
-      t = await createTestApp(engine);
-      f = await seedWorkspace(t, 'hdr');
+      testApp = await createTestApp(engine);
+      fixture = await seedWorkspace(testApp, 'hdr');
     });
-    after(() => t.close());
+    after(() => testApp.close());
 
     it('tells every cache not to keep API answers: reads, writes, problems, signed in or not', async () => {
-      const rep = client(t, await sessionCookie(t, f.workspaceId, f.users.rep.id));
-      for (const url of ['/api/v1/auth/me', `/api/v1/accounts/${f.accounts.repAccount}`, '/api/v1/accounts', `/api/v1/contacts/${f.contacts.repContact}`, '/api/v1/nothing-here']) {
+      const rep = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep.id));
+      for (const url of [
+        '/api/v1/auth/me',
+        `/api/v1/accounts/${fixture.accounts.repAccount}`,
+        '/api/v1/accounts',
+        `/api/v1/contacts/${fixture.contacts.repContact}`,
+        '/api/v1/nothing-here',
+      ]) {
         const res = await rep('GET', url);
         assert.equal(res.headers['cache-control'], 'no-store', url);
       }
-      const created = await rep('POST', '/api/v1/contacts', { accountId: f.accounts.repAccount, name: '张三' });
+      const created = await rep('POST', '/api/v1/contacts', { accountId: fixture.accounts.repAccount, name: '张三' });
       assert.equal(created.statusCode, 201);
       assert.equal(created.headers['cache-control'], 'no-store');
-      assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me' })).headers['cache-control'], 'no-store', 'a 401 too');
+      assert.equal(
+        (await testApp.app.inject({ method: 'GET', url: '/api/v1/auth/me' })).headers['cache-control'],
+        'no-store',
+        'a 401 too',
+      );
     });
   });
 }

@@ -2,95 +2,146 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { testEngines } from '../helpers/db.ts';
-import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
+import {
+  client,
+  createTestApp,
+  json,
+  seedExtras,
+  seedWorkspace,
+  sessionCookie,
+  type Call,
+  type Fixture,
+  type TestApp,
+} from '../helpers/app.ts';
 import { containsInsensitive } from '../../src/db/dialect.ts';
 import type { SearchResponse } from '../../src/contracts/search.ts';
 import { companyNameKey } from '../../src/domain/company-name.ts';
 import { ROLES } from '../../src/domain/roles.ts';
 
 type Page = { items: { id: number }[]; total: number };
-const ids = (p: { items: { id: number }[] } | null | undefined) => (p?.items ?? []).map((x) => x.id).sort((a, b) => a - b);
+const ids = (part: { items: { id: number }[] } | null | undefined) =>
+  (part?.items ?? []).map((x) => x.id).sort((a, b) => a - b);
 
 /** mulberry32: the same random names on every run. */
 function rng(seed: number) {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    let mixed = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
   };
 }
 
 for (const engine of testEngines()) {
   describe(`global search and the search index [${engine}]`, () => {
-    let t: TestApp;
-    let f: Fixture;
+    let testApp: TestApp;
+    let fixture: Fixture;
     let other: Fixture;
     const as: Partial<Record<string, Call>> = {};
-    const search = async (who: string, q: string, limit = 20) => {
-      const res = await as[who]!('GET', `/api/v1/search?q=${encodeURIComponent(q)}&limit=${limit}`);
+    const search = async (who: string, query: string, limit = 20) => {
+      const res = await as[who]!('GET', `/api/v1/search?q=${encodeURIComponent(query)}&limit=${limit}`);
       assert.equal(res.statusCode, 200, res.body);
       return json<SearchResponse>(res);
     };
     before(async () => {
-      t = await createTestApp(engine);
-      f = await seedWorkspace(t, 'sea');
-      other = await seedWorkspace(t, 'oth');
-      await seedExtras(t, f);
-      for (const role of ROLES) as[role] = client(t, await sessionCookie(t, f.workspaceId, f.users[role].id));
-      as.rep2 = client(t, await sessionCookie(t, f.workspaceId, f.users.rep2.id));
-      as.otherAdmin = client(t, await sessionCookie(t, other.workspaceId, other.users.admin.id));
+      testApp = await createTestApp(engine);
+      fixture = await seedWorkspace(testApp, 'sea');
+      other = await seedWorkspace(testApp, 'oth');
+      await seedExtras(testApp, fixture);
+      for (const role of ROLES)
+        as[role] = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users[role].id));
+      as.rep2 = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep2.id));
+      as.otherAdmin = client(testApp, await sessionCookie(testApp, other.workspaceId, other.users.admin.id));
     });
-    after(() => t.close());
+    after(() => testApp.close());
 
-    it('finds each group in the caller\'s reach only — the same records as each list, by role', async () => {
-      for (const q of ['有限公司', '华', '任正', '电气']) {
+    it("finds each group in the caller's reach only — the same records as each list, by role", async () => {
+      for (const query of ['有限公司', '华', '任正', '电气']) {
         for (const who of [...ROLES, 'rep2']) {
-          const found = await search(who, q);
+          const found = await search(who, query);
           const list = async (path: string) => {
-            const res = await as[who]!('GET', `/api/v1/${path}?q=${encodeURIComponent(q)}&limit=500`);
+            const res = await as[who]!('GET', `/api/v1/${path}?q=${encodeURIComponent(query)}&limit=500`);
             return res.statusCode === 200 ? json<Page>(res) : null;
           };
-          const [accounts, contacts, opps] = await Promise.all([list('accounts'), list('contacts'), list('opportunities')]);
+          const [accounts, contacts, opps] = await Promise.all([
+            list('accounts'),
+            list('contacts'),
+            list('opportunities'),
+          ]);
           // A role that cannot open the list gets no group at all.
           assert.equal(found.accounts === null, accounts === null, `${who} accounts`);
           assert.equal(found.opportunities === null, opps === null, `${who} opportunities`);
           if (accounts) {
             // The list also finds an account by its contacts' text; search lists those contacts in their own group.
-            const own = (await t.db.kysely.selectFrom('accounts').select('id').where('id', 'in', ids(accounts).length ? ids(accounts) : [0]).where((eb) => containsInsensitive(engine, eb.ref('name'), q)).execute()).map((r) => r.id).sort((a, b) => a - b);
-            assert.deepEqual(ids(found.accounts), own, `${who} ${q}`);
+            const own = (
+              await testApp.db.kysely
+                .selectFrom('accounts')
+                .select('id')
+                .where('id', 'in', ids(accounts).length ? ids(accounts) : [0])
+                .where((eb) => containsInsensitive(engine, eb.ref('name'), query))
+                .execute()
+            )
+              .map((r) => r.id)
+              .sort((a, b) => a - b);
+            assert.deepEqual(ids(found.accounts), own, `${who} ${query}`);
             assert.equal(found.accounts!.total, own.length);
           }
-          if (contacts) assert.deepEqual(ids(found.contacts), ids(contacts).filter((id) => ids(found.contacts).includes(id)));
+          if (contacts)
+            assert.deepEqual(
+              ids(found.contacts),
+              ids(contacts).filter((id) => ids(found.contacts).includes(id)),
+            );
           if (opps) {
-            const byName = (await t.db.kysely.selectFrom('opportunities').select('id').where('id', 'in', ids(opps).length ? ids(opps) : [0]).where((eb) => containsInsensitive(engine, eb.ref('name'), q)).execute()).map((r) => r.id).sort((a, b) => a - b);
-            assert.deepEqual(ids(found.opportunities), byName, `${who} ${q}`);
+            const byName = (
+              await testApp.db.kysely
+                .selectFrom('opportunities')
+                .select('id')
+                .where('id', 'in', ids(opps).length ? ids(opps) : [0])
+                .where((eb) => containsInsensitive(engine, eb.ref('name'), query))
+                .execute()
+            )
+              .map((r) => r.id)
+              .sort((a, b) => a - b);
+            assert.deepEqual(ids(found.opportunities), byName, `${who} ${query}`);
           }
         }
       }
       // Spot checks of the rules themselves (docs/organisation.md).
-      assert.deepEqual(ids((await search('rep', '华为')).accounts), [f.accounts.repAccount]);
+      assert.deepEqual(ids((await search('rep', '华为')).accounts), [fixture.accounts.repAccount]);
       assert.deepEqual(ids((await search('rep2', '华为')).accounts), []);
-      assert.deepEqual(ids((await search('manager', '华为')).accounts), [f.accounts.repAccount]);
-      assert.deepEqual(ids((await search('admin', '白云')).accounts), [f.accounts.rep2Account]);
-      assert.deepEqual(ids((await search('manager', '白云')).accounts), [], 'Guangzhou is outside the Shanghai manager\'s subtree');
+      assert.deepEqual(ids((await search('manager', '华为')).accounts), [fixture.accounts.repAccount]);
+      assert.deepEqual(ids((await search('admin', '白云')).accounts), [fixture.accounts.rep2Account]);
+      assert.deepEqual(
+        ids((await search('manager', '白云')).accounts),
+        [],
+        "Guangzhou is outside the Shanghai manager's subtree",
+      );
     });
 
-    it('never finds another workspace\'s records, even with the same names', async () => {
+    it("never finds another workspace's records, even with the same names", async () => {
       const mine = await search('admin', '深圳市华为');
       const theirs = await search('otherAdmin', '深圳市华为');
-      assert.deepEqual(ids(mine.accounts), [f.accounts.repAccount]);
+      assert.deepEqual(ids(mine.accounts), [fixture.accounts.repAccount]);
       assert.deepEqual(ids(theirs.accounts), [other.accounts.repAccount]);
       assert.deepEqual(ids((await search('otherAdmin', '任正')).contacts), [other.contacts.repContact]);
       assert.deepEqual(ids((await search('otherAdmin', 'rz')).contacts), [other.contacts.repContact]);
     });
 
     it('finds Chinese names by pinyin initials (张伟 by "zw"), upper or lower case, and keeps up with renames and deletes', async () => {
-      const add = await as.rep!('POST', '/api/v1/contacts', { accountId: f.accounts.repAccount, name: '张伟', title: '信息中心主任', mobile: '13912345678' });
+      const add = await as.rep!('POST', '/api/v1/contacts', {
+        accountId: fixture.accounts.repAccount,
+        name: '张伟',
+        title: '信息中心主任',
+        mobile: '13912345678',
+      });
       assert.equal(add.statusCode, 201, add.body);
       const zhang = json<{ id: number; version: number }>(add);
-      for (const q of ['zw', 'ZW', '张伟', '张', '伟', '1391234', '信息中心']) assert.ok(ids((await search('rep', q)).contacts).includes(zhang.id), q);
-      assert.ok(ids((await search('rep', 'hw')).accounts).includes(f.accounts.repAccount), '深圳市华为 by its initials hw');
+      for (const query of ['zw', 'ZW', '张伟', '张', '伟', '1391234', '信息中心'])
+        assert.ok(ids((await search('rep', query)).contacts).includes(zhang.id), query);
+      assert.ok(
+        ids((await search('rep', 'hw')).accounts).includes(fixture.accounts.repAccount),
+        '深圳市华为 by its initials hw',
+      );
       assert.ok(!ids((await search('rep', 'zx')).contacts).includes(zhang.id));
       // A one-letter text is not read as initials: it would match half the workspace.
       assert.ok(!ids((await search('rep', 'z')).contacts).includes(zhang.id));
@@ -101,21 +152,43 @@ for (const engine of testEngines()) {
       assert.ok(!ids((await search('rep', '张伟')).contacts).includes(zhang.id));
       assert.ok(ids((await search('rep', 'ln')).contacts).includes(zhang.id));
       // Gone from the table, gone from the index.
-      await t.db.kysely.deleteFrom('contacts').where('id', '=', zhang.id).execute();
-      const left = await t.db.kysely.selectFrom('search_grams').select('gram').where('kind', 'in', ['c', 'cp']).where('record_id', '=', zhang.id).execute();
+      await testApp.db.kysely.deleteFrom('contacts').where('id', '=', zhang.id).execute();
+      const left = await testApp.db.kysely
+        .selectFrom('search_grams')
+        .select('gram')
+        .where('kind', 'in', ['c', 'cp'])
+        .where('record_id', '=', zhang.id)
+        .execute();
       assert.deepEqual(left, []);
     });
 
     it('groups are limited and counted', async () => {
-      const k = t.db.kysely;
+      const kysely = testApp.db.kysely;
       const now = Date.now();
-      await k.insertInto('accounts').values(Array.from({ length: 12 }, (_, i) => ({ workspace_id: f.workspaceId, name: `限数测试${i}号公司`, name_key: companyNameKey(`限数测试${i}号公司`), owner_id: f.users.rep.id, org_unit_id: f.units.sales1, created_at: now, updated_at: now, version: 1 }))).execute();
-      const r = await search('admin', '限数测试', 5);
-      assert.equal(r.accounts!.items.length, 5);
-      assert.equal(r.accounts!.total, 12);
-      assert.equal(r.accounts!.capped, false);
+      await kysely
+        .insertInto('accounts')
+        .values(
+          Array.from({ length: 12 }, (_, index) => ({
+            workspace_id: fixture.workspaceId,
+            name: `限数测试${index}号公司`,
+            name_key: companyNameKey(`限数测试${index}号公司`),
+            owner_id: fixture.users.rep.id,
+            org_unit_id: fixture.units.sales1,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+          })),
+        )
+        .execute();
+      const results = await search('admin', '限数测试', 5);
+      assert.equal(results.accounts!.items.length, 5);
+      assert.equal(results.accounts!.total, 12);
+      assert.equal(results.accounts!.capped, false);
       // Shorter names first, then by id: 限数测试0号公司 … 9 before 10, 11.
-      assert.deepEqual(r.accounts!.items.map((a) => a.name), ['限数测试0号公司', '限数测试1号公司', '限数测试2号公司', '限数测试3号公司', '限数测试4号公司']);
+      assert.deepEqual(
+        results.accounts!.items.map((a) => a.name),
+        ['限数测试0号公司', '限数测试1号公司', '限数测试2号公司', '限数测试3号公司', '限数测试4号公司'],
+      );
       const empty = await search('admin', '不存在的名字');
       assert.deepEqual([empty.accounts!.total, empty.contacts!.total, empty.opportunities!.total], [0, 0, 0]);
       const bad = await as.admin!('GET', '/api/v1/search?q=%20');
@@ -123,10 +196,40 @@ for (const engine of testEngines()) {
     });
 
     it('the index gives exactly what the substring scan gives: random names, inserts, renames and deletes', async () => {
-      const k = t.db.kysely;
+      const kysely = testApp.db.kysely;
       const random = rng(20261205);
-      const alphabet = ['张', '伟', '王', '科', '技', '公', '司', '华', '为', '长', 'a', 'B', 'c', 'Z', 'w', '1', '2', '%', '_', '\\', ' ', '-', 'É', 'é', '😀'];
-      const word = (min: number, max: number) => Array.from({ length: min + Math.floor(random() * (max - min + 1)) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      const alphabet = [
+        '张',
+        '伟',
+        '王',
+        '科',
+        '技',
+        '公',
+        '司',
+        '华',
+        '为',
+        '长',
+        'a',
+        'B',
+        'c',
+        'Z',
+        'w',
+        '1',
+        '2',
+        '%',
+        '_',
+        '\\',
+        ' ',
+        '-',
+        'É',
+        'é',
+        '😀',
+      ];
+      const word = (min: number, max: number) =>
+        Array.from(
+          { length: min + Math.floor(random() * (max - min + 1)) },
+          () => alphabet[Math.floor(random() * alphabet.length)],
+        ).join('');
       const now = Date.now();
       const { workspaceId } = other;
       const unit = other.units.sales1;
@@ -134,58 +237,209 @@ for (const engine of testEngines()) {
       const accountIds: number[] = [];
       for (let i = 0; i < 150; i++) {
         const name = `${word(1, 12)}#${i}`;
-        accountIds.push((await k.insertInto('accounts').values({ workspace_id: workspaceId, name, name_key: companyNameKey(name), credit_code: random() < 0.5 ? `${word(3, 6)}#${i}` : null, owner_id: owner, org_unit_id: unit, created_at: now, updated_at: now, version: 1 }).returning('id').executeTakeFirstOrThrow()).id);
+        accountIds.push(
+          (
+            await kysely
+              .insertInto('accounts')
+              .values({
+                workspace_id: workspaceId,
+                name,
+                name_key: companyNameKey(name),
+                credit_code: random() < 0.5 ? `${word(3, 6)}#${i}` : null,
+                owner_id: owner,
+                org_unit_id: unit,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+              })
+              .returning('id')
+              .executeTakeFirstOrThrow()
+          ).id,
+        );
       }
-      const process = await k.selectFrom('sales_processes').select('id').where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
+      const process = await kysely
+        .selectFrom('sales_processes')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .executeTakeFirstOrThrow();
       for (let i = 0; i < 150; i++) {
         const accountId = accountIds[Math.floor(random() * accountIds.length)]!;
-        await k.insertInto('contacts').values({ workspace_id: workspaceId, account_id: accountId, name: word(1, 6), title: random() < 0.5 ? word(1, 5) : null, mobile: random() < 0.5 ? word(2, 8) : null, email: random() < 0.3 ? `${word(1, 4)}@x.cn` : null, wechat: random() < 0.3 ? word(2, 6) : null, created_at: now, updated_at: now, version: 1 }).execute();
-        await k.insertInto('opportunities').values({ workspace_id: workspaceId, account_id: accountId, name: word(1, 10), owner_id: owner, org_unit_id: unit, amount: 100, status: 'open', process_id: process.id, created_at: now, updated_at: now, version: 1 }).execute();
+        await kysely
+          .insertInto('contacts')
+          .values({
+            workspace_id: workspaceId,
+            account_id: accountId,
+            name: word(1, 6),
+            title: random() < 0.5 ? word(1, 5) : null,
+            mobile: random() < 0.5 ? word(2, 8) : null,
+            email: random() < 0.3 ? `${word(1, 4)}@x.cn` : null,
+            wechat: random() < 0.3 ? word(2, 6) : null,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+          })
+          .execute();
+        await kysely
+          .insertInto('opportunities')
+          .values({
+            workspace_id: workspaceId,
+            account_id: accountId,
+            name: word(1, 10),
+            owner_id: owner,
+            org_unit_id: unit,
+            amount: 100,
+            status: 'open',
+            process_id: process.id,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+          })
+          .execute();
       }
       // Renames and deletes go through the triggers as much as inserts do.
-      for (const id of accountIds.slice(0, 30)) await k.updateTable('accounts').set({ name: `${word(1, 8)}~${id}`, credit_code: `${word(0, 5)}~${id}` }).where('id', '=', id).execute();
-      await k.updateTable('contacts').set((eb) => ({ name: eb.fn('lower', ['name']), mobile: null })).where('workspace_id', '=', workspaceId).where('id', '<', sql<number>`(select min(id) + 40 from contacts where workspace_id = ${workspaceId})`).execute();
-      await k.deleteFrom('opportunities').where('workspace_id', '=', workspaceId).where('name', 'like', '%a%').execute();
+      for (const id of accountIds.slice(0, 30))
+        await kysely
+          .updateTable('accounts')
+          .set({ name: `${word(1, 8)}~${id}`, credit_code: `${word(0, 5)}~${id}` })
+          .where('id', '=', id)
+          .execute();
+      await kysely
+        .updateTable('contacts')
+        .set((eb) => ({ name: eb.fn('lower', ['name']), mobile: null }))
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '<', sql<number>`(select min(id) + 40 from contacts where workspace_id = ${workspaceId})`)
+        .execute();
+      await kysely
+        .deleteFrom('opportunities')
+        .where('workspace_id', '=', workspaceId)
+        .where('name', 'like', '%a%')
+        .execute();
 
       // Rows written a moment ago have no statistics yet (autovacuum has not come by): PostgreSQL
       // would take every table for one row and nest the substring test inside a loop over the grams.
-      if (engine === 'postgres') await sql`analyze`.execute(k);
+      if (engine === 'postgres') await sql`analyze`.execute(kysely);
       const scan = {
-        accounts: async (q: string) => (await k.selectFrom('accounts').select('id').where('workspace_id', '=', workspaceId).where('archived_at', 'is', null)
-          .where((eb) => eb.or([
-            containsInsensitive(engine, eb.ref('accounts.name'), q), containsInsensitive(engine, eb.ref('accounts.credit_code'), q),
-            eb.exists(eb.selectFrom('contacts').select('contacts.id').whereRef('contacts.account_id', '=', 'accounts.id').where((c) => c.or(['contacts.name', 'contacts.mobile', 'contacts.phone', 'contacts.email', 'contacts.wechat'].map((col) => containsInsensitive(engine, c.ref(col as 'contacts.name'), q))))),
-          ])).execute()).map((r) => r.id),
-        contacts: async (q: string) => (await k.selectFrom('contacts').innerJoin('accounts', 'accounts.id', 'contacts.account_id').select('contacts.id').where('contacts.workspace_id', '=', workspaceId).where('contacts.archived_at', 'is', null)
-          .where((eb) => eb.or(['contacts.name', 'contacts.mobile', 'contacts.phone', 'contacts.email', 'contacts.title', 'accounts.name'].map((col) => containsInsensitive(engine, eb.ref(col as 'contacts.name'), q)))).execute()).map((r) => r.id),
-        opportunities: async (q: string) => (await k.selectFrom('opportunities').innerJoin('accounts', 'accounts.id', 'opportunities.account_id').select('opportunities.id').where('opportunities.workspace_id', '=', workspaceId)
-          .where((eb) => eb.or([containsInsensitive(engine, eb.ref('opportunities.name'), q), containsInsensitive(engine, eb.ref('accounts.name'), q)])).execute()).map((r) => r.id),
-        searchAccounts: async (q: string) => (await k.selectFrom('accounts').select('id').where('workspace_id', '=', workspaceId).where('archived_at', 'is', null)
-          .where((eb) => eb.or([containsInsensitive(engine, eb.ref('accounts.name'), q), containsInsensitive(engine, eb.ref('accounts.credit_code'), q)])).execute()).map((r) => r.id),
+        accounts: async (query: string) =>
+          (
+            await kysely
+              .selectFrom('accounts')
+              .select('id')
+              .where('workspace_id', '=', workspaceId)
+              .where('archived_at', 'is', null)
+              .where((eb) =>
+                eb.or([
+                  containsInsensitive(engine, eb.ref('accounts.name'), query),
+                  containsInsensitive(engine, eb.ref('accounts.credit_code'), query),
+                  eb.exists(
+                    eb
+                      .selectFrom('contacts')
+                      .select('contacts.id')
+                      .whereRef('contacts.account_id', '=', 'accounts.id')
+                      .where((expressionBuilder) =>
+                        expressionBuilder.or(
+                          [
+                            'contacts.name',
+                            'contacts.mobile',
+                            'contacts.phone',
+                            'contacts.email',
+                            'contacts.wechat',
+                          ].map((col) =>
+                            containsInsensitive(engine, expressionBuilder.ref(col as 'contacts.name'), query),
+                          ),
+                        ),
+                      ),
+                  ),
+                ]),
+              )
+              .execute()
+          ).map((r) => r.id),
+        contacts: async (query: string) =>
+          (
+            await kysely
+              .selectFrom('contacts')
+              .innerJoin('accounts', 'accounts.id', 'contacts.account_id')
+              .select('contacts.id')
+              .where('contacts.workspace_id', '=', workspaceId)
+              .where('contacts.archived_at', 'is', null)
+              .where((eb) =>
+                eb.or(
+                  [
+                    'contacts.name',
+                    'contacts.mobile',
+                    'contacts.phone',
+                    'contacts.email',
+                    'contacts.title',
+                    'accounts.name',
+                  ].map((col) => containsInsensitive(engine, eb.ref(col as 'contacts.name'), query)),
+                ),
+              )
+              .execute()
+          ).map((r) => r.id),
+        opportunities: async (query: string) =>
+          (
+            await kysely
+              .selectFrom('opportunities')
+              .innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
+              .select('opportunities.id')
+              .where('opportunities.workspace_id', '=', workspaceId)
+              .where((eb) =>
+                eb.or([
+                  containsInsensitive(engine, eb.ref('opportunities.name'), query),
+                  containsInsensitive(engine, eb.ref('accounts.name'), query),
+                ]),
+              )
+              .execute()
+          ).map((r) => r.id),
+        searchAccounts: async (query: string) =>
+          (
+            await kysely
+              .selectFrom('accounts')
+              .select('id')
+              .where('workspace_id', '=', workspaceId)
+              .where('archived_at', 'is', null)
+              .where((eb) =>
+                eb.or([
+                  containsInsensitive(engine, eb.ref('accounts.name'), query),
+                  containsInsensitive(engine, eb.ref('accounts.credit_code'), query),
+                ]),
+              )
+              .execute()
+          ).map((r) => r.id),
       };
       const sorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
-      const names = (await k.selectFrom('accounts').select('name').where('workspace_id', '=', workspaceId).execute()).map((r) => Array.from(r.name));
+      const names = (
+        await kysely.selectFrom('accounts').select('name').where('workspace_id', '=', workspaceId).execute()
+      ).map((r) => Array.from(r.name));
       const queries = new Set<string>();
       while (queries.size < 120) {
         if (random() < 0.6) {
-          const n = names[Math.floor(random() * names.length)]!;
-          const at = Math.floor(random() * n.length);
-          queries.add(n.slice(at, at + 1 + Math.floor(random() * 4)).join('').trim() || 'a');
+          const nameChars = names[Math.floor(random() * names.length)]!;
+          const at = Math.floor(random() * nameChars.length);
+          queries.add(
+            nameChars
+              .slice(at, at + 1 + Math.floor(random() * 4))
+              .join('')
+              .trim() || 'a',
+          );
         } else queries.add(word(1, 3).trim() || 'B');
       }
       let nonEmpty = 0;
-      for (const q of queries) {
-        const enc = encodeURIComponent(q);
+      for (const query of queries) {
+        const enc = encodeURIComponent(query);
         const accounts = json<Page>(await as.otherAdmin!('GET', `/api/v1/accounts?q=${enc}&limit=500`));
         const contacts = json<Page>(await as.otherAdmin!('GET', `/api/v1/contacts?q=${enc}&limit=500`));
         const opps = json<Page>(await as.otherAdmin!('GET', `/api/v1/opportunities?q=${enc}&limit=500`));
-        assert.deepEqual(ids(accounts), sorted(await scan.accounts(q)), `accounts ${JSON.stringify(q)}`);
-        assert.deepEqual(ids(contacts), sorted(await scan.contacts(q)), `contacts ${JSON.stringify(q)}`);
-        assert.deepEqual(ids(opps), sorted(await scan.opportunities(q)), `opportunities ${JSON.stringify(q)}`);
-        if (!/^[a-z]{2,}$/i.test(q)) {
+        assert.deepEqual(ids(accounts), sorted(await scan.accounts(query)), `accounts ${JSON.stringify(query)}`);
+        assert.deepEqual(ids(contacts), sorted(await scan.contacts(query)), `contacts ${JSON.stringify(query)}`);
+        assert.deepEqual(ids(opps), sorted(await scan.opportunities(query)), `opportunities ${JSON.stringify(query)}`);
+        if (!/^[a-z]{2,}$/i.test(query)) {
           // Not initials: global search is the substring scan too (its count; capped far above these numbers).
-          const found = await search('otherAdmin', q);
-          assert.equal(found.accounts!.total, (await scan.searchAccounts(q)).length, `search ${JSON.stringify(q)}`);
+          const found = await search('otherAdmin', query);
+          assert.equal(
+            found.accounts!.total,
+            (await scan.searchAccounts(query)).length,
+            `search ${JSON.stringify(query)}`,
+          );
         }
         if (accounts.total > 0) nonEmpty++;
       }

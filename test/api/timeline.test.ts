@@ -2,12 +2,36 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { makeCreditCode } from '../../src/domain/credit-code.ts';
-import { client, createTestApp, json, seedExtras, seedWorkspace, sessionCookie, type Call, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
+import {
+  client,
+  createTestApp,
+  json,
+  seedExtras,
+  seedWorkspace,
+  sessionCookie,
+  type Call,
+  type Extras,
+  type Fixture,
+  type TestApp,
+} from '../helpers/app.ts';
 
 interface Event {
-  id: string; kind: string; at: number; actorName: string | null; opportunityId: number | null; opportunityName: string | null;
-  subject: string | null; field: string | null; from: string | null; to: string | null; reason: string | null; detail: string | null;
-  amount: number | null; probability: number | null; direction: string | null; evidenceCount: number | null;
+  id: string;
+  kind: string;
+  at: number;
+  actorName: string | null;
+  opportunityId: number | null;
+  opportunityName: string | null;
+  subject: string | null;
+  field: string | null;
+  from: string | null;
+  to: string | null;
+  reason: string | null;
+  detail: string | null;
+  amount: number | null;
+  probability: number | null;
+  direction: string | null;
+  evidenceCount: number | null;
 }
 type Page = { items: Event[]; total: number };
 type Stage = { id: number; position: number; evidence: { key: string; requires: string }[] };
@@ -15,57 +39,123 @@ type Opp = { id: number; version: number };
 
 for (const engine of testEngines()) {
   describe(`activity timeline [${engine}]`, () => {
-    let t: TestApp;
-    let f: Fixture & Extras;
+    let testApp: TestApp;
+    let fixture: Fixture & Extras;
     let as: Record<'manager' | 'rep' | 'rep2' | 'otherAdmin', Call>;
     let account: number;
     let dealA: number;
     let dealB: number;
 
     before(async () => {
-      t = await createTestApp(engine);
-      const base = await seedWorkspace(t, 'tl');
-      f = { ...base, ...(await seedExtras(t, base)) };
-      const other = await seedWorkspace(t, 'tl-other');
-      const c = async (userId: number, ws = f.workspaceId) => client(t, await sessionCookie(t, ws, userId));
-      as = { manager: await c(f.users.manager.id), rep: await c(f.users.rep.id), rep2: await c(f.users.rep2.id), otherAdmin: await c(other.users.admin.id, other.workspaceId) };
+      testApp = await createTestApp(engine);
+      const base = await seedWorkspace(testApp, 'tl');
+      fixture = { ...base, ...(await seedExtras(testApp, base)) };
+      const other = await seedWorkspace(testApp, 'tl-other');
+      const clientFor = async (userId: number, ws = fixture.workspaceId) =>
+        client(testApp, await sessionCookie(testApp, ws, userId));
+      as = {
+        manager: await clientFor(fixture.users.manager.id),
+        rep: await clientFor(fixture.users.rep.id),
+        rep2: await clientFor(fixture.users.rep2.id),
+        otherAdmin: await clientFor(other.users.admin.id, other.workspaceId),
+      };
 
       // A small story told through the API: account, contact, two deals, a move with evidence,
       // a manager's review, a deal won, a deal with rep2 on its team.
-      const created = await as.rep('POST', '/api/v1/accounts', { name: '苏州瑞丰精工机械有限公司', creditCode: makeCreditCode('91320500770000001'), industry: 'manufacturing', province: '江苏省', city: '苏州市' });
+      const created = await as.rep('POST', '/api/v1/accounts', {
+        name: '苏州瑞丰精工机械有限公司',
+        creditCode: makeCreditCode('91320500770000001'),
+        industry: 'manufacturing',
+        province: '江苏省',
+        city: '苏州市',
+      });
       assert.equal(created.statusCode, 201, created.body);
       account = json<{ id: number }>(created).id;
-      assert.equal((await as.rep('POST', '/api/v1/contacts', { accountId: account, name: '周明', title: '设备部经理', department: '设备部' })).statusCode, 201);
+      assert.equal(
+        (
+          await as.rep('POST', '/api/v1/contacts', {
+            accountId: account,
+            name: '周明',
+            title: '设备部经理',
+            department: '设备部',
+          })
+        ).statusCode,
+        201,
+      );
 
-      const processes = json<{ items: { id: number; templateKey: string }[] }>(await as.rep('GET', '/api/v1/sales-processes')).items;
-      const small = json<{ id: number; stages: Stage[] }>(await as.rep('GET', `/api/v1/sales-processes/${processes.find((p) => p.templateKey === 'small')!.id}`));
+      const processes = json<{ items: { id: number; templateKey: string }[] }>(
+        await as.rep('GET', '/api/v1/sales-processes'),
+      ).items;
+      const small = json<{ id: number; stages: Stage[] }>(
+        await as.rep('GET', `/api/v1/sales-processes/${processes.find((p) => p.templateKey === 'small')!.id}`),
+      );
       const newDeal = async (name: string, amount: number) => {
-        const res = await as.rep('POST', '/api/v1/opportunities', { accountId: account, name, processId: small.id, amount, expectedCloseDate: '2027-03-31' });
+        const res = await as.rep('POST', '/api/v1/opportunities', {
+          accountId: account,
+          name,
+          processId: small.id,
+          amount,
+          expectedCloseDate: '2027-03-31',
+        });
         assert.equal(res.statusCode, 201, res.body);
         return json<Opp>(res);
       };
-      const upload = async () => json<{ id: number }>(await as.rep('POST', '/api/v1/attachments?fileName=proof.pdf', Buffer.from('%PDF-1.4 proof'), { 'content-type': 'application/pdf' })).id;
-      const evidence = async (s: Stage) => Promise.all(s.evidence.map(async (e) => ({ stageId: s.id, key: e.key, note: e.requires === 'note' ? '客户确认' : null, attachmentId: e.requires === 'attachment' ? await upload() : null })));
-      const move = async (o: Opp, to: Stage, from: Stage) => {
-        const res = await as.rep('POST', `/api/v1/opportunities/${o.id}/stage`, { version: o.version, stageId: to.id, evidence: await evidence(from) });
+      const upload = async () =>
+        json<{ id: number }>(
+          await as.rep('POST', '/api/v1/attachments?fileName=proof.pdf', Buffer.from('%PDF-1.4 proof'), {
+            'content-type': 'application/pdf',
+          }),
+        ).id;
+      const evidence = async (stage: Stage) =>
+        Promise.all(
+          stage.evidence.map(async (evidenceItem) => ({
+            stageId: stage.id,
+            key: evidenceItem.key,
+            note: evidenceItem.requires === 'note' ? '客户确认' : null,
+            attachmentId: evidenceItem.requires === 'attachment' ? await upload() : null,
+          })),
+        );
+      const move = async (opportunity: Opp, to: Stage, from: Stage) => {
+        const res = await as.rep('POST', `/api/v1/opportunities/${opportunity.id}/stage`, {
+          version: opportunity.version,
+          stageId: to.id,
+          evidence: await evidence(from),
+        });
         assert.equal(res.statusCode, 200, res.body);
         return json<Opp>(res);
       };
 
-      let a = await newDeal('二期产线改造', 300_000_00);
-      dealA = a.id;
-      a = await move(a, small.stages[1]!, small.stages[0]!);
-      assert.equal((await as.manager('POST', `/api/v1/opportunities/${a.id}/reviews`, { completedStep: '方案已提交', evidence: '技术评审纪要', nextAction: '安排高层拜访' })).statusCode, 201);
-      a = await move(a, small.stages[2]!, small.stages[1]!);
-      const won = await as.rep('POST', `/api/v1/opportunities/${a.id}/close`, { version: a.version, outcome: 'won', contractAmount: 280_000_00, evidence: await evidence(small.stages[2]!) });
+      let upgradeDeal = await newDeal('二期产线改造', 300_000_00);
+      dealA = upgradeDeal.id;
+      upgradeDeal = await move(upgradeDeal, small.stages[1]!, small.stages[0]!);
+      assert.equal(
+        (
+          await as.manager('POST', `/api/v1/opportunities/${upgradeDeal.id}/reviews`, {
+            completedStep: '方案已提交',
+            evidence: '技术评审纪要',
+            nextAction: '安排高层拜访',
+          })
+        ).statusCode,
+        201,
+      );
+      upgradeDeal = await move(upgradeDeal, small.stages[2]!, small.stages[1]!);
+      const won = await as.rep('POST', `/api/v1/opportunities/${upgradeDeal.id}/close`, {
+        version: upgradeDeal.version,
+        outcome: 'won',
+        contractAmount: 280_000_00,
+        evidence: await evidence(small.stages[2]!),
+      });
       assert.equal(won.statusCode, 200, won.body);
 
-      const b = await newDeal('备件年度框架', 40_000_00);
-      dealB = b.id;
-      const team = await as.rep('POST', `/api/v1/opportunities/${b.id}/team`, { userId: f.users.rep2.id, teamRole: 'presales' });
+      const partsDeal = await newDeal('备件年度框架', 40_000_00);
+      dealB = partsDeal.id;
+      const team = await as.rep('POST', `/api/v1/opportunities/${partsDeal.id}/team`, {
+        userId: fixture.users.rep2.id,
+        teamRole: 'presales',
+      });
       assert.equal(team.statusCode, 200, team.body);
     });
-    after(() => t.close());
+    after(() => testApp.close());
 
     const get = async (call: Call, url: string) => {
       const res = await call('GET', url);
@@ -75,9 +165,9 @@ for (const engine of testEngines()) {
     const kinds = (p: Page) => p.items.map((e) => e.kind);
 
     it('tells the account story newest first: created, contact, deals, moves with evidence, review, won, team', async () => {
-      const p = await get(as.rep, `/api/v1/accounts/${account}/timeline?limit=200`);
-      assert.equal(p.total, p.items.length);
-      const count = (k: string) => kinds(p).filter((x) => x === k).length;
+      const page = await get(as.rep, `/api/v1/accounts/${account}/timeline?limit=200`);
+      assert.equal(page.total, page.items.length);
+      const count = (k: string) => kinds(page).filter((x) => x === k).length;
       assert.equal(count('account_created'), 1);
       assert.equal(count('contact_added'), 1);
       assert.equal(count('opportunity_created'), 2);
@@ -86,45 +176,54 @@ for (const engine of testEngines()) {
       assert.equal(count('opportunity_closed'), 1);
       // Created deals do not repeat as owner, amount and close-date changes; the team member and
       // the contract amount and the close date set when won do show.
-      assert.deepEqual(p.items.filter((e) => e.kind === 'opportunity_changed').map((e) => [e.field, e.from, e.to]), [
-        ['team', null, 'rep2 tl'], ['amount', '30000000', '28000000'], ['close_date', '2027-03-31', new Date().toISOString().slice(0, 10)],
-      ]);
+      assert.deepEqual(
+        page.items.filter((e) => e.kind === 'opportunity_changed').map((e) => [e.field, e.from, e.to]),
+        [
+          ['team', null, 'rep2 tl'],
+          ['amount', '30000000', '28000000'],
+          ['close_date', '2027-03-31', new Date().toISOString().slice(0, 10)],
+        ],
+      );
       assert.equal(count('account_changed'), 0, 'the owner set at creation is the creation');
 
-      const createdAccount = p.items.find((e) => e.kind === 'account_created')!;
+      const createdAccount = page.items.find((e) => e.kind === 'account_created')!;
       assert.equal(createdAccount.subject, '苏州瑞丰精工机械有限公司');
       assert.ok(createdAccount.actorName);
-      const contact = p.items.find((e) => e.kind === 'contact_added')!;
+      const contact = page.items.find((e) => e.kind === 'contact_added')!;
       assert.equal(contact.subject, '周明');
       assert.equal(contact.detail, '设备部经理 · 设备部');
-      const firstMove = p.items.filter((e) => e.kind === 'stage_moved' && e.opportunityId === dealA).at(-1)!;
+      const firstMove = page.items.filter((e) => e.kind === 'stage_moved' && e.opportunityId === dealA).at(-1)!;
       assert.equal(firstMove.from, '意向');
       assert.equal(firstMove.subject, '方案');
       assert.equal(firstMove.direction, 'forward');
       assert.equal(firstMove.probability, 35);
       assert.ok((firstMove.evidenceCount ?? 0) > 0, 'the evidence given to leave 意向');
       assert.equal(firstMove.opportunityName, '二期产线改造');
-      const review = p.items.find((e) => e.kind === 'review')!;
+      const review = page.items.find((e) => e.kind === 'review')!;
       assert.deepEqual([review.subject, review.from, review.to], ['方案已提交', '技术评审纪要', '安排高层拜访']);
-      const closed = p.items.find((e) => e.kind === 'opportunity_closed')!;
+      const closed = page.items.find((e) => e.kind === 'opportunity_closed')!;
       assert.deepEqual([closed.to, closed.amount, closed.opportunityId], ['won', 280_000_00, dealA]);
-      const team = p.items.find((e) => e.kind === 'opportunity_changed')!;
+      const team = page.items.find((e) => e.kind === 'opportunity_changed')!;
       assert.equal(team.to, 'rep2 tl', 'user ids read as names');
 
       // Newest first, ties in a fixed order.
-      for (let i = 1; i < p.items.length; i++) assert.ok(p.items[i - 1]!.at >= p.items[i]!.at, `${p.items[i - 1]!.id} before ${p.items[i]!.id}`);
-      assert.equal(new Set(p.items.map((e) => e.id)).size, p.items.length, 'ids are unique');
+      for (let i = 1; i < page.items.length; i++)
+        assert.ok(page.items[i - 1]!.at >= page.items[i]!.at, `${page.items[i - 1]!.id} before ${page.items[i]!.id}`);
+      assert.equal(new Set(page.items.map((e) => e.id)).size, page.items.length, 'ids are unique');
     });
 
     it('pages through the same events the whole list holds, and filters by group', async () => {
       const all = await get(as.rep, `/api/v1/accounts/${account}/timeline?limit=200`);
       const pages: Event[] = [];
       for (let offset = 0; offset < all.total; offset += 3) {
-        const p = await get(as.rep, `/api/v1/accounts/${account}/timeline?limit=3&offset=${offset}`);
-        assert.equal(p.total, all.total);
-        pages.push(...p.items);
+        const page = await get(as.rep, `/api/v1/accounts/${account}/timeline?limit=3&offset=${offset}`);
+        assert.equal(page.total, all.total);
+        pages.push(...page.items);
       }
-      assert.deepEqual(pages.map((e) => e.id), all.items.map((e) => e.id));
+      assert.deepEqual(
+        pages.map((e) => e.id),
+        all.items.map((e) => e.id),
+      );
 
       const stages = await get(as.rep, `/api/v1/accounts/${account}/timeline?groups=stages,reviews`);
       assert.deepEqual([...new Set(kinds(stages))].sort(), ['review', 'stage_moved']);
@@ -132,39 +231,71 @@ for (const engine of testEngines()) {
     });
 
     it('shows one deal on the opportunity page, and the files given as evidence', async () => {
-      const p = await get(as.rep, `/api/v1/opportunities/${dealA}/timeline?limit=200`);
-      assert.ok(p.items.every((e) => e.opportunityId === dealA), 'only this deal');
-      assert.ok(!kinds(p).includes('account_created') && !kinds(p).includes('contact_added'));
-      assert.ok(kinds(p).includes('file_added'), 'the uploaded evidence');
-      assert.equal(p.items.at(-1)!.kind, 'opportunity_created');
-      assert.equal(p.items.at(-1)!.amount, 300_000_00);
+      const page = await get(as.rep, `/api/v1/opportunities/${dealA}/timeline?limit=200`);
+      assert.ok(
+        page.items.every((e) => e.opportunityId === dealA),
+        'only this deal',
+      );
+      assert.ok(!kinds(page).includes('account_created') && !kinds(page).includes('contact_added'));
+      assert.ok(kinds(page).includes('file_added'), 'the uploaded evidence');
+      assert.equal(page.items.at(-1)!.kind, 'opportunity_created');
+      assert.equal(page.items.at(-1)!.amount, 300_000_00);
     });
 
     it('shows only the deals the caller may see (docs/organisation.md)', async () => {
       // rep2 sees the account through the team of deal B, but not deal A.
-      const p = await get(as.rep2, `/api/v1/accounts/${account}/timeline?limit=200`);
-      const deals = new Set(p.items.map((e) => e.opportunityId).filter((x) => x !== null));
+      const page = await get(as.rep2, `/api/v1/accounts/${account}/timeline?limit=200`);
+      const deals = new Set(page.items.map((e) => e.opportunityId).filter((x) => x !== null));
       assert.deepEqual([...deals], [dealB]);
       assert.equal((await as.rep2('GET', `/api/v1/opportunities/${dealA}/timeline`)).statusCode, 404);
       const manager = await get(as.manager, `/api/v1/accounts/${account}/timeline?limit=200`);
-      assert.ok(manager.total > p.total);
+      assert.ok(manager.total > page.total);
     });
 
     it('tells a close and a reopening by who did them, and every close when a deal is closed twice', async () => {
-      const v = async () => json<Opp>(await as.rep('GET', `/api/v1/opportunities/${dealB}`)).version;
-      const lost = await as.rep('POST', `/api/v1/opportunities/${dealB}/close`, { version: await v(), outcome: 'lost', reason: 'price', competitor: '西门子' });
+      const currentVersion = async () => json<Opp>(await as.rep('GET', `/api/v1/opportunities/${dealB}`)).version;
+      const lost = await as.rep('POST', `/api/v1/opportunities/${dealB}/close`, {
+        version: await currentVersion(),
+        outcome: 'lost',
+        reason: 'price',
+        competitor: '西门子',
+      });
       assert.equal(lost.statusCode, 200, lost.body);
-      assert.equal((await as.manager('POST', `/api/v1/opportunities/${dealB}/reopen`, { version: await v(), reason: '客户重新启动采购' })).statusCode, 200);
-      const again = await as.rep('POST', `/api/v1/opportunities/${dealB}/close`, { version: await v(), outcome: 'lost', reason: 'no_decision', competitor: 'none' });
+      assert.equal(
+        (
+          await as.manager('POST', `/api/v1/opportunities/${dealB}/reopen`, {
+            version: await currentVersion(),
+            reason: '客户重新启动采购',
+          })
+        ).statusCode,
+        200,
+      );
+      const again = await as.rep('POST', `/api/v1/opportunities/${dealB}/close`, {
+        version: await currentVersion(),
+        outcome: 'lost',
+        reason: 'no_decision',
+        competitor: 'none',
+      });
       assert.equal(again.statusCode, 200, again.body);
 
-      const p = await get(as.manager, `/api/v1/opportunities/${dealB}/timeline?limit=200`);
-      const closes = p.items.filter((e) => e.kind === 'opportunity_closed');
-      assert.deepEqual(closes.map((e) => [e.to, e.actorName, e.reason]), [['lost', 'rep tl', 'no_decision'], ['lost', 'rep tl', 'price · competitor: 西门子']]);
+      const page = await get(as.manager, `/api/v1/opportunities/${dealB}/timeline?limit=200`);
+      const closes = page.items.filter((e) => e.kind === 'opportunity_closed');
+      assert.deepEqual(
+        closes.map((e) => [e.to, e.actorName, e.reason]),
+        [
+          ['lost', 'rep tl', 'no_decision'],
+          ['lost', 'rep tl', 'price · competitor: 西门子'],
+        ],
+      );
       assert.equal(closes[0]!.detail, 'none');
-      const reopen = p.items.find((e) => e.kind === 'opportunity_changed' && e.field === 'status');
-      assert.deepEqual(reopen && [reopen.from, reopen.to, reopen.actorName, reopen.reason], ['lost', 'open', 'manager tl', '客户重新启动采购']);
-      assert.equal(p.items.filter((e) => e.kind === 'stage_moved').length, 0, 'a reopening is not a stage move');
+      const reopen = page.items.find((e) => e.kind === 'opportunity_changed' && e.field === 'status');
+      assert.deepEqual(reopen && [reopen.from, reopen.to, reopen.actorName, reopen.reason], [
+        'lost',
+        'open',
+        'manager tl',
+        '客户重新启动采购',
+      ]);
+      assert.equal(page.items.filter((e) => e.kind === 'stage_moved').length, 0, 'a reopening is not a stage move');
     });
 
     it('refuses bad parameters naming them, and hides other workspaces', async () => {

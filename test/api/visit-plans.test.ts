@@ -1,8 +1,23 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
-import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type Fixture, type TestApp } from '../helpers/app.ts';
-import type { ActivityDetail, CadenceAccount, ComplianceResponse, PlanSummaryRow, VisitPlanInput } from '../../src/contracts/activities.ts';
+import {
+  client,
+  createTestApp,
+  json,
+  seedWorkspace,
+  sessionCookie,
+  type Call,
+  type Fixture,
+  type TestApp,
+} from '../helpers/app.ts';
+import type {
+  ActivityDetail,
+  CadenceAccount,
+  ComplianceResponse,
+  PlanSummaryRow,
+  VisitPlanInput,
+} from '../../src/contracts/activities.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -10,31 +25,48 @@ const HOUR = 3_600_000;
 /** Visit plans and reviews, plan versus result, and the cadence supervision view (docs/rhythm.md). */
 for (const engine of testEngines()) {
   describe(`visit plans, reviews and cadence [${engine}]`, () => {
-    let t: TestApp;
-    let a: Fixture;
+    let testApp: TestApp;
+    let fixture: Fixture;
     let as: (who: keyof Fixture['users']) => Promise<Call>;
     const NOW = Date.now();
-    const k = () => t.db.kysely;
+    const kysely = () => testApp.db.kysely;
     const plan: VisitPlanInput = {
       objectives: [{ text: '确认二期预算' }, { text: '约技术负责人演示' }],
       bestTime: '工作日上午，正式会面',
       objections: [{ objection: '价格比竞品高', answer: '三年总成本更低' }],
       materials: '案例集、报价单',
       openIssues: '上次遗留的接口问题',
-      spin: { situation: ['现在用什么系统排产？'], problem: ['换线要多久？'], implication: ['交期延误的代价？'], needPayoff: ['缩短一半换线时间值多少？'] },
+      spin: {
+        situation: ['现在用什么系统排产？'],
+        problem: ['换线要多久？'],
+        implication: ['交期延误的代价？'],
+        needPayoff: ['缩短一半换线时间值多少？'],
+      },
       fab: [{ feature: '实时采集', advantage: '无需人工录入', benefit: '每月少加班 40 小时' }],
     };
 
     before(async () => {
-      t = await createTestApp(engine);
-      a = await seedWorkspace(t, 'plans');
-      as = async (who) => client(t, await sessionCookie(t, a.workspaceId, a.users[who].id));
+      testApp = await createTestApp(engine);
+      fixture = await seedWorkspace(testApp, 'plans');
+      as = async (who) => client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users[who].id));
     });
-    after(() => t.close());
+    after(() => testApp.close());
 
-    const fields = (res: { body: string }) => (JSON.parse(res.body) as { errors?: { field: string; code: string }[] }).errors?.map((e) => `${e.field}:${e.code}`);
+    const fields = (res: { body: string }) =>
+      (JSON.parse(res.body) as { errors?: { field: string; code: string }[] }).errors?.map(
+        (e) => `${e.field}:${e.code}`,
+      );
     async function planVisit(who: keyof Fixture['users'], startAt: number, ownerId?: number) {
-      const res = await (await as(who))('POST', `/api/v1/accounts/${a.accounts.repAccount}/activities`, { type: 'visit', status: 'planned', startAt, subject: '二期推进', plan, ...(ownerId ? { ownerId } : {}) });
+      const res = await (
+        await as(who)
+      )('POST', `/api/v1/accounts/${fixture.accounts.repAccount}/activities`, {
+        type: 'visit',
+        status: 'planned',
+        startAt,
+        subject: '二期推进',
+        plan,
+        ...(ownerId ? { ownerId } : {}),
+      });
       assert.equal(res.statusCode, 201, res.body);
       return json<ActivityDetail>(res);
     }
@@ -45,88 +77,177 @@ for (const engine of testEngines()) {
       assert.equal(future.plan?.fab[0]?.benefit, '每月少加班 40 小时');
       assert.equal(future.permissions.review, true);
       const rep = await as('rep');
-      const review = { objectives: [{ result: 'achieved' }, { result: 'partly', note: '技术负责人出差' }], customerView: '认可方案', nextSteps: [{ title: '发送报价', dueDate: '2027-01-10' }] };
+      const review = {
+        objectives: [{ result: 'achieved' }, { result: 'partly', note: '技术负责人出差' }],
+        customerView: '认可方案',
+        nextSteps: [{ title: '发送报价', dueDate: '2027-01-10' }],
+      };
       let res = await rep('PUT', `/api/v1/activities/${future.id}/review`, { version: future.version, review });
       assert.equal(res.statusCode, 400, 'not happened yet');
       assert.deepEqual(fields(res), ['review:in_future']);
 
-      const v = await planVisit('rep', NOW - 2 * HOUR);
-      res = await rep('PUT', `/api/v1/activities/${v.id}/review`, { version: v.version, review: { objectives: [{ result: 'achieved' }] } });
+      const visit = await planVisit('rep', NOW - 2 * HOUR);
+      res = await rep('PUT', `/api/v1/activities/${visit.id}/review`, {
+        version: visit.version,
+        review: { objectives: [{ result: 'achieved' }] },
+      });
       assert.deepEqual(fields(res), ['review.objectives:objectives_mismatch']);
-      res = await rep('PUT', `/api/v1/activities/${v.id}/review`, { version: v.version, review: { objectives: [{ result: 'achieved' }, { result: 'not' }] } });
+      res = await rep('PUT', `/api/v1/activities/${visit.id}/review`, {
+        version: visit.version,
+        review: { objectives: [{ result: 'achieved' }, { result: 'not' }] },
+      });
       assert.deepEqual(fields(res), ['review.objectives.1.note:required'], 'why not');
-      res = await (await as('rep2'))('PUT', `/api/v1/activities/${v.id}/review`, { version: v.version, review });
+      res = await (
+        await as('rep2')
+      )('PUT', `/api/v1/activities/${visit.id}/review`, { version: visit.version, review });
       assert.equal(res.statusCode, 404, 'out of sight');
-      res = await rep('PUT', `/api/v1/activities/${v.id}/review`, { version: v.version, review });
+      res = await rep('PUT', `/api/v1/activities/${visit.id}/review`, { version: visit.version, review });
       assert.equal(res.statusCode, 200, res.body);
       const done = json<ActivityDetail>(res);
       assert.equal(done.status, 'done');
       assert.deepEqual(done.planResult, { objectives: 2, achieved: 1, partly: 1, missed: 0 });
       const taskId = done.review?.nextSteps[0]?.taskId;
       assert.ok(taskId);
-      const task = await k().selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
-      assert.deepEqual([task.title, task.assignee_id, task.source, task.activity_id, task.account_id], ['发送报价', a.users.rep.id, 'visit_review', v.id, a.accounts.repAccount]);
-      const acc = await k().selectFrom('accounts').select('last_follow_up_at').where('id', '=', a.accounts.repAccount).executeTakeFirstOrThrow();
+      const task = await kysely().selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
+      assert.deepEqual(
+        [task.title, task.assignee_id, task.source, task.activity_id, task.account_id],
+        ['发送报价', fixture.users.rep.id, 'visit_review', visit.id, fixture.accounts.repAccount],
+      );
+      const acc = await kysely()
+        .selectFrom('accounts')
+        .select('last_follow_up_at')
+        .where('id', '=', fixture.accounts.repAccount)
+        .executeTakeFirstOrThrow();
       assert.equal(Number(acc.last_follow_up_at), NOW - 2 * HOUR, 'the reviewed visit is a follow-up');
-      res = await rep('PUT', `/api/v1/activities/${v.id}/review`, { version: done.version, review });
+      res = await rep('PUT', `/api/v1/activities/${visit.id}/review`, { version: done.version, review });
       assert.equal(res.statusCode, 409, 'reviewed once');
-      res = await rep('PUT', `/api/v1/activities/${v.id}/plan`, { version: done.version, plan });
+      res = await rep('PUT', `/api/v1/activities/${visit.id}/plan`, { version: done.version, plan });
       assert.equal(res.statusCode, 409, 'the plan stays what it was measured against');
     });
 
     it('a visit someone else planned is reviewed by them or their manager, not by its owner (403)', async () => {
-      const v = await planVisit('manager', NOW - HOUR, a.users.rep.id);
-      assert.equal(v.ownerId, a.users.rep.id);
-      assert.equal(v.plannedBy, a.users.manager.id);
+      const visit = await planVisit('manager', NOW - HOUR, fixture.users.rep.id);
+      assert.equal(visit.ownerId, fixture.users.rep.id);
+      assert.equal(visit.plannedBy, fixture.users.manager.id);
       const review = { objectives: [{ result: 'achieved' }, { result: 'achieved' }] };
-      const res = await (await as('rep'))('PUT', `/api/v1/activities/${v.id}/review`, { version: v.version, review });
+      const res = await (
+        await as('rep')
+      )('PUT', `/api/v1/activities/${visit.id}/review`, { version: visit.version, review });
       assert.equal(res.statusCode, 403, res.body);
-      assert.equal((await k().selectFrom('visit_plans').select('reviewed_at').where('activity_id', '=', v.id).executeTakeFirstOrThrow()).reviewed_at, null, 'nothing saved');
-      const ok = await (await as('manager'))('PUT', `/api/v1/activities/${v.id}/review`, { version: v.version, review });
+      assert.equal(
+        (
+          await kysely()
+            .selectFrom('visit_plans')
+            .select('reviewed_at')
+            .where('activity_id', '=', visit.id)
+            .executeTakeFirstOrThrow()
+        ).reviewed_at,
+        null,
+        'nothing saved',
+      );
+      const ok = await (
+        await as('manager')
+      )('PUT', `/api/v1/activities/${visit.id}/review`, { version: visit.version, review });
       assert.equal(ok.statusCode, 200, ok.body);
       // A rep's own plan: their manager may review it too.
       const own = await planVisit('rep', NOW - HOUR);
-      const byManager = await (await as('manager'))('PUT', `/api/v1/activities/${own.id}/review`, { version: own.version, review });
+      const byManager = await (
+        await as('manager')
+      )('PUT', `/api/v1/activities/${own.id}/review`, { version: own.version, review });
       assert.equal(byManager.statusCode, 200, byManager.body);
     });
 
     it('managers see plan versus result per rep; reps do not', async () => {
       const res = await (await as('manager'))('GET', '/api/v1/visit-plans/summary');
       assert.equal(res.statusCode, 200, res.body);
-      const rep = json<{ items: PlanSummaryRow[] }>(res).items.find((r) => r.userId === a.users.rep.id);
-      assert.deepEqual(rep && { ...rep, userName: '' }, { userId: a.users.rep.id, userName: '', planned: 4, reviewed: 3, objectives: 6, achieved: 5, partly: 1, missed: 0 });
-      const list = await (await as('manager'))('GET', `/api/v1/activities?planned=true&ownerId=${a.users.rep.id}`);
+      const rep = json<{ items: PlanSummaryRow[] }>(res).items.find((r) => r.userId === fixture.users.rep.id);
+      assert.deepEqual(rep && { ...rep, userName: '' }, {
+        userId: fixture.users.rep.id,
+        userName: '',
+        planned: 4,
+        reviewed: 3,
+        objectives: 6,
+        achieved: 5,
+        partly: 1,
+        missed: 0,
+      });
+      const list = await (
+        await as('manager')
+      )('GET', `/api/v1/activities?planned=true&ownerId=${fixture.users.rep.id}`);
       assert.equal(json<{ total: number }>(list).total, 4);
       assert.equal((await (await as('rep'))('GET', '/api/v1/visit-plans/summary')).statusCode, 403);
     });
 
     it('the supervision view counts cadence per rep in SQL, and drills down to the accounts', async () => {
-      const acc = async (name: string, tier: 'A' | 'B' | 'C', daysAgo: number | null, ownerId = a.users.rep2.id) => (await k().insertInto('accounts').values({
-        workspace_id: a.workspaceId, name, name_key: name, owner_id: ownerId, org_unit_id: a.units.sales3, tier, tier_computed: tier,
-        last_follow_up_at: daysAgo === null ? null : NOW - daysAgo * DAY, created_at: NOW - 400 * DAY, updated_at: NOW, version: 1,
-      }).returning('id').executeTakeFirstOrThrow()).id;
+      const acc = async (
+        name: string,
+        tier: 'A' | 'B' | 'C',
+        daysAgo: number | null,
+        ownerId = fixture.users.rep2.id,
+      ) =>
+        (
+          await kysely()
+            .insertInto('accounts')
+            .values({
+              workspace_id: fixture.workspaceId,
+              name,
+              name_key: name,
+              owner_id: ownerId,
+              org_unit_id: fixture.units.sales3,
+              tier,
+              tier_computed: tier,
+              last_follow_up_at: daysAgo === null ? null : NOW - daysAgo * DAY,
+              created_at: NOW - 400 * DAY,
+              updated_at: NOW,
+              version: 1,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id;
       const ids = {
-        aLate: await acc('A 逾期', 'A', 8), aSoon: await acc('A 即将到期', 'A', 2), bOk: await acc('B 正常', 'B', 1), cNever: await acc('C 从未跟进', 'C', null),
+        aLate: await acc('A 逾期', 'A', 8),
+        aSoon: await acc('A 即将到期', 'A', 2),
+        bOk: await acc('B 正常', 'B', 1),
+        cNever: await acc('C 从未跟进', 'C', null),
       };
       const admin = await as('admin');
-      const res = await admin('GET', `/api/v1/cadence/compliance?orgUnitId=${a.units.south}`);
+      const res = await admin('GET', `/api/v1/cadence/compliance?orgUnitId=${fixture.units.south}`);
       assert.equal(res.statusCode, 200, res.body);
       const body = json<ComplianceResponse>(res);
-      const row = body.items.find((r) => r.userId === a.users.rep2.id)!;
+      const row = body.items.find((r) => r.userId === fixture.users.rep2.id)!;
       // rep2 also owns the fixture's account, created now: on time, due in 30 days.
       assert.deepEqual([row.accounts, row.overdue, row.dueSoon, row.onTime], [5, 2, 1, 3]);
       assert.equal(row.compliance, 60);
-      assert.deepEqual(body.items.map((r) => r.userId), [a.users.rep2.id], 'only the south unit');
+      assert.deepEqual(
+        body.items.map((r) => r.userId),
+        [fixture.users.rep2.id],
+        'only the south unit',
+      );
       // The Shanghai manager does not see the south.
-      const m = json<ComplianceResponse>(await (await as('manager'))('GET', '/api/v1/cadence/compliance'));
-      assert.ok(!m.items.some((r) => r.userId === a.users.rep2.id));
-      const drill = async (qs: string) => json<{ items: CadenceAccount[] }>(await admin('GET', `/api/v1/cadence/accounts?ownerId=${a.users.rep2.id}&${qs}`)).items.map((i) => i.id);
+      const complianceResponse = json<ComplianceResponse>(
+        await (
+          await as('manager')
+        )('GET', '/api/v1/cadence/compliance'),
+      );
+      assert.ok(!complianceResponse.items.some((r) => r.userId === fixture.users.rep2.id));
+      const drill = async (qs: string) =>
+        json<{ items: CadenceAccount[] }>(
+          await admin('GET', `/api/v1/cadence/accounts?ownerId=${fixture.users.rep2.id}&${qs}`),
+        ).items.map((i) => i.id);
       assert.deepEqual((await drill('state=overdue')).sort(), [ids.aLate, ids.cNever].sort());
       assert.deepEqual(await drill('state=due_soon'), [ids.aSoon]);
       assert.ok((await drill('state=on_time')).includes(ids.bOk));
       assert.equal((await (await as('rep'))('GET', '/api/v1/cadence/compliance')).statusCode, 403);
-      const mine = json<{ items: CadenceAccount[] }>(await (await as('rep2'))('GET', '/api/v1/cadence/accounts?mine=true&state=overdue'));
-      assert.deepEqual(mine.items.map((i) => i.id), [ids.cNever, ids.aLate], 'soonest due first: the longest overdue');
+      const mine = json<{ items: CadenceAccount[] }>(
+        await (
+          await as('rep2')
+        )('GET', '/api/v1/cadence/accounts?mine=true&state=overdue'),
+      );
+      assert.deepEqual(
+        mine.items.map((i) => i.id),
+        [ids.cNever, ids.aLate],
+        'soonest due first: the longest overdue',
+      );
     });
   });
 }

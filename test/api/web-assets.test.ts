@@ -15,28 +15,34 @@ import { precompress } from '../../web/build/precompress.ts';
 const SCRIPT = `console.log(${JSON.stringify('看板 '.repeat(2000))});\n`;
 
 describe('web app files', () => {
-  let t: TestApp;
+  let testApp: TestApp;
   let webDir: string;
   before(async () => {
     webDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-web-'));
     fs.mkdirSync(path.join(webDir, 'assets'));
-    fs.writeFileSync(path.join(webDir, 'index.html'), `<!doctype html><html><head><script type="module" src="/assets/index-AbC123.js"></script></head><body>${'<!-- pad -->'.repeat(200)}</body></html>`);
+    fs.writeFileSync(
+      path.join(webDir, 'index.html'),
+      `<!doctype html><html><head><script type="module" src="/assets/index-AbC123.js"></script></head><body>${'<!-- pad -->'.repeat(200)}</body></html>`,
+    );
     fs.writeFileSync(path.join(webDir, 'assets/index-AbC123.js'), SCRIPT);
     fs.writeFileSync(path.join(webDir, 'assets/tiny-Zz9.js'), 'export {};\n');
     fs.writeFileSync(path.join(webDir, 'assets/font-Q1.woff2'), Buffer.alloc(4096, 7));
     // The build's own step writes the compressed copies.
-    const plugin = precompress() as unknown as { configResolved(c: unknown): void; closeBundle(): Promise<void> };
+    const plugin = precompress() as unknown as { configResolved(config: unknown): void; closeBundle(): Promise<void> };
     plugin.configResolved({ root: webDir, build: { outDir: '.' } });
     await plugin.closeBundle();
-    t = await createTestApp('sqlite', { webDir });
+    testApp = await createTestApp('sqlite', { webDir });
   });
   after(async () => {
-    await t.close();
+    await testApp.close();
     fs.rmSync(webDir, { recursive: true, force: true });
   });
 
   it('the build writes brotli and gzip copies of text files big enough to gain, not of fonts or tiny files', () => {
-    assert.equal(zlib.brotliDecompressSync(fs.readFileSync(path.join(webDir, 'assets/index-AbC123.js.br'))).toString(), SCRIPT);
+    assert.equal(
+      zlib.brotliDecompressSync(fs.readFileSync(path.join(webDir, 'assets/index-AbC123.js.br'))).toString(),
+      SCRIPT,
+    );
     assert.equal(zlib.gunzipSync(fs.readFileSync(path.join(webDir, 'assets/index-AbC123.js.gz'))).toString(), SCRIPT);
     assert.ok(fs.existsSync(path.join(webDir, 'index.html.br')));
     assert.ok(!fs.existsSync(path.join(webDir, 'assets/tiny-Zz9.js.br')));
@@ -44,12 +50,20 @@ describe('web app files', () => {
   });
 
   it('serves a fingerprinted asset compressed as the browser accepts, cached for a year', async () => {
-    const get = (encoding?: string) => t.app.inject({ method: 'GET', url: '/assets/index-AbC123.js', headers: encoding ? { 'accept-encoding': encoding } : {} });
+    const get = (encoding?: string) =>
+      testApp.app.inject({
+        method: 'GET',
+        url: '/assets/index-AbC123.js',
+        headers: encoding ? { 'accept-encoding': encoding } : {},
+      });
     const br = await get('gzip, deflate, br');
     assert.equal(br.statusCode, 200);
     assert.equal(br.headers['content-encoding'], 'br');
     assert.equal(zlib.brotliDecompressSync(br.rawPayload).toString(), SCRIPT);
-    assert.ok(br.rawPayload.length < SCRIPT.length / 5, `compressed: ${br.rawPayload.length} of ${Buffer.byteLength(SCRIPT)} bytes`);
+    assert.ok(
+      br.rawPayload.length < SCRIPT.length / 5,
+      `compressed: ${br.rawPayload.length} of ${Buffer.byteLength(SCRIPT)} bytes`,
+    );
     assert.equal(br.headers['cache-control'], 'public, max-age=31536000, immutable');
     assert.match(String(br.headers.vary), /accept-encoding/i);
     assert.match(String(br.headers['content-type']), /javascript/);
@@ -60,7 +74,11 @@ describe('web app files', () => {
     const plain = await get();
     assert.equal(plain.headers['content-encoding'], undefined);
     assert.equal(plain.body, SCRIPT);
-    const tiny = await t.app.inject({ method: 'GET', url: '/assets/tiny-Zz9.js', headers: { 'accept-encoding': 'br' } });
+    const tiny = await testApp.app.inject({
+      method: 'GET',
+      url: '/assets/tiny-Zz9.js',
+      headers: { 'accept-encoding': 'br' },
+    });
     assert.equal(tiny.statusCode, 200, 'a file without a compressed copy is sent as it is');
     assert.equal(tiny.body, 'export {};\n');
     assert.equal(tiny.headers['cache-control'], 'public, max-age=31536000, immutable');
@@ -68,10 +86,11 @@ describe('web app files', () => {
 
   it('asks for index.html every time, at / and at every client route', async () => {
     for (const url of ['/', '/opportunities/list?status=open', '/index.html']) {
-      const res = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'br' } });
+      const res = await testApp.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'br' } });
       assert.equal(res.statusCode, 200, url);
       assert.equal(res.headers['cache-control'], 'no-cache', url);
-      const html = res.headers['content-encoding'] === 'br' ? zlib.brotliDecompressSync(res.rawPayload).toString() : res.body;
+      const html =
+        res.headers['content-encoding'] === 'br' ? zlib.brotliDecompressSync(res.rawPayload).toString() : res.body;
       assert.match(html, /index-AbC123\.js/, url);
     }
   });

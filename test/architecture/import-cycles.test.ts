@@ -13,11 +13,12 @@ import ts from 'typescript';
 function runtimeImports(file: string): string[] {
   const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
   const out: string[] = [];
-  for (const s of source.statements) {
+  for (const statement of source.statements) {
     let spec: ts.Expression | undefined;
-    if (ts.isImportDeclaration(s) && !s.importClause?.isTypeOnly) spec = s.moduleSpecifier;
-    if (ts.isExportDeclaration(s) && !s.isTypeOnly) spec = s.moduleSpecifier;
-    if (spec && ts.isStringLiteral(spec) && spec.text.startsWith('.')) out.push(path.normalize(path.join(path.dirname(file), spec.text)));
+    if (ts.isImportDeclaration(statement) && !statement.importClause?.isTypeOnly) spec = statement.moduleSpecifier;
+    if (ts.isExportDeclaration(statement) && !statement.isTypeOnly) spec = statement.moduleSpecifier;
+    if (spec && ts.isStringLiteral(spec) && spec.text.startsWith('.'))
+      out.push(path.normalize(path.join(path.dirname(file), spec.text)));
   }
   return out;
 }
@@ -27,34 +28,46 @@ export function importCycles(files: string[]): string[][] {
   const cycles: string[][] = [];
   const state = new Map<string, 'open' | 'done'>();
   const stack: string[] = [];
-  const visit = (f: string) => {
-    state.set(f, 'open');
-    stack.push(f);
-    for (const d of graph.get(f) ?? []) {
-      if (state.get(d) === 'open') cycles.push([...stack.slice(stack.indexOf(d)), d]);
-      else if (!state.has(d)) visit(d);
+  const visit = (file: string) => {
+    state.set(file, 'open');
+    stack.push(file);
+    for (const dependency of graph.get(file) ?? []) {
+      if (state.get(dependency) === 'open') cycles.push([...stack.slice(stack.indexOf(dependency)), dependency]);
+      else if (!state.has(dependency)) visit(dependency);
     }
     stack.pop();
-    state.set(f, 'done');
+    state.set(file, 'done');
   };
-  for (const f of [...graph.keys()].sort()) if (!state.has(f)) visit(f);
+  for (const file of [...graph.keys()].sort()) if (!state.has(file)) visit(file);
   return cycles;
 }
 
 describe('architecture: import cycles', () => {
   it('finds a cycle when there is one', () => {
     const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'cycles-'));
-    fs.writeFileSync(path.join(dir, 'a.ts'), "import { b } from './b.ts';\nimport type { C } from './c.ts';\nexport const a = b;\n");
-    fs.writeFileSync(path.join(dir, 'b.ts'), "import { a } from './a.ts';\nexport const b = 1;\nexport const c = () => a;\n");
+    fs.writeFileSync(
+      path.join(dir, 'a.ts'),
+      "import { b } from './b.ts';\nimport type { C } from './c.ts';\nexport const a = b;\n",
+    );
+    fs.writeFileSync(
+      path.join(dir, 'b.ts'),
+      "import { a } from './a.ts';\nexport const b = 1;\nexport const c = () => a;\n",
+    );
     fs.writeFileSync(path.join(dir, 'c.ts'), "import type { a } from './a.ts';\nexport type C = typeof a;\n");
     const found = importCycles(globSync(`${dir}/*.ts`).map((f) => path.normalize(f)));
     fs.rmSync(dir, { recursive: true });
-    assert.deepEqual(found.map((c) => c.map((f) => path.basename(f))), [['a.ts', 'b.ts', 'a.ts']]);
+    assert.deepEqual(
+      found.map((c) => c.map((f) => path.basename(f))),
+      [['a.ts', 'b.ts', 'a.ts']],
+    );
   });
 
   it('has none in the server or the web app', () => {
     const files = [...globSync('src/**/*.ts'), ...globSync('web/src/**/*.{ts,tsx}')].map((f) => path.normalize(f));
     assert.ok(files.length > 100);
-    assert.deepEqual(importCycles(files).map((c) => c.join(' -> ')), []);
+    assert.deepEqual(
+      importCycles(files).map((c) => c.join(' -> ')),
+      [],
+    );
   });
 });

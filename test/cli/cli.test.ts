@@ -17,9 +17,9 @@ describe('keyline CLI on the embedded database', () => {
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
   const dataDir = () => {
-    const d = tmp();
-    dirs.push(d);
-    return d;
+    const dir = tmp();
+    dirs.push(dir);
+    return dir;
   };
 
   it('migrate applies the numbered migrations once', async () => {
@@ -38,15 +38,37 @@ describe('keyline CLI on the embedded database', () => {
 
   it('create-admin adds an administrator who can sign in; bad arguments are refused', async () => {
     const env = { KEYLINE_DATA_DIR: dataDir() };
-    await assert.rejects(cli(['create-admin', '--email', 'boss@acme.test', '--name', 'Boss', '--password', 'boss-pass-1'], env), /no workspace yet/);
-    const created = await cli(['create-admin', '--email', 'boss@acme.test', '--name', 'Boss', '--password', 'boss-pass-1', '--workspace', 'Acme'], env);
+    await assert.rejects(
+      cli(['create-admin', '--email', 'boss@acme.test', '--name', 'Boss', '--password', 'boss-pass-1'], env),
+      /no workspace yet/,
+    );
+    const created = await cli(
+      [
+        'create-admin',
+        '--email',
+        'boss@acme.test',
+        '--name',
+        'Boss',
+        '--password',
+        'boss-pass-1',
+        '--workspace',
+        'Acme',
+      ],
+      env,
+    );
     assert.match(created.stdout, /administrator boss@acme.test created/);
     const second = await cli(['create-admin', '--email', 'Deputy@Acme.test', '--name', 'Deputy'], env);
     const generated = /password: (\S+)/.exec(second.stdout)?.[1];
     assert.ok(generated && generated.length >= 12, 'a generated password is printed');
-    await assert.rejects(cli(['create-admin', '--email', 'boss@acme.test', '--name', 'Again', '--password', 'boss-pass-1'], env), /already in use/);
+    await assert.rejects(
+      cli(['create-admin', '--email', 'boss@acme.test', '--name', 'Again', '--password', 'boss-pass-1'], env),
+      /already in use/,
+    );
     await assert.rejects(cli(['create-admin', '--email', 'x@acme.test'], env), /needs --email and --name/);
-    await assert.rejects(cli(['create-admin', '--email', 'notanemail', '--name', 'No Mail', '--password', 'boss-pass-1'], env), /--email must be a valid email address/);
+    await assert.rejects(
+      cli(['create-admin', '--email', 'notanemail', '--name', 'No Mail', '--password', 'boss-pass-1'], env),
+      /--email must be a valid email address/,
+    );
     const server = await startServer(env);
     try {
       await httpLogin(server.url, 'boss@acme.test', 'boss-pass-1');
@@ -60,7 +82,9 @@ describe('keyline CLI on the embedded database', () => {
     const demo = await startServer({ KEYLINE_DATA_DIR: dataDir() });
     try {
       const cookie = await httpLogin(demo.url, 'admin@demo.keyline.dev', 'keyline-demo');
-      const users = (await (await fetch(`${demo.url}/api/v1/users?limit=100`, { headers: { cookie } })).json()) as { total: number };
+      const users = (await (await fetch(`${demo.url}/api/v1/users?limit=100`, { headers: { cookie } })).json()) as {
+        total: number;
+      };
       assert.ok(users.total >= 25);
       assert.deepEqual(await (await fetch(`${demo.url}/api/v1/setup`)).json(), { needed: false });
     } finally {
@@ -82,12 +106,12 @@ describe('keyline CLI on the embedded database', () => {
       // Keep the server writing (sign-ins write sessions and audit rows) while the backup runs.
       let writing = true;
       const writes = (async () => {
-        let n = 0;
+        let count = 0;
         while (writing) {
           await httpLogin(server.url, 'rep@demo.keyline.dev', 'keyline-demo');
-          n++;
+          count++;
         }
-        return n;
+        return count;
       })();
       const out = (await cli(['backup'], env)).stdout;
       writing = false;
@@ -97,7 +121,10 @@ describe('keyline CLI on the embedded database', () => {
       assert.equal(path.basename(file), 'keyline.db');
       // A file of another name: the restore hint says to copy it to keyline.db; an existing file is never overwritten.
       const named = path.join(dataDir(), 'manual.db');
-      assert.match((await cli(['backup', '--out', named], env)).stdout, /copy .*manual\.db to <a data directory>\/keyline\.db/);
+      assert.match(
+        (await cli(['backup', '--out', named], env)).stdout,
+        /copy .*manual\.db to <a data directory>\/keyline\.db/,
+      );
       await assert.rejects(cli(['backup', '--out', named], env), /exists already/);
     } finally {
       await server.stop();
@@ -105,7 +132,9 @@ describe('keyline CLI on the embedded database', () => {
     const restored = await startServer({ KEYLINE_DATA_DIR: copyDir });
     try {
       const cookie = await httpLogin(restored.url, 'admin@demo.keyline.dev', 'keyline-demo');
-      const users = (await (await fetch(`${restored.url}/api/v1/users?limit=1`, { headers: { cookie } })).json()) as { total: number };
+      const users = (await (await fetch(`${restored.url}/api/v1/users?limit=1`, { headers: { cookie } })).json()) as {
+        total: number;
+      };
       assert.ok(users.total >= 25, 'restored copy holds the demo company');
     } finally {
       await restored.stop();
@@ -128,7 +157,9 @@ for (const engine of testEngines().filter((e) => e === 'postgres')) {
         const health = (await (await fetch(`${server.url}/api/health`)).json()) as { engine: string };
         assert.equal(health.engine, 'postgres');
         const cookie = await httpLogin(server.url, 'manager@demo.keyline.dev', 'keyline-demo');
-        const me = (await (await fetch(`${server.url}/api/v1/auth/me`, { headers: { cookie } })).json()) as { user: { role: string } };
+        const me = (await (await fetch(`${server.url}/api/v1/auth/me`, { headers: { cookie } })).json()) as {
+          user: { role: string };
+        };
         assert.equal(me.user.role, 'manager');
       } finally {
         await server.stop();

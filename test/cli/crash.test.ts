@@ -15,9 +15,9 @@ const WRITERS = 4;
 function mulberry32(seed: number) {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+    let value = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -29,32 +29,32 @@ function mulberry32(seed: number) {
  */
 for (const engine of testEngines()) {
   describe(`kill -9 during writes (${engine})`, { timeout: 240_000 }, () => {
-    let t: TestApp;
-    let f: Fixture;
+    let testApp: TestApp;
+    let fixture: Fixture;
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-crash-'));
     before(async () => {
-      t = await createTestApp(engine);
-      f = await seedWorkspace(t, 'crash');
+      testApp = await createTestApp(engine);
+      fixture = await seedWorkspace(testApp, 'crash');
     });
     after(async () => {
-      await t.close();
+      await testApp.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
 
     it(`${KILLS} kills during write bursts lose no acknowledged row and leave the database consistent`, async () => {
       const seed = Number(process.env.KEYLINE_TEST_SEED ?? Date.now() % 100_000);
       const random = mulberry32(seed);
-      const cookie = await sessionCookie(t, f.workspaceId, f.users.rep.id);
+      const cookie = await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep.id);
       const acknowledged = new Map<number, string>();
       let attempted = 0;
       let cutOff = 0;
       for (let round = 0; round < KILLS; round++) {
-        const server = await startServer(serverEnvFor(t.db, dataDir), 60_000);
+        const server = await startServer(serverEnvFor(testApp.db, dataDir), 60_000);
         const exited = new Promise<void>((resolve) => server.proc.once('exit', () => resolve()));
         let writing = true;
-        const writer = async (w: number) => {
+        const writer = async (writerIndex: number) => {
           for (let i = 0; writing; i++) {
-            const name = `断电测试客户${round}-${w}-${i}号有限公司`;
+            const name = `断电测试客户${round}-${writerIndex}-${i}号有限公司`;
             attempted++;
             try {
               const res = await fetch(`${server.url}/api/v1/accounts`, {
@@ -85,33 +85,46 @@ for (const engine of testEngines()) {
       }
       assert.ok(acknowledged.size > KILLS, `only ${acknowledged.size} writes were acknowledged (seed ${seed})`);
 
-      const k = t.db.kysely;
-      const rows = await k.selectFrom('accounts').select(['id', 'name']).where('workspace_id', '=', f.workspaceId).where('name', 'like', '断电测试客户%').execute();
+      const kysely = testApp.db.kysely;
+      const rows = await kysely
+        .selectFrom('accounts')
+        .select(['id', 'name'])
+        .where('workspace_id', '=', fixture.workspaceId)
+        .where('name', 'like', '断电测试客户%')
+        .execute();
       const stored = new Map(rows.map((r) => [r.id, r.name]));
       const lost = [...acknowledged].filter(([id, name]) => stored.get(id) !== name);
       assert.deepEqual(lost, [], `acknowledged writes lost (seed ${seed})`);
       // Whole or not at all: every stored account, acknowledged or cut off after its commit, has its owner-history row.
-      const history = await k.selectFrom('record_history').select(['entity_id']).where('workspace_id', '=', f.workspaceId)
-        .where('entity_type', '=', 'account').where('field', '=', 'owner').where('entity_id', 'in', rows.length ? rows.map((r) => r.id) : [0]).execute();
+      const history = await kysely
+        .selectFrom('record_history')
+        .select(['entity_id'])
+        .where('workspace_id', '=', fixture.workspaceId)
+        .where('entity_type', '=', 'account')
+        .where('field', '=', 'owner')
+        .where('entity_id', 'in', rows.length ? rows.map((r) => r.id) : [0])
+        .execute();
       assert.equal(history.length, rows.length, 'one owner-history row per stored account');
       assert.equal(new Set(history.map((h) => h.entity_id)).size, rows.length);
       assert.equal(new Set(rows.map((r) => r.name)).size, rows.length, 'no write stored twice');
 
       if (engine === 'sqlite') {
-        assert.deepEqual(t.db.sqlite!.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
-        assert.deepEqual(t.db.sqlite!.pragma('foreign_key_check'), []);
+        assert.deepEqual(testApp.db.sqlite!.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
+        assert.deepEqual(testApp.db.sqlite!.pragma('foreign_key_check'), []);
       } else {
         // PostgreSQL's own checker (amcheck): every B-tree index of the schema is sound and holds
         // exactly the rows of its table (heapallindexed). It raises an error on the first fault.
-        await sql`create extension if not exists amcheck`.execute(k);
+        await sql`create extension if not exists amcheck`.execute(kysely);
         const checked = await sql<{ n: number }>`
           select count(bt_index_check(c.oid, true))::int as n
           from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
           join pg_namespace ns on ns.oid = c.relnamespace
-          where am.amname = 'btree' and ns.nspname = current_schema() and c.relpersistence = 'p'`.execute(k);
+          where am.amname = 'btree' and ns.nspname = current_schema() and c.relpersistence = 'p'`.execute(kysely);
         assert.ok(Number(checked.rows[0]!.n) > 10, 'the indexes were checked');
       }
-      console.log(`# ${engine}: ${KILLS} kills, ${attempted} writes sent, ${acknowledged.size} acknowledged, ${rows.length} stored, ${cutOff} cut off by the kill, 0 lost (seed ${seed})`);
+      console.log(
+        `# ${engine}: ${KILLS} kills, ${attempted} writes sent, ${acknowledged.size} acknowledged, ${rows.length} stored, ${cutOff} cut off by the kill, 0 lost (seed ${seed})`,
+      );
     });
   });
 }

@@ -12,7 +12,8 @@ import { MIGRATION_NAMES, migrateToLatest } from '../../src/db/migrate.ts';
 import { CLI, startServer } from '../helpers/server.ts';
 
 const exec = promisify(execFile);
-const cli = (args: string[], env: Record<string, string>) => exec(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+const cli = (args: string[], env: Record<string, string>) =>
+  exec(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
 
 /** A data directory whose database an earlier version wrote (up to `version`), world-readable as it used to be. */
@@ -40,19 +41,22 @@ describe('upgrading an embedded database with the keyline command', () => {
     } finally {
       await server.stop();
     }
-    const m = /backed up the database to (\S+) before applying (.+)/.exec(out);
-    assert.ok(m, out);
-    assert.equal(m[2], MIGRATION_NAMES.slice(MIGRATION_NAMES.indexOf('0010_password_change')).join(', '));
-    const backup = m[1]!;
+    const match = /backed up the database to (\S+) before applying (.+)/.exec(out);
+    assert.ok(match, out);
+    assert.equal(match[2], MIGRATION_NAMES.slice(MIGRATION_NAMES.indexOf('0010_password_change')).join(', '));
+    const backup = match[1]!;
     assert.ok(backup.startsWith(path.join(dir, 'backups')));
     // The copy is the database as it was: at the old version, openable by that version.
     const copy = new SQLite(backup, { readonly: true });
-    const applied = copy.prepare('select name from kysely_migration order by name').all().map((r) => (r as { name: string }).name);
+    const applied = copy
+      .prepare('select name from kysely_migration order by name')
+      .all()
+      .map((r) => (r as { name: string }).name);
     copy.close();
     assert.deepEqual(applied, MIGRATION_NAMES.slice(0, MIGRATION_NAMES.indexOf('0009_stage_evidence') + 1));
     assert.equal(mode(backup), 0o600);
-    for (const f of ['keyline.db', 'keyline.db-wal', 'keyline.db-shm']) {
-      if (fs.existsSync(path.join(dir, f))) assert.equal(mode(path.join(dir, f)), 0o600, f);
+    for (const file of ['keyline.db', 'keyline.db-wal', 'keyline.db-shm']) {
+      if (fs.existsSync(path.join(dir, file))) assert.equal(mode(path.join(dir, file)), 0o600, file);
     }
     const manual = (await cli(['backup'], { KEYLINE_DATA_DIR: dir })).stdout;
     assert.equal(mode(/backup written to (\S+)/.exec(manual)![1]!), 0o600, 'the backup command too');
@@ -66,9 +70,14 @@ describe('upgrading an embedded database with the keyline command', () => {
     const dir = await olderDataDir('0010_password_change');
     dirs.push(dir);
     const db = openDatabase({ sqliteFile: path.join(dir, 'keyline.db') });
-    await sql`insert into kysely_migration (name, timestamp) values ('0042_from_a_newer_keyline', '2030-01-01T00:00:00.000Z')`.execute(db.kysely);
+    await sql`insert into kysely_migration (name, timestamp) values ('0042_from_a_newer_keyline', '2030-01-01T00:00:00.000Z')`.execute(
+      db.kysely,
+    );
     await db.close();
-    await assert.rejects(cli(['migrate'], { KEYLINE_DATA_DIR: dir }), /newer version of Keyline .*0042_from_a_newer_keyline/);
+    await assert.rejects(
+      cli(['migrate'], { KEYLINE_DATA_DIR: dir }),
+      /newer version of Keyline .*0042_from_a_newer_keyline/,
+    );
     await assert.rejects(startServer({ KEYLINE_DATA_DIR: dir }, 120_000), /exited with 1[^]*newer version of Keyline/);
     assert.ok(!fs.existsSync(path.join(dir, 'backups')), 'nothing was copied or changed');
   });

@@ -14,9 +14,9 @@ describe('the embedded database on disk', () => {
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
   const dir = () => {
-    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-files-'));
-    dirs.push(d);
-    return d;
+    const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-files-'));
+    dirs.push(tmpDir);
+    return tmpDir;
   };
 
   it('creates the database, its WAL and shared-memory files readable by the owner only, whatever the umask', async () => {
@@ -26,7 +26,7 @@ describe('the embedded database on disk', () => {
       const db = openDatabase({ sqliteFile: file });
       await migrateToLatest(db);
       await sql`insert into workspaces (name, created_at) values ('w', 1)`.execute(db.kysely);
-      for (const f of [file, `${file}-wal`, `${file}-shm`]) assert.equal(mode(f), 0o600, f);
+      for (const filePath of [file, `${file}-wal`, `${file}-shm`]) assert.equal(mode(filePath), 0o600, filePath);
       assert.equal(mode(path.dirname(file)), 0o700);
       await db.close();
     } finally {
@@ -48,15 +48,18 @@ describe('the embedded database on disk', () => {
   it('commits durably by default; KEYLINE_SQLITE_SYNCHRONOUS=normal trades the last commits for speed', async () => {
     const level = (synchronous?: 'full' | 'normal') => {
       const db = openDatabase({ sqliteFile: path.join(dir(), 'keyline.db'), ...(synchronous ? { synchronous } : {}) });
-      const v = db.sqlite!.pragma('synchronous', { simple: true });
+      const pragmaValue = db.sqlite!.pragma('synchronous', { simple: true });
       void db.close();
-      return v;
+      return pragmaValue;
     };
     assert.equal(level(), 2, 'FULL');
     assert.equal(level('normal'), 1, 'NORMAL');
     assert.equal(level('full'), 2);
     assert.equal(loadConfig({ KEYLINE_SQLITE_SYNCHRONOUS: 'NORMAL' }).sqliteSynchronous, 'normal');
     assert.equal(loadConfig({}).sqliteSynchronous, 'full');
-    assert.throws(() => loadConfig({ KEYLINE_SQLITE_SYNCHRONOUS: 'off' }), /KEYLINE_SQLITE_SYNCHRONOUS must be full or normal/);
+    assert.throws(
+      () => loadConfig({ KEYLINE_SQLITE_SYNCHRONOUS: 'off' }),
+      /KEYLINE_SQLITE_SYNCHRONOUS must be full or normal/,
+    );
   });
 });

@@ -1,14 +1,20 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeTiers, effectiveTier, monthsBefore, thresholdProblems, tierWindows } from '../../src/domain/abc-tier.ts';
+import {
+  computeTiers,
+  effectiveTier,
+  monthsBefore,
+  thresholdProblems,
+  tierWindows,
+} from '../../src/domain/abc-tier.ts';
 import { valueTypeOf } from '../../src/domain/value-type.ts';
 import { findConflicts, overlap } from '../../src/domain/territory-conflicts.ts';
 import type { TerritoryRule } from '../../src/domain/territory.ts';
 
 const DEFAULT = { aShareBp: 8000, bShareBp: 9500 };
-const tiers = (amounts: number[], t = DEFAULT) => {
-  const m = computeTiers(new Map(amounts.map((a, i) => [i, a])), t);
-  return amounts.map((_, i) => m.get(i)).join('');
+const tiers = (amounts: number[], thresholds = DEFAULT) => {
+  const computed = computeTiers(new Map(amounts.map((a, i) => [i, a])), thresholds);
+  return amounts.map((_, i) => computed.get(i)).join('');
 };
 
 describe('ABC tiers (docs/archive.md Pareto)', () => {
@@ -67,9 +73,18 @@ describe('ABC tiers (docs/archive.md Pareto)', () => {
 
   it('threshold validation names the field', () => {
     assert.deepEqual(thresholdProblems(DEFAULT), []);
-    assert.deepEqual(thresholdProblems({ aShareBp: 9500, bShareBp: 9500 }).map(([f]) => f), ['aShareBp']);
-    assert.deepEqual(thresholdProblems({ aShareBp: 8000, bShareBp: 10_001 }).map(([f]) => f), ['bShareBp']);
-    assert.deepEqual(thresholdProblems({ aShareBp: 0, bShareBp: 9000 }).map(([f]) => f), ['aShareBp']);
+    assert.deepEqual(
+      thresholdProblems({ aShareBp: 9500, bShareBp: 9500 }).map(([f]) => f),
+      ['aShareBp'],
+    );
+    assert.deepEqual(
+      thresholdProblems({ aShareBp: 8000, bShareBp: 10_001 }).map(([f]) => f),
+      ['bShareBp'],
+    );
+    assert.deepEqual(
+      thresholdProblems({ aShareBp: 0, bShareBp: 9000 }).map(([f]) => f),
+      ['aShareBp'],
+    );
   });
 
   it('windows are whole calendar months back, clamped at month ends', () => {
@@ -77,9 +92,9 @@ describe('ABC tiers (docs/archive.md Pareto)', () => {
     assert.equal(new Date(monthsBefore(now, 1)).toISOString(), '2025-02-28T10:00:00.000Z');
     assert.equal(new Date(monthsBefore(now, 12)).toISOString(), '2024-03-31T10:00:00.000Z');
     assert.equal(new Date(monthsBefore(now, 15)).toISOString(), '2023-12-31T10:00:00.000Z');
-    const w = tierWindows(now, 12);
-    assert.equal(new Date(w.priorFrom).toISOString(), '2023-03-31T10:00:00.000Z');
-    assert.equal(w.to, now);
+    const windows = tierWindows(now, 12);
+    assert.equal(new Date(windows.priorFrom).toISOString(), '2023-03-31T10:00:00.000Z');
+    assert.equal(windows.to, now);
   });
 });
 
@@ -103,28 +118,63 @@ describe('value types (docs/archive.md 三种大客户)', () => {
 });
 
 describe('territory conflicts (docs/organisation.md)', () => {
-  const rule = (id: number, userId: number, p: Partial<TerritoryRule>): TerritoryRule => ({ id, userId, province: null, city: null, district: null, industry: null, ...p });
+  const rule = (id: number, userId: number, part: Partial<TerritoryRule>): TerritoryRule => ({
+    id,
+    userId,
+    province: null,
+    city: null,
+    district: null,
+    industry: null,
+    ...part,
+  });
 
   it('the same place for two reps is a conflict; for one rep it is not', () => {
-    const c = findConflicts([rule(1, 10, { province: '广东' }), rule(2, 11, { province: '广东' }), rule(3, 10, { province: '浙江' }), rule(4, 10, { province: '浙江' })]);
-    assert.deepEqual(c.map((x) => [x.ruleIds, x.userIds, x.place.province]), [[[1, 2], [10, 11], '广东']]);
+    const conflicts = findConflicts([
+      rule(1, 10, { province: '广东' }),
+      rule(2, 11, { province: '广东' }),
+      rule(3, 10, { province: '浙江' }),
+      rule(4, 10, { province: '浙江' }),
+    ]);
+    assert.deepEqual(
+      conflicts.map((x) => [x.ruleIds, x.userIds, x.place.province]),
+      [[[1, 2], [10, 11], '广东']],
+    );
   });
 
   it('overlapping rules of the same specificity conflict where they meet', () => {
-    const c = findConflicts([rule(1, 10, { province: '广东', industry: 'energy' }), rule(2, 11, { province: '广东', city: '广州' })]);
-    assert.equal(c.length, 1);
-    assert.deepEqual(c[0]!.place, { province: '广东', city: '广州', district: null, industry: 'energy' });
-    assert.equal(c[0]!.specificity, 2);
+    const conflicts = findConflicts([
+      rule(1, 10, { province: '广东', industry: 'energy' }),
+      rule(2, 11, { province: '广东', city: '广州' }),
+    ]);
+    assert.equal(conflicts.length, 1);
+    assert.deepEqual(conflicts[0]!.place, { province: '广东', city: '广州', district: null, industry: 'energy' });
+    assert.equal(conflicts[0]!.specificity, 2);
   });
 
   it('a more specific rule covering the overlap resolves it; different specificities never conflict', () => {
-    const rules = [rule(1, 10, { province: '广东', industry: 'energy' }), rule(2, 11, { province: '广东', city: '广州' }), rule(3, 12, { province: '广东', city: '广州', industry: 'energy' })];
+    const rules = [
+      rule(1, 10, { province: '广东', industry: 'energy' }),
+      rule(2, 11, { province: '广东', city: '广州' }),
+      rule(3, 12, { province: '广东', city: '广州', industry: 'energy' }),
+    ];
     assert.deepEqual(findConflicts(rules), []);
-    assert.deepEqual(findConflicts([rule(1, 10, { province: '广东' }), rule(2, 11, { province: '广东', city: '深圳' })]), []);
+    assert.deepEqual(
+      findConflicts([rule(1, 10, { province: '广东' }), rule(2, 11, { province: '广东', city: '深圳' })]),
+      [],
+    );
   });
 
   it('disjoint places do not overlap', () => {
-    assert.equal(overlap(rule(1, 1, { province: '广东', city: '广州' }), rule(2, 2, { province: '广东', city: '深圳' })), null);
-    assert.deepEqual(findConflicts([rule(1, 10, { province: '广东', industry: 'energy' }), rule(2, 11, { province: '广东', industry: 'pharma' })]), []);
+    assert.equal(
+      overlap(rule(1, 1, { province: '广东', city: '广州' }), rule(2, 2, { province: '广东', city: '深圳' })),
+      null,
+    );
+    assert.deepEqual(
+      findConflicts([
+        rule(1, 10, { province: '广东', industry: 'energy' }),
+        rule(2, 11, { province: '广东', industry: 'pharma' }),
+      ]),
+      [],
+    );
   });
 });

@@ -1,6 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { addDays, dateIn, daysBetween, fiscalWeek, periodAt, periodOf, startOfDay, weekday, weeksIn, weeksLeft, type Calendar } from '../../src/domain/calendar.ts';
+import {
+  addDays,
+  dateIn,
+  daysBetween,
+  fiscalWeek,
+  periodAt,
+  periodOf,
+  startOfDay,
+  weekday,
+  weeksIn,
+  weeksLeft,
+  type Calendar,
+} from '../../src/domain/calendar.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const HOUR = 3_600_000;
@@ -24,8 +36,14 @@ describe('calendar: days in the workspace zone', () => {
 
   it('gives a daylight-saving day its 23 or 25 hours', () => {
     // New York springs forward on 2026-03-08 and falls back on 2026-11-01.
-    assert.equal(startOfDay('2026-03-09', 'America/New_York') - startOfDay('2026-03-08', 'America/New_York'), 23 * HOUR);
-    assert.equal(startOfDay('2026-11-02', 'America/New_York') - startOfDay('2026-11-01', 'America/New_York'), 25 * HOUR);
+    assert.equal(
+      startOfDay('2026-03-09', 'America/New_York') - startOfDay('2026-03-08', 'America/New_York'),
+      23 * HOUR,
+    );
+    assert.equal(
+      startOfDay('2026-11-02', 'America/New_York') - startOfDay('2026-11-01', 'America/New_York'),
+      25 * HOUR,
+    );
     assert.equal(startOfDay('2026-03-09', 'Asia/Shanghai') - startOfDay('2026-03-08', 'Asia/Shanghai'), 24 * HOUR);
   });
 
@@ -49,11 +67,11 @@ describe('calendar: days in the workspace zone', () => {
 
 describe('calendar: periods (docs/organisation.md, §6)', () => {
   it('runs a Monday week from Monday 00:00 to the next Monday in the zone', () => {
-    const w = periodAt('week', at('2026-03-01T17:30:00Z'), shanghai);
+    const week = periodAt('week', at('2026-03-01T17:30:00Z'), shanghai);
     // Already Monday 2026-03-02 in Shanghai.
-    assert.deepEqual([w.start, w.end], ['2026-03-02', '2026-03-09']);
-    assert.equal(w.from, at('2026-03-01T16:00:00Z'));
-    assert.equal(w.to - w.from, 7 * 24 * HOUR);
+    assert.deepEqual([week.start, week.end], ['2026-03-02', '2026-03-09']);
+    assert.equal(week.from, at('2026-03-01T16:00:00Z'));
+    assert.equal(week.to - week.from, 7 * 24 * HOUR);
     const utc = periodAt('week', at('2026-03-01T17:30:00Z'), { timeZone: 'UTC', fiscalYearStartMonth: 1 });
     assert.deepEqual([utc.start, utc.end], ['2026-02-23', '2026-03-02']);
   });
@@ -69,9 +87,12 @@ describe('calendar: periods (docs/organisation.md, §6)', () => {
 
   it('counts quarters and the fiscal year from a fiscal year starting in April', () => {
     const april: Calendar = { timeZone: 'Asia/Shanghai', fiscalYearStartMonth: 4 };
-    const q = periodOf('quarter', '2026-02-15', april);
-    assert.deepEqual([q.start, q.end, q.index, q.fiscalYear], ['2026-01-01', '2026-04-01', 4, 2025]);
-    assert.equal(q.from, at('2025-12-31T16:00:00Z'));
+    const quarter = periodOf('quarter', '2026-02-15', april);
+    assert.deepEqual(
+      [quarter.start, quarter.end, quarter.index, quarter.fiscalYear],
+      ['2026-01-01', '2026-04-01', 4, 2025],
+    );
+    assert.equal(quarter.from, at('2025-12-31T16:00:00Z'));
     const q1 = periodOf('quarter', '2026-04-01', april);
     assert.deepEqual([q1.start, q1.end, q1.index, q1.fiscalYear], ['2026-04-01', '2026-07-01', 1, 2026]);
     const fy = periodOf('fiscalYear', '2027-03-31', april);
@@ -130,7 +151,15 @@ describe('calendar: periods (docs/organisation.md, §6)', () => {
   it('counts weeks left in a month in a daylight-saving zone', () => {
     const march = periodOf('month', '2026-03-10', newYork);
     assert.equal(weeksIn(march), 4);
-    assert.equal(weeksLeft(march, dateIn(at('2026-03-16T03:30:00Z'), 'America/New_York')), 3, 'still Sunday 03-15 in New York');
-    assert.equal(weeksLeft(march, dateIn(at('2026-03-16T03:30:00Z'), 'Asia/Shanghai')), 2, 'already Monday 03-16 in Shanghai');
+    assert.equal(
+      weeksLeft(march, dateIn(at('2026-03-16T03:30:00Z'), 'America/New_York')),
+      3,
+      'still Sunday 03-15 in New York',
+    );
+    assert.equal(
+      weeksLeft(march, dateIn(at('2026-03-16T03:30:00Z'), 'Asia/Shanghai')),
+      2,
+      'already Monday 03-16 in Shanghai',
+    );
   });
 });

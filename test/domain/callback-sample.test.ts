@@ -15,25 +15,27 @@ describe('callback sample (docs/rhythm.md § Callback audit)', () => {
   });
 
   it('is reproducible: same seed, same sample, whatever the order the visits are read in', () => {
-    const a = drawCallbackSample({ visitIds: ids, seed: 'w1:2026-W49:7' });
-    const b = drawCallbackSample({ visitIds: [...ids].reverse(), seed: 'w1:2026-W49:7' });
-    assert.deepEqual(a, b);
-    assert.ok(a.every((id) => ids.includes(id)));
+    const sampleA = drawCallbackSample({ visitIds: ids, seed: 'w1:2026-W49:7' });
+    const sampleB = drawCallbackSample({ visitIds: [...ids].reverse(), seed: 'w1:2026-W49:7' });
+    assert.deepEqual(sampleA, sampleB);
+    assert.ok(sampleA.every((id) => ids.includes(id)));
   });
 
   it('another period or rep draws another sample', () => {
-    const a = drawCallbackSample({ visitIds: ids, seed: 'w1:2026-W49:7' });
-    const b = drawCallbackSample({ visitIds: ids, seed: 'w1:2026-W50:7' });
-    const c = drawCallbackSample({ visitIds: ids, seed: 'w1:2026-W49:8' });
-    assert.notDeepEqual(a, b);
-    assert.notDeepEqual(a, c);
+    const sampleA = drawCallbackSample({ visitIds: ids, seed: 'w1:2026-W49:7' });
+    const sampleB = drawCallbackSample({ visitIds: ids, seed: 'w1:2026-W50:7' });
+    const sampleC = drawCallbackSample({ visitIds: ids, seed: 'w1:2026-W49:8' });
+    assert.notDeepEqual(sampleA, sampleB);
+    assert.notDeepEqual(sampleA, sampleC);
   });
 
   it('every visit has a fair chance: over many draws each is picked about 10% of the time', () => {
     const visits = Array.from({ length: 50 }, (_, i) => i + 1);
     const picked = new Map<number, number>();
     const draws = 2000;
-    for (let d = 0; d < draws; d++) for (const id of drawCallbackSample({ visitIds: visits, seed: `draw-${d}` })) picked.set(id, (picked.get(id) ?? 0) + 1);
+    for (let draw = 0; draw < draws; draw++)
+      for (const id of drawCallbackSample({ visitIds: visits, seed: `draw-${draw}` }))
+        picked.set(id, (picked.get(id) ?? 0) + 1);
     for (const id of visits) {
       const share = (picked.get(id) ?? 0) / draws;
       assert.ok(share > 0.06 && share < 0.14, `visit ${id} drawn ${share}`);

@@ -14,7 +14,13 @@ describe('1-15-30 checkpoints (docs/rhythm.md § 1-15-30)', () => {
     assert.deepEqual(checkpointsDue({ entered: '2026-12-01', done: new Set() }, week), ['weekly']);
     assert.deepEqual(checkpointsDue({ entered: '2026-11-25', done: new Set() }, week), ['weekly', 'day15']); // due 12-10
     assert.deepEqual(checkpointsDue({ entered: '2026-11-01', done: new Set() }, week), ['weekly', 'day15', 'day30']); // both overdue
-    assert.deepEqual(checkpointsDue({ entered: '2026-11-01', done: new Set(['day15'] as const) }, week), ['weekly', 'day30']);
-    assert.deepEqual(checkpointsDue({ entered: '2026-11-13', done: new Set(['day15'] as const) }, week), ['weekly', 'day30']); // due on the week's last day
+    assert.deepEqual(checkpointsDue({ entered: '2026-11-01', done: new Set(['day15'] as const) }, week), [
+      'weekly',
+      'day30',
+    ]);
+    assert.deepEqual(checkpointsDue({ entered: '2026-11-13', done: new Set(['day15'] as const) }, week), [
+      'weekly',
+      'day30',
+    ]); // due on the week's last day
   });
 });

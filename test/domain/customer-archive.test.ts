@@ -24,9 +24,9 @@ describe('unified social credit code (GB 32100-2015)', () => {
   });
 
   it('makes valid codes for demo data', () => {
-    const c = makeCreditCode('91330100MA2H3K7X0');
-    assert.equal(c.length, 18);
-    assert.equal(creditCodeProblem(c), null);
+    const creditCode = makeCreditCode('91330100MA2H3K7X0');
+    assert.equal(creditCode.length, 18);
+    assert.equal(creditCodeProblem(creditCode), null);
   });
 });
 
@@ -48,20 +48,31 @@ describe('company names: duplicate warnings', () => {
 });
 
 describe('relationship map analysis (docs/archive.md § Buying roles)', () => {
-  const role = (over: Partial<MapRole>): MapRole => ({ contactId: 1, role: 'decision_maker', attitude: 'neutral', influence: 'high', relationship: 3, holderUserId: 7, ...over });
+  const role = (over: Partial<MapRole>): MapRole => ({
+    contactId: 1,
+    role: 'decision_maker',
+    attitude: 'neutral',
+    influence: 'high',
+    relationship: 3,
+    holderUserId: 7,
+    ...over,
+  });
 
   it('reports every missing role on an empty map, with a zero score', () => {
-    const a = analyseRelationshipMap([]);
-    assert.deepEqual(a.gaps.map((g) => g.kind === 'missing_role' && g.role), ['decision_maker', 'finance', 'supporter', 'technical', 'user']);
-    assert.equal(a.coverage, 0);
+    const analysis = analyseRelationshipMap([]);
+    assert.deepEqual(
+      analysis.gaps.map((g) => g.kind === 'missing_role' && g.role),
+      ['decision_maker', 'finance', 'supporter', 'technical', 'user'],
+    );
+    assert.equal(analysis.coverage, 0);
   });
 
   it('flags opponents, weak high-influence relationships and relationships nobody holds', () => {
-    const a = analyseRelationshipMap([
+    const analysis = analyseRelationshipMap([
       role({ contactId: 1, attitude: 'opposes', relationship: 1 }),
       role({ contactId: 2, role: 'technical', influence: 'medium', holderUserId: null }),
     ]);
-    const kinds = a.gaps.map((g) => `${g.kind}:${'contactId' in g ? g.contactId : g.role}`);
+    const kinds = analysis.gaps.map((g) => `${g.kind}:${'contactId' in g ? g.contactId : g.role}`);
     assert.ok(kinds.includes('opponent:1'));
     assert.ok(kinds.includes('weak_high_influence:1'));
     assert.ok(kinds.includes('no_holder:2'));
@@ -71,12 +82,16 @@ describe('relationship map analysis (docs/archive.md § Buying roles)', () => {
   });
 
   it('says both when a high-influence contact is shallow and nobody of ours holds the relationship', () => {
-    const kinds = analyseRelationshipMap([role({ contactId: 3, relationship: 2, holderUserId: null })]).gaps.map((g) => g.kind);
+    const kinds = analyseRelationshipMap([role({ contactId: 3, relationship: 2, holderUserId: null })]).gaps.map(
+      (g) => g.kind,
+    );
     assert.ok(kinds.includes('weak_high_influence') && kinds.includes('no_holder'), kinds.join());
   });
 
   it('scores a full map of allies at 100 and weighs influence', () => {
-    const all = (['decision_maker', 'finance', 'supporter', 'technical', 'user'] as const).map((r, i) => role({ contactId: i + 1, role: r, attitude: 'supports', relationship: 5 }));
+    const all = (['decision_maker', 'finance', 'supporter', 'technical', 'user'] as const).map((row, index) =>
+      role({ contactId: index + 1, role: row, attitude: 'supports', relationship: 5 }),
+    );
     const full = analyseRelationshipMap(all);
     assert.equal(full.coverage, 100);
     assert.deepEqual(full.gaps, []);
@@ -86,7 +101,11 @@ describe('relationship map analysis (docs/archive.md § Buying roles)', () => {
   });
 
   it('detects reporting cycles', () => {
-    const managerOf = new Map<number, number | null>([[1, null], [2, 1], [3, 2]]);
+    const managerOf = new Map<number, number | null>([
+      [1, null],
+      [2, 1],
+      [3, 2],
+    ]);
     assert.equal(wouldCreateCycle(1, 3, managerOf), true, '1 → 3 → 2 → 1');
     assert.equal(wouldCreateCycle(3, 1, managerOf), false);
     assert.equal(wouldCreateCycle(2, null, managerOf), false);
@@ -94,18 +113,37 @@ describe('relationship map analysis (docs/archive.md § Buying roles)', () => {
 });
 
 describe('territory matching (docs/organisation.md)', () => {
-  const rule = (id: number, userId: number, over: Partial<TerritoryRule>): TerritoryRule => ({ id, userId, province: null, city: null, district: null, industry: null, ...over });
+  const rule = (id: number, userId: number, over: Partial<TerritoryRule>): TerritoryRule => ({
+    id,
+    userId,
+    province: null,
+    city: null,
+    district: null,
+    industry: null,
+    ...over,
+  });
   const place = { province: '广东省', city: '深圳市', district: '南山区', industry: 'electronics' };
 
   it('gives the account to the most specific matching rule', () => {
-    const rules = [rule(1, 10, { province: '广东省' }), rule(2, 20, { province: '广东省', city: '深圳市', industry: 'electronics' }), rule(3, 30, { province: '北京市' })];
+    const rules = [
+      rule(1, 10, { province: '广东省' }),
+      rule(2, 20, { province: '广东省', city: '深圳市', industry: 'electronics' }),
+      rule(3, 30, { province: '北京市' }),
+    ];
     assert.deepEqual(matchTerritory(rules, place), { kind: 'assigned', userId: 20, ruleIds: [2] });
-    assert.deepEqual(matchTerritory(rules, { ...place, city: '广州市' }), { kind: 'assigned', userId: 10, ruleIds: [1] });
+    assert.deepEqual(matchTerritory(rules, { ...place, city: '广州市' }), {
+      kind: 'assigned',
+      userId: 10,
+      ruleIds: [1],
+    });
     assert.deepEqual(matchTerritory(rules, { ...place, province: '上海市' }), { kind: 'none' });
   });
 
   it('reports a conflict when equally specific rules name different reps', () => {
-    const rules = [rule(1, 10, { province: '广东省', industry: 'electronics' }), rule(2, 20, { province: '广东省', city: '深圳市' })];
+    const rules = [
+      rule(1, 10, { province: '广东省', industry: 'electronics' }),
+      rule(2, 20, { province: '广东省', city: '深圳市' }),
+    ];
     assert.deepEqual(matchTerritory(rules, place), { kind: 'conflict', userIds: [10, 20], ruleIds: [1, 2] });
   });
 });
@@ -113,23 +151,31 @@ describe('territory matching (docs/organisation.md)', () => {
 describe('follow-up cadence by tier (docs/archive.md § Follow-up cadence)', () => {
   const DAY = 86_400_000;
   it('is due 7, 15 and 30 days after the last follow-up for A, B and C by default', () => {
-    const s = workspaceSettings('{}');
-    assert.equal(followUpDueAt(0, 99, 'A', s), 7 * DAY);
-    assert.equal(followUpDueAt(0, 99, 'B', s), 15 * DAY);
-    assert.equal(followUpDueAt(null, 5, 'C', s), 5 + 30 * DAY, 'from creation when never followed up');
-    assert.deepEqual(overdueThresholds(100 * DAY, s), { A: 93 * DAY, B: 85 * DAY, C: 70 * DAY });
+    const settings = workspaceSettings('{}');
+    assert.equal(followUpDueAt(0, 99, 'A', settings), 7 * DAY);
+    assert.equal(followUpDueAt(0, 99, 'B', settings), 15 * DAY);
+    assert.equal(followUpDueAt(null, 5, 'C', settings), 5 + 30 * DAY, 'from creation when never followed up');
+    assert.deepEqual(overdueThresholds(100 * DAY, settings), { A: 93 * DAY, B: 85 * DAY, C: 70 * DAY });
   });
 
   it('takes workspace overrides over the defaults and survives bad JSON', () => {
-    const s = workspaceSettings('{"followUpDays":{"A":3},"claimLimit":50}');
-    assert.deepEqual(s.followUpDays, { A: 3, B: 15, C: 30 });
-    assert.equal(s.claimLimit, 50);
+    const settings = workspaceSettings('{"followUpDays":{"A":3},"claimLimit":50}');
+    assert.deepEqual(settings.followUpDays, { A: 3, B: 15, C: 30 });
+    assert.equal(settings.claimLimit, 50);
     assert.deepEqual(workspaceSettings('not json'), DEFAULT_SETTINGS);
   });
 });
 
 describe('account visibility and rights (docs/organisation.md)', () => {
-  const actor = (role: Actor['role']): Actor => ({ workspaceId: 1, userId: 5, role, orgUnitId: 9, unitPath: '/1/4/9/', now: 0, exportGranted: false });
+  const actor = (role: Actor['role']): Actor => ({
+    workspaceId: 1,
+    userId: 5,
+    role,
+    orgUnitId: 9,
+    unitPath: '/1/4/9/',
+    now: 0,
+    exportGranted: false,
+  });
   const facts = { ownerId: 5, unitPath: '/1/4/9/', inPool: false, onTeam: false };
 
   it('gives reps their own accounts and the pools of their unit and the units above', () => {

@@ -6,23 +6,39 @@ import { createTestDb, testEngines } from '../helpers/db.ts';
 /** The demo's weekly forecasts (docs/targets.md § Weekly submissions): a quarter of history for the reports to tell. */
 for (const engine of testEngines()) {
   describe(`demo forecasts [${engine}]`, () => {
-    it('has thirteen weeks of submissions naming their deals, and managers\' adjustments in the last weeks', async () => {
+    it("has thirteen weeks of submissions naming their deals, and managers' adjustments in the last weeks", async () => {
       const db = await createTestDb(engine);
       try {
         const started = Date.now();
         const { workspaceId } = await loadDemo(db);
-        const k = db.kysely;
-        const subs = await k.selectFrom('forecast_submissions').selectAll().where('workspace_id', '=', workspaceId).execute();
+        const kysely = db.kysely;
+        const subs = await kysely
+          .selectFrom('forecast_submissions')
+          .selectAll()
+          .where('workspace_id', '=', workspaceId)
+          .execute();
         const weeks = new Set(subs.map((s) => s.week_start));
         assert.equal(weeks.size, 13, `${weeks.size} weeks`);
         const sellers = new Set(subs.map((s) => s.user_id));
         assert.ok(sellers.size >= 15, `${sellers.size} people submitted`);
         // One current submission per person and week, each forecast as the formula gives from its own figures.
         assert.equal(new Set(subs.map((s) => `${s.user_id}:${s.week_start}`)).size, subs.length);
-        for (const s of subs) assert.ok(Number(s.forecast) >= Number(s.realised) + Math.round((Number(s.commit_amount) * 70) / 100), `submission ${s.id}`);
-        const named = await k.selectFrom('forecast_submission_deals').select('submission_id').where('workspace_id', '=', workspaceId).execute();
+        for (const sub of subs)
+          assert.ok(
+            Number(sub.forecast) >= Number(sub.realised) + Math.round((Number(sub.commit_amount) * 70) / 100),
+            `submission ${sub.id}`,
+          );
+        const named = await kysely
+          .selectFrom('forecast_submission_deals')
+          .select('submission_id')
+          .where('workspace_id', '=', workspaceId)
+          .execute();
         assert.ok(new Set(named.map((d) => d.submission_id)).size > subs.length / 3, 'most submissions name deals');
-        const adjustments = await k.selectFrom('forecast_adjustments').selectAll().where('workspace_id', '=', workspaceId).execute();
+        const adjustments = await kysely
+          .selectFrom('forecast_adjustments')
+          .selectAll()
+          .where('workspace_id', '=', workspaceId)
+          .execute();
         assert.ok(adjustments.length >= 3 && new Set(adjustments.map((a) => a.week_start)).size <= 3);
         assert.ok(Date.now() - started < 60_000);
       } finally {

@@ -2,8 +2,19 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { missingRequired, parseIndustry, parseStatus, suggestMapping } from '../../src/domain/import-fields.ts';
 import { resolveReportsTo, type FileContact, type KnownContact } from '../../src/domain/import-reports-to.ts';
-import { InFileDuplicates, parseDateCell, validateAccountRow, validateContactRow } from '../../src/domain/import-validate.ts';
-import { csvLine, decodeText, detectEncoding, neutraliseCell, sniffFormat } from '../../src/domain/spreadsheet-format.ts';
+import {
+  InFileDuplicates,
+  parseDateCell,
+  validateAccountRow,
+  validateContactRow,
+} from '../../src/domain/import-validate.ts';
+import {
+  csvLine,
+  decodeText,
+  detectEncoding,
+  neutraliseCell,
+  sniffFormat,
+} from '../../src/domain/spreadsheet-format.ts';
 import { makeCreditCode } from '../../src/domain/credit-code.ts';
 
 describe('spreadsheet format helpers', () => {
@@ -25,7 +36,7 @@ describe('spreadsheet format helpers', () => {
   });
 
   it('neutralises cells a spreadsheet would evaluate, and quotes CSV fields', () => {
-    for (const s of ['=1+1', '+86', '-2', '@SUM(A1)', '\tx', '\rx']) assert.equal(neutraliseCell(s), `'${s}`);
+    for (const cell of ['=1+1', '+86', '-2', '@SUM(A1)', '\tx', '\rx']) assert.equal(neutraliseCell(cell), `'${cell}`);
     assert.equal(neutraliseCell('华为'), '华为');
     assert.equal(csvLine(['a,b', 'say "hi"', '=cmd', 3, null]), '"a,b","say ""hi""",\'=cmd,3,\r\n');
   });
@@ -33,17 +44,20 @@ describe('spreadsheet format helpers', () => {
 
 describe('import mapping and validation', () => {
   it('suggests a mapping from Chinese and English headers, and prefers a remembered one', () => {
-    const m = suggestMapping('accounts', ['公司名称', 'Credit Code', '所属行业', '电话', 'Owner'], null);
-    assert.equal(m.name, 0);
-    assert.equal(m.creditCode, 1);
-    assert.equal(m.industry, 2);
-    assert.equal(m.phone, 3);
-    assert.equal(m.ownerEmail, 4);
-    assert.equal(m.city, null);
-    const r = suggestMapping('accounts', ['X', '客户名称', '单位'], { name: '单位' });
-    assert.equal(r.name, 2, 'remembered mapping wins over the header heuristics');
-    const c = suggestMapping('contacts', ['公司', '联系人', '手机号', '座机'], null);
-    assert.deepEqual([c.accountName, c.name, c.mobile, c.phone], [0, 1, 2, 3]);
+    const mapping = suggestMapping('accounts', ['公司名称', 'Credit Code', '所属行业', '电话', 'Owner'], null);
+    assert.equal(mapping.name, 0);
+    assert.equal(mapping.creditCode, 1);
+    assert.equal(mapping.industry, 2);
+    assert.equal(mapping.phone, 3);
+    assert.equal(mapping.ownerEmail, 4);
+    assert.equal(mapping.city, null);
+    const remembered = suggestMapping('accounts', ['X', '客户名称', '单位'], { name: '单位' });
+    assert.equal(remembered.name, 2, 'remembered mapping wins over the header heuristics');
+    const contactMapping = suggestMapping('contacts', ['公司', '联系人', '手机号', '座机'], null);
+    assert.deepEqual(
+      [contactMapping.accountName, contactMapping.name, contactMapping.mobile, contactMapping.phone],
+      [0, 1, 2, 3],
+    );
   });
 
   it('lists the required fields a mapping leaves out', () => {
@@ -65,21 +79,28 @@ describe('import mapping and validation', () => {
     const mapping = { name: 0, creditCode: 1, industry: 2, ownerEmail: 3 };
     const bad = validateAccountRow(['', '123', '外星', 'nobody@x.cn'], mapping, ctx);
     assert.equal(bad.values, null);
-    assert.deepEqual(bad.problems.map((p) => `${p.field}:${p.code}`), ['name:required', 'creditCode:invalid_credit_code', 'ownerEmail:unknown_owner', 'industry:unknown_value']);
+    assert.deepEqual(
+      bad.problems.map((p) => `${p.field}:${p.code}`),
+      ['name:required', 'creditCode:invalid_credit_code', 'ownerEmail:unknown_owner', 'industry:unknown_value'],
+    );
     const code = makeCreditCode('91310000MA1FL0001');
     const ok = validateAccountRow(['上海某某有限公司', code.toLowerCase(), '制造业', 'REP@x.cn'], mapping, ctx);
     assert.deepEqual(ok.problems, []);
     assert.equal(ok.values!.creditCode, code);
     assert.equal(ok.values!.ownerEmail, 'rep@x.cn');
     const asRep = validateAccountRow(['某公司', '', '', 'nobody@x.cn'], mapping, { ...ctx, canChooseOwner: false });
-    assert.deepEqual(asRep.problems, [], 'a rep\'s owner column is ignored: imports are theirs');
+    assert.deepEqual(asRep.problems, [], "a rep's owner column is ignored: imports are theirs");
   });
 
   it('gives every problem that names a value that value as params, for the page to say in its language', () => {
     const ctx = { assignableEmails: new Set(['rep@x.cn']), canChooseOwner: true };
     const mapping = { name: 0, creditCode: 1, industry: 2, ownerEmail: 3, status: 4, size: 5, website: 6 };
-    const r = validateAccountRow(['某公司', '123', '外星', 'Nobody@x.cn', '意外', '巨大', 'x'.repeat(201)], mapping, ctx);
-    const params = Object.fromEntries(r.problems.map((p) => [p.field, p.params]));
+    const accountResult = validateAccountRow(
+      ['某公司', '123', '外星', 'Nobody@x.cn', '意外', '巨大', 'x'.repeat(201)],
+      mapping,
+      ctx,
+    );
+    const params = Object.fromEntries(accountResult.problems.map((p) => [p.field, p.params]));
     assert.deepEqual(params, {
       creditCode: { value: '123' },
       ownerEmail: { email: 'nobody@x.cn' },
@@ -88,8 +109,19 @@ describe('import mapping and validation', () => {
       size: { value: '巨大', allowed: 'lt50,50to200,200to1000,1000to5000,gt5000' },
       website: { max: 200 },
     });
-    const c = validateContactRow(['某公司', '孙明', 'not-mail', '1980-02-30'], { accountName: 0, name: 1, email: 2, birthday: 3 });
-    assert.deepEqual(c.problems.map((p) => [p.code, p.params]), [['invalid_email', { value: 'not-mail' }], ['invalid_date', { value: '1980-02-30' }]]);
+    const contactResult = validateContactRow(['某公司', '孙明', 'not-mail', '1980-02-30'], {
+      accountName: 0,
+      name: 1,
+      email: 2,
+      birthday: 3,
+    });
+    assert.deepEqual(
+      contactResult.problems.map((p) => [p.code, p.params]),
+      [
+        ['invalid_email', { value: 'not-mail' }],
+        ['invalid_date', { value: '1980-02-30' }],
+      ],
+    );
   });
 
   it('parses the dates people type and rejects impossible ones', () => {
@@ -100,32 +132,57 @@ describe('import mapping and validation', () => {
   });
 
   it('finds duplicates within a file by credit code, then by name key', () => {
-    const d = new InFileDuplicates();
-    assert.equal(d.check(2, 'A', 'huawei'), null);
-    assert.deepEqual(d.check(3, 'A', 'other'), { by: 'creditCode', row: 2 });
-    assert.deepEqual(d.check(4, null, 'huawei'), { by: 'name', row: 2 });
-    assert.equal(d.check(5, 'B', 'zte'), null);
+    const duplicates = new InFileDuplicates();
+    assert.equal(duplicates.check(2, 'A', 'huawei'), null);
+    assert.deepEqual(duplicates.check(3, 'A', 'other'), { by: 'creditCode', row: 2 });
+    assert.deepEqual(duplicates.check(4, null, 'huawei'), { by: 'name', row: 2 });
+    assert.equal(duplicates.check(5, 'B', 'zte'), null);
   });
 });
 
 describe('contacts import: reports to', () => {
   const ACC = 7;
-  const row = (rowNo: number, name: string, reportsTo: string | null, o: Partial<FileContact> = {}): FileContact =>
-    ({ rowNo, accountId: ACC, contactId: null, name, mobile: null, email: null, reportsTo, ...o });
-  const known = (id: number, name: string, o: Partial<KnownContact> = {}): KnownContact =>
-    ({ id, accountId: ACC, name, mobile: null, email: null, reportsToId: null, archived: false, ...o });
-  const codes = (problems: Map<number, { code: string }>) => Object.fromEntries([...problems].map(([n, p]) => [n, p.code]));
+  const row = (
+    rowNo: number,
+    name: string,
+    reportsTo: string | null,
+    overrides: Partial<FileContact> = {},
+  ): FileContact => ({
+    rowNo,
+    accountId: ACC,
+    contactId: null,
+    name,
+    mobile: null,
+    email: null,
+    reportsTo,
+    ...overrides,
+  });
+  const known = (id: number, name: string, overrides: Partial<KnownContact> = {}): KnownContact => ({
+    id,
+    accountId: ACC,
+    name,
+    mobile: null,
+    email: null,
+    reportsToId: null,
+    archived: false,
+    ...overrides,
+  });
+  const codes = (problems: Map<number, { code: string }>) =>
+    Object.fromEntries([...problems].map(([n, p]) => [n, p.code]));
 
   it('maps the "直属上级" column and reads it as written', () => {
-    const m = suggestMapping('contacts', ['客户名称', '姓名', '直属上级'], null);
-    assert.equal(m.reportsTo, 2);
-    assert.equal(validateContactRow(['某公司', '孙明', ' 赵总 '], m).values!.reportsTo, '赵总');
+    const mapping = suggestMapping('contacts', ['客户名称', '姓名', '直属上级'], null);
+    assert.equal(mapping.reportsTo, 2);
+    assert.equal(validateContactRow(['某公司', '孙明', ' 赵总 '], mapping).values!.reportsTo, '赵总');
   });
 
   it('links to a manager whose row comes later in the file, or who is already in Keyline', () => {
-    const r = resolveReportsTo([known(40, 'Ren Zheng')], [row(2, '孙明', '赵总'), row(3, '赵总', 'ren zheng'), row(4, '钱一', ' 赵总')]);
-    assert.deepEqual(codes(r.problems), {});
-    assert.deepEqual(r.links, [
+    const resolved = resolveReportsTo(
+      [known(40, 'Ren Zheng')],
+      [row(2, '孙明', '赵总'), row(3, '赵总', 'ren zheng'), row(4, '钱一', ' 赵总')],
+    );
+    assert.deepEqual(codes(resolved.problems), {});
+    assert.deepEqual(resolved.links, [
       { rowNo: 2, contact: { rowNo: 2 }, manager: { rowNo: 3 } },
       { rowNo: 3, contact: { rowNo: 3 }, manager: { contactId: 40 } },
       { rowNo: 4, contact: { rowNo: 4 }, manager: { rowNo: 3 } },
@@ -134,30 +191,53 @@ describe('contacts import: reports to', () => {
 
   it('refuses a manager that names no contact of the account, and rows that depend on a refused row', () => {
     const other = known(41, '外人', { accountId: ACC + 1 });
-    const r = resolveReportsTo([other, known(42, '离职者', { archived: true })], [row(2, '甲', '外人'), row(3, '乙', '离职者'), row(4, '丙', '甲')]);
-    assert.deepEqual(codes(r.problems), { 2: 'unknown_contact', 3: 'unknown_contact', 4: 'manager_row_error' });
-    assert.deepEqual(r.links, []);
+    const resolved = resolveReportsTo(
+      [other, known(42, '离职者', { archived: true })],
+      [row(2, '甲', '外人'), row(3, '乙', '离职者'), row(4, '丙', '甲')],
+    );
+    assert.deepEqual(codes(resolved.problems), { 2: 'unknown_contact', 3: 'unknown_contact', 4: 'manager_row_error' });
+    assert.deepEqual(resolved.links, []);
   });
 
   it('refuses a cycle in the file, and one closed through an existing line', () => {
     const inFile = resolveReportsTo([], [row(2, 'A', 'B'), row(3, 'B', 'A'), row(4, 'C', 'C')]);
     assert.deepEqual(codes(inFile.problems), { 2: 'reporting_cycle', 3: 'reporting_cycle', 4: 'reporting_cycle' });
     // Keyline has X → Y; the file makes Y report to X (an update of Y).
-    const viaDb = resolveReportsTo([known(50, 'X', { reportsToId: 51 }), known(51, 'Y')], [row(2, 'Y', 'X', { contactId: 51 })]);
+    const viaDb = resolveReportsTo(
+      [known(50, 'X', { reportsToId: 51 }), known(51, 'Y')],
+      [row(2, 'Y', 'X', { contactId: 51 })],
+    );
     assert.deepEqual(codes(viaDb.problems), { 2: 'reporting_cycle' });
     // Keyline has Q → P. The file: P → Q, Q → R (new), R → nobody. Refusing R drops Q → R, so Q → P
     // is back and P → Q closes a loop: found on the second round.
-    const cascade = resolveReportsTo([known(60, 'P'), known(61, 'Q', { reportsToId: 60 })], [row(2, 'P', 'Q', { contactId: 60 }), row(3, 'Q', 'R', { contactId: 61 }), row(4, 'R', 'nobody')]);
+    const cascade = resolveReportsTo(
+      [known(60, 'P'), known(61, 'Q', { reportsToId: 60 })],
+      [row(2, 'P', 'Q', { contactId: 60 }), row(3, 'Q', 'R', { contactId: 61 }), row(4, 'R', 'nobody')],
+    );
     assert.deepEqual(codes(cascade.problems), { 2: 'reporting_cycle', 3: 'manager_row_error', 4: 'unknown_contact' });
-    assert.deepEqual([2, 3, 4].map((n) => cascade.problems.get(n)!.params), [{ name: 'Q' }, { name: 'R', row: 4 }, { name: 'nobody' }]);
+    assert.deepEqual(
+      [2, 3, 4].map((n) => cascade.problems.get(n)!.params),
+      [{ name: 'Q' }, { name: 'R', row: 4 }, { name: 'nobody' }],
+    );
   });
 
   it('refuses a name two contacts share; their mobile or e-mail picks one', () => {
-    const k = [known(70, '张伟', { mobile: '138 0013 8000' })];
-    const rows = [row(2, '张伟', null, { email: 'zw@x.cn' }), row(3, '李娜', '张伟'), row(4, '王强', '13800138000'), row(5, '刘洋', 'ZW@x.cn')];
-    const r = resolveReportsTo(k, rows);
-    assert.deepEqual(codes(r.problems), { 3: 'ambiguous_contact' });
-    assert.deepEqual(r.problems.get(3)!.params, { name: '张伟', count: 2 });
-    assert.deepEqual(r.links.map((l) => [l.rowNo, l.manager]), [[4, { contactId: 70 }], [5, { rowNo: 2 }]]);
+    const knownContacts = [known(70, '张伟', { mobile: '138 0013 8000' })];
+    const rows = [
+      row(2, '张伟', null, { email: 'zw@x.cn' }),
+      row(3, '李娜', '张伟'),
+      row(4, '王强', '13800138000'),
+      row(5, '刘洋', 'ZW@x.cn'),
+    ];
+    const resolved = resolveReportsTo(knownContacts, rows);
+    assert.deepEqual(codes(resolved.problems), { 3: 'ambiguous_contact' });
+    assert.deepEqual(resolved.problems.get(3)!.params, { name: '张伟', count: 2 });
+    assert.deepEqual(
+      resolved.links.map((l) => [l.rowNo, l.manager]),
+      [
+        [4, { contactId: 70 }],
+        [5, { rowNo: 2 }],
+      ],
+    );
   });
 });

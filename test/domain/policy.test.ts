@@ -1,10 +1,25 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { can, capabilities, defaultExportPermission, reachesUnit, unitReach, type Actor } from '../../src/domain/policy.ts';
+import {
+  can,
+  capabilities,
+  defaultExportPermission,
+  reachesUnit,
+  unitReach,
+  type Actor,
+} from '../../src/domain/policy.ts';
 import { CAPABILITIES, type Capability } from '../../src/contracts/capabilities.ts';
 import { ROLES, type Role } from '../../src/domain/roles.ts';
 
-const actor = (role: Role, unitPath = '/1/2/5/', exportGranted = false): Actor => ({ workspaceId: 1, userId: 9, role, orgUnitId: 5, unitPath, now: 0, exportGranted });
+const actor = (role: Role, unitPath = '/1/2/5/', exportGranted = false): Actor => ({
+  workspaceId: 1,
+  userId: 9,
+  role,
+  orgUnitId: 5,
+  unitPath,
+  now: 0,
+  exportGranted,
+});
 
 describe('policy: unit reach by role (docs/organisation.md)', () => {
   it('gives admin and executive the whole workspace', () => {
@@ -15,14 +30,14 @@ describe('policy: unit reach by role (docs/organisation.md)', () => {
   });
 
   it('gives a manager the subtree under their unit, and nothing beside or above it', () => {
-    const m = actor('manager');
-    assert.deepEqual(unitReach(m), { kind: 'subtree', path: '/1/2/5/' });
-    assert.equal(reachesUnit(m, '/1/2/5/'), true);
-    assert.equal(reachesUnit(m, '/1/2/5/11/40/'), true);
-    assert.equal(reachesUnit(m, '/1/2/'), false);
-    assert.equal(reachesUnit(m, '/1/2/6/'), false);
+    const manager = actor('manager');
+    assert.deepEqual(unitReach(manager), { kind: 'subtree', path: '/1/2/5/' });
+    assert.equal(reachesUnit(manager, '/1/2/5/'), true);
+    assert.equal(reachesUnit(manager, '/1/2/5/11/40/'), true);
+    assert.equal(reachesUnit(manager, '/1/2/'), false);
+    assert.equal(reachesUnit(manager, '/1/2/6/'), false);
     // "/1/2/5" must not be read as a prefix of "/1/2/55/": paths end in a slash.
-    assert.equal(reachesUnit(m, '/1/2/55/'), false);
+    assert.equal(reachesUnit(manager, '/1/2/55/'), false);
   });
 
   it('gives every other role their own unit only', () => {
@@ -32,26 +47,116 @@ describe('policy: unit reach by role (docs/organisation.md)', () => {
       assert.equal(reachesUnit(actor(role), '/1/2/5/11/'), false);
     }
   });
-
 });
 
 describe('policy: capabilities of every role (issue 13)', () => {
   // Written out, not derived: a change of who may do what must change this table too.
   const expected: Record<Role, Capability[]> = {
     admin: [
-      'accounts.read', 'accounts.create', 'accounts.write', 'accounts.manage', 'opportunities.read', 'opportunities.write', 'pool.read', 'pool.release',
-      'pool.assign', 'pool.run', 'territories.read', 'territories.manage', 'handover.manage', 'import', 'export', 'audit.read', 'processes.administer',
-      'org.administer', 'users.administer', 'tasks.read', 'tasks.write', 'workspace.administer', 'quotas.read', 'quotas.manage', 'funnel.read',
-      'forecasts.read', 'forecasts.adjust', 'activities.read', 'activities.write', 'activities.supervise',
+      'accounts.read',
+      'accounts.create',
+      'accounts.write',
+      'accounts.manage',
+      'opportunities.read',
+      'opportunities.write',
+      'pool.read',
+      'pool.release',
+      'pool.assign',
+      'pool.run',
+      'territories.read',
+      'territories.manage',
+      'handover.manage',
+      'import',
+      'export',
+      'audit.read',
+      'processes.administer',
+      'org.administer',
+      'users.administer',
+      'tasks.read',
+      'tasks.write',
+      'workspace.administer',
+      'quotas.read',
+      'quotas.manage',
+      'funnel.read',
+      'forecasts.read',
+      'forecasts.adjust',
+      'activities.read',
+      'activities.write',
+      'activities.supervise',
     ],
-    executive: ['accounts.read', 'opportunities.read', 'pool.read', 'territories.read', 'audit.read', 'tasks.read', 'quotas.read', 'funnel.read', 'forecasts.read', 'forecasts.adjust', 'activities.read', 'activities.supervise'],
+    executive: [
+      'accounts.read',
+      'opportunities.read',
+      'pool.read',
+      'territories.read',
+      'audit.read',
+      'tasks.read',
+      'quotas.read',
+      'funnel.read',
+      'forecasts.read',
+      'forecasts.adjust',
+      'activities.read',
+      'activities.supervise',
+    ],
     manager: [
-      'accounts.read', 'accounts.create', 'accounts.write', 'accounts.manage', 'opportunities.read', 'opportunities.write', 'pool.read', 'pool.claim',
-      'pool.release', 'pool.assign', 'territories.read', 'territories.manage', 'handover.manage', 'import',
-      'tasks.read', 'tasks.write', 'quotas.read', 'quotas.manage', 'funnel.read', 'forecasts.read', 'forecasts.submit', 'forecasts.adjust', 'activities.read', 'activities.write', 'activities.supervise',
+      'accounts.read',
+      'accounts.create',
+      'accounts.write',
+      'accounts.manage',
+      'opportunities.read',
+      'opportunities.write',
+      'pool.read',
+      'pool.claim',
+      'pool.release',
+      'pool.assign',
+      'territories.read',
+      'territories.manage',
+      'handover.manage',
+      'import',
+      'tasks.read',
+      'tasks.write',
+      'quotas.read',
+      'quotas.manage',
+      'funnel.read',
+      'forecasts.read',
+      'forecasts.submit',
+      'forecasts.adjust',
+      'activities.read',
+      'activities.write',
+      'activities.supervise',
     ],
-    rep: ['accounts.read', 'accounts.create', 'accounts.write', 'opportunities.read', 'opportunities.write', 'pool.read', 'pool.claim', 'pool.release', 'import', 'tasks.read', 'tasks.write', 'quotas.read', 'funnel.read', 'forecasts.read', 'forecasts.submit', 'activities.read', 'activities.write'],
-    presales: ['accounts.read', 'accounts.write', 'opportunities.read', 'opportunities.write', 'tasks.read', 'tasks.write', 'quotas.read', 'funnel.read', 'forecasts.read', 'activities.read', 'activities.write'],
+    rep: [
+      'accounts.read',
+      'accounts.create',
+      'accounts.write',
+      'opportunities.read',
+      'opportunities.write',
+      'pool.read',
+      'pool.claim',
+      'pool.release',
+      'import',
+      'tasks.read',
+      'tasks.write',
+      'quotas.read',
+      'funnel.read',
+      'forecasts.read',
+      'forecasts.submit',
+      'activities.read',
+      'activities.write',
+    ],
+    presales: [
+      'accounts.read',
+      'accounts.write',
+      'opportunities.read',
+      'opportunities.write',
+      'tasks.read',
+      'tasks.write',
+      'quotas.read',
+      'funnel.read',
+      'forecasts.read',
+      'activities.read',
+      'activities.write',
+    ],
     auditor: ['tasks.read'],
     finance: [],
   };

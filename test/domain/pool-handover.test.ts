@@ -1,11 +1,24 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { claimAllowance, DAY_MS, daysInPool, isDueForRelease, releaseCutoffs, type PoolCandidate } from '../../src/domain/pool.ts';
+import {
+  claimAllowance,
+  DAY_MS,
+  daysInPool,
+  isDueForRelease,
+  releaseCutoffs,
+  type PoolCandidate,
+} from '../../src/domain/pool.ts';
 import { canHandOver, canTakeOver, missingForCompletion, noteGaps, parseNote } from '../../src/domain/handover.ts';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings.ts';
 
 const NOW = Date.UTC(2025, 5, 30);
-const base: Omit<PoolCandidate, 'tier' | 'lastFollowUpAt'> = { ownerId: 7, inPool: false, archived: false, createdAt: NOW - 400 * DAY_MS, assignedAt: null };
+const base: Omit<PoolCandidate, 'tier' | 'lastFollowUpAt'> = {
+  ownerId: 7,
+  inPool: false,
+  archived: false,
+  createdAt: NOW - 400 * DAY_MS,
+  assignedAt: null,
+};
 
 describe('pool release rule (docs/archive.md)', () => {
   it('cutoffs: A never, B 60 days, C 30 days by default', () => {
@@ -13,14 +26,20 @@ describe('pool release rule (docs/archive.md)', () => {
     assert.deepEqual(releaseCutoffs(NOW, { poolReleaseDays: { A: 90, B: null, C: 0 } }), { A: NOW - 90 * DAY_MS });
   });
   it('releases by tier, counting from the later of follow-up, assignment and creation', () => {
-    const due = (o: Partial<typeof base> & { tier: 'A' | 'B' | 'C'; lastFollowUpAt: number | null; assignedAt?: number | null }) => isDueForRelease({ ...base, ...o }, NOW, DEFAULT_SETTINGS);
+    const due = (
+      item: Partial<typeof base> & { tier: 'A' | 'B' | 'C'; lastFollowUpAt: number | null; assignedAt?: number | null },
+    ) => isDueForRelease({ ...base, ...item }, NOW, DEFAULT_SETTINGS);
     assert.equal(due({ tier: 'A', lastFollowUpAt: NOW - 999 * DAY_MS }), false);
     assert.equal(due({ tier: 'B', lastFollowUpAt: NOW - 61 * DAY_MS }), true);
     assert.equal(due({ tier: 'B', lastFollowUpAt: NOW - 60 * DAY_MS }), false, 'exactly 60 days is not yet older');
     assert.equal(due({ tier: 'C', lastFollowUpAt: NOW - 31 * DAY_MS }), true);
     assert.equal(due({ tier: 'C', lastFollowUpAt: null }), true);
     assert.equal(due({ tier: 'C', lastFollowUpAt: null, createdAt: NOW - 5 * DAY_MS }), false);
-    assert.equal(due({ tier: 'C', lastFollowUpAt: NOW - 90 * DAY_MS, assignedAt: NOW - 2 * DAY_MS }), false, 'freshly claimed');
+    assert.equal(
+      due({ tier: 'C', lastFollowUpAt: NOW - 90 * DAY_MS, assignedAt: NOW - 2 * DAY_MS }),
+      false,
+      'freshly claimed',
+    );
     assert.equal(due({ tier: 'C', lastFollowUpAt: NOW - 90 * DAY_MS, archived: true }), false);
     assert.equal(due({ tier: 'C', lastFollowUpAt: NOW - 90 * DAY_MS, inPool: true }), false);
     assert.equal(due({ tier: 'C', lastFollowUpAt: NOW - 90 * DAY_MS, ownerId: null }), false);
@@ -53,15 +72,18 @@ describe('handover rules (docs/archive.md)', () => {
     assert.deepEqual(noteGaps({ state: 'ok', openIssues: ' ', keyContacts: '', contactIds: [3] }), ['openIssues']);
     assert.equal(parseNote('not json'), null);
     const note = { state: 's', openIssues: 'o', keyContacts: 'k', contactIds: [] };
-    assert.deepEqual(missingForCompletion([
-      { itemId: 1, category: 'account', toUserId: null, keyAccount: true, note: null },
-      { itemId: 2, category: 'account', toUserId: 5, keyAccount: true, note },
-      { itemId: 3, category: 'account', toUserId: 5, keyAccount: false, note: null },
-      { itemId: 4, category: 'team', toUserId: null, keyAccount: false, note: null },
-    ]), [
-      { itemId: 1, category: 'account', problem: 'no_successor' },
-      { itemId: 1, category: 'account', problem: 'no_note' },
-      { itemId: 4, category: 'team', problem: 'no_successor' },
-    ]);
+    assert.deepEqual(
+      missingForCompletion([
+        { itemId: 1, category: 'account', toUserId: null, keyAccount: true, note: null },
+        { itemId: 2, category: 'account', toUserId: 5, keyAccount: true, note },
+        { itemId: 3, category: 'account', toUserId: 5, keyAccount: false, note: null },
+        { itemId: 4, category: 'team', toUserId: null, keyAccount: false, note: null },
+      ]),
+      [
+        { itemId: 1, category: 'account', problem: 'no_successor' },
+        { itemId: 1, category: 'account', problem: 'no_note' },
+        { itemId: 4, category: 'team', problem: 'no_successor' },
+      ],
+    );
   });
 });

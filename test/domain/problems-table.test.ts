@@ -10,7 +10,9 @@ import path from 'node:path';
 import { FIELD_ERROR_CODES, PROBLEM_CODES, PROBLEM_STATUS } from '../../src/contracts/problems.ts';
 
 const SRC = path.join(import.meta.dirname, '../../src');
-const files = (fs.readdirSync(SRC, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => path.join(SRC, f));
+const files = (fs.readdirSync(SRC, { recursive: true }) as string[])
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => path.join(SRC, f));
 const source = files.map((f) => [path.relative(SRC, f), fs.readFileSync(f, 'utf8')] as const);
 
 function found(pattern: RegExp): [string, string][] {

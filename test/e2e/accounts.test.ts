@@ -19,23 +19,48 @@ const ACCOUNT_NAME = '深圳市华为技术有限公司';
  * four contacts in two reporting levels and their buying roles (no finance role, one opponent).
  */
 async function ensureAccount(page: Page, meId: number): Promise<number> {
-  const found = await apiCall<{ items: { id: number; name: string }[] }>(page, 'GET', `/accounts?q=${encodeURIComponent(ACCOUNT_NAME)}`);
+  const found = await apiCall<{ items: { id: number; name: string }[] }>(
+    page,
+    'GET',
+    `/accounts?q=${encodeURIComponent(ACCOUNT_NAME)}`,
+  );
   const existing = found.items.find((a) => a.name === ACCOUNT_NAME);
   if (existing) {
     const map = await apiCall<{ contacts: unknown[] }>(page, 'GET', `/accounts/${existing.id}/relationship-map`);
     if (map.contacts.length >= 3) return existing.id;
   }
-  const account = existing ?? await apiCall<{ id: number }>(page, 'POST', '/accounts', {
-    name: ACCOUNT_NAME, industry: 'telecom', province: '广东省', city: '深圳市', status: 'customer', allowSimilarName: true,
-  });
+  const account =
+    existing ??
+    (await apiCall<{ id: number }>(page, 'POST', '/accounts', {
+      name: ACCOUNT_NAME,
+      industry: 'telecom',
+      province: '广东省',
+      city: '深圳市',
+      status: 'customer',
+      allowSimilarName: true,
+    }));
   const contact = (name: string, title: string, reportsToId: number | null) =>
     apiCall<{ id: number }>(page, 'POST', '/contacts', { accountId: account.id, name, title, reportsToId });
   const ceo = await contact('徐直军', '轮值董事长', null);
   const cio = await contact('陶景文', 'CIO', ceo.id);
   const eng = await contact('李工', '网络架构师', cio.id);
   const buyer = await contact('周采购', '采购经理', ceo.id);
-  const role = (contactId: number, r: string, attitude: string, influence: string, relationship: number, holder: boolean) =>
-    apiCall(page, 'POST', '/buying-roles', { contactId, role: r, attitude, influence, relationship, holderUserId: holder ? meId : null });
+  const role = (
+    contactId: number,
+    roleName: string,
+    attitude: string,
+    influence: string,
+    relationship: number,
+    holder: boolean,
+  ) =>
+    apiCall(page, 'POST', '/buying-roles', {
+      contactId,
+      role: roleName,
+      attitude,
+      influence,
+      relationship,
+      holderUserId: holder ? meId : null,
+    });
   await role(ceo.id, 'decision_maker', 'neutral', 'high', 2, true);
   await role(cio.id, 'technical', 'supports', 'high', 4, true);
   await role(eng.id, 'user', 'supports', 'medium', 3, false);
@@ -62,7 +87,10 @@ describe('Accounts in the browser', () => {
     assert.equal(await visibleText(link), ACCOUNT_NAME);
     // The list shows what the server finds for 华为 (name, credit code or a contact), not the whole archive.
     const expected = await apiCall<{ total: number }>(page, 'GET', `/accounts?q=${encodeURIComponent('华为')}&limit=1`);
-    await page.locator('.ant-pagination-total-text').filter({ hasText: `共 ${expected.total} 条` }).waitFor();
+    await page
+      .locator('.ant-pagination-total-text')
+      .filter({ hasText: `共 ${expected.total} 条` })
+      .waitFor();
     assert.ok(expected.total >= 1 && expected.total < 20, `a narrow search result, got ${expected.total}`);
     await shot(page, 'accounts-list');
 
@@ -79,11 +107,16 @@ describe('Accounts in the browser', () => {
     const map = page.getByTestId('relationship-map');
     await map.locator('svg text').first().waitFor();
     const labels = (await map.locator('svg text').allTextContents()).join(' ');
-    for (const name of ['徐直军', '陶景文', '李工', '周采购']) assert.ok(labels.includes(name), `node ${name} on the map: ${labels}`);
+    for (const name of ['徐直军', '陶景文', '李工', '周采购'])
+      assert.ok(labels.includes(name), `node ${name} on the map: ${labels}`);
     assert.ok(labels.includes(me.user.name), 'our relationship holder is drawn');
     const gaps = page.getByTestId('map-gaps');
     await gaps.waitFor();
-    assert.equal(await gaps.locator('[data-gap="missing_role"]').count() >= 1, true, 'the missing finance role is a gap');
+    assert.equal(
+      (await gaps.locator('[data-gap="missing_role"]').count()) >= 1,
+      true,
+      'the missing finance role is a gap',
+    );
     assert.match(await visibleText(gaps.locator('[data-gap="opponent"]')), /周采购.*反对我们/);
     const coverage = Number(await page.getByTestId('coverage-score').getAttribute('data-value'));
     assert.ok(coverage > 0 && coverage < 100, `coverage ${coverage} between 0 and 100`);
@@ -130,15 +163,22 @@ describe('Accounts in the browser', () => {
     assert.match(roleText, /信任/);
     await shot(page, 'buying-roles');
 
-    const roles = await apiCall<{ items: { contactName: string; role: string; relationship: number }[] }>(page, 'GET', `/accounts/${accountId}/buying-roles`);
+    const roles = await apiCall<{ items: { contactName: string; role: string; relationship: number }[] }>(
+      page,
+      'GET',
+      `/accounts/${accountId}/buying-roles`,
+    );
     const saved = roles.items.find((r) => r.contactName === contactName);
-    assert.deepEqual(saved && { role: saved.role, relationship: saved.relationship }, { role: 'finance', relationship: 3 });
+    assert.deepEqual(saved && { role: saved.role, relationship: saved.relationship }, {
+      role: 'finance',
+      relationship: 3,
+    });
 
     // Back on the map the new contact is drawn under the CIO and finance is no longer missing.
     await page.getByRole('tab', { name: '关系渔网图' }).click();
     await map.locator('svg text').filter({ hasText: contactName }).first().waitFor();
     await page.waitForTimeout(800); // let the chart's transition finish before the picture
-    const gapTexts = (await page.getByTestId('map-gaps').innerText());
+    const gapTexts = await page.getByTestId('map-gaps').innerText();
     assert.doesNotMatch(gapTexts, /没有联系人担任“财务”/);
     await shot(page, 'relationship-map-after');
 
@@ -155,7 +195,10 @@ describe('Accounts in the browser', () => {
     await page.goto(`${app.url}/accounts?q=${encodeURIComponent('华为')}`);
     await page.getByTestId('account-link').first().waitFor();
     const headers = await page.locator('[data-testid="accounts-table"] thead th').allInnerTexts();
-    assert.ok(headers.some((h) => h.includes('下次跟进')) && !headers.some((h) => h.includes('行业')), `phone columns: ${headers.join('|')}`);
+    assert.ok(
+      headers.some((h) => h.includes('下次跟进')) && !headers.some((h) => h.includes('行业')),
+      `phone columns: ${headers.join('|')}`,
+    );
     await shot(page, 'accounts-list-phone');
     await page.close();
     assert.deepEqual(app.errors, []);

@@ -59,7 +59,15 @@ export async function launchChromium(): Promise<Browser> {
     executablePath,
     headless: true,
     ...(packaged ? { env: { ...process.env, ...packagedChromiumEnv(executablePath) } } : {}),
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', '--no-first-run', ...(packaged ? ['--no-zygote'] : [])],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-gpu',
+      '--no-first-run',
+      ...(packaged ? ['--no-zygote'] : []),
+    ],
   });
 }
 
@@ -79,9 +87,24 @@ export interface PageOptions {
  * A page in a context of its own, so no session cookie or saved language leaks from one page
  * to the next; closing the page closes its context.
  */
-export async function newPage(browser: Browser, { errors, apiFailures, locale = 'zh-CN', viewport = { width: 1366, height: 860 }, timeout = TIMEOUT, phone = false }: PageOptions): Promise<Page> {
+export async function newPage(
+  browser: Browser,
+  {
+    errors,
+    apiFailures,
+    locale = 'zh-CN',
+    viewport = { width: 1366, height: 860 },
+    timeout = TIMEOUT,
+    phone = false,
+  }: PageOptions,
+): Promise<Page> {
   // Reduced motion turns antd's animations off (web/src/app/theme.ts): a click never meets a dialog still zooming in.
-  const context = await browser.newContext({ viewport, locale, reducedMotion: 'reduce', ...(phone ? { hasTouch: true, isMobile: true } : {}) });
+  const context = await browser.newContext({
+    viewport,
+    locale,
+    reducedMotion: 'reduce',
+    ...(phone ? { hasTouch: true, isMobile: true } : {}),
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(timeout);
   page.once('close', () => void context.close().catch(() => undefined));
@@ -94,7 +117,13 @@ export async function newPage(browser: Browser, { errors, apiFailures, locale = 
     page.on('response', (res) => {
       if (res.status() < 400 || !res.url().includes('/api/')) return;
       const at = new Date().toISOString().slice(11, 23);
-      void res.text().then((body) => apiFailures.push(`${at} ${res.request().method()} ${new URL(res.url()).pathname} → ${res.status()} ${body.slice(0, 300)}`), () => undefined);
+      void res.text().then(
+        (body) =>
+          apiFailures.push(
+            `${at} ${res.request().method()} ${new URL(res.url()).pathname} → ${res.status()} ${body.slice(0, 300)}`,
+          ),
+        () => undefined,
+      );
     });
   }
   return page;
@@ -116,7 +145,9 @@ export async function visibleText(locator: Locator): Promise<string> {
 
 /** The part of the DOM's Element that `settled` uses (the root tsconfig has no DOM lib). */
 interface Animatable {
-  getAnimations(options: { subtree: boolean }): { effect: { getComputedTiming(): { endTime?: number | string } } | null; finished: Promise<unknown> }[];
+  getAnimations(options: {
+    subtree: boolean;
+  }): { effect: { getComputedTiming(): { endTime?: number | string } } | null; finished: Promise<unknown> }[];
 }
 
 /**
@@ -127,9 +158,14 @@ interface Animatable {
 export async function settled(locator: Locator): Promise<Locator> {
   await locator.first().waitFor({ state: 'visible' });
   // Endless animations (spinners) never finish; only the finite ones are waited for.
-  await locator.first().evaluate((el: Animatable) => Promise.all(el.getAnimations({ subtree: true })
-    .filter((a) => a.effect !== null && a.effect.getComputedTiming().endTime !== Infinity)
-    .map((a) => a.finished.catch(() => undefined))));
+  await locator.first().evaluate((el: Animatable) =>
+    Promise.all(
+      el
+        .getAnimations({ subtree: true })
+        .filter((a) => a.effect !== null && a.effect.getComputedTiming().endTime !== Infinity)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
   return locator;
 }
 
@@ -147,8 +183,17 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
 }
 
 /** Calls the API with the page's session cookie (on the page's own origin), failing loudly on an error answer. */
-export async function apiCall<T = Record<string, unknown>>(page: Page, method: 'GET' | 'POST', url: string, data?: unknown): Promise<T> {
-  const res = await page.request.fetch(`${new URL(page.url()).origin}/api/v1${url}`, { method, data, headers: { 'content-type': 'application/json' } });
+export async function apiCall<T = Record<string, unknown>>(
+  page: Page,
+  method: 'GET' | 'POST',
+  url: string,
+  data?: unknown,
+): Promise<T> {
+  const res = await page.request.fetch(`${new URL(page.url()).origin}/api/v1${url}`, {
+    method,
+    data,
+    headers: { 'content-type': 'application/json' },
+  });
   if (!res.ok()) throw new Error(`${method} ${url} answered ${res.status()}: ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -159,7 +204,11 @@ export async function apiCall<T = Record<string, unknown>>(page: Page, method: '
  */
 export async function pickOption(page: Page, text: string): Promise<void> {
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
-  await page.locator('.ant-select-dropdown:visible').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+  await page
+    .locator('.ant-select-dropdown:visible')
+    .first()
+    .waitFor({ state: 'hidden' })
+    .catch(() => undefined);
 }
 
 export interface BrowserSuite {
@@ -187,16 +236,18 @@ export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
   // and print what the server refused, since the browser's state is gone once the suite ends.
   afterEach(async (context) => {
     // Node ≥ 22 gives the hook the finished test's outcome; @types/node does not declare it yet.
-    const t = context as unknown as { name: string; passed: boolean; error?: unknown };
-    if (t.passed || !browser) return;
+    const testInfo = context as unknown as { name: string; passed: boolean; error?: unknown };
+    if (testInfo.passed || !browser) return;
     fs.mkdirSync(FAILURES, { recursive: true });
     const pages = browser.contexts().flatMap((c) => c.pages());
-    const slug = t.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
-    const report = [`${t.name}: ${t.error instanceof Error ? t.error.message.split('\n')[0] : String(t.error)}`];
-    for (const [i, p] of pages.entries()) {
-      const file = path.join(FAILURES, `${slug}-${i}.png`);
-      await p.screenshot({ path: file }).catch(() => undefined);
-      report.push(`page ${i} at ${p.url()} — screenshot ${path.relative(ROOT, file)}`);
+    const slug = testInfo.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
+    const report = [
+      `${testInfo.name}: ${testInfo.error instanceof Error ? testInfo.error.message.split('\n')[0] : String(testInfo.error)}`,
+    ];
+    for (const [index, page] of pages.entries()) {
+      const file = path.join(FAILURES, `${slug}-${index}.png`);
+      await page.screenshot({ path: file }).catch(() => undefined);
+      report.push(`page ${index} at ${page.url()} — screenshot ${path.relative(ROOT, file)}`);
     }
     if (errors.length) report.push('page errors:', ...errors.map((e) => `  ${e}`));
     if (apiFailures.length) report.push('API answers ≥ 400:', ...apiFailures.map((e) => `  ${e}`));
@@ -209,7 +260,8 @@ export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
   });
   return {
     get url() {
-      if (!keyline) throw new Error('the Keyline server is not running (is browserSuite() called at the top of the file?)');
+      if (!keyline)
+        throw new Error('the Keyline server is not running (is browserSuite() called at the top of the file?)');
       return keyline.url;
     },
     errors,

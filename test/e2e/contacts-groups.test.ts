@@ -24,18 +24,43 @@ async function signedIn(locale: (typeof LOCALES)[number], viewport: { width: num
 
 /** A three-level group of the manager's own accounts: made once, found again by the second language. */
 async function ensureGroup(page: Page): Promise<{ root: number; sub: number; branch: number }> {
-  const found = await apiCall<{ items: { id: number; name: string }[] }>(page, 'GET', `/accounts?q=${encodeURIComponent('E2E 集团')}&sort=name`);
+  const found = await apiCall<{ items: { id: number; name: string }[] }>(
+    page,
+    'GET',
+    `/accounts?q=${encodeURIComponent('E2E 集团')}&sort=name`,
+  );
   const byName = (n: string) => found.items.find((a) => a.name === n)?.id;
-  const make = async (name: string) => byName(name) ?? (await apiCall<{ id: number }>(page, 'POST', '/accounts', { name, industry: 'energy', status: 'customer', allowSimilarName: true })).id;
+  const make = async (name: string) =>
+    byName(name) ??
+    (
+      await apiCall<{ id: number }>(page, 'POST', '/accounts', {
+        name,
+        industry: 'energy',
+        status: 'customer',
+        allowSimilarName: true,
+      })
+    ).id;
   const root = await make('E2E 集团 华东能源控股有限公司');
   const sub = await make('E2E 集团 华东能源电力有限公司');
   const branch = await make('E2E 集团 华东能源电力有限公司苏州分公司');
-  for (const [id, parentAccountId] of [[sub, root], [branch, sub]] as const) {
+  for (const [id, parentAccountId] of [
+    [sub, root],
+    [branch, sub],
+  ] as const) {
     const { version } = await apiCall<{ version: number }>(page, 'GET', `/accounts/${id}`);
-    const res = await page.request.fetch(`${app.url}/api/v1/accounts/${id}/parent`, { method: 'PUT', data: { version, parentAccountId }, headers: { 'content-type': 'application/json' } });
+    const res = await page.request.fetch(`${app.url}/api/v1/accounts/${id}/parent`, {
+      method: 'PUT',
+      data: { version, parentAccountId },
+      headers: { 'content-type': 'application/json' },
+    });
     assert.ok(res.ok(), await res.text());
   }
-  await apiCall(page, 'POST', '/contacts', { accountId: branch, name: `E2E 王工 ${Date.now().toString(36)}`, title: '设备部经理', mobile: '13912345678' });
+  await apiCall(page, 'POST', '/contacts', {
+    accountId: branch,
+    name: `E2E 王工 ${Date.now().toString(36)}`,
+    title: '设备部经理',
+    mobile: '13912345678',
+  });
   return { root, sub, branch };
 }
 
@@ -50,9 +75,16 @@ describe('Contacts and group accounts in the browser', () => {
       assert.ok(expected.total > 0, 'the demo manager sees contacts');
       // Filter by tier A in the URL, as a saved view or a link would.
       await page.goto(`${app.url}/contacts?tier=A&hasPhone=true`);
-      const narrowed = await apiCall<{ total: number; items: { accountTier: string }[] }>(page, 'GET', '/contacts?tier=A&hasPhone=true&limit=20');
+      const narrowed = await apiCall<{ total: number; items: { accountTier: string }[] }>(
+        page,
+        'GET',
+        '/contacts?tier=A&hasPhone=true&limit=20',
+      );
       assert.ok(narrowed.items.every((c) => c.accountTier === 'A'));
-      await page.locator('.ant-pagination-total-text').filter({ hasText: String(narrowed.total) }).waitFor();
+      await page
+        .locator('.ant-pagination-total-text')
+        .filter({ hasText: String(narrowed.total) })
+        .waitFor();
       const phone = table.locator('a[href^="tel:"]').first();
       if (narrowed.total > 0) assert.match((await phone.getAttribute('href')) ?? '', /^tel:\+?[0-9 -]+$/);
       await shot(page, `contacts-list-${locale}-1440`);
@@ -65,7 +97,9 @@ describe('Contacts and group accounts in the browser', () => {
       const first = page.getByTestId('contacts-table').locator('tbody tr.ant-table-row').first();
       await first.waitFor();
       await page.getByTestId('contact-phone').first().waitFor();
-      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as number;
+      const overflow = (await page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      )) as number;
       assert.ok(overflow <= 1, `the page does not scroll sideways (${overflow}px)`);
       await shot(page, `contacts-list-${locale}-phone`);
       await page.close();
@@ -73,14 +107,21 @@ describe('Contacts and group accounts in the browser', () => {
 
     test(`a group account rolls up from any member (${locale})`, async () => {
       const page = await signedIn(locale, { width: 1440, height: 900 });
-      const g = await ensureGroup(page);
-      const group = await apiCall<Group>(page, 'GET', `/accounts/${g.sub}/group`);
-      assert.equal(group.rootId, g.root);
-      assert.deepEqual(group.members.map((m) => m.depth), [0, 1, 2]);
-      await page.goto(`${app.url}/accounts/${g.sub}?tab=group`);
+      const groupIds = await ensureGroup(page);
+      const group = await apiCall<Group>(page, 'GET', `/accounts/${groupIds.sub}/group`);
+      assert.equal(group.rootId, groupIds.root);
+      assert.deepEqual(
+        group.members.map((m) => m.depth),
+        [0, 1, 2],
+      );
+      await page.goto(`${app.url}/accounts/${groupIds.sub}?tab=group`);
       const tree = page.getByTestId('group-tree');
       await tree.waitFor();
-      for (const name of ['E2E 集团 华东能源控股有限公司', 'E2E 集团 华东能源电力有限公司', 'E2E 集团 华东能源电力有限公司苏州分公司']) {
+      for (const name of [
+        'E2E 集团 华东能源控股有限公司',
+        'E2E 集团 华东能源电力有限公司',
+        'E2E 集团 华东能源电力有限公司苏州分公司',
+      ]) {
         await tree.getByText(name, { exact: true }).waitFor();
       }
       assert.match(await visibleText(page.getByTestId('group-tab')), locale === 'zh-CN' ? /集团合计/ : /Group total/);

@@ -13,8 +13,15 @@ const app = browserSuite();
 const REP = { email: 'rep@demo.keyline.dev', password: 'keyline-demo' };
 const LOCALES = ['zh-CN', 'en-US'] as const;
 
-async function signedInRep(options: { width: number; height: number; phone?: boolean }, locale: (typeof LOCALES)[number]) {
-  const page = await app.page({ viewport: { width: options.width, height: options.height }, phone: options.phone ?? false, locale });
+async function signedInRep(
+  options: { width: number; height: number; phone?: boolean },
+  locale: (typeof LOCALES)[number],
+) {
+  const page = await app.page({
+    viewport: { width: options.width, height: options.height },
+    phone: options.phone ?? false,
+    locale,
+  });
   await signIn(page, app.url, REP.email, REP.password);
   await page.waitForURL(`${app.url}/`);
   // The interface language is the user's own setting, kept on the server.
@@ -25,8 +32,8 @@ async function signedInRep(options: { width: number; height: number; phone?: boo
 /** A finger on the screen, through the DevTools protocol: playwright has taps but no touch moves. */
 async function touch(page: Page) {
   const cdp = await page.context().newCDPSession(page);
-  const at = (type: 'touchStart' | 'touchMove' | 'touchEnd', x: number, y: number) =>
-    cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
+  const at = (type: 'touchStart' | 'touchMove' | 'touchEnd', pointX: number, pointY: number) =>
+    cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x: pointX, y: pointY }] });
   return {
     /** Down, (optionally held still), moved in steps, lifted. */
     async stroke(from: { x: number; y: number }, to: { x: number; y: number }, holdMs: number, steps = 12) {
@@ -41,7 +48,7 @@ async function touch(page: Page) {
   };
 }
 
-describe('A rep\'s day in the browser', () => {
+describe("A rep's day in the browser", () => {
   for (const locale of LOCALES) {
     test(`links keep their filters and the rep has a needs-attention list (${locale}, 1440 px)`, async () => {
       const page = await signedInRep({ width: 1440, height: 900 }, locale);
@@ -62,15 +69,33 @@ describe('A rep\'s day in the browser', () => {
       await closing.waitFor();
       const more = closing.locator('.ant-card-extra a');
       const today = new Date().toISOString().slice(0, 10);
-      const href = (await more.count()) > 0 ? await more.getAttribute('href') : `/opportunities/list?status=open&closeFrom=${today}&minProbability=11`;
+      const href =
+        (await more.count()) > 0
+          ? await more.getAttribute('href')
+          : `/opportunities/list?status=open&closeFrom=${today}&minProbability=11`;
       assert.match(href ?? '', /^\/opportunities\/list\?.*minProbability=11/);
       await page.goto(`${app.url}${href}`);
       await page.getByTestId('min-probability-filter').waitFor();
-      const shown = await apiCall<{ items: { probability: number }[] }>(page, 'GET', `/opportunities?${href!.split('?')[1]}&limit=100`);
-      assert.ok(shown.items.every((o) => o.probability >= 11), 'no long shots among the deals closing soon');
+      const shown = await apiCall<{ items: { probability: number }[] }>(
+        page,
+        'GET',
+        `/opportunities?${href!.split('?')[1]}&limit=100`,
+      );
+      assert.ok(
+        shown.items.every((o) => o.probability >= 11),
+        'no long shots among the deals closing soon',
+      );
 
       // A rep's own needs-attention view (it was managers only).
-      await page.goto(`${app.url}${await page.getByTestId('desk-attention').locator('.ant-card-extra a').getAttribute('href').catch(() => null) ?? '/opportunities/list?tab=attention'}`);
+      await page.goto(
+        `${app.url}${
+          (await page
+            .getByTestId('desk-attention')
+            .locator('.ant-card-extra a')
+            .getAttribute('href')
+            .catch(() => null)) ?? '/opportunities/list?tab=attention'
+        }`,
+      );
       await page.getByTestId('attention-stalled').waitFor();
       assert.equal(await page.locator('.ant-tabs-tab-active').count(), 1);
       await shot(page, `daily-rep-attention-${locale}-1440`);
@@ -79,13 +104,28 @@ describe('A rep\'s day in the browser', () => {
     test(`the board on a phone: a swipe scrolls, a long press drags (${locale}, 390 px)`, async () => {
       const page = await signedInRep({ width: 390, height: 844, phone: true }, locale);
       const me = await apiCall<{ user: { id: number } }>(page, 'GET', '/auth/me');
-      const processes = await apiCall<{ items: { id: number; templateKey: string | null }[] }>(page, 'GET', '/sales-processes');
+      const processes = await apiCall<{ items: { id: number; templateKey: string | null }[] }>(
+        page,
+        'GET',
+        '/sales-processes',
+      );
       const small = processes.items.find((p) => p.templateKey === 'small')!;
-      const stages = [...(await apiCall<{ stages: { id: number; position: number }[] }>(page, 'GET', `/sales-processes/${small.id}`)).stages].sort((x, y) => x.position - y.position);
-      const mine = await apiCall<{ items: { accountId: number }[] }>(page, 'GET', `/opportunities?ownerId=${me.user.id}&limit=1`);
+      const stages = [
+        ...(await apiCall<{ stages: { id: number; position: number }[] }>(page, 'GET', `/sales-processes/${small.id}`))
+          .stages,
+      ].sort((x, y) => x.position - y.position);
+      const mine = await apiCall<{ items: { accountId: number }[] }>(
+        page,
+        'GET',
+        `/opportunities?ownerId=${me.user.id}&limit=1`,
+      );
       const name = `E2E 手机 ${locale} ${Date.now().toString(36)}`;
       const opp = await apiCall<{ id: number }>(page, 'POST', '/opportunities', {
-        accountId: mine.items[0]!.accountId, name, processId: small.id, amount: 1_200_000, expectedCloseDate: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
+        accountId: mine.items[0]!.accountId,
+        name,
+        processId: small.id,
+        amount: 1_200_000,
+        expectedCloseDate: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
       });
 
       await page.goto(`${app.url}/opportunities/board?processId=${small.id}`);
@@ -95,9 +135,16 @@ describe('A rep\'s day in the browser', () => {
       // scrollbar shows only while scrolling.
       const track = page.getByTestId('board-scroll-track');
       await track.waitFor();
-      const thumbAt = async () => { const t = (await track.boundingBox())!; const th = (await page.getByTestId('board-scroll-thumb').boundingBox())!; return { x: th.x - t.x, w: th.width / t.width }; };
+      const thumbAt = async () => {
+        const trackBox = (await track.boundingBox())!;
+        const th = (await page.getByTestId('board-scroll-thumb').boundingBox())!;
+        return { x: th.x - trackBox.x, w: th.width / trackBox.width };
+      };
       const before = await thumbAt();
-      assert.ok(before.x < 1 && before.w > 0.1 && before.w < 0.5, `the thumb shows the first of several screens: ${JSON.stringify(before)}`);
+      assert.ok(
+        before.x < 1 && before.w > 0.1 && before.w < 0.5,
+        `the thumb shows the first of several screens: ${JSON.stringify(before)}`,
+      );
       await shot(page, `daily-board-phone-${locale}`, false);
 
       // A quick swipe across a card scrolls the board (cards took every touch with touch-action: none).
@@ -110,17 +157,26 @@ describe('A rep\'s day in the browser', () => {
       await page.waitForTimeout(300);
       assert.ok((await scrollLeft()) > 50, 'the swipe scrolled the board');
       assert.ok((await thumbAt()).x > before.x + 5, 'the track follows');
-      await board.evaluate((el: { scrollLeft: number }) => { el.scrollLeft = 0; });
+      await board.evaluate((el: { scrollLeft: number }) => {
+        el.scrollLeft = 0;
+      });
 
       // A long press then a move drags the rep's new card onto the next stage: the move dialog opens.
       await page.goto(`${app.url}/opportunities/board?processId=${small.id}&q=${encodeURIComponent(name)}`);
       const first = page.locator(`[data-testid="board-column"][data-stage-id="${stages[0]!.id}"]`);
       await first.getByTestId('column-count').filter({ hasText: /^1$/ }).waitFor();
       const mineCard = first.locator(`[data-opp-id="${opp.id}"]`);
-      const c = (await mineCard.boundingBox())!;
-      const second = (await page.locator(`[data-testid="board-column"][data-stage-id="${stages[1]!.id}"]`).boundingBox())!;
+      const mineBox = (await mineCard.boundingBox())!;
+      const second = (await page
+        .locator(`[data-testid="board-column"][data-stage-id="${stages[1]!.id}"]`)
+        .boundingBox())!;
       assert.ok(second.x < 390, 'the next column peeks in from the right');
-      await finger.stroke({ x: c.x + c.width / 2, y: c.y + 12 }, { x: Math.min(second.x + 24, 380), y: c.y + 60 }, 400, 16);
+      await finger.stroke(
+        { x: mineBox.x + mineBox.width / 2, y: mineBox.y + 12 },
+        { x: Math.min(second.x + 24, 380), y: mineBox.y + 60 },
+        400,
+        16,
+      );
       const dialog = page.locator('.ant-modal').filter({ has: page.getByTestId('evidence-dialog-body') });
       await settled(dialog);
       await shot(page, `daily-board-phone-drag-${locale}`, false);
@@ -135,10 +191,17 @@ describe('A rep\'s day in the browser', () => {
         const table = page.locator('.ant-table').first();
         await table.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
         // Whole: the table needs no sideways scroll (the owner column was past the edge).
-        const cut = await table.evaluate((el: { querySelector(s: string): { scrollWidth: number; clientWidth: number } | null; querySelectorAll(s: string): ArrayLike<{ scrollWidth: number; clientWidth: number; textContent: string | null; className: string }> }) => {
-          const content = el.querySelector('.ant-table-content') ?? el.querySelector('.ant-table-body');
-          return { sideways: content ? content.scrollWidth - content.clientWidth : 0 };
-        });
+        const cut = await table.evaluate(
+          (el: {
+            querySelector(text: string): { scrollWidth: number; clientWidth: number } | null;
+            querySelectorAll(
+              text: string,
+            ): ArrayLike<{ scrollWidth: number; clientWidth: number; textContent: string | null; className: string }>;
+          }) => {
+            const content = el.querySelector('.ant-table-content') ?? el.querySelector('.ant-table-body');
+            return { sideways: content ? content.scrollWidth - content.clientWidth : 0 };
+          },
+        );
         await shot(page, `daily-table-${name}-${locale}-1440`, false);
         assert.ok(cut.sideways <= 1, `${name}: the table scrolls sideways by ${cut.sideways}px`);
       }
@@ -146,10 +209,12 @@ describe('A rep\'s day in the browser', () => {
 
     test(`tap to call and mail on a phone (${locale}, 390 px)`, async () => {
       const page = await signedInRep({ width: 390, height: 844, phone: true }, locale);
-      const withPhone = await apiCall<{ items: { accountId: number; mobile: string | null; phone: string | null; email: string | null }[] }>(page, 'GET', '/contacts?limit=100');
-      const c = withPhone.items.find((x) => x.mobile ?? x.phone);
-      assert.ok(c, 'the rep sees a contact with a phone number');
-      await page.goto(`${app.url}/accounts/${c.accountId}?tab=contacts`);
+      const withPhone = await apiCall<{
+        items: { accountId: number; mobile: string | null; phone: string | null; email: string | null }[];
+      }>(page, 'GET', '/contacts?limit=100');
+      const contact = withPhone.items.find((x) => x.mobile ?? x.phone);
+      assert.ok(contact, 'the rep sees a contact with a phone number');
+      await page.goto(`${app.url}/accounts/${contact.accountId}?tab=contacts`);
       const tel = page.getByTestId('tel-link').first();
       await tel.waitFor();
       assert.match(String(await tel.getAttribute('href')), /^tel:\+?\d{5,}$/);
@@ -157,4 +222,3 @@ describe('A rep\'s day in the browser', () => {
     });
   }
 });
-

@@ -12,7 +12,7 @@ const app = browserSuite();
 const PASSWORD = 'keyline-demo';
 
 describe('Forecast and dashboard in the browser', () => {
-  test('the director\'s home page opens on the quarter: quota, realised, forecast, funnel, gap, furthest behind', async () => {
+  test("the director's home page opens on the quarter: quota, realised, forecast, funnel, gap, furthest behind", async () => {
     // This year's quotas of the three regions, set by the administrator as the quotas page would.
     const admin = await app.page({ viewport: { width: 1440, height: 900 } });
     await signIn(admin, app.url, 'admin@demo.keyline.dev', PASSWORD);
@@ -20,7 +20,15 @@ describe('Forecast and dashboard in the browser', () => {
     const units = await apiCall<{ items: { id: number; type: string }[] }>(admin, 'GET', '/org-units');
     const fy = (await apiCall<{ period: { name: string } }>(admin, 'GET', '/forecasts')).period.name.slice(2, 6);
     const regions = units.items.filter((u) => u.type === 'region');
-    await apiCall(admin, 'PUT' as 'POST', '/quotas', { fiscalYear: Number(fy), reason: '年度目标', items: regions.map((r, i) => ({ subjectType: 'unit', subjectId: r.id, amount: (30_000_000 + i * 10_000_000) * 100 })) });
+    await apiCall(admin, 'PUT' as 'POST', '/quotas', {
+      fiscalYear: Number(fy),
+      reason: '年度目标',
+      items: regions.map((region, index) => ({
+        subjectType: 'unit',
+        subjectId: region.id,
+        amount: (30_000_000 + index * 10_000_000) * 100,
+      })),
+    });
 
     const page = await app.page({ viewport: { width: 1440, height: 900 } });
     await signIn(page, app.url, 'director@demo.keyline.dev', PASSWORD);
@@ -42,7 +50,7 @@ describe('Forecast and dashboard in the browser', () => {
     await shot(page, 'forecast-zh');
   });
 
-  test('a rep submits this week\'s forecast; the manager sees it and adjusts the branch\'s figure', async () => {
+  test("a rep submits this week's forecast; the manager sees it and adjusts the branch's figure", async () => {
     const rep = await app.page({ viewport: { width: 1440, height: 900 } });
     await signIn(rep, app.url, 'rep@demo.keyline.dev', PASSWORD);
     await rep.waitForURL(`${app.url}/`);
@@ -51,7 +59,9 @@ describe('Forecast and dashboard in the browser', () => {
     await rep.getByTestId('submit-forecast').waitFor();
     await rep.locator('.ant-drawer .ant-table-row').first().waitFor();
     await shot(rep, 'forecast-submit-zh', false);
-    const submitted = rep.waitForResponse((r) => r.url().endsWith('/api/v1/forecasts/submissions') && r.request().method() === 'POST');
+    const submitted = rep.waitForResponse(
+      (r) => r.url().endsWith('/api/v1/forecasts/submissions') && r.request().method() === 'POST',
+    );
     await rep.getByTestId('submit-forecast').click();
     assert.equal((await submitted).status(), 201);
     const me = await apiCall<{ user: { id: number } }>(rep, 'GET', '/auth/me');
@@ -62,8 +72,16 @@ describe('Forecast and dashboard in the browser', () => {
     await manager.getByTestId('director-dashboard').waitFor();
     await manager.goto(`${app.url}/reports/forecast`);
     await manager.getByTestId('forecast-summary').waitFor();
-    const view = await apiCall<{ people: { userId: number; weekStart: string | null }[]; weekStart: string }>(manager, 'GET', '/forecasts');
-    assert.equal(view.people.find((p) => p.userId === me.user.id)?.weekStart, view.weekStart, 'the rep\'s submission of this week counts');
+    const view = await apiCall<{ people: { userId: number; weekStart: string | null }[]; weekStart: string }>(
+      manager,
+      'GET',
+      '/forecasts',
+    );
+    assert.equal(
+      view.people.find((p) => p.userId === me.user.id)?.weekStart,
+      view.weekStart,
+      "the rep's submission of this week counts",
+    );
     await manager.getByTestId('open-adjust').click();
     const modal = await settled(manager.locator('.ant-modal'));
     await modal.locator('input').first().fill('3000000');
@@ -91,7 +109,9 @@ describe('Forecast and dashboard in the browser', () => {
     await page.locator('.ant-dropdown').waitFor({ state: 'hidden' });
     await page.getByTestId('director-dashboard').getByText('Furthest behind').waitFor();
     await page.getByTestId('dash-behind').locator('.ant-list-item').first().waitFor();
-    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as number;
+    const overflow = (await page.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    )) as number;
     assert.ok(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`);
     await shot(page, 'dashboard-en-phone');
     await page.goto(`${app.url}/reports/forecast`);

@@ -73,7 +73,10 @@ describe('Foundation in the browser', () => {
     await modal.getByRole('button', { name: 'Create' }).click();
     await modal.waitFor({ state: 'hidden' });
     assert.equal(await visibleText(page.getByTestId('org-tree').getByText(unitName, { exact: true })), unitName);
-    assert.match(await visibleText(page.getByTestId('unit-details').locator('.ant-card-head-title')), new RegExp(unitName));
+    assert.match(
+      await visibleText(page.getByTestId('unit-details').locator('.ant-card-head-title')),
+      new RegExp(unitName),
+    );
     assert.match(await visibleText(page.getByTestId('unit-details')), /Department/);
     await shot(page, 'org-tree');
 
@@ -98,7 +101,10 @@ describe('Foundation in the browser', () => {
     await page.locator('.ant-select-tree').waitFor({ state: 'hidden' });
     await drawer.locator('#password').fill('e2e-password-1');
     await drawer.locator('#title').fill('Key account manager');
-    assert.match(await visibleText(drawer.locator('.ant-form-item', { has: page.locator('#orgUnitId') })), new RegExp(unitName));
+    assert.match(
+      await visibleText(drawer.locator('.ant-form-item', { has: page.locator('#orgUnitId') })),
+      new RegExp(unitName),
+    );
     // The drawer overlays the viewport; a full-page capture would cut it apart.
     await shot(page, 'create-user', false);
     await page.getByTestId('user-form-submit').click();
@@ -130,7 +136,9 @@ describe('Foundation in the browser', () => {
     await page.locator('.ant-dropdown').waitFor({ state: 'hidden' });
     await page.locator('#email').fill(ADMIN.email);
     await page.locator('#password').fill(ADMIN.password);
-    const remembered = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/me') && r.request().method() === 'PATCH');
+    const remembered = page.waitForResponse(
+      (r) => r.url().endsWith('/api/v1/auth/me') && r.request().method() === 'PATCH',
+    );
     await page.locator('button[type="submit"]').click();
     await page.waitForURL(`${app.url}/`);
     assert.equal(await visibleText(page.getByTestId('user-role')), '系统管理员');
@@ -148,13 +156,23 @@ describe('Foundation in the browser', () => {
     await admin.waitForURL(`${app.url}/`);
     const me = await apiCall<{ user: { orgUnitId: number } }>(admin, 'GET', '/auth/me');
     const email = `first-${Date.now().toString(36)}@demo.keyline.dev`;
-    await apiCall(admin, 'POST', '/users', { email, name: '新同事', role: 'rep', orgUnitId: me.user.orgUnitId, password: 'admin-set-pass-1' });
+    await apiCall(admin, 'POST', '/users', {
+      email,
+      name: '新同事',
+      role: 'rep',
+      orgUnitId: me.user.orgUnitId,
+      password: 'admin-set-pass-1',
+    });
     await admin.close();
 
     const page = await app.page();
     await signIn(page, app.url, email, 'admin-set-pass-1');
     assert.match(await visibleText(page.getByTestId('password-change-who')), new RegExp(email));
-    assert.equal((await page.request.get(`${app.url}/api/v1/accounts`)).status(), 403, 'the API answers nothing else meanwhile');
+    assert.equal(
+      (await page.request.get(`${app.url}/api/v1/accounts`)).status(),
+      403,
+      'the API answers nothing else meanwhile',
+    );
     await page.locator('#currentPassword').fill('admin-set-pass-1');
     await page.locator('#newPassword').fill('my-own-pass-1');
     await page.locator('#confirm').fill('my-own-pass-2');
@@ -179,20 +197,38 @@ describe('Foundation in the browser', () => {
         assert.ok(res.ok(), `${url} answered ${res.status()}`);
         return (await res.json()) as { total: number; items: { name: string }[] };
       };
-      const [attention, overdue] = await Promise.all([get('/opportunities/attention?limit=5'), get('/accounts?overdue=true&archived=false&sort=tier&limit=5')]);
+      const [attention, overdue] = await Promise.all([
+        get('/opportunities/attention?limit=5'),
+        get('/accounts?overdue=true&archived=false&sort=tier&limit=5'),
+      ]);
       // Each card shows the list's total and its first rows; the demo gives both something to show.
-      assert.ok(attention.total > 0 && overdue.total > 0, 'the demo has opportunities needing attention and overdue accounts');
+      assert.ok(
+        attention.total > 0 && overdue.total > 0,
+        'the demo has opportunities needing attention and overdue accounts',
+      );
       assert.equal(await visibleText(page.getByTestId('desk-attention-total')), String(attention.total));
       assert.equal(await visibleText(page.getByTestId('desk-overdue-total')), String(overdue.total));
-      assert.match(await visibleText(page.getByTestId('desk-attention')), new RegExp(attention.items[0]!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-      assert.match(await visibleText(page.getByTestId('desk-overdue')), new RegExp(overdue.items[0]!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      assert.match(
+        await visibleText(page.getByTestId('desk-attention')),
+        new RegExp(attention.items[0]!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+      );
+      assert.match(
+        await visibleText(page.getByTestId('desk-overdue')),
+        new RegExp(overdue.items[0]!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+      );
       await page.getByTestId('desk-closing').waitFor();
       await shot(page, who === REP ? 'home-desk-rep' : 'home-desk-manager', false);
 
       // "View all" opens the overdue accounts list with the same total.
-      await page.getByTestId('desk-overdue').getByRole('link', { name: /查看全部/ }).click();
+      await page
+        .getByTestId('desk-overdue')
+        .getByRole('link', { name: /查看全部/ })
+        .click();
       await page.waitForURL(/\/accounts\?overdue=true/);
-      await page.locator('.ant-pagination-total-text').filter({ hasText: `共 ${overdue.total} 条` }).waitFor();
+      await page
+        .locator('.ant-pagination-total-text')
+        .filter({ hasText: `共 ${overdue.total} 条` })
+        .waitFor();
       await page.close();
     }
   });

@@ -12,7 +12,12 @@ const app = browserSuite();
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
 const REP = { email: 'rep@demo.keyline.dev', password: 'keyline-demo' };
 
-async function signedIn(who: { email: string; password: string }, locale: 'zh-CN' | 'en-US', viewport = { width: 1440, height: 900 }, phone = false) {
+async function signedIn(
+  who: { email: string; password: string },
+  locale: 'zh-CN' | 'en-US',
+  viewport = { width: 1440, height: 900 },
+  phone = false,
+) {
   const page = await app.page({ viewport, phone, locale });
   await signIn(page, app.url, who.email, who.password);
   await page.waitForURL(`${app.url}/`);
@@ -31,17 +36,32 @@ describe('Funnel and quotas in the browser', () => {
     await page.getByTestId('funnel-members').locator('tbody tr.ant-table-row').first().waitFor();
     await page.getByTestId('funnel-health').waitFor();
     await shot(page, 'funnel-manager-zh');
-    const f = await apiCall<{ stages: { stageId: number; name: string; count: number }[] }>(page, 'GET', '/funnel');
-    const stage = f.stages.find((s) => s.count > 0);
+    const funnel = await apiCall<{ stages: { stageId: number; name: string; count: number }[] }>(
+      page,
+      'GET',
+      '/funnel',
+    );
+    const stage = funnel.stages.find((s) => s.count > 0);
     assert.ok(stage, 'the demo branch has open deals this quarter');
     // The stage's count in the table is a link to the list of those deals.
-    const row = page.getByTestId('funnel-table').locator('tbody tr.ant-table-row').filter({ hasText: stage.name }).first();
-    await row.getByRole('link', { name: String(stage.count), exact: true }).first().click();
+    const row = page
+      .getByTestId('funnel-table')
+      .locator('tbody tr.ant-table-row')
+      .filter({ hasText: stage.name })
+      .first();
+    await row
+      .getByRole('link', { name: String(stage.count), exact: true })
+      .first()
+      .click();
     await page.waitForURL(/\/opportunities\/list\?/);
     const url = new URL(page.url());
     assert.equal(url.searchParams.get('stageId'), String(stage.stageId));
     assert.equal(url.searchParams.get('status'), 'open');
-    const listed = await apiCall<{ total: number }>(page, 'GET', `/opportunities?${url.searchParams.toString()}&limit=1`);
+    const listed = await apiCall<{ total: number }>(
+      page,
+      'GET',
+      `/opportunities?${url.searchParams.toString()}&limit=1`,
+    );
     assert.equal(listed.total, stage.count, 'the list holds exactly the deals the funnel counted');
   });
 
@@ -55,7 +75,9 @@ describe('Funnel and quotas in the browser', () => {
     await page.goto(`${app.url}/funnel/quotas`);
     const table = page.getByTestId('quota-table');
     await table.locator('tbody tr.ant-table-row').first().waitFor();
-    const quotas = await apiCall<{ rows: { subjectType: string; subjectId: number; name: string; canEdit: boolean }[] }>(page, 'GET', '/quotas');
+    const quotas = await apiCall<{
+      rows: { subjectType: string; subjectId: number; name: string; canEdit: boolean }[];
+    }>(page, 'GET', '/quotas');
     const rep = quotas.rows.find((r) => r.subjectType === 'user' && r.canEdit)!;
     const input = page.getByRole('spinbutton', { name: `${rep.name} Annual quota (yuan)` });
     await input.fill('1234567');
@@ -64,10 +86,19 @@ describe('Funnel and quotas in the browser', () => {
     await reason.fill('Q4 push');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('1 quota saved').waitFor();
-    const after = await apiCall<{ rows: { subjectType: string; subjectId: number; quota: { amount: number } | null }[] }>(page, 'GET', '/quotas');
-    assert.equal(after.rows.find((r) => r.subjectType === 'user' && r.subjectId === rep.subjectId)!.quota!.amount, 1_234_567_00);
+    const after = await apiCall<{
+      rows: { subjectType: string; subjectId: number; quota: { amount: number } | null }[];
+    }>(page, 'GET', '/quotas');
+    assert.equal(
+      after.rows.find((r) => r.subjectType === 'user' && r.subjectId === rep.subjectId)!.quota!.amount,
+      1_234_567_00,
+    );
     await shot(page, 'quotas-manager-en');
-    const history = await apiCall<{ items: { reason: string }[] }>(page, 'GET', `/quotas/history?subjectType=user&subjectId=${rep.subjectId}`);
+    const history = await apiCall<{ items: { reason: string }[] }>(
+      page,
+      'GET',
+      `/quotas/history?subjectType=user&subjectId=${rep.subjectId}`,
+    );
     assert.equal(history.items[0]!.reason, 'Q4 push');
   });
 

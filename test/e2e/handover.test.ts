@@ -12,9 +12,9 @@ const app = browserSuite();
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
 const REP = { email: 'rep@demo.keyline.dev', password: 'keyline-demo' };
 
-async function api<T>(cookie: string, p: string): Promise<T> {
-  const res = await fetch(`${app.url}/api/v1${p}`, { headers: { cookie } });
-  if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
+async function api<T>(cookie: string, apiPath: string): Promise<T> {
+  const res = await fetch(`${app.url}/api/v1${apiPath}`, { headers: { cookie } });
+  if (!res.ok) throw new Error(`${apiPath}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
 
@@ -22,11 +22,17 @@ describe('Handover and pool in the browser', () => {
   test('a manager hands over a departing rep and completes it', async () => {
     const cookie = await httpLogin(app.url, MANAGER.email, MANAGER.password);
     // A rep of the manager's branch who owns accounts, other than the demo sign-in rep.
-    const reps = await api<{ items: { id: number; name: string; email: string }[] }>(cookie, '/users?role=rep&active=true&limit=200');
+    const reps = await api<{ items: { id: number; name: string; email: string }[] }>(
+      cookie,
+      '/users?role=rep&active=true&limit=200',
+    );
     let leaver: { id: number; name: string } | undefined;
-    for (const r of reps.items.filter((x) => !x.email.startsWith('rep@'))) {
-      const owned = await api<{ total: number }>(cookie, `/accounts?ownerId=${r.id}&limit=1`);
-      if (owned.total > 0) { leaver = r; break; }
+    for (const rep of reps.items.filter((x) => !x.email.startsWith('rep@'))) {
+      const owned = await api<{ total: number }>(cookie, `/accounts?ownerId=${rep.id}&limit=1`);
+      if (owned.total > 0) {
+        leaver = rep;
+        break;
+      }
     }
     assert.ok(leaver, 'a rep with accounts exists in the demo');
     const page = await app.page();
@@ -48,7 +54,12 @@ describe('Handover and pool in the browser', () => {
     await page.locator('.ant-select-item-option').filter({ hasText: '王芳' }).first().click();
     await page.getByTestId('bulk-apply').click();
     await page.getByText('已保存').first().waitFor();
-    await page.getByTestId('handover-items').getByText('未指定').first().waitFor({ state: 'detached' }).catch(() => undefined);
+    await page
+      .getByTestId('handover-items')
+      .getByText('未指定')
+      .first()
+      .waitFor({ state: 'detached' })
+      .catch(() => undefined);
     await shot(page, 'handover-2-successors');
 
     await page.getByTestId('handover-next').click();
@@ -68,7 +79,10 @@ describe('Handover and pool in the browser', () => {
     assert.match(await visibleText(page.getByText('可以完成交接')), /可以完成交接/);
     await shot(page, 'handover-4-review');
     await page.getByTestId('handover-complete').click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: /完成交接并停用账号/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /完成交接并停用账号/ })
+      .click();
     assert.match(await visibleText(page.locator('.ant-result-title')), new RegExp(`${leaver.name} 的交接已完成`));
     await shot(page, 'handover-5-completed');
 
@@ -78,7 +92,7 @@ describe('Handover and pool in the browser', () => {
     await page.close();
   });
 
-  test('the pool page: the manager\'s view and a rep claiming with confirmation', async () => {
+  test("the pool page: the manager's view and a rep claiming with confirmation", async () => {
     const page = await app.page();
     await signIn(page, app.url, MANAGER.email, MANAGER.password);
     await page.waitForURL(`${app.url}/`);
@@ -98,8 +112,14 @@ describe('Handover and pool in the browser', () => {
     const name = (await row.locator('td').first().innerText()).trim();
     await row.getByRole('button', { name: /领\s*取/ }).click();
     await shot(repPage, 'pool-rep-confirm', false);
-    await repPage.locator('.ant-popconfirm').getByRole('button', { name: /领\s*取/ }).click();
-    await repPage.getByText(`已领取“${name.split('\n')[0]}”`).first().waitFor();
+    await repPage
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /领\s*取/ })
+      .click();
+    await repPage
+      .getByText(`已领取“${name.split('\n')[0]}”`)
+      .first()
+      .waitFor();
     const after = Number(/还可领取 (\d+)/.exec(await visibleText(repPage.getByTestId('pool-allowance')))![1]);
     assert.equal(after, before - 1);
     await shot(repPage, 'pool-rep');
@@ -127,7 +147,8 @@ describe('Handover and pool in the browser', () => {
     const events = page.getByTestId('pool-events').locator('tbody tr.ant-table-row');
     await events.filter({ hasText: name }).filter({ hasText: '经理分配' }).first().waitFor();
     const logged = await visibleText(events);
-    for (const part of ['经理分配', name, '王芳']) assert.ok(logged.includes(part), `newest pool event names ${part}: ${logged}`);
+    for (const part of ['经理分配', name, '王芳'])
+      assert.ok(logged.includes(part), `newest pool event names ${part}: ${logged}`);
     const cookie = await httpLogin(app.url, MANAGER.email, MANAGER.password);
     const account = await api<{ ownerName: string | null; inPool: boolean }>(cookie, `/accounts/${id}`);
     assert.deepEqual([account.ownerName, account.inPool], ['王芳', false]);

@@ -23,7 +23,9 @@ describe('Import in the browser', () => {
     const stamp = Date.now().toString(36);
     // A name like one of the demo's accounts (its name with 设备 added): created, with a warning.
     const existing = (await apiCall<{ items: { name: string }[] }>(page, 'GET', '/accounts?limit=50&sort=name')).items
-      .map((a) => a.name).filter((n) => n.endsWith('有限公司')).sort((a, b) => b.length - a.length)[0]!;
+      .map((a) => a.name)
+      .filter((n) => n.endsWith('有限公司'))
+      .sort((a, b) => b.length - a.length)[0]!;
     const lookAlike = existing.replace(/有限公司$/, '设备有限公司');
     const csv = [
       '客户名称,统一社会信用代码,行业,省份,城市',
@@ -32,7 +34,10 @@ describe('Import in the browser', () => {
       `E2E 常州导入测试有限公司 ${stamp},,电子,江苏省,常州市`,
       `${lookAlike},,制造业,江苏省,苏州市`,
     ].join('\n');
-    await page.locator('input[type="file"]').first().setInputFiles({ name: '客户导入.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page
+      .locator('input[type="file"]')
+      .first()
+      .setInputFiles({ name: '客户导入.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByTestId('import-validate').waitFor();
     assert.ok(await page.getByText('4 行数据').first().isVisible());
     await shot(page, 'import-2-mapping');
@@ -59,7 +64,13 @@ describe('Import in the browser', () => {
     await page.getByTestId('import-skip-errors').click();
     await page.getByTestId('import-commit').click();
     await page.getByText('导入完成').first().waitFor();
-    assert.match(await page.getByText(/新建 3 条/).first().innerText(), /新建 3 条，更新 0 条，跳过 1 行/);
+    assert.match(
+      await page
+        .getByText(/新建 3 条/)
+        .first()
+        .innerText(),
+      /新建 3 条，更新 0 条，跳过 1 行/,
+    );
     await shot(page, 'import-4-done');
     assert.deepEqual(app.errors, []);
     await page.close();
@@ -70,9 +81,14 @@ describe('Import in the browser', () => {
     await signIn(page, app.url, MANAGER.email, MANAGER.password);
     await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
     const csv = `客户名称\nE2E 中断测试有限公司 ${Date.now().toString(36)}\n`;
-    const up = await page.request.post(`${app.url}/api/v1/imports?kind=accounts&fileName=interrupted.csv`, { data: Buffer.from(csv), headers: { 'content-type': 'text/csv' } });
+    const up = await page.request.post(`${app.url}/api/v1/imports?kind=accounts&fileName=interrupted.csv`, {
+      data: Buffer.from(csv),
+      headers: { 'content-type': 'text/csv' },
+    });
     const job = (await up.json()) as { id: number; suggestedMapping: Record<string, number | null> };
-    await page.request.post(`${app.url}/api/v1/imports/${job.id}/validate`, { data: { mapping: job.suggestedMapping, duplicateMode: 'skip' } });
+    await page.request.post(`${app.url}/api/v1/imports/${job.id}/validate`, {
+      data: { mapping: job.suggestedMapping, duplicateMode: 'skip' },
+    });
     await page.waitForTimeout(1500);
     // The job as the API shows it after a server stopped mid-commit (the API tests make that happen for real).
     let interrupted = true;
@@ -80,7 +96,15 @@ describe('Import in the browser', () => {
       if (!interrupted || route.request().method() !== 'GET') return route.continue();
       const res = await route.fetch();
       const body = (await res.json()) as Record<string, unknown>;
-      return route.fulfill({ response: res, json: { ...body, status: 'failed', failure: 'interrupted: …', failureInfo: { code: 'interrupted', phase: 'committing' } } });
+      return route.fulfill({
+        response: res,
+        json: {
+          ...body,
+          status: 'failed',
+          failure: 'interrupted: …',
+          failureInfo: { code: 'interrupted', phase: 'committing' },
+        },
+      });
     });
     await page.goto(`${app.url}/accounts/import?job=${job.id}`);
     const alert = page.getByTestId('import-failure');
@@ -91,7 +115,10 @@ describe('Import in the browser', () => {
     await page.request.patch(`${app.url}/api/v1/auth/me`, { data: { locale: 'en-US' } });
     await page.reload();
     await alert.waitFor();
-    assert.match(await alert.innerText(), /The import was interrupted[\s\S]*The server stopped while writing\. Nothing was saved/);
+    assert.match(
+      await alert.innerText(),
+      /The import was interrupted[\s\S]*The server stopped while writing\. Nothing was saved/,
+    );
     await page.request.patch(`${app.url}/api/v1/auth/me`, { data: { locale: 'zh-CN' } });
 
     interrupted = false;

@@ -13,7 +13,12 @@ import { browserSuite, pickOption, settled, shot, signIn, visibleText, apiCall }
 const app = browserSuite();
 const REP = { email: 'rep@demo.keyline.dev', password: 'keyline-demo' };
 
-interface Stage { id: number; name: string; position: number; evidence: { key: string; label: string; requires: string }[] }
+interface Stage {
+  id: number;
+  name: string;
+  position: number;
+  evidence: { key: string; label: string; requires: string }[];
+}
 
 /** The demo rep signed in, with the small-project process and its first two stages. */
 async function repOnSmallProcess() {
@@ -21,22 +26,29 @@ async function repOnSmallProcess() {
   await signIn(page, app.url, REP.email, REP.password);
   await page.waitForURL(`${app.url}/`);
   const me = await apiCall<{ user: { id: number } }>(page, 'GET', '/auth/me');
-  const processes = await apiCall<{ items: { id: number; templateKey: string | null }[] }>(page, 'GET', '/sales-processes');
+  const processes = await apiCall<{ items: { id: number; templateKey: string | null }[] }>(
+    page,
+    'GET',
+    '/sales-processes',
+  );
   const small = processes.items.find((p) => p.templateKey === 'small')!;
-  const [first, second] = [...(await apiCall<{ stages: (Stage & { probability: number })[] }>(page, 'GET', `/sales-processes/${small.id}`)).stages].sort((x, y) => x.position - y.position);
+  const [first, second] = [
+    ...(await apiCall<{ stages: (Stage & { probability: number })[] }>(page, 'GET', `/sales-processes/${small.id}`))
+      .stages,
+  ].sort((x, y) => x.position - y.position);
   assert.ok(first && second);
   return { page, me, small, first, second };
 }
 
 /** Drags with real pointer events in small steps, as dnd-kit's pointer sensor expects. */
 async function drag(page: Page, from: ReturnType<Page['locator']>, to: ReturnType<Page['locator']>) {
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  assert.ok(a && b, 'card and column are on screen');
-  await page.mouse.move(a.x + a.width / 2, a.y + 20);
+  const fromBox = await from.boundingBox();
+  const toBox = await to.boundingBox();
+  assert.ok(fromBox && toBox, 'card and column are on screen');
+  await page.mouse.move(fromBox.x + fromBox.width / 2, fromBox.y + 20);
   await page.mouse.down();
-  await page.mouse.move(a.x + a.width / 2 + 10, a.y + 25, { steps: 4 });
-  await page.mouse.move(b.x + b.width / 2, b.y + 120, { steps: 20 });
+  await page.mouse.move(fromBox.x + fromBox.width / 2 + 10, fromBox.y + 25, { steps: 4 });
+  await page.mouse.move(toBox.x + toBox.width / 2, toBox.y + 120, { steps: 20 });
   await page.mouse.up();
 }
 
@@ -48,21 +60,38 @@ describe('Opportunities in the browser', () => {
     const me = await apiCall<{ user: { id: number; name: string } }>(page, 'GET', '/auth/me');
 
     // The small-project process and its first two stages.
-    const processes = await apiCall<{ items: { id: number; name: string; templateKey: string | null }[] }>(page, 'GET', '/sales-processes');
-    const small = processes.items.find((p) => p.templateKey === 'small') ?? processes.items.find((p) => p.name.includes('小项目'));
+    const processes = await apiCall<{ items: { id: number; name: string; templateKey: string | null }[] }>(
+      page,
+      'GET',
+      '/sales-processes',
+    );
+    const small =
+      processes.items.find((p) => p.templateKey === 'small') ?? processes.items.find((p) => p.name.includes('小项目'));
     assert.ok(small, 'the demo has the 小项目 process');
     const process = await apiCall<{ stages: Stage[] }>(page, 'GET', `/sales-processes/${small.id}`);
     const [first, second] = [...process.stages].sort((x, y) => x.position - y.position);
     assert.ok(first && second);
 
     // A card of the rep's in the first column: a fresh one with a unique name, on an account of theirs.
-    const mine = await apiCall<{ items: { accountId: number }[] }>(page, 'GET', `/opportunities?ownerId=${me.user.id}&limit=1`);
-    const accounts = await apiCall<{ items: { id: number; ownerId: number | null }[] }>(page, 'GET', '/accounts?limit=100');
+    const mine = await apiCall<{ items: { accountId: number }[] }>(
+      page,
+      'GET',
+      `/opportunities?ownerId=${me.user.id}&limit=1`,
+    );
+    const accounts = await apiCall<{ items: { id: number; ownerId: number | null }[] }>(
+      page,
+      'GET',
+      '/accounts?limit=100',
+    );
     const accountId = mine.items[0]?.accountId ?? accounts.items.find((a) => a.ownerId === me.user.id)?.id;
     assert.ok(accountId, 'the rep has an account');
     const name = `E2E 阶段推进 ${Date.now().toString(36)}`;
     const opp = await apiCall<{ id: number; stageId: number }>(page, 'POST', '/opportunities', {
-      accountId, name, processId: small.id, amount: 8_800_000, expectedCloseDate: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
+      accountId,
+      name,
+      processId: small.id,
+      amount: 8_800_000,
+      expectedCloseDate: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
     });
     assert.equal(opp.stageId, first.id, 'a new opportunity starts in the first stage');
 
@@ -89,21 +118,28 @@ describe('Opportunities in the browser', () => {
     await drag(page, card, secondCol);
     const dialog = page.locator('.ant-modal').filter({ has: page.getByTestId('evidence-dialog-body') });
     await settled(dialog);
-    for (const e of first.evidence) assert.ok((await dialog.innerText()).includes(e.label), `the dialog lists "${e.label}"`);
+    for (const evidenceItem of first.evidence)
+      assert.ok((await dialog.innerText()).includes(evidenceItem.label), `the dialog lists "${evidenceItem.label}"`);
 
     // Confirming with nothing given: the server's 422 lists what is missing, in the dialog.
     await page.getByTestId('move-confirm').click();
     await page.getByTestId('evidence-missing').waitFor();
-    assert.match(await visibleText(page.getByTestId('evidence-missing')), new RegExp(`还缺 ${first.evidence.length} 项证据`));
+    assert.match(
+      await visibleText(page.getByTestId('evidence-missing')),
+      new RegExp(`还缺 ${first.evidence.length} 项证据`),
+    );
 
     // Tick every item; write the note where one is asked for.
     const note = '客户 CIO 在 11 月 20 日的会上确认了需求';
-    for (const e of first.evidence) {
-      if (e.requires === 'note') await page.getByTestId(`evidence-note-${e.key}`).fill(note);
-      const box = page.getByTestId(`evidence-${e.key}`);
+    for (const evidenceItem of first.evidence) {
+      if (evidenceItem.requires === 'note') await page.getByTestId(`evidence-note-${evidenceItem.key}`).fill(note);
+      const box = page.getByTestId(`evidence-${evidenceItem.key}`);
       if (!(await box.isChecked())) await box.check();
     }
-    assert.ok(first.evidence.some((e) => e.requires === 'note'), 'the first stage asks for a note');
+    assert.ok(
+      first.evidence.some((e) => e.requires === 'note'),
+      'the first stage asks for a note',
+    );
     await shot(page, 'evidence-dialog', false);
     await page.getByTestId('move-confirm').click();
     await dialog.waitFor({ state: 'hidden' });
@@ -120,7 +156,8 @@ describe('Opportunities in the browser', () => {
     assert.match(await visibleText(page.getByTestId('opp-stage')), new RegExp(second.name));
     // What the new stage asks for: its evidence, to be given when leaving it.
     const panel = await visibleText(page.getByTestId('stage-panel'));
-    for (const e of second.evidence) assert.ok(panel.includes(e.label), `the stage panel lists "${e.label}"`);
+    for (const evidenceItem of second.evidence)
+      assert.ok(panel.includes(evidenceItem.label), `the stage panel lists "${evidenceItem.label}"`);
     await page.getByRole('tab', { name: '阶段历史' }).click();
     const entries = page.getByTestId('stage-history-entry');
     await entries.first().waitFor();
@@ -129,7 +166,8 @@ describe('Opportunities in the browser', () => {
     const leftText = await visibleText(left);
     assert.match(leftText, /推进/);
     assert.ok(leftText.includes(note), 'the note given as evidence is shown');
-    for (const e of first.evidence) assert.ok(leftText.includes(e.label), `the evidence "${e.label}" is listed`);
+    for (const evidenceItem of first.evidence)
+      assert.ok(leftText.includes(evidenceItem.label), `the evidence "${evidenceItem.label}" is listed`);
     assert.match(await visibleText(entries.first()), /当前阶段/);
     await page.waitForTimeout(400); // the tab's ink bar slides in
     await shot(page, 'opportunity-page');
@@ -138,40 +176,70 @@ describe('Opportunities in the browser', () => {
     await page.getByRole('tab', { name: '动态' }).click();
     const move = page.getByTestId('event-stage_moved').first();
     const moveText = await visibleText(move);
-    assert.ok(moveText.includes(first.name) && moveText.includes(second.name), `the move ${first.name} → ${second.name}: ${moveText}`);
+    assert.ok(
+      moveText.includes(first.name) && moveText.includes(second.name),
+      `the move ${first.name} → ${second.name}: ${moveText}`,
+    );
     assert.match(moveText, new RegExp(`提交证据 ${first.evidence.length} 项`));
     await shot(page, 'opportunity-timeline');
 
     // The one 422 is the refused move above (the browser logs every error answer).
-    assert.deepEqual(app.errors.filter((e) => !/status of 422/.test(e)), []);
+    assert.deepEqual(
+      app.errors.filter((e) => !/status of 422/.test(e)),
+      [],
+    );
     await page.close();
   });
 
-  test('record a stage\'s evidence as it is collected, see the progress, and find it in the move dialog', async () => {
+  test("record a stage's evidence as it is collected, see the progress, and find it in the move dialog", async () => {
     const { page, me, small, first, second } = await repOnSmallProcess();
     const noted = first.evidence.find((e) => e.requires === 'note');
     const other = first.evidence.find((e) => e !== noted);
     assert.ok(noted && other, 'the first stage asks for a note and something else');
-    const accounts = await apiCall<{ items: { id: number; ownerId: number | null }[] }>(page, 'GET', '/accounts?limit=100');
+    const accounts = await apiCall<{ items: { id: number; ownerId: number | null }[] }>(
+      page,
+      'GET',
+      '/accounts?limit=100',
+    );
     const accountId = accounts.items.find((a) => a.ownerId === me.user.id)?.id;
     assert.ok(accountId, 'the rep owns an account');
     const opp = await apiCall<{ id: number }>(page, 'POST', '/opportunities', {
-      accountId, name: `E2E 随做随记 ${Date.now().toString(36)}`, processId: small.id, amount: 5_600_000, expectedCloseDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+      accountId,
+      name: `E2E 随做随记 ${Date.now().toString(36)}`,
+      processId: small.id,
+      amount: 5_600_000,
+      expectedCloseDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
     });
 
     // The stage panel: nothing recorded yet; writing the note ticks the item, saving records it.
     await page.goto(`${app.url}/opportunities/${opp.id}`);
     const panel = page.getByTestId('stage-panel');
-    await panel.getByTestId('evidence-progress').filter({ hasText: `0/${first.evidence.length}` }).waitFor();
+    await panel
+      .getByTestId('evidence-progress')
+      .filter({ hasText: `0/${first.evidence.length}` })
+      .waitFor();
     const note = '客户 CIO 在技术交流会上确认了需求';
     await panel.getByTestId(`evidence-note-${noted.key}`).fill(note);
     assert.equal(await panel.getByTestId(`evidence-${noted.key}`).isChecked(), true, 'writing the note ticks the item');
     await panel.getByTestId('evidence-save').click();
-    await panel.getByTestId('evidence-progress').filter({ hasText: `1/${first.evidence.length} 已提交` }).waitFor();
-    assert.equal(await visibleText(page.getByTestId('path-evidence')), `证据 1/${first.evidence.length}`, 'the stage path shows it too');
+    await panel
+      .getByTestId('evidence-progress')
+      .filter({ hasText: `1/${first.evidence.length} 已提交` })
+      .waitFor();
+    assert.equal(
+      await visibleText(page.getByTestId('path-evidence')),
+      `证据 1/${first.evidence.length}`,
+      'the stage path shows it too',
+    );
     assert.equal(await panel.getByTestId('evidence-save').count(), 0, 'nothing left to save');
-    const saved = await apiCall<{ evidence: { key: string; note: string | null }[]; evidenceStatus: { given: number; required: number } }>(page, 'GET', `/opportunities/${opp.id}`);
-    assert.deepEqual(saved.evidence.map((e) => [e.key, e.note]), [[noted.key, note]]);
+    const saved = await apiCall<{
+      evidence: { key: string; note: string | null }[];
+      evidenceStatus: { given: number; required: number };
+    }>(page, 'GET', `/opportunities/${opp.id}`);
+    assert.deepEqual(
+      saved.evidence.map((e) => [e.key, e.note]),
+      [[noted.key, note]],
+    );
     await shot(page, 'opportunity-stage-evidence', false);
 
     // The move dialog starts from what was recorded: the item ticked with its note, the rest still to give.
@@ -189,10 +257,21 @@ describe('Opportunities in the browser', () => {
 
     // In the next stage the gathering starts over; the stage history keeps what the move gave.
     await page.getByTestId('opp-stage').filter({ hasText: second.name }).waitFor();
-    await panel.getByTestId('evidence-progress').filter({ hasText: `0/${second.evidence.length}` }).waitFor();
-    const history = await apiCall<{ items: { stageId: number; exitEvidence: { key: string; note?: string | null }[] }[] }>(page, 'GET', `/opportunities/${opp.id}/stage-history`);
-    assert.equal(history.items.find((h) => h.stageId === first.id)!.exitEvidence.find((e) => e.key === noted.key)?.note, note);
-    assert.deepEqual(app.errors.filter((e) => !/status of 422/.test(e)), []);
+    await panel
+      .getByTestId('evidence-progress')
+      .filter({ hasText: `0/${second.evidence.length}` })
+      .waitFor();
+    const history = await apiCall<{
+      items: { stageId: number; exitEvidence: { key: string; note?: string | null }[] }[];
+    }>(page, 'GET', `/opportunities/${opp.id}/stage-history`);
+    assert.equal(
+      history.items.find((h) => h.stageId === first.id)!.exitEvidence.find((e) => e.key === noted.key)?.note,
+      note,
+    );
+    assert.deepEqual(
+      app.errors.filter((e) => !/status of 422/.test(e)),
+      [],
+    );
     await page.close();
   });
 
@@ -205,23 +284,49 @@ describe('Opportunities in the browser', () => {
     const won = await apiCall<{ total: number }>(page, 'GET', '/opportunities?status=won&limit=1');
     await page.goto(`${app.url}/opportunities/list?status=won&sort=-amount`);
     await page.getByTestId('export-opportunities').hover();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'CSV（UTF-8）' }).click()]);
-    const csv = fs.readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '').trimEnd().split('\r\n');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('menuitem', { name: 'CSV（UTF-8）' }).click(),
+    ]);
+    const csv = fs
+      .readFileSync(await download.path(), 'utf8')
+      .replace(/^\ufeff/, '')
+      .trimEnd()
+      .split('\r\n');
     assert.ok(won.total > 0, 'the demo has won opportunities');
     assert.equal(csv.length - 1, won.total);
-    assert.ok(csv.slice(1).every((line) => line.includes(',赢单,')), 'only won ones');
+    assert.ok(
+      csv.slice(1).every((line) => line.includes(',赢单,')),
+      'only won ones',
+    );
 
     // Needs attention: the three counts are the server's.
-    const attention = await apiCall<{ total: number; counts: { stalled: number; no_plan: number; advantage_lost: number }; items: { id: number }[] }>(page, 'GET', '/opportunities/attention?limit=20');
+    const attention = await apiCall<{
+      total: number;
+      counts: { stalled: number; no_plan: number; advantage_lost: number };
+      items: { id: number }[];
+    }>(page, 'GET', '/opportunities/attention?limit=20');
     await page.goto(`${app.url}/opportunities/list?tab=attention`);
-    for (const p of ['stalled', 'no_plan', 'advantage_lost'] as const) {
-      await page.getByTestId(`attention-${p}`).filter({ hasText: String(attention.counts[p]) }).waitFor();
+    for (const problem of ['stalled', 'no_plan', 'advantage_lost'] as const) {
+      await page
+        .getByTestId(`attention-${problem}`)
+        .filter({ hasText: String(attention.counts[problem]) })
+        .waitFor();
     }
-    await page.locator('.ant-pagination-total-text').filter({ hasText: `共 ${attention.total} 条` }).waitFor();
+    await page
+      .locator('.ant-pagination-total-text')
+      .filter({ hasText: `共 ${attention.total} 条` })
+      .waitFor();
     await shot(page, 'opportunity-attention');
 
     // A pipeline review of a planless deal: the next action with a date becomes its next step, and "no plan" goes.
-    const planless = (await apiCall<{ items: { id: number; problems: string[] }[] }>(page, 'GET', '/opportunities/attention?problem=no_plan&limit=1')).items[0]!;
+    const planless = (
+      await apiCall<{ items: { id: number; problems: string[] }[] }>(
+        page,
+        'GET',
+        '/opportunities/attention?problem=no_plan&limit=1',
+      )
+    ).items[0]!;
     await page.goto(`${app.url}/opportunities/${planless.id}?tab=reviews`);
     await page.locator('#nextAction').fill('陪同客户参观样板工厂');
     await page.locator('#nextActionDate').click();
@@ -230,18 +335,37 @@ describe('Opportunities in the browser', () => {
     await page.locator('.ant-select-dropdown .ant-select-item-option').filter({ hasText: '执行不力' }).click();
     await page.getByRole('button', { name: '记录盘问' }).click();
     await page.getByText('已记录盘问，并更新了商机的下一步').waitFor();
-    const planned = await apiCall<{ nextStep: string | null; problems: string[] }>(page, 'GET', `/opportunities/${planless.id}`);
+    const planned = await apiCall<{ nextStep: string | null; problems: string[] }>(
+      page,
+      'GET',
+      `/opportunities/${planless.id}`,
+    );
     assert.equal(planned.nextStep, '陪同客户参观样板工厂');
     assert.ok(!planned.problems.includes('no_plan'), planned.problems.join());
-    await page.locator('.ant-list-item').filter({ hasText: '陪同客户参观样板工厂' }).filter({ hasText: '执行不力' }).waitFor();
+    await page
+      .locator('.ant-list-item')
+      .filter({ hasText: '陪同客户参观样板工厂' })
+      .filter({ hasText: '执行不力' })
+      .waitFor();
     await shot(page, 'opportunity-review');
 
     // Marking the advantage lost asks why (the weekly review reads it); the reason is in the history.
-    const open = await apiCall<{ items: { id: number }[] }>(page, 'GET', '/opportunities/attention?problem=no_plan&limit=20');
+    const open = await apiCall<{ items: { id: number }[] }>(
+      page,
+      'GET',
+      '/opportunities/attention?problem=no_plan&limit=20',
+    );
     let unmarked: number | undefined;
-    for (const o of open.items) {
-      const d = await apiCall<{ advantageMarked: boolean; permissions: { manage: boolean } }>(page, 'GET', `/opportunities/${o.id}`);
-      if (!d.advantageMarked && d.permissions.manage) { unmarked = o.id; break; }
+    for (const opportunity of open.items) {
+      const detail = await apiCall<{ advantageMarked: boolean; permissions: { manage: boolean } }>(
+        page,
+        'GET',
+        `/opportunities/${opportunity.id}`,
+      );
+      if (!detail.advantageMarked && detail.permissions.manage) {
+        unmarked = opportunity.id;
+        break;
+      }
     }
     assert.ok(unmarked, 'the manager has an unmarked deal');
     await page.goto(`${app.url}/opportunities/${unmarked}`);
@@ -254,8 +378,15 @@ describe('Opportunities in the browser', () => {
     await page.getByTestId('advantage-reason').fill('客户新任总经理倾向竞品方案');
     await marking.locator('.ant-modal-footer .ant-btn-primary').click();
     await page.getByText('已标记为优势丧失').first().waitFor();
-    const history = await apiCall<{ items: { field: string; reason: string | null }[] }>(page, 'GET', `/opportunities/${unmarked}/history`);
-    assert.ok(history.items.some((h) => h.field === 'advantage_lost' && h.reason === '客户新任总经理倾向竞品方案'), JSON.stringify(history.items));
+    const history = await apiCall<{ items: { field: string; reason: string | null }[] }>(
+      page,
+      'GET',
+      `/opportunities/${unmarked}/history`,
+    );
+    assert.ok(
+      history.items.some((h) => h.field === 'advantage_lost' && h.reason === '客户新任总经理倾向竞品方案'),
+      JSON.stringify(history.items),
+    );
 
     // New opportunity from the board: the process of the board is preselected.
     await page.goto(`${app.url}/opportunities/board`);
@@ -264,16 +395,27 @@ describe('Opportunities in the browser', () => {
     await page.getByTestId('new-opportunity').click();
     const modal = page.locator('.ant-modal').filter({ hasText: '新建商机' });
     await settled(modal);
-    assert.ok((await modal.innerText()).includes(boardProcess), 'the board\'s process is preselected');
+    assert.ok((await modal.innerText()).includes(boardProcess), "the board's process is preselected");
     await shot(page, 'opportunity-new', false);
     await modal.getByRole('button', { name: /取\s*消/ }).click();
 
     // An opportunity with a saved strategy: the wizard starts from its answers; starting over asks question 1.
-    const list = await apiCall<{ items: { id: number }[] }>(page, 'GET', '/opportunities?status=open&limit=50&sort=-amount');
+    const list = await apiCall<{ items: { id: number }[] }>(
+      page,
+      'GET',
+      '/opportunities?status=open&limit=50&sort=-amount',
+    );
     let target: number | undefined;
-    for (const o of list.items) {
-      const insight = await apiCall<{ strategy: unknown; qualificationScore: number }>(page, 'GET', `/opportunities/${o.id}/insight`);
-      if (insight.strategy && insight.qualificationScore > 0) { target = o.id; break; }
+    for (const opportunity of list.items) {
+      const insight = await apiCall<{ strategy: unknown; qualificationScore: number }>(
+        page,
+        'GET',
+        `/opportunities/${opportunity.id}/insight`,
+      );
+      if (insight.strategy && insight.qualificationScore > 0) {
+        target = opportunity.id;
+        break;
+      }
     }
     assert.ok(target, 'the demo has an opportunity with a qualification and a win strategy');
     const insight = await apiCall<{ qualificationScore: number }>(page, 'GET', `/opportunities/${target}/insight`);
@@ -295,7 +437,11 @@ describe('Opportunities in the browser', () => {
 
   test('a customer buying again starts at a later stage, with the evidence of the stage skipped', async () => {
     const { page, me, small, first, second } = await repOnSmallProcess();
-    const accounts = await apiCall<{ items: { id: number; name: string; ownerId: number | null }[] }>(page, 'GET', '/accounts?limit=100');
+    const accounts = await apiCall<{ items: { id: number; name: string; ownerId: number | null }[] }>(
+      page,
+      'GET',
+      '/accounts?limit=100',
+    );
     const account = accounts.items.find((a) => a.ownerId === me.user.id);
     assert.ok(account, 'the rep owns an account');
 
@@ -315,15 +461,19 @@ describe('Opportunities in the browser', () => {
     // Starting at the second stage skips the first: its checklist appears, the same as in the move dialog.
     const entry = page.getByTestId('entry-evidence');
     const listed = await visibleText(entry);
-    for (const e of first.evidence) assert.ok(listed.includes(e.label), `the dialog lists "${e.label}"`);
+    for (const evidenceItem of first.evidence)
+      assert.ok(listed.includes(evidenceItem.label), `the dialog lists "${evidenceItem.label}"`);
     await modal.locator('.ant-modal-footer .ant-btn-primary').click();
     await entry.getByTestId('evidence-missing').waitFor();
-    assert.match(await visibleText(entry.getByTestId('evidence-missing')), new RegExp(`还缺 ${first.evidence.length} 项证据`));
+    assert.match(
+      await visibleText(entry.getByTestId('evidence-missing')),
+      new RegExp(`还缺 ${first.evidence.length} 项证据`),
+    );
 
     const note = '老客户二期扩产，需求已在年度会上确认';
-    for (const e of first.evidence) {
-      if (e.requires === 'note') await entry.getByTestId(`evidence-note-${e.key}`).fill(note);
-      const box = entry.getByTestId(`evidence-${e.key}`);
+    for (const evidenceItem of first.evidence) {
+      if (evidenceItem.requires === 'note') await entry.getByTestId(`evidence-note-${evidenceItem.key}`).fill(note);
+      const box = entry.getByTestId(`evidence-${evidenceItem.key}`);
       if (!(await box.isChecked())) await box.check();
     }
     await shot(page, 'opportunity-new-later-stage', false);
@@ -346,7 +496,10 @@ describe('Opportunities in the browser', () => {
     const toWon = page.locator('.ant-modal').filter({ has: page.getByTestId('evidence-dialog-body') });
     await settled(toWon);
     assert.match(await visibleText(toWon), /成交/);
-    assert.deepEqual(app.errors.filter((e) => !/status of 422/.test(e)), []);
+    assert.deepEqual(
+      app.errors.filter((e) => !/status of 422/.test(e)),
+      [],
+    );
     await page.close();
   });
 
@@ -355,19 +508,29 @@ describe('Opportunities in the browser', () => {
     await signIn(page, app.url, 'presales@demo.keyline.dev', 'keyline-demo');
     await page.waitForURL(`${app.url}/`);
     const me = await apiCall<{ user: { id: number } }>(page, 'GET', '/auth/me');
-    const open = await apiCall<{ items: { id: number; name: string; ownerId: number; processId: number }[] }>(page, 'GET', '/opportunities?status=open&limit=50&sort=-amount');
-    const o = open.items.find((x) => x.ownerId !== me.user.id);
-    assert.ok(o, 'the demo puts presales on the team of others\' deals');
-    const detail = await apiCall<{ permissions: Record<string, boolean> }>(page, 'GET', `/opportunities/${o.id}`);
+    const open = await apiCall<{ items: { id: number; name: string; ownerId: number; processId: number }[] }>(
+      page,
+      'GET',
+      '/opportunities?status=open&limit=50&sort=-amount',
+    );
+    const opportunity = open.items.find((x) => x.ownerId !== me.user.id);
+    assert.ok(opportunity, "the demo puts presales on the team of others' deals");
+    const detail = await apiCall<{ permissions: Record<string, boolean> }>(
+      page,
+      'GET',
+      `/opportunities/${opportunity.id}`,
+    );
     assert.deepEqual(detail.permissions, { edit: false, contribute: true, manage: false });
 
-    await page.goto(`${app.url}/opportunities/board?processId=${o.processId}&q=${encodeURIComponent(o.name)}`);
-    const card = page.locator(`[data-opp-id="${o.id}"]`);
+    await page.goto(
+      `${app.url}/opportunities/board?processId=${opportunity.processId}&q=${encodeURIComponent(opportunity.name)}`,
+    );
+    const card = page.locator(`[data-opp-id="${opportunity.id}"]`);
     await card.waitFor();
     assert.equal(await card.getAttribute('data-movable'), 'false');
     assert.equal(await card.getByTestId('card-menu').count(), 0, 'no "move to" menu');
 
-    await page.goto(`${app.url}/opportunities/${o.id}`);
+    await page.goto(`${app.url}/opportunities/${opportunity.id}`);
     await page.getByTestId('opp-title').waitFor();
     assert.equal(await page.getByTestId('move-stage').count(), 0);
     assert.equal(await page.getByTestId('opp-more').count(), 0, 'no close or reopen');
@@ -376,9 +539,12 @@ describe('Opportunities in the browser', () => {
     const drawer = page.locator('.ant-drawer');
     await settled(drawer);
     await drawer.getByTestId('edit-lead-only').waitFor();
-    assert.equal(await drawer.locator('#amount').isDisabled(), true, 'the amount is the owner\'s');
-    assert.equal(await drawer.locator('#description').isDisabled(), false, 'the description is anyone\'s on the team');
-    assert.deepEqual(app.errors.filter((e) => !/status of 422/.test(e)), []);
+    assert.equal(await drawer.locator('#amount').isDisabled(), true, "the amount is the owner's");
+    assert.equal(await drawer.locator('#description').isDisabled(), false, "the description is anyone's on the team");
+    assert.deepEqual(
+      app.errors.filter((e) => !/status of 422/.test(e)),
+      [],
+    );
     await page.close();
   });
 });

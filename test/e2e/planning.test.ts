@@ -55,7 +55,9 @@ describe('Planning calculators in the browser', () => {
     assert.equal(await visibleText(page.getByText('Standard funnel and headcount')), 'Standard funnel and headcount');
     assert.equal(await visibleText(page.getByTestId('calc-reps').locator('.ant-statistic-content-value')), '13');
     await page.getByTestId('calc-funnel-gap').locator('[role="img"] svg text').first().waitFor({ state: 'visible' });
-    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as number;
+    const overflow = (await page.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    )) as number;
     assert.ok(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`);
     await shot(page, 'planning-calculators-en-phone');
     // Back to Chinese, as the demo manager is used elsewhere.

@@ -14,24 +14,34 @@ import { apiCall, browserSuite, settled, shot, signIn, TIMEOUT, visibleText, pic
 const app = browserSuite();
 const ADMIN = { email: 'admin@demo.keyline.dev', password: 'keyline-demo' };
 
-interface Stage { id: number; name: string; probability: number; evidence: { key: string; label: string; requires: string }[] }
+interface Stage {
+  id: number;
+  name: string;
+  probability: number;
+  evidence: { key: string; label: string; requires: string }[];
+}
 
 /** Drags with real pointer events in small steps, as dnd-kit's pointer sensor expects. */
 async function drag(page: Page, from: Locator, to: Locator) {
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  assert.ok(a && b, 'handle and target are on screen');
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  const fromBox = await from.boundingBox();
+  const toBox = await to.boundingBox();
+  assert.ok(fromBox && toBox, 'handle and target are on screen');
+  await page.mouse.move(fromBox.x + fromBox.width / 2, fromBox.y + fromBox.height / 2);
   await page.mouse.down();
-  await page.mouse.move(a.x + a.width / 2 + 4, a.y + a.height / 2 + 8, { steps: 4 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 20 });
+  await page.mouse.move(fromBox.x + fromBox.width / 2 + 4, fromBox.y + fromBox.height / 2 + 8, { steps: 4 });
+  await page.mouse.move(toBox.x + toBox.width / 2, toBox.y + toBox.height / 2, { steps: 20 });
   await page.mouse.up();
 }
 
 /** The stage headers of the open editor, as "n. name p%". */
 async function stageHeaders(editor: Locator): Promise<string[]> {
   const texts = await editor.locator('[data-testid^="stage-header-"]').allInnerTexts();
-  return texts.map((x) => x.replace(/\s+/g, ' ').replace(/ \d+ 项证据| 成交阶段/g, '').trim());
+  return texts.map((text) =>
+    text
+      .replace(/\s+/g, ' ')
+      .replace(/ \d+ 项证据| 成交阶段/g, '')
+      .trim(),
+  );
 }
 
 describe('Sales processes in the browser', () => {
@@ -72,7 +82,9 @@ describe('Sales processes in the browser', () => {
     await stage.getByRole('spinbutton').first().fill('25');
     await stage.getByTestId('stage-save').click();
     // Said in Chinese from the problem's { min, max }, not the server's English (issue 11).
-    await stage.locator('.ant-form-item-explain-error', { hasText: /^应介于 0–20 之间$/ }).waitFor({ timeout: TIMEOUT });
+    await stage
+      .locator('.ant-form-item-explain-error', { hasText: /^应介于 0–20 之间$/ })
+      .waitFor({ timeout: TIMEOUT });
 
     await page.reload();
     await page.getByTestId('processes-table').getByText(name).click();
@@ -88,18 +100,29 @@ describe('Sales processes in the browser', () => {
     assert.match(await visibleText(saved.locator('.ant-select')), /需要填写说明/);
     assert.match(await visibleText(page.getByTestId('stage-header-1')), /15%/);
 
-    const list = await (await page.request.get(`${app.url}/api/v1/sales-processes?includeInactive=true`)).json() as { items: { id: number; name: string }[] };
+    const list = (await (await page.request.get(`${app.url}/api/v1/sales-processes?includeInactive=true`)).json()) as {
+      items: { id: number; name: string }[];
+    };
     const id = list.items.find((p) => p.name === name)?.id;
     assert.ok(id, 'the copied process is listed');
-    const full = await (await page.request.get(`${app.url}/api/v1/sales-processes/${id}`)).json() as { stages: Stage[] };
+    const full = (await (await page.request.get(`${app.url}/api/v1/sales-processes/${id}`)).json()) as {
+      stages: Stage[];
+    };
     assert.equal(full.stages[1]!.probability, 15);
-    assert.deepEqual(full.stages[1]!.evidence.at(-1), { key: 'decision_maker_met', label: 'Decision maker met 决策人已见面', requires: 'note' });
+    assert.deepEqual(full.stages[1]!.evidence.at(-1), {
+      key: 'decision_maker_met',
+      label: 'Decision maker met 决策人已见面',
+      requires: 'note',
+    });
 
     await page.getByTestId('stage-header-1').scrollIntoViewIfNeeded();
     await page.waitForTimeout(300);
     await shot(page, 'sales-process-editor', false);
     // The one 400 is the refused probability above.
-    assert.deepEqual(app.errors.filter((e) => !/status of 400/.test(e)), []);
+    assert.deepEqual(
+      app.errors.filter((e) => !/status of 400/.test(e)),
+      [],
+    );
     await page.close();
   });
 
@@ -134,7 +157,13 @@ describe('Sales processes in the browser', () => {
     await editor.locator('.ant-collapse-item-active').filter({ hasText: '合同审批' }).waitFor();
     await page.getByTestId('stage-header-3').click();
     await editor.locator('.ant-collapse-item-active').waitFor({ state: 'detached' });
-    assert.deepEqual(await stageHeaders(editor), ['1. 意向 20%', '2. 方案 35%', '3. 谈判 70%', '4. 合同审批 80%', '5. 成交 100%']);
+    assert.deepEqual(await stageHeaders(editor), [
+      '1. 意向 20%',
+      '2. 方案 35%',
+      '3. 谈判 70%',
+      '4. 合同审批 80%',
+      '5. 成交 100%',
+    ]);
 
     // Drag 意向 onto 方案: in its new place it needs a probability of 35%–70%.
     await drag(page, page.getByTestId('stage-drag-0'), page.getByTestId('stage-header-1'));
@@ -144,7 +173,13 @@ describe('Sales processes in the browser', () => {
     await page.getByTestId('stage-fit-save').click();
     await page.getByText('阶段顺序已保存').waitFor({ timeout: TIMEOUT });
     await page.getByTestId('stage-header-0').filter({ hasText: '方案' }).waitFor();
-    assert.deepEqual(await stageHeaders(editor), ['1. 方案 35%', '2. 意向 40%', '3. 谈判 70%', '4. 合同审批 80%', '5. 成交 100%']);
+    assert.deepEqual(await stageHeaders(editor), [
+      '1. 方案 35%',
+      '2. 意向 40%',
+      '3. 谈判 70%',
+      '4. 合同审批 80%',
+      '5. 成交 100%',
+    ]);
 
     // Remove 合同审批, confirming first.
     await page.getByTestId('stage-menu-3').click();
@@ -158,7 +193,13 @@ describe('Sales processes in the browser', () => {
     const id = processes.items.find((p) => p.name === name)!.id;
     const account = (await apiCall<{ items: { id: number }[] }>(page, 'GET', '/accounts?limit=1')).items[0]!;
     const oppName = `阶段占用测试${Date.now().toString(36)}`;
-    await apiCall(page, 'POST', '/opportunities', { accountId: account.id, name: oppName, processId: id, amount: 100_000_00, expectedCloseDate: '2027-06-30' });
+    await apiCall(page, 'POST', '/opportunities', {
+      accountId: account.id,
+      name: oppName,
+      processId: id,
+      amount: 100_000_00,
+      expectedCloseDate: '2027-06-30',
+    });
     await page.getByTestId('stage-menu-0').click();
     await page.locator('.ant-dropdown:visible').getByText('删除阶段').click();
     await settled(page.locator('.ant-modal').filter({ hasText: '删除阶段“方案”？' }));
@@ -173,12 +214,23 @@ describe('Sales processes in the browser', () => {
     await editor.waitFor();
     assert.deepEqual(await stageHeaders(editor), ['1. 方案 35%', '2. 意向 40%', '3. 谈判 70%', '4. 成交 100%']);
     const full = await apiCall<{ stages: Stage[] }>(page, 'GET', `/sales-processes/${id}`);
-    assert.deepEqual(full.stages.map((s) => [s.name, s.probability]), [['方案', 35], ['意向', 40], ['谈判', 70], ['成交', 100]]);
+    assert.deepEqual(
+      full.stages.map((s) => [s.name, s.probability]),
+      [
+        ['方案', 35],
+        ['意向', 40],
+        ['谈判', 70],
+        ['成交', 100],
+      ],
+    );
     await page.getByTestId('stage-header-0').click();
     await editor.locator('.ant-collapse-item-active').waitFor({ state: 'detached' });
     await shot(page, 'sales-process-stages', false);
     // The only refusals are the first test's probability (400) and the stage in use here (409).
-    assert.deepEqual(app.errors.filter((e) => !/status of 40[09]/.test(e)), []);
+    assert.deepEqual(
+      app.errors.filter((e) => !/status of 40[09]/.test(e)),
+      [],
+    );
     await page.close();
   });
 

@@ -11,7 +11,10 @@ const app = browserSuite();
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
 
 describe('Tasks, reminders and the weekly review in the browser', () => {
-  for (const view of [{ lang: 'zh', locale: 'zh-CN', viewport: { width: 1440, height: 900 }, phone: false }, { lang: 'en', locale: 'en-US', viewport: { width: 390, height: 844 }, phone: true }]) {
+  for (const view of [
+    { lang: 'zh', locale: 'zh-CN', viewport: { width: 1440, height: 900 }, phone: false },
+    { lang: 'en', locale: 'en-US', viewport: { width: 390, height: 844 }, phone: true },
+  ]) {
     test(`tasks, the bell and the weekly review (${view.lang}${view.phone ? ', phone' : ''})`, async () => {
       const page = await app.page({ viewport: view.viewport, locale: view.locale, phone: view.phone });
       await signIn(page, app.url, MANAGER.email, MANAGER.password);
@@ -30,7 +33,11 @@ describe('Tasks, reminders and the weekly review in the browser', () => {
       const row = page.getByTestId('task-table').getByText(title);
       await row.waitFor();
       await shot(page, `rhythm-tasks-${view.lang}`);
-      const dueToday = await apiCall<{ items: { id: number; title: string }[] }>(page, 'GET', '/tasks?due=today&limit=200');
+      const dueToday = await apiCall<{ items: { id: number; title: string }[] }>(
+        page,
+        'GET',
+        '/tasks?due=today&limit=200',
+      );
       const task = dueToday.items.find((x) => x.title === title);
       assert.ok(task, 'listed as due today');
       await page.getByTestId(`task-tick-${task.id}`).click();
@@ -43,7 +50,10 @@ describe('Tasks, reminders and the weekly review in the browser', () => {
 
       await page.goto(`${app.url}/weekly-review`);
       await page.getByTestId('review-table').locator('.ant-table-row').first().waitFor();
-      assert.match(await page.getByTestId('review-table').locator('.ant-table-tbody').innerText(), view.lang === 'zh' ? /本周讨论|30 天判断|15 天检查/ : /Weekly look|30-day|15-day/);
+      assert.match(
+        await page.getByTestId('review-table').locator('.ant-table-tbody').innerText(),
+        view.lang === 'zh' ? /本周讨论|30 天判断|15 天检查/ : /Weekly look|30-day|15-day/,
+      );
       await shot(page, `rhythm-weekly-review-${view.lang}`);
     });
   }

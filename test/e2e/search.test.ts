@@ -17,7 +17,11 @@ describe('Global search in the browser', () => {
     const page = await app.page({ viewport: { width: 1440, height: 900 } });
     await signIn(page, app.url, REP.email, REP.password);
     await page.waitForURL(`${app.url}/`);
-    const { items } = await apiCall<{ items: { name: string; accountId: number }[] }>(page, 'GET', '/contacts?limit=1&sort=name');
+    const { items } = await apiCall<{ items: { name: string; accountId: number }[] }>(
+      page,
+      'GET',
+      '/contacts?limit=1&sort=name',
+    );
     const contact = items[0]!;
 
     await page.locator('body').press('/');
@@ -40,8 +44,8 @@ describe('Global search in the browser', () => {
     await box.fill(contact.name);
     await contacts.getByText(contact.name, { exact: true }).first().waitFor();
     const options = page.getByRole('option');
-    const n = await options.count();
-    for (let i = 0; i < n; i++) {
+    const count = await options.count();
+    for (let i = 0; i < count; i++) {
       if ((await options.nth(i).innerText()).startsWith(contact.name)) break;
       await box.press('ArrowDown');
     }
@@ -70,7 +74,9 @@ describe('Global search in the browser', () => {
     await box.fill(part);
     const accounts = page.getByTestId('search-group-accounts');
     assert.match(await visibleText(accounts), /Accounts · \d+/);
-    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as number;
+    const overflow = (await page.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    )) as number;
     assert.ok(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`);
     await shot(page, 'search-en-phone', false);
     await box.fill('zzzzqqqq');

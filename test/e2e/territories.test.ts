@@ -21,8 +21,8 @@ describe('Territories and rules in the browser', () => {
     await page.getByTestId('rules-form').waitFor();
     await page.getByTestId('recompute-tiers').click();
     const result = await visibleText(page.getByTestId('recompute-result'));
-    const m = /已重新计算 (\d+) 个客户/.exec(result);
-    assert.ok(m && Number(m[1]) > 0, result);
+    const match = /已重新计算 (\d+) 个客户/.exec(result);
+    assert.ok(match && Number(match[1]) > 0, result);
     await page.locator('[role="img"] svg text').first().waitFor({ state: 'visible', timeout: TIMEOUT });
     await page.waitForTimeout(600);
     await shot(page, 'territories-rules');
@@ -66,7 +66,10 @@ describe('Territories and rules in the browser', () => {
     assert.match(await visibleText(page.getByTestId('territory-preview-result')), /规则冲突/);
     await shot(page, 'territories-conflict');
     // The one 400 is the refused cadence rule above.
-    assert.deepEqual(app.errors.filter((e) => !/status of 400/.test(e)), []);
+    assert.deepEqual(
+      app.errors.filter((e) => !/status of 400/.test(e)),
+      [],
+    );
     await page.close();
   });
 });

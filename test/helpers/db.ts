@@ -42,10 +42,10 @@ export async function createTestDb(engine: Engine): Promise<TestDb> {
       url: url.toString(),
       async dispose() {
         await db.close().catch(() => undefined);
-        const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-        await c.connect();
-        await c.query(`drop database if exists ${name} with (force)`);
-        await c.end();
+        const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+        await client.connect();
+        await client.query(`drop database if exists ${name} with (force)`);
+        await client.end();
       },
     };
   }

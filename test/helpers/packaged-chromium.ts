@@ -30,7 +30,9 @@ export function packagedChromiumDir(): string {
  */
 export async function preparePackagedChromium(): Promise<string> {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`@sparticuz/chromium holds a browser for Linux x64 only, not ${process.platform}-${process.arch}: install Chromium and set KEYLINE_TEST_CHROMIUM to it, or skip the browser test with KEYLINE_TEST_E2E=off`);
+    throw new Error(
+      `@sparticuz/chromium holds a browser for Linux x64 only, not ${process.platform}-${process.arch}: install Chromium and set KEYLINE_TEST_CHROMIUM to it, or skip the browser test with KEYLINE_TEST_E2E=off`,
+    );
   }
   const dir = packagedChromiumDir();
   const executable = path.join(dir, 'chromium');

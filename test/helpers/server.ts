@@ -23,7 +23,14 @@ export async function startServer(env: Record<string, string>, timeoutMs = 90_00
   const proc = spawn(process.execPath, [CLI, 'serve'], {
     cwd: ROOT,
     // The compile cache spares each start most of compiling the sources again (tests that restart often).
-    env: { ...process.env, NODE_COMPILE_CACHE: path.join(os.tmpdir(), 'keyline-node-compile-cache'), LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
+    env: {
+      ...process.env,
+      NODE_COMPILE_CACHE: path.join(os.tmpdir(), 'keyline-node-compile-cache'),
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -70,7 +77,11 @@ export function serverEnvFor(db: { engine: string; url: string }, dataDir: strin
 
 /** Signs in over real HTTP and returns the cookie header value. */
 export async function httpLogin(url: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
   return res.headers.getSetCookie()[0]!.split(';')[0]!;
 }

@@ -21,26 +21,26 @@ export type BrowserPlan = { kind: 'system'; executable: string } | { kind: 'pack
 type Env = Record<string, string | undefined>;
 
 function choice<T extends string>(env: Env, name: string, allowed: readonly T[]): T | 'auto' {
-  const v = env[name]?.trim().toLowerCase() || 'auto';
-  if (v === 'auto' || (allowed as readonly string[]).includes(v)) return v as T | 'auto';
+  const value = env[name]?.trim().toLowerCase() || 'auto';
+  if (value === 'auto' || (allowed as readonly string[]).includes(value)) return value as T | 'auto';
   throw new Error(`${name} must be one of auto, ${allowed.join(', ')} (got "${env[name]}")`);
 }
 
 /** Where a PostgreSQL URL points, without its password, for messages. */
 export function describeUrl(url: string): string {
-  const u = new URL(url);
-  return `${u.hostname}:${u.port || 5432}`;
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || 5432}`;
 }
 
 export async function pgAnswers(url: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {
-    await c.connect();
+    await client.connect();
     return true;
   } catch {
     return false;
   } finally {
-    await c.end().catch(() => undefined);
+    await client.end().catch(() => undefined);
   }
 }
 
@@ -48,15 +48,20 @@ export async function pgAnswers(url: string): Promise<boolean> {
  * An explicit KEYLINE_TEST_PG_URL must answer (a typo should not silently become another
  * server); the default address is only a guess, and an embedded server stands in for it.
  */
-export async function planPostgres(env: Env, answers: (url: string) => Promise<boolean> = pgAnswers): Promise<PostgresPlan> {
+export async function planPostgres(
+  env: Env,
+  answers: (url: string) => Promise<boolean> = pgAnswers,
+): Promise<PostgresPlan> {
   const wanted = choice(env, 'KEYLINE_TEST_PG', ['embedded', 'system'] as const);
   if (wanted === 'embedded') return { kind: 'embedded', reason: 'KEYLINE_TEST_PG=embedded' };
   const explicit = env.KEYLINE_TEST_PG_URL?.trim();
   const url = explicit || env.KEYLINE_TEST_PG_DEFAULT_URL?.trim() || DEFAULT_PG_URL;
   if (await answers(url)) return { kind: 'server', url };
   if (explicit || wanted === 'system') {
-    throw new Error(`PostgreSQL is not reachable at ${describeUrl(url)} (${explicit ? 'KEYLINE_TEST_PG_URL' : 'KEYLINE_TEST_PG=system'}). ` +
-      'Start it, unset the variable to let the test command start an embedded server, or run only SQLite with KEYLINE_TEST_ENGINES=sqlite.');
+    throw new Error(
+      `PostgreSQL is not reachable at ${describeUrl(url)} (${explicit ? 'KEYLINE_TEST_PG_URL' : 'KEYLINE_TEST_PG=system'}). ` +
+        'Start it, unset the variable to let the test command start an embedded server, or run only SQLite with KEYLINE_TEST_ENGINES=sqlite.',
+    );
   }
   return { kind: 'embedded', reason: `nothing answers at ${describeUrl(url)}` };
 }
@@ -68,7 +73,9 @@ export function planBrowser(env: Env, exists: (file: string) => boolean = fs.exi
   const executable = explicit || env.KEYLINE_TEST_SYSTEM_CHROMIUM?.trim() || DEFAULT_SYSTEM_CHROMIUM;
   if (exists(executable)) return { kind: 'system', executable };
   if (explicit || wanted === 'system') {
-    throw new Error(`no Chromium at ${executable} (${explicit ? 'KEYLINE_TEST_CHROMIUM' : 'KEYLINE_TEST_BROWSER=system'}); unset it to use the packaged one`);
+    throw new Error(
+      `no Chromium at ${executable} (${explicit ? 'KEYLINE_TEST_CHROMIUM' : 'KEYLINE_TEST_BROWSER=system'}); unset it to use the packaged one`,
+    );
   }
   return { kind: 'packaged', reason: `no Chromium at ${executable}` };
 }

@@ -22,14 +22,15 @@ export async function zipParts(parts: Record<string, Part>): Promise<Buffer> {
   }
   zip.end();
   const chunks: Buffer[] = [];
-  for await (const c of zip.outputStream as AsyncIterable<Buffer>) chunks.push(c);
+  for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
 
 /** The package parts around a worksheet: content types, relationships, workbook, styles with a date format (style 1). */
 export function workbookParts(sheet: Part, sharedStrings?: Part): Record<string, Part> {
   return {
-    '[Content_Types].xml': '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>',
+    '[Content_Types].xml':
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>',
     '_rels/.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
     'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><workbook ${NS} xmlns:r="${REL}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
     'xl/_rels/workbook.xml.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${REL}/styles" Target="styles.xml"/><Relationship Id="rId3" Type="${REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
@@ -45,26 +46,39 @@ export type TestCell = string | number | Date | null;
 export function workbook(rows: TestCell[][]): Promise<Buffer> {
   const strings: string[] = [];
   const index = new Map<string, number>();
-  const sheetRows = rows.map((cells, r) => `<row r="${r + 1}">${cells.map((c, i) => {
-    const ref = `${columnName(i)}${r + 1}`;
-    if (c === null || c === '') return '';
-    if (c instanceof Date) return `<c r="${ref}" s="1"><v>${c.getTime() / 86_400_000 + 25569}</v></c>`;
-    if (typeof c === 'number') return `<c r="${ref}"><v>${c}</v></c>`;
-    if (!index.has(c)) index.set(c, strings.push(c) - 1);
-    return `<c r="${ref}" t="s"><v>${index.get(c)}</v></c>`;
-  }).join('')}</row>`);
+  const sheetRows = rows.map(
+    (cells, rowIndex) =>
+      `<row r="${rowIndex + 1}">${cells
+        .map((cell, columnIndex) => {
+          const ref = `${columnName(columnIndex)}${rowIndex + 1}`;
+          if (cell === null || cell === '') return '';
+          if (cell instanceof Date) return `<c r="${ref}" s="1"><v>${cell.getTime() / 86_400_000 + 25569}</v></c>`;
+          if (typeof cell === 'number') return `<c r="${ref}"><v>${cell}</v></c>`;
+          if (!index.has(cell)) index.set(cell, strings.push(cell) - 1);
+          return `<c r="${ref}" t="s"><v>${index.get(cell)}</v></c>`;
+        })
+        .join('')}</row>`,
+  );
   const sst = `<?xml version="1.0" encoding="UTF-8"?><sst ${NS} count="${strings.length}" uniqueCount="${strings.length}">${strings.map((s) => `<si><t>${escapeXml(s)}</t></si>`).join('')}</sst>`;
-  return zipParts(workbookParts(`<?xml version="1.0" encoding="UTF-8"?><worksheet ${NS}><sheetData>${sheetRows.join('')}</sheetData></worksheet>`, sst));
+  return zipParts(
+    workbookParts(
+      `<?xml version="1.0" encoding="UTF-8"?><worksheet ${NS}><sheetData>${sheetRows.join('')}</sheetData></worksheet>`,
+      sst,
+    ),
+  );
 }
 
 /** A stream of `total` bytes: `head`, then `unit` repeated, then `tail` — generated as it is read. */
 export function repeated(head: string, unit: string, tail: string, total: number): () => Readable {
-  return () => Readable.from((function* () {
-    yield Buffer.from(head);
-    const block = Buffer.from(unit.repeat(Math.max(1, Math.floor((1 << 20) / unit.length))));
-    for (let n = head.length; n < total; n += block.length) yield block;
-    yield Buffer.from(tail);
-  })());
+  return () =>
+    Readable.from(
+      (function* () {
+        yield Buffer.from(head);
+        const block = Buffer.from(unit.repeat(Math.max(1, Math.floor((1 << 20) / unit.length))));
+        for (let written = head.length; written < total; written += block.length) yield block;
+        yield Buffer.from(tail);
+      })(),
+    );
 }
 
 /**
@@ -74,11 +88,15 @@ export function repeated(head: string, unit: string, tail: string, total: number
 export function declareSize(zip: Buffer, name: string, size: number): Buffer {
   const out = Buffer.from(zip);
   const fileName = Buffer.from(name);
-  for (const [sig, sizeAt, nameLenAt, nameAt] of [[0x04034b50, 22, 26, 30], [0x02014b50, 24, 28, 46]] as const) {
+  for (const [sig, sizeAt, nameLenAt, nameAt] of [
+    [0x04034b50, 22, 26, 30],
+    [0x02014b50, 24, 28, 46],
+  ] as const) {
     for (let i = 0; i < out.length - 4; i++) {
       if (out.readUInt32LE(i) !== sig) continue;
       const len = out.readUInt16LE(i + nameLenAt);
-      if (len === fileName.length && out.subarray(i + nameAt, i + nameAt + len).equals(fileName)) out.writeUInt32LE(size, i + sizeAt);
+      if (len === fileName.length && out.subarray(i + nameAt, i + nameAt + len).equals(fileName))
+        out.writeUInt32LE(size, i + sizeAt);
     }
   }
   return out;
@@ -88,11 +106,11 @@ export function declareSize(zip: Buffer, name: string, size: number): Buffer {
 export async function readPart(zip: Buffer, name: string): Promise<string> {
   const file = await yauzl.fromBufferPromise(zip, { lazyEntries: true });
   return new Promise((resolve, reject) => {
-    file.on('entry', (e: yauzl.Entry) => {
-      if (e.fileName !== name) return file.readEntry();
-      file.openReadStreamPromise(e).then(async (s) => {
+    file.on('entry', (entry: yauzl.Entry) => {
+      if (entry.fileName !== name) return file.readEntry();
+      file.openReadStreamPromise(entry).then(async (stream) => {
         const chunks: Buffer[] = [];
-        for await (const c of s as AsyncIterable<Buffer>) chunks.push(c);
+        for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
         resolve(Buffer.concat(chunks).toString('utf8'));
       }, reject);
     });

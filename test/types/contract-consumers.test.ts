@@ -21,7 +21,14 @@ interface Project {
 
 function compile(tsconfig: string, edits: Map<string, string>): Project {
   const configPath = path.join(ROOT, tsconfig);
-  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')) })!;
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    configPath,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+    },
+  )!;
   const host = ts.createCompilerHost(parsed.options);
   const readFile = host.readFile.bind(host);
   host.readFile = (file) => edits.get(path.resolve(file)) ?? readFile(file);
@@ -38,7 +45,10 @@ function compile(tsconfig: string, edits: Map<string, string>): Project {
       for (const rel of files) {
         const sf = program.getSourceFile(path.join(ROOT, rel));
         assert.ok(sf, `${rel} is part of ${tsconfig}`);
-        out.set(rel, program.getSemanticDiagnostics(sf).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')));
+        out.set(
+          rel,
+          program.getSemanticDiagnostics(sf).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')),
+        );
       }
       return out;
     },
@@ -59,7 +69,10 @@ function edited(changes: [contract: string, from: string, to: string][]): Map<st
 
 function assertBreaks(project: Project, files: string[], mentions: RegExp) {
   for (const [file, errors] of project.errorsIn(files)) {
-    assert.ok(errors.some((e) => mentions.test(e)), `${file} fails to compile against the changed contract (got: ${errors.join(' | ') || 'no errors'})`);
+    assert.ok(
+      errors.some((e) => mentions.test(e)),
+      `${file} fails to compile against the changed contract (got: ${errors.join(' | ') || 'no errors'})`,
+    );
   }
 }
 
@@ -67,8 +80,16 @@ function assertBreaks(project: Project, files: string[], mentions: RegExp) {
 // a response field renamed, a response field's type changed, a required request field added.
 const edits = edited([
   ['src/contracts/users.ts', '  orgUnitLabel: z.string()', '  orgUnitCaption: z.string()'],
-  ['src/contracts/sales-processes.ts', "  probability: z.number().int().describe('win probability, percent'),\n  purpose", "  probability: z.string().describe('win probability, percent'),\n  purpose"],
-  ['src/contracts/org.ts', '  type: z.enum(ORG_UNIT_TYPES),\n  sortOrder: sortOrder.optional().describe', '  type: z.enum(ORG_UNIT_TYPES),\n  unitCode: z.string(),\n  sortOrder: sortOrder.optional().describe'],
+  [
+    'src/contracts/sales-processes.ts',
+    "  probability: z.number().int().describe('win probability, percent'),\n  purpose",
+    "  probability: z.string().describe('win probability, percent'),\n  purpose",
+  ],
+  [
+    'src/contracts/org.ts',
+    '  type: z.enum(ORG_UNIT_TYPES),\n  sortOrder: sortOrder.optional().describe',
+    '  type: z.enum(ORG_UNIT_TYPES),\n  unitCode: z.string(),\n  sortOrder: sortOrder.optional().describe',
+  ],
 ]);
 
 describe('contracts: a changed field breaks its consumers', () => {
@@ -81,7 +102,15 @@ describe('contracts: a changed field breaks its consumers', () => {
 
   it('the web app: the screens that read the changed fields and send the changed request', () => {
     const web = compile('web/tsconfig.json', edits);
-    assertBreaks(web, ['web/src/app/shell/UserMenu.tsx', 'web/src/features/territories/api.ts', 'web/src/features/handover/HandoverWizard.tsx'], /orgUnitLabel/);
+    assertBreaks(
+      web,
+      [
+        'web/src/app/shell/UserMenu.tsx',
+        'web/src/features/territories/api.ts',
+        'web/src/features/handover/HandoverWizard.tsx',
+      ],
+      /orgUnitLabel/,
+    );
     assertBreaks(web, ['web/src/features/processes/StageList.tsx'], /'string'.*'number'|'number'.*'string'/);
     assertBreaks(web, ['web/src/features/org/UnitFormModal.tsx'], /unitCode/);
   });

@@ -12,18 +12,31 @@ import { zhCN } from '../../web/src/i18n/zh-CN.ts';
 import { enUS } from '../../web/src/i18n/en-US.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
-  .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+const files = (dir: string): string[] =>
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((dirent) =>
+      dirent.isDirectory()
+        ? files(path.join(dir, dirent.name))
+        : dirent.name.endsWith('.ts')
+          ? [path.join(dir, dirent.name)]
+          : [],
+    );
 
 test('every reason code written into the history in src/modules is a listed one', () => {
   const written = new Map<string, string>();
   for (const file of files(path.join(ROOT, 'src/modules'))) {
     const text = fs.readFileSync(file, 'utf8');
     // `reason: 'won'`, `reason ?? 'override'`, `sql.lit('pool_release').as('reason')`
-    for (const m of text.matchAll(/reason(?:: | \?\? \([^)]*\? )'([a-z_ ]+)'|sql\.lit\('([a-z_]+)'\)\.as\('reason'\)/g)) written.set(m[1] ?? m[2]!, path.relative(ROOT, file));
+    for (const match of text.matchAll(
+      /reason(?:: | \?\? \([^)]*\? )'([a-z_ ]+)'|sql\.lit\('([a-z_]+)'\)\.as\('reason'\)/g,
+    ))
+      written.set(match[1] ?? match[2]!, path.relative(ROOT, file));
   }
   assert.ok(written.size >= 8, `found the writers: ${[...written.keys()].join(', ')}`);
-  const unlisted = [...written].filter(([code]) => !(HISTORY_REASON_CODES as readonly string[]).includes(code)).map(([c, f]) => `${c} (${f})`);
+  const unlisted = [...written]
+    .filter(([code]) => !(HISTORY_REASON_CODES as readonly string[]).includes(code))
+    .map(([c, f]) => `${c} (${f})`);
   assert.deepEqual(unlisted, [], 'add them to src/domain/history-reasons.ts');
 });
 

@@ -5,13 +5,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  FIELD_ERROR_CODES, PROBLEM_CODES, type FieldErrorCode, type FieldErrorParamsTable, type ProblemCode, type ProblemParams,
+  FIELD_ERROR_CODES,
+  PROBLEM_CODES,
+  type FieldErrorCode,
+  type FieldErrorParamsTable,
+  type ProblemCode,
+  type ProblemParams,
 } from '../../src/contracts/problems.ts';
 import { fieldErrorText, problemText } from '../../web/src/i18n/problem-messages.ts';
 import { LOCALES } from '../../src/domain/roles.ts';
 
 // One sample of params per code: typed from the table, so a new code needs a sample here too.
-const PROBLEM_SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = Object.fromEntries(PROBLEM_CODES.map((c) => [c, {}])) as never;
+const PROBLEM_SAMPLES: { [C in ProblemCode]: ProblemParams<C> } = Object.fromEntries(
+  PROBLEM_CODES.map((c) => [c, {}]),
+) as never;
 Object.assign(PROBLEM_SAMPLES, {
   version_conflict: { currentVersion: 4 },
   rate_limited: { retryAfterSeconds: 900 },
@@ -37,19 +44,81 @@ Object.assign(PROBLEM_SAMPLES, {
 } satisfies { [C in keyof typeof PROBLEM_SAMPLES]?: ProblemParams<C> });
 
 const FIELD_SAMPLES: { [C in FieldErrorCode]: FieldErrorParamsTable[C] } = {
-  required: {}, invalid_type: { expected: 'number' }, invalid_value: { values: ['csv', 'xlsx'] }, too_small: { min: 8, origin: 'string' },
-  too_big: { max: 100, origin: 'string' }, invalid_format: { format: 'email' }, not_multiple_of: { divisor: 5 }, unknown_field: {}, malformed_json: {},
-  invalid: {}, not_found: { id: 12 }, not_in_reach: { id: 12 }, archived: {}, inactive: {}, conflict: {}, stale_version: { currentVersion: 3 },
-  between: { min: 0, max: 35 }, not_before: { other: 'closeFrom' }, must_differ: {}, wrong_password: {}, unique: {}, duplicate: { index: 0 },
-  not_of_account: {}, not_of_process: {}, cycle: {}, top_unit: {}, self: {}, unknown_province: { value: '东京' }, needs_city: {},
-  cannot_take_over: { role: 'auditor', category: 'account' }, accounts_only: {}, owner_role: {}, owner_required: {}, cannot_start_won: {},
-  lead_is_owner: {}, lead_only: {}, won_stage_fixed: {}, won_stage_last: { name: '成交' }, stages_mismatch: { count: 4 }, in_future: {}, invalid_transition: { from: 'done', to: 'planned' }, visit_only: {}, objectives_mismatch: { count: 3 },
-  probability_order: { stage: '方案', probability: 35, previous: '谈判', previousProbability: 70 }, evidence_not_due: { stageId: 3 },
-  unknown_evidence: { key: 'budget', stage: '方案' }, note_required: {}, attachment_required: {}, attachment_elsewhere: {}, attachment_not_visible: {},
-  no_successor: {}, no_note: {}, invalid_credit_code: { reason: 'check_character' }, strategy_incomplete: {}, claim_limit: { limit: 50 },
-  territory_conflict: {}, similar_exists: {}, missing_file: {}, unsupported_file: {}, file_too_large: { maxMb: 10 }, too_many_columns: { max: 200 },
-  too_many_rows: { max: 100000 }, unreadable_file: {}, no_rows: {}, rows_have_errors: { count: 3 }, not_a_field: {}, column_range: { max: 5 },
-  column_taken: { column: '公司名称', field: 'name' }, name_or_credit_code: {}, over_limit: { max: 200 }, nul_character: {}, must_total_100: { total: 90 }, period_over: {}, checkpoint_not_due: { date: '2026-12-20' }, solution_required: {},
+  required: {},
+  invalid_type: { expected: 'number' },
+  invalid_value: { values: ['csv', 'xlsx'] },
+  too_small: { min: 8, origin: 'string' },
+  too_big: { max: 100, origin: 'string' },
+  invalid_format: { format: 'email' },
+  not_multiple_of: { divisor: 5 },
+  unknown_field: {},
+  malformed_json: {},
+  invalid: {},
+  not_found: { id: 12 },
+  not_in_reach: { id: 12 },
+  archived: {},
+  inactive: {},
+  conflict: {},
+  stale_version: { currentVersion: 3 },
+  between: { min: 0, max: 35 },
+  not_before: { other: 'closeFrom' },
+  must_differ: {},
+  wrong_password: {},
+  unique: {},
+  duplicate: { index: 0 },
+  not_of_account: {},
+  not_of_process: {},
+  cycle: {},
+  top_unit: {},
+  self: {},
+  unknown_province: { value: '东京' },
+  needs_city: {},
+  cannot_take_over: { role: 'auditor', category: 'account' },
+  accounts_only: {},
+  owner_role: {},
+  owner_required: {},
+  cannot_start_won: {},
+  lead_is_owner: {},
+  lead_only: {},
+  won_stage_fixed: {},
+  won_stage_last: { name: '成交' },
+  stages_mismatch: { count: 4 },
+  in_future: {},
+  invalid_transition: { from: 'done', to: 'planned' },
+  visit_only: {},
+  objectives_mismatch: { count: 3 },
+  probability_order: { stage: '方案', probability: 35, previous: '谈判', previousProbability: 70 },
+  evidence_not_due: { stageId: 3 },
+  unknown_evidence: { key: 'budget', stage: '方案' },
+  note_required: {},
+  attachment_required: {},
+  attachment_elsewhere: {},
+  attachment_not_visible: {},
+  no_successor: {},
+  no_note: {},
+  invalid_credit_code: { reason: 'check_character' },
+  strategy_incomplete: {},
+  claim_limit: { limit: 50 },
+  territory_conflict: {},
+  similar_exists: {},
+  missing_file: {},
+  unsupported_file: {},
+  file_too_large: { maxMb: 10 },
+  too_many_columns: { max: 200 },
+  too_many_rows: { max: 100000 },
+  unreadable_file: {},
+  no_rows: {},
+  rows_have_errors: { count: 3 },
+  not_a_field: {},
+  column_range: { max: 5 },
+  column_taken: { column: '公司名称', field: 'name' },
+  name_or_credit_code: {},
+  over_limit: { max: 200 },
+  nul_character: {},
+  must_total_100: { total: 90 },
+  period_over: {},
+  checkpoint_not_due: { date: '2026-12-20' },
+  solution_required: {},
 };
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -66,22 +135,30 @@ function checkSentence(locale: string, what: string, text: string | null) {
 test('every problem code is said in both languages', () => {
   assert.ok(PROBLEM_CODES.length > 60);
   for (const locale of LOCALES) {
-    for (const code of PROBLEM_CODES) checkSentence(locale, code, problemText(locale, code, PROBLEM_SAMPLES[code] as Record<string, unknown>));
+    for (const code of PROBLEM_CODES)
+      checkSentence(locale, code, problemText(locale, code, PROBLEM_SAMPLES[code] as Record<string, unknown>));
   }
 });
 
 test('every field-error code is said in both languages, from its params', () => {
   for (const locale of LOCALES) {
-    for (const code of FIELD_ERROR_CODES) checkSentence(locale, code, fieldErrorText(locale, { code, params: FIELD_SAMPLES[code] }));
+    for (const code of FIELD_ERROR_CODES)
+      checkSentence(locale, code, fieldErrorText(locale, { code, params: FIELD_SAMPLES[code] }));
   }
 });
 
-test('the stage-probability problem reads in the user\'s language with its bounds (issue 11)', () => {
-  const e = { code: 'between', params: { min: 0, max: 35 } } as const;
-  assert.equal(fieldErrorText('zh-CN', e), '应介于 0–35 之间');
-  assert.equal(fieldErrorText('en-US', e), 'Must lie between 0 and 35');
-  assert.equal(fieldErrorText('zh-CN', { code: 'too_small', params: { min: 0, origin: 'number', inclusive: false } }), '应大于 0');
-  assert.equal(problemText('en-US', 'rate_limited', { retryAfterSeconds: 900 }), 'Too many attempts. Please try again in 15 minutes.');
+test("the stage-probability problem reads in the user's language with its bounds (issue 11)", () => {
+  const fieldError = { code: 'between', params: { min: 0, max: 35 } } as const;
+  assert.equal(fieldErrorText('zh-CN', fieldError), '应介于 0–35 之间');
+  assert.equal(fieldErrorText('en-US', fieldError), 'Must lie between 0 and 35');
+  assert.equal(
+    fieldErrorText('zh-CN', { code: 'too_small', params: { min: 0, origin: 'number', inclusive: false } }),
+    '应大于 0',
+  );
+  assert.equal(
+    problemText('en-US', 'rate_limited', { retryAfterSeconds: 900 }),
+    'Too many attempts. Please try again in 15 minutes.',
+  );
 });
 
 test('a code the table does not know is not guessed at', () => {

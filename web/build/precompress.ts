@@ -26,17 +26,28 @@ export function precompress(): Plugin {
     },
     async closeBundle() {
       const walk = (dir: string): string[] =>
-        fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+        fs
+          .readdirSync(dir, { withFileTypes: true })
+          .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
       // On the thread pool, all at once: brotli's best level is slow, and the build is run often.
-      await Promise.all(walk(outDir).filter((f) => TEXT.test(f)).map(async (file) => {
-        const body = await fs.promises.readFile(file);
-        if (body.length < MIN_BYTES) return;
-        const [br, gz] = await Promise.all([
-          brotli(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
-          gzip(body, { level: 9 }),
-        ]);
-        await Promise.all([fs.promises.writeFile(`${file}.br`, br), fs.promises.writeFile(`${file}.gz`, gz)]);
-      }));
+      await Promise.all(
+        walk(outDir)
+          .filter((f) => TEXT.test(f))
+          .map(async (file) => {
+            const body = await fs.promises.readFile(file);
+            if (body.length < MIN_BYTES) return;
+            const [br, gz] = await Promise.all([
+              brotli(body, {
+                params: {
+                  [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+                  [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+                },
+              }),
+              gzip(body, { level: 9 }),
+            ]);
+            await Promise.all([fs.promises.writeFile(`${file}.br`, br), fs.promises.writeFile(`${file}.gz`, gz)]);
+          }),
+      );
     },
   };
 }

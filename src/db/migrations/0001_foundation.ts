@@ -86,7 +86,10 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .execute();
   await db.schema.createIndex('audit_ws_time').on('audit_log').columns(['workspace_id', 'created_at']).execute();
   // Login rate limiting counts recent failures per account and per address.
-  await db.schema.createIndex('audit_action_subject').on('audit_log').columns(['action', 'subject', 'created_at']).execute();
+  await db.schema
+    .createIndex('audit_action_subject')
+    .on('audit_log')
+    .columns(['action', 'subject', 'created_at'])
+    .execute();
   await db.schema.createIndex('audit_action_ip').on('audit_log').columns(['action', 'ip', 'created_at']).execute();
-
 }

@@ -12,7 +12,10 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   const ws = (c: ColumnDefinitionBuilder) => c.notNull().references('workspaces.id');
 
   // Per-workspace settings (tier thresholds, pool and cadence rules…) as JSON over defaults in domain/.
-  await db.schema.alterTable('workspaces').addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+  await db.schema
+    .alterTable('workspaces')
+    .addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}'))
+    .execute();
 
   await db.schema
     .createTable('accounts')
@@ -56,12 +59,21 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('updated_at', instantType, (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .execute();
-  await db.schema.createIndex('accounts_ws_credit').on('accounts').columns(['workspace_id', 'credit_code']).unique().execute();
+  await db.schema
+    .createIndex('accounts_ws_credit')
+    .on('accounts')
+    .columns(['workspace_id', 'credit_code'])
+    .unique()
+    .execute();
   await db.schema.createIndex('accounts_ws_owner').on('accounts').columns(['workspace_id', 'owner_id']).execute();
   await db.schema.createIndex('accounts_ws_unit').on('accounts').columns(['workspace_id', 'org_unit_id']).execute();
   await db.schema.createIndex('accounts_ws_name_key').on('accounts').columns(['workspace_id', 'name_key']).execute();
   await db.schema.createIndex('accounts_ws_updated').on('accounts').columns(['workspace_id', 'updated_at']).execute();
-  await db.schema.createIndex('accounts_ws_pool').on('accounts').columns(['workspace_id', 'in_pool', 'org_unit_id']).execute();
+  await db.schema
+    .createIndex('accounts_ws_pool')
+    .on('accounts')
+    .columns(['workspace_id', 'in_pool', 'org_unit_id'])
+    .execute();
 
   await db.schema
     .createTable('account_profiles')
@@ -125,9 +137,21 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('updated_at', instantType, (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .execute();
-  await db.schema.createIndex('opportunities_ws_account').on('opportunities').columns(['workspace_id', 'account_id']).execute();
-  await db.schema.createIndex('opportunities_ws_owner').on('opportunities').columns(['workspace_id', 'owner_id']).execute();
-  await db.schema.createIndex('opportunities_ws_status_closed').on('opportunities').columns(['workspace_id', 'status', 'closed_at']).execute();
+  await db.schema
+    .createIndex('opportunities_ws_account')
+    .on('opportunities')
+    .columns(['workspace_id', 'account_id'])
+    .execute();
+  await db.schema
+    .createIndex('opportunities_ws_owner')
+    .on('opportunities')
+    .columns(['workspace_id', 'owner_id'])
+    .execute();
+  await db.schema
+    .createIndex('opportunities_ws_status_closed')
+    .on('opportunities')
+    .columns(['workspace_id', 'status', 'closed_at'])
+    .execute();
 
   await db.schema
     .createTable('opportunity_team')
@@ -138,8 +162,17 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('team_role', 'text', (c) => c.notNull())
     .addColumn('created_at', instantType, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('opportunity_team_opp_user').on('opportunity_team').columns(['opportunity_id', 'user_id']).unique().execute();
-  await db.schema.createIndex('opportunity_team_ws_user').on('opportunity_team').columns(['workspace_id', 'user_id']).execute();
+  await db.schema
+    .createIndex('opportunity_team_opp_user')
+    .on('opportunity_team')
+    .columns(['opportunity_id', 'user_id'])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex('opportunity_team_ws_user')
+    .on('opportunity_team')
+    .columns(['workspace_id', 'user_id'])
+    .execute();
 
   // Buying roles (docs/archive.md § Buying roles): per opportunity when opportunity_id is set, else at account level.
   await db.schema
@@ -159,8 +192,16 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('updated_at', instantType, (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .execute();
-  await db.schema.createIndex('buying_roles_ws_account').on('buying_roles').columns(['workspace_id', 'account_id', 'opportunity_id']).execute();
-  await db.schema.createIndex('buying_roles_ws_contact').on('buying_roles').columns(['workspace_id', 'contact_id']).execute();
+  await db.schema
+    .createIndex('buying_roles_ws_account')
+    .on('buying_roles')
+    .columns(['workspace_id', 'account_id', 'opportunity_id'])
+    .execute();
+  await db.schema
+    .createIndex('buying_roles_ws_contact')
+    .on('buying_roles')
+    .columns(['workspace_id', 'contact_id'])
+    .execute();
 
   // Changes to owner, tier (and later stage, amount, close date, forecast category): docs/method.md.
   await db.schema
@@ -177,8 +218,16 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('actor_user_id', 'integer')
     .addColumn('created_at', instantType, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('history_ws_entity').on('record_history').columns(['workspace_id', 'entity_type', 'entity_id', 'created_at']).execute();
-  await db.schema.createIndex('history_ws_field_time').on('record_history').columns(['workspace_id', 'field', 'created_at']).execute();
+  await db.schema
+    .createIndex('history_ws_entity')
+    .on('record_history')
+    .columns(['workspace_id', 'entity_type', 'entity_id', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('history_ws_field_time')
+    .on('record_history')
+    .columns(['workspace_id', 'field', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('saved_views')
@@ -192,7 +241,11 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('updated_at', instantType, (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .execute();
-  await db.schema.createIndex('saved_views_ws_user').on('saved_views').columns(['workspace_id', 'user_id', 'area']).execute();
+  await db.schema
+    .createIndex('saved_views_ws_user')
+    .on('saved_views')
+    .columns(['workspace_id', 'user_id', 'area'])
+    .execute();
 
   await db.schema
     .createTable('territory_rules')
@@ -209,7 +262,11 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('updated_at', instantType, (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .execute();
-  await db.schema.createIndex('territory_rules_ws').on('territory_rules').columns(['workspace_id', 'province']).execute();
+  await db.schema
+    .createIndex('territory_rules_ws')
+    .on('territory_rules')
+    .columns(['workspace_id', 'province'])
+    .execute();
 
   await db.schema
     .createTable('handovers')
@@ -238,7 +295,11 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('created_at', instantType, (c) => c.notNull())
     .addColumn('updated_at', instantType, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('handover_items_ws_handover').on('handover_items').columns(['workspace_id', 'handover_id']).execute();
+  await db.schema
+    .createIndex('handover_items_ws_handover')
+    .on('handover_items')
+    .columns(['workspace_id', 'handover_id'])
+    .execute();
 
   // One row per periodic job: a lease taken with a conditional UPDATE, so among several
   // server processes exactly one runs it.
@@ -290,5 +351,10 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('mapping', 'text', (c) => c.notNull())
     .addColumn('updated_at', instantType, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('import_mappings_ws_user_kind').on('import_mappings').columns(['workspace_id', 'user_id', 'kind']).unique().execute();
+  await db.schema
+    .createIndex('import_mappings_ws_user_kind')
+    .on('import_mappings')
+    .columns(['workspace_id', 'user_id', 'kind'])
+    .unique()
+    .execute();
 }

@@ -10,5 +10,9 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
   await db.schema.alterTable('import_rows').addColumn('outcome', 'text').execute();
   await db.schema.alterTable('import_rows').addColumn('problems', 'text').execute();
   await db.schema.alterTable('import_rows').addColumn('target_id', 'integer').execute();
-  await db.schema.createIndex('import_rows_job_outcome').on('import_rows').columns(['job_id', 'outcome', 'row_no']).execute();
+  await db.schema
+    .createIndex('import_rows_job_outcome')
+    .on('import_rows')
+    .columns(['job_id', 'outcome', 'row_no'])
+    .execute();
 }

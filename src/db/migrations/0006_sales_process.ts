@@ -47,10 +47,21 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('updated_at', instantType, (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .execute();
-  await db.schema.createIndex('process_stages_ws_process').on('process_stages').columns(['workspace_id', 'process_id', 'position']).execute();
+  await db.schema
+    .createIndex('process_stages_ws_process')
+    .on('process_stages')
+    .columns(['workspace_id', 'process_id', 'position'])
+    .execute();
 
-  const opp = (name: string, type: 'text' | 'integer' | 'bigint', build?: (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder) =>
-    db.schema.alterTable('opportunities').addColumn(name, type, build ?? ((c) => c)).execute();
+  const opp = (
+    name: string,
+    type: 'text' | 'integer' | 'bigint',
+    build?: (columnDefinition: ColumnDefinitionBuilder) => ColumnDefinitionBuilder,
+  ) =>
+    db.schema
+      .alterTable('opportunities')
+      .addColumn(name, type, build ?? ((c) => c))
+      .execute();
   await opp('process_id', 'integer');
   await opp('stage_id', 'integer');
   await opp('stage_entered_at', 'bigint');
@@ -69,7 +80,11 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   await opp('close_competitor', 'text');
   await opp('contract_amount', 'bigint');
   await opp('description', 'text');
-  await db.schema.createIndex('opportunities_ws_process_stage').on('opportunities').columns(['workspace_id', 'process_id', 'status', 'stage_id']).execute();
+  await db.schema
+    .createIndex('opportunities_ws_process_stage')
+    .on('opportunities')
+    .columns(['workspace_id', 'process_id', 'status', 'stage_id'])
+    .execute();
 
   await db.schema
     .createTable('opportunity_stage_history')
@@ -90,7 +105,11 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('exit_reason', 'text')
     .addColumn('exit_overridden', 'text')
     .execute();
-  await db.schema.createIndex('stage_history_ws_opp').on('opportunity_stage_history').columns(['workspace_id', 'opportunity_id', 'entered_at']).execute();
+  await db.schema
+    .createIndex('stage_history_ws_opp')
+    .on('opportunity_stage_history')
+    .columns(['workspace_id', 'opportunity_id', 'entered_at'])
+    .execute();
 
   await db.schema
     .createTable('opportunity_reviews')
@@ -104,5 +123,9 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('joint_plan', 'text')
     .addColumn('created_at', instantType, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('opportunity_reviews_ws_opp').on('opportunity_reviews').columns(['workspace_id', 'opportunity_id']).execute();
+  await db.schema
+    .createIndex('opportunity_reviews_ws_opp')
+    .on('opportunity_reviews')
+    .columns(['workspace_id', 'opportunity_id'])
+    .execute();
 }

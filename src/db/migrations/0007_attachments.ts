@@ -19,5 +19,9 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('data', blobType(engine), (c) => c.notNull())
     .addColumn('created_at', instantType, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('attachments_ws_opportunity').on('attachments').columns(['workspace_id', 'opportunity_id']).execute();
+  await db.schema
+    .createIndex('attachments_ws_opportunity')
+    .on('attachments')
+    .columns(['workspace_id', 'opportunity_id'])
+    .execute();
 }

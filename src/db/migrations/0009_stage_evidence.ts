@@ -9,5 +9,8 @@ import type { Kysely } from 'kysely';
  * statement. What a move actually gave stays in opportunity_stage_history.exit_evidence.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('opportunities').addColumn('stage_evidence', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+  await db.schema
+    .alterTable('opportunities')
+    .addColumn('stage_evidence', 'text', (c) => c.notNull().defaultTo('[]'))
+    .execute();
 }

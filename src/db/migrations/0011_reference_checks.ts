@@ -25,27 +25,52 @@ const REFERENCES = [
 ] as const;
 
 export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
-  for (const r of REFERENCES) {
-    await sql`update ${sql.table(r.table)} set ${sql.ref(r.column)} = null
-      where ${sql.ref(r.column)} is not null and not exists (
-        select 1 from ${sql.table(r.parent)} p where p.id = ${sql.ref(`${r.table}.${r.column}`)} and p.workspace_id = ${sql.ref(`${r.table}.workspace_id`)})`.execute(db);
+  for (const reference of REFERENCES) {
+    await sql`update ${sql.table(reference.table)} set ${sql.ref(reference.column)} = null
+      where ${sql.ref(reference.column)} is not null and not exists (
+        select 1 from ${sql.table(reference.parent)} p where p.id = ${sql.ref(`${reference.table}.${reference.column}`)} and p.workspace_id = ${sql.ref(`${reference.table}.workspace_id`)})`.execute(
+      db,
+    );
   }
   if (engine === 'postgres') {
     for (const parent of new Set(REFERENCES.map((r) => r.parent))) {
-      await db.schema.alterTable(parent).addUniqueConstraint(`${parent}_workspace_id_id_key`, ['workspace_id', 'id']).execute();
+      await db.schema
+        .alterTable(parent)
+        .addUniqueConstraint(`${parent}_workspace_id_id_key`, ['workspace_id', 'id'])
+        .execute();
     }
-    for (const r of REFERENCES) {
-      await db.schema.alterTable(r.table).addForeignKeyConstraint(`${r.table}_${r.column}_fk`, ['workspace_id', r.column], r.parent, ['workspace_id', 'id']).execute();
+    for (const reference of REFERENCES) {
+      await db.schema
+        .alterTable(reference.table)
+        .addForeignKeyConstraint(
+          `${reference.table}_${reference.column}_fk`,
+          ['workspace_id', reference.column],
+          reference.parent,
+          ['workspace_id', 'id'],
+        )
+        .execute();
     }
     return;
   }
-  for (const r of REFERENCES) {
-    const name = `${r.table}_${r.column}`;
-    const missing = sql.raw(`new.${r.column} is not null and not exists (select 1 from ${r.parent} p where p.id = new.${r.column} and p.workspace_id = new.workspace_id)`);
-    const fail = sql.raw(`select raise(abort, 'FOREIGN KEY constraint failed: ${r.table}.${r.column}')`);
-    await sql`create trigger ${sql.raw(`${name}_insert`)} before insert on ${sql.table(r.table)} when ${missing} begin ${fail}; end`.execute(db);
-    await sql`create trigger ${sql.raw(`${name}_update`)} before update of ${sql.raw(`${r.column}, workspace_id`)} on ${sql.table(r.table)} when ${missing} begin ${fail}; end`.execute(db);
-    const named = sql.raw(`exists (select 1 from ${r.table} c where c.${r.column} = old.id and c.workspace_id = old.workspace_id)`);
-    await sql`create trigger ${sql.raw(`${name}_parent_delete`)} before delete on ${sql.table(r.parent)} when ${named} begin ${fail}; end`.execute(db);
+  for (const reference of REFERENCES) {
+    const name = `${reference.table}_${reference.column}`;
+    const missing = sql.raw(
+      `new.${reference.column} is not null and not exists (select 1 from ${reference.parent} p where p.id = new.${reference.column} and p.workspace_id = new.workspace_id)`,
+    );
+    const fail = sql.raw(
+      `select raise(abort, 'FOREIGN KEY constraint failed: ${reference.table}.${reference.column}')`,
+    );
+    await sql`create trigger ${sql.raw(`${name}_insert`)} before insert on ${sql.table(reference.table)} when ${missing} begin ${fail}; end`.execute(
+      db,
+    );
+    await sql`create trigger ${sql.raw(`${name}_update`)} before update of ${sql.raw(`${reference.column}, workspace_id`)} on ${sql.table(reference.table)} when ${missing} begin ${fail}; end`.execute(
+      db,
+    );
+    const named = sql.raw(
+      `exists (select 1 from ${reference.table} c where c.${reference.column} = old.id and c.workspace_id = old.workspace_id)`,
+    );
+    await sql`create trigger ${sql.raw(`${name}_parent_delete`)} before delete on ${sql.table(reference.parent)} when ${named} begin ${fail}; end`.execute(
+      db,
+    );
   }
 }

@@ -36,9 +36,22 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .execute();
   // The account's newest qualifying activity (follow-up fallback) and its timeline; one rep's
   // activities by time (lists "mine", the desk, the callback sample); one deal's; a workspace's by time.
-  await db.schema.createIndex('activities_account_start').on('activities').columns(['account_id', 'start_at']).execute();
-  await db.schema.createIndex('activities_ws_owner_start').on('activities').columns(['workspace_id', 'owner_id', 'start_at']).execute();
-  await db.schema.createIndex('activities_ws_opportunity').on('activities').columns(['workspace_id', 'opportunity_id']).where(sql.ref('opportunity_id'), 'is not', null).execute();
+  await db.schema
+    .createIndex('activities_account_start')
+    .on('activities')
+    .columns(['account_id', 'start_at'])
+    .execute();
+  await db.schema
+    .createIndex('activities_ws_owner_start')
+    .on('activities')
+    .columns(['workspace_id', 'owner_id', 'start_at'])
+    .execute();
+  await db.schema
+    .createIndex('activities_ws_opportunity')
+    .on('activities')
+    .columns(['workspace_id', 'opportunity_id'])
+    .where(sql.ref('opportunity_id'), 'is not', null)
+    .execute();
   await db.schema.createIndex('activities_ws_start').on('activities').columns(['workspace_id', 'start_at']).execute();
 
   await db.schema
@@ -67,8 +80,15 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('updated_at', instantType, (c) => c.notNull())
     .execute();
 
-  await db.schema.alterTable('attachments').addColumn('activity_id', 'integer', (c) => c.references('activities.id')).execute();
-  await db.schema.createIndex('attachments_ws_activity').on('attachments').columns(['workspace_id', 'activity_id']).execute();
+  await db.schema
+    .alterTable('attachments')
+    .addColumn('activity_id', 'integer', (c) => c.references('activities.id'))
+    .execute();
+  await db.schema
+    .createIndex('attachments_ws_activity')
+    .on('attachments')
+    .columns(['workspace_id', 'activity_id'])
+    .execute();
 
   await db.schema.alterTable('accounts').addColumn('follow_up_base_at', instantType).execute();
   await sql`update accounts set follow_up_base_at = last_follow_up_at where last_follow_up_at is not null`.execute(db);

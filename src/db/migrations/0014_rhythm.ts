@@ -41,11 +41,24 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('updated_at', instantType, (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .execute();
-  await db.schema.createIndex('tasks_ws_assignee_status_due').on('tasks').columns(['workspace_id', 'assignee_id', 'status', 'due_date']).execute();
-  await db.schema.createIndex('tasks_ws_status_due').on('tasks').columns(['workspace_id', 'status', 'due_date']).execute();
+  await db.schema
+    .createIndex('tasks_ws_assignee_status_due')
+    .on('tasks')
+    .columns(['workspace_id', 'assignee_id', 'status', 'due_date'])
+    .execute();
+  await db.schema
+    .createIndex('tasks_ws_status_due')
+    .on('tasks')
+    .columns(['workspace_id', 'status', 'due_date'])
+    .execute();
   await db.schema.createIndex('tasks_ws_account').on('tasks').columns(['workspace_id', 'account_id']).execute();
   await db.schema.createIndex('tasks_ws_opportunity').on('tasks').columns(['workspace_id', 'opportunity_id']).execute();
-  await db.schema.createIndex('tasks_ws_source_key').on('tasks').columns(['workspace_id', 'source_key']).unique().execute();
+  await db.schema
+    .createIndex('tasks_ws_source_key')
+    .on('tasks')
+    .columns(['workspace_id', 'source_key'])
+    .unique()
+    .execute();
 
   await db.schema
     .createTable('notifications')
@@ -64,8 +77,17 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('created_at', instantType, (c) => c.notNull())
     .addColumn('read_at', instantType)
     .execute();
-  await db.schema.createIndex('notifications_dedupe').on('notifications').columns(['workspace_id', 'user_id', 'dedupe_key']).unique().execute();
-  await db.schema.createIndex('notifications_ws_user_read').on('notifications').columns(['workspace_id', 'user_id', 'read_at', 'created_at']).execute();
+  await db.schema
+    .createIndex('notifications_dedupe')
+    .on('notifications')
+    .columns(['workspace_id', 'user_id', 'dedupe_key'])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex('notifications_ws_user_read')
+    .on('notifications')
+    .columns(['workspace_id', 'user_id', 'read_at', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('checkpoint_reviews')
@@ -82,7 +104,12 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('reviewed_by', 'integer', user)
     .addColumn('created_at', instantType, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('checkpoint_reviews_unique').on('checkpoint_reviews').columns(['workspace_id', 'opportunity_id', 'kind', 'period']).unique().execute();
+  await db.schema
+    .createIndex('checkpoint_reviews_unique')
+    .on('checkpoint_reviews')
+    .columns(['workspace_id', 'opportunity_id', 'kind', 'period'])
+    .unique()
+    .execute();
 
   await db.schema
     .createTable('weekly_reports')
@@ -106,8 +133,17 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('updated_at', instantType, (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .execute();
-  await db.schema.createIndex('weekly_reports_unique').on('weekly_reports').columns(['workspace_id', 'user_id', 'week_start']).unique().execute();
-  await db.schema.createIndex('weekly_reports_ws_week').on('weekly_reports').columns(['workspace_id', 'week_start']).execute();
+  await db.schema
+    .createIndex('weekly_reports_unique')
+    .on('weekly_reports')
+    .columns(['workspace_id', 'user_id', 'week_start'])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex('weekly_reports_ws_week')
+    .on('weekly_reports')
+    .columns(['workspace_id', 'week_start'])
+    .execute();
 
   await db.schema
     .createTable('weekly_report_comments')
@@ -118,7 +154,11 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('body', 'text', (c) => c.notNull())
     .addColumn('created_at', instantType, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('weekly_report_comments_report').on('weekly_report_comments').columns(['workspace_id', 'report_id']).execute();
+  await db.schema
+    .createIndex('weekly_report_comments_report')
+    .on('weekly_report_comments')
+    .columns(['workspace_id', 'report_id'])
+    .execute();
 
   await db.schema
     .createTable('callbacks')
@@ -138,9 +178,22 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('created_at', instantType, (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .execute();
-  await db.schema.createIndex('callbacks_activity').on('callbacks').columns(['workspace_id', 'activity_id']).unique().execute();
-  await db.schema.createIndex('callbacks_ws_period_rep').on('callbacks').columns(['workspace_id', 'period', 'rep_id']).execute();
-  await db.schema.createIndex('callbacks_ws_auditor').on('callbacks').columns(['workspace_id', 'auditor_id', 'outcome']).execute();
+  await db.schema
+    .createIndex('callbacks_activity')
+    .on('callbacks')
+    .columns(['workspace_id', 'activity_id'])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex('callbacks_ws_period_rep')
+    .on('callbacks')
+    .columns(['workspace_id', 'period', 'rep_id'])
+    .execute();
+  await db.schema
+    .createIndex('callbacks_ws_auditor')
+    .on('callbacks')
+    .columns(['workspace_id', 'auditor_id', 'outcome'])
+    .execute();
 
   await db.schema
     .createTable('calendar_feeds')
@@ -153,5 +206,9 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('revoked_at', instantType)
     .addColumn('last_used_at', instantType)
     .execute();
-  await db.schema.createIndex('calendar_feeds_ws_user').on('calendar_feeds').columns(['workspace_id', 'user_id']).execute();
+  await db.schema
+    .createIndex('calendar_feeds_ws_user')
+    .on('calendar_feeds')
+    .columns(['workspace_id', 'user_id'])
+    .execute();
 }

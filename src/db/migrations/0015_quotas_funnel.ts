@@ -25,7 +25,12 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('updated_by', 'integer')
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .execute();
-  await db.schema.createIndex('quotas_subject_year').unique().on('quotas').columns(['workspace_id', 'fiscal_year', 'subject_type', 'subject_id']).execute();
+  await db.schema
+    .createIndex('quotas_subject_year')
+    .unique()
+    .on('quotas')
+    .columns(['workspace_id', 'fiscal_year', 'subject_type', 'subject_id'])
+    .execute();
 
   await db.schema
     .createTable('funnel_totals')
@@ -41,18 +46,47 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('amount', 'bigint', (c) => c.notNull())
     .execute();
   // One person's funnel reads its own rows; the key is also what the upkeep's upsert conflicts on.
-  await db.schema.createIndex('funnel_totals_key').unique().on('funnel_totals')
-    .columns(['workspace_id', 'process_id', 'owner_id', 'status', 'close_month', 'stage_id', 'org_unit_id', 'size_class']).execute();
+  await db.schema
+    .createIndex('funnel_totals_key')
+    .unique()
+    .on('funnel_totals')
+    .columns([
+      'workspace_id',
+      'process_id',
+      'owner_id',
+      'status',
+      'close_month',
+      'stage_id',
+      'org_unit_id',
+      'size_class',
+    ])
+    .execute();
   // A unit's or the workspace's funnel: covering, so the sums never touch the table.
-  await db.schema.createIndex('funnel_totals_units').on('funnel_totals')
-    .columns(['workspace_id', 'process_id', 'status', 'close_month', 'org_unit_id', 'stage_id', 'size_class', 'deals', 'amount']).execute();
+  await db.schema
+    .createIndex('funnel_totals_units')
+    .on('funnel_totals')
+    .columns([
+      'workspace_id',
+      'process_id',
+      'status',
+      'close_month',
+      'org_unit_id',
+      'stage_id',
+      'size_class',
+      'deals',
+      'amount',
+    ])
+    .execute();
 
-  const workspaces = await sql<{ id: number; settings: string | null }>`select id, settings from workspaces`.execute(db);
+  const workspaces = await sql<{ id: number; settings: string | null }>`select id, settings from workspaces`.execute(
+    db,
+  );
   for (const ws of workspaces.rows) {
     let threshold = 200_000_00;
     try {
-      const t = (JSON.parse(ws.settings ?? '{}') as { largeDealThreshold?: unknown }).largeDealThreshold;
-      if (typeof t === 'number') threshold = t;
+      const largeDealThreshold = (JSON.parse(ws.settings ?? '{}') as { largeDealThreshold?: unknown })
+        .largeDealThreshold;
+      if (typeof largeDealThreshold === 'number') threshold = largeDealThreshold;
     } catch {
       // Unreadable settings read as the defaults everywhere (src/domain/settings.ts).
     }

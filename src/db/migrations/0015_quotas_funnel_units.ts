@@ -19,8 +19,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('deals', 'integer', (c) => c.notNull())
     .addColumn('amount', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('funnel_unit_totals_key').unique().on('funnel_unit_totals')
-    .columns(['workspace_id', 'process_id', 'unit_id', 'status', 'close_month', 'stage_id', 'size_class']).execute();
+  await db.schema
+    .createIndex('funnel_unit_totals_key')
+    .unique()
+    .on('funnel_unit_totals')
+    .columns(['workspace_id', 'process_id', 'unit_id', 'status', 'close_month', 'stage_id', 'size_class'])
+    .execute();
   await sql`insert into funnel_unit_totals (workspace_id, process_id, unit_id, status, close_month, stage_id, size_class, deals, amount)
     select t.workspace_id, t.process_id, a.id, t.status, t.close_month, t.stage_id, t.size_class, sum(t.deals), sum(t.amount)
     from funnel_totals t

@@ -32,10 +32,19 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('submitted_at', instantType, (c) => c.notNull())
     .addColumn('superseded_at', instantType)
     .execute();
-  await db.schema.createIndex('forecast_submissions_period').on('forecast_submissions').columns(['workspace_id', 'period', 'week_start', 'user_id']).execute();
+  await db.schema
+    .createIndex('forecast_submissions_period')
+    .on('forecast_submissions')
+    .columns(['workspace_id', 'period', 'week_start', 'user_id'])
+    .execute();
   // One current submission per rep and week; a second replaces it (the first is kept, superseded).
-  await db.schema.createIndex('forecast_submissions_current').unique().on('forecast_submissions')
-    .columns(['workspace_id', 'user_id', 'period', 'week_start']).where(sql.ref('superseded_at'), 'is', null).execute();
+  await db.schema
+    .createIndex('forecast_submissions_current')
+    .unique()
+    .on('forecast_submissions')
+    .columns(['workspace_id', 'user_id', 'period', 'week_start'])
+    .where(sql.ref('superseded_at'), 'is', null)
+    .execute();
 
   await db.schema
     .createTable('forecast_submission_deals')
@@ -61,5 +70,10 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('updated_at', instantType, (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .execute();
-  await db.schema.createIndex('forecast_adjustments_key').unique().on('forecast_adjustments').columns(['workspace_id', 'org_unit_id', 'period', 'week_start']).execute();
+  await db.schema
+    .createIndex('forecast_adjustments_key')
+    .unique()
+    .on('forecast_adjustments')
+    .columns(['workspace_id', 'org_unit_id', 'period', 'week_start'])
+    .execute();
 }

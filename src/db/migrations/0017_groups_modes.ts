@@ -14,7 +14,11 @@ import { instantType, type Engine } from '../dialect.ts';
  */
 export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   await db.schema.alterTable('accounts').addColumn('parent_account_id', 'integer').execute();
-  await db.schema.createIndex('accounts_parent').on('accounts').columns(['workspace_id', 'parent_account_id']).execute();
+  await db.schema
+    .createIndex('accounts_parent')
+    .on('accounts')
+    .columns(['workspace_id', 'parent_account_id'])
+    .execute();
   await db.schema.alterTable('org_units').addColumn('sales_mode', 'text').execute();
 
   await db.schema
@@ -26,20 +30,43 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('created_at', instantType, (c) => c.notNull())
     .addPrimaryKeyConstraint('opportunity_credit_splits_pk', ['opportunity_id', 'user_id'])
     .execute();
-  await db.schema.createIndex('opportunity_credit_splits_user').on('opportunity_credit_splits').columns(['workspace_id', 'user_id']).execute();
+  await db.schema
+    .createIndex('opportunity_credit_splits_user')
+    .on('opportunity_credit_splits')
+    .columns(['workspace_id', 'user_id'])
+    .execute();
 
   if (engine === 'postgres') {
     // accounts_workspace_id_id_key exists since 0011 (the referrer's check).
-    await db.schema.alterTable('accounts').addForeignKeyConstraint('accounts_parent_account_id_fk', ['workspace_id', 'parent_account_id'], 'accounts', ['workspace_id', 'id']).execute();
-    const icu = await sql<{ n: number }>`select count(*)::int as n from pg_collation where collprovider = 'i'`.execute(db);
-    if ((icu.rows[0]?.n ?? 0) > 0) await sql`create collation if not exists keyline_zh (provider = icu, locale = 'zh')`.execute(db);
+    await db.schema
+      .alterTable('accounts')
+      .addForeignKeyConstraint('accounts_parent_account_id_fk', ['workspace_id', 'parent_account_id'], 'accounts', [
+        'workspace_id',
+        'id',
+      ])
+      .execute();
+    const icu = await sql<{ n: number }>`select count(*)::int as n from pg_collation where collprovider = 'i'`.execute(
+      db,
+    );
+    if ((icu.rows[0]?.n ?? 0) > 0)
+      await sql`create collation if not exists keyline_zh (provider = icu, locale = 'zh')`.execute(db);
     else await sql`create collation if not exists keyline_zh from "default"`.execute(db);
     return;
   }
-  const missing = sql.raw('new.parent_account_id is not null and not exists (select 1 from accounts p where p.id = new.parent_account_id and p.workspace_id = new.workspace_id)');
+  const missing = sql.raw(
+    'new.parent_account_id is not null and not exists (select 1 from accounts p where p.id = new.parent_account_id and p.workspace_id = new.workspace_id)',
+  );
   const fail = sql.raw("select raise(abort, 'FOREIGN KEY constraint failed: accounts.parent_account_id')");
-  await sql`create trigger accounts_parent_account_id_insert before insert on accounts when ${missing} begin ${fail}; end`.execute(db);
-  await sql`create trigger accounts_parent_account_id_update before update of parent_account_id, workspace_id on accounts when ${missing} begin ${fail}; end`.execute(db);
-  const named = sql.raw('exists (select 1 from accounts c where c.parent_account_id = old.id and c.workspace_id = old.workspace_id)');
-  await sql`create trigger accounts_parent_account_id_parent_delete before delete on accounts when ${named} begin ${fail}; end`.execute(db);
+  await sql`create trigger accounts_parent_account_id_insert before insert on accounts when ${missing} begin ${fail}; end`.execute(
+    db,
+  );
+  await sql`create trigger accounts_parent_account_id_update before update of parent_account_id, workspace_id on accounts when ${missing} begin ${fail}; end`.execute(
+    db,
+  );
+  const named = sql.raw(
+    'exists (select 1 from accounts c where c.parent_account_id = old.id and c.workspace_id = old.workspace_id)',
+  );
+  await sql`create trigger accounts_parent_account_id_parent_delete before delete on accounts when ${named} begin ${fail}; end`.execute(
+    db,
+  );
 }

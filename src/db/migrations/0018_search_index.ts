@@ -35,7 +35,9 @@ function pinyinInitials(): { ch: string; initial: string }[] {
   const rows: { ch: string; initial: string }[] = [];
   for (let cp = 0x4e00; cp <= 0x9fff; cp++) {
     const ch = String.fromCodePoint(cp);
-    const initials = new Set(pinyin(ch, { pattern: 'first', toneType: 'none', multiple: true, type: 'array' }).map((s) => s.toLowerCase()));
+    const initials = new Set(
+      pinyin(ch, { pattern: 'first', toneType: 'none', multiple: true, type: 'array' }).map((s) => s.toLowerCase()),
+    );
     for (const initial of initials) if (/^[a-z]$/.test(initial)) rows.push({ ch, initial });
   }
   initialsTable = rows;
@@ -43,26 +45,37 @@ function pinyinInitials(): { ch: string; initial: string }[] {
 }
 
 /** The statements that index one row: `x` is `new` in a trigger, the table's alias in the backfill. */
-function indexStatements(t: (typeof SEARCHED)[number], x: string, from: (col: string) => string): string[] {
+function indexStatements(spec: (typeof SEARCHED)[number], alias: string, from: (col: string) => string): string[] {
   const put = 'insert into search_grams (workspace_id, gram, kind, record_id)';
-  const raw = [...t.names, ...t.others].map((c) =>
-    `${put} select ${x}.workspace_id, lower(substr(${x}.${c}, p.i, 2)), '${t.kind}', ${x}.id ${from(c)} on conflict do nothing`);
-  const initial = (c: string, at: string) => `coalesce(y${at}.initial, lower(substr(${x}.${c}, p.i${at === '2' ? ' + 1' : ''}, 1)))`;
-  const initials = t.names.map((c) =>
-    `${put} select ${x}.workspace_id, ${initial(c, '1')} || ${initial(c, '2')}, '${t.kind}p', ${x}.id ${from(c)
-      .replace(' where ', ` left join search_pinyin y1 on y1.ch = substr(${x}.${c}, p.i, 1) left join search_pinyin y2 on y2.ch = substr(${x}.${c}, p.i + 1, 1) where `)} on conflict do nothing`);
+  const raw = [...spec.names, ...spec.others].map(
+    (column) =>
+      `${put} select ${alias}.workspace_id, lower(substr(${alias}.${column}, p.i, 2)), '${spec.kind}', ${alias}.id ${from(column)} on conflict do nothing`,
+  );
+  const initial = (count: string, at: string) =>
+    `coalesce(y${at}.initial, lower(substr(${alias}.${count}, p.i${at === '2' ? ' + 1' : ''}, 1)))`;
+  const initials = spec.names.map(
+    (column) =>
+      `${put} select ${alias}.workspace_id, ${initial(column, '1')} || ${initial(column, '2')}, '${spec.kind}p', ${alias}.id ${from(
+        column,
+      ).replace(
+        ' where ',
+        ` left join search_pinyin y1 on y1.ch = substr(${alias}.${column}, p.i, 1) left join search_pinyin y2 on y2.ch = substr(${alias}.${column}, p.i + 1, 1) where `,
+      )} on conflict do nothing`,
+  );
   return [...raw, ...initials];
 }
 
-const unindex = (t: (typeof SEARCHED)[number]) =>
-  `delete from search_grams where workspace_id = old.workspace_id and kind in ('${t.kind}', '${t.kind}p') and record_id = old.id`;
+const unindex = (spec: (typeof SEARCHED)[number]) =>
+  `delete from search_grams where workspace_id = old.workspace_id and kind in ('${spec.kind}', '${spec.kind}p') and record_id = old.id`;
 
 export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   const pg = engine === 'postgres';
   // Byte order on PostgreSQL too, so a one-character query's range [c, c || U+10FFFF] holds every gram starting with c.
   const gramType = pg ? sql.raw('text collate "C"') : sql.raw('text');
   await sql`create table search_positions (i integer primary key)`.execute(db);
-  await sql`create table search_pinyin (ch text not null, initial text not null, primary key (ch, initial))`.execute(db);
+  await sql`create table search_pinyin (ch text not null, initial text not null, primary key (ch, initial))`.execute(
+    db,
+  );
   await sql`create table search_grams (
     workspace_id integer not null, gram ${gramType} not null, kind text not null, record_id integer not null,
     primary key (workspace_id, gram, kind, record_id))${sql.raw(pg ? '' : ' without rowid')}`.execute(db);
@@ -74,36 +87,66 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   const initials = pinyinInitials();
   for (let i = 0; i < initials.length; i += 400) {
     const chunk = initials.slice(i, i + 400);
-    await sql`insert into search_pinyin (ch, initial) values ${sql.join(chunk.map((r) => sql`(${r.ch}, ${r.initial})`))}`.execute(db);
+    await sql`insert into search_pinyin (ch, initial) values ${sql.join(chunk.map((r) => sql`(${r.ch}, ${r.initial})`))}`.execute(
+      db,
+    );
   }
 
   // Without statistics PostgreSQL guesses a third of the positions for `i <= length(name)` and
   // sorts the whole pinyin table for every indexed row (11 ms an insert instead of 0.1).
   if (pg) await sql`analyze search_positions, search_pinyin`.execute(db);
 
-  for (const t of SEARCHED) {
-    const cols = [...t.names, ...t.others];
+  for (const spec of SEARCHED) {
+    const cols = [...spec.names, ...spec.others];
     const changed = cols.map((c) => `old.${c} is distinct from new.${c}`).join(' or ');
     // The backfill: every existing row, set-based.
-    for (const s of indexStatements(t, 'x', (c) => `from ${t.table} x join search_positions p on p.i <= length(x.${c}) where x.${c} is not null`)) {
-      await sql.raw(s).execute(db);
+    for (const statement of indexStatements(
+      spec,
+      'x',
+      (c) => `from ${spec.table} x join search_positions p on p.i <= length(x.${c}) where x.${c} is not null`,
+    )) {
+      await sql.raw(statement).execute(db);
     }
-    const body = indexStatements(t, 'new', (c) => `from search_positions p where p.i <= length(new.${c})`);
+    const body = indexStatements(spec, 'new', (c) => `from search_positions p where p.i <= length(new.${c})`);
     if (pg) {
-      await sql.raw(`create function ${t.table}_search_index() returns trigger language plpgsql as $$
+      await sql
+        .raw(
+          `create function ${spec.table}_search_index() returns trigger language plpgsql as $$
         begin
-          if tg_op <> 'INSERT' then ${unindex(t)}; end if;
+          if tg_op <> 'INSERT' then ${unindex(spec)}; end if;
           if tg_op <> 'DELETE' then ${body.join('; ')}; end if;
           return null;
-        end $$`).execute(db);
-      await sql.raw(`create trigger ${t.table}_search_insert after insert on ${t.table} for each row execute function ${t.table}_search_index()`).execute(db);
-      await sql.raw(`create trigger ${t.table}_search_update after update of ${cols.join(', ')} on ${t.table} for each row when (${changed}) execute function ${t.table}_search_index()`).execute(db);
-      await sql.raw(`create trigger ${t.table}_search_delete after delete on ${t.table} for each row execute function ${t.table}_search_index()`).execute(db);
+        end $$`,
+        )
+        .execute(db);
+      await sql
+        .raw(
+          `create trigger ${spec.table}_search_insert after insert on ${spec.table} for each row execute function ${spec.table}_search_index()`,
+        )
+        .execute(db);
+      await sql
+        .raw(
+          `create trigger ${spec.table}_search_update after update of ${cols.join(', ')} on ${spec.table} for each row when (${changed}) execute function ${spec.table}_search_index()`,
+        )
+        .execute(db);
+      await sql
+        .raw(
+          `create trigger ${spec.table}_search_delete after delete on ${spec.table} for each row execute function ${spec.table}_search_index()`,
+        )
+        .execute(db);
     } else {
       const sqliteChanged = cols.map((c) => `old.${c} is not new.${c}`).join(' or ');
-      await sql.raw(`create trigger ${t.table}_search_insert after insert on ${t.table} begin ${body.join('; ')}; end`).execute(db);
-      await sql.raw(`create trigger ${t.table}_search_update after update of ${cols.join(', ')} on ${t.table} when ${sqliteChanged} begin ${unindex(t)}; ${body.join('; ')}; end`).execute(db);
-      await sql.raw(`create trigger ${t.table}_search_delete after delete on ${t.table} begin ${unindex(t)}; end`).execute(db);
+      await sql
+        .raw(`create trigger ${spec.table}_search_insert after insert on ${spec.table} begin ${body.join('; ')}; end`)
+        .execute(db);
+      await sql
+        .raw(
+          `create trigger ${spec.table}_search_update after update of ${cols.join(', ')} on ${spec.table} when ${sqliteChanged} begin ${unindex(spec)}; ${body.join('; ')}; end`,
+        )
+        .execute(db);
+      await sql
+        .raw(`create trigger ${spec.table}_search_delete after delete on ${spec.table} begin ${unindex(spec)}; end`)
+        .execute(db);
     }
   }
 }

@@ -10,16 +10,24 @@ import type * as contract from '../../contracts/accounts.ts';
 export type ProfileInput = Partial<contract.SaveProfileRequest>;
 
 const profileColumns: [Exclude<keyof ProfileInput, 'version'>, keyof AccountProfileTable][] = [
-  ['businessOverview', 'business_overview'], ['organisation', 'organisation'], ['decisionProcess', 'decision_process'],
-  ['budgetCycle', 'budget_cycle'], ['installedBaseOurs', 'installed_base_ours'], ['installedBaseCompetitors', 'installed_base_competitors'],
-  ['relationshipHistory', 'relationship_history'], ['planObjectives', 'plan_objectives'], ['planRelationships', 'plan_relationships'],
-  ['planResources', 'plan_resources'], ['planReviewDate', 'plan_review_date'],
+  ['businessOverview', 'business_overview'],
+  ['organisation', 'organisation'],
+  ['decisionProcess', 'decision_process'],
+  ['budgetCycle', 'budget_cycle'],
+  ['installedBaseOurs', 'installed_base_ours'],
+  ['installedBaseCompetitors', 'installed_base_competitors'],
+  ['relationshipHistory', 'relationship_history'],
+  ['planObjectives', 'plan_objectives'],
+  ['planRelationships', 'plan_relationships'],
+  ['planResources', 'plan_resources'],
+  ['planReviewDate', 'plan_review_date'],
 ];
 
 type ProfileRow = NonNullable<Awaited<ReturnType<typeof repo.getProfile>>>;
-export function toProfileDto(p: ProfileRow | undefined): contract.Profile {
-  const out: Record<string, unknown> = { version: p?.version ?? 0, updatedAt: p?.updated_at ?? null };
-  for (const [k, col] of profileColumns) out[k] = p ? ((p as unknown as Record<string, unknown>)[col] ?? null) : null;
+export function toProfileDto(profile: ProfileRow | undefined): contract.Profile {
+  const out: Record<string, unknown> = { version: profile?.version ?? 0, updatedAt: profile?.updated_at ?? null };
+  for (const [key, col] of profileColumns)
+    out[key] = profile ? ((profile as unknown as Record<string, unknown>)[col] ?? null) : null;
   return out as contract.Profile;
 }
 
@@ -37,18 +45,30 @@ export async function saveProfile(db: Db, actor: Actor, id: number, input: Profi
   }
   const { now } = actor;
   const values: Record<string, unknown> = {};
-  for (const [k, col] of profileColumns) if (input[k] !== undefined) values[col] = input[k];
+  for (const [key, col] of profileColumns) if (input[key] !== undefined) values[col] = input[key];
   await db.kysely.transaction().execute(async (trx) => {
     const existing = await repo.getProfile(trx, actor.workspaceId, id);
     if (!existing) {
-      if (input.version !== undefined && input.version !== 0) throw conflict('version_conflict', 'The profile was removed or never existed; reload', 'version');
-      await repo.insertProfile(trx, { account_id: id, workspace_id: actor.workspaceId, ...values, updated_by: actor.userId, updated_at: now, version: 1 });
+      if (input.version !== undefined && input.version !== 0)
+        throw conflict('version_conflict', 'The profile was removed or never existed; reload', 'version');
+      await repo.insertProfile(trx, {
+        account_id: id,
+        workspace_id: actor.workspaceId,
+        ...values,
+        updated_by: actor.userId,
+        updated_at: now,
+        version: 1,
+      });
       return;
     }
     if (input.version !== existing.version) {
       throw staleVersion('The profile', existing.version);
     }
-    await repo.updateProfile(trx, actor.workspaceId, id, existing.version, { ...values, updated_by: actor.userId, updated_at: now });
+    await repo.updateProfile(trx, actor.workspaceId, id, existing.version, {
+      ...values,
+      updated_by: actor.userId,
+      updated_at: now,
+    });
   });
   return getProfile(db, actor, id);
 }

@@ -51,8 +51,14 @@ const accountColumns = [
 export function visibleAccounts(db: Kysely<Database>, actor: Actor) {
   return db
     .selectFrom('accounts')
-    .innerJoin('org_units', (j) => j.onRef('org_units.id', '=', 'accounts.org_unit_id').onRef('org_units.workspace_id', '=', 'accounts.workspace_id'))
-    .leftJoin('users as owner', (j) => j.onRef('owner.id', '=', 'accounts.owner_id').onRef('owner.workspace_id', '=', 'accounts.workspace_id'))
+    .innerJoin('org_units', (joinBuilder) =>
+      joinBuilder
+        .onRef('org_units.id', '=', 'accounts.org_unit_id')
+        .onRef('org_units.workspace_id', '=', 'accounts.workspace_id'),
+    )
+    .leftJoin('users as owner', (joinBuilder) =>
+      joinBuilder.onRef('owner.id', '=', 'accounts.owner_id').onRef('owner.workspace_id', '=', 'accounts.workspace_id'),
+    )
     .where(accountsWithinReach(actor));
 }
 
@@ -84,21 +90,31 @@ export interface AccountFilter {
 }
 
 /** The filtered, visible accounts; shared by the list, the export and the counts. */
-export async function filteredAccounts(db: Kysely<Database>, engine: Engine, actor: Actor, f: AccountFilter) {
-  let q = visibleAccounts(db, actor);
-  q = f.archived ? q.where('accounts.archived_at', 'is not', null) : q.where('accounts.archived_at', 'is', null);
-  if (f.q) {
-    const needle = f.q;
+export async function filteredAccounts(db: Kysely<Database>, engine: Engine, actor: Actor, filter: AccountFilter) {
+  let query = visibleAccounts(db, actor);
+  query = filter.archived
+    ? query.where('accounts.archived_at', 'is not', null)
+    : query.where('accounts.archived_at', 'is', null);
+  if (filter.q) {
+    const needle = filter.q;
     // The search index narrows to the accounts whose text, or a contact's, may hold the text;
     // the substring test below decides (docs/search.md).
-    const m = await prepareMatch(db, actor.workspaceId, needle);
-    q = q.where((eb) =>
+    const match = await prepareMatch(db, actor.workspaceId, needle);
+    query = query.where((eb) =>
       eb.or([
-        eb('accounts.id', 'in', candidateIds(eb, actor.workspaceId, m, 'a')),
-        eb('accounts.id', 'in', eb.selectFrom('contacts').select('contacts.account_id').where('contacts.workspace_id', '=', actor.workspaceId).where('contacts.id', 'in', candidateIds(eb, actor.workspaceId, m, 'c'))),
+        eb('accounts.id', 'in', candidateIds(eb, actor.workspaceId, match, 'a')),
+        eb(
+          'accounts.id',
+          'in',
+          eb
+            .selectFrom('contacts')
+            .select('contacts.account_id')
+            .where('contacts.workspace_id', '=', actor.workspaceId)
+            .where('contacts.id', 'in', candidateIds(eb, actor.workspaceId, match, 'c')),
+        ),
       ]),
     );
-    q = q.where((eb) =>
+    query = query.where((eb) =>
       eb.or([
         containsInsensitive(engine, eb.ref('accounts.name'), needle),
         containsInsensitive(engine, eb.ref('accounts.credit_code'), needle),
@@ -109,36 +125,36 @@ export async function filteredAccounts(db: Kysely<Database>, engine: Engine, act
             .select(eb.lit(1).as('one'))
             .whereRef('contacts.account_id', '=', 'accounts.id')
             .where('contacts.workspace_id', '=', actor.workspaceId)
-            .where((c) =>
-              c.or([
-                containsInsensitive(engine, c.ref('contacts.name'), needle),
-                containsInsensitive(engine, c.ref('contacts.mobile'), needle),
-                containsInsensitive(engine, c.ref('contacts.phone'), needle),
-                containsInsensitive(engine, c.ref('contacts.email'), needle),
-                containsInsensitive(engine, c.ref('contacts.wechat'), needle),
+            .where((expressionBuilder) =>
+              expressionBuilder.or([
+                containsInsensitive(engine, expressionBuilder.ref('contacts.name'), needle),
+                containsInsensitive(engine, expressionBuilder.ref('contacts.mobile'), needle),
+                containsInsensitive(engine, expressionBuilder.ref('contacts.phone'), needle),
+                containsInsensitive(engine, expressionBuilder.ref('contacts.email'), needle),
+                containsInsensitive(engine, expressionBuilder.ref('contacts.wechat'), needle),
               ]),
             ),
         ),
       ]),
     );
   }
-  if (f.ownerId !== undefined) q = q.where('accounts.owner_id', '=', f.ownerId);
-  if (f.orgUnitId !== undefined) {
-    q = q.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, f.orgUnitId));
+  if (filter.ownerId !== undefined) query = query.where('accounts.owner_id', '=', filter.ownerId);
+  if (filter.orgUnitId !== undefined) {
+    query = query.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, filter.orgUnitId));
   }
-  if (f.tier) q = q.where('accounts.tier', '=', f.tier);
-  if (f.status) q = q.where('accounts.status', '=', f.status);
-  if (f.industry) q = q.where('accounts.industry', '=', f.industry);
-  if (f.province) q = q.where('accounts.province', '=', f.province);
+  if (filter.tier) query = query.where('accounts.tier', '=', filter.tier);
+  if (filter.status) query = query.where('accounts.status', '=', filter.status);
+  if (filter.industry) query = query.where('accounts.industry', '=', filter.industry);
+  if (filter.province) query = query.where('accounts.province', '=', filter.province);
   // Cities are stored as typed (苏州, 苏州市): match every spelling of the same place, as territories do.
-  const cities = f.city ? localitySpellings(f.city) : [];
-  if (cities.length) q = q.where('accounts.city', 'in', cities);
-  if (f.valueType) q = q.where('accounts.value_type', '=', f.valueType);
-  if (f.named !== undefined) q = q.where('accounts.named_account', '=', f.named ? 1 : 0);
-  if (f.inPool !== undefined) q = q.where('accounts.in_pool', '=', f.inPool ? 1 : 0);
-  if (f.overdueBefore) {
-    const before = f.overdueBefore;
-    q = q.where((eb) =>
+  const cities = filter.city ? localitySpellings(filter.city) : [];
+  if (cities.length) query = query.where('accounts.city', 'in', cities);
+  if (filter.valueType) query = query.where('accounts.value_type', '=', filter.valueType);
+  if (filter.named !== undefined) query = query.where('accounts.named_account', '=', filter.named ? 1 : 0);
+  if (filter.inPool !== undefined) query = query.where('accounts.in_pool', '=', filter.inPool ? 1 : 0);
+  if (filter.overdueBefore) {
+    const before = filter.overdueBefore;
+    query = query.where((eb) =>
       eb.or(
         (['A', 'B', 'C'] as const).map((tier) =>
           eb.and([
@@ -149,25 +165,30 @@ export async function filteredAccounts(db: Kysely<Database>, engine: Engine, act
       ),
     );
   }
-  return q;
+  return query;
 }
 
 export async function listAccounts(
   db: Kysely<Database>,
   engine: Engine,
   actor: Actor,
-  f: AccountFilter & { limit: number; offset: number; sort: { column: AccountSort; desc: boolean } },
+  filter: AccountFilter & { limit: number; offset: number; sort: { column: AccountSort; desc: boolean } },
 ) {
-  const q = await filteredAccounts(db, engine, actor, f);
+  const query = await filteredAccounts(db, engine, actor, filter);
   const [items, total] = await Promise.all([
-    q
+    query
       .select(accountColumns)
-      .orderBy(f.sort.column === 'name' ? nameOrder(engine, sql.ref('accounts.name')) : sql.ref(sortColumn[f.sort.column]), f.sort.desc ? 'desc' : 'asc')
-      .orderBy('accounts.id', f.sort.desc ? 'desc' : 'asc')
-      .limit(f.limit)
-      .offset(f.offset)
+      .orderBy(
+        filter.sort.column === 'name'
+          ? nameOrder(engine, sql.ref('accounts.name'))
+          : sql.ref(sortColumn[filter.sort.column]),
+        filter.sort.desc ? 'desc' : 'asc',
+      )
+      .orderBy('accounts.id', filter.sort.desc ? 'desc' : 'asc')
+      .limit(filter.limit)
+      .offset(filter.offset)
       .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
 }
@@ -184,9 +205,13 @@ export type AccountRow = NonNullable<Awaited<ReturnType<typeof getAccount>>>;
 export type AccountListRow = Awaited<ReturnType<typeof listAccounts>>['items'][number];
 
 export async function creditCodeOwner(db: Kysely<Database>, workspaceId: number, code: string, exceptId?: number) {
-  let q = db.selectFrom('accounts').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('credit_code', '=', code);
-  if (exceptId) q = q.where('id', '!=', exceptId);
-  return q.executeTakeFirst();
+  let query = db
+    .selectFrom('accounts')
+    .select(['id', 'name'])
+    .where('workspace_id', '=', workspaceId)
+    .where('credit_code', '=', code);
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  return query.executeTakeFirst();
 }
 
 /**
@@ -195,16 +220,17 @@ export async function creditCodeOwner(db: Kysely<Database>, workspaceId: number,
  */
 export async function similarNameCandidates(db: Kysely<Database>, workspaceId: number, key: string, exceptId?: number) {
   const pairs = new Set<string>();
-  for (let i = 0; i + 2 <= key.length && pairs.size < 4; i += Math.max(1, Math.floor(key.length / 4))) pairs.add(key.slice(i, i + 2));
+  for (let i = 0; i + 2 <= key.length && pairs.size < 4; i += Math.max(1, Math.floor(key.length / 4)))
+    pairs.add(key.slice(i, i + 2));
   if (pairs.size === 0) pairs.add(key);
-  let q = db
+  let query = db
     .selectFrom('accounts')
     .select(['id', 'name', 'name_key', 'owner_id', 'credit_code'])
     .where('workspace_id', '=', workspaceId)
     .where('archived_at', 'is', null)
     .where((eb) => eb.or([...pairs].map((p) => eb('name_key', 'like', `%${p}%`))));
-  if (exceptId) q = q.where('id', '!=', exceptId);
-  return q.limit(500).execute();
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  return query.limit(500).execute();
 }
 
 export async function insertAccount(db: Kysely<Database>, values: NewAccount): Promise<number> {
@@ -226,7 +252,12 @@ export async function contactCounts(db: Kysely<Database>, workspaceId: number, a
 }
 
 export async function getProfile(db: Kysely<Database>, workspaceId: number, accountId: number) {
-  return db.selectFrom('account_profiles').selectAll().where('workspace_id', '=', workspaceId).where('account_id', '=', accountId).executeTakeFirst();
+  return db
+    .selectFrom('account_profiles')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
 }
 
 export async function insertProfile(db: Kysely<Database>, values: Insertable<AccountProfileTable>) {
@@ -234,7 +265,18 @@ export async function insertProfile(db: Kysely<Database>, values: Insertable<Acc
 }
 
 /** Writes the profile when it still has the version read, and bumps it. */
-export async function updateProfile(db: Kysely<Database>, workspaceId: number, accountId: number, version: number, values: Updateable<AccountProfileTable>) {
-  await db.updateTable('account_profiles').set({ ...values, version: version + 1 })
-    .where('workspace_id', '=', workspaceId).where('account_id', '=', accountId).where('version', '=', version).execute();
+export async function updateProfile(
+  db: Kysely<Database>,
+  workspaceId: number,
+  accountId: number,
+  version: number,
+  values: Updateable<AccountProfileTable>,
+) {
+  await db
+    .updateTable('account_profiles')
+    .set({ ...values, version: version + 1 })
+    .where('workspace_id', '=', workspaceId)
+    .where('account_id', '=', accountId)
+    .where('version', '=', version)
+    .execute();
 }

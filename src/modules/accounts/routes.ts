@@ -8,88 +8,156 @@ import * as profile from './profile.ts';
 import { needs } from '../../server/access.ts';
 
 export default async function accountRoutes(app: FastifyInstance) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+  const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = app;
 
-  r.get('/accounts', {
-    config: { access: needs('accounts.read') },
-    schema: {
-      tags: ['accounts'],
-      summary: 'Accounts the caller may see, filtered, sorted and paginated',
-      querystring: contract.accountListQuery,
-      response: { 200: contract.accountPage, ...errorResponses },
+  routes.get(
+    '/accounts',
+    {
+      config: { access: needs('accounts.read') },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Accounts the caller may see, filtered, sorted and paginated',
+        querystring: contract.accountListQuery,
+        response: { 200: contract.accountPage, ...errorResponses },
+      },
     },
-  }, async (req) => accounts.listAccounts(db, actorOf(req), req.query));
+    async (req) => accounts.listAccounts(db, actorOf(req), req.query),
+  );
 
-  r.get('/accounts/duplicates', {
-    config: { access: needs('accounts.write') },
-    schema: {
-      tags: ['accounts'],
-      summary: 'Accounts that look like a new one (similar name or same credit code), checked before creating',
-      querystring: contract.duplicatesQuery,
-      response: { 200: contract.duplicatesSchema, ...errorResponses },
+  routes.get(
+    '/accounts/duplicates',
+    {
+      config: { access: needs('accounts.write') },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Accounts that look like a new one (similar name or same credit code), checked before creating',
+        querystring: contract.duplicatesQuery,
+        response: { 200: contract.duplicatesSchema, ...errorResponses },
+      },
     },
-  }, async (req) => ({ matches: await accounts.findDuplicates(db, actorOf(req), req.query.name, req.query.creditCode?.toUpperCase(), req.query.exceptId) }));
+    async (req) => ({
+      matches: await accounts.findDuplicates(
+        db,
+        actorOf(req),
+        req.query.name,
+        req.query.creditCode?.toUpperCase(),
+        req.query.exceptId,
+      ),
+    }),
+  );
 
-  r.post('/accounts', {
-    config: { access: needs('accounts.create') },
-    schema: {
-      tags: ['accounts'],
-      summary: 'Create an account; 409 possible_duplicate lists similar accounts unless allowSimilarName',
-      body: contract.createAccountRequest,
-      response: { 201: contract.accountDetailSchema, ...errorResponses },
+  routes.post(
+    '/accounts',
+    {
+      config: { access: needs('accounts.create') },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Create an account; 409 possible_duplicate lists similar accounts unless allowSimilarName',
+        body: contract.createAccountRequest,
+        response: { 201: contract.accountDetailSchema, ...errorResponses },
+      },
     },
-  }, async (req, reply) => reply.code(201).send(await accounts.createAccount(db, actorOf(req), req.body, ipOf(req))));
+    async (req, reply) => reply.code(201).send(await accounts.createAccount(db, actorOf(req), req.body, ipOf(req))),
+  );
 
-  r.get('/accounts/:id', {
-    config: { access: needs('accounts.read') },
-    schema: { tags: ['accounts'], params: idParam, response: { 200: contract.accountDetailSchema, ...errorResponses } },
-  }, async (req) => accounts.getAccount(db, actorOf(req), req.params.id));
-
-  r.patch('/accounts/:id', {
-    config: { access: needs('accounts.write') },
-    schema: {
-      tags: ['accounts'],
-      summary: 'Change an account; changing the owner needs a manager and a reason',
-      params: idParam,
-      body: contract.updateAccountRequest,
-      response: { 200: contract.accountDetailSchema, ...errorResponses },
+  routes.get(
+    '/accounts/:id',
+    {
+      config: { access: needs('accounts.read') },
+      schema: {
+        tags: ['accounts'],
+        params: idParam,
+        response: { 200: contract.accountDetailSchema, ...errorResponses },
+      },
     },
-  }, async (req) => accounts.updateAccount(db, actorOf(req), req.params.id, req.body));
+    async (req) => accounts.getAccount(db, actorOf(req), req.params.id),
+  );
 
-  r.post('/accounts/:id/archive', {
-    config: { access: needs('accounts.manage') },
-    schema: { tags: ['accounts'], summary: 'Archive (accounts are never deleted)', params: idParam, body: contract.versionRequest, response: { 200: contract.accountDetailSchema, ...errorResponses } },
-  }, async (req) => accounts.setArchived(db, actorOf(req), req.params.id, true, req.body.version));
-
-  r.post('/accounts/:id/restore', {
-    config: { access: needs('accounts.manage') },
-    schema: { tags: ['accounts'], params: idParam, body: contract.versionRequest, response: { 200: contract.accountDetailSchema, ...errorResponses } },
-  }, async (req) => accounts.setArchived(db, actorOf(req), req.params.id, false, req.body.version));
-
-  r.get('/accounts/:id/history', {
-    config: { access: needs('accounts.read') },
-    schema: {
-      tags: ['accounts'],
-      summary: 'Owner, tier and status changes of the account, newest first',
-      params: idParam,
-      response: { 200: contract.historySchema, ...errorResponses },
+  routes.patch(
+    '/accounts/:id',
+    {
+      config: { access: needs('accounts.write') },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Change an account; changing the owner needs a manager and a reason',
+        params: idParam,
+        body: contract.updateAccountRequest,
+        response: { 200: contract.accountDetailSchema, ...errorResponses },
+      },
     },
-  }, async (req) => ({ items: await accounts.accountHistory(db, actorOf(req), req.params.id) }));
+    async (req) => accounts.updateAccount(db, actorOf(req), req.params.id, req.body),
+  );
 
-  r.get('/accounts/:id/profile', {
-    config: { access: needs('accounts.read') },
-    schema: { tags: ['accounts'], summary: 'Key-account profile and account plan (docs/archive.md)', params: idParam, response: { 200: contract.profileSchema, ...errorResponses } },
-  }, async (req) => profile.getProfile(db, actorOf(req), req.params.id));
-
-  r.put('/accounts/:id/profile', {
-    config: { access: needs('accounts.write') },
-    schema: {
-      tags: ['accounts'],
-      summary: 'Save the key-account profile and plan (A-tier and named accounts); version 0 creates it',
-      params: idParam,
-      body: contract.saveProfileRequest,
-      response: { 200: contract.profileSchema, ...errorResponses },
+  routes.post(
+    '/accounts/:id/archive',
+    {
+      config: { access: needs('accounts.manage') },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Archive (accounts are never deleted)',
+        params: idParam,
+        body: contract.versionRequest,
+        response: { 200: contract.accountDetailSchema, ...errorResponses },
+      },
     },
-  }, async (req) => profile.saveProfile(db, actorOf(req), req.params.id, req.body));
+    async (req) => accounts.setArchived(db, actorOf(req), req.params.id, true, req.body.version),
+  );
+
+  routes.post(
+    '/accounts/:id/restore',
+    {
+      config: { access: needs('accounts.manage') },
+      schema: {
+        tags: ['accounts'],
+        params: idParam,
+        body: contract.versionRequest,
+        response: { 200: contract.accountDetailSchema, ...errorResponses },
+      },
+    },
+    async (req) => accounts.setArchived(db, actorOf(req), req.params.id, false, req.body.version),
+  );
+
+  routes.get(
+    '/accounts/:id/history',
+    {
+      config: { access: needs('accounts.read') },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Owner, tier and status changes of the account, newest first',
+        params: idParam,
+        response: { 200: contract.historySchema, ...errorResponses },
+      },
+    },
+    async (req) => ({ items: await accounts.accountHistory(db, actorOf(req), req.params.id) }),
+  );
+
+  routes.get(
+    '/accounts/:id/profile',
+    {
+      config: { access: needs('accounts.read') },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Key-account profile and account plan (docs/archive.md)',
+        params: idParam,
+        response: { 200: contract.profileSchema, ...errorResponses },
+      },
+    },
+    async (req) => profile.getProfile(db, actorOf(req), req.params.id),
+  );
+
+  routes.put(
+    '/accounts/:id/profile',
+    {
+      config: { access: needs('accounts.write') },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Save the key-account profile and plan (A-tier and named accounts); version 0 creates it',
+        params: idParam,
+        body: contract.saveProfileRequest,
+        response: { 200: contract.profileSchema, ...errorResponses },
+      },
+    },
+    async (req) => profile.saveProfile(db, actorOf(req), req.params.id, req.body),
+  );
 }

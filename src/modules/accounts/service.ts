@@ -6,7 +6,14 @@ import type { AccountStatus, CompanySize, Industry, LeadSource, Tier, ValueType 
 import { followUpDueAt, overdueThresholds } from '../../domain/cadence.ts';
 import { companyNameKey, nameSimilarity, SIMILAR_NAME_THRESHOLD } from '../../domain/company-name.ts';
 import { creditCodeFault, creditCodeProblem } from '../../domain/credit-code.ts';
-import { can, canEditAccount, canManageAccount, reachesUnit, type AccountFacts, type Actor } from '../../domain/policy.ts';
+import {
+  can,
+  canEditAccount,
+  canManageAccount,
+  reachesUnit,
+  type AccountFacts,
+  type Actor,
+} from '../../domain/policy.ts';
 import type { WorkspaceSettings } from '../../domain/settings.ts';
 import { canonicalProvince, storedProvince } from '../../domain/regions.ts';
 import { matchTerritory } from '../../domain/territory.ts';
@@ -24,56 +31,56 @@ import type { Page } from '../../contracts/common.ts';
 /** An account as listed: the detail adds the contact count and the caller's rights. */
 export type AccountDto = Omit<contract.Account, 'contactCount'>;
 
-export function toAccountDto(r: repo.AccountListRow, s: WorkspaceSettings, now: number): AccountDto {
-  const tier = r.tier as Tier;
-  const due = followUpDueAt(r.last_follow_up_at, r.created_at, tier, s);
+export function toAccountDto(row: repo.AccountListRow, settings: WorkspaceSettings, now: number): AccountDto {
+  const tier = row.tier as Tier;
+  const due = followUpDueAt(row.last_follow_up_at, row.created_at, tier, settings);
   return {
-    id: r.id,
-    name: r.name,
-    creditCode: r.credit_code,
-    industry: r.industry as Industry | null,
-    province: r.province,
-    city: r.city,
-    district: r.district,
-    address: r.address,
-    size: r.size as CompanySize | null,
-    website: r.website,
-    phone: r.phone,
-    leadSource: r.lead_source as LeadSource | null,
-    referrerAccountId: r.referrer_account_id,
-    parentAccountId: r.parent_account_id,
-    ownerId: r.owner_id,
-    ownerName: r.owner_name,
-    orgUnitId: r.org_unit_id,
-    orgUnitName: r.org_unit_name,
-    status: r.status as AccountStatus,
+    id: row.id,
+    name: row.name,
+    creditCode: row.credit_code,
+    industry: row.industry as Industry | null,
+    province: row.province,
+    city: row.city,
+    district: row.district,
+    address: row.address,
+    size: row.size as CompanySize | null,
+    website: row.website,
+    phone: row.phone,
+    leadSource: row.lead_source as LeadSource | null,
+    referrerAccountId: row.referrer_account_id,
+    parentAccountId: row.parent_account_id,
+    ownerId: row.owner_id,
+    ownerName: row.owner_name,
+    orgUnitId: row.org_unit_id,
+    orgUnitName: row.org_unit_name,
+    status: row.status as AccountStatus,
     tier,
-    tierComputed: r.tier_computed as Tier,
-    tierOverride: r.tier_override as Tier | null,
-    tierOverrideReason: r.tier_override_reason,
-    valueType: r.value_type as ValueType | null,
-    trailingAmount: r.trailing_amount,
-    priorAmount: r.prior_amount,
-    named: r.named_account === 1,
-    namedCriteria: JSON.parse(r.named_criteria || '{}') as Record<string, boolean>,
-    inPool: r.in_pool === 1,
-    poolSince: r.pool_since,
-    lastFollowUpAt: r.last_follow_up_at,
+    tierComputed: row.tier_computed as Tier,
+    tierOverride: row.tier_override as Tier | null,
+    tierOverrideReason: row.tier_override_reason,
+    valueType: row.value_type as ValueType | null,
+    trailingAmount: row.trailing_amount,
+    priorAmount: row.prior_amount,
+    named: row.named_account === 1,
+    namedCriteria: JSON.parse(row.named_criteria || '{}') as Record<string, boolean>,
+    inPool: row.in_pool === 1,
+    poolSince: row.pool_since,
+    lastFollowUpAt: row.last_follow_up_at,
     nextFollowUpDue: due,
-    followUpOverdue: r.in_pool !== 1 && due < now,
-    notes: r.notes,
-    archived: r.archived_at !== null,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    version: r.version,
+    followUpOverdue: row.in_pool !== 1 && due < now,
+    notes: row.notes,
+    archived: row.archived_at !== null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
   };
 }
 
-export const factsOf = (r: repo.AccountRow): AccountFacts => ({
-  ownerId: r.owner_id,
-  unitPath: r.unit_path,
-  inPool: r.in_pool === 1,
-  onTeam: Boolean(r.on_team),
+export const factsOf = (row: repo.AccountRow): AccountFacts => ({
+  ownerId: row.owner_id,
+  unitPath: row.unit_path,
+  inPool: row.in_pool === 1,
+  onTeam: Boolean(row.on_team),
 });
 
 export type AccountListQuery = Omit<repo.AccountFilter, 'overdueBefore'> & {
@@ -84,21 +91,38 @@ export type AccountListQuery = Omit<repo.AccountFilter, 'overdueBefore'> & {
 };
 
 /** List parameters → repository filter; pass the workspace settings when already loaded. */
-export async function toFilter(db: Db, actor: Actor, q: Omit<AccountListQuery, 'limit' | 'offset' | 'sort'>, settings?: WorkspaceSettings): Promise<repo.AccountFilter> {
-  const { overdue, ...q2 } = q;
+export async function toFilter(
+  db: Db,
+  actor: Actor,
+  query: Omit<AccountListQuery, 'limit' | 'offset' | 'sort'>,
+  settings?: WorkspaceSettings,
+): Promise<repo.AccountFilter> {
+  const { overdue, ...q2 } = query;
   // Known provinces are stored by their full name, so 上海 finds the 上海市 accounts.
   const rest = q2.province ? { ...q2, province: canonicalProvince(q2.province) ?? q2.province } : q2;
   if (!overdue) return rest;
-  const s = settings ?? (await loadSettings(db.kysely, actor.workspaceId));
-  return { ...rest, inPool: false, overdueBefore: overdueThresholds(actor.now, s) };
+  const effectiveSettings = settings ?? (await loadSettings(db.kysely, actor.workspaceId));
+  return { ...rest, inPool: false, overdueBefore: overdueThresholds(actor.now, effectiveSettings) };
 }
 
-export async function listAccounts(db: Db, actor: Actor, q: AccountListQuery): Promise<Page<contract.Account>> {
+export async function listAccounts(db: Db, actor: Actor, query: AccountListQuery): Promise<Page<contract.Account>> {
   const settings = await loadSettings(db.kysely, actor.workspaceId);
-  const filter = await toFilter(db, actor, q, settings);
-  const { items, total } = await repo.listAccounts(db.kysely, db.engine, actor, { ...filter, limit: q.limit, offset: q.offset, sort: q.sort });
-  const counts = await repo.contactCounts(db.kysely, actor.workspaceId, items.map((i) => i.id));
-  return { items: items.map((r) => ({ ...toAccountDto(r, settings, actor.now), contactCount: counts.get(r.id) ?? 0 })), total };
+  const filter = await toFilter(db, actor, query, settings);
+  const { items, total } = await repo.listAccounts(db.kysely, db.engine, actor, {
+    ...filter,
+    limit: query.limit,
+    offset: query.offset,
+    sort: query.sort,
+  });
+  const counts = await repo.contactCounts(
+    db.kysely,
+    actor.workspaceId,
+    items.map((i) => i.id),
+  );
+  return {
+    items: items.map((r) => ({ ...toAccountDto(r, settings, actor.now), contactCount: counts.get(r.id) ?? 0 })),
+    total,
+  };
 }
 
 /** The visible account row, or 404 — never 403, so ids of other people's accounts reveal nothing. */
@@ -110,7 +134,10 @@ export async function requireAccount(db: Db, actor: Actor, id: number): Promise<
 
 export async function getAccount(db: Db, actor: Actor, id: number): Promise<contract.AccountDetail> {
   const row = await requireAccount(db, actor, id);
-  const [settings, counts] = await Promise.all([loadSettings(db.kysely, actor.workspaceId), repo.contactCounts(db.kysely, actor.workspaceId, [id])]);
+  const [settings, counts] = await Promise.all([
+    loadSettings(db.kysely, actor.workspaceId),
+    repo.contactCounts(db.kysely, actor.workspaceId, [id]),
+  ]);
   const facts = factsOf(row);
   return {
     ...toAccountDto(row, settings, actor.now),
@@ -141,7 +168,13 @@ export interface AccountInput {
 function checkCreditCode(code: string | null | undefined) {
   if (code) {
     const reason = creditCodeFault(code);
-    if (reason) throw invalid('creditCode', { code: 'invalid_credit_code', params: { reason } }, creditCodeProblem(code)!, 'invalid_credit_code');
+    if (reason)
+      throw invalid(
+        'creditCode',
+        { code: 'invalid_credit_code', params: { reason } },
+        creditCodeProblem(code)!,
+        'invalid_credit_code',
+      );
   }
 }
 
@@ -152,55 +185,95 @@ export type DuplicateMatch = contract.DuplicateMatch;
  * checked, since a duplicate hidden from this user is still a duplicate; for those the
  * user sees the name but not the id or owner.
  */
-export async function findDuplicates(db: Db, actor: Actor, name: string, creditCode?: string | null, exceptId?: number): Promise<DuplicateMatch[]> {
+export async function findDuplicates(
+  db: Db,
+  actor: Actor,
+  name: string,
+  creditCode?: string | null,
+  exceptId?: number,
+): Promise<DuplicateMatch[]> {
   const key = companyNameKey(name);
   const candidates = await repo.similarNameCandidates(db.kysely, actor.workspaceId, key, exceptId);
   if (creditCode) {
     const same = await repo.creditCodeOwner(db.kysely, actor.workspaceId, creditCode, exceptId);
-    if (same && !candidates.some((c) => c.id === same.id)) candidates.push({ id: same.id, name: same.name, name_key: companyNameKey(same.name), owner_id: null, credit_code: creditCode });
+    if (same && !candidates.some((c) => c.id === same.id))
+      candidates.push({
+        id: same.id,
+        name: same.name,
+        name_key: companyNameKey(same.name),
+        owner_id: null,
+        credit_code: creditCode,
+      });
   }
   const scored = candidates
-    .map((c) => ({ c, similarity: nameSimilarity(key, c.name_key), sameCreditCode: !!creditCode && c.credit_code === creditCode }))
+    .map((candidate) => ({
+      c: candidate,
+      similarity: nameSimilarity(key, candidate.name_key),
+      sameCreditCode: !!creditCode && candidate.credit_code === creditCode,
+    }))
     .filter((x) => x.sameCreditCode || x.similarity >= SIMILAR_NAME_THRESHOLD)
     .sort((a, b) => Number(b.sameCreditCode) - Number(a.sameCreditCode) || b.similarity - a.similarity)
     .slice(0, 10);
   if (scored.length === 0) return [];
-  const visible = await repo.visibleAccounts(db.kysely, actor).select(['accounts.id', 'owner.name as owner_name']).where('accounts.id', 'in', scored.map((x) => x.c.id)).execute();
+  const visible = await repo
+    .visibleAccounts(db.kysely, actor)
+    .select(['accounts.id', 'owner.name as owner_name'])
+    .where(
+      'accounts.id',
+      'in',
+      scored.map((x) => x.c.id),
+    )
+    .execute();
   const seen = new Map(visible.map((v) => [v.id, v.owner_name]));
-  return scored.map(({ c, similarity, sameCreditCode }) => ({
-    id: seen.has(c.id) ? c.id : null,
-    name: c.name,
-    ownerName: seen.get(c.id) ?? null,
+  return scored.map(({ c: candidate, similarity, sameCreditCode }) => ({
+    id: seen.has(candidate.id) ? candidate.id : null,
+    name: candidate.name,
+    ownerName: seen.get(candidate.id) ?? null,
     similarity: Math.round(similarity * 100) / 100,
-    visible: seen.has(c.id),
+    visible: seen.has(candidate.id),
     sameCreditCode,
   }));
 }
 
 /** The owner of a new account: given (a manager or admin within reach), the territory's rep, or the creator. */
-async function resolveOwner(db: Db, actor: Actor, input: AccountInput): Promise<{ ownerId: number; unitId: number; via: string }> {
+async function resolveOwner(
+  db: Db,
+  actor: Actor,
+  input: AccountInput,
+): Promise<{ ownerId: number; unitId: number; via: string }> {
   if (input.ownerId !== undefined && input.ownerId !== null && input.ownerId !== actor.userId) {
     if (!can(actor, 'accounts.manage')) throw forbidden('Only a manager can create an account for someone else');
-    const u = await assignableUser(db, actor, input.ownerId, 'ownerId');
-    return { ownerId: u.id, unitId: u.org_unit_id, via: 'chosen' };
+    const user = await assignableUser(db, actor, input.ownerId, 'ownerId');
+    return { ownerId: user.id, unitId: user.org_unit_id, via: 'chosen' };
   }
   if (input.ownerId === undefined && can(actor, 'accounts.manage')) {
     const rules = await activeTerritoryRules(db, actor.workspaceId);
-    const match = matchTerritory(rules.map((r) => ({ ...r, userId: r.user_id })), {
-      province: input.province ?? null, city: input.city ?? null, district: input.district ?? null, industry: input.industry ?? null,
-    });
+    const match = matchTerritory(
+      rules.map((r) => ({ ...r, userId: r.user_id })),
+      {
+        province: input.province ?? null,
+        city: input.city ?? null,
+        district: input.district ?? null,
+        industry: input.industry ?? null,
+      },
+    );
     if (match.kind === 'conflict') {
-      throw new AppError('territory_conflict', `Territory rules ${match.ruleIds.join(', ')} assign this account to different reps; choose an owner`, {
-        errors: [fieldError('ownerId', { code: 'territory_conflict' }, 'territory rules conflict; choose an owner')],
-        params: { ruleIds: match.ruleIds, userIds: match.userIds },
-      });
+      throw new AppError(
+        'territory_conflict',
+        `Territory rules ${match.ruleIds.join(', ')} assign this account to different reps; choose an owner`,
+        {
+          errors: [fieldError('ownerId', { code: 'territory_conflict' }, 'territory rules conflict; choose an owner')],
+          params: { ruleIds: match.ruleIds, userIds: match.userIds },
+        },
+      );
     }
     if (match.kind === 'assigned') {
       // Within the creator's reach only: a Shanghai manager's new account in a Guangzhou rep's
       // territory stays theirs (it would otherwise vanish from their view the moment it is made);
       // the territory's own managers bring it over with "apply rules".
-      const u = await userWithUnit(db.kysely, actor.workspaceId, match.userId);
-      if (u?.active && reachesUnit(actor, u.path)) return { ownerId: u.id, unitId: u.org_unit_id, via: 'territory' };
+      const user = await userWithUnit(db.kysely, actor.workspaceId, match.userId);
+      if (user?.active && reachesUnit(actor, user.path))
+        return { ownerId: user.id, unitId: user.org_unit_id, via: 'territory' };
     }
   }
   return { ownerId: actor.userId, unitId: actor.orgUnitId, via: 'creator' };
@@ -209,7 +282,12 @@ async function resolveOwner(db: Db, actor: Actor, input: AccountInput): Promise<
 /** A referrer is an account of this workspace the caller can see; another's id reads as unknown. */
 async function checkReferrer(db: Db, actor: Actor, referrerAccountId: number | null | undefined) {
   if (referrerAccountId === null || referrerAccountId === undefined) return;
-  if (!(await repo.getAccount(db.kysely, actor, referrerAccountId))) throw invalid('referrerAccountId', { code: 'not_found', params: { id: referrerAccountId } }, `no account with id ${referrerAccountId}`);
+  if (!(await repo.getAccount(db.kysely, actor, referrerAccountId)))
+    throw invalid(
+      'referrerAccountId',
+      { code: 'not_found', params: { id: referrerAccountId } },
+      `no account with id ${referrerAccountId}`,
+    );
 }
 
 export async function createAccount(db: Db, actor: Actor, input: AccountInput, ip: string | null) {
@@ -222,16 +300,24 @@ export async function createAccount(db: Db, actor: Actor, input: AccountInput, i
     const matches = await findDuplicates(db, actor, input.name, input.creditCode);
     const blocking = matches.filter((m) => !m.sameCreditCode);
     if (blocking.length) {
-      throw new AppError('possible_duplicate', `Similar accounts exist: ${blocking.map((m) => m.name).join(', ')}. Confirm to create anyway.`, {
-        errors: [fieldError('name', { code: 'similar_exists' }, 'similar accounts exist')],
-        params: { matches: blocking },
-      });
+      throw new AppError(
+        'possible_duplicate',
+        `Similar accounts exist: ${blocking.map((m) => m.name).join(', ')}. Confirm to create anyway.`,
+        {
+          errors: [fieldError('name', { code: 'similar_exists' }, 'similar accounts exist')],
+          params: { matches: blocking },
+        },
+      );
     }
   }
   const { now } = actor;
   const id = await db.kysely.transaction().execute(async (trx) => {
     if (input.creditCode && (await repo.creditCodeOwner(trx, actor.workspaceId, input.creditCode))) {
-      throw conflict('duplicate_credit_code', `credit code ${input.creditCode} belongs to another account`, 'creditCode');
+      throw conflict(
+        'duplicate_credit_code',
+        `credit code ${input.creditCode} belongs to another account`,
+        'creditCode',
+      );
     }
     const newId = await repo.insertAccount(trx, {
       workspace_id: actor.workspaceId,
@@ -257,43 +343,83 @@ export async function createAccount(db: Db, actor: Actor, input: AccountInput, i
       updated_at: now,
       version: 1,
     });
-    await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: newId, field: 'owner', oldValue: null, newValue: owner.ownerId, reason: owner.via, actorUserId: actor.userId }], now);
+    await recordChanges(
+      trx,
+      [
+        {
+          workspaceId: actor.workspaceId,
+          entityType: 'account',
+          entityId: newId,
+          field: 'owner',
+          oldValue: null,
+          newValue: owner.ownerId,
+          reason: owner.via,
+          actorUserId: actor.userId,
+        },
+      ],
+      now,
+    );
     return newId;
   });
   void ip;
   return getAccount(db, actor, id);
 }
 
-export type AccountPatch = Omit<AccountInput, 'name' | 'allowSimilarName'> & { name?: string | undefined; version: number; ownerReason?: string | undefined };
+export type AccountPatch = Omit<AccountInput, 'name' | 'allowSimilarName'> & {
+  name?: string | undefined;
+  version: number;
+  ownerReason?: string | undefined;
+};
 
 export async function updateAccount(db: Db, actor: Actor, id: number, patch: AccountPatch) {
   const row = await requireAccount(db, actor, id);
   const facts = factsOf(row);
   if (!canEditAccount(actor, facts)) throw forbidden('You cannot edit this account');
   checkCreditCode(patch.creditCode);
-  if (patch.referrerAccountId === id) throw invalid('referrerAccountId', { code: 'self' }, 'an account cannot refer itself');
+  if (patch.referrerAccountId === id)
+    throw invalid('referrerAccountId', { code: 'self' }, 'an account cannot refer itself');
   if (patch.referrerAccountId !== row.referrer_account_id) await checkReferrer(db, actor, patch.referrerAccountId);
   const ownerChange = patch.ownerId !== undefined && patch.ownerId !== row.owner_id;
   let newUnitId: number | undefined;
   if (ownerChange) {
     if (!canManageAccount(actor, facts)) throw forbidden('Only a manager can reassign an account');
-    if (patch.ownerId === null) throw invalid('ownerId', { code: 'owner_required' }, 'an account needs an owner; release it to the pool instead');
+    if (patch.ownerId === null)
+      throw invalid('ownerId', { code: 'owner_required' }, 'an account needs an owner; release it to the pool instead');
     if (!patch.ownerReason) throw invalid('ownerReason', { code: 'required' }, 'say why the owner changes');
-    const u = await assignableUser(db, actor, patch.ownerId!, 'ownerId');
-    newUnitId = u.org_unit_id;
+    const user = await assignableUser(db, actor, patch.ownerId!, 'ownerId');
+    newUnitId = user.org_unit_id;
   }
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
-    if (patch.creditCode && patch.creditCode !== row.credit_code && (await repo.creditCodeOwner(trx, actor.workspaceId, patch.creditCode, id))) {
-      throw conflict('duplicate_credit_code', `credit code ${patch.creditCode} belongs to another account`, 'creditCode');
+    if (
+      patch.creditCode &&
+      patch.creditCode !== row.credit_code &&
+      (await repo.creditCodeOwner(trx, actor.workspaceId, patch.creditCode, id))
+    ) {
+      throw conflict(
+        'duplicate_credit_code',
+        `credit code ${patch.creditCode} belongs to another account`,
+        'creditCode',
+      );
     }
     const set: VersionedValues<'accounts'> = { updated_at: now };
     const map: [keyof AccountPatch, keyof AccountTable][] = [
-      ['name', 'name'], ['creditCode', 'credit_code'], ['industry', 'industry'], ['province', 'province'], ['city', 'city'],
-      ['district', 'district'], ['address', 'address'], ['size', 'size'], ['website', 'website'], ['phone', 'phone'],
-      ['leadSource', 'lead_source'], ['referrerAccountId', 'referrer_account_id'], ['status', 'status'], ['notes', 'notes'],
+      ['name', 'name'],
+      ['creditCode', 'credit_code'],
+      ['industry', 'industry'],
+      ['province', 'province'],
+      ['city', 'city'],
+      ['district', 'district'],
+      ['address', 'address'],
+      ['size', 'size'],
+      ['website', 'website'],
+      ['phone', 'phone'],
+      ['leadSource', 'lead_source'],
+      ['referrerAccountId', 'referrer_account_id'],
+      ['status', 'status'],
+      ['notes', 'notes'],
     ];
-    for (const [k, col] of map) if (patch[k] !== undefined) (set as Record<string, unknown>)[col] = patch[k];
+    for (const [key, col] of map) if (patch[key] !== undefined) (set as Record<string, unknown>)[col] = patch[key];
     if (patch.province !== undefined) set.province = storedProvince(patch.province);
     if (patch.name !== undefined) set.name_key = companyNameKey(patch.name);
     if (ownerChange) {
@@ -302,9 +428,30 @@ export async function updateAccount(db: Db, actor: Actor, id: number, patch: Acc
       set.in_pool = 0;
       set.pool_since = null;
     }
-    await updateVersioned(trx, 'accounts', 'Account', { workspaceId: actor.workspaceId, id, version: patch.version }, set);
+    await updateVersioned(
+      trx,
+      'accounts',
+      'Account',
+      { workspaceId: actor.workspaceId, id, version: patch.version },
+      set,
+    );
     if (ownerChange) {
-      await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'owner', oldValue: row.owner_id, newValue: patch.ownerId!, reason: patch.ownerReason!, actorUserId: actor.userId }], now);
+      await recordChanges(
+        trx,
+        [
+          {
+            workspaceId: actor.workspaceId,
+            entityType: 'account',
+            entityId: id,
+            field: 'owner',
+            oldValue: row.owner_id,
+            newValue: patch.ownerId!,
+            reason: patch.ownerReason!,
+            actorUserId: actor.userId,
+          },
+        ],
+        now,
+      );
     }
   });
   return getAccount(db, actor, id);
@@ -315,8 +462,28 @@ export async function setArchived(db: Db, actor: Actor, id: number, archived: bo
   if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager can archive accounts');
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
-    await updateVersioned(trx, 'accounts', 'Account', { workspaceId: actor.workspaceId, id, version }, { archived_at: archived ? now : null, updated_at: now });
-    await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'archived', oldValue: row.archived_at ? 'true' : 'false', newValue: String(archived), actorUserId: actor.userId }], now);
+    await updateVersioned(
+      trx,
+      'accounts',
+      'Account',
+      { workspaceId: actor.workspaceId, id, version },
+      { archived_at: archived ? now : null, updated_at: now },
+    );
+    await recordChanges(
+      trx,
+      [
+        {
+          workspaceId: actor.workspaceId,
+          entityType: 'account',
+          entityId: id,
+          field: 'archived',
+          oldValue: row.archived_at ? 'true' : 'false',
+          newValue: String(archived),
+          actorUserId: actor.userId,
+        },
+      ],
+      now,
+    );
   });
   return getAccount(db, actor, id);
 }

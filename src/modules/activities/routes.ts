@@ -3,8 +3,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses, idParam, problemSchema } from '../../contracts/common.ts';
 import {
-  activityDetailSchema, activityListQuery, activityPage, attachRequest, createActivityRequest, planRequest, reviewRequest,
-  updateActivityRequest, versionRequest,
+  activityDetailSchema,
+  activityListQuery,
+  activityPage,
+  attachRequest,
+  createActivityRequest,
+  planRequest,
+  reviewRequest,
+  updateActivityRequest,
+  versionRequest,
 } from '../../contracts/activities.ts';
 import { needs } from '../../server/access.ts';
 import { actorOf } from '../../server/request.ts';
@@ -12,90 +19,129 @@ import { createActivityWithPlan, saveReview, savePlan } from './plans.ts';
 import * as activities from './service.ts';
 
 export default async function activityRoutes(app: FastifyInstance) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
   const { db } = app;
 
-  r.get('/activities', {
-    config: { access: needs('activities.read') },
-    schema: {
-      tags: ['activities'],
-      summary: 'Activities the caller may see (those of accounts they see, and their own), filtered, sorted and paginated (docs/rhythm.md § Activities)',
-      querystring: activityListQuery,
-      response: { 200: activityPage, ...errorResponses },
+  typedApp.get(
+    '/activities',
+    {
+      config: { access: needs('activities.read') },
+      schema: {
+        tags: ['activities'],
+        summary:
+          'Activities the caller may see (those of accounts they see, and their own), filtered, sorted and paginated (docs/rhythm.md § Activities)',
+        querystring: activityListQuery,
+        response: { 200: activityPage, ...errorResponses },
+      },
     },
-  }, async (req) => activities.listActivities(db, actorOf(req), req.query));
+    async (req) => activities.listActivities(db, actorOf(req), req.query),
+  );
 
-  r.post('/accounts/:id/activities', {
-    config: { access: needs('activities.write') },
-    schema: {
-      tags: ['activities'],
-      summary: 'Log (status done, default) or plan an activity on the account; a done one of a qualifying type moves the account\'s last follow-up in the same transaction. A visit may carry its plan (the benefit of every FAB point is mandatory)',
-      params: idParam,
-      body: createActivityRequest,
-      response: { 201: activityDetailSchema, ...errorResponses },
+  typedApp.post(
+    '/accounts/:id/activities',
+    {
+      config: { access: needs('activities.write') },
+      schema: {
+        tags: ['activities'],
+        summary:
+          "Log (status done, default) or plan an activity on the account; a done one of a qualifying type moves the account's last follow-up in the same transaction. A visit may carry its plan (the benefit of every FAB point is mandatory)",
+        params: idParam,
+        body: createActivityRequest,
+        response: { 201: activityDetailSchema, ...errorResponses },
+      },
     },
-  }, async (req, reply) => reply.code(201).send(await createActivityWithPlan(db, actorOf(req), req.params.id, req.body)));
+    async (req, reply) => reply.code(201).send(await createActivityWithPlan(db, actorOf(req), req.params.id, req.body)),
+  );
 
-  r.get('/activities/:id', {
-    config: { access: needs('activities.read') },
-    schema: { tags: ['activities'], params: idParam, response: { 200: activityDetailSchema, ...errorResponses } },
-  }, async (req) => activities.getActivity(db, actorOf(req), req.params.id));
-
-  r.patch('/activities/:id', {
-    config: { access: needs('activities.write') },
-    schema: {
-      tags: ['activities'],
-      summary: 'Change an activity (its owner, a manager over the account); the account\'s last follow-up follows, falling back when this was the newest and no longer counts',
-      params: idParam,
-      body: updateActivityRequest,
-      response: { 200: activityDetailSchema, ...errorResponses },
+  typedApp.get(
+    '/activities/:id',
+    {
+      config: { access: needs('activities.read') },
+      schema: { tags: ['activities'], params: idParam, response: { 200: activityDetailSchema, ...errorResponses } },
     },
-  }, async (req) => activities.updateActivity(db, actorOf(req), req.params.id, req.body));
+    async (req) => activities.getActivity(db, actorOf(req), req.params.id),
+  );
 
-  r.post('/activities/:id/archive', {
-    config: { access: needs('activities.write') },
-    schema: {
-      tags: ['activities'],
-      summary: 'Archive an activity (a manager over the account, an admin: reps never delete activities); it leaves lists, timelines and the follow-up',
-      params: idParam,
-      body: versionRequest,
-      response: { 204: z.null(), ...errorResponses },
+  typedApp.patch(
+    '/activities/:id',
+    {
+      config: { access: needs('activities.write') },
+      schema: {
+        tags: ['activities'],
+        summary:
+          "Change an activity (its owner, a manager over the account); the account's last follow-up follows, falling back when this was the newest and no longer counts",
+        params: idParam,
+        body: updateActivityRequest,
+        response: { 200: activityDetailSchema, ...errorResponses },
+      },
     },
-  }, async (req, reply) => {
-    await activities.archiveActivity(db, actorOf(req), req.params.id, req.body.version);
-    return reply.code(204).send(null);
-  });
+    async (req) => activities.updateActivity(db, actorOf(req), req.params.id, req.body),
+  );
 
-  r.put('/activities/:id/plan', {
-    config: { access: needs('activities.write') },
-    schema: {
-      tags: ['activities'],
-      summary: 'Plan a visit (docs/rhythm.md § Visit plan and review): objectives, best time, objections and answers, materials, open issues, SPIN questions, FAB points with their benefit; refused once reviewed (409)',
-      params: idParam,
-      body: planRequest,
-      response: { 200: activityDetailSchema, ...errorResponses },
+  typedApp.post(
+    '/activities/:id/archive',
+    {
+      config: { access: needs('activities.write') },
+      schema: {
+        tags: ['activities'],
+        summary:
+          'Archive an activity (a manager over the account, an admin: reps never delete activities); it leaves lists, timelines and the follow-up',
+        params: idParam,
+        body: versionRequest,
+        response: { 204: z.null(), ...errorResponses },
+      },
     },
-  }, async (req) => savePlan(db, actorOf(req), req.params.id, req.body));
+    async (req, reply) => {
+      await activities.archiveActivity(db, actorOf(req), req.params.id, req.body.version);
+      return reply.code(204).send(null);
+    },
+  );
 
-  r.put('/activities/:id/review', {
-    config: { access: needs('activities.write') },
-    schema: {
-      tags: ['activities'],
-      summary: 'Review a planned visit against its plan, objective by objective, with next steps (who planned it, or their manager: 403 otherwise); a visit still planned becomes done',
-      params: idParam,
-      body: reviewRequest,
-      response: { 200: activityDetailSchema, ...errorResponses, 409: problemSchema },
+  typedApp.put(
+    '/activities/:id/plan',
+    {
+      config: { access: needs('activities.write') },
+      schema: {
+        tags: ['activities'],
+        summary:
+          'Plan a visit (docs/rhythm.md § Visit plan and review): objectives, best time, objections and answers, materials, open issues, SPIN questions, FAB points with their benefit; refused once reviewed (409)',
+        params: idParam,
+        body: planRequest,
+        response: { 200: activityDetailSchema, ...errorResponses },
+      },
     },
-  }, async (req) => saveReview(db, actorOf(req), req.params.id, req.body));
+    async (req) => savePlan(db, actorOf(req), req.params.id, req.body),
+  );
 
-  r.post('/activities/:id/attachments', {
-    config: { access: needs('activities.write') },
-    schema: {
-      tags: ['activities'],
-      summary: 'Attach a file you uploaded (POST /attachments) to the activity; download it with GET /attachments/:id',
-      params: idParam,
-      body: attachRequest,
-      response: { 200: activityDetailSchema, ...errorResponses },
+  typedApp.put(
+    '/activities/:id/review',
+    {
+      config: { access: needs('activities.write') },
+      schema: {
+        tags: ['activities'],
+        summary:
+          'Review a planned visit against its plan, objective by objective, with next steps (who planned it, or their manager: 403 otherwise); a visit still planned becomes done',
+        params: idParam,
+        body: reviewRequest,
+        response: { 200: activityDetailSchema, ...errorResponses, 409: problemSchema },
+      },
     },
-  }, async (req) => activities.attachFile(db, actorOf(req), req.params.id, req.body));
+    async (req) => saveReview(db, actorOf(req), req.params.id, req.body),
+  );
+
+  typedApp.post(
+    '/activities/:id/attachments',
+    {
+      config: { access: needs('activities.write') },
+      schema: {
+        tags: ['activities'],
+        summary:
+          'Attach a file you uploaded (POST /attachments) to the activity; download it with GET /attachments/:id',
+        params: idParam,
+        body: attachRequest,
+        response: { 200: activityDetailSchema, ...errorResponses },
+      },
+    },
+    async (req) => activities.attachFile(db, actorOf(req), req.params.id, req.body),
+  );
 }

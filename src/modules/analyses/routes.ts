@@ -9,14 +9,20 @@ import { analyses } from './service.ts';
 
 /** The other analyses of docs/targets.md § Other analyses, scoped like every live figure (403 beyond reach). */
 export default async function analysesRoutes(app: FastifyInstance) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
   const { db } = app;
-  r.get('/analyses', {
-    config: { access: needs('forecasts.read') },
-    schema: {
-      tags: ['forecasts'],
-      summary: 'Deals by size band, win rate of new versus existing customers, small versus large projects, and the capability diagnosis per rep',
-      querystring: scopedQuery, response: { 200: analysesResponse, ...errorResponses },
+  typedApp.get(
+    '/analyses',
+    {
+      config: { access: needs('forecasts.read') },
+      schema: {
+        tags: ['forecasts'],
+        summary:
+          'Deals by size band, win rate of new versus existing customers, small versus large projects, and the capability diagnosis per rep',
+        querystring: scopedQuery,
+        response: { 200: analysesResponse, ...errorResponses },
+      },
     },
-  }, async (req) => analyses(db, actorOf(req), req.query));
+    async (req) => analyses(db, actorOf(req), req.query),
+  );
 }

@@ -8,33 +8,44 @@ import { loadRules } from '../workspace/service.ts';
 import * as repo from './repository.ts';
 
 /** The other analyses (docs/targets.md § Other analyses) of a scope the caller may see, for a period. */
-export async function analyses(db: Db, actor: Actor, q: ScopedQuery): Promise<AnalysesResponse> {
+export async function analyses(db: Db, actor: Actor, query: ScopedQuery): Promise<AnalysesResponse> {
   const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
-  const period = resolvePeriod(q.period, calendar, actor.now);
-  const scope = await resolveScope(db.kysely, actor, q.scope);
-  const s = scope as TargetSubject;
+  const period = resolvePeriod(query.period, calendar, actor.now);
+  const scope = await resolveScope(db.kysely, actor, query.scope);
+  const subject = scope as TargetSubject;
   const ws = actor.workspaceId;
-  const w: repo.Window = { from: period.from, to: period.to, start: period.start, end: period.end };
+  const timeWindow: repo.Window = { from: period.from, to: period.to, start: period.start, end: period.end };
   const [bands, novelty, projects, sellers] = await Promise.all([
-    repo.bySizeBand(db.kysely, ws, s, w),
-    repo.byCustomerNovelty(db.kysely, ws, s, w),
-    repo.byProjectSize(db.kysely, ws, s, w, settings.largeDealThreshold),
-    repo.perSeller(db.kysely, ws, s, w),
+    repo.bySizeBand(db.kysely, ws, subject, timeWindow),
+    repo.byCustomerNovelty(db.kysely, ws, subject, timeWindow),
+    repo.byProjectSize(db.kysely, ws, subject, timeWindow, settings.largeDealThreshold),
+    repo.perSeller(db.kysely, ws, subject, timeWindow),
   ]);
   const rate = (won: number, lost: number) => (won + lost > 0 ? won / (won + lost) : null);
 
-  const sizeBands = SIZE_BANDS.map((b) => {
-    const of = (o: string) => bands.find((r) => r.band === b.key && r.outcome === o) ?? { deals: 0, amount: 0 };
+  const sizeBands = SIZE_BANDS.map((sizeBand) => {
+    const of = (o: string) => bands.find((r) => r.band === sizeBand.key && r.outcome === o) ?? { deals: 0, amount: 0 };
     const won = of('won');
     return {
-      band: b.key, won: won.deals, wonAmount: won.amount, wonAverage: won.deals ? Math.round(won.amount / won.deals) : null,
-      lost: of('lost').deals, winRate: rate(won.deals, of('lost').deals), open: of('open').deals, openAmount: of('open').amount,
+      band: sizeBand.key,
+      won: won.deals,
+      wonAmount: won.amount,
+      wonAverage: won.deals ? Math.round(won.amount / won.deals) : null,
+      lost: of('lost').deals,
+      winRate: rate(won.deals, of('lost').deals),
+      open: of('open').deals,
+      openAmount: of('open').amount,
     };
   });
 
   const customer = (isNew: boolean) => {
     const of = (o: string) => novelty.find((r) => r.isNew === isNew && r.outcome === o) ?? { deals: 0, amount: 0 };
-    return { won: of('won').deals, lost: of('lost').deals, winRate: rate(of('won').deals, of('lost').deals), wonAmount: of('won').amount };
+    return {
+      won: of('won').deals,
+      lost: of('lost').deals,
+      winRate: rate(of('won').deals, of('lost').deals),
+      wonAmount: of('won').amount,
+    };
   };
 
   const wonTotal = projects.filter((p) => p.outcome === 'won').reduce((a, p) => a + p.amount, 0);
@@ -42,8 +53,12 @@ export async function analyses(db: Db, actor: Actor, q: ScopedQuery): Promise<An
     const won = projects.find((p) => p.large === large && p.outcome === 'won');
     const open = projects.find((p) => p.large === large && p.outcome === 'open');
     return {
-      won: won?.deals ?? 0, wonAmount: won?.amount ?? 0, share: wonTotal > 0 ? (won?.amount ?? 0) / wonTotal : null,
-      cycleDays: won?.cycleMs != null ? Math.round((won.cycleMs / 86_400_000) * 10) / 10 : null, open: open?.deals ?? 0, openAmount: open?.amount ?? 0,
+      won: won?.deals ?? 0,
+      wonAmount: won?.amount ?? 0,
+      share: wonTotal > 0 ? (won?.amount ?? 0) / wonTotal : null,
+      cycleDays: won?.cycleMs != null ? Math.round((won.cycleMs / 86_400_000) * 10) / 10 : null,
+      open: open?.deals ?? 0,
+      openAmount: open?.amount ?? 0,
     };
   };
 
@@ -58,8 +73,16 @@ export async function analyses(db: Db, actor: Actor, q: ScopedQuery): Promise<An
     };
   };
   const reps = sellers.people.map((p) => ({ ...p, n: numbers(p.id) }));
-  const team = reps.reduce((t, r) => ({ reps: t.reps + 1, newAccounts: t.newAccounts + r.n.newAccounts, won: t.won + r.n.won, lost: t.lost + r.n.lost, wonAmount: t.wonAmount + r.n.wonAmount }),
-    { reps: 0, newAccounts: 0, won: 0, lost: 0, wonAmount: 0 });
+  const team = reps.reduce(
+    (sum, rep) => ({
+      reps: sum.reps + 1,
+      newAccounts: sum.newAccounts + rep.n.newAccounts,
+      won: sum.won + rep.n.won,
+      lost: sum.lost + rep.n.lost,
+      wonAmount: sum.wonAmount + rep.n.wonAmount,
+    }),
+    { reps: 0, newAccounts: 0, won: 0, lost: 0, wonAmount: 0 },
+  );
 
   return {
     scope: scopeDto(scope),
@@ -67,11 +90,17 @@ export async function analyses(db: Db, actor: Actor, q: ScopedQuery): Promise<An
     sizeBands,
     newVsExisting: { new: customer(true), existing: customer(false) },
     projects: { threshold: settings.largeDealThreshold, small: project(false), large: project(true) },
-    diagnosis: reps.map((r) => {
-      const d = diagnose(r.n, team);
+    diagnosis: reps.map((rep) => {
+      const diagnosis = diagnose(rep.n, team);
       return {
-        userId: r.id, name: r.name, ...r.n, winRate: rate(r.n.won, r.n.lost), averageDeal: r.n.won ? Math.round(r.n.wonAmount / r.n.won) : null,
-        problem: d.problem, ratios: d.ratios, topics: [...d.topics],
+        userId: rep.id,
+        name: rep.name,
+        ...rep.n,
+        winRate: rate(rep.n.won, rep.n.lost),
+        averageDeal: rep.n.won ? Math.round(rep.n.wonAmount / rep.n.won) : null,
+        problem: diagnosis.problem,
+        ratios: diagnosis.ratios,
+        topics: [...diagnosis.topics],
       };
     }),
     // Activity productivity needs the activities area (docs/targets.md § Other analyses); until it exists the page says so.

@@ -4,19 +4,48 @@ import type { Database } from '../../db/schema.ts';
 /** Attachments (migration 0007): files kept in the database, scoped to the workspace. */
 export async function insertAttachment(
   db: Kysely<Database>,
-  a: { workspaceId: number; uploadedBy: number; fileName: string; contentType: string; data: Buffer; now: number },
+  attachment: {
+    workspaceId: number;
+    uploadedBy: number;
+    fileName: string;
+    contentType: string;
+    data: Buffer;
+    now: number;
+  },
 ) {
   return db
     .insertInto('attachments')
-    .values({ workspace_id: a.workspaceId, uploaded_by: a.uploadedBy, file_name: a.fileName, content_type: a.contentType, size: a.data.length, data: a.data, created_at: a.now })
+    .values({
+      workspace_id: attachment.workspaceId,
+      uploaded_by: attachment.uploadedBy,
+      file_name: attachment.fileName,
+      content_type: attachment.contentType,
+      size: attachment.data.length,
+      data: attachment.data,
+      created_at: attachment.now,
+    })
     .returning(['id', 'file_name', 'content_type', 'size', 'created_at'])
     .executeTakeFirstOrThrow();
 }
 
-const meta = ['attachments.id', 'attachments.uploaded_by', 'attachments.opportunity_id', 'attachments.activity_id', 'attachments.file_name', 'attachments.content_type', 'attachments.size', 'attachments.created_at'] as const;
+const meta = [
+  'attachments.id',
+  'attachments.uploaded_by',
+  'attachments.opportunity_id',
+  'attachments.activity_id',
+  'attachments.file_name',
+  'attachments.content_type',
+  'attachments.size',
+  'attachments.created_at',
+] as const;
 
 export async function getAttachment(db: Kysely<Database>, workspaceId: number, id: number) {
-  return db.selectFrom('attachments').select([...meta, 'attachments.data']).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('attachments')
+    .select([...meta, 'attachments.data'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** The attachments named, with what decides who may see them: the uploader's role and unit. */
@@ -26,22 +55,43 @@ export async function attachmentsWithUploaders(db: Kysely<Database>, workspaceId
     .selectFrom('attachments')
     .innerJoin('users', 'users.id', 'attachments.uploaded_by')
     .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
-    .select([...meta, 'users.role as uploader_role', 'users.org_unit_id as uploader_unit_id', 'org_units.path as uploader_unit_path'])
+    .select([
+      ...meta,
+      'users.role as uploader_role',
+      'users.org_unit_id as uploader_unit_id',
+      'org_units.path as uploader_unit_path',
+    ])
     .where('attachments.workspace_id', '=', workspaceId)
     .where('attachments.id', 'in', ids)
     .execute();
 }
 
 /** Links evidence files to the opportunity they prove (only those not linked yet). */
-export async function linkToOpportunity(db: Kysely<Database>, workspaceId: number, ids: number[], opportunityId: number) {
+export async function linkToOpportunity(
+  db: Kysely<Database>,
+  workspaceId: number,
+  ids: number[],
+  opportunityId: number,
+) {
   if (ids.length === 0) return;
-  await db.updateTable('attachments').set({ opportunity_id: opportunityId }).where('workspace_id', '=', workspaceId).where('id', 'in', ids).where('opportunity_id', 'is', null).execute();
+  await db
+    .updateTable('attachments')
+    .set({ opportunity_id: opportunityId })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', ids)
+    .where('opportunity_id', 'is', null)
+    .execute();
 }
 
 /** Files uploaded but never given as evidence nor attached to an activity, older than the cut-off: across all workspaces. */
 export async function deleteUnlinkedBefore(db: Kysely<Database>, before: number) {
-  const r = await db.deleteFrom('attachments').where('opportunity_id', 'is', null).where('activity_id', 'is', null).where('created_at', '<', before).executeTakeFirst();
-  return Number(r.numDeletedRows);
+  const result = await db
+    .deleteFrom('attachments')
+    .where('opportunity_id', 'is', null)
+    .where('activity_id', 'is', null)
+    .where('created_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** The evidence files of one opportunity, oldest first, with who uploaded them. */

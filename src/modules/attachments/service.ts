@@ -13,39 +13,63 @@ export { attachmentsOf, attachmentsWithUploaders, linkToOpportunity } from './re
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
 const MAX_MB = MAX_ATTACHMENT_BYTES / 1024 / 1024;
-export const tooLarge = () => new AppError('file_too_large', `file: must be at most ${MAX_MB} MB`, { errors: [fieldError('file', { code: 'file_too_large', params: { maxMb: MAX_MB } }, `must be at most ${MAX_MB} MB`)] });
+export const tooLarge = () =>
+  new AppError('file_too_large', `file: must be at most ${MAX_MB} MB`, {
+    errors: [fieldError('file', { code: 'file_too_large', params: { maxMb: MAX_MB } }, `must be at most ${MAX_MB} MB`)],
+  });
 
 /** A media type as sent, or octet-stream when it is missing or malformed (the download never executes it). */
 function mediaType(header: string | undefined) {
-  const t = (header ?? '').split(';')[0]!.trim().toLowerCase();
-  return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(t) && t.length <= 200 ? t : 'application/octet-stream';
+  const type = (header ?? '').split(';')[0]!.trim().toLowerCase();
+  return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type) && type.length <= 200
+    ? type
+    : 'application/octet-stream';
 }
 
-export const toAttachmentDto = (a: { id: number; file_name: string; size: number; content_type: string; created_at: number }): Attachment => ({
-  id: a.id,
-  fileName: a.file_name,
-  size: a.size,
-  contentType: a.content_type,
-  createdAt: a.created_at,
+export const toAttachmentDto = (attachment: {
+  id: number;
+  file_name: string;
+  size: number;
+  content_type: string;
+  created_at: number;
+}): Attachment => ({
+  id: attachment.id,
+  fileName: attachment.file_name,
+  size: attachment.size,
+  contentType: attachment.content_type,
+  createdAt: attachment.created_at,
 });
 
-export async function uploadAttachment(db: Db, actor: Actor, input: { fileName: string; contentType?: string | undefined; data: Buffer | undefined }) {
-  if (!input.data || input.data.length === 0) throw invalid('file', { code: 'missing_file' }, 'send the file as the request body');
+export async function uploadAttachment(
+  db: Db,
+  actor: Actor,
+  input: { fileName: string; contentType?: string | undefined; data: Buffer | undefined },
+) {
+  if (!input.data || input.data.length === 0)
+    throw invalid('file', { code: 'missing_file' }, 'send the file as the request body');
   if (input.data.length > MAX_ATTACHMENT_BYTES) throw tooLarge();
-  const row = await repo.insertAttachment(db.kysely, { workspaceId: actor.workspaceId, uploadedBy: actor.userId, fileName: input.fileName, contentType: mediaType(input.contentType), data: input.data, now: actor.now });
+  const row = await repo.insertAttachment(db.kysely, {
+    workspaceId: actor.workspaceId,
+    uploadedBy: actor.userId,
+    fileName: input.fileName,
+    contentType: mediaType(input.contentType),
+    data: input.data,
+    now: actor.now,
+  });
   return toAttachmentDto(row);
 }
 
 /** The uploader, or anyone who can see the opportunity or the activity it is attached to, downloads it. */
 export async function downloadAttachment(db: Db, actor: Actor, id: number) {
-  const a = await repo.getAttachment(db.kysely, actor.workspaceId, id);
-  if (!a) throw notFound('Attachment');
-  if (a.uploaded_by !== actor.userId) {
-    const visible = (a.opportunity_id !== null && (await seesOpportunity(db, actor, a.opportunity_id)))
-      || (a.activity_id !== null && (await activityVisible(db.kysely, actor, a.activity_id)));
+  const attachment = await repo.getAttachment(db.kysely, actor.workspaceId, id);
+  if (!attachment) throw notFound('Attachment');
+  if (attachment.uploaded_by !== actor.userId) {
+    const visible =
+      (attachment.opportunity_id !== null && (await seesOpportunity(db, actor, attachment.opportunity_id))) ||
+      (attachment.activity_id !== null && (await activityVisible(db.kysely, actor, attachment.activity_id)));
     if (!visible) throw notFound('Attachment');
   }
-  return { fileName: a.file_name, contentType: a.content_type, data: Buffer.from(a.data) };
+  return { fileName: attachment.file_name, contentType: attachment.content_type, data: Buffer.from(attachment.data) };
 }
 
 /** An upload that no stage move used within a week was abandoned (the dialog was closed): drop it. */
@@ -53,6 +77,6 @@ export const UNLINKED_KEEP_MS = 7 * 24 * 60 * 60_000;
 export const ATTACHMENTS_CLEANUP_JOB = 'attachments.cleanup';
 
 export async function deleteAbandonedUploads(db: Db, now: number): Promise<string> {
-  const n = await repo.deleteUnlinkedBefore(db.kysely, now - UNLINKED_KEEP_MS);
-  return `${n} unused uploads deleted`;
+  const deleted = await repo.deleteUnlinkedBefore(db.kysely, now - UNLINKED_KEEP_MS);
+  return `${deleted} unused uploads deleted`;
 }

@@ -18,18 +18,18 @@ export interface AuditEvent {
   detail?: Record<string, unknown>;
 }
 
-export async function recordAudit(db: Kysely<Database>, e: AuditEvent, now: number): Promise<void> {
+export async function recordAudit(db: Kysely<Database>, auditEvent: AuditEvent, now: number): Promise<void> {
   await db
     .insertInto('audit_log')
     .values({
-      workspace_id: e.workspaceId,
-      actor_user_id: e.actorUserId,
-      action: e.action,
-      target_type: e.targetType ?? null,
-      target_id: e.targetId ?? null,
-      subject: e.subject ?? null,
-      ip: e.ip ?? null,
-      detail: e.detail ? JSON.stringify(e.detail) : null,
+      workspace_id: auditEvent.workspaceId,
+      actor_user_id: auditEvent.actorUserId,
+      action: auditEvent.action,
+      target_type: auditEvent.targetType ?? null,
+      target_id: auditEvent.targetId ?? null,
+      subject: auditEvent.subject ?? null,
+      ip: auditEvent.ip ?? null,
+      detail: auditEvent.detail ? JSON.stringify(auditEvent.detail) : null,
       created_at: now,
     })
     .execute();
@@ -48,9 +48,12 @@ export async function countSince(
   by: { subject: string } | { ip: string },
   since: number,
 ): Promise<number> {
-  let q = db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', action);
-  q = 'subject' in by ? q.where('subject', '=', by.subject) : q.where('ip', '=', by.ip);
-  const row = await q.where('created_at', '>=', since).executeTakeFirstOrThrow();
+  let query = db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('action', '=', action);
+  query = 'subject' in by ? query.where('subject', '=', by.subject) : query.where('ip', '=', by.ip);
+  const row = await query.where('created_at', '>=', since).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -69,15 +72,26 @@ export async function lastAt(db: Kysely<Database>, action: string, subject: stri
  * since its last success (at most `memorySince` back) with the time of the latest.
  */
 export async function pairSignIns(db: Kysely<Database>, subject: string, ip: string | null, memorySince: number) {
-  const base = () => db.selectFrom('audit_log').where('subject', '=', subject).where((eb) => (ip === null ? eb('ip', 'is', null) : eb('ip', '=', ip)));
-  const success = await base().select((eb) => eb.fn.max('created_at').as('t')).where('action', '=', 'auth.login.success').executeTakeFirst();
+  const base = () =>
+    db
+      .selectFrom('audit_log')
+      .where('subject', '=', subject)
+      .where((eb) => (ip === null ? eb('ip', 'is', null) : eb('ip', '=', ip)));
+  const success = await base()
+    .select((eb) => eb.fn.max('created_at').as('t'))
+    .where('action', '=', 'auth.login.success')
+    .executeTakeFirst();
   const lastSuccess = success?.t == null ? null : Number(success.t);
   const failures = await base()
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('last')])
     .where('action', '=', 'auth.login.failure')
     .where('created_at', '>=', Math.max(memorySince, (lastSuccess ?? -1) + 1))
     .executeTakeFirstOrThrow();
-  return { lastSuccess, failures: Number(failures.n), lastFailure: failures.last == null ? null : Number(failures.last) };
+  return {
+    lastSuccess,
+    failures: Number(failures.n),
+    lastFailure: failures.last == null ? null : Number(failures.last),
+  };
 }
 
 /** How many different addresses failed to sign in to one account since a time. */
@@ -95,24 +109,26 @@ export async function failingAddresses(db: Kysely<Database>, subject: string, si
 export async function listAudit(
   db: Kysely<Database>,
   actor: Actor,
-  q: AuditListQuery,
+  query: AuditListQuery,
 ): Promise<{ items: (AuditEntry & { actor_name: string | null })[]; total: number }> {
   let base = db.selectFrom('audit_log').where('audit_log.workspace_id', '=', actor.workspaceId);
-  if (q.action) base = base.where('audit_log.action', 'like', `${q.action}%`);
-  if (q.actorUserId) base = base.where('audit_log.actor_user_id', '=', q.actorUserId);
-  if (q.since !== undefined) base = base.where('audit_log.created_at', '>=', q.since);
-  if (q.until !== undefined) base = base.where('audit_log.created_at', '<', q.until);
+  if (query.action) base = base.where('audit_log.action', 'like', `${query.action}%`);
+  if (query.actorUserId) base = base.where('audit_log.actor_user_id', '=', query.actorUserId);
+  if (query.since !== undefined) base = base.where('audit_log.created_at', '>=', query.since);
+  if (query.until !== undefined) base = base.where('audit_log.created_at', '<', query.until);
   const [items, total] = await Promise.all([
     base
-      .leftJoin('users', (j) =>
-        j.onRef('users.id', '=', 'audit_log.actor_user_id').onRef('users.workspace_id', '=', 'audit_log.workspace_id'),
+      .leftJoin('users', (joinBuilder) =>
+        joinBuilder
+          .onRef('users.id', '=', 'audit_log.actor_user_id')
+          .onRef('users.workspace_id', '=', 'audit_log.workspace_id'),
       )
       .selectAll('audit_log')
       .select('users.name as actor_name')
       .orderBy('audit_log.created_at', 'desc')
       .orderBy('audit_log.id', 'desc')
-      .limit(q.limit)
-      .offset(q.offset)
+      .limit(query.limit)
+      .offset(query.offset)
       .execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
@@ -121,6 +137,11 @@ export async function listAudit(
 
 /** The names of some rows of one table (the audit page's targets); table and column come from the caller's fixed list. */
 export async function namesIn(db: Kysely<Database>, workspaceId: number, table: string, column: string, ids: number[]) {
-  const { rows } = await sql<{ id: number; name: string }>`select id, ${sql.ref(column)} as name from ${sql.table(table)} where workspace_id = ${workspaceId} and id in (${sql.join(ids)})`.execute(db);
+  const { rows } = await sql<{
+    id: number;
+    name: string;
+  }>`select id, ${sql.ref(column)} as name from ${sql.table(table)} where workspace_id = ${workspaceId} and id in (${sql.join(ids)})`.execute(
+    db,
+  );
   return rows;
 }

@@ -7,14 +7,18 @@ import { listAuditLog } from './service.ts';
 import { needs } from '../../server/access.ts';
 
 export default async function auditRoutes(app: FastifyInstance) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get('/audit-log', {
-    config: { access: needs('audit.read') },
-    schema: {
-      tags: ['audit'],
-      summary: 'Sign-ins, exports and permission changes of the workspace, newest first',
-      querystring: contract.auditListQuery,
-      response: { 200: contract.auditPage, ...errorResponses },
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  routes.get(
+    '/audit-log',
+    {
+      config: { access: needs('audit.read') },
+      schema: {
+        tags: ['audit'],
+        summary: 'Sign-ins, exports and permission changes of the workspace, newest first',
+        querystring: contract.auditListQuery,
+        response: { 200: contract.auditPage, ...errorResponses },
+      },
     },
-  }, async (req) => listAuditLog(app.db, actorOf(req), req.query));
+    async (req) => listAuditLog(app.db, actorOf(req), req.query),
+  );
 }

@@ -15,19 +15,27 @@ export async function findUserForLogin(db: Kysely<Database>, email: string) {
 
 export async function insertSession(
   db: Kysely<Database>,
-  s: { id: string; workspaceId: number; userId: number; now: number; expiresAt: number; ip: string | null; userAgent: string | null },
+  session: {
+    id: string;
+    workspaceId: number;
+    userId: number;
+    now: number;
+    expiresAt: number;
+    ip: string | null;
+    userAgent: string | null;
+  },
 ): Promise<void> {
   await db
     .insertInto('sessions')
     .values({
-      id: s.id,
-      workspace_id: s.workspaceId,
-      user_id: s.userId,
-      created_at: s.now,
-      last_seen_at: s.now,
-      expires_at: s.expiresAt,
-      ip: s.ip,
-      user_agent: s.userAgent?.slice(0, 300) ?? null,
+      id: session.id,
+      workspace_id: session.workspaceId,
+      user_id: session.userId,
+      created_at: session.now,
+      last_seen_at: session.now,
+      expires_at: session.expiresAt,
+      ip: session.ip,
+      user_agent: session.userAgent?.slice(0, 300) ?? null,
     })
     .execute();
 }
@@ -36,7 +44,9 @@ export async function insertSession(
 export async function findSession(db: Kysely<Database>, id: string) {
   return db
     .selectFrom('sessions')
-    .innerJoin('users', (j) => j.onRef('users.id', '=', 'sessions.user_id').onRef('users.workspace_id', '=', 'sessions.workspace_id'))
+    .innerJoin('users', (joinBuilder) =>
+      joinBuilder.onRef('users.id', '=', 'sessions.user_id').onRef('users.workspace_id', '=', 'sessions.workspace_id'),
+    )
     .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
     .select([
       'sessions.id',
@@ -64,10 +74,15 @@ export async function deleteSession(db: Kysely<Database>, id: string): Promise<v
 }
 
 /** Ends every session of a user (deactivation, password reset), or all but one (own password change). */
-export async function deleteUserSessions(db: Kysely<Database>, workspaceId: number, userId: number, exceptId?: string): Promise<void> {
-  let q = db.deleteFrom('sessions').where('workspace_id', '=', workspaceId).where('user_id', '=', userId);
-  if (exceptId) q = q.where('id', '!=', exceptId);
-  await q.execute();
+export async function deleteUserSessions(
+  db: Kysely<Database>,
+  workspaceId: number,
+  userId: number,
+  exceptId?: string,
+): Promise<void> {
+  let query = db.deleteFrom('sessions').where('workspace_id', '=', workspaceId).where('user_id', '=', userId);
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  await query.execute();
 }
 
 export async function deleteExpiredSessions(db: Kysely<Database>, now: number, idleMs: number): Promise<void> {
@@ -78,5 +93,10 @@ export async function deleteExpiredSessions(db: Kysely<Database>, now: number, i
 }
 
 export async function ownPassword(db: Kysely<Database>, workspaceId: number, userId: number) {
-  return db.selectFrom('users').select(['password_hash', 'version']).where('workspace_id', '=', workspaceId).where('id', '=', userId).executeTakeFirstOrThrow();
+  return db
+    .selectFrom('users')
+    .select(['password_hash', 'version'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
 }

@@ -34,6 +34,10 @@ export function keyedSerial() {
     }
   };
   return function run<T>(db: Db, key: string, task: (db: Db) => Promise<T>): Promise<T> {
-    return inProcess(key, () => withAdvisoryLock(db.engine, db.kysely, LOGIN_LOCK_SPACE, key, (conn) => task(conn === db.kysely ? db : { ...db, kysely: conn })));
+    return inProcess(key, () =>
+      withAdvisoryLock(db.engine, db.kysely, LOGIN_LOCK_SPACE, key, (conn) =>
+        task(conn === db.kysely ? db : { ...db, kysely: conn }),
+      ),
+    );
   };
 }

@@ -66,43 +66,62 @@ async function attemptLogin(
   input: { password: string; ip: string | null; userAgent: string | null },
   now: number,
 ): Promise<LoginResult> {
-  const k = db.kysely;
+  const kysely = db.kysely;
   const since = now - LOGIN_WINDOW_MS;
-  const lastSuccess = (await lastAt(k, 'auth.login.success', email)) ?? 0;
+  const lastSuccess = (await lastAt(kysely, 'auth.login.success', email)) ?? 0;
   const [pair, byAddress, addresses] = await Promise.all([
-    pairSignIns(k, email, input.ip, now - PAIR_MEMORY_MS),
-    input.ip ? countSince(k, 'auth.login.failure', { ip: input.ip }, since) : Promise.resolve(0),
-    failingAddresses(k, email, Math.max(since, lastSuccess + 1)),
+    pairSignIns(kysely, email, input.ip, now - PAIR_MEMORY_MS),
+    input.ip ? countSince(kysely, 'auth.login.failure', { ip: input.ip }, since) : Promise.resolve(0),
+    failingAddresses(kysely, email, Math.max(since, lastSuccess + 1)),
   ]);
-  const user = await repo.findUserForLogin(k, email);
+  const user = await repo.findUserForLogin(kysely, email);
   const pairWait = pair.lastFailure === null ? 0 : pair.lastFailure + pairDelayMs(pair.failures) - now;
-  const by = byAddress >= MAX_FAILURES_PER_ADDRESS ? 'address'
-    : addresses >= MAX_FAILURES_PER_ACCOUNT && pair.lastSuccess === null ? 'account'
-    : pairWait > 0 ? 'pair' : null;
+  const by =
+    byAddress >= MAX_FAILURES_PER_ADDRESS
+      ? 'address'
+      : addresses >= MAX_FAILURES_PER_ACCOUNT && pair.lastSuccess === null
+        ? 'account'
+        : pairWait > 0
+          ? 'pair'
+          : null;
   if (by) {
     // One row a minute per account says it is under attack; a flood of blocked tries must not flood the log.
-    const lastThrottled = await lastAt(k, 'auth.login.throttled', email);
-    if (lastThrottled === null || lastThrottled < now - THROTTLE_LOG_EVERY_MS) await recordAudit(k, {
-      workspaceId: user?.workspace_id ?? null,
-      actorUserId: null, // someone typed this account's email: not known to be its owner
-      action: 'auth.login.throttled',
-      subject: email,
-      ip: input.ip,
-      detail: { by },
-    }, now);
+    const lastThrottled = await lastAt(kysely, 'auth.login.throttled', email);
+    if (lastThrottled === null || lastThrottled < now - THROTTLE_LOG_EVERY_MS)
+      await recordAudit(
+        kysely,
+        {
+          workspaceId: user?.workspace_id ?? null,
+          actorUserId: null, // someone typed this account's email: not known to be its owner
+          action: 'auth.login.throttled',
+          subject: email,
+          ip: input.ip,
+          detail: { by },
+        },
+        now,
+      );
     const waitS = by === 'pair' ? Math.ceil(pairWait / 1000) : LOGIN_WINDOW_MS / 1000;
-    throw tooManyRequests(`Too many failed sign-in attempts; wait ${waitS >= 60 ? `${Math.ceil(waitS / 60)} minutes` : `${waitS} seconds`} and try again`, waitS);
+    throw tooManyRequests(
+      `Too many failed sign-in attempts; wait ${waitS >= 60 ? `${Math.ceil(waitS / 60)} minutes` : `${waitS} seconds`} and try again`,
+      waitS,
+    );
   }
-  const ok = user ? await verifyPassword(user.password_hash, input.password) : await verifyPassword(await dummyHash(), input.password);
+  const ok = user
+    ? await verifyPassword(user.password_hash, input.password)
+    : await verifyPassword(await dummyHash(), input.password);
   if (!user || !ok || user.active !== 1) {
-    await recordAudit(k, {
-      workspaceId: user?.workspace_id ?? null,
-      actorUserId: null, // someone typed this account's email: not known to be its owner
-      action: 'auth.login.failure',
-      subject: email,
-      ip: input.ip,
-      detail: { reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'inactive' },
-    }, now);
+    await recordAudit(
+      kysely,
+      {
+        workspaceId: user?.workspace_id ?? null,
+        actorUserId: null, // someone typed this account's email: not known to be its owner
+        action: 'auth.login.failure',
+        subject: email,
+        ip: input.ip,
+        detail: { reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'inactive' },
+      },
+      now,
+    );
     throw unauthenticated('Email or password is incorrect');
   }
   // A fresh random id at every sign-in (no session fixation); only its hash is stored.
@@ -117,7 +136,17 @@ async function attemptLogin(
       ip: input.ip,
       userAgent: input.userAgent,
     });
-    await recordAudit(trx, { workspaceId: user.workspace_id, actorUserId: user.id, action: 'auth.login.success', subject: email, ip: input.ip }, now);
+    await recordAudit(
+      trx,
+      {
+        workspaceId: user.workspace_id,
+        actorUserId: user.id,
+        action: 'auth.login.success',
+        subject: email,
+        ip: input.ip,
+      },
+      now,
+    );
   });
   return { token, userId: user.id, workspaceId: user.workspace_id };
 }
@@ -130,15 +159,20 @@ export interface ResolvedSession {
 }
 
 /** The actor behind a cookie token, or null when the session is unknown, expired, idle too long, or the user inactive. */
-export async function resolveSession(db: Db, config: Config, token: string, now = Date.now()): Promise<ResolvedSession | null> {
+export async function resolveSession(
+  db: Db,
+  config: Config,
+  token: string,
+  now = Date.now(),
+): Promise<ResolvedSession | null> {
   const id = sha256(token);
-  const s = await repo.findSession(db.kysely, id);
-  if (!s) return null;
-  if (s.active !== 1 || s.expires_at <= now || s.last_seen_at + config.sessionIdleMs <= now) {
+  const session = await repo.findSession(db.kysely, id);
+  if (!session) return null;
+  if (session.active !== 1 || session.expires_at <= now || session.last_seen_at + config.sessionIdleMs <= now) {
     await repo.deleteSession(db.kysely, id);
     return null;
   }
-  if (now - s.last_seen_at > TOUCH_INTERVAL_MS) {
+  if (now - session.last_seen_at > TOUCH_INTERVAL_MS) {
     // Best effort: a read must not fail because the database is briefly busy with a write.
     await repo.touchSession(db.kysely, id, now).catch((err: unknown) => {
       if (!isSqliteBusy(err)) throw err;
@@ -147,22 +181,26 @@ export async function resolveSession(db: Db, config: Config, token: string, now 
   return {
     sessionId: id,
     actor: {
-      workspaceId: s.workspace_id,
-      userId: s.user_id,
-      role: s.role as Role,
-      orgUnitId: s.org_unit_id,
-      unitPath: s.unit_path,
+      workspaceId: session.workspace_id,
+      userId: session.user_id,
+      role: session.role as Role,
+      orgUnitId: session.org_unit_id,
+      unitPath: session.unit_path,
       now,
-      exportGranted: s.can_export === 1,
+      exportGranted: session.can_export === 1,
     },
-    mustChangePassword: s.must_change_password === 1,
+    mustChangePassword: session.must_change_password === 1,
   };
 }
 
 export async function logout(db: Db, sessionId: string, actor: Actor, ip: string | null): Promise<void> {
   await db.kysely.transaction().execute(async (trx) => {
     await repo.deleteSession(trx, sessionId);
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'auth.logout', ip }, actor.now);
+    await recordAudit(
+      trx,
+      { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'auth.logout', ip },
+      actor.now,
+    );
   });
 }
 
@@ -177,17 +215,35 @@ export async function changeOwnPassword(
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
     throw invalid('currentPassword', { code: 'wrong_password' }, 'the current password is incorrect', 'wrong_password');
   }
-  if (input.newPassword === input.currentPassword) throw invalid('newPassword', { code: 'must_differ' }, 'must differ from the current password');
+  if (input.newPassword === input.currentPassword)
+    throw invalid('newPassword', { code: 'must_differ' }, 'must differ from the current password');
   const passwordHash = await hashPassword(input.newPassword);
   await db.kysely.transaction().execute(async (trx) => {
-    await updateVersioned(trx, 'users', 'User', { workspaceId: actor.workspaceId, id: actor.userId, version: user.version }, {
-      password_hash: passwordHash,
-      must_change_password: 0,
-      updated_at: actor.now,
-    });
+    await updateVersioned(
+      trx,
+      'users',
+      'User',
+      { workspaceId: actor.workspaceId, id: actor.userId, version: user.version },
+      {
+        password_hash: passwordHash,
+        must_change_password: 0,
+        updated_at: actor.now,
+      },
+    );
     // Other devices signed in with the old password are signed out; this one stays.
     await repo.deleteUserSessions(trx, actor.workspaceId, actor.userId, sessionId);
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'auth.password.change', targetType: 'user', targetId: actor.userId, ip }, actor.now);
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: 'auth.password.change',
+        targetType: 'user',
+        targetId: actor.userId,
+        ip,
+      },
+      actor.now,
+    );
   });
 }
 

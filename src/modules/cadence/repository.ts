@@ -21,29 +21,48 @@ export interface CadenceBounds {
 
 const clock = sql<number>`coalesce(accounts.last_follow_up_at, accounts.created_at)`;
 // Parameters are cast: PostgreSQL cannot infer the type of a bare parameter in a CASE branch.
-const perTier = (v: Record<Tier, number>) => sql<number>`case accounts.tier when 'A' then cast(${v.A} as bigint) when 'B' then cast(${v.B} as bigint) else cast(${v.C} as bigint) end`;
+const perTier = (value: Record<Tier, number>) =>
+  sql<number>`case accounts.tier when 'A' then cast(${value.A} as bigint) when 'B' then cast(${value.B} as bigint) else cast(${value.C} as bigint) end`;
 
-async function owned(db: Kysely<Database>, actor: Actor, f: { ownerId?: number | undefined; orgUnitId?: number | undefined }) {
-  let q = db
+async function owned(
+  db: Kysely<Database>,
+  actor: Actor,
+  filter: { ownerId?: number | undefined; orgUnitId?: number | undefined },
+) {
+  let query = db
     .selectFrom('accounts')
-    .innerJoin('org_units', (j) => j.onRef('org_units.id', '=', 'accounts.org_unit_id').onRef('org_units.workspace_id', '=', 'accounts.workspace_id'))
-    .innerJoin('users as owner', (j) => j.onRef('owner.id', '=', 'accounts.owner_id').onRef('owner.workspace_id', '=', 'accounts.workspace_id'))
+    .innerJoin('org_units', (joinBuilder) =>
+      joinBuilder
+        .onRef('org_units.id', '=', 'accounts.org_unit_id')
+        .onRef('org_units.workspace_id', '=', 'accounts.workspace_id'),
+    )
+    .innerJoin('users as owner', (joinBuilder) =>
+      joinBuilder.onRef('owner.id', '=', 'accounts.owner_id').onRef('owner.workspace_id', '=', 'accounts.workspace_id'),
+    )
     .innerJoin('org_units as ou', 'ou.id', 'owner.org_unit_id')
     .where(accountsWithinReach(actor))
     .where('accounts.archived_at', 'is', null)
     .where('accounts.in_pool', '=', 0);
-  if (f.ownerId !== undefined) q = q.where('accounts.owner_id', '=', f.ownerId);
-  if (f.orgUnitId !== undefined) q = q.where('ou.path', 'like', await subtreePattern(db, actor.workspaceId, f.orgUnitId));
-  return q;
+  if (filter.ownerId !== undefined) query = query.where('accounts.owner_id', '=', filter.ownerId);
+  if (filter.orgUnitId !== undefined)
+    query = query.where('ou.path', 'like', await subtreePattern(db, actor.workspaceId, filter.orgUnitId));
+  return query;
 }
 
 /** Per owner: accounts, overdue, due soon — one grouped statement. */
-export async function compliancePerOwner(db: Kysely<Database>, actor: Actor, b: CadenceBounds, orgUnitId?: number) {
-  const overdue = sql<number>`${clock} < ${perTier(b.overdue)}`;
-  const soon = sql<number>`${clock} >= ${perTier(b.overdue)} and ${clock} < ${perTier(b.soon)}`;
+export async function compliancePerOwner(
+  db: Kysely<Database>,
+  actor: Actor,
+  bounds: CadenceBounds,
+  orgUnitId?: number,
+) {
+  const overdue = sql<number>`${clock} < ${perTier(bounds.overdue)}`;
+  const soon = sql<number>`${clock} >= ${perTier(bounds.overdue)} and ${clock} < ${perTier(bounds.soon)}`;
   return (await owned(db, actor, { orgUnitId }))
     .select([
-      'owner.id as user_id', 'owner.name as user_name', 'ou.name as unit_name',
+      'owner.id as user_id',
+      'owner.name as user_name',
+      'ou.name as unit_name',
       (eb) => eb.fn.countAll<number>().as('accounts'),
       sql<number>`sum(case when ${overdue} then 1 else 0 end)`.as('overdue'),
       sql<number>`sum(case when ${soon} then 1 else 0 end)`.as('due_soon'),
@@ -54,29 +73,48 @@ export async function compliancePerOwner(db: Kysely<Database>, actor: Actor, b: 
     .execute();
 }
 
-const stateOf = (b: CadenceBounds) =>
-  sql<CadenceState>`case when ${clock} < ${perTier(b.overdue)} then 'overdue' when ${clock} < ${perTier(b.soon)} then 'due_soon' else 'on_time' end`;
+const stateOf = (bounds: CadenceBounds) =>
+  sql<CadenceState>`case when ${clock} < ${perTier(bounds.overdue)} then 'overdue' when ${clock} < ${perTier(bounds.soon)} then 'due_soon' else 'on_time' end`;
 
 /** The accounts behind a figure: by owner or unit and state, soonest due first. */
 export async function cadenceAccounts(
-  db: Kysely<Database>, actor: Actor, b: CadenceBounds,
-  f: { ownerId?: number | undefined; orgUnitId?: number | undefined; state?: CadenceState | undefined; limit: number; offset: number; sort: { column: 'nextDue' | 'name'; desc: boolean } },
+  db: Kysely<Database>,
+  actor: Actor,
+  bounds: CadenceBounds,
+  filter: {
+    ownerId?: number | undefined;
+    orgUnitId?: number | undefined;
+    state?: CadenceState | undefined;
+    limit: number;
+    offset: number;
+    sort: { column: 'nextDue' | 'name'; desc: boolean };
+  },
 ) {
-  let q = await owned(db, actor, f);
-  if (f.state === 'overdue') q = q.where(sql<boolean>`${clock} < ${perTier(b.overdue)}`);
-  if (f.state === 'due_soon') q = q.where(sql<boolean>`${clock} >= ${perTier(b.overdue)} and ${clock} < ${perTier(b.soon)}`);
-  if (f.state === 'on_time') q = q.where(sql<boolean>`${clock} >= ${perTier(b.overdue)}`);
-  const nextDue = sql<number>`${clock} + ${perTier(b.interval)}`;
-  const dir = f.sort.desc ? 'desc' : 'asc';
+  let query = await owned(db, actor, filter);
+  if (filter.state === 'overdue') query = query.where(sql<boolean>`${clock} < ${perTier(bounds.overdue)}`);
+  if (filter.state === 'due_soon')
+    query = query.where(sql<boolean>`${clock} >= ${perTier(bounds.overdue)} and ${clock} < ${perTier(bounds.soon)}`);
+  if (filter.state === 'on_time') query = query.where(sql<boolean>`${clock} >= ${perTier(bounds.overdue)}`);
+  const nextDue = sql<number>`${clock} + ${perTier(bounds.interval)}`;
+  const dir = filter.sort.desc ? 'desc' : 'asc';
   const [items, total] = await Promise.all([
-    q.select([
-      'accounts.id', 'accounts.name', 'accounts.tier', 'accounts.owner_id', 'owner.name as owner_name', 'accounts.last_follow_up_at',
-      nextDue.as('next_due'), stateOf(b).as('state'),
-    ])
-      .orderBy(f.sort.column === 'name' ? sql`accounts.name` : nextDue, dir)
+    query
+      .select([
+        'accounts.id',
+        'accounts.name',
+        'accounts.tier',
+        'accounts.owner_id',
+        'owner.name as owner_name',
+        'accounts.last_follow_up_at',
+        nextDue.as('next_due'),
+        stateOf(bounds).as('state'),
+      ])
+      .orderBy(filter.sort.column === 'name' ? sql`accounts.name` : nextDue, dir)
       .orderBy('accounts.id', dir)
-      .limit(f.limit).offset(f.offset).execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
 }

@@ -21,37 +21,80 @@ export interface ReviewFilter {
   offset: number;
 }
 
-async function base(db: Kysely<Database>, actor: Actor, f: ReviewFilter) {
-  let q = visibleOpportunities(db, actor).where('opportunities.status', '=', 'open');
-  if (f.ownerId !== undefined) q = q.where('opportunities.owner_id', '=', f.ownerId);
-  if (f.orgUnitId !== undefined) q = q.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, f.orgUnitId));
-  return q;
+async function base(db: Kysely<Database>, actor: Actor, filter: ReviewFilter) {
+  let query = visibleOpportunities(db, actor).where('opportunities.status', '=', 'open');
+  if (filter.ownerId !== undefined) query = query.where('opportunities.owner_id', '=', filter.ownerId);
+  if (filter.orgUnitId !== undefined)
+    query = query.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, filter.orgUnitId));
+  return query;
 }
 
-export async function reviewList(db: Kysely<Database>, actor: Actor, f: ReviewFilter) {
-  const all = await base(db, actor, f);
-  const pending = (kind: 'day15' | 'day30') => (q: typeof all) =>
-    q
-      .where('opportunities.created_at', '<', kind === 'day15' ? f.day15Before : f.day30Before)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('checkpoint_reviews as c').select(eb.lit(1).as('one')).where('c.workspace_id', '=', actor.workspaceId).whereRef('c.opportunity_id', '=', 'opportunities.id').where('c.kind', '=', kind))));
-  const count = async (q: typeof all) => Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  let q = all;
-  if (f.due === 'day15' || f.due === 'day30') q = pending(f.due)(all);
-  if (f.due === 'checkpoints') {
+export async function reviewList(db: Kysely<Database>, actor: Actor, filter: ReviewFilter) {
+  const all = await base(db, actor, filter);
+  const pending = (kind: 'day15' | 'day30') => (query: typeof all) =>
+    query
+      .where('opportunities.created_at', '<', kind === 'day15' ? filter.day15Before : filter.day30Before)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('checkpoint_reviews as c')
+              .select(eb.lit(1).as('one'))
+              .where('c.workspace_id', '=', actor.workspaceId)
+              .whereRef('c.opportunity_id', '=', 'opportunities.id')
+              .where('c.kind', '=', kind),
+          ),
+        ),
+      );
+  const count = async (query: typeof all) =>
+    Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  let selectQueryBuilder = all;
+  if (filter.due === 'day15' || filter.due === 'day30') selectQueryBuilder = pending(filter.due)(all);
+  if (filter.due === 'checkpoints') {
     // Either checkpoint pending: the 30-day one implies the deal is old enough for the 15-day one.
-    q = all.where('opportunities.created_at', '<', f.day15Before).where((eb) =>
-      eb.or((['day15', 'day30'] as const).map((kind) =>
-        eb.and([
-          eb('opportunities.created_at', '<', kind === 'day15' ? f.day15Before : f.day30Before),
-          eb.not(eb.exists(eb.selectFrom('checkpoint_reviews as c').select(eb.lit(1).as('one')).where('c.workspace_id', '=', actor.workspaceId).whereRef('c.opportunity_id', '=', 'opportunities.id').where('c.kind', '=', kind))),
-        ]))));
+    selectQueryBuilder = all
+      .where('opportunities.created_at', '<', filter.day15Before)
+      .where((eb) =>
+        eb.or(
+          (['day15', 'day30'] as const).map((kind) =>
+            eb.and([
+              eb('opportunities.created_at', '<', kind === 'day15' ? filter.day15Before : filter.day30Before),
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('checkpoint_reviews as c')
+                    .select(eb.lit(1).as('one'))
+                    .where('c.workspace_id', '=', actor.workspaceId)
+                    .whereRef('c.opportunity_id', '=', 'opportunities.id')
+                    .where('c.kind', '=', kind),
+                ),
+              ),
+            ]),
+          ),
+        ),
+      );
   }
   const [items, total, open, day15, day30] = await Promise.all([
-    q.select([
-      'opportunities.id', 'opportunities.name', 'opportunities.amount', 'opportunities.created_at', 'opportunities.owner_id', 'opportunities.org_unit_id',
-      'org_units.path as unit_path', 'accounts.id as account_id', 'accounts.name as account_name', 'owner.name as owner_name', 'stage.name as stage_name',
-    ]).orderBy('opportunities.created_at').orderBy('opportunities.id').limit(f.limit).offset(f.offset).execute(),
-    count(q),
+    selectQueryBuilder
+      .select([
+        'opportunities.id',
+        'opportunities.name',
+        'opportunities.amount',
+        'opportunities.created_at',
+        'opportunities.owner_id',
+        'opportunities.org_unit_id',
+        'org_units.path as unit_path',
+        'accounts.id as account_id',
+        'accounts.name as account_name',
+        'owner.name as owner_name',
+        'stage.name as stage_name',
+      ])
+      .orderBy('opportunities.created_at')
+      .orderBy('opportunities.id')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
+    count(selectQueryBuilder),
     count(all),
     count(pending('day15')(all)),
     count(pending('day30')(all)),
@@ -59,22 +102,56 @@ export async function reviewList(db: Kysely<Database>, actor: Actor, f: ReviewFi
   return { items, total, counts: { open, day15, day30 } };
 }
 
-export async function reviewsOf(db: Kysely<Database>, workspaceId: number, opportunityIds: number[], weekStart: string) {
+export async function reviewsOf(
+  db: Kysely<Database>,
+  workspaceId: number,
+  opportunityIds: number[],
+  weekStart: string,
+) {
   if (opportunityIds.length === 0) return [];
   return db
     .selectFrom('checkpoint_reviews as c')
     .innerJoin('users as u', 'u.id', 'c.reviewed_by')
-    .select(['c.opportunity_id', 'c.kind', 'c.period', 'c.outcome', 'c.note', 'c.created_at', 'u.name as reviewer_name'])
+    .select([
+      'c.opportunity_id',
+      'c.kind',
+      'c.period',
+      'c.outcome',
+      'c.note',
+      'c.created_at',
+      'u.name as reviewer_name',
+    ])
     .where('c.workspace_id', '=', workspaceId)
     .where('c.opportunity_id', 'in', opportunityIds)
     .where((eb) => eb.or([eb('c.kind', '!=', 'weekly'), eb('c.period', '=', weekStart)]))
     .execute();
 }
 
-export async function insertReview(db: Kysely<Database>, r: { workspaceId: number; opportunityId: number; kind: string; period: string; outcome: string; note: string | null; by: number; now: number }) {
+export async function insertReview(
+  db: Kysely<Database>,
+  review: {
+    workspaceId: number;
+    opportunityId: number;
+    kind: string;
+    period: string;
+    outcome: string;
+    note: string | null;
+    by: number;
+    now: number;
+  },
+) {
   const rows = await db
     .insertInto('checkpoint_reviews')
-    .values({ workspace_id: r.workspaceId, opportunity_id: r.opportunityId, kind: r.kind, period: r.period, outcome: r.outcome, note: r.note, reviewed_by: r.by, created_at: r.now })
+    .values({
+      workspace_id: review.workspaceId,
+      opportunity_id: review.opportunityId,
+      kind: review.kind,
+      period: review.period,
+      outcome: review.outcome,
+      note: review.note,
+      reviewed_by: review.by,
+      created_at: review.now,
+    })
     .onConflict((oc) => oc.columns(['workspace_id', 'opportunity_id', 'kind', 'period']).doNothing())
     .returning('id')
     .execute();
@@ -85,14 +162,36 @@ export async function insertReview(db: Kysely<Database>, r: { workspaceId: numbe
  * Open deals whose 15- or 30-day checkpoint came in [after, before) (creation instants) and has
  * no review yet: the job turns each into a task for the owner (a task once, by its source key).
  */
-export async function checkpointsCome(db: Kysely<Database>, workspaceId: number, kind: 'day15' | 'day30', window: { enteredBefore: number; enteredAfter: number }) {
+export async function checkpointsCome(
+  db: Kysely<Database>,
+  workspaceId: number,
+  kind: 'day15' | 'day30',
+  window: { enteredBefore: number; enteredAfter: number },
+) {
   return db
     .selectFrom('opportunities')
-    .select(['opportunities.id', 'opportunities.name', 'opportunities.owner_id', 'opportunities.account_id', 'opportunities.created_at'])
+    .select([
+      'opportunities.id',
+      'opportunities.name',
+      'opportunities.owner_id',
+      'opportunities.account_id',
+      'opportunities.created_at',
+    ])
     .where('opportunities.workspace_id', '=', workspaceId)
     .where('opportunities.status', '=', 'open')
     .where('opportunities.created_at', '<', window.enteredBefore)
     .where('opportunities.created_at', '>=', window.enteredAfter)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('checkpoint_reviews as c').select(eb.lit(1).as('one')).where('c.workspace_id', '=', workspaceId).whereRef('c.opportunity_id', '=', 'opportunities.id').where('c.kind', '=', kind))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('checkpoint_reviews as c')
+            .select(eb.lit(1).as('one'))
+            .where('c.workspace_id', '=', workspaceId)
+            .whereRef('c.opportunity_id', '=', 'opportunities.id')
+            .where('c.kind', '=', kind),
+        ),
+      ),
+    )
     .execute();
 }

@@ -3,7 +3,12 @@ import { inTransaction } from '../../db/transaction.ts';
 import { addDays, dateIn, mondayOf, periodOf, startOfDay, type Calendar } from '../../domain/calendar.ts';
 import { checkpointDates, CHECKPOINT_DAYS } from '../../domain/checkpoints.ts';
 import { opportunityRights, type Actor } from '../../domain/policy.ts';
-import type { CheckpointReviewRequest, WeeklyReviewItem, WeeklyReviewQuery, WeeklyReviewResponse } from '../../contracts/rhythm.ts';
+import type {
+  CheckpointReviewRequest,
+  WeeklyReviewItem,
+  WeeklyReviewQuery,
+  WeeklyReviewResponse,
+} from '../../contracts/rhythm.ts';
 import { conflict, invalid } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { requireRight } from '../opportunities/read.ts';
@@ -15,8 +20,8 @@ import * as repo from './repository.ts';
 
 /** The week holding `date`: its Monday and Sunday. */
 function weekOf(date: string, cal: Calendar) {
-  const p = periodOf('week', date, cal);
-  return { start: p.start, end: addDays(p.end, -1) };
+  const period = periodOf('week', date, cal);
+  return { start: period.start, end: addDays(period.end, -1) };
 }
 
 /** Deals whose checkpoint (entry date + N days) is on or before `last` were created before this instant. */
@@ -24,33 +29,60 @@ const createdBefore = (last: string, days: number, timeZone: string) => startOfD
 
 type Done = WeeklyReviewItem['weekly']['done'];
 
-export async function weeklyReview(db: Db, actor: Actor, q: WeeklyReviewQuery): Promise<WeeklyReviewResponse> {
+export async function weeklyReview(db: Db, actor: Actor, query: WeeklyReviewQuery): Promise<WeeklyReviewResponse> {
   const { calendar } = await loadRules(db.kysely, actor.workspaceId);
   const tz = calendar.timeZone;
-  const week = weekOf(q.week ?? dateIn(actor.now, tz), calendar);
+  const week = weekOf(query.week ?? dateIn(actor.now, tz), calendar);
   const list = await repo.reviewList(db.kysely, actor, {
-    ownerId: q.ownerId, orgUnitId: q.orgUnitId, due: q.due, limit: q.limit, offset: q.offset,
+    ownerId: query.ownerId,
+    orgUnitId: query.orgUnitId,
+    due: query.due,
+    limit: query.limit,
+    offset: query.offset,
     day15Before: createdBefore(week.end, CHECKPOINT_DAYS.day15, tz),
     day30Before: createdBefore(week.end, CHECKPOINT_DAYS.day30, tz),
   });
-  const reviews = await repo.reviewsOf(db.kysely, actor.workspaceId, list.items.map((i) => i.id), week.start);
+  const reviews = await repo.reviewsOf(
+    db.kysely,
+    actor.workspaceId,
+    list.items.map((i) => i.id),
+    week.start,
+  );
   const doneOf = (id: number, kind: string): Done => {
-    const r = reviews.find((x) => x.opportunity_id === id && x.kind === kind);
-    return r ? { outcome: r.outcome as NonNullable<Done>['outcome'], note: r.note, by: r.reviewer_name, at: Number(r.created_at) } : null;
+    const review = reviews.find((x) => x.opportunity_id === id && x.kind === kind);
+    return review
+      ? {
+          outcome: review.outcome as NonNullable<Done>['outcome'],
+          note: review.note,
+          by: review.reviewer_name,
+          at: Number(review.created_at),
+        }
+      : null;
   };
-  const items = list.items.map((o): WeeklyReviewItem => {
-    const enteredOn = dateIn(Number(o.created_at), tz);
+  const items = list.items.map((opportunity): WeeklyReviewItem => {
+    const enteredOn = dateIn(Number(opportunity.created_at), tz);
     const dates = checkpointDates(enteredOn);
     const state = (kind: 'day15' | 'day30') => {
-      const done = doneOf(o.id, kind);
+      const done = doneOf(opportunity.id, kind);
       const due = done === null && dates[kind] <= week.end;
       return { date: dates[kind], due, overdue: due && dates[kind] < week.start, done };
     };
     return {
-      id: o.id, name: o.name, account: { id: o.account_id, name: o.account_name }, owner: { id: o.owner_id, name: o.owner_name ?? '' },
-      amount: Number(o.amount), stageName: o.stage_name, enteredOn,
-      weekly: { done: doneOf(o.id, 'weekly') }, day15: state('day15'), day30: state('day30'),
-      canReview: opportunityRights(actor, { ownerId: o.owner_id, unitPath: o.unit_path, onTeam: false }).edit,
+      id: opportunity.id,
+      name: opportunity.name,
+      account: { id: opportunity.account_id, name: opportunity.account_name },
+      owner: { id: opportunity.owner_id, name: opportunity.owner_name ?? '' },
+      amount: Number(opportunity.amount),
+      stageName: opportunity.stage_name,
+      enteredOn,
+      weekly: { done: doneOf(opportunity.id, 'weekly') },
+      day15: state('day15'),
+      day30: state('day30'),
+      canReview: opportunityRights(actor, {
+        ownerId: opportunity.owner_id,
+        unitPath: opportunity.unit_path,
+        onTeam: false,
+      }).edit,
     };
   });
   return { week, items, total: list.total, counts: list.counts };
@@ -61,9 +93,21 @@ export async function weeklyReview(db: Db, actor: Actor, q: WeeklyReviewQuery): 
  * judgement — advanced, with the evidence in the note, or disqualified. Whoever leads the deal
  * (its owner, a manager above, an admin). The checkpoint's task, if the job made one, is done.
  */
-export async function recordCheckpoint(db: Db, actor: Actor, opportunityId: number, input: CheckpointReviewRequest, ip: string | null) {
-  const { r } = await requireRight(db, actor, opportunityId, 'edit', 'Only the owner or a manager over the opportunity reviews it');
-  if (r.status !== 'open') throw conflict('closed', 'The opportunity is closed');
+export async function recordCheckpoint(
+  db: Db,
+  actor: Actor,
+  opportunityId: number,
+  input: CheckpointReviewRequest,
+  ip: string | null,
+) {
+  const { r: opportunity } = await requireRight(
+    db,
+    actor,
+    opportunityId,
+    'edit',
+    'Only the owner or a manager over the opportunity reviews it',
+  );
+  if (opportunity.status !== 'open') throw conflict('closed', 'The opportunity is closed');
   const { calendar } = await loadRules(db.kysely, actor.workspaceId);
   const today = dateIn(actor.now, calendar.timeZone);
   const note = input.note?.trim() || null;
@@ -71,18 +115,50 @@ export async function recordCheckpoint(db: Db, actor: Actor, opportunityId: numb
   if (input.kind === 'weekly') {
     period = mondayOf(input.week ?? today);
   } else {
-    period = checkpointDates(dateIn(Number(r.created_at), calendar.timeZone))[input.kind];
+    period = checkpointDates(dateIn(Number(opportunity.created_at), calendar.timeZone))[input.kind];
     // Reviewed in the weekly meeting of the week it falls in, or any time after.
-    if (period > weekOf(today, calendar).end) throw invalid('kind', { code: 'checkpoint_not_due', params: { date: period } }, `the checkpoint is due on ${period}`);
+    if (period > weekOf(today, calendar).end)
+      throw invalid(
+        'kind',
+        { code: 'checkpoint_not_due', params: { date: period } },
+        `the checkpoint is due on ${period}`,
+      );
   }
   const allowed = input.kind === 'day30' ? ['advanced', 'disqualified'] : ['reviewed'];
-  if (!allowed.includes(input.outcome)) throw invalid('outcome', { code: 'invalid_value', params: { values: allowed } }, `must be one of ${allowed.join(', ')}`);
-  if (input.outcome === 'advanced' && !note) throw invalid('note', { code: 'note_required' }, 'the evidence that the deal advanced is required');
+  if (!allowed.includes(input.outcome))
+    throw invalid(
+      'outcome',
+      { code: 'invalid_value', params: { values: allowed } },
+      `must be one of ${allowed.join(', ')}`,
+    );
+  if (input.outcome === 'advanced' && !note)
+    throw invalid('note', { code: 'note_required' }, 'the evidence that the deal advanced is required');
   await inTransaction(db.kysely, async (trx) => {
-    const inserted = await repo.insertReview(trx, { workspaceId: actor.workspaceId, opportunityId, kind: input.kind, period, outcome: input.outcome, note, by: actor.userId, now: actor.now });
+    const inserted = await repo.insertReview(trx, {
+      workspaceId: actor.workspaceId,
+      opportunityId,
+      kind: input.kind,
+      period,
+      outcome: input.outcome,
+      note,
+      by: actor.userId,
+      now: actor.now,
+    });
     if (!inserted) throw conflict('checkpoint_recorded', 'This checkpoint is already recorded');
     if (input.kind !== 'weekly') await completeGeneratedTask(trx, actor, `checkpoint:${opportunityId}:${input.kind}`);
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'checkpoint.review', targetType: 'opportunity', targetId: opportunityId, ip, detail: { kind: input.kind, period, outcome: input.outcome } }, actor.now);
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: 'checkpoint.review',
+        targetType: 'opportunity',
+        targetId: opportunityId,
+        ip,
+        detail: { kind: input.kind, period, outcome: input.outcome },
+      },
+      actor.now,
+    );
   });
   return { opportunityId, kind: input.kind, period, outcome: input.outcome };
 }
@@ -95,19 +171,37 @@ export const ANNOUNCE_DAYS = 14;
  * last ANNOUNCE_DAYS and is not reviewed becomes a task for the deal's owner, due on the
  * checkpoint's date — once (source key `checkpoint:<deal>:<kind>`).
  */
-export async function createCheckpointTasks(db: Db, workspaceId: number, timeZone: string, now: number): Promise<number> {
+export async function createCheckpointTasks(
+  db: Db,
+  workspaceId: number,
+  timeZone: string,
+  now: number,
+): Promise<number> {
   const today = dateIn(now, timeZone);
   let created = 0;
   for (const kind of ['day15', 'day30'] as const) {
     const days = CHECKPOINT_DAYS[kind];
-    const window = { enteredBefore: createdBefore(today, days, timeZone), enteredAfter: startOfDay(addDays(today, -days - ANNOUNCE_DAYS), timeZone) };
+    const window = {
+      enteredBefore: createdBefore(today, days, timeZone),
+      enteredAfter: startOfDay(addDays(today, -days - ANNOUNCE_DAYS), timeZone),
+    };
     const come = await repo.checkpointsCome(db.kysely, workspaceId, kind, window);
     for (let i = 0; i < come.length; i += 500) {
-      const ids = await inTransaction(db.kysely, (trx) => createTasksInTransaction(trx, { workspaceId, userId: null, now }, come.slice(i, i + 500).map((o) => ({
-        title: `${o.name}（${kind === 'day15' ? '15' : '30'}）`,
-        assigneeId: o.owner_id, dueDate: checkpointDates(dateIn(Number(o.created_at), timeZone))[kind],
-        source: 'checkpoint' as const, sourceKey: `checkpoint:${o.id}:${kind}`, accountId: o.account_id, opportunityId: o.id,
-      }))));
+      const ids = await inTransaction(db.kysely, (trx) =>
+        createTasksInTransaction(
+          trx,
+          { workspaceId, userId: null, now },
+          come.slice(i, i + 500).map((opportunity) => ({
+            title: `${opportunity.name}（${kind === 'day15' ? '15' : '30'}）`,
+            assigneeId: opportunity.owner_id,
+            dueDate: checkpointDates(dateIn(Number(opportunity.created_at), timeZone))[kind],
+            source: 'checkpoint' as const,
+            sourceKey: `checkpoint:${opportunity.id}:${kind}`,
+            accountId: opportunity.account_id,
+            opportunityId: opportunity.id,
+          })),
+        ),
+      );
       created += ids.length;
     }
   }

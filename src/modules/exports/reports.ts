@@ -19,69 +19,215 @@ const pct = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10
 
 type Sheet = { title: [string, string]; scope: string; period: string; headers: [string, string][]; rows: Cell[][] };
 
-async function sheetOf(db: Db, actor: Actor, report: Report, q: { scope?: string | undefined; period?: string | undefined }): Promise<Sheet> {
+async function sheetOf(
+  db: Db,
+  actor: Actor,
+  report: Report,
+  query: { scope?: string | undefined; period?: string | undefined },
+): Promise<Sheet> {
   if (report === 'forecast') {
-    const v = await forecastView(db, actor, q);
+    const view = await forecastView(db, actor, query);
     return {
-      title: ['销售预测', 'Forecast'], scope: v.scope.name, period: v.period.name,
-      headers: [['人员', 'Person'], ['最近提交周', 'Last week submitted'], ['确保(元)', 'Commit (CNY)'], ['可能(元)', 'Possible (CNY)'], ['预测(元)', 'Forecast (CNY)'], ['已完成(元)', 'Realised (CNY)']],
+      title: ['销售预测', 'Forecast'],
+      scope: view.scope.name,
+      period: view.period.name,
+      headers: [
+        ['人员', 'Person'],
+        ['最近提交周', 'Last week submitted'],
+        ['确保(元)', 'Commit (CNY)'],
+        ['可能(元)', 'Possible (CNY)'],
+        ['预测(元)', 'Forecast (CNY)'],
+        ['已完成(元)', 'Realised (CNY)'],
+      ],
       rows: [
-        ...v.people.map((p) => [p.name, p.weekStart, yuan(p.commit), yuan(p.possible), yuan(p.forecast), yuan(p.realised)]),
-        ['合计 / Total', v.weekStart, yuan(v.commit), yuan(v.possible), yuan(v.forecast), yuan(v.realised)],
-        ['目标 / Quota', null, null, null, yuan(v.quota), null],
-        ['漏斗预期 / Funnel expected', null, null, null, yuan(v.objective.expectedAmount), null],
-        ...(v.adjustment ? [['经理调整 / Adjusted', v.adjustment.weekStart, null, null, yuan(v.adjustment.amount), null] as Cell[]] : []),
+        ...view.people.map((peopleItem) => [
+          peopleItem.name,
+          peopleItem.weekStart,
+          yuan(peopleItem.commit),
+          yuan(peopleItem.possible),
+          yuan(peopleItem.forecast),
+          yuan(peopleItem.realised),
+        ]),
+        [
+          '合计 / Total',
+          view.weekStart,
+          yuan(view.commit),
+          yuan(view.possible),
+          yuan(view.forecast),
+          yuan(view.realised),
+        ],
+        ['目标 / Quota', null, null, null, yuan(view.quota), null],
+        ['漏斗预期 / Funnel expected', null, null, null, yuan(view.objective.expectedAmount), null],
+        ...(view.adjustment
+          ? [
+              [
+                '经理调整 / Adjusted',
+                view.adjustment.weekStart,
+                null,
+                null,
+                yuan(view.adjustment.amount),
+                null,
+              ] as Cell[],
+            ]
+          : []),
       ],
     };
   }
   if (report === 'accuracy') {
-    const a = await accuracy(db, actor, q);
+    const first = await accuracy(db, actor, query);
     return {
-      title: ['预测准确度', 'Forecast accuracy'], scope: a.scope.name, period: a.period.name,
-      headers: [['人员/部门', 'Person / unit'], ['类型', 'Kind'], ['首次预测(元)', 'First forecast (CNY)'], ['最近预测(元)', 'Latest forecast (CNY)'], ['实际成交(元)', 'Won (CNY)'], ['准确度(%)', 'Accuracy (%)']],
-      rows: a.rows.map((r) => [r.name, r.kind, yuan(r.firstForecast), yuan(r.lastForecast), yuan(r.actual), pct(r.accuracy)]),
+      title: ['预测准确度', 'Forecast accuracy'],
+      scope: first.scope.name,
+      period: first.period.name,
+      headers: [
+        ['人员/部门', 'Person / unit'],
+        ['类型', 'Kind'],
+        ['首次预测(元)', 'First forecast (CNY)'],
+        ['最近预测(元)', 'Latest forecast (CNY)'],
+        ['实际成交(元)', 'Won (CNY)'],
+        ['准确度(%)', 'Accuracy (%)'],
+      ],
+      rows: first.rows.map((row) => [
+        row.name,
+        row.kind,
+        yuan(row.firstForecast),
+        yuan(row.lastForecast),
+        yuan(row.actual),
+        pct(row.accuracy),
+      ]),
     };
   }
   if (report === 'gap') {
-    const g = await gapView(db, actor, q);
+    const gap = await gapView(db, actor, query);
     return {
-      title: ['业绩缺口 P1–P4', 'Gap P1–P4'], scope: g.scope.name, period: g.period.name,
-      headers: [['项目', 'Item'], ['数值', 'Value']],
+      title: ['业绩缺口 P1–P4', 'Gap P1–P4'],
+      scope: gap.scope.name,
+      period: gap.period.name,
+      headers: [
+        ['项目', 'Item'],
+        ['数值', 'Value'],
+      ],
       rows: [
-        ['目标 / Quota (CNY)', yuan(g.quota)], ['已完成 FI (CNY)', yuan(g.finished)], ['确保 CO (CNY)', yuan(g.commit)], ['其他已识别 N-CO (CNY)', yuan(g.nonCommit)],
-        ['平均单值 P4 (CNY)', yuan(g.averageDeal)], ['P1 (%)', g.factors.p1], ['P2 (%)', g.factors.p2], ['P3 (%)', g.factors.p3],
-        ['Gap0 (CNY)', yuan(g.gap0)], ['Gap1 (CNY)', yuan(g.gap1)], ['Gap2 (CNY)', yuan(g.gap2)], ['Gap3 (CNY)', yuan(g.gap3)],
-        ['需新客户 / New customers', g.newAccounts], ['每周 / Per week', g.newAccountsPerWeek], ['剩余周 / Weeks left', g.weeksLeft],
+        ['目标 / Quota (CNY)', yuan(gap.quota)],
+        ['已完成 FI (CNY)', yuan(gap.finished)],
+        ['确保 CO (CNY)', yuan(gap.commit)],
+        ['其他已识别 N-CO (CNY)', yuan(gap.nonCommit)],
+        ['平均单值 P4 (CNY)', yuan(gap.averageDeal)],
+        ['P1 (%)', gap.factors.p1],
+        ['P2 (%)', gap.factors.p2],
+        ['P3 (%)', gap.factors.p3],
+        ['Gap0 (CNY)', yuan(gap.gap0)],
+        ['Gap1 (CNY)', yuan(gap.gap1)],
+        ['Gap2 (CNY)', yuan(gap.gap2)],
+        ['Gap3 (CNY)', yuan(gap.gap3)],
+        ['需新客户 / New customers', gap.newAccounts],
+        ['每周 / Per week', gap.newAccountsPerWeek],
+        ['剩余周 / Weeks left', gap.weeksLeft],
       ],
     };
   }
-  const a = await analyses(db, actor, q);
+  const analyse = await analyses(db, actor, query);
   return {
-    title: ['销售分析', 'Analyses'], scope: a.scope.name, period: a.period.name,
-    headers: [['分析', 'Analysis'], ['分组', 'Group'], ['赢单', 'Won'], ['赢单金额(元)', 'Won (CNY)'], ['丢单', 'Lost'], ['赢率(%)', 'Win rate (%)'], ['进行中', 'Open'], ['其他', 'Other']],
+    title: ['销售分析', 'Analyses'],
+    scope: analyse.scope.name,
+    period: analyse.period.name,
+    headers: [
+      ['分析', 'Analysis'],
+      ['分组', 'Group'],
+      ['赢单', 'Won'],
+      ['赢单金额(元)', 'Won (CNY)'],
+      ['丢单', 'Lost'],
+      ['赢率(%)', 'Win rate (%)'],
+      ['进行中', 'Open'],
+      ['其他', 'Other'],
+    ],
     rows: [
-      ...a.sizeBands.map((b) => ['size_band', b.band, b.won, yuan(b.wonAmount), b.lost, pct(b.winRate), b.open, yuan(b.openAmount)]),
-      ...(['new', 'existing'] as const).map((k) => ['customer', k, a.newVsExisting[k].won, yuan(a.newVsExisting[k].wonAmount), a.newVsExisting[k].lost, pct(a.newVsExisting[k].winRate), null, null]),
-      ...(['small', 'large'] as const).map((k) => ['project', k, a.projects[k].won, yuan(a.projects[k].wonAmount), null, pct(a.projects[k].share), a.projects[k].open, a.projects[k].cycleDays]),
-      ...a.diagnosis.map((d) => ['diagnosis', d.name, d.won, yuan(d.wonAmount), d.lost, pct(d.winRate), d.newAccounts, d.problem]),
+      ...analyse.sizeBands.map((sizeBand) => [
+        'size_band',
+        sizeBand.band,
+        sizeBand.won,
+        yuan(sizeBand.wonAmount),
+        sizeBand.lost,
+        pct(sizeBand.winRate),
+        sizeBand.open,
+        yuan(sizeBand.openAmount),
+      ]),
+      ...(['new', 'existing'] as const).map((key) => [
+        'customer',
+        key,
+        analyse.newVsExisting[key].won,
+        yuan(analyse.newVsExisting[key].wonAmount),
+        analyse.newVsExisting[key].lost,
+        pct(analyse.newVsExisting[key].winRate),
+        null,
+        null,
+      ]),
+      ...(['small', 'large'] as const).map((key) => [
+        'project',
+        key,
+        analyse.projects[key].won,
+        yuan(analyse.projects[key].wonAmount),
+        null,
+        pct(analyse.projects[key].share),
+        analyse.projects[key].open,
+        analyse.projects[key].cycleDays,
+      ]),
+      ...analyse.diagnosis.map((diagnosi) => [
+        'diagnosis',
+        diagnosi.name,
+        diagnosi.won,
+        yuan(diagnosi.wonAmount),
+        diagnosi.lost,
+        pct(diagnosi.winRate),
+        diagnosi.newAccounts,
+        diagnosi.problem,
+      ]),
     ],
   };
 }
 
 export async function exportReport(
-  db: Db, actor: Actor, q: { report: Report; scope?: string | undefined; period?: string | undefined; format: ExportFormat; lang: Lang }, ip: string | null,
+  db: Db,
+  actor: Actor,
+  query: { report: Report; scope?: string | undefined; period?: string | undefined; format: ExportFormat; lang: Lang },
+  ip: string | null,
 ): Promise<ExportFile> {
-  const sheet = await sheetOf(db, actor, q.report, q);
-  const zh = q.lang === 'zh-CN';
+  const sheet = await sheetOf(db, actor, query.report, query);
+  const zh = query.lang === 'zh-CN';
   const heading: Cell[][] = [
-    [zh ? '范围' : 'Scope', sheet.scope], [zh ? '期间' : 'Period', sheet.period], [zh ? '导出时间' : 'Exported', new Date(actor.now).toISOString()], [],
+    [zh ? '范围' : 'Scope', sheet.scope],
+    [zh ? '期间' : 'Period', sheet.period],
+    [zh ? '导出时间' : 'Exported', new Date(actor.now).toISOString()],
+    [],
     sheet.headers.map(([h, en]) => (zh ? h : en)),
   ];
-  await recordAudit(db.kysely, {
-    workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.report', ip,
-    detail: { report: q.report, scope: q.scope ?? null, period: sheet.period, rows: sheet.rows.length, format: q.format },
-  }, actor.now);
-  async function* pages() { yield [...heading.slice(1), ...sheet.rows]; }
+  await recordAudit(
+    db.kysely,
+    {
+      workspaceId: actor.workspaceId,
+      actorUserId: actor.userId,
+      action: 'export.report',
+      ip,
+      detail: {
+        report: query.report,
+        scope: query.scope ?? null,
+        period: sheet.period,
+        rows: sheet.rows.length,
+        format: query.format,
+      },
+    },
+    actor.now,
+  );
+  async function* pages() {
+    yield [...heading.slice(1), ...sheet.rows];
+  }
   const title = zh ? sheet.title[0] : sheet.title[1];
-  return file(`${title}-${sheet.scope}-${sheet.period}-${stamp()}`, q.format, heading[0]!.map(String), pages(), sheet.rows.length, title.slice(0, 31));
+  return file(
+    `${title}-${sheet.scope}-${sheet.period}-${stamp()}`,
+    query.format,
+    heading[0]!.map(String),
+    pages(),
+    sheet.rows.length,
+    title.slice(0, 31),
+  );
 }

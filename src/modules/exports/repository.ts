@@ -16,56 +16,142 @@ export async function workspaceTimeZone(db: Kysely<Database>, workspaceId: numbe
 }
 
 const accountExportColumns = [
-  'accounts.id', 'accounts.name', 'accounts.credit_code', 'accounts.industry', 'accounts.province', 'accounts.city', 'accounts.district',
-  'accounts.address', 'accounts.size', 'accounts.website', 'accounts.phone', 'accounts.lead_source', 'accounts.status', 'accounts.tier',
-  'accounts.in_pool', 'accounts.last_follow_up_at', 'accounts.created_at', 'accounts.notes', 'owner.name as owner_name', 'owner.email as owner_email',
+  'accounts.id',
+  'accounts.name',
+  'accounts.credit_code',
+  'accounts.industry',
+  'accounts.province',
+  'accounts.city',
+  'accounts.district',
+  'accounts.address',
+  'accounts.size',
+  'accounts.website',
+  'accounts.phone',
+  'accounts.lead_source',
+  'accounts.status',
+  'accounts.tier',
+  'accounts.in_pool',
+  'accounts.last_follow_up_at',
+  'accounts.created_at',
+  'accounts.notes',
+  'owner.name as owner_name',
+  'owner.email as owner_email',
   'org_units.name as unit_name',
 ] as const;
 
-export async function countAccounts(db: Kysely<Database>, engine: Engine, actor: Actor, f: AccountFilter) {
-  const q = await filteredAccounts(db, engine, actor, f);
-  return Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+export async function countAccounts(db: Kysely<Database>, engine: Engine, actor: Actor, filter: AccountFilter) {
+  const query = await filteredAccounts(db, engine, actor, filter);
+  return Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 }
 
-export async function accountPage(db: Kysely<Database>, engine: Engine, actor: Actor, f: AccountFilter, afterId: number, limit: number) {
-  const q = await filteredAccounts(db, engine, actor, f);
-  return q.select(accountExportColumns).where('accounts.id', '>', afterId).orderBy('accounts.id').limit(limit).execute();
-}
-export type AccountExportRow = Awaited<ReturnType<typeof accountPage>>[number];
-
-export async function countContacts(db: Kysely<Database>, engine: Engine, actor: Actor, f: ContactFilter) {
-  return Number((await (await filteredContacts(db, engine, actor, f)).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-}
-
-export async function contactPage(db: Kysely<Database>, engine: Engine, actor: Actor, f: ContactFilter, afterId: number, limit: number) {
-  return (await filteredContacts(db, engine, actor, f))
-    // The manager by name, as the contacts import reads the column back.
-    .leftJoin('contacts as boss', (j) => j.onRef('boss.id', '=', 'contacts.reports_to_id').onRef('boss.workspace_id', '=', 'contacts.workspace_id'))
-    .select([
-      'contacts.id', 'contacts.name', 'contacts.title', 'contacts.department', 'boss.name as reports_to_name', 'contacts.mobile', 'contacts.phone', 'contacts.email',
-      'contacts.wechat', 'contacts.birthday', 'contacts.notes', 'accounts.name as account_name', 'accounts.credit_code as account_credit_code',
-    ])
-    .where('contacts.id', '>', afterId)
-    .orderBy('contacts.id')
+export async function accountPage(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  filter: AccountFilter,
+  afterId: number,
+  limit: number,
+) {
+  const query = await filteredAccounts(db, engine, actor, filter);
+  return query
+    .select(accountExportColumns)
+    .where('accounts.id', '>', afterId)
+    .orderBy('accounts.id')
     .limit(limit)
     .execute();
 }
+export type AccountExportRow = Awaited<ReturnType<typeof accountPage>>[number];
+
+export async function countContacts(db: Kysely<Database>, engine: Engine, actor: Actor, filter: ContactFilter) {
+  return Number(
+    (
+      await (
+        await filteredContacts(db, engine, actor, filter)
+      )
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+}
+
+export async function contactPage(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  filter: ContactFilter,
+  afterId: number,
+  limit: number,
+) {
+  return (
+    (await filteredContacts(db, engine, actor, filter))
+      // The manager by name, as the contacts import reads the column back.
+      .leftJoin('contacts as boss', (joinBuilder) =>
+        joinBuilder
+          .onRef('boss.id', '=', 'contacts.reports_to_id')
+          .onRef('boss.workspace_id', '=', 'contacts.workspace_id'),
+      )
+      .select([
+        'contacts.id',
+        'contacts.name',
+        'contacts.title',
+        'contacts.department',
+        'boss.name as reports_to_name',
+        'contacts.mobile',
+        'contacts.phone',
+        'contacts.email',
+        'contacts.wechat',
+        'contacts.birthday',
+        'contacts.notes',
+        'accounts.name as account_name',
+        'accounts.credit_code as account_credit_code',
+      ])
+      .where('contacts.id', '>', afterId)
+      .orderBy('contacts.id')
+      .limit(limit)
+      .execute()
+  );
+}
 export type ContactExportRow = Awaited<ReturnType<typeof contactPage>>[number];
 
-export async function countOpportunities(db: Kysely<Database>, engine: Engine, actor: Actor, f: OpportunityFilter) {
-  const q = await filteredOpportunities(db, engine, actor, f);
-  return Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+export async function countOpportunities(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  filter: OpportunityFilter,
+) {
+  const query = await filteredOpportunities(db, engine, actor, filter);
+  return Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 }
 
 /** One page of the opportunity list with every name joined in the same statement. */
-export async function opportunityPage(db: Kysely<Database>, engine: Engine, actor: Actor, f: OpportunityFilter, afterId: number, limit: number) {
-  const q = await filteredOpportunities(db, engine, actor, f);
-  return q
+export async function opportunityPage(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  filter: OpportunityFilter,
+  afterId: number,
+  limit: number,
+) {
+  const query = await filteredOpportunities(db, engine, actor, filter);
+  return query
     .select([
-      'opportunities.id', 'opportunities.name', 'opportunities.amount', 'opportunities.status', 'opportunities.expected_close_date',
-      'opportunities.closed_at', 'opportunities.forecast_category', 'opportunities.buying_phase', 'opportunities.stage_entered_at',
-      'opportunities.close_reason', 'opportunities.created_at', 'accounts.name as account_name', 'process.name as process_name',
-      'stage.name as stage_name', 'stage.probability as stage_probability', 'owner.name as owner_name', 'org_units.name as unit_name',
+      'opportunities.id',
+      'opportunities.name',
+      'opportunities.amount',
+      'opportunities.status',
+      'opportunities.expected_close_date',
+      'opportunities.closed_at',
+      'opportunities.forecast_category',
+      'opportunities.buying_phase',
+      'opportunities.stage_entered_at',
+      'opportunities.close_reason',
+      'opportunities.created_at',
+      'accounts.name as account_name',
+      'process.name as process_name',
+      'stage.name as stage_name',
+      'stage.probability as stage_probability',
+      'owner.name as owner_name',
+      'org_units.name as unit_name',
     ])
     .where('opportunities.id', '>', afterId)
     .orderBy('opportunities.id')

@@ -19,67 +19,100 @@ const exportParams = {
   lang: z.enum(['zh-CN', 'en-US']).default('zh-CN').describe('language of the column headers and values'),
 };
 
-function send(reply: FastifyReply, f: exports.ExportFile) {
-  const ascii = f.fileName.replace(/[^\x20-\x7e]/g, '_');
+function send(reply: FastifyReply, file: exports.ExportFile) {
+  const ascii = file.fileName.replace(/[^\x20-\x7e]/g, '_');
   return reply
-    .header('content-type', f.contentType)
-    .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`)
-    .header('x-export-rows', String(f.rows))
+    .header('content-type', file.contentType)
+    .header(
+      'content-disposition',
+      `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+    )
+    .header('x-export-rows', String(file.rows))
     .header('cache-control', 'no-store')
-    .send(f.body);
+    .send(file.body);
 }
 
 export default async function exportRoutes(app: FastifyInstance) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+  const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = app;
 
-  r.get('/accounts/export', {
-    config: { access: needs('export') },
-    schema: {
-      tags: ['accounts'],
-      summary: 'Download the account list (same filters and visibility as GET /accounts) as CSV or xlsx; needs the export permission and is audited',
-      querystring: z.strictObject({ ...accountFilterShape, ...exportParams }),
-      response: { ...fileResponse, ...errorResponses },
+  routes.get(
+    '/accounts/export',
+    {
+      config: { access: needs('export') },
+      schema: {
+        tags: ['accounts'],
+        summary:
+          'Download the account list (same filters and visibility as GET /accounts) as CSV or xlsx; needs the export permission and is audited',
+        querystring: z.strictObject({ ...accountFilterShape, ...exportParams }),
+        response: { ...fileResponse, ...errorResponses },
+      },
     },
-  }, async (req, reply) => send(reply, await exports.exportAccounts(db, actorOf(req), req.query, ipOf(req))));
+    async (req, reply) => send(reply, await exports.exportAccounts(db, actorOf(req), req.query, ipOf(req))),
+  );
 
-  r.get('/contacts/export', {
-    config: { access: needs('export') },
-    schema: {
-      tags: ['contacts'],
-      summary: 'Download the contact list (same filters and visibility as GET /contacts) as CSV or xlsx; needs the export permission and is audited',
-      querystring: z.strictObject({ ...contactFilterShape, ...exportParams }),
-      response: { ...fileResponse, ...errorResponses },
+  routes.get(
+    '/contacts/export',
+    {
+      config: { access: needs('export') },
+      schema: {
+        tags: ['contacts'],
+        summary:
+          'Download the contact list (same filters and visibility as GET /contacts) as CSV or xlsx; needs the export permission and is audited',
+        querystring: z.strictObject({ ...contactFilterShape, ...exportParams }),
+        response: { ...fileResponse, ...errorResponses },
+      },
     },
-  }, async (req, reply) => send(reply, await exports.exportContacts(db, actorOf(req), req.query, ipOf(req))));
+    async (req, reply) => send(reply, await exports.exportContacts(db, actorOf(req), req.query, ipOf(req))),
+  );
 
-  r.get('/opportunities/export', {
-    config: { access: needs('export') },
-    schema: {
-      tags: ['opportunities'],
-      summary: 'Download the opportunity list (same filters and visibility as GET /opportunities) as CSV or xlsx; needs the export permission and is audited',
-      querystring: z.strictObject({ ...opportunityFilterShape, ...exportParams }),
-      response: { ...fileResponse, ...errorResponses },
+  routes.get(
+    '/opportunities/export',
+    {
+      config: { access: needs('export') },
+      schema: {
+        tags: ['opportunities'],
+        summary:
+          'Download the opportunity list (same filters and visibility as GET /opportunities) as CSV or xlsx; needs the export permission and is audited',
+        querystring: z.strictObject({ ...opportunityFilterShape, ...exportParams }),
+        response: { ...fileResponse, ...errorResponses },
+      },
     },
-  }, async (req, reply) => send(reply, await exportOpportunities(db, actorOf(req), req.query, ipOf(req))));
+    async (req, reply) => send(reply, await exportOpportunities(db, actorOf(req), req.query, ipOf(req))),
+  );
 
-  r.get('/activities/export', {
-    config: { access: needs('export') },
-    schema: {
-      tags: ['activities'],
-      summary: 'Download the activity list (same filters and visibility as GET /activities) as CSV or xlsx; needs the export permission and is audited',
-      querystring: z.strictObject({ ...activityFilterShape, ...exportParams }),
-      response: { ...fileResponse, ...errorResponses },
+  routes.get(
+    '/activities/export',
+    {
+      config: { access: needs('export') },
+      schema: {
+        tags: ['activities'],
+        summary:
+          'Download the activity list (same filters and visibility as GET /activities) as CSV or xlsx; needs the export permission and is audited',
+        querystring: z.strictObject({ ...activityFilterShape, ...exportParams }),
+        response: { ...fileResponse, ...errorResponses },
+      },
     },
-  }, async (req, reply) => send(reply, await exportActivities(db, actorOf(req), req.query, ipOf(req))));
+    async (req, reply) => send(reply, await exportActivities(db, actorOf(req), req.query, ipOf(req))),
+  );
 
-  r.get('/forecasts/export', {
-    config: { access: needs('export') },
-    schema: {
-      tags: ['forecasts'],
-      summary: 'Download a report of docs/targets.md (forecast, accuracy, gap, analyses) for the scope and period it is shown with; needs the export permission and is audited',
-      querystring: z.strictObject({ report: z.enum(REPORTS), scope: scopeParam.optional(), period: periodParam.optional(), ...exportParams }),
-      response: { ...fileResponse, ...errorResponses },
+  routes.get(
+    '/forecasts/export',
+    {
+      config: { access: needs('export') },
+      schema: {
+        tags: ['forecasts'],
+        summary:
+          'Download a report of docs/targets.md (forecast, accuracy, gap, analyses) for the scope and period it is shown with; needs the export permission and is audited',
+        querystring: z.strictObject({
+          report: z.enum(REPORTS),
+          scope: scopeParam.optional(),
+          period: periodParam.optional(),
+          ...exportParams,
+        }),
+        response: { ...fileResponse, ...errorResponses },
+      },
     },
-  }, async (req, reply) => send(reply, await exportReport(db, actorOf(req), req.query, ipOf(req))));
+    async (req, reply) => send(reply, await exportReport(db, actorOf(req), req.query, ipOf(req))),
+  );
 }

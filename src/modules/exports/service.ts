@@ -1,7 +1,15 @@
 import { Readable } from 'node:stream';
 import type { Db } from '../../db/database.ts';
 import {
-  CONTACT_IMPORT_FIELDS, fieldHeader, INDUSTRY_LABELS, label, LEAD_SOURCE_LABELS, SIZE_LABELS, STATUS_LABELS, TIER_LABELS, type Lang,
+  CONTACT_IMPORT_FIELDS,
+  fieldHeader,
+  INDUSTRY_LABELS,
+  label,
+  LEAD_SOURCE_LABELS,
+  SIZE_LABELS,
+  STATUS_LABELS,
+  TIER_LABELS,
+  type Lang,
 } from '../../domain/import-fields.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { csvLine, neutraliseCell, UTF8_BOM } from '../../domain/spreadsheet-format.ts';
@@ -19,7 +27,10 @@ import { xlsxStream } from './xlsx.ts';
  * Rows are read page by page and streamed, never held in one array.
  */
 export type ExportFormat = 'csv' | 'xlsx';
-export interface ExportParams { format: ExportFormat; lang: Lang }
+export interface ExportParams {
+  format: ExportFormat;
+  lang: Lang;
+}
 export const PAGE = 1000;
 
 export type Cell = string | number | null;
@@ -34,44 +45,121 @@ export interface ExportFile {
 export type ExportArea = 'accounts' | 'contacts' | 'opportunities';
 
 export function dateIn(timeZone: string) {
-  const f = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  return (ms: number | null) => (ms === null ? '' : f.format(new Date(ms)));
+  const formatter = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return (ms: number | null) => (ms === null ? '' : formatter.format(new Date(ms)));
 }
 
 export const stamp = () => new Date().toISOString().slice(0, 10);
 
-export async function exportAccounts(db: Db, actor: Actor, q: Omit<AccountListQuery, 'limit' | 'offset' | 'sort'> & { format: ExportFormat; lang: Lang }, ip: string | null): Promise<ExportFile> {
-  const { format, lang, ...listFilter } = q;
+export async function exportAccounts(
+  db: Db,
+  actor: Actor,
+  query: Omit<AccountListQuery, 'limit' | 'offset' | 'sort'> & { format: ExportFormat; lang: Lang },
+  ip: string | null,
+): Promise<ExportFile> {
+  const { format, lang, ...listFilter } = query;
   const filter = await toFilter(db, actor, listFilter);
-  const [rows, timeZone] = await Promise.all([repo.countAccounts(db.kysely, db.engine, actor, filter), repo.workspaceTimeZone(db.kysely, actor.workspaceId)]);
-  await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.accounts', ip, detail: { filter: listFilter, rows, format } }, actor.now);
+  const [rows, timeZone] = await Promise.all([
+    repo.countAccounts(db.kysely, db.engine, actor, filter),
+    repo.workspaceTimeZone(db.kysely, actor.workspaceId),
+  ]);
+  await recordAudit(
+    db.kysely,
+    {
+      workspaceId: actor.workspaceId,
+      actorUserId: actor.userId,
+      action: 'export.accounts',
+      ip,
+      detail: { filter: listFilter, rows, format },
+    },
+    actor.now,
+  );
   const zh = lang === 'zh-CN';
   const date = dateIn(timeZone);
-  const h = (f: string) => fieldHeader('accounts', f, lang);
+  const header = (f: string) => fieldHeader('accounts', f, lang);
   const headers = [
-    h('name'), h('creditCode'), h('industry'), h('province'), h('city'), h('district'), h('address'), h('size'), h('website'), h('phone'),
-    h('leadSource'), h('status'), zh ? '负责人' : 'Owner', h('ownerEmail'), zh ? '所属部门' : 'Unit', zh ? '客户分级' : 'Tier',
-    zh ? '在公海' : 'In pool', zh ? '最近跟进' : 'Last follow-up', zh ? '创建日期' : 'Created', h('notes'),
+    header('name'),
+    header('creditCode'),
+    header('industry'),
+    header('province'),
+    header('city'),
+    header('district'),
+    header('address'),
+    header('size'),
+    header('website'),
+    header('phone'),
+    header('leadSource'),
+    header('status'),
+    zh ? '负责人' : 'Owner',
+    header('ownerEmail'),
+    zh ? '所属部门' : 'Unit',
+    zh ? '客户分级' : 'Tier',
+    zh ? '在公海' : 'In pool',
+    zh ? '最近跟进' : 'Last follow-up',
+    zh ? '创建日期' : 'Created',
+    header('notes'),
   ];
-  const toCells = (r: repo.AccountExportRow): Cell[] => [
-    r.name, r.credit_code, label(INDUSTRY_LABELS, r.industry, lang), r.province, r.city, r.district, r.address, label(SIZE_LABELS, r.size, lang),
-    r.website, r.phone, label(LEAD_SOURCE_LABELS, r.lead_source, lang), label(STATUS_LABELS, r.status, lang), r.owner_name, r.owner_email,
-    r.unit_name, label(TIER_LABELS, r.tier, lang), r.in_pool === 1 ? (zh ? '是' : 'yes') : (zh ? '否' : 'no'), date(r.last_follow_up_at),
-    date(r.created_at), r.notes,
+  const toCells = (row: repo.AccountExportRow): Cell[] => [
+    row.name,
+    row.credit_code,
+    label(INDUSTRY_LABELS, row.industry, lang),
+    row.province,
+    row.city,
+    row.district,
+    row.address,
+    label(SIZE_LABELS, row.size, lang),
+    row.website,
+    row.phone,
+    label(LEAD_SOURCE_LABELS, row.lead_source, lang),
+    label(STATUS_LABELS, row.status, lang),
+    row.owner_name,
+    row.owner_email,
+    row.unit_name,
+    label(TIER_LABELS, row.tier, lang),
+    row.in_pool === 1 ? (zh ? '是' : 'yes') : zh ? '否' : 'no',
+    date(row.last_follow_up_at),
+    date(row.created_at),
+    row.notes,
   ];
   const pages = keysetPages((after) => repo.accountPage(db.kysely, db.engine, actor, filter, after, PAGE), toCells);
   return file(`${zh ? '客户' : 'accounts'}-${stamp()}`, format, headers, pages, rows, zh ? '客户' : 'Accounts');
 }
 
-export async function exportContacts(db: Db, actor: Actor, q: repo.ContactFilter & { format: ExportFormat; lang: Lang }, ip: string | null): Promise<ExportFile> {
-  const { format, lang, ...filter } = q;
+export async function exportContacts(
+  db: Db,
+  actor: Actor,
+  query: repo.ContactFilter & { format: ExportFormat; lang: Lang },
+  ip: string | null,
+): Promise<ExportFile> {
+  const { format, lang, ...filter } = query;
   const rows = await repo.countContacts(db.kysely, db.engine, actor, filter);
-  await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'export.contacts', ip, detail: { filter, rows, format } }, actor.now);
+  await recordAudit(
+    db.kysely,
+    {
+      workspaceId: actor.workspaceId,
+      actorUserId: actor.userId,
+      action: 'export.contacts',
+      ip,
+      detail: { filter, rows, format },
+    },
+    actor.now,
+  );
   const zh = lang === 'zh-CN';
   // The import's columns, in its order: an exported file imports back unchanged (reports-to included).
   const headers = CONTACT_IMPORT_FIELDS.map((f) => fieldHeader('contacts', f, lang));
-  const toCells = (r: repo.ContactExportRow): Cell[] => [
-    r.account_name, r.account_credit_code, r.name, r.title, r.department, r.reports_to_name, r.mobile, r.phone, r.email, r.wechat, r.birthday, r.notes,
+  const toCells = (row: repo.ContactExportRow): Cell[] => [
+    row.account_name,
+    row.account_credit_code,
+    row.name,
+    row.title,
+    row.department,
+    row.reports_to_name,
+    row.mobile,
+    row.phone,
+    row.email,
+    row.wechat,
+    row.birthday,
+    row.notes,
   ];
   const pages = keysetPages((after) => repo.contactPage(db.kysely, db.engine, actor, filter, after, PAGE), toCells);
   return file(`${zh ? '联系人' : 'contacts'}-${stamp()}`, format, headers, pages, rows, zh ? '联系人' : 'Contacts');
@@ -81,7 +169,10 @@ export async function exportContacts(db: Db, actor: Actor, q: repo.ContactFilter
  * Reads pages of at most PAGE rows after the last id seen, lazily as the file is written, so
  * a whole workspace never sits in memory and no deep OFFSET is scanned.
  */
-export async function* keysetPages<R extends { id: number }>(read: (afterId: number) => Promise<R[]>, toCells: (r: R) => Cell[]): AsyncGenerator<Cell[][]> {
+export async function* keysetPages<R extends { id: number }>(
+  read: (afterId: number) => Promise<R[]>,
+  toCells: (row: R) => Cell[],
+): AsyncGenerator<Cell[][]> {
   for (let after = 0; ;) {
     const page = await read(after);
     if (page.length === 0) return;
@@ -90,7 +181,14 @@ export async function* keysetPages<R extends { id: number }>(read: (afterId: num
   }
 }
 
-export function file(base: string, format: ExportFormat, headers: string[], pages: AsyncGenerator<Cell[][]>, rows: number, sheetName: string): ExportFile {
+export function file(
+  base: string,
+  format: ExportFormat,
+  headers: string[],
+  pages: AsyncGenerator<Cell[][]>,
+  rows: number,
+  sheetName: string,
+): ExportFile {
   if (format === 'csv') {
     async function* text() {
       yield UTF8_BOM + csvLine(headers);
@@ -99,8 +197,14 @@ export function file(base: string, format: ExportFormat, headers: string[], page
     return { fileName: `${base}.csv`, contentType: 'text/csv; charset=utf-8', rows, body: Readable.from(text()) };
   }
   async function* neutralised() {
-    for await (const page of pages) yield page.map((cells) => cells.map((c) => (typeof c === 'string' ? neutraliseCell(c) : c)));
+    for await (const page of pages)
+      yield page.map((cells) => cells.map((c) => (typeof c === 'string' ? neutraliseCell(c) : c)));
   }
   const out = xlsxStream(sheetName, headers, neutralised());
-  return { fileName: `${base}.xlsx`, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', rows, body: out };
+  return {
+    fileName: `${base}.xlsx`,
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    rows,
+    body: out,
+  };
 }

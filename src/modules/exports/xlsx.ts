@@ -23,28 +23,35 @@ const SHEET_START = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 const SHEET_END = '</sheetData></worksheet>';
 
 // Characters XML 1.0 cannot hold at all (C0 controls but tab and line breaks, lone surrogates, U+FFFE/F).
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-export function escapeXml(s: string): string {
-  return s.replace(NOT_XML, '').replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
+export function escapeXml(text: string): string {
+  return text
+    .replace(NOT_XML, '')
+    .replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
 }
 
 /** Excel's sheet names: at most 31 characters, none of : \ / ? * [ ]. */
 const sheetNameOf = (name: string) => name.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31) || 'Sheet1';
 
 export function columnName(index: number): string {
-  let s = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
+  let letters = '';
+  for (let remaining = index + 1; remaining > 0; remaining = Math.floor((remaining - 1) / 26))
+    letters = String.fromCharCode(65 + ((remaining - 1) % 26)) + letters;
+  return letters;
 }
 
 function rowXml(rowNo: number, cells: XlsxCell[]): string {
   let xml = `<row r="${rowNo}">`;
-  cells.forEach((c, i) => {
-    if (c === null || c === '') return;
-    const ref = `${columnName(i)}${rowNo}`;
-    xml += typeof c === 'number' && Number.isFinite(c) ? `<c r="${ref}"><v>${c}</v></c>` : `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${escapeXml(String(c))}</t></is></c>`;
+  cells.forEach((cell, index) => {
+    if (cell === null || cell === '') return;
+    const ref = `${columnName(index)}${rowNo}`;
+    xml +=
+      typeof cell === 'number' && Number.isFinite(cell)
+        ? `<c r="${ref}"><v>${cell}</v></c>`
+        : `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${escapeXml(String(cell))}</t></is></c>`;
   });
   return `${xml}</row>`;
 }

@@ -20,22 +20,45 @@ import * as repo from './repository.ts';
  * the first, which is kept (superseded) for the rolling history and accuracy.
  */
 
-export const weightsOf = (s: WorkspaceSettings) => ({ commitWeight: s.forecastCommitWeight, possibleWeight: s.forecastPossibleWeight, unforecastRate: s.forecastUnforecastRate });
+export const weightsOf = (setting: WorkspaceSettings) => ({
+  commitWeight: setting.forecastCommitWeight,
+  possibleWeight: setting.forecastPossibleWeight,
+  unforecastRate: setting.forecastUnforecastRate,
+});
 
 export const weekOf = (now: number, cal: Calendar) => mondayOf(dateIn(now, cal.timeZone));
 
-export function submissionDto(r: repo.SubmissionRow): contract.SubmissionSummary {
+export function submissionDto(row: repo.SubmissionRow): contract.SubmissionSummary {
   return {
-    id: r.id, userId: r.user_id, userName: r.user_name, orgUnitId: r.org_unit_id, period: r.period, weekStart: r.week_start,
-    commit: Number(r.commit_amount), possible: Number(r.possible_amount), quota: Number(r.quota), realised: Number(r.realised), forecast: Number(r.forecast),
-    note: r.note, submittedAt: Number(r.submitted_at), supersededAt: r.superseded_at === null ? null : Number(r.superseded_at),
+    id: row.id,
+    userId: row.user_id,
+    userName: row.user_name,
+    orgUnitId: row.org_unit_id,
+    period: row.period,
+    weekStart: row.week_start,
+    commit: Number(row.commit_amount),
+    possible: Number(row.possible_amount),
+    quota: Number(row.quota),
+    realised: Number(row.realised),
+    forecast: Number(row.forecast),
+    note: row.note,
+    submittedAt: Number(row.submitted_at),
+    supersededAt: row.superseded_at === null ? null : Number(row.superseded_at),
   };
 }
 
-export function adjustmentDto(r: repo.AdjustmentRow): contract.Adjustment {
+export function adjustmentDto(row: repo.AdjustmentRow): contract.Adjustment {
   return {
-    id: r.id, orgUnitId: r.org_unit_id, period: r.period, weekStart: r.week_start, amount: Number(r.amount), note: r.note,
-    adjustedBy: r.adjusted_by, adjustedByName: r.adjusted_by_name, updatedAt: Number(r.updated_at), version: r.version,
+    id: row.id,
+    orgUnitId: row.org_unit_id,
+    period: row.period,
+    weekStart: row.week_start,
+    amount: Number(row.amount),
+    note: row.note,
+    adjustedBy: row.adjusted_by,
+    adjustedByName: row.adjusted_by_name,
+    updatedAt: Number(row.updated_at),
+    version: row.version,
   };
 }
 
@@ -44,14 +67,24 @@ const sum = (xs: readonly { amount: number }[]) => xs.reduce((a, x) => a + x.amo
 
 /** A period named in a body: it must parse and must not be over (a forecast is about what is still to come). */
 function bodyPeriod(cal: Calendar, now: number, name: string | undefined): Period {
-  const p = name === undefined ? resolvePeriod(undefined, cal, now) : parsePeriod(name, cal);
-  if (!p) throw invalid('period', { code: 'invalid_format', params: { format: 'period' } }, 'is not a period of the workspace calendar (FY2026, FY2026-Q3, FY2026-W05 or 2026-07)');
-  if (p.end <= dateIn(now, cal.timeZone)) throw invalid('period', { code: 'period_over' }, 'is over: a forecast is for a period still running or to come');
-  return p;
+  const period = name === undefined ? resolvePeriod(undefined, cal, now) : parsePeriod(name, cal);
+  if (!period)
+    throw invalid(
+      'period',
+      { code: 'invalid_format', params: { format: 'period' } },
+      'is not a period of the workspace calendar (FY2026, FY2026-Q3, FY2026-W05 or 2026-07)',
+    );
+  if (period.end <= dateIn(now, cal.timeZone))
+    throw invalid('period', { code: 'period_over' }, 'is over: a forecast is for a period still running or to come');
+  return period;
 }
 
 /** The caller's submission form: their open deals, pre-filled from this week's submission, else from the deals' own categories. */
-export async function draft(db: Db, actor: Actor, query: { period?: string | undefined }): Promise<contract.DraftResponse> {
+export async function draft(
+  db: Db,
+  actor: Actor,
+  query: { period?: string | undefined },
+): Promise<contract.DraftResponse> {
   const { calendar } = await loadRules(db.kysely, actor.workspaceId);
   const period = resolvePeriod(query.period, calendar, actor.now);
   const weekStart = weekOf(actor.now, calendar);
@@ -62,41 +95,68 @@ export async function draft(db: Db, actor: Actor, query: { period?: string | und
     repo.currentSubmission(db.kysely, actor.workspaceId, actor.userId, name, weekStart),
     repo.draftDeals(db.kysely, actor.workspaceId, actor.userId, period.end),
   ]);
-  const submitted = new Map((current ? await repo.submissionDeals(db.kysely, actor.workspaceId, current.id) : []).map((d) => [d.opportunity_id, d]));
+  const submitted = new Map(
+    (current ? await repo.submissionDeals(db.kysely, actor.workspaceId, current.id) : []).map((date) => [
+      date.opportunity_id,
+      date,
+    ]),
+  );
   return {
     period: periodDto(period, calendar, actor.now),
     weekStart,
     quota: quota.amount,
     realised: sum(won),
     current: current ? submissionDto(current) : null,
-    deals: deals.map((d) => {
-      const s = submitted.get(d.id);
-      const own = d.forecast_category === 'commit' || d.forecast_category === 'possible' ? d.forecast_category : 'none';
+    deals: deals.map((deal) => {
+      const submission = submitted.get(deal.id);
+      const own =
+        deal.forecast_category === 'commit' || deal.forecast_category === 'possible' ? deal.forecast_category : 'none';
       return {
-        opportunityId: d.id, name: d.name, accountName: d.account_name, stageName: d.stage_name, probability: d.probability, expectedCloseDate: d.expected_close_date,
-        dealAmount: Number(d.amount), dealCategory: d.forecast_category,
-        category: current ? ((s?.category as contract.SubmitCategory | undefined) ?? 'none') : own,
-        amount: s ? Number(s.amount) : Number(d.amount),
+        opportunityId: deal.id,
+        name: deal.name,
+        accountName: deal.account_name,
+        stageName: deal.stage_name,
+        probability: deal.probability,
+        expectedCloseDate: deal.expected_close_date,
+        dealAmount: Number(deal.amount),
+        dealCategory: deal.forecast_category,
+        category: current ? ((submission?.category as contract.SubmitCategory | undefined) ?? 'none') : own,
+        amount: submission ? Number(submission.amount) : Number(deal.amount),
       };
     }),
   };
 }
 
 /** Submits the caller's forecast for this week; one already made this week is replaced and kept. */
-export async function submit(db: Db, actor: Actor, req: contract.SubmitRequest, ip: string | null): Promise<contract.SubmissionDetail> {
+export async function submit(
+  db: Db,
+  actor: Actor,
+  req: contract.SubmitRequest,
+  ip: string | null,
+): Promise<contract.SubmissionDetail> {
   const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
   const period = bodyPeriod(calendar, actor.now, req.period);
   const name = periodName(period);
   const weekStart = weekOf(actor.now, calendar);
   const seen = new Map<number, number>();
-  req.deals.forEach((d, i) => {
-    const first = seen.get(d.opportunityId);
-    if (first !== undefined) throw invalid(`deals.${i}.opportunityId`, { code: 'duplicate', params: { index: first } }, `names the same deal as deals.${first}`);
-    seen.set(d.opportunityId, i);
+  req.deals.forEach((deal, index) => {
+    const first = seen.get(deal.opportunityId);
+    if (first !== undefined)
+      throw invalid(
+        `deals.${index}.opportunityId`,
+        { code: 'duplicate', params: { index: first } },
+        `names the same deal as deals.${first}`,
+      );
+    seen.set(deal.opportunityId, index);
   });
   const own = await repo.ownOpenDeals(db.kysely, actor.workspaceId, actor.userId, [...seen.keys()]);
-  req.deals.forEach((d, i) => {
-    if (!own.has(d.opportunityId)) throw invalid(`deals.${i}.opportunityId`, { code: 'not_found', params: { id: d.opportunityId } }, `no open deal of yours with id ${d.opportunityId}`);
+  req.deals.forEach((deal, index) => {
+    if (!own.has(deal.opportunityId))
+      throw invalid(
+        `deals.${index}.opportunityId`,
+        { code: 'not_found', params: { id: deal.opportunityId } },
+        `no open deal of yours with id ${deal.opportunityId}`,
+      );
   });
 
   const [quota, won] = await Promise.all([
@@ -106,26 +166,61 @@ export async function submit(db: Db, actor: Actor, req: contract.SubmitRequest, 
   const commit = sum(req.deals.filter((d) => d.category === 'commit'));
   const possible = sum(req.deals.filter((d) => d.category === 'possible'));
   const realised = sum(won);
-  const f = revenueForecast({ quota: quota.amount, realised, commit, possible, weeksLeft: weeksLeft(period, dateIn(actor.now, calendar.timeZone)), ...weightsOf(settings) });
+  const forecast = revenueForecast({
+    quota: quota.amount,
+    realised,
+    commit,
+    possible,
+    weeksLeft: weeksLeft(period, dateIn(actor.now, calendar.timeZone)),
+    ...weightsOf(settings),
+  });
 
   let id: number;
   try {
     id = await db.kysely.transaction().execute(async (trx) => {
       await repo.supersede(trx, actor.workspaceId, actor.userId, name, weekStart, actor.now);
-      const newId = await repo.insertSubmission(trx, {
-        workspace_id: actor.workspaceId, user_id: actor.userId, org_unit_id: actor.orgUnitId, period: name, week_start: weekStart,
-        commit_amount: commit, possible_amount: possible, quota: quota.amount, realised, forecast: f.forecast, note: req.note ?? null, submitted_at: actor.now,
-      }, req.deals);
-      await recordAudit(trx, {
-        workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'forecast.submit', targetType: 'forecast_submission', targetId: newId, ip,
-        detail: { period: name, weekStart, commit, possible, forecast: f.forecast, deals: req.deals.length },
-      }, actor.now);
+      const newId = await repo.insertSubmission(
+        trx,
+        {
+          workspace_id: actor.workspaceId,
+          user_id: actor.userId,
+          org_unit_id: actor.orgUnitId,
+          period: name,
+          week_start: weekStart,
+          commit_amount: commit,
+          possible_amount: possible,
+          quota: quota.amount,
+          realised,
+          forecast: forecast.forecast,
+          note: req.note ?? null,
+          submitted_at: actor.now,
+        },
+        req.deals,
+      );
+      await recordAudit(
+        trx,
+        {
+          workspaceId: actor.workspaceId,
+          actorUserId: actor.userId,
+          action: 'forecast.submit',
+          targetType: 'forecast_submission',
+          targetId: newId,
+          ip,
+          detail: { period: name, weekStart, commit, possible, forecast: forecast.forecast, deals: req.deals.length },
+        },
+        actor.now,
+      );
       return newId;
     });
-  } catch (e) {
+  } catch (error) {
     // Two submissions of the same week at once: the other one was saved first.
-    if (isUniqueViolation(e)) throw new AppError('version_conflict', 'Another submission for this week was saved at the same moment; reload and submit again', { params: {} });
-    throw e;
+    if (isUniqueViolation(error))
+      throw new AppError(
+        'version_conflict',
+        'Another submission for this week was saved at the same moment; reload and submit again',
+        { params: {} },
+      );
+    throw error;
   }
   return submissionDetail(db, actor, id);
 }
@@ -136,10 +231,19 @@ export async function submissionDetail(db: Db, actor: Actor, id: number): Promis
   if (!row) throw notFound('Forecast submission');
   if (row.user_id !== actor.userId) {
     const unit = await repo.unitFacts(db.kysely, actor.workspaceId, row.org_unit_id);
-    if (!unit || !targetsVisible(actor, { kind: 'user', userId: row.user_id, unitPath: unit.path })) throw notFound('Forecast submission');
+    if (!unit || !targetsVisible(actor, { kind: 'user', userId: row.user_id, unitPath: unit.path }))
+      throw notFound('Forecast submission');
   }
   const deals = await repo.submissionDeals(db.kysely, actor.workspaceId, id);
-  return { ...submissionDto(row), deals: deals.map((d) => ({ opportunityId: d.opportunity_id, name: d.name, category: d.category as contract.SubmitCategory, amount: Number(d.amount) })) };
+  return {
+    ...submissionDto(row),
+    deals: deals.map((deal) => ({
+      opportunityId: deal.opportunity_id,
+      name: deal.name,
+      category: deal.category as contract.SubmitCategory,
+      amount: Number(deal.amount),
+    })),
+  };
 }
 
 /**
@@ -147,41 +251,82 @@ export async function submissionDetail(db: Db, actor: Actor, id: number): Promis
  * without a version; every later one names the version it read, so of two managers adjusting
  * at once one gets 409 with the version now stored.
  */
-export async function adjust(db: Db, actor: Actor, req: contract.AdjustRequest, ip: string | null): Promise<contract.Adjustment> {
+export async function adjust(
+  db: Db,
+  actor: Actor,
+  req: contract.AdjustRequest,
+  ip: string | null,
+): Promise<contract.Adjustment> {
   const { calendar } = await loadRules(db.kysely, actor.workspaceId);
   const unit = await repo.unitFacts(db.kysely, actor.workspaceId, req.unitId);
-  if (!unit || !canAdjustForecast(actor, unit.path)) throw invalid('unitId', { code: 'not_found', params: { id: req.unitId } }, `no unit with id ${req.unitId}`);
+  if (!unit || !canAdjustForecast(actor, unit.path))
+    throw invalid('unitId', { code: 'not_found', params: { id: req.unitId } }, `no unit with id ${req.unitId}`);
   const period = bodyPeriod(calendar, actor.now, req.period);
   const name = periodName(period);
   const weekStart = weekOf(actor.now, calendar);
-  const existing = (await repo.adjustments(db.kysely, actor.workspaceId, unit.id, name)).find((a) => a.week_start === weekStart);
+  const existing = (await repo.adjustments(db.kysely, actor.workspaceId, unit.id, name)).find(
+    (a) => a.week_start === weekStart,
+  );
   try {
     await db.kysely.transaction().execute(async (trx) => {
       if (!existing) {
         if (req.version !== undefined) throw notFound('Forecast adjustment');
         await repo.insertAdjustment(trx, {
-          workspace_id: actor.workspaceId, org_unit_id: unit.id, period: name, week_start: weekStart, amount: req.amount, note: req.note ?? null,
-          adjusted_by: actor.userId, created_at: actor.now, updated_at: actor.now,
+          workspace_id: actor.workspaceId,
+          org_unit_id: unit.id,
+          period: name,
+          week_start: weekStart,
+          amount: req.amount,
+          note: req.note ?? null,
+          adjusted_by: actor.userId,
+          created_at: actor.now,
+          updated_at: actor.now,
         });
       } else {
         if (req.version === undefined) throw staleVersion('The forecast adjustment', existing.version);
-        await updateVersioned(trx, 'forecast_adjustments', 'Forecast adjustment', { workspaceId: actor.workspaceId, id: existing.id, version: req.version }, {
-          amount: req.amount, note: req.note ?? null, adjusted_by: actor.userId, updated_at: actor.now,
-        });
+        await updateVersioned(
+          trx,
+          'forecast_adjustments',
+          'Forecast adjustment',
+          { workspaceId: actor.workspaceId, id: existing.id, version: req.version },
+          {
+            amount: req.amount,
+            note: req.note ?? null,
+            adjusted_by: actor.userId,
+            updated_at: actor.now,
+          },
+        );
       }
-      await recordAudit(trx, {
-        workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'forecast.adjust', targetType: 'org_unit', targetId: unit.id, ip,
-        detail: { period: name, weekStart, amount: { from: existing ? Number(existing.amount) : null, to: req.amount } },
-      }, actor.now);
+      await recordAudit(
+        trx,
+        {
+          workspaceId: actor.workspaceId,
+          actorUserId: actor.userId,
+          action: 'forecast.adjust',
+          targetType: 'org_unit',
+          targetId: unit.id,
+          ip,
+          detail: {
+            period: name,
+            weekStart,
+            amount: { from: existing ? Number(existing.amount) : null, to: req.amount },
+          },
+        },
+        actor.now,
+      );
     });
-  } catch (e) {
+  } catch (error) {
     // Both managers made the week's first adjustment at once: the other one's is stored.
-    if (isUniqueViolation(e)) {
-      const now = (await repo.adjustments(db.kysely, actor.workspaceId, unit.id, name)).find((a) => a.week_start === weekStart);
+    if (isUniqueViolation(error)) {
+      const now = (await repo.adjustments(db.kysely, actor.workspaceId, unit.id, name)).find(
+        (a) => a.week_start === weekStart,
+      );
       throw staleVersion('The forecast adjustment', now?.version ?? 1);
     }
-    throw e;
+    throw error;
   }
-  const saved = (await repo.adjustments(db.kysely, actor.workspaceId, unit.id, name)).find((a) => a.week_start === weekStart);
+  const saved = (await repo.adjustments(db.kysely, actor.workspaceId, unit.id, name)).find(
+    (a) => a.week_start === weekStart,
+  );
   return adjustmentDto(saved!);
 }

@@ -30,98 +30,181 @@ export interface DealFacts {
 }
 
 /** The facts of the deals that decide where they count (read before and after a change). */
-export async function dealFacts(db: Kysely<Database>, workspaceId: number, ids: readonly number[]): Promise<DealFacts[]> {
+export async function dealFacts(
+  db: Kysely<Database>,
+  workspaceId: number,
+  ids: readonly number[],
+): Promise<DealFacts[]> {
   if (ids.length === 0) return [];
   const rows: DealFacts[] = [];
   // Bounded IN lists: a handover may move thousands of deals.
   for (let i = 0; i < ids.length; i += 500) {
-    rows.push(...await db.selectFrom('opportunities')
-      .select(['id', 'process_id', 'stage_id', 'org_unit_id', 'owner_id', 'status', 'expected_close_date', 'amount'])
-      .where('workspace_id', '=', workspaceId).where('id', 'in', ids.slice(i, i + 500)).execute());
+    rows.push(
+      ...(await db
+        .selectFrom('opportunities')
+        .select(['id', 'process_id', 'stage_id', 'org_unit_id', 'owner_id', 'status', 'expected_close_date', 'amount'])
+        .where('workspace_id', '=', workspaceId)
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute()),
+    );
   }
   return rows;
 }
 
-const KEY_COLUMNS = ['workspace_id', 'process_id', 'owner_id', 'status', 'close_month', 'stage_id', 'org_unit_id', 'size_class'] as const;
+const KEY_COLUMNS = [
+  'workspace_id',
+  'process_id',
+  'owner_id',
+  'status',
+  'close_month',
+  'stage_id',
+  'org_unit_id',
+  'size_class',
+] as const;
 
 /**
  * Adds (or with negative figures, takes away) deals from the totals: the owner's row, and the
  * row of their unit and of every unit above it. Rows that reach zero deals go.
  */
-export async function addToTotals(db: Kysely<Database>, deltas: readonly (FunnelKey & { deals: number; amount: number })[]): Promise<void> {
+export async function addToTotals(
+  db: Kysely<Database>,
+  deltas: readonly (FunnelKey & { deals: number; amount: number })[],
+): Promise<void> {
   if (deltas.length === 0) return;
-  for (const d of deltas) {
-    await db.insertInto('funnel_totals').values(d)
-      .onConflict((oc) => oc.columns([...KEY_COLUMNS]).doUpdateSet((eb) => ({
-        deals: eb('funnel_totals.deals', '+', eb.ref('excluded.deals')),
-        amount: eb('funnel_totals.amount', '+', eb.ref('excluded.amount')),
-      })))
+  for (const delta of deltas) {
+    await db
+      .insertInto('funnel_totals')
+      .values(delta)
+      .onConflict((oc) =>
+        oc.columns([...KEY_COLUMNS]).doUpdateSet((eb) => ({
+          deals: eb('funnel_totals.deals', '+', eb.ref('excluded.deals')),
+          amount: eb('funnel_totals.amount', '+', eb.ref('excluded.amount')),
+        })),
+      )
       .execute();
-    if (d.deals < 0) {
-      let q = db.deleteFrom('funnel_totals').where('deals', '<=', 0);
-      for (const c of KEY_COLUMNS) q = q.where(c, '=', d[c]);
-      await q.execute();
+    if (delta.deals < 0) {
+      let query = db.deleteFrom('funnel_totals').where('deals', '<=', 0);
+      for (const column of KEY_COLUMNS) query = query.where(column, '=', delta[column]);
+      await query.execute();
     }
   }
   const workspaceId = deltas[0]!.workspace_id;
-  const paths = new Map((await db.selectFrom('org_units').select(['id', 'path']).where('workspace_id', '=', workspaceId)
-    .where('id', 'in', [...new Set(deltas.map((d) => d.org_unit_id))]).execute()).map((u) => [u.id, u.path]));
+  const paths = new Map(
+    (
+      await db
+        .selectFrom('org_units')
+        .select(['id', 'path'])
+        .where('workspace_id', '=', workspaceId)
+        .where('id', 'in', [...new Set(deltas.map((d) => d.org_unit_id))])
+        .execute()
+    ).map((u) => [u.id, u.path]),
+  );
   const net = new Map<string, FunnelUnitKey & { deals: number; amount: number }>();
-  for (const d of deltas) {
-    for (const unitId of (paths.get(d.org_unit_id) ?? '').split('/').filter(Boolean).map(Number)) {
-      const key: FunnelUnitKey = { workspace_id: d.workspace_id, process_id: d.process_id, unit_id: unitId, status: d.status, close_month: d.close_month, stage_id: d.stage_id, size_class: d.size_class };
-      const k = JSON.stringify(key);
-      const have = net.get(k) ?? { ...key, deals: 0, amount: 0 };
-      have.deals += d.deals;
-      have.amount += d.amount;
-      net.set(k, have);
+  for (const delta of deltas) {
+    for (const unitId of (paths.get(delta.org_unit_id) ?? '').split('/').filter(Boolean).map(Number)) {
+      const key: FunnelUnitKey = {
+        workspace_id: delta.workspace_id,
+        process_id: delta.process_id,
+        unit_id: unitId,
+        status: delta.status,
+        close_month: delta.close_month,
+        stage_id: delta.stage_id,
+        size_class: delta.size_class,
+      };
+      const mapKey = JSON.stringify(key);
+      const have = net.get(mapKey) ?? { ...key, deals: 0, amount: 0 };
+      have.deals += delta.deals;
+      have.amount += delta.amount;
+      net.set(mapKey, have);
     }
   }
-  for (const d of net.values()) {
-    if (d.deals === 0 && d.amount === 0) continue;
-    await db.insertInto('funnel_unit_totals').values(d)
-      .onConflict((oc) => oc.columns([...UNIT_KEY_COLUMNS]).doUpdateSet((eb) => ({
-        deals: eb('funnel_unit_totals.deals', '+', eb.ref('excluded.deals')),
-        amount: eb('funnel_unit_totals.amount', '+', eb.ref('excluded.amount')),
-      })))
+  for (const total of net.values()) {
+    if (total.deals === 0 && total.amount === 0) continue;
+    await db
+      .insertInto('funnel_unit_totals')
+      .values(total)
+      .onConflict((oc) =>
+        oc.columns([...UNIT_KEY_COLUMNS]).doUpdateSet((eb) => ({
+          deals: eb('funnel_unit_totals.deals', '+', eb.ref('excluded.deals')),
+          amount: eb('funnel_unit_totals.amount', '+', eb.ref('excluded.amount')),
+        })),
+      )
       .execute();
-    if (d.deals < 0) {
-      let q = db.deleteFrom('funnel_unit_totals').where('deals', '<=', 0);
-      for (const c of UNIT_KEY_COLUMNS) q = q.where(c, '=', d[c]);
-      await q.execute();
+    if (total.deals < 0) {
+      let query = db.deleteFrom('funnel_unit_totals').where('deals', '<=', 0);
+      for (const column of UNIT_KEY_COLUMNS) query = query.where(column, '=', total[column]);
+      await query.execute();
     }
   }
 }
 
-const UNIT_KEY_COLUMNS = ['workspace_id', 'process_id', 'unit_id', 'status', 'close_month', 'stage_id', 'size_class'] as const;
+const UNIT_KEY_COLUMNS = [
+  'workspace_id',
+  'process_id',
+  'unit_id',
+  'status',
+  'close_month',
+  'stage_id',
+  'size_class',
+] as const;
 type FunnelUnitKey = Pick<Database['funnel_unit_totals'], (typeof UNIT_KEY_COLUMNS)[number]>;
 
 const recountSelect = (db: Kysely<Database>, workspaceId: number, threshold: number) => {
   const month = sql<string>`coalesce(substr(expected_close_date, 1, 7), '')`;
   const size = sql<string>`case when amount >= ${sql.lit(Math.trunc(Number(threshold)))} then 'large' else 'small' end`;
-  return db.selectFrom('opportunities')
+  return db
+    .selectFrom('opportunities')
     .select((eb) => [
-      'workspace_id', eb.fn.coalesce('process_id', sql.lit(0)).as('process_id'), eb.fn.coalesce('stage_id', sql.lit(0)).as('stage_id'), 'org_unit_id', 'owner_id', 'status',
-      month.as('close_month'), size.as('size_class'), eb.fn.countAll<number>().as('deals'), eb.fn.sum<number>('amount').as('amount'),
+      'workspace_id',
+      eb.fn.coalesce('process_id', sql.lit(0)).as('process_id'),
+      eb.fn.coalesce('stage_id', sql.lit(0)).as('stage_id'),
+      'org_unit_id',
+      'owner_id',
+      'status',
+      month.as('close_month'),
+      size.as('size_class'),
+      eb.fn.countAll<number>().as('deals'),
+      eb.fn.sum<number>('amount').as('amount'),
     ])
-    .where('workspace_id', '=', workspaceId).where('status', 'in', ['open', 'won']).where('process_id', 'is not', null).where('stage_id', 'is not', null)
+    .where('workspace_id', '=', workspaceId)
+    .where('status', 'in', ['open', 'won'])
+    .where('process_id', 'is not', null)
+    .where('stage_id', 'is not', null)
     .groupBy(['workspace_id', 'process_id', 'stage_id', 'org_unit_id', 'owner_id', 'status', month, size]);
 };
 
 /** The totals counted afresh from the deals: what the kept totals must always equal. */
 export async function recountTotals(db: Kysely<Database>, workspaceId: number, threshold: number) {
-  return (await recountSelect(db, workspaceId, threshold).execute()).map((r) => ({ ...r, deals: Number(r.deals), amount: Number(r.amount) }));
+  return (await recountSelect(db, workspaceId, threshold).execute()).map((row) => ({
+    ...row,
+    deals: Number(row.deals),
+    amount: Number(row.amount),
+  }));
 }
 
 export async function storedTotals(db: Kysely<Database>, workspaceId: number) {
-  return (await db.selectFrom('funnel_totals').selectAll().where('workspace_id', '=', workspaceId).execute()).map((r) => ({ ...r, deals: Number(r.deals), amount: Number(r.amount) }));
+  return (await db.selectFrom('funnel_totals').selectAll().where('workspace_id', '=', workspaceId).execute()).map(
+    (r) => ({ ...r, deals: Number(r.deals), amount: Number(r.amount) }),
+  );
 }
 
 /** Replaces a workspace's totals with a recount (after a bulk load, or a new large-deal threshold). */
 export async function rebuildTotals(db: Kysely<Database>, workspaceId: number, threshold: number): Promise<void> {
   await db.deleteFrom('funnel_totals').where('workspace_id', '=', workspaceId).execute();
-  await db.insertInto('funnel_totals')
-    .columns(['workspace_id', 'process_id', 'stage_id', 'org_unit_id', 'owner_id', 'status', 'close_month', 'size_class', 'deals', 'amount'])
+  await db
+    .insertInto('funnel_totals')
+    .columns([
+      'workspace_id',
+      'process_id',
+      'stage_id',
+      'org_unit_id',
+      'owner_id',
+      'status',
+      'close_month',
+      'size_class',
+      'deals',
+      'amount',
+    ])
     .expression(recountSelect(db, workspaceId, threshold))
     .execute();
   await rebuildUnitTotals(db, workspaceId);
@@ -129,10 +212,23 @@ export async function rebuildTotals(db: Kysely<Database>, workspaceId: number, t
 
 /** The subtree totals summed afresh from the per-owner ones: each unit holds its own and everything below it. */
 function unitRecountSelect(db: Kysely<Database>, workspaceId: number) {
-  return db.selectFrom('funnel_totals as t')
+  return db
+    .selectFrom('funnel_totals as t')
     .innerJoin('org_units as u', 'u.id', 't.org_unit_id')
-    .innerJoin('org_units as a', (j) => j.onRef('a.workspace_id', '=', 'u.workspace_id').on(sql<boolean>`u.path like a.path || '%'`))
-    .select((eb) => ['t.workspace_id', 't.process_id', 'a.id as unit_id', 't.status', 't.close_month', 't.stage_id', 't.size_class', eb.fn.sum<number>('t.deals').as('deals'), eb.fn.sum<number>('t.amount').as('amount')])
+    .innerJoin('org_units as a', (joinBuilder) =>
+      joinBuilder.onRef('a.workspace_id', '=', 'u.workspace_id').on(sql<boolean>`u.path like a.path || '%'`),
+    )
+    .select((eb) => [
+      't.workspace_id',
+      't.process_id',
+      'a.id as unit_id',
+      't.status',
+      't.close_month',
+      't.stage_id',
+      't.size_class',
+      eb.fn.sum<number>('t.deals').as('deals'),
+      eb.fn.sum<number>('t.amount').as('amount'),
+    ])
     .where('t.workspace_id', '=', workspaceId)
     .groupBy(['t.workspace_id', 't.process_id', 'a.id', 't.status', 't.close_month', 't.stage_id', 't.size_class']);
 }
@@ -140,8 +236,19 @@ function unitRecountSelect(db: Kysely<Database>, workspaceId: number) {
 /** After the tree changed shape (a unit moved), the subtree totals follow it. */
 export async function rebuildUnitTotals(db: Kysely<Database>, workspaceId: number): Promise<void> {
   await db.deleteFrom('funnel_unit_totals').where('workspace_id', '=', workspaceId).execute();
-  await db.insertInto('funnel_unit_totals')
-    .columns(['workspace_id', 'process_id', 'unit_id', 'status', 'close_month', 'stage_id', 'size_class', 'deals', 'amount'])
+  await db
+    .insertInto('funnel_unit_totals')
+    .columns([
+      'workspace_id',
+      'process_id',
+      'unit_id',
+      'status',
+      'close_month',
+      'stage_id',
+      'size_class',
+      'deals',
+      'amount',
+    ])
     .expression(unitRecountSelect(db, workspaceId))
     .execute();
 }
@@ -150,17 +257,36 @@ export async function rebuildUnitTotals(db: Kysely<Database>, workspaceId: numbe
 export async function recountUnitTotals(db: Kysely<Database>, workspaceId: number, threshold: number) {
   const month = sql<string>`coalesce(substr(o.expected_close_date, 1, 7), '')`;
   const size = sql<string>`case when o.amount >= ${sql.lit(Math.trunc(Number(threshold)))} then 'large' else 'small' end`;
-  const rows = await db.selectFrom('opportunities as o')
+  const rows = await db
+    .selectFrom('opportunities as o')
     .innerJoin('org_units as u', 'u.id', 'o.org_unit_id')
-    .innerJoin('org_units as a', (j) => j.onRef('a.workspace_id', '=', 'u.workspace_id').on(sql<boolean>`u.path like a.path || '%'`))
-    .select((eb) => ['o.workspace_id', 'o.process_id', 'a.id as unit_id', 'o.status', month.as('close_month'), 'o.stage_id', size.as('size_class'), eb.fn.countAll<number>().as('deals'), eb.fn.sum<number>('o.amount').as('amount')])
-    .where('o.workspace_id', '=', workspaceId).where('o.status', 'in', ['open', 'won']).where('o.process_id', 'is not', null).where('o.stage_id', 'is not', null)
-    .groupBy(['o.workspace_id', 'o.process_id', 'a.id', 'o.status', month, 'o.stage_id', size]).execute();
+    .innerJoin('org_units as a', (joinBuilder) =>
+      joinBuilder.onRef('a.workspace_id', '=', 'u.workspace_id').on(sql<boolean>`u.path like a.path || '%'`),
+    )
+    .select((eb) => [
+      'o.workspace_id',
+      'o.process_id',
+      'a.id as unit_id',
+      'o.status',
+      month.as('close_month'),
+      'o.stage_id',
+      size.as('size_class'),
+      eb.fn.countAll<number>().as('deals'),
+      eb.fn.sum<number>('o.amount').as('amount'),
+    ])
+    .where('o.workspace_id', '=', workspaceId)
+    .where('o.status', 'in', ['open', 'won'])
+    .where('o.process_id', 'is not', null)
+    .where('o.stage_id', 'is not', null)
+    .groupBy(['o.workspace_id', 'o.process_id', 'a.id', 'o.status', month, 'o.stage_id', size])
+    .execute();
   return rows.map((r) => ({ ...r, deals: Number(r.deals), amount: Number(r.amount) }));
 }
 
 export async function storedUnitTotals(db: Kysely<Database>, workspaceId: number) {
-  return (await db.selectFrom('funnel_unit_totals').selectAll().where('workspace_id', '=', workspaceId).execute()).map((r) => ({ ...r, deals: Number(r.deals), amount: Number(r.amount) }));
+  return (await db.selectFrom('funnel_unit_totals').selectAll().where('workspace_id', '=', workspaceId).execute()).map(
+    (r) => ({ ...r, deals: Number(r.deals), amount: Number(r.amount) }),
+  );
 }
 
 // ————— Reads —————
@@ -169,106 +295,293 @@ export async function storedUnitTotals(db: Kysely<Database>, workspaceId: number
 export type DealFilter = { kind: 'workspace' } | { kind: 'user'; userId: number } | { kind: 'unit'; path: string };
 
 /** Which months of close (YYYY-MM, inclusive); `from` null: every dated month up to `to`; both null: every row, undated too. */
-export interface MonthRange { from: string | null; to: string | null }
+export interface MonthRange {
+  from: string | null;
+  to: string | null;
+}
 
 /** The process a funnel opens on: the active one holding the most open deals (the top units' totals), else the first. */
 export async function defaultProcess(db: Kysely<Database>, workspaceId: number) {
-  const busiest = await db.selectFrom('funnel_unit_totals')
-    .innerJoin('sales_processes', (j) => j.onRef('sales_processes.id', '=', 'funnel_unit_totals.process_id').on('sales_processes.active', '=', 1))
+  const busiest = await db
+    .selectFrom('funnel_unit_totals')
+    .innerJoin('sales_processes', (joinBuilder) =>
+      joinBuilder
+        .onRef('sales_processes.id', '=', 'funnel_unit_totals.process_id')
+        .on('sales_processes.active', '=', 1),
+    )
     .select(['sales_processes.id', 'sales_processes.name'])
-    .where('funnel_unit_totals.workspace_id', '=', workspaceId).where('funnel_unit_totals.status', '=', 'open')
-    .where('funnel_unit_totals.unit_id', 'in', db.selectFrom('org_units').select('id').where('workspace_id', '=', workspaceId).where('parent_id', 'is', null))
+    .where('funnel_unit_totals.workspace_id', '=', workspaceId)
+    .where('funnel_unit_totals.status', '=', 'open')
+    .where(
+      'funnel_unit_totals.unit_id',
+      'in',
+      db.selectFrom('org_units').select('id').where('workspace_id', '=', workspaceId).where('parent_id', 'is', null),
+    )
     .groupBy(['sales_processes.id', 'sales_processes.name'])
-    .orderBy((eb) => eb.fn.sum('funnel_unit_totals.deals'), 'desc').orderBy('sales_processes.id')
+    .orderBy((eb) => eb.fn.sum('funnel_unit_totals.deals'), 'desc')
+    .orderBy('sales_processes.id')
     .executeTakeFirst();
-  return busiest ?? db.selectFrom('sales_processes').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('active', '=', 1).orderBy('id').executeTakeFirst();
+  return (
+    busiest ??
+    db
+      .selectFrom('sales_processes')
+      .select(['id', 'name'])
+      .where('workspace_id', '=', workspaceId)
+      .where('active', '=', 1)
+      .orderBy('id')
+      .executeTakeFirst()
+  );
 }
 
-function totalsWhere(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, status: 'open' | 'won', months: MonthRange) {
-  let q = db.selectFrom('funnel_totals').where('funnel_totals.workspace_id', '=', workspaceId).where('funnel_totals.process_id', '=', processId).where('funnel_totals.status', '=', status);
-  if (filter.kind === 'user') q = q.where('funnel_totals.owner_id', '=', filter.userId);
+function totalsWhere(
+  db: Kysely<Database>,
+  workspaceId: number,
+  processId: number,
+  filter: DealFilter,
+  status: 'open' | 'won',
+  months: MonthRange,
+) {
+  let query = db
+    .selectFrom('funnel_totals')
+    .where('funnel_totals.workspace_id', '=', workspaceId)
+    .where('funnel_totals.process_id', '=', processId)
+    .where('funnel_totals.status', '=', status);
+  if (filter.kind === 'user') query = query.where('funnel_totals.owner_id', '=', filter.userId);
   if (filter.kind === 'unit') {
-    q = q.where('funnel_totals.org_unit_id', 'in', db.selectFrom('org_units').select('id').where('workspace_id', '=', workspaceId).where('path', 'like', `${filter.path}%`));
+    query = query.where(
+      'funnel_totals.org_unit_id',
+      'in',
+      db
+        .selectFrom('org_units')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('path', 'like', `${filter.path}%`),
+    );
   }
   // '' (no close date) sorts before every month: a lower bound of '0' keeps it out.
-  if (months.from !== null || months.to !== null) q = q.where('funnel_totals.close_month', '>=', months.from ?? '0');
-  if (months.to !== null) q = q.where('funnel_totals.close_month', '<=', months.to);
-  return q;
+  if (months.from !== null || months.to !== null)
+    query = query.where('funnel_totals.close_month', '>=', months.from ?? '0');
+  if (months.to !== null) query = query.where('funnel_totals.close_month', '<=', months.to);
+  return query;
 }
 
 /**
  * Deals and amount per stage and size class, from the kept totals: one person's rows of the
  * per-owner totals, or a unit's (the workspace's: its top units') rows of the subtree totals.
  */
-export async function totalsByStage(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, status: 'open' | 'won', months: MonthRange) {
+export async function totalsByStage(
+  db: Kysely<Database>,
+  workspaceId: number,
+  processId: number,
+  filter: DealFilter,
+  status: 'open' | 'won',
+  months: MonthRange,
+) {
   if (filter.kind === 'user') {
     const rows = await totalsWhere(db, workspaceId, processId, filter, status, months)
-      .select((eb) => ['funnel_totals.stage_id', 'funnel_totals.size_class', eb.fn.sum<number>('funnel_totals.deals').as('deals'), eb.fn.sum<number>('funnel_totals.amount').as('amount')])
-      .groupBy(['funnel_totals.stage_id', 'funnel_totals.size_class']).execute();
-    return rows.map((r) => ({ stageId: r.stage_id, sizeClass: r.size_class, deals: Number(r.deals), amount: Number(r.amount) }));
+      .select((eb) => [
+        'funnel_totals.stage_id',
+        'funnel_totals.size_class',
+        eb.fn.sum<number>('funnel_totals.deals').as('deals'),
+        eb.fn.sum<number>('funnel_totals.amount').as('amount'),
+      ])
+      .groupBy(['funnel_totals.stage_id', 'funnel_totals.size_class'])
+      .execute();
+    return rows.map((row) => ({
+      stageId: row.stage_id,
+      sizeClass: row.size_class,
+      deals: Number(row.deals),
+      amount: Number(row.amount),
+    }));
   }
-  let q = db.selectFrom('funnel_unit_totals').where('workspace_id', '=', workspaceId).where('process_id', '=', processId).where('status', '=', status);
-  q = filter.kind === 'unit'
-    ? q.where('unit_id', '=', db.selectFrom('org_units').select('id').where('workspace_id', '=', workspaceId).where('path', '=', filter.path))
-    : q.where('unit_id', 'in', db.selectFrom('org_units').select('id').where('workspace_id', '=', workspaceId).where('parent_id', 'is', null));
-  if (months.from !== null || months.to !== null) q = q.where('close_month', '>=', months.from ?? '0');
-  if (months.to !== null) q = q.where('close_month', '<=', months.to);
-  const rows = await q.select((eb) => ['stage_id', 'size_class', eb.fn.sum<number>('deals').as('deals'), eb.fn.sum<number>('amount').as('amount')]).groupBy(['stage_id', 'size_class']).execute();
-  return rows.map((r) => ({ stageId: r.stage_id, sizeClass: r.size_class, deals: Number(r.deals), amount: Number(r.amount) }));
+  let query = db
+    .selectFrom('funnel_unit_totals')
+    .where('workspace_id', '=', workspaceId)
+    .where('process_id', '=', processId)
+    .where('status', '=', status);
+  query =
+    filter.kind === 'unit'
+      ? query.where(
+          'unit_id',
+          '=',
+          db
+            .selectFrom('org_units')
+            .select('id')
+            .where('workspace_id', '=', workspaceId)
+            .where('path', '=', filter.path),
+        )
+      : query.where(
+          'unit_id',
+          'in',
+          db
+            .selectFrom('org_units')
+            .select('id')
+            .where('workspace_id', '=', workspaceId)
+            .where('parent_id', 'is', null),
+        );
+  if (months.from !== null || months.to !== null) query = query.where('close_month', '>=', months.from ?? '0');
+  if (months.to !== null) query = query.where('close_month', '<=', months.to);
+  const rows = await query
+    .select((eb) => [
+      'stage_id',
+      'size_class',
+      eb.fn.sum<number>('deals').as('deals'),
+      eb.fn.sum<number>('amount').as('amount'),
+    ])
+    .groupBy(['stage_id', 'size_class'])
+    .execute();
+  return rows.map((row) => ({
+    stageId: row.stage_id,
+    sizeClass: row.size_class,
+    deals: Number(row.deals),
+    amount: Number(row.amount),
+  }));
 }
 
 /** Deals and amount per owner and stage, from the kept totals (the per-member table). */
-export async function totalsByOwner(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, status: 'open' | 'won', months: MonthRange) {
+export async function totalsByOwner(
+  db: Kysely<Database>,
+  workspaceId: number,
+  processId: number,
+  filter: DealFilter,
+  status: 'open' | 'won',
+  months: MonthRange,
+) {
   const rows = await totalsWhere(db, workspaceId, processId, filter, status, months)
-    .select((eb) => ['funnel_totals.owner_id', 'funnel_totals.stage_id', eb.fn.sum<number>('funnel_totals.deals').as('deals'), eb.fn.sum<number>('funnel_totals.amount').as('amount')])
-    .groupBy(['funnel_totals.owner_id', 'funnel_totals.stage_id']).execute();
-  return rows.map((r) => ({ ownerId: r.owner_id, stageId: r.stage_id, deals: Number(r.deals), amount: Number(r.amount) }));
+    .select((eb) => [
+      'funnel_totals.owner_id',
+      'funnel_totals.stage_id',
+      eb.fn.sum<number>('funnel_totals.deals').as('deals'),
+      eb.fn.sum<number>('funnel_totals.amount').as('amount'),
+    ])
+    .groupBy(['funnel_totals.owner_id', 'funnel_totals.stage_id'])
+    .execute();
+  return rows.map((row) => ({
+    ownerId: row.owner_id,
+    stageId: row.stage_id,
+    deals: Number(row.deals),
+    amount: Number(row.amount),
+  }));
 }
 
-function dealsWhere(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, status: 'open' | 'won', dates: { from: string | null; to: string | null }) {
-  let q = db.selectFrom('opportunities').where('opportunities.workspace_id', '=', workspaceId).where('opportunities.process_id', '=', processId).where('opportunities.status', '=', status);
-  if (filter.kind === 'user') q = q.where('opportunities.owner_id', '=', filter.userId);
+function dealsWhere(
+  db: Kysely<Database>,
+  workspaceId: number,
+  processId: number,
+  filter: DealFilter,
+  status: 'open' | 'won',
+  dates: { from: string | null; to: string | null },
+) {
+  let query = db
+    .selectFrom('opportunities')
+    .where('opportunities.workspace_id', '=', workspaceId)
+    .where('opportunities.process_id', '=', processId)
+    .where('opportunities.status', '=', status);
+  if (filter.kind === 'user') query = query.where('opportunities.owner_id', '=', filter.userId);
   if (filter.kind === 'unit') {
-    q = q.where('opportunities.org_unit_id', 'in', db.selectFrom('org_units').select('id').where('workspace_id', '=', workspaceId).where('path', 'like', `${filter.path}%`));
+    query = query.where(
+      'opportunities.org_unit_id',
+      'in',
+      db
+        .selectFrom('org_units')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('path', 'like', `${filter.path}%`),
+    );
   }
-  if (dates.from !== null || dates.to !== null) q = q.where('opportunities.expected_close_date', '>=', dates.from ?? '0');
-  if (dates.to !== null) q = q.where('opportunities.expected_close_date', '<', dates.to);
-  return q;
+  if (dates.from !== null || dates.to !== null)
+    query = query.where('opportunities.expected_close_date', '>=', dates.from ?? '0');
+  if (dates.to !== null) query = query.where('opportunities.expected_close_date', '<', dates.to);
+  return query;
 }
 
 /**
  * The same per-stage figures counted from the deals themselves, by close date [from, to): for
  * a week (the totals are by month) and as the benchmark's baseline.
  */
-export async function dealsByStage(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, status: 'open' | 'won', dates: { from: string | null; to: string | null }, threshold: number) {
+export async function dealsByStage(
+  db: Kysely<Database>,
+  workspaceId: number,
+  processId: number,
+  filter: DealFilter,
+  status: 'open' | 'won',
+  dates: { from: string | null; to: string | null },
+  threshold: number,
+) {
   const size = sql<string>`case when opportunities.amount >= ${sql.lit(Math.trunc(Number(threshold)))} then 'large' else 'small' end`;
   const rows = await dealsWhere(db, workspaceId, processId, filter, status, dates)
-    .select((eb) => ['opportunities.stage_id', size.as('size_class'), eb.fn.countAll<number>().as('deals'), eb.fn.sum<number>('opportunities.amount').as('amount')])
-    .groupBy(['opportunities.stage_id', size]).execute();
-  return rows.map((r) => ({ stageId: r.stage_id ?? 0, sizeClass: r.size_class, deals: Number(r.deals), amount: Number(r.amount) }));
+    .select((eb) => [
+      'opportunities.stage_id',
+      size.as('size_class'),
+      eb.fn.countAll<number>().as('deals'),
+      eb.fn.sum<number>('opportunities.amount').as('amount'),
+    ])
+    .groupBy(['opportunities.stage_id', size])
+    .execute();
+  return rows.map((row) => ({
+    stageId: row.stage_id ?? 0,
+    sizeClass: row.size_class,
+    deals: Number(row.deals),
+    amount: Number(row.amount),
+  }));
 }
 
 /** The per-owner figures counted from the deals (weeks, and the benchmark's baseline). */
-export async function dealsByOwner(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, status: 'open' | 'won', dates: { from: string | null; to: string | null }) {
+export async function dealsByOwner(
+  db: Kysely<Database>,
+  workspaceId: number,
+  processId: number,
+  filter: DealFilter,
+  status: 'open' | 'won',
+  dates: { from: string | null; to: string | null },
+) {
   const rows = await dealsWhere(db, workspaceId, processId, filter, status, dates)
-    .select((eb) => ['opportunities.owner_id', 'opportunities.stage_id', eb.fn.countAll<number>().as('deals'), eb.fn.sum<number>('opportunities.amount').as('amount')])
-    .groupBy(['opportunities.owner_id', 'opportunities.stage_id']).execute();
-  return rows.map((r) => ({ ownerId: r.owner_id, stageId: r.stage_id ?? 0, deals: Number(r.deals), amount: Number(r.amount) }));
+    .select((eb) => [
+      'opportunities.owner_id',
+      'opportunities.stage_id',
+      eb.fn.countAll<number>().as('deals'),
+      eb.fn.sum<number>('opportunities.amount').as('amount'),
+    ])
+    .groupBy(['opportunities.owner_id', 'opportunities.stage_id'])
+    .execute();
+  return rows.map((row) => ({
+    ownerId: row.owner_id,
+    stageId: row.stage_id ?? 0,
+    deals: Number(row.deals),
+    amount: Number(row.amount),
+  }));
 }
 
 /** Open deals of the funnel with when they entered their stage (time-in-step). */
-export async function openDealAges(db: Kysely<Database>, workspaceId: number, processId: number, filter: DealFilter, dates: { from: string | null; to: string | null }) {
+export async function openDealAges(
+  db: Kysely<Database>,
+  workspaceId: number,
+  processId: number,
+  filter: DealFilter,
+  dates: { from: string | null; to: string | null },
+) {
   return dealsWhere(db, workspaceId, processId, filter, 'open', dates)
-    .select(['opportunities.id', 'opportunities.name', 'opportunities.stage_id', 'opportunities.stage_entered_at', 'opportunities.created_at', 'opportunities.amount']).execute();
+    .select([
+      'opportunities.id',
+      'opportunities.name',
+      'opportunities.stage_id',
+      'opportunities.stage_entered_at',
+      'opportunities.created_at',
+      'opportunities.amount',
+    ])
+    .execute();
 }
 
 /** The active people of a subtree (or the workspace) with their units' names: the member rows. */
 export async function membersUnder(db: Kysely<Database>, workspaceId: number, pathPrefix: string | null) {
-  let q = db.selectFrom('users').innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+  let query = db
+    .selectFrom('users')
+    .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
     .select(['users.id', 'users.name', 'users.org_unit_id', 'org_units.name as unit_name'])
-    .where('users.workspace_id', '=', workspaceId).where('users.active', '=', 1);
-  if (pathPrefix) q = q.where('org_units.path', 'like', `${pathPrefix}%`);
-  return q.execute();
+    .where('users.workspace_id', '=', workspaceId)
+    .where('users.active', '=', 1);
+  if (pathPrefix) query = query.where('org_units.path', 'like', `${pathPrefix}%`);
+  return query.execute();
 }
 
 /** The names of people and their units, for the member rows. */
@@ -276,9 +589,15 @@ export async function peopleNamed(db: Kysely<Database>, workspaceId: number, ids
   if (ids.length === 0) return [];
   const out = [];
   for (let i = 0; i < ids.length; i += 1000) {
-    out.push(...await db.selectFrom('users').innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
-      .select(['users.id', 'users.name', 'users.org_unit_id', 'org_units.name as unit_name'])
-      .where('users.workspace_id', '=', workspaceId).where('users.id', 'in', ids.slice(i, i + 1000)).execute());
+    out.push(
+      ...(await db
+        .selectFrom('users')
+        .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+        .select(['users.id', 'users.name', 'users.org_unit_id', 'org_units.name as unit_name'])
+        .where('users.workspace_id', '=', workspaceId)
+        .where('users.id', 'in', ids.slice(i, i + 1000))
+        .execute()),
+    );
   }
   return out;
 }

@@ -8,31 +8,51 @@ import * as funnel from './service.ts';
 
 /** The live funnel and its health (docs/targets.md § Funnel, § Funnel health). */
 export default async function funnelRoutes(app: FastifyInstance) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
   const { db } = app;
   const tags = ['funnel'];
 
-  r.get('/funnel', {
-    config: { access: needs('funnel.read') },
-    schema: {
-      tags, summary: 'The funnel of a scope, process and period: per stage the open deals, their amount, expected amount and expected deals (small projects by count, large by amount), and what was won; 403 for a scope the caller may not see',
-      querystring: contract.funnelQuery, response: { 200: contract.funnelResponse, ...errorResponses },
+  typedApp.get(
+    '/funnel',
+    {
+      config: { access: needs('funnel.read') },
+      schema: {
+        tags,
+        summary:
+          'The funnel of a scope, process and period: per stage the open deals, their amount, expected amount and expected deals (small projects by count, large by amount), and what was won; 403 for a scope the caller may not see',
+        querystring: contract.funnelQuery,
+        response: { 200: contract.funnelResponse, ...errorResponses },
+      },
     },
-  }, async (req) => funnel.funnel(db, actorOf(req), req.query));
+    async (req) => funnel.funnel(db, actorOf(req), req.query),
+  );
 
-  r.get('/funnel/members', {
-    config: { access: needs('funnel.read') },
-    schema: {
-      tags, summary: 'The same funnel with a row per person of the scope',
-      querystring: contract.funnelQuery, response: { 200: contract.funnelMembersResponse, ...errorResponses },
+  typedApp.get(
+    '/funnel/members',
+    {
+      config: { access: needs('funnel.read') },
+      schema: {
+        tags,
+        summary: 'The same funnel with a row per person of the scope',
+        querystring: contract.funnelQuery,
+        response: { 200: contract.funnelMembersResponse, ...errorResponses },
+      },
     },
-  }, async (req) => funnel.funnelMembers(db, actorOf(req), req.query));
+    async (req) => funnel.funnelMembers(db, actorOf(req), req.query),
+  );
 
-  r.get('/funnel/health', {
-    config: { access: needs('funnel.read') },
-    schema: {
-      tags, summary: 'Funnel health: the standard funnel from the scope\'s quota and average deal, balance per stage with its flags, yield, time in each stage, the week-by-week flow projection and the opportunity gap',
-      querystring: contract.healthQuery, response: { 200: contract.healthResponse, ...errorResponses },
+  typedApp.get(
+    '/funnel/health',
+    {
+      config: { access: needs('funnel.read') },
+      schema: {
+        tags,
+        summary:
+          "Funnel health: the standard funnel from the scope's quota and average deal, balance per stage with its flags, yield, time in each stage, the week-by-week flow projection and the opportunity gap",
+        querystring: contract.healthQuery,
+        response: { 200: contract.healthResponse, ...errorResponses },
+      },
     },
-  }, async (req) => funnel.funnelHealth(db, actorOf(req), req.query));
+    async (req) => funnel.funnelHealth(db, actorOf(req), req.query),
+  );
 }

@@ -14,11 +14,16 @@ import type { DealFacts, FunnelKey } from './repository.ts';
  * (src/modules/opportunities/), handover (src/modules/handovers/); bulk loads and a new
  * large-deal threshold rebuild the workspace's totals instead (`rebuildFunnel`).
  */
-export async function keepingFunnel<T>(trx: Kysely<Database>, workspaceId: number, ids: readonly number[] | (() => Promise<readonly number[]>), change: () => Promise<T>): Promise<T> {
+export async function keepingFunnel<T>(
+  trx: Kysely<Database>,
+  workspaceId: number,
+  ids: readonly number[] | (() => Promise<readonly number[]>),
+  change: () => Promise<T>,
+): Promise<T> {
   const known = typeof ids === 'function' ? null : ids;
   const before = known ? await repo.dealFacts(trx, workspaceId, known) : [];
   const result = await change();
-  const after = await repo.dealFacts(trx, workspaceId, known ?? await (ids as () => Promise<readonly number[]>)());
+  const after = await repo.dealFacts(trx, workspaceId, known ?? (await (ids as () => Promise<readonly number[]>)()));
   const { largeDealThreshold } = await loadSettings(trx, workspaceId);
   await repo.addToTotals(trx, funnelDeltas(workspaceId, before, after, largeDealThreshold));
   return result;
@@ -26,7 +31,12 @@ export async function keepingFunnel<T>(trx: Kysely<Database>, workspaceId: numbe
 
 /** Counts a newly inserted deal (its id known only after the insert). */
 export async function countNewDeal(trx: Kysely<Database>, workspaceId: number, id: number): Promise<void> {
-  await keepingFunnel(trx, workspaceId, async () => [id], async () => undefined);
+  await keepingFunnel(
+    trx,
+    workspaceId,
+    async () => [id],
+    async () => undefined,
+  );
 }
 
 export async function rebuildFunnel(trx: Kysely<Database>, workspaceId: number): Promise<void> {
@@ -39,27 +49,39 @@ export async function rebuildFunnelUnits(trx: Kysely<Database>, workspaceId: num
   await repo.rebuildUnitTotals(trx, workspaceId);
 }
 
-export function funnelKey(workspaceId: number, d: DealFacts, threshold: number): FunnelKey | null {
-  if ((d.status !== 'open' && d.status !== 'won') || d.process_id === null || d.stage_id === null) return null;
+export function funnelKey(workspaceId: number, deal: DealFacts, threshold: number): FunnelKey | null {
+  if ((deal.status !== 'open' && deal.status !== 'won') || deal.process_id === null || deal.stage_id === null)
+    return null;
   return {
-    workspace_id: workspaceId, process_id: d.process_id, stage_id: d.stage_id, org_unit_id: d.org_unit_id, owner_id: d.owner_id,
-    status: d.status, close_month: d.expected_close_date?.slice(0, 7) ?? '', size_class: sizeClass(Number(d.amount), threshold),
+    workspace_id: workspaceId,
+    process_id: deal.process_id,
+    stage_id: deal.stage_id,
+    org_unit_id: deal.org_unit_id,
+    owner_id: deal.owner_id,
+    status: deal.status,
+    close_month: deal.expected_close_date?.slice(0, 7) ?? '',
+    size_class: sizeClass(Number(deal.amount), threshold),
   };
 }
 
 /** The net change per key: a deal that moved takes itself from its old place and adds itself to its new one. */
-export function funnelDeltas(workspaceId: number, before: readonly DealFacts[], after: readonly DealFacts[], threshold: number) {
+export function funnelDeltas(
+  workspaceId: number,
+  before: readonly DealFacts[],
+  after: readonly DealFacts[],
+  threshold: number,
+) {
   const net = new Map<string, FunnelKey & { deals: number; amount: number }>();
-  const add = (d: DealFacts, sign: 1 | -1) => {
-    const key = funnelKey(workspaceId, d, threshold);
+  const add = (deal: DealFacts, sign: 1 | -1) => {
+    const key = funnelKey(workspaceId, deal, threshold);
     if (!key) return;
-    const k = JSON.stringify(key);
-    const have = net.get(k) ?? { ...key, deals: 0, amount: 0 };
+    const mapKey = JSON.stringify(key);
+    const have = net.get(mapKey) ?? { ...key, deals: 0, amount: 0 };
     have.deals += sign;
-    have.amount += sign * Number(d.amount);
-    net.set(k, have);
+    have.amount += sign * Number(deal.amount);
+    net.set(mapKey, have);
   };
-  for (const d of before) add(d, -1);
-  for (const d of after) add(d, 1);
+  for (const deal of before) add(deal, -1);
+  for (const deal of after) add(deal, 1);
   return [...net.values()].filter((d) => d.deals !== 0 || d.amount !== 0);
 }

@@ -15,27 +15,65 @@ import * as repo from './repository.ts';
  * within the workspace, never a cycle; the group page rolls up what the caller may see; a
  * deal's credit split between owners adds up to 100%.
  */
-export async function setParent(db: Db, actor: Actor, id: number, body: { version: number; parentAccountId: number | null }) {
+export async function setParent(
+  db: Db,
+  actor: Actor,
+  id: number,
+  body: { version: number; parentAccountId: number | null },
+) {
   const row = await requireAccount(db, actor, id);
   if (!canEditAccount(actor, factsOf(row))) throw forbidden('You cannot edit this account');
   const parentId = body.parentAccountId;
   let parentName: string | null = null;
   if (parentId !== null) {
-    if (parentId === id) throw invalid('parentAccountId', { code: 'self' }, 'an account cannot be its own parent', 'group_cycle');
+    if (parentId === id)
+      throw invalid('parentAccountId', { code: 'self' }, 'an account cannot be its own parent', 'group_cycle');
     // Another workspace's id, or one out of reach, reads as unknown (docs/DESIGN.md § Ids in requests).
-    parentName = (await requireAccount(db, actor, parentId).catch(() => {
-      throw invalid('parentAccountId', { code: 'not_found', params: { id: parentId } }, `no account with id ${parentId}`);
-    })).name;
+    parentName = (
+      await requireAccount(db, actor, parentId).catch(() => {
+        throw invalid(
+          'parentAccountId',
+          { code: 'not_found', params: { id: parentId } },
+          `no account with id ${parentId}`,
+        );
+      })
+    ).name;
     if ((await repo.ancestors(db.kysely, actor.workspaceId, parentId)).some((a) => a.id === id)) {
-      throw invalid('parentAccountId', { code: 'cycle' }, 'the parent is already a subsidiary of this account', 'group_cycle');
+      throw invalid(
+        'parentAccountId',
+        { code: 'cycle' },
+        'the parent is already a subsidiary of this account',
+        'group_cycle',
+      );
     }
   }
   await db.kysely.transaction().execute(async (trx) => {
-    await updateVersioned(trx, 'accounts', 'Account', { workspaceId: actor.workspaceId, id, version: body.version }, { parent_account_id: parentId, updated_at: actor.now });
+    await updateVersioned(
+      trx,
+      'accounts',
+      'Account',
+      { workspaceId: actor.workspaceId, id, version: body.version },
+      { parent_account_id: parentId, updated_at: actor.now },
+    );
     if (row.parent_account_id !== parentId) {
       // Names, not ids: the history is read by people (the old parent may be out of their sight now).
-      const oldName = row.parent_account_id === null ? null : await repo.accountName(trx, actor.workspaceId, row.parent_account_id);
-      await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'parent', oldValue: oldName, newValue: parentName, actorUserId: actor.userId }], actor.now);
+      const oldName =
+        row.parent_account_id === null ? null : await repo.accountName(trx, actor.workspaceId, row.parent_account_id);
+      await recordChanges(
+        trx,
+        [
+          {
+            workspaceId: actor.workspaceId,
+            entityType: 'account',
+            entityId: id,
+            field: 'parent',
+            oldValue: oldName,
+            newValue: parentName,
+            actorUserId: actor.userId,
+          },
+        ],
+        actor.now,
+      );
     }
   });
   return getAccount(db, actor, id);
@@ -49,28 +87,56 @@ export async function group(db: Db, actor: Actor, id: number): Promise<Group> {
   const rootId = chain.at(-1)!.id;
   const tree = await repo.descendants(db.kysely, actor.workspaceId, rootId);
   const depthOf = new Map(tree.map((t) => [t.id, t.depth]));
-  const rows = await repo.visibleMembers(db.kysely, actor, tree.map((t) => t.id));
+  const rows = await repo.visibleMembers(
+    db.kysely,
+    actor,
+    tree.map((t) => t.id),
+  );
   const ids = rows.map((r) => r.id);
-  const [deals, contacts] = await Promise.all([repo.dealFigures(db.kysely, actor, ids), repo.contactCounts(db.kysely, actor.workspaceId, ids)]);
+  const [deals, contacts] = await Promise.all([
+    repo.dealFigures(db.kysely, actor, ids),
+    repo.contactCounts(db.kysely, actor.workspaceId, ids),
+  ]);
   const members = rows
-    .map((r) => {
-      const d = deals.get(r.id) ?? { open: 0, openAmount: 0, wonAmount: 0 };
+    .map((row) => {
+      const deal = deals.get(row.id) ?? { open: 0, openAmount: 0, wonAmount: 0 };
       return {
-        id: r.id, name: r.name, parentAccountId: r.parent_account_id, depth: depthOf.get(r.id) ?? 0, tier: r.tier as Tier, named: r.named_account === 1,
-        ownerId: r.owner_id, ownerName: r.owner_name, archived: r.archived_at !== null, trailingAmount: Number(r.trailing_amount), priorAmount: Number(r.prior_amount),
-        openDeals: d.open, openAmount: d.openAmount, wonAmount: d.wonAmount, contacts: contacts.get(r.id) ?? 0,
+        id: row.id,
+        name: row.name,
+        parentAccountId: row.parent_account_id,
+        depth: depthOf.get(row.id) ?? 0,
+        tier: row.tier as Tier,
+        named: row.named_account === 1,
+        ownerId: row.owner_id,
+        ownerName: row.owner_name,
+        archived: row.archived_at !== null,
+        trailingAmount: Number(row.trailing_amount),
+        priorAmount: Number(row.prior_amount),
+        openDeals: deal.open,
+        openAmount: deal.openAmount,
+        wonAmount: deal.wonAmount,
+        contacts: contacts.get(row.id) ?? 0,
       };
     })
     .sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name, 'zh'));
-  const sum = (k: 'trailingAmount' | 'priorAmount' | 'openDeals' | 'openAmount' | 'wonAmount' | 'contacts') => members.reduce((s, m) => s + m[k], 0);
+  const sum = (key: 'trailingAmount' | 'priorAmount' | 'openDeals' | 'openAmount' | 'wonAmount' | 'contacts') =>
+    members.reduce((s, m) => s + m[key], 0);
   const tierCounts = { A: 0, B: 0, C: 0 };
-  for (const m of members) tierCounts[m.tier] += 1;
+  for (const member of members) tierCounts[member.tier] += 1;
   const tier = members.reduce<Tier>((best, m) => (TIER_RANK[m.tier] < TIER_RANK[best] ? m.tier : best), 'C');
   return {
     rootId,
     members,
     hiddenMembers: tree.length - members.length,
-    totals: { accounts: members.length, trailingAmount: sum('trailingAmount'), priorAmount: sum('priorAmount'), openDeals: sum('openDeals'), openAmount: sum('openAmount'), wonAmount: sum('wonAmount'), contacts: sum('contacts') },
+    totals: {
+      accounts: members.length,
+      trailingAmount: sum('trailingAmount'),
+      priorAmount: sum('priorAmount'),
+      openDeals: sum('openDeals'),
+      openAmount: sum('openAmount'),
+      wonAmount: sum('wonAmount'),
+      contacts: sum('contacts'),
+    },
     tier,
     tierCounts,
   };
@@ -84,23 +150,56 @@ export async function creditSplits(db: Db, actor: Actor, opportunityId: number):
 }
 
 /** Replaces the split: a manager over the deal, because it moves quota and commission between people. */
-export async function setCreditSplits(db: Db, actor: Actor, opportunityId: number, splits: { userId: number; percent: number }[], ip: string | null): Promise<CreditSplits> {
-  const { rights } = await requireRight(db, actor, opportunityId, 'edit', 'Only a manager over the deal splits its credit');
+export async function setCreditSplits(
+  db: Db,
+  actor: Actor,
+  opportunityId: number,
+  splits: { userId: number; percent: number }[],
+  ip: string | null,
+): Promise<CreditSplits> {
+  const { rights } = await requireRight(
+    db,
+    actor,
+    opportunityId,
+    'edit',
+    'Only a manager over the deal splits its credit',
+  );
   if (!rights.manage) throw forbidden('Only a manager over the deal splits its credit');
   const seen = new Set<number>();
-  splits.forEach((s, i) => {
-    if (seen.has(s.userId)) throw invalid(`splits.${i}.userId`, { code: 'duplicate', params: { index: i } }, 'this person is listed twice');
-    seen.add(s.userId);
+  splits.forEach((split, index) => {
+    if (seen.has(split.userId))
+      throw invalid(
+        `splits.${index}.userId`,
+        { code: 'duplicate', params: { index: index } },
+        'this person is listed twice',
+      );
+    seen.add(split.userId);
   });
   const total = splits.reduce((s, x) => s + x.percent, 0);
-  if (splits.length && total !== 100) throw invalid('splits', { code: 'must_total_100', params: { total } }, `the shares add up to ${total}%, not 100%`);
+  if (splits.length && total !== 100)
+    throw invalid('splits', { code: 'must_total_100', params: { total } }, `the shares add up to ${total}%, not 100%`);
   const active = await repo.activeUserIds(db.kysely, actor.workspaceId, [...seen]);
-  splits.forEach((s, i) => {
-    if (!active.has(s.userId)) throw invalid(`splits.${i}.userId`, { code: 'not_found', params: { id: s.userId } }, `no active user with id ${s.userId}`);
+  splits.forEach((split, index) => {
+    if (!active.has(split.userId))
+      throw invalid(
+        `splits.${index}.userId`,
+        { code: 'not_found', params: { id: split.userId } },
+        `no active user with id ${split.userId}`,
+      );
   });
   await db.kysely.transaction().execute(async (trx) => {
     await repo.replaceCreditSplits(trx, actor.workspaceId, opportunityId, splits, actor.now);
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'opportunity.credit_split', ip, detail: { opportunityId, splits } }, actor.now);
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: 'opportunity.credit_split',
+        ip,
+        detail: { opportunityId, splits },
+      },
+      actor.now,
+    );
   });
   return creditSplits(db, actor, opportunityId);
 }

@@ -12,13 +12,47 @@ export interface InventoryEntry {
 }
 
 /** Everything the user owns or takes part in now (docs/archive.md), one query per kind. */
-export async function currentInventory(db: Kysely<Database>, workspaceId: number, userId: number): Promise<InventoryEntry[]> {
+export async function currentInventory(
+  db: Kysely<Database>,
+  workspaceId: number,
+  userId: number,
+): Promise<InventoryEntry[]> {
   const [accounts, opps, team, roles, rules] = await Promise.all([
-    db.selectFrom('accounts').select('id').where('workspace_id', '=', workspaceId).where('owner_id', '=', userId).orderBy('id').execute(),
-    db.selectFrom('opportunities').select('id').where('workspace_id', '=', workspaceId).where('owner_id', '=', userId).orderBy('id').execute(),
-    db.selectFrom('opportunity_team').select('id').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).orderBy('id').execute(),
-    db.selectFrom('buying_roles').select('id').where('workspace_id', '=', workspaceId).where('holder_user_id', '=', userId).orderBy('id').execute(),
-    db.selectFrom('territory_rules').select('id').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).orderBy('id').execute(),
+    db
+      .selectFrom('accounts')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('owner_id', '=', userId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('opportunities')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('owner_id', '=', userId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('opportunity_team')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('buying_roles')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('holder_user_id', '=', userId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('territory_rules')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .orderBy('id')
+      .execute(),
   ]);
   return [
     ...accounts.map((r) => ({ category: 'account' as const, entityId: r.id })),
@@ -35,57 +69,137 @@ export async function currentInventory(db: Kysely<Database>, workspaceId: number
  */
 export async function unhandedWork(db: Kysely<Database>, workspaceId: number, userId: number) {
   const [accounts, opportunities, territories, draft] = await Promise.all([
-    db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).where('owner_id', '=', userId).where('archived_at', 'is', null).executeTakeFirstOrThrow(),
-    db.selectFrom('opportunities').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).where('owner_id', '=', userId).where('status', '=', 'open').executeTakeFirstOrThrow(),
-    db.selectFrom('territory_rules').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).where('user_id', '=', userId).where('active', '=', 1).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('workspace_id', '=', workspaceId)
+      .where('owner_id', '=', userId)
+      .where('archived_at', 'is', null)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('opportunities')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('workspace_id', '=', workspaceId)
+      .where('owner_id', '=', userId)
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('territory_rules')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .where('active', '=', 1)
+      .executeTakeFirstOrThrow(),
     openDraftFor(db, workspaceId, userId),
   ]);
-  return { accounts: Number(accounts.n), opportunities: Number(opportunities.n), territories: Number(territories.n), handoverId: draft?.id ?? null };
+  return {
+    accounts: Number(accounts.n),
+    opportunities: Number(opportunities.n),
+    territories: Number(territories.n),
+    handoverId: draft?.id ?? null,
+  };
 }
 
 export async function openDraftFor(db: Kysely<Database>, workspaceId: number, fromUserId: number) {
-  return db.selectFrom('handovers').select(['id']).where('workspace_id', '=', workspaceId).where('from_user_id', '=', fromUserId).where('status', '=', 'draft').executeTakeFirst();
+  return db
+    .selectFrom('handovers')
+    .select(['id'])
+    .where('workspace_id', '=', workspaceId)
+    .where('from_user_id', '=', fromUserId)
+    .where('status', '=', 'draft')
+    .executeTakeFirst();
 }
 
-export async function insertHandover(db: Kysely<Database>, v: { workspaceId: number; fromUserId: number; createdBy: number; now: number }): Promise<number> {
+export async function insertHandover(
+  db: Kysely<Database>,
+  input: { workspaceId: number; fromUserId: number; createdBy: number; now: number },
+): Promise<number> {
   const row = await db
     .insertInto('handovers')
-    .values({ workspace_id: v.workspaceId, from_user_id: v.fromUserId, status: 'draft', created_by: v.createdBy, created_at: v.now, version: 1 })
+    .values({
+      workspace_id: input.workspaceId,
+      from_user_id: input.fromUserId,
+      status: 'draft',
+      created_by: input.createdBy,
+      created_at: input.now,
+      version: 1,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function insertItems(db: Kysely<Database>, workspaceId: number, handoverId: number, entries: InventoryEntry[], now: number) {
+export async function insertItems(
+  db: Kysely<Database>,
+  workspaceId: number,
+  handoverId: number,
+  entries: InventoryEntry[],
+  now: number,
+) {
   // Chunked so very large inventories stay under the engines' parameter limits.
   for (let i = 0; i < entries.length; i += 500) {
     await db
       .insertInto('handover_items')
-      .values(entries.slice(i, i + 500).map((e) => ({ workspace_id: workspaceId, handover_id: handoverId, entity_type: e.category, entity_id: e.entityId, to_user_id: null, note: null, created_at: now, updated_at: now })))
+      .values(
+        entries.slice(i, i + 500).map((entry) => ({
+          workspace_id: workspaceId,
+          handover_id: handoverId,
+          entity_type: entry.category,
+          entity_id: entry.entityId,
+          to_user_id: null,
+          note: null,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
       .execute();
   }
 }
 
 export async function deleteItems(db: Kysely<Database>, workspaceId: number, handoverId: number, ids: number[]) {
   if (ids.length === 0) return;
-  await db.deleteFrom('handover_items').where('workspace_id', '=', workspaceId).where('handover_id', '=', handoverId).where('id', 'in', ids).execute();
+  await db
+    .deleteFrom('handover_items')
+    .where('workspace_id', '=', workspaceId)
+    .where('handover_id', '=', handoverId)
+    .where('id', 'in', ids)
+    .execute();
 }
 
 /** A handover the actor may see: its departing user's unit lies within the actor's reach. */
 export function visibleHandovers(db: Kysely<Database>, actor: Actor) {
   return db
     .selectFrom('handovers')
-    .innerJoin('users as from_user', (j) => j.onRef('from_user.id', '=', 'handovers.from_user_id').onRef('from_user.workspace_id', '=', 'handovers.workspace_id'))
+    .innerJoin('users as from_user', (joinBuilder) =>
+      joinBuilder
+        .onRef('from_user.id', '=', 'handovers.from_user_id')
+        .onRef('from_user.workspace_id', '=', 'handovers.workspace_id'),
+    )
     .innerJoin('org_units', 'org_units.id', 'from_user.org_unit_id')
-    .leftJoin('users as creator', (j) => j.onRef('creator.id', '=', 'handovers.created_by').onRef('creator.workspace_id', '=', 'handovers.workspace_id'))
+    .leftJoin('users as creator', (joinBuilder) =>
+      joinBuilder
+        .onRef('creator.id', '=', 'handovers.created_by')
+        .onRef('creator.workspace_id', '=', 'handovers.workspace_id'),
+    )
     .where('handovers.workspace_id', '=', actor.workspaceId)
     .where(withinReach(actor));
 }
 
 const handoverColumns = [
-  'handovers.id', 'handovers.from_user_id', 'handovers.status', 'handovers.created_by', 'handovers.summary', 'handovers.created_at',
-  'handovers.completed_at', 'handovers.version', 'from_user.name as from_user_name', 'from_user.email as from_user_email',
-  'from_user.role as from_user_role', 'from_user.active as from_user_active', 'org_units.name as org_unit_name', 'org_units.path as unit_path',
+  'handovers.id',
+  'handovers.from_user_id',
+  'handovers.status',
+  'handovers.created_by',
+  'handovers.summary',
+  'handovers.created_at',
+  'handovers.completed_at',
+  'handovers.version',
+  'from_user.name as from_user_name',
+  'from_user.email as from_user_email',
+  'from_user.role as from_user_role',
+  'from_user.active as from_user_active',
+  'org_units.name as org_unit_name',
+  'org_units.path as unit_path',
   'creator.name as created_by_name',
 ] as const;
 
@@ -94,12 +208,22 @@ export async function getHandover(db: Kysely<Database>, actor: Actor, id: number
 }
 export type HandoverRow = NonNullable<Awaited<ReturnType<typeof getHandover>>>;
 
-export async function listHandovers(db: Kysely<Database>, actor: Actor, f: { status?: string | undefined; limit: number; offset: number }) {
-  let q = visibleHandovers(db, actor);
-  if (f.status) q = q.where('handovers.status', '=', f.status);
+export async function listHandovers(
+  db: Kysely<Database>,
+  actor: Actor,
+  filter: { status?: string | undefined; limit: number; offset: number },
+) {
+  let query = visibleHandovers(db, actor);
+  if (filter.status) query = query.where('handovers.status', '=', filter.status);
   const [items, total] = await Promise.all([
-    q.select(handoverColumns).orderBy('handovers.created_at', 'desc').orderBy('handovers.id', 'desc').limit(f.limit).offset(f.offset).execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    query
+      .select(handoverColumns)
+      .orderBy('handovers.created_at', 'desc')
+      .orderBy('handovers.id', 'desc')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
 }
@@ -109,7 +233,12 @@ export async function itemCounts(db: Kysely<Database>, workspaceId: number, hand
   if (handoverIds.length === 0) return [];
   return db
     .selectFrom('handover_items')
-    .select(['handover_id', 'entity_type', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.count<number>('to_user_id').as('assigned')])
+    .select([
+      'handover_id',
+      'entity_type',
+      (eb) => eb.fn.countAll<number>().as('n'),
+      (eb) => eb.fn.count<number>('to_user_id').as('assigned'),
+    ])
     .where('workspace_id', '=', workspaceId)
     .where('handover_id', 'in', handoverIds)
     .groupBy(['handover_id', 'entity_type'])
@@ -119,8 +248,19 @@ export async function itemCounts(db: Kysely<Database>, workspaceId: number, hand
 export async function itemsOf(db: Kysely<Database>, workspaceId: number, handoverId: number) {
   return db
     .selectFrom('handover_items')
-    .leftJoin('users as to_user', (j) => j.onRef('to_user.id', '=', 'handover_items.to_user_id').onRef('to_user.workspace_id', '=', 'handover_items.workspace_id'))
-    .select(['handover_items.id', 'handover_items.entity_type', 'handover_items.entity_id', 'handover_items.to_user_id', 'handover_items.note', 'to_user.name as to_user_name'])
+    .leftJoin('users as to_user', (joinBuilder) =>
+      joinBuilder
+        .onRef('to_user.id', '=', 'handover_items.to_user_id')
+        .onRef('to_user.workspace_id', '=', 'handover_items.workspace_id'),
+    )
+    .select([
+      'handover_items.id',
+      'handover_items.entity_type',
+      'handover_items.entity_id',
+      'handover_items.to_user_id',
+      'handover_items.note',
+      'to_user.name as to_user_name',
+    ])
     .where('handover_items.workspace_id', '=', workspaceId)
     .where('handover_items.handover_id', '=', handoverId)
     .orderBy('handover_items.id')
@@ -128,32 +268,87 @@ export async function itemsOf(db: Kysely<Database>, workspaceId: number, handove
 }
 
 /** What each item is, one query per kind over the ids in the handover (no N+1). */
-export async function describeItems(db: Kysely<Database>, workspaceId: number, ids: Record<HandoverCategory, number[]>) {
+export async function describeItems(
+  db: Kysely<Database>,
+  workspaceId: number,
+  ids: Record<HandoverCategory, number[]>,
+) {
   const none = Promise.resolve([]);
   const [accounts, opps, team, roles, rules] = await Promise.all([
     ids.account.length
-      ? db.selectFrom('accounts').innerJoin('org_units', 'org_units.id', 'accounts.org_unit_id')
-        .select(['accounts.id', 'accounts.name', 'accounts.tier', 'accounts.named_account', 'accounts.status', 'accounts.trailing_amount', 'org_units.name as org_unit_name'])
-        .where('accounts.workspace_id', '=', workspaceId).where('accounts.id', 'in', ids.account).execute()
+      ? db
+          .selectFrom('accounts')
+          .innerJoin('org_units', 'org_units.id', 'accounts.org_unit_id')
+          .select([
+            'accounts.id',
+            'accounts.name',
+            'accounts.tier',
+            'accounts.named_account',
+            'accounts.status',
+            'accounts.trailing_amount',
+            'org_units.name as org_unit_name',
+          ])
+          .where('accounts.workspace_id', '=', workspaceId)
+          .where('accounts.id', 'in', ids.account)
+          .execute()
       : none,
     ids.opportunity.length
-      ? db.selectFrom('opportunities').innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
-        .select(['opportunities.id', 'opportunities.name', 'opportunities.amount', 'opportunities.status', 'accounts.id as account_id', 'accounts.name as account_name'])
-        .where('opportunities.workspace_id', '=', workspaceId).where('opportunities.id', 'in', ids.opportunity).execute()
+      ? db
+          .selectFrom('opportunities')
+          .innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
+          .select([
+            'opportunities.id',
+            'opportunities.name',
+            'opportunities.amount',
+            'opportunities.status',
+            'accounts.id as account_id',
+            'accounts.name as account_name',
+          ])
+          .where('opportunities.workspace_id', '=', workspaceId)
+          .where('opportunities.id', 'in', ids.opportunity)
+          .execute()
       : none,
     ids.team.length
-      ? db.selectFrom('opportunity_team').innerJoin('opportunities', 'opportunities.id', 'opportunity_team.opportunity_id').innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
-        .select(['opportunity_team.id', 'opportunity_team.team_role', 'opportunities.name as opportunity_name', 'accounts.id as account_id', 'accounts.name as account_name'])
-        .where('opportunity_team.workspace_id', '=', workspaceId).where('opportunity_team.id', 'in', ids.team).execute()
+      ? db
+          .selectFrom('opportunity_team')
+          .innerJoin('opportunities', 'opportunities.id', 'opportunity_team.opportunity_id')
+          .innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
+          .select([
+            'opportunity_team.id',
+            'opportunity_team.team_role',
+            'opportunities.name as opportunity_name',
+            'accounts.id as account_id',
+            'accounts.name as account_name',
+          ])
+          .where('opportunity_team.workspace_id', '=', workspaceId)
+          .where('opportunity_team.id', 'in', ids.team)
+          .execute()
       : none,
     ids.relationship.length
-      ? db.selectFrom('buying_roles').innerJoin('contacts', 'contacts.id', 'buying_roles.contact_id').innerJoin('accounts', 'accounts.id', 'buying_roles.account_id')
-        .select(['buying_roles.id', 'buying_roles.role', 'buying_roles.relationship', 'contacts.name as contact_name', 'contacts.title as contact_title', 'accounts.id as account_id', 'accounts.name as account_name'])
-        .where('buying_roles.workspace_id', '=', workspaceId).where('buying_roles.id', 'in', ids.relationship).execute()
+      ? db
+          .selectFrom('buying_roles')
+          .innerJoin('contacts', 'contacts.id', 'buying_roles.contact_id')
+          .innerJoin('accounts', 'accounts.id', 'buying_roles.account_id')
+          .select([
+            'buying_roles.id',
+            'buying_roles.role',
+            'buying_roles.relationship',
+            'contacts.name as contact_name',
+            'contacts.title as contact_title',
+            'accounts.id as account_id',
+            'accounts.name as account_name',
+          ])
+          .where('buying_roles.workspace_id', '=', workspaceId)
+          .where('buying_roles.id', 'in', ids.relationship)
+          .execute()
       : none,
     ids.territory.length
-      ? db.selectFrom('territory_rules').select(['id', 'name', 'province', 'city', 'district', 'industry', 'active'])
-        .where('workspace_id', '=', workspaceId).where('id', 'in', ids.territory).execute()
+      ? db
+          .selectFrom('territory_rules')
+          .select(['id', 'name', 'province', 'city', 'district', 'industry', 'active'])
+          .where('workspace_id', '=', workspaceId)
+          .where('id', 'in', ids.territory)
+          .execute()
       : none,
   ]);
   return { accounts, opps, team, roles, rules };
@@ -161,82 +356,237 @@ export async function describeItems(db: Kysely<Database>, workspaceId: number, i
 
 export async function contactsOfAccounts(db: Kysely<Database>, workspaceId: number, accountIds: number[]) {
   if (accountIds.length === 0) return [];
-  return db.selectFrom('contacts').select(['id', 'account_id', 'name', 'title']).where('workspace_id', '=', workspaceId).where('account_id', 'in', accountIds).where('archived_at', 'is', null).orderBy('id').execute();
+  return db
+    .selectFrom('contacts')
+    .select(['id', 'account_id', 'name', 'title'])
+    .where('workspace_id', '=', workspaceId)
+    .where('account_id', 'in', accountIds)
+    .where('archived_at', 'is', null)
+    .orderBy('id')
+    .execute();
 }
 
-export async function setSuccessor(db: Kysely<Database>, workspaceId: number, handoverId: number, itemIds: number[], toUserId: number | null, now: number) {
+export async function setSuccessor(
+  db: Kysely<Database>,
+  workspaceId: number,
+  handoverId: number,
+  itemIds: number[],
+  toUserId: number | null,
+  now: number,
+) {
   if (itemIds.length === 0) return;
-  await db.updateTable('handover_items').set({ to_user_id: toUserId, updated_at: now })
-    .where('workspace_id', '=', workspaceId).where('handover_id', '=', handoverId).where('id', 'in', itemIds).execute();
+  await db
+    .updateTable('handover_items')
+    .set({ to_user_id: toUserId, updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('handover_id', '=', handoverId)
+    .where('id', 'in', itemIds)
+    .execute();
 }
 
-export async function setNote(db: Kysely<Database>, workspaceId: number, handoverId: number, itemId: number, note: string, now: number) {
-  await db.updateTable('handover_items').set({ note, updated_at: now })
-    .where('workspace_id', '=', workspaceId).where('handover_id', '=', handoverId).where('id', '=', itemId).execute();
+export async function setNote(
+  db: Kysely<Database>,
+  workspaceId: number,
+  handoverId: number,
+  itemId: number,
+  note: string,
+  now: number,
+) {
+  await db
+    .updateTable('handover_items')
+    .set({ note, updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('handover_id', '=', handoverId)
+    .where('id', '=', itemId)
+    .execute();
 }
 
 /** Bumps the handover's version if it is still the one the caller read: a later edit makes an earlier review stale. */
-export async function touchHandover(db: Kysely<Database>, workspaceId: number, id: number, version: number | null, values: { status?: string; summary?: string; completed_at?: number } = {}) {
-  let q = db.updateTable('handovers').set((eb) => ({ ...values, version: eb('version', '+', 1) })).where('workspace_id', '=', workspaceId).where('id', '=', id).where('status', '=', 'draft');
-  if (version !== null) q = q.where('version', '=', version);
-  const r = await q.executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+export async function touchHandover(
+  db: Kysely<Database>,
+  workspaceId: number,
+  id: number,
+  version: number | null,
+  values: { status?: string; summary?: string; completed_at?: number } = {},
+) {
+  let query = db
+    .updateTable('handovers')
+    .set((eb) => ({ ...values, version: eb('version', '+', 1) }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('status', '=', 'draft');
+  if (version !== null) query = query.where('version', '=', version);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function handoverVersion(db: Kysely<Database>, workspaceId: number, id: number) {
-  return db.selectFrom('handovers').select(['version', 'status']).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('handovers')
+    .select(['version', 'status'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 // ---- Completion: reassign everything, grouped by successor (a few set-based statements). ----
 
-export async function reassignAccounts(trx: Kysely<Database>, workspaceId: number, fromUserId: number, ids: number[], to: { id: number; unitId: number }, now: number): Promise<number[]> {
+export async function reassignAccounts(
+  trx: Kysely<Database>,
+  workspaceId: number,
+  fromUserId: number,
+  ids: number[],
+  to: { id: number; unitId: number },
+  now: number,
+): Promise<number[]> {
   if (ids.length === 0) return [];
-  const moved = await trx.selectFrom('accounts').select('id').where('workspace_id', '=', workspaceId).where('owner_id', '=', fromUserId).where('id', 'in', ids).execute();
+  const moved = await trx
+    .selectFrom('accounts')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('owner_id', '=', fromUserId)
+    .where('id', 'in', ids)
+    .execute();
   if (moved.length === 0) return [];
-  await trx.updateTable('accounts')
-    .set((eb) => ({ owner_id: to.id, org_unit_id: to.unitId, in_pool: 0, pool_since: null, updated_at: now, version: eb('version', '+', 1) }))
-    .where('workspace_id', '=', workspaceId).where('owner_id', '=', fromUserId).where('id', 'in', moved.map((m) => m.id)).execute();
+  await trx
+    .updateTable('accounts')
+    .set((eb) => ({
+      owner_id: to.id,
+      org_unit_id: to.unitId,
+      in_pool: 0,
+      pool_since: null,
+      updated_at: now,
+      version: eb('version', '+', 1),
+    }))
+    .where('workspace_id', '=', workspaceId)
+    .where('owner_id', '=', fromUserId)
+    .where(
+      'id',
+      'in',
+      moved.map((m) => m.id),
+    )
+    .execute();
   return moved.map((m) => m.id);
 }
 
-export async function reassignOpportunities(trx: Kysely<Database>, workspaceId: number, fromUserId: number, ids: number[], to: { id: number; unitId: number }, now: number): Promise<number[]> {
+export async function reassignOpportunities(
+  trx: Kysely<Database>,
+  workspaceId: number,
+  fromUserId: number,
+  ids: number[],
+  to: { id: number; unitId: number },
+  now: number,
+): Promise<number[]> {
   if (ids.length === 0) return [];
-  const moved = await trx.selectFrom('opportunities').select('id').where('workspace_id', '=', workspaceId).where('owner_id', '=', fromUserId).where('id', 'in', ids).execute();
+  const moved = await trx
+    .selectFrom('opportunities')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('owner_id', '=', fromUserId)
+    .where('id', 'in', ids)
+    .execute();
   if (moved.length === 0) return [];
-  await trx.updateTable('opportunities')
+  await trx
+    .updateTable('opportunities')
     .set((eb) => ({ owner_id: to.id, org_unit_id: to.unitId, updated_at: now, version: eb('version', '+', 1) }))
-    .where('workspace_id', '=', workspaceId).where('owner_id', '=', fromUserId).where('id', 'in', moved.map((m) => m.id)).execute();
+    .where('workspace_id', '=', workspaceId)
+    .where('owner_id', '=', fromUserId)
+    .where(
+      'id',
+      'in',
+      moved.map((m) => m.id),
+    )
+    .execute();
   return moved.map((m) => m.id);
 }
 
 /** Team seats go to the successor; where the successor already sits on that team, the departing seat is removed. */
-export async function reassignTeamSeats(trx: Kysely<Database>, workspaceId: number, fromUserId: number, ids: number[], toUserId: number) {
+export async function reassignTeamSeats(
+  trx: Kysely<Database>,
+  workspaceId: number,
+  fromUserId: number,
+  ids: number[],
+  toUserId: number,
+) {
   if (ids.length === 0) return;
-  await trx.deleteFrom('opportunity_team')
-    .where('workspace_id', '=', workspaceId).where('user_id', '=', fromUserId).where('id', 'in', ids)
-    .where('opportunity_id', 'in', (eb) => eb.selectFrom('opportunity_team as other').select('other.opportunity_id').where('other.workspace_id', '=', workspaceId).where('other.user_id', '=', toUserId))
+  await trx
+    .deleteFrom('opportunity_team')
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', fromUserId)
+    .where('id', 'in', ids)
+    .where('opportunity_id', 'in', (eb) =>
+      eb
+        .selectFrom('opportunity_team as other')
+        .select('other.opportunity_id')
+        .where('other.workspace_id', '=', workspaceId)
+        .where('other.user_id', '=', toUserId),
+    )
     .execute();
-  await trx.updateTable('opportunity_team').set({ user_id: toUserId })
-    .where('workspace_id', '=', workspaceId).where('user_id', '=', fromUserId).where('id', 'in', ids).execute();
+  await trx
+    .updateTable('opportunity_team')
+    .set({ user_id: toUserId })
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', fromUserId)
+    .where('id', 'in', ids)
+    .execute();
 }
 
-export async function reassignRelationships(trx: Kysely<Database>, workspaceId: number, fromUserId: number, ids: number[], toUserId: number, now: number) {
+export async function reassignRelationships(
+  trx: Kysely<Database>,
+  workspaceId: number,
+  fromUserId: number,
+  ids: number[],
+  toUserId: number,
+  now: number,
+) {
   if (ids.length === 0) return;
-  await trx.updateTable('buying_roles').set((eb) => ({ holder_user_id: toUserId, updated_at: now, version: eb('version', '+', 1) }))
-    .where('workspace_id', '=', workspaceId).where('holder_user_id', '=', fromUserId).where('id', 'in', ids).execute();
+  await trx
+    .updateTable('buying_roles')
+    .set((eb) => ({ holder_user_id: toUserId, updated_at: now, version: eb('version', '+', 1) }))
+    .where('workspace_id', '=', workspaceId)
+    .where('holder_user_id', '=', fromUserId)
+    .where('id', 'in', ids)
+    .execute();
 }
 
-export async function reassignTerritories(trx: Kysely<Database>, workspaceId: number, fromUserId: number, ids: number[], toUserId: number, now: number) {
+export async function reassignTerritories(
+  trx: Kysely<Database>,
+  workspaceId: number,
+  fromUserId: number,
+  ids: number[],
+  toUserId: number,
+  now: number,
+) {
   if (ids.length === 0) return;
-  await trx.updateTable('territory_rules').set((eb) => ({ user_id: toUserId, updated_at: now, version: eb('version', '+', 1) }))
-    .where('workspace_id', '=', workspaceId).where('user_id', '=', fromUserId).where('id', 'in', ids).execute();
+  await trx
+    .updateTable('territory_rules')
+    .set((eb) => ({ user_id: toUserId, updated_at: now, version: eb('version', '+', 1) }))
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', fromUserId)
+    .where('id', 'in', ids)
+    .execute();
 }
 
 export async function deactivateUser(trx: Kysely<Database>, workspaceId: number, userId: number, now: number) {
-  await trx.updateTable('users').set((eb) => ({ active: 0, deactivated_at: now, updated_at: now, version: eb('version', '+', 1) }))
-    .where('workspace_id', '=', workspaceId).where('id', '=', userId).execute();
+  await trx
+    .updateTable('users')
+    .set((eb) => ({ active: 0, deactivated_at: now, updated_at: now, version: eb('version', '+', 1) }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', userId)
+    .execute();
 }
 
-export async function completeHandover(db: Kysely<Database>, workspaceId: number, id: number, now: number, summary: string) {
-  await db.updateTable('handovers').set({ status: 'completed', completed_at: now, summary }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+export async function completeHandover(
+  db: Kysely<Database>,
+  workspaceId: number,
+  id: number,
+  now: number,
+  summary: string,
+) {
+  await db
+    .updateTable('handovers')
+    .set({ status: 'completed', completed_at: now, summary })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
 }

@@ -22,15 +22,15 @@ export async function recordChanges(db: Kysely<Database>, changes: Change[], now
   await db
     .insertInto('record_history')
     .values(
-      changes.map((c) => ({
-        workspace_id: c.workspaceId,
-        entity_type: c.entityType,
-        entity_id: c.entityId,
-        field: c.field,
-        old_value: c.oldValue === null ? null : String(c.oldValue),
-        new_value: c.newValue === null ? null : String(c.newValue),
-        reason: c.reason ?? null,
-        actor_user_id: c.actorUserId,
+      changes.map((change) => ({
+        workspace_id: change.workspaceId,
+        entity_type: change.entityType,
+        entity_id: change.entityId,
+        field: change.field,
+        old_value: change.oldValue === null ? null : String(change.oldValue),
+        new_value: change.newValue === null ? null : String(change.newValue),
+        reason: change.reason ?? null,
+        actor_user_id: change.actorUserId,
         created_at: now,
       })),
     )
@@ -38,14 +38,31 @@ export async function recordChanges(db: Kysely<Database>, changes: Change[], now
 }
 
 /** History of one record, newest first, with the names of the people involved. */
-export async function listHistory(db: Kysely<Database>, workspaceId: number, entityType: string, entityId: number, field?: string) {
-  let q = db
+export async function listHistory(
+  db: Kysely<Database>,
+  workspaceId: number,
+  entityType: string,
+  entityId: number,
+  field?: string,
+) {
+  let query = db
     .selectFrom('record_history as h')
-    .leftJoin('users as actor', (j) => j.onRef('actor.id', '=', 'h.actor_user_id').on('actor.workspace_id', '=', workspaceId))
-    .select(['h.id', 'h.field', 'h.old_value', 'h.new_value', 'h.reason', 'h.actor_user_id', 'h.created_at', 'actor.name as actor_name'])
+    .leftJoin('users as actor', (joinBuilder) =>
+      joinBuilder.onRef('actor.id', '=', 'h.actor_user_id').on('actor.workspace_id', '=', workspaceId),
+    )
+    .select([
+      'h.id',
+      'h.field',
+      'h.old_value',
+      'h.new_value',
+      'h.reason',
+      'h.actor_user_id',
+      'h.created_at',
+      'actor.name as actor_name',
+    ])
     .where('h.workspace_id', '=', workspaceId)
     .where('h.entity_type', '=', entityType)
     .where('h.entity_id', '=', entityId);
-  if (field) q = q.where('h.field', '=', field);
-  return q.orderBy('h.created_at', 'desc').orderBy('h.id', 'desc').limit(500).execute();
+  if (field) query = query.where('h.field', '=', field);
+  return query.orderBy('h.created_at', 'desc').orderBy('h.id', 'desc').limit(500).execute();
 }

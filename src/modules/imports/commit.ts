@@ -2,7 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Database, NewAccount } from '../../db/schema.ts';
 import type { ColumnMapping, ImportField } from '../../domain/import-fields.ts';
 import type { ReportsToLink } from '../../domain/import-reports-to.ts';
-import { validateAccountRow, validateContactRow, type AccountValues, type ContactValues } from '../../domain/import-validate.ts';
+import {
+  validateAccountRow,
+  validateContactRow,
+  type AccountValues,
+  type ContactValues,
+} from '../../domain/import-validate.ts';
 import { can, reachesUnit, type Actor } from '../../domain/policy.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import { writeReportsTo } from './reports-to.ts';
@@ -15,7 +20,13 @@ import * as repo from './repository.ts';
 const INSERT_CHUNK = 500;
 
 /** Writes every create and update row; runs inside the caller's transaction (all or nothing). */
-export async function writePass(trx: Kysely<Database>, actor: Actor, job: repo.JobRow, links: ReportsToLink[], onProgress: (n: number) => void) {
+export async function writePass(
+  trx: Kysely<Database>,
+  actor: Actor,
+  job: repo.JobRow,
+  links: ReportsToLink[],
+  onProgress: (processed: number) => void,
+) {
   const mapping = JSON.parse(job.mapping ?? '{}') as ColumnMapping;
   const now = Date.now();
   const result = { created: 0, updated: 0, skipped: 0 };
@@ -30,30 +41,72 @@ export async function writePass(trx: Kysely<Database>, actor: Actor, job: repo.J
     after = rows[rows.length - 1]!.row_no;
     if (job.kind === 'accounts') {
       const ctx = { assignableEmails: new Set(byEmail.keys()), canChooseOwner };
-      const items = rows.map((r) => ({ r, v: validateAccountRow(JSON.parse(r.data) as string[], mapping, ctx).values! }));
+      const items = rows.map((row) => ({
+        r: row,
+        v: validateAccountRow(JSON.parse(row.data) as string[], mapping, ctx).values!,
+      }));
       const creates = items.filter((x) => x.r.outcome === 'create');
-      const values: NewAccount[] = creates.map(({ v }) => {
-        const owner = v.ownerEmail ? byEmail.get(v.ownerEmail) : undefined;
+      const values: NewAccount[] = creates.map(({ v: accountValues }) => {
+        const owner = accountValues.ownerEmail ? byEmail.get(accountValues.ownerEmail) : undefined;
         return {
-          workspace_id: actor.workspaceId, name: v.name, name_key: v.nameKey, credit_code: v.creditCode, industry: v.industry, province: v.province,
-          city: v.city, district: v.district, address: v.address, size: v.size, website: v.website, phone: v.phone, lead_source: v.leadSource,
-          owner_id: owner?.id ?? actor.userId, org_unit_id: owner?.org_unit_id ?? actor.orgUnitId, status: v.status ?? 'prospect', notes: v.notes,
-          created_by: actor.userId, created_at: now, updated_at: now, version: 1,
+          workspace_id: actor.workspaceId,
+          name: accountValues.name,
+          name_key: accountValues.nameKey,
+          credit_code: accountValues.creditCode,
+          industry: accountValues.industry,
+          province: accountValues.province,
+          city: accountValues.city,
+          district: accountValues.district,
+          address: accountValues.address,
+          size: accountValues.size,
+          website: accountValues.website,
+          phone: accountValues.phone,
+          lead_source: accountValues.leadSource,
+          owner_id: owner?.id ?? actor.userId,
+          org_unit_id: owner?.org_unit_id ?? actor.orgUnitId,
+          status: accountValues.status ?? 'prospect',
+          notes: accountValues.notes,
+          created_by: actor.userId,
+          created_at: now,
+          updated_at: now,
+          version: 1,
         };
       });
       const ids = await repo.insertAccounts(trx, values);
-      const changes: Change[] = ids.map((id, i) => ({ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'owner', oldValue: null, newValue: values[i]!.owner_id ?? null, reason: 'import', actorUserId: actor.userId }));
+      const changes: Change[] = ids.map((id, index) => ({
+        workspaceId: actor.workspaceId,
+        entityType: 'account',
+        entityId: id,
+        field: 'owner',
+        oldValue: null,
+        newValue: values[index]!.owner_id ?? null,
+        reason: 'import',
+        actorUserId: actor.userId,
+      }));
       const updates = items.filter((x) => x.r.outcome === 'update' && x.r.target_id !== null);
-      const owners = await repo.accountOwners(trx, actor.workspaceId, updates.map((u) => u.r.target_id!));
-      for (const { r, v } of updates) {
-        const set = accountUpdate(v, mapping, now);
-        const owner = v.ownerEmail ? byEmail.get(v.ownerEmail) : undefined;
-        const oldOwner = owners.get(r.target_id!) ?? null;
+      const owners = await repo.accountOwners(
+        trx,
+        actor.workspaceId,
+        updates.map((u) => u.r.target_id!),
+      );
+      for (const { r: row, v: accountValues } of updates) {
+        const set = accountUpdate(accountValues, mapping, now);
+        const owner = accountValues.ownerEmail ? byEmail.get(accountValues.ownerEmail) : undefined;
+        const oldOwner = owners.get(row.target_id!) ?? null;
         if (owner && owner.id !== oldOwner) {
           Object.assign(set, { owner_id: owner.id, org_unit_id: owner.org_unit_id, in_pool: 0, pool_since: null });
-          changes.push({ workspaceId: actor.workspaceId, entityType: 'account', entityId: r.target_id!, field: 'owner', oldValue: oldOwner, newValue: owner.id, reason: 'import', actorUserId: actor.userId });
+          changes.push({
+            workspaceId: actor.workspaceId,
+            entityType: 'account',
+            entityId: row.target_id!,
+            field: 'owner',
+            oldValue: oldOwner,
+            newValue: owner.id,
+            reason: 'import',
+            actorUserId: actor.userId,
+          });
         }
-        await repo.updateAccount(trx, actor.workspaceId, r.target_id!, set);
+        await repo.updateAccount(trx, actor.workspaceId, row.target_id!, set);
       }
       await recordChanges(trx, changes, now);
       result.created += ids.length;
@@ -61,13 +114,30 @@ export async function writePass(trx: Kysely<Database>, actor: Actor, job: repo.J
     } else {
       const items = rows.map((r) => ({ r, v: validateContactRow(JSON.parse(r.data) as string[], mapping).values! }));
       const creates = items.filter((x) => x.r.outcome === 'create');
-      const ids = await repo.insertContacts(trx, creates.map(({ r, v }) => ({
-        workspace_id: actor.workspaceId, account_id: r.target_id!, name: v.name, title: v.title, department: v.department, mobile: v.mobile, phone: v.phone,
-        email: v.email, wechat: v.wechat, birthday: v.birthday, notes: v.notes, created_by: actor.userId, created_at: now, updated_at: now, version: 1,
-      })));
+      const ids = await repo.insertContacts(
+        trx,
+        creates.map(({ r: row, v: contactValues }) => ({
+          workspace_id: actor.workspaceId,
+          account_id: row.target_id!,
+          name: contactValues.name,
+          title: contactValues.title,
+          department: contactValues.department,
+          mobile: contactValues.mobile,
+          phone: contactValues.phone,
+          email: contactValues.email,
+          wechat: contactValues.wechat,
+          birthday: contactValues.birthday,
+          notes: contactValues.notes,
+          created_by: actor.userId,
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        })),
+      );
       ids.forEach((id, i) => createdContacts.set(creates[i]!.r.row_no, id));
       const updates = items.filter((x) => x.r.outcome === 'update');
-      for (const { r, v } of updates) await repo.updateContact(trx, actor.workspaceId, r.target_id!, contactUpdate(v, mapping, now));
+      for (const { r: row, v: contactValues } of updates)
+        await repo.updateContact(trx, actor.workspaceId, row.target_id!, contactUpdate(contactValues, mapping, now));
       result.created += items.length - updates.length;
       result.updated += updates.length;
     }
@@ -80,22 +150,33 @@ export async function writePass(trx: Kysely<Database>, actor: Actor, job: repo.J
 }
 
 /** Only mapped, non-empty cells change an existing record: a blank cell never erases data. */
-function accountUpdate(v: AccountValues, mapping: ColumnMapping, now: number) {
+function accountUpdate(values: AccountValues, mapping: ColumnMapping, now: number) {
   const set: Record<string, unknown> = { updated_at: now };
   const pairs: [ImportField, keyof AccountValues, string][] = [
-    ['name', 'name', 'name'], ['creditCode', 'creditCode', 'credit_code'], ['industry', 'industry', 'industry'], ['province', 'province', 'province'],
-    ['city', 'city', 'city'], ['district', 'district', 'district'], ['address', 'address', 'address'], ['size', 'size', 'size'], ['website', 'website', 'website'],
-    ['phone', 'phone', 'phone'], ['leadSource', 'leadSource', 'lead_source'], ['status', 'status', 'status'], ['notes', 'notes', 'notes'],
+    ['name', 'name', 'name'],
+    ['creditCode', 'creditCode', 'credit_code'],
+    ['industry', 'industry', 'industry'],
+    ['province', 'province', 'province'],
+    ['city', 'city', 'city'],
+    ['district', 'district', 'district'],
+    ['address', 'address', 'address'],
+    ['size', 'size', 'size'],
+    ['website', 'website', 'website'],
+    ['phone', 'phone', 'phone'],
+    ['leadSource', 'leadSource', 'lead_source'],
+    ['status', 'status', 'status'],
+    ['notes', 'notes', 'notes'],
   ];
-  for (const [field, key, column] of pairs) if (typeof mapping[field] === 'number' && v[key] !== null) set[column] = v[key];
-  if (set.name !== undefined) set.name_key = v.nameKey;
+  for (const [field, key, column] of pairs)
+    if (typeof mapping[field] === 'number' && values[key] !== null) set[column] = values[key];
+  if (set.name !== undefined) set.name_key = values.nameKey;
   return set;
 }
 
-function contactUpdate(v: ContactValues, mapping: ColumnMapping, now: number) {
+function contactUpdate(values: ContactValues, mapping: ColumnMapping, now: number) {
   const set: Record<string, unknown> = { updated_at: now };
-  for (const f of ['title', 'department', 'mobile', 'phone', 'email', 'wechat', 'birthday', 'notes'] as const) {
-    if (typeof mapping[f] === 'number' && v[f] !== null) set[f] = v[f];
+  for (const field of ['title', 'department', 'mobile', 'phone', 'email', 'wechat', 'birthday', 'notes'] as const) {
+    if (typeof mapping[field] === 'number' && values[field] !== null) set[field] = values[field];
   }
   return set;
 }

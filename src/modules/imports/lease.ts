@@ -40,28 +40,38 @@ export function holdLease(db: Kysely<Database>, workspaceId: number, jobId: numb
 const INTERRUPTED: Record<RunningStatus, string> = {
   reading: 'interrupted: the server stopped while reading the file; upload it again',
   validating: 'interrupted: the server stopped during the dry run; nothing was changed — run it again',
-  committing: 'interrupted: the server stopped during the commit; nothing was saved (the commit is all or nothing) — run the dry run again, then commit',
+  committing:
+    'interrupted: the server stopped during the commit; nothing was saved (the commit is all or nothing) — run the dry run again, then commit',
 };
 
 /** Marks every running job whose lease ran out as interrupted; returns how many. */
 export async function recoverInterrupted(db: Kysely<Database>, now = Date.now()): Promise<number> {
-  let n = 0;
+  let count = 0;
   for (const job of await repo.jobsWithExpiredLease(db, RUNNING_STATUSES, now)) {
     const phase = job.status as RunningStatus;
-    const report: Report = { ...parseReport(job.report), failure: INTERRUPTED[phase], failureInfo: { code: 'interrupted', phase } };
+    const report: Report = {
+      ...parseReport(job.report),
+      failure: INTERRUPTED[phase],
+      failureInfo: { code: 'interrupted', phase },
+    };
     const ended = await inTransaction(db, async (trx) => {
-      const ok = await repo.endExpiredJob(trx, job, { status: 'failed', report: JSON.stringify(report), ...(phase === 'reading' && { total_rows: 0 }) }, now);
+      const ok = await repo.endExpiredJob(
+        trx,
+        job,
+        { status: 'failed', report: JSON.stringify(report), ...(phase === 'reading' && { total_rows: 0 }) },
+        now,
+      );
       if (ok && phase === 'reading') await repo.deleteRows(trx, job.workspace_id, job.id);
       return ok;
     });
-    if (ended) n++;
+    if (ended) count++;
   }
-  return n;
+  return count;
 }
 
 /** Removes the stored rows of jobs never committed within ABANDONED_AFTER_MS; returns how many jobs. */
 export async function cleanUpAbandoned(db: Kysely<Database>, now = Date.now()): Promise<number> {
-  let n = 0;
+  let count = 0;
   for (const job of await repo.staleJobsWithRows(db, ['mapping', 'validated', 'failed'], now - ABANDONED_AFTER_MS)) {
     const report: Report = {
       ...parseReport(job.report),
@@ -69,13 +79,18 @@ export async function cleanUpAbandoned(db: Kysely<Database>, now = Date.now()): 
       failureInfo: { code: 'expired' },
     };
     const ended = await inTransaction(db, async (trx) => {
-      const ok = await repo.endExpiredJob(trx, job, { status: 'failed', report: JSON.stringify(report), total_rows: 0 }, now);
+      const ok = await repo.endExpiredJob(
+        trx,
+        job,
+        { status: 'failed', report: JSON.stringify(report), total_rows: 0 },
+        now,
+      );
       if (ok) await repo.deleteRows(trx, job.workspace_id, job.id);
       return ok;
     });
-    if (ended) n++;
+    if (ended) count++;
   }
-  return n;
+  return count;
 }
 
 /** Sweeps for interrupted jobs now and every SWEEP_EVERY_MS; returns the function that stops. */

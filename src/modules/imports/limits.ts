@@ -46,15 +46,29 @@ export type ImportLimits = { readonly [K in ImportLimit]: number };
 /** A cap crossed while reading: `code` for the problem, `limit` names the cap and its value. */
 /** The problem codes of the caps (src/contracts/problems.ts), one per way a file can be too much. */
 export type ImportLimitCode =
-  | 'too_many_columns' | 'too_many_rows' | 'cell_too_long' | 'import_too_large' | 'file_too_complex' | 'xlsx_too_many_entries'
-  | 'xlsx_part_too_large' | 'xlsx_size_mismatch' | 'xlsx_too_large' | 'xlsx_shared_strings_too_large' | 'xlsx_too_many_shared_strings';
+  | 'too_many_columns'
+  | 'too_many_rows'
+  | 'cell_too_long'
+  | 'import_too_large'
+  | 'file_too_complex'
+  | 'xlsx_too_many_entries'
+  | 'xlsx_part_too_large'
+  | 'xlsx_size_mismatch'
+  | 'xlsx_too_large'
+  | 'xlsx_shared_strings_too_large'
+  | 'xlsx_too_many_shared_strings';
 
 export class ImportLimitError extends Error {
   readonly code: ImportLimitCode;
   readonly limit: { name: ImportLimit; max: number };
   readonly params: Record<string, string | number>;
 
-  constructor(code: ImportLimitCode, limit: { name: ImportLimit; max: number }, message: string, params: Record<string, string | number> = {}) {
+  constructor(
+    code: ImportLimitCode,
+    limit: { name: ImportLimit; max: number },
+    message: string,
+    params: Record<string, string | number> = {},
+  ) {
     super(message);
     this.code = code;
     this.limit = limit;

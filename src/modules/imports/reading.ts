@@ -13,7 +13,13 @@ import type { SheetRow } from './parse.ts';
 export type ReadMessage =
   | { type: 'rows'; rows: SheetRow[] }
   | { type: 'end'; rows: SheetRow[] }
-  | { type: 'limit'; code: ImportLimitError['code']; message: string; limit: ImportLimitError['limit']; params: Record<string, string | number> }
+  | {
+      type: 'limit';
+      code: ImportLimitError['code'];
+      message: string;
+      limit: ImportLimitError['limit'];
+      params: Record<string, string | number>;
+    }
   | { type: 'error'; message: string };
 
 export const READ_BATCH = 500;
@@ -30,10 +36,19 @@ async function slot(): Promise<() => void> {
   };
 }
 
-export async function* readInWorker(bytes: Buffer, format: FileFormat, encoding: TextEncoding): AsyncGenerator<SheetRow[]> {
+export async function* readInWorker(
+  bytes: Buffer,
+  format: FileFormat,
+  encoding: TextEncoding,
+): AsyncGenerator<SheetRow[]> {
   const release = await slot();
   const worker = new Worker(new URL('./worker.ts', import.meta.url), {
-    workerData: { task: 'read', bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), format, encoding },
+    workerData: {
+      task: 'read',
+      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      format,
+      encoding,
+    },
     resourceLimits: { maxOldGenerationSizeMb: IMPORT_LIMITS.workerHeapMb, maxYoungGenerationSizeMb: 32 },
   });
   const inbox: ReadMessage[] = [];
@@ -44,12 +59,12 @@ export async function* readInWorker(bytes: Buffer, format: FileFormat, encoding:
     wake?.();
     wake = null;
   };
-  worker.on('message', (m: ReadMessage) => {
-    inbox.push(m);
+  worker.on('message', (message: ReadMessage) => {
+    inbox.push(message);
     notify();
   });
-  worker.on('error', (e) => {
-    failure = e;
+  worker.on('error', (err) => {
+    failure = err;
     notify();
   });
   worker.on('exit', () => {
@@ -59,12 +74,13 @@ export async function* readInWorker(bytes: Buffer, format: FileFormat, encoding:
   try {
     for (;;) {
       while (inbox.length === 0 && !failure && !exited) await new Promise<void>((r) => (wake = r));
-      const m = inbox.shift();
-      if (!m) throw workerFailure(failure);
-      if (m.type === 'limit') throw new ImportLimitError(m.code, m.limit, m.message, m.params);
-      if (m.type === 'error') throw new Error(m.message);
-      if (m.rows.length) yield m.rows;
-      if (m.type === 'end') return;
+      const message = inbox.shift();
+      if (!message) throw workerFailure(failure);
+      if (message.type === 'limit')
+        throw new ImportLimitError(message.code, message.limit, message.message, message.params);
+      if (message.type === 'error') throw new Error(message.message);
+      if (message.rows.length) yield message.rows;
+      if (message.type === 'end') return;
       worker.postMessage('more');
     }
   } finally {
@@ -73,9 +89,13 @@ export async function* readInWorker(bytes: Buffer, format: FileFormat, encoding:
   }
 }
 
-function workerFailure(e: Error | null): Error {
-  if ((e as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return new ImportLimitError('file_too_complex', { name: 'workerHeapMb', max: IMPORT_LIMITS.workerHeapMb }, 'needs more memory to read than an import may use; save it as CSV or split it');
+function workerFailure(error: Error | null): Error {
+  if ((error as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new ImportLimitError(
+      'file_too_complex',
+      { name: 'workerHeapMb', max: IMPORT_LIMITS.workerHeapMb },
+      'needs more memory to read than an import may use; save it as CSV or split it',
+    );
   }
-  return new Error(e ? e.message : 'the reader stopped');
+  return new Error(error ? error.message : 'the reader stopped');
 }

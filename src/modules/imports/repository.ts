@@ -7,23 +7,65 @@ import { onAccountTeam } from '../scope.ts';
 /** Every query of the import area; each takes the workspace (and the job) it is scoped to. */
 
 const jobColumns = [
-  'import_jobs.id', 'import_jobs.workspace_id', 'import_jobs.user_id', 'import_jobs.kind', 'import_jobs.file_name', 'import_jobs.status',
-  'import_jobs.headers', 'import_jobs.mapping', 'import_jobs.duplicate_mode', 'import_jobs.total_rows', 'import_jobs.processed_rows',
-  'import_jobs.error_count', 'import_jobs.report', 'import_jobs.lease_expires_at', 'import_jobs.created_at', 'import_jobs.updated_at', 'import_jobs.version',
+  'import_jobs.id',
+  'import_jobs.workspace_id',
+  'import_jobs.user_id',
+  'import_jobs.kind',
+  'import_jobs.file_name',
+  'import_jobs.status',
+  'import_jobs.headers',
+  'import_jobs.mapping',
+  'import_jobs.duplicate_mode',
+  'import_jobs.total_rows',
+  'import_jobs.processed_rows',
+  'import_jobs.error_count',
+  'import_jobs.report',
+  'import_jobs.lease_expires_at',
+  'import_jobs.created_at',
+  'import_jobs.updated_at',
+  'import_jobs.version',
   'users.name as user_name',
 ] as const;
 
-export async function insertJob(db: Kysely<Database>, v: { workspaceId: number; userId: number; kind: string; fileName: string; status: string; leaseExpiresAt: number; now: number }) {
+export async function insertJob(
+  db: Kysely<Database>,
+  job: {
+    workspaceId: number;
+    userId: number;
+    kind: string;
+    fileName: string;
+    status: string;
+    leaseExpiresAt: number;
+    now: number;
+  },
+) {
   const row = await db
     .insertInto('import_jobs')
-    .values({ workspace_id: v.workspaceId, user_id: v.userId, kind: v.kind, file_name: v.fileName, status: v.status, headers: '[]', total_rows: 0, processed_rows: 0, error_count: 0, lease_expires_at: v.leaseExpiresAt, created_at: v.now, updated_at: v.now, version: 1 })
+    .values({
+      workspace_id: job.workspaceId,
+      user_id: job.userId,
+      kind: job.kind,
+      file_name: job.fileName,
+      status: job.status,
+      headers: '[]',
+      total_rows: 0,
+      processed_rows: 0,
+      error_count: 0,
+      lease_expires_at: job.leaseExpiresAt,
+      created_at: job.now,
+      updated_at: job.now,
+      version: 1,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
 const jobs = (db: Kysely<Database>, workspaceId: number) =>
-  db.selectFrom('import_jobs').innerJoin('users', 'users.id', 'import_jobs.user_id').where('import_jobs.workspace_id', '=', workspaceId);
+  db
+    .selectFrom('import_jobs')
+    .innerJoin('users', 'users.id', 'import_jobs.user_id')
+    .where('import_jobs.workspace_id', '=', workspaceId);
 
 export async function getJob(db: Kysely<Database>, workspaceId: number, id: number) {
   return jobs(db, workspaceId).select(jobColumns).where('import_jobs.id', '=', id).executeTakeFirst();
@@ -31,12 +73,24 @@ export async function getJob(db: Kysely<Database>, workspaceId: number, id: numb
 export type JobRow = NonNullable<Awaited<ReturnType<typeof getJob>>>;
 
 /** The caller's imports (userId), or the workspace's (null, admins), newest first. */
-export async function listJobs(db: Kysely<Database>, workspaceId: number, userId: number | null, limit: number, offset: number) {
-  let q = jobs(db, workspaceId);
-  if (userId !== null) q = q.where('import_jobs.user_id', '=', userId);
+export async function listJobs(
+  db: Kysely<Database>,
+  workspaceId: number,
+  userId: number | null,
+  limit: number,
+  offset: number,
+) {
+  let query = jobs(db, workspaceId);
+  if (userId !== null) query = query.where('import_jobs.user_id', '=', userId);
   const [items, total] = await Promise.all([
-    q.select(jobColumns).orderBy('import_jobs.created_at', 'desc').orderBy('import_jobs.id', 'desc').limit(limit).offset(offset).execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    query
+      .select(jobColumns)
+      .orderBy('import_jobs.created_at', 'desc')
+      .orderBy('import_jobs.id', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
 }
@@ -45,24 +99,46 @@ export async function updateJob(
   db: Kysely<Database>,
   workspaceId: number,
   id: number,
-  set: Partial<{ status: string; headers: string; mapping: string; duplicate_mode: string; total_rows: number; processed_rows: number; error_count: number; report: string; lease_expires_at: number | null }>,
+  set: Partial<{
+    status: string;
+    headers: string;
+    mapping: string;
+    duplicate_mode: string;
+    total_rows: number;
+    processed_rows: number;
+    error_count: number;
+    report: string;
+    lease_expires_at: number | null;
+  }>,
   expectStatus?: string[],
 ): Promise<boolean> {
-  let q = db
+  let query = db
     .updateTable('import_jobs')
     .set((eb) => ({ ...set, updated_at: Date.now(), version: eb('version', '+', 1) }))
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id);
-  if (expectStatus) q = q.where('status', 'in', expectStatus);
-  const r = await q.executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  if (expectStatus) query = query.where('status', 'in', expectStatus);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 // ── Leases and clean-up (lease.ts) ────────────────────────────────────────────
 
 /** Extends the lease of a job still in one of these states; not a change anyone sees (no version). */
-export async function renewLease(db: Kysely<Database>, workspaceId: number, id: number, statuses: readonly string[], until: number) {
-  await db.updateTable('import_jobs').set({ lease_expires_at: until }).where('workspace_id', '=', workspaceId).where('id', '=', id).where('status', 'in', statuses).execute();
+export async function renewLease(
+  db: Kysely<Database>,
+  workspaceId: number,
+  id: number,
+  statuses: readonly string[],
+  until: number,
+) {
+  await db
+    .updateTable('import_jobs')
+    .set({ lease_expires_at: until })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('status', 'in', statuses)
+    .execute();
 }
 
 /** Jobs of every workspace in a running state whose lease ran out (or that never had one). */
@@ -76,15 +152,20 @@ export async function jobsWithExpiredLease(db: Kysely<Database>, statuses: reado
 }
 
 /** Ends a job as its lease ran out: only if nobody touched it since it was read (same version). */
-export async function endExpiredJob(db: Kysely<Database>, job: { id: number; workspace_id: number; version: number }, set: { status: string; report: string; total_rows?: number }, now: number) {
-  const r = await db
+export async function endExpiredJob(
+  db: Kysely<Database>,
+  job: { id: number; workspace_id: number; version: number },
+  set: { status: string; report: string; total_rows?: number },
+  now: number,
+) {
+  const result = await db
     .updateTable('import_jobs')
     .set({ ...set, lease_expires_at: null, updated_at: now, version: job.version + 1 })
     .where('workspace_id', '=', job.workspace_id)
     .where('id', '=', job.id)
     .where('version', '=', job.version)
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Jobs of every workspace in these states, untouched since `before`, that still hold rows. */
@@ -94,17 +175,28 @@ export async function staleJobsWithRows(db: Kysely<Database>, statuses: readonly
     .select(['id', 'workspace_id', 'status', 'report', 'version'])
     .where('status', 'in', statuses)
     .where('updated_at', '<', before)
-    .where((eb) => eb.exists(eb.selectFrom('import_rows').select('import_rows.row_no').whereRef('import_rows.job_id', '=', 'import_jobs.id')))
+    .where((eb) =>
+      eb.exists(
+        eb.selectFrom('import_rows').select('import_rows.row_no').whereRef('import_rows.job_id', '=', 'import_jobs.id'),
+      ),
+    )
     .execute();
 }
 
 // ── Rows ──────────────────────────────────────────────────────────────────────
 
-export async function insertRows(db: Kysely<Database>, workspaceId: number, jobId: number, rows: { rowNo: number; cells: string[] }[]) {
+export async function insertRows(
+  db: Kysely<Database>,
+  workspaceId: number,
+  jobId: number,
+  rows: { rowNo: number; cells: string[] }[],
+) {
   if (rows.length === 0) return;
   await db
     .insertInto('import_rows')
-    .values(rows.map((r) => ({ job_id: jobId, row_no: r.rowNo, workspace_id: workspaceId, data: JSON.stringify(r.cells) })))
+    .values(
+      rows.map((r) => ({ job_id: jobId, row_no: r.rowNo, workspace_id: workspaceId, data: JSON.stringify(r.cells) })),
+    )
     .execute();
 }
 
@@ -113,28 +205,37 @@ export async function deleteRows(db: Kysely<Database>, workspaceId: number, jobI
 }
 
 /** A page of rows after a row number (keyset), optionally only those with given outcomes. */
-export async function rowsAfter(db: Kysely<Database>, workspaceId: number, jobId: number, afterRowNo: number, limit: number, outcomes?: string[]) {
-  let q = db
+export async function rowsAfter(
+  db: Kysely<Database>,
+  workspaceId: number,
+  jobId: number,
+  afterRowNo: number,
+  limit: number,
+  outcomes?: string[],
+) {
+  let query = db
     .selectFrom('import_rows')
     .select(['row_no', 'data', 'outcome', 'problems', 'target_id'])
     .where('workspace_id', '=', workspaceId)
     .where('job_id', '=', jobId)
     .where('row_no', '>', afterRowNo);
-  if (outcomes) q = q.where('outcome', 'in', outcomes);
-  return q.orderBy('row_no').limit(limit).execute();
+  if (outcomes) query = query.where('outcome', 'in', outcomes);
+  return query.orderBy('row_no').limit(limit).execute();
 }
 
 /** These rows (by row number), for rewriting their verdict. */
 export async function rowsByNo(db: Kysely<Database>, workspaceId: number, jobId: number, rowNos: number[]) {
   const out = [];
   for (let i = 0; i < rowNos.length; i += 500) {
-    out.push(...(await db
-      .selectFrom('import_rows')
-      .select(['row_no', 'data', 'outcome', 'target_id'])
-      .where('workspace_id', '=', workspaceId)
-      .where('job_id', '=', jobId)
-      .where('row_no', 'in', rowNos.slice(i, i + 500))
-      .execute()));
+    out.push(
+      ...(await db
+        .selectFrom('import_rows')
+        .select(['row_no', 'data', 'outcome', 'target_id'])
+        .where('workspace_id', '=', workspaceId)
+        .where('job_id', '=', jobId)
+        .where('row_no', 'in', rowNos.slice(i, i + 500))
+        .execute()),
+    );
   }
   return out;
 }
@@ -154,18 +255,42 @@ export async function saveOutcomes(
   if (rows.length === 0) return;
   await db
     .insertInto('import_rows')
-    .values(rows.map((r) => ({ job_id: jobId, row_no: r.rowNo, workspace_id: workspaceId, data: r.data, outcome: r.outcome, problems: r.problems, target_id: r.targetId })))
+    .values(
+      rows.map((row) => ({
+        job_id: jobId,
+        row_no: row.rowNo,
+        workspace_id: workspaceId,
+        data: row.data,
+        outcome: row.outcome,
+        problems: row.problems,
+        target_id: row.targetId,
+      })),
+    )
     .onConflict((oc) =>
-      oc.columns(['job_id', 'row_no']).doUpdateSet((eb) => ({ outcome: eb.ref('excluded.outcome'), problems: eb.ref('excluded.problems'), target_id: eb.ref('excluded.target_id') })),
+      oc.columns(['job_id', 'row_no']).doUpdateSet((eb) => ({
+        outcome: eb.ref('excluded.outcome'),
+        problems: eb.ref('excluded.problems'),
+        target_id: eb.ref('excluded.target_id'),
+      })),
     )
     .execute();
 }
 
 export type ReportKind = 'errors' | 'warnings';
 
-export async function reportRows(db: Kysely<Database>, workspaceId: number, jobId: number, kind: ReportKind, limit: number, offset: number) {
+export async function reportRows(
+  db: Kysely<Database>,
+  workspaceId: number,
+  jobId: number,
+  kind: ReportKind,
+  limit: number,
+  offset: number,
+) {
   let base = db.selectFrom('import_rows').where('workspace_id', '=', workspaceId).where('job_id', '=', jobId);
-  base = kind === 'errors' ? base.where('outcome', '=', 'error') : base.where('outcome', '=', 'create').where('problems', 'is not', null);
+  base =
+    kind === 'errors'
+      ? base.where('outcome', '=', 'error')
+      : base.where('outcome', '=', 'create').where('problems', 'is not', null);
   const [items, total] = await Promise.all([
     base.select(['row_no', 'problems']).orderBy('row_no').limit(limit).offset(offset).execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -174,23 +299,45 @@ export async function reportRows(db: Kysely<Database>, workspaceId: number, jobI
 }
 
 /** Error rows after a row number (keyset), for the CSV report. */
-export async function errorRowsAfter(db: Kysely<Database>, workspaceId: number, jobId: number, afterRowNo: number, limit: number) {
+export async function errorRowsAfter(
+  db: Kysely<Database>,
+  workspaceId: number,
+  jobId: number,
+  afterRowNo: number,
+  limit: number,
+) {
   return rowsAfter(db, workspaceId, jobId, afterRowNo, limit, ['error']);
 }
 
 // ── Mappings ──────────────────────────────────────────────────────────────────
 
 export async function getMapping(db: Kysely<Database>, workspaceId: number, userId: number, kind: string) {
-  const row = await db.selectFrom('import_mappings').select('mapping').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).where('kind', '=', kind).executeTakeFirst();
+  const row = await db
+    .selectFrom('import_mappings')
+    .select('mapping')
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
   return row ? (JSON.parse(row.mapping) as Record<string, string>) : null;
 }
 
-export async function saveMapping(db: Kysely<Database>, workspaceId: number, userId: number, kind: string, mapping: Record<string, string>) {
+export async function saveMapping(
+  db: Kysely<Database>,
+  workspaceId: number,
+  userId: number,
+  kind: string,
+  mapping: Record<string, string>,
+) {
   const now = Date.now();
   await db
     .insertInto('import_mappings')
     .values({ workspace_id: workspaceId, user_id: userId, kind, mapping: JSON.stringify(mapping), updated_at: now })
-    .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'kind']).doUpdateSet({ mapping: JSON.stringify(mapping), updated_at: now }))
+    .onConflict((oc) =>
+      oc
+        .columns(['workspace_id', 'user_id', 'kind'])
+        .doUpdateSet({ mapping: JSON.stringify(mapping), updated_at: now }),
+    )
     .execute();
 }
 
@@ -212,24 +359,46 @@ export async function activeUsers(db: Kysely<Database>, workspaceId: number) {
  */
 export async function accountsMatching(db: Kysely<Database>, workspaceId: number, codes: string[], keys: string[]) {
   const byCode = codes.length
-    ? await db.selectFrom('accounts').select(['id', 'name', 'name_key', 'credit_code', 'archived_at']).where('workspace_id', '=', workspaceId).where('credit_code', 'in', codes).execute()
+    ? await db
+        .selectFrom('accounts')
+        .select(['id', 'name', 'name_key', 'credit_code', 'archived_at'])
+        .where('workspace_id', '=', workspaceId)
+        .where('credit_code', 'in', codes)
+        .execute()
     : [];
   const byKey = keys.length
-    ? await db.selectFrom('accounts').select(['id', 'name', 'name_key', 'credit_code', 'archived_at']).where('workspace_id', '=', workspaceId).where('name_key', 'in', keys).where('archived_at', 'is', null).execute()
+    ? await db
+        .selectFrom('accounts')
+        .select(['id', 'name', 'name_key', 'credit_code', 'archived_at'])
+        .where('workspace_id', '=', workspaceId)
+        .where('name_key', 'in', keys)
+        .where('archived_at', 'is', null)
+        .execute()
     : [];
   return { byCode, byKey };
 }
 
 /** Every live account's name and name key: what imported names are compared with for look-alikes. */
 export async function accountNameKeys(db: Kysely<Database>, workspaceId: number) {
-  return db.selectFrom('accounts').select(['id', 'name', 'name_key']).where('workspace_id', '=', workspaceId).where('archived_at', 'is', null).execute();
+  return db
+    .selectFrom('accounts')
+    .select(['id', 'name', 'name_key'])
+    .where('workspace_id', '=', workspaceId)
+    .where('archived_at', 'is', null)
+    .execute();
 }
 
 /** Of these accounts, the ones the actor sees, with the facts that decide editing. */
 export async function visibleFacts(db: Kysely<Database>, actor: Actor, ids: number[]) {
   if (ids.length === 0) return [];
   return visibleAccounts(db, actor)
-    .select(['accounts.id', 'accounts.owner_id', 'accounts.in_pool', 'accounts.archived_at', 'org_units.path as unit_path'])
+    .select([
+      'accounts.id',
+      'accounts.owner_id',
+      'accounts.in_pool',
+      'accounts.archived_at',
+      'org_units.path as unit_path',
+    ])
     .select((eb) => onAccountTeam(eb as never, actor).as('on_team'))
     .where('accounts.id', 'in', ids)
     .execute();
@@ -256,7 +425,12 @@ export async function insertAccounts(db: Kysely<Database>, values: NewAccount[])
   return rows.map((r) => r.id);
 }
 
-export async function updateAccount(db: Kysely<Database>, workspaceId: number, id: number, set: Record<string, unknown>) {
+export async function updateAccount(
+  db: Kysely<Database>,
+  workspaceId: number,
+  id: number,
+  set: Record<string, unknown>,
+) {
   await db
     .updateTable('accounts')
     .set((eb) => ({ ...set, version: eb('version', '+', 1) }))
@@ -267,7 +441,12 @@ export async function updateAccount(db: Kysely<Database>, workspaceId: number, i
 
 export async function accountOwners(db: Kysely<Database>, workspaceId: number, ids: number[]) {
   if (ids.length === 0) return new Map<number, number | null>();
-  const rows = await db.selectFrom('accounts').select(['id', 'owner_id']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom('accounts')
+    .select(['id', 'owner_id'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', ids)
+    .execute();
   return new Map(rows.map((r) => [r.id, r.owner_id]));
 }
 
@@ -300,12 +479,14 @@ export async function insertContacts(db: Kysely<Database>, values: NewContactRow
 export async function contactLines(db: Kysely<Database>, workspaceId: number, accountIds: number[]) {
   const out = [];
   for (let i = 0; i < accountIds.length; i += 500) {
-    out.push(...(await db
-      .selectFrom('contacts')
-      .select(['id', 'account_id', 'name', 'mobile', 'email', 'reports_to_id', 'archived_at'])
-      .where('workspace_id', '=', workspaceId)
-      .where('account_id', 'in', accountIds.slice(i, i + 500))
-      .execute()));
+    out.push(
+      ...(await db
+        .selectFrom('contacts')
+        .select(['id', 'account_id', 'name', 'mobile', 'email', 'reports_to_id', 'archived_at'])
+        .where('workspace_id', '=', workspaceId)
+        .where('account_id', 'in', accountIds.slice(i, i + 500))
+        .execute()),
+    );
   }
   return out;
 }
@@ -325,7 +506,12 @@ export async function setReportsTo(db: Kysely<Database>, workspaceId: number, ma
   }
 }
 
-export async function updateContact(db: Kysely<Database>, workspaceId: number, id: number, set: Record<string, unknown>) {
+export async function updateContact(
+  db: Kysely<Database>,
+  workspaceId: number,
+  id: number,
+  set: Record<string, unknown>,
+) {
   await db
     .updateTable('contacts')
     .set((eb) => ({ ...set, version: eb('version', '+', 1) }))

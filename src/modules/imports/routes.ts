@@ -15,8 +15,10 @@ const MAX_FILE_BYTES = IMPORT_LIMITS.fileBytes;
 
 export default async function importRoutes(app: FastifyInstance) {
   // The file is the raw body (CSV or xlsx, any content type but JSON); only in this plugin.
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES }, (_req, body, done) => done(null, body));
-  const r = app.withTypeProvider<ZodTypeProvider>();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES }, (_req, body, done) =>
+    done(null, body),
+  );
+  const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = app;
 
   // Imports whose process stopped (lease expired) are marked interrupted, at start-up and then
@@ -29,90 +31,142 @@ export default async function importRoutes(app: FastifyInstance) {
   });
   app.addHook('onClose', async () => stopSweeper?.());
 
-  r.post('/imports', {
-    config: { access: needs('import') },
-    bodyLimit: MAX_FILE_BYTES,
-    schema: {
-      tags: ['imports'],
-      summary: 'Upload a CSV (UTF-8 or GBK/GB18030) or .xlsx file as the raw request body (e.g. application/octet-stream); answers the headers, a preview and a suggested mapping. The file is read in a worker under caps (rows, columns per row, cell length, stored size, inflated bytes of the workbook): one over a cap is refused with a 400 whose code names it and `limit: { name, max }`',
-      upload: { mediaTypes: [CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, 'application/octet-stream'], description: 'the file\'s bytes (at most 50 MB)' },
-      querystring: contract.uploadQuery,
-      response: { 201: contract.jobDetailSchema, ...errorResponses, 413: errorResponses[400] },
+  routes.post(
+    '/imports',
+    {
+      config: { access: needs('import') },
+      bodyLimit: MAX_FILE_BYTES,
+      schema: {
+        tags: ['imports'],
+        summary:
+          'Upload a CSV (UTF-8 or GBK/GB18030) or .xlsx file as the raw request body (e.g. application/octet-stream); answers the headers, a preview and a suggested mapping. The file is read in a worker under caps (rows, columns per row, cell length, stored size, inflated bytes of the workbook): one over a cap is refused with a 400 whose code names it and `limit: { name, max }`',
+        upload: {
+          mediaTypes: [CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, 'application/octet-stream'],
+          description: "the file's bytes (at most 50 MB)",
+        },
+        querystring: contract.uploadQuery,
+        response: { 201: contract.jobDetailSchema, ...errorResponses, 413: errorResponses[400] },
+      },
     },
-  }, async (req, reply) => {
-    const body = Buffer.isBuffer(req.body) ? req.body : undefined;
-    return reply.code(201).send(await imports.createImport(db, actorOf(req), req.query, body));
-  });
-
-  r.get('/imports', {
-    config: { access: needs('import') },
-    schema: {
-      tags: ['imports'],
-      summary: 'The caller\'s imports, newest first (admins: all=true for the workspace\'s)',
-      querystring: contract.listImportsQuery,
-      response: { 200: contract.jobPage, ...errorResponses },
+    async (req, reply) => {
+      const body = Buffer.isBuffer(req.body) ? req.body : undefined;
+      return reply.code(201).send(await imports.createImport(db, actorOf(req), req.query, body));
     },
-  }, async (req) => imports.listImports(db, actorOf(req), req.query));
+  );
 
-  r.get('/imports/:id', {
-    config: { access: needs('import') },
-    schema: { tags: ['imports'], summary: 'An import with its progress (only its importer and admins see it)', params: idParam, response: { 200: contract.jobDetailSchema, ...errorResponses } },
-  }, async (req) => imports.getImport(db, actorOf(req), req.params.id));
-
-  r.post('/imports/:id/validate', {
-    config: { access: needs('import') },
-    schema: {
-      tags: ['imports'],
-      summary: 'Save the column mapping (remembered for next time) and start the dry run; poll GET /imports/:id for progress',
-      params: idParam,
-      body: contract.validateRequest,
-      response: { 202: contract.jobDetailSchema, ...errorResponses },
+  routes.get(
+    '/imports',
+    {
+      config: { access: needs('import') },
+      schema: {
+        tags: ['imports'],
+        summary: "The caller's imports, newest first (admins: all=true for the workspace's)",
+        querystring: contract.listImportsQuery,
+        response: { 200: contract.jobPage, ...errorResponses },
+      },
     },
-  }, async (req, reply) => reply.code(202).send(await imports.startValidation(db, actorOf(req), req.params.id, req.body)));
+    async (req) => imports.listImports(db, actorOf(req), req.query),
+  );
 
-  r.post('/imports/:id/commit', {
-    config: { access: needs('import') },
-    schema: {
-      tags: ['imports'],
-      summary: 'Write the validated rows, all or nothing; rows with errors block it unless skipErrors',
-      params: idParam,
-      body: contract.commitRequest,
-      response: { 202: contract.jobDetailSchema, ...errorResponses },
+  routes.get(
+    '/imports/:id',
+    {
+      config: { access: needs('import') },
+      schema: {
+        tags: ['imports'],
+        summary: 'An import with its progress (only its importer and admins see it)',
+        params: idParam,
+        response: { 200: contract.jobDetailSchema, ...errorResponses },
+      },
     },
-  }, async (req, reply) => reply.code(202).send(await imports.commitImport(db, actorOf(req), req.params.id, req.body)));
+    async (req) => imports.getImport(db, actorOf(req), req.params.id),
+  );
+
+  routes.post(
+    '/imports/:id/validate',
+    {
+      config: { access: needs('import') },
+      schema: {
+        tags: ['imports'],
+        summary:
+          'Save the column mapping (remembered for next time) and start the dry run; poll GET /imports/:id for progress',
+        params: idParam,
+        body: contract.validateRequest,
+        response: { 202: contract.jobDetailSchema, ...errorResponses },
+      },
+    },
+    async (req, reply) =>
+      reply.code(202).send(await imports.startValidation(db, actorOf(req), req.params.id, req.body)),
+  );
+
+  routes.post(
+    '/imports/:id/commit',
+    {
+      config: { access: needs('import') },
+      schema: {
+        tags: ['imports'],
+        summary: 'Write the validated rows, all or nothing; rows with errors block it unless skipErrors',
+        params: idParam,
+        body: contract.commitRequest,
+        response: { 202: contract.jobDetailSchema, ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await imports.commitImport(db, actorOf(req), req.params.id, req.body)),
+  );
 
   const reportRows = { 200: contract.reportRowPage, ...errorResponses };
 
-  r.get('/imports/:id/errors', {
-    config: { access: needs('import') },
-    schema: {
-      tags: ['imports'],
-      summary: 'The dry-run report: each bad row with its problems (field, code, message)',
-      params: idParam,
-      querystring: contract.reportPageQuery,
-      response: reportRows,
+  routes.get(
+    '/imports/:id/errors',
+    {
+      config: { access: needs('import') },
+      schema: {
+        tags: ['imports'],
+        summary: 'The dry-run report: each bad row with its problems (field, code, message)',
+        params: idParam,
+        querystring: contract.reportPageQuery,
+        response: reportRows,
+      },
     },
-  }, async (req) => imports.listReportRows(db, actorOf(req), req.params.id, 'errors', req.query));
+    async (req) => imports.listReportRows(db, actorOf(req), req.params.id, 'errors', req.query),
+  );
 
-  r.get('/imports/:id/warnings', {
-    config: { access: needs('import') },
-    schema: {
-      tags: ['imports'],
-      summary: 'Rows that will be created but deserve a look: names resembling an existing account (code similar_existing)',
-      params: idParam,
-      querystring: contract.reportPageQuery,
-      response: reportRows,
+  routes.get(
+    '/imports/:id/warnings',
+    {
+      config: { access: needs('import') },
+      schema: {
+        tags: ['imports'],
+        summary:
+          'Rows that will be created but deserve a look: names resembling an existing account (code similar_existing)',
+        params: idParam,
+        querystring: contract.reportPageQuery,
+        response: reportRows,
+      },
     },
-  }, async (req) => imports.listReportRows(db, actorOf(req), req.params.id, 'warnings', req.query));
+    async (req) => imports.listReportRows(db, actorOf(req), req.params.id, 'warnings', req.query),
+  );
 
-  r.get('/imports/:id/errors/csv', {
-    config: { access: needs('import') },
-    schema: { tags: ['imports'], summary: 'The error report as a CSV file (row, field, problem, and the row\'s cells)', params: idParam, response: { ...csvResponse, ...errorResponses } },
-  }, async (req, reply) => {
-    const f = await imports.errorReportCsv(db, actorOf(req), req.params.id);
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="import-errors.csv"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`)
-      .send(Readable.from(f.lines) as never);
-  });
+  routes.get(
+    '/imports/:id/errors/csv',
+    {
+      config: { access: needs('import') },
+      schema: {
+        tags: ['imports'],
+        summary: "The error report as a CSV file (row, field, problem, and the row's cells)",
+        params: idParam,
+        response: { ...csvResponse, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const file = await imports.errorReportCsv(db, actorOf(req), req.params.id);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="import-errors.csv"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+        )
+        .send(Readable.from(file.lines) as never);
+    },
+  );
 }

@@ -3,10 +3,25 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { immediateTransaction } from '../../db/transaction.ts';
 import type { Database } from '../../db/schema.ts';
-import { importFields, mappingByHeader, missingRequired, suggestMapping, type ColumnMapping, type ImportField, type ImportKind } from '../../domain/import-fields.ts';
+import {
+  importFields,
+  mappingByHeader,
+  missingRequired,
+  suggestMapping,
+  type ColumnMapping,
+  type ImportField,
+  type ImportKind,
+} from '../../domain/import-fields.ts';
 import type { DuplicateMode, RowProblem } from '../../domain/import-validate.ts';
 import { can, type Actor } from '../../domain/policy.ts';
-import { countReplacementChars, csvLine, decodeText, detectEncoding, sniffFormat, UTF8_BOM } from '../../domain/spreadsheet-format.ts';
+import {
+  countReplacementChars,
+  csvLine,
+  decodeText,
+  detectEncoding,
+  sniffFormat,
+  UTF8_BOM,
+} from '../../domain/spreadsheet-format.ts';
 import type { FieldError } from '../../contracts/problems.ts';
 import { AppError, conflict, fieldError, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
@@ -41,33 +56,33 @@ export type { JobStatus };
 /** Commit progress of jobs running in this process (inside a transaction nothing else can see it). */
 const live = new Map<number, number>();
 
-export function toJobDto(j: repo.JobRow): contract.ImportJobSummary {
-  const report = parseReport(j.report);
-  const processed = j.status === 'committing' ? (live.get(j.id) ?? j.processed_rows) : j.processed_rows;
+export function toJobDto(job: repo.JobRow): contract.ImportJobSummary {
+  const report = parseReport(job.report);
+  const processed = job.status === 'committing' ? (live.get(job.id) ?? job.processed_rows) : job.processed_rows;
   return {
-    id: j.id,
-    kind: j.kind as ImportKind,
-    fileName: j.file_name,
-    status: j.status as JobStatus,
-    userId: j.user_id,
-    userName: j.user_name,
+    id: job.id,
+    kind: job.kind as ImportKind,
+    fileName: job.file_name,
+    status: job.status as JobStatus,
+    userId: job.user_id,
+    userName: job.user_name,
     format: report.format ?? null,
     encoding: report.encoding ?? null,
     detectedEncoding: report.detectedEncoding ?? null,
     replacementChars: report.replacementChars ?? 0,
-    headers: JSON.parse(j.headers) as string[],
-    mapping: j.mapping ? (JSON.parse(j.mapping) as ColumnMapping) : null,
-    duplicateMode: (j.duplicate_mode ?? null) as DuplicateMode | null,
-    totalRows: j.total_rows,
+    headers: JSON.parse(job.headers) as string[],
+    mapping: job.mapping ? (JSON.parse(job.mapping) as ColumnMapping) : null,
+    duplicateMode: (job.duplicate_mode ?? null) as DuplicateMode | null,
+    totalRows: job.total_rows,
     processedRows: processed,
-    errorCount: j.error_count,
+    errorCount: job.error_count,
     counts: report.counts ?? null,
     skipErrors: report.skipErrors ?? false,
     result: report.result ?? null,
     failure: report.failure ?? null,
     failureInfo: report.failureInfo ?? null,
-    createdAt: j.created_at,
-    updatedAt: j.updated_at,
+    createdAt: job.created_at,
+    updatedAt: job.updated_at,
   };
 }
 
@@ -82,40 +97,76 @@ export async function getImport(db: Db, actor: Actor, id: number): Promise<contr
   const job = await requireJob(db.kysely, actor, id);
   const headers = JSON.parse(job.headers) as string[];
   const remembered = await repo.getMapping(db.kysely, actor.workspaceId, job.user_id, job.kind);
-  const preview = (await repo.firstRows(db.kysely, actor.workspaceId, id, PREVIEW_ROWS)).map((r) => ({ rowNo: r.row_no, cells: JSON.parse(r.data) as string[] }));
+  const preview = (await repo.firstRows(db.kysely, actor.workspaceId, id, PREVIEW_ROWS)).map((row) => ({
+    rowNo: row.row_no,
+    cells: JSON.parse(row.data) as string[],
+  }));
   return {
     ...toJobDto(job),
-    suggestedMapping: job.mapping ? (JSON.parse(job.mapping) as ColumnMapping) : suggestMapping(job.kind as ImportKind, headers, remembered),
+    suggestedMapping: job.mapping
+      ? (JSON.parse(job.mapping) as ColumnMapping)
+      : suggestMapping(job.kind as ImportKind, headers, remembered),
     preview,
   };
 }
 
-export async function listImports(db: Db, actor: Actor, q: contract.ListImportsQuery): Promise<Page<contract.ImportJobSummary>> {
-  const { items, total } = await repo.listJobs(db.kysely, actor.workspaceId, can(actor, 'workspace.administer') && q.all ? null : actor.userId, q.limit, q.offset);
+export async function listImports(
+  db: Db,
+  actor: Actor,
+  query: contract.ListImportsQuery,
+): Promise<Page<contract.ImportJobSummary>> {
+  const { items, total } = await repo.listJobs(
+    db.kysely,
+    actor.workspaceId,
+    can(actor, 'workspace.administer') && query.all ? null : actor.userId,
+    query.limit,
+    query.offset,
+  );
   return { items: items.map(toJobDto), total };
 }
 
 // ── Upload ────────────────────────────────────────────────────────────────────
 
 export async function createImport(db: Db, actor: Actor, input: contract.UploadQuery, bytes: Buffer | undefined) {
-  if (!bytes || bytes.length === 0) throw invalid('file', { code: 'missing_file' }, 'is required: send the CSV or .xlsx file as the request body', 'missing_file');
+  if (!bytes || bytes.length === 0)
+    throw invalid(
+      'file',
+      { code: 'missing_file' },
+      'is required: send the CSV or .xlsx file as the request body',
+      'missing_file',
+    );
   const sniffed = sniffFormat(bytes);
-  if (sniffed.format === 'unknown') throw invalid('file', { code: 'unsupported_file' }, sniffed.reason, 'unsupported_file');
+  if (sniffed.format === 'unknown')
+    throw invalid('file', { code: 'unsupported_file' }, sniffed.reason, 'unsupported_file');
   const format = sniffed.format;
   const detected = format === 'csv' ? detectEncoding(bytes) : null;
   const encoding = format === 'csv' ? (input.encoding ?? detected!) : null;
-  const replacementChars = format === 'csv' ? countReplacementChars(decodeText(bytes.subarray(0, 256 * 1024), encoding!)) : 0;
-  const k = db.kysely;
+  const replacementChars =
+    format === 'csv' ? countReplacementChars(decodeText(bytes.subarray(0, 256 * 1024), encoding!)) : 0;
+  const kysely = db.kysely;
   const now = Date.now();
-  const jobId = await repo.insertJob(k, { workspaceId: actor.workspaceId, userId: actor.userId, kind: input.kind, fileName: input.fileName, status: 'reading', leaseExpiresAt: leaseUntil(now), now });
+  const jobId = await repo.insertJob(kysely, {
+    workspaceId: actor.workspaceId,
+    userId: actor.userId,
+    kind: input.kind,
+    fileName: input.fileName,
+    status: 'reading',
+    leaseExpiresAt: leaseUntil(now),
+    now,
+  });
   const base: Report = { format, encoding, detectedEncoding: detected };
   const fail = async (problem: AppError, failureInfo: FailureInfo) => {
-    await repo.deleteRows(k, actor.workspaceId, jobId);
+    await repo.deleteRows(kysely, actor.workspaceId, jobId);
     const failure = problem.errors?.[0]?.message ?? problem.message;
-    await repo.updateJob(k, actor.workspaceId, jobId, { status: 'failed', total_rows: 0, lease_expires_at: null, report: JSON.stringify({ ...base, failure, failureInfo } satisfies Report) });
+    await repo.updateJob(kysely, actor.workspaceId, jobId, {
+      status: 'failed',
+      total_rows: 0,
+      lease_expires_at: null,
+      report: JSON.stringify({ ...base, failure, failureInfo } satisfies Report),
+    });
     return problem;
   };
-  const release = holdLease(k, actor.workspaceId, jobId);
+  const release = holdLease(kysely, actor.workspaceId, jobId);
   let headers: string[] | null = null;
   let total = 0;
   try {
@@ -123,19 +174,42 @@ export async function createImport(db: Db, actor: Actor, input: contract.UploadQ
       const rows = headers === null ? batch.slice(1) : batch;
       headers ??= batch[0]!.cells;
       total += rows.length;
-      await repo.insertRows(k, actor.workspaceId, jobId, rows);
+      await repo.insertRows(kysely, actor.workspaceId, jobId, rows);
     }
-  } catch (e) {
-    if (e instanceof ImportLimitError) {
+  } catch (error) {
+    if (error instanceof ImportLimitError) {
       // problem+json naming the cap: its code, the message, and `limit: { name, max }`.
-      throw await fail(new AppError(e.code, `file: ${e.message}`, { errors: [fieldError('file', { code: 'over_limit', params: { max: e.limit.max } }, e.message)], params: { limit: e.limit, ...e.params } }), { code: e.code, params: e.params });
+      throw await fail(
+        new AppError(error.code, `file: ${error.message}`, {
+          errors: [fieldError('file', { code: 'over_limit', params: { max: error.limit.max } }, error.message)],
+          params: { limit: error.limit, ...error.params },
+        }),
+        { code: error.code, params: error.params },
+      );
     }
-    throw await fail(invalid('file', { code: 'unreadable_file' }, `could not be read as ${format === 'xlsx' ? 'an .xlsx workbook' : 'CSV'}: ${(e as Error).message}`, 'unreadable_file'), { code: 'unreadable_file' });
+    throw await fail(
+      invalid(
+        'file',
+        { code: 'unreadable_file' },
+        `could not be read as ${format === 'xlsx' ? 'an .xlsx workbook' : 'CSV'}: ${(error as Error).message}`,
+        'unreadable_file',
+      ),
+      { code: 'unreadable_file' },
+    );
   } finally {
     release();
   }
-  if (headers === null || total === 0) throw await fail(invalid('file', { code: 'no_rows' }, headers === null ? 'is empty' : 'has a header row but no data rows', 'no_rows'), { code: 'no_rows' });
-  await repo.updateJob(k, actor.workspaceId, jobId, {
+  if (headers === null || total === 0)
+    throw await fail(
+      invalid(
+        'file',
+        { code: 'no_rows' },
+        headers === null ? 'is empty' : 'has a header row but no data rows',
+        'no_rows',
+      ),
+      { code: 'no_rows' },
+    );
+  await repo.updateJob(kysely, actor.workspaceId, jobId, {
     status: 'mapping',
     headers: JSON.stringify(headers),
     total_rows: total,
@@ -149,8 +223,14 @@ export async function createImport(db: Db, actor: Actor, input: contract.UploadQ
 
 export async function startValidation(db: Db, actor: Actor, id: number, input: contract.ValidateRequest) {
   const job = await requireJob(db.kysely, actor, id);
-  if (!['mapping', 'validated', 'failed'].includes(job.status)) throw conflict('import_busy', `the import is ${job.status}; it cannot be validated now`, 'status');
-  if (job.total_rows === 0) throw conflict('import_without_rows', 'the import holds no rows (the file was refused, or its rows were removed); upload the file again', 'status');
+  if (!['mapping', 'validated', 'failed'].includes(job.status))
+    throw conflict('import_busy', `the import is ${job.status}; it cannot be validated now`, 'status');
+  if (job.total_rows === 0)
+    throw conflict(
+      'import_without_rows',
+      'the import holds no rows (the file was refused, or its rows were removed); upload the file again',
+      'status',
+    );
   const kind = job.kind as ImportKind;
   const headers = JSON.parse(job.headers) as string[];
   const fields = importFields(kind) as readonly string[];
@@ -158,23 +238,64 @@ export async function startValidation(db: Db, actor: Actor, id: number, input: c
   const errors: FieldError[] = [];
   const usedBy = new Map<number, string>();
   for (const [field, idx] of Object.entries(input.mapping)) {
-    if (!fields.includes(field)) errors.push(fieldError(`mapping.${field}`, { code: 'not_a_field' }, `is not a field of ${kind}`));
-    else if (idx !== null && (idx < 0 || idx >= headers.length)) errors.push(fieldError(`mapping.${field}`, { code: 'column_range', params: { max: headers.length - 1 } }, `must be a column between 0 and ${headers.length - 1}`));
-    else if (idx !== null && usedBy.has(idx)) errors.push(fieldError(`mapping.${field}`, { code: 'column_taken', params: { column: headers[idx] ?? String(idx), field: usedBy.get(idx)! } }, `column "${headers[idx]}" is already mapped to ${usedBy.get(idx)}`));
+    if (!fields.includes(field))
+      errors.push(fieldError(`mapping.${field}`, { code: 'not_a_field' }, `is not a field of ${kind}`));
+    else if (idx !== null && (idx < 0 || idx >= headers.length))
+      errors.push(
+        fieldError(
+          `mapping.${field}`,
+          { code: 'column_range', params: { max: headers.length - 1 } },
+          `must be a column between 0 and ${headers.length - 1}`,
+        ),
+      );
+    else if (idx !== null && usedBy.has(idx))
+      errors.push(
+        fieldError(
+          `mapping.${field}`,
+          { code: 'column_taken', params: { column: headers[idx] ?? String(idx), field: usedBy.get(idx)! } },
+          `column "${headers[idx]}" is already mapped to ${usedBy.get(idx)}`,
+        ),
+      );
     else {
       mapping[field as ImportField] = idx;
       if (idx !== null) usedBy.set(idx, field);
     }
   }
-  for (const m of missingRequired(kind, mapping)) errors.push(m.includes('|')
-    ? fieldError(`mapping.${m.split('|')[0]}`, { code: 'name_or_credit_code' }, 'map the account name or the credit code column')
-    : fieldError(`mapping.${m}`, { code: 'required' }, 'is required'));
-  if (errors.length) throw new AppError('mapping_incomplete', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+  for (const missing of missingRequired(kind, mapping))
+    errors.push(
+      missing.includes('|')
+        ? fieldError(
+            `mapping.${missing.split('|')[0]}`,
+            { code: 'name_or_credit_code' },
+            'map the account name or the credit code column',
+          )
+        : fieldError(`mapping.${missing}`, { code: 'required' }, 'is required'),
+    );
+  if (errors.length)
+    throw new AppError('mapping_incomplete', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
   await repo.saveMapping(db.kysely, actor.workspaceId, job.user_id, kind, mappingByHeader(mapping, headers));
-  const report: Report = { ...parseReport(job.report), counts: undefined, failure: null, failureInfo: null, result: undefined };
-  const ok = await repo.updateJob(db.kysely, actor.workspaceId, id, {
-    status: 'validating', mapping: JSON.stringify(mapping), duplicate_mode: input.duplicateMode, processed_rows: 0, error_count: 0, report: JSON.stringify(report), lease_expires_at: leaseUntil(),
-  }, ['mapping', 'validated', 'failed']);
+  const report: Report = {
+    ...parseReport(job.report),
+    counts: undefined,
+    failure: null,
+    failureInfo: null,
+    result: undefined,
+  };
+  const ok = await repo.updateJob(
+    db.kysely,
+    actor.workspaceId,
+    id,
+    {
+      status: 'validating',
+      mapping: JSON.stringify(mapping),
+      duplicate_mode: input.duplicateMode,
+      processed_rows: 0,
+      error_count: 0,
+      report: JSON.stringify(report),
+      lease_expires_at: leaseUntil(),
+    },
+    ['mapping', 'validated', 'failed'],
+  );
   if (!ok) throw conflict('import_busy', 'the import changed meanwhile; reload it', 'status');
   launch(db, actor, id, 'validate', false);
   return getImport(db, actor, id);
@@ -182,22 +303,47 @@ export async function startValidation(db: Db, actor: Actor, id: number, input: c
 
 export async function commitImport(db: Db, actor: Actor, id: number, input: contract.CommitRequest) {
   const job = await requireJob(db.kysely, actor, id);
-  if (job.status !== 'validated') throw conflict('not_validated', job.status === 'committed' ? 'the import was already committed' : 'run the dry run first', 'status');
+  if (job.status !== 'validated')
+    throw conflict(
+      'not_validated',
+      job.status === 'committed' ? 'the import was already committed' : 'run the dry run first',
+      'status',
+    );
   if (job.error_count > 0 && !input.skipErrors) {
-    throw invalid('skipErrors', { code: 'rows_have_errors', params: { count: job.error_count } }, `${job.error_count} rows have errors: correct the file, or choose to import the valid rows and skip those`, 'rows_have_errors');
+    throw invalid(
+      'skipErrors',
+      { code: 'rows_have_errors', params: { count: job.error_count } },
+      `${job.error_count} rows have errors: correct the file, or choose to import the valid rows and skip those`,
+      'rows_have_errors',
+    );
   }
   const report: Report = { ...parseReport(job.report), skipErrors: input.skipErrors };
-  const ok = await repo.updateJob(db.kysely, actor.workspaceId, id, { status: 'committing', processed_rows: 0, report: JSON.stringify(report), lease_expires_at: leaseUntil() }, ['validated']);
+  const ok = await repo.updateJob(
+    db.kysely,
+    actor.workspaceId,
+    id,
+    { status: 'committing', processed_rows: 0, report: JSON.stringify(report), lease_expires_at: leaseUntil() },
+    ['validated'],
+  );
   if (!ok) throw conflict('import_busy', 'the import is already being committed', 'status');
   launch(db, actor, id, 'commit', input.skipErrors);
   return getImport(db, actor, id);
 }
 
 /** Rows of the report with their problems, paginated: the errors, or the warnings on rows to be created. */
-export async function listReportRows(db: Db, actor: Actor, id: number, kind: repo.ReportKind, q: contract.ReportPageQuery): Promise<Page<contract.ReportRow>> {
+export async function listReportRows(
+  db: Db,
+  actor: Actor,
+  id: number,
+  kind: repo.ReportKind,
+  query: contract.ReportPageQuery,
+): Promise<Page<contract.ReportRow>> {
   await requireJob(db.kysely, actor, id);
-  const { items, total } = await repo.reportRows(db.kysely, actor.workspaceId, id, kind, q.limit, q.offset);
-  return { items: items.map((r) => ({ rowNo: r.row_no, problems: JSON.parse(r.problems ?? '[]') as RowProblem[] })), total };
+  const { items, total } = await repo.reportRows(db.kysely, actor.workspaceId, id, kind, query.limit, query.offset);
+  return {
+    items: items.map((r) => ({ rowNo: r.row_no, problems: JSON.parse(r.problems ?? '[]') as RowProblem[] })),
+    total,
+  };
 }
 
 /** The error report as CSV (row, field, problem, then the row's own cells), page by page. */
@@ -210,9 +356,10 @@ export async function errorReportCsv(db: Db, actor: Actor, id: number) {
       const rows = await repo.errorRowsAfter(db.kysely, actor.workspaceId, id, after, 1000);
       if (rows.length === 0) return;
       let chunk = '';
-      for (const r of rows) {
-        const cells = JSON.parse(r.data) as string[];
-        for (const p of JSON.parse(r.problems ?? '[]') as RowProblem[]) chunk += csvLine([r.row_no, p.field, p.message, ...cells]);
+      for (const row of rows) {
+        const cells = JSON.parse(row.data) as string[];
+        for (const problem of JSON.parse(row.problems ?? '[]') as RowProblem[])
+          chunk += csvLine([row.row_no, problem.field, problem.message, ...cells]);
       }
       yield chunk;
       after = rows[rows.length - 1]!.row_no;
@@ -232,28 +379,41 @@ export type Phase = 'validate' | 'commit';
  */
 function launch(db: Db, actor: Actor, jobId: number, phase: Phase, skipErrors: boolean) {
   if (db.engine === 'sqlite' && db.sqliteFile) {
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: { task: 'phase', file: db.sqliteFile, actor, jobId, phase, skipErrors } });
+    const worker = new Worker(new URL('./worker.ts', import.meta.url), {
+      workerData: { task: 'phase', file: db.sqliteFile, actor, jobId, phase, skipErrors },
+    });
     worker.on('message', (m: { jobId: number; processed: number }) => live.set(m.jobId, m.processed));
     const done = () => live.delete(jobId);
     worker.on('exit', done);
-    worker.on('error', (e) => {
+    worker.on('error', (err) => {
       done();
-      void markFailed(db.kysely, actor, jobId, `the import stopped: ${e.message}`);
+      void markFailed(db.kysely, actor, jobId, `the import stopped: ${err.message}`);
     });
     return;
   }
-  void runPhase(db.kysely, actor, jobId, phase, skipErrors, (processed) => live.set(jobId, processed)).finally(() => live.delete(jobId));
+  void runPhase(db.kysely, actor, jobId, phase, skipErrors, (processed) => live.set(jobId, processed)).finally(() =>
+    live.delete(jobId),
+  );
 }
 
 async function markFailed(db: Kysely<Database>, actor: Actor, jobId: number, message: string) {
   const job = await repo.getJob(db, actor.workspaceId, jobId);
   if (!job) return;
-  await repo.updateJob(db, actor.workspaceId, jobId, { status: 'failed', lease_expires_at: null, report: JSON.stringify({ ...parseReport(job.report), failure: message, failureInfo: null } satisfies Report) });
+  await repo.updateJob(db, actor.workspaceId, jobId, {
+    status: 'failed',
+    lease_expires_at: null,
+    report: JSON.stringify({ ...parseReport(job.report), failure: message, failureInfo: null } satisfies Report),
+  });
 }
 
 /** The phase itself; never throws (a failure is recorded on the job). Used by the worker too. */
 export async function runPhase(
-  db: Kysely<Database>, actor: Actor, jobId: number, phase: Phase, skipErrors: boolean, onProgress: (processed: number) => void,
+  db: Kysely<Database>,
+  actor: Actor,
+  jobId: number,
+  phase: Phase,
+  skipErrors: boolean,
+  onProgress: (processed: number) => void,
   opts: { sqliteWorker?: boolean } = {},
 ): Promise<void> {
   const release = holdLease(db, actor.workspaceId, jobId);
@@ -264,26 +424,50 @@ export async function runPhase(
     const report: Report = { ...parseReport(job.report), counts, failure: null };
     if (phase === 'validate' || (counts.error > 0 && !skipErrors)) {
       if (phase === 'commit') report.failure = 'rows_have_errors';
-      await repo.updateJob(db, actor.workspaceId, jobId, { status: 'validated', error_count: counts.error, processed_rows: job.total_rows, lease_expires_at: null, report: JSON.stringify(report) });
+      await repo.updateJob(db, actor.workspaceId, jobId, {
+        status: 'validated',
+        error_count: counts.error,
+        processed_rows: job.total_rows,
+        lease_expires_at: null,
+        report: JSON.stringify(report),
+      });
       return;
     }
     // In the SQLite worker the commit takes the write lock first and waits for it: other users'
     // writes on the server's connection then get 503 busy for a moment instead of breaking this.
-    const write = <T>(fn: (trx: Kysely<Database>) => Promise<T>) => (opts.sqliteWorker ? immediateTransaction(db, fn) : db.transaction().execute(fn));
+    const write = <T>(fn: (trx: Kysely<Database>) => Promise<T>) =>
+      opts.sqliteWorker ? immediateTransaction(db, fn) : db.transaction().execute(fn);
     const result = await write(async (trx) => {
-      const r = await writePass(trx, actor, job, links, onProgress);
-      await recordAudit(trx, {
-        workspaceId: actor.workspaceId, actorUserId: actor.userId, action: `import.${job.kind}`, targetType: 'import', targetId: jobId,
-        detail: { fileName: job.file_name, rows: job.total_rows, ...r, errorsSkipped: counts.error },
-      }, actor.now);
+      const passResult = await writePass(trx, actor, job, links, onProgress);
+      await recordAudit(
+        trx,
+        {
+          workspaceId: actor.workspaceId,
+          actorUserId: actor.userId,
+          action: `import.${job.kind}`,
+          targetType: 'import',
+          targetId: jobId,
+          detail: { fileName: job.file_name, rows: job.total_rows, ...passResult, errorsSkipped: counts.error },
+        },
+        actor.now,
+      );
       await repo.updateJob(trx, actor.workspaceId, jobId, {
-        status: 'committed', error_count: counts.error, processed_rows: job.total_rows, lease_expires_at: null, report: JSON.stringify({ ...report, result: r } satisfies Report),
+        status: 'committed',
+        error_count: counts.error,
+        processed_rows: job.total_rows,
+        lease_expires_at: null,
+        report: JSON.stringify({ ...report, result: passResult } satisfies Report),
       });
-      return r;
+      return passResult;
     });
     void result;
-  } catch (e) {
-    await markFailed(db, actor, jobId, `${phase === 'commit' ? 'nothing was saved: ' : ''}${(e as Error).message}`).catch(() => undefined);
+  } catch (error) {
+    await markFailed(
+      db,
+      actor,
+      jobId,
+      `${phase === 'commit' ? 'nothing was saved: ' : ''}${(error as Error).message}`,
+    ).catch(() => undefined);
   } finally {
     release();
   }

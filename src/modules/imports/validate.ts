@@ -3,7 +3,14 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Database } from '../../db/schema.ts';
 import type { ColumnMapping } from '../../domain/import-fields.ts';
 import type { FileContact, ReportsToLink } from '../../domain/import-reports-to.ts';
-import { InFileDuplicates, validateAccountRow, validateContactRow, type ContactValues, type DuplicateMode, type RowProblem } from '../../domain/import-validate.ts';
+import {
+  InFileDuplicates,
+  validateAccountRow,
+  validateContactRow,
+  type ContactValues,
+  type DuplicateMode,
+  type RowProblem,
+} from '../../domain/import-validate.ts';
 import { can, canEditAccount, reachesUnit, type Actor } from '../../domain/policy.ts';
 import { SimilarNameIndex } from '../../domain/similar-names.ts';
 import type { Counts, Outcome } from './job-report.ts';
@@ -18,17 +25,36 @@ import * as repo from './repository.ts';
 const VALIDATE_CHUNK = 1000;
 
 interface Checked {
-  rowNo: number; data: string; outcome: Outcome; problems: RowProblem[]; targetId: number | null; duplicate: boolean; similar?: boolean;
+  rowNo: number;
+  data: string;
+  outcome: Outcome;
+  problems: RowProblem[];
+  targetId: number | null;
+  duplicate: boolean;
+  similar?: boolean;
   /** A contact row that creates or updates a contact: what its reports-to check needs. */
   contact?: FileContact;
 }
 
-export async function validatePass(db: Kysely<Database>, actor: Actor, job: repo.JobRow): Promise<{ counts: Counts; links: ReportsToLink[] }> {
+export async function validatePass(
+  db: Kysely<Database>,
+  actor: Actor,
+  job: repo.JobRow,
+): Promise<{ counts: Counts; links: ReportsToLink[] }> {
   const mapping = JSON.parse(job.mapping ?? '{}') as ColumnMapping;
   const mode = (job.duplicate_mode ?? 'skip') as DuplicateMode;
   const counts: Counts = { create: 0, update: 0, skip: 0, error: 0, duplicate: 0, similar: 0 };
   // Look-alikes of the archive as it stands (src/domain/similar-names.ts), built once per pass.
-  const similar = job.kind === 'accounts' ? new SimilarNameIndex((await repo.accountNameKeys(db, actor.workspaceId)).map((a) => ({ ref: a.id, name: a.name, key: a.name_key }))) : null;
+  const similar =
+    job.kind === 'accounts'
+      ? new SimilarNameIndex(
+          (await repo.accountNameKeys(db, actor.workspaceId)).map((first) => ({
+            ref: first.id,
+            name: first.name,
+            key: first.name_key,
+          })),
+        )
+      : null;
   const users = await repo.activeUsers(db, actor.workspaceId);
   const assignable = new Set(users.filter((u) => reachesUnit(actor, u.path)).map((u) => u.email.toLowerCase()));
   const inFile = new InFileDuplicates();
@@ -40,16 +66,37 @@ export async function validatePass(db: Kysely<Database>, actor: Actor, job: repo
     const rows = await repo.rowsAfter(db, actor.workspaceId, job.id, after, VALIDATE_CHUNK);
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.row_no;
-    const checked = job.kind === 'accounts'
-      ? await checkAccounts(db, actor, rows, mapping, mode, { assignableEmails: assignable, canChooseOwner: can(actor, 'accounts.manage') }, inFile, similar!)
-      : await checkContacts(db, actor, rows, mapping, mode, contactKeys);
-    for (const c of checked) {
-      counts[c.outcome]++;
-      if (c.duplicate) counts.duplicate++;
-      if (c.similar) counts.similar++;
-      if (c.contact && typeof mapping.reportsTo === 'number') fileContacts.push(c.contact);
+    const checked =
+      job.kind === 'accounts'
+        ? await checkAccounts(
+            db,
+            actor,
+            rows,
+            mapping,
+            mode,
+            { assignableEmails: assignable, canChooseOwner: can(actor, 'accounts.manage') },
+            inFile,
+            similar!,
+          )
+        : await checkContacts(db, actor, rows, mapping, mode, contactKeys);
+    for (const checkedRow of checked) {
+      counts[checkedRow.outcome]++;
+      if (checkedRow.duplicate) counts.duplicate++;
+      if (checkedRow.similar) counts.similar++;
+      if (checkedRow.contact && typeof mapping.reportsTo === 'number') fileContacts.push(checkedRow.contact);
     }
-    await repo.saveOutcomes(db, actor.workspaceId, job.id, checked.map((c) => ({ rowNo: c.rowNo, data: c.data, outcome: c.outcome, problems: c.problems.length ? JSON.stringify(c.problems) : null, targetId: c.targetId })));
+    await repo.saveOutcomes(
+      db,
+      actor.workspaceId,
+      job.id,
+      checked.map((checkedItem) => ({
+        rowNo: checkedItem.rowNo,
+        data: checkedItem.data,
+        outcome: checkedItem.outcome,
+        problems: checkedItem.problems.length ? JSON.stringify(checkedItem.problems) : null,
+        targetId: checkedItem.targetId,
+      })),
+    );
     processed += rows.length;
     await repo.updateJob(db, actor.workspaceId, job.id, { processed_rows: processed, error_count: counts.error });
     await yieldToLoop();
@@ -62,101 +109,300 @@ export async function validatePass(db: Kysely<Database>, actor: Actor, job: repo
 type Raw = { row_no: number; data: string };
 
 async function checkAccounts(
-  db: Kysely<Database>, actor: Actor, rows: Raw[], mapping: ColumnMapping, mode: DuplicateMode,
-  ctx: { assignableEmails: Set<string>; canChooseOwner: boolean }, inFile: InFileDuplicates, similar: SimilarNameIndex<number>,
+  db: Kysely<Database>,
+  actor: Actor,
+  rows: Raw[],
+  mapping: ColumnMapping,
+  mode: DuplicateMode,
+  ctx: { assignableEmails: Set<string>; canChooseOwner: boolean },
+  inFile: InFileDuplicates,
+  similar: SimilarNameIndex<number>,
 ): Promise<Checked[]> {
   const parsed = rows.map((r) => ({ r, ...validateAccountRow(JSON.parse(r.data) as string[], mapping, ctx) }));
   const codes = [...new Set(parsed.flatMap((p) => (p.values?.creditCode ? [p.values.creditCode] : [])))];
   const keys = [...new Set(parsed.flatMap((p) => (p.values?.nameKey ? [p.values.nameKey] : [])))];
   const { byCode, byKey } = await repo.accountsMatching(db, actor.workspaceId, codes, keys);
-  const facts = new Map((await repo.visibleFacts(db, actor, [...new Set([...byCode, ...byKey].map((a) => a.id))])).map((f) => [f.id, f]));
+  const facts = new Map(
+    (await repo.visibleFacts(db, actor, [...new Set([...byCode, ...byKey].map((a) => a.id))])).map((f) => [f.id, f]),
+  );
   const codeMap = new Map(byCode.map((a) => [a.credit_code!, a]));
   const editable = (id: number) => {
-    const f = facts.get(id);
-    return !!f && canEditAccount(actor, { ownerId: f.owner_id, unitPath: f.unit_path, inPool: f.in_pool === 1, onTeam: Boolean(f.on_team) });
+    const fact = facts.get(id);
+    return (
+      !!fact &&
+      canEditAccount(actor, {
+        ownerId: fact.owner_id,
+        unitPath: fact.unit_path,
+        inPool: fact.in_pool === 1,
+        onTeam: Boolean(fact.on_team),
+      })
+    );
   };
-  return parsed.map(({ r, values: v, problems }): Checked => {
-    const base = { rowNo: r.row_no, data: r.data, targetId: null, duplicate: false };
-    if (!v) return { ...base, outcome: 'error', problems };
-    const err = (field: string, code: string, message: string, params?: RowProblem['params']): Checked => ({ ...base, duplicate: true, outcome: 'error', problems: [{ field, code, message, ...(params && { params }) }] });
-    const again = inFile.check(r.row_no, v.creditCode, v.nameKey);
-    if (again?.by === 'creditCode') return err('creditCode', 'duplicate_in_file', `same credit code as row ${again.row}`, { row: again.row });
-    if (again && mode === 'skip') return { ...base, duplicate: true, outcome: 'skip', problems: [{ field: 'name', code: 'duplicate_in_file', message: `same company as row ${again.row}`, params: { row: again.row } }] };
-    if (again && mode === 'update') return err('name', 'duplicate_in_file', `same company as row ${again.row}`, { row: again.row });
-    const byCodeMatch = v.creditCode ? codeMap.get(v.creditCode) : undefined;
+  return parsed.map(({ r: row, values: values, problems }): Checked => {
+    const base = { rowNo: row.row_no, data: row.data, targetId: null, duplicate: false };
+    if (!values) return { ...base, outcome: 'error', problems };
+    const err = (field: string, code: string, message: string, params?: RowProblem['params']): Checked => ({
+      ...base,
+      duplicate: true,
+      outcome: 'error',
+      problems: [{ field, code, message, ...(params && { params }) }],
+    });
+    const again = inFile.check(row.row_no, values.creditCode, values.nameKey);
+    if (again?.by === 'creditCode')
+      return err('creditCode', 'duplicate_in_file', `same credit code as row ${again.row}`, { row: again.row });
+    if (again && mode === 'skip')
+      return {
+        ...base,
+        duplicate: true,
+        outcome: 'skip',
+        problems: [
+          {
+            field: 'name',
+            code: 'duplicate_in_file',
+            message: `same company as row ${again.row}`,
+            params: { row: again.row },
+          },
+        ],
+      };
+    if (again && mode === 'update')
+      return err('name', 'duplicate_in_file', `same company as row ${again.row}`, { row: again.row });
+    const byCodeMatch = values.creditCode ? codeMap.get(values.creditCode) : undefined;
     // A same-name account with a different credit code is another company.
-    const byName = byKey.filter((a) => a.name_key === v.nameKey && (!v.creditCode || !a.credit_code || a.credit_code === v.creditCode));
+    const byName = byKey.filter(
+      (byKeyItem) =>
+        byKeyItem.name_key === values.nameKey &&
+        (!values.creditCode || !byKeyItem.credit_code || byKeyItem.credit_code === values.creditCode),
+    );
     const match = byCodeMatch ?? byName[0];
     if (!match) {
       // Created, with a warning when the name resembles an account that exists: the reader decides.
-      const like = similar.mostSimilar(v.nameKey);
+      const like = similar.mostSimilar(values.nameKey);
       if (!like) return { ...base, outcome: 'create', problems: [] };
       const percent = Math.round(like.similarity * 100);
-      return { ...base, outcome: 'create', similar: true, problems: [{ field: 'name', code: 'similar_existing', message: `resembles the existing account ${like.name} (${percent}% alike)`, params: { name: like.name, percent } }] };
+      return {
+        ...base,
+        outcome: 'create',
+        similar: true,
+        problems: [
+          {
+            field: 'name',
+            code: 'similar_existing',
+            message: `resembles the existing account ${like.name} (${percent}% alike)`,
+            params: { name: like.name, percent },
+          },
+        ],
+      };
     }
     const field = byCodeMatch ? 'creditCode' : 'name';
     const how = byCodeMatch ? 'credit code' : 'name';
     if (mode === 'skip') {
       // The name only of an account the importer may see (docs/organisation.md).
       const visible = facts.has(match.id);
-      return { ...base, duplicate: true, targetId: visible ? match.id : null, outcome: 'skip', problems: [{ field, code: 'duplicate_existing', message: `an account with this ${how} exists: ${visible ? match.name : 'not visible to you'}`, ...(visible && { params: { name: match.name } }) }] };
+      return {
+        ...base,
+        duplicate: true,
+        targetId: visible ? match.id : null,
+        outcome: 'skip',
+        problems: [
+          {
+            field,
+            code: 'duplicate_existing',
+            message: `an account with this ${how} exists: ${visible ? match.name : 'not visible to you'}`,
+            ...(visible && { params: { name: match.name } }),
+          },
+        ],
+      };
     }
     if (mode === 'create') {
-      if (byCodeMatch) return err('creditCode', 'duplicate_existing', 'an account with this credit code already exists; credit codes are unique', facts.has(match.id) ? { name: match.name } : undefined);
+      if (byCodeMatch)
+        return err(
+          'creditCode',
+          'duplicate_existing',
+          'an account with this credit code already exists; credit codes are unique',
+          facts.has(match.id) ? { name: match.name } : undefined,
+        );
       return { ...base, duplicate: true, outcome: 'create', problems: [] };
     }
-    if (!byCodeMatch && byName.length > 1) return err('name', 'ambiguous', `${byName.length} accounts have this name; add the credit code column to choose`, { count: byName.length });
+    if (!byCodeMatch && byName.length > 1)
+      return err(
+        'name',
+        'ambiguous',
+        `${byName.length} accounts have this name; add the credit code column to choose`,
+        { count: byName.length },
+      );
     if (match.archived_at !== null) return err(field, 'archived', 'matches an archived account; restore it first');
     if (!editable(match.id)) return err(field, 'not_editable', `matches an account (by ${how}) that you cannot edit`);
     return { ...base, duplicate: true, outcome: 'update', targetId: match.id, problems: [] };
   });
 }
 
-async function checkContacts(db: Kysely<Database>, actor: Actor, rows: Raw[], mapping: ColumnMapping, mode: DuplicateMode, seen: Map<string, number>): Promise<Checked[]> {
+async function checkContacts(
+  db: Kysely<Database>,
+  actor: Actor,
+  rows: Raw[],
+  mapping: ColumnMapping,
+  mode: DuplicateMode,
+  seen: Map<string, number>,
+): Promise<Checked[]> {
   const parsed = rows.map((r) => ({ r, ...validateContactRow(JSON.parse(r.data) as string[], mapping) }));
   const codes = [...new Set(parsed.flatMap((p) => (p.values?.accountCreditCode ? [p.values.accountCreditCode] : [])))];
   const keys = [...new Set(parsed.flatMap((p) => (p.values?.accountNameKey ? [p.values.accountNameKey] : [])))];
   const { byCode, byKey } = await repo.accountsMatching(db, actor.workspaceId, codes, keys);
-  const facts = new Map((await repo.visibleFacts(db, actor, [...new Set([...byCode, ...byKey].map((a) => a.id))])).map((f) => [f.id, f]));
-  const codeMap = new Map(byCode.filter((a) => facts.has(a.id) && a.archived_at === null).map((a) => [a.credit_code!, a.id]));
-  const resolved = parsed.map(({ r, values: v, problems }) => {
-    if (!v) return { r, v, problems, accountId: null as number | null };
-    const field = v.accountCreditCode ? 'accountCreditCode' : 'accountName';
+  const facts = new Map(
+    (await repo.visibleFacts(db, actor, [...new Set([...byCode, ...byKey].map((a) => a.id))])).map((f) => [f.id, f]),
+  );
+  const codeMap = new Map(
+    byCode.filter((a) => facts.has(a.id) && a.archived_at === null).map((a) => [a.credit_code!, a.id]),
+  );
+  const resolved = parsed.map(({ r: row, values: values, problems }) => {
+    if (!values) return { r: row, v: values, problems, accountId: null as number | null };
+    const field = values.accountCreditCode ? 'accountCreditCode' : 'accountName';
     let accountId: number | null = null;
-    if (v.accountCreditCode) accountId = codeMap.get(v.accountCreditCode) ?? null;
+    if (values.accountCreditCode) accountId = codeMap.get(values.accountCreditCode) ?? null;
     else {
-      const candidates = byKey.filter((a) => a.name_key === v.accountNameKey && facts.has(a.id));
+      const candidates = byKey.filter((a) => a.name_key === values.accountNameKey && facts.has(a.id));
       // An exact name beats a same-key one ("华为" vs "华为技术有限公司").
-      const exact = candidates.filter((a) => a.name === v.accountName);
+      const exact = candidates.filter((a) => a.name === values.accountName);
       const pick = exact.length === 1 ? exact : candidates;
-      if (pick.length > 1) return { r, v: null, problems: [{ field, code: 'ambiguous', message: `${pick.length} accounts have this name; use the credit code column`, params: { count: pick.length } }], accountId: null };
+      if (pick.length > 1)
+        return {
+          r: row,
+          v: null,
+          problems: [
+            {
+              field,
+              code: 'ambiguous',
+              message: `${pick.length} accounts have this name; use the credit code column`,
+              params: { count: pick.length },
+            },
+          ],
+          accountId: null,
+        };
       accountId = pick[0]?.id ?? null;
     }
-    if (accountId === null) return { r, v: null, problems: [{ field, code: 'account_not_found', message: 'no account you can see has this ' + (field === 'accountName' ? 'name' : 'credit code'), params: { value: (field === 'accountName' ? v.accountName : v.accountCreditCode) ?? '' } }], accountId: null };
-    const f = facts.get(accountId)!;
-    if (!canEditAccount(actor, { ownerId: f.owner_id, unitPath: f.unit_path, inPool: f.in_pool === 1, onTeam: Boolean(f.on_team) })) {
-      return { r, v: null, problems: [{ field, code: 'not_editable', message: 'you cannot add contacts to this account' }], accountId: null };
+    if (accountId === null)
+      return {
+        r: row,
+        v: null,
+        problems: [
+          {
+            field,
+            code: 'account_not_found',
+            message: 'no account you can see has this ' + (field === 'accountName' ? 'name' : 'credit code'),
+            params: { value: (field === 'accountName' ? values.accountName : values.accountCreditCode) ?? '' },
+          },
+        ],
+        accountId: null,
+      };
+    const fact = facts.get(accountId)!;
+    if (
+      !canEditAccount(actor, {
+        ownerId: fact.owner_id,
+        unitPath: fact.unit_path,
+        inPool: fact.in_pool === 1,
+        onTeam: Boolean(fact.on_team),
+      })
+    ) {
+      return {
+        r: row,
+        v: null,
+        problems: [{ field, code: 'not_editable', message: 'you cannot add contacts to this account' }],
+        accountId: null,
+      };
     }
-    return { r, v, problems, accountId };
+    return { r: row, v: values, problems, accountId };
   });
-  const existing = await repo.contactsOfAccounts(db, actor.workspaceId, [...new Set(resolved.flatMap((x) => (x.accountId ? [x.accountId] : [])))]);
-  const same = (v: ContactValues, c: { name: string; mobile: string | null }) => c.name.trim().toLowerCase() === v.name.toLowerCase() && (!v.mobile || !c.mobile || c.mobile === v.mobile);
-  return resolved.map(({ r, v, problems, accountId }): Checked => {
-    const base = { rowNo: r.row_no, data: r.data, targetId: null, duplicate: false };
-    if (!v || accountId === null) return { ...base, outcome: 'error', problems };
-    const key = `${accountId}|${v.name.toLowerCase()}|${v.mobile ?? ''}`;
+  const existing = await repo.contactsOfAccounts(db, actor.workspaceId, [
+    ...new Set(resolved.flatMap((x) => (x.accountId ? [x.accountId] : []))),
+  ]);
+  const same = (value: ContactValues, count: { name: string; mobile: string | null }) =>
+    count.name.trim().toLowerCase() === value.name.toLowerCase() &&
+    (!value.mobile || !count.mobile || count.mobile === value.mobile);
+  return resolved.map(({ r: row, v: values, problems, accountId }): Checked => {
+    const base = { rowNo: row.row_no, data: row.data, targetId: null, duplicate: false };
+    if (!values || accountId === null) return { ...base, outcome: 'error', problems };
+    const key = `${accountId}|${values.name.toLowerCase()}|${values.mobile ?? ''}`;
     const prev = seen.get(key);
     if (prev !== undefined && mode !== 'create') {
       return mode === 'skip'
-        ? { ...base, duplicate: true, outcome: 'skip', problems: [{ field: 'name', code: 'duplicate_in_file', message: `same contact as row ${prev}`, params: { row: prev } }] }
-        : { ...base, duplicate: true, outcome: 'error', problems: [{ field: 'name', code: 'duplicate_in_file', message: `same contact as row ${prev}`, params: { row: prev } }] };
+        ? {
+            ...base,
+            duplicate: true,
+            outcome: 'skip',
+            problems: [
+              {
+                field: 'name',
+                code: 'duplicate_in_file',
+                message: `same contact as row ${prev}`,
+                params: { row: prev },
+              },
+            ],
+          }
+        : {
+            ...base,
+            duplicate: true,
+            outcome: 'error',
+            problems: [
+              {
+                field: 'name',
+                code: 'duplicate_in_file',
+                message: `same contact as row ${prev}`,
+                params: { row: prev },
+              },
+            ],
+          };
     }
-    if (prev === undefined) seen.set(key, r.row_no);
-    const matches = existing.filter((c) => c.account_id === accountId && same(v, c));
-    const contact = (contactId: number | null): FileContact => ({ rowNo: r.row_no, accountId, contactId, name: v.name, mobile: v.mobile, email: v.email, reportsTo: v.reportsTo });
-    if (matches.length === 0 || mode === 'create') return { ...base, duplicate: matches.length > 0, outcome: 'create', targetId: accountId, problems: [], contact: contact(null) };
-    if (mode === 'skip') return { ...base, duplicate: true, outcome: 'skip', targetId: matches[0]!.id, problems: [{ field: 'name', code: 'duplicate_existing', message: 'this contact already exists on the account' }] };
-    if (matches.length > 1) return { ...base, duplicate: true, outcome: 'error', problems: [{ field: 'name', code: 'ambiguous', message: `${matches.length} contacts of the account have this name; add the mobile column`, params: { count: matches.length } }] };
-    return { ...base, duplicate: true, outcome: 'update', targetId: matches[0]!.id, problems: [], contact: contact(matches[0]!.id) };
+    if (prev === undefined) seen.set(key, row.row_no);
+    const matches = existing.filter((c) => c.account_id === accountId && same(values, c));
+    const contact = (contactId: number | null): FileContact => ({
+      rowNo: row.row_no,
+      accountId,
+      contactId,
+      name: values.name,
+      mobile: values.mobile,
+      email: values.email,
+      reportsTo: values.reportsTo,
+    });
+    if (matches.length === 0 || mode === 'create')
+      return {
+        ...base,
+        duplicate: matches.length > 0,
+        outcome: 'create',
+        targetId: accountId,
+        problems: [],
+        contact: contact(null),
+      };
+    if (mode === 'skip')
+      return {
+        ...base,
+        duplicate: true,
+        outcome: 'skip',
+        targetId: matches[0]!.id,
+        problems: [
+          { field: 'name', code: 'duplicate_existing', message: 'this contact already exists on the account' },
+        ],
+      };
+    if (matches.length > 1)
+      return {
+        ...base,
+        duplicate: true,
+        outcome: 'error',
+        problems: [
+          {
+            field: 'name',
+            code: 'ambiguous',
+            message: `${matches.length} contacts of the account have this name; add the mobile column`,
+            params: { count: matches.length },
+          },
+        ],
+      };
+    return {
+      ...base,
+      duplicate: true,
+      outcome: 'update',
+      targetId: matches[0]!.id,
+      problems: [],
+      contact: contact(matches[0]!.id),
+    };
   });
 }

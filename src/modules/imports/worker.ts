@@ -20,8 +20,12 @@ const data = workerData as Task;
 if (data.task === 'read') await read(data);
 else await runOnOwnConnection(data);
 
-async function read(t: Extract<Task, { task: 'read' }>) {
-  const [{ readRows }, { ImportLimitError }, { READ_BATCH }] = await Promise.all([import('./parse.ts'), import('./limits.ts'), import('./reading.ts')]);
+async function read(task: Extract<Task, { task: 'read' }>) {
+  const [{ readRows }, { ImportLimitError }, { READ_BATCH }] = await Promise.all([
+    import('./parse.ts'),
+    import('./limits.ts'),
+    import('./reading.ts'),
+  ]);
   const port = parentPort!;
   const send = (m: ReadMessage) => port.postMessage(m);
   // At most two batches unstored: this thread parses the next while the server stores one.
@@ -34,7 +38,11 @@ async function read(t: Extract<Task, { task: 'read' }>) {
   port.on('message', onMore);
   try {
     let batch: SheetRow[] = [];
-    for await (const row of readRows(Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength), t.format, t.encoding)) {
+    for await (const row of readRows(
+      Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength),
+      task.format,
+      task.encoding,
+    )) {
       batch.push(row);
       if (batch.length < READ_BATCH) continue;
       while (unstored >= 2) await new Promise<void>((r) => (more = r));
@@ -43,20 +51,29 @@ async function read(t: Extract<Task, { task: 'read' }>) {
       batch = [];
     }
     send({ type: 'end', rows: batch });
-  } catch (e) {
-    if (e instanceof ImportLimitError) send({ type: 'limit', code: e.code, message: e.message, limit: e.limit, params: e.params });
-    else send({ type: 'error', message: (e as Error).message });
+  } catch (error) {
+    if (error instanceof ImportLimitError)
+      send({ type: 'limit', code: error.code, message: error.message, limit: error.limit, params: error.params });
+    else send({ type: 'error', message: (error as Error).message });
   } finally {
     port.off('message', onMore);
   }
 }
 
-async function runOnOwnConnection(t: Extract<Task, { task: 'phase' }>) {
+async function runOnOwnConnection(task: Extract<Task, { task: 'phase' }>) {
   const [{ openDatabase }, { runPhase }] = await Promise.all([import('../../db/database.ts'), import('./service.ts')]);
   // A worker may wait for the write lock: blocking this thread stalls nobody else.
-  const db = openDatabase({ sqliteFile: t.file, busyTimeoutMs: 30_000 });
+  const db = openDatabase({ sqliteFile: task.file, busyTimeoutMs: 30_000 });
   try {
-    await runPhase(db.kysely, t.actor, t.jobId, t.phase, t.skipErrors, (processed) => parentPort?.postMessage({ jobId: t.jobId, processed }), { sqliteWorker: true });
+    await runPhase(
+      db.kysely,
+      task.actor,
+      task.jobId,
+      task.phase,
+      task.skipErrors,
+      (processed) => parentPort?.postMessage({ jobId: task.jobId, processed }),
+      { sqliteWorker: true },
+    );
   } finally {
     await db.close();
   }

@@ -16,15 +16,25 @@ import { formatBytes, IMPORT_LIMITS, ImportLimitError, type ImportLimit, type Im
  * - shared strings are capped in number and characters, a cell in characters, and a cell
  *   beyond the column cap is refused from its reference (A1-style) before any row is built.
  */
-export interface SheetRow { rowNo: number; cells: string[] }
+export interface SheetRow {
+  rowNo: number;
+  cells: string[];
+}
 
 const LAST_ROW = 1_048_576;
 
 export async function* xlsxRows(bytes: Buffer, limits: ImportLimits = IMPORT_LIMITS): AsyncGenerator<SheetRow> {
-  const zip = await yauzl.fromBufferPromise(bytes, { lazyEntries: true, validateEntrySizes: true, decodeStrings: true, strictFileNames: false });
+  const zip = await yauzl.fromBufferPromise(bytes, {
+    lazyEntries: true,
+    validateEntrySizes: true,
+    decodeStrings: true,
+    strictFileNames: false,
+  });
   const entries = await listEntries(zip, limits.zipEntries);
   const reader = new PartReader(zip, entries, limits);
-  const workbookPath = (await reader.relationships('_rels/.rels', '')).find((r) => r.type.endsWith('/officeDocument'))?.target ?? 'xl/workbook.xml';
+  const workbookPath =
+    (await reader.relationships('_rels/.rels', '')).find((r) => r.type.endsWith('/officeDocument'))?.target ??
+    'xl/workbook.xml';
   const workbook = await reader.workbook(workbookPath);
   const dir = path.posix.dirname(workbookPath);
   const rels = await reader.relationships(`${dir}/_rels/${path.posix.basename(workbookPath)}.rels`, dir);
@@ -42,13 +52,19 @@ function listEntries(zip: ZipFile, max: number): Promise<Map<string, Entry>> {
     const entries = new Map<string, Entry>();
     zip.on('error', reject);
     zip.on('end', () => resolve(entries));
-    zip.on('entry', (e: Entry) => {
+    zip.on('entry', (entry: Entry) => {
       if (entries.size >= max) {
         zip.close();
-        reject(new ImportLimitError('xlsx_too_many_entries', { name: 'zipEntries', max }, `has more than ${max} entries in its zip archive; this is not a workbook Keyline can read`));
+        reject(
+          new ImportLimitError(
+            'xlsx_too_many_entries',
+            { name: 'zipEntries', max },
+            `has more than ${max} entries in its zip archive; this is not a workbook Keyline can read`,
+          ),
+        );
         return;
       }
-      entries.set(e.fileName.replace(/^\//, ''), e);
+      entries.set(entry.fileName.replace(/^\//, ''), entry);
       zip.readEntry();
     });
     zip.readEntry();
@@ -57,11 +73,16 @@ function listEntries(zip: ZipFile, max: number): Promise<Map<string, Entry>> {
 
 const local = (name: string) => name.slice(name.indexOf(':') + 1);
 const attr = (node: sax.Tag, name: string): string | undefined => {
-  for (const [k, v] of Object.entries(node.attributes)) if (k === name || local(k) === name) return v;
+  for (const [attrName, attrValue] of Object.entries(node.attributes))
+    if (attrName === name || local(attrName) === name) return attrValue;
   return undefined;
 };
 
-interface Handlers { open?(node: sax.Tag, name: string): void; close?(name: string): void; text?(t: string): void }
+interface Handlers {
+  open?(node: sax.Tag, name: string): void;
+  close?(name: string): void;
+  text?(chunk: string): void;
+}
 
 class PartReader {
   private inflated = 0;
@@ -80,27 +101,38 @@ class PartReader {
     const entry = this.entries.get(name);
     if (!entry) return;
     const max = this.limits[cap];
-    const tooLarge = () => new ImportLimitError('xlsx_part_too_large', { name: cap, max }, `${name} inflates to more than ${formatBytes(max)}; save the sheet as CSV or split it`, { part: name });
+    const tooLarge = () =>
+      new ImportLimitError(
+        'xlsx_part_too_large',
+        { name: cap, max },
+        `${name} inflates to more than ${formatBytes(max)}; save the sheet as CSV or split it`,
+        { part: name },
+      );
     if (entry.uncompressedSize > max) throw tooLarge();
     if (this.inflated + entry.uncompressedSize > this.limits.totalXmlBytes) throw this.totalTooLarge();
     const stream = await this.zip.openReadStreamPromise(entry);
     const decoder = new StringDecoder('utf8');
-    let n = 0;
+    let bytes = 0;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        n += chunk.length;
+        bytes += chunk.length;
         this.inflated += chunk.length;
-        if (n > max) throw tooLarge();
+        if (bytes > max) throw tooLarge();
         if (this.inflated > this.limits.totalXmlBytes) throw this.totalTooLarge();
         yield decoder.write(chunk);
       }
       yield decoder.end();
-    } catch (e) {
+    } catch (error) {
       // yauzl stops an entry the moment it inflates past (or short of) the size it declares.
-      if (e instanceof Error && /bytes in the stream/.test(e.message)) {
-        throw new ImportLimitError('xlsx_size_mismatch', { name: cap, max }, `${name} does not inflate to the ${formatBytes(entry.uncompressedSize)} it declares; the file is damaged or crafted`, { part: name });
+      if (error instanceof Error && /bytes in the stream/.test(error.message)) {
+        throw new ImportLimitError(
+          'xlsx_size_mismatch',
+          { name: cap, max },
+          `${name} does not inflate to the ${formatBytes(entry.uncompressedSize)} it declares; the file is damaged or crafted`,
+          { part: name },
+        );
       }
-      throw e;
+      throw error;
     } finally {
       stream.destroy();
     }
@@ -108,27 +140,31 @@ class PartReader {
 
   private totalTooLarge() {
     const max = this.limits.totalXmlBytes;
-    return new ImportLimitError('xlsx_too_large', { name: 'totalXmlBytes', max }, `inflates to more than ${formatBytes(max)} of XML; save the sheet as CSV or split it`);
+    return new ImportLimitError(
+      'xlsx_too_large',
+      { name: 'totalXmlBytes', max },
+      `inflates to more than ${formatBytes(max)} of XML; save the sheet as CSV or split it`,
+    );
   }
 
   /** Parses a part with sax, calling `between` after each inflated chunk (the sheet yields rows there). */
-  private async *parse(name: string, cap: ImportLimit, h: Handlers): AsyncGenerator<void> {
-    const p = sax.parser(true, { trim: false, normalize: false, position: false } as sax.SAXOptions);
-    p.onerror = (e) => {
-      throw new Error(`${name} is not well-formed XML: ${e.message.split('\n')[0]}`);
+  private async *parse(name: string, cap: ImportLimit, handlers: Handlers): AsyncGenerator<void> {
+    const parser = sax.parser(true, { trim: false, normalize: false, position: false } as sax.SAXOptions);
+    parser.onerror = (error) => {
+      throw new Error(`${name} is not well-formed XML: ${error.message.split('\n')[0]}`);
     };
-    if (h.open) p.onopentag = (node) => h.open!(node as sax.Tag, local(node.name));
-    if (h.close) p.onclosetag = (n) => h.close!(local(n));
-    if (h.text) p.ontext = p.oncdata = h.text;
+    if (handlers.open) parser.onopentag = (node) => handlers.open!(node as sax.Tag, local(node.name));
+    if (handlers.close) parser.onclosetag = (n) => handlers.close!(local(n));
+    if (handlers.text) parser.ontext = parser.oncdata = handlers.text;
     for await (const chunk of this.text(name, cap)) {
-      p.write(chunk);
+      parser.write(chunk);
       yield;
     }
-    p.close();
+    parser.close();
   }
 
-  private async run(name: string, cap: ImportLimit, h: Handlers) {
-    for await (const _ of this.parse(name, cap, h)) void _;
+  private async run(name: string, cap: ImportLimit, handlers: Handlers) {
+    for await (const _ of this.parse(name, cap, handlers)) void _;
   }
 
   async relationships(name: string, base: string) {
@@ -137,7 +173,11 @@ class PartReader {
       open(node, tag) {
         if (tag !== 'Relationship' || attr(node, 'TargetMode') === 'External') return;
         const target = attr(node, 'Target') ?? '';
-        out.push({ id: attr(node, 'Id') ?? '', type: attr(node, 'Type') ?? '', target: target.startsWith('/') ? target.slice(1) : path.posix.join(base, target) });
+        out.push({
+          id: attr(node, 'Id') ?? '',
+          type: attr(node, 'Type') ?? '',
+          target: target.startsWith('/') ? target.slice(1) : path.posix.join(base, target),
+        });
       },
     });
     return out;
@@ -191,18 +231,33 @@ class PartReader {
         else if (tag === 'rPh') phonetic++;
         else if (tag === 't' && current !== null && phonetic === 0) inText = true;
       },
-      text(t) {
+      text(text) {
         if (!inText) return;
-        current += t;
-        chars += t.length;
-        if (current!.length > cellChars) throw new ImportLimitError('cell_too_long', { name: 'cellChars', max: cellChars }, `has a text longer than ${cellChars.toLocaleString('en')} characters (shared string ${strings.length + 1})`);
-        if (chars > maxChars) throw new ImportLimitError('xlsx_shared_strings_too_large', { name: 'sharedStringsChars', max: maxChars }, `holds more than ${maxChars.toLocaleString('en')} characters of shared text; save the sheet as CSV or split it`);
+        current += text;
+        chars += text.length;
+        if (current!.length > cellChars)
+          throw new ImportLimitError(
+            'cell_too_long',
+            { name: 'cellChars', max: cellChars },
+            `has a text longer than ${cellChars.toLocaleString('en')} characters (shared string ${strings.length + 1})`,
+          );
+        if (chars > maxChars)
+          throw new ImportLimitError(
+            'xlsx_shared_strings_too_large',
+            { name: 'sharedStringsChars', max: maxChars },
+            `holds more than ${maxChars.toLocaleString('en')} characters of shared text; save the sheet as CSV or split it`,
+          );
       },
       close(tag) {
         if (tag === 't') inText = false;
         else if (tag === 'rPh') phonetic--;
         else if (tag === 'si' && current !== null) {
-          if (strings.length >= maxCount) throw new ImportLimitError('xlsx_too_many_shared_strings', { name: 'sharedStrings', max: maxCount }, `holds more than ${maxCount.toLocaleString('en')} shared strings; save the sheet as CSV or split it`);
+          if (strings.length >= maxCount)
+            throw new ImportLimitError(
+              'xlsx_too_many_shared_strings',
+              { name: 'sharedStrings', max: maxCount },
+              `holds more than ${maxCount.toLocaleString('en')} shared strings; save the sheet as CSV or split it`,
+            );
           strings.push(current.trim());
           current = null;
         }
@@ -211,7 +266,10 @@ class PartReader {
     return strings;
   }
 
-  async *sheet(name: string, ctx: { strings: string[]; dates: Set<number>; date1904: boolean }): AsyncGenerator<SheetRow> {
+  async *sheet(
+    name: string,
+    ctx: { strings: string[]; dates: Set<number>; date1904: boolean },
+  ): AsyncGenerator<SheetRow> {
     const { columns, cellChars } = this.limits;
     const ready: SheetRow[] = [];
     let rowNo = 0;
@@ -221,14 +279,15 @@ class PartReader {
     let collecting = false;
     let phonetic = 0;
     let done = false;
-    const h: Handlers = {
+    const handlers: Handlers = {
       open(node, tag) {
         if (done) return;
         if (tag === 'row') {
-          const r = attr(node, 'r');
-          const n = r === undefined ? rowNo + 1 : Number(r);
-          if (!Number.isInteger(n) || n <= rowNo || n > LAST_ROW) throw new Error(`${name} has a row numbered "${r}" after row ${rowNo}`);
-          rowNo = n;
+          const rowAttr = attr(node, 'r');
+          const rowNumber = rowAttr === undefined ? rowNo + 1 : Number(rowAttr);
+          if (!Number.isInteger(rowNumber) || rowNumber <= rowNo || rowNumber > LAST_ROW)
+            throw new Error(`${name} has a row numbered "${rowAttr}" after row ${rowNo}`);
+          rowNo = rowNumber;
           cells = [];
           nextCol = 0;
         } else if (tag === 'c') {
@@ -240,10 +299,16 @@ class PartReader {
         } else if (tag === 'rPh') phonetic++;
         else if (cell && phonetic === 0 && (tag === 'v' || tag === 't')) collecting = true;
       },
-      text(t) {
+      text(text) {
         if (!collecting) return;
-        cell!.text += t;
-        if (cell!.text.length > cellChars) throw new ImportLimitError('cell_too_long', { name: 'cellChars', max: cellChars }, `row ${rowNo} has a cell longer than ${cellChars.toLocaleString('en')} characters`, { row: rowNo });
+        cell!.text += text;
+        if (cell!.text.length > cellChars)
+          throw new ImportLimitError(
+            'cell_too_long',
+            { name: 'cellChars', max: cellChars },
+            `row ${rowNo} has a cell longer than ${cellChars.toLocaleString('en')} characters`,
+            { row: rowNo },
+          );
       },
       close(tag) {
         if (done) return;
@@ -253,7 +318,13 @@ class PartReader {
           const value = cellValue(cell, ctx);
           if (value !== '') {
             // Checked on the reference, before any row is built: one cell in column XFD must not make 16,384.
-            if (cell.col >= columns) throw new ImportLimitError('too_many_columns', { name: 'columns', max: columns }, `row ${rowNo} has a value in column ${cell.col + 1}; at most ${columns} columns are supported`, { row: rowNo });
+            if (cell.col >= columns)
+              throw new ImportLimitError(
+                'too_many_columns',
+                { name: 'columns', max: columns },
+                `row ${rowNo} has a value in column ${cell.col + 1}; at most ${columns} columns are supported`,
+                { row: rowNo },
+              );
             cells[cell.col] = value;
           }
           cell = null;
@@ -262,7 +333,7 @@ class PartReader {
         } else if (tag === 'sheetData') done = true;
       },
     };
-    for await (const _ of this.parse(name, 'sheetBytes', h)) {
+    for await (const _ of this.parse(name, 'sheetBytes', handlers)) {
       void _;
       while (ready.length) yield ready.shift()!;
       if (done) return;
@@ -273,41 +344,57 @@ class PartReader {
 /** "A1" → 0, "XFD7" → 16383; -1 when it is not a cell reference. */
 export function columnIndex(ref: string): number {
   let col = 0;
-  let i = 0;
-  for (; i < ref.length && i < 4; i++) {
-    const c = ref.charCodeAt(i) | 0x20;
-    if (c < 0x61 || c > 0x7a) break;
-    col = col * 26 + (c - 0x60);
+  let index = 0;
+  for (; index < ref.length && index < 4; index++) {
+    const charCode = ref.charCodeAt(index) | 0x20;
+    if (charCode < 0x61 || charCode > 0x7a) break;
+    col = col * 26 + (charCode - 0x60);
   }
-  return i === 0 || i > 3 ? -1 : col - 1;
+  return index === 0 || index > 3 ? -1 : col - 1;
 }
 
 // Built-in number formats that show dates or times (ECMA-376 §18.8.30, with the CJK ones).
-const DATE_FORMAT_IDS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const DATE_FORMAT_IDS = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56,
+  57, 58,
+]);
 
 export function isDateFormat(id: number, code: string | undefined): boolean {
   if (code === undefined) return DATE_FORMAT_IDS.has(id);
   // Quoted text, [colour]/[$-locale] sections and escaped characters are not date tokens.
-  const bare = code.replace(/"[^"]*"/g, '').replace(/\[[^\]]*\]/g, '').replace(/\\.|_.|\*./g, '').replace(/General/gi, '');
+  const bare = code
+    .replace(/"[^"]*"/g, '')
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/\\.|_.|\*./g, '')
+    .replace(/General/gi, '');
   return /[dmyhs]/i.test(bare);
 }
 
-function cellValue(cell: { type: string; style: number; text: string }, ctx: { strings: string[]; dates: Set<number>; date1904: boolean }): string {
-  const v = cell.text;
+function cellValue(
+  cell: { type: string; style: number; text: string },
+  ctx: { strings: string[]; dates: Set<number>; date1904: boolean },
+): string {
+  const text = cell.text;
   switch (cell.type) {
-    case 's': return ctx.strings[Number(v)] ?? '';
-    case 'inlineStr': case 'str': return v.trim();
-    case 'b': return v === '1' ? 'true' : v === '0' ? 'false' : '';
-    case 'e': return '';
-    case 'd': return v.trim().slice(0, 10);
+    case 's':
+      return ctx.strings[Number(text)] ?? '';
+    case 'inlineStr':
+    case 'str':
+      return text.trim();
+    case 'b':
+      return text === '1' ? 'true' : text === '0' ? 'false' : '';
+    case 'e':
+      return '';
+    case 'd':
+      return text.trim().slice(0, 10);
     default: {
-      if (v.trim() === '') return '';
-      const n = Number(v);
-      if (!Number.isFinite(n)) return v.trim();
-      if (!ctx.dates.has(cell.style)) return String(n);
+      if (text.trim() === '') return '';
+      const numeric = Number(text);
+      if (!Number.isFinite(numeric)) return text.trim();
+      if (!ctx.dates.has(cell.style)) return String(numeric);
       // Excel's serial day (1900 system; 1904 when the workbook says so), as exceljs read it.
-      const d = new Date(Math.round((n - 25569 + (ctx.date1904 ? 1462 : 0)) * 86_400_000));
-      return Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 10);
+      const date = new Date(Math.round((numeric - 25569 + (ctx.date1904 ? 1462 : 0)) * 86_400_000));
+      return Number.isNaN(date.getTime()) ? '' : date.toISOString().slice(0, 10);
     }
   }
 }

@@ -17,13 +17,18 @@ export async function runExclusive(
 ): Promise<{ ran: boolean; result?: string }> {
   const now = opts.now ?? Date.now();
   const leaseMs = opts.leaseMs ?? 10 * 60_000;
-  await db.insertInto('job_leases').values({ name, locked_until: 0, locked_by: null, last_run_at: null, last_result: null }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  await db
+    .insertInto('job_leases')
+    .values({ name, locked_until: 0, locked_by: null, last_run_at: null, last_result: null })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
   let take = db
     .updateTable('job_leases')
     .set({ locked_until: now + leaseMs, locked_by: PROCESS_ID })
     .where('name', '=', name)
     .where('locked_until', '<', now);
-  if (!opts.force) take = take.where((eb) => eb.or([eb('last_run_at', 'is', null), eb('last_run_at', '<=', now - opts.everyMs)]));
+  if (!opts.force)
+    take = take.where((eb) => eb.or([eb('last_run_at', 'is', null), eb('last_run_at', '<=', now - opts.everyMs)]));
   const got = await take.executeTakeFirst();
   if (Number(got.numUpdatedRows) !== 1) return { ran: false };
   let result: string;
@@ -32,6 +37,11 @@ export async function runExclusive(
   } catch (err) {
     result = `error: ${err instanceof Error ? err.message : String(err)}`;
   }
-  await db.updateTable('job_leases').set({ locked_until: 0, locked_by: null, last_run_at: now, last_result: result.slice(0, 2000) }).where('name', '=', name).where('locked_by', '=', PROCESS_ID).execute();
+  await db
+    .updateTable('job_leases')
+    .set({ locked_until: 0, locked_by: null, last_run_at: now, last_result: result.slice(0, 2000) })
+    .where('name', '=', name)
+    .where('locked_by', '=', PROCESS_ID)
+    .execute();
   return { ran: true, result };
 }

@@ -10,13 +10,24 @@ import type { Actor } from '../../domain/policy.ts';
  * at once, the job runs. The key names the occurrence — a task's due date, an account's last
  * follow-up, a deal's stay in a stage — so a new occurrence is notified again.
  */
-const COLUMNS = ['workspace_id', 'user_id', 'kind', 'dedupe_key', 'subject_type', 'subject_id', 'subject_name', 'due_date', 'created_at'] as const;
+const COLUMNS = [
+  'workspace_id',
+  'user_id',
+  'kind',
+  'dedupe_key',
+  'subject_type',
+  'subject_id',
+  'subject_name',
+  'due_date',
+  'created_at',
+] as const;
 
-const count = (r: { numInsertedOrUpdatedRows?: bigint }[]) => r.reduce((n, x) => n + Number(x.numInsertedOrUpdatedRows ?? 0n), 0);
+const count = (row: { numInsertedOrUpdatedRows?: bigint }[]) =>
+  row.reduce((n, x) => n + Number(x.numInsertedOrUpdatedRows ?? 0n), 0);
 
 /** Open tasks due today or earlier, to their assignee; a checkpoint's task is announced as the checkpoint. */
 export async function notifyTasksDue(db: Kysely<Database>, workspaceId: number, today: string, now: number) {
-  const r = await db
+  const result = await db
     .insertInto('notifications')
     .columns(COLUMNS)
     .expression(
@@ -40,15 +51,21 @@ export async function notifyTasksDue(db: Kysely<Database>, workspaceId: number, 
     )
     .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'dedupe_key']).doNothing())
     .execute();
-  return count(r);
+  return count(result);
 }
 
 /**
  * Accounts past their tier's follow-up interval (src/domain/cadence.ts), to their owner:
  * one statement per tier, with the instant before which the last follow-up is overdue.
  */
-export async function notifyFollowUpsOverdue(db: Kysely<Database>, workspaceId: number, tier: Tier, overdueBefore: number, now: number) {
-  const r = await db
+export async function notifyFollowUpsOverdue(
+  db: Kysely<Database>,
+  workspaceId: number,
+  tier: Tier,
+  overdueBefore: number,
+  now: number,
+) {
+  const result = await db
     .insertInto('notifications')
     .columns(COLUMNS)
     .expression(
@@ -64,7 +81,9 @@ export async function notifyFollowUpsOverdue(db: Kysely<Database>, workspaceId: 
           'accounts.workspace_id',
           sql<number>`${eb.ref('accounts.owner_id')}`.as('user_id'),
           sql.lit('follow_up_overdue').as('kind'),
-          sql<string>`'follow_up:' || ${eb.ref('accounts.id')} || ':' || coalesce(${eb.ref('accounts.last_follow_up_at')}, ${eb.ref('accounts.created_at')})`.as('dedupe_key'),
+          sql<string>`'follow_up:' || ${eb.ref('accounts.id')} || ':' || coalesce(${eb.ref('accounts.last_follow_up_at')}, ${eb.ref('accounts.created_at')})`.as(
+            'dedupe_key',
+          ),
           sql.lit('account').as('subject_type'),
           'accounts.id',
           'accounts.name',
@@ -74,7 +93,7 @@ export async function notifyFollowUpsOverdue(db: Kysely<Database>, workspaceId: 
     )
     .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'dedupe_key']).doNothing())
     .execute();
-  return count(r);
+  return count(result);
 }
 
 /**
@@ -82,8 +101,14 @@ export async function notifyFollowUpsOverdue(db: Kysely<Database>, workspaceId: 
  * not reviewed yet, to their owner. `enteredAfter` bounds how far back: a checkpoint missed
  * long ago stays in the weekly review, it is not announced again on the first run.
  */
-export async function notifyCheckpointsDue(db: Kysely<Database>, workspaceId: number, kind: 'day15' | 'day30', window: { enteredBefore: number; enteredAfter: number }, now: number) {
-  const r = await db
+export async function notifyCheckpointsDue(
+  db: Kysely<Database>,
+  workspaceId: number,
+  kind: 'day15' | 'day30',
+  window: { enteredBefore: number; enteredAfter: number },
+  now: number,
+) {
+  const result = await db
     .insertInto('notifications')
     .columns(COLUMNS)
     .expression(
@@ -94,7 +119,16 @@ export async function notifyCheckpointsDue(db: Kysely<Database>, workspaceId: nu
         .where('opportunities.created_at', '<', window.enteredBefore)
         .where('opportunities.created_at', '>=', window.enteredAfter)
         .where((eb) =>
-          eb.not(eb.exists(eb.selectFrom('checkpoint_reviews as c').select(eb.lit(1).as('one')).where('c.workspace_id', '=', workspaceId).whereRef('c.opportunity_id', '=', 'opportunities.id').where('c.kind', '=', kind))),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('checkpoint_reviews as c')
+                .select(eb.lit(1).as('one'))
+                .where('c.workspace_id', '=', workspaceId)
+                .whereRef('c.opportunity_id', '=', 'opportunities.id')
+                .where('c.kind', '=', kind),
+            ),
+          ),
         )
         .select((eb) => [
           'opportunities.workspace_id',
@@ -110,12 +144,12 @@ export async function notifyCheckpointsDue(db: Kysely<Database>, workspaceId: nu
     )
     .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'dedupe_key']).doNothing())
     .execute();
-  return count(r);
+  return count(result);
 }
 
 /** Open deals in their stage longer than its expected days × 1.5 (the board's "stalled"), to their owner, once per stay in a stage. */
 export async function notifyStalledDeals(db: Kysely<Database>, workspaceId: number, now: number) {
-  const r = await db
+  const result = await db
     .insertInto('notifications')
     .columns(COLUMNS)
     .expression(
@@ -131,7 +165,9 @@ export async function notifyStalledDeals(db: Kysely<Database>, workspaceId: numb
           'opportunities.workspace_id',
           'opportunities.owner_id',
           sql.lit('deal_stalled').as('kind'),
-          sql<string>`'stalled:' || ${eb.ref('opportunities.id')} || ':' || ${eb.ref('opportunities.stage_entered_at')}`.as('dedupe_key'),
+          sql<string>`'stalled:' || ${eb.ref('opportunities.id')} || ':' || ${eb.ref('opportunities.stage_entered_at')}`.as(
+            'dedupe_key',
+          ),
           sql.lit('opportunity').as('subject_type'),
           'opportunities.id',
           'opportunities.name',
@@ -141,14 +177,37 @@ export async function notifyStalledDeals(db: Kysely<Database>, workspaceId: numb
     )
     .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'dedupe_key']).doNothing())
     .execute();
-  return count(r);
+  return count(result);
 }
 
 /** One notification for one user (a callback not confirmed, to the rep's manager). */
-export async function notifyOnce(db: Kysely<Database>, n: { workspaceId: number; userId: number; kind: string; dedupeKey: string; subjectType: string; subjectId: number; subjectName: string; dueDate: string | null; now: number }) {
+export async function notifyOnce(
+  db: Kysely<Database>,
+  notification: {
+    workspaceId: number;
+    userId: number;
+    kind: string;
+    dedupeKey: string;
+    subjectType: string;
+    subjectId: number;
+    subjectName: string;
+    dueDate: string | null;
+    now: number;
+  },
+) {
   await db
     .insertInto('notifications')
-    .values({ workspace_id: n.workspaceId, user_id: n.userId, kind: n.kind, dedupe_key: n.dedupeKey, subject_type: n.subjectType, subject_id: n.subjectId, subject_name: n.subjectName, due_date: n.dueDate, created_at: n.now })
+    .values({
+      workspace_id: notification.workspaceId,
+      user_id: notification.userId,
+      kind: notification.kind,
+      dedupe_key: notification.dedupeKey,
+      subject_type: notification.subjectType,
+      subject_id: notification.subjectId,
+      subject_name: notification.subjectName,
+      due_date: notification.dueDate,
+      created_at: notification.now,
+    })
     .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'dedupe_key']).doNothing())
     .execute();
 }
@@ -157,28 +216,47 @@ export async function workspaces(db: Kysely<Database>) {
   return db.selectFrom('workspaces').select(['id', 'settings', 'time_zone']).orderBy('id').execute();
 }
 
-const mine = (db: Kysely<Database>, actor: Actor) => db.selectFrom('notifications').where('workspace_id', '=', actor.workspaceId).where('user_id', '=', actor.userId);
+const mine = (db: Kysely<Database>, actor: Actor) =>
+  db.selectFrom('notifications').where('workspace_id', '=', actor.workspaceId).where('user_id', '=', actor.userId);
 
-export async function listMine(db: Kysely<Database>, actor: Actor, f: { unread: boolean; limit: number; offset: number }) {
-  let q = mine(db, actor);
-  if (f.unread) q = q.where('read_at', 'is', null);
+export async function listMine(
+  db: Kysely<Database>,
+  actor: Actor,
+  filter: { unread: boolean; limit: number; offset: number },
+) {
+  let query = mine(db, actor);
+  if (filter.unread) query = query.where('read_at', 'is', null);
   const [items, total, unread] = await Promise.all([
-    q.select(['id', 'kind', 'subject_type', 'subject_id', 'subject_name', 'due_date', 'created_at', 'read_at']).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    query
+      .select(['id', 'kind', 'subject_type', 'subject_id', 'subject_name', 'due_date', 'created_at', 'read_at'])
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     unreadCount(db, actor),
   ]);
   return { items, total: Number(total.n), unread };
 }
 
 export async function unreadCount(db: Kysely<Database>, actor: Actor): Promise<number> {
-  const r = await mine(db, actor).where('read_at', 'is', null).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(r.n);
+  const row = await mine(db, actor)
+    .where('read_at', 'is', null)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function markRead(db: Kysely<Database>, actor: Actor, id: number | null, now: number): Promise<number> {
-  let q = db.updateTable('notifications').set({ read_at: now }).where('workspace_id', '=', actor.workspaceId).where('user_id', '=', actor.userId).where('read_at', 'is', null);
-  if (id !== null) q = q.where('id', '=', id);
-  return Number((await q.executeTakeFirst()).numUpdatedRows);
+  let query = db
+    .updateTable('notifications')
+    .set({ read_at: now })
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('user_id', '=', actor.userId)
+    .where('read_at', 'is', null);
+  if (id !== null) query = query.where('id', '=', id);
+  return Number((await query.executeTakeFirst()).numUpdatedRows);
 }
 
 export async function exists(db: Kysely<Database>, actor: Actor, id: number): Promise<boolean> {

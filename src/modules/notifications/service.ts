@@ -22,37 +22,46 @@ export async function generateNotifications(db: Db, now: number): Promise<string
   for (const ws of await repo.workspaces(db.kysely)) {
     const settings = workspaceSettings(ws.settings);
     const today = dateIn(now, ws.time_zone);
-    const k = db.kysely;
+    const kysely = db.kysely;
     tasks += await createCheckpointTasks(db, ws.id, ws.time_zone, now);
-    total += await repo.notifyTasksDue(k, ws.id, today, now);
+    total += await repo.notifyTasksDue(kysely, ws.id, today, now);
     const overdue = overdueThresholds(now, settings);
-    for (const tier of ['A', 'B', 'C'] as const) total += await repo.notifyFollowUpsOverdue(k, ws.id, tier, overdue[tier], now);
+    for (const tier of ['A', 'B', 'C'] as const)
+      total += await repo.notifyFollowUpsOverdue(kysely, ws.id, tier, overdue[tier], now);
     for (const kind of ['day15', 'day30'] as const) {
       // Checkpoint date = the entry date + N days ≤ today  ⇔  entered before the start of (today − N + 1).
       const days = CHECKPOINT_DAYS[kind];
       const enteredBefore = startOfDay(addDays(today, -days + 1), ws.time_zone);
       const enteredAfter = startOfDay(addDays(today, -days - ANNOUNCE_DAYS), ws.time_zone);
-      total += await repo.notifyCheckpointsDue(k, ws.id, kind, { enteredBefore, enteredAfter }, now);
+      total += await repo.notifyCheckpointsDue(kysely, ws.id, kind, { enteredBefore, enteredAfter }, now);
     }
-    total += await repo.notifyStalledDeals(k, ws.id, now);
+    total += await repo.notifyStalledDeals(kysely, ws.id, now);
   }
   return `${total} notifications, ${tasks} checkpoint tasks`;
 }
 
 type Row = Awaited<ReturnType<typeof repo.listMine>>['items'][number];
 
-const toDto = (r: Row): NotificationDto => ({
-  id: r.id,
-  kind: r.kind as NotificationKind,
-  subject: { type: r.subject_type as NotificationDto['subject']['type'], id: r.subject_id, name: r.subject_name },
-  dueDate: r.due_date,
-  createdAt: Number(r.created_at),
-  read: r.read_at !== null,
+const toDto = (row: Row): NotificationDto => ({
+  id: row.id,
+  kind: row.kind as NotificationKind,
+  subject: { type: row.subject_type as NotificationDto['subject']['type'], id: row.subject_id, name: row.subject_name },
+  dueDate: row.due_date,
+  createdAt: Number(row.created_at),
+  read: row.read_at !== null,
 });
 
-export async function listNotifications(db: Db, actor: Actor, q: { unread?: boolean | undefined; limit: number; offset: number }) {
-  const r = await repo.listMine(db.kysely, actor, { unread: q.unread === true, limit: q.limit, offset: q.offset });
-  return { items: r.items.map(toDto), total: r.total, unread: r.unread };
+export async function listNotifications(
+  db: Db,
+  actor: Actor,
+  query: { unread?: boolean | undefined; limit: number; offset: number },
+) {
+  const page = await repo.listMine(db.kysely, actor, {
+    unread: query.unread === true,
+    limit: query.limit,
+    offset: query.offset,
+  });
+  return { items: page.items.map(toDto), total: page.total, unread: page.unread };
 }
 
 export async function unreadCount(db: Db, actor: Actor) {

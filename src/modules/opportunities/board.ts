@@ -11,8 +11,12 @@ import type * as contract from '../../contracts/opportunities.ts';
 export type { BoardQuery } from '../../contracts/opportunities.ts';
 
 /** What a card lets the viewer do: drag it (edit), and override missing evidence in the move (manage). */
-function boardRights(actor: Actor, c: { owner_id: number; unit_path: string }) {
-  const { edit, manage } = opportunityRights(actor, { ownerId: c.owner_id, unitPath: c.unit_path, onTeam: false });
+function boardRights(actor: Actor, card: { owner_id: number; unit_path: string }) {
+  const { edit, manage } = opportunityRights(actor, {
+    ownerId: card.owner_id,
+    unitPath: card.unit_path,
+    onTeam: false,
+  });
   return { edit, manage };
 }
 
@@ -24,9 +28,18 @@ function boardRights(actor: Actor, c: { owner_id: number; unit_path: string }) {
  */
 export async function board(db: Db, actor: Actor, query: contract.BoardQuery): Promise<contract.Board> {
   const process = await findProcess(db.kysely, actor.workspaceId, query.processId);
-  if (!process) throw invalid('processId', { code: 'not_found', params: { id: query.processId } }, `no sales process with id ${query.processId}`);
-  if (query.closeFrom && query.closeTo && query.closeFrom > query.closeTo) throw invalid('closeTo', { code: 'not_before', params: { other: 'closeFrom' } }, 'must not be before closeFrom');
-  const [stages, { settings, calendar }] = await Promise.all([stagesOf(db.kysely, actor.workspaceId, [process.id]), loadRules(db.kysely, actor.workspaceId)]);
+  if (!process)
+    throw invalid(
+      'processId',
+      { code: 'not_found', params: { id: query.processId } },
+      `no sales process with id ${query.processId}`,
+    );
+  if (query.closeFrom && query.closeTo && query.closeFrom > query.closeTo)
+    throw invalid('closeTo', { code: 'not_before', params: { other: 'closeFrom' } }, 'must not be before closeFrom');
+  const [stages, { settings, calendar }] = await Promise.all([
+    stagesOf(db.kysely, actor.workspaceId, [process.id]),
+    loadRules(db.kysely, actor.workspaceId),
+  ]);
   const { now } = actor;
   const tz = calendar.timeZone;
   const wonTo = query.closeTo ? startOfDay(addDays(query.closeTo, 1), tz) : now + 1;
@@ -37,14 +50,14 @@ export async function board(db: Db, actor: Actor, query: contract.BoardQuery): P
   return {
     process: { id: process.id, name: process.name },
     columns: stages.map((stage) => {
-      const t = byStage.get(stage.id);
+      const stageTotal = byStage.get(stage.id);
       const shown = cards.filter((c) => c.stage_id === stage.id);
-      const count = t?.count ?? 0;
+      const count = stageTotal?.count ?? 0;
       return {
         stage: toStageDto(stage),
         count,
-        amount: t?.amount ?? 0,
-        expectedAmount: Math.round((t?.weighted ?? 0) / 100),
+        amount: stageTotal?.amount ?? 0,
+        expectedAmount: Math.round((stageTotal?.weighted ?? 0) / 100),
         // Whether the card may be dragged: leading a deal does not depend on its team.
         cards: shown.map((c) => ({ ...toOpportunityDto(c, view), permissions: boardRights(actor, c) })),
         more: Math.max(0, count - shown.length),
@@ -54,10 +67,14 @@ export async function board(db: Db, actor: Actor, query: contract.BoardQuery): P
 }
 
 /** Open opportunities that need attention (docs/sales-process.md), judged at the request's instant and today's date in the workspace zone. */
-export async function attention(db: Db, actor: Actor, q: Omit<Parameters<typeof repo.attention>[3], 'now' | 'today'>): Promise<contract.AttentionPage> {
+export async function attention(
+  db: Db,
+  actor: Actor,
+  query: Omit<Parameters<typeof repo.attention>[3], 'now' | 'today'>,
+): Promise<contract.AttentionPage> {
   const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
   const today = dateIn(actor.now, calendar.timeZone);
-  const result = await repo.attention(db.kysely, db.engine, actor, { ...q, now: actor.now, today });
+  const result = await repo.attention(db.kysely, db.engine, actor, { ...query, now: actor.now, today });
   const view = { largeDealThreshold: settings.largeDealThreshold, now: actor.now, today };
   return { items: result.items.map((r) => toOpportunityDto(r, view)), total: result.total, counts: result.counts };
 }

@@ -7,8 +7,8 @@ import type * as contract from '../../contracts/opportunities.ts';
 type StageItem = { key: string; label: string; requires: 'check' | 'note' | 'attachment' };
 function jsonArray(text: string | null): unknown[] {
   try {
-    const v = JSON.parse(text ?? '[]') as unknown;
-    return Array.isArray(v) ? v : [];
+    const parsed = JSON.parse(text ?? '[]') as unknown;
+    return Array.isArray(parsed) ? parsed : [];
   } catch {
     return [];
   }
@@ -21,11 +21,17 @@ export type GatheredItem = contract.GatheredItem;
  * how far it is. Only items the stage still has are shown, so a move pre-filled with them is
  * never refused for an item an administrator removed since.
  */
-export function gatheredOf(r: OpportunityRow): Pick<contract.Opportunity, 'evidence' | 'evidenceStatus'> {
-  if (r.status !== 'open' || r.stage_id === null) return { evidence: [], evidenceStatus: null };
-  const items = jsonArray(r.stage_evidence_items) as StageItem[];
-  const evidence = jsonArray(r.stage_evidence)
-    .filter((e): e is EvidenceGiven => typeof e === 'object' && e !== null && (e as EvidenceGiven).stageId === r.stage_id && items.some((i) => i.key === (e as EvidenceGiven).key))
+export function gatheredOf(opportunity: OpportunityRow): Pick<contract.Opportunity, 'evidence' | 'evidenceStatus'> {
+  if (opportunity.status !== 'open' || opportunity.stage_id === null) return { evidence: [], evidenceStatus: null };
+  const items = jsonArray(opportunity.stage_evidence_items) as StageItem[];
+  const evidence = jsonArray(opportunity.stage_evidence)
+    .filter(
+      (err): err is EvidenceGiven =>
+        typeof err === 'object' &&
+        err !== null &&
+        (err as EvidenceGiven).stageId === opportunity.stage_id &&
+        items.some((i) => i.key === (err as EvidenceGiven).key),
+    )
     .map((e) => ({ stageId: e.stageId, key: e.key, note: e.note ?? null, attachmentId: e.attachmentId ?? null }));
   return { evidence, evidenceStatus: gatheredStatus({ evidence: items }, evidence) };
 }
@@ -40,54 +46,72 @@ export interface DtoView {
   today: string;
 }
 
-export function toOpportunityDto(r: OpportunityRow, view: DtoView): contract.Opportunity {
+export function toOpportunityDto(opportunity: OpportunityRow, view: DtoView): contract.Opportunity {
   const { now } = view;
-  const problems = r.status === 'open' && r.stage_entered_at !== null
-    ? classifyProblems({
-        now, enteredStageAt: r.stage_entered_at, expectedDays: r.stage_expected_days ?? 0, nextStep: r.next_step, nextStepDate: r.next_step_date,
-        today: view.today, qualificationWeakened: false, markedAdvantageLost: r.advantage_lost === 1,
-      })
-    : [];
+  const problems =
+    opportunity.status === 'open' && opportunity.stage_entered_at !== null
+      ? classifyProblems({
+          now,
+          enteredStageAt: opportunity.stage_entered_at,
+          expectedDays: opportunity.stage_expected_days ?? 0,
+          nextStep: opportunity.next_step,
+          nextStepDate: opportunity.next_step_date,
+          today: view.today,
+          qualificationWeakened: false,
+          markedAdvantageLost: opportunity.advantage_lost === 1,
+        })
+      : [];
   return {
-    id: r.id,
-    accountId: r.account_id,
-    accountName: r.account_name,
-    name: r.name,
-    ownerId: r.owner_id,
-    ownerName: r.owner_name,
-    orgUnitId: r.org_unit_id,
-    orgUnitName: r.org_unit_name,
-    amount: r.amount,
-    sizeClass: sizeClass(r.amount, view.largeDealThreshold),
-    status: r.status as OpportunityStatus,
-    expectedCloseDate: r.expected_close_date,
-    closedAt: r.closed_at,
-    processId: r.process_id,
-    processName: r.process_name,
-    stageId: r.stage_id,
-    stageName: r.stage_name,
-    probability: r.stage_probability,
-    expectedAmount: r.stage_probability === null ? null : Math.round((r.amount * r.stage_probability) / 100),
-    stageEnteredAt: r.stage_entered_at,
+    id: opportunity.id,
+    accountId: opportunity.account_id,
+    accountName: opportunity.account_name,
+    name: opportunity.name,
+    ownerId: opportunity.owner_id,
+    ownerName: opportunity.owner_name,
+    orgUnitId: opportunity.org_unit_id,
+    orgUnitName: opportunity.org_unit_name,
+    amount: opportunity.amount,
+    sizeClass: sizeClass(opportunity.amount, view.largeDealThreshold),
+    status: opportunity.status as OpportunityStatus,
+    expectedCloseDate: opportunity.expected_close_date,
+    closedAt: opportunity.closed_at,
+    processId: opportunity.process_id,
+    processName: opportunity.process_name,
+    stageId: opportunity.stage_id,
+    stageName: opportunity.stage_name,
+    probability: opportunity.stage_probability,
+    expectedAmount:
+      opportunity.stage_probability === null
+        ? null
+        : Math.round((opportunity.amount * opportunity.stage_probability) / 100),
+    stageEnteredAt: opportunity.stage_entered_at,
     // How long it has been sitting: a closed deal no longer sits anywhere.
-    daysInStage: r.stage_entered_at === null || r.status !== 'open' ? null : Math.floor((now - r.stage_entered_at) / 86_400_000),
-    leadSource: r.lead_source,
-    buyingPhase: r.buying_phase as BuyingPhase | null,
+    daysInStage:
+      opportunity.stage_entered_at === null || opportunity.status !== 'open'
+        ? null
+        : Math.floor((now - opportunity.stage_entered_at) / 86_400_000),
+    leadSource: opportunity.lead_source,
+    buyingPhase: opportunity.buying_phase as BuyingPhase | null,
     // A warning about the road ahead (docs/sales-process.md § Buying phase): a closed deal has none.
-    stageAheadOfBuyer: r.status === 'open' && stageAheadOfBuyer(r.stage_buying_phase as BuyingPhase | null, r.buying_phase as BuyingPhase | null),
-    forecastCategory: r.forecast_category as ForecastCategory,
-    nextStep: r.next_step,
-    nextStepDate: r.next_step_date,
+    stageAheadOfBuyer:
+      opportunity.status === 'open' &&
+      stageAheadOfBuyer(
+        opportunity.stage_buying_phase as BuyingPhase | null,
+        opportunity.buying_phase as BuyingPhase | null,
+      ),
+    forecastCategory: opportunity.forecast_category as ForecastCategory,
+    nextStep: opportunity.next_step,
+    nextStepDate: opportunity.next_step_date,
     problems,
-    advantageMarked: r.advantage_lost === 1,
-    closeReason: r.close_reason,
-    closeCompetitor: r.close_competitor,
-    contractAmount: r.contract_amount,
-    description: r.description,
-    products: JSON.parse(r.products) as string[],
-    ...gatheredOf(r),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    version: r.version,
+    advantageMarked: opportunity.advantage_lost === 1,
+    closeReason: opportunity.close_reason,
+    closeCompetitor: opportunity.close_competitor,
+    contractAmount: opportunity.contract_amount,
+    description: opportunity.description,
+    products: JSON.parse(opportunity.products) as string[],
+    ...gatheredOf(opportunity),
+    createdAt: opportunity.created_at,
+    updatedAt: opportunity.updated_at,
+    version: opportunity.version,
   };
 }

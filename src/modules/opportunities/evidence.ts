@@ -21,12 +21,20 @@ const PROBLEM_TEXT: Record<GatheredProblem['problem'], string> = {
 };
 
 /** A gathering problem as a field-error code of the problems table. */
-function fieldIssueOfGathered(problem: GatheredProblem['problem'], given: { key: string; stageId: number }, stage: string): FieldIssue {
+function fieldIssueOfGathered(
+  problem: GatheredProblem['problem'],
+  given: { key: string; stageId: number },
+  stage: string,
+): FieldIssue {
   switch (problem) {
-    case 'not_current_stage': return { code: 'evidence_not_due', params: { stageId: given.stageId } };
-    case 'unknown_key': return { code: 'unknown_evidence', params: { key: given.key, stage } };
-    case 'duplicate': return { code: 'unique' };
-    default: return { code: problem };
+    case 'not_current_stage':
+      return { code: 'evidence_not_due', params: { stageId: given.stageId } };
+    case 'unknown_key':
+      return { code: 'unknown_evidence', params: { key: given.key, stage } };
+    case 'duplicate':
+      return { code: 'unique' };
+    default:
+      return { code: problem };
   }
 }
 
@@ -40,39 +48,88 @@ const status = (s: { given: number; required: number }) => `${s.given}/${s.requi
  * progress ("2/3"). A stage move still decides on the evidence it is sent (the dialog starts
  * from this), and every change of stage empties it.
  */
-export async function saveStageEvidence(db: Db, actor: Actor, id: number, input: { version: number; evidence: EvidenceGiven[] }) {
-  const { r } = await requireRight(db, actor, id, 'contribute', 'You cannot record evidence on this opportunity');
-  if (r.status !== 'open') throw new AppError('closed', 'A closed opportunity cannot be edited');
-  if (input.version !== r.version) throw staleVersion('Opportunity', r.version);
-  const stage = r.stage_id === null ? undefined : await getStage(db.kysely, actor.workspaceId, r.stage_id);
+export async function saveStageEvidence(
+  db: Db,
+  actor: Actor,
+  id: number,
+  input: { version: number; evidence: EvidenceGiven[] },
+) {
+  const { r: opportunity } = await requireRight(
+    db,
+    actor,
+    id,
+    'contribute',
+    'You cannot record evidence on this opportunity',
+  );
+  if (opportunity.status !== 'open') throw new AppError('closed', 'A closed opportunity cannot be edited');
+  if (input.version !== opportunity.version) throw staleVersion('Opportunity', opportunity.version);
+  const stage =
+    opportunity.stage_id === null ? undefined : await getStage(db.kysely, actor.workspaceId, opportunity.stage_id);
   if (!stage) throw new AppError('no_process', 'The opportunity has no sales process yet; choose one first');
   const items = evidenceItems(stage);
   const problem = checkGathered({ id: stage.id, position: stage.position, evidence: items }, input.evidence);
   if (problem) {
     const given = input.evidence[problem.index]!;
-    throw invalid(`evidence.${problem.index}.${problem.field}`, fieldIssueOfGathered(problem.problem, given, stage.name), problem.problem === 'unknown_key' ? `"${given.key}" ${PROBLEM_TEXT.unknown_key} (${stage.name})` : PROBLEM_TEXT[problem.problem]);
+    throw invalid(
+      `evidence.${problem.index}.${problem.field}`,
+      fieldIssueOfGathered(problem.problem, given, stage.name),
+      problem.problem === 'unknown_key'
+        ? `"${given.key}" ${PROBLEM_TEXT.unknown_key} (${stage.name})`
+        : PROBLEM_TEXT[problem.problem],
+    );
   }
   const attachmentIds = await checkEvidenceAttachments(db.kysely, actor, id, input.evidence);
-  const evidence = input.evidence.map((e) => ({ stageId: e.stageId, key: e.key, note: e.note?.trim() || null, attachmentId: e.attachmentId ?? null }));
-  const before = gatheredOf(r).evidence;
+  const evidence = input.evidence.map((evidenceItem) => ({
+    stageId: evidenceItem.stageId,
+    key: evidenceItem.key,
+    note: evidenceItem.note?.trim() || null,
+    attachmentId: evidenceItem.attachmentId ?? null,
+  }));
+  const before = gatheredOf(opportunity).evidence;
   // Saving the same set again (a double click) changes nothing and costs nobody a version.
   if (JSON.stringify(before) === JSON.stringify(evidence)) return getOpportunity(db, actor, id);
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
-    await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, { stage_evidence: JSON.stringify(evidence), updated_at: now });
+    await updateVersioned(
+      trx,
+      'opportunities',
+      'Opportunity',
+      { workspaceId: actor.workspaceId, id, version: input.version },
+      { stage_evidence: JSON.stringify(evidence), updated_at: now },
+    );
     await linkToOpportunity(trx, actor.workspaceId, attachmentIds, id);
-    await recordChanges(trx, [{
-      workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'evidence',
-      oldValue: status(gatheredStatus({ evidence: items }, before)), newValue: status(gatheredStatus({ evidence: items }, evidence)), actorUserId: actor.userId,
-    }], now);
+    await recordChanges(
+      trx,
+      [
+        {
+          workspaceId: actor.workspaceId,
+          entityType: 'opportunity',
+          entityId: id,
+          field: 'evidence',
+          oldValue: status(gatheredStatus({ evidence: items }, before)),
+          newValue: status(gatheredStatus({ evidence: items }, evidence)),
+          actorUserId: actor.userId,
+        },
+      ],
+      now,
+    );
   });
   return getOpportunity(db, actor, id);
 }
 
 /** The files given as evidence on this opportunity's stage moves (docs/sales-process.md), without their bytes. */
-export async function opportunityAttachments(db: Db, actor: Actor, id: number): Promise<contract.OpportunityAttachment[]> {
+export async function opportunityAttachments(
+  db: Db,
+  actor: Actor,
+  id: number,
+): Promise<contract.OpportunityAttachment[]> {
   await requireOpportunity(db, actor, id);
-  return (await attachmentsOf(db.kysely, actor.workspaceId, id)).map((a) => ({
-    id: a.id, fileName: a.file_name, size: a.size, contentType: a.content_type, createdAt: a.created_at, uploadedByName: a.uploader_name,
+  return (await attachmentsOf(db.kysely, actor.workspaceId, id)).map((attachment) => ({
+    id: attachment.id,
+    fileName: attachment.file_name,
+    size: attachment.size,
+    contentType: attachment.content_type,
+    createdAt: attachment.created_at,
+    uploadedByName: attachment.uploader_name,
   }));
 }

@@ -15,53 +15,72 @@ import type { Page } from '../../contracts/common.ts';
 /** The workspace's threshold and the request's instant and date in the workspace zone. */
 export async function dtoView(db: Db, actor: Actor): Promise<DtoView> {
   const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
-  return { largeDealThreshold: settings.largeDealThreshold, now: actor.now, today: dateIn(actor.now, calendar.timeZone) };
+  return {
+    largeDealThreshold: settings.largeDealThreshold,
+    now: actor.now,
+    today: dateIn(actor.now, calendar.timeZone),
+  };
 }
 
-export async function listOpportunities(db: Db, actor: Actor, q: Parameters<typeof repo.listOpportunities>[3]): Promise<Page<contract.Opportunity>> {
-  const [{ items, total }, view] = await Promise.all([repo.listOpportunities(db.kysely, db.engine, actor, q), dtoView(db, actor)]);
+export async function listOpportunities(
+  db: Db,
+  actor: Actor,
+  query: Parameters<typeof repo.listOpportunities>[3],
+): Promise<Page<contract.Opportunity>> {
+  const [{ items, total }, view] = await Promise.all([
+    repo.listOpportunities(db.kysely, db.engine, actor, query),
+    dtoView(db, actor),
+  ]);
   return { items: items.map((r) => toOpportunityDto(r, view)), total };
 }
 
 export async function requireOpportunity(db: Db, actor: Actor, id: number) {
-  const r = await repo.getOpportunity(db.kysely, actor, id);
-  if (!r) throw notFound('Opportunity');
-  return r;
+  const opportunity = await repo.getOpportunity(db.kysely, actor, id);
+  if (!opportunity) throw notFound('Opportunity');
+  return opportunity;
 }
 
 /** Whether the opportunity is within the actor's sight (docs/organisation.md): the attachments area asks before a download. */
-export const seesOpportunity = async (db: Db, actor: Actor, id: number) => (await repo.getOpportunity(db.kysely, actor, id)) !== undefined;
+export const seesOpportunity = async (db: Db, actor: Actor, id: number) =>
+  (await repo.getOpportunity(db.kysely, actor, id)) !== undefined;
 
 /** What the actor may do with this opportunity (the rule is domain/policy.ts opportunityRights). */
-const rightsOf = (actor: Actor, r: repo.OpportunityRow, team: { user_id: number }[]) =>
-  opportunityRights(actor, { ownerId: r.owner_id, unitPath: r.unit_path, onTeam: team.some((m) => m.user_id === actor.userId) });
+const rightsOf = (actor: Actor, row: repo.OpportunityRow, team: { user_id: number }[]) =>
+  opportunityRights(actor, {
+    ownerId: row.owner_id,
+    unitPath: row.unit_path,
+    onTeam: team.some((m) => m.user_id === actor.userId),
+  });
 
 /** The opportunity and its team when the actor holds the right named: 404 out of sight, 403 without it. */
 export async function requireRight(db: Db, actor: Actor, id: number, right: 'edit' | 'contribute', refusal: string) {
-  const r = await requireOpportunity(db, actor, id);
+  const opportunity = await requireOpportunity(db, actor, id);
   const team = await repo.teamOf(db.kysely, actor.workspaceId, [id]);
-  const rights = rightsOf(actor, r, team);
+  const rights = rightsOf(actor, opportunity, team);
   if (!rights[right]) throw forbidden(refusal);
-  return { r, team, rights };
+  return { r: opportunity, team, rights };
 }
 
 export const LEAD_ONLY = 'Only the owner or a manager over the opportunity';
 
 export async function getOpportunity(db: Db, actor: Actor, id: number): Promise<contract.OpportunityDetail> {
-  const r = await requireOpportunity(db, actor, id);
+  const opportunity = await requireOpportunity(db, actor, id);
   const [view, team, stage] = await Promise.all([
     dtoView(db, actor),
     repo.teamOf(db.kysely, actor.workspaceId, [id]),
-    r.stage_id === null ? undefined : getStage(db.kysely, actor.workspaceId, r.stage_id),
+    opportunity.stage_id === null ? undefined : getStage(db.kysely, actor.workspaceId, opportunity.stage_id),
   ]);
   // docs/sales-process.md § Sales processes and stages "roles to involve": the current stage's roles nobody on the team holds yet.
   const held = new Set(team.map((m) => m.team_role));
-  const suggestedRoles = r.status === 'open' && stage ? (JSON.parse(stage.roles) as TeamRole[]).filter((role) => !held.has(role)) : [];
+  const suggestedRoles =
+    opportunity.status === 'open' && stage
+      ? (JSON.parse(stage.roles) as TeamRole[]).filter((role) => !held.has(role))
+      : [];
   return {
-    ...toOpportunityDto(r, view),
+    ...toOpportunityDto(opportunity, view),
     team: team.map((m) => ({ id: m.id, userId: m.user_id, userName: m.user_name, teamRole: m.team_role as TeamRole })),
     suggestedRoles,
-    permissions: rightsOf(actor, r, team),
+    permissions: rightsOf(actor, opportunity, team),
   };
 }
 
@@ -74,19 +93,19 @@ export async function opportunityHistory(db: Db, actor: Actor, id: number): Prom
 /** Stage history with time in each stage (docs/sales-process.md § The opportunity). */
 export async function stageHistory(db: Db, actor: Actor, id: number): Promise<contract.StageHistoryEntry[]> {
   await requireOpportunity(db, actor, id);
-  return (await repo.stageHistory(db.kysely, actor.workspaceId, id)).map((h) => ({
-    id: h.id,
-    stageId: h.stage_id,
-    stageName: h.stage_name,
-    probability: h.probability,
-    enteredAt: h.entered_at,
-    enteredByName: h.entered_by_name,
-    leftAt: h.left_at,
-    leftByName: h.left_by_name,
-    daysInStage: Math.round((((h.left_at ?? actor.now) - h.entered_at) / 86_400_000) * 10) / 10,
-    exitDirection: h.exit_direction,
-    exitEvidence: h.exit_evidence ? (JSON.parse(h.exit_evidence) as EvidenceGiven[]) : [],
-    exitReason: h.exit_reason,
-    exitOverridden: h.exit_overridden ? (JSON.parse(h.exit_overridden) as unknown[]) : [],
+  return (await repo.stageHistory(db.kysely, actor.workspaceId, id)).map((entry) => ({
+    id: entry.id,
+    stageId: entry.stage_id,
+    stageName: entry.stage_name,
+    probability: entry.probability,
+    enteredAt: entry.entered_at,
+    enteredByName: entry.entered_by_name,
+    leftAt: entry.left_at,
+    leftByName: entry.left_by_name,
+    daysInStage: Math.round((((entry.left_at ?? actor.now) - entry.entered_at) / 86_400_000) * 10) / 10,
+    exitDirection: entry.exit_direction,
+    exitEvidence: entry.exit_evidence ? (JSON.parse(entry.exit_evidence) as EvidenceGiven[]) : [],
+    exitReason: entry.exit_reason,
+    exitOverridden: entry.exit_overridden ? (JSON.parse(entry.exit_overridden) as unknown[]) : [],
   }));
 }

@@ -1,5 +1,13 @@
 import { workspaceSettings } from '../../domain/settings.ts';
-import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool, type Updateable } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Insertable,
+  type Kysely,
+  type SqlBool,
+  type Updateable,
+} from 'kysely';
 import type { Database, OpportunityStageHistoryTable, OpportunityTable } from '../../db/schema.ts';
 import { containsInsensitive, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
@@ -7,22 +15,58 @@ import { opportunitiesWithinReach, subtreePattern } from '../scope.ts';
 import { candidateIds, prepareMatch } from '../search/shared.ts';
 
 const columns = [
-  'opportunities.id', 'opportunities.account_id', 'opportunities.name', 'opportunities.owner_id', 'opportunities.org_unit_id',
-  'opportunities.amount', 'opportunities.status', 'opportunities.expected_close_date', 'opportunities.closed_at',
-  'opportunities.process_id', 'opportunities.stage_id', 'opportunities.stage_entered_at', 'opportunities.lead_source',
-  'opportunities.buying_phase', 'opportunities.forecast_category', 'opportunities.next_step', 'opportunities.next_step_date',
-  'opportunities.products', 'opportunities.competitors', 'opportunities.qualification', 'opportunities.swot', 'opportunities.win_strategy',
-  'opportunities.advantage_lost', 'opportunities.close_reason', 'opportunities.close_competitor', 'opportunities.contract_amount',
-  'opportunities.description', 'opportunities.stage_evidence', 'opportunities.created_at', 'opportunities.updated_at', 'opportunities.version',
-  'accounts.name as account_name', 'owner.name as owner_name', 'org_units.path as unit_path', 'org_units.name as org_unit_name',
-  'stage.name as stage_name', 'stage.probability as stage_probability', 'stage.expected_days as stage_expected_days',
-  'stage.buying_phase as stage_buying_phase', 'stage.position as stage_position', 'stage.evidence as stage_evidence_items', 'process.name as process_name',
+  'opportunities.id',
+  'opportunities.account_id',
+  'opportunities.name',
+  'opportunities.owner_id',
+  'opportunities.org_unit_id',
+  'opportunities.amount',
+  'opportunities.status',
+  'opportunities.expected_close_date',
+  'opportunities.closed_at',
+  'opportunities.process_id',
+  'opportunities.stage_id',
+  'opportunities.stage_entered_at',
+  'opportunities.lead_source',
+  'opportunities.buying_phase',
+  'opportunities.forecast_category',
+  'opportunities.next_step',
+  'opportunities.next_step_date',
+  'opportunities.products',
+  'opportunities.competitors',
+  'opportunities.qualification',
+  'opportunities.swot',
+  'opportunities.win_strategy',
+  'opportunities.advantage_lost',
+  'opportunities.close_reason',
+  'opportunities.close_competitor',
+  'opportunities.contract_amount',
+  'opportunities.description',
+  'opportunities.stage_evidence',
+  'opportunities.created_at',
+  'opportunities.updated_at',
+  'opportunities.version',
+  'accounts.name as account_name',
+  'owner.name as owner_name',
+  'org_units.path as unit_path',
+  'org_units.name as org_unit_name',
+  'stage.name as stage_name',
+  'stage.probability as stage_probability',
+  'stage.expected_days as stage_expected_days',
+  'stage.buying_phase as stage_buying_phase',
+  'stage.position as stage_position',
+  'stage.evidence as stage_evidence_items',
+  'process.name as process_name',
 ] as const;
 
 export function visibleOpportunities(db: Kysely<Database>, actor: Actor) {
   return db
     .selectFrom('opportunities')
-    .innerJoin('org_units', (j) => j.onRef('org_units.id', '=', 'opportunities.org_unit_id').onRef('org_units.workspace_id', '=', 'opportunities.workspace_id'))
+    .innerJoin('org_units', (joinBuilder) =>
+      joinBuilder
+        .onRef('org_units.id', '=', 'opportunities.org_unit_id')
+        .onRef('org_units.workspace_id', '=', 'opportunities.workspace_id'),
+    )
     .innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
     .leftJoin('users as owner', 'owner.id', 'opportunities.owner_id')
     .leftJoin('process_stages as stage', 'stage.id', 'opportunities.stage_id')
@@ -32,8 +76,11 @@ export function visibleOpportunities(db: Kysely<Database>, actor: Actor) {
 
 export type OpportunitySort = 'name' | 'amount' | 'expectedCloseDate' | 'updatedAt' | 'stageEnteredAt';
 const sortColumn = {
-  name: 'opportunities.name', amount: 'opportunities.amount', expectedCloseDate: 'opportunities.expected_close_date',
-  updatedAt: 'opportunities.updated_at', stageEnteredAt: 'opportunities.stage_entered_at',
+  name: 'opportunities.name',
+  amount: 'opportunities.amount',
+  expectedCloseDate: 'opportunities.expected_close_date',
+  updatedAt: 'opportunities.updated_at',
+  stageEnteredAt: 'opportunities.stage_entered_at',
 } as const;
 
 export interface OpportunityFilter {
@@ -51,39 +98,61 @@ export interface OpportunityFilter {
 }
 
 /** The list's rows before sorting and paging; the export reads the same rows (docs/archive.md § Import and export). */
-export async function filteredOpportunities(db: Kysely<Database>, engine: Engine, actor: Actor, f: OpportunityFilter) {
-  let q = await scoped(db, engine, actor, f);
-  if (f.status) q = q.where('opportunities.status', '=', f.status);
-  if (f.accountId !== undefined) q = q.where('opportunities.account_id', '=', f.accountId);
-  if (f.processId !== undefined) q = q.where('opportunities.process_id', '=', f.processId);
-  if (f.stageId !== undefined) q = q.where('opportunities.stage_id', '=', f.stageId);
-  if (f.closeFrom) q = q.where('opportunities.expected_close_date', '>=', f.closeFrom);
-  if (f.closeTo) q = q.where('opportunities.expected_close_date', '<=', f.closeTo);
-  if (f.minProbability !== undefined) q = q.where('stage.probability', '>=', f.minProbability);
-  if (f.sizeClass) {
-    const ws = await db.selectFrom('workspaces').select('settings').where('id', '=', actor.workspaceId).executeTakeFirst();
-    q = q.where('opportunities.amount', f.sizeClass === 'large' ? '>=' : '<', workspaceSettings(ws?.settings).largeDealThreshold);
+export async function filteredOpportunities(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  filter: OpportunityFilter,
+) {
+  let query = await scoped(db, engine, actor, filter);
+  if (filter.status) query = query.where('opportunities.status', '=', filter.status);
+  if (filter.accountId !== undefined) query = query.where('opportunities.account_id', '=', filter.accountId);
+  if (filter.processId !== undefined) query = query.where('opportunities.process_id', '=', filter.processId);
+  if (filter.stageId !== undefined) query = query.where('opportunities.stage_id', '=', filter.stageId);
+  if (filter.closeFrom) query = query.where('opportunities.expected_close_date', '>=', filter.closeFrom);
+  if (filter.closeTo) query = query.where('opportunities.expected_close_date', '<=', filter.closeTo);
+  if (filter.minProbability !== undefined) query = query.where('stage.probability', '>=', filter.minProbability);
+  if (filter.sizeClass) {
+    const ws = await db
+      .selectFrom('workspaces')
+      .select('settings')
+      .where('id', '=', actor.workspaceId)
+      .executeTakeFirst();
+    query = query.where(
+      'opportunities.amount',
+      filter.sizeClass === 'large' ? '>=' : '<',
+      workspaceSettings(ws?.settings).largeDealThreshold,
+    );
   }
-  return q;
+  return query;
 }
 
 /** The search index narrows to deals whose name or account's name may hold the text; the substring test decides (docs/search.md). */
 async function indexedOpportunityText(db: Kysely<Database>, actor: Actor, needle: string) {
-  const m = await prepareMatch(db, actor.workspaceId, needle);
+  const match = await prepareMatch(db, actor.workspaceId, needle);
   return (eb: ExpressionBuilder<Database, 'opportunities'>) =>
-    eb.or([eb('opportunities.id', 'in', candidateIds(eb, actor.workspaceId, m, 'o')), eb('opportunities.account_id', 'in', candidateIds(eb, actor.workspaceId, m, 'a'))]);
+    eb.or([
+      eb('opportunities.id', 'in', candidateIds(eb, actor.workspaceId, match, 'o')),
+      eb('opportunities.account_id', 'in', candidateIds(eb, actor.workspaceId, match, 'a')),
+    ]);
 }
 
 export async function listOpportunities(
   db: Kysely<Database>,
   engine: Engine,
   actor: Actor,
-  f: OpportunityFilter & { limit: number; offset: number; sort: { column: OpportunitySort; desc: boolean } },
+  filter: OpportunityFilter & { limit: number; offset: number; sort: { column: OpportunitySort; desc: boolean } },
 ) {
-  const q = await filteredOpportunities(db, engine, actor, f);
+  const query = await filteredOpportunities(db, engine, actor, filter);
   const [items, total] = await Promise.all([
-    q.select(columns).orderBy(sortColumn[f.sort.column], f.sort.desc ? 'desc' : 'asc').orderBy('opportunities.id').limit(f.limit).offset(f.offset).execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    query
+      .select(columns)
+      .orderBy(sortColumn[filter.sort.column], filter.sort.desc ? 'desc' : 'asc')
+      .orderBy('opportunities.id')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
 }
@@ -111,7 +180,20 @@ export async function stageHistory(db: Kysely<Database>, workspaceId: number, op
     .selectFrom('opportunity_stage_history as h')
     .leftJoin('users as a', 'a.id', 'h.entered_by')
     .leftJoin('users as b', 'b.id', 'h.left_by')
-    .select(['h.id', 'h.stage_id', 'h.stage_name', 'h.probability', 'h.entered_at', 'h.left_at', 'h.exit_direction', 'h.exit_evidence', 'h.exit_reason', 'h.exit_overridden', 'a.name as entered_by_name', 'b.name as left_by_name'])
+    .select([
+      'h.id',
+      'h.stage_id',
+      'h.stage_name',
+      'h.probability',
+      'h.entered_at',
+      'h.left_at',
+      'h.exit_direction',
+      'h.exit_evidence',
+      'h.exit_reason',
+      'h.exit_overridden',
+      'a.name as entered_by_name',
+      'b.name as left_by_name',
+    ])
     .where('h.workspace_id', '=', workspaceId)
     .where('h.opportunity_id', '=', opportunityId)
     .orderBy('h.entered_at')
@@ -126,18 +208,23 @@ export interface ScopeFilter {
   orgUnitId?: number | undefined;
 }
 
-async function scoped(db: Kysely<Database>, engine: Engine, actor: Actor, f: ScopeFilter) {
-  let q = visibleOpportunities(db, actor);
-  if (f.q) {
-    const needle = f.q;
-    q = q.where(await indexedOpportunityText(db, actor, needle));
-    q = q.where((eb) => eb.or([containsInsensitive(engine, eb.ref('opportunities.name'), needle), containsInsensitive(engine, eb.ref('accounts.name'), needle)]));
+async function scoped(db: Kysely<Database>, engine: Engine, actor: Actor, filter: ScopeFilter) {
+  let query = visibleOpportunities(db, actor);
+  if (filter.q) {
+    const needle = filter.q;
+    query = query.where(await indexedOpportunityText(db, actor, needle));
+    query = query.where((eb) =>
+      eb.or([
+        containsInsensitive(engine, eb.ref('opportunities.name'), needle),
+        containsInsensitive(engine, eb.ref('accounts.name'), needle),
+      ]),
+    );
   }
-  if (f.ownerId !== undefined) q = q.where('opportunities.owner_id', '=', f.ownerId);
-  if (f.orgUnitId !== undefined) {
-    q = q.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, f.orgUnitId));
+  if (filter.ownerId !== undefined) query = query.where('opportunities.owner_id', '=', filter.ownerId);
+  if (filter.orgUnitId !== undefined) {
+    query = query.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, filter.orgUnitId));
   }
-  return q;
+  return query;
 }
 
 export const BOARD_CARDS_PER_COLUMN = 50;
@@ -149,21 +236,35 @@ export const BOARD_CARDS_PER_COLUMN = 50;
  * (largest amount first, at most BOARD_CARDS_PER_COLUMN per stage) from one windowed query.
  */
 export async function board(
-  db: Kysely<Database>, engine: Engine, actor: Actor,
-  f: ScopeFilter & { processId: number; wonFrom: number; wonTo: number; closeFrom?: string | undefined; closeTo?: string | undefined },
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  filter: ScopeFilter & {
+    processId: number;
+    wonFrom: number;
+    wonTo: number;
+    closeFrom?: string | undefined;
+    closeTo?: string | undefined;
+  },
 ) {
-  const base = (await scoped(db, engine, actor, f))
-    .where('opportunities.process_id', '=', f.processId)
-    .where((eb) => eb.or([
-      // Open ones by their expected close date ("close period"), won ones by when they were won.
-      eb.and([
-        eb('opportunities.status', '=', 'open'),
-        eb('stage.is_won', '=', 0),
-        ...(f.closeFrom ? [eb('opportunities.expected_close_date', '>=', f.closeFrom)] : []),
-        ...(f.closeTo ? [eb('opportunities.expected_close_date', '<=', f.closeTo)] : []),
+  const base = (await scoped(db, engine, actor, filter))
+    .where('opportunities.process_id', '=', filter.processId)
+    .where((eb) =>
+      eb.or([
+        // Open ones by their expected close date ("close period"), won ones by when they were won.
+        eb.and([
+          eb('opportunities.status', '=', 'open'),
+          eb('stage.is_won', '=', 0),
+          ...(filter.closeFrom ? [eb('opportunities.expected_close_date', '>=', filter.closeFrom)] : []),
+          ...(filter.closeTo ? [eb('opportunities.expected_close_date', '<=', filter.closeTo)] : []),
+        ]),
+        eb.and([
+          eb('opportunities.status', '=', 'won'),
+          eb('opportunities.closed_at', '>=', filter.wonFrom),
+          eb('opportunities.closed_at', '<', filter.wonTo),
+        ]),
       ]),
-      eb.and([eb('opportunities.status', '=', 'won'), eb('opportunities.closed_at', '>=', f.wonFrom), eb('opportunities.closed_at', '<', f.wonTo)]),
-    ]));
+    );
   const [totals, cards] = await Promise.all([
     base
       .select((eb) => [
@@ -175,7 +276,16 @@ export async function board(
       .groupBy('opportunities.stage_id')
       .execute(),
     db
-      .selectFrom(base.select([...columns, sql<number>`row_number() over (partition by opportunities.stage_id order by opportunities.amount desc, opportunities.id)`.as('rn')]).as('c'))
+      .selectFrom(
+        base
+          .select([
+            ...columns,
+            sql<number>`row_number() over (partition by opportunities.stage_id order by opportunities.amount desc, opportunities.id)`.as(
+              'rn',
+            ),
+          ])
+          .as('c'),
+      )
       .selectAll()
       .where('c.rn', '<=', BOARD_CARDS_PER_COLUMN)
       .orderBy('c.stage_id')
@@ -183,7 +293,12 @@ export async function board(
       .execute(),
   ]);
   return {
-    totals: totals.map((t) => ({ stageId: t.stage_id, count: Number(t.n), amount: Number(t.amount ?? 0), weighted: Number(t.weighted ?? 0) })),
+    totals: totals.map((total) => ({
+      stageId: total.stage_id,
+      count: Number(total.n),
+      amount: Number(total.amount ?? 0),
+      weighted: Number(total.weighted ?? 0),
+    })),
     cards,
   };
 }
@@ -196,12 +311,23 @@ export type AttentionProblem = 'stalled' | 'no_plan' | 'advantage_lost';
  * no next step, no date, or a date already past; advantage lost = marked by a manager.
  */
 function problemCondition(problem: AttentionProblem, now: number, today: string) {
-  return (eb: ExpressionBuilder<Database & { stage: Database['process_stages'] }, 'opportunities' | 'stage'>): Expression<SqlBool> => {
+  return (
+    eb: ExpressionBuilder<Database & { stage: Database['process_stages'] }, 'opportunities' | 'stage'>,
+  ): Expression<SqlBool> => {
     switch (problem) {
       case 'stalled':
-        return eb.and([eb('stage.expected_days', '>', 0), eb('opportunities.stage_entered_at', 'is not', null), sql<SqlBool>`opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ${now}`]);
+        return eb.and([
+          eb('stage.expected_days', '>', 0),
+          eb('opportunities.stage_entered_at', 'is not', null),
+          sql<SqlBool>`opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ${now}`,
+        ]);
       case 'no_plan':
-        return eb.or([eb('opportunities.next_step', 'is', null), sql<SqlBool>`trim(opportunities.next_step) = ''`, eb('opportunities.next_step_date', 'is', null), eb('opportunities.next_step_date', '<', today)]);
+        return eb.or([
+          eb('opportunities.next_step', 'is', null),
+          sql<SqlBool>`trim(opportunities.next_step) = ''`,
+          eb('opportunities.next_step_date', 'is', null),
+          eb('opportunities.next_step_date', '<', today),
+        ]);
       case 'advantage_lost':
         return eb('opportunities.advantage_lost', '=', 1);
     }
@@ -212,35 +338,73 @@ export async function attention(
   db: Kysely<Database>,
   engine: Engine,
   actor: Actor,
-  f: ScopeFilter & { problem?: AttentionProblem | undefined; limit: number; offset: number; sort: { column: OpportunitySort; desc: boolean }; now: number; today: string },
+  filter: ScopeFilter & {
+    problem?: AttentionProblem | undefined;
+    limit: number;
+    offset: number;
+    sort: { column: OpportunitySort; desc: boolean };
+    now: number;
+    today: string;
+  },
 ) {
-  const base = (await scoped(db, engine, actor, f)).where('opportunities.status', '=', 'open');
+  const base = (await scoped(db, engine, actor, filter)).where('opportunities.status', '=', 'open');
   const cond = {
-    stalled: problemCondition('stalled', f.now, f.today),
-    no_plan: problemCondition('no_plan', f.now, f.today),
-    advantage_lost: problemCondition('advantage_lost', f.now, f.today),
+    stalled: problemCondition('stalled', filter.now, filter.today),
+    no_plan: problemCondition('no_plan', filter.now, filter.today),
+    advantage_lost: problemCondition('advantage_lost', filter.now, filter.today),
   };
-  const matching = base.where((eb) => (f.problem ? cond[f.problem](eb) : eb.or([cond.stalled(eb), cond.no_plan(eb), cond.advantage_lost(eb)])));
-  const flag = (c: (typeof cond)['stalled']) => (eb: ExpressionBuilder<Database & { stage: Database['process_stages'] }, 'opportunities' | 'stage'>) =>
-    eb.fn.sum<number | string>(eb.case().when(c(eb)).then(1).else(0).end());
+  const matching = base.where((eb) =>
+    filter.problem ? cond[filter.problem](eb) : eb.or([cond.stalled(eb), cond.no_plan(eb), cond.advantage_lost(eb)]),
+  );
+  const flag =
+    (condition: (typeof cond)['stalled']) =>
+    (eb: ExpressionBuilder<Database & { stage: Database['process_stages'] }, 'opportunities' | 'stage'>) =>
+      eb.fn.sum<number | string>(eb.case().when(condition(eb)).then(1).else(0).end());
   const [items, total, counts] = await Promise.all([
-    matching.select(columns).orderBy(sortColumn[f.sort.column], f.sort.desc ? 'desc' : 'asc').orderBy('opportunities.id').limit(f.limit).offset(f.offset).execute(),
+    matching
+      .select(columns)
+      .orderBy(sortColumn[filter.sort.column], filter.sort.desc ? 'desc' : 'asc')
+      .orderBy('opportunities.id')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
     matching.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
-    base.select((eb) => [flag(cond.stalled)(eb).as('stalled'), flag(cond.no_plan)(eb).as('no_plan'), flag(cond.advantage_lost)(eb).as('advantage_lost')]).executeTakeFirstOrThrow(),
+    base
+      .select((eb) => [
+        flag(cond.stalled)(eb).as('stalled'),
+        flag(cond.no_plan)(eb).as('no_plan'),
+        flag(cond.advantage_lost)(eb).as('advantage_lost'),
+      ])
+      .executeTakeFirstOrThrow(),
   ]);
   return {
     items,
     total: Number(total.n),
-    counts: { stalled: Number(counts.stalled ?? 0), no_plan: Number(counts.no_plan ?? 0), advantage_lost: Number(counts.advantage_lost ?? 0) },
+    counts: {
+      stalled: Number(counts.stalled ?? 0),
+      no_plan: Number(counts.no_plan ?? 0),
+      advantage_lost: Number(counts.advantage_lost ?? 0),
+    },
   };
 }
 
 export async function teamMember(db: Kysely<Database>, workspaceId: number, opportunityId: number, memberId: number) {
-  return db.selectFrom('opportunity_team').selectAll().where('workspace_id', '=', workspaceId).where('opportunity_id', '=', opportunityId).where('id', '=', memberId).executeTakeFirst();
+  return db
+    .selectFrom('opportunity_team')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('opportunity_id', '=', opportunityId)
+    .where('id', '=', memberId)
+    .executeTakeFirst();
 }
 
 export async function activeUser(db: Kysely<Database>, workspaceId: number, userId: number) {
-  return db.selectFrom('users').select(['id', 'name', 'active']).where('workspace_id', '=', workspaceId).where('id', '=', userId).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .select(['id', 'name', 'active'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
 }
 
 // ————— Writes (the services hold the transaction and pass it in) —————
@@ -251,21 +415,64 @@ export async function insertOpportunity(db: Kysely<Database>, values: Insertable
 
 /** Marks the opportunity changed without a version bump (a team change is not a figure anyone edits). */
 export async function touchOpportunity(db: Kysely<Database>, workspaceId: number, id: number, now: number) {
-  await db.updateTable('opportunities').set({ updated_at: now }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+  await db
+    .updateTable('opportunities')
+    .set({ updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
 }
 
-export async function insertTeamMember(db: Kysely<Database>, m: { workspaceId: number; opportunityId: number; userId: number; teamRole: string; now: number }) {
-  await db.insertInto('opportunity_team').values({ workspace_id: m.workspaceId, opportunity_id: m.opportunityId, user_id: m.userId, team_role: m.teamRole, created_at: m.now }).execute();
+export async function insertTeamMember(
+  db: Kysely<Database>,
+  member: { workspaceId: number; opportunityId: number; userId: number; teamRole: string; now: number },
+) {
+  await db
+    .insertInto('opportunity_team')
+    .values({
+      workspace_id: member.workspaceId,
+      opportunity_id: member.opportunityId,
+      user_id: member.userId,
+      team_role: member.teamRole,
+      created_at: member.now,
+    })
+    .execute();
 }
 
-export async function deleteTeamMember(db: Kysely<Database>, workspaceId: number, opportunityId: number, memberId: number) {
-  await db.deleteFrom('opportunity_team').where('workspace_id', '=', workspaceId).where('opportunity_id', '=', opportunityId).where('id', '=', memberId).execute();
+export async function deleteTeamMember(
+  db: Kysely<Database>,
+  workspaceId: number,
+  opportunityId: number,
+  memberId: number,
+) {
+  await db
+    .deleteFrom('opportunity_team')
+    .where('workspace_id', '=', workspaceId)
+    .where('opportunity_id', '=', opportunityId)
+    .where('id', '=', memberId)
+    .execute();
 }
 
 /** The new owner takes the sales-lead seat, and leaves any other seat they held on the team. */
-export async function seatNewLead(db: Kysely<Database>, workspaceId: number, opportunityId: number, userId: number, now: number) {
-  await db.deleteFrom('opportunity_team').where('workspace_id', '=', workspaceId).where('opportunity_id', '=', opportunityId).where('team_role', '=', 'sales_lead').execute();
-  await db.deleteFrom('opportunity_team').where('workspace_id', '=', workspaceId).where('opportunity_id', '=', opportunityId).where('user_id', '=', userId).execute();
+export async function seatNewLead(
+  db: Kysely<Database>,
+  workspaceId: number,
+  opportunityId: number,
+  userId: number,
+  now: number,
+) {
+  await db
+    .deleteFrom('opportunity_team')
+    .where('workspace_id', '=', workspaceId)
+    .where('opportunity_id', '=', opportunityId)
+    .where('team_role', '=', 'sales_lead')
+    .execute();
+  await db
+    .deleteFrom('opportunity_team')
+    .where('workspace_id', '=', workspaceId)
+    .where('opportunity_id', '=', opportunityId)
+    .where('user_id', '=', userId)
+    .execute();
   await insertTeamMember(db, { workspaceId, opportunityId, userId, teamRole: 'sales_lead', now });
 }
 
@@ -274,6 +481,17 @@ export async function insertStageEntry(db: Kysely<Database>, row: Insertable<Opp
 }
 
 /** Closes the open stage-history row (the stage being left). */
-export async function leaveCurrentStage(db: Kysely<Database>, workspaceId: number, opportunityId: number, exit: Updateable<OpportunityStageHistoryTable>) {
-  await db.updateTable('opportunity_stage_history').set(exit).where('workspace_id', '=', workspaceId).where('opportunity_id', '=', opportunityId).where('left_at', 'is', null).execute();
+export async function leaveCurrentStage(
+  db: Kysely<Database>,
+  workspaceId: number,
+  opportunityId: number,
+  exit: Updateable<OpportunityStageHistoryTable>,
+) {
+  await db
+    .updateTable('opportunity_stage_history')
+    .set(exit)
+    .where('workspace_id', '=', workspaceId)
+    .where('opportunity_id', '=', opportunityId)
+    .where('left_at', 'is', null)
+    .execute();
 }

@@ -5,7 +5,14 @@
  * needs attention), evidence.ts (gathered evidence, evidence files).
  */
 export { toOpportunityDto, gatheredOf, type DtoView, type GatheredItem } from './dto.ts';
-export { getOpportunity, listOpportunities, opportunityHistory, requireOpportunity, requireRight, stageHistory } from './read.ts';
+export {
+  getOpportunity,
+  listOpportunities,
+  opportunityHistory,
+  requireOpportunity,
+  requireRight,
+  stageHistory,
+} from './read.ts';
 export { createOpportunity, type EntryInput, type OpportunityInput } from './create.ts';
 export { updateOpportunity, type OpportunityPatch } from './update.ts';
 export { closeOpportunity, moveStage, reopenOpportunity, type CloseInput, type StageMoveInput } from './moves.ts';

@@ -1,12 +1,23 @@
 import type { Db } from '../../db/database.ts';
 import { updateVersioned } from '../versioned.ts';
 import {
-  QUALIFICATION_FACTS, qualificationScore, weakenedFacts,
-  type BuyingPhase, type Qualification, type QualificationAnswer, type QualificationFact,
+  QUALIFICATION_FACTS,
+  qualificationScore,
+  weakenedFacts,
+  type BuyingPhase,
+  type Qualification,
+  type QualificationAnswer,
+  type QualificationFact,
 } from '../../domain/buying-phase.ts';
 import type { RootCause } from '../../domain/opportunity.ts';
 import type { Actor } from '../../domain/policy.ts';
-import { decideStrategy, STRATEGIES, type Strategy, type StrategyAnswers, type StrategyStep } from '../../domain/win-strategy.ts';
+import {
+  decideStrategy,
+  STRATEGIES,
+  type Strategy,
+  type StrategyAnswers,
+  type StrategyStep,
+} from '../../domain/win-strategy.ts';
 import { AppError, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import { getOpportunity } from '../opportunities/service.ts';
@@ -30,8 +41,19 @@ export type { CompetitorStatus, Competitor, Swot } from '../../contracts/opportu
 export type FactInput = { answer: QualificationAnswer; note?: string | null | undefined } | null | undefined;
 export type FactsInput = Partial<Record<QualificationFact, FactInput>>;
 
-interface StoredQualification { facts: Qualification; weakened: QualificationFact[]; assessedAt: number | null; assessedBy: number | null }
-interface StoredStrategy { strategy: Strategy; path: StrategyStep[]; answers: StrategyAnswers; decidedAt: number; decidedBy: number }
+interface StoredQualification {
+  facts: Qualification;
+  weakened: QualificationFact[];
+  assessedAt: number | null;
+  assessedBy: number | null;
+}
+interface StoredStrategy {
+  strategy: Strategy;
+  path: StrategyStep[];
+  answers: StrategyAnswers;
+  decidedAt: number;
+  decidedBy: number;
+}
 
 const ANSWERS = new Set<string>(['yes', 'partly', 'no']);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -48,10 +70,13 @@ function parseJson(text: string | null): unknown {
 function cleanFacts(raw: unknown): Qualification {
   const out: Qualification = {};
   if (!isObject(raw)) return out;
-  for (const f of QUALIFICATION_FACTS) {
-    const v = raw[f];
-    if (isObject(v) && typeof v.answer === 'string' && ANSWERS.has(v.answer)) {
-      out[f] = { answer: v.answer as QualificationAnswer, note: typeof v.note === 'string' ? v.note : null };
+  for (const qualificationFact of QUALIFICATION_FACTS) {
+    const storedFact = raw[qualificationFact];
+    if (isObject(storedFact) && typeof storedFact.answer === 'string' && ANSWERS.has(storedFact.answer)) {
+      out[qualificationFact] = {
+        answer: storedFact.answer as QualificationAnswer,
+        note: typeof storedFact.note === 'string' ? storedFact.note : null,
+      };
     }
   }
   return out;
@@ -61,7 +86,9 @@ export function parseQualification(text: string | null): StoredQualification {
   const raw = parseJson(text);
   if (!isObject(raw)) return { facts: {}, weakened: [], assessedAt: null, assessedBy: null };
   if (!isObject(raw.facts)) return { facts: cleanFacts(raw), weakened: [], assessedAt: null, assessedBy: null };
-  const weakened = Array.isArray(raw.weakened) ? raw.weakened.filter((f): f is QualificationFact => QUALIFICATION_FACTS.includes(f as QualificationFact)) : [];
+  const weakened = Array.isArray(raw.weakened)
+    ? raw.weakened.filter((f): f is QualificationFact => QUALIFICATION_FACTS.includes(f as QualificationFact))
+    : [];
   return {
     facts: cleanFacts(raw.facts),
     weakened,
@@ -74,19 +101,29 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is
 
 export function parseSwot(text: string | null): Swot {
   const raw = parseJson(text);
-  const o = isObject(raw) ? raw : {};
-  return { strengths: strings(o.strengths), weaknesses: strings(o.weaknesses), opportunities: strings(o.opportunities), threats: strings(o.threats) };
+  const swot = isObject(raw) ? raw : {};
+  return {
+    strengths: strings(swot.strengths),
+    weaknesses: strings(swot.weaknesses),
+    opportunities: strings(swot.opportunities),
+    threats: strings(swot.threats),
+  };
 }
 
 export function parseCompetitors(text: string | null): Competitor[] {
   const raw = parseJson(text);
   if (!Array.isArray(raw)) return [];
-  return raw.filter(isObject).filter((c) => typeof c.name === 'string').map((c) => ({
-    name: c.name as string,
-    strengths: typeof c.strengths === 'string' ? c.strengths : '',
-    weaknesses: typeof c.weaknesses === 'string' ? c.weaknesses : '',
-    status: COMPETITOR_STATUSES.includes(c.status as CompetitorStatus) ? (c.status as CompetitorStatus) : 'close',
-  }));
+  return raw
+    .filter(isObject)
+    .filter((c) => typeof c.name === 'string')
+    .map((competitor) => ({
+      name: competitor.name as string,
+      strengths: typeof competitor.strengths === 'string' ? competitor.strengths : '',
+      weaknesses: typeof competitor.weaknesses === 'string' ? competitor.weaknesses : '',
+      status: COMPETITOR_STATUSES.includes(competitor.status as CompetitorStatus)
+        ? (competitor.status as CompetitorStatus)
+        : 'close',
+    }));
 }
 
 export function parseStrategy(text: string | null): StoredStrategy | null {
@@ -111,24 +148,39 @@ async function load(db: Db, actor: Actor, id: number) {
 
 /** The whole team contributes the analysis (owner, members, a manager above it, admin); closed ones are history. */
 async function loadForEdit(db: Db, actor: Actor, id: number) {
-  const l = await load(db, actor, id);
-  if (!l.detail.permissions.contribute) throw forbidden('You cannot edit this opportunity');
-  if (l.detail.status !== 'open') throw new AppError('closed', 'A closed opportunity cannot be edited');
-  return l;
+  const loaded = await load(db, actor, id);
+  if (!loaded.detail.permissions.contribute) throw forbidden('You cannot edit this opportunity');
+  if (loaded.detail.status !== 'open') throw new AppError('closed', 'A closed opportunity cannot be edited');
+  return loaded;
 }
 
 export async function getInsight(db: Db, actor: Actor, id: number): Promise<contract.Insight> {
   const { detail, row } = await load(db, actor, id);
-  const q = parseQualification(row.qualification);
+  const qualification = parseQualification(row.qualification);
   const strategy = parseStrategy(row.win_strategy);
-  const names = await userNames(db.kysely, actor.workspaceId, [q.assessedBy, strategy?.decidedBy].filter((x): x is number => typeof x === 'number' && x > 0));
+  const names = await userNames(
+    db.kysely,
+    actor.workspaceId,
+    [qualification.assessedBy, strategy?.decidedBy].filter((x): x is number => typeof x === 'number' && x > 0),
+  );
   return {
     ...detail,
-    qualification: Object.fromEntries(QUALIFICATION_FACTS.map((f) => [f, q.facts[f] ? { answer: q.facts[f].answer, note: q.facts[f].note ?? null } : null])) as Record<QualificationFact, { answer: QualificationAnswer; note: string | null } | null>,
-    qualificationScore: qualificationScore(q.facts),
-    weakened: q.weakened,
-    qualificationAssessedAt: q.assessedAt,
-    qualificationAssessedByName: q.assessedBy === null ? null : (names.get(q.assessedBy) ?? null),
+    qualification: Object.fromEntries(
+      QUALIFICATION_FACTS.map((qualificationFact) => [
+        qualificationFact,
+        qualification.facts[qualificationFact]
+          ? {
+              answer: qualification.facts[qualificationFact].answer,
+              note: qualification.facts[qualificationFact].note ?? null,
+            }
+          : null,
+      ]),
+    ) as Record<QualificationFact, { answer: QualificationAnswer; note: string | null } | null>,
+    qualificationScore: qualificationScore(qualification.facts),
+    weakened: qualification.weakened,
+    qualificationAssessedAt: qualification.assessedAt,
+    qualificationAssessedByName:
+      qualification.assessedBy === null ? null : (names.get(qualification.assessedBy) ?? null),
     swot: parseSwot(row.swot),
     competitors: parseCompetitors(row.competitors),
     strategy: strategy ? { ...strategy, decidedByName: names.get(strategy.decidedBy) ?? null } : null,
@@ -146,93 +198,185 @@ export async function getInsight(db: Db, actor: Actor, id: number): Promise<cont
  * (a manager clears it through PATCH /opportunities/:id {advantageLost: false}) and the
  * change of score goes to the record history with the weakened facts as its reason.
  */
-export async function saveQualification(db: Db, actor: Actor, id: number, input: contract.QualificationRequest): Promise<contract.Insight> {
+export async function saveQualification(
+  db: Db,
+  actor: Actor,
+  id: number,
+  input: contract.QualificationRequest,
+): Promise<contract.Insight> {
   const { row } = await loadForEdit(db, actor, id);
   const before = parseQualification(row.qualification);
   const after: Qualification = {};
-  for (const f of QUALIFICATION_FACTS) {
-    const v = input.facts[f];
-    if (v) after[f] = { answer: v.answer, note: v.note?.trim() ? v.note.trim() : null };
+  for (const qualificationFact of QUALIFICATION_FACTS) {
+    const fact = input.facts[qualificationFact];
+    if (fact) after[qualificationFact] = { answer: fact.answer, note: fact.note?.trim() ? fact.note.trim() : null };
   }
   const weakened = weakenedFacts(before.facts, after);
   const [oldScore, newScore] = [qualificationScore(before.facts), qualificationScore(after)];
   const { now } = actor;
   const stored: StoredQualification = { facts: after, weakened, assessedAt: now, assessedBy: actor.userId };
-  const changes: Change[] = oldScore !== newScore || weakened.length
-    ? [{ workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'qualification', oldValue: oldScore, newValue: newScore, reason: weakened.length ? `weakened: ${weakened.join(', ')}` : null, actorUserId: actor.userId }]
-    : [];
+  const changes: Change[] =
+    oldScore !== newScore || weakened.length
+      ? [
+          {
+            workspaceId: actor.workspaceId,
+            entityType: 'opportunity',
+            entityId: id,
+            field: 'qualification',
+            oldValue: oldScore,
+            newValue: newScore,
+            reason: weakened.length ? `weakened: ${weakened.join(', ')}` : null,
+            actorUserId: actor.userId,
+          },
+        ]
+      : [];
   await db.kysely.transaction().execute(async (trx) => {
-    await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
-      qualification: JSON.stringify(stored),
-      ...(weakened.length ? { advantage_lost: 1 } : {}),
-      updated_at: now,
-    });
+    await updateVersioned(
+      trx,
+      'opportunities',
+      'Opportunity',
+      { workspaceId: actor.workspaceId, id, version: input.version },
+      {
+        qualification: JSON.stringify(stored),
+        ...(weakened.length ? { advantage_lost: 1 } : {}),
+        updated_at: now,
+      },
+    );
     await recordChanges(trx, changes, now);
   });
   return getInsight(db, actor, id);
 }
 
 /** SWOT and the competitors (docs/sales-process.md § The opportunity); a competitor is listed once. */
-export async function saveAnalysis(db: Db, actor: Actor, id: number, input: contract.AnalysisRequest): Promise<contract.Insight> {
+export async function saveAnalysis(
+  db: Db,
+  actor: Actor,
+  id: number,
+  input: contract.AnalysisRequest,
+): Promise<contract.Insight> {
   await loadForEdit(db, actor, id);
   const seen = new Map<string, number>();
-  input.competitors.forEach((c, i) => {
-    const key = c.name.trim().toLowerCase();
-    if (seen.has(key)) throw invalid(`competitors.${i}.name`, { code: 'duplicate', params: { index: seen.get(key)! } }, `${c.name} is already listed (competitors.${seen.get(key)})`, 'duplicate');
-    seen.set(key, i);
+  input.competitors.forEach((competitor, index) => {
+    const key = competitor.name.trim().toLowerCase();
+    if (seen.has(key))
+      throw invalid(
+        `competitors.${index}.name`,
+        { code: 'duplicate', params: { index: seen.get(key)! } },
+        `${competitor.name} is already listed (competitors.${seen.get(key)})`,
+        'duplicate',
+      );
+    seen.set(key, index);
   });
   const clean = (xs: string[]) => xs.map((s) => s.trim()).filter(Boolean);
-  const swot: Swot = { strengths: clean(input.swot.strengths), weaknesses: clean(input.swot.weaknesses), opportunities: clean(input.swot.opportunities), threats: clean(input.swot.threats) };
-  const competitors = input.competitors.map((c) => ({ name: c.name.trim(), strengths: c.strengths.trim(), weaknesses: c.weaknesses.trim(), status: c.status }));
-  await updateVersioned(db.kysely, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
-    swot: JSON.stringify(swot),
-    competitors: JSON.stringify(competitors),
-    updated_at: actor.now,
-  });
+  const swot: Swot = {
+    strengths: clean(input.swot.strengths),
+    weaknesses: clean(input.swot.weaknesses),
+    opportunities: clean(input.swot.opportunities),
+    threats: clean(input.swot.threats),
+  };
+  const competitors = input.competitors.map((competitor) => ({
+    name: competitor.name.trim(),
+    strengths: competitor.strengths.trim(),
+    weaknesses: competitor.weaknesses.trim(),
+    status: competitor.status,
+  }));
+  await updateVersioned(
+    db.kysely,
+    'opportunities',
+    'Opportunity',
+    { workspaceId: actor.workspaceId, id, version: input.version },
+    {
+      swot: JSON.stringify(swot),
+      competitors: JSON.stringify(competitors),
+      updated_at: actor.now,
+    },
+  );
   return getInsight(db, actor, id);
 }
 
 /** One step of the win-strategy wizard (docs/sales-process.md § Win strategy): the next question, or the strategy. Saves nothing. */
-export async function nextStrategyStep(db: Db, actor: Actor, id: number, answers: StrategyAnswers): Promise<contract.StrategyStepResult> {
+export async function nextStrategyStep(
+  db: Db,
+  actor: Actor,
+  id: number,
+  answers: StrategyAnswers,
+): Promise<contract.StrategyStepResult> {
   await load(db, actor, id);
-  const r = decideStrategy(answers);
-  return r.done ? { done: true, strategy: r.strategy, path: r.path } : { done: false, next: r.next, path: r.path };
+  const decision = decideStrategy(answers);
+  return decision.done
+    ? { done: true, strategy: decision.strategy, path: decision.path }
+    : { done: false, next: decision.next, path: decision.path };
 }
 
 /** Stores the strategy the answers lead to, with the path; refuses answers that stop short of one. */
-export async function saveStrategy(db: Db, actor: Actor, id: number, input: contract.StrategyRequest): Promise<contract.Insight> {
+export async function saveStrategy(
+  db: Db,
+  actor: Actor,
+  id: number,
+  input: contract.StrategyRequest,
+): Promise<contract.Insight> {
   const { row } = await loadForEdit(db, actor, id);
-  const r = decideStrategy(input.answers);
-  if (!r.done) throw invalid(`answers.${r.next}`, { code: 'strategy_incomplete' }, 'answer this question to reach a strategy', 'strategy_incomplete');
+  const decision = decideStrategy(input.answers);
+  if (!decision.done)
+    throw invalid(
+      `answers.${decision.next}`,
+      { code: 'strategy_incomplete' },
+      'answer this question to reach a strategy',
+      'strategy_incomplete',
+    );
   const { now } = actor;
   // Only the answers on the path count; an answer to a question never asked is dropped.
-  const answers = Object.fromEntries(r.path.map((s) => [s.question, s.answer])) as StrategyAnswers;
-  const stored: StoredStrategy = { strategy: r.strategy, path: r.path, answers, decidedAt: now, decidedBy: actor.userId };
+  const answers = Object.fromEntries(decision.path.map((s) => [s.question, s.answer])) as StrategyAnswers;
+  const stored: StoredStrategy = {
+    strategy: decision.strategy,
+    path: decision.path,
+    answers,
+    decidedAt: now,
+    decidedBy: actor.userId,
+  };
   const previous = parseStrategy(row.win_strategy);
   await db.kysely.transaction().execute(async (trx) => {
-    await updateVersioned(trx, 'opportunities', 'Opportunity', { workspaceId: actor.workspaceId, id, version: input.version }, {
-      win_strategy: JSON.stringify(stored),
-      updated_at: now,
-    });
-    await recordChanges(trx, [{
-      workspaceId: actor.workspaceId, entityType: 'opportunity', entityId: id, field: 'strategy',
-      oldValue: previous?.strategy ?? null, newValue: r.strategy, reason: r.path.map((s) => `${s.question}=${s.answer ? 'yes' : 'no'}`).join(' → '), actorUserId: actor.userId,
-    }], now);
+    await updateVersioned(
+      trx,
+      'opportunities',
+      'Opportunity',
+      { workspaceId: actor.workspaceId, id, version: input.version },
+      {
+        win_strategy: JSON.stringify(stored),
+        updated_at: now,
+      },
+    );
+    await recordChanges(
+      trx,
+      [
+        {
+          workspaceId: actor.workspaceId,
+          entityType: 'opportunity',
+          entityId: id,
+          field: 'strategy',
+          oldValue: previous?.strategy ?? null,
+          newValue: decision.strategy,
+          reason: decision.path.map((s) => `${s.question}=${s.answer ? 'yes' : 'no'}`).join(' → '),
+          actorUserId: actor.userId,
+        },
+      ],
+      now,
+    );
   });
   return getInsight(db, actor, id);
 }
 
-const reviewDto = (r: repo.ReviewRow) => ({
-  id: r.id,
-  reviewerId: r.reviewer_id,
-  reviewerName: r.reviewer_name,
-  completedStep: r.completed_step ?? '',
-  evidence: r.evidence,
-  nextAction: r.next_action ?? '',
-  jointPlan: r.joint_plan,
-  rootCause: (r.root_cause ?? null) as RootCause | null,
-  nextActionDate: r.next_action_date,
-  createdAt: r.created_at,
+const reviewDto = (review: repo.ReviewRow) => ({
+  id: review.id,
+  reviewerId: review.reviewer_id,
+  reviewerName: review.reviewer_name,
+  completedStep: review.completed_step ?? '',
+  evidence: review.evidence,
+  nextAction: review.next_action ?? '',
+  jointPlan: review.joint_plan,
+  rootCause: (review.root_cause ?? null) as RootCause | null,
+  nextActionDate: review.next_action_date,
+  createdAt: review.created_at,
 });
 
 /** Pipeline review entries (盘问, docs/sales-process.md), newest first. */
@@ -246,16 +390,29 @@ export type ReviewInput = contract.AddReviewRequest;
 /** The four questions answered: by those who lead the deal — its owner, a manager over it, an admin. */
 export async function addReview(db: Db, actor: Actor, id: number, input: ReviewInput): Promise<contract.Review> {
   const detail = await getOpportunity(db, actor, id);
-  if (!detail.permissions.edit) throw forbidden('Only the owner or a manager over the opportunity records a pipeline review');
+  if (!detail.permissions.edit)
+    throw forbidden('Only the owner or a manager over the opportunity records a pipeline review');
   const { now } = actor;
   const reviewId = await db.kysely.transaction().execute(async (trx) => {
     const newId = await repo.insertReview(trx, {
-      workspaceId: actor.workspaceId, opportunityId: id, reviewerId: actor.userId, completedStep: input.completedStep, evidence: input.evidence ?? null,
-      nextAction: input.nextAction, jointPlan: input.jointPlan ?? null, rootCause: input.rootCause ?? null, nextActionDate: input.nextActionDate ?? null, now,
+      workspaceId: actor.workspaceId,
+      opportunityId: id,
+      reviewerId: actor.userId,
+      completedStep: input.completedStep,
+      evidence: input.evidence ?? null,
+      nextAction: input.nextAction,
+      jointPlan: input.jointPlan ?? null,
+      rootCause: input.rootCause ?? null,
+      nextActionDate: input.nextActionDate ?? null,
+      now,
     });
     // "What will you do next? Let us plan it together": a dated next action is the deal's next step (no longer "no plan").
     if (input.nextActionDate) {
-      await repo.planNextStep(trx, actor.workspaceId, id, { nextStep: input.nextAction.slice(0, 500), date: input.nextActionDate, now });
+      await repo.planNextStep(trx, actor.workspaceId, id, {
+        nextStep: input.nextAction.slice(0, 500),
+        date: input.nextActionDate,
+        now,
+      });
     }
     return newId;
   });

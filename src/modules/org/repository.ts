@@ -18,7 +18,7 @@ const unitColumns = [
 
 /** Units the actor may see, each with its count of active members (one grouped query). */
 export async function listUnits(db: Kysely<Database>, actor: Actor, opts: { includeArchived: boolean }) {
-  let q = db
+  let query = db
     .selectFrom('org_units')
     .leftJoin(
       (eb) =>
@@ -34,8 +34,8 @@ export async function listUnits(db: Kysely<Database>, actor: Actor, opts: { incl
     .select(unitColumns)
     .select((eb) => eb.fn.coalesce('members.n', eb.lit(0)).as('member_count'))
     .where(withinReach(actor));
-  if (!opts.includeArchived) q = q.where('org_units.archived_at', 'is', null);
-  return q.orderBy('org_units.path').execute();
+  if (!opts.includeArchived) query = query.where('org_units.archived_at', 'is', null);
+  return query.orderBy('org_units.path').execute();
 }
 
 export async function getUnit(db: Kysely<Database>, actor: Actor, id: number) {
@@ -47,39 +47,67 @@ export async function getUnit(db: Kysely<Database>, actor: Actor, id: number) {
     .executeTakeFirst();
 }
 
-export async function siblingNamed(db: Kysely<Database>, workspaceId: number, parentId: number | null, name: string, exceptId?: number) {
-  let q = db.selectFrom('org_units').select('id').where('workspace_id', '=', workspaceId).where('name', '=', name).where('archived_at', 'is', null);
-  q = parentId === null ? q.where('parent_id', 'is', null) : q.where('parent_id', '=', parentId);
-  if (exceptId) q = q.where('id', '!=', exceptId);
-  return q.executeTakeFirst();
+export async function siblingNamed(
+  db: Kysely<Database>,
+  workspaceId: number,
+  parentId: number | null,
+  name: string,
+  exceptId?: number,
+) {
+  let query = db
+    .selectFrom('org_units')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('name', '=', name)
+    .where('archived_at', 'is', null);
+  query = parentId === null ? query.where('parent_id', 'is', null) : query.where('parent_id', '=', parentId);
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  return query.executeTakeFirst();
 }
 
 export async function insertUnit(
   db: Kysely<Database>,
-  u: { workspaceId: number; parentId: number | null; parentPath: string | null; name: string; type: string; sortOrder: number; now: number },
+  unit: {
+    workspaceId: number;
+    parentId: number | null;
+    parentPath: string | null;
+    name: string;
+    type: string;
+    sortOrder: number;
+    now: number;
+  },
 ): Promise<number> {
   const row = await db
     .insertInto('org_units')
     .values({
-      workspace_id: u.workspaceId,
-      parent_id: u.parentId,
-      name: u.name,
-      type: u.type,
+      workspace_id: unit.workspaceId,
+      parent_id: unit.parentId,
+      name: unit.name,
+      type: unit.type,
       path: '/pending/',
-      sort_order: u.sortOrder,
-      created_at: u.now,
-      updated_at: u.now,
+      sort_order: unit.sortOrder,
+      created_at: unit.now,
+      updated_at: unit.now,
       version: 1,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   // The path holds the unit's own id, known only after the insert.
-  await db.updateTable('org_units').set({ path: `${u.parentPath ?? '/'}${row.id}/` }).where('id', '=', row.id).execute();
+  await db
+    .updateTable('org_units')
+    .set({ path: `${unit.parentPath ?? '/'}${row.id}/` })
+    .where('id', '=', row.id)
+    .execute();
   return row.id;
 }
 
 /** Re-roots a subtree: every path that starts with oldPrefix gets newPrefix instead. */
-export async function rewriteSubtreePaths(db: Kysely<Database>, workspaceId: number, oldPrefix: string, newPrefix: string) {
+export async function rewriteSubtreePaths(
+  db: Kysely<Database>,
+  workspaceId: number,
+  oldPrefix: string,
+  newPrefix: string,
+) {
   await db
     .updateTable('org_units')
     // Explicit casts: PostgreSQL cannot infer the type of a bare parameter in || or substr.
@@ -90,25 +118,25 @@ export async function rewriteSubtreePaths(db: Kysely<Database>, workspaceId: num
 }
 
 export async function countActiveChildren(db: Kysely<Database>, workspaceId: number, id: number): Promise<number> {
-  const r = await db
+  const row = await db
     .selectFrom('org_units')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('workspace_id', '=', workspaceId)
     .where('parent_id', '=', id)
     .where('archived_at', 'is', null)
     .executeTakeFirstOrThrow();
-  return Number(r.n);
+  return Number(row.n);
 }
 
 export async function countActiveMembers(db: Kysely<Database>, workspaceId: number, unitId: number): Promise<number> {
-  const r = await db
+  const row = await db
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('workspace_id', '=', workspaceId)
     .where('org_unit_id', '=', unitId)
     .where('active', '=', 1)
     .executeTakeFirstOrThrow();
-  return Number(r.n);
+  return Number(row.n);
 }
 
 /**
@@ -116,17 +144,21 @@ export async function countActiveMembers(db: Kysely<Database>, workspaceId: numb
  * visible user's unit needs the names above it and the namesakes elsewhere (nameUnits).
  */
 export async function unitNames(db: Kysely<Database>, workspaceId: number) {
-  const rows = await db.selectFrom('org_units').select(['id', 'name', 'path', 'archived_at']).where('workspace_id', '=', workspaceId).execute();
+  const rows = await db
+    .selectFrom('org_units')
+    .select(['id', 'name', 'path', 'archived_at'])
+    .where('workspace_id', '=', workspaceId)
+    .execute();
   return rows.map((r) => ({ id: r.id, name: r.name, path: r.path, archived: r.archived_at !== null }));
 }
 
 /** The sort order that puts a new unit after its siblings. */
 export async function nextSortOrder(db: Kysely<Database>, workspaceId: number, parentId: number): Promise<number> {
-  const r = await db
+  const row = await db
     .selectFrom('org_units')
     .select((eb) => eb.fn.max('sort_order').as('last'))
     .where('workspace_id', '=', workspaceId)
     .where('parent_id', '=', parentId)
     .executeTakeFirst();
-  return r?.last == null ? 0 : Number(r.last) + 1;
+  return row?.last == null ? 0 : Number(row.last) + 1;
 }

@@ -11,20 +11,20 @@ import { rebuildFunnelUnits } from '../funnel/upkeep.ts';
 
 type UnitRow = NonNullable<Awaited<ReturnType<typeof repo.getUnit>>> & { member_count?: number | string };
 
-export function toUnitDto(r: UnitRow): contract.OrgUnit {
+export function toUnitDto(unit: UnitRow): contract.OrgUnit {
   return {
-    id: r.id,
-    parentId: r.parent_id,
-    name: r.name,
-    type: r.type as OrgUnitType,
-    path: r.path,
-    depth: depthOf(r.path),
-    sortOrder: r.sort_order,
-    archived: r.archived_at !== null,
-    ...(r.member_count !== undefined ? { memberCount: Number(r.member_count) } : {}),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    version: r.version,
+    id: unit.id,
+    parentId: unit.parent_id,
+    name: unit.name,
+    type: unit.type as OrgUnitType,
+    path: unit.path,
+    depth: depthOf(unit.path),
+    sortOrder: unit.sort_order,
+    archived: unit.archived_at !== null,
+    ...(unit.member_count !== undefined ? { memberCount: Number(unit.member_count) } : {}),
+    createdAt: unit.created_at,
+    updatedAt: unit.updated_at,
+    version: unit.version,
   };
 }
 
@@ -45,7 +45,8 @@ export async function getUnit(db: Db, actor: Actor, id: number): Promise<contrac
 
 async function activeParent(db: Db, actor: Actor, parentId: number) {
   const parent = await repo.getUnit(db.kysely, actor, parentId);
-  if (!parent) throw invalid('parentId', { code: 'not_found', params: { id: parentId } }, `no org unit with id ${parentId}`);
+  if (!parent)
+    throw invalid('parentId', { code: 'not_found', params: { id: parentId } }, `no org unit with id ${parentId}`);
   if (parent.archived_at !== null) throw invalid('parentId', { code: 'archived' }, 'the parent unit is archived');
   return parent;
 }
@@ -72,7 +73,19 @@ export async function createUnit(
       sortOrder: input.sortOrder ?? (await repo.nextSortOrder(trx, actor.workspaceId, parent.id)),
       now,
     });
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'org.create', targetType: 'org_unit', targetId: newId, ip, detail: { name: input.name, parentId: parent.id } }, now);
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: 'org.create',
+        targetType: 'org_unit',
+        targetId: newId,
+        ip,
+        detail: { name: input.name, parentId: parent.id },
+      },
+      now,
+    );
     return newId;
   });
   return getUnit(db, actor, id);
@@ -91,10 +104,16 @@ export async function updateUnit(
   const moving = input.parentId !== undefined && input.parentId !== unit.parent_id;
   let newParent: Awaited<ReturnType<typeof activeParent>> | undefined;
   if (moving) {
-    if (unit.parent_id === null) throw invalid('parentId', { code: 'top_unit' }, 'the top unit of the organisation cannot be moved');
+    if (unit.parent_id === null)
+      throw invalid('parentId', { code: 'top_unit' }, 'the top unit of the organisation cannot be moved');
     newParent = await activeParent(db, actor, input.parentId!);
     if (isSameOrDescendant(newParent.path, unit.path)) {
-      throw invalid('parentId', { code: 'cycle' }, 'a unit cannot be moved under itself or one of its own descendants', 'org_cycle');
+      throw invalid(
+        'parentId',
+        { code: 'cycle' },
+        'a unit cannot be moved under itself or one of its own descendants',
+        'org_cycle',
+      );
     }
   }
   const { now } = actor;
@@ -104,39 +123,57 @@ export async function updateUnit(
     if ((input.name !== undefined || moving) && (await repo.siblingNamed(trx, actor.workspaceId, parentId, name, id))) {
       throw conflict('duplicate_name', `"${name}" already exists at that place in the tree`, 'name');
     }
-    await updateVersioned(trx, 'org_units', 'Org unit', { workspaceId: actor.workspaceId, id, version: input.version }, {
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.type !== undefined ? { type: input.type } : {}),
-      ...(input.sortOrder !== undefined ? { sort_order: input.sortOrder } : {}),
-      ...(newParent ? { parent_id: newParent.id } : {}),
-      updated_at: now,
-    });
+    await updateVersioned(
+      trx,
+      'org_units',
+      'Org unit',
+      { workspaceId: actor.workspaceId, id, version: input.version },
+      {
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.type !== undefined ? { type: input.type } : {}),
+        ...(input.sortOrder !== undefined ? { sort_order: input.sortOrder } : {}),
+        ...(newParent ? { parent_id: newParent.id } : {}),
+        updated_at: now,
+      },
+    );
     if (newParent) {
       await repo.rewriteSubtreePaths(trx, actor.workspaceId, unit.path, `${newParent.path}${id}/`);
       // The funnel's subtree totals hold each deal at every unit above it: a moved branch changes those.
       await rebuildFunnelUnits(trx, actor.workspaceId);
     }
-    await recordAudit(trx, {
-      workspaceId: actor.workspaceId,
-      actorUserId: actor.userId,
-      action: newParent ? 'org.move' : 'org.update',
-      targetType: 'org_unit',
-      targetId: id,
-      ip,
-      detail: { from: { name: unit.name, parentId: unit.parent_id }, to: { name, parentId } },
-    }, now);
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: newParent ? 'org.move' : 'org.update',
+        targetType: 'org_unit',
+        targetId: id,
+        ip,
+        detail: { from: { name: unit.name, parentId: unit.parent_id }, to: { name, parentId } },
+      },
+      now,
+    );
   });
   return getUnit(db, actor, id);
 }
 
-export async function setArchived(db: Db, actor: Actor, id: number, archived: boolean, version: number, ip: string | null) {
+export async function setArchived(
+  db: Db,
+  actor: Actor,
+  id: number,
+  archived: boolean,
+  version: number,
+  ip: string | null,
+) {
   requireAdmin(actor);
   const unit = await repo.getUnit(db.kysely, actor, id);
   if (!unit) throw notFound('Org unit');
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     if (archived) {
-      if (unit.parent_id === null) throw new AppError('root_unit', 'The top unit of the organisation cannot be archived');
+      if (unit.parent_id === null)
+        throw new AppError('root_unit', 'The top unit of the organisation cannot be archived');
       const [children, members] = await Promise.all([
         repo.countActiveChildren(trx, actor.workspaceId, id),
         repo.countActiveMembers(trx, actor.workspaceId, id),
@@ -150,11 +187,28 @@ export async function setArchived(db: Db, actor: Actor, id: number, archived: bo
         throw conflict('duplicate_name', `"${unit.name}" already exists at that place in the tree`, 'name');
       }
     }
-    await updateVersioned(trx, 'org_units', 'Org unit', { workspaceId: actor.workspaceId, id, version }, {
-      archived_at: archived ? now : null,
-      updated_at: now,
-    });
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: archived ? 'org.archive' : 'org.restore', targetType: 'org_unit', targetId: id, ip }, now);
+    await updateVersioned(
+      trx,
+      'org_units',
+      'Org unit',
+      { workspaceId: actor.workspaceId, id, version },
+      {
+        archived_at: archived ? now : null,
+        updated_at: now,
+      },
+    );
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: archived ? 'org.archive' : 'org.restore',
+        targetType: 'org_unit',
+        targetId: id,
+        ip,
+      },
+      now,
+    );
   });
   return getUnit(db, actor, id);
 }

@@ -10,38 +10,66 @@ import * as planning from './service.ts';
  * read, so anyone signed in may use them.
  */
 export default async function planningRoutes(app: FastifyInstance) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+  const routes = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['planning'];
 
-  r.post('/planning/standard-funnel', {
-    config: { access: ANY_SIGNED_IN },
-    schema: {
-      tags, summary: 'The standard funnel a quota needs: deals, wins and new entries per week, the count per stage, the headcount',
-      body: contract.standardFunnelRequest, response: { 200: contract.standardFunnelResponse, ...errorResponses },
+  routes.post(
+    '/planning/standard-funnel',
+    {
+      config: { access: ANY_SIGNED_IN },
+      schema: {
+        tags,
+        summary:
+          'The standard funnel a quota needs: deals, wins and new entries per week, the count per stage, the headcount',
+        body: contract.standardFunnelRequest,
+        response: { 200: contract.standardFunnelResponse, ...errorResponses },
+      },
     },
-  }, async (req) => planning.standardFunnel(req.body));
+    async (req) => planning.standardFunnel(req.body),
+  );
 
-  r.post('/planning/funnel-gap', {
-    config: { access: ANY_SIGNED_IN },
-    schema: {
-      tags, summary: 'Expected deals and amount of a funnel, the gap to the quota in money, deals and first-stage deals, and the week-by-week flow projection',
-      body: contract.funnelGapRequest, response: { 200: contract.funnelGapResponse, ...errorResponses },
+  routes.post(
+    '/planning/funnel-gap',
+    {
+      config: { access: ANY_SIGNED_IN },
+      schema: {
+        tags,
+        summary:
+          'Expected deals and amount of a funnel, the gap to the quota in money, deals and first-stage deals, and the week-by-week flow projection',
+        body: contract.funnelGapRequest,
+        response: { 200: contract.funnelGapResponse, ...errorResponses },
+      },
     },
-  }, async (req) => planning.funnelGap(req.body));
+    async (req) => planning.funnelGap(req.body),
+  );
 
-  r.post('/planning/forecast', {
-    config: { access: ANY_SIGNED_IN },
-    schema: {
-      tags, summary: 'The revenue forecast: realised + commit × weight + possible × weight + quota × unforecast rate × weeks left',
-      body: contract.forecastRequest, response: { 200: contract.forecastResponse, ...errorResponses },
+  routes.post(
+    '/planning/forecast',
+    {
+      config: { access: ANY_SIGNED_IN },
+      schema: {
+        tags,
+        summary:
+          'The revenue forecast: realised + commit × weight + possible × weight + quota × unforecast rate × weeks left',
+        body: contract.forecastRequest,
+        response: { 200: contract.forecastResponse, ...errorResponses },
+      },
     },
-  }, async (req) => planning.forecast(req.body));
+    async (req) => planning.forecast(req.body),
+  );
 
-  r.post('/planning/gap', {
-    config: { access: ANY_SIGNED_IN },
-    schema: {
-      tags, summary: 'The P1–P4 gap analysis: what remains after the committed and possible deals, the pipeline and new customers needed',
-      body: contract.gapRequest, response: { 200: contract.gapResponse, ...errorResponses },
+  routes.post(
+    '/planning/gap',
+    {
+      config: { access: ANY_SIGNED_IN },
+      schema: {
+        tags,
+        summary:
+          'The P1–P4 gap analysis: what remains after the committed and possible deals, the pipeline and new customers needed',
+        body: contract.gapRequest,
+        response: { 200: contract.gapResponse, ...errorResponses },
+      },
     },
-  }, async (req) => planning.gap(req.body));
+    async (req) => planning.gap(req.body),
+  );
 }

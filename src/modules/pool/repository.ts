@@ -21,7 +21,14 @@ export const visibleOrNull = (db: Kysely<Database>, actor: Actor, id: number) =>
  * (another process) that waited for this one finds nothing left to release.
  * Returns how many accounts were released.
  */
-export async function releaseTier(trx: Kysely<Database>, engine: Engine, workspaceId: number, tier: Tier, cutoff: number, now: number): Promise<number> {
+export async function releaseTier(
+  trx: Kysely<Database>,
+  engine: Engine,
+  workspaceId: number,
+  tier: Tier,
+  cutoff: number,
+  now: number,
+): Promise<number> {
   const due = (db: Kysely<Database>) =>
     db
       .selectFrom('accounts')
@@ -31,7 +38,9 @@ export async function releaseTier(trx: Kysely<Database>, engine: Engine, workspa
       .where('accounts.archived_at', 'is', null)
       .where('accounts.owner_id', 'is not', null)
       .where('accounts.created_at', '<', cutoff)
-      .where((eb) => eb.or([eb('accounts.last_follow_up_at', 'is', null), eb('accounts.last_follow_up_at', '<', cutoff)]))
+      .where((eb) =>
+        eb.or([eb('accounts.last_follow_up_at', 'is', null), eb('accounts.last_follow_up_at', '<', cutoff)]),
+      )
       // Assigned to the current owner (claim, handover, reassignment) within the window: not yet.
       .where((eb) =>
         eb.not(
@@ -50,7 +59,17 @@ export async function releaseTier(trx: Kysely<Database>, engine: Engine, workspa
   await lockRows(engine, due(trx).select('accounts.id'));
   const inserted = await trx
     .insertInto('record_history')
-    .columns(['workspace_id', 'entity_type', 'entity_id', 'field', 'old_value', 'new_value', 'reason', 'actor_user_id', 'created_at'])
+    .columns([
+      'workspace_id',
+      'entity_type',
+      'entity_id',
+      'field',
+      'old_value',
+      'new_value',
+      'reason',
+      'actor_user_id',
+      'created_at',
+    ])
     .expression(
       due(trx).select((eb) => [
         eb.val(workspaceId).as('workspace_id'),
@@ -95,8 +114,16 @@ export async function workspacesWithSettings(db: Kysely<Database>) {
  * otherwise both count the held accounts before either commits and together pass the claim
  * limit. SQLite runs one write transaction at a time, so it needs nothing here.
  */
-export async function lockAssignee(trx: Kysely<Database>, engine: Engine, workspaceId: number, userId: number): Promise<void> {
-  await lockRows(engine, trx.selectFrom('users').select('id').where('workspace_id', '=', workspaceId).where('id', '=', userId));
+export async function lockAssignee(
+  trx: Kysely<Database>,
+  engine: Engine,
+  workspaceId: number,
+  userId: number,
+): Promise<void> {
+  await lockRows(
+    engine,
+    trx.selectFrom('users').select('id').where('workspace_id', '=', workspaceId).where('id', '=', userId),
+  );
 }
 
 /** Private (non-pool, not archived) accounts a user holds: what the claim limit counts. */
@@ -116,22 +143,43 @@ export async function privateAccountCount(db: Kysely<Database>, workspaceId: num
  * Moves an account out of the pool to a new owner, only if it is still in the pool and
  * still at the version the caller read: of two people claiming at once, exactly one wins.
  */
-export async function takeFromPool(trx: Kysely<Database>, workspaceId: number, id: number, version: number, ownerId: number, unitId: number, now: number): Promise<boolean> {
-  const r = await trx
+export async function takeFromPool(
+  trx: Kysely<Database>,
+  workspaceId: number,
+  id: number,
+  version: number,
+  ownerId: number,
+  unitId: number,
+  now: number,
+): Promise<boolean> {
+  const result = await trx
     .updateTable('accounts')
-    .set({ owner_id: ownerId, org_unit_id: unitId, in_pool: 0, pool_since: null, updated_at: now, version: version + 1 })
+    .set({
+      owner_id: ownerId,
+      org_unit_id: unitId,
+      in_pool: 0,
+      pool_since: null,
+      updated_at: now,
+      version: version + 1,
+    })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .where('version', '=', version)
     .where('in_pool', '=', 1)
     .where('archived_at', 'is', null)
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Puts an owned account into the pool of its unit, if unchanged since the caller read it. */
-export async function putIntoPool(trx: Kysely<Database>, workspaceId: number, id: number, version: number, now: number): Promise<boolean> {
-  const r = await trx
+export async function putIntoPool(
+  trx: Kysely<Database>,
+  workspaceId: number,
+  id: number,
+  version: number,
+  now: number,
+): Promise<boolean> {
+  const result = await trx
     .updateTable('accounts')
     .set({ owner_id: null, in_pool: 1, pool_since: now, updated_at: now, version: version + 1 })
     .where('workspace_id', '=', workspaceId)
@@ -139,15 +187,25 @@ export async function putIntoPool(trx: Kysely<Database>, workspaceId: number, id
     .where('version', '=', version)
     .where('in_pool', '=', 0)
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function currentVersion(db: Kysely<Database>, workspaceId: number, id: number) {
-  return db.selectFrom('accounts').select(['version', 'in_pool']).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('accounts')
+    .select(['version', 'in_pool'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export type PoolSort = 'poolSince' | 'name' | 'tier' | 'lastFollowUpAt';
-const poolSortColumn = { poolSince: 'accounts.pool_since', name: 'accounts.name', tier: 'accounts.tier', lastFollowUpAt: 'accounts.last_follow_up_at' } as const;
+const poolSortColumn = {
+  poolSince: 'accounts.pool_since',
+  name: 'accounts.name',
+  tier: 'accounts.tier',
+  lastFollowUpAt: 'accounts.last_follow_up_at',
+} as const;
 
 export interface PoolFilter {
   orgUnitId?: number | undefined;
@@ -161,24 +219,41 @@ export async function listPool(
   db: Kysely<Database>,
   engine: Engine,
   actor: Actor,
-  f: PoolFilter & { limit: number; offset: number; sort: { column: PoolSort; desc: boolean } },
+  filter: PoolFilter & { limit: number; offset: number; sort: { column: PoolSort; desc: boolean } },
 ) {
-  let q = visibleAccounts(db, actor).where('accounts.in_pool', '=', 1).where('accounts.archived_at', 'is', null);
-  if (f.orgUnitId !== undefined) q = q.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, f.orgUnitId));
-  if (f.q) {
-    const needle = f.q;
-    const m = await prepareMatch(db, actor.workspaceId, needle);
-    q = q.where((eb) => eb('accounts.id', 'in', candidateIds(eb, actor.workspaceId, m, 'a')));
-    q = q.where((eb) => eb.or([containsInsensitive(engine, eb.ref('accounts.name'), needle), containsInsensitive(engine, eb.ref('accounts.credit_code'), needle)]));
+  let query = visibleAccounts(db, actor).where('accounts.in_pool', '=', 1).where('accounts.archived_at', 'is', null);
+  if (filter.orgUnitId !== undefined)
+    query = query.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, filter.orgUnitId));
+  if (filter.q) {
+    const needle = filter.q;
+    const match = await prepareMatch(db, actor.workspaceId, needle);
+    query = query.where((eb) => eb('accounts.id', 'in', candidateIds(eb, actor.workspaceId, match, 'a')));
+    query = query.where((eb) =>
+      eb.or([
+        containsInsensitive(engine, eb.ref('accounts.name'), needle),
+        containsInsensitive(engine, eb.ref('accounts.credit_code'), needle),
+      ]),
+    );
   }
-  if (f.tier) q = q.where('accounts.tier', '=', f.tier);
-  if (f.industry) q = q.where('accounts.industry', '=', f.industry);
+  if (filter.tier) query = query.where('accounts.tier', '=', filter.tier);
+  if (filter.industry) query = query.where('accounts.industry', '=', filter.industry);
   const [items, total] = await Promise.all([
-    q
+    query
       .select([
-        'accounts.id', 'accounts.name', 'accounts.industry', 'accounts.province', 'accounts.city', 'accounts.tier', 'accounts.named_account',
-        'accounts.status', 'accounts.org_unit_id', 'org_units.name as org_unit_name', 'accounts.pool_since', 'accounts.last_follow_up_at',
-        'accounts.trailing_amount', 'accounts.version',
+        'accounts.id',
+        'accounts.name',
+        'accounts.industry',
+        'accounts.province',
+        'accounts.city',
+        'accounts.tier',
+        'accounts.named_account',
+        'accounts.status',
+        'accounts.org_unit_id',
+        'org_units.name as org_unit_name',
+        'accounts.pool_since',
+        'accounts.last_follow_up_at',
+        'accounts.trailing_amount',
+        'accounts.version',
       ])
       // The release that put it here: the latest owner change to nobody.
       .select((eb) => {
@@ -193,41 +268,71 @@ export async function listPool(
             .orderBy('h.created_at', 'desc')
             .orderBy('h.id', 'desc')
             .limit(1);
-        return [lastRelease().select('h.old_value').as('previous_owner_id'), lastRelease().select('h.reason').as('release_reason')];
+        return [
+          lastRelease().select('h.old_value').as('previous_owner_id'),
+          lastRelease().select('h.reason').as('release_reason'),
+        ];
       })
-      .orderBy(poolSortColumn[f.sort.column], f.sort.desc ? 'desc' : 'asc')
-      .orderBy('accounts.id', f.sort.desc ? 'desc' : 'asc')
-      .limit(f.limit)
-      .offset(f.offset)
+      .orderBy(poolSortColumn[filter.sort.column], filter.sort.desc ? 'desc' : 'asc')
+      .orderBy('accounts.id', filter.sort.desc ? 'desc' : 'asc')
+      .limit(filter.limit)
+      .offset(filter.offset)
       .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
 }
 
 /** Releases and claims (record_history rows with a pool reason) of accounts within reach, newest first. */
-export async function listPoolEvents(db: Kysely<Database>, actor: Actor, f: { orgUnitId?: number | undefined; limit: number; offset: number }) {
-  let q = visibleAccounts(db, actor)
-    .innerJoin('record_history as h', (j) => j.onRef('h.entity_id', '=', 'accounts.id').on('h.entity_type', '=', 'account').on('h.workspace_id', '=', actor.workspaceId))
+export async function listPoolEvents(
+  db: Kysely<Database>,
+  actor: Actor,
+  filter: { orgUnitId?: number | undefined; limit: number; offset: number },
+) {
+  let query = visibleAccounts(db, actor)
+    .innerJoin('record_history as h', (joinBuilder) =>
+      joinBuilder
+        .onRef('h.entity_id', '=', 'accounts.id')
+        .on('h.entity_type', '=', 'account')
+        .on('h.workspace_id', '=', actor.workspaceId),
+    )
     .where('h.field', '=', 'owner')
     .where('h.reason', 'in', [...POOL_REASONS]);
-  if (f.orgUnitId !== undefined) q = q.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, f.orgUnitId));
+  if (filter.orgUnitId !== undefined)
+    query = query.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, filter.orgUnitId));
   const [items, total] = await Promise.all([
-    q
-      .leftJoin('users as actor', (j) => j.onRef('actor.id', '=', 'h.actor_user_id').on('actor.workspace_id', '=', actor.workspaceId))
-      .leftJoin('audit_log as a', (j) =>
-        j.on('a.workspace_id', '=', actor.workspaceId).on('a.action', '=', 'pool.release_manual').on('a.target_type', '=', 'account')
-          .onRef('a.target_id', '=', 'h.entity_id').onRef('a.created_at', '=', 'h.created_at'))
+    query
+      .leftJoin('users as actor', (joinBuilder) =>
+        joinBuilder.onRef('actor.id', '=', 'h.actor_user_id').on('actor.workspace_id', '=', actor.workspaceId),
+      )
+      .leftJoin('audit_log as a', (joinBuilder) =>
+        joinBuilder
+          .on('a.workspace_id', '=', actor.workspaceId)
+          .on('a.action', '=', 'pool.release_manual')
+          .on('a.target_type', '=', 'account')
+          .onRef('a.target_id', '=', 'h.entity_id')
+          .onRef('a.created_at', '=', 'h.created_at'),
+      )
       .select([
-        'h.id', 'h.reason', 'h.old_value', 'h.new_value', 'h.created_at', 'h.actor_user_id', 'actor.name as actor_name',
-        'accounts.id as account_id', 'accounts.name as account_name', 'accounts.tier', 'org_units.name as org_unit_name', 'a.detail',
+        'h.id',
+        'h.reason',
+        'h.old_value',
+        'h.new_value',
+        'h.created_at',
+        'h.actor_user_id',
+        'actor.name as actor_name',
+        'accounts.id as account_id',
+        'accounts.name as account_name',
+        'accounts.tier',
+        'org_units.name as org_unit_name',
+        'a.detail',
       ])
       .orderBy('h.created_at', 'desc')
       .orderBy('h.id', 'desc')
-      .limit(f.limit)
-      .offset(f.offset)
+      .limit(filter.limit)
+      .offset(filter.offset)
       .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
 }
@@ -240,7 +345,9 @@ export async function listPoolEvents(db: Kysely<Database>, actor: Actor, f: { or
 export async function lastTakenFrom(db: Kysely<Database>, workspaceId: number, accountId: number) {
   const row = await db
     .selectFrom('audit_log')
-    .innerJoin('accounts', (j) => j.onRef('accounts.id', '=', 'audit_log.target_id').on('accounts.workspace_id', '=', workspaceId))
+    .innerJoin('accounts', (joinBuilder) =>
+      joinBuilder.onRef('accounts.id', '=', 'audit_log.target_id').on('accounts.workspace_id', '=', workspaceId),
+    )
     .select(['audit_log.detail', 'accounts.owner_id'])
     .where('audit_log.workspace_id', '=', workspaceId)
     .where('audit_log.action', 'in', ['pool.claim', 'pool.assign'])
@@ -251,8 +358,13 @@ export async function lastTakenFrom(db: Kysely<Database>, workspaceId: number, a
     .limit(1)
     .executeTakeFirst();
   if (!row?.detail) return null;
-  const d = JSON.parse(row.detail) as { toUserId?: number; fromUnitId?: number };
-  if (d.toUserId !== row.owner_id || d.fromUnitId === undefined) return null;
-  const unit = await db.selectFrom('org_units').select(['id', 'path']).where('workspace_id', '=', workspaceId).where('id', '=', d.fromUnitId).executeTakeFirst();
+  const detail = JSON.parse(row.detail) as { toUserId?: number; fromUnitId?: number };
+  if (detail.toUserId !== row.owner_id || detail.fromUnitId === undefined) return null;
+  const unit = await db
+    .selectFrom('org_units')
+    .select(['id', 'path'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', detail.fromUnitId)
+    .executeTakeFirst();
   return unit ?? null;
 }

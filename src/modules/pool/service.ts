@@ -30,7 +30,13 @@ export interface ReleaseResult {
  * Returns stale accounts of one workspace to their units' pools (docs/archive.md): per tier with
  * a release period, one set-based release in one transaction with its history rows.
  */
-export async function releaseStaleAccounts(db: Kysely<Database>, engine: Engine, workspaceId: number, now = Date.now(), settingsJson?: string): Promise<ReleaseResult> {
+export async function releaseStaleAccounts(
+  db: Kysely<Database>,
+  engine: Engine,
+  workspaceId: number,
+  now = Date.now(),
+  settingsJson?: string,
+): Promise<ReleaseResult> {
   const settings = settingsJson !== undefined ? workspaceSettings(settingsJson) : await loadSettings(db, workspaceId);
   const cutoffs = releaseCutoffs(now, settings);
   const released: Record<Tier, number> = { A: 0, B: 0, C: 0 };
@@ -47,24 +53,39 @@ export async function releaseStaleAccounts(db: Kysely<Database>, engine: Engine,
 export async function releaseAllWorkspaces(db: Db, now = Date.now()): Promise<string> {
   const parts: string[] = [];
   for (const ws of await repo.workspacesWithSettings(db.kysely)) {
-    const r = await releaseStaleAccounts(db.kysely, db.engine, ws.id, now, ws.settings);
-    if (r.total > 0) parts.push(`ws${ws.id}:${r.total}`);
+    const result = await releaseStaleAccounts(db.kysely, db.engine, ws.id, now, ws.settings);
+    if (result.total > 0) parts.push(`ws${ws.id}:${result.total}`);
   }
   return parts.length ? `released ${parts.join(' ')}` : 'nothing to release';
 }
 
 /** The job as the scheduler runs it: under the lease, so several processes release once. */
 export function runReleaseJob(db: Db, now = Date.now(), opts: { everyMs?: number; force?: boolean } = {}) {
-  return runExclusive(db.kysely, POOL_RELEASE_JOB, { everyMs: opts.everyMs ?? 24 * 60 * 60_000, now, ...(opts.force ? { force: true } : {}) }, () => releaseAllWorkspaces(db, now));
+  return runExclusive(
+    db.kysely,
+    POOL_RELEASE_JOB,
+    { everyMs: opts.everyMs ?? 24 * 60 * 60_000, now, ...(opts.force ? { force: true } : {}) },
+    () => releaseAllWorkspaces(db, now),
+  );
 }
 
 /** An administrator runs the release for their workspace now. */
 export async function releaseNow(db: Db, actor: Actor, ip: string | null) {
   if (!can(actor, 'pool.run')) throw forbidden('Only an administrator can run the pool release');
   const { now } = actor;
-  const r = await releaseStaleAccounts(db.kysely, db.engine, actor.workspaceId, now);
-  await recordAudit(db.kysely, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'pool.release_run', ip, detail: { released: r.released } }, now);
-  return { released: r.released, total: r.total, ranAt: now };
+  const result = await releaseStaleAccounts(db.kysely, db.engine, actor.workspaceId, now);
+  await recordAudit(
+    db.kysely,
+    {
+      workspaceId: actor.workspaceId,
+      actorUserId: actor.userId,
+      action: 'pool.release_run',
+      ip,
+      detail: { released: result.released },
+    },
+    now,
+  );
+  return { released: result.released, total: result.total, ranAt: now };
 }
 
 /** Whether a pool (by its unit) is one the actor may claim from (docs/organisation.md via policy.accountReach). */
@@ -77,21 +98,36 @@ function poolVisible(actor: Actor, unit: { id: number; path: string }): boolean 
 }
 
 async function allowanceOf(db: Kysely<Database>, workspaceId: number, userId: number) {
-  const [settings, held] = await Promise.all([loadSettings(db, workspaceId), repo.privateAccountCount(db, workspaceId, userId)]);
+  const [settings, held] = await Promise.all([
+    loadSettings(db, workspaceId),
+    repo.privateAccountCount(db, workspaceId, userId),
+  ]);
   return claimAllowance(held, settings);
 }
 
-function limitReached(a: { limit: number; held: number }, field: string) {
-  return new AppError('claim_limit_reached', `The limit of ${a.limit} private accounts is reached (${a.held} held)`, {
-    errors: [fieldError(field, { code: 'claim_limit', params: { limit: a.limit } }, `limit of ${a.limit} private accounts reached`)],
-    params: { limit: a.limit, held: a.held },
-  });
+function limitReached(allowance: { limit: number; held: number }, field: string) {
+  return new AppError(
+    'claim_limit_reached',
+    `The limit of ${allowance.limit} private accounts is reached (${allowance.held} held)`,
+    {
+      errors: [
+        fieldError(
+          field,
+          { code: 'claim_limit', params: { limit: allowance.limit } },
+          `limit of ${allowance.limit} private accounts reached`,
+        ),
+      ],
+      params: { limit: allowance.limit, held: allowance.held },
+    },
+  );
 }
 
 async function staleOrGone(db: Kysely<Database>, workspaceId: number, id: number, version: number): Promise<AppError> {
   const cur = await repo.currentVersion(db, workspaceId, id);
-  if (cur && cur.version === version && cur.in_pool !== 1) return conflict('not_in_pool', 'The account is no longer in the pool');
-  if (cur && cur.in_pool !== 1) return conflict('already_claimed', 'Someone else took this account from the pool first', 'version');
+  if (cur && cur.version === version && cur.in_pool !== 1)
+    return conflict('not_in_pool', 'The account is no longer in the pool');
+  if (cur && cur.in_pool !== 1)
+    return conflict('already_claimed', 'Someone else took this account from the pool first', 'version');
   return staleVersion('Account', cur?.version ?? version);
 }
 
@@ -102,11 +138,25 @@ export async function claim(db: Db, actor: Actor, id: number, version: number, i
   if (!row) {
     // Claimed a moment ago by someone else from a pool this person sees: say so (409), not 404.
     const from = await repo.lastTakenFrom(db.kysely, actor.workspaceId, id);
-    if (from && poolVisible(actor, from)) throw conflict('already_claimed', 'Someone else took this account from the pool first', 'version');
+    if (from && poolVisible(actor, from))
+      throw conflict('already_claimed', 'Someone else took this account from the pool first', 'version');
     throw notFound('Account');
   }
   if (row.in_pool !== 1 || row.archived_at !== null) throw conflict('not_in_pool', 'The account is not in the pool');
-  return transfer(db, actor, { id, version, toUserId: actor.userId, toUnitId: actor.orgUnitId, fromUnitId: row.org_unit_id, reason: 'pool_claim', field: 'version' }, ip);
+  return transfer(
+    db,
+    actor,
+    {
+      id,
+      version,
+      toUserId: actor.userId,
+      toUnitId: actor.orgUnitId,
+      fromUnitId: row.org_unit_id,
+      reason: 'pool_claim',
+      field: 'version',
+    },
+    ip,
+  );
 }
 
 /** A manager (or admin) gives a pool account in their reach to a rep or manager of their subtree. */
@@ -114,69 +164,170 @@ export async function assign(db: Db, actor: Actor, id: number, version: number, 
   const row = await requireAccount(db, actor, id);
   if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager over this pool can assign its accounts');
   if (row.in_pool !== 1 || row.archived_at !== null) throw conflict('not_in_pool', 'The account is not in the pool');
-  const u = await assignableUser(db, actor, toUserId, 'toUserId');
-  if (!canOwnAccounts(u.role as Role)) throw invalid('toUserId', { code: 'owner_role' }, 'only reps and managers own accounts');
-  return transfer(db, actor, { id, version, toUserId: u.id, toUnitId: u.org_unit_id, fromUnitId: row.org_unit_id, reason: 'pool_assign', field: 'toUserId' }, ip);
+  const user = await assignableUser(db, actor, toUserId, 'toUserId');
+  if (!canOwnAccounts(user.role as Role))
+    throw invalid('toUserId', { code: 'owner_role' }, 'only reps and managers own accounts');
+  return transfer(
+    db,
+    actor,
+    {
+      id,
+      version,
+      toUserId: user.id,
+      toUnitId: user.org_unit_id,
+      fromUnitId: row.org_unit_id,
+      reason: 'pool_assign',
+      field: 'toUserId',
+    },
+    ip,
+  );
 }
 
-async function transfer(db: Db, actor: Actor, t: { id: number; version: number; toUserId: number; toUnitId: number; fromUnitId: number; reason: PoolReason; field: string }, ip: string | null) {
+async function transfer(
+  db: Db,
+  actor: Actor,
+  move: {
+    id: number;
+    version: number;
+    toUserId: number;
+    toUnitId: number;
+    fromUnitId: number;
+    reason: PoolReason;
+    field: string;
+  },
+  ip: string | null,
+) {
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     // First, so the count below sees every claim for this person that committed before ours.
-    await repo.lockAssignee(trx, db.engine, actor.workspaceId, t.toUserId);
-    const allowance = await allowanceOf(trx, actor.workspaceId, t.toUserId);
-    if (allowance.remaining <= 0) throw limitReached(allowance, t.field);
-    if (!(await repo.takeFromPool(trx, actor.workspaceId, t.id, t.version, t.toUserId, t.toUnitId, now))) throw await staleOrGone(trx, actor.workspaceId, t.id, t.version);
-    await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: t.id, field: 'owner', oldValue: null, newValue: t.toUserId, reason: t.reason, actorUserId: actor.userId }], now);
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: `pool.${t.reason === 'pool_claim' ? 'claim' : 'assign'}`, targetType: 'account', targetId: t.id, ip, detail: { toUserId: t.toUserId, fromUnitId: t.fromUnitId } }, now);
+    await repo.lockAssignee(trx, db.engine, actor.workspaceId, move.toUserId);
+    const allowance = await allowanceOf(trx, actor.workspaceId, move.toUserId);
+    if (allowance.remaining <= 0) throw limitReached(allowance, move.field);
+    if (!(await repo.takeFromPool(trx, actor.workspaceId, move.id, move.version, move.toUserId, move.toUnitId, now)))
+      throw await staleOrGone(trx, actor.workspaceId, move.id, move.version);
+    await recordChanges(
+      trx,
+      [
+        {
+          workspaceId: actor.workspaceId,
+          entityType: 'account',
+          entityId: move.id,
+          field: 'owner',
+          oldValue: null,
+          newValue: move.toUserId,
+          reason: move.reason,
+          actorUserId: actor.userId,
+        },
+      ],
+      now,
+    );
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: `pool.${move.reason === 'pool_claim' ? 'claim' : 'assign'}`,
+        targetType: 'account',
+        targetId: move.id,
+        ip,
+        detail: { toUserId: move.toUserId, fromUnitId: move.fromUnitId },
+      },
+      now,
+    );
   });
-  return getAccount(db, actor, t.id);
+  return getAccount(db, actor, move.id);
 }
 
 /** The owner gives an account up, or a manager releases it; the reason is kept (docs/archive.md). */
-export async function releaseByHand(db: Db, actor: Actor, id: number, version: number, reason: string, ip: string | null) {
+export async function releaseByHand(
+  db: Db,
+  actor: Actor,
+  id: number,
+  version: number,
+  reason: string,
+  ip: string | null,
+) {
   const row = await requireAccount(db, actor, id);
   if (row.in_pool === 1) throw conflict('already_in_pool', 'The account is already in the pool');
   if (row.archived_at !== null) throw conflict('archived', 'An archived account cannot go to the pool');
   const isOwner = row.owner_id === actor.userId && can(actor, 'pool.release');
-  if (!isOwner && !canManageAccount(actor, factsOf(row))) throw forbidden('Only the owner or a manager can release this account');
+  if (!isOwner && !canManageAccount(actor, factsOf(row)))
+    throw forbidden('Only the owner or a manager can release this account');
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
-    if (!(await repo.putIntoPool(trx, actor.workspaceId, id, version, now))) throw staleVersion('Account', (await repo.currentVersion(trx, actor.workspaceId, id))?.version ?? version);
-    await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'owner', oldValue: row.owner_id, newValue: null, reason: 'pool_release_manual', actorUserId: actor.userId }], now);
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'pool.release_manual', targetType: 'account', targetId: id, ip, detail: { reason, previousOwnerId: row.owner_id } }, now);
+    if (!(await repo.putIntoPool(trx, actor.workspaceId, id, version, now)))
+      throw staleVersion('Account', (await repo.currentVersion(trx, actor.workspaceId, id))?.version ?? version);
+    await recordChanges(
+      trx,
+      [
+        {
+          workspaceId: actor.workspaceId,
+          entityType: 'account',
+          entityId: id,
+          field: 'owner',
+          oldValue: row.owner_id,
+          newValue: null,
+          reason: 'pool_release_manual',
+          actorUserId: actor.userId,
+        },
+      ],
+      now,
+    );
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: 'pool.release_manual',
+        targetType: 'account',
+        targetId: id,
+        ip,
+        detail: { reason, previousOwnerId: row.owner_id },
+      },
+      now,
+    );
   });
   return getAccount(db, actor, id);
 }
 
-export async function listPool(db: Db, actor: Actor, q: repo.PoolFilter & { limit: number; offset: number; sort: { column: repo.PoolSort; desc: boolean } }) {
+export async function listPool(
+  db: Db,
+  actor: Actor,
+  query: repo.PoolFilter & { limit: number; offset: number; sort: { column: repo.PoolSort; desc: boolean } },
+) {
   const { now } = actor;
-  const { items, total } = await repo.listPool(db.kysely, db.engine, actor, q);
-  const ownerIds = [...new Set(items.map((i) => (i.previous_owner_id == null ? null : Number(i.previous_owner_id))).filter((v): v is number => v !== null && Number.isFinite(v)))];
+  const { items, total } = await repo.listPool(db.kysely, db.engine, actor, query);
+  const ownerIds = [
+    ...new Set(
+      items
+        .map((i) => (i.previous_owner_id == null ? null : Number(i.previous_owner_id)))
+        .filter((v): v is number => v !== null && Number.isFinite(v)),
+    ),
+  ];
   const names = await userNames(db.kysely, actor.workspaceId, ownerIds);
   const allowance = can(actor, 'pool.claim') ? await allowanceOf(db.kysely, actor.workspaceId, actor.userId) : null;
   return {
-    items: items.map((i) => {
-      const prev = i.previous_owner_id == null ? null : Number(i.previous_owner_id);
+    items: items.map((item) => {
+      const prev = item.previous_owner_id == null ? null : Number(item.previous_owner_id);
       return {
-        id: i.id,
-        name: i.name,
-        industry: i.industry,
-        province: i.province,
-        city: i.city,
-        tier: i.tier as Tier,
-        named: i.named_account === 1,
-        status: i.status,
-        orgUnitId: i.org_unit_id,
-        orgUnitName: i.org_unit_name,
-        poolSince: i.pool_since,
-        daysInPool: daysInPool(i.pool_since, now),
-        lastFollowUpAt: i.last_follow_up_at,
-        trailingAmount: i.trailing_amount,
+        id: item.id,
+        name: item.name,
+        industry: item.industry,
+        province: item.province,
+        city: item.city,
+        tier: item.tier as Tier,
+        named: item.named_account === 1,
+        status: item.status,
+        orgUnitId: item.org_unit_id,
+        orgUnitName: item.org_unit_name,
+        poolSince: item.pool_since,
+        daysInPool: daysInPool(item.pool_since, now),
+        lastFollowUpAt: item.last_follow_up_at,
+        trailingAmount: item.trailing_amount,
         previousOwnerId: prev,
         previousOwnerName: prev === null ? null : (names.get(prev) ?? null),
-        releaseReason: (i.release_reason as string | null) ?? null,
-        version: i.version,
+        releaseReason: (item.release_reason as string | null) ?? null,
+        version: item.version,
       };
     }),
     total,
@@ -184,36 +335,47 @@ export async function listPool(db: Db, actor: Actor, q: repo.PoolFilter & { limi
   };
 }
 
-export async function listEvents(db: Db, actor: Actor, q: { orgUnitId?: number | undefined; limit: number; offset: number }) {
-  const { items, total } = await repo.listPoolEvents(db.kysely, actor, q);
-  const ids = [...new Set(items.flatMap((i) => [i.old_value, i.new_value]).filter((v): v is string => v !== null).map(Number))];
+export async function listEvents(
+  db: Db,
+  actor: Actor,
+  query: { orgUnitId?: number | undefined; limit: number; offset: number },
+) {
+  const { items, total } = await repo.listPoolEvents(db.kysely, actor, query);
+  const ids = [
+    ...new Set(
+      items
+        .flatMap((i) => [i.old_value, i.new_value])
+        .filter((v): v is string => v !== null)
+        .map(Number),
+    ),
+  ];
   const names = await userNames(db.kysely, actor.workspaceId, ids);
   const name = (v: string | null) => (v === null ? null : (names.get(Number(v)) ?? null));
   return {
-    items: items.map((i) => {
+    items: items.map((item) => {
       let note: string | null = null;
-      if (i.detail) {
+      if (item.detail) {
         try {
-          note = (JSON.parse(i.detail) as { reason?: string }).reason ?? null;
+          note = (JSON.parse(item.detail) as { reason?: string }).reason ?? null;
         } catch {
           note = null;
         }
       }
       return {
-        id: i.id,
-        kind: i.reason as PoolReason,
-        accountId: i.account_id,
-        accountName: i.account_name,
-        tier: i.tier as Tier,
-        orgUnitName: i.org_unit_name,
-        fromUserId: i.old_value === null ? null : Number(i.old_value),
-        fromUserName: name(i.old_value),
-        toUserId: i.new_value === null ? null : Number(i.new_value),
-        toUserName: name(i.new_value),
-        actorUserId: i.actor_user_id,
-        actorName: i.actor_name,
+        id: item.id,
+        kind: item.reason as PoolReason,
+        accountId: item.account_id,
+        accountName: item.account_name,
+        tier: item.tier as Tier,
+        orgUnitName: item.org_unit_name,
+        fromUserId: item.old_value === null ? null : Number(item.old_value),
+        fromUserName: name(item.old_value),
+        toUserId: item.new_value === null ? null : Number(item.new_value),
+        toUserName: name(item.new_value),
+        actorUserId: item.actor_user_id,
+        actorName: item.actor_name,
         note,
-        createdAt: i.created_at,
+        createdAt: item.created_at,
       };
     }),
     total,

@@ -5,8 +5,16 @@ import type * as contract from '../../contracts/quotas.ts';
 import { addDays, periodAt, periodOf, type Period } from '../../domain/calendar.ts';
 import { canSetQuota, targetsVisible, type Actor, type TargetSubject } from '../../domain/policy.ts';
 import {
-  DEFAULT_QUARTER_RATIOS, addFigures, amountIn, emptyFigure, figureOf, rollUp, yearOf,
-  type QuotaBasis, type QuotaFigure, type QuotaSetting,
+  DEFAULT_QUARTER_RATIOS,
+  addFigures,
+  amountIn,
+  emptyFigure,
+  figureOf,
+  rollUp,
+  yearOf,
+  type QuotaBasis,
+  type QuotaFigure,
+  type QuotaSetting,
 } from '../../domain/quota.ts';
 import { AppError, forbidden, invalid, staleVersion } from '../../server/problem.ts';
 import { listHistory, recordChanges, type Change } from '../history/repository.ts';
@@ -23,8 +31,13 @@ import * as repo from './repository.ts';
 
 type QuotaRowDb = Awaited<ReturnType<typeof repo.quotasOfYear>>[number];
 
-function settingOf(r: Pick<QuotaRowDb, 'amount' | 'quarter_ratios' | 'categories' | 'basis'>): QuotaSetting {
-  return { amount: Number(r.amount), quarterRatios: JSON.parse(r.quarter_ratios) as number[], categories: JSON.parse(r.categories) as QuotaSetting['categories'], basis: r.basis as QuotaBasis };
+function settingOf(row: Pick<QuotaRowDb, 'amount' | 'quarter_ratios' | 'categories' | 'basis'>): QuotaSetting {
+  return {
+    amount: Number(row.amount),
+    quarterRatios: JSON.parse(row.quarter_ratios) as number[],
+    categories: JSON.parse(row.categories) as QuotaSetting['categories'],
+    basis: row.basis as QuotaBasis,
+  };
 }
 
 interface Tree {
@@ -33,36 +46,61 @@ interface Tree {
   quotas: QuotaRowDb[];
 }
 
-async function loadTree(db: Kysely<Database>, workspaceId: number, fiscalYear: number, pathPrefix: string | null): Promise<Tree> {
+async function loadTree(
+  db: Kysely<Database>,
+  workspaceId: number,
+  fiscalYear: number,
+  pathPrefix: string | null,
+): Promise<Tree> {
   const [units, people, quotas] = await Promise.all([
-    targets.unitsUnder(db, workspaceId, pathPrefix), targets.peopleUnder(db, workspaceId, pathPrefix), repo.quotasOfYear(db, workspaceId, fiscalYear),
+    targets.unitsUnder(db, workspaceId, pathPrefix),
+    targets.peopleUnder(db, workspaceId, pathPrefix),
+    repo.quotasOfYear(db, workspaceId, fiscalYear),
   ]);
   return { units, people, quotas };
 }
 
 function figures(tree: Tree, basis: QuotaBasis, taxRatePercent: number) {
-  const set = (type: string) => new Map(tree.quotas.filter((q) => q.subject_type === type).map((q) => [q.subject_id, q]));
+  const set = (type: string) =>
+    new Map(tree.quotas.filter((q) => q.subject_type === type).map((q) => [q.subject_id, q]));
   const userQuotas = set('user');
   const unitQuotas = set('unit');
   const personFigure = (id: number) => {
-    const q = userQuotas.get(id);
-    return q ? figureOf(settingOf(q), basis, taxRatePercent) : emptyFigure();
+    const quota = userQuotas.get(id);
+    return quota ? figureOf(settingOf(quota), basis, taxRatePercent) : emptyFigure();
   };
   const unitSet = new Map<number, QuotaFigure>();
-  for (const [id, q] of unitQuotas) unitSet.set(id, figureOf(settingOf(q), basis, taxRatePercent));
-  const rolled = rollUp(tree.units.map((u) => ({ id: u.id, parentId: u.parent_id })), tree.people.map((p) => ({ unitId: p.org_unit_id, figure: personFigure(p.id) })), unitSet);
+  for (const [id, quota] of unitQuotas) unitSet.set(id, figureOf(settingOf(quota), basis, taxRatePercent));
+  const rolled = rollUp(
+    tree.units.map((u) => ({ id: u.id, parentId: u.parent_id })),
+    tree.people.map((p) => ({ unitId: p.org_unit_id, figure: personFigure(p.id) })),
+    unitSet,
+  );
   return { userQuotas, unitQuotas, personFigure, rolled };
 }
 
 const amountsDto = (f: QuotaFigure) => ({ year: yearOf(f), quarters: f.quarters, categories: f.categories });
 
-function settingDto(q: QuotaRowDb): contract.QuotaRow['quota'] {
-  const s = settingOf(q);
-  return { id: q.id, amount: s.amount, quarterRatios: [...s.quarterRatios], categories: [...s.categories], basis: s.basis, updatedAt: Number(q.updated_at), updatedBy: q.updated_by_name ?? null, version: q.version };
+function settingDto(quotaRow: QuotaRowDb): contract.QuotaRow['quota'] {
+  const setting = settingOf(quotaRow);
+  return {
+    id: quotaRow.id,
+    amount: setting.amount,
+    quarterRatios: [...setting.quarterRatios],
+    categories: [...setting.categories],
+    basis: setting.basis,
+    updatedAt: Number(quotaRow.updated_at),
+    updatedBy: quotaRow.updated_by_name ?? null,
+    version: quotaRow.version,
+  };
 }
 
 /** The quota table of a fiscal year for everything the caller may see (a rep: their own row). */
-export async function quotaTable(db: Db, actor: Actor, query: { fiscalYear?: number | undefined; orgUnitId?: number | undefined; basis?: QuotaBasis | undefined }): Promise<contract.QuotaTable> {
+export async function quotaTable(
+  db: Db,
+  actor: Actor,
+  query: { fiscalYear?: number | undefined; orgUnitId?: number | undefined; basis?: QuotaBasis | undefined },
+): Promise<contract.QuotaTable> {
   const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
   const fiscalYear = query.fiscalYear ?? periodAt('fiscalYear', actor.now, calendar).fiscalYear;
   const basis = query.basis ?? 'tax_inclusive';
@@ -73,27 +111,44 @@ export async function quotaTable(db: Db, actor: Actor, query: { fiscalYear?: num
     prefix = unit && targetsVisible(actor, { kind: 'unit', unitId: unit.id, path: unit.path }) ? unit.path : '/none/';
   }
   const tree = await loadTree(db.kysely, actor.workspaceId, fiscalYear, prefix);
-  const f = figures(tree, basis, settings.taxRatePercent);
+  const allFigures = figures(tree, basis, settings.taxRatePercent);
   const rows: contract.QuotaRow[] = [];
   const depthOf = (path: string) => path.split('/').filter(Boolean).length - 1;
-  for (const u of tree.units) {
-    const subject: TargetSubject = { kind: 'unit', unitId: u.id, path: u.path };
-    const r = f.rolled.get(u.id);
-    if (r && targetsVisible(actor, subject)) {
-      const q = f.unitQuotas.get(u.id);
+  for (const unit of tree.units) {
+    const subject: TargetSubject = { kind: 'unit', unitId: unit.id, path: unit.path };
+    const rolled = allFigures.rolled.get(unit.id);
+    if (rolled && targetsVisible(actor, subject)) {
+      const quota = allFigures.unitQuotas.get(unit.id);
       rows.push({
-        subjectType: 'unit', subjectId: u.id, name: u.name, parentUnitId: u.parent_id, depth: depthOf(u.path), role: null,
-        quota: q ? settingDto(q) : null, effective: amountsDto(r.effective), members: amountsDto(r.members),
-        difference: r.set ? yearOf(r.set) - yearOf(r.members) : null, canEdit: canSetQuota(actor, subject),
+        subjectType: 'unit',
+        subjectId: unit.id,
+        name: unit.name,
+        parentUnitId: unit.parent_id,
+        depth: depthOf(unit.path),
+        role: null,
+        quota: quota ? settingDto(quota) : null,
+        effective: amountsDto(rolled.effective),
+        members: amountsDto(rolled.members),
+        difference: rolled.set ? yearOf(rolled.set) - yearOf(rolled.members) : null,
+        canEdit: canSetQuota(actor, subject),
       });
     }
-    for (const p of tree.people.filter((x) => x.org_unit_id === u.id)) {
-      const who: TargetSubject = { kind: 'user', userId: p.id, unitPath: p.path };
+    for (const person of tree.people.filter((x) => x.org_unit_id === unit.id)) {
+      const who: TargetSubject = { kind: 'user', userId: person.id, unitPath: person.path };
       if (!targetsVisible(actor, who)) continue;
-      const q = f.userQuotas.get(p.id);
+      const quota = allFigures.userQuotas.get(person.id);
       rows.push({
-        subjectType: 'user', subjectId: p.id, name: p.name, parentUnitId: p.org_unit_id, depth: depthOf(p.path) + 1, role: p.role,
-        quota: q ? settingDto(q) : null, effective: amountsDto(f.personFigure(p.id)), members: null, difference: null, canEdit: canSetQuota(actor, who),
+        subjectType: 'user',
+        subjectId: person.id,
+        name: person.name,
+        parentUnitId: person.org_unit_id,
+        depth: depthOf(person.path) + 1,
+        role: person.role,
+        quota: quota ? settingDto(quota) : null,
+        effective: amountsDto(allFigures.personFigure(person.id)),
+        members: null,
+        difference: null,
+        canEdit: canSetQuota(actor, who),
       });
     }
   }
@@ -114,26 +169,35 @@ export interface QuotaForResult {
  * their quarter, weeks their quarter ÷ the weeks it counts (docs/targets.md § Quotas). The
  * caller has checked that the actor may see the scope (resolveScope).
  */
-export async function quotaFor(db: Kysely<Database>, workspaceId: number, subject: TargetSubject, period: Period, opts: { basis?: QuotaBasis } = {}): Promise<QuotaForResult> {
+export async function quotaFor(
+  db: Kysely<Database>,
+  workspaceId: number,
+  subject: TargetSubject,
+  period: Period,
+  opts: { basis?: QuotaBasis } = {},
+): Promise<QuotaForResult> {
   const { settings, calendar } = await loadRules(db, workspaceId);
   const basis = opts.basis ?? 'tax_inclusive';
-  const fy = period.kind === 'week' ? periodOf('fiscalYear', addDays(period.start, 3), calendar).fiscalYear : period.fiscalYear;
+  const fy =
+    period.kind === 'week' ? periodOf('fiscalYear', addDays(period.start, 3), calendar).fiscalYear : period.fiscalYear;
   const prefix = subject.kind === 'unit' ? subject.path : subject.kind === 'user' ? subject.unitPath : null;
   let own: QuotaFigure | null;
   let members: QuotaFigure | null = null;
   if (subject.kind === 'user') {
-    const q = await repo.quotaOf(db, workspaceId, fy, 'user', subject.userId);
-    own = q ? figureOf(settingOf(q), basis, settings.taxRatePercent) : null;
+    const quota = await repo.quotaOf(db, workspaceId, fy, 'user', subject.userId);
+    own = quota ? figureOf(settingOf(quota), basis, settings.taxRatePercent) : null;
   } else {
     const tree = await loadTree(db, workspaceId, fy, prefix);
-    const f = figures(tree, basis, settings.taxRatePercent);
+    const allFigures = figures(tree, basis, settings.taxRatePercent);
     if (subject.kind === 'unit') {
-      const r = f.rolled.get(subject.unitId);
-      own = r?.set ?? null;
-      members = r?.members ?? emptyFigure();
+      const rolled = allFigures.rolled.get(subject.unitId);
+      own = rolled?.set ?? null;
+      members = rolled?.members ?? emptyFigure();
     } else {
       own = null;
-      members = tree.units.filter((u) => u.parent_id === null).reduce((sum, u) => addFigures(sum, f.rolled.get(u.id)?.effective ?? emptyFigure()), emptyFigure());
+      members = tree.units
+        .filter((u) => u.parent_id === null)
+        .reduce((sum, u) => addFigures(sum, allFigures.rolled.get(u.id)?.effective ?? emptyFigure()), emptyFigure());
     }
   }
   const effective = own ?? members ?? emptyFigure();
@@ -149,16 +213,21 @@ export async function quotaFor(db: Kysely<Database>, workspaceId: number, subjec
   };
 }
 
-const monthsBetween = (a: string, b: string) => (Number(b.slice(0, 4)) - Number(a.slice(0, 4))) * 12 + Number(b.slice(5, 7)) - Number(a.slice(5, 7));
+const monthsBetween = (left: string, right: string) =>
+  (Number(right.slice(0, 4)) - Number(left.slice(0, 4))) * 12 + Number(right.slice(5, 7)) - Number(left.slice(5, 7));
 
 /** GET /quotas/figure: quotaFor for a scope and period the caller may see. */
-export async function quotaFigure(db: Db, actor: Actor, query: { scope?: string | undefined; period?: string | undefined; basis?: QuotaBasis | undefined }): Promise<contract.QuotaFigureDto> {
+export async function quotaFigure(
+  db: Db,
+  actor: Actor,
+  query: { scope?: string | undefined; period?: string | undefined; basis?: QuotaBasis | undefined },
+): Promise<contract.QuotaFigureDto> {
   const { calendar } = await loadRules(db.kysely, actor.workspaceId);
   const period = resolvePeriod(query.period, calendar, actor.now);
   const scope = await resolveScope(db.kysely, actor, query.scope);
   const basis = query.basis ?? 'tax_inclusive';
-  const r = await quotaFor(db.kysely, actor.workspaceId, scope, period, { basis });
-  return { scope: scopeDto(scope), period: periodDto(period, calendar, actor.now), basis, ...r };
+  const result = await quotaFor(db.kysely, actor.workspaceId, scope, period, { basis });
+  return { scope: scopeDto(scope), period: periodDto(period, calendar, actor.now), basis, ...result };
 }
 
 const total = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
@@ -172,18 +241,44 @@ const total = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 export async function saveQuotas(db: Db, actor: Actor, req: contract.SaveQuotasRequest): Promise<{ changed: number }> {
   const seen = new Map<string, number>();
   const subjects: TargetSubject[] = [];
-  for (const [i, item] of req.items.entries()) {
+  for (const [index, item] of req.items.entries()) {
     const key = `${item.subjectType}:${item.subjectId}`;
-    if (seen.has(key)) throw invalid(`items.${i}.subjectId`, { code: 'duplicate', params: { index: seen.get(key)! } }, `the same ${item.subjectType} as item ${seen.get(key)}`);
-    seen.set(key, i);
-    if (item.quarterRatios && total(item.quarterRatios) !== 100) throw invalid(`items.${i}.quarterRatios`, { code: 'must_total_100', params: { total: total(item.quarterRatios) } }, `must add up to 100, not ${total(item.quarterRatios)}`);
+    if (seen.has(key))
+      throw invalid(
+        `items.${index}.subjectId`,
+        { code: 'duplicate', params: { index: seen.get(key)! } },
+        `the same ${item.subjectType} as item ${seen.get(key)}`,
+      );
+    seen.set(key, index);
+    if (item.quarterRatios && total(item.quarterRatios) !== 100)
+      throw invalid(
+        `items.${index}.quarterRatios`,
+        { code: 'must_total_100', params: { total: total(item.quarterRatios) } },
+        `must add up to 100, not ${total(item.quarterRatios)}`,
+      );
     const shares = item.categories?.map((c) => c.share) ?? [];
-    if (shares.length && total(shares) !== 100) throw invalid(`items.${i}.categories`, { code: 'must_total_100', params: { total: total(shares) } }, `shares must add up to 100, not ${total(shares)}`);
+    if (shares.length && total(shares) !== 100)
+      throw invalid(
+        `items.${index}.categories`,
+        { code: 'must_total_100', params: { total: total(shares) } },
+        `shares must add up to 100, not ${total(shares)}`,
+      );
     const keys = new Set(item.categories?.map((c) => c.key));
-    if (keys.size !== shares.length) throw invalid(`items.${i}.categories`, { code: 'unique' }, 'each category once');
+    if (keys.size !== shares.length)
+      throw invalid(`items.${index}.categories`, { code: 'unique' }, 'each category once');
     const subject = await subjectFor(db.kysely, actor.workspaceId, item.subjectType, item.subjectId);
-    if (!subject || !targetsVisible(actor, subject)) throw invalid(`items.${i}.subjectId`, { code: 'not_found', params: { id: item.subjectId } }, `no ${item.subjectType} with id ${item.subjectId}`);
-    if (!canSetQuota(actor, subject)) throw forbidden(item.subjectType === 'user' && item.subjectId === actor.userId ? 'Your own quota is set from above' : 'Only an administrator or a manager above it sets this quota');
+    if (!subject || !targetsVisible(actor, subject))
+      throw invalid(
+        `items.${index}.subjectId`,
+        { code: 'not_found', params: { id: item.subjectId } },
+        `no ${item.subjectType} with id ${item.subjectId}`,
+      );
+    if (!canSetQuota(actor, subject))
+      throw forbidden(
+        item.subjectType === 'user' && item.subjectId === actor.userId
+          ? 'Your own quota is set from above'
+          : 'Only an administrator or a manager above it sets this quota',
+      );
     subjects.push(subject);
   }
   let changed = 0;
@@ -191,13 +286,15 @@ export async function saveQuotas(db: Db, actor: Actor, req: contract.SaveQuotasR
     const changes: Change[] = [];
     for (const item of req.items) {
       const current = await repo.quotaOf(trx, actor.workspaceId, req.fiscalYear, item.subjectType, item.subjectId);
-      if (current && item.version !== undefined && item.version !== current.version) throw staleVersion('Quota', current.version);
+      if (current && item.version !== undefined && item.version !== current.version)
+        throw staleVersion('Quota', current.version);
       if (!current && item.version !== undefined && item.amount !== null) throw staleVersion('Quota', 0);
       const before = current ? JSON.stringify(settingOf(current)) : null;
       let after: string | null = null;
       if (item.amount === null) {
         if (!current) continue;
-        if (!(await repo.deleteQuota(trx, actor.workspaceId, current.id, current.version))) throw staleVersion('Quota', current.version + 1);
+        if (!(await repo.deleteQuota(trx, actor.workspaceId, current.id, current.version)))
+          throw staleVersion('Quota', current.version + 1);
       } else {
         const prior = current ? settingOf(current) : null;
         const setting: QuotaSetting = {
@@ -208,36 +305,83 @@ export async function saveQuotas(db: Db, actor: Actor, req: contract.SaveQuotasR
         };
         after = JSON.stringify(setting);
         if (after === before) continue;
-        const values = { amount: setting.amount, quarter_ratios: JSON.stringify(setting.quarterRatios), categories: JSON.stringify(setting.categories), basis: setting.basis, now: actor.now, by: actor.userId };
+        const values = {
+          amount: setting.amount,
+          quarter_ratios: JSON.stringify(setting.quarterRatios),
+          categories: JSON.stringify(setting.categories),
+          basis: setting.basis,
+          now: actor.now,
+          by: actor.userId,
+        };
         if (current) {
-          if (!(await repo.updateQuota(trx, actor.workspaceId, current.id, current.version, values))) throw staleVersion('Quota', current.version + 1);
+          if (!(await repo.updateQuota(trx, actor.workspaceId, current.id, current.version, values)))
+            throw staleVersion('Quota', current.version + 1);
         } else {
-          await repo.insertQuota(trx, { workspace_id: actor.workspaceId, fiscal_year: req.fiscalYear, subject_type: item.subjectType, subject_id: item.subjectId, ...values });
+          await repo.insertQuota(trx, {
+            workspace_id: actor.workspaceId,
+            fiscal_year: req.fiscalYear,
+            subject_type: item.subjectType,
+            subject_id: item.subjectId,
+            ...values,
+          });
         }
       }
       changed++;
-      changes.push({ workspaceId: actor.workspaceId, entityType: item.subjectType === 'user' ? 'quota_user' : 'quota_unit', entityId: item.subjectId, field: `FY${req.fiscalYear}`, oldValue: before, newValue: after, reason: req.reason, actorUserId: actor.userId });
+      changes.push({
+        workspaceId: actor.workspaceId,
+        entityType: item.subjectType === 'user' ? 'quota_user' : 'quota_unit',
+        entityId: item.subjectId,
+        field: `FY${req.fiscalYear}`,
+        oldValue: before,
+        newValue: after,
+        reason: req.reason,
+        actorUserId: actor.userId,
+      });
     }
     await recordChanges(trx, changes, actor.now);
   });
   return { changed };
 }
 
-async function subjectFor(db: Kysely<Database>, workspaceId: number, type: 'user' | 'unit', id: number): Promise<TargetSubject | null> {
+async function subjectFor(
+  db: Kysely<Database>,
+  workspaceId: number,
+  type: 'user' | 'unit',
+  id: number,
+): Promise<TargetSubject | null> {
   if (type === 'unit') {
-    const u = await targets.unitOf(db, workspaceId, id);
-    return u ? { kind: 'unit', unitId: u.id, path: u.path } : null;
+    const unit = await targets.unitOf(db, workspaceId, id);
+    return unit ? { kind: 'unit', unitId: unit.id, path: unit.path } : null;
   }
-  const u = await targets.userOf(db, workspaceId, id);
-  return u ? { kind: 'user', userId: u.id, unitPath: u.path } : null;
+  const user = await targets.userOf(db, workspaceId, id);
+  return user ? { kind: 'user', userId: user.id, unitPath: user.path } : null;
 }
 
 /** The changes of one person's or unit's quotas, newest first, with reasons. */
-export async function quotaHistory(db: Db, actor: Actor, query: { subjectType: 'user' | 'unit'; subjectId: number; fiscalYear?: number | undefined }): Promise<contract.QuotaHistory> {
+export async function quotaHistory(
+  db: Db,
+  actor: Actor,
+  query: { subjectType: 'user' | 'unit'; subjectId: number; fiscalYear?: number | undefined },
+): Promise<contract.QuotaHistory> {
   const subject = await subjectFor(db.kysely, actor.workspaceId, query.subjectType, query.subjectId);
-  if (!subject || !targetsVisible(actor, subject)) throw new AppError('not_found', `No ${query.subjectType} with id ${query.subjectId}`);
-  const rows = await listHistory(db.kysely, actor.workspaceId, query.subjectType === 'user' ? 'quota_user' : 'quota_unit', query.subjectId, query.fiscalYear === undefined ? undefined : `FY${query.fiscalYear}`);
+  if (!subject || !targetsVisible(actor, subject))
+    throw new AppError('not_found', `No ${query.subjectType} with id ${query.subjectId}`);
+  const rows = await listHistory(
+    db.kysely,
+    actor.workspaceId,
+    query.subjectType === 'user' ? 'quota_user' : 'quota_unit',
+    query.subjectId,
+    query.fiscalYear === undefined ? undefined : `FY${query.fiscalYear}`,
+  );
   return {
-    items: rows.map((r) => ({ id: r.id, fiscalYear: Number(r.field.slice(2)), before: r.old_value, after: r.new_value, reason: r.reason, actorName: r.actor_name, at: Number(r.created_at) })),
+    items: rows.map((row) => ({
+      id: row.id,
+      fiscalYear: Number(row.field.slice(2)),
+      before: row.old_value,
+      after: row.new_value,
+      reason: row.reason,
+      actorName: row.actor_name,
+      at: Number(row.created_at),
+    })),
   };
 }

@@ -20,16 +20,38 @@ export async function getRules(db: Db, actor: Actor): Promise<Rules> {
 }
 
 /** Problems of the whole rule set (fields across groups), each naming its field. */
-export function rulesProblems(s: WorkspaceSettings): FieldError[] {
-  const out: FieldError[] = thresholdProblems({ aShareBp: s.tierAShareBp, bShareBp: s.tierBShareBp }).map(([f, issue, message]) =>
-    fieldError(f === 'aShareBp' ? 'tierAShareBp' : 'tierBShareBp', issue, message));
+export function rulesProblems(settings: WorkspaceSettings): FieldError[] {
+  const out: FieldError[] = thresholdProblems({ aShareBp: settings.tierAShareBp, bShareBp: settings.tierBShareBp }).map(
+    ([field, issue, message]) => fieldError(field === 'aShareBp' ? 'tierAShareBp' : 'tierBShareBp', issue, message),
+  );
   // docs/archive.md § Follow-up cadence: A is followed up at least as often as B, B as often as C.
-  if (s.followUpDays.A > s.followUpDays.B) out.push(fieldError('followUpDays.A', { code: 'too_big', params: { max: s.followUpDays.B, origin: 'number' } }, 'must not be longer than the B interval'));
-  if (s.followUpDays.B > s.followUpDays.C) out.push(fieldError('followUpDays.B', { code: 'too_big', params: { max: s.followUpDays.C, origin: 'number' } }, 'must not be longer than the C interval'));
+  if (settings.followUpDays.A > settings.followUpDays.B)
+    out.push(
+      fieldError(
+        'followUpDays.A',
+        { code: 'too_big', params: { max: settings.followUpDays.B, origin: 'number' } },
+        'must not be longer than the B interval',
+      ),
+    );
+  if (settings.followUpDays.B > settings.followUpDays.C)
+    out.push(
+      fieldError(
+        'followUpDays.B',
+        { code: 'too_big', params: { max: settings.followUpDays.C, origin: 'number' } },
+        'must not be longer than the C interval',
+      ),
+    );
   // docs/archive.md: an account is released only after its follow-up interval has passed.
-  for (const t of TIERS) {
-    const release = s.poolReleaseDays[t];
-    if (release !== null && release < s.followUpDays[t]) out.push(fieldError(`poolReleaseDays.${t}`, { code: 'too_small', params: { min: s.followUpDays[t], origin: 'number' } }, `must be at least the follow-up interval of ${s.followUpDays[t]} days`));
+  for (const tier of TIERS) {
+    const release = settings.poolReleaseDays[tier];
+    if (release !== null && release < settings.followUpDays[tier])
+      out.push(
+        fieldError(
+          `poolReleaseDays.${tier}`,
+          { code: 'too_small', params: { min: settings.followUpDays[tier], origin: 'number' } },
+          `must be at least the follow-up interval of ${settings.followUpDays[tier]} days`,
+        ),
+      );
   }
   return out;
 }
@@ -50,25 +72,48 @@ export async function updateRules(db: Db, actor: Actor, input: UpdateRulesReques
     const before = workspaceSettings(stored);
     const next: Partial<WorkspaceSettings> = {
       ...stored,
-      ...Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && k !== 'followUpDays' && k !== 'poolReleaseDays')),
-      ...(patch.followUpDays ? { followUpDays: { ...before.followUpDays, ...stripUndefined(patch.followUpDays) } } : {}),
-      ...(patch.poolReleaseDays ? { poolReleaseDays: { ...before.poolReleaseDays, ...stripUndefined(patch.poolReleaseDays) } } : {}),
+      ...Object.fromEntries(
+        Object.entries(patch).filter(([k, v]) => v !== undefined && k !== 'followUpDays' && k !== 'poolReleaseDays'),
+      ),
+      ...(patch.followUpDays
+        ? { followUpDays: { ...before.followUpDays, ...stripUndefined(patch.followUpDays) } }
+        : {}),
+      ...(patch.poolReleaseDays
+        ? { poolReleaseDays: { ...before.poolReleaseDays, ...stripUndefined(patch.poolReleaseDays) } }
+        : {}),
     };
     const after = workspaceSettings(next);
     const problems = rulesProblems(after);
-    if (problems.length) throw new AppError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), { errors: problems });
+    if (problems.length)
+      throw new AppError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), {
+        errors: problems,
+      });
     const ok = await repo.saveSettings(trx, actor.workspaceId, version, JSON.stringify(next));
     if (!ok) throw staleVersion('The workspace', (await repo.settingsRow(trx, actor.workspaceId)).version);
     const changed = Object.fromEntries(
-      (Object.keys(after) as (keyof WorkspaceSettings)[]).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k])).map((k) => [k, { from: before[k], to: after[k] }]),
+      (Object.keys(after) as (keyof WorkspaceSettings)[])
+        .filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k]))
+        .map((k) => [k, { from: before[k], to: after[k] }]),
     );
     // The funnel's totals are kept per size class: a new threshold re-sorts every deal (docs/targets.md § Funnel).
     if (after.largeDealThreshold !== before.largeDealThreshold) await rebuildFunnel(trx, actor.workspaceId);
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'workspace.rules', targetType: 'workspace', targetId: actor.workspaceId, ip, detail: changed }, actor.now);
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: 'workspace.rules',
+        targetType: 'workspace',
+        targetId: actor.workspaceId,
+        ip,
+        detail: changed,
+      },
+      actor.now,
+    );
   });
   return getRules(db, actor);
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+function stripUndefined<T extends object>(input: T): Partial<T> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -6,57 +6,106 @@ import { opportunitiesWithinReach } from '../scope.ts';
 
 /** Sales processes and their stages (docs/sales-process.md § Sales processes and stages). Every process is visible to the whole workspace. */
 export async function listProcesses(db: Kysely<Database>, workspaceId: number, includeInactive: boolean) {
-  let q = db
+  let query = db
     .selectFrom('sales_processes as p')
     .leftJoin(
-      (eb) => eb.selectFrom('process_stages').select(['process_id', (e) => e.fn.countAll<number>().as('n')]).where('workspace_id', '=', workspaceId).groupBy('process_id').as('s'),
+      (eb) =>
+        eb
+          .selectFrom('process_stages')
+          .select(['process_id', (e) => e.fn.countAll<number>().as('n')])
+          .where('workspace_id', '=', workspaceId)
+          .groupBy('process_id')
+          .as('s'),
       (j) => j.onRef('s.process_id', '=', 'p.id'),
     )
-    .select(['p.id', 'p.name', 'p.description', 'p.template_key', 'p.active', 'p.updated_at', 'p.version', (eb) => eb.fn.coalesce('s.n', eb.lit(0)).as('stage_count')])
+    .select([
+      'p.id',
+      'p.name',
+      'p.description',
+      'p.template_key',
+      'p.active',
+      'p.updated_at',
+      'p.version',
+      (eb) => eb.fn.coalesce('s.n', eb.lit(0)).as('stage_count'),
+    ])
     .where('p.workspace_id', '=', workspaceId);
-  if (!includeInactive) q = q.where('p.active', '=', 1);
-  return q.orderBy('p.id').execute();
+  if (!includeInactive) query = query.where('p.active', '=', 1);
+  return query.orderBy('p.id').execute();
 }
 
 export async function getProcess(db: Kysely<Database>, workspaceId: number, id: number) {
-  return db.selectFrom('sales_processes').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('sales_processes')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function stagesOf(db: Kysely<Database>, workspaceId: number, processIds: number[]) {
   if (processIds.length === 0) return [];
-  return db.selectFrom('process_stages').selectAll().where('workspace_id', '=', workspaceId).where('process_id', 'in', processIds).orderBy('process_id').orderBy('position').execute();
+  return db
+    .selectFrom('process_stages')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('process_id', 'in', processIds)
+    .orderBy('process_id')
+    .orderBy('position')
+    .execute();
 }
 
 export type StageRow = Awaited<ReturnType<typeof stagesOf>>[number];
 
 export async function getStage(db: Kysely<Database>, workspaceId: number, id: number) {
-  return db.selectFrom('process_stages').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('process_stages')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** Copies a template into the workspace, in one language. Returns the new process id. */
-export async function insertFromTemplate(db: Kysely<Database>, workspaceId: number, template: ProcessTemplate, lang: 'zh' | 'en', name: string | undefined, now: number): Promise<number> {
+export async function insertFromTemplate(
+  db: Kysely<Database>,
+  workspaceId: number,
+  template: ProcessTemplate,
+  lang: 'zh' | 'en',
+  name: string | undefined,
+  now: number,
+): Promise<number> {
   const { id } = await db
     .insertInto('sales_processes')
-    .values({ workspace_id: workspaceId, name: name ?? template.name[lang], description: template.description[lang], template_key: template.key, created_at: now, updated_at: now, version: 1 })
+    .values({
+      workspace_id: workspaceId,
+      name: name ?? template.name[lang],
+      description: template.description[lang],
+      template_key: template.key,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await db
     .insertInto('process_stages')
     .values(
-      template.stages.map((s, position) => ({
+      template.stages.map((stage, position) => ({
         workspace_id: workspaceId,
         process_id: id,
         position,
-        name: s.name[lang],
-        probability: s.probability,
-        purpose: s.purpose[lang],
-        milestone: s.milestone[lang],
-        evidence: JSON.stringify(s.evidence.map((e) => ({ key: e.key, label: e.label[lang], requires: e.requires }))),
-        actions: JSON.stringify(s.actions.map((a) => a[lang])),
-        roles: JSON.stringify(s.roles),
-        expected_days: s.expectedDays,
-        buying_phase: s.buyingPhase,
-        is_won: s.won ? 1 : 0,
+        name: stage.name[lang],
+        probability: stage.probability,
+        purpose: stage.purpose[lang],
+        milestone: stage.milestone[lang],
+        evidence: JSON.stringify(
+          stage.evidence.map((e) => ({ key: e.key, label: e.label[lang], requires: e.requires })),
+        ),
+        actions: JSON.stringify(stage.actions.map((a) => a[lang])),
+        roles: JSON.stringify(stage.roles),
+        expected_days: stage.expectedDays,
+        buying_phase: stage.buyingPhase,
+        is_won: stage.won ? 1 : 0,
         created_at: now,
         updated_at: now,
         version: 1,
@@ -68,13 +117,29 @@ export async function insertFromTemplate(db: Kysely<Database>, workspaceId: numb
 
 /** The opportunities, open or closed, whose current stage this is: a stage in use cannot be removed. */
 export async function opportunitiesInStage(db: Kysely<Database>, workspaceId: number, stageId: number) {
-  return db.selectFrom('opportunities').select(['id', 'name', 'status']).where('workspace_id', '=', workspaceId).where('stage_id', '=', stageId).orderBy('id').execute();
+  return db
+    .selectFrom('opportunities')
+    .select(['id', 'name', 'status'])
+    .where('workspace_id', '=', workspaceId)
+    .where('stage_id', '=', stageId)
+    .orderBy('id')
+    .execute();
 }
 
 /** Writes 0..n-1 as the positions of the stages in the given order, touching only those that moved. */
-export async function writePositions(db: Kysely<Database>, workspaceId: number, order: { id: number; position: number }[]) {
-  for (const [position, s] of order.entries()) {
-    if (s.position !== position) await db.updateTable('process_stages').set({ position }).where('workspace_id', '=', workspaceId).where('id', '=', s.id).execute();
+export async function writePositions(
+  db: Kysely<Database>,
+  workspaceId: number,
+  order: { id: number; position: number }[],
+) {
+  for (const [position, stage] of order.entries()) {
+    if (stage.position !== position)
+      await db
+        .updateTable('process_stages')
+        .set({ position })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', stage.id)
+        .execute();
   }
 }
 
@@ -82,7 +147,11 @@ export async function writePositions(db: Kysely<Database>, workspaceId: number, 
 export async function openOpportunitiesByProcess(db: Kysely<Database>, actor: Actor) {
   return db
     .selectFrom('opportunities')
-    .innerJoin('org_units', (j) => j.onRef('org_units.id', '=', 'opportunities.org_unit_id').onRef('org_units.workspace_id', '=', 'opportunities.workspace_id'))
+    .innerJoin('org_units', (joinBuilder) =>
+      joinBuilder
+        .onRef('org_units.id', '=', 'opportunities.org_unit_id')
+        .onRef('org_units.workspace_id', '=', 'opportunities.workspace_id'),
+    )
     .select(['opportunities.process_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where(opportunitiesWithinReach(actor))
     .where('opportunities.status', '=', 'open')
@@ -98,6 +167,16 @@ export async function deleteStage(db: Kysely<Database>, workspaceId: number, id:
   await db.deleteFrom('process_stages').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }
 
-export async function setProbability(db: Kysely<Database>, workspaceId: number, id: number, p: { probability: number; now: number; version: number }) {
-  await db.updateTable('process_stages').set({ probability: p.probability, updated_at: p.now, version: p.version }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+export async function setProbability(
+  db: Kysely<Database>,
+  workspaceId: number,
+  id: number,
+  change: { probability: number; now: number; version: number },
+) {
+  await db
+    .updateTable('process_stages')
+    .set({ probability: change.probability, updated_at: change.now, version: change.version })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
 }

@@ -6,7 +6,11 @@ import type { Actor } from '../../domain/policy.ts';
 const cols = ['id', 'area', 'name', 'query', 'version', 'updated_at'] as const;
 
 const mine = (db: Kysely<Database>, actor: Actor) =>
-  db.selectFrom('saved_views').select(cols).where('workspace_id', '=', actor.workspaceId).where('user_id', '=', actor.userId);
+  db
+    .selectFrom('saved_views')
+    .select(cols)
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('user_id', '=', actor.userId);
 
 export async function listViews(db: Kysely<Database>, actor: Actor, area: string) {
   return mine(db, actor).where('area', '=', area).orderBy('name').execute();
@@ -20,15 +24,33 @@ export async function viewNamed(db: Kysely<Database>, actor: Actor, area: string
   return mine(db, actor).where('area', '=', area).where('name', '=', name).executeTakeFirst();
 }
 
-export async function insertView(db: Kysely<Database>, actor: Actor, v: { area: string; name: string; query: string; now: number }): Promise<number> {
+export async function insertView(
+  db: Kysely<Database>,
+  actor: Actor,
+  view: { area: string; name: string; query: string; now: number },
+): Promise<number> {
   const row = await db
     .insertInto('saved_views')
-    .values({ workspace_id: actor.workspaceId, user_id: actor.userId, area: v.area, name: v.name, query: v.query, created_at: v.now, updated_at: v.now, version: 1 })
+    .values({
+      workspace_id: actor.workspaceId,
+      user_id: actor.userId,
+      area: view.area,
+      name: view.name,
+      query: view.query,
+      created_at: view.now,
+      updated_at: view.now,
+      version: 1,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
 export async function deleteView(db: Kysely<Database>, actor: Actor, id: number) {
-  await db.deleteFrom('saved_views').where('workspace_id', '=', actor.workspaceId).where('user_id', '=', actor.userId).where('id', '=', id).execute();
+  await db
+    .deleteFrom('saved_views')
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('user_id', '=', actor.userId)
+    .where('id', '=', id)
+    .execute();
 }

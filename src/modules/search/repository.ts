@@ -33,11 +33,19 @@ export async function prepareMatch(db: Kysely<Database>, workspaceId: number, te
   // the rarest drives the lookup, the next few are checked per candidate.
   const counted = await Promise.all(
     grams.map(async (gram) => {
-      const r = await db
-        .selectFrom((eb) => eb.selectFrom('search_grams').select('record_id').where('workspace_id', '=', workspaceId).where('gram', '=', gram).limit(RARITY_PROBE).as('g'))
+      const result = await db
+        .selectFrom((eb) =>
+          eb
+            .selectFrom('search_grams')
+            .select('record_id')
+            .where('workspace_id', '=', workspaceId)
+            .where('gram', '=', gram)
+            .limit(RARITY_PROBE)
+            .as('g'),
+        )
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .executeTakeFirstOrThrow();
-      return { gram, n: Number(r.n) };
+      return { gram, n: Number(result.n) };
     }),
   );
   counted.sort((a, b) => a.n - b.n);
@@ -50,21 +58,36 @@ export type SearchKind = 'a' | 'c' | 'o' | 'ap' | 'cp' | 'op';
  * Ids of the records of `kind` whose indexed text may contain the match: a superset, to re-check.
  * `db` is the enclosing query's expression builder, so the subquery is part of that query.
  */
-export function candidateIds<DB extends Database, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, workspaceId: number, m: TextMatch, kind: SearchKind) {
+export function candidateIds<DB extends Database, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  workspaceId: number,
+  match: TextMatch,
+  kind: SearchKind,
+) {
   const db = eb as unknown as QueryCreator<Database>;
-  const base = db.selectFrom('search_grams as g').select('g.record_id').where('g.workspace_id', '=', workspaceId).where('g.kind', '=', kind);
-  if (m.prefix !== null) return base.where('g.gram', '>=', m.prefix).where('g.gram', '<=', `${m.prefix}\u{10FFFF}`);
-  const [first, ...rest] = m.grams;
-  let q = base.where('g.gram', '=', first!);
+  const base = db
+    .selectFrom('search_grams as g')
+    .select('g.record_id')
+    .where('g.workspace_id', '=', workspaceId)
+    .where('g.kind', '=', kind);
+  if (match.prefix !== null)
+    return base.where('g.gram', '>=', match.prefix).where('g.gram', '<=', `${match.prefix}\u{10FFFF}`);
+  const [first, ...rest] = match.grams;
+  let query = base.where('g.gram', '=', first!);
   for (const gram of rest) {
-    q = q.where((e) =>
-      e.exists(
-        e.selectFrom('search_grams as h').select('h.record_id')
-          .whereRef('h.workspace_id', '=', 'g.workspace_id').where('h.gram', '=', gram).whereRef('h.kind', '=', 'g.kind').whereRef('h.record_id', '=', 'g.record_id'),
+    query = query.where((expressionBuilder) =>
+      expressionBuilder.exists(
+        expressionBuilder
+          .selectFrom('search_grams as h')
+          .select('h.record_id')
+          .whereRef('h.workspace_id', '=', 'g.workspace_id')
+          .where('h.gram', '=', gram)
+          .whereRef('h.kind', '=', 'g.kind')
+          .whereRef('h.record_id', '=', 'g.record_id'),
       ),
     );
   }
-  return q;
+  return query;
 }
 
 /** Pinyin initials are matched when the typed text is two or more Latin letters. */
@@ -73,52 +96,113 @@ export const looksLikeInitials = (q: string) => /^[a-z]{2,}$/i.test(q);
 type Eb<T extends keyof Database> = ExpressionBuilder<Database, T>;
 
 async function grouped<R>(items: Promise<R[]>, count: Promise<{ n: number | string }>) {
-  const [rows, c] = await Promise.all([items, count]);
-  const n = Number(c.n);
-  return { rows, total: Math.min(n, SEARCH_COUNT_CAP), capped: n > SEARCH_COUNT_CAP };
+  const [rows, counted] = await Promise.all([items, count]);
+  const total = Number(counted.n);
+  return { rows, total: Math.min(total, SEARCH_COUNT_CAP), capped: total > SEARCH_COUNT_CAP };
 }
 
 /** Exact name first, then names starting with the text, then shorter names. */
-function rank(m: TextMatch, column: Expression<string>) {
-  return sql<number>`case when lower(${column}) = ${m.lowered} then 0 when lower(${column}) like ${`${escapeLike(m.lowered)}%`} escape '\\' then 1 else 2 end`;
+function rank(match: TextMatch, column: Expression<string>) {
+  return sql<number>`case when lower(${column}) = ${match.lowered} then 0 when lower(${column}) like ${`${escapeLike(match.lowered)}%`} escape '\\' then 1 else 2 end`;
 }
 
-export async function searchAccounts(db: Kysely<Database>, engine: Engine, actor: Actor, q: string, m: TextMatch, limit: number) {
+export async function searchAccounts(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  query: string,
+  match: TextMatch,
+  limit: number,
+) {
   const ws = actor.workspaceId;
   const matches = (eb: Eb<'accounts' | 'org_units'>): Expression<SqlBool> => {
     const text = eb.and([
-      eb('accounts.id', 'in', candidateIds(eb, ws, m, 'a')),
-      eb.or([containsInsensitive(engine, eb.ref('accounts.name'), q), containsInsensitive(engine, eb.ref('accounts.credit_code'), q)]),
+      eb('accounts.id', 'in', candidateIds(eb, ws, match, 'a')),
+      eb.or([
+        containsInsensitive(engine, eb.ref('accounts.name'), query),
+        containsInsensitive(engine, eb.ref('accounts.credit_code'), query),
+      ]),
     ]);
-    return looksLikeInitials(q) ? eb.or([text, eb('accounts.id', 'in', candidateIds(eb, ws, m, 'ap'))]) : text;
+    return looksLikeInitials(query) ? eb.or([text, eb('accounts.id', 'in', candidateIds(eb, ws, match, 'ap'))]) : text;
   };
   const base = db
     .selectFrom('accounts')
-    .innerJoin('org_units', (j) => j.onRef('org_units.id', '=', 'accounts.org_unit_id').onRef('org_units.workspace_id', '=', 'accounts.workspace_id'))
+    .innerJoin('org_units', (joinBuilder) =>
+      joinBuilder
+        .onRef('org_units.id', '=', 'accounts.org_unit_id')
+        .onRef('org_units.workspace_id', '=', 'accounts.workspace_id'),
+    )
     .where(accountsWithinReach(actor))
     .where('accounts.archived_at', 'is', null)
     .where(matches);
   return grouped(
     base
-      .leftJoin('users as owner', (j) => j.onRef('owner.id', '=', 'accounts.owner_id').onRef('owner.workspace_id', '=', 'accounts.workspace_id'))
-      .select(['accounts.id', 'accounts.name', 'accounts.city', 'accounts.tier', 'accounts.in_pool', 'owner.name as owner_name'])
-      .orderBy(rank(m, sql.ref('accounts.name'))).orderBy(sql`length(accounts.name)`).orderBy('accounts.id')
-      .limit(limit).execute(),
-    db.selectFrom(base.select('accounts.id').limit(SEARCH_COUNT_CAP + 1).as('t')).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+      .leftJoin('users as owner', (joinBuilder) =>
+        joinBuilder
+          .onRef('owner.id', '=', 'accounts.owner_id')
+          .onRef('owner.workspace_id', '=', 'accounts.workspace_id'),
+      )
+      .select([
+        'accounts.id',
+        'accounts.name',
+        'accounts.city',
+        'accounts.tier',
+        'accounts.in_pool',
+        'owner.name as owner_name',
+      ])
+      .orderBy(rank(match, sql.ref('accounts.name')))
+      .orderBy(sql`length(accounts.name)`)
+      .orderBy('accounts.id')
+      .limit(limit)
+      .execute(),
+    db
+      .selectFrom(
+        base
+          .select('accounts.id')
+          .limit(SEARCH_COUNT_CAP + 1)
+          .as('t'),
+      )
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow(),
   );
 }
 
-export async function searchContacts(db: Kysely<Database>, engine: Engine, actor: Actor, q: string, m: TextMatch, limit: number) {
+export async function searchContacts(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  query: string,
+  match: TextMatch,
+  limit: number,
+) {
   const ws = actor.workspaceId;
-  const fields = ['contacts.name', 'contacts.mobile', 'contacts.phone', 'contacts.email', 'contacts.title', 'contacts.wechat'] as const;
+  const fields = [
+    'contacts.name',
+    'contacts.mobile',
+    'contacts.phone',
+    'contacts.email',
+    'contacts.title',
+    'contacts.wechat',
+  ] as const;
   const matches = (eb: Eb<'contacts' | 'accounts' | 'org_units'>): Expression<SqlBool> => {
-    const text = eb.and([eb('contacts.id', 'in', candidateIds(eb, ws, m, 'c')), eb.or(fields.map((f) => containsInsensitive(engine, eb.ref(f), q)))]);
-    return looksLikeInitials(q) ? eb.or([text, eb('contacts.id', 'in', candidateIds(eb, ws, m, 'cp'))]) : text;
+    const text = eb.and([
+      eb('contacts.id', 'in', candidateIds(eb, ws, match, 'c')),
+      eb.or(fields.map((f) => containsInsensitive(engine, eb.ref(f), query))),
+    ]);
+    return looksLikeInitials(query) ? eb.or([text, eb('contacts.id', 'in', candidateIds(eb, ws, match, 'cp'))]) : text;
   };
   const base = db
     .selectFrom('contacts')
-    .innerJoin('accounts', (j) => j.onRef('accounts.id', '=', 'contacts.account_id').onRef('accounts.workspace_id', '=', 'contacts.workspace_id'))
-    .innerJoin('org_units', (j) => j.onRef('org_units.id', '=', 'accounts.org_unit_id').onRef('org_units.workspace_id', '=', 'accounts.workspace_id'))
+    .innerJoin('accounts', (joinBuilder) =>
+      joinBuilder
+        .onRef('accounts.id', '=', 'contacts.account_id')
+        .onRef('accounts.workspace_id', '=', 'contacts.workspace_id'),
+    )
+    .innerJoin('org_units', (joinBuilder) =>
+      joinBuilder
+        .onRef('org_units.id', '=', 'accounts.org_unit_id')
+        .onRef('org_units.workspace_id', '=', 'accounts.workspace_id'),
+    )
     .where('contacts.workspace_id', '=', ws)
     .where(accountsWithinReach(actor))
     .where('contacts.archived_at', 'is', null)
@@ -126,32 +210,87 @@ export async function searchContacts(db: Kysely<Database>, engine: Engine, actor
     .where(matches);
   return grouped(
     base
-      .select(['contacts.id', 'contacts.name', 'contacts.title', 'contacts.account_id', 'accounts.name as account_name'])
-      .orderBy(rank(m, sql.ref('contacts.name'))).orderBy(sql`length(contacts.name)`).orderBy('contacts.id')
-      .limit(limit).execute(),
-    db.selectFrom(base.select('contacts.id').limit(SEARCH_COUNT_CAP + 1).as('t')).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+      .select([
+        'contacts.id',
+        'contacts.name',
+        'contacts.title',
+        'contacts.account_id',
+        'accounts.name as account_name',
+      ])
+      .orderBy(rank(match, sql.ref('contacts.name')))
+      .orderBy(sql`length(contacts.name)`)
+      .orderBy('contacts.id')
+      .limit(limit)
+      .execute(),
+    db
+      .selectFrom(
+        base
+          .select('contacts.id')
+          .limit(SEARCH_COUNT_CAP + 1)
+          .as('t'),
+      )
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow(),
   );
 }
 
-export async function searchOpportunities(db: Kysely<Database>, engine: Engine, actor: Actor, q: string, m: TextMatch, limit: number) {
+export async function searchOpportunities(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  query: string,
+  match: TextMatch,
+  limit: number,
+) {
   const ws = actor.workspaceId;
   const matches = (eb: Eb<'opportunities' | 'accounts' | 'org_units'>): Expression<SqlBool> => {
-    const text = eb.and([eb('opportunities.id', 'in', candidateIds(eb, ws, m, 'o')), containsInsensitive(engine, eb.ref('opportunities.name'), q)]);
-    return looksLikeInitials(q) ? eb.or([text, eb('opportunities.id', 'in', candidateIds(eb, ws, m, 'op'))]) : text;
+    const text = eb.and([
+      eb('opportunities.id', 'in', candidateIds(eb, ws, match, 'o')),
+      containsInsensitive(engine, eb.ref('opportunities.name'), query),
+    ]);
+    return looksLikeInitials(query)
+      ? eb.or([text, eb('opportunities.id', 'in', candidateIds(eb, ws, match, 'op'))])
+      : text;
   };
   const base = db
     .selectFrom('opportunities')
-    .innerJoin('accounts', (j) => j.onRef('accounts.id', '=', 'opportunities.account_id').onRef('accounts.workspace_id', '=', 'opportunities.workspace_id'))
-    .innerJoin('org_units', (j) => j.onRef('org_units.id', '=', 'opportunities.org_unit_id').onRef('org_units.workspace_id', '=', 'opportunities.workspace_id'))
+    .innerJoin('accounts', (joinBuilder) =>
+      joinBuilder
+        .onRef('accounts.id', '=', 'opportunities.account_id')
+        .onRef('accounts.workspace_id', '=', 'opportunities.workspace_id'),
+    )
+    .innerJoin('org_units', (joinBuilder) =>
+      joinBuilder
+        .onRef('org_units.id', '=', 'opportunities.org_unit_id')
+        .onRef('org_units.workspace_id', '=', 'opportunities.workspace_id'),
+    )
     .where(opportunitiesWithinReach(actor))
     .where(matches);
   return grouped(
     base
-      .select(['opportunities.id', 'opportunities.name', 'opportunities.account_id', 'accounts.name as account_name', 'opportunities.status', 'opportunities.amount'])
+      .select([
+        'opportunities.id',
+        'opportunities.name',
+        'opportunities.account_id',
+        'accounts.name as account_name',
+        'opportunities.status',
+        'opportunities.amount',
+      ])
       // Open deals first: those are the ones worked on.
       .orderBy(sql`case when opportunities.status = 'open' then 0 else 1 end`)
-      .orderBy(rank(m, sql.ref('opportunities.name'))).orderBy(sql`length(opportunities.name)`).orderBy('opportunities.id')
-      .limit(limit).execute(),
-    db.selectFrom(base.select('opportunities.id').limit(SEARCH_COUNT_CAP + 1).as('t')).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+      .orderBy(rank(match, sql.ref('opportunities.name')))
+      .orderBy(sql`length(opportunities.name)`)
+      .orderBy('opportunities.id')
+      .limit(limit)
+      .execute(),
+    db
+      .selectFrom(
+        base
+          .select('opportunities.id')
+          .limit(SEARCH_COUNT_CAP + 1)
+          .as('t'),
+      )
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow(),
   );
 }

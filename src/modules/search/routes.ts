@@ -11,16 +11,21 @@ import * as search from './service.ts';
  * kind of record (null otherwise) and holds only the records in their reach.
  */
 export default async function searchRoutes(app: FastifyInstance) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
   const { db } = app;
 
-  r.get('/search', {
-    config: { access: ANY_SIGNED_IN },
-    schema: {
-      tags: ['search'],
-      summary: 'Accounts, contacts and opportunities matching a text (substring, Chinese included, or pinyin initials), grouped and counted',
-      querystring: contract.searchQuery,
-      response: { 200: contract.searchResponse, ...errorResponses },
+  typedApp.get(
+    '/search',
+    {
+      config: { access: ANY_SIGNED_IN },
+      schema: {
+        tags: ['search'],
+        summary:
+          'Accounts, contacts and opportunities matching a text (substring, Chinese included, or pinyin initials), grouped and counted',
+        querystring: contract.searchQuery,
+        response: { 200: contract.searchResponse, ...errorResponses },
+      },
     },
-  }, async (req) => search.search(db, actorOf(req), req.query));
+    async (req) => search.search(db, actorOf(req), req.query),
+  );
 }

@@ -8,28 +8,51 @@ import * as repo from './repository.ts';
  * record, scoped by the same reach as its list; the groups run side by side.
  */
 export async function search(db: Db, actor: Actor, query: SearchQuery): Promise<SearchResponse> {
-  const { q, limit } = query;
-  const k = db.kysely;
-  const m = await repo.prepareMatch(k, actor.workspaceId, q);
+  const { q: text, limit } = query;
+  const kysely = db.kysely;
+  const match = await repo.prepareMatch(kysely, actor.workspaceId, text);
   const readsAccounts = can(actor, 'accounts.read');
   const [accounts, contacts, opportunities] = await Promise.all([
-    readsAccounts ? repo.searchAccounts(k, db.engine, actor, q, m, limit) : null,
-    readsAccounts ? repo.searchContacts(k, db.engine, actor, q, m, limit) : null,
-    can(actor, 'opportunities.read') ? repo.searchOpportunities(k, db.engine, actor, q, m, limit) : null,
+    readsAccounts ? repo.searchAccounts(kysely, db.engine, actor, text, match, limit) : null,
+    readsAccounts ? repo.searchContacts(kysely, db.engine, actor, text, match, limit) : null,
+    can(actor, 'opportunities.read') ? repo.searchOpportunities(kysely, db.engine, actor, text, match, limit) : null,
   ]);
   return {
-    q,
+    q: text,
     accounts: accounts && {
-      total: accounts.total, capped: accounts.capped,
-      items: accounts.rows.map((r) => ({ id: r.id, name: r.name, city: r.city, tier: r.tier, ownerName: r.owner_name, inPool: r.in_pool === 1 })),
+      total: accounts.total,
+      capped: accounts.capped,
+      items: accounts.rows.map((row) => ({
+        id: row.id,
+        name: row.name,
+        city: row.city,
+        tier: row.tier,
+        ownerName: row.owner_name,
+        inPool: row.in_pool === 1,
+      })),
     },
     contacts: contacts && {
-      total: contacts.total, capped: contacts.capped,
-      items: contacts.rows.map((r) => ({ id: r.id, name: r.name, title: r.title, accountId: r.account_id, accountName: r.account_name })),
+      total: contacts.total,
+      capped: contacts.capped,
+      items: contacts.rows.map((row) => ({
+        id: row.id,
+        name: row.name,
+        title: row.title,
+        accountId: row.account_id,
+        accountName: row.account_name,
+      })),
     },
     opportunities: opportunities && {
-      total: opportunities.total, capped: opportunities.capped,
-      items: opportunities.rows.map((r) => ({ id: r.id, name: r.name, accountId: r.account_id, accountName: r.account_name, status: r.status as 'open', amount: Number(r.amount) })),
+      total: opportunities.total,
+      capped: opportunities.capped,
+      items: opportunities.rows.map((row) => ({
+        id: row.id,
+        name: row.name,
+        accountId: row.account_id,
+        accountName: row.account_name,
+        status: row.status as 'open',
+        amount: Number(row.amount),
+      })),
     },
   };
 }

@@ -15,15 +15,23 @@ import * as repo from './repository.ts';
  */
 export type ResolvedScope = TargetSubject & { name: string };
 
-export async function resolveScope(db: Kysely<Database>, actor: Actor, scope: string | undefined): Promise<ResolvedScope> {
+export async function resolveScope(
+  db: Kysely<Database>,
+  actor: Actor,
+  scope: string | undefined,
+): Promise<ResolvedScope> {
   const subject = await subjectOf(db, actor, scope ?? defaultScopeName(actor));
   if (!subject || !targetsVisible(actor, subject)) throw forbidden('You cannot see the numbers of this scope');
   return subject;
 }
 
 function defaultScopeName(actor: Actor): string {
-  const s = defaultTargetSubject(actor);
-  return s.kind === 'workspace' ? 'workspace' : s.kind === 'unit' ? `unit:${s.unitId}` : `user:${s.userId}`;
+  const subject = defaultTargetSubject(actor);
+  return subject.kind === 'workspace'
+    ? 'workspace'
+    : subject.kind === 'unit'
+      ? `unit:${subject.unitId}`
+      : `user:${subject.userId}`;
 }
 
 async function subjectOf(db: Kysely<Database>, actor: Actor, scope: string): Promise<ResolvedScope | null> {
@@ -32,27 +40,43 @@ async function subjectOf(db: Kysely<Database>, actor: Actor, scope: string): Pro
   const id = Number(idText);
   if (!Number.isSafeInteger(id) || id > 2_147_483_647) return null;
   if (kind === 'unit') {
-    const u = await repo.unitOf(db, actor.workspaceId, id);
-    return u ? { kind: 'unit', unitId: u.id, path: u.path, name: u.name } : null;
+    const unit = await repo.unitOf(db, actor.workspaceId, id);
+    return unit ? { kind: 'unit', unitId: unit.id, path: unit.path, name: unit.name } : null;
   }
-  const u = await repo.userOf(db, actor.workspaceId, id);
-  return u ? { kind: 'user', userId: u.id, unitPath: u.path, name: u.name } : null;
+  const user = await repo.userOf(db, actor.workspaceId, id);
+  return user ? { kind: 'user', userId: user.id, unitPath: user.path, name: user.name } : null;
 }
 
-export function scopeDto(s: ResolvedScope): ScopeDto {
-  return { kind: s.kind, id: s.kind === 'unit' ? s.unitId : s.kind === 'user' ? s.userId : null, name: s.name };
+export function scopeDto(scope: ResolvedScope): ScopeDto {
+  return {
+    kind: scope.kind,
+    id: scope.kind === 'unit' ? scope.unitId : scope.kind === 'user' ? scope.userId : null,
+    name: scope.name,
+  };
 }
 
 /** The period named in the query, or the current fiscal quarter; a name that parses to no period is 400 on `query.period`. */
 export function resolvePeriod(name: string | undefined, cal: Calendar, now: number): Period {
   if (name === undefined) return currentQuarter(now, cal);
-  const p = parsePeriod(name, cal);
-  if (!p) throw invalid('query.period', { code: 'invalid_format', params: { format: 'period' } }, 'is not a period of the workspace calendar (FY2026, FY2026-Q3, FY2026-W05 or 2026-07)');
-  return p;
+  const period = parsePeriod(name, cal);
+  if (!period)
+    throw invalid(
+      'query.period',
+      { code: 'invalid_format', params: { format: 'period' } },
+      'is not a period of the workspace calendar (FY2026, FY2026-Q3, FY2026-W05 or 2026-07)',
+    );
+  return period;
 }
 
-export function periodDto(p: Period, cal: Calendar, now: number): PeriodDto {
-  return { name: periodName(p), kind: p.kind, start: p.start, end: p.end, weeks: weeksIn(p), weeksLeft: weeksLeft(p, dateIn(now, cal.timeZone)) };
+export function periodDto(period: Period, cal: Calendar, now: number): PeriodDto {
+  return {
+    name: periodName(period),
+    kind: period.kind,
+    start: period.start,
+    end: period.end,
+    weeks: weeksIn(period),
+    weeksLeft: weeksLeft(period, dateIn(now, cal.timeZone)),
+  };
 }
 
 /** The org tree's reads, for the areas that report on it (quotas roll up over units and people). */

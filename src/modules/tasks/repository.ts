@@ -20,26 +20,26 @@ export interface NewTask {
   now: number;
 }
 
-const values = (t: NewTask) => ({
-  workspace_id: t.workspaceId,
-  title: t.title,
-  notes: t.notes ?? null,
-  assignee_id: t.assigneeId,
-  created_by: t.createdBy,
-  due_date: t.dueDate,
+const values = (task: NewTask) => ({
+  workspace_id: task.workspaceId,
+  title: task.title,
+  notes: task.notes ?? null,
+  assignee_id: task.assigneeId,
+  created_by: task.createdBy,
+  due_date: task.dueDate,
   status: 'open',
-  source: t.source,
-  source_key: t.sourceKey ?? null,
-  account_id: t.accountId ?? null,
-  opportunity_id: t.opportunityId ?? null,
-  activity_id: t.activityId ?? null,
-  created_at: t.now,
-  updated_at: t.now,
+  source: task.source,
+  source_key: task.sourceKey ?? null,
+  account_id: task.accountId ?? null,
+  opportunity_id: task.opportunityId ?? null,
+  activity_id: task.activityId ?? null,
+  created_at: task.now,
+  updated_at: task.now,
   version: 1,
 });
 
-export async function insertTask(db: Kysely<Database>, t: NewTask): Promise<number> {
-  return (await db.insertInto('tasks').values(values(t)).returning('id').executeTakeFirstOrThrow()).id;
+export async function insertTask(db: Kysely<Database>, task: NewTask): Promise<number> {
+  return (await db.insertInto('tasks').values(values(task)).returning('id').executeTakeFirstOrThrow()).id;
 }
 
 /**
@@ -73,9 +73,25 @@ function visible(db: Kysely<Database>, actor: Actor) {
 }
 
 const columns = [
-  'tasks.id', 'tasks.title', 'tasks.notes', 'tasks.due_date', 'tasks.status', 'tasks.source', 'tasks.assignee_id', 'tasks.created_by', 'tasks.account_id',
-  'tasks.opportunity_id', 'tasks.activity_id', 'tasks.completed_at', 'tasks.created_at', 'tasks.version',
-  'assignee.name as assignee_name', 'org_units.path as assignee_unit_path', 'creator.name as creator_name', 'accounts.name as account_name', 'opportunities.name as opportunity_name',
+  'tasks.id',
+  'tasks.title',
+  'tasks.notes',
+  'tasks.due_date',
+  'tasks.status',
+  'tasks.source',
+  'tasks.assignee_id',
+  'tasks.created_by',
+  'tasks.account_id',
+  'tasks.opportunity_id',
+  'tasks.activity_id',
+  'tasks.completed_at',
+  'tasks.created_at',
+  'tasks.version',
+  'assignee.name as assignee_name',
+  'org_units.path as assignee_unit_path',
+  'creator.name as creator_name',
+  'accounts.name as account_name',
+  'opportunities.name as opportunity_name',
 ] as const;
 
 export type TaskRow = Awaited<ReturnType<typeof getTask>> & object;
@@ -99,41 +115,74 @@ export interface TaskFilter {
 
 const SORT = { dueDate: 'tasks.due_date', createdAt: 'tasks.created_at', title: 'tasks.title' } as const;
 
-export async function listTasks(db: Kysely<Database>, actor: Actor, f: TaskFilter) {
-  let q = visible(db, actor);
-  if (f.assigneeId !== undefined) q = q.where('tasks.assignee_id', '=', f.assigneeId);
-  if (f.status !== undefined) q = q.where('tasks.status', '=', f.status);
-  if (f.dueFrom !== undefined) q = q.where('tasks.due_date', '>=', f.dueFrom);
-  if (f.dueTo !== undefined) q = q.where('tasks.due_date', '<=', f.dueTo);
-  if (f.accountId !== undefined) q = q.where('tasks.account_id', '=', f.accountId);
-  if (f.opportunityId !== undefined) q = q.where('tasks.opportunity_id', '=', f.opportunityId);
-  const dir = f.sort.desc ? 'desc' : 'asc';
+export async function listTasks(db: Kysely<Database>, actor: Actor, filter: TaskFilter) {
+  let query = visible(db, actor);
+  if (filter.assigneeId !== undefined) query = query.where('tasks.assignee_id', '=', filter.assigneeId);
+  if (filter.status !== undefined) query = query.where('tasks.status', '=', filter.status);
+  if (filter.dueFrom !== undefined) query = query.where('tasks.due_date', '>=', filter.dueFrom);
+  if (filter.dueTo !== undefined) query = query.where('tasks.due_date', '<=', filter.dueTo);
+  if (filter.accountId !== undefined) query = query.where('tasks.account_id', '=', filter.accountId);
+  if (filter.opportunityId !== undefined) query = query.where('tasks.opportunity_id', '=', filter.opportunityId);
+  const dir = filter.sort.desc ? 'desc' : 'asc';
   const [items, total] = await Promise.all([
-    q.select(columns).orderBy(SORT[f.sort.column], dir).orderBy('tasks.id', dir).limit(f.limit).offset(f.offset).execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    query
+      .select(columns)
+      .orderBy(SORT[filter.sort.column], dir)
+      .orderBy('tasks.id', dir)
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
 }
 
-export async function setStatus(db: Kysely<Database>, workspaceId: number, id: number, version: number, status: 'open' | 'done' | 'cancelled', by: number, now: number) {
-  const r = await db
+export async function setStatus(
+  db: Kysely<Database>,
+  workspaceId: number,
+  id: number,
+  version: number,
+  status: 'open' | 'done' | 'cancelled',
+  by: number,
+  now: number,
+) {
+  const result = await db
     .updateTable('tasks')
-    .set({ status, completed_at: status === 'done' ? now : null, completed_by: status === 'done' ? by : null, updated_at: now, version: version + 1 })
+    .set({
+      status,
+      completed_at: status === 'done' ? now : null,
+      completed_by: status === 'done' ? by : null,
+      updated_at: now,
+      version: version + 1,
+    })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .where('version', '=', version)
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** A user's open tasks (handover inventory, docs/archive.md). */
 export async function openTaskIds(db: Kysely<Database>, workspaceId: number, userId: number): Promise<number[]> {
-  const rows = await db.selectFrom('tasks').select('id').where('workspace_id', '=', workspaceId).where('assignee_id', '=', userId).where('status', '=', 'open').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('tasks')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('assignee_id', '=', userId)
+    .where('status', '=', 'open')
+    .orderBy('id')
+    .execute();
   return rows.map((r) => r.id);
 }
 
 /** Moves tasks to another assignee (handover), inside the caller's transaction. */
-export async function moveTasks(db: Kysely<Database>, workspaceId: number, ids: number[], toUserId: number, now: number) {
+export async function moveTasks(
+  db: Kysely<Database>,
+  workspaceId: number,
+  ids: number[],
+  toUserId: number,
+  now: number,
+) {
   for (let i = 0; i < ids.length; i += 500) {
     await db
       .updateTable('tasks')
@@ -145,10 +194,22 @@ export async function moveTasks(db: Kysely<Database>, workspaceId: number, ids: 
 }
 
 /** Closes the open task a generator made (a callback answered), by its key. */
-export async function completeBySourceKey(db: Kysely<Database>, workspaceId: number, sourceKey: string, by: number, now: number) {
+export async function completeBySourceKey(
+  db: Kysely<Database>,
+  workspaceId: number,
+  sourceKey: string,
+  by: number,
+  now: number,
+) {
   await db
     .updateTable('tasks')
-    .set((eb) => ({ status: 'done', completed_at: now, completed_by: by, updated_at: now, version: eb('version', '+', 1) }))
+    .set((eb) => ({
+      status: 'done',
+      completed_at: now,
+      completed_by: by,
+      updated_at: now,
+      version: eb('version', '+', 1),
+    }))
     .where('workspace_id', '=', workspaceId)
     .where('source_key', '=', sourceKey)
     .where('status', '=', 'open')

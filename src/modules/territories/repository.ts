@@ -8,10 +8,26 @@ function rulesWithRep(db: Kysely<Database>, workspaceId: number) {
   return db
     .selectFrom('territory_rules as t')
     .innerJoin('users as u', (j) => j.onRef('u.id', '=', 't.user_id').onRef('u.workspace_id', '=', 't.workspace_id'))
-    .innerJoin('org_units as o', (j) => j.onRef('o.id', '=', 'u.org_unit_id').onRef('o.workspace_id', '=', 'u.workspace_id'))
+    .innerJoin('org_units as o', (joinBuilder) =>
+      joinBuilder.onRef('o.id', '=', 'u.org_unit_id').onRef('o.workspace_id', '=', 'u.workspace_id'),
+    )
     .select([
-      't.id', 't.name', 't.province', 't.city', 't.district', 't.industry', 't.user_id', 't.active', 't.created_at', 't.updated_at', 't.version',
-      'u.name as user_name', 'u.active as user_active', 'u.org_unit_id', 'o.name as org_unit_name', 'o.path as unit_path',
+      't.id',
+      't.name',
+      't.province',
+      't.city',
+      't.district',
+      't.industry',
+      't.user_id',
+      't.active',
+      't.created_at',
+      't.updated_at',
+      't.version',
+      'u.name as user_name',
+      'u.active as user_active',
+      'u.org_unit_id',
+      'o.name as org_unit_name',
+      'o.path as unit_path',
     ])
     .where('t.workspace_id', '=', workspaceId);
 }
@@ -29,16 +45,27 @@ export interface RuleFilter {
   offset: number;
 }
 
-export async function listRules(db: Kysely<Database>, actor: Actor, f: RuleFilter) {
-  let q = rulesWithRep(db, actor.workspaceId);
-  if (f.userId !== undefined) q = q.where('t.user_id', '=', f.userId);
-  if (f.province) q = q.where('t.province', '=', f.province);
-  if (f.industry) q = q.where('t.industry', '=', f.industry);
-  if (f.active !== undefined) q = q.where('t.active', '=', f.active ? 1 : 0);
-  if (f.unitPath) q = q.where('o.path', 'like', `${f.unitPath}%`);
+export async function listRules(db: Kysely<Database>, actor: Actor, filter: RuleFilter) {
+  let query = rulesWithRep(db, actor.workspaceId);
+  if (filter.userId !== undefined) query = query.where('t.user_id', '=', filter.userId);
+  if (filter.province) query = query.where('t.province', '=', filter.province);
+  if (filter.industry) query = query.where('t.industry', '=', filter.industry);
+  if (filter.active !== undefined) query = query.where('t.active', '=', filter.active ? 1 : 0);
+  if (filter.unitPath) query = query.where('o.path', 'like', `${filter.unitPath}%`);
   const [items, total] = await Promise.all([
-    q.orderBy('t.province').orderBy('t.city').orderBy('t.district').orderBy('t.industry').orderBy('t.id').limit(f.limit).offset(f.offset).execute(),
-    q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    query
+      .orderBy('t.province')
+      .orderBy('t.city')
+      .orderBy('t.district')
+      .orderBy('t.industry')
+      .orderBy('t.id')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
+    query
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
 }
@@ -84,10 +111,22 @@ export async function rulesOfRep(db: Kysely<Database>, workspaceId: number, user
     .execute();
 }
 
-export async function insertRule(db: Kysely<Database>, v: { workspaceId: number; name: string | null; place: RulePlace; userId: number; active: boolean; now: number }) {
+export async function insertRule(
+  db: Kysely<Database>,
+  rule: { workspaceId: number; name: string | null; place: RulePlace; userId: number; active: boolean; now: number },
+) {
   const row = await db
     .insertInto('territory_rules')
-    .values({ workspace_id: v.workspaceId, name: v.name, ...v.place, user_id: v.userId, active: v.active ? 1 : 0, created_at: v.now, updated_at: v.now, version: 1 })
+    .values({
+      workspace_id: rule.workspaceId,
+      name: rule.name,
+      ...rule.place,
+      user_id: rule.userId,
+      active: rule.active ? 1 : 0,
+      created_at: rule.now,
+      updated_at: rule.now,
+      version: 1,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -99,23 +138,48 @@ export async function deleteRule(db: Kysely<Database>, workspaceId: number, id: 
 
 /** Pool accounts (no owner) the rules could assign, within the actor's reach. */
 export async function poolAccounts(db: Kysely<Database>, actor: Actor, unitPath: string | null) {
-  let q = db
+  let query = db
     .selectFrom('accounts')
-    .innerJoin('org_units', (j) => j.onRef('org_units.id', '=', 'accounts.org_unit_id').onRef('org_units.workspace_id', '=', 'accounts.workspace_id'))
-    .select(['accounts.id', 'accounts.name', 'accounts.province', 'accounts.city', 'accounts.district', 'accounts.industry', 'accounts.version'])
+    .innerJoin('org_units', (joinBuilder) =>
+      joinBuilder
+        .onRef('org_units.id', '=', 'accounts.org_unit_id')
+        .onRef('org_units.workspace_id', '=', 'accounts.workspace_id'),
+    )
+    .select([
+      'accounts.id',
+      'accounts.name',
+      'accounts.province',
+      'accounts.city',
+      'accounts.district',
+      'accounts.industry',
+      'accounts.version',
+    ])
     .where('accounts.workspace_id', '=', actor.workspaceId)
     .where('accounts.in_pool', '=', 1)
     .where('accounts.archived_at', 'is', null);
-  if (unitPath) q = q.where('org_units.path', 'like', `${unitPath}%`);
-  return q.orderBy('accounts.id').execute();
+  if (unitPath) query = query.where('org_units.path', 'like', `${unitPath}%`);
+  return query.orderBy('accounts.id').execute();
 }
 
 /** Gives pool accounts to one rep: one UPDATE per rep, guarded so a concurrent claim wins. */
-export async function assignPoolAccounts(db: Kysely<Database>, workspaceId: number, ids: number[], owner: { userId: number; unitId: number }, now: number) {
+export async function assignPoolAccounts(
+  db: Kysely<Database>,
+  workspaceId: number,
+  ids: number[],
+  owner: { userId: number; unitId: number },
+  now: number,
+) {
   if (ids.length === 0) return [];
   const rows = await db
     .updateTable('accounts')
-    .set((eb) => ({ owner_id: owner.userId, org_unit_id: owner.unitId, in_pool: 0, pool_since: null, updated_at: now, version: eb('version', '+', 1) }))
+    .set((eb) => ({
+      owner_id: owner.userId,
+      org_unit_id: owner.unitId,
+      in_pool: 0,
+      pool_since: null,
+      updated_at: now,
+      version: eb('version', '+', 1),
+    }))
     .where('workspace_id', '=', workspaceId)
     .where('id', 'in', ids)
     .where('in_pool', '=', 1)
@@ -127,7 +191,16 @@ export async function assignPoolAccounts(db: Kysely<Database>, workspaceId: numb
 /** Owned, live accounts the actor may see (their place and owner), for the mismatch report. */
 export async function ownedAccountsInReach(db: Kysely<Database>, actor: Actor) {
   return visibleAccounts(db, actor)
-    .select(['accounts.id', 'accounts.name', 'accounts.province', 'accounts.city', 'accounts.district', 'accounts.industry', 'accounts.owner_id', 'owner.name as owner_name'])
+    .select([
+      'accounts.id',
+      'accounts.name',
+      'accounts.province',
+      'accounts.city',
+      'accounts.district',
+      'accounts.industry',
+      'accounts.owner_id',
+      'owner.name as owner_name',
+    ])
     .where('accounts.in_pool', '=', 0)
     .where('accounts.archived_at', 'is', null)
     .where('accounts.owner_id', 'is not', null)

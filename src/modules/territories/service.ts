@@ -19,17 +19,37 @@ export const activeTerritoryRules = (db: Db, workspaceId: number) => repo.active
 
 type Row = NonNullable<Awaited<ReturnType<typeof repo.getRule>>>;
 
-const domainRule = (r: Row): TerritoryRule => ({ id: r.id, province: r.province, city: r.city, district: r.district, industry: r.industry, userId: r.user_id });
+const domainRule = (row: Row): TerritoryRule => ({
+  id: row.id,
+  province: row.province,
+  city: row.city,
+  district: row.district,
+  industry: row.industry,
+  userId: row.user_id,
+});
 
 /** Every write takes one of INDUSTRIES (the contract's enum), so the stored text is one. */
 const storedIndustry = (industry: string | null) => industry as Industry | null;
 
-function toDto(actor: Actor, r: Row): contract.Territory {
+function toDto(actor: Actor, row: Row): contract.Territory {
   return {
-    id: r.id, name: r.name, province: r.province, city: r.city, district: r.district, industry: storedIndustry(r.industry),
-    userId: r.user_id, userName: r.user_name, userActive: r.user_active === 1, orgUnitId: r.org_unit_id, orgUnitName: r.org_unit_name,
-    active: r.active === 1, specificity: specificity(domainRule(r)), editable: canChange(actor, r.unit_path),
-    createdAt: r.created_at, updatedAt: r.updated_at, version: r.version,
+    id: row.id,
+    name: row.name,
+    province: row.province,
+    city: row.city,
+    district: row.district,
+    industry: storedIndustry(row.industry),
+    userId: row.user_id,
+    userName: row.user_name,
+    userActive: row.user_active === 1,
+    orgUnitId: row.org_unit_id,
+    orgUnitName: row.org_unit_name,
+    active: row.active === 1,
+    specificity: specificity(domainRule(row)),
+    editable: canChange(actor, row.unit_path),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
   };
 }
 
@@ -44,17 +64,21 @@ const subtreePath = (actor: Actor) => {
   return reach.kind === 'workspace' ? undefined : reach.path;
 };
 
-export async function listTerritories(db: Db, actor: Actor, q: Omit<repo.RuleFilter, 'unitPath'>): Promise<Page<contract.Territory>> {
+export async function listTerritories(
+  db: Db,
+  actor: Actor,
+  query: Omit<repo.RuleFilter, 'unitPath'>,
+): Promise<Page<contract.Territory>> {
   // Rules store the full name; a filter may say 上海 or Shanghai.
-  const province = q.province ? (canonicalProvince(q.province) ?? q.province) : undefined;
-  const { items, total } = await repo.listRules(db.kysely, actor, { ...q, province, unitPath: subtreePath(actor) });
+  const province = query.province ? (canonicalProvince(query.province) ?? query.province) : undefined;
+  const { items, total } = await repo.listRules(db.kysely, actor, { ...query, province, unitPath: subtreePath(actor) });
   return { items: items.map((r) => toDto(actor, r)), total };
 }
 
 async function requireRule(db: Db, actor: Actor, id: number): Promise<Row> {
-  const r = await repo.getRule(db.kysely, actor.workspaceId, id);
-  if (!r || !reachesUnit(actor, r.unit_path)) throw notFound('Territory rule');
-  return r;
+  const rule = await repo.getRule(db.kysely, actor.workspaceId, id);
+  if (!rule || !reachesUnit(actor, rule.unit_path)) throw notFound('Territory rule');
+  return rule;
 }
 
 export async function getTerritory(db: Db, actor: Actor, id: number): Promise<contract.Territory> {
@@ -67,63 +91,132 @@ const norm = (s: string | null | undefined) => (s === undefined || s === null ||
  * A rule's place as stored: the province's full name (上海 → 上海市), so rules list, filter
  * and compare alike; an unknown province is refused rather than left to match nothing.
  */
-function placeOf(i: { province: string | null; city: string | null; district: string | null; industry: string | null }, stored?: string | null): repo.RulePlace {
-  const given = norm(i.province);
+function placeOf(
+  input: { province: string | null; city: string | null; district: string | null; industry: string | null },
+  stored?: string | null,
+): repo.RulePlace {
+  const given = norm(input.province);
   if (!given) throw invalid('province', { code: 'required' }, 'is required');
   // A rule saved before provinces were checked keeps its text until someone changes it (it can still be switched off).
   const province = canonicalProvince(given) ?? (given === stored ? given : null);
-  if (!province) throw invalid('province', { code: 'unknown_province', params: { value: given } }, `"${given}" is not a province-level division of China; write it as 上海市 or 上海, 广西壮族自治区 or 广西`);
-  const p = { province, city: norm(i.city), district: norm(i.district), industry: norm(i.industry) };
-  if (p.district && !p.city) throw invalid('city', { code: 'needs_city' }, 'a district needs its city');
-  return p;
+  if (!province)
+    throw invalid(
+      'province',
+      { code: 'unknown_province', params: { value: given } },
+      `"${given}" is not a province-level division of China; write it as 上海市 or 上海, 广西壮族自治区 or 广西`,
+    );
+  const place = { province, city: norm(input.city), district: norm(input.district), industry: norm(input.industry) };
+  if (place.district && !place.city) throw invalid('city', { code: 'needs_city' }, 'a district needs its city');
+  return place;
 }
 
-async function isDuplicate(db: Db['kysely'], workspaceId: number, place: repo.RulePlace, userId: number, exceptId?: number) {
+async function isDuplicate(
+  db: Db['kysely'],
+  workspaceId: number,
+  place: repo.RulePlace,
+  userId: number,
+  exceptId?: number,
+) {
   return (await repo.rulesOfRep(db, workspaceId, userId)).some((r) => r.id !== exceptId && samePlace(r, place));
 }
 
 async function checkRep(db: Db, actor: Actor, userId: number) {
-  const u = await repo.userForRule(db.kysely, actor.workspaceId, userId);
-  if (!u || !u.active || !canOwnAccounts(u.role as Role)) throw invalid('userId', { code: 'owner_role' }, `no active rep or manager with id ${userId}`);
-  if (!canChange(actor, u.path)) throw invalid('userId', { code: 'not_in_reach', params: { id: userId } }, 'the rep must be in your organisation');
-  return u;
+  const user = await repo.userForRule(db.kysely, actor.workspaceId, userId);
+  if (!user || !user.active || !canOwnAccounts(user.role as Role))
+    throw invalid('userId', { code: 'owner_role' }, `no active rep or manager with id ${userId}`);
+  if (!canChange(actor, user.path))
+    throw invalid('userId', { code: 'not_in_reach', params: { id: userId } }, 'the rep must be in your organisation');
+  return user;
 }
 
 export async function createTerritory(db: Db, actor: Actor, input: contract.CreateTerritoryRequest, ip: string | null) {
-  const place = placeOf({ province: input.province, city: input.city ?? null, district: input.district ?? null, industry: input.industry ?? null });
+  const place = placeOf({
+    province: input.province,
+    city: input.city ?? null,
+    district: input.district ?? null,
+    industry: input.industry ?? null,
+  });
   await checkRep(db, actor, input.userId);
   const { now } = actor;
   const id = await db.kysely.transaction().execute(async (trx) => {
-    if (await isDuplicate(trx, actor.workspaceId, place, input.userId)) throw conflict('duplicate_territory', 'this rep already has a rule for exactly this place', 'province');
-    const newId = await repo.insertRule(trx, { workspaceId: actor.workspaceId, name: norm(input.name), place, userId: input.userId, active: input.active ?? true, now });
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'territory.create', targetType: 'territory', targetId: newId, ip, detail: { ...place, userId: input.userId } }, now);
+    if (await isDuplicate(trx, actor.workspaceId, place, input.userId))
+      throw conflict('duplicate_territory', 'this rep already has a rule for exactly this place', 'province');
+    const newId = await repo.insertRule(trx, {
+      workspaceId: actor.workspaceId,
+      name: norm(input.name),
+      place,
+      userId: input.userId,
+      active: input.active ?? true,
+      now,
+    });
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: 'territory.create',
+        targetType: 'territory',
+        targetId: newId,
+        ip,
+        detail: { ...place, userId: input.userId },
+      },
+      now,
+    );
     return newId;
   });
   return getTerritory(db, actor, id);
 }
 
-export async function updateTerritory(db: Db, actor: Actor, id: number, patch: contract.UpdateTerritoryRequest, ip: string | null) {
+export async function updateTerritory(
+  db: Db,
+  actor: Actor,
+  id: number,
+  patch: contract.UpdateTerritoryRequest,
+  ip: string | null,
+) {
   const row = await requireRule(db, actor, id);
   if (!canChange(actor, row.unit_path)) throw forbidden('You can change only the rules of reps in your organisation');
-  const place = placeOf({
-    province: patch.province !== undefined ? patch.province : row.province,
-    city: patch.city !== undefined ? patch.city : row.city,
-    district: patch.district !== undefined ? patch.district : row.district,
-    industry: patch.industry !== undefined ? patch.industry : row.industry,
-  }, row.province);
+  const place = placeOf(
+    {
+      province: patch.province !== undefined ? patch.province : row.province,
+      city: patch.city !== undefined ? patch.city : row.city,
+      district: patch.district !== undefined ? patch.district : row.district,
+      industry: patch.industry !== undefined ? patch.industry : row.industry,
+    },
+    row.province,
+  );
   const userId = patch.userId ?? row.user_id;
   if (patch.userId !== undefined && patch.userId !== row.user_id) await checkRep(db, actor, patch.userId);
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
-    if (await isDuplicate(trx, actor.workspaceId, place, userId, id)) throw conflict('duplicate_territory', 'this rep already has a rule for exactly this place', 'province');
-    await updateVersioned(trx, 'territory_rules', 'Territory rule', { workspaceId: actor.workspaceId, id, version: patch.version }, {
-      ...place,
-      user_id: userId,
-      ...(patch.name !== undefined ? { name: norm(patch.name) } : {}),
-      ...(patch.active !== undefined ? { active: patch.active ? 1 : 0 } : {}),
-      updated_at: now,
-    });
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'territory.update', targetType: 'territory', targetId: id, ip, detail: { ...patch } }, now);
+    if (await isDuplicate(trx, actor.workspaceId, place, userId, id))
+      throw conflict('duplicate_territory', 'this rep already has a rule for exactly this place', 'province');
+    await updateVersioned(
+      trx,
+      'territory_rules',
+      'Territory rule',
+      { workspaceId: actor.workspaceId, id, version: patch.version },
+      {
+        ...place,
+        user_id: userId,
+        ...(patch.name !== undefined ? { name: norm(patch.name) } : {}),
+        ...(patch.active !== undefined ? { active: patch.active ? 1 : 0 } : {}),
+        updated_at: now,
+      },
+    );
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: 'territory.update',
+        targetType: 'territory',
+        targetId: id,
+        ip,
+        detail: { ...patch },
+      },
+      now,
+    );
   });
   return getTerritory(db, actor, id);
 }
@@ -133,7 +226,19 @@ export async function deleteTerritory(db: Db, actor: Actor, id: number, ip: stri
   if (!canChange(actor, row.unit_path)) throw forbidden('You can delete only the rules of reps in your organisation');
   await db.kysely.transaction().execute(async (trx) => {
     await repo.deleteRule(trx, actor.workspaceId, id);
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'territory.delete', targetType: 'territory', targetId: id, ip, detail: { ...domainRule(row) } }, actor.now);
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: 'territory.delete',
+        targetType: 'territory',
+        targetId: id,
+        ip,
+        detail: { ...domainRule(row) },
+      },
+      actor.now,
+    );
   });
 }
 
@@ -145,9 +250,15 @@ export async function deleteTerritory(db: Db, actor: Actor, id: number, ip: stri
 export async function conflicts(db: Db, actor: Actor): Promise<contract.ConflictList> {
   const rules = await repo.activeRules(db.kysely, actor.workspaceId);
   const byId = new Map(rules.map((r) => [r.id, r]));
-  const found = findConflicts(rules.map(domainRule)).filter((c) => c.ruleIds.some((id) => reachesUnit(actor, byId.get(id)!.unit_path)));
+  const found = findConflicts(rules.map(domainRule)).filter((conflict) =>
+    conflict.ruleIds.some((id) => reachesUnit(actor, byId.get(id)!.unit_path)),
+  );
   return {
-    items: found.map((c) => ({ place: { ...c.place, industry: storedIndustry(c.place.industry) }, specificity: c.specificity, rules: c.ruleIds.map((id) => toDto(actor, byId.get(id)!)) })),
+    items: found.map((foundItem) => ({
+      place: { ...foundItem.place, industry: storedIndustry(foundItem.place.industry) },
+      specificity: foundItem.specificity,
+      rules: foundItem.ruleIds.map((id) => toDto(actor, byId.get(id)!)),
+    })),
     total: found.length,
   };
 }
@@ -158,35 +269,70 @@ export async function conflicts(db: Db, actor: Actor): Promise<contract.Conflict
  * matching (region keys, specificity) is the domain's, so it runs here over one query of the
  * accounts in reach and one of the rules; the page is cut after.
  */
-export async function mismatches(db: Db, actor: Actor, q: contract.MismatchesQuery): Promise<contract.MismatchList> {
-  const [rules, accounts] = await Promise.all([repo.activeRules(db.kysely, actor.workspaceId), repo.ownedAccountsInReach(db.kysely, actor)]);
+export async function mismatches(
+  db: Db,
+  actor: Actor,
+  query: contract.MismatchesQuery,
+): Promise<contract.MismatchList> {
+  const [rules, accounts] = await Promise.all([
+    repo.activeRules(db.kysely, actor.workspaceId),
+    repo.ownedAccountsInReach(db.kysely, actor),
+  ]);
   const live = rules.filter((r) => r.user_active === 1);
   const byId = new Map(live.map((r) => [r.id, r]));
   const domain = live.map(domainRule);
-  const found: { accountId: number; accountName: string; province: string | null; city: string | null; industry: string | null; ownerId: number; ownerName: string | null; territoryUserId: number; territoryUserName: string; ruleId: number }[] = [];
-  for (const a of accounts) {
-    const m = matchTerritory(domain, a);
-    if (m.kind !== 'assigned' || m.userId === a.owner_id) continue;
-    const rule = byId.get(m.ruleIds[0]!)!;
+  const found: {
+    accountId: number;
+    accountName: string;
+    province: string | null;
+    city: string | null;
+    industry: string | null;
+    ownerId: number;
+    ownerName: string | null;
+    territoryUserId: number;
+    territoryUserName: string;
+    ruleId: number;
+  }[] = [];
+  for (const account of accounts) {
+    const match = matchTerritory(domain, account);
+    if (match.kind !== 'assigned' || match.userId === account.owner_id) continue;
+    const rule = byId.get(match.ruleIds[0]!)!;
     found.push({
-      accountId: a.id, accountName: a.name, province: a.province, city: a.city, industry: a.industry,
-      ownerId: a.owner_id!, ownerName: a.owner_name, territoryUserId: rule.user_id, territoryUserName: rule.user_name, ruleId: rule.id,
+      accountId: account.id,
+      accountName: account.name,
+      province: account.province,
+      city: account.city,
+      industry: account.industry,
+      ownerId: account.owner_id!,
+      ownerName: account.owner_name,
+      territoryUserId: rule.user_id,
+      territoryUserName: rule.user_name,
+      ruleId: rule.id,
     });
   }
-  return { items: found.slice(q.offset, q.offset + q.limit), total: found.length };
+  return { items: found.slice(query.offset, query.offset + query.limit), total: found.length };
 }
 
 /** Who would own a new account at this place (the same rule resolveOwner applies on create). */
 export async function preview(db: Db, actor: Actor, place: Place): Promise<contract.Preview> {
   const rules = await repo.activeRules(db.kysely, actor.workspaceId);
-  const m = matchTerritory(rules.map(domainRule), { province: norm(place.province), city: norm(place.city), district: norm(place.district), industry: norm(place.industry) });
+  const match = matchTerritory(rules.map(domainRule), {
+    province: norm(place.province),
+    city: norm(place.city),
+    district: norm(place.district),
+    industry: norm(place.industry),
+  });
   const byId = new Map(rules.map((r) => [r.id, r]));
-  const matched = m.kind === 'none' ? [] : m.ruleIds.map((id) => toDto(actor, byId.get(id)!));
-  if (m.kind === 'assigned') {
-    const r = byId.get(m.ruleIds[0]!)!;
-    return { result: r.user_active === 1 ? ('assigned' as const) : ('inactive' as const), user: { id: r.user_id, name: r.user_name, orgUnitName: r.org_unit_name }, rules: matched };
+  const matched = match.kind === 'none' ? [] : match.ruleIds.map((id) => toDto(actor, byId.get(id)!));
+  if (match.kind === 'assigned') {
+    const rule = byId.get(match.ruleIds[0]!)!;
+    return {
+      result: rule.user_active === 1 ? ('assigned' as const) : ('inactive' as const),
+      user: { id: rule.user_id, name: rule.user_name, orgUnitName: rule.org_unit_name },
+      rules: matched,
+    };
   }
-  return { result: m.kind, user: null, rules: matched };
+  return { result: match.kind, user: null, rules: matched };
 }
 
 /**
@@ -194,10 +340,17 @@ export async function preview(db: Db, actor: Actor, place: Place): Promise<contr
  * conflicts and places without a rule stay in the pool. One transaction, one UPDATE per
  * rep, an owner history row per account. dryRun reports without changing anything.
  */
-export async function applyToPool(db: Db, actor: Actor, dryRun: boolean, ip: string | null): Promise<contract.ApplyResult> {
+export async function applyToPool(
+  db: Db,
+  actor: Actor,
+  dryRun: boolean,
+  ip: string | null,
+): Promise<contract.ApplyResult> {
   const rules = await repo.activeRules(db.kysely, actor.workspaceId);
   const usable = rules.filter((r) => r.user_active === 1 && canChange(actor, r.unit_path));
-  const owners = new Map(usable.map((r) => [r.user_id, { userId: r.user_id, unitId: r.org_unit_id, name: r.user_name }]));
+  const owners = new Map(
+    usable.map((r) => [r.user_id, { userId: r.user_id, unitId: r.org_unit_id, name: r.user_name }]),
+  );
   const { now } = actor;
   return db.kysely.transaction().execute(async (trx) => {
     const pool = await repo.poolAccounts(trx, actor, subtreePath(actor) ?? null);
@@ -205,24 +358,55 @@ export async function applyToPool(db: Db, actor: Actor, dryRun: boolean, ip: str
     let conflicted = 0;
     let unmatched = 0;
     const sample: { accountId: number; accountName: string; userId: number; userName: string }[] = [];
-    for (const a of pool) {
-      const m = matchTerritory(usable.map(domainRule), a);
-      if (m.kind === 'conflict') conflicted++;
-      else if (m.kind === 'none') unmatched++;
+    for (const account of pool) {
+      const match = matchTerritory(usable.map(domainRule), account);
+      if (match.kind === 'conflict') conflicted++;
+      else if (match.kind === 'none') unmatched++;
       else {
-        plan.set(m.userId, [...(plan.get(m.userId) ?? []), a.id]);
-        if (sample.length < 50) sample.push({ accountId: a.id, accountName: a.name, userId: m.userId, userName: owners.get(m.userId)!.name });
+        plan.set(match.userId, [...(plan.get(match.userId) ?? []), account.id]);
+        if (sample.length < 50)
+          sample.push({
+            accountId: account.id,
+            accountName: account.name,
+            userId: match.userId,
+            userName: owners.get(match.userId)!.name,
+          });
       }
     }
     let assigned = 0;
     if (!dryRun) {
       for (const [userId, ids] of plan) {
-        const o = owners.get(userId)!;
-        const done = await repo.assignPoolAccounts(trx, actor.workspaceId, ids, o, now);
+        const owner = owners.get(userId)!;
+        const done = await repo.assignPoolAccounts(trx, actor.workspaceId, ids, owner, now);
         assigned += done.length;
-        await recordChanges(trx, done.map((id) => ({ workspaceId: actor.workspaceId, entityType: 'account' as const, entityId: id, field: 'owner', oldValue: null, newValue: userId, reason: 'territory', actorUserId: actor.userId })), now);
+        await recordChanges(
+          trx,
+          done.map((id) => ({
+            workspaceId: actor.workspaceId,
+            entityType: 'account' as const,
+            entityId: id,
+            field: 'owner',
+            oldValue: null,
+            newValue: userId,
+            reason: 'territory',
+            actorUserId: actor.userId,
+          })),
+          now,
+        );
       }
-      await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'territory.apply', targetType: 'workspace', targetId: actor.workspaceId, ip, detail: { assigned, conflicted, unmatched } }, now);
+      await recordAudit(
+        trx,
+        {
+          workspaceId: actor.workspaceId,
+          actorUserId: actor.userId,
+          action: 'territory.apply',
+          targetType: 'workspace',
+          targetId: actor.workspaceId,
+          ip,
+          detail: { assigned, conflicted, unmatched },
+        },
+        now,
+      );
     } else {
       assigned = [...plan.values()].reduce((n, ids) => n + ids.length, 0);
     }

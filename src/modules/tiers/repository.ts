@@ -59,8 +59,11 @@ export async function writeTiers(db: Kysely<Database>, workspaceId: number, rows
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
     const ids = chunk.map((r) => r.id);
-    const caseOf = <T>(pick: (r: TierWrite) => T, type: 'bigint' | 'text'): RawBuilder<T> =>
-      sql<T>`case ${sql.ref('id')} ${sql.join(chunk.map((r) => sql`when ${r.id} then cast(${pick(r)} as ${sql.raw(type)})`), sql` `)} end`;
+    const caseOf = <T>(pick: (row: TierWrite) => T, type: 'bigint' | 'text'): RawBuilder<T> =>
+      sql<T>`case ${sql.ref('id')} ${sql.join(
+        chunk.map((r) => sql`when ${r.id} then cast(${pick(r)} as ${sql.raw(type)})`),
+        sql` `,
+      )} end`;
     const computed = caseOf((r) => r.tierComputed, 'text');
     await db
       .updateTable('accounts')
@@ -78,37 +81,49 @@ export async function writeTiers(db: Kysely<Database>, workspaceId: number, rows
 }
 
 export async function stampComputedAt(db: Kysely<Database>, workspaceId: number, now: number): Promise<void> {
-  await db.updateTable('accounts').set({ tier_computed_at: now }).where('workspace_id', '=', workspaceId).where('archived_at', 'is', null).execute();
+  await db
+    .updateTable('accounts')
+    .set({ tier_computed_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('archived_at', 'is', null)
+    .execute();
 }
 
 /** Counts and amounts per tier × value type over the accounts the actor may see. */
 export async function tierSummary(db: Kysely<Database>, actor: Actor, unitPath: string | null) {
-  let q = visibleAccounts(db, actor).where('accounts.archived_at', 'is', null);
-  if (unitPath) q = q.where('org_units.path', 'like', `${unitPath}%`);
-  const rows = await q
+  let query = visibleAccounts(db, actor).where('accounts.archived_at', 'is', null);
+  if (unitPath) query = query.where('org_units.path', 'like', `${unitPath}%`);
+  const rows = await query
     .select((eb) => [
       'accounts.tier',
       'accounts.value_type',
       eb.fn.countAll<number>().as('n'),
       eb.fn.sum<number>('accounts.trailing_amount').as('trailing'),
       eb.fn.sum<number>('accounts.prior_amount').as('prior'),
-      eb.fn.sum<number>(eb.case().when('accounts.tier_override', 'is not', null).then(1).else(0).end()).as('overridden'),
+      eb.fn
+        .sum<number>(eb.case().when('accounts.tier_override', 'is not', null).then(1).else(0).end())
+        .as('overridden'),
       eb.fn.max('accounts.tier_computed_at').as('computed_at'),
     ])
     .groupBy(['accounts.tier', 'accounts.value_type'])
     .execute();
-  return rows.map((r) => ({
-    tier: r.tier,
-    valueType: r.value_type,
-    count: Number(r.n),
-    trailing: Number(r.trailing ?? 0),
-    prior: Number(r.prior ?? 0),
-    overridden: Number(r.overridden ?? 0),
-    computedAt: r.computed_at === null || r.computed_at === undefined ? null : Number(r.computed_at),
+  return rows.map((row) => ({
+    tier: row.tier,
+    valueType: row.value_type,
+    count: Number(row.n),
+    trailing: Number(row.trailing ?? 0),
+    prior: Number(row.prior ?? 0),
+    overridden: Number(row.overridden ?? 0),
+    computedAt: row.computed_at === null || row.computed_at === undefined ? null : Number(row.computed_at),
   }));
 }
 
 export async function unitPathOf(db: Kysely<Database>, workspaceId: number, unitId: number) {
-  const u = await db.selectFrom('org_units').select('path').where('workspace_id', '=', workspaceId).where('id', '=', unitId).executeTakeFirst();
-  return u?.path ?? null;
+  const unit = await db
+    .selectFrom('org_units')
+    .select('path')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', unitId)
+    .executeTakeFirst();
+  return unit?.path ?? null;
 }

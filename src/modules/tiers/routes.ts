@@ -8,48 +8,73 @@ import * as tiers from './service.ts';
 import { needs } from '../../server/access.ts';
 
 export default async function tierRoutes(app: FastifyInstance) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+  const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = app;
 
-  r.post('/tiers/recompute', {
-    config: { access: needs('accounts.manage') },
-    schema: {
-      tags: ['tiers'],
-      summary: 'Recompute ABC tiers and value types of the whole workspace now (also runs nightly)',
-      body: contract.recomputeRequest,
-      response: { 200: contract.recomputeResult, ...errorResponses },
+  routes.post(
+    '/tiers/recompute',
+    {
+      config: { access: needs('accounts.manage') },
+      schema: {
+        tags: ['tiers'],
+        summary: 'Recompute ABC tiers and value types of the whole workspace now (also runs nightly)',
+        body: contract.recomputeRequest,
+        response: { 200: contract.recomputeResult, ...errorResponses },
+      },
     },
-  }, async (req) => tiers.recompute(db, actorOf(req)));
+    async (req) => tiers.recompute(db, actorOf(req)),
+  );
 
-  r.get('/tiers/summary', {
-    config: { access: needs('accounts.read') },
-    schema: {
-      tags: ['tiers'],
-      summary: 'Accounts and purchase amounts per tier and value type within the caller\'s reach, with the thresholds in force',
-      querystring: contract.summaryQuery,
-      response: { 200: contract.tierSummarySchema, ...errorResponses },
+  routes.get(
+    '/tiers/summary',
+    {
+      config: { access: needs('accounts.read') },
+      schema: {
+        tags: ['tiers'],
+        summary:
+          "Accounts and purchase amounts per tier and value type within the caller's reach, with the thresholds in force",
+        querystring: contract.summaryQuery,
+        response: { 200: contract.tierSummarySchema, ...errorResponses },
+      },
     },
-  }, async (req) => tiers.summary(db, actorOf(req), req.query.orgUnitId));
+    async (req) => tiers.summary(db, actorOf(req), req.query.orgUnitId),
+  );
 
-  r.post('/accounts/:id/tier-override', {
-    config: { access: needs('accounts.manage') },
-    schema: {
-      tags: ['accounts'],
-      summary: 'Override the account\'s ABC tier (a reason is required), or clear the override with tier: null',
-      params: idParam,
-      body: contract.tierOverrideRequest,
-      response: { 200: accountDetailSchema, ...errorResponses },
+  routes.post(
+    '/accounts/:id/tier-override',
+    {
+      config: { access: needs('accounts.manage') },
+      schema: {
+        tags: ['accounts'],
+        summary: "Override the account's ABC tier (a reason is required), or clear the override with tier: null",
+        params: idParam,
+        body: contract.tierOverrideRequest,
+        response: { 200: accountDetailSchema, ...errorResponses },
+      },
     },
-  }, async (req) => tiers.setOverride(db, actorOf(req), req.params.id, { ...req.body, reason: req.body.reason || undefined }, ipOf(req)));
+    async (req) =>
+      tiers.setOverride(
+        db,
+        actorOf(req),
+        req.params.id,
+        { ...req.body, reason: req.body.reason || undefined },
+        ipOf(req),
+      ),
+  );
 
-  r.put('/accounts/:id/named', {
-    config: { access: needs('accounts.write') },
-    schema: {
-      tags: ['accounts'],
-      summary: 'Named account (指名客户) flag and its criteria checklist; the flag needs a manager, the checklist an editor',
-      params: idParam,
-      body: contract.namedRequest,
-      response: { 200: accountDetailSchema, ...errorResponses },
+  routes.put(
+    '/accounts/:id/named',
+    {
+      config: { access: needs('accounts.write') },
+      schema: {
+        tags: ['accounts'],
+        summary:
+          'Named account (指名客户) flag and its criteria checklist; the flag needs a manager, the checklist an editor',
+        params: idParam,
+        body: contract.namedRequest,
+        response: { 200: accountDetailSchema, ...errorResponses },
+      },
     },
-  }, async (req) => tiers.setNamed(db, actorOf(req), req.params.id, req.body, ipOf(req)));
+    async (req) => tiers.setNamed(db, actorOf(req), req.params.id, req.body, ipOf(req)),
+  );
 }

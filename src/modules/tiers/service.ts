@@ -1,6 +1,13 @@
 import type { Db } from '../../db/database.ts';
 import { updateVersioned } from '../versioned.ts';
-import { NAMED_CRITERIA, TIERS, VALUE_TYPES, type NamedCriterion, type Tier, type ValueType } from '../../domain/accounts.ts';
+import {
+  NAMED_CRITERIA,
+  TIERS,
+  VALUE_TYPES,
+  type NamedCriterion,
+  type Tier,
+  type ValueType,
+} from '../../domain/accounts.ts';
 import { computeTiers, effectiveTier, tierWindows } from '../../domain/abc-tier.ts';
 import { can, canEditAccount, canManageAccount, type Actor } from '../../domain/policy.ts';
 import { GROWTH_BP, SHRINK_BP, VALUE_TYPE_STRATEGY, valueTypeOf } from '../../domain/value-type.ts';
@@ -17,33 +24,60 @@ import type { NamedRequest, RecomputeResult, TierOverrideRequest, TierSummary } 
  * aggregated in SQL, tiers and types in domain/, changed rows written set-based, a history
  * row for each account whose effective tier moved — all in one transaction.
  */
-export async function recomputeWorkspace(db: Db, workspaceId: number, actorUserId: number | null, now = Date.now(), source: repo.PurchaseSource = repo.wonOpportunities): Promise<RecomputeResult> {
-  const s = await loadSettings(db.kysely, workspaceId);
-  const w = tierWindows(now, s.tierWindowMonths);
+export async function recomputeWorkspace(
+  db: Db,
+  workspaceId: number,
+  actorUserId: number | null,
+  now = Date.now(),
+  source: repo.PurchaseSource = repo.wonOpportunities,
+): Promise<RecomputeResult> {
+  const settings = await loadSettings(db.kysely, workspaceId);
+  const windows = tierWindows(now, settings.tierWindowMonths);
   return db.kysely.transaction().execute(async (trx) => {
     const [trailing, prior, state] = await Promise.all([
-      source.amountsByAccount(trx, workspaceId, w.from, w.to),
-      source.amountsByAccount(trx, workspaceId, w.priorFrom, w.from),
+      source.amountsByAccount(trx, workspaceId, windows.from, windows.to),
+      source.amountsByAccount(trx, workspaceId, windows.priorFrom, windows.from),
       repo.tierState(trx, workspaceId),
     ]);
     const amounts = new Map(state.map((a) => [a.id, trailing.get(a.id) ?? 0]));
-    const tiers = computeTiers(amounts, { aShareBp: s.tierAShareBp, bShareBp: s.tierBShareBp });
+    const tiers = computeTiers(amounts, { aShareBp: settings.tierAShareBp, bShareBp: settings.tierBShareBp });
     const writes: repo.TierWrite[] = [];
     const changes: Change[] = [];
     const byTier: Record<Tier, number> = { A: 0, B: 0, C: 0 };
-    for (const a of state) {
-      const t = trailing.get(a.id) ?? 0;
-      const p = prior.get(a.id) ?? 0;
-      const computed = tiers.get(a.id) ?? 'C';
-      const valueType = valueTypeOf(t, p);
-      const override = a.tier_override as Tier | null;
+    for (const account of state) {
+      const trailingAmount = trailing.get(account.id) ?? 0;
+      const priorAmount = prior.get(account.id) ?? 0;
+      const computed = tiers.get(account.id) ?? 'C';
+      const valueType = valueTypeOf(trailingAmount, priorAmount);
+      const override = account.tier_override as Tier | null;
       const effective = effectiveTier(computed, override);
       byTier[effective]++;
-      if (computed !== a.tier_computed || valueType !== a.value_type || t !== a.trailing_amount || p !== a.prior_amount || effective !== a.tier) {
-        writes.push({ id: a.id, tierComputed: computed, valueType, trailing: t, prior: p });
+      if (
+        computed !== account.tier_computed ||
+        valueType !== account.value_type ||
+        trailingAmount !== account.trailing_amount ||
+        priorAmount !== account.prior_amount ||
+        effective !== account.tier
+      ) {
+        writes.push({
+          id: account.id,
+          tierComputed: computed,
+          valueType,
+          trailing: trailingAmount,
+          prior: priorAmount,
+        });
       }
-      if (effective !== a.tier) {
-        changes.push({ workspaceId, entityType: 'account', entityId: a.id, field: 'tier', oldValue: a.tier, newValue: effective, reason: 'recompute', actorUserId });
+      if (effective !== account.tier) {
+        changes.push({
+          workspaceId,
+          entityType: 'account',
+          entityId: account.id,
+          field: 'tier',
+          oldValue: account.tier,
+          newValue: effective,
+          reason: 'recompute',
+          actorUserId,
+        });
       }
     }
     await repo.writeTiers(trx, workspaceId, writes);
@@ -54,11 +88,22 @@ export async function recomputeWorkspace(db: Db, workspaceId: number, actorUserI
       updated: writes.length,
       tierChanged: changes.length,
       byTier,
-      window: { from: w.from, to: w.to, priorFrom: w.priorFrom, months: s.tierWindowMonths },
+      window: { from: windows.from, to: windows.to, priorFrom: windows.priorFrom, months: settings.tierWindowMonths },
       computedAt: now,
     };
     if (actorUserId !== null) {
-      await recordAudit(trx, { workspaceId, actorUserId, action: 'tiers.recompute', targetType: 'workspace', targetId: workspaceId, detail: { ...result } }, now);
+      await recordAudit(
+        trx,
+        {
+          workspaceId,
+          actorUserId,
+          action: 'tiers.recompute',
+          targetType: 'workspace',
+          targetId: workspaceId,
+          detail: { ...result },
+        },
+        now,
+      );
     }
     return result;
   });
@@ -74,10 +119,10 @@ export async function recomputeAll(db: Db, now = Date.now()): Promise<string> {
   const workspaces = await workspaceIds(db.kysely);
   let accounts = 0;
   let changed = 0;
-  for (const w of workspaces) {
-    const r = await recomputeWorkspace(db, w.id, null, now);
-    accounts += r.accounts;
-    changed += r.tierChanged;
+  for (const workspace of workspaces) {
+    const result = await recomputeWorkspace(db, workspace.id, null, now);
+    accounts += result.accounts;
+    changed += result.tierChanged;
   }
   return `${workspaces.length} workspaces, ${accounts} accounts, ${changed} tier changes`;
 }
@@ -86,24 +131,51 @@ export async function summary(db: Db, actor: Actor, orgUnitId?: number): Promise
   let unitPath: string | null = null;
   if (orgUnitId !== undefined) {
     unitPath = await repo.unitPathOf(db.kysely, actor.workspaceId, orgUnitId);
-    if (!unitPath) throw invalid('orgUnitId', { code: 'not_found', params: { id: orgUnitId } }, `no unit with id ${orgUnitId}`);
+    if (!unitPath)
+      throw invalid('orgUnitId', { code: 'not_found', params: { id: orgUnitId } }, `no unit with id ${orgUnitId}`);
   }
-  const [cells, s] = await Promise.all([repo.tierSummary(db.kysely, actor, unitPath), loadSettings(db.kysely, actor.workspaceId)]);
+  const [cells, settings] = await Promise.all([
+    repo.tierSummary(db.kysely, actor, unitPath),
+    loadSettings(db.kysely, actor.workspaceId),
+  ]);
   const tiers = TIERS.map((tier) => {
-    const c = cells.filter((x) => x.tier === tier);
-    return { tier, count: sum(c, 'count'), trailingAmount: sum(c, 'trailing'), priorAmount: sum(c, 'prior'), overridden: sum(c, 'overridden') };
+    const tierCells = cells.filter((x) => x.tier === tier);
+    return {
+      tier,
+      count: sum(tierCells, 'count'),
+      trailingAmount: sum(tierCells, 'trailing'),
+      priorAmount: sum(tierCells, 'prior'),
+      overridden: sum(tierCells, 'overridden'),
+    };
   });
   const valueTypes = [...VALUE_TYPES, null].map((valueType) => {
-    const c = cells.filter((x) => x.valueType === valueType);
-    return { valueType: valueType as ValueType | null, count: sum(c, 'count'), trailingAmount: sum(c, 'trailing'), priorAmount: sum(c, 'prior'), strategy: valueType ? VALUE_TYPE_STRATEGY[valueType] : null };
+    const typeCells = cells.filter((x) => x.valueType === valueType);
+    return {
+      valueType: valueType as ValueType | null,
+      count: sum(typeCells, 'count'),
+      trailingAmount: sum(typeCells, 'trailing'),
+      priorAmount: sum(typeCells, 'prior'),
+      strategy: valueType ? VALUE_TYPE_STRATEGY[valueType] : null,
+    };
   });
   const computedAts = cells.map((c) => c.computedAt).filter((x): x is number => x !== null);
   return {
     tiers,
     valueTypes,
-    matrix: cells.map((c) => ({ tier: c.tier as Tier, valueType: c.valueType as ValueType | null, count: c.count, trailingAmount: c.trailing })),
+    matrix: cells.map((cell) => ({
+      tier: cell.tier as Tier,
+      valueType: cell.valueType as ValueType | null,
+      count: cell.count,
+      trailingAmount: cell.trailing,
+    })),
     total: { count: sum(cells, 'count'), trailingAmount: sum(cells, 'trailing') },
-    thresholds: { aShareBp: s.tierAShareBp, bShareBp: s.tierBShareBp, windowMonths: s.tierWindowMonths, growthBp: GROWTH_BP, shrinkBp: SHRINK_BP },
+    thresholds: {
+      aShareBp: settings.tierAShareBp,
+      bShareBp: settings.tierBShareBp,
+      windowMonths: settings.tierWindowMonths,
+      growthBp: GROWTH_BP,
+      shrinkBp: SHRINK_BP,
+    },
     computedAt: computedAts.length ? Math.max(...computedAts) : null,
   };
 }
@@ -114,24 +186,56 @@ const sum = <K extends string>(rows: Record<K, number>[], k: K) => rows.reduce((
 export async function setOverride(db: Db, actor: Actor, id: number, input: TierOverrideRequest, ip: string | null) {
   const row = await requireAccount(db, actor, id);
   if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager over this account can override its tier');
-  if (input.tier !== null && !input.reason) throw invalid('reason', { code: 'required' }, 'say why the tier is overridden');
+  if (input.tier !== null && !input.reason)
+    throw invalid('reason', { code: 'required' }, 'say why the tier is overridden');
   const computed = row.tier_computed as Tier;
   const before = row.tier as Tier;
   const after = effectiveTier(computed, input.tier);
-  const reason = input.tier === null ? (input.reason ? `override cleared: ${input.reason}` : 'override cleared') : input.reason!;
+  const reason =
+    input.tier === null ? (input.reason ? `override cleared: ${input.reason}` : 'override cleared') : input.reason!;
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
-    await updateVersioned(trx, 'accounts', 'Account', { workspaceId: actor.workspaceId, id, version: input.version }, {
-      tier_override: input.tier,
-      tier_override_reason: input.tier === null ? null : input.reason,
-      tier: after,
-      updated_at: now,
-    });
-    await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'tier', oldValue: before, newValue: after, reason, actorUserId: actor.userId }], now);
-    await recordAudit(trx, {
-      workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'account.tier_override', targetType: 'account', targetId: id, ip,
-      detail: { from: before, to: after, override: input.tier, computed, reason },
-    }, now);
+    await updateVersioned(
+      trx,
+      'accounts',
+      'Account',
+      { workspaceId: actor.workspaceId, id, version: input.version },
+      {
+        tier_override: input.tier,
+        tier_override_reason: input.tier === null ? null : input.reason,
+        tier: after,
+        updated_at: now,
+      },
+    );
+    await recordChanges(
+      trx,
+      [
+        {
+          workspaceId: actor.workspaceId,
+          entityType: 'account',
+          entityId: id,
+          field: 'tier',
+          oldValue: before,
+          newValue: after,
+          reason,
+          actorUserId: actor.userId,
+        },
+      ],
+      now,
+    );
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: 'account.tier_override',
+        targetType: 'account',
+        targetId: id,
+        ip,
+        detail: { from: before, to: after, override: input.tier, computed, reason },
+      },
+      now,
+    );
   });
   return getAccount(db, actor, id);
 }
@@ -147,22 +251,57 @@ export async function setNamed(db: Db, actor: Actor, id: number, input: NamedReq
   const facts = factsOf(row);
   const wasNamed = row.named_account === 1;
   const namedChange = input.named !== undefined && input.named !== wasNamed;
-  if (namedChange && !canManageAccount(actor, facts)) throw forbidden('Only a manager can make an account a named account');
+  if (namedChange && !canManageAccount(actor, facts))
+    throw forbidden('Only a manager can make an account a named account');
   if (input.criteria !== undefined && !canEditAccount(actor, facts)) throw forbidden('You cannot edit this account');
-  if (!namedChange && input.named !== undefined && !canEditAccount(actor, facts)) throw forbidden('You cannot edit this account');
+  if (!namedChange && input.named !== undefined && !canEditAccount(actor, facts))
+    throw forbidden('You cannot edit this account');
   const current = JSON.parse(row.named_criteria || '{}') as NamedCriteria;
   const criteria: NamedCriteria = { ...current };
-  for (const k of NAMED_CRITERIA) if (input.criteria?.[k] !== undefined) criteria[k] = input.criteria[k];
+  for (const criterion of NAMED_CRITERIA)
+    if (input.criteria?.[criterion] !== undefined) criteria[criterion] = input.criteria[criterion];
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
-    await updateVersioned(trx, 'accounts', 'Account', { workspaceId: actor.workspaceId, id, version: input.version }, {
-      ...(namedChange ? { named_account: input.named ? 1 : 0 } : {}),
-      named_criteria: JSON.stringify(criteria),
-      updated_at: now,
-    });
+    await updateVersioned(
+      trx,
+      'accounts',
+      'Account',
+      { workspaceId: actor.workspaceId, id, version: input.version },
+      {
+        ...(namedChange ? { named_account: input.named ? 1 : 0 } : {}),
+        named_criteria: JSON.stringify(criteria),
+        updated_at: now,
+      },
+    );
     if (namedChange) {
-      await recordChanges(trx, [{ workspaceId: actor.workspaceId, entityType: 'account', entityId: id, field: 'named', oldValue: String(wasNamed), newValue: String(input.named), actorUserId: actor.userId }], now);
-      await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'account.named', targetType: 'account', targetId: id, ip, detail: { named: input.named, criteria } }, now);
+      await recordChanges(
+        trx,
+        [
+          {
+            workspaceId: actor.workspaceId,
+            entityType: 'account',
+            entityId: id,
+            field: 'named',
+            oldValue: String(wasNamed),
+            newValue: String(input.named),
+            actorUserId: actor.userId,
+          },
+        ],
+        now,
+      );
+      await recordAudit(
+        trx,
+        {
+          workspaceId: actor.workspaceId,
+          actorUserId: actor.userId,
+          action: 'account.named',
+          targetType: 'account',
+          targetId: id,
+          ip,
+          detail: { named: input.named, criteria },
+        },
+        now,
+      );
     }
   });
   return getAccount(db, actor, id);

@@ -15,12 +15,25 @@ const query = z.strictObject({
     .trim()
     .optional()
     .describe(`comma-separated: ${TIMELINE_GROUP_NAMES.join(', ')}; all when absent`)
-    .meta({ pattern: `^\\s*((${TIMELINE_GROUP_NAMES.join('|')})\\s*(,\\s*(${TIMELINE_GROUP_NAMES.join('|')})\\s*)*)?$` })
-    .transform((s, ctx) => {
-      if (!s) return undefined;
-      const parts = [...new Set(s.split(',').map((p) => p.trim()).filter(Boolean))];
+    .meta({
+      pattern: `^\\s*((${TIMELINE_GROUP_NAMES.join('|')})\\s*(,\\s*(${TIMELINE_GROUP_NAMES.join('|')})\\s*)*)?$`,
+    })
+    .transform((text, ctx) => {
+      if (!text) return undefined;
+      const parts = [
+        ...new Set(
+          text
+            .split(',')
+            .map((p) => p.trim())
+            .filter(Boolean),
+        ),
+      ];
       const bad = parts.filter((p) => !(TIMELINE_GROUP_NAMES as string[]).includes(p));
-      if (bad.length) ctx.addIssue({ code: 'custom', message: `unknown group ${bad.join(', ')}; use ${TIMELINE_GROUP_NAMES.join(', ')}` });
+      if (bad.length)
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown group ${bad.join(', ')}; use ${TIMELINE_GROUP_NAMES.join(', ')}`,
+        });
       return parts as TimelineGroup[];
     }),
 });
@@ -33,13 +46,40 @@ const eventSchema = z.object({
   actorName: z.string().nullable(),
   opportunityId: z.number().int().nullable(),
   opportunityName: z.string().nullable(),
-  subject: z.string().nullable().describe('account, contact, opportunity, stage entered, file, the completed step of a review, or an activity\'s subject'),
-  field: z.string().nullable().describe('*_changed: the field (owner, tier, amount, close_date, …); activity: its type'),
-  from: z.string().nullable().describe('*_changed: old value (user ids as names); stage_moved: the stage left; review: the evidence seen'),
-  to: z.string().nullable().describe('*_changed: new value; opportunity_closed: won, lost or abandoned; review: the next action; activity: planned, done or cancelled'),
-  reason: z.string().nullable().describe('why: a change\'s reason, a loss reason code, a review\'s root cause; activity: its outcome'),
-  detail: z.string().nullable().describe('contact title and department, competitor a deal was lost to, joint plan of a review, file type, an activity\'s notes'),
-  amount: z.number().nullable().describe('fen: deal amount, contract amount when won; bytes for a file; minutes of an activity'),
+  subject: z
+    .string()
+    .nullable()
+    .describe(
+      "account, contact, opportunity, stage entered, file, the completed step of a review, or an activity's subject",
+    ),
+  field: z
+    .string()
+    .nullable()
+    .describe('*_changed: the field (owner, tier, amount, close_date, …); activity: its type'),
+  from: z
+    .string()
+    .nullable()
+    .describe('*_changed: old value (user ids as names); stage_moved: the stage left; review: the evidence seen'),
+  to: z
+    .string()
+    .nullable()
+    .describe(
+      '*_changed: new value; opportunity_closed: won, lost or abandoned; review: the next action; activity: planned, done or cancelled',
+    ),
+  reason: z
+    .string()
+    .nullable()
+    .describe("why: a change's reason, a loss reason code, a review's root cause; activity: its outcome"),
+  detail: z
+    .string()
+    .nullable()
+    .describe(
+      "contact title and department, competitor a deal was lost to, joint plan of a review, file type, an activity's notes",
+    ),
+  amount: z
+    .number()
+    .nullable()
+    .describe('fen: deal amount, contract amount when won; bytes for a file; minutes of an activity'),
   probability: z.number().int().nullable(),
   direction: z.string().nullable().describe('stage_moved: forward, skip, back or closed'),
   evidenceCount: z.number().int().nullable(),
@@ -48,28 +88,38 @@ const eventSchema = z.object({
 const response = { 200: z.object({ items: z.array(eventSchema), total: z.number().int() }), ...errorResponses };
 
 export default async function timelineRoutes(app: FastifyInstance) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+  const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = app;
 
-  r.get('/accounts/:id/timeline', {
-    config: { access: needs('accounts.read') },
-    schema: {
-      tags: ['accounts'],
-      summary: 'Activity timeline: the account, its contacts, and the deals you may see — created, moved, reviewed, closed — newest first',
-      params: idParam,
-      querystring: query,
-      response,
+  routes.get(
+    '/accounts/:id/timeline',
+    {
+      config: { access: needs('accounts.read') },
+      schema: {
+        tags: ['accounts'],
+        summary:
+          'Activity timeline: the account, its contacts, and the deals you may see — created, moved, reviewed, closed — newest first',
+        params: idParam,
+        querystring: query,
+        response,
+      },
     },
-  }, async (req) => timeline.accountTimeline(db, actorOf(req), req.params.id, req.query));
+    async (req) => timeline.accountTimeline(db, actorOf(req), req.params.id, req.query),
+  );
 
-  r.get('/opportunities/:id/timeline', {
-    config: { access: needs('opportunities.read') },
-    schema: {
-      tags: ['opportunities'],
-      summary: 'Activity timeline of one deal: stage moves with their evidence, reviews, changes, files, closing — newest first',
-      params: idParam,
-      querystring: query,
-      response,
+  routes.get(
+    '/opportunities/:id/timeline',
+    {
+      config: { access: needs('opportunities.read') },
+      schema: {
+        tags: ['opportunities'],
+        summary:
+          'Activity timeline of one deal: stage moves with their evidence, reviews, changes, files, closing — newest first',
+        params: idParam,
+        querystring: query,
+        response,
+      },
     },
-  }, async (req) => timeline.opportunityTimeline(db, actorOf(req), req.params.id, req.query));
+    async (req) => timeline.opportunityTimeline(db, actorOf(req), req.params.id, req.query),
+  );
 }

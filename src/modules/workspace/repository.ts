@@ -9,8 +9,11 @@ export async function insertWorkspace(db: Kysely<Database>, values: Insertable<W
 }
 
 export async function countWorkspaces(db: Kysely<Database>): Promise<number> {
-  const r = await db.selectFrom('workspaces').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(r.n);
+  const row = await db
+    .selectFrom('workspaces')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Serialises first-run setup across processes (inside the setup transaction). */
@@ -27,14 +30,23 @@ export async function updateWorkspace(
   version: number,
   values: { name?: string; currency?: string; time_zone?: string; fiscal_year_start_month?: number },
 ): Promise<{ updated: true } | { updated: false; current: number | undefined }> {
-  const r = await db.updateTable('workspaces').set({ ...values, version: version + 1 }).where('id', '=', id).where('version', '=', version).executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 1) return { updated: true };
+  const result = await db
+    .updateTable('workspaces')
+    .set({ ...values, version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 1) return { updated: true };
   const cur = await db.selectFrom('workspaces').select('version').where('id', '=', id).executeTakeFirst();
   return { updated: false, current: cur?.version };
 }
 
 export async function settingsAndCalendar(db: Kysely<Database>, id: number) {
-  return db.selectFrom('workspaces').select(['settings', 'time_zone', 'fiscal_year_start_month']).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('workspaces')
+    .select(['settings', 'time_zone', 'fiscal_year_start_month'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** Every workspace, for the nightly jobs (the one read across workspaces). */

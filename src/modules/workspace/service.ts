@@ -15,13 +15,13 @@ import { installDefaultProcesses } from '../sales-processes/service.ts';
 import * as repo from './repository.ts';
 import type * as contract from '../../contracts/workspace.ts';
 
-export const toWorkspaceDto = (w: Workspace): contract.Workspace => ({
-  id: w.id,
-  name: w.name,
-  currency: w.currency,
-  timeZone: w.time_zone,
-  fiscalYearStartMonth: w.fiscal_year_start_month,
-  version: w.version,
+export const toWorkspaceDto = (workspace: Workspace): contract.Workspace => ({
+  id: workspace.id,
+  name: workspace.name,
+  currency: workspace.currency,
+  timeZone: workspace.time_zone,
+  fiscalYearStartMonth: workspace.fiscal_year_start_month,
+  version: workspace.version,
 });
 
 export interface NewWorkspace {
@@ -39,7 +39,8 @@ export interface NewWorkspace {
 export async function createWorkspace(db: Kysely<Database>, input: NewWorkspace, now = Date.now()) {
   const passwordHash = input.admin.passwordHash ?? (await hashPassword(input.admin.password ?? ''));
   return inTransaction(db, async (trx) => {
-    if (await emailTaken(trx, input.admin.email)) throw conflict('duplicate_email', `${input.admin.email} is already in use`, 'admin.email');
+    if (await emailTaken(trx, input.admin.email))
+      throw conflict('duplicate_email', `${input.admin.email} is already in use`, 'admin.email');
     const ws = {
       id: await repo.insertWorkspace(trx, {
         name: input.name,
@@ -50,7 +51,15 @@ export async function createWorkspace(db: Kysely<Database>, input: NewWorkspace,
         version: 1,
       }),
     };
-    const rootUnitId = await insertUnit(trx, { workspaceId: ws.id, parentId: null, parentPath: null, name: input.name, type: 'group', sortOrder: 0, now });
+    const rootUnitId = await insertUnit(trx, {
+      workspaceId: ws.id,
+      parentId: null,
+      parentPath: null,
+      name: input.name,
+      type: 'group',
+      sortOrder: 0,
+      now,
+    });
     const adminId = await insertUser(trx, {
       workspaceId: ws.id,
       orgUnitId: rootUnitId,
@@ -66,7 +75,17 @@ export async function createWorkspace(db: Kysely<Database>, input: NewWorkspace,
     });
     // The four sales processes of docs/sales-process.md § Sales processes and stages ship with every workspace, in its admin's language.
     await installDefaultProcesses(trx, ws.id, input.admin.locale === 'en-US' ? 'en' : 'zh', now);
-    await recordAudit(trx, { workspaceId: ws.id, actorUserId: adminId, action: 'workspace.create', targetType: 'workspace', targetId: ws.id }, now);
+    await recordAudit(
+      trx,
+      {
+        workspaceId: ws.id,
+        actorUserId: adminId,
+        action: 'workspace.create',
+        targetType: 'workspace',
+        targetId: ws.id,
+      },
+      now,
+    );
     return { workspaceId: ws.id, rootUnitId, adminId };
   });
 }
@@ -80,15 +99,16 @@ export async function setupFirstWorkspace(db: Db, input: NewWorkspace) {
   const passwordHash = await hashPassword(input.admin.password ?? '');
   return db.kysely.transaction().execute(async (trx) => {
     await repo.lockWorkspaces(trx, db.engine);
-    if ((await repo.countWorkspaces(trx)) > 0) throw conflict('already_set_up', 'Keyline is already set up; sign in instead');
+    if ((await repo.countWorkspaces(trx)) > 0)
+      throw conflict('already_set_up', 'Keyline is already set up; sign in instead');
     return createWorkspace(trx, { ...input, admin: { ...input.admin, passwordHash } });
   });
 }
 
 export async function getWorkspace(db: Db, actor: Actor): Promise<contract.Workspace> {
-  const w = await repo.getWorkspace(db.kysely, actor.workspaceId);
-  if (!w) throw notFound('Workspace');
-  return toWorkspaceDto(w);
+  const workspace = await repo.getWorkspace(db.kysely, actor.workspaceId);
+  if (!workspace) throw notFound('Workspace');
+  return toWorkspaceDto(workspace);
 }
 
 export async function updateWorkspace(
@@ -100,17 +120,29 @@ export async function updateWorkspace(
   if (!can(actor, 'workspace.administer')) throw forbidden('Only an administrator can change workspace settings');
   await db.kysely.transaction().execute(async (trx) => {
     // The workspace row is keyed by its own id (no workspace_id), so not updateVersioned.
-    const r = await repo.updateWorkspace(trx, actor.workspaceId, patch.version, {
+    const result = await repo.updateWorkspace(trx, actor.workspaceId, patch.version, {
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.currency !== undefined ? { currency: patch.currency } : {}),
       ...(patch.timeZone !== undefined ? { time_zone: patch.timeZone } : {}),
       ...(patch.fiscalYearStartMonth !== undefined ? { fiscal_year_start_month: patch.fiscalYearStartMonth } : {}),
     });
-    if (!r.updated) {
-      if (r.current === undefined) throw notFound('Workspace');
-      throw staleVersion('Workspace', r.current);
+    if (!result.updated) {
+      if (result.current === undefined) throw notFound('Workspace');
+      throw staleVersion('Workspace', result.current);
     }
-    await recordAudit(trx, { workspaceId: actor.workspaceId, actorUserId: actor.userId, action: 'workspace.update', targetType: 'workspace', targetId: actor.workspaceId, ip, detail: { ...patch } }, actor.now);
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: 'workspace.update',
+        targetType: 'workspace',
+        targetId: actor.workspaceId,
+        ip,
+        detail: { ...patch },
+      },
+      actor.now,
+    );
   });
   return getWorkspace(db, actor);
 }
@@ -121,10 +153,16 @@ export async function loadSettings(db: Kysely<Database>, workspaceId: number): P
 }
 
 /** The workspace's rules and its calendar (time zone, fiscal-year start: docs/organisation.md), in one read. */
-export async function loadRules(db: Kysely<Database>, workspaceId: number): Promise<{ settings: WorkspaceSettings; calendar: Calendar }> {
+export async function loadRules(
+  db: Kysely<Database>,
+  workspaceId: number,
+): Promise<{ settings: WorkspaceSettings; calendar: Calendar }> {
   const row = await repo.settingsAndCalendar(db, workspaceId);
   return {
     settings: workspaceSettings(row?.settings),
-    calendar: { timeZone: row?.time_zone ?? DEFAULT_TIME_ZONE, fiscalYearStartMonth: row?.fiscal_year_start_month ?? 1 },
+    calendar: {
+      timeZone: row?.time_zone ?? DEFAULT_TIME_ZONE,
+      fiscalYearStartMonth: row?.fiscal_year_start_month ?? 1,
+    },
   };
 }

@@ -17,71 +17,94 @@ const unit = fc.oneof(
 
 const textUnit = unit.filter((c) => c !== '\u0000');
 
-const isoDate = fc.date({ min: new Date('1990-01-01'), max: new Date('2060-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const isoDate = fc
+  .date({ min: new Date('1990-01-01'), max: new Date('2060-12-31'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 const email = fc
   .tuple(fc.stringMatching(/^[a-z][a-z0-9._]{0,12}[a-z0-9]$/), fc.stringMatching(/^[a-z]{1,10}\.(test|com|cn)$/))
   .filter(([local]) => !local.includes('..'))
   .map(([local, domain]) => `${local}@${domain}`);
 
-function stringOf(s: JsonSchema): fc.Arbitrary<string> {
-  const minLength = (s.minLength as number | undefined) ?? 0;
-  const maxLength = Math.min((s.maxLength as number | undefined) ?? 40, minLength + 40);
-  const fits = (v: string) => v.length >= minLength && v.length <= ((s.maxLength as number | undefined) ?? Infinity);
-  if (s.format === 'date') return isoDate;
-  if (s.format === 'email') return email.filter(fits);
-  if (s.format === 'binary') return fc.string({ unit, maxLength });
-  const pattern = s.pattern as string | undefined;
+function stringOf(schema: JsonSchema): fc.Arbitrary<string> {
+  const minLength = (schema.minLength as number | undefined) ?? 0;
+  const maxLength = Math.min((schema.maxLength as number | undefined) ?? 40, minLength + 40);
+  const fits = (value: string) =>
+    value.length >= minLength && value.length <= ((schema.maxLength as number | undefined) ?? Infinity);
+  if (schema.format === 'date') return isoDate;
+  if (schema.format === 'email') return email.filter(fits);
+  if (schema.format === 'binary') return fc.string({ unit, maxLength });
+  const pattern = schema.pattern as string | undefined;
   // The server's own patterns for free text (src/server/text-input.ts): no U+0000, and non-blank.
   if (pattern === NO_NUL_PATTERN) return fc.string({ unit: textUnit, minLength, maxLength });
-  if (pattern === NON_BLANK_NO_NUL_PATTERN) return fc.string({ unit: textUnit, minLength, maxLength }).filter((v) => /\S/.test(v));
+  if (pattern === NON_BLANK_NO_NUL_PATTERN)
+    return fc.string({ unit: textUnit, minLength, maxLength }).filter((v) => /\S/.test(v));
   if (pattern) return fc.stringMatching(new RegExp(pattern)).filter(fits);
   return fc.string({ unit, minLength, maxLength });
 }
 
-function integerOf(s: JsonSchema, name: string): fc.Arbitrary<number> {
-  const min = (s.minimum as number | undefined) ?? (s.exclusiveMinimum !== undefined ? (s.exclusiveMinimum as number) + 1 : -1e12);
-  const max = (s.maximum as number | undefined) ?? (s.exclusiveMaximum !== undefined ? (s.exclusiveMaximum as number) - 1 : 1e12);
-  const near = (from: number, span: number) => fc.integer({ min: Math.max(min, from), max: Math.min(max, Math.max(min, from) + span) });
-  const anywhere = max - min < 2 ** 31 ? fc.integer({ min, max }) : fc.bigInt({ min: BigInt(Math.ceil(min)), max: BigInt(Math.floor(max)) }).map(Number);
-  if (/(^id$|Id$|^version$)/.test(name) || min >= 1) return fc.oneof({ arbitrary: near(1, 15), weight: 5 }, { arbitrary: anywhere, weight: 1 });
+function integerOf(schema: JsonSchema, name: string): fc.Arbitrary<number> {
+  const min =
+    (schema.minimum as number | undefined) ??
+    (schema.exclusiveMinimum !== undefined ? (schema.exclusiveMinimum as number) + 1 : -1e12);
+  const max =
+    (schema.maximum as number | undefined) ??
+    (schema.exclusiveMaximum !== undefined ? (schema.exclusiveMaximum as number) - 1 : 1e12);
+  const near = (from: number, span: number) =>
+    fc.integer({ min: Math.max(min, from), max: Math.min(max, Math.max(min, from) + span) });
+  const anywhere =
+    max - min < 2 ** 31
+      ? fc.integer({ min, max })
+      : fc.bigInt({ min: BigInt(Math.ceil(min)), max: BigInt(Math.floor(max)) }).map(Number);
+  if (/(^id$|Id$|^version$)/.test(name) || min >= 1)
+    return fc.oneof({ arbitrary: near(1, 15), weight: 5 }, { arbitrary: anywhere, weight: 1 });
   return fc.oneof({ arbitrary: near(0, 100), weight: 3 }, { arbitrary: anywhere, weight: 1 });
 }
 
-function objectOf(s: JsonSchema): fc.Arbitrary<Record<string, unknown>> {
-  const properties = (s.properties ?? {}) as Record<string, JsonSchema>;
-  const extra = s.additionalProperties;
-  if (!s.properties && extra && typeof extra === 'object') {
-    const keys = s.propertyNames ? (arbitraryOf(s.propertyNames as JsonSchema) as fc.Arbitrary<string>) : fc.string({ unit, minLength: 1, maxLength: 20 });
+function objectOf(schema: JsonSchema): fc.Arbitrary<Record<string, unknown>> {
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const extra = schema.additionalProperties;
+  if (!schema.properties && extra && typeof extra === 'object') {
+    const keys = schema.propertyNames
+      ? (arbitraryOf(schema.propertyNames as JsonSchema) as fc.Arbitrary<string>)
+      : fc.string({ unit, minLength: 1, maxLength: 20 });
     return fc.dictionary(keys, arbitraryOf(extra as JsonSchema), { maxKeys: 4 });
   }
   const model = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, arbitraryOf(v, k)]));
-  return fc.record(model, { requiredKeys: ((s.required ?? []) as string[]).filter((k) => k in model) }) as fc.Arbitrary<Record<string, unknown>>;
+  return fc.record(model, {
+    requiredKeys: ((schema.required ?? []) as string[]).filter((k) => k in model),
+  }) as fc.Arbitrary<Record<string, unknown>>;
 }
 
-export function arbitraryOf(s: JsonSchema, name = ''): fc.Arbitrary<unknown> {
-  if ('const' in s) return fc.constant(s.const);
-  if (Array.isArray(s.enum)) return fc.constantFrom(...(s.enum as unknown[]));
-  const alternatives = (s.anyOf ?? s.oneOf) as JsonSchema[] | undefined;
+export function arbitraryOf(schema: JsonSchema, name = ''): fc.Arbitrary<unknown> {
+  if ('const' in schema) return fc.constant(schema.const);
+  if (Array.isArray(schema.enum)) return fc.constantFrom(...(schema.enum as unknown[]));
+  const alternatives = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
   if (alternatives) return fc.oneof(...alternatives.map((a) => arbitraryOf(a, name)));
-  if (Array.isArray(s.type)) return fc.oneof(...(s.type as string[]).map((type) => arbitraryOf({ ...s, type }, name)));
-  switch (s.type) {
+  if (Array.isArray(schema.type))
+    return fc.oneof(...(schema.type as string[]).map((type) => arbitraryOf({ ...schema, type }, name)));
+  switch (schema.type) {
     case 'null':
       return fc.constant(null);
     case 'boolean':
       return fc.boolean();
     case 'integer':
-      return integerOf(s, name);
+      return integerOf(schema, name);
     case 'number':
-      return fc.double({ min: (s.minimum as number | undefined) ?? -1e9, max: (s.maximum as number | undefined) ?? 1e9, noNaN: true, noDefaultInfinity: true });
+      return fc.double({
+        min: (schema.minimum as number | undefined) ?? -1e9,
+        max: (schema.maximum as number | undefined) ?? 1e9,
+        noNaN: true,
+        noDefaultInfinity: true,
+      });
     case 'string':
-      return stringOf(s);
+      return stringOf(schema);
     case 'array': {
-      const minLength = (s.minItems as number | undefined) ?? 0;
-      const maxLength = Math.min((s.maxItems as number | undefined) ?? 4, minLength + 4);
-      return fc.array(arbitraryOf((s.items ?? {}) as JsonSchema, name), { minLength, maxLength });
+      const minLength = (schema.minItems as number | undefined) ?? 0;
+      const maxLength = Math.min((schema.maxItems as number | undefined) ?? 4, minLength + 4);
+      return fc.array(arbitraryOf((schema.items ?? {}) as JsonSchema, name), { minLength, maxLength });
     }
     case 'object':
-      return objectOf(s);
+      return objectOf(schema);
     default:
       return fc.oneof(fc.string({ unit, maxLength: 10 }), fc.integer(), fc.boolean(), fc.constant(null));
   }

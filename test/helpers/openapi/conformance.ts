@@ -59,8 +59,13 @@ export class Conformance {
     if (status === 204) return [];
     const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
     if (!response.content) return media && body !== '' ? [`${where}: documented without a body, sent ${media}`] : [];
-    const key = Object.keys(response.content).find((k) => k === media || k === '*/*' || (k.endsWith('/*') && media.startsWith(k.slice(0, -1))));
-    if (!key) return [`${where}: Content-Type ${media || '(none)'} not documented (documented: ${Object.keys(response.content).join(', ')})`];
+    const key = Object.keys(response.content).find(
+      (k) => k === media || k === '*/*' || (k.endsWith('/*') && media.startsWith(k.slice(0, -1))),
+    );
+    if (!key)
+      return [
+        `${where}: Content-Type ${media || '(none)'} not documented (documented: ${Object.keys(response.content).join(', ')})`,
+      ];
     if (body === undefined || !/json$/.test(key)) return [];
     const schema = response.content[key]!.schema;
     if (!schema) return [];

@@ -28,7 +28,12 @@ export interface FuzzRequest {
 
 export function operationsOf(doc: OpenApiDocument): Operation[] {
   return Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, route: path.replace(/\{(\w+)\}/g, ':$1'), op })),
+    Object.entries(methods).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      route: path.replace(/\{(\w+)\}/g, ':$1'),
+      op,
+    })),
   );
 }
 
@@ -57,45 +62,67 @@ function partsArbitrary(op: OperationObject): fc.Arbitrary<Parts> {
     return fc.record(model, { requiredKeys: ps.filter((p) => p.required || where === 'path').map((p) => p.name) });
   };
   const mediaType = bodyMediaType(op);
-  const bodySchema = mediaType ? (op.requestBody!.content[mediaType] ?? op.requestBody!.content['*/*'])?.schema : undefined;
-  return fc.record({
-    path: group('path'),
-    query: group('query'),
-    body: bodySchema ? arbitraryOf(bodySchema) : fc.constant(undefined),
-  }).map((p) => ({ ...p, ...(mediaType ? { mediaType } : {}) }));
+  const bodySchema = mediaType
+    ? (op.requestBody!.content[mediaType] ?? op.requestBody!.content['*/*'])?.schema
+    : undefined;
+  return fc
+    .record({
+      path: group('path'),
+      query: group('query'),
+      body: bodySchema ? arbitraryOf(bodySchema) : fc.constant(undefined),
+    })
+    .map((p) => ({ ...p, ...(mediaType ? { mediaType } : {}) }));
 }
 
-export function toRequest(o: Operation, p: Parts, breaks?: string, rawPayload?: { payload: string; mediaType: string }): FuzzRequest {
-  const url = o.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(p.path[name])));
+export function toRequest(
+  operation: Operation,
+  parts: Parts,
+  breaks?: string,
+  rawPayload?: { payload: string; mediaType: string },
+): FuzzRequest {
+  const url = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(parts.path[name])));
   const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(p.query)) if (v !== undefined) query.append(k, typeof v === 'string' ? v : JSON.stringify(v));
+  for (const [key, value] of Object.entries(parts.query))
+    if (value !== undefined) query.append(key, typeof value === 'string' ? value : JSON.stringify(value));
   const qs = query.toString();
-  const req: FuzzRequest = { method: o.method, url: qs ? `${url}?${qs}` : url, headers: {}, ...(breaks ? { breaks } : {}) };
+  const req: FuzzRequest = {
+    method: operation.method,
+    url: qs ? `${url}?${qs}` : url,
+    headers: {},
+    ...(breaks ? { breaks } : {}),
+  };
   if (rawPayload) {
     req.headers['content-type'] = rawPayload.mediaType;
     req.payload = rawPayload.payload;
-  } else if (p.mediaType && p.body !== undefined) {
-    req.headers['content-type'] = p.mediaType;
-    req.payload = p.mediaType === JSON_TYPE ? JSON.stringify(p.body) : String(p.body);
+  } else if (parts.mediaType && parts.body !== undefined) {
+    req.headers['content-type'] = parts.mediaType;
+    req.payload = parts.mediaType === JSON_TYPE ? JSON.stringify(parts.body) : String(parts.body);
   }
   return req;
 }
 
 /** `count` valid requests for the operation, the same ones for the same seed. */
-export function positiveRequests(o: Operation, seed: number, count: number): FuzzRequest[] {
-  return fc.sample(partsArbitrary(o.op), { seed, numRuns: count }).map((p) => toRequest(o, p));
+export function positiveRequests(operation: Operation, seed: number, count: number): FuzzRequest[] {
+  return fc.sample(partsArbitrary(operation.op), { seed, numRuns: count }).map((p) => toRequest(operation, p));
 }
 
 /** Up to `count` requests that each break one documented rule; malformed JSON always among them for a JSON body. */
-export function negativeRequests(o: Operation, seed: number, count: number): FuzzRequest[] {
-  const [base] = fc.sample(partsArbitrary(o.op), { seed, numRuns: 1 });
-  const mediaType = bodyMediaType(o.op);
-  const bodySchema = mediaType === JSON_TYPE ? o.op.requestBody!.content[JSON_TYPE]!.schema : undefined;
-  const all = [...invalidParams(o.op, base!), ...(bodySchema ? invalidBodies(bodySchema as JsonSchema, base!) : [])];
+export function negativeRequests(operation: Operation, seed: number, count: number): FuzzRequest[] {
+  const [base] = fc.sample(partsArbitrary(operation.op), { seed, numRuns: 1 });
+  const mediaType = bodyMediaType(operation.op);
+  const bodySchema = mediaType === JSON_TYPE ? operation.op.requestBody!.content[JSON_TYPE]!.schema : undefined;
+  const all = [
+    ...invalidParams(operation.op, base!),
+    ...(bodySchema ? invalidBodies(bodySchema as JsonSchema, base!) : []),
+  ];
   const forced = all.filter((m) => m.breaks === 'body: malformed JSON');
   const rest = all.filter((m) => !forced.includes(m));
-  const picked = rest.length <= count - forced.length
-    ? rest
-    : fc.sample(fc.shuffledSubarray(rest, { minLength: count - forced.length, maxLength: count - forced.length }), { seed, numRuns: 1 })[0]!;
-  return [...forced, ...picked].map((m) => toRequest(o, m.parts, m.breaks, m.raw));
+  const picked =
+    rest.length <= count - forced.length
+      ? rest
+      : fc.sample(fc.shuffledSubarray(rest, { minLength: count - forced.length, maxLength: count - forced.length }), {
+          seed,
+          numRuns: 1,
+        })[0]!;
+  return [...forced, ...picked].map((m) => toRequest(operation, m.parts, m.breaks, m.raw));
 }

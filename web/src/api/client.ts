@@ -15,7 +15,13 @@ export class ApiError extends Error {
   /** The whole problem document: some carry more (possible_duplicate's matches, evidence_missing's missing). */
   readonly problem: Record<string, unknown>;
 
-  constructor(status: number, code: string, detail: string, errors: FieldError[] = [], problem: Record<string, unknown> = {}) {
+  constructor(
+    status: number,
+    code: string,
+    detail: string,
+    errors: FieldError[] = [],
+    problem: Record<string, unknown> = {},
+  ) {
     super(detail);
     this.name = 'ApiError';
     this.status = status;
@@ -47,7 +53,8 @@ type Query = Record<string, string | number | boolean | undefined | null>;
 
 export function withQuery(path: string, query: Query): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;
 }
@@ -55,13 +62,23 @@ export function withQuery(path: string, query: Query): string {
 /** 503 "busy": the embedded database is finishing a large change (an import). Nothing was written, so try again. */
 const BUSY_RETRY_DELAYS_MS = [500, 1000, 1500, 2000, 2000, 2000, 2000];
 
-export async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await requestOnce<T>(method, path, body, options);
-    } catch (e) {
+    } catch (error) {
       const delay = BUSY_RETRY_DELAYS_MS[attempt];
-      if (!(isApiError(e) && e.status === 503 && e.code === 'busy') || delay === undefined || options.signal?.aborted) throw e;
+      if (
+        !(isApiError(error) && error.status === 503 && error.code === 'busy') ||
+        delay === undefined ||
+        options.signal?.aborted
+      )
+        throw error;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
@@ -73,26 +90,40 @@ async function requestOnce<T>(method: string, path: string, body: unknown, optio
     res = await fetch(`/api/v1${path}`, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: options.signal,
     });
-  } catch (e) {
-    if ((e as Error).name === 'AbortError') throw e;
-    throw new ApiError(0, 'network', (e as Error).message);
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError(0, 'network', (error as Error).message);
   }
   if (res.ok) {
     if (res.status === 204) return undefined as T;
     return (await res.json()) as T;
   }
-  const problem = await res.json().catch(() => null) as { code?: string; detail?: string; errors?: FieldError[] } | null;
-  const error = new ApiError(res.status, problem?.code ?? `http_${res.status}`, problem?.detail ?? res.statusText, problem?.errors ?? [], (problem ?? {}) as Record<string, unknown>);
+  const problem = (await res.json().catch(() => null)) as {
+    code?: string;
+    detail?: string;
+    errors?: FieldError[];
+  } | null;
+  const error = new ApiError(
+    res.status,
+    problem?.code ?? `http_${res.status}`,
+    problem?.detail ?? res.statusText,
+    problem?.errors ?? [],
+    (problem ?? {}) as Record<string, unknown>,
+  );
   if (res.status === 401 && !options.expect401) unauthenticatedHandler?.();
   throw error;
 }
 
 export const api = {
-  get: <T>(path: string, query: Query = {}, options?: RequestOptions) => request<T>('GET', withQuery(path, query), undefined, options),
+  get: <T>(path: string, query: Query = {}, options?: RequestOptions) =>
+    request<T>('GET', withQuery(path, query), undefined, options),
   post: <T>(path: string, body: unknown = {}, options?: RequestOptions) => request<T>('POST', path, body, options),
   patch: <T>(path: string, body: unknown, options?: RequestOptions) => request<T>('PATCH', path, body, options),
 };

@@ -27,7 +27,8 @@ export const orgKeys = {
 export const userKeys = {
   all: ['users'] as const,
   list: (params: UserListParams) => [...userKeys.all, 'list', params] as const,
-  distribution: (by: 'role' | 'region', unitIds: number[] = []) => [...userKeys.all, 'distribution', by, unitIds] as const,
+  distribution: (by: 'role' | 'region', unitIds: number[] = []) =>
+    [...userKeys.all, 'distribution', by, unitIds] as const,
   /** Pickers of users: every active user the caller sees, or the subset that may hold territory. */
   pickers: (kind: 'active' | 'territory-owners') => [...userKeys.all, 'pickers', kind] as const,
   teamSize: (orgUnitId: number) => [...userKeys.all, 'team-size', orgUnitId] as const,

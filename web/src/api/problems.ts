@@ -6,22 +6,22 @@ import { fieldErrorText, problemText } from '../i18n/problem-messages.ts';
 type Say = Pick<I18n, 't' | 'locale'>;
 
 /** One sentence for a failed request, in the user's language, from its code (src/contracts/problems.ts). */
-export function problemMessage(error: unknown, { t, locale }: Say): string {
-  if (!isApiError(error)) return t('error.unexpected');
-  if (error.code === 'network') return t('error.network');
+export function problemMessage(error: unknown, { t: translate, locale }: Say): string {
+  if (!isApiError(error)) return translate('error.unexpected');
+  if (error.code === 'network') return translate('error.network');
   const text = problemText(locale, error.code, error.problem);
   if (text) return text;
-  if (error.status === 403) return t('error.forbidden');
-  return t('error.unexpected');
+  if (error.status === 403) return translate('error.forbidden');
+  return translate('error.unexpected');
 }
 
 /**
  * The sentence for one field error: its own code and params, or — for a field that takes part
  * in the problem of the whole answer ('conflict': a duplicate name, a stale version) — that problem's.
  */
-export function fieldMessage(error: ApiError, e: ApiError['errors'][number], say: Say): string {
-  if (e.code === 'conflict') return problemMessage(error, say);
-  return fieldErrorText(say.locale, e) ?? problemMessage(error, say);
+export function fieldMessage(error: ApiError, fieldError: ApiError['errors'][number], say: Say): string {
+  if (fieldError.code === 'conflict') return problemMessage(error, say);
+  return fieldErrorText(say.locale, fieldError) ?? problemMessage(error, say);
 }
 
 /**

@@ -22,8 +22,12 @@ const ContactsPage = lazy(() => import('../features/contacts/ContactsPage.tsx'))
 const AccountDetailPage = lazy(() => import('../features/accounts/AccountDetailPage.tsx'));
 const PoolPage = lazy(() => import('../features/handover/PoolPage.tsx'));
 const HandoverWizard = lazy(() => import('../features/handover/HandoverWizard.tsx'));
-const HandoversListPage = lazy(() => import('../features/handover/HandoverPages.tsx').then((m) => ({ default: m.HandoversListPage })));
-const StartHandoverPage = lazy(() => import('../features/handover/HandoverPages.tsx').then((m) => ({ default: m.StartHandoverPage })));
+const HandoversListPage = lazy(() =>
+  import('../features/handover/HandoverPages.tsx').then((m) => ({ default: m.HandoversListPage })),
+);
+const StartHandoverPage = lazy(() =>
+  import('../features/handover/HandoverPages.tsx').then((m) => ({ default: m.StartHandoverPage })),
+);
 const ImportPage = lazy(() => import('../features/imports/ImportPage.tsx'));
 const OpportunityBoardPage = lazy(() => import('../features/opportunities/BoardPage.tsx'));
 const OpportunityListPage = lazy(() => import('../features/opportunities/ListPage.tsx'));

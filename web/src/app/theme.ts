@@ -3,7 +3,8 @@ import type { ThemeConfig } from 'antd';
 export const BRAND = '#1d4ed8';
 
 /** People who ask their system for less motion get none: no zooming dialogs or sliding drawers. */
-const reducedMotion = typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
+const reducedMotion =
+  typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
 
 /**
  * The system's own CJK fonts first; the bundled Noto Sans SC (main.tsx) only where the machine

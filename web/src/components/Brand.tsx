@@ -17,7 +17,9 @@ export function Brand({ dark, compact, size = 20 }: { dark?: boolean; compact?: 
         />
       </svg>
       {!compact && (
-        <span style={{ fontSize: size, fontWeight: 650, letterSpacing: 0.2, color: dark ? '#ffffff' : '#0f172a' }}>Keyline</span>
+        <span style={{ fontSize: size, fontWeight: 650, letterSpacing: 0.2, color: dark ? '#ffffff' : '#0f172a' }}>
+          Keyline
+        </span>
       )}
     </span>
   );

@@ -5,10 +5,18 @@ export const telHref = (number: string) => `tel:${number.replace(/[^\d+]/g, '')}
 
 /** A phone number a tap dials, on every screen that shows one. */
 export function PhoneLink({ number, icon = true }: { number: string; icon?: boolean }) {
-  return <a href={telHref(number)} data-testid="tel-link" style={{ whiteSpace: 'nowrap' }}>{icon && <PhoneOutlined />} {number}</a>;
+  return (
+    <a href={telHref(number)} data-testid="tel-link" style={{ whiteSpace: 'nowrap' }}>
+      {icon && <PhoneOutlined />} {number}
+    </a>
+  );
 }
 
 /** An email address a click writes to. */
 export function MailLink({ email, icon = true }: { email: string; icon?: boolean }) {
-  return <a href={`mailto:${email}`} data-testid="mail-link">{icon && <MailOutlined />} {email}</a>;
+  return (
+    <a href={`mailto:${email}`} data-testid="mail-link">
+      {icon && <MailOutlined />} {email}
+    </a>
+  );
 }

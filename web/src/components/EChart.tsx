@@ -10,9 +10,26 @@ import type { GridComponentOption, LegendComponentOption, TooltipComponentOption
 
 // Only what the app draws is registered, which keeps the bundle small. SVG keeps labels as text,
 // so a web font (main.tsx) loads for them as for any text; a canvas would draw them blank.
-echarts.use([BarChart, FunnelChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+echarts.use([
+  BarChart,
+  FunnelChart,
+  LineChart,
+  PieChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  SVGRenderer,
+]);
 
-export type ChartOption = ComposeOption<BarSeriesOption | FunnelSeriesOption | LineSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+export type ChartOption = ComposeOption<
+  | BarSeriesOption
+  | FunnelSeriesOption
+  | LineSeriesOption
+  | PieSeriesOption
+  | GridComponentOption
+  | LegendComponentOption
+  | TooltipComponentOption
+>;
 
 /** A chart that follows its container's size. */
 export function EChart({ option, height = 300, label }: { option: ChartOption; height?: number; label: string }) {

@@ -2,7 +2,10 @@ import { Table, type TableProps } from 'antd';
 import { useT } from '../i18n/useI18n.ts';
 import type { ListParams } from './useListParams.ts';
 
-export interface ListTableProps<T> extends Omit<TableProps<T>, 'columns' | 'dataSource' | 'loading' | 'pagination' | 'onChange'> {
+export interface ListTableProps<T> extends Omit<
+  TableProps<T>,
+  'columns' | 'dataSource' | 'loading' | 'pagination' | 'onChange'
+> {
   list: ListParams;
   /** The page query's state: its items, total, and whether it is fetching. */
   query: { data?: { items: T[]; total: number }; isFetching: boolean };
@@ -13,15 +16,27 @@ export interface ListTableProps<T> extends Omit<TableProps<T>, 'columns' | 'data
   showTotal?: boolean;
 }
 
-const sortOrderOf = (sort: string | undefined, key: string) => (sort === key ? 'ascend' as const : sort === `-${key}` ? 'descend' as const : null);
+const sortOrderOf = (sort: string | undefined, key: string) =>
+  sort === key ? ('ascend' as const) : sort === `-${key}` ? ('descend' as const) : null;
 
 /**
  * The server-paginated table every list page shows: page and sort come from and go to the URL
  * (useListParams), so the pages only declare their columns and filters.
  */
-export function ListTable<T extends object>({ list, query, columns, sortable = [], showTotal = true, ...rest }: ListTableProps<T>) {
+export function ListTable<T extends object>({
+  list,
+  query,
+  columns,
+  sortable = [],
+  showTotal = true,
+  ...rest
+}: ListTableProps<T>) {
   const t = useT();
-  const cols = columns?.map((c) => (c.sorter && c.key !== undefined ? { ...c, sortOrder: sortOrderOf(list.sort, String(c.key)) } : c));
+  const cols = columns?.map((column) =>
+    column.sorter && column.key !== undefined
+      ? { ...column, sortOrder: sortOrderOf(list.sort, String(column.key)) }
+      : column,
+  );
   return (
     <Table<T>
       rowKey="id"
@@ -41,9 +56,14 @@ export function ListTable<T extends object>({ list, query, columns, sortable = [
       onChange={(pagination, _filters, sorter, extra) => {
         if (extra.action === 'paginate') return list.setPage(pagination.current ?? 1);
         if (extra.action === 'sort') {
-          const s = Array.isArray(sorter) ? sorter[0] : sorter;
-          const key = String(s?.columnKey ?? '');
-          list.update({ sort: s?.order && sortable.includes(key) ? `${s.order === 'descend' ? '-' : ''}${key}` : undefined });
+          const activeSorter = Array.isArray(sorter) ? sorter[0] : sorter;
+          const key = String(activeSorter?.columnKey ?? '');
+          list.update({
+            sort:
+              activeSorter?.order && sortable.includes(key)
+                ? `${activeSorter.order === 'descend' ? '-' : ''}${key}`
+                : undefined,
+          });
         }
       }}
     />

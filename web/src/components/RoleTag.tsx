@@ -14,5 +14,9 @@ const COLORS: Record<Role, string> = {
 
 export function RoleTag({ role }: { role: Role }) {
   const t = useT();
-  return <Tag color={COLORS[role]} variant="filled">{t(`role.${role}`)}</Tag>;
+  return (
+    <Tag color={COLORS[role]} variant="filled">
+      {t(`role.${role}`)}
+    </Tag>
+  );
 }

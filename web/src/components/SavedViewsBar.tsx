@@ -5,17 +5,22 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { api, request } from '../api/client.ts';
 import { useProblem } from '../api/useProblem.ts';
 import { useT } from '../i18n/useI18n.ts';
-import type { CreateViewRequest, SavedView, SavedViewArea, UpdateViewRequest } from '../../../src/contracts/saved-views.ts';
+import type {
+  CreateViewRequest,
+  SavedView,
+  SavedViewArea,
+  UpdateViewRequest,
+} from '../../../src/contracts/saved-views.ts';
 
 /** The list pages that keep saved views, and a view: the saved-views contract. */
 export type { SavedView, SavedViewArea } from '../../../src/contracts/saved-views.ts';
 /** The current filters as URL parameters; empty values do not count. */
 export type ViewFilters = Record<string, string | undefined>;
 
-const sameQuery = (a: Record<string, string>, b: ViewFilters) => {
-  const ka = Object.keys(a).filter((k) => a[k]);
-  const kb = Object.keys(b).filter((k) => b[k]);
-  return ka.length === kb.length && ka.every((k) => a[k] === b[k]);
+const sameQuery = (left: Record<string, string>, right: ViewFilters) => {
+  const ka = Object.keys(left).filter((k) => left[k]);
+  const kb = Object.keys(right).filter((k) => right[k]);
+  return ka.length === kb.length && ka.every((k) => left[k] === right[k]);
 };
 
 export const savedViewKeys = {
@@ -25,7 +30,11 @@ export const savedViewKeys = {
 
 export const savedViewQueries = {
   area: (area: SavedViewArea) =>
-    queryOptions({ queryKey: savedViewKeys.area(area), queryFn: ({ signal }) => api.get<{ items: SavedView[] }>('/saved-views', { area }, { signal }), select: (r) => r.items }),
+    queryOptions({
+      queryKey: savedViewKeys.area(area),
+      queryFn: ({ signal }) => api.get<{ items: SavedView[] }>('/saved-views', { area }, { signal }),
+      select: (r) => r.items,
+    }),
 };
 
 function useSavedViewApi(area: SavedViewArea) {
@@ -33,8 +42,15 @@ function useSavedViewApi(area: SavedViewArea) {
   const onSettled = () => qc.invalidateQueries({ queryKey: savedViewKeys.area(area) });
   return {
     views: useQuery(savedViewQueries.area(area)),
-    create: useMutation({ mutationFn: (body: Omit<CreateViewRequest, 'area'>) => api.post<SavedView>('/saved-views', { area, ...body }), onSettled }),
-    update: useMutation({ mutationFn: ({ id, ...body }: Omit<UpdateViewRequest, 'query'> & { id: number }) => api.patch<SavedView>(`/saved-views/${id}`, body), onSettled }),
+    create: useMutation({
+      mutationFn: (body: Omit<CreateViewRequest, 'area'>) => api.post<SavedView>('/saved-views', { area, ...body }),
+      onSettled,
+    }),
+    update: useMutation({
+      mutationFn: ({ id, ...body }: Omit<UpdateViewRequest, 'query'> & { id: number }) =>
+        api.patch<SavedView>(`/saved-views/${id}`, body),
+      onSettled,
+    }),
     remove: useMutation({ mutationFn: (id: number) => request<void>('DELETE', `/saved-views/${id}`), onSettled }),
   };
 }
@@ -43,7 +59,15 @@ function useSavedViewApi(area: SavedViewArea) {
  * Personal saved list views for any list whose filters live in the URL: save the current
  * filters under a name, pick one, rename or delete it.
  */
-export function SavedViewsBar({ area, filters, onPick }: { area: SavedViewArea; filters: ViewFilters; onPick: (query: Record<string, string>) => void }) {
+export function SavedViewsBar({
+  area,
+  filters,
+  onPick,
+}: {
+  area: SavedViewArea;
+  filters: ViewFilters;
+  onPick: (query: Record<string, string>) => void;
+}) {
   const t = useT();
   const { modal, message } = App.useApp();
   const report = useProblem();
@@ -58,8 +82,19 @@ export function SavedViewsBar({ area, filters, onPick }: { area: SavedViewArea; 
       message.success(t('accounts.views.saved'));
       setNaming(null);
     };
-    if (naming?.view) update.mutate({ id: naming.view.id, version: naming.view.version, name: name.trim() }, { onSuccess: done, onError: (e) => report(e, form) });
-    else create.mutate({ name: name.trim(), query: Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) as Record<string, string> }, { onSuccess: done, onError: (e) => report(e, form) });
+    if (naming?.view)
+      update.mutate(
+        { id: naming.view.id, version: naming.view.version, name: name.trim() },
+        { onSuccess: done, onError: (e) => report(e, form) },
+      );
+    else
+      create.mutate(
+        {
+          name: name.trim(),
+          query: Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) as Record<string, string>,
+        },
+        { onSuccess: done, onError: (e) => report(e, form) },
+      );
   }
 
   return (
@@ -77,7 +112,14 @@ export function SavedViewsBar({ area, filters, onPick }: { area: SavedViewArea; 
         data-testid="saved-views"
       />
       <Tooltip title={hasFilters ? undefined : t('accounts.views.nothingToSave')}>
-        <Button icon={<SaveOutlined />} disabled={!hasFilters || current !== undefined} onClick={() => { form.resetFields(); setNaming({}); }}>
+        <Button
+          icon={<SaveOutlined />}
+          disabled={!hasFilters || current !== undefined}
+          onClick={() => {
+            form.resetFields();
+            setNaming({});
+          }}
+        >
           {t('accounts.views.save')}
         </Button>
       </Tooltip>
@@ -100,7 +142,11 @@ export function SavedViewsBar({ area, filters, onPick }: { area: SavedViewArea; 
                   okButtonProps: { danger: true },
                   okText: t('accounts.views.delete'),
                   cancelText: t('common.cancel'),
-                  onOk: () => remove.mutateAsync(current.id).then(() => void message.success(t('accounts.views.deleted')), (e: unknown) => report(e)),
+                  onOk: () =>
+                    remove.mutateAsync(current.id).then(
+                      () => void message.success(t('accounts.views.deleted')),
+                      (e: unknown) => report(e),
+                    ),
                 });
               }
             },
@@ -120,7 +166,11 @@ export function SavedViewsBar({ area, filters, onPick }: { area: SavedViewArea; 
         destroyOnHidden
       >
         <Form form={form} layout="vertical" onFinish={submit} preserve={false}>
-          <Form.Item name="name" label={t('accounts.views.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 60 }]}>
+          <Form.Item
+            name="name"
+            label={t('accounts.views.name')}
+            rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 60 }]}
+          >
             <Input autoFocus placeholder={t('accounts.views.namePlaceholder')} />
           </Form.Item>
         </Form>

@@ -39,25 +39,40 @@ export function useListParams({ pageSize, defaultSort, pageKey = 'page' }: ListP
   const [search, setSearch] = useSearchParams();
   return useMemo(() => {
     const str = (k: string) => search.get(k) || undefined;
-    const num = (k: string) => {
-      const v = Number(search.get(k));
-      return Number.isInteger(v) && v > 0 ? v : undefined;
+    const num = (key: string) => {
+      const value = Number(search.get(key));
+      return Number.isInteger(value) && value > 0 ? value : undefined;
     };
     const page = num(pageKey) ?? 1;
     const update = (changes: ParamChanges, keepPage = false) =>
-      setSearch((prev) => {
-        const next = new URLSearchParams(prev);
-        for (const [k, v] of Object.entries(changes)) {
-          if (v === undefined || v === null || v === '') next.delete(k);
-          else next.set(k, String(v));
-        }
-        if (!keepPage && !(pageKey in changes)) next.delete(pageKey);
-        if (next.get(pageKey) === '1') next.delete(pageKey);
-        return next;
-      }, { replace: true });
+      setSearch(
+        (prev) => {
+          const next = new URLSearchParams(prev);
+          for (const [key, value] of Object.entries(changes)) {
+            if (value === undefined || value === null || value === '') next.delete(key);
+            else next.set(key, String(value));
+          }
+          if (!keepPage && !(pageKey in changes)) next.delete(pageKey);
+          if (next.get(pageKey) === '1') next.delete(pageKey);
+          return next;
+        },
+        { replace: true },
+      );
     const replace = (keys: readonly string[], query: Record<string, string | undefined>) =>
       update(Object.fromEntries(keys.map((k) => [k, query[k] ?? null])));
     const setPage = (p: number) => update({ [pageKey]: p }, true);
-    return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize, sort: str('sort') ?? defaultSort, search, str, num, update, setPage, replace };
+    return {
+      page,
+      pageSize,
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
+      sort: str('sort') ?? defaultSort,
+      search,
+      str,
+      num,
+      update,
+      setPage,
+      replace,
+    };
   }, [search, setSearch, pageSize, defaultSort, pageKey]);
 }

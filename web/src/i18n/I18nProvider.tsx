@@ -24,9 +24,9 @@ export const I18nContext = createContext<I18n | null>(null);
 /** Holds the interface language and switches our strings, antd's and dayjs's together. */
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(() => {
-    const l = initialLocale();
-    applyLocale(l);
-    return l;
+    const initial = initialLocale();
+    applyLocale(initial);
+    return initial;
   });
 
   const setLocale = useCallback((next: Locale) => {
@@ -37,11 +37,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo<I18n>(() => {
     const dict = DICTIONARIES[locale];
-    const t: Translate = (key, vars) => {
+    const translate: Translate = (key, vars) => {
       const text = dict[key] ?? key;
       return formatMessage(locale, text, vars);
     };
-    return { locale, setLocale, t };
+    return { locale, setLocale, t: translate };
   }, [locale, setLocale]);
 
   return (

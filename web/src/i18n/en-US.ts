@@ -18,7 +18,8 @@ import { searchEnUS } from '../features/search/messages.en-US.ts';
 const coreEnUS = {
   'app.name': 'Keyline',
   'app.tagline': 'Sales management for key accounts and project selling',
-  'app.pitch': 'A customer archive the company owns, a standardised sales process, a disciplined follow-up rhythm, and a funnel that tells you every week whether the quarter will be made.',
+  'app.pitch':
+    'A customer archive the company owns, a standardised sales process, a disciplined follow-up rhythm, and a funnel that tells you every week whether the quarter will be made.',
 
   'common.save': 'Save',
   'common.cancel': 'Cancel',
@@ -127,7 +128,8 @@ const coreEnUS = {
   'account.changePassword': 'Change password',
   'account.passwordChanged': 'Password changed',
   'passwordChange.title': 'Choose your own password first',
-  'passwordChange.subtitle': 'Your password was set by an administrator. Replace it with one only you know, then carry on.',
+  'passwordChange.subtitle':
+    'Your password was set by an administrator. Replace it with one only you know, then carry on.',
   'passwordChange.who': '{name} ({email})',
   'passwordChange.current': 'Password from your administrator',
   'passwordChange.submit': 'Save and continue',
@@ -135,19 +137,26 @@ const coreEnUS = {
   'home.greeting.morning': 'Good morning, {name}',
   'home.greeting.afternoon': 'Good afternoon, {name}',
   'home.greeting.evening': 'Good evening, {name}',
-  'home.intro': 'What needs doing today is here: opportunities that need attention, accounts overdue for a follow-up and deals about to close. Activities, the funnel and the forecast open step by step.',
-  'home.introAdmin': 'Welcome to Keyline. The org tree, people, the customer archive and the sales processes are maintained under Settings; activities, the funnel and the forecast open step by step.',
+  'home.intro':
+    'What needs doing today is here: opportunities that need attention, accounts overdue for a follow-up and deals about to close. Activities, the funnel and the forecast open step by step.',
+  'home.introAdmin':
+    'Welcome to Keyline. The org tree, people, the customer archive and the sales processes are maintained under Settings; activities, the funnel and the forecast open step by step.',
   'home.desk.attention': 'Needs attention',
   'home.desk.attentionEmpty': 'No stalled opportunity, none without a plan, no advantage lost.',
   'home.desk.overdue': 'Overdue follow-ups',
   'home.desk.overdueEmpty': 'Every account is followed up as often as its tier asks.',
-  'home.desk.noAccounts': 'No accounts yet. Create accounts or import them from Excel / CSV, and the ones due for a follow-up will be listed here.',
-  'home.desk.noAccountsReader': 'No accounts you can see yet. Once accounts are on file and assigned, the ones due for a follow-up will be listed here.',
-  'home.desk.noOpps': 'No opportunities yet. Create the first one on the opportunity board, and the deals that need attention or close soon will be listed here.',
-  'home.desk.noOppsReader': 'No opportunities you can see yet. Once the sales team creates them, the deals that need attention or close soon will be listed here.',
+  'home.desk.noAccounts':
+    'No accounts yet. Create accounts or import them from Excel / CSV, and the ones due for a follow-up will be listed here.',
+  'home.desk.noAccountsReader':
+    'No accounts you can see yet. Once accounts are on file and assigned, the ones due for a follow-up will be listed here.',
+  'home.desk.noOpps':
+    'No opportunities yet. Create the first one on the opportunity board, and the deals that need attention or close soon will be listed here.',
+  'home.desk.noOppsReader':
+    'No opportunities you can see yet. Once the sales team creates them, the deals that need attention or close soon will be listed here.',
   'home.desk.toBoard': 'Go to the board',
   'home.desk.closing': 'Closing in {days, plural, one {# day} other {# days}}',
-  'home.desk.closingEmpty': 'Nothing is expected to close in the next {days, plural, one {# day} other {# days}}. Check that expected close dates are up to date.',
+  'home.desk.closingEmpty':
+    'Nothing is expected to close in the next {days, plural, one {# day} other {# days}}. Check that expected close dates are up to date.',
   'home.desk.viewAll': 'View all',
   'home.desk.lastFollowUp': 'followed up {days, plural, one {# day} other {# days}} ago',
   'home.desk.neverFollowedUp': 'never followed up',
@@ -170,31 +179,37 @@ const coreEnUS = {
   'home.quick.account': 'Update my profile and password',
 
   'area.accounts.title': 'Accounts',
-  'area.accounts.summary': 'A customer archive the company owns: account facts, contacts and the buying-influence map, so no account walks out with a salesperson.',
+  'area.accounts.summary':
+    'A customer archive the company owns: account facts, contacts and the buying-influence map, so no account walks out with a salesperson.',
   'area.accounts.point1': 'ABC tiers and the three kinds of key account',
   'area.accounts.point2': 'Contacts, buying roles and the relationship "fishnet" map',
   'area.accounts.point3': 'Handover on departure and the public pool',
   'area.opportunities.title': 'Opportunities',
-  'area.opportunities.summary': 'A standardised sales process: every stage is a milestone proven by evidence — what is said is done, what is done is seen.',
+  'area.opportunities.summary':
+    'A standardised sales process: every stage is a milestone proven by evidence — what is said is done, what is done is seen.',
   'area.opportunities.point1': 'Stages and stage gates',
   'area.opportunities.point2': 'Deal team and win strategy',
   'area.opportunities.point3': 'History of amount, close date and forecast category',
   'area.activities.title': 'Activities',
-  'area.activities.summary': 'A disciplined follow-up rhythm: visit plans, visit reviews and callback checks — controlling the process matters more than the result.',
+  'area.activities.summary':
+    'A disciplined follow-up rhythm: visit plans, visit reviews and callback checks — controlling the process matters more than the result.',
   'area.activities.point1': 'Visit plans (SPIN, FAB) and visit reviews',
   'area.activities.point2': 'Follow-up frequency reminders by account tier',
   'area.activities.point3': 'Callback auditors verify that activities happened',
   'area.funnel.title': 'Funnel & forecast',
-  'area.funnel.summary': 'A quantitative funnel that tells every manager, every week, whether the quarter will be made and what must be done if not.',
+  'area.funnel.summary':
+    'A quantitative funnel that tells every manager, every week, whether the quarter will be made and what must be done if not.',
   'area.funnel.point1': 'Funnel rolled up at any node of the org tree',
   'area.funnel.point2': 'Flow projection and quota coverage',
   'area.funnel.point3': 'Gap analysis and early warnings',
   'area.reports.title': 'Reports',
-  'area.reports.summary': 'Measure revenue, collections and expenses by unit, person and period, and export them when permitted.',
+  'area.reports.summary':
+    'Measure revenue, collections and expenses by unit, person and period, and export them when permitted.',
   'area.reports.point1': 'Performance, collections and expense reports',
   'area.reports.point2': 'Roll-ups by org unit and fiscal period',
   'area.reports.point3': 'Permission-controlled, audited exports',
-  'area.emptyHint': 'This area is being built. Meanwhile, complete your org tree and users so everything is ready when it arrives.',
+  'area.emptyHint':
+    'This area is being built. Meanwhile, complete your org tree and users so everything is ready when it arrives.',
   'area.goSettings': 'Go to Settings',
 
   'settings.title': 'Settings',
@@ -229,8 +244,10 @@ const coreEnUS = {
   'org.form.newParent': 'New parent unit',
   'org.form.moveHint': 'The whole subtree moves with it; people stay in their units.',
   'org.archiveConfirm': 'Archive "{name}"?',
-  'org.archiveConfirmHint': 'Only a unit without active sub-units or people can be archived. You can restore it at any time.',
-  'org.archiveBlockedMembers': 'Active people in this unit: {count}. Move them to another unit or deactivate them before archiving it.',
+  'org.archiveConfirmHint':
+    'Only a unit without active sub-units or people can be archived. You can restore it at any time.',
+  'org.archiveBlockedMembers':
+    'Active people in this unit: {count}. Move them to another unit or deactivate them before archiving it.',
   'org.archiveBlockedChildren': 'Active sub-units: {count}. Archive or move them before archiving this unit.',
   'org.created': 'Unit created',
   'org.updated': 'Unit updated',
@@ -250,9 +267,11 @@ const coreEnUS = {
   'users.deactivate': 'Deactivate',
   'users.activate': 'Activate',
   'users.deactivateConfirm': 'Deactivate "{name}"?',
-  'users.deactivateHint': 'They are signed out of every session at once and cannot sign in again. Someone who still owns accounts, open opportunities or territory rules is deactivated through a handover instead, which gives each item a successor first so nothing is left without an owner.',
+  'users.deactivateHint':
+    'They are signed out of every session at once and cannot sign in again. Someone who still owns accounts, open opportunities or territory rules is deactivated through a handover instead, which gives each item a successor first so nothing is left without an owner.',
   'users.handoverRequiredTitle': '"{name}" still has work to hand over',
-  'users.handoverRequiredOwns': 'Still in their name: accounts {accounts}, open opportunities {opportunities}, active territory rules {territories}.',
+  'users.handoverRequiredOwns':
+    'Still in their name: accounts {accounts}, open opportunities {opportunities}, active territory rules {territories}.',
   'users.handoverRequiredDraft': 'A handover of this user is already in progress.',
   'users.handoverRequiredHint': 'Use the handover to give each item a successor; completing it deactivates the user.',
   'users.startHandover': 'Start handover',
@@ -272,16 +291,19 @@ const coreEnUS = {
   'users.form.role': 'Role',
   'users.form.unit': 'Unit',
   'users.form.password': 'Initial password',
-  'users.form.passwordHint': 'At least 8 characters. Share it through a safe channel; at the first sign-in they must replace it with their own.',
+  'users.form.passwordHint':
+    'At least 8 characters. Share it through a safe channel; at the first sign-in they must replace it with their own.',
   'users.form.title': 'Title',
   'users.form.phone': 'Mobile',
   'users.form.locale': 'Language',
   'users.form.canExport': 'May export data',
   'users.form.canExportHint': 'Every export is recorded in the audit log.',
   'users.form.newPassword': 'New password',
-  'users.resetHint': 'All of {name}\'s sessions end at once; they must sign in with the new password and then replace it with their own.',
+  'users.resetHint':
+    "All of {name}'s sessions end at once; they must sign in with the new password and then replace it with their own.",
   'users.mustChangePassword': 'Password change due',
-  'users.mustChangePasswordHint': 'The password was set by an administrator; the user must change it at the next sign-in.',
+  'users.mustChangePasswordHint':
+    'The password was set by an administrator; the user must change it at the next sign-in.',
   'users.created': 'User created',
   'users.updated': 'User updated',
   'users.passwordReset': 'Password reset',
@@ -373,4 +395,20 @@ const coreEnUS = {
   'notFound.back': 'Back to Home',
 };
 
-export const enUS: Messages = { ...coreEnUS, ...accountsEnUS, ...importsEnUS, ...handoverEnUS, ...territoriesEnUS, ...opportunitiesEnUS, ...processesEnUS, ...timelineEnUS, ...planningEnUS, ...funnelEnUS, ...forecastEnUS, ...contactsEnUS, ...rhythmEnUS, ...activitiesEnUS, ...searchEnUS };
+export const enUS: Messages = {
+  ...coreEnUS,
+  ...accountsEnUS,
+  ...importsEnUS,
+  ...handoverEnUS,
+  ...territoriesEnUS,
+  ...opportunitiesEnUS,
+  ...processesEnUS,
+  ...timelineEnUS,
+  ...planningEnUS,
+  ...funnelEnUS,
+  ...forecastEnUS,
+  ...contactsEnUS,
+  ...rhythmEnUS,
+  ...activitiesEnUS,
+  ...searchEnUS,
+};

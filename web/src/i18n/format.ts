@@ -11,15 +11,19 @@ type Vars = Record<string, string | number>;
 export function formatMessage(locale: Locale, text: string, vars?: Vars): string {
   if (!vars) return text;
   const rules = new Intl.PluralRules(locale);
-  const withPlurals = text.replace(/\{(\w+), plural,((?:\s*[\w=]+\s*\{[^{}]*\})+)\s*\}/g, (m, name: string, branches: string) => {
-    const n = Number(vars[name]);
-    if (!(name in vars) || Number.isNaN(n)) return m;
-    const forms = Object.fromEntries([...branches.matchAll(/([\w=]+)\s*\{([^{}]*)\}/g)].map((b) => [b[1]!, b[2]!]));
-    const form = forms[`=${n}`] ?? forms[rules.select(n)] ?? forms.other ?? m;
-    return form.replace(/#/g, String(vars[name]));
-  });
+  const withPlurals = text.replace(
+    /\{(\w+), plural,((?:\s*[\w=]+\s*\{[^{}]*\})+)\s*\}/g,
+    (match, name: string, branches: string) => {
+      const count = Number(vars[name]);
+      if (!(name in vars) || Number.isNaN(count)) return match;
+      const forms = Object.fromEntries([...branches.matchAll(/([\w=]+)\s*\{([^{}]*)\}/g)].map((b) => [b[1]!, b[2]!]));
+      const form = forms[`=${count}`] ?? forms[rules.select(count)] ?? forms.other ?? match;
+      return form.replace(/#/g, String(vars[name]));
+    },
+  );
   return withPlurals.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
 
 /** The names of the values a message takes, plain or counted: both languages of a key must take the same. */
-export const placeholderNames = (text: string) => [...new Set([...text.matchAll(/\{(\w+)(?:\}|, plural,)/g)].map((m) => m[1]!))].sort();
+export const placeholderNames = (text: string) =>
+  [...new Set([...text.matchAll(/\{(\w+)(?:\}|, plural,)/g)].map((m) => m[1]!))].sort();

@@ -48,7 +48,7 @@ export function chooseBeforeSignIn(locale: Locale): void {
   chosenBeforeSignIn = locale;
 }
 export function takeChoiceBeforeSignIn(): Locale | null {
-  const l = chosenBeforeSignIn;
+  const choice = chosenBeforeSignIn;
   chosenBeforeSignIn = null;
-  return l;
+  return choice;
 }

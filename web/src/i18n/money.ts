@@ -7,7 +7,8 @@ export function formatFen(fen: number | null | undefined, locale: string, compac
   if (fen === null || fen === undefined) return '—';
   const yuan = fen / 100;
   if (compact && Math.abs(yuan) >= 10_000) {
-    if (locale.startsWith('zh')) return `¥${(yuan / 10_000).toLocaleString(locale, { maximumFractionDigits: yuan >= 1_000_000 ? 0 : 1 })}万`;
+    if (locale.startsWith('zh'))
+      return `¥${(yuan / 10_000).toLocaleString(locale, { maximumFractionDigits: yuan >= 1_000_000 ? 0 : 1 })}万`;
     return `¥${(yuan / 1000).toLocaleString(locale, { maximumFractionDigits: 0 })}k`;
   }
   return `¥${yuan.toLocaleString(locale, { maximumFractionDigits: 0 })}`;

@@ -1,7 +1,18 @@
 import type { ProblemMessages } from './problem-messages.ts';
 
-const unit = (origin: string, n: number) => (origin === 'string' ? ` character${n === 1 ? '' : 's'}` : origin === 'array' || origin === 'set' ? ` item${n === 1 ? '' : 's'}` : origin === 'file' ? ' MB' : '');
-const creditCodeReason = { length: 'it must have 18 characters', characters: 'it contains a character a credit code never has', check_character: 'the check character does not match (a typo?)' } as const;
+const unit = (origin: string, count: number) =>
+  origin === 'string'
+    ? ` character${count === 1 ? '' : 's'}`
+    : origin === 'array' || origin === 'set'
+      ? ` item${count === 1 ? '' : 's'}`
+      : origin === 'file'
+        ? ' MB'
+        : '';
+const creditCodeReason = {
+  length: 'it must have 18 characters',
+  characters: 'it contains a character a credit code never has',
+  check_character: 'the check character does not match (a typo?)',
+} as const;
 
 export const problemsEnUS: ProblemMessages = {
   problems: {
@@ -13,7 +24,8 @@ export const problemsEnUS: ProblemMessages = {
     org_cycle: () => 'A unit cannot be moved under itself or one of its own sub-units.',
     group_cycle: () => 'Not possible: the parent cannot be the account itself or one of its subsidiaries.',
     reporting_cycle: () => 'Not possible: the reporting lines would go round in a circle.',
-    invalid_credit_code: () => 'The unified social credit code is not valid: check it for a typo (the check character does not match).',
+    invalid_credit_code: () =>
+      'The unified social credit code is not valid: check it for a typo (the check character does not match).',
     strategy_incomplete: () => 'Answer every question to reach a win strategy.',
     duplicate: () => 'An entry is listed twice.',
     missing_file: () => 'Choose a file to upload.',
@@ -22,17 +34,20 @@ export const problemsEnUS: ProblemMessages = {
     too_many_rows: () => 'The file has too many rows; split it into several files.',
     unreadable_file: () => 'The file could not be read; check that it is an intact CSV or .xlsx file.',
     no_rows: () => 'The file has no data rows.',
-    rows_have_errors: () => 'Some rows have errors: correct the file, or choose to skip them and import the valid rows.',
+    rows_have_errors: () =>
+      'Some rows have errors: correct the file, or choose to skip them and import the valid rows.',
     mapping_incomplete: () => 'The column mapping is incomplete; see the fields marked.',
     cell_too_long: (p) => `A cell${p.row ? ` in row ${p.row}` : ''} is longer than ${p.limit.max} characters.`,
-    import_too_large: (p) => `The file holds more data than one import may store${p.row ? ` (by row ${p.row})` : ''}; split it into several files.`,
+    import_too_large: (params) =>
+      `The file holds more data than one import may store${params.row ? ` (by row ${params.row})` : ''}; split it into several files.`,
     file_too_complex: () => 'The file needs more memory to read than an import may use; save it as CSV or split it.',
     xlsx_too_many_entries: () => 'This is not a workbook Keyline can read: its archive has too many parts.',
     xlsx_part_too_large: () => 'A part of the workbook is too large once unpacked; save the sheet as CSV or split it.',
     xlsx_size_mismatch: () => 'The workbook is damaged: a part does not unpack to the size it declares.',
     xlsx_too_large: () => 'The workbook is too large once unpacked; save the sheet as CSV or split it.',
     xlsx_shared_strings_too_large: () => 'The workbook holds too much text; save the sheet as CSV or split it.',
-    xlsx_too_many_shared_strings: () => 'The workbook holds too many distinct texts; save the sheet as CSV or split it.',
+    xlsx_too_many_shared_strings: () =>
+      'The workbook holds too many distinct texts; save the sheet as CSV or split it.',
     unauthenticated: () => 'Sign in to continue.',
     forbidden: () => 'You do not have permission for this action.',
     cross_site_request: () => 'A request from another site was refused for your safety.',
@@ -40,7 +55,8 @@ export const problemsEnUS: ProblemMessages = {
     export_not_permitted: () => 'Exporting is not enabled for your account; ask an administrator.',
     not_found: () => 'The record does not exist; it may have been removed.',
     no_route: () => 'This is not available yet.',
-    version_conflict: () => 'Someone else changed this record. The latest data has been reloaded; check it and try again.',
+    version_conflict: () =>
+      'Someone else changed this record. The latest data has been reloaded; check it and try again.',
     already_set_up: () => 'This installation already has a workspace. Please sign in.',
     duplicate_email: () => 'Another user already has this email.',
     duplicate_name: () => 'This name is already in use; choose another.',
@@ -51,10 +67,12 @@ export const problemsEnUS: ProblemMessages = {
     possible_duplicate: () => 'Accounts with similar names exist; make sure this is not a duplicate.',
     territory_conflict: () => 'Territory rules assign this account to different people; choose the owner yourself.',
     last_admin: () => 'The workspace must keep at least one active administrator.',
-    handover_required: () => 'This user still owns accounts, opportunities or territory rules. Deactivate them through a handover.',
+    handover_required: () =>
+      'This user still owns accounts, opportunities or territory rules. Deactivate them through a handover.',
     handover_exists: () => 'A handover of this user is already in progress.',
     handover_closed: () => 'This handover is completed or cancelled and can no longer change.',
-    handover_incomplete: () => 'The handover is not complete: some items have no successor, or key accounts lack a handover note.',
+    handover_incomplete: () =>
+      'The handover is not complete: some items have no successor, or key accounts lack a handover note.',
     inventory_changed: () => 'The handover inventory has changed; reload it and confirm again.',
     unit_has_children: () => 'This unit still has active sub-units. Archive or move them first.',
     unit_has_members: () => 'This unit still has active users. Move them to another unit or deactivate them first.',
@@ -74,7 +92,7 @@ export const problemsEnUS: ProblemMessages = {
     stage_in_use: (p) => `Opportunities in this stage: ${p.opportunities.total}. Move them to another stage first.`,
     too_few_stages: () => 'The sales process has too few stages.',
     too_many_stages: () => 'The sales process has too many stages.',
-    owner_seat: () => 'The owner\'s sales-lead seat cannot be removed; change the owner instead.',
+    owner_seat: () => "The owner's sales-lead seat cannot be removed; change the owner instead.",
     import_busy: () => 'The import is in progress; try again in a moment.',
     import_without_rows: () => 'This import holds no rows any more; upload the file again.',
     not_validated: () => 'Validate the file before importing it.',
@@ -85,7 +103,10 @@ export const problemsEnUS: ProblemMessages = {
     payload_too_large: () => 'What was sent is too large.',
     unsupported_media_type: () => 'This content type is not supported.',
     evidence_missing: () => 'Evidence needed for this move is missing.',
-    rate_limited: (p) => (p.retryAfterSeconds > 0 ? `Too many attempts. Please try again in ${Math.ceil(p.retryAfterSeconds / 60)} minutes.` : 'Too many attempts. Please wait a moment and try again.'),
+    rate_limited: (part) =>
+      part.retryAfterSeconds > 0
+        ? `Too many attempts. Please try again in ${Math.ceil(part.retryAfterSeconds / 60)} minutes.`
+        : 'Too many attempts. Please wait a moment and try again.',
     internal: () => 'Something went wrong. Please try again later.',
     no_access_declaration: () => 'Something went wrong. Please try again later.',
     busy: () => 'The system is busy with a large change; try again in a moment.',
@@ -96,9 +117,22 @@ export const problemsEnUS: ProblemMessages = {
     required: () => 'Required',
     invalid_type: (p) => `Must be a ${p.expected}`,
     invalid_value: (p) => (p.values.length ? `Must be one of: ${p.values.join(', ')}` : 'Not a valid value'),
-    too_small: (p) => (p.inclusive === false ? `Must be more than ${p.min}` : p.origin === 'string' ? `At least ${p.min}${unit(p.origin, p.min)}` : `Must be at least ${p.min}${unit(p.origin, p.min)}`),
-    too_big: (p) => (p.origin === 'string' ? `At most ${p.max}${unit(p.origin, p.max)}` : `Must be at most ${p.max}${unit(p.origin, p.max)}`),
-    invalid_format: (p) => (p.format === 'email' ? 'Enter a valid email address' : p.format === 'date' ? 'Enter a valid date' : 'Not in the expected format'),
+    too_small: (part) =>
+      part.inclusive === false
+        ? `Must be more than ${part.min}`
+        : part.origin === 'string'
+          ? `At least ${part.min}${unit(part.origin, part.min)}`
+          : `Must be at least ${part.min}${unit(part.origin, part.min)}`,
+    too_big: (part) =>
+      part.origin === 'string'
+        ? `At most ${part.max}${unit(part.origin, part.max)}`
+        : `Must be at most ${part.max}${unit(part.origin, part.max)}`,
+    invalid_format: (part) =>
+      part.format === 'email'
+        ? 'Enter a valid email address'
+        : part.format === 'date'
+          ? 'Enter a valid date'
+          : 'Not in the expected format',
     not_multiple_of: (p) => `Must be a multiple of ${p.divisor}`,
     unknown_field: () => 'Not a known field',
     malformed_json: () => 'Could not be read',
@@ -132,7 +166,8 @@ export const problemsEnUS: ProblemMessages = {
     won_stage_fixed: () => 'The won stage is always 100%',
     won_stage_last: (p) => `The won stage "${p.name}" must stay last`,
     stages_mismatch: (p) => `Must list each of the process's stages exactly once (count: ${p.count})`,
-    probability_order: (p) => `Win probabilities must not decrease: "${p.stage}" (${p.probability}%) would follow "${p.previous}" (${p.previousProbability}%)`,
+    probability_order: (part) =>
+      `Win probabilities must not decrease: "${part.stage}" (${part.probability}%) would follow "${part.previous}" (${part.previousProbability}%)`,
     evidence_not_due: () => 'Give only the evidence of the stages left or skipped',
     unknown_evidence: (p) => `"${p.key}" is not an evidence item of "${p.stage}"`,
     note_required: () => 'This item needs a note',

@@ -1,7 +1,12 @@
 import type { ProblemMessages } from './problem-messages.ts';
 
-const what = (origin: string) => (origin === 'string' ? '个字符' : origin === 'array' || origin === 'set' ? '项' : origin === 'file' ? ' MB' : '');
-const creditCodeReason = { length: '应为 18 位', characters: '含有信用代码不会出现的字符', check_character: '末位校验码不符，请检查是否抄错' } as const;
+const what = (origin: string) =>
+  origin === 'string' ? '个字符' : origin === 'array' || origin === 'set' ? '项' : origin === 'file' ? ' MB' : '';
+const creditCodeReason = {
+  length: '应为 18 位',
+  characters: '含有信用代码不会出现的字符',
+  check_character: '末位校验码不符，请检查是否抄错',
+} as const;
 
 export const problemsZhCN: ProblemMessages = {
   problems: {
@@ -25,7 +30,8 @@ export const problemsZhCN: ProblemMessages = {
     rows_have_errors: () => '有的行存在错误：请修改文件，或选择跳过这些行只导入正确的行。',
     mapping_incomplete: () => '列的对应关系不完整，请按提示修改。',
     cell_too_long: (p) => `${p.row ? `第 ${p.row} 行有` : '有'}单元格超过 ${p.limit.max} 个字符。`,
-    import_too_large: (p) => `文件的数据量超过单次导入可保存的上限${p.row ? `（至第 ${p.row} 行）` : ''}，请拆成几个文件。`,
+    import_too_large: (params) =>
+      `文件的数据量超过单次导入可保存的上限${params.row ? `（至第 ${params.row} 行）` : ''}，请拆成几个文件。`,
     file_too_complex: () => '读取该文件所需的内存超过导入允许的上限，请另存为 CSV 或拆分文件。',
     xlsx_too_many_entries: () => '无法读取该工作簿：其压缩包中的部件过多。',
     xlsx_part_too_large: () => '工作簿的某个部分解压后过大，请另存为 CSV 或拆分文件。',
@@ -85,7 +91,10 @@ export const problemsZhCN: ProblemMessages = {
     payload_too_large: () => '提交的内容太大。',
     unsupported_media_type: () => '不支持该内容类型。',
     evidence_missing: () => '缺少推进所需的证据。',
-    rate_limited: (p) => (p.retryAfterSeconds > 0 ? `尝试次数过多，请 ${Math.ceil(p.retryAfterSeconds / 60)} 分钟后再试。` : '尝试次数过多，请稍后再试。'),
+    rate_limited: (part) =>
+      part.retryAfterSeconds > 0
+        ? `尝试次数过多，请 ${Math.ceil(part.retryAfterSeconds / 60)} 分钟后再试。`
+        : '尝试次数过多，请稍后再试。',
     internal: () => '出现意外错误，请稍后重试。',
     no_access_declaration: () => '出现意外错误，请稍后重试。',
     busy: () => '系统正忙于一项大批量操作，请稍后再试。',
@@ -96,9 +105,15 @@ export const problemsZhCN: ProblemMessages = {
     required: () => '必填',
     invalid_type: () => '格式不正确',
     invalid_value: (p) => (p.values.length ? `应为以下之一：${p.values.join('、')}` : '取值无效'),
-    too_small: (p) => (p.inclusive === false ? `应大于 ${p.min}` : p.origin === 'string' ? `至少 ${p.min} 个字符` : `不能小于 ${p.min}${what(p.origin)}`),
+    too_small: (part) =>
+      part.inclusive === false
+        ? `应大于 ${part.min}`
+        : part.origin === 'string'
+          ? `至少 ${part.min} 个字符`
+          : `不能小于 ${part.min}${what(part.origin)}`,
     too_big: (p) => (p.origin === 'string' ? `最多 ${p.max} 个字符` : `不能大于 ${p.max}${what(p.origin)}`),
-    invalid_format: (p) => (p.format === 'email' ? '请输入有效的邮箱地址' : p.format === 'date' ? '请输入有效的日期' : '格式不正确'),
+    invalid_format: (part) =>
+      part.format === 'email' ? '请输入有效的邮箱地址' : part.format === 'date' ? '请输入有效的日期' : '格式不正确',
     not_multiple_of: (p) => `应为 ${p.divisor} 的倍数`,
     unknown_field: () => '不是可识别的字段',
     malformed_json: () => '内容无法解析',
@@ -132,7 +147,8 @@ export const problemsZhCN: ProblemMessages = {
     won_stage_fixed: () => '成交阶段的赢率固定为 100%',
     won_stage_last: (p) => `成交阶段“${p.name}”必须在最后`,
     stages_mismatch: (p) => `必须恰好列出该流程的 ${p.count} 个阶段各一次`,
-    probability_order: (p) => `赢率不能随阶段递减：“${p.stage}”（${p.probability}%）排在“${p.previous}”（${p.previousProbability}%）之后`,
+    probability_order: (part) =>
+      `赢率不能随阶段递减：“${part.stage}”（${part.probability}%）排在“${part.previous}”（${part.previousProbability}%）之后`,
     evidence_not_due: () => '只需提供离开或跳过的阶段的证据',
     unknown_evidence: (p) => `“${p.key}”不是“${p.stage}”的证据项`,
     note_required: () => '这一项需要填写说明',

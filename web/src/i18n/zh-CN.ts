@@ -140,7 +140,8 @@ const coreZhCN = {
   'home.greeting.afternoon': '下午好，{name}',
   'home.greeting.evening': '晚上好，{name}',
   'home.intro': '今天需要做的事都在这里：需要关注的商机、跟进逾期的客户和即将成交的商机。活动、漏斗与预测将陆续上线。',
-  'home.introAdmin': '欢迎使用 Keyline。组织架构、人员、客户档案和销售流程都在“设置”里维护；活动、漏斗与预测将陆续上线。',
+  'home.introAdmin':
+    '欢迎使用 Keyline。组织架构、人员、客户档案和销售流程都在“设置”里维护；活动、漏斗与预测将陆续上线。',
   'home.desk.attention': '需要关注的商机',
   'home.desk.attentionEmpty': '没有停滞、无计划或优势丧失的商机。',
   'home.desk.overdue': '跟进逾期的客户',
@@ -254,9 +255,11 @@ const coreZhCN = {
   'users.deactivate': '停用',
   'users.activate': '启用',
   'users.deactivateConfirm': '停用“{name}”？',
-  'users.deactivateHint': '该用户会立即被退出所有登录，且无法再登录。仍负责客户、进行中商机或区域规则的用户须通过离职交接停用：先为每一项指定接手人，不留无人负责的记录。',
+  'users.deactivateHint':
+    '该用户会立即被退出所有登录，且无法再登录。仍负责客户、进行中商机或区域规则的用户须通过离职交接停用：先为每一项指定接手人，不留无人负责的记录。',
   'users.handoverRequiredTitle': '“{name}”仍有工作需要交接',
-  'users.handoverRequiredOwns': '名下仍有 {accounts} 个客户、{opportunities} 个进行中商机、{territories} 条生效的区域规则。',
+  'users.handoverRequiredOwns':
+    '名下仍有 {accounts} 个客户、{opportunities} 个进行中商机、{territories} 条生效的区域规则。',
   'users.handoverRequiredDraft': '该用户的离职交接正在进行中。',
   'users.handoverRequiredHint': '请通过离职交接为每一项指定接手人；交接完成时该用户会自动停用。',
   'users.startHandover': '发起离职交接',
@@ -377,7 +380,23 @@ const coreZhCN = {
   'notFound.back': '返回首页',
 } as const;
 
-export const zhCN = { ...coreZhCN, ...accountsZhCN, ...importsZhCN, ...handoverZhCN, ...territoriesZhCN, ...opportunitiesZhCN, ...processesZhCN, ...timelineZhCN, ...planningZhCN, ...funnelZhCN, ...forecastZhCN, ...contactsZhCN, ...rhythmZhCN, ...activitiesZhCN, ...searchZhCN } as const;
+export const zhCN = {
+  ...coreZhCN,
+  ...accountsZhCN,
+  ...importsZhCN,
+  ...handoverZhCN,
+  ...territoriesZhCN,
+  ...opportunitiesZhCN,
+  ...processesZhCN,
+  ...timelineZhCN,
+  ...planningZhCN,
+  ...funnelZhCN,
+  ...forecastZhCN,
+  ...contactsZhCN,
+  ...rhythmZhCN,
+  ...activitiesZhCN,
+  ...searchZhCN,
+} as const;
 
 export type MessageKey = keyof typeof zhCN;
 export type Messages = Record<MessageKey, string>;

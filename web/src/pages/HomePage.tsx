@@ -15,7 +15,9 @@ import { AREA_ICONS, areaText, AVAILABLE_AREAS, COMING_AREAS } from './areas.tsx
 // ECharts is the biggest dependency and only admins and executives see the chart.
 const PeopleChart = lazy(() => import('../features/home/PeopleChart.tsx'));
 // The director's dashboard carries charts' worth of queries: only executives and managers load it.
-const DirectorDashboard = lazy(() => import('../features/forecast/DirectorDashboard.tsx').then((m) => ({ default: m.DirectorDashboard })));
+const DirectorDashboard = lazy(() =>
+  import('../features/forecast/DirectorDashboard.tsx').then((m) => ({ default: m.DirectorDashboard })),
+);
 
 function greetingKey(hour: number): MessageKey {
   if (hour < 12) return 'home.greeting.morning';
@@ -38,13 +40,21 @@ export default function HomePage() {
   const quick: { key: MessageKey; path: string; icon: ReactNode; needs?: Capability }[] = [
     { key: 'home.quick.org', path: '/settings/org', icon: <ApartmentOutlined />, needs: 'org.administer' },
     { key: 'home.quick.users', path: '/settings/users', icon: <TeamOutlined />, needs: 'users.administer' },
-    { key: 'home.quick.workspace', path: '/settings/workspace', icon: <SettingOutlined />, needs: 'workspace.administer' },
+    {
+      key: 'home.quick.workspace',
+      path: '/settings/workspace',
+      icon: <SettingOutlined />,
+      needs: 'workspace.administer',
+    },
     { key: 'home.quick.account', path: '/account', icon: <UserOutlined /> },
   ];
 
   return (
     <Flex vertical gap={20}>
-      <Card styles={{ body: { padding: 24 } }} style={{ background: 'linear-gradient(120deg, #eff6ff 0%, #ffffff 60%)' }}>
+      <Card
+        styles={{ body: { padding: 24 } }}
+        style={{ background: 'linear-gradient(120deg, #eff6ff 0%, #ffffff 60%)' }}
+      >
         <Typography.Title level={3} style={{ marginTop: 0 }} data-testid="home-greeting">
           {t(greetingKey(new Date().getHours()), { name: user.name })}
         </Typography.Title>
@@ -55,7 +65,12 @@ export default function HomePage() {
           <Col xs={12} md={6}>
             <Tooltip title={user.orgUnitPath.join(' / ')}>
               <div>
-                <Statistic title={t('home.stat.unit')} value={user.orgUnitLabel} styles={{ content: { fontSize: 18 } }} data-testid="home-unit" />
+                <Statistic
+                  title={t('home.stat.unit')}
+                  value={user.orgUnitLabel}
+                  styles={{ content: { fontSize: 18 } }}
+                  data-testid="home-unit"
+                />
               </div>
             </Tooltip>
           </Col>
@@ -66,16 +81,32 @@ export default function HomePage() {
             </div>
           </Col>
           <Col xs={12} md={6}>
-            <Statistic title={t('home.stat.team')} value={teamSize.data ?? '—'} loading={teamSize.isPending} styles={{ content: { fontSize: 18 } }} />
+            <Statistic
+              title={t('home.stat.team')}
+              value={teamSize.data ?? '—'}
+              loading={teamSize.isPending}
+              styles={{ content: { fontSize: 18 } }}
+            />
           </Col>
           <Col xs={12} md={6}>
-            <Statistic title={t('home.stat.units')} value={units.data?.length ?? '—'} loading={units.isPending} styles={{ content: { fontSize: 18 } }} />
+            <Statistic
+              title={t('home.stat.units')}
+              value={units.data?.length ?? '—'}
+              loading={units.isPending}
+              styles={{ content: { fontSize: 18 } }}
+            />
           </Col>
         </Row>
       </Card>
 
       {reach !== 'unit' && can('forecasts.read') && (
-        <Suspense fallback={<Card><Skeleton active paragraph={{ rows: 4 }} /></Card>}>
+        <Suspense
+          fallback={
+            <Card>
+              <Skeleton active paragraph={{ rows: 4 }} />
+            </Card>
+          }
+        >
           <DirectorDashboard />
         </Suspense>
       )}
@@ -85,7 +116,13 @@ export default function HomePage() {
       <Row gutter={[20, 20]}>
         {seesCompany && (
           <Col xs={24} lg={14}>
-            <Suspense fallback={<Card><Skeleton active paragraph={{ rows: 6 }} /></Card>}>
+            <Suspense
+              fallback={
+                <Card>
+                  <Skeleton active paragraph={{ rows: 6 }} />
+                </Card>
+              }
+            >
               <PeopleChart />
             </Suspense>
           </Col>
@@ -94,11 +131,15 @@ export default function HomePage() {
           <Card title={t('home.quick.title')} style={{ height: '100%' }}>
             <List
               dataSource={quick.filter((q) => !q.needs || can(q.needs))}
-              renderItem={(q) => (
-                <List.Item style={{ cursor: 'pointer' }} onClick={() => navigate(q.path)} extra={<RightOutlined style={{ color: '#94a3b8' }} />}>
+              renderItem={(shortcut) => (
+                <List.Item
+                  style={{ cursor: 'pointer' }}
+                  onClick={() => navigate(shortcut.path)}
+                  extra={<RightOutlined style={{ color: '#94a3b8' }} />}
+                >
                   <Flex gap={12} align="center">
-                    <span style={{ color: '#1d4ed8', fontSize: 18 }}>{q.icon}</span>
-                    {t(q.key)}
+                    <span style={{ color: '#1d4ed8', fontSize: 18 }}>{shortcut.icon}</span>
+                    {t(shortcut.key)}
                   </Flex>
                 </List.Item>
               )}
@@ -119,15 +160,32 @@ export default function HomePage() {
               <Col xs={24} sm={12} xl={8} key={area}>
                 <Card hoverable onClick={() => navigate(`/${area}`)} style={{ height: '100%' }}>
                   <Flex gap={12} align="center" style={{ marginBottom: 8 }}>
-                    <span style={{ fontSize: 20, color: '#1d4ed8', background: '#eff6ff', borderRadius: 10, width: 40, height: 40, display: 'grid', placeItems: 'center' }}>
+                    <span
+                      style={{
+                        fontSize: 20,
+                        color: '#1d4ed8',
+                        background: '#eff6ff',
+                        borderRadius: 10,
+                        width: 40,
+                        height: 40,
+                        display: 'grid',
+                        placeItems: 'center',
+                      }}
+                    >
                       {AREA_ICONS[area]}
                     </span>
                     <Typography.Text strong style={{ fontSize: 16 }}>
                       {t(text.title)}
                     </Typography.Text>
-                    {AVAILABLE_AREAS.includes(area)
-                      ? <Tag color="green" style={{ marginInlineStart: 'auto' }}>{t('common.available')}</Tag>
-                      : <Tag color="blue" style={{ marginInlineStart: 'auto' }}>{t('common.comingSoon')}</Tag>}
+                    {AVAILABLE_AREAS.includes(area) ? (
+                      <Tag color="green" style={{ marginInlineStart: 'auto' }}>
+                        {t('common.available')}
+                      </Tag>
+                    ) : (
+                      <Tag color="blue" style={{ marginInlineStart: 'auto' }}>
+                        {t('common.comingSoon')}
+                      </Tag>
+                    )}
                   </Flex>
                   <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
                     {t(text.summary)}

@@ -5,5 +5,15 @@ import { useT } from '../i18n/useI18n.ts';
 export function NotFoundPage() {
   const t = useT();
   const navigate = useNavigate();
-  return <Result status="404" title={t('notFound.title')} extra={<Button type="primary" onClick={() => navigate('/')}>{t('notFound.back')}</Button>} />;
+  return (
+    <Result
+      status="404"
+      title={t('notFound.title')}
+      extra={
+        <Button type="primary" onClick={() => navigate('/')}>
+          {t('notFound.back')}
+        </Button>
+      }
+    />
+  );
 }

@@ -26,7 +26,11 @@ export default function ReportsPage() {
 
   return (
     <>
-      <Tabs activeKey={active} onChange={(key) => navigate(`/reports/${key}`)} items={tabs.map((tab) => ({ key: tab.key, label: t(tab.label) }))} />
+      <Tabs
+        activeKey={active}
+        onChange={(key) => navigate(`/reports/${key}`)}
+        items={tabs.map((tab) => ({ key: tab.key, label: t(tab.label) }))}
+      />
       <Suspense fallback={<FullPageSpinner />}>
         <Outlet />
       </Suspense>

@@ -31,7 +31,11 @@ export default function SettingsPage() {
     <>
       <PageHeader title={t('settings.title')} />
       <Card styles={{ body: { paddingTop: 4 } }}>
-        <Tabs activeKey={active} onChange={(key) => navigate(`/settings/${key}`)} items={tabs.map((tab) => ({ key: tab.key, label: t(tab.label) }))} />
+        <Tabs
+          activeKey={active}
+          onChange={(key) => navigate(`/settings/${key}`)}
+          items={tabs.map((tab) => ({ key: tab.key, label: t(tab.label) }))}
+        />
         <Suspense fallback={<FullPageSpinner />}>
           <Outlet />
         </Suspense>

@@ -1,5 +1,11 @@
 import type { ReactNode } from 'react';
-import { BarChartOutlined, FunnelPlotOutlined, ScheduleOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
+import {
+  BarChartOutlined,
+  FunnelPlotOutlined,
+  ScheduleOutlined,
+  TeamOutlined,
+  TrophyOutlined,
+} from '@ant-design/icons';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 
 /** The business areas (docs/archive.md–§7), each with what it is for. */

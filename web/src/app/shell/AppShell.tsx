@@ -26,9 +26,9 @@ export function AppShell() {
   const [drawerOpen, setDrawerOpen] = useState(false);
 
   function toggleCollapsed() {
-    setCollapsed((c) => {
-      localStorage.setItem(COLLAPSED_KEY, c ? '0' : '1');
-      return !c;
+    setCollapsed((wasCollapsed) => {
+      localStorage.setItem(COLLAPSED_KEY, wasCollapsed ? '0' : '1');
+      return !wasCollapsed;
     });
   }
 
@@ -37,7 +37,13 @@ export function AppShell() {
       {!mobile && (
         // The dark column stretches with the page; the nav inside stays in view while the page scrolls.
         <div style={{ background: '#0f172a', flex: 'none' }}>
-          <Layout.Sider width={224} collapsedWidth={72} collapsed={collapsed} trigger={null} style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}>
+          <Layout.Sider
+            width={224}
+            collapsedWidth={72}
+            collapsed={collapsed}
+            trigger={null}
+            style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+          >
             <SideNav collapsed={collapsed} />
           </Layout.Sider>
         </div>
@@ -55,7 +61,17 @@ export function AppShell() {
         </Drawer>
       )}
       <Layout>
-        <Layout.Header style={{ position: 'sticky', top: 0, zIndex: 10, borderBottom: '1px solid #e5e7eb', display: 'flex', alignItems: 'center', gap: 8 }}>
+        <Layout.Header
+          style={{
+            position: 'sticky',
+            top: 0,
+            zIndex: 10,
+            borderBottom: '1px solid #e5e7eb',
+            display: 'flex',
+            alignItems: 'center',
+            gap: 8,
+          }}
+        >
           <Button
             type="text"
             aria-label={mobile ? t('nav.openMenu') : collapsed ? t('nav.expand') : t('nav.collapse')}

@@ -35,7 +35,13 @@ export function LanguageSwitch({ light }: { light?: boolean }) {
         onClick: ({ key }) => choose(key as Locale),
       }}
     >
-      <Button type="text" icon={<GlobalOutlined />} aria-label={t('lang.label')} data-testid="language-switch" style={light ? { color: '#fff' } : undefined}>
+      <Button
+        type="text"
+        icon={<GlobalOutlined />}
+        aria-label={t('lang.label')}
+        data-testid="language-switch"
+        style={light ? { color: '#fff' } : undefined}
+      >
         {t(`lang.${locale}`)}
       </Button>
     </Dropdown>

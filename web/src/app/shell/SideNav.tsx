@@ -19,7 +19,11 @@ export function SideNav({ collapsed, onNavigate }: { collapsed: boolean; onNavig
         theme="dark"
         mode="inline"
         selectedKeys={[activeNavPath(pathname)]}
-        items={NAV_ITEMS.filter((item) => !item.capability || can(item.capability)).map((item) => ({ key: item.path, icon: item.icon, label: t(item.label) }))}
+        items={NAV_ITEMS.filter((item) => !item.capability || can(item.capability)).map((item) => ({
+          key: item.path,
+          icon: item.icon,
+          label: t(item.label),
+        }))}
         onClick={({ key }) => {
           navigate(key);
           onNavigate?.();

@@ -7,7 +7,16 @@ import { useCan } from '../auth/session.ts';
 import { useCreateAccount, useDuplicates, usePeople, useUpdateAccount, type AccountBody } from './api.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import {
-  ACCOUNT_STATUSES, COMPANY_SIZES, INDUSTRIES, LEAD_SOURCES, PROVINCES, type AccountDetail, type AccountStatus, type CompanySize, type Industry, type LeadSource,
+  ACCOUNT_STATUSES,
+  COMPANY_SIZES,
+  INDUSTRIES,
+  LEAD_SOURCES,
+  PROVINCES,
+  type AccountDetail,
+  type AccountStatus,
+  type CompanySize,
+  type Industry,
+  type LeadSource,
 } from './types.ts';
 
 interface Values {
@@ -32,16 +41,24 @@ const CREDIT_CODE = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
 const blankToNull = (s: string | undefined) => (s?.trim() ? s.trim() : null);
 
 function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
+  const [debounced, setV] = useState(value);
   useEffect(() => {
     const id = setTimeout(() => setV(value), ms);
     return () => clearTimeout(id);
   }, [value, ms]);
-  return v;
+  return debounced;
 }
 
 /** New account (all fields of docs/archive.md, live duplicate warning of §3.3), or edit one. Mounted only while open. */
-export function AccountFormDrawer({ account, onClose, onCreated }: { account?: AccountDetail; onClose: () => void; onCreated?: (a: AccountDetail) => void }) {
+export function AccountFormDrawer({
+  account,
+  onClose,
+  onCreated,
+}: {
+  account?: AccountDetail;
+  onClose: () => void;
+  onCreated?: (created: AccountDetail) => void;
+}) {
   const { t } = useI18n();
   const { message, modal } = App.useApp();
   const report = useProblem();
@@ -60,51 +77,86 @@ export function AccountFormDrawer({ account, onClose, onCreated }: { account?: A
 
   const initial: Partial<Values> = account
     ? {
-        name: account.name, creditCode: account.creditCode ?? undefined, status: account.status, industry: account.industry ?? undefined, size: account.size ?? undefined,
-        leadSource: account.leadSource ?? undefined, province: account.province ?? undefined, city: account.city ?? undefined, district: account.district ?? undefined,
-        address: account.address ?? undefined, phone: account.phone ?? undefined, website: account.website ?? undefined, notes: account.notes ?? undefined,
+        name: account.name,
+        creditCode: account.creditCode ?? undefined,
+        status: account.status,
+        industry: account.industry ?? undefined,
+        size: account.size ?? undefined,
+        leadSource: account.leadSource ?? undefined,
+        province: account.province ?? undefined,
+        city: account.city ?? undefined,
+        district: account.district ?? undefined,
+        address: account.address ?? undefined,
+        phone: account.phone ?? undefined,
+        website: account.website ?? undefined,
+        notes: account.notes ?? undefined,
       }
     : { status: 'prospect' };
 
-  function body(v: Values): AccountBody & { name: string } {
+  function body(values: Values): AccountBody & { name: string } {
     return {
-      name: v.name.trim(), creditCode: blankToNull(v.creditCode)?.toUpperCase() ?? null, status: v.status, industry: v.industry ?? null, size: v.size ?? null,
-      leadSource: v.leadSource ?? null, province: v.province ?? null, city: blankToNull(v.city), district: blankToNull(v.district), address: blankToNull(v.address),
-      phone: blankToNull(v.phone), website: blankToNull(v.website), notes: blankToNull(v.notes),
+      name: values.name.trim(),
+      creditCode: blankToNull(values.creditCode)?.toUpperCase() ?? null,
+      status: values.status,
+      industry: values.industry ?? null,
+      size: values.size ?? null,
+      leadSource: values.leadSource ?? null,
+      province: values.province ?? null,
+      city: blankToNull(values.city),
+      district: blankToNull(values.district),
+      address: blankToNull(values.address),
+      phone: blankToNull(values.phone),
+      website: blankToNull(values.website),
+      notes: blankToNull(values.notes),
     };
   }
 
-  function submit(v: Values, allowSimilarName = false) {
+  function submit(values: Values, allowSimilarName = false) {
     if (account) {
-      const all = body(v);
-      const changes = Object.fromEntries(Object.entries(all).filter(([k, val]) => (account as unknown as Record<string, unknown>)[k] !== val));
+      const all = body(values);
+      const changes = Object.fromEntries(
+        Object.entries(all).filter(([k, val]) => (account as unknown as Record<string, unknown>)[k] !== val),
+      );
       if (Object.keys(changes).length === 0) return onClose();
-      update.mutate({ id: account.id, version: account.version, ...changes }, {
-        onSuccess: () => { message.success(t('common.saved')); onClose(); },
-        onError: (e) => report(e, form),
-      });
+      update.mutate(
+        { id: account.id, version: account.version, ...changes },
+        {
+          onSuccess: () => {
+            message.success(t('common.saved'));
+            onClose();
+          },
+          onError: (e) => report(e, form),
+        },
+      );
       return;
     }
-    create.mutate({ ...body(v), ...(isManager && v.ownerId ? { ownerId: v.ownerId } : {}), ...(allowSimilarName ? { allowSimilarName } : {}) }, {
-      onSuccess: (a) => {
-        message.success(t('accounts.created', { name: a.name }));
-        onClose();
-        onCreated?.(a);
+    create.mutate(
+      {
+        ...body(values),
+        ...(isManager && values.ownerId ? { ownerId: values.ownerId } : {}),
+        ...(allowSimilarName ? { allowSimilarName } : {}),
       },
-      onError: (e) => {
-        if (isApiError(e) && e.code === 'possible_duplicate') {
-          modal.confirm({
-            title: t('accounts.dup.confirmTitle'),
-            content: t('accounts.dup.confirmText'),
-            okText: t('accounts.dup.createAnyway'),
-            cancelText: t('common.cancel'),
-            onOk: () => submit(v, true),
-          });
-          return;
-        }
-        report(e, form);
+      {
+        onSuccess: (created) => {
+          message.success(t('accounts.created', { name: created.name }));
+          onClose();
+          onCreated?.(created);
+        },
+        onError: (err) => {
+          if (isApiError(err) && err.code === 'possible_duplicate') {
+            modal.confirm({
+              title: t('accounts.dup.confirmTitle'),
+              content: t('accounts.dup.confirmText'),
+              okText: t('accounts.dup.createAnyway'),
+              cancelText: t('common.cancel'),
+              onOk: () => submit(values, true),
+            });
+            return;
+          }
+          report(err, form);
+        },
       },
-    });
+    );
   }
 
   const required = { required: true, message: t('validation.required') };
@@ -120,14 +172,24 @@ export function AccountFormDrawer({ account, onClose, onCreated }: { account?: A
       footer={
         <Flex justify="flex-end" gap={8}>
           <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={create.isPending || update.isPending} onClick={() => form.submit()} data-testid="account-form-submit">
+          <Button
+            type="primary"
+            loading={create.isPending || update.isPending}
+            onClick={() => form.submit()}
+            data-testid="account-form-submit"
+          >
             {editing ? t('common.save') : t('common.create')}
           </Button>
         </Flex>
       }
     >
       <Form form={form} layout="vertical" initialValues={initial} onFinish={(v) => submit(v)} scrollToFirstError>
-        <Form.Item name="name" label={t('accounts.field.name')} rules={[{ ...required, whitespace: true }, { max: 200 }]} style={{ marginBottom: matches.length ? 8 : undefined }}>
+        <Form.Item
+          name="name"
+          label={t('accounts.field.name')}
+          rules={[{ ...required, whitespace: true }, { max: 200 }]}
+          style={{ marginBottom: matches.length ? 8 : undefined }}
+        >
           <Input autoFocus placeholder={t('accounts.field.namePlaceholder')} data-testid="account-name" />
         </Form.Item>
         {matches.length > 0 && (
@@ -141,15 +203,24 @@ export function AccountFormDrawer({ account, onClose, onCreated }: { account?: A
               <List
                 size="small"
                 dataSource={matches.slice(0, 5)}
-                renderItem={(m) => (
+                renderItem={(match) => (
                   <List.Item style={{ padding: '4px 0' }}>
                     <Flex justify="space-between" style={{ width: '100%' }} gap={8}>
                       <span>
-                        {m.visible && m.id ? <Link to={`/accounts/${m.id}`} target="_blank">{m.name}</Link> : <Typography.Text>{m.name}</Typography.Text>}
-                        {m.sameCreditCode && <Typography.Text type="danger"> · {t('accounts.dup.sameCode')}</Typography.Text>}
+                        {match.visible && match.id ? (
+                          <Link to={`/accounts/${match.id}`} target="_blank">
+                            {match.name}
+                          </Link>
+                        ) : (
+                          <Typography.Text>{match.name}</Typography.Text>
+                        )}
+                        {match.sameCreditCode && (
+                          <Typography.Text type="danger"> · {t('accounts.dup.sameCode')}</Typography.Text>
+                        )}
                       </span>
                       <Typography.Text type="secondary" style={{ whiteSpace: 'nowrap' }}>
-                        {m.visible ? (m.ownerName ?? t('accounts.noOwner')) : t('accounts.dup.notVisible')} · {Math.round(m.similarity * 100)}%
+                        {match.visible ? (match.ownerName ?? t('accounts.noOwner')) : t('accounts.dup.notVisible')} ·{' '}
+                        {Math.round(match.similarity * 100)}%
                       </Typography.Text>
                     </Flex>
                   </List.Item>
@@ -163,16 +234,31 @@ export function AccountFormDrawer({ account, onClose, onCreated }: { account?: A
           label={t('accounts.field.creditCode')}
           extra={t('accounts.field.creditCodeHint')}
           normalize={(v: string) => v.toUpperCase().replace(/\s/g, '')}
-          rules={[{ validator: async (_, v?: string) => { if (v && !CREDIT_CODE.test(v)) throw new Error(t('accounts.field.creditCodeFormat')); } }]}
+          rules={[
+            {
+              validator: async (_, value?: string) => {
+                if (value && !CREDIT_CODE.test(value)) throw new Error(t('accounts.field.creditCodeFormat'));
+              },
+            },
+          ]}
         >
-          <Input maxLength={18} showCount style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' }} placeholder="91440300MA5XXXXXXX" />
+          <Input
+            maxLength={18}
+            showCount
+            style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' }}
+            placeholder="91440300MA5XXXXXXX"
+          />
         </Form.Item>
         <Flex gap={12} wrap>
           <Form.Item name="status" label={t('accounts.field.status')} rules={[required]} {...half}>
             <Select options={ACCOUNT_STATUSES.map((s) => ({ value: s, label: t(`accounts.status.${s}`) }))} />
           </Form.Item>
           <Form.Item name="industry" label={t('accounts.field.industry')} {...half}>
-            <Select allowClear showSearch={{ optionFilterProp: 'label' }} options={INDUSTRIES.map((s) => ({ value: s, label: t(`accounts.industry.${s}`) }))} />
+            <Select
+              allowClear
+              showSearch={{ optionFilterProp: 'label' }}
+              options={INDUSTRIES.map((s) => ({ value: s, label: t(`accounts.industry.${s}`) }))}
+            />
           </Form.Item>
         </Flex>
         <Flex gap={12} wrap>
@@ -180,7 +266,11 @@ export function AccountFormDrawer({ account, onClose, onCreated }: { account?: A
             <Select allowClear options={COMPANY_SIZES.map((s) => ({ value: s, label: t(`accounts.size.${s}`) }))} />
           </Form.Item>
           <Form.Item name="leadSource" label={t('accounts.field.leadSource')} {...half}>
-            <Select allowClear showSearch={{ optionFilterProp: 'label' }} options={LEAD_SOURCES.map((s) => ({ value: s, label: t(`accounts.leadSource.${s}`) }))} />
+            <Select
+              allowClear
+              showSearch={{ optionFilterProp: 'label' }}
+              options={LEAD_SOURCES.map((s) => ({ value: s, label: t(`accounts.leadSource.${s}`) }))}
+            />
           </Form.Item>
         </Flex>
         <Flex gap={12} wrap>
@@ -190,7 +280,12 @@ export function AccountFormDrawer({ account, onClose, onCreated }: { account?: A
           <Form.Item name="city" label={t('accounts.field.city')} rules={[{ max: 30 }]} style={{ flex: '1 1 120px' }}>
             <Input />
           </Form.Item>
-          <Form.Item name="district" label={t('accounts.field.district')} rules={[{ max: 30 }]} style={{ flex: '1 1 120px' }}>
+          <Form.Item
+            name="district"
+            label={t('accounts.field.district')}
+            rules={[{ max: 30 }]}
+            style={{ flex: '1 1 120px' }}
+          >
             <Input />
           </Form.Item>
         </Flex>
@@ -207,8 +302,15 @@ export function AccountFormDrawer({ account, onClose, onCreated }: { account?: A
         </Flex>
         {!editing && isManager && (
           <Form.Item name="ownerId" label={t('accounts.field.owner')} extra={t('accounts.field.ownerHint')}>
-            <Select allowClear showSearch={{ optionFilterProp: 'label' }} loading={people.isPending} placeholder={t('accounts.field.ownerDefault')}
-              options={(people.data ?? []).filter((u) => ['admin', 'manager', 'rep'].includes(u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }))} />
+            <Select
+              allowClear
+              showSearch={{ optionFilterProp: 'label' }}
+              loading={people.isPending}
+              placeholder={t('accounts.field.ownerDefault')}
+              options={(people.data ?? [])
+                .filter((u) => ['admin', 'manager', 'rep'].includes(u.role))
+                .map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }))}
+            />
           </Form.Item>
         )}
         <Form.Item name="notes" label={t('accounts.field.notes')} rules={[{ max: 5000 }]}>

@@ -27,13 +27,27 @@ function possibleManagers(contact: Contact | undefined, all: Contact[]): Contact
   let grew = true;
   while (grew) {
     grew = false;
-    for (const c of all) if (c.reportsToId !== null && below.has(c.reportsToId) && !below.has(c.id)) { below.add(c.id); grew = true; }
+    for (const contact of all)
+      if (contact.reportsToId !== null && below.has(contact.reportsToId) && !below.has(contact.id)) {
+        below.add(contact.id);
+        grew = true;
+      }
   }
   return all.filter((c) => !below.has(c.id));
 }
 
 /** Create or edit a contact of an account (docs/archive.md § Buying roles), with the reports-to line for the org chart. */
-export function ContactFormDrawer({ accountId, contact, contacts, onClose }: { accountId: number; contact?: Contact; contacts: Contact[]; onClose: () => void }) {
+export function ContactFormDrawer({
+  accountId,
+  contact,
+  contacts,
+  onClose,
+}: {
+  accountId: number;
+  contact?: Contact;
+  contacts: Contact[];
+  onClose: () => void;
+}) {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
@@ -43,20 +57,51 @@ export function ContactFormDrawer({ accountId, contact, contacts, onClose }: { a
   const update = useUpdateContact();
 
   const initial: Partial<Values> = contact
-    ? { ...Object.fromEntries(Object.entries(contact).map(([k, v]) => [k, v ?? undefined])), birthday: contact.birthday ? dayjs(contact.birthday) : null }
+    ? {
+        ...Object.fromEntries(Object.entries(contact).map(([k, v]) => [k, v ?? undefined])),
+        birthday: contact.birthday ? dayjs(contact.birthday) : null,
+      }
     : {};
 
-  function submit(v: Values) {
+  function submit(values: Values) {
     const body = {
-      name: v.name.trim(), title: blankToNull(v.title), department: blankToNull(v.department), reportsToId: v.reportsToId ?? null, phone: blankToNull(v.phone),
-      mobile: blankToNull(v.mobile), email: blankToNull(v.email), wechat: blankToNull(v.wechat), birthday: v.birthday ? v.birthday.format('YYYY-MM-DD') : null, notes: blankToNull(v.notes),
+      name: values.name.trim(),
+      title: blankToNull(values.title),
+      department: blankToNull(values.department),
+      reportsToId: values.reportsToId ?? null,
+      phone: blankToNull(values.phone),
+      mobile: blankToNull(values.mobile),
+      email: blankToNull(values.email),
+      wechat: blankToNull(values.wechat),
+      birthday: values.birthday ? values.birthday.format('YYYY-MM-DD') : null,
+      notes: blankToNull(values.notes),
     };
     if (contact) {
-      const changes = Object.fromEntries(Object.entries(body).filter(([k, val]) => (contact as unknown as Record<string, unknown>)[k] !== val));
+      const changes = Object.fromEntries(
+        Object.entries(body).filter(([k, val]) => (contact as unknown as Record<string, unknown>)[k] !== val),
+      );
       if (Object.keys(changes).length === 0) return onClose();
-      update.mutate({ id: contact.id, version: contact.version, ...changes }, { onSuccess: () => { message.success(t('common.saved')); onClose(); }, onError: (e) => report(e, form) });
+      update.mutate(
+        { id: contact.id, version: contact.version, ...changes },
+        {
+          onSuccess: () => {
+            message.success(t('common.saved'));
+            onClose();
+          },
+          onError: (e) => report(e, form),
+        },
+      );
     } else {
-      create.mutate({ accountId, ...body }, { onSuccess: () => { message.success(t('accounts.contact.created', { name: body.name })); onClose(); }, onError: (e) => report(e, form) });
+      create.mutate(
+        { accountId, ...body },
+        {
+          onSuccess: () => {
+            message.success(t('accounts.contact.created', { name: body.name }));
+            onClose();
+          },
+          onError: (e) => report(e, form),
+        },
+      );
     }
   }
 
@@ -71,7 +116,12 @@ export function ContactFormDrawer({ accountId, contact, contacts, onClose }: { a
       footer={
         <Flex justify="flex-end" gap={8}>
           <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={create.isPending || update.isPending} onClick={() => form.submit()} data-testid="contact-form-submit">
+          <Button
+            type="primary"
+            loading={create.isPending || update.isPending}
+            onClick={() => form.submit()}
+            data-testid="contact-form-submit"
+          >
             {contact ? t('common.save') : t('common.create')}
           </Button>
         </Flex>
@@ -79,7 +129,12 @@ export function ContactFormDrawer({ accountId, contact, contacts, onClose }: { a
     >
       <Form form={form} layout="vertical" initialValues={initial} onFinish={submit} scrollToFirstError>
         <Flex gap={12} wrap>
-          <Form.Item name="name" label={t('accounts.contact.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]} {...half}>
+          <Form.Item
+            name="name"
+            label={t('accounts.contact.name')}
+            rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}
+            {...half}
+          >
             <Input autoFocus data-testid="contact-name" />
           </Form.Item>
           <Form.Item name="title" label={t('accounts.contact.title')} rules={[{ max: 100 }]} {...half}>
@@ -90,9 +145,21 @@ export function ContactFormDrawer({ accountId, contact, contacts, onClose }: { a
           <Form.Item name="department" label={t('accounts.contact.department')} rules={[{ max: 100 }]} {...half}>
             <Input />
           </Form.Item>
-          <Form.Item name="reportsToId" label={t('accounts.contact.reportsTo')} extra={t('accounts.contact.reportsToHint')} {...half}>
-            <Select allowClear showSearch={{ optionFilterProp: 'label' }} data-testid="contact-reports-to"
-              options={possibleManagers(contact, contacts).map((c) => ({ value: c.id, label: c.title ? `${c.name} · ${c.title}` : c.name }))} />
+          <Form.Item
+            name="reportsToId"
+            label={t('accounts.contact.reportsTo')}
+            extra={t('accounts.contact.reportsToHint')}
+            {...half}
+          >
+            <Select
+              allowClear
+              showSearch={{ optionFilterProp: 'label' }}
+              data-testid="contact-reports-to"
+              options={possibleManagers(contact, contacts).map((contact) => ({
+                value: contact.id,
+                label: contact.title ? `${contact.name} · ${contact.title}` : contact.name,
+              }))}
+            />
           </Form.Item>
         </Flex>
         <Flex gap={12} wrap>
@@ -104,7 +171,12 @@ export function ContactFormDrawer({ accountId, contact, contacts, onClose }: { a
           </Form.Item>
         </Flex>
         <Flex gap={12} wrap>
-          <Form.Item name="email" label={t('accounts.contact.email')} rules={[{ type: 'email', message: t('validation.email') }]} {...half}>
+          <Form.Item
+            name="email"
+            label={t('accounts.contact.email')}
+            rules={[{ type: 'email', message: t('validation.email') }]}
+            {...half}
+          >
             <Input inputMode="email" />
           </Form.Item>
           <Form.Item name="wechat" label={t('accounts.contact.wechat')} rules={[{ max: 60 }]} {...half}>
@@ -114,7 +186,12 @@ export function ContactFormDrawer({ accountId, contact, contacts, onClose }: { a
         <Form.Item name="birthday" label={t('accounts.contact.birthday')}>
           <DatePicker style={{ width: '100%' }} />
         </Form.Item>
-        <Form.Item name="notes" label={t('accounts.contact.notes')} extra={t('accounts.contact.notesHint')} rules={[{ max: 5000 }]}>
+        <Form.Item
+          name="notes"
+          label={t('accounts.contact.notes')}
+          extra={t('accounts.contact.notesHint')}
+          rules={[{ max: 5000 }]}
+        >
           <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} />
         </Form.Item>
       </Form>

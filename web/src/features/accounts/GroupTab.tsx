@@ -1,5 +1,21 @@
 import { useMemo, useState } from 'react';
-import { App, Button, Card, Col, Empty, Flex, Grid, Row, Select, Skeleton, Statistic, Table, Tag, Typography, type TableProps } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  Col,
+  Empty,
+  Flex,
+  Grid,
+  Row,
+  Select,
+  Skeleton,
+  Statistic,
+  Table,
+  Tag,
+  Typography,
+  type TableProps,
+} from 'antd';
 import { ApartmentOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -19,10 +35,10 @@ type Node = GroupMember & { children?: Node[] };
 function treeOf(members: GroupMember[]): Node[] {
   const byId = new Map<number, Node>(members.map((m) => [m.id, { ...m }]));
   const roots: Node[] = [];
-  for (const m of byId.values()) {
-    const parent = m.parentAccountId === null ? undefined : byId.get(m.parentAccountId);
-    if (parent) (parent.children ??= []).push(m);
-    else roots.push(m);
+  for (const member of byId.values()) {
+    const parent = member.parentAccountId === null ? undefined : byId.get(member.parentAccountId);
+    if (parent) (parent.children ??= []).push(member);
+    else roots.push(member);
   }
   return roots;
 }
@@ -34,38 +50,71 @@ export function GroupTab({ account }: { account: AccountDetail }) {
   const { message } = App.useApp();
   const report = useProblem();
   const qc = useQueryClient();
-  const group = useQuery({ queryKey: [...accountKeys.detail(account.id), 'group'], queryFn: ({ signal }) => api.get<Group>(`/accounts/${account.id}/group`, {}, { signal }) });
-  const [q, setQ] = useState('');
-  const picker = useQuery(accountQueries.picker(q));
+  const group = useQuery({
+    queryKey: [...accountKeys.detail(account.id), 'group'],
+    queryFn: ({ signal }) => api.get<Group>(`/accounts/${account.id}/group`, {}, { signal }),
+  });
+  const [searchText, setQ] = useState('');
+  const picker = useQuery(accountQueries.picker(searchText));
   const setParent = useMutation({
-    mutationFn: (parentAccountId: number | null) => request<AccountDetail>('PUT', `/accounts/${account.id}/parent`, { version: account.version, parentAccountId }),
+    mutationFn: (parentAccountId: number | null) =>
+      request<AccountDetail>('PUT', `/accounts/${account.id}/parent`, { version: account.version, parentAccountId }),
     onSettled: () => qc.invalidateQueries({ queryKey: accountKeys.all }),
   });
-  const save = (parentAccountId: number | null) => setParent.mutate(parentAccountId, { onSuccess: () => void message.success(t('common.saved')), onError: (e) => report(e) });
+  const save = (parentAccountId: number | null) =>
+    setParent.mutate(parentAccountId, {
+      onSuccess: () => void message.success(t('common.saved')),
+      onError: (e) => report(e),
+    });
   const tree = useMemo(() => treeOf(group.data?.members ?? []), [group.data]);
 
   if (group.isError && !group.data) return <LoadError error={group.error} onRetry={() => void group.refetch()} />;
   if (!group.data) return <Skeleton active />;
-  const g = group.data;
-  const parent = g.members.find((m) => m.id === account.parentAccountId);
+  const groupData = group.data;
+  const parent = groupData.members.find((m) => m.id === account.parentAccountId);
   const money = (fen: number) => formatFen(fen, locale, true);
 
   const columns: TableProps<Node>['columns'] = [
     {
       title: t('accounts.group.col.member'),
       key: 'name',
-      render: (_, m) => (
+      render: (_, member) => (
         <Flex gap={6} align="center" wrap>
-          <TierBadge tier={m.tier} overridden={false} reason={null} />
-          {m.id === account.id ? <Typography.Text strong>{m.name}</Typography.Text> : <Link to={`/accounts/${m.id}?tab=group`}>{m.name}</Link>}
-          {m.named && <Tag color="purple" style={{ fontSize: 11 }}>{t('accounts.named')}</Tag>}
+          <TierBadge tier={member.tier} overridden={false} reason={null} />
+          {member.id === account.id ? (
+            <Typography.Text strong>{member.name}</Typography.Text>
+          ) : (
+            <Link to={`/accounts/${member.id}?tab=group`}>{member.name}</Link>
+          )}
+          {member.named && (
+            <Tag color="purple" style={{ fontSize: 11 }}>
+              {t('accounts.named')}
+            </Tag>
+          )}
         </Flex>
       ),
     },
-    { title: t('accounts.col.owner'), key: 'owner', responsive: ['md'], render: (_, m) => m.ownerName ?? t('accounts.noOwner') },
+    {
+      title: t('accounts.col.owner'),
+      key: 'owner',
+      responsive: ['md'],
+      render: (_, m) => m.ownerName ?? t('accounts.noOwner'),
+    },
     { title: t('accounts.col.amount'), key: 'amount', align: 'right', render: (_, m) => money(m.trailingAmount) },
-    { title: t('accounts.group.col.openDeals'), key: 'open', align: 'right', responsive: ['md'], render: (_, m) => `${m.openDeals} · ${money(m.openAmount)}` },
-    { title: t('accounts.col.contacts'), key: 'contacts', align: 'right', responsive: ['lg'], render: (_, m) => m.contacts },
+    {
+      title: t('accounts.group.col.openDeals'),
+      key: 'open',
+      align: 'right',
+      responsive: ['md'],
+      render: (_, m) => `${m.openDeals} · ${money(m.openAmount)}`,
+    },
+    {
+      title: t('accounts.col.contacts'),
+      key: 'contacts',
+      align: 'right',
+      responsive: ['lg'],
+      render: (_, m) => m.contacts,
+    },
   ];
 
   return (
@@ -85,38 +134,117 @@ export function GroupTab({ account }: { account: AccountDetail }) {
             style={{ width: screens.md ? 360 : '100%' }}
             data-testid="group-parent"
             options={[
-              ...(account.parentAccountId !== null && !(picker.data?.items ?? []).some((a) => a.id === account.parentAccountId) ? [{ value: account.parentAccountId, label: parent?.name ?? `#${account.parentAccountId}` }] : []),
-              ...(picker.data?.items ?? []).filter((a) => a.id !== account.id).map((a) => ({ value: a.id, label: a.city ? `${a.name} · ${a.city}` : a.name })),
+              ...(account.parentAccountId !== null &&
+              !(picker.data?.items ?? []).some((a) => a.id === account.parentAccountId)
+                ? [{ value: account.parentAccountId, label: parent?.name ?? `#${account.parentAccountId}` }]
+                : []),
+              ...(picker.data?.items ?? [])
+                .filter((a) => a.id !== account.id)
+                .map((a) => ({ value: a.id, label: a.city ? `${a.name} · ${a.city}` : a.name })),
             ]}
           />
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('accounts.group.parentHint')}</Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('accounts.group.parentHint')}
+          </Typography.Text>
         </Flex>
       </Card>
-      {g.members.length <= 1 && g.hiddenMembers === 0 ? (
-        <Empty image={<ApartmentOutlined style={{ fontSize: 40, color: '#bfc5d2' }} />} description={t('accounts.group.empty')} />
+      {groupData.members.length <= 1 && groupData.hiddenMembers === 0 ? (
+        <Empty
+          image={<ApartmentOutlined style={{ fontSize: 40, color: '#bfc5d2' }} />}
+          description={t('accounts.group.empty')}
+        />
       ) : (
         <>
           <Row gutter={[12, 12]}>
-            <Col xs={12} md={6}><Card size="small"><Statistic title={t('accounts.group.members')} value={g.totals.accounts} suffix={g.hiddenMembers ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('accounts.group.hidden', { count: g.hiddenMembers })}</Typography.Text> : undefined} /></Card></Col>
-            <Col xs={12} md={6}><Card size="small"><Statistic title={t('accounts.group.purchases')} value={money(g.totals.trailingAmount)} /></Card></Col>
-            <Col xs={12} md={6}><Card size="small"><Statistic title={t('accounts.group.openDeals')} value={`${g.totals.openDeals} · ${money(g.totals.openAmount)}`} /></Card></Col>
-            <Col xs={12} md={6}><Card size="small"><Statistic title={t('accounts.group.tier')} valueRender={() => <Flex gap={6} align="center"><TierBadge tier={g.tier} overridden={false} reason={null} /><Typography.Text type="secondary" style={{ fontSize: 12 }}>A {g.tierCounts.A} · B {g.tierCounts.B} · C {g.tierCounts.C}</Typography.Text></Flex>} /></Card></Col>
+            <Col xs={12} md={6}>
+              <Card size="small">
+                <Statistic
+                  title={t('accounts.group.members')}
+                  value={groupData.totals.accounts}
+                  suffix={
+                    groupData.hiddenMembers ? (
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {t('accounts.group.hidden', { count: groupData.hiddenMembers })}
+                      </Typography.Text>
+                    ) : undefined
+                  }
+                />
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card size="small">
+                <Statistic title={t('accounts.group.purchases')} value={money(groupData.totals.trailingAmount)} />
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card size="small">
+                <Statistic
+                  title={t('accounts.group.openDeals')}
+                  value={`${groupData.totals.openDeals} · ${money(groupData.totals.openAmount)}`}
+                />
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card size="small">
+                <Statistic
+                  title={t('accounts.group.tier')}
+                  valueRender={() => (
+                    <Flex gap={6} align="center">
+                      <TierBadge tier={groupData.tier} overridden={false} reason={null} />
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        A {groupData.tierCounts.A} · B {groupData.tierCounts.B} · C {groupData.tierCounts.C}
+                      </Typography.Text>
+                    </Flex>
+                  )}
+                />
+              </Card>
+            </Col>
           </Row>
-          <Table<Node> rowKey="id" size="small" pagination={false} columns={columns} dataSource={tree} expandable={{ defaultExpandAllRows: true }} scroll={{ x: 'max-content' }} data-testid="group-tree"
+          <Table<Node>
+            rowKey="id"
+            size="small"
+            pagination={false}
+            columns={columns}
+            dataSource={tree}
+            expandable={{ defaultExpandAllRows: true }}
+            scroll={{ x: 'max-content' }}
+            data-testid="group-tree"
             summary={() => (
               <Table.Summary.Row>
-                <Table.Summary.Cell index={0}><Typography.Text strong>{t('accounts.group.total')}</Typography.Text></Table.Summary.Cell>
+                <Table.Summary.Cell index={0}>
+                  <Typography.Text strong>{t('accounts.group.total')}</Typography.Text>
+                </Table.Summary.Cell>
                 {screens.md && <Table.Summary.Cell index={1} />}
-                <Table.Summary.Cell index={2} align="right"><Typography.Text strong>{money(g.totals.trailingAmount)}</Typography.Text></Table.Summary.Cell>
-                {screens.md && <Table.Summary.Cell index={3} align="right">{`${g.totals.openDeals} · ${money(g.totals.openAmount)}`}</Table.Summary.Cell>}
-                {screens.lg && <Table.Summary.Cell index={4} align="right">{g.totals.contacts}</Table.Summary.Cell>}
+                <Table.Summary.Cell index={2} align="right">
+                  <Typography.Text strong>{money(groupData.totals.trailingAmount)}</Typography.Text>
+                </Table.Summary.Cell>
+                {screens.md && (
+                  <Table.Summary.Cell
+                    index={3}
+                    align="right"
+                  >{`${groupData.totals.openDeals} · ${money(groupData.totals.openAmount)}`}</Table.Summary.Cell>
+                )}
+                {screens.lg && (
+                  <Table.Summary.Cell index={4} align="right">
+                    {groupData.totals.contacts}
+                  </Table.Summary.Cell>
+                )}
               </Table.Summary.Row>
-            )} />
-          {g.hiddenMembers > 0 && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('accounts.group.hiddenHint')}</Typography.Text>}
+            )}
+          />
+          {groupData.hiddenMembers > 0 && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('accounts.group.hiddenHint')}
+            </Typography.Text>
+          )}
         </>
       )}
       {account.parentAccountId !== null && account.permissions.edit && (
-        <div><Button size="small" onClick={() => save(null)} loading={setParent.isPending}>{t('accounts.group.leave')}</Button></div>
+        <div>
+          <Button size="small" onClick={() => save(null)} loading={setParent.isPending}>
+            {t('accounts.group.leave')}
+          </Button>
+        </div>
       )}
     </Flex>
   );

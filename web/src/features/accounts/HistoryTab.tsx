@@ -10,21 +10,33 @@ export function HistoryTab({ accountId }: { accountId: number }) {
   const t = useT();
   const history = useAccountHistory(accountId);
   const words = useHistoryText();
-  if (history.isError && !history.data) return <LoadError error={history.error} onRetry={() => void history.refetch()} />;
+  if (history.isError && !history.data)
+    return <LoadError error={history.error} onRetry={() => void history.refetch()} />;
   if (!history.data) return <Skeleton active />;
-  if (history.data.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('accounts.history.empty')} />;
+  if (history.data.length === 0)
+    return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('accounts.history.empty')} />;
   return (
     <Timeline
       style={{ marginTop: 8 }}
-      items={history.data.map((h) => ({
-        key: h.id,
+      items={history.data.map((historyEntry) => ({
+        key: historyEntry.id,
         content: (
           <div>
-            <Typography.Text strong>{words.field(h.field)}</Typography.Text>{' '}
-            <Typography.Text>{words.value(h.field, h.oldValue, h.oldLabel)} → {words.value(h.field, h.newValue, h.newLabel)}</Typography.Text>
+            <Typography.Text strong>{words.field(historyEntry.field)}</Typography.Text>{' '}
+            <Typography.Text>
+              {words.value(historyEntry.field, historyEntry.oldValue, historyEntry.oldLabel)} →{' '}
+              {words.value(historyEntry.field, historyEntry.newValue, historyEntry.newLabel)}
+            </Typography.Text>
             <br />
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{dayjs(h.createdAt).format('YYYY-MM-DD HH:mm')} · {h.actorName ?? t('accounts.history.system')}</Typography.Text>
-            {h.reason && <Typography.Paragraph style={{ margin: '4px 0 0', fontSize: 13 }}>{t('accounts.history.reason')}: {words.reason(h.field, h.reason)}</Typography.Paragraph>}
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {dayjs(historyEntry.createdAt).format('YYYY-MM-DD HH:mm')} ·{' '}
+              {historyEntry.actorName ?? t('accounts.history.system')}
+            </Typography.Text>
+            {historyEntry.reason && (
+              <Typography.Paragraph style={{ margin: '4px 0 0', fontSize: 13 }}>
+                {t('accounts.history.reason')}: {words.reason(historyEntry.field, historyEntry.reason)}
+              </Typography.Paragraph>
+            )}
           </div>
         ),
       }))}

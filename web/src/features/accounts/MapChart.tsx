@@ -15,7 +15,21 @@ echarts.use([GraphChart, GaugeChart, TooltipComponent, SVGRenderer]);
 export type MapChartOption = ComposeOption<GraphSeriesOption | GaugeSeriesOption | TooltipComponentOption>;
 
 /** An ECharts canvas that follows its container and reports clicks on graph nodes. */
-export function MapChart({ option, height, minWidth, label, onNodeClick, testId }: { option: MapChartOption; height: number; minWidth?: number; label: string; onNodeClick?: (data: unknown) => void; testId?: string }) {
+export function MapChart({
+  option,
+  height,
+  minWidth,
+  label,
+  onNodeClick,
+  testId,
+}: {
+  option: MapChartOption;
+  height: number;
+  minWidth?: number;
+  label: string;
+  onNodeClick?: (data: unknown) => void;
+  testId?: string;
+}) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const clickRef = useRef(onNodeClick);
@@ -47,5 +61,7 @@ export function MapChart({ option, height, minWidth, label, onNodeClick, testId 
     chart.current?.resize();
   }, [height, minWidth]);
 
-  return <div ref={el} role="img" aria-label={label} style={{ width: '100%', minWidth, height }} data-testid={testId} />;
+  return (
+    <div ref={el} role="img" aria-label={label} style={{ width: '100%', minWidth, height }} data-testid={testId} />
+  );
 }

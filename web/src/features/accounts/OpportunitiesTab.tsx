@@ -11,7 +11,11 @@ import { NewOpportunityModal } from '../opportunities/NewOpportunityModal.tsx';
 const STATUS_COLOR = { open: 'processing', won: 'success', lost: 'error', abandoned: 'default' } as const;
 
 /** The account's opportunities, open first (docs/archive.md: the account page shows them). */
-export function OpportunitiesTab({ account }: { account: { id: number; name: string; permissions: { edit: boolean } } }) {
+export function OpportunitiesTab({
+  account,
+}: {
+  account: { id: number; name: string; permissions: { edit: boolean } };
+}) {
   const { t, locale } = useI18n();
   const accountId = account.id;
   const [creating, setCreating] = useState(false);
@@ -20,42 +24,88 @@ export function OpportunitiesTab({ account }: { account: { id: number; name: str
   const rows = [...(list.data?.items ?? [])].sort((a, b) => Number(b.status === 'open') - Number(a.status === 'open'));
   return (
     <>
-    {account.permissions.edit && (
-      <Flex justify="flex-end" style={{ marginBottom: 12 }}>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="account-new-opportunity">{t('accounts.opps.new')}</Button>
-      </Flex>
-    )}
-    {creating && <NewOpportunityModal account={account} onClose={() => setCreating(false)} />}
-    <Table<OpportunityRow>
-      rowKey="id"
-      size="middle"
-      loading={list.isPending}
-      dataSource={rows}
-      pagination={false}
-      scroll={{ x: 900 }}
-      locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('accounts.opps.empty')}<br />{t('accounts.opps.emptyHint')}</>} /> }}
-      columns={[
-        { title: t('accounts.opps.name'), dataIndex: 'name', render: (v: string, r) => <Space direction="vertical" size={0}><span>{v}</span><span style={{ color: '#8c8c8c', fontSize: 12 }}>{r.processName}</span></Space> },
-        { title: t('accounts.opps.stage'), render: (_, r) => (r.stageName ? `${r.stageName} · ${r.probability ?? 0}%` : '—') },
-        { title: t('accounts.opps.amount'), align: 'right', render: (_, r) => formatFen(r.amount, locale) },
-        { title: t('accounts.opps.expected'), align: 'right', render: (_, r) => (r.status === 'open' && r.expectedAmount !== null ? formatFen(r.expectedAmount, locale) : '—') },
-        { title: t('accounts.opps.close'), dataIndex: 'expectedCloseDate', render: (v: string | null) => v ?? '—' },
-        { title: t('accounts.opps.owner'), dataIndex: 'ownerName' },
-        {
-          title: t('accounts.opps.status'),
-          render: (_, r) => (
-            <Space size={4} wrap>
-              <Tag color={STATUS_COLOR[r.status]}>{t(`accounts.opps.status.${r.status}`)}</Tag>
-              {r.problems.map((p) => (
-                <Tooltip key={p} title={p === 'stalled' && r.daysInStage !== null ? t('accounts.opps.daysInStage', { days: r.daysInStage }) : undefined}>
-                  <Tag color="warning">{t(`accounts.opps.problem.${p}`)}</Tag>
-                </Tooltip>
-              ))}
-            </Space>
+      {account.permissions.edit && (
+        <Flex justify="flex-end" style={{ marginBottom: 12 }}>
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => setCreating(true)}
+            data-testid="account-new-opportunity"
+          >
+            {t('accounts.opps.new')}
+          </Button>
+        </Flex>
+      )}
+      {creating && <NewOpportunityModal account={account} onClose={() => setCreating(false)} />}
+      <Table<OpportunityRow>
+        rowKey="id"
+        size="middle"
+        loading={list.isPending}
+        dataSource={rows}
+        pagination={false}
+        scroll={{ x: 900 }}
+        locale={{
+          emptyText: (
+            <Empty
+              image={Empty.PRESENTED_IMAGE_SIMPLE}
+              description={
+                <>
+                  {t('accounts.opps.empty')}
+                  <br />
+                  {t('accounts.opps.emptyHint')}
+                </>
+              }
+            />
           ),
-        },
-      ]}
-    />
+        }}
+        columns={[
+          {
+            title: t('accounts.opps.name'),
+            dataIndex: 'name',
+            render: (value: string, record) => (
+              <Space direction="vertical" size={0}>
+                <span>{value}</span>
+                <span style={{ color: '#8c8c8c', fontSize: 12 }}>{record.processName}</span>
+              </Space>
+            ),
+          },
+          {
+            title: t('accounts.opps.stage'),
+            render: (_, r) => (r.stageName ? `${r.stageName} · ${r.probability ?? 0}%` : '—'),
+          },
+          { title: t('accounts.opps.amount'), align: 'right', render: (_, r) => formatFen(r.amount, locale) },
+          {
+            title: t('accounts.opps.expected'),
+            align: 'right',
+            render: (_, record) =>
+              record.status === 'open' && record.expectedAmount !== null
+                ? formatFen(record.expectedAmount, locale)
+                : '—',
+          },
+          { title: t('accounts.opps.close'), dataIndex: 'expectedCloseDate', render: (v: string | null) => v ?? '—' },
+          { title: t('accounts.opps.owner'), dataIndex: 'ownerName' },
+          {
+            title: t('accounts.opps.status'),
+            render: (_, opportunity) => (
+              <Space size={4} wrap>
+                <Tag color={STATUS_COLOR[opportunity.status]}>{t(`accounts.opps.status.${opportunity.status}`)}</Tag>
+                {opportunity.problems.map((problem) => (
+                  <Tooltip
+                    key={problem}
+                    title={
+                      problem === 'stalled' && opportunity.daysInStage !== null
+                        ? t('accounts.opps.daysInStage', { days: opportunity.daysInStage })
+                        : undefined
+                    }
+                  >
+                    <Tag color="warning">{t(`accounts.opps.problem.${problem}`)}</Tag>
+                  </Tooltip>
+                ))}
+              </Space>
+            ),
+          },
+        ]}
+      />
     </>
   );
 }

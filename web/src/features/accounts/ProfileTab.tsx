@@ -8,7 +8,18 @@ import { useProblem } from '../../api/useProblem.ts';
 import { PROFILE_FIELDS, type AccountDetail, type ProfileField } from './types.ts';
 
 const GROUPS: { title: 'profile' | 'plan'; fields: ProfileField[] }[] = [
-  { title: 'profile', fields: ['businessOverview', 'organisation', 'decisionProcess', 'budgetCycle', 'installedBaseOurs', 'installedBaseCompetitors', 'relationshipHistory'] },
+  {
+    title: 'profile',
+    fields: [
+      'businessOverview',
+      'organisation',
+      'decisionProcess',
+      'budgetCycle',
+      'installedBaseOurs',
+      'installedBaseCompetitors',
+      'relationshipHistory',
+    ],
+  },
   { title: 'plan', fields: ['planObjectives', 'planRelationships', 'planResources'] },
 ];
 
@@ -24,36 +35,88 @@ export function ProfileTab({ account }: { account: AccountDetail }) {
   const readOnly = !account.permissions.edit;
 
   useEffect(() => {
-    if (profile.data) form.setFieldsValue({ ...Object.fromEntries(PROFILE_FIELDS.map((f) => [f, profile.data[f] ?? ''])), planReviewDate: profile.data.planReviewDate ? dayjs(profile.data.planReviewDate) : null });
+    if (profile.data)
+      form.setFieldsValue({
+        ...Object.fromEntries(PROFILE_FIELDS.map((f) => [f, profile.data[f] ?? ''])),
+        planReviewDate: profile.data.planReviewDate ? dayjs(profile.data.planReviewDate) : null,
+      });
   }, [profile.data, form]);
 
-  if (!eligible) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('accounts.profile.notEligible')}<br />{t('accounts.profile.notEligibleHint')}</>} />;
-  if (profile.isError && !profile.data) return <LoadError error={profile.error} onRetry={() => void profile.refetch()} />;
+  if (!eligible)
+    return (
+      <Empty
+        image={Empty.PRESENTED_IMAGE_SIMPLE}
+        description={
+          <>
+            {t('accounts.profile.notEligible')}
+            <br />
+            {t('accounts.profile.notEligibleHint')}
+          </>
+        }
+      />
+    );
+  if (profile.isError && !profile.data)
+    return <LoadError error={profile.error} onRetry={() => void profile.refetch()} />;
   if (!profile.data) return <Skeleton active paragraph={{ rows: 10 }} />;
   const review = profile.data.planReviewDate;
   const reviewDue = review !== null && dayjs(review).isBefore(dayjs(), 'day');
 
   return (
-    <Form form={form} layout="vertical" disabled={readOnly} onFinish={(v) => {
-      const body = Object.fromEntries(PROFILE_FIELDS.map((f) => [f, v[f]?.trim() ? v[f].trim() : null]));
-      save.mutate({ id: account.id, version: profile.data.version, ...body, planReviewDate: v.planReviewDate ? v.planReviewDate.format('YYYY-MM-DD') : null }, {
-        onSuccess: () => void message.success(t('common.saved')),
-        onError: (e) => report(e, form),
-      });
-    }}>
-      {profile.data.version === 0 && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('accounts.profile.new')} />}
-      {reviewDue && <Alert type="warning" showIcon style={{ marginBottom: 16 }} title={t('accounts.profile.reviewDue', { date: review })} />}
+    <Form
+      form={form}
+      layout="vertical"
+      disabled={readOnly}
+      onFinish={(values) => {
+        const body = Object.fromEntries(PROFILE_FIELDS.map((f) => [f, values[f]?.trim() ? values[f].trim() : null]));
+        save.mutate(
+          {
+            id: account.id,
+            version: profile.data.version,
+            ...body,
+            planReviewDate: values.planReviewDate ? values.planReviewDate.format('YYYY-MM-DD') : null,
+          },
+          {
+            onSuccess: () => void message.success(t('common.saved')),
+            onError: (e) => report(e, form),
+          },
+        );
+      }}
+    >
+      {profile.data.version === 0 && (
+        <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('accounts.profile.new')} />
+      )}
+      {reviewDue && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t('accounts.profile.reviewDue', { date: review })}
+        />
+      )}
       <Flex vertical gap={16}>
-        {GROUPS.map((g) => (
-          <Card key={g.title} size="small" title={t(`accounts.profile.group.${g.title}`)}>
+        {GROUPS.map((group) => (
+          <Card key={group.title} size="small" title={t(`accounts.profile.group.${group.title}`)}>
             <Flex gap={12} wrap>
-              {g.fields.map((f) => (
-                <Form.Item key={f} name={f} label={t(`accounts.profile.${f}`)} style={{ flex: '1 1 320px', marginBottom: 12 }} rules={[{ max: f === 'budgetCycle' ? 1000 : 5000 }]}>
-                  <Input.TextArea autoSize={{ minRows: 2, maxRows: 8 }} placeholder={t(`accounts.profile.${f}.hint`)} />
+              {group.fields.map((field) => (
+                <Form.Item
+                  key={field}
+                  name={field}
+                  label={t(`accounts.profile.${field}`)}
+                  style={{ flex: '1 1 320px', marginBottom: 12 }}
+                  rules={[{ max: field === 'budgetCycle' ? 1000 : 5000 }]}
+                >
+                  <Input.TextArea
+                    autoSize={{ minRows: 2, maxRows: 8 }}
+                    placeholder={t(`accounts.profile.${field}.hint`)}
+                  />
                 </Form.Item>
               ))}
-              {g.title === 'plan' && (
-                <Form.Item name="planReviewDate" label={t('accounts.profile.planReviewDate')} style={{ flex: '1 1 320px' }}>
+              {group.title === 'plan' && (
+                <Form.Item
+                  name="planReviewDate"
+                  label={t('accounts.profile.planReviewDate')}
+                  style={{ flex: '1 1 320px' }}
+                >
                   <DatePicker style={{ width: '100%' }} />
                 </Form.Item>
               )}
@@ -63,8 +126,14 @@ export function ProfileTab({ account }: { account: AccountDetail }) {
       </Flex>
       {!readOnly && (
         <Flex justify="space-between" align="center" style={{ marginTop: 16 }}>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{profile.data.updatedAt ? t('accounts.profile.updated', { date: dayjs(profile.data.updatedAt).format('YYYY-MM-DD HH:mm') }) : ''}</Typography.Text>
-          <Button type="primary" htmlType="submit" loading={save.isPending}>{t('common.save')}</Button>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {profile.data.updatedAt
+              ? t('accounts.profile.updated', { date: dayjs(profile.data.updatedAt).format('YYYY-MM-DD HH:mm') })
+              : ''}
+          </Typography.Text>
+          <Button type="primary" htmlType="submit" loading={save.isPending}>
+            {t('common.save')}
+          </Button>
         </Flex>
       )}
     </Form>

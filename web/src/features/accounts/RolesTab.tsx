@@ -19,25 +19,69 @@ export function RolesTable({ account, contactId }: { account: AccountDetail; con
   const remove = useDeleteRole();
   const [editing, setEditing] = useState<BuyingRole | 'new' | null>(null);
   const edit = account.permissions.edit;
-  const rows = (roles.data ?? []).filter((r) => contactId === undefined || r.contactId === contactId)
-    .sort((a, b) => a.contactName.localeCompare(b.contactName) || BUYING_ROLES.indexOf(a.role) - BUYING_ROLES.indexOf(b.role));
+  const rows = (roles.data ?? [])
+    .filter((r) => contactId === undefined || r.contactId === contactId)
+    .sort(
+      (left, right) =>
+        left.contactName.localeCompare(right.contactName) ||
+        BUYING_ROLES.indexOf(left.role) - BUYING_ROLES.indexOf(right.role),
+    );
 
   const columns: TableProps<BuyingRole>['columns'] = [
-    ...(contactId === undefined ? [{ title: t('accounts.roles.contact'), key: 'contact', render: (_: unknown, r: BuyingRole) => <Typography.Text strong>{r.contactName}</Typography.Text> }] : []),
-    { title: t('accounts.roles.role'), key: 'role', render: (_, r) => <Tag color="geekblue">{t(`accounts.role.${r.role}`)}</Tag> },
+    ...(contactId === undefined
+      ? [
+          {
+            title: t('accounts.roles.contact'),
+            key: 'contact',
+            render: (_: unknown, r: BuyingRole) => <Typography.Text strong>{r.contactName}</Typography.Text>,
+          },
+        ]
+      : []),
+    {
+      title: t('accounts.roles.role'),
+      key: 'role',
+      render: (_, r) => <Tag color="geekblue">{t(`accounts.role.${r.role}`)}</Tag>,
+    },
     { title: t('accounts.roles.attitude'), key: 'attitude', render: (_, r) => <AttitudeTag attitude={r.attitude} /> },
-    { title: t('accounts.roles.influence'), key: 'influence', render: (_, r) => <InfluenceTag influence={r.influence} /> },
+    {
+      title: t('accounts.roles.influence'),
+      key: 'influence',
+      render: (_, r) => <InfluenceTag influence={r.influence} />,
+    },
     { title: t('accounts.roles.degree'), key: 'degree', render: (_, r) => <DegreeBar degree={r.relationship} /> },
-    { title: t('accounts.roles.holder'), key: 'holder', render: (_, r) => r.holderName ?? <Typography.Text type="warning">{t('accounts.roles.noHolder')}</Typography.Text> },
+    {
+      title: t('accounts.roles.holder'),
+      key: 'holder',
+      render: (_, record) =>
+        record.holderName ?? <Typography.Text type="warning">{t('accounts.roles.noHolder')}</Typography.Text>,
+    },
   ];
   if (edit) {
     columns.push({
-      title: t('common.actions'), key: 'actions', width: 100,
-      render: (_, r) => (
+      title: t('common.actions'),
+      key: 'actions',
+      width: 100,
+      render: (_, role) => (
         <Flex gap={0}>
-          <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => setEditing(r)} />
-          <Popconfirm title={t('accounts.roles.removeConfirm')} okText={t('accounts.roles.remove')} cancelText={t('common.cancel')} okButtonProps={{ danger: true }}
-            onConfirm={() => remove.mutateAsync(r.id).then(() => void message.success(t('accounts.roles.removed')), (e: unknown) => report(e))}>
+          <Button
+            size="small"
+            type="text"
+            icon={<EditOutlined />}
+            aria-label={t('common.edit')}
+            onClick={() => setEditing(role)}
+          />
+          <Popconfirm
+            title={t('accounts.roles.removeConfirm')}
+            okText={t('accounts.roles.remove')}
+            cancelText={t('common.cancel')}
+            okButtonProps={{ danger: true }}
+            onConfirm={() =>
+              remove.mutateAsync(role.id).then(
+                () => void message.success(t('accounts.roles.removed')),
+                (e: unknown) => report(e),
+              )
+            }
+          >
             <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('accounts.roles.remove')} />
           </Popconfirm>
         </Flex>
@@ -49,14 +93,65 @@ export function RolesTable({ account, contactId }: { account: AccountDetail; con
     <>
       {edit && (
         <Flex justify="flex-end" style={{ marginBottom: 12 }}>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} disabled={(contacts.data?.items.length ?? 0) === 0} data-testid="add-role">{t('accounts.roles.add')}</Button>
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => setEditing('new')}
+            disabled={(contacts.data?.items.length ?? 0) === 0}
+            data-testid="add-role"
+          >
+            {t('accounts.roles.add')}
+          </Button>
         </Flex>
       )}
-      <Table<BuyingRole> rowKey="id" size="middle" columns={columns} dataSource={rows} loading={roles.isFetching} pagination={false} scroll={{ x: 'max-content' }}
-        expandable={rows.some((r) => r.notes) ? { rowExpandable: (r) => Boolean(r.notes), expandedRowRender: (r) => <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{r.notes}</Typography.Paragraph> } : undefined}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('accounts.roles.empty')}<br />{t((contacts.data?.items.length ?? 0) === 0 ? 'accounts.roles.emptyNoContacts' : 'accounts.roles.emptyHint')}</>} /> }}
-        data-testid="roles-table" />
-      {editing && <RoleFormModal role={editing === 'new' ? undefined : editing} contacts={contacts.data?.items ?? []} contactId={contactId} onClose={() => setEditing(null)} />}
+      <Table<BuyingRole>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={rows}
+        loading={roles.isFetching}
+        pagination={false}
+        scroll={{ x: 'max-content' }}
+        expandable={
+          rows.some((r) => r.notes)
+            ? {
+                rowExpandable: (r) => Boolean(r.notes),
+                expandedRowRender: (role) => (
+                  <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
+                    {role.notes}
+                  </Typography.Paragraph>
+                ),
+              }
+            : undefined
+        }
+        locale={{
+          emptyText: (
+            <Empty
+              image={Empty.PRESENTED_IMAGE_SIMPLE}
+              description={
+                <>
+                  {t('accounts.roles.empty')}
+                  <br />
+                  {t(
+                    (contacts.data?.items.length ?? 0) === 0
+                      ? 'accounts.roles.emptyNoContacts'
+                      : 'accounts.roles.emptyHint',
+                  )}
+                </>
+              }
+            />
+          ),
+        }}
+        data-testid="roles-table"
+      />
+      {editing && (
+        <RoleFormModal
+          role={editing === 'new' ? undefined : editing}
+          contacts={contacts.data?.items ?? []}
+          contactId={contactId}
+          onClose={() => setEditing(null)}
+        />
+      )}
     </>
   );
 }
@@ -66,13 +161,21 @@ export function RoleGuidance() {
   const t = useT();
   return (
     <Flex gap={12} wrap>
-      {BUYING_ROLES.map((r) => (
-        <div key={r} style={{ flex: '1 1 180px' }}>
-          <Card size="small" title={t(`accounts.role.${r}`)} style={{ height: '100%' }}>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('accounts.guide.needs')}</Typography.Text>
-            <Typography.Paragraph style={{ margin: '2px 0 8px' }}>{t(`accounts.guide.${r}.needs`)}</Typography.Paragraph>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('accounts.guide.how')}</Typography.Text>
-            <Typography.Paragraph style={{ margin: '2px 0 0' }}>{t(`accounts.guide.${r}.how`)}</Typography.Paragraph>
+      {BUYING_ROLES.map((buyingRole) => (
+        <div key={buyingRole} style={{ flex: '1 1 180px' }}>
+          <Card size="small" title={t(`accounts.role.${buyingRole}`)} style={{ height: '100%' }}>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('accounts.guide.needs')}
+            </Typography.Text>
+            <Typography.Paragraph style={{ margin: '2px 0 8px' }}>
+              {t(`accounts.guide.${buyingRole}.needs`)}
+            </Typography.Paragraph>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('accounts.guide.how')}
+            </Typography.Text>
+            <Typography.Paragraph style={{ margin: '2px 0 0' }}>
+              {t(`accounts.guide.${buyingRole}.how`)}
+            </Typography.Paragraph>
           </Card>
         </div>
       ))}
@@ -86,7 +189,9 @@ export function RolesTab({ account }: { account: AccountDetail }) {
     <Flex vertical gap={20}>
       <RolesTable account={account} />
       <div>
-        <Typography.Title level={5} style={{ marginTop: 0 }}>{t('accounts.guide.title')}</Typography.Title>
+        <Typography.Title level={5} style={{ marginTop: 0 }}>
+          {t('accounts.guide.title')}
+        </Typography.Title>
         <RoleGuidance />
       </div>
     </Flex>

@@ -5,9 +5,18 @@ import { useT } from '../../i18n/useI18n.ts';
 import type { AccountStatus, Attitude, Influence, Tier } from './types.ts';
 
 export const TIER_COLORS: Record<Tier, string> = { A: '#dc2626', B: '#d97706', C: '#64748b' };
-export const ATTITUDE_COLORS: Record<Attitude, string> = { supports: '#16a34a', neutral: '#94a3b8', opposes: '#dc2626' };
+export const ATTITUDE_COLORS: Record<Attitude, string> = {
+  supports: '#16a34a',
+  neutral: '#94a3b8',
+  opposes: '#dc2626',
+};
 export const ATTITUDE_TINTS: Record<Attitude, string> = { supports: '#dcfce7', neutral: '#f1f5f9', opposes: '#fee2e2' };
-const STATUS_COLORS: Record<AccountStatus, string> = { prospect: 'blue', customer: 'green', dormant: 'default', lost: 'red' };
+const STATUS_COLORS: Record<AccountStatus, string> = {
+  prospect: 'blue',
+  customer: 'green',
+  dormant: 'default',
+  lost: 'red',
+};
 const INFLUENCE_COLORS: Record<Influence, string> = { high: 'magenta', medium: 'gold', low: 'default' };
 
 export const formatDate = (ms: number | null | undefined) => (ms ? dayjs(ms).format('YYYY-MM-DD') : null);
@@ -36,7 +45,10 @@ export function StatusTag({ status }: { status: AccountStatus }) {
 export function AttitudeTag({ attitude }: { attitude: Attitude }) {
   const t = useT();
   return (
-    <Tag color={attitude === 'supports' ? 'success' : attitude === 'opposes' ? 'error' : 'default'} style={{ marginInlineEnd: 0 }}>
+    <Tag
+      color={attitude === 'supports' ? 'success' : attitude === 'opposes' ? 'error' : 'default'}
+      style={{ marginInlineEnd: 0 }}
+    >
       {t(`accounts.attitude.${attitude}`)}
     </Tag>
   );
@@ -44,20 +56,31 @@ export function AttitudeTag({ attitude }: { attitude: Attitude }) {
 
 export function InfluenceTag({ influence }: { influence: Influence }) {
   const t = useT();
-  return <Tag color={INFLUENCE_COLORS[influence]} style={{ marginInlineEnd: 0 }}>{t(`accounts.influence.${influence}`)}</Tag>;
+  return (
+    <Tag color={INFLUENCE_COLORS[influence]} style={{ marginInlineEnd: 0 }}>
+      {t(`accounts.influence.${influence}`)}
+    </Tag>
+  );
 }
 
-export const degreeLabel = (t: Translate, degree: number) => t(`accounts.degree.${Math.min(5, Math.max(1, degree)) as 1 | 2 | 3 | 4 | 5}`);
+export const degreeLabel = (translate: Translate, degree: number) =>
+  translate(`accounts.degree.${Math.min(5, Math.max(1, degree)) as 1 | 2 | 3 | 4 | 5}`);
 
 /** Relationship degree 1–5 as five segments with its name (陌生/认识/信任/支持/同盟, docs/archive.md § Buying roles). */
 export function DegreeBar({ degree }: { degree: number }) {
   const t = useT();
   const color = degree >= 4 ? '#16a34a' : degree === 3 ? '#2563eb' : degree === 2 ? '#d97706' : '#94a3b8';
   return (
-    <span style={{ display: 'inline-flex', alignItems: 'center', gap: 6 }} aria-label={`${degree}/5 ${degreeLabel(t, degree)}`}>
+    <span
+      style={{ display: 'inline-flex', alignItems: 'center', gap: 6 }}
+      aria-label={`${degree}/5 ${degreeLabel(t, degree)}`}
+    >
       <span style={{ display: 'inline-flex', gap: 2 }}>
-        {[1, 2, 3, 4, 5].map((i) => (
-          <span key={i} style={{ width: 10, height: 8, borderRadius: 2, background: i <= degree ? color : '#e5e7eb' }} />
+        {[1, 2, 3, 4, 5].map((level) => (
+          <span
+            key={level}
+            style={{ width: 10, height: 8, borderRadius: 2, background: level <= degree ? color : '#e5e7eb' }}
+          />
         ))}
       </span>
       <Typography.Text style={{ fontSize: 12 }}>{degreeLabel(t, degree)}</Typography.Text>

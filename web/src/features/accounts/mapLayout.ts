@@ -11,16 +11,20 @@ export interface Placed {
 
 const GRID_COLUMNS = 4;
 
-export function layoutOrgChart(nodes: readonly { id: number; reportsToId: number | null }[]): { placed: Placed[]; width: number; depth: number } {
+export function layoutOrgChart(nodes: readonly { id: number; reportsToId: number | null }[]): {
+  placed: Placed[];
+  width: number;
+  depth: number;
+} {
   const ids = new Set(nodes.map((n) => n.id));
   const kids = new Map<number, number[]>();
   const roots: number[] = [];
-  for (const n of nodes) {
-    if (n.reportsToId !== null && ids.has(n.reportsToId) && n.reportsToId !== n.id) {
-      const list = kids.get(n.reportsToId) ?? [];
-      list.push(n.id);
-      kids.set(n.reportsToId, list);
-    } else roots.push(n.id);
+  for (const node of nodes) {
+    if (node.reportsToId !== null && ids.has(node.reportsToId) && node.reportsToId !== node.id) {
+      const list = kids.get(node.reportsToId) ?? [];
+      list.push(node.id);
+      kids.set(node.reportsToId, list);
+    } else roots.push(node.id);
   }
   const placed = new Map<number, Placed>();
   let maxDepth = 0;
@@ -31,29 +35,29 @@ export function layoutOrgChart(nodes: readonly { id: number; reportsToId: number
     maxDepth = Math.max(maxDepth, depth);
     const children = (kids.get(id) ?? []).filter((c) => !placed.has(c));
     if (children.length === 0) return 1;
-    if (children.length > GRID_COLUMNS && children.every((c) => !(kids.get(c)?.length))) {
-      children.forEach((c, i) => {
-        const row = Math.floor(i / GRID_COLUMNS);
-        placed.set(c, { id: c, x: xStart + (i % GRID_COLUMNS) + 0.5, y: depth + 1 + row });
+    if (children.length > GRID_COLUMNS && children.every((c) => !kids.get(c)?.length)) {
+      children.forEach((child, index) => {
+        const row = Math.floor(index / GRID_COLUMNS);
+        placed.set(child, { id: child, x: xStart + (index % GRID_COLUMNS) + 0.5, y: depth + 1 + row });
         maxDepth = Math.max(maxDepth, depth + 1 + row);
       });
       placed.set(id, { id, x: xStart + GRID_COLUMNS / 2, y: depth });
       return GRID_COLUMNS;
     }
-    let x = xStart;
+    let childX = xStart;
     const xs: number[] = [];
-    for (const c of children) {
-      const w = place(c, depth + 1, x);
-      if (w > 0) xs.push(placed.get(c)!.x);
-      x += w;
+    for (const child of children) {
+      const width = place(child, depth + 1, childX);
+      if (width > 0) xs.push(placed.get(child)!.x);
+      childX += width;
     }
     placed.set(id, { id, x: xs.length ? (xs[0]! + xs[xs.length - 1]!) / 2 : xStart + 0.5, y: depth });
-    return Math.max(1, x - xStart);
+    return Math.max(1, childX - xStart);
   }
 
-  let x = 0;
-  for (const r of roots) x += place(r, 0, x);
+  let rootX = 0;
+  for (const root of roots) rootX += place(root, 0, rootX);
   // Contacts only reachable through a loop (cannot happen through the API, which refuses cycles).
-  for (const n of nodes) if (!placed.has(n.id)) x += place(n.id, 0, x);
-  return { placed: [...placed.values()], width: Math.max(1, x), depth: maxDepth };
+  for (const node of nodes) if (!placed.has(node.id)) rootX += place(node.id, 0, rootX);
+  return { placed: [...placed.values()], width: Math.max(1, rootX), depth: maxDepth };
 }

@@ -3,7 +3,8 @@ import type { accountsZhCN } from './messages.zh-CN.ts';
 /** English strings of this area; the type keeps the keys identical to the Chinese. */
 export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.title': 'Accounts',
-  'accounts.subtitle': "The company's customer archive: search by name, credit code or contact; filter by owner, region and tier.",
+  'accounts.subtitle':
+    "The company's customer archive: search by name, credit code or contact; filter by owner, region and tier.",
   'accounts.new': 'New account',
   'accounts.edit': 'Edit account',
   'accounts.created': 'Account "{name}" created',
@@ -19,12 +20,14 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.noOwner': 'No owner',
   'accounts.never': 'Never',
   'accounts.overdue': 'overdue',
-  'accounts.overdueHint': 'Not followed up within the frequency its tier requires (docs/archive.md § Follow-up cadence)',
+  'accounts.overdueHint':
+    'Not followed up within the frequency its tier requires (docs/archive.md § Follow-up cadence)',
   'accounts.more': 'More',
   'accounts.archive': 'Archive',
   'accounts.restore': 'Restore',
   'accounts.archiveConfirm': 'Archive the account "{name}"?',
-  'accounts.archiveHint': 'Archived accounts leave the default list; their data and history are kept and they can be restored at any time.',
+  'accounts.archiveHint':
+    'Archived accounts leave the default list; their data and history are kept and they can be restored at any time.',
   'accounts.restoreConfirm': 'Restore the account "{name}"?',
   'accounts.notFound': 'Account not found',
   'accounts.notFoundHint': 'It does not exist, or it is outside what you may see.',
@@ -80,7 +83,8 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.field.name': 'Account name',
   'accounts.field.namePlaceholder': 'Full registered name, e.g. Shenzhen Example Technology Co., Ltd.',
   'accounts.field.creditCode': 'Unified social credit code',
-  'accounts.field.creditCodeHint': '18 digits and upper-case letters (no I, O, S, V, Z); the check character is verified when you save.',
+  'accounts.field.creditCodeHint':
+    '18 digits and upper-case letters (no I, O, S, V, Z); the check character is verified when you save.',
   'accounts.field.creditCodeFormat': 'Wrong format: 18 digits or upper-case letters',
   'accounts.field.status': 'Status',
   'accounts.field.industry': 'Industry',
@@ -93,16 +97,19 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.field.phone': 'Main phone',
   'accounts.field.website': 'Website',
   'accounts.field.owner': 'Owner',
-  'accounts.field.ownerHint': 'Left empty, the territory rules (region × industry) decide; without a matching rule it is yours.',
+  'accounts.field.ownerHint':
+    'Left empty, the territory rules (region × industry) decide; without a matching rule it is yours.',
   'accounts.field.ownerDefault': 'By territory rules / me',
   'accounts.field.notes': 'Notes',
   'accounts.field.valueType': 'Value type',
 
-  'accounts.dup.title': '{count, plural, one {# similar account found} other {# similar accounts found}}: make sure this is not a duplicate',
+  'accounts.dup.title':
+    '{count, plural, one {# similar account found} other {# similar accounts found}}: make sure this is not a duplicate',
   'accounts.dup.sameCode': 'same credit code',
   'accounts.dup.notVisible': 'outside your reach',
   'accounts.dup.confirmTitle': 'Accounts with similar names exist',
-  'accounts.dup.confirmText': 'Check that the accounts listed above are not the same company. If they are not, you can still create it.',
+  'accounts.dup.confirmText':
+    'Check that the accounts listed above are not the same company. If they are not, you can still create it.',
   'accounts.dup.createAnyway': 'Create anyway',
 
   'accounts.status.prospect': 'Prospect',
@@ -117,9 +124,12 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.valueType.value': 'Most value',
   'accounts.valueType.growth': 'Growth potential',
   'accounts.valueType.shrinking': 'Shrinking',
-  'accounts.valueType.value.strategy': 'Creates the most value: keep senior relationships and service high, defend the share, keep competitors out.',
-  'accounts.valueType.growth.strategy': 'Most growth potential: invest to uncover needs, widen the scope, grow it into a most-value account.',
-  'accounts.valueType.shrinking.strategy': 'Purchases are falling: find out why soon (need, relationship or competitor), then plan a recovery or rethink the effort.',
+  'accounts.valueType.value.strategy':
+    'Creates the most value: keep senior relationships and service high, defend the share, keep competitors out.',
+  'accounts.valueType.growth.strategy':
+    'Most growth potential: invest to uncover needs, widen the scope, grow it into a most-value account.',
+  'accounts.valueType.shrinking.strategy':
+    'Purchases are falling: find out why soon (need, relationship or competitor), then plan a recovery or rethink the effort.',
   'accounts.valueType.strategyLabel': 'Suggested strategy',
 
   'accounts.industry.manufacturing': 'Manufacturing',
@@ -191,7 +201,8 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.guide.decision_maker.needs': 'Safety and reliability',
   'accounts.guide.decision_maker.how': 'Be professional; give visible, tangible data and proof.',
   'accounts.guide.finance.needs': 'Within budget, following the financial process',
-  'accounts.guide.finance.how': 'First learn whether it is budgeted and what the approval process is; otherwise build the case to change the budget.',
+  'accounts.guide.finance.how':
+    'First learn whether it is budgeted and what the approval process is; otherwise build the case to change the budget.',
   'accounts.guide.supporter.needs': 'Respect',
   'accounts.guide.supporter.how': 'Courtesy, friendliness, small tokens of attention.',
   'accounts.guide.technical.needs': 'Technical reliability',
@@ -210,7 +221,8 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.tab.profileOnlyKey': 'A-tier / named only',
   'accounts.opps.new': 'New opportunity',
   'accounts.opps.empty': 'No opportunities on this account yet.',
-  'accounts.opps.emptyHint': 'Create one with New opportunity; it then moves through the stages of its sales process on the board, each stage proven by evidence.',
+  'accounts.opps.emptyHint':
+    'Create one with New opportunity; it then moves through the stages of its sales process on the board, each stage proven by evidence.',
   'accounts.opps.name': 'Opportunity',
   'accounts.opps.stage': 'Stage',
   'accounts.opps.amount': 'Amount',
@@ -233,7 +245,8 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.overview.details': 'Details',
   'accounts.overview.created': 'Created',
   'accounts.namedCard.title': 'Named-account assessment',
-  'accounts.namedCard.hint': 'Meets {met} of {total} criteria. Named accounts go to the key-account team: serve them, grow relationships, learn their business, find opportunities.',
+  'accounts.namedCard.hint':
+    'Meets {met} of {total} criteria. Named accounts go to the key-account team: serve them, grow relationships, learn their business, find opportunities.',
   'accounts.namedCard.managerOnly': 'Only a manager can make an account named',
 
   'accounts.reassign.action': 'Change owner',
@@ -246,7 +259,8 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.reassign.done': 'Owner changed',
   'accounts.tierOverride.action': 'Override ABC tier',
   'accounts.tierOverride.title': 'Override ABC tier',
-  'accounts.tierOverride.computed': 'Computed from the last 12 months of purchases: tier {tier}. An override records the reason, who and when.',
+  'accounts.tierOverride.computed':
+    'Computed from the last 12 months of purchases: tier {tier}. An override records the reason, who and when.',
   'accounts.tierOverride.tier': 'Tier',
   'accounts.tierOverride.auto': 'As computed ({tier})',
   'accounts.tierOverride.reason': 'Reason',
@@ -269,7 +283,8 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.contact.roles': 'Buying roles',
   'accounts.contact.showArchived': 'Show archived contacts',
   'accounts.contact.empty': 'No contacts yet',
-  'accounts.contact.emptyHint': "Start with the first person you know, fill in who they report to, and the customer's org chart grows from there.",
+  'accounts.contact.emptyHint':
+    "Start with the first person you know, fill in who they report to, and the customer's org chart grows from there.",
   'accounts.contact.archiveConfirm': 'Archive the contact "{name}"?',
   'accounts.contact.restoreConfirm': 'Restore the contact "{name}"?',
 
@@ -290,7 +305,8 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.roles.removed': 'Role removed',
   'accounts.roles.ofContact': 'Buying roles',
   'accounts.roles.empty': 'No buying roles yet',
-  'accounts.roles.emptyHint': 'Mark contacts as decision maker, finance, technical, user or supporter, with attitude, influence and relationship degree.',
+  'accounts.roles.emptyHint':
+    'Mark contacts as decision maker, finance, technical, user or supporter, with attitude, influence and relationship degree.',
   'accounts.roles.emptyNoContacts': 'Add contacts on the Contacts tab first.',
 
   'accounts.map.title': 'Relationship map',
@@ -302,7 +318,8 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.map.holderTip': 'Our relationship holder: {name}',
   'accounts.map.clickToEdit': 'Click to see and edit roles',
   'accounts.map.empty': 'No org chart to draw yet',
-  'accounts.map.emptyHint': 'Add contacts with who they report to, then give them buying roles, attitude and relationship degree; the map draws itself here.',
+  'accounts.map.emptyHint':
+    'Add contacts with who they report to, then give them buying roles, attitude and relationship degree; the map draws itself here.',
   'accounts.map.legend.noRole': 'No role yet',
   'accounts.map.legend.size': 'Bigger box = more influence',
   'accounts.map.legend.degree': 'Relationship 1–5',
@@ -328,11 +345,14 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.tab.group': 'Group',
   'accounts.group.parent': 'Parent account (group)',
   'accounts.group.parentPlaceholder': 'Search for the parent account',
-  'accounts.group.parentHint': 'Head office → subsidiary → branch, any depth; not the account itself or one of its subsidiaries.',
-  'accounts.group.empty': 'This account belongs to no group yet. Choose its parent, or choose it as the parent on a subsidiary, and this page rolls up purchases, deals, contacts and tier.',
+  'accounts.group.parentHint':
+    'Head office → subsidiary → branch, any depth; not the account itself or one of its subsidiaries.',
+  'accounts.group.empty':
+    'This account belongs to no group yet. Choose its parent, or choose it as the parent on a subsidiary, and this page rolls up purchases, deals, contacts and tier.',
   'accounts.group.members': 'Member accounts',
   'accounts.group.hidden': '{count} more out of your view',
-  'accounts.group.hiddenHint': 'Some members of the group are outside your view: they are counted, not shown or summed.',
+  'accounts.group.hiddenHint':
+    'Some members of the group are outside your view: they are counted, not shown or summed.',
   'accounts.group.purchases': 'Purchases, last 12 months',
   'accounts.group.openDeals': 'Open deals',
   'accounts.group.tier': 'Group tier',
@@ -349,7 +369,8 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.history.field.status': 'Status',
 
   'accounts.profile.notEligible': 'Key-account profiles are kept for A-tier and named accounts only.',
-  'accounts.profile.notEligibleHint': 'Once the account becomes A-tier or named, record its business, decision process and account plan here.',
+  'accounts.profile.notEligibleHint':
+    'Once the account becomes A-tier or named, record its business, decision process and account plan here.',
   'accounts.profile.new': 'This account has no profile yet. Fill it in and save to start one.',
   'accounts.profile.reviewDue': 'The account plan review date ({date}) has passed: review and update the plan.',
   'accounts.profile.updated': 'Last updated {date}',
@@ -376,5 +397,4 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.profile.planResources': 'Resources',
   'accounts.profile.planResources.hint': 'Presales, executive visits, reference visits, marketing budget…',
   'accounts.profile.planReviewDate': 'Plan review date',
-
 };

@@ -117,7 +117,8 @@ export const accountsZhCN = {
   'accounts.valueType.shrinking': '萎缩型',
   'accounts.valueType.value.strategy': '创造价值最多的客户：保持高层关系与服务水准，巩固份额，防止竞争对手切入。',
   'accounts.valueType.growth.strategy': '增长潜力最大的客户：投入资源深挖需求，扩大合作范围，培养成未来的价值型客户。',
-  'accounts.valueType.shrinking.strategy': '采购额在下降的客户：尽快查明原因（需求、关系还是竞争），制定挽回计划或重新评估投入。',
+  'accounts.valueType.shrinking.strategy':
+    '采购额在下降的客户：尽快查明原因（需求、关系还是竞争），制定挽回计划或重新评估投入。',
   'accounts.valueType.strategyLabel': '建议策略',
 
   'accounts.industry.manufacturing': '制造业',
@@ -231,7 +232,8 @@ export const accountsZhCN = {
   'accounts.overview.details': '客户信息',
   'accounts.overview.created': '建档日期',
   'accounts.namedCard.title': '指名客户评估',
-  'accounts.namedCard.hint': '符合 {met}/{total} 项标准。指名客户交由大客户部经营：服务客户、发展关系、了解业务、发现机会。',
+  'accounts.namedCard.hint':
+    '符合 {met}/{total} 项标准。指名客户交由大客户部经营：服务客户、发展关系、了解业务、发现机会。',
   'accounts.namedCard.managerOnly': '只有经理可以设定指名客户',
 
   'accounts.reassign.action': '更换负责人',
@@ -300,7 +302,8 @@ export const accountsZhCN = {
   'accounts.map.holderTip': '我方关系人：{name}',
   'accounts.map.clickToEdit': '点击查看和编辑角色',
   'accounts.map.empty': '还没有可以画的组织结构',
-  'accounts.map.emptyHint': '先添加联系人并填写直接上级，再为他们标注采购角色、态度和关系程度，渔网图就会在这里自动画出来。',
+  'accounts.map.emptyHint':
+    '先添加联系人并填写直接上级，再为他们标注采购角色、态度和关系程度，渔网图就会在这里自动画出来。',
   'accounts.map.legend.noRole': '未标注角色',
   'accounts.map.legend.size': '方框越大影响力越高',
   'accounts.map.legend.degree': '关系程度 1–5',
@@ -327,7 +330,8 @@ export const accountsZhCN = {
   'accounts.group.parent': '所属集团（上级客户）',
   'accounts.group.parentPlaceholder': '搜索并选择上级客户',
   'accounts.group.parentHint': '总部 → 子公司 → 分支机构，层级不限；不能选它自己或它的下属公司。',
-  'accounts.group.empty': '这个客户还不属于任何集团。选择上级客户，或在子公司页把它选为上级，集团页就会汇总采购额、商机、联系人和分级。',
+  'accounts.group.empty':
+    '这个客户还不属于任何集团。选择上级客户，或在子公司页把它选为上级，集团页就会汇总采购额、商机、联系人和分级。',
   'accounts.group.members': '成员客户',
   'accounts.group.hidden': '另有 {count} 家不可见',
   'accounts.group.hiddenHint': '集团中有你无权查看的成员：它们只计数，不显示、不汇总。',
@@ -374,5 +378,4 @@ export const accountsZhCN = {
   'accounts.profile.planResources': '所需资源',
   'accounts.profile.planResources.hint': '售前、高层拜访、样板参观、市场费用等',
   'accounts.profile.planReviewDate': '计划回顾日期',
-
 } as const;

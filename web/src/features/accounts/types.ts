@@ -4,11 +4,33 @@
  * this area's messages files.
  */
 import {
-  ACCOUNT_STATUSES, ATTITUDES, BUYING_ROLES, COMPANY_SIZES, INDUSTRIES, INFLUENCE_LEVELS, LEAD_SOURCES, NAMED_CRITERIA, RELATIONSHIP_DEGREES, TIERS, VALUE_TYPES,
+  ACCOUNT_STATUSES,
+  ATTITUDES,
+  BUYING_ROLES,
+  COMPANY_SIZES,
+  INDUSTRIES,
+  INFLUENCE_LEVELS,
+  LEAD_SOURCES,
+  NAMED_CRITERIA,
+  RELATIONSHIP_DEGREES,
+  TIERS,
+  VALUE_TYPES,
 } from '../../../../src/domain/accounts.ts';
 
 // The vocabularies come from the server's pure domain module, so the two never drift apart.
-export { ACCOUNT_STATUSES, ATTITUDES, BUYING_ROLES, COMPANY_SIZES, INDUSTRIES, INFLUENCE_LEVELS, LEAD_SOURCES, NAMED_CRITERIA, RELATIONSHIP_DEGREES, TIERS, VALUE_TYPES };
+export {
+  ACCOUNT_STATUSES,
+  ATTITUDES,
+  BUYING_ROLES,
+  COMPANY_SIZES,
+  INDUSTRIES,
+  INFLUENCE_LEVELS,
+  LEAD_SOURCES,
+  NAMED_CRITERIA,
+  RELATIONSHIP_DEGREES,
+  TIERS,
+  VALUE_TYPES,
+};
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 export type Tier = (typeof TIERS)[number];
 export type ValueType = (typeof VALUE_TYPES)[number];
@@ -23,7 +45,13 @@ export type NamedCriterion = (typeof NAMED_CRITERIA)[number];
 /** Provinces as stored on accounts and territory rules: the full names (src/domain/regions.ts). */
 export { PROVINCES } from '../../../../src/domain/regions.ts';
 
-export type { Account, AccountDetail, DuplicateMatch, HistoryEntry, Profile } from '../../../../src/contracts/accounts.ts';
+export type {
+  Account,
+  AccountDetail,
+  DuplicateMatch,
+  HistoryEntry,
+  Profile,
+} from '../../../../src/contracts/accounts.ts';
 export { PROFILE_FIELDS } from '../../../../src/domain/accounts.ts';
 export type { ProfileField } from '../../../../src/domain/accounts.ts';
 
@@ -81,6 +109,21 @@ export interface RelationshipMapData {
 export type { SavedView } from '../../../../src/contracts/saved-views.ts';
 
 /** The list filters kept in the URL (and in saved views). */
-export const ACCOUNT_FILTER_KEYS = ['q', 'ownerId', 'orgUnitId', 'tier', 'status', 'industry', 'province', 'city', 'valueType', 'named', 'inPool', 'overdue', 'archived', 'sort'] as const;
+export const ACCOUNT_FILTER_KEYS = [
+  'q',
+  'ownerId',
+  'orgUnitId',
+  'tier',
+  'status',
+  'industry',
+  'province',
+  'city',
+  'valueType',
+  'named',
+  'inPool',
+  'overdue',
+  'archived',
+  'sort',
+] as const;
 export type AccountFilterKey = (typeof ACCOUNT_FILTER_KEYS)[number];
 export type AccountFilters = Partial<Record<AccountFilterKey, string>>;

@@ -8,9 +8,9 @@ export function useAccountFilters() {
   const list = useListParams({ pageSize: PAGE_SIZE, defaultSort: '-updatedAt' });
   const filters = useMemo(() => {
     const out: AccountFilters = {};
-    for (const k of ACCOUNT_FILTER_KEYS) {
-      const v = list.str(k);
-      if (v !== undefined) out[k] = v;
+    for (const filterKey of ACCOUNT_FILTER_KEYS) {
+      const value = list.str(filterKey);
+      if (value !== undefined) out[filterKey] = value;
     }
     return out;
   }, [list]);

@@ -1,5 +1,18 @@
 import { useState } from 'react';
-import { Button, DatePicker, Empty, Flex, Grid, Input, Select, Space, Tabs, Tag, Typography, type TableProps } from 'antd';
+import {
+  Button,
+  DatePicker,
+  Empty,
+  Flex,
+  Grid,
+  Input,
+  Select,
+  Space,
+  Tabs,
+  Tag,
+  Typography,
+  type TableProps,
+} from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { Link } from 'react-router';
@@ -31,11 +44,18 @@ export default function ActivitiesPage() {
     <>
       <PageHeader title={t('activities.title')} subtitle={t('activities.subtitle')} />
       {can('activities.supervise') ? (
-        <Tabs activeKey={tab} onChange={(k) => list.update({ tab: k === 'list' ? undefined : k })} destroyOnHidden items={[
-          { key: 'list', label: t('activities.tab.list'), children: <ActivityList /> },
-          { key: 'cadence', label: t('activities.tab.cadence'), children: <SupervisionView /> },
-        ]} />
-      ) : <ActivityList />}
+        <Tabs
+          activeKey={tab}
+          onChange={(k) => list.update({ tab: k === 'list' ? undefined : k })}
+          destroyOnHidden
+          items={[
+            { key: 'list', label: t('activities.tab.list'), children: <ActivityList /> },
+            { key: 'cadence', label: t('activities.tab.cadence'), children: <SupervisionView /> },
+          ]}
+        />
+      ) : (
+        <ActivityList />
+      )}
     </>
   );
 }
@@ -46,8 +66,10 @@ function ActivityList() {
   const can = useCan();
   const list = useListParams({ pageSize: PAGE_SIZE, defaultSort: '-startAt' });
   const people = usePeople();
-  const filters: Record<string, string | undefined> = Object.fromEntries(FILTERS.map((k) => [k, list.str(k)]).filter(([, v]) => v !== undefined));
-  const q = useActivities({ ...filters, limit: PAGE_SIZE, offset: (list.page - 1) * PAGE_SIZE });
+  const filters: Record<string, string | undefined> = Object.fromEntries(
+    FILTERS.map((k) => [k, list.str(k)]).filter(([, v]) => v !== undefined),
+  );
+  const activitiesQuery = useActivities({ ...filters, limit: PAGE_SIZE, offset: (list.page - 1) * PAGE_SIZE });
   const [search, setSearch] = useState(filters.q ?? '');
   const [open, setOpen] = useState<'new' | number | null>(null);
   const editing = useActivity(typeof open === 'number' ? open : null);
@@ -55,71 +77,208 @@ function ActivityList() {
 
   const columns: TableProps<ActivityDto>['columns'] = [
     {
-      title: t('activities.col.when'), key: 'startAt', sorter: true, width: 150,
-      render: (_, a) => (
+      title: t('activities.col.when'),
+      key: 'startAt',
+      sorter: true,
+      width: 150,
+      render: (_, activity) => (
         <Flex vertical>
-          <span>{dayjs(a.startAt).format('YYYY-MM-DD HH:mm')}</span>
+          <span>{dayjs(activity.startAt).format('YYYY-MM-DD HH:mm')}</span>
           <Space size={4}>
-            <Tag color={a.status === 'done' ? 'green' : a.status === 'planned' ? 'blue' : undefined} style={{ marginInlineEnd: 0 }}>{t(`activities.status.${a.status}`)}</Tag>
-            {a.hasPlan && <Tag color={a.reviewed ? 'purple' : 'gold'}>{t(a.reviewed ? 'activities.reviewed' : 'activities.hasPlan')}</Tag>}
+            <Tag
+              color={activity.status === 'done' ? 'green' : activity.status === 'planned' ? 'blue' : undefined}
+              style={{ marginInlineEnd: 0 }}
+            >
+              {t(`activities.status.${activity.status}`)}
+            </Tag>
+            {activity.hasPlan && (
+              <Tag color={activity.reviewed ? 'purple' : 'gold'}>
+                {t(activity.reviewed ? 'activities.reviewed' : 'activities.hasPlan')}
+              </Tag>
+            )}
           </Space>
         </Flex>
       ),
     },
     {
-      title: t('activities.col.what'), key: 'what',
-      render: (_, a) => (
+      title: t('activities.col.what'),
+      key: 'what',
+      render: (_, activity) => (
         <Flex vertical style={{ minWidth: 160 }}>
           <Space size={6} wrap>
-            <Tag>{t(`activities.type.${a.type}`)}</Tag>
-            <a onClick={() => setOpen(a.id)} data-testid="activity-open">{a.subject ?? t(`activities.type.${a.type}`)}</a>
+            <Tag>{t(`activities.type.${activity.type}`)}</Tag>
+            <a onClick={() => setOpen(activity.id)} data-testid="activity-open">
+              {activity.subject ?? t(`activities.type.${activity.type}`)}
+            </a>
           </Space>
-          <Link to={`/accounts/${a.accountId}`} style={{ fontSize: 13 }}>{a.accountName}</Link>
-          {!screens.md && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{a.ownerName}</Typography.Text>}
+          <Link to={`/accounts/${activity.accountId}`} style={{ fontSize: 13 }}>
+            {activity.accountName}
+          </Link>
+          {!screens.md && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {activity.ownerName}
+            </Typography.Text>
+          )}
         </Flex>
       ),
     },
-    { title: t('activities.col.contacts'), key: 'contacts', responsive: ['lg'], render: (_, a) => a.contacts.map((c) => c.name).join('、') || t('common.none') },
-    { title: t('activities.col.opportunity'), key: 'opp', responsive: ['lg'], render: (_, a) => (a.opportunityId ? <Link to={`/opportunities/${a.opportunityId}`}>{a.opportunityName}</Link> : t('common.none')) },
+    {
+      title: t('activities.col.contacts'),
+      key: 'contacts',
+      responsive: ['lg'],
+      render: (_, a) => a.contacts.map((c) => c.name).join('、') || t('common.none'),
+    },
+    {
+      title: t('activities.col.opportunity'),
+      key: 'opp',
+      responsive: ['lg'],
+      render: (_, record) =>
+        record.opportunityId ? (
+          <Link to={`/opportunities/${record.opportunityId}`}>{record.opportunityName}</Link>
+        ) : (
+          t('common.none')
+        ),
+    },
     { title: t('activities.col.owner'), key: 'owner', responsive: ['md'], render: (_, a) => a.ownerName },
-    { title: t('activities.col.notes'), key: 'notes', responsive: ['xl'], render: (_, a) => <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0, maxWidth: 320 }}>{a.notes ?? ''}</Typography.Paragraph> },
+    {
+      title: t('activities.col.notes'),
+      key: 'notes',
+      responsive: ['xl'],
+      render: (_, activity) => (
+        <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0, maxWidth: 320 }}>
+          {activity.notes ?? ''}
+        </Typography.Paragraph>
+      ),
+    },
   ];
 
   return (
     <>
-      <div style={{ background: '#fff', borderRadius: 8, padding: screens.md ? 16 : 12, marginBottom: 16, border: '1px solid #eef0f4' }}>
+      <div
+        style={{
+          background: '#fff',
+          borderRadius: 8,
+          padding: screens.md ? 16 : 12,
+          marginBottom: 16,
+          border: '1px solid #eef0f4',
+        }}
+      >
         <Flex gap={8} wrap justify="space-between" style={{ marginBottom: 12 }}>
-          <Input.Search allowClear placeholder={t('activities.search')} value={search} style={{ flex: '1 1 260px', maxWidth: 420 }}
-            onChange={(e) => { setSearch(e.target.value); if (!e.target.value) list.update({ q: undefined }); }} onSearch={(v) => list.update({ q: v.trim() || undefined })} />
+          <Input.Search
+            allowClear
+            placeholder={t('activities.search')}
+            value={search}
+            style={{ flex: '1 1 260px', maxWidth: 420 }}
+            onChange={(changeEvent) => {
+              setSearch(changeEvent.target.value);
+              if (!changeEvent.target.value) list.update({ q: undefined });
+            }}
+            onSearch={(v) => list.update({ q: v.trim() || undefined })}
+          />
           <Space wrap>
             {can('export') && <ExportButton area="activities" filters={filters} />}
-            {can('activities.write') && <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen('new')} data-testid="activity-new">{t('activities.log')}</Button>}
+            {can('activities.write') && (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen('new')} data-testid="activity-new">
+                {t('activities.log')}
+              </Button>
+            )}
           </Space>
         </Flex>
         <Flex gap={8} wrap>
-          <Select value={filters.mine === 'true' ? 'mine' : 'all'} onChange={(v) => list.update({ mine: v === 'mine' ? 'true' : undefined })} style={{ width: 110 }}
-            options={[{ value: 'all', label: t('activities.filter.all') }, { value: 'mine', label: t('activities.filter.mine') }]} data-testid="activity-filter-mine" />
-          <UnitTreeSelect allowClear placeholder={t('activities.filter.team')} value={filters.orgUnitId ? Number(filters.orgUnitId) : undefined} onChange={(v) => list.update({ orgUnitId: v })} style={{ width: 160 }} popupMatchSelectWidth={false} />
-          <Select allowClear showSearch={{ optionFilterProp: 'label' }} placeholder={t('activities.filter.owner')} value={filters.ownerId ? Number(filters.ownerId) : undefined} onChange={(v) => list.update({ ownerId: v })} options={(people.data ?? []).map((u) => ({ value: u.id, label: u.name }))} style={{ width: 130 }} />
-          <Select allowClear placeholder={t('activities.filter.type')} value={filters.type} onChange={(v) => list.update({ type: v })} options={ACTIVITY_TYPES.map((x) => ({ value: x, label: t(`activities.type.${x}`) }))} style={{ width: 120 }} popupMatchSelectWidth={false} />
-          <Select allowClear placeholder={t('activities.filter.status')} value={filters.status} onChange={(v) => list.update({ status: v })} options={ACTIVITY_STATUSES.map((x) => ({ value: x, label: t(`activities.status.${x}`) }))} style={{ width: 110 }} />
-          <DatePicker.RangePicker allowEmpty={[true, true]} value={[filters.from ? dayjs(filters.from) : null, filters.to ? dayjs(filters.to) : null]} style={{ width: 250 }}
-            onChange={(r) => list.update({ from: r?.[0]?.format('YYYY-MM-DD'), to: r?.[1]?.format('YYYY-MM-DD') })} />
-          {narrowed && <Button type="link" onClick={() => list.replace(FILTERS, {})}>{t('accounts.filter.clear')}</Button>}
+          <Select
+            value={filters.mine === 'true' ? 'mine' : 'all'}
+            onChange={(v) => list.update({ mine: v === 'mine' ? 'true' : undefined })}
+            style={{ width: 110 }}
+            options={[
+              { value: 'all', label: t('activities.filter.all') },
+              { value: 'mine', label: t('activities.filter.mine') },
+            ]}
+            data-testid="activity-filter-mine"
+          />
+          <UnitTreeSelect
+            allowClear
+            placeholder={t('activities.filter.team')}
+            value={filters.orgUnitId ? Number(filters.orgUnitId) : undefined}
+            onChange={(v) => list.update({ orgUnitId: v })}
+            style={{ width: 160 }}
+            popupMatchSelectWidth={false}
+          />
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={t('activities.filter.owner')}
+            value={filters.ownerId ? Number(filters.ownerId) : undefined}
+            onChange={(v) => list.update({ ownerId: v })}
+            options={(people.data ?? []).map((u) => ({ value: u.id, label: u.name }))}
+            style={{ width: 130 }}
+          />
+          <Select
+            allowClear
+            placeholder={t('activities.filter.type')}
+            value={filters.type}
+            onChange={(v) => list.update({ type: v })}
+            options={ACTIVITY_TYPES.map((x) => ({ value: x, label: t(`activities.type.${x}`) }))}
+            style={{ width: 120 }}
+            popupMatchSelectWidth={false}
+          />
+          <Select
+            allowClear
+            placeholder={t('activities.filter.status')}
+            value={filters.status}
+            onChange={(v) => list.update({ status: v })}
+            options={ACTIVITY_STATUSES.map((x) => ({ value: x, label: t(`activities.status.${x}`) }))}
+            style={{ width: 110 }}
+          />
+          <DatePicker.RangePicker
+            allowEmpty={[true, true]}
+            value={[filters.from ? dayjs(filters.from) : null, filters.to ? dayjs(filters.to) : null]}
+            style={{ width: 250 }}
+            onChange={(r) => list.update({ from: r?.[0]?.format('YYYY-MM-DD'), to: r?.[1]?.format('YYYY-MM-DD') })}
+          />
+          {narrowed && (
+            <Button type="link" onClick={() => list.replace(FILTERS, {})}>
+              {t('accounts.filter.clear')}
+            </Button>
+          )}
         </Flex>
       </div>
-      {q.isError && !q.data ? <LoadError error={q.error} onRetry={() => void q.refetch()} /> : (
-        <ListTable<ActivityDto> list={list} query={q} sortable={['startAt', 'updatedAt', 'createdAt']} columns={columns} data-testid="activities-table"
+      {activitiesQuery.isError && !activitiesQuery.data ? (
+        <LoadError error={activitiesQuery.error} onRetry={() => void activitiesQuery.refetch()} />
+      ) : (
+        <ListTable<ActivityDto>
+          list={list}
+          query={activitiesQuery}
+          sortable={['startAt', 'updatedAt', 'createdAt']}
+          columns={columns}
+          data-testid="activities-table"
           locale={{
-            emptyText: q.isPending ? ' ' : (
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t(narrowed ? 'activities.empty.filtered' : 'activities.empty.none')}<br />{t(narrowed ? 'accounts.empty.filteredHint' : 'activities.empty.noneHint')}</>}>
-                {!narrowed && can('activities.write') && <Button type="primary" onClick={() => setOpen('new')}>{t('activities.log')}</Button>}
+            emptyText: activitiesQuery.isPending ? (
+              ' '
+            ) : (
+              <Empty
+                image={Empty.PRESENTED_IMAGE_SIMPLE}
+                description={
+                  <>
+                    {t(narrowed ? 'activities.empty.filtered' : 'activities.empty.none')}
+                    <br />
+                    {t(narrowed ? 'accounts.empty.filteredHint' : 'activities.empty.noneHint')}
+                  </>
+                }
+              >
+                {!narrowed && can('activities.write') && (
+                  <Button type="primary" onClick={() => setOpen('new')}>
+                    {t('activities.log')}
+                  </Button>
+                )}
               </Empty>
             ),
-          }} />
+          }}
+        />
       )}
       {open === 'new' && <LogActivityDrawer onClose={() => setOpen(null)} />}
-      {typeof open === 'number' && editing.data && <LogActivityDrawer activity={editing.data} onClose={() => setOpen(null)} />}
+      {typeof open === 'number' && editing.data && (
+        <LogActivityDrawer activity={editing.data} onClose={() => setOpen(null)} />
+      )}
     </>
   );
 }

@@ -55,7 +55,8 @@ export const activitiesEnUS: Record<keyof typeof activitiesZhCN, string> = {
   'activities.filter.type': 'Type',
   'activities.filter.status': 'Status',
   'activities.empty.none': 'No activities yet',
-  'activities.empty.noneHint': 'After a visit or a call, tap "Log activity": the account\'s follow-up moves with it and it stays out of the pool.',
+  'activities.empty.noneHint':
+    'After a visit or a call, tap "Log activity": the account\'s follow-up moves with it and it stays out of the pool.',
   'activities.empty.filtered': 'No activities match these filters',
   'activities.cadence.title': 'Cadence compliance (follow-up interval by tier)',
   'activities.cadence.rep': 'Rep',
@@ -64,7 +65,8 @@ export const activitiesEnUS: Record<keyof typeof activitiesZhCN, string> = {
   'activities.cadence.dueSoon': 'Due in 7 days',
   'activities.cadence.overdue': 'Overdue',
   'activities.cadence.compliance': 'Compliance',
-  'activities.cadence.totals': '{accounts, plural, one {# account} other {# accounts}}, {overdue} overdue, {compliance}% compliance',
+  'activities.cadence.totals':
+    '{accounts, plural, one {# account} other {# accounts}}, {overdue} overdue, {compliance}% compliance',
   'activities.cadence.empty': 'Nobody in this scope owns accounts',
   'activities.cadence.account': 'Account',
   'activities.cadence.last': 'Last follow-up',

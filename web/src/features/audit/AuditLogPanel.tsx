@@ -12,15 +12,39 @@ import { auditQueries } from './api.ts';
 import { detailLine } from './detail.ts';
 
 const PAGE_SIZE = 25;
-const GROUPS = ['auth', 'org', 'user', 'workspace', 'export', 'import', 'handover', 'pool', 'account', 'tiers', 'territory', 'process'] as const;
-const GROUP_COLORS: Record<string, string> = { auth: 'blue', org: 'purple', user: 'gold', workspace: 'green', export: 'red', import: 'cyan', handover: 'orange', pool: 'geekblue' };
+const GROUPS = [
+  'auth',
+  'org',
+  'user',
+  'workspace',
+  'export',
+  'import',
+  'handover',
+  'pool',
+  'account',
+  'tiers',
+  'territory',
+  'process',
+] as const;
+const GROUP_COLORS: Record<string, string> = {
+  auth: 'blue',
+  org: 'purple',
+  user: 'gold',
+  workspace: 'green',
+  export: 'red',
+  import: 'cyan',
+  handover: 'orange',
+  pool: 'geekblue',
+};
 
 /** Settings → Audit log (administrators and executives): who did what, when, from where. */
 export default function AuditLogPanel() {
   const { t, locale } = useI18n();
   const list = useListParams({ pageSize: PAGE_SIZE });
   const group = list.str('group');
-  const log = useQuery(auditQueries.list({ limit: list.limit, offset: list.offset, action: group ? `${group}.` : undefined }));
+  const log = useQuery(
+    auditQueries.list({ limit: list.limit, offset: list.offset, action: group ? `${group}.` : undefined }),
+  );
 
   // Unknown actions (added on the server later) still show, under their raw name.
   const actionLabel = (action: string) => {
@@ -29,7 +53,13 @@ export default function AuditLogPanel() {
   };
 
   const columns: TableProps<AuditEntry>['columns'] = [
-    { title: t('audit.col.time'), dataIndex: 'createdAt', key: 'time', width: 180, render: (v: number) => dayjs(v).format('YYYY-MM-DD HH:mm:ss') },
+    {
+      title: t('audit.col.time'),
+      dataIndex: 'createdAt',
+      key: 'time',
+      width: 180,
+      render: (v: number) => dayjs(v).format('YYYY-MM-DD HH:mm:ss'),
+    },
     {
       title: t('audit.col.action'),
       dataIndex: 'action',
@@ -37,21 +67,43 @@ export default function AuditLogPanel() {
       render: (a: string) => <Tag color={GROUP_COLORS[a.split('.')[0] ?? ''] ?? 'default'}>{actionLabel(a)}</Tag>,
     },
     {
-      title: t('audit.col.actor'), dataIndex: 'actorName', key: 'actor',
+      title: t('audit.col.actor'),
+      dataIndex: 'actorName',
+      key: 'actor',
       // A failed or blocked sign-in was made by whoever typed the email: not the account's owner, not the system.
-      render: (v: string | null, e) => v ?? <Typography.Text type="secondary">{t(e.action.startsWith('auth.login.') ? 'audit.anonymous' : 'audit.system')}</Typography.Text>,
+      render: (value: string | null, record) =>
+        value ?? (
+          <Typography.Text type="secondary">
+            {t(record.action.startsWith('auth.login.') ? 'audit.anonymous' : 'audit.system')}
+          </Typography.Text>
+        ),
     },
-    { title: t('audit.col.subject'), dataIndex: 'subject', key: 'subject', render: (v: string | null, e) => v ?? e.targetName ?? t('common.none') },
+    {
+      title: t('audit.col.subject'),
+      dataIndex: 'subject',
+      key: 'subject',
+      render: (v: string | null, e) => v ?? e.targetName ?? t('common.none'),
+    },
     {
       title: t('audit.col.detail'),
       dataIndex: 'detail',
       key: 'detail',
-      render: (v: unknown) => {
-        const line = detailLine(v, locale);
-        return line ? <Typography.Text style={{ maxWidth: 360, fontSize: 12 }} ellipsis={{ tooltip: line }}>{line}</Typography.Text> : null;
+      render: (value: unknown) => {
+        const line = detailLine(value, locale);
+        return line ? (
+          <Typography.Text style={{ maxWidth: 360, fontSize: 12 }} ellipsis={{ tooltip: line }}>
+            {line}
+          </Typography.Text>
+        ) : null;
       },
     },
-    { title: t('audit.col.ip'), dataIndex: 'ip', key: 'ip', responsive: ['md'], render: (v: string | null) => v ?? t('common.none') },
+    {
+      title: t('audit.col.ip'),
+      dataIndex: 'ip',
+      key: 'ip',
+      responsive: ['md'],
+      render: (v: string | null) => v ?? t('common.none'),
+    },
   ];
 
   if (log.isError && !log.data) return <LoadError error={log.error} onRetry={() => void log.refetch()} />;

@@ -7,40 +7,112 @@ import type { Locale } from '../../../../src/domain/roles.ts';
  * "via=handover · handoverId=2".
  */
 const KEYS = {
-  via: ['途径', 'via'], handoverId: ['交接单', 'handover'], rows: ['行数', 'rows'], format: ['格式', 'format'], filter: ['筛选条件', 'filter'],
-  fileName: ['文件', 'file'], errorsSkipped: ['跳过的错误行', 'rows with errors skipped'], created: ['新建', 'created'], updated: ['更新', 'updated'],
-  skipped: ['跳过', 'skipped'], reason: ['原因', 'reason'], by: ['限流依据', 'limited by'], assigneeId: ['执行人', 'assignee'], from: ['原值', 'from'],
-  to: ['新值', 'to'], name: ['名称', 'name'], parentId: ['上级单元', 'parent unit'], stageId: ['阶段', 'stage'], position: ['位置', 'position'],
-  probability: ['赢率', 'probability'], probabilities: ['赢率变化', 'probabilities changed'], template: ['模板', 'template'], released: ['退回', 'released'],
-  toUserId: ['领取/分配给', 'to'], fromUnitId: ['来自单元', 'from unit'], previousOwnerId: ['原负责人', 'previous owner'], assigned: ['已分配', 'assigned'],
-  conflicted: ['冲突', 'conflicts'], unmatched: ['未匹配', 'unmatched'], userId: ['负责人', 'owner'], named: ['指名客户', 'named account'],
-  criteria: ['依据', 'criteria'], override: ['手工分级', 'tier set by hand'], computed: ['计算分级', 'computed tier'], email: ['邮箱', 'email'],
-  role: ['角色', 'role'], orgUnitId: ['单元', 'unit'], canExport: ['可导出', 'may export'], period: ['期间', 'period'], weekStart: ['周起始', 'week of'],
-  report: ['报表', 'report'], scope: ['范围', 'scope'], amount: ['金额', 'amount'], commit: ['确保', 'commit'], possible: ['可能', 'possible'], forecast: ['预测', 'forecast'], deals: ['商机数', 'deals'],
-  accounts: ['客户', 'accounts'], opportunities: ['商机', 'opportunities'], territories: ['区域', 'territories'], active: ['启用', 'active'],
-  province: ['省份', 'province'], city: ['城市', 'city'], district: ['区县', 'district'], industry: ['行业', 'industry'], timeZone: ['时区', 'time zone'],
-  q: ['搜索', 'search'], tier: ['分级', 'tier'], ownerId: ['负责人', 'owner'], status: ['状态', 'status'], processId: ['销售流程', 'process'],
-  closeFrom: ['预计成交从', 'close from'], closeTo: ['预计成交至', 'close to'], minProbability: ['最低赢率', 'minimum probability'],
-  overdue: ['跟进逾期', 'follow-up overdue'], archived: ['已归档', 'archived'], accountId: ['客户', 'account'],
-  opportunityId: ['商机', 'opportunity'], kind: ['类型', 'kind'], outcome: ['结论', 'outcome'], splits: ['业绩分配', 'credit split'], userIds: ['人员', 'people'], percent: ['比例', 'share'],
+  via: ['途径', 'via'],
+  handoverId: ['交接单', 'handover'],
+  rows: ['行数', 'rows'],
+  format: ['格式', 'format'],
+  filter: ['筛选条件', 'filter'],
+  fileName: ['文件', 'file'],
+  errorsSkipped: ['跳过的错误行', 'rows with errors skipped'],
+  created: ['新建', 'created'],
+  updated: ['更新', 'updated'],
+  skipped: ['跳过', 'skipped'],
+  reason: ['原因', 'reason'],
+  by: ['限流依据', 'limited by'],
+  assigneeId: ['执行人', 'assignee'],
+  from: ['原值', 'from'],
+  to: ['新值', 'to'],
+  name: ['名称', 'name'],
+  parentId: ['上级单元', 'parent unit'],
+  stageId: ['阶段', 'stage'],
+  position: ['位置', 'position'],
+  probability: ['赢率', 'probability'],
+  probabilities: ['赢率变化', 'probabilities changed'],
+  template: ['模板', 'template'],
+  released: ['退回', 'released'],
+  toUserId: ['领取/分配给', 'to'],
+  fromUnitId: ['来自单元', 'from unit'],
+  previousOwnerId: ['原负责人', 'previous owner'],
+  assigned: ['已分配', 'assigned'],
+  conflicted: ['冲突', 'conflicts'],
+  unmatched: ['未匹配', 'unmatched'],
+  userId: ['负责人', 'owner'],
+  named: ['指名客户', 'named account'],
+  criteria: ['依据', 'criteria'],
+  override: ['手工分级', 'tier set by hand'],
+  computed: ['计算分级', 'computed tier'],
+  email: ['邮箱', 'email'],
+  role: ['角色', 'role'],
+  orgUnitId: ['单元', 'unit'],
+  canExport: ['可导出', 'may export'],
+  period: ['期间', 'period'],
+  weekStart: ['周起始', 'week of'],
+  report: ['报表', 'report'],
+  scope: ['范围', 'scope'],
+  amount: ['金额', 'amount'],
+  commit: ['确保', 'commit'],
+  possible: ['可能', 'possible'],
+  forecast: ['预测', 'forecast'],
+  deals: ['商机数', 'deals'],
+  accounts: ['客户', 'accounts'],
+  opportunities: ['商机', 'opportunities'],
+  territories: ['区域', 'territories'],
+  active: ['启用', 'active'],
+  province: ['省份', 'province'],
+  city: ['城市', 'city'],
+  district: ['区县', 'district'],
+  industry: ['行业', 'industry'],
+  timeZone: ['时区', 'time zone'],
+  q: ['搜索', 'search'],
+  tier: ['分级', 'tier'],
+  ownerId: ['负责人', 'owner'],
+  status: ['状态', 'status'],
+  processId: ['销售流程', 'process'],
+  closeFrom: ['预计成交从', 'close from'],
+  closeTo: ['预计成交至', 'close to'],
+  minProbability: ['最低赢率', 'minimum probability'],
+  overdue: ['跟进逾期', 'follow-up overdue'],
+  archived: ['已归档', 'archived'],
+  accountId: ['客户', 'account'],
+  opportunityId: ['商机', 'opportunity'],
+  kind: ['类型', 'kind'],
+  outcome: ['结论', 'outcome'],
+  splits: ['业绩分配', 'credit split'],
+  userIds: ['人员', 'people'],
+  percent: ['比例', 'share'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 /** Coded values writers put in details (reasons, channels, formats, roles). */
 const VALUES = {
-  handover: ['离职交接', 'handover'], unknown_email: ['邮箱不存在', 'unknown email'], wrong_password: ['密码错误', 'wrong password'],
-  inactive: ['账号已停用', 'account inactive'], address: ['IP 地址', 'IP address'], pair: ['邮箱与地址', 'email and address'],
-  account: ['账号', 'account'], xlsx: ['Excel', 'Excel'], csv: ['CSV', 'CSV'], admin: ['系统管理员', 'administrator'],
-  executive: ['销售总监', 'sales director'], manager: ['销售经理', 'sales manager'], rep: ['客户经理', 'account manager'],
-  weekly: ['周检查', 'weekly look'], day15: ['15 天检查', '15-day check'], day30: ['30 天判断', '30-day judgement'],
-  reviewed: ['已检查', 'reviewed'], advanced: ['已推进', 'advanced'], disqualified: ['已淘汰', 'disqualified'],
+  handover: ['离职交接', 'handover'],
+  unknown_email: ['邮箱不存在', 'unknown email'],
+  wrong_password: ['密码错误', 'wrong password'],
+  inactive: ['账号已停用', 'account inactive'],
+  address: ['IP 地址', 'IP address'],
+  pair: ['邮箱与地址', 'email and address'],
+  account: ['账号', 'account'],
+  xlsx: ['Excel', 'Excel'],
+  csv: ['CSV', 'CSV'],
+  admin: ['系统管理员', 'administrator'],
+  executive: ['销售总监', 'sales director'],
+  manager: ['销售经理', 'sales manager'],
+  rep: ['客户经理', 'account manager'],
+  weekly: ['周检查', 'weekly look'],
+  day15: ['15 天检查', '15-day check'],
+  day30: ['30 天判断', '30-day judgement'],
+  reviewed: ['已检查', 'reviewed'],
+  advanced: ['已推进', 'advanced'],
+  disqualified: ['已淘汰', 'disqualified'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type AuditDetailKey = keyof typeof KEYS;
 export const AUDIT_DETAIL_KEYS = Object.keys(KEYS) as AuditDetailKey[];
 
 const at = (locale: Locale) => (locale === 'en-US' ? 1 : 0);
-export const detailKeyLabel = (locale: Locale, key: string): string | null => (Object.hasOwn(KEYS, key) ? KEYS[key as AuditDetailKey][at(locale)] : null);
-const valueLabel = (locale: Locale, v: string): string => (Object.hasOwn(VALUES, v) ? VALUES[v as keyof typeof VALUES][at(locale)] : v);
+export const detailKeyLabel = (locale: Locale, key: string): string | null =>
+  Object.hasOwn(KEYS, key) ? KEYS[key as AuditDetailKey][at(locale)] : null;
+const valueLabel = (locale: Locale, value: string): string =>
+  Object.hasOwn(VALUES, value) ? VALUES[value as keyof typeof VALUES][at(locale)] : value;
 
 /**
  * The event's detail as one line: "行数：120 · 格式：Excel · 筛选条件：分级 A、搜索 华为" — an export
@@ -52,15 +124,27 @@ export function detailLine(detail: unknown, locale: Locale = 'zh-CN'): string {
   const zh = locale === 'zh-CN';
   const [colon, sep, listSep] = zh ? ['：', ' · ', '、'] : [': ', ' · ', ', '];
   const key = (k: string) => detailKeyLabel(locale, k) ?? k;
-  const value = (k: string, v: unknown): string => {
-    if (typeof v === 'boolean') return zh ? (v ? '是' : '否') : v ? 'yes' : 'no';
-    if (typeof v === 'number' && /Id$/.test(k)) return `#${v}`;
-    if (typeof v === 'string') return valueLabel(locale, v);
-    if (Array.isArray(v)) return v.map((x) => value(k.replace(/s$/, ''), x)).join(listSep);
-    if (v !== null && typeof v === 'object') return entries(v).map(([ik, iv]) => `${key(ik)} ${value(ik, iv)}`).join(listSep);
-    return String(v);
+  const value = (detailKey: string, raw: unknown): string => {
+    if (typeof raw === 'boolean') return zh ? (raw ? '是' : '否') : raw ? 'yes' : 'no';
+    if (typeof raw === 'number' && /Id$/.test(detailKey)) return `#${raw}`;
+    if (typeof raw === 'string') return valueLabel(locale, raw);
+    if (Array.isArray(raw)) return raw.map((x) => value(detailKey.replace(/s$/, ''), x)).join(listSep);
+    if (raw !== null && typeof raw === 'object')
+      return entries(raw)
+        .map(([ik, iv]) => `${key(ik)} ${value(ik, iv)}`)
+        .join(listSep);
+    return String(raw);
   };
-  return entries(detail).map(([k, v]) => `${key(k)}${colon}${value(k, v)}`).join(sep);
+  return entries(detail)
+    .map(([k, v]) => `${key(k)}${colon}${value(k, v)}`)
+    .join(sep);
 }
 
-const entries = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '' && !(typeof v === 'object' && Object.keys(v as object).length === 0));
+const entries = (item: object) =>
+  Object.entries(item).filter(
+    ([, value]) =>
+      value !== undefined &&
+      value !== null &&
+      value !== '' &&
+      !(typeof value === 'object' && Object.keys(value as object).length === 0),
+  );

@@ -44,14 +44,21 @@ export default function AccountPage() {
               form={profileForm}
               layout="vertical"
               initialValues={{ name: user.name, phone: user.phone ?? '' }}
-              onFinish={(v) =>
+              onFinish={(values) =>
                 updateMe.mutate(
-                  { name: v.name, phone: v.phone?.trim() ? v.phone.trim() : null },
-                  { onSuccess: () => message.success(t('account.profileSaved')), onError: (e) => report(e, profileForm) },
+                  { name: values.name, phone: values.phone?.trim() ? values.phone.trim() : null },
+                  {
+                    onSuccess: () => message.success(t('account.profileSaved')),
+                    onError: (e) => report(e, profileForm),
+                  },
                 )
               }
             >
-              <Form.Item name="name" label={t('account.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}>
+              <Form.Item
+                name="name"
+                label={t('account.name')}
+                rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}
+              >
                 <Input autoComplete="name" />
               </Form.Item>
               <Form.Item name="phone" label={t('account.phone')} rules={[{ max: 40 }]}>
@@ -69,9 +76,9 @@ export default function AccountPage() {
             <Form
               form={passwordForm}
               layout="vertical"
-              onFinish={(v) =>
+              onFinish={(values) =>
                 changePassword.mutate(
-                  { currentPassword: v.currentPassword, newPassword: v.newPassword },
+                  { currentPassword: values.currentPassword, newPassword: values.newPassword },
                   {
                     onSuccess: () => {
                       passwordForm.resetFields();
@@ -82,10 +89,19 @@ export default function AccountPage() {
                 )
               }
             >
-              <Form.Item name="currentPassword" label={t('account.currentPassword')} rules={[{ required: true, message: t('validation.required') }]}>
+              <Form.Item
+                name="currentPassword"
+                label={t('account.currentPassword')}
+                rules={[{ required: true, message: t('validation.required') }]}
+              >
                 <Input.Password autoComplete="current-password" />
               </Form.Item>
-              <NewPasswordFields name="newPassword" confirmName="confirm" label={t('account.newPassword')} confirmLabel={t('account.confirmPassword')} />
+              <NewPasswordFields
+                name="newPassword"
+                confirmName="confirm"
+                label={t('account.newPassword')}
+                confirmLabel={t('account.confirmPassword')}
+              />
               <Button type="primary" htmlType="submit" loading={changePassword.isPending}>
                 {t('account.changePassword')}
               </Button>

@@ -20,19 +20,26 @@ export function AuthLayout({ title, subtitle, children }: { title: string; subti
         <Flex
           vertical
           justify="space-between"
-          style={{ flex: '0 0 44%', padding: '48px 56px', color: '#fff', background: 'linear-gradient(150deg, #0f172a 0%, #1e3a8a 60%, #1d4ed8 100%)' }}
+          style={{
+            flex: '0 0 44%',
+            padding: '48px 56px',
+            color: '#fff',
+            background: 'linear-gradient(150deg, #0f172a 0%, #1e3a8a 60%, #1d4ed8 100%)',
+          }}
         >
           <Brand dark size={22} />
           <div style={{ maxWidth: 460 }}>
             <Typography.Title level={2} style={{ color: '#fff', marginBottom: 12 }}>
               {t('app.tagline')}
             </Typography.Title>
-            <Typography.Paragraph style={{ color: 'rgba(255,255,255,0.78)', fontSize: 15, marginBottom: 32 }}>{t('app.pitch')}</Typography.Paragraph>
+            <Typography.Paragraph style={{ color: 'rgba(255,255,255,0.78)', fontSize: 15, marginBottom: 32 }}>
+              {t('app.pitch')}
+            </Typography.Paragraph>
             <Flex vertical gap={14}>
-              {FEATURES.map((k) => (
-                <Flex key={k} gap={10} align="baseline">
+              {FEATURES.map((feature) => (
+                <Flex key={feature} gap={10} align="baseline">
                   <CheckCircleFilled style={{ color: '#93c5fd' }} />
-                  <span style={{ color: 'rgba(255,255,255,0.9)' }}>{t(k)}</span>
+                  <span style={{ color: 'rgba(255,255,255,0.9)' }}>{t(feature)}</span>
                 </Flex>
               ))}
             </Flex>
@@ -46,7 +53,11 @@ export function AuthLayout({ title, subtitle, children }: { title: string; subti
           <LanguageSwitch />
         </Flex>
         <Flex align="center" justify="center" style={{ flex: 1, padding: '16px 16px 64px' }}>
-          <Card variant="borderless" style={{ width: '100%', maxWidth: 420, boxShadow: '0 8px 30px rgba(15,23,42,0.08)' }} styles={{ body: { padding: 32 } }}>
+          <Card
+            variant="borderless"
+            style={{ width: '100%', maxWidth: 420, boxShadow: '0 8px 30px rgba(15,23,42,0.08)' }}
+            styles={{ body: { padding: 32 } }}
+          >
             {!wide && (
               <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
                 {t('app.tagline')}

@@ -32,14 +32,16 @@ export function PasswordChangePage() {
 
   return (
     <AuthLayout title={t('passwordChange.title')} subtitle={t('passwordChange.subtitle')}>
-      <Typography.Paragraph strong data-testid="password-change-who">{t('passwordChange.who', { name: user.name, email: user.email })}</Typography.Paragraph>
+      <Typography.Paragraph strong data-testid="password-change-who">
+        {t('passwordChange.who', { name: user.name, email: user.email })}
+      </Typography.Paragraph>
       <Form
         form={form}
         layout="vertical"
         requiredMark={false}
-        onFinish={(v) =>
+        onFinish={(values) =>
           change.mutate(
-            { currentPassword: v.currentPassword, newPassword: v.newPassword },
+            { currentPassword: values.currentPassword, newPassword: values.newPassword },
             {
               onSuccess: async () => {
                 message.success(t('account.passwordChanged'));
@@ -52,11 +54,28 @@ export function PasswordChangePage() {
       >
         {/* The email field lets a password manager file the new password under the right account. */}
         <input type="email" name="email" autoComplete="username" value={user.email} readOnly hidden />
-        <Form.Item name="currentPassword" label={t('passwordChange.current')} rules={[{ required: true, message: t('validation.required') }]}>
+        <Form.Item
+          name="currentPassword"
+          label={t('passwordChange.current')}
+          rules={[{ required: true, message: t('validation.required') }]}
+        >
           <Input.Password autoComplete="current-password" autoFocus />
         </Form.Item>
-        <NewPasswordFields name="newPassword" confirmName="confirm" label={t('account.newPassword')} confirmLabel={t('account.confirmPassword')} differentFrom="currentPassword" />
-        <Button type="primary" htmlType="submit" block size="large" loading={change.isPending} data-testid="password-change-submit">
+        <NewPasswordFields
+          name="newPassword"
+          confirmName="confirm"
+          label={t('account.newPassword')}
+          confirmLabel={t('account.confirmPassword')}
+          differentFrom="currentPassword"
+        />
+        <Button
+          type="primary"
+          htmlType="submit"
+          block
+          size="large"
+          loading={change.isPending}
+          data-testid="password-change-submit"
+        >
           {t('passwordChange.submit')}
         </Button>
         <Button

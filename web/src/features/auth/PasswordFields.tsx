@@ -5,7 +5,19 @@ import { useT } from '../../i18n/useI18n.ts';
  * A new password and its repetition, checked against each other in the form: setup, the
  * change forced at first sign-in, and My account all ask for it the same way.
  */
-export function NewPasswordFields({ name, confirmName, label, confirmLabel, differentFrom }: { name: string; confirmName: string; label: string; confirmLabel: string; differentFrom?: string }) {
+export function NewPasswordFields({
+  name,
+  confirmName,
+  label,
+  confirmLabel,
+  differentFrom,
+}: {
+  name: string;
+  confirmName: string;
+  label: string;
+  confirmLabel: string;
+  differentFrom?: string;
+}) {
   const t = useT();
   return (
     <>
@@ -17,9 +29,14 @@ export function NewPasswordFields({ name, confirmName, label, confirmLabel, diff
           { required: true, message: t('validation.required') },
           { min: 8, message: t('validation.passwordLength') },
           ...(differentFrom
-            ? [({ getFieldValue }: { getFieldValue: (n: string) => unknown }) => ({
-                validator: (_: unknown, value: string) => (!value || getFieldValue(differentFrom) !== value ? Promise.resolve() : Promise.reject(new Error(t('validation.passwordSame')))),
-              })]
+            ? [
+                ({ getFieldValue }: { getFieldValue: (fieldName: string) => unknown }) => ({
+                  validator: (_: unknown, value: string) =>
+                    !value || getFieldValue(differentFrom) !== value
+                      ? Promise.resolve()
+                      : Promise.reject(new Error(t('validation.passwordSame'))),
+                }),
+              ]
             : []),
         ]}
       >
@@ -32,7 +49,10 @@ export function NewPasswordFields({ name, confirmName, label, confirmLabel, diff
         rules={[
           { required: true, message: t('validation.required') },
           ({ getFieldValue }) => ({
-            validator: (_, value) => (!value || getFieldValue(name) === value ? Promise.resolve() : Promise.reject(new Error(t('validation.passwordMismatch')))),
+            validator: (_, value) =>
+              !value || getFieldValue(name) === value
+                ? Promise.resolve()
+                : Promise.reject(new Error(t('validation.passwordMismatch'))),
           }),
         ]}
       >

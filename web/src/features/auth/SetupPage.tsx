@@ -27,20 +27,49 @@ export function SetupPage() {
         layout="vertical"
         requiredMark={false}
         onFinish={(values) =>
-          create.mutate({ workspaceName: values.workspaceName, adminName: values.adminName, adminEmail: values.adminEmail, adminPassword: values.adminPassword, locale }, { onSuccess: () => navigate('/', { replace: true }), onError: (e) => report(e, form) })
+          create.mutate(
+            {
+              workspaceName: values.workspaceName,
+              adminName: values.adminName,
+              adminEmail: values.adminEmail,
+              adminPassword: values.adminPassword,
+              locale,
+            },
+            { onSuccess: () => navigate('/', { replace: true }), onError: (e) => report(e, form) },
+          )
         }
       >
-        <Form.Item name="workspaceName" label={t('setup.workspaceName')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}>
+        <Form.Item
+          name="workspaceName"
+          label={t('setup.workspaceName')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}
+        >
           <Input placeholder={t('setup.workspaceNamePlaceholder')} autoFocus />
         </Form.Item>
-        <Form.Item name="adminName" label={t('setup.adminName')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}>
+        <Form.Item
+          name="adminName"
+          label={t('setup.adminName')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}
+        >
           <Input autoComplete="name" />
         </Form.Item>
-        <Form.Item name="adminEmail" label={t('setup.adminEmail')} rules={[{ required: true, message: t('validation.required') }, { type: 'email', message: t('validation.email') }]}>
+        <Form.Item
+          name="adminEmail"
+          label={t('setup.adminEmail')}
+          rules={[
+            { required: true, message: t('validation.required') },
+            { type: 'email', message: t('validation.email') },
+          ]}
+        >
           <Input autoComplete="username" inputMode="email" />
         </Form.Item>
         {/* Nobody else knows this password yet: a typo here locks the only administrator out. */}
-        <NewPasswordFields name="adminPassword" confirmName="confirmPassword" label={t('setup.adminPassword')} confirmLabel={t('setup.confirmPassword')} />
+        <NewPasswordFields
+          name="adminPassword"
+          confirmName="confirmPassword"
+          label={t('setup.adminPassword')}
+          confirmLabel={t('setup.confirmPassword')}
+        />
         <Button type="primary" htmlType="submit" block size="large" loading={create.isPending}>
           {t('setup.submit')}
         </Button>

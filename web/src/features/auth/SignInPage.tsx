@@ -17,7 +17,7 @@ interface Credentials {
 
 export function SignInPage() {
   const i18n = useI18n();
-  const { t } = i18n;
+  const { t: translate } = i18n;
   const navigate = useNavigate();
   const location = useLocation();
   const me = useMe();
@@ -34,22 +34,37 @@ export function SignInPage() {
     setError(null);
     signIn.mutate(values, {
       onSuccess: () => navigate(from, { replace: true }),
-      onError: (e) => setError(isApiError(e) && e.status === 401 ? t('signIn.failed') : problemMessage(e, i18n)),
+      onError: (err) =>
+        setError(isApiError(err) && err.status === 401 ? translate('signIn.failed') : problemMessage(err, i18n)),
     });
   }
 
   return (
-    <AuthLayout title={t('signIn.title')} subtitle={t('signIn.subtitle')}>
+    <AuthLayout title={translate('signIn.title')} subtitle={translate('signIn.subtitle')}>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 20 }} data-testid="sign-in-error" />}
-      <Form<Credentials> layout="vertical" size="large" onFinish={submit} requiredMark={false} onValuesChange={() => setError(null)}>
-        <Form.Item name="email" label={t('signIn.email')} rules={[{ required: true, whitespace: true, message: t('signIn.emailRequired') }]}>
+      <Form<Credentials>
+        layout="vertical"
+        size="large"
+        onFinish={submit}
+        requiredMark={false}
+        onValuesChange={() => setError(null)}
+      >
+        <Form.Item
+          name="email"
+          label={translate('signIn.email')}
+          rules={[{ required: true, whitespace: true, message: translate('signIn.emailRequired') }]}
+        >
           <Input prefix={<MailOutlined />} autoComplete="username" inputMode="email" autoFocus />
         </Form.Item>
-        <Form.Item name="password" label={t('signIn.password')} rules={[{ required: true, message: t('signIn.passwordRequired') }]}>
+        <Form.Item
+          name="password"
+          label={translate('signIn.password')}
+          rules={[{ required: true, message: translate('signIn.passwordRequired') }]}
+        >
           <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
         </Form.Item>
         <Button type="primary" htmlType="submit" block loading={signIn.isPending} style={{ marginTop: 8 }}>
-          {t('signIn.submit')}
+          {translate('signIn.submit')}
         </Button>
       </Form>
     </AuthLayout>

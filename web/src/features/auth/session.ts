@@ -16,9 +16,9 @@ export const sessionQueries = {
       queryFn: async ({ signal }) => {
         try {
           return await api.get<Me>('/auth/me', {}, { expect401: true, signal });
-        } catch (e) {
-          if (isApiError(e) && e.status === 401) return null;
-          throw e;
+        } catch (error) {
+          if (isApiError(error) && error.status === 401) return null;
+          throw error;
         }
       },
       staleTime: 5 * 60_000,

@@ -25,7 +25,7 @@ export default function ContactsPage() {
   const { list, filters, page, update, replaceAll } = useContactFilters();
   const contacts = useContactList(filters, page);
   const people = usePeople();
-  const [q, setQ] = useState(filters.q ?? '');
+  const [searchText, setQ] = useState(filters.q ?? '');
   const [moreFilters, setMoreFilters] = useState(false);
   const { q: _q, sort: _sort, ...narrowing } = filters;
   const filterCount = Object.keys(narrowing).length;
@@ -37,17 +37,31 @@ export default function ContactsPage() {
       title: t('contacts.col.name'),
       key: 'name',
       sorter: true,
-      render: (_, c) => (
+      render: (_, contact) => (
         <Flex vertical style={{ minWidth: 120, maxWidth: 260 }}>
-          <Link to={`/accounts/${c.accountId}?tab=contacts`} style={{ fontWeight: 600 }} data-testid="contact-name">{c.name}</Link>
-          {c.title && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{c.title}</Typography.Text>}
+          <Link
+            to={`/accounts/${contact.accountId}?tab=contacts`}
+            style={{ fontWeight: 600 }}
+            data-testid="contact-name"
+          >
+            {contact.name}
+          </Link>
+          {contact.title && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {contact.title}
+            </Typography.Text>
+          )}
           {!screens.md && (
             <Space size={4} wrap style={{ fontSize: 12 }}>
-              <Typography.Text style={{ fontSize: 12 }}>{c.accountName}</Typography.Text>
-              {phoneOf(c) && <span data-testid="contact-phone"><PhoneLink number={phoneOf(c)!} /></span>}
+              <Typography.Text style={{ fontSize: 12 }}>{contact.accountName}</Typography.Text>
+              {phoneOf(contact) && (
+                <span data-testid="contact-phone">
+                  <PhoneLink number={phoneOf(contact)!} />
+                </span>
+              )}
             </Space>
           )}
-          {c.archived && <Tag style={{ width: 'fit-content', fontSize: 11 }}>{t('accounts.archived')}</Tag>}
+          {contact.archived && <Tag style={{ width: 'fit-content', fontSize: 11 }}>{t('accounts.archived')}</Tag>}
         </Flex>
       ),
     },
@@ -56,40 +70,73 @@ export default function ContactsPage() {
       key: 'accountName',
       sorter: true,
       responsive: ['md'],
-      render: (_, c) => (
+      render: (_, contact) => (
         <Space size={6}>
-          <TierBadge tier={c.accountTier} overridden={false} reason={null} />
-          <Link to={`/accounts/${c.accountId}`}>{c.accountName}</Link>
+          <TierBadge tier={contact.accountTier} overridden={false} reason={null} />
+          <Link to={`/accounts/${contact.accountId}`}>{contact.accountName}</Link>
         </Space>
       ),
     },
-    { title: t('contacts.col.department'), key: 'department', responsive: ['lg'], render: (_, c) => c.department ?? t('common.none') },
+    {
+      title: t('contacts.col.department'),
+      key: 'department',
+      responsive: ['lg'],
+      render: (_, c) => c.department ?? t('common.none'),
+    },
     {
       title: t('contacts.col.phone'),
       key: 'phone',
       responsive: ['md'],
       render: (_, c) => (phoneOf(c) ? <PhoneLink number={phoneOf(c)!} /> : t('common.none')),
     },
-    { title: t('contacts.col.email'), key: 'email', responsive: ['lg'], render: (_, c) => (c.email ? <MailLink email={c.email} /> : t('common.none')) },
-    { title: t('contacts.col.wechat'), key: 'wechat', responsive: ['xl'], render: (_, c) => c.wechat ?? t('common.none') },
-    { title: t('contacts.col.owner'), key: 'owner', responsive: ['lg'], render: (_, c) => c.accountOwnerName ?? <Typography.Text type="secondary">{t('accounts.noOwner')}</Typography.Text> },
+    {
+      title: t('contacts.col.email'),
+      key: 'email',
+      responsive: ['lg'],
+      render: (_, c) => (c.email ? <MailLink email={c.email} /> : t('common.none')),
+    },
+    {
+      title: t('contacts.col.wechat'),
+      key: 'wechat',
+      responsive: ['xl'],
+      render: (_, c) => c.wechat ?? t('common.none'),
+    },
+    {
+      title: t('contacts.col.owner'),
+      key: 'owner',
+      responsive: ['lg'],
+      render: (_, record) =>
+        record.accountOwnerName ?? <Typography.Text type="secondary">{t('accounts.noOwner')}</Typography.Text>,
+    },
   ];
 
   const nothingAtAll = contacts.data?.total === 0 && filterCount === 0 && !filters.q;
 
   return (
     <>
-      <PageHeader title={t('contacts.title')} subtitle={t('contacts.subtitle')} extra={<ExportButton area="contacts" filters={filters} />} />
-      <div style={{ background: '#fff', borderRadius: 8, padding: screens.md ? 16 : 12, marginBottom: 16, border: '1px solid #eef0f4' }}>
+      <PageHeader
+        title={t('contacts.title')}
+        subtitle={t('contacts.subtitle')}
+        extra={<ExportButton area="contacts" filters={filters} />}
+      />
+      <div
+        style={{
+          background: '#fff',
+          borderRadius: 8,
+          padding: screens.md ? 16 : 12,
+          marginBottom: 16,
+          border: '1px solid #eef0f4',
+        }}
+      >
         <Flex gap={12} wrap justify="space-between" style={{ marginBottom: showAllFilters ? 12 : 0 }}>
           <Flex gap={8} style={{ flex: '1 1 320px', maxWidth: 520 }}>
             <Input.Search
               allowClear
               placeholder={t('contacts.searchPlaceholder')}
-              value={q}
-              onChange={(e) => {
-                setQ(e.target.value);
-                if (!e.target.value) update({ q: undefined });
+              value={searchText}
+              onChange={(event) => {
+                setQ(event.target.value);
+                if (!event.target.value) update({ q: undefined });
               }}
               onSearch={(value) => update({ q: value.trim() })}
               aria-label={t('common.search')}
@@ -97,21 +144,91 @@ export default function ContactsPage() {
             />
             {!screens.md && (
               <Badge count={filterCount} size="small">
-                <Button icon={<FilterOutlined />} onClick={() => setMoreFilters((v) => !v)} aria-label={t('accounts.filters')} />
+                <Button
+                  icon={<FilterOutlined />}
+                  onClick={() => setMoreFilters((v) => !v)}
+                  aria-label={t('accounts.filters')}
+                />
               </Badge>
             )}
           </Flex>
-          <SavedViewsBar area="contacts" filters={filters} onPick={(query) => { replaceAll(query); setQ(query.q ?? ''); }} />
+          <SavedViewsBar
+            area="contacts"
+            filters={filters}
+            onPick={(query) => {
+              replaceAll(query);
+              setQ(query.q ?? '');
+            }}
+          />
         </Flex>
         {showAllFilters && (
           <Flex gap={8} wrap>
-            <Select allowClear showSearch={{ optionFilterProp: 'label' }} placeholder={t('contacts.filter.owner')} value={filters.ownerId ? Number(filters.ownerId) : undefined} onChange={(v) => update({ ownerId: v })} options={(people.data ?? []).map((u) => ({ value: u.id, label: u.name }))} loading={people.isPending} style={{ width: 150 }} />
-            <UnitTreeSelect allowClear placeholder={t('accounts.filter.unit')} value={filters.orgUnitId ? Number(filters.orgUnitId) : undefined} onChange={(v) => update({ orgUnitId: v })} style={{ width: 170 }} popupMatchSelectWidth={false} />
-            <Select allowClear placeholder={t('contacts.filter.tier')} value={filters.tier} onChange={(v) => update({ tier: v })} options={TIERS.map((x) => ({ value: x, label: `${x} · ${t(`accounts.tier.hint.${x}`)}` }))} style={{ width: 130 }} popupMatchSelectWidth={false} data-testid="contact-filter-tier" />
-            <Select allowClear placeholder={t('contacts.filter.role')} value={filters.role} onChange={(v) => update({ role: v })} options={BUYING_ROLES.map((x) => ({ value: x, label: t(`accounts.role.${x}`) }))} style={{ width: 150 }} popupMatchSelectWidth={false} />
-            <Select allowClear placeholder={t('contacts.filter.hasPhone')} value={filters.hasPhone} onChange={(v) => update({ hasPhone: v })} options={[{ value: 'true', label: t('common.yes') }, { value: 'false', label: t('common.no') }]} style={{ width: 120 }} popupMatchSelectWidth={false} />
-            <Select allowClear placeholder={t('accounts.filter.archived')} value={filters.archived} onChange={(v) => update({ archived: v })} options={[{ value: 'false', label: t('accounts.filter.activeOnly') }, { value: 'true', label: t('accounts.filter.archivedOnly') }]} style={{ width: 120 }} popupMatchSelectWidth={false} />
-            {filterCount > 0 && <Button type="link" onClick={() => replaceAll(filters.q ? { q: filters.q } : {})}>{t('accounts.filter.clear')}</Button>}
+            <Select
+              allowClear
+              showSearch={{ optionFilterProp: 'label' }}
+              placeholder={t('contacts.filter.owner')}
+              value={filters.ownerId ? Number(filters.ownerId) : undefined}
+              onChange={(v) => update({ ownerId: v })}
+              options={(people.data ?? []).map((u) => ({ value: u.id, label: u.name }))}
+              loading={people.isPending}
+              style={{ width: 150 }}
+            />
+            <UnitTreeSelect
+              allowClear
+              placeholder={t('accounts.filter.unit')}
+              value={filters.orgUnitId ? Number(filters.orgUnitId) : undefined}
+              onChange={(v) => update({ orgUnitId: v })}
+              style={{ width: 170 }}
+              popupMatchSelectWidth={false}
+            />
+            <Select
+              allowClear
+              placeholder={t('contacts.filter.tier')}
+              value={filters.tier}
+              onChange={(v) => update({ tier: v })}
+              options={TIERS.map((x) => ({ value: x, label: `${x} · ${t(`accounts.tier.hint.${x}`)}` }))}
+              style={{ width: 130 }}
+              popupMatchSelectWidth={false}
+              data-testid="contact-filter-tier"
+            />
+            <Select
+              allowClear
+              placeholder={t('contacts.filter.role')}
+              value={filters.role}
+              onChange={(v) => update({ role: v })}
+              options={BUYING_ROLES.map((x) => ({ value: x, label: t(`accounts.role.${x}`) }))}
+              style={{ width: 150 }}
+              popupMatchSelectWidth={false}
+            />
+            <Select
+              allowClear
+              placeholder={t('contacts.filter.hasPhone')}
+              value={filters.hasPhone}
+              onChange={(v) => update({ hasPhone: v })}
+              options={[
+                { value: 'true', label: t('common.yes') },
+                { value: 'false', label: t('common.no') },
+              ]}
+              style={{ width: 120 }}
+              popupMatchSelectWidth={false}
+            />
+            <Select
+              allowClear
+              placeholder={t('accounts.filter.archived')}
+              value={filters.archived}
+              onChange={(v) => update({ archived: v })}
+              options={[
+                { value: 'false', label: t('accounts.filter.activeOnly') },
+                { value: 'true', label: t('accounts.filter.archivedOnly') },
+              ]}
+              style={{ width: 120 }}
+              popupMatchSelectWidth={false}
+            />
+            {filterCount > 0 && (
+              <Button type="link" onClick={() => replaceAll(filters.q ? { q: filters.q } : {})}>
+                {t('accounts.filter.clear')}
+              </Button>
+            )}
           </Flex>
         )}
       </div>
@@ -126,9 +243,24 @@ export default function ContactsPage() {
           rowClassName={(c) => (c.archived ? 'kl-row-archived' : '')}
           onRow={(c) => ({ onDoubleClick: () => navigate(`/accounts/${c.accountId}?tab=contacts`) })}
           locale={{
-            emptyText: contacts.isPending ? ' ' : (
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t(nothingAtAll ? 'contacts.empty.none' : 'contacts.empty.filtered')}<br />{t(nothingAtAll ? 'contacts.empty.noneHint' : 'accounts.empty.filteredHint')}</>}>
-                {nothingAtAll && <Button type="primary" onClick={() => navigate('/accounts')}>{t('contacts.empty.toAccounts')}</Button>}
+            emptyText: contacts.isPending ? (
+              ' '
+            ) : (
+              <Empty
+                image={Empty.PRESENTED_IMAGE_SIMPLE}
+                description={
+                  <>
+                    {t(nothingAtAll ? 'contacts.empty.none' : 'contacts.empty.filtered')}
+                    <br />
+                    {t(nothingAtAll ? 'contacts.empty.noneHint' : 'accounts.empty.filteredHint')}
+                  </>
+                }
+              >
+                {nothingAtAll && (
+                  <Button type="primary" onClick={() => navigate('/accounts')}>
+                    {t('contacts.empty.toAccounts')}
+                  </Button>
+                )}
               </Empty>
             ),
           }}

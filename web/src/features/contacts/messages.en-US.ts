@@ -4,7 +4,8 @@ import type { contactsZhCN } from './messages.zh-CN.ts';
 export const contactsEnUS: Record<keyof typeof contactsZhCN, string> = {
   'nav.contacts': 'Contacts',
   'contacts.title': 'Contacts',
-  'contacts.subtitle': 'Every contact of the accounts you can see: filter by owner, unit, tier and buying role, save views, export the list.',
+  'contacts.subtitle':
+    'Every contact of the accounts you can see: filter by owner, unit, tier and buying role, save views, export the list.',
   'contacts.searchPlaceholder': 'Search name, phone, email, title or company',
   'contacts.col.name': 'Name / title',
   'contacts.col.account': 'Account',

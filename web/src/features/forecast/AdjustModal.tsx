@@ -27,20 +27,44 @@ export function AdjustModal({ open, view, onClose }: { open: boolean; view: Fore
     // After a 409 the view reloads: the other manager's figure and version take the form's place.
   }, [open, current?.version, current?.amount, current?.note, view.forecast, form]);
 
-  const save = (v: { amount: number | null; note: string }) => adjust.mutate({
-    unitId: view.scope.id!, period: view.period.name, amount: Math.round((v.amount ?? 0) * 100), note: v.note.trim() || null, ...(version !== undefined ? { version } : {}),
-  }, {
-    onSuccess: () => { void message.success(t('forecast.adjust.done')); onClose(); },
-    onError: (e) => {
-      if (isApiError(e) && e.code === 'version_conflict') void message.warning(t('forecast.adjust.conflict'), 6);
-      else report(e, form);
-    },
-  });
+  const save = (value: { amount: number | null; note: string }) =>
+    adjust.mutate(
+      {
+        unitId: view.scope.id!,
+        period: view.period.name,
+        amount: Math.round((value.amount ?? 0) * 100),
+        note: value.note.trim() || null,
+        ...(version !== undefined ? { version } : {}),
+      },
+      {
+        onSuccess: () => {
+          void message.success(t('forecast.adjust.done'));
+          onClose();
+        },
+        onError: (err) => {
+          if (isApiError(err) && err.code === 'version_conflict')
+            void message.warning(t('forecast.adjust.conflict'), 6);
+          else report(err, form);
+        },
+      },
+    );
 
   return (
-    <Modal open={open} title={t('forecast.adjust.title', { unit: view.scope.name })} onCancel={onClose} onOk={() => form.submit()} confirmLoading={adjust.isPending} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t('forecast.adjust.title', { unit: view.scope.name })}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      confirmLoading={adjust.isPending}
+      destroyOnHidden
+    >
       <Form form={form} layout="vertical" onFinish={save}>
-        <Form.Item name="amount" label={t('forecast.adjust.amount')} rules={[{ required: true }]} extra={t('forecast.adjust.hint')}>
+        <Form.Item
+          name="amount"
+          label={t('forecast.adjust.amount')}
+          rules={[{ required: true }]}
+          extra={t('forecast.adjust.hint')}
+        >
           <InputNumber min={0} precision={0} prefix="¥" style={{ width: '100%' }} />
         </Form.Item>
         <Form.Item name="note" label={t('forecast.adjust.note')}>

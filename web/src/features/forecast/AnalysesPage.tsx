@@ -17,117 +17,243 @@ export default function AnalysesPage() {
   const t = useT();
   const say = useI18n();
   const [params, set] = useScopeParams();
-  const q = useAnalyses(params);
-  const a = q.data;
-  const controls = <Flex gap={8} wrap><ScopeBar params={params} set={set} shown={a?.scope} currentPeriod={a?.period.name} /><ExportReport report="analyses" params={params} /></Flex>;
-  if (q.isError) return <>{controls}<Alert style={{ marginTop: 16 }} type="warning" showIcon message={problemMessage(q.error, say)} action={<Button onClick={() => set({})}>{t('forecast.backToMine')}</Button>} /></>;
-  if (!a) return <>{controls}<Skeleton active /></>;
+  const query = useAnalyses(params);
+  const data = query.data;
+  const controls = (
+    <Flex gap={8} wrap>
+      <ScopeBar params={params} set={set} shown={data?.scope} currentPeriod={data?.period.name} />
+      <ExportReport report="analyses" params={params} />
+    </Flex>
+  );
+  if (query.isError)
+    return (
+      <>
+        {controls}
+        <Alert
+          style={{ marginTop: 16 }}
+          type="warning"
+          showIcon
+          message={problemMessage(query.error, say)}
+          action={<Button onClick={() => set({})}>{t('forecast.backToMine')}</Button>}
+        />
+      </>
+    );
+  if (!data)
+    return (
+      <>
+        {controls}
+        <Skeleton active />
+      </>
+    );
   return (
     <Flex vertical gap={16}>
       {controls}
-      <Typography.Text type="secondary">{t('forecast.viewOf', { scope: a.scope.name, period: a.period.name, left: a.period.weeksLeft })}</Typography.Text>
+      <Typography.Text type="secondary">
+        {t('forecast.viewOf', { scope: data.scope.name, period: data.period.name, left: data.period.weeksLeft })}
+      </Typography.Text>
       <Row gutter={[16, 16]}>
-        <Col xs={24} xl={14}><SizeBands a={a} /></Col>
+        <Col xs={24} xl={14}>
+          <SizeBands a={data} />
+        </Col>
         <Col xs={24} xl={10}>
           <Flex vertical gap={16}>
-            <NewVsExisting a={a} />
-            <Projects a={a} />
+            <NewVsExisting a={data} />
+            <Projects a={data} />
           </Flex>
         </Col>
       </Row>
-      <Diagnosis a={a} />
-      <Card title={t('analyses.activity')}><Alert type="info" showIcon message={t('analyses.needsActivities')} /></Card>
+      <Diagnosis a={data} />
+      <Card title={t('analyses.activity')}>
+        <Alert type="info" showIcon message={t('analyses.needsActivities')} />
+      </Card>
     </Flex>
   );
 }
 
-function SizeBands({ a }: { a: AnalysesResponse }) {
+function SizeBands({ a: first }: { a: AnalysesResponse }) {
   const t = useT();
   const money = useMoney();
-  const option = useMemo<ChartOption>(() => ({
-    tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 36, right: 8, top: 32, bottom: 24 },
-    xAxis: { type: 'category', data: a.sizeBands.map((b) => t(`analyses.band.${b.band}` as MessageKey)) },
-    yAxis: { type: 'value' },
-    series: [
-      { name: t('analyses.won'), type: 'bar', data: a.sizeBands.map((b) => b.won), itemStyle: { color: '#16a34a' } },
-      { name: t('analyses.lost'), type: 'bar', data: a.sizeBands.map((b) => b.lost), itemStyle: { color: '#dc2626' } },
-      { name: t('analyses.open'), type: 'bar', data: a.sizeBands.map((b) => b.open), itemStyle: { color: '#1d4ed8' } },
-    ],
-  }), [a, t]);
-  const empty = a.sizeBands.every((b) => b.won + b.lost + b.open === 0);
+  const option = useMemo<ChartOption>(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 36, right: 8, top: 32, bottom: 24 },
+      xAxis: { type: 'category', data: first.sizeBands.map((b) => t(`analyses.band.${b.band}` as MessageKey)) },
+      yAxis: { type: 'value' },
+      series: [
+        {
+          name: t('analyses.won'),
+          type: 'bar',
+          data: first.sizeBands.map((b) => b.won),
+          itemStyle: { color: '#16a34a' },
+        },
+        {
+          name: t('analyses.lost'),
+          type: 'bar',
+          data: first.sizeBands.map((b) => b.lost),
+          itemStyle: { color: '#dc2626' },
+        },
+        {
+          name: t('analyses.open'),
+          type: 'bar',
+          data: first.sizeBands.map((b) => b.open),
+          itemStyle: { color: '#1d4ed8' },
+        },
+      ],
+    }),
+    [first, t],
+  );
+  const empty = first.sizeBands.every((b) => b.won + b.lost + b.open === 0);
   return (
     <Card title={t('analyses.sizeBands')} data-testid="size-bands">
-      {empty ? <Empty description={t('analyses.empty')} /> : <EChart option={option} height={220} label={t('analyses.sizeBands')} />}
-      <Table size="small" rowKey="band" pagination={false} dataSource={a.sizeBands} scroll={{ x: 520 }} style={{ marginTop: 8 }}
+      {empty ? (
+        <Empty description={t('analyses.empty')} />
+      ) : (
+        <EChart option={option} height={220} label={t('analyses.sizeBands')} />
+      )}
+      <Table
+        size="small"
+        rowKey="band"
+        pagination={false}
+        dataSource={first.sizeBands}
+        scroll={{ x: 520 }}
+        style={{ marginTop: 8 }}
         columns={[
-          { title: t('analyses.band'), dataIndex: 'band', render: (b: string) => t(`analyses.band.${b}` as MessageKey) },
+          {
+            title: t('analyses.band'),
+            dataIndex: 'band',
+            render: (b: string) => t(`analyses.band.${b}` as MessageKey),
+          },
           { title: t('analyses.won'), dataIndex: 'won', align: 'right' },
-          { title: t('analyses.wonAmount'), dataIndex: 'wonAmount', align: 'right', render: (n: number) => money(n, true) },
-          { title: t('analyses.average'), dataIndex: 'wonAverage', align: 'right', render: (n: number | null) => money(n, true) },
+          {
+            title: t('analyses.wonAmount'),
+            dataIndex: 'wonAmount',
+            align: 'right',
+            render: (n: number) => money(n, true),
+          },
+          {
+            title: t('analyses.average'),
+            dataIndex: 'wonAverage',
+            align: 'right',
+            render: (n: number | null) => money(n, true),
+          },
           { title: t('analyses.winRate'), dataIndex: 'winRate', align: 'right', render: pct },
           { title: t('analyses.open'), dataIndex: 'open', align: 'right' },
-        ]} />
+        ]}
+      />
     </Card>
   );
 }
 
-function NewVsExisting({ a }: { a: AnalysesResponse }) {
+function NewVsExisting({ a: first }: { a: AnalysesResponse }) {
   const t = useT();
   const money = useMoney();
-  const rows = [{ key: 'new', ...a.newVsExisting.new }, { key: 'existing', ...a.newVsExisting.existing }];
+  const rows = [
+    { key: 'new', ...first.newVsExisting.new },
+    { key: 'existing', ...first.newVsExisting.existing },
+  ];
   return (
     <Card title={t('analyses.newVsExisting')} size="small">
-      <Table size="small" pagination={false} dataSource={rows}
+      <Table
+        size="small"
+        pagination={false}
+        dataSource={rows}
         columns={[
           { title: '', dataIndex: 'key', render: (k: string) => t(`analyses.customer.${k}` as MessageKey) },
           { title: t('analyses.won'), dataIndex: 'won', align: 'right' },
           { title: t('analyses.lost'), dataIndex: 'lost', align: 'right' },
           { title: t('analyses.winRate'), dataIndex: 'winRate', align: 'right', render: pct },
-          { title: t('analyses.wonAmount'), dataIndex: 'wonAmount', align: 'right', render: (n: number) => money(n, true) },
-        ]} />
+          {
+            title: t('analyses.wonAmount'),
+            dataIndex: 'wonAmount',
+            align: 'right',
+            render: (n: number) => money(n, true),
+          },
+        ]}
+      />
     </Card>
   );
 }
 
-function Projects({ a }: { a: AnalysesResponse }) {
+function Projects({ a: first }: { a: AnalysesResponse }) {
   const t = useT();
   const money = useMoney();
-  const rows = [{ key: 'small', ...a.projects.small }, { key: 'large', ...a.projects.large }];
+  const rows = [
+    { key: 'small', ...first.projects.small },
+    { key: 'large', ...first.projects.large },
+  ];
   return (
-    <Card title={t('analyses.projects', { threshold: money(a.projects.threshold, true) })} size="small">
-      <Table size="small" pagination={false} dataSource={rows}
+    <Card title={t('analyses.projects', { threshold: money(first.projects.threshold, true) })} size="small">
+      <Table
+        size="small"
+        pagination={false}
+        dataSource={rows}
         columns={[
           { title: '', dataIndex: 'key', render: (k: string) => t(`analyses.project.${k}` as MessageKey) },
           { title: t('analyses.share'), dataIndex: 'share', align: 'right', render: pct },
-          { title: t('analyses.wonAmount'), dataIndex: 'wonAmount', align: 'right', render: (n: number) => money(n, true) },
-          { title: t('analyses.cycle'), dataIndex: 'cycleDays', align: 'right', render: (d: number | null) => (d === null ? '—' : t('analyses.days', { n: Math.round(d) })) },
-        ]} />
+          {
+            title: t('analyses.wonAmount'),
+            dataIndex: 'wonAmount',
+            align: 'right',
+            render: (n: number) => money(n, true),
+          },
+          {
+            title: t('analyses.cycle'),
+            dataIndex: 'cycleDays',
+            align: 'right',
+            render: (d: number | null) => (d === null ? '—' : t('analyses.days', { n: Math.round(d) })),
+          },
+        ]}
+      />
     </Card>
   );
 }
 
-function Diagnosis({ a }: { a: AnalysesResponse }) {
+function Diagnosis({ a: first }: { a: AnalysesResponse }) {
   const t = useT();
   const money = useMoney();
   return (
-    <Card title={t('analyses.diagnosis')} styles={{ body: { padding: a.diagnosis.length ? 0 : undefined } }} data-testid="diagnosis">
-      {a.diagnosis.length === 0 ? <Empty description={t('analyses.noPeople')} /> : (
-        <Table size="small" rowKey="userId" dataSource={a.diagnosis} pagination={a.diagnosis.length > 20 ? { pageSize: 20 } : false} scroll={{ x: 760 }}
+    <Card
+      title={t('analyses.diagnosis')}
+      styles={{ body: { padding: first.diagnosis.length ? 0 : undefined } }}
+      data-testid="diagnosis"
+    >
+      {first.diagnosis.length === 0 ? (
+        <Empty description={t('analyses.noPeople')} />
+      ) : (
+        <Table
+          size="small"
+          rowKey="userId"
+          dataSource={first.diagnosis}
+          pagination={first.diagnosis.length > 20 ? { pageSize: 20 } : false}
+          scroll={{ x: 760 }}
           columns={[
             { title: t('forecast.person'), dataIndex: 'name', fixed: 'left' },
             { title: t('analyses.newAccounts'), dataIndex: 'newAccounts', align: 'right' },
             { title: t('analyses.winRate'), dataIndex: 'winRate', align: 'right', render: pct },
-            { title: t('analyses.average'), dataIndex: 'averageDeal', align: 'right', render: (n: number | null) => money(n, true) },
             {
-              title: t('analyses.problem'), dataIndex: 'problem',
-              render: (p: string | null, r) => (p ? (
-                <div>
-                  <Tag color="orange">{t(`analyses.problem.${p}` as MessageKey)}</Tag>
-                  <div style={{ fontSize: 12, color: '#64748b', marginTop: 4 }}>{r.topics.map((k) => t(`analyses.topic.${k}` as MessageKey)).join('、')}</div>
-                </div>
-              ) : <Tag color="green">{t('analyses.problem.none')}</Tag>),
+              title: t('analyses.average'),
+              dataIndex: 'averageDeal',
+              align: 'right',
+              render: (n: number | null) => money(n, true),
             },
-          ]} />
+            {
+              title: t('analyses.problem'),
+              dataIndex: 'problem',
+              render: (part: string | null, record) =>
+                part ? (
+                  <div>
+                    <Tag color="orange">{t(`analyses.problem.${part}` as MessageKey)}</Tag>
+                    <div style={{ fontSize: 12, color: '#64748b', marginTop: 4 }}>
+                      {record.topics.map((k) => t(`analyses.topic.${k}` as MessageKey)).join('、')}
+                    </div>
+                  </div>
+                ) : (
+                  <Tag color="green">{t('analyses.problem.none')}</Tag>
+                ),
+            },
+          ]}
+        />
       )}
     </Card>
   );

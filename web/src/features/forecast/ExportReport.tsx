@@ -5,9 +5,19 @@ import { useCan } from '../auth/session.ts';
 import { exportUrl, type ScopeParams } from './api.ts';
 
 /** Downloads the report as Excel with the scope and period it shows (audited; only with the export permission). */
-export function ExportReport({ report, params }: { report: 'forecast' | 'accuracy' | 'gap' | 'analyses'; params: ScopeParams }) {
+export function ExportReport({
+  report,
+  params,
+}: {
+  report: 'forecast' | 'accuracy' | 'gap' | 'analyses';
+  params: ScopeParams;
+}) {
   const { t, locale } = useI18n();
   const can = useCan();
   if (!can('export')) return null;
-  return <Button icon={<DownloadOutlined />} href={exportUrl(report, params, locale)} data-testid={`export-${report}`}>{t('forecast.export')}</Button>;
+  return (
+    <Button icon={<DownloadOutlined />} href={exportUrl(report, params, locale)} data-testid={`export-${report}`}>
+      {t('forecast.export')}
+    </Button>
+  );
 }

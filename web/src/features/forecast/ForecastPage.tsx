@@ -1,5 +1,19 @@
 import { useMemo, useState } from 'react';
-import { Alert, Button, Card, Col, Empty, Flex, Progress, Row, Skeleton, Statistic, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Empty,
+  Flex,
+  Progress,
+  Row,
+  Skeleton,
+  Statistic,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { EditOutlined, SendOutlined } from '@ant-design/icons';
 import type { AccuracyRow, ForecastView } from '../../../../src/contracts/forecasts.ts';
 import { problemMessage } from '../../api/problems.ts';
@@ -30,90 +44,189 @@ export default function ForecastPage() {
   const accuracy = useAccuracy(params);
   const [submitting, setSubmitting] = useState(false);
   const [adjusting, setAdjusting] = useState(false);
-  const v = view.data;
+  const data = view.data;
 
   const chart = useMemo<ChartOption | null>(() => {
-    if (!v || v.weeks.length === 0) return null;
+    if (!data || data.weeks.length === 0) return null;
     return {
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
       grid: { left: 56, right: 8, top: 32, bottom: 24 },
-      xAxis: { type: 'category', data: v.weeks.map((w) => w.weekStart.slice(5)) },
+      xAxis: { type: 'category', data: data.weeks.map((w) => w.weekStart.slice(5)) },
       yAxis: { type: 'value', axisLabel: { formatter: (n: number) => money(n * 100, true) } },
       series: [
-        { name: t('forecast.submitted'), type: 'bar', data: v.weeks.map((w) => Math.round(w.forecast / 100)), itemStyle: { color: '#1d4ed8' } },
-        { name: t('forecast.adjusted'), type: 'bar', data: v.weeks.map((w) => (w.adjusted === null ? null : Math.round(w.adjusted / 100))), itemStyle: { color: '#f59e0b' } },
+        {
+          name: t('forecast.submitted'),
+          type: 'bar',
+          data: data.weeks.map((w) => Math.round(w.forecast / 100)),
+          itemStyle: { color: '#1d4ed8' },
+        },
+        {
+          name: t('forecast.adjusted'),
+          type: 'bar',
+          data: data.weeks.map((w) => (w.adjusted === null ? null : Math.round(w.adjusted / 100))),
+          itemStyle: { color: '#f59e0b' },
+        },
       ],
     };
-  }, [v, t, money]);
+  }, [data, t, money]);
 
   const controls = (
     <Flex gap={8} wrap>
-      <ScopeBar params={params} set={set} shown={v?.scope} currentPeriod={v?.period.name} />
-      {can('forecasts.submit') && <Button type="primary" icon={<SendOutlined />} onClick={() => setSubmitting(true)} data-testid="open-submit">{t('forecast.submit.open')}</Button>}
-      {v?.scope.kind === 'unit' && can('forecasts.adjust') && <Button icon={<EditOutlined />} onClick={() => setAdjusting(true)} data-testid="open-adjust">{t('forecast.adjust.open')}</Button>}
+      <ScopeBar params={params} set={set} shown={data?.scope} currentPeriod={data?.period.name} />
+      {can('forecasts.submit') && (
+        <Button type="primary" icon={<SendOutlined />} onClick={() => setSubmitting(true)} data-testid="open-submit">
+          {t('forecast.submit.open')}
+        </Button>
+      )}
+      {data?.scope.kind === 'unit' && can('forecasts.adjust') && (
+        <Button icon={<EditOutlined />} onClick={() => setAdjusting(true)} data-testid="open-adjust">
+          {t('forecast.adjust.open')}
+        </Button>
+      )}
       <ExportReport report="forecast" params={params} />
     </Flex>
   );
 
-  if (view.isError) return <>{controls}<Alert style={{ marginTop: 16 }} type="warning" showIcon message={problemMessage(view.error, say)} action={<Button onClick={() => set({})}>{t('forecast.backToMine')}</Button>} /></>;
-  if (!v) return <>{controls}<Skeleton active style={{ marginTop: 16 }} /></>;
+  if (view.isError)
+    return (
+      <>
+        {controls}
+        <Alert
+          style={{ marginTop: 16 }}
+          type="warning"
+          showIcon
+          message={problemMessage(view.error, say)}
+          action={<Button onClick={() => set({})}>{t('forecast.backToMine')}</Button>}
+        />
+      </>
+    );
+  if (!data)
+    return (
+      <>
+        {controls}
+        <Skeleton active style={{ marginTop: 16 }} />
+      </>
+    );
 
   return (
     <Flex vertical gap={16}>
       {controls}
-      <Typography.Text type="secondary">{t('forecast.viewOf', { scope: v.scope.name, period: v.period.name, left: v.period.weeksLeft })}</Typography.Text>
+      <Typography.Text type="secondary">
+        {t('forecast.viewOf', { scope: data.scope.name, period: data.period.name, left: data.period.weeksLeft })}
+      </Typography.Text>
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={14}>
           <Card title={t('forecast.title')} data-testid="forecast-summary" style={{ height: '100%' }}>
             <Row gutter={[12, 16]}>
-              <Col xs={12} sm={8}><Statistic title={t('forecast.quota')} value={money(v.quota)} /></Col>
-              <Col xs={12} sm={8}><Statistic title={t('forecast.realised')} value={money(v.realised)} /></Col>
-              <Col xs={12} sm={8}><Statistic title={t('forecast.forecast')} value={money(v.forecast)} data-testid="forecast-value" /></Col>
-              <Col xs={12} sm={8}><Statistic title={t('forecast.commit')} value={money(v.commit)} /></Col>
-              <Col xs={12} sm={8}><Statistic title={t('forecast.possible')} value={money(v.possible)} /></Col>
-              <Col xs={12} sm={8}><Statistic title={t('forecast.objective')} value={money(v.objective.expectedAmount)} /></Col>
+              <Col xs={12} sm={8}>
+                <Statistic title={t('forecast.quota')} value={money(data.quota)} />
+              </Col>
+              <Col xs={12} sm={8}>
+                <Statistic title={t('forecast.realised')} value={money(data.realised)} />
+              </Col>
+              <Col xs={12} sm={8}>
+                <Statistic title={t('forecast.forecast')} value={money(data.forecast)} data-testid="forecast-value" />
+              </Col>
+              <Col xs={12} sm={8}>
+                <Statistic title={t('forecast.commit')} value={money(data.commit)} />
+              </Col>
+              <Col xs={12} sm={8}>
+                <Statistic title={t('forecast.possible')} value={money(data.possible)} />
+              </Col>
+              <Col xs={12} sm={8}>
+                <Statistic title={t('forecast.objective')} value={money(data.objective.expectedAmount)} />
+              </Col>
             </Row>
-            <Progress style={{ marginTop: 16 }} percent={Math.round((v.completion ?? 0) * 100)} format={() => pct(v.completion)} status={(v.completion ?? 0) >= 1 ? 'success' : 'active'} />
+            <Progress
+              style={{ marginTop: 16 }}
+              percent={Math.round((data.completion ?? 0) * 100)}
+              format={() => pct(data.completion)}
+              status={(data.completion ?? 0) >= 1 ? 'success' : 'active'}
+            />
             <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: '8px 0 0' }}>
-              {t('forecast.formula', { commit: v.weights.commitWeight, possible: v.weights.possibleWeight, rate: v.weights.unforecastRate, weeks: v.period.weeksLeft })}
+              {t('forecast.formula', {
+                commit: data.weights.commitWeight,
+                possible: data.weights.possibleWeight,
+                rate: data.weights.unforecastRate,
+                weeks: data.period.weeksLeft,
+              })}
             </Typography.Paragraph>
-            {v.adjustment && (
-              <Alert style={{ marginTop: 12 }} type="info" showIcon data-testid="adjusted"
-                message={t('forecast.adjustedBy', { amount: money(v.adjustment.amount), name: v.adjustment.adjustedByName, week: v.adjustment.weekStart })}
-                description={v.adjustment.note ?? undefined} />
+            {data.adjustment && (
+              <Alert
+                style={{ marginTop: 12 }}
+                type="info"
+                showIcon
+                data-testid="adjusted"
+                message={t('forecast.adjustedBy', {
+                  amount: money(data.adjustment.amount),
+                  name: data.adjustment.adjustedByName,
+                  week: data.adjustment.weekStart,
+                })}
+                description={data.adjustment.note ?? undefined}
+              />
             )}
           </Card>
         </Col>
         <Col xs={24} lg={10}>
           <Card title={t('forecast.history')} style={{ height: '100%' }}>
-            {chart ? <EChart option={chart} height={240} label={t('forecast.history')} /> : <Empty description={t('forecast.noHistory')} />}
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('forecast.submittedCount', { n: v.submitted, of: v.members })}</Typography.Text>
+            {chart ? (
+              <EChart option={chart} height={240} label={t('forecast.history')} />
+            ) : (
+              <Empty description={t('forecast.noHistory')} />
+            )}
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('forecast.submittedCount', { n: data.submitted, of: data.members })}
+            </Typography.Text>
           </Card>
         </Col>
       </Row>
-      {v.people.length > 0 && <PeopleTable v={v} />}
+      {data.people.length > 0 && <PeopleTable v={data} />}
       <AccuracyCard rows={accuracy.data?.rows} loading={accuracy.isPending} />
       <SubmitDrawer open={submitting} period={params.period} onClose={() => setSubmitting(false)} />
-      {v.scope.kind === 'unit' && <AdjustModal open={adjusting} view={v} onClose={() => setAdjusting(false)} />}
+      {data.scope.kind === 'unit' && <AdjustModal open={adjusting} view={data} onClose={() => setAdjusting(false)} />}
     </Flex>
   );
 }
 
-function PeopleTable({ v }: { v: ForecastView }) {
+function PeopleTable({ v: value }: { v: ForecastView }) {
   const t = useT();
   const money = useMoney();
   return (
     <Card title={t('forecast.people')} styles={{ body: { padding: 0 } }}>
-      <Table size="small" rowKey="userId" dataSource={v.people} pagination={v.people.length > 20 ? { pageSize: 20 } : false} scroll={{ x: 640 }}
+      <Table
+        size="small"
+        rowKey="userId"
+        dataSource={value.people}
+        pagination={value.people.length > 20 ? { pageSize: 20 } : false}
+        scroll={{ x: 640 }}
         columns={[
           { title: t('forecast.person'), dataIndex: 'name', fixed: 'left' },
-          { title: t('forecast.lastWeek'), dataIndex: 'weekStart', render: (w: string | null) => (w ? (w === v.weekStart ? <Tag color="green">{w}</Tag> : <Tag>{w}</Tag>) : <Tag color="red">{t('forecast.notSubmitted')}</Tag>) },
+          {
+            title: t('forecast.lastWeek'),
+            dataIndex: 'weekStart',
+            render: (width: string | null) =>
+              width ? (
+                width === value.weekStart ? (
+                  <Tag color="green">{width}</Tag>
+                ) : (
+                  <Tag>{width}</Tag>
+                )
+              ) : (
+                <Tag color="red">{t('forecast.notSubmitted')}</Tag>
+              ),
+          },
           { title: t('forecast.commit'), dataIndex: 'commit', align: 'right', render: (n: number) => money(n) },
           { title: t('forecast.possible'), dataIndex: 'possible', align: 'right', render: (n: number) => money(n) },
-          { title: t('forecast.forecast'), dataIndex: 'forecast', align: 'right', render: (n: number | null) => money(n) },
+          {
+            title: t('forecast.forecast'),
+            dataIndex: 'forecast',
+            align: 'right',
+            render: (n: number | null) => money(n),
+          },
           { title: t('forecast.realised'), dataIndex: 'realised', align: 'right', render: (n: number) => money(n) },
-        ]} />
+        ]}
+      />
     </Card>
   );
 }
@@ -123,16 +236,55 @@ function AccuracyCard({ rows, loading }: { rows: AccuracyRow[] | undefined; load
   const money = useMoney();
   const shown = (rows ?? []).filter((r) => r.lastForecast !== null || r.actual > 0);
   return (
-    <Card title={t('forecast.accuracy')} styles={{ body: { padding: shown.length ? 0 : undefined } }} data-testid="accuracy">
-      {loading ? <Skeleton active /> : shown.length === 0 ? <Empty description={t('forecast.noAccuracy')} /> : (
-        <Table size="small" rowKey={(r) => `${r.kind}:${r.id}`} dataSource={shown} pagination={shown.length > 20 ? { pageSize: 20 } : false} scroll={{ x: 640 }}
+    <Card
+      title={t('forecast.accuracy')}
+      styles={{ body: { padding: shown.length ? 0 : undefined } }}
+      data-testid="accuracy"
+    >
+      {loading ? (
+        <Skeleton active />
+      ) : shown.length === 0 ? (
+        <Empty description={t('forecast.noAccuracy')} />
+      ) : (
+        <Table
+          size="small"
+          rowKey={(r) => `${r.kind}:${r.id}`}
+          dataSource={shown}
+          pagination={shown.length > 20 ? { pageSize: 20 } : false}
+          scroll={{ x: 640 }}
           columns={[
-            { title: t('forecast.who'), dataIndex: 'name', fixed: 'left', render: (n: string, r) => <>{r.kind === 'unit' && <Tag>{t('forecast.unit')}</Tag>}{n}</> },
-            { title: t('forecast.firstForecast'), dataIndex: 'firstForecast', align: 'right', render: (n: number | null) => money(n) },
-            { title: t('forecast.lastForecast'), dataIndex: 'lastForecast', align: 'right', render: (n: number | null) => money(n) },
+            {
+              title: t('forecast.who'),
+              dataIndex: 'name',
+              fixed: 'left',
+              render: (count: string, record) => (
+                <>
+                  {record.kind === 'unit' && <Tag>{t('forecast.unit')}</Tag>}
+                  {count}
+                </>
+              ),
+            },
+            {
+              title: t('forecast.firstForecast'),
+              dataIndex: 'firstForecast',
+              align: 'right',
+              render: (n: number | null) => money(n),
+            },
+            {
+              title: t('forecast.lastForecast'),
+              dataIndex: 'lastForecast',
+              align: 'right',
+              render: (n: number | null) => money(n),
+            },
             { title: t('forecast.actual'), dataIndex: 'actual', align: 'right', render: (n: number) => money(n) },
-            { title: t('forecast.accuracyRate'), dataIndex: 'accuracy', align: 'right', render: (x: number | null) => pct(x) },
-          ]} />
+            {
+              title: t('forecast.accuracyRate'),
+              dataIndex: 'accuracy',
+              align: 'right',
+              render: (x: number | null) => pct(x),
+            },
+          ]}
+        />
       )}
     </Card>
   );

@@ -15,41 +15,101 @@ export default function GapPage() {
   const money = useMoney();
   const [params, set] = useScopeParams();
   const gap = useGap(params);
-  const g = gap.data;
-  const controls = <Flex gap={8} wrap><ScopeBar params={params} set={set} shown={g?.scope} currentPeriod={g?.period.name} /><ExportReport report="gap" params={params} /></Flex>;
-  if (gap.isError) return <>{controls}<Alert style={{ marginTop: 16 }} type="warning" showIcon message={problemMessage(gap.error, say)} action={<Button onClick={() => set({})}>{t('forecast.backToMine')}</Button>} /></>;
-  if (!g) return <>{controls}<Skeleton active /></>;
-  const covered = g.gap0 <= 0;
+  const data = gap.data;
+  const controls = (
+    <Flex gap={8} wrap>
+      <ScopeBar params={params} set={set} shown={data?.scope} currentPeriod={data?.period.name} />
+      <ExportReport report="gap" params={params} />
+    </Flex>
+  );
+  if (gap.isError)
+    return (
+      <>
+        {controls}
+        <Alert
+          style={{ marginTop: 16 }}
+          type="warning"
+          showIcon
+          message={problemMessage(gap.error, say)}
+          action={<Button onClick={() => set({})}>{t('forecast.backToMine')}</Button>}
+        />
+      </>
+    );
+  if (!data)
+    return (
+      <>
+        {controls}
+        <Skeleton active />
+      </>
+    );
+  const covered = data.gap0 <= 0;
   return (
     <Flex vertical gap={16}>
       {controls}
-      <Typography.Text type="secondary">{t('forecast.viewOf', { scope: g.scope.name, period: g.period.name, left: g.weeksLeft })}</Typography.Text>
-      {g.quota === 0 && <Alert type="info" showIcon message={t('gap.noQuota')} />}
+      <Typography.Text type="secondary">
+        {t('forecast.viewOf', { scope: data.scope.name, period: data.period.name, left: data.weeksLeft })}
+      </Typography.Text>
+      {data.quota === 0 && <Alert type="info" showIcon message={t('gap.noQuota')} />}
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={10}>
           <Card title={t('gap.inputs')} style={{ height: '100%' }}>
-            <Descriptions column={1} size="small" items={[
-              { key: 'q', label: t('forecast.quota'), children: money(g.quota) },
-              { key: 'fi', label: t('gap.finished'), children: money(g.finished) },
-              { key: 'co', label: t('gap.commit'), children: money(g.commit) },
-              { key: 'nco', label: t('gap.nonCommit'), children: money(g.nonCommit) },
-              { key: 'p4', label: t('gap.averageDeal'), children: money(g.averageDeal) },
-              { key: 'f', label: t('gap.factors'), children: `P1 ${g.factors.p1}% · P2 ${g.factors.p2}% · P3 ${g.factors.p3}%` },
-            ]} />
+            <Descriptions
+              column={1}
+              size="small"
+              items={[
+                { key: 'q', label: t('forecast.quota'), children: money(data.quota) },
+                { key: 'fi', label: t('gap.finished'), children: money(data.finished) },
+                { key: 'co', label: t('gap.commit'), children: money(data.commit) },
+                { key: 'nco', label: t('gap.nonCommit'), children: money(data.nonCommit) },
+                { key: 'p4', label: t('gap.averageDeal'), children: money(data.averageDeal) },
+                {
+                  key: 'f',
+                  label: t('gap.factors'),
+                  children: `P1 ${data.factors.p1}% · P2 ${data.factors.p2}% · P3 ${data.factors.p3}%`,
+                },
+              ]}
+            />
           </Card>
         </Col>
         <Col xs={24} lg={14}>
           <Card title={t('gap.title')} data-testid="gap-result" style={{ height: '100%' }}>
             <Row gutter={[12, 16]}>
-              <Col xs={12} sm={8}><Statistic title={t('gap.gap0')} value={money(g.gap0)} /></Col>
-              <Col xs={12} sm={8}><Statistic title={t('gap.gap1')} value={money(g.gap1)} /></Col>
-              <Col xs={12} sm={8}><Statistic title={t('gap.gap2')} value={money(g.gap2)} /></Col>
-              <Col xs={12} sm={8}><Statistic title={t('gap.gap3')} value={money(g.gap3)} /></Col>
-              <Col xs={12} sm={8}><Statistic title={t('gap.newAccounts')} value={num(g.newAccounts === null ? null : Math.ceil(g.newAccounts - 1e-9))} /></Col>
-              <Col xs={12} sm={8}><Statistic title={t('gap.perWeek')} value={num(g.newAccountsPerWeek)} data-testid="gap-per-week" /></Col>
+              <Col xs={12} sm={8}>
+                <Statistic title={t('gap.gap0')} value={money(data.gap0)} />
+              </Col>
+              <Col xs={12} sm={8}>
+                <Statistic title={t('gap.gap1')} value={money(data.gap1)} />
+              </Col>
+              <Col xs={12} sm={8}>
+                <Statistic title={t('gap.gap2')} value={money(data.gap2)} />
+              </Col>
+              <Col xs={12} sm={8}>
+                <Statistic title={t('gap.gap3')} value={money(data.gap3)} />
+              </Col>
+              <Col xs={12} sm={8}>
+                <Statistic
+                  title={t('gap.newAccounts')}
+                  value={num(data.newAccounts === null ? null : Math.ceil(data.newAccounts - 1e-9))}
+                />
+              </Col>
+              <Col xs={12} sm={8}>
+                <Statistic title={t('gap.perWeek')} value={num(data.newAccountsPerWeek)} data-testid="gap-per-week" />
+              </Col>
             </Row>
-            <Alert style={{ marginTop: 16 }} type={covered ? 'success' : g.gap2 <= 0 ? 'info' : 'warning'} showIcon
-              message={covered ? t('gap.covered') : g.gap2 <= 0 ? t('gap.coveredByPipeline') : t('gap.needNew', { n: num(g.newAccountsPerWeek === null ? null : Math.ceil(g.newAccountsPerWeek - 1e-9)) })} />
+            <Alert
+              style={{ marginTop: 16 }}
+              type={covered ? 'success' : data.gap2 <= 0 ? 'info' : 'warning'}
+              showIcon
+              message={
+                covered
+                  ? t('gap.covered')
+                  : data.gap2 <= 0
+                    ? t('gap.coveredByPipeline')
+                    : t('gap.needNew', {
+                        n: num(data.newAccountsPerWeek === null ? null : Math.ceil(data.newAccountsPerWeek - 1e-9)),
+                      })
+              }
+            />
           </Card>
         </Col>
       </Row>

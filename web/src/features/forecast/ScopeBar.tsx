@@ -10,21 +10,23 @@ export function useScopeParams(): [ScopeParams, (next: ScopeParams) => void] {
   const [search, setSearch] = useSearchParams();
   const params: ScopeParams = { scope: search.get('scope') ?? undefined, period: search.get('period') ?? undefined };
   const set = (next: ScopeParams) => {
-    const s = new URLSearchParams(search);
-    for (const [k, v] of Object.entries(next)) if (v) s.set(k, v); else s.delete(k);
-    setSearch(s, { replace: true });
+    const urlSearchParams = new URLSearchParams(search);
+    for (const [index, objectItem] of Object.entries(next))
+      if (objectItem) urlSearchParams.set(index, objectItem);
+      else urlSearchParams.delete(index);
+    setSearch(urlSearchParams, { replace: true });
   };
   return [params, set];
 }
 
 /** The quarters of the fiscal year a quarter belongs to and of the year before, and the two years: what a report may be asked for. */
 export function periodChoices(current: string | undefined): string[] {
-  const m = /^FY(\d{4})-Q([1-4])$/.exec(current ?? '');
-  if (!m) return current ? [current] : [];
-  const fy = Number(m[1]);
+  const match = /^FY(\d{4})-Q([1-4])$/.exec(current ?? '');
+  if (!match) return current ? [current] : [];
+  const fy = Number(match[1]);
   const out: string[] = [];
   for (const year of [fy, fy - 1]) {
-    for (let q = 4; q >= 1; q--) out.push(`FY${year}-Q${q}`);
+    for (let query = 4; query >= 1; query--) out.push(`FY${year}-Q${query}`);
     out.push(`FY${year}`);
   }
   return out;
@@ -34,7 +36,17 @@ export function periodChoices(current: string | undefined): string[] {
  * Chooses whose numbers a report shows: a rep has only their own; a manager their unit, a unit
  * below it or themselves; executives and admins the company or any unit.
  */
-export function ScopeBar({ params, set, shown, currentPeriod }: { params: ScopeParams; set: (p: ScopeParams) => void; shown?: { kind: string; id: number | null }; currentPeriod?: string }) {
+export function ScopeBar({
+  params,
+  set,
+  shown,
+  currentPeriod,
+}: {
+  params: ScopeParams;
+  set: (param: ScopeParams) => void;
+  shown?: { kind: string; id: number | null };
+  currentPeriod?: string;
+}) {
   const t = useT();
   const { user, reach } = useSession();
   const kind = params.scope?.split(':')[0] ?? shown?.kind;
@@ -43,8 +55,15 @@ export function ScopeBar({ params, set, shown, currentPeriod }: { params: ScopeP
     <Flex gap={8} wrap data-testid="scope-bar">
       {reach !== 'unit' && (
         <Select
-          style={{ minWidth: 110 }} value={kind} data-testid="scope-kind"
-          onChange={(k: string) => set({ ...params, scope: k === 'workspace' ? 'workspace' : k === 'user' ? `user:${user.id}` : `unit:${user.orgUnitId}` })}
+          style={{ minWidth: 110 }}
+          value={kind}
+          data-testid="scope-kind"
+          onChange={(key: string) =>
+            set({
+              ...params,
+              scope: key === 'workspace' ? 'workspace' : key === 'user' ? `user:${user.id}` : `unit:${user.orgUnitId}`,
+            })
+          }
           options={[
             ...(reach === 'workspace' ? [{ value: 'workspace', label: t('forecast.scope.workspace') }] : []),
             { value: 'unit', label: t('forecast.scope.unit') },
@@ -53,11 +72,20 @@ export function ScopeBar({ params, set, shown, currentPeriod }: { params: ScopeP
         />
       )}
       {reach !== 'unit' && kind === 'unit' && (
-        <UnitTreeSelect style={{ minWidth: 180 }} value={shown?.kind === 'unit' ? shown.id ?? undefined : undefined} onChange={(id: number) => set({ ...params, scope: `unit:${id}` })} />
+        <UnitTreeSelect
+          style={{ minWidth: 180 }}
+          value={shown?.kind === 'unit' ? (shown.id ?? undefined) : undefined}
+          onChange={(id: number) => set({ ...params, scope: `unit:${id}` })}
+        />
       )}
       {periods.length > 0 && (
-        <Select style={{ minWidth: 130 }} value={params.period ?? currentPeriod} data-testid="period" onChange={(p: string) => set({ ...params, period: p })}
-          options={periods.map((p) => ({ value: p, label: p }))} />
+        <Select
+          style={{ minWidth: 130 }}
+          value={params.period ?? currentPeriod}
+          data-testid="period"
+          onChange={(p: string) => set({ ...params, period: p })}
+          options={periods.map((p) => ({ value: p, label: p }))}
+        />
       )}
     </Flex>
   );

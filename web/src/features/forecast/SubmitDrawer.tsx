@@ -1,5 +1,18 @@
 import { useEffect, useState } from 'react';
-import { App, Alert, Button, Drawer, Flex, Input, InputNumber, Select, Skeleton, Statistic, Table, Typography } from 'antd';
+import {
+  App,
+  Alert,
+  Button,
+  Drawer,
+  Flex,
+  Input,
+  InputNumber,
+  Select,
+  Skeleton,
+  Statistic,
+  Table,
+  Typography,
+} from 'antd';
 import type { DraftDeal } from '../../../../src/contracts/forecasts.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useMoney } from '../../i18n/money.ts';
@@ -13,7 +26,15 @@ type Row = DraftDeal & { chosen: 'commit' | 'possible' | 'none'; yuan: number | 
  * from this week's submission or the deals' own categories; they change the category and the
  * amount they expect to collect, and submit. A second submission this week replaces the first.
  */
-export function SubmitDrawer({ open, period, onClose }: { open: boolean; period: string | undefined; onClose: () => void }) {
+export function SubmitDrawer({
+  open,
+  period,
+  onClose,
+}: {
+  open: boolean;
+  period: string | undefined;
+  onClose: () => void;
+}) {
   const t = useT();
   const money = useMoney();
   const { message } = App.useApp();
@@ -29,22 +50,56 @@ export function SubmitDrawer({ open, period, onClose }: { open: boolean; period:
     setNote(draft.data.current?.note ?? '');
   }, [draft.data]);
 
-  const total = (c: 'commit' | 'possible') => rows.filter((r) => r.chosen === c).reduce((a, r) => a + Math.round((r.yuan ?? 0) * 100), 0);
-  const change = (id: number, patch: Partial<Row>) => setRows((rs) => rs.map((r) => (r.opportunityId === id ? { ...r, ...patch } : r)));
+  const total = (count: 'commit' | 'possible') =>
+    rows.filter((r) => r.chosen === count).reduce((a, r) => a + Math.round((r.yuan ?? 0) * 100), 0);
+  const change = (id: number, patch: Partial<Row>) =>
+    setRows((rs) => rs.map((r) => (r.opportunityId === id ? { ...r, ...patch } : r)));
 
-  const send = () => submit.mutate({
-    period,
-    note: note.trim() || null,
-    deals: rows.filter((r) => r.chosen !== 'none').map((r) => ({ opportunityId: r.opportunityId, category: r.chosen as 'commit' | 'possible', amount: Math.round((r.yuan ?? 0) * 100) })),
-  }, {
-    onSuccess: () => { void message.success(t('forecast.submit.done')); onClose(); },
-    onError: (e) => report(e),
-  });
+  const send = () =>
+    submit.mutate(
+      {
+        period,
+        note: note.trim() || null,
+        deals: rows
+          .filter((r) => r.chosen !== 'none')
+          .map((row) => ({
+            opportunityId: row.opportunityId,
+            category: row.chosen as 'commit' | 'possible',
+            amount: Math.round((row.yuan ?? 0) * 100),
+          })),
+      },
+      {
+        onSuccess: () => {
+          void message.success(t('forecast.submit.done'));
+          onClose();
+        },
+        onError: (e) => report(e),
+      },
+    );
 
   return (
-    <Drawer open={open} onClose={onClose} size="large" title={t('forecast.submit.title')} destroyOnHidden data-testid="submit-drawer"
-      extra={<Button type="primary" loading={submit.isPending} onClick={send} disabled={!draft.data} data-testid="submit-forecast">{t('forecast.submit.send')}</Button>}>
-      {!draft.data ? <Skeleton active /> : (
+    <Drawer
+      open={open}
+      onClose={onClose}
+      size="large"
+      title={t('forecast.submit.title')}
+      destroyOnHidden
+      data-testid="submit-drawer"
+      extra={
+        <Button
+          type="primary"
+          loading={submit.isPending}
+          onClick={send}
+          disabled={!draft.data}
+          data-testid="submit-forecast"
+        >
+          {t('forecast.submit.send')}
+        </Button>
+      }
+    >
+      {!draft.data ? (
+        <Skeleton active />
+      ) : (
         <Flex vertical gap={12}>
           <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
             {t('forecast.submit.hint', { week: draft.data.weekStart, period: draft.data.period.name })}
@@ -55,26 +110,73 @@ export function SubmitDrawer({ open, period, onClose }: { open: boolean; period:
             <Statistic title={t('forecast.possible')} value={money(total('possible'))} />
             <Statistic title={t('forecast.realised')} value={money(draft.data.realised)} />
           </Flex>
-          {rows.length === 0 ? <Alert type="warning" showIcon message={t('forecast.submit.noDeals')} /> : (
+          {rows.length === 0 ? (
+            <Alert type="warning" showIcon message={t('forecast.submit.noDeals')} />
+          ) : (
             <Table<Row>
-              size="small" rowKey="opportunityId" pagination={false} dataSource={rows} scroll={{ x: 640 }}
+              size="small"
+              rowKey="opportunityId"
+              pagination={false}
+              dataSource={rows}
+              scroll={{ x: 640 }}
               columns={[
-                { title: t('forecast.deal'), dataIndex: 'name', render: (n: string, r) => <div><div>{n}</div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{r.accountName} · {r.stageName ?? '—'} · {r.expectedCloseDate ?? '—'}</Typography.Text></div> },
                 {
-                  title: t('forecast.category'), width: 130,
-                  render: (_, r) => (
-                    <Select size="small" style={{ width: 120 }} value={r.chosen} onChange={(v: Row['chosen']) => change(r.opportunityId, { chosen: v })} aria-label={t('forecast.category')}
-                      options={[{ value: 'commit', label: t('forecast.commit') }, { value: 'possible', label: t('forecast.possible') }, { value: 'none', label: t('forecast.none') }]} />
+                  title: t('forecast.deal'),
+                  dataIndex: 'name',
+                  render: (count: string, record) => (
+                    <div>
+                      <div>{count}</div>
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {record.accountName} · {record.stageName ?? '—'} · {record.expectedCloseDate ?? '—'}
+                      </Typography.Text>
+                    </div>
                   ),
                 },
                 {
-                  title: t('forecast.expected'), width: 150,
-                  render: (_, r) => <InputNumber size="small" min={0} precision={0} prefix="¥" style={{ width: 140 }} value={r.yuan} disabled={r.chosen === 'none'} onChange={(v) => change(r.opportunityId, { yuan: v })} aria-label={t('forecast.expected')} />,
+                  title: t('forecast.category'),
+                  width: 130,
+                  render: (_, record) => (
+                    <Select
+                      size="small"
+                      style={{ width: 120 }}
+                      value={record.chosen}
+                      onChange={(v: Row['chosen']) => change(record.opportunityId, { chosen: v })}
+                      aria-label={t('forecast.category')}
+                      options={[
+                        { value: 'commit', label: t('forecast.commit') },
+                        { value: 'possible', label: t('forecast.possible') },
+                        { value: 'none', label: t('forecast.none') },
+                      ]}
+                    />
+                  ),
+                },
+                {
+                  title: t('forecast.expected'),
+                  width: 150,
+                  render: (_, record) => (
+                    <InputNumber
+                      size="small"
+                      min={0}
+                      precision={0}
+                      prefix="¥"
+                      style={{ width: 140 }}
+                      value={record.yuan}
+                      disabled={record.chosen === 'none'}
+                      onChange={(v) => change(record.opportunityId, { yuan: v })}
+                      aria-label={t('forecast.expected')}
+                    />
+                  ),
                 },
               ]}
             />
           )}
-          <Input.TextArea rows={2} maxLength={1000} value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('forecast.submit.note')} />
+          <Input.TextArea
+            rows={2}
+            maxLength={1000}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            placeholder={t('forecast.submit.note')}
+          />
         </Flex>
       )}
     </Drawer>

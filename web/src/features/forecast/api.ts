@@ -2,11 +2,21 @@ import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient }
 import { api, request } from '../../api/client.ts';
 import type { AnalysesResponse } from '../../../../src/contracts/analyses.ts';
 import type {
-  AccuracyResponse, Adjustment, BehindResponse, DraftResponse, ForecastView, GapView, SubmissionDetail, SubmitRequest,
+  AccuracyResponse,
+  Adjustment,
+  BehindResponse,
+  DraftResponse,
+  ForecastView,
+  GapView,
+  SubmissionDetail,
+  SubmitRequest,
 } from '../../../../src/contracts/forecasts.ts';
 
 /** What every report of docs/targets.md is for: a scope (workspace, unit:<id>, user:<id>) and a period; absent = the caller's own, this quarter. */
-export interface ScopeParams { scope?: string | undefined; period?: string | undefined }
+export interface ScopeParams {
+  scope?: string | undefined;
+  period?: string | undefined;
+}
 
 /** Query keys of the forecast and the analyses; a submission or an adjustment refreshes them all. */
 export const forecastKeys = {
@@ -19,19 +29,54 @@ export const forecastKeys = {
   analyses: (p: ScopeParams) => [...forecastKeys.all, 'analyses', p] as const,
 };
 
-const q = (p: ScopeParams) => ({ scope: p.scope, period: p.period });
+const query = (p: ScopeParams) => ({ scope: p.scope, period: p.period });
 
 export const forecastQueries = {
-  view: (p: ScopeParams) => queryOptions({ queryKey: forecastKeys.view(p), queryFn: ({ signal }) => api.get<ForecastView>('/forecasts', q(p), { signal }), placeholderData: keepPreviousData, retry: false }),
-  draft: (period: string | undefined) => queryOptions({ queryKey: forecastKeys.draft(period), queryFn: ({ signal }) => api.get<DraftResponse>('/forecasts/draft', { period }, { signal }), retry: false }),
-  accuracy: (p: ScopeParams) => queryOptions({ queryKey: forecastKeys.accuracy(p), queryFn: ({ signal }) => api.get<AccuracyResponse>('/forecasts/accuracy', q(p), { signal }), placeholderData: keepPreviousData, retry: false }),
-  gap: (p: ScopeParams) => queryOptions({ queryKey: forecastKeys.gap(p), queryFn: ({ signal }) => api.get<GapView>('/forecasts/gap', q(p), { signal }), placeholderData: keepPreviousData, retry: false }),
-  behind: (p: ScopeParams) => queryOptions({ queryKey: forecastKeys.behind(p), queryFn: ({ signal }) => api.get<BehindResponse>('/forecasts/behind', q(p), { signal }), retry: false }),
-  analyses: (p: ScopeParams) => queryOptions({ queryKey: forecastKeys.analyses(p), queryFn: ({ signal }) => api.get<AnalysesResponse>('/analyses', q(p), { signal }), placeholderData: keepPreviousData, retry: false }),
+  view: (param: ScopeParams) =>
+    queryOptions({
+      queryKey: forecastKeys.view(param),
+      queryFn: ({ signal }) => api.get<ForecastView>('/forecasts', query(param), { signal }),
+      placeholderData: keepPreviousData,
+      retry: false,
+    }),
+  draft: (period: string | undefined) =>
+    queryOptions({
+      queryKey: forecastKeys.draft(period),
+      queryFn: ({ signal }) => api.get<DraftResponse>('/forecasts/draft', { period }, { signal }),
+      retry: false,
+    }),
+  accuracy: (param: ScopeParams) =>
+    queryOptions({
+      queryKey: forecastKeys.accuracy(param),
+      queryFn: ({ signal }) => api.get<AccuracyResponse>('/forecasts/accuracy', query(param), { signal }),
+      placeholderData: keepPreviousData,
+      retry: false,
+    }),
+  gap: (param: ScopeParams) =>
+    queryOptions({
+      queryKey: forecastKeys.gap(param),
+      queryFn: ({ signal }) => api.get<GapView>('/forecasts/gap', query(param), { signal }),
+      placeholderData: keepPreviousData,
+      retry: false,
+    }),
+  behind: (param: ScopeParams) =>
+    queryOptions({
+      queryKey: forecastKeys.behind(param),
+      queryFn: ({ signal }) => api.get<BehindResponse>('/forecasts/behind', query(param), { signal }),
+      retry: false,
+    }),
+  analyses: (param: ScopeParams) =>
+    queryOptions({
+      queryKey: forecastKeys.analyses(param),
+      queryFn: ({ signal }) => api.get<AnalysesResponse>('/analyses', query(param), { signal }),
+      placeholderData: keepPreviousData,
+      retry: false,
+    }),
 };
 
 export const useForecast = (p: ScopeParams, enabled = true) => useQuery({ ...forecastQueries.view(p), enabled });
-export const useDraft = (period: string | undefined, enabled: boolean) => useQuery({ ...forecastQueries.draft(period), enabled });
+export const useDraft = (period: string | undefined, enabled: boolean) =>
+  useQuery({ ...forecastQueries.draft(period), enabled });
 export const useAccuracy = (p: ScopeParams) => useQuery(forecastQueries.accuracy(p));
 export const useGap = (p: ScopeParams, enabled = true) => useQuery({ ...forecastQueries.gap(p), enabled });
 export const useBehind = (p: ScopeParams, enabled = true) => useQuery({ ...forecastQueries.behind(p), enabled });
@@ -42,14 +87,18 @@ function useForecastMutation<V, R>(fn: (vars: V) => Promise<R>) {
   return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: forecastKeys.all }) });
 }
 
-export const useSubmitForecast = () => useForecastMutation((body: SubmitRequest) => api.post<SubmissionDetail>('/forecasts/submissions', body));
+export const useSubmitForecast = () =>
+  useForecastMutation((body: SubmitRequest) => api.post<SubmissionDetail>('/forecasts/submissions', body));
 export const useAdjustForecast = () =>
-  useForecastMutation((body: { unitId: number; period?: string; amount: number; note?: string | null; version?: number }) => request<Adjustment>('PUT', '/forecasts/adjustments', body));
+  useForecastMutation(
+    (body: { unitId: number; period?: string; amount: number; note?: string | null; version?: number }) =>
+      request<Adjustment>('PUT', '/forecasts/adjustments', body),
+  );
 
 /** The URL of a report's download with the filters it is shown with (GET, so the browser saves it). */
-export const exportUrl = (report: string, p: ScopeParams, lang: string) => {
+export const exportUrl = (report: string, param: ScopeParams, lang: string) => {
   const params = new URLSearchParams({ report, format: 'xlsx', lang });
-  if (p.scope) params.set('scope', p.scope);
-  if (p.period) params.set('period', p.period);
+  if (param.scope) params.set('scope', param.scope);
+  if (param.period) params.set('period', param.period);
   return `/api/v1/forecasts/export?${params.toString()}`;
 };

@@ -20,12 +20,14 @@ export const forecastEnUS: Record<keyof typeof forecastZhCN, string> = {
   'forecast.possible': 'Possible',
   'forecast.none': 'Not counted',
   'forecast.objective': 'Funnel expected amount',
-  'forecast.formula': 'Forecast = realised + commit × {commit}% + possible × {possible}% + quota × {rate}% × {weeks} weeks left',
+  'forecast.formula':
+    'Forecast = realised + commit × {commit}% + possible × {possible}% + quota × {rate}% × {weeks} weeks left',
   'forecast.adjustedBy': 'Adjusted by {name}: {amount} (week of {week})',
   'forecast.history': 'Rolling forecast (weekly)',
   'forecast.submitted': 'Submitted forecast',
-  'forecast.adjusted': 'Manager\'s adjustment',
-  'forecast.noHistory': 'No one has submitted a forecast this period yet. Reps submit weekly, and the weeks appear here.',
+  'forecast.adjusted': "Manager's adjustment",
+  'forecast.noHistory':
+    'No one has submitted a forecast this period yet. Reps submit weekly, and the weeks appear here.',
   'forecast.submittedCount': '{n} of {of} submitted this week',
   'forecast.people': 'Forecast by person',
   'forecast.person': 'Name',
@@ -43,21 +45,25 @@ export const forecastEnUS: Record<keyof typeof forecastZhCN, string> = {
   'forecast.deal': 'Opportunity',
   'forecast.category': 'Category',
   'forecast.expected': 'Expected to collect',
-  'forecast.submit.open': 'Submit this week\'s forecast',
-  'forecast.submit.title': 'Submit this week\'s forecast',
-  'forecast.submit.hint': '{period}, week of {week}. Mark each deal commit (at least 90% sure) or possible (at least 50%) and what you expect to collect this period; leave the rest out.',
-  'forecast.submit.replaces': 'You already submitted this week; submitting again replaces it (the earlier one stays in the history).',
-  'forecast.submit.noDeals': 'You have no deals expected to close this period. Set expected close dates on your deals, or submit a zero forecast.',
+  'forecast.submit.open': "Submit this week's forecast",
+  'forecast.submit.title': "Submit this week's forecast",
+  'forecast.submit.hint':
+    '{period}, week of {week}. Mark each deal commit (at least 90% sure) or possible (at least 50%) and what you expect to collect this period; leave the rest out.',
+  'forecast.submit.replaces':
+    'You already submitted this week; submitting again replaces it (the earlier one stays in the history).',
+  'forecast.submit.noDeals':
+    'You have no deals expected to close this period. Set expected close dates on your deals, or submit a zero forecast.',
   'forecast.submit.note': 'Note (optional): what changed, risks, help needed',
   'forecast.submit.send': 'Submit',
-  'forecast.submit.done': 'This week\'s forecast is submitted',
-  'forecast.adjust.open': 'Adjust the unit\'s forecast',
-  'forecast.adjust.title': 'Adjust this week\'s forecast of {unit}',
+  'forecast.submit.done': "This week's forecast is submitted",
+  'forecast.adjust.open': "Adjust the unit's forecast",
+  'forecast.adjust.title': "Adjust this week's forecast of {unit}",
   'forecast.adjust.amount': 'Adjusted forecast (CNY)',
-  'forecast.adjust.hint': 'The manager\'s figure for the unit this period; the reps\' submissions stay as they are.',
+  'forecast.adjust.hint': "The manager's figure for the unit this period; the reps' submissions stay as they are.",
   'forecast.adjust.note': 'Reason',
   'forecast.adjust.done': 'Adjusted forecast saved',
-  'forecast.adjust.conflict': 'Another manager has just adjusted this forecast. Their figure is loaded; check it before saving yours.',
+  'forecast.adjust.conflict':
+    'Another manager has just adjusted this forecast. Their figure is loaded; check it before saving yours.',
 
   'gap.title': 'P1–P4 gap',
   'gap.inputs': 'From',
@@ -120,7 +126,8 @@ export const forecastEnUS: Record<keyof typeof forecastZhCN, string> = {
   'analyses.topic.value_presentation': 'value presentation',
   'analyses.topic.price_objections': 'price objections',
   'analyses.activity': 'Activity productivity',
-  'analyses.needsActivities': 'Activity productivity (visits and new accounts per rep a week against target) needs the Activities area; it shows here once that exists.',
+  'analyses.needsActivities':
+    'Activity productivity (visits and new accounts per rep a week against target) needs the Activities area; it shows here once that exists.',
 
   'dashboard.title': '{scope} · {period}',
   'dashboard.weeksLeft': '{n, plural, one {# week} other {# weeks}} left in the quarter',

@@ -43,7 +43,8 @@ export const forecastZhCN = {
   'forecast.expected': '预计回款',
   'forecast.submit.open': '提交本周预测',
   'forecast.submit.title': '提交本周销售预测',
-  'forecast.submit.hint': '{period}，{week} 这周。按商机选择“确保”（至少九成把握）或“可能”（至少五成），并填写本期预计回款；不计入的商机留空。',
+  'forecast.submit.hint':
+    '{period}，{week} 这周。按商机选择“确保”（至少九成把握）或“可能”（至少五成），并填写本期预计回款；不计入的商机留空。',
   'forecast.submit.replaces': '你这周已经提交过，再次提交会替换它（之前的版本保留在历史中）。',
   'forecast.submit.noDeals': '你没有本期预计成交的商机。先在商机里填写预计成交日期，或直接提交零预测。',
   'forecast.submit.note': '说明（可选）：本周变化、风险、需要的支持',

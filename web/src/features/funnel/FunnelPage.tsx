@@ -35,45 +35,90 @@ export default function FunnelPage() {
   };
   const set = (patch: Partial<Record<keyof FunnelParams, string | undefined>>) => {
     const next = new URLSearchParams(search);
-    for (const [k, v] of Object.entries(patch)) if (v === undefined) next.delete(k); else next.set(k, v);
+    for (const [key, value] of Object.entries(patch))
+      if (value === undefined) next.delete(key);
+      else next.set(key, value);
     setSearch(next, { replace: true });
   };
   const funnel = useFunnel(params);
-  const f = funnel.data;
-  const members = useFunnelMembers(params, !!f && f.scope.kind !== 'user');
-  const health = useFunnelHealth(params, !!f && params.period !== 'all');
+  const funnelData = funnel.data;
+  const members = useFunnelMembers(params, !!funnelData && funnelData.scope.kind !== 'user');
+  const health = useFunnelHealth(params, !!funnelData && params.period !== 'all');
   const processes = useProcesses();
   // Someone whose own scope is a person (a rep) sees only their own numbers: no unit to choose.
-  const sees = f?.scope.kind !== 'user' || params.scope !== undefined;
-  const choices = periodChoices(f?.period?.name ?? (params.period === 'all' ? undefined : params.period));
+  const sees = funnelData?.scope.kind !== 'user' || params.scope !== undefined;
+  const choices = periodChoices(funnelData?.period?.name ?? (params.period === 'all' ? undefined : params.period));
 
   const chart = useMemo<ChartOption | null>(() => {
-    if (!f || f.stages.length === 0) return null;
+    if (!funnelData || funnelData.stages.length === 0) return null;
     return {
       tooltip: { trigger: 'item' },
-      series: [{
-        type: 'funnel', left: 8, right: 8, top: 8, bottom: 8, sort: 'none', minSize: '18%', gap: 2,
-        label: { show: true, position: 'inside', formatter: '{b}: {c}' },
-        data: f.stages.map((s) => ({ name: s.name, value: s.count })),
-      }],
+      series: [
+        {
+          type: 'funnel',
+          left: 8,
+          right: 8,
+          top: 8,
+          bottom: 8,
+          sort: 'none',
+          minSize: '18%',
+          gap: 2,
+          label: { show: true, position: 'inside', formatter: '{b}: {c}' },
+          data: funnelData.stages.map((s) => ({ name: s.name, value: s.count })),
+        },
+      ],
     };
-  }, [f]);
+  }, [funnelData]);
 
   const controls = (
     <Flex gap={8} wrap>
       {sees && (
-        <Select data-testid="funnel-scope-kind" style={{ minWidth: 120 }} value={params.scope?.split(':')[0] ?? f?.scope.kind}
-          onChange={(kind: string) => set({ scope: kind === 'workspace' ? 'workspace' : kind === 'user' ? `user:${me.user.id}` : `unit:${me.user.orgUnitId}` })}
-          options={[{ value: 'workspace', label: t('funnel.scope.workspace') }, { value: 'unit', label: t('funnel.scope.unit') }, { value: 'user', label: t('funnel.scope.me') }]} />
+        <Select
+          data-testid="funnel-scope-kind"
+          style={{ minWidth: 120 }}
+          value={params.scope?.split(':')[0] ?? funnelData?.scope.kind}
+          onChange={(kind: string) =>
+            set({
+              scope:
+                kind === 'workspace'
+                  ? 'workspace'
+                  : kind === 'user'
+                    ? `user:${me.user.id}`
+                    : `unit:${me.user.orgUnitId}`,
+            })
+          }
+          options={[
+            { value: 'workspace', label: t('funnel.scope.workspace') },
+            { value: 'unit', label: t('funnel.scope.unit') },
+            { value: 'user', label: t('funnel.scope.me') },
+          ]}
+        />
       )}
-      {sees && f?.scope.kind === 'unit' && (
-        <UnitTreeSelect style={{ minWidth: 180 }} value={f.scope.id ?? undefined} onChange={(id: number) => set({ scope: `unit:${id}` })} />
+      {sees && funnelData?.scope.kind === 'unit' && (
+        <UnitTreeSelect
+          style={{ minWidth: 180 }}
+          value={funnelData.scope.id ?? undefined}
+          onChange={(id: number) => set({ scope: `unit:${id}` })}
+        />
       )}
-      <Select data-testid="funnel-process" style={{ minWidth: 140 }} value={f?.process?.id} placeholder={t('funnel.process')}
-        onChange={(id: number) => set({ processId: String(id) })} options={(processes.data ?? []).map((p) => ({ value: p.id, label: p.name }))} />
-      <Select data-testid="funnel-period" style={{ minWidth: 130 }} value={params.period ?? f?.period?.name}
-        onChange={(p: string) => set({ period: p })} options={choices.map((p) => ({ value: p, label: p === 'all' ? t('funnel.period.all') : p }))} />
-      <Link to="/funnel/quotas"><Button>{t('quotas.title')}</Button></Link>
+      <Select
+        data-testid="funnel-process"
+        style={{ minWidth: 140 }}
+        value={funnelData?.process?.id}
+        placeholder={t('funnel.process')}
+        onChange={(id: number) => set({ processId: String(id) })}
+        options={(processes.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+      />
+      <Select
+        data-testid="funnel-period"
+        style={{ minWidth: 130 }}
+        value={params.period ?? funnelData?.period?.name}
+        onChange={(p: string) => set({ period: p })}
+        options={choices.map((p) => ({ value: p, label: p === 'all' ? t('funnel.period.all') : p }))}
+      />
+      <Link to="/funnel/quotas">
+        <Button>{t('quotas.title')}</Button>
+      </Link>
     </Flex>
   );
 
@@ -81,17 +126,40 @@ export default function FunnelPage() {
     return (
       <>
         <PageHeader title={t('funnel.title')} subtitle={t('funnel.subtitle')} extra={controls} />
-        {funnel.error && (funnel.error as { status?: number }).status === 403
-          ? <Alert type="warning" showIcon message={problemMessage(funnel.error, say)} action={<Button onClick={() => set({ scope: undefined })}>{t('funnel.backToMine')}</Button>} />
-          : <LoadError error={funnel.error} onRetry={() => void funnel.refetch()} />}
+        {funnel.error && (funnel.error as { status?: number }).status === 403 ? (
+          <Alert
+            type="warning"
+            showIcon
+            message={problemMessage(funnel.error, say)}
+            action={<Button onClick={() => set({ scope: undefined })}>{t('funnel.backToMine')}</Button>}
+          />
+        ) : (
+          <LoadError error={funnel.error} onRetry={() => void funnel.refetch()} />
+        )}
       </>
     );
   }
   return (
     <>
-      <PageHeader title={t('funnel.title')} subtitle={f ? `${f.scope.name} · ${f.process?.name ?? ''} · ${f.period ? f.period.name : t('funnel.period.all')}` : t('funnel.subtitle')} extra={controls} />
-      {!f ? <Skeleton active /> : f.total.count === 0 && f.won.count === 0 ? (
-        <Card><Empty description={t('funnel.empty')}><Link to="/opportunities/board"><Button type="primary">{t('funnel.toBoard')}</Button></Link></Empty></Card>
+      <PageHeader
+        title={t('funnel.title')}
+        subtitle={
+          funnelData
+            ? `${funnelData.scope.name} · ${funnelData.process?.name ?? ''} · ${funnelData.period ? funnelData.period.name : t('funnel.period.all')}`
+            : t('funnel.subtitle')
+        }
+        extra={controls}
+      />
+      {!funnelData ? (
+        <Skeleton active />
+      ) : funnelData.total.count === 0 && funnelData.won.count === 0 ? (
+        <Card>
+          <Empty description={t('funnel.empty')}>
+            <Link to="/opportunities/board">
+              <Button type="primary">{t('funnel.toBoard')}</Button>
+            </Link>
+          </Empty>
+        </Card>
       ) : (
         <Flex vertical gap={16}>
           <Row gutter={[16, 16]}>
@@ -101,34 +169,55 @@ export default function FunnelPage() {
               </Card>
             </Col>
             <Col xs={24} lg={15}>
-              <StageTable f={f} />
+              <StageTable f={funnelData} />
             </Col>
           </Row>
-          {f.scope.kind !== 'user' && <MembersTable f={f} members={members.data} loading={members.isLoading} />}
+          {funnelData.scope.kind !== 'user' && (
+            <MembersTable f={funnelData} members={members.data} loading={members.isLoading} />
+          )}
           {params.period !== 'all' && <HealthPanel query={health} />}
         </Flex>
       )}
-      <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>{t('funnel.periodRule')} {money(f?.largeDealThreshold)} {t('funnel.largeRule')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
+        {t('funnel.periodRule')} {money(funnelData?.largeDealThreshold)} {t('funnel.largeRule')}
+      </Typography.Paragraph>
     </>
   );
 }
 
-function StageTable({ f }: { f: FunnelResponse }) {
+function StageTable({ f: funnelData }: { f: FunnelResponse }) {
   const t = useT();
   const money = useMoney();
-  const link = (text: string, extra: Parameters<typeof drillDown>[1]) => <Link to={drillDown(f, extra)}>{text}</Link>;
+  const link = (text: string, extra: Parameters<typeof drillDown>[1]) => (
+    <Link to={drillDown(funnelData, extra)}>{text}</Link>
+  );
   type Row = FunnelResponse['stages'][number];
   return (
     <Card size="small" title={t('funnel.byStage')} data-testid="funnel-table">
-      <Table<Row> size="small" rowKey="stageId" pagination={false} scroll={{ x: 'max-content' }} dataSource={f.stages}
+      <Table<Row>
+        size="small"
+        rowKey="stageId"
+        pagination={false}
+        scroll={{ x: 'max-content' }}
+        dataSource={funnelData.stages}
         summary={() => (
           <Table.Summary.Row>
-            <Table.Summary.Cell index={0}><b>{t('funnel.total')}</b></Table.Summary.Cell>
+            <Table.Summary.Cell index={0}>
+              <b>{t('funnel.total')}</b>
+            </Table.Summary.Cell>
             <Table.Summary.Cell index={1} />
-            <Table.Summary.Cell index={2} align="right">{link(String(f.total.count), {})}</Table.Summary.Cell>
-            <Table.Summary.Cell index={3} align="right">{link(money(f.total.amount, true), {})}</Table.Summary.Cell>
-            <Table.Summary.Cell index={4} align="right">{money(f.total.expectedAmount, true)}</Table.Summary.Cell>
-            <Table.Summary.Cell index={5} align="right">{num(f.total.expectedDeals)}</Table.Summary.Cell>
+            <Table.Summary.Cell index={2} align="right">
+              {link(String(funnelData.total.count), {})}
+            </Table.Summary.Cell>
+            <Table.Summary.Cell index={3} align="right">
+              {link(money(funnelData.total.amount, true), {})}
+            </Table.Summary.Cell>
+            <Table.Summary.Cell index={4} align="right">
+              {money(funnelData.total.expectedAmount, true)}
+            </Table.Summary.Cell>
+            <Table.Summary.Cell index={5} align="right">
+              {num(funnelData.total.expectedDeals)}
+            </Table.Summary.Cell>
             <Table.Summary.Cell index={6} />
             <Table.Summary.Cell index={7} />
           </Table.Summary.Row>
@@ -136,40 +225,119 @@ function StageTable({ f }: { f: FunnelResponse }) {
         columns={[
           { title: t('funnel.stage'), dataIndex: 'name' },
           { title: t('funnel.probability'), dataIndex: 'probability', align: 'right', render: (p: number) => `${p}%` },
-          { title: t('funnel.count'), dataIndex: 'count', align: 'right', render: (n: number, s) => link(String(n), { stageId: s.stageId }) },
-          { title: t('funnel.amount'), dataIndex: 'amount', align: 'right', render: (n: number, s) => link(money(n, true), { stageId: s.stageId }) },
-          { title: t('funnel.expectedAmount'), dataIndex: 'expectedAmount', align: 'right', render: (n: number, s) => link(money(n, true), { stageId: s.stageId }) },
-          { title: t('funnel.expectedDeals'), dataIndex: 'expectedDeals', align: 'right', render: (n: number, s) => link(num(n), { stageId: s.stageId }) },
-          { title: t('funnel.smallCount'), key: 'small', align: 'right', render: (_, s) => link(String(s.small.count), { stageId: s.stageId, sizeClass: 'small' }) },
-          { title: t('funnel.largeAmount'), key: 'large', align: 'right', render: (_, s) => link(`${money(s.large.amount, true)} (${s.large.count})`, { stageId: s.stageId, sizeClass: 'large' }) },
-        ]} />
+          {
+            title: t('funnel.count'),
+            dataIndex: 'count',
+            align: 'right',
+            render: (n: number, s) => link(String(n), { stageId: s.stageId }),
+          },
+          {
+            title: t('funnel.amount'),
+            dataIndex: 'amount',
+            align: 'right',
+            render: (n: number, s) => link(money(n, true), { stageId: s.stageId }),
+          },
+          {
+            title: t('funnel.expectedAmount'),
+            dataIndex: 'expectedAmount',
+            align: 'right',
+            render: (n: number, s) => link(money(n, true), { stageId: s.stageId }),
+          },
+          {
+            title: t('funnel.expectedDeals'),
+            dataIndex: 'expectedDeals',
+            align: 'right',
+            render: (n: number, s) => link(num(n), { stageId: s.stageId }),
+          },
+          {
+            title: t('funnel.smallCount'),
+            key: 'small',
+            align: 'right',
+            render: (_, s) => link(String(s.small.count), { stageId: s.stageId, sizeClass: 'small' }),
+          },
+          {
+            title: t('funnel.largeAmount'),
+            key: 'large',
+            align: 'right',
+            render: (_, record) =>
+              link(`${money(record.large.amount, true)} (${record.large.count})`, {
+                stageId: record.stageId,
+                sizeClass: 'large',
+              }),
+          },
+        ]}
+      />
       <Flex gap={8} wrap style={{ marginTop: 8 }}>
-        <Tag color="green" data-testid="funnel-won">{t('funnel.won')}: {money(f.won.amount, true)} ({f.won.count})</Tag>
+        <Tag color="green" data-testid="funnel-won">
+          {t('funnel.won')}: {money(funnelData.won.amount, true)} ({funnelData.won.count})
+        </Tag>
       </Flex>
     </Card>
   );
 }
 
-function MembersTable({ f, members, loading }: { f: FunnelResponse; members: FunnelMembersResponse | undefined; loading: boolean }) {
+function MembersTable({
+  f: funnelData,
+  members,
+  loading,
+}: {
+  f: FunnelResponse;
+  members: FunnelMembersResponse | undefined;
+  loading: boolean;
+}) {
   const t = useT();
   const money = useMoney();
   type Member = FunnelMembersResponse['members'][number];
   const stages = members?.stages ?? [];
   return (
     <Card size="small" title={t('funnel.members')} data-testid="funnel-members">
-      <Table<Member> size="small" rowKey="userId" loading={loading} dataSource={members?.members ?? []} scroll={{ x: 'max-content' }} pagination={{ pageSize: 20, hideOnSinglePage: true }}
+      <Table<Member>
+        size="small"
+        rowKey="userId"
+        loading={loading}
+        dataSource={members?.members ?? []}
+        scroll={{ x: 'max-content' }}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
         locale={{ emptyText: t('funnel.noMembers') }}
         columns={[
-          { title: t('funnel.member'), dataIndex: 'name', fixed: 'left', render: (name: string, m) => <Link to={`/funnel?scope=user:${m.userId}${f.process ? `&processId=${f.process.id}` : ''}${f.period ? `&period=${f.period.name}` : '&period=all'}`}>{name}</Link> },
+          {
+            title: t('funnel.member'),
+            dataIndex: 'name',
+            fixed: 'left',
+            render: (name: string, record) => (
+              <Link
+                to={`/funnel?scope=user:${record.userId}${funnelData.process ? `&processId=${funnelData.process.id}` : ''}${funnelData.period ? `&period=${funnelData.period.name}` : '&period=all'}`}
+              >
+                {name}
+              </Link>
+            ),
+          },
           { title: t('funnel.unit'), dataIndex: 'orgUnitName', responsive: ['md'] },
-          ...stages.map((s, i) => ({
-            title: s.name, key: `s${s.stageId}`, align: 'right' as const,
-            render: (_: unknown, m: Member) => <Link to={drillDown(f, { stageId: s.stageId, ownerId: m.userId })}>{m.stages[i]!.count}</Link>,
+          ...stages.map((stage, index) => ({
+            title: stage.name,
+            key: `s${stage.stageId}`,
+            align: 'right' as const,
+            render: (_: unknown, record: Member) => (
+              <Link to={drillDown(funnelData, { stageId: stage.stageId, ownerId: record.userId })}>
+                {record.stages[index]!.count}
+              </Link>
+            ),
           })),
-          { title: t('funnel.amount'), dataIndex: 'amount', align: 'right', render: (n: number, m) => <Link to={drillDown(f, { ownerId: m.userId })}>{money(n, true)}</Link> },
-          { title: t('funnel.expectedAmount'), dataIndex: 'expectedAmount', align: 'right', render: (n: number) => money(n, true) },
+          {
+            title: t('funnel.amount'),
+            dataIndex: 'amount',
+            align: 'right',
+            render: (n: number, m) => <Link to={drillDown(funnelData, { ownerId: m.userId })}>{money(n, true)}</Link>,
+          },
+          {
+            title: t('funnel.expectedAmount'),
+            dataIndex: 'expectedAmount',
+            align: 'right',
+            render: (n: number) => money(n, true),
+          },
           { title: t('funnel.won'), dataIndex: 'won', align: 'right', render: (n: number) => money(n, true) },
-        ]} />
+        ]}
+      />
     </Card>
   );
 }

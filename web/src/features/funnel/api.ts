@@ -14,14 +14,16 @@ export const funnelKeys = {
   view: (kind: string, p: FunnelParams) => [...funnelKeys.all, kind, p] as const,
 };
 
-const view = <T>(kind: 'funnel' | 'members' | 'health', path: string) => (p: FunnelParams, enabled = true) =>
-  queryOptions({
-    queryKey: funnelKeys.view(kind, p),
-    queryFn: ({ signal }) => api.get<T>(path, { ...p }, { signal }),
-    placeholderData: keepPreviousData,
-    retry: false,
-    enabled,
-  });
+const view =
+  <T>(kind: 'funnel' | 'members' | 'health', path: string) =>
+  (params: FunnelParams, enabled = true) =>
+    queryOptions({
+      queryKey: funnelKeys.view(kind, params),
+      queryFn: ({ signal }) => api.get<T>(path, { ...params }, { signal }),
+      placeholderData: keepPreviousData,
+      retry: false,
+      enabled,
+    });
 
 export const funnelQueries = {
   funnel: view<FunnelResponse>('funnel', '/funnel'),

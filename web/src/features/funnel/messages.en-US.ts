@@ -3,17 +3,20 @@ import type { funnelZhCN } from './messages.zh-CN.ts';
 /** English strings of the funnel, its health and the quotas (docs/targets.md); the same keys as the Chinese. */
 export const funnelEnUS: Record<keyof typeof funnelZhCN, string> = {
   'funnel.title': 'Sales funnel',
-  'funnel.subtitle': 'Per stage the open deals, their amount, expected amount and expected wins, for a scope, a process and a period',
+  'funnel.subtitle':
+    'Per stage the open deals, their amount, expected amount and expected wins, for a scope, a process and a period',
   'funnel.scope.workspace': 'Company',
   'funnel.scope.unit': 'Unit',
   'funnel.scope.me': 'Me',
   'funnel.process': 'Sales process',
   'funnel.period.all': 'All open',
   'funnel.backToMine': 'Back to my funnel',
-  'funnel.empty': 'No open deals of this scope are expected to close in the period. Create deals on the opportunity board or set their expected close dates, and the funnel appears here.',
+  'funnel.empty':
+    'No open deals of this scope are expected to close in the period. Create deals on the opportunity board or set their expected close dates, and the funnel appears here.',
   'funnel.toBoard': 'Open the opportunity board',
   'funnel.chart': 'Funnel chart',
-  'funnel.periodRule': 'A period\'s funnel holds the open deals expected to close in it; the current period also holds open deals whose expected close has passed.',
+  'funnel.periodRule':
+    "A period's funnel holds the open deals expected to close in it; the current period also holds open deals whose expected close has passed.",
   'funnel.largeRule': 'and above are large projects (read by amount), below are small ones (read by count).',
   'funnel.byStage': 'By stage',
   'funnel.total': 'Total',
@@ -34,7 +37,8 @@ export const funnelEnUS: Record<keyof typeof funnelZhCN, string> = {
   'funnel.quota': 'Quota',
   'funnel.realised': 'Realised',
   'funnel.coverage': 'Coverage (realised + expected) ÷ quota',
-  'funnel.noQuota': 'This scope has no quota for the period, so yield and gap cannot be compared. Set one on the quotas page first.',
+  'funnel.noQuota':
+    'This scope has no quota for the period, so yield and gap cannot be compared. Set one on the quotas page first.',
   'funnel.flag.balanced': 'Balanced',
   'funnel.flag.topHeavy': 'Top-heavy',
   'funnel.flag.topHeavy.hint': 'Many early deals, few near closing: move the later ones on',
@@ -57,14 +61,17 @@ export const funnelEnUS: Record<keyof typeof funnelZhCN, string> = {
   'funnel.projectedWins': 'Projected wins',
   'funnel.winsNeededPerWeek': 'Wins needed a week',
   'funnel.noWeeksLeft': 'No weeks are left in this period.',
-  'funnel.gapOpen': 'Gap {amount}, about {deals} deals: {first} new first-stage deals needed, about {perWeek} a week in the weeks that can still close.',
+  'funnel.gapOpen':
+    'Gap {amount}, about {deals} deals: {first} new first-stage deals needed, about {perWeek} a week in the weeks that can still close.',
   'funnel.gapCovered': 'The funnel covers the quota, with {amount} to spare.',
   'funnel.tooLate': 'Fewer weeks are left than one full cycle: a deal entering now cannot close in this period.',
   'quotas.title': 'Quotas',
-  'quotas.subtitle': 'Annual quotas per person and unit, split into quarters by ratio; a unit without its own quota is the sum of its members.',
+  'quotas.subtitle':
+    'Annual quotas per person and unit, split into quarters by ratio; a unit without its own quota is the sum of its members.',
   'quotas.saved': '{n, plural, one {# quota} other {# quotas}} saved',
   'quotas.import': 'Import from Excel',
-  'quotas.importHint': 'Columns of an import file: email or unit name, annual quota (yuan), optionally Q1–Q4 ratios and the basis (tax-inclusive / net).',
+  'quotas.importHint':
+    'Columns of an import file: email or unit name, annual quota (yuan), optionally Q1–Q4 ratios and the basis (tax-inclusive / net).',
   'quotas.import.errors': 'Some rows of the file need fixing',
   'quotas.import.row': 'Row {row}',
   'quotas.import.confirm': 'Import {n, plural, one {# quota} other {# quotas}}?',
@@ -75,7 +82,7 @@ export const funnelEnUS: Record<keyof typeof funnelZhCN, string> = {
   'quotas.saveOk': 'Save',
   'quotas.empty': 'No people or units in your reach yet.',
   'quotas.who': 'Person / unit',
-  'quotas.membersSum': 'Members\' sum',
+  'quotas.membersSum': "Members' sum",
   'quotas.annual': 'Annual quota (yuan)',
   'quotas.ratios': 'Quarter ratios %',
   'quotas.ratioSum': 'Total {n}%',

@@ -55,7 +55,8 @@ export const funnelZhCN = {
   'funnel.projectedWins': '预测成交数',
   'funnel.winsNeededPerWeek': '每周所需成交数',
   'funnel.noWeeksLeft': '本期间已没有剩余的周。',
-  'funnel.gapOpen': '缺口 {amount}，约 {deals} 个项目：需要 {first} 个新的首阶段项目，剩余可进入的每周约 {perWeek} 个。',
+  'funnel.gapOpen':
+    '缺口 {amount}，约 {deals} 个项目：需要 {first} 个新的首阶段项目，剩余可进入的每周约 {perWeek} 个。',
   'funnel.gapCovered': '现有漏斗已覆盖定额，超出 {amount}。',
   'funnel.tooLate': '剩余周数已不足一个完整周期：现在进入的新项目赶不上本期间成交。',
   'quotas.title': '定额',

@@ -45,7 +45,10 @@ export function HandoversListPage() {
   if (list.isError) return <LoadError error={list.error} onRetry={() => void list.refetch()} />;
   return (
     <>
-      <PageHeader title={t('handover.listTitle')} subtitle={t('handover.listSubtitle')} extra={
+      <PageHeader
+        title={t('handover.listTitle')}
+        subtitle={t('handover.listSubtitle')}
+        extra={
           <Flex gap={8} wrap>
             <Select
               showSearch
@@ -54,12 +57,22 @@ export function HandoversListPage() {
               value={who}
               onChange={setWho}
               style={{ minWidth: 240 }}
-              options={(users.data?.items ?? []).filter((u) => u.id !== me.id).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }))}
+              options={(users.data?.items ?? [])
+                .filter((u) => u.id !== me.id)
+                .map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }))}
               data-testid="departing-user"
             />
-            <Button type="primary" disabled={!who} onClick={() => void navigate(`/settings/users/${who}/handover`)} data-testid="start-handover">{t('handover.start')}</Button>
+            <Button
+              type="primary"
+              disabled={!who}
+              onClick={() => void navigate(`/settings/users/${who}/handover`)}
+              data-testid="start-handover"
+            >
+              {t('handover.start')}
+            </Button>
           </Flex>
-        } />
+        }
+      />
       <Table<HandoverListItem>
         rowKey="id"
         loading={list.isFetching}
@@ -68,12 +81,44 @@ export function HandoversListPage() {
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: <Empty description={t('handover.listEmpty')} /> }}
         columns={[
-          { title: t('handover.col.user'), key: 'user', render: (_, h) => <Link to={`/handovers/${h.id}`}>{h.fromUser.name}</Link> },
+          {
+            title: t('handover.col.user'),
+            key: 'user',
+            render: (_, h) => <Link to={`/handovers/${h.id}`}>{h.fromUser.name}</Link>,
+          },
           { title: t('handover.col.unit'), key: 'unit', render: (_, h) => h.fromUser.orgUnitName },
-          { title: t('handover.col.status'), dataIndex: 'status', key: 'status', render: (s: string) => <Tag color={s === 'completed' ? 'success' : s === 'draft' ? 'processing' : 'default'}>{t(`handover.status.${s}` as 'handover.status.draft')}</Tag> },
-          { title: t('handover.col.progress'), key: 'progress', width: 180, render: (_, h) => <Progress size="small" percent={h.itemCount ? Math.round((h.assignedCount / h.itemCount) * 100) : 100} format={() => `${h.assignedCount}/${h.itemCount}`} /> },
-          { title: t('handover.col.started'), key: 'created', render: (_, h) => `${dayjs(h.createdAt).format('YYYY-MM-DD')} · ${h.createdByName ?? ''}` },
-          { title: t('handover.col.completed'), key: 'completed', render: (_, h) => (h.completedAt ? dayjs(h.completedAt).format('YYYY-MM-DD HH:mm') : t('common.none')) },
+          {
+            title: t('handover.col.status'),
+            dataIndex: 'status',
+            key: 'status',
+            render: (text: string) => (
+              <Tag color={text === 'completed' ? 'success' : text === 'draft' ? 'processing' : 'default'}>
+                {t(`handover.status.${text}` as 'handover.status.draft')}
+              </Tag>
+            ),
+          },
+          {
+            title: t('handover.col.progress'),
+            key: 'progress',
+            width: 180,
+            render: (_, record) => (
+              <Progress
+                size="small"
+                percent={record.itemCount ? Math.round((record.assignedCount / record.itemCount) * 100) : 100}
+                format={() => `${record.assignedCount}/${record.itemCount}`}
+              />
+            ),
+          },
+          {
+            title: t('handover.col.started'),
+            key: 'created',
+            render: (_, h) => `${dayjs(h.createdAt).format('YYYY-MM-DD')} · ${h.createdByName ?? ''}`,
+          },
+          {
+            title: t('handover.col.completed'),
+            key: 'completed',
+            render: (_, h) => (h.completedAt ? dayjs(h.completedAt).format('YYYY-MM-DD HH:mm') : t('common.none')),
+          },
         ]}
       />
     </>

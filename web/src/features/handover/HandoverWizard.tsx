@@ -1,5 +1,26 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Flex, Form, Input, Popconfirm, Result, Row, Select, Space, Statistic, Steps, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  Popconfirm,
+  Result,
+  Row,
+  Select,
+  Space,
+  Statistic,
+  Steps,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { CheckCircleOutlined, SaveOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router';
 import dayjs from 'dayjs';
@@ -14,8 +35,17 @@ import { zhCN, type MessageKey } from '../../i18n/zh-CN.ts';
 import { useUsers } from '../users/api.ts';
 import { canTakeOver } from '../../../../src/domain/handover.ts';
 import {
-  CATEGORIES, useAssignSuccessors, useCancelHandover, useCompleteHandover, useHandover, useHandoverContacts, useSaveNote,
-  type Category, type HandoverDetail, type HandoverItem, type HandoverNote,
+  CATEGORIES,
+  useAssignSuccessors,
+  useCancelHandover,
+  useCompleteHandover,
+  useHandover,
+  useHandoverContacts,
+  useSaveNote,
+  type Category,
+  type HandoverDetail,
+  type HandoverItem,
+  type HandoverNote,
 } from './api.ts';
 
 /** Who may take each kind of item: the server's own rule (src/domain/handover.ts). */
@@ -27,207 +57,363 @@ const catLabel = (c: Category) => `handover.cat.${c}` as MessageKey;
  * The item's second line: names as written, then its role or industry in words. An unknown
  * code (added on the server later) still shows, as itself.
  */
-function ItemDetail({ item: i }: { item: HandoverItem }) {
+function ItemDetail({ item: item }: { item: HandoverItem }) {
   const t = useT();
   const word = (key: string, code: string) => (key in zhCN ? t(key as MessageKey) : code);
-  const role = i.role && (i.category === 'team' ? word(`opps.teamRole.${i.role}`, i.role) : word(`accounts.role.${i.role}`, i.role));
-  const industry = i.industry && word(`accounts.industry.${i.industry}`, i.industry);
-  const line = [i.detail, role, industry].filter(Boolean).join(' · ');
-  return line ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{line}</Typography.Text> : null;
+  const role =
+    item.role &&
+    (item.category === 'team'
+      ? word(`opps.teamRole.${item.role}`, item.role)
+      : word(`accounts.role.${item.role}`, item.role));
+  const industry = item.industry && word(`accounts.industry.${item.industry}`, item.industry);
+  const line = [item.detail, role, industry].filter(Boolean).join(' · ');
+  return line ? (
+    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+      {line}
+    </Typography.Text>
+  ) : null;
 }
 
 /** The handover wizard (离职交接, docs/archive.md): inventory → successors → key-account notes → review and complete. */
 export default function HandoverWizard() {
   const t = useT();
   const id = Number(useParams().id);
-  const h = useHandover(id);
+  const handover = useHandover(id);
   const [step, setStep] = useState(0);
-  if (h.isPending) return <FullPageSpinner />;
-  if (h.isError) return <LoadError error={h.error} onRetry={() => void h.refetch()} />;
-  const d = h.data;
-  const title = t('handover.titleFor', { name: d.fromUser.name });
-  if (d.status !== 'draft') return <CompletedView d={d} title={title} />;
+  if (handover.isPending) return <FullPageSpinner />;
+  if (handover.isError) return <LoadError error={handover.error} onRetry={() => void handover.refetch()} />;
+  const detail = handover.data;
+  const title = t('handover.titleFor', { name: detail.fromUser.name });
+  if (detail.status !== 'draft') return <CompletedView d={detail} title={title} />;
   return (
     <>
-      <PageHeader title={title} subtitle={t('handover.subtitle', { unit: d.fromUser.orgUnitName, email: d.fromUser.email })} extra={<Link to="/handovers">{t('handover.backToList')}</Link>} />
+      <PageHeader
+        title={title}
+        subtitle={t('handover.subtitle', { unit: detail.fromUser.orgUnitName, email: detail.fromUser.email })}
+        extra={<Link to="/handovers">{t('handover.backToList')}</Link>}
+      />
       <Steps
         current={step}
         onChange={setStep}
         style={{ marginBottom: 24 }}
-        items={[{ title: t('handover.step.inventory') }, { title: t('handover.step.successors') }, { title: t('handover.step.notes') }, { title: t('handover.step.review') }]}
+        items={[
+          { title: t('handover.step.inventory') },
+          { title: t('handover.step.successors') },
+          { title: t('handover.step.notes') },
+          { title: t('handover.step.review') },
+        ]}
         data-testid="handover-steps"
       />
-      {step === 0 && <InventoryStep d={d} />}
-      {step === 1 && <SuccessorsStep d={d} />}
-      {step === 2 && <NotesStep d={d} />}
-      {step === 3 && <ReviewStep d={d} onGoto={setStep} />}
+      {step === 0 && <InventoryStep d={detail} />}
+      {step === 1 && <SuccessorsStep d={detail} />}
+      {step === 2 && <NotesStep d={detail} />}
+      {step === 3 && <ReviewStep d={detail} onGoto={setStep} />}
       <Flex justify="space-between" style={{ marginTop: 24 }}>
-        <Button disabled={step === 0} onClick={() => setStep(step - 1)}>{t('handover.prev')}</Button>
-        {step < 3 && <Button type="primary" onClick={() => setStep(step + 1)} data-testid="handover-next">{t('handover.next')}</Button>}
+        <Button disabled={step === 0} onClick={() => setStep(step - 1)}>
+          {t('handover.prev')}
+        </Button>
+        {step < 3 && (
+          <Button type="primary" onClick={() => setStep(step + 1)} data-testid="handover-next">
+            {t('handover.next')}
+          </Button>
+        )}
       </Flex>
     </>
   );
 }
 
-function InventoryStep({ d }: { d: HandoverDetail }) {
+function InventoryStep({ d: detail }: { d: HandoverDetail }) {
   const t = useT();
-  const total = d.items.length;
+  const total = detail.items.length;
   return (
     <>
       <Row gutter={[16, 16]}>
-        {CATEGORIES.map((c) => (
-          <Col key={c} xs={12} md={8} lg={4}>
-            <Card size="small"><Statistic title={t(catLabel(c))} value={d.counts[c]} /></Card>
+        {CATEGORIES.map((category) => (
+          <Col key={category} xs={12} md={8} lg={4}>
+            <Card size="small">
+              <Statistic title={t(catLabel(category))} value={detail.counts[category]} />
+            </Card>
           </Col>
         ))}
         <Col xs={12} md={8} lg={4}>
-          <Card size="small"><Statistic title={t('handover.cat.tasksVisits')} value={d.counts.tasks + d.counts.visits} /></Card>
+          <Card size="small">
+            <Statistic title={t('handover.cat.tasksVisits')} value={detail.counts.tasks + detail.counts.visits} />
+          </Card>
         </Col>
       </Row>
-      <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>{t('handover.tasksNote')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
+        {t('handover.tasksNote')}
+      </Typography.Paragraph>
       {total === 0 ? (
         <Empty description={t('handover.nothingOwned')} />
       ) : (
-        <Typography.Paragraph>{t('handover.inventoryHint', { n: total, key: d.keyAccounts })}</Typography.Paragraph>
+        <Typography.Paragraph>
+          {t('handover.inventoryHint', { n: total, key: detail.keyAccounts })}
+        </Typography.Paragraph>
       )}
-      <ItemsTable d={d} />
+      <ItemsTable d={detail} />
     </>
   );
 }
 
-function useCandidates(d: HandoverDetail) {
+function useCandidates(detail: HandoverDetail) {
   const users = useUsers({ limit: 500, offset: 0, active: true, sort: 'name' });
-  return useMemo(() => (users.data?.items ?? []).filter((u) => u.id !== d.fromUser.id), [users.data, d.fromUser.id]);
+  return useMemo(
+    () => (users.data?.items ?? []).filter((u) => u.id !== detail.fromUser.id),
+    [users.data, detail.fromUser.id],
+  );
 }
 
 const userOptions = (users: User[], category: Category | null) =>
-  users.filter((u) => takes(category ?? 'account', u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }));
+  users
+    .filter((u) => takes(category ?? 'account', u.role))
+    .map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }));
 
-function SuccessorsStep({ d }: { d: HandoverDetail }) {
+function SuccessorsStep({ d: detail }: { d: HandoverDetail }) {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
-  const users = useCandidates(d);
-  const assign = useAssignSuccessors(d.id);
+  const users = useCandidates(detail);
+  const assign = useAssignSuccessors(detail.id);
   const [bulk, setBulk] = useState<number | undefined>();
   const [bulkCat, setBulkCat] = useState<Category | 'all'>('all');
   const apply = (items: { itemId: number; toUserId: number | null }[]) =>
-    assign.mutateAsync(items).then(() => void message.success(t('handover.saved')), (e: unknown) => report(e));
+    assign.mutateAsync(items).then(
+      () => void message.success(t('handover.saved')),
+      (e: unknown) => report(e),
+    );
   return (
     <>
       <Card size="small" title={t('handover.bulkTitle')} style={{ marginBottom: 16 }}>
         <Flex gap={12} wrap align="center">
-          <Select value={bulkCat} onChange={setBulkCat} style={{ width: 180 }} options={[{ value: 'all', label: t('handover.bulkAll') }, ...CATEGORIES.filter((c) => d.counts[c] > 0).map((c) => ({ value: c, label: t(catLabel(c)) }))]} aria-label={t('handover.bulkScope')} />
-          <Select showSearch optionFilterProp="label" placeholder={t('handover.chooseSuccessor')} value={bulk} onChange={setBulk} style={{ minWidth: 260 }} options={userOptions(users, bulkCat === 'all' ? null : bulkCat)} data-testid="bulk-successor" />
+          <Select
+            value={bulkCat}
+            onChange={setBulkCat}
+            style={{ width: 180 }}
+            options={[
+              { value: 'all', label: t('handover.bulkAll') },
+              ...CATEGORIES.filter((c) => detail.counts[c] > 0).map((c) => ({ value: c, label: t(catLabel(c)) })),
+            ]}
+            aria-label={t('handover.bulkScope')}
+          />
+          <Select
+            showSearch
+            optionFilterProp="label"
+            placeholder={t('handover.chooseSuccessor')}
+            value={bulk}
+            onChange={setBulk}
+            style={{ minWidth: 260 }}
+            options={userOptions(users, bulkCat === 'all' ? null : bulkCat)}
+            data-testid="bulk-successor"
+          />
           <Button
             type="primary"
             disabled={!bulk}
             loading={assign.isPending}
-            onClick={() => apply(d.items.filter((i) => (bulkCat === 'all' || i.category === bulkCat) && takes(i.category, users.find((u) => u.id === bulk)?.role)).map((i) => ({ itemId: i.id, toUserId: bulk! })))}
+            onClick={() =>
+              apply(
+                detail.items
+                  .filter(
+                    (item) =>
+                      (bulkCat === 'all' || item.category === bulkCat) &&
+                      takes(item.category, users.find((u) => u.id === bulk)?.role),
+                  )
+                  .map((i) => ({ itemId: i.id, toUserId: bulk! })),
+              )
+            }
             data-testid="bulk-apply"
           >
             {t('handover.bulkApply')}
           </Button>
         </Flex>
-        <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>{t('handover.bulkHint')}</Typography.Text>
+        <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
+          {t('handover.bulkHint')}
+        </Typography.Text>
       </Card>
-      <ItemsTable d={d} editable users={users} onAssign={(itemId, toUserId) => apply([{ itemId, toUserId }])} />
+      <ItemsTable d={detail} editable users={users} onAssign={(itemId, toUserId) => apply([{ itemId, toUserId }])} />
     </>
   );
 }
 
-function ItemsTable({ d, editable, users, onAssign }: { d: HandoverDetail; editable?: boolean; users?: User[]; onAssign?: (itemId: number, toUserId: number | null) => void }) {
+function ItemsTable({
+  d: detail,
+  editable,
+  users,
+  onAssign,
+}: {
+  d: HandoverDetail;
+  editable?: boolean;
+  users?: User[];
+  onAssign?: (itemId: number, toUserId: number | null) => void;
+}) {
   const t = useT();
   return (
     <Table<HandoverItem>
       rowKey="id"
       size="small"
-      dataSource={d.items}
-      pagination={d.items.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
+      dataSource={detail.items}
+      pagination={detail.items.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
       scroll={{ x: 'max-content' }}
       data-testid="handover-items"
       columns={[
-        { title: t('handover.col.kind'), dataIndex: 'category', key: 'cat', width: 110, render: (c: Category) => <Tag>{t(catLabel(c))}</Tag>, filters: CATEGORIES.map((c) => ({ text: t(catLabel(c)), value: c })), onFilter: (v, r) => r.category === v },
-        { title: t('handover.col.item'), key: 'label', render: (_, i) => (
-          <Space direction="vertical" size={0}>
-            <Space size={4}>
-              <Typography.Text strong>{i.label}</Typography.Text>
-              {i.tier && <Tag color={i.tier === 'A' ? 'red' : i.tier === 'B' ? 'orange' : 'default'}>{i.tier}</Tag>}
-              {i.named && <Tag color="gold">{t('pool.named')}</Tag>}
-              {i.keyAccount && <Tag color="purple">{t('handover.keyAccount')}</Tag>}
+        {
+          title: t('handover.col.kind'),
+          dataIndex: 'category',
+          key: 'cat',
+          width: 110,
+          render: (c: Category) => <Tag>{t(catLabel(c))}</Tag>,
+          filters: CATEGORIES.map((c) => ({ text: t(catLabel(c)), value: c })),
+          onFilter: (v, r) => r.category === v,
+        },
+        {
+          title: t('handover.col.item'),
+          key: 'label',
+          render: (_, item) => (
+            <Space direction="vertical" size={0}>
+              <Space size={4}>
+                <Typography.Text strong>{item.label}</Typography.Text>
+                {item.tier && (
+                  <Tag color={item.tier === 'A' ? 'red' : item.tier === 'B' ? 'orange' : 'default'}>{item.tier}</Tag>
+                )}
+                {item.named && <Tag color="gold">{t('pool.named')}</Tag>}
+                {item.keyAccount && <Tag color="purple">{t('handover.keyAccount')}</Tag>}
+              </Space>
+              <ItemDetail item={item} />
             </Space>
-            <ItemDetail item={i} />
-          </Space>
-        ) },
-        { title: t('handover.col.successor'), key: 'to', width: 280, render: (_, i) => editable && users ? (
-          <Select allowClear showSearch optionFilterProp="label" size="small" style={{ width: 260 }} placeholder={t('handover.chooseSuccessor')} value={i.toUserId ?? undefined} onChange={(v?: number) => onAssign?.(i.id, v ?? null)} options={userOptions(users, i.category)} status={i.toUserId ? undefined : 'warning'} />
-        ) : (i.toUserName ?? <Typography.Text type="warning">{t('handover.noSuccessor')}</Typography.Text>) },
+          ),
+        },
+        {
+          title: t('handover.col.successor'),
+          key: 'to',
+          width: 280,
+          render: (_, item) =>
+            editable && users ? (
+              <Select
+                allowClear
+                showSearch
+                optionFilterProp="label"
+                size="small"
+                style={{ width: 260 }}
+                placeholder={t('handover.chooseSuccessor')}
+                value={item.toUserId ?? undefined}
+                onChange={(v?: number) => onAssign?.(item.id, v ?? null)}
+                options={userOptions(users, item.category)}
+                status={item.toUserId ? undefined : 'warning'}
+              />
+            ) : (
+              (item.toUserName ?? <Typography.Text type="warning">{t('handover.noSuccessor')}</Typography.Text>)
+            ),
+        },
       ]}
     />
   );
 }
 
-function NoteForm({ d, item }: { d: HandoverDetail; item: HandoverItem }) {
+function NoteForm({ d: detail, item }: { d: HandoverDetail; item: HandoverItem }) {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
-  const save = useSaveNote(d.id);
-  const contacts = useHandoverContacts(d.id);
+  const save = useSaveNote(detail.id);
+  const contacts = useHandoverContacts(detail.id);
   const [form] = Form.useForm<HandoverNote>();
-  useEffect(() => form.setFieldsValue(item.note ?? { state: '', openIssues: '', keyContacts: '', contactIds: [] }), [form, item.note]);
-  const options = (contacts.data?.items ?? []).filter((c) => c.accountId === item.accountId).map((c) => ({ value: c.id, label: c.title ? `${c.name}（${c.title}）` : c.name }));
+  useEffect(
+    () => form.setFieldsValue(item.note ?? { state: '', openIssues: '', keyContacts: '', contactIds: [] }),
+    [form, item.note],
+  );
+  const options = (contacts.data?.items ?? [])
+    .filter((c) => c.accountId === item.accountId)
+    .map((c) => ({ value: c.id, label: c.title ? `${c.name}（${c.title}）` : c.name }));
   return (
     <Card
       size="small"
-      title={<Space>{item.label}{item.tier && <Tag color="red">{item.tier}</Tag>}{item.noteGaps.length === 0 ? <Tag icon={<CheckCircleOutlined />} color="success">{t('handover.noteDone')}</Tag> : <Tag color="warning">{t('handover.noteMissing')}</Tag>}</Space>}
+      title={
+        <Space>
+          {item.label}
+          {item.tier && <Tag color="red">{item.tier}</Tag>}
+          {item.noteGaps.length === 0 ? (
+            <Tag icon={<CheckCircleOutlined />} color="success">
+              {t('handover.noteDone')}
+            </Tag>
+          ) : (
+            <Tag color="warning">{t('handover.noteMissing')}</Tag>
+          )}
+        </Space>
+      }
       style={{ marginBottom: 16 }}
       data-testid={`note-${item.id}`}
     >
-      <Form form={form} layout="vertical" onFinish={(note) => save.mutateAsync({ itemId: item.id, note: { ...note, contactIds: note.contactIds ?? [] } }).then(() => void message.success(t('handover.saved')), (e: unknown) => report(e, form))}>
-        <Form.Item name="state" label={t('handover.note.state')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(note) =>
+          save.mutateAsync({ itemId: item.id, note: { ...note, contactIds: note.contactIds ?? [] } }).then(
+            () => void message.success(t('handover.saved')),
+            (e: unknown) => report(e, form),
+          )
+        }
+      >
+        <Form.Item
+          name="state"
+          label={t('handover.note.state')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+        >
           <Input.TextArea autoSize={{ minRows: 2 }} placeholder={t('handover.note.statePh')} />
         </Form.Item>
-        <Form.Item name="openIssues" label={t('handover.note.openIssues')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+        <Form.Item
+          name="openIssues"
+          label={t('handover.note.openIssues')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+        >
           <Input.TextArea autoSize={{ minRows: 2 }} placeholder={t('handover.note.openIssuesPh')} />
         </Form.Item>
         <Form.Item name="contactIds" label={t('handover.note.keyContacts')}>
-          <Select mode="multiple" options={options} placeholder={t('handover.note.contactsPh')} notFoundContent={t('handover.note.noContacts')} />
+          <Select
+            mode="multiple"
+            options={options}
+            placeholder={t('handover.note.contactsPh')}
+            notFoundContent={t('handover.note.noContacts')}
+          />
         </Form.Item>
         <Form.Item name="keyContacts" label={t('handover.note.keyContactsText')}>
           <Input.TextArea autoSize={{ minRows: 1 }} placeholder={t('handover.note.keyContactsPh')} />
         </Form.Item>
-        <Button htmlType="submit" icon={<SaveOutlined />} loading={save.isPending}>{t('handover.saveNote')}</Button>
+        <Button htmlType="submit" icon={<SaveOutlined />} loading={save.isPending}>
+          {t('handover.saveNote')}
+        </Button>
       </Form>
     </Card>
   );
 }
 
-function NotesStep({ d }: { d: HandoverDetail }) {
+function NotesStep({ d: detail }: { d: HandoverDetail }) {
   const t = useT();
-  const keys = d.items.filter((i) => i.keyAccount);
+  const keys = detail.items.filter((i) => i.keyAccount);
   if (keys.length === 0) return <Empty description={t('handover.noKeyAccounts')} />;
   return (
     <>
       <Typography.Paragraph type="secondary">{t('handover.notesHint')}</Typography.Paragraph>
-      {keys.map((i) => <NoteForm key={i.id} d={d} item={i} />)}
+      {keys.map((item) => (
+        <NoteForm key={item.id} d={detail} item={item} />
+      ))}
     </>
   );
 }
 
-function ReviewStep({ d, onGoto }: { d: HandoverDetail; onGoto: (s: number) => void }) {
+function ReviewStep({ d: detail, onGoto }: { d: HandoverDetail; onGoto: (step: number) => void }) {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
   const navigate = useNavigate();
-  const complete = useCompleteHandover(d.id);
-  const cancel = useCancelHandover(d.id);
-  const noSuccessor = d.missing.filter((m) => m.problem === 'no_successor').length;
-  const noNote = d.missing.filter((m) => m.problem === 'no_note').length;
+  const complete = useCompleteHandover(detail.id);
+  const cancel = useCancelHandover(detail.id);
+  const noSuccessor = detail.missing.filter((m) => m.problem === 'no_successor').length;
+  const noNote = detail.missing.filter((m) => m.problem === 'no_note').length;
   const bySuccessor = new Map<string, number>();
-  for (const i of d.items) if (i.toUserName) bySuccessor.set(i.toUserName, (bySuccessor.get(i.toUserName) ?? 0) + 1);
+  for (const item of detail.items)
+    if (item.toUserName) bySuccessor.set(item.toUserName, (bySuccessor.get(item.toUserName) ?? 0) + 1);
   return (
     <>
-      {d.missing.length > 0 ? (
+      {detail.missing.length > 0 ? (
         <Alert
           type="warning"
           showIcon
@@ -235,34 +421,69 @@ function ReviewStep({ d, onGoto }: { d: HandoverDetail; onGoto: (s: number) => v
           message={t('handover.blocked')}
           description={
             <Space direction="vertical">
-              {noSuccessor > 0 && <a onClick={() => onGoto(1)}>{t('handover.missingSuccessors', { n: noSuccessor })}</a>}
+              {noSuccessor > 0 && (
+                <a onClick={() => onGoto(1)}>{t('handover.missingSuccessors', { n: noSuccessor })}</a>
+              )}
               {noNote > 0 && <a onClick={() => onGoto(2)}>{t('handover.missingNotes', { n: noNote })}</a>}
             </Space>
           }
           data-testid="handover-missing"
         />
       ) : (
-        <Alert type="success" showIcon style={{ marginBottom: 16 }} message={t('handover.ready')} description={t('handover.readyHint', { name: d.fromUser.name })} />
+        <Alert
+          type="success"
+          showIcon
+          style={{ marginBottom: 16 }}
+          message={t('handover.ready')}
+          description={t('handover.readyHint', { name: detail.fromUser.name })}
+        />
       )}
       <Descriptions bordered size="small" column={1} style={{ marginBottom: 16 }}>
-        {[...bySuccessor].map(([name, n]) => <Descriptions.Item key={name} label={name}>{t('handover.itemsCount', { n })}</Descriptions.Item>)}
+        {[...bySuccessor].map(([name, count]) => (
+          <Descriptions.Item key={name} label={name}>
+            {t('handover.itemsCount', { n: count })}
+          </Descriptions.Item>
+        ))}
       </Descriptions>
       <Flex gap={12}>
         <Popconfirm
-          title={t('handover.completeConfirm', { name: d.fromUser.name })}
+          title={t('handover.completeConfirm', { name: detail.fromUser.name })}
           description={t('handover.completeConfirmHint')}
           okText={t('handover.complete')}
           okButtonProps={{ danger: true }}
           cancelText={t('common.cancel')}
-          disabled={d.missing.length > 0}
-          onConfirm={() => complete.mutateAsync(d.version).then(
-            () => void message.success(t('handover.completed', { name: d.fromUser.name })),
-            (e: unknown) => (isApiError(e) && e.code === 'handover_incomplete' ? void message.warning(t('handover.blocked')) : report(e)),
-          )}
+          disabled={detail.missing.length > 0}
+          onConfirm={() =>
+            complete.mutateAsync(detail.version).then(
+              () => void message.success(t('handover.completed', { name: detail.fromUser.name })),
+              (err: unknown) =>
+                isApiError(err) && err.code === 'handover_incomplete'
+                  ? void message.warning(t('handover.blocked'))
+                  : report(err),
+            )
+          }
         >
-          <Button type="primary" danger disabled={d.missing.length > 0} loading={complete.isPending} data-testid="handover-complete">{t('handover.complete')}</Button>
+          <Button
+            type="primary"
+            danger
+            disabled={detail.missing.length > 0}
+            loading={complete.isPending}
+            data-testid="handover-complete"
+          >
+            {t('handover.complete')}
+          </Button>
         </Popconfirm>
-        <Popconfirm title={t('handover.cancelConfirm')} okText={t('handover.cancel')} cancelText={t('common.cancel')} onConfirm={() => cancel.mutateAsync(d.version).then(() => navigate('/handovers'), (e: unknown) => report(e))}>
+        <Popconfirm
+          title={t('handover.cancelConfirm')}
+          okText={t('handover.cancel')}
+          cancelText={t('common.cancel')}
+          onConfirm={() =>
+            cancel.mutateAsync(detail.version).then(
+              () => navigate('/handovers'),
+              (e: unknown) => report(e),
+            )
+          }
+        >
           <Button>{t('handover.cancel')}</Button>
         </Popconfirm>
       </Flex>
@@ -270,29 +491,52 @@ function ReviewStep({ d, onGoto }: { d: HandoverDetail; onGoto: (s: number) => v
   );
 }
 
-function CompletedView({ d, title }: { d: HandoverDetail; title: string }) {
+function CompletedView({ d: detail, title }: { d: HandoverDetail; title: string }) {
   const t = useT();
-  const keys = d.items.filter((i) => i.keyAccount && i.note);
+  const keys = detail.items.filter((i) => i.keyAccount && i.note);
   return (
     <>
       <PageHeader title={title} extra={<Link to="/handovers">{t('handover.backToList')}</Link>} />
       <Result
-        status={d.status === 'completed' ? 'success' : 'info'}
-        title={d.status === 'completed' ? t('handover.doneTitle', { name: d.fromUser.name }) : t('handover.cancelledTitle')}
-        subTitle={d.status === 'completed' ? t('handover.doneSub', { when: dayjs(d.completedAt).format('YYYY-MM-DD HH:mm'), by: d.createdByName ?? '' }) : undefined}
+        status={detail.status === 'completed' ? 'success' : 'info'}
+        title={
+          detail.status === 'completed'
+            ? t('handover.doneTitle', { name: detail.fromUser.name })
+            : t('handover.cancelledTitle')
+        }
+        subTitle={
+          detail.status === 'completed'
+            ? t('handover.doneSub', {
+                when: dayjs(detail.completedAt).format('YYYY-MM-DD HH:mm'),
+                by: detail.createdByName ?? '',
+              })
+            : undefined
+        }
         style={{ padding: '16px 0' }}
       />
       <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
-        {CATEGORIES.map((c) => <Col key={c} xs={12} md={8} lg={4}><Card size="small"><Statistic title={t(catLabel(c))} value={d.counts[c]} /></Card></Col>)}
+        {CATEGORIES.map((category) => (
+          <Col key={category} xs={12} md={8} lg={4}>
+            <Card size="small">
+              <Statistic title={t(catLabel(category))} value={detail.counts[category]} />
+            </Card>
+          </Col>
+        ))}
       </Row>
-      <ItemsTable d={d} />
-      {keys.length > 0 && <Typography.Title level={5} style={{ marginTop: 24 }}>{t('handover.step.notes')}</Typography.Title>}
-      {keys.map((i) => (
-        <Card key={i.id} size="small" title={i.label} style={{ marginBottom: 12 }}>
+      <ItemsTable d={detail} />
+      {keys.length > 0 && (
+        <Typography.Title level={5} style={{ marginTop: 24 }}>
+          {t('handover.step.notes')}
+        </Typography.Title>
+      )}
+      {keys.map((item) => (
+        <Card key={item.id} size="small" title={item.label} style={{ marginBottom: 12 }}>
           <Descriptions size="small" column={1}>
-            <Descriptions.Item label={t('handover.note.state')}>{i.note!.state}</Descriptions.Item>
-            <Descriptions.Item label={t('handover.note.openIssues')}>{i.note!.openIssues}</Descriptions.Item>
-            <Descriptions.Item label={t('handover.note.keyContactsText')}>{i.note!.keyContacts || t('common.none')}</Descriptions.Item>
+            <Descriptions.Item label={t('handover.note.state')}>{item.note!.state}</Descriptions.Item>
+            <Descriptions.Item label={t('handover.note.openIssues')}>{item.note!.openIssues}</Descriptions.Item>
+            <Descriptions.Item label={t('handover.note.keyContactsText')}>
+              {item.note!.keyContacts || t('common.none')}
+            </Descriptions.Item>
           </Descriptions>
         </Card>
       ))}

@@ -18,37 +18,74 @@ export function PoolAssignModal({ account, onClose }: { account: PoolItem; onClo
   const people = usePeople();
   const assign = useAssign();
   const [form] = Form.useForm<{ toUserId: number }>();
-  const options = (people.data ?? []).filter((u) => canOwnAccounts(u.role)).map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }));
+  const options = (people.data ?? [])
+    .filter((u) => canOwnAccounts(u.role))
+    .map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }));
 
-  function onError(e: unknown) {
-    if (isApiError(e) && e.code === 'claim_limit_reached') {
-      const { limit, held } = e.problem as { limit?: number; held?: number };
-      return form.setFields([{ name: 'toUserId', errors: [t('pool.assign.limitReached', { limit: limit ?? '', held: held ?? '' })] }]);
+  function onError(err: unknown) {
+    if (isApiError(err) && err.code === 'claim_limit_reached') {
+      const { limit, held } = err.problem as { limit?: number; held?: number };
+      return form.setFields([
+        { name: 'toUserId', errors: [t('pool.assign.limitReached', { limit: limit ?? '', held: held ?? '' })] },
+      ]);
     }
     // Someone claimed it, or it changed, since the list was read: nothing to retry here.
-    if (isApiError(e) && ['already_claimed', 'not_in_pool', 'version_conflict'].includes(e.code)) {
+    if (isApiError(err) && ['already_claimed', 'not_in_pool', 'version_conflict'].includes(err.code)) {
       message.warning(t('pool.assign.taken'), 6);
       return onClose();
     }
-    if (isApiError(e) && e.status === 400 && e.errors.some((x) => x.field === 'toUserId')) {
+    if (isApiError(err) && err.status === 400 && err.errors.some((x) => x.field === 'toUserId')) {
       return form.setFields([{ name: 'toUserId', errors: [t('pool.assign.invalidUser')] }]);
     }
-    report(e, form);
+    report(err, form);
   }
 
   return (
-    <Modal open title={t('pool.assign.title', { name: account.name })} okText={t('pool.assign.ok')} cancelText={t('common.cancel')} confirmLoading={assign.isPending}
-      onOk={() => form.submit()} onCancel={onClose} destroyOnHidden okButtonProps={{ 'data-testid': 'pool-assign-ok' } as Record<`data-${string}`, string>}>
+    <Modal
+      open
+      title={t('pool.assign.title', { name: account.name })}
+      okText={t('pool.assign.ok')}
+      cancelText={t('common.cancel')}
+      confirmLoading={assign.isPending}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      destroyOnHidden
+      okButtonProps={{ 'data-testid': 'pool-assign-ok' } as Record<`data-${string}`, string>}
+    >
       <Typography.Paragraph type="secondary">{t('pool.assign.hint')}</Typography.Paragraph>
-      <Form form={form} layout="vertical" onFinish={(v) => assign.mutate({ account, toUserId: v.toUserId }, {
-        onSuccess: () => {
-          message.success(t('pool.assign.done', { name: account.name, user: people.data?.find((u) => u.id === v.toUserId)?.name ?? '' }));
-          onClose();
-        },
-        onError,
-      })}>
-        <Form.Item name="toUserId" label={t('pool.assign.to')} rules={[{ required: true, message: t('validation.required') }]}>
-          <Select showSearch={{ optionFilterProp: 'label' }} loading={people.isPending} placeholder={t('pool.assign.choose')} options={options} data-testid="pool-assign-user" />
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(values) =>
+          assign.mutate(
+            { account, toUserId: values.toUserId },
+            {
+              onSuccess: () => {
+                message.success(
+                  t('pool.assign.done', {
+                    name: account.name,
+                    user: people.data?.find((u) => u.id === values.toUserId)?.name ?? '',
+                  }),
+                );
+                onClose();
+              },
+              onError,
+            },
+          )
+        }
+      >
+        <Form.Item
+          name="toUserId"
+          label={t('pool.assign.to')}
+          rules={[{ required: true, message: t('validation.required') }]}
+        >
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            loading={people.isPending}
+            placeholder={t('pool.assign.choose')}
+            options={options}
+            data-testid="pool-assign-user"
+          />
         </Form.Item>
       </Form>
     </Modal>

@@ -18,48 +18,125 @@ export const handoverKeys = {
 };
 
 export type Tier = 'A' | 'B' | 'C';
-export interface PoolParams { limit: number; offset: number; sort?: string; orgUnitId?: number; q?: string; tier?: Tier }
-export interface PoolItem {
-  id: number; name: string; industry: string | null; province: string | null; city: string | null; tier: Tier; named: boolean; status: string;
-  orgUnitId: number; orgUnitName: string; poolSince: number | null; daysInPool: number; lastFollowUpAt: number | null; trailingAmount: number;
-  previousOwnerId: number | null; previousOwnerName: string | null; releaseReason: string | null; version: number;
+export interface PoolParams {
+  limit: number;
+  offset: number;
+  sort?: string;
+  orgUnitId?: number;
+  q?: string;
+  tier?: Tier;
 }
-export interface Allowance { limit: number; held: number; remaining: number }
+export interface PoolItem {
+  id: number;
+  name: string;
+  industry: string | null;
+  province: string | null;
+  city: string | null;
+  tier: Tier;
+  named: boolean;
+  status: string;
+  orgUnitId: number;
+  orgUnitName: string;
+  poolSince: number | null;
+  daysInPool: number;
+  lastFollowUpAt: number | null;
+  trailingAmount: number;
+  previousOwnerId: number | null;
+  previousOwnerName: string | null;
+  releaseReason: string | null;
+  version: number;
+}
+export interface Allowance {
+  limit: number;
+  held: number;
+  remaining: number;
+}
 export interface PoolEvent {
-  id: number; kind: 'pool_release' | 'pool_release_manual' | 'pool_claim' | 'pool_assign'; accountId: number; accountName: string; tier: Tier; orgUnitName: string;
-  fromUserName: string | null; toUserName: string | null; actorName: string | null; note: string | null; createdAt: number;
+  id: number;
+  kind: 'pool_release' | 'pool_release_manual' | 'pool_claim' | 'pool_assign';
+  accountId: number;
+  accountName: string;
+  tier: Tier;
+  orgUnitName: string;
+  fromUserName: string | null;
+  toUserName: string | null;
+  actorName: string | null;
+  note: string | null;
+  createdAt: number;
 }
 
 export const poolQueries = {
-  list: (p: PoolParams) =>
-    queryOptions({ queryKey: poolKeys.list(p), queryFn: ({ signal }) => api.get<Page<PoolItem> & { allowance: Allowance | null }>('/pool', { ...p }, { signal }), placeholderData: keepPreviousData }),
-  events: (p: { orgUnitId?: number; limit: number; offset: number }) =>
-    queryOptions({ queryKey: poolKeys.events(p), queryFn: ({ signal }) => api.get<Page<PoolEvent>>('/pool/events', { ...p }, { signal }), placeholderData: keepPreviousData }),
+  list: (poolParams: PoolParams) =>
+    queryOptions({
+      queryKey: poolKeys.list(poolParams),
+      queryFn: ({ signal }) =>
+        api.get<Page<PoolItem> & { allowance: Allowance | null }>('/pool', { ...poolParams }, { signal }),
+      placeholderData: keepPreviousData,
+    }),
+  events: (params: { orgUnitId?: number; limit: number; offset: number }) =>
+    queryOptions({
+      queryKey: poolKeys.events(params),
+      queryFn: ({ signal }) => api.get<Page<PoolEvent>>('/pool/events', { ...params }, { signal }),
+      placeholderData: keepPreviousData,
+    }),
 };
 export const usePool = (p: PoolParams) => useQuery(poolQueries.list(p));
-export const usePoolEvents = (p: { orgUnitId?: number; limit: number; offset: number }) => useQuery(poolQueries.events(p));
-function usePoolMutation<V, R = unknown>(fn: (v: V) => Promise<R>) {
+export const usePoolEvents = (part: { orgUnitId?: number; limit: number; offset: number }) =>
+  useQuery(poolQueries.events(part));
+function usePoolMutation<V, R = unknown>(fn: (variables: V) => Promise<R>) {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: fn, onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: poolKeys.all }), qc.invalidateQueries({ queryKey: accountKeys.all })]) });
+  return useMutation({
+    mutationFn: fn,
+    onSettled: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: poolKeys.all }),
+        qc.invalidateQueries({ queryKey: accountKeys.all }),
+      ]),
+  });
 }
-export const useClaim = () => usePoolMutation((a: PoolItem) => api.post(`/accounts/${a.id}/claim`, { version: a.version }));
-export const useAssign = () => usePoolMutation(({ account, toUserId }: { account: PoolItem; toUserId: number }) => api.post(`/accounts/${account.id}/assign`, { version: account.version, toUserId }));
-export const useReleaseRun = () => usePoolMutation((_: void) => api.post<{ released: Record<Tier, number>; total: number }>('/pool/release-run', {}));
+export const useClaim = () =>
+  usePoolMutation((a: PoolItem) => api.post(`/accounts/${a.id}/claim`, { version: a.version }));
+export const useAssign = () =>
+  usePoolMutation(({ account, toUserId }: { account: PoolItem; toUserId: number }) =>
+    api.post(`/accounts/${account.id}/assign`, { version: account.version, toUserId }),
+  );
+export const useReleaseRun = () =>
+  usePoolMutation((_: void) => api.post<{ released: Record<Tier, number>; total: number }>('/pool/release-run', {}));
 
 export type Category = 'account' | 'opportunity' | 'team' | 'relationship' | 'territory';
 export const CATEGORIES: Category[] = ['account', 'opportunity', 'team', 'relationship', 'territory'];
-export interface HandoverNote { state: string; openIssues: string; keyContacts: string; contactIds: number[] }
+export interface HandoverNote {
+  state: string;
+  openIssues: string;
+  keyContacts: string;
+  contactIds: number[];
+}
 export interface HandoverItem {
-  id: number; category: Category; entityId: number; label: string; detail: string | null;
+  id: number;
+  category: Category;
+  entityId: number;
+  label: string;
+  detail: string | null;
   /** Codes the page translates: the team or buying role, the territory's industry. */
-  role: string | null; industry: string | null;
-  accountId: number | null; tier: string | null; named: boolean;
-  keyAccount: boolean; amount: number | null; toUserId: number | null; toUserName: string | null; note: HandoverNote | null; noteGaps: string[];
+  role: string | null;
+  industry: string | null;
+  accountId: number | null;
+  tier: string | null;
+  named: boolean;
+  keyAccount: boolean;
+  amount: number | null;
+  toUserId: number | null;
+  toUserName: string | null;
+  note: HandoverNote | null;
+  noteGaps: string[];
 }
 export interface HandoverBase {
-  id: number; status: 'draft' | 'completed' | 'cancelled';
+  id: number;
+  status: 'draft' | 'completed' | 'cancelled';
   fromUser: { id: number; name: string; email: string; role: Role; active: boolean; orgUnitName: string };
-  createdByName: string | null; createdAt: number; completedAt: number | null;
+  createdByName: string | null;
+  createdAt: number;
+  completedAt: number | null;
   summary: { counts: Record<Category, number>; successors: { userId: number; name: string; count: number }[] } | null;
   version: number;
 }
@@ -69,20 +146,40 @@ export interface HandoverDetail extends HandoverBase {
   items: HandoverItem[];
   missing: { itemId: number; category: Category; problem: 'no_successor' | 'no_note' }[];
 }
-export interface HandoverListItem extends HandoverBase { counts: Record<Category, number>; itemCount: number; assignedCount: number }
+export interface HandoverListItem extends HandoverBase {
+  counts: Record<Category, number>;
+  itemCount: number;
+  assignedCount: number;
+}
 
 export const handoverQueries = {
-  list: (status?: string) => queryOptions({ queryKey: handoverKeys.list(status), queryFn: ({ signal }) => api.get<Page<HandoverListItem>>('/handovers', { status, limit: 200 }, { signal }) }),
-  detail: (id: number) => queryOptions({ queryKey: handoverKeys.detail(id), queryFn: ({ signal }) => api.get<HandoverDetail>(`/handovers/${id}`, {}, { signal }) }),
+  list: (status?: string) =>
+    queryOptions({
+      queryKey: handoverKeys.list(status),
+      queryFn: ({ signal }) => api.get<Page<HandoverListItem>>('/handovers', { status, limit: 200 }, { signal }),
+    }),
+  detail: (id: number) =>
+    queryOptions({
+      queryKey: handoverKeys.detail(id),
+      queryFn: ({ signal }) => api.get<HandoverDetail>(`/handovers/${id}`, {}, { signal }),
+    }),
   contacts: (id: number) =>
-    queryOptions({ queryKey: handoverKeys.contacts(id), queryFn: ({ signal }) => api.get<{ items: { id: number; accountId: number; name: string; title: string | null }[] }>(`/handovers/${id}/contacts`, {}, { signal }) }),
+    queryOptions({
+      queryKey: handoverKeys.contacts(id),
+      queryFn: ({ signal }) =>
+        api.get<{ items: { id: number; accountId: number; name: string; title: string | null }[] }>(
+          `/handovers/${id}/contacts`,
+          {},
+          { signal },
+        ),
+    }),
 };
 export const useHandovers = (status?: string) => useQuery(handoverQueries.list(status));
 export const useHandover = (id: number) => useQuery(handoverQueries.detail(id));
 export const useHandoverContacts = (id: number) => useQuery(handoverQueries.contacts(id));
 
 /** Every handover change answers with the whole handover: put it straight into the cache. */
-function useHandoverMutation<V>(id: number, fn: (v: V) => Promise<HandoverDetail>) {
+function useHandoverMutation<V>(id: number, fn: (variables: V) => Promise<HandoverDetail>) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: fn,
@@ -92,16 +189,30 @@ function useHandoverMutation<V>(id: number, fn: (v: V) => Promise<HandoverDetail
 }
 export const useStartHandover = () => {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: (fromUserId: number) => api.post<HandoverDetail>('/handovers', { fromUserId }), onSettled: () => qc.invalidateQueries({ queryKey: handoverKeys.all }) });
+  return useMutation({
+    mutationFn: (fromUserId: number) => api.post<HandoverDetail>('/handovers', { fromUserId }),
+    onSettled: () => qc.invalidateQueries({ queryKey: handoverKeys.all }),
+  });
 };
-export const useAssignSuccessors = (id: number) => useHandoverMutation(id, (items: { itemId: number; toUserId: number | null }[]) => api.patch<HandoverDetail>(`/handovers/${id}/items`, { items }));
-export const useSaveNote = (id: number) => useHandoverMutation(id, ({ itemId, note }: { itemId: number; note: HandoverNote }) => request<HandoverDetail>('PUT', `/handovers/${id}/items/${itemId}/note`, note));
+export const useAssignSuccessors = (id: number) =>
+  useHandoverMutation(id, (items: { itemId: number; toUserId: number | null }[]) =>
+    api.patch<HandoverDetail>(`/handovers/${id}/items`, { items }),
+  );
+export const useSaveNote = (id: number) =>
+  useHandoverMutation(id, ({ itemId, note }: { itemId: number; note: HandoverNote }) =>
+    request<HandoverDetail>('PUT', `/handovers/${id}/items/${itemId}/note`, note),
+  );
 export const useCompleteHandover = (id: number) => {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (version: number) => api.post<HandoverDetail>(`/handovers/${id}/complete`, { version }),
     onSuccess: (d) => qc.setQueryData(handoverKeys.detail(id), d),
-    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: handoverKeys.list() }), qc.invalidateQueries({ queryKey: userKeys.all })]),
+    onSettled: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: handoverKeys.list() }),
+        qc.invalidateQueries({ queryKey: userKeys.all }),
+      ]),
   });
 };
-export const useCancelHandover = (id: number) => useHandoverMutation(id, (version: number) => api.post<HandoverDetail>(`/handovers/${id}/cancel`, { version }));
+export const useCancelHandover = (id: number) =>
+  useHandoverMutation(id, (version: number) => api.post<HandoverDetail>(`/handovers/${id}/cancel`, { version }));

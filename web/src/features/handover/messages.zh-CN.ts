@@ -1,7 +1,8 @@
 /** Simplified Chinese strings of this area (keys prefixed 'handover.' and 'pool.'); merged into i18n/zh-CN.ts. */
 export const handoverZhCN = {
   'pool.title': '客户公海',
-  'pool.subtitle': '长期未跟进的客户会回到所属部门的公海（默认 A 类不回收、B 类 60 天、C 类 30 天），销售可在私有客户上限内领取。',
+  'pool.subtitle':
+    '长期未跟进的客户会回到所属部门的公海（默认 A 类不回收、B 类 60 天、C 类 30 天），销售可在私有客户上限内领取。',
   'pool.runNow': '立即执行回收',
   'pool.runDone': '已回收 {n} 个客户到公海',
   'pool.allowance': '还可领取 {remaining} 个客户',

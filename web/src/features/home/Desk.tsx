@@ -1,6 +1,13 @@
 import type { ReactNode } from 'react';
 import { Badge, Button, Card, Col, Empty, Flex, List, Row, Skeleton, Tag, Typography } from 'antd';
-import { AlertOutlined, CalendarOutlined, FieldTimeOutlined, PlusOutlined, RightOutlined, UploadOutlined } from '@ant-design/icons';
+import {
+  AlertOutlined,
+  CalendarOutlined,
+  FieldTimeOutlined,
+  PlusOutlined,
+  RightOutlined,
+  UploadOutlined,
+} from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { Link, useNavigate } from 'react-router';
@@ -41,15 +48,29 @@ export function Desk() {
   const attention = useQuery(oppQueries.attention(attentionParams));
   const overdueParams = { overdue: 'true', archived: 'false', sort: 'tier', limit: SHOWN, offset: 0 };
   const overdue = useQuery(accountQueries.page(overdueParams));
-  const closingFilter = { status: 'open', closeFrom: today, closeTo: horizon, minProbability: CLOSING_MIN_PROBABILITY, sort: 'expectedCloseDate' };
+  const closingFilter = {
+    status: 'open',
+    closeFrom: today,
+    closeTo: horizon,
+    minProbability: CLOSING_MIN_PROBABILITY,
+    sort: 'expectedCloseDate',
+  };
   const closingParams = { ...closingFilter, limit: SHOWN, offset: 0 };
   const closing = useQuery(oppQueries.list(closingParams));
   // An empty card means "all is well" only when there is something at all: a new workspace
   // needs to be told what to do instead. Asked only when a card comes back empty.
   const anyParams = { limit: 1, offset: 0 };
   // Without the kept previous page: "nothing yet" must not be shown from another card's answer.
-  const anyAccounts = useQuery({ ...accountQueries.page(anyParams), placeholderData: undefined, enabled: overdue.data?.total === 0 });
-  const anyOpps = useQuery({ ...oppQueries.list(anyParams), placeholderData: undefined, enabled: attention.data?.total === 0 || closing.data?.total === 0 });
+  const anyAccounts = useQuery({
+    ...accountQueries.page(anyParams),
+    placeholderData: undefined,
+    enabled: overdue.data?.total === 0,
+  });
+  const anyOpps = useQuery({
+    ...oppQueries.list(anyParams),
+    placeholderData: undefined,
+    enabled: attention.data?.total === 0 || closing.data?.total === 0,
+  });
   const noAccounts = anyAccounts.data?.total === 0;
   const noOpps = anyOpps.data?.total === 0;
   const createsAccounts = can('accounts.create');
@@ -59,8 +80,12 @@ export function Desk() {
       <span>{t(createsAccounts ? 'home.desk.noAccounts' : 'home.desk.noAccountsReader')}</span>
       {createsAccounts && (
         <Flex gap={8} wrap justify="center">
-          <Button type="primary" size="small" icon={<PlusOutlined />} onClick={() => void navigate('/accounts')}>{t('accounts.new')}</Button>
-          <Button size="small" icon={<UploadOutlined />} onClick={() => void navigate('/accounts/import')}>{t('accounts.import')}</Button>
+          <Button type="primary" size="small" icon={<PlusOutlined />} onClick={() => void navigate('/accounts')}>
+            {t('accounts.new')}
+          </Button>
+          <Button size="small" icon={<UploadOutlined />} onClick={() => void navigate('/accounts/import')}>
+            {t('accounts.import')}
+          </Button>
         </Flex>
       )}
     </Flex>
@@ -68,7 +93,11 @@ export function Desk() {
   const noOppsText = (
     <Flex vertical gap={12} align="center" data-testid="desk-no-opps">
       <span>{t(createsOpps ? 'home.desk.noOpps' : 'home.desk.noOppsReader')}</span>
-      {createsOpps && <Button type="primary" size="small" onClick={() => void navigate('/opportunities/board')}>{t('home.desk.toBoard')} <RightOutlined /></Button>}
+      {createsOpps && (
+        <Button type="primary" size="small" onClick={() => void navigate('/opportunities/board')}>
+          {t('home.desk.toBoard')} <RightOutlined />
+        </Button>
+      )}
     </Flex>
   );
 
@@ -76,22 +105,43 @@ export function Desk() {
     <Row gutter={[20, 20]} data-testid="desk">
       <Col xs={24} xl={8}>
         <DeskCard
-          testId="desk-attention" icon={<AlertOutlined style={{ color: PROBLEM_COLOR.advantage_lost }} />} title={t('home.desk.attention')}
-          query={attention} more="/opportunities/list?tab=attention" empty={anyOpps.isPending ? null : noOpps ? noOppsText : t('home.desk.attentionEmpty')}
-          extra={attention.data?.counts && (
-            <Flex gap={4} wrap>
-              {(['stalled', 'no_plan', 'advantage_lost'] as const).map((p) => (attention.data?.counts?.[p] ?? 0) > 0 && (
-                <Tag key={p} color={PROBLEM_COLOR[p]} style={{ margin: 0 }}>{t(`opps.problem.${p}`)} {attention.data?.counts?.[p]}</Tag>
-              ))}
-            </Flex>
-          )}
-          render={(o: Opportunity) => (
-            <List.Item key={o.id}>
+          testId="desk-attention"
+          icon={<AlertOutlined style={{ color: PROBLEM_COLOR.advantage_lost }} />}
+          title={t('home.desk.attention')}
+          query={attention}
+          more="/opportunities/list?tab=attention"
+          empty={anyOpps.isPending ? null : noOpps ? noOppsText : t('home.desk.attentionEmpty')}
+          extra={
+            attention.data?.counts && (
+              <Flex gap={4} wrap>
+                {(['stalled', 'no_plan', 'advantage_lost'] as const).map(
+                  (problem) =>
+                    (attention.data?.counts?.[problem] ?? 0) > 0 && (
+                      <Tag key={problem} color={PROBLEM_COLOR[problem]} style={{ margin: 0 }}>
+                        {t(`opps.problem.${problem}`)} {attention.data?.counts?.[problem]}
+                      </Tag>
+                    ),
+                )}
+              </Flex>
+            )
+          }
+          render={(opportunity: Opportunity) => (
+            <List.Item key={opportunity.id}>
               <Flex vertical style={{ minWidth: 0, width: '100%' }}>
-                <OppHeadline o={o} />
+                <OppHeadline o={opportunity} />
                 <Flex justify="space-between" gap={8}>
-                  <Typography.Text type="secondary" ellipsis style={{ fontSize: 12, minWidth: 0, flex: 1 }}>{o.accountName} · {o.stageName}</Typography.Text>
-                  <Flex gap={6} style={{ flexShrink: 0, whiteSpace: 'nowrap' }}>{o.problems.map((p) => <Badge key={p} color={PROBLEM_COLOR[p]} text={<span style={{ fontSize: 12 }}>{t(`opps.problem.${p}`)}</span>} />)}</Flex>
+                  <Typography.Text type="secondary" ellipsis style={{ fontSize: 12, minWidth: 0, flex: 1 }}>
+                    {opportunity.accountName} · {opportunity.stageName}
+                  </Typography.Text>
+                  <Flex gap={6} style={{ flexShrink: 0, whiteSpace: 'nowrap' }}>
+                    {opportunity.problems.map((problem) => (
+                      <Badge
+                        key={problem}
+                        color={PROBLEM_COLOR[problem]}
+                        text={<span style={{ fontSize: 12 }}>{t(`opps.problem.${problem}`)}</span>}
+                      />
+                    ))}
+                  </Flex>
                 </Flex>
               </Flex>
             </List.Item>
@@ -100,23 +150,43 @@ export function Desk() {
       </Col>
       <Col xs={24} xl={8}>
         <DeskCard
-          testId="desk-overdue" icon={<FieldTimeOutlined style={{ color: '#d97706' }} />} title={t('home.desk.overdue')}
-          query={overdue} more="/accounts?overdue=true" empty={anyAccounts.isPending ? null : noAccounts ? noAccountsText : t('home.desk.overdueEmpty')}
-          render={(a: Account) => (
-            <List.Item key={a.id}>
+          testId="desk-overdue"
+          icon={<FieldTimeOutlined style={{ color: '#d97706' }} />}
+          title={t('home.desk.overdue')}
+          query={overdue}
+          more="/accounts?overdue=true"
+          empty={anyAccounts.isPending ? null : noAccounts ? noAccountsText : t('home.desk.overdueEmpty')}
+          render={(account: Account) => (
+            <List.Item key={account.id}>
               <Flex vertical style={{ minWidth: 0, width: '100%' }}>
                 <Flex justify="space-between" gap={8} align="center">
-                  <Link to={`/accounts/${a.id}`} style={{ fontWeight: 500, minWidth: 0 }}><Typography.Text ellipsis style={{ color: 'inherit' }}>{a.name}</Typography.Text></Link>
+                  <Link to={`/accounts/${account.id}`} style={{ fontWeight: 500, minWidth: 0 }}>
+                    <Typography.Text ellipsis style={{ color: 'inherit' }}>
+                      {account.name}
+                    </Typography.Text>
+                  </Link>
                   <Flex gap={6} align="center">
-                    <TierBadge tier={a.tier} />
-                    {can('activities.write') && <LogActivityButton accountId={a.id} compact size="small" type="link" style={{ padding: 0 }} />}
+                    <TierBadge tier={account.tier} />
+                    {can('activities.write') && (
+                      <LogActivityButton
+                        accountId={account.id}
+                        compact
+                        size="small"
+                        type="link"
+                        style={{ padding: 0 }}
+                      />
+                    )}
                   </Flex>
                 </Flex>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {a.lastFollowUpAt ? t('home.desk.lastFollowUp', { days: dayjs().diff(a.lastFollowUpAt, 'day') }) : t('home.desk.neverFollowedUp')}
+                  {account.lastFollowUpAt
+                    ? t('home.desk.lastFollowUp', { days: dayjs().diff(account.lastFollowUpAt, 'day') })
+                    : t('home.desk.neverFollowedUp')}
                   {' · '}
-                  <Typography.Text type="danger" style={{ fontSize: 12 }}>{t('home.desk.dueSince', { date: dayjs(a.nextFollowUpDue).format('MM-DD') })}</Typography.Text>
-                  {managerView && a.ownerName ? ` · ${a.ownerName}` : ''}
+                  <Typography.Text type="danger" style={{ fontSize: 12 }}>
+                    {t('home.desk.dueSince', { date: dayjs(account.nextFollowUpDue).format('MM-DD') })}
+                  </Typography.Text>
+                  {managerView && account.ownerName ? ` · ${account.ownerName}` : ''}
                 </Typography.Text>
               </Flex>
             </List.Item>
@@ -125,14 +195,19 @@ export function Desk() {
       </Col>
       <Col xs={24} xl={8}>
         <DeskCard
-          testId="desk-closing" icon={<CalendarOutlined style={{ color: '#1d4ed8' }} />} title={t('home.desk.closing', { days: CLOSING_DAYS })}
-          query={closing} more={`/opportunities/list?${new URLSearchParams(Object.entries(closingFilter).map(([k, v]) => [k, String(v)])).toString()}`} empty={anyOpps.isPending ? null : noOpps ? noOppsText : t('home.desk.closingEmpty', { days: CLOSING_DAYS })}
-          render={(o: Opportunity) => (
-            <List.Item key={o.id}>
+          testId="desk-closing"
+          icon={<CalendarOutlined style={{ color: '#1d4ed8' }} />}
+          title={t('home.desk.closing', { days: CLOSING_DAYS })}
+          query={closing}
+          more={`/opportunities/list?${new URLSearchParams(Object.entries(closingFilter).map(([k, v]) => [k, String(v)])).toString()}`}
+          empty={anyOpps.isPending ? null : noOpps ? noOppsText : t('home.desk.closingEmpty', { days: CLOSING_DAYS })}
+          render={(opportunity: Opportunity) => (
+            <List.Item key={opportunity.id}>
               <Flex vertical style={{ minWidth: 0, width: '100%' }}>
-                <OppHeadline o={o} />
+                <OppHeadline o={opportunity} />
                 <Typography.Text type="secondary" ellipsis style={{ fontSize: 12 }}>
-                  {o.expectedCloseDate} · {o.stageName} {o.probability}%{managerView ? ` · ${o.ownerName}` : ''}
+                  {opportunity.expectedCloseDate} · {opportunity.stageName} {opportunity.probability}%
+                  {managerView ? ` · ${opportunity.ownerName}` : ''}
                 </Typography.Text>
               </Flex>
             </List.Item>
@@ -162,26 +237,53 @@ function DeskCard<T>({ testId, icon, title, query, more, empty, extra, render }:
     <Card
       data-testid={testId}
       style={{ height: '100%' }}
-      title={<Flex gap={8} align="center">{icon}<span>{title}</span>{total !== undefined && <Badge count={total} overflowCount={999} showZero color={total > 0 ? undefined : '#94a3b8'} data-testid={`${testId}-total`} />}</Flex>}
-      extra={total ? <Link to={more}>{t('home.desk.viewAll')} <RightOutlined style={{ fontSize: 10 }} /></Link> : null}
+      title={
+        <Flex gap={8} align="center">
+          {icon}
+          <span>{title}</span>
+          {total !== undefined && (
+            <Badge
+              count={total}
+              overflowCount={999}
+              showZero
+              color={total > 0 ? undefined : '#94a3b8'}
+              data-testid={`${testId}-total`}
+            />
+          )}
+        </Flex>
+      }
+      extra={
+        total ? (
+          <Link to={more}>
+            {t('home.desk.viewAll')} <RightOutlined style={{ fontSize: 10 }} />
+          </Link>
+        ) : null
+      }
       styles={{ body: { paddingTop: 8 } }}
     >
       {extra && <div style={{ marginBottom: 8 }}>{extra}</div>}
-      {query.isError && !query.data ? <LoadError error={query.error} onRetry={() => void query.refetch()} />
-        : !query.data || (query.data.items.length === 0 && empty === null) ? <Skeleton active paragraph={{ rows: 4 }} />
-        : query.data.items.length === 0 ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={empty} />
-        : <List size="small" dataSource={query.data.items} renderItem={render} />}
+      {query.isError && !query.data ? (
+        <LoadError error={query.error} onRetry={() => void query.refetch()} />
+      ) : !query.data || (query.data.items.length === 0 && empty === null) ? (
+        <Skeleton active paragraph={{ rows: 4 }} />
+      ) : query.data.items.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={empty} />
+      ) : (
+        <List size="small" dataSource={query.data.items} renderItem={render} />
+      )}
     </Card>
   );
 }
 
 /** An opportunity's name, linked, with its amount at the right: the first line of a desk row. */
-function OppHeadline({ o }: { o: Opportunity }) {
+function OppHeadline({ o: item }: { o: Opportunity }) {
   const money = useMoney();
   return (
     <Flex justify="space-between" gap={8}>
-      <Link to={`/opportunities/${o.id}`} style={{ fontWeight: 500 }}>{o.name}</Link>
-      <Typography.Text style={{ whiteSpace: 'nowrap' }}>{money(o.amount, true)}</Typography.Text>
+      <Link to={`/opportunities/${item.id}`} style={{ fontWeight: 500 }}>
+        {item.name}
+      </Link>
+      <Typography.Text style={{ whiteSpace: 'nowrap' }}>{money(item.amount, true)}</Typography.Text>
     </Flex>
   );
 }

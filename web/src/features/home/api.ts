@@ -23,11 +23,24 @@ export const homeQueries = {
     }),
   usersByUnit: (cut: OrgUnit[]) =>
     queryOptions({
-      queryKey: userKeys.distribution('region', cut.map((u) => u.id)),
+      queryKey: userKeys.distribution(
+        'region',
+        cut.map((u) => u.id),
+      ),
       queryFn: async ({ signal }): Promise<Slice[]> =>
-        Promise.all(cut.map(async (u) => ({ key: String(u.id), name: u.name, value: await countUsers({ orgUnitId: u.id }, signal) }))),
+        Promise.all(
+          cut.map(async (cutItem) => ({
+            key: String(cutItem.id),
+            name: cutItem.name,
+            value: await countUsers({ orgUnitId: cutItem.id }, signal),
+          })),
+        ),
     }),
-  teamSize: (orgUnitId: number) => queryOptions({ queryKey: userKeys.teamSize(orgUnitId), queryFn: ({ signal }) => countUsers({ orgUnitId }, signal) }),
+  teamSize: (orgUnitId: number) =>
+    queryOptions({
+      queryKey: userKeys.teamSize(orgUnitId),
+      queryFn: ({ signal }) => countUsers({ orgUnitId }, signal),
+    }),
 };
 
 export const useUsersByRole = (enabled: boolean) => useQuery({ ...homeQueries.usersByRole(), enabled });

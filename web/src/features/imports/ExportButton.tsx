@@ -8,7 +8,13 @@ import { useCan } from '../auth/session.ts';
  * Downloads the list with its current filters as CSV or Excel (docs/archive.md § Import and export). Shown only to
  * users holding the export permission; the server checks it again and logs every export.
  */
-export function ExportButton({ area, filters }: { area: 'accounts' | 'contacts' | 'opportunities' | 'activities'; filters: Record<string, string | undefined> }) {
+export function ExportButton({
+  area,
+  filters,
+}: {
+  area: 'accounts' | 'contacts' | 'opportunities' | 'activities';
+  filters: Record<string, string | undefined>;
+}) {
   const can = useCan();
   const { t, locale } = useI18n();
   const { message } = App.useApp();
@@ -16,12 +22,12 @@ export function ExportButton({ area, filters }: { area: 'accounts' | 'contacts' 
   const download = (format: 'csv' | 'xlsx') => {
     // The file comes in a fixed order (the server pages through it by id): the list's sort is not a filter.
     const { sort: _sort, ...narrowing } = filters;
-    const a = document.createElement('a');
-    a.href = `/api/v1${withQuery(`/${area}/export`, { ...narrowing, format, lang: locale })}`;
-    a.rel = 'noopener';
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
+    const link = document.createElement('a');
+    link.href = `/api/v1${withQuery(`/${area}/export`, { ...narrowing, format, lang: locale })}`;
+    link.rel = 'noopener';
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
     message.info(t('imports.export.started'));
   };
   return (
@@ -34,7 +40,9 @@ export function ExportButton({ area, filters }: { area: 'accounts' | 'contacts' 
         onClick: ({ key }) => download(key as 'csv' | 'xlsx'),
       }}
     >
-      <Button icon={<DownloadOutlined />} data-testid={`export-${area}`}>{t('imports.export.button')}</Button>
+      <Button icon={<DownloadOutlined />} data-testid={`export-${area}`}>
+        {t('imports.export.button')}
+      </Button>
     </Dropdown>
   );
 }

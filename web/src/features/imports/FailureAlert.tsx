@@ -14,7 +14,11 @@ export function FailureAlert({ job }: { job: ImportJob }) {
   const validate = useValidateImport();
   const info = job.failureInfo;
   const interrupted = info?.code === 'interrupted' && info.phase;
-  const text = interrupted ? t(`imports.interrupted.${info.phase!}`) : info?.code === 'expired' ? t('imports.expired') : job.failure;
+  const text = interrupted
+    ? t(`imports.interrupted.${info.phase!}`)
+    : info?.code === 'expired'
+      ? t('imports.expired')
+      : job.failure;
   const again = interrupted && info.phase !== 'reading' && job.mapping && job.totalRows > 0;
   return (
     <Alert
@@ -23,12 +27,23 @@ export function FailureAlert({ job }: { job: ImportJob }) {
       data-testid="import-failure"
       message={t(interrupted ? 'imports.interrupted' : 'imports.failed')}
       description={text}
-      action={again ? (
-        <Button size="small" loading={validate.isPending} data-testid="import-validate-again"
-          onClick={() => validate.mutate({ id: job.id, mapping: job.mapping!, duplicateMode: job.duplicateMode ?? 'skip' }, { onError: (e) => report(e) })}>
-          {t('imports.validateAgain')}
-        </Button>
-      ) : undefined}
+      action={
+        again ? (
+          <Button
+            size="small"
+            loading={validate.isPending}
+            data-testid="import-validate-again"
+            onClick={() =>
+              validate.mutate(
+                { id: job.id, mapping: job.mapping!, duplicateMode: job.duplicateMode ?? 'skip' },
+                { onError: (e) => report(e) },
+              )
+            }
+          >
+            {t('imports.validateAgain')}
+          </Button>
+        ) : undefined
+      }
     />
   );
 }

@@ -4,7 +4,13 @@ import type { Page } from '../../api/types.ts';
 import type { DuplicateMode } from '../../../../src/domain/import-validate.ts';
 import type { ImportKind } from '../../../../src/domain/import-fields.ts';
 import type { TextEncoding as Encoding } from '../../../../src/domain/spreadsheet-format.ts';
-import type { ImportJob, JobStatus, ReportKind, ReportRow, ValidateRequest } from '../../../../src/contracts/imports.ts';
+import type {
+  ImportJob,
+  JobStatus,
+  ReportKind,
+  ReportRow,
+  ValidateRequest,
+} from '../../../../src/contracts/imports.ts';
 
 /** Server shapes: the imports contract, types only. */
 export type { DuplicateMode } from '../../../../src/domain/import-validate.ts';
@@ -16,8 +22,36 @@ export type ErrorRow = ReportRow;
 
 /** The fields of each kind, in the order the mapping table shows them; required ones first. */
 export const FIELDS: Record<ImportKind, string[]> = {
-  accounts: ['name', 'creditCode', 'industry', 'province', 'city', 'district', 'address', 'size', 'website', 'phone', 'leadSource', 'status', 'ownerEmail', 'notes'],
-  contacts: ['accountName', 'accountCreditCode', 'name', 'title', 'department', 'reportsTo', 'mobile', 'phone', 'email', 'wechat', 'birthday', 'notes'],
+  accounts: [
+    'name',
+    'creditCode',
+    'industry',
+    'province',
+    'city',
+    'district',
+    'address',
+    'size',
+    'website',
+    'phone',
+    'leadSource',
+    'status',
+    'ownerEmail',
+    'notes',
+  ],
+  contacts: [
+    'accountName',
+    'accountCreditCode',
+    'name',
+    'title',
+    'department',
+    'reportsTo',
+    'mobile',
+    'phone',
+    'email',
+    'wechat',
+    'birthday',
+    'notes',
+  ],
 };
 export const REQUIRED: Record<ImportKind, string[]> = { accounts: ['name'], contacts: ['name', 'accountName'] };
 
@@ -42,7 +76,12 @@ export const importQueries = {
   rows: (id: number, kind: ReportKind, page: number) =>
     queryOptions({
       queryKey: importKeys.rows(id, kind, page),
-      queryFn: ({ signal }) => api.get<Page<ErrorRow>>(`/imports/${id}/${kind}`, { limit: ERROR_PAGE, offset: (page - 1) * ERROR_PAGE }, { signal }),
+      queryFn: ({ signal }) =>
+        api.get<Page<ErrorRow>>(
+          `/imports/${id}/${kind}`,
+          { limit: ERROR_PAGE, offset: (page - 1) * ERROR_PAGE },
+          { signal },
+        ),
       placeholderData: keepPreviousData,
     }),
 };
@@ -51,7 +90,8 @@ export const useImportJob = (id: number | null) => useQuery(importQueries.job(id
 
 export const ERROR_PAGE = 10;
 
-export const useReportRows = (id: number, kind: ReportKind, page: number, enabled: boolean) => useQuery({ ...importQueries.rows(id, kind, page), enabled });
+export const useReportRows = (id: number, kind: ReportKind, page: number, enabled: boolean) =>
+  useQuery({ ...importQueries.rows(id, kind, page), enabled });
 
 /** Uploads the file as the raw request body (CSV or xlsx; the server recognises it by content). */
 export async function uploadImport(file: File, kind: ImportKind, encoding: Encoding | undefined): Promise<ImportJob> {
@@ -62,19 +102,42 @@ export async function uploadImport(file: File, kind: ImportKind, encoding: Encod
     body: file,
   });
   if (res.ok) return (await res.json()) as ImportJob;
-  const p = (await res.json().catch(() => null)) as { code?: string; detail?: string; errors?: FieldError[] } | null;
-  throw new ApiError(res.status, p?.code ?? `http_${res.status}`, p?.detail ?? res.statusText, p?.errors ?? []);
+  const problem = (await res.json().catch(() => null)) as {
+    code?: string;
+    detail?: string;
+    errors?: FieldError[];
+  } | null;
+  throw new ApiError(
+    res.status,
+    problem?.code ?? `http_${res.status}`,
+    problem?.detail ?? res.statusText,
+    problem?.errors ?? [],
+  );
 }
 
 export function useUploadImport() {
-  return useMutation({ mutationFn: (v: { file: File; kind: ImportKind; encoding?: Encoding }) => uploadImport(v.file, v.kind, v.encoding) });
+  return useMutation({
+    mutationFn: (v: { file: File; kind: ImportKind; encoding?: Encoding }) => uploadImport(v.file, v.kind, v.encoding),
+  });
 }
 
-function useJobMutation<V>(fn: (v: V) => Promise<ImportJob>) {
+function useJobMutation<V>(fn: (variables: V) => Promise<ImportJob>) {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: fn, onSuccess: (job) => qc.setQueryData(importKeys.job(job.id), job), onSettled: () => qc.invalidateQueries({ queryKey: importKeys.all }) });
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: (job) => qc.setQueryData(importKeys.job(job.id), job),
+    onSettled: () => qc.invalidateQueries({ queryKey: importKeys.all }),
+  });
 }
 
 export const useValidateImport = () =>
-  useJobMutation((v: { id: number; mapping: Mapping; duplicateMode: DuplicateMode }) => api.post<ImportJob>(`/imports/${v.id}/validate`, { mapping: v.mapping, duplicateMode: v.duplicateMode }));
-export const useCommitImport = () => useJobMutation((v: { id: number; skipErrors: boolean }) => api.post<ImportJob>(`/imports/${v.id}/commit`, { skipErrors: v.skipErrors }));
+  useJobMutation((value: { id: number; mapping: Mapping; duplicateMode: DuplicateMode }) =>
+    api.post<ImportJob>(`/imports/${value.id}/validate`, {
+      mapping: value.mapping,
+      duplicateMode: value.duplicateMode,
+    }),
+  );
+export const useCommitImport = () =>
+  useJobMutation((value: { id: number; skipErrors: boolean }) =>
+    api.post<ImportJob>(`/imports/${value.id}/commit`, { skipErrors: value.skipErrors }),
+  );

@@ -3,7 +3,8 @@ import type { importsZhCN } from './messages.zh-CN.ts';
 /** English strings of this area; the type keeps the keys identical to the Chinese. */
 export const importsEnUS: Record<keyof typeof importsZhCN, string> = {
   'imports.title': 'Import the customer archive',
-  'imports.subtitle': 'Import accounts or contacts from Excel (.xlsx) or CSV: check first, then write everything at once.',
+  'imports.subtitle':
+    'Import accounts or contacts from Excel (.xlsx) or CSV: check first, then write everything at once.',
   'imports.step.upload': 'Upload',
   'imports.step.mapping': 'Map columns',
   'imports.step.report': 'Check report',
@@ -16,14 +17,18 @@ export const importsEnUS: Record<keyof typeof importsZhCN, string> = {
   'imports.encoding.gbk': 'GBK / GB18030 (Chinese Excel)',
   'imports.upload.reading': 'Reading the file…',
   'imports.upload.drop': 'Click or drag a file here',
-  'imports.upload.hint': '.xlsx or CSV (UTF-8 or GBK), up to 50 MB and 200,000 rows; the first row must hold the headers.',
+  'imports.upload.hint':
+    '.xlsx or CSV (UTF-8 or GBK), up to 50 MB and 200,000 rows; the first row must hold the headers.',
   'imports.upload.failed': 'This file cannot be read',
-  'imports.upload.tipAccounts': 'Useful columns: name (required), credit code, industry, province, city, owner email. A file exported from Keyline works as is.',
-  'imports.upload.tipContacts': 'Useful columns: name (required), the account\'s name or credit code (to find the account), title, mobile, email, reports to (the name of another contact of the same account).',
+  'imports.upload.tipAccounts':
+    'Useful columns: name (required), credit code, industry, province, city, owner email. A file exported from Keyline works as is.',
+  'imports.upload.tipContacts':
+    "Useful columns: name (required), the account's name or credit code (to find the account), title, mobile, email, reports to (the name of another contact of the same account).",
   'imports.rows': 'Data rows: {n}',
   'imports.restart': 'Upload another file',
   'imports.mapping.encoding': 'Read as {encoding}',
-  'imports.mapping.garbled': 'Some characters could not be decoded; the encoding is probably wrong. Read it again in the other encoding.',
+  'imports.mapping.garbled':
+    'Some characters could not be decoded; the encoding is probably wrong. Read it again in the other encoding.',
   'imports.mapping.encodingHint': 'If the samples below look garbled, read the file again in the other encoding.',
   'imports.mapping.otherEncoding': 'Read again as {encoding}',
   'imports.mapping.field': 'Field',
@@ -36,7 +41,7 @@ export const importsEnUS: Record<keyof typeof importsZhCN, string> = {
   'imports.mapping.missing': 'Still to map: {fields}',
   'imports.duplicates': 'When a row matches an existing record (same credit code, or same company name)',
   'imports.duplicates.skip': 'Skip it and keep the existing record',
-  'imports.duplicates.update': 'Update the existing record with the file\'s non-empty cells',
+  'imports.duplicates.update': "Update the existing record with the file's non-empty cells",
   'imports.duplicates.create': 'Create anyway (never for the same credit code)',
   'imports.validate': 'Check the file (nothing is written)',
   'imports.field.accounts.name': 'Account name',
@@ -59,7 +64,8 @@ export const importsEnUS: Record<keyof typeof importsZhCN, string> = {
   'imports.field.contacts.title': 'Title',
   'imports.field.contacts.department': 'Department',
   'imports.field.contacts.reportsTo': 'Reports to',
-  'imports.help.contacts.reportsTo': 'The name of another contact of the same account, written as in the Name column; they may be on any row of this file or already in Keyline. Where two contacts share that name, give their mobile or email instead.',
+  'imports.help.contacts.reportsTo':
+    'The name of another contact of the same account, written as in the Name column; they may be on any row of this file or already in Keyline. Where two contacts share that name, give their mobile or email instead.',
   'imports.field.contacts.mobile': 'Mobile',
   'imports.field.contacts.phone': 'Phone',
   'imports.field.contacts.email': 'Email',
@@ -77,17 +83,22 @@ export const importsEnUS: Record<keyof typeof importsZhCN, string> = {
   'imports.problem.duplicate_in_file': 'repeats row {row} of the file',
   'imports.problem.duplicate_existing': 'already exists',
   'imports.problem.duplicate_existing.named': 'the account “{name}” already exists',
-  'imports.problem.ambiguous': 'matches {count, plural, one {# record} other {# records}}; add the credit code or mobile',
+  'imports.problem.ambiguous':
+    'matches {count, plural, one {# record} other {# records}}; add the credit code or mobile',
   'imports.problem.archived': 'matches an archived account; restore it first',
   'imports.problem.not_editable': 'matches a record you may not change',
   'imports.problem.account_not_found': 'no account you can see matches “{value}”',
   'imports.problem.unknown_contact': 'no contact of this account is called “{name}”, in Keyline or in the file',
-  'imports.problem.ambiguous_contact': '“{name}” matches {count, plural, one {# contact} other {# contacts}} of the account; give their mobile or email instead',
+  'imports.problem.ambiguous_contact':
+    '“{name}” matches {count, plural, one {# contact} other {# contacts}} of the account; give their mobile or email instead',
   'imports.problem.manager_row_error': '“{name}” is on row {row}, which has errors and is not imported',
-  'imports.problem.similar_existing': 'resembles the existing account “{name}” ({percent}% alike) — make sure it is another company',
+  'imports.problem.similar_existing':
+    'resembles the existing account “{name}” ({percent}% alike) — make sure it is another company',
   'imports.report.similar': 'Rows with names resembling existing accounts: {n}',
-  'imports.report.similarHint': 'These rows will still create new accounts. If one is the same company, use the existing account’s name or credit code in the file and choose to update the existing record.',
-  'imports.problem.reporting_cycle': 'reporting to “{name}” would make the reporting lines circular (A reports to B, B to A)',
+  'imports.report.similarHint':
+    'These rows will still create new accounts. If one is the same company, use the existing account’s name or credit code in the file and choose to update the existing record.',
+  'imports.problem.reporting_cycle':
+    'reporting to “{name}” would make the reporting lines circular (A reports to B, B to A)',
   'imports.count.total': 'Rows',
   'imports.count.create': 'New',
   'imports.count.update': 'Update',
@@ -107,14 +118,17 @@ export const importsEnUS: Record<keyof typeof importsZhCN, string> = {
   'imports.interrupted': 'The import was interrupted',
   'imports.interrupted.reading': 'The server stopped while reading the file, before the end. Upload it again.',
   'imports.interrupted.validating': 'The server stopped during the check; nothing was changed. Check again.',
-  'imports.interrupted.committing': 'The server stopped while writing. Nothing was saved (writing is all or nothing). Check again, then import.',
-  'imports.expired': 'This import was not finished within 24 hours, and its uploaded rows were removed. Upload the file again.',
+  'imports.interrupted.committing':
+    'The server stopped while writing. Nothing was saved (writing is all or nothing). Check again, then import.',
+  'imports.expired':
+    'This import was not finished within 24 hours, and its uploaded rows were removed. Upload the file again.',
   'imports.validateAgain': 'Check again',
   'imports.progress.validating': 'Checking every row…',
   'imports.progress.committing': 'Writing…',
   'imports.progress.rows': 'Rows processed: {done} of {total}',
   'imports.commit.skipErrors': 'Leave out the rows with errors ({n}) and import the rest',
-  'imports.commit.allOrNothing': 'Writing is all or nothing: if anything fails, no row is left behind. Rows with errors block the import unless you choose to leave them out.',
+  'imports.commit.allOrNothing':
+    'Writing is all or nothing: if anything fails, no row is left behind. Rows with errors block the import unless you choose to leave them out.',
   'imports.commit': 'Import rows: {n}',
   'imports.done.title': 'Import complete',
   'imports.done.summary': 'Created: {created}, updated: {updated}, skipped rows: {skipped}.',

@@ -16,8 +16,10 @@ export const importsZhCN = {
   'imports.upload.drop': '点击或拖拽文件到这里上传',
   'imports.upload.hint': '支持 .xlsx 和 CSV（UTF-8 或 GBK），最大 50 MB、20 万行；第一行须为表头。',
   'imports.upload.failed': '无法读取这个文件',
-  'imports.upload.tipAccounts': '建议包含：客户名称（必填）、统一社会信用代码、行业、省份、城市、负责人邮箱。可以直接用本系统导出的表格。',
-  'imports.upload.tipContacts': '建议包含：姓名（必填）、客户名称或统一社会信用代码（用来找到所属客户）、职务、手机、邮箱、直属上级（同一客户另一位联系人的姓名）。',
+  'imports.upload.tipAccounts':
+    '建议包含：客户名称（必填）、统一社会信用代码、行业、省份、城市、负责人邮箱。可以直接用本系统导出的表格。',
+  'imports.upload.tipContacts':
+    '建议包含：姓名（必填）、客户名称或统一社会信用代码（用来找到所属客户）、职务、手机、邮箱、直属上级（同一客户另一位联系人的姓名）。',
   'imports.rows': '{n} 行数据',
   'imports.restart': '重新上传',
   'imports.mapping.encoding': '按 {encoding} 读取',
@@ -57,7 +59,8 @@ export const importsZhCN = {
   'imports.field.contacts.title': '职务',
   'imports.field.contacts.department': '部门',
   'imports.field.contacts.reportsTo': '直属上级',
-  'imports.help.contacts.reportsTo': '填同一客户另一位联系人的姓名，写法与“姓名”列一致；此人可在本文件任意一行，也可已在系统中。若有同名联系人，改填其手机或邮箱。',
+  'imports.help.contacts.reportsTo':
+    '填同一客户另一位联系人的姓名，写法与“姓名”列一致；此人可在本文件任意一行，也可已在系统中。若有同名联系人，改填其手机或邮箱。',
   'imports.field.contacts.mobile': '手机',
   'imports.field.contacts.phone': '电话',
   'imports.field.contacts.email': '邮箱',
@@ -84,7 +87,8 @@ export const importsZhCN = {
   'imports.problem.manager_row_error': '上级“{name}”所在的第 {row} 行有错误，不会导入',
   'imports.problem.similar_existing': '与已有客户“{name}”相似（{percent}%），请确认不是同一家公司',
   'imports.report.similar': '{n} 行的名称与已有客户相似',
-  'imports.report.similarHint': '这些行仍会新建客户。若其实是同一家公司，请在文件中改用已有客户的名称或信用代码，再选“用文件中的非空内容更新系统里的记录”。',
+  'imports.report.similarHint':
+    '这些行仍会新建客户。若其实是同一家公司，请在文件中改用已有客户的名称或信用代码，再选“用文件中的非空内容更新系统里的记录”。',
   'imports.problem.reporting_cycle': '向“{name}”汇报会使汇报关系形成循环（如甲向乙汇报、乙又向甲汇报）',
   'imports.count.total': '总行数',
   'imports.count.create': '新建',
@@ -105,14 +109,16 @@ export const importsZhCN = {
   'imports.interrupted': '导入被中断',
   'imports.interrupted.reading': '读取文件时服务器停止了运行，文件没有读完。请重新上传。',
   'imports.interrupted.validating': '检查时服务器停止了运行，没有改动任何数据。请重新检查。',
-  'imports.interrupted.committing': '写入时服务器停止了运行。没有保存任何数据（写入要么全部完成，要么一条不写）。请重新检查后再导入。',
+  'imports.interrupted.committing':
+    '写入时服务器停止了运行。没有保存任何数据（写入要么全部完成，要么一条不写）。请重新检查后再导入。',
   'imports.expired': '这次导入 24 小时内没有完成，上传的数据已清除。请重新上传文件。',
   'imports.validateAgain': '重新检查',
   'imports.progress.validating': '正在检查每一行…',
   'imports.progress.committing': '正在写入…',
   'imports.progress.rows': '已处理 {done} / {total} 行',
   'imports.commit.skipErrors': '跳过这 {n} 行有错误的数据，只导入其余的行',
-  'imports.commit.allOrNothing': '写入是“全部或全不”：中途出错时不会留下任何一行。有错误的行会阻止导入，除非您选择跳过它们。',
+  'imports.commit.allOrNothing':
+    '写入是“全部或全不”：中途出错时不会留下任何一行。有错误的行会阻止导入，除非您选择跳过它们。',
   'imports.commit': '确认导入 {n} 行',
   'imports.done.title': '导入完成',
   'imports.done.summary': '新建 {created} 条，更新 {updated} 条，跳过 {skipped} 行。',

@@ -19,8 +19,21 @@ import { NewOpportunityModal } from './NewOpportunityModal.tsx';
 import { PROBLEMS, STATUSES, type AttentionPage, type ListFilters, type Opportunity, type Problem } from './types.ts';
 
 /** The list filters a saved view keeps (the tab and the page are not part of a view). */
-const VIEW_KEYS = ['status', 'processId', 'stageId', 'ownerId', 'orgUnitId', 'closeFrom', 'closeTo', 'minProbability', 'sizeClass', 'q', 'sort'] as const satisfies readonly (keyof ListFilters)[];
-const viewQuery = (filters: ListFilters) => Object.fromEntries(VIEW_KEYS.map((k) => [k, filters[k] === undefined ? undefined : String(filters[k])]));
+const VIEW_KEYS = [
+  'status',
+  'processId',
+  'stageId',
+  'ownerId',
+  'orgUnitId',
+  'closeFrom',
+  'closeTo',
+  'minProbability',
+  'sizeClass',
+  'q',
+  'sort',
+] as const satisfies readonly (keyof ListFilters)[];
+const viewQuery = (filters: ListFilters) =>
+  Object.fromEntries(VIEW_KEYS.map((k) => [k, filters[k] === undefined ? undefined : String(filters[k])]));
 
 /** The columns the server sorts by (src/modules/opportunities list query). */
 const SORTABLE = ['name', 'amount', 'expectedCloseDate', 'stageEnteredAt'];
@@ -31,31 +44,118 @@ function useColumns(): TableProps<Opportunity>['columns'] {
   const screens = Grid.useBreakpoint();
   return [
     {
-      title: t('opps.col.name'), key: 'name', sorter: true, fixed: screens.md ? 'left' : undefined, width: screens.md ? 260 : undefined,
-      render: (_, o) => (
+      title: t('opps.col.name'),
+      key: 'name',
+      sorter: true,
+      fixed: screens.md ? 'left' : undefined,
+      width: screens.md ? 260 : undefined,
+      render: (_, opportunity) => (
         <Space direction="vertical" size={0}>
-          <Link to={`/opportunities/${o.id}`} style={{ fontWeight: 600 }} data-testid="opp-link">{o.name}</Link>
-          <Link to={`/accounts/${o.accountId}`} style={{ fontSize: 12, color: '#64748b' }}>{o.accountName}</Link>
+          <Link to={`/opportunities/${opportunity.id}`} style={{ fontWeight: 600 }} data-testid="opp-link">
+            {opportunity.name}
+          </Link>
+          <Link to={`/accounts/${opportunity.accountId}`} style={{ fontSize: 12, color: '#64748b' }}>
+            {opportunity.accountName}
+          </Link>
           {/* On a phone the other columns fold into the name: what a rep on the road needs at a glance. */}
           {!screens.md && (
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {[money(o.amount, true), o.stageName && `${o.stageName} ${o.probability ?? 0}%`, o.expectedCloseDate].filter(Boolean).join(' · ')}
+              {[
+                money(opportunity.amount, true),
+                opportunity.stageName && `${opportunity.stageName} ${opportunity.probability ?? 0}%`,
+                opportunity.expectedCloseDate,
+              ]
+                .filter(Boolean)
+                .join(' · ')}
             </Typography.Text>
           )}
         </Space>
       ),
     },
-    { title: t('opps.col.status'), key: 'status', width: 90, responsive: ['md'], render: (_, o) => <StatusTag status={o.status} /> },
     {
-      title: t('opps.col.stage'), key: 'stage', width: 170, responsive: ['md'],
-      render: (_, o) => (o.stageName ? <Space direction="vertical" size={0}><span>{o.stageName} · {o.probability ?? 0}%</span><Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.processName}</Typography.Text></Space> : '—'),
+      title: t('opps.col.status'),
+      key: 'status',
+      width: 90,
+      responsive: ['md'],
+      render: (_, o) => <StatusTag status={o.status} />,
     },
-    { title: t('opps.col.amount'), key: 'amount', align: 'right', sorter: true, width: 130, render: (_, o) => money(o.amount) },
-    { title: t('opps.col.expected'), key: 'expected', align: 'right', width: 130, responsive: ['lg'], render: (_, o) => (o.status === 'open' ? money(o.expectedAmount) : '—') },
-    { title: t('opps.col.close'), key: 'expectedCloseDate', sorter: true, width: 120, responsive: ['md'], render: (_, o) => o.expectedCloseDate ?? '—' },
-    { title: t('opps.col.owner'), key: 'owner', width: 110, responsive: ['md'], render: (_, o) => <Space direction="vertical" size={0}><span>{o.ownerName ?? '—'}</span><Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.orgUnitName}</Typography.Text></Space> },
-    { title: t('opps.col.daysInStage'), key: 'stageEnteredAt', sorter: true, width: 100, responsive: ['lg'], align: 'right', render: (_, o) => (o.daysInStage ?? '—') },
-    { title: t('opps.col.problems'), key: 'problems', width: 220, render: (_, o) => (o.problems.length || o.stageAheadOfBuyer ? <ProblemBadges o={o} compact /> : <Typography.Text type="secondary">—</Typography.Text>) },
+    {
+      title: t('opps.col.stage'),
+      key: 'stage',
+      width: 170,
+      responsive: ['md'],
+      render: (_, record) =>
+        record.stageName ? (
+          <Space direction="vertical" size={0}>
+            <span>
+              {record.stageName} · {record.probability ?? 0}%
+            </span>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {record.processName}
+            </Typography.Text>
+          </Space>
+        ) : (
+          '—'
+        ),
+    },
+    {
+      title: t('opps.col.amount'),
+      key: 'amount',
+      align: 'right',
+      sorter: true,
+      width: 130,
+      render: (_, o) => money(o.amount),
+    },
+    {
+      title: t('opps.col.expected'),
+      key: 'expected',
+      align: 'right',
+      width: 130,
+      responsive: ['lg'],
+      render: (_, o) => (o.status === 'open' ? money(o.expectedAmount) : '—'),
+    },
+    {
+      title: t('opps.col.close'),
+      key: 'expectedCloseDate',
+      sorter: true,
+      width: 120,
+      responsive: ['md'],
+      render: (_, o) => o.expectedCloseDate ?? '—',
+    },
+    {
+      title: t('opps.col.owner'),
+      key: 'owner',
+      width: 110,
+      responsive: ['md'],
+      render: (_, opportunity) => (
+        <Space direction="vertical" size={0}>
+          <span>{opportunity.ownerName ?? '—'}</span>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {opportunity.orgUnitName}
+          </Typography.Text>
+        </Space>
+      ),
+    },
+    {
+      title: t('opps.col.daysInStage'),
+      key: 'stageEnteredAt',
+      sorter: true,
+      width: 100,
+      responsive: ['lg'],
+      align: 'right',
+      render: (_, o) => o.daysInStage ?? '—',
+    },
+    {
+      title: t('opps.col.problems'),
+      key: 'problems',
+      width: 220,
+      render: (_, record) =>
+        record.problems.length || record.stageAheadOfBuyer ? (
+          <ProblemBadges o={record} compact />
+        ) : (
+          <Typography.Text type="secondary">—</Typography.Text>
+        ),
+    },
   ];
 }
 
@@ -79,25 +179,65 @@ function AllTab() {
       <Flex gap={8} wrap style={{ marginBottom: 12 }}>
         {/* Keyed by the search text: picking a saved view shows the view's text in the search box. */}
         <OppFilterBar key={filters.q ?? ''} filters={filters} update={update} sizeFilter>
-          <Select allowClear style={{ width: 110 }} placeholder={t('opps.col.status')} value={filters.status} onChange={(v: string | undefined) => update({ status: v ?? null })}
-            options={STATUSES.map((s) => ({ value: s, label: t(`opps.status.${s}`) }))} data-testid="status-filter" />
-          <Select allowClear style={{ width: 170 }} placeholder={t('opps.filter.process')} value={filters.processId} onChange={(v: number | undefined) => update({ processId: v ?? null, stageId: null })}
-            options={(processes.data ?? []).map((p) => ({ value: p.id, label: p.name }))} />
+          <Select
+            allowClear
+            style={{ width: 110 }}
+            placeholder={t('opps.col.status')}
+            value={filters.status}
+            onChange={(v: string | undefined) => update({ status: v ?? null })}
+            options={STATUSES.map((s) => ({ value: s, label: t(`opps.status.${s}`) }))}
+            data-testid="status-filter"
+          />
+          <Select
+            allowClear
+            style={{ width: 170 }}
+            placeholder={t('opps.filter.process')}
+            value={filters.processId}
+            onChange={(v: number | undefined) => update({ processId: v ?? null, stageId: null })}
+            options={(processes.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+          />
           {filters.processId && (
-            <Select allowClear style={{ width: 140 }} placeholder={t('opps.col.stage')} value={filters.stageId} onChange={(v: number | undefined) => update({ stageId: v ?? null })}
-              options={(process.data?.stages ?? []).map((s) => ({ value: s.id, label: s.name }))} />
+            <Select
+              allowClear
+              style={{ width: 140 }}
+              placeholder={t('opps.col.stage')}
+              value={filters.stageId}
+              onChange={(v: number | undefined) => update({ stageId: v ?? null })}
+              options={(process.data?.stages ?? []).map((s) => ({ value: s.id, label: s.name }))}
+            />
           )}
           {/* Set by a link (the desk's "closing soon"); shown so the list never filters out of sight. */}
           {filters.minProbability !== undefined && (
-            <Tag closable onClose={() => update({ minProbability: null })} data-testid="min-probability-filter">{t('opps.filter.minProbability', { n: filters.minProbability })}</Tag>
+            <Tag closable onClose={() => update({ minProbability: null })} data-testid="min-probability-filter">
+              {t('opps.filter.minProbability', { n: filters.minProbability })}
+            </Tag>
           )}
         </OppFilterBar>
         {can('export') && <ExportButton area="opportunities" filters={viewQuery(filters)} />}
       </Flex>
-      {list.isError ? <LoadError error={list.error} onRetry={() => void list.refetch()} /> : (
+      {list.isError ? (
+        <LoadError error={list.error} onRetry={() => void list.refetch()} />
+      ) : (
         <ListTable<Opportunity>
-          list={listParams} query={list} columns={columns} sortable={SORTABLE} scroll={{ x: 1300 }}
-          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('opps.list.empty')}<br />{t('opps.list.emptyHint')}</>} /> }}
+          list={listParams}
+          query={list}
+          columns={columns}
+          sortable={SORTABLE}
+          scroll={{ x: 1300 }}
+          locale={{
+            emptyText: (
+              <Empty
+                image={Empty.PRESENTED_IMAGE_SIMPLE}
+                description={
+                  <>
+                    {t('opps.list.empty')}
+                    <br />
+                    {t('opps.list.emptyHint')}
+                  </>
+                }
+              />
+            ),
+          }}
         />
       )}
     </>
@@ -115,7 +255,8 @@ function AttentionTab() {
   // It fits a 1440-pixel screen whole (the owner column was off the edge): no status (all are open),
   // no expected amount (the amount says it), a narrower problems column.
   const columns = [
-    ...all.filter((c) => c.key === 'name'), ...all.filter((c) => c.key === 'problems').map((c) => ({ ...c, width: 180 })),
+    ...all.filter((c) => c.key === 'name'),
+    ...all.filter((c) => c.key === 'problems').map((c) => ({ ...c, width: 180 })),
     ...all.filter((c) => !['name', 'problems', 'status', 'expected'].includes(String(c.key))),
   ];
   if (attention.isError) return <LoadError error={attention.error} onRetry={() => void attention.refetch()} />;
@@ -124,23 +265,40 @@ function AttentionTab() {
   return (
     <>
       <Flex gap={12} wrap style={{ marginBottom: 12 }}>
-        {PROBLEMS.map((p) => (
+        {PROBLEMS.map((problemKind) => (
           <Card
-            key={p} size="small" hoverable onClick={() => update({ problem: problem === p ? null : p })} data-testid={`attention-${p}`}
-            style={{ width: 200, borderColor: problem === p ? PROBLEM_COLOR[p] : undefined, borderTop: `3px solid ${PROBLEM_COLOR[p]}` }}
+            key={problemKind}
+            size="small"
+            hoverable
+            onClick={() => update({ problem: problem === problemKind ? null : problemKind })}
+            data-testid={`attention-${problemKind}`}
+            style={{
+              width: 200,
+              borderColor: problem === problemKind ? PROBLEM_COLOR[problemKind] : undefined,
+              borderTop: `3px solid ${PROBLEM_COLOR[problemKind]}`,
+            }}
           >
-            <Typography.Text type="secondary">{t(`opps.problem.${p}`)}</Typography.Text>
-            <div style={{ fontSize: 26, fontWeight: 600, color: PROBLEM_COLOR[p] }}>{counts[p] ?? 0}</div>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`opps.problem.${p}Short`)}</Typography.Text>
+            <Typography.Text type="secondary">{t(`opps.problem.${problemKind}`)}</Typography.Text>
+            <div style={{ fontSize: 26, fontWeight: 600, color: PROBLEM_COLOR[problemKind] }}>
+              {counts[problemKind] ?? 0}
+            </div>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t(`opps.problem.${problemKind}Short`)}
+            </Typography.Text>
           </Card>
         ))}
       </Flex>
       <Flex gap={8} wrap style={{ marginBottom: 12 }} align="center">
         <OppFilterBar filters={filters} update={update} />
-        {attention.data && <Typography.Text type="secondary">{t('opps.attention.onPage', { amount: money(sum) })}</Typography.Text>}
+        {attention.data && (
+          <Typography.Text type="secondary">{t('opps.attention.onPage', { amount: money(sum) })}</Typography.Text>
+        )}
       </Flex>
       <ListTable<Opportunity>
-        list={list} query={attention} columns={columns} scroll={{ x: 'max-content' }}
+        list={list}
+        query={attention}
+        columns={columns}
+        scroll={{ x: 'max-content' }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('opps.attention.empty')} /> }}
       />
     </>
@@ -159,8 +317,25 @@ export default function ListPage() {
   const canCreate = can('opportunities.write');
   return (
     <>
-      <PageHeader title={t('opps.title')} subtitle={t('opps.list.subtitle')}
-        extra={<Space><ViewSwitch value="list" />{canCreate && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-opportunity">{t('opps.new.title')}</Button>}</Space>} />
+      <PageHeader
+        title={t('opps.title')}
+        subtitle={t('opps.list.subtitle')}
+        extra={
+          <Space>
+            <ViewSwitch value="list" />
+            {canCreate && (
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => setCreating(true)}
+                data-testid="new-opportunity"
+              >
+                {t('opps.new.title')}
+              </Button>
+            )}
+          </Space>
+        }
+      />
       {creating && <NewOpportunityModal onClose={() => setCreating(false)} />}
       <Card styles={{ body: { paddingTop: 4 } }}>
         <Tabs
@@ -169,7 +344,15 @@ export default function ListPage() {
           destroyOnHidden
           items={[
             { key: 'all', label: t('opps.list.all'), children: <AllTab /> },
-            { key: 'attention', label: <Badge dot offset={[6, 0]}>{t('opps.attention.tab')}</Badge>, children: <AttentionTab /> },
+            {
+              key: 'attention',
+              label: (
+                <Badge dot offset={[6, 0]}>
+                  {t('opps.attention.tab')}
+                </Badge>
+              ),
+              children: <AttentionTab />,
+            },
           ]}
         />
       </Card>

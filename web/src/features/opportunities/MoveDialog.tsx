@@ -16,8 +16,16 @@ import type { MissingEvidence, Opportunity, Process, Stage } from './types.ts';
  * override what is missing with a reason. Back: a reason. Into the won stage: the contract amount.
  * The server decides — a 422 lists what is still missing, shown right here beside the items.
  */
-export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
-  opportunity: Pick<Opportunity, 'id' | 'name' | 'accountName' | 'stageId' | 'version' | 'amount' | 'evidence'> & { permissions: { manage: boolean } };
+export function MoveDialog({
+  opportunity,
+  process,
+  target,
+  onClose,
+  onMoved,
+}: {
+  opportunity: Pick<Opportunity, 'id' | 'name' | 'accountName' | 'stageId' | 'version' | 'amount' | 'evidence'> & {
+    permissions: { manage: boolean };
+  };
   process: Process;
   target: Stage;
   onClose: () => void;
@@ -52,34 +60,58 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
   const submit = async () => {
     setReasonError(null);
     setAmountError(null);
-    if (!forward && !reason.trim()) { setReasonError(t('opps.move.reasonRequired')); return; }
-    if (override && !reason.trim()) { setReasonError(t('opps.move.overrideReasonRequired')); return; }
-    if (target.won && forward && (contract === null || contract <= 0)) { setAmountError(t('opps.move.contractRequired')); return; }
+    if (!forward && !reason.trim()) {
+      setReasonError(t('opps.move.reasonRequired'));
+      return;
+    }
+    if (override && !reason.trim()) {
+      setReasonError(t('opps.move.overrideReasonRequired'));
+      return;
+    }
+    if (target.won && forward && (contract === null || contract <= 0)) {
+      setAmountError(t('opps.move.contractRequired'));
+      return;
+    }
     try {
       await move.mutateAsync({
-        id: opportunity.id, version: opportunity.version, stageId: target.id, evidence: ev.given(),
-        reason: reason.trim() || undefined, override: override || undefined,
+        id: opportunity.id,
+        version: opportunity.version,
+        stageId: target.id,
+        evidence: ev.given(),
+        reason: reason.trim() || undefined,
+        override: override || undefined,
         contractAmount: target.won && forward ? yuanToFen(contract) : undefined,
       });
       message.success(t('opps.move.done', { name: opportunity.name, stage: target.name }));
       onMoved?.();
       onClose();
-    } catch (e) {
-      if (isApiError(e) && e.code === 'evidence_missing') {
-        ev.setMissing(Array.isArray(e.problem.missing) ? (e.problem.missing as MissingEvidence[]) : []);
+    } catch (error) {
+      if (isApiError(error) && error.code === 'evidence_missing') {
+        ev.setMissing(Array.isArray(error.problem.missing) ? (error.problem.missing as MissingEvidence[]) : []);
         return;
       }
-      if (isApiError(e) && e.code === 'reason_required') { setReasonError(t('opps.move.reasonRequired')); return; }
-      if (isApiError(e) && e.status === 409) {
+      if (isApiError(error) && error.code === 'reason_required') {
+        setReasonError(t('opps.move.reasonRequired'));
+        return;
+      }
+      if (isApiError(error) && error.status === 409) {
         message.warning(t('opps.move.conflict'), 6);
         void qc.invalidateQueries({ queryKey: oppKeys.all });
         onClose();
         return;
       }
-      const field = isApiError(e) ? e.errors.find((x) => x.field === 'contractAmount' || x.field === 'reason') : undefined;
-      if (isApiError(e) && field?.field === 'contractAmount') { setAmountError(fieldMessage(e, field)); return; }
-      if (isApiError(e) && field?.field === 'reason') { setReasonError(fieldMessage(e, field)); return; }
-      report(e);
+      const field = isApiError(error)
+        ? error.errors.find((x) => x.field === 'contractAmount' || x.field === 'reason')
+        : undefined;
+      if (isApiError(error) && field?.field === 'contractAmount') {
+        setAmountError(fieldMessage(error, field));
+        return;
+      }
+      if (isApiError(error) && field?.field === 'reason') {
+        setReasonError(fieldMessage(error, field));
+        return;
+      }
+      report(error);
     }
   };
 
@@ -89,7 +121,11 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
       width={640}
       title={
         <Space size={8} wrap>
-          {forward ? <ArrowRightOutlined style={{ color: '#1677ff' }} /> : <ArrowLeftOutlined style={{ color: '#d97706' }} />}
+          {forward ? (
+            <ArrowRightOutlined style={{ color: '#1677ff' }} />
+          ) : (
+            <ArrowLeftOutlined style={{ color: '#d97706' }} />
+          )}
           <span>{forward ? t('opps.move.forwardTitle') : t('opps.move.backTitle')}</span>
         </Space>
       }
@@ -97,7 +133,9 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
       destroyOnHidden
       footer={
         <Flex justify="space-between" align="center">
-          <Typography.Text type="secondary">{forward && ev.total > 0 ? t('opps.move.progress', { done: ev.done, total: ev.total }) : ''}</Typography.Text>
+          <Typography.Text type="secondary">
+            {forward && ev.total > 0 ? t('opps.move.progress', { done: ev.done, total: ev.total }) : ''}
+          </Typography.Text>
           <Space>
             <Button onClick={onClose}>{t('common.cancel')}</Button>
             <Button type="primary" loading={move.isPending} onClick={() => void submit()} data-testid="move-confirm">
@@ -113,25 +151,60 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
           <Typography.Text strong>{opportunity.name}</Typography.Text>
           <Typography.Text type="secondary">· {opportunity.accountName}</Typography.Text>
         </Flex>
-        <Flex align="center" gap={8} style={{ marginBottom: 16, padding: '10px 12px', background: '#f8fafc', borderRadius: 8, border: '1px solid #e2e8f0' }}>
+        <Flex
+          align="center"
+          gap={8}
+          style={{
+            marginBottom: 16,
+            padding: '10px 12px',
+            background: '#f8fafc',
+            borderRadius: 8,
+            border: '1px solid #e2e8f0',
+          }}
+        >
           <Tag style={{ margin: 0 }}>{from ? `${from.name} · ${from.probability}%` : '—'}</Tag>
           <ArrowRightOutlined style={{ color: '#94a3b8' }} />
-          <Tag color={target.won ? 'success' : 'blue'} style={{ margin: 0 }}>{target.name} · {target.probability}%</Tag>
-          {forward && gated.length > 1 && <Typography.Text type="warning" style={{ fontSize: 12 }}>{t('opps.move.skipping', { n: gated.length - 1 })}</Typography.Text>}
+          <Tag color={target.won ? 'success' : 'blue'} style={{ margin: 0 }}>
+            {target.name} · {target.probability}%
+          </Tag>
+          {forward && gated.length > 1 && (
+            <Typography.Text type="warning" style={{ fontSize: 12 }}>
+              {t('opps.move.skipping', { n: gated.length - 1 })}
+            </Typography.Text>
+          )}
         </Flex>
 
-        {prefilled.length > 0 && <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 8 }} data-testid="evidence-prefilled">{t('opps.move.prefilled')}</Typography.Paragraph>}
+        {prefilled.length > 0 && (
+          <Typography.Paragraph
+            type="secondary"
+            style={{ fontSize: 12, marginBottom: 8 }}
+            data-testid="evidence-prefilled"
+          >
+            {t('opps.move.prefilled')}
+          </Typography.Paragraph>
+        )}
         {forward && <EvidenceChecklist gated={gated} ev={ev} />}
 
         {forward && target.won && (
           <div style={{ marginBottom: 16 }}>
-            <Typography.Text strong><TrophyOutlined style={{ color: '#16a34a' }} /> {t('opps.move.contractAmount')}</Typography.Text>
+            <Typography.Text strong>
+              <TrophyOutlined style={{ color: '#16a34a' }} /> {t('opps.move.contractAmount')}
+            </Typography.Text>
             <InputNumber<number>
-              style={{ width: '100%', marginTop: 6 }} min={0} precision={0} prefix="¥" value={contract} onChange={(v) => setContract(v)} status={amountError ? 'error' : undefined}
-              formatter={(v) => (v === undefined || v === null ? '' : Number(v).toLocaleString('en-US'))} parser={(v) => Number((v ?? '').replace(/[^\d.]/g, ''))}
+              style={{ width: '100%', marginTop: 6 }}
+              min={0}
+              precision={0}
+              prefix="¥"
+              value={contract}
+              onChange={(v) => setContract(v)}
+              status={amountError ? 'error' : undefined}
+              formatter={(v) => (v === undefined || v === null ? '' : Number(v).toLocaleString('en-US'))}
+              parser={(v) => Number((v ?? '').replace(/[^\d.]/g, ''))}
               data-testid="contract-amount"
             />
-            <Typography.Text type={amountError ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>{amountError ?? t('opps.move.contractHint', { amount: money(opportunity.amount) })}</Typography.Text>
+            <Typography.Text type={amountError ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>
+              {amountError ?? t('opps.move.contractHint', { amount: money(opportunity.amount) })}
+            </Typography.Text>
           </div>
         )}
 
@@ -139,17 +212,32 @@ export function MoveDialog({ opportunity, process, target, onClose, onMoved }: {
           <Flex align="center" gap={8} style={{ marginBottom: override ? 8 : 0 }}>
             <Switch size="small" checked={override} onChange={setOverride} data-testid="move-override" />
             <Typography.Text>{t('opps.move.override')}</Typography.Text>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('opps.move.overrideHint')}</Typography.Text>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('opps.move.overrideHint')}
+            </Typography.Text>
           </Flex>
         )}
         {(!forward || override) && (
           <div>
-            {!forward && <Typography.Paragraph type="secondary" style={{ marginBottom: 6 }}>{t('opps.move.backHint')}</Typography.Paragraph>}
+            {!forward && (
+              <Typography.Paragraph type="secondary" style={{ marginBottom: 6 }}>
+                {t('opps.move.backHint')}
+              </Typography.Paragraph>
+            )}
             <Input.TextArea
-              autoSize={{ minRows: 2, maxRows: 5 }} maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)} status={reasonError ? 'error' : undefined}
-              placeholder={forward ? t('opps.move.overrideReason') : t('opps.move.backReason')} data-testid="move-reason"
+              autoSize={{ minRows: 2, maxRows: 5 }}
+              maxLength={1000}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              status={reasonError ? 'error' : undefined}
+              placeholder={forward ? t('opps.move.overrideReason') : t('opps.move.backReason')}
+              data-testid="move-reason"
             />
-            {reasonError && <Typography.Text type="danger" style={{ fontSize: 12 }}>{reasonError}</Typography.Text>}
+            {reasonError && (
+              <Typography.Text type="danger" style={{ fontSize: 12 }}>
+                {reasonError}
+              </Typography.Text>
+            )}
           </div>
         )}
       </div>

@@ -7,11 +7,16 @@ import { usePeople } from './api.ts';
 import type { ListFilters } from './types.ts';
 
 /** Owner, unit, close period and search — shared by the board and the list. */
-export function OppFilterBar({ filters, update, children, sizeFilter }: {
+export function OppFilterBar({
+  filters,
+  update,
+  children,
+  sizeFilter,
+}: {
   filters: ListFilters;
   /** The list filters by size class too (the funnel drills down by it); the board does not. */
   sizeFilter?: boolean;
-  update: (p: Record<string, string | number | null | undefined>) => void;
+  update: (changes: Record<string, string | number | null | undefined>) => void;
   children?: React.ReactNode;
 }) {
   const t = useT();
@@ -22,28 +27,64 @@ export function OppFilterBar({ filters, update, children, sizeFilter }: {
     <Flex gap={8} wrap align="center">
       {children}
       <Input.Search
-        allowClear placeholder={t('opps.filter.search')} defaultValue={filters.q} style={{ width: 220 }}
-        onSearch={(v) => update({ q: v.trim() || null })} data-testid="opp-search"
+        allowClear
+        placeholder={t('opps.filter.search')}
+        defaultValue={filters.q}
+        style={{ width: 220 }}
+        onSearch={(v) => update({ q: v.trim() || null })}
+        data-testid="opp-search"
       />
       <Select
-        allowClear showSearch optionFilterProp="label" placeholder={t('opps.filter.owner')} style={{ width: 150 }} loading={people.isPending}
-        value={filters.ownerId} onChange={(v: number | undefined) => update({ ownerId: v ?? null })}
-        options={[{ value: me.user.id, label: t('opps.filter.mine') }, ...(people.data ?? []).filter((u) => u.id !== me.user.id).map((u) => ({ value: u.id, label: u.name }))]}
+        allowClear
+        showSearch
+        optionFilterProp="label"
+        placeholder={t('opps.filter.owner')}
+        style={{ width: 150 }}
+        loading={people.isPending}
+        value={filters.ownerId}
+        onChange={(v: number | undefined) => update({ ownerId: v ?? null })}
+        options={[
+          { value: me.user.id, label: t('opps.filter.mine') },
+          ...(people.data ?? []).filter((u) => u.id !== me.user.id).map((u) => ({ value: u.id, label: u.name })),
+        ]}
       />
       {wide && (
-        <UnitTreeSelect allowClear placeholder={t('opps.filter.unit')} value={filters.orgUnitId} onChange={(v) => update({ orgUnitId: v ?? null })} style={{ width: 170 }} popupMatchSelectWidth={false} />
+        <UnitTreeSelect
+          allowClear
+          placeholder={t('opps.filter.unit')}
+          value={filters.orgUnitId}
+          onChange={(v) => update({ orgUnitId: v ?? null })}
+          style={{ width: 170 }}
+          popupMatchSelectWidth={false}
+        />
       )}
       <DatePicker.RangePicker
-        placeholder={[t('opps.filter.closeFrom'), t('opps.filter.closeTo')]} style={{ width: 250 }}
-        value={filters.closeFrom || filters.closeTo ? [filters.closeFrom ? dayjs(filters.closeFrom) : null, filters.closeTo ? dayjs(filters.closeTo) : null] : null}
-        onChange={(r) => update({ closeFrom: r?.[0]?.format('YYYY-MM-DD') ?? null, closeTo: r?.[1]?.format('YYYY-MM-DD') ?? null })}
+        placeholder={[t('opps.filter.closeFrom'), t('opps.filter.closeTo')]}
+        style={{ width: 250 }}
+        value={
+          filters.closeFrom || filters.closeTo
+            ? [filters.closeFrom ? dayjs(filters.closeFrom) : null, filters.closeTo ? dayjs(filters.closeTo) : null]
+            : null
+        }
+        onChange={(row) =>
+          update({ closeFrom: row?.[0]?.format('YYYY-MM-DD') ?? null, closeTo: row?.[1]?.format('YYYY-MM-DD') ?? null })
+        }
         allowEmpty={[true, true]}
       />
-      {sizeFilter && <Select
-        allowClear placeholder={t('opps.filter.size')} style={{ width: 120 }} value={filters.sizeClass} data-testid="opp-size"
-        onChange={(v: string | undefined) => update({ sizeClass: v ?? null })}
-        options={[{ value: 'small', label: t('opps.size.small') }, { value: 'large', label: t('opps.size.large') }]}
-      />}
+      {sizeFilter && (
+        <Select
+          allowClear
+          placeholder={t('opps.filter.size')}
+          style={{ width: 120 }}
+          value={filters.sizeClass}
+          data-testid="opp-size"
+          onChange={(v: string | undefined) => update({ sizeClass: v ?? null })}
+          options={[
+            { value: 'small', label: t('opps.size.small') },
+            { value: 'large', label: t('opps.size.large') },
+          ]}
+        />
+      )}
     </Flex>
   );
 }

@@ -14,7 +14,7 @@ import type { OpportunityDetail, Stage } from './types.ts';
  * those who contribute to the deal tick an item when it is done (with its note or file) and
  * save; everyone sees how far it is. The move dialog starts from what is saved here.
  */
-export function StageEvidence({ o, stage }: { o: OpportunityDetail; stage: Stage }) {
+export function StageEvidence({ o: opportunity, stage }: { o: OpportunityDetail; stage: Stage }) {
   const t = useT();
   // Starting over from the server's set whenever it changes (a save, a colleague's, a move) or on cancel.
   const [round, setRound] = useState(0);
@@ -22,38 +22,48 @@ export function StageEvidence({ o, stage }: { o: OpportunityDetail; stage: Stage
     <div data-testid="stage-evidence-panel">
       <Flex justify="space-between" align="center" gap={8} style={{ marginBottom: 6 }}>
         <Typography.Text strong>{t('opps.stage.evidence')}</Typography.Text>
-        <EvidenceProgress status={o.evidenceStatus} />
+        <EvidenceProgress status={opportunity.evidenceStatus} />
       </Flex>
-      {stage.evidence.length === 0
-        ? <Typography.Paragraph type="secondary">{t('opps.move.noEvidence')}</Typography.Paragraph>
-        : <Gathered key={`${stage.id}:${JSON.stringify(o.evidence)}:${round}`} o={o} stage={stage} onReset={() => setRound((r) => r + 1)} />}
+      {stage.evidence.length === 0 ? (
+        <Typography.Paragraph type="secondary">{t('opps.move.noEvidence')}</Typography.Paragraph>
+      ) : (
+        <Gathered
+          key={`${stage.id}:${JSON.stringify(opportunity.evidence)}:${round}`}
+          o={opportunity}
+          stage={stage}
+          onReset={() => setRound((r) => r + 1)}
+        />
+      )}
     </div>
   );
 }
 
-function Gathered({ o, stage, onReset }: { o: OpportunityDetail; stage: Stage; onReset: () => void }) {
+function Gathered({ o: opportunity, stage, onReset }: { o: OpportunityDetail; stage: Stage; onReset: () => void }) {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
   const qc = useQueryClient();
   const save = useSaveEvidence();
-  const ev = useEvidence([stage], o.evidence);
-  const canRecord = o.permissions.contribute && o.status === 'open';
-  const dirty = !sameEvidence(ev.given(), o.evidence);
+  const ev = useEvidence([stage], opportunity.evidence);
+  const canRecord = opportunity.permissions.contribute && opportunity.status === 'open';
+  const dirty = !sameEvidence(ev.given(), opportunity.evidence);
 
   const submit = async () => {
     const unmet = ev.unmet();
-    if (unmet.length > 0) { ev.setMissing(unmet); return; }
+    if (unmet.length > 0) {
+      ev.setMissing(unmet);
+      return;
+    }
     try {
-      await save.mutateAsync({ id: o.id, version: o.version, evidence: ev.given() });
+      await save.mutateAsync({ id: opportunity.id, version: opportunity.version, evidence: ev.given() });
       message.success(t('opps.evidence.saved'));
-    } catch (e) {
-      if (isApiError(e) && e.status === 409) {
+    } catch (error) {
+      if (isApiError(error) && error.status === 409) {
         message.warning(t('opps.move.conflict'), 6);
         void qc.invalidateQueries({ queryKey: oppKeys.all });
         return;
       }
-      report(e);
+      report(error);
     }
   };
 
@@ -62,12 +72,26 @@ function Gathered({ o, stage, onReset }: { o: OpportunityDetail; stage: Stage; o
       <EvidenceChecklist gated={[stage]} ev={ev} compact readOnly={!canRecord} />
       {canRecord && dirty && (
         <Flex align="center" gap={8} style={{ marginBottom: 6 }}>
-          <Button type="primary" size="small" loading={save.isPending} onClick={() => void submit()} data-testid="evidence-save">{t('opps.evidence.save')}</Button>
-          <Button size="small" onClick={onReset}>{t('common.cancel')}</Button>
-          <Typography.Text type="warning" style={{ fontSize: 12 }}>{t('opps.evidence.unsaved')}</Typography.Text>
+          <Button
+            type="primary"
+            size="small"
+            loading={save.isPending}
+            onClick={() => void submit()}
+            data-testid="evidence-save"
+          >
+            {t('opps.evidence.save')}
+          </Button>
+          <Button size="small" onClick={onReset}>
+            {t('common.cancel')}
+          </Button>
+          <Typography.Text type="warning" style={{ fontSize: 12 }}>
+            {t('opps.evidence.unsaved')}
+          </Typography.Text>
         </Flex>
       )}
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(canRecord ? 'opps.stage.evidenceHint' : 'opps.stage.evidenceReadOnly')}</Typography.Text>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t(canRecord ? 'opps.stage.evidenceHint' : 'opps.stage.evidenceReadOnly')}
+      </Typography.Text>
     </div>
   );
 }

@@ -9,12 +9,20 @@ const STR = ['closeFrom', 'closeTo', 'q', 'sort'] as const;
 export function useOppFilters() {
   const list = useListParams({ pageSize: PAGE_SIZE });
   const filters: ListFilters = {};
-  for (const k of NUM) { const v = list.num(k); if (v !== undefined) filters[k] = v; }
-  for (const k of STR) { const v = list.str(k); if (v) filters[k] = v; }
+  for (const key of NUM) {
+    const value = list.num(key);
+    if (value !== undefined) filters[key] = value;
+  }
+  for (const key of STR) {
+    const value = list.str(key);
+    if (value) filters[key] = value;
+  }
   const status = list.str('status');
   if (status) filters.status = status as Status;
   const size = list.str('sizeClass');
   if (size === 'small' || size === 'large') filters.sizeClass = size;
-  const update = (patch: Partial<Record<keyof ListFilters | 'page' | 'tab' | 'problem', string | number | null | undefined>>) => list.update(patch);
+  const update = (
+    patch: Partial<Record<keyof ListFilters | 'page' | 'tab' | 'problem', string | number | null | undefined>>,
+  ) => list.update(patch);
   return { list, filters, page: list.page, update, search: list.search };
 }

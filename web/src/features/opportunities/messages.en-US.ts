@@ -21,7 +21,8 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.problem.no_plan': 'No plan',
   'opps.problem.advantage_lost': 'Advantage lost',
   'opps.problem.ahead': 'Ahead of buyer',
-  'opps.problem.stalledHint': '{days, plural, one {# day} other {# days}} in this stage — over 1.5× its expected duration',
+  'opps.problem.stalledHint':
+    '{days, plural, one {# day} other {# days}} in this stage — over 1.5× its expected duration',
   'opps.problem.no_planHint': 'No next step, or its date has passed',
   'opps.problem.advantage_lostHint': 'Qualification weakened, or a manager marked the advantage lost',
   'opps.problem.aheadHint': "The sales stage runs ahead of the customer's buying phase",
@@ -38,7 +39,8 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.filter.closeTo': 'to',
   'opps.filter.minProbability': 'Probability ≥ {n}%',
 
-  'opps.board.subtitle': "Opportunities by stage of the sales process: drag a card to the next stage and give the stage's evidence.",
+  'opps.board.subtitle':
+    "Opportunities by stage of the sales process: drag a card to the next stage and give the stage's evidence.",
   'opps.board.amount': 'Total amount in this stage',
   'opps.board.expected': 'Expected',
   'opps.board.expectedHint': 'Amount × win probability {p}%',
@@ -150,7 +152,8 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.tab.strategy': 'Win strategy',
   'opps.tab.reviews': 'Reviews',
   'opps.review.nextActionDate': 'Next action due',
-  'opps.review.nextActionDateHint': 'With a date, this next action becomes the opportunity\'s next step (no longer "no plan").',
+  'opps.review.nextActionDateHint':
+    'With a date, this next action becomes the opportunity\'s next step (no longer "no plan").',
   'opps.review.savedPlanned': 'Review recorded; the next step is updated',
   'opps.review.rootCause': 'Root cause',
   'opps.review.rootCauseNone': 'Not judged',
@@ -162,9 +165,11 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.advantage.marked': 'Marked as advantage lost',
   'opps.advantage.cleared': '"Advantage lost" cleared',
   'opps.advantage.markAction': 'Mark',
-  'opps.advantage.reason': 'Why is the advantage lost? E.g. a new decision-maker, a competitor cut its price (the weekly review reads this)',
+  'opps.advantage.reason':
+    'Why is the advantage lost? E.g. a new decision-maker, a competitor cut its price (the weekly review reads this)',
   'opps.close.toWon': 'Next: the evidence',
-  'opps.close.wonIsAStage': 'Winning is reaching the last stage of the process: like any move it needs the evidence of the current stage (and of any stage skipped) and the contract amount.',
+  'opps.close.wonIsAStage':
+    'Winning is reaching the last stage of the process: like any move it needs the evidence of the current stage (and of any stage skipped) and the contract amount.',
   'opps.closedPanel.title': 'This opportunity is closed',
   'opps.closedPanel.contract': 'Contract amount',
   'opps.closedPanel.reason': 'Reason',
@@ -190,9 +195,11 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.team.remove': 'Remove',
   'opps.team.removeConfirm': 'Remove {name} from the team?',
 
-  'opps.roles.hint': "Who at the customer plays which buying role in this opportunity; maintained on the account's page.",
+  'opps.roles.hint':
+    "Who at the customer plays which buying role in this opportunity; maintained on the account's page.",
   'opps.roles.openAccount': 'Edit on the account',
-  'opps.roles.empty': "No buying roles yet: on the account's page, name the decision maker, finance, technical, user and supporter.",
+  'opps.roles.empty':
+    "No buying roles yet: on the account's page, name the decision maker, finance, technical, user and supporter.",
   'opps.roles.contact': 'Contact',
   'opps.roles.role': 'Role',
   'opps.roles.scope': 'Scope',
@@ -219,14 +226,17 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.qual.answer.partly': 'Partly',
   'opps.qual.answer.no': 'No',
   'opps.qual.note': 'What it rests on',
-  'opps.qual.scoreHint': 'Qualification score: yes counts fully, partly half. Any fact getting weaker marks the opportunity "advantage lost".',
+  'opps.qual.scoreHint':
+    'Qualification score: yes counts fully, partly half. Any fact getting weaker marks the opportunity "advantage lost".',
 
   'opps.phase.label': 'Customer buying phase',
   'opps.phase.subtitle': "Where the customer's own buying decision stands.",
   'opps.phase.pick': "Where does the customer's own buying decision stand? Click to set.",
   'opps.phase.stageExpects': '"{stage}" matches this phase',
-  'opps.phase.ahead': 'The sales stage "{stage}" runs ahead of the customer: it is meant for when they are in "{phase}".',
-  'opps.phase.aheadHint': 'Pushing ahead of the buyer wastes effort. Help the customer through their current phase first.',
+  'opps.phase.ahead':
+    'The sales stage "{stage}" runs ahead of the customer: it is meant for when they are in "{phase}".',
+  'opps.phase.aheadHint':
+    'Pushing ahead of the buyer wastes effort. Help the customer through their current phase first.',
   'opps.phase.satisfied': 'Satisfied',
   'opps.phase.aware': 'Aware',
   'opps.phase.decide': 'Decide',
@@ -248,7 +258,7 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.swot.threats': 'Threats',
   'opps.swot.strengthsHint': 'Where are we stronger than the competition here?',
   'opps.swot.weaknessesHint': 'Where are we weak?',
-  'opps.swot.opportunitiesHint': "What is changing at the customer in our favour?",
+  'opps.swot.opportunitiesHint': 'What is changing at the customer in our favour?',
   'opps.swot.threatsHint': 'What could make us lose?',
   'opps.swot.competitors': 'Competitors',
   'opps.swot.noCompetitors': 'No competitors recorded yet.',
@@ -290,13 +300,16 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.strategy.s.defend': 'Defend (isolate and protect)',
   'opps.strategy.s.frontal': 'Frontal',
   'opps.strategy.s.flanking': 'Flanking',
-  'opps.strategy.s.developMeaning': 'Do not push for the deal now: invest in the relationship, help the customer see the problem, prepare future opportunities.',
+  'opps.strategy.s.developMeaning':
+    'Do not push for the deal now: invest in the relationship, help the customer see the problem, prepare future opportunities.',
   'opps.strategy.s.delayMeaning': 'Not the time: keep in touch with few resources until an urgent need appears.',
   'opps.strategy.s.withdrawMeaning': 'Put the resources into better opportunities; withdraw gracefully.',
   'opps.strategy.s.fragmentMeaning': 'Win a smaller piece we can surely win, then expand from there.',
-  'opps.strategy.s.defendMeaning': 'As the incumbent, isolate and protect: meet new needs early and leave no gap for competitors.',
+  'opps.strategy.s.defendMeaning':
+    'As the incumbent, isolate and protect: meet new needs early and leave no gap for competitors.',
   'opps.strategy.s.frontalMeaning': 'A clear advantage: compete head-on where the customer cares most.',
-  'opps.strategy.s.flankingMeaning': "Avoid the competitor's strengths: lead and consult, use reputation to change or expand the criteria.",
+  'opps.strategy.s.flankingMeaning':
+    "Avoid the competitor's strengths: lead and consult, use reputation to change or expand the criteria.",
 
   'opps.review.new': 'Pipeline review: the four key questions',
   'opps.review.q.completedStep': 'Which step of the sales process did you just complete?',
@@ -370,21 +383,24 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.new.account': 'Account',
   'opps.new.accountPlaceholder': 'Type to search accounts',
   'opps.new.namePlaceholder': 'e.g. account short name + what they buy',
-  'opps.new.processHint': 'Small: short cycle, small amounts; large: with a project sign-off; seven steps: the fullest guidance.',
+  'opps.new.processHint':
+    'Small: short cycle, small amounts; large: with a project sign-off; seven steps: the fullest guidance.',
   'opps.new.stage': 'Starting stage',
   'opps.new.stageHint': 'The first stage by default; an existing customer buying again may start later.',
   'opps.new.evidenceTitle': 'Starting at "{stage}": the stages skipped need their evidence',
   'opps.new.evidenceHint': 'As when moving forward, every stage skipped needs the evidence it asks for.',
-  'opps.edit.leadOnly': 'The name, amount, expected close date and forecast category are changed by the owner or a manager over the opportunity; you can add the buying phase, products and description.',
+  'opps.edit.leadOnly':
+    'The name, amount, expected close date and forecast category are changed by the owner or a manager over the opportunity; you can add the buying phase, products and description.',
   'opps.team.leave': 'Leave the team',
-  'opps.team.leaveConfirm': 'Leave this opportunity\'s team? You may no longer see it afterwards.',
+  'opps.team.leaveConfirm': "Leave this opportunity's team? You may no longer see it afterwards.",
   'opps.team.left': 'You left the team of "{name}"',
   'opps.close.competitorHint': 'Who won the deal; tick below when the customer bought nothing in the end',
   'opps.audit.reasonCode.handover': 'Handover',
   'opps.audit.reasonCode.creator': 'Creator',
   'opps.audit.reasonCode.override': 'Manager override',
   'opps.credit.title': 'Credit split',
-  'opps.credit.allOwner': 'All credit goes to the owner, {name}. When a head office signs for a subsidiary (or the reverse), a manager splits it here between the owners.',
+  'opps.credit.allOwner':
+    'All credit goes to the owner, {name}. When a head office signs for a subsidiary (or the reverse), a manager splits it here between the owners.',
   'opps.credit.hint': 'Whole percent adding up to 100%; quotas and commission count each share.',
   'opps.credit.person': 'Choose a person',
   'opps.credit.percent': 'Share',

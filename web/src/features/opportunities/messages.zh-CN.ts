@@ -162,7 +162,8 @@ export const opportunitiesZhCN = {
   'opps.advantage.markAction': '标记',
   'opps.advantage.reason': '为什么失去了优势？例如：客户换了决策人、竞争对手大幅降价（周例会要看）',
   'opps.close.toWon': '下一步：提交证据',
-  'opps.close.wonIsAStage': '赢单就是进入流程的“成交”阶段：和推进一样，需要提交当前阶段（以及跳过的阶段）的证据和合同金额。',
+  'opps.close.wonIsAStage':
+    '赢单就是进入流程的“成交”阶段：和推进一样，需要提交当前阶段（以及跳过的阶段）的证据和合同金额。',
   'opps.closedPanel.title': '商机已关闭',
   'opps.closedPanel.contract': '合同金额',
   'opps.closedPanel.reason': '原因',
@@ -373,7 +374,8 @@ export const opportunitiesZhCN = {
   'opps.new.stageHint': '默认从第一个阶段开始；老客户再次采购可以从后面的阶段进入。',
   'opps.new.evidenceTitle': '从“{stage}”进入：跳过的阶段需要证据',
   'opps.new.evidenceHint': '和推进阶段一样，跳过的每个阶段都要提交它要求的证据。',
-  'opps.edit.leadOnly': '名称、金额、预计成交日期和预测类别由商机负责人或其上级经理修改；你可以补充购买阶段、产品和描述。',
+  'opps.edit.leadOnly':
+    '名称、金额、预计成交日期和预测类别由商机负责人或其上级经理修改；你可以补充购买阶段、产品和描述。',
   'opps.team.leave': '退出团队',
   'opps.team.leaveConfirm': '退出这个商机的团队？退出后你可能就看不到它了。',
   'opps.team.left': '已退出“{name}”的团队',
@@ -382,7 +384,8 @@ export const opportunitiesZhCN = {
   'opps.audit.reasonCode.creator': '创建人',
   'opps.audit.reasonCode.override': '经理豁免',
   'opps.credit.title': '业绩分配',
-  'opps.credit.allOwner': '业绩全部计入负责人{name}。总部替子公司签约（或反过来）时，由经理在这里按比例分给各方负责人。',
+  'opps.credit.allOwner':
+    '业绩全部计入负责人{name}。总部替子公司签约（或反过来）时，由经理在这里按比例分给各方负责人。',
   'opps.credit.hint': '按整数百分比分配，合计必须是 100%；配额和提成按各自份额计算。',
   'opps.credit.person': '选择人员',
   'opps.credit.percent': '比例',

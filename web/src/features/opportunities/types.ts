@@ -1,10 +1,26 @@
 /** Shapes of the opportunity API: the opportunities and opportunity-insight contracts (docs/sales-process.md). Money in fen. */
-import { FORECAST_CATEGORIES, LOSS_REASONS, OPPORTUNITY_STATUSES as STATUSES, ROOT_CAUSES, TEAM_ROLES } from '../../../../src/domain/opportunity.ts';
+import {
+  FORECAST_CATEGORIES,
+  LOSS_REASONS,
+  OPPORTUNITY_STATUSES as STATUSES,
+  ROOT_CAUSES,
+  TEAM_ROLES,
+} from '../../../../src/domain/opportunity.ts';
 import { BUYING_PHASES, QUALIFICATION_FACTS } from '../../../../src/domain/buying-phase.ts';
 import { STRATEGIES, STRATEGY_QUESTIONS } from '../../../../src/domain/win-strategy.ts';
 
 // Vocabularies shared with the server's pure domain modules (docs/sales-process.md § The opportunity, §5.4–§5.7).
-export { BUYING_PHASES, FORECAST_CATEGORIES, LOSS_REASONS, QUALIFICATION_FACTS, ROOT_CAUSES, STATUSES, STRATEGIES, STRATEGY_QUESTIONS, TEAM_ROLES };
+export {
+  BUYING_PHASES,
+  FORECAST_CATEGORIES,
+  LOSS_REASONS,
+  QUALIFICATION_FACTS,
+  ROOT_CAUSES,
+  STATUSES,
+  STRATEGIES,
+  STRATEGY_QUESTIONS,
+  TEAM_ROLES,
+};
 export type RootCause = (typeof ROOT_CAUSES)[number];
 export type Status = (typeof STATUSES)[number];
 export { OPPORTUNITY_PROBLEMS as PROBLEMS } from '../../../../src/domain/stage-gate.ts';
@@ -17,13 +33,25 @@ export type { QualificationAnswer } from '../../../../src/contracts/opportunity-
 export type StrategyQuestion = (typeof STRATEGY_QUESTIONS)[number];
 export type Strategy = (typeof STRATEGIES)[number];
 
-export type { Opportunity, OpportunityDetail, EvidenceStatus, TeamMember } from '../../../../src/contracts/opportunities.ts';
+export type {
+  Opportunity,
+  OpportunityDetail,
+  EvidenceStatus,
+  TeamMember,
+} from '../../../../src/contracts/opportunities.ts';
 
 /** Processes and stages: the sales-processes contract. */
 export type { EvidenceItem, Stage, ProcessSummary, Process } from '../../../../src/contracts/sales-processes.ts';
 
 /** A board card says whether the user may move it (drag it to another column) and override missing evidence in the move. */
-export type { BoardCard, BoardColumn, Board, EvidenceGiven, StageHistoryEntry, MissingEvidence } from '../../../../src/contracts/opportunities.ts';
+export type {
+  BoardCard,
+  BoardColumn,
+  Board,
+  EvidenceGiven,
+  StageHistoryEntry,
+  MissingEvidence,
+} from '../../../../src/contracts/opportunities.ts';
 
 export interface BoardFilters {
   processId?: number;

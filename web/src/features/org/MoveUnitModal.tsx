@@ -35,11 +35,21 @@ export function MoveUnitModal({ unit, units, onClose }: { unit: OrgUnit; units: 
           if (parentId === unit.parentId) return onClose();
           update.mutate(
             { id: unit.id, version: unit.version, parentId },
-            { onSuccess: () => { message.success(t('org.moved')); onClose(); }, onError: (e) => report(e, form) },
+            {
+              onSuccess: () => {
+                message.success(t('org.moved'));
+                onClose();
+              },
+              onError: (e) => report(e, form),
+            },
           );
         }}
       >
-        <Form.Item name="parentId" label={t('org.form.newParent')} rules={[{ required: true, message: t('validation.required') }]}>
+        <Form.Item
+          name="parentId"
+          label={t('org.form.newParent')}
+          rules={[{ required: true, message: t('validation.required') }]}
+        >
           <UnitTreeSelect disabledIds={blocked} />
         </Form.Item>
       </Form>

@@ -1,5 +1,19 @@
 import { useMemo, useState } from 'react';
-import { Alert, App, Col, Empty, Flex, Input, Row, Skeleton, Switch, Tag, Tree, Typography, type TreeProps } from 'antd';
+import {
+  Alert,
+  App,
+  Col,
+  Empty,
+  Flex,
+  Input,
+  Row,
+  Skeleton,
+  Switch,
+  Tag,
+  Tree,
+  Typography,
+  type TreeProps,
+} from 'antd';
 import { SearchOutlined, UserOutlined } from '@ant-design/icons';
 import type { OrgUnit } from '../../api/types.ts';
 import { useProblem } from '../../api/useProblem.ts';
@@ -13,7 +27,8 @@ import { UnitFormModal } from './UnitFormModal.tsx';
 import { MoveUnitModal } from './MoveUnitModal.tsx';
 import { UnitTypeTag } from './UnitTypeTag.tsx';
 
-type Dialog = { kind: 'create'; parent: OrgUnit } | { kind: 'edit'; unit: OrgUnit } | { kind: 'move'; unit: OrgUnit } | null;
+type Dialog =
+  { kind: 'create'; parent: OrgUnit } | { kind: 'edit'; unit: OrgUnit } | { kind: 'move'; unit: OrgUnit } | null;
 type TreeNode = NonNullable<TreeProps['treeData']>[number];
 
 /** Settings → Org tree: the company's units; administrators add, rename, move and archive them. */
@@ -38,22 +53,26 @@ export default function OrgTreePanel() {
   const treeData = useMemo(() => {
     const needle = filter.trim().toLowerCase();
     // With a filter, keep matching units and the branches leading to them.
-    const toNode = (n: UnitNode): TreeNode | null => {
-      const children = n.children.map(toNode).filter((c): c is TreeNode => c !== null);
-      if (needle && !n.unit.name.toLowerCase().includes(needle) && children.length === 0) return null;
-      const u = n.unit;
+    const toNode = (node: UnitNode): TreeNode | null => {
+      const children = node.children.map(toNode).filter((c): c is TreeNode => c !== null);
+      if (needle && !node.unit.name.toLowerCase().includes(needle) && children.length === 0) return null;
+      const unit = node.unit;
       return {
-        key: u.id,
+        key: unit.id,
         children,
         title: (
-          <Flex align="center" gap={8} style={{ opacity: u.archived ? 0.5 : 1 }} data-testid={`org-node-${u.id}`}>
-            <span>{u.name}</span>
-            <UnitTypeTag type={u.type} />
-            {u.archived ? (
+          <Flex align="center" gap={8} style={{ opacity: unit.archived ? 0.5 : 1 }} data-testid={`org-node-${unit.id}`}>
+            <span>{unit.name}</span>
+            <UnitTypeTag type={unit.type} />
+            {unit.archived ? (
               <Tag style={{ marginInlineEnd: 0 }}>{t('org.archivedTag')}</Tag>
             ) : (
-              <Typography.Text type="secondary" style={{ fontSize: 12 }} title={t('org.members', { count: u.memberCount ?? 0 })}>
-                <UserOutlined /> {u.memberCount ?? 0}
+              <Typography.Text
+                type="secondary"
+                style={{ fontSize: 12 }}
+                title={t('org.members', { count: unit.memberCount ?? 0 })}
+              >
+                <UserOutlined /> {unit.memberCount ?? 0}
               </Typography.Text>
             )}
           </Flex>
@@ -100,7 +119,17 @@ export default function OrgTreePanel() {
               <label htmlFor="org-show-archived">{t('org.showArchived')}</label>
             </Flex>
           </Flex>
-          <div data-testid="org-tree" style={{ border: '1px solid #f0f0f0', borderRadius: 8, padding: 8, minHeight: 320, maxHeight: '65vh', overflow: 'auto' }}>
+          <div
+            data-testid="org-tree"
+            style={{
+              border: '1px solid #f0f0f0',
+              borderRadius: 8,
+              padding: 8,
+              minHeight: 320,
+              maxHeight: '65vh',
+              overflow: 'auto',
+            }}
+          >
             {units.isPending ? (
               <Skeleton active paragraph={{ rows: 8 }} />
             ) : treeData.length === 0 ? (

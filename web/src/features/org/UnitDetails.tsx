@@ -1,5 +1,13 @@
 import { App, Button, Card, Descriptions, Empty, Flex, Tag, Tooltip, Typography } from 'antd';
-import { ApartmentOutlined, EditOutlined, InboxOutlined, PlusOutlined, RollbackOutlined, SwapOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  EditOutlined,
+  InboxOutlined,
+  PlusOutlined,
+  RollbackOutlined,
+  SwapOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { useNavigate } from 'react-router';
 import type { OrgUnit } from '../../api/types.ts';
 import { useProblem } from '../../api/useProblem.ts';
@@ -35,23 +43,30 @@ export function UnitDetails({ unit, byId, childCount, canEdit, onAddChild, onEdi
 
   const parent = unit.parentId === null ? undefined : byId.get(unit.parentId);
   // Units above what the caller may see are not in the list; the path starts where their view does.
-  const pathNames = unit.path.split('/').filter(Boolean).flatMap((id) => byId.get(Number(id))?.name ?? []).join(' / ');
+  const pathNames = unit.path
+    .split('/')
+    .filter(Boolean)
+    .flatMap((id) => byId.get(Number(id))?.name ?? [])
+    .join(' / ');
   const isRoot = unit.parentId === null;
   // The server refuses these too; saying so up front spares a confirmation that can only fail.
   const members = unit.memberCount ?? 0;
-  const archiveBlocked = childCount > 0 ? t('org.archiveBlockedChildren', { count: childCount })
-    : members > 0 ? t('org.archiveBlockedMembers', { count: members })
-    : null;
+  const archiveBlocked =
+    childCount > 0
+      ? t('org.archiveBlockedChildren', { count: childCount })
+      : members > 0
+        ? t('org.archiveBlockedMembers', { count: members })
+        : null;
 
-  function confirmArchive(u: OrgUnit) {
+  function confirmArchive(unit: OrgUnit) {
     modal.confirm({
-      title: t('org.archiveConfirm', { name: u.name }),
+      title: t('org.archiveConfirm', { name: unit.name }),
       content: t('org.archiveConfirmHint'),
       okText: t('org.archive'),
       cancelText: t('common.cancel'),
       okButtonProps: { danger: true },
       onOk: () =>
-        archive.mutateAsync({ unit: u, archived: true }).then(
+        archive.mutateAsync({ unit: unit, archived: true }).then(
           () => void message.success(t('org.archived')),
           (e: unknown) => report(e),
         ),
@@ -96,8 +111,17 @@ export function UnitDetails({ unit, byId, childCount, canEdit, onAddChild, onEdi
             {!isRoot && (
               <Tooltip title={archiveBlocked}>
                 {/* A disabled button gets no pointer events: the wrapper takes the hover for the tooltip. */}
-                <span style={{ display: 'inline-block', cursor: archiveBlocked ? 'not-allowed' : undefined }} data-testid="unit-archive">
-                  <Button danger icon={<InboxOutlined />} disabled={archiveBlocked !== null} onClick={() => confirmArchive(unit)} style={archiveBlocked ? { pointerEvents: 'none' } : undefined}>
+                <span
+                  style={{ display: 'inline-block', cursor: archiveBlocked ? 'not-allowed' : undefined }}
+                  data-testid="unit-archive"
+                >
+                  <Button
+                    danger
+                    icon={<InboxOutlined />}
+                    disabled={archiveBlocked !== null}
+                    onClick={() => confirmArchive(unit)}
+                    style={archiveBlocked ? { pointerEvents: 'none' } : undefined}
+                  >
                     {t('org.archive')}
                   </Button>
                 </span>
@@ -109,7 +133,12 @@ export function UnitDetails({ unit, byId, childCount, canEdit, onAddChild, onEdi
           <Button
             icon={<RollbackOutlined />}
             loading={archive.isPending}
-            onClick={() => archive.mutate({ unit, archived: false }, { onSuccess: () => message.success(t('org.restored')), onError: (e) => report(e) })}
+            onClick={() =>
+              archive.mutate(
+                { unit, archived: false },
+                { onSuccess: () => message.success(t('org.restored')), onError: (e) => report(e) },
+              )
+            }
           >
             {t('org.restore')}
           </Button>

@@ -11,11 +11,13 @@ interface Values {
 
 /** The usual type one level down: a region under a group, a branch under a region… */
 function childTypeOf(parent: OrgUnit): OrgUnitType {
-  const i = ORG_UNIT_TYPES.indexOf(parent.type);
-  return ORG_UNIT_TYPES[Math.min(i + 1, ORG_UNIT_TYPES.length - 1)] ?? 'department';
+  const parentIndex = ORG_UNIT_TYPES.indexOf(parent.type);
+  return ORG_UNIT_TYPES[Math.min(parentIndex + 1, ORG_UNIT_TYPES.length - 1)] ?? 'department';
 }
 
-type Props = { onClose: (created?: OrgUnit) => void } & ({ mode: 'create'; parent: OrgUnit } | { mode: 'edit'; unit: OrgUnit });
+type Props = { onClose: (created?: OrgUnit) => void } & (
+  { mode: 'create'; parent: OrgUnit } | { mode: 'edit'; unit: OrgUnit }
+);
 
 /** Add a unit under a parent, or rename / relabel an existing one. Mounted only while open. */
 export function UnitFormModal(props: Props) {
@@ -27,19 +29,34 @@ export function UnitFormModal(props: Props) {
   const update = useUpdateUnit();
   const pending = create.isPending || update.isPending;
 
-  const initial: Values = props.mode === 'create' ? { name: '', type: childTypeOf(props.parent) } : { name: props.unit.name, type: props.unit.type };
+  const initial: Values =
+    props.mode === 'create'
+      ? { name: '', type: childTypeOf(props.parent) }
+      : { name: props.unit.name, type: props.unit.type };
 
   function submit(values: Values) {
     if (props.mode === 'create') {
       create.mutate(
         { parentId: props.parent.id, name: values.name.trim(), type: values.type },
-        { onSuccess: (unit) => { message.success(t('org.created')); props.onClose(unit); }, onError: (e) => report(e, form) },
+        {
+          onSuccess: (unit) => {
+            message.success(t('org.created'));
+            props.onClose(unit);
+          },
+          onError: (e) => report(e, form),
+        },
       );
     } else {
       const { unit } = props;
       update.mutate(
         { id: unit.id, version: unit.version, name: values.name.trim(), type: values.type },
-        { onSuccess: () => { message.success(t('org.updated')); props.onClose(); }, onError: (e) => report(e, form) },
+        {
+          onSuccess: () => {
+            message.success(t('org.updated'));
+            props.onClose();
+          },
+          onError: (e) => report(e, form),
+        },
       );
     }
   }
@@ -47,7 +64,9 @@ export function UnitFormModal(props: Props) {
   return (
     <Modal
       open
-      title={props.mode === 'create' ? t('org.form.createTitle', { parent: props.parent.name }) : t('org.form.editTitle')}
+      title={
+        props.mode === 'create' ? t('org.form.createTitle', { parent: props.parent.name }) : t('org.form.editTitle')
+      }
       okText={props.mode === 'create' ? t('common.create') : t('common.save')}
       cancelText={t('common.cancel')}
       confirmLoading={pending}
@@ -55,7 +74,14 @@ export function UnitFormModal(props: Props) {
       onCancel={() => props.onClose()}
     >
       <Form form={form} layout="vertical" initialValues={initial} onFinish={submit} style={{ marginTop: 16 }}>
-        <Form.Item name="name" label={t('org.form.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100, message: t('validation.maxLength', { n: 100 }) }]}>
+        <Form.Item
+          name="name"
+          label={t('org.form.name')}
+          rules={[
+            { required: true, whitespace: true, message: t('validation.required') },
+            { max: 100, message: t('validation.maxLength', { n: 100 }) },
+          ]}
+        >
           <Input autoFocus maxLength={100} />
         </Form.Item>
         <Form.Item name="type" label={t('org.form.type')} rules={[{ required: true }]}>

@@ -15,11 +15,11 @@ export function UnitTreeSelect({ disabledIds, ...props }: Props) {
   const units = useOrgUnits(false);
   const treeData = useMemo(() => {
     const collator = new Intl.Collator(locale);
-    const toOption = (n: UnitNode): NonNullable<TreeSelectProps['treeData']>[number] => ({
-      value: n.unit.id,
-      title: n.unit.name,
-      disabled: disabledIds?.has(n.unit.id),
-      children: n.children.map(toOption),
+    const toOption = (node: UnitNode): NonNullable<TreeSelectProps['treeData']>[number] => ({
+      value: node.unit.id,
+      title: node.unit.name,
+      disabled: disabledIds?.has(node.unit.id),
+      children: node.children.map(toOption),
     });
     return buildTree(units.data ?? [], collator).map(toOption);
   }, [units.data, disabledIds, locale]);

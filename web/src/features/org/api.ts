@@ -8,7 +8,8 @@ export const orgQueries = {
   list: (includeArchived = false) =>
     queryOptions({
       queryKey: orgKeys.list(includeArchived),
-      queryFn: ({ signal }) => api.get<Page<OrgUnit>>('/org-units', { includeArchived: includeArchived || undefined }, { signal }),
+      queryFn: ({ signal }) =>
+        api.get<Page<OrgUnit>>('/org-units', { includeArchived: includeArchived || undefined }, { signal }),
       select: (page) => page.items,
     }),
 };
@@ -26,7 +27,8 @@ function useOrgMutation<V>(fn: (vars: V) => Promise<OrgUnit>) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: fn,
-    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: orgKeys.all }), qc.invalidateQueries({ queryKey: userKeys.all })]),
+    onSettled: () =>
+      Promise.all([qc.invalidateQueries({ queryKey: orgKeys.all }), qc.invalidateQueries({ queryKey: userKeys.all })]),
   });
 }
 
@@ -36,7 +38,8 @@ export const useCreateUnit = () => useOrgMutation((body: CreateUnitBody) => api.
 
 export type UpdateUnitVars = UpdateUnitInput & { id: number };
 
-export const useUpdateUnit = () => useOrgMutation(({ id, ...body }: UpdateUnitVars) => api.patch<OrgUnit>(`/org-units/${id}`, body));
+export const useUpdateUnit = () =>
+  useOrgMutation(({ id, ...body }: UpdateUnitVars) => api.patch<OrgUnit>(`/org-units/${id}`, body));
 
 export const useArchiveUnit = () =>
   useOrgMutation(({ unit, archived }: { unit: OrgUnit; archived: boolean }) =>

@@ -15,7 +15,7 @@ export function buildTree(units: OrgUnit[], collator: Intl.Collator): UnitNode[]
   }
   const sort = (list: UnitNode[]) => {
     list.sort((a, b) => a.unit.sortOrder - b.unit.sortOrder || collator.compare(a.unit.name, b.unit.name));
-    for (const n of list) sort(n.children);
+    for (const node of list) sort(node.children);
   };
   sort(roots);
   return roots;
@@ -30,10 +30,10 @@ export function subtreeIds(units: OrgUnit[], id: number): Set<number> {
 /** Total active members of each unit including its sub-units. */
 export function rollUpMembers(units: OrgUnit[]): Map<number, number> {
   const totals = new Map<number, number>();
-  for (const u of units) {
-    if (u.archived) continue;
-    for (const id of u.path.split('/').filter(Boolean).map(Number)) {
-      totals.set(id, (totals.get(id) ?? 0) + (u.memberCount ?? 0));
+  for (const unit of units) {
+    if (unit.archived) continue;
+    for (const id of unit.path.split('/').filter(Boolean).map(Number)) {
+      totals.set(id, (totals.get(id) ?? 0) + (unit.memberCount ?? 0));
     }
   }
   return totals;

@@ -1,7 +1,14 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
 import type {
-  ForecastRequest, ForecastResponse, FunnelGapRequest, FunnelGapResponse, GapRequest, GapResponse, StandardFunnelRequest, StandardFunnelResponse,
+  ForecastRequest,
+  ForecastResponse,
+  FunnelGapRequest,
+  FunnelGapResponse,
+  GapRequest,
+  GapResponse,
+  StandardFunnelRequest,
+  StandardFunnelResponse,
 } from '../../../../src/contracts/planning.ts';
 
 /**
@@ -14,15 +21,17 @@ export const planningKeys = {
   calc: (kind: string, body: unknown) => [...planningKeys.all, kind, body] as const,
 };
 
-const calc = <Req, Res>(kind: string) => (body: Req | null) =>
-  queryOptions({
-    queryKey: planningKeys.calc(kind, body),
-    queryFn: ({ signal }) => api.post<Res>(`/planning/${kind}`, body, { signal }),
-    enabled: body !== null,
-    placeholderData: keepPreviousData,
-    staleTime: Infinity,
-    retry: false,
-  });
+const calc =
+  <Req, Res>(kind: string) =>
+  (body: Req | null) =>
+    queryOptions({
+      queryKey: planningKeys.calc(kind, body),
+      queryFn: ({ signal }) => api.post<Res>(`/planning/${kind}`, body, { signal }),
+      enabled: body !== null,
+      placeholderData: keepPreviousData,
+      staleTime: Infinity,
+      retry: false,
+    });
 
 export const planningQueries = {
   standardFunnel: calc<StandardFunnelRequest, StandardFunnelResponse>('standard-funnel'),

@@ -3,13 +3,14 @@ import type { planningZhCN } from './messages.zh-CN.ts';
 /** English strings of the planning calculators and reports; the same keys as the Chinese. */
 export const planningEnUS: Record<keyof typeof planningZhCN, string> = {
   'audit.action.forecast.submit': 'Submitted a forecast',
-  'audit.action.forecast.adjust': 'Adjusted a unit\'s forecast',
+  'audit.action.forecast.adjust': "Adjusted a unit's forecast",
   'reports.title': 'Reports',
   'reports.subtitle': 'Will we make the period, where is the gap, and what must each person do about it.',
   'reports.tab.calculators': 'Planning calculators',
 
   'planning.title': 'Planning calculators',
-  'planning.subtitle': 'Type the quota, average deal, stages and probabilities, the funnel today and the forecast, and see the standard funnel with its headcount, the flow projection and the gap, the revenue forecast and the P1–P4 gap at once. The live reports use the same arithmetic.',
+  'planning.subtitle':
+    'Type the quota, average deal, stages and probabilities, the funnel today and the forecast, and see the standard funnel with its headcount, the flow projection and the gap, the revenue forecast and the P1–P4 gap at once. The live reports use the same arithmetic.',
   'planning.reset': 'Back to the example',
   'planning.inYuan': 'yuan',
   'planning.section.period': 'Quota and period',
@@ -39,7 +40,8 @@ export const planningEnUS: Record<keyof typeof planningZhCN, string> = {
   'planning.commitWeight': 'Commit weight',
   'planning.possibleWeight': 'Possible weight',
   'planning.unforecastRate': 'Unforecast a week',
-  'planning.gapHint': 'P1–P4: committed deals count at P1, other identified deals at P2; the remaining gap becomes the new pipeline needed at P3, and new customers at the average deal (P4).',
+  'planning.gapHint':
+    'P1–P4: committed deals count at P1, other identified deals at P2; the remaining gap becomes the new pipeline needed at P3, and new customers at the average deal (P4).',
   'planning.fixInput': 'Correct these first:',
   'planning.result.standard': 'Standard funnel and headcount',
   'planning.result.gap': 'Flow projection and opportunity gap',

@@ -7,7 +7,8 @@ export const planningZhCN = {
   'reports.tab.calculators': '计划计算器',
 
   'planning.title': '计划计算器',
-  'planning.subtitle': '输入目标、平均单值、阶段与赢率、当前漏斗和预测，同时看到标准漏斗与所需人数、流量预测与项目缺口、收入预测以及 P1–P4 缺口分析。所有结果与实时报表用同一套算法。',
+  'planning.subtitle':
+    '输入目标、平均单值、阶段与赢率、当前漏斗和预测，同时看到标准漏斗与所需人数、流量预测与项目缺口、收入预测以及 P1–P4 缺口分析。所有结果与实时报表用同一套算法。',
   'planning.reset': '恢复示例',
   'planning.inYuan': '元',
   'planning.section.period': '目标与周期',
@@ -37,7 +38,8 @@ export const planningZhCN = {
   'planning.commitWeight': '确保权重',
   'planning.possibleWeight': '可能权重',
   'planning.unforecastRate': '预测外比例/周',
-  'planning.gapHint': 'P1–P4：确保商机按 P1 计、其他已识别商机按 P2 计，剩余缺口按 P3 换算为需要的新商机，再按平均单值（P4）换算为新客户数。',
+  'planning.gapHint':
+    'P1–P4：确保商机按 P1 计、其他已识别商机按 P2 计，剩余缺口按 P3 换算为需要的新商机，再按平均单值（P4）换算为新客户数。',
   'planning.fixInput': '请先修正这些输入：',
   'planning.result.standard': '标准漏斗与所需人数',
   'planning.result.gap': '流量预测与项目缺口',

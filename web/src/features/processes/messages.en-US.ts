@@ -3,7 +3,8 @@ import type { processesZhCN } from './messages.zh-CN.ts';
 /** English strings of this area; the type keeps the keys identical to the Chinese. */
 export const processesEnUS: Record<keyof typeof processesZhCN, string> = {
   'processes.tab': 'Sales processes',
-  'processes.history': 'Editing a process never rewrites history: each opportunity\'s stage history keeps the stage name and probability in force at the time, so past forecasts and reports stay as they were.',
+  'processes.history':
+    "Editing a process never rewrites history: each opportunity's stage history keeps the stage name and probability in force at the time, so past forecasts and reports stay as they were.",
   'processes.readOnly': 'Read-only: only an administrator can change sales processes.',
   'processes.col.name': 'Process',
   'processes.col.template': 'Template',
@@ -17,13 +18,14 @@ export const processesEnUS: Record<keyof typeof processesZhCN, string> = {
   'processes.view': 'View',
   'processes.activated': 'Process activated',
   'processes.deactivated': 'Process deactivated: new opportunities can no longer use it',
-  'processes.conflict': 'Someone else changed this just now. The latest version has been loaded; check it before saving again.',
+  'processes.conflict':
+    'Someone else changed this just now. The latest version has been loaded; check it before saving again.',
 
   'processes.copy': 'Copy a template',
   'processes.copyTitle': 'Copy a template into a new sales process',
   'processes.copyTemplate': 'Template',
   'processes.copyName': 'Process name',
-  'processes.copyNameHint': 'Leave empty to use the template\'s name',
+  'processes.copyNameHint': "Leave empty to use the template's name",
   'processes.copyLang': 'Language of the stage texts',
   'processes.copyLang.zh': 'Chinese',
   'processes.copyLang.en': 'English',
@@ -54,17 +56,20 @@ export const processesEnUS: Record<keyof typeof processesZhCN, string> = {
   'processes.stageAdded': 'Stage "{name}" added',
   'processes.remove': 'Remove stage',
   'processes.removeTitle': 'Remove the stage "{name}"?',
-  'processes.removeBody': 'Opportunities\' stage histories keep this stage\'s name and the probability in force at the time.',
+  'processes.removeBody':
+    "Opportunities' stage histories keep this stage's name and the probability in force at the time.",
   'processes.removed': 'Stage "{name}" removed',
   'processes.removeWon': 'The won stage cannot be removed',
   'processes.removeTooFew': 'A process keeps at least two stages',
   'processes.inUseTitle': 'Opportunities are still in "{name}"',
-  'processes.inUseBody': 'Opportunities in this stage: {n} ({open} open, {closed} closed). Move them to another stage first, then remove it.',
+  'processes.inUseBody':
+    'Opportunities in this stage: {n} ({open} open, {closed} closed). Move them to another stage first, then remove it.',
   'processes.inUseMore': '…and {n} more',
   'processes.reordered': 'Stage order saved',
   'processes.wonLast': 'The won stage always comes last',
   'processes.fitTitle': 'Adjust the win probability of "{name}"',
-  'processes.fitBody': 'Win probabilities must not decrease along the process. In its new place, "{name}" (now {p}%) must lie between {min}% and {max}%.',
+  'processes.fitBody':
+    'Win probabilities must not decrease along the process. In its new place, "{name}" (now {p}%) must lie between {min}% and {max}%.',
   'processes.fitSave': 'Save order and probability',
 
   'processes.stage.name': 'Stage name',
@@ -84,7 +89,8 @@ export const processesEnUS: Record<keyof typeof processesZhCN, string> = {
   'processes.stage.addAction': 'Add an action',
   'processes.stage.removeAction': 'Remove this action',
   'processes.stage.evidence': 'Required evidence checklist',
-  'processes.stage.evidenceHint': 'What must be satisfied to leave this stage. An empty key is derived from the label (lower-case letters, digits, _).',
+  'processes.stage.evidenceHint':
+    'What must be satisfied to leave this stage. An empty key is derived from the label (lower-case letters, digits, _).',
   'processes.stage.evidenceLabel': 'Label',
   'processes.stage.evidenceRequires': 'Requires',
   'processes.stage.addEvidence': 'Add an evidence item',

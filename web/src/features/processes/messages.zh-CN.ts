@@ -57,12 +57,14 @@ export const processesZhCN = {
   'processes.removeWon': '成交阶段不能删除',
   'processes.removeTooFew': '流程至少保留两个阶段',
   'processes.inUseTitle': '阶段“{name}”中还有商机',
-  'processes.inUseBody': '有 {n} 个商机处于这个阶段（进行中 {open} 个，已关闭 {closed} 个）。请先把它们移到其他阶段，再删除此阶段。',
+  'processes.inUseBody':
+    '有 {n} 个商机处于这个阶段（进行中 {open} 个，已关闭 {closed} 个）。请先把它们移到其他阶段，再删除此阶段。',
   'processes.inUseMore': '……另有 {n} 个',
   'processes.reordered': '阶段顺序已保存',
   'processes.wonLast': '成交阶段始终是最后一步',
   'processes.fitTitle': '调整“{name}”的赢率',
-  'processes.fitBody': '赢率沿流程顺序不能下降。移到新位置后，“{name}”的赢率（现为 {p}%）须介于 {min}% 和 {max}% 之间。',
+  'processes.fitBody':
+    '赢率沿流程顺序不能下降。移到新位置后，“{name}”的赢率（现为 {p}%）须介于 {min}% 和 {max}% 之间。',
   'processes.fitSave': '保存顺序和赢率',
 
   'processes.stage.name': '阶段名称',

@@ -1,5 +1,23 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Drawer, Flex, Input, InputNumber, Modal, Select, Skeleton, Space, Table, Tag, Timeline, Typography, Upload } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Drawer,
+  Flex,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Skeleton,
+  Space,
+  Table,
+  Tag,
+  Timeline,
+  Typography,
+  Upload,
+} from 'antd';
 import { HistoryOutlined, UploadOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import type { QuotaRow, QuotaItem } from '../../../../src/contracts/quotas.ts';
@@ -35,25 +53,38 @@ export default function QuotasPage() {
   const data = table.data;
   const year = fiscalYear ?? data?.fiscalYear;
 
-  const editOf = (r: QuotaRow): Edit => edits[keyOf(r)] ?? { amount: r.quota?.amount ?? null, quarterRatios: r.quota?.quarterRatios ?? [25, 25, 25, 25], basis: r.quota?.basis ?? 'tax_inclusive' };
-  const change = (r: QuotaRow, patch: Partial<Edit>) => setEdits((e) => ({ ...e, [keyOf(r)]: { ...editOf(r), ...patch } }));
+  const editOf = (row: QuotaRow): Edit =>
+    edits[keyOf(row)] ?? {
+      amount: row.quota?.amount ?? null,
+      quarterRatios: row.quota?.quarterRatios ?? [25, 25, 25, 25],
+      basis: row.quota?.basis ?? 'tax_inclusive',
+    };
+  const change = (row: QuotaRow, patch: Partial<Edit>) =>
+    setEdits((e) => ({ ...e, [keyOf(row)]: { ...editOf(row), ...patch } }));
   const dirty = Object.keys(edits).length;
 
   const submit = async () => {
     if (!data || year === undefined) return;
-    const items: QuotaItem[] = Object.entries(edits).map(([k, e]) => {
-      const [subjectType, id] = k.split(':') as ['user' | 'unit', string];
-      const row = data.rows.find((r) => keyOf(r) === k);
-      return { subjectType, subjectId: Number(id), amount: e.amount, quarterRatios: e.quarterRatios, basis: e.basis, ...(row?.quota ? { version: row.quota.version } : {}) };
+    const items: QuotaItem[] = Object.entries(edits).map(([key, edit]) => {
+      const [subjectType, id] = key.split(':') as ['user' | 'unit', string];
+      const row = data.rows.find((r) => keyOf(r) === key);
+      return {
+        subjectType,
+        subjectId: Number(id),
+        amount: edit.amount,
+        quarterRatios: edit.quarterRatios,
+        basis: edit.basis,
+        ...(row?.quota ? { version: row.quota.version } : {}),
+      };
     });
     try {
-      const r = await save.mutateAsync({ fiscalYear: year, reason, items });
-      message.success(t('quotas.saved', { n: r.changed }));
+      const saved = await save.mutateAsync({ fiscalYear: year, reason, items });
+      message.success(t('quotas.saved', { n: saved.changed }));
       setEdits({});
       setAsking(false);
       setReason('');
-    } catch (e) {
-      message.error(problemMessage(e, say));
+    } catch (error) {
+      message.error(problemMessage(error, say));
     }
   };
 
@@ -62,18 +93,29 @@ export default function QuotasPage() {
     try {
       const dry = await importer.mutateAsync({ file, fiscalYear: year, dryRun: true });
       if (dry.errors.length) {
-        Modal.error({ title: t('quotas.import.errors'), content: <ul>{dry.errors.slice(0, 20).map((e) => <li key={`${e.row}-${e.column}`}>{t('quotas.import.row', { row: e.row })} {e.column}: {e.message}</li>)}</ul> });
+        Modal.error({
+          title: t('quotas.import.errors'),
+          content: (
+            <ul>
+              {dry.errors.slice(0, 20).map((error) => (
+                <li key={`${error.row}-${error.column}`}>
+                  {t('quotas.import.row', { row: error.row })} {error.column}: {error.message}
+                </li>
+              ))}
+            </ul>
+          ),
+        });
         return;
       }
       Modal.confirm({
         title: t('quotas.import.confirm', { n: dry.items.length }),
         onOk: async () => {
-          const r = await importer.mutateAsync({ file, fiscalYear: year, dryRun: false });
-          message.success(t('quotas.saved', { n: r.changed }));
+          const imported = await importer.mutateAsync({ file, fiscalYear: year, dryRun: false });
+          message.success(t('quotas.saved', { n: imported.changed }));
         },
       });
-    } catch (e) {
-      message.error(problemMessage(e, say));
+    } catch (error) {
+      message.error(problemMessage(error, say));
     }
   };
 
@@ -82,99 +124,267 @@ export default function QuotasPage() {
   const editable = data?.rows.some((r) => r.canEdit) ?? false;
   return (
     <>
-      <PageHeader title={t('quotas.title')} subtitle={t('quotas.subtitle')} extra={
-        <Flex gap={8} wrap>
-          <Select data-testid="quota-year" value={year} style={{ width: 110 }} onChange={setFiscalYear}
-            options={year === undefined ? [] : [year - 1, year, year + 1].map((y) => ({ value: y, label: `FY${y}` }))} />
-          <Select value={basis} style={{ width: 120 }} onChange={setBasis} options={[{ value: 'tax_inclusive', label: t('quotas.basis.tax_inclusive') }, { value: 'net', label: t('quotas.basis.net') }]} />
-          {editable && <Upload accept=".xlsx,.csv" showUploadList={false} beforeUpload={(f) => { void upload(f); return false; }}><Button icon={<UploadOutlined />} loading={importer.isPending}>{t('quotas.import')}</Button></Upload>}
-          {editable && <Button type="primary" disabled={dirty === 0} onClick={() => setAsking(true)} data-testid="quota-save">{t('quotas.save', { n: dirty })}</Button>}
-          <Link to="/funnel"><Button>{t('funnel.title')}</Button></Link>
-        </Flex>
-      } />
+      <PageHeader
+        title={t('quotas.title')}
+        subtitle={t('quotas.subtitle')}
+        extra={
+          <Flex gap={8} wrap>
+            <Select
+              data-testid="quota-year"
+              value={year}
+              style={{ width: 110 }}
+              onChange={setFiscalYear}
+              options={year === undefined ? [] : [year - 1, year, year + 1].map((y) => ({ value: y, label: `FY${y}` }))}
+            />
+            <Select
+              value={basis}
+              style={{ width: 120 }}
+              onChange={setBasis}
+              options={[
+                { value: 'tax_inclusive', label: t('quotas.basis.tax_inclusive') },
+                { value: 'net', label: t('quotas.basis.net') },
+              ]}
+            />
+            {editable && (
+              <Upload
+                accept=".xlsx,.csv"
+                showUploadList={false}
+                beforeUpload={(file) => {
+                  void upload(file);
+                  return false;
+                }}
+              >
+                <Button icon={<UploadOutlined />} loading={importer.isPending}>
+                  {t('quotas.import')}
+                </Button>
+              </Upload>
+            )}
+            {editable && (
+              <Button type="primary" disabled={dirty === 0} onClick={() => setAsking(true)} data-testid="quota-save">
+                {t('quotas.save', { n: dirty })}
+              </Button>
+            )}
+            <Link to="/funnel">
+              <Button>{t('funnel.title')}</Button>
+            </Link>
+          </Flex>
+        }
+      />
       {editable && <Typography.Paragraph type="secondary">{t('quotas.importHint')}</Typography.Paragraph>}
-      {!data ? <Skeleton active /> : (
+      {!data ? (
+        <Skeleton active />
+      ) : (
         <Card size="small">
-          <Table<QuotaRow> size="small" rowKey={keyOf} dataSource={data.rows} pagination={false} scroll={{ x: 'max-content' }} data-testid="quota-table"
+          <Table<QuotaRow>
+            size="small"
+            rowKey={keyOf}
+            dataSource={data.rows}
+            pagination={false}
+            scroll={{ x: 'max-content' }}
+            data-testid="quota-table"
             locale={{ emptyText: t('quotas.empty') }}
             columns={[
               {
-                title: t('quotas.who'), key: 'who', fixed: 'left',
-                render: (_, r) => (
-                  <span style={{ paddingInlineStart: r.depth * 14, fontWeight: r.subjectType === 'unit' ? 600 : undefined }}>
-                    {r.name} {r.subjectType === 'unit' && !r.quota && <Tag>{t('quotas.membersSum')}</Tag>}
+                title: t('quotas.who'),
+                key: 'who',
+                fixed: 'left',
+                render: (_, quotaRow) => (
+                  <span
+                    style={{
+                      paddingInlineStart: quotaRow.depth * 14,
+                      fontWeight: quotaRow.subjectType === 'unit' ? 600 : undefined,
+                    }}
+                  >
+                    {quotaRow.name}{' '}
+                    {quotaRow.subjectType === 'unit' && !quotaRow.quota && <Tag>{t('quotas.membersSum')}</Tag>}
                   </span>
                 ),
               },
               {
-                title: t('quotas.annual'), key: 'amount', align: 'right',
-                render: (_, r) => (r.canEdit
-                  ? <InputNumber<number> size="small" min={0} style={{ width: 130 }} value={editOf(r).amount === null ? null : editOf(r).amount! / 100} placeholder={money(r.members?.year ?? 0)}
-                      onChange={(v) => change(r, { amount: v === null ? null : Math.round(v * 100) })} aria-label={`${r.name} ${t('quotas.annual')}`} />
-                  : money(r.quota?.amount ?? r.effective.year)),
+                title: t('quotas.annual'),
+                key: 'amount',
+                align: 'right',
+                render: (_, quotaRow) =>
+                  quotaRow.canEdit ? (
+                    <InputNumber<number>
+                      size="small"
+                      min={0}
+                      style={{ width: 130 }}
+                      value={editOf(quotaRow).amount === null ? null : editOf(quotaRow).amount! / 100}
+                      placeholder={money(quotaRow.members?.year ?? 0)}
+                      onChange={(v) => change(quotaRow, { amount: v === null ? null : Math.round(v * 100) })}
+                      aria-label={`${quotaRow.name} ${t('quotas.annual')}`}
+                    />
+                  ) : (
+                    money(quotaRow.quota?.amount ?? quotaRow.effective.year)
+                  ),
               },
               {
-                title: t('quotas.ratios'), key: 'ratios',
-                render: (_, r) => {
-                  const e = editOf(r);
-                  if (!r.canEdit) return r.quota ? r.quota.quarterRatios.join('/') : '—';
+                title: t('quotas.ratios'),
+                key: 'ratios',
+                render: (_, quotaRow) => {
+                  const edit = editOf(quotaRow);
+                  if (!quotaRow.canEdit) return quotaRow.quota ? quotaRow.quota.quarterRatios.join('/') : '—';
                   return (
                     <Space size={2}>
-                      {e.quarterRatios.map((q, i) => <InputNumber key={i} size="small" min={0} max={100} style={{ width: 52 }} value={q} aria-label={`Q${i + 1}`}
-                        onChange={(v) => change(r, { quarterRatios: e.quarterRatios.map((x, j) => (j === i ? v ?? 0 : x)) })} />)}
-                      {ratioSum(e) !== 100 && <Typography.Text type="danger">{t('quotas.ratioSum', { n: ratioSum(e) })}</Typography.Text>}
+                      {edit.quarterRatios.map((ratio, index) => (
+                        <InputNumber
+                          key={index}
+                          size="small"
+                          min={0}
+                          max={100}
+                          style={{ width: 52 }}
+                          value={ratio}
+                          aria-label={`Q${index + 1}`}
+                          onChange={(value) =>
+                            change(quotaRow, {
+                              quarterRatios: edit.quarterRatios.map((x, j) => (j === index ? (value ?? 0) : x)),
+                            })
+                          }
+                        />
+                      ))}
+                      {ratioSum(edit) !== 100 && (
+                        <Typography.Text type="danger">{t('quotas.ratioSum', { n: ratioSum(edit) })}</Typography.Text>
+                      )}
                     </Space>
                   );
                 },
               },
               {
-                title: t('quotas.basis'), key: 'basis',
-                render: (_, r) => (r.canEdit
-                  ? <Select size="small" style={{ width: 100 }} value={editOf(r).basis} onChange={(b) => change(r, { basis: b })} options={[{ value: 'tax_inclusive', label: t('quotas.basis.tax_inclusive') }, { value: 'net', label: t('quotas.basis.net') }]} />
-                  : r.quota ? t(`quotas.basis.${r.quota.basis}`) : '—'),
+                title: t('quotas.basis'),
+                key: 'basis',
+                render: (_, quotaRow) =>
+                  quotaRow.canEdit ? (
+                    <Select
+                      size="small"
+                      style={{ width: 100 }}
+                      value={editOf(quotaRow).basis}
+                      onChange={(b) => change(quotaRow, { basis: b })}
+                      options={[
+                        { value: 'tax_inclusive', label: t('quotas.basis.tax_inclusive') },
+                        { value: 'net', label: t('quotas.basis.net') },
+                      ]}
+                    />
+                  ) : quotaRow.quota ? (
+                    t(`quotas.basis.${quotaRow.quota.basis}`)
+                  ) : (
+                    '—'
+                  ),
               },
-              ...[0, 1, 2, 3].map((q) => ({ title: `Q${q + 1}`, key: `q${q}`, align: 'right' as const, render: (_: unknown, r: QuotaRow) => money(r.effective.quarters[q], true) })),
-              { title: t('quotas.year'), key: 'year', align: 'right', render: (_, r) => <b>{money(r.effective.year, true)}</b> },
+              ...[0, 1, 2, 3].map((query) => ({
+                title: `Q${query + 1}`,
+                key: `q${query}`,
+                align: 'right' as const,
+                render: (_: unknown, r: QuotaRow) => money(r.effective.quarters[query], true),
+              })),
               {
-                title: t('quotas.difference'), key: 'diff', align: 'right',
-                render: (_, r) => (r.difference === null || r.difference === 0 ? '—' : <Typography.Text type={r.difference < 0 ? 'danger' : 'warning'}>{r.difference > 0 ? '+' : ''}{money(r.difference, true)}</Typography.Text>),
+                title: t('quotas.year'),
+                key: 'year',
+                align: 'right',
+                render: (_, r) => <b>{money(r.effective.year, true)}</b>,
               },
-              { title: '', key: 'h', render: (_, r) => <Button size="small" type="text" icon={<HistoryOutlined />} aria-label={t('quotas.history')} onClick={() => setHistory({ type: r.subjectType, id: r.subjectId, name: r.name })} /> },
-            ]} />
+              {
+                title: t('quotas.difference'),
+                key: 'diff',
+                align: 'right',
+                render: (_, record) =>
+                  record.difference === null || record.difference === 0 ? (
+                    '—'
+                  ) : (
+                    <Typography.Text type={record.difference < 0 ? 'danger' : 'warning'}>
+                      {record.difference > 0 ? '+' : ''}
+                      {money(record.difference, true)}
+                    </Typography.Text>
+                  ),
+              },
+              {
+                title: '',
+                key: 'h',
+                render: (_, quotaRow) => (
+                  <Button
+                    size="small"
+                    type="text"
+                    icon={<HistoryOutlined />}
+                    aria-label={t('quotas.history')}
+                    onClick={() =>
+                      setHistory({ type: quotaRow.subjectType, id: quotaRow.subjectId, name: quotaRow.name })
+                    }
+                  />
+                ),
+              },
+            ]}
+          />
         </Card>
       )}
-      <Modal open={asking} title={t('quotas.reasonTitle', { n: dirty })} okText={t('quotas.saveOk')} onOk={() => void submit()} onCancel={() => setAsking(false)} okButtonProps={{ disabled: !reason.trim(), loading: save.isPending }}>
-        <Input.TextArea data-testid="quota-reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('quotas.reasonPlaceholder')} maxLength={500} autoFocus />
-        {save.isError && <Alert style={{ marginTop: 8 }} type="error" showIcon message={problemMessage(save.error, say)} />}
+      <Modal
+        open={asking}
+        title={t('quotas.reasonTitle', { n: dirty })}
+        okText={t('quotas.saveOk')}
+        onOk={() => void submit()}
+        onCancel={() => setAsking(false)}
+        okButtonProps={{ disabled: !reason.trim(), loading: save.isPending }}
+      >
+        <Input.TextArea
+          data-testid="quota-reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          placeholder={t('quotas.reasonPlaceholder')}
+          maxLength={500}
+          autoFocus
+        />
+        {save.isError && (
+          <Alert style={{ marginTop: 8 }} type="error" showIcon message={problemMessage(save.error, say)} />
+        )}
       </Modal>
       <HistoryDrawer subject={history} onClose={() => setHistory(null)} />
     </>
   );
 }
 
-function HistoryDrawer({ subject, onClose }: { subject: { type: 'user' | 'unit'; id: number; name: string } | null; onClose: () => void }) {
+function HistoryDrawer({
+  subject,
+  onClose,
+}: {
+  subject: { type: 'user' | 'unit'; id: number; name: string } | null;
+  onClose: () => void;
+}) {
   const t = useT();
   const money = useMoney();
   const { locale } = useI18n();
-  const h = useQuotaHistory(subject);
+  const historyQuery = useQuotaHistory(subject);
   const describe = (json: string | null) => {
     if (!json) return t('quotas.history.none');
-    const q = JSON.parse(json) as { amount: number; quarterRatios: number[]; basis: string };
-    return `${money(q.amount)} · ${q.quarterRatios.join('/')} · ${t(`quotas.basis.${q.basis as 'net' | 'tax_inclusive'}`)}`;
+    const quota = JSON.parse(json) as { amount: number; quarterRatios: number[]; basis: string };
+    return `${money(quota.amount)} · ${quota.quarterRatios.join('/')} · ${t(`quotas.basis.${quota.basis as 'net' | 'tax_inclusive'}`)}`;
   };
   return (
-    <Drawer open={subject !== null} onClose={onClose} title={`${t('quotas.history')} · ${subject?.name ?? ''}`} size="default">
-      {h.isLoading ? <Skeleton active /> : (h.data?.items.length ?? 0) === 0 ? <Typography.Text type="secondary">{t('quotas.history.empty')}</Typography.Text> : (
-        <Timeline items={h.data!.items.map((i) => ({
-          key: i.id,
-          children: (
-            <div>
-              <div><b>FY{i.fiscalYear}</b> · {new Date(i.at).toLocaleString(locale)} · {i.actorName ?? '—'}</div>
-              <div>{describe(i.before)} → {describe(i.after)}</div>
-              <Typography.Text type="secondary">{i.reason}</Typography.Text>
-            </div>
-          ),
-        }))} />
+    <Drawer
+      open={subject !== null}
+      onClose={onClose}
+      title={`${t('quotas.history')} · ${subject?.name ?? ''}`}
+      size="default"
+    >
+      {historyQuery.isLoading ? (
+        <Skeleton active />
+      ) : (historyQuery.data?.items.length ?? 0) === 0 ? (
+        <Typography.Text type="secondary">{t('quotas.history.empty')}</Typography.Text>
+      ) : (
+        <Timeline
+          items={historyQuery.data!.items.map((entry) => ({
+            key: entry.id,
+            children: (
+              <div>
+                <div>
+                  <b>FY{entry.fiscalYear}</b> · {new Date(entry.at).toLocaleString(locale)} · {entry.actorName ?? '—'}
+                </div>
+                <div>
+                  {describe(entry.before)} → {describe(entry.after)}
+                </div>
+                <Typography.Text type="secondary">{entry.reason}</Typography.Text>
+              </div>
+            ),
+          }))}
+        />
       )}
     </Drawer>
   );

@@ -10,14 +10,14 @@ import type { NotificationDto } from '../../../../src/contracts/notifications.ts
 import { useMarkAllRead, useMarkRead, useNotifications, useUnreadCount } from './api.ts';
 
 /** Where a notification leads. */
-function pathOf(n: NotificationDto): string {
-  switch (n.subject.type) {
+function pathOf(notification: NotificationDto): string {
+  switch (notification.subject.type) {
     case 'task':
       return '/tasks';
     case 'account':
-      return `/accounts/${n.subject.id}`;
+      return `/accounts/${notification.subject.id}`;
     case 'opportunity':
-      return `/opportunities/${n.subject.id}`;
+      return `/opportunities/${notification.subject.id}`;
     case 'callback':
       return '/rhythm/callbacks';
   }
@@ -36,18 +36,32 @@ export function NotificationBell() {
   const markAll = useMarkAllRead();
   const count = unread.data?.unread ?? 0;
 
-  function go(n: NotificationDto) {
-    if (!n.read) markRead.mutate(n.id, { onError: (e) => report(e) });
+  function go(notification: NotificationDto) {
+    if (!notification.read) markRead.mutate(notification.id, { onError: (e) => report(e) });
     setOpen(false);
-    navigate(pathOf(n));
+    navigate(pathOf(notification));
   }
 
   const content = (
     <div style={{ width: 'min(360px, calc(100vw - 32px))' }} data-testid="notification-panel">
       <Flex justify="space-between" align="center" style={{ marginBottom: 8 }} gap={8}>
-        <Segmented size="small" value={onlyUnread ? 'unread' : 'all'} onChange={(v) => setOnlyUnread(v === 'unread')}
-          options={[{ value: 'unread', label: t('notifications.unread') }, { value: 'all', label: t('notifications.all') }]} />
-        <Button size="small" type="link" disabled={count === 0} loading={markAll.isPending} onClick={() => markAll.mutate(undefined, { onError: (e) => report(e) })} data-testid="notification-read-all">
+        <Segmented
+          size="small"
+          value={onlyUnread ? 'unread' : 'all'}
+          onChange={(v) => setOnlyUnread(v === 'unread')}
+          options={[
+            { value: 'unread', label: t('notifications.unread') },
+            { value: 'all', label: t('notifications.all') },
+          ]}
+        />
+        <Button
+          size="small"
+          type="link"
+          disabled={count === 0}
+          loading={markAll.isPending}
+          onClick={() => markAll.mutate(undefined, { onError: (e) => report(e) })}
+          data-testid="notification-read-all"
+        >
           {t('notifications.readAll')}
         </Button>
       </Flex>
@@ -55,13 +69,39 @@ export function NotificationBell() {
         loading={list.isPending}
         dataSource={list.data?.items ?? []}
         style={{ maxHeight: 420, overflow: 'auto' }}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('notifications.empty')}<br /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('notifications.emptyHint')}</Typography.Text></>} /> }}
-        renderItem={(n) => (
-          <List.Item style={{ cursor: 'pointer', padding: '8px 4px', opacity: n.read ? 0.6 : 1 }} onClick={() => go(n)} data-testid={`notification-${n.id}`}>
+        locale={{
+          emptyText: (
+            <Empty
+              image={Empty.PRESENTED_IMAGE_SIMPLE}
+              description={
+                <>
+                  {t('notifications.empty')}
+                  <br />
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {t('notifications.emptyHint')}
+                  </Typography.Text>
+                </>
+              }
+            />
+          ),
+        }}
+        renderItem={(notification) => (
+          <List.Item
+            style={{ cursor: 'pointer', padding: '8px 4px', opacity: notification.read ? 0.6 : 1 }}
+            onClick={() => go(notification)}
+            data-testid={`notification-${notification.id}`}
+          >
             <Flex vertical gap={2} style={{ minWidth: 0, width: '100%' }}>
-              <Typography.Text strong={!n.read}>{t(`notifications.kind.${n.kind}` as MessageKey)}</Typography.Text>
-              <Typography.Text ellipsis>{n.subject.name}{n.dueDate ? ` · ${n.dueDate}` : ''}</Typography.Text>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>{dayjs(n.createdAt).format('MM-DD HH:mm')}</Typography.Text>
+              <Typography.Text strong={!notification.read}>
+                {t(`notifications.kind.${notification.kind}` as MessageKey)}
+              </Typography.Text>
+              <Typography.Text ellipsis>
+                {notification.subject.name}
+                {notification.dueDate ? ` · ${notification.dueDate}` : ''}
+              </Typography.Text>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {dayjs(notification.createdAt).format('MM-DD HH:mm')}
+              </Typography.Text>
             </Flex>
           </List.Item>
         )}
@@ -70,9 +110,25 @@ export function NotificationBell() {
   );
 
   return (
-    <Popover open={open} onOpenChange={setOpen} trigger="click" placement="bottomRight" title={t('notifications.title')} content={content} arrow={false}>
-      <Button type="text" aria-label={t('notifications.title')} data-testid="notification-bell"
-        icon={<Badge count={count} size="small" overflowCount={99} data-testid="notification-badge"><BellOutlined style={{ fontSize: 18 }} /></Badge>} />
+    <Popover
+      open={open}
+      onOpenChange={setOpen}
+      trigger="click"
+      placement="bottomRight"
+      title={t('notifications.title')}
+      content={content}
+      arrow={false}
+    >
+      <Button
+        type="text"
+        aria-label={t('notifications.title')}
+        data-testid="notification-bell"
+        icon={
+          <Badge count={count} size="small" overflowCount={99} data-testid="notification-badge">
+            <BellOutlined style={{ fontSize: 18 }} />
+          </Badge>
+        }
+      />
     </Popover>
   );
 }

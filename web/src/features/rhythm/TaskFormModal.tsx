@@ -7,14 +7,27 @@ import { usePeople } from '../accounts/api.ts';
 import type { TaskDto } from '../../../../src/contracts/tasks.ts';
 import { useCreateTask, useReassignTask, useUpdateTask } from './api.ts';
 
-interface Values { title: string; dueDate: Dayjs; notes?: string; assigneeId?: number }
+interface Values {
+  title: string;
+  dueDate: Dayjs;
+  notes?: string;
+  assigneeId?: number;
+}
 
 /**
  * New task, or a change to one (docs/rhythm.md § Tasks). The assignee list is the people the
  * caller sees — the same reach the server checks; links to an account or deal come from where
  * the task is created (`link`).
  */
-export function TaskFormModal({ task, link, onClose }: { task?: TaskDto; link?: { accountId?: number; opportunityId?: number }; onClose: () => void }) {
+export function TaskFormModal({
+  task,
+  link,
+  onClose,
+}: {
+  task?: TaskDto;
+  link?: { accountId?: number; opportunityId?: number };
+  onClose: () => void;
+}) {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
@@ -25,39 +38,95 @@ export function TaskFormModal({ task, link, onClose }: { task?: TaskDto; link?: 
   const update = useUpdateTask();
   const reassign = useReassignTask();
   const [form] = Form.useForm<Values>();
-  const options = (people.data ?? []).filter((u) => u.role !== 'finance').map((u) => ({ value: u.id, label: u.id === user.id ? t('tasks.me', { name: u.name }) : `${u.name} · ${u.orgUnitLabel}` }));
+  const options = (people.data ?? [])
+    .filter((u) => u.role !== 'finance')
+    .map((userValue) => ({
+      value: userValue.id,
+      label:
+        userValue.id === user.id
+          ? t('tasks.me', { name: userValue.name })
+          : `${userValue.name} · ${userValue.orgUnitLabel}`,
+    }));
   const pending = create.isPending || update.isPending || reassign.isPending;
 
-  async function save(v: Values) {
-    const dueDate = v.dueDate.format('YYYY-MM-DD');
+  async function save(values: Values) {
+    const dueDate = values.dueDate.format('YYYY-MM-DD');
     try {
       if (!task) {
-        await create.mutateAsync({ title: v.title, dueDate, notes: v.notes || null, assigneeId: v.assigneeId, ...link });
+        await create.mutateAsync({
+          title: values.title,
+          dueDate,
+          notes: values.notes || null,
+          assigneeId: values.assigneeId,
+          ...link,
+        });
       } else {
-        let cur = await update.mutateAsync({ id: task.id, version: task.version, title: v.title, dueDate, notes: v.notes || null });
-        if (v.assigneeId !== undefined && v.assigneeId !== cur.assignee.id) cur = await reassign.mutateAsync({ task: cur, assigneeId: v.assigneeId });
+        let cur = await update.mutateAsync({
+          id: task.id,
+          version: task.version,
+          title: values.title,
+          dueDate,
+          notes: values.notes || null,
+        });
+        if (values.assigneeId !== undefined && values.assigneeId !== cur.assignee.id)
+          cur = await reassign.mutateAsync({ task: cur, assigneeId: values.assigneeId });
       }
       message.success(t(task ? 'tasks.saved' : 'tasks.created'));
       onClose();
-    } catch (e) {
-      report(e, form);
+    } catch (error) {
+      report(error, form);
     }
   }
 
   return (
-    <Modal open title={t(task ? 'tasks.edit' : 'tasks.new')} okText={t('common.save')} cancelText={t('common.cancel')} confirmLoading={pending}
-      onOk={() => form.submit()} onCancel={onClose} destroyOnHidden okButtonProps={{ 'data-testid': 'task-save' } as Record<`data-${string}`, string>}>
-      <Form<Values> form={form} layout="vertical" onFinish={(v) => void save(v)}
-        initialValues={task ? { title: task.title, dueDate: dayjs(task.dueDate), notes: task.notes ?? undefined, assigneeId: task.assignee.id } : { dueDate: dayjs(today), assigneeId: user.id }}>
-        <Form.Item name="title" label={t('tasks.field.title')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+    <Modal
+      open
+      title={t(task ? 'tasks.edit' : 'tasks.new')}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      confirmLoading={pending}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      destroyOnHidden
+      okButtonProps={{ 'data-testid': 'task-save' } as Record<`data-${string}`, string>}
+    >
+      <Form<Values>
+        form={form}
+        layout="vertical"
+        onFinish={(v) => void save(v)}
+        initialValues={
+          task
+            ? {
+                title: task.title,
+                dueDate: dayjs(task.dueDate),
+                notes: task.notes ?? undefined,
+                assigneeId: task.assignee.id,
+              }
+            : { dueDate: dayjs(today), assigneeId: user.id }
+        }
+      >
+        <Form.Item
+          name="title"
+          label={t('tasks.field.title')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+        >
           <Input maxLength={200} data-testid="task-title" />
         </Form.Item>
-        <Form.Item name="dueDate" label={t('tasks.field.dueDate')} rules={[{ required: true, message: t('validation.required') }]}>
+        <Form.Item
+          name="dueDate"
+          label={t('tasks.field.dueDate')}
+          rules={[{ required: true, message: t('validation.required') }]}
+        >
           <DatePicker style={{ width: '100%' }} allowClear={false} data-testid="task-due" />
         </Form.Item>
         {(!task || task.permissions.reassign) && (
           <Form.Item name="assigneeId" label={t('tasks.field.assignee')}>
-            <Select showSearch={{ optionFilterProp: 'label' }} loading={people.isPending} options={options} data-testid="task-assignee" />
+            <Select
+              showSearch={{ optionFilterProp: 'label' }}
+              loading={people.isPending}
+              options={options}
+              data-testid="task-assignee"
+            />
           </Form.Item>
         )}
         <Form.Item name="notes" label={t('tasks.field.notes')}>

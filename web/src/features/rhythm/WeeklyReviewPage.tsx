@@ -1,5 +1,22 @@
 import { useState } from 'react';
-import { App, Button, Card, DatePicker, Empty, Flex, Form, Input, Modal, Radio, Segmented, Space, Statistic, Tag, Typography, type TableProps } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  Modal,
+  Radio,
+  Segmented,
+  Space,
+  Statistic,
+  Tag,
+  Typography,
+  type TableProps,
+} from 'antd';
 import { CalendarOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { Link } from 'react-router';
@@ -28,55 +45,152 @@ export default function WeeklyReviewPage() {
   const look = (item: WeeklyReviewItem, kind: Kind) => {
     const state = kind === 'weekly' ? { due: true, overdue: false, done: item.weekly.done, date: '' } : item[kind];
     const label = t(`review.kind.${kind}` as MessageKey);
-    if (state.done) return <Tag color={state.done.outcome === 'disqualified' ? 'red' : 'green'} key={kind} data-testid={`done-${kind}-${item.id}`}>{label} · {t(`review.outcome.${state.done.outcome}` as MessageKey)}</Tag>;
-    if (!state.due) return kind === 'weekly' ? null : <Tag key={kind}>{label} {state.date}</Tag>;
+    if (state.done)
+      return (
+        <Tag
+          color={state.done.outcome === 'disqualified' ? 'red' : 'green'}
+          key={kind}
+          data-testid={`done-${kind}-${item.id}`}
+        >
+          {label} · {t(`review.outcome.${state.done.outcome}` as MessageKey)}
+        </Tag>
+      );
+    if (!state.due)
+      return kind === 'weekly' ? null : (
+        <Tag key={kind}>
+          {label} {state.date}
+        </Tag>
+      );
     return (
-      <Button key={kind} size="small" danger={state.overdue} type={kind === 'weekly' ? 'default' : 'primary'} disabled={!item.canReview} onClick={() => setRecording({ item, kind })} data-testid={`record-${kind}-${item.id}`}>
-        {label}{kind !== 'weekly' ? ` ${state.date}` : ''}{state.overdue ? ` · ${t('review.overdue')}` : ''}
+      <Button
+        key={kind}
+        size="small"
+        danger={state.overdue}
+        type={kind === 'weekly' ? 'default' : 'primary'}
+        disabled={!item.canReview}
+        onClick={() => setRecording({ item, kind })}
+        data-testid={`record-${kind}-${item.id}`}
+      >
+        {label}
+        {kind !== 'weekly' ? ` ${state.date}` : ''}
+        {state.overdue ? ` · ${t('review.overdue')}` : ''}
       </Button>
     );
   };
 
   const columns: TableProps<WeeklyReviewItem>['columns'] = [
     {
-      title: t('review.col.deal'), key: 'deal',
-      render: (_, o) => (
+      title: t('review.col.deal'),
+      key: 'deal',
+      render: (_, opportunity) => (
         <Flex vertical gap={2} style={{ minWidth: 180 }}>
-          <Link to={`/opportunities/${o.id}`}><Typography.Text strong>{o.name}</Typography.Text></Link>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.account.name} · {o.owner.name}{o.stageName ? ` · ${o.stageName}` : ''}</Typography.Text>
+          <Link to={`/opportunities/${opportunity.id}`}>
+            <Typography.Text strong>{opportunity.name}</Typography.Text>
+          </Link>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {opportunity.account.name} · {opportunity.owner.name}
+            {opportunity.stageName ? ` · ${opportunity.stageName}` : ''}
+          </Typography.Text>
         </Flex>
       ),
     },
     { title: t('review.col.entered'), dataIndex: 'enteredOn', key: 'entered', width: 110, responsive: ['md'] },
-    { title: t('review.col.looks'), key: 'looks', render: (_, o) => <Space size={[4, 4]} wrap>{(['weekly', 'day15', 'day30'] as const).map((k) => look(o, k))}</Space> },
+    {
+      title: t('review.col.looks'),
+      key: 'looks',
+      render: (_, opportunity) => (
+        <Space size={[4, 4]} wrap>
+          {(['weekly', 'day15', 'day30'] as const).map((k) => look(opportunity, k))}
+        </Space>
+      ),
+    },
   ];
 
   if (review.isError && !data) return <LoadError error={review.error} onRetry={() => void review.refetch()} />;
 
   return (
     <>
-      <PageHeader title={t('review.title')} subtitle={t('review.subtitle')}
-        extra={<DatePicker picker="week" allowClear value={week ? dayjs(week) : null} onChange={(d) => list.update({ week: d ? d.format('YYYY-MM-DD') : undefined })} aria-label={t('review.week')} suffixIcon={<CalendarOutlined />} />} />
+      <PageHeader
+        title={t('review.title')}
+        subtitle={t('review.subtitle')}
+        extra={
+          <DatePicker
+            picker="week"
+            allowClear
+            value={week ? dayjs(week) : null}
+            onChange={(d) => list.update({ week: d ? d.format('YYYY-MM-DD') : undefined })}
+            aria-label={t('review.week')}
+            suffixIcon={<CalendarOutlined />}
+          />
+        }
+      />
       {data && (
         <Card size="small" style={{ marginBottom: 16 }}>
           <Flex gap={32} wrap>
-            <Statistic title={t('review.week')} value={`${data.week.start} ~ ${data.week.end}`} valueStyle={{ fontSize: 16 }} />
+            <Statistic
+              title={t('review.week')}
+              value={`${data.week.start} ~ ${data.week.end}`}
+              valueStyle={{ fontSize: 16 }}
+            />
             <Statistic title={t('review.count.open')} value={data.counts.open} />
-            <Statistic title={t('review.count.day15')} value={data.counts.day15} valueStyle={data.counts.day15 ? { color: '#d97706' } : undefined} />
-            <Statistic title={t('review.count.day30')} value={data.counts.day30} valueStyle={data.counts.day30 ? { color: '#dc2626' } : undefined} />
+            <Statistic
+              title={t('review.count.day15')}
+              value={data.counts.day15}
+              valueStyle={data.counts.day15 ? { color: '#d97706' } : undefined}
+            />
+            <Statistic
+              title={t('review.count.day30')}
+              value={data.counts.day30}
+              valueStyle={data.counts.day30 ? { color: '#dc2626' } : undefined}
+            />
           </Flex>
         </Card>
       )}
-      <Segmented style={{ marginBottom: 16 }} value={due} onChange={(v) => list.update({ due: v === 'any' ? undefined : String(v) })} data-testid="review-due"
-        options={(['any', 'checkpoints', 'day15', 'day30'] as const).map((d) => ({ value: d, label: t(`review.due.${d}` as MessageKey) }))} />
-      <ListTable<WeeklyReviewItem> list={list} query={review} columns={columns} data-testid="review-table"
-        locale={{ emptyText: <Empty description={<>{t('review.empty')}<br /><Typography.Text type="secondary">{t('review.emptyHint')}</Typography.Text></>} /> }} />
+      <Segmented
+        style={{ marginBottom: 16 }}
+        value={due}
+        onChange={(v) => list.update({ due: v === 'any' ? undefined : String(v) })}
+        data-testid="review-due"
+        options={(['any', 'checkpoints', 'day15', 'day30'] as const).map((date) => ({
+          value: date,
+          label: t(`review.due.${date}` as MessageKey),
+        }))}
+      />
+      <ListTable<WeeklyReviewItem>
+        list={list}
+        query={review}
+        columns={columns}
+        data-testid="review-table"
+        locale={{
+          emptyText: (
+            <Empty
+              description={
+                <>
+                  {t('review.empty')}
+                  <br />
+                  <Typography.Text type="secondary">{t('review.emptyHint')}</Typography.Text>
+                </>
+              }
+            />
+          ),
+        }}
+      />
       {recording && <RecordModal {...recording} week={data?.week.start} onClose={() => setRecording(null)} />}
     </>
   );
 }
 
-function RecordModal({ item, kind, week, onClose }: { item: WeeklyReviewItem; kind: Kind; week: string | undefined; onClose: () => void }) {
+function RecordModal({
+  item,
+  kind,
+  week,
+  onClose,
+}: {
+  item: WeeklyReviewItem;
+  kind: Kind;
+  week: string | undefined;
+  onClose: () => void;
+}) {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
@@ -84,20 +198,60 @@ function RecordModal({ item, kind, week, onClose }: { item: WeeklyReviewItem; ki
   const [form] = Form.useForm<{ outcome: 'reviewed' | 'advanced' | 'disqualified'; note?: string }>();
   const outcome = Form.useWatch('outcome', form);
   return (
-    <Modal open title={`${t(`review.kind.${kind}` as MessageKey)} · ${item.name}`} okText={t('common.save')} cancelText={t('common.cancel')} confirmLoading={record.isPending}
-      onOk={() => form.submit()} onCancel={onClose} destroyOnHidden okButtonProps={{ 'data-testid': 'record-save' } as Record<`data-${string}`, string>}>
-      <Form form={form} layout="vertical" initialValues={{ outcome: kind === 'day30' ? 'advanced' : 'reviewed' }}
-        onFinish={(v) => record.mutate({ id: item.id, kind, outcome: v.outcome, note: v.note || null, ...(kind === 'weekly' && week ? { week } : {}) }, {
-          onSuccess: () => { message.success(t('review.recorded')); onClose(); },
-          onError: (e) => report(e, form),
-        })}>
+    <Modal
+      open
+      title={`${t(`review.kind.${kind}` as MessageKey)} · ${item.name}`}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      confirmLoading={record.isPending}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      destroyOnHidden
+      okButtonProps={{ 'data-testid': 'record-save' } as Record<`data-${string}`, string>}
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ outcome: kind === 'day30' ? 'advanced' : 'reviewed' }}
+        onFinish={(values) =>
+          record.mutate(
+            {
+              id: item.id,
+              kind,
+              outcome: values.outcome,
+              note: values.note || null,
+              ...(kind === 'weekly' && week ? { week } : {}),
+            },
+            {
+              onSuccess: () => {
+                message.success(t('review.recorded'));
+                onClose();
+              },
+              onError: (e) => report(e, form),
+            },
+          )
+        }
+      >
         {kind === 'day30' && (
           <Form.Item name="outcome" label={t('review.judgement')}>
-            <Radio.Group optionType="button" options={[{ value: 'advanced', label: t('review.outcome.advanced') }, { value: 'disqualified', label: t('review.outcome.disqualified') }]} />
+            <Radio.Group
+              optionType="button"
+              options={[
+                { value: 'advanced', label: t('review.outcome.advanced') },
+                { value: 'disqualified', label: t('review.outcome.disqualified') },
+              ]}
+            />
           </Form.Item>
         )}
-        <Form.Item name="note" label={t(kind === 'day30' && outcome === 'advanced' ? 'review.evidence' : 'review.note')}
-          rules={kind === 'day30' && outcome === 'advanced' ? [{ required: true, whitespace: true, message: t('review.evidenceRequired') }] : []}>
+        <Form.Item
+          name="note"
+          label={t(kind === 'day30' && outcome === 'advanced' ? 'review.evidence' : 'review.note')}
+          rules={
+            kind === 'day30' && outcome === 'advanced'
+              ? [{ required: true, whitespace: true, message: t('review.evidenceRequired') }]
+              : []
+          }
+        >
           <Input.TextArea rows={3} maxLength={2000} data-testid="record-note" />
         </Form.Item>
       </Form>

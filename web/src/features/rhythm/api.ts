@@ -1,6 +1,11 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
-import type { CreateTaskRequest, TaskDto, TaskListResponse, UpdateTaskRequest } from '../../../../src/contracts/tasks.ts';
+import type {
+  CreateTaskRequest,
+  TaskDto,
+  TaskListResponse,
+  UpdateTaskRequest,
+} from '../../../../src/contracts/tasks.ts';
 import type { NotificationListResponse } from '../../../../src/contracts/notifications.ts';
 import type { CheckpointReviewRequest, WeeklyReviewResponse } from '../../../../src/contracts/rhythm.ts';
 
@@ -28,29 +33,62 @@ export interface TaskListParams {
 }
 
 export const taskQueries = {
-  list: (p: TaskListParams) => queryOptions({ queryKey: taskKeys.list(p), queryFn: ({ signal }) => api.get<TaskListResponse>('/tasks', { ...p }, { signal }), placeholderData: keepPreviousData }),
+  list: (param: TaskListParams) =>
+    queryOptions({
+      queryKey: taskKeys.list(param),
+      queryFn: ({ signal }) => api.get<TaskListResponse>('/tasks', { ...param }, { signal }),
+      placeholderData: keepPreviousData,
+    }),
 };
 export const useTasks = (p: TaskListParams) => useQuery(taskQueries.list(p));
 
-function useTaskMutation<V>(fn: (v: V) => Promise<TaskDto>) {
+function useTaskMutation<V>(fn: (variables: V) => Promise<TaskDto>) {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: fn, onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: taskKeys.all }), qc.invalidateQueries({ queryKey: notificationKeys.all })]) });
+  return useMutation({
+    mutationFn: fn,
+    onSettled: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: taskKeys.all }),
+        qc.invalidateQueries({ queryKey: notificationKeys.all }),
+      ]),
+  });
 }
 export const useCreateTask = () => useTaskMutation((body: CreateTaskRequest) => api.post<TaskDto>('/tasks', body));
-export const useUpdateTask = () => useTaskMutation(({ id, ...body }: UpdateTaskRequest & { id: number }) => api.patch<TaskDto>(`/tasks/${id}`, body));
+export const useUpdateTask = () =>
+  useTaskMutation(({ id, ...body }: UpdateTaskRequest & { id: number }) => api.patch<TaskDto>(`/tasks/${id}`, body));
 export const useTaskStatus = () =>
-  useTaskMutation(({ task, to }: { task: TaskDto; to: 'complete' | 'reopen' | 'cancel' }) => api.post<TaskDto>(`/tasks/${task.id}/${to}`, { version: task.version }));
-export const useReassignTask = () => useTaskMutation(({ task, assigneeId }: { task: TaskDto; assigneeId: number }) => api.post<TaskDto>(`/tasks/${task.id}/reassign`, { version: task.version, assigneeId }));
+  useTaskMutation(({ task, to }: { task: TaskDto; to: 'complete' | 'reopen' | 'cancel' }) =>
+    api.post<TaskDto>(`/tasks/${task.id}/${to}`, { version: task.version }),
+  );
+export const useReassignTask = () =>
+  useTaskMutation(({ task, assigneeId }: { task: TaskDto; assigneeId: number }) =>
+    api.post<TaskDto>(`/tasks/${task.id}/reassign`, { version: task.version, assigneeId }),
+  );
 
 export const notificationQueries = {
-  list: (p: { unread: boolean; limit: number; offset: number }) =>
-    queryOptions({ queryKey: notificationKeys.list(p), queryFn: ({ signal }) => api.get<NotificationListResponse>('/notifications', { ...p, unread: p.unread || undefined }, { signal }) }),
+  list: (params: { unread: boolean; limit: number; offset: number }) =>
+    queryOptions({
+      queryKey: notificationKeys.list(params),
+      queryFn: ({ signal }) =>
+        api.get<NotificationListResponse>(
+          '/notifications',
+          { ...params, unread: params.unread || undefined },
+          { signal },
+        ),
+    }),
   // The badge polls gently: the job adds reminders at most hourly.
-  unread: () => queryOptions({ queryKey: notificationKeys.unread(), queryFn: ({ signal }) => api.get<{ unread: number }>('/notifications/unread-count', {}, { signal }), refetchInterval: 5 * 60_000, staleTime: 60_000 }),
+  unread: () =>
+    queryOptions({
+      queryKey: notificationKeys.unread(),
+      queryFn: ({ signal }) => api.get<{ unread: number }>('/notifications/unread-count', {}, { signal }),
+      refetchInterval: 5 * 60_000,
+      staleTime: 60_000,
+    }),
 };
-export const useNotifications = (p: { unread: boolean; limit: number; offset: number }, enabled: boolean) => useQuery({ ...notificationQueries.list(p), enabled });
+export const useNotifications = (part: { unread: boolean; limit: number; offset: number }, enabled: boolean) =>
+  useQuery({ ...notificationQueries.list(part), enabled });
 export const useUnreadCount = () => useQuery(notificationQueries.unread());
-function useNotificationMutation<V>(fn: (v: V) => Promise<unknown>) {
+function useNotificationMutation<V>(fn: (variables: V) => Promise<unknown>) {
   const qc = useQueryClient();
   return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: notificationKeys.all }) });
 }
@@ -61,15 +99,30 @@ export const reviewKeys = {
   all: ['weekly-review'] as const,
   list: (p: ReviewParams) => [...reviewKeys.all, p] as const,
 };
-export interface ReviewParams { week?: string | undefined; due: string; limit: number; offset: number }
+export interface ReviewParams {
+  week?: string | undefined;
+  due: string;
+  limit: number;
+  offset: number;
+}
 export const reviewQueries = {
-  list: (p: ReviewParams) => queryOptions({ queryKey: reviewKeys.list(p), queryFn: ({ signal }) => api.get<WeeklyReviewResponse>('/weekly-review', { ...p }, { signal }), placeholderData: keepPreviousData }),
+  list: (param: ReviewParams) =>
+    queryOptions({
+      queryKey: reviewKeys.list(param),
+      queryFn: ({ signal }) => api.get<WeeklyReviewResponse>('/weekly-review', { ...param }, { signal }),
+      placeholderData: keepPreviousData,
+    }),
 };
 export const useWeeklyReview = (p: ReviewParams) => useQuery(reviewQueries.list(p));
 export function useRecordCheckpoint() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, ...body }: CheckpointReviewRequest & { id: number }) => api.post(`/opportunities/${id}/checkpoints`, body),
-    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: reviewKeys.all }), qc.invalidateQueries({ queryKey: taskKeys.all })]),
+    mutationFn: ({ id, ...body }: CheckpointReviewRequest & { id: number }) =>
+      api.post(`/opportunities/${id}/checkpoints`, body),
+    onSettled: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: reviewKeys.all }),
+        qc.invalidateQueries({ queryKey: taskKeys.all }),
+      ]),
   });
 }

@@ -5,7 +5,8 @@ export const rhythmEnUS: Record<keyof typeof rhythmZhCN, string> = {
   'nav.tasks': 'Tasks',
 
   'tasks.title': 'Tasks',
-  'tasks.subtitle': 'Your to-dos, next steps from visit reviews, 1-15-30 checkpoints and callbacks, by due date; tick one to complete it.',
+  'tasks.subtitle':
+    'Your to-dos, next steps from visit reviews, 1-15-30 checkpoints and callbacks, by due date; tick one to complete it.',
   'tasks.new': 'New task',
   'tasks.edit': 'Edit task',
   'tasks.created': 'Task created',
@@ -43,14 +44,16 @@ export const rhythmEnUS: Record<keyof typeof rhythmZhCN, string> = {
   'tasks.field.notes': 'Notes',
   'tasks.empty': 'No open tasks',
   'tasks.emptyFiltered': 'No tasks match these filters',
-  'tasks.emptyHint': 'Use “New task” to note what needs doing; next steps from visit reviews and 1-15-30 checkpoints appear here by themselves.',
+  'tasks.emptyHint':
+    'Use “New task” to note what needs doing; next steps from visit reviews and 1-15-30 checkpoints appear here by themselves.',
 
   'notifications.title': 'Reminders',
   'notifications.unread': 'Unread',
   'notifications.all': 'All',
   'notifications.readAll': 'Mark all read',
   'notifications.empty': 'No new reminders',
-  'notifications.emptyHint': 'You are reminded here when a task falls due, an account is overdue for a follow-up, or a deal reaches a checkpoint or stalls.',
+  'notifications.emptyHint':
+    'You are reminded here when a task falls due, an account is overdue for a follow-up, or a deal reaches a checkpoint or stalls.',
   'notifications.kind.task_due': 'Task due',
   'notifications.kind.follow_up_overdue': 'Account overdue for a follow-up',
   'notifications.kind.checkpoint_day15': 'Deal: 15-day check',
@@ -59,7 +62,8 @@ export const rhythmEnUS: Record<keyof typeof rhythmZhCN, string> = {
   'notifications.kind.callback_unconfirmed': 'Callback not confirmed',
   'nav.rhythm': 'Weekly review',
   'review.title': 'Weekly review (1-15-30)',
-  'review.subtitle': 'Every open deal is discussed weekly; checked again 15 days after it entered the funnel; judged at 30 days: advanced with evidence, or disqualified.',
+  'review.subtitle':
+    'Every open deal is discussed weekly; checked again 15 days after it entered the funnel; judged at 30 days: advanced with evidence, or disqualified.',
   'review.week': 'Week',
   'review.count.open': 'Open deals',
   'review.count.day15': '15-day checks due',

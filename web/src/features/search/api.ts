@@ -9,7 +9,13 @@ export const searchKeys = {
 
 export const searchQueries = {
   // Results may be a few seconds old: a search is typed, not watched.
-  query: (q: string) => queryOptions({ queryKey: searchKeys.query(q), queryFn: ({ signal }) => api.get<SearchResponse>('/search', { q, limit: 5 }, { signal }), staleTime: 10_000, placeholderData: keepPreviousData }),
+  query: (query: string) =>
+    queryOptions({
+      queryKey: searchKeys.query(query),
+      queryFn: ({ signal }) => api.get<SearchResponse>('/search', { q: query, limit: 5 }, { signal }),
+      staleTime: 10_000,
+      placeholderData: keepPreviousData,
+    }),
 };
 
 export const useSearch = (q: string) => useQuery({ ...searchQueries.query(q), enabled: q.trim().length > 0 });

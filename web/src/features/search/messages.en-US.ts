@@ -5,7 +5,8 @@ export const searchEnUS: Record<keyof typeof searchZhCN, string> = {
   'search.placeholder': 'Search accounts, contacts, deals',
   'search.open': 'Search',
   'search.shortcut': 'Press / or Ctrl+K to search from anywhere',
-  'search.hint': 'Type any part of a company name, a contact\'s name, a phone number or an email; one or two Chinese characters are enough, and pinyin initials of Chinese names work too (zw finds Zhang Wei).',
+  'search.hint':
+    "Type any part of a company name, a contact's name, a phone number or an email; one or two Chinese characters are enough, and pinyin initials of Chinese names work too (zw finds Zhang Wei).",
   'search.empty': 'Nothing matches “{q}”. Try a shorter piece of the name, a phone number or pinyin initials.',
   'search.group.accounts': 'Accounts',
   'search.group.contacts': 'Contacts',

@@ -3,7 +3,8 @@ export const searchZhCN = {
   'search.placeholder': '搜索客户、联系人、商机',
   'search.open': '搜索',
   'search.shortcut': '按 / 或 Ctrl+K 随时搜索',
-  'search.hint': '输入公司名、联系人姓名、手机号或邮箱的任意一段；中文一两个字即可，也可输入拼音首字母（如 zw 找到 张伟）。',
+  'search.hint':
+    '输入公司名、联系人姓名、手机号或邮箱的任意一段；中文一两个字即可，也可输入拼音首字母（如 zw 找到 张伟）。',
   'search.empty': '没有找到「{q}」。试试更短的一段文字、手机号，或拼音首字母。',
   'search.group.accounts': '客户',
   'search.group.contacts': '联系人',

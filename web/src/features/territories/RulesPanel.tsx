@@ -1,5 +1,21 @@
 import { useMemo } from 'react';
-import { Alert, App, Button, Card, Col, Descriptions, Divider, Empty, Flex, Form, InputNumber, Row, Skeleton, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Divider,
+  Empty,
+  Flex,
+  Form,
+  InputNumber,
+  Row,
+  Skeleton,
+  Tag,
+  Typography,
+} from 'antd';
 import { SyncOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { isApiError } from '../../api/client.ts';
@@ -9,7 +25,15 @@ import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useCan } from '../auth/session.ts';
-import { useRecomputeTiers, useRules, useTierSummary, useUpdateRules, type Rules, type Tier, type TierSummary } from './api.ts';
+import {
+  useRecomputeTiers,
+  useRules,
+  useTierSummary,
+  useUpdateRules,
+  type Rules,
+  type Tier,
+  type TierSummary,
+} from './api.ts';
 import { useFieldMessage } from '../../api/useProblem.ts';
 
 const TIERS: Tier[] = ['A', 'B', 'C'];
@@ -26,13 +50,22 @@ interface Values {
 }
 
 /** Form values: shares in percent and money in yuan; the API takes basis points and fen. */
-const toForm = (r: Rules): Values => ({ ...r, tierAShareBp: r.tierAShareBp / 100, tierBShareBp: r.tierBShareBp / 100, largeDealThreshold: r.largeDealThreshold / 100 });
-const fromForm = (v: Values) => ({
-  ...v,
-  tierAShareBp: Math.round(v.tierAShareBp * 100),
-  tierBShareBp: Math.round(v.tierBShareBp * 100),
-  largeDealThreshold: Math.round(v.largeDealThreshold * 100),
-  poolReleaseDays: { A: v.poolReleaseDays.A ?? null, B: v.poolReleaseDays.B ?? null, C: v.poolReleaseDays.C ?? null },
+const toForm = (rule: Rules): Values => ({
+  ...rule,
+  tierAShareBp: rule.tierAShareBp / 100,
+  tierBShareBp: rule.tierBShareBp / 100,
+  largeDealThreshold: rule.largeDealThreshold / 100,
+});
+const fromForm = (values: Values) => ({
+  ...values,
+  tierAShareBp: Math.round(values.tierAShareBp * 100),
+  tierBShareBp: Math.round(values.tierBShareBp * 100),
+  largeDealThreshold: Math.round(values.largeDealThreshold * 100),
+  poolReleaseDays: {
+    A: values.poolReleaseDays.A ?? null,
+    B: values.poolReleaseDays.B ?? null,
+    C: values.poolReleaseDays.C ?? null,
+  },
 });
 
 const yuan = (fen: number) => `¥${(fen / 100).toLocaleString(undefined, { maximumFractionDigits: 0 })}`;
@@ -53,22 +86,40 @@ export default function RulesPanel() {
 
   if (rules.isPending) return <Skeleton active />;
   if (rules.isError) return <LoadError error={rules.error} onRetry={() => void rules.refetch()} />;
-  const r = rules.data;
+  const ruleSet = rules.data;
 
-  function save(v: Values) {
-    update.mutate({ version: r.version, ...fromForm(v) }, {
-      onSuccess: () => message.success(t('common.saved')),
-      onError: (e) => {
-        // Nested fields (followUpDays.B) go beside their inputs too.
-        if (isApiError(e) && e.errors.length && e.status === 400) form.setFields(e.errors.map((x) => ({ name: x.field.split('.') as never, errors: [fieldMessage(e, x)] })));
-        else report(e, form);
+  function save(values: Values) {
+    update.mutate(
+      { version: ruleSet.version, ...fromForm(values) },
+      {
+        onSuccess: () => message.success(t('common.saved')),
+        onError: (err) => {
+          // Nested fields (followUpDays.B) go beside their inputs too.
+          if (isApiError(err) && err.errors.length && err.status === 400)
+            form.setFields(
+              err.errors.map((x) => ({ name: x.field.split('.') as never, errors: [fieldMessage(err, x)] })),
+            );
+          else report(err, form);
+        },
       },
-    });
+    );
   }
   const days = (tier: Tier, group: 'followUpDays' | 'poolReleaseDays') => (
-    <Form.Item key={tier} name={[group, tier]} label={t(`territories.rules.tier${tier}` as MessageKey)} style={{ flex: '1 1 110px' }}
-      rules={group === 'followUpDays' ? [{ required: true, message: t('validation.required') }] : []}>
-      <InputNumber min={1} max={group === 'followUpDays' ? 365 : 3650} precision={0} suffix={t('territories.rules.days')} placeholder={group === 'poolReleaseDays' ? t('territories.rules.never') : undefined} style={{ width: '100%' }} />
+    <Form.Item
+      key={tier}
+      name={[group, tier]}
+      label={t(`territories.rules.tier${tier}` as MessageKey)}
+      style={{ flex: '1 1 110px' }}
+      rules={group === 'followUpDays' ? [{ required: true, message: t('validation.required') }] : []}
+    >
+      <InputNumber
+        min={1}
+        max={group === 'followUpDays' ? 365 : 3650}
+        precision={0}
+        suffix={t('territories.rules.days')}
+        placeholder={group === 'poolReleaseDays' ? t('territories.rules.never') : undefined}
+        style={{ width: '100%' }}
+      />
     </Form.Item>
   );
 
@@ -76,35 +127,84 @@ export default function RulesPanel() {
     <Row gutter={[24, 24]}>
       <Col xs={24} xl={11}>
         {!canEdit && <Alert type="info" showIcon title={t('common.readOnly')} style={{ marginBottom: 16 }} />}
-        <Form key={r.version} form={form} layout="vertical" disabled={!canEdit} initialValues={toForm(r)} onFinish={save} data-testid="rules-form">
+        <Form
+          key={ruleSet.version}
+          form={form}
+          layout="vertical"
+          disabled={!canEdit}
+          initialValues={toForm(ruleSet)}
+          onFinish={save}
+          data-testid="rules-form"
+        >
           <Typography.Title level={5}>{t('territories.rules.tiersTitle')}</Typography.Title>
           <Typography.Paragraph type="secondary">{t('territories.rules.tiersHint')}</Typography.Paragraph>
           <Flex gap={12} wrap>
-            <Form.Item name="tierAShareBp" label={t('territories.rules.aShare')} style={{ flex: '1 1 140px' }} rules={[{ required: true, message: t('validation.required') }]}>
+            <Form.Item
+              name="tierAShareBp"
+              label={t('territories.rules.aShare')}
+              style={{ flex: '1 1 140px' }}
+              rules={[{ required: true, message: t('validation.required') }]}
+            >
               <InputNumber min={1} max={99.99} precision={2} suffix="%" style={{ width: '100%' }} />
             </Form.Item>
-            <Form.Item name="tierBShareBp" label={t('territories.rules.bShare')} style={{ flex: '1 1 140px' }} rules={[{ required: true, message: t('validation.required') }]}>
+            <Form.Item
+              name="tierBShareBp"
+              label={t('territories.rules.bShare')}
+              style={{ flex: '1 1 140px' }}
+              rules={[{ required: true, message: t('validation.required') }]}
+            >
               <InputNumber min={1} max={100} precision={2} suffix="%" style={{ width: '100%' }} />
             </Form.Item>
-            <Form.Item name="tierWindowMonths" label={t('territories.rules.window')} style={{ flex: '1 1 140px' }} rules={[{ required: true, message: t('validation.required') }]}>
-              <InputNumber min={1} max={60} precision={0} suffix={t('territories.rules.months')} style={{ width: '100%' }} />
+            <Form.Item
+              name="tierWindowMonths"
+              label={t('territories.rules.window')}
+              style={{ flex: '1 1 140px' }}
+              rules={[{ required: true, message: t('validation.required') }]}
+            >
+              <InputNumber
+                min={1}
+                max={60}
+                precision={0}
+                suffix={t('territories.rules.months')}
+                style={{ width: '100%' }}
+              />
             </Form.Item>
           </Flex>
           <Typography.Title level={5}>{t('territories.rules.followUpTitle')}</Typography.Title>
           <Typography.Paragraph type="secondary">{t('territories.rules.followUpHint')}</Typography.Paragraph>
-          <Flex gap={12} wrap>{TIERS.map((tier) => days(tier, 'followUpDays'))}</Flex>
+          <Flex gap={12} wrap>
+            {TIERS.map((tier) => days(tier, 'followUpDays'))}
+          </Flex>
           <Typography.Title level={5}>{t('territories.rules.poolTitle')}</Typography.Title>
           <Typography.Paragraph type="secondary">{t('territories.rules.poolHint')}</Typography.Paragraph>
-          <Flex gap={12} wrap>{TIERS.map((tier) => days(tier, 'poolReleaseDays'))}</Flex>
           <Flex gap={12} wrap>
-            <Form.Item name="claimLimit" label={t('territories.rules.claimLimit')} extra={t('territories.rules.claimLimitHint')} style={{ flex: '1 1 180px' }} rules={[{ required: true, message: t('validation.required') }]}>
+            {TIERS.map((tier) => days(tier, 'poolReleaseDays'))}
+          </Flex>
+          <Flex gap={12} wrap>
+            <Form.Item
+              name="claimLimit"
+              label={t('territories.rules.claimLimit')}
+              extra={t('territories.rules.claimLimitHint')}
+              style={{ flex: '1 1 180px' }}
+              rules={[{ required: true, message: t('validation.required') }]}
+            >
               <InputNumber min={1} max={100000} precision={0} style={{ width: '100%' }} />
             </Form.Item>
-            <Form.Item name="largeDealThreshold" label={t('territories.rules.largeDeal')} extra={t('territories.rules.largeDealHint')} style={{ flex: '1 1 180px' }} rules={[{ required: true, message: t('validation.required') }]}>
+            <Form.Item
+              name="largeDealThreshold"
+              label={t('territories.rules.largeDeal')}
+              extra={t('territories.rules.largeDealHint')}
+              style={{ flex: '1 1 180px' }}
+              rules={[{ required: true, message: t('validation.required') }]}
+            >
               <InputNumber min={1} precision={0} prefix="¥" style={{ width: '100%' }} />
             </Form.Item>
           </Flex>
-          {canEdit && <Button type="primary" htmlType="submit" loading={update.isPending} data-testid="rules-save">{t('common.save')}</Button>}
+          {canEdit && (
+            <Button type="primary" htmlType="submit" loading={update.isPending} data-testid="rules-save">
+              {t('common.save')}
+            </Button>
+          )}
         </Form>
       </Col>
       <Col xs={24} xl={13}>
@@ -114,7 +214,13 @@ export default function RulesPanel() {
   );
 }
 
-function TierCard({ canRecompute, recompute }: { canRecompute: boolean; recompute: ReturnType<typeof useRecomputeTiers> }) {
+function TierCard({
+  canRecompute,
+  recompute,
+}: {
+  canRecompute: boolean;
+  recompute: ReturnType<typeof useRecomputeTiers>;
+}) {
   const t = useT();
   const report = useProblem();
   const summary = useTierSummary();
@@ -122,11 +228,18 @@ function TierCard({ canRecompute, recompute }: { canRecompute: boolean; recomput
   return (
     <Card
       title={t('territories.tiers.title')}
-      extra={canRecompute && (
-        <Button icon={<SyncOutlined />} loading={recompute.isPending} onClick={() => recompute.mutate(undefined, { onError: (e) => report(e) })} data-testid="recompute-tiers">
-          {t('territories.tiers.recompute')}
-        </Button>
-      )}
+      extra={
+        canRecompute && (
+          <Button
+            icon={<SyncOutlined />}
+            loading={recompute.isPending}
+            onClick={() => recompute.mutate(undefined, { onError: (e) => report(e) })}
+            data-testid="recompute-tiers"
+          >
+            {t('territories.tiers.recompute')}
+          </Button>
+        )
+      }
     >
       {last && (
         <Alert
@@ -134,8 +247,17 @@ function TierCard({ canRecompute, recompute }: { canRecompute: boolean; recomput
           showIcon
           style={{ marginBottom: 16 }}
           data-testid="recompute-result"
-          title={t('territories.tiers.result', { accounts: last.accounts, changed: last.tierChanged, a: last.byTier.A, b: last.byTier.B, c: last.byTier.C })}
-          description={t('territories.tiers.window', { from: dayjs(last.window.from).format('YYYY-MM-DD'), to: dayjs(last.window.to).format('YYYY-MM-DD') })}
+          title={t('territories.tiers.result', {
+            accounts: last.accounts,
+            changed: last.tierChanged,
+            a: last.byTier.A,
+            b: last.byTier.B,
+            c: last.byTier.C,
+          })}
+          description={t('territories.tiers.window', {
+            from: dayjs(last.window.from).format('YYYY-MM-DD'),
+            to: dayjs(last.window.to).format('YYYY-MM-DD'),
+          })}
         />
       )}
       {summary.isPending && <Skeleton active />}
@@ -145,48 +267,85 @@ function TierCard({ canRecompute, recompute }: { canRecompute: boolean; recomput
   );
 }
 
-function TierCharts({ s }: { s: TierSummary }) {
+function TierCharts({ s: text }: { s: TierSummary }) {
   const t = useT();
   const option = useMemo<ChartOption>(() => {
-    const data = (pick: (x: TierSummary['tiers'][number]) => number) => s.tiers.map((x) => ({ name: t('territories.tiers.tierName', { tier: x.tier }), value: pick(x), itemStyle: { color: TIER_COLORS[x.tier] } }));
+    const data = (pick: (tier: TierSummary['tiers'][number]) => number) =>
+      text.tiers.map((tier) => ({
+        name: t('territories.tiers.tierName', { tier: tier.tier }),
+        value: pick(tier),
+        itemStyle: { color: TIER_COLORS[tier.tier] },
+      }));
     return {
       tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
       legend: { bottom: 0 },
       series: [
-        { type: 'pie', name: t('territories.tiers.byCount'), radius: ['28%', '50%'], center: ['25%', '45%'], data: data((x) => x.count), label: { formatter: '{d}%' } },
         {
-          type: 'pie', name: t('territories.tiers.byAmount'), radius: ['28%', '50%'], center: ['75%', '45%'], data: data((x) => Math.round(x.trailingAmount / 100)),
-          label: { formatter: '{d}%' }, tooltip: { valueFormatter: (v) => yuan(Number(v) * 100) },
+          type: 'pie',
+          name: t('territories.tiers.byCount'),
+          radius: ['28%', '50%'],
+          center: ['25%', '45%'],
+          data: data((x) => x.count),
+          label: { formatter: '{d}%' },
+        },
+        {
+          type: 'pie',
+          name: t('territories.tiers.byAmount'),
+          radius: ['28%', '50%'],
+          center: ['75%', '45%'],
+          data: data((x) => Math.round(x.trailingAmount / 100)),
+          label: { formatter: '{d}%' },
+          tooltip: { valueFormatter: (v) => yuan(Number(v) * 100) },
         },
       ],
     } as ChartOption;
-  }, [s, t]);
-  if (s.total.count === 0) return <Empty description={t('territories.tiers.empty')} />;
+  }, [text, t]);
+  if (text.total.count === 0) return <Empty description={t('territories.tiers.empty')} />;
   return (
     <>
-      <Flex justify="space-around"><Typography.Text type="secondary">{t('territories.tiers.byCount')}</Typography.Text><Typography.Text type="secondary">{t('territories.tiers.byAmount')}</Typography.Text></Flex>
+      <Flex justify="space-around">
+        <Typography.Text type="secondary">{t('territories.tiers.byCount')}</Typography.Text>
+        <Typography.Text type="secondary">{t('territories.tiers.byAmount')}</Typography.Text>
+      </Flex>
       <EChart option={option} height={260} label={t('territories.tiers.chartLabel')} />
       <Descriptions size="small" column={1} style={{ marginTop: 8 }}>
         <Descriptions.Item label={t('territories.tiers.thresholds')}>
-          {t('territories.tiers.thresholdText', { a: s.thresholds.aShareBp / 100, b: s.thresholds.bShareBp / 100, months: s.thresholds.windowMonths })}
+          {t('territories.tiers.thresholdText', {
+            a: text.thresholds.aShareBp / 100,
+            b: text.thresholds.bShareBp / 100,
+            months: text.thresholds.windowMonths,
+          })}
         </Descriptions.Item>
-        <Descriptions.Item label={t('territories.tiers.computedAt')}>{s.computedAt ? dayjs(s.computedAt).format('YYYY-MM-DD HH:mm') : t('territories.tiers.never')}</Descriptions.Item>
+        <Descriptions.Item label={t('territories.tiers.computedAt')}>
+          {text.computedAt ? dayjs(text.computedAt).format('YYYY-MM-DD HH:mm') : t('territories.tiers.never')}
+        </Descriptions.Item>
       </Descriptions>
       <Divider style={{ margin: '12px 0' }} />
       <Typography.Title level={5}>{t('territories.valueTypes.title')}</Typography.Title>
       <Flex vertical gap={10}>
-        {s.valueTypes.filter((v) => v.valueType !== null).map((v) => (
-          <div key={v.valueType}>
-            <Flex gap={8} align="center">
-              <Tag color={v.valueType === 'value' ? 'blue' : v.valueType === 'growth' ? 'green' : 'red'}>{t(`territories.valueType.${v.valueType!}` as MessageKey)}</Tag>
-              <Typography.Text strong>{t('territories.valueTypes.count', { n: v.count })}</Typography.Text>
-              <Typography.Text type="secondary">{yuan(v.trailingAmount)}</Typography.Text>
-            </Flex>
-            <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }}>{t(`territories.valueType.${v.valueType!}.strategy` as MessageKey)}</Typography.Paragraph>
-          </div>
-        ))}
+        {text.valueTypes
+          .filter((v) => v.valueType !== null)
+          .map((valueType) => (
+            <div key={valueType.valueType}>
+              <Flex gap={8} align="center">
+                <Tag
+                  color={valueType.valueType === 'value' ? 'blue' : valueType.valueType === 'growth' ? 'green' : 'red'}
+                >
+                  {t(`territories.valueType.${valueType.valueType!}` as MessageKey)}
+                </Tag>
+                <Typography.Text strong>{t('territories.valueTypes.count', { n: valueType.count })}</Typography.Text>
+                <Typography.Text type="secondary">{yuan(valueType.trailingAmount)}</Typography.Text>
+              </Flex>
+              <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }}>
+                {t(`territories.valueType.${valueType.valueType!}.strategy` as MessageKey)}
+              </Typography.Paragraph>
+            </div>
+          ))}
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          {t('territories.valueTypes.rule', { growth: s.thresholds.growthBp / 100, shrink: s.thresholds.shrinkBp / 100 })}
+          {t('territories.valueTypes.rule', {
+            growth: text.thresholds.growthBp / 100,
+            shrink: text.thresholds.shrinkBp / 100,
+          })}
         </Typography.Text>
       </Flex>
     </>

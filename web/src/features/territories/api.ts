@@ -4,12 +4,25 @@ import { userKeys, workspaceKeys } from '../../api/keys.ts';
 import type { Page, User } from '../../api/types.ts';
 import { canOwnAccounts } from '../../../../src/domain/pool.ts';
 import { accountKeys } from '../accounts/api.ts';
-import type { ApplyResult, ConflictList, CreateTerritoryInput, MismatchList, Preview, Territory, UpdateTerritoryInput } from '../../../../src/contracts/territories.ts';
+import type {
+  ApplyResult,
+  ConflictList,
+  CreateTerritoryInput,
+  MismatchList,
+  Preview,
+  Territory,
+  UpdateTerritoryInput,
+} from '../../../../src/contracts/territories.ts';
 import type { Rules, UpdateRulesInput } from '../../../../src/contracts/rules.ts';
 import type { RecomputeResult, TierSummary } from '../../../../src/contracts/tiers.ts';
 
 /** Server shapes: the territories, rules and tiers contracts (src/contracts), types only. */
-export type { Territory, TerritoryConflict, TerritoryMismatch, Preview } from '../../../../src/contracts/territories.ts';
+export type {
+  Territory,
+  TerritoryConflict,
+  TerritoryMismatch,
+  Preview,
+} from '../../../../src/contracts/territories.ts';
 export type { Rules } from '../../../../src/contracts/rules.ts';
 export type { TierSummary, RecomputeResult } from '../../../../src/contracts/tiers.ts';
 export { INDUSTRIES } from '../../../../src/domain/accounts.ts';
@@ -17,7 +30,8 @@ export type { Industry, Tier, ValueType } from '../../../../src/domain/accounts.
 
 export const territoryKeys = {
   all: ['territories'] as const,
-  list: (params: { province?: string; industry?: string; userId?: number }) => [...territoryKeys.all, 'list', params] as const,
+  list: (params: { province?: string; industry?: string; userId?: number }) =>
+    [...territoryKeys.all, 'list', params] as const,
   conflicts: () => [...territoryKeys.all, 'conflicts'] as const,
   mismatches: () => [...territoryKeys.all, 'mismatches'] as const,
   preview: (place: Record<string, string | undefined>) => [...territoryKeys.all, 'preview', place] as const,
@@ -26,23 +40,41 @@ export const tierKeys = { summary: () => ['tiers', 'summary'] as const };
 
 export const territoryQueries = {
   conflicts: () =>
-    queryOptions({ queryKey: territoryKeys.conflicts(), queryFn: ({ signal }) => api.get<ConflictList>('/territories/conflicts', {}, { signal }) }),
+    queryOptions({
+      queryKey: territoryKeys.conflicts(),
+      queryFn: ({ signal }) => api.get<ConflictList>('/territories/conflicts', {}, { signal }),
+    }),
   mismatches: () =>
-    queryOptions({ queryKey: territoryKeys.mismatches(), queryFn: ({ signal }) => api.get<MismatchList>('/territories/mismatches', { limit: 100 }, { signal }) }),
+    queryOptions({
+      queryKey: territoryKeys.mismatches(),
+      queryFn: ({ signal }) => api.get<MismatchList>('/territories/mismatches', { limit: 100 }, { signal }),
+    }),
   preview: (place: Record<string, string | undefined> | null) =>
     queryOptions({
       queryKey: territoryKeys.preview(place ?? {}),
       queryFn: ({ signal }) => api.get<Preview>('/territories/preview', place ?? {}, { signal }),
       enabled: place !== null && !!place.province,
     }),
-  rules: () => queryOptions({ queryKey: workspaceKeys.rules(), queryFn: ({ signal }) => api.get<Rules>('/workspace/rules', {}, { signal }) }),
-  tierSummary: () => queryOptions({ queryKey: tierKeys.summary(), queryFn: ({ signal }) => api.get<TierSummary>('/tiers/summary', {}, { signal }) }),
+  rules: () =>
+    queryOptions({
+      queryKey: workspaceKeys.rules(),
+      queryFn: ({ signal }) => api.get<Rules>('/workspace/rules', {}, { signal }),
+    }),
+  tierSummary: () =>
+    queryOptions({
+      queryKey: tierKeys.summary(),
+      queryFn: ({ signal }) => api.get<TierSummary>('/tiers/summary', {}, { signal }),
+    }),
   /** Users who may own territory (reps and managers), active only. */
   owners: () =>
     queryOptions({
       queryKey: userKeys.pickers('territory-owners'),
       queryFn: async ({ signal }) => {
-        const page = await api.get<Page<Pick<User, 'id' | 'name' | 'role' | 'orgUnitLabel'>>>('/users', { active: true, limit: 500, sort: 'name' }, { signal });
+        const page = await api.get<Page<Pick<User, 'id' | 'name' | 'role' | 'orgUnitLabel'>>>(
+          '/users',
+          { active: true, limit: 500, sort: 'name' },
+          { signal },
+        );
         return page.items.filter((u) => canOwnAccounts(u.role));
       },
     }),
@@ -54,10 +86,12 @@ export const territoryQueries = {
     }),
 };
 
-export const useTerritories = (params: { province?: string; industry?: string; userId?: number }) => useQuery(territoryQueries.list(params));
+export const useTerritories = (params: { province?: string; industry?: string; userId?: number }) =>
+  useQuery(territoryQueries.list(params));
 export const useConflicts = () => useQuery(territoryQueries.conflicts());
 export const useMismatches = () => useQuery(territoryQueries.mismatches());
-export const usePreview = (place: Record<string, string | undefined> | null) => useQuery(territoryQueries.preview(place));
+export const usePreview = (place: Record<string, string | undefined> | null) =>
+  useQuery(territoryQueries.preview(place));
 
 function useTerritoryMutation<V, R>(fn: (vars: V) => Promise<R>) {
   const qc = useQueryClient();
@@ -67,10 +101,14 @@ function useTerritoryMutation<V, R>(fn: (vars: V) => Promise<R>) {
 /** A new rule as the form sends it. */
 export type TerritoryBody = CreateTerritoryInput;
 
-export const useCreateTerritory = () => useTerritoryMutation((body: TerritoryBody) => api.post<Territory>('/territories', body));
+export const useCreateTerritory = () =>
+  useTerritoryMutation((body: TerritoryBody) => api.post<Territory>('/territories', body));
 export const useUpdateTerritory = () =>
-  useTerritoryMutation(({ id, ...body }: UpdateTerritoryInput & { id: number }) => api.patch<Territory>(`/territories/${id}`, body));
-export const useDeleteTerritory = () => useTerritoryMutation((id: number) => request<void>('DELETE', `/territories/${id}`));
+  useTerritoryMutation(({ id, ...body }: UpdateTerritoryInput & { id: number }) =>
+    api.patch<Territory>(`/territories/${id}`, body),
+  );
+export const useDeleteTerritory = () =>
+  useTerritoryMutation((id: number) => request<void>('DELETE', `/territories/${id}`));
 export const useApplyTerritories = () =>
   useTerritoryMutation((dryRun: boolean) => api.post<ApplyResult>('/territories/apply', { dryRun }));
 
@@ -81,7 +119,11 @@ export function useUpdateRules() {
     mutationFn: (body: UpdateRulesInput) => api.patch<Rules>('/workspace/rules', body),
     onSuccess: (data) => qc.setQueryData(workspaceKeys.rules(), data),
     // The workspace version moved too, and the tier summary shows the thresholds.
-    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: workspaceKeys.current() }), qc.invalidateQueries({ queryKey: tierKeys.summary() })]),
+    onSettled: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: workspaceKeys.current() }),
+        qc.invalidateQueries({ queryKey: tierKeys.summary() }),
+      ]),
   });
 }
 
@@ -90,7 +132,11 @@ export function useRecomputeTiers() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => api.post<RecomputeResult>('/tiers/recompute', {}),
-    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: tierKeys.summary() }), qc.invalidateQueries({ queryKey: accountKeys.all })]),
+    onSettled: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: tierKeys.summary() }),
+        qc.invalidateQueries({ queryKey: accountKeys.all }),
+      ]),
   });
 }
 

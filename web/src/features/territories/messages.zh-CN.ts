@@ -22,7 +22,8 @@ export const territoriesZhCN = {
   'territories.emptyHint': '按省/市/区和行业把新客户自动分配给销售（井田制）。点击"新增区域规则"开始。',
   'territories.filterProvince': '按省份筛选',
   'territories.conflictsTitle': '发现 {n} 处区域冲突',
-  'territories.conflictsHint': '以下地区被同等精确度的规则分给了不同的人；在此新建的客户需要手动指定负责人。请修改或停用其中一条规则。',
+  'territories.conflictsHint':
+    '以下地区被同等精确度的规则分给了不同的人；在此新建的客户需要手动指定负责人。请修改或停用其中一条规则。',
   'territories.noConflicts': '区域规则没有冲突',
   'territories.previewTitle': '新客户会分给谁？',
   'territories.previewRun': '查询',
@@ -32,7 +33,8 @@ export const territoriesZhCN = {
   'territories.previewConflict': '规则冲突（{names}）：创建时需要手动指定负责人',
   'territories.apply': '分配公海客户',
   'territories.applyTitle': '按区域规则分配公海客户',
-  'territories.applyPlan': '公海中有 {pool} 个客户：{assigned} 个可按规则分配，{conflicted} 个规则冲突，{unmatched} 个没有匹配的规则。',
+  'territories.applyPlan':
+    '公海中有 {pool} 个客户：{assigned} 个可按规则分配，{conflicted} 个规则冲突，{unmatched} 个没有匹配的规则。',
   'territories.applyConfirm': '分配',
   'territories.applied': '已分配 {n} 个客户',
   'territories.form.province': '省份',
@@ -65,7 +67,8 @@ export const territoriesZhCN = {
   'territories.industry.telecom': '通信',
   'territories.industry.other': '其他',
   'territories.rules.tiersTitle': 'ABC 分类',
-  'territories.rules.tiersHint': '按统计期内的采购额排序：累计占前 A% 的客户为 A 类，其后到 B% 为 B 类，其余及未采购的客户为 C 类。',
+  'territories.rules.tiersHint':
+    '按统计期内的采购额排序：累计占前 A% 的客户为 A 类，其后到 B% 为 B 类，其余及未采购的客户为 C 类。',
   'territories.rules.aShare': 'A 类累计占比',
   'territories.rules.bShare': 'A+B 类累计占比',
   'territories.rules.window': '统计期',
@@ -98,15 +101,19 @@ export const territoriesZhCN = {
   'territories.tiers.empty': '还没有客户。添加客户并记录赢单后，这里会显示 ABC 分布。',
   'territories.valueTypes.title': '三种大客户',
   'territories.valueTypes.count': '{n} 个客户',
-  'territories.valueTypes.rule': '按采购额趋势：比上一统计期增长 ≥{growth}% 或新开始采购为增长型，下降 ≥{shrink}% 为负增长，其余为价值型。',
+  'territories.valueTypes.rule':
+    '按采购额趋势：比上一统计期增长 ≥{growth}% 或新开始采购为增长型，下降 ≥{shrink}% 为负增长，其余为价值型。',
   'territories.valueType.value': '最有价值',
   'territories.valueType.growth': '最有增长潜力',
   'territories.valueType.shrinking': '负增长',
-  'territories.valueType.value.strategy': '巩固与深耕：建立各层级的高层关系，专人服务，定期业务回顾，绝不让竞争对手进入。',
+  'territories.valueType.value.strategy':
+    '巩固与深耕：建立各层级的高层关系，专人服务，定期业务回顾，绝不让竞争对手进入。',
   'territories.valueType.growth.strategy': '加大投入：了解客户规划，摸清采购组织，发现下一个项目，提高份额。',
-  'territories.valueType.shrinking.strategy': '尽快诊断：拜访决策人，查明采购下降的原因（竞争对手、预算或不满意），共同制定挽回计划。',
+  'territories.valueType.shrinking.strategy':
+    '尽快诊断：拜访决策人，查明采购下降的原因（竞争对手、预算或不满意），共同制定挽回计划。',
   'territories.mismatchesTitle': '与区域规则不一致的客户（{n}）',
-  'territories.mismatchesHint': '这些客户的负责人不是所在区域规则指定的销售（例如销售自己新建、或手工改了负责人）。系统只报告、不自动改派；请经理确认后在客户页调整负责人或修改规则。',
+  'territories.mismatchesHint':
+    '这些客户的负责人不是所在区域规则指定的销售（例如销售自己新建、或手工改了负责人）。系统只报告、不自动改派；请经理确认后在客户页调整负责人或修改规则。',
   'territories.col.account': '客户',
   'territories.col.placeIndustry': '区域与行业',
   'territories.col.owner': '当前负责人',

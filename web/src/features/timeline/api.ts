@@ -17,11 +17,18 @@ export const timelineQueries = {
    * whatever refreshes the account or opportunity (a move, a review, a new contact) refreshes it.
    */
   events: (of: TimelineOf, groups: readonly TimelineGroup[]) => {
-    const path = 'accountId' in of ? `/accounts/${of.accountId}/timeline` : `/opportunities/${of.opportunityId}/timeline`;
+    const path =
+      'accountId' in of ? `/accounts/${of.accountId}/timeline` : `/opportunities/${of.opportunityId}/timeline`;
     return infiniteQueryOptions({
-      queryKey: 'accountId' in of ? accountKeys.timeline(of.accountId, groups) : oppKeys.timeline(of.opportunityId, groups),
+      queryKey:
+        'accountId' in of ? accountKeys.timeline(of.accountId, groups) : oppKeys.timeline(of.opportunityId, groups),
       initialPageParam: 0,
-      queryFn: ({ pageParam, signal }) => api.get<Page<TimelineEvent>>(path, { limit: TIMELINE_PAGE, offset: pageParam, groups: groups.join(',') }, { signal }),
+      queryFn: ({ pageParam, signal }) =>
+        api.get<Page<TimelineEvent>>(
+          path,
+          { limit: TIMELINE_PAGE, offset: pageParam, groups: groups.join(',') },
+          { signal },
+        ),
       getNextPageParam: (last, pages) => {
         const loaded = pages.reduce((n, p) => n + p.items.length, 0);
         return loaded < last.total ? loaded : undefined;
@@ -30,4 +37,5 @@ export const timelineQueries = {
   },
 };
 
-export const useTimeline = (of: TimelineOf, groups: readonly TimelineGroup[]) => useInfiniteQuery(timelineQueries.events(of, groups));
+export const useTimeline = (of: TimelineOf, groups: readonly TimelineGroup[]) =>
+  useInfiniteQuery(timelineQueries.events(of, groups));

@@ -14,47 +14,77 @@ export function useHistoryText() {
   const known = (key: string) => (key in zhCN ? t(key as MessageKey) : null);
   const yesNo = (v: string) => (v === 'true' ? t('common.yes') : v === 'false' ? t('common.no') : v);
 
-  const field = (f: string) => known(`opps.audit.field.${f}`) ?? known(`accounts.history.field.${f}`) ?? known(`timeline.field.${f}`) ?? f;
+  const field = (field: string) =>
+    known(`opps.audit.field.${field}`) ??
+    known(`accounts.history.field.${field}`) ??
+    known(`timeline.field.${field}`) ??
+    field;
 
-  const value = (f: string, v: string | null, label?: string | null): string => {
-    if (v === null) return t('timeline.none');
-    if (label && label !== v) return label; // user ids the server already named
-    switch (f) {
-      case 'amount': return /^-?\d+$/.test(v) ? formatFen(Number(v), locale) : v;
-      case 'status': return known(`opps.status.${v}`) ?? known(`accounts.status.${v}`) ?? v;
-      case 'forecast_category': return known(`opps.forecast.${v}`) ?? v;
-      case 'strategy': return known(`opps.strategy.s.${v}`) ?? v;
-      case 'qualification': return /^\d+$/.test(v) ? `${v}%` : v;
+  const value = (field: string, rawValue: string | null, label?: string | null): string => {
+    if (rawValue === null) return t('timeline.none');
+    if (label && label !== rawValue) return label; // user ids the server already named
+    switch (field) {
+      case 'amount':
+        return /^-?\d+$/.test(rawValue) ? formatFen(Number(rawValue), locale) : rawValue;
+      case 'status':
+        return known(`opps.status.${rawValue}`) ?? known(`accounts.status.${rawValue}`) ?? rawValue;
+      case 'forecast_category':
+        return known(`opps.forecast.${rawValue}`) ?? rawValue;
+      case 'strategy':
+        return known(`opps.strategy.s.${rawValue}`) ?? rawValue;
+      case 'qualification':
+        return /^\d+$/.test(rawValue) ? `${rawValue}%` : rawValue;
       case 'archived':
       case 'named':
-      case 'advantage_lost': return yesNo(v);
-      default: return v;
+      case 'advantage_lost':
+        return yesNo(rawValue);
+      default:
+        return rawValue;
     }
   };
 
   /** A reason as stored: a code (pool, handover, team role, loss reason), a close's parts, a strategy's path, or free text. */
-  const reason = (f: string, r: string | null): string | null => {
-    if (!r) return null;
-    const stored = LEGACY_HISTORY_REASONS[r] ?? r;
-    const code = (Object.hasOwn(HISTORY_REASON_KEYS, stored) ? t(HISTORY_REASON_KEYS[stored as HistoryReasonCode]) : null)
-      ?? known(`opps.teamRole.${r}`) ?? known(`opps.lossReason.${r}`);
+  const reason = (field: string, rawReason: string | null): string | null => {
+    if (!rawReason) return null;
+    const stored = LEGACY_HISTORY_REASONS[rawReason] ?? rawReason;
+    const code =
+      (Object.hasOwn(HISTORY_REASON_KEYS, stored) ? t(HISTORY_REASON_KEYS[stored as HistoryReasonCode]) : null) ??
+      known(`opps.teamRole.${rawReason}`) ??
+      known(`opps.lossReason.${rawReason}`);
     if (code) return code;
-    if (f === 'strategy' && /^\w+=(yes|no)( → \w+=(yes|no))*$/.test(r)) {
+    if (field === 'strategy' && /^\w+=(yes|no)( → \w+=(yes|no))*$/.test(rawReason)) {
       // The wizard's path: "urgentNeed=yes → canDeliver=no"
-      return r.split(' → ').map((step) => {
-        const [q, a] = step.split('=');
-        return `${known(`opps.strategy.q.${q}`) ?? q} ${a === 'yes' ? t('common.yes') : t('common.no')}`;
-      }).join(' → ');
+      return rawReason
+        .split(' → ')
+        .map((step) => {
+          const [question, answer] = step.split('=');
+          return `${known(`opps.strategy.q.${question}`) ?? question} ${answer === 'yes' ? t('common.yes') : t('common.no')}`;
+        })
+        .join(' → ');
     }
-    if (f === 'qualification' && r.startsWith('weakened: ')) {
-      return t('timeline.weakened', { facts: r.slice('weakened: '.length).split(', ').map((q) => known(`opps.qual.${q}`) ?? q).join('、') });
+    if (field === 'qualification' && rawReason.startsWith('weakened: ')) {
+      return t('timeline.weakened', {
+        facts: rawReason
+          .slice('weakened: '.length)
+          .split(', ')
+          .map((q) => known(`opps.qual.${q}`) ?? q)
+          .join('、'),
+      });
     }
-    if (f === 'status') {
+    if (field === 'status') {
       // A close: "price · competitor: 西门子 · note"
-      const competitor = (name: string) => (name === 'none' ? t('timeline.noCompetitor') : t('timeline.lostTo', { name }));
-      return r.split(' · ').map((part) => (part.startsWith('competitor: ') ? competitor(part.slice('competitor: '.length)) : known(`opps.lossReason.${part}`) ?? part)).join(' · ');
+      const competitor = (name: string) =>
+        name === 'none' ? t('timeline.noCompetitor') : t('timeline.lostTo', { name });
+      return rawReason
+        .split(' · ')
+        .map((part) =>
+          part.startsWith('competitor: ')
+            ? competitor(part.slice('competitor: '.length))
+            : (known(`opps.lossReason.${part}`) ?? part),
+        )
+        .join(' · ');
     }
-    return r;
+    return rawReason;
   };
 
   return { field, value, reason };

@@ -51,6 +51,7 @@ export const timelineEnUS: Record<keyof typeof timelineZhCN, string> = {
   'timeline.total': '{n, plural, one {# event} other {# events}}',
   'timeline.more': 'Load more',
   'timeline.empty': 'Nothing has happened here yet.',
-  'timeline.emptyHint': 'New deals, stage moves, manager reviews, new contacts and owner changes are recorded here as they happen; visits and calls join with the activities module.',
+  'timeline.emptyHint':
+    'New deals, stage moves, manager reviews, new contacts and owner changes are recorded here as they happen; visits and calls join with the activities module.',
   'timeline.emptyFiltered': 'No events of the chosen kinds; try another filter.',
 } as const;

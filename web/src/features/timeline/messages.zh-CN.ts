@@ -49,6 +49,7 @@ export const timelineZhCN = {
   'timeline.total': '共 {n} 条',
   'timeline.more': '加载更多',
   'timeline.empty': '还没有任何动态。',
-  'timeline.emptyHint': '新建商机、推进阶段、经理评审、添加联系人和负责人变更都会按时间记在这里；拜访和电话随“活动与跟进”模块加入。',
+  'timeline.emptyHint':
+    '新建商机、推进阶段、经理评审、添加联系人和负责人变更都会按时间记在这里；拜访和电话随“活动与跟进”模块加入。',
   'timeline.emptyFiltered': '所选类别下没有动态，换个类别看看。',
 } as const;

@@ -26,10 +26,27 @@ export function ResetPasswordModal({ user, onClose }: { user: User; onClose: () 
         form={form}
         layout="vertical"
         onFinish={({ password }) =>
-          reset.mutate({ user, password }, { onSuccess: () => { message.success(t('users.passwordReset')); onClose(); }, onError: (e) => report(e, form) })
+          reset.mutate(
+            { user, password },
+            {
+              onSuccess: () => {
+                message.success(t('users.passwordReset'));
+                onClose();
+              },
+              onError: (e) => report(e, form),
+            },
+          )
         }
       >
-        <Form.Item name="password" label={t('users.form.newPassword')} extra={t('users.form.passwordHint')} rules={[{ required: true, message: t('validation.required') }, { min: 8, message: t('validation.passwordLength') }]}>
+        <Form.Item
+          name="password"
+          label={t('users.form.newPassword')}
+          extra={t('users.form.passwordHint')}
+          rules={[
+            { required: true, message: t('validation.required') },
+            { min: 8, message: t('validation.passwordLength') },
+          ]}
+        >
           <Input.Password autoComplete="new-password" autoFocus />
         </Form.Item>
       </Form>

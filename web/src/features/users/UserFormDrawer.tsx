@@ -19,11 +19,18 @@ interface Values {
   canExport: boolean;
 }
 
-
 const blankToNull = (s: string | undefined) => (s?.trim() ? s.trim() : null);
 
 /** Create a user, or change one. Mounted only while open. */
-export function UserFormDrawer({ user, defaultUnitId, onClose }: { user?: User; defaultUnitId?: number; onClose: () => void }) {
+export function UserFormDrawer({
+  user,
+  defaultUnitId,
+  onClose,
+}: {
+  user?: User;
+  defaultUnitId?: number;
+  onClose: () => void;
+}) {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const report = useProblem();
@@ -34,22 +41,52 @@ export function UserFormDrawer({ user, defaultUnitId, onClose }: { user?: User; 
   const editing = user !== undefined;
 
   const initial: Partial<Values> = user
-    ? { email: user.email, name: user.name, role: user.role, orgUnitId: user.orgUnitId, title: user.title ?? '', phone: user.phone ?? '', canExport: user.canExport }
+    ? {
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        orgUnitId: user.orgUnitId,
+        title: user.title ?? '',
+        phone: user.phone ?? '',
+        canExport: user.canExport,
+      }
     : { role: 'rep', orgUnitId: defaultUnitId, locale, canExport: false };
 
-  function submit(v: Values) {
-    const common = { email: v.email.trim(), name: v.name.trim(), role: v.role, orgUnitId: v.orgUnitId, title: blankToNull(v.title), phone: blankToNull(v.phone), canExport: v.canExport };
+  function submit(values: Values) {
+    const common = {
+      email: values.email.trim(),
+      name: values.name.trim(),
+      role: values.role,
+      orgUnitId: values.orgUnitId,
+      title: blankToNull(values.title),
+      phone: blankToNull(values.phone),
+      canExport: values.canExport,
+    };
     if (user) {
       // Send only what changed, so the audit log records real changes only.
-      const changes = Object.fromEntries(Object.entries(common).filter(([k, val]) => user[k as keyof typeof common] !== val));
+      const changes = Object.fromEntries(
+        Object.entries(common).filter(([k, val]) => user[k as keyof typeof common] !== val),
+      );
       update.mutate(
         { id: user.id, version: user.version, ...changes },
-        { onSuccess: () => { message.success(t('users.updated')); onClose(); }, onError: (e) => report(e, form) },
+        {
+          onSuccess: () => {
+            message.success(t('users.updated'));
+            onClose();
+          },
+          onError: (e) => report(e, form),
+        },
       );
     } else {
       create.mutate(
-        { ...common, password: v.password ?? '', locale: v.locale },
-        { onSuccess: () => { message.success(t('users.created')); onClose(); }, onError: (e) => report(e, form) },
+        { ...common, password: values.password ?? '', locale: values.locale },
+        {
+          onSuccess: () => {
+            message.success(t('users.created'));
+            onClose();
+          },
+          onError: (e) => report(e, form),
+        },
       );
     }
   }
@@ -66,7 +103,12 @@ export function UserFormDrawer({ user, defaultUnitId, onClose }: { user?: User; 
       footer={
         <Flex justify="flex-end" gap={8}>
           <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={create.isPending || update.isPending} onClick={() => form.submit()} data-testid="user-form-submit">
+          <Button
+            type="primary"
+            loading={create.isPending || update.isPending}
+            onClick={() => form.submit()}
+            data-testid="user-form-submit"
+          >
             {editing ? t('common.save') : t('common.create')}
           </Button>
         </Flex>
@@ -85,7 +127,11 @@ export function UserFormDrawer({ user, defaultUnitId, onClose }: { user?: User; 
         <Form.Item name="name" label={t('users.form.name')} rules={[{ ...required, whitespace: true }, { max: 100 }]}>
           <Input autoFocus />
         </Form.Item>
-        <Form.Item name="email" label={t('users.form.email')} rules={[required, { type: 'email', message: t('validation.email') }]}>
+        <Form.Item
+          name="email"
+          label={t('users.form.email')}
+          rules={[required, { type: 'email', message: t('validation.email') }]}
+        >
           <Input inputMode="email" autoComplete="off" />
         </Form.Item>
         <Flex gap={12} wrap>
@@ -97,7 +143,12 @@ export function UserFormDrawer({ user, defaultUnitId, onClose }: { user?: User; 
           </Form.Item>
         </Flex>
         {!editing && (
-          <Form.Item name="password" label={t('users.form.password')} extra={t('users.form.passwordHint')} rules={[required, { min: 8, message: t('validation.passwordLength') }]}>
+          <Form.Item
+            name="password"
+            label={t('users.form.password')}
+            extra={t('users.form.passwordHint')}
+            rules={[required, { min: 8, message: t('validation.passwordLength') }]}
+          >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
         )}
@@ -114,7 +165,12 @@ export function UserFormDrawer({ user, defaultUnitId, onClose }: { user?: User; 
             <Select options={LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`) }))} />
           </Form.Item>
         )}
-        <Form.Item name="canExport" label={t('users.form.canExport')} extra={t('users.form.canExportHint')} valuePropName="checked">
+        <Form.Item
+          name="canExport"
+          label={t('users.form.canExport')}
+          extra={t('users.form.canExportHint')}
+          valuePropName="checked"
+        >
           <Switch />
         </Form.Item>
       </Form>

@@ -52,7 +52,7 @@ export default function UsersPanel() {
   const setActive = useSetActive();
   const [dialog, setDialog] = useState<Dialog>(null);
   const navigate = useNavigate();
-  const [q, setQ] = useState(params.q ?? '');
+  const [query, setQ] = useState(params.q ?? '');
 
   function confirmActive(user: User, active: boolean) {
     modal.confirm({
@@ -64,21 +64,28 @@ export default function UsersPanel() {
       onOk: () =>
         setActive.mutateAsync({ user, active }).then(
           () => void message.success(t(active ? 'users.activated' : 'users.deactivated')),
-          (e: unknown) => (isApiError(e) && e.code === 'handover_required' ? offerHandover(user, e.problem) : report(e)),
+          (err: unknown) =>
+            isApiError(err) && err.code === 'handover_required' ? offerHandover(user, err.problem) : report(err),
         ),
     });
   }
 
   /** The user still owns work: a handover gives it successors and then deactivates them (docs/archive.md). */
-  function offerHandover(user: User, p: Record<string, unknown>) {
-    const n = (k: string) => Number(p[k] ?? 0);
-    const handoverId = typeof p.handoverId === 'number' ? p.handoverId : null;
+  function offerHandover(user: User, problem: Record<string, unknown>) {
+    const count = (k: string) => Number(problem[k] ?? 0);
+    const handoverId = typeof problem.handoverId === 'number' ? problem.handoverId : null;
     modal.confirm({
       title: t('users.handoverRequiredTitle', { name: user.name }),
       content: (
         <>
-          {(n('accounts') > 0 || n('opportunities') > 0 || n('territories') > 0) && (
-            <p>{t('users.handoverRequiredOwns', { accounts: n('accounts'), opportunities: n('opportunities'), territories: n('territories') })}</p>
+          {(count('accounts') > 0 || count('opportunities') > 0 || count('territories') > 0) && (
+            <p>
+              {t('users.handoverRequiredOwns', {
+                accounts: count('accounts'),
+                opportunities: count('opportunities'),
+                territories: count('territories'),
+              })}
+            </p>
           )}
           {handoverId !== null && <p>{t('users.handoverRequiredDraft')}</p>}
           <p>{t('users.handoverRequiredHint')}</p>
@@ -86,10 +93,10 @@ export default function UsersPanel() {
       ),
       okText: t(handoverId !== null ? 'users.openHandover' : 'users.startHandover'),
       cancelText: t('common.cancel'),
-      onOk: () => void navigate(handoverId !== null ? `/handovers/${handoverId}` : `/settings/users/${user.id}/handover`),
+      onOk: () =>
+        void navigate(handoverId !== null ? `/handovers/${handoverId}` : `/settings/users/${user.id}/handover`),
     });
   }
-
 
   const columns: TableProps<User>['columns'] = [
     {
@@ -97,32 +104,94 @@ export default function UsersPanel() {
       dataIndex: 'name',
       key: 'name',
       sorter: true,
-      render: (_, u) => (
-        <Flex vertical style={{ opacity: u.active ? 1 : 0.5 }}>
+      render: (_, user) => (
+        <Flex vertical style={{ opacity: user.active ? 1 : 0.5 }}>
           <span>
-            <Typography.Text strong>{u.name}</Typography.Text>
-            {u.id === me.id && <Tag style={{ marginInlineStart: 8 }}>{t('users.you')}</Tag>}
+            <Typography.Text strong>{user.name}</Typography.Text>
+            {user.id === me.id && <Tag style={{ marginInlineStart: 8 }}>{t('users.you')}</Tag>}
           </span>
-          {u.title && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{u.title}</Typography.Text>}
+          {user.title && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {user.title}
+            </Typography.Text>
+          )}
         </Flex>
       ),
     },
-    { title: t('users.col.email'), dataIndex: 'email', key: 'email', sorter: true, responsive: ['md'], render: (v: string, u) => <span style={{ opacity: u.active ? 1 : 0.5 }}><MailLink email={v} icon={false} /></span> },
-    { title: t('users.col.role'), dataIndex: 'role', key: 'role', sorter: true, render: (r: Role) => <RoleTag role={r} /> },
-    // Many branches have a 销售一部: the label names the unit as far up as it takes, the tooltip the whole way.
-    { title: t('users.col.unit'), dataIndex: 'orgUnitLabel', key: 'unit', responsive: ['sm'], render: (v: string, u) => <Tooltip title={u.orgUnitPath.join(' / ')}><span>{v}</span></Tooltip> },
-    { title: t('users.col.phone'), dataIndex: 'phone', key: 'phone', responsive: ['xl'], render: (v: string | null) => (v ? <PhoneLink number={v} icon={false} /> : t('common.none')) },
-    { title: t('users.col.export'), dataIndex: 'canExport', key: 'export', align: 'center', responsive: ['lg'], render: (v: boolean) => (v ? <CheckOutlined style={{ color: '#16a34a' }} aria-label={t('common.yes')} /> : <Typography.Text type="secondary">{t('common.none')}</Typography.Text>) },
     {
-      title: t('users.col.status'), dataIndex: 'active', key: 'status',
-      render: (v: boolean, u) => (
+      title: t('users.col.email'),
+      dataIndex: 'email',
+      key: 'email',
+      sorter: true,
+      responsive: ['md'],
+      render: (value: string, record) => (
+        <span style={{ opacity: record.active ? 1 : 0.5 }}>
+          <MailLink email={value} icon={false} />
+        </span>
+      ),
+    },
+    {
+      title: t('users.col.role'),
+      dataIndex: 'role',
+      key: 'role',
+      sorter: true,
+      render: (r: Role) => <RoleTag role={r} />,
+    },
+    // Many branches have a 销售一部: the label names the unit as far up as it takes, the tooltip the whole way.
+    {
+      title: t('users.col.unit'),
+      dataIndex: 'orgUnitLabel',
+      key: 'unit',
+      responsive: ['sm'],
+      render: (value: string, record) => (
+        <Tooltip title={record.orgUnitPath.join(' / ')}>
+          <span>{value}</span>
+        </Tooltip>
+      ),
+    },
+    {
+      title: t('users.col.phone'),
+      dataIndex: 'phone',
+      key: 'phone',
+      responsive: ['xl'],
+      render: (v: string | null) => (v ? <PhoneLink number={v} icon={false} /> : t('common.none')),
+    },
+    {
+      title: t('users.col.export'),
+      dataIndex: 'canExport',
+      key: 'export',
+      align: 'center',
+      responsive: ['lg'],
+      render: (value: boolean) =>
+        value ? (
+          <CheckOutlined style={{ color: '#16a34a' }} aria-label={t('common.yes')} />
+        ) : (
+          <Typography.Text type="secondary">{t('common.none')}</Typography.Text>
+        ),
+    },
+    {
+      title: t('users.col.status'),
+      dataIndex: 'active',
+      key: 'status',
+      render: (active: boolean, user) => (
         <Flex gap={4} wrap>
-          {v ? <Tag color="success">{t('users.status.active')}</Tag> : <Tag>{t('users.status.inactive')}</Tag>}
-          {v && u.mustChangePassword && <Tooltip title={t('users.mustChangePasswordHint')}><Tag color="warning">{t('users.mustChangePassword')}</Tag></Tooltip>}
+          {active ? <Tag color="success">{t('users.status.active')}</Tag> : <Tag>{t('users.status.inactive')}</Tag>}
+          {active && user.mustChangePassword && (
+            <Tooltip title={t('users.mustChangePasswordHint')}>
+              <Tag color="warning">{t('users.mustChangePassword')}</Tag>
+            </Tooltip>
+          )}
         </Flex>
       ),
     },
-    { title: t('users.col.createdAt'), dataIndex: 'createdAt', key: 'createdAt', sorter: true, responsive: ['xl'], render: (v: number) => dayjs(v).format('YYYY-MM-DD') },
+    {
+      title: t('users.col.createdAt'),
+      dataIndex: 'createdAt',
+      key: 'createdAt',
+      sorter: true,
+      responsive: ['xl'],
+      render: (v: number) => dayjs(v).format('YYYY-MM-DD'),
+    },
   ];
   if (canEdit) {
     columns.push({
@@ -130,26 +199,32 @@ export default function UsersPanel() {
       key: 'actions',
       fixed: 'right',
       width: 120,
-      render: (_, u) => (
+      render: (_, user) => (
         <Flex gap={4}>
-          <Button size="small" type="text" icon={<EditOutlined />} onClick={() => setDialog({ kind: 'edit', user: u })} aria-label={t('common.edit')}>
+          <Button
+            size="small"
+            type="text"
+            icon={<EditOutlined />}
+            onClick={() => setDialog({ kind: 'edit', user: user })}
+            aria-label={t('common.edit')}
+          >
             {t('common.edit')}
           </Button>
           <Dropdown
             trigger={['click']}
             menu={{
               items: [
-                { key: 'password', label: t('users.resetPassword'), disabled: !u.active },
-                { key: 'handover', label: t('handover.usersAction'), disabled: !u.active || u.id === me.id },
-                u.active
-                  ? { key: 'deactivate', label: t('users.deactivate'), danger: true, disabled: u.id === me.id }
+                { key: 'password', label: t('users.resetPassword'), disabled: !user.active },
+                { key: 'handover', label: t('handover.usersAction'), disabled: !user.active || user.id === me.id },
+                user.active
+                  ? { key: 'deactivate', label: t('users.deactivate'), danger: true, disabled: user.id === me.id }
                   : { key: 'activate', label: t('users.activate') },
               ],
               onClick: ({ key }) => {
-                if (key === 'password') setDialog({ kind: 'password', user: u });
-                if (key === 'handover') void navigate(`/settings/users/${u.id}/handover`);
-                if (key === 'deactivate') confirmActive(u, false);
-                if (key === 'activate') confirmActive(u, true);
+                if (key === 'password') setDialog({ kind: 'password', user: user });
+                if (key === 'handover') void navigate(`/settings/users/${user.id}/handover`);
+                if (key === 'deactivate') confirmActive(user, false);
+                if (key === 'activate') confirmActive(user, true);
               },
             }}
           >
@@ -168,10 +243,10 @@ export default function UsersPanel() {
         <Input.Search
           allowClear
           placeholder={t('users.searchPlaceholder')}
-          value={q}
-          onChange={(e) => {
-            setQ(e.target.value);
-            if (!e.target.value) update({ q: undefined });
+          value={query}
+          onChange={(changeEvent) => {
+            setQ(changeEvent.target.value);
+            if (!changeEvent.target.value) update({ q: undefined });
           }}
           onSearch={(value) => update({ q: value.trim() })}
           style={{ flex: '1 1 220px', maxWidth: 320 }}
@@ -205,7 +280,12 @@ export default function UsersPanel() {
           style={{ flex: '1 1 110px', maxWidth: 150 }}
         />
         {canEdit && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'create' })} style={{ marginInlineStart: 'auto' }}>
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => setDialog({ kind: 'create' })}
+            style={{ marginInlineStart: 'auto' }}
+          >
             {t('users.create')}
           </Button>
         )}
@@ -215,7 +295,20 @@ export default function UsersPanel() {
         query={users}
         sortable={SORTABLE}
         columns={columns}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<>{t('users.empty')}<br />{t('users.emptyHint')}</>} /> }}
+        locale={{
+          emptyText: (
+            <Empty
+              image={Empty.PRESENTED_IMAGE_SIMPLE}
+              description={
+                <>
+                  {t('users.empty')}
+                  <br />
+                  {t('users.emptyHint')}
+                </>
+              }
+            />
+          ),
+        }}
         data-testid="users-table"
       />
       {dialog?.kind === 'create' && <UserFormDrawer defaultUnitId={params.orgUnitId} onClose={() => setDialog(null)} />}

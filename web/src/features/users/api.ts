@@ -22,7 +22,8 @@ function useUserMutation<V>(fn: (vars: V) => Promise<User>) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: fn,
-    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: userKeys.all }), qc.invalidateQueries({ queryKey: orgKeys.all })]),
+    onSettled: () =>
+      Promise.all([qc.invalidateQueries({ queryKey: userKeys.all }), qc.invalidateQueries({ queryKey: orgKeys.all })]),
   });
 }
 
@@ -32,7 +33,8 @@ export const useCreateUser = () => useUserMutation((body: CreateUserBody) => api
 
 export type UpdateUserVars = UpdateUserInput & { id: number };
 
-export const useUpdateUser = () => useUserMutation(({ id, ...body }: UpdateUserVars) => api.patch<User>(`/users/${id}`, body));
+export const useUpdateUser = () =>
+  useUserMutation(({ id, ...body }: UpdateUserVars) => api.patch<User>(`/users/${id}`, body));
 
 export const useResetPassword = () =>
   useUserMutation(({ user, password }: { user: User; password: string }) =>

@@ -40,12 +40,24 @@ export default function WorkspacePanel() {
         form={form}
         layout="vertical"
         disabled={!canEdit}
-        initialValues={{ name: ws.name, currency: ws.currency, timeZone: ws.timeZone, fiscalYearStartMonth: ws.fiscalYearStartMonth }}
-        onFinish={(v) =>
-          update.mutate({ version: ws.version, ...v, name: v.name.trim() }, { onSuccess: () => message.success(t('common.saved')), onError: (e) => report(e, form) })
+        initialValues={{
+          name: ws.name,
+          currency: ws.currency,
+          timeZone: ws.timeZone,
+          fiscalYearStartMonth: ws.fiscalYearStartMonth,
+        }}
+        onFinish={(values) =>
+          update.mutate(
+            { version: ws.version, ...values, name: values.name.trim() },
+            { onSuccess: () => message.success(t('common.saved')), onError: (e) => report(e, form) },
+          )
         }
       >
-        <Form.Item name="name" label={t('workspace.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}>
+        <Form.Item
+          name="name"
+          label={t('workspace.name')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}
+        >
           <Input />
         </Form.Item>
         <Form.Item name="currency" label={t('workspace.currency')} rules={[{ required: true }]}>
@@ -54,8 +66,18 @@ export default function WorkspacePanel() {
         <Form.Item name="timeZone" label={t('workspace.timeZone')} rules={[{ required: true }]}>
           <Select showSearch options={zones.map((z) => ({ value: z, label: z }))} />
         </Form.Item>
-        <Form.Item name="fiscalYearStartMonth" label={t('workspace.fiscalYearStart')} extra={t('workspace.fiscalYearHint')} rules={[{ required: true }]}>
-          <Select options={Array.from({ length: 12 }, (_, i) => ({ value: i + 1, label: t('workspace.month', { n: i + 1 }) }))} />
+        <Form.Item
+          name="fiscalYearStartMonth"
+          label={t('workspace.fiscalYearStart')}
+          extra={t('workspace.fiscalYearHint')}
+          rules={[{ required: true }]}
+        >
+          <Select
+            options={Array.from({ length: 12 }, (_, index) => ({
+              value: index + 1,
+              label: t('workspace.month', { n: index + 1 }),
+            }))}
+          />
         </Form.Item>
         {canEdit && (
           <Button type="primary" htmlType="submit" loading={update.isPending}>

@@ -5,7 +5,11 @@ import type { Workspace } from '../../api/types.ts';
 import type { UpdateWorkspaceInput } from '../../../../src/contracts/workspace.ts';
 
 export const workspaceQueries = {
-  current: () => queryOptions({ queryKey: workspaceKeys.current(), queryFn: ({ signal }) => api.get<Workspace>('/workspace', {}, { signal }) }),
+  current: () =>
+    queryOptions({
+      queryKey: workspaceKeys.current(),
+      queryFn: ({ signal }) => api.get<Workspace>('/workspace', {}, { signal }),
+    }),
 };
 
 export const useWorkspace = () => useQuery(workspaceQueries.current());
@@ -17,6 +21,10 @@ export function useUpdateWorkspace() {
   return useMutation({
     mutationFn: (body: UpdateWorkspaceBody) => api.patch<Workspace>('/workspace', body),
     // The header shows the workspace name from the session, so refresh that too.
-    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: workspaceKeys.current() }), qc.invalidateQueries({ queryKey: sessionKeys.me() })]),
+    onSettled: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: workspaceKeys.current() }),
+        qc.invalidateQueries({ queryKey: sessionKeys.me() }),
+      ]),
   });
 }
