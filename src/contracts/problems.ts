@@ -237,6 +237,7 @@ export type FieldErrorParamsTable = {
   // The follow-up rhythm (docs/rhythm.md).
   checkpoint_not_due: { date: string };
   solution_required: NoParams;
+  mapping_incomplete: NoParams;
 };
 export type FieldErrorCode = keyof FieldErrorParamsTable;
 
@@ -315,15 +316,9 @@ export const FIELD_ERROR_CODES = [
   'invalid_transition',
   'visit_only',
   'objectives_mismatch',
-  'column_range',
-  'column_taken',
-  'name_or_credit_code',
-  'over_limit',
-  'nul_character',
-  'must_total_100',
-  'period_over',
   'checkpoint_not_due',
   'solution_required',
+  'mapping_incomplete',
 ] as const satisfies readonly FieldErrorCode[];
 // Both ways: a code in the table but not in the list fails here.
 type Missing = Exclude<FieldErrorCode, (typeof FIELD_ERROR_CODES)[number]>;

@@ -119,6 +119,7 @@ const FIELD_SAMPLES: { [C in FieldErrorCode]: FieldErrorParamsTable[C] } = {
   period_over: {},
   checkpoint_not_due: { date: '2026-12-20' },
   solution_required: {},
+  mapping_incomplete: {},
 };
 
 const CJK = /[\u4e00-\u9fff]/;

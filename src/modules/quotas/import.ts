@@ -67,7 +67,7 @@ export async function importQuotas(
   if (col.amount < 0 || (col.email < 0 && col.unit < 0))
     throw invalid(
       'file',
-      { code: 'mapping_incomplete' as never },
+      { code: 'mapping_incomplete' },
       'needs a column of emails or unit names and one of annual quotas',
       'mapping_incomplete',
     );

@@ -203,5 +203,6 @@ export const problemsEnUS: ProblemMessages = {
     objectives_mismatch: (p) => `Give a result for each of the plan's ${p.count} objectives`,
     checkpoint_not_due: (p) => `This checkpoint is not due until ${p.date}`,
     solution_required: () => 'A problem needs a proposed solution',
+    mapping_incomplete: () => 'Needs a column of emails or unit names and one of annual quotas',
   },
 };

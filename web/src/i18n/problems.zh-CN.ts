@@ -184,5 +184,6 @@ export const problemsZhCN: ProblemMessages = {
     objectives_mismatch: (p) => `请为计划中的 ${p.count} 个目标逐一填写结果`,
     checkpoint_not_due: (p) => `该检查点在 ${p.date} 才到期`,
     solution_required: () => '提出问题时请同时写出建议的解决办法',
+    mapping_incomplete: () => '需要一列邮箱或组织单元名称，以及一列年度定额',
   },
 };
