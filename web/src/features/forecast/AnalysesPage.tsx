@@ -1,13 +1,13 @@
 import { useMemo } from 'react';
-import { Alert, Button, Card, Col, Empty, Flex, Row, Skeleton, Table, Tag, Typography } from 'antd';
+import { Alert, Card, Col, Empty, Flex, Row, Table, Tag, Typography } from 'antd';
 import type { AnalysesResponse } from '../../../../src/contracts/analyses.ts';
-import { problemMessage } from '../../api/problems.ts';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import { useMoney } from '../../i18n/money.ts';
-import { useI18n, useT } from '../../i18n/useI18n.ts';
+import { useT } from '../../i18n/useI18n.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { useAnalyses } from './api.ts';
 import { ExportReport } from './ExportReport.tsx';
+import { ReportPending } from './ReportPending.tsx';
 import { ScopeBar, useScopeParams } from './ScopeBar.tsx';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 100)}%`);
@@ -15,7 +15,6 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? '
 /** The other analyses (docs/targets.md § Other analyses) of a scope and period. */
 export default function AnalysesPage() {
   const t = useT();
-  const say = useI18n();
   const [params, set] = useScopeParams();
   const query = useAnalyses(params);
   const data = query.data;
@@ -25,26 +24,7 @@ export default function AnalysesPage() {
       <ExportReport report="analyses" params={params} />
     </Flex>
   );
-  if (query.isError)
-    return (
-      <>
-        {controls}
-        <Alert
-          style={{ marginTop: 16 }}
-          type="warning"
-          showIcon
-          message={problemMessage(query.error, say)}
-          action={<Button onClick={() => set({})}>{t('forecast.backToMine')}</Button>}
-        />
-      </>
-    );
-  if (!data)
-    return (
-      <>
-        {controls}
-        <Skeleton active />
-      </>
-    );
+  if (query.isError || !data) return <ReportPending controls={controls} report={query} onBack={() => set({})} />;
   return (
     <Flex vertical gap={16}>
       {controls}

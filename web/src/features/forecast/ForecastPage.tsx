@@ -16,14 +16,14 @@ import {
 } from 'antd';
 import { EditOutlined, SendOutlined } from '@ant-design/icons';
 import type { AccuracyRow, ForecastView } from '../../../../src/contracts/forecasts.ts';
-import { problemMessage } from '../../api/problems.ts';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import { useMoney } from '../../i18n/money.ts';
-import { useI18n, useT } from '../../i18n/useI18n.ts';
+import { useT } from '../../i18n/useI18n.ts';
 import { useCan } from '../auth/session.ts';
 import { AdjustModal } from './AdjustModal.tsx';
 import { useAccuracy, useForecast } from './api.ts';
 import { ExportReport } from './ExportReport.tsx';
+import { ReportPending } from './ReportPending.tsx';
 import { ScopeBar, useScopeParams } from './ScopeBar.tsx';
 import { SubmitDrawer } from './SubmitDrawer.tsx';
 
@@ -36,7 +36,6 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? '
  */
 export default function ForecastPage() {
   const t = useT();
-  const say = useI18n();
   const money = useMoney();
   const can = useCan();
   const [params, set] = useScopeParams();
@@ -88,26 +87,7 @@ export default function ForecastPage() {
     </Flex>
   );
 
-  if (view.isError)
-    return (
-      <>
-        {controls}
-        <Alert
-          style={{ marginTop: 16 }}
-          type="warning"
-          showIcon
-          message={problemMessage(view.error, say)}
-          action={<Button onClick={() => set({})}>{t('forecast.backToMine')}</Button>}
-        />
-      </>
-    );
-  if (!data)
-    return (
-      <>
-        {controls}
-        <Skeleton active style={{ marginTop: 16 }} />
-      </>
-    );
+  if (view.isError || !data) return <ReportPending controls={controls} report={view} onBack={() => set({})} />;
 
   return (
     <Flex vertical gap={16}>

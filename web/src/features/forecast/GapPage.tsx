@@ -1,9 +1,9 @@
-import { Alert, Button, Card, Col, Descriptions, Flex, Row, Skeleton, Statistic, Typography } from 'antd';
-import { problemMessage } from '../../api/problems.ts';
+import { Alert, Card, Col, Descriptions, Flex, Row, Statistic, Typography } from 'antd';
 import { useMoney } from '../../i18n/money.ts';
-import { useI18n, useT } from '../../i18n/useI18n.ts';
+import { useT } from '../../i18n/useI18n.ts';
 import { useGap } from './api.ts';
 import { ExportReport } from './ExportReport.tsx';
+import { ReportPending } from './ReportPending.tsx';
 import { ScopeBar, useScopeParams } from './ScopeBar.tsx';
 
 const num = (n: number | null) => (n === null ? '—' : Number.isInteger(n) ? String(n) : n.toFixed(1));
@@ -11,7 +11,6 @@ const num = (n: number | null) => (n === null ? '—' : Number.isInteger(n) ? St
 /** The live P1–P4 gap (docs/targets.md § Gap analysis P1–P4) of a person or unit and a period. */
 export default function GapPage() {
   const t = useT();
-  const say = useI18n();
   const money = useMoney();
   const [params, set] = useScopeParams();
   const gap = useGap(params);
@@ -22,26 +21,7 @@ export default function GapPage() {
       <ExportReport report="gap" params={params} />
     </Flex>
   );
-  if (gap.isError)
-    return (
-      <>
-        {controls}
-        <Alert
-          style={{ marginTop: 16 }}
-          type="warning"
-          showIcon
-          message={problemMessage(gap.error, say)}
-          action={<Button onClick={() => set({})}>{t('forecast.backToMine')}</Button>}
-        />
-      </>
-    );
-  if (!data)
-    return (
-      <>
-        {controls}
-        <Skeleton active />
-      </>
-    );
+  if (gap.isError || !data) return <ReportPending controls={controls} report={gap} onBack={() => set({})} />;
   const covered = data.gap0 <= 0;
   return (
     <Flex vertical gap={16}>
