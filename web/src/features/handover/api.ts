@@ -1,7 +1,6 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../../api/client.ts';
 import { userKeys } from '../../api/keys.ts';
-import type { Page, Role } from '../../api/types.ts';
 import { accountKeys } from '../accounts/api.ts';
 import type {
   AssignRequest,
@@ -14,6 +13,15 @@ import type {
   PoolQuery,
   ReleaseRun,
 } from '../../../../src/contracts/pool.ts';
+import type {
+  AssignSuccessorsRequest,
+  HandoverContacts,
+  HandoverDetail,
+  HandoverItem,
+  HandoverListItem,
+  HandoverNote,
+  HandoverPage,
+} from '../../../../src/contracts/handovers.ts';
 
 /** Server state of the pool and handover screens; keys live here since no other area reads them. */
 export const poolKeys = {
@@ -69,60 +77,15 @@ export const useAssign = () =>
   );
 export const useReleaseRun = () => usePoolMutation((_: void) => api.post<ReleaseRun>('/pool/release-run', {}));
 
-export type Category = 'account' | 'opportunity' | 'team' | 'relationship' | 'territory';
+export type Category = HandoverItem['category'];
 export const CATEGORIES: Category[] = ['account', 'opportunity', 'team', 'relationship', 'territory'];
-export interface HandoverNote {
-  state: string;
-  openIssues: string;
-  keyContacts: string;
-  contactIds: number[];
-}
-export interface HandoverItem {
-  id: number;
-  category: Category;
-  entityId: number;
-  label: string;
-  detail: string | null;
-  /** Codes the page translates: the team or buying role, the territory's industry. */
-  role: string | null;
-  industry: string | null;
-  accountId: number | null;
-  tier: string | null;
-  named: boolean;
-  keyAccount: boolean;
-  amount: number | null;
-  toUserId: number | null;
-  toUserName: string | null;
-  note: HandoverNote | null;
-  noteGaps: string[];
-}
-export interface HandoverBase {
-  id: number;
-  status: 'draft' | 'completed' | 'cancelled';
-  fromUser: { id: number; name: string; email: string; role: Role; active: boolean; orgUnitName: string };
-  createdByName: string | null;
-  createdAt: number;
-  completedAt: number | null;
-  summary: { counts: Record<Category, number>; successors: { userId: number; name: string; count: number }[] } | null;
-  version: number;
-}
-export interface HandoverDetail extends HandoverBase {
-  counts: Record<Category | 'tasks' | 'visits', number>;
-  keyAccounts: number;
-  items: HandoverItem[];
-  missing: { itemId: number; category: Category; problem: 'no_successor' | 'no_note' }[];
-}
-export interface HandoverListItem extends HandoverBase {
-  counts: Record<Category, number>;
-  itemCount: number;
-  assignedCount: number;
-}
+export type { HandoverDetail, HandoverItem, HandoverListItem, HandoverNote };
 
 export const handoverQueries = {
   list: (status?: string) =>
     queryOptions({
       queryKey: handoverKeys.list(status),
-      queryFn: ({ signal }) => api.get<Page<HandoverListItem>>('/handovers', { status, limit: 200 }, { signal }),
+      queryFn: ({ signal }) => api.get<HandoverPage>('/handovers', { status, limit: 200 }, { signal }),
     }),
   detail: (id: number) =>
     queryOptions({
@@ -132,12 +95,7 @@ export const handoverQueries = {
   contacts: (id: number) =>
     queryOptions({
       queryKey: handoverKeys.contacts(id),
-      queryFn: ({ signal }) =>
-        api.get<{ items: { id: number; accountId: number; name: string; title: string | null }[] }>(
-          `/handovers/${id}/contacts`,
-          {},
-          { signal },
-        ),
+      queryFn: ({ signal }) => api.get<HandoverContacts>(`/handovers/${id}/contacts`, {}, { signal }),
     }),
 };
 export const useHandovers = (status?: string) => useQuery(handoverQueries.list(status));
@@ -161,7 +119,7 @@ export const useStartHandover = () => {
   });
 };
 export const useAssignSuccessors = (id: number) =>
-  useHandoverMutation(id, (items: { itemId: number; toUserId: number | null }[]) =>
+  useHandoverMutation(id, (items: AssignSuccessorsRequest['items']) =>
     api.patch<HandoverDetail>(`/handovers/${id}/items`, { items }),
   );
 export const useSaveNote = (id: number) =>
