@@ -79,7 +79,7 @@ function assertBreaks(project: Project, files: string[], mentions: RegExp) {
 // Three edits at once, so each project is compiled once (a compile takes seconds):
 // a response field renamed, a response field's type changed, a required request field added.
 const edits = edited([
-  ['src/contracts/users.ts', '  orgUnitLabel: z.string()', '  orgUnitCaption: z.string()'],
+  ['src/contracts/users.ts', '  orgUnitLabel: z\n    .string()', '  orgUnitCaption: z\n    .string()'],
   [
     'src/contracts/sales-processes.ts',
     "  probability: z.number().int().describe('win probability, percent'),\n  purpose",
