@@ -29,27 +29,3 @@ export const TIMELINE_GROUP_NAMES = Object.keys(TIMELINE_GROUPS) as TimelineGrou
 
 /** Record fields whose values are user ids, shown as names. */
 export const USER_VALUED_FIELDS = ['owner', 'team'] as const;
-
-/**
- * An event as the pages read it (GET …/timeline); which fields are set depends on the kind —
- * the route's OpenAPI schema says which.
- */
-export interface TimelineEvent {
-  id: string;
-  kind: TimelineKind;
-  at: number;
-  actorId: number | null;
-  actorName: string | null;
-  opportunityId: number | null;
-  opportunityName: string | null;
-  subject: string | null;
-  field: string | null;
-  from: string | null;
-  to: string | null;
-  reason: string | null;
-  detail: string | null;
-  amount: number | null;
-  probability: number | null;
-  direction: string | null;
-  evidenceCount: number | null;
-}

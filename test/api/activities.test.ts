@@ -14,6 +14,7 @@ import {
   type TestApp,
 } from '../helpers/app.ts';
 import type { ActivityDetail, ActivityPage, CreateActivityInput } from '../../src/contracts/activities.ts';
+import type { TimelinePage } from '../../src/contracts/timeline.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -326,17 +327,7 @@ for (const engine of testEngines()) {
       ]) {
         const res = await rep('GET', url);
         assert.equal(res.statusCode, 200, res.body);
-        const entry = json<{
-          items: {
-            id: string;
-            kind: string;
-            subject: string;
-            field: string;
-            to: string;
-            amount: number;
-            detail: string;
-          }[];
-        }>(res).items.find((i) => i.id === `activity:${demo.id}`);
+        const entry = json<TimelinePage>(res).items.find((i) => i.id === `activity:${demo.id}`);
         assert.ok(entry, url);
         assert.deepEqual(
           [entry.kind, entry.subject, entry.field, entry.to, entry.amount, entry.detail],

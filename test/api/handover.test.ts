@@ -14,30 +14,7 @@ import {
 import { insertUser } from '../../src/modules/users/repository.ts';
 import { recountTotals, storedTotals } from '../../src/modules/funnel/repository.ts';
 import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
-
-interface Item {
-  id: number;
-  category: string;
-  entityId: number;
-  label: string;
-  detail: string | null;
-  role: string | null;
-  industry: string | null;
-  keyAccount: boolean;
-  toUserId: number | null;
-  note: { state: string } | null;
-  noteGaps: string[];
-}
-interface Detail {
-  id: number;
-  status: string;
-  version: number;
-  counts: Record<string, number>;
-  items: Item[];
-  missing: { itemId: number; problem: string }[];
-  summary: { counts: Record<string, number> } | null;
-  fromUser: { active: boolean };
-}
+import type { HandoverContacts, HandoverDetail as Detail, HandoverPage } from '../../src/contracts/handovers.ts';
 
 /** Handover on departure (docs/archive.md): inventory, successors, key-account notes, completion. */
 for (const engine of testEngines()) {
@@ -338,7 +315,7 @@ for (const engine of testEngines()) {
         contactIds: [fixtureB.contacts.repContact],
       });
       assert.equal(wrongContact.statusCode, 400);
-      const contacts = json<{ items: { id: number }[] }>(
+      const contacts = json<HandoverContacts>(
         await asManager('GET', `/api/v1/handovers/${handover.id}/contacts`),
       ).items;
       assert.deepEqual(
@@ -508,9 +485,7 @@ for (const engine of testEngines()) {
         ).statusCode,
         409,
       );
-      const list = json<{ items: { id: number; status: string; itemCount: number; assignedCount: number }[] }>(
-        await asManager('GET', '/api/v1/handovers'),
-      );
+      const list = json<HandoverPage>(await asManager('GET', '/api/v1/handovers'));
       assert.deepEqual(
         list.items.map((x) => [x.id, x.status, x.itemCount, x.assignedCount]),
         [[handover.id, 'completed', 6, 6]],
@@ -522,18 +497,14 @@ for (const engine of testEngines()) {
       const other = json<Detail>(await admin('POST', '/api/v1/handovers', { fromUserId: fixtureA.users.rep2.id }));
       const asManager = await as('manager');
       assert.equal((await asManager('GET', `/api/v1/handovers/${other.id}`)).statusCode, 404);
-      assert.ok(
-        !json<{ items: { id: number }[] }>(await asManager('GET', '/api/v1/handovers')).items.some(
-          (x) => x.id === other.id,
-        ),
-      );
+      assert.ok(!json<HandoverPage>(await asManager('GET', '/api/v1/handovers')).items.some((x) => x.id === other.id));
       const adminB = await as('admin', fixtureB);
       assert.equal((await adminB('GET', `/api/v1/handovers/${handover.id}`)).statusCode, 404);
       assert.equal(
         (await adminB('POST', `/api/v1/handovers/${other.id}/complete`, { version: other.version })).statusCode,
         404,
       );
-      assert.equal(json<{ total: number }>(await adminB('GET', '/api/v1/handovers')).total, 0);
+      assert.equal(json<HandoverPage>(await adminB('GET', '/api/v1/handovers')).total, 0);
       // A cancelled draft leaves the user active.
       const cancelled = await admin('POST', `/api/v1/handovers/${other.id}/cancel`, { version: other.version });
       assert.equal(json<Detail>(cancelled).status, 'cancelled');

@@ -17,6 +17,7 @@ import {
 
 import type { Problem as ProblemOf } from '../../src/contracts/common.ts';
 import type { MissingEvidence, OpportunityDetail as Opp } from '../../src/contracts/opportunities.ts';
+import type { TimelinePage } from '../../src/contracts/timeline.ts';
 
 /** evidence_required names what is missing. */
 type Problem = ProblemOf & { missing?: MissingEvidence[] };
@@ -474,15 +475,7 @@ for (const engine of testEngines()) {
         [['意向', '谈判']],
       );
       // The timeline tells it as it happened, newest first: the file uploaded, the deal created, then moved into 谈判 with the evidence.
-      const tl = json<{
-        items: {
-          kind: string;
-          subject: string | null;
-          from: string | null;
-          direction: string | null;
-          evidenceCount: number | null;
-        }[];
-      }>(await as.rep('GET', `/api/v1/opportunities/${opportunity.id}/timeline`)).items;
+      const tl = json<TimelinePage>(await as.rep('GET', `/api/v1/opportunities/${opportunity.id}/timeline`)).items;
       assert.deepEqual(
         tl.map((e) => e.kind),
         ['stage_moved', 'opportunity_created', 'file_added'],

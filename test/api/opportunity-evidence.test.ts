@@ -17,6 +17,7 @@ import {
 /** Evidence gathered for the current stage as it is collected, before the move (docs/sales-process.md "what is done is seen"). */
 import type { Problem } from '../../src/contracts/common.ts';
 import type { OpportunityDetail as Opp } from '../../src/contracts/opportunities.ts';
+import type { TimelinePage } from '../../src/contracts/timeline.ts';
 const fieldOf = (res: Parameters<typeof json>[0]) => json<Problem>(res).errors?.[0]?.field;
 
 for (const engine of testEngines()) {
@@ -247,15 +248,9 @@ for (const engine of testEngines()) {
           ['0/2', '1/2'],
         ],
       );
-      const timeline = json<{
-        items: {
-          kind: string;
-          field: string | null;
-          from: string | null;
-          to: string | null;
-          actorName: string | null;
-        }[];
-      }>(await as.rep('GET', `/api/v1/opportunities/${opportunity.id}/timeline`)).items;
+      const timeline = json<TimelinePage>(
+        await as.rep('GET', `/api/v1/opportunities/${opportunity.id}/timeline`),
+      ).items;
       const events = timeline.filter((e) => e.kind === 'opportunity_changed' && e.field === 'evidence');
       assert.deepEqual(
         events.map((e) => [e.from, e.to]),

@@ -17,6 +17,7 @@ import {
 
 import type { Problem } from '../../src/contracts/common.ts';
 import type { Insight, Review } from '../../src/contracts/opportunity-insight.ts';
+import type { TimelinePage } from '../../src/contracts/timeline.ts';
 
 for (const engine of testEngines()) {
   describe(`opportunity insight [${engine}]`, () => {
@@ -517,9 +518,7 @@ for (const engine of testEngines()) {
         before.version + 1,
         'an open edit form of the deal learns of the change (409), not overwrites it',
       );
-      const timeline = json<{ items: { kind: string; reason: string | null }[] }>(
-        await as.rep('GET', `/api/v1/opportunities/${opp}/timeline`),
-      ).items;
+      const timeline = json<TimelinePage>(await as.rep('GET', `/api/v1/opportunities/${opp}/timeline`)).items;
       assert.equal(timeline.find((e) => e.kind === 'review')!.reason, 'poor_execution');
     });
 
@@ -577,7 +576,7 @@ for (const engine of testEngines()) {
           ['true', 'false', null, fixture.users.manager.id],
         ],
       );
-      const timeline = json<{ items: { field?: string; reason: string | null }[] }>(
+      const timeline = json<TimelinePage>(
         await as.manager('GET', `/api/v1/opportunities/${opp}/timeline?limit=100`),
       ).items;
       assert.ok(

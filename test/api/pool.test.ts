@@ -14,6 +14,9 @@ import {
 import { insertUser } from '../../src/modules/users/repository.ts';
 import { releaseStaleAccounts, runReleaseJob } from '../../src/modules/pool/service.ts';
 import { DAY_MS } from '../../src/domain/pool.ts';
+import type { AccountDetail } from '../../src/contracts/accounts.ts';
+import type { Problem } from '../../src/contracts/common.ts';
+import type { Allowance, PoolEventPage, PoolPage, ReleaseRun } from '../../src/contracts/pool.ts';
 
 /** The public pool (docs/archive.md): automatic release per tier, claims, limits, release by hand, logs. */
 for (const engine of testEngines()) {
@@ -137,7 +140,7 @@ for (const engine of testEngines()) {
         .execute();
       const res = await (await as('admin'))('POST', '/api/v1/pool/release-run', {});
       assert.equal(res.statusCode, 200, res.body);
-      const body = json<{ released: Record<string, number>; total: number }>(res);
+      const body = json<ReleaseRun>(res);
       assert.deepEqual(body.released, { A: 0, B: 1, C: 2 });
       for (const id of [ids.bStale, ids.cStale, ids.cNever]) {
         const accountRow = await row(id);
@@ -157,7 +160,7 @@ for (const engine of testEngines()) {
         assert.equal(accountRow.owner_id, fixture.users.rep.id);
       }
       // A second run finds nothing more.
-      const again = json<{ total: number }>(await (await as('admin'))('POST', '/api/v1/pool/release-run', {}));
+      const again = json<ReleaseRun>(await (await as('admin'))('POST', '/api/v1/pool/release-run', {}));
       assert.equal(again.total, 0);
     });
 
@@ -197,24 +200,21 @@ for (const engine of testEngines()) {
     it('a rep claims a visible pool account; it becomes theirs in their unit, logged as pool_claim', async () => {
       const id = await account('Shanghai pool 1', { ownerId: null, unitId: fixture.units.shanghai, inPool: true });
       const rep = await as('rep');
-      const list = json<{
-        items: { id: number; daysInPool: number }[];
-        allowance: { remaining: number; limit: number; held: number };
-      }>(await rep('GET', '/api/v1/pool?limit=500'));
+      const list = json<PoolPage>(await rep('GET', '/api/v1/pool?limit=500'));
       assert.ok(list.items.some((i) => i.id === id));
       assert.equal(list.items.find((i) => i.id === id)!.daysInPool, 3);
-      assert.equal(list.allowance.limit, 200);
+      assert.equal(list.allowance!.limit, 200);
       const res = await rep('POST', `/api/v1/accounts/${id}/claim`, { version: 1 });
       assert.equal(res.statusCode, 200, res.body);
-      const acc = json<{ ownerId: number; orgUnitId: number; inPool: boolean; version: number }>(res);
+      const acc = json<AccountDetail>(res);
       assert.equal(acc.ownerId, fixture.users.rep.id);
       assert.equal(acc.orgUnitId, fixture.units.sales1);
       assert.equal(acc.inPool, false);
       const historyRows = await history(id);
       assert.equal(historyRows.at(-1)!.reason, 'pool_claim');
       assert.equal(historyRows.at(-1)!.new_value, String(fixture.users.rep.id));
-      const after = json<{ allowance: { held: number } }>(await rep('GET', '/api/v1/pool'));
-      assert.equal(after.allowance.held, list.allowance.held + 1);
+      const after = json<PoolPage>(await rep('GET', '/api/v1/pool'));
+      assert.equal(after.allowance!.held, list.allowance!.held + 1);
       // Claiming it again: no longer in the pool.
       assert.equal((await rep('POST', `/api/v1/accounts/${id}/claim`, { version: acc.version })).statusCode, 409);
     });
@@ -223,7 +223,7 @@ for (const engine of testEngines()) {
       const id = await account('Shanghai pool 2', { ownerId: null, unitId: fixture.units.shanghai, inPool: true });
       const rep2 = await as('rep2');
       assert.equal((await rep2('POST', `/api/v1/accounts/${id}/claim`, { version: 1 })).statusCode, 404);
-      const list = json<{ items: { id: number }[] }>(await rep2('GET', '/api/v1/pool?limit=500'));
+      const list = json<PoolPage>(await rep2('GET', '/api/v1/pool?limit=500'));
       assert.ok(!list.items.some((i) => i.id === id));
       // A rep of a sister department does not see the pool of sales1 either (only their unit and above).
       const sales2Rep = await newUser('rep', fixture.units.sales2, 'sales2-rep');
@@ -260,12 +260,12 @@ for (const engine of testEngines()) {
       const id = await account('Over limit', { ownerId: null, unitId: fixture.units.shanghai, inPool: true });
       const res = await (await as(holder))('POST', `/api/v1/accounts/${id}/claim`, { version: 1 });
       assert.equal(res.statusCode, 409);
-      const problem = json<{ code: string; limit: number; held: number }>(res);
+      const problem = json<Problem & Pick<Allowance, 'limit' | 'held'>>(res);
       assert.equal(problem.code, 'claim_limit_reached');
       assert.equal(problem.limit, 2);
       assert.equal(problem.held, 2);
-      const list = json<{ allowance: { remaining: number } }>(await (await as(holder))('GET', '/api/v1/pool'));
-      assert.equal(list.allowance.remaining, 0);
+      const list = json<PoolPage>(await (await as(holder))('GET', '/api/v1/pool'));
+      assert.equal(list.allowance!.remaining, 0);
       assert.equal((await row(id)).in_pool, 1);
       await kysely().updateTable('workspaces').set({ settings: '{}' }).where('id', '=', fixture.workspaceId).execute();
     });
@@ -295,7 +295,7 @@ for (const engine of testEngines()) {
       for (const [index, res] of results.entries()) {
         const { racer, ids } = racers[index]!;
         assert.deepEqual(res.map((r) => r.statusCode).sort(), [200, 409], res.map((r) => r.body).join('\n'));
-        assert.equal(json<{ code: string }>(res.find((r) => r.statusCode === 409)!).code, 'claim_limit_reached');
+        assert.equal(json<Problem>(res.find((r) => r.statusCode === 409)!).code, 'claim_limit_reached');
         const held = await kysely()
           .selectFrom('accounts')
           .select('id')
@@ -317,31 +317,25 @@ for (const engine of testEngines()) {
       const rep = await as('rep');
       const noReason = await rep('POST', `/api/v1/accounts/${id}/release`, { version: 1 });
       assert.equal(noReason.statusCode, 400);
-      assert.equal(json<{ errors: { field: string }[] }>(noReason).errors[0]!.field, 'reason');
+      assert.equal(json<Problem>(noReason).errors?.[0]?.field, 'reason');
       const res = await rep('POST', `/api/v1/accounts/${id}/release`, { version: 1, reason: '客户已转向竞争对手' });
       assert.equal(res.statusCode, 200, res.body);
-      assert.equal(json<{ inPool: boolean; ownerId: null }>(res).inPool, true);
+      assert.equal(json<AccountDetail>(res).inPool, true);
       const historyRows = await history(id);
       assert.equal(historyRows.at(-1)!.reason, 'pool_release_manual');
       assert.equal(historyRows.at(-1)!.old_value, String(fixture.users.rep.id));
-      const events = json<{
-        items: {
-          accountId: number;
-          kind: string;
-          note: string | null;
-          fromUserName: string | null;
-          actorName: string | null;
-        }[];
-      }>(await (await as('manager'))('GET', `/api/v1/pool/events?orgUnitId=${fixture.units.shanghai}&limit=500`));
+      const events = json<PoolEventPage>(
+        await (
+          await as('manager')
+        )('GET', `/api/v1/pool/events?orgUnitId=${fixture.units.shanghai}&limit=500`),
+      );
       const event = events.items.find((x) => x.accountId === id && x.kind === 'pool_release_manual');
       assert.ok(event, "release is in the manager's log");
       assert.equal(event.note, '客户已转向竞争对手');
       assert.equal(event.fromUserName, 'rep pool');
       assert.equal(event.actorName, 'rep pool');
       // The pool list names the previous owner and the kind of release.
-      const item = json<{ items: { id: number; previousOwnerName: string | null; releaseReason: string | null }[] }>(
-        await rep('GET', '/api/v1/pool?limit=500'),
-      ).items.find((i) => i.id === id)!;
+      const item = json<PoolPage>(await rep('GET', '/api/v1/pool?limit=500')).items.find((i) => i.id === id)!;
       assert.equal(item.previousOwnerName, 'rep pool');
       assert.equal(item.releaseReason, 'pool_release_manual');
       // Someone else's account: a rep cannot release it (not visible: 404); a stale version: 409.
@@ -373,13 +367,13 @@ for (const engine of testEngines()) {
         toUserId: fixture.users.rep2.id,
       });
       assert.equal(outside.statusCode, 400);
-      assert.equal(json<{ errors: { field: string }[] }>(outside).errors[0]!.field, 'toUserId');
+      assert.equal(json<Problem>(outside).errors?.[0]?.field, 'toUserId');
       const res = await asManager('POST', `/api/v1/accounts/${id}/assign`, {
         version: 1,
         toUserId: fixture.users.rep.id,
       });
       assert.equal(res.statusCode, 200, res.body);
-      assert.equal(json<{ ownerId: number }>(res).ownerId, fixture.users.rep.id);
+      assert.equal(json<AccountDetail>(res).ownerId, fixture.users.rep.id);
       assert.equal((await history(id)).at(-1)!.reason, 'pool_assign');
       // Reps cannot assign; presales cannot claim.
       assert.equal(
@@ -399,20 +393,16 @@ for (const engine of testEngines()) {
 
     it("the manager's pool view filters by unit and tier; another workspace sees none of it", async () => {
       const asManager = await as('manager');
-      const all = json<{ items: { orgUnitId: number; tier: string }[]; total: number; allowance: unknown }>(
-        await asManager('GET', `/api/v1/pool?orgUnitId=${fixture.units.sales1}&limit=500`),
-      );
+      const all = json<PoolPage>(await asManager('GET', `/api/v1/pool?orgUnitId=${fixture.units.sales1}&limit=500`));
       assert.ok(all.total > 0);
       assert.ok(all.items.every((i) => i.orgUnitId === fixture.units.sales1));
-      const onlyB = json<{ items: { tier: string }[] }>(await asManager('GET', '/api/v1/pool?tier=B&limit=500'));
+      const onlyB = json<PoolPage>(await asManager('GET', '/api/v1/pool?tier=B&limit=500'));
       assert.ok(onlyB.items.length > 0 && onlyB.items.every((i) => i.tier === 'B'));
       const fixtureB = await seedWorkspace(testApp, 'other');
       const adminB = client(testApp, await sessionCookie(testApp, fixtureB.workspaceId, fixtureB.users.admin.id));
-      const ids = json<{ items: { id: number }[] }>(await adminB('GET', '/api/v1/pool?limit=500')).items.map(
-        (i) => i.id,
-      );
+      const ids = json<PoolPage>(await adminB('GET', '/api/v1/pool?limit=500')).items.map((i) => i.id);
       assert.deepEqual(ids, [fixtureB.accounts.poolAccount]);
-      assert.equal(json<{ total: number }>(await adminB('GET', '/api/v1/pool/events')).total, 0);
+      assert.equal(json<PoolEventPage>(await adminB('GET', '/api/v1/pool/events')).total, 0);
     });
   });
 }

@@ -14,26 +14,8 @@ import {
   type Fixture,
   type TestApp,
 } from '../helpers/app.ts';
+import type { TimelineEvent, TimelinePage } from '../../src/contracts/timeline.ts';
 
-interface Event {
-  id: string;
-  kind: string;
-  at: number;
-  actorName: string | null;
-  opportunityId: number | null;
-  opportunityName: string | null;
-  subject: string | null;
-  field: string | null;
-  from: string | null;
-  to: string | null;
-  reason: string | null;
-  detail: string | null;
-  amount: number | null;
-  probability: number | null;
-  direction: string | null;
-  evidenceCount: number | null;
-}
-type Page = { items: Event[]; total: number };
 type Stage = { id: number; position: number; evidence: { key: string; requires: string }[] };
 type Opp = { id: number; version: number };
 
@@ -160,9 +142,9 @@ for (const engine of testEngines()) {
     const get = async (call: Call, url: string) => {
       const res = await call('GET', url);
       assert.equal(res.statusCode, 200, res.body);
-      return json<Page>(res);
+      return json<TimelinePage>(res);
     };
-    const kinds = (p: Page) => p.items.map((e) => e.kind);
+    const kinds = (p: TimelinePage) => p.items.map((e) => e.kind);
 
     it('tells the account story newest first: created, contact, deals, moves with evidence, review, won, team', async () => {
       const page = await get(as.rep, `/api/v1/accounts/${account}/timeline?limit=200`);
@@ -214,7 +196,7 @@ for (const engine of testEngines()) {
 
     it('pages through the same events the whole list holds, and filters by group', async () => {
       const all = await get(as.rep, `/api/v1/accounts/${account}/timeline?limit=200`);
-      const pages: Event[] = [];
+      const pages: TimelineEvent[] = [];
       for (let offset = 0; offset < all.total; offset += 3) {
         const page = await get(as.rep, `/api/v1/accounts/${account}/timeline?limit=3&offset=${offset}`);
         assert.equal(page.total, all.total);

@@ -79,7 +79,7 @@ function assertBreaks(project: Project, files: string[], mentions: RegExp) {
 // Three edits at once, so each project is compiled once (a compile takes seconds):
 // a response field renamed, a response field's type changed, a required request field added.
 const edits = edited([
-  ['src/contracts/users.ts', '  orgUnitLabel: z\n', '  orgUnitCaption: z\n'],
+  ['src/contracts/users.ts', '  orgUnitLabel: z\n    .string()', '  orgUnitCaption: z\n    .string()'],
   [
     'src/contracts/sales-processes.ts',
     "  probability: z.number().int().describe('win probability, percent'),\n  purpose",
@@ -90,6 +90,7 @@ const edits = edited([
     '  type: z.enum(ORG_UNIT_TYPES),\n  sortOrder: sortOrder.optional().describe',
     '  type: z.enum(ORG_UNIT_TYPES),\n  unitCode: z.string(),\n  sortOrder: sortOrder.optional().describe',
   ],
+  ['src/contracts/pool.ts', '  daysInPool: z.number().int(),', '  daysInSharedPool: z.number().int(),'],
 ]);
 
 describe('contracts: a changed field breaks its consumers', () => {
@@ -98,6 +99,7 @@ describe('contracts: a changed field breaks its consumers', () => {
     assertBreaks(server, ['src/modules/users/service.ts'], /orgUnitLabel.*does not exist|orgUnitCaption/);
     assertBreaks(server, ['src/modules/sales-processes/service.ts'], /'number' is not assignable to type 'string'/);
     assertBreaks(server, ['test/api/users.test.ts'], /orgUnitLabel/);
+    assertBreaks(server, ['src/modules/pool/service.ts', 'test/api/pool.test.ts'], /daysInPool|daysInSharedPool/);
   });
 
   it('the web app: the screens that read the changed fields and send the changed request', () => {

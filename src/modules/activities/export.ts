@@ -1,18 +1,9 @@
 import type { Db } from '../../db/database.ts';
-import { label, type Labels, type Lang } from '../../domain/import-fields.ts';
+import { label, type Labels } from '../../domain/import-fields.ts';
 import type { Actor } from '../../domain/policy.ts';
-import type { ActivityFilter } from '../../contracts/activities.ts';
+import type { ActivityExportQuery } from '../../contracts/exports.ts';
 import { recordAudit } from '../audit/repository.ts';
-import {
-  dateIn,
-  file,
-  keysetPages,
-  PAGE,
-  stamp,
-  type Cell,
-  type ExportFile,
-  type ExportFormat,
-} from '../exports/service.ts';
+import { dateIn, file, keysetPages, PAGE, stamp, type Cell, type ExportFile } from '../exports/service.ts';
 import { loadRules } from '../workspace/service.ts';
 import * as repo from './repository.ts';
 import { toFilter } from './service.ts';
@@ -55,7 +46,7 @@ const HEADERS: [zh: string, en: string][] = [
 export async function exportActivities(
   db: Db,
   actor: Actor,
-  query: ActivityFilter & { format: ExportFormat; lang: Lang },
+  query: ActivityExportQuery,
   ip: string | null,
 ): Promise<ExportFile> {
   const { format, lang, ...listFilter } = query;

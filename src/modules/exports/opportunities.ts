@@ -10,10 +10,10 @@ import {
 import type { Actor } from '../../domain/policy.ts';
 import { sizeClass } from '../../domain/stage-gate.ts';
 import { recordAudit } from '../audit/repository.ts';
-import type { OpportunityFilter } from '../opportunities/repository.ts';
 import { loadSettings } from '../workspace/service.ts';
 import * as repo from './repository.ts';
-import { dateIn, file, keysetPages, PAGE, stamp, type Cell, type ExportFile, type ExportParams } from './service.ts';
+import { dateIn, file, keysetPages, PAGE, stamp, type Cell, type ExportFile } from './service.ts';
+import type { OpportunityExportQuery } from '../../contracts/exports.ts';
 
 /**
  * Export of the opportunity list (docs/archive.md § Import and export, §5.3): the list's filters and visibility, the
@@ -46,7 +46,7 @@ const yuan = (fen: number) => fen / 100;
 export async function exportOpportunities(
   db: Db,
   actor: Actor,
-  query: OpportunityFilter & ExportParams,
+  query: OpportunityExportQuery,
   ip: string | null,
 ): Promise<ExportFile> {
   const { format, lang, ...filter } = query;

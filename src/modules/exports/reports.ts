@@ -1,18 +1,16 @@
 import type { Db } from '../../db/database.ts';
-import type { Lang } from '../../domain/import-fields.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { analyses } from '../analyses/service.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { accuracy, forecastView, gapView } from '../forecasts/views.ts';
-import { file, stamp, type Cell, type ExportFile, type ExportFormat } from './service.ts';
+import type { ExportReport, ReportExportQuery } from '../../contracts/exports.ts';
+import { file, stamp, type Cell, type ExportFile } from './service.ts';
 
 /**
  * Excel (or CSV) of a report of docs/targets.md with the filters it was shown with: the same
  * scope and period, resolved and checked by the report itself (403 beyond reach), the first
  * rows saying which, and the export in the audit log like the list exports.
  */
-export const REPORTS = ['forecast', 'accuracy', 'gap', 'analyses'] as const;
-export type Report = (typeof REPORTS)[number];
 
 const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
 const pct = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
@@ -22,7 +20,7 @@ type Sheet = { title: [string, string]; scope: string; period: string; headers: 
 async function sheetOf(
   db: Db,
   actor: Actor,
-  report: Report,
+  report: ExportReport,
   query: { scope?: string | undefined; period?: string | undefined },
 ): Promise<Sheet> {
   if (report === 'forecast') {
@@ -189,7 +187,7 @@ async function sheetOf(
 export async function exportReport(
   db: Db,
   actor: Actor,
-  query: { report: Report; scope?: string | undefined; period?: string | undefined; format: ExportFormat; lang: Lang },
+  query: ReportExportQuery,
   ip: string | null,
 ): Promise<ExportFile> {
   const sheet = await sheetOf(db, actor, query.report, query);

@@ -1,23 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errorResponses, fileResponse } from '../../contracts/common.ts';
-import { contactFilterShape } from '../../contracts/contacts.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
-import { accountFilterShape } from '../../contracts/accounts.ts';
-import { opportunityFilterShape } from '../../contracts/opportunities.ts';
 import { exportOpportunities } from './opportunities.ts';
-import { activityFilterShape } from '../../contracts/activities.ts';
 import { exportActivities } from '../activities/export.ts';
-import { exportReport, REPORTS } from './reports.ts';
-import { periodParam, scopeParam } from '../../contracts/targets.ts';
+import { exportReport } from './reports.ts';
+import * as contract from '../../contracts/exports.ts';
 import * as exports from './service.ts';
 import { needs } from '../../server/access.ts';
-
-const exportParams = {
-  format: z.enum(['csv', 'xlsx']).default('csv').describe('csv (UTF-8 with BOM, opens in Excel) or xlsx'),
-  lang: z.enum(['zh-CN', 'en-US']).default('zh-CN').describe('language of the column headers and values'),
-};
 
 function send(reply: FastifyReply, file: exports.ExportFile) {
   const ascii = file.fileName.replace(/[^\x20-\x7e]/g, '_');
@@ -44,7 +34,7 @@ export default async function exportRoutes(app: FastifyInstance) {
         tags: ['accounts'],
         summary:
           'Download the account list (same filters and visibility as GET /accounts) as CSV or xlsx; needs the export permission and is audited',
-        querystring: z.strictObject({ ...accountFilterShape, ...exportParams }),
+        querystring: contract.accountExportQuery,
         response: { ...fileResponse, ...errorResponses },
       },
     },
@@ -59,7 +49,7 @@ export default async function exportRoutes(app: FastifyInstance) {
         tags: ['contacts'],
         summary:
           'Download the contact list (same filters and visibility as GET /contacts) as CSV or xlsx; needs the export permission and is audited',
-        querystring: z.strictObject({ ...contactFilterShape, ...exportParams }),
+        querystring: contract.contactExportQuery,
         response: { ...fileResponse, ...errorResponses },
       },
     },
@@ -74,7 +64,7 @@ export default async function exportRoutes(app: FastifyInstance) {
         tags: ['opportunities'],
         summary:
           'Download the opportunity list (same filters and visibility as GET /opportunities) as CSV or xlsx; needs the export permission and is audited',
-        querystring: z.strictObject({ ...opportunityFilterShape, ...exportParams }),
+        querystring: contract.opportunityExportQuery,
         response: { ...fileResponse, ...errorResponses },
       },
     },
@@ -89,7 +79,7 @@ export default async function exportRoutes(app: FastifyInstance) {
         tags: ['activities'],
         summary:
           'Download the activity list (same filters and visibility as GET /activities) as CSV or xlsx; needs the export permission and is audited',
-        querystring: z.strictObject({ ...activityFilterShape, ...exportParams }),
+        querystring: contract.activityExportQuery,
         response: { ...fileResponse, ...errorResponses },
       },
     },
@@ -104,12 +94,7 @@ export default async function exportRoutes(app: FastifyInstance) {
         tags: ['forecasts'],
         summary:
           'Download a report of docs/targets.md (forecast, accuracy, gap, analyses) for the scope and period it is shown with; needs the export permission and is audited',
-        querystring: z.strictObject({
-          report: z.enum(REPORTS),
-          scope: scopeParam.optional(),
-          period: periodParam.optional(),
-          ...exportParams,
-        }),
+        querystring: contract.reportExportQuery,
         response: { ...fileResponse, ...errorResponses },
       },
     },

@@ -9,11 +9,11 @@ import {
   SIZE_LABELS,
   STATUS_LABELS,
   TIER_LABELS,
-  type Lang,
 } from '../../domain/import-fields.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { csvLine, neutraliseCell, UTF8_BOM } from '../../domain/spreadsheet-format.ts';
-import { toFilter, type AccountListQuery } from '../accounts/service.ts';
+import type { AccountExportQuery, ContactExportQuery, ExportFormat } from '../../contracts/exports.ts';
+import { toFilter } from '../accounts/service.ts';
 import { recordAudit } from '../audit/repository.ts';
 import * as repo from './repository.ts';
 import { xlsxStream } from './xlsx.ts';
@@ -26,11 +26,6 @@ import { xlsxStream } from './xlsx.ts';
  * row count — a departing rep's bulk export must show there (docs/method.md § The four problems).
  * Rows are read page by page and streamed, never held in one array.
  */
-export type ExportFormat = 'csv' | 'xlsx';
-export interface ExportParams {
-  format: ExportFormat;
-  lang: Lang;
-}
 export const PAGE = 1000;
 
 export type Cell = string | number | null;
@@ -54,7 +49,7 @@ export const stamp = () => new Date().toISOString().slice(0, 10);
 export async function exportAccounts(
   db: Db,
   actor: Actor,
-  query: Omit<AccountListQuery, 'limit' | 'offset' | 'sort'> & { format: ExportFormat; lang: Lang },
+  query: AccountExportQuery,
   ip: string | null,
 ): Promise<ExportFile> {
   const { format, lang, ...listFilter } = query;
@@ -128,7 +123,7 @@ export async function exportAccounts(
 export async function exportContacts(
   db: Db,
   actor: Actor,
-  query: repo.ContactFilter & { format: ExportFormat; lang: Lang },
+  query: ContactExportQuery,
   ip: string | null,
 ): Promise<ExportFile> {
   const { format, lang, ...filter } = query;

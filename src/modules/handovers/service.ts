@@ -22,6 +22,15 @@ import { recordAudit } from '../audit/repository.ts';
 import { userWithUnit, usersWithUnits } from '../users/shared.ts';
 import { deleteUserSessions } from '../auth/shared.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
+import type {
+  AssignSuccessorsRequest,
+  HandoverContacts,
+  HandoverDetail,
+  HandoverItem,
+  HandoverListQuery,
+  HandoverPage,
+  HandoverSummary,
+} from '../../contracts/handovers.ts';
 import * as repo from './repository.ts';
 import { keepingFunnel } from '../funnel/upkeep.ts';
 
@@ -69,7 +78,12 @@ async function syncInventory(
   });
 }
 
-export async function startHandover(db: Db, actor: Actor, fromUserId: number, ip: string | null) {
+export async function startHandover(
+  db: Db,
+  actor: Actor,
+  fromUserId: number,
+  ip: string | null,
+): Promise<HandoverDetail> {
   requireStarter(actor);
   const user = await userWithUnit(db.kysely, actor.workspaceId, fromUserId);
   if (!user || !reachesUnit(actor, user.path))
@@ -120,29 +134,7 @@ export async function startHandover(db: Db, actor: Actor, fromUserId: number, ip
   return getHandover(db, actor, id);
 }
 
-export interface HandoverItemDto {
-  id: number;
-  category: HandoverCategory;
-  entityId: number;
-  label: string;
-  /** Names and places as written (account, unit, contact title); codes travel apart so the page translates them. */
-  detail: string | null;
-  /** The team role (team items) or buying role (relationship items), a code. */
-  role: string | null;
-  /** The territory's industry, a code. */
-  industry: string | null;
-  accountId: number | null;
-  tier: string | null;
-  named: boolean;
-  keyAccount: boolean;
-  amount: number | null;
-  toUserId: number | null;
-  toUserName: string | null;
-  note: HandoverNote | null;
-  noteGaps: string[];
-}
-
-async function loadItems(db: Kysely<Database>, workspaceId: number, handoverId: number): Promise<HandoverItemDto[]> {
+async function loadItems(db: Kysely<Database>, workspaceId: number, handoverId: number): Promise<HandoverItem[]> {
   const items = await repo.itemsOf(db, workspaceId, handoverId);
   const ids = Object.fromEntries(
     HANDOVER_CATEGORIES.map((c) => [c, items.filter((i) => i.entity_type === c).map((i) => i.entity_id)]),
@@ -229,12 +221,6 @@ async function loadItems(db: Kysely<Database>, workspaceId: number, handoverId: 
   });
 }
 
-interface Summary {
-  counts: Record<HandoverCategory, number>;
-  successors: { userId: number; name: string; count: number }[];
-  completedBy: number;
-}
-
 function toHandoverDto(handover: repo.HandoverRow) {
   return {
     id: handover.id,
@@ -251,12 +237,12 @@ function toHandoverDto(handover: repo.HandoverRow) {
     createdByName: handover.created_by_name,
     createdAt: handover.created_at,
     completedAt: handover.completed_at,
-    summary: handover.summary ? (JSON.parse(handover.summary) as Summary) : null,
+    summary: handover.summary ? (JSON.parse(handover.summary) as HandoverSummary) : null,
     version: handover.version,
   };
 }
 
-export async function getHandover(db: Db, actor: Actor, id: number) {
+export async function getHandover(db: Db, actor: Actor, id: number): Promise<HandoverDetail> {
   let handover = await requireHandover(db.kysely, actor, id);
   if (handover.status === 'draft') {
     await syncInventory(db.kysely, actor.workspaceId, handover, actor.now);
@@ -284,11 +270,7 @@ export async function getHandover(db: Db, actor: Actor, id: number) {
   };
 }
 
-export async function listHandovers(
-  db: Db,
-  actor: Actor,
-  query: { status?: HandoverStatus | undefined; limit: number; offset: number },
-) {
+export async function listHandovers(db: Db, actor: Actor, query: HandoverListQuery): Promise<HandoverPage> {
   requireStarter(actor);
   const { items, total } = await repo.listHandovers(db.kysely, actor, query);
   const counts = await repo.itemCounts(
@@ -323,8 +305,8 @@ export async function assignSuccessors(
   db: Db,
   actor: Actor,
   id: number,
-  assignments: { itemId: number; toUserId: number | null }[],
-) {
+  assignments: AssignSuccessorsRequest['items'],
+): Promise<HandoverDetail> {
   const handover = await requireHandover(db.kysely, actor, id);
   requireDraft(handover);
   const items = await repo.itemsOf(db.kysely, actor.workspaceId, id);
@@ -367,7 +349,13 @@ export async function assignSuccessors(
   return getHandover(db, actor, id);
 }
 
-export async function saveNote(db: Db, actor: Actor, id: number, itemId: number, note: HandoverNote) {
+export async function saveNote(
+  db: Db,
+  actor: Actor,
+  id: number,
+  itemId: number,
+  note: HandoverNote,
+): Promise<HandoverDetail> {
   const handover = await requireHandover(db.kysely, actor, id);
   requireDraft(handover);
   const item = (await repo.itemsOf(db.kysely, actor.workspaceId, id)).find((i) => i.id === itemId);
@@ -394,7 +382,7 @@ export async function saveNote(db: Db, actor: Actor, id: number, itemId: number,
 }
 
 /** The contacts of the accounts in a handover, for choosing key contacts in notes. */
-export async function handoverContacts(db: Db, actor: Actor, id: number) {
+export async function handoverContacts(db: Db, actor: Actor, id: number): Promise<HandoverContacts['items']> {
   await requireHandover(db.kysely, actor, id);
   const items = await repo.itemsOf(db.kysely, actor.workspaceId, id);
   const rows = await repo.contactsOfAccounts(
@@ -427,7 +415,13 @@ function incomplete(missing: Missing[]) {
  * opportunity, team seat, relationship and territory rule moves to its successor; the user
  * is deactivated and signed out everywhere; the record keeps a summary; an audit entry.
  */
-export async function completeHandover(db: Db, actor: Actor, id: number, version: number, ip: string | null) {
+export async function completeHandover(
+  db: Db,
+  actor: Actor,
+  id: number,
+  version: number,
+  ip: string | null,
+): Promise<HandoverDetail> {
   let handover = await requireHandover(db.kysely, actor, id);
   requireDraft(handover);
   await syncInventory(db.kysely, actor.workspaceId, handover, actor.now);
@@ -515,7 +509,7 @@ export async function completeHandover(db: Db, actor: Actor, id: number, version
       );
     await repo.deactivateUser(trx, ws, from, now);
     await deleteUserSessions(trx, ws, from);
-    const summary: Summary = {
+    const summary: HandoverSummary = {
       counts: countByCategory(items),
       successors: [...successors.values()].map((user) => ({
         userId: user.id,
@@ -556,7 +550,13 @@ export async function completeHandover(db: Db, actor: Actor, id: number, version
 }
 
 /** Abandons a draft (the user stays); the record is kept as cancelled. */
-export async function cancelHandover(db: Db, actor: Actor, id: number, version: number, ip: string | null) {
+export async function cancelHandover(
+  db: Db,
+  actor: Actor,
+  id: number,
+  version: number,
+  ip: string | null,
+): Promise<HandoverDetail> {
   const handover = await requireHandover(db.kysely, actor, id);
   requireDraft(handover);
   const { now } = actor;

@@ -14,6 +14,7 @@ import { recordAudit } from '../audit/repository.ts';
 import { recordChanges } from '../history/repository.ts';
 import { runExclusive } from '../jobs/lease.ts';
 import { loadSettings } from '../workspace/service.ts';
+import type { PoolEventPage, PoolEventsQuery, PoolPage, PoolQuery, ReleaseRun } from '../../contracts/pool.ts';
 import * as repo from './repository.ts';
 import { assignableUser } from '../users/service.ts';
 import { userNames } from '../users/shared.ts';
@@ -70,7 +71,7 @@ export function runReleaseJob(db: Db, now = Date.now(), opts: { everyMs?: number
 }
 
 /** An administrator runs the release for their workspace now. */
-export async function releaseNow(db: Db, actor: Actor, ip: string | null) {
+export async function releaseNow(db: Db, actor: Actor, ip: string | null): Promise<ReleaseRun> {
   if (!can(actor, 'pool.run')) throw forbidden('Only an administrator can run the pool release');
   const { now } = actor;
   const result = await releaseStaleAccounts(db.kysely, db.engine, actor.workspaceId, now);
@@ -290,11 +291,7 @@ export async function releaseByHand(
   return getAccount(db, actor, id);
 }
 
-export async function listPool(
-  db: Db,
-  actor: Actor,
-  query: repo.PoolFilter & { limit: number; offset: number; sort: { column: repo.PoolSort; desc: boolean } },
-) {
+export async function listPool(db: Db, actor: Actor, query: PoolQuery): Promise<PoolPage> {
   const { now } = actor;
   const { items, total } = await repo.listPool(db.kysely, db.engine, actor, query);
   const ownerIds = [
@@ -335,11 +332,7 @@ export async function listPool(
   };
 }
 
-export async function listEvents(
-  db: Db,
-  actor: Actor,
-  query: { orgUnitId?: number | undefined; limit: number; offset: number },
-) {
+export async function listEvents(db: Db, actor: Actor, query: PoolEventsQuery): Promise<PoolEventPage> {
   const { items, total } = await repo.listPoolEvents(db.kysely, actor, query);
   const ids = [
     ...new Set(

@@ -1,16 +1,11 @@
 import type { Db } from '../../db/database.ts';
 import type { Actor } from '../../domain/policy.ts';
-import { TIMELINE_GROUPS, USER_VALUED_FIELDS, type TimelineEvent, type TimelineGroup } from '../../domain/timeline.ts';
+import type { TimelineEvent, TimelinePage, TimelineQuery } from '../../contracts/timeline.ts';
+import { TIMELINE_GROUPS, USER_VALUED_FIELDS } from '../../domain/timeline.ts';
 import { requireAccount } from '../accounts/service.ts';
 import { requireOpportunity } from '../opportunities/service.ts';
 import { userNames } from '../users/shared.ts';
 import * as repo from './repository.ts';
-
-export interface TimelineQuery {
-  groups?: readonly TimelineGroup[] | undefined;
-  limit: number;
-  offset: number;
-}
 
 const isUserField = (f: string | null) => f !== null && (USER_VALUED_FIELDS as readonly string[]).includes(f);
 
@@ -24,7 +19,7 @@ function evidenceCount(json: string | null): number | null {
   }
 }
 
-async function page(db: Db, actor: Actor, scope: repo.TimelineScope, query: TimelineQuery) {
+async function page(db: Db, actor: Actor, scope: repo.TimelineScope, query: TimelineQuery): Promise<TimelinePage> {
   const kinds = query.groups?.length ? query.groups.flatMap((g) => TIMELINE_GROUPS[g]) : undefined;
   const { items, total } = await repo.timeline(db.kysely, actor, scope, {
     kinds,
@@ -138,12 +133,22 @@ async function page(db: Db, actor: Actor, scope: repo.TimelineScope, query: Time
   };
 }
 
-export async function accountTimeline(db: Db, actor: Actor, accountId: number, query: TimelineQuery) {
+export async function accountTimeline(
+  db: Db,
+  actor: Actor,
+  accountId: number,
+  query: TimelineQuery,
+): Promise<TimelinePage> {
   await requireAccount(db, actor, accountId);
   return page(db, actor, { accountId }, query);
 }
 
-export async function opportunityTimeline(db: Db, actor: Actor, opportunityId: number, query: TimelineQuery) {
+export async function opportunityTimeline(
+  db: Db,
+  actor: Actor,
+  opportunityId: number,
+  query: TimelineQuery,
+): Promise<TimelinePage> {
   await requireOpportunity(db, actor, opportunityId);
   return page(db, actor, { opportunityId }, query);
 }

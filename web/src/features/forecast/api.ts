@@ -11,6 +11,7 @@ import type {
   SubmissionDetail,
   SubmitRequest,
 } from '../../../../src/contracts/forecasts.ts';
+import type { ExportFormat, ExportReport, ReportExportInput } from '../../../../src/contracts/exports.ts';
 
 /** What every report of docs/targets.md is for: a scope (workspace, unit:<id>, user:<id>) and a period; absent = the caller's own, this quarter. */
 export interface ScopeParams {
@@ -96,8 +97,8 @@ export const useAdjustForecast = () =>
   );
 
 /** The URL of a report's download with the filters it is shown with (GET, so the browser saves it). */
-export const exportUrl = (report: string, param: ScopeParams, lang: string) => {
-  const params = new URLSearchParams({ report, format: 'xlsx', lang });
+export const exportUrl = (report: ExportReport, param: ScopeParams, lang: NonNullable<ReportExportInput['lang']>) => {
+  const params = new URLSearchParams({ report, format: 'xlsx' satisfies ExportFormat, lang });
   if (param.scope) params.set('scope', param.scope);
   if (param.period) params.set('period', param.period);
   return `/api/v1/forecasts/export?${params.toString()}`;

@@ -1,14 +1,33 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../../api/client.ts';
 import { userKeys } from '../../api/keys.ts';
-import type { Page, Role } from '../../api/types.ts';
 import { accountKeys } from '../accounts/api.ts';
+import type {
+  AssignRequest,
+  ClaimRequest,
+  PoolEvent,
+  PoolEventPage,
+  PoolEventsQuery,
+  PoolItem,
+  PoolPage,
+  PoolQuery,
+  ReleaseRun,
+} from '../../../../src/contracts/pool.ts';
+import type {
+  AssignSuccessorsRequest,
+  HandoverContacts,
+  HandoverDetail,
+  HandoverItem,
+  HandoverListItem,
+  HandoverNote,
+  HandoverPage,
+} from '../../../../src/contracts/handovers.ts';
 
 /** Server state of the pool and handover screens; keys live here since no other area reads them. */
 export const poolKeys = {
   all: ['pool'] as const,
   list: (p: PoolParams) => [...poolKeys.all, 'list', p] as const,
-  events: (p: { orgUnitId?: number; limit: number; offset: number }) => [...poolKeys.all, 'events', p] as const,
+  events: (p: PoolEventsParams) => [...poolKeys.all, 'events', p] as const,
 };
 export const handoverKeys = {
   all: ['handovers'] as const,
@@ -17,72 +36,28 @@ export const handoverKeys = {
   contacts: (id: number) => [...handoverKeys.all, 'contacts', id] as const,
 };
 
-export type Tier = 'A' | 'B' | 'C';
-export interface PoolParams {
-  limit: number;
-  offset: number;
-  sort?: string;
-  orgUnitId?: number;
-  q?: string;
-  tier?: Tier;
-}
-export interface PoolItem {
-  id: number;
-  name: string;
-  industry: string | null;
-  province: string | null;
-  city: string | null;
-  tier: Tier;
-  named: boolean;
-  status: string;
-  orgUnitId: number;
-  orgUnitName: string;
-  poolSince: number | null;
-  daysInPool: number;
-  lastFollowUpAt: number | null;
-  trailingAmount: number;
-  previousOwnerId: number | null;
-  previousOwnerName: string | null;
-  releaseReason: string | null;
-  version: number;
-}
-export interface Allowance {
-  limit: number;
-  held: number;
-  remaining: number;
-}
-export interface PoolEvent {
-  id: number;
-  kind: 'pool_release' | 'pool_release_manual' | 'pool_claim' | 'pool_assign';
-  accountId: number;
-  accountName: string;
-  tier: Tier;
-  orgUnitName: string;
-  fromUserName: string | null;
-  toUserName: string | null;
-  actorName: string | null;
-  note: string | null;
-  createdAt: number;
-}
+export type { PoolEvent, PoolItem };
+export type Tier = PoolItem['tier'];
+/** The pool list's query as the screen sends it: the sort as its text form (`-poolSince`). */
+export type PoolParams = Pick<PoolQuery, 'orgUnitId' | 'q' | 'tier'> & { limit: number; offset: number; sort?: string };
+type PoolEventsParams = Pick<PoolEventsQuery, 'orgUnitId' | 'limit' | 'offset'>;
 
 export const poolQueries = {
   list: (poolParams: PoolParams) =>
     queryOptions({
       queryKey: poolKeys.list(poolParams),
-      queryFn: ({ signal }) =>
-        api.get<Page<PoolItem> & { allowance: Allowance | null }>('/pool', { ...poolParams }, { signal }),
+      queryFn: ({ signal }) => api.get<PoolPage>('/pool', { ...poolParams }, { signal }),
       placeholderData: keepPreviousData,
     }),
-  events: (params: { orgUnitId?: number; limit: number; offset: number }) =>
+  events: (params: PoolEventsParams) =>
     queryOptions({
       queryKey: poolKeys.events(params),
-      queryFn: ({ signal }) => api.get<Page<PoolEvent>>('/pool/events', { ...params }, { signal }),
+      queryFn: ({ signal }) => api.get<PoolEventPage>('/pool/events', { ...params }, { signal }),
       placeholderData: keepPreviousData,
     }),
 };
 export const usePool = (p: PoolParams) => useQuery(poolQueries.list(p));
-export const usePoolEvents = (part: { orgUnitId?: number; limit: number; offset: number }) =>
-  useQuery(poolQueries.events(part));
+export const usePoolEvents = (part: PoolEventsParams) => useQuery(poolQueries.events(part));
 function usePoolMutation<V, R = unknown>(fn: (variables: V) => Promise<R>) {
   const qc = useQueryClient();
   return useMutation({
@@ -95,68 +70,22 @@ function usePoolMutation<V, R = unknown>(fn: (variables: V) => Promise<R>) {
   });
 }
 export const useClaim = () =>
-  usePoolMutation((a: PoolItem) => api.post(`/accounts/${a.id}/claim`, { version: a.version }));
+  usePoolMutation((a: PoolItem) => api.post(`/accounts/${a.id}/claim`, { version: a.version } satisfies ClaimRequest));
 export const useAssign = () =>
   usePoolMutation(({ account, toUserId }: { account: PoolItem; toUserId: number }) =>
-    api.post(`/accounts/${account.id}/assign`, { version: account.version, toUserId }),
+    api.post(`/accounts/${account.id}/assign`, { version: account.version, toUserId } satisfies AssignRequest),
   );
-export const useReleaseRun = () =>
-  usePoolMutation((_: void) => api.post<{ released: Record<Tier, number>; total: number }>('/pool/release-run', {}));
+export const useReleaseRun = () => usePoolMutation((_: void) => api.post<ReleaseRun>('/pool/release-run', {}));
 
-export type Category = 'account' | 'opportunity' | 'team' | 'relationship' | 'territory';
+export type Category = HandoverItem['category'];
 export const CATEGORIES: Category[] = ['account', 'opportunity', 'team', 'relationship', 'territory'];
-export interface HandoverNote {
-  state: string;
-  openIssues: string;
-  keyContacts: string;
-  contactIds: number[];
-}
-export interface HandoverItem {
-  id: number;
-  category: Category;
-  entityId: number;
-  label: string;
-  detail: string | null;
-  /** Codes the page translates: the team or buying role, the territory's industry. */
-  role: string | null;
-  industry: string | null;
-  accountId: number | null;
-  tier: string | null;
-  named: boolean;
-  keyAccount: boolean;
-  amount: number | null;
-  toUserId: number | null;
-  toUserName: string | null;
-  note: HandoverNote | null;
-  noteGaps: string[];
-}
-export interface HandoverBase {
-  id: number;
-  status: 'draft' | 'completed' | 'cancelled';
-  fromUser: { id: number; name: string; email: string; role: Role; active: boolean; orgUnitName: string };
-  createdByName: string | null;
-  createdAt: number;
-  completedAt: number | null;
-  summary: { counts: Record<Category, number>; successors: { userId: number; name: string; count: number }[] } | null;
-  version: number;
-}
-export interface HandoverDetail extends HandoverBase {
-  counts: Record<Category | 'tasks' | 'visits', number>;
-  keyAccounts: number;
-  items: HandoverItem[];
-  missing: { itemId: number; category: Category; problem: 'no_successor' | 'no_note' }[];
-}
-export interface HandoverListItem extends HandoverBase {
-  counts: Record<Category, number>;
-  itemCount: number;
-  assignedCount: number;
-}
+export type { HandoverDetail, HandoverItem, HandoverListItem, HandoverNote };
 
 export const handoverQueries = {
   list: (status?: string) =>
     queryOptions({
       queryKey: handoverKeys.list(status),
-      queryFn: ({ signal }) => api.get<Page<HandoverListItem>>('/handovers', { status, limit: 200 }, { signal }),
+      queryFn: ({ signal }) => api.get<HandoverPage>('/handovers', { status, limit: 200 }, { signal }),
     }),
   detail: (id: number) =>
     queryOptions({
@@ -166,12 +95,7 @@ export const handoverQueries = {
   contacts: (id: number) =>
     queryOptions({
       queryKey: handoverKeys.contacts(id),
-      queryFn: ({ signal }) =>
-        api.get<{ items: { id: number; accountId: number; name: string; title: string | null }[] }>(
-          `/handovers/${id}/contacts`,
-          {},
-          { signal },
-        ),
+      queryFn: ({ signal }) => api.get<HandoverContacts>(`/handovers/${id}/contacts`, {}, { signal }),
     }),
 };
 export const useHandovers = (status?: string) => useQuery(handoverQueries.list(status));
@@ -195,7 +119,7 @@ export const useStartHandover = () => {
   });
 };
 export const useAssignSuccessors = (id: number) =>
-  useHandoverMutation(id, (items: { itemId: number; toUserId: number | null }[]) =>
+  useHandoverMutation(id, (items: AssignSuccessorsRequest['items']) =>
     api.patch<HandoverDetail>(`/handovers/${id}/items`, { items }),
   );
 export const useSaveNote = (id: number) =>

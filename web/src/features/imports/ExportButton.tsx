@@ -1,5 +1,6 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { App, Button, Dropdown } from 'antd';
+import type { ExportFormat } from '../../../../src/contracts/exports.ts';
 import { withQuery } from '../../api/client.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { useCan } from '../auth/session.ts';
@@ -19,7 +20,7 @@ export function ExportButton({
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   if (!can('export')) return null;
-  const download = (format: 'csv' | 'xlsx') => {
+  const download = (format: ExportFormat) => {
     // The file comes in a fixed order (the server pages through it by id): the list's sort is not a filter.
     const { sort: _sort, ...narrowing } = filters;
     const link = document.createElement('a');
@@ -37,7 +38,7 @@ export function ExportButton({
           { key: 'xlsx', label: t('imports.export.xlsx') },
           { key: 'csv', label: t('imports.export.csv') },
         ],
-        onClick: ({ key }) => download(key as 'csv' | 'xlsx'),
+        onClick: ({ key }) => download(key as ExportFormat),
       }}
     >
       <Button icon={<DownloadOutlined />} data-testid={`export-${area}`}>

@@ -1,9 +1,9 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
-import type { Page } from '../../api/types.ts';
 import { accountKeys } from '../accounts/api.ts';
 import { oppKeys } from '../opportunities/api.ts';
-import type { TimelineEvent, TimelineGroup } from '../../../../src/domain/timeline.ts';
+import type { TimelineEvent, TimelinePage } from '../../../../src/contracts/timeline.ts';
+import type { TimelineGroup } from '../../../../src/domain/timeline.ts';
 
 export type { TimelineEvent };
 
@@ -24,11 +24,7 @@ export const timelineQueries = {
         'accountId' in of ? accountKeys.timeline(of.accountId, groups) : oppKeys.timeline(of.opportunityId, groups),
       initialPageParam: 0,
       queryFn: ({ pageParam, signal }) =>
-        api.get<Page<TimelineEvent>>(
-          path,
-          { limit: TIMELINE_PAGE, offset: pageParam, groups: groups.join(',') },
-          { signal },
-        ),
+        api.get<TimelinePage>(path, { limit: TIMELINE_PAGE, offset: pageParam, groups: groups.join(',') }, { signal }),
       getNextPageParam: (last, pages) => {
         const loaded = pages.reduce((n, p) => n + p.items.length, 0);
         return loaded < last.total ? loaded : undefined;
