@@ -55,42 +55,8 @@ export type {
 export { PROFILE_FIELDS } from '../../../../src/domain/accounts.ts';
 export type { ProfileField } from '../../../../src/domain/accounts.ts';
 
-export interface Contact {
-  id: number;
-  accountId: number;
-  accountName: string;
-  name: string;
-  title: string | null;
-  department: string | null;
-  reportsToId: number | null;
-  phone: string | null;
-  mobile: string | null;
-  email: string | null;
-  wechat: string | null;
-  birthday: string | null;
-  notes: string | null;
-  archived: boolean;
-  createdAt: number;
-  updatedAt: number;
-  version: number;
-}
-
-export interface BuyingRole {
-  id: number;
-  accountId: number;
-  opportunityId: number | null;
-  contactId: number;
-  contactName: string;
-  role: BuyingRoleKind;
-  attitude: Attitude;
-  influence: Influence;
-  relationship: number;
-  holderUserId: number | null;
-  holderName: string | null;
-  notes: string | null;
-  version: number;
-  updatedAt: number;
-}
+export type { Contact, BuyingRole } from '../../../../src/contracts/contacts.ts';
+import type { Contact, BuyingRole } from '../../../../src/contracts/contacts.ts';
 
 export type MapGap =
   | { kind: 'missing_role'; role: BuyingRoleKind }
