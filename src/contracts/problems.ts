@@ -8,6 +8,8 @@
  * render them (web/src/i18n/problems.*.ts are Records over these codes: a missing sentence fails
  * the typecheck). Pure data: the web app imports it.
  */
+import type { ActivityStatus } from '../domain/activities.ts';
+
 export const PROBLEM_STATUS = {
   // 400: the request is malformed or names bad values (see `errors`).
   validation_failed: 400,
@@ -231,7 +233,8 @@ export type FieldErrorParamsTable = {
   period_over: NoParams;
   // Activities (docs/rhythm.md).
   in_future: NoParams;
-  invalid_transition: { from: string; to: string };
+  /** An activity's status that cannot follow the current one; the web says both in words. */
+  invalid_transition: { from: ActivityStatus; to: ActivityStatus };
   visit_only: NoParams;
   objectives_mismatch: { count: number };
   // The follow-up rhythm (docs/rhythm.md).

@@ -4,10 +4,24 @@
  * judged — advanced with evidence, or disqualified. Dates are calendar dates (YYYY-MM-DD) in
  * the workspace's zone; adding days to a calendar date needs no zone.
  */
+import type { Locale } from './roles.ts';
+
 export const CHECKPOINT_KINDS = ['weekly', 'day15', 'day30'] as const;
 export type CheckpointKind = (typeof CHECKPOINT_KINDS)[number];
 
 export const CHECKPOINT_DAYS = { day15: 15, day30: 30 } as const;
+
+/**
+ * The title of the task a checkpoint gives the deal's owner, in the owner's language (the task
+ * is theirs to read; a title, not a code, so it sorts, searches and edits like any task's).
+ */
+const TASK_TITLES: Record<Locale, Record<'day15' | 'day30', (deal: string) => string>> = {
+  'zh-CN': { day15: (deal) => `15 天检查：${deal}`, day30: (deal) => `30 天判断：${deal}` },
+  'en-US': { day15: (deal) => `15-day check: ${deal}`, day30: (deal) => `30-day judgement: ${deal}` },
+};
+export function checkpointTaskTitle(locale: string, kind: 'day15' | 'day30', deal: string): string {
+  return (TASK_TITLES[locale as Locale] ?? TASK_TITLES['zh-CN'])[kind](deal);
+}
 
 /** A calendar date plus whole days. */
 export function addDays(date: string, days: number): string {

@@ -137,7 +137,7 @@ for (const engine of testEngines()) {
       // Each checkpoint come is also a task for the owner, due on the checkpoint's date (announced as the checkpoint, not again as a task).
       const tasks = await kysely()
         .selectFrom('tasks')
-        .select(['source_key', 'assignee_id', 'due_date', 'created_by'])
+        .select(['source_key', 'assignee_id', 'due_date', 'created_by', 'title'])
         .where('workspace_id', '=', fixture.workspaceId)
         .where('source', '=', 'checkpoint')
         .orderBy('source_key')
@@ -148,6 +148,13 @@ for (const engine of testEngines()) {
       );
       assert.ok(
         tasks.every((x) => x.assignee_id === fixture.users.rep.id && x.created_by === null && x.due_date <= today),
+      );
+      // Titled in the owner's language (the seeded rep reads Chinese), never a bare deal name.
+      assert.deepEqual(
+        tasks.map((x) => x.title),
+        [`checkpoint:${ids.day15}:day15`, `checkpoint:${ids.day30}:day30`]
+          .sort()
+          .map((key) => (key.endsWith('day15') ? '15 天检查：十五天检查' : '30 天判断：三十天判断')),
       );
     });
 
@@ -176,6 +183,31 @@ for (const engine of testEngines()) {
         .where('source', '=', 'checkpoint')
         .execute();
       assert.equal(checkpointTasks.length, 2, 'checkpoint tasks once');
+    });
+
+    it("titles a checkpoint's task in the language of the deal's owner", async () => {
+      await kysely().updateTable('users').set({ locale: 'en-US' }).where('id', '=', fixture.users.rep.id).execute();
+      await kysely()
+        .deleteFrom('tasks')
+        .where('workspace_id', '=', fixture.workspaceId)
+        .where('source', '=', 'checkpoint')
+        .execute();
+      try {
+        await generateNotifications(testApp.db, NOW);
+        const titles = await kysely()
+          .selectFrom('tasks')
+          .select('title')
+          .where('workspace_id', '=', fixture.workspaceId)
+          .where('source', '=', 'checkpoint')
+          .orderBy('title')
+          .execute();
+        assert.deepEqual(
+          titles.map((x) => x.title),
+          ['15-day check: 十五天检查', '30-day judgement: 三十天判断'],
+        );
+      } finally {
+        await kysely().updateTable('users').set({ locale: 'zh-CN' }).where('id', '=', fixture.users.rep.id).execute();
+      }
     });
 
     it('a new occurrence is notified again: a reviewed checkpoint is not, a follow-up resets the account until it is overdue again', async () => {

@@ -166,3 +166,11 @@ test('a code the table does not know is not guessed at', () => {
   assert.equal(problemText('zh-CN', 'no_such_code', {}), null);
   assert.equal(fieldErrorText('en-US', { code: 'no_such_code' as never }), null);
 });
+
+test('a refused status change names both statuses in words, not codes (issue 10)', () => {
+  const fieldError = { code: 'invalid_transition', params: { from: 'done', to: 'planned' } } as const;
+  assert.equal(fieldErrorText('zh-CN', fieldError), '活动不能从「已完成」改为「计划」');
+  assert.equal(fieldErrorText('en-US', fieldError), 'A done activity cannot become planned');
+  const cancelled = fieldErrorText('zh-CN', { code: 'invalid_transition', params: { from: 'cancelled', to: 'done' } });
+  assert.doesNotMatch(cancelled ?? '', /cancelled|done/);
+});

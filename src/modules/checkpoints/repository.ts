@@ -170,12 +170,14 @@ export async function checkpointsCome(
 ) {
   return db
     .selectFrom('opportunities')
+    .innerJoin('users as owner', 'owner.id', 'opportunities.owner_id')
     .select([
       'opportunities.id',
       'opportunities.name',
       'opportunities.owner_id',
       'opportunities.account_id',
       'opportunities.created_at',
+      'owner.locale as owner_locale',
     ])
     .where('opportunities.workspace_id', '=', workspaceId)
     .where('opportunities.status', '=', 'open')

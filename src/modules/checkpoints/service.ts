@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { addDays, dateIn, mondayOf, periodOf, startOfDay, type Calendar } from '../../domain/calendar.ts';
-import { checkpointDates, CHECKPOINT_DAYS } from '../../domain/checkpoints.ts';
+import { checkpointDates, checkpointTaskTitle, CHECKPOINT_DAYS } from '../../domain/checkpoints.ts';
 import { opportunityRights, type Actor } from '../../domain/policy.ts';
 import type {
   CheckpointReviewRequest,
@@ -192,7 +192,7 @@ export async function createCheckpointTasks(
           trx,
           { workspaceId, userId: null, now },
           come.slice(i, i + 500).map((opportunity) => ({
-            title: `${opportunity.name}（${kind === 'day15' ? '15' : '30'}）`,
+            title: checkpointTaskTitle(opportunity.owner_locale, kind, opportunity.name),
             assigneeId: opportunity.owner_id,
             dueDate: checkpointDates(dateIn(Number(opportunity.created_at), timeZone))[kind],
             source: 'checkpoint' as const,

@@ -1,3 +1,4 @@
+import type { ActivityStatus } from '../../../src/domain/activities.ts';
 import type { ProblemMessages } from './problem-messages.ts';
 
 const unit = (origin: string, count: number) =>
@@ -13,6 +14,9 @@ const creditCodeReason = {
   characters: 'it contains a character a credit code never has',
   check_character: 'the check character does not match (a typo?)',
 } as const;
+
+// An activity's status in the words of its sentence ("a done activity cannot become planned").
+const statusWord: Record<ActivityStatus, string> = { planned: 'planned', done: 'done', cancelled: 'cancelled' };
 
 export const problemsEnUS: ProblemMessages = {
   problems: {
@@ -198,7 +202,7 @@ export const problemsEnUS: ProblemMessages = {
     nul_character: () => 'Contains a character that cannot be stored (U+0000)',
     period_over: () => 'That period is over; a forecast is for a period still running or to come',
     in_future: () => 'A logged activity cannot be in the future — plan it instead',
-    invalid_transition: (p) => `Cannot change from ${p.from} to ${p.to}`,
+    invalid_transition: (p) => `A ${statusWord[p.from]} activity cannot become ${statusWord[p.to]}`,
     visit_only: () => 'Only a visit has a visit plan',
     objectives_mismatch: (p) => `Give a result for each of the plan's ${p.count} objectives`,
     checkpoint_not_due: (p) => `This checkpoint is not due until ${p.date}`,

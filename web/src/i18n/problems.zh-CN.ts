@@ -1,3 +1,4 @@
+import type { ActivityStatus } from '../../../src/domain/activities.ts';
 import type { ProblemMessages } from './problem-messages.ts';
 
 const what = (origin: string) =>
@@ -7,6 +8,8 @@ const creditCodeReason = {
   characters: '含有信用代码不会出现的字符',
   check_character: '末位校验码不符，请检查是否抄错',
 } as const;
+
+const statusWord: Record<ActivityStatus, string> = { planned: '计划', done: '已完成', cancelled: '已取消' };
 
 export const problemsZhCN: ProblemMessages = {
   problems: {
@@ -179,7 +182,7 @@ export const problemsZhCN: ProblemMessages = {
     nul_character: () => '含有无法保存的字符（U+0000）',
     period_over: () => '这个期间已经结束，预测只能针对进行中或未来的期间',
     in_future: () => '已完成的活动不能是将来的时间，请改为计划',
-    invalid_transition: (p) => `不能从「${p.from}」改为「${p.to}」`,
+    invalid_transition: (p) => `活动不能从「${statusWord[p.from]}」改为「${statusWord[p.to]}」`,
     visit_only: () => '只有拜访才有拜访计划',
     objectives_mismatch: (p) => `请为计划中的 ${p.count} 个目标逐一填写结果`,
     checkpoint_not_due: (p) => `该检查点在 ${p.date} 才到期`,
