@@ -14,6 +14,7 @@ import {
   type TestApp,
 } from '../helpers/app.ts';
 import { insertUser } from '../../src/modules/users/repository.ts';
+import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
 import type {
   BehindResponse,
   AccuracyResponse,
@@ -154,8 +155,42 @@ for (const engine of testEngines()) {
         close: '2026-12-10',
         category: 'commit',
       });
+      // Deals written straight to the table, as a bulk load: the funnel's kept totals count them once.
+      await rebuildFunnel(kysely(), fixture.workspaceId);
     });
     after(() => testApp.close());
+
+    /** The objective figure counted from the deals themselves: open, in a process, closing before `end` (overdue too). */
+    async function recountObjective(unitId: number, from: string | null, end: string) {
+      const unit = await kysely()
+        .selectFrom('org_units')
+        .select('path')
+        .where('id', '=', unitId)
+        .executeTakeFirstOrThrow();
+      let query = kysely()
+        .selectFrom('opportunities')
+        .innerJoin('org_units', 'org_units.id', 'opportunities.org_unit_id')
+        .innerJoin('process_stages', 'process_stages.id', 'opportunities.stage_id')
+        .select(['process_stages.probability', 'opportunities.amount'])
+        .where('opportunities.workspace_id', '=', fixture.workspaceId)
+        .where('opportunities.status', '=', 'open')
+        .where('org_units.path', 'like', `${unit.path}%`)
+        .where('opportunities.expected_close_date', '<', end);
+      if (from) query = query.where('opportunities.expected_close_date', '>=', from);
+      const byStage = new Map<number, { amount: number; deals: number }>();
+      for (const row of await query.execute()) {
+        const stage = byStage.get(row.probability) ?? { amount: 0, deals: 0 };
+        stage.amount += Number(row.amount);
+        stage.deals += 1;
+        byStage.set(row.probability, stage);
+      }
+      const stages = [...byStage];
+      return {
+        amount: stages.reduce((a, [, s]) => a + s.amount, 0),
+        expectedAmount: stages.reduce((a, [p, s]) => a + Math.round((s.amount * p) / 100), 0),
+        deals: stages.reduce((a, [, s]) => a + s.deals, 0),
+      };
+    }
 
     it("pre-fills the rep's form from the deals' categories", async () => {
       const res = await (await as('rep'))('GET', '/api/v1/forecasts/draft');
@@ -317,6 +352,26 @@ for (const engine of testEngines()) {
           ),
         );
         assert.equal(forecastView.objective.deals, 3);
+        // Read from the kept totals, equal to a recount from the deals: the running quarter, and a month and a week of it.
+        assert.deepEqual(forecastView.objective, await recountObjective(fixture.units.sales1, null, '2027-01-01'));
+        // A running month holds the overdue deals too; a week to come only its own days.
+        for (const [period, running] of [
+          ['2026-12', true],
+          ['FY2026-W51', false],
+        ] as const) {
+          const view = json<ForecastView>(
+            await (
+              await as('manager')
+            )('GET', `/api/v1/forecasts?scope=unit:${fixture.units.shanghai}&period=${period}`),
+          );
+          const recount = await recountObjective(
+            fixture.units.shanghai,
+            running ? null : view.period.start,
+            view.period.end,
+          );
+          assert.ok(recount.deals > 0, `${period} holds deals`);
+          assert.deepEqual(view.objective, recount, period);
+        }
         assert.equal(forecastView.submitted, 1);
         assert.ok(
           forecastView.people.some(
@@ -490,6 +545,20 @@ for (const engine of testEngines()) {
           await as('manager')
         )('GET', `/api/v1/forecasts/behind?scope=unit:${fixture.units.sales1}`),
       );
+      // Every quota read at once for the list is the one each scope's own lookup gives.
+      const admin = await as('admin');
+      for (const scope of ['workspace', `unit:${fixture.units.shanghai}`, `unit:${fixture.units.sales1}`]) {
+        const all = json<BehindResponse>(
+          await admin('GET', `/api/v1/forecasts/behind?scope=${scope}&period=2026-11&limit=50`),
+        );
+        assert.ok(all.items.length > 0, scope);
+        for (const item of all.items) {
+          const figure = json<{ amount: number }>(
+            await admin('GET', `/api/v1/quotas/figure?scope=${item.kind}:${item.id}&period=2026-11`),
+          );
+          assert.equal(item.quota, figure.amount, `${scope}: ${item.kind} ${item.id}`);
+        }
+      }
       assert.ok(
         people.items.every((i) => i.kind === 'user') && people.items.some((i) => i.id === fixture.users.rep.id),
       );

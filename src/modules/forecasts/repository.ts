@@ -26,6 +26,16 @@ export async function unitFacts(db: Db, workspaceId: number, unitId: number) {
     .executeTakeFirst();
 }
 
+/** Every unit's path, by id (to place rows that carry a unit id in the tree). */
+export async function unitPaths(db: Db, workspaceId: number) {
+  const rows = await db
+    .selectFrom('org_units')
+    .select(['id', 'path'])
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  return new Map(rows.map((u) => [u.id, u.path]));
+}
+
 /** The people a subject's forecast is made of: active sellers (reps and managers). */
 export async function sellersOf(db: Db, workspaceId: number, subject: TargetSubject) {
   return db
@@ -77,7 +87,10 @@ export async function wonByOwner(db: Db, workspaceId: number, subject: TargetSub
   return rows.map((r) => ({ ownerId: r.owner_id, amount: Number(r.amount), deals: Number(r.deals) }));
 }
 
-/** Won in [from, to) per unit of the deal, summed into each of the given units' subtrees. */
+/**
+ * Won in [from, to) summed into each of the given units' subtrees: one GROUP BY over the
+ * deals' units (by path), rolled up here — not a query per unit.
+ */
 export async function wonInUnits(
   db: Db,
   workspaceId: number,
@@ -85,26 +98,24 @@ export async function wonInUnits(
   from: number,
   to: number,
 ) {
-  const out = new Map<number, number>();
-  for (const unit of units) {
-    const row = await db
-      .selectFrom('opportunities')
-      .select(sql<number>`coalesce(sum(amount), 0)`.as('amount'))
-      .where('workspace_id', '=', workspaceId)
-      .where('status', '=', 'won')
-      .where('closed_at', '>=', from)
-      .where('closed_at', '<', to)
-      .where(
-        ofSubject(
-          workspaceId,
-          { kind: 'unit', unitId: unit.id, path: unit.path },
-          'opportunities.owner_id',
-          'opportunities.org_unit_id',
-        ),
-      )
-      .executeTakeFirst();
-    out.set(unit.id, Number(row?.amount ?? 0));
-  }
+  const out = new Map<number, number>(units.map((u) => [u.id, 0]));
+  if (units.length === 0) return out;
+  const rows = await db
+    .selectFrom('opportunities')
+    .innerJoin('org_units', 'org_units.id', 'opportunities.org_unit_id')
+    .select(['org_units.path', sql<number>`coalesce(sum(opportunities.amount), 0)`.as('amount')])
+    .where('opportunities.workspace_id', '=', workspaceId)
+    .where('opportunities.status', '=', 'won')
+    .where('opportunities.closed_at', '>=', from)
+    .where('opportunities.closed_at', '<', to)
+    .where((eb) => eb.or(units.map((u) => eb('org_units.path', 'like', `${u.path}%`))))
+    .groupBy('org_units.path')
+    .execute();
+  for (const unit of units)
+    out.set(
+      unit.id,
+      rows.filter((r) => r.path.startsWith(unit.path)).reduce((sum, r) => sum + Number(r.amount), 0),
+    );
   return out;
 }
 

@@ -3,7 +3,9 @@ import type * as contract from '../../contracts/forecasts.ts';
 import { gapAnalysis, revenueForecast } from '../../domain/forecast.ts';
 import { periodName } from '../../domain/period-name.ts';
 import type { Actor, TargetSubject } from '../../domain/policy.ts';
-import { quotaFor } from '../quotas/service.ts';
+import { dateIn } from '../../domain/calendar.ts';
+import { objectiveFigure } from '../funnel/service.ts';
+import { quotaFor, quotasWithin } from '../quotas/service.ts';
 import { periodDto, resolvePeriod, resolveScope, scopeDto } from '../targets/scope.ts';
 import { loadRules } from '../workspace/service.ts';
 import * as repo from './repository.ts';
@@ -45,11 +47,11 @@ function latestByUser(subs: readonly repo.SubmissionRow[]) {
 export async function forecastView(db: Db, actor: Actor, query: contract.ScopedQuery): Promise<contract.ForecastView> {
   const ctx = await context(db, actor, query);
   const ws = actor.workspaceId;
-  const [quota, won, subs, open, sellers, adjustments] = await Promise.all([
+  const [quota, won, subs, objective, sellers, adjustments] = await Promise.all([
     quotaFor(db.kysely, ws, ctx.subject, ctx.period),
     repo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to),
     repo.currentSubmissions(db.kysely, ws, ctx.subject, ctx.name),
-    repo.openByCategory(db.kysely, ws, ctx.subject, ctx.period.start, ctx.period.end),
+    objectiveFigure(db, ws, ctx.subject, ctx.period, dateIn(actor.now, ctx.calendar.timeZone)),
     repo.sellersOf(db.kysely, ws, ctx.subject),
     ctx.subject.kind === 'unit' ? repo.adjustments(db.kysely, ws, ctx.subject.unitId, ctx.name) : Promise.resolve([]),
   ]);
@@ -67,7 +69,6 @@ export async function forecastView(db: Db, actor: Actor, query: contract.ScopedQ
     weeksLeft: ctx.pd.weeksLeft,
     ...weights,
   });
-  const counted = open.filter((o) => o.category !== 'omitted');
 
   const weeks = new Map<
     string,
@@ -121,11 +122,7 @@ export async function forecastView(db: Db, actor: Actor, query: contract.ScopedQ
     commit,
     possible,
     ...forecast,
-    objective: {
-      expectedAmount: counted.reduce((a, o) => a + o.expectedAmount, 0),
-      amount: counted.reduce((a, o) => a + o.amount, 0),
-      deals: counted.reduce((a, o) => a + o.deals, 0),
-    },
+    objective,
     adjustment: adjustments.length ? adjustmentDto(adjustments[adjustments.length - 1]!) : null,
     submitted: [...latest.values()].filter((s) => s.week_start === ctx.weekStart).length,
     members: sellers.length,
@@ -208,15 +205,14 @@ export async function accuracy(db: Db, actor: Actor, query: contract.ScopedQuery
   );
 
   if (ctx.subject.kind !== 'user') {
-    const units = await repo.childUnits(db.kysely, ws, ctx.subject.kind === 'unit' ? ctx.subject.unitId : null);
+    const [units, paths] = await Promise.all([
+      repo.childUnits(db.kysely, ws, ctx.subject.kind === 'unit' ? ctx.subject.unitId : null),
+      repo.unitPaths(db.kysely, ws),
+    ]);
     const unitWon = await repo.wonInUnits(db.kysely, ws, units, ctx.period.from, ctx.period.to);
+    // A unit's submissions are those of the scope's made in its subtree: no query per unit.
     for (const unit of units) {
-      const unitSubs = await repo.currentSubmissions(
-        db.kysely,
-        ws,
-        { kind: 'unit', unitId: unit.id, path: unit.path },
-        ctx.name,
-      );
+      const unitSubs = subs.filter((s) => (paths.get(s.org_unit_id) ?? '').startsWith(unit.path));
       rows.push(row('unit', unit.id, unit.name, unitSubs, unitWon.get(unit.id) ?? 0));
     }
   }
@@ -286,33 +282,23 @@ export async function behind(
   const ws = actor.workspaceId;
   const rows: contract.BehindResponse['items'] = [];
   if (ctx.subject.kind !== 'user') {
-    const units = await repo.childUnits(db.kysely, ws, ctx.subject.kind === 'unit' ? ctx.subject.unitId : null);
+    // Every quota of the scope from one read of its tree; what was won from one GROUP BY.
+    const [units, quotas] = await Promise.all([
+      repo.childUnits(db.kysely, ws, ctx.subject.kind === 'unit' ? ctx.subject.unitId : null),
+      quotasWithin(db.kysely, ws, ctx.subject, ctx.period),
+    ]);
     if (units.length > 0) {
       const won = await repo.wonInUnits(db.kysely, ws, units, ctx.period.from, ctx.period.to);
-      for (const unit of units) {
-        const quota = (await quotaFor(db.kysely, ws, { kind: 'unit', unitId: unit.id, path: unit.path }, ctx.period))
-          .amount;
-        rows.push(figures('unit', unit.id, unit.name, quota, won.get(unit.id) ?? 0));
-      }
+      for (const unit of units)
+        rows.push(figures('unit', unit.id, unit.name, quotas.unit(unit.id), won.get(unit.id) ?? 0));
     } else {
       const [people, won] = await Promise.all([
         repo.sellersOf(db.kysely, ws, ctx.subject),
         repo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to),
       ]);
-      const unitPath = ctx.subject.kind === 'unit' ? ctx.subject.path : '';
-      for (const peopleItem of people) {
-        const quota = (await quotaFor(db.kysely, ws, { kind: 'user', userId: peopleItem.id, unitPath }, ctx.period))
-          .amount;
-        rows.push(
-          figures(
-            'user',
-            peopleItem.id,
-            peopleItem.name,
-            quota,
-            won.find((w) => w.ownerId === peopleItem.id)?.amount ?? 0,
-          ),
-        );
-      }
+      const wonBy = new Map(won.map((w) => [w.ownerId, w.amount]));
+      for (const person of people)
+        rows.push(figures('user', person.id, person.name, quotas.person(person.id), wonBy.get(person.id) ?? 0));
     }
   }
   // Without a quota nobody is behind anything (a service unit, a new hire): they are left out.

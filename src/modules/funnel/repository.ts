@@ -336,7 +336,7 @@ export async function defaultProcess(db: Kysely<Database>, workspaceId: number) 
 function totalsWhere(
   db: Kysely<Database>,
   workspaceId: number,
-  processId: number,
+  processId: number | null,
   filter: DealFilter,
   status: 'open' | 'won',
   months: MonthRange,
@@ -344,8 +344,8 @@ function totalsWhere(
   let query = db
     .selectFrom('funnel_totals')
     .where('funnel_totals.workspace_id', '=', workspaceId)
-    .where('funnel_totals.process_id', '=', processId)
     .where('funnel_totals.status', '=', status);
+  if (processId !== null) query = query.where('funnel_totals.process_id', '=', processId);
   if (filter.kind === 'user') query = query.where('funnel_totals.owner_id', '=', filter.userId);
   if (filter.kind === 'unit') {
     query = query.where(
@@ -368,11 +368,12 @@ function totalsWhere(
 /**
  * Deals and amount per stage and size class, from the kept totals: one person's rows of the
  * per-owner totals, or a unit's (the workspace's: its top units') rows of the subtree totals.
+ * A null process reads every process (stage ids are unique across them).
  */
 export async function totalsByStage(
   db: Kysely<Database>,
   workspaceId: number,
-  processId: number,
+  processId: number | null,
   filter: DealFilter,
   status: 'open' | 'won',
   months: MonthRange,
@@ -394,11 +395,8 @@ export async function totalsByStage(
       amount: Number(row.amount),
     }));
   }
-  let query = db
-    .selectFrom('funnel_unit_totals')
-    .where('workspace_id', '=', workspaceId)
-    .where('process_id', '=', processId)
-    .where('status', '=', status);
+  let query = db.selectFrom('funnel_unit_totals').where('workspace_id', '=', workspaceId).where('status', '=', status);
+  if (processId !== null) query = query.where('process_id', '=', processId);
   query =
     filter.kind === 'unit'
       ? query.where(
@@ -467,7 +465,7 @@ export async function totalsByOwner(
 function dealsWhere(
   db: Kysely<Database>,
   workspaceId: number,
-  processId: number,
+  processId: number | null,
   filter: DealFilter,
   status: 'open' | 'won',
   dates: { from: string | null; to: string | null },
@@ -475,8 +473,11 @@ function dealsWhere(
   let query = db
     .selectFrom('opportunities')
     .where('opportunities.workspace_id', '=', workspaceId)
-    .where('opportunities.process_id', '=', processId)
     .where('opportunities.status', '=', status);
+  query =
+    processId === null
+      ? query.where('opportunities.process_id', 'is not', null).where('opportunities.stage_id', 'is not', null)
+      : query.where('opportunities.process_id', '=', processId);
   if (filter.kind === 'user') query = query.where('opportunities.owner_id', '=', filter.userId);
   if (filter.kind === 'unit') {
     query = query.where(
@@ -502,7 +503,7 @@ function dealsWhere(
 export async function dealsByStage(
   db: Kysely<Database>,
   workspaceId: number,
-  processId: number,
+  processId: number | null,
   filter: DealFilter,
   status: 'open' | 'won',
   dates: { from: string | null; to: string | null },
@@ -570,6 +571,16 @@ export async function openDealAges(
       'opportunities.amount',
     ])
     .execute();
+}
+
+/** Every stage's probability in the workspace (the objective figure reads every process). */
+export async function stageProbabilities(db: Kysely<Database>, workspaceId: number) {
+  const rows = await db
+    .selectFrom('process_stages')
+    .select(['id', 'probability'])
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.probability]));
 }
 
 /** The active people of a subtree (or the workspace) with their units' names: the member rows. */

@@ -3,7 +3,7 @@ import type * as contract from '../../contracts/funnel.ts';
 import { addDays, dateIn, weeksLeft, type Calendar, type Period } from '../../domain/calendar.ts';
 import { entriesPerWeekNeeded, flowProjection, funnelGap, standardFunnel } from '../../domain/funnel-math.ts';
 import { quantile, shapeFlags } from '../../domain/funnel-health.ts';
-import type { Actor } from '../../domain/policy.ts';
+import type { Actor, TargetSubject } from '../../domain/policy.ts';
 import { invalid } from '../../server/problem.ts';
 import { quotaFor } from '../quotas/service.ts';
 import { findProcess, stagesOf, type StageRow } from '../sales-processes/service.ts';
@@ -60,15 +60,6 @@ async function context(
     process = (await repo.defaultProcess(db.kysely, actor.workspaceId)) ?? null;
   }
   const stages = process ? await stagesOf(db.kysely, actor.workspaceId, [process.id]) : [];
-  const filter: DealFilter =
-    scope.kind === 'user'
-      ? { kind: 'user', userId: scope.userId }
-      : scope.kind === 'unit'
-        ? { kind: 'unit', path: scope.path }
-        : { kind: 'workspace' };
-  const today = dateIn(actor.now, calendar.timeZone);
-  // While the period runs, deals whose expected close has passed are still to be won (or lost) in it.
-  const running = period !== null && period.start <= today && today < period.end;
   return {
     scope,
     calendar,
@@ -76,7 +67,23 @@ async function context(
     process,
     stages,
     period,
-    filter,
+    filter: filterOf(scope),
+    ...rangesOf(period, dateIn(actor.now, calendar.timeZone)),
+  };
+}
+
+const filterOf = (scope: TargetSubject): DealFilter =>
+  scope.kind === 'user'
+    ? { kind: 'user', userId: scope.userId }
+    : scope.kind === 'unit'
+      ? { kind: 'unit', path: scope.path }
+      : { kind: 'workspace' };
+
+/** The close months and dates a period's funnel counts (null: every open deal). */
+function rangesOf(period: Period | null, today: string) {
+  // While the period runs, deals whose expected close has passed are still to be won (or lost) in it.
+  const running = period !== null && period.start <= today && today < period.end;
+  return {
     openMonths: period
       ? { from: running ? null : period.start.slice(0, 7), to: lastMonthOf(period) }
       : { from: null, to: null },
@@ -84,6 +91,46 @@ async function context(
     wonMonths: period ? { from: period.start.slice(0, 7), to: lastMonthOf(period) } : { from: null, to: null },
     wonDates: period ? { from: period.start, to: period.end } : { from: null, to: null },
   };
+}
+
+/**
+ * The funnel's objective figure for the forecast (docs/targets.md § The forecast of a scope):
+ * the open deals the funnel counts for the period in every process, their amount and
+ * Σ amount × stage probability — read from the kept totals (a week: from the deals), so it is
+ * the Funnel page's expected amount summed over the processes. The scope has been checked.
+ */
+export async function objectiveFigure(
+  db: Db,
+  workspaceId: number,
+  scope: TargetSubject,
+  period: Period,
+  today: string,
+): Promise<{ amount: number; expectedAmount: number; deals: number }> {
+  const ranges = rangesOf(period, today);
+  const filter = filterOf(scope);
+  const [rows, probabilities] = await Promise.all([
+    period.kind === 'week'
+      ? repo.dealsByStage(db.kysely, workspaceId, null, filter, 'open', ranges.openDates, 0)
+      : repo.totalsByStage(db.kysely, workspaceId, null, filter, 'open', ranges.openMonths),
+    repo.stageProbabilities(db.kysely, workspaceId),
+  ]);
+  const byStage = new Map<number, { deals: number; amount: number }>();
+  for (const row of rows) {
+    const stage = byStage.get(row.stageId) ?? { deals: 0, amount: 0 };
+    stage.deals += row.deals;
+    stage.amount += row.amount;
+    byStage.set(row.stageId, stage);
+  }
+  let amount = 0;
+  let expectedAmount = 0;
+  let deals = 0;
+  // Rounded per stage, as the funnel's own rows are.
+  for (const [stageId, stage] of byStage) {
+    amount += stage.amount;
+    deals += stage.deals;
+    expectedAmount += expected(stage.amount, probabilities.get(stageId) ?? 0);
+  }
+  return { amount, expectedAmount, deals };
 }
 
 async function byStage(db: Db, actor: Actor, ctx: Context, status: 'open' | 'won') {

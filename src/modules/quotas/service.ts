@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import type * as contract from '../../contracts/quotas.ts';
-import { addDays, periodAt, periodOf, type Period } from '../../domain/calendar.ts';
+import { addDays, periodAt, periodOf, type Calendar, type Period } from '../../domain/calendar.ts';
 import { canSetQuota, targetsVisible, type Actor, type TargetSubject } from '../../domain/policy.ts';
 import {
   DEFAULT_QUARTER_RATIOS,
@@ -162,6 +162,18 @@ export interface QuotaForResult {
   categories: Record<string, number>;
 }
 
+/** The fiscal year a period's quotas are read from (a week: the year holding its Thursday). */
+const fiscalYearOf = (period: Period, calendar: Calendar) =>
+  period.kind === 'week' ? periodOf('fiscalYear', addDays(period.start, 3), calendar).fiscalYear : period.fiscalYear;
+
+/** Cuts a year's quarters down to a period: months are a third of their quarter, weeks their quarter ÷ its weeks. */
+function slicer(period: Period, calendar: Calendar) {
+  const anchor = period.kind === 'week' ? addDays(period.start, 3) : period.start;
+  const quarter = periodOf('quarter', anchor, calendar);
+  const monthInQuarter = period.kind === 'month' ? monthsBetween(quarter.start, period.start) : 0;
+  return (amounts: readonly number[]) => amountIn(amounts, period, quarter.index, monthInQuarter, quarter);
+}
+
 /**
  * The quota of a scope in a period — the one lookup every live report uses (funnel health,
  * forecast, gap). A person: their own quota (0 when none is set). A unit: its own quota, else
@@ -178,8 +190,7 @@ export async function quotaFor(
 ): Promise<QuotaForResult> {
   const { settings, calendar } = await loadRules(db, workspaceId);
   const basis = opts.basis ?? 'tax_inclusive';
-  const fy =
-    period.kind === 'week' ? periodOf('fiscalYear', addDays(period.start, 3), calendar).fiscalYear : period.fiscalYear;
+  const fy = fiscalYearOf(period, calendar);
   const prefix = subject.kind === 'unit' ? subject.path : subject.kind === 'user' ? subject.unitPath : null;
   let own: QuotaFigure | null;
   let members: QuotaFigure | null = null;
@@ -201,15 +212,36 @@ export async function quotaFor(
     }
   }
   const effective = own ?? members ?? emptyFigure();
-  const anchor = period.kind === 'week' ? addDays(period.start, 3) : period.start;
-  const quarter = periodOf('quarter', anchor, calendar);
-  const monthInQuarter = period.kind === 'month' ? monthsBetween(quarter.start, period.start) : 0;
-  const inPeriod = (amounts: readonly number[]) => amountIn(amounts, period, quarter.index, monthInQuarter, quarter);
+  const inPeriod = slicer(period, calendar);
   return {
     amount: inPeriod(effective.quarters),
     set: own !== null,
     membersAmount: subject.kind === 'user' || !members ? null : inPeriod(members.quarters),
     categories: Object.fromEntries(Object.entries(effective.categories).map(([k, qs]) => [k, inPeriod(qs)])),
+  };
+}
+
+/**
+ * The quotas of everyone inside a scope at once — each unit's (its own, else its members' sum)
+ * and each person's — from one read of the scope's tree and quotas, for reports that list
+ * many units or people (who is behind). Equal, member by member, to quotaFor.
+ */
+export async function quotasWithin(
+  db: Kysely<Database>,
+  workspaceId: number,
+  scope: TargetSubject,
+  period: Period,
+  opts: { basis?: QuotaBasis } = {},
+): Promise<{ unit: (id: number) => number; person: (id: number) => number }> {
+  const { settings, calendar } = await loadRules(db, workspaceId);
+  const basis = opts.basis ?? 'tax_inclusive';
+  const prefix = scope.kind === 'unit' ? scope.path : scope.kind === 'user' ? scope.unitPath : null;
+  const tree = await loadTree(db, workspaceId, fiscalYearOf(period, calendar), prefix);
+  const allFigures = figures(tree, basis, settings.taxRatePercent);
+  const inPeriod = slicer(period, calendar);
+  return {
+    unit: (id) => inPeriod((allFigures.rolled.get(id)?.effective ?? emptyFigure()).quarters),
+    person: (id) => inPeriod(allFigures.personFigure(id).quarters),
   };
 }
 
