@@ -145,7 +145,7 @@ export async function seedDemoPoolAndHandover(db: Db, workspaceId: number): Prom
     await handovers.reassignTeamSeats(trx, workspaceId, leaver.id, of('team'), successor.id);
     await handovers.reassignRelationships(trx, workspaceId, leaver.id, of('relationship'), successor.id, now);
     await handovers.reassignTerritories(trx, workspaceId, leaver.id, of('territory'), successor.id, now);
-    for (let i = 0; i < changes.length; i += 500) await recordChanges(trx, changes.slice(i, i + 500), now);
+    await recordChanges(trx, changes, now);
     await handovers.deactivateUser(trx, workspaceId, leaver.id, now);
     await deleteUserSessions(trx, workspaceId, leaver.id);
     const counts = Object.fromEntries(

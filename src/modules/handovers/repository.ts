@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { HandoverCategory } from '../../domain/handover.ts';
 import { withinReach } from '../scope.ts';
+import { batches, inBatches } from '../../db/batches.ts';
 import type { Actor } from '../../domain/policy.ts';
 
 /** Every query of the handover area; each is scoped to the workspace, lists also to the actor's reach. */
@@ -136,12 +137,11 @@ export async function insertItems(
   entries: InventoryEntry[],
   now: number,
 ) {
-  // Chunked so very large inventories stay under the engines' parameter limits.
-  for (let i = 0; i < entries.length; i += 500) {
+  for (const batch of batches(entries)) {
     await db
       .insertInto('handover_items')
       .values(
-        entries.slice(i, i + 500).map((entry) => ({
+        batch.map((entry) => ({
           workspace_id: workspaceId,
           handover_id: handoverId,
           entity_type: entry.category,
@@ -157,13 +157,14 @@ export async function insertItems(
 }
 
 export async function deleteItems(db: Kysely<Database>, workspaceId: number, handoverId: number, ids: number[]) {
-  if (ids.length === 0) return;
-  await db
-    .deleteFrom('handover_items')
-    .where('workspace_id', '=', workspaceId)
-    .where('handover_id', '=', handoverId)
-    .where('id', 'in', ids)
-    .execute();
+  await inBatches(ids, async (batch) => {
+    await db
+      .deleteFrom('handover_items')
+      .where('workspace_id', '=', workspaceId)
+      .where('handover_id', '=', handoverId)
+      .where('id', 'in', batch)
+      .execute();
+  });
 }
 
 /** A handover the actor may see: its departing user's unit lies within the actor's reach. */
@@ -273,97 +274,97 @@ export async function describeItems(
   workspaceId: number,
   ids: Record<HandoverCategory, number[]>,
 ) {
-  const none = Promise.resolve([]);
   const [accounts, opps, team, roles, rules] = await Promise.all([
-    ids.account.length
-      ? db
-          .selectFrom('accounts')
-          .innerJoin('org_units', 'org_units.id', 'accounts.org_unit_id')
-          .select([
-            'accounts.id',
-            'accounts.name',
-            'accounts.tier',
-            'accounts.named_account',
-            'accounts.status',
-            'accounts.trailing_amount',
-            'org_units.name as org_unit_name',
-          ])
-          .where('accounts.workspace_id', '=', workspaceId)
-          .where('accounts.id', 'in', ids.account)
-          .execute()
-      : none,
-    ids.opportunity.length
-      ? db
-          .selectFrom('opportunities')
-          .innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
-          .select([
-            'opportunities.id',
-            'opportunities.name',
-            'opportunities.amount',
-            'opportunities.status',
-            'accounts.id as account_id',
-            'accounts.name as account_name',
-          ])
-          .where('opportunities.workspace_id', '=', workspaceId)
-          .where('opportunities.id', 'in', ids.opportunity)
-          .execute()
-      : none,
-    ids.team.length
-      ? db
-          .selectFrom('opportunity_team')
-          .innerJoin('opportunities', 'opportunities.id', 'opportunity_team.opportunity_id')
-          .innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
-          .select([
-            'opportunity_team.id',
-            'opportunity_team.team_role',
-            'opportunities.name as opportunity_name',
-            'accounts.id as account_id',
-            'accounts.name as account_name',
-          ])
-          .where('opportunity_team.workspace_id', '=', workspaceId)
-          .where('opportunity_team.id', 'in', ids.team)
-          .execute()
-      : none,
-    ids.relationship.length
-      ? db
-          .selectFrom('buying_roles')
-          .innerJoin('contacts', 'contacts.id', 'buying_roles.contact_id')
-          .innerJoin('accounts', 'accounts.id', 'buying_roles.account_id')
-          .select([
-            'buying_roles.id',
-            'buying_roles.role',
-            'buying_roles.relationship',
-            'contacts.name as contact_name',
-            'contacts.title as contact_title',
-            'accounts.id as account_id',
-            'accounts.name as account_name',
-          ])
-          .where('buying_roles.workspace_id', '=', workspaceId)
-          .where('buying_roles.id', 'in', ids.relationship)
-          .execute()
-      : none,
-    ids.territory.length
-      ? db
-          .selectFrom('territory_rules')
-          .select(['id', 'name', 'province', 'city', 'district', 'industry', 'active'])
-          .where('workspace_id', '=', workspaceId)
-          .where('id', 'in', ids.territory)
-          .execute()
-      : none,
+    inBatches(ids.account, (batch) =>
+      db
+        .selectFrom('accounts')
+        .innerJoin('org_units', 'org_units.id', 'accounts.org_unit_id')
+        .select([
+          'accounts.id',
+          'accounts.name',
+          'accounts.tier',
+          'accounts.named_account',
+          'accounts.status',
+          'accounts.trailing_amount',
+          'org_units.name as org_unit_name',
+        ])
+        .where('accounts.workspace_id', '=', workspaceId)
+        .where('accounts.id', 'in', batch)
+        .execute(),
+    ),
+    inBatches(ids.opportunity, (batch) =>
+      db
+        .selectFrom('opportunities')
+        .innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
+        .select([
+          'opportunities.id',
+          'opportunities.name',
+          'opportunities.amount',
+          'opportunities.status',
+          'accounts.id as account_id',
+          'accounts.name as account_name',
+        ])
+        .where('opportunities.workspace_id', '=', workspaceId)
+        .where('opportunities.id', 'in', batch)
+        .execute(),
+    ),
+    inBatches(ids.team, (batch) =>
+      db
+        .selectFrom('opportunity_team')
+        .innerJoin('opportunities', 'opportunities.id', 'opportunity_team.opportunity_id')
+        .innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
+        .select([
+          'opportunity_team.id',
+          'opportunity_team.team_role',
+          'opportunities.name as opportunity_name',
+          'accounts.id as account_id',
+          'accounts.name as account_name',
+        ])
+        .where('opportunity_team.workspace_id', '=', workspaceId)
+        .where('opportunity_team.id', 'in', batch)
+        .execute(),
+    ),
+    inBatches(ids.relationship, (batch) =>
+      db
+        .selectFrom('buying_roles')
+        .innerJoin('contacts', 'contacts.id', 'buying_roles.contact_id')
+        .innerJoin('accounts', 'accounts.id', 'buying_roles.account_id')
+        .select([
+          'buying_roles.id',
+          'buying_roles.role',
+          'buying_roles.relationship',
+          'contacts.name as contact_name',
+          'contacts.title as contact_title',
+          'accounts.id as account_id',
+          'accounts.name as account_name',
+        ])
+        .where('buying_roles.workspace_id', '=', workspaceId)
+        .where('buying_roles.id', 'in', batch)
+        .execute(),
+    ),
+    inBatches(ids.territory, (batch) =>
+      db
+        .selectFrom('territory_rules')
+        .select(['id', 'name', 'province', 'city', 'district', 'industry', 'active'])
+        .where('workspace_id', '=', workspaceId)
+        .where('id', 'in', batch)
+        .execute(),
+    ),
   ]);
   return { accounts, opps, team, roles, rules };
 }
 
 export async function contactsOfAccounts(db: Kysely<Database>, workspaceId: number, accountIds: number[]) {
-  if (accountIds.length === 0) return [];
-  return db
-    .selectFrom('contacts')
-    .select(['id', 'account_id', 'name', 'title'])
-    .where('workspace_id', '=', workspaceId)
-    .where('account_id', 'in', accountIds)
-    .where('archived_at', 'is', null)
-    .orderBy('id')
-    .execute();
+  const rows = await inBatches(accountIds, (batch) =>
+    db
+      .selectFrom('contacts')
+      .select(['id', 'account_id', 'name', 'title'])
+      .where('workspace_id', '=', workspaceId)
+      .where('account_id', 'in', batch)
+      .where('archived_at', 'is', null)
+      .execute(),
+  );
+  return rows.sort((a, b) => a.id - b.id);
 }
 
 export async function setSuccessor(
@@ -374,14 +375,15 @@ export async function setSuccessor(
   toUserId: number | null,
   now: number,
 ) {
-  if (itemIds.length === 0) return;
-  await db
-    .updateTable('handover_items')
-    .set({ to_user_id: toUserId, updated_at: now })
-    .where('workspace_id', '=', workspaceId)
-    .where('handover_id', '=', handoverId)
-    .where('id', 'in', itemIds)
-    .execute();
+  await inBatches(itemIds, async (batch) => {
+    await db
+      .updateTable('handover_items')
+      .set({ to_user_id: toUserId, updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .where('handover_id', '=', handoverId)
+      .where('id', 'in', batch)
+      .execute();
+  });
 }
 
 export async function setNote(
@@ -439,34 +441,33 @@ export async function reassignAccounts(
   to: { id: number; unitId: number },
   now: number,
 ): Promise<number[]> {
-  if (ids.length === 0) return [];
-  const moved = await trx
-    .selectFrom('accounts')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where('owner_id', '=', fromUserId)
-    .where('id', 'in', ids)
-    .execute();
-  if (moved.length === 0) return [];
-  await trx
-    .updateTable('accounts')
-    .set((eb) => ({
-      owner_id: to.id,
-      org_unit_id: to.unitId,
-      in_pool: 0,
-      pool_since: null,
-      updated_at: now,
-      version: eb('version', '+', 1),
-    }))
-    .where('workspace_id', '=', workspaceId)
-    .where('owner_id', '=', fromUserId)
-    .where(
-      'id',
-      'in',
-      moved.map((m) => m.id),
-    )
-    .execute();
-  return moved.map((m) => m.id);
+  return inBatches(ids, async (batch) => {
+    const moved = (
+      await trx
+        .selectFrom('accounts')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('owner_id', '=', fromUserId)
+        .where('id', 'in', batch)
+        .execute()
+    ).map((m) => m.id);
+    if (moved.length === 0) return [];
+    await trx
+      .updateTable('accounts')
+      .set((eb) => ({
+        owner_id: to.id,
+        org_unit_id: to.unitId,
+        in_pool: 0,
+        pool_since: null,
+        updated_at: now,
+        version: eb('version', '+', 1),
+      }))
+      .where('workspace_id', '=', workspaceId)
+      .where('owner_id', '=', fromUserId)
+      .where('id', 'in', moved)
+      .execute();
+    return moved;
+  });
 }
 
 export async function reassignOpportunities(
@@ -477,27 +478,26 @@ export async function reassignOpportunities(
   to: { id: number; unitId: number },
   now: number,
 ): Promise<number[]> {
-  if (ids.length === 0) return [];
-  const moved = await trx
-    .selectFrom('opportunities')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where('owner_id', '=', fromUserId)
-    .where('id', 'in', ids)
-    .execute();
-  if (moved.length === 0) return [];
-  await trx
-    .updateTable('opportunities')
-    .set((eb) => ({ owner_id: to.id, org_unit_id: to.unitId, updated_at: now, version: eb('version', '+', 1) }))
-    .where('workspace_id', '=', workspaceId)
-    .where('owner_id', '=', fromUserId)
-    .where(
-      'id',
-      'in',
-      moved.map((m) => m.id),
-    )
-    .execute();
-  return moved.map((m) => m.id);
+  return inBatches(ids, async (batch) => {
+    const moved = (
+      await trx
+        .selectFrom('opportunities')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('owner_id', '=', fromUserId)
+        .where('id', 'in', batch)
+        .execute()
+    ).map((m) => m.id);
+    if (moved.length === 0) return [];
+    await trx
+      .updateTable('opportunities')
+      .set((eb) => ({ owner_id: to.id, org_unit_id: to.unitId, updated_at: now, version: eb('version', '+', 1) }))
+      .where('workspace_id', '=', workspaceId)
+      .where('owner_id', '=', fromUserId)
+      .where('id', 'in', moved)
+      .execute();
+    return moved;
+  });
 }
 
 /** Team seats go to the successor; where the successor already sits on that team, the departing seat is removed. */
@@ -508,27 +508,28 @@ export async function reassignTeamSeats(
   ids: number[],
   toUserId: number,
 ) {
-  if (ids.length === 0) return;
-  await trx
-    .deleteFrom('opportunity_team')
-    .where('workspace_id', '=', workspaceId)
-    .where('user_id', '=', fromUserId)
-    .where('id', 'in', ids)
-    .where('opportunity_id', 'in', (eb) =>
-      eb
-        .selectFrom('opportunity_team as other')
-        .select('other.opportunity_id')
-        .where('other.workspace_id', '=', workspaceId)
-        .where('other.user_id', '=', toUserId),
-    )
-    .execute();
-  await trx
-    .updateTable('opportunity_team')
-    .set({ user_id: toUserId })
-    .where('workspace_id', '=', workspaceId)
-    .where('user_id', '=', fromUserId)
-    .where('id', 'in', ids)
-    .execute();
+  await inBatches(ids, async (batch) => {
+    await trx
+      .deleteFrom('opportunity_team')
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', fromUserId)
+      .where('id', 'in', batch)
+      .where('opportunity_id', 'in', (eb) =>
+        eb
+          .selectFrom('opportunity_team as other')
+          .select('other.opportunity_id')
+          .where('other.workspace_id', '=', workspaceId)
+          .where('other.user_id', '=', toUserId),
+      )
+      .execute();
+    await trx
+      .updateTable('opportunity_team')
+      .set({ user_id: toUserId })
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', fromUserId)
+      .where('id', 'in', batch)
+      .execute();
+  });
 }
 
 export async function reassignRelationships(
@@ -539,14 +540,15 @@ export async function reassignRelationships(
   toUserId: number,
   now: number,
 ) {
-  if (ids.length === 0) return;
-  await trx
-    .updateTable('buying_roles')
-    .set((eb) => ({ holder_user_id: toUserId, updated_at: now, version: eb('version', '+', 1) }))
-    .where('workspace_id', '=', workspaceId)
-    .where('holder_user_id', '=', fromUserId)
-    .where('id', 'in', ids)
-    .execute();
+  await inBatches(ids, async (batch) => {
+    await trx
+      .updateTable('buying_roles')
+      .set((eb) => ({ holder_user_id: toUserId, updated_at: now, version: eb('version', '+', 1) }))
+      .where('workspace_id', '=', workspaceId)
+      .where('holder_user_id', '=', fromUserId)
+      .where('id', 'in', batch)
+      .execute();
+  });
 }
 
 export async function reassignTerritories(
@@ -557,14 +559,15 @@ export async function reassignTerritories(
   toUserId: number,
   now: number,
 ) {
-  if (ids.length === 0) return;
-  await trx
-    .updateTable('territory_rules')
-    .set((eb) => ({ user_id: toUserId, updated_at: now, version: eb('version', '+', 1) }))
-    .where('workspace_id', '=', workspaceId)
-    .where('user_id', '=', fromUserId)
-    .where('id', 'in', ids)
-    .execute();
+  await inBatches(ids, async (batch) => {
+    await trx
+      .updateTable('territory_rules')
+      .set((eb) => ({ user_id: toUserId, updated_at: now, version: eb('version', '+', 1) }))
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', fromUserId)
+      .where('id', 'in', batch)
+      .execute();
+  });
 }
 
 export async function deactivateUser(trx: Kysely<Database>, workspaceId: number, userId: number, now: number) {

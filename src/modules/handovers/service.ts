@@ -499,7 +499,7 @@ export async function completeHandover(
       await repo.reassignRelationships(trx, ws, from, mine('relationship'), toId, now);
       await repo.reassignTerritories(trx, ws, from, mine('territory'), toId, now);
     }
-    for (let i = 0; i < changes.length; i += 500) await recordChanges(trx, changes.slice(i, i + 500), now);
+    await recordChanges(trx, changes, now);
     // Nothing may be left behind (docs/archive.md): something acquired since the inventory was read stops it.
     const left = await repo.currentInventory(trx, ws, from);
     if (left.length)

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import { inBatches } from '../../db/batches.ts';
 
 /**
  * The change history of records (docs/method.md): owner, tier, and later stage, amount, close date
@@ -17,24 +18,26 @@ export interface Change {
   actorUserId: number | null;
 }
 
+/** Batched: nine values a row, so one statement of a recompute's ~4,000 changes passed SQLite's limit. */
 export async function recordChanges(db: Kysely<Database>, changes: Change[], now: number): Promise<void> {
-  if (changes.length === 0) return;
-  await db
-    .insertInto('record_history')
-    .values(
-      changes.map((change) => ({
-        workspace_id: change.workspaceId,
-        entity_type: change.entityType,
-        entity_id: change.entityId,
-        field: change.field,
-        old_value: change.oldValue === null ? null : String(change.oldValue),
-        new_value: change.newValue === null ? null : String(change.newValue),
-        reason: change.reason ?? null,
-        actor_user_id: change.actorUserId,
-        created_at: now,
-      })),
-    )
-    .execute();
+  await inBatches(changes, async (batch) => {
+    await db
+      .insertInto('record_history')
+      .values(
+        batch.map((change) => ({
+          workspace_id: change.workspaceId,
+          entity_type: change.entityType,
+          entity_id: change.entityId,
+          field: change.field,
+          old_value: change.oldValue === null ? null : String(change.oldValue),
+          new_value: change.newValue === null ? null : String(change.newValue),
+          reason: change.reason ?? null,
+          actor_user_id: change.actorUserId,
+          created_at: now,
+        })),
+      )
+      .execute();
+  });
 }
 
 /** History of one record, newest first, with the names of the people involved. */

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { visibleAccounts } from '../accounts/repository.ts';
+import { inBatches } from '../../db/batches.ts';
 
 /** Territory rules (井田, docs/organisation.md) with their rep and the rep's unit. */
 function rulesWithRep(db: Kysely<Database>, workspaceId: number) {
@@ -161,7 +162,7 @@ export async function poolAccounts(db: Kysely<Database>, actor: Actor, unitPath:
   return query.orderBy('accounts.id').execute();
 }
 
-/** Gives pool accounts to one rep: one UPDATE per rep, guarded so a concurrent claim wins. */
+/** Gives pool accounts to one rep: one UPDATE per rep (per batch of ids), guarded so a concurrent claim wins. */
 export async function assignPoolAccounts(
   db: Kysely<Database>,
   workspaceId: number,
@@ -169,22 +170,23 @@ export async function assignPoolAccounts(
   owner: { userId: number; unitId: number },
   now: number,
 ) {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .updateTable('accounts')
-    .set((eb) => ({
-      owner_id: owner.userId,
-      org_unit_id: owner.unitId,
-      in_pool: 0,
-      pool_since: null,
-      updated_at: now,
-      version: eb('version', '+', 1),
-    }))
-    .where('workspace_id', '=', workspaceId)
-    .where('id', 'in', ids)
-    .where('in_pool', '=', 1)
-    .returning('id')
-    .execute();
+  const rows = await inBatches(ids, (batch) =>
+    db
+      .updateTable('accounts')
+      .set((eb) => ({
+        owner_id: owner.userId,
+        org_unit_id: owner.unitId,
+        in_pool: 0,
+        pool_since: null,
+        updated_at: now,
+        version: eb('version', '+', 1),
+      }))
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', batch)
+      .where('in_pool', '=', 1)
+      .returning('id')
+      .execute(),
+  );
   return rows.map((r) => r.id);
 }
 
