@@ -55,6 +55,20 @@ export const rulesSchema = z.object({
   qualifyingActivityTypes: z
     .array(z.enum(ACTIVITY_TYPES))
     .describe('activity types that count as a qualifying follow-up (docs/rhythm.md § Activities)'),
+  stalledFactorPercent: z
+    .number()
+    .int()
+    .describe("a deal is stalled after its stage's expected days × this / 100 (docs/sales-process.md § Problems)"),
+  valueGrowthBp: z
+    .number()
+    .int()
+    .describe(
+      'value types: rise over the prior window that makes "growth", basis points (docs/archive.md § Value types)',
+    ),
+  valueShrinkBp: z
+    .number()
+    .int()
+    .describe('value types: fall over the prior window that makes "shrinking", basis points'),
   version: z.number().int().describe('the workspace version'),
 });
 
@@ -103,6 +117,19 @@ export const updateRulesRequest = z.strictObject({
     .refine((a) => new Set(a).size === a.length, 'must not repeat a type')
     .optional()
     .describe('which activity types count as a qualifying follow-up; applies to activities written from now on'),
+  stalledFactorPercent: z
+    .number()
+    .int('must be a whole percent')
+    .min(100, 'must be at least 100 (the expected days themselves)')
+    .max(1_000, 'must be at most 1000 (ten times the expected days)')
+    .optional(),
+  valueGrowthBp: z
+    .number()
+    .int('must be whole basis points')
+    .min(1, 'must be more than 0')
+    .max(100_000, 'must be at most 100000 (1000%)')
+    .optional(),
+  valueShrinkBp: bp.optional(),
 });
 
 export type Rules = z.infer<typeof rulesSchema>;

@@ -29,6 +29,11 @@ export interface WorkspaceSettings {
   largeDealThreshold: number;
   /** VAT rate between net and tax-inclusive amounts (docs/targets.md § Quotas: 13 for a factor of 1.13). */
   taxRatePercent: number;
+  /** A deal is stalled after its stage's expected days × this percent / 100 (docs/sales-process.md § Problems: 150 = × 1.5). */
+  stalledFactorPercent: number;
+  /** Value types (docs/archive.md § Value type): rise that makes "growth", fall that makes "shrinking", in basis points of the prior window. */
+  valueGrowthBp: number;
+  valueShrinkBp: number;
 }
 
 export const DEFAULT_SETTINGS: WorkspaceSettings = {
@@ -46,6 +51,9 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   claimLimit: 200,
   largeDealThreshold: 200_000_00,
   taxRatePercent: 13,
+  stalledFactorPercent: 150,
+  valueGrowthBp: 2_000,
+  valueShrinkBp: 1_000,
   qualifyingActivityTypes: [...DEFAULT_QUALIFYING_TYPES],
 };
 

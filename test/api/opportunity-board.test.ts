@@ -364,5 +364,32 @@ for (const engine of testEngines()) {
       const bad = await as.admin('GET', '/api/v1/opportunities/attention?problem=lazy');
       assert.equal(json<Problem>(bad).errors![0]!.field, 'query.problem');
     });
+
+    it('judges stalled by the workspace stall factor (docs/sales-process.md § Problems)', async () => {
+      const rules = json<{ version: number }>(await as.admin('GET', '/api/v1/workspace/rules'));
+      // intent-stalled has sat 11 days in a 7-day stage: stalled at × 1.5 (10.5), not at × 2 (14).
+      const patched = await as.admin('PATCH', '/api/v1/workspace/rules', {
+        version: rules.version,
+        stalledFactorPercent: 200,
+      });
+      assert.equal(patched.statusCode, 200, patched.body);
+      const attention = json<Attention>(await as.manager('GET', '/api/v1/opportunities/attention?problem=stalled'));
+      assert.deepEqual([attention.counts.stalled, attention.items.length], [0, 0]);
+      const intent = json<Attention>(await as.manager('GET', '/api/v1/opportunities/attention')).items.find(
+        (i) => i.name === 'intent-stalled',
+      );
+      assert.equal(intent, undefined, 'no longer needs attention: it has a plan and is not stalled');
+      const back = await as.admin('PATCH', '/api/v1/workspace/rules', {
+        version: json<{ version: number }>(patched).version,
+        stalledFactorPercent: 150,
+      });
+      assert.equal(back.statusCode, 200, back.body);
+      assert.deepEqual(
+        json<Attention>(await as.manager('GET', '/api/v1/opportunities/attention?problem=stalled')).items.map(
+          (item) => [item.name, item.problems],
+        ),
+        [['intent-stalled', ['stalled']]],
+      );
+    });
   });
 }

@@ -52,6 +52,9 @@ for (const engine of testEngines()) {
           gapP1: 70,
           gapP2: 25,
           gapP3: 20,
+          stalledFactorPercent: 150,
+          valueGrowthBp: 2000,
+          valueShrinkBp: 1000,
         },
       );
     });
@@ -111,6 +114,10 @@ for (const engine of testEngines()) {
         [{ version: version, followUpDays: { A: 20 } }, 'followUpDays.A', 400], // A longer than B (15)
         [{ version: version, claimLimit: 1.5 }, 'claimLimit', 400],
         [{ version: version, poolReleaseDays: { B: 10 } }, 'poolReleaseDays.B', 400], // shorter than the B follow-up interval
+        [{ version: version, stalledFactorPercent: 99 }, 'stalledFactorPercent', 400],
+        [{ version: version, stalledFactorPercent: 1.5 }, 'stalledFactorPercent', 400],
+        [{ version: version, valueGrowthBp: 0 }, 'valueGrowthBp', 400],
+        [{ version: version, valueShrinkBp: 10_001 }, 'valueShrinkBp', 400],
         [{ version: version, surprise: 1 }, '', 400],
         [{ version: version - 1, claimLimit: 5 }, 'version', 409],
       ];

@@ -424,6 +424,54 @@ for (const engine of testEngines()) {
       );
     });
 
+    it('most value needs size as well as a steady trend (SPEC §3.1): a small steady account has none until named', async () => {
+      // small bought 40 before and 60 now; 20 more before makes it steady at tier B.
+      const wan = 10_000_00;
+      await won(fixtureA, acc.small, 20 * wan, now - 450 * DAY);
+      assert.equal((await manager('POST', '/api/v1/tiers/recompute', {})).statusCode, 200);
+      let small = await getAccount(acc.small);
+      assert.deepEqual(
+        [small.tier, small.trailingAmount, small.priorAmount, small.valueType],
+        ['B', 60 * wan, 60 * wan, null],
+      );
+      const named = await manager('PUT', `/api/v1/accounts/${acc.small}/named`, {
+        version: small.version,
+        named: true,
+      });
+      assert.equal(named.statusCode, 200, named.body);
+      assert.equal(json<Account>(named).valueType, 'value', 'a named account buying steadily is most value at once');
+      small = json<Account>(named);
+      const unnamed = await manager('PUT', `/api/v1/accounts/${acc.small}/named`, {
+        version: small.version,
+        named: false,
+      });
+      assert.equal(json<Account>(unnamed).valueType, null);
+      small = json<Account>(unnamed);
+      const raised = await manager('POST', `/api/v1/accounts/${acc.small}/tier-override`, {
+        version: small.version,
+        tier: 'A',
+        reason: '战略客户',
+      });
+      assert.equal(raised.statusCode, 200, raised.body);
+      assert.equal(json<Account>(raised).valueType, 'value', 'an A-tier account buying steadily is most value');
+      // The workspace's thresholds decide the trend: with growth at 10%, 60 over 60 stays steady, and
+      // a 40% shrink threshold keeps tail (1000 → 40) shrinking.
+      const rules = json<{ version: number }>(await admin('GET', '/api/v1/workspace/rules'));
+      const patched = await admin('PATCH', '/api/v1/workspace/rules', {
+        version: rules.version,
+        valueGrowthBp: 1000,
+        valueShrinkBp: 4000,
+      });
+      assert.equal(patched.statusCode, 200, patched.body);
+      assert.equal((await manager('POST', '/api/v1/tiers/recompute', {})).statusCode, 200);
+      assert.equal((await getAccount(acc.small)).valueType, 'value');
+      assert.equal((await getAccount(acc.tail)).valueType, 'shrinking');
+      const summary = json<{ thresholds: { growthBp: number; shrinkBp: number } }>(
+        await admin('GET', '/api/v1/tiers/summary'),
+      );
+      assert.deepEqual([summary.thresholds.growthBp, summary.thresholds.shrinkBp], [1000, 4000]);
+    });
+
     it('the nightly job recomputes every workspace', async () => {
       const job = JOBS.find((j) => j.name === 'tiers.recompute');
       assert.ok(job);

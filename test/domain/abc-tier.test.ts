@@ -7,7 +7,6 @@ import {
   thresholdProblems,
   tierWindows,
 } from '../../src/domain/abc-tier.ts';
-import { valueTypeOf } from '../../src/domain/value-type.ts';
 import { findConflicts, overlap } from '../../src/domain/territory-conflicts.ts';
 import type { TerritoryRule } from '../../src/domain/territory.ts';
 
@@ -95,25 +94,6 @@ describe('ABC tiers (docs/archive.md Pareto)', () => {
     const windows = tierWindows(now, 12);
     assert.equal(new Date(windows.priorFrom).toISOString(), '2023-03-31T10:00:00.000Z');
     assert.equal(windows.to, now);
-  });
-});
-
-describe('value types (docs/archive.md 三种大客户)', () => {
-  it('steady buyers are value accounts', () => {
-    assert.equal(valueTypeOf(100, 100), 'value');
-    assert.equal(valueTypeOf(91, 100), 'value');
-    assert.equal(valueTypeOf(119, 100), 'value');
-  });
-  it('a rise of 20% or more, or a first purchase, is growth', () => {
-    assert.equal(valueTypeOf(120, 100), 'growth');
-    assert.equal(valueTypeOf(500, 0), 'growth');
-  });
-  it('a fall of 10% or more, down to nothing, is shrinking', () => {
-    assert.equal(valueTypeOf(90, 100), 'shrinking');
-    assert.equal(valueTypeOf(0, 100), 'shrinking');
-  });
-  it('no purchases in either window: no type', () => {
-    assert.equal(valueTypeOf(0, 0), null);
   });
 });
 

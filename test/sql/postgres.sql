@@ -1114,7 +1114,7 @@ order by
 
 -- attention list as admin (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q22] parameters: number, string, number, number, string, number, number, number
+-- [Q22] parameters: number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1173,15 +1173,154 @@ where
     (
       "stage"."expected_days" > $3
       and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $4
+      and opportunities.stage_entered_at + stage.expected_days * cast($4 as bigint) < $5
     )
     or (
       "opportunities"."next_step" is null
       or trim(opportunities.next_step) = ''
       or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < $5
+      or "opportunities"."next_step_date" < $6
     )
-    or "opportunities"."advantage_lost" = $6
+    or "opportunities"."advantage_lost" = $7
+  )
+order by
+  "opportunities"."stage_entered_at" asc,
+  "opportunities"."id"
+limit
+  $8
+offset
+  $9;
+-- [Q23] parameters: number, string, number, number, number, string, number
+select
+  count(*) as "n"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = $1
+  and "opportunities"."status" = $2
+  and (
+    (
+      "stage"."expected_days" > $3
+      and "opportunities"."stage_entered_at" is not null
+      and opportunities.stage_entered_at + stage.expected_days * cast($4 as bigint) < $5
+    )
+    or (
+      "opportunities"."next_step" is null
+      or trim(opportunities.next_step) = ''
+      or "opportunities"."next_step_date" is null
+      or "opportunities"."next_step_date" < $6
+    )
+    or "opportunities"."advantage_lost" = $7
+  );
+-- [Q24] parameters: number, number, number, string, number, number, string
+select
+  sum(
+    case
+      when (
+        "stage"."expected_days" > $1
+        and "opportunities"."stage_entered_at" is not null
+        and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
+      ) then 1
+      else 0
+    end
+  ) as "stalled",
+  sum(
+    case
+      when (
+        "opportunities"."next_step" is null
+        or trim(opportunities.next_step) = ''
+        or "opportunities"."next_step_date" is null
+        or "opportunities"."next_step_date" < $4
+      ) then 1
+      else 0
+    end
+  ) as "no_plan",
+  sum(
+    case
+      when "opportunities"."advantage_lost" = $5 then 1
+      else 0
+    end
+  ) as "advantage_lost"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = $6
+  and "opportunities"."status" = $7;
+
+-- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
+-- [Q1] again; parameters: number
+-- [Q25] parameters: number, number, string, number, number, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = $1
+  and "opportunities"."owner_id" = $2
+  and "opportunities"."status" = $3
+  and (
+    "stage"."expected_days" > $4
+    and "opportunities"."stage_entered_at" is not null
+    and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
   )
 order by
   "opportunities"."stage_entered_at" asc,
@@ -1190,146 +1329,7 @@ limit
   $7
 offset
   $8;
--- [Q23] parameters: number, string, number, number, string, number
-select
-  count(*) as "n"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."workspace_id" = $1
-  and "opportunities"."status" = $2
-  and (
-    (
-      "stage"."expected_days" > $3
-      and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $4
-    )
-    or (
-      "opportunities"."next_step" is null
-      or trim(opportunities.next_step) = ''
-      or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < $5
-    )
-    or "opportunities"."advantage_lost" = $6
-  );
--- [Q24] parameters: number, number, string, number, number, string
-select
-  sum(
-    case
-      when (
-        "stage"."expected_days" > $1
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $2
-      ) then 1
-      else 0
-    end
-  ) as "stalled",
-  sum(
-    case
-      when (
-        "opportunities"."next_step" is null
-        or trim(opportunities.next_step) = ''
-        or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $3
-      ) then 1
-      else 0
-    end
-  ) as "no_plan",
-  sum(
-    case
-      when "opportunities"."advantage_lost" = $4 then 1
-      else 0
-    end
-  ) as "advantage_lost"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."workspace_id" = $5
-  and "opportunities"."status" = $6;
-
--- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q1] again; parameters: number
--- [Q25] parameters: number, number, string, number, number, number, number
-select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."workspace_id" = $1
-  and "opportunities"."owner_id" = $2
-  and "opportunities"."status" = $3
-  and (
-    "stage"."expected_days" > $4
-    and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $5
-  )
-order by
-  "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
-limit
-  $6
-offset
-  $7;
--- [Q26] parameters: number, number, string, number, number
+-- [Q26] parameters: number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -1347,16 +1347,16 @@ where
   and (
     "stage"."expected_days" > $4
     and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $5
+    and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
   );
--- [Q27] parameters: number, number, string, number, number, number, string
+-- [Q27] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
       when (
         "stage"."expected_days" > $1
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $2
+        and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
       ) then 1
       else 0
     end
@@ -1367,14 +1367,14 @@ select
         "opportunities"."next_step" is null
         or trim(opportunities.next_step) = ''
         or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $3
+        or "opportunities"."next_step_date" < $4
       ) then 1
       else 0
     end
   ) as "no_plan",
   sum(
     case
-      when "opportunities"."advantage_lost" = $4 then 1
+      when "opportunities"."advantage_lost" = $5 then 1
       else 0
     end
   ) as "advantage_lost"
@@ -1387,9 +1387,9 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  "opportunities"."workspace_id" = $5
-  and "opportunities"."owner_id" = $6
-  and "opportunities"."status" = $7;
+  "opportunities"."workspace_id" = $6
+  and "opportunities"."owner_id" = $7
+  and "opportunities"."status" = $8;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
 -- [Q28] parameters: number, number, number, number
@@ -4425,7 +4425,7 @@ order by
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q64] parameters: number, string, string, number, number, string, number, number, number
+-- [Q64] parameters: number, string, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4487,15 +4487,163 @@ where
     (
       "stage"."expected_days" > $4
       and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $5
+      and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
     )
     or (
       "opportunities"."next_step" is null
       or trim(opportunities.next_step) = ''
       or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < $6
+      or "opportunities"."next_step_date" < $7
     )
-    or "opportunities"."advantage_lost" = $7
+    or "opportunities"."advantage_lost" = $8
+  )
+order by
+  "opportunities"."stage_entered_at" asc,
+  "opportunities"."id"
+limit
+  $9
+offset
+  $10;
+-- [Q65] parameters: number, string, string, number, number, number, string, number
+select
+  count(*) as "n"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $1
+    and "org_units"."path" like $2
+  )
+  and "opportunities"."status" = $3
+  and (
+    (
+      "stage"."expected_days" > $4
+      and "opportunities"."stage_entered_at" is not null
+      and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
+    )
+    or (
+      "opportunities"."next_step" is null
+      or trim(opportunities.next_step) = ''
+      or "opportunities"."next_step_date" is null
+      or "opportunities"."next_step_date" < $7
+    )
+    or "opportunities"."advantage_lost" = $8
+  );
+-- [Q66] parameters: number, number, number, string, number, number, string, string
+select
+  sum(
+    case
+      when (
+        "stage"."expected_days" > $1
+        and "opportunities"."stage_entered_at" is not null
+        and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
+      ) then 1
+      else 0
+    end
+  ) as "stalled",
+  sum(
+    case
+      when (
+        "opportunities"."next_step" is null
+        or trim(opportunities.next_step) = ''
+        or "opportunities"."next_step_date" is null
+        or "opportunities"."next_step_date" < $4
+      ) then 1
+      else 0
+    end
+  ) as "no_plan",
+  sum(
+    case
+      when "opportunities"."advantage_lost" = $5 then 1
+      else 0
+    end
+  ) as "advantage_lost"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $6
+    and "org_units"."path" like $7
+  )
+  and "opportunities"."status" = $8;
+
+-- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
+-- [Q1] again; parameters: number
+-- [Q67] parameters: number, string, number, string, number, number, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $1
+    and "org_units"."path" like $2
+  )
+  and "opportunities"."owner_id" = $3
+  and "opportunities"."status" = $4
+  and (
+    "stage"."expected_days" > $5
+    and "opportunities"."stage_entered_at" is not null
+    and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
   )
 order by
   "opportunities"."stage_entered_at" asc,
@@ -4504,155 +4652,7 @@ limit
   $8
 offset
   $9;
--- [Q65] parameters: number, string, string, number, number, string, number
-select
-  count(*) as "n"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $1
-    and "org_units"."path" like $2
-  )
-  and "opportunities"."status" = $3
-  and (
-    (
-      "stage"."expected_days" > $4
-      and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $5
-    )
-    or (
-      "opportunities"."next_step" is null
-      or trim(opportunities.next_step) = ''
-      or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < $6
-    )
-    or "opportunities"."advantage_lost" = $7
-  );
--- [Q66] parameters: number, number, string, number, number, string, string
-select
-  sum(
-    case
-      when (
-        "stage"."expected_days" > $1
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $2
-      ) then 1
-      else 0
-    end
-  ) as "stalled",
-  sum(
-    case
-      when (
-        "opportunities"."next_step" is null
-        or trim(opportunities.next_step) = ''
-        or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $3
-      ) then 1
-      else 0
-    end
-  ) as "no_plan",
-  sum(
-    case
-      when "opportunities"."advantage_lost" = $4 then 1
-      else 0
-    end
-  ) as "advantage_lost"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $5
-    and "org_units"."path" like $6
-  )
-  and "opportunities"."status" = $7;
-
--- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q1] again; parameters: number
--- [Q67] parameters: number, string, number, string, number, number, number, number
-select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $1
-    and "org_units"."path" like $2
-  )
-  and "opportunities"."owner_id" = $3
-  and "opportunities"."status" = $4
-  and (
-    "stage"."expected_days" > $5
-    and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $6
-  )
-order by
-  "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
-limit
-  $7
-offset
-  $8;
--- [Q68] parameters: number, string, number, string, number, number
+-- [Q68] parameters: number, string, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -4673,16 +4673,16 @@ where
   and (
     "stage"."expected_days" > $5
     and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $6
+    and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
   );
--- [Q69] parameters: number, number, string, number, number, string, number, string
+-- [Q69] parameters: number, number, number, string, number, number, string, number, string
 select
   sum(
     case
       when (
         "stage"."expected_days" > $1
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $2
+        and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
       ) then 1
       else 0
     end
@@ -4693,14 +4693,14 @@ select
         "opportunities"."next_step" is null
         or trim(opportunities.next_step) = ''
         or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $3
+        or "opportunities"."next_step_date" < $4
       ) then 1
       else 0
     end
   ) as "no_plan",
   sum(
     case
-      when "opportunities"."advantage_lost" = $4 then 1
+      when "opportunities"."advantage_lost" = $5 then 1
       else 0
     end
   ) as "advantage_lost"
@@ -4714,11 +4714,11 @@ from
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   (
-    "opportunities"."workspace_id" = $5
-    and "org_units"."path" like $6
+    "opportunities"."workspace_id" = $6
+    and "org_units"."path" like $7
   )
-  and "opportunities"."owner_id" = $7
-  and "opportunities"."status" = $8;
+  and "opportunities"."owner_id" = $8
+  and "opportunities"."status" = $9;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
 -- [Q70] parameters: number, number, number, string, number
@@ -7684,7 +7684,7 @@ order by
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q97] parameters: number, number, number, number, string, number, number, string, number, number, number
+-- [Q97] parameters: number, number, number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7757,15 +7757,196 @@ where
     (
       "stage"."expected_days" > $6
       and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $7
+      and opportunities.stage_entered_at + stage.expected_days * cast($7 as bigint) < $8
     )
     or (
       "opportunities"."next_step" is null
       or trim(opportunities.next_step) = ''
       or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < $8
+      or "opportunities"."next_step_date" < $9
     )
-    or "opportunities"."advantage_lost" = $9
+    or "opportunities"."advantage_lost" = $10
+  )
+order by
+  "opportunities"."stage_entered_at" asc,
+  "opportunities"."id"
+limit
+  $11
+offset
+  $12;
+-- [Q98] parameters: number, number, number, number, string, number, number, number, string, number
+select
+  count(*) as "n"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $1
+    and (
+      "opportunities"."owner_id" = $2
+      or "opportunities"."id" in (
+        select
+          "opportunity_team"."opportunity_id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $3
+          and "opportunity_team"."user_id" = $4
+      )
+    )
+  )
+  and "opportunities"."status" = $5
+  and (
+    (
+      "stage"."expected_days" > $6
+      and "opportunities"."stage_entered_at" is not null
+      and opportunities.stage_entered_at + stage.expected_days * cast($7 as bigint) < $8
+    )
+    or (
+      "opportunities"."next_step" is null
+      or trim(opportunities.next_step) = ''
+      or "opportunities"."next_step_date" is null
+      or "opportunities"."next_step_date" < $9
+    )
+    or "opportunities"."advantage_lost" = $10
+  );
+-- [Q99] parameters: number, number, number, string, number, number, number, number, number, string
+select
+  sum(
+    case
+      when (
+        "stage"."expected_days" > $1
+        and "opportunities"."stage_entered_at" is not null
+        and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
+      ) then 1
+      else 0
+    end
+  ) as "stalled",
+  sum(
+    case
+      when (
+        "opportunities"."next_step" is null
+        or trim(opportunities.next_step) = ''
+        or "opportunities"."next_step_date" is null
+        or "opportunities"."next_step_date" < $4
+      ) then 1
+      else 0
+    end
+  ) as "no_plan",
+  sum(
+    case
+      when "opportunities"."advantage_lost" = $5 then 1
+      else 0
+    end
+  ) as "advantage_lost"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $6
+    and (
+      "opportunities"."owner_id" = $7
+      or "opportunities"."id" in (
+        select
+          "opportunity_team"."opportunity_id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $8
+          and "opportunity_team"."user_id" = $9
+      )
+    )
+  )
+  and "opportunities"."status" = $10;
+
+-- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
+-- [Q1] again; parameters: number
+-- [Q100] parameters: number, number, number, number, number, string, number, number, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $1
+    and (
+      "opportunities"."owner_id" = $2
+      or "opportunities"."id" in (
+        select
+          "opportunity_team"."opportunity_id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $3
+          and "opportunity_team"."user_id" = $4
+      )
+    )
+  )
+  and "opportunities"."owner_id" = $5
+  and "opportunities"."status" = $6
+  and (
+    "stage"."expected_days" > $7
+    and "opportunities"."stage_entered_at" is not null
+    and opportunities.stage_entered_at + stage.expected_days * cast($8 as bigint) < $9
   )
 order by
   "opportunities"."stage_entered_at" asc,
@@ -7774,188 +7955,7 @@ limit
   $10
 offset
   $11;
--- [Q98] parameters: number, number, number, number, string, number, number, string, number
-select
-  count(*) as "n"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
-  )
-  and "opportunities"."status" = $5
-  and (
-    (
-      "stage"."expected_days" > $6
-      and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $7
-    )
-    or (
-      "opportunities"."next_step" is null
-      or trim(opportunities.next_step) = ''
-      or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < $8
-    )
-    or "opportunities"."advantage_lost" = $9
-  );
--- [Q99] parameters: number, number, string, number, number, number, number, number, string
-select
-  sum(
-    case
-      when (
-        "stage"."expected_days" > $1
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $2
-      ) then 1
-      else 0
-    end
-  ) as "stalled",
-  sum(
-    case
-      when (
-        "opportunities"."next_step" is null
-        or trim(opportunities.next_step) = ''
-        or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $3
-      ) then 1
-      else 0
-    end
-  ) as "no_plan",
-  sum(
-    case
-      when "opportunities"."advantage_lost" = $4 then 1
-      else 0
-    end
-  ) as "advantage_lost"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $5
-    and (
-      "opportunities"."owner_id" = $6
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $7
-          and "opportunity_team"."user_id" = $8
-      )
-    )
-  )
-  and "opportunities"."status" = $9;
-
--- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q1] again; parameters: number
--- [Q100] parameters: number, number, number, number, number, string, number, number, number, number
-select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
-  )
-  and "opportunities"."owner_id" = $5
-  and "opportunities"."status" = $6
-  and (
-    "stage"."expected_days" > $7
-    and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $8
-  )
-order by
-  "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
-limit
-  $9
-offset
-  $10;
--- [Q101] parameters: number, number, number, number, number, string, number, number
+-- [Q101] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -7987,16 +7987,16 @@ where
   and (
     "stage"."expected_days" > $7
     and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $8
+    and opportunities.stage_entered_at + stage.expected_days * cast($8 as bigint) < $9
   );
--- [Q102] parameters: number, number, string, number, number, number, number, number, number, string
+-- [Q102] parameters: number, number, number, string, number, number, number, number, number, number, string
 select
   sum(
     case
       when (
         "stage"."expected_days" > $1
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $2
+        and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
       ) then 1
       else 0
     end
@@ -8007,14 +8007,14 @@ select
         "opportunities"."next_step" is null
         or trim(opportunities.next_step) = ''
         or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $3
+        or "opportunities"."next_step_date" < $4
       ) then 1
       else 0
     end
   ) as "no_plan",
   sum(
     case
-      when "opportunities"."advantage_lost" = $4 then 1
+      when "opportunities"."advantage_lost" = $5 then 1
       else 0
     end
   ) as "advantage_lost"
@@ -8028,22 +8028,22 @@ from
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   (
-    "opportunities"."workspace_id" = $5
+    "opportunities"."workspace_id" = $6
     and (
-      "opportunities"."owner_id" = $6
+      "opportunities"."owner_id" = $7
       or "opportunities"."id" in (
         select
           "opportunity_team"."opportunity_id"
         from
           "opportunity_team"
         where
-          "opportunity_team"."workspace_id" = $7
-          and "opportunity_team"."user_id" = $8
+          "opportunity_team"."workspace_id" = $8
+          and "opportunity_team"."user_id" = $9
       )
     )
   )
-  and "opportunities"."owner_id" = $9
-  and "opportunities"."status" = $10;
+  and "opportunities"."owner_id" = $10
+  and "opportunities"."status" = $11;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
 -- [Q103] parameters: number, number, number, number, number, number, number, number, number, number, number, number
@@ -11296,7 +11296,7 @@ order by
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q130] parameters: number, number, number, string, number, number, string, number, number, number
+-- [Q130] parameters: number, number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11366,15 +11366,187 @@ where
     (
       "stage"."expected_days" > $5
       and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $6
+      and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
     )
     or (
       "opportunities"."next_step" is null
       or trim(opportunities.next_step) = ''
       or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < $7
+      or "opportunities"."next_step_date" < $8
     )
-    or "opportunities"."advantage_lost" = $8
+    or "opportunities"."advantage_lost" = $9
+  )
+order by
+  "opportunities"."stage_entered_at" asc,
+  "opportunities"."id"
+limit
+  $10
+offset
+  $11;
+-- [Q131] parameters: number, number, number, string, number, number, number, string, number
+select
+  count(*) as "n"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $1
+    and "opportunities"."id" in (
+      select
+        "opportunity_team"."opportunity_id"
+      from
+        "opportunity_team"
+      where
+        "opportunity_team"."workspace_id" = $2
+        and "opportunity_team"."user_id" = $3
+    )
+  )
+  and "opportunities"."status" = $4
+  and (
+    (
+      "stage"."expected_days" > $5
+      and "opportunities"."stage_entered_at" is not null
+      and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
+    )
+    or (
+      "opportunities"."next_step" is null
+      or trim(opportunities.next_step) = ''
+      or "opportunities"."next_step_date" is null
+      or "opportunities"."next_step_date" < $8
+    )
+    or "opportunities"."advantage_lost" = $9
+  );
+-- [Q132] parameters: number, number, number, string, number, number, number, number, string
+select
+  sum(
+    case
+      when (
+        "stage"."expected_days" > $1
+        and "opportunities"."stage_entered_at" is not null
+        and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
+      ) then 1
+      else 0
+    end
+  ) as "stalled",
+  sum(
+    case
+      when (
+        "opportunities"."next_step" is null
+        or trim(opportunities.next_step) = ''
+        or "opportunities"."next_step_date" is null
+        or "opportunities"."next_step_date" < $4
+      ) then 1
+      else 0
+    end
+  ) as "no_plan",
+  sum(
+    case
+      when "opportunities"."advantage_lost" = $5 then 1
+      else 0
+    end
+  ) as "advantage_lost"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $6
+    and "opportunities"."id" in (
+      select
+        "opportunity_team"."opportunity_id"
+      from
+        "opportunity_team"
+      where
+        "opportunity_team"."workspace_id" = $7
+        and "opportunity_team"."user_id" = $8
+    )
+  )
+  and "opportunities"."status" = $9;
+
+-- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
+-- [Q1] again; parameters: number
+-- [Q133] parameters: number, number, number, number, string, number, number, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $1
+    and "opportunities"."id" in (
+      select
+        "opportunity_team"."opportunity_id"
+      from
+        "opportunity_team"
+      where
+        "opportunity_team"."workspace_id" = $2
+        and "opportunity_team"."user_id" = $3
+    )
+  )
+  and "opportunities"."owner_id" = $4
+  and "opportunities"."status" = $5
+  and (
+    "stage"."expected_days" > $6
+    and "opportunities"."stage_entered_at" is not null
+    and opportunities.stage_entered_at + stage.expected_days * cast($7 as bigint) < $8
   )
 order by
   "opportunities"."stage_entered_at" asc,
@@ -11383,179 +11555,7 @@ limit
   $9
 offset
   $10;
--- [Q131] parameters: number, number, number, string, number, number, string, number
-select
-  count(*) as "n"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $1
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
-  )
-  and "opportunities"."status" = $4
-  and (
-    (
-      "stage"."expected_days" > $5
-      and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $6
-    )
-    or (
-      "opportunities"."next_step" is null
-      or trim(opportunities.next_step) = ''
-      or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < $7
-    )
-    or "opportunities"."advantage_lost" = $8
-  );
--- [Q132] parameters: number, number, string, number, number, number, number, string
-select
-  sum(
-    case
-      when (
-        "stage"."expected_days" > $1
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $2
-      ) then 1
-      else 0
-    end
-  ) as "stalled",
-  sum(
-    case
-      when (
-        "opportunities"."next_step" is null
-        or trim(opportunities.next_step) = ''
-        or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $3
-      ) then 1
-      else 0
-    end
-  ) as "no_plan",
-  sum(
-    case
-      when "opportunities"."advantage_lost" = $4 then 1
-      else 0
-    end
-  ) as "advantage_lost"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $5
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $6
-        and "opportunity_team"."user_id" = $7
-    )
-  )
-  and "opportunities"."status" = $8;
-
--- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q1] again; parameters: number
--- [Q133] parameters: number, number, number, number, string, number, number, number, number
-select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $1
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
-  )
-  and "opportunities"."owner_id" = $4
-  and "opportunities"."status" = $5
-  and (
-    "stage"."expected_days" > $6
-    and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $7
-  )
-order by
-  "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
-limit
-  $8
-offset
-  $9;
--- [Q134] parameters: number, number, number, number, string, number, number
+-- [Q134] parameters: number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -11584,16 +11584,16 @@ where
   and (
     "stage"."expected_days" > $6
     and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $7
+    and opportunities.stage_entered_at + stage.expected_days * cast($7 as bigint) < $8
   );
--- [Q135] parameters: number, number, string, number, number, number, number, number, string
+-- [Q135] parameters: number, number, number, string, number, number, number, number, number, string
 select
   sum(
     case
       when (
         "stage"."expected_days" > $1
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < $2
+        and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
       ) then 1
       else 0
     end
@@ -11604,14 +11604,14 @@ select
         "opportunities"."next_step" is null
         or trim(opportunities.next_step) = ''
         or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $3
+        or "opportunities"."next_step_date" < $4
       ) then 1
       else 0
     end
   ) as "no_plan",
   sum(
     case
-      when "opportunities"."advantage_lost" = $4 then 1
+      when "opportunities"."advantage_lost" = $5 then 1
       else 0
     end
   ) as "advantage_lost"
@@ -11625,19 +11625,19 @@ from
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   (
-    "opportunities"."workspace_id" = $5
+    "opportunities"."workspace_id" = $6
     and "opportunities"."id" in (
       select
         "opportunity_team"."opportunity_id"
       from
         "opportunity_team"
       where
-        "opportunity_team"."workspace_id" = $6
-        and "opportunity_team"."user_id" = $7
+        "opportunity_team"."workspace_id" = $7
+        and "opportunity_team"."user_id" = $8
     )
   )
-  and "opportunities"."owner_id" = $8
-  and "opportunities"."status" = $9;
+  and "opportunities"."owner_id" = $9
+  and "opportunities"."status" = $10;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
 -- [Q136] parameters: number, number, number, number, number, number

@@ -1114,7 +1114,7 @@ order by
 
 -- attention list as admin (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q22] parameters: number, string, number, number, string, number, number, number
+-- [Q22] parameters: number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1173,7 +1173,7 @@ where
     (
       "stage"."expected_days" > ?
       and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+      and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
     )
     or (
       "opportunities"."next_step" is null
@@ -1190,7 +1190,7 @@ limit
   ?
 offset
   ?;
--- [Q23] parameters: number, string, number, number, string, number
+-- [Q23] parameters: number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -1208,7 +1208,7 @@ where
     (
       "stage"."expected_days" > ?
       and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+      and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
     )
     or (
       "opportunities"."next_step" is null
@@ -1218,14 +1218,14 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q24] parameters: number, number, string, number, number, string
+-- [Q24] parameters: number, number, number, string, number, number, string
 select
   sum(
     case
       when (
         "stage"."expected_days" > ?
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
       ) then 1
       else 0
     end
@@ -1261,7 +1261,7 @@ where
 
 -- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q25] parameters: number, number, string, number, number, number, number
+-- [Q25] parameters: number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1320,7 +1320,7 @@ where
   and (
     "stage"."expected_days" > ?
     and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+    and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   )
 order by
   "opportunities"."stage_entered_at" asc,
@@ -1329,7 +1329,7 @@ limit
   ?
 offset
   ?;
--- [Q26] parameters: number, number, string, number, number
+-- [Q26] parameters: number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -1347,16 +1347,16 @@ where
   and (
     "stage"."expected_days" > ?
     and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+    and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q27] parameters: number, number, string, number, number, number, string
+-- [Q27] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
       when (
         "stage"."expected_days" > ?
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
       ) then 1
       else 0
     end
@@ -4425,7 +4425,7 @@ order by
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q64] parameters: number, string, string, number, number, string, number, number, number
+-- [Q64] parameters: number, string, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4487,7 +4487,7 @@ where
     (
       "stage"."expected_days" > ?
       and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+      and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
     )
     or (
       "opportunities"."next_step" is null
@@ -4504,7 +4504,7 @@ limit
   ?
 offset
   ?;
--- [Q65] parameters: number, string, string, number, number, string, number
+-- [Q65] parameters: number, string, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -4525,7 +4525,7 @@ where
     (
       "stage"."expected_days" > ?
       and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+      and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
     )
     or (
       "opportunities"."next_step" is null
@@ -4535,14 +4535,14 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q66] parameters: number, number, string, number, number, string, string
+-- [Q66] parameters: number, number, number, string, number, number, string, string
 select
   sum(
     case
       when (
         "stage"."expected_days" > ?
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
       ) then 1
       else 0
     end
@@ -4581,7 +4581,7 @@ where
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q67] parameters: number, string, number, string, number, number, number, number
+-- [Q67] parameters: number, string, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4643,7 +4643,7 @@ where
   and (
     "stage"."expected_days" > ?
     and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+    and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   )
 order by
   "opportunities"."stage_entered_at" asc,
@@ -4652,7 +4652,7 @@ limit
   ?
 offset
   ?;
--- [Q68] parameters: number, string, number, string, number, number
+-- [Q68] parameters: number, string, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -4673,16 +4673,16 @@ where
   and (
     "stage"."expected_days" > ?
     and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+    and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q69] parameters: number, number, string, number, number, string, number, string
+-- [Q69] parameters: number, number, number, string, number, number, string, number, string
 select
   sum(
     case
       when (
         "stage"."expected_days" > ?
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
       ) then 1
       else 0
     end
@@ -7684,7 +7684,7 @@ order by
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q97] parameters: number, number, number, number, string, number, number, string, number, number, number
+-- [Q97] parameters: number, number, number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7757,7 +7757,7 @@ where
     (
       "stage"."expected_days" > ?
       and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+      and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
     )
     or (
       "opportunities"."next_step" is null
@@ -7774,7 +7774,7 @@ limit
   ?
 offset
   ?;
--- [Q98] parameters: number, number, number, number, string, number, number, string, number
+-- [Q98] parameters: number, number, number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -7806,7 +7806,7 @@ where
     (
       "stage"."expected_days" > ?
       and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+      and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
     )
     or (
       "opportunities"."next_step" is null
@@ -7816,14 +7816,14 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q99] parameters: number, number, string, number, number, number, number, number, string
+-- [Q99] parameters: number, number, number, string, number, number, number, number, number, string
 select
   sum(
     case
       when (
         "stage"."expected_days" > ?
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
       ) then 1
       else 0
     end
@@ -7873,7 +7873,7 @@ where
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q100] parameters: number, number, number, number, number, string, number, number, number, number
+-- [Q100] parameters: number, number, number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7946,7 +7946,7 @@ where
   and (
     "stage"."expected_days" > ?
     and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+    and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   )
 order by
   "opportunities"."stage_entered_at" asc,
@@ -7955,7 +7955,7 @@ limit
   ?
 offset
   ?;
--- [Q101] parameters: number, number, number, number, number, string, number, number
+-- [Q101] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -7987,16 +7987,16 @@ where
   and (
     "stage"."expected_days" > ?
     and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+    and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q102] parameters: number, number, string, number, number, number, number, number, number, string
+-- [Q102] parameters: number, number, number, string, number, number, number, number, number, number, string
 select
   sum(
     case
       when (
         "stage"."expected_days" > ?
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
       ) then 1
       else 0
     end
@@ -11296,7 +11296,7 @@ order by
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q130] parameters: number, number, number, string, number, number, string, number, number, number
+-- [Q130] parameters: number, number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11366,7 +11366,7 @@ where
     (
       "stage"."expected_days" > ?
       and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+      and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
     )
     or (
       "opportunities"."next_step" is null
@@ -11383,7 +11383,7 @@ limit
   ?
 offset
   ?;
--- [Q131] parameters: number, number, number, string, number, number, string, number
+-- [Q131] parameters: number, number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -11412,7 +11412,7 @@ where
     (
       "stage"."expected_days" > ?
       and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+      and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
     )
     or (
       "opportunities"."next_step" is null
@@ -11422,14 +11422,14 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q132] parameters: number, number, string, number, number, number, number, string
+-- [Q132] parameters: number, number, number, string, number, number, number, number, string
 select
   sum(
     case
       when (
         "stage"."expected_days" > ?
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
       ) then 1
       else 0
     end
@@ -11476,7 +11476,7 @@ where
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q133] parameters: number, number, number, number, string, number, number, number, number
+-- [Q133] parameters: number, number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11546,7 +11546,7 @@ where
   and (
     "stage"."expected_days" > ?
     and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+    and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   )
 order by
   "opportunities"."stage_entered_at" asc,
@@ -11555,7 +11555,7 @@ limit
   ?
 offset
   ?;
--- [Q134] parameters: number, number, number, number, string, number, number
+-- [Q134] parameters: number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -11584,16 +11584,16 @@ where
   and (
     "stage"."expected_days" > ?
     and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+    and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q135] parameters: number, number, string, number, number, number, number, number, string
+-- [Q135] parameters: number, number, number, string, number, number, number, number, number, string
 select
   sum(
     case
       when (
         "stage"."expected_days" > ?
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ?
+        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
       ) then 1
       else 0
     end

@@ -147,8 +147,14 @@ export async function notifyCheckpointsDue(
   return count(result);
 }
 
-/** Open deals in their stage longer than its expected days × 1.5 (the board's "stalled"), to their owner, once per stay in a stage. */
-export async function notifyStalledDeals(db: Kysely<Database>, workspaceId: number, now: number) {
+/** Open deals in their stage longer than its expected days × the stall factor (the board's "stalled"), to their owner, once per stay in a stage. */
+export async function notifyStalledDeals(
+  db: Kysely<Database>,
+  workspaceId: number,
+  now: number,
+  stalledFactorPercent: number,
+) {
+  const stalledDayMs = stalledFactorPercent * 864_000;
   const result = await db
     .insertInto('notifications')
     .columns(COLUMNS)
@@ -160,7 +166,9 @@ export async function notifyStalledDeals(db: Kysely<Database>, workspaceId: numb
         .where('opportunities.status', '=', 'open')
         .where('stage.expected_days', '>', 0)
         .where('opportunities.stage_entered_at', 'is not', null)
-        .where(sql<boolean>`opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ${now}`)
+        .where(
+          sql<boolean>`opportunities.stage_entered_at + stage.expected_days * cast(${stalledDayMs} as bigint) < ${now}`,
+        )
         .select((eb) => [
           'opportunities.workspace_id',
           'opportunities.owner_id',

@@ -35,7 +35,7 @@ export async function generateNotifications(db: Db, now: number): Promise<string
       const enteredAfter = startOfDay(addDays(today, -days - ANNOUNCE_DAYS), ws.time_zone);
       total += await repo.notifyCheckpointsDue(kysely, ws.id, kind, { enteredBefore, enteredAfter }, now);
     }
-    total += await repo.notifyStalledDeals(kysely, ws.id, now);
+    total += await repo.notifyStalledDeals(kysely, ws.id, now, settings.stalledFactorPercent);
   }
   return `${total} notifications, ${tasks} checkpoint tasks`;
 }

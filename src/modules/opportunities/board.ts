@@ -45,7 +45,12 @@ export async function board(db: Db, actor: Actor, query: contract.BoardQuery): P
   const wonTo = query.closeTo ? startOfDay(addDays(query.closeTo, 1), tz) : now + 1;
   const wonFrom = query.closeFrom ? startOfDay(query.closeFrom, tz) : (query.closeTo ? wonTo : now) - 30 * 86_400_000;
   const { totals, cards } = await repo.board(db.kysely, db.engine, actor, { ...query, wonFrom, wonTo });
-  const view = { largeDealThreshold: settings.largeDealThreshold, now, today: dateIn(now, tz) };
+  const view = {
+    largeDealThreshold: settings.largeDealThreshold,
+    stalledFactorPercent: settings.stalledFactorPercent,
+    now,
+    today: dateIn(now, tz),
+  };
   const byStage = new Map(totals.map((t) => [t.stageId, t]));
   return {
     process: { id: process.id, name: process.name },
@@ -70,11 +75,17 @@ export async function board(db: Db, actor: Actor, query: contract.BoardQuery): P
 export async function attention(
   db: Db,
   actor: Actor,
-  query: Omit<Parameters<typeof repo.attention>[3], 'now' | 'today'>,
+  query: Omit<Parameters<typeof repo.attention>[3], 'now' | 'today' | 'stalledFactorPercent'>,
 ): Promise<contract.AttentionPage> {
   const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
   const today = dateIn(actor.now, calendar.timeZone);
-  const result = await repo.attention(db.kysely, db.engine, actor, { ...query, now: actor.now, today });
-  const view = { largeDealThreshold: settings.largeDealThreshold, now: actor.now, today };
+  const { stalledFactorPercent } = settings;
+  const result = await repo.attention(db.kysely, db.engine, actor, {
+    ...query,
+    now: actor.now,
+    today,
+    stalledFactorPercent,
+  });
+  const view = { largeDealThreshold: settings.largeDealThreshold, stalledFactorPercent, now: actor.now, today };
   return { items: result.items.map((r) => toOpportunityDto(r, view)), total: result.total, counts: result.counts };
 }

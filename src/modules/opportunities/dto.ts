@@ -37,11 +37,12 @@ export function gatheredOf(opportunity: OpportunityRow): Pick<contract.Opportuni
 }
 
 /**
- * What a card is judged against: the workspace's large-deal threshold, the request's instant
+ * What a card is judged against: the workspace's large-deal threshold and stall factor, the request's instant
  * and today's date in the workspace zone (a next step dated yesterday there is overdue).
  */
 export interface DtoView {
   largeDealThreshold: number;
+  stalledFactorPercent: number;
   now: number;
   today: string;
 }
@@ -54,6 +55,7 @@ export function toOpportunityDto(opportunity: OpportunityRow, view: DtoView): co
           now,
           enteredStageAt: opportunity.stage_entered_at,
           expectedDays: opportunity.stage_expected_days ?? 0,
+          stalledFactor: view.stalledFactorPercent / 100,
           nextStep: opportunity.next_step,
           nextStepDate: opportunity.next_step_date,
           today: view.today,

@@ -12,11 +12,12 @@ import * as repo from './repository.ts';
 import type * as contract from '../../contracts/opportunities.ts';
 import type { Page } from '../../contracts/common.ts';
 
-/** The workspace's threshold and the request's instant and date in the workspace zone. */
+/** The workspace's threshold and stall factor, and the request's instant and date in the workspace zone. */
 export async function dtoView(db: Db, actor: Actor): Promise<DtoView> {
   const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
   return {
     largeDealThreshold: settings.largeDealThreshold,
+    stalledFactorPercent: settings.stalledFactorPercent,
     now: actor.now,
     today: dateIn(actor.now, calendar.timeZone),
   };

@@ -307,10 +307,12 @@ export type AttentionProblem = 'stalled' | 'no_plan' | 'advantage_lost';
 
 /**
  * The problem conditions of docs/sales-process.md as SQL, matching classifyProblems in
- * domain/stage-gate.ts: stalled = in the stage longer than expected_days × 1.5; no plan =
+ * domain/stage-gate.ts: stalled = in the stage longer than expected_days × the workspace's stall factor; no plan =
  * no next step, no date, or a date already past; advantage lost = marked by a manager.
  */
-function problemCondition(problem: AttentionProblem, now: number, today: string) {
+function problemCondition(problem: AttentionProblem, now: number, today: string, stalledFactorPercent: number) {
+  // An expected day, stretched by the stall factor, in milliseconds (150% → 129,600,000).
+  const stalledDayMs = stalledFactorPercent * 864_000;
   return (
     eb: ExpressionBuilder<Database & { stage: Database['process_stages'] }, 'opportunities' | 'stage'>,
   ): Expression<SqlBool> => {
@@ -319,7 +321,7 @@ function problemCondition(problem: AttentionProblem, now: number, today: string)
         return eb.and([
           eb('stage.expected_days', '>', 0),
           eb('opportunities.stage_entered_at', 'is not', null),
-          sql<SqlBool>`opportunities.stage_entered_at + stage.expected_days * cast(129600000 as bigint) < ${now}`,
+          sql<SqlBool>`opportunities.stage_entered_at + stage.expected_days * cast(${stalledDayMs} as bigint) < ${now}`,
         ]);
       case 'no_plan':
         return eb.or([
@@ -345,13 +347,16 @@ export async function attention(
     sort: { column: OpportunitySort; desc: boolean };
     now: number;
     today: string;
+    stalledFactorPercent: number;
   },
 ) {
   const base = (await scoped(db, engine, actor, filter)).where('opportunities.status', '=', 'open');
+  const condition = (problem: AttentionProblem) =>
+    problemCondition(problem, filter.now, filter.today, filter.stalledFactorPercent);
   const cond = {
-    stalled: problemCondition('stalled', filter.now, filter.today),
-    no_plan: problemCondition('no_plan', filter.now, filter.today),
-    advantage_lost: problemCondition('advantage_lost', filter.now, filter.today),
+    stalled: condition('stalled'),
+    no_plan: condition('no_plan'),
+    advantage_lost: condition('advantage_lost'),
   };
   const matching = base.where((eb) =>
     filter.problem ? cond[filter.problem](eb) : eb.or([cond.stalled(eb), cond.no_plan(eb), cond.advantage_lost(eb)]),

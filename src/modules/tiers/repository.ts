@@ -32,7 +32,16 @@ export const wonOpportunities: PurchaseSource = {
 export async function tierState(db: Kysely<Database>, workspaceId: number) {
   const rows = await db
     .selectFrom('accounts')
-    .select(['id', 'tier', 'tier_computed', 'tier_override', 'value_type', 'trailing_amount', 'prior_amount'])
+    .select([
+      'id',
+      'tier',
+      'tier_computed',
+      'tier_override',
+      'named_account',
+      'value_type',
+      'trailing_amount',
+      'prior_amount',
+    ])
     .where('workspace_id', '=', workspaceId)
     .where('archived_at', 'is', null)
     .execute();

@@ -10,7 +10,8 @@ import {
 } from '../../domain/accounts.ts';
 import { computeTiers, effectiveTier, tierWindows } from '../../domain/abc-tier.ts';
 import { can, canEditAccount, canManageAccount, type Actor } from '../../domain/policy.ts';
-import { GROWTH_BP, SHRINK_BP, VALUE_TYPE_STRATEGY, valueTypeOf } from '../../domain/value-type.ts';
+import { VALUE_TYPE_STRATEGY, valueTypeOf, type ValueThresholds } from '../../domain/value-type.ts';
+import type { WorkspaceSettings } from '../../domain/settings.ts';
 import { forbidden, invalid } from '../../server/problem.ts';
 import { factsOf, getAccount, requireAccount } from '../accounts/service.ts';
 import { recordAudit } from '../audit/repository.ts';
@@ -48,9 +49,14 @@ export async function recomputeWorkspace(
       const trailingAmount = trailing.get(account.id) ?? 0;
       const priorAmount = prior.get(account.id) ?? 0;
       const computed = tiers.get(account.id) ?? 'C';
-      const valueType = valueTypeOf(trailingAmount, priorAmount);
       const override = account.tier_override as Tier | null;
       const effective = effectiveTier(computed, override);
+      const valueType = valueTypeOf(
+        trailingAmount,
+        priorAmount,
+        { tier: effective, named: account.named_account === 1 },
+        valueThresholds(settings),
+      );
       byTier[effective]++;
       if (
         computed !== account.tier_computed ||
@@ -173,11 +179,31 @@ export async function summary(db: Db, actor: Actor, orgUnitId?: number): Promise
       aShareBp: settings.tierAShareBp,
       bShareBp: settings.tierBShareBp,
       windowMonths: settings.tierWindowMonths,
-      growthBp: GROWTH_BP,
-      shrinkBp: SHRINK_BP,
+      growthBp: settings.valueGrowthBp,
+      shrinkBp: settings.valueShrinkBp,
     },
     computedAt: computedAts.length ? Math.max(...computedAts) : null,
   };
+}
+
+const valueThresholds = (settings: WorkspaceSettings): ValueThresholds => ({
+  growthBp: settings.valueGrowthBp,
+  shrinkBp: settings.valueShrinkBp,
+});
+
+/**
+ * An account's value type after its tier or named flag changed by hand: "most value" depends on
+ * both (SPEC §3.1), so it follows at once from the stored amounts instead of waiting for the
+ * nightly recompute.
+ */
+async function valueTypeAfter(
+  trx: Parameters<typeof repo.tierState>[0],
+  workspaceId: number,
+  row: { trailing_amount: number | string; prior_amount: number | string },
+  size: { tier: Tier; named: boolean },
+): Promise<ValueType | null> {
+  const settings = await loadSettings(trx, workspaceId);
+  return valueTypeOf(Number(row.trailing_amount), Number(row.prior_amount), size, valueThresholds(settings));
 }
 
 const sum = <K extends string>(rows: Record<K, number>[], k: K) => rows.reduce((acc, r) => acc + r[k], 0);
@@ -195,6 +221,10 @@ export async function setOverride(db: Db, actor: Actor, id: number, input: TierO
     input.tier === null ? (input.reason ? `override cleared: ${input.reason}` : 'override cleared') : input.reason!;
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
+    const valueType = await valueTypeAfter(trx, actor.workspaceId, row, {
+      tier: after,
+      named: row.named_account === 1,
+    });
     await updateVersioned(
       trx,
       'accounts',
@@ -204,6 +234,7 @@ export async function setOverride(db: Db, actor: Actor, id: number, input: TierO
         tier_override: input.tier,
         tier_override_reason: input.tier === null ? null : input.reason,
         tier: after,
+        value_type: valueType,
         updated_at: now,
       },
     );
@@ -262,13 +293,16 @@ export async function setNamed(db: Db, actor: Actor, id: number, input: NamedReq
     if (input.criteria?.[criterion] !== undefined) criteria[criterion] = input.criteria[criterion];
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
+    const valueType = namedChange
+      ? await valueTypeAfter(trx, actor.workspaceId, row, { tier: row.tier as Tier, named: input.named === true })
+      : undefined;
     await updateVersioned(
       trx,
       'accounts',
       'Account',
       { workspaceId: actor.workspaceId, id, version: input.version },
       {
-        ...(namedChange ? { named_account: input.named ? 1 : 0 } : {}),
+        ...(namedChange ? { named_account: input.named ? 1 : 0, value_type: valueType } : {}),
         named_criteria: JSON.stringify(criteria),
         updated_at: now,
       },

@@ -80,6 +80,28 @@ const KEYS = {
   splits: ['业绩分配', 'credit split'],
   userIds: ['人员', 'people'],
   percent: ['比例', 'share'],
+  // The workspace rules (workspace.rules records each changed setting with its from and to).
+  tierAShareBp: ['A 类累计占比（基点）', 'A cumulative share (bp)'],
+  tierBShareBp: ['A+B 类累计占比（基点）', 'A+B cumulative share (bp)'],
+  tierWindowMonths: ['分级统计期（月）', 'tier window (months)'],
+  forecastCommitWeight: ['确保权重', 'commit weight'],
+  forecastPossibleWeight: ['可能权重', 'possible weight'],
+  forecastUnforecastRate: ['未预测部分每周比例', 'unforecast share per week'],
+  gapP1: ['P1', 'P1'],
+  gapP2: ['P2', 'P2'],
+  gapP3: ['P3', 'P3'],
+  followUpDays: ['跟进间隔（天）', 'follow-up interval (days)'],
+  poolReleaseDays: ['退回公海（天）', 'pool release (days)'],
+  claimLimit: ['私有客户上限', 'private account limit'],
+  qualifyingActivityTypes: ['有效跟进类型', 'qualifying follow-up types'],
+  largeDealThreshold: ['大单金额（分）', 'large deal threshold (fen)'],
+  taxRatePercent: ['税率', 'tax rate'],
+  stalledFactorPercent: ['停滞系数（%）', 'stall factor (%)'],
+  valueGrowthBp: ['增长型阈值（基点）', 'growth threshold (bp)'],
+  valueShrinkBp: ['负增长阈值（基点）', 'shrinking threshold (bp)'],
+  A: ['A 类', 'A'],
+  B: ['B 类', 'B'],
+  C: ['C 类', 'C'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 /** Coded values writers put in details (reasons, channels, formats, roles). */

@@ -6,7 +6,9 @@ import {
   FieldTimeOutlined,
   RiseOutlined,
 } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
 import { useT } from '../../i18n/useI18n.ts';
+import { territoryQueries } from '../territories/api.ts';
 import type { EvidenceStatus, Opportunity, Status } from './types.ts';
 
 /**
@@ -37,13 +39,18 @@ export function ProblemBadges({
   compact?: boolean;
 }) {
   const t = useT();
+  // The stall factor is a workspace setting; the rules are one cached query however many cards ask.
+  const rules = useQuery({ ...territoryQueries.rules(), enabled: opportunity.problems.includes('stalled') });
   const icon = {
     stalled: <FieldTimeOutlined />,
     no_plan: <ClockCircleOutlined />,
     advantage_lost: <FallOutlined />,
   } as const;
   const hint = {
-    stalled: t('opps.problem.stalledHint', { days: opportunity.daysInStage ?? 0 }),
+    stalled: t('opps.problem.stalledHint', {
+      days: opportunity.daysInStage ?? 0,
+      factor: (rules.data?.stalledFactorPercent ?? 150) / 100,
+    }),
     no_plan: t('opps.problem.no_planHint'),
     advantage_lost: t('opps.problem.advantage_lostHint'),
   } as const;

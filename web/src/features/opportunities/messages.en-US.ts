@@ -22,7 +22,7 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.problem.advantage_lost': 'Advantage lost',
   'opps.problem.ahead': 'Ahead of buyer',
   'opps.problem.stalledHint':
-    '{days, plural, one {# day} other {# days}} in this stage — over 1.5× its expected duration',
+    '{days, plural, one {# day} other {# days}} in this stage — over {factor}× its expected duration',
   'opps.problem.no_planHint': 'No next step, or its date has passed',
   'opps.problem.advantage_lostHint': 'Qualification weakened, or a manager marked the advantage lost',
   'opps.problem.aheadHint': "The sales stage runs ahead of the customer's buying phase",

@@ -19,7 +19,7 @@ export const opportunitiesZhCN = {
   'opps.problem.no_plan': '无计划',
   'opps.problem.advantage_lost': '优势丧失',
   'opps.problem.ahead': '超前于客户',
-  'opps.problem.stalledHint': '已在本阶段停留 {days} 天，超过预期时长的 1.5 倍',
+  'opps.problem.stalledHint': '已在本阶段停留 {days} 天，超过预期时长的 {factor} 倍',
   'opps.problem.no_planHint': '没有下一步行动，或下一步日期已过',
   'opps.problem.advantage_lostHint': '资格评估变弱，或经理标记了优势丧失',
   'opps.problem.aheadHint': '销售阶段跑在了客户决策循环的前面：客户还没到这个阶段应有的决策阶段',

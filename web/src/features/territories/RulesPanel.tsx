@@ -35,11 +35,12 @@ import {
   type TierSummary,
 } from './api.ts';
 import { useFieldMessage } from '../../api/useProblem.ts';
+import { JudgementFields, judgementFromForm, judgementToForm, type JudgementValues } from './JudgementFields.tsx';
 
 const TIERS: Tier[] = ['A', 'B', 'C'];
 const TIER_COLORS: Record<Tier, string> = { A: '#1d4ed8', B: '#0ea5e9', C: '#94a3b8' };
 
-interface Values {
+interface Values extends JudgementValues {
   tierAShareBp: number;
   tierBShareBp: number;
   tierWindowMonths: number;
@@ -52,12 +53,14 @@ interface Values {
 /** Form values: shares in percent and money in yuan; the API takes basis points and fen. */
 const toForm = (rule: Rules): Values => ({
   ...rule,
+  ...judgementToForm(rule),
   tierAShareBp: rule.tierAShareBp / 100,
   tierBShareBp: rule.tierBShareBp / 100,
   largeDealThreshold: rule.largeDealThreshold / 100,
 });
 const fromForm = (values: Values) => ({
   ...values,
+  ...judgementFromForm(values),
   tierAShareBp: Math.round(values.tierAShareBp * 100),
   tierBShareBp: Math.round(values.tierBShareBp * 100),
   largeDealThreshold: Math.round(values.largeDealThreshold * 100),
@@ -200,6 +203,7 @@ export default function RulesPanel() {
               <InputNumber min={1} precision={0} prefix="¥" style={{ width: '100%' }} />
             </Form.Item>
           </Flex>
+          <JudgementFields />
           {canEdit && (
             <Button type="primary" htmlType="submit" loading={update.isPending} data-testid="rules-save">
               {t('common.save')}

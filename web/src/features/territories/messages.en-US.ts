@@ -90,6 +90,13 @@ export const territoriesEnUS: Record<keyof typeof territoriesZhCN, string> = {
   'territories.rules.claimLimitHint': 'A rep cannot claim from the pool beyond this many private accounts.',
   'territories.rules.largeDeal': 'Large deal threshold (CNY)',
   'territories.rules.largeDealHint': 'Opportunities of this amount or more are managed as large deals.',
+  'territories.rules.judgementTitle': 'Stalled deals and value types',
+  'territories.rules.judgementHint':
+    "When a deal counts as stalled, and how far purchases must move against the previous window to make an account growth or shrinking. Only A-tier and named accounts that hold steady are 'most value'; value types follow at the next recompute.",
+  'territories.rules.stalledFactor': 'Stall factor',
+  'territories.rules.stalledFactorHint': "Stalled after the stage's expected days × this.",
+  'territories.rules.valueGrowth': 'Growth: rise of at least',
+  'territories.rules.valueShrink': 'Shrinking: fall of at least',
   'territories.tiers.title': 'ABC distribution',
   'territories.tiers.recompute': 'Recompute now',
   'territories.tiers.result':
@@ -108,7 +115,7 @@ export const territoriesEnUS: Record<keyof typeof territoriesZhCN, string> = {
   'territories.valueTypes.title': 'Three kinds of key account',
   'territories.valueTypes.count': '{n, plural, one {# account} other {# accounts}}',
   'territories.valueTypes.rule':
-    'From the purchase trend: up {growth}% or more on the previous window, or newly buying, is growth; down {shrink}% or more is shrinking; the rest is value.',
+    'From the purchase trend: up {growth}% or more on the previous window, or newly buying, is growth; down {shrink}% or more is shrinking; steady A-tier and named accounts are most value; other steady accounts have no type.',
   'territories.valueType.value': 'Most value',
   'territories.valueType.growth': 'Most growth potential',
   'territories.valueType.shrinking': 'Negative growth',

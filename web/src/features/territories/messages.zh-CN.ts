@@ -86,6 +86,13 @@ export const territoriesZhCN = {
   'territories.rules.claimLimitHint': '销售从公海领取客户时，私有客户数不能超过此数。',
   'territories.rules.largeDeal': '大单金额门槛（元）',
   'territories.rules.largeDealHint': '达到此金额的商机按大单管理。',
+  'territories.rules.judgementTitle': '停滞商机与三种大客户',
+  'territories.rules.judgementHint':
+    '商机何时算停滞；采购额与上一统计期相比变化多少算增长型或负增长。只有采购稳定的 A 类和指名客户才是“最有价值”；下次重算分级时生效。',
+  'territories.rules.stalledFactor': '停滞系数',
+  'territories.rules.stalledFactorHint': '在阶段停留超过预计天数 × 此系数即为停滞。',
+  'territories.rules.valueGrowth': '增长型：增长至少',
+  'territories.rules.valueShrink': '负增长：下降至少',
   'territories.tiers.title': '客户 ABC 分布',
   'territories.tiers.recompute': '立即重新计算',
   'territories.tiers.result': '已重新计算 {accounts} 个客户，{changed} 个客户的分类发生变化（A {a} · B {b} · C {c}）',
@@ -102,7 +109,7 @@ export const territoriesZhCN = {
   'territories.valueTypes.title': '三种大客户',
   'territories.valueTypes.count': '{n} 个客户',
   'territories.valueTypes.rule':
-    '按采购额趋势：比上一统计期增长 ≥{growth}% 或新开始采购为增长型，下降 ≥{shrink}% 为负增长，其余为价值型。',
+    '按采购额趋势：比上一统计期增长 ≥{growth}% 或新开始采购为增长型，下降 ≥{shrink}% 为负增长；采购稳定的 A 类和指名客户为最有价值，其他稳定客户不归类。',
   'territories.valueType.value': '最有价值',
   'territories.valueType.growth': '最有增长潜力',
   'territories.valueType.shrinking': '负增长',
