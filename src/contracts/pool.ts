@@ -42,7 +42,7 @@ export const poolEventSchema = z.object({
   toUserName: z.string().nullable(),
   actorUserId: z.number().int().nullable().describe('null for the automatic release'),
   actorName: z.string().nullable(),
-  note: z.string().nullable().describe('the reason given for a release by hand'),
+  note: z.string().nullable().describe("the reason given for a release by hand or a manager's assignment"),
   createdAt: z.number().int(),
 });
 
@@ -74,7 +74,11 @@ export const releaseRunSchema = z.object({
 });
 
 export const claimRequest = z.strictObject({ version: versionField });
-export const assignRequest = z.strictObject({ version: versionField, toUserId: recordId });
+export const assignRequest = z.strictObject({
+  version: versionField,
+  toUserId: recordId,
+  reason: text(500).describe('why this person gets the account; kept in the audit log'),
+});
 export const releaseRequest = z.strictObject({ version: versionField, reason: text(500) });
 
 export type Allowance = z.infer<typeof allowanceSchema>;

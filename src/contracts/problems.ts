@@ -76,6 +76,7 @@ export const PROBLEM_STATUS = {
   already_claimed: 409,
   not_in_pool: 409,
   claim_limit_reached: 409,
+  open_opportunities: 409,
   not_key_account: 409,
   closed: 409,
   open: 409,
@@ -121,6 +122,7 @@ export type ProblemParamsTable = Of<
     version_conflict: { currentVersion?: number };
     rate_limited: { retryAfterSeconds: number };
     claim_limit_reached: { limit: number; held: number };
+    open_opportunities: { count: number };
     territory_conflict: { ruleIds: number[]; userIds: number[] };
     possible_duplicate: { matches: unknown[] };
     handover_required: { accounts: number; opportunities: number; territories: number; handoverId: number | null };

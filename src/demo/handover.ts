@@ -19,6 +19,100 @@ const DAY = 86_400_000;
  */
 export async function seedDemoPoolAndHandover(db: Db, workspaceId: number): Promise<void> {
   const now = Date.now();
+  await seedHandover(db, workspaceId, now);
+  await releaseIdleProspects(db, workspaceId, now - 2 * DAY);
+}
+
+/**
+ * The Shanghai manager gave the three quietest prospects of the branch that never had a deal (the
+ * sign-in rep's kept) to the branch's pool: the automatic release spares accounts with deals in progress or
+ * recent stage moves, which in the demo are nearly all of the stale ones, and the pool page
+ * should not be empty.
+ */
+async function releaseIdleProspects(db: Db, workspaceId: number, at: number) {
+  await inTransaction(db.kysely, async (trx) => {
+    const manager = await trx
+      .selectFrom('users')
+      .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+      .select(['users.id', 'users.org_unit_id', 'org_units.path'])
+      .where('users.workspace_id', '=', workspaceId)
+      .where('users.email', 'like', 'manager@%')
+      .executeTakeFirst();
+    if (!manager) return;
+    const idle = await trx
+      .selectFrom('accounts')
+      .innerJoin('org_units', 'org_units.id', 'accounts.org_unit_id')
+      .innerJoin('users', 'users.id', 'accounts.owner_id')
+      .select(['accounts.id', 'accounts.owner_id', 'accounts.version'])
+      .where('accounts.workspace_id', '=', workspaceId)
+      .where('org_units.path', 'like', `${manager.path}%`)
+      .where('accounts.in_pool', '=', 0)
+      .where('accounts.archived_at', 'is', null)
+      .where('accounts.tier', '=', 'C')
+      .where('users.email', 'not like', 'rep@%')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('opportunities')
+              .select(eb.lit(1).as('one'))
+              .whereRef('opportunities.account_id', '=', 'accounts.id')
+              .where('opportunities.workspace_id', '=', workspaceId),
+          ),
+        ),
+      )
+      .orderBy((eb) => eb.fn.coalesce('accounts.last_follow_up_at', 'accounts.created_at'))
+      .orderBy('accounts.id')
+      .limit(3)
+      .execute();
+    const reason = '长期无商机，释放给团队';
+    for (const account of idle) {
+      await trx
+        .updateTable('accounts')
+        // Into the branch's pool, which every rep of the branch may claim from.
+        .set({
+          owner_id: null,
+          org_unit_id: manager.org_unit_id,
+          in_pool: 1,
+          pool_since: at,
+          updated_at: at,
+          version: account.version + 1,
+        })
+        .where('id', '=', account.id)
+        .execute();
+      await recordChanges(
+        trx,
+        [
+          {
+            workspaceId,
+            entityType: 'account',
+            entityId: account.id,
+            field: 'owner',
+            oldValue: account.owner_id,
+            newValue: null,
+            reason: 'pool_release_manual',
+            actorUserId: manager.id,
+          },
+        ],
+        at,
+      );
+      await recordAudit(
+        trx,
+        {
+          workspaceId,
+          actorUserId: manager.id,
+          action: 'pool.release_manual',
+          targetType: 'account',
+          targetId: account.id,
+          detail: { reason, previousOwnerId: account.owner_id },
+        },
+        at,
+      );
+    }
+  });
+}
+
+async function seedHandover(db: Db, workspaceId: number, now: number) {
   await inTransaction(db.kysely, async (trx) => {
     await releaseStaleAccounts(trx, db.engine, workspaceId, now);
 

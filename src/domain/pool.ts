@@ -39,11 +39,16 @@ export interface PoolCandidate {
   createdAt: number;
   /** When the current owner got the account (last owner change), if known. */
   assignedAt: number | null;
+  /** How many of its opportunities are open: a deal in progress keeps its account private. */
+  openOpportunities: number;
+  /** The latest stage entry or close of any of its opportunities, if any. */
+  lastStageActivityAt: number | null;
 }
 
 /**
- * docs/archive.md: an owned, active account whose last qualifying follow-up — or its assignment to
- * the current owner, or its creation, whichever is latest — is older than its tier allows.
+ * docs/archive.md: an owned, active account with no open opportunity whose last qualifying
+ * follow-up — or its assignment to the current owner, or its creation, or the last stage change
+ * or close of one of its deals, whichever is latest — is older than its tier allows.
  */
 export function isDueForRelease(
   account: PoolCandidate,
@@ -51,9 +56,15 @@ export function isDueForRelease(
   settings: Pick<WorkspaceSettings, 'poolReleaseDays'>,
 ): boolean {
   if (account.inPool || account.archived || account.ownerId === null) return false;
+  if (account.openOpportunities > 0) return false;
   const cutoff = releaseCutoffs(now, settings)[account.tier];
   if (cutoff === undefined) return false;
-  const latest = Math.max(account.lastFollowUpAt ?? 0, account.assignedAt ?? 0, account.createdAt);
+  const latest = Math.max(
+    account.lastFollowUpAt ?? 0,
+    account.assignedAt ?? 0,
+    account.lastStageActivityAt ?? 0,
+    account.createdAt,
+  );
   return latest < cutoff;
 }
 

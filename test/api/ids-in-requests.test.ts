@@ -99,7 +99,7 @@ function bodyFor(route: ApiRoute, world: World): Record<string, unknown> {
       ownerId: world.users.rep.id,
       ownerReason: '调整',
     },
-    'POST /api/v1/accounts/:id/assign': { version: 1, toUserId: world.users.rep.id },
+    'POST /api/v1/accounts/:id/assign': { version: 1, toUserId: world.users.rep.id, reason: 'x' },
     'PUT /api/v1/accounts/:id/parent': { version: 1, parentAccountId: world.accounts.rep2Account },
     'PUT /api/v1/opportunities/:id/credit-splits': { splits: [{ userId: world.users.rep.id, percent: 100 }] },
     'POST /api/v1/buying-roles': {

@@ -365,22 +365,43 @@ for (const engine of testEngines()) {
       const outside = await asManager('POST', `/api/v1/accounts/${id}/assign`, {
         version: 1,
         toUserId: fixture.users.rep2.id,
+        reason: '跨区支援',
       });
       assert.equal(outside.statusCode, 400);
       assert.equal(json<Problem>(outside).errors?.[0]?.field, 'toUserId');
+      const noReason = await asManager('POST', `/api/v1/accounts/${id}/assign`, {
+        version: 1,
+        toUserId: fixture.users.rep.id,
+      });
+      assert.equal(noReason.statusCode, 400, 'a manager says why');
+      assert.equal(json<Problem>(noReason).errors?.[0]?.field, 'reason');
+      const blank = await asManager('POST', `/api/v1/accounts/${id}/assign`, {
+        version: 1,
+        toUserId: fixture.users.rep.id,
+        reason: '   ',
+      });
+      assert.equal(blank.statusCode, 400);
       const res = await asManager('POST', `/api/v1/accounts/${id}/assign`, {
         version: 1,
         toUserId: fixture.users.rep.id,
+        reason: '熟悉该行业',
       });
       assert.equal(res.statusCode, 200, res.body);
       assert.equal(json<AccountDetail>(res).ownerId, fixture.users.rep.id);
       assert.equal((await history(id)).at(-1)!.reason, 'pool_assign');
+      const audit = await kysely()
+        .selectFrom('audit_log')
+        .select('detail')
+        .where('action', '=', 'pool.assign')
+        .where('target_id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.equal((JSON.parse(audit.detail!) as { reason: string }).reason, '熟悉该行业');
       // Reps cannot assign; presales cannot claim.
       assert.equal(
         (
           await (
             await as('rep')
-          )('POST', `/api/v1/accounts/${id}/assign`, { version: 2, toUserId: fixture.users.rep.id })
+          )('POST', `/api/v1/accounts/${id}/assign`, { version: 2, toUserId: fixture.users.rep.id, reason: 'x' })
         ).statusCode,
         403,
       );
@@ -389,6 +410,61 @@ for (const engine of testEngines()) {
           .statusCode,
         403,
       );
+    });
+
+    async function deal(accountId: number, options: { status?: string; stageDaysAgo?: number; amount?: number }) {
+      const at = NOW - (options.stageDaysAgo ?? 200) * DAY_MS;
+      await kysely()
+        .insertInto('opportunities')
+        .values({
+          workspace_id: fixture.workspaceId,
+          account_id: accountId,
+          name: `deal of ${accountId}`,
+          owner_id: fixture.users.rep.id,
+          org_unit_id: fixture.units.sales1,
+          amount: options.amount ?? 10_000_00,
+          status: options.status ?? 'open',
+          closed_at: (options.status ?? 'open') === 'open' ? null : at,
+          stage_entered_at: at,
+          created_at: NOW - 300 * DAY_MS,
+          updated_at: at,
+          version: 1,
+        })
+        .execute();
+    }
+
+    it('never releases an account with an open deal (the ¥2.4M case), nor one whose deals moved recently', async () => {
+      const ids = {
+        openBig: await account('Open 2.4M', { tier: 'C', followUpDaysAgo: 200 }),
+        openStale: await account('Open, stage untouched for 200 days', { tier: 'B', followUpDaysAgo: 300 }),
+        wonRecently: await account('Won 10 days ago', { tier: 'C', followUpDaysAgo: 200 }),
+        lostLongAgo: await account('Lost 200 days ago', { tier: 'C', followUpDaysAgo: 200 }),
+      };
+      await deal(ids.openBig, { amount: 2_400_000_00, stageDaysAgo: 90 });
+      await deal(ids.openStale, {});
+      await deal(ids.wonRecently, { status: 'won', stageDaysAgo: 10 });
+      await deal(ids.lostLongAgo, { status: 'lost', stageDaysAgo: 200 });
+      await releaseStaleAccounts(kysely(), testApp.db.engine, fixture.workspaceId, NOW + 10);
+      assert.equal((await row(ids.openBig)).in_pool, 0, 'an open ¥2.4M deal keeps its account');
+      assert.equal((await row(ids.openStale)).in_pool, 0, 'any open deal, however quiet');
+      assert.equal((await row(ids.wonRecently)).in_pool, 0, 'a deal won within the window is activity');
+      assert.equal((await row(ids.lostLongAgo)).in_pool, 1, 'an old lost deal does not hold it');
+      assert.equal((await row(ids.openBig)).owner_id, fixture.users.rep.id);
+      // By hand neither: the owner and a manager are told why, and nothing changes.
+      for (const who of ['rep', 'manager'] as const) {
+        const res = await (
+          await as(who)
+        )('POST', `/api/v1/accounts/${ids.openBig}/release`, {
+          version: 1,
+          reason: '不再跟进',
+        });
+        assert.equal(res.statusCode, 409, res.body);
+        const problem = json<Problem & { count: number }>(res);
+        assert.equal(problem.code, 'open_opportunities');
+        assert.equal(problem.count, 1);
+      }
+      assert.equal((await row(ids.openBig)).in_pool, 0);
+      assert.equal((await history(ids.openBig)).length, 0);
     });
 
     it("the manager's pool view filters by unit and tier; another workspace sees none of it", async () => {

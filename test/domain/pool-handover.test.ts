@@ -18,6 +18,8 @@ const base: Omit<PoolCandidate, 'tier' | 'lastFollowUpAt'> = {
   archived: false,
   createdAt: NOW - 400 * DAY_MS,
   assignedAt: null,
+  openOpportunities: 0,
+  lastStageActivityAt: null,
 };
 
 describe('pool release rule (docs/archive.md)', () => {
@@ -43,6 +45,14 @@ describe('pool release rule (docs/archive.md)', () => {
     assert.equal(due({ tier: 'C', lastFollowUpAt: NOW - 90 * DAY_MS, archived: true }), false);
     assert.equal(due({ tier: 'C', lastFollowUpAt: NOW - 90 * DAY_MS, inPool: true }), false);
     assert.equal(due({ tier: 'C', lastFollowUpAt: NOW - 90 * DAY_MS, ownerId: null }), false);
+  });
+  it('never releases an account with an open deal; a recent stage change or close restarts the clock', () => {
+    const due = (item: Partial<PoolCandidate>) =>
+      isDueForRelease({ ...base, tier: 'C', lastFollowUpAt: NOW - 400 * DAY_MS, ...item }, NOW, DEFAULT_SETTINGS);
+    assert.equal(due({}), true);
+    assert.equal(due({ openOpportunities: 1 }), false, 'an open deal, however old');
+    assert.equal(due({ lastStageActivityAt: NOW - 10 * DAY_MS }), false, 'a deal closed 10 days ago');
+    assert.equal(due({ lastStageActivityAt: NOW - 31 * DAY_MS }), true);
   });
   it('days in pool and claim allowance', () => {
     assert.equal(daysInPool(NOW - 3.5 * DAY_MS, NOW), 3);

@@ -140,6 +140,10 @@ describe('Handover and pool in the browser', () => {
     await page.getByTestId('pool-assign-user').click();
     await page.keyboard.type('王芳');
     await page.locator('.ant-select-item-option').filter({ hasText: '王芳' }).first().click();
+    // The reason is required: without it nothing is sent.
+    await page.getByTestId('pool-assign-ok').click();
+    await page.locator('#reason_help, .ant-form-item-explain-error').first().waitFor();
+    await page.getByTestId('pool-assign-reason').fill('熟悉汽车行业');
     await shot(page, 'pool-assign', false);
     await page.getByTestId('pool-assign-ok').click();
     await page.getByText(`已将「${name}」分配给 王芳`).first().waitFor();
@@ -147,7 +151,7 @@ describe('Handover and pool in the browser', () => {
     const events = page.getByTestId('pool-events').locator('tbody tr.ant-table-row');
     await events.filter({ hasText: name }).filter({ hasText: '经理分配' }).first().waitFor();
     const logged = await visibleText(events);
-    for (const part of ['经理分配', name, '王芳'])
+    for (const part of ['经理分配', name, '王芳', '熟悉汽车行业'])
       assert.ok(logged.includes(part), `newest pool event names ${part}: ${logged}`);
     const cookie = await httpLogin(app.url, MANAGER.email, MANAGER.password);
     const account = await api<{ ownerName: string | null; inPool: boolean }>(cookie, `/accounts/${id}`);

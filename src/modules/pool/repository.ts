@@ -12,7 +12,8 @@ import { candidateIds, prepareMatch } from '../search/shared.ts';
 export const visibleOrNull = (db: Kysely<Database>, actor: Actor, id: number) => getAccount(db, actor, id);
 
 /**
- * The automatic release of one tier in one workspace (docs/archive.md), set-based:
+ * The automatic release of one tier in one workspace (docs/archive.md), set-based. An account
+ * with an open opportunity is never due, nor one whose deals changed stage or closed since the cutoff.
  *  1. on PostgreSQL, lock the candidate rows so nothing changes them until commit;
  *  2. one INSERT … SELECT writes a record_history row (field 'owner', reason 'pool_release')
  *     for every account due;
@@ -53,6 +54,25 @@ export async function releaseTier(
               .whereRef('h.entity_id', '=', 'accounts.id')
               .where('h.field', '=', 'owner')
               .where('h.created_at', '>=', cutoff),
+          ),
+        ),
+      )
+      // A deal in progress, or one that moved or closed within the window, is work on the account.
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('opportunities as o')
+              .select(eb.lit(1).as('one'))
+              .where('o.workspace_id', '=', workspaceId)
+              .whereRef('o.account_id', '=', 'accounts.id')
+              .where((inner) =>
+                inner.or([
+                  inner('o.status', '=', 'open'),
+                  inner('o.stage_entered_at', '>=', cutoff),
+                  inner('o.closed_at', '>=', cutoff),
+                ]),
+              ),
           ),
         ),
       );
@@ -190,6 +210,18 @@ export async function putIntoPool(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Open opportunities of an account (any owner): an account with a deal in progress stays private. */
+export async function openOpportunityCount(db: Kysely<Database>, workspaceId: number, accountId: number) {
+  const row = await db
+    .selectFrom('opportunities')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', workspaceId)
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'open')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function currentVersion(db: Kysely<Database>, workspaceId: number, id: number) {
   return db
     .selectFrom('accounts')
@@ -308,7 +340,7 @@ export async function listPoolEvents(
       .leftJoin('audit_log as a', (joinBuilder) =>
         joinBuilder
           .on('a.workspace_id', '=', actor.workspaceId)
-          .on('a.action', '=', 'pool.release_manual')
+          .on('a.action', 'in', ['pool.release_manual', 'pool.assign'])
           .on('a.target_type', '=', 'account')
           .onRef('a.target_id', '=', 'h.entity_id')
           .onRef('a.created_at', '=', 'h.created_at'),

@@ -82,7 +82,8 @@ export default async function poolRoutes(app: FastifyInstance) {
         response: { 200: accountDetailSchema, ...errorResponses },
       },
     },
-    async (req) => pool.assign(db, actorOf(req), req.params.id, req.body.version, req.body.toUserId, ipOf(req)),
+    async (req) =>
+      pool.assign(db, actorOf(req), req.params.id, req.body.version, req.body.toUserId, req.body.reason, ipOf(req)),
   );
 
   routes.post(

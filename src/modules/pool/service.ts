@@ -161,7 +161,15 @@ export async function claim(db: Db, actor: Actor, id: number, version: number, i
 }
 
 /** A manager (or admin) gives a pool account in their reach to a rep or manager of their subtree. */
-export async function assign(db: Db, actor: Actor, id: number, version: number, toUserId: number, ip: string | null) {
+export async function assign(
+  db: Db,
+  actor: Actor,
+  id: number,
+  version: number,
+  toUserId: number,
+  reason: string,
+  ip: string | null,
+) {
   const row = await requireAccount(db, actor, id);
   if (!canManageAccount(actor, factsOf(row))) throw forbidden('Only a manager over this pool can assign its accounts');
   if (row.in_pool !== 1 || row.archived_at !== null) throw conflict('not_in_pool', 'The account is not in the pool');
@@ -179,6 +187,7 @@ export async function assign(db: Db, actor: Actor, id: number, version: number, 
       fromUnitId: row.org_unit_id,
       reason: 'pool_assign',
       field: 'toUserId',
+      note: reason,
     },
     ip,
   );
@@ -195,6 +204,8 @@ async function transfer(
     fromUnitId: number;
     reason: PoolReason;
     field: string;
+    /** The manager's reason for an assignment. */
+    note?: string;
   },
   ip: string | null,
 ) {
@@ -231,12 +242,23 @@ async function transfer(
         targetType: 'account',
         targetId: move.id,
         ip,
-        detail: { toUserId: move.toUserId, fromUnitId: move.fromUnitId },
+        detail: {
+          toUserId: move.toUserId,
+          fromUnitId: move.fromUnitId,
+          ...(move.note === undefined ? {} : { reason: move.note }),
+        },
       },
       now,
     );
   });
   return getAccount(db, actor, move.id);
+}
+
+/** An account with a deal in progress is never released, by hand or by the nightly run (docs/archive.md). */
+async function refuseOpenDeals(db: Kysely<Database>, workspaceId: number, id: number) {
+  const count = await repo.openOpportunityCount(db, workspaceId, id);
+  if (count > 0)
+    throw new AppError('open_opportunities', `The account has ${count} open opportunities`, { params: { count } });
 }
 
 /** The owner gives an account up, or a manager releases it; the reason is kept (docs/archive.md). */
@@ -256,6 +278,7 @@ export async function releaseByHand(
     throw forbidden('Only the owner or a manager can release this account');
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
+    await refuseOpenDeals(trx, actor.workspaceId, id);
     if (!(await repo.putIntoPool(trx, actor.workspaceId, id, version, now)))
       throw staleVersion('Account', (await repo.currentVersion(trx, actor.workspaceId, id))?.version ?? version);
     await recordChanges(

@@ -86,6 +86,8 @@ export const problemsEnUS: ProblemMessages = {
     already_in_pool: () => 'This account is already in the pool.',
     already_claimed: () => 'Someone else has just taken this account.',
     not_in_pool: () => 'This account is no longer in the pool.',
+    open_opportunities: (params) =>
+      `This account has ${params.count} open ${params.count === 1 ? 'opportunity' : 'opportunities'}: close or hand them over before it goes to the pool.`,
     claim_limit_reached: (p) => `The limit of private accounts is reached (${p.held} held, limit ${p.limit}).`,
     not_key_account: () => 'Only A-tier and named accounts get a key-account profile.',
     closed: () => 'The opportunity is closed and can no longer change.',

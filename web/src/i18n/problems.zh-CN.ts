@@ -73,6 +73,7 @@ export const problemsZhCN: ProblemMessages = {
     already_in_pool: () => '该客户已在公海中。',
     already_claimed: () => '该客户刚被其他人领取了。',
     not_in_pool: () => '该客户已不在公海中。',
+    open_opportunities: (p) => `该客户有 ${p.count} 个进行中的商机，关闭或移交后才能退回公海。`,
     claim_limit_reached: (p) => `已达到私有客户上限（${p.limit} 个，现有 ${p.held} 个）。`,
     not_key_account: () => '只有 A 类客户和指名客户可以建立重点客户档案。',
     closed: () => '商机已关闭，不能再修改。',

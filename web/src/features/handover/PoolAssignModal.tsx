@@ -1,4 +1,4 @@
-import { App, Form, Modal, Select, Typography } from 'antd';
+import { App, Form, Input, Modal, Select, Typography } from 'antd';
 import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
@@ -17,7 +17,7 @@ export function PoolAssignModal({ account, onClose }: { account: PoolItem; onClo
   const report = useProblem();
   const people = usePeople();
   const assign = useAssign();
-  const [form] = Form.useForm<{ toUserId: number }>();
+  const [form] = Form.useForm<{ toUserId: number; reason: string }>();
   const options = (people.data ?? [])
     .filter((u) => canOwnAccounts(u.role))
     .map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }));
@@ -58,7 +58,7 @@ export function PoolAssignModal({ account, onClose }: { account: PoolItem; onClo
         layout="vertical"
         onFinish={(values) =>
           assign.mutate(
-            { account, toUserId: values.toUserId },
+            { account, toUserId: values.toUserId, reason: values.reason },
             {
               onSuccess: () => {
                 message.success(
@@ -85,6 +85,18 @@ export function PoolAssignModal({ account, onClose }: { account: PoolItem; onClo
             placeholder={t('pool.assign.choose')}
             options={options}
             data-testid="pool-assign-user"
+          />
+        </Form.Item>
+        <Form.Item
+          name="reason"
+          label={t('pool.assign.reason')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+        >
+          <Input.TextArea
+            rows={2}
+            maxLength={500}
+            placeholder={t('pool.assign.reasonPlaceholder')}
+            data-testid="pool-assign-reason"
           />
         </Form.Item>
       </Form>

@@ -72,8 +72,12 @@ function usePoolMutation<V, R = unknown>(fn: (variables: V) => Promise<R>) {
 export const useClaim = () =>
   usePoolMutation((a: PoolItem) => api.post(`/accounts/${a.id}/claim`, { version: a.version } satisfies ClaimRequest));
 export const useAssign = () =>
-  usePoolMutation(({ account, toUserId }: { account: PoolItem; toUserId: number }) =>
-    api.post(`/accounts/${account.id}/assign`, { version: account.version, toUserId } satisfies AssignRequest),
+  usePoolMutation(({ account, toUserId, reason }: { account: PoolItem; toUserId: number; reason: string }) =>
+    api.post(`/accounts/${account.id}/assign`, {
+      version: account.version,
+      toUserId,
+      reason,
+    } satisfies AssignRequest),
   );
 export const useReleaseRun = () => usePoolMutation((_: void) => api.post<ReleaseRun>('/pool/release-run', {}));
 

@@ -52,6 +52,8 @@ export const handoverEnUS: Record<keyof typeof handoverZhCN, string> = {
   'pool.assign.to': 'Assign to',
   'pool.assign.choose': 'Choose a rep or manager',
   'pool.assign.ok': 'Assign',
+  'pool.assign.reason': 'Reason',
+  'pool.assign.reasonPlaceholder': 'Why this person (kept in the audit log)',
   'pool.assign.done': '"{name}" assigned to {user}',
   'pool.assign.limitReached':
     'This person already holds {held, plural, one {# private account} other {# private accounts}}, the limit of {limit}; choose someone else',

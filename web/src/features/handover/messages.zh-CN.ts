@@ -47,6 +47,8 @@ export const handoverZhCN = {
   'pool.assign.to': '分配给',
   'pool.assign.choose': '选择销售或经理',
   'pool.assign.ok': '分配',
+  'pool.assign.reason': '分配原因',
+  'pool.assign.reasonPlaceholder': '为什么交给此人（记入审计日志）',
   'pool.assign.done': '已将「{name}」分配给 {user}',
   'pool.assign.limitReached': '此人已持有 {held} 个私有客户，达到上限 {limit}，请选择其他人',
   'pool.assign.invalidUser': '不能把客户分配给此人，请选择你所辖部门中在职的销售或经理',
