@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ACTIVITY_STATUSES, ACTIVITY_TYPES } from '../domain/activities.ts';
+import { CALLBACK_OUTCOMES } from './callbacks.ts';
 import { listQuery, optionalText, page, queryBool, queryId, recordId, text, versionField } from './common.ts';
 
 /**
@@ -213,6 +214,17 @@ export const activityDetailSchema = activitySchema.extend({
   reviewedAt: z.number().int().nullable(),
   reviewedByName: z.string().nullable(),
   attachments: z.array(attachmentItem),
+  callback: z
+    .object({
+      id: z.number().int(),
+      outcome: z.enum(CALLBACK_OUTCOMES),
+      feedback: z.string().nullable(),
+      answeredAt: z.number().int(),
+    })
+    .nullable()
+    .describe(
+      "the callback audit's answer about this visit; null until one is answered (docs/rhythm.md § Callback audit)",
+    ),
   permissions: z.object({
     edit: z.boolean().describe('change it, plan it, attach files: its owner, a manager over the account, an admin'),
     review: z.boolean().describe('review the visit: who planned it, their manager, an admin'),

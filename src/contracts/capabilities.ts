@@ -61,6 +61,12 @@ export const CAPABILITIES = [
   'forecasts.submit',
   /** Set a unit's adjusted forecast: which units is canAdjustForecast. */
   'forecasts.adjust',
+  /** The callback audit (docs/rhythm.md § Callback audit): an auditor their own callbacks, a manager those of their subtree's reps. */
+  'callbacks.read',
+  /** Record what the customer said on a callback assigned to oneself. */
+  'callbacks.answer',
+  /** Draw a month's sample of the visits of the reps within reach. */
+  'callbacks.draw',
   /** Workspace settings and rules. */
   'workspace.administer',
 ] as const;

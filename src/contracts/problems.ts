@@ -95,6 +95,7 @@ export const PROBLEM_STATUS = {
   already_reviewed: 409,
   // The follow-up rhythm (docs/rhythm.md).
   checkpoint_recorded: 409,
+  callback_answered: 409,
   // Other statuses.
   file_too_large: 413,
   payload_too_large: 413,
@@ -242,6 +243,8 @@ export type FieldErrorParamsTable = {
   // The follow-up rhythm (docs/rhythm.md).
   checkpoint_not_due: { date: string };
   solution_required: NoParams;
+  /** A callback sample of a month that is not over yet (docs/rhythm.md § Callback audit). */
+  period_not_over: NoParams;
   mapping_incomplete: NoParams;
 };
 export type FieldErrorCode = keyof FieldErrorParamsTable;
@@ -323,6 +326,7 @@ export const FIELD_ERROR_CODES = [
   'objectives_mismatch',
   'checkpoint_not_due',
   'solution_required',
+  'period_not_over',
   'mapping_incomplete',
 ] as const satisfies readonly FieldErrorCode[];
 // Both ways: a code in the table but not in the list fails here.

@@ -69,6 +69,10 @@ export const rulesSchema = z.object({
     .number()
     .int()
     .describe('value types: fall over the prior window that makes "shrinking", basis points'),
+  callbackRatePercent: z
+    .number()
+    .int()
+    .describe("callback audit: share of each rep's visits of a month drawn for callbacks, percent (docs/rhythm.md)"),
   version: z.number().int().describe('the workspace version'),
 });
 
@@ -130,6 +134,7 @@ export const updateRulesRequest = z.strictObject({
     .max(100_000, 'must be at most 100000 (1000%)')
     .optional(),
   valueShrinkBp: bp.optional(),
+  callbackRatePercent: percent.min(1, 'must be between 1 and 100').optional(),
 });
 
 export type Rules = z.infer<typeof rulesSchema>;

@@ -65,8 +65,10 @@ const FORECAST_READ: readonly Capability[] = ['forecasts.read'];
  *  - manager: sells, manages accounts and handovers of their subtree, runs territories;
  *  - rep: sells, creates accounts, imports, claims and releases pool accounts;
  *  - presales: works on the deals they are on the team of (and those accounts);
- *  - auditor: their own tasks (callbacks); finance: nothing yet (contracts will add theirs).
+ *  - auditor: their own tasks and callbacks, which they answer (docs/rhythm.md § Callback audit);
+ *    finance: nothing yet (contracts will add theirs).
  * Tasks: everyone who works records writes them; executives and auditors read their own.
+ * Callbacks: managers and admins draw the sample and read their reach's; executives read.
  */
 const TASKS: readonly Capability[] = ['tasks.read', 'tasks.write'];
 
@@ -95,6 +97,8 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...FORECAST_READ,
     'forecasts.adjust',
     'activities.supervise',
+    'callbacks.read',
+    'callbacks.draw',
   ],
   executive: [
     ...READ,
@@ -106,6 +110,7 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     ...FORECAST_READ,
     'forecasts.adjust',
     'activities.supervise',
+    'callbacks.read',
   ],
   manager: [
     ...SELL,
@@ -126,6 +131,8 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'forecasts.submit',
     'forecasts.adjust',
     'activities.supervise',
+    'callbacks.read',
+    'callbacks.draw',
   ],
   rep: [
     ...SELL,
@@ -140,7 +147,7 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'forecasts.submit',
   ],
   presales: [...SELL, ...TASKS, ...TARGETS, ...FORECAST_READ],
-  auditor: ['tasks.read'],
+  auditor: ['tasks.read', 'callbacks.read', 'callbacks.answer'],
   finance: [],
 };
 

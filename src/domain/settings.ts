@@ -34,6 +34,8 @@ export interface WorkspaceSettings {
   /** Value types (docs/archive.md § Value type): rise that makes "growth", fall that makes "shrinking", in basis points of the prior window. */
   valueGrowthBp: number;
   valueShrinkBp: number;
+  /** Callback audit (docs/rhythm.md § Callback audit): share of each rep's month of visits drawn, percent. */
+  callbackRatePercent: number;
 }
 
 export const DEFAULT_SETTINGS: WorkspaceSettings = {
@@ -54,6 +56,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   stalledFactorPercent: 150,
   valueGrowthBp: 2_000,
   valueShrinkBp: 1_000,
+  callbackRatePercent: 10,
   qualifyingActivityTypes: [...DEFAULT_QUALIFYING_TYPES],
 };
 

@@ -146,3 +146,25 @@ export function tasksWithinReach(
     return eb.and([ws, eb.or(mine)]);
   };
 }
+
+type CallbackScopeDb = Pick<Database, 'callbacks' | 'org_units'>;
+
+/**
+ * Callback visibility (docs/rhythm.md § Callback audit) on a query over `callbacks` joined to
+ * the rep's `org_units` as `org_units`: an auditor sees the callbacks assigned to them and no
+ * others; a manager those of the reps of their subtree; admin and executive the workspace's;
+ * nobody else any.
+ */
+export function callbacksWithinReach(
+  actor: Actor,
+): (eb: ExpressionBuilder<CallbackScopeDb, 'callbacks' | 'org_units'>) => Expression<SqlBool> {
+  const reach = unitReach(actor);
+  return (eb) => {
+    const ws = eb('callbacks.workspace_id', '=', actor.workspaceId);
+    if (actor.role === 'auditor') return eb.and([ws, eb('callbacks.auditor_id', '=', actor.userId)]);
+    if (actor.role !== 'admin' && actor.role !== 'executive' && actor.role !== 'manager')
+      return eb.and([ws, eb.lit(false)]);
+    if (reach.kind === 'subtree') return eb.and([ws, eb('org_units.path', 'like', `${reach.path}%`)]);
+    return ws;
+  };
+}

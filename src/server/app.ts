@@ -44,6 +44,7 @@ import activityRoutes from '../modules/activities/routes.ts';
 import groupRoutes from '../modules/groups/routes.ts';
 import checkpointRoutes from '../modules/checkpoints/routes.ts';
 import cadenceRoutes from '../modules/cadence/routes.ts';
+import callbackRoutes from '../modules/callbacks/routes.ts';
 import searchRoutes from '../modules/search/routes.ts';
 import weeklyReportRoutes from '../modules/weekly-reports/routes.ts';
 import type { Access } from './access.ts';
@@ -117,6 +118,7 @@ const API_V1 = [
   groupRoutes,
   checkpointRoutes,
   cadenceRoutes,
+  callbackRoutes,
   searchRoutes,
   weeklyReportRoutes,
 ];

@@ -46,6 +46,7 @@ function idFor(url: string, fixture: Fixture & Extras): number {
   if (url.startsWith('/api/v1/weekly-reports/:id')) return fixture.weeklyReports.repReport;
   if (url.startsWith('/api/v1/forecasts/submissions/:id')) return fixture.forecasts.repSubmission;
   if (url.startsWith('/api/v1/activities/:id')) return fixture.activities.repVisit;
+  if (url.startsWith('/api/v1/callbacks/:id')) return fixture.callbacks.repCallback;
   throw new Error(`no id source for ${url}: add one to idFor() in ${import.meta.filename}`);
 }
 
@@ -111,6 +112,7 @@ function validBody(route: ApiRoute): unknown {
     'POST /api/v1/activities/:id/attachments': { version: 1, attachmentId: 1 },
     'POST /api/v1/opportunities/:id/checkpoints': { kind: 'weekly', outcome: 'reviewed' },
     'POST /api/v1/weekly-reports/:id/comments': { body: 'hijacked' },
+    'POST /api/v1/callbacks/:id/answer': { version: 1, outcome: 'confirmed' },
   };
   return (
     special[`${route.method} ${route.url}`] ??
@@ -259,6 +261,12 @@ for (const engine of testEngines()) {
           .execute(),
         notifications: await testApp.db.kysely
           .selectFrom('notifications')
+          .selectAll()
+          .where('workspace_id', '=', fixtureA.workspaceId)
+          .orderBy('id')
+          .execute(),
+        callbacks: await testApp.db.kysely
+          .selectFrom('callbacks')
           .selectAll()
           .where('workspace_id', '=', fixtureA.workspaceId)
           .orderBy('id')

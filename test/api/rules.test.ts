@@ -55,6 +55,7 @@ for (const engine of testEngines()) {
           stalledFactorPercent: 150,
           valueGrowthBp: 2000,
           valueShrinkBp: 1000,
+          callbackRatePercent: 10,
         },
       );
     });
@@ -151,6 +152,8 @@ for (const engine of testEngines()) {
         { forecastUnforecastRate: -1 },
         { gapP3: 0 },
         { gapP1: 12.5 },
+        { callbackRatePercent: 0 },
+        { callbackRatePercent: 101 },
       ]) {
         const res = await admin('PATCH', '/api/v1/workspace/rules', { version: r0.version, ...bad });
         assert.equal(res.statusCode, 400, JSON.stringify(bad));
@@ -160,14 +163,19 @@ for (const engine of testEngines()) {
         version: r0.version,
         forecastCommitWeight: 80,
         gapP3: 25,
+        callbackRatePercent: 20,
       });
       assert.equal(res.statusCode, 200, res.body);
       const rules = json<Rules & { forecastCommitWeight: number; gapP3: number; forecastPossibleWeight: number }>(res);
-      assert.deepEqual([rules.forecastCommitWeight, rules.gapP3, rules.forecastPossibleWeight], [80, 25, 25]);
+      assert.deepEqual(
+        [rules.forecastCommitWeight, rules.gapP3, rules.forecastPossibleWeight, rules.callbackRatePercent],
+        [80, 25, 25, 20],
+      );
       const back = await admin('PATCH', '/api/v1/workspace/rules', {
         version: rules.version,
         forecastCommitWeight: 70,
         gapP3: 20,
+        callbackRatePercent: 10,
       });
       assert.equal(back.statusCode, 200, back.body);
     });

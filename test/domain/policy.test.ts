@@ -83,6 +83,8 @@ describe('policy: capabilities of every role (issue 13)', () => {
       'activities.read',
       'activities.write',
       'activities.supervise',
+      'callbacks.read',
+      'callbacks.draw',
     ],
     executive: [
       'accounts.read',
@@ -97,6 +99,7 @@ describe('policy: capabilities of every role (issue 13)', () => {
       'forecasts.adjust',
       'activities.read',
       'activities.supervise',
+      'callbacks.read',
     ],
     manager: [
       'accounts.read',
@@ -124,6 +127,8 @@ describe('policy: capabilities of every role (issue 13)', () => {
       'activities.read',
       'activities.write',
       'activities.supervise',
+      'callbacks.read',
+      'callbacks.draw',
     ],
     rep: [
       'accounts.read',
@@ -157,7 +162,7 @@ describe('policy: capabilities of every role (issue 13)', () => {
       'activities.read',
       'activities.write',
     ],
-    auditor: ['tasks.read'],
+    auditor: ['tasks.read', 'callbacks.read', 'callbacks.answer'],
     finance: [],
   };
   const sorted = (c: Iterable<Capability>) => [...c].sort((x, y) => CAPABILITIES.indexOf(x) - CAPABILITIES.indexOf(y));

@@ -270,6 +270,8 @@ export interface Extras {
   activities: Record<'repVisit', number>;
   /** repReport: rep's weekly report of the week of 2020-11-30 (long past, so no suite's current week). */
   weeklyReports: Record<'repReport', number>;
+  /** repCallback: repVisit drawn for a callback, open, assigned to the auditor. */
+  callbacks: Record<'repCallback', number>;
 }
 
 export async function seedExtras(testApp: TestApp, fixture: Fixture): Promise<Extras> {
@@ -505,7 +507,24 @@ export async function seedExtras(testApp: TestApp, fixture: Fixture): Promise<Ex
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
+  const repCallback = (
+    await kysely
+      .insertInto('callbacks')
+      .values({
+        workspace_id: ws.workspaceId,
+        period: '2020-11',
+        rep_id: users.rep.id,
+        activity_id: repVisit,
+        account_id: repAccount,
+        auditor_id: users.auditor.id,
+        created_at: now,
+        version: 1,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
   return {
+    callbacks: { repCallback },
     opportunities: { repOpp },
     processes: { small: { id: small.id, stageIds } },
     territories: { repRule },

@@ -120,6 +120,7 @@ const FIELD_SAMPLES: { [C in FieldErrorCode]: FieldErrorParamsTable[C] } = {
   period_over: {},
   checkpoint_not_due: { date: '2026-12-20' },
   solution_required: {},
+  period_not_over: {},
   mapping_incomplete: {},
 };
 

@@ -35,6 +35,8 @@ import { factsOf, requireAccount } from '../accounts/service.ts';
 import { requireOpportunity } from '../opportunities/service.ts';
 import { assignableUser } from '../users/service.ts';
 import { loadRules, loadSettings } from '../workspace/service.ts';
+import { answeredCallbackOf } from '../callbacks/shared.ts';
+import type { CallbackOutcome } from '../../contracts/callbacks.ts';
 import * as repo from './repository.ts';
 
 /**
@@ -146,10 +148,11 @@ const canEdit = (actor: Actor, row: Row) =>
 
 export async function getActivity(db: Db, actor: Actor, id: number): Promise<ActivityDetail> {
   const activity = await requireActivity(db, actor, id);
-  const [[dto], plan, files] = await Promise.all([
+  const [[dto], plan, files, callback] = await Promise.all([
     loadSettings(db.kysely, actor.workspaceId).then((s) => dtos(db, actor, [activity], s.qualifyingActivityTypes)),
     repo.planOf(db.kysely, actor.workspaceId, id),
     repo.attachmentsOfActivity(db.kysely, actor.workspaceId, id),
+    answeredCallbackOf(db.kysely, actor.workspaceId, id),
   ]);
   return {
     ...dto!,
@@ -167,6 +170,17 @@ export async function getActivity(db: Db, actor: Actor, id: number): Promise<Act
       createdAt: Number(file.created_at),
       uploadedByName: file.uploader_name,
     })),
+    // Only once answered: a rep who saw which visits were drawn could warn the customer.
+    callback:
+      callback?.outcome && callback.answered_at !== null
+        ? {
+            id: callback.id,
+            // answerCallback writes only CALLBACK_OUTCOMES.
+            outcome: callback.outcome as CallbackOutcome,
+            feedback: callback.feedback,
+            answeredAt: Number(callback.answered_at),
+          }
+        : null,
     permissions: {
       edit: canEdit(actor, activity),
       review: plan !== undefined && canReview(actor, plan.planned_by, plan.planner_unit_path),

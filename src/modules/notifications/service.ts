@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
 import { addDays, dateIn, startOfDay } from '../../domain/calendar.ts';
 import { CHECKPOINT_DAYS } from '../../domain/checkpoints.ts';
 import { overdueThresholds } from '../../domain/cadence.ts';
@@ -38,6 +40,14 @@ export async function generateNotifications(db: Db, now: number): Promise<string
     total += await repo.notifyStalledDeals(kysely, ws.id, now, settings.stalledFactorPercent);
   }
   return `${total} notifications, ${tasks} checkpoint tasks`;
+}
+
+/**
+ * One notification for one user, from another area's use case inside its transaction (a callback
+ * not confirmed, to the rep's manager); a second one with the same dedupe key is not created.
+ */
+export async function notifyUser(trx: Kysely<Database>, notification: Parameters<typeof repo.notifyOnce>[1]) {
+  await repo.notifyOnce(trx, notification);
 }
 
 type Row = Awaited<ReturnType<typeof repo.listMine>>['items'][number];

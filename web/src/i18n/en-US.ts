@@ -381,6 +381,8 @@ const coreEnUS = {
   'audit.action.process.stage_reorder': 'Reordered process stages',
   'audit.action.task.create': 'Created a task',
   'audit.action.task.reassign': 'Reassigned a task',
+  'audit.action.callback.draw': 'Drew a callback sample',
+  'audit.action.callback.answer': 'Recorded a callback',
   'audit.action.checkpoint.review': 'Recorded a checkpoint',
   'audit.group.export': 'Exports',
   'audit.group.import': 'Imports',

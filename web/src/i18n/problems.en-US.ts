@@ -105,6 +105,7 @@ export const problemsEnUS: ProblemMessages = {
     no_plan: () => 'Only a planned visit can be reviewed against its plan.',
     already_reviewed: () => 'The visit has been reviewed; its plan stays as it was measured.',
     checkpoint_recorded: () => 'This checkpoint has already been recorded; the list is refreshed.',
+    callback_answered: () => 'This callback has already been answered; the list is refreshed.',
     file_too_large: () => 'The file is too large.',
     payload_too_large: () => 'What was sent is too large.',
     unsupported_media_type: () => 'This content type is not supported.',
@@ -209,6 +210,7 @@ export const problemsEnUS: ProblemMessages = {
     objectives_mismatch: (p) => `Give a result for each of the plan's ${p.count} objectives`,
     checkpoint_not_due: (p) => `This checkpoint is not due until ${p.date}`,
     solution_required: () => 'A problem needs a proposed solution',
+    period_not_over: () => 'Choose a month that is over: its visits are all logged',
     mapping_incomplete: () => 'Needs a column of emails or unit names and one of annual quotas',
   },
 };

@@ -91,6 +91,7 @@ export const problemsZhCN: ProblemMessages = {
     no_plan: () => '只有做过拜访计划的拜访才能对照计划复盘。',
     already_reviewed: () => '该拜访已复盘，计划保持复盘时的内容。',
     checkpoint_recorded: () => '这个检查点已经有人记录过了，列表已刷新。',
+    callback_answered: () => '这次回访已经记录过结果了，列表已刷新。',
     file_too_large: () => '文件太大。',
     payload_too_large: () => '提交的内容太大。',
     unsupported_media_type: () => '不支持该内容类型。',
@@ -188,6 +189,7 @@ export const problemsZhCN: ProblemMessages = {
     objectives_mismatch: (p) => `请为计划中的 ${p.count} 个目标逐一填写结果`,
     checkpoint_not_due: (p) => `该检查点在 ${p.date} 才到期`,
     solution_required: () => '提出问题时请同时写出建议的解决办法',
+    period_not_over: () => '请选择已结束的月份：那时拜访才都已登记',
     mapping_incomplete: () => '需要一列邮箱或组织单元名称，以及一列年度定额',
   },
 };

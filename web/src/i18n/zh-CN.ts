@@ -366,6 +366,8 @@ const coreZhCN = {
   'audit.action.process.stage_reorder': '调整流程阶段顺序',
   'audit.action.task.create': '新建任务',
   'audit.action.task.reassign': '转交任务',
+  'audit.action.callback.draw': '抽取回访样本',
+  'audit.action.callback.answer': '记录回访结果',
   'audit.action.checkpoint.review': '记录检查点',
   'audit.group.export': '导出',
   'audit.group.import': '导入',

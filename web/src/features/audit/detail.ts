@@ -125,6 +125,9 @@ const VALUES = {
   reviewed: ['已检查', 'reviewed'],
   advanced: ['已推进', 'advanced'],
   disqualified: ['已淘汰', 'disqualified'],
+  confirmed: ['客户确认', 'confirmed'],
+  not_confirmed: ['客户未确认', 'not confirmed'],
+  feedback: ['客户反馈', 'feedback'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type AuditDetailKey = keyof typeof KEYS;

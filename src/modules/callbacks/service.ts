@@ -1,0 +1,270 @@
+import type { Db } from '../../db/database.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { addDays, dateIn, periodOf } from '../../domain/calendar.ts';
+import { drawCallbackSample } from '../../domain/callback-sample.ts';
+import { can, type Actor } from '../../domain/policy.ts';
+import type {
+  AnswerCallbackRequest,
+  CallbackDto,
+  CallbackListQuery,
+  CallbackOutcome,
+  CallbackPage,
+  CallbackRatesResponse,
+  DrawCallbacksRequest,
+  DrawCallbacksResponse,
+} from '../../contracts/callbacks.ts';
+import { conflict, forbidden, invalid, notFound, staleVersion } from '../../server/problem.ts';
+import { recordAudit } from '../audit/repository.ts';
+import { notifyUser } from '../notifications/service.ts';
+import { completeGeneratedTask, createTasksInTransaction } from '../tasks/service.ts';
+import { loadRules } from '../workspace/service.ts';
+import * as repo from './repository.ts';
+
+/** The random callback audit (docs/rhythm.md § Callback audit, SPEC §4.6). */
+
+/** Days the auditor has to make a drawn callback. */
+const CALL_WITHIN_DAYS = 7;
+
+const taskKey = (activityId: number) => `callback:${activityId}`;
+
+/**
+ * Draws a month's sample for every rep within the caller's reach who logged visits in it and
+ * whose month has not been drawn yet: per rep, `drawCallbackSample` over the ids of their visits,
+ * seeded with workspace, month and rep, at the workspace's rate — so the same month always draws
+ * the same visits and a rep cannot tell which from anything they see. Each drawn visit becomes a
+ * callback and an open task for the auditor, in one transaction. A month is drawn only once it is
+ * over, when its visits are all logged; a rep's month is drawn once (a later draw skips it).
+ */
+export async function drawCallbacks(
+  db: Db,
+  actor: Actor,
+  input: DrawCallbacksRequest,
+  ip: string | null,
+): Promise<DrawCallbacksResponse> {
+  if (!can(actor, 'callbacks.draw')) throw forbidden('Only managers and administrators draw callbacks');
+  const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const month = periodOf('month', `${input.period}-01`, calendar);
+  if (month.to > actor.now) throw invalid('period', { code: 'period_not_over' }, 'the month is not over yet');
+  const auditor = await repo.activeAuditor(db.kysely, actor.workspaceId, input.auditorId);
+  if (!auditor)
+    throw input.auditorId === undefined
+      ? invalid('auditorId', { code: 'required' }, 'the workspace has no active auditor')
+      : invalid(
+          'auditorId',
+          { code: 'not_in_reach', params: { id: input.auditorId } },
+          `no active auditor with id ${input.auditorId}`,
+        );
+
+  const visits = await repo.visitsOfMonth(db.kysely, actor, month.from, month.to);
+  const byRep = new Map<number, { name: string; visits: typeof visits }>();
+  for (const visit of visits) {
+    const rep = byRep.get(visit.owner_id) ?? { name: visit.owner_name, visits: [] };
+    rep.visits.push(visit);
+    byRep.set(visit.owner_id, rep);
+  }
+  const drawnBefore = await repo.repsDrawn(db.kysely, actor.workspaceId, input.period, [...byRep.keys()]);
+  const reps: DrawCallbacksResponse['reps'] = [];
+  const rows: repo.NewCallback[] = [];
+  for (const [repId, rep] of byRep) {
+    const alreadyDrawn = drawnBefore.has(repId);
+    const sample = alreadyDrawn
+      ? []
+      : drawCallbackSample({
+          visitIds: rep.visits.map((v) => v.id),
+          seed: `${actor.workspaceId}:${input.period}:${repId}`,
+          ratePercent: settings.callbackRatePercent,
+        });
+    const accountOf = new Map(rep.visits.map((v) => [v.id, v.account_id]));
+    for (const activityId of sample)
+      rows.push({ period: input.period, repId, activityId, accountId: accountOf.get(activityId)! });
+    reps.push({ rep: { id: repId, name: rep.name }, visits: rep.visits.length, sampled: sample.length, alreadyDrawn });
+  }
+
+  const created = await inTransaction(db.kysely, async (trx) => {
+    const inserted = await repo.insertCallbacks(trx, actor.workspaceId, auditor.id, rows, actor.now);
+    const names = await repo.accountNames(
+      trx,
+      actor.workspaceId,
+      inserted.map((r) => r.account_id),
+    );
+    const due = addDays(dateIn(actor.now, calendar.timeZone), CALL_WITHIN_DAYS);
+    // The title is the account's name: it reads the same in either language, the source says "callback".
+    await createTasksInTransaction(
+      trx,
+      actor,
+      inserted.map((row) => ({
+        title: names.get(row.account_id) ?? String(row.account_id),
+        assigneeId: auditor.id,
+        dueDate: due,
+        source: 'callback' as const,
+        sourceKey: taskKey(row.activity_id),
+        accountId: row.account_id,
+        activityId: row.activity_id,
+      })),
+    );
+    await repo.linkTasks(
+      trx,
+      actor.workspaceId,
+      inserted.map((r) => r.id),
+    );
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: 'callback.draw',
+        targetType: 'callback',
+        ip,
+        detail: { period: input.period, created: inserted.length },
+      },
+      actor.now,
+    );
+    return inserted.length;
+  });
+  reps.sort((a, b) => a.rep.name.localeCompare(b.rep.name) || a.rep.id - b.rep.id);
+  return { period: input.period, ratePercent: settings.callbackRatePercent, created, reps };
+}
+
+export async function listCallbacks(
+  db: Db,
+  actor: Actor,
+  query: CallbackListQuery | repo.CallbackFilter,
+): Promise<CallbackPage> {
+  const { items, total } = await repo.listCallbacks(db.kysely, actor, query);
+  const contacts = await repo.contactsFor(db.kysely, actor.workspaceId, items);
+  return {
+    total,
+    items: items.map((row): CallbackDto => ({
+      id: row.id,
+      period: row.period,
+      visit: { id: row.activity_id, startAt: Number(row.start_at), subject: row.subject },
+      account: { id: row.account_id, name: row.account_name, city: row.city },
+      contacts: contacts.get(row.activity_id) ?? [],
+      rep: { id: row.rep_id, name: row.rep_name },
+      auditor: { id: row.auditor_id, name: row.auditor_name },
+      // answerCallback writes only CALLBACK_OUTCOMES.
+      outcome: row.outcome as CallbackOutcome | null,
+      feedback: row.feedback,
+      answeredAt: row.answered_at === null ? null : Number(row.answered_at),
+      version: row.version,
+      permissions: { answer: canAnswer(actor, row) },
+    })),
+  };
+}
+
+const canAnswer = (actor: Actor, row: { auditor_id: number; outcome: string | null }) =>
+  can(actor, 'callbacks.answer') && row.auditor_id === actor.userId && row.outcome === null;
+
+/**
+ * The auditor records what the customer said, once. A visit the customer did not confirm is
+ * flagged to the rep's manager (a `callback_unconfirmed` notification) in the same transaction,
+ * and the callback's task is done.
+ */
+export async function answerCallback(
+  db: Db,
+  actor: Actor,
+  id: number,
+  input: AnswerCallbackRequest,
+  ip: string | null,
+) {
+  if (!can(actor, 'callbacks.answer')) throw forbidden('Only auditors answer callbacks');
+  const callback = await repo.getCallback(db.kysely, actor, id);
+  if (!callback) throw notFound('Callback');
+  if (callback.auditor_id !== actor.userId) throw forbidden('The callback is assigned to another auditor');
+  if (callback.outcome !== null) throw conflict('callback_answered', 'The callback has already been answered');
+  const feedback = input.feedback?.trim() || null;
+  if (input.outcome === 'feedback' && feedback === null)
+    throw invalid('feedback', { code: 'required' }, 'feedback needs what the customer said');
+  await inTransaction(db.kysely, async (trx) => {
+    const answered = await repo.answerCallback(trx, actor.workspaceId, id, input.version, {
+      outcome: input.outcome,
+      feedback,
+      now: actor.now,
+    });
+    if (!answered) {
+      const current = await repo.getCallback(trx, actor, id);
+      if (!current || current.outcome !== null)
+        throw conflict('callback_answered', 'The callback has already been answered');
+      throw staleVersion('Callback', current.version);
+    }
+    await completeGeneratedTask(trx, actor, taskKey(callback.activity_id));
+    if (input.outcome === 'not_confirmed') {
+      const { calendar } = await loadRules(trx, actor.workspaceId);
+      for (const managerId of await repo.nearestManagers(trx, actor.workspaceId, callback.rep_unit_path))
+        await notifyUser(trx, {
+          workspaceId: actor.workspaceId,
+          userId: managerId,
+          kind: 'callback_unconfirmed',
+          dedupeKey: `callback:${id}`,
+          subjectType: 'callback',
+          subjectId: id,
+          subjectName: callback.account_name,
+          dueDate: dateIn(actor.now, calendar.timeZone),
+          now: actor.now,
+        });
+    }
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: 'callback.answer',
+        targetType: 'callback',
+        targetId: id,
+        ip,
+        detail: { outcome: input.outcome },
+      },
+      actor.now,
+    );
+  });
+  const { items } = await listCallbacks(db, actor, {
+    id,
+    limit: 1,
+    offset: 0,
+    sort: { column: 'visitAt', desc: false },
+  });
+  if (!items[0]) throw notFound('Callback');
+  return items[0];
+}
+
+const percent = (confirmed: number, notConfirmed: number) =>
+  confirmed + notConfirmed === 0 ? null : Math.round((confirmed / (confirmed + notConfirmed)) * 1000) / 10;
+
+/** Confirmation rate per rep within reach for a month, counted in SQL (docs/rhythm.md § Callback audit). */
+export async function callbackRates(
+  db: Db,
+  actor: Actor,
+  query: { period: string; orgUnitId?: number | undefined },
+): Promise<CallbackRatesResponse> {
+  if (!can(actor, 'activities.supervise')) throw forbidden('Only managers see confirmation rates');
+  const rows = await repo.ratesPerRep(db.kysely, actor, query.period, query.orgUnitId);
+  const items = rows.map((row) => {
+    const figures = {
+      drawn: Number(row.drawn),
+      open: Number(row.open),
+      confirmed: Number(row.confirmed),
+      notConfirmed: Number(row.not_confirmed),
+      feedback: Number(row.feedback),
+    };
+    return {
+      rep: { id: row.rep_id, name: row.rep_name },
+      orgUnitName: row.unit_name,
+      ...figures,
+      rate: percent(figures.confirmed, figures.notConfirmed),
+    };
+  });
+  const sum = (key: 'drawn' | 'open' | 'confirmed' | 'notConfirmed' | 'feedback') =>
+    items.reduce((total, item) => total + item[key], 0);
+  return {
+    period: query.period,
+    items,
+    totals: {
+      drawn: sum('drawn'),
+      open: sum('open'),
+      confirmed: sum('confirmed'),
+      notConfirmed: sum('notConfirmed'),
+      feedback: sum('feedback'),
+      rate: percent(sum('confirmed'), sum('notConfirmed')),
+    },
+  };
+}
