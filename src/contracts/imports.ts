@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { page, queryBool, queryInt, text } from './common.ts';
-import { IMPORT_KINDS } from '../domain/import-fields.ts';
+import { ACCOUNT_STATUSES, COMPANY_SIZES, INDUSTRIES, LEAD_SOURCES } from '../domain/accounts.ts';
+import { CODED_FIELDS, IMPORT_KINDS } from '../domain/import-fields.ts';
 import { DUPLICATE_MODES } from '../domain/import-validate.ts';
 import { TEXT_ENCODINGS } from '../domain/spreadsheet-format.ts';
 
@@ -16,7 +17,7 @@ export const JOB_STATUSES = [
 ] as const;
 /** The states in which a process works on the job, holding its lease. */
 export const RUNNING_STATUSES = ['reading', 'validating', 'committing'] as const;
-export const REPORT_KINDS = ['errors', 'warnings'] as const;
+export const REPORT_KINDS = ['errors', 'warnings', 'duplicates'] as const;
 
 const values = z.record(z.string(), z.union([z.string(), z.number()]));
 
@@ -31,6 +32,22 @@ export const rowProblemSchema = z.object({
     ),
 });
 const mapping = z.record(z.string(), z.number().int().nullable());
+const codeOf = (codes: readonly [string, ...string[]]) =>
+  z.record(z.string().min(1).max(200), z.enum(codes)).optional();
+const valueMappingSchema = z
+  .strictObject({
+    industry: codeOf(INDUSTRIES),
+    size: codeOf(COMPANY_SIZES),
+    leadSource: codeOf(LEAD_SOURCES),
+    status: codeOf(ACCOUNT_STATUSES),
+  })
+  .describe('per coded field: a value as written in the file → the code it stands for (the value-mapping step)');
+const unknownValueSchema = z.object({
+  field: z.enum(CODED_FIELDS),
+  value: z.string().describe('as written in the file (the first spelling met)'),
+  rows: z.number().int().describe('rows holding it'),
+  suggestion: z.string().nullable().describe('the code it most likely stands for, to pre-select'),
+});
 const countsSchema = z.object({
   create: z.number().int(),
   update: z.number().int(),
@@ -75,6 +92,10 @@ export const jobSchema = z.object({
   result: resultSchema.nullable(),
   failure: z.string().nullable(),
   failureInfo: failureInfoSchema.nullable().describe('why the import failed, for a translated text'),
+  valueMapping: valueMappingSchema,
+  unknownValues: z
+    .array(unknownValueSchema)
+    .describe('coded values the dry run did not recognise, most frequent first (at most 100 per field)'),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });
@@ -99,11 +120,16 @@ export const validateRequest = z.strictObject({
   duplicateMode: z
     .enum(DUPLICATE_MODES)
     .describe('rows matching an existing record (credit code, then name): skip, update it, or create anyway'),
+  valueMapping: valueMappingSchema.optional().describe('kept from the last run when left out'),
 });
 export const commitRequest = z.strictObject({
   skipErrors: z.boolean().default(false).describe('import the valid rows and leave out those with errors'),
 });
-export const reportRowSchema = z.object({ rowNo: z.number().int(), problems: z.array(rowProblemSchema) });
+export const reportRowSchema = z.object({
+  rowNo: z.number().int(),
+  outcome: z.enum(['create', 'update', 'skip', 'error']).nullable().describe('what the commit will do with the row'),
+  problems: z.array(rowProblemSchema),
+});
 export const reportRowPage = page(reportRowSchema);
 export const reportPageQuery = z.strictObject({
   limit: queryInt(z.number().int().min(1).max(500)).default(50),
@@ -125,6 +151,7 @@ export type CommitRequest = z.infer<typeof commitRequest>;
 export type CommitInput = z.input<typeof commitRequest>;
 export type ReportRow = z.infer<typeof reportRowSchema>;
 export type ReportPageQuery = z.infer<typeof reportPageQuery>;
+export type UnknownValue = z.infer<typeof unknownValueSchema>;
 
 /** The `limit` member of a 400 refusing a file over one of the caps: which cap, and its value. */
 export const limitSchema = z.object({ name: z.string(), max: z.number() });

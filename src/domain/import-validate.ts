@@ -2,12 +2,11 @@ import { ACCOUNT_STATUSES, COMPANY_SIZES, type AccountStatus } from './accounts.
 import { companyNameKey } from './company-name.ts';
 import { creditCodeProblem } from './credit-code.ts';
 import {
-  parseIndustry,
-  parseLeadSource,
-  parseSize,
-  parseStatus,
+  parseCodedField,
+  type CodedField,
   type ColumnMapping,
   type ImportField,
+  type ValueMapping,
 } from './import-fields.ts';
 import { storedProvince } from './regions.ts';
 
@@ -114,12 +113,12 @@ const SHORT_LISTS: Partial<Record<ImportField, readonly string[]>> = { status: A
 
 function coded(
   cell: string | null,
-  field: ImportField,
-  parse: (value: string) => string | undefined,
+  field: CodedField,
+  valueMapping: ValueMapping,
   problems: RowProblem[],
 ): string | null {
   if (cell === null) return null;
-  const code = parse(cell);
+  const code = parseCodedField(field, cell, valueMapping);
   if (code === undefined) {
     const allowed = SHORT_LISTS[field];
     problems.push({
@@ -148,6 +147,8 @@ export interface AccountRowContext {
   assignableEmails: ReadonlySet<string>;
   /** Whether the importer may choose owners at all (managers and admins). */
   canChooseOwner: boolean;
+  /** The user's answers of the value-mapping step (normalised keys, see normaliseValueMapping). */
+  valueMapping?: ValueMapping;
 }
 
 export function validateAccountRow(
@@ -156,6 +157,7 @@ export function validateAccountRow(
   ctx: AccountRowContext,
 ): { values: AccountValues | null; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
+  const valueMapping = ctx.valueMapping ?? {};
   const read = cellReader(cells, mapping, problems);
   const name = read('name');
   if (name === null && !problems.some((p) => p.field === 'name'))
@@ -189,16 +191,16 @@ export function validateAccountRow(
     name: name ?? '',
     nameKey: name ? companyNameKey(name) : '',
     creditCode,
-    industry: coded(read('industry'), 'industry', parseIndustry, problems),
+    industry: coded(read('industry'), 'industry', valueMapping, problems),
     province: storedProvince(read('province')),
     city: read('city'),
     district: read('district'),
     address: read('address'),
-    size: coded(read('size'), 'size', parseSize, problems),
+    size: coded(read('size'), 'size', valueMapping, problems),
     website: read('website'),
     phone: read('phone'),
-    leadSource: coded(read('leadSource'), 'leadSource', parseLeadSource, problems),
-    status: coded(read('status'), 'status', parseStatus, problems) as AccountStatus | null,
+    leadSource: coded(read('leadSource'), 'leadSource', valueMapping, problems),
+    status: coded(read('status'), 'status', valueMapping, problems) as AccountStatus | null,
     ownerEmail,
     notes: read('notes'),
   };

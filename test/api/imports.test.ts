@@ -18,6 +18,7 @@ import type { Page, Problem } from '../../src/contracts/common.ts';
 import type { ImportJob as Job, ReportRow } from '../../src/contracts/imports.ts';
 import { makeCreditCode } from '../../src/domain/credit-code.ts';
 import { workbook } from '../helpers/xlsx.ts';
+import { settleImport, uploadImport } from '../helpers/imports.ts';
 
 type ErrorPage = Page<ReportRow>;
 
@@ -25,22 +26,8 @@ const FIXTURES = path.join(import.meta.dirname, '../fixtures/import');
 const CODE_A = makeCreditCode('91310000MA1FL0001');
 const CODE_B = makeCreditCode('91310000MA1FL0002');
 
-const upload = (call: Call, kind: string, body: Buffer | string, fileName = 'file.csv', extra = '') =>
-  call(
-    'POST',
-    `/api/v1/imports?kind=${kind}&fileName=${encodeURIComponent(fileName)}${extra}`,
-    typeof body === 'string' ? Buffer.from(body) : body,
-    { 'content-type': 'application/octet-stream' },
-  );
-
-async function settle(call: Call, id: number): Promise<Job> {
-  for (let i = 0; i < 400; i++) {
-    const job = json<Job>(await call('GET', `/api/v1/imports/${id}`));
-    if (job.status !== 'validating' && job.status !== 'committing') return job;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`import ${id} did not finish`);
-}
+const upload = uploadImport;
+const settle = settleImport;
 
 for (const engine of testEngines()) {
   describe(`imports [${engine}]`, () => {
@@ -397,6 +384,21 @@ for (const engine of testEngines()) {
       const skip = json<Job>(await upload(manager, 'accounts', file));
       const skipResult = await validate(manager, skip.id, skip.suggestedMapping, 'skip');
       assert.deepEqual(skipResult.counts, { create: 1, update: 0, skip: 3, error: 0, duplicate: 3, similar: 0 });
+      const skipped = json<ErrorPage>(await manager('GET', `/api/v1/imports/${skip.id}/duplicates`));
+      assert.deepEqual(
+        skipped.items.map((row) => [
+          row.rowNo,
+          row.outcome,
+          row.problems[0]!.code,
+          row.problems[0]!.params?.name ?? null,
+        ]),
+        [
+          [2, 'skip', 'duplicate_existing', name],
+          [3, 'skip', 'duplicate_existing', name],
+          [5, 'skip', 'duplicate_in_file', null],
+        ],
+        'each duplicate is listed with the record it matches, not only counted',
+      );
 
       const upd = json<Job>(await upload(manager, 'accounts', file));
       const updateResult = await validate(manager, upd.id, upd.suggestedMapping, 'update');
@@ -405,6 +407,16 @@ for (const engine of testEngines()) {
         { create: 1, update: 2, skip: 0, error: 1, duplicate: 3, similar: 0 },
         'a repeated name within the file cannot be two updates',
       );
+      const updates = json<ErrorPage>(await manager('GET', `/api/v1/imports/${upd.id}/duplicates`));
+      assert.deepEqual(
+        updates.items.map((row) => [row.rowNo, row.outcome]),
+        [
+          [2, 'update'],
+          [3, 'update'],
+          [5, 'error'],
+        ],
+      );
+      assert.equal(updates.items[0]!.problems[0]!.params?.name, name, 'names the account the row will update');
       assert.equal((await commit(manager, upd.id, true)).status, 'committed');
       const after = await testApp.db.kysely
         .selectFrom('accounts')

@@ -1,6 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { missingRequired, parseIndustry, parseStatus, suggestMapping } from '../../src/domain/import-fields.ts';
+import {
+  missingRequired,
+  normaliseValueMapping,
+  parseCodedField,
+  parseIndustry,
+  parseStatus,
+  suggestCode,
+  suggestMapping,
+} from '../../src/domain/import-fields.ts';
+import { UnknownValueTally } from '../../src/domain/import-unknown-values.ts';
 import { resolveReportsTo, type FileContact, type KnownContact } from '../../src/domain/import-reports-to.ts';
 import {
   InFileDuplicates,
@@ -72,6 +81,54 @@ describe('import mapping and validation', () => {
     assert.equal(parseStatus('成交客户'), 'customer');
     assert.equal(parseStatus('潜在'), 'prospect');
     assert.equal(parseIndustry('外星'), undefined);
+  });
+
+  it('suggests the code an unknown trade word stands for, and leaves unrelated words without one', () => {
+    assert.equal(suggestCode('industry', '汽车零部件'), 'automotive');
+    assert.equal(suggestCode('industry', '新能源'), 'energy');
+    assert.equal(suggestCode('industry', '建材'), 'construction');
+    assert.equal(suggestCode('industry', '汽车零部件制造'), 'automotive', 'the longest word it contains wins');
+    assert.equal(suggestCode('industry', 'Auto parts'), 'automotive');
+    assert.equal(suggestCode('leadSource', '老客户增购项目'), 'existing_customer_module');
+    assert.equal(suggestCode('industry', '外星产业'), undefined);
+    assert.equal(suggestCode('industry', ''), undefined);
+    assert.equal(parseIndustry('汽车零部件'), undefined, 'a suggestion is asked, not assumed');
+  });
+
+  it("reads a value by the user's mapping first, compared like headers", () => {
+    const mapping = normaliseValueMapping({ industry: { '汽车 零部件': 'automotive' } });
+    assert.equal(parseCodedField('industry', '汽车零部件', mapping), 'automotive');
+    assert.equal(parseCodedField('industry', '汽车零部件'), undefined);
+    assert.equal(parseCodedField('industry', '机械', mapping), 'machinery');
+    assert.equal(
+      parseCodedField('industry', 'x', { industry: { x: 'not-a-code' } }),
+      undefined,
+      'a stored answer that is no code is ignored',
+    );
+  });
+
+  it('tallies unknown values once per spelling, most frequent first, and stops tracking new ones past the cap', () => {
+    const tally = new UnknownValueTally();
+    const unknown = (field: string, value: string) => [
+      { field, code: 'unknown_value', message: '', params: { value } },
+    ];
+    tally.add(unknown('industry', '新能源'));
+    tally.add(unknown('industry', '汽车零部件'));
+    tally.add(unknown('industry', ' 汽车零部件'));
+    tally.add(unknown('size', '很大'));
+    tally.add(unknown('name', 'not a coded field'));
+    tally.add([{ field: 'industry', code: 'required', message: '' }]);
+    assert.deepEqual(tally.list(), [
+      { field: 'industry', value: '汽车零部件', rows: 2, suggestion: 'automotive' },
+      { field: 'industry', value: '新能源', rows: 1, suggestion: 'energy' },
+      { field: 'size', value: '很大', rows: 1, suggestion: null },
+    ]);
+    const many = new UnknownValueTally();
+    for (let i = 0; i < UnknownValueTally.MAX_TRACKED + 50; i++) many.add(unknown('industry', `行业${i}`));
+    many.add(unknown('industry', '行业0'));
+    const listed = many.list();
+    assert.equal(listed.length, UnknownValueTally.MAX_LISTED);
+    assert.deepEqual(listed[0], { field: 'industry', value: '行业0', rows: 2, suggestion: null });
   });
 
   it('reports every problem of a row with its field', () => {

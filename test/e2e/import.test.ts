@@ -76,6 +76,64 @@ describe('Import in the browser', () => {
     await page.close();
   });
 
+  test('unknown words are asked once with a suggestion, and exact duplicates are listed by row', async () => {
+    const page = await app.page({ viewport: { width: 1440, height: 1000 }, timeout: 15_000 });
+    await signIn(page, app.url, MANAGER.email, MANAGER.password);
+    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    const existing = (await apiCall<{ items: { name: string }[] }>(page, 'GET', '/accounts?limit=1&sort=name'))
+      .items[0]!.name;
+    const stamp = Date.now().toString(36);
+    const csv = [
+      '客户名称,行业',
+      `E2E 宁波汽配测试有限公司 ${stamp},汽车零部件`,
+      `E2E 台州汽配测试有限公司 ${stamp},汽车零部件`,
+      `E2E 合肥储能测试有限公司 ${stamp},新能源`,
+      `E2E 上海饮品测试有限公司 ${stamp},食品饮料`,
+      `${existing},制造业`,
+    ].join('\n');
+    await page.goto(`${app.url}/accounts/import`);
+    await page
+      .locator('input[type="file"]')
+      .first()
+      .setInputFiles({ name: '行业词.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('import-validate').click();
+    const values = page.getByTestId('import-values');
+    await values.waitFor();
+    const listed = await values.locator('tbody tr').allInnerTexts();
+    assert.equal(listed.length, 2, `one line per distinct word: ${listed.join(' | ')}`);
+    assert.match(
+      listed[0]!,
+      /汽车零部件\s+2\s+汽车/,
+      'the most frequent first, with its rows and the suggestion picked',
+    );
+    assert.match(listed[1]!, /新能源\s+1\s+能源/);
+    const duplicates = await page.getByTestId('import-duplicates').locator('tbody tr').allInnerTexts();
+    assert.equal(duplicates.length, 1, duplicates.join(' | '));
+    assert.match(duplicates[0]!, /^6\s+跳过/, `row 6, skipped: ${duplicates[0]}`);
+    assert.ok(duplicates[0]!.includes(existing), 'names the account it matches');
+    await shot(page, 'import-5-values');
+
+    await page.getByTestId('import-values-apply').click();
+    await values.waitFor({ state: 'detached' });
+    await page.getByText('所有行都通过了检查').first().waitFor();
+    assert.ok(await page.getByTestId('import-commit').isEnabled());
+    await page.getByTestId('import-commit').click();
+    await page.getByText('导入完成').first().waitFor();
+    const imported = await apiCall<{ items: { name: string; industry: string | null }[] }>(
+      page,
+      'GET',
+      `/accounts?limit=10&q=${encodeURIComponent(stamp)}`,
+    );
+    assert.deepEqual(imported.items.map((account) => account.industry).sort(), [
+      'automotive',
+      'automotive',
+      'energy',
+      'food',
+    ]);
+    assert.deepEqual(app.errors, []);
+    await page.close();
+  });
+
   test('an import interrupted by a server stop says so in both languages, and can be checked again', async () => {
     const page = await app.page({ viewport: { width: 1366, height: 900 }, timeout: 15_000 });
     await signIn(page, app.url, MANAGER.email, MANAGER.password);

@@ -75,3 +75,24 @@ test("the message formatter picks the form by the language's rules and fills the
   assert.equal(formatMessage('zh-CN', '{n} 项证据', { n: 1 }), '1 项证据');
   assert.deepEqual(placeholderNames(template), ['n', 'who']);
 });
+
+test("the app's words for coded values are the words imports accept and exports write", async () => {
+  const { INDUSTRY_LABELS, SIZE_LABELS, STATUS_LABELS, LEAD_SOURCE_LABELS } =
+    await import('../../src/domain/import-fields.ts');
+  const vocabularies = {
+    'accounts.industry': INDUSTRY_LABELS,
+    'accounts.size': SIZE_LABELS,
+    'accounts.status': STATUS_LABELS,
+    'accounts.leadSource': LEAD_SOURCE_LABELS,
+  };
+  const differing: string[] = [];
+  for (const [prefix, labels] of Object.entries(vocabularies))
+    for (const [code, words] of Object.entries(labels)) {
+      const key = `${prefix}.${code}`;
+      if (dictionaries['zh-CN'][key] !== words.zh)
+        differing.push(`${key} zh: ${dictionaries['zh-CN'][key]} ≠ ${words.zh}`);
+      if (dictionaries['en-US'][key] !== words.en)
+        differing.push(`${key} en: ${dictionaries['en-US'][key]} ≠ ${words.en}`);
+    }
+  assert.deepEqual(differing, []);
+});

@@ -11,6 +11,7 @@ import {
 import { can, reachesUnit, type Actor } from '../../domain/policy.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import { writeReportsTo } from './reports-to.ts';
+import { parseReport } from './job-report.ts';
 import * as repo from './repository.ts';
 
 /**
@@ -33,6 +34,7 @@ export async function writePass(
   const users = job.kind === 'accounts' ? await repo.activeUsers(trx, actor.workspaceId) : [];
   const byEmail = new Map(users.filter((u) => reachesUnit(actor, u.path)).map((u) => [u.email.toLowerCase(), u]));
   const canChooseOwner = can(actor, 'accounts.manage');
+  const valueMapping = parseReport(job.report).valueMapping ?? {};
   const createdContacts = new Map<number, number>();
   let processed = 0;
   for (let after = 0; ;) {
@@ -40,7 +42,7 @@ export async function writePass(
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.row_no;
     if (job.kind === 'accounts') {
-      const ctx = { assignableEmails: new Set(byEmail.keys()), canChooseOwner };
+      const ctx = { assignableEmails: new Set(byEmail.keys()), canChooseOwner, valueMapping };
       const items = rows.map((row) => ({
         r: row,
         v: validateAccountRow(JSON.parse(row.data) as string[], mapping, ctx).values!,

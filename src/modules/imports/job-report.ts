@@ -1,5 +1,6 @@
 import type { FileFormat, TextEncoding } from '../../domain/spreadsheet-format.ts';
-import type { Counts, FailureInfo } from '../../contracts/imports.ts';
+import type { Counts, FailureInfo, UnknownValue } from '../../contracts/imports.ts';
+import type { ValueMapping } from '../../domain/import-fields.ts';
 
 /** The import job's states and the report it carries (import_jobs.report, JSON). */
 export type Outcome = 'create' | 'update' | 'skip' | 'error';
@@ -18,6 +19,9 @@ export interface Report {
   result?: { created: number; updated: number; skipped: number };
   failure?: string | null;
   failureInfo?: FailureInfo | null;
+  /** The value-mapping step's answers, keys normalised (normaliseValueMapping). */
+  valueMapping?: ValueMapping;
+  unknownValues?: UnknownValue[];
 }
 
 export const parseReport = (r: string | null): Report => (r ? (JSON.parse(r) as Report) : {});

@@ -276,7 +276,8 @@ export async function saveOutcomes(
     .execute();
 }
 
-export type ReportKind = 'errors' | 'warnings';
+export type { ReportKind } from '../../contracts/imports.ts';
+import type { ReportKind } from '../../contracts/imports.ts';
 
 export async function reportRows(
   db: Kysely<Database>,
@@ -287,12 +288,16 @@ export async function reportRows(
   offset: number,
 ) {
   let base = db.selectFrom('import_rows').where('workspace_id', '=', workspaceId).where('job_id', '=', jobId);
-  base =
-    kind === 'errors'
-      ? base.where('outcome', '=', 'error')
-      : base.where('outcome', '=', 'create').where('problems', 'is not', null);
+  // Problems are stored as JSON text; the codes are matched as quoted strings inside it.
+  if (kind === 'errors') base = base.where('outcome', '=', 'error');
+  else if (kind === 'warnings')
+    base = base.where('outcome', '=', 'create').where('problems', 'like', '%"similar_existing"%');
+  else
+    base = base.where((eb) =>
+      eb.or([eb('problems', 'like', '%"duplicate_existing"%'), eb('problems', 'like', '%"duplicate_in_file"%')]),
+    );
   const [items, total] = await Promise.all([
-    base.select(['row_no', 'problems']).orderBy('row_no').limit(limit).offset(offset).execute(),
+    base.select(['row_no', 'outcome', 'problems']).orderBy('row_no').limit(limit).offset(offset).execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };

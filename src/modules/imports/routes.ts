@@ -148,6 +148,22 @@ export default async function importRoutes(app: FastifyInstance) {
   );
 
   routes.get(
+    '/imports/:id/duplicates',
+    {
+      config: { access: needs('import') },
+      schema: {
+        tags: ['imports'],
+        summary:
+          'Rows matching a record (codes duplicate_existing, duplicate_in_file), with what the commit will do with each: skip, update, create anyway, or error',
+        params: idParam,
+        querystring: contract.reportPageQuery,
+        response: reportRows,
+      },
+    },
+    async (req) => imports.listReportRows(db, actorOf(req), req.params.id, 'duplicates', req.query),
+  );
+
+  routes.get(
     '/imports/:id/errors/csv',
     {
       config: { access: needs('import') },

@@ -11,6 +11,7 @@ import {
   type ColumnMapping,
   type ImportField,
   type ImportKind,
+  normaliseValueMapping,
 } from '../../domain/import-fields.ts';
 import type { DuplicateMode, RowProblem } from '../../domain/import-validate.ts';
 import { can, type Actor } from '../../domain/policy.ts';
@@ -81,6 +82,8 @@ export function toJobDto(job: repo.JobRow): contract.ImportJobSummary {
     result: report.result ?? null,
     failure: report.failure ?? null,
     failureInfo: report.failureInfo ?? null,
+    valueMapping: report.valueMapping ?? {},
+    unknownValues: report.unknownValues ?? [],
     createdAt: job.created_at,
     updatedAt: job.updated_at,
   };
@@ -274,8 +277,11 @@ export async function startValidation(db: Db, actor: Actor, id: number, input: c
   if (errors.length)
     throw new AppError('mapping_incomplete', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
   await repo.saveMapping(db.kysely, actor.workspaceId, job.user_id, kind, mappingByHeader(mapping, headers));
+  const previous = parseReport(job.report);
   const report: Report = {
-    ...parseReport(job.report),
+    ...previous,
+    valueMapping: input.valueMapping ? normaliseValueMapping(input.valueMapping) : (previous.valueMapping ?? {}),
+    unknownValues: undefined,
     counts: undefined,
     failure: null,
     failureInfo: null,
@@ -341,7 +347,11 @@ export async function listReportRows(
   await requireJob(db.kysely, actor, id);
   const { items, total } = await repo.reportRows(db.kysely, actor.workspaceId, id, kind, query.limit, query.offset);
   return {
-    items: items.map((r) => ({ rowNo: r.row_no, problems: JSON.parse(r.problems ?? '[]') as RowProblem[] })),
+    items: items.map((row) => ({
+      rowNo: row.row_no,
+      outcome: row.outcome as contract.ReportRow['outcome'],
+      problems: JSON.parse(row.problems ?? '[]') as RowProblem[],
+    })),
     total,
   };
 }
@@ -420,8 +430,8 @@ export async function runPhase(
   try {
     const job = await repo.getJob(db, actor.workspaceId, jobId);
     if (!job) return;
-    const { counts, links } = await validatePass(db, actor, job);
-    const report: Report = { ...parseReport(job.report), counts, failure: null };
+    const { counts, links, unknownValues } = await validatePass(db, actor, job);
+    const report: Report = { ...parseReport(job.report), counts, unknownValues, failure: null };
     if (phase === 'validate' || (counts.error > 0 && !skipErrors)) {
       if (phase === 'commit') report.failure = 'rows_have_errors';
       await repo.updateJob(db, actor.workspaceId, jobId, {

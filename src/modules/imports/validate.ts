@@ -7,13 +7,15 @@ import {
   InFileDuplicates,
   validateAccountRow,
   validateContactRow,
+  type AccountRowContext,
   type ContactValues,
   type DuplicateMode,
   type RowProblem,
 } from '../../domain/import-validate.ts';
 import { can, canEditAccount, reachesUnit, type Actor } from '../../domain/policy.ts';
 import { SimilarNameIndex } from '../../domain/similar-names.ts';
-import type { Counts, Outcome } from './job-report.ts';
+import { UnknownValueTally, type UnknownValue } from '../../domain/import-unknown-values.ts';
+import { parseReport, type Counts, type Outcome } from './job-report.ts';
 import { checkReportsTo } from './reports-to.ts';
 import * as repo from './repository.ts';
 
@@ -40,8 +42,10 @@ export async function validatePass(
   db: Kysely<Database>,
   actor: Actor,
   job: repo.JobRow,
-): Promise<{ counts: Counts; links: ReportsToLink[] }> {
+): Promise<{ counts: Counts; links: ReportsToLink[]; unknownValues: UnknownValue[] }> {
   const mapping = JSON.parse(job.mapping ?? '{}') as ColumnMapping;
+  const valueMapping = parseReport(job.report).valueMapping ?? {};
+  const unknown = new UnknownValueTally();
   const mode = (job.duplicate_mode ?? 'skip') as DuplicateMode;
   const counts: Counts = { create: 0, update: 0, skip: 0, error: 0, duplicate: 0, similar: 0 };
   // Look-alikes of the archive as it stands (src/domain/similar-names.ts), built once per pass.
@@ -74,13 +78,14 @@ export async function validatePass(
             rows,
             mapping,
             mode,
-            { assignableEmails: assignable, canChooseOwner: can(actor, 'accounts.manage') },
+            { assignableEmails: assignable, canChooseOwner: can(actor, 'accounts.manage'), valueMapping },
             inFile,
             similar!,
           )
         : await checkContacts(db, actor, rows, mapping, mode, contactKeys);
     for (const checkedRow of checked) {
       counts[checkedRow.outcome]++;
+      unknown.add(checkedRow.problems);
       if (checkedRow.duplicate) counts.duplicate++;
       if (checkedRow.similar) counts.similar++;
       if (checkedRow.contact && typeof mapping.reportsTo === 'number') fileContacts.push(checkedRow.contact);
@@ -103,7 +108,7 @@ export async function validatePass(
   }
   const links = await checkReportsTo(db, actor.workspaceId, job.id, fileContacts, counts);
   if (counts.error > 0) await repo.updateJob(db, actor.workspaceId, job.id, { error_count: counts.error });
-  return { counts, links };
+  return { counts, links, unknownValues: unknown.list() };
 }
 
 type Raw = { row_no: number; data: string };
@@ -114,7 +119,7 @@ async function checkAccounts(
   rows: Raw[],
   mapping: ColumnMapping,
   mode: DuplicateMode,
-  ctx: { assignableEmails: Set<string>; canChooseOwner: boolean },
+  ctx: AccountRowContext,
   inFile: InFileDuplicates,
   similar: SimilarNameIndex<number>,
 ): Promise<Checked[]> {
@@ -221,7 +226,20 @@ async function checkAccounts(
           'an account with this credit code already exists; credit codes are unique',
           facts.has(match.id) ? { name: match.name } : undefined,
         );
-      return { ...base, duplicate: true, outcome: 'create', problems: [] };
+      // Listed with the duplicates (the report's third list) although it will be created.
+      return {
+        ...base,
+        duplicate: true,
+        outcome: 'create',
+        problems: [
+          {
+            field,
+            code: 'duplicate_existing',
+            message: `an account with this ${how} exists; creating another as asked`,
+            ...(facts.has(match.id) && { params: { name: match.name } }),
+          },
+        ],
+      };
     }
     if (!byCodeMatch && byName.length > 1)
       return err(
@@ -232,7 +250,20 @@ async function checkAccounts(
       );
     if (match.archived_at !== null) return err(field, 'archived', 'matches an archived account; restore it first');
     if (!editable(match.id)) return err(field, 'not_editable', `matches an account (by ${how}) that you cannot edit`);
-    return { ...base, duplicate: true, outcome: 'update', targetId: match.id, problems: [] };
+    return {
+      ...base,
+      duplicate: true,
+      outcome: 'update',
+      targetId: match.id,
+      problems: [
+        {
+          field,
+          code: 'duplicate_existing',
+          message: `updates the account ${match.name}`,
+          params: { name: match.name },
+        },
+      ],
+    };
   });
 }
 
@@ -369,7 +400,10 @@ async function checkContacts(
         duplicate: matches.length > 0,
         outcome: 'create',
         targetId: accountId,
-        problems: [],
+        problems:
+          matches.length > 0
+            ? [{ field: 'name', code: 'duplicate_existing', message: 'this contact exists; creating another as asked' }]
+            : [],
         contact: contact(null),
       };
     if (mode === 'skip')
@@ -401,7 +435,7 @@ async function checkContacts(
       duplicate: true,
       outcome: 'update',
       targetId: matches[0]!.id,
-      problems: [],
+      problems: [{ field: 'name', code: 'duplicate_existing', message: 'updates the existing contact' }],
       contact: contact(matches[0]!.id),
     };
   });

@@ -26,12 +26,9 @@ import { isApiError, type ApiError } from '../../api/client.ts';
 import { fieldMessage, problemMessage } from '../../api/problems.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
-import { label, SIZE_LABELS, STATUS_LABELS, type Labels } from '../../../../src/domain/import-fields.ts';
-import type { Locale } from '../../i18n/locale.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { useI18n, useT } from '../../i18n/useI18n.ts';
 import {
-  ERROR_PAGE,
   FIELDS,
   REQUIRED,
   useCommitImport,
@@ -44,9 +41,10 @@ import {
   type ImportJob,
   type ImportKind,
   type Mapping,
-  type RowProblem,
 } from './api.ts';
 import { FailureAlert } from './FailureAlert.tsx';
+import { ReportTable } from './ReportTable.tsx';
+import { ValueMappingCard } from './ValueMappingCard.tsx';
 
 /**
  * The import wizard (docs/archive.md § Import and export): upload → map columns → dry-run report → commit with
@@ -361,27 +359,6 @@ function MappingStep({
   );
 }
 
-/** The words an "unknown value" problem may offer, as the import accepts them (src/domain/import-fields.ts). */
-const ALLOWED_LABELS: Record<string, Labels> = { status: STATUS_LABELS, size: SIZE_LABELS };
-
-/** A row problem in the page's language, filled with the values the server names (params). */
-function problemText(translate: ReturnType<typeof useT>, locale: Locale, problem: RowProblem) {
-  const params = { ...problem.params };
-  let variant = '';
-  if (problem.code === 'unknown_value' && typeof params.allowed === 'string') {
-    const labels = ALLOWED_LABELS[problem.field];
-    params.allowed = params.allowed
-      .split(',')
-      .map((c) => (labels ? label(labels, c, locale) : c))
-      .join(locale === 'zh-CN' ? '、' : ', ');
-    variant = '.allowed';
-  } else if (problem.code === 'duplicate_existing' && params.name !== undefined) variant = '.named';
-  const key = `imports.problem.${problem.code}${variant}` as MessageKey;
-  const text = translate(key, params);
-  // An unknown code, or a report stored before problems carried their values: the server's words.
-  return text === key || /\{\w+\}/.test(text) ? problem.message : text;
-}
-
 function ReportStep({ job, onBack }: { job: ImportJob; onBack: () => void }) {
   const t = useT();
   const report = useProblem();
@@ -393,6 +370,8 @@ function ReportStep({ job, onBack }: { job: ImportJob; onBack: () => void }) {
   const ready = job.status === 'validated' || job.status === 'failed';
   const errors = useReportRows(job.id, 'errors', page, ready && !!job.counts?.error);
   const warnings = useReportRows(job.id, 'warnings', warningPage, ready && !!job.counts?.similar);
+  const [duplicatePage, setDuplicatePage] = useState(1);
+  const duplicates = useReportRows(job.id, 'duplicates', duplicatePage, ready && !!job.counts?.duplicate);
   const counts = job.counts;
   const fieldLabel = (field: string) => {
     const key = `imports.field.${job.kind}.${field}` as MessageKey;
@@ -488,6 +467,9 @@ function ReportStep({ job, onBack }: { job: ImportJob; onBack: () => void }) {
             </Col>
           </Row>
         )}
+        {job.status === 'validated' && job.unknownValues.length > 0 && (
+          <ValueMappingCard key={job.updatedAt} job={job} fieldLabel={fieldLabel} />
+        )}
         {counts && counts.error > 0 ? (
           <>
             <Flex justify="space-between" align="center">
@@ -527,6 +509,21 @@ function ReportStep({ job, onBack }: { job: ImportJob; onBack: () => void }) {
             />
           </>
         )}
+        {counts && counts.duplicate > 0 && (
+          <>
+            <Typography.Title level={5} style={{ margin: 0 }}>
+              {t('imports.report.duplicates', { n: counts.duplicate })}
+            </Typography.Title>
+            <ReportTable
+              rows={duplicates}
+              page={duplicatePage}
+              onPage={setDuplicatePage}
+              fieldLabel={fieldLabel}
+              testId="import-duplicates"
+              showOutcome
+            />
+          </>
+        )}
         <Alert type="info" showIcon message={t('imports.commit.allOrNothing')} />
         <Flex justify="flex-end" gap={8}>
           <Button
@@ -546,52 +543,6 @@ function ReportStep({ job, onBack }: { job: ImportJob; onBack: () => void }) {
         </Flex>
       </Space>
     </Card>
-  );
-}
-
-/** Rows of the report with their problems: errors that block, or warnings to look at. */
-function ReportTable({
-  rows,
-  page,
-  onPage,
-  fieldLabel,
-  testId,
-}: {
-  rows: ReturnType<typeof useReportRows>;
-  page: number;
-  onPage: (page: number) => void;
-  fieldLabel: (field: string) => string;
-  testId: string;
-}) {
-  const { t, locale } = useI18n();
-  return (
-    <Table
-      size="small"
-      rowKey="rowNo"
-      loading={rows.isFetching}
-      dataSource={rows.data?.items ?? []}
-      data-testid={testId}
-      pagination={{
-        current: page,
-        pageSize: ERROR_PAGE,
-        total: rows.data?.total ?? 0,
-        onChange: onPage,
-        showSizeChanger: false,
-        hideOnSinglePage: true,
-      }}
-      columns={[
-        { title: t('imports.report.row'), dataIndex: 'rowNo', width: 90 },
-        {
-          title: t('imports.report.field'),
-          width: 200,
-          render: (_: unknown, r) => r.problems.map((p, i) => <div key={i}>{fieldLabel(p.field)}</div>),
-        },
-        {
-          title: t('imports.report.problem'),
-          render: (_: unknown, r) => r.problems.map((p, i) => <div key={i}>{problemText(t, locale, p)}</div>),
-        },
-      ]}
-    />
   );
 }
 

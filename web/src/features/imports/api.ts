@@ -16,8 +16,9 @@ import type {
 export type { DuplicateMode } from '../../../../src/domain/import-validate.ts';
 export type { ImportKind } from '../../../../src/domain/import-fields.ts';
 export type { TextEncoding as Encoding } from '../../../../src/domain/spreadsheet-format.ts';
-export type { ImportJob, JobStatus, ReportKind, RowProblem } from '../../../../src/contracts/imports.ts';
+export type { ImportJob, JobStatus, ReportKind, RowProblem, UnknownValue } from '../../../../src/contracts/imports.ts';
 export type Mapping = ValidateRequest['mapping'];
+export type ValueMapping = NonNullable<ValidateRequest['valueMapping']>;
 export type ErrorRow = ReportRow;
 
 /** The fields of each kind, in the order the mapping table shows them; required ones first. */
@@ -131,10 +132,11 @@ function useJobMutation<V>(fn: (variables: V) => Promise<ImportJob>) {
 }
 
 export const useValidateImport = () =>
-  useJobMutation((value: { id: number; mapping: Mapping; duplicateMode: DuplicateMode }) =>
+  useJobMutation((value: { id: number; mapping: Mapping; duplicateMode: DuplicateMode; valueMapping?: ValueMapping }) =>
     api.post<ImportJob>(`/imports/${value.id}/validate`, {
       mapping: value.mapping,
       duplicateMode: value.duplicateMode,
+      ...(value.valueMapping && { valueMapping: value.valueMapping }),
     }),
   );
 export const useCommitImport = () =>
