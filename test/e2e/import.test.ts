@@ -99,7 +99,7 @@ describe('Import in the browser', () => {
     await page.getByTestId('import-validate').click();
     const values = page.getByTestId('import-values');
     await values.waitFor();
-    const listed = await values.locator('tbody tr').allInnerTexts();
+    const listed = await values.locator('tbody tr.ant-table-row').allInnerTexts();
     assert.equal(listed.length, 2, `one line per distinct word: ${listed.join(' | ')}`);
     assert.match(
       listed[0]!,
@@ -107,7 +107,7 @@ describe('Import in the browser', () => {
       'the most frequent first, with its rows and the suggestion picked',
     );
     assert.match(listed[1]!, /新能源\s+1\s+能源/);
-    const duplicates = await page.getByTestId('import-duplicates').locator('tbody tr').allInnerTexts();
+    const duplicates = await page.getByTestId('import-duplicates').locator('tbody tr.ant-table-row').allInnerTexts();
     assert.equal(duplicates.length, 1, duplicates.join(' | '));
     assert.match(duplicates[0]!, /^6\s+跳过/, `row 6, skipped: ${duplicates[0]}`);
     assert.ok(duplicates[0]!.includes(existing), 'names the account it matches');

@@ -56,7 +56,7 @@ export function ValueMappingCard({ job, fieldLabel }: { job: ImportJob; fieldLab
           { title: t('imports.report.field'), width: 140, render: (_, unknown) => fieldLabel(unknown.field) },
           {
             title: t('imports.values.value'),
-            render: (_, unknown) => <Typography.Text code>{unknown.value}</Typography.Text>,
+            render: (_, unknown) => <Typography.Text strong>{unknown.value}</Typography.Text>,
           },
           { title: t('imports.values.rows'), dataIndex: 'rows', width: 80, align: 'right' },
           {
