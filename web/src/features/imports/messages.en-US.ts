@@ -113,7 +113,8 @@ export const importsEnUS: Record<keyof typeof importsZhCN, string> = {
   'imports.report.row': 'Row',
   'imports.report.field': 'Field',
   'imports.report.problem': 'Problem',
-  'imports.values.title': '{n} values not recognised ({rows} rows)',
+  'imports.values.title':
+    '{n, plural, one {# value} other {# values}} not recognised ({rows, plural, one {# row} other {# rows}})',
   'imports.values.hint':
     'Pick what each value stands for (the closest word is pre-selected), then check again; rows whose value stays unmatched keep their error. The import remembers these answers.',
   'imports.values.value': 'As written in the file',
