@@ -25,14 +25,35 @@ export function fieldMessage(error: ApiError, fieldError: ApiError['errors'][num
 }
 
 /**
- * Puts the problem's field errors beside the matching inputs. Returns true when every
- * error found a field, so the caller need not also show a message.
+ * The form field a field error names: its path (`plan.fab.0.benefit` → ['plan', 'fab', 0,
+ * 'benefit']) when the form holds it, else the nearest field above it that holds a plain value
+ * (`plan.spin.situation.1` → the one text area the questions are typed in); null when none does.
+ */
+export function formPathOf(values: unknown, field: string): (string | number)[] | null {
+  const path: (string | number)[] = [];
+  let node = values;
+  for (const part of field.split('.')) {
+    if (node === null || typeof node !== 'object' || !(part in node)) break;
+    path.push(/^\d+$/.test(part) ? Number(part) : part);
+    node = (node as Record<string, unknown>)[part];
+  }
+  if (path.length === 0) return null;
+  const whole = path.length === field.split('.').length;
+  return whole || node === null || typeof node !== 'object' ? path : null;
+}
+
+/**
+ * Puts the problem's field errors beside the matching inputs, nested ones too. Returns true
+ * when every error found a field, so the caller need not also show a message.
  */
 export function applyProblemToForm(form: FormInstance, error: unknown, say: Say): boolean {
   if (!isApiError(error) || error.errors.length === 0) return false;
-  const known = new Set(Object.keys(form.getFieldsValue() as object));
-  const fields = error.errors.filter((e) => known.has(e.field));
-  if (fields.length === 0) return false;
-  form.setFields(fields.map((e) => ({ name: e.field, errors: [fieldMessage(error, e, say)] })));
-  return fields.length === error.errors.length;
+  const values: unknown = form.getFieldsValue();
+  const placed = error.errors.flatMap((fieldError) => {
+    const name = formPathOf(values, fieldError.field);
+    return name ? [{ name, errors: [fieldMessage(error, fieldError, say)] }] : [];
+  });
+  if (placed.length === 0) return false;
+  form.setFields(placed);
+  return placed.length === error.errors.length;
 }

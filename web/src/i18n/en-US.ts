@@ -12,6 +12,7 @@ import { forecastEnUS } from '../features/forecast/messages.en-US.ts';
 import { contactsEnUS } from '../features/contacts/messages.en-US.ts';
 import { rhythmEnUS } from '../features/rhythm/messages.en-US.ts';
 import { activitiesEnUS } from '../features/activities/messages.en-US.ts';
+import { visitsEnUS } from '../features/activities/visit-messages.en-US.ts';
 import { searchEnUS } from '../features/search/messages.en-US.ts';
 
 /** English interface strings; same keys as zh-CN.ts (the type enforces it). */
@@ -412,5 +413,6 @@ export const enUS: Messages = {
   ...contactsEnUS,
   ...rhythmEnUS,
   ...activitiesEnUS,
+  ...visitsEnUS,
   ...searchEnUS,
 };

@@ -16,6 +16,7 @@ import { forecastZhCN } from '../features/forecast/messages.zh-CN.ts';
 import { contactsZhCN } from '../features/contacts/messages.zh-CN.ts';
 import { rhythmZhCN } from '../features/rhythm/messages.zh-CN.ts';
 import { activitiesZhCN } from '../features/activities/messages.zh-CN.ts';
+import { visitsZhCN } from '../features/activities/visit-messages.zh-CN.ts';
 import { searchZhCN } from '../features/search/messages.zh-CN.ts';
 
 /** Shared strings; each area keeps its own in features/<area>/messages.*.ts, merged below. */
@@ -397,6 +398,7 @@ export const zhCN = {
   ...contactsZhCN,
   ...rhythmZhCN,
   ...activitiesZhCN,
+  ...visitsZhCN,
   ...searchZhCN,
 } as const;
 

@@ -34,6 +34,7 @@ import { useProblem } from '../../api/useProblem.ts';
 import { RelationshipMapTab } from './RelationshipMapTab.tsx';
 import { RolesTab } from './RolesTab.tsx';
 import { LogActivityButton } from '../activities/LogActivityButton.tsx';
+import { PlanVisitButton } from '../activities/PlanVisitButton.tsx';
 import { ActivityTimeline } from '../timeline/ActivityTimeline.tsx';
 import type { AccountDetail } from './types.ts';
 
@@ -131,6 +132,7 @@ function Header({ account, onDialog }: { account: AccountDetail; onDialog: (dial
         </div>
         <Space wrap>
           {edit && !account.archived && <LogActivityButton type="primary" accountId={account.id} />}
+          {edit && !account.archived && <PlanVisitButton accountId={account.id} />}
           {edit && (
             <Button icon={<EditOutlined />} onClick={() => onDialog('edit')} data-testid="edit-account">
               {t('common.edit')}

@@ -92,8 +92,13 @@ function ActivityList() {
               {t(`activities.status.${activity.status}`)}
             </Tag>
             {activity.hasPlan && (
-              <Tag color={activity.reviewed ? 'purple' : 'gold'}>
-                {t(activity.reviewed ? 'activities.reviewed' : 'activities.hasPlan')}
+              <Tag color={activity.reviewed ? 'purple' : 'gold'} data-testid="activity-plan-tag">
+                {activity.reviewed && activity.planResult
+                  ? t('visits.resultTag', {
+                      achieved: activity.planResult.achieved ?? 0,
+                      total: activity.planResult.objectives,
+                    })
+                  : t('activities.hasPlan')}
               </Tag>
             )}
           </Space>
@@ -220,6 +225,18 @@ function ActivityList() {
             options={ACTIVITY_TYPES.map((x) => ({ value: x, label: t(`activities.type.${x}`) }))}
             style={{ width: 120 }}
             popupMatchSelectWidth={false}
+          />
+          <Select
+            value={filters.planned === 'true' ? 'planned' : 'all'}
+            onChange={(v) => list.update({ planned: v === 'planned' ? 'true' : undefined })}
+            options={[
+              { value: 'all', label: t('visits.planFilter.all') },
+              { value: 'planned', label: t('visits.planFilter.planned') },
+            ]}
+            aria-label={t('visits.planFilter')}
+            style={{ width: 140 }}
+            popupMatchSelectWidth={false}
+            data-testid="activity-filter-planned"
           />
           <Select
             allowClear

@@ -12,6 +12,7 @@ import type { ActivityDetail } from '../../../../src/contracts/activities.ts';
 import { useContacts } from '../accounts/api.ts';
 import { uploadAttachment } from '../opportunities/api.ts';
 import { useAttach, useLogActivity, useUpdateActivity } from './api.ts';
+import { VisitPlanView } from './VisitPlanView.tsx';
 
 interface Values {
   accountId?: number;
@@ -164,6 +165,7 @@ export function LogActivityDrawer({
         </Button>
       }
     >
+      {activity?.type === 'visit' && <VisitPlanView activity={activity} />}
       <Form<Values>
         form={form}
         layout="vertical"

@@ -24,6 +24,7 @@ export const activityKeys = {
   compliance: (p: Record<string, unknown>) => [...activityKeys.all, 'compliance', p] as const,
   cadence: (p: Record<string, unknown>) => [...activityKeys.all, 'cadence', p] as const,
   plans: (p: Record<string, unknown>) => [...activityKeys.all, 'plans', p] as const,
+  lastReview: (accountId: number) => [...activityKeys.all, 'last-review', accountId] as const,
 };
 
 export type ActivityListParams = Record<string, string | number | undefined>;
@@ -57,6 +58,26 @@ export const activityQueries = {
       queryFn: ({ signal }) => api.get<{ items: PlanSummaryRow[] }>('/visit-plans/summary', part, { signal }),
     }),
 };
+/**
+ * The account's most recent reviewed visit, whose loose ends a new plan starts from: the newest
+ * planned visits are listed and the first reviewed one is read in full (null if none).
+ */
+async function lastReviewed(accountId: number, signal: AbortSignal): Promise<ActivityDetail | null> {
+  const recent = await api.get<ActivityPage>(
+    '/activities',
+    { accountId, planned: 'true', sort: '-startAt', limit: 10 },
+    { signal },
+  );
+  const reviewed = recent.items.find((a) => a.reviewed);
+  return reviewed ? api.get<ActivityDetail>(`/activities/${reviewed.id}`, {}, { signal }) : null;
+}
+export const useLastReview = (accountId: number | null) =>
+  useQuery({
+    queryKey: activityKeys.lastReview(accountId ?? 0),
+    queryFn: ({ signal }) => lastReviewed(accountId!, signal),
+    enabled: accountId !== null,
+  });
+
 export const useActivities = (p: ActivityListParams) => useQuery(activityQueries.list(p));
 export const useActivity = (id: number | null) =>
   useQuery({ ...activityQueries.detail(id ?? 0), enabled: id !== null });

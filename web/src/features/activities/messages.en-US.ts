@@ -46,7 +46,7 @@ export const activitiesEnUS: Record<keyof typeof activitiesZhCN, string> = {
   'activities.col.opportunity': 'Opportunity',
   'activities.col.owner': 'Owner',
   'activities.col.notes': 'Notes',
-  'activities.hasPlan': 'Planned',
+  'activities.hasPlan': 'Has a plan',
   'activities.reviewed': 'Reviewed',
   'activities.filter.all': 'All',
   'activities.filter.mine': 'Mine',

@@ -22,6 +22,7 @@ import { PROBLEM_COLOR } from '../opportunities/bits.tsx';
 import { useMoney } from '../../i18n/money.ts';
 import type { Opportunity } from '../opportunities/types.ts';
 import { LogActivityButton } from '../activities/LogActivityButton.tsx';
+import { PlanVisitButton } from '../activities/PlanVisitButton.tsx';
 
 const SHOWN = 5;
 /** "Closing soon" looks this far ahead. */
@@ -168,13 +169,22 @@ export function Desk() {
                   <Flex gap={6} align="center">
                     <TierBadge tier={account.tier} />
                     {can('activities.write') && (
-                      <LogActivityButton
-                        accountId={account.id}
-                        compact
-                        size="small"
-                        type="link"
-                        style={{ padding: 0 }}
-                      />
+                      <>
+                        <PlanVisitButton
+                          accountId={account.id}
+                          compact
+                          size="small"
+                          type="link"
+                          style={{ padding: 0 }}
+                        />
+                        <LogActivityButton
+                          accountId={account.id}
+                          compact
+                          size="small"
+                          type="link"
+                          style={{ padding: 0 }}
+                        />
+                      </>
                     )}
                   </Flex>
                 </Flex>

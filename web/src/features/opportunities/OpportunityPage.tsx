@@ -57,6 +57,7 @@ import {
 } from './types.ts';
 import { useWorkspaceDate } from '../auth/session.ts';
 import { LogActivityButton } from '../activities/LogActivityButton.tsx';
+import { PlanVisitButton } from '../activities/PlanVisitButton.tsx';
 
 type Dialog = 'edit' | 'close' | 'reopen' | 'advantage';
 
@@ -298,6 +299,7 @@ function Header({
             </Dropdown>
           )}
           {canContribute && <LogActivityButton accountId={opportunity.accountId} opportunityId={opportunity.id} />}
+          {canContribute && <PlanVisitButton accountId={opportunity.accountId} opportunityId={opportunity.id} />}
           {canContribute && (
             <Button icon={<EditOutlined />} onClick={() => onDialog('edit')} data-testid="opp-edit">
               {t('common.edit')}
