@@ -1,7 +1,7 @@
-/** Field errors of nested requests find their inputs (web/src/api/problems.ts, issue 10: the FAB benefit). */
+/** Field errors of nested requests find their inputs (web/src/api/form-paths.ts, issue 10: the FAB benefit). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formPathOf } from '../../web/src/api/problems.ts';
+import { formPathOf } from '../../web/src/api/form-paths.ts';
 
 const values = {
   subject: undefined,

@@ -2,6 +2,7 @@ import type { FormInstance } from 'antd';
 import { isApiError, type ApiError } from './client.ts';
 import type { I18n } from '../i18n/I18nProvider.tsx';
 import { fieldErrorText, problemText } from '../i18n/problem-messages.ts';
+import { formPathOf } from './form-paths.ts';
 
 type Say = Pick<I18n, 't' | 'locale'>;
 
@@ -22,24 +23,6 @@ export function problemMessage(error: unknown, { t: translate, locale }: Say): s
 export function fieldMessage(error: ApiError, fieldError: ApiError['errors'][number], say: Say): string {
   if (fieldError.code === 'conflict') return problemMessage(error, say);
   return fieldErrorText(say.locale, fieldError) ?? problemMessage(error, say);
-}
-
-/**
- * The form field a field error names: its path (`plan.fab.0.benefit` → ['plan', 'fab', 0,
- * 'benefit']) when the form holds it, else the nearest field above it that holds a plain value
- * (`plan.spin.situation.1` → the one text area the questions are typed in); null when none does.
- */
-export function formPathOf(values: unknown, field: string): (string | number)[] | null {
-  const path: (string | number)[] = [];
-  let node = values;
-  for (const part of field.split('.')) {
-    if (node === null || typeof node !== 'object' || !(part in node)) break;
-    path.push(/^\d+$/.test(part) ? Number(part) : part);
-    node = (node as Record<string, unknown>)[part];
-  }
-  if (path.length === 0) return null;
-  const whole = path.length === field.split('.').length;
-  return whole || node === null || typeof node !== 'object' ? path : null;
 }
 
 /**
