@@ -10,6 +10,8 @@ import { startKeylinePostgres } from '../db/embedded-postgres.ts';
 import { backupPath, backupSqlite } from '../db/backup.ts';
 import { buildApp } from '../server/app.ts';
 import { loadDemo } from '../demo/load.ts';
+import { refreshPlannerStatistics } from '../db/statistics.ts';
+import { SCALE_SET_OPTIONS, buildScaleSet } from './scale-set.ts';
 import { countWorkspaces, createWorkspace } from '../modules/workspace/service.ts';
 import { DEMO_PASSWORD } from '../demo/company.ts';
 import { hashPassword } from '../modules/auth/password.ts';
@@ -26,6 +28,11 @@ Commands:
   migrate               apply pending database migrations
   demo [--scale N] [--seed N]
                         load the demo company into an empty database
+  demo --scale-set [--accounts N] [--contacts-per-account N] [--opportunities N]
+       [--activities N] [--reps N]
+                        build the benchmark company (default 100,000 accounts, 300,000
+                        contacts, 1,000,000 opportunities, 5,000,000 activities, 2,000
+                        reps) into an empty database; prints time and peak memory
   create-admin --email E --name N [--password P] [--workspace NAME]
                         add an administrator to the (only) workspace, or create a
                         workspace named NAME with this administrator
@@ -70,6 +77,8 @@ async function serve(config: Config) {
     const demo = await loadDemo(db);
     app.log.info(demo, `demo company loaded; sign in as admin@demo.keyline.dev / ${DEMO_PASSWORD}`);
   }
+  // Statistics left by a crash or an older version may be missing or stale (src/db/statistics.ts).
+  await refreshPlannerStatistics(db, 'start');
   installGracefulShutdown(app, db, startHousekeeping(db, config, app.log));
   await app.listen({ port: config.port, host: config.host });
 }
@@ -87,9 +96,21 @@ async function main(argv: string[]) {
       return db.close();
     }
     case 'demo': {
-      const { values } = parseArgs({ args: rest, options: { scale: { type: 'string' }, seed: { type: 'string' } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          scale: { type: 'string' },
+          seed: { type: 'string' },
+          'scale-set': { type: 'boolean' },
+          ...Object.fromEntries(SCALE_SET_OPTIONS.map((name) => [name, { type: 'string' as const }])),
+        },
+      });
       const db = await open(config);
       await migrateToLatest(db);
+      if (values['scale-set']) {
+        await buildScaleSet(db, values as Record<string, string | undefined>);
+        return db.close();
+      }
       const demo = await loadDemo(db, {
         ...(values.scale ? { scale: Number(values.scale) } : {}),
         ...(values.seed ? { seed: Number(values.seed) } : {}),

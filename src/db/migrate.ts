@@ -1,3 +1,4 @@
+import { refreshPlannerStatistics } from './statistics.ts';
 import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import type { Db } from './database.ts';
@@ -105,6 +106,9 @@ export async function migrateToLatest(db: Db, opts: MigrateOptions = {}): Promis
       done.push(...(result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName));
     });
   }
+  // A migration may have filled or rebuilt tables (backfills, new indexes): the planner needs their
+  // statistics. A new PostgreSQL database has nothing to analyze (and the test suites make hundreds).
+  if (db.engine === 'sqlite' || applied.length > 0) await refreshPlannerStatistics(db, 'bulk');
   return done;
 }
 

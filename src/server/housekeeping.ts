@@ -1,3 +1,4 @@
+import { refreshPlannerStatistics } from '../db/statistics.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/database.ts';
 import type { Config } from '../config.ts';
@@ -35,7 +36,21 @@ export const JOBS: Job[] = [
     // ABC tiers and value types (docs/archive.md), every workspace, once a day.
     name: 'tiers.recompute',
     everyMs: 24 * HOUR,
-    run: (db, _config, now) => recomputeAll(db, now),
+    async run(db, _config, now) {
+      const result = await recomputeAll(db, now);
+      // It rewrites the tier columns of every account: statistics taken before may mislead the planner.
+      await refreshPlannerStatistics(db, 'bulk');
+      return result;
+    },
+  },
+  {
+    // The planner's statistics of tables that grew or shrank a lot (src/db/statistics.ts); milliseconds when none did.
+    name: 'db.statistics',
+    everyMs: HOUR,
+    async run(db) {
+      await refreshPlannerStatistics(db, 'periodic');
+      return 'ok';
+    },
   },
   {
     // Stale accounts return to their unit's pool (docs/archive.md), every workspace, once a day.

@@ -65,6 +65,19 @@ function indexStatements(spec: (typeof SEARCHED)[number], alias: string, from: (
   return [...raw, ...initials];
 }
 
+/**
+ * The set-based backfill of a table's rows matching `where` (over alias x): the migration's
+ * own, and the scale set's (src/demo/scale-search.ts), which loads with the triggers off.
+ */
+export function backfillStatements(spec: (typeof SEARCHED)[number], where = 'true'): string[] {
+  return indexStatements(
+    spec,
+    'x',
+    (column) =>
+      `from ${spec.table} x join search_positions p on p.i <= length(x.${column}) where ${where} and x.${column} is not null`,
+  );
+}
+
 const unindex = (spec: (typeof SEARCHED)[number]) =>
   `delete from search_grams where workspace_id = old.workspace_id and kind in ('${spec.kind}', '${spec.kind}p') and record_id = old.id`;
 
@@ -100,11 +113,7 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     const cols = [...spec.names, ...spec.others];
     const changed = cols.map((c) => `old.${c} is distinct from new.${c}`).join(' or ');
     // The backfill: every existing row, set-based.
-    for (const statement of indexStatements(
-      spec,
-      'x',
-      (c) => `from ${spec.table} x join search_positions p on p.i <= length(x.${c}) where x.${c} is not null`,
-    )) {
+    for (const statement of backfillStatements(spec)) {
       await sql.raw(statement).execute(db);
     }
     const body = indexStatements(spec, 'new', (c) => `from search_positions p where p.i <= length(new.${c})`);

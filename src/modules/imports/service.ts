@@ -1,3 +1,4 @@
+import { refreshPlannerStatistics } from '../../db/statistics.ts';
 import { Worker } from 'node:worker_threads';
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
@@ -471,6 +472,8 @@ export async function runPhase(
       return passResult;
     });
     void result;
+    // Thousands of new rows at once: the planner's statistics of the tables are out of date now.
+    await refreshPlannerStatistics({ kysely: db }, 'bulk').catch(() => undefined);
   } catch (error) {
     await markFailed(
       db,

@@ -1,0 +1,333 @@
+/**
+ * The scale set (issue 8, README § Benchmarks): a whole company at benchmark size — by default
+ * 100,000 accounts, 300,000 contacts, 1,000,000 opportunities with their stage history and
+ * team, 5,000,000 activities, 2,000 reps in 200 teams — built by set-based INSERT … SELECT
+ * over a numbers source (src/demo/scale-sql.ts) in one transaction, the same SQL on both
+ * engines. It obeys the app's rules: owners sell in their units, stages and probabilities
+ * come from the workspace's processes, the history walks each deal's path to its stage, and
+ * the kept aggregates (funnel totals, last follow-ups, tiers, the search index through its
+ * triggers) are rebuilt at the end, so every page reads consistent numbers.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
+import { hashPassword } from '../modules/auth/password.ts';
+import { createWorkspace, countWorkspaces } from '../modules/workspace/service.ts';
+import { recomputeWorkspace } from '../modules/tiers/service.ts';
+import { rebuildFunnel } from '../modules/funnel/upkeep.ts';
+import { refreshPlannerStatistics } from '../db/statistics.ts';
+import { DEMO_PASSWORD, DEMO_WORKSPACE } from './company.ts';
+import { DAY, createLookups, run } from './scale-sql.ts';
+import { insertAccounts, insertContacts } from './scale-accounts.ts';
+import { insertActivities, insertDeals } from './scale-deals.ts';
+import { withoutSearchTriggers } from './scale-search.ts';
+
+export interface ScaleSetSize {
+  accounts: number;
+  contactsPerAccount: number;
+  opportunities: number;
+  activities: number;
+  reps: number;
+}
+
+export const SCALE_SET: ScaleSetSize = {
+  accounts: 100_000,
+  contactsPerAccount: 3,
+  opportunities: 1_000_000,
+  activities: 5_000_000,
+  reps: 2_000,
+};
+
+export interface ScaleSetSummary extends ScaleSetSize {
+  workspaceId: number;
+  units: number;
+  users: number;
+  rows: Record<string, number>;
+  /** Seconds per step, in order. */
+  steps: [string, number][];
+  seconds: number;
+}
+
+/** What the generation shares between its steps. */
+export interface ScaleContext {
+  db: Kysely<Database>;
+  engine: Db['engine'];
+  workspaceId: number;
+  now: number;
+  /** The first day of the lookup calendar (UTC midnight); day d of an instant t is (t - firstDay) / DAY. */
+  firstDay: number;
+  size: ScaleSetSize;
+}
+
+const TEAM_SIZE = 10;
+
+/**
+ * Builds the scale set into an empty database; `log` hears each step as it finishes.
+ */
+export async function loadScaleSet(
+  db: Db,
+  size: ScaleSetSize = SCALE_SET,
+  log: (line: string) => void = () => undefined,
+): Promise<ScaleSetSummary> {
+  if ((await countWorkspaces(db.kysely)) > 0)
+    throw new Error('the database already holds a workspace; the scale set loads only into an empty database');
+  const started = performance.now();
+  const steps: [string, number][] = [];
+  let mark = started;
+  const step = (name: string) => {
+    const now = performance.now();
+    steps.push([name, (now - mark) / 1000]);
+    log(`${name}: ${((now - mark) / 1000).toFixed(1)} s`);
+    mark = now;
+  };
+  const now = Date.now();
+  const firstDay = Math.floor(now / DAY) * DAY - 1600 * DAY;
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const ws = await createWorkspace(
+    db.kysely,
+    { name: DEMO_WORKSPACE, admin: { email: 'admin@demo.keyline.dev', name: '周敏', passwordHash } },
+    now,
+  );
+  const restore = bulkLoadMode(db);
+  let counts: { units: number; users: number };
+  try {
+    counts = await db.kysely.connection().execute(async (conn) => {
+      const ctx: ScaleContext = { db: conn, engine: db.engine, workspaceId: ws.workspaceId, now, firstDay, size };
+      await createLookups(conn, firstDay, 2000);
+      await run(conn, 'begin');
+      try {
+        const people = await insertPeople(conn, ctx, ws.rootUnitId, passwordHash);
+        step('org units and users');
+        await withoutSearchTriggers(ctx, async () => {
+          await insertAccounts(ctx);
+          step(`${size.accounts} accounts`);
+          await insertContacts(ctx);
+          step(`${size.accounts * size.contactsPerAccount} contacts`);
+          await insertDeals(ctx, step);
+        });
+        step('search index');
+        await insertActivities(ctx, step);
+        await run(conn, 'commit');
+        step('commit');
+        return people;
+      } catch (err) {
+        await run(conn, 'rollback').catch(() => undefined);
+        throw err;
+      } finally {
+        await run(conn, 'drop table if exists scale_words');
+        await run(conn, 'drop table if exists scale_days');
+        await run(conn, 'drop table if exists scale_reps');
+        await run(conn, 'drop table if exists scale_stages');
+        await run(conn, 'drop table if exists scale_processes');
+        await run(conn, 'drop table if exists scale_n');
+      }
+    });
+  } finally {
+    restore();
+  }
+  // What the nightly jobs and the kept totals would hold had the company grown through the app.
+  await rebuildFunnel(db.kysely, ws.workspaceId);
+  step('funnel totals');
+  await recomputeWorkspace(db, ws.workspaceId, null, now);
+  step('tiers');
+  await refreshPlannerStatistics(db, 'bulk');
+  step('planner statistics');
+  const rows: Record<string, number> = {};
+  for (const table of [
+    'accounts',
+    'contacts',
+    'opportunities',
+    'opportunity_stage_history',
+    'opportunity_team',
+    'activities',
+    'activity_contacts',
+    'record_history',
+    'funnel_totals',
+    'search_grams',
+  ] as const) {
+    const row = await db.kysely
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    rows[table] = Number(row.n);
+  }
+  return {
+    ...size,
+    workspaceId: ws.workspaceId,
+    ...counts,
+    rows,
+    steps,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/**
+ * SQLite: a rollback journal instead of the WAL (a fresh database's new pages need no copy,
+ * where the WAL would write every page twice), no fsync, a 256 MB page cache. Put back after.
+ */
+function bulkLoadMode(db: Db): () => void {
+  const sqlite = db.sqlite;
+  if (!sqlite) return () => undefined;
+  const synchronous = sqlite.pragma('synchronous', { simple: true }) as number;
+  const cacheSize = sqlite.pragma('cache_size', { simple: true }) as number;
+  const journal = sqlite.pragma('journal_mode', { simple: true }) as string;
+  sqlite.pragma('journal_mode = DELETE');
+  sqlite.pragma('synchronous = OFF');
+  sqlite.pragma('cache_size = -262144');
+  return () => {
+    sqlite.pragma(`cache_size = ${cacheSize}`);
+    sqlite.pragma(`synchronous = ${synchronous}`);
+    sqlite.pragma(`journal_mode = ${journal}`);
+  };
+}
+
+/**
+ * The tree (group → regions → 4 branches → 5 teams) and its people: ten reps and a manager per
+ * team, a manager and a presales engineer per branch, a manager per region, one executive. The
+ * first region's manager and first rep sign in as the demo's manager@ and rep@.
+ */
+async function insertPeople(
+  conn: Kysely<Database>,
+  ctx: ScaleContext,
+  rootUnitId: number,
+  passwordHash: string,
+): Promise<{ units: number; users: number }> {
+  const db = conn;
+  const { workspaceId, now } = ctx;
+  const teams = Math.ceil(ctx.size.reps / TEAM_SIZE);
+  const branches = Math.ceil(teams / 5);
+  const regions = Math.ceil(branches / 4);
+  const rootPath = `/${rootUnitId}/`;
+  const insertUnits = async (rows: { parent: { id: number; path: string }; name: string; type: string }[]) => {
+    const out: { id: number; path: string }[] = [];
+    for (const [index, row] of rows.entries()) {
+      const { id } = await db
+        .insertInto('org_units')
+        .values({
+          workspace_id: workspaceId,
+          parent_id: row.parent.id,
+          name: row.name,
+          type: row.type,
+          path: '/pending/',
+          sort_order: index,
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const path = `${row.parent.path}${id}/`;
+      await db.updateTable('org_units').set({ path }).where('id', '=', id).execute();
+      out.push({ id, path });
+    }
+    return out;
+  };
+  const regionUnits = await insertUnits(
+    Array.from({ length: regions }, (_, region) => ({
+      parent: { id: rootUnitId, path: rootPath },
+      name: `第${region + 1}大区`,
+      type: 'region',
+    })),
+  );
+  const branchUnits = await insertUnits(
+    Array.from({ length: branches }, (_, branch) => ({
+      parent: regionUnits[Math.floor(branch / 4)]!,
+      name: `分公司${Math.floor(branch / 4) + 1}-${(branch % 4) + 1}`,
+      type: 'branch',
+    })),
+  );
+  const teamUnits = await insertUnits(
+    Array.from({ length: teams }, (_, team) => ({
+      parent: branchUnits[Math.floor(team / 5)]!,
+      name: `销售${(team % 5) + 1}部`,
+      type: 'team',
+    })),
+  );
+  type Person = { email: string; name: string; role: string; unit: number; title: string };
+  const people: Person[] = [
+    { email: 'director@demo.keyline.dev', name: '陈建华', role: 'executive', unit: rootUnitId, title: '销售副总裁' },
+  ];
+  regionUnits.forEach((unit, region) =>
+    people.push({
+      email: region === 0 ? 'manager@demo.keyline.dev' : `manager.r${region}@scale.keyline.dev`,
+      name: `大区经理${region + 1}`,
+      role: 'manager',
+      unit: unit.id,
+      title: '大区总经理',
+    }),
+  );
+  branchUnits.forEach((unit, branch) => {
+    people.push({
+      email: `manager.b${branch}@scale.keyline.dev`,
+      name: `分公司经理${branch + 1}`,
+      role: 'manager',
+      unit: unit.id,
+      title: '分公司总经理',
+    });
+    people.push({
+      email: `presales.b${branch}@scale.keyline.dev`,
+      name: `售前${branch + 1}`,
+      role: 'presales',
+      unit: unit.id,
+      title: '售前工程师',
+    });
+  });
+  teamUnits.forEach((unit, team) =>
+    people.push({
+      email: `manager.t${team}@scale.keyline.dev`,
+      name: `销售经理${team + 1}`,
+      role: 'manager',
+      unit: unit.id,
+      title: '销售经理',
+    }),
+  );
+  for (let k = 0; k < ctx.size.reps; k++)
+    people.push({
+      email: k === 0 ? 'rep@demo.keyline.dev' : `rep${k}@scale.keyline.dev`,
+      name: `销售${k + 1}`,
+      role: 'rep',
+      unit: teamUnits[Math.floor(k / TEAM_SIZE)]!.id,
+      title: '客户经理',
+    });
+  const ids = new Map<string, number>();
+  for (let i = 0; i < people.length; i += 400) {
+    const inserted = await db
+      .insertInto('users')
+      .values(
+        people.slice(i, i + 400).map((person) => ({
+          workspace_id: workspaceId,
+          org_unit_id: person.unit,
+          email: person.email,
+          name: person.name,
+          role: person.role,
+          title: person.title,
+          password_hash: passwordHash,
+          active: 1,
+          locale: 'zh-CN',
+          can_export: person.role === 'rep' ? 0 : 1,
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        })),
+      )
+      .returning(['id', 'email'])
+      .execute();
+    for (const row of inserted) ids.set(row.email, row.id);
+  }
+  // Rep k, their team and their branch's presales engineer, for the inserts to join by number.
+  await run(
+    conn,
+    'create temporary table scale_reps (k integer primary key, user_id integer not null, unit_id integer not null, presales_id integer not null)',
+  );
+  const reps = people.filter((p) => p.role === 'rep');
+  for (let i = 0; i < reps.length; i += 400)
+    await sql`insert into scale_reps (k, user_id, unit_id, presales_id) values ${sql.join(
+      reps.slice(i, i + 400).map((rep, offset) => {
+        const number = i + offset;
+        const branch = Math.floor(Math.floor(number / TEAM_SIZE) / 5);
+        return sql`(${number}, ${ids.get(rep.email)!}, ${rep.unit}, ${ids.get(`presales.b${branch}@scale.keyline.dev`)!})`;
+      }),
+    )}`.execute(conn);
+  await run(conn, 'create index scale_reps_user on scale_reps (user_id)');
+  return { units: 1 + regions + branches + teams, users: people.length + 1 };
+}
