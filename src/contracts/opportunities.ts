@@ -194,6 +194,14 @@ export const boardSchema = z.object({
   columns: z.array(boardColumnSchema),
 });
 
+/** The list's page with the totals of the whole filtered set (not just the page), in one aggregate. */
+export const opportunityListTotalsSchema = z.object({
+  count: z.number().int(),
+  amount: z.number().int().describe('Σ amount, fen'),
+  expectedAmount: z.number().int().describe('Σ amount × stage probability, fen (rounded once, on the sum)'),
+});
+export const opportunityListPageSchema = page(opportunitySchema).extend({ totals: opportunityListTotalsSchema });
+
 export const attentionQuery = listQuery(OPPORTUNITY_SORTS, 'stageEnteredAt', {
   ownerId: queryId.optional(),
   orgUnitId: queryId.optional().describe('unit, including its sub-units'),
@@ -326,6 +334,8 @@ export type BoardColumn = z.infer<typeof boardColumnSchema>;
 export type Board = z.infer<typeof boardSchema>;
 export type AttentionQuery = z.infer<typeof attentionQuery>;
 export type AttentionPage = z.infer<typeof attentionPageSchema>;
+export type OpportunityListTotals = z.infer<typeof opportunityListTotalsSchema>;
+export type OpportunityListPage = z.infer<typeof opportunityListPageSchema>;
 export type UpdateOpportunityRequest = z.infer<typeof updateOpportunityRequest>;
 export type UpdateOpportunityInput = z.input<typeof updateOpportunityRequest>;
 export type MoveStageRequest = z.infer<typeof moveStageRequest>;

@@ -357,7 +357,9 @@ offset
   $3;
 -- [Q11] parameters: number
 select
-  count(*) as "n"
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -491,7 +493,9 @@ offset
   $18;
 -- [Q13] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
-  count(*) as "n"
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -3658,7 +3662,9 @@ offset
   $4;
 -- [Q55] parameters: number, string
 select
-  count(*) as "n"
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -3798,7 +3804,9 @@ offset
   $19;
 -- [Q57] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
-  count(*) as "n"
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -6818,7 +6826,9 @@ offset
   $6;
 -- [Q88] parameters: number, number, number, number
 select
-  count(*) as "n"
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -6980,7 +6990,9 @@ offset
   $21;
 -- [Q90] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
-  count(*) as "n"
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -10457,7 +10469,9 @@ offset
   $5;
 -- [Q121] parameters: number, number, number
 select
-  count(*) as "n"
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -10613,7 +10627,9 @@ offset
   $20;
 -- [Q123] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
-  count(*) as "n"
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"

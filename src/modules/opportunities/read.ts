@@ -10,7 +10,6 @@ import { loadRules } from '../workspace/service.ts';
 import { toOpportunityDto, type DtoView } from './dto.ts';
 import * as repo from './repository.ts';
 import type * as contract from '../../contracts/opportunities.ts';
-import type { Page } from '../../contracts/common.ts';
 
 /** The workspace's threshold and stall factor, and the request's instant and date in the workspace zone. */
 export async function dtoView(db: Db, actor: Actor): Promise<DtoView> {
@@ -27,12 +26,12 @@ export async function listOpportunities(
   db: Db,
   actor: Actor,
   query: Parameters<typeof repo.listOpportunities>[3],
-): Promise<Page<contract.Opportunity>> {
-  const [{ items, total }, view] = await Promise.all([
+): Promise<contract.OpportunityListPage> {
+  const [{ items, total, totals }, view] = await Promise.all([
     repo.listOpportunities(db.kysely, db.engine, actor, query),
     dtoView(db, actor),
   ]);
-  return { items: items.map((r) => toOpportunityDto(r, view)), total };
+  return { items: items.map((r) => toOpportunityDto(r, view)), total, totals };
 }
 
 export async function requireOpportunity(db: Db, actor: Actor, id: number) {

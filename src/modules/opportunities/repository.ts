@@ -152,9 +152,24 @@ export async function listOpportunities(
       .limit(filter.limit)
       .offset(filter.offset)
       .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    // The totals row of the list: the same filters and scope, one aggregate.
+    query
+      .select((eb) => [
+        eb.fn.countAll<number | string>().as('n'),
+        eb.fn.sum<number | string | null>('opportunities.amount').as('amount'),
+        eb.fn.sum<number | string | null>(sql`opportunities.amount * stage.probability`).as('weighted'),
+      ])
+      .executeTakeFirstOrThrow(),
   ]);
-  return { items, total: Number(total.n) };
+  return {
+    items,
+    total: Number(total.n),
+    totals: {
+      count: Number(total.n),
+      amount: Number(total.amount ?? 0),
+      expectedAmount: Math.round(Number(total.weighted ?? 0) / 100),
+    },
+  };
 }
 
 export async function getOpportunity(db: Kysely<Database>, actor: Actor, id: number) {

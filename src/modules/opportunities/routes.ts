@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, idParam, page, problemSchema } from '../../contracts/common.ts';
+import { errorResponses, idParam, problemSchema } from '../../contracts/common.ts';
 import * as contract from '../../contracts/opportunities.ts';
 import { actorOf } from '../../server/request.ts';
 import * as opportunities from './service.ts';
@@ -20,7 +20,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
         tags: ['opportunities'],
         summary: 'Opportunities the caller may see (docs/organisation.md), filtered, sorted and paginated',
         querystring: contract.opportunityListQuery,
-        response: { 200: page(contract.opportunitySchema), ...errorResponses },
+        response: { 200: contract.opportunityListPageSchema, ...errorResponses },
       },
     },
     async (req) => opportunities.listOpportunities(db, actorOf(req), req.query),

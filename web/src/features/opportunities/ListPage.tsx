@@ -167,6 +167,7 @@ function AllTab() {
   const process = useProcess(filters.processId);
   const list = useOpportunities(filters, page);
   const columns = useColumns();
+  const money = useMoney();
   return (
     <>
       <Flex gap={8} wrap style={{ marginBottom: 12 }}>
@@ -215,6 +216,16 @@ function AllTab() {
         </OppFilterBar>
         {can('export') && <ExportButton area="opportunities" filters={viewQuery(filters)} />}
       </Flex>
+      {/* The whole filtered set, not the page: what a manager reads off a filtered pipeline. */}
+      {list.data && (
+        <Typography.Paragraph strong style={{ marginBottom: 8 }} data-testid="opp-totals">
+          {t('opps.list.totals', {
+            count: list.data.totals.count,
+            amount: money(list.data.totals.amount),
+            expected: money(list.data.totals.expectedAmount),
+          })}
+        </Typography.Paragraph>
+      )}
       {list.isError ? (
         <LoadError error={list.error} onRetry={() => void list.refetch()} />
       ) : (

@@ -11,8 +11,8 @@ import type {
   HistoryItem,
   Insight,
   ListFilters,
-  Opportunity,
   OpportunityDetail,
+  OpportunityListPage,
   Process,
   ProcessSummary,
   Review,
@@ -75,7 +75,7 @@ export const oppQueries = {
   list: (params: Record<string, string | number | undefined>) =>
     queryOptions({
       queryKey: oppKeys.list(params),
-      queryFn: ({ signal }) => api.get<Page<Opportunity>>('/opportunities', params, { signal }),
+      queryFn: ({ signal }) => api.get<OpportunityListPage>('/opportunities', params, { signal }),
       placeholderData: keepPreviousData,
     }),
   attention: (params: Record<string, string | number | undefined>) =>

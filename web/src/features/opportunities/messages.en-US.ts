@@ -72,6 +72,8 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.list.emptyHint': "Change the filters, or create an opportunity from an account's page.",
   'opps.attention.tab': 'Needs attention',
   'opps.attention.empty': 'Nothing needs attention — the team is in good shape.',
+  'opps.list.totals':
+    '{count, plural, one {# opportunity} other {# opportunities}} · amount {amount} · expected {expected}',
   'opps.attention.onPage': 'Amount on this page {amount}',
 
   'opps.move.forwardTitle': 'Advance: give the evidence',

@@ -68,6 +68,7 @@ export const opportunitiesZhCN = {
   'opps.list.emptyHint': '调整筛选条件，或在客户页面上新建商机。',
   'opps.attention.tab': '需要关注',
   'opps.attention.empty': '没有需要关注的商机，团队状态良好。',
+  'opps.list.totals': '共 {count} 个商机 · 金额 {amount} · 预计金额 {expected}',
   'opps.attention.onPage': '本页金额合计 {amount}',
 
   'opps.move.forwardTitle': '推进阶段：提交证据',

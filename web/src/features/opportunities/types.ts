@@ -72,7 +72,12 @@ export interface ListFilters extends BoardFilters {
   sizeClass?: 'small' | 'large';
 }
 
-export type { AttentionPage, HistoryItem } from '../../../../src/contracts/opportunities.ts';
+export type {
+  AttentionPage,
+  HistoryItem,
+  OpportunityListPage,
+  OpportunityListTotals,
+} from '../../../../src/contracts/opportunities.ts';
 export type { Review } from '../../../../src/contracts/opportunity-insight.ts';
 
 export { SWOT_KEYS, COMPETITOR_STATUSES } from '../../../../src/domain/opportunity.ts';
