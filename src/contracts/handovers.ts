@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HANDOVER_CATEGORIES, HANDOVER_STATUSES } from '../domain/handover.ts';
 import { ROLES } from '../domain/roles.ts';
+import { ACTIVITY_TYPES } from '../domain/activities.ts';
 import { queryId, queryInt, recordId, versionField } from './common.ts';
 
 /** Handovers of departing users (docs/organisation.md): the inventory, successors, notes of key accounts, completion. */
@@ -63,6 +64,23 @@ export const handoverItemSchema = z.object({
   noteGaps: z.array(z.string()),
 });
 
+export const handoverFollowerSchema = z
+  .object({
+    kind: z.enum(['task', 'visit']),
+    id: z.number().int(),
+    title: z.string().describe("a task's title; a planned activity's subject (empty when it has none)"),
+    activityType: z.enum(ACTIVITY_TYPES).nullable(),
+    date: z.string().describe("a task's due date; the day a planned activity starts (workspace zone)"),
+    startAt: z.number().int().nullable(),
+    account: z.object({ id: z.number().int(), name: z.string() }),
+    itemId: z.number().int().describe('the account item it follows'),
+    toUserId: z.number().int().nullable().describe("the account's successor, once chosen"),
+    toUserName: z.string().nullable(),
+  })
+  .describe(
+    "an open task or planned activity of the leaver on an account handed over: it goes to the account's successor",
+  );
+
 export const handoverDetailSchema = handoverBase.extend({
   counts: z.object({ ...countsShape, tasks: z.number().int(), visits: z.number().int() }),
   keyAccounts: z.number().int(),
@@ -74,6 +92,7 @@ export const handoverDetailSchema = handoverBase.extend({
       problem: z.enum(['no_successor', 'no_note']),
     }),
   ),
+  followers: z.array(handoverFollowerSchema),
   notes: z.object({ tasksAndVisits: z.string() }),
 });
 
@@ -118,6 +137,7 @@ export const handoverVersionRequest = z.strictObject({ version: versionField });
 
 export type HandoverNote = z.infer<typeof handoverNoteSchema>;
 export type HandoverItem = z.infer<typeof handoverItemSchema>;
+export type HandoverFollower = z.infer<typeof handoverFollowerSchema>;
 export type HandoverSummary = NonNullable<z.infer<typeof handoverBase>['summary']>;
 export type HandoverDetail = z.infer<typeof handoverDetailSchema>;
 export type HandoverListItem = z.infer<typeof handoverListItemSchema>;

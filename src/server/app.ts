@@ -35,6 +35,7 @@ import handoverRoutes from '../modules/handovers/routes.ts';
 import timelineRoutes from '../modules/timeline/routes.ts';
 import planningRoutes from '../modules/planning/routes.ts';
 import taskRoutes from '../modules/tasks/routes.ts';
+import calendarRoutes from '../modules/calendar/routes.ts';
 import quotaRoutes from '../modules/quotas/routes.ts';
 import funnelRoutes from '../modules/funnel/routes.ts';
 import notificationRoutes from '../modules/notifications/routes.ts';
@@ -109,6 +110,7 @@ const API_V1 = [
   timelineRoutes,
   planningRoutes,
   taskRoutes,
+  calendarRoutes,
   quotaRoutes,
   funnelRoutes,
   notificationRoutes,

@@ -593,3 +593,86 @@ export async function completeHandover(
     .where('id', '=', id)
     .execute();
 }
+
+const CHUNK = 500;
+const chunks = <T>(values: T[]) =>
+  Array.from({ length: Math.ceil(values.length / CHUNK) }, (_, i) => values.slice(i * CHUNK, (i + 1) * CHUNK));
+
+/**
+ * The leaver's work that follows an account (docs/archive.md § Handover): their open tasks and
+ * planned activities on the given accounts, read in chunks of ids.
+ */
+export async function followersOf(db: Kysely<Database>, workspaceId: number, userId: number, accountIds: number[]) {
+  const tasks = [];
+  const visits = [];
+  for (const ids of chunks(accountIds)) {
+    tasks.push(
+      ...(await db
+        .selectFrom('tasks')
+        .innerJoin('accounts', 'accounts.id', 'tasks.account_id')
+        .select(['tasks.id', 'tasks.title', 'tasks.due_date', 'tasks.account_id', 'accounts.name as account_name'])
+        .where('tasks.workspace_id', '=', workspaceId)
+        .where('tasks.assignee_id', '=', userId)
+        .where('tasks.status', '=', 'open')
+        .where('tasks.account_id', 'in', ids)
+        .execute()),
+    );
+    visits.push(
+      ...(await db
+        .selectFrom('activities')
+        .innerJoin('accounts', 'accounts.id', 'activities.account_id')
+        .select([
+          'activities.id',
+          'activities.type',
+          'activities.subject',
+          'activities.start_at',
+          'activities.account_id',
+          'accounts.name as account_name',
+        ])
+        .where('activities.workspace_id', '=', workspaceId)
+        .where('activities.owner_id', '=', userId)
+        .where('activities.status', '=', 'planned')
+        .where('activities.archived_at', 'is', null)
+        .where('activities.account_id', 'in', ids)
+        .execute()),
+    );
+  }
+  tasks.sort((left, right) => left.due_date.localeCompare(right.due_date) || left.id - right.id);
+  visits.sort((left, right) => Number(left.start_at) - Number(right.start_at) || left.id - right.id);
+  return { tasks, visits };
+}
+
+/** Gives the leaver's open tasks and planned activities on these accounts to their successor; the numbers moved. */
+export async function moveFollowers(
+  trx: Kysely<Database>,
+  workspaceId: number,
+  fromUserId: number,
+  accountIds: number[],
+  toUserId: number,
+  now: number,
+): Promise<{ tasks: number; visits: number }> {
+  let tasks = 0;
+  let visits = 0;
+  for (const ids of chunks(accountIds)) {
+    const movedTasks = await trx
+      .updateTable('tasks')
+      .set((eb) => ({ assignee_id: toUserId, updated_at: now, version: eb('version', '+', 1) }))
+      .where('workspace_id', '=', workspaceId)
+      .where('assignee_id', '=', fromUserId)
+      .where('status', '=', 'open')
+      .where('account_id', 'in', ids)
+      .executeTakeFirst();
+    tasks += Number(movedTasks.numUpdatedRows);
+    const movedVisits = await trx
+      .updateTable('activities')
+      .set((eb) => ({ owner_id: toUserId, updated_at: now, version: eb('version', '+', 1) }))
+      .where('workspace_id', '=', workspaceId)
+      .where('owner_id', '=', fromUserId)
+      .where('status', '=', 'planned')
+      .where('archived_at', 'is', null)
+      .where('account_id', 'in', ids)
+      .executeTakeFirst();
+    visits += Number(movedVisits.numUpdatedRows);
+  }
+  return { tasks, visits };
+}

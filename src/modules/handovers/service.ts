@@ -26,6 +26,7 @@ import type {
   AssignSuccessorsRequest,
   HandoverContacts,
   HandoverDetail,
+  HandoverFollower,
   HandoverItem,
   HandoverListQuery,
   HandoverPage,
@@ -33,6 +34,9 @@ import type {
 } from '../../contracts/handovers.ts';
 import * as repo from './repository.ts';
 import { keepingFunnel } from '../funnel/upkeep.ts';
+import { loadRules } from '../workspace/service.ts';
+import { dateIn } from '../../domain/calendar.ts';
+import type { ActivityType } from '../../domain/activities.ts';
 
 /**
  * Handover on departure (离职交接, docs/archive.md): a draft lists everything the departing user
@@ -258,16 +262,63 @@ export async function getHandover(db: Db, actor: Actor, id: number): Promise<Han
       note: item.note,
     })),
   );
+  const followers =
+    handover.status === 'draft' ? await loadFollowers(db.kysely, actor.workspaceId, handover, items) : [];
   return {
     ...toHandoverDto(handover),
-    counts: { ...countByCategory(items), tasks: 0, visits: 0 },
+    counts: {
+      ...countByCategory(items),
+      tasks: followers.filter((f) => f.kind === 'task').length,
+      visits: followers.filter((f) => f.kind === 'visit').length,
+    },
     keyAccounts: items.filter((i) => i.keyAccount).length,
     items,
     missing,
+    followers,
     notes: {
-      tasksAndVisits: 'Open tasks and scheduled visits join the inventory when activities exist (docs/rhythm.md).',
+      tasksAndVisits:
+        "The leaver's open tasks and planned activities on the accounts handed over go to each account's successor.",
     },
   };
+}
+
+/** The leaver's open tasks and planned activities on the draft's accounts, each with the successor it will go to. */
+async function loadFollowers(
+  db: Kysely<Database>,
+  workspaceId: number,
+  handover: repo.HandoverRow,
+  items: HandoverItem[],
+): Promise<HandoverFollower[]> {
+  const accountItems = new Map(items.filter((i) => i.category === 'account').map((i) => [i.entityId, i]));
+  const { timeZone } = (await loadRules(db, workspaceId)).calendar;
+  const { tasks, visits } = await repo.followersOf(db, workspaceId, handover.from_user_id, [...accountItems.keys()]);
+  const successorOf = (accountId: number) => {
+    const item = accountItems.get(accountId)!;
+    return { itemId: item.id, toUserId: item.toUserId, toUserName: item.toUserName };
+  };
+  return [
+    ...visits.map((visit) => ({
+      kind: 'visit' as const,
+      id: visit.id,
+      title: visit.subject ?? '',
+      // The activities area writes only ACTIVITY_TYPES into this column.
+      activityType: visit.type as ActivityType,
+      date: dateIn(Number(visit.start_at), timeZone),
+      startAt: Number(visit.start_at),
+      account: { id: visit.account_id, name: visit.account_name },
+      ...successorOf(visit.account_id),
+    })),
+    ...tasks.map((task) => ({
+      kind: 'task' as const,
+      id: task.id,
+      title: task.title,
+      activityType: null,
+      date: task.due_date,
+      startAt: null,
+      account: { id: task.account_id!, name: task.account_name },
+      ...successorOf(task.account_id!),
+    })),
+  ];
 }
 
 export async function listHandovers(db: Db, actor: Actor, query: HandoverListQuery): Promise<HandoverPage> {
@@ -465,6 +516,7 @@ export async function completeHandover(
       throw staleVersion('Handover', cur.version);
     }
     const changes: Change[] = [];
+    const moved = { tasks: 0, visits: 0 };
     for (const [toId, successor] of successors) {
       const mine = (category: HandoverCategory) =>
         items.filter((i) => i.category === category && i.toUserId === toId).map((i) => i.entityId);
@@ -495,6 +547,10 @@ export async function completeHandover(
           actorUserId: actor.userId,
         });
       }
+      // Open tasks and planned activities on the accounts follow them (docs/archive.md § Handover).
+      const followed = await repo.moveFollowers(trx, ws, from, mine('account'), toId, now);
+      moved.tasks += followed.tasks;
+      moved.visits += followed.visits;
       await repo.reassignTeamSeats(trx, ws, from, mine('team'), toId);
       await repo.reassignRelationships(trx, ws, from, mine('relationship'), toId, now);
       await repo.reassignTerritories(trx, ws, from, mine('territory'), toId, now);
@@ -528,7 +584,7 @@ export async function completeHandover(
         targetType: 'user',
         targetId: from,
         ip,
-        detail: { handoverId: id, ...summary },
+        detail: { handoverId: id, ...summary, tasks: moved.tasks, visits: moved.visits },
       },
       now,
     );

@@ -40,6 +40,7 @@ const ActivitiesPage = lazy(() => import('../features/activities/ActivitiesPage.
 const ForecastPage = lazy(() => import('../features/forecast/ForecastPage.tsx'));
 const GapPage = lazy(() => import('../features/forecast/GapPage.tsx'));
 const AnalysesPage = lazy(() => import('../features/forecast/AnalysesPage.tsx'));
+const CalendarPage = lazy(() => import('../features/calendar/CalendarPage.tsx'));
 const TasksPage = lazy(() => import('../features/rhythm/TasksPage.tsx'));
 const WeeklyReviewPage = lazy(() => import('../features/rhythm/WeeklyReviewPage.tsx'));
 
@@ -76,6 +77,7 @@ export const router = createBrowserRouter([
           { path: 'opportunities/:id', element: <OpportunityPage /> },
           { path: 'activities', element: <ActivitiesPage /> },
           { path: 'tasks', element: <TasksPage /> },
+          { path: 'calendar', element: <CalendarPage /> },
           { path: 'weekly-review', element: <WeeklyReviewPage /> },
           { path: 'funnel', element: <FunnelPage /> },
           { path: 'funnel/quotas', element: <QuotasPage /> },

@@ -10,6 +10,7 @@ import { planningEnUS } from '../features/planning/messages.en-US.ts';
 import { funnelEnUS } from '../features/funnel/messages.en-US.ts';
 import { forecastEnUS } from '../features/forecast/messages.en-US.ts';
 import { contactsEnUS } from '../features/contacts/messages.en-US.ts';
+import { calendarEnUS } from '../features/calendar/messages.en-US.ts';
 import { rhythmEnUS } from '../features/rhythm/messages.en-US.ts';
 import { activitiesEnUS } from '../features/activities/messages.en-US.ts';
 import { visitsEnUS } from '../features/activities/visit-messages.en-US.ts';
@@ -384,6 +385,8 @@ const coreEnUS = {
   'audit.action.task.reassign': 'Reassigned a task',
   'audit.action.callback.draw': 'Drew a callback sample',
   'audit.action.callback.answer': 'Recorded a callback',
+  'audit.action.calendar.feed_create': 'Created a calendar feed address',
+  'audit.action.calendar.feed_revoke': 'Revoked a calendar feed address',
   'audit.action.checkpoint.review': 'Recorded a checkpoint',
   'audit.group.export': 'Exports',
   'audit.group.import': 'Imports',
@@ -412,6 +415,7 @@ export const enUS: Messages = {
   ...forecastEnUS,
   ...contactsEnUS,
   ...rhythmEnUS,
+  ...calendarEnUS,
   ...activitiesEnUS,
   ...visitsEnUS,
   ...searchEnUS,

@@ -14,6 +14,7 @@ import { planningZhCN } from '../features/planning/messages.zh-CN.ts';
 import { funnelZhCN } from '../features/funnel/messages.zh-CN.ts';
 import { forecastZhCN } from '../features/forecast/messages.zh-CN.ts';
 import { contactsZhCN } from '../features/contacts/messages.zh-CN.ts';
+import { calendarZhCN } from '../features/calendar/messages.zh-CN.ts';
 import { rhythmZhCN } from '../features/rhythm/messages.zh-CN.ts';
 import { activitiesZhCN } from '../features/activities/messages.zh-CN.ts';
 import { visitsZhCN } from '../features/activities/visit-messages.zh-CN.ts';
@@ -369,6 +370,8 @@ const coreZhCN = {
   'audit.action.task.reassign': '转交任务',
   'audit.action.callback.draw': '抽取回访样本',
   'audit.action.callback.answer': '记录回访结果',
+  'audit.action.calendar.feed_create': '生成日历订阅地址',
+  'audit.action.calendar.feed_revoke': '停用日历订阅地址',
   'audit.action.checkpoint.review': '记录检查点',
   'audit.group.export': '导出',
   'audit.group.import': '导入',
@@ -397,6 +400,7 @@ export const zhCN = {
   ...forecastZhCN,
   ...contactsZhCN,
   ...rhythmZhCN,
+  ...calendarZhCN,
   ...activitiesZhCN,
   ...visitsZhCN,
   ...searchZhCN,

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import {
   BarChartOutlined,
+  CalendarOutlined,
   CheckSquareOutlined,
   FieldTimeOutlined,
   ContactsOutlined,
@@ -30,6 +31,7 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/opportunities', label: 'nav.opportunities', icon: <TrophyOutlined /> },
   { path: '/activities', label: 'nav.activities', icon: <ScheduleOutlined /> },
   { path: '/tasks', label: 'nav.tasks', icon: <CheckSquareOutlined />, capability: 'tasks.read' },
+  { path: '/calendar', label: 'nav.calendar', icon: <CalendarOutlined />, capability: 'tasks.read' },
   { path: '/weekly-review', label: 'nav.rhythm', icon: <FieldTimeOutlined />, capability: 'opportunities.read' },
   { path: '/funnel', label: 'nav.funnel', icon: <FunnelPlotOutlined /> },
   { path: '/reports', label: 'nav.reports', icon: <BarChartOutlined /> },

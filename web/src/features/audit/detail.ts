@@ -102,6 +102,9 @@ const KEYS = {
   A: ['A 类', 'A'],
   B: ['B 类', 'B'],
   C: ['C 类', 'C'],
+  replaced: ['作废的旧地址', 'earlier addresses revoked'],
+  tasks: ['待办任务', 'open tasks'],
+  visits: ['计划拜访', 'planned visits'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 /** Coded values writers put in details (reasons, channels, formats, roles). */

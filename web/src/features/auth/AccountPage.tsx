@@ -4,7 +4,8 @@ import { useT } from '../../i18n/useI18n.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { RoleTag } from '../../components/RoleTag.tsx';
 import { NewPasswordFields } from './PasswordFields.tsx';
-import { useChangePassword, useSession, useUpdateMe } from './session.ts';
+import { FeedCard } from '../calendar/FeedCard.tsx';
+import { useCan, useChangePassword, useSession, useUpdateMe } from './session.ts';
 
 interface ProfileValues {
   name: string;
@@ -24,6 +25,7 @@ export default function AccountPage() {
   const { user } = useSession();
   const updateMe = useUpdateMe();
   const changePassword = useChangePassword();
+  const can = useCan();
   const [profileForm] = Form.useForm<ProfileValues>();
   const [passwordForm] = Form.useForm<PasswordValues>();
 
@@ -108,6 +110,11 @@ export default function AccountPage() {
             </Form>
           </Card>
         </Col>
+        {can('tasks.read') && (
+          <Col xs={24} lg={12}>
+            <FeedCard />
+          </Col>
+        )}
       </Row>
     </>
   );

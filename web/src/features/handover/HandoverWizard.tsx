@@ -44,6 +44,7 @@ import {
   useSaveNote,
   type Category,
   type HandoverDetail,
+  type HandoverFollower,
   type HandoverItem,
   type HandoverNote,
 } from './api.ts';
@@ -141,9 +142,6 @@ function InventoryStep({ d: detail }: { d: HandoverDetail }) {
           </Card>
         </Col>
       </Row>
-      <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
-        {t('handover.tasksNote')}
-      </Typography.Paragraph>
       {total === 0 ? (
         <Empty description={t('handover.nothingOwned')} />
       ) : (
@@ -152,7 +150,66 @@ function InventoryStep({ d: detail }: { d: HandoverDetail }) {
         </Typography.Paragraph>
       )}
       <ItemsTable d={detail} />
+      <FollowersTable d={detail} />
     </>
+  );
+}
+
+/** The leaver's open tasks and planned visits on the accounts handed over, and whom each goes to. */
+function FollowersTable({ d: detail }: { d: HandoverDetail }) {
+  const t = useT();
+  if (detail.followers.length === 0) return null;
+  return (
+    <Card
+      size="small"
+      title={`${t('handover.followers.title')} (${detail.followers.length})`}
+      style={{ marginTop: 16 }}
+      data-testid="handover-followers"
+    >
+      <Typography.Paragraph type="secondary">{t('handover.tasksNote')}</Typography.Paragraph>
+      <Table<HandoverFollower>
+        size="small"
+        rowKey={(follower) => `${follower.kind}-${follower.id}`}
+        dataSource={detail.followers}
+        pagination={detail.followers.length > 20 ? { pageSize: 20 } : false}
+        scroll={{ x: 'max-content' }}
+        columns={[
+          {
+            title: t('handover.followers.col.what'),
+            key: 'what',
+            render: (_, follower) => (
+              <Space size={6}>
+                <Tag color={follower.kind === 'task' ? 'green' : 'blue'}>
+                  {follower.kind === 'task'
+                    ? t('handover.followers.kind.task')
+                    : t(`activities.type.${follower.activityType ?? 'visit'}` as MessageKey)}
+                </Tag>
+                {follower.title}
+              </Space>
+            ),
+          },
+          {
+            title: t('handover.followers.col.date'),
+            key: 'date',
+            render: (_, follower) =>
+              follower.startAt !== null ? dayjs(follower.startAt).format('YYYY-MM-DD HH:mm') : follower.date,
+          },
+          {
+            title: t('handover.followers.col.account'),
+            key: 'account',
+            render: (_, follower) => <Link to={`/accounts/${follower.account.id}`}>{follower.account.name}</Link>,
+          },
+          {
+            title: t('handover.followers.col.to'),
+            key: 'to',
+            render: (_, follower) =>
+              follower.toUserName ?? (
+                <Typography.Text type="warning">{t('handover.followers.noSuccessor')}</Typography.Text>
+              ),
+          },
+        ]}
+      />
+    </Card>
   );
 }
 
@@ -445,6 +502,8 @@ function ReviewStep({ d: detail, onGoto }: { d: HandoverDetail; onGoto: (step: n
           </Descriptions.Item>
         ))}
       </Descriptions>
+      <FollowersTable d={detail} />
+      <div style={{ height: 16 }} />
       <Flex gap={12}>
         <Popconfirm
           title={t('handover.completeConfirm', { name: detail.fromUser.name })}

@@ -17,6 +17,7 @@ import type {
   AssignSuccessorsRequest,
   HandoverContacts,
   HandoverDetail,
+  HandoverFollower,
   HandoverItem,
   HandoverListItem,
   HandoverNote,
@@ -83,7 +84,7 @@ export const useReleaseRun = () => usePoolMutation((_: void) => api.post<Release
 
 export type Category = HandoverItem['category'];
 export const CATEGORIES: Category[] = ['account', 'opportunity', 'team', 'relationship', 'territory'];
-export type { HandoverDetail, HandoverItem, HandoverListItem, HandoverNote };
+export type { HandoverDetail, HandoverFollower, HandoverItem, HandoverListItem, HandoverNote };
 
 export const handoverQueries = {
   list: (status?: string) =>

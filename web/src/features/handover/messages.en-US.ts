@@ -76,7 +76,14 @@ export const handoverEnUS: Record<keyof typeof handoverZhCN, string> = {
   'handover.cat.territory': 'Territory rules',
   'handover.cat.tasksVisits': 'Tasks and visits',
   'handover.tasksNote':
-    'Open tasks and scheduled visits join the inventory once activities exist; for now they are zero.',
+    "The leaver's open tasks and planned visits on the accounts handed over go, on completion, to each account's successor.",
+  'handover.followers.title': 'Open tasks and planned visits',
+  'handover.followers.kind.task': 'Task',
+  'handover.followers.col.what': 'What',
+  'handover.followers.col.date': 'Due / planned for',
+  'handover.followers.col.account': 'Account',
+  'handover.followers.col.to': 'Goes to',
+  'handover.followers.noSuccessor': "choose the account's successor",
   'handover.nothingOwned':
     'This user owns nothing to hand over; you can complete the handover and deactivate the account right away.',
   'handover.inventoryHint':
