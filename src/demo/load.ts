@@ -15,6 +15,7 @@ import { seedDemoGroups } from './groups.ts';
 import { PeoplePicker } from './people.ts';
 import { seedDemoPoolAndHandover } from './handover.ts';
 import { seedDemoOpportunityInsight } from './opportunity-insight.ts';
+import { seedDemoActivities } from './activities.ts';
 import { demoTerritories } from './territories.ts';
 import { recomputeWorkspace } from '../modules/tiers/service.ts';
 import { rebuildFunnel } from '../modules/funnel/upkeep.ts';
@@ -137,6 +138,8 @@ export async function loadDemo(
   await seedDemoPoolAndHandover(db, summary.workspaceId);
   // Qualification, SWOT, competitors, win strategies, pipeline reviews (docs/sales-process.md, §5.5, §5.6).
   await seedDemoOpportunityInsight(db.kysely, summary.workspaceId, seed, now);
+  // A year of activities, visit plans and reviews, tasks and 1-15-30 checkpoints (docs/rhythm.md).
+  await seedDemoActivities(db.kysely, summary.workspaceId, seed, now);
   // The deals were bulk-inserted: the funnel's totals are counted once, afterwards (docs/targets.md § Funnel).
   await rebuildFunnel(db.kysely, summary.workspaceId);
   // A year of quotas, set against what each rep has won so far (docs/targets.md § Quotas).
