@@ -5,6 +5,7 @@ import { checkpointDates } from '../domain/checkpoints.ts';
 import type { ActivityType } from '../domain/activities.ts';
 import { loadRules } from '../modules/workspace/service.ts';
 import { Random } from './random.ts';
+import { batches } from '../db/batches.ts';
 
 /**
  * A year of the follow-up rhythm for the demo company (docs/rhythm.md), after its accounts,
@@ -16,13 +17,11 @@ import { Random } from './random.ts';
  *    steps as tasks; planned visits in the next two weeks, some with a plan;
  *  - tasks due today for every seller, some overdue, some later;
  *  - 15-day checks, 30-day judgements and weekly looks on the older open deals.
- * Every table is written with multi-row INSERTs in chunks (under SQLite's variable limit), so
+ * Every table is written with multi-row INSERTs in batches of 500 rows (src/db/batches.ts), so
  * the whole year costs a few statements per thousand rows. Deterministic from the seed.
  */
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-/** Rows per INSERT: 500 rows × 16 columns stays well under SQLite's 32,766 variables. */
-const CHUNK = 500;
 /** Days between qualifying follow-ups, roughly as each tier asks (docs/rhythm.md § Cadence). */
 const PACE: Record<string, [number, number]> = { A: [4, 8], B: [8, 16], C: [15, 32] };
 const QUALIFYING_MIX: ActivityType[] = [
@@ -72,9 +71,6 @@ interface AccountRow {
   created_at: number;
   last_follow_up_at: number | null;
 }
-
-const chunks = <T>(rows: T[]) =>
-  Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, i) => rows.slice(i * CHUNK, (i + 1) * CHUNK));
 
 /** An instant on `date` in working hours (09:00–17:30 of the workspace zone), never after `latest`. */
 function workingTime(rng: Random, date: string, timeZone: string, latest: number): number {
@@ -193,7 +189,7 @@ export async function seedDemoActivities(db: Kysely<Database>, workspaceId: numb
       );
   }
   const inserted = [];
-  for (const batch of chunks(activities))
+  for (const batch of batches(activities))
     inserted.push(
       ...(await db
         .insertInto('activities')
@@ -209,7 +205,7 @@ export async function seedDemoActivities(db: Kysely<Database>, workspaceId: numb
       const ids = contactsOf.get(row.account_id) ?? [];
       return ids.length ? [{ activity_id: row.id, contact_id: rng.pick(ids), workspace_id: workspaceId }] : [];
     });
-  for (const batch of chunks(attendees)) await db.insertInto('activity_contacts').values(batch).execute();
+  for (const batch of batches(attendees)) await db.insertInto('activity_contacts').values(batch).execute();
 
   // Plans and reviews: a third of the visits of the last 90 days, and half of those planned.
   const plans = [];
@@ -302,7 +298,7 @@ export async function seedDemoActivities(db: Kysely<Database>, workspaceId: numb
       });
     });
   }
-  for (const batch of chunks(plans)) await db.insertInto('visit_plans').values(batch).execute();
+  for (const batch of batches(plans)) await db.insertInto('visit_plans').values(batch).execute();
 
   // Every seller's desk: something due today, sometimes something overdue, something next week.
   const ownAccounts = new Map<number, number[]>();
@@ -336,7 +332,7 @@ export async function seedDemoActivities(db: Kysely<Database>, workspaceId: numb
         version: 1,
       });
   }
-  for (const batch of chunks(tasks)) await db.insertInto('tasks').values(batch).execute();
+  for (const batch of batches(tasks)) await db.insertInto('tasks').values(batch).execute();
 
   // 1-15-30 on the older open deals: checked at 15 days, judged at 30, looked at weekly lately.
   const checkpointRows: Insertable<Database['checkpoint_reviews']>[] = [];
@@ -381,7 +377,7 @@ export async function seedDemoActivities(db: Kysely<Database>, workspaceId: numb
         reviewed_by: deal.owner_id,
       });
   }
-  for (const batch of chunks(checkpointRows)) await db.insertInto('checkpoint_reviews').values(batch).execute();
+  for (const batch of batches(checkpointRows)) await db.insertInto('checkpoint_reviews').values(batch).execute();
 
   // The accounts' last follow-up is their newest qualifying activity (its time of day now a working hour).
   await db

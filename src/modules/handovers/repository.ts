@@ -594,10 +594,6 @@ export async function completeHandover(
     .execute();
 }
 
-const CHUNK = 500;
-const chunks = <T>(values: T[]) =>
-  Array.from({ length: Math.ceil(values.length / CHUNK) }, (_, i) => values.slice(i * CHUNK, (i + 1) * CHUNK));
-
 /**
  * The leaver's work that follows an account (docs/archive.md § Handover): their open tasks and
  * planned activities on the given accounts, read in chunks of ids.
@@ -605,7 +601,7 @@ const chunks = <T>(values: T[]) =>
 export async function followersOf(db: Kysely<Database>, workspaceId: number, userId: number, accountIds: number[]) {
   const tasks = [];
   const visits = [];
-  for (const ids of chunks(accountIds)) {
+  for (const ids of batches(accountIds)) {
     tasks.push(
       ...(await db
         .selectFrom('tasks')
@@ -653,7 +649,7 @@ export async function moveFollowers(
 ): Promise<{ tasks: number; visits: number }> {
   let tasks = 0;
   let visits = 0;
-  for (const ids of chunks(accountIds)) {
+  for (const ids of batches(accountIds)) {
     const movedTasks = await trx
       .updateTable('tasks')
       .set((eb) => ({ assignee_id: toUserId, updated_at: now, version: eb('version', '+', 1) }))
