@@ -20,6 +20,7 @@ import * as m0015b from './migrations/0015_quotas_funnel_units.ts';
 import * as m0016 from './migrations/0016_forecasts.ts';
 import * as m0017 from './migrations/0017_groups_modes.ts';
 import * as m0018 from './migrations/0018_search_index.ts';
+import * as m0019 from './migrations/0019_list_indexes.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -42,6 +43,7 @@ const migrations: Record<string, EngineMigration> = {
   '0016_forecasts': m0016,
   '0017_groups_modes': m0017,
   '0018_search_index': m0018,
+  '0019_list_indexes': m0019,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

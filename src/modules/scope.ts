@@ -43,6 +43,39 @@ export function onAccountTeam(eb: ExpressionBuilder<AccountScopeDb, 'accounts'>,
 }
 
 /**
+ * The ids of the accounts a rep sees: theirs, the pool of their units, those of the deals whose
+ * team they are on — one indexed read each (accounts_ws_owner, accounts_ws_pool,
+ * opportunity_team_ws_user), united. Written as `id IN (… UNION …)` rather than an OR of the
+ * three in the outer WHERE: neither engine can use an index for such an OR there, and both
+ * read the whole workspace to test it row by row (test/sql/plans.test.ts).
+ */
+function ownAccountIds(
+  eb: ExpressionBuilder<AccountScopeDb, 'accounts'>,
+  workspaceId: number,
+  reach: { userId: number; poolUnitIds: number[] },
+) {
+  const owned = eb
+    .selectFrom('accounts as owned')
+    .select('owned.id')
+    .where('owned.workspace_id', '=', workspaceId)
+    .where('owned.owner_id', '=', reach.userId);
+  const team = eb
+    .selectFrom('opportunity_team')
+    .innerJoin('opportunities', 'opportunities.id', 'opportunity_team.opportunity_id')
+    .select('opportunities.account_id as id')
+    .where('opportunity_team.workspace_id', '=', workspaceId)
+    .where('opportunity_team.user_id', '=', reach.userId);
+  if (reach.poolUnitIds.length === 0) return owned.union(team);
+  const pooled = eb
+    .selectFrom('accounts as pooled')
+    .select('pooled.id')
+    .where('pooled.workspace_id', '=', workspaceId)
+    .where('pooled.in_pool', '=', 1)
+    .where('pooled.org_unit_id', 'in', reach.poolUnitIds);
+  return owned.union(pooled).union(team);
+}
+
+/**
  * Account visibility (policy.accountReach) as a condition on a query over `accounts`
  * joined to `org_units` on accounts.org_unit_id. Every account read goes through it.
  */
@@ -59,16 +92,12 @@ export function accountsWithinReach(
       case 'subtree':
         return eb.and([ws, eb('org_units.path', 'like', `${reach.path}%`)]);
       case 'own':
-        return eb.and([
-          ws,
-          eb.or([
-            eb('accounts.owner_id', '=', reach.userId),
-            eb.and([eb('accounts.in_pool', '=', 1), eb('accounts.org_unit_id', 'in', reach.poolUnitIds)]),
-            team(),
-          ]),
-        ]);
+        // No workspace test beside it: each part of the union has one, and an indexable
+        // `workspace_id = ?` here makes SQLite walk the workspace in list order instead.
+        return eb('accounts.id', 'in', ownAccountIds(eb as never, actor.workspaceId, reach));
       case 'team':
-        return eb.and([ws, team()]);
+        // The workspace is tested inside (onAccountTeam), for the reason given under 'own'.
+        return team();
       case 'none':
         return eb.and([ws, eb.lit(false)]);
     }
@@ -104,9 +133,26 @@ export function opportunitiesWithinReach(
       case 'subtree':
         return eb.and([ws, eb('org_units.path', 'like', `${reach.path}%`)]);
       case 'own':
-        return eb.and([ws, eb.or([eb('opportunities.owner_id', '=', actor.userId), team()])]);
+        // One indexed read each for owned and team deals, united (see ownAccountIds for why not an OR).
+        return eb(
+          'opportunities.id',
+          'in',
+          eb
+            .selectFrom('opportunities as owned')
+            .select('owned.id')
+            .where('owned.workspace_id', '=', actor.workspaceId)
+            .where('owned.owner_id', '=', actor.userId)
+            .union(
+              eb
+                .selectFrom('opportunity_team')
+                .select('opportunity_team.opportunity_id as id')
+                .where('opportunity_team.workspace_id', '=', actor.workspaceId)
+                .where('opportunity_team.user_id', '=', actor.userId),
+            ),
+        );
       case 'team':
-        return eb.and([ws, team()]);
+        // The workspace is tested inside, for the reason given under accountsWithinReach's 'own'.
+        return team();
       case 'none':
         return eb.and([ws, eb.lit(false)]);
     }

@@ -535,6 +535,8 @@ const STEPS: Record<
   },
   // The search index is derived: built from the rows already there, nothing new to write.
   async '0018_search_index'() {},
+  // Indexes only: nothing new to write.
+  async '0019_list_indexes'() {},
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */

@@ -350,7 +350,7 @@ where
   "opportunities"."workspace_id" = $1
 order by
   "opportunities"."updated_at" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
   $2
 offset
@@ -486,7 +486,7 @@ where
   and "opportunities"."expected_close_date" <= $16
 order by
   "opportunities"."amount" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
   $17
 offset
@@ -1189,7 +1189,7 @@ where
   )
 order by
   "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
+  "opportunities"."id" asc
 limit
   $8
 offset
@@ -1328,7 +1328,7 @@ where
   )
 order by
   "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
+  "opportunities"."id" asc
 limit
   $7
 offset
@@ -3655,7 +3655,7 @@ where
   )
 order by
   "opportunities"."updated_at" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
   $3
 offset
@@ -3797,7 +3797,7 @@ where
   and "opportunities"."expected_close_date" <= $17
 order by
   "opportunities"."amount" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
   $18
 offset
@@ -4507,7 +4507,7 @@ where
   )
 order by
   "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
+  "opportunities"."id" asc
 limit
   $9
 offset
@@ -4655,7 +4655,7 @@ where
   )
 order by
   "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
+  "opportunities"."id" asc
 limit
   $8
 offset
@@ -6423,7 +6423,7 @@ where
 
 -- account list as rep (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q83] parameters: number, number, number, number, number, number, number, number, number, number, number
+-- [Q83] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6469,35 +6469,42 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = $1
-    and (
-      "accounts"."owner_id" = $2
-      or (
-        "accounts"."in_pool" = $3
-        and "accounts"."org_unit_id" in ($4, $5, $6, $7)
-      )
-      or "accounts"."id" in (
-        select
-          "opportunities"."account_id"
-        from
-          "opportunity_team"
-          inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-        where
-          "opportunity_team"."workspace_id" = $8
-          and "opportunity_team"."user_id" = $9
-      )
-    )
+  "accounts"."id" in (
+    select
+      "owned"."id"
+    from
+      "accounts" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "pooled"."id"
+    from
+      "accounts" as "pooled"
+    where
+      "pooled"."workspace_id" = $3
+      and "pooled"."in_pool" = $4
+      and "pooled"."org_unit_id" in ($5, $6, $7, $8)
+    union
+    select
+      "opportunities"."account_id" as "id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = $9
+      and "opportunity_team"."user_id" = $10
   )
   and "accounts"."archived_at" is null
 order by
   "accounts"."updated_at" desc,
   "accounts"."id" desc
 limit
-  $10
+  $11
 offset
-  $11;
--- [Q84] parameters: number, number, number, number, number, number, number, number, number
+  $12;
+-- [Q84] parameters: number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -6507,25 +6514,32 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = $1
-    and (
-      "accounts"."owner_id" = $2
-      or (
-        "accounts"."in_pool" = $3
-        and "accounts"."org_unit_id" in ($4, $5, $6, $7)
-      )
-      or "accounts"."id" in (
-        select
-          "opportunities"."account_id"
-        from
-          "opportunity_team"
-          inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-        where
-          "opportunity_team"."workspace_id" = $8
-          and "opportunity_team"."user_id" = $9
-      )
-    )
+  "accounts"."id" in (
+    select
+      "owned"."id"
+    from
+      "accounts" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "pooled"."id"
+    from
+      "accounts" as "pooled"
+    where
+      "pooled"."workspace_id" = $3
+      and "pooled"."in_pool" = $4
+      and "pooled"."org_unit_id" in ($5, $6, $7, $8)
+    union
+    select
+      "opportunities"."account_id" as "id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = $9
+      and "opportunity_team"."user_id" = $10
   )
   and "accounts"."archived_at" is null;
 -- [Q51] again; parameters: number, number, number
@@ -6535,7 +6549,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, number
 -- [Q7] again; parameters: number, number
--- [Q85] parameters: number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q85] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6581,25 +6595,32 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = $1
-    and (
-      "accounts"."owner_id" = $2
-      or (
-        "accounts"."in_pool" = $3
-        and "accounts"."org_unit_id" in ($4, $5, $6, $7)
-      )
-      or "accounts"."id" in (
-        select
-          "opportunities"."account_id"
-        from
-          "opportunity_team"
-          inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-        where
-          "opportunity_team"."workspace_id" = $8
-          and "opportunity_team"."user_id" = $9
-      )
-    )
+  "accounts"."id" in (
+    select
+      "owned"."id"
+    from
+      "accounts" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "pooled"."id"
+    from
+      "accounts" as "pooled"
+    where
+      "pooled"."workspace_id" = $3
+      and "pooled"."in_pool" = $4
+      and "pooled"."org_unit_id" in ($5, $6, $7, $8)
+    union
+    select
+      "opportunities"."account_id" as "id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = $9
+      and "opportunity_team"."user_id" = $10
   )
   and "accounts"."archived_at" is null
   and (
@@ -6609,9 +6630,9 @@ where
       from
         "search_grams" as "g"
       where
-        "g"."workspace_id" = $10
-        and "g"."kind" = $11
-        and "g"."gram" = $12
+        "g"."workspace_id" = $11
+        and "g"."kind" = $12
+        and "g"."gram" = $13
     )
     or "accounts"."id" in (
       select
@@ -6619,22 +6640,22 @@ where
       from
         "contacts"
       where
-        "contacts"."workspace_id" = $13
+        "contacts"."workspace_id" = $14
         and "contacts"."id" in (
           select
             "g"."record_id"
           from
             "search_grams" as "g"
           where
-            "g"."workspace_id" = $14
-            and "g"."kind" = $15
-            and "g"."gram" = $16
+            "g"."workspace_id" = $15
+            and "g"."kind" = $16
+            and "g"."gram" = $17
         )
     )
   )
   and (
-    "accounts"."name" ilike $17 escape '\'
-    or "accounts"."credit_code" ilike $18 escape '\'
+    "accounts"."name" ilike $18 escape '\'
+    or "accounts"."credit_code" ilike $19 escape '\'
     or exists (
       select
         1 as "one"
@@ -6642,27 +6663,27 @@ where
         "contacts"
       where
         "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = $19
+        and "contacts"."workspace_id" = $20
         and (
-          "contacts"."name" ilike $20 escape '\'
-          or "contacts"."mobile" ilike $21 escape '\'
-          or "contacts"."phone" ilike $22 escape '\'
-          or "contacts"."email" ilike $23 escape '\'
-          or "contacts"."wechat" ilike $24 escape '\'
+          "contacts"."name" ilike $21 escape '\'
+          or "contacts"."mobile" ilike $22 escape '\'
+          or "contacts"."phone" ilike $23 escape '\'
+          or "contacts"."email" ilike $24 escape '\'
+          or "contacts"."wechat" ilike $25 escape '\'
         )
     )
   )
-  and "accounts"."owner_id" = $25
-  and "org_units"."path" like $26
-  and "accounts"."tier" = $27
+  and "accounts"."owner_id" = $26
+  and "org_units"."path" like $27
+  and "accounts"."tier" = $28
 order by
   "accounts"."last_follow_up_at" desc,
   "accounts"."id" desc
 limit
-  $28
+  $29
 offset
-  $29;
--- [Q86] parameters: number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+  $30;
+-- [Q86] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -6672,25 +6693,32 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = $1
-    and (
-      "accounts"."owner_id" = $2
-      or (
-        "accounts"."in_pool" = $3
-        and "accounts"."org_unit_id" in ($4, $5, $6, $7)
-      )
-      or "accounts"."id" in (
-        select
-          "opportunities"."account_id"
-        from
-          "opportunity_team"
-          inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-        where
-          "opportunity_team"."workspace_id" = $8
-          and "opportunity_team"."user_id" = $9
-      )
-    )
+  "accounts"."id" in (
+    select
+      "owned"."id"
+    from
+      "accounts" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "pooled"."id"
+    from
+      "accounts" as "pooled"
+    where
+      "pooled"."workspace_id" = $3
+      and "pooled"."in_pool" = $4
+      and "pooled"."org_unit_id" in ($5, $6, $7, $8)
+    union
+    select
+      "opportunities"."account_id" as "id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = $9
+      and "opportunity_team"."user_id" = $10
   )
   and "accounts"."archived_at" is null
   and (
@@ -6700,9 +6728,9 @@ where
       from
         "search_grams" as "g"
       where
-        "g"."workspace_id" = $10
-        and "g"."kind" = $11
-        and "g"."gram" = $12
+        "g"."workspace_id" = $11
+        and "g"."kind" = $12
+        and "g"."gram" = $13
     )
     or "accounts"."id" in (
       select
@@ -6710,22 +6738,22 @@ where
       from
         "contacts"
       where
-        "contacts"."workspace_id" = $13
+        "contacts"."workspace_id" = $14
         and "contacts"."id" in (
           select
             "g"."record_id"
           from
             "search_grams" as "g"
           where
-            "g"."workspace_id" = $14
-            and "g"."kind" = $15
-            and "g"."gram" = $16
+            "g"."workspace_id" = $15
+            and "g"."kind" = $16
+            and "g"."gram" = $17
         )
     )
   )
   and (
-    "accounts"."name" ilike $17 escape '\'
-    or "accounts"."credit_code" ilike $18 escape '\'
+    "accounts"."name" ilike $18 escape '\'
+    or "accounts"."credit_code" ilike $19 escape '\'
     or exists (
       select
         1 as "one"
@@ -6733,19 +6761,19 @@ where
         "contacts"
       where
         "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = $19
+        and "contacts"."workspace_id" = $20
         and (
-          "contacts"."name" ilike $20 escape '\'
-          or "contacts"."mobile" ilike $21 escape '\'
-          or "contacts"."phone" ilike $22 escape '\'
-          or "contacts"."email" ilike $23 escape '\'
-          or "contacts"."wechat" ilike $24 escape '\'
+          "contacts"."name" ilike $21 escape '\'
+          or "contacts"."mobile" ilike $22 escape '\'
+          or "contacts"."phone" ilike $23 escape '\'
+          or "contacts"."email" ilike $24 escape '\'
+          or "contacts"."wechat" ilike $25 escape '\'
         )
     )
   )
-  and "accounts"."owner_id" = $25
-  and "org_units"."path" like $26
-  and "accounts"."tier" = $27;
+  and "accounts"."owner_id" = $26
+  and "org_units"."path" like $27
+  and "accounts"."tier" = $28;
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
@@ -6802,24 +6830,26 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
   )
 order by
   "opportunities"."updated_at" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
   $5
 offset
@@ -6838,20 +6868,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
   );
 
 -- opportunity list, filtered and sorted as rep (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
@@ -6913,20 +6945,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
   )
   and (
     "opportunities"."id" in (
@@ -6983,7 +7017,7 @@ where
   and "opportunities"."expected_close_date" <= $19
 order by
   "opportunities"."amount" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
   $20
 offset
@@ -7002,20 +7036,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
   )
   and (
     "opportunities"."id" in (
@@ -7090,20 +7126,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."process_id" = $5
   and (
@@ -7179,20 +7217,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."process_id" = $5
   and (
@@ -7270,20 +7310,22 @@ from
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $1
-        and (
-          "opportunities"."owner_id" = $2
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $3
-              and "opportunity_team"."user_id" = $4
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $1
+          and "owned"."owner_id" = $2
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $3
+          and "opportunity_team"."user_id" = $4
       )
       and "opportunities"."process_id" = $5
       and (
@@ -7327,20 +7369,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
   )
   and (
     "opportunities"."id" in (
@@ -7467,20 +7511,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
   )
   and (
     "opportunities"."id" in (
@@ -7609,20 +7655,22 @@ from
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $1
-        and (
-          "opportunities"."owner_id" = $2
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $3
-              and "opportunity_team"."user_id" = $4
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $1
+          and "owned"."owner_id" = $2
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $3
+          and "opportunity_team"."user_id" = $4
       )
       and (
         "opportunities"."id" in (
@@ -7749,20 +7797,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."status" = $5
   and (
@@ -7781,7 +7831,7 @@ where
   )
 order by
   "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
+  "opportunities"."id" asc
 limit
   $11
 offset
@@ -7798,20 +7848,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."status" = $5
   and (
@@ -7866,20 +7918,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $6
-    and (
-      "opportunities"."owner_id" = $7
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $8
-          and "opportunity_team"."user_id" = $9
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $6
+      and "owned"."owner_id" = $7
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $8
+      and "opportunity_team"."user_id" = $9
   )
   and "opportunities"."status" = $10;
 
@@ -7938,20 +7992,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."owner_id" = $5
   and "opportunities"."status" = $6
@@ -7962,7 +8018,7 @@ where
   )
 order by
   "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
+  "opportunities"."id" asc
 limit
   $10
 offset
@@ -7979,20 +8035,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."owner_id" = $5
   and "opportunities"."status" = $6
@@ -8039,26 +8097,28 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $6
-    and (
-      "opportunities"."owner_id" = $7
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $8
-          and "opportunity_team"."user_id" = $9
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $6
+      and "owned"."owner_id" = $7
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $8
+      and "opportunity_team"."user_id" = $9
   )
   and "opportunities"."owner_id" = $10
   and "opportunities"."status" = $11;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q103] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q103] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -8114,27 +8174,34 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = $3
-    and (
-      "accounts"."owner_id" = $4
-      or (
-        "accounts"."in_pool" = $5
-        and "accounts"."org_unit_id" in ($6, $7, $8, $9)
-      )
-      or "accounts"."id" in (
-        select
-          "opportunities"."account_id"
-        from
-          "opportunity_team"
-          inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-        where
-          "opportunity_team"."workspace_id" = $10
-          and "opportunity_team"."user_id" = $11
-      )
-    )
+  "accounts"."id" in (
+    select
+      "owned"."id"
+    from
+      "accounts" as "owned"
+    where
+      "owned"."workspace_id" = $3
+      and "owned"."owner_id" = $4
+    union
+    select
+      "pooled"."id"
+    from
+      "accounts" as "pooled"
+    where
+      "pooled"."workspace_id" = $5
+      and "pooled"."in_pool" = $6
+      and "pooled"."org_unit_id" in ($7, $8, $9, $10)
+    union
+    select
+      "opportunities"."account_id" as "id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = $11
+      and "opportunity_team"."user_id" = $12
   )
-  and "accounts"."id" = $12;
+  and "accounts"."id" = $13;
 -- [Q104] parameters: number, number, number, number, number
 select
   "opportunities"."id"
@@ -8147,20 +8214,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."account_id" = $5;
 -- [Q104] again; parameters: number, number, number, number, number
@@ -8211,20 +8280,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $9
-        and (
-          "opportunities"."owner_id" = $10
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $11
-              and "opportunity_team"."user_id" = $12
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $9
+          and "owned"."owner_id" = $10
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $11
+          and "opportunity_team"."user_id" = $12
       )
       and "opportunities"."account_id" = $13
   );
@@ -8270,20 +8341,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $4
-        and (
-          "opportunities"."owner_id" = $5
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $6
-              and "opportunity_team"."user_id" = $7
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $4
+          and "owned"."owner_id" = $5
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $6
+          and "opportunity_team"."user_id" = $7
       )
       and "opportunities"."account_id" = $8
   )
@@ -8334,20 +8407,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $4
-        and (
-          "opportunities"."owner_id" = $5
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $6
-              and "opportunity_team"."user_id" = $7
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $4
+          and "owned"."owner_id" = $5
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $6
+          and "opportunity_team"."user_id" = $7
       )
       and "opportunities"."account_id" = $8
   )
@@ -8383,20 +8458,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $2
-        and (
-          "opportunities"."owner_id" = $3
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $4
-              and "opportunity_team"."user_id" = $5
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $2
+          and "owned"."owner_id" = $3
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $4
+          and "opportunity_team"."user_id" = $5
       )
       and "opportunities"."account_id" = $6
   )
@@ -8446,20 +8523,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $4
-        and (
-          "opportunities"."owner_id" = $5
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $6
-              and "opportunity_team"."user_id" = $7
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $4
+          and "owned"."owner_id" = $5
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $6
+          and "opportunity_team"."user_id" = $7
       )
       and "opportunities"."account_id" = $8
   )
@@ -8499,20 +8578,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $2
-        and (
-          "opportunities"."owner_id" = $3
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $4
-              and "opportunity_team"."user_id" = $5
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $2
+          and "owned"."owner_id" = $3
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $4
+          and "opportunity_team"."user_id" = $5
       )
       and "opportunities"."account_id" = $6
   );
@@ -8546,20 +8627,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $2
-        and (
-          "opportunities"."owner_id" = $3
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $4
-              and "opportunity_team"."user_id" = $5
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $2
+          and "owned"."owner_id" = $3
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $4
+          and "opportunity_team"."user_id" = $5
       )
       and "opportunities"."account_id" = $6
   );
@@ -8665,20 +8748,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $17
-        and (
-          "opportunities"."owner_id" = $18
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $19
-              and "opportunity_team"."user_id" = $20
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $17
+          and "owned"."owner_id" = $18
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $19
+          and "opportunity_team"."user_id" = $20
       )
       and "opportunities"."account_id" = $21
   )
@@ -8724,20 +8809,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $25
-        and (
-          "opportunities"."owner_id" = $26
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $27
-              and "opportunity_team"."user_id" = $28
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $25
+          and "owned"."owner_id" = $26
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $27
+          and "opportunity_team"."user_id" = $28
       )
       and "opportunities"."account_id" = $29
   )
@@ -8788,20 +8875,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $34
-        and (
-          "opportunities"."owner_id" = $35
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $36
-              and "opportunity_team"."user_id" = $37
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $34
+          and "owned"."owner_id" = $35
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $36
+          and "opportunity_team"."user_id" = $37
       )
       and "opportunities"."account_id" = $38
   )
@@ -8837,20 +8926,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $44
-        and (
-          "opportunities"."owner_id" = $45
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $46
-              and "opportunity_team"."user_id" = $47
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $44
+          and "owned"."owner_id" = $45
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $46
+          and "opportunity_team"."user_id" = $47
       )
       and "opportunities"."account_id" = $48
   )
@@ -8900,20 +8991,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $56
-        and (
-          "opportunities"."owner_id" = $57
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $58
-              and "opportunity_team"."user_id" = $59
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $56
+          and "owned"."owner_id" = $57
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $58
+          and "opportunity_team"."user_id" = $59
       )
       and "opportunities"."account_id" = $60
   )
@@ -8953,20 +9046,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $65
-        and (
-          "opportunities"."owner_id" = $66
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $67
-              and "opportunity_team"."user_id" = $68
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $65
+          and "owned"."owner_id" = $66
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $67
+          and "opportunity_team"."user_id" = $68
       )
       and "opportunities"."account_id" = $69
   )
@@ -9000,20 +9095,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $71
-        and (
-          "opportunities"."owner_id" = $72
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $73
-              and "opportunity_team"."user_id" = $74
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $71
+          and "owned"."owner_id" = $72
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $73
+          and "opportunity_team"."user_id" = $74
       )
       and "opportunities"."account_id" = $75
   )
@@ -9147,20 +9244,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = $17
-            and (
-              "opportunities"."owner_id" = $18
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = $19
-                  and "opportunity_team"."user_id" = $20
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = $17
+              and "owned"."owner_id" = $18
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = $19
+              and "opportunity_team"."user_id" = $20
           )
           and "opportunities"."account_id" = $21
       )
@@ -9206,20 +9305,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = $25
-            and (
-              "opportunities"."owner_id" = $26
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = $27
-                  and "opportunity_team"."user_id" = $28
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = $25
+              and "owned"."owner_id" = $26
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = $27
+              and "opportunity_team"."user_id" = $28
           )
           and "opportunities"."account_id" = $29
       )
@@ -9270,20 +9371,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = $34
-            and (
-              "opportunities"."owner_id" = $35
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = $36
-                  and "opportunity_team"."user_id" = $37
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = $34
+              and "owned"."owner_id" = $35
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = $36
+              and "opportunity_team"."user_id" = $37
           )
           and "opportunities"."account_id" = $38
       )
@@ -9319,20 +9422,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = $44
-            and (
-              "opportunities"."owner_id" = $45
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = $46
-                  and "opportunity_team"."user_id" = $47
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = $44
+              and "owned"."owner_id" = $45
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = $46
+              and "opportunity_team"."user_id" = $47
           )
           and "opportunities"."account_id" = $48
       )
@@ -9382,20 +9487,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = $56
-            and (
-              "opportunities"."owner_id" = $57
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = $58
-                  and "opportunity_team"."user_id" = $59
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = $56
+              and "owned"."owner_id" = $57
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = $58
+              and "opportunity_team"."user_id" = $59
           )
           and "opportunities"."account_id" = $60
       )
@@ -9435,20 +9542,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = $65
-            and (
-              "opportunities"."owner_id" = $66
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = $67
-                  and "opportunity_team"."user_id" = $68
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = $65
+              and "owned"."owner_id" = $66
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = $67
+              and "opportunity_team"."user_id" = $68
           )
           and "opportunities"."account_id" = $69
       )
@@ -9482,20 +9591,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = $71
-            and (
-              "opportunities"."owner_id" = $72
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = $73
-                  and "opportunity_team"."user_id" = $74
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = $71
+              and "owned"."owner_id" = $72
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = $73
+              and "opportunity_team"."user_id" = $74
           )
           and "opportunities"."account_id" = $75
       )
@@ -9641,20 +9752,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = $17
-            and (
-              "opportunities"."owner_id" = $18
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = $19
-                  and "opportunity_team"."user_id" = $20
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = $17
+              and "owned"."owner_id" = $18
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = $19
+              and "opportunity_team"."user_id" = $20
           )
           and "opportunities"."account_id" = $21
       )
@@ -9700,20 +9813,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = $25
-            and (
-              "opportunities"."owner_id" = $26
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = $27
-                  and "opportunity_team"."user_id" = $28
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = $25
+              and "owned"."owner_id" = $26
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = $27
+              and "opportunity_team"."user_id" = $28
           )
           and "opportunities"."account_id" = $29
       )
@@ -9764,20 +9879,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = $34
-            and (
-              "opportunities"."owner_id" = $35
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = $36
-                  and "opportunity_team"."user_id" = $37
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = $34
+              and "owned"."owner_id" = $35
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = $36
+              and "opportunity_team"."user_id" = $37
           )
           and "opportunities"."account_id" = $38
       )
@@ -9813,20 +9930,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = $44
-            and (
-              "opportunities"."owner_id" = $45
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = $46
-                  and "opportunity_team"."user_id" = $47
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = $44
+              and "owned"."owner_id" = $45
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = $46
+              and "opportunity_team"."user_id" = $47
           )
           and "opportunities"."account_id" = $48
       )
@@ -9876,20 +9995,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = $56
-            and (
-              "opportunities"."owner_id" = $57
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = $58
-                  and "opportunity_team"."user_id" = $59
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = $56
+              and "owned"."owner_id" = $57
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = $58
+              and "opportunity_team"."user_id" = $59
           )
           and "opportunities"."account_id" = $60
       )
@@ -9929,20 +10050,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = $65
-            and (
-              "opportunities"."owner_id" = $66
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = $67
-                  and "opportunity_team"."user_id" = $68
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = $65
+              and "owned"."owner_id" = $66
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = $67
+              and "opportunity_team"."user_id" = $68
           )
           and "opportunities"."account_id" = $69
       )
@@ -9976,20 +10099,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = $71
-            and (
-              "opportunities"."owner_id" = $72
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = $73
-                  and "opportunity_team"."user_id" = $74
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = $71
+              and "owned"."owner_id" = $72
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = $73
+              and "opportunity_team"."user_id" = $74
           )
           and "opportunities"."account_id" = $75
       )
@@ -10072,20 +10197,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and (
-      "opportunities"."owner_id" = $2
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."id" = $5;
 -- [Q44] again; parameters: number, number
@@ -10098,7 +10225,7 @@ where
 
 -- account list as presales (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q116] parameters: number, number, number, number, number
+-- [Q116] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -10144,28 +10271,25 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = $1
-    and "accounts"."id" in (
-      select
-        "opportunities"."account_id"
-      from
-        "opportunity_team"
-        inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
+  "accounts"."id" in (
+    select
+      "opportunities"."account_id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
   )
   and "accounts"."archived_at" is null
 order by
   "accounts"."updated_at" desc,
   "accounts"."id" desc
 limit
-  $4
+  $3
 offset
-  $5;
--- [Q117] parameters: number, number, number
+  $4;
+-- [Q117] parameters: number, number
 select
   count(*) as "n"
 from
@@ -10175,18 +10299,15 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = $1
-    and "accounts"."id" in (
-      select
-        "opportunities"."account_id"
-      from
-        "opportunity_team"
-        inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
+  "accounts"."id" in (
+    select
+      "opportunities"."account_id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
   )
   and "accounts"."archived_at" is null;
 
@@ -10195,7 +10316,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, number
 -- [Q7] again; parameters: number, number
--- [Q118] parameters: number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q118] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -10241,18 +10362,15 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = $1
-    and "accounts"."id" in (
-      select
-        "opportunities"."account_id"
-      from
-        "opportunity_team"
-        inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
+  "accounts"."id" in (
+    select
+      "opportunities"."account_id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
   )
   and "accounts"."archived_at" is null
   and (
@@ -10262,9 +10380,9 @@ where
       from
         "search_grams" as "g"
       where
-        "g"."workspace_id" = $4
-        and "g"."kind" = $5
-        and "g"."gram" = $6
+        "g"."workspace_id" = $3
+        and "g"."kind" = $4
+        and "g"."gram" = $5
     )
     or "accounts"."id" in (
       select
@@ -10272,22 +10390,22 @@ where
       from
         "contacts"
       where
-        "contacts"."workspace_id" = $7
+        "contacts"."workspace_id" = $6
         and "contacts"."id" in (
           select
             "g"."record_id"
           from
             "search_grams" as "g"
           where
-            "g"."workspace_id" = $8
-            and "g"."kind" = $9
-            and "g"."gram" = $10
+            "g"."workspace_id" = $7
+            and "g"."kind" = $8
+            and "g"."gram" = $9
         )
     )
   )
   and (
-    "accounts"."name" ilike $11 escape '\'
-    or "accounts"."credit_code" ilike $12 escape '\'
+    "accounts"."name" ilike $10 escape '\'
+    or "accounts"."credit_code" ilike $11 escape '\'
     or exists (
       select
         1 as "one"
@@ -10295,27 +10413,27 @@ where
         "contacts"
       where
         "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = $13
+        and "contacts"."workspace_id" = $12
         and (
-          "contacts"."name" ilike $14 escape '\'
-          or "contacts"."mobile" ilike $15 escape '\'
-          or "contacts"."phone" ilike $16 escape '\'
-          or "contacts"."email" ilike $17 escape '\'
-          or "contacts"."wechat" ilike $18 escape '\'
+          "contacts"."name" ilike $13 escape '\'
+          or "contacts"."mobile" ilike $14 escape '\'
+          or "contacts"."phone" ilike $15 escape '\'
+          or "contacts"."email" ilike $16 escape '\'
+          or "contacts"."wechat" ilike $17 escape '\'
         )
     )
   )
-  and "accounts"."owner_id" = $19
-  and "org_units"."path" like $20
-  and "accounts"."tier" = $21
+  and "accounts"."owner_id" = $18
+  and "org_units"."path" like $19
+  and "accounts"."tier" = $20
 order by
   "accounts"."last_follow_up_at" desc,
   "accounts"."id" desc
 limit
-  $22
+  $21
 offset
-  $23;
--- [Q119] parameters: number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+  $22;
+-- [Q119] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -10325,18 +10443,15 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = $1
-    and "accounts"."id" in (
-      select
-        "opportunities"."account_id"
-      from
-        "opportunity_team"
-        inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
+  "accounts"."id" in (
+    select
+      "opportunities"."account_id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
   )
   and "accounts"."archived_at" is null
   and (
@@ -10346,9 +10461,9 @@ where
       from
         "search_grams" as "g"
       where
-        "g"."workspace_id" = $4
-        and "g"."kind" = $5
-        and "g"."gram" = $6
+        "g"."workspace_id" = $3
+        and "g"."kind" = $4
+        and "g"."gram" = $5
     )
     or "accounts"."id" in (
       select
@@ -10356,22 +10471,22 @@ where
       from
         "contacts"
       where
-        "contacts"."workspace_id" = $7
+        "contacts"."workspace_id" = $6
         and "contacts"."id" in (
           select
             "g"."record_id"
           from
             "search_grams" as "g"
           where
-            "g"."workspace_id" = $8
-            and "g"."kind" = $9
-            and "g"."gram" = $10
+            "g"."workspace_id" = $7
+            and "g"."kind" = $8
+            and "g"."gram" = $9
         )
     )
   )
   and (
-    "accounts"."name" ilike $11 escape '\'
-    or "accounts"."credit_code" ilike $12 escape '\'
+    "accounts"."name" ilike $10 escape '\'
+    or "accounts"."credit_code" ilike $11 escape '\'
     or exists (
       select
         1 as "one"
@@ -10379,23 +10494,23 @@ where
         "contacts"
       where
         "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = $13
+        and "contacts"."workspace_id" = $12
         and (
-          "contacts"."name" ilike $14 escape '\'
-          or "contacts"."mobile" ilike $15 escape '\'
-          or "contacts"."phone" ilike $16 escape '\'
-          or "contacts"."email" ilike $17 escape '\'
-          or "contacts"."wechat" ilike $18 escape '\'
+          "contacts"."name" ilike $13 escape '\'
+          or "contacts"."mobile" ilike $14 escape '\'
+          or "contacts"."phone" ilike $15 escape '\'
+          or "contacts"."email" ilike $16 escape '\'
+          or "contacts"."wechat" ilike $17 escape '\'
         )
     )
   )
-  and "accounts"."owner_id" = $19
-  and "org_units"."path" like $20
-  and "accounts"."tier" = $21;
+  and "accounts"."owner_id" = $18
+  and "org_units"."path" like $19
+  and "accounts"."tier" = $20;
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q120] parameters: number, number, number, number, number
+-- [Q120] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10448,26 +10563,23 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
   )
 order by
   "opportunities"."updated_at" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
-  $4
+  $3
 offset
-  $5;
--- [Q121] parameters: number, number, number
+  $4;
+-- [Q121] parameters: number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -10481,17 +10593,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
   );
 
 -- opportunity list, filtered and sorted as presales (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
@@ -10500,7 +10609,7 @@ where
 -- [Q6] again; parameters: number, string, number
 -- [Q6] again; parameters: number, string, number
 -- [Q7] again; parameters: number, number
--- [Q122] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q122] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10553,17 +10662,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
   )
   and (
     "opportunities"."id" in (
@@ -10572,9 +10678,9 @@ where
       from
         "search_grams" as "g"
       where
-        "g"."workspace_id" = $4
-        and "g"."kind" = $5
-        and "g"."gram" = $6
+        "g"."workspace_id" = $3
+        and "g"."kind" = $4
+        and "g"."gram" = $5
         and exists (
           select
             "h"."record_id"
@@ -10582,7 +10688,7 @@ where
             "search_grams" as "h"
           where
             "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $7
+            and "h"."gram" = $6
             and "h"."kind" = "g"."kind"
             and "h"."record_id" = "g"."record_id"
         )
@@ -10593,9 +10699,9 @@ where
       from
         "search_grams" as "g"
       where
-        "g"."workspace_id" = $8
-        and "g"."kind" = $9
-        and "g"."gram" = $10
+        "g"."workspace_id" = $7
+        and "g"."kind" = $8
+        and "g"."gram" = $9
         and exists (
           select
             "h"."record_id"
@@ -10603,29 +10709,29 @@ where
             "search_grams" as "h"
           where
             "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $11
+            and "h"."gram" = $10
             and "h"."kind" = "g"."kind"
             and "h"."record_id" = "g"."record_id"
         )
     )
   )
   and (
-    "opportunities"."name" ilike $12 escape '\'
-    or "accounts"."name" ilike $13 escape '\'
+    "opportunities"."name" ilike $11 escape '\'
+    or "accounts"."name" ilike $12 escape '\'
   )
-  and "org_units"."path" like $14
-  and "opportunities"."status" = $15
-  and "opportunities"."process_id" = $16
-  and "opportunities"."expected_close_date" >= $17
-  and "opportunities"."expected_close_date" <= $18
+  and "org_units"."path" like $13
+  and "opportunities"."status" = $14
+  and "opportunities"."process_id" = $15
+  and "opportunities"."expected_close_date" >= $16
+  and "opportunities"."expected_close_date" <= $17
 order by
   "opportunities"."amount" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
-  $19
+  $18
 offset
-  $20;
--- [Q123] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+  $19;
+-- [Q123] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -10639,17 +10745,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
   )
   and (
     "opportunities"."id" in (
@@ -10658,9 +10761,9 @@ where
       from
         "search_grams" as "g"
       where
-        "g"."workspace_id" = $4
-        and "g"."kind" = $5
-        and "g"."gram" = $6
+        "g"."workspace_id" = $3
+        and "g"."kind" = $4
+        and "g"."gram" = $5
         and exists (
           select
             "h"."record_id"
@@ -10668,7 +10771,7 @@ where
             "search_grams" as "h"
           where
             "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $7
+            and "h"."gram" = $6
             and "h"."kind" = "g"."kind"
             and "h"."record_id" = "g"."record_id"
         )
@@ -10679,9 +10782,9 @@ where
       from
         "search_grams" as "g"
       where
-        "g"."workspace_id" = $8
-        and "g"."kind" = $9
-        and "g"."gram" = $10
+        "g"."workspace_id" = $7
+        and "g"."kind" = $8
+        and "g"."gram" = $9
         and exists (
           select
             "h"."record_id"
@@ -10689,27 +10792,27 @@ where
             "search_grams" as "h"
           where
             "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $11
+            and "h"."gram" = $10
             and "h"."kind" = "g"."kind"
             and "h"."record_id" = "g"."record_id"
         )
     )
   )
   and (
-    "opportunities"."name" ilike $12 escape '\'
-    or "accounts"."name" ilike $13 escape '\'
+    "opportunities"."name" ilike $11 escape '\'
+    or "accounts"."name" ilike $12 escape '\'
   )
-  and "org_units"."path" like $14
-  and "opportunities"."status" = $15
-  and "opportunities"."process_id" = $16
-  and "opportunities"."expected_close_date" >= $17
-  and "opportunities"."expected_close_date" <= $18;
+  and "org_units"."path" like $13
+  and "opportunities"."status" = $14
+  and "opportunities"."process_id" = $15
+  and "opportunities"."expected_close_date" >= $16
+  and "opportunities"."expected_close_date" <= $17;
 
 -- board as presales (200): GET /api/v1/opportunities/board?processId=…
 -- [Q14] again; parameters: number, number
 -- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q124] parameters: number, number, number, number, string, number, string, number, number
+-- [Q124] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -10724,33 +10827,30 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
   )
-  and "opportunities"."process_id" = $4
+  and "opportunities"."process_id" = $3
   and (
     (
-      "opportunities"."status" = $5
-      and "stage"."is_won" = $6
+      "opportunities"."status" = $4
+      and "stage"."is_won" = $5
     )
     or (
-      "opportunities"."status" = $7
-      and "opportunities"."closed_at" >= $8
-      and "opportunities"."closed_at" < $9
+      "opportunities"."status" = $6
+      and "opportunities"."closed_at" >= $7
+      and "opportunities"."closed_at" < $8
     )
   )
 group by
   "opportunities"."stage_id";
--- [Q125] parameters: number, number, number, number, string, number, string, number, number
+-- [Q125] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10810,31 +10910,28 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
   )
-  and "opportunities"."process_id" = $4
+  and "opportunities"."process_id" = $3
   and (
     (
-      "opportunities"."status" = $5
-      and "stage"."is_won" = $6
+      "opportunities"."status" = $4
+      and "stage"."is_won" = $5
     )
     or (
-      "opportunities"."status" = $7
-      and "opportunities"."closed_at" >= $8
-      and "opportunities"."closed_at" < $9
+      "opportunities"."status" = $6
+      and "opportunities"."closed_at" >= $7
+      and "opportunities"."closed_at" < $8
     )
   );
--- [Q126] parameters: number, number, number, number, string, number, string, number, number, number
+-- [Q126] parameters: number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -10898,33 +10995,30 @@ from
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $1
-        and "opportunities"."id" in (
-          select
-            "opportunity_team"."opportunity_id"
-          from
-            "opportunity_team"
-          where
-            "opportunity_team"."workspace_id" = $2
-            and "opportunity_team"."user_id" = $3
-        )
+      "opportunities"."id" in (
+        select
+          "opportunity_team"."opportunity_id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $1
+          and "opportunity_team"."user_id" = $2
       )
-      and "opportunities"."process_id" = $4
+      and "opportunities"."process_id" = $3
       and (
         (
-          "opportunities"."status" = $5
-          and "stage"."is_won" = $6
+          "opportunities"."status" = $4
+          and "stage"."is_won" = $5
         )
         or (
-          "opportunities"."status" = $7
-          and "opportunities"."closed_at" >= $8
-          and "opportunities"."closed_at" < $9
+          "opportunities"."status" = $6
+          and "opportunities"."closed_at" >= $7
+          and "opportunities"."closed_at" < $8
         )
       )
   ) as "c"
 where
-  "c"."rn" <= $10
+  "c"."rn" <= $9
 order by
   "c"."stage_id",
   "c"."rn";
@@ -10937,7 +11031,7 @@ order by
 -- [Q6] again; parameters: number, string, number
 -- [Q6] again; parameters: number, string, number
 -- [Q7] again; parameters: number, number
--- [Q127] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q127] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -10952,17 +11046,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
   )
   and (
     "opportunities"."id" in (
@@ -10971,9 +11062,9 @@ where
       from
         "search_grams" as "g"
       where
-        "g"."workspace_id" = $4
-        and "g"."kind" = $5
-        and "g"."gram" = $6
+        "g"."workspace_id" = $3
+        and "g"."kind" = $4
+        and "g"."gram" = $5
         and exists (
           select
             "h"."record_id"
@@ -10981,7 +11072,7 @@ where
             "search_grams" as "h"
           where
             "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $7
+            and "h"."gram" = $6
             and "h"."kind" = "g"."kind"
             and "h"."record_id" = "g"."record_id"
         )
@@ -10992,9 +11083,9 @@ where
       from
         "search_grams" as "g"
       where
-        "g"."workspace_id" = $8
-        and "g"."kind" = $9
-        and "g"."gram" = $10
+        "g"."workspace_id" = $7
+        and "g"."kind" = $8
+        and "g"."gram" = $9
         and exists (
           select
             "h"."record_id"
@@ -11002,34 +11093,34 @@ where
             "search_grams" as "h"
           where
             "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $11
+            and "h"."gram" = $10
             and "h"."kind" = "g"."kind"
             and "h"."record_id" = "g"."record_id"
         )
     )
   )
   and (
-    "opportunities"."name" ilike $12 escape '\'
-    or "accounts"."name" ilike $13 escape '\'
+    "opportunities"."name" ilike $11 escape '\'
+    or "accounts"."name" ilike $12 escape '\'
   )
-  and "org_units"."path" like $14
-  and "opportunities"."process_id" = $15
+  and "org_units"."path" like $13
+  and "opportunities"."process_id" = $14
   and (
     (
-      "opportunities"."status" = $16
-      and "stage"."is_won" = $17
-      and "opportunities"."expected_close_date" >= $18
-      and "opportunities"."expected_close_date" <= $19
+      "opportunities"."status" = $15
+      and "stage"."is_won" = $16
+      and "opportunities"."expected_close_date" >= $17
+      and "opportunities"."expected_close_date" <= $18
     )
     or (
-      "opportunities"."status" = $20
-      and "opportunities"."closed_at" >= $21
-      and "opportunities"."closed_at" < $22
+      "opportunities"."status" = $19
+      and "opportunities"."closed_at" >= $20
+      and "opportunities"."closed_at" < $21
     )
   )
 group by
   "opportunities"."stage_id";
--- [Q128] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q128] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11089,17 +11180,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
   )
   and (
     "opportunities"."id" in (
@@ -11108,9 +11196,9 @@ where
       from
         "search_grams" as "g"
       where
-        "g"."workspace_id" = $4
-        and "g"."kind" = $5
-        and "g"."gram" = $6
+        "g"."workspace_id" = $3
+        and "g"."kind" = $4
+        and "g"."gram" = $5
         and exists (
           select
             "h"."record_id"
@@ -11118,7 +11206,7 @@ where
             "search_grams" as "h"
           where
             "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $7
+            and "h"."gram" = $6
             and "h"."kind" = "g"."kind"
             and "h"."record_id" = "g"."record_id"
         )
@@ -11129,9 +11217,9 @@ where
       from
         "search_grams" as "g"
       where
-        "g"."workspace_id" = $8
-        and "g"."kind" = $9
-        and "g"."gram" = $10
+        "g"."workspace_id" = $7
+        and "g"."kind" = $8
+        and "g"."gram" = $9
         and exists (
           select
             "h"."record_id"
@@ -11139,32 +11227,32 @@ where
             "search_grams" as "h"
           where
             "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $11
+            and "h"."gram" = $10
             and "h"."kind" = "g"."kind"
             and "h"."record_id" = "g"."record_id"
         )
     )
   )
   and (
-    "opportunities"."name" ilike $12 escape '\'
-    or "accounts"."name" ilike $13 escape '\'
+    "opportunities"."name" ilike $11 escape '\'
+    or "accounts"."name" ilike $12 escape '\'
   )
-  and "org_units"."path" like $14
-  and "opportunities"."process_id" = $15
+  and "org_units"."path" like $13
+  and "opportunities"."process_id" = $14
   and (
     (
-      "opportunities"."status" = $16
-      and "stage"."is_won" = $17
-      and "opportunities"."expected_close_date" >= $18
-      and "opportunities"."expected_close_date" <= $19
+      "opportunities"."status" = $15
+      and "stage"."is_won" = $16
+      and "opportunities"."expected_close_date" >= $17
+      and "opportunities"."expected_close_date" <= $18
     )
     or (
-      "opportunities"."status" = $20
-      and "opportunities"."closed_at" >= $21
-      and "opportunities"."closed_at" < $22
+      "opportunities"."status" = $19
+      and "opportunities"."closed_at" >= $20
+      and "opportunities"."closed_at" < $21
     )
   );
--- [Q129] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q129] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -11228,17 +11316,14 @@ from
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = $1
-        and "opportunities"."id" in (
-          select
-            "opportunity_team"."opportunity_id"
-          from
-            "opportunity_team"
-          where
-            "opportunity_team"."workspace_id" = $2
-            and "opportunity_team"."user_id" = $3
-        )
+      "opportunities"."id" in (
+        select
+          "opportunity_team"."opportunity_id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $1
+          and "opportunity_team"."user_id" = $2
       )
       and (
         "opportunities"."id" in (
@@ -11247,9 +11332,9 @@ from
           from
             "search_grams" as "g"
           where
-            "g"."workspace_id" = $4
-            and "g"."kind" = $5
-            and "g"."gram" = $6
+            "g"."workspace_id" = $3
+            and "g"."kind" = $4
+            and "g"."gram" = $5
             and exists (
               select
                 "h"."record_id"
@@ -11257,7 +11342,7 @@ from
                 "search_grams" as "h"
               where
                 "h"."workspace_id" = "g"."workspace_id"
-                and "h"."gram" = $7
+                and "h"."gram" = $6
                 and "h"."kind" = "g"."kind"
                 and "h"."record_id" = "g"."record_id"
             )
@@ -11268,9 +11353,9 @@ from
           from
             "search_grams" as "g"
           where
-            "g"."workspace_id" = $8
-            and "g"."kind" = $9
-            and "g"."gram" = $10
+            "g"."workspace_id" = $7
+            and "g"."kind" = $8
+            and "g"."gram" = $9
             and exists (
               select
                 "h"."record_id"
@@ -11278,41 +11363,41 @@ from
                 "search_grams" as "h"
               where
                 "h"."workspace_id" = "g"."workspace_id"
-                and "h"."gram" = $11
+                and "h"."gram" = $10
                 and "h"."kind" = "g"."kind"
                 and "h"."record_id" = "g"."record_id"
             )
         )
       )
       and (
-        "opportunities"."name" ilike $12 escape '\'
-        or "accounts"."name" ilike $13 escape '\'
+        "opportunities"."name" ilike $11 escape '\'
+        or "accounts"."name" ilike $12 escape '\'
       )
-      and "org_units"."path" like $14
-      and "opportunities"."process_id" = $15
+      and "org_units"."path" like $13
+      and "opportunities"."process_id" = $14
       and (
         (
-          "opportunities"."status" = $16
-          and "stage"."is_won" = $17
-          and "opportunities"."expected_close_date" >= $18
-          and "opportunities"."expected_close_date" <= $19
+          "opportunities"."status" = $15
+          and "stage"."is_won" = $16
+          and "opportunities"."expected_close_date" >= $17
+          and "opportunities"."expected_close_date" <= $18
         )
         or (
-          "opportunities"."status" = $20
-          and "opportunities"."closed_at" >= $21
-          and "opportunities"."closed_at" < $22
+          "opportunities"."status" = $19
+          and "opportunities"."closed_at" >= $20
+          and "opportunities"."closed_at" < $21
         )
       )
   ) as "c"
 where
-  "c"."rn" <= $23
+  "c"."rn" <= $22
 order by
   "c"."stage_id",
   "c"."rn";
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q130] parameters: number, number, number, string, number, number, number, string, number, number, number
+-- [Q130] parameters: number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11365,213 +11450,38 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
   )
-  and "opportunities"."status" = $4
+  and "opportunities"."status" = $3
   and (
     (
-      "stage"."expected_days" > $5
+      "stage"."expected_days" > $4
       and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
+      and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
     )
     or (
       "opportunities"."next_step" is null
       or trim(opportunities.next_step) = ''
       or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < $8
+      or "opportunities"."next_step_date" < $7
     )
-    or "opportunities"."advantage_lost" = $9
+    or "opportunities"."advantage_lost" = $8
   )
 order by
   "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
-limit
-  $10
-offset
-  $11;
--- [Q131] parameters: number, number, number, string, number, number, number, string, number
-select
-  count(*) as "n"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $1
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
-  )
-  and "opportunities"."status" = $4
-  and (
-    (
-      "stage"."expected_days" > $5
-      and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
-    )
-    or (
-      "opportunities"."next_step" is null
-      or trim(opportunities.next_step) = ''
-      or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < $8
-    )
-    or "opportunities"."advantage_lost" = $9
-  );
--- [Q132] parameters: number, number, number, string, number, number, number, number, string
-select
-  sum(
-    case
-      when (
-        "stage"."expected_days" > $1
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
-      ) then 1
-      else 0
-    end
-  ) as "stalled",
-  sum(
-    case
-      when (
-        "opportunities"."next_step" is null
-        or trim(opportunities.next_step) = ''
-        or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $4
-      ) then 1
-      else 0
-    end
-  ) as "no_plan",
-  sum(
-    case
-      when "opportunities"."advantage_lost" = $5 then 1
-      else 0
-    end
-  ) as "advantage_lost"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $6
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $7
-        and "opportunity_team"."user_id" = $8
-    )
-  )
-  and "opportunities"."status" = $9;
-
--- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q1] again; parameters: number
--- [Q133] parameters: number, number, number, number, string, number, number, number, number, number
-select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $1
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
-  )
-  and "opportunities"."owner_id" = $4
-  and "opportunities"."status" = $5
-  and (
-    "stage"."expected_days" > $6
-    and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast($7 as bigint) < $8
-  )
-order by
-  "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
+  "opportunities"."id" asc
 limit
   $9
 offset
   $10;
--- [Q134] parameters: number, number, number, number, string, number, number, number
+-- [Q131] parameters: number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -11583,26 +11493,31 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
   )
-  and "opportunities"."owner_id" = $4
-  and "opportunities"."status" = $5
+  and "opportunities"."status" = $3
   and (
-    "stage"."expected_days" > $6
-    and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast($7 as bigint) < $8
+    (
+      "stage"."expected_days" > $4
+      and "opportunities"."stage_entered_at" is not null
+      and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
+    )
+    or (
+      "opportunities"."next_step" is null
+      or trim(opportunities.next_step) = ''
+      or "opportunities"."next_step_date" is null
+      or "opportunities"."next_step_date" < $7
+    )
+    or "opportunities"."advantage_lost" = $8
   );
--- [Q135] parameters: number, number, number, string, number, number, number, number, number, string
+-- [Q132] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -11640,23 +11555,175 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $6
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $7
-        and "opportunity_team"."user_id" = $8
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $6
+      and "opportunity_team"."user_id" = $7
   )
-  and "opportunities"."owner_id" = $9
-  and "opportunities"."status" = $10;
+  and "opportunities"."status" = $8;
+
+-- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
+-- [Q1] again; parameters: number
+-- [Q133] parameters: number, number, number, string, number, number, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
+  )
+  and "opportunities"."owner_id" = $3
+  and "opportunities"."status" = $4
+  and (
+    "stage"."expected_days" > $5
+    and "opportunities"."stage_entered_at" is not null
+    and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
+  )
+order by
+  "opportunities"."stage_entered_at" asc,
+  "opportunities"."id" asc
+limit
+  $8
+offset
+  $9;
+-- [Q134] parameters: number, number, number, string, number, number, number
+select
+  count(*) as "n"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
+  )
+  and "opportunities"."owner_id" = $3
+  and "opportunities"."status" = $4
+  and (
+    "stage"."expected_days" > $5
+    and "opportunities"."stage_entered_at" is not null
+    and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
+  );
+-- [Q135] parameters: number, number, number, string, number, number, number, number, string
+select
+  sum(
+    case
+      when (
+        "stage"."expected_days" > $1
+        and "opportunities"."stage_entered_at" is not null
+        and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
+      ) then 1
+      else 0
+    end
+  ) as "stalled",
+  sum(
+    case
+      when (
+        "opportunities"."next_step" is null
+        or trim(opportunities.next_step) = ''
+        or "opportunities"."next_step_date" is null
+        or "opportunities"."next_step_date" < $4
+      ) then 1
+      else 0
+    end
+  ) as "no_plan",
+  sum(
+    case
+      when "opportunities"."advantage_lost" = $5 then 1
+      else 0
+    end
+  ) as "advantage_lost"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $6
+      and "opportunity_team"."user_id" = $7
+  )
+  and "opportunities"."owner_id" = $8
+  and "opportunities"."status" = $9;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q136] parameters: number, number, number, number, number, number
+-- [Q136] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -11712,23 +11779,20 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = $3
-    and "accounts"."id" in (
-      select
-        "opportunities"."account_id"
-      from
-        "opportunity_team"
-        inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-      where
-        "opportunity_team"."workspace_id" = $4
-        and "opportunity_team"."user_id" = $5
-    )
+  "accounts"."id" in (
+    select
+      "opportunities"."account_id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
   )
-  and "accounts"."id" = $6;
+  and "accounts"."id" = $5;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q137] parameters: number, number, number, number
+-- [Q137] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11781,16 +11845,13 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = $2
-        and "opportunity_team"."user_id" = $3
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
   )
-  and "opportunities"."id" = $4;
+  and "opportunities"."id" = $3;

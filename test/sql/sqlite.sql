@@ -350,7 +350,7 @@ where
   "opportunities"."workspace_id" = ?
 order by
   "opportunities"."updated_at" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
   ?
 offset
@@ -486,7 +486,7 @@ where
   and "opportunities"."expected_close_date" <= ?
 order by
   "opportunities"."amount" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
   ?
 offset
@@ -1189,7 +1189,7 @@ where
   )
 order by
   "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
+  "opportunities"."id" asc
 limit
   ?
 offset
@@ -1328,7 +1328,7 @@ where
   )
 order by
   "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
+  "opportunities"."id" asc
 limit
   ?
 offset
@@ -3655,7 +3655,7 @@ where
   )
 order by
   "opportunities"."updated_at" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
   ?
 offset
@@ -3797,7 +3797,7 @@ where
   and "opportunities"."expected_close_date" <= ?
 order by
   "opportunities"."amount" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
   ?
 offset
@@ -4507,7 +4507,7 @@ where
   )
 order by
   "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
+  "opportunities"."id" asc
 limit
   ?
 offset
@@ -4655,7 +4655,7 @@ where
   )
 order by
   "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
+  "opportunities"."id" asc
 limit
   ?
 offset
@@ -6423,7 +6423,7 @@ where
 
 -- account list as rep (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q83] parameters: number, number, number, number, number, number, number, number, number, number, number
+-- [Q83] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6469,25 +6469,32 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = ?
-    and (
-      "accounts"."owner_id" = ?
-      or (
-        "accounts"."in_pool" = ?
-        and "accounts"."org_unit_id" in (?, ?, ?, ?)
-      )
-      or "accounts"."id" in (
-        select
-          "opportunities"."account_id"
-        from
-          "opportunity_team"
-          inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "accounts"."id" in (
+    select
+      "owned"."id"
+    from
+      "accounts" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "pooled"."id"
+    from
+      "accounts" as "pooled"
+    where
+      "pooled"."workspace_id" = ?
+      and "pooled"."in_pool" = ?
+      and "pooled"."org_unit_id" in (?, ?, ?, ?)
+    union
+    select
+      "opportunities"."account_id" as "id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "accounts"."archived_at" is null
 order by
@@ -6497,7 +6504,7 @@ limit
   ?
 offset
   ?;
--- [Q84] parameters: number, number, number, number, number, number, number, number, number
+-- [Q84] parameters: number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -6507,25 +6514,32 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = ?
-    and (
-      "accounts"."owner_id" = ?
-      or (
-        "accounts"."in_pool" = ?
-        and "accounts"."org_unit_id" in (?, ?, ?, ?)
-      )
-      or "accounts"."id" in (
-        select
-          "opportunities"."account_id"
-        from
-          "opportunity_team"
-          inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "accounts"."id" in (
+    select
+      "owned"."id"
+    from
+      "accounts" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "pooled"."id"
+    from
+      "accounts" as "pooled"
+    where
+      "pooled"."workspace_id" = ?
+      and "pooled"."in_pool" = ?
+      and "pooled"."org_unit_id" in (?, ?, ?, ?)
+    union
+    select
+      "opportunities"."account_id" as "id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "accounts"."archived_at" is null;
 -- [Q51] again; parameters: number, number, number
@@ -6535,7 +6549,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, number
 -- [Q7] again; parameters: number, number
--- [Q85] parameters: number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q85] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6581,25 +6595,32 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = ?
-    and (
-      "accounts"."owner_id" = ?
-      or (
-        "accounts"."in_pool" = ?
-        and "accounts"."org_unit_id" in (?, ?, ?, ?)
-      )
-      or "accounts"."id" in (
-        select
-          "opportunities"."account_id"
-        from
-          "opportunity_team"
-          inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "accounts"."id" in (
+    select
+      "owned"."id"
+    from
+      "accounts" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "pooled"."id"
+    from
+      "accounts" as "pooled"
+    where
+      "pooled"."workspace_id" = ?
+      and "pooled"."in_pool" = ?
+      and "pooled"."org_unit_id" in (?, ?, ?, ?)
+    union
+    select
+      "opportunities"."account_id" as "id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "accounts"."archived_at" is null
   and (
@@ -6662,7 +6683,7 @@ limit
   ?
 offset
   ?;
--- [Q86] parameters: number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q86] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -6672,25 +6693,32 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = ?
-    and (
-      "accounts"."owner_id" = ?
-      or (
-        "accounts"."in_pool" = ?
-        and "accounts"."org_unit_id" in (?, ?, ?, ?)
-      )
-      or "accounts"."id" in (
-        select
-          "opportunities"."account_id"
-        from
-          "opportunity_team"
-          inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "accounts"."id" in (
+    select
+      "owned"."id"
+    from
+      "accounts" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "pooled"."id"
+    from
+      "accounts" as "pooled"
+    where
+      "pooled"."workspace_id" = ?
+      and "pooled"."in_pool" = ?
+      and "pooled"."org_unit_id" in (?, ?, ?, ?)
+    union
+    select
+      "opportunities"."account_id" as "id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "accounts"."archived_at" is null
   and (
@@ -6802,24 +6830,26 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
 order by
   "opportunities"."updated_at" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
   ?
 offset
@@ -6838,20 +6868,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   );
 
 -- opportunity list, filtered and sorted as rep (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
@@ -6913,20 +6945,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and (
     "opportunities"."id" in (
@@ -6983,7 +7017,7 @@ where
   and "opportunities"."expected_close_date" <= ?
 order by
   "opportunities"."amount" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
   ?
 offset
@@ -7002,20 +7036,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and (
     "opportunities"."id" in (
@@ -7090,20 +7126,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."process_id" = ?
   and (
@@ -7179,20 +7217,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."process_id" = ?
   and (
@@ -7270,20 +7310,22 @@ from
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."process_id" = ?
       and (
@@ -7327,20 +7369,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and (
     "opportunities"."id" in (
@@ -7467,20 +7511,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and (
     "opportunities"."id" in (
@@ -7609,20 +7655,22 @@ from
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and (
         "opportunities"."id" in (
@@ -7749,20 +7797,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."status" = ?
   and (
@@ -7781,7 +7831,7 @@ where
   )
 order by
   "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
+  "opportunities"."id" asc
 limit
   ?
 offset
@@ -7798,20 +7848,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."status" = ?
   and (
@@ -7866,20 +7918,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."status" = ?;
 
@@ -7938,20 +7992,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."owner_id" = ?
   and "opportunities"."status" = ?
@@ -7962,7 +8018,7 @@ where
   )
 order by
   "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
+  "opportunities"."id" asc
 limit
   ?
 offset
@@ -7979,20 +8035,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."owner_id" = ?
   and "opportunities"."status" = ?
@@ -8039,26 +8097,28 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."owner_id" = ?
   and "opportunities"."status" = ?;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q103] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q103] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -8114,25 +8174,32 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = ?
-    and (
-      "accounts"."owner_id" = ?
-      or (
-        "accounts"."in_pool" = ?
-        and "accounts"."org_unit_id" in (?, ?, ?, ?)
-      )
-      or "accounts"."id" in (
-        select
-          "opportunities"."account_id"
-        from
-          "opportunity_team"
-          inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "accounts"."id" in (
+    select
+      "owned"."id"
+    from
+      "accounts" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "pooled"."id"
+    from
+      "accounts" as "pooled"
+    where
+      "pooled"."workspace_id" = ?
+      and "pooled"."in_pool" = ?
+      and "pooled"."org_unit_id" in (?, ?, ?, ?)
+    union
+    select
+      "opportunities"."account_id" as "id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "accounts"."id" = ?;
 -- [Q104] parameters: number, number, number, number, number
@@ -8147,20 +8214,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."account_id" = ?;
 -- [Q104] again; parameters: number, number, number, number, number
@@ -8211,20 +8280,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."account_id" = ?
   );
@@ -8270,20 +8341,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."account_id" = ?
   )
@@ -8334,20 +8407,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."account_id" = ?
   )
@@ -8383,20 +8458,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."account_id" = ?
   )
@@ -8446,20 +8523,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."account_id" = ?
   )
@@ -8499,20 +8578,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."account_id" = ?
   );
@@ -8546,20 +8627,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."account_id" = ?
   );
@@ -8665,20 +8748,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."account_id" = ?
   )
@@ -8724,20 +8809,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."account_id" = ?
   )
@@ -8788,20 +8875,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."account_id" = ?
   )
@@ -8837,20 +8926,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."account_id" = ?
   )
@@ -8900,20 +8991,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."account_id" = ?
   )
@@ -8953,20 +9046,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."account_id" = ?
   )
@@ -9000,20 +9095,22 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and (
-          "opportunities"."owner_id" = ?
-          or "opportunities"."id" in (
-            select
-              "opportunity_team"."opportunity_id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-        )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."account_id" = ?
   )
@@ -9147,20 +9244,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and (
-              "opportunities"."owner_id" = ?
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = ?
-                  and "opportunity_team"."user_id" = ?
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = ?
+              and "owned"."owner_id" = ?
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = ?
+              and "opportunity_team"."user_id" = ?
           )
           and "opportunities"."account_id" = ?
       )
@@ -9206,20 +9305,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and (
-              "opportunities"."owner_id" = ?
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = ?
-                  and "opportunity_team"."user_id" = ?
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = ?
+              and "owned"."owner_id" = ?
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = ?
+              and "opportunity_team"."user_id" = ?
           )
           and "opportunities"."account_id" = ?
       )
@@ -9270,20 +9371,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and (
-              "opportunities"."owner_id" = ?
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = ?
-                  and "opportunity_team"."user_id" = ?
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = ?
+              and "owned"."owner_id" = ?
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = ?
+              and "opportunity_team"."user_id" = ?
           )
           and "opportunities"."account_id" = ?
       )
@@ -9319,20 +9422,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and (
-              "opportunities"."owner_id" = ?
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = ?
-                  and "opportunity_team"."user_id" = ?
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = ?
+              and "owned"."owner_id" = ?
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = ?
+              and "opportunity_team"."user_id" = ?
           )
           and "opportunities"."account_id" = ?
       )
@@ -9382,20 +9487,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and (
-              "opportunities"."owner_id" = ?
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = ?
-                  and "opportunity_team"."user_id" = ?
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = ?
+              and "owned"."owner_id" = ?
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = ?
+              and "opportunity_team"."user_id" = ?
           )
           and "opportunities"."account_id" = ?
       )
@@ -9435,20 +9542,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and (
-              "opportunities"."owner_id" = ?
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = ?
-                  and "opportunity_team"."user_id" = ?
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = ?
+              and "owned"."owner_id" = ?
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = ?
+              and "opportunity_team"."user_id" = ?
           )
           and "opportunities"."account_id" = ?
       )
@@ -9482,20 +9591,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and (
-              "opportunities"."owner_id" = ?
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = ?
-                  and "opportunity_team"."user_id" = ?
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = ?
+              and "owned"."owner_id" = ?
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = ?
+              and "opportunity_team"."user_id" = ?
           )
           and "opportunities"."account_id" = ?
       )
@@ -9641,20 +9752,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and (
-              "opportunities"."owner_id" = ?
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = ?
-                  and "opportunity_team"."user_id" = ?
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = ?
+              and "owned"."owner_id" = ?
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = ?
+              and "opportunity_team"."user_id" = ?
           )
           and "opportunities"."account_id" = ?
       )
@@ -9700,20 +9813,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and (
-              "opportunities"."owner_id" = ?
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = ?
-                  and "opportunity_team"."user_id" = ?
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = ?
+              and "owned"."owner_id" = ?
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = ?
+              and "opportunity_team"."user_id" = ?
           )
           and "opportunities"."account_id" = ?
       )
@@ -9764,20 +9879,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and (
-              "opportunities"."owner_id" = ?
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = ?
-                  and "opportunity_team"."user_id" = ?
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = ?
+              and "owned"."owner_id" = ?
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = ?
+              and "opportunity_team"."user_id" = ?
           )
           and "opportunities"."account_id" = ?
       )
@@ -9813,20 +9930,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and (
-              "opportunities"."owner_id" = ?
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = ?
-                  and "opportunity_team"."user_id" = ?
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = ?
+              and "owned"."owner_id" = ?
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = ?
+              and "opportunity_team"."user_id" = ?
           )
           and "opportunities"."account_id" = ?
       )
@@ -9876,20 +9995,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and (
-              "opportunities"."owner_id" = ?
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = ?
-                  and "opportunity_team"."user_id" = ?
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = ?
+              and "owned"."owner_id" = ?
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = ?
+              and "opportunity_team"."user_id" = ?
           )
           and "opportunities"."account_id" = ?
       )
@@ -9929,20 +10050,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and (
-              "opportunities"."owner_id" = ?
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = ?
-                  and "opportunity_team"."user_id" = ?
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = ?
+              and "owned"."owner_id" = ?
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = ?
+              and "opportunity_team"."user_id" = ?
           )
           and "opportunities"."account_id" = ?
       )
@@ -9976,20 +10099,22 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and (
-              "opportunities"."owner_id" = ?
-              or "opportunities"."id" in (
-                select
-                  "opportunity_team"."opportunity_id"
-                from
-                  "opportunity_team"
-                where
-                  "opportunity_team"."workspace_id" = ?
-                  and "opportunity_team"."user_id" = ?
-              )
-            )
+          "opportunities"."id" in (
+            select
+              "owned"."id"
+            from
+              "opportunities" as "owned"
+            where
+              "owned"."workspace_id" = ?
+              and "owned"."owner_id" = ?
+            union
+            select
+              "opportunity_team"."opportunity_id" as "id"
+            from
+              "opportunity_team"
+            where
+              "opportunity_team"."workspace_id" = ?
+              and "opportunity_team"."user_id" = ?
           )
           and "opportunities"."account_id" = ?
       )
@@ -10072,20 +10197,22 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and (
-      "opportunities"."owner_id" = ?
-      or "opportunities"."id" in (
-        select
-          "opportunity_team"."opportunity_id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-    )
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."id" = ?;
 -- [Q44] again; parameters: number, number
@@ -10098,7 +10225,7 @@ where
 
 -- account list as presales (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q116] parameters: number, number, number, number, number
+-- [Q116] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -10144,18 +10271,15 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = ?
-    and "accounts"."id" in (
-      select
-        "opportunities"."account_id"
-      from
-        "opportunity_team"
-        inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "accounts"."id" in (
+    select
+      "opportunities"."account_id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "accounts"."archived_at" is null
 order by
@@ -10165,7 +10289,7 @@ limit
   ?
 offset
   ?;
--- [Q117] parameters: number, number, number
+-- [Q117] parameters: number, number
 select
   count(*) as "n"
 from
@@ -10175,18 +10299,15 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = ?
-    and "accounts"."id" in (
-      select
-        "opportunities"."account_id"
-      from
-        "opportunity_team"
-        inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "accounts"."id" in (
+    select
+      "opportunities"."account_id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "accounts"."archived_at" is null;
 
@@ -10195,7 +10316,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, number
 -- [Q7] again; parameters: number, number
--- [Q118] parameters: number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q118] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -10241,18 +10362,15 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = ?
-    and "accounts"."id" in (
-      select
-        "opportunities"."account_id"
-      from
-        "opportunity_team"
-        inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "accounts"."id" in (
+    select
+      "opportunities"."account_id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "accounts"."archived_at" is null
   and (
@@ -10315,7 +10433,7 @@ limit
   ?
 offset
   ?;
--- [Q119] parameters: number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q119] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -10325,18 +10443,15 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = ?
-    and "accounts"."id" in (
-      select
-        "opportunities"."account_id"
-      from
-        "opportunity_team"
-        inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "accounts"."id" in (
+    select
+      "opportunities"."account_id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "accounts"."archived_at" is null
   and (
@@ -10395,7 +10510,7 @@ where
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q120] parameters: number, number, number, number, number
+-- [Q120] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10448,26 +10563,23 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
 order by
   "opportunities"."updated_at" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
   ?
 offset
   ?;
--- [Q121] parameters: number, number, number
+-- [Q121] parameters: number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -10481,17 +10593,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   );
 
 -- opportunity list, filtered and sorted as presales (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
@@ -10500,7 +10609,7 @@ where
 -- [Q6] again; parameters: number, string, number
 -- [Q6] again; parameters: number, string, number
 -- [Q7] again; parameters: number, number
--- [Q122] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q122] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10553,17 +10662,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and (
     "opportunities"."id" in (
@@ -10620,12 +10726,12 @@ where
   and "opportunities"."expected_close_date" <= ?
 order by
   "opportunities"."amount" desc,
-  "opportunities"."id"
+  "opportunities"."id" desc
 limit
   ?
 offset
   ?;
--- [Q123] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q123] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -10639,17 +10745,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and (
     "opportunities"."id" in (
@@ -10709,7 +10812,7 @@ where
 -- [Q14] again; parameters: number, number
 -- [Q15] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q124] parameters: number, number, number, number, string, number, string, number, number
+-- [Q124] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -10724,17 +10827,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."process_id" = ?
   and (
@@ -10750,7 +10850,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q125] parameters: number, number, number, number, string, number, string, number, number
+-- [Q125] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10810,17 +10910,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."process_id" = ?
   and (
@@ -10834,7 +10931,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q126] parameters: number, number, number, number, string, number, string, number, number, number
+-- [Q126] parameters: number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -10898,17 +10995,14 @@ from
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and "opportunities"."id" in (
-          select
-            "opportunity_team"."opportunity_id"
-          from
-            "opportunity_team"
-          where
-            "opportunity_team"."workspace_id" = ?
-            and "opportunity_team"."user_id" = ?
-        )
+      "opportunities"."id" in (
+        select
+          "opportunity_team"."opportunity_id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and "opportunities"."process_id" = ?
       and (
@@ -10937,7 +11031,7 @@ order by
 -- [Q6] again; parameters: number, string, number
 -- [Q6] again; parameters: number, string, number
 -- [Q7] again; parameters: number, number
--- [Q127] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q127] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -10952,17 +11046,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and (
     "opportunities"."id" in (
@@ -11029,7 +11120,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q128] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q128] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11089,17 +11180,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and (
     "opportunities"."id" in (
@@ -11164,7 +11252,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q129] parameters: number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q129] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -11228,17 +11316,14 @@ from
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      (
-        "opportunities"."workspace_id" = ?
-        and "opportunities"."id" in (
-          select
-            "opportunity_team"."opportunity_id"
-          from
-            "opportunity_team"
-          where
-            "opportunity_team"."workspace_id" = ?
-            and "opportunity_team"."user_id" = ?
-        )
+      "opportunities"."id" in (
+        select
+          "opportunity_team"."opportunity_id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
       )
       and (
         "opportunities"."id" in (
@@ -11312,7 +11397,7 @@ order by
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q130] parameters: number, number, number, string, number, number, number, string, number, number, number
+-- [Q130] parameters: number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11365,17 +11450,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."status" = ?
   and (
@@ -11394,12 +11476,12 @@ where
   )
 order by
   "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
+  "opportunities"."id" asc
 limit
   ?
 offset
   ?;
--- [Q131] parameters: number, number, number, string, number, number, number, string, number
+-- [Q131] parameters: number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -11411,17 +11493,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."status" = ?
   and (
@@ -11438,7 +11517,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q132] parameters: number, number, number, string, number, number, number, number, string
+-- [Q132] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -11476,23 +11555,20 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."status" = ?;
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q133] parameters: number, number, number, number, string, number, number, number, number, number
+-- [Q133] parameters: number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11545,17 +11621,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."owner_id" = ?
   and "opportunities"."status" = ?
@@ -11566,12 +11639,12 @@ where
   )
 order by
   "opportunities"."stage_entered_at" asc,
-  "opportunities"."id"
+  "opportunities"."id" asc
 limit
   ?
 offset
   ?;
--- [Q134] parameters: number, number, number, number, string, number, number, number
+-- [Q134] parameters: number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -11583,17 +11656,14 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."owner_id" = ?
   and "opportunities"."status" = ?
@@ -11602,7 +11672,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q135] parameters: number, number, number, string, number, number, number, number, number, string
+-- [Q135] parameters: number, number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -11640,23 +11710,20 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."owner_id" = ?
   and "opportunities"."status" = ?;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q136] parameters: number, number, number, number, number, number
+-- [Q136] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -11712,23 +11779,20 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  (
-    "accounts"."workspace_id" = ?
-    and "accounts"."id" in (
-      select
-        "opportunities"."account_id"
-      from
-        "opportunity_team"
-        inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "accounts"."id" in (
+    select
+      "opportunities"."account_id"
+    from
+      "opportunity_team"
+      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "accounts"."id" = ?;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q137] parameters: number, number, number, number
+-- [Q137] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11781,16 +11845,13 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "opportunities"."id" in (
-      select
-        "opportunity_team"."opportunity_id"
-      from
-        "opportunity_team"
-      where
-        "opportunity_team"."workspace_id" = ?
-        and "opportunity_team"."user_id" = ?
-    )
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."id" = ?;

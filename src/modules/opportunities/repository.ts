@@ -148,7 +148,8 @@ export async function listOpportunities(
     query
       .select(columns)
       .orderBy(sortColumn[filter.sort.column], filter.sort.desc ? 'desc' : 'asc')
-      .orderBy('opportunities.id')
+      // The tie-breaker runs the same way, so one index (…, column, id) gives the whole order.
+      .orderBy('opportunities.id', filter.sort.desc ? 'desc' : 'asc')
       .limit(filter.limit)
       .offset(filter.offset)
       .execute(),
@@ -384,7 +385,8 @@ export async function attention(
     matching
       .select(columns)
       .orderBy(sortColumn[filter.sort.column], filter.sort.desc ? 'desc' : 'asc')
-      .orderBy('opportunities.id')
+      // The tie-breaker runs the same way, so one index (…, column, id) gives the whole order.
+      .orderBy('opportunities.id', filter.sort.desc ? 'desc' : 'asc')
       .limit(filter.limit)
       .offset(filter.offset)
       .execute(),

@@ -1,0 +1,318 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { CompiledQuery, sql, type KyselyPlugin } from 'kysely';
+import { buildApp } from '../../src/server/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { testEngines, createTestDb, type TestDb } from '../helpers/db.ts';
+import { seedExtras, seedWorkspace, sessionCookie, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
+
+/**
+ * Query plans of the hot reads (issue 8): for every role, the account, contact and opportunity
+ * lists in their default order, the board, the details, the timelines, search, the pool and the
+ * funnel. Every statement a request runs is recorded as the server runs it and explained with
+ * its parameters — EXPLAIN QUERY PLAN on SQLite; EXPLAIN (FORMAT JSON) on PostgreSQL with
+ * sequential scans and sorts priced out, so the plan shows whether an index *can* serve the
+ * query, not what a tiny fixture makes cheapest. No statement may read a large table whole,
+ * and the page query of a list may not sort the rows of a whole workspace or subtree.
+ * Dropping an index a plan needs fails this test (KEYLINE_PLANS=print shows the plans).
+ */
+
+/** Tables that grow with the business; a full scan of one of them is a failure. */
+const LARGE = new Set([
+  'accounts',
+  'contacts',
+  'opportunities',
+  'opportunity_team',
+  'activities',
+  'activity_contacts',
+  'record_history',
+  'audit_log',
+  'tasks',
+  'buying_roles',
+  'opportunity_stage_history',
+  'attachments',
+  'search_terms',
+  'notifications',
+]);
+
+const ACTORS = ['admin', 'manager', 'rep', 'presales'] as const;
+type ActorName = (typeof ACTORS)[number];
+
+interface HotRead {
+  name: string;
+  url: string;
+  /** The page of a list in its default order: the index must give that order (no sort of the whole scope). */
+  ordered?: boolean;
+}
+
+function hotReads(fixture: Fixture & Extras): HotRead[] {
+  const { repAccount } = fixture.accounts;
+  const { repOpp } = fixture.opportunities;
+  const processId = fixture.processes.small.id;
+  return [
+    { name: 'account list', url: '/api/v1/accounts', ordered: true },
+    { name: 'contact list', url: '/api/v1/contacts', ordered: true },
+    { name: 'opportunity list', url: '/api/v1/opportunities', ordered: true },
+    { name: 'board', url: `/api/v1/opportunities/board?processId=${processId}` },
+    { name: 'account detail', url: `/api/v1/accounts/${repAccount}` },
+    { name: 'opportunity detail', url: `/api/v1/opportunities/${repOpp}` },
+    { name: 'account timeline', url: `/api/v1/accounts/${repAccount}/timeline` },
+    { name: 'opportunity timeline', url: `/api/v1/opportunities/${repOpp}/timeline` },
+    { name: 'search', url: `/api/v1/search?q=${encodeURIComponent('华为')}` },
+    { name: 'pool', url: '/api/v1/pool', ordered: true },
+    { name: 'funnel', url: `/api/v1/funnel?processId=${processId}` },
+  ];
+}
+
+interface Recorded {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+interface Finding {
+  /** Large tables read whole: no index, or an index walked from end to end. */
+  fullScans: string[];
+  /** Large tables read through an index on workspace_id alone: every row of the workspace. */
+  workspaceReads: string[];
+  sortsWholeScope: boolean;
+  plan: string;
+}
+
+/** The tables behind the aliases a statement gives them ("accounts" as "owned"). */
+function aliasesOf(text: string): Map<string, string> {
+  const aliases = new Map<string, string>();
+  for (const [, table, alias] of text.matchAll(/"(\w+)" as "(\w+)"/g)) aliases.set(alias!, table!);
+  return aliases;
+}
+
+/**
+ * Statistics of a workspace of a million rows per large table, for SQLite's planner. Without
+ * them it guesses that `workspace_id = ?` finds ten rows, and reads by the workspace
+ * everywhere; with them it knows the workspace is the whole table and an owner a few hundred
+ * rows. Rows per distinct value, by column name (the planner uses nothing else).
+ */
+const ROWS = 1_000_000;
+/** The organisation's tables are small but not tiny: a few hundred units, a few thousand people. */
+const SMALL_ROWS: Record<string, number> = { org_units: 500, users: 5_000 };
+const rowsOf = (table: string) => SMALL_ROWS[table] ?? ROWS;
+const ROWS_PER_VALUE: Record<string, number> = {
+  workspace_id: ROWS,
+  id: 1,
+  in_pool: ROWS / 2,
+  status: ROWS / 3,
+  entity_type: ROWS / 3,
+  kind: ROWS / 6,
+  field: ROWS / 10,
+  process_id: ROWS / 5,
+  stage_id: ROWS / 30,
+  org_unit_id: ROWS / 100,
+  owner_id: 500,
+  user_id: 500,
+  assignee_id: 500,
+  holder_user_id: 500,
+  from_user_id: 500,
+};
+
+async function realisticSqliteStats(db: TestDb): Promise<void> {
+  const indexes = await sql<{ name: string; tbl_name: string }>`
+    select name, tbl_name from sqlite_schema where type = 'index' and sql is not null`.execute(db.kysely);
+  await sql`analyze`.execute(db.kysely);
+  await sql`delete from sqlite_stat1`.execute(db.kysely);
+  // better-sqlite3 is built with STAT4: its samples of the tiny fixture would outweigh these.
+  const stat4 = await sql`select name from sqlite_schema where name = 'sqlite_stat4'`.execute(db.kysely);
+  if (stat4.rows.length) await sql`delete from sqlite_stat4`.execute(db.kysely);
+  for (const index of indexes.rows.filter((i) => LARGE.has(i.tbl_name) || i.tbl_name in SMALL_ROWS)) {
+    const total = rowsOf(index.tbl_name);
+    const columns = await sql<{ name: string | null }>`select name from pragma_index_info(${index.name})`.execute(
+      db.kysely,
+    );
+    // Each further column narrows what the ones before it found; an unknown column (a time, a name) is near unique.
+    let rows = total;
+    const stat = [String(total)];
+    for (const column of columns.rows) {
+      const perValue = column.name === 'workspace_id' ? total : (ROWS_PER_VALUE[column.name ?? ''] ?? 2);
+      rows = Math.max(1, Math.min(rows, perValue));
+      stat.push(String(rows));
+    }
+    await sql`insert into sqlite_stat1 (tbl, idx, stat) values (${index.tbl_name}, ${index.name}, ${stat.join(' ')})`.execute(
+      db.kysely,
+    );
+  }
+  for (const table of [...LARGE, ...Object.keys(SMALL_ROWS)])
+    await sql`insert into sqlite_stat1 (tbl, idx, stat) values (${table}, null, ${String(rowsOf(table))})`.execute(
+      db.kysely,
+    );
+  // Loads the statistics just written into the planner.
+  await sql`analyze sqlite_schema`.execute(db.kysely);
+}
+
+async function explainSqlite(db: TestDb, query: Recorded): Promise<Finding> {
+  const result = await db.kysely.executeQuery<{ id: number; parent: number; detail: string }>(
+    CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]),
+  );
+  const aliases = aliasesOf(query.sql);
+  const tableOf = (name: string) => aliases.get(name) ?? name;
+  const fullScans: string[] = [];
+  const workspaceReads: string[] = [];
+  let sortsWholeScope = false;
+  for (const row of result.rows) {
+    const scan = /^SCAN (\w+)( USING (?:COVERING )?INDEX \w+)?$/.exec(row.detail);
+    if (scan && LARGE.has(tableOf(scan[1]!))) (scan[2] ? workspaceReads : fullScans).push(tableOf(scan[1]!));
+    const search = /^SEARCH (\w+) USING (?:COVERING )?INDEX \w+ \(workspace_id=\?\)$/.exec(row.detail);
+    if (search && LARGE.has(tableOf(search[1]!))) workspaceReads.push(tableOf(search[1]!));
+    // The outermost statement's ORDER BY (a subquery's own order is another matter).
+    if (/^USE TEMP B-TREE FOR (RIGHT PART OF )?ORDER BY/.test(row.detail) && row.parent === 0) sortsWholeScope = true;
+  }
+  return {
+    fullScans,
+    workspaceReads,
+    sortsWholeScope,
+    plan: result.rows.map((r) => `${r.parent}/${r.id} ${r.detail}`).join('\n'),
+  };
+}
+
+interface PgNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PgNode[];
+  [key: string]: unknown;
+}
+
+/** Which table each index belongs to (a bitmap index scan names only the index). */
+async function pgIndexTables(db: TestDb): Promise<Map<string, string>> {
+  const rows = await sql<{ indexname: string; tablename: string }>`
+    select indexname, tablename from pg_indexes where schemaname = current_schema()`.execute(db.kysely);
+  return new Map(rows.rows.map((r) => [r.indexname, r.tablename]));
+}
+
+async function explainPostgres(db: TestDb, query: Recorded, indexTables: Map<string, string>): Promise<Finding> {
+  return db.kysely.connection().execute(async (conn) => {
+    await sql`set enable_seqscan = off`.execute(conn);
+    await sql`set enable_sort = off`.execute(conn);
+    try {
+      const result = await conn.executeQuery<{ 'QUERY PLAN': [{ Plan: PgNode }] }>(
+        CompiledQuery.raw(`explain (format json) ${query.sql}`, [...query.parameters]),
+      );
+      const root = result.rows[0]!['QUERY PLAN'][0].Plan;
+      const fullScans: string[] = [];
+      const workspaceReads: string[] = [];
+      const lines: string[] = [];
+      const walk = (node: PgNode, depth: number) => {
+        const cond = typeof node['Index Cond'] === 'string' ? node['Index Cond'] : '';
+        lines.push(
+          `${'  '.repeat(depth)}${node['Node Type']}${node['Relation Name'] ? ` ${node['Relation Name']}` : ''}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}${cond ? ` ${cond}` : ''}`,
+        );
+        const table = node['Relation Name'] ?? indexTables.get(node['Index Name'] ?? '') ?? '';
+        if (LARGE.has(table)) {
+          if (node['Node Type'] === 'Seq Scan') fullScans.push(table);
+          else if (
+            /Index/.test(node['Node Type']) &&
+            (!cond || /^\(\(?(\w+\.)?workspace_id = (\$\d+|\d+)\)?\)$/.test(cond))
+          )
+            workspaceReads.push(table);
+        }
+        for (const child of node.Plans ?? []) walk(child, depth + 1);
+      };
+      walk(root, 0);
+      // A sort at the top of the page query (under its Limit) orders the whole scope's rows.
+      const top = root['Node Type'] === 'Limit' ? root.Plans?.[0] : root;
+      const sortsWholeScope = top?.['Node Type'] === 'Sort' || top?.['Node Type'] === 'Incremental Sort';
+      return { fullScans, workspaceReads, sortsWholeScope, plan: lines.join('\n') };
+    } finally {
+      await sql`reset enable_seqscan`.execute(conn);
+      await sql`reset enable_sort`.execute(conn);
+    }
+  });
+}
+
+for (const engine of testEngines()) {
+  describe(`Query plans of the hot reads [${engine}]`, () => {
+    let db: TestDb;
+    let testApp: TestApp;
+    const recorded: Recorded[] = [];
+    before(async () => {
+      db = await createTestDb(engine);
+      const recorder: KyselyPlugin = {
+        transformQuery({ node, queryId }) {
+          recorded.push(db.kysely.getExecutor().compileQuery(node, queryId));
+          return node;
+        },
+        transformResult: async ({ result }) => result,
+      };
+      const config = loadConfig({ KEYLINE_DATA_DIR: '/tmp/keyline-unused', LOG_LEVEL: 'silent' });
+      const app = await buildApp({ ...db, kysely: db.kysely.withPlugin(recorder) }, config, { logger: false });
+      await app.ready();
+      testApp = {
+        engine,
+        db,
+        app,
+        config,
+        close: async () => {
+          await app.close();
+          await db.dispose();
+        },
+      };
+    });
+    after(() => testApp.close());
+
+    it('no hot read scans a large table whole; list pages come in index order', async () => {
+      const fixture = await seedWorkspace(testApp, 'plans');
+      const full: Fixture & Extras = { ...fixture, ...(await seedExtras(testApp, fixture)) };
+      if (engine === 'sqlite') await realisticSqliteStats(db);
+      const indexTables = engine === 'postgres' ? await pgIndexTables(db) : new Map<string, string>();
+      const problems: string[] = [];
+      const printed: string[] = [];
+      for (const actor of ACTORS) {
+        const cookie = await sessionCookie(testApp, full.workspaceId, full.users[actor].id);
+        for (const read of hotReads(full)) {
+          recorded.length = 0;
+          const res = await testApp.app.inject({ method: 'GET', url: read.url, headers: { cookie } });
+          assert.ok(res.statusCode < 500, `${actor} ${read.url}: ${res.body}`);
+          const statements = recorded.filter((r) => /^\s*(with|select)\b/i.test(r.sql) && !/"sessions"/.test(r.sql));
+          for (const statement of statements) {
+            const finding =
+              engine === 'sqlite'
+                ? await explainSqlite(db, statement)
+                : await explainPostgres(db, statement, indexTables);
+            const where = `${read.name} as ${actor} (${res.statusCode})`;
+            printed.push(`-- ${where}\n${statement.sql}\n${finding.plan}\n`);
+            if (finding.fullScans.length && !(isCount(statement.sql) && !scopedRole(actor)))
+              problems.push(
+                `${where}: full scan of ${finding.fullScans.join(', ')}\n${statement.sql}\n${finding.plan}`,
+              );
+            // PostgreSQL's statistics are the fixture's (a few rows), so which index it picks says
+            // nothing there; SQLite plans with the statistics of a million rows (realisticSqliteStats).
+            if (engine === 'sqlite' && scopedRole(actor) && finding.workspaceReads.length)
+              problems.push(
+                `${where}: reads the whole workspace's ${finding.workspaceReads.join(', ')}\n${statement.sql}\n${finding.plan}`,
+              );
+            if (read.ordered && isPageOf(statement.sql) && finding.sortsWholeScope && orderedRole(actor))
+              problems.push(`${where}: the page is sorted, not read in index order\n${statement.sql}\n${finding.plan}`);
+          }
+        }
+      }
+      if (process.env.KEYLINE_PLANS === 'print') console.log(printed.join('\n'));
+      assert.deepEqual(problems, [], problems.join('\n\n'));
+    });
+  });
+}
+
+/**
+ * A list's total (and the opportunity list's totals row beside it). Over a workspace or a
+ * subtree it reads every row in scope (a known gap of issue 8), so only a scoped role's total
+ * is held to the rules here.
+ */
+const isCount = (text: string) => /^select count\(\*\) as "n"(,| from\b)/i.test(text);
+
+/** The statement that reads a list's page (its LIMIT), not a count or the names beside it. */
+const isPageOf = (text: string) => /\blimit\b/i.test(text) && /\border by\b/i.test(text);
+
+/**
+ * A role whose scope is the workspace reads list pages in index order. A manager's subtree is
+ * found by its units (an index) and sorted, bounded by the subtree; a rep's or a presales
+ * engineer's rows by owner and team (indexes), few enough to sort — but never by reading the
+ * whole workspace.
+ */
+const orderedRole = (actor: ActorName) => actor === 'admin';
+const scopedRole = (actor: ActorName) => actor === 'rep' || actor === 'presales';
