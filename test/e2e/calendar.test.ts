@@ -5,16 +5,23 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiCall, browserSuite, shot, signIn } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { apiCall, browserSuite, shot as takeShot, signIn } from './browser.ts';
 
 const app = browserSuite();
+/** The bundled Chinese font arrives in slices as characters appear: wait for them, or a glyph shows as a box. */
+async function shot(page: Page, name: string) {
+  await page.evaluate('document.fonts.ready');
+  await takeShot(page, name);
+}
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
 
 describe('The calendar in the browser', () => {
   for (const view of [
+    // Chinese first: switching to English is saved as the user's language for the runs after it.
     { lang: 'zh', locale: 'zh-CN', viewport: { width: 1440, height: 900 }, phone: false },
-    { lang: 'en', locale: 'en-US', viewport: { width: 1440, height: 900 }, phone: false },
     { lang: 'zh', locale: 'zh-CN', viewport: { width: 390, height: 844 }, phone: true },
+    { lang: 'en', locale: 'en-US', viewport: { width: 1440, height: 900 }, phone: false },
     { lang: 'en', locale: 'en-US', viewport: { width: 390, height: 844 }, phone: true },
   ]) {
     test(`week and team, or the day list on a phone (${view.lang}${view.phone ? ', phone' : ''})`, async () => {
@@ -50,6 +57,10 @@ describe('The calendar in the browser', () => {
       // The first load fetches the page's chunk too: a busy test machine may take longer than the usual wait.
       await page.getByTestId(`calendar-activity-${visit.id}`).waitFor({ timeout: 30_000 });
       await page.getByTestId(`calendar-task-${task.id}`).waitFor();
+      assert.equal(
+        await page.getByRole('heading', { level: 3 }).first().innerText(),
+        view.lang === 'zh' ? '日历' : 'Calendar',
+      );
       if (view.phone) {
         await page.getByTestId('calendar-day').waitFor();
         assert.equal(await page.getByTestId('calendar-week').count(), 0, 'a phone shows the day list');
