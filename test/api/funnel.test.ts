@@ -254,6 +254,44 @@ for (const engine of testEngines()) {
         members.members.reduce((s, m) => s + m.count, 0),
         funnel.total.count,
       );
+      let wonSeen = 0;
+      // With a period its one read holds both the open deals (overdue too while it runs) and what was won in it.
+      for (const [scope, period] of [
+        ['workspace', 'FY2026-Q4'],
+        ['workspace', '2026-12'],
+        [`unit:${fixture.units.shanghai}`, 'FY2026'],
+        ['workspace', 'FY2026-W53'],
+      ]) {
+        const query = `scope=${scope}&period=${period}`;
+        const whole = json<FunnelResponse>(await admin('GET', `/api/v1/funnel?${query}`));
+        const table = json<FunnelMembersResponse>(await admin('GET', `/api/v1/funnel/members?${query}`));
+        const sum = (pick: (m: FunnelMembersResponse['members'][number]) => number) =>
+          table.members.reduce((a, m) => a + pick(m), 0);
+        assert.equal(
+          sum((m) => m.count),
+          whole.total.count,
+          query,
+        );
+        assert.equal(
+          sum((m) => m.amount),
+          whole.total.amount,
+          query,
+        );
+        assert.equal(
+          sum((m) => m.won),
+          whole.won.amount,
+          query,
+        );
+        wonSeen += whole.won.amount;
+        whole.stages.forEach((stage, index) =>
+          assert.equal(
+            sum((m) => m.stages[index]!.count),
+            stage.count,
+            `${query} ${stage.name}`,
+          ),
+        );
+      }
+      assert.ok(wonSeen > 0, 'some of these periods won something');
     });
 
     it('visibility: a rep sees only their own funnel, a manager their subtree; another scope is 403; bad periods are 400', async () => {

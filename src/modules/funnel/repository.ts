@@ -462,6 +462,61 @@ export async function totalsByOwner(
   }));
 }
 
+/** A months condition on a totals table's close_month column ('' — no close date — only when unbounded). */
+function monthsCondition(column: string, months: MonthRange) {
+  if (months.from === null && months.to === null) return sql<boolean>`1 = 1`;
+  if (months.to === null) return sql<boolean>`${sql.ref(column)} >= ${months.from ?? '0'}`;
+  return sql<boolean>`${sql.ref(column)} >= ${months.from ?? '0'} and ${sql.ref(column)} <= ${months.to}`;
+}
+
+/**
+ * The per-member table's one read: open deals (by `open` months) and won ones (by `won`
+ * months) per owner and stage from the per-owner totals, in a single GROUP BY.
+ */
+export async function memberTotals(
+  db: Kysely<Database>,
+  workspaceId: number,
+  processId: number,
+  filter: DealFilter,
+  months: { open: MonthRange; won: MonthRange },
+) {
+  let query = db
+    .selectFrom('funnel_totals')
+    .where('funnel_totals.workspace_id', '=', workspaceId)
+    .where('funnel_totals.process_id', '=', processId)
+    .where(
+      sql<boolean>`((funnel_totals.status = 'open' and ${monthsCondition('funnel_totals.close_month', months.open)}) or (funnel_totals.status = 'won' and ${monthsCondition('funnel_totals.close_month', months.won)}))`,
+    );
+  if (filter.kind === 'user') query = query.where('funnel_totals.owner_id', '=', filter.userId);
+  if (filter.kind === 'unit')
+    query = query.where(
+      'funnel_totals.org_unit_id',
+      'in',
+      db
+        .selectFrom('org_units')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('path', 'like', `${filter.path}%`),
+    );
+  const rows = await query
+    .select((eb) => [
+      'funnel_totals.owner_id',
+      'funnel_totals.stage_id',
+      'funnel_totals.status',
+      eb.fn.sum<number>('funnel_totals.deals').as('deals'),
+      eb.fn.sum<number>('funnel_totals.amount').as('amount'),
+    ])
+    .groupBy(['funnel_totals.owner_id', 'funnel_totals.stage_id', 'funnel_totals.status'])
+    .execute();
+  return rows.map((row) => ({
+    ownerId: row.owner_id,
+    stageId: row.stage_id,
+    status: row.status,
+    deals: Number(row.deals),
+    amount: Number(row.amount),
+  }));
+}
+
 function dealsWhere(
   db: Kysely<Database>,
   workspaceId: number,

@@ -3,8 +3,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { errorResponses } from '../../contracts/common.ts';
 import * as contract from '../../contracts/funnel.ts';
 import { needs } from '../../server/access.ts';
+import { fastOkSerializer } from '../../server/fast-json.ts';
 import { actorOf } from '../../server/request.ts';
 import * as funnel from './service.ts';
+
+const membersSerializer = fastOkSerializer(contract.funnelMembersResponse);
 
 /** The live funnel and its health (docs/targets.md § Funnel, § Funnel health). */
 export default async function funnelRoutes(app: FastifyInstance) {
@@ -37,6 +40,8 @@ export default async function funnelRoutes(app: FastifyInstance) {
         querystring: contract.funnelQuery,
         response: { 200: contract.funnelMembersResponse, ...errorResponses },
       },
+      // Thousands of rows: written straight from the schema (docs/targets.md § Funnel, the per-member table).
+      serializerCompiler: membersSerializer,
     },
     async (req) => funnel.funnelMembers(db, actorOf(req), req.query),
   );

@@ -228,17 +228,23 @@ export async function funnelMembers(
   };
   if (!ctx.process) return { ...base, members: [] };
   const week = ctx.period?.kind === 'week';
-  const [openRows, wonRows, people] = await Promise.all([
+  const [totals, people] = await Promise.all([
     week
-      ? repo.dealsByOwner(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, 'open', ctx.openDates)
-      : repo.totalsByOwner(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, 'open', ctx.openMonths),
-    week
-      ? repo.dealsByOwner(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, 'won', ctx.wonDates)
-      : repo.totalsByOwner(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, 'won', ctx.wonMonths),
+      ? Promise.all([
+          repo.dealsByOwner(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, 'open', ctx.openDates),
+          repo.dealsByOwner(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, 'won', ctx.wonDates),
+        ])
+      : repo
+          .memberTotals(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, {
+            open: ctx.openMonths,
+            won: ctx.wonMonths,
+          })
+          .then((rows) => [rows.filter((r) => r.status === 'open'), rows.filter((r) => r.status === 'won')] as const),
     ctx.scope.kind === 'user'
       ? Promise.resolve([])
       : repo.membersUnder(db.kysely, actor.workspaceId, ctx.scope.kind === 'unit' ? ctx.scope.path : null),
   ]);
+  const [openRows, wonRows] = totals;
   const named = new Map(people.map((p) => [p.id, p]));
   // Owners outside the member list (a deal kept in a unit its owner has left, the one person of a user scope).
   const others = [...new Set([...openRows, ...wonRows].map((r) => r.ownerId).filter((id) => !named.has(id)))];
