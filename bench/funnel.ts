@@ -177,33 +177,71 @@ const months = Array.from(
   { length: 24 },
   (_, m) => `${2026 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`,
 );
-for (let i = 0; i < DEALS; i += 1000) {
-  const rows = Array.from({ length: Math.min(1000, DEALS - i) }, () => {
-    const accountIndex = Math.floor(rnd() * ACCOUNTS);
-    const owner = accountIndex % REPS;
-    const roll = rnd();
-    const status = roll < 0.4 ? 'open' : roll < 0.75 ? 'won' : 'lost';
-    const close = `${months[Math.floor(rnd() * 24)]}-${String(1 + Math.floor(rnd() * 28)).padStart(2, '0')}`;
-    const amount = Math.round(10_000_00 * Math.exp(rnd() * Math.log(100)));
-    return {
-      workspace_id: workspaceId,
-      account_id: accountIds[accountIndex]!,
-      name: `项目${i}`,
-      owner_id: repIds[owner]!,
-      org_unit_id: teams[Math.floor(owner / 10)]!.id,
-      amount,
-      status,
-      expected_close_date: close,
-      closed_at: status === 'open' ? null : now,
-      process_id: process1.id,
-      stage_id: status === 'won' ? wonStage : open[Math.floor(rnd() * open.length)]!,
-      stage_entered_at: now - Math.floor(rnd() * 90) * 86_400_000,
-      created_at: now,
-      updated_at: now,
-      version: 1,
-    };
-  });
-  await kysely.insertInto('opportunities').values(rows).execute();
+// Rows through the driver 1,000 at a time on SQLite (in-process); on PostgreSQL a million
+// round trips of parameters took longer than a session has, so the server makes them itself.
+if (db.engine === 'postgres') await generateDealsInPostgres();
+else await generateDeals();
+
+async function generateDeals() {
+  for (let i = 0; i < DEALS; i += 1000) {
+    const rows = Array.from({ length: Math.min(1000, DEALS - i) }, () => {
+      const accountIndex = Math.floor(rnd() * ACCOUNTS);
+      const owner = accountIndex % REPS;
+      const roll = rnd();
+      const status = roll < 0.4 ? 'open' : roll < 0.75 ? 'won' : 'lost';
+      const close = `${months[Math.floor(rnd() * 24)]}-${String(1 + Math.floor(rnd() * 28)).padStart(2, '0')}`;
+      const amount = Math.round(10_000_00 * Math.exp(rnd() * Math.log(100)));
+      return {
+        workspace_id: workspaceId,
+        account_id: accountIds[accountIndex]!,
+        name: `项目${i}`,
+        owner_id: repIds[owner]!,
+        org_unit_id: teams[Math.floor(owner / 10)]!.id,
+        amount,
+        status,
+        expected_close_date: close,
+        closed_at: status === 'open' ? null : now,
+        process_id: process1.id,
+        stage_id: status === 'won' ? wonStage : open[Math.floor(rnd() * open.length)]!,
+        stage_entered_at: now - Math.floor(rnd() * 90) * 86_400_000,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+      };
+    });
+    await kysely.insertInto('opportunities').values(rows).execute();
+  }
+}
+
+/**
+ * The same distribution made by PostgreSQL in one INSERT … SELECT over generate_series: an
+ * account drawn at random (its owner and unit with it, as above), 40% open / 35% won / 25% lost,
+ * a close date in 2026–2027, an amount log-uniform between ¥10,000 and ¥1,000,000.
+ */
+async function generateDealsInPostgres() {
+  await sql`select setseed(0.42)`.execute(kysely);
+  const openStages = sql.raw(`array[${open.join(',')}]::bigint[]`);
+  await sql`
+    with drawn as (
+      select g, floor(random() * ${ACCOUNTS})::int as account_index, random() as roll, floor(random() * 24)::int as month,
+             1 + floor(random() * 28)::int as day, random() as size, random() as stage, floor(random() * 90)::int as age
+      from generate_series(0, ${DEALS - 1}) as g
+    ), numbered as (
+      select id, owner_id, org_unit_id, (row_number() over (order by id))::int - 1 as account_index
+      from accounts where workspace_id = ${workspaceId}
+    ), deals as (
+      select drawn.*, numbered.id as account_id, numbered.owner_id, numbered.org_unit_id,
+             case when roll < 0.4 then 'open' when roll < 0.75 then 'won' else 'lost' end as status
+      from drawn join numbered using (account_index)
+    )
+    insert into opportunities (workspace_id, account_id, name, owner_id, org_unit_id, amount, status, expected_close_date,
+      closed_at, process_id, stage_id, stage_entered_at, created_at, updated_at, version)
+    select ${workspaceId}, account_id, '项目' || g, owner_id, org_unit_id, round(${10_000_00}::float8 * exp(size * ln(100)))::bigint,
+      status, to_char(make_date(2026 + month / 12, month % 12 + 1, day), 'YYYY-MM-DD'),
+      case when status = 'open' then null else ${now}::bigint end, ${process1.id},
+      case when status = 'won' then ${wonStage}::bigint else (${openStages})[1 + floor(stage * ${open.length})::int] end,
+      ${now}::bigint - age * 86400000::bigint, ${now}::bigint, ${now}::bigint, 1
+    from deals`.execute(kysely);
 }
 await rebuildFunnel(kysely, workspaceId);
 if (db.engine === 'postgres') await sql`analyze`.execute(kysely);

@@ -5,7 +5,7 @@ import { scopeSchema, periodSchema } from './targets.ts';
  * The other analyses of docs/targets.md § Other analyses, for a scope and a period (the query
  * of src/contracts/forecasts.ts `scopedQuery`): deals by size band, win rate of new versus
  * existing customers, small versus large projects, the capability diagnosis per rep, and
- * activity productivity once the activities area exists.
+ * activity productivity (src/modules/activities).
  */
 const band = z.object({
   band: z.string().describe('lt20k, 20k-50k, 50k-100k, 100k-200k, ge200k (yuan)'),
@@ -30,6 +30,18 @@ const projectClass = z.object({
   cycleDays: z.number().nullable().describe('average days from creation to win'),
   open: z.number().int(),
   openAmount: z.number().int(),
+});
+const activityFigures = z.object({
+  activities: z.number().describe('done activities in the period'),
+  visits: z.number(),
+  qualifying: z.number().describe("qualifying follow-ups (the workspace's qualifying types)"),
+  newAccounts: z.number(),
+  won: z.number(),
+  activitiesPerWeek: z.number(),
+  visitsPerWeek: z.number(),
+  qualifyingPerWeek: z.number(),
+  newAccountsPerWeek: z.number(),
+  visitsPerWon: z.number().nullable().describe('visits for each deal won; null without a win'),
 });
 export const DIAGNOSIS_CODES = ['too_few_new_accounts', 'low_win_rate', 'low_deal_value'] as const;
 
@@ -64,7 +76,15 @@ export const analysesResponse = z.object({
       topics: z.array(z.string()),
     }),
   ),
-  activity: z.object({ available: z.boolean().describe('false until the activities area exists') }),
+  activity: z
+    .object({
+      available: z.boolean().describe('always true since the activities area exists'),
+      weeks: z.number().describe('weeks of the period elapsed (the per-week figures divide by this), at least 1'),
+      qualifyingTypes: z.array(z.string()).describe("the workspace's qualifying follow-up types"),
+      team: activityFigures.describe('per rep: the average of the people below'),
+      reps: z.array(activityFigures.extend({ userId: z.number().int(), name: z.string() })),
+    })
+    .describe('activity productivity: done activities of the period per rep and week, next to what they won'),
 });
 
 export type AnalysesResponse = z.infer<typeof analysesResponse>;

@@ -41,6 +41,10 @@ export const rulesSchema = z.object({
   gapP1: z.number().int().describe('gap analysis P1: share of commit expected to close, percent'),
   gapP2: z.number().int().describe('gap analysis P2: share of the other identified deals, percent'),
   gapP3: z.number().int().describe('gap analysis P3: yield of new pipeline, percent'),
+  taxRatePercent: z
+    .number()
+    .int()
+    .describe('VAT rate between net and tax-inclusive quotas, percent (docs/targets.md § Quotas: 13 for × 1.13)'),
   followUpDays: tierDays.describe(
     'maximum days between qualifying follow-ups per tier (docs/archive.md § Follow-up cadence)',
   ),
@@ -92,6 +96,7 @@ export const updateRulesRequest = z.strictObject({
   gapP1: percent.optional(),
   gapP2: percent.optional(),
   gapP3: percent.min(1, 'must be between 1 and 100').optional(),
+  taxRatePercent: percent.optional(),
   followUpDays: z
     .strictObject({ A: days(365).optional(), B: days(365).optional(), C: days(365).optional() })
     .optional(),

@@ -160,7 +160,67 @@ for (const engine of testEngines()) {
         [3, 1, 1, 390_000_00],
         'one new account opened in the period',
       );
-      assert.equal(analysesResponse.activity.available, false);
+    });
+
+    it('activity productivity: done activities per rep and week elapsed, qualifying follow-ups, visits per deal won', async () => {
+      const DAY = 86_400_000;
+      const activity = (owner: number, type: string, startAt: number, status = 'done', archived = false) => ({
+        workspace_id: fixture.workspaceId,
+        account_id: fixture.accounts.repAccount,
+        owner_id: owner,
+        type,
+        status,
+        start_at: startAt,
+        archived_at: archived ? T0 : null,
+        created_at: startAt,
+        updated_at: startAt,
+        version: 1,
+      });
+      const rep = fixture.users.rep.id;
+      const inQuarter = Date.parse('2026-10-15T02:00:00Z');
+      await testApp.db.kysely
+        .insertInto('activities')
+        .values([
+          activity(rep, 'visit', inQuarter),
+          activity(rep, 'visit', inQuarter + DAY),
+          activity(rep, 'visit', inQuarter + 2 * DAY),
+          activity(rep, 'call', inQuarter + 3 * DAY),
+          activity(rep, 'email', inQuarter + 4 * DAY),
+          activity(rep, 'visit', inQuarter + 5 * DAY, 'planned'),
+          activity(rep, 'visit', inQuarter + 6 * DAY, 'cancelled'),
+          activity(rep, 'visit', inQuarter + 7 * DAY, 'done', true),
+          activity(rep, 'visit', Date.parse('2026-09-20T02:00:00Z')),
+          activity(fixture.users.rep2.id, 'visit', inQuarter),
+        ])
+        .execute();
+      const res = await (
+        await as('manager')
+      )('GET', `/api/v1/analyses?scope=unit:${fixture.units.shanghai}&period=FY2026-Q4`);
+      assert.equal(res.statusCode, 200, res.body);
+      const { activity: productivity, period } = json<AnalysesResponse>(res);
+      assert.equal(productivity.available, true);
+      // 1 October to 2 December 04:00 UTC: the weeks elapsed, not the quarter's 13.
+      const weeks = Math.round(((T0 - Date.parse(`${period.start}T00:00:00+08:00`)) / (7 * DAY)) * 10) / 10;
+      assert.equal(productivity.weeks, weeks);
+      const mine = productivity.reps.find((r) => r.userId === rep)!;
+      assert.deepEqual(
+        [mine.activities, mine.visits, mine.qualifying, mine.won],
+        [5, 3, 4, 3],
+        'done and not archived, in the quarter; email is no qualifying type by default',
+      );
+      assert.equal(mine.visitsPerWeek, 3 / weeks);
+      assert.equal(mine.visitsPerWon, 1);
+      assert.ok(
+        productivity.reps.every((r) => r.userId !== fixture.users.rep2.id),
+        'rep2 is outside Shanghai',
+      );
+      const people = productivity.reps.length;
+      assert.equal(productivity.team.activities, productivity.reps.reduce((a, r) => a + r.activities, 0) / people);
+      assert.equal(
+        (await (await as('rep'))('GET', '/api/v1/analyses?period=FY2026-Q4')).statusCode,
+        200,
+        'a rep reads their own',
+      );
     });
 
     it('answers 403 for a scope out of reach and 400 for a period that does not parse', async () => {

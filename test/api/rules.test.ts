@@ -52,6 +52,7 @@ for (const engine of testEngines()) {
           gapP1: 70,
           gapP2: 25,
           gapP3: 20,
+          taxRatePercent: 13,
           stalledFactorPercent: 150,
           valueGrowthBp: 2000,
           valueShrinkBp: 1000,
@@ -152,6 +153,8 @@ for (const engine of testEngines()) {
         { forecastUnforecastRate: -1 },
         { gapP3: 0 },
         { gapP1: 12.5 },
+        { taxRatePercent: 101 },
+        { taxRatePercent: -1 },
         { callbackRatePercent: 0 },
         { callbackRatePercent: 101 },
       ]) {
@@ -163,18 +166,29 @@ for (const engine of testEngines()) {
         version: r0.version,
         forecastCommitWeight: 80,
         gapP3: 25,
+        taxRatePercent: 6,
         callbackRatePercent: 20,
       });
       assert.equal(res.statusCode, 200, res.body);
+      // The quotas convert between their bases at the new rate.
+      const quotaTable = json<{ taxRatePercent: number }>(await admin('GET', '/api/v1/quotas'));
+      assert.equal(quotaTable.taxRatePercent, 6);
       const rules = json<Rules & { forecastCommitWeight: number; gapP3: number; forecastPossibleWeight: number }>(res);
       assert.deepEqual(
-        [rules.forecastCommitWeight, rules.gapP3, rules.forecastPossibleWeight, rules.callbackRatePercent],
-        [80, 25, 25, 20],
+        [
+          rules.forecastCommitWeight,
+          rules.gapP3,
+          rules.forecastPossibleWeight,
+          rules.taxRatePercent,
+          rules.callbackRatePercent,
+        ],
+        [80, 25, 25, 6, 20],
       );
       const back = await admin('PATCH', '/api/v1/workspace/rules', {
         version: rules.version,
         forecastCommitWeight: 70,
         gapP3: 20,
+        taxRatePercent: 13,
         callbackRatePercent: 10,
       });
       assert.equal(back.statusCode, 200, back.body);

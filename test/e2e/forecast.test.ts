@@ -98,6 +98,46 @@ describe('Forecast and dashboard in the browser', () => {
     await manager.getByTestId('diagnosis').waitFor();
     await manager.getByTestId('size-bands').locator('[role="img"] svg text').first().waitFor({ state: 'visible' });
     await shot(manager, 'analyses-zh');
+    await manager.getByTestId('activity-productivity').locator('.ant-table-row').first().waitFor();
+    await manager.getByTestId('activity-productivity').scrollIntoViewIfNeeded();
+    await shot(manager, 'analyses-activity-zh', false);
+  });
+
+  test('an administrator sets the forecast weights, P1–P3 and the VAT rate in Settings → Rules, in English on a phone', async () => {
+    const page = await app.page({ viewport: { width: 390, height: 844 } });
+    await signIn(page, app.url, 'admin@demo.keyline.dev', PASSWORD);
+    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await page.locator('.ant-dropdown').waitFor({ state: 'hidden' });
+    await page.goto(`${app.url}/settings/rules`);
+    await page.getByTestId('rules-forecast').getByText('Commit weight').waitFor();
+    await page.locator('#forecastCommitWeight').fill('75');
+    await page.locator('#taxRatePercent').fill('6');
+    const saved = page.waitForResponse(
+      (r) => r.url().endsWith('/api/v1/workspace/rules') && r.request().method() === 'PATCH',
+    );
+    await page.getByTestId('rules-save').click();
+    assert.equal((await saved).status(), 200);
+    const rules = await apiCall<{ forecastCommitWeight: number; taxRatePercent: number; version: number }>(
+      page,
+      'GET',
+      '/workspace/rules',
+    );
+    assert.deepEqual([rules.forecastCommitWeight, rules.taxRatePercent], [75, 6]);
+    await page.getByTestId('rules-forecast').scrollIntoViewIfNeeded();
+    await shot(page, 'rules-forecast-en-phone', false);
+    const overflow = (await page.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    )) as number;
+    assert.ok(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`);
+    await apiCall(page, 'PATCH' as 'POST', '/workspace/rules', {
+      version: rules.version,
+      forecastCommitWeight: 70,
+      taxRatePercent: 13,
+    });
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitem', { name: '简体中文' }).click();
   });
 
   test('the dashboard in English on a phone', async () => {

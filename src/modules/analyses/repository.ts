@@ -165,3 +165,28 @@ export async function perSeller(db: Db, workspaceId: number, subject: TargetSubj
     newAccounts: new Map(accounts.map((a) => [a.owner_id!, Number(a.n)])),
   };
 }
+
+/**
+ * Done activities per owner and type with their start in [from, to), of the subject's people
+ * (an activity belongs to its owner, who sits in a unit): one GROUP BY for activity productivity.
+ */
+export async function activitiesByOwner(db: Db, workspaceId: number, subject: TargetSubject, from: number, to: number) {
+  const rows = await db
+    .selectFrom('activities')
+    .select(['activities.owner_id', 'activities.type', sql<number>`count(*)`.as('n')])
+    .where('activities.workspace_id', '=', workspaceId)
+    .where('activities.status', '=', 'done')
+    .where('activities.archived_at', 'is', null)
+    .where('activities.start_at', '>=', from)
+    .where('activities.start_at', '<', to)
+    .where(
+      subject.kind === 'user'
+        ? sql<boolean>`activities.owner_id = ${subject.userId}`
+        : subject.kind === 'unit'
+          ? sql<boolean>`activities.owner_id in (select users.id from users join org_units on org_units.id = users.org_unit_id where users.workspace_id = ${workspaceId} and org_units.path like ${`${subject.path}%`})`
+          : sql<boolean>`1 = 1`,
+    )
+    .groupBy(['activities.owner_id', 'activities.type'])
+    .execute();
+  return rows.map((r) => ({ ownerId: r.owner_id, type: r.type, count: Number(r.n) }));
+}

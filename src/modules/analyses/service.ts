@@ -15,11 +15,14 @@ export async function analyses(db: Db, actor: Actor, query: ScopedQuery): Promis
   const subject = scope as TargetSubject;
   const ws = actor.workspaceId;
   const timeWindow: repo.Window = { from: period.from, to: period.to, start: period.start, end: period.end };
-  const [bands, novelty, projects, sellers] = await Promise.all([
+  // Activities are counted up to now: the weeks still to come have none yet.
+  const activityTo = Math.min(period.to, Math.max(period.from, actor.now));
+  const [bands, novelty, projects, sellers, activities] = await Promise.all([
     repo.bySizeBand(db.kysely, ws, subject, timeWindow),
     repo.byCustomerNovelty(db.kysely, ws, subject, timeWindow),
     repo.byProjectSize(db.kysely, ws, subject, timeWindow, settings.largeDealThreshold),
     repo.perSeller(db.kysely, ws, subject, timeWindow),
+    repo.activitiesByOwner(db.kysely, ws, subject, period.from, activityTo),
   ]);
   const rate = (won: number, lost: number) => (won + lost > 0 ? won / (won + lost) : null);
 
@@ -103,7 +106,72 @@ export async function analyses(db: Db, actor: Actor, query: ScopedQuery): Promis
         topics: [...diagnosis.topics],
       };
     }),
-    // Activity productivity needs the activities area (docs/targets.md § Other analyses); until it exists the page says so.
-    activity: { available: false },
+    activity: activityProductivity(
+      reps,
+      activities,
+      settings.qualifyingActivityTypes,
+      Math.max(1, Math.round(((activityTo - period.from) / WEEK) * 10) / 10),
+    ),
+  };
+}
+
+const WEEK = 7 * 86_400_000;
+
+/**
+ * Activity productivity (docs/targets.md § Other analyses): each rep's done activities, visits
+ * and qualifying follow-ups of the period, per week elapsed, beside the new accounts they
+ * opened and the deals they won; the team line is the average rep.
+ */
+function activityProductivity(
+  reps: readonly { id: number; name: string; n: { newAccounts: number; won: number } }[],
+  activities: readonly { ownerId: number; type: string; count: number }[],
+  qualifyingTypes: readonly string[],
+  weeks: number,
+): AnalysesResponse['activity'] {
+  const qualifying = new Set(qualifyingTypes);
+  const figures = (counts: {
+    activities: number;
+    visits: number;
+    qualifying: number;
+    newAccounts: number;
+    won: number;
+  }) => ({
+    ...counts,
+    activitiesPerWeek: counts.activities / weeks,
+    visitsPerWeek: counts.visits / weeks,
+    qualifyingPerWeek: counts.qualifying / weeks,
+    newAccountsPerWeek: counts.newAccounts / weeks,
+    visitsPerWon: counts.won > 0 ? counts.visits / counts.won : null,
+  });
+  const counted = reps.map((rep) => {
+    const own = activities.filter((a) => a.ownerId === rep.id);
+    const sum = (keep: (type: string) => boolean) => own.filter((a) => keep(a.type)).reduce((a, x) => a + x.count, 0);
+    return {
+      userId: rep.id,
+      name: rep.name,
+      counts: {
+        activities: sum(() => true),
+        visits: sum((type) => type === 'visit'),
+        qualifying: sum((type) => qualifying.has(type)),
+        newAccounts: rep.n.newAccounts,
+        won: rep.n.won,
+      },
+    };
+  });
+  const people = Math.max(1, counted.length);
+  const average = (key: keyof (typeof counted)[number]['counts']) =>
+    counted.reduce((a, rep) => a + rep.counts[key], 0) / people;
+  return {
+    available: true,
+    weeks,
+    qualifyingTypes: [...qualifyingTypes],
+    team: figures({
+      activities: average('activities'),
+      visits: average('visits'),
+      qualifying: average('qualifying'),
+      newAccounts: average('newAccounts'),
+      won: average('won'),
+    }),
+    reps: counted.map((rep) => ({ userId: rep.userId, name: rep.name, ...figures(rep.counts) })),
   };
 }

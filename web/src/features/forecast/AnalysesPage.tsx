@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { Alert, Card, Col, Empty, Flex, Row, Table, Tag, Typography } from 'antd';
+import { Card, Col, Empty, Flex, Row, Table, Tag, Typography } from 'antd';
 import type { AnalysesResponse } from '../../../../src/contracts/analyses.ts';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import { useMoney } from '../../i18n/money.ts';
@@ -43,9 +43,7 @@ export default function AnalysesPage() {
         </Col>
       </Row>
       <Diagnosis a={data} />
-      <Card title={t('analyses.activity')}>
-        <Alert type="info" showIcon message={t('analyses.needsActivities')} />
-      </Card>
+      <ActivityProductivity a={data} />
     </Flex>
   );
 }
@@ -235,6 +233,83 @@ function Diagnosis({ a: first }: { a: AnalysesResponse }) {
           ]}
         />
       )}
+    </Card>
+  );
+}
+
+const perWeek = (x: number) => (Math.round(x * 10) / 10).toString();
+
+/** Activity productivity: each rep's done activities of the period per week elapsed, beside the average rep. */
+function ActivityProductivity({ a: report }: { a: AnalysesResponse }) {
+  const t = useT();
+  const { activity } = report;
+  type Row = AnalysesResponse['activity']['reps'][number];
+  const rows: Row[] = [{ ...activity.team, userId: 0, name: t('analyses.activityTeam') }, ...activity.reps];
+  const above = (value: number, team: number) => (team > 0 && value >= team ? { color: '#16a34a' } : undefined);
+  return (
+    <Card
+      title={t('analyses.activity')}
+      extra={
+        <Typography.Text type="secondary">
+          {t('analyses.activityWeeks', { n: perWeek(activity.weeks) })}
+        </Typography.Text>
+      }
+      data-testid="activity-productivity"
+    >
+      {activity.reps.length === 0 ? (
+        <Empty description={t('analyses.empty')} />
+      ) : (
+        <Table
+          size="small"
+          rowKey="userId"
+          pagination={false}
+          dataSource={rows}
+          scroll={{ x: 640 }}
+          rowClassName={(row) => (row.userId === 0 ? 'ant-table-row-selected' : '')}
+          columns={[
+            { title: t('forecast.person'), dataIndex: 'name', fixed: 'left', width: 120 },
+            {
+              title: t('analyses.activitiesPerWeek'),
+              dataIndex: 'activitiesPerWeek',
+              align: 'right',
+              render: (value: number, row) => (
+                <span style={row.userId ? above(value, activity.team.activitiesPerWeek) : undefined}>
+                  {perWeek(value)}
+                </span>
+              ),
+            },
+            {
+              title: t('analyses.visitsPerWeek'),
+              dataIndex: 'visitsPerWeek',
+              align: 'right',
+              render: (value: number, row) => (
+                <span style={row.userId ? above(value, activity.team.visitsPerWeek) : undefined}>{perWeek(value)}</span>
+              ),
+            },
+            {
+              title: t('analyses.qualifyingPerWeek'),
+              dataIndex: 'qualifyingPerWeek',
+              align: 'right',
+              render: perWeek,
+            },
+            {
+              title: t('analyses.newAccountsPerWeek'),
+              dataIndex: 'newAccountsPerWeek',
+              align: 'right',
+              render: perWeek,
+            },
+            {
+              title: t('analyses.visitsPerWon'),
+              dataIndex: 'visitsPerWon',
+              align: 'right',
+              render: (n: number | null) => (n === null ? '—' : perWeek(n)),
+            },
+          ]}
+        />
+      )}
+      <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0', fontSize: 12 }}>
+        {t('analyses.activityHint')}
+      </Typography.Paragraph>
     </Card>
   );
 }

@@ -126,8 +126,15 @@ export const forecastEnUS: Record<keyof typeof forecastZhCN, string> = {
   'analyses.topic.value_presentation': 'value presentation',
   'analyses.topic.price_objections': 'price objections',
   'analyses.activity': 'Activity productivity',
-  'analyses.needsActivities':
-    'Activity productivity (visits and new accounts per rep a week against target) needs the Activities area; it shows here once that exists.',
+  'analyses.activityTeam': 'Average rep',
+  'analyses.activityWeeks': 'over the {n} weeks elapsed',
+  'analyses.activitiesPerWeek': 'Activities / week',
+  'analyses.visitsPerWeek': 'Visits / week',
+  'analyses.qualifyingPerWeek': 'Qualifying follow-ups / week',
+  'analyses.newAccountsPerWeek': 'New accounts / week',
+  'analyses.visitsPerWon': 'Visits per deal won',
+  'analyses.activityHint':
+    "Done activities averaged over the weeks of the period elapsed; qualifying follow-ups by the workspace's follow-up types; green: at least the average rep.",
 
   'dashboard.title': '{scope} · {period}',
   'dashboard.weeksLeft': '{n, plural, one {# week} other {# weeks}} left in the quarter',
@@ -144,4 +151,25 @@ export const forecastEnUS: Record<keyof typeof forecastZhCN, string> = {
   'dashboard.behind': 'Furthest behind',
   'dashboard.behindLine': '{realised} of {quota}',
   'dashboard.noBehind': 'No units or people below with a quota to compare yet.',
+  'forecast.rules.forecastTitle': 'Revenue forecast',
+  'forecast.rules.forecastHint':
+    'Forecast = realised + commit × commit weight + possible × possible weight + quota × unforecast rate × weeks left.',
+  'forecast.rules.forecastCommitWeight': 'Commit weight',
+  'forecast.rules.forecastCommitWeight.hint': 'Share of the commit amount the forecast counts (default 70%)',
+  'forecast.rules.forecastPossibleWeight': 'Possible weight',
+  'forecast.rules.forecastPossibleWeight.hint': 'Share of the possible amount the forecast counts (default 25%)',
+  'forecast.rules.forecastUnforecastRate': 'Unforecast rate',
+  'forecast.rules.forecastUnforecastRate.hint': 'Share of the quota counted for each week left (default 4%)',
+  'forecast.rules.gapTitle': 'Gap analysis P1–P3',
+  'forecast.rules.gapHint':
+    'P1: share of the commit deals expected to close; P2: share of the other identified deals; P3: yield of new pipeline.',
+  'forecast.rules.gapP1': 'P1',
+  'forecast.rules.gapP1.hint': 'Default 70%',
+  'forecast.rules.gapP2': 'P2',
+  'forecast.rules.gapP2.hint': 'Default 25%',
+  'forecast.rules.gapP3': 'P3',
+  'forecast.rules.gapP3.hint': 'Default 20%, at least 1%',
+  'forecast.rules.taxTitle': 'Tax on quotas',
+  'forecast.rules.taxRatePercent': 'VAT rate',
+  'forecast.rules.taxRatePercent.hint': 'Converts between tax-inclusive and net quotas (default 13%, a factor of 1.13)',
 };

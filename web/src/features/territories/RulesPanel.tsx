@@ -36,11 +36,12 @@ import {
 } from './api.ts';
 import { useFieldMessage } from '../../api/useProblem.ts';
 import { JudgementFields, judgementFromForm, judgementToForm, type JudgementValues } from './JudgementFields.tsx';
+import { ForecastRuleFields, type ForecastRuleValues } from '../forecast/RuleFields.tsx';
 
 const TIERS: Tier[] = ['A', 'B', 'C'];
 const TIER_COLORS: Record<Tier, string> = { A: '#1d4ed8', B: '#0ea5e9', C: '#94a3b8' };
 
-interface Values extends JudgementValues {
+interface Values extends JudgementValues, ForecastRuleValues {
   tierAShareBp: number;
   tierBShareBp: number;
   tierWindowMonths: number;
@@ -204,6 +205,7 @@ export default function RulesPanel() {
             </Form.Item>
           </Flex>
           <JudgementFields />
+          <ForecastRuleFields />
           {canEdit && (
             <Button type="primary" htmlType="submit" loading={update.isPending} data-testid="rules-save">
               {t('common.save')}
