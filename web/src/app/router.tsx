@@ -43,6 +43,7 @@ const AnalysesPage = lazy(() => import('../features/forecast/AnalysesPage.tsx'))
 const CalendarPage = lazy(() => import('../features/calendar/CalendarPage.tsx'));
 const TasksPage = lazy(() => import('../features/rhythm/TasksPage.tsx'));
 const WeeklyReviewPage = lazy(() => import('../features/rhythm/WeeklyReviewPage.tsx'));
+const WeeklyReportsPage = lazy(() => import('../features/rhythm/WeeklyReportsPage.tsx'));
 
 /**
  * /opportunities opens the board, but a link with filters (the desk's "view all", a bookmark)
@@ -79,6 +80,7 @@ export const router = createBrowserRouter([
           { path: 'tasks', element: <TasksPage /> },
           { path: 'calendar', element: <CalendarPage /> },
           { path: 'weekly-review', element: <WeeklyReviewPage /> },
+          { path: 'weekly-reports', element: <WeeklyReportsPage /> },
           { path: 'funnel', element: <FunnelPage /> },
           { path: 'funnel/quotas', element: <QuotasPage /> },
           {

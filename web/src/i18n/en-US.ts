@@ -14,6 +14,7 @@ import { calendarEnUS } from '../features/calendar/messages.en-US.ts';
 import { rhythmEnUS } from '../features/rhythm/messages.en-US.ts';
 import { activitiesEnUS } from '../features/activities/messages.en-US.ts';
 import { visitsEnUS } from '../features/activities/visit-messages.en-US.ts';
+import { weeklyEnUS } from '../features/rhythm/weekly-messages.en-US.ts';
 import { searchEnUS } from '../features/search/messages.en-US.ts';
 
 /** English interface strings; same keys as zh-CN.ts (the type enforces it). */
@@ -418,5 +419,6 @@ export const enUS: Messages = {
   ...calendarEnUS,
   ...activitiesEnUS,
   ...visitsEnUS,
+  ...weeklyEnUS,
   ...searchEnUS,
 };

@@ -18,6 +18,7 @@ import { calendarZhCN } from '../features/calendar/messages.zh-CN.ts';
 import { rhythmZhCN } from '../features/rhythm/messages.zh-CN.ts';
 import { activitiesZhCN } from '../features/activities/messages.zh-CN.ts';
 import { visitsZhCN } from '../features/activities/visit-messages.zh-CN.ts';
+import { weeklyZhCN } from '../features/rhythm/weekly-messages.zh-CN.ts';
 import { searchZhCN } from '../features/search/messages.zh-CN.ts';
 
 /** Shared strings; each area keeps its own in features/<area>/messages.*.ts, merged below. */
@@ -403,6 +404,7 @@ export const zhCN = {
   ...calendarZhCN,
   ...activitiesZhCN,
   ...visitsZhCN,
+  ...weeklyZhCN,
   ...searchZhCN,
 } as const;
 

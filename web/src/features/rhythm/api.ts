@@ -1,5 +1,5 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { api, request } from '../../api/client.ts';
 import type {
   CreateTaskRequest,
   TaskDto,
@@ -7,7 +7,14 @@ import type {
   UpdateTaskRequest,
 } from '../../../../src/contracts/tasks.ts';
 import type { NotificationListResponse } from '../../../../src/contracts/notifications.ts';
-import type { CheckpointReviewRequest, WeeklyReviewResponse } from '../../../../src/contracts/rhythm.ts';
+import type {
+  CheckpointReviewRequest,
+  SavePlanRequest,
+  SaveSummaryRequest,
+  TeamReportsResponse,
+  WeeklyReport,
+  WeeklyReviewResponse,
+} from '../../../../src/contracts/rhythm.ts';
 
 /** Server state of the follow-up rhythm (docs/rhythm.md): tasks and notifications. */
 export const taskKeys = {
@@ -126,3 +133,39 @@ export function useRecordCheckpoint() {
       ]),
   });
 }
+
+/** Weekly plans and summaries (docs/rhythm.md § Weekly plan and summary); weeks are named by their Monday. */
+export const weeklyReportKeys = {
+  all: ['weekly-reports'] as const,
+  report: (week: string, userId: number | undefined) =>
+    [...weeklyReportKeys.all, 'report', week, userId ?? 'me'] as const,
+  team: (week: string) => [...weeklyReportKeys.all, 'team', week] as const,
+};
+export const weeklyReportQueries = {
+  report: (week: string, userId?: number) =>
+    queryOptions({
+      queryKey: weeklyReportKeys.report(week, userId),
+      queryFn: ({ signal }) => api.get<WeeklyReport>('/weekly-reports', { week, userId }, { signal }),
+    }),
+  team: (week: string) =>
+    queryOptions({
+      queryKey: weeklyReportKeys.team(week),
+      queryFn: ({ signal }) => api.get<TeamReportsResponse>('/weekly-reports/team', { week }, { signal }),
+    }),
+};
+export const useWeeklyReport = (week: string, userId?: number) => useQuery(weeklyReportQueries.report(week, userId));
+export const useTeamReports = (week: string, enabled: boolean) =>
+  useQuery({ ...weeklyReportQueries.team(week), enabled });
+
+function useWeeklyMutation<V>(fn: (variables: V) => Promise<WeeklyReport>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: weeklyReportKeys.all }) });
+}
+export const useSaveWeeklyPlan = () =>
+  useWeeklyMutation((body: SavePlanRequest) => request<WeeklyReport>('PUT', '/weekly-reports/plan', body));
+export const useSaveWeeklySummary = () =>
+  useWeeklyMutation((body: SaveSummaryRequest) => request<WeeklyReport>('PUT', '/weekly-reports/summary', body));
+export const useCommentReport = () =>
+  useWeeklyMutation(({ id, body }: { id: number; body: string }) =>
+    api.post<WeeklyReport>(`/weekly-reports/${id}/comments`, { body }),
+  );
