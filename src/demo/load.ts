@@ -22,6 +22,7 @@ import { rebuildFunnel } from '../modules/funnel/upkeep.ts';
 import { loadRules } from '../modules/workspace/service.ts';
 import { seedDemoQuotas } from './quotas.ts';
 import { seedDemoForecasts } from './forecasts.ts';
+import { seedDemoCallbacks } from './callbacks.ts';
 import { Random } from './random.ts';
 import { refreshPlannerStatistics } from '../db/statistics.ts';
 
@@ -152,6 +153,7 @@ export async function loadDemo(
   );
   // Weekly forecasts of the last quarter (docs/targets.md § Weekly submissions), after the quotas they are measured against.
   await seedDemoForecasts(db.kysely, summary.workspaceId, seed, now);
+  await seedDemoCallbacks(db, summary.workspaceId, seed, now);
   await refreshPlannerStatistics(db, 'bulk');
   return summary;
 }

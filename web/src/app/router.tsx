@@ -44,6 +44,7 @@ const CalendarPage = lazy(() => import('../features/calendar/CalendarPage.tsx'))
 const TasksPage = lazy(() => import('../features/rhythm/TasksPage.tsx'));
 const WeeklyReviewPage = lazy(() => import('../features/rhythm/WeeklyReviewPage.tsx'));
 const WeeklyReportsPage = lazy(() => import('../features/rhythm/WeeklyReportsPage.tsx'));
+const CallbacksPage = lazy(() => import('../features/callbacks/CallbacksPage.tsx'));
 
 /**
  * /opportunities opens the board, but a link with filters (the desk's "view all", a bookmark)
@@ -81,6 +82,7 @@ export const router = createBrowserRouter([
           { path: 'calendar', element: <CalendarPage /> },
           { path: 'weekly-review', element: <WeeklyReviewPage /> },
           { path: 'weekly-reports', element: <WeeklyReportsPage /> },
+          { path: 'rhythm/callbacks', element: <CallbacksPage /> },
           { path: 'funnel', element: <FunnelPage /> },
           { path: 'funnel/quotas', element: <QuotasPage /> },
           {

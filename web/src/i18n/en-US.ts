@@ -16,6 +16,7 @@ import { activitiesEnUS } from '../features/activities/messages.en-US.ts';
 import { visitsEnUS } from '../features/activities/visit-messages.en-US.ts';
 import { weeklyEnUS } from '../features/rhythm/weekly-messages.en-US.ts';
 import { searchEnUS } from '../features/search/messages.en-US.ts';
+import { callbacksEnUS } from '../features/callbacks/messages.en-US.ts';
 
 /** English interface strings; same keys as zh-CN.ts (the type enforces it). */
 const coreEnUS = {
@@ -421,4 +422,5 @@ export const enUS: Messages = {
   ...visitsEnUS,
   ...weeklyEnUS,
   ...searchEnUS,
+  ...callbacksEnUS,
 };

@@ -20,6 +20,7 @@ import { activitiesZhCN } from '../features/activities/messages.zh-CN.ts';
 import { visitsZhCN } from '../features/activities/visit-messages.zh-CN.ts';
 import { weeklyZhCN } from '../features/rhythm/weekly-messages.zh-CN.ts';
 import { searchZhCN } from '../features/search/messages.zh-CN.ts';
+import { callbacksZhCN } from '../features/callbacks/messages.zh-CN.ts';
 
 /** Shared strings; each area keeps its own in features/<area>/messages.*.ts, merged below. */
 const coreZhCN = {
@@ -406,6 +407,7 @@ export const zhCN = {
   ...visitsZhCN,
   ...weeklyZhCN,
   ...searchZhCN,
+  ...callbacksZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,5 +1,19 @@
 import { useState } from 'react';
-import { App, Button, DatePicker, Drawer, Flex, Form, Grid, Input, Radio, Segmented, Select, Upload } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  DatePicker,
+  Drawer,
+  Flex,
+  Form,
+  Grid,
+  Input,
+  Radio,
+  Segmented,
+  Select,
+  Upload,
+} from 'antd';
 import { PaperClipOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -165,6 +179,23 @@ export function LogActivityDrawer({
         </Button>
       }
     >
+      {activity?.callback && (
+        // docs/rhythm.md § Callback audit: what the customer said when the auditor called about this visit.
+        <Alert
+          type={
+            activity.callback.outcome === 'not_confirmed'
+              ? 'error'
+              : activity.callback.outcome === 'confirmed'
+                ? 'success'
+                : 'info'
+          }
+          showIcon
+          message={t('activities.callback.title', { outcome: t(`callbacks.outcome.${activity.callback.outcome}`) })}
+          description={activity.callback.feedback ?? undefined}
+          style={{ marginBottom: 16 }}
+          data-testid="activity-callback"
+        />
+      )}
       {activity?.type === 'visit' && <VisitPlanView activity={activity} />}
       <Form<Values>
         form={form}

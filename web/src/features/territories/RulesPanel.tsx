@@ -48,6 +48,7 @@ interface Values extends JudgementValues, ForecastRuleValues {
   followUpDays: Record<Tier, number>;
   poolReleaseDays: Record<Tier, number | null>;
   claimLimit: number;
+  callbackRatePercent: number;
   largeDealThreshold: number;
 }
 
@@ -202,6 +203,15 @@ export default function RulesPanel() {
               rules={[{ required: true, message: t('validation.required') }]}
             >
               <InputNumber min={1} precision={0} prefix="¥" style={{ width: '100%' }} />
+            </Form.Item>
+            <Form.Item
+              name="callbackRatePercent"
+              label={t('callbacks.rule.rate')}
+              extra={t('callbacks.rule.rateHint')}
+              style={{ flex: '1 1 180px' }}
+              rules={[{ required: true, message: t('validation.required') }]}
+            >
+              <InputNumber min={1} max={100} precision={0} suffix="%" style={{ width: '100%' }} />
             </Form.Item>
           </Flex>
           <JudgementFields />
