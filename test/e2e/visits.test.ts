@@ -141,6 +141,30 @@ describe('Visits in the browser', () => {
     });
   }
 
+  for (const locale of LOCALES) {
+    test(`an admin chooses which activity types count as a qualifying follow-up (${locale})`, async () => {
+      const page = await app.page({ viewport: { width: 1440, height: 900 }, locale, timeout: 30_000 });
+      await signIn(page, app.url, 'admin@demo.keyline.dev', 'keyline-demo');
+      await page.waitForURL(`${app.url}/`);
+      await page.request.patch(`${app.url}/api/v1/auth/me`, { data: { locale } });
+      await page.goto(`${app.url}/settings/rules`);
+      const types = page.getByTestId('rules-qualifying');
+      const email = types.getByText(locale === 'zh-CN' ? '邮件' : 'Email', { exact: true });
+      const before = await apiCall<{ qualifyingActivityTypes: string[] }>(page, 'GET', '/workspace/rules');
+      await email.click();
+      const saved = page.waitForResponse(
+        (res) => res.url().includes('/workspace/rules') && res.request().method() === 'PATCH',
+      );
+      await page.getByTestId('rules-save').click();
+      assert.equal((await saved).status(), 200);
+      const toggled = before.qualifyingActivityTypes.includes('email') ? [] : ['email'];
+      const after = await apiCall<{ qualifyingActivityTypes: string[] }>(page, 'GET', '/workspace/rules');
+      assert.equal(after.qualifyingActivityTypes.includes('email'), toggled.length === 1);
+      await types.scrollIntoViewIfNeeded();
+      await shot(page, `visits-rules-qualifying-${locale.slice(0, 2)}`, false);
+    });
+  }
+
   test('no console errors but the refusals the tests provoked', () => {
     assert.deepEqual(
       app.errors.filter((e) => !/status of 400/.test(e)),

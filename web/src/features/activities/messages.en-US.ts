@@ -83,5 +83,8 @@ export const activitiesEnUS: Record<keyof typeof activitiesZhCN, string> = {
   'activities.review.achieved': 'Achieved',
   'activities.review.partly': 'Partly',
   'activities.review.not': 'Not',
+  'activities.rules.qualifying': 'Activity types that count as a qualifying follow-up',
+  'activities.rules.qualifyingHint':
+    "A done activity of these types moves the account's last follow-up and keeps it out of the pool. A change applies to activities logged from now on; nothing is counted again.",
   'activities.logButton': 'Log',
 };

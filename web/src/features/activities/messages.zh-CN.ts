@@ -79,5 +79,8 @@ export const activitiesZhCN = {
   'activities.review.achieved': '达成',
   'activities.review.partly': '部分',
   'activities.review.not': '未达成',
+  'activities.rules.qualifying': '算作有效跟进的活动类型',
+  'activities.rules.qualifyingHint':
+    '这些类型的已完成活动会更新客户的最近跟进时间，使客户不被收回公海。修改只对今后记录的活动生效，已有活动不会重新计算。',
   'activities.logButton': '记一笔',
 } as const;

@@ -4,6 +4,7 @@ import {
   App,
   Button,
   Card,
+  Checkbox,
   Col,
   Descriptions,
   Divider,
@@ -35,6 +36,7 @@ import {
   type TierSummary,
 } from './api.ts';
 import { useFieldMessage } from '../../api/useProblem.ts';
+import { ACTIVITY_TYPES, type ActivityType } from '../../../../src/domain/activities.ts';
 import { JudgementFields, judgementFromForm, judgementToForm, type JudgementValues } from './JudgementFields.tsx';
 import { ForecastRuleFields, type ForecastRuleValues } from '../forecast/RuleFields.tsx';
 
@@ -50,6 +52,7 @@ interface Values extends JudgementValues, ForecastRuleValues {
   claimLimit: number;
   callbackRatePercent: number;
   largeDealThreshold: number;
+  qualifyingActivityTypes: ActivityType[];
 }
 
 /** Form values: shares in percent and money in yuan; the API takes basis points and fen. */
@@ -180,6 +183,16 @@ export default function RulesPanel() {
           <Flex gap={12} wrap>
             {TIERS.map((tier) => days(tier, 'followUpDays'))}
           </Flex>
+          <Form.Item
+            name="qualifyingActivityTypes"
+            label={t('activities.rules.qualifying')}
+            extra={t('activities.rules.qualifyingHint')}
+          >
+            <Checkbox.Group
+              options={ACTIVITY_TYPES.map((type) => ({ value: type, label: t(`activities.type.${type}`) }))}
+              data-testid="rules-qualifying"
+            />
+          </Form.Item>
           <Typography.Title level={5}>{t('territories.rules.poolTitle')}</Typography.Title>
           <Typography.Paragraph type="secondary">{t('territories.rules.poolHint')}</Typography.Paragraph>
           <Flex gap={12} wrap>
