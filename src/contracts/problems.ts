@@ -44,6 +44,7 @@ export const PROBLEM_STATUS = {
   // 401, 403
   unauthenticated: 401,
   forbidden: 403,
+  bulk_refused: 403,
   cross_site_request: 403,
   password_change_required: 403,
   export_not_permitted: 403,
@@ -124,6 +125,7 @@ export type ProblemParamsTable = Of<
     rate_limited: { retryAfterSeconds: number };
     claim_limit_reached: { limit: number; held: number };
     open_opportunities: { count: number };
+    bulk_refused: { refused: { id: number; reason: string }[] };
     territory_conflict: { ruleIds: number[]; userIds: number[] };
     possible_duplicate: { matches: unknown[] };
     handover_required: { accounts: number; opportunities: number; territories: number; handoverId: number | null };

@@ -100,6 +100,16 @@ function bodyFor(route: ApiRoute, world: World): Record<string, unknown> {
       ownerReason: '调整',
     },
     'POST /api/v1/accounts/:id/assign': { version: 1, toUserId: world.users.rep.id, reason: 'x' },
+    'POST /api/v1/accounts/bulk/reassign': {
+      ids: [world.accounts.repAccount],
+      toUserId: world.users.rep.id,
+      reason: 'x',
+    },
+    'POST /api/v1/opportunities/bulk/reassign': {
+      ids: [world.opportunities.repOpp],
+      toUserId: world.users.rep.id,
+      reason: 'x',
+    },
     'PUT /api/v1/accounts/:id/parent': { version: 1, parentAccountId: world.accounts.rep2Account },
     'PUT /api/v1/opportunities/:id/credit-splits': { splits: [{ userId: world.users.rep.id, percent: 100 }] },
     'POST /api/v1/buying-roles': {

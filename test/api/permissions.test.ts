@@ -71,6 +71,8 @@ function validBody(route: ApiRoute): unknown {
     'PUT /api/v1/opportunities/:id/credit-splits': { splits: [] },
     'POST /api/v1/accounts/:id/release': { version: 1, reason: 'hijacked' },
     'POST /api/v1/accounts/:id/assign': { version: 1, toUserId: 1, reason: 'x' },
+    'POST /api/v1/accounts/bulk/reassign': { ids: [1], toUserId: 1, reason: 'hijacked' },
+    'POST /api/v1/opportunities/bulk/reassign': { ids: [1], toUserId: 1, reason: 'hijacked' },
     'PATCH /api/v1/handovers/:id/items': { items: [{ itemId: 1, toUserId: 1 }] },
     'PUT /api/v1/handovers/:id/items/:itemId/note': {
       state: 'hijacked',

@@ -24,6 +24,7 @@ Object.assign(PROBLEM_SAMPLES, {
   rate_limited: { retryAfterSeconds: 900 },
   claim_limit_reached: { limit: 50, held: 50 },
   open_opportunities: { count: 2 },
+  bulk_refused: { refused: [{ id: 7, reason: 'forbidden' }] },
   territory_conflict: { ruleIds: [1, 2], userIds: [3, 4] },
   possible_duplicate: { matches: [] },
   handover_required: { accounts: 2, opportunities: 1, territories: 0, handoverId: null },

@@ -280,3 +280,33 @@ export async function updateProfile(
     .where('version', '=', version)
     .execute();
 }
+
+/** The selected accounts the actor may see, with what decides whether they may change hands (one batch of ids). */
+export async function bulkCandidates(db: Kysely<Database>, actor: Actor, ids: number[]) {
+  return visibleAccounts(db, actor)
+    .select([
+      'accounts.id',
+      'accounts.owner_id',
+      'accounts.in_pool',
+      'accounts.archived_at',
+      'org_units.path as unit_path',
+    ])
+    .where('accounts.id', 'in', ids)
+    .execute();
+}
+
+/** Gives one batch of accounts to a new owner and unit, bumping their versions. */
+export async function reassignAccounts(
+  db: Kysely<Database>,
+  workspaceId: number,
+  ids: number[],
+  owner: { id: number; unitId: number },
+  now: number,
+) {
+  await db
+    .updateTable('accounts')
+    .set((eb) => ({ owner_id: owner.id, org_unit_id: owner.unitId, updated_at: now, version: eb('version', '+', 1) }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', ids)
+    .execute();
+}

@@ -5,6 +5,8 @@ import * as contract from '../../contracts/accounts.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import * as accounts from './service.ts';
 import * as profile from './profile.ts';
+import * as bulk from './bulk.ts';
+import * as bulkContract from '../../contracts/bulk.ts';
 import { needs } from '../../server/access.ts';
 
 export default async function accountRoutes(app: FastifyInstance) {
@@ -23,6 +25,21 @@ export default async function accountRoutes(app: FastifyInstance) {
       },
     },
     async (req) => accounts.listAccounts(db, actorOf(req), req.query),
+  );
+
+  routes.post(
+    '/accounts/bulk/reassign',
+    {
+      config: { access: needs('accounts.manage') },
+      schema: {
+        tags: ['accounts'],
+        summary:
+          'Give the selected accounts to one rep or manager, with a reason; all or nothing (400 for ids out of sight, 403 bulk_refused listing rows you may not change)',
+        body: bulkContract.bulkReassignRequest,
+        response: { 200: bulkContract.bulkResultSchema, ...errorResponses },
+      },
+    },
+    async (req) => bulk.bulkReassign(db, actorOf(req), req.body, ipOf(req)),
   );
 
   routes.get(

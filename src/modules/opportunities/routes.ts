@@ -3,7 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses, idParam, problemSchema } from '../../contracts/common.ts';
 import * as contract from '../../contracts/opportunities.ts';
-import { actorOf } from '../../server/request.ts';
+import * as bulkContract from '../../contracts/bulk.ts';
+import * as bulk from './bulk.ts';
+import { actorOf, ipOf } from '../../server/request.ts';
 import * as opportunities from './service.ts';
 import { saveStageEvidence } from './evidence.ts';
 import { needs } from '../../server/access.ts';
@@ -24,6 +26,21 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       },
     },
     async (req) => opportunities.listOpportunities(db, actorOf(req), req.query),
+  );
+
+  routes.post(
+    '/opportunities/bulk/reassign',
+    {
+      config: { access: needs('opportunities.write') },
+      schema: {
+        tags: ['opportunities'],
+        summary:
+          'Give the selected open deals to one person, with a reason: each needs its owner or a manager over it; all or nothing (400 for ids out of sight, 403 bulk_refused listing the others)',
+        body: bulkContract.bulkReassignRequest,
+        response: { 200: bulkContract.bulkResultSchema, ...errorResponses },
+      },
+    },
+    async (req) => bulk.bulkReassign(db, actorOf(req), req.body, ipOf(req)),
   );
 
   routes.post(

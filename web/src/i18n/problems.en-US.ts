@@ -86,6 +86,8 @@ export const problemsEnUS: ProblemMessages = {
     already_in_pool: () => 'This account is already in the pool.',
     already_claimed: () => 'Someone else has just taken this account.',
     not_in_pool: () => 'This account is no longer in the pool.',
+    bulk_refused: (params) =>
+      `Nothing was changed: you may not change ${params.refused.length} of the selected rows (#${params.refused.map((row) => row.id).join(', #')}).`,
     open_opportunities: (params) =>
       `This account has ${params.count} open ${params.count === 1 ? 'opportunity' : 'opportunities'}: close or hand them over before it goes to the pool.`,
     claim_limit_reached: (p) => `The limit of private accounts is reached (${p.held} held, limit ${p.limit}).`,

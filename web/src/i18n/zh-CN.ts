@@ -359,6 +359,8 @@ const coreZhCN = {
   'audit.action.pool.claim': '从公海领取',
   'audit.action.pool.assign': '公海分配',
   'audit.action.pool.release_manual': '手动退回公海',
+  'audit.action.account.bulk_reassign': '批量转交客户',
+  'audit.action.opportunity.bulk_reassign': '批量转交商机',
   'audit.action.pool.release_run': '运行公海回收',
   'audit.action.territory.create': '新建区域规则',
   'audit.action.territory.update': '修改区域规则',

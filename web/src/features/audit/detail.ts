@@ -10,6 +10,7 @@ const KEYS = {
   via: ['途径', 'via'],
   handoverId: ['交接单', 'handover'],
   rows: ['行数', 'rows'],
+  selected: ['所选', 'selected'],
   format: ['格式', 'format'],
   filter: ['筛选条件', 'filter'],
   fileName: ['文件', 'file'],

@@ -1,0 +1,35 @@
+import type { BulkRefusal } from '../contracts/bulk.ts';
+import { AppError, fieldError } from '../server/problem.ts';
+import { inBatches } from '../db/batches.ts';
+
+/**
+ * The all-or-nothing check every bulk action makes before it writes (src/contracts/bulk.ts): the
+ * selection without repeats, read in batches; an id the caller cannot see answers 400 naming its
+ * place in `ids` (as any id in a body, docs/DESIGN.md § Ids in requests); a row they see but may
+ * not change answers 403 listing every such row and why.
+ */
+export async function checkSelection<Row extends { id: number }>(
+  ids: readonly number[],
+  read: (batch: number[]) => Promise<Row[]>,
+  refusal: (row: Row) => BulkRefusal['reason'] | null,
+): Promise<{ ids: number[]; rows: Row[] }> {
+  const unique = [...new Set(ids)];
+  const rows = await inBatches(unique, read);
+  const seen = new Set(rows.map((row) => row.id));
+  const unseen = ids.map((id, index) => ({ id, index })).filter(({ id }) => !seen.has(id));
+  if (unseen.length)
+    throw new AppError('validation_failed', `no row with id ${unseen.map(({ id }) => id).join(', ')}`, {
+      errors: unseen.map(({ id, index }) =>
+        fieldError(`ids.${index}`, { code: 'not_found', params: { id } }, `no row with id ${id}`),
+      ),
+    });
+  const refused = rows.flatMap((row) => {
+    const reason = refusal(row);
+    return reason ? [{ id: row.id, reason }] : [];
+  });
+  if (refused.length)
+    throw new AppError('bulk_refused', `${refused.length} of the selected rows cannot be changed by you`, {
+      params: { refused },
+    });
+  return { ids: unique, rows };
+}

@@ -1,0 +1,71 @@
+import type { Db } from '../../db/database.ts';
+import { inBatches } from '../../db/batches.ts';
+import { opportunityRights, type Actor } from '../../domain/policy.ts';
+import type { BulkReassignRequest, BulkResult } from '../../contracts/bulk.ts';
+import { recordAudit } from '../audit/repository.ts';
+import { checkSelection } from '../bulk.ts';
+import { keepingFunnel } from '../funnel/upkeep.ts';
+import { recordChanges } from '../history/repository.ts';
+import { assignableUser } from '../users/service.ts';
+import * as repo from './repository.ts';
+
+/**
+ * Gives the selected deals to one person, with a reason (the list's bulk action). Each row needs
+ * the right the single change needs — its owner or a manager over it — and must be open; otherwise
+ * nothing changes (src/modules/bulk.ts). One transaction, written in batches.
+ */
+export async function bulkReassign(
+  db: Db,
+  actor: Actor,
+  input: BulkReassignRequest,
+  ip: string | null,
+): Promise<BulkResult> {
+  const { ids, rows } = await checkSelection(
+    input.ids,
+    (batch) => repo.bulkCandidates(db.kysely, actor, batch),
+    (row) => {
+      const rights = opportunityRights(actor, { ownerId: row.owner_id, unitPath: row.unit_path, onTeam: false });
+      if (!rights.edit) return 'forbidden';
+      return row.status === 'open' ? null : 'closed';
+    },
+  );
+  const user = await assignableUser(db, actor, input.toUserId, 'toUserId');
+  const moving = rows.filter((row) => row.owner_id !== user.id);
+  const { now } = actor;
+  await db.kysely.transaction().execute(async (trx) => {
+    await inBatches(
+      moving.map((row) => row.id),
+      (batch) =>
+        keepingFunnel(trx, actor.workspaceId, batch, () =>
+          repo.reassignOpportunities(trx, actor.workspaceId, batch, { id: user.id, unitId: user.org_unit_id }, now),
+        ),
+    );
+    for (const row of moving) await repo.seatNewLead(trx, actor.workspaceId, row.id, user.id, now);
+    await recordChanges(
+      trx,
+      moving.map((row) => ({
+        workspaceId: actor.workspaceId,
+        entityType: 'opportunity',
+        entityId: row.id,
+        field: 'owner',
+        oldValue: row.owner_id,
+        newValue: user.id,
+        reason: input.reason,
+        actorUserId: actor.userId,
+      })),
+      now,
+    );
+    await recordAudit(
+      trx,
+      {
+        workspaceId: actor.workspaceId,
+        actorUserId: actor.userId,
+        action: 'opportunity.bulk_reassign',
+        ip,
+        detail: { toUserId: user.id, reason: input.reason, rows: moving.length, selected: ids.length },
+      },
+      now,
+    );
+  });
+  return { updated: moving.length };
+}
