@@ -21,6 +21,7 @@ import * as m0016 from './migrations/0016_forecasts.ts';
 import * as m0017 from './migrations/0017_groups_modes.ts';
 import * as m0018 from './migrations/0018_search_index.ts';
 import * as m0019 from './migrations/0019_list_indexes.ts';
+import * as m0027 from './migrations/0027_purchases.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -44,6 +45,7 @@ const migrations: Record<string, EngineMigration> = {
   '0017_groups_modes': m0017,
   '0018_search_index': m0018,
   '0019_list_indexes': m0019,
+  '0027_purchases': m0027,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PurchaseTable } from './schema-purchases.ts';
 import type { QuotaTable, FunnelTotalTable, FunnelUnitTotalTable } from './schema-targets.ts';
 import type {
   OpportunityTable,
@@ -376,6 +377,7 @@ export interface Database extends SearchTables {
   activity_contacts: ActivityContactTable;
   visit_plans: VisitPlanTable;
   funnel_unit_totals: FunnelUnitTotalTable;
+  purchases: PurchaseTable;
 }
 
 export type Workspace = Selectable<WorkspaceTable>;

@@ -5,7 +5,7 @@ import { ACCOUNT_STATUSES, COMPANY_SIZES, INDUSTRIES, LEAD_SOURCES, TIERS } from
  * their Chinese and English headers, the aliases people use for them in their own
  * spreadsheets, and readable labels of the coded values. Pure data and functions.
  */
-export const IMPORT_KINDS = ['accounts', 'contacts'] as const;
+export const IMPORT_KINDS = ['accounts', 'contacts', 'purchases'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 export type Lang = 'zh-CN' | 'en-US';
 
@@ -39,12 +39,26 @@ export const CONTACT_IMPORT_FIELDS = [
   'birthday',
   'notes',
 ] as const;
+/** Purchase history from another system: what an account bought, when, for how much. */
+export const PURCHASE_IMPORT_FIELDS = [
+  'accountName',
+  'accountCreditCode',
+  'purchasedOn',
+  'amount',
+  'product',
+  'notes',
+] as const;
 export type AccountImportField = (typeof ACCOUNT_IMPORT_FIELDS)[number];
 export type ContactImportField = (typeof CONTACT_IMPORT_FIELDS)[number];
-export type ImportField = AccountImportField | ContactImportField;
+export type PurchaseImportField = (typeof PURCHASE_IMPORT_FIELDS)[number];
+export type ImportField = AccountImportField | ContactImportField | PurchaseImportField;
 
-export const importFields = (kind: ImportKind): readonly ImportField[] =>
-  kind === 'accounts' ? ACCOUNT_IMPORT_FIELDS : CONTACT_IMPORT_FIELDS;
+const FIELDS_OF: Record<ImportKind, readonly ImportField[]> = {
+  accounts: ACCOUNT_IMPORT_FIELDS,
+  contacts: CONTACT_IMPORT_FIELDS,
+  purchases: PURCHASE_IMPORT_FIELDS,
+};
+export const importFields = (kind: ImportKind): readonly ImportField[] => FIELDS_OF[kind];
 
 /** Field → column index in the file (0-based); unmapped fields are absent or null. */
 export type ColumnMapping = Partial<Record<ImportField, number | null>>;
@@ -56,9 +70,11 @@ export type ColumnMapping = Partial<Record<ImportField, number | null>>;
 export function missingRequired(kind: ImportKind, mapping: ColumnMapping): string[] {
   const has = (f: ImportField) => typeof mapping[f] === 'number';
   const missing: string[] = [];
-  if (!has('name')) missing.push('name');
-  if (kind === 'contacts' && !has('accountName') && !has('accountCreditCode'))
+  if (kind !== 'purchases' && !has('name')) missing.push('name');
+  if (kind !== 'accounts' && !has('accountName') && !has('accountCreditCode'))
     missing.push('accountName|accountCreditCode');
+  if (kind === 'purchases')
+    for (const field of ['purchasedOn', 'amount'] as const) if (!has(field)) missing.push(field);
   return missing;
 }
 
@@ -177,6 +193,54 @@ const HEADERS: Record<ImportKind, Record<string, { zh: string; en: string; alias
       en: 'Notes',
       aliases: ['兴趣爱好', '爱好', '说明', 'remarks', 'interests', 'comment', 'note'],
     },
+  },
+  purchases: {
+    accountName: {
+      zh: '客户名称',
+      en: 'Account',
+      aliases: [
+        '公司名称',
+        '企业名称',
+        '单位名称',
+        '客户',
+        '购买方',
+        'company',
+        'company name',
+        'account name',
+        'customer',
+      ],
+    },
+    accountCreditCode: {
+      zh: '统一社会信用代码',
+      en: 'Account credit code',
+      aliases: ['信用代码', '客户信用代码', '社会信用代码', '税号', 'credit code', 'uscc', 'tax id'],
+    },
+    purchasedOn: {
+      zh: '采购日期',
+      en: 'Date',
+      aliases: [
+        '日期',
+        '购买日期',
+        '成交日期',
+        '签约日期',
+        '下单日期',
+        '订单日期',
+        'purchase date',
+        'order date',
+        'date',
+      ],
+    },
+    amount: {
+      zh: '金额（元）',
+      en: 'Amount (yuan)',
+      aliases: ['金额', '采购金额', '合同金额', '订单金额', '成交金额', 'amount', 'value', 'order value', 'total'],
+    },
+    product: {
+      zh: '产品',
+      en: 'Product',
+      aliases: ['产品名称', '项目', '项目名称', '商品', '品名', 'item', 'product name', 'project'],
+    },
+    notes: { zh: '备注', en: 'Notes', aliases: ['说明', 'remarks', 'comment', 'note'] },
   },
 };
 

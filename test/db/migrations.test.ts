@@ -537,6 +537,18 @@ const STEPS: Record<
   async '0018_search_index'() {},
   // Indexes only: nothing new to write.
   async '0019_list_indexes'() {},
+  // A purchase the company bought before Keyline, on the account above.
+  async '0027_purchases'(put, ids) {
+    await put('purchases', {
+      workspace_id: ids.ws,
+      account_id: ids.account,
+      purchased_on: '2025-03-05',
+      purchased_at: 1_741_104_000_000,
+      amount: 1_280_000_00,
+      product: 'MES 一期',
+      created_at: 1_760_000_000_000,
+    });
+  },
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */

@@ -10,6 +10,7 @@ import {
   suggestMapping,
 } from '../../src/domain/import-fields.ts';
 import { UnknownValueTally } from '../../src/domain/import-unknown-values.ts';
+import { parseAmountCell } from '../../src/domain/import-purchases.ts';
 import { resolveReportsTo, type FileContact, type KnownContact } from '../../src/domain/import-reports-to.ts';
 import {
   InFileDuplicates,
@@ -296,5 +297,20 @@ describe('contacts import: reports to', () => {
         [5, { rowNo: 2 }],
       ],
     );
+  });
+});
+
+describe('purchase history rows', () => {
+  it('reads yuan amounts as people type them, in exact fen', () => {
+    assert.equal(parseAmountCell('1280000'), 128_000_000);
+    assert.equal(parseAmountCell('1,280,000.00'), 128_000_000);
+    assert.equal(parseAmountCell('¥1,280,000.5'), 128_000_050);
+    assert.equal(parseAmountCell('128.5万'), 128_500_000);
+    assert.equal(parseAmountCell('128.5 万元'), 128_500_000);
+    assert.equal(parseAmountCell('0.01'), 1);
+    assert.equal(parseAmountCell('12.345'), null, 'no fractions of a fen');
+    assert.equal(parseAmountCell('-5'), null);
+    assert.equal(parseAmountCell('abc'), null);
+    assert.equal(parseAmountCell(''), null);
   });
 });

@@ -12,6 +12,8 @@ import { can, reachesUnit, type Actor } from '../../domain/policy.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import { writeReportsTo } from './reports-to.ts';
 import { parseReport } from './job-report.ts';
+import { dateIn, startOfDay } from '../../domain/calendar.ts';
+import { validatePurchaseRow } from '../../domain/import-purchases.ts';
 import * as repo from './repository.ts';
 
 /**
@@ -37,6 +39,7 @@ export async function writePass(
   const valueMapping = parseReport(job.report).valueMapping ?? {};
   const createdContacts = new Map<number, number>();
   let processed = 0;
+  let timeZone: string | undefined;
   for (let after = 0; ;) {
     const rows = await repo.rowsAfter(trx, actor.workspaceId, job.id, after, INSERT_CHUNK, ['create', 'update']);
     if (rows.length === 0) break;
@@ -113,6 +116,29 @@ export async function writePass(
       await recordChanges(trx, changes, now);
       result.created += ids.length;
       result.updated += updates.length;
+    } else if (job.kind === 'purchases') {
+      const zone = (timeZone ??= await repo.workspaceTimeZone(trx, actor.workspaceId));
+      const today = dateIn(actor.now, zone);
+      const creates = rows.filter((row) => row.outcome === 'create');
+      await repo.insertPurchases(
+        trx,
+        creates.map((row) => {
+          const values = validatePurchaseRow(JSON.parse(row.data) as string[], mapping, today).values!;
+          return {
+            workspace_id: actor.workspaceId,
+            account_id: row.target_id!,
+            purchased_on: values.purchasedOn,
+            purchased_at: startOfDay(values.purchasedOn, zone),
+            amount: values.amount,
+            product: values.product,
+            notes: values.notes,
+            import_job_id: job.id,
+            created_by: actor.userId,
+            created_at: now,
+          };
+        }),
+      );
+      result.created += creates.length;
     } else {
       const items = rows.map((r) => ({ r, v: validateContactRow(JSON.parse(r.data) as string[], mapping).values! }));
       const creates = items.filter((x) => x.r.outcome === 'create');

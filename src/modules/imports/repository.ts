@@ -1,5 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
+import { batches } from '../../db/batches.ts';
 import type { Database, NewAccount } from '../../db/schema.ts';
+import type { PurchaseTable } from '../../db/schema-purchases.ts';
+import { DEFAULT_TIME_ZONE } from '../../domain/calendar.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { visibleAccounts } from '../accounts/repository.ts';
 import { onAccountTeam } from '../scope.ts';
@@ -523,4 +526,31 @@ export async function updateContact(
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .execute();
+}
+
+/** The workspace's time zone: "today" of a purchase date is the workspace's today. */
+export async function workspaceTimeZone(db: Kysely<Database>, workspaceId: number): Promise<string> {
+  const row = await db.selectFrom('workspaces').select('time_zone').where('id', '=', workspaceId).executeTakeFirst();
+  return row?.time_zone ?? DEFAULT_TIME_ZONE;
+}
+
+/** Purchases already recorded on these accounts, to find the file's rows that repeat one. */
+export async function purchasesOfAccounts(db: Kysely<Database>, workspaceId: number, accountIds: number[]) {
+  if (accountIds.length === 0) return [];
+  const rows: { account_id: number; purchased_on: string; amount: number; product: string | null }[] = [];
+  for (const ids of batches(accountIds))
+    rows.push(
+      ...(await db
+        .selectFrom('purchases')
+        .select(['account_id', 'purchased_on', 'amount', 'product'])
+        .where('workspace_id', '=', workspaceId)
+        .where('account_id', 'in', ids)
+        .execute()),
+    );
+  return rows.map((row) => ({ ...row, amount: Number(row.amount) }));
+}
+
+export async function insertPurchases(db: Kysely<Database>, rows: Insertable<PurchaseTable>[]): Promise<void> {
+  // Ten values a row: 500 rows bind 5,000, far below SQLite's limit.
+  for (const chunk of batches(rows)) await db.insertInto('purchases').values(chunk).execute();
 }

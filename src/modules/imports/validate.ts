@@ -18,6 +18,9 @@ import { UnknownValueTally, type UnknownValue } from '../../domain/import-unknow
 import { parseReport, type Counts, type Outcome } from './job-report.ts';
 import { checkReportsTo } from './reports-to.ts';
 import * as repo from './repository.ts';
+import { resolveAccounts } from './resolve-account.ts';
+import { checkPurchases } from './validate-purchases.ts';
+import { dateIn, type IsoDate } from '../../domain/calendar.ts';
 
 /**
  * The dry run (docs/archive.md § Import and export): every stored row checked in chunks — values, duplicates in the file
@@ -26,7 +29,7 @@ import * as repo from './repository.ts';
  */
 const VALIDATE_CHUNK = 1000;
 
-interface Checked {
+export interface Checked {
   rowNo: number;
   data: string;
   outcome: Outcome;
@@ -63,6 +66,9 @@ export async function validatePass(
   const assignable = new Set(users.filter((u) => reachesUnit(actor, u.path)).map((u) => u.email.toLowerCase()));
   const inFile = new InFileDuplicates();
   const contactKeys = new Map<string, number>();
+  const purchaseKeys = new Map<string, number>();
+  let todayInZone: IsoDate | undefined;
+  const today = async () => (todayInZone ??= dateIn(actor.now, await repo.workspaceTimeZone(db, actor.workspaceId)));
   // Reports-to cells name contacts anywhere in the file: kept (compactly) until every row is read.
   const fileContacts: FileContact[] = [];
   let processed = 0;
@@ -82,7 +88,9 @@ export async function validatePass(
             inFile,
             similar!,
           )
-        : await checkContacts(db, actor, rows, mapping, mode, contactKeys);
+        : job.kind === 'purchases'
+          ? await checkPurchases(db, actor, rows, mapping, mode, purchaseKeys, await today())
+          : await checkContacts(db, actor, rows, mapping, mode, contactKeys);
     for (const checkedRow of checked) {
       counts[checkedRow.outcome]++;
       unknown.add(checkedRow.problems);
@@ -111,7 +119,7 @@ export async function validatePass(
   return { counts, links, unknownValues: unknown.list() };
 }
 
-type Raw = { row_no: number; data: string };
+export type Raw = { row_no: number; data: string };
 
 async function checkAccounts(
   db: Kysely<Database>,
@@ -276,73 +284,7 @@ async function checkContacts(
   seen: Map<string, number>,
 ): Promise<Checked[]> {
   const parsed = rows.map((r) => ({ r, ...validateContactRow(JSON.parse(r.data) as string[], mapping) }));
-  const codes = [...new Set(parsed.flatMap((p) => (p.values?.accountCreditCode ? [p.values.accountCreditCode] : [])))];
-  const keys = [...new Set(parsed.flatMap((p) => (p.values?.accountNameKey ? [p.values.accountNameKey] : [])))];
-  const { byCode, byKey } = await repo.accountsMatching(db, actor.workspaceId, codes, keys);
-  const facts = new Map(
-    (await repo.visibleFacts(db, actor, [...new Set([...byCode, ...byKey].map((a) => a.id))])).map((f) => [f.id, f]),
-  );
-  const codeMap = new Map(
-    byCode.filter((a) => facts.has(a.id) && a.archived_at === null).map((a) => [a.credit_code!, a.id]),
-  );
-  const resolved = parsed.map(({ r: row, values: values, problems }) => {
-    if (!values) return { r: row, v: values, problems, accountId: null as number | null };
-    const field = values.accountCreditCode ? 'accountCreditCode' : 'accountName';
-    let accountId: number | null = null;
-    if (values.accountCreditCode) accountId = codeMap.get(values.accountCreditCode) ?? null;
-    else {
-      const candidates = byKey.filter((a) => a.name_key === values.accountNameKey && facts.has(a.id));
-      // An exact name beats a same-key one ("华为" vs "华为技术有限公司").
-      const exact = candidates.filter((a) => a.name === values.accountName);
-      const pick = exact.length === 1 ? exact : candidates;
-      if (pick.length > 1)
-        return {
-          r: row,
-          v: null,
-          problems: [
-            {
-              field,
-              code: 'ambiguous',
-              message: `${pick.length} accounts have this name; use the credit code column`,
-              params: { count: pick.length },
-            },
-          ],
-          accountId: null,
-        };
-      accountId = pick[0]?.id ?? null;
-    }
-    if (accountId === null)
-      return {
-        r: row,
-        v: null,
-        problems: [
-          {
-            field,
-            code: 'account_not_found',
-            message: 'no account you can see has this ' + (field === 'accountName' ? 'name' : 'credit code'),
-            params: { value: (field === 'accountName' ? values.accountName : values.accountCreditCode) ?? '' },
-          },
-        ],
-        accountId: null,
-      };
-    const fact = facts.get(accountId)!;
-    if (
-      !canEditAccount(actor, {
-        ownerId: fact.owner_id,
-        unitPath: fact.unit_path,
-        inPool: fact.in_pool === 1,
-        onTeam: Boolean(fact.on_team),
-      })
-    ) {
-      return {
-        r: row,
-        v: null,
-        problems: [{ field, code: 'not_editable', message: 'you cannot add contacts to this account' }],
-        accountId: null,
-      };
-    }
-    return { r: row, v: values, problems, accountId };
-  });
+  const resolved = await resolveAccounts(db, actor, parsed, 'you cannot add contacts to this account');
   const existing = await repo.contactsOfAccounts(db, actor.workspaceId, [
     ...new Set(resolved.flatMap((x) => (x.accountId ? [x.accountId] : []))),
   ]);

@@ -5,26 +5,40 @@ import { visibleAccounts } from '../accounts/repository.ts';
 
 /**
  * Where purchase amounts come from (docs/archive.md). Until contracts and collections exist it is
- * the won opportunities closed in the window; swapping the source means another
- * implementation of this interface, nothing else.
+ * the won opportunities closed in the window plus the purchase history imported from another
+ * system (table purchases); swapping the source means another implementation of this
+ * interface, nothing else.
  */
 export interface PurchaseSource {
   /** Sum of purchases per account in [from, to), fen. Accounts without purchases are absent. */
   amountsByAccount(db: Kysely<Database>, workspaceId: number, from: number, to: number): Promise<Map<number, number>>;
 }
 
-export const wonOpportunities: PurchaseSource = {
+export const wonDealsAndPurchases: PurchaseSource = {
   async amountsByAccount(db, workspaceId, from, to) {
-    const rows = await db
-      .selectFrom('opportunities')
-      .select(['account_id', (eb) => eb.fn.sum<number>('amount').as('amount')])
-      .where('workspace_id', '=', workspaceId)
-      .where('status', '=', 'won')
-      .where('closed_at', '>=', from)
-      .where('closed_at', '<', to)
-      .groupBy('account_id')
-      .execute();
-    return new Map(rows.map((r) => [r.account_id, Number(r.amount)]));
+    const [won, imported] = await Promise.all([
+      db
+        .selectFrom('opportunities')
+        .select(['account_id', (eb) => eb.fn.sum<number>('amount').as('amount')])
+        .where('workspace_id', '=', workspaceId)
+        .where('status', '=', 'won')
+        .where('closed_at', '>=', from)
+        .where('closed_at', '<', to)
+        .groupBy('account_id')
+        .execute(),
+      db
+        .selectFrom('purchases')
+        .select(['account_id', (eb) => eb.fn.sum<number>('amount').as('amount')])
+        .where('workspace_id', '=', workspaceId)
+        .where('purchased_at', '>=', from)
+        .where('purchased_at', '<', to)
+        .groupBy('account_id')
+        .execute(),
+    ]);
+    const amounts = new Map<number, number>();
+    for (const row of [...won, ...imported])
+      amounts.set(row.account_id, (amounts.get(row.account_id) ?? 0) + Number(row.amount));
+    return amounts;
   },
 };
 

@@ -30,7 +30,7 @@ export async function recomputeWorkspace(
   workspaceId: number,
   actorUserId: number | null,
   now = Date.now(),
-  source: repo.PurchaseSource = repo.wonOpportunities,
+  source: repo.PurchaseSource = repo.wonDealsAndPurchases,
 ): Promise<RecomputeResult> {
   const settings = await loadSettings(db.kysely, workspaceId);
   const windows = tierWindows(now, settings.tierWindowMonths);

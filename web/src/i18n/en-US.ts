@@ -368,6 +368,7 @@ const coreEnUS = {
   'audit.action.export.denied': 'Export refused (no export permission)',
   'audit.action.import.accounts': 'Imported accounts',
   'audit.action.import.contacts': 'Imported contacts',
+  'audit.action.import.purchases': 'Imported purchase history',
   'audit.action.handover.start': 'Started a handover',
   'audit.action.handover.complete': 'Completed a handover',
   'audit.action.handover.cancel': 'Cancelled a handover',

@@ -353,6 +353,7 @@ const coreZhCN = {
   'audit.action.export.denied': '导出被拒（无导出权限）',
   'audit.action.import.accounts': '导入客户',
   'audit.action.import.contacts': '导入联系人',
+  'audit.action.import.purchases': '导入采购记录',
   'audit.action.handover.start': '发起交接',
   'audit.action.handover.complete': '完成交接',
   'audit.action.handover.cancel': '取消交接',

@@ -119,6 +119,7 @@ function UploadStep({ onUploaded }: { onUploaded: (job: ImportJob) => void }) {
               options={[
                 { value: 'accounts', label: translate('imports.kind.accounts') },
                 { value: 'contacts', label: translate('imports.kind.contacts') },
+                { value: 'purchases', label: translate('imports.kind.purchases') },
               ]}
             />
           </Space>

@@ -53,8 +53,13 @@ export const FIELDS: Record<ImportKind, string[]> = {
     'birthday',
     'notes',
   ],
+  purchases: ['accountName', 'accountCreditCode', 'purchasedOn', 'amount', 'product', 'notes'],
 };
-export const REQUIRED: Record<ImportKind, string[]> = { accounts: ['name'], contacts: ['name', 'accountName'] };
+export const REQUIRED: Record<ImportKind, string[]> = {
+  accounts: ['name'],
+  contacts: ['name', 'accountName'],
+  purchases: ['accountName', 'purchasedOn', 'amount'],
+};
 
 export const importKeys = {
   all: ['imports'] as const,
