@@ -127,7 +127,7 @@ export const forecastEnUS: Record<keyof typeof forecastZhCN, string> = {
   'analyses.topic.price_objections': 'price objections',
   'analyses.activity': 'Activity productivity',
   'analyses.activityTeam': 'Average rep',
-  'analyses.activityWeeks': 'over the {n} weeks elapsed',
+  'analyses.activityWeeks': 'over the {n, plural, one {# week} other {# weeks}} elapsed',
   'analyses.activitiesPerWeek': 'Activities / week',
   'analyses.visitsPerWeek': 'Visits / week',
   'analyses.qualifyingPerWeek': 'Qualifying follow-ups / week',

@@ -77,7 +77,8 @@ export const importsEnUS: Record<keyof typeof importsZhCN, string> = {
   'imports.field.purchases.accountCreditCode': 'Account credit code',
   'imports.field.purchases.purchasedOn': 'Purchase date',
   'imports.field.purchases.amount': 'Amount (yuan)',
-  'imports.help.purchases.amount': 'In yuan: 1280000, 1,280,000.00 or 128万; at most two decimals.',
+  'imports.help.purchases.amount':
+    'In yuan: 1280000 or 1,280,000.00 (ten-thousands written with the Chinese unit also read); at most two decimals.',
   'imports.field.purchases.product': 'Product',
   'imports.field.purchases.notes': 'Notes',
   'imports.problem.invalid_amount': '“{value}” is not an amount: write yuan above 0 with at most two decimals',
