@@ -66,8 +66,9 @@ type World = Fixture & Extras & { handover: { id: number; itemId: number } };
 function idOfKind(field: string, world: World): number {
   const name = field.split('.').at(-1)!;
   if (/^(accountId|referrerAccountId|parentAccountId)$/.test(name)) return world.accounts.repAccount;
-  if (/^(ownerId|userId|toUserId|holderUserId|fromUserId|actorUserId|assigneeId)$/.test(name))
+  if (/^(ownerId|userId|toUserId|holderUserId|fromUserId|actorUserId|assigneeId|repId)$/.test(name))
     return world.users.rep.id;
+  if (name === 'auditorId') return world.users.auditor.id;
   if (/^(orgUnitId|parentId|unitId)$/.test(name)) return world.units.sales2;
   if (/^(contactId|reportsToId|contactIds)$/.test(name)) return world.contacts.repContact;
   if (name === 'opportunityId') return world.opportunities.repOpp;
@@ -100,6 +101,7 @@ function bodyFor(route: ApiRoute, world: World): Record<string, unknown> {
       ownerReason: '调整',
     },
     'POST /api/v1/accounts/:id/assign': { version: 1, toUserId: world.users.rep.id, reason: 'x' },
+    'POST /api/v1/callbacks/draws': { period: '2026-01', auditorId: world.users.auditor.id },
     'POST /api/v1/accounts/bulk/reassign': {
       ids: [world.accounts.repAccount],
       toUserId: world.users.rep.id,
