@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { INT4_MAX, listQuery, optionalText, page, queryBool, queryId, recordId, text, versionField } from './common.ts';
+import {
+  cappedPage,
+  INT4_MAX,
+  listQuery,
+  optionalText,
+  queryBool,
+  queryId,
+  recordId,
+  text,
+  versionField,
+} from './common.ts';
 import {
   ACCOUNT_STATUSES,
   COMPANY_SIZES,
@@ -125,7 +135,7 @@ export const accountFilterShape = {
 
 export const ACCOUNT_SORTS = ['name', 'updatedAt', 'createdAt', 'tier', 'lastFollowUpAt', 'trailingAmount'] as const;
 export const accountListQuery = listQuery(ACCOUNT_SORTS, '-updatedAt', accountFilterShape);
-export const accountPage = page(accountSchema);
+export const accountPage = cappedPage(accountSchema);
 
 export const duplicatesQuery = z.strictObject({
   name: text(200),

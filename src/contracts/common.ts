@@ -143,6 +143,18 @@ export interface Page<T> {
   total: number;
 }
 
+/**
+ * A list whose total may stop at a cap (src/db/counts.ts: a workspace's or a subtree's list
+ * counts at most 10,000 rows): `totalCapped` true means more rows match than `total` says.
+ */
+export const cappedPage = <T extends z.ZodType>(item: T) =>
+  page(item).extend({
+    totalCapped: z.boolean().describe('true: more rows match than total, where the count stopped'),
+  });
+export interface CappedPage<T> extends Page<T> {
+  totalCapped: boolean;
+}
+
 /** Boolean query flag: "true"/"false"/"1"/"0". */
 export const queryBool = z
   .enum(['true', 'false', '1', '0'])

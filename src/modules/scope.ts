@@ -1,6 +1,7 @@
 import type { ExpressionBuilder, Expression, Kysely, SqlBool } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { accountReach, unitReach, type Actor } from '../domain/policy.ts';
+import { COUNT_CAP } from '../db/counts.ts';
 
 /**
  * Turns the policy's unit reach (src/domain/policy.ts) into a WHERE condition on a query
@@ -157,6 +158,15 @@ export function opportunitiesWithinReach(
         return eb.and([ws, eb.lit(false)]);
     }
   };
+}
+
+/**
+ * Where a list's total stops (src/db/counts.ts): at COUNT_CAP over a workspace or a subtree;
+ * exact for a rep's or a presales engineer's own rows, which they count on and which are few.
+ */
+export function countCapOf(actor: Actor): number | null {
+  const reach = accountReach(actor).kind;
+  return reach === 'workspace' || reach === 'subtree' ? COUNT_CAP : null;
 }
 
 /**

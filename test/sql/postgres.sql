@@ -65,9 +65,9 @@ limit
   $2
 offset
   $3;
--- [Q3] parameters: number
+-- [Q3] parameters: number, number
 select
-  count(*) as "n"
+  1 as "one"
 from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
@@ -76,8 +76,29 @@ from
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
   "accounts"."workspace_id" = $1
-  and "accounts"."archived_at" is null;
--- [Q4] parameters: number, number, number, number
+  and "accounts"."archived_at" is null
+limit
+  $2;
+-- [Q4] parameters: number, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      "accounts"
+      inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+      and "org_units"."workspace_id" = "accounts"."workspace_id"
+      left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+      and "owner"."workspace_id" = "accounts"."workspace_id"
+    where
+      "accounts"."workspace_id" = $1
+      and "accounts"."archived_at" is null
+    limit
+      $2
+  ) as "capped";
+-- [Q5] parameters: number, number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -92,10 +113,10 @@ group by
 
 -- account list, filtered and sorted as admin (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] parameters: string
+-- [Q6] parameters: string
 select
   lower($1) as lowered;
--- [Q6] parameters: number, string, number
+-- [Q7] parameters: number, string, number
 select
   count(*) as "n"
 from
@@ -110,7 +131,7 @@ from
     limit
       $3
   ) as "g";
--- [Q7] parameters: number, number
+-- [Q8] parameters: number, number
 select
   "path"
 from
@@ -118,7 +139,7 @@ from
 where
   "workspace_id" = $1
   and "id" = $2;
--- [Q8] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q9] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -226,9 +247,9 @@ limit
   $20
 offset
   $21;
--- [Q9] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q10] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
 select
-  count(*) as "n"
+  1 as "one"
 from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
@@ -290,11 +311,85 @@ where
   )
   and "accounts"."owner_id" = $17
   and "org_units"."path" like $18
-  and "accounts"."tier" = $19;
+  and "accounts"."tier" = $19
+limit
+  $20;
+-- [Q11] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      "accounts"
+      inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+      and "org_units"."workspace_id" = "accounts"."workspace_id"
+      left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+      and "owner"."workspace_id" = "accounts"."workspace_id"
+    where
+      "accounts"."workspace_id" = $1
+      and "accounts"."archived_at" is null
+      and (
+        "accounts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $2
+            and "g"."kind" = $3
+            and "g"."gram" = $4
+        )
+        or "accounts"."id" in (
+          select
+            "contacts"."account_id"
+          from
+            "contacts"
+          where
+            "contacts"."workspace_id" = $5
+            and "contacts"."id" in (
+              select
+                "g"."record_id"
+              from
+                "search_grams" as "g"
+              where
+                "g"."workspace_id" = $6
+                and "g"."kind" = $7
+                and "g"."gram" = $8
+            )
+        )
+      )
+      and (
+        "accounts"."name" ilike $9 escape '\'
+        or "accounts"."credit_code" ilike $10 escape '\'
+        or exists (
+          select
+            1 as "one"
+          from
+            "contacts"
+          where
+            "contacts"."account_id" = "accounts"."id"
+            and "contacts"."workspace_id" = $11
+            and (
+              "contacts"."name" ilike $12 escape '\'
+              or "contacts"."mobile" ilike $13 escape '\'
+              or "contacts"."phone" ilike $14 escape '\'
+              or "contacts"."email" ilike $15 escape '\'
+              or "contacts"."wechat" ilike $16 escape '\'
+            )
+        )
+      )
+      and "accounts"."owner_id" = $17
+      and "org_units"."path" like $18
+      and "accounts"."tier" = $19
+    limit
+      $20
+  ) as "capped";
 
 -- opportunity list as admin (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q10] parameters: number, number, number
+-- [Q12] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -355,7 +450,7 @@ limit
   $2
 offset
   $3;
--- [Q11] parameters: number
+-- [Q13] parameters: number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -372,12 +467,12 @@ where
   "opportunities"."workspace_id" = $1;
 
 -- opportunity list, filtered and sorted as admin (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: string
+-- [Q6] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q12] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q14] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -491,7 +586,7 @@ limit
   $17
 offset
   $18;
--- [Q13] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q15] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -561,7 +656,7 @@ where
   and "opportunities"."expected_close_date" <= $16;
 
 -- board as admin (200): GET /api/v1/opportunities/board?processId=…
--- [Q14] parameters: number, number
+-- [Q16] parameters: number, number
 select
   *
 from
@@ -569,7 +664,7 @@ from
 where
   "workspace_id" = $1
   and "id" = $2;
--- [Q15] parameters: number, number
+-- [Q17] parameters: number, number
 select
   *
 from
@@ -581,7 +676,7 @@ order by
   "process_id",
   "position";
 -- [Q1] again; parameters: number
--- [Q16] parameters: number, number, string, number, string, number, number
+-- [Q18] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -611,7 +706,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q17] parameters: number, number, string, number, string, number, number
+-- [Q19] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -684,7 +779,7 @@ where
       and "opportunities"."closed_at" < $7
     )
   );
--- [Q18] parameters: number, number, string, number, string, number, number, number
+-- [Q20] parameters: number, number, string, number, string, number, number, number
 select
   *
 from
@@ -769,14 +864,14 @@ order by
   "c"."rn";
 
 -- board, filtered as admin (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q14] again; parameters: number, number
--- [Q15] again; parameters: number, number
+-- [Q16] again; parameters: number, number
+-- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: string
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q19] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q6] again; parameters: string
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q21] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -857,7 +952,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q20] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q22] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -981,7 +1076,7 @@ where
       and "opportunities"."closed_at" < $20
     )
   );
--- [Q21] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q23] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -1118,7 +1213,7 @@ order by
 
 -- attention list as admin (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q22] parameters: number, string, number, number, number, string, number, number, number
+-- [Q24] parameters: number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1194,7 +1289,7 @@ limit
   $8
 offset
   $9;
--- [Q23] parameters: number, string, number, number, number, string, number
+-- [Q25] parameters: number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -1222,7 +1317,7 @@ where
     )
     or "opportunities"."advantage_lost" = $7
   );
--- [Q24] parameters: number, number, number, string, number, number, string
+-- [Q26] parameters: number, number, number, string, number, number, string
 select
   sum(
     case
@@ -1265,7 +1360,7 @@ where
 
 -- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q25] parameters: number, number, string, number, number, number, number, number
+-- [Q27] parameters: number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1333,7 +1428,7 @@ limit
   $7
 offset
   $8;
--- [Q26] parameters: number, number, string, number, number, number
+-- [Q28] parameters: number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -1353,7 +1448,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
   );
--- [Q27] parameters: number, number, number, string, number, number, number, string
+-- [Q29] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -1396,7 +1491,7 @@ where
   and "opportunities"."status" = $8;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
--- [Q28] parameters: number, number, number, number
+-- [Q30] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -1454,7 +1549,7 @@ from
 where
   "accounts"."workspace_id" = $3
   and "accounts"."id" = $4;
--- [Q29] parameters: number, number
+-- [Q31] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -1468,13 +1563,13 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."account_id" = $2;
--- [Q29] again; parameters: number, number
--- [Q29] again; parameters: number, number
--- [Q29] again; parameters: number, number
--- [Q29] again; parameters: number, number
--- [Q29] again; parameters: number, number
--- [Q29] again; parameters: number, number
--- [Q30] parameters: number, number, string, number
+-- [Q31] again; parameters: number, number
+-- [Q31] again; parameters: number, number
+-- [Q31] again; parameters: number, number
+-- [Q31] again; parameters: number, number
+-- [Q31] again; parameters: number, number
+-- [Q31] again; parameters: number, number
+-- [Q32] parameters: number, number, string, number
 select
   cast('account_changed' as text) as "kind",
   h.created_at as "at",
@@ -1497,7 +1592,7 @@ where
   and "h"."entity_type" = $3
   and "h"."entity_id" = $4
   and "h"."created_at" != "a"."created_at";
--- [Q31] parameters: number, number
+-- [Q33] parameters: number, number
 select
   cast('contact_added' as text) as "kind",
   c.created_at as "at",
@@ -1516,7 +1611,7 @@ from
 where
   "c"."workspace_id" = $1
   and "c"."account_id" = $2;
--- [Q32] parameters: number, string, string, string, number, string, string, number, number, number
+-- [Q34] parameters: number, string, string, string, number, string, string, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -1559,7 +1654,7 @@ where
       "opportunities"."workspace_id" = $9
       and "opportunities"."account_id" = $10
   );
--- [Q33] parameters: number, number, number, number, number, string
+-- [Q35] parameters: number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -1608,7 +1703,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $6
   );
--- [Q34] parameters: number, number, string, number, number, string, string, string, string
+-- [Q36] parameters: number, number, string, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -1656,7 +1751,7 @@ where
   )
   and "h"."field" = $6
   and "h"."new_value" in ($7, $8, $9);
--- [Q35] parameters: number, number, number, string, number, string, string
+-- [Q37] parameters: number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -1702,7 +1797,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $7
   );
--- [Q36] parameters: number, number, string, number, number, string, string, string
+-- [Q38] parameters: number, number, string, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -1744,7 +1839,7 @@ where
     "h"."field" != $7
     or "h"."new_value" = $8
   );
--- [Q37] parameters: number, number, number
+-- [Q39] parameters: number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -1777,7 +1872,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."account_id" = $3
   );
--- [Q38] parameters: number, number, number
+-- [Q40] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -1810,7 +1905,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."account_id" = $3
   );
--- [Q39] parameters: number, number
+-- [Q41] parameters: number, number
 select
   cast('activity' as text) as "kind",
   v.start_at as "at",
@@ -1833,7 +1928,7 @@ where
   "v"."workspace_id" = $1
   and "v"."archived_at" is null
   and "v"."account_id" = $2;
--- [Q40] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q42] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -2211,7 +2306,7 @@ where
   "v"."workspace_id" = $55
   and "v"."archived_at" is null
   and "v"."account_id" = $56;
--- [Q41] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q43] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -2608,8 +2703,8 @@ limit
   $59
 offset
   $60;
--- [Q40] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
--- [Q42] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q42] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q44] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -2994,7 +3089,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q43] parameters: number, number
+-- [Q45] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3049,7 +3144,7 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q44] parameters: number, number
+-- [Q46] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -3057,8 +3152,8 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q44] again; parameters: number, number
--- [Q45] parameters: number, number, number
+-- [Q46] again; parameters: number, number
+-- [Q47] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -3085,7 +3180,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."id" = $3
   );
--- [Q46] parameters: number, number, number, number, number, string, number, number, number
+-- [Q48] parameters: number, number, number, number, number, string, number, number, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -3155,7 +3250,7 @@ where
       "opportunities"."workspace_id" = $8
       and "opportunities"."id" = $9
   );
--- [Q47] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q49] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -3244,8 +3339,8 @@ limit
   $12
 offset
   $13;
--- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q48] parameters: number, number, number, number, number, string, number, number, number
+-- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q50] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -3323,7 +3418,7 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q49] parameters: number, string, number, number
+-- [Q51] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3381,9 +3476,9 @@ limit
   $3
 offset
   $4;
--- [Q50] parameters: number, string
+-- [Q52] parameters: number, string, number
 select
-  count(*) as "n"
+  1 as "one"
 from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
@@ -3395,8 +3490,32 @@ where
     "accounts"."workspace_id" = $1
     and "org_units"."path" like $2
   )
-  and "accounts"."archived_at" is null;
--- [Q51] parameters: number, number, number
+  and "accounts"."archived_at" is null
+limit
+  $3;
+-- [Q53] parameters: number, string, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      "accounts"
+      inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+      and "org_units"."workspace_id" = "accounts"."workspace_id"
+      left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+      and "owner"."workspace_id" = "accounts"."workspace_id"
+    where
+      (
+        "accounts"."workspace_id" = $1
+        and "org_units"."path" like $2
+      )
+      and "accounts"."archived_at" is null
+    limit
+      $3
+  ) as "capped";
+-- [Q54] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -3411,10 +3530,10 @@ group by
 
 -- account list, filtered and sorted as manager (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: string
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q52] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q6] again; parameters: string
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q55] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3525,9 +3644,9 @@ limit
   $21
 offset
   $22;
--- [Q53] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q56] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
 select
-  count(*) as "n"
+  1 as "one"
 from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
@@ -3592,11 +3711,88 @@ where
   )
   and "accounts"."owner_id" = $18
   and "org_units"."path" like $19
-  and "accounts"."tier" = $20;
+  and "accounts"."tier" = $20
+limit
+  $21;
+-- [Q57] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      "accounts"
+      inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+      and "org_units"."workspace_id" = "accounts"."workspace_id"
+      left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+      and "owner"."workspace_id" = "accounts"."workspace_id"
+    where
+      (
+        "accounts"."workspace_id" = $1
+        and "org_units"."path" like $2
+      )
+      and "accounts"."archived_at" is null
+      and (
+        "accounts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $3
+            and "g"."kind" = $4
+            and "g"."gram" = $5
+        )
+        or "accounts"."id" in (
+          select
+            "contacts"."account_id"
+          from
+            "contacts"
+          where
+            "contacts"."workspace_id" = $6
+            and "contacts"."id" in (
+              select
+                "g"."record_id"
+              from
+                "search_grams" as "g"
+              where
+                "g"."workspace_id" = $7
+                and "g"."kind" = $8
+                and "g"."gram" = $9
+            )
+        )
+      )
+      and (
+        "accounts"."name" ilike $10 escape '\'
+        or "accounts"."credit_code" ilike $11 escape '\'
+        or exists (
+          select
+            1 as "one"
+          from
+            "contacts"
+          where
+            "contacts"."account_id" = "accounts"."id"
+            and "contacts"."workspace_id" = $12
+            and (
+              "contacts"."name" ilike $13 escape '\'
+              or "contacts"."mobile" ilike $14 escape '\'
+              or "contacts"."phone" ilike $15 escape '\'
+              or "contacts"."email" ilike $16 escape '\'
+              or "contacts"."wechat" ilike $17 escape '\'
+            )
+        )
+      )
+      and "accounts"."owner_id" = $18
+      and "org_units"."path" like $19
+      and "accounts"."tier" = $20
+    limit
+      $21
+  ) as "capped";
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q54] parameters: number, string, number, number
+-- [Q58] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3660,7 +3856,7 @@ limit
   $3
 offset
   $4;
--- [Q55] parameters: number, string
+-- [Q59] parameters: number, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -3680,12 +3876,12 @@ where
   );
 
 -- opportunity list, filtered and sorted as manager (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: string
+-- [Q6] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q56] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q60] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3802,7 +3998,7 @@ limit
   $18
 offset
   $19;
--- [Q57] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q61] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -3875,10 +4071,10 @@ where
   and "opportunities"."expected_close_date" <= $17;
 
 -- board as manager (200): GET /api/v1/opportunities/board?processId=…
--- [Q14] again; parameters: number, number
--- [Q15] again; parameters: number, number
+-- [Q16] again; parameters: number, number
+-- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q58] parameters: number, string, number, string, number, string, number, number
+-- [Q62] parameters: number, string, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -3911,7 +4107,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q59] parameters: number, string, number, string, number, string, number, number
+-- [Q63] parameters: number, string, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3987,7 +4183,7 @@ where
       and "opportunities"."closed_at" < $8
     )
   );
--- [Q60] parameters: number, string, number, string, number, string, number, number, number
+-- [Q64] parameters: number, string, number, string, number, string, number, number, number
 select
   *
 from
@@ -4075,14 +4271,14 @@ order by
   "c"."rn";
 
 -- board, filtered as manager (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q14] again; parameters: number, number
--- [Q15] again; parameters: number, number
+-- [Q16] again; parameters: number, number
+-- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: string
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q61] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q6] again; parameters: string
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q65] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -4166,7 +4362,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q62] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q66] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4293,7 +4489,7 @@ where
       and "opportunities"."closed_at" < $21
     )
   );
--- [Q63] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q67] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -4433,7 +4629,7 @@ order by
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q64] parameters: number, string, string, number, number, number, string, number, number, number
+-- [Q68] parameters: number, string, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4512,7 +4708,7 @@ limit
   $9
 offset
   $10;
--- [Q65] parameters: number, string, string, number, number, number, string, number
+-- [Q69] parameters: number, string, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -4543,7 +4739,7 @@ where
     )
     or "opportunities"."advantage_lost" = $8
   );
--- [Q66] parameters: number, number, number, string, number, number, string, string
+-- [Q70] parameters: number, number, number, string, number, number, string, string
 select
   sum(
     case
@@ -4589,7 +4785,7 @@ where
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q67] parameters: number, string, number, string, number, number, number, number, number
+-- [Q71] parameters: number, string, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4660,7 +4856,7 @@ limit
   $8
 offset
   $9;
--- [Q68] parameters: number, string, number, string, number, number, number
+-- [Q72] parameters: number, string, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -4683,7 +4879,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
   );
--- [Q69] parameters: number, number, number, string, number, number, string, number, string
+-- [Q73] parameters: number, number, number, string, number, number, string, number, string
 select
   sum(
     case
@@ -4729,7 +4925,7 @@ where
   and "opportunities"."status" = $9;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q70] parameters: number, number, number, string, number
+-- [Q74] parameters: number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -4790,7 +4986,7 @@ where
     and "org_units"."path" like $4
   )
   and "accounts"."id" = $5;
--- [Q71] parameters: number, string, number
+-- [Q75] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -4807,15 +5003,15 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."account_id" = $3;
--- [Q71] again; parameters: number, string, number
--- [Q71] again; parameters: number, string, number
--- [Q71] again; parameters: number, string, number
--- [Q71] again; parameters: number, string, number
--- [Q71] again; parameters: number, string, number
--- [Q71] again; parameters: number, string, number
--- [Q30] again; parameters: number, number, string, number
--- [Q31] again; parameters: number, number
--- [Q72] parameters: number, string, string, string, number, string, string, number, number, string, number
+-- [Q75] again; parameters: number, string, number
+-- [Q75] again; parameters: number, string, number
+-- [Q75] again; parameters: number, string, number
+-- [Q75] again; parameters: number, string, number
+-- [Q75] again; parameters: number, string, number
+-- [Q75] again; parameters: number, string, number
+-- [Q32] again; parameters: number, number, string, number
+-- [Q33] again; parameters: number, number
+-- [Q76] parameters: number, string, string, string, number, string, string, number, number, string, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -4861,7 +5057,7 @@ where
       )
       and "opportunities"."account_id" = $11
   );
--- [Q73] parameters: number, number, number, number, string, number, string
+-- [Q77] parameters: number, number, number, number, string, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -4913,7 +5109,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $7
   );
--- [Q74] parameters: number, number, string, number, string, number, string, string, string, string
+-- [Q78] parameters: number, number, string, number, string, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -4964,7 +5160,7 @@ where
   )
   and "h"."field" = $7
   and "h"."new_value" in ($8, $9, $10);
--- [Q75] parameters: number, number, string, number, string, number, string, string
+-- [Q79] parameters: number, number, string, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -5013,7 +5209,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $8
   );
--- [Q76] parameters: number, number, string, number, string, number, string, string, string
+-- [Q80] parameters: number, number, string, number, string, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -5058,7 +5254,7 @@ where
     "h"."field" != $8
     or "h"."new_value" = $9
   );
--- [Q77] parameters: number, number, string, number
+-- [Q81] parameters: number, number, string, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -5094,7 +5290,7 @@ where
       )
       and "opportunities"."account_id" = $4
   );
--- [Q78] parameters: number, number, string, number
+-- [Q82] parameters: number, number, string, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -5130,8 +5326,8 @@ where
       )
       and "opportunities"."account_id" = $4
   );
--- [Q39] again; parameters: number, number
--- [Q79] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q41] again; parameters: number, number
+-- [Q83] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -5530,7 +5726,7 @@ where
   "v"."workspace_id" = $62
   and "v"."archived_at" is null
   and "v"."account_id" = $63;
--- [Q80] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
+-- [Q84] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -5948,8 +6144,8 @@ limit
   $66
 offset
   $67;
--- [Q79] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
--- [Q81] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q83] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q85] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -6355,7 +6551,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q82] parameters: number, string, number
+-- [Q86] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6413,17 +6609,17 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."id" = $3;
--- [Q44] again; parameters: number, number
--- [Q44] again; parameters: number, number
--- [Q45] again; parameters: number, number, number
--- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q47] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q46] again; parameters: number, number
+-- [Q46] again; parameters: number, number
+-- [Q47] again; parameters: number, number, number
 -- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q49] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q50] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as rep (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q83] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q87] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6504,7 +6700,7 @@ limit
   $11
 offset
   $12;
--- [Q84] parameters: number, number, number, number, number, number, number, number, number, number
+-- [Q88] parameters: number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -6542,14 +6738,14 @@ where
       and "opportunity_team"."user_id" = $10
   )
   and "accounts"."archived_at" is null;
--- [Q51] again; parameters: number, number, number
+-- [Q54] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: string
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q85] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q6] again; parameters: string
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q89] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6683,7 +6879,7 @@ limit
   $29
 offset
   $30;
--- [Q86] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q90] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -6777,7 +6973,7 @@ where
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q87] parameters: number, number, number, number, number, number
+-- [Q91] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6854,7 +7050,7 @@ limit
   $5
 offset
   $6;
--- [Q88] parameters: number, number, number, number
+-- [Q92] parameters: number, number, number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -6887,12 +7083,12 @@ where
   );
 
 -- opportunity list, filtered and sorted as rep (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: string
+-- [Q6] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q89] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q93] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7022,7 +7218,7 @@ limit
   $20
 offset
   $21;
--- [Q90] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q94] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7108,10 +7304,10 @@ where
   and "opportunities"."expected_close_date" <= $19;
 
 -- board as rep (200): GET /api/v1/opportunities/board?processId=…
--- [Q14] again; parameters: number, number
--- [Q15] again; parameters: number, number
+-- [Q16] again; parameters: number, number
+-- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q91] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q95] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -7157,7 +7353,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q92] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q96] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7246,7 +7442,7 @@ where
       and "opportunities"."closed_at" < $10
     )
   );
--- [Q93] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q97] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -7347,14 +7543,14 @@ order by
   "c"."rn";
 
 -- board, filtered as rep (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q14] again; parameters: number, number
--- [Q15] again; parameters: number, number
+-- [Q16] again; parameters: number, number
+-- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: string
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q94] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q6] again; parameters: string
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q98] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -7451,7 +7647,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q95] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q99] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7591,7 +7787,7 @@ where
       and "opportunities"."closed_at" < $23
     )
   );
--- [Q96] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q100] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -7744,7 +7940,7 @@ order by
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q97] parameters: number, number, number, number, string, number, number, number, string, number, number, number
+-- [Q101] parameters: number, number, number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7836,7 +8032,7 @@ limit
   $11
 offset
   $12;
--- [Q98] parameters: number, number, number, number, string, number, number, number, string, number
+-- [Q102] parameters: number, number, number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -7880,7 +8076,7 @@ where
     )
     or "opportunities"."advantage_lost" = $10
   );
--- [Q99] parameters: number, number, number, string, number, number, number, number, number, string
+-- [Q103] parameters: number, number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -7939,7 +8135,7 @@ where
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q100] parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q104] parameters: number, number, number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8023,7 +8219,7 @@ limit
   $10
 offset
   $11;
--- [Q101] parameters: number, number, number, number, number, string, number, number, number
+-- [Q105] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -8059,7 +8255,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast($8 as bigint) < $9
   );
--- [Q102] parameters: number, number, number, string, number, number, number, number, number, number, string
+-- [Q106] parameters: number, number, number, string, number, number, number, number, number, number, string
 select
   sum(
     case
@@ -8118,7 +8314,7 @@ where
   and "opportunities"."status" = $11;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q103] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q107] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -8202,7 +8398,7 @@ where
       and "opportunity_team"."user_id" = $12
   )
   and "accounts"."id" = $13;
--- [Q104] parameters: number, number, number, number, number
+-- [Q108] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -8232,15 +8428,15 @@ where
       and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."account_id" = $5;
--- [Q104] again; parameters: number, number, number, number, number
--- [Q104] again; parameters: number, number, number, number, number
--- [Q104] again; parameters: number, number, number, number, number
--- [Q104] again; parameters: number, number, number, number, number
--- [Q104] again; parameters: number, number, number, number, number
--- [Q104] again; parameters: number, number, number, number, number
--- [Q30] again; parameters: number, number, string, number
--- [Q31] again; parameters: number, number
--- [Q105] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
+-- [Q108] again; parameters: number, number, number, number, number
+-- [Q108] again; parameters: number, number, number, number, number
+-- [Q108] again; parameters: number, number, number, number, number
+-- [Q108] again; parameters: number, number, number, number, number
+-- [Q108] again; parameters: number, number, number, number, number
+-- [Q108] again; parameters: number, number, number, number, number
+-- [Q32] again; parameters: number, number, string, number
+-- [Q33] again; parameters: number, number
+-- [Q109] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -8299,7 +8495,7 @@ where
       )
       and "opportunities"."account_id" = $13
   );
--- [Q106] parameters: number, number, number, number, number, number, number, number, string
+-- [Q110] parameters: number, number, number, number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -8364,7 +8560,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $9
   );
--- [Q107] parameters: number, number, string, number, number, number, number, number, string, string, string, string
+-- [Q111] parameters: number, number, string, number, number, number, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -8428,7 +8624,7 @@ where
   )
   and "h"."field" = $9
   and "h"."new_value" in ($10, $11, $12);
--- [Q108] parameters: number, number, number, number, number, number, string, number, string, string
+-- [Q112] parameters: number, number, number, number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -8490,7 +8686,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $10
   );
--- [Q109] parameters: number, number, string, number, number, number, number, number, string, string, string
+-- [Q113] parameters: number, number, string, number, number, number, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -8548,7 +8744,7 @@ where
     "h"."field" != $10
     or "h"."new_value" = $11
   );
--- [Q110] parameters: number, number, number, number, number, number
+-- [Q114] parameters: number, number, number, number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -8597,7 +8793,7 @@ where
       )
       and "opportunities"."account_id" = $6
   );
--- [Q111] parameters: number, number, number, number, number, number
+-- [Q115] parameters: number, number, number, number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -8646,8 +8842,8 @@ where
       )
       and "opportunities"."account_id" = $6
   );
--- [Q39] again; parameters: number, number
--- [Q112] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q41] again; parameters: number, number
+-- [Q116] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -9137,7 +9333,7 @@ where
   "v"."workspace_id" = $76
   and "v"."archived_at" is null
   and "v"."account_id" = $77;
--- [Q113] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q117] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -9646,8 +9842,8 @@ limit
   $80
 offset
   $81;
--- [Q112] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
--- [Q114] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q116] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q118] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -10144,7 +10340,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q115] parameters: number, number, number, number, number
+-- [Q119] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10215,17 +10411,17 @@ where
       and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."id" = $5;
--- [Q44] again; parameters: number, number
--- [Q44] again; parameters: number, number
--- [Q45] again; parameters: number, number, number
--- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q47] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q46] again; parameters: number, number
+-- [Q46] again; parameters: number, number
+-- [Q47] again; parameters: number, number, number
 -- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q49] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q50] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as presales (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q116] parameters: number, number, number, number
+-- [Q120] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -10289,7 +10485,7 @@ limit
   $3
 offset
   $4;
--- [Q117] parameters: number, number
+-- [Q121] parameters: number, number
 select
   count(*) as "n"
 from
@@ -10313,10 +10509,10 @@ where
 
 -- account list, filtered and sorted as presales (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: string
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q118] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q6] again; parameters: string
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q122] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -10433,7 +10629,7 @@ limit
   $21
 offset
   $22;
--- [Q119] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q123] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -10510,7 +10706,7 @@ where
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q120] parameters: number, number, number, number
+-- [Q124] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10579,7 +10775,7 @@ limit
   $3
 offset
   $4;
--- [Q121] parameters: number, number
+-- [Q125] parameters: number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -10604,12 +10800,12 @@ where
   );
 
 -- opportunity list, filtered and sorted as presales (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: string
+-- [Q6] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q122] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q126] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10731,7 +10927,7 @@ limit
   $18
 offset
   $19;
--- [Q123] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q127] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -10809,10 +11005,10 @@ where
   and "opportunities"."expected_close_date" <= $17;
 
 -- board as presales (200): GET /api/v1/opportunities/board?processId=…
--- [Q14] again; parameters: number, number
--- [Q15] again; parameters: number, number
+-- [Q16] again; parameters: number, number
+-- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q124] parameters: number, number, number, string, number, string, number, number
+-- [Q128] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -10850,7 +11046,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q125] parameters: number, number, number, string, number, string, number, number
+-- [Q129] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10931,7 +11127,7 @@ where
       and "opportunities"."closed_at" < $8
     )
   );
--- [Q126] parameters: number, number, number, string, number, string, number, number, number
+-- [Q130] parameters: number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -11024,14 +11220,14 @@ order by
   "c"."rn";
 
 -- board, filtered as presales (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q14] again; parameters: number, number
--- [Q15] again; parameters: number, number
+-- [Q16] again; parameters: number, number
+-- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: string
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q127] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q6] again; parameters: string
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q131] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -11120,7 +11316,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q128] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q132] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11252,7 +11448,7 @@ where
       and "opportunities"."closed_at" < $21
     )
   );
--- [Q129] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q133] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -11397,7 +11593,7 @@ order by
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q130] parameters: number, number, string, number, number, number, string, number, number, number
+-- [Q134] parameters: number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11481,7 +11677,7 @@ limit
   $9
 offset
   $10;
--- [Q131] parameters: number, number, string, number, number, number, string, number
+-- [Q135] parameters: number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -11517,7 +11713,7 @@ where
     )
     or "opportunities"."advantage_lost" = $8
   );
--- [Q132] parameters: number, number, number, string, number, number, number, string
+-- [Q136] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -11568,7 +11764,7 @@ where
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q133] parameters: number, number, number, string, number, number, number, number, number
+-- [Q137] parameters: number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11644,7 +11840,7 @@ limit
   $8
 offset
   $9;
--- [Q134] parameters: number, number, number, string, number, number, number
+-- [Q138] parameters: number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -11672,7 +11868,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
   );
--- [Q135] parameters: number, number, number, string, number, number, number, number, string
+-- [Q139] parameters: number, number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -11723,7 +11919,7 @@ where
   and "opportunities"."status" = $9;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q136] parameters: number, number, number, number, number
+-- [Q140] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -11792,7 +11988,7 @@ where
   and "accounts"."id" = $5;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q137] parameters: number, number, number
+-- [Q141] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",

@@ -65,9 +65,9 @@ limit
   ?
 offset
   ?;
--- [Q3] parameters: number
+-- [Q3] parameters: number, number
 select
-  count(*) as "n"
+  1 as "one"
 from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
@@ -76,8 +76,29 @@ from
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
   "accounts"."workspace_id" = ?
-  and "accounts"."archived_at" is null;
--- [Q4] parameters: number, number, number, number
+  and "accounts"."archived_at" is null
+limit
+  ?;
+-- [Q4] parameters: number, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      "accounts"
+      inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+      and "org_units"."workspace_id" = "accounts"."workspace_id"
+      left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+      and "owner"."workspace_id" = "accounts"."workspace_id"
+    where
+      "accounts"."workspace_id" = ?
+      and "accounts"."archived_at" is null
+    limit
+      ?
+  ) as "capped";
+-- [Q5] parameters: number, number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -92,10 +113,10 @@ group by
 
 -- account list, filtered and sorted as admin (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] parameters: string
+-- [Q6] parameters: string
 select
   lower(?) as lowered;
--- [Q6] parameters: number, string, number
+-- [Q7] parameters: number, string, number
 select
   count(*) as "n"
 from
@@ -110,7 +131,7 @@ from
     limit
       ?
   ) as "g";
--- [Q7] parameters: number, number
+-- [Q8] parameters: number, number
 select
   "path"
 from
@@ -118,7 +139,7 @@ from
 where
   "workspace_id" = ?
   and "id" = ?;
--- [Q8] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q9] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -226,9 +247,9 @@ limit
   ?
 offset
   ?;
--- [Q9] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q10] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
 select
-  count(*) as "n"
+  1 as "one"
 from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
@@ -290,11 +311,85 @@ where
   )
   and "accounts"."owner_id" = ?
   and "org_units"."path" like ?
-  and "accounts"."tier" = ?;
+  and "accounts"."tier" = ?
+limit
+  ?;
+-- [Q11] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      "accounts"
+      inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+      and "org_units"."workspace_id" = "accounts"."workspace_id"
+      left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+      and "owner"."workspace_id" = "accounts"."workspace_id"
+    where
+      "accounts"."workspace_id" = ?
+      and "accounts"."archived_at" is null
+      and (
+        "accounts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+        )
+        or "accounts"."id" in (
+          select
+            "contacts"."account_id"
+          from
+            "contacts"
+          where
+            "contacts"."workspace_id" = ?
+            and "contacts"."id" in (
+              select
+                "g"."record_id"
+              from
+                "search_grams" as "g"
+              where
+                "g"."workspace_id" = ?
+                and "g"."kind" = ?
+                and "g"."gram" = ?
+            )
+        )
+      )
+      and (
+        "accounts"."name" like ? escape '\'
+        or "accounts"."credit_code" like ? escape '\'
+        or exists (
+          select
+            1 as "one"
+          from
+            "contacts"
+          where
+            "contacts"."account_id" = "accounts"."id"
+            and "contacts"."workspace_id" = ?
+            and (
+              "contacts"."name" like ? escape '\'
+              or "contacts"."mobile" like ? escape '\'
+              or "contacts"."phone" like ? escape '\'
+              or "contacts"."email" like ? escape '\'
+              or "contacts"."wechat" like ? escape '\'
+            )
+        )
+      )
+      and "accounts"."owner_id" = ?
+      and "org_units"."path" like ?
+      and "accounts"."tier" = ?
+    limit
+      ?
+  ) as "capped";
 
 -- opportunity list as admin (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q10] parameters: number, number, number
+-- [Q12] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -355,7 +450,7 @@ limit
   ?
 offset
   ?;
--- [Q11] parameters: number
+-- [Q13] parameters: number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -372,12 +467,12 @@ where
   "opportunities"."workspace_id" = ?;
 
 -- opportunity list, filtered and sorted as admin (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: string
+-- [Q6] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q12] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q14] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -491,7 +586,7 @@ limit
   ?
 offset
   ?;
--- [Q13] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q15] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -561,7 +656,7 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as admin (200): GET /api/v1/opportunities/board?processId=…
--- [Q14] parameters: number, number
+-- [Q16] parameters: number, number
 select
   *
 from
@@ -569,7 +664,7 @@ from
 where
   "workspace_id" = ?
   and "id" = ?;
--- [Q15] parameters: number, number
+-- [Q17] parameters: number, number
 select
   *
 from
@@ -581,7 +676,7 @@ order by
   "process_id",
   "position";
 -- [Q1] again; parameters: number
--- [Q16] parameters: number, number, string, number, string, number, number
+-- [Q18] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -611,7 +706,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q17] parameters: number, number, string, number, string, number, number
+-- [Q19] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -684,7 +779,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q18] parameters: number, number, string, number, string, number, number, number
+-- [Q20] parameters: number, number, string, number, string, number, number, number
 select
   *
 from
@@ -769,14 +864,14 @@ order by
   "c"."rn";
 
 -- board, filtered as admin (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q14] again; parameters: number, number
--- [Q15] again; parameters: number, number
+-- [Q16] again; parameters: number, number
+-- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: string
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q19] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q6] again; parameters: string
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q21] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -857,7 +952,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q20] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q22] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -981,7 +1076,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q21] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q23] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -1118,7 +1213,7 @@ order by
 
 -- attention list as admin (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q22] parameters: number, string, number, number, number, string, number, number, number
+-- [Q24] parameters: number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1194,7 +1289,7 @@ limit
   ?
 offset
   ?;
--- [Q23] parameters: number, string, number, number, number, string, number
+-- [Q25] parameters: number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -1222,7 +1317,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q24] parameters: number, number, number, string, number, number, string
+-- [Q26] parameters: number, number, number, string, number, number, string
 select
   sum(
     case
@@ -1265,7 +1360,7 @@ where
 
 -- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q25] parameters: number, number, string, number, number, number, number, number
+-- [Q27] parameters: number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1333,7 +1428,7 @@ limit
   ?
 offset
   ?;
--- [Q26] parameters: number, number, string, number, number, number
+-- [Q28] parameters: number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -1353,7 +1448,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q27] parameters: number, number, number, string, number, number, number, string
+-- [Q29] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -1396,7 +1491,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
--- [Q28] parameters: number, number, number, number
+-- [Q30] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -1454,7 +1549,7 @@ from
 where
   "accounts"."workspace_id" = ?
   and "accounts"."id" = ?;
--- [Q29] parameters: number, number
+-- [Q31] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -1468,13 +1563,13 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."account_id" = ?;
--- [Q29] again; parameters: number, number
--- [Q29] again; parameters: number, number
--- [Q29] again; parameters: number, number
--- [Q29] again; parameters: number, number
--- [Q29] again; parameters: number, number
--- [Q29] again; parameters: number, number
--- [Q30] parameters: number, number, string, number
+-- [Q31] again; parameters: number, number
+-- [Q31] again; parameters: number, number
+-- [Q31] again; parameters: number, number
+-- [Q31] again; parameters: number, number
+-- [Q31] again; parameters: number, number
+-- [Q31] again; parameters: number, number
+-- [Q32] parameters: number, number, string, number
 select
   cast('account_changed' as text) as "kind",
   h.created_at as "at",
@@ -1497,7 +1592,7 @@ where
   and "h"."entity_type" = ?
   and "h"."entity_id" = ?
   and "h"."created_at" != "a"."created_at";
--- [Q31] parameters: number, number
+-- [Q33] parameters: number, number
 select
   cast('contact_added' as text) as "kind",
   c.created_at as "at",
@@ -1516,7 +1611,7 @@ from
 where
   "c"."workspace_id" = ?
   and "c"."account_id" = ?;
--- [Q32] parameters: number, string, string, string, number, string, string, number, number, number
+-- [Q34] parameters: number, string, string, string, number, string, string, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -1559,7 +1654,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q33] parameters: number, number, number, number, number, string
+-- [Q35] parameters: number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -1608,7 +1703,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q34] parameters: number, number, string, number, number, string, string, string, string
+-- [Q36] parameters: number, number, string, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -1656,7 +1751,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q35] parameters: number, number, number, string, number, string, string
+-- [Q37] parameters: number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -1702,7 +1797,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q36] parameters: number, number, string, number, number, string, string, string
+-- [Q38] parameters: number, number, string, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -1744,7 +1839,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q37] parameters: number, number, number
+-- [Q39] parameters: number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -1777,7 +1872,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q38] parameters: number, number, number
+-- [Q40] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -1810,7 +1905,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q39] parameters: number, number
+-- [Q41] parameters: number, number
 select
   cast('activity' as text) as "kind",
   v.start_at as "at",
@@ -1833,7 +1928,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q40] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q42] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -2211,7 +2306,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q41] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q43] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -2608,8 +2703,8 @@ limit
   ?
 offset
   ?;
--- [Q40] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
--- [Q42] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q42] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q44] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -2994,7 +3089,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q43] parameters: number, number
+-- [Q45] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3049,7 +3144,7 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q44] parameters: number, number
+-- [Q46] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -3057,8 +3152,8 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q44] again; parameters: number, number
--- [Q45] parameters: number, number, number
+-- [Q46] again; parameters: number, number
+-- [Q47] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -3085,7 +3180,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."id" = ?
   );
--- [Q46] parameters: number, number, number, number, number, string, number, number, number
+-- [Q48] parameters: number, number, number, number, number, string, number, number, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -3155,7 +3250,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."id" = ?
   );
--- [Q47] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q49] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -3244,8 +3339,8 @@ limit
   ?
 offset
   ?;
--- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q48] parameters: number, number, number, number, number, string, number, number, number
+-- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q50] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -3323,7 +3418,7 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q49] parameters: number, string, number, number
+-- [Q51] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3381,9 +3476,9 @@ limit
   ?
 offset
   ?;
--- [Q50] parameters: number, string
+-- [Q52] parameters: number, string, number
 select
-  count(*) as "n"
+  1 as "one"
 from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
@@ -3395,8 +3490,32 @@ where
     "accounts"."workspace_id" = ?
     and "org_units"."path" like ?
   )
-  and "accounts"."archived_at" is null;
--- [Q51] parameters: number, number, number
+  and "accounts"."archived_at" is null
+limit
+  ?;
+-- [Q53] parameters: number, string, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      "accounts"
+      inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+      and "org_units"."workspace_id" = "accounts"."workspace_id"
+      left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+      and "owner"."workspace_id" = "accounts"."workspace_id"
+    where
+      (
+        "accounts"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "accounts"."archived_at" is null
+    limit
+      ?
+  ) as "capped";
+-- [Q54] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -3411,10 +3530,10 @@ group by
 
 -- account list, filtered and sorted as manager (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: string
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q52] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q6] again; parameters: string
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q55] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3525,9 +3644,9 @@ limit
   ?
 offset
   ?;
--- [Q53] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q56] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
 select
-  count(*) as "n"
+  1 as "one"
 from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
@@ -3592,11 +3711,88 @@ where
   )
   and "accounts"."owner_id" = ?
   and "org_units"."path" like ?
-  and "accounts"."tier" = ?;
+  and "accounts"."tier" = ?
+limit
+  ?;
+-- [Q57] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      "accounts"
+      inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+      and "org_units"."workspace_id" = "accounts"."workspace_id"
+      left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+      and "owner"."workspace_id" = "accounts"."workspace_id"
+    where
+      (
+        "accounts"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "accounts"."archived_at" is null
+      and (
+        "accounts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+        )
+        or "accounts"."id" in (
+          select
+            "contacts"."account_id"
+          from
+            "contacts"
+          where
+            "contacts"."workspace_id" = ?
+            and "contacts"."id" in (
+              select
+                "g"."record_id"
+              from
+                "search_grams" as "g"
+              where
+                "g"."workspace_id" = ?
+                and "g"."kind" = ?
+                and "g"."gram" = ?
+            )
+        )
+      )
+      and (
+        "accounts"."name" like ? escape '\'
+        or "accounts"."credit_code" like ? escape '\'
+        or exists (
+          select
+            1 as "one"
+          from
+            "contacts"
+          where
+            "contacts"."account_id" = "accounts"."id"
+            and "contacts"."workspace_id" = ?
+            and (
+              "contacts"."name" like ? escape '\'
+              or "contacts"."mobile" like ? escape '\'
+              or "contacts"."phone" like ? escape '\'
+              or "contacts"."email" like ? escape '\'
+              or "contacts"."wechat" like ? escape '\'
+            )
+        )
+      )
+      and "accounts"."owner_id" = ?
+      and "org_units"."path" like ?
+      and "accounts"."tier" = ?
+    limit
+      ?
+  ) as "capped";
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q54] parameters: number, string, number, number
+-- [Q58] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3660,7 +3856,7 @@ limit
   ?
 offset
   ?;
--- [Q55] parameters: number, string
+-- [Q59] parameters: number, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -3680,12 +3876,12 @@ where
   );
 
 -- opportunity list, filtered and sorted as manager (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: string
+-- [Q6] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q56] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q60] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3802,7 +3998,7 @@ limit
   ?
 offset
   ?;
--- [Q57] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q61] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -3875,10 +4071,10 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as manager (200): GET /api/v1/opportunities/board?processId=…
--- [Q14] again; parameters: number, number
--- [Q15] again; parameters: number, number
+-- [Q16] again; parameters: number, number
+-- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q58] parameters: number, string, number, string, number, string, number, number
+-- [Q62] parameters: number, string, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -3911,7 +4107,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q59] parameters: number, string, number, string, number, string, number, number
+-- [Q63] parameters: number, string, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3987,7 +4183,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q60] parameters: number, string, number, string, number, string, number, number, number
+-- [Q64] parameters: number, string, number, string, number, string, number, number, number
 select
   *
 from
@@ -4075,14 +4271,14 @@ order by
   "c"."rn";
 
 -- board, filtered as manager (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q14] again; parameters: number, number
--- [Q15] again; parameters: number, number
+-- [Q16] again; parameters: number, number
+-- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: string
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q61] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q6] again; parameters: string
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q65] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -4166,7 +4362,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q62] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q66] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4293,7 +4489,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q63] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q67] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -4433,7 +4629,7 @@ order by
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q64] parameters: number, string, string, number, number, number, string, number, number, number
+-- [Q68] parameters: number, string, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4512,7 +4708,7 @@ limit
   ?
 offset
   ?;
--- [Q65] parameters: number, string, string, number, number, number, string, number
+-- [Q69] parameters: number, string, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -4543,7 +4739,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q66] parameters: number, number, number, string, number, number, string, string
+-- [Q70] parameters: number, number, number, string, number, number, string, string
 select
   sum(
     case
@@ -4589,7 +4785,7 @@ where
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q67] parameters: number, string, number, string, number, number, number, number, number
+-- [Q71] parameters: number, string, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4660,7 +4856,7 @@ limit
   ?
 offset
   ?;
--- [Q68] parameters: number, string, number, string, number, number, number
+-- [Q72] parameters: number, string, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -4683,7 +4879,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q69] parameters: number, number, number, string, number, number, string, number, string
+-- [Q73] parameters: number, number, number, string, number, number, string, number, string
 select
   sum(
     case
@@ -4729,7 +4925,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q70] parameters: number, number, number, string, number
+-- [Q74] parameters: number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -4790,7 +4986,7 @@ where
     and "org_units"."path" like ?
   )
   and "accounts"."id" = ?;
--- [Q71] parameters: number, string, number
+-- [Q75] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -4807,15 +5003,15 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."account_id" = ?;
--- [Q71] again; parameters: number, string, number
--- [Q71] again; parameters: number, string, number
--- [Q71] again; parameters: number, string, number
--- [Q71] again; parameters: number, string, number
--- [Q71] again; parameters: number, string, number
--- [Q71] again; parameters: number, string, number
--- [Q30] again; parameters: number, number, string, number
--- [Q31] again; parameters: number, number
--- [Q72] parameters: number, string, string, string, number, string, string, number, number, string, number
+-- [Q75] again; parameters: number, string, number
+-- [Q75] again; parameters: number, string, number
+-- [Q75] again; parameters: number, string, number
+-- [Q75] again; parameters: number, string, number
+-- [Q75] again; parameters: number, string, number
+-- [Q75] again; parameters: number, string, number
+-- [Q32] again; parameters: number, number, string, number
+-- [Q33] again; parameters: number, number
+-- [Q76] parameters: number, string, string, string, number, string, string, number, number, string, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -4861,7 +5057,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q73] parameters: number, number, number, number, string, number, string
+-- [Q77] parameters: number, number, number, number, string, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -4913,7 +5109,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q74] parameters: number, number, string, number, string, number, string, string, string, string
+-- [Q78] parameters: number, number, string, number, string, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -4964,7 +5160,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q75] parameters: number, number, string, number, string, number, string, string
+-- [Q79] parameters: number, number, string, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -5013,7 +5209,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q76] parameters: number, number, string, number, string, number, string, string, string
+-- [Q80] parameters: number, number, string, number, string, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -5058,7 +5254,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q77] parameters: number, number, string, number
+-- [Q81] parameters: number, number, string, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -5094,7 +5290,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q78] parameters: number, number, string, number
+-- [Q82] parameters: number, number, string, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -5130,8 +5326,8 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q39] again; parameters: number, number
--- [Q79] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q41] again; parameters: number, number
+-- [Q83] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -5530,7 +5726,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q80] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
+-- [Q84] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -5948,8 +6144,8 @@ limit
   ?
 offset
   ?;
--- [Q79] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
--- [Q81] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q83] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q85] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -6355,7 +6551,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q82] parameters: number, string, number
+-- [Q86] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6413,17 +6609,17 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."id" = ?;
--- [Q44] again; parameters: number, number
--- [Q44] again; parameters: number, number
--- [Q45] again; parameters: number, number, number
--- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q47] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q46] again; parameters: number, number
+-- [Q46] again; parameters: number, number
+-- [Q47] again; parameters: number, number, number
 -- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q49] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q50] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as rep (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q83] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q87] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6504,7 +6700,7 @@ limit
   ?
 offset
   ?;
--- [Q84] parameters: number, number, number, number, number, number, number, number, number, number
+-- [Q88] parameters: number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -6542,14 +6738,14 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "accounts"."archived_at" is null;
--- [Q51] again; parameters: number, number, number
+-- [Q54] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: string
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q85] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q6] again; parameters: string
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q89] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6683,7 +6879,7 @@ limit
   ?
 offset
   ?;
--- [Q86] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q90] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -6777,7 +6973,7 @@ where
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q87] parameters: number, number, number, number, number, number
+-- [Q91] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6854,7 +7050,7 @@ limit
   ?
 offset
   ?;
--- [Q88] parameters: number, number, number, number
+-- [Q92] parameters: number, number, number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -6887,12 +7083,12 @@ where
   );
 
 -- opportunity list, filtered and sorted as rep (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: string
+-- [Q6] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q89] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q93] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7022,7 +7218,7 @@ limit
   ?
 offset
   ?;
--- [Q90] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q94] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7108,10 +7304,10 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as rep (200): GET /api/v1/opportunities/board?processId=…
--- [Q14] again; parameters: number, number
--- [Q15] again; parameters: number, number
+-- [Q16] again; parameters: number, number
+-- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q91] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q95] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -7157,7 +7353,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q92] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q96] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7246,7 +7442,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q93] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q97] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -7347,14 +7543,14 @@ order by
   "c"."rn";
 
 -- board, filtered as rep (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q14] again; parameters: number, number
--- [Q15] again; parameters: number, number
+-- [Q16] again; parameters: number, number
+-- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: string
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q94] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q6] again; parameters: string
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q98] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -7451,7 +7647,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q95] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q99] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7591,7 +7787,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q96] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q100] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -7744,7 +7940,7 @@ order by
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q97] parameters: number, number, number, number, string, number, number, number, string, number, number, number
+-- [Q101] parameters: number, number, number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7836,7 +8032,7 @@ limit
   ?
 offset
   ?;
--- [Q98] parameters: number, number, number, number, string, number, number, number, string, number
+-- [Q102] parameters: number, number, number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -7880,7 +8076,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q99] parameters: number, number, number, string, number, number, number, number, number, string
+-- [Q103] parameters: number, number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -7939,7 +8135,7 @@ where
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q100] parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q104] parameters: number, number, number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8023,7 +8219,7 @@ limit
   ?
 offset
   ?;
--- [Q101] parameters: number, number, number, number, number, string, number, number, number
+-- [Q105] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -8059,7 +8255,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q102] parameters: number, number, number, string, number, number, number, number, number, number, string
+-- [Q106] parameters: number, number, number, string, number, number, number, number, number, number, string
 select
   sum(
     case
@@ -8118,7 +8314,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q103] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q107] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -8202,7 +8398,7 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "accounts"."id" = ?;
--- [Q104] parameters: number, number, number, number, number
+-- [Q108] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -8232,15 +8428,15 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."account_id" = ?;
--- [Q104] again; parameters: number, number, number, number, number
--- [Q104] again; parameters: number, number, number, number, number
--- [Q104] again; parameters: number, number, number, number, number
--- [Q104] again; parameters: number, number, number, number, number
--- [Q104] again; parameters: number, number, number, number, number
--- [Q104] again; parameters: number, number, number, number, number
--- [Q30] again; parameters: number, number, string, number
--- [Q31] again; parameters: number, number
--- [Q105] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
+-- [Q108] again; parameters: number, number, number, number, number
+-- [Q108] again; parameters: number, number, number, number, number
+-- [Q108] again; parameters: number, number, number, number, number
+-- [Q108] again; parameters: number, number, number, number, number
+-- [Q108] again; parameters: number, number, number, number, number
+-- [Q108] again; parameters: number, number, number, number, number
+-- [Q32] again; parameters: number, number, string, number
+-- [Q33] again; parameters: number, number
+-- [Q109] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -8299,7 +8495,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q106] parameters: number, number, number, number, number, number, number, number, string
+-- [Q110] parameters: number, number, number, number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -8364,7 +8560,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q107] parameters: number, number, string, number, number, number, number, number, string, string, string, string
+-- [Q111] parameters: number, number, string, number, number, number, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -8428,7 +8624,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q108] parameters: number, number, number, number, number, number, string, number, string, string
+-- [Q112] parameters: number, number, number, number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -8490,7 +8686,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q109] parameters: number, number, string, number, number, number, number, number, string, string, string
+-- [Q113] parameters: number, number, string, number, number, number, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -8548,7 +8744,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q110] parameters: number, number, number, number, number, number
+-- [Q114] parameters: number, number, number, number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -8597,7 +8793,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q111] parameters: number, number, number, number, number, number
+-- [Q115] parameters: number, number, number, number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -8646,8 +8842,8 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q39] again; parameters: number, number
--- [Q112] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q41] again; parameters: number, number
+-- [Q116] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -9137,7 +9333,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q113] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q117] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -9646,8 +9842,8 @@ limit
   ?
 offset
   ?;
--- [Q112] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
--- [Q114] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q116] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q118] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -10144,7 +10340,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q115] parameters: number, number, number, number, number
+-- [Q119] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10215,17 +10411,17 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."id" = ?;
--- [Q44] again; parameters: number, number
--- [Q44] again; parameters: number, number
--- [Q45] again; parameters: number, number, number
--- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q47] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q46] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q46] again; parameters: number, number
+-- [Q46] again; parameters: number, number
+-- [Q47] again; parameters: number, number, number
 -- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q49] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q50] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as presales (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q116] parameters: number, number, number, number
+-- [Q120] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -10289,7 +10485,7 @@ limit
   ?
 offset
   ?;
--- [Q117] parameters: number, number
+-- [Q121] parameters: number, number
 select
   count(*) as "n"
 from
@@ -10313,10 +10509,10 @@ where
 
 -- account list, filtered and sorted as presales (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: string
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q118] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q6] again; parameters: string
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q122] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -10433,7 +10629,7 @@ limit
   ?
 offset
   ?;
--- [Q119] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q123] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -10510,7 +10706,7 @@ where
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q120] parameters: number, number, number, number
+-- [Q124] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10579,7 +10775,7 @@ limit
   ?
 offset
   ?;
--- [Q121] parameters: number, number
+-- [Q125] parameters: number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -10604,12 +10800,12 @@ where
   );
 
 -- opportunity list, filtered and sorted as presales (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: string
+-- [Q6] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q122] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q126] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10731,7 +10927,7 @@ limit
   ?
 offset
   ?;
--- [Q123] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q127] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -10809,10 +11005,10 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as presales (200): GET /api/v1/opportunities/board?processId=…
--- [Q14] again; parameters: number, number
--- [Q15] again; parameters: number, number
+-- [Q16] again; parameters: number, number
+-- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q124] parameters: number, number, number, string, number, string, number, number
+-- [Q128] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -10850,7 +11046,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q125] parameters: number, number, number, string, number, string, number, number
+-- [Q129] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10931,7 +11127,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q126] parameters: number, number, number, string, number, string, number, number, number
+-- [Q130] parameters: number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -11024,14 +11220,14 @@ order by
   "c"."rn";
 
 -- board, filtered as presales (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q14] again; parameters: number, number
--- [Q15] again; parameters: number, number
+-- [Q16] again; parameters: number, number
+-- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q5] again; parameters: string
--- [Q6] again; parameters: number, string, number
--- [Q6] again; parameters: number, string, number
--- [Q7] again; parameters: number, number
--- [Q127] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q6] again; parameters: string
+-- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, number
+-- [Q8] again; parameters: number, number
+-- [Q131] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -11120,7 +11316,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q128] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q132] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11252,7 +11448,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q129] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q133] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -11397,7 +11593,7 @@ order by
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q130] parameters: number, number, string, number, number, number, string, number, number, number
+-- [Q134] parameters: number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11481,7 +11677,7 @@ limit
   ?
 offset
   ?;
--- [Q131] parameters: number, number, string, number, number, number, string, number
+-- [Q135] parameters: number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -11517,7 +11713,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q132] parameters: number, number, number, string, number, number, number, string
+-- [Q136] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -11568,7 +11764,7 @@ where
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q133] parameters: number, number, number, string, number, number, number, number, number
+-- [Q137] parameters: number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11644,7 +11840,7 @@ limit
   ?
 offset
   ?;
--- [Q134] parameters: number, number, number, string, number, number, number
+-- [Q138] parameters: number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -11672,7 +11868,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q135] parameters: number, number, number, string, number, number, number, number, string
+-- [Q139] parameters: number, number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -11723,7 +11919,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q136] parameters: number, number, number, number, number
+-- [Q140] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -11792,7 +11988,7 @@ where
   and "accounts"."id" = ?;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q137] parameters: number, number, number
+-- [Q141] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",

@@ -4,7 +4,8 @@ import { containsInsensitive, nameOrder, type Engine } from '../../db/dialect.ts
 import type { Actor } from '../../domain/policy.ts';
 import type { Tier } from '../../domain/accounts.ts';
 import { localitySpellings } from '../../domain/regions.ts';
-import { accountsWithinReach, onAccountTeam, subtreePattern } from '../scope.ts';
+import { accountsWithinReach, countCapOf, onAccountTeam, subtreePattern } from '../scope.ts';
+import { listTotal } from '../../db/counts.ts';
 import { candidateIds, prepareMatch } from '../search/shared.ts';
 
 const accountColumns = [
@@ -188,9 +189,9 @@ export async function listAccounts(
       .limit(filter.limit)
       .offset(filter.offset)
       .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    listTotal(db, query, countCapOf(actor)),
   ]);
-  return { items, total: Number(total.n) };
+  return { items, ...total };
 }
 
 export async function getAccount(db: Kysely<Database>, actor: Actor, id: number) {

@@ -26,7 +26,7 @@ import { userWithUnit } from '../users/shared.ts';
 import { activeTerritoryRules } from '../territories/service.ts';
 import * as repo from './repository.ts';
 import type * as contract from '../../contracts/accounts.ts';
-import type { Page } from '../../contracts/common.ts';
+import type { CappedPage } from '../../contracts/common.ts';
 
 /** An account as listed: the detail adds the contact count and the caller's rights. */
 export type AccountDto = Omit<contract.Account, 'contactCount'>;
@@ -105,10 +105,14 @@ export async function toFilter(
   return { ...rest, inPool: false, overdueBefore: overdueThresholds(actor.now, effectiveSettings) };
 }
 
-export async function listAccounts(db: Db, actor: Actor, query: AccountListQuery): Promise<Page<contract.Account>> {
+export async function listAccounts(
+  db: Db,
+  actor: Actor,
+  query: AccountListQuery,
+): Promise<CappedPage<contract.Account>> {
   const settings = await loadSettings(db.kysely, actor.workspaceId);
   const filter = await toFilter(db, actor, query, settings);
-  const { items, total } = await repo.listAccounts(db.kysely, db.engine, actor, {
+  const { items, total, totalCapped } = await repo.listAccounts(db.kysely, db.engine, actor, {
     ...filter,
     limit: query.limit,
     offset: query.offset,
@@ -122,6 +126,7 @@ export async function listAccounts(db: Db, actor: Actor, query: AccountListQuery
   return {
     items: items.map((r) => ({ ...toAccountDto(r, settings, actor.now), contactCount: counts.get(r.id) ?? 0 })),
     total,
+    totalCapped,
   };
 }
 

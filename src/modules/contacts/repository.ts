@@ -3,7 +3,8 @@ import type { BuyingRoleTable, ContactTable, Database } from '../../db/schema.ts
 import { containsInsensitive, nameOrder, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import type { BuyingRoleKind, Tier } from '../../domain/accounts.ts';
-import { accountsWithinReach, subtreePattern } from '../scope.ts';
+import { accountsWithinReach, countCapOf, subtreePattern } from '../scope.ts';
+import { listTotal } from '../../db/counts.ts';
 import { candidateIds, prepareMatch } from '../search/shared.ts';
 
 const contactColumns = [
@@ -127,9 +128,9 @@ export async function listContacts(
       .limit(filter.limit)
       .offset(filter.offset)
       .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    listTotal(db, query, countCapOf(actor)),
   ]);
-  return { items, total: Number(total.n) };
+  return { items, ...total };
 }
 
 export async function getContact(db: Kysely<Database>, actor: Actor, id: number) {

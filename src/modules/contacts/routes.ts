@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as contract from '../../contracts/contacts.ts';
 import { contactListQuery, contactSchema, opportunityQuery, roleSchema } from '../../contracts/contacts.ts';
-import { errorResponses, idParam, page, versionField } from '../../contracts/common.ts';
+import { cappedPage, errorResponses, idParam, versionField } from '../../contracts/common.ts';
 import { actorOf } from '../../server/request.ts';
 import * as contacts from './service.ts';
 import { needs } from '../../server/access.ts';
@@ -20,7 +20,7 @@ export default async function contactRoutes(app: FastifyInstance) {
         tags: ['contacts'],
         summary: 'Contacts of the accounts the caller may see',
         querystring: contactListQuery,
-        response: { 200: page(contactSchema), ...errorResponses },
+        response: { 200: cappedPage(contactSchema), ...errorResponses },
       },
     },
     async (req) => contacts.listContacts(db, actorOf(req), req.query),

@@ -34,8 +34,8 @@ export const toContactDto = (row: repo.ContactRow) => ({
 });
 
 export async function listContacts(db: Db, actor: Actor, query: Parameters<typeof repo.listContacts>[3]) {
-  const { items, total } = await repo.listContacts(db.kysely, db.engine, actor, query);
-  return { items: items.map(toContactDto), total };
+  const { items, total, totalCapped } = await repo.listContacts(db.kysely, db.engine, actor, query);
+  return { items: items.map(toContactDto), total, totalCapped };
 }
 
 async function requireContact(db: Db, actor: Actor, id: number) {

@@ -1,5 +1,5 @@
 import { Table, type TableProps } from 'antd';
-import { useT } from '../i18n/useI18n.ts';
+import { useI18n } from '../i18n/useI18n.ts';
 import type { ListParams } from './useListParams.ts';
 
 export interface ListTableProps<T> extends Omit<
@@ -7,8 +7,11 @@ export interface ListTableProps<T> extends Omit<
   'columns' | 'dataSource' | 'loading' | 'pagination' | 'onChange'
 > {
   list: ListParams;
-  /** The page query's state: its items, total, and whether it is fetching. */
-  query: { data?: { items: T[]; total: number }; isFetching: boolean };
+  /**
+   * The page query's state: its items, total, and whether it is fetching. `totalCapped`: the
+   * server stopped counting at `total` (a workspace's or subtree's list past 10,000 rows).
+   */
+  query: { data?: { items: T[]; total: number; totalCapped?: boolean }; isFetching: boolean };
   columns: TableProps<T>['columns'];
   /** Column keys the server can sort by; a column with `sorter: true` shows the URL's sort. */
   sortable?: readonly string[];
@@ -31,7 +34,8 @@ export function ListTable<T extends object>({
   showTotal = true,
   ...rest
 }: ListTableProps<T>) {
-  const t = useT();
+  const { t, locale } = useI18n();
+  const capped = query.data?.totalCapped === true;
   const cols = columns?.map((column) =>
     column.sorter && column.key !== undefined
       ? { ...column, sortOrder: sortOrderOf(list.sort, String(column.key)) }
@@ -51,7 +55,12 @@ export function ListTable<T extends object>({
         pageSize: list.pageSize,
         total: query.data?.total ?? 0,
         showSizeChanger: false,
-        showTotal: showTotal ? (total) => t('common.totalItems', { count: total }) : undefined,
+        showTotal: showTotal
+          ? (total) =>
+              capped
+                ? t('common.totalItemsCapped', { count: total.toLocaleString(locale) })
+                : t('common.totalItems', { count: total })
+          : undefined,
       }}
       onChange={(pagination, _filters, sorter, extra) => {
         if (extra.action === 'paginate') return list.setPage(pagination.current ?? 1);

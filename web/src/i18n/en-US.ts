@@ -47,6 +47,7 @@ const coreEnUS = {
   'common.available': 'Available',
   'common.loadFailed': 'Could not load the data',
   'common.totalItems': '{count} in total',
+  'common.totalItemsCapped': '{count}+ in total',
 
   'lang.label': 'Language',
   'lang.zh-CN': '简体中文',

@@ -50,6 +50,7 @@ const coreZhCN = {
   'common.available': '已上线',
   'common.loadFailed': '数据加载失败',
   'common.totalItems': '共 {count} 条',
+  'common.totalItemsCapped': '共 {count}+ 条',
 
   'lang.label': '界面语言',
   'lang.zh-CN': '简体中文',
