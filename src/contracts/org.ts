@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { queryBool, recordId, text, versionField } from './common.ts';
 import { ORG_UNIT_TYPES } from '../domain/roles.ts';
+import { SALES_MODES } from '../domain/sales-mode.ts';
 
 /** The org tree (docs/organisation.md). */
 export const orgUnitSchema = z.object({
@@ -12,6 +13,13 @@ export const orgUnitSchema = z.object({
   depth: z.number().int(),
   sortOrder: z.number().int(),
   archived: z.boolean(),
+  salesMode: z
+    .enum(SALES_MODES)
+    .nullable()
+    .describe("the unit's own sales mode (docs/organisation.md § Sales modes); null follows the parent unit"),
+  effectiveSalesMode: z
+    .enum(SALES_MODES)
+    .describe('the mode the unit works by: its own, or inherited (territory at the top)'),
   memberCount: z.number().int().optional().describe('active users directly in the unit'),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
@@ -22,12 +30,17 @@ export const listUnitsQuery = z.strictObject({ includeArchived: queryBool });
 export const orgUnitPage = z.object({ items: z.array(orgUnitSchema), total: z.number().int() });
 
 const sortOrder = z.number().int().min(0).max(100_000);
+const salesMode = z
+  .enum(SALES_MODES)
+  .nullable()
+  .describe('territory (区域销售) or key_account (大客户部: named accounts go here); null follows the parent unit');
 
 export const createUnitRequest = z.strictObject({
   parentId: recordId,
   name: text(100),
   type: z.enum(ORG_UNIT_TYPES),
   sortOrder: sortOrder.optional().describe('place among its siblings; by default after the last of them'),
+  salesMode: salesMode.optional(),
 });
 
 export const updateUnitRequest = z.strictObject({
@@ -36,6 +49,7 @@ export const updateUnitRequest = z.strictObject({
   type: z.enum(ORG_UNIT_TYPES).optional(),
   parentId: recordId.optional(),
   sortOrder: sortOrder.optional(),
+  salesMode: salesMode.optional(),
 });
 
 export const versionRequest = z.strictObject({ version: versionField });

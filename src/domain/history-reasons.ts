@@ -18,6 +18,7 @@ export const HISTORY_REASON_CODES = [
   'pool_assign',
   'pool_release',
   'pool_release_manual',
+  'key_account_team',
 ] as const;
 export type HistoryReasonCode = (typeof HISTORY_REASON_CODES)[number];
 

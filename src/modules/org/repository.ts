@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { withinReach } from '../scope.ts';
+import type { SalesMode, UnitMode } from '../../domain/sales-mode.ts';
 
 const unitColumns = [
   'org_units.id',
@@ -10,6 +11,7 @@ const unitColumns = [
   'org_units.type',
   'org_units.path',
   'org_units.sort_order',
+  'org_units.sales_mode',
   'org_units.archived_at',
   'org_units.created_at',
   'org_units.updated_at',
@@ -74,6 +76,8 @@ export async function insertUnit(
     name: string;
     type: string;
     sortOrder: number;
+    /** Omitted: follows the parent unit. */
+    salesMode?: string | null;
     now: number;
   },
 ): Promise<number> {
@@ -86,6 +90,7 @@ export async function insertUnit(
       type: unit.type,
       path: '/pending/',
       sort_order: unit.sortOrder,
+      sales_mode: unit.salesMode ?? null,
       created_at: unit.now,
       updated_at: unit.now,
       version: 1,
@@ -161,4 +166,20 @@ export async function nextSortOrder(db: Kysely<Database>, workspaceId: number, p
     .where('parent_id', '=', parentId)
     .executeTakeFirst();
   return row?.last == null ? 0 : Number(row.last) + 1;
+}
+
+/** Every unit's own sales mode, for the modes units inherit and the key-account team of a named account (whole workspace: a mode comes from ancestors out of reach too). */
+export async function unitModes(db: Kysely<Database>, workspaceId: number): Promise<UnitMode[]> {
+  const rows = await db
+    .selectFrom('org_units')
+    .select(['id', 'path', 'sales_mode', 'archived_at'])
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    path: row.path,
+    // Written only from SALES_MODES (the org service).
+    salesMode: row.sales_mode as SalesMode | null,
+    archived: row.archived_at !== null,
+  }));
 }

@@ -1,7 +1,10 @@
 import type { Db } from '../../db/database.ts';
-import { can, type Actor } from '../../domain/policy.ts';
+import { can, reachesUnit, type Actor } from '../../domain/policy.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
 import { depthOf, isSameOrDescendant } from '../../domain/org-tree.ts';
 import type { OrgUnitType } from '../../domain/roles.ts';
+import { effectiveMode, keyAccountTeamFor, type SalesMode, type UnitMode } from '../../domain/sales-mode.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { updateVersioned } from '../versioned.ts';
 import { recordAudit } from '../audit/repository.ts';
@@ -11,7 +14,7 @@ import { rebuildFunnelUnits } from '../funnel/upkeep.ts';
 
 type UnitRow = NonNullable<Awaited<ReturnType<typeof repo.getUnit>>> & { member_count?: number | string };
 
-export function toUnitDto(unit: UnitRow): contract.OrgUnit {
+export function toUnitDto(unit: UnitRow, modes: ReadonlyMap<number, UnitMode>): contract.OrgUnit {
   return {
     id: unit.id,
     parentId: unit.parent_id,
@@ -21,6 +24,9 @@ export function toUnitDto(unit: UnitRow): contract.OrgUnit {
     depth: depthOf(unit.path),
     sortOrder: unit.sort_order,
     archived: unit.archived_at !== null,
+    // Written only from SALES_MODES (createUnit, updateUnit).
+    salesMode: unit.sales_mode as SalesMode | null,
+    effectiveSalesMode: effectiveMode(unit.path, modes),
     ...(unit.member_count !== undefined ? { memberCount: Number(unit.member_count) } : {}),
     createdAt: unit.created_at,
     updatedAt: unit.updated_at,
@@ -32,15 +38,18 @@ function requireAdmin(actor: Actor) {
   if (!can(actor, 'org.administer')) throw forbidden('Only an administrator can change the org tree');
 }
 
+const modeMap = async (db: Db, workspaceId: number) =>
+  new Map((await repo.unitModes(db.kysely, workspaceId)).map((unit) => [unit.id, unit]));
+
 export async function listUnits(db: Db, actor: Actor, opts: { includeArchived: boolean }) {
-  const rows = await repo.listUnits(db.kysely, actor, opts);
-  return rows.map(toUnitDto);
+  const [rows, modes] = await Promise.all([repo.listUnits(db.kysely, actor, opts), modeMap(db, actor.workspaceId)]);
+  return rows.map((row) => toUnitDto(row, modes));
 }
 
 export async function getUnit(db: Db, actor: Actor, id: number): Promise<contract.OrgUnit> {
   const row = await repo.getUnit(db.kysely, actor, id);
   if (!row) throw notFound('Org unit');
-  return toUnitDto(row);
+  return toUnitDto(row, await modeMap(db, actor.workspaceId));
 }
 
 async function activeParent(db: Db, actor: Actor, parentId: number) {
@@ -71,6 +80,7 @@ export async function createUnit(
       name: input.name,
       type: input.type,
       sortOrder: input.sortOrder ?? (await repo.nextSortOrder(trx, actor.workspaceId, parent.id)),
+      salesMode: input.salesMode ?? null,
       now,
     });
     await recordAudit(
@@ -82,7 +92,7 @@ export async function createUnit(
         targetType: 'org_unit',
         targetId: newId,
         ip,
-        detail: { name: input.name, parentId: parent.id },
+        detail: { name: input.name, parentId: parent.id, salesMode: input.salesMode ?? null },
       },
       now,
     );
@@ -132,6 +142,7 @@ export async function updateUnit(
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.type !== undefined ? { type: input.type } : {}),
         ...(input.sortOrder !== undefined ? { sort_order: input.sortOrder } : {}),
+        ...(input.salesMode !== undefined ? { sales_mode: input.salesMode } : {}),
         ...(newParent ? { parent_id: newParent.id } : {}),
         updated_at: now,
       },
@@ -150,7 +161,10 @@ export async function updateUnit(
         targetType: 'org_unit',
         targetId: id,
         ip,
-        detail: { from: { name: unit.name, parentId: unit.parent_id }, to: { name, parentId } },
+        detail: {
+          from: { name: unit.name, parentId: unit.parent_id, salesMode: unit.sales_mode },
+          to: { name, parentId, salesMode: input.salesMode !== undefined ? input.salesMode : unit.sales_mode },
+        },
       },
       now,
     );
@@ -211,4 +225,18 @@ export async function setArchived(
     );
   });
   return getUnit(db, actor, id);
+}
+
+/**
+ * The key-account team a named account kept in the unit at `unitPath` goes to (SPEC §2, docs/organisation.md
+ * § Sales modes): the nearest unit working by key account that the actor reaches, or null when the account is
+ * already with one or there is none within reach (a branch manager cannot send an account out of their branch).
+ */
+export async function keyAccountTeamWithinReach(
+  db: Kysely<Database>,
+  actor: Actor,
+  unitPath: string,
+): Promise<UnitMode | null> {
+  const units = await repo.unitModes(db, actor.workspaceId);
+  return keyAccountTeamFor(unitPath, units, (unit) => reachesUnit(actor, unit.path));
 }

@@ -17,6 +17,7 @@ import { factsOf, getAccount, requireAccount } from '../accounts/service.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
 import { loadSettings, workspaceIds } from '../workspace/service.ts';
+import { keyAccountTeamWithinReach } from '../org/service.ts';
 import * as repo from './repository.ts';
 import type { NamedRequest, RecomputeResult, TierOverrideRequest, TierSummary } from '../../contracts/tiers.ts';
 
@@ -296,6 +297,8 @@ export async function setNamed(db: Db, actor: Actor, id: number, input: NamedReq
     const valueType = namedChange
       ? await valueTypeAfter(trx, actor.workspaceId, row, { tier: row.tier as Tier, named: input.named === true })
       : undefined;
+    // Named accounts go to the key-account team (SPEC §2): into its pool, for its manager to assign or its reps to claim.
+    const team = namedChange && input.named ? await keyAccountTeamWithinReach(trx, actor, row.unit_path) : null;
     await updateVersioned(
       trx,
       'accounts',
@@ -303,6 +306,7 @@ export async function setNamed(db: Db, actor: Actor, id: number, input: NamedReq
       { workspaceId: actor.workspaceId, id, version: input.version },
       {
         ...(namedChange ? { named_account: input.named ? 1 : 0, value_type: valueType } : {}),
+        ...(team ? { org_unit_id: team.id, owner_id: null, in_pool: 1, pool_since: now } : {}),
         named_criteria: JSON.stringify(criteria),
         updated_at: now,
       },
@@ -320,6 +324,20 @@ export async function setNamed(db: Db, actor: Actor, id: number, input: NamedReq
             newValue: String(input.named),
             actorUserId: actor.userId,
           },
+          ...(team && row.owner_id !== null
+            ? [
+                {
+                  workspaceId: actor.workspaceId,
+                  entityType: 'account' as const,
+                  entityId: id,
+                  field: 'owner',
+                  oldValue: row.owner_id,
+                  newValue: null,
+                  reason: 'key_account_team',
+                  actorUserId: actor.userId,
+                },
+              ]
+            : []),
         ],
         now,
       );
@@ -332,7 +350,7 @@ export async function setNamed(db: Db, actor: Actor, id: number, input: NamedReq
           targetType: 'account',
           targetId: id,
           ip,
-          detail: { named: input.named, criteria },
+          detail: { named: input.named, criteria, ...(team ? { keyAccountUnitId: team.id } : {}) },
         },
         now,
       );

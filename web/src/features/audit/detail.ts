@@ -100,6 +100,8 @@ const KEYS = {
   stalledFactorPercent: ['停滞系数（%）', 'stall factor (%)'],
   valueGrowthBp: ['增长型阈值（基点）', 'growth threshold (bp)'],
   valueShrinkBp: ['负增长阈值（基点）', 'shrinking threshold (bp)'],
+  salesMode: ['销售模式', 'sales mode'],
+  keyAccountUnitId: ['转交大客户部', 'sent to key-account team'],
   A: ['A 类', 'A'],
   B: ['B 类', 'B'],
   C: ['C 类', 'C'],
@@ -132,6 +134,8 @@ const VALUES = {
   confirmed: ['客户确认', 'confirmed'],
   not_confirmed: ['客户未确认', 'not confirmed'],
   feedback: ['客户反馈', 'feedback'],
+  territory: ['区域销售', 'territory'],
+  key_account: ['大客户销售', 'key account'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type AuditDetailKey = keyof typeof KEYS;

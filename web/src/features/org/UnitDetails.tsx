@@ -87,6 +87,11 @@ export function UnitDetails({ unit, byId, childCount, canEdit, onAddChild, onEdi
     >
       <Descriptions column={1} size="small" styles={{ label: { width: 140 } }}>
         <Descriptions.Item label={t('org.detail.type')}>{t(`unitType.${unit.type}`)}</Descriptions.Item>
+        <Descriptions.Item label={t('org.detail.salesMode')}>
+          {unit.salesMode
+            ? t(`org.salesMode.${unit.salesMode}`)
+            : t('org.salesMode.inherited', { mode: t(`org.salesMode.${unit.effectiveSalesMode}`) })}
+        </Descriptions.Item>
         <Descriptions.Item label={t('org.detail.parent')}>{parent?.name ?? t('common.none')}</Descriptions.Item>
         <Descriptions.Item label={t('org.detail.members')}>{unit.memberCount ?? 0}</Descriptions.Item>
         <Descriptions.Item label={t('org.detail.children')}>{childCount}</Descriptions.Item>

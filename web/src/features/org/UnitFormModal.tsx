@@ -3,11 +3,17 @@ import { ORG_UNIT_TYPES, type OrgUnit, type OrgUnitType } from '../../api/types.
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { useCreateUnit, useUpdateUnit } from './api.ts';
+import type { SalesMode } from '../../../../src/domain/sales-mode.ts';
 
+type ModeChoice = 'inherit' | SalesMode;
 interface Values {
   name: string;
   type: OrgUnitType;
+  salesMode: ModeChoice;
 }
+
+const MODE_CHOICES: ModeChoice[] = ['inherit', 'territory', 'key_account'];
+const modeOf = (choice: ModeChoice): SalesMode | null => (choice === 'inherit' ? null : choice);
 
 /** The usual type one level down: a region under a group, a branch under a region… */
 function childTypeOf(parent: OrgUnit): OrgUnitType {
@@ -31,13 +37,13 @@ export function UnitFormModal(props: Props) {
 
   const initial: Values =
     props.mode === 'create'
-      ? { name: '', type: childTypeOf(props.parent) }
-      : { name: props.unit.name, type: props.unit.type };
+      ? { name: '', type: childTypeOf(props.parent), salesMode: 'inherit' }
+      : { name: props.unit.name, type: props.unit.type, salesMode: props.unit.salesMode ?? 'inherit' };
 
   function submit(values: Values) {
     if (props.mode === 'create') {
       create.mutate(
-        { parentId: props.parent.id, name: values.name.trim(), type: values.type },
+        { parentId: props.parent.id, name: values.name.trim(), type: values.type, salesMode: modeOf(values.salesMode) },
         {
           onSuccess: (unit) => {
             message.success(t('org.created'));
@@ -49,7 +55,13 @@ export function UnitFormModal(props: Props) {
     } else {
       const { unit } = props;
       update.mutate(
-        { id: unit.id, version: unit.version, name: values.name.trim(), type: values.type },
+        {
+          id: unit.id,
+          version: unit.version,
+          name: values.name.trim(),
+          type: values.type,
+          salesMode: modeOf(values.salesMode),
+        },
         {
           onSuccess: () => {
             message.success(t('org.updated'));
@@ -86,6 +98,12 @@ export function UnitFormModal(props: Props) {
         </Form.Item>
         <Form.Item name="type" label={t('org.form.type')} rules={[{ required: true }]}>
           <Select options={ORG_UNIT_TYPES.map((ty) => ({ value: ty, label: t(`unitType.${ty}`) }))} />
+        </Form.Item>
+        <Form.Item name="salesMode" label={t('org.form.salesMode')} extra={t('org.form.salesModeHint')}>
+          <Select
+            options={MODE_CHOICES.map((choice) => ({ value: choice, label: t(`org.salesMode.${choice}`) }))}
+            data-testid="unit-sales-mode"
+          />
         </Form.Item>
       </Form>
     </Modal>

@@ -46,6 +46,7 @@ export const timelineEnUS: Record<keyof typeof timelineZhCN, string> = {
   'timeline.reason.won': 'closed as won',
   'timeline.reason.contract_amount': 'the contract amount',
   'timeline.reason.import': 'imported from a file',
+  'timeline.reason.key_account_team': 'named account sent to the key-account team',
   'timeline.reason.territory': 'territory rules',
   'timeline.reason.recompute': 'tiers recomputed',
   'timeline.total': '{n, plural, one {# event} other {# events}}',

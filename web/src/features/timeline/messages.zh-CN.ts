@@ -44,6 +44,7 @@ export const timelineZhCN = {
   'timeline.reason.won': '赢单',
   'timeline.reason.contract_amount': '按合同金额',
   'timeline.reason.import': '文件导入',
+  'timeline.reason.key_account_team': '指名客户转交大客户部',
   'timeline.reason.territory': '区域规则分配',
   'timeline.reason.recompute': '重新计算分级',
   'timeline.total': '共 {n} 条',

@@ -18,4 +18,5 @@ export const HISTORY_REASON_KEYS: Record<HistoryReasonCode, MessageKey> = {
   pool_assign: 'pool.reason.pool_assign',
   pool_release: 'pool.reason.pool_release',
   pool_release_manual: 'pool.reason.pool_release_manual',
+  key_account_team: 'timeline.reason.key_account_team',
 };

@@ -1,0 +1,125 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { testEngines } from '../helpers/db.ts';
+import {
+  client,
+  createTestApp,
+  json,
+  seedWorkspace,
+  sessionCookie,
+  type Call,
+  type Fixture,
+  type TestApp,
+} from '../helpers/app.ts';
+import type { OrgUnit } from '../../src/contracts/org.ts';
+import type { Account } from '../../src/contracts/accounts.ts';
+import type { Problem } from '../../src/contracts/common.ts';
+
+/** Sales modes and the routing of named accounts to the key-account team (SPEC §2, docs/organisation.md § Sales modes). */
+for (const engine of testEngines()) {
+  describe(`sales modes [${engine}]`, () => {
+    let testApp: TestApp;
+    let fixture: Fixture;
+    let admin: Call;
+    let manager: Call;
+    let team: OrgUnit;
+    before(async () => {
+      testApp = await createTestApp(engine);
+      fixture = await seedWorkspace(testApp, 'modes');
+      admin = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.admin.id));
+      manager = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.manager.id));
+    });
+    after(() => testApp.close());
+
+    it('a unit works by territory unless it or an ancestor says key account; an administrator sets it, audited', async () => {
+      const units = json<{ items: OrgUnit[] }>(await admin('GET', '/api/v1/org-units')).items;
+      assert.ok(units.every((unit) => unit.salesMode === null && unit.effectiveSalesMode === 'territory'));
+      const created = await admin('POST', '/api/v1/org-units', {
+        parentId: fixture.units.shanghai,
+        name: '大客户部',
+        type: 'department',
+        salesMode: 'key_account',
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      team = json<OrgUnit>(created);
+      assert.deepEqual([team.salesMode, team.effectiveSalesMode], ['key_account', 'key_account']);
+      const sub = json<OrgUnit>(
+        await admin('POST', '/api/v1/org-units', { parentId: team.id, name: '金融组', type: 'team' }),
+      );
+      assert.deepEqual([sub.salesMode, sub.effectiveSalesMode], [null, 'key_account'], 'inherited from its parent');
+      const bad = await admin('POST', '/api/v1/org-units', {
+        parentId: team.id,
+        name: '错误',
+        type: 'team',
+        salesMode: 'well_field',
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.equal(json<Problem>(bad).errors![0]!.field, 'salesMode');
+      const sales2 = json<OrgUnit>(await admin('GET', `/api/v1/org-units/${fixture.units.sales2}`));
+      const changed = await admin('PATCH', `/api/v1/org-units/${sales2.id}`, {
+        version: sales2.version,
+        salesMode: 'territory',
+      });
+      assert.equal(changed.statusCode, 200, changed.body);
+      assert.equal(json<OrgUnit>(changed).salesMode, 'territory');
+      const audit = await testApp.db.kysely
+        .selectFrom('audit_log')
+        .select('detail')
+        .where('workspace_id', '=', fixture.workspaceId)
+        .where('action', '=', 'org.update')
+        .where('target_id', '=', sales2.id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(JSON.parse(audit.detail!).to.salesMode, 'territory');
+      const byManager = await manager('PATCH', `/api/v1/org-units/${sales2.id}`, {
+        version: json<OrgUnit>(changed).version,
+        salesMode: 'key_account',
+      });
+      assert.equal(byManager.statusCode, 403);
+    });
+
+    it('a named account goes to the key-account team: into its pool, the owner change logged', async () => {
+      const id = fixture.accounts.repAccount;
+      const before = json<Account>(await manager('GET', `/api/v1/accounts/${id}`));
+      assert.equal(before.ownerId, fixture.users.rep.id);
+      const res = await manager('PUT', `/api/v1/accounts/${id}/named`, { version: before.version, named: true });
+      assert.equal(res.statusCode, 200, res.body);
+      const after = json<Account>(res);
+      assert.deepEqual([after.named, after.ownerId, after.orgUnitId, after.inPool], [true, null, team.id, true]);
+      const history = await testApp.db.kysely
+        .selectFrom('record_history')
+        .select(['field', 'old_value', 'new_value', 'reason'])
+        .where('entity_id', '=', id)
+        .where('field', '=', 'owner')
+        .execute();
+      assert.deepEqual(
+        history.map((row) => [row.old_value, row.new_value, row.reason]),
+        [[String(fixture.users.rep.id), null, 'key_account_team']],
+      );
+      // Unmarking does not move it back: the team's manager decides who keeps it.
+      const unmarked = await manager('PUT', `/api/v1/accounts/${id}/named`, { version: after.version, named: false });
+      assert.equal(json<Account>(unmarked).orgUnitId, team.id);
+    });
+
+    it('the only team takes named accounts from anywhere; with no team, a named account stays where it is', async () => {
+      const id = fixture.accounts.rep2Account;
+      const rep2Account = json<Account>(await admin('GET', `/api/v1/accounts/${id}`));
+      // rep2 sits in Guangzhou: the Shanghai team is nearest in the tree only for Shanghai; for Guangzhou
+      // it is the only team, so an admin's marking sends the account there.
+      const marked = json<Account>(
+        await admin('PUT', `/api/v1/accounts/${id}/named`, { version: rep2Account.version, named: true }),
+      );
+      assert.equal(marked.orgUnitId, team.id);
+      // A second workspace with no team: nothing moves.
+      const other = await seedWorkspace(testApp, 'modes-none');
+      const otherManager = client(testApp, await sessionCookie(testApp, other.workspaceId, other.users.manager.id));
+      const account = json<Account>(await otherManager('GET', `/api/v1/accounts/${other.accounts.repAccount}`));
+      const named = json<Account>(
+        await otherManager('PUT', `/api/v1/accounts/${other.accounts.repAccount}/named`, {
+          version: account.version,
+          named: true,
+        }),
+      );
+      assert.deepEqual([named.ownerId, named.orgUnitId], [other.users.rep.id, account.orgUnitId]);
+    });
+  });
+}
