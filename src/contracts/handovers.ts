@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { HANDOVER_CATEGORIES, HANDOVER_STATUSES } from '../domain/handover.ts';
 import { ROLES } from '../domain/roles.ts';
 import { ACTIVITY_TYPES } from '../domain/activities.ts';
+import { OPPORTUNITY_STATUSES } from '../domain/opportunity.ts';
 import { queryId, queryInt, recordId, versionField } from './common.ts';
 
 /** Handovers of departing users (docs/organisation.md): the inventory, successors, notes of key accounts, completion. */
@@ -58,6 +59,12 @@ export const handoverItemSchema = z.object({
   named: z.boolean(),
   keyAccount: z.boolean().describe('A tier or named: needs a handover note'),
   amount: z.number().int().nullable().describe('fen'),
+  dealStatus: z
+    .enum(OPPORTUNITY_STATUSES)
+    .nullable()
+    .describe("opportunity and team items: the deal's status (null for other kinds)"),
+  stageName: z.string().nullable().describe("opportunity and team items: the deal's current stage"),
+  probability: z.number().int().nullable().describe("opportunity and team items: the stage's probability, percent"),
   toUserId: z.number().int().nullable(),
   toUserName: z.string().nullable(),
   note: handoverNoteSchema.nullable(),

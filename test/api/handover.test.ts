@@ -216,6 +216,13 @@ for (const engine of testEngines()) {
         ['数字化工厂项目', 'sales_lead', null],
       );
       assert.equal(of('relationship').role, role);
+      // A deal row says what the successor takes on: status, stage and probability, amount.
+      for (const category of ['opportunity', 'team'])
+        assert.deepEqual(
+          [of(category).dealStatus, of(category).stageName, of(category).probability, of(category).amount],
+          ['open', '意向', 20, 150_000_00],
+        );
+      assert.deepEqual([of('account').dealStatus, of('account').stageName], [null, null]);
       assert.deepEqual(
         [of('territory').label, of('territory').detail, of('territory').role, of('territory').industry],
         ['上海制造业', '上海', null, 'manufacturing'],

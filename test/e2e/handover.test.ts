@@ -42,13 +42,29 @@ describe('Handover and pool in the browser', () => {
     await page.getByTestId('departing-user').click();
     await page.keyboard.type(leaver.name);
     await page.locator('.ant-select-item-option').filter({ hasText: leaver.name }).first().click();
+    const drafts = async () =>
+      (await api<{ items: { fromUser: { id: number } }[] }>(cookie, '/handovers?status=draft&limit=200')).items.filter(
+        (h) => h.fromUser.id === leaver!.id,
+      ).length;
     await page.getByTestId('start-handover').click();
+    // Picking a person asks first: nothing is created until the confirmation.
+    await page.locator('.ant-popconfirm').getByText(leaver.name).waitFor();
+    assert.equal(await drafts(), 0, 'no handover record before the confirmation');
+    await shot(page, 'handover-0-confirm');
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '发起交接' }).click();
     await page.waitForURL(/\/handovers\/\d+$/);
-    assert.match(await visibleText(page.locator('h3')), new RegExp(leaver.name));
+    assert.equal(await drafts(), 1);
+    assert.match(await visibleText(page.locator('h3').filter({ hasText: leaver.name })), new RegExp(leaver.name));
     await page.getByTestId('handover-items').locator('tbody tr.ant-table-row').first().waitFor();
     await shot(page, 'handover-1-inventory');
+    // Deal rows say what the successor takes on: status, stage and probability, amount.
+    const dealState = page.getByTestId('handover-deal-state').first();
+    await dealState.waitFor();
+    assert.match(await visibleText(dealState), /(进行中|赢单|丢单|放弃)[\s\S]*¥/);
 
+    await page.evaluate('window.scrollTo(0, document.body.scrollHeight)');
     await page.getByTestId('handover-next').click();
+    await page.waitForFunction('window.scrollY === 0');
     await page.getByTestId('bulk-successor').click();
     await page.keyboard.type('王芳');
     await page.locator('.ant-select-item-option').filter({ hasText: '王芳' }).first().click();

@@ -296,11 +296,14 @@ export async function describeItems(
       db
         .selectFrom('opportunities')
         .innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
+        .leftJoin('process_stages', 'process_stages.id', 'opportunities.stage_id')
         .select([
           'opportunities.id',
           'opportunities.name',
           'opportunities.amount',
           'opportunities.status',
+          'process_stages.name as stage_name',
+          'process_stages.probability',
           'accounts.id as account_id',
           'accounts.name as account_name',
         ])
@@ -313,10 +316,15 @@ export async function describeItems(
         .selectFrom('opportunity_team')
         .innerJoin('opportunities', 'opportunities.id', 'opportunity_team.opportunity_id')
         .innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
+        .leftJoin('process_stages', 'process_stages.id', 'opportunities.stage_id')
         .select([
           'opportunity_team.id',
           'opportunity_team.team_role',
           'opportunities.name as opportunity_name',
+          'opportunities.amount',
+          'opportunities.status',
+          'process_stages.name as stage_name',
+          'process_stages.probability',
           'accounts.id as account_id',
           'accounts.name as account_name',
         ])

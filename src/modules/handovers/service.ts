@@ -17,6 +17,7 @@ import {
 } from '../../domain/handover.ts';
 import { can, reachesUnit, type Actor } from '../../domain/policy.ts';
 import type { Role } from '../../domain/roles.ts';
+import type { OpportunityStatus } from '../../domain/opportunity.ts';
 import { AppError, conflict, forbidden, invalid, notFound, staleVersion, fieldError } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { userWithUnit, usersWithUnits } from '../users/shared.ts';
@@ -162,6 +163,9 @@ async function loadItems(db: Kysely<Database>, workspaceId: number, handoverId: 
       named: false,
       keyAccount: false,
       amount: null as number | null,
+      dealStatus: null as OpportunityStatus | null,
+      stageName: null as string | null,
+      probability: null as number | null,
       detail: null as string | null,
       role: null as string | null,
       industry: null as string | null,
@@ -186,7 +190,7 @@ async function loadItems(db: Kysely<Database>, workspaceId: number, handoverId: 
           label: opportunity.name,
           detail: opportunity.account_name,
           accountId: opportunity.account_id,
-          amount: opportunity.amount,
+          ...dealState(opportunity),
         });
     } else if (category === 'team') {
       const teamMember = team.get(item.entity_id);
@@ -196,6 +200,7 @@ async function loadItems(db: Kysely<Database>, workspaceId: number, handoverId: 
           detail: teamMember.account_name,
           role: teamMember.team_role,
           accountId: teamMember.account_id,
+          ...dealState(teamMember),
         });
     } else if (category === 'relationship') {
       const relationship = rel.get(item.entity_id);
@@ -224,6 +229,20 @@ async function loadItems(db: Kysely<Database>, workspaceId: number, handoverId: 
     return { ...base, note, noteGaps: base.keyAccount ? noteGaps(note) : [] };
   });
 }
+
+/** What the successor takes on with a deal: its amount, status and stage (the wizard's deal rows). */
+const dealState = (deal: {
+  amount: number | string;
+  status: string;
+  stage_name: string | null;
+  probability: number | null;
+}) => ({
+  amount: Number(deal.amount),
+  // opportunities.status is written only from OPPORTUNITY_STATUSES (the opportunity service).
+  dealStatus: deal.status as OpportunityStatus,
+  stageName: deal.stage_name,
+  probability: deal.probability,
+});
 
 function toHandoverDto(handover: repo.HandoverRow) {
   return {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { Button, Empty, Flex, Progress, Select, Table, Tag } from 'antd';
+import { Button, Empty, Flex, Popconfirm, Progress, Select, Table, Tag } from 'antd';
 import { useUsers } from '../users/api.ts';
 import { useSession } from '../auth/session.ts';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -62,14 +62,21 @@ export function HandoversListPage() {
                 .map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }))}
               data-testid="departing-user"
             />
-            <Button
-              type="primary"
+            {/* Starting creates the handover record: say whose, and ask first. */}
+            <Popconfirm
+              title={t('handover.confirmStartTitle')}
+              description={t('handover.confirmStart', {
+                name: users.data?.items.find((u) => u.id === who)?.name ?? '',
+              })}
+              okText={t('handover.start')}
+              cancelText={t('common.cancel')}
               disabled={!who}
-              onClick={() => void navigate(`/settings/users/${who}/handover`)}
-              data-testid="start-handover"
+              onConfirm={() => void navigate(`/settings/users/${who}/handover`)}
             >
-              {t('handover.start')}
-            </Button>
+              <Button type="primary" disabled={!who} data-testid="start-handover">
+                {t('handover.start')}
+              </Button>
+            </Popconfirm>
           </Flex>
         }
       />

@@ -34,6 +34,8 @@ import { useT } from '../../i18n/useI18n.ts';
 import { zhCN, type MessageKey } from '../../i18n/zh-CN.ts';
 import { useUsers } from '../users/api.ts';
 import { canTakeOver } from '../../../../src/domain/handover.ts';
+import { useMoney } from '../../i18n/money.ts';
+import { StatusTag } from '../opportunities/bits.tsx';
 import {
   CATEGORIES,
   useAssignSuccessors,
@@ -75,12 +77,37 @@ function ItemDetail({ item: item }: { item: HandoverItem }) {
   ) : null;
 }
 
+/** A deal row's state: what the successor takes on (status, stage and probability, amount). */
+function DealState({ item }: { item: HandoverItem }) {
+  const t = useT();
+  const money = useMoney();
+  if (item.dealStatus === null) return null;
+  return (
+    <Space size={6} wrap data-testid="handover-deal-state">
+      <StatusTag status={item.dealStatus} />
+      {item.stageName && (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {item.probability === null
+            ? item.stageName
+            : t('handover.dealStage', { stage: item.stageName, probability: item.probability })}
+        </Typography.Text>
+      )}
+      {item.amount !== null && <Typography.Text style={{ fontSize: 12 }}>{money(item.amount)}</Typography.Text>}
+    </Space>
+  );
+}
+
 /** The handover wizard (离职交接, docs/archive.md): inventory → successors → key-account notes → review and complete. */
 export default function HandoverWizard() {
   const t = useT();
   const id = Number(useParams().id);
   const handover = useHandover(id);
   const [step, setStep] = useState(0);
+  // A step starts at its top: "next" sits below a long table, so the page would stay at the bottom.
+  // Braces: Chromium's scrollTo may return a promise, which React would take for a clean-up.
+  useEffect(() => {
+    window.scrollTo({ top: 0 });
+  }, [step]);
   if (handover.isPending) return <FullPageSpinner />;
   if (handover.isError) return <LoadError error={handover.error} onRetry={() => void handover.refetch()} />;
   const detail = handover.data;
@@ -336,6 +363,7 @@ function ItemsTable({
                 {item.keyAccount && <Tag color="purple">{t('handover.keyAccount')}</Tag>}
               </Space>
               <ItemDetail item={item} />
+              <DealState item={item} />
             </Space>
           ),
         },

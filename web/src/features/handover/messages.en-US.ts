@@ -145,6 +145,10 @@ export const handoverEnUS: Record<keyof typeof handoverZhCN, string> = {
   'handover.status.cancelled': 'Abandoned',
   'handover.starting': 'Preparing the inventory…',
   'handover.chooseDeparting': 'Choose the departing person',
+  'handover.confirmStartTitle': 'Start a handover?',
+  'handover.confirmStart':
+    'This opens the handover record of {name}: everything they own is listed for successors. Nothing moves and nobody is deactivated until you complete it.',
+  'handover.dealStage': '{stage} · {probability}%',
   'handover.start': 'Start handover',
   'handover.usersAction': 'Hand over and deactivate',
 };

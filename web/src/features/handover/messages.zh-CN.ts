@@ -134,6 +134,10 @@ export const handoverZhCN = {
   'handover.status.cancelled': '已放弃',
   'handover.starting': '正在准备交接清单…',
   'handover.chooseDeparting': '选择离职人员',
+  'handover.confirmStartTitle': '发起离职交接？',
+  'handover.confirmStart':
+    '将为 {name} 建立交接单，列出其负责的全部内容以指定接手人。完成交接前不会转移任何内容，也不会停用账号。',
+  'handover.dealStage': '{stage} · {probability}%',
   'handover.start': '发起交接',
   'handover.usersAction': '交接并停用',
 } as const;

@@ -222,7 +222,14 @@ export default function UsersPanel() {
               ],
               onClick: ({ key }) => {
                 if (key === 'password') setDialog({ kind: 'password', user: user });
-                if (key === 'handover') void navigate(`/settings/users/${user.id}/handover`);
+                if (key === 'handover')
+                  modal.confirm({
+                    title: t('handover.confirmStartTitle'),
+                    content: t('handover.confirmStart', { name: user.name }),
+                    okText: t('handover.start'),
+                    cancelText: t('common.cancel'),
+                    onOk: () => void navigate(`/settings/users/${user.id}/handover`),
+                  });
                 if (key === 'deactivate') confirmActive(user, false);
                 if (key === 'activate') confirmActive(user, true);
               },
