@@ -1,4 +1,5 @@
 import { describe, it, before, after } from 'node:test';
+import { DEFAULT_TIME_ZONE, dateIn } from '../../src/domain/calendar.ts';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { makeCreditCode } from '../../src/domain/credit-code.ts';
@@ -163,7 +164,8 @@ for (const engine of testEngines()) {
         [
           ['team', null, 'rep2 tl'],
           ['amount', '30000000', '28000000'],
-          ['close_date', '2027-03-31', new Date().toISOString().slice(0, 10)],
+          // Won today in the workspace's zone (Shanghai), not UTC's: they differ after 16:00 UTC.
+          ['close_date', '2027-03-31', dateIn(Date.now(), DEFAULT_TIME_ZONE)],
         ],
       );
       assert.equal(count('account_changed'), 0, 'the owner set at creation is the creation');
