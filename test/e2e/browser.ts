@@ -99,9 +99,12 @@ export async function newPage(
   }: PageOptions,
 ): Promise<Page> {
   // Reduced motion turns antd's animations off (web/src/app/theme.ts): a click never meets a dialog still zooming in.
+  // The demo company's people work in its zone (Asia/Shanghai): a browser elsewhere would pick
+  // "today" on a different day from the server's after 16:00 UTC (issue 11: dates in the workspace's zone).
   const context = await browser.newContext({
     viewport,
     locale,
+    timezoneId: 'Asia/Shanghai',
     reducedMotion: 'reduce',
     ...(phone ? { hasTouch: true, isMobile: true } : {}),
   });
