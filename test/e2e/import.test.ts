@@ -55,7 +55,9 @@ describe('Import in the browser', () => {
     assert.equal((await page.getByTestId('import-error-count').innerText()).replace(/\D/g, '').slice(-1), '1');
     assert.ok(await page.getByTestId('import-commit').isDisabled(), 'a row with errors blocks the commit');
     // The look-alike is listed as a warning naming the existing account; it does not block.
-    const warning = page.getByTestId('import-warnings').locator('tbody tr').first();
+    // The warnings are fetched after the errors: wait for the row, not the table's empty state.
+    const warning = page.getByTestId('import-warnings').locator('tbody tr', { hasText: '相似' }).first();
+    await warning.waitFor();
     const warned = await warning.innerText();
     assert.match(warned, /^5\s/, `the look-alike is spreadsheet row 5: ${warned}`);
     assert.ok(warned.includes(`与已有客户“${existing}”相似`), warned);

@@ -314,6 +314,8 @@ function SearchBox({
       {panelOpen && (
         <div
           data-testid="search-panel"
+          // Which text the shown results answer, so a reader (or a test) can tell stale from settled.
+          data-results-for={isFetching ? undefined : data?.q}
           style={
             floating
               ? {
