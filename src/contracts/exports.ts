@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accountFilterShape } from './accounts.ts';
+import { idsParam } from './bulk.ts';
 import { activityFilterShape } from './activities.ts';
 import { contactFilterShape } from './contacts.ts';
 import { opportunityFilterShape } from './opportunities.ts';
@@ -18,9 +19,13 @@ export type ExportFormat = ExportParams['format'];
 export const EXPORT_REPORTS = ['forecast', 'accuracy', 'gap', 'analyses'] as const;
 export type ExportReport = (typeof EXPORT_REPORTS)[number];
 
-export const accountExportQuery = z.strictObject({ ...accountFilterShape, ...exportParams });
+export const accountExportQuery = z.strictObject({ ...accountFilterShape, ids: idsParam.optional(), ...exportParams });
 export const contactExportQuery = z.strictObject({ ...contactFilterShape, ...exportParams });
-export const opportunityExportQuery = z.strictObject({ ...opportunityFilterShape, ...exportParams });
+export const opportunityExportQuery = z.strictObject({
+  ...opportunityFilterShape,
+  ids: idsParam.optional(),
+  ...exportParams,
+});
 export const activityExportQuery = z.strictObject({ ...activityFilterShape, ...exportParams });
 export const reportExportQuery = z.strictObject({
   report: z.enum(EXPORT_REPORTS),

@@ -12,6 +12,8 @@ export async function checkSelection<Row extends { id: number }>(
   ids: readonly number[],
   read: (batch: number[]) => Promise<Row[]>,
   refusal: (row: Row) => BulkRefusal['reason'] | null,
+  /** Where the ids came from: `ids` in a body, `query.ids` in an export's query string. */
+  field = 'ids',
 ): Promise<{ ids: number[]; rows: Row[] }> {
   const unique = [...new Set(ids)];
   const rows = await inBatches(unique, read);
@@ -20,7 +22,7 @@ export async function checkSelection<Row extends { id: number }>(
   if (unseen.length)
     throw new AppError('validation_failed', `no row with id ${unseen.map(({ id }) => id).join(', ')}`, {
       errors: unseen.map(({ id, index }) =>
-        fieldError(`ids.${index}`, { code: 'not_found', params: { id } }, `no row with id ${id}`),
+        fieldError(`${field}.${index}`, { code: 'not_found', params: { id } }, `no row with id ${id}`),
       ),
     });
   const refused = rows.flatMap((row) => {

@@ -12,7 +12,7 @@ import { sizeClass } from '../../domain/stage-gate.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { loadSettings } from '../workspace/service.ts';
 import * as repo from './repository.ts';
-import { dateIn, file, keysetPages, PAGE, stamp, type Cell, type ExportFile } from './service.ts';
+import { dateIn, file, keysetPages, PAGE, selectionInSight, stamp, type Cell, type ExportFile } from './service.ts';
 import type { OpportunityExportQuery } from '../../contracts/exports.ts';
 
 /**
@@ -49,9 +49,10 @@ export async function exportOpportunities(
   query: OpportunityExportQuery,
   ip: string | null,
 ): Promise<ExportFile> {
-  const { format, lang, ...filter } = query;
+  const { format, lang, ids, ...filter } = query;
+  await selectionInSight(db, actor, 'opportunities', ids);
   const [rows, timeZone, settings] = await Promise.all([
-    repo.countOpportunities(db.kysely, db.engine, actor, filter),
+    repo.countOpportunities(db.kysely, db.engine, actor, filter, ids),
     repo.workspaceTimeZone(db.kysely, actor.workspaceId),
     loadSettings(db.kysely, actor.workspaceId),
   ]);
@@ -62,7 +63,7 @@ export async function exportOpportunities(
       actorUserId: actor.userId,
       action: 'export.opportunities',
       ip,
-      detail: { filter, rows, format },
+      detail: { filter, rows, format, ...(ids ? { ids } : {}) },
     },
     actor.now,
   );
@@ -93,7 +94,10 @@ export async function exportOpportunities(
     date(row.created_at),
     row.status === 'won' ? null : labelOf(LOSS_REASON_LABELS, row.close_reason),
   ];
-  const pages = keysetPages((after) => repo.opportunityPage(db.kysely, db.engine, actor, filter, after, PAGE), toCells);
+  const pages = keysetPages(
+    (after) => repo.opportunityPage(db.kysely, db.engine, actor, filter, after, PAGE, ids),
+    toCells,
+  );
   const headers = HEADERS.map(([h, en]) => (zh ? h : en));
   return file(
     `${zh ? '商机' : 'opportunities'}-${stamp()}`,

@@ -2,11 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
-import { filteredAccounts, type AccountFilter } from '../accounts/repository.ts';
+import { filteredAccounts, visibleAccounts, type AccountFilter } from '../accounts/repository.ts';
 import { filteredContacts, type ContactFilter } from '../contacts/repository.ts';
 
 export type { ContactFilter };
-import { filteredOpportunities, type OpportunityFilter } from '../opportunities/repository.ts';
+import { filteredOpportunities, visibleOpportunities, type OpportunityFilter } from '../opportunities/repository.ts';
 
 /** Queries of the export: the list's own filters and scope, read page by page (keyset on id). */
 
@@ -39,8 +39,21 @@ const accountExportColumns = [
   'org_units.name as unit_name',
 ] as const;
 
-export async function countAccounts(db: Kysely<Database>, engine: Engine, actor: Actor, filter: AccountFilter) {
-  const query = await filteredAccounts(db, engine, actor, filter);
+/**
+ * A selection (`ids`) narrows the list's filters further; the caller checked the ids are within sight
+ * (selectionInSight), and at most BULK_LIMIT of them bind in one statement.
+ */
+type Selection = readonly number[] | undefined;
+
+export async function countAccounts(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  filter: AccountFilter,
+  ids?: Selection,
+) {
+  let query = await filteredAccounts(db, engine, actor, filter);
+  if (ids) query = query.where('accounts.id', 'in', ids);
   return Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 }
 
@@ -51,8 +64,10 @@ export async function accountPage(
   filter: AccountFilter,
   afterId: number,
   limit: number,
+  ids?: Selection,
 ) {
-  const query = await filteredAccounts(db, engine, actor, filter);
+  let query = await filteredAccounts(db, engine, actor, filter);
+  if (ids) query = query.where('accounts.id', 'in', ids);
   return query
     .select(accountExportColumns)
     .where('accounts.id', '>', afterId)
@@ -118,8 +133,10 @@ export async function countOpportunities(
   engine: Engine,
   actor: Actor,
   filter: OpportunityFilter,
+  ids?: Selection,
 ) {
-  const query = await filteredOpportunities(db, engine, actor, filter);
+  let query = await filteredOpportunities(db, engine, actor, filter);
+  if (ids) query = query.where('opportunities.id', 'in', ids);
   return Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 }
 
@@ -131,8 +148,10 @@ export async function opportunityPage(
   filter: OpportunityFilter,
   afterId: number,
   limit: number,
+  ids?: Selection,
 ) {
-  const query = await filteredOpportunities(db, engine, actor, filter);
+  let query = await filteredOpportunities(db, engine, actor, filter);
+  if (ids) query = query.where('opportunities.id', 'in', ids);
   return query
     .select([
       'opportunities.id',
@@ -159,3 +178,10 @@ export async function opportunityPage(
     .execute();
 }
 export type OpportunityExportRow = Awaited<ReturnType<typeof opportunityPage>>[number];
+
+/** Which of one batch of selected ids the actor may see (an export of a selection checks them first). */
+export function visibleIds(db: Kysely<Database>, actor: Actor, area: 'accounts' | 'opportunities', ids: number[]) {
+  return area === 'accounts'
+    ? visibleAccounts(db, actor).select('accounts.id').where('accounts.id', 'in', ids).execute()
+    : visibleOpportunities(db, actor).select('opportunities.id').where('opportunities.id', 'in', ids).execute();
+}

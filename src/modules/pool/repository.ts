@@ -4,7 +4,7 @@ import { containsInsensitive, lockRows, type Engine } from '../../db/dialect.ts'
 import type { Tier } from '../../domain/accounts.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { POOL_REASONS } from '../../domain/pool.ts';
-import { getAccount, visibleAccounts } from '../accounts/repository.ts';
+import { bulkCandidates, getAccount, visibleAccounts } from '../accounts/repository.ts';
 import { subtreePattern } from '../scope.ts';
 import { candidateIds, prepareMatch } from '../search/shared.ts';
 
@@ -399,4 +399,36 @@ export async function lastTakenFrom(db: Kysely<Database>, workspaceId: number, a
     .where('id', '=', detail.fromUnitId)
     .executeTakeFirst();
   return unit ?? null;
+}
+
+/**
+ * One batch of a bulk claim's selection as the claimer sees it, read after locking the accounts'
+ * own rows (PostgreSQL), so a claim running at the same time waits and then reads the row taken.
+ */
+export async function lockedClaimCandidates(trx: Kysely<Database>, engine: Engine, actor: Actor, ids: number[]) {
+  await lockRows(
+    engine,
+    trx.selectFrom('accounts').select('id').where('workspace_id', '=', actor.workspaceId).where('id', 'in', ids),
+  );
+  return bulkCandidates(trx, actor, ids);
+}
+
+/** One batch out of the pool to the claimer and their unit, only rows still in it; how many moved. */
+export async function takeManyFromPool(trx: Kysely<Database>, actor: Actor, ids: number[], now: number) {
+  const result = await trx
+    .updateTable('accounts')
+    .set((eb) => ({
+      owner_id: actor.userId,
+      org_unit_id: actor.orgUnitId,
+      in_pool: 0,
+      pool_since: null,
+      updated_at: now,
+      version: eb('version', '+', 1),
+    }))
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('id', 'in', ids)
+    .where('in_pool', '=', 1)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

@@ -5,6 +5,8 @@ import * as contract from '../../contracts/pool.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountDetailSchema } from '../../contracts/accounts.ts';
 import * as pool from './service.ts';
+import { bulkClaim } from './bulk.ts';
+import * as bulkContract from '../../contracts/bulk.ts';
 import { needs } from '../../server/access.ts';
 
 /** Who sees pools (docs/organisation.md, §3.3): reps their unit's and the units' above, managers their subtree's. */
@@ -68,6 +70,21 @@ export default async function poolRoutes(app: FastifyInstance) {
       },
     },
     async (req) => pool.claim(db, actorOf(req), req.params.id, req.body.version, ipOf(req)),
+  );
+
+  routes.post(
+    '/accounts/bulk/claim',
+    {
+      config: { access: needs('pool.claim') },
+      schema: {
+        tags: ['pool'],
+        summary:
+          'Take several pool accounts as their owner, within the claim limit; all or nothing (400 for ids out of sight, 403 bulk_refused for rows no longer in the pool, 409 claim_limit_reached)',
+        body: bulkContract.bulkClaimRequest,
+        response: { 200: bulkContract.bulkResultSchema, ...errorResponses },
+      },
+    },
+    async (req) => bulkClaim(db, actorOf(req), req.body, ipOf(req)),
   );
 
   routes.post(

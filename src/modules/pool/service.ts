@@ -98,7 +98,7 @@ function poolVisible(actor: Actor, unit: { id: number; path: string }): boolean 
   return false;
 }
 
-async function allowanceOf(db: Kysely<Database>, workspaceId: number, userId: number) {
+export async function allowanceOf(db: Kysely<Database>, workspaceId: number, userId: number) {
   const [settings, held] = await Promise.all([
     loadSettings(db, workspaceId),
     repo.privateAccountCount(db, workspaceId, userId),
@@ -106,7 +106,7 @@ async function allowanceOf(db: Kysely<Database>, workspaceId: number, userId: nu
   return claimAllowance(held, settings);
 }
 
-function limitReached(allowance: { limit: number; held: number }, field: string) {
+export function limitReached(allowance: { limit: number; held: number }, field: string) {
   return new AppError(
     'claim_limit_reached',
     `The limit of ${allowance.limit} private accounts is reached (${allowance.held} held)`,

@@ -151,3 +151,45 @@ export async function unitPathOf(db: Kysely<Database>, workspaceId: number, unit
     .executeTakeFirst();
   return unit?.path ?? null;
 }
+
+/** The selected accounts the actor may see, with their tier state and what decides the right (one batch of ids). */
+export async function bulkTierCandidates(db: Kysely<Database>, actor: Actor, ids: number[]) {
+  const rows = await visibleAccounts(db, actor)
+    .select([
+      'accounts.id',
+      'accounts.tier',
+      'accounts.tier_computed',
+      'accounts.tier_override',
+      'accounts.named_account',
+      'accounts.trailing_amount',
+      'accounts.prior_amount',
+      'accounts.archived_at',
+      'org_units.path as unit_path',
+    ])
+    .where('accounts.id', 'in', ids)
+    .execute();
+  return rows.map((r) => ({ ...r, trailing_amount: Number(r.trailing_amount), prior_amount: Number(r.prior_amount) }));
+}
+
+/** Sets one tier override on a batch of accounts that end on the same tier and value type; bumps versions. */
+export async function overrideTiers(
+  db: Kysely<Database>,
+  workspaceId: number,
+  ids: number[],
+  values: { override: string | null; reason: string | null; tier: string; valueType: string | null },
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set((eb) => ({
+      tier_override: values.override,
+      tier_override_reason: values.reason,
+      tier: values.tier,
+      value_type: values.valueType,
+      updated_at: now,
+      version: eb('version', '+', 1),
+    }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', ids)
+    .execute();
+}

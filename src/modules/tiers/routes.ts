@@ -5,6 +5,8 @@ import * as contract from '../../contracts/tiers.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountDetailSchema } from '../../contracts/accounts.ts';
 import * as tiers from './service.ts';
+import { bulkTier } from './bulk.ts';
+import * as bulkContract from '../../contracts/bulk.ts';
 import { needs } from '../../server/access.ts';
 
 export default async function tierRoutes(app: FastifyInstance) {
@@ -60,6 +62,21 @@ export default async function tierRoutes(app: FastifyInstance) {
         { ...req.body, reason: req.body.reason || undefined },
         ipOf(req),
       ),
+  );
+
+  routes.post(
+    '/accounts/bulk/tier',
+    {
+      config: { access: needs('accounts.manage') },
+      schema: {
+        tags: ['accounts'],
+        summary:
+          'Set the tier of the selected accounts by hand with a reason (tier null clears the override); a manager over each; all or nothing (400 for ids out of sight, 403 bulk_refused listing the others)',
+        body: bulkContract.bulkTierRequest,
+        response: { 200: bulkContract.bulkResultSchema, ...errorResponses },
+      },
+    },
+    async (req) => bulkTier(db, actorOf(req), req.body, ipOf(req)),
   );
 
   routes.put(

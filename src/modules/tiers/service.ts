@@ -187,7 +187,7 @@ export async function summary(db: Db, actor: Actor, orgUnitId?: number): Promise
   };
 }
 
-const valueThresholds = (settings: WorkspaceSettings): ValueThresholds => ({
+export const valueThresholds = (settings: WorkspaceSettings): ValueThresholds => ({
   growthBp: settings.valueGrowthBp,
   shrinkBp: settings.valueShrinkBp,
 });

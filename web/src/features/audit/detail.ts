@@ -108,6 +108,8 @@ const KEYS = {
   replaced: ['作废的旧地址', 'earlier addresses revoked'],
   tasks: ['待办任务', 'open tasks'],
   visits: ['计划拜访', 'planned visits'],
+  ids: ['所选记录', 'selected records'],
+  accountIds: ['客户', 'accounts'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 /** Coded values writers put in details (reasons, channels, formats, roles). */
