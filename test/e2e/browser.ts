@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import assert from 'node:assert/strict';
 import { after, afterEach, before } from 'node:test';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startServer } from '../helpers/server.ts';
@@ -183,6 +184,20 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.locator('#email').fill(email);
   await page.locator('#password').fill(password);
   await page.locator('button[type="submit"]').click();
+}
+
+/**
+ * Switches a signed-in page to English and waits until the server has saved it as the user's
+ * language: a page loaded before that save still opens in Chinese (the calendar test did).
+ */
+export async function useEnglish(page: Page): Promise<void> {
+  // Saved by an earlier test of the same user: choosing it again sends nothing.
+  if ((await page.getByTestId('language-switch').innerText()).includes('English')) return;
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/me') && r.request().method() === 'PATCH');
+  await page.getByTestId('language-switch').click();
+  await page.getByRole('menuitem', { name: 'English' }).click();
+  assert.equal((await saved).status(), 200, 'the language is saved');
+  await page.locator('.ant-dropdown').waitFor({ state: 'hidden' });
 }
 
 /** Calls the API with the page's session cookie (on the page's own origin), failing loudly on an error answer. */

@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { apiCall, browserSuite, shot as takeShot, signIn } from './browser.ts';
+import { apiCall, browserSuite, shot as takeShot, signIn, useEnglish } from './browser.ts';
 
 const app = browserSuite();
 /** The bundled Chinese font arrives in slices as characters appear: wait for them, or a glyph shows as a box. */
@@ -29,9 +29,7 @@ describe('The calendar in the browser', () => {
       await signIn(page, app.url, MANAGER.email, MANAGER.password);
       await page.waitForURL(`${app.url}/`);
       if (view.lang === 'en') {
-        await page.getByTestId('language-switch').click();
-        await page.getByRole('menuitem', { name: 'English' }).click();
-        await page.getByRole('button', { name: 'Reminders' }).waitFor();
+        await useEnglish(page);
       }
       const me = await apiCall<{ workspace: { timeZone: string } }>(page, 'GET', '/auth/me');
       const today = new Intl.DateTimeFormat('en-CA', { timeZone: me.workspace.timeZone }).format(new Date());

@@ -6,19 +6,12 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
-import { apiCall, browserSuite, shot, signIn } from './browser.ts';
+import { apiCall, browserSuite, shot, signIn, useEnglish } from './browser.ts';
 import type { CallbackPage, CallbackRatesResponse } from '../../src/contracts/callbacks.ts';
 
 const app = browserSuite();
 const PASSWORD = 'keyline-demo';
 const DAY = 86_400_000;
-
-async function useEnglish(page: Page) {
-  await page.getByTestId('language-switch').click();
-  await page.getByRole('menuitem', { name: 'English' }).click();
-  await page.getByRole('button', { name: 'Reminders' }).waitFor();
-}
 
 /** The month `back` months before the current one, YYYY-MM. */
 function monthBefore(back: number): string {

@@ -6,7 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiCall, browserSuite, settled, shot, signIn, visibleText } from './browser.ts';
+import { apiCall, browserSuite, settled, shot, signIn, visibleText, useEnglish } from './browser.ts';
 
 const app = browserSuite();
 const PASSWORD = 'keyline-demo';
@@ -107,9 +107,7 @@ describe('Forecast and dashboard in the browser', () => {
     const page = await app.page({ viewport: { width: 390, height: 844 } });
     await signIn(page, app.url, 'admin@demo.keyline.dev', PASSWORD);
     await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-    await page.getByTestId('language-switch').click();
-    await page.getByRole('menuitem', { name: 'English' }).click();
-    await page.locator('.ant-dropdown').waitFor({ state: 'hidden' });
+    await useEnglish(page);
     await page.goto(`${app.url}/settings/rules`);
     await page.getByTestId('rules-forecast').getByText('Commit weight').waitFor();
     await page.locator('#forecastCommitWeight').fill('75');
@@ -144,9 +142,7 @@ describe('Forecast and dashboard in the browser', () => {
     const page = await app.page({ viewport: { width: 390, height: 844 } });
     await signIn(page, app.url, 'director@demo.keyline.dev', PASSWORD);
     await page.waitForURL(`${app.url}/`);
-    await page.getByTestId('language-switch').click();
-    await page.getByRole('menuitem', { name: 'English' }).click();
-    await page.locator('.ant-dropdown').waitFor({ state: 'hidden' });
+    await useEnglish(page);
     await page.getByTestId('director-dashboard').getByText('Furthest behind').waitFor();
     await page.getByTestId('dash-behind').locator('.ant-list-item').first().waitFor();
     const overflow = (await page.evaluate(

@@ -6,7 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, shot, signIn, visibleText } from './browser.ts';
+import { browserSuite, shot, signIn, visibleText, useEnglish } from './browser.ts';
 
 const app = browserSuite();
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
@@ -49,9 +49,7 @@ describe('Planning calculators in the browser', () => {
     await signIn(page, app.url, MANAGER.email, MANAGER.password);
     await page.waitForURL(`${app.url}/`);
     await page.goto(`${app.url}/reports/calculators`);
-    await page.getByTestId('language-switch').click();
-    await page.getByRole('menuitem', { name: 'English' }).click();
-    await page.locator('.ant-dropdown').waitFor({ state: 'hidden' });
+    await useEnglish(page);
     assert.equal(await visibleText(page.getByText('Standard funnel and headcount')), 'Standard funnel and headcount');
     assert.equal(await visibleText(page.getByTestId('calc-reps').locator('.ant-statistic-content-value')), '13');
     await page.getByTestId('calc-funnel-gap').locator('[role="img"] svg text').first().waitFor({ state: 'visible' });

@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiCall, browserSuite, shot, signIn } from './browser.ts';
+import { apiCall, browserSuite, shot, signIn, useEnglish } from './browser.ts';
 
 const app = browserSuite();
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
@@ -20,9 +20,7 @@ describe('Tasks, reminders and the weekly review in the browser', () => {
       await signIn(page, app.url, MANAGER.email, MANAGER.password);
       await page.waitForURL(`${app.url}/`);
       if (view.lang === 'en') {
-        await page.getByTestId('language-switch').click();
-        await page.getByRole('menuitem', { name: 'English' }).click();
-        await page.getByRole('button', { name: 'Reminders' }).waitFor();
+        await useEnglish(page);
       }
       const me = await apiCall<{ workspace: { timeZone: string } }>(page, 'GET', '/auth/me');
       const today = new Intl.DateTimeFormat('en-CA', { timeZone: me.workspace.timeZone }).format(new Date());

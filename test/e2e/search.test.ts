@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pinyin } from 'pinyin-pro';
-import { apiCall, browserSuite, shot, signIn, visibleText } from './browser.ts';
+import { apiCall, browserSuite, shot, signIn, visibleText, useEnglish } from './browser.ts';
 
 const app = browserSuite();
 const REP = { email: 'rep@demo.keyline.dev', password: 'keyline-demo' };
@@ -64,9 +64,7 @@ describe('Global search in the browser', () => {
     const page = await app.page({ viewport: { width: 390, height: 844 } });
     await signIn(page, app.url, REP.email, REP.password);
     await page.waitForURL(`${app.url}/`);
-    await page.getByTestId('language-switch').click();
-    await page.getByRole('menuitem', { name: 'English' }).click();
-    await page.locator('.ant-dropdown').waitFor({ state: 'hidden' });
+    await useEnglish(page);
     const { items } = await apiCall<{ items: { name: string }[] }>(page, 'GET', '/accounts?limit=1&sort=name');
     const part = Array.from(items[0]!.name).slice(0, 2).join('');
 
