@@ -168,7 +168,9 @@ export const createOpportunityRequest = z.strictObject({
 });
 
 export const boardQuery = z.strictObject({
-  processId: queryId,
+  processId: queryId
+    .optional()
+    .describe('one sales process; omitted: every process at once, a lane of its own stages per process'),
   ownerId: queryId.optional(),
   orgUnitId: queryId.optional().describe('unit, including its sub-units'),
   closeFrom: isoDate.optional().describe('open: expected close on or after; won column: won on or after'),
@@ -189,9 +191,15 @@ export const boardColumnSchema = z.object({
   cards: z.array(boardCardSchema),
   more: z.number().int().describe('opportunities in the column beyond the cards shown'),
 });
+const boardProcessSchema = z.object({ id: z.number().int(), name: z.string(), active: z.boolean() });
 export const boardSchema = z.object({
-  process: z.object({ id: z.number().int(), name: z.string() }),
-  columns: z.array(boardColumnSchema),
+  process: boardProcessSchema.nullable().describe('the process asked for; null on the board of every process'),
+  processes: z
+    .array(boardProcessSchema)
+    .describe(
+      "the board's lanes in order: the process asked for, or every active process and any inactive one still holding deals in view",
+    ),
+  columns: z.array(boardColumnSchema).describe("every lane's stages, lane by lane, each in its order"),
 });
 
 /** The list's page with the totals of the whole filtered set (not just the page), in one aggregate. */

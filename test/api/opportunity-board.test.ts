@@ -152,7 +152,11 @@ for (const engine of testEngines()) {
 
     it('has one column per stage in order with counts, sums and expected amounts', async () => {
       const adminBoard = await board(as.admin);
-      assert.equal(adminBoard.process.id, processId);
+      assert.equal(adminBoard.process?.id, processId);
+      assert.deepEqual(
+        adminBoard.processes.map((lane) => lane.id),
+        [processId],
+      );
       assert.deepEqual(
         adminBoard.columns.map((c) => c.stage.id),
         stages.map((s) => s.id),
@@ -293,10 +297,10 @@ for (const engine of testEngines()) {
       }
     });
 
-    it('refuses a missing or foreign process, naming it', async () => {
-      const missing = await as.admin('GET', '/api/v1/opportunities/board');
-      assert.equal(missing.statusCode, 400);
-      assert.equal(json<Problem>(missing).errors![0]!.field, 'query.processId');
+    it('refuses a malformed or foreign process, naming it', async () => {
+      const malformed = await as.admin('GET', '/api/v1/opportunities/board?processId=all');
+      assert.equal(malformed.statusCode, 400);
+      assert.equal(json<Problem>(malformed).errors![0]!.field, 'query.processId');
       const other = await seedWorkspace(testApp, 'board-other');
       const foreign = await testApp.db.kysely
         .selectFrom('sales_processes')

@@ -54,6 +54,7 @@ function hotReads(fixture: Fixture & Extras): HotRead[] {
     { name: 'contact list', url: '/api/v1/contacts', ordered: true },
     { name: 'opportunity list', url: '/api/v1/opportunities', ordered: true },
     { name: 'board', url: `/api/v1/opportunities/board?processId=${processId}` },
+    { name: 'board of every process', url: '/api/v1/opportunities/board' },
     { name: 'account detail', url: `/api/v1/accounts/${repAccount}` },
     { name: 'opportunity detail', url: `/api/v1/opportunities/${repOpp}` },
     { name: 'account timeline', url: `/api/v1/accounts/${repAccount}/timeline` },

@@ -1211,9 +1211,233 @@ order by
   "c"."stage_id",
   "c"."rn";
 
+-- board of every process as admin (200): GET /api/v1/opportunities/board
+-- [Q24] parameters: number, number
+select
+  "p"."id",
+  "p"."name",
+  "p"."description",
+  "p"."template_key",
+  "p"."active",
+  "p"."updated_at",
+  "p"."version",
+  coalesce("s"."n", 0) as "stage_count"
+from
+  "sales_processes" as "p"
+  left join (
+    select
+      "process_id",
+      count(*) as "n"
+    from
+      "process_stages"
+    where
+      "workspace_id" = $1
+    group by
+      "process_id"
+  ) as "s" on "s"."process_id" = "p"."id"
+where
+  "p"."workspace_id" = $2
+order by
+  "p"."id";
+-- [Q25] parameters: number, number, number, number, number
+select
+  *
+from
+  "process_stages"
+where
+  "workspace_id" = $1
+  and "process_id" in ($2, $3, $4, $5)
+order by
+  "process_id",
+  "position";
+-- [Q1] again; parameters: number
+-- [Q26] parameters: number, string, number, string, number, number
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = $1
+  and (
+    (
+      "opportunities"."status" = $2
+      and "stage"."is_won" = $3
+    )
+    or (
+      "opportunities"."status" = $4
+      and "opportunities"."closed_at" >= $5
+      and "opportunities"."closed_at" < $6
+    )
+  )
+group by
+  "opportunities"."stage_id";
+-- [Q27] parameters: number, string, number, string, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name",
+  row_number() over (
+    partition by
+      opportunities.stage_id
+    order by
+      opportunities.amount desc,
+      opportunities.id
+  ) as "rn"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = $1
+  and (
+    (
+      "opportunities"."status" = $2
+      and "stage"."is_won" = $3
+    )
+    or (
+      "opportunities"."status" = $4
+      and "opportunities"."closed_at" >= $5
+      and "opportunities"."closed_at" < $6
+    )
+  );
+-- [Q28] parameters: number, string, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name",
+      row_number() over (
+        partition by
+          opportunities.stage_id
+        order by
+          opportunities.amount desc,
+          opportunities.id
+      ) as "rn"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $1
+      and (
+        (
+          "opportunities"."status" = $2
+          and "stage"."is_won" = $3
+        )
+        or (
+          "opportunities"."status" = $4
+          and "opportunities"."closed_at" >= $5
+          and "opportunities"."closed_at" < $6
+        )
+      )
+  ) as "c"
+where
+  "c"."rn" <= $7
+order by
+  "c"."stage_id",
+  "c"."rn";
+
 -- attention list as admin (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q24] parameters: number, string, number, number, number, string, number, number, number
+-- [Q29] parameters: number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1289,7 +1513,7 @@ limit
   $8
 offset
   $9;
--- [Q25] parameters: number, string, number, number, number, string, number
+-- [Q30] parameters: number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -1317,7 +1541,7 @@ where
     )
     or "opportunities"."advantage_lost" = $7
   );
--- [Q26] parameters: number, number, number, string, number, number, string
+-- [Q31] parameters: number, number, number, string, number, number, string
 select
   sum(
     case
@@ -1360,7 +1584,7 @@ where
 
 -- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q27] parameters: number, number, string, number, number, number, number, number
+-- [Q32] parameters: number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1428,7 +1652,7 @@ limit
   $7
 offset
   $8;
--- [Q28] parameters: number, number, string, number, number, number
+-- [Q33] parameters: number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -1448,7 +1672,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
   );
--- [Q29] parameters: number, number, number, string, number, number, number, string
+-- [Q34] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -1491,7 +1715,7 @@ where
   and "opportunities"."status" = $8;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
--- [Q30] parameters: number, number, number, number
+-- [Q35] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -1549,7 +1773,7 @@ from
 where
   "accounts"."workspace_id" = $3
   and "accounts"."id" = $4;
--- [Q31] parameters: number, number
+-- [Q36] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -1563,13 +1787,13 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."account_id" = $2;
--- [Q31] again; parameters: number, number
--- [Q31] again; parameters: number, number
--- [Q31] again; parameters: number, number
--- [Q31] again; parameters: number, number
--- [Q31] again; parameters: number, number
--- [Q31] again; parameters: number, number
--- [Q32] parameters: number, number, string, number
+-- [Q36] again; parameters: number, number
+-- [Q36] again; parameters: number, number
+-- [Q36] again; parameters: number, number
+-- [Q36] again; parameters: number, number
+-- [Q36] again; parameters: number, number
+-- [Q36] again; parameters: number, number
+-- [Q37] parameters: number, number, string, number
 select
   cast('account_changed' as text) as "kind",
   h.created_at as "at",
@@ -1592,7 +1816,7 @@ where
   and "h"."entity_type" = $3
   and "h"."entity_id" = $4
   and "h"."created_at" != "a"."created_at";
--- [Q33] parameters: number, number
+-- [Q38] parameters: number, number
 select
   cast('contact_added' as text) as "kind",
   c.created_at as "at",
@@ -1611,7 +1835,7 @@ from
 where
   "c"."workspace_id" = $1
   and "c"."account_id" = $2;
--- [Q34] parameters: number, string, string, string, number, string, string, number, number, number
+-- [Q39] parameters: number, string, string, string, number, string, string, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -1654,7 +1878,7 @@ where
       "opportunities"."workspace_id" = $9
       and "opportunities"."account_id" = $10
   );
--- [Q35] parameters: number, number, number, number, number, string
+-- [Q40] parameters: number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -1703,7 +1927,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $6
   );
--- [Q36] parameters: number, number, string, number, number, string, string, string, string
+-- [Q41] parameters: number, number, string, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -1751,7 +1975,7 @@ where
   )
   and "h"."field" = $6
   and "h"."new_value" in ($7, $8, $9);
--- [Q37] parameters: number, number, number, string, number, string, string
+-- [Q42] parameters: number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -1797,7 +2021,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $7
   );
--- [Q38] parameters: number, number, string, number, number, string, string, string
+-- [Q43] parameters: number, number, string, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -1839,7 +2063,7 @@ where
     "h"."field" != $7
     or "h"."new_value" = $8
   );
--- [Q39] parameters: number, number, number
+-- [Q44] parameters: number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -1872,7 +2096,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."account_id" = $3
   );
--- [Q40] parameters: number, number, number
+-- [Q45] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -1905,7 +2129,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."account_id" = $3
   );
--- [Q41] parameters: number, number
+-- [Q46] parameters: number, number
 select
   cast('activity' as text) as "kind",
   v.start_at as "at",
@@ -1928,7 +2152,7 @@ where
   "v"."workspace_id" = $1
   and "v"."archived_at" is null
   and "v"."account_id" = $2;
--- [Q42] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q47] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -2306,7 +2530,7 @@ where
   "v"."workspace_id" = $55
   and "v"."archived_at" is null
   and "v"."account_id" = $56;
--- [Q43] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q48] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -2703,8 +2927,8 @@ limit
   $59
 offset
   $60;
--- [Q42] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
--- [Q44] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q47] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q49] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -3089,7 +3313,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q45] parameters: number, number
+-- [Q50] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3144,7 +3368,7 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q46] parameters: number, number
+-- [Q51] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -3152,8 +3376,8 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q46] again; parameters: number, number
--- [Q47] parameters: number, number, number
+-- [Q51] again; parameters: number, number
+-- [Q52] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -3180,7 +3404,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."id" = $3
   );
--- [Q48] parameters: number, number, number, number, number, string, number, number, number
+-- [Q53] parameters: number, number, number, number, number, string, number, number, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -3250,7 +3474,7 @@ where
       "opportunities"."workspace_id" = $8
       and "opportunities"."id" = $9
   );
--- [Q49] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q54] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -3339,8 +3563,8 @@ limit
   $12
 offset
   $13;
--- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q50] parameters: number, number, number, number, number, string, number, number, number
+-- [Q53] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q55] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -3418,7 +3642,7 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q51] parameters: number, string, number, number
+-- [Q56] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3476,7 +3700,7 @@ limit
   $3
 offset
   $4;
--- [Q52] parameters: number, string, number
+-- [Q57] parameters: number, string, number
 select
   1 as "one"
 from
@@ -3493,7 +3717,7 @@ where
   and "accounts"."archived_at" is null
 limit
   $3;
--- [Q53] parameters: number, string, number
+-- [Q58] parameters: number, string, number
 select
   count(*) as "n"
 from
@@ -3515,7 +3739,7 @@ from
     limit
       $3
   ) as "capped";
--- [Q54] parameters: number, number, number
+-- [Q59] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -3533,7 +3757,7 @@ group by
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q55] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q60] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3644,7 +3868,7 @@ limit
   $21
 offset
   $22;
--- [Q56] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
+-- [Q61] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
 select
   1 as "one"
 from
@@ -3714,7 +3938,7 @@ where
   and "accounts"."tier" = $20
 limit
   $21;
--- [Q57] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
+-- [Q62] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
 select
   count(*) as "n"
 from
@@ -3792,7 +4016,7 @@ from
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q58] parameters: number, string, number, number
+-- [Q63] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3856,7 +4080,7 @@ limit
   $3
 offset
   $4;
--- [Q59] parameters: number, string
+-- [Q64] parameters: number, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -3881,7 +4105,7 @@ where
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q60] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q65] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3998,7 +4222,7 @@ limit
   $18
 offset
   $19;
--- [Q61] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q66] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -4074,7 +4298,7 @@ where
 -- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q62] parameters: number, string, number, string, number, string, number, number
+-- [Q67] parameters: number, string, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -4107,7 +4331,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q63] parameters: number, string, number, string, number, string, number, number
+-- [Q68] parameters: number, string, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4183,7 +4407,7 @@ where
       and "opportunities"."closed_at" < $8
     )
   );
--- [Q64] parameters: number, string, number, string, number, string, number, number, number
+-- [Q69] parameters: number, string, number, string, number, string, number, number, number
 select
   *
 from
@@ -4278,7 +4502,7 @@ order by
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q65] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q70] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -4362,7 +4586,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q66] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q71] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4489,7 +4713,7 @@ where
       and "opportunities"."closed_at" < $21
     )
   );
--- [Q67] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q72] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -4627,9 +4851,206 @@ order by
   "c"."stage_id",
   "c"."rn";
 
+-- board of every process as manager (200): GET /api/v1/opportunities/board
+-- [Q24] again; parameters: number, number
+-- [Q25] again; parameters: number, number, number, number, number
+-- [Q1] again; parameters: number
+-- [Q73] parameters: number, string, string, number, string, number, number
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $1
+    and "org_units"."path" like $2
+  )
+  and (
+    (
+      "opportunities"."status" = $3
+      and "stage"."is_won" = $4
+    )
+    or (
+      "opportunities"."status" = $5
+      and "opportunities"."closed_at" >= $6
+      and "opportunities"."closed_at" < $7
+    )
+  )
+group by
+  "opportunities"."stage_id";
+-- [Q74] parameters: number, string, string, number, string, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name",
+  row_number() over (
+    partition by
+      opportunities.stage_id
+    order by
+      opportunities.amount desc,
+      opportunities.id
+  ) as "rn"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $1
+    and "org_units"."path" like $2
+  )
+  and (
+    (
+      "opportunities"."status" = $3
+      and "stage"."is_won" = $4
+    )
+    or (
+      "opportunities"."status" = $5
+      and "opportunities"."closed_at" >= $6
+      and "opportunities"."closed_at" < $7
+    )
+  );
+-- [Q75] parameters: number, string, string, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name",
+      row_number() over (
+        partition by
+          opportunities.stage_id
+        order by
+          opportunities.amount desc,
+          opportunities.id
+      ) as "rn"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $1
+        and "org_units"."path" like $2
+      )
+      and (
+        (
+          "opportunities"."status" = $3
+          and "stage"."is_won" = $4
+        )
+        or (
+          "opportunities"."status" = $5
+          and "opportunities"."closed_at" >= $6
+          and "opportunities"."closed_at" < $7
+        )
+      )
+  ) as "c"
+where
+  "c"."rn" <= $8
+order by
+  "c"."stage_id",
+  "c"."rn";
+
 -- attention list as manager (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q68] parameters: number, string, string, number, number, number, string, number, number, number
+-- [Q76] parameters: number, string, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4708,7 +5129,7 @@ limit
   $9
 offset
   $10;
--- [Q69] parameters: number, string, string, number, number, number, string, number
+-- [Q77] parameters: number, string, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -4739,7 +5160,7 @@ where
     )
     or "opportunities"."advantage_lost" = $8
   );
--- [Q70] parameters: number, number, number, string, number, number, string, string
+-- [Q78] parameters: number, number, number, string, number, number, string, string
 select
   sum(
     case
@@ -4785,7 +5206,7 @@ where
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q71] parameters: number, string, number, string, number, number, number, number, number
+-- [Q79] parameters: number, string, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4856,7 +5277,7 @@ limit
   $8
 offset
   $9;
--- [Q72] parameters: number, string, number, string, number, number, number
+-- [Q80] parameters: number, string, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -4879,7 +5300,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
   );
--- [Q73] parameters: number, number, number, string, number, number, string, number, string
+-- [Q81] parameters: number, number, number, string, number, number, string, number, string
 select
   sum(
     case
@@ -4925,7 +5346,7 @@ where
   and "opportunities"."status" = $9;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q74] parameters: number, number, number, string, number
+-- [Q82] parameters: number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -4986,7 +5407,7 @@ where
     and "org_units"."path" like $4
   )
   and "accounts"."id" = $5;
--- [Q75] parameters: number, string, number
+-- [Q83] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -5003,15 +5424,15 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."account_id" = $3;
--- [Q75] again; parameters: number, string, number
--- [Q75] again; parameters: number, string, number
--- [Q75] again; parameters: number, string, number
--- [Q75] again; parameters: number, string, number
--- [Q75] again; parameters: number, string, number
--- [Q75] again; parameters: number, string, number
--- [Q32] again; parameters: number, number, string, number
--- [Q33] again; parameters: number, number
--- [Q76] parameters: number, string, string, string, number, string, string, number, number, string, number
+-- [Q83] again; parameters: number, string, number
+-- [Q83] again; parameters: number, string, number
+-- [Q83] again; parameters: number, string, number
+-- [Q83] again; parameters: number, string, number
+-- [Q83] again; parameters: number, string, number
+-- [Q83] again; parameters: number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number
+-- [Q84] parameters: number, string, string, string, number, string, string, number, number, string, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -5057,7 +5478,7 @@ where
       )
       and "opportunities"."account_id" = $11
   );
--- [Q77] parameters: number, number, number, number, string, number, string
+-- [Q85] parameters: number, number, number, number, string, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -5109,7 +5530,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $7
   );
--- [Q78] parameters: number, number, string, number, string, number, string, string, string, string
+-- [Q86] parameters: number, number, string, number, string, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -5160,7 +5581,7 @@ where
   )
   and "h"."field" = $7
   and "h"."new_value" in ($8, $9, $10);
--- [Q79] parameters: number, number, string, number, string, number, string, string
+-- [Q87] parameters: number, number, string, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -5209,7 +5630,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $8
   );
--- [Q80] parameters: number, number, string, number, string, number, string, string, string
+-- [Q88] parameters: number, number, string, number, string, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -5254,7 +5675,7 @@ where
     "h"."field" != $8
     or "h"."new_value" = $9
   );
--- [Q81] parameters: number, number, string, number
+-- [Q89] parameters: number, number, string, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -5290,7 +5711,7 @@ where
       )
       and "opportunities"."account_id" = $4
   );
--- [Q82] parameters: number, number, string, number
+-- [Q90] parameters: number, number, string, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -5326,8 +5747,8 @@ where
       )
       and "opportunities"."account_id" = $4
   );
--- [Q41] again; parameters: number, number
--- [Q83] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q46] again; parameters: number, number
+-- [Q91] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -5726,7 +6147,7 @@ where
   "v"."workspace_id" = $62
   and "v"."archived_at" is null
   and "v"."account_id" = $63;
--- [Q84] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
+-- [Q92] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -6144,8 +6565,8 @@ limit
   $66
 offset
   $67;
--- [Q83] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
--- [Q85] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q91] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q93] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -6551,7 +6972,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q86] parameters: number, string, number
+-- [Q94] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6609,17 +7030,17 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."id" = $3;
--- [Q46] again; parameters: number, number
--- [Q46] again; parameters: number, number
--- [Q47] again; parameters: number, number, number
--- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q49] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q50] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q51] again; parameters: number, number
+-- [Q51] again; parameters: number, number
+-- [Q52] again; parameters: number, number, number
+-- [Q53] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q54] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q53] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q55] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as rep (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q87] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q95] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6700,7 +7121,7 @@ limit
   $11
 offset
   $12;
--- [Q88] parameters: number, number, number, number, number, number, number, number, number, number
+-- [Q96] parameters: number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -6738,14 +7159,14 @@ where
       and "opportunity_team"."user_id" = $10
   )
   and "accounts"."archived_at" is null;
--- [Q54] again; parameters: number, number, number
+-- [Q59] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q89] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q97] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6879,7 +7300,7 @@ limit
   $29
 offset
   $30;
--- [Q90] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q98] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -6973,7 +7394,7 @@ where
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q91] parameters: number, number, number, number, number, number
+-- [Q99] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7050,7 +7471,7 @@ limit
   $5
 offset
   $6;
--- [Q92] parameters: number, number, number, number
+-- [Q100] parameters: number, number, number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7088,7 +7509,7 @@ where
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q93] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q101] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7218,7 +7639,7 @@ limit
   $20
 offset
   $21;
--- [Q94] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q102] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7307,7 +7728,7 @@ where
 -- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q95] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q103] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -7353,7 +7774,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q96] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q104] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7442,7 +7863,7 @@ where
       and "opportunities"."closed_at" < $10
     )
   );
--- [Q97] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q105] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -7550,7 +7971,7 @@ order by
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q98] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q106] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -7647,7 +8068,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q99] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q107] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7787,7 +8208,7 @@ where
       and "opportunities"."closed_at" < $23
     )
   );
--- [Q100] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q108] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -7938,9 +8359,245 @@ order by
   "c"."stage_id",
   "c"."rn";
 
+-- board of every process as rep (200): GET /api/v1/opportunities/board
+-- [Q24] again; parameters: number, number
+-- [Q25] again; parameters: number, number, number, number, number
+-- [Q1] again; parameters: number
+-- [Q109] parameters: number, number, number, number, string, number, string, number, number
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
+  )
+  and (
+    (
+      "opportunities"."status" = $5
+      and "stage"."is_won" = $6
+    )
+    or (
+      "opportunities"."status" = $7
+      and "opportunities"."closed_at" >= $8
+      and "opportunities"."closed_at" < $9
+    )
+  )
+group by
+  "opportunities"."stage_id";
+-- [Q110] parameters: number, number, number, number, string, number, string, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name",
+  row_number() over (
+    partition by
+      opportunities.stage_id
+    order by
+      opportunities.amount desc,
+      opportunities.id
+  ) as "rn"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
+  )
+  and (
+    (
+      "opportunities"."status" = $5
+      and "stage"."is_won" = $6
+    )
+    or (
+      "opportunities"."status" = $7
+      and "opportunities"."closed_at" >= $8
+      and "opportunities"."closed_at" < $9
+    )
+  );
+-- [Q111] parameters: number, number, number, number, string, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name",
+      row_number() over (
+        partition by
+          opportunities.stage_id
+        order by
+          opportunities.amount desc,
+          opportunities.id
+      ) as "rn"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $1
+          and "owned"."owner_id" = $2
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $3
+          and "opportunity_team"."user_id" = $4
+      )
+      and (
+        (
+          "opportunities"."status" = $5
+          and "stage"."is_won" = $6
+        )
+        or (
+          "opportunities"."status" = $7
+          and "opportunities"."closed_at" >= $8
+          and "opportunities"."closed_at" < $9
+        )
+      )
+  ) as "c"
+where
+  "c"."rn" <= $10
+order by
+  "c"."stage_id",
+  "c"."rn";
+
 -- attention list as rep (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q101] parameters: number, number, number, number, string, number, number, number, string, number, number, number
+-- [Q112] parameters: number, number, number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8032,7 +8689,7 @@ limit
   $11
 offset
   $12;
--- [Q102] parameters: number, number, number, number, string, number, number, number, string, number
+-- [Q113] parameters: number, number, number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -8076,7 +8733,7 @@ where
     )
     or "opportunities"."advantage_lost" = $10
   );
--- [Q103] parameters: number, number, number, string, number, number, number, number, number, string
+-- [Q114] parameters: number, number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -8135,7 +8792,7 @@ where
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q104] parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q115] parameters: number, number, number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8219,7 +8876,7 @@ limit
   $10
 offset
   $11;
--- [Q105] parameters: number, number, number, number, number, string, number, number, number
+-- [Q116] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -8255,7 +8912,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast($8 as bigint) < $9
   );
--- [Q106] parameters: number, number, number, string, number, number, number, number, number, number, string
+-- [Q117] parameters: number, number, number, string, number, number, number, number, number, number, string
 select
   sum(
     case
@@ -8314,7 +8971,7 @@ where
   and "opportunities"."status" = $11;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q107] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q118] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -8398,7 +9055,7 @@ where
       and "opportunity_team"."user_id" = $12
   )
   and "accounts"."id" = $13;
--- [Q108] parameters: number, number, number, number, number
+-- [Q119] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -8428,15 +9085,15 @@ where
       and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."account_id" = $5;
--- [Q108] again; parameters: number, number, number, number, number
--- [Q108] again; parameters: number, number, number, number, number
--- [Q108] again; parameters: number, number, number, number, number
--- [Q108] again; parameters: number, number, number, number, number
--- [Q108] again; parameters: number, number, number, number, number
--- [Q108] again; parameters: number, number, number, number, number
--- [Q32] again; parameters: number, number, string, number
--- [Q33] again; parameters: number, number
--- [Q109] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
+-- [Q119] again; parameters: number, number, number, number, number
+-- [Q119] again; parameters: number, number, number, number, number
+-- [Q119] again; parameters: number, number, number, number, number
+-- [Q119] again; parameters: number, number, number, number, number
+-- [Q119] again; parameters: number, number, number, number, number
+-- [Q119] again; parameters: number, number, number, number, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number
+-- [Q120] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -8495,7 +9152,7 @@ where
       )
       and "opportunities"."account_id" = $13
   );
--- [Q110] parameters: number, number, number, number, number, number, number, number, string
+-- [Q121] parameters: number, number, number, number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -8560,7 +9217,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $9
   );
--- [Q111] parameters: number, number, string, number, number, number, number, number, string, string, string, string
+-- [Q122] parameters: number, number, string, number, number, number, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -8624,7 +9281,7 @@ where
   )
   and "h"."field" = $9
   and "h"."new_value" in ($10, $11, $12);
--- [Q112] parameters: number, number, number, number, number, number, string, number, string, string
+-- [Q123] parameters: number, number, number, number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -8686,7 +9343,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $10
   );
--- [Q113] parameters: number, number, string, number, number, number, number, number, string, string, string
+-- [Q124] parameters: number, number, string, number, number, number, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -8744,7 +9401,7 @@ where
     "h"."field" != $10
     or "h"."new_value" = $11
   );
--- [Q114] parameters: number, number, number, number, number, number
+-- [Q125] parameters: number, number, number, number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -8793,7 +9450,7 @@ where
       )
       and "opportunities"."account_id" = $6
   );
--- [Q115] parameters: number, number, number, number, number, number
+-- [Q126] parameters: number, number, number, number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -8842,8 +9499,8 @@ where
       )
       and "opportunities"."account_id" = $6
   );
--- [Q41] again; parameters: number, number
--- [Q116] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q46] again; parameters: number, number
+-- [Q127] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -9333,7 +9990,7 @@ where
   "v"."workspace_id" = $76
   and "v"."archived_at" is null
   and "v"."account_id" = $77;
--- [Q117] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q128] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -9842,8 +10499,8 @@ limit
   $80
 offset
   $81;
--- [Q116] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
--- [Q118] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q127] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q129] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -10340,7 +10997,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q119] parameters: number, number, number, number, number
+-- [Q130] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10411,17 +11068,17 @@ where
       and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."id" = $5;
--- [Q46] again; parameters: number, number
--- [Q46] again; parameters: number, number
--- [Q47] again; parameters: number, number, number
--- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q49] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q48] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q50] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q51] again; parameters: number, number
+-- [Q51] again; parameters: number, number
+-- [Q52] again; parameters: number, number, number
+-- [Q53] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q54] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q53] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q55] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as presales (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q120] parameters: number, number, number, number
+-- [Q131] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -10485,7 +11142,7 @@ limit
   $3
 offset
   $4;
--- [Q121] parameters: number, number
+-- [Q132] parameters: number, number
 select
   count(*) as "n"
 from
@@ -10512,7 +11169,7 @@ where
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q122] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q133] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -10629,7 +11286,7 @@ limit
   $21
 offset
   $22;
--- [Q123] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q134] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -10706,7 +11363,7 @@ where
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q124] parameters: number, number, number, number
+-- [Q135] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10775,7 +11432,7 @@ limit
   $3
 offset
   $4;
--- [Q125] parameters: number, number
+-- [Q136] parameters: number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -10805,7 +11462,7 @@ where
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q126] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q137] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10927,7 +11584,7 @@ limit
   $18
 offset
   $19;
--- [Q127] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q138] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -11008,7 +11665,7 @@ where
 -- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q128] parameters: number, number, number, string, number, string, number, number
+-- [Q139] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -11046,7 +11703,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q129] parameters: number, number, number, string, number, string, number, number
+-- [Q140] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11127,7 +11784,7 @@ where
       and "opportunities"."closed_at" < $8
     )
   );
--- [Q130] parameters: number, number, number, string, number, string, number, number, number
+-- [Q141] parameters: number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -11227,7 +11884,7 @@ order by
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q131] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q142] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -11316,7 +11973,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q132] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q143] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11448,7 +12105,7 @@ where
       and "opportunities"."closed_at" < $21
     )
   );
--- [Q133] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q144] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
 select
   *
 from
@@ -11591,9 +12248,221 @@ order by
   "c"."stage_id",
   "c"."rn";
 
+-- board of every process as presales (200): GET /api/v1/opportunities/board
+-- [Q24] again; parameters: number, number
+-- [Q25] again; parameters: number, number, number, number, number
+-- [Q1] again; parameters: number
+-- [Q145] parameters: number, number, string, number, string, number, number
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
+  )
+  and (
+    (
+      "opportunities"."status" = $3
+      and "stage"."is_won" = $4
+    )
+    or (
+      "opportunities"."status" = $5
+      and "opportunities"."closed_at" >= $6
+      and "opportunities"."closed_at" < $7
+    )
+  )
+group by
+  "opportunities"."stage_id";
+-- [Q146] parameters: number, number, string, number, string, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name",
+  row_number() over (
+    partition by
+      opportunities.stage_id
+    order by
+      opportunities.amount desc,
+      opportunities.id
+  ) as "rn"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
+  )
+  and (
+    (
+      "opportunities"."status" = $3
+      and "stage"."is_won" = $4
+    )
+    or (
+      "opportunities"."status" = $5
+      and "opportunities"."closed_at" >= $6
+      and "opportunities"."closed_at" < $7
+    )
+  );
+-- [Q147] parameters: number, number, string, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name",
+      row_number() over (
+        partition by
+          opportunities.stage_id
+        order by
+          opportunities.amount desc,
+          opportunities.id
+      ) as "rn"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."id" in (
+        select
+          "opportunity_team"."opportunity_id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $1
+          and "opportunity_team"."user_id" = $2
+      )
+      and (
+        (
+          "opportunities"."status" = $3
+          and "stage"."is_won" = $4
+        )
+        or (
+          "opportunities"."status" = $5
+          and "opportunities"."closed_at" >= $6
+          and "opportunities"."closed_at" < $7
+        )
+      )
+  ) as "c"
+where
+  "c"."rn" <= $8
+order by
+  "c"."stage_id",
+  "c"."rn";
+
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q134] parameters: number, number, string, number, number, number, string, number, number, number
+-- [Q148] parameters: number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11677,7 +12546,7 @@ limit
   $9
 offset
   $10;
--- [Q135] parameters: number, number, string, number, number, number, string, number
+-- [Q149] parameters: number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -11713,7 +12582,7 @@ where
     )
     or "opportunities"."advantage_lost" = $8
   );
--- [Q136] parameters: number, number, number, string, number, number, number, string
+-- [Q150] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -11764,7 +12633,7 @@ where
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q137] parameters: number, number, number, string, number, number, number, number, number
+-- [Q151] parameters: number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11840,7 +12709,7 @@ limit
   $8
 offset
   $9;
--- [Q138] parameters: number, number, number, string, number, number, number
+-- [Q152] parameters: number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -11868,7 +12737,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
   );
--- [Q139] parameters: number, number, number, string, number, number, number, number, string
+-- [Q153] parameters: number, number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -11919,7 +12788,7 @@ where
   and "opportunities"."status" = $9;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q140] parameters: number, number, number, number, number
+-- [Q154] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -11988,7 +12857,7 @@ where
   and "accounts"."id" = $5;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q141] parameters: number, number, number
+-- [Q155] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",

@@ -43,6 +43,7 @@ function requests(fixture: Fixture & Extras): [string, string][] {
       'board, filtered',
       `/api/v1/opportunities/board?processId=${processId}&orgUnitId=${fixture.units.shanghai}&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES`,
     ],
+    ['board of every process', '/api/v1/opportunities/board'],
     ['attention list', '/api/v1/opportunities/attention'],
     ['attention list, one problem', `/api/v1/opportunities/attention?problem=stalled&ownerId=${fixture.users.rep.id}`],
     ['account timeline', `/api/v1/accounts/${repAccount}/timeline`],

@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.ts';
 import { addDays, dateIn, startOfDay } from '../../domain/calendar.ts';
 import { opportunityRights, type Actor } from '../../domain/policy.ts';
 import { invalid } from '../../server/problem.ts';
-import { findProcess, stagesOf, toStageDto } from '../sales-processes/service.ts';
+import { allProcesses, findProcess, stagesOf, toStageDto } from '../sales-processes/service.ts';
 import { loadRules } from '../workspace/service.ts';
 import { toOpportunityDto } from './dto.ts';
 import * as repo from './repository.ts';
@@ -20,31 +20,56 @@ function boardRights(actor: Actor, card: { owner_id: number; unit_path: string }
   return { edit, manage };
 }
 
-/**
- * The kanban board of one sales process (docs/sales-process.md): a column per stage in order with count,
- * amount and expected (weighted) amount from one grouped query, and the largest cards. The
- * won column holds what was won in [closeFrom, closeTo], whole days in the workspace zone
- * (default: the last 30 days).
- */
-export async function board(db: Db, actor: Actor, query: contract.BoardQuery): Promise<contract.Board> {
-  const process = await findProcess(db.kysely, actor.workspaceId, query.processId);
+/** The processes the board shows: the one asked for, or all of them (inactive ones only while they hold deals in view). */
+async function lanesOf(db: Db, actor: Actor, processId: number | undefined) {
+  if (processId === undefined) return (await allProcesses(db.kysely, actor.workspaceId)).map(laneOf);
+  const process = await findProcess(db.kysely, actor.workspaceId, processId);
   if (!process)
     throw invalid(
       'processId',
-      { code: 'not_found', params: { id: query.processId } },
-      `no sales process with id ${query.processId}`,
+      { code: 'not_found', params: { id: processId } },
+      `no sales process with id ${processId}`,
     );
+  return [laneOf(process)];
+}
+
+const laneOf = (process: { id: number; name: string; active: number }) => ({
+  id: process.id,
+  name: process.name,
+  active: process.active === 1,
+});
+
+/**
+ * The kanban board (docs/sales-process.md § The board): of one sales process, or of every process
+ * at once as a lane per process, each with its own stages — stages differ between processes, so
+ * no column is shared and a card moves only within its lane. A column per stage in order with
+ * count, amount and expected (weighted) amount from one grouped query over every lane, and the
+ * largest cards from one windowed query. The won column holds what was won in [closeFrom,
+ * closeTo], whole days in the workspace zone (default: the last 30 days).
+ */
+export async function board(db: Db, actor: Actor, query: contract.BoardQuery): Promise<contract.Board> {
   if (query.closeFrom && query.closeTo && query.closeFrom > query.closeTo)
     throw invalid('closeTo', { code: 'not_before', params: { other: 'closeFrom' } }, 'must not be before closeFrom');
+  const lanes = await lanesOf(db, actor, query.processId);
   const [stages, { settings, calendar }] = await Promise.all([
-    stagesOf(db.kysely, actor.workspaceId, [process.id]),
+    stagesOf(
+      db.kysely,
+      actor.workspaceId,
+      lanes.map((lane) => lane.id),
+    ),
     loadRules(db.kysely, actor.workspaceId),
   ]);
   const { now } = actor;
   const tz = calendar.timeZone;
   const wonTo = query.closeTo ? startOfDay(addDays(query.closeTo, 1), tz) : now + 1;
   const wonFrom = query.closeFrom ? startOfDay(query.closeFrom, tz) : (query.closeTo ? wonTo : now) - 30 * 86_400_000;
-  const { totals, cards } = await repo.board(db.kysely, db.engine, actor, { ...query, wonFrom, wonTo });
+  const { totals, cards } = await repo.board(db.kysely, db.engine, actor, {
+    ...query,
+    wonFrom,
+    wonTo,
+    // Every lane at once shows fewer cards per column: the column's "more" link lists the rest.
+    cardsPerColumn: query.processId === undefined ? repo.BOARD_CARDS_PER_COLUMN_ALL : repo.BOARD_CARDS_PER_COLUMN,
+  });
   const view = {
     largeDealThreshold: settings.largeDealThreshold,
     stalledFactorPercent: settings.stalledFactorPercent,
@@ -52,22 +77,28 @@ export async function board(db: Db, actor: Actor, query: contract.BoardQuery): P
     today: dateIn(now, tz),
   };
   const byStage = new Map(totals.map((t) => [t.stageId, t]));
+  const holding = new Set(stages.filter((stage) => byStage.has(stage.id)).map((stage) => stage.process_id));
+  const shownLanes = lanes.filter((lane) => lane.active || holding.has(lane.id) || query.processId !== undefined);
+  const shownIds = new Set(shownLanes.map((lane) => lane.id));
   return {
-    process: { id: process.id, name: process.name },
-    columns: stages.map((stage) => {
-      const stageTotal = byStage.get(stage.id);
-      const shown = cards.filter((c) => c.stage_id === stage.id);
-      const count = stageTotal?.count ?? 0;
-      return {
-        stage: toStageDto(stage),
-        count,
-        amount: stageTotal?.amount ?? 0,
-        expectedAmount: Math.round((stageTotal?.weighted ?? 0) / 100),
-        // Whether the card may be dragged: leading a deal does not depend on its team.
-        cards: shown.map((c) => ({ ...toOpportunityDto(c, view), permissions: boardRights(actor, c) })),
-        more: Math.max(0, count - shown.length),
-      };
-    }),
+    process: query.processId === undefined ? null : shownLanes[0]!,
+    processes: shownLanes,
+    columns: stages
+      .filter((stage) => shownIds.has(stage.process_id))
+      .map((stage) => {
+        const stageTotal = byStage.get(stage.id);
+        const shown = cards.filter((c) => c.stage_id === stage.id);
+        const count = stageTotal?.count ?? 0;
+        return {
+          stage: toStageDto(stage),
+          count,
+          amount: stageTotal?.amount ?? 0,
+          expectedAmount: Math.round((stageTotal?.weighted ?? 0) / 100),
+          // Whether the card may be dragged: leading a deal does not depend on its team.
+          cards: shown.map((c) => ({ ...toOpportunityDto(c, view), permissions: boardRights(actor, c) })),
+          more: Math.max(0, count - shown.length),
+        };
+      }),
   };
 }
 

@@ -244,43 +244,45 @@ async function scoped(db: Kysely<Database>, engine: Engine, actor: Actor, filter
 }
 
 export const BOARD_CARDS_PER_COLUMN = 50;
+export const BOARD_CARDS_PER_COLUMN_ALL = 20;
 
 /**
- * The kanban board of one process: open opportunities at every non-won stage (expected to
+ * The kanban board of one process or of all (no processId): open opportunities at every non-won stage (expected to
  * close within [closeFrom, closeTo] when given), and those won within [wonFrom, wonTo) in the
  * won column. Totals come from one grouped query; the cards
- * (largest amount first, at most BOARD_CARDS_PER_COLUMN per stage) from one windowed query.
+ * (largest amount first, at most cardsPerColumn per stage) from one windowed query.
  */
 export async function board(
   db: Kysely<Database>,
   engine: Engine,
   actor: Actor,
   filter: ScopeFilter & {
-    processId: number;
+    processId?: number | undefined;
+    cardsPerColumn: number;
     wonFrom: number;
     wonTo: number;
     closeFrom?: string | undefined;
     closeTo?: string | undefined;
   },
 ) {
-  const base = (await scoped(db, engine, actor, filter))
-    .where('opportunities.process_id', '=', filter.processId)
-    .where((eb) =>
-      eb.or([
-        // Open ones by their expected close date ("close period"), won ones by when they were won.
-        eb.and([
-          eb('opportunities.status', '=', 'open'),
-          eb('stage.is_won', '=', 0),
-          ...(filter.closeFrom ? [eb('opportunities.expected_close_date', '>=', filter.closeFrom)] : []),
-          ...(filter.closeTo ? [eb('opportunities.expected_close_date', '<=', filter.closeTo)] : []),
-        ]),
-        eb.and([
-          eb('opportunities.status', '=', 'won'),
-          eb('opportunities.closed_at', '>=', filter.wonFrom),
-          eb('opportunities.closed_at', '<', filter.wonTo),
-        ]),
+  let scope = await scoped(db, engine, actor, filter);
+  if (filter.processId !== undefined) scope = scope.where('opportunities.process_id', '=', filter.processId);
+  const base = scope.where((eb) =>
+    eb.or([
+      // Open ones by their expected close date ("close period"), won ones by when they were won.
+      eb.and([
+        eb('opportunities.status', '=', 'open'),
+        eb('stage.is_won', '=', 0),
+        ...(filter.closeFrom ? [eb('opportunities.expected_close_date', '>=', filter.closeFrom)] : []),
+        ...(filter.closeTo ? [eb('opportunities.expected_close_date', '<=', filter.closeTo)] : []),
       ]),
-    );
+      eb.and([
+        eb('opportunities.status', '=', 'won'),
+        eb('opportunities.closed_at', '>=', filter.wonFrom),
+        eb('opportunities.closed_at', '<', filter.wonTo),
+      ]),
+    ]),
+  );
   const [totals, cards] = await Promise.all([
     base
       .select((eb) => [
@@ -303,7 +305,7 @@ export async function board(
           .as('c'),
       )
       .selectAll()
-      .where('c.rn', '<=', BOARD_CARDS_PER_COLUMN)
+      .where('c.rn', '<=', filter.cardsPerColumn)
       .orderBy('c.stage_id')
       .orderBy('c.rn')
       .execute(),

@@ -65,7 +65,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
       schema: {
         tags: ['opportunities'],
         summary:
-          'The kanban board of one sales process (docs/sales-process.md): a column per stage with count, amount and expected amount, and its largest 50 cards; open cards expected to close in [closeFrom, closeTo]; the won column holds what was won in that period (default the last 30 days)',
+          'The kanban board of one sales process, or of every process as a lane per process (docs/sales-process.md): a column per stage with count, amount and expected amount, and its largest 50 cards (20 on the board of every process); open cards expected to close in [closeFrom, closeTo]; the won column holds what was won in that period (default the last 30 days)',
         querystring: contract.boardQuery,
         response: { 200: contract.boardSchema, ...errorResponses },
       },

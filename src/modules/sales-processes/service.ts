@@ -14,6 +14,8 @@ import type * as contract from '../../contracts/sales-processes.ts';
 /** For other areas (opportunities): a process's stages in order, one stage, one process — undefined outside the workspace. */
 export { getStage, stagesOf, type StageRow } from './repository.ts';
 export const findProcess = repo.getProcess;
+/** Every process of the workspace, inactive ones too, in creation order (the all-processes board's lanes). */
+export const allProcesses = (db: Kysely<Database>, workspaceId: number) => repo.listProcesses(db, workspaceId, true);
 
 export const toStageDto = (stage: repo.StageRow): contract.Stage => ({
   id: stage.id,
