@@ -7,6 +7,7 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { formatFen } from '../../i18n/money.ts';
 import { accountQueries, type OpportunityRow } from './api.ts';
 import { NewOpportunityModal } from '../opportunities/NewOpportunityModal.tsx';
+import { useShippedText } from '../processes/shippedText.ts';
 
 const STATUS_COLOR = { open: 'processing', won: 'success', lost: 'error', abandoned: 'default' } as const;
 
@@ -17,6 +18,7 @@ export function OpportunitiesTab({
   account: { id: number; name: string; permissions: { edit: boolean } };
 }) {
   const { t, locale } = useI18n();
+  const shipped = useShippedText();
   const accountId = account.id;
   const [creating, setCreating] = useState(false);
   const list = useQuery(accountQueries.opportunities(accountId));
@@ -65,13 +67,13 @@ export function OpportunitiesTab({
             render: (value: string, record) => (
               <Space direction="vertical" size={0}>
                 <span>{value}</span>
-                <span style={{ color: '#8c8c8c', fontSize: 12 }}>{record.processName}</span>
+                <span style={{ color: '#8c8c8c', fontSize: 12 }}>{shipped(record.processName)}</span>
               </Space>
             ),
           },
           {
             title: t('accounts.opps.stage'),
-            render: (_, r) => (r.stageName ? `${r.stageName} · ${r.probability ?? 0}%` : '—'),
+            render: (_, r) => (r.stageName ? `${shipped(r.stageName)} · ${r.probability ?? 0}%` : '—'),
           },
           { title: t('accounts.opps.amount'), align: 'right', render: (_, r) => formatFen(r.amount, locale) },
           {

@@ -18,6 +18,7 @@ import { useProblem } from '../../api/useProblem.ts';
 import { useMoney } from '../../i18n/money.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { useDraft, useSubmitForecast } from './api.ts';
+import { useShippedText } from '../processes/shippedText.ts';
 
 type Row = DraftDeal & { chosen: 'commit' | 'possible' | 'none'; yuan: number | null };
 
@@ -36,6 +37,7 @@ export function SubmitDrawer({
   onClose: () => void;
 }) {
   const t = useT();
+  const shipped = useShippedText();
   const money = useMoney();
   const { message } = App.useApp();
   const report = useProblem();
@@ -127,7 +129,7 @@ export function SubmitDrawer({
                     <div>
                       <div>{count}</div>
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        {record.accountName} · {record.stageName ?? '—'} · {record.expectedCloseDate ?? '—'}
+                        {record.accountName} · {shipped(record.stageName) ?? '—'} · {record.expectedCloseDate ?? '—'}
                       </Typography.Text>
                     </div>
                   ),

@@ -1,5 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { api } from '../../api/client.ts';
+import { useShippedText } from '../processes/shippedText.ts';
 import type { FunnelMembersResponse, FunnelResponse, HealthResponse } from '../../../../src/contracts/funnel.ts';
 
 /** The live funnel (docs/targets.md § Funnel): one query per view, keyed by scope, process and period. */
@@ -31,6 +33,22 @@ export const funnelQueries = {
   health: view<HealthResponse>('health', '/funnel/health'),
 };
 
-export const useFunnel = (p: FunnelParams) => useQuery(funnelQueries.funnel(p));
-export const useFunnelMembers = (p: FunnelParams, enabled: boolean) => useQuery(funnelQueries.members(p, enabled));
-export const useFunnelHealth = (p: FunnelParams, enabled: boolean) => useQuery(funnelQueries.health(p, enabled));
+/** Every funnel answer names its process and stages as stored: shown in the reader's language (processes/shippedText.ts). */
+function useLocalized<R extends { process: { name: string } | null; stages: { name: string }[] }>() {
+  const shipped = useShippedText();
+  return useCallback(
+    (answer: R): R => ({
+      ...answer,
+      process: answer.process && { ...answer.process, name: shipped(answer.process.name) },
+      stages: answer.stages.map((stage) => ({ ...stage, name: shipped(stage.name) })),
+    }),
+    [shipped],
+  );
+}
+
+export const useFunnel = (params: FunnelParams) =>
+  useQuery({ ...funnelQueries.funnel(params), select: useLocalized<FunnelResponse>() });
+export const useFunnelMembers = (params: FunnelParams, enabled: boolean) =>
+  useQuery({ ...funnelQueries.members(params, enabled), select: useLocalized<FunnelMembersResponse>() });
+export const useFunnelHealth = (params: FunnelParams, enabled: boolean) =>
+  useQuery({ ...funnelQueries.health(params, enabled), select: useLocalized<HealthResponse>() });

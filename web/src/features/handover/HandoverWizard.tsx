@@ -50,6 +50,7 @@ import {
   type HandoverItem,
   type HandoverNote,
 } from './api.ts';
+import { useShippedText } from '../processes/shippedText.ts';
 
 /** Who may take each kind of item: the server's own rule (src/domain/handover.ts). */
 const takes = (category: Category, role: Role | undefined) => role !== undefined && canTakeOver(category, role);
@@ -80,6 +81,7 @@ function ItemDetail({ item: item }: { item: HandoverItem }) {
 /** A deal row's state: what the successor takes on (status, stage and probability, amount). */
 function DealState({ item }: { item: HandoverItem }) {
   const t = useT();
+  const shipped = useShippedText();
   const money = useMoney();
   if (item.dealStatus === null) return null;
   return (
@@ -88,8 +90,8 @@ function DealState({ item }: { item: HandoverItem }) {
       {item.stageName && (
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {item.probability === null
-            ? item.stageName
-            : t('handover.dealStage', { stage: item.stageName, probability: item.probability })}
+            ? shipped(item.stageName)
+            : t('handover.dealStage', { stage: shipped(item.stageName), probability: item.probability })}
         </Typography.Text>
       )}
       {item.amount !== null && <Typography.Text style={{ fontSize: 12 }}>{money(item.amount)}</Typography.Text>}

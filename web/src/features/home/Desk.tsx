@@ -23,6 +23,7 @@ import { useMoney } from '../../i18n/money.ts';
 import type { Opportunity } from '../opportunities/types.ts';
 import { LogActivityButton } from '../activities/LogActivityButton.tsx';
 import { PlanVisitButton } from '../activities/PlanVisitButton.tsx';
+import { useShippedText } from '../processes/shippedText.ts';
 
 const SHOWN = 5;
 /** "Closing soon" looks this far ahead. */
@@ -38,6 +39,7 @@ const CLOSING_MIN_PROBABILITY = 11;
  */
 export function Desk() {
   const t = useT();
+  const shipped = useShippedText();
   const { reach } = useSession();
   const can = useCan();
   const navigate = useNavigate();
@@ -132,7 +134,7 @@ export function Desk() {
                 <OppHeadline o={opportunity} />
                 <Flex justify="space-between" gap={8}>
                   <Typography.Text type="secondary" ellipsis style={{ fontSize: 12, minWidth: 0, flex: 1 }}>
-                    {opportunity.accountName} · {opportunity.stageName}
+                    {opportunity.accountName} · {shipped(opportunity.stageName)}
                   </Typography.Text>
                   <Flex gap={6} style={{ flexShrink: 0, whiteSpace: 'nowrap' }}>
                     {opportunity.problems.map((problem) => (
@@ -216,7 +218,7 @@ export function Desk() {
               <Flex vertical style={{ minWidth: 0, width: '100%' }}>
                 <OppHeadline o={opportunity} />
                 <Typography.Text type="secondary" ellipsis style={{ fontSize: 12 }}>
-                  {opportunity.expectedCloseDate} · {opportunity.stageName} {opportunity.probability}%
+                  {opportunity.expectedCloseDate} · {shipped(opportunity.stageName)} {opportunity.probability}%
                   {managerView ? ` · ${opportunity.ownerName}` : ''}
                 </Typography.Text>
               </Flex>

@@ -11,6 +11,7 @@ import { useCan } from '../auth/session.ts';
 import { ExportButton } from '../imports/ExportButton.tsx';
 import { useAttention, useOpportunities, useProcess, useProcesses } from './api.ts';
 import { ViewSwitch } from './BoardPage.tsx';
+import { ALL_PROCESSES, type BoardChoice } from './boardChoice.ts';
 import { PROBLEM_COLOR, ProblemBadges, StatusTag } from './bits.tsx';
 import { useMoney } from '../../i18n/money.ts';
 import { useOppFilters } from './filters.ts';
@@ -190,12 +191,15 @@ function AllTab() {
             data-testid="status-filter"
           />
           <Select
-            allowClear
             style={{ width: 170 }}
             placeholder={t('opps.filter.process')}
-            value={filters.processId}
-            onChange={(v: number | undefined) => update({ processId: v ?? null, stageId: null })}
-            options={(processes.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+            value={filters.processId ?? ALL_PROCESSES}
+            onChange={(v: BoardChoice) => update({ processId: v === ALL_PROCESSES ? null : v, stageId: null })}
+            options={[
+              { value: ALL_PROCESSES, label: t('opps.filter.allProcesses') },
+              ...(processes.data ?? []).map((p) => ({ value: p.id, label: p.name })),
+            ]}
+            data-testid="list-process-filter"
           />
           {filters.processId && (
             <Select

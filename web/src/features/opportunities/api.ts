@@ -2,7 +2,9 @@ import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient }
 import { api, request } from '../../api/client.ts';
 import { userKeys } from '../../api/keys.ts';
 import type { Page, User } from '../../api/types.ts';
+import { useCallback } from 'react';
 import { processKeys } from '../processes/api.ts';
+import { localizeDeal, localizeProcess, localizeStage, useShippedText } from '../processes/shippedText.ts';
 import type { BuyingRole } from '../accounts/types.ts';
 import type {
   AttentionPage,
@@ -133,24 +135,73 @@ export const oppQueries = {
     }),
 };
 
-export const useProcesses = () => useQuery(oppQueries.processes());
-export const useProcess = (id: number | null | undefined) => useQuery(oppQueries.process(id));
-export const useBoard = (filters: BoardFilters, process: Process | undefined) =>
-  useQuery({ ...oppQueries.board(filters), enabled: !!filters.processId && !!process });
-export const useOpportunities = (filters: ListFilters, page: number) =>
-  useQuery(oppQueries.list({ ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }));
-export const useAttention = (
+/** Processes and their stages with the shipped template texts in the reader's language (processes/shippedText.ts). */
+export function useProcesses() {
+  const shipped = useShippedText();
+  const select = useCallback(
+    (answer: { items: ProcessSummary[] }) =>
+      answer.items.map((p) => ({ ...p, name: shipped(p.name), description: shipped(p.description) })),
+    [shipped],
+  );
+  return useQuery({ ...oppQueries.processes(), select });
+}
+export function useProcess(id: number | null | undefined) {
+  const shipped = useShippedText();
+  const select = useCallback((process: Process) => localizeProcess(process, shipped), [shipped]);
+  return useQuery({ ...oppQueries.process(id), select });
+}
+/** The board, the lists and the deal, with shipped stage and process names in the reader's language. */
+export function useBoard(filters: BoardFilters, enabled: boolean) {
+  const shipped = useShippedText();
+  const select = useCallback(
+    (board: Board): Board => ({
+      ...board,
+      process: board.process && { ...board.process, name: shipped(board.process.name) },
+      processes: board.processes.map((lane) => ({ ...lane, name: shipped(lane.name) })),
+      columns: board.columns.map((column) => ({
+        ...column,
+        stage: localizeStage(column.stage, shipped),
+        cards: column.cards.map((card) => localizeDeal(card, shipped)),
+      })),
+    }),
+    [shipped],
+  );
+  return useQuery({ ...oppQueries.board(filters), enabled, select });
+}
+function useLocalizedPage<P extends { items: OpportunityDetail[] | OpportunityListPage['items'] }>() {
+  const shipped = useShippedText();
+  return useCallback((page: P): P => ({ ...page, items: page.items.map((o) => localizeDeal(o, shipped)) }), [shipped]);
+}
+export function useOpportunities(filters: ListFilters, page: number) {
+  const select = useLocalizedPage<OpportunityListPage>();
+  return useQuery({ ...oppQueries.list({ ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }), select });
+}
+export function useAttention(
   filters: { orgUnitId?: number; ownerId?: number; problem?: string },
   page: number,
   enabled: boolean,
-) =>
-  useQuery({
+) {
+  const select = useLocalizedPage<AttentionPage>();
+  return useQuery({
     ...oppQueries.attention({ ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
     enabled,
     retry: false,
+    select,
   });
-export const useOpportunity = (id: number, enabled = true) => useQuery({ ...oppQueries.detail(id), enabled });
-export const useStageHistory = (id: number) => useQuery(oppQueries.stageHistory(id));
+}
+export function useOpportunity(id: number, enabled = true) {
+  const shipped = useShippedText();
+  const select = useCallback((o: OpportunityDetail) => localizeDeal(o, shipped), [shipped]);
+  return useQuery({ ...oppQueries.detail(id), enabled, select });
+}
+export function useStageHistory(id: number) {
+  const shipped = useShippedText();
+  const select = useCallback(
+    (answer: { items: StageHistoryEntry[] }) => answer.items.map((entry) => localizeDeal(entry, shipped)),
+    [shipped],
+  );
+  return useQuery({ ...oppQueries.stageHistory(id), select });
+}
 export const useAuditTrail = (id: number) => useQuery(oppQueries.auditTrail(id));
 export const useInsight = (id: number) => useQuery(oppQueries.insight(id));
 export const useReviews = (id: number) => useQuery(oppQueries.reviews(id));

@@ -35,6 +35,7 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.filter.mine': 'Mine',
   'opps.filter.unit': 'Unit',
   'opps.filter.process': 'Sales process',
+  'opps.filter.allProcesses': 'All processes',
   'opps.filter.closeFrom': 'Close from',
   'opps.filter.closeTo': 'to',
   'opps.filter.minProbability': 'Probability ≥ {n}%',
@@ -51,6 +52,8 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.board.openCount': 'Open',
   'opps.board.pipeline': 'Pipeline',
   'opps.board.weighted': 'Weighted',
+  'opps.board.inactive': 'Inactive',
+  'opps.board.laneTotals': '{n, plural, one {# open deal} other {# open deals}} · {amount} · expected {expected}',
 
   'opps.card.moveTo': 'Move to…',
   'opps.card.days': '{days} d',

@@ -32,6 +32,7 @@ export const opportunitiesZhCN = {
   'opps.filter.mine': '我的',
   'opps.filter.unit': '组织',
   'opps.filter.process': '销售流程',
+  'opps.filter.allProcesses': '全部流程',
   'opps.filter.closeFrom': '预计成交从',
   'opps.filter.closeTo': '至',
   'opps.filter.minProbability': '赢率 ≥ {n}%',
@@ -47,6 +48,8 @@ export const opportunitiesZhCN = {
   'opps.board.openCount': '进行中',
   'opps.board.pipeline': '管道金额',
   'opps.board.weighted': '加权预期',
+  'opps.board.inactive': '已停用',
+  'opps.board.laneTotals': '{n} 个进行中 · {amount} · 预期 {expected}',
 
   'opps.card.moveTo': '移动到…',
   'opps.card.days': '{days} 天',

@@ -29,12 +29,14 @@ import { useT } from '../../i18n/useI18n.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import type { WeeklyReviewItem } from '../../../../src/contracts/rhythm.ts';
 import { useRecordCheckpoint, useWeeklyReview } from './api.ts';
+import { useShippedText } from '../processes/shippedText.ts';
 
 type Kind = 'weekly' | 'day15' | 'day30';
 
 /** The 1-15-30 weekly review (docs/rhythm.md § 1-15-30): the team's open deals, their checkpoints due, and the record of each look. */
 export default function WeeklyReviewPage() {
   const t = useT();
+  const shipped = useShippedText();
   const list = useListParams({ pageSize: 20 });
   const week = list.str('week');
   const due = list.str('due') ?? 'any';
@@ -89,7 +91,7 @@ export default function WeeklyReviewPage() {
           </Link>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {opportunity.account.name} · {opportunity.owner.name}
-            {opportunity.stageName ? ` · ${opportunity.stageName}` : ''}
+            {opportunity.stageName ? ` · ${shipped(opportunity.stageName)}` : ''}
           </Typography.Text>
         </Flex>
       ),
