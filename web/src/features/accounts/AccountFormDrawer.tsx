@@ -6,6 +6,7 @@ import { useI18n } from '../../i18n/useI18n.ts';
 import { useCan } from '../auth/session.ts';
 import { useCreateAccount, useDuplicates, usePeople, useUpdateAccount, type AccountBody } from './api.ts';
 import { useProblem } from '../../api/useProblem.ts';
+import { AccountPicker } from './AccountPicker.tsx';
 import {
   ACCOUNT_STATUSES,
   COMPANY_SIZES,
@@ -26,6 +27,7 @@ interface Values {
   industry?: Industry;
   size?: CompanySize;
   leadSource?: LeadSource;
+  referrerAccountId?: number | null;
   province?: string;
   city?: string;
   district?: string;
@@ -83,6 +85,7 @@ export function AccountFormDrawer({
         industry: account.industry ?? undefined,
         size: account.size ?? undefined,
         leadSource: account.leadSource ?? undefined,
+        referrerAccountId: account.referrerAccountId,
         province: account.province ?? undefined,
         city: account.city ?? undefined,
         district: account.district ?? undefined,
@@ -101,6 +104,7 @@ export function AccountFormDrawer({
       industry: values.industry ?? null,
       size: values.size ?? null,
       leadSource: values.leadSource ?? null,
+      referrerAccountId: values.referrerAccountId ?? null,
       province: values.province ?? null,
       city: blankToNull(values.city),
       district: blankToNull(values.district),
@@ -270,9 +274,21 @@ export function AccountFormDrawer({
               allowClear
               showSearch={{ optionFilterProp: 'label' }}
               options={LEAD_SOURCES.map((s) => ({ value: s, label: t(`accounts.leadSource.${s}`) }))}
+              data-testid="account-lead-source"
             />
           </Form.Item>
         </Flex>
+        <Form.Item
+          name="referrerAccountId"
+          label={t('accounts.field.referrer')}
+          tooltip={t('accounts.field.referrerHint')}
+        >
+          <AccountPicker
+            exclude={account?.id}
+            placeholder={t('accounts.field.referrerPlaceholder')}
+            testId="account-referrer-picker"
+          />
+        </Form.Item>
         <Flex gap={12} wrap>
           <Form.Item name="province" label={t('accounts.field.province')} style={{ flex: '1 1 150px' }}>
             <Select allowClear showSearch options={PROVINCES.map((p) => ({ value: p, label: p }))} />

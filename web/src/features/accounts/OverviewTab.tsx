@@ -7,6 +7,7 @@ import { formatFen } from '../../i18n/money.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { PhoneLink } from '../../components/ContactLinks.tsx';
 import { NAMED_CRITERIA, type AccountDetail, type NamedCriterion } from './types.ts';
+import { ReferrerLink } from './AccountPicker.tsx';
 
 /** Named-account checklist (docs/organisation.md): the flag is a manager's call, the criteria any writer's. */
 function NamedCard({ account }: { account: AccountDetail }) {
@@ -121,6 +122,11 @@ export function OverviewTab({ account }: { account: AccountDetail }) {
                 key: 'lead',
                 label: t('accounts.field.leadSource'),
                 children: account.leadSource ? t(`accounts.leadSource.${account.leadSource}`) : none,
+              },
+              {
+                key: 'referrer',
+                label: t('accounts.field.referrer'),
+                children: account.referrerAccountId ? <ReferrerLink accountId={account.referrerAccountId} /> : none,
               },
               {
                 key: 'region',

@@ -12,6 +12,8 @@ import { accountQueries } from '../accounts/api.ts';
 import { yuanToFen } from '../../i18n/money.ts';
 import { EvidenceChecklist, useEvidence } from './EvidenceChecklist.tsx';
 import type { MissingEvidence } from './types.ts';
+import { LeadSourceSelect } from './LeadSourceSelect.tsx';
+import type { LeadSource } from '../accounts/types.ts';
 
 interface Values {
   accountId: number;
@@ -20,6 +22,7 @@ interface Values {
   stageId?: number;
   amount: number;
   expectedCloseDate: Dayjs;
+  leadSource?: LeadSource;
 }
 
 /**
@@ -75,6 +78,7 @@ export function NewOpportunityModal({
         processId: values.processId,
         amount: yuanToFen(values.amount),
         expectedCloseDate: values.expectedCloseDate.format('YYYY-MM-DD'),
+        ...(values.leadSource ? { leadSource: values.leadSource } : {}),
         ...(values.stageId ? { stageId: values.stageId } : {}),
         ...(gated.length > 0 ? { evidence: ev.given() } : {}),
         ...(overriding ? { override: true, reason: reason.trim() } : {}),
@@ -189,6 +193,9 @@ export function NewOpportunityModal({
           rules={[{ required: true, message: t('validation.required') }]}
         >
           <DatePicker style={{ width: '100%' }} />
+        </Form.Item>
+        <Form.Item name="leadSource" label={t('accounts.field.leadSource')}>
+          <LeadSourceSelect testId="new-opp-lead-source" />
         </Form.Item>
         {gated.length > 0 && (
           <div data-testid="entry-evidence">

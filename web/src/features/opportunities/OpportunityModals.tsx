@@ -29,6 +29,8 @@ import {
   type OpportunityDetail,
 } from './types.ts';
 import type { CloseOpportunityInput } from '../../../../src/contracts/opportunities.ts';
+import { LeadSourceSelect } from './LeadSourceSelect.tsx';
+import type { LeadSource } from '../accounts/types.ts';
 
 const money = {
   formatter: (v: number | string | undefined) => (v === undefined || v === '' ? '' : Number(v).toLocaleString('en-US')),
@@ -41,6 +43,7 @@ interface EditValues {
   expectedCloseDate: Dayjs;
   buyingPhase: BuyingPhase | null;
   forecastCategory: ForecastCategory;
+  leadSource: LeadSource | null;
   description: string | null;
   products: string[];
 }
@@ -69,6 +72,7 @@ export function EditDrawer({ o: opportunity, onClose }: { o: OpportunityDetail; 
               amount: yuanToFen(values.amount),
               expectedCloseDate: values.expectedCloseDate.format('YYYY-MM-DD'),
               forecastCategory: values.forecastCategory,
+              leadSource: values.leadSource ?? null,
             }
           : {}),
         buyingPhase: values.buyingPhase ?? null,
@@ -108,6 +112,7 @@ export function EditDrawer({ o: opportunity, onClose }: { o: OpportunityDetail; 
           expectedCloseDate: opportunity.expectedCloseDate ? dayjs(opportunity.expectedCloseDate) : undefined,
           buyingPhase: opportunity.buyingPhase,
           forecastCategory: opportunity.forecastCategory,
+          leadSource: opportunity.leadSource as LeadSource | null,
           description: opportunity.description,
           products: opportunity.products,
         }}
@@ -143,6 +148,9 @@ export function EditDrawer({ o: opportunity, onClose }: { o: OpportunityDetail; 
             disabled={!lead}
             options={FORECAST_CATEGORIES.map((c) => ({ value: c, label: t(`opps.forecast.${c}`) }))}
           />
+        </Form.Item>
+        <Form.Item name="leadSource" label={t('accounts.field.leadSource')}>
+          <LeadSourceSelect disabled={!lead} />
         </Form.Item>
         <Form.Item name="products" label={t('opps.edit.products')} extra={t('opps.edit.productsHint')}>
           <Select mode="tags" maxCount={20} tokenSeparators={[',', '，']} open={false} />

@@ -58,6 +58,7 @@ import {
 import { useWorkspaceDate } from '../auth/session.ts';
 import { LogActivityButton } from '../activities/LogActivityButton.tsx';
 import { PlanVisitButton } from '../activities/PlanVisitButton.tsx';
+import type { LeadSource } from '../accounts/types.ts';
 
 type Dialog = 'edit' | 'close' | 'reopen' | 'advantage';
 
@@ -226,6 +227,9 @@ function Header({
             </Meta>
             <Meta label={t('opps.col.close')}>{opportunity.expectedCloseDate ?? '—'}</Meta>
             <Meta label={t('opps.col.owner')}>{opportunity.ownerName ?? '—'}</Meta>
+            <Meta label={t('accounts.field.leadSource')} testId="opp-lead-source">
+              {opportunity.leadSource ? t(`accounts.leadSource.${opportunity.leadSource as LeadSource}`) : '—'}
+            </Meta>
             {opportunity.products.length > 0 && (
               <Meta label={t('opps.edit.products')}>{opportunity.products.join('、')}</Meta>
             )}
