@@ -66,7 +66,7 @@ function Column({
     >
       <div style={{ padding: '10px 12px 8px', borderBottom: '1px solid #e2e8f0' }}>
         <Flex justify="space-between" align="center">
-          <Typography.Text strong style={{ fontSize: 14 }}>
+          <Typography.Text strong style={{ fontSize: 14 }} data-testid="column-title">
             {stage.won && <TrophyOutlined style={{ color: '#16a34a', marginInlineEnd: 4 }} />}
             {stage.name}
           </Typography.Text>

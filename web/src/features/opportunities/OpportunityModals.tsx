@@ -96,7 +96,7 @@ export function EditDrawer({ o: opportunity, onClose }: { o: OpportunityDetail; 
       extra={
         <Space>
           <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={update.isPending} onClick={() => form.submit()}>
+          <Button type="primary" loading={update.isPending} onClick={() => form.submit()} data-testid="opp-edit-save">
             {t('common.save')}
           </Button>
         </Space>
