@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/useI18n.ts';
 import { FullPageSpinner } from '../components/FullPageSpinner.tsx';
 import { LoadError } from '../components/LoadError.tsx';
 import { PasswordChangePage } from '../features/auth/PasswordChangePage.tsx';
+import { followWorkspaceZone } from '../i18n/dates.ts';
 
 /** Renders the signed-in area, or sends the visitor to sign-in (or first-time setup). */
 export function SessionGate() {
@@ -24,6 +25,8 @@ export function SessionGate() {
   if (me.isPending) return <FullPageSpinner />;
   if (me.isError) return <LoadError error={me.error} onRetry={() => void me.refetch()} fullPage />;
   if (me.data) {
+    // Before the pages render, so a date picker's "today" is already the workspace's (idempotent).
+    followWorkspaceZone(me.data.workspace.timeZone);
     return (
       <SessionContext.Provider value={me.data}>
         {/* An administrator-set password comes first: the server answers nothing else until it is changed. */}

@@ -1,6 +1,4 @@
-import dayjs from 'dayjs';
-import 'dayjs/locale/zh-cn';
-import 'dayjs/locale/en';
+import { followLanguage } from './dates.ts';
 
 export const LOCALES = ['zh-CN', 'en-US'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -33,9 +31,9 @@ export function rememberLocale(locale: Locale): void {
   }
 }
 
-/** dayjs and the <html lang> attribute follow the interface language. */
+/** Date pickers and the <html lang> attribute follow the interface language. */
 export function applyLocale(locale: Locale): void {
-  dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
+  followLanguage(locale);
   document.documentElement.lang = locale;
 }
 
