@@ -7,6 +7,7 @@ import type { Capability } from '../../../src/contracts/capabilities.ts';
 import { useTeamSize } from '../features/home/api.ts';
 import { Desk } from '../features/home/Desk.tsx';
 import { useOrgUnits } from '../features/org/api.ts';
+import { useDates } from '../i18n/useDates.ts';
 import { useT } from '../i18n/useI18n.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { RoleTag } from '../components/RoleTag.tsx';
@@ -30,6 +31,7 @@ export default function HomePage() {
   const t = useT();
   const navigate = useNavigate();
   const { user, reach } = useSession();
+  const dates = useDates();
   const can = useCan();
   const seesCompany = reach === 'workspace';
   // The sales roles work accounts and opportunities; auditors and finance have neither (docs/organisation.md).
@@ -56,7 +58,7 @@ export default function HomePage() {
         style={{ background: 'linear-gradient(120deg, #eff6ff 0%, #ffffff 60%)' }}
       >
         <Typography.Title level={3} style={{ marginTop: 0 }} data-testid="home-greeting">
-          {t(greetingKey(new Date().getHours()), { name: user.name })}
+          {t(greetingKey(dates.hourNow()), { name: user.name })}
         </Typography.Title>
         <Typography.Paragraph type="secondary" style={{ maxWidth: 720 }}>
           {t(sells && !can('workspace.administer') ? 'home.intro' : 'home.introAdmin')}

@@ -23,7 +23,8 @@ import { useT } from '../../i18n/useI18n.ts';
 import { useAccount, useSetArchived } from './api.ts';
 import { AccountFormDrawer } from './AccountFormDrawer.tsx';
 import { ReassignModal, TierOverrideModal } from './AccountModals.tsx';
-import { formatDate, StatusTag, TierBadge } from './bits.tsx';
+import { StatusTag, TierBadge } from './bits.tsx';
+import { useDates } from '../../i18n/useDates.ts';
 import { ContactsTab } from './ContactsTab.tsx';
 import { HistoryTab } from './HistoryTab.tsx';
 import { GroupTab } from './GroupTab.tsx';
@@ -57,6 +58,7 @@ function Header({ account, onDialog }: { account: AccountDetail; onDialog: (dial
   const { modal, message } = App.useApp();
   const report = useProblem();
   const setArchived = useSetArchived();
+  const dates = useDates();
   const { edit, manage } = account.permissions;
   const overridden = account.tierOverride !== null;
 
@@ -99,7 +101,7 @@ function Header({ account, onDialog }: { account: AccountDetail; onDialog: (dial
               label={t('accounts.col.nextDue')}
               value={
                 <Typography.Text type={account.followUpOverdue ? 'danger' : undefined} strong={account.followUpOverdue}>
-                  {formatDate(account.nextFollowUpDue)}
+                  {dates.format(account.nextFollowUpDue)}
                   {account.followUpOverdue ? ` · ${t('accounts.overdue')}` : ''}
                 </Typography.Text>
               }

@@ -24,7 +24,8 @@ import { ExportButton } from '../imports/ExportButton.tsx';
 import { useAccounts, usePeople } from './api.ts';
 import { ListTable } from '../../components/ListTable.tsx';
 import { AccountFormDrawer } from './AccountFormDrawer.tsx';
-import { formatDate, StatusTag, TierBadge } from './bits.tsx';
+import { StatusTag, TierBadge } from './bits.tsx';
+import { useDates } from '../../i18n/useDates.ts';
 import { formatFen } from '../../i18n/money.ts';
 import { SavedViewsBar } from '../../components/SavedViewsBar.tsx';
 import { useAccountFilters } from './useAccountFilters.ts';
@@ -41,6 +42,7 @@ export default function AccountsPage() {
   const { list, filters, page, update, replaceAll } = useAccountFilters();
   const accounts = useAccounts(filters, page);
   const people = usePeople();
+  const dates = useDates();
   const [searchText, setQ] = useState(filters.q ?? '');
   const [creating, setCreating] = useState(false);
   const [moreFilters, setMoreFilters] = useState(false);
@@ -125,7 +127,9 @@ export default function AccountsPage() {
       sorter: true,
       responsive: ['lg'],
       render: (_, account) =>
-        formatDate(account.lastFollowUpAt) ?? <Typography.Text type="secondary">{t('accounts.never')}</Typography.Text>,
+        dates.format(account.lastFollowUpAt) ?? (
+          <Typography.Text type="secondary">{t('accounts.never')}</Typography.Text>
+        ),
     },
     {
       title: t('accounts.col.nextDue'),
@@ -134,11 +138,11 @@ export default function AccountsPage() {
         account.followUpOverdue ? (
           <Tooltip title={t('accounts.overdueHint')}>
             <Typography.Text type="danger" strong data-testid="overdue">
-              {formatDate(account.nextFollowUpDue)} · {t('accounts.overdue')}
+              {dates.format(account.nextFollowUpDue)} · {t('accounts.overdue')}
             </Typography.Text>
           </Tooltip>
         ) : (
-          formatDate(account.nextFollowUpDue)
+          dates.format(account.nextFollowUpDue)
         ),
     },
     {

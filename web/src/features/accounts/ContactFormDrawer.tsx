@@ -1,5 +1,6 @@
 import { App, Button, DatePicker, Drawer, Flex, Form, Grid, Input, Select } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { useCreateContact, useUpdateContact } from './api.ts';
 import { useProblem } from '../../api/useProblem.ts';
@@ -55,11 +56,12 @@ export function ContactFormDrawer({
   const [form] = Form.useForm<Values>();
   const create = useCreateContact();
   const update = useUpdateContact();
+  const dates = useDates();
 
   const initial: Partial<Values> = contact
     ? {
         ...Object.fromEntries(Object.entries(contact).map(([k, v]) => [k, v ?? undefined])),
-        birthday: contact.birthday ? dayjs(contact.birthday) : null,
+        birthday: dates.pickerDay(contact.birthday),
       }
     : {};
 
@@ -73,7 +75,7 @@ export function ContactFormDrawer({
       mobile: blankToNull(values.mobile),
       email: blankToNull(values.email),
       wechat: blankToNull(values.wechat),
-      birthday: values.birthday ? values.birthday.format('YYYY-MM-DD') : null,
+      birthday: dates.pickedDay(values.birthday),
       notes: blankToNull(values.notes),
     };
     if (contact) {

@@ -1,6 +1,6 @@
 import { Empty, Skeleton, Timeline, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { LoadError } from '../../components/LoadError.tsx';
+import { useDates } from '../../i18n/useDates.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { useAccountHistory } from './api.ts';
 import { useHistoryText } from '../timeline/historyText.ts';
@@ -10,6 +10,7 @@ export function HistoryTab({ accountId }: { accountId: number }) {
   const t = useT();
   const history = useAccountHistory(accountId);
   const words = useHistoryText();
+  const dates = useDates();
   if (history.isError && !history.data)
     return <LoadError error={history.error} onRetry={() => void history.refetch()} />;
   if (!history.data) return <Skeleton active />;
@@ -29,7 +30,7 @@ export function HistoryTab({ accountId }: { accountId: number }) {
             </Typography.Text>
             <br />
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {dayjs(historyEntry.createdAt).format('YYYY-MM-DD HH:mm')} ·{' '}
+              {dates.format(historyEntry.createdAt, 'dateTime')} ·{' '}
               {historyEntry.actorName ?? t('accounts.history.system')}
             </Typography.Text>
             {historyEntry.reason && (

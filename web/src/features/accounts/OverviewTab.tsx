@@ -2,7 +2,7 @@ import { App, Card, Checkbox, Descriptions, Flex, Grid, Statistic, Switch, Toolt
 import { ArrowDownOutlined, ArrowUpOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { useSetNamed } from './api.ts';
-import { formatDate } from './bits.tsx';
+import { useDates } from '../../i18n/useDates.ts';
 import { formatFen } from '../../i18n/money.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { PhoneLink } from '../../components/ContactLinks.tsx';
@@ -67,6 +67,7 @@ function NamedCard({ account }: { account: AccountDetail }) {
 
 export function OverviewTab({ account }: { account: AccountDetail }) {
   const { t, locale } = useI18n();
+  const dates = useDates();
   const screens = Grid.useBreakpoint();
   const none = t('common.none');
   const change =
@@ -157,9 +158,9 @@ export function OverviewTab({ account }: { account: AccountDetail }) {
               {
                 key: 'last',
                 label: t('accounts.col.lastFollowUp'),
-                children: formatDate(account.lastFollowUpAt) ?? t('accounts.never'),
+                children: dates.format(account.lastFollowUpAt) ?? t('accounts.never'),
               },
-              { key: 'created', label: t('accounts.overview.created'), children: formatDate(account.createdAt) },
+              { key: 'created', label: t('accounts.overview.created'), children: dates.format(account.createdAt) },
               {
                 key: 'notes',
                 label: t('accounts.field.notes'),

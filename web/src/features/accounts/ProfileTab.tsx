@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { Alert, App, Button, Card, DatePicker, Empty, Flex, Form, Input, Skeleton, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { useProfile, useSaveProfile } from './api.ts';
@@ -31,6 +32,7 @@ export function ProfileTab({ account }: { account: AccountDetail }) {
   const eligible = account.tier === 'A' || account.named;
   const profile = useProfile(account.id, eligible);
   const save = useSaveProfile();
+  const dates = useDates();
   const [form] = Form.useForm<Record<ProfileField, string> & { planReviewDate: Dayjs | null }>();
   const readOnly = !account.permissions.edit;
 
@@ -38,9 +40,9 @@ export function ProfileTab({ account }: { account: AccountDetail }) {
     if (profile.data)
       form.setFieldsValue({
         ...Object.fromEntries(PROFILE_FIELDS.map((f) => [f, profile.data[f] ?? ''])),
-        planReviewDate: profile.data.planReviewDate ? dayjs(profile.data.planReviewDate) : null,
+        planReviewDate: dates.pickerDay(profile.data.planReviewDate),
       });
-  }, [profile.data, form]);
+  }, [profile.data, form, dates]);
 
   if (!eligible)
     return (
@@ -59,7 +61,7 @@ export function ProfileTab({ account }: { account: AccountDetail }) {
     return <LoadError error={profile.error} onRetry={() => void profile.refetch()} />;
   if (!profile.data) return <Skeleton active paragraph={{ rows: 10 }} />;
   const review = profile.data.planReviewDate;
-  const reviewDue = review !== null && dayjs(review).isBefore(dayjs(), 'day');
+  const reviewDue = review !== null && review < dates.today();
 
   return (
     <Form
@@ -73,7 +75,7 @@ export function ProfileTab({ account }: { account: AccountDetail }) {
             id: account.id,
             version: profile.data.version,
             ...body,
-            planReviewDate: values.planReviewDate ? values.planReviewDate.format('YYYY-MM-DD') : null,
+            planReviewDate: dates.pickedDay(values.planReviewDate),
           },
           {
             onSuccess: () => void message.success(t('common.saved')),
@@ -128,7 +130,7 @@ export function ProfileTab({ account }: { account: AccountDetail }) {
         <Flex justify="space-between" align="center" style={{ marginTop: 16 }}>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {profile.data.updatedAt
-              ? t('accounts.profile.updated', { date: dayjs(profile.data.updatedAt).format('YYYY-MM-DD HH:mm') })
+              ? t('accounts.profile.updated', { date: dates.format(profile.data.updatedAt, 'dateTime') })
               : ''}
           </Typography.Text>
           <Button type="primary" htmlType="submit" loading={save.isPending}>

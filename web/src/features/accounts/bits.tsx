@@ -1,5 +1,4 @@
 import { Tag, Tooltip, Typography } from 'antd';
-import dayjs from 'dayjs';
 import type { Translate } from '../../i18n/I18nProvider.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import type { AccountStatus, Attitude, Influence, Tier } from './types.ts';
@@ -18,8 +17,6 @@ const STATUS_COLORS: Record<AccountStatus, string> = {
   lost: 'red',
 };
 const INFLUENCE_COLORS: Record<Influence, string> = { high: 'magenta', medium: 'gold', low: 'default' };
-
-export const formatDate = (ms: number | null | undefined) => (ms ? dayjs(ms).format('YYYY-MM-DD') : null);
 
 export function TierBadge({ tier, overridden, reason }: { tier: Tier; overridden?: boolean; reason?: string | null }) {
   const t = useT();

@@ -14,7 +14,7 @@ import {
   type TableProps,
 } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -66,6 +66,7 @@ function ActivityList() {
   const can = useCan();
   const list = useListParams({ pageSize: PAGE_SIZE, defaultSort: '-startAt' });
   const people = usePeople();
+  const dates = useDates();
   const filters: Record<string, string | undefined> = Object.fromEntries(
     FILTERS.map((k) => [k, list.str(k)]).filter(([, v]) => v !== undefined),
   );
@@ -83,7 +84,7 @@ function ActivityList() {
       width: 150,
       render: (_, activity) => (
         <Flex vertical>
-          <span>{dayjs(activity.startAt).format('YYYY-MM-DD HH:mm')}</span>
+          <span>{dates.format(activity.startAt, 'dateTime')}</span>
           <Space size={4}>
             <Tag
               color={activity.status === 'done' ? 'green' : activity.status === 'planned' ? 'blue' : undefined}
@@ -248,9 +249,14 @@ function ActivityList() {
           />
           <DatePicker.RangePicker
             allowEmpty={[true, true]}
-            value={[filters.from ? dayjs(filters.from) : null, filters.to ? dayjs(filters.to) : null]}
+            value={[dates.pickerDay(filters.from), dates.pickerDay(filters.to)]}
             style={{ width: 250 }}
-            onChange={(r) => list.update({ from: r?.[0]?.format('YYYY-MM-DD'), to: r?.[1]?.format('YYYY-MM-DD') })}
+            onChange={(range) =>
+              list.update({
+                from: dates.pickedDay(range?.[0]) ?? undefined,
+                to: dates.pickedDay(range?.[1]) ?? undefined,
+              })
+            }
           />
           {narrowed && (
             <Button type="link" onClick={() => list.replace(FILTERS, {})}>

@@ -16,7 +16,8 @@ import {
 } from 'antd';
 import { PaperClipOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { api } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
 import { useProblem } from '../../api/useProblem.ts';
@@ -93,6 +94,7 @@ export function LogActivityDrawer({
   const log = useLogActivity();
   const update = useUpdateActivity();
   const attach = useAttach();
+  const dates = useDates();
   const [files, setFiles] = useState<File[]>([]);
   const chosenAccount = Form.useWatch('accountId', form) ?? activity?.accountId ?? accountId;
   const contacts = useContacts(chosenAccount ?? 0);
@@ -112,7 +114,7 @@ export function LogActivityDrawer({
     ? {
         type: activity.type,
         status: activity.status,
-        startAt: dayjs(activity.startAt),
+        startAt: dates.pickerTime(activity.startAt),
         subject: activity.subject ?? undefined,
         contactIds: activity.contacts.map((c) => c.id),
         opportunityId: activity.opportunityId,
@@ -124,14 +126,14 @@ export function LogActivityDrawer({
     : {
         type: 'visit',
         status: 'done',
-        startAt: dayjs(),
+        startAt: dates.pickerTime(Date.now()),
         accountId,
         opportunityId: opportunityId ?? null,
         contactIds: [],
       };
 
   async function save(values: Values) {
-    const startAt = values.startAt.valueOf();
+    const startAt = dates.pickedTime(values.startAt);
     const body = {
       type: values.type,
       status: values.status,

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Button, Card, Drawer, Empty, Flex, Grid, Progress, Table, Tag, Typography, type TableProps } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { Link } from 'react-router';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useI18n } from '../../i18n/useI18n.ts';
@@ -193,6 +193,7 @@ export function SupervisionView() {
 function DrillDown({ drill, onClose }: { drill: Drill; orgUnitId?: number | undefined; onClose: () => void }) {
   const { t } = useI18n();
   const screens = Grid.useBreakpoint();
+  const dates = useDates();
   const [page, setPage] = useState(1);
   const cadenceQuery = useQuery(
     activityQueries.cadence({ ownerId: drill.userId, state: drill.state, limit: 20, offset: (page - 1) * 20 }),
@@ -212,7 +213,7 @@ function DrillDown({ drill, onClose }: { drill: Drill; orgUnitId?: number | unde
       title: t('activities.cadence.last'),
       key: 'last',
       responsive: ['sm'],
-      render: (_, a) => (a.lastFollowUpAt ? dayjs(a.lastFollowUpAt).format('YYYY-MM-DD') : t('accounts.never')),
+      render: (_, a) => dates.format(a.lastFollowUpAt) ?? t('accounts.never'),
     },
     {
       title: t('activities.cadence.nextDue'),
@@ -221,7 +222,7 @@ function DrillDown({ drill, onClose }: { drill: Drill; orgUnitId?: number | unde
         <Typography.Text
           type={record.state === 'overdue' ? 'danger' : record.state === 'due_soon' ? 'warning' : undefined}
         >
-          {dayjs(record.nextDue).format('YYYY-MM-DD')}
+          {dates.format(record.nextDue)}
         </Typography.Text>
       ),
     },

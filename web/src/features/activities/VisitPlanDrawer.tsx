@@ -2,7 +2,8 @@ import { useEffect } from 'react';
 import { App, Button, DatePicker, Divider, Drawer, Flex, Form, Grid, Input, Select, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { api } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
 import { useProblem } from '../../api/useProblem.ts';
@@ -162,6 +163,7 @@ export function VisitPlanDrawer({
   const [form] = Form.useForm<PlanValues>();
   const create = useLogActivity();
   const savePlan = useSavePlan();
+  const dates = useDates();
   const contacts = useContacts(activity ? 0 : accountId);
   const last = useLastReview(activity?.plan ? null : accountId);
   const carried = last.data ? openIssuesOf(last.data, t) : null;
@@ -178,7 +180,7 @@ export function VisitPlanDrawer({
   }, [carried, form]);
 
   const initial: PlanValues = {
-    startAt: dayjs().add(1, 'day').hour(10).minute(0).second(0),
+    startAt: dates.pickerAt(dates.fromToday(1), '10:00'),
     contactIds: [],
     opportunityId: opportunityId ?? null,
     plan: activity?.plan ? fromPlan(activity.plan) : { objectives: [{}], objections: [], spin: {}, fab: [{}] },
@@ -193,7 +195,7 @@ export function VisitPlanDrawer({
           accountId,
           type: 'visit',
           status: 'planned',
-          startAt: (values.startAt ?? dayjs()).valueOf(),
+          startAt: values.startAt ? dates.pickedTime(values.startAt) : Date.now(),
           contactIds: values.contactIds ?? [],
           opportunityId: values.opportunityId ?? null,
           subject: blank(values.subject) ?? null,
@@ -322,9 +324,7 @@ export function VisitPlanDrawer({
           name={['plan', 'openIssues']}
           label={t('visits.openIssues')}
           extra={
-            carried && last.data
-              ? t('visits.openIssuesFrom', { date: dayjs(last.data.startAt).format('YYYY-MM-DD') })
-              : undefined
+            carried && last.data ? t('visits.openIssuesFrom', { date: dates.format(last.data.startAt) }) : undefined
           }
         >
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 8 }} maxLength={2000} data-testid="plan-open-issues" />

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Button, Card, Descriptions, Flex, Space, Tag, Typography } from 'antd';
 import { AuditOutlined, EditOutlined, FileAddOutlined } from '@ant-design/icons';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { Link } from 'react-router';
 import { useT } from '../../i18n/useI18n.ts';
 import type { ActivityDetail, ReviewResult } from '../../../../src/contracts/activities.ts';
@@ -25,6 +25,7 @@ const lines = (items: string[]) =>
  */
 export function VisitPlanView({ activity }: { activity: ActivityDetail }) {
   const t = useT();
+  const dates = useDates();
   const [open, setOpen] = useState<'plan' | 'review' | null>(null);
   const { plan, review } = activity;
   const canPlan = activity.permissions.edit && !activity.reviewed && activity.status !== 'cancelled';
@@ -84,7 +85,7 @@ export function VisitPlanView({ activity }: { activity: ActivityDetail }) {
         {review && activity.reviewedAt
           ? t('visits.reviewedBy', {
               name: activity.reviewedByName ?? '',
-              date: dayjs(activity.reviewedAt).format('YYYY-MM-DD'),
+              date: dates.format(activity.reviewedAt),
             })
           : t('visits.notReviewed')}
       </Typography.Text>

@@ -1,6 +1,7 @@
 import { App, Button, DatePicker, Drawer, Flex, Form, Grid, Input, Radio, Select, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import type { ActivityDetail, ReviewResult } from '../../../../src/contracts/activities.ts';
@@ -36,6 +37,7 @@ export function VisitReviewDrawer({ activity, onClose }: { activity: ActivityDet
   const people = usePeople();
   const [form] = Form.useForm<ReviewValues>();
   const saveReview = useSaveReview();
+  const dates = useDates();
   const objectives = activity.plan?.objectives ?? [];
 
   async function save(values: ReviewValues) {
@@ -53,7 +55,7 @@ export function VisitReviewDrawer({ activity, onClose }: { activity: ActivityDet
           improve: blank(values.review.improve) ?? null,
           nextSteps: steps.map((step) => ({
             title: blank(step.title) as string,
-            dueDate: step.dueDate?.format('YYYY-MM-DD') as string,
+            dueDate: dates.pickedDay(step.dueDate) as string,
             ...(step.assigneeId ? { assigneeId: step.assigneeId } : {}),
           })),
         },
@@ -134,7 +136,7 @@ export function VisitReviewDrawer({ activity, onClose }: { activity: ActivityDet
                           placeholder={t('visits.dueDate')}
                           inputReadOnly
                           style={{ width: '100%' }}
-                          disabledDate={(d) => d.isBefore(dayjs(), 'day')}
+                          disabledDate={(d) => dates.pickedDay(d) < dates.today()}
                         />
                       </Form.Item>
                       <Form.Item name={[field.name, 'assigneeId']} style={{ flex: '1 1 130px', marginBottom: 8 }}>
@@ -153,7 +155,7 @@ export function VisitReviewDrawer({ activity, onClose }: { activity: ActivityDet
                 <Button
                   type="dashed"
                   icon={<PlusOutlined />}
-                  onClick={() => ops.add({ dueDate: dayjs().add(3, 'day') })}
+                  onClick={() => ops.add({ dueDate: dates.pickerDay(dates.fromToday(3)) })}
                   data-testid="review-add-step"
                   block
                 >

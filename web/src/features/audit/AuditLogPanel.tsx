@@ -1,7 +1,7 @@
 import { Empty, Flex, Select, Tag, Typography, type TableProps } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import dayjs from 'dayjs';
 import type { AuditEntry } from '../../api/types.ts';
+import { useDates } from '../../i18n/useDates.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { zhCN } from '../../i18n/zh-CN.ts';
@@ -40,6 +40,7 @@ const GROUP_COLORS: Record<string, string> = {
 /** Settings → Audit log (administrators and executives): who did what, when, from where. */
 export default function AuditLogPanel() {
   const { t, locale } = useI18n();
+  const dates = useDates();
   const list = useListParams({ pageSize: PAGE_SIZE });
   const group = list.str('group');
   const log = useQuery(
@@ -58,7 +59,7 @@ export default function AuditLogPanel() {
       dataIndex: 'createdAt',
       key: 'time',
       width: 180,
-      render: (v: number) => dayjs(v).format('YYYY-MM-DD HH:mm:ss'),
+      render: (v: number) => dates.format(v, 'dateTimeSeconds'),
     },
     {
       title: t('audit.col.action'),

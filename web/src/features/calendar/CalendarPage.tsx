@@ -6,22 +6,14 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useI18n } from '../../i18n/useI18n.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
-import { useSession, useWorkspaceDate } from '../auth/session.ts';
+import { dayLabel } from '../../i18n/dates.ts';
+import { useDates } from '../../i18n/useDates.ts';
+import { useSession } from '../auth/session.ts';
 import { accountQueries } from '../accounts/api.ts';
 import { addDays, mondayOf } from '../../../../src/domain/calendar.ts';
 import { useCalendar, type CalendarEntry } from './api.ts';
 
 type View = 'day' | 'week';
-
-/** A calendar date as the reader's language writes it ("12月7日 周一", "Mon, Dec 7"). */
-function dayLabel(date: string, locale: string, weekday = true) {
-  return new Intl.DateTimeFormat(locale, {
-    timeZone: 'UTC',
-    month: 'short',
-    day: 'numeric',
-    ...(weekday ? { weekday: 'short' } : {}),
-  }).format(new Date(`${date}T00:00:00Z`));
-}
 
 /**
  * The calendar (docs/rhythm.md § Calendar): planned activities and tasks by day, a week or a
@@ -30,8 +22,9 @@ function dayLabel(date: string, locale: string, weekday = true) {
  */
 export default function CalendarPage() {
   const { t, locale } = useI18n();
-  const { user, reach, workspace } = useSession();
-  const today = useWorkspaceDate()();
+  const { user, reach } = useSession();
+  const clock = useDates();
+  const today = clock.today();
   const screens = Grid.useBreakpoint();
   const phone = screens.md === false;
   const [params, setParams] = useSearchParams();
@@ -57,13 +50,7 @@ export default function CalendarPage() {
       { replace: true },
     );
   const step = (direction: 1 | -1) => set({ date: addDays(from, direction * days) });
-  const timeOf = (instant: number) =>
-    new Intl.DateTimeFormat(locale, {
-      timeZone: workspace.timeZone,
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(instant);
+  const timeOf = (instant: number) => clock.format(instant, 'time');
   const showPerson = who === 'team';
 
   const entriesOn = (day: string) => (calendar.data?.entries ?? []).filter((entry) => entry.date === day);

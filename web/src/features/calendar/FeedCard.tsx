@@ -1,13 +1,11 @@
 import { useState } from 'react';
 import { Alert, App, Button, Card, Flex, Input, Popconfirm, Space, Typography } from 'antd';
 import { CopyOutlined } from '@ant-design/icons';
-import dayjs from 'dayjs';
 import { useProblem } from '../../api/useProblem.ts';
 import { LoadError } from '../../components/LoadError.tsx';
+import { useDates } from '../../i18n/useDates.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { useCalendarFeed, useCreateFeed, useRevokeFeed } from './api.ts';
-
-const when = (instant: number) => dayjs(instant).format('YYYY-MM-DD HH:mm');
 
 /**
  * The user's iCalendar feed in their profile (docs/rhythm.md § Calendar): make, replace or stop
@@ -18,6 +16,8 @@ export function FeedCard() {
   const t = useT();
   const { message } = App.useApp();
   const report = useProblem();
+  const dates = useDates();
+  const when = (instant: number) => dates.format(instant, 'dateTime');
   const feed = useCalendarFeed();
   const create = useCreateFeed();
   const revoke = useRevokeFeed();

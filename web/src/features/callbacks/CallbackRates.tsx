@@ -14,12 +14,13 @@ import {
   Typography,
   type TableProps,
 } from 'antd';
-import dayjs from 'dayjs';
+import { monthBefore } from '../../i18n/dates.ts';
+import { useDates } from '../../i18n/useDates.ts';
 import { Link, useSearchParams } from 'react-router';
 import { useProblem } from '../../api/useProblem.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
-import { useCan, useWorkspaceDate } from '../auth/session.ts';
+import { useCan } from '../auth/session.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
 import {
   useCallbackRates,
@@ -40,9 +41,10 @@ export function CallbackRates() {
   const screens = Grid.useBreakpoint();
   const { message } = App.useApp();
   const report = useProblem();
-  const today = useWorkspaceDate()();
+  const dates = useDates();
+  const today = dates.today();
   const [params, setParams] = useSearchParams();
-  const lastMonth = dayjs(today).subtract(1, 'month').format('YYYY-MM');
+  const lastMonth = monthBefore(today.slice(0, 7));
   const period = MONTH.test(params.get('period') ?? '') ? params.get('period')! : lastMonth;
   const [orgUnitId, setUnit] = useState<number | undefined>();
   const rates = useCallbackRates({ period, orgUnitId });
@@ -149,9 +151,9 @@ export function CallbackRates() {
           <DatePicker
             picker="month"
             allowClear={false}
-            value={dayjs(`${period}-01`)}
-            onChange={(value) => value && setParams({ period: value.format('YYYY-MM') })}
-            disabledDate={(d) => d.format('YYYY-MM') > today.slice(0, 7)}
+            value={dates.pickerDay(period)}
+            onChange={(value) => value && setParams({ period: dates.pickedMonth(value) })}
+            disabledDate={(d) => dates.pickedMonth(d) > today.slice(0, 7)}
             aria-label={t('callbacks.month')}
             data-testid="callback-month"
           />
@@ -218,6 +220,7 @@ function DrillDown({
 }) {
   const t = useT();
   const screens = Grid.useBreakpoint();
+  const dates = useDates();
   const [page, setPage] = useState(1);
   const callbacks = useCallbacks({
     period,
@@ -232,7 +235,7 @@ function DrillDown({
       key: 'visit',
       render: (_, callback) => (
         <Flex vertical>
-          <span>{dayjs(callback.visit.startAt).format('YYYY-MM-DD HH:mm')}</span>
+          <span>{dates.format(callback.visit.startAt, 'dateTime')}</span>
           {callback.visit.subject && (
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {callback.visit.subject}

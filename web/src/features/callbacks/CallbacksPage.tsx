@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { App, Button, Card, Empty, Flex, Input, List, Segmented, Space, Tag, Typography } from 'antd';
 import { CheckOutlined, CloseOutlined, MessageOutlined } from '@ant-design/icons';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { useSearchParams } from 'react-router';
 import { useProblem } from '../../api/useProblem.ts';
 import { PhoneLink } from '../../components/ContactLinks.tsx';
@@ -103,6 +103,7 @@ function CallbackCard({ callback }: { callback: CallbackDto }) {
   const { message } = App.useApp();
   const report = useProblem();
   const answer = useAnswerCallback();
+  const dates = useDates();
   const [feedback, setFeedback] = useState('');
   const [missing, setMissing] = useState(false);
 
@@ -140,7 +141,7 @@ function CallbackCard({ callback }: { callback: CallbackDto }) {
     >
       <Flex vertical gap={10}>
         <Typography.Text>
-          {t('callbacks.visit', { date: dayjs(callback.visit.startAt).format('YYYY-MM-DD HH:mm') })}
+          {t('callbacks.visit', { date: dates.format(callback.visit.startAt, 'dateTime') })}
           {callback.visit.subject ? ` · ${callback.visit.subject}` : ''}
         </Typography.Text>
         {callback.contacts.length === 0 ? (
@@ -165,7 +166,7 @@ function CallbackCard({ callback }: { callback: CallbackDto }) {
             {callback.feedback && <Typography.Text italic>“{callback.feedback}”</Typography.Text>}
             {callback.answeredAt && (
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {t('callbacks.answeredAt', { date: dayjs(callback.answeredAt).format('YYYY-MM-DD HH:mm') })}
+                {t('callbacks.answeredAt', { date: dates.format(callback.answeredAt, 'dateTime') ?? '' })}
               </Typography.Text>
             )}
           </Space>

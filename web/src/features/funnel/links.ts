@@ -1,4 +1,5 @@
 import type { FunnelResponse } from '../../../../src/contracts/funnel.ts';
+import { addDays } from '../../../../src/domain/calendar.ts';
 
 /**
  * Every number of the funnel opens the opportunity list filtered to the deals behind it
@@ -16,16 +17,10 @@ export function drillDown(
   else if (funnel.scope.kind === 'user' && funnel.scope.id !== null) params.set('ownerId', String(funnel.scope.id));
   else if (funnel.scope.kind === 'unit' && funnel.scope.id !== null) params.set('orgUnitId', String(funnel.scope.id));
   if (funnel.closeFrom) params.set('closeFrom', funnel.closeFrom);
-  if (funnel.closeTo) params.set('closeTo', dayBefore(funnel.closeTo));
+  if (funnel.closeTo) params.set('closeTo', addDays(funnel.closeTo, -1));
   if (extra.stageId !== undefined) params.set('stageId', String(extra.stageId));
   if (extra.sizeClass) params.set('sizeClass', extra.sizeClass);
   return `/opportunities/list?${params.toString()}`;
-}
-
-function dayBefore(date: string): string {
-  const day = new Date(`${date}T00:00:00Z`);
-  day.setUTCDate(day.getUTCDate() - 1);
-  return day.toISOString().slice(0, 10);
 }
 
 /** The periods offered: the fiscal year of the current quarter, its quarters, the next quarter, every open deal. */

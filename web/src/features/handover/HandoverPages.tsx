@@ -3,7 +3,7 @@ import { Button, Empty, Flex, Popconfirm, Progress, Select, Table, Tag } from 'a
 import { useUsers } from '../users/api.ts';
 import { useSession } from '../auth/session.ts';
 import { Link, useNavigate, useParams } from 'react-router';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { api } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
 import { FullPageSpinner } from '../../components/FullPageSpinner.tsx';
@@ -40,6 +40,7 @@ export function HandoversListPage() {
   const list = useHandovers();
   const navigate = useNavigate();
   const { user: me } = useSession();
+  const dates = useDates();
   const users = useUsers({ limit: 500, offset: 0, active: true, sort: 'name' });
   const [who, setWho] = useState<number | undefined>();
   if (list.isError) return <LoadError error={list.error} onRetry={() => void list.refetch()} />;
@@ -119,12 +120,12 @@ export function HandoversListPage() {
           {
             title: t('handover.col.started'),
             key: 'created',
-            render: (_, h) => `${dayjs(h.createdAt).format('YYYY-MM-DD')} · ${h.createdByName ?? ''}`,
+            render: (_, h) => `${dates.format(h.createdAt)} · ${h.createdByName ?? ''}`,
           },
           {
             title: t('handover.col.completed'),
             key: 'completed',
-            render: (_, h) => (h.completedAt ? dayjs(h.completedAt).format('YYYY-MM-DD HH:mm') : t('common.none')),
+            render: (_, h) => dates.format(h.completedAt, 'dateTime') ?? t('common.none'),
           },
         ]}
       />

@@ -23,7 +23,7 @@ import {
 } from 'antd';
 import { CheckCircleOutlined, SaveOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { isApiError } from '../../api/client.ts';
 import type { Role, User } from '../../api/types.ts';
 import { useProblem } from '../../api/useProblem.ts';
@@ -187,6 +187,7 @@ function InventoryStep({ d: detail }: { d: HandoverDetail }) {
 /** The leaver's open tasks and planned visits on the accounts handed over, and whom each goes to. */
 function FollowersTable({ d: detail }: { d: HandoverDetail }) {
   const t = useT();
+  const dates = useDates();
   if (detail.followers.length === 0) return null;
   return (
     <Card
@@ -221,7 +222,7 @@ function FollowersTable({ d: detail }: { d: HandoverDetail }) {
             title: t('handover.followers.col.date'),
             key: 'date',
             render: (_, follower) =>
-              follower.startAt !== null ? dayjs(follower.startAt).format('YYYY-MM-DD HH:mm') : follower.date,
+              follower.startAt !== null ? dates.format(follower.startAt, 'dateTime') : follower.date,
           },
           {
             title: t('handover.followers.col.account'),
@@ -582,6 +583,7 @@ function ReviewStep({ d: detail, onGoto }: { d: HandoverDetail; onGoto: (step: n
 
 function CompletedView({ d: detail, title }: { d: HandoverDetail; title: string }) {
   const t = useT();
+  const dates = useDates();
   const keys = detail.items.filter((i) => i.keyAccount && i.note);
   return (
     <>
@@ -596,7 +598,7 @@ function CompletedView({ d: detail, title }: { d: HandoverDetail; title: string 
         subTitle={
           detail.status === 'completed'
             ? t('handover.doneSub', {
-                when: dayjs(detail.completedAt).format('YYYY-MM-DD HH:mm'),
+                when: dates.format(detail.completedAt, 'dateTime') ?? '',
                 by: detail.createdByName ?? '',
               })
             : undefined

@@ -15,7 +15,7 @@ import {
   type TableProps,
 } from 'antd';
 import { InboxOutlined, ReloadOutlined } from '@ant-design/icons';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { isApiError } from '../../api/client.ts';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -38,6 +38,7 @@ export default function PoolPage() {
   const { message } = App.useApp();
   const report = useProblem();
   const { reach } = useSession();
+  const dates = useDates();
   const can = useCan();
   // The unit filter and the release log are for those who see more than their own unit's pool.
   const manages = reach !== 'unit';
@@ -121,7 +122,7 @@ export default function PoolPage() {
       dataIndex: 'lastFollowUpAt',
       key: 'last',
       responsive: ['xl'],
-      render: (v: number | null) => (v ? dayjs(v).format('YYYY-MM-DD') : t('pool.never')),
+      render: (v: number | null) => dates.format(v) ?? t('pool.never'),
     },
   ];
   if (canClaim || canAssign) {
@@ -271,7 +272,7 @@ export default function PoolPage() {
             dataIndex: 'createdAt',
             key: 'when',
             width: 150,
-            render: (v: number) => dayjs(v).format('YYYY-MM-DD HH:mm'),
+            render: (v: number) => dates.format(v, 'dateTime'),
           },
           {
             title: t('pool.ev.what'),

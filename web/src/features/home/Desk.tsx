@@ -9,9 +9,9 @@ import {
   UploadOutlined,
 } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import dayjs from 'dayjs';
 import { Link, useNavigate } from 'react-router';
 import { LoadError } from '../../components/LoadError.tsx';
+import { useDates } from '../../i18n/useDates.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { useCan, useSession } from '../auth/session.ts';
 import { accountQueries } from '../accounts/api.ts';
@@ -44,8 +44,9 @@ export function Desk() {
   const can = useCan();
   const navigate = useNavigate();
   const managerView = reach !== 'unit';
-  const today = dayjs().format('YYYY-MM-DD');
-  const horizon = dayjs().add(CLOSING_DAYS, 'day').format('YYYY-MM-DD');
+  const dates = useDates();
+  const today = dates.today();
+  const horizon = dates.fromToday(CLOSING_DAYS);
 
   const attentionParams = { limit: SHOWN, offset: 0 };
   const attention = useQuery(oppQueries.attention(attentionParams));
@@ -192,11 +193,11 @@ export function Desk() {
                 </Flex>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {account.lastFollowUpAt
-                    ? t('home.desk.lastFollowUp', { days: dayjs().diff(account.lastFollowUpAt, 'day') })
+                    ? t('home.desk.lastFollowUp', { days: dates.daysSince(account.lastFollowUpAt) })
                     : t('home.desk.neverFollowedUp')}
                   {' · '}
                   <Typography.Text type="danger" style={{ fontSize: 12 }}>
-                    {t('home.desk.dueSince', { date: dayjs(account.nextFollowUpDue).format('MM-DD') })}
+                    {t('home.desk.dueSince', { date: dates.format(account.nextFollowUpDue, 'monthDay') })}
                   </Typography.Text>
                   {managerView && account.ownerName ? ` · ${account.ownerName}` : ''}
                 </Typography.Text>

@@ -27,7 +27,8 @@ import {
   PlusOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { Link, useNavigate } from 'react-router';
 import { useProblem } from '../../api/useProblem.ts';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -56,7 +57,11 @@ import {
   type TeamRole,
 } from './types.ts';
 
-const when = (ms: number | null | undefined) => (ms ? dayjs(ms).format('YYYY-MM-DD HH:mm') : '—');
+/** Instants on these tabs: date and time on the workspace's clock, a dash for none. */
+function useWhen() {
+  const dates = useDates();
+  return (ms: number | null | undefined) => dates.format(ms, 'dateTime') ?? '—';
+}
 
 /**
  * The opportunity team (docs/sales-process.md § The opportunity) with the roles the stage suggests. Its lead (the owner, a
@@ -262,6 +267,8 @@ export function ReviewsTab({ o: opportunity, stage }: { o: OpportunityDetail; st
   const { message } = App.useApp();
   const report = useProblem();
   const reviews = useReviews(opportunity.id);
+  const dates = useDates();
+  const when = useWhen();
   const add = useAddReview();
   const [form] = Form.useForm<{
     completedStep: string;
@@ -295,7 +302,7 @@ export function ReviewsTab({ o: opportunity, stage }: { o: OpportunityDetail; st
                   nextAction: values.nextAction,
                   evidence: values.evidence?.trim() || null,
                   jointPlan: values.jointPlan?.trim() || null,
-                  nextActionDate: values.nextActionDate ? values.nextActionDate.format('YYYY-MM-DD') : null,
+                  nextActionDate: dates.pickedDay(values.nextActionDate),
                   rootCause: values.rootCause ?? null,
                 })
                 .then(
@@ -390,6 +397,7 @@ export function StageHistoryTab({ o: opportunity, process }: { o: OpportunityDet
   const t = useT();
   const words = useHistoryText();
   const history = useStageHistory(opportunity.id);
+  const when = useWhen();
   if (history.isError) return <LoadError error={history.error} onRetry={() => void history.refetch()} />;
   const label = (stageId: number, key: string) =>
     process?.stages.find((s) => s.id === stageId)?.evidence.find((e) => e.key === key)?.label ?? key;
@@ -479,6 +487,7 @@ export function StageHistoryTab({ o: opportunity, process }: { o: OpportunityDet
 export function AuditTab({ o: opportunity }: { o: OpportunityDetail }) {
   const t = useT();
   const trail = useAuditTrail(opportunity.id);
+  const when = useWhen();
   const words = useHistoryText();
   if (trail.isError) return <LoadError error={trail.error} onRetry={() => void trail.refetch()} />;
   return (

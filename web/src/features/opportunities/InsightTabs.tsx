@@ -26,7 +26,7 @@ import {
   ReloadOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useT } from '../../i18n/useI18n.ts';
@@ -80,6 +80,7 @@ function QualificationForm({ o: opportunity, insight }: { o: OpportunityDetail; 
   const { message } = App.useApp();
   const report = useProblem();
   const save = useSaveQualification();
+  const dates = useDates();
   const [facts, setFacts] = useState<
     Partial<Record<QualificationFact, { answer: QualificationAnswer; note: string | null }>>
   >(() =>
@@ -200,7 +201,7 @@ function QualificationForm({ o: opportunity, insight }: { o: OpportunityDetail; 
         {insight.qualificationAssessedAt && (
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {t('opps.qual.assessed', {
-              at: dayjs(insight.qualificationAssessedAt).format('YYYY-MM-DD'),
+              at: dates.format(insight.qualificationAssessedAt),
               by: insight.qualificationAssessedByName ?? '—',
             })}
           </Typography.Text>

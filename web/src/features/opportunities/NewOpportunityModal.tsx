@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
 import { App, DatePicker, Flex, Form, Input, InputNumber, Modal, Select, Switch, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { useNavigate } from 'react-router';
 import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
@@ -44,6 +45,7 @@ export function NewOpportunityModal({
   const report = useProblem();
   const navigate = useNavigate();
   const create = useCreateOpportunity();
+  const dates = useDates();
   const processes = useProcesses();
   const [form] = Form.useForm<Values>();
   const chosenProcess = Form.useWatch('processId', form);
@@ -77,7 +79,7 @@ export function NewOpportunityModal({
         name: values.name.trim(),
         processId: values.processId,
         amount: yuanToFen(values.amount),
-        expectedCloseDate: values.expectedCloseDate.format('YYYY-MM-DD'),
+        expectedCloseDate: dates.pickedDay(values.expectedCloseDate),
         ...(values.leadSource ? { leadSource: values.leadSource } : {}),
         ...(values.stageId ? { stageId: values.stageId } : {}),
         ...(gated.length > 0 ? { evidence: ev.given() } : {}),
@@ -119,7 +121,7 @@ export function NewOpportunityModal({
         form={form}
         layout="vertical"
         onFinish={(v) => void submit(v)}
-        initialValues={{ processId, accountId: account?.id, expectedCloseDate: dayjs().add(30, 'day') }}
+        initialValues={{ processId, accountId: account?.id, expectedCloseDate: dates.pickerDay(dates.fromToday(30)) }}
       >
         <Form.Item
           name="accountId"

@@ -1,5 +1,5 @@
 import { DatePicker, Flex, Input, Select } from 'antd';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { useSession } from '../auth/session.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
@@ -22,6 +22,7 @@ export function OppFilterBar({
   const t = useT();
   const me = useSession();
   const people = usePeople();
+  const dates = useDates();
   const wide = me.reach !== 'unit';
   return (
     <Flex gap={8} wrap align="center">
@@ -63,12 +64,10 @@ export function OppFilterBar({
         style={{ width: 250 }}
         value={
           filters.closeFrom || filters.closeTo
-            ? [filters.closeFrom ? dayjs(filters.closeFrom) : null, filters.closeTo ? dayjs(filters.closeTo) : null]
+            ? [dates.pickerDay(filters.closeFrom), dates.pickerDay(filters.closeTo)]
             : null
         }
-        onChange={(row) =>
-          update({ closeFrom: row?.[0]?.format('YYYY-MM-DD') ?? null, closeTo: row?.[1]?.format('YYYY-MM-DD') ?? null })
-        }
+        onChange={(row) => update({ closeFrom: dates.pickedDay(row?.[0]), closeTo: dates.pickedDay(row?.[1]) })}
         allowEmpty={[true, true]}
       />
       {sizeFilter && (

@@ -14,7 +14,8 @@ import {
   Select,
   Space,
 } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
@@ -58,6 +59,7 @@ export function EditDrawer({ o: opportunity, onClose }: { o: OpportunityDetail; 
   const { message } = App.useApp();
   const report = useProblem();
   const update = useUpdateOpportunity();
+  const dates = useDates();
   const [form] = Form.useForm<EditValues>();
   const lead = opportunity.permissions.edit;
   const required = [{ required: true, message: t('validation.required') }];
@@ -70,7 +72,7 @@ export function EditDrawer({ o: opportunity, onClose }: { o: OpportunityDetail; 
           ? {
               name: values.name.trim(),
               amount: yuanToFen(values.amount),
-              expectedCloseDate: values.expectedCloseDate.format('YYYY-MM-DD'),
+              expectedCloseDate: dates.pickedDay(values.expectedCloseDate),
               forecastCategory: values.forecastCategory,
               leadSource: values.leadSource ?? null,
             }
@@ -109,7 +111,7 @@ export function EditDrawer({ o: opportunity, onClose }: { o: OpportunityDetail; 
         initialValues={{
           name: opportunity.name,
           amount: opportunity.amount / 100,
-          expectedCloseDate: opportunity.expectedCloseDate ? dayjs(opportunity.expectedCloseDate) : undefined,
+          expectedCloseDate: dates.pickerDay(opportunity.expectedCloseDate) ?? undefined,
           buyingPhase: opportunity.buyingPhase,
           forecastCategory: opportunity.forecastCategory,
           leadSource: opportunity.leadSource as LeadSource | null,

@@ -31,7 +31,7 @@ import {
   SwapOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
@@ -97,6 +97,7 @@ function NextStep({ o: opportunity }: { o: OpportunityDetail }) {
   const [text, setText] = useState(opportunity.nextStep ?? '');
   const [date, setDate] = useState<string | null>(opportunity.nextStepDate);
   const today = useWorkspaceDate()();
+  const dates = useDates();
   const overdue = overdueDate(opportunity, opportunity.nextStepDate, today);
   if (!editing) {
     return (
@@ -156,11 +157,7 @@ function NextStep({ o: opportunity }: { o: OpportunityDetail }) {
         placeholder={t('opps.detail.nextStepPlaceholder')}
         onPressEnter={() => void save()}
       />
-      <DatePicker
-        value={date ? dayjs(date) : null}
-        onChange={(d) => setDate(d ? d.format('YYYY-MM-DD') : null)}
-        style={{ width: 150 }}
-      />
+      <DatePicker value={dates.pickerDay(date)} onChange={(d) => setDate(dates.pickedDay(d))} style={{ width: 150 }} />
       <Button
         type="primary"
         icon={<CheckOutlined />}

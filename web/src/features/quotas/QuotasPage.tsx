@@ -25,6 +25,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { problemMessage } from '../../api/problems.ts';
 import { useMoney } from '../../i18n/money.ts';
+import { useDates } from '../../i18n/useDates.ts';
 import { useI18n, useT } from '../../i18n/useI18n.ts';
 import { useImportQuotas, useQuotaHistory, useQuotaTable, useSaveQuotas } from './api.ts';
 
@@ -350,7 +351,7 @@ function HistoryDrawer({
 }) {
   const t = useT();
   const money = useMoney();
-  const { locale } = useI18n();
+  const dates = useDates();
   const historyQuery = useQuotaHistory(subject);
   const describe = (json: string | null) => {
     if (!json) return t('quotas.history.none');
@@ -375,7 +376,7 @@ function HistoryDrawer({
             children: (
               <div>
                 <div>
-                  <b>FY{entry.fiscalYear}</b> · {new Date(entry.at).toLocaleString(locale)} · {entry.actorName ?? '—'}
+                  <b>FY{entry.fiscalYear}</b> · {dates.format(entry.at, 'dateTime')} · {entry.actorName ?? '—'}
                 </div>
                 <div>
                   {describe(entry.before)} → {describe(entry.after)}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Badge, Button, Empty, Flex, List, Popover, Segmented, Typography } from 'antd';
 import { BellOutlined } from '@ant-design/icons';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { useNavigate } from 'react-router';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
@@ -34,6 +34,7 @@ export function NotificationBell() {
   const list = useNotifications({ unread: onlyUnread, limit: 20, offset: 0 }, open);
   const markRead = useMarkRead();
   const markAll = useMarkAllRead();
+  const dates = useDates();
   const count = unread.data?.unread ?? 0;
 
   function go(notification: NotificationDto) {
@@ -100,7 +101,7 @@ export function NotificationBell() {
                 {notification.dueDate ? ` · ${notification.dueDate}` : ''}
               </Typography.Text>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {dayjs(notification.createdAt).format('MM-DD HH:mm')}
+                {dates.format(notification.createdAt, 'monthDayTime')}
               </Typography.Text>
             </Flex>
           </List.Item>

@@ -1,8 +1,9 @@
 import { App, DatePicker, Form, Input, Modal, Select } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
-import { useSession, useWorkspaceDate } from '../auth/session.ts';
+import { useDates } from '../../i18n/useDates.ts';
+import { useSession } from '../auth/session.ts';
 import { usePeople } from '../accounts/api.ts';
 import type { TaskDto } from '../../../../src/contracts/tasks.ts';
 import { useCreateTask, useReassignTask, useUpdateTask } from './api.ts';
@@ -32,7 +33,7 @@ export function TaskFormModal({
   const { message } = App.useApp();
   const report = useProblem();
   const { user } = useSession();
-  const today = useWorkspaceDate()();
+  const dates = useDates();
   const people = usePeople();
   const create = useCreateTask();
   const update = useUpdateTask();
@@ -50,7 +51,7 @@ export function TaskFormModal({
   const pending = create.isPending || update.isPending || reassign.isPending;
 
   async function save(values: Values) {
-    const dueDate = values.dueDate.format('YYYY-MM-DD');
+    const dueDate = dates.pickedDay(values.dueDate);
     try {
       if (!task) {
         await create.mutateAsync({
@@ -98,11 +99,11 @@ export function TaskFormModal({
           task
             ? {
                 title: task.title,
-                dueDate: dayjs(task.dueDate),
+                dueDate: dates.pickerDay(task.dueDate),
                 notes: task.notes ?? undefined,
                 assigneeId: task.assignee.id,
               }
-            : { dueDate: dayjs(today), assigneeId: user.id }
+            : { dueDate: dates.pickerDay(dates.today()), assigneeId: user.id }
         }
       >
         <Form.Item

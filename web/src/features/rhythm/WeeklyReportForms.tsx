@@ -1,7 +1,7 @@
 import { App, Button, Card, Flex, Form, Input, Select, Space, Tag, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { api } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
 import { useProblem } from '../../api/useProblem.ts';
@@ -10,12 +10,12 @@ import type { WeeklyReport } from '../../../../src/contracts/rhythm.ts';
 import { useSaveWeeklyPlan, useSaveWeeklySummary } from './api.ts';
 
 const blank = (value: string | undefined | null) => (value?.trim() ? value.trim() : null);
-const when = (at: number) => dayjs(at).format('YYYY-MM-DD HH:mm');
 
 /** Draft or submitted, and when: what the manager's team list counts. */
 export function SubmittedTag({ at, written }: { at: number | null; written: boolean }) {
   const t = useT();
-  if (at) return <Tag color="green">{t('weekly.submitted', { at: when(at) })}</Tag>;
+  const dates = useDates();
+  if (at) return <Tag color="green">{t('weekly.submitted', { at: dates.format(at, 'dateTime') })}</Tag>;
   return <Tag color={written ? 'gold' : 'red'}>{t(written ? 'weekly.draft' : 'weekly.notWritten')}</Tag>;
 }
 
@@ -240,6 +240,7 @@ export function WeeklySummaryForm({ report }: { report: WeeklyReport }) {
 /** A report's comments, and the box a manager over its author writes in. */
 export function Comments({ report, onComment }: { report: WeeklyReport; onComment?: (body: string) => void }) {
   const t = useT();
+  const dates = useDates();
   return (
     <Card size="small" title={t('weekly.comments')} style={{ marginTop: 12 }} data-testid="weekly-comments">
       {report.comments.length === 0 && <Typography.Text type="secondary">{t('weekly.noComments')}</Typography.Text>}
@@ -247,7 +248,7 @@ export function Comments({ report, onComment }: { report: WeeklyReport; onCommen
         <div key={comment.id} style={{ marginBottom: 8 }}>
           <Typography.Text strong>{comment.author.name}</Typography.Text>{' '}
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {when(comment.createdAt)}
+            {dates.format(comment.createdAt, 'dateTime')}
           </Typography.Text>
           <div style={{ whiteSpace: 'pre-line' }}>{comment.body}</div>
         </div>

@@ -18,7 +18,7 @@ import {
   type TableProps,
 } from 'antd';
 import { CalendarOutlined } from '@ant-design/icons';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { useSearchParams } from 'react-router';
 import { LoadError } from '../../components/LoadError.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -26,7 +26,7 @@ import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { addDays, mondayOf } from '../../../../src/domain/calendar.ts';
 import type { TeamReportsResponse, WeeklyReport } from '../../../../src/contracts/rhythm.ts';
-import { useCan, useWorkspaceDate } from '../auth/session.ts';
+import { useCan } from '../auth/session.ts';
 import { useCommentReport, useTeamReports, useWeeklyReport } from './api.ts';
 import { Comments, SubmittedTag, WeeklyPlanForm, WeeklySummaryForm } from './WeeklyReportForms.tsx';
 
@@ -40,7 +40,8 @@ type TeamRow = TeamReportsResponse['items'][number] & { summary?: TeamReportsRes
 export default function WeeklyReportsPage() {
   const t = useT();
   const can = useCan();
-  const today = useWorkspaceDate()();
+  const dates = useDates();
+  const today = dates.today();
   const [params, setParams] = useSearchParams();
   const week = mondayOf(params.get('week') ?? today);
   const lastWeek = addDays(week, -7);
@@ -62,8 +63,8 @@ export default function WeeklyReportsPage() {
           <DatePicker
             picker="week"
             allowClear
-            value={dayjs(week)}
-            onChange={(d) => set('week', d ? mondayOf(d.format('YYYY-MM-DD')) : undefined)}
+            value={dates.pickerDay(week)}
+            onChange={(d) => set('week', d ? mondayOf(dates.pickedDay(d)) : undefined)}
             aria-label={t('weekly.week')}
             suffixIcon={<CalendarOutlined />}
             inputReadOnly
@@ -166,12 +167,13 @@ function TeamWeek({ week, lastWeek, range }: WeekProps) {
   const screens = Grid.useBreakpoint();
   const plans = useTeamReports(week, true);
   const summaries = useTeamReports(lastWeek, true);
+  const dates = useDates();
   const [open, setOpen] = useState<{ id: number; name: string } | null>(null);
   const summaryOf = new Map((summaries.data?.items ?? []).map((row) => [row.user.id, row]));
   const rows: TeamRow[] = (plans.data?.items ?? []).map((row) => ({ ...row, summary: summaryOf.get(row.user.id) }));
   const status = (at: number | null | undefined) =>
     at ? (
-      <Tag color="green">{dayjs(at).format('MM-DD HH:mm')}</Tag>
+      <Tag color="green">{dates.format(at, 'monthDayTime')}</Tag>
     ) : (
       <Tag color="red">{t('weekly.team.missingTag')}</Tag>
     );

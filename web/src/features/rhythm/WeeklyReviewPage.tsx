@@ -18,7 +18,7 @@ import {
   type TableProps,
 } from 'antd';
 import { CalendarOutlined } from '@ant-design/icons';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { Link } from 'react-router';
 import { useProblem } from '../../api/useProblem.ts';
 import { ListTable } from '../../components/ListTable.tsx';
@@ -38,6 +38,7 @@ export default function WeeklyReviewPage() {
   const t = useT();
   const shipped = useShippedText();
   const list = useListParams({ pageSize: 20 });
+  const dates = useDates();
   const week = list.str('week');
   const due = list.str('due') ?? 'any';
   const review = useWeeklyReview({ week, due, limit: list.limit, offset: list.offset });
@@ -119,8 +120,8 @@ export default function WeeklyReviewPage() {
           <DatePicker
             picker="week"
             allowClear
-            value={week ? dayjs(week) : null}
-            onChange={(d) => list.update({ week: d ? d.format('YYYY-MM-DD') : undefined })}
+            value={dates.pickerDay(week)}
+            onChange={(d) => list.update({ week: dates.pickedDay(d) ?? undefined })}
             aria-label={t('review.week')}
             suffixIcon={<CalendarOutlined />}
           />

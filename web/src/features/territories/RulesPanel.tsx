@@ -18,7 +18,7 @@ import {
   Typography,
 } from 'antd';
 import { SyncOutlined } from '@ant-design/icons';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
@@ -253,6 +253,7 @@ function TierCard({
   const t = useT();
   const report = useProblem();
   const summary = useTierSummary();
+  const dates = useDates();
   const last = recompute.data;
   return (
     <Card
@@ -284,8 +285,8 @@ function TierCard({
             c: last.byTier.C,
           })}
           description={t('territories.tiers.window', {
-            from: dayjs(last.window.from).format('YYYY-MM-DD'),
-            to: dayjs(last.window.to).format('YYYY-MM-DD'),
+            from: dates.format(last.window.from),
+            to: dates.format(last.window.to),
           })}
         />
       )}
@@ -298,6 +299,7 @@ function TierCard({
 
 function TierCharts({ s: text }: { s: TierSummary }) {
   const t = useT();
+  const dates = useDates();
   const option = useMemo<ChartOption>(() => {
     const data = (pick: (tier: TierSummary['tiers'][number]) => number) =>
       text.tiers.map((tier) => ({
@@ -346,7 +348,7 @@ function TierCharts({ s: text }: { s: TierSummary }) {
           })}
         </Descriptions.Item>
         <Descriptions.Item label={t('territories.tiers.computedAt')}>
-          {text.computedAt ? dayjs(text.computedAt).format('YYYY-MM-DD HH:mm') : t('territories.tiers.never')}
+          {dates.format(text.computedAt, 'dateTime') ?? t('territories.tiers.never')}
         </Descriptions.Item>
       </Descriptions>
       <Divider style={{ margin: '12px 0' }} />

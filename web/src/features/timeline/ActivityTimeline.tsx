@@ -14,7 +14,7 @@ import {
   TrophyOutlined,
   UserAddOutlined,
 } from '@ant-design/icons';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { Link } from 'react-router';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useI18n } from '../../i18n/useI18n.ts';
@@ -135,6 +135,7 @@ function look(timelineEvent: TimelineEvent): { icon: ReactNode; color: string } 
 function EventLine({ e: timelineEvent, showDeal }: { e: TimelineEvent; showDeal: boolean }) {
   const { t, locale } = useI18n();
   const words = useHistoryText();
+  const dates = useDates();
   const value = (v: string | null) => words.value(timelineEvent.field ?? '', v);
   // On the account page every deal event names its deal, beside who and when.
   const deal =
@@ -315,7 +316,7 @@ function EventLine({ e: timelineEvent, showDeal }: { e: TimelineEvent; showDeal:
       <div>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {timelineEvent.actorName ?? t('timeline.system')}
-          {deal && <> · {deal}</>} · {dayjs(timelineEvent.at).format('YYYY-MM-DD HH:mm')}
+          {deal && <> · {deal}</>} · {dates.format(timelineEvent.at, 'dateTime')}
         </Typography.Text>
       </div>
     </div>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { App, Button, Dropdown, Empty, Flex, Input, Select, Tag, Tooltip, Typography, type TableProps } from 'antd';
 import { CheckOutlined, EditOutlined, MoreOutlined, PlusOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
-import dayjs from 'dayjs';
+import { useDates } from '../../i18n/useDates.ts';
 import { ROLES, type Role, type User } from '../../api/types.ts';
 import type { UserListParams } from '../../api/keys.ts';
 import { isApiError } from '../../api/client.ts';
@@ -46,6 +46,7 @@ export default function UsersPanel() {
   const { modal, message } = App.useApp();
   const report = useProblem();
   const { user: me } = useSession();
+  const dates = useDates();
   const canEdit = useCan()('users.administer');
   const { list, params, update } = useUserListParams();
   const users = useUsers(params);
@@ -190,7 +191,7 @@ export default function UsersPanel() {
       key: 'createdAt',
       sorter: true,
       responsive: ['xl'],
-      render: (v: number) => dayjs(v).format('YYYY-MM-DD'),
+      render: (v: number) => dates.format(v),
     },
   ];
   if (canEdit) {
