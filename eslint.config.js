@@ -4,6 +4,9 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import shortNames from './scripts/eslint/short-names.js';
 
+const ZONE_MESSAGE =
+  "show and pick dates through useDates() (web/src/i18n/dates.ts): they are the workspace zone's, not the browser's";
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'web/dist/', 'data/', 'test-results/'] },
   js.configs.recommended,
@@ -34,6 +37,37 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
+  },
+  {
+    // Dates and times show in the workspace's zone, whatever the browser's (docs/DESIGN.md § Time and the
+    // calendar): pages take them from useDates() (web/src/i18n/dates.ts), the one place that formats an
+    // instant or reads a wall clock. test/web/dates-lint.test.ts checks that each way round it is caught.
+    files: ['web/src/**/*.{ts,tsx}'],
+    ignores: ['web/src/i18n/dates.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'dayjs', allowTypeImports: true, message: ZONE_MESSAGE }],
+          patterns: [{ group: ['dayjs/*'], message: ZONE_MESSAGE }],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date']", message: ZONE_MESSAGE },
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(toLocaleDateString|toLocaleTimeString|toDateString|toTimeString|get(UTC)?(FullYear|Month|Date|Day|Hours|Minutes)|getTimezoneOffset)$/]',
+          message: ZONE_MESSAGE,
+        },
+        { selector: "MemberExpression[object.name='Intl'][property.name='DateTimeFormat']", message: ZONE_MESSAGE },
+        {
+          // A dayjs pattern (picker values): YYYY-MM-DD, MM-DD HH:mm …
+          selector: "CallExpression[callee.property.name='format'][arguments.0.value=/YY|MM|DD|HH|mm/]",
+          message: ZONE_MESSAGE,
+        },
+      ],
+    },
   },
   {
     // domain/ is pure: no I/O and nothing from the rest of src/ (ARCHITECTURE.md § The shape) —
