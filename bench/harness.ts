@@ -9,6 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery, type LogEvent } from 'kysely';
+import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase, type Db } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
@@ -17,6 +20,9 @@ import { loadDemo } from '../src/demo/load.ts';
 import { createTestDb } from '../test/helpers/db.ts';
 import { sessionIdOf } from '../src/modules/auth/service.ts';
 import { insertSession } from '../src/modules/auth/repository.ts';
+import { countWorkspaces } from '../src/modules/workspace/service.ts';
+import { loadScaleSet } from '../src/demo/scale-set.ts';
+import type { Database } from '../src/db/schema.ts';
 
 export type Sign = 'admin' | 'manager' | 'rep';
 
@@ -35,6 +41,26 @@ export interface Bench {
     cases: [string, () => Promise<unknown>][],
   ): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A session for the user with that email, as the cookie header that carries it. */
+async function sessionCookie(kysely: Kysely<Database>, email: string, prefix: string): Promise<string> {
+  const user = await kysely
+    .selectFrom('users')
+    .select(['id', 'workspace_id'])
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
+  const token = `${prefix}-${email}`;
+  await insertSession(kysely, {
+    id: sessionIdOf(token),
+    workspaceId: user.workspace_id,
+    userId: user.id,
+    now: Date.now(),
+    expiresAt: Date.now() + 3_600_000,
+    ip: null,
+    userAgent: 'bench',
+  });
+  return `keyline_session=${token}`;
 }
 
 export async function startBench(defaultScale: number): Promise<Bench> {
@@ -61,24 +87,7 @@ export async function startBench(defaultScale: number): Promise<Bench> {
   const app = await buildApp(db, { ...loadConfig({ KEYLINE_DATA_DIR: dir }), logLevel: 'silent' }, { logger: false });
   await app.ready();
   const kysely = db.kysely;
-  const cookieFor = async (email: string) => {
-    const user = await kysely
-      .selectFrom('users')
-      .select(['id', 'workspace_id'])
-      .where('email', '=', email)
-      .executeTakeFirstOrThrow();
-    const token = `bench-${email}`;
-    await insertSession(kysely, {
-      id: sessionIdOf(token),
-      workspaceId: user.workspace_id,
-      userId: user.id,
-      now: Date.now(),
-      expiresAt: Date.now() + 3_600_000,
-      ip: null,
-      userAgent: 'bench',
-    });
-    return `keyline_session=${token}`;
-  };
+  const cookieFor = (email: string) => sessionCookie(kysely, email, 'bench');
   const cookies = {
     admin: await cookieFor('admin@demo.keyline.dev'),
     manager: await cookieFor('manager@demo.keyline.dev'),
@@ -122,5 +131,272 @@ export async function startBench(defaultScale: number): Promise<Bench> {
       else await db.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/*
+ * The scale-set benches (bench/pages.ts, funnel.ts, activities.ts) share what follows: the
+ * database holding the scale set (KEYLINE_DATA_DIR's SQLite file or DATABASE_URL; a small set
+ * is built when it is empty), the real app listening on a port with a Kysely that records the
+ * statements of one request, sessions for the demo sign-ins, and the three measurements of
+ * each case — the API, the same statements replayed raw, a bare Fastify answering the same JSON.
+ */
+
+/**
+ * parseArgs options of the scale benches: seconds per measurement, requests at a time, a
+ * substring of the cases to run, and the small set built when the database holds none (as for the CLI).
+ */
+const SCALE_BENCH_OPTIONS = {
+  seconds: { type: 'string', default: '4' },
+  concurrency: { type: 'string', default: '4' },
+  only: { type: 'string' },
+  accounts: { type: 'string', default: '2000' },
+  opportunities: { type: 'string', default: '20000' },
+  activities: { type: 'string', default: '100000' },
+  reps: { type: 'string', default: '200' },
+} as const;
+
+export interface ScaleBench {
+  /** The command line: SCALE_BENCH_OPTIONS and the bench's own. */
+  args: Record<string, string | undefined>;
+  /** Seconds per measurement and requests at a time (--seconds, --concurrency). */
+  seconds: number;
+  concurrency: number;
+  /** The app's database: its Kysely records statements inside capture(). */
+  db: Db;
+  /** The same database without the recording Kysely (SQLite: the one connection both use). */
+  plain: Db;
+  kysely: Kysely<Database>;
+  workspaceId: number;
+  app: FastifyInstance;
+  /** http://127.0.0.1:port of the app. */
+  base: string;
+  cookies: Record<Sign, string>;
+  cookieFor(email: string): Promise<string>;
+  /** The statements the database ran while fn ran (run nothing else meanwhile). */
+  capture<T>(fn: () => Promise<T>): Promise<{ result: T; statements: CompiledQuery[] }>;
+  /** The statements replayed as prepared statements: SQLite on the app's connection, PostgreSQL as named statements, in order, on one pooled connection. */
+  replayer(statements: CompiledQuery[]): () => Promise<unknown>;
+  /** Workers for the raw replay: SQLite has one connection, so one; PostgreSQL as many as the API gets. */
+  replayWorkers(concurrency: number): number;
+  /** The sales process with the most open deals: the board's and the funnel's hardest case. */
+  busiestProcess(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function openScaleBench(
+  extraOptions: Record<string, { type: 'string'; default: string }> = {},
+): Promise<ScaleBench> {
+  const args = parseArgs({ options: { ...SCALE_BENCH_OPTIONS, ...extraOptions } }).values as Record<
+    string,
+    string | undefined
+  >;
+  const small = args as Record<keyof typeof SCALE_BENCH_OPTIONS, string>;
+  let capturing: CompiledQuery[] | null = null;
+  const log = (event: LogEvent) => {
+    if (capturing && event.level === 'query') capturing.push(event.query);
+  };
+  const ownDir = !process.env.KEYLINE_DATA_DIR;
+  const dataDir = process.env.KEYLINE_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-scale-'));
+  const plain = process.env.DATABASE_URL
+    ? openDatabase({ databaseUrl: process.env.DATABASE_URL })
+    : openDatabase({ sqliteFile: path.join(dataDir, 'keyline.db') });
+  await migrateToLatest(plain);
+  if ((await countWorkspaces(plain.kysely)) === 0) {
+    const built = await loadScaleSet(plain, {
+      accounts: Number(small.accounts),
+      contactsPerAccount: 3,
+      opportunities: Number(small.opportunities),
+      activities: Number(small.activities),
+      reps: Number(small.reps),
+    });
+    console.log(`built a small scale set in ${built.seconds.toFixed(0)} s: ${JSON.stringify(built.rows)}`);
+  }
+  const pool = process.env.DATABASE_URL ? new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }) : null;
+  const db: Db = {
+    ...plain,
+    kysely: new Kysely<Database>({
+      dialect: pool ? new PostgresDialect({ pool }) : new SqliteDialect({ database: plain.sqlite! }),
+      log,
+    }),
+  };
+  const kysely = db.kysely;
+  const app = await buildApp(
+    db,
+    { ...loadConfig({ KEYLINE_DATA_DIR: dataDir }), logLevel: 'silent' },
+    { logger: false },
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+
+  const cookieFor = (email: string) => sessionCookie(kysely, email, `bench-scale-${Date.now()}`);
+  const cookies = {
+    admin: await cookieFor('admin@demo.keyline.dev'),
+    manager: await cookieFor('manager@demo.keyline.dev'),
+    rep: await cookieFor('rep@demo.keyline.dev'),
+  };
+  const workspaceId = (await kysely.selectFrom('workspaces').select('id').executeTakeFirstOrThrow()).id;
+  const counts = await kysely
+    .selectFrom('opportunities')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  console.log(
+    `engine ${db.engine}; ${Number(counts.n).toLocaleString('en-US')} opportunities; ${new Date().toISOString()}; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${os.cpus().length} cores; ${args.seconds} s per measurement at concurrency ${args.concurrency}`,
+  );
+
+  let replayIndex = 0;
+  return {
+    args,
+    seconds: Number(args.seconds),
+    concurrency: Number(args.concurrency),
+    db,
+    plain,
+    kysely,
+    workspaceId,
+    app,
+    base,
+    cookies,
+    cookieFor,
+    async capture(fn) {
+      capturing = [];
+      try {
+        const result = await fn();
+        return { result, statements: capturing };
+      } finally {
+        capturing = null;
+      }
+    },
+    replayer(statements) {
+      if (pool) {
+        const named = statements.map((query, index) => ({
+          name: `bench_${replayIndex}_${index}`,
+          text: query.sql,
+          values: [...query.parameters],
+        }));
+        replayIndex++;
+        return async () => {
+          const client = await pool.connect();
+          try {
+            for (const query of named) await client.query(query);
+          } finally {
+            client.release();
+          }
+        };
+      }
+      const prepared = statements.map((query) => ({
+        statement: plain.sqlite!.prepare(query.sql),
+        params: query.parameters as unknown[],
+      }));
+      return async () => {
+        for (const { statement, params } of prepared) {
+          if (statement.reader) statement.all(...params);
+          else statement.run(...params);
+        }
+      };
+    },
+    replayWorkers: (concurrency) => (pool ? concurrency : 1),
+    async busiestProcess() {
+      const busiest = await kysely
+        .selectFrom('opportunities')
+        .select(['process_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('status', '=', 'open')
+        .groupBy('process_id')
+        .orderBy('n', 'desc')
+        .executeTakeFirstOrThrow();
+      return Number(busiest.process_id);
+    },
+    async close() {
+      await app.close();
+      await kysely.destroy().catch(() => undefined);
+      await pool?.end().catch(() => undefined);
+      await plain.close().catch(() => undefined);
+      if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Figures {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  perSecond: number;
+  samples: number;
+}
+
+/** Percentiles of a list of milliseconds. */
+export function figuresOf(samples: number[], seconds: number): Figures {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
+  return {
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: sorted.at(-1) ?? Number.NaN,
+    perSecond: sorted.length / seconds,
+    samples: sorted.length,
+  };
+}
+
+/** `workers` loops calling `once` for `seconds` after five warm-up calls; latencies of every call. */
+export async function measure(once: () => Promise<unknown>, workers: number, seconds: number): Promise<Figures> {
+  for (let i = 0; i < 5; i++) await once();
+  const samples: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (performance.now() < until) {
+        const start = performance.now();
+        await once();
+        samples.push(performance.now() - start);
+      }
+    }),
+  );
+  return figuresOf(samples, (performance.now() - started) / 1000);
+}
+
+/** A GET over HTTP that throws unless it answers 200. */
+export const httpGet = (url: string, cookie?: string) => async () => {
+  const res = await fetch(url, cookie ? { headers: { cookie } } : {});
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+  await res.arrayBuffer();
+};
+
+/** A POST of JSON over HTTP that throws unless it answers `expect` (201: created). */
+export const httpPost =
+  (url: string, cookie: string, body: unknown, expect = 201) =>
+  async () => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== expect) throw new Error(`${url}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+    await res.arrayBuffer();
+  };
+
+/** p50 / p99 / req/s, the cells of the scale benches' tables. */
+export const formatFigures = (figures: Figures) =>
+  `${figures.p50.toFixed(1)} / ${figures.p99.toFixed(1)} / ${figures.perSecond.toFixed(0)}`;
+
+/** A bare Fastify answering stored JSON bodies: the floor of any page of that size. */
+export async function bareFastify() {
+  const bare = Fastify({ logger: false });
+  const bodies = new Map<string, unknown>();
+  bare.get('/bare/:name', async (request) => bodies.get((request.params as { name: string }).name));
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const origin = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
+  return {
+    /** The URL that answers `body`. */
+    serve(body: unknown) {
+      const key = String(bodies.size);
+      bodies.set(key, body);
+      return `${origin}/bare/${key}`;
+    },
+    close: () => bare.close(),
   };
 }

@@ -1,0 +1,222 @@
+/**
+ * Issue 10's Scale section at the scale set (5,000,000 activities over 100,000 accounts and
+ * 2,000 reps): (a) logging an activity through the API — one short transaction, its statements
+ * printed; (b) the supervision view of the whole company (admin) and (c) one rep's desk, each
+ * beside the raw SQL of the very statements the API ran (captured from one request, replayed
+ * prepared) and a bare Fastify answering the same JSON, in the same run (target ≤ 1.5× the SQL);
+ * (d) the nightly pool job over every account, run in-process as the housekeeping runs it,
+ * while list pages are hit: their p99 during the job beside idle (target ≤ 20 ms).
+ *
+ *   KEYLINE_DATA_DIR=/tmp/scale node bench/activities.ts [--seconds 4] [--concurrency 4]
+ *   DATABASE_URL=postgres://… node bench/activities.ts
+ * Without a scale set in the database it builds a small one first (--accounts etc. as for the CLI).
+ * It writes: each run logs activities on the rep's account, and the pool job releases what is due.
+ */
+import type { CompiledQuery } from 'kysely';
+import { releaseAllWorkspaces } from '../src/modules/pool/service.ts';
+import { dateIn } from '../src/domain/calendar.ts';
+import {
+  bareFastify,
+  figuresOf,
+  formatFigures,
+  httpGet,
+  httpPost,
+  measure,
+  openScaleBench,
+  type Figures,
+  type Sign,
+} from './harness.ts';
+
+const bench = await openScaleBench({ 'pool-runs': { type: 'string', default: '1' } });
+const { kysely, base, cookies, seconds: SECONDS, concurrency: CONCURRENCY, args: values } = bench;
+
+const rep = await kysely
+  .selectFrom('users')
+  .select('id')
+  .where('email', '=', 'rep@demo.keyline.dev')
+  .executeTakeFirstOrThrow();
+const account = await kysely
+  .selectFrom('accounts')
+  .select('id')
+  .where('owner_id', '=', rep.id)
+  .where('in_pool', '=', 0)
+  .where('archived_at', 'is', null)
+  .orderBy('id')
+  .executeTakeFirstOrThrow();
+const reps = await kysely
+  .selectFrom('users')
+  .select((eb) => eb.fn.countAll<number>().as('n'))
+  .where('role', '=', 'rep')
+  .executeTakeFirstOrThrow();
+const activityCount = await kysely
+  .selectFrom('activities')
+  .select((eb) => eb.fn.countAll<number>().as('n'))
+  .executeTakeFirstOrThrow();
+console.log(`${Number(activityCount.n).toLocaleString('en-US')} activities`);
+
+// The desk's cards as web/src/features/home/Desk.tsx asks for them, and the rep's own cadence list.
+const today = dateIn(Date.now(), 'Asia/Shanghai');
+const horizon = dateIn(Date.now() + 30 * 86_400_000, 'Asia/Shanghai');
+const desk = [
+  '/api/v1/opportunities/attention?limit=5&offset=0',
+  '/api/v1/accounts?overdue=true&archived=false&sort=tier&limit=5&offset=0',
+  `/api/v1/opportunities?status=open&closeFrom=${today}&closeTo=${horizon}&minProbability=11&sort=expectedCloseDate&limit=5&offset=0`,
+  '/api/v1/cadence/accounts?mine=true&limit=50&offset=0',
+];
+
+interface Request {
+  method: 'GET' | 'POST';
+  url: string;
+  body?: unknown;
+}
+const cases: [string, Sign, Request[], string][] = [
+  [
+    'log a visit (POST /accounts/:id/activities), rep',
+    'rep',
+    [
+      {
+        method: 'POST',
+        url: `/api/v1/accounts/${account.id}/activities`,
+        body: { type: 'visit', subject: 'bench: a logged visit', notes: '拜访客户，讨论二期需求' },
+      },
+    ],
+    'one short transaction',
+  ],
+  [
+    `supervision view, whole company (${reps.n} reps), admin`,
+    'admin',
+    [{ method: 'GET', url: '/api/v1/cadence/compliance' }],
+    '≤ 1.5× SQL',
+  ],
+  [
+    'supervision view, first region, manager',
+    'manager',
+    [{ method: 'GET', url: '/api/v1/cadence/compliance' }],
+    '≤ 1.5× SQL',
+  ],
+  ...desk.map((url): [string, Sign, Request[], string] => [
+    `desk card ${url.split('?')[0]!.replace('/api/v1', '')}, rep`,
+    'rep',
+    [{ method: 'GET', url }],
+    '≤ 1.5× SQL',
+  ]),
+  [
+    "one rep's desk (the four above, one after another)",
+    'rep',
+    desk.map((url) => ({ method: 'GET', url })),
+    '≤ 1.5× SQL',
+  ],
+];
+
+const bare = await bareFastify();
+const call = (who: Sign, requests: Request[]) => {
+  const calls = requests.map((request) =>
+    request.method === 'POST'
+      ? httpPost(base + request.url, cookies[who], request.body)
+      : httpGet(base + request.url, cookies[who]),
+  );
+  return async () => {
+    for (const once of calls) await once();
+  };
+};
+/** The first word of each statement and its table, e.g. "select accounts". */
+const shape = (query: CompiledQuery) =>
+  [/^\s*(\w+)/.exec(query.sql)?.[1], /\b(?:from|into|update)\s+"?(\w+)"?/i.exec(query.sql)?.[1]]
+    .filter(Boolean)
+    .join(' ');
+
+console.log(
+  '\n| case | target | API p50 / p99 / req/s | its SQL p50 / p99 / req/s | API ÷ SQL (p50) | bare Fastify, same JSON | statements |',
+);
+console.log('|---|---|---:|---:|---:|---:|---:|');
+const transcripts: string[] = [];
+for (const [name, who, requests, target] of cases) {
+  if (values.only && !name.includes(values.only)) continue;
+  const bodies: unknown[] = [];
+  const { statements } = await bench.capture(async () => {
+    for (const request of requests) {
+      const res = await fetch(base + request.url, {
+        method: request.method,
+        headers: { cookie: cookies[who], ...(request.body ? { 'content-type': 'application/json' } : {}) },
+        ...(request.body ? { body: JSON.stringify(request.body) } : {}),
+      });
+      const body = (await res.json()) as unknown;
+      if (res.status >= 300) throw new Error(`${name}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+      bodies.push(body);
+    }
+  });
+  if (requests.some((request) => request.method === 'POST'))
+    transcripts.push(`${name}: ${statements.length} statements — ${statements.map(shape).join('; ')}`);
+  // A write is timed one at a time, as a user logs a visit; reads at the concurrency.
+  const workers = requests.some((request) => request.method === 'POST') ? 1 : CONCURRENCY;
+  const api = await measure(call(who, requests), workers, SECONDS);
+  const raw = await measure(bench.replayer(statements), bench.replayWorkers(workers), SECONDS);
+  const bareUrls = bodies.map((body) => httpGet(bare.serve(body)));
+  const fastify = await measure(
+    async () => {
+      for (const once of bareUrls) await once();
+    },
+    workers,
+    SECONDS,
+  );
+  console.log(
+    `| ${name} | ${target} | ${formatFigures(api)} | ${formatFigures(raw)} | ×${(api.p50 / raw.p50).toFixed(1)} | ${formatFigures(fastify)} | ${statements.length} |`,
+  );
+}
+for (const line of transcripts) console.log(`\n${line}`);
+await bare.close();
+
+// (d) The pool job while list pages are hit: the same loaders idle, then for as long as the job runs.
+if (!values.only || 'pool job'.includes(values.only)) {
+  const lists: [Sign, string][] = [
+    ['admin', '/api/v1/accounts?limit=50'],
+    ['rep', '/api/v1/accounts?limit=50'],
+    ['manager', '/api/v1/opportunities?status=open&limit=50'],
+    ['rep', '/api/v1/opportunities?status=open&limit=50'],
+  ];
+  const loaders = lists.map(([who, url]) => httpGet(base + url, cookies[who]));
+  const hit = async (while_: () => boolean): Promise<number[]> => {
+    const samples: number[] = [];
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async (_, worker) => {
+        for (let i = worker; while_(); i++) {
+          const start = performance.now();
+          await loaders[i % loaders.length]!();
+          samples.push(performance.now() - start);
+        }
+      }),
+    );
+    return samples;
+  };
+  for (const once of loaders) await once();
+  const idleUntil = performance.now() + SECONDS * 1000;
+  const idle = figuresOf(await hit(() => performance.now() < idleUntil), SECONDS);
+  const accounts = await kysely
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  let running = true;
+  const started = performance.now();
+  const loaded = hit(() => running);
+  // At least --pool-runs runs, and as many more as fit in --seconds, so the loaders' p99 rests on enough requests.
+  const runs: { seconds: number; result: string }[] = [];
+  while (runs.length < Number(values['pool-runs']) || performance.now() - started < SECONDS * 1000) {
+    const t0 = performance.now();
+    const result = await releaseAllWorkspaces(bench.db);
+    runs.push({ seconds: (performance.now() - t0) / 1000, result });
+  }
+  running = false;
+  const during = figuresOf(await loaded, (performance.now() - started) / 1000);
+  const row = (phase: string, figures: Figures) =>
+    `| ${phase} | ${figures.p50.toFixed(1)} | ${figures.p99.toFixed(1)} | ${figures.max.toFixed(1)} | ${figures.perSecond.toFixed(0)} | ${figures.samples} |`;
+  console.log(
+    `\nnightly pool job (releaseAllWorkspaces, in-process) over ${Number(accounts.n).toLocaleString('en-US')} accounts, ${runs.length} run(s) back to back: the first ${runs[0]!.seconds.toFixed(2)} s (${runs[0]!.result}), the slowest ${Math.max(...runs.map((r) => r.seconds)).toFixed(2)} s`,
+  );
+  console.log(
+    `list pages (accounts admin/rep, open opportunities manager/rep, limit 50) at concurrency ${CONCURRENCY}; target p99 ≤ 20 ms during the job\n`,
+  );
+  console.log('| phase | p50 ms | p99 ms | max ms | req/s | requests |\n|---|---:|---:|---:|---:|---:|');
+  console.log(row('idle', idle));
+  console.log(row('during the job', during));
+}
+await bench.close();
