@@ -135,7 +135,7 @@ console.log(
   '| case | p50 ms | p95 ms | target | raw SQL baseline | baseline p50 ms | baseline p95 ms |\n|---|---:|---:|---:|---|---:|---:|',
 );
 for (const [name, fn, baseName, base, target] of cases) {
-  if (values.only && !name.includes(values.only)) continue;
+  if (!bench.picked(name)) continue;
   const measured = await time(fn);
   const baseline = await time(base, name.startsWith('floor') ? ITER : BASE_ITER);
   console.log(

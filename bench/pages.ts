@@ -12,7 +12,7 @@
 import { bareFastify, formatFigures, httpGet, measure, openScaleBench } from './harness.ts';
 
 const bench = await openScaleBench();
-const { kysely, base, cookies, seconds: SECONDS, concurrency: CONCURRENCY, args: values } = bench;
+const { kysely, base, cookies, seconds: SECONDS, concurrency: CONCURRENCY } = bench;
 type Who = keyof typeof cookies;
 
 // The cases' ids: the rep's busiest open deal and account, the process with most open deals.
@@ -46,7 +46,7 @@ const cases: [string, Who, string, string][] = [
   ['board, rep', 'rep', `/api/v1/opportunities/board?processId=${busiestProcess}`, 'p50 ≤ 10'],
   ['search 华锐, admin', 'admin', `/api/v1/search?q=${word}`, 'p50 ≤ 50'],
 ];
-const chosen = cases.filter(([name]) => !values.only || name.includes(values.only));
+const chosen = cases.filter(([name]) => bench.picked(name));
 
 const bare = await bareFastify();
 
