@@ -17,6 +17,7 @@ import { visitsEnUS } from '../features/activities/visit-messages.en-US.ts';
 import { weeklyEnUS } from '../features/rhythm/weekly-messages.en-US.ts';
 import { searchEnUS } from '../features/search/messages.en-US.ts';
 import { callbacksEnUS } from '../features/callbacks/messages.en-US.ts';
+import { bulkEnUS } from '../features/bulk/messages.en-US.ts';
 
 /** English interface strings; same keys as zh-CN.ts (the type enforces it). */
 const coreEnUS = {
@@ -437,4 +438,5 @@ export const enUS: Messages = {
   ...weeklyEnUS,
   ...searchEnUS,
   ...callbacksEnUS,
+  ...bulkEnUS,
 };

@@ -21,6 +21,7 @@ import { visitsZhCN } from '../features/activities/visit-messages.zh-CN.ts';
 import { weeklyZhCN } from '../features/rhythm/weekly-messages.zh-CN.ts';
 import { searchZhCN } from '../features/search/messages.zh-CN.ts';
 import { callbacksZhCN } from '../features/callbacks/messages.zh-CN.ts';
+import { bulkZhCN } from '../features/bulk/messages.zh-CN.ts';
 
 /** Shared strings; each area keeps its own in features/<area>/messages.*.ts, merged below. */
 const coreZhCN = {
@@ -421,6 +422,7 @@ export const zhCN = {
   ...weeklyZhCN,
   ...searchZhCN,
   ...callbacksZhCN,
+  ...bulkZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -29,6 +29,8 @@ import { useDates } from '../../i18n/useDates.ts';
 import { formatFen } from '../../i18n/money.ts';
 import { SavedViewsBar } from '../../components/SavedViewsBar.tsx';
 import { useAccountFilters } from './useAccountFilters.ts';
+import { useRowSelection } from '../bulk/BulkBar.tsx';
+import { ListBulkBar } from '../bulk/ListBulkBars.tsx';
 import { ACCOUNT_STATUSES, INDUSTRIES, PROVINCES, TIERS, VALUE_TYPES, type Account } from './types.ts';
 
 const SORTABLE = ['name', 'tier', 'lastFollowUpAt', 'trailingAmount', 'updatedAt', 'createdAt'];
@@ -51,6 +53,9 @@ export default function AccountsPage() {
   const { q: _q, sort: _sort, ...narrowing } = filters;
   const filterCount = Object.keys(narrowing).length;
   const showAllFilters = screens.md || moreFilters;
+  // Rows are selectable when the caller may do something with a selection (docs/archive.md § Bulk actions).
+  const selection = useRowSelection<Account>(JSON.stringify(filters));
+  const selectable = can('accounts.manage') || can('export');
 
   const yesNo = [
     { value: 'true', label: t('common.yes') },
@@ -368,12 +373,14 @@ export default function AccountsPage() {
           </Flex>
         )}
       </div>
+      {selectable && <ListBulkBar area="accounts" selection={selection} filters={filters} />}
       {accounts.isError && !accounts.data ? (
         <LoadError error={accounts.error} onRetry={() => void accounts.refetch()} />
       ) : (
         <ListTable<Account>
           list={list}
           query={accounts}
+          rowSelection={selectable ? selection.rowSelection : undefined}
           sortable={SORTABLE}
           columns={columns}
           rowClassName={(a) => (a.archived ? 'kl-row-archived' : '')}

@@ -28,6 +28,8 @@ import { useClaim, usePool, usePoolEvents, useReleaseRun, type PoolEvent, type P
 import { ListTable } from '../../components/ListTable.tsx';
 import { useListParams } from '../../components/useListParams.ts';
 import { PoolAssignModal } from './PoolAssignModal.tsx';
+import { useRowSelection } from '../bulk/BulkBar.tsx';
+import { PoolBulkBar } from '../bulk/ListBulkBars.tsx';
 
 const PAGE = 20;
 const EVENTS_PAGE = 10;
@@ -57,6 +59,8 @@ export default function PoolPage() {
   const claim = useClaim();
   const run = useReleaseRun();
   const allowance = pool.data?.allowance ?? null;
+  const selection = useRowSelection<PoolItem>(JSON.stringify({ orgUnitId, tier, search }));
+  const selectable = canClaim || can('export');
 
   function doClaim(poolItem: PoolItem) {
     return claim.mutateAsync(poolItem).then(
@@ -237,10 +241,12 @@ export default function PoolPage() {
           style={{ width: 120 }}
         />
       </Flex>
+      {selectable && <PoolBulkBar selection={selection} allowance={allowance} />}
       <ListTable<PoolItem>
         list={list}
         query={pool}
         columns={columns}
+        rowSelection={selectable ? selection.rowSelection : undefined}
         locale={{
           emptyText: (
             <Empty

@@ -12,9 +12,12 @@ import { useCan } from '../auth/session.ts';
 export function ExportButton({
   area,
   filters,
+  selection,
 }: {
   area: 'accounts' | 'contacts' | 'opportunities' | 'activities';
   filters: Record<string, string | undefined>;
+  /** The selected rows only (the lists' bulk action): the server narrows the filters to these ids. */
+  selection?: readonly number[];
 }) {
   const can = useCan();
   const { t, locale } = useI18n();
@@ -24,12 +27,13 @@ export function ExportButton({
     // The file comes in a fixed order (the server pages through it by id): the list's sort is not a filter.
     const { sort: _sort, ...narrowing } = filters;
     const link = document.createElement('a');
-    link.href = `/api/v1${withQuery(`/${area}/export`, { ...narrowing, format, lang: locale })}`;
+    const ids = selection ? { ids: selection.join(',') } : {};
+    link.href = `/api/v1${withQuery(`/${area}/export`, { ...narrowing, ...ids, format, lang: locale })}`;
     link.rel = 'noopener';
     document.body.appendChild(link);
     link.click();
     link.remove();
-    message.info(t('imports.export.started'));
+    message.info(selection ? t('bulk.done.export', { n: selection.length }) : t('imports.export.started'));
   };
   return (
     <Dropdown
@@ -41,8 +45,8 @@ export function ExportButton({
         onClick: ({ key }) => download(key as ExportFormat),
       }}
     >
-      <Button icon={<DownloadOutlined />} data-testid={`export-${area}`}>
-        {t('imports.export.button')}
+      <Button icon={<DownloadOutlined />} data-testid={selection ? `bulk-export-${area}` : `export-${area}`}>
+        {t(selection ? 'bulk.export' : 'imports.export.button')}
       </Button>
     </Dropdown>
   );

@@ -17,6 +17,8 @@ import { useMoney } from '../../i18n/money.ts';
 import { useOppFilters } from './filters.ts';
 import { OppFilterBar } from './OppFilterBar.tsx';
 import { NewOpportunityModal } from './NewOpportunityModal.tsx';
+import { useRowSelection } from '../bulk/BulkBar.tsx';
+import { ListBulkBar } from '../bulk/ListBulkBars.tsx';
 import { PROBLEMS, STATUSES, type AttentionPage, type ListFilters, type Opportunity, type Problem } from './types.ts';
 
 /** The list filters a saved view keeps (the tab and the page are not part of a view). */
@@ -169,6 +171,8 @@ function AllTab() {
   const list = useOpportunities(filters, page);
   const columns = useColumns();
   const money = useMoney();
+  const selection = useRowSelection<Opportunity>(JSON.stringify(viewQuery(filters)));
+  const selectable = can('opportunities.write') || can('export');
   return (
     <>
       <Flex gap={8} wrap style={{ marginBottom: 12 }}>
@@ -230,12 +234,14 @@ function AllTab() {
           })}
         </Typography.Paragraph>
       )}
+      {selectable && <ListBulkBar area="opportunities" selection={selection} filters={viewQuery(filters)} />}
       {list.isError ? (
         <LoadError error={list.error} onRetry={() => void list.refetch()} />
       ) : (
         <ListTable<Opportunity>
           list={listParams}
           query={list}
+          rowSelection={selectable ? selection.rowSelection : undefined}
           columns={columns}
           sortable={SORTABLE}
           scroll={{ x: 1300 }}
