@@ -24,6 +24,7 @@ import { useTimeline, type TimelineEvent, type TimelineOf } from './api.ts';
 import { useHistoryText } from './historyText.ts';
 import type { RootCause } from '../opportunities/types.ts';
 import type { ActivityType } from '../../../../src/domain/activities.ts';
+import { useShippedText } from '../processes/shippedText.ts';
 
 type Filter = 'all' | TimelineGroup;
 
@@ -136,6 +137,7 @@ function EventLine({ e: timelineEvent, showDeal }: { e: TimelineEvent; showDeal:
   const { t, locale } = useI18n();
   const words = useHistoryText();
   const dates = useDates();
+  const shipped = useShippedText();
   const value = (v: string | null) => words.value(timelineEvent.field ?? '', v);
   // On the account page every deal event names its deal, beside who and when.
   const deal =
@@ -176,7 +178,7 @@ function EventLine({ e: timelineEvent, showDeal }: { e: TimelineEvent; showDeal:
           {t(
             `timeline.stage_moved.${timelineEvent.direction === 'back' ? 'back' : timelineEvent.direction === 'forward' ? 'forward' : 'none'}`,
           )}{' '}
-          {timelineEvent.from} → {strong(timelineEvent.subject)}
+          {shipped(timelineEvent.from)} → {strong(shipped(timelineEvent.subject))}
           {timelineEvent.probability !== null && (
             <Typography.Text type="secondary">
               {' '}
