@@ -101,30 +101,58 @@ describe('Bulk actions in the browser', () => {
 
     test(`a rep claims two pool accounts at once (${locale})`, async () => {
       const page = await signedIn(REP, locale);
-      // The demo's pools hold few accounts the rep sees: the rep gives up two of their own first.
+      // The demo's pools hold few accounts the rep sees: the rep gives up three of their own first.
       const prefix = `E2E 公海 ${tag} ${Date.now().toString(36)}`;
-      for (const suffix of ['甲', '乙']) {
+      const released: { id: number; version: number; name: string }[] = [];
+      for (const suffix of ['甲', '乙', '丙']) {
         const created = await apiCall<{ id: number; version: number }>(page, 'POST', '/accounts', {
           name: `${prefix} ${suffix}贸易有限公司`,
           industry: 'retail',
           allowSimilarName: true,
         });
-        await apiCall(page, 'POST', `/accounts/${created.id}/release`, {
-          version: created.version,
-          reason: zh ? '暂无需求' : 'no need for now',
-        });
+        released.push(
+          await apiCall<{ id: number; version: number; name: string }>(
+            page,
+            'POST',
+            `/accounts/${created.id}/release`,
+            {
+              version: created.version,
+              reason: zh ? '暂无需求' : 'no need for now',
+            },
+          ),
+        );
       }
       await page.goto(`${app.url}/accounts/pool?q=${encodeURIComponent(prefix)}`);
       const rows = page.getByTestId('pool-table').locator('tbody tr.ant-table-row');
-      await rows.nth(1).waitFor();
-      assert.equal(await rows.count(), 2);
+      await rows.nth(2).waitFor();
+      assert.equal(await rows.count(), 3);
+      for (let i = 0; i < 3; i++) await rows.nth(i).locator('.ant-checkbox-input').check();
+      // One of them is taken while the rep decides (here by the rep elsewhere): the whole claim is refused, naming it.
+      const taken = released[2]!;
+      await apiCall(page, 'POST', `/accounts/${taken.id}/claim`, { version: taken.version });
+      await page.getByTestId('bulk-claim').click();
+      await (await settled(page.locator('.ant-popconfirm'))).waitFor();
+      await page.getByTestId('bulk-claim-ok').click();
+      const refused = page.getByTestId('bulk-outcome');
+      assert.match(
+        await visibleText(refused),
+        zh
+          ? new RegExp(`未做任何修改：1 条记录不能处理[\\s\\S]*${taken.name} — 已不在公海中`)
+          : new RegExp(`Nothing was changed: 1 row cannot be changed[\\s\\S]*${taken.name} — no longer in the pool`),
+      );
+      await shot(page, `bulk-pool-refused-${tag}`);
+      await refused
+        .getByRole('button')
+        .filter({ hasText: zh ? '取消选择这些记录' : 'Deselect these rows' })
+        .click();
+      assert.match(await visibleText(page.getByTestId('bulk-count')), zh ? /已选 2 条/ : /^2 rows selected$/);
+
       const before = await apiCall<{ allowance: { remaining: number } }>(page, 'GET', '/pool?limit=1');
-      const names = [
-        (await rows.nth(0).locator('td').nth(1).locator('strong').first().innerText()).trim(),
-        (await rows.nth(1).locator('td').nth(1).locator('strong').first().innerText()).trim(),
-      ];
-      await rows.nth(0).locator('.ant-checkbox-input').check();
-      await rows.nth(1).locator('.ant-checkbox-input').check();
+      await page
+        .getByTestId('pool-allowance')
+        .filter({ hasText: String(before.allowance.remaining) })
+        .waitFor();
+      const names = released.slice(0, 2).map((account) => account.name);
       await page.getByTestId('bulk-claim').click();
       const confirm = await settled(page.locator('.ant-popconfirm'));
       assert.match(
