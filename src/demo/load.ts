@@ -23,6 +23,7 @@ import { loadRules } from '../modules/workspace/service.ts';
 import { seedDemoQuotas } from './quotas.ts';
 import { seedDemoForecasts } from './forecasts.ts';
 import { seedDemoCallbacks } from './callbacks.ts';
+import { seedDemoWeeklyReports } from './weekly-reports.ts';
 import { Random } from './random.ts';
 import { refreshPlannerStatistics } from '../db/statistics.ts';
 
@@ -154,6 +155,8 @@ export async function loadDemo(
   // Weekly forecasts of the last quarter (docs/targets.md § Weekly submissions), after the quotas they are measured against.
   await seedDemoForecasts(db.kysely, summary.workspaceId, seed, now);
   await seedDemoCallbacks(db, summary.workspaceId, seed, now);
+  // Weekly plans and summaries of the last weeks, with comments and this week's missing ones (docs/rhythm.md).
+  await seedDemoWeeklyReports(db.kysely, summary.workspaceId, seed, now);
   await refreshPlannerStatistics(db, 'bulk');
   return summary;
 }

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, sessionCookie, type TestApp } from '../helpers/app.ts';
 import { loadDemo } from '../../src/demo/load.ts';
-import { dateIn } from '../../src/domain/calendar.ts';
+import { addDays, dateIn, mondayOf } from '../../src/domain/calendar.ts';
 import type { ComplianceResponse } from '../../src/contracts/activities.ts';
 import type { CalendarResponse } from '../../src/contracts/calendar.ts';
 import type { TaskListResponse } from '../../src/contracts/tasks.ts';
+import type { TeamReportsResponse, WeeklyReport } from '../../src/contracts/rhythm.ts';
 
 /**
  * The demo's follow-up rhythm (src/demo/activities.ts, docs/rhythm.md): a year of activities
@@ -144,6 +145,51 @@ for (const engine of testEngines()) {
       assert.ok(judged.length > 10, `${judged.length} judgements`);
       assert.ok(judged.every((r) => r.outcome === 'advanced' && r.note));
       assert.ok(reviews.some((r) => r.kind === 'day15') && reviews.some((r) => r.kind === 'weekly'));
+    });
+
+    it('weekly plans and summaries of past weeks, problems with solutions, comments, and this week two reps behind', async () => {
+      const thisWeek = mondayOf(dateIn(Date.now(), 'Asia/Shanghai'));
+      const lastWeek = addDays(thisWeek, -7);
+      const manager = await asEmail('manager@demo.keyline.dev');
+      const now = json<TeamReportsResponse>(await manager('GET', `/api/v1/weekly-reports/team?week=${thisWeek}`));
+      assert.equal(now.week.start, thisWeek);
+      assert.ok(now.items.length >= 3, `${now.items.length} reps`);
+      const behind = now.items.filter((i) => i.planSubmittedAt === null).map((i) => i.user.name);
+      assert.ok(behind.includes('王芳') && behind.length >= 2 && behind.length < now.items.length, behind.join());
+      const before = json<TeamReportsResponse>(await manager('GET', `/api/v1/weekly-reports/team?week=${lastWeek}`));
+      assert.ok(before.items.every((i) => i.planSubmittedAt !== null));
+      assert.ok(before.items.filter((i) => i.summarySubmittedAt !== null).length > before.items.length / 2);
+      // Submitted in the workspace's week: the plan on or after its Monday, the summary before the next one.
+      const plan = await kysely()
+        .selectFrom('weekly_reports')
+        .select(['week_start', 'plan_submitted_at', 'summary_submitted_at', 'summary_problems'])
+        .where('workspace_id', '=', workspaceId)
+        .execute();
+      const weeks = new Set(plan.map((r) => r.week_start));
+      assert.ok(weeks.size >= 5, `${weeks.size} weeks`);
+      for (const row of plan) {
+        assert.equal(row.week_start, mondayOf(row.week_start));
+        if (row.summary_submitted_at !== null)
+          assert.equal(mondayOf(dateIn(Number(row.summary_submitted_at), 'Asia/Shanghai')), row.week_start);
+        for (const problem of JSON.parse(row.summary_problems) as { problem: string; solution: string }[])
+          assert.ok(problem.problem && problem.solution, JSON.stringify(problem));
+      }
+      assert.ok(plan.some((r) => (JSON.parse(r.summary_problems) as unknown[]).length > 0));
+      // The rep reads last week's summary with her manager's comment when there is one; someone's has one.
+      const rep = await asEmail('rep@demo.keyline.dev');
+      const mine = json<WeeklyReport>(await rep('GET', `/api/v1/weekly-reports?week=${lastWeek}`));
+      assert.ok(mine.planSubmittedAt !== null && mine.plan.targets);
+      const draft = json<WeeklyReport>(await rep('GET', `/api/v1/weekly-reports?week=${thisWeek}`));
+      assert.ok(draft.id !== null && draft.planSubmittedAt === null, 'this week: a draft plan');
+      const commented = before.items.concat(now.items).filter((i) => i.comments > 0);
+      const earlier = await Promise.all(
+        [2, 3, 4].map((n) =>
+          manager('GET', `/api/v1/weekly-reports/team?week=${addDays(thisWeek, -7 * n)}`).then(
+            (res) => json<TeamReportsResponse>(res).items,
+          ),
+        ),
+      );
+      assert.ok(commented.length + earlier.flat().filter((i) => i.comments > 0).length >= 3, 'managers comment');
     });
   });
 }
