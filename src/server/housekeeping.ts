@@ -9,6 +9,7 @@ import { recomputeAll } from '../modules/tiers/service.ts';
 import { ATTACHMENTS_CLEANUP_JOB, deleteAbandonedUploads } from '../modules/attachments/service.ts';
 import { cleanUpAbandoned } from '../modules/imports/lease.ts';
 import { generateNotifications, NOTIFY_JOB } from '../modules/notifications/service.ts';
+import { CALLBACK_DRAW_JOB, drawLastMonths } from '../modules/callbacks/scheduled.ts';
 
 /**
  * Periodic jobs. Each runs under a lease (src/modules/jobs/lease.ts), so with several
@@ -75,6 +76,12 @@ export const JOBS: Job[] = [
     name: NOTIFY_JOB,
     everyMs: HOUR,
     run: (db, _config, now) => generateNotifications(db, now),
+  },
+  {
+    // The callback audit's draw of last month (docs/rhythm.md § Callback audit) for the reps no manager drew; a no-op once drawn.
+    name: CALLBACK_DRAW_JOB,
+    everyMs: 6 * HOUR,
+    run: (db, _config, now) => drawLastMonths(db, now),
   },
 ];
 

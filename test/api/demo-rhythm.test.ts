@@ -183,8 +183,8 @@ for (const engine of testEngines()) {
       assert.ok(draft.id !== null && draft.planSubmittedAt === null, 'this week: a draft plan');
       const commented = before.items.concat(now.items).filter((i) => i.comments > 0);
       const earlier = await Promise.all(
-        [2, 3, 4].map((n) =>
-          manager('GET', `/api/v1/weekly-reports/team?week=${addDays(thisWeek, -7 * n)}`).then(
+        [2, 3, 4].map((weeksAgo) =>
+          manager('GET', `/api/v1/weekly-reports/team?week=${addDays(thisWeek, -7 * weeksAgo)}`).then(
             (res) => json<TeamReportsResponse>(res).items,
           ),
         ),

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { unitReach, type Actor } from '../../domain/policy.ts';
+import type { Actor, UnitReach } from '../../domain/policy.ts';
 import { callbacksWithinReach, subtreePattern } from '../scope.ts';
 
 /** Every query of the callback audit (docs/rhythm.md § Callback audit); reads are scoped by callbacksWithinReach. */
@@ -9,15 +9,20 @@ import { callbacksWithinReach, subtreePattern } from '../scope.ts';
  * The logged visits of a month whose owner sits within the actor's reach (a manager: their
  * subtree), oldest first. Planned, cancelled and archived visits are not "logged".
  */
-export async function visitsOfMonth(db: Kysely<Database>, actor: Actor, from: number, to: number) {
-  const reach = unitReach(actor);
+export async function visitsOfMonth(
+  db: Kysely<Database>,
+  workspaceId: number,
+  reach: UnitReach,
+  from: number,
+  to: number,
+) {
   let query = db
     .selectFrom('activities')
     .innerJoin('users as owner', (join) =>
       join.onRef('owner.id', '=', 'activities.owner_id').onRef('owner.workspace_id', '=', 'activities.workspace_id'),
     )
     .innerJoin('org_units', 'org_units.id', 'owner.org_unit_id')
-    .where('activities.workspace_id', '=', actor.workspaceId)
+    .where('activities.workspace_id', '=', workspaceId)
     .where('activities.type', '=', 'visit')
     .where('activities.status', '=', 'done')
     .where('activities.archived_at', 'is', null)
@@ -353,4 +358,9 @@ export async function answeredCallbackOf(db: Kysely<Database>, workspaceId: numb
     .where('activity_id', '=', activityId)
     .where('outcome', 'is not', null)
     .executeTakeFirst();
+}
+
+/** Every workspace, for the monthly draw (./scheduled.ts). */
+export async function workspaceIds(db: Kysely<Database>) {
+  return (await db.selectFrom('workspaces').select('id').orderBy('id').execute()).map((w) => w.id);
 }

@@ -1,8 +1,8 @@
 import type { Db } from '../../db/database.ts';
 import { inTransaction } from '../../db/transaction.ts';
-import { addDays, dateIn, periodOf } from '../../domain/calendar.ts';
+import { addDays, dateIn, periodOf, type Calendar } from '../../domain/calendar.ts';
 import { drawCallbackSample } from '../../domain/callback-sample.ts';
-import { can, type Actor } from '../../domain/policy.ts';
+import { can, unitReach, type Actor } from '../../domain/policy.ts';
 import type {
   AnswerCallbackRequest,
   CallbackDto,
@@ -55,14 +55,41 @@ export async function drawCallbacks(
           `no active auditor with id ${input.auditorId}`,
         );
 
-  const visits = await repo.visitsOfMonth(db.kysely, actor, month.from, month.to);
+  const visits = await repo.visitsOfMonth(db.kysely, actor.workspaceId, unitReach(actor), month.from, month.to);
+  return drawSample(
+    db,
+    { workspaceId: actor.workspaceId, userId: actor.userId, now: actor.now },
+    { period: input.period, visits, auditorId: auditor.id, ratePercent: settings.callbackRatePercent, calendar },
+    ip,
+  );
+}
+
+/**
+ * The draw itself, shared by a manager's draw and the monthly job (./scheduled.ts): per rep not yet
+ * drawn, `drawCallbackSample` seeded with workspace, month and rep — so whoever draws, the same
+ * visits are drawn — and each drawn visit a callback and the auditor's task, in one transaction,
+ * audited. `userId` null is the job.
+ */
+export async function drawSample(
+  db: Db,
+  who: { workspaceId: number; userId: number | null; now: number },
+  draw: {
+    period: string;
+    visits: Awaited<ReturnType<typeof repo.visitsOfMonth>>;
+    auditorId: number;
+    ratePercent: number;
+    calendar: Calendar;
+  },
+  ip: string | null,
+): Promise<DrawCallbacksResponse> {
+  const { period, visits } = draw;
   const byRep = new Map<number, { name: string; visits: typeof visits }>();
   for (const visit of visits) {
     const rep = byRep.get(visit.owner_id) ?? { name: visit.owner_name, visits: [] };
     rep.visits.push(visit);
     byRep.set(visit.owner_id, rep);
   }
-  const drawnBefore = await repo.repsDrawn(db.kysely, actor.workspaceId, input.period, [...byRep.keys()]);
+  const drawnBefore = await repo.repsDrawn(db.kysely, who.workspaceId, period, [...byRep.keys()]);
   const reps: DrawCallbacksResponse['reps'] = [];
   const rows: repo.NewCallback[] = [];
   for (const [repId, rep] of byRep) {
@@ -71,30 +98,33 @@ export async function drawCallbacks(
       ? []
       : drawCallbackSample({
           visitIds: rep.visits.map((v) => v.id),
-          seed: `${actor.workspaceId}:${input.period}:${repId}`,
-          ratePercent: settings.callbackRatePercent,
+          seed: `${who.workspaceId}:${period}:${repId}`,
+          ratePercent: draw.ratePercent,
         });
     const accountOf = new Map(rep.visits.map((v) => [v.id, v.account_id]));
-    for (const activityId of sample)
-      rows.push({ period: input.period, repId, activityId, accountId: accountOf.get(activityId)! });
+    for (const activityId of sample) rows.push({ period, repId, activityId, accountId: accountOf.get(activityId)! });
     reps.push({ rep: { id: repId, name: rep.name }, visits: rep.visits.length, sampled: sample.length, alreadyDrawn });
   }
+  reps.sort((a, b) => a.rep.name.localeCompare(b.rep.name) || a.rep.id - b.rep.id);
+  const result = { period, ratePercent: draw.ratePercent, created: 0, reps };
+  // The job finds nothing left to draw on every run after the first: no transaction, no audit entry.
+  if (who.userId === null && rows.length === 0) return result;
 
-  const created = await inTransaction(db.kysely, async (trx) => {
-    const inserted = await repo.insertCallbacks(trx, actor.workspaceId, auditor.id, rows, actor.now);
+  result.created = await inTransaction(db.kysely, async (trx) => {
+    const inserted = await repo.insertCallbacks(trx, who.workspaceId, draw.auditorId, rows, who.now);
     const names = await repo.accountNames(
       trx,
-      actor.workspaceId,
+      who.workspaceId,
       inserted.map((r) => r.account_id),
     );
-    const due = addDays(dateIn(actor.now, calendar.timeZone), CALL_WITHIN_DAYS);
+    const due = addDays(dateIn(who.now, draw.calendar.timeZone), CALL_WITHIN_DAYS);
     // The title is the account's name: it reads the same in either language, the source says "callback".
     await createTasksInTransaction(
       trx,
-      actor,
+      who,
       inserted.map((row) => ({
         title: names.get(row.account_id) ?? String(row.account_id),
-        assigneeId: auditor.id,
+        assigneeId: draw.auditorId,
         dueDate: due,
         source: 'callback' as const,
         sourceKey: taskKey(row.activity_id),
@@ -104,25 +134,24 @@ export async function drawCallbacks(
     );
     await repo.linkTasks(
       trx,
-      actor.workspaceId,
+      who.workspaceId,
       inserted.map((r) => r.id),
     );
     await recordAudit(
       trx,
       {
-        workspaceId: actor.workspaceId,
-        actorUserId: actor.userId,
+        workspaceId: who.workspaceId,
+        actorUserId: who.userId,
         action: 'callback.draw',
         targetType: 'callback',
         ip,
-        detail: { period: input.period, created: inserted.length },
+        detail: { period, created: inserted.length, ...(who.userId === null ? { scheduled: true } : {}) },
       },
-      actor.now,
+      who.now,
     );
     return inserted.length;
   });
-  reps.sort((a, b) => a.rep.name.localeCompare(b.rep.name) || a.rep.id - b.rep.id);
-  return { period: input.period, ratePercent: settings.callbackRatePercent, created, reps };
+  return result;
 }
 
 export async function listCallbacks(
