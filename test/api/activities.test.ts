@@ -236,6 +236,57 @@ for (const engine of testEngines()) {
       assert.equal(res.statusCode, 403);
     });
 
+    it('refuses the same bad input on an edit and on the plan route, naming the field, and changes nothing', async () => {
+      const acc = await newAccount('坏输入编辑测试');
+      const rep = await as('rep');
+      const visit = await log('rep', acc, { type: 'visit', startAt: NOW - DAY, endAt: NOW - DAY + 3_600_000 });
+      const planned = await log('rep', acc, { type: 'visit', status: 'planned', startAt: NOW + DAY });
+      const fields = (res: { statusCode: number; body: string }) => {
+        assert.equal(res.statusCode, 400, res.body);
+        return (JSON.parse(res.body) as { errors: { field: string; code: string }[] }).errors.map(
+          (e) => `${e.field}:${e.code}`,
+        );
+      };
+      const edit = (id: number, body: Record<string, unknown>) => rep('PATCH', `/api/v1/activities/${id}`, body);
+      assert.deepEqual(
+        fields(await edit(visit.id, { version: visit.version, startAt: NOW + 2 * DAY, endAt: NOW + 3 * DAY })),
+        ['startAt:in_future'],
+      );
+      assert.deepEqual(fields(await edit(visit.id, { version: visit.version, endAt: NOW - 2 * DAY })), [
+        'endAt:not_before',
+      ]);
+      // A planned visit in the future is fine until it is marked done while still ahead.
+      assert.deepEqual(fields(await edit(planned.id, { version: planned.version, status: 'done' })), [
+        'startAt:in_future',
+      ]);
+      const plan = await rep('PUT', `/api/v1/activities/${planned.id}/plan`, {
+        version: planned.version,
+        plan: { objectives: [{ text: '确认预算' }], fab: [{ feature: '能耗监测', advantage: '实时' }] },
+      });
+      assert.deepEqual(fields(plan), ['plan.fab.0.benefit:required']);
+      const rows = await kysely()
+        .selectFrom('activities')
+        .select(['id', 'start_at', 'end_at', 'status', 'version'])
+        .where('account_id', '=', acc)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [r.id, Number(r.start_at), r.end_at === null ? null : Number(r.end_at), r.status, r.version]),
+        [
+          [visit.id, NOW - DAY, NOW - DAY + 3_600_000, 'done', visit.version],
+          [planned.id, NOW + DAY, null, 'planned', planned.version],
+        ],
+        'nothing changed',
+      );
+      const plans = await kysely()
+        .selectFrom('visit_plans')
+        .select('activity_id')
+        .where('activity_id', '=', planned.id)
+        .execute();
+      assert.equal(plans.length, 0, 'no plan half-saved');
+      assert.equal(await lastFollowUp(acc), NOW - DAY);
+    });
+
     it('each role sees the activities of the accounts it sees, and its own', async () => {
       const mine = await log('rep', fixture.accounts.repAccount, {
         type: 'visit',

@@ -222,6 +222,9 @@ for (const engine of testEngines()) {
         `/api/v1/contacts/${fixture.contacts.repContact}`,
         `/api/v1/activities/${repCall.visit.id}`,
         '/api/v1/accounts',
+        '/api/v1/contacts',
+        '/api/v1/opportunities',
+        `/api/v1/accounts/${fixture.accounts.repAccount}/timeline`,
         '/api/v1/activities',
       ]) {
         const res = await auditor('GET', url);
