@@ -22,7 +22,8 @@ import { ListTable } from '../../components/ListTable.tsx';
 import { useListParams } from '../../components/useListParams.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { useCan } from '../auth/session.ts';
-import { usePeople } from '../accounts/api.ts';
+import { useAccount, usePeople } from '../accounts/api.ts';
+import { useOpportunity } from '../opportunities/api.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
 import { ExportButton } from '../imports/ExportButton.tsx';
 import { ACTIVITY_STATUSES, ACTIVITY_TYPES } from '../../../../src/domain/activities.ts';
@@ -32,7 +33,20 @@ import { LogActivityDrawer } from './LogActivityDrawer.tsx';
 import { SupervisionView } from './SupervisionView.tsx';
 
 const PAGE_SIZE = 20;
-const FILTERS = ['q', 'mine', 'ownerId', 'orgUnitId', 'type', 'status', 'from', 'to', 'planned', 'sort'] as const;
+const FILTERS = [
+  'q',
+  'mine',
+  'ownerId',
+  'orgUnitId',
+  'accountId',
+  'opportunityId',
+  'type',
+  'status',
+  'from',
+  'to',
+  'planned',
+  'sort',
+] as const;
 
 /** /activities: the activities one may see, filtered; and for managers the supervision views (docs/rhythm.md). */
 export default function ActivitiesPage() {
@@ -191,6 +205,20 @@ function ActivityList() {
           </Space>
         </Flex>
         <Flex gap={8} wrap>
+          {filters.accountId && (
+            <RecordTag
+              kind="account"
+              id={Number(filters.accountId)}
+              onClose={() => list.update({ accountId: undefined })}
+            />
+          )}
+          {filters.opportunityId && (
+            <RecordTag
+              kind="opportunity"
+              id={Number(filters.opportunityId)}
+              onClose={() => list.update({ opportunityId: undefined })}
+            />
+          )}
           <Select
             value={filters.mine === 'true' ? 'mine' : 'all'}
             onChange={(v) => list.update({ mine: v === 'mine' ? 'true' : undefined })}
@@ -303,5 +331,26 @@ function ActivityList() {
         <LogActivityDrawer activity={editing.data} onClose={() => setOpen(null)} />
       )}
     </>
+  );
+}
+
+/** The account or deal the list is narrowed to (from its page's timeline), by name, with a cross to widen it again. */
+function RecordTag({ kind, id, onClose }: { kind: 'account' | 'opportunity'; id: number; onClose: () => void }) {
+  const { t } = useI18n();
+  const account = useAccount(id, kind === 'account');
+  const deal = useOpportunity(id, kind === 'opportunity');
+  const name = kind === 'account' ? account.data?.name : deal.data?.name;
+  return (
+    <Tag
+      closable
+      onClose={onClose}
+      color="blue"
+      style={{ display: 'flex', alignItems: 'center', marginInlineEnd: 0, maxWidth: '100%' }}
+      data-testid={`activity-filter-${kind}`}
+    >
+      <Typography.Text ellipsis style={{ maxWidth: 260, color: 'inherit' }}>
+        {t(`activities.filter.${kind}`, { name: name ?? '…' })}
+      </Typography.Text>
+    </Tag>
   );
 }

@@ -49,6 +49,8 @@ export const activitiesEnUS: Record<keyof typeof activitiesZhCN, string> = {
   'activities.hasPlan': 'Has a plan',
   'activities.reviewed': 'Reviewed',
   'activities.filter.all': 'All',
+  'activities.filter.account': 'Account: {name}',
+  'activities.filter.opportunity': 'Deal: {name}',
   'activities.filter.mine': 'Mine',
   'activities.filter.team': 'Team (unit)',
   'activities.filter.owner': 'Owner',

@@ -47,6 +47,8 @@ export const activitiesZhCN = {
   'activities.hasPlan': '有计划',
   'activities.reviewed': '已复盘',
   'activities.filter.all': '全部',
+  'activities.filter.account': '客户：{name}',
+  'activities.filter.opportunity': '商机：{name}',
   'activities.filter.mine': '我的',
   'activities.filter.team': '团队（部门）',
   'activities.filter.owner': '负责人',

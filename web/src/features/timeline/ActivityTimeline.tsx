@@ -94,7 +94,16 @@ export function ActivityTimeline({ of }: { of: TimelineOf }) {
             ...groups.map((g) => ({ value: g, label: t(`timeline.group.${g}`) })),
           ]}
         />
-        {query.data && <Typography.Text type="secondary">{t('timeline.total', { n: total })}</Typography.Text>}
+        <Space size={12} wrap>
+          {/* The activities of this account or deal as a list: filters and the export live there. */}
+          <Link
+            to={`/activities?${onAccount ? `accountId=${of.accountId}` : `opportunityId=${of.opportunityId}`}`}
+            data-testid="timeline-activity-list"
+          >
+            {t('timeline.activityList')}
+          </Link>
+          {query.data && <Typography.Text type="secondary">{t('timeline.total', { n: total })}</Typography.Text>}
+        </Space>
       </Flex>
       {body}
     </div>

@@ -50,6 +50,7 @@ export const timelineEnUS: Record<keyof typeof timelineZhCN, string> = {
   'timeline.reason.territory': 'territory rules',
   'timeline.reason.recompute': 'tiers recomputed',
   'timeline.total': '{n, plural, one {# event} other {# events}}',
+  'timeline.activityList': 'Open in the activities list (filter, export)',
   'timeline.more': 'Load more',
   'timeline.empty': 'Nothing has happened here yet.',
   'timeline.emptyHint':

@@ -48,6 +48,7 @@ export const timelineZhCN = {
   'timeline.reason.territory': '区域规则分配',
   'timeline.reason.recompute': '重新计算分级',
   'timeline.total': '共 {n} 条',
+  'timeline.activityList': '在活动列表中查看（可筛选、导出）',
   'timeline.more': '加载更多',
   'timeline.empty': '还没有任何动态。',
   'timeline.emptyHint':
