@@ -44,7 +44,7 @@ export function NotificationBell() {
   }
 
   const content = (
-    <div style={{ width: 'min(360px, calc(100vw - 32px))' }} data-testid="notification-panel">
+    <div style={{ width: 'min(360px, calc(100vw - 48px))' }} data-testid="notification-panel">
       <Flex justify="space-between" align="center" style={{ marginBottom: 8 }} gap={8}>
         <Segmented
           size="small"
@@ -119,6 +119,9 @@ export function NotificationBell() {
       title={t('notifications.title')}
       content={content}
       arrow={false}
+      // On a phone the bell sits left of the avatar: a panel aligned to its right edge ran off the screen's left
+      // side. Shifting keeps it within the screen; flipping up or down still happens as before.
+      align={{ overflow: { adjustX: true, adjustY: true, shiftX: true } }}
     >
       <Button
         type="text"
