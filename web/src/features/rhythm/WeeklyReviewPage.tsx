@@ -7,6 +7,7 @@ import {
   Empty,
   Flex,
   Form,
+  Grid,
   Input,
   Modal,
   Radio,
@@ -37,6 +38,7 @@ type Kind = 'weekly' | 'day15' | 'day30';
 export default function WeeklyReviewPage() {
   const t = useT();
   const shipped = useShippedText();
+  const screens = Grid.useBreakpoint();
   const list = useListParams({ pageSize: 20 });
   const dates = useDates();
   const week = list.str('week');
@@ -86,7 +88,8 @@ export default function WeeklyReviewPage() {
       title: t('review.col.deal'),
       key: 'deal',
       render: (_, opportunity) => (
-        <Flex vertical gap={2} style={{ minWidth: 180 }}>
+        // On a phone the cell keeps to the screen's width, so the checkpoints wrap instead of widening the table.
+        <Flex vertical gap={2} style={{ minWidth: 180, maxWidth: screens.md ? undefined : 'calc(100vw - 72px)' }}>
           <Link to={`/opportunities/${opportunity.id}`}>
             <Typography.Text strong>{opportunity.name}</Typography.Text>
           </Link>
@@ -94,6 +97,12 @@ export default function WeeklyReviewPage() {
             {opportunity.account.name} · {opportunity.owner.name}
             {opportunity.stageName ? ` · ${shipped(opportunity.stageName)}` : ''}
           </Typography.Text>
+          {/* On a phone the looks stand under the deal: a second column would be scrolled out of sight. */}
+          {!screens.md && (
+            <Space size={[4, 4]} wrap style={{ marginTop: 4 }}>
+              {(['weekly', 'day15', 'day30'] as const).map((k) => look(opportunity, k))}
+            </Space>
+          )}
         </Flex>
       ),
     },
@@ -101,6 +110,7 @@ export default function WeeklyReviewPage() {
     {
       title: t('review.col.looks'),
       key: 'looks',
+      responsive: ['md'],
       render: (_, opportunity) => (
         <Space size={[4, 4]} wrap>
           {(['weekly', 'day15', 'day30'] as const).map((k) => look(opportunity, k))}
@@ -149,16 +159,18 @@ export default function WeeklyReviewPage() {
           </Flex>
         </Card>
       )}
-      <Segmented
-        style={{ marginBottom: 16 }}
-        value={due}
-        onChange={(v) => list.update({ due: v === 'any' ? undefined : String(v) })}
-        data-testid="review-due"
-        options={(['any', 'checkpoints', 'day15', 'day30'] as const).map((date) => ({
-          value: date,
-          label: t(`review.due.${date}` as MessageKey),
-        }))}
-      />
+      {/* Four filters are wider than a phone: they scroll on their own rather than widen the page. */}
+      <div style={{ overflowX: 'auto', maxWidth: '100%', marginBottom: 16 }}>
+        <Segmented
+          value={due}
+          onChange={(v) => list.update({ due: v === 'any' ? undefined : String(v) })}
+          data-testid="review-due"
+          options={(['any', 'checkpoints', 'day15', 'day30'] as const).map((date) => ({
+            value: date,
+            label: t(`review.due.${date}` as MessageKey),
+          }))}
+        />
+      </div>
       <ListTable<WeeklyReviewItem>
         list={list}
         query={review}
@@ -166,15 +178,24 @@ export default function WeeklyReviewPage() {
         data-testid="review-table"
         locale={{
           emptyText: (
+            // A filter that finds nothing is not an empty funnel: say which, and how to see every deal again.
             <Empty
               description={
                 <>
-                  {t('review.empty')}
+                  {t(due === 'any' ? 'review.empty' : 'review.emptyDue')}
                   <br />
-                  <Typography.Text type="secondary">{t('review.emptyHint')}</Typography.Text>
+                  <Typography.Text type="secondary">
+                    {t(due === 'any' ? 'review.emptyHint' : 'review.emptyDueHint')}
+                  </Typography.Text>
                 </>
               }
-            />
+            >
+              {due !== 'any' && (
+                <Button onClick={() => list.update({ due: undefined })} data-testid="review-show-all">
+                  {t('review.due.any')}
+                </Button>
+              )}
+            </Empty>
           ),
         }}
       />

@@ -89,4 +89,6 @@ export const rhythmEnUS: Record<keyof typeof rhythmZhCN, string> = {
   'review.recorded': 'Recorded',
   'review.empty': 'No open deals',
   'review.emptyHint': 'Deals appear here once created; their 15- and 30-day checkpoints are reminded automatically.',
+  'review.emptyDue': 'No checkpoint due this week',
+  'review.emptyDueHint': 'Recorded checkpoints leave this list; see every open deal, or pick another week.',
 };

@@ -83,4 +83,6 @@ export const rhythmZhCN = {
   'review.recorded': '已记录',
   'review.empty': '没有在跟的商机',
   'review.emptyHint': '新建商机后，它们会出现在每周检视里，15 天和 30 天的检查点会自动提醒。',
+  'review.emptyDue': '这一周没有到期的检查点',
+  'review.emptyDueHint': '已记录的检查点不再列出；看全部在跟商机，或换一周。',
 } as const;
