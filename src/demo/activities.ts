@@ -350,7 +350,8 @@ export async function seedDemoActivities(db: Kysely<Database>, workspaceId: numb
         note: null,
         created_at: at(dates.day15),
       });
-    if (dates.day30 < today && rng.next() < 0.75)
+    // The judgements falling this week are left to make, so the weekly review has some due beside the overdue ones.
+    if (dates.day30 < today && rng.next() < 0.75 && dates.day30 < thisMonday)
       reviews.push({
         kind: 'day30',
         period: dates.day30,

@@ -1,6 +1,7 @@
 /**
  * The follow-up rhythm in a real browser (docs/rhythm.md): a manager's tasks page with a task
- * due today, the reminders under the bell, and the 1-15-30 weekly review of the team — in
+ * due today, the reminders under the bell, and the 1-15-30 weekly review of the team with a
+ * 30-day judgement recorded on it (refused without its evidence) — in
  * Chinese on a desktop and in English on a phone, with screenshots of each.
  */
 import { describe, test } from 'node:test';
@@ -53,6 +54,33 @@ describe('Tasks, reminders and the weekly review in the browser', () => {
         view.lang === 'zh' ? /本周讨论|30 天判断|15 天检查/ : /Weekly look|30-day|15-day/,
       );
       await shot(page, `rhythm-weekly-review-${view.lang}`);
+
+      // The 30-day judgement is recorded on the page: "advanced" is refused without its evidence.
+      await page
+        .getByTestId('review-due')
+        .getByText(view.lang === 'zh' ? '30 天判断' : '30-day')
+        .click();
+      const judge = page.locator('[data-testid^="record-day30-"]:not([disabled])').first();
+      await judge.waitFor();
+      const dealId = (await judge.getAttribute('data-testid'))!.replace('record-day30-', '');
+      await judge.click();
+      await page.getByTestId('record-save').click();
+      const error = page.locator('.ant-modal .ant-form-item-explain-error');
+      assert.match(await error.innerText(), view.lang === 'zh' ? /证据/ : /advanced/i);
+      await shot(page, `rhythm-judgement-evidence-${view.lang}`, false);
+      await page
+        .getByTestId('record-note')
+        .fill(view.lang === 'zh' ? '客户已立项，预算 120 万已批' : 'Project approved; budget of 1.2M signed off');
+      await page.getByTestId('record-save').click();
+      // Recorded, it leaves the list of judgements due.
+      await page.getByTestId(`record-day30-${dealId}`).waitFor({ state: 'detached' });
+      await shot(page, `rhythm-judgement-recorded-${view.lang}`);
+      const deals = await apiCall<{ items: { id: number; day30: { done: { outcome: string } | null } }[] }>(
+        page,
+        'GET',
+        '/weekly-review?limit=200',
+      );
+      assert.equal(deals.items.find((deal) => deal.id === Number(dealId))?.day30.done?.outcome, 'advanced');
     });
   }
 });
