@@ -60,11 +60,25 @@ describe('Visits in the browser', () => {
       await page.getByTestId('log-activity').tap();
       const save = await settled(page.getByTestId('activity-save'));
       await shot(page, `visits-log-phone-${lang}`, false);
+      // A photo of the whiteboard, say: the file is uploaded and attached as the visit is saved.
+      await page
+        .locator('.ant-drawer input[type=file]')
+        .setInputFiles({ name: 'visit-notes.txt', mimeType: 'text/plain', buffer: Buffer.from('现场纪要') });
+      await page.locator('.ant-drawer').getByText('visit-notes.txt').waitFor();
       await save.tap();
       await save.waitFor({ state: 'detached' });
       const after = await visitsOf(page, account.id);
       assert.equal(after.items.length, before + 1, 'one visit logged');
       assert.equal(after.items[0]?.status, 'done');
+      const logged = await apiCall<{ attachments: { fileName: string }[] }>(
+        page,
+        'GET',
+        `/activities/${after.items[0]!.id}`,
+      );
+      assert.deepEqual(
+        logged.attachments.map((file) => file.fileName),
+        ['visit-notes.txt'],
+      );
       await shot(page, `visits-logged-phone-${lang}`, false);
     });
 
