@@ -94,6 +94,20 @@ describe('All pipelines and the lead source in the browser', () => {
     });
   }
 
+  test('the board of every process on a phone: lanes scroll sideways, the page does not (en-US, 390 px)', async () => {
+    const page = await app.page({ viewport: { width: 390, height: 844 }, phone: true, locale: 'en-US' });
+    await signIn(page, app.url, MANAGER.email, MANAGER.password);
+    await page.waitForURL(`${app.url}/`);
+    await page.request.patch(`${app.url}/api/v1/auth/me`, { data: { locale: 'en-US' } });
+    await page.goto(`${app.url}/opportunities/board?processId=all`);
+    await page.getByTestId('board-lane').nth(1).waitFor();
+    await page.getByTestId('opp-card').first().waitFor();
+    const widths = (await page.evaluate('[document.documentElement.scrollWidth, window.innerWidth]')) as number[];
+    assert.ok(widths[0]! <= widths[1]! + 1, `the page itself does not scroll sideways: ${widths.join(' > ')}`);
+    await shot(page, 'board-all-processes-phone-en-US');
+    await page.close();
+  });
+
   test('a card moves only within its own process on the board of every process', async () => {
     const page = await managerPage('zh-CN', 1600);
     await page.goto(`${app.url}/opportunities/board?processId=all`);

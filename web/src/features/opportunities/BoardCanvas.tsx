@@ -65,12 +65,13 @@ function Column({
       }}
     >
       <div style={{ padding: '10px 12px 8px', borderBottom: '1px solid #e2e8f0' }}>
-        <Flex justify="space-between" align="center">
+        <Flex justify="space-between" align="center" gap={6}>
           <Typography.Text strong style={{ fontSize: 14 }} data-testid="column-title">
             {stage.won && <TrophyOutlined style={{ color: '#16a34a', marginInlineEnd: 4 }} />}
             {stage.name}
           </Typography.Text>
-          <Flex gap={6} align="center">
+          {/* A long stage name (P0 Market planning and customer development) wraps; the figures never do. */}
+          <Flex gap={6} align="center" style={{ flex: 'none', whiteSpace: 'nowrap' }}>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {stage.probability}%
             </Typography.Text>
