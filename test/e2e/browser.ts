@@ -140,6 +140,9 @@ export async function newPage(
 export async function shot(page: Page, name: string, fullPage = true): Promise<void> {
   // A full-page picture of a scrolled page repeats the sticky header. (String form: the root tsconfig has no DOM lib.)
   if (fullPage) await page.evaluate('window.scrollTo(0, 0)');
+  // The Chinese font arrives in unicode-range slices as text needs them: a picture taken before
+  // a slice is in shows empty boxes a person never sees for long.
+  await page.evaluate('document.fonts.ready');
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
