@@ -68,7 +68,7 @@ export default function AccountsPage() {
       key: 'name',
       sorter: true,
       render: (_, account) => (
-        <Flex vertical style={{ minWidth: 160, maxWidth: 320 }}>
+        <Flex vertical style={{ minWidth: 160, maxWidth: 260 }}>
           <Link to={`/accounts/${account.id}`} style={{ fontWeight: 600 }} data-testid="account-link">
             {account.name}
           </Link>
@@ -125,7 +125,8 @@ export default function AccountsPage() {
       responsive: ['md'],
       render: (_, a) => a.ownerName ?? <Typography.Text type="secondary">{t('accounts.noOwner')}</Typography.Text>,
     },
-    { title: t('accounts.col.unit'), dataIndex: 'orgUnitName', key: 'unit', responsive: ['xl'] },
+    // The owner's unit is the first to go on a 1440-pixel screen: the owner column names the person.
+    { title: t('accounts.col.unit'), dataIndex: 'orgUnitName', key: 'unit', responsive: ['xxl'] },
     {
       title: t('accounts.col.lastFollowUp'),
       key: 'lastFollowUpAt',

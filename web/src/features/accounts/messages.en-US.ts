@@ -42,7 +42,7 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.col.unit': 'Unit',
   'accounts.col.lastFollowUp': 'Last follow-up',
   'accounts.col.nextDue': 'Next follow-up',
-  'accounts.col.amount': 'Purchases, last 12 months',
+  'accounts.col.amount': 'Purchases, 12 mo',
   'accounts.col.contacts': 'Contacts',
 
   'accounts.filter.owner': 'Owner',
