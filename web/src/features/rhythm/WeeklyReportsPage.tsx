@@ -115,8 +115,12 @@ function MyWeek({ week, lastWeek, range }: WeekProps) {
     testId: string,
   ) => (
     <Card
-      title={title}
-      extra={query.data && <SubmittedTag at={submittedAt(query.data)} written={written(query.data)} />}
+      title={
+        <CardTitle
+          title={title}
+          tag={query.data && <SubmittedTag at={submittedAt(query.data)} written={written(query.data)} />}
+        />
+      }
       data-testid={testId}
     >
       {query.isError && !query.data ? (
@@ -276,8 +280,12 @@ function ReportDrawer({
       {plan.data && (
         <Card
           size="small"
-          title={`${t('weekly.plan')} · ${range(week)}`}
-          extra={<SubmittedTag at={plan.data.planSubmittedAt} written={plan.data.id !== null} />}
+          title={
+            <CardTitle
+              title={`${t('weekly.plan')} · ${range(week)}`}
+              tag={<SubmittedTag at={plan.data.planSubmittedAt} written={plan.data.id !== null} />}
+            />
+          }
           style={{ marginBottom: 16 }}
         >
           <Descriptions
@@ -302,8 +310,12 @@ function ReportDrawer({
       {summary.data && (
         <Card
           size="small"
-          title={`${t('weekly.summary')} · ${range(lastWeek)}`}
-          extra={<SubmittedTag at={summary.data.summarySubmittedAt} written={summary.data.id !== null} />}
+          title={
+            <CardTitle
+              title={`${t('weekly.summary')} · ${range(lastWeek)}`}
+              tag={<SubmittedTag at={summary.data.summarySubmittedAt} written={summary.data.id !== null} />}
+            />
+          }
         >
           <Descriptions
             size="small"
@@ -339,5 +351,18 @@ function ReportDrawer({
       )}
       {(plan.isPending || summary.isPending) && <Skeleton active />}
     </Drawer>
+  );
+}
+
+/**
+ * A card's title with its submitted tag beside it, wrapping under it when the screen is narrow: as the card's
+ * `extra` the tag took the room of the title, cut to "This week's plan …" on a phone.
+ */
+function CardTitle({ title, tag }: { title: string; tag: React.ReactNode }) {
+  return (
+    <Flex wrap gap={8} align="center" justify="space-between" style={{ whiteSpace: 'normal', padding: '8px 0' }}>
+      <span>{title}</span>
+      {tag}
+    </Flex>
   );
 }
