@@ -6,7 +6,6 @@ import type { Me } from '../../api/types.ts';
 import type { Capability } from '../../../../src/contracts/capabilities.ts';
 import { takeChoiceBeforeSignIn, type Locale } from '../../i18n/locale.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
-import { dateIn } from '../../../../src/domain/calendar.ts';
 
 export const sessionQueries = {
   /** The signed-in user, or null when signed out (401 is an answer here, not an error). */
@@ -47,12 +46,6 @@ export function useSession(): Me {
   const me = useContext(SessionContext);
   if (!me) throw new Error('useSession used outside the signed-in area');
   return me;
-}
-
-/** A date in the workspace's time zone (docs/organisation.md) — today by default — as the server judges "overdue", whatever the browser's zone. */
-export function useWorkspaceDate(): (instant?: number) => string {
-  const timeZone = useSession().workspace.timeZone;
-  return (instant = Date.now()) => dateIn(instant, timeZone);
 }
 
 /** Whether the signed-in user holds a capability — the server's answer, never a role check here. */

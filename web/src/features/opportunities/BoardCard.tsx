@@ -4,7 +4,7 @@ import { useDraggable } from '@dnd-kit/core';
 import { Link } from 'react-router';
 import { useT } from '../../i18n/useI18n.ts';
 import { useMoney } from '../../i18n/money.ts';
-import { useWorkspaceDate } from '../auth/session.ts';
+import { useDates } from '../../i18n/useDates.ts';
 import { EvidenceProgress, overdueDate, ProblemBadges } from './bits.tsx';
 import type { BoardCard, Stage } from './types.ts';
 
@@ -45,7 +45,7 @@ export function OppCard({
     data: { o: card },
     disabled: !movable,
   });
-  const today = useWorkspaceDate()();
+  const today = useDates().today();
   const overdue = overdueDate(card, card.expectedCloseDate, today);
   return (
     <div

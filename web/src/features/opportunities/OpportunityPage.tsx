@@ -55,7 +55,6 @@ import {
   type Stage,
   type StageHistoryEntry,
 } from './types.ts';
-import { useWorkspaceDate } from '../auth/session.ts';
 import { LogActivityButton } from '../activities/LogActivityButton.tsx';
 import { PlanVisitButton } from '../activities/PlanVisitButton.tsx';
 import type { LeadSource } from '../accounts/types.ts';
@@ -96,8 +95,8 @@ function NextStep({ o: opportunity }: { o: OpportunityDetail }) {
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(opportunity.nextStep ?? '');
   const [date, setDate] = useState<string | null>(opportunity.nextStepDate);
-  const today = useWorkspaceDate()();
   const dates = useDates();
+  const today = dates.today();
   const overdue = overdueDate(opportunity, opportunity.nextStepDate, today);
   if (!editing) {
     return (
@@ -659,7 +658,7 @@ export default function OpportunityPage() {
 /** A closed deal asks for nothing more: how it ended instead of what the stage asks for (docs/sales-process.md § The stage gate). */
 function ClosedPanel({ o: opportunity }: { o: OpportunityDetail }) {
   const t = useT();
-  const dateOf = useWorkspaceDate();
+  const { dateOf } = useDates();
   const money = useMoney();
   const words = useHistoryText();
   return (
