@@ -3,7 +3,8 @@
  * figure. Runs the real server on the demo company and the built web app.
  */
 import { describe, test } from 'node:test';
-import { browserSuite, settled, shot, signIn } from './browser.ts';
+import assert from 'node:assert/strict';
+import { apiCall, browserSuite, settled, shot, signIn } from './browser.ts';
 
 const app = browserSuite();
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
@@ -23,6 +24,22 @@ describe('Activities in the browser', () => {
       await page.getByTestId('drill-all').first().click();
       await settled(page.getByTestId('drill-table'));
       await shot(page, `activities-supervision-drill-${locale}`, false);
+
+      // An account's timeline leads to its activities as a list, narrowed to it by name (where the export is).
+      const accounts = await apiCall<{ items: { id: number; name: string }[] }>(page, 'GET', '/accounts?limit=1');
+      const account = accounts.items[0]!;
+      await page.goto(`${app.url}/accounts/${account.id}?tab=activities`);
+      await page.getByTestId('timeline-activity-list').click();
+      await page.waitForURL(`${app.url}/activities?accountId=${account.id}`);
+      assert.match(await page.getByTestId('activity-filter-account').innerText(), new RegExp(account.name));
+      const rows = await apiCall<{ items: { accountId: number }[] }>(
+        page,
+        'GET',
+        `/activities?accountId=${account.id}&limit=20`,
+      );
+      assert.ok(rows.items.every((row) => row.accountId === account.id));
+      if (rows.items.length) await page.getByTestId('activities-table').locator('tr.ant-table-row').first().waitFor();
+      await shot(page, `activities-of-account-${locale}`, false);
     });
   }
 });
