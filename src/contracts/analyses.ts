@@ -81,6 +81,12 @@ export const analysesResponse = z.object({
       available: z.boolean().describe('always true since the activities area exists'),
       weeks: z.number().describe('weeks of the period elapsed (the per-week figures divide by this), at least 1'),
       qualifyingTypes: z.array(z.string()).describe("the workspace's qualifying follow-up types"),
+      targets: z
+        .object({
+          newAccountsPerWeek: z.number().int().nullable(),
+          visitsPerWeek: z.number().int().nullable(),
+        })
+        .describe('per rep and week, from Settings → Rules (SPEC §6.6: 5 new accounts); null = no target set'),
       team: activityFigures.describe('per rep: the average of the people below'),
       reps: z.array(activityFigures.extend({ userId: z.number().int(), name: z.string() })),
     })

@@ -57,11 +57,17 @@ export const quotaRow = z.object({
 export const quotaTableQuery = z.strictObject({
   fiscalYear: queryInt(fiscalYear).optional().describe('default the current fiscal year'),
   orgUnitId: queryId.optional().describe('this unit and everything below it; default everything the caller may see'),
-  basis: z.enum(QUOTA_BASES).optional().describe('basis of the effective amounts; default tax_inclusive'),
+  basis: z
+    .enum(QUOTA_BASES)
+    .optional()
+    .describe(
+      "basis of the effective amounts; default the workspace's defaultQuotaBasis (tax_inclusive unless set otherwise)",
+    ),
 });
 export const quotaTable = z.object({
   fiscalYear: z.number().int(),
   basis: z.enum(QUOTA_BASES),
+  defaultBasis: z.enum(QUOTA_BASES).describe('the basis a new quota gets when none is named (Settings → Rules)'),
   taxRatePercent: z.number().int(),
   rows: z.array(quotaRow),
 });
@@ -79,7 +85,10 @@ export const quotaItem = z.strictObject({
     .array(z.strictObject({ key: text(40), share: percent }))
     .max(20, 'must have at most 20 categories')
     .optional(),
-  basis: z.enum(QUOTA_BASES).optional(),
+  basis: z
+    .enum(QUOTA_BASES)
+    .optional()
+    .describe("default the basis already set, else the workspace's defaultQuotaBasis"),
   version: versionField.optional().describe('the version you read; required to change a quota that exists'),
 });
 export const saveQuotasRequest = z.strictObject({

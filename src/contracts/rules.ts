@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { versionField } from './common.ts';
 import { ACTIVITY_TYPES } from '../domain/activities.ts';
+import { QUOTA_BASES } from '../domain/quota.ts';
 
 /** The workspace rules: tier thresholds, follow-up cadence, pool release, claim limit (docs/archive.md). */
 const days = (max: number) =>
@@ -20,6 +21,12 @@ const percent = z
   .int('must be a whole percent')
   .min(0, 'must be between 0 and 100')
   .max(100, 'must be between 0 and 100');
+
+const perWeek = z
+  .number()
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 1000')
+  .max(1_000, 'must be between 0 and 1000');
 
 const tierDays = z.object({ A: z.number().int(), B: z.number().int(), C: z.number().int() });
 export const rulesSchema = z.object({
@@ -45,6 +52,26 @@ export const rulesSchema = z.object({
     .number()
     .int()
     .describe('VAT rate between net and tax-inclusive quotas, percent (docs/targets.md § Quotas: 13 for × 1.13)'),
+  defaultQuotaBasis: z
+    .enum(QUOTA_BASES)
+    .describe('the basis a new quota gets when its setter names none (docs/targets.md § Quotas)'),
+  activityNewAccountsTarget: z
+    .number()
+    .int()
+    .describe(
+      'activity productivity: new accounts each rep should open a week; 0 = no target (docs/targets.md § Other analyses)',
+    ),
+  activityVisitsTarget: z.number().int().describe('activity productivity: visits per rep and week; 0 = no target'),
+  collectionFirstPeriodShare: z
+    .number()
+    .int()
+    .describe(
+      'expected collections: share of a large contract collected in the period it is signed, percent (docs/targets.md § Expected collections)',
+    ),
+  collectionRealisationPercent: z
+    .number()
+    .int()
+    .describe('expected collections: realisation factor applied to the total, percent'),
   followUpDays: tierDays.describe(
     'maximum days between qualifying follow-ups per tier (docs/archive.md § Follow-up cadence)',
   ),
@@ -97,6 +124,11 @@ export const updateRulesRequest = z.strictObject({
   gapP2: percent.optional(),
   gapP3: percent.min(1, 'must be between 1 and 100').optional(),
   taxRatePercent: percent.optional(),
+  defaultQuotaBasis: z.enum(QUOTA_BASES).optional(),
+  activityNewAccountsTarget: perWeek.optional(),
+  activityVisitsTarget: perWeek.optional(),
+  collectionFirstPeriodShare: percent.optional(),
+  collectionRealisationPercent: percent.optional(),
   followUpDays: z
     .strictObject({ A: days(365).optional(), B: days(365).optional(), C: days(365).optional() })
     .optional(),

@@ -1,4 +1,5 @@
 import { DEFAULT_QUALIFYING_TYPES, type ActivityType } from './activities.ts';
+import type { QuotaBasis } from './quota.ts';
 
 /**
  * Workspace-configurable rules with the defaults the method gives (docs/method.md). Stored as JSON overrides on
@@ -29,6 +30,14 @@ export interface WorkspaceSettings {
   largeDealThreshold: number;
   /** VAT rate between net and tax-inclusive amounts (docs/targets.md § Quotas: 13 for a factor of 1.13). */
   taxRatePercent: number;
+  /** The basis a quota gets when its setter names none (docs/targets.md § Quotas). */
+  defaultQuotaBasis: QuotaBasis;
+  /** Activity productivity targets per rep and week (docs/targets.md § Other analyses; SPEC §6.6: 5 new accounts); 0 = no target. */
+  activityNewAccountsTarget: number;
+  activityVisitsTarget: number;
+  /** Expected collections of large projects (docs/targets.md § Expected collections): share of a contract collected in the period it is signed, and the realisation factor on the total, percent. */
+  collectionFirstPeriodShare: number;
+  collectionRealisationPercent: number;
   /** A deal is stalled after its stage's expected days × this percent / 100 (docs/sales-process.md § Problems: 150 = × 1.5). */
   stalledFactorPercent: number;
   /** Value types (docs/archive.md § Value type): rise that makes "growth", fall that makes "shrinking", in basis points of the prior window. */
@@ -53,6 +62,11 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   claimLimit: 200,
   largeDealThreshold: 200_000_00,
   taxRatePercent: 13,
+  defaultQuotaBasis: 'tax_inclusive',
+  activityNewAccountsTarget: 5,
+  activityVisitsTarget: 0,
+  collectionFirstPeriodShare: 50,
+  collectionRealisationPercent: 100,
   stalledFactorPercent: 150,
   valueGrowthBp: 2_000,
   valueShrinkBp: 1_000,

@@ -221,6 +221,39 @@ for (const engine of testEngines()) {
         200,
         'a rep reads their own',
       );
+      const productivityOfWorkspace = json<AnalysesResponse>(
+        await (
+          await as('admin')
+        )('GET', '/api/v1/analyses?period=FY2026-Q4'),
+      ).activity;
+      // The export carries the section with the filters it was shown with (scope, period).
+      const file = await (
+        await as('admin')
+      )(
+        'GET',
+        `/api/v1/forecasts/export?report=analyses&scope=unit:${fixture.units.shanghai}&period=FY2026-Q4&format=csv&lang=en-US`,
+      );
+      assert.equal(file.statusCode, 200, file.body);
+      const lines = file.body.split(/\r?\n/).map((line) => line.split(','));
+      assert.ok(lines.some((cells) => cells[0] === 'Activity productivity' && cells[2] === 'Activities / week'));
+      const round = (x: number) => String(Math.round(x * 10) / 10);
+      assert.deepEqual(lines.find((cells) => cells[0] === 'activity' && cells[1] === mine.name)?.slice(2, 10), [
+        round(5 / weeks),
+        round(3 / weeks),
+        round(4 / weeks),
+        round(mine.newAccountsPerWeek),
+        '1',
+        '5',
+        '3',
+        '3',
+      ]);
+      assert.deepEqual(lines.find((cells) => cells[1] === 'Weeks elapsed')?.[2], String(weeks));
+      assert.deepEqual(lines.find((cells) => cells[1] === 'Target')?.slice(2, 6), ['', '', '', '5']);
+      const rep2 = productivityOfWorkspace.reps.find((r) => r.userId === fixture.users.rep2.id)!;
+      assert.ok(
+        lines.every((cells) => !(cells[0] === 'activity' && cells[1] === rep2.name)),
+        'rep2 is outside the scope shown',
+      );
     });
 
     it('answers 403 for a scope out of reach and 400 for a period that does not parse', async () => {

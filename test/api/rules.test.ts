@@ -53,6 +53,11 @@ for (const engine of testEngines()) {
           gapP2: 25,
           gapP3: 20,
           taxRatePercent: 13,
+          defaultQuotaBasis: 'tax_inclusive',
+          activityNewAccountsTarget: 5,
+          activityVisitsTarget: 0,
+          collectionFirstPeriodShare: 50,
+          collectionRealisationPercent: 100,
           stalledFactorPercent: 150,
           valueGrowthBp: 2000,
           valueShrinkBp: 1000,
@@ -192,6 +197,59 @@ for (const engine of testEngines()) {
         callbackRatePercent: 10,
       });
       assert.equal(back.statusCode, 200, back.body);
+    });
+
+    it('the default quota basis, activity targets and collection factors: checked, used where quotas and reports read them', async () => {
+      const r0 = json<Rules>(await admin('GET', '/api/v1/workspace/rules'));
+      for (const bad of [
+        { defaultQuotaBasis: 'gross' },
+        { activityNewAccountsTarget: -1 },
+        { activityNewAccountsTarget: 2.5 },
+        { activityVisitsTarget: 1001 },
+        { collectionFirstPeriodShare: 101 },
+        { collectionRealisationPercent: -5 },
+      ]) {
+        const res = await admin('PATCH', '/api/v1/workspace/rules', { version: r0.version, ...bad });
+        assert.equal(res.statusCode, 400, JSON.stringify(bad));
+        assert.equal(json<{ errors: { field: string }[] }>(res).errors[0]!.field, Object.keys(bad)[0]);
+      }
+      const res = await admin('PATCH', '/api/v1/workspace/rules', {
+        version: r0.version,
+        defaultQuotaBasis: 'net',
+        activityNewAccountsTarget: 3,
+        activityVisitsTarget: 8,
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const table = json<{ basis: string; defaultBasis: string; fiscalYear: number }>(
+        await admin('GET', '/api/v1/quotas'),
+      );
+      assert.deepEqual([table.basis, table.defaultBasis], ['net', 'net'], 'the table opens in the default basis');
+      // A quota saved without a basis takes the workspace's default; one naming its own keeps it.
+      const save = await admin('PUT', '/api/v1/quotas', {
+        fiscalYear: table.fiscalYear,
+        reason: 'default basis',
+        items: [
+          { subjectType: 'user', subjectId: fixture.users.rep.id, amount: 1_000_000_00 },
+          { subjectType: 'user', subjectId: fixture.users.rep2.id, amount: 1_000_000_00, basis: 'tax_inclusive' },
+        ],
+      });
+      assert.equal(save.statusCode, 200, save.body);
+      const rows = json<{ rows: { subjectType: string; subjectId: number; quota: { basis: string } | null }[] }>(
+        await admin('GET', `/api/v1/quotas?fiscalYear=${table.fiscalYear}`),
+      ).rows;
+      const basisOf = (id: number) => rows.find((r) => r.subjectType === 'user' && r.subjectId === id)?.quota?.basis;
+      assert.deepEqual([basisOf(fixture.users.rep.id), basisOf(fixture.users.rep2.id)], ['net', 'tax_inclusive']);
+      const targets = json<{ activity: { targets: unknown } }>(await admin('GET', '/api/v1/analyses')).activity.targets;
+      assert.deepEqual(targets, { newAccountsPerWeek: 3, visitsPerWeek: 8 });
+      const back = await admin('PATCH', '/api/v1/workspace/rules', {
+        version: json<Rules>(res).version,
+        defaultQuotaBasis: 'tax_inclusive',
+        activityNewAccountsTarget: 5,
+        activityVisitsTarget: 0,
+      });
+      assert.equal(back.statusCode, 200, back.body);
+      const reset = json<{ activity: { targets: unknown } }>(await admin('GET', '/api/v1/analyses')).activity.targets;
+      assert.deepEqual(reset, { newAccountsPerWeek: 5, visitsPerWeek: null }, '0 is no target');
     });
   });
 }

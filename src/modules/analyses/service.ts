@@ -110,6 +110,10 @@ export async function analyses(db: Db, actor: Actor, query: ScopedQuery): Promis
       reps,
       activities,
       settings.qualifyingActivityTypes,
+      {
+        newAccountsPerWeek: settings.activityNewAccountsTarget || null,
+        visitsPerWeek: settings.activityVisitsTarget || null,
+      },
       Math.max(1, Math.round(((activityTo - period.from) / WEEK) * 10) / 10),
     ),
   };
@@ -120,12 +124,13 @@ const WEEK = 7 * 86_400_000;
 /**
  * Activity productivity (docs/targets.md § Other analyses): each rep's done activities, visits
  * and qualifying follow-ups of the period, per week elapsed, beside the new accounts they
- * opened and the deals they won; the team line is the average rep.
+ * opened and the deals they won; the team line is the average rep, the targets the workspace's.
  */
 function activityProductivity(
   reps: readonly { id: number; name: string; n: { newAccounts: number; won: number } }[],
   activities: readonly { ownerId: number; type: string; count: number }[],
   qualifyingTypes: readonly string[],
+  targets: AnalysesResponse['activity']['targets'],
   weeks: number,
 ): AnalysesResponse['activity'] {
   const qualifying = new Set(qualifyingTypes);
@@ -165,6 +170,7 @@ function activityProductivity(
     available: true,
     weeks,
     qualifyingTypes: [...qualifyingTypes],
+    targets,
     team: figures({
       activities: average('activities'),
       visits: average('visits'),

@@ -3,6 +3,7 @@ import type { Actor } from '../../domain/policy.ts';
 import { analyses } from '../analyses/service.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { accuracy, forecastView, gapView } from '../forecasts/views.ts';
+import type { AnalysesResponse } from '../../contracts/analyses.ts';
 import type { ExportReport, ReportExportQuery } from '../../contracts/exports.ts';
 import { file, stamp, type Cell, type ExportFile } from './service.ts';
 
@@ -22,6 +23,7 @@ async function sheetOf(
   actor: Actor,
   report: ExportReport,
   query: { scope?: string | undefined; period?: string | undefined },
+  zh: boolean,
 ): Promise<Sheet> {
   if (report === 'forecast') {
     const view = await forecastView(db, actor, query);
@@ -180,8 +182,56 @@ async function sheetOf(
         diagnosi.newAccounts,
         diagnosi.problem,
       ]),
+      ...activityRows(analyse.activity, zh),
     ],
   };
+}
+
+const perWeek = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+
+/**
+ * Activity productivity as the Analyses page shows it: its own header row under the other
+ * analyses (its columns are not theirs), the weeks elapsed and the targets, the average rep,
+ * then each rep.
+ */
+function activityRows(activity: AnalysesResponse['activity'], zh: boolean): Cell[][] {
+  const words = (pair: [string, string]) => (zh ? pair[0] : pair[1]);
+  const figures = (row: AnalysesResponse['activity']['team']): Cell[] => [
+    perWeek(row.activitiesPerWeek),
+    perWeek(row.visitsPerWeek),
+    perWeek(row.qualifyingPerWeek),
+    perWeek(row.newAccountsPerWeek),
+    perWeek(row.visitsPerWon),
+    perWeek(row.activities),
+    perWeek(row.visits),
+    perWeek(row.won),
+  ];
+  return [
+    [],
+    [
+      words(['活动效率', 'Activity productivity']),
+      words(['人员', 'Person']),
+      words(['活动/周', 'Activities / week']),
+      words(['拜访/周', 'Visits / week']),
+      words(['有效跟进/周', 'Qualifying follow-ups / week']),
+      words(['新客户/周', 'New accounts / week']),
+      words(['每赢单拜访', 'Visits per win']),
+      words(['活动', 'Activities']),
+      words(['拜访', 'Visits']),
+      words(['赢单', 'Won']),
+    ],
+    ['activity', words(['已过周数', 'Weeks elapsed']), activity.weeks],
+    [
+      'activity',
+      words(['目标', 'Target']),
+      null,
+      activity.targets.visitsPerWeek,
+      null,
+      activity.targets.newAccountsPerWeek,
+    ],
+    ['activity', words(['平均每人', 'Average rep']), ...figures(activity.team)],
+    ...activity.reps.map((rep) => ['activity', rep.name, ...figures(rep)]),
+  ];
 }
 
 export async function exportReport(
@@ -190,8 +240,8 @@ export async function exportReport(
   query: ReportExportQuery,
   ip: string | null,
 ): Promise<ExportFile> {
-  const sheet = await sheetOf(db, actor, query.report, query);
   const zh = query.lang === 'zh-CN';
+  const sheet = await sheetOf(db, actor, query.report, query, zh);
   const heading: Cell[][] = [
     [zh ? '范围' : 'Scope', sheet.scope],
     [zh ? '期间' : 'Period', sheet.period],

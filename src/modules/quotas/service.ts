@@ -103,7 +103,7 @@ export async function quotaTable(
 ): Promise<contract.QuotaTable> {
   const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
   const fiscalYear = query.fiscalYear ?? periodAt('fiscalYear', actor.now, calendar).fiscalYear;
-  const basis = query.basis ?? 'tax_inclusive';
+  const basis = query.basis ?? settings.defaultQuotaBasis;
   let prefix: string | null = actor.role === 'admin' || actor.role === 'executive' ? null : actor.unitPath;
   if (query.orgUnitId !== undefined) {
     const unit = await targets.unitOf(db.kysely, actor.workspaceId, query.orgUnitId);
@@ -152,7 +152,7 @@ export async function quotaTable(
       });
     }
   }
-  return { fiscalYear, basis, taxRatePercent: settings.taxRatePercent, rows };
+  return { fiscalYear, basis, defaultBasis: settings.defaultQuotaBasis, taxRatePercent: settings.taxRatePercent, rows };
 }
 
 export interface QuotaForResult {
@@ -313,6 +313,7 @@ export async function saveQuotas(db: Db, actor: Actor, req: contract.SaveQuotasR
       );
     subjects.push(subject);
   }
+  const defaultBasis = (await loadRules(db.kysely, actor.workspaceId)).settings.defaultQuotaBasis;
   let changed = 0;
   await db.kysely.transaction().execute(async (trx) => {
     const changes: Change[] = [];
@@ -333,7 +334,7 @@ export async function saveQuotas(db: Db, actor: Actor, req: contract.SaveQuotasR
           amount: item.amount,
           quarterRatios: item.quarterRatios ?? prior?.quarterRatios ?? DEFAULT_QUARTER_RATIOS,
           categories: item.categories ?? prior?.categories ?? [],
-          basis: item.basis ?? prior?.basis ?? 'tax_inclusive',
+          basis: item.basis ?? prior?.basis ?? defaultBasis,
         };
         after = JSON.stringify(setting);
         if (after === before) continue;

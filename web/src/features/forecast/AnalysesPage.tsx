@@ -246,12 +246,19 @@ function ActivityProductivity({ a: report }: { a: AnalysesResponse }) {
   type Row = AnalysesResponse['activity']['reps'][number];
   const rows: Row[] = [{ ...activity.team, userId: 0, name: t('analyses.activityTeam') }, ...activity.reps];
   const above = (value: number, team: number) => (team > 0 && value >= team ? { color: '#16a34a' } : undefined);
+  // Against the workspace's target when one is set (Settings → Rules): met is green, missed red.
+  const { targets } = activity;
+  const versus = (value: number, target: number) => ({ color: value >= target ? '#16a34a' : '#dc2626' });
+  const targetWords = [
+    targets.newAccountsPerWeek !== null ? t('analyses.targetAccounts', { n: targets.newAccountsPerWeek }) : null,
+    targets.visitsPerWeek !== null ? t('analyses.targetVisits', { n: targets.visitsPerWeek }) : null,
+  ].filter((x) => x !== null);
   return (
     <Card
       title={t('analyses.activity')}
       extra={
         <Typography.Text type="secondary">
-          {t('analyses.activityWeeks', { n: perWeek(activity.weeks) })}
+          {[t('analyses.activityWeeks', { n: perWeek(activity.weeks) }), ...targetWords].join(' · ')}
         </Typography.Text>
       }
       data-testid="activity-productivity"
@@ -283,7 +290,17 @@ function ActivityProductivity({ a: report }: { a: AnalysesResponse }) {
               dataIndex: 'visitsPerWeek',
               align: 'right',
               render: (value: number, row) => (
-                <span style={row.userId ? above(value, activity.team.visitsPerWeek) : undefined}>{perWeek(value)}</span>
+                <span
+                  style={
+                    !row.userId
+                      ? undefined
+                      : targets.visitsPerWeek !== null
+                        ? versus(value, targets.visitsPerWeek)
+                        : above(value, activity.team.visitsPerWeek)
+                  }
+                >
+                  {perWeek(value)}
+                </span>
               ),
             },
             {
@@ -296,7 +313,17 @@ function ActivityProductivity({ a: report }: { a: AnalysesResponse }) {
               title: t('analyses.newAccountsPerWeek'),
               dataIndex: 'newAccountsPerWeek',
               align: 'right',
-              render: perWeek,
+              render: (value: number, row) => (
+                <span
+                  style={
+                    row.userId && targets.newAccountsPerWeek !== null
+                      ? versus(value, targets.newAccountsPerWeek)
+                      : undefined
+                  }
+                >
+                  {perWeek(value)}
+                </span>
+              ),
             },
             {
               title: t('analyses.visitsPerWon'),

@@ -1,4 +1,4 @@
-import { Flex, Form, InputNumber, Typography } from 'antd';
+import { Flex, Form, InputNumber, Select, Typography } from 'antd';
 import { useT } from '../../i18n/useI18n.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 
@@ -11,14 +11,19 @@ export interface ForecastRuleValues {
   gapP2: number;
   gapP3: number;
   taxRatePercent: number;
+  defaultQuotaBasis: 'tax_inclusive' | 'net';
+  activityNewAccountsTarget: number;
+  activityVisitsTarget: number;
+  collectionFirstPeriodShare: number;
+  collectionRealisationPercent: number;
 }
 
-type Field = keyof ForecastRuleValues;
+type Field = Exclude<keyof ForecastRuleValues, 'defaultQuotaBasis'>;
 
-/** Settings → Rules: the forecast weights, the unforecast rate, P1–P3 and the VAT rate between quota bases (docs/targets.md). */
+/** Settings → Rules: the forecast weights, the unforecast rate, P1–P3, the VAT rate and default basis of quotas, the collection factors and the activity targets (docs/targets.md). */
 export function ForecastRuleFields() {
   const t = useT();
-  const field = (name: Field, min = 0) => (
+  const field = (name: Field, min = 0, max = 100, suffix = '%') => (
     <Form.Item
       key={name}
       name={name}
@@ -27,7 +32,7 @@ export function ForecastRuleFields() {
       style={{ flex: '1 1 150px' }}
       rules={[{ required: true, message: t('validation.required') }]}
     >
-      <InputNumber min={min} max={100} precision={0} suffix="%" style={{ width: '100%' }} />
+      <InputNumber min={min} max={max} precision={0} suffix={suffix} style={{ width: '100%' }} />
     </Form.Item>
   );
   return (
@@ -49,6 +54,31 @@ export function ForecastRuleFields() {
       <Typography.Title level={5}>{t('forecast.rules.taxTitle')}</Typography.Title>
       <Flex gap={12} wrap>
         {field('taxRatePercent')}
+        <Form.Item
+          name="defaultQuotaBasis"
+          label={t('forecast.rules.defaultQuotaBasis')}
+          extra={t('forecast.rules.defaultQuotaBasis.hint')}
+          style={{ flex: '1 1 150px' }}
+        >
+          <Select
+            options={[
+              { value: 'tax_inclusive', label: t('quotas.basis.tax_inclusive') },
+              { value: 'net', label: t('quotas.basis.net') },
+            ]}
+          />
+        </Form.Item>
+      </Flex>
+      <Typography.Title level={5}>{t('forecast.rules.collectionTitle')}</Typography.Title>
+      <Typography.Paragraph type="secondary">{t('forecast.rules.collectionHint')}</Typography.Paragraph>
+      <Flex gap={12} wrap>
+        {field('collectionFirstPeriodShare')}
+        {field('collectionRealisationPercent')}
+      </Flex>
+      <Typography.Title level={5}>{t('forecast.rules.activityTitle')}</Typography.Title>
+      <Typography.Paragraph type="secondary">{t('forecast.rules.activityHint')}</Typography.Paragraph>
+      <Flex gap={12} wrap>
+        {field('activityNewAccountsTarget', 0, 1000, t('forecast.rules.perWeek'))}
+        {field('activityVisitsTarget', 0, 1000, t('forecast.rules.perWeek'))}
       </Flex>
     </>
   );

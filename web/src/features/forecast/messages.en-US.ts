@@ -172,4 +172,25 @@ export const forecastEnUS: Record<keyof typeof forecastZhCN, string> = {
   'forecast.rules.taxTitle': 'Tax on quotas',
   'forecast.rules.taxRatePercent': 'VAT rate',
   'forecast.rules.taxRatePercent.hint': 'Converts between tax-inclusive and net quotas (default 13%, a factor of 1.13)',
+  'forecast.rules.defaultQuotaBasis': 'Default quota basis',
+  'forecast.rules.defaultQuotaBasis.hint':
+    'The basis a new quota gets unless its setter picks another; the quota table opens in it',
+  'forecast.rules.collectionTitle': 'Expected collections of large projects',
+  'forecast.rules.collectionHint':
+    "Expected collections = open large deals' expected amount × first-period share + installments of won deals due in the period, all × the realisation factor.",
+  'forecast.rules.collectionFirstPeriodShare': 'First-period share',
+  'forecast.rules.collectionFirstPeriodShare.hint':
+    'Share of a contract usually collected in the period it is signed (default 50%)',
+  'forecast.rules.collectionRealisationPercent': 'Realisation factor',
+  'forecast.rules.collectionRealisationPercent.hint': 'Applied to the total (default 100%)',
+  'forecast.rules.activityTitle': 'Activity targets',
+  'forecast.rules.activityHint':
+    'Per rep and week, shown beside activity productivity in the analyses; 0 sets no target.',
+  'forecast.rules.activityNewAccountsTarget': 'New accounts',
+  'forecast.rules.activityNewAccountsTarget.hint': 'New accounts each rep should open a week (default 5)',
+  'forecast.rules.activityVisitsTarget': 'Visits',
+  'forecast.rules.activityVisitsTarget.hint': 'Visits each rep should make a week (default: no target)',
+  'forecast.rules.perWeek': '/ week',
+  'analyses.targetAccounts': 'target {n, plural, one {# new account} other {# new accounts}} a week',
+  'analyses.targetVisits': 'target {n, plural, one {# visit} other {# visits}} a week',
 };

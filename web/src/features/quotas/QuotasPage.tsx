@@ -43,8 +43,9 @@ export default function QuotasPage() {
   const money = useMoney();
   const { message } = App.useApp();
   const [fiscalYear, setFiscalYear] = useState<number | undefined>();
-  const [basis, setBasis] = useState<'tax_inclusive' | 'net'>('tax_inclusive');
-  const table = useQuotaTable({ fiscalYear, basis });
+  // Unchosen, the table opens in the workspace's default basis (Settings → Rules).
+  const [chosenBasis, setBasis] = useState<'tax_inclusive' | 'net' | undefined>();
+  const table = useQuotaTable({ fiscalYear, basis: chosenBasis });
   const save = useSaveQuotas();
   const importer = useImportQuotas();
   const [edits, setEdits] = useState<Record<string, Edit>>({});
@@ -53,12 +54,13 @@ export default function QuotasPage() {
   const [history, setHistory] = useState<{ type: 'user' | 'unit'; id: number; name: string } | null>(null);
   const data = table.data;
   const year = fiscalYear ?? data?.fiscalYear;
+  const basis = chosenBasis ?? data?.basis;
 
   const editOf = (row: QuotaRow): Edit =>
     edits[keyOf(row)] ?? {
       amount: row.quota?.amount ?? null,
       quarterRatios: row.quota?.quarterRatios ?? [25, 25, 25, 25],
-      basis: row.quota?.basis ?? 'tax_inclusive',
+      basis: row.quota?.basis ?? data?.defaultBasis ?? 'tax_inclusive',
     };
   const change = (row: QuotaRow, patch: Partial<Edit>) =>
     setEdits((e) => ({ ...e, [keyOf(row)]: { ...editOf(row), ...patch } }));
