@@ -22,6 +22,7 @@ import * as m0017 from './migrations/0017_groups_modes.ts';
 import * as m0018 from './migrations/0018_search_index.ts';
 import * as m0019 from './migrations/0019_list_indexes.ts';
 import * as m0027 from './migrations/0027_purchases.ts';
+import * as m0022 from './migrations/0022_payment_plans.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -46,6 +47,7 @@ const migrations: Record<string, EngineMigration> = {
   '0018_search_index': m0018,
   '0019_list_indexes': m0019,
   '0027_purchases': m0027,
+  '0022_payment_plans': m0022,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);
@@ -60,15 +62,21 @@ export interface MigrateOptions {
   beforeMigrating?: (pending: string[]) => Promise<void>;
 }
 
-function migratorFor(db: Db): Migrator {
+/**
+ * A migrator that knows only the migrations named: those applied and the one to run next.
+ * Numbers are reserved ahead (0020–0026 came after 0027), so the list's order — not the
+ * names' — is the order they run in; Kysely's own picks the lowest name pending, so it is
+ * shown exactly one to run.
+ */
+function migratorFor(db: Db, names: readonly string[]): Migrator {
   const provider = {
     async getMigrations(): Promise<Record<string, Migration>> {
       return Object.fromEntries(
-        Object.entries(migrations).map(([name, m]) => [name, { up: (k: Kysely<unknown>) => m.up(k, db.engine) }]),
+        names.map((name) => [name, { up: (k: Kysely<unknown>) => migrations[name]!.up(k, db.engine) }]),
       );
     },
   };
-  return new Migrator({ db: db.kysely, provider });
+  return new Migrator({ db: db.kysely, provider, allowUnorderedMigrations: true });
 }
 
 /** Names of the migrations the database records as applied (none for an empty database). */
@@ -101,9 +109,9 @@ export async function migrateToLatest(db: Db, opts: MigrateOptions = {}): Promis
   const pending = MIGRATION_NAMES.slice(0, MIGRATION_NAMES.indexOf(last) + 1).filter((n) => !applied.includes(n));
   if (pending.length === 0) return [];
   if (applied.length > 0) await opts.beforeMigrating?.(pending);
-  const migrator = migratorFor(db);
   const done: string[] = [];
-  for (let i = 0; i < pending.length; i++) {
+  for (const name of pending) {
+    const migrator = migratorFor(db, [...applied, ...done, name]);
     await inTransaction(db, async () => {
       const result = await migrator.migrateUp();
       check(result);

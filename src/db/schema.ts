@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { PurchaseTable } from './schema-purchases.ts';
+import type { PaymentInstallmentTable, PaymentPlanTable } from './schema-collections.ts';
 import type { QuotaTable, FunnelTotalTable, FunnelUnitTotalTable } from './schema-targets.ts';
 import type {
   OpportunityTable,
@@ -378,6 +379,8 @@ export interface Database extends SearchTables {
   visit_plans: VisitPlanTable;
   funnel_unit_totals: FunnelUnitTotalTable;
   purchases: PurchaseTable;
+  payment_plans: PaymentPlanTable;
+  payment_installments: PaymentInstallmentTable;
 }
 
 export type Workspace = Selectable<WorkspaceTable>;

@@ -22,6 +22,7 @@ import { rebuildFunnel } from '../modules/funnel/upkeep.ts';
 import { loadRules } from '../modules/workspace/service.ts';
 import { seedDemoQuotas } from './quotas.ts';
 import { seedDemoForecasts } from './forecasts.ts';
+import { seedDemoPaymentPlans } from './payment-plans.ts';
 import { seedDemoCallbacks } from './callbacks.ts';
 import { seedDemoWeeklyReports } from './weekly-reports.ts';
 import { Random } from './random.ts';
@@ -154,6 +155,8 @@ export async function loadDemo(
   );
   // Weekly forecasts of the last quarter (docs/targets.md § Weekly submissions), after the quotas they are measured against.
   await seedDemoForecasts(db.kysely, summary.workspaceId, seed, now);
+  // Payment plans of the large deals, for the funnel's expected collections (docs/targets.md § Expected collections).
+  await seedDemoPaymentPlans(db.kysely, summary.workspaceId, seed, now);
   await seedDemoCallbacks(db, summary.workspaceId, seed, now);
   // Weekly plans and summaries of the last weeks, with comments and this week's missing ones (docs/rhythm.md).
   await seedDemoWeeklyReports(db.kysely, summary.workspaceId, seed, now);

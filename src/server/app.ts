@@ -38,6 +38,7 @@ import taskRoutes from '../modules/tasks/routes.ts';
 import calendarRoutes from '../modules/calendar/routes.ts';
 import quotaRoutes from '../modules/quotas/routes.ts';
 import funnelRoutes from '../modules/funnel/routes.ts';
+import collectionRoutes from '../modules/collections/routes.ts';
 import notificationRoutes from '../modules/notifications/routes.ts';
 import forecastRoutes from '../modules/forecasts/routes.ts';
 import analysesRoutes from '../modules/analyses/routes.ts';
@@ -113,6 +114,7 @@ const API_V1 = [
   calendarRoutes,
   quotaRoutes,
   funnelRoutes,
+  collectionRoutes,
   notificationRoutes,
   forecastRoutes,
   analysesRoutes,

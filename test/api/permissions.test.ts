@@ -69,6 +69,7 @@ function validBody(route: ApiRoute): unknown {
     'PUT /api/v1/accounts/:id/named': { version: 1, named: true },
     'PUT /api/v1/accounts/:id/parent': { version: 1, parentAccountId: null },
     'PUT /api/v1/opportunities/:id/credit-splits': { splits: [] },
+    'PUT /api/v1/opportunities/:id/payment-plan': { installments: [] },
     'POST /api/v1/accounts/:id/release': { version: 1, reason: 'hijacked' },
     'POST /api/v1/accounts/:id/assign': { version: 1, toUserId: 1, reason: 'x' },
     'POST /api/v1/accounts/bulk/reassign': { ids: [1], toUserId: 1, reason: 'hijacked' },

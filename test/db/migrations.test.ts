@@ -549,6 +549,28 @@ const STEPS: Record<
       created_at: 1_760_000_000_000,
     });
   },
+  // The deal above paid in two installments.
+  async '0022_payment_plans'(put, ids) {
+    await put(
+      'payment_plans',
+      { opportunity_id: ids.opp, workspace_id: ids.ws, updated_by: ids.user, updated_at: 1_760_000_000_000 },
+      'opportunity_id',
+    );
+    await put('payment_installments', {
+      workspace_id: ids.ws,
+      opportunity_id: ids.opp,
+      due_date: '2026-12-15',
+      amount: 640_000_00,
+      note: '首付款 50%',
+    });
+    await put('payment_installments', {
+      workspace_id: ids.ws,
+      opportunity_id: ids.opp,
+      due_date: '2027-03-15',
+      amount: 640_000_00,
+      note: null,
+    });
+  },
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */

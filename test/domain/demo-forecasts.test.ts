@@ -6,7 +6,7 @@ import { createTestDb, testEngines } from '../helpers/db.ts';
 /** The demo's weekly forecasts (docs/targets.md § Weekly submissions): a quarter of history for the reports to tell. */
 for (const engine of testEngines()) {
   describe(`demo forecasts [${engine}]`, () => {
-    it("has thirteen weeks of submissions naming their deals, and managers' adjustments in the last weeks", async () => {
+    it("has thirteen weeks of submissions naming their deals, managers' adjustments in the last weeks, and payment plans of large deals", async () => {
       const db = await createTestDb(engine);
       try {
         const started = Date.now();
@@ -40,6 +40,17 @@ for (const engine of testEngines()) {
           .where('workspace_id', '=', workspaceId)
           .execute();
         assert.ok(adjustments.length >= 3 && new Set(adjustments.map((a) => a.week_start)).size <= 3);
+        // Payment plans of large deals (docs/targets.md § Expected collections): each adds up to its deal.
+        const plans = await kysely
+          .selectFrom('payment_installments')
+          .innerJoin('opportunities', 'opportunities.id', 'payment_installments.opportunity_id')
+          .select(['opportunities.id', 'opportunities.status', 'opportunities.amount'])
+          .select((eb) => eb.fn.sum<number>('payment_installments.amount').as('planned'))
+          .where('payment_installments.workspace_id', '=', workspaceId)
+          .groupBy(['opportunities.id', 'opportunities.status', 'opportunities.amount'])
+          .execute();
+        assert.ok(plans.some((plan) => plan.status === 'won') && plans.some((plan) => plan.status === 'open'));
+        for (const plan of plans) assert.equal(Number(plan.planned), Number(plan.amount), `deal ${plan.id}`);
         assert.ok(Date.now() - started < 60_000);
       } finally {
         await db.close();

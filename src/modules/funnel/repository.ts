@@ -517,7 +517,8 @@ export async function memberTotals(
   }));
 }
 
-function dealsWhere(
+/** The deals of a scope, process and status expected to close (won: closed) in [from, to). */
+export function dealsWhere(
   db: Kysely<Database>,
   workspaceId: number,
   processId: number | null,

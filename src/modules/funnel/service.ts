@@ -18,7 +18,7 @@ import type { DealFilter, MonthRange } from './repository.ts';
  * Months, quarters and years read the totals; a week — finer than their months — counts the
  * deals themselves.
  */
-interface Context {
+export interface Context {
   scope: ResolvedScope;
   calendar: Calendar;
   threshold: number;
@@ -35,7 +35,7 @@ interface Context {
 
 const lastMonthOf = (p: Period) => addDays(p.end, -1).slice(0, 7);
 
-async function context(
+export async function context(
   db: Db,
   actor: Actor,
   query: { scope?: string | undefined; processId?: number | undefined; period?: string | undefined },

@@ -11,7 +11,8 @@ import { useI18n, useT } from '../../i18n/useI18n.ts';
 import { useSession } from '../auth/session.ts';
 import { useProcesses } from '../opportunities/api.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
-import { useFunnel, useFunnelHealth, useFunnelMembers, type FunnelParams } from './api.ts';
+import { useFunnel, useFunnelCollections, useFunnelHealth, useFunnelMembers, type FunnelParams } from './api.ts';
+import { CollectionsPanel } from './CollectionsPanel.tsx';
 import { HealthPanel } from './HealthPanel.tsx';
 import { drillDown, periodChoices } from './links.ts';
 
@@ -44,6 +45,7 @@ export default function FunnelPage() {
   const funnelData = funnel.data;
   const members = useFunnelMembers(params, !!funnelData && funnelData.scope.kind !== 'user');
   const health = useFunnelHealth(params, !!funnelData && params.period !== 'all');
+  const collections = useFunnelCollections(params, !!funnelData && params.period !== 'all');
   const processes = useProcesses();
   // Someone whose own scope is a person (a rep) sees only their own numbers: no unit to choose.
   const sees = funnelData?.scope.kind !== 'user' || params.scope !== undefined;
@@ -172,6 +174,7 @@ export default function FunnelPage() {
               <StageTable f={funnelData} />
             </Col>
           </Row>
+          {params.period !== 'all' && <CollectionsPanel f={funnelData} query={collections} />}
           {funnelData.scope.kind !== 'user' && (
             <MembersTable f={funnelData} members={members.data} loading={members.isLoading} />
           )}

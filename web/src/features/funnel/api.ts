@@ -3,6 +3,7 @@ import { useCallback } from 'react';
 import { api } from '../../api/client.ts';
 import { useShippedText } from '../processes/shippedText.ts';
 import type { FunnelMembersResponse, FunnelResponse, HealthResponse } from '../../../../src/contracts/funnel.ts';
+import type { CollectionsResponse } from '../../../../src/contracts/collections.ts';
 
 /** The live funnel (docs/targets.md § Funnel): one query per view, keyed by scope, process and period. */
 export interface FunnelParams {
@@ -17,7 +18,7 @@ export const funnelKeys = {
 };
 
 const view =
-  <T>(kind: 'funnel' | 'members' | 'health', path: string) =>
+  <T>(kind: 'funnel' | 'members' | 'health' | 'collections', path: string) =>
   (params: FunnelParams, enabled = true) =>
     queryOptions({
       queryKey: funnelKeys.view(kind, params),
@@ -31,6 +32,7 @@ export const funnelQueries = {
   funnel: view<FunnelResponse>('funnel', '/funnel'),
   members: view<FunnelMembersResponse>('members', '/funnel/members'),
   health: view<HealthResponse>('health', '/funnel/health'),
+  collections: view<CollectionsResponse>('collections', '/funnel/collections'),
 };
 
 /** Every funnel answer names its process and stages as stored: shown in the reader's language (processes/shippedText.ts). */
@@ -52,3 +54,5 @@ export const useFunnelMembers = (params: FunnelParams, enabled: boolean) =>
   useQuery({ ...funnelQueries.members(params, enabled), select: useLocalized<FunnelMembersResponse>() });
 export const useFunnelHealth = (params: FunnelParams, enabled: boolean) =>
   useQuery({ ...funnelQueries.health(params, enabled), select: useLocalized<HealthResponse>() });
+export const useFunnelCollections = (params: FunnelParams, enabled: boolean) =>
+  useQuery({ ...funnelQueries.collections(params, enabled), select: useLocalized<CollectionsResponse>() });

@@ -46,6 +46,7 @@ import { AdvantageModal, CloseModal, EditDrawer, ReopenModal } from './Opportuni
 import { MoveDialog } from './MoveDialog.tsx';
 import { StageEvidence } from './StageEvidence.tsx';
 import { CreditSplitCard } from './CreditSplitCard.tsx';
+import { PaymentPlanCard } from './PaymentPlanCard.tsx';
 import { AuditTab, BuyingRolesTab, ReviewsTab, StageHistoryTab, TeamTab } from './DetailTabs.tsx';
 import { BuyingPhaseTab, QualificationTab, StrategyTab, SwotTab } from './InsightTabs.tsx';
 import {
@@ -607,6 +608,7 @@ export default function OpportunityPage() {
                 <>
                   <TeamTab o={opportunity} stage={stage} />
                   <CreditSplitCard o={opportunity} />
+                  <PaymentPlanCard o={opportunity} />
                 </>
               ),
             },

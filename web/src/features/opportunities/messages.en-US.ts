@@ -412,4 +412,14 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.credit.remove': 'Remove',
   'opps.credit.add': 'Add a person',
   'opps.credit.total': 'Total {total}%',
+  'opps.plan.title': 'Payment plan',
+  'opps.plan.none': 'No payment plan yet: the funnel counts the usual first-period share of the contract.',
+  'opps.plan.due': 'Due date',
+  'opps.plan.amount': 'Amount',
+  'opps.plan.note': 'Note',
+  'opps.plan.hint':
+    'Installments the contract is paid in; the funnel counts each in the period it falls due. They add up to at most the amount.',
+  'opps.plan.remove': 'Remove installment',
+  'opps.plan.add': 'Add installment',
+  'opps.plan.total': '{total} of {amount}',
 };

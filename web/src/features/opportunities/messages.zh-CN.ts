@@ -396,4 +396,13 @@ export const opportunitiesZhCN = {
   'opps.credit.remove': '移除',
   'opps.credit.add': '添加一人',
   'opps.credit.total': '合计 {total}%',
+  'opps.plan.title': '回款计划',
+  'opps.plan.none': '还没有回款计划：漏斗按合同通常的首期回款比例计入。',
+  'opps.plan.due': '到期日',
+  'opps.plan.amount': '金额',
+  'opps.plan.note': '备注',
+  'opps.plan.hint': '合同的分期付款；漏斗按到期所在期间计入每一期。合计不超过商机金额。',
+  'opps.plan.remove': '删除这一期',
+  'opps.plan.add': '增加一期',
+  'opps.plan.total': '{total} / {amount}',
 } as const;
