@@ -79,6 +79,7 @@ const KEYS = {
   kind: ['类型', 'kind'],
   outcome: ['结论', 'outcome'],
   splits: ['业绩分配', 'credit split'],
+  installments: ['回款计划', 'payment plan'],
   userIds: ['人员', 'people'],
   percent: ['比例', 'share'],
   // The workspace rules (workspace.rules records each changed setting with its from and to).

@@ -4,6 +4,7 @@ import type { planningZhCN } from './messages.zh-CN.ts';
 export const planningEnUS: Record<keyof typeof planningZhCN, string> = {
   'audit.action.forecast.submit': 'Submitted a forecast',
   'audit.action.forecast.adjust': "Adjusted a unit's forecast",
+  'audit.action.opportunity.payment_plan': "Changed an opportunity's payment plan",
   'reports.title': 'Reports',
   'reports.subtitle': 'Will we make the period, where is the gap, and what must each person do about it.',
   'reports.tab.calculators': 'Planning calculators',

@@ -2,6 +2,7 @@
 export const planningZhCN = {
   'audit.action.forecast.submit': '提交销售预测',
   'audit.action.forecast.adjust': '调整部门预测',
+  'audit.action.opportunity.payment_plan': '修改商机回款计划',
   'reports.title': '报表与分析',
   'reports.subtitle': '会不会完成本期目标、缺口在哪里、每个人该做什么。',
   'reports.tab.calculators': '计划计算器',
