@@ -156,4 +156,30 @@ describe('Forecast and dashboard in the browser', () => {
     await page.getByTestId('language-switch').click();
     await page.getByRole('menuitem', { name: '简体中文' }).click();
   });
+
+  test('the dashboard at 390 and 1440 px in both languages: the title whole, nothing cut or scrolling sideways', async () => {
+    for (const locale of ['zh-CN', 'en-US'] as const)
+      for (const width of [390, 1440]) {
+        const page = await app.page({ viewport: { width, height: width === 390 ? 844 : 900 }, locale });
+        await signIn(page, app.url, 'director@demo.keyline.dev', PASSWORD);
+        await page.waitForURL(`${app.url}/`);
+        await page.request.patch(`${app.url}/api/v1/auth/me`, { data: { locale } });
+        await page.reload();
+        const dash = page.getByTestId('director-dashboard');
+        await dash.getByText(locale === 'en-US' ? 'Furthest behind' : '最落后的三个').waitFor();
+        await page.getByTestId('dash-behind').locator('.ant-list-item').first().waitFor();
+        const title = dash.locator('.ant-card-head-title');
+        assert.match(await visibleText(title), /华锐智造集团 · FY\d{4}-Q[1-4]/);
+        const cut = (await page.evaluate(
+          "(() => { const el = document.querySelector('[data-testid=director-dashboard] .ant-card-head-title'); return el.scrollWidth - el.clientWidth; })()",
+        )) as number;
+        assert.ok(cut <= 0, `the title is whole at ${width}px (${cut}px cut)`);
+        const overflow = (await page.evaluate(
+          'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+        )) as number;
+        assert.ok(overflow <= 0, `no sideways scrolling at ${width}px (overflow ${overflow}px)`);
+        await shot(page, `dashboard-${locale}-${width}`, false);
+        await page.close();
+      }
+  });
 });

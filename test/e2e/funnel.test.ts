@@ -35,7 +35,18 @@ describe('Funnel and quotas in the browser', () => {
     await chart.first().waitFor();
     await page.getByTestId('funnel-members').locator('tbody tr.ant-table-row').first().waitFor();
     await page.getByTestId('funnel-health').waitFor();
+    // Large projects by amount with their expected collections (docs/targets.md § Expected collections).
+    const collections = page.getByTestId('funnel-collections');
+    await collections.getByTestId('collections-total').waitFor();
+    const figures = await apiCall<{ total: number; installments: number; deals: unknown[] }>(
+      page,
+      'GET',
+      '/funnel/collections',
+    );
+    assert.ok(figures.total > 0 && figures.deals.length > 0, 'the demo branch expects collections from planned deals');
     await shot(page, 'funnel-manager-zh');
+    await collections.scrollIntoViewIfNeeded();
+    await shot(page, 'funnel-collections-zh', false);
     const funnel = await apiCall<{ stages: { stageId: number; name: string; count: number }[] }>(
       page,
       'GET',
@@ -100,6 +111,21 @@ describe('Funnel and quotas in the browser', () => {
       `/quotas/history?subjectType=user&subjectId=${rep.subjectId}`,
     );
     assert.equal(history.items[0]!.reason, 'Q4 push');
+  });
+
+  test("a manager's funnel with its expected collections at 390 px, in both languages", async () => {
+    for (const locale of ['zh-CN', 'en-US'] as const) {
+      const page = await signedIn(MANAGER, locale, { width: 390, height: 844 }, true);
+      await page.goto(`${app.url}/funnel`);
+      await page.getByTestId('funnel-chart').locator('svg').first().waitFor();
+      await page.getByTestId('funnel-collections').getByTestId('collections-total').waitFor();
+      const width = await page.evaluate('document.documentElement.scrollWidth');
+      assert.ok(Number(width) <= 390, `no sideways scrolling of the page (${String(width)} px)`);
+      await shot(page, `funnel-manager-phone-${locale}`);
+      await page.getByTestId('funnel-collections').scrollIntoViewIfNeeded();
+      await shot(page, `funnel-collections-phone-${locale}`, false);
+      await page.close();
+    }
   });
 
   test('a rep sees their own funnel on a phone, in both languages', async () => {

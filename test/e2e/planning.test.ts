@@ -62,4 +62,27 @@ describe('Planning calculators in the browser', () => {
     await page.getByTestId('language-switch').click();
     await page.getByRole('menuitem', { name: '简体中文' }).click();
   });
+
+  test('the calculators in Chinese on a phone and in English on a desktop: nothing cut or scrolling sideways', async () => {
+    for (const [locale, width] of [
+      ['zh-CN', 390],
+      ['en-US', 1440],
+    ] as const) {
+      const page = await app.page({ viewport: { width, height: width === 390 ? 844 : 900 }, locale });
+      await signIn(page, app.url, MANAGER.email, MANAGER.password);
+      await page.waitForURL(`${app.url}/`);
+      await page.request.patch(`${app.url}/api/v1/auth/me`, { data: { locale } });
+      await page.goto(`${app.url}/reports/calculators`);
+      assert.equal(await visibleText(page.getByTestId('calc-reps').locator('.ant-statistic-content-value')), '13');
+      await page.getByTestId('calc-funnel-gap').locator('[role="img"] svg text').first().waitFor({ state: 'visible' });
+      const overflow = (await page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      )) as number;
+      assert.ok(overflow <= 0, `no sideways scrolling at ${width}px (overflow ${overflow}px)`);
+      await shot(page, `planning-calculators-${locale}-${width}`);
+      // Back to Chinese, as the demo manager is used elsewhere.
+      await page.request.patch(`${app.url}/api/v1/auth/me`, { data: { locale: 'zh-CN' } });
+      await page.close();
+    }
+  });
 });

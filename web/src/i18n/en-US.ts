@@ -144,9 +144,9 @@ const coreEnUS = {
   'home.greeting.afternoon': 'Good afternoon, {name}',
   'home.greeting.evening': 'Good evening, {name}',
   'home.intro':
-    'What needs doing today is here: opportunities that need attention, accounts overdue for a follow-up and deals about to close. Activities, the funnel and the forecast open step by step.',
+    'What needs doing today is here: opportunities that need attention, accounts overdue for a follow-up and deals about to close. Activities, the funnel, the forecast and the reports each have their own menu.',
   'home.introAdmin':
-    'Welcome to Keyline. The org tree, people, the customer archive and the sales processes are maintained under Settings; activities, the funnel and the forecast open step by step.',
+    'Welcome to Keyline. The org tree, people, the customer archive and the sales processes are maintained under Settings; activities, the funnel, the forecast and the reports each have their own menu.',
   'home.desk.attention': 'Needs attention',
   'home.desk.attentionEmpty': 'No stalled opportunity, none without a plan, no advantage lost.',
   'home.desk.overdue': 'Overdue follow-ups',
@@ -177,7 +177,7 @@ const coreEnUS = {
   'home.chart.users': 'Users',
   'home.chart.empty': 'No users to count yet',
   'home.coming.title': 'Areas',
-  'home.coming.subtitle': 'The customer archive and opportunities are ready to use; the other areas open step by step:',
+  'home.coming.subtitle': 'The areas of Keyline and what each is for:',
   'home.quick.title': 'What you can do now',
   'home.quick.org': 'Maintain the org tree',
   'home.quick.users': 'Add and manage users',

@@ -145,9 +145,10 @@ const coreZhCN = {
   'home.greeting.morning': '早上好，{name}',
   'home.greeting.afternoon': '下午好，{name}',
   'home.greeting.evening': '晚上好，{name}',
-  'home.intro': '今天需要做的事都在这里：需要关注的商机、跟进逾期的客户和即将成交的商机。活动、漏斗与预测将陆续上线。',
+  'home.intro':
+    '今天需要做的事都在这里：需要关注的商机、跟进逾期的客户和即将成交的商机。活动、漏斗、预测与报表在各自的菜单里。',
   'home.introAdmin':
-    '欢迎使用 Keyline。组织架构、人员、客户档案和销售流程都在“设置”里维护；活动、漏斗与预测将陆续上线。',
+    '欢迎使用 Keyline。组织架构、人员、客户档案和销售流程都在“设置”里维护；活动、漏斗、预测与报表在各自的菜单里。',
   'home.desk.attention': '需要关注的商机',
   'home.desk.attentionEmpty': '没有停滞、无计划或优势丧失的商机。',
   'home.desk.overdue': '跟进逾期的客户',
@@ -173,7 +174,7 @@ const coreZhCN = {
   'home.chart.users': '人数',
   'home.chart.empty': '还没有可统计的用户',
   'home.coming.title': '业务模块',
-  'home.coming.subtitle': '客户档案与商机已经可以使用，其余模块将逐步开放：',
+  'home.coming.subtitle': 'Keyline 的各个业务模块及其用途：',
   'home.quick.title': '现在可以做什么',
   'home.quick.org': '维护组织架构',
   'home.quick.users': '添加和管理用户',

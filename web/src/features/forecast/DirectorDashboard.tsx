@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Card, Col, Empty, Flex, List, Progress, Row, Skeleton, Statistic, Typography } from 'antd';
+import { Card, Col, Empty, Flex, Grid, List, Progress, Row, Skeleton, Statistic, Typography } from 'antd';
 import { RightOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { useMoney } from '../../i18n/money.ts';
@@ -19,6 +19,7 @@ export function DirectorDashboard() {
   const view = useForecast({});
   const gap = useGap({});
   const behind = useBehind({});
+  const screens = Grid.useBreakpoint();
   const data = view.data;
   const group = gap.data;
   if (view.isError) return null;
@@ -29,6 +30,15 @@ export function DirectorDashboard() {
       </Card>
     );
   const attainment = data.quota > 0 ? data.realised / data.quota : null;
+
+  // What closing the gap takes: the quota is met, the open deals cover it, or new customers a week.
+  const gapLine = () => {
+    if (!group) return '\u00a0';
+    if (group.gap0 <= 0) return t('dashboard.quotaMet');
+    if (group.newAccountsPerWeek === null) return '\u00a0';
+    const perWeek = Math.ceil(group.newAccountsPerWeek - 1e-9);
+    return perWeek > 0 ? t('dashboard.newPerWeek', { n: perWeek }) : t('dashboard.pipelineCovers');
+  };
 
   const tile = (title: string, value: string, extra: ReactNode, to: string, testId: string) => (
     <Col xs={12} md={8} xl={4}>
@@ -44,6 +54,8 @@ export function DirectorDashboard() {
   return (
     <Card
       data-testid="director-dashboard"
+      // A phone has room for the scope and quarter only on two lines: the title wraps instead of being cut.
+      styles={{ title: { whiteSpace: 'normal', overflow: 'visible' } }}
       title={
         <Flex vertical gap={0}>
           <span>{t('dashboard.title', { scope: data.scope.name, period: data.period.name })}</span>
@@ -53,8 +65,9 @@ export function DirectorDashboard() {
         </Flex>
       }
       extra={
-        <Link to="/reports/forecast">
-          {t('dashboard.open')} <RightOutlined />
+        <Link to="/reports/forecast" aria-label={t('dashboard.open')}>
+          {screens.sm ? <>{t('dashboard.open')} </> : null}
+          <RightOutlined />
         </Link>
       }
     >
@@ -90,9 +103,7 @@ export function DirectorDashboard() {
         {tile(
           t('dashboard.gap'),
           group ? money(Math.max(0, group.gap0), true) : '—',
-          group?.newAccountsPerWeek != null
-            ? t('dashboard.newPerWeek', { n: Math.ceil(group.newAccountsPerWeek - 1e-9) })
-            : '\u00a0',
+          gapLine(),
           '/reports/gap',
           'dash-gap',
         )}

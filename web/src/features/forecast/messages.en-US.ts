@@ -145,7 +145,7 @@ export const forecastEnUS: Record<keyof typeof forecastZhCN, string> = {
   'dashboard.funnel': 'Funnel expected',
   'dashboard.funnelDeals': '{n, plural, one {# deal} other {# deals}}, {amount} in all',
   'dashboard.gap': 'Gap to quota',
-  'dashboard.newPerWeek': '{n} new customers a week needed',
+  'dashboard.newPerWeek': '{n, plural, one {# new customer} other {# new customers}} a week needed',
   'dashboard.submitted': 'Forecasts this week',
   'dashboard.thisWeek': 'submitted / expected',
   'dashboard.behind': 'Furthest behind',
@@ -193,4 +193,6 @@ export const forecastEnUS: Record<keyof typeof forecastZhCN, string> = {
   'forecast.rules.perWeek': '/ week',
   'analyses.targetAccounts': 'target {n, plural, one {# new account} other {# new accounts}} a week',
   'analyses.targetVisits': 'target {n, plural, one {# visit} other {# visits}} a week',
+  'dashboard.quotaMet': 'Quota reached',
+  'dashboard.pipelineCovers': 'Open deals can cover it',
 };

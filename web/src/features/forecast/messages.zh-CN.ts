@@ -181,4 +181,6 @@ export const forecastZhCN = {
   'forecast.rules.perWeek': '/ 周',
   'analyses.targetAccounts': '目标每周 {n} 个新客户',
   'analyses.targetVisits': '目标每周 {n} 次拜访',
+  'dashboard.quotaMet': '已完成目标',
+  'dashboard.pipelineCovers': '现有商机可覆盖',
 } as const;

@@ -40,12 +40,12 @@ export function CollectionsPanel({
       size="small"
       title={title}
       data-testid="funnel-collections"
-      extra={
-        <Typography.Text type="secondary">
-          {t('collections.rule', { share: data.firstPeriodShare, realisation: data.realisationPercent })}
-        </Typography.Text>
-      }
+      // On a phone the title needs its two lines; the factors go below it, not beside it.
+      styles={{ title: { whiteSpace: 'normal' } }}
     >
+      <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
+        {t('collections.rule', { share: data.firstPeriodShare, realisation: data.realisationPercent })}
+      </Typography.Paragraph>
       <Row gutter={[16, 8]} style={{ marginBottom: 12 }}>
         <Col xs={12} md={6}>
           <Statistic title={t('collections.open')} value={money(data.open, true)} />
@@ -73,7 +73,13 @@ export function CollectionsPanel({
         dataSource={data.stages}
         columns={[
           { title: t('funnel.stage'), dataIndex: 'name' },
-          { title: t('funnel.probability'), dataIndex: 'probability', align: 'right', render: (p: number) => `${p}%` },
+          {
+            title: t('funnel.probability'),
+            dataIndex: 'probability',
+            align: 'right',
+            responsive: ['md'],
+            render: (p: number) => `${p}%`,
+          },
           {
             title: t('collections.largeCount'),
             dataIndex: 'count',
@@ -90,6 +96,7 @@ export function CollectionsPanel({
             title: t('funnel.expectedAmount'),
             dataIndex: 'expectedAmount',
             align: 'right',
+            responsive: ['md'],
             render: (n: number) => money(n, true),
           },
           {
@@ -126,6 +133,7 @@ export function CollectionsPanel({
               {
                 title: t('collections.status'),
                 dataIndex: 'status',
+                responsive: ['sm'],
                 render: (status: Deal['status']) =>
                   status === 'won' ? (
                     <Tag color="green">{t('funnel.won')}</Tag>
@@ -137,6 +145,7 @@ export function CollectionsPanel({
                 title: t('collections.due'),
                 dataIndex: 'dueInPeriod',
                 align: 'right',
+                responsive: ['md'],
                 render: (n: number) => money(n, true),
               },
               {
