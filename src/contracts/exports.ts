@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryId } from './common.ts';
 import { accountFilterShape } from './accounts.ts';
 import { idsParam } from './bulk.ts';
 import { activityFilterShape } from './activities.ts';
@@ -16,7 +17,7 @@ export type ExportParams = z.infer<typeof exportParamsSchema>;
 export type ExportFormat = ExportParams['format'];
 
 /** The reports of docs/targets.md that GET /forecasts/export can write. */
-export const EXPORT_REPORTS = ['forecast', 'accuracy', 'gap', 'analyses'] as const;
+export const EXPORT_REPORTS = ['forecast', 'accuracy', 'gap', 'analyses', 'funnel'] as const;
 export type ExportReport = (typeof EXPORT_REPORTS)[number];
 
 export const accountExportQuery = z.strictObject({ ...accountFilterShape, ids: idsParam.optional(), ...exportParams });
@@ -30,7 +31,11 @@ export const activityExportQuery = z.strictObject({ ...activityFilterShape, ...e
 export const reportExportQuery = z.strictObject({
   report: z.enum(EXPORT_REPORTS),
   scope: scopeParam.optional(),
-  period: periodParam.optional(),
+  period: z
+    .union([periodParam, z.literal('all')])
+    .optional()
+    .describe(`${periodParam.description ?? ''}; all (every open deal) for the funnel only`),
+  processId: queryId.optional().describe('the funnel: its sales process; default as the Funnel page opens'),
   ...exportParams,
 });
 

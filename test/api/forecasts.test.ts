@@ -606,7 +606,53 @@ for (const engine of testEngines()) {
         403,
         'a scope out of reach',
       );
-      assert.equal((await admin('GET', '/api/v1/forecasts/export?report=funnel')).statusCode, 400);
+      assert.equal((await admin('GET', '/api/v1/forecasts/export?report=nothing')).statusCode, 400);
+      const all = await admin('GET', '/api/v1/forecasts/export?report=gap&period=all');
+      assert.equal(all.statusCode, 400, 'period=all is the funnel’s only');
+      assert.equal(json<{ errors: { field: string }[] }>(all).errors[0]!.field, 'query.period');
+    });
+
+    it('exports the funnel as shown: scope, process and period, per stage with the expected collections, and the members', async () => {
+      const admin = await as('admin');
+      const query = `scope=unit:${fixture.units.shanghai}&processId=${extras.processes.small.id}&period=FY2026-Q4`;
+      const shown = json<{
+        stages: { name: string; count: number; amount: number }[];
+        total: { count: number; amount: number };
+      }>(await admin('GET', `/api/v1/funnel?${query}`));
+      const res = await admin('GET', `/api/v1/forecasts/export?report=funnel&${query}&format=csv&lang=en-US`);
+      assert.equal(res.statusCode, 200, res.body);
+      const lines = res.body.split(/\r?\n/).map((line) => line.split(','));
+      assert.ok(lines.some((cells) => cells[0] === 'Scope' && /上海分公司 · /.test(cells[1] ?? '')));
+      assert.ok(lines.some((cells) => cells[0] === 'Period' && cells[1] === 'FY2026-Q4'));
+      for (const stage of shown.stages)
+        assert.deepEqual(
+          lines.find((cells) => cells[0] === stage.name)?.slice(2, 4),
+          [String(stage.count), String(stage.amount / 100)],
+          stage.name,
+        );
+      assert.deepEqual(lines.find((cells) => cells[0] === 'Total')?.slice(2, 3), [String(shown.total.count)]);
+      assert.ok(lines.some((cells) => cells[0] === 'Expected collections'));
+      assert.ok(lines.some((cells) => cells[0] === 'Person' && cells[1] === 'Unit'));
+      const audit = await kysely()
+        .selectFrom('audit_log')
+        .select('detail')
+        .where('workspace_id', '=', fixture.workspaceId)
+        .where('action', '=', 'export.report')
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
+      assert.equal(JSON.parse(audit.detail!).processId, extras.processes.small.id);
+      const every = await admin('GET', `/api/v1/forecasts/export?report=funnel&period=all&format=xlsx`);
+      assert.equal(every.statusCode, 200, 'period=all: every open deal');
+      await kysely().updateTable('users').set({ can_export: 1 }).where('id', '=', fixture.users.manager.id).execute();
+      assert.equal(
+        (
+          await (
+            await as('manager')
+          )('GET', `/api/v1/forecasts/export?report=funnel&scope=unit:${fixture.units.sales3}`)
+        ).statusCode,
+        403,
+        'a scope out of reach',
+      );
     });
   });
 }

@@ -6,6 +6,7 @@ import { accuracy, forecastView, gapView } from '../forecasts/views.ts';
 import type { AnalysesResponse } from '../../contracts/analyses.ts';
 import type { ExportReport, ReportExportQuery } from '../../contracts/exports.ts';
 import { file, stamp, type Cell, type ExportFile } from './service.ts';
+import { funnelSheet } from './funnel-sheet.ts';
 
 /**
  * Excel (or CSV) of a report of docs/targets.md with the filters it was shown with: the same
@@ -16,15 +17,22 @@ import { file, stamp, type Cell, type ExportFile } from './service.ts';
 const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
 const pct = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
 
-type Sheet = { title: [string, string]; scope: string; period: string; headers: [string, string][]; rows: Cell[][] };
+export type Sheet = {
+  title: [string, string];
+  scope: string;
+  period: string;
+  headers: [string, string][];
+  rows: Cell[][];
+};
 
 async function sheetOf(
   db: Db,
   actor: Actor,
   report: ExportReport,
-  query: { scope?: string | undefined; period?: string | undefined },
+  query: { scope?: string | undefined; period?: string | undefined; processId?: number | undefined },
   zh: boolean,
 ): Promise<Sheet> {
+  if (report === 'funnel') return funnelSheet(db, actor, query, zh);
   if (report === 'forecast') {
     const view = await forecastView(db, actor, query);
     return {
@@ -259,6 +267,7 @@ export async function exportReport(
       detail: {
         report: query.report,
         scope: query.scope ?? null,
+        ...(query.processId !== undefined ? { processId: query.processId } : {}),
         period: sheet.period,
         rows: sheet.rows.length,
         format: query.format,

@@ -6,7 +6,13 @@ import type { ExportReport as Report } from '../../../../src/contracts/exports.t
 import { exportUrl, type ScopeParams } from './api.ts';
 
 /** Downloads the report as Excel with the scope and period it shows (audited; only with the export permission). */
-export function ExportReport({ report, params }: { report: Report; params: ScopeParams }) {
+export function ExportReport({
+  report,
+  params,
+}: {
+  report: Report;
+  params: ScopeParams & { processId?: number | undefined };
+}) {
   const { t, locale } = useI18n();
   const can = useCan();
   if (!can('export')) return null;

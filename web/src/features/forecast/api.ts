@@ -97,9 +97,14 @@ export const useAdjustForecast = () =>
   );
 
 /** The URL of a report's download with the filters it is shown with (GET, so the browser saves it). */
-export const exportUrl = (report: ExportReport, param: ScopeParams, lang: NonNullable<ReportExportInput['lang']>) => {
+export const exportUrl = (
+  report: ExportReport,
+  param: ScopeParams & { processId?: number | undefined },
+  lang: NonNullable<ReportExportInput['lang']>,
+) => {
   const params = new URLSearchParams({ report, format: 'xlsx' satisfies ExportFormat, lang });
   if (param.scope) params.set('scope', param.scope);
   if (param.period) params.set('period', param.period);
+  if (param.processId !== undefined) params.set('processId', String(param.processId));
   return `/api/v1/forecasts/export?${params.toString()}`;
 };

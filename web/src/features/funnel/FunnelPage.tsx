@@ -13,6 +13,7 @@ import { useProcesses } from '../opportunities/api.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
 import { useFunnel, useFunnelCollections, useFunnelHealth, useFunnelMembers, type FunnelParams } from './api.ts';
 import { CollectionsPanel } from './CollectionsPanel.tsx';
+import { ExportReport } from '../forecast/ExportReport.tsx';
 import { HealthPanel } from './HealthPanel.tsx';
 import { drillDown, periodChoices } from './links.ts';
 
@@ -121,6 +122,15 @@ export default function FunnelPage() {
       <Link to="/funnel/quotas">
         <Button>{t('quotas.title')}</Button>
       </Link>
+      {/* The sheet holds what the page shows: the same scope, process and period. */}
+      <ExportReport
+        report="funnel"
+        params={{
+          scope: params.scope,
+          period: params.period,
+          processId: params.processId ?? funnelData?.process?.id,
+        }}
+      />
     </Flex>
   );
 
