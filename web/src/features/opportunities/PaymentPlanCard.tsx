@@ -2,10 +2,10 @@ import { useState } from 'react';
 import { App, Button, Card, DatePicker, Flex, Input, InputNumber, Table, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import dayjs from 'dayjs';
 import { api, request } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useMoney, yuanToFen } from '../../i18n/money.ts';
+import { useDates } from '../../i18n/useDates.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import type { PaymentPlan } from '../../../../src/contracts/collections.ts';
 import type { OpportunityDetail } from './types.ts';
@@ -20,6 +20,7 @@ type Row = { dueDate: string | null; yuan: number | null; note: string };
 export function PaymentPlanCard({ o: opportunity }: { o: OpportunityDetail }) {
   const t = useT();
   const money = useMoney();
+  const dates = useDates();
   const { message } = App.useApp();
   const report = useProblem();
   const qc = useQueryClient();
@@ -117,9 +118,9 @@ export function PaymentPlanCard({ o: opportunity }: { o: OpportunityDetail }) {
           {rows.map((row, index) => (
             <Flex key={index} gap={8} wrap>
               <DatePicker
-                value={row.dueDate ? dayjs(row.dueDate) : null}
+                value={dates.pickerDay(row.dueDate)}
                 aria-label={t('opps.plan.due')}
-                onChange={(d) => change(index, { dueDate: d ? d.format('YYYY-MM-DD') : null })}
+                onChange={(day) => change(index, { dueDate: dates.pickedDay(day) })}
               />
               <InputNumber
                 min={0.01}
