@@ -621,7 +621,11 @@ for (const engine of testEngines()) {
       }>(await admin('GET', `/api/v1/funnel?${query}`));
       const res = await admin('GET', `/api/v1/forecasts/export?report=funnel&${query}&format=csv&lang=en-US`);
       assert.equal(res.statusCode, 200, res.body);
-      const lines = res.body.split(/\r?\n/).map((line) => line.split(','));
+      // The file opens with a byte-order mark (Excel reads UTF-8 by it).
+      const lines = res.body
+        .replace(/^\uFEFF/, '')
+        .split(/\r?\n/)
+        .map((line) => line.split(','));
       assert.ok(lines.some((cells) => cells[0] === 'Scope' && /上海分公司 · /.test(cells[1] ?? '')));
       assert.ok(lines.some((cells) => cells[0] === 'Period' && cells[1] === 'FY2026-Q4'));
       for (const stage of shown.stages)
