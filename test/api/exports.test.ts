@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
+import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
 import { neutraliseCell } from '../../src/domain/spreadsheet-format.ts';
 import { CONTACT_IMPORT_FIELDS, fieldHeader, suggestMapping } from '../../src/domain/import-fields.ts';
 import { readRows } from '../../src/modules/imports/parse.ts';
@@ -383,6 +384,8 @@ for (const engine of testEngines()) {
         closedAt: wonAt,
         reason: 'price',
       });
+      // Written past the services: the funnel's kept totals (which the list's totals read) follow.
+      await rebuildFunnel(kysely, fixture.workspaceId);
       manager = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.manager.id));
       rep = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep.id));
     });

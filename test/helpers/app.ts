@@ -10,6 +10,7 @@ import { sessionIdOf } from '../../src/modules/auth/service.ts';
 import { insertUnit } from '../../src/modules/org/repository.ts';
 import { insertUser } from '../../src/modules/users/repository.ts';
 import { createWorkspace } from '../../src/modules/workspace/service.ts';
+import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
 import { createTestDb, type TestDb } from './db.ts';
 import { companyNameKey } from '../../src/domain/company-name.ts';
 import { Conformance } from './openapi/conformance.ts';
@@ -317,6 +318,8 @@ export async function seedExtras(testApp: TestApp, fixture: Fixture): Promise<Ex
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
+  // Written past the services: the funnel's kept totals (which lists and reports read) follow.
+  await rebuildFunnel(kysely, ws.workspaceId);
   await kysely
     .insertInto('opportunity_team')
     .values({

@@ -668,3 +668,59 @@ export async function peopleNamed(db: Kysely<Database>, workspaceId: number, ids
   }
   return out;
 }
+
+/** What the opportunity list's totals row may read from the kept totals (src/modules/funnel/list-totals.ts). */
+export interface KeptTotalsKey {
+  status: 'open' | 'won';
+  processId?: number | undefined;
+  stageId?: number | undefined;
+  ownerId?: number | undefined;
+  /** The subtree's path ("/1/4/"); undefined: the whole workspace. */
+  unitPath?: string | undefined;
+}
+
+/** Count, amount and amount × stage probability of the deals a key describes, from the kept totals. */
+export async function keptListTotals(db: Kysely<Database>, workspaceId: number, key: KeptTotalsKey) {
+  const { unitPath } = key;
+  const sums = [
+    sql<number | string | null>`sum(kept.deals)`.as('n'),
+    sql<number | string | null>`sum(kept.amount)`.as('amount'),
+    sql<number | string | null>`sum(kept.amount * stage.probability)`.as('weighted'),
+  ];
+  if (key.ownerId !== undefined)
+    return db
+      .selectFrom('funnel_totals as kept')
+      .innerJoin('process_stages as stage', 'stage.id', 'kept.stage_id')
+      .$if(unitPath !== undefined, (query) =>
+        query.innerJoin('org_units as unit', 'unit.id', 'kept.org_unit_id').where('unit.path', 'like', `${unitPath}%`),
+      )
+      .where('kept.workspace_id', '=', workspaceId)
+      .where('kept.owner_id', '=', key.ownerId)
+      .where('kept.status', '=', key.status)
+      .$if(key.processId !== undefined, (query) => query.where('kept.process_id', '=', key.processId!))
+      .$if(key.stageId !== undefined, (query) => query.where('kept.stage_id', '=', key.stageId!))
+      .select(sums)
+      .executeTakeFirstOrThrow();
+  return (
+    db
+      .selectFrom('funnel_unit_totals as kept')
+      .innerJoin('process_stages as stage', 'stage.id', 'kept.stage_id')
+      .where('kept.workspace_id', '=', workspaceId)
+      // A deal counts at its unit and every unit above: a subtree's top unit holds its total,
+      // the workspace's is the sum over its top units.
+      .where('kept.unit_id', 'in', (eb) => {
+        const units = eb
+          .selectFrom('org_units')
+          .select('org_units.id')
+          .where('org_units.workspace_id', '=', workspaceId);
+        return unitPath === undefined
+          ? units.where('org_units.parent_id', 'is', null)
+          : units.where('org_units.path', '=', unitPath);
+      })
+      .where('kept.status', '=', key.status)
+      .$if(key.processId !== undefined, (query) => query.where('kept.process_id', '=', key.processId!))
+      .$if(key.stageId !== undefined, (query) => query.where('kept.stage_id', '=', key.stageId!))
+      .select(sums)
+      .executeTakeFirstOrThrow()
+  );
+}

@@ -5,6 +5,7 @@ import type { EvidenceGiven } from '../../domain/stage-gate.ts';
 import type { TeamRole } from '../../domain/opportunity.ts';
 import { forbidden, notFound } from '../../server/problem.ts';
 import { labelledHistory } from '../history/labelled.ts';
+import { keptOpportunityTotals } from '../funnel/list-totals.ts';
 import { getStage } from '../sales-processes/service.ts';
 import { loadRules } from '../workspace/service.ts';
 import { toOpportunityDto, type DtoView } from './dto.ts';
@@ -27,8 +28,9 @@ export async function listOpportunities(
   actor: Actor,
   query: Parameters<typeof repo.listOpportunities>[3],
 ): Promise<contract.OpportunityListPage> {
+  const keptTotals = await keptOpportunityTotals(db.kysely, actor, query);
   const [{ items, total, totals }, view] = await Promise.all([
-    repo.listOpportunities(db.kysely, db.engine, actor, query),
+    repo.listOpportunities(db.kysely, db.engine, actor, { ...query, keptTotals }),
     dtoView(db, actor),
   ]);
   return { items: items.map((r) => toOpportunityDto(r, view)), total, totals };

@@ -11,9 +11,9 @@ import {
 import type { Database, OpportunityStageHistoryTable, OpportunityTable } from '../../db/schema.ts';
 import { containsInsensitive, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
+import type { OpportunityListTotals } from '../../contracts/opportunities.ts';
 import { opportunitiesWithinReach, subtreePattern } from '../scope.ts';
 import { candidateIds, prepareMatch } from '../search/shared.ts';
-
 const columns = [
   'opportunities.id',
   'opportunities.account_id',
@@ -141,10 +141,16 @@ export async function listOpportunities(
   db: Kysely<Database>,
   engine: Engine,
   actor: Actor,
-  filter: OpportunityFilter & { limit: number; offset: number; sort: { column: OpportunitySort; desc: boolean } },
+  filter: OpportunityFilter & {
+    limit: number;
+    offset: number;
+    sort: { column: OpportunitySort; desc: boolean };
+    /** The totals, when the funnel's kept totals hold them. */
+    keptTotals?: OpportunityListTotals | undefined;
+  },
 ) {
   const query = await filteredOpportunities(db, engine, actor, filter);
-  const [items, total] = await Promise.all([
+  const [items, totals] = await Promise.all([
     query
       .select(columns)
       .orderBy(sortColumn[filter.sort.column], filter.sort.desc ? 'desc' : 'asc')
@@ -153,23 +159,25 @@ export async function listOpportunities(
       .limit(filter.limit)
       .offset(filter.offset)
       .execute(),
-    // The totals row of the list: the same filters and scope, one aggregate.
-    query
-      .select((eb) => [
-        eb.fn.countAll<number | string>().as('n'),
-        eb.fn.sum<number | string | null>('opportunities.amount').as('amount'),
-        eb.fn.sum<number | string | null>(sql`opportunities.amount * stage.probability`).as('weighted'),
-      ])
-      .executeTakeFirstOrThrow(),
+    // The totals row of the list: the same filters and scope, one aggregate — unless the
+    // service found them kept (src/modules/funnel/list-totals.ts).
+    filter.keptTotals ?? liveListTotals(query),
   ]);
+  return { items, total: totals.count, totals };
+}
+
+async function liveListTotals(query: Awaited<ReturnType<typeof filteredOpportunities>>) {
+  const total = await query
+    .select((eb) => [
+      eb.fn.countAll<number | string>().as('n'),
+      eb.fn.sum<number | string | null>('opportunities.amount').as('amount'),
+      eb.fn.sum<number | string | null>(sql`opportunities.amount * stage.probability`).as('weighted'),
+    ])
+    .executeTakeFirstOrThrow();
   return {
-    items,
-    total: Number(total.n),
-    totals: {
-      count: Number(total.n),
-      amount: Number(total.amount ?? 0),
-      expectedAmount: Math.round(Number(total.weighted ?? 0) / 100),
-    },
+    count: Number(total.n),
+    amount: Number(total.amount ?? 0),
+    expectedAmount: Math.round(Number(total.weighted ?? 0) / 100),
   };
 }
 
