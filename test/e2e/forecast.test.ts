@@ -123,7 +123,16 @@ describe('Forecast and dashboard in the browser', () => {
       '/workspace/rules',
     );
     assert.deepEqual([rules.forecastCommitWeight, rules.taxRatePercent], [75, 6]);
-    await page.getByTestId('rules-forecast').scrollIntoViewIfNeeded();
+    // The saved rules come back with a new version and the form is drawn again (keyed by it): a
+    // scroll begun on the old form finds it gone, so it is tried again on the new one.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await page.getByTestId('rules-forecast').scrollIntoViewIfNeeded({ timeout: 2_000 });
+        break;
+      } catch (error) {
+        if (attempt === 2) throw error;
+      }
+    }
     await shot(page, 'rules-forecast-en-phone', false);
     const overflow = (await page.evaluate(
       'document.documentElement.scrollWidth - document.documentElement.clientWidth',
