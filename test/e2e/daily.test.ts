@@ -57,7 +57,13 @@ describe("A rep's day in the browser", () => {
       await page.waitForURL(/\/opportunities\/list\?status=won$/);
       const rows = page.locator('.ant-table-tbody tr.ant-table-row');
       await rows.first().waitFor();
-      const statuses = await page.locator('.ant-table-tbody tr.ant-table-row td:nth-child(2)').allInnerTexts();
+      // The status column found by its heading: a selection column comes first where bulk actions are allowed.
+      const headings = (await page.locator('.ant-table-thead th').allInnerTexts()).map((h) => h.trim());
+      const statusColumn = headings.indexOf(locale === 'zh-CN' ? '状态' : 'Status') + 1;
+      assert.ok(statusColumn > 0, `a status column: ${headings.join(',')}`);
+      const statuses = await page
+        .locator(`.ant-table-tbody tr.ant-table-row td:nth-child(${statusColumn})`)
+        .allInnerTexts();
       assert.ok(statuses.length > 0 && new Set(statuses).size === 1, `only won deals: ${statuses.join(',')}`);
       // Without a query /opportunities is still the board.
       await page.goto(`${app.url}/opportunities`);

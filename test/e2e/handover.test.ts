@@ -125,7 +125,7 @@ describe('Handover and pool in the browser', () => {
     const allowance = await visibleText(repPage.getByTestId('pool-allowance'));
     const before = Number(/还可领取 (\d+)/.exec(allowance)![1]);
     const row = repPage.getByTestId('pool-table').locator('tbody tr.ant-table-row').first();
-    const name = (await row.locator('td').first().innerText()).trim();
+    const name = (await row.locator('td:not(.ant-table-selection-column)').first().innerText()).trim();
     await row.getByRole('button', { name: /领\s*取/ }).click();
     await shot(repPage, 'pool-rep-confirm', false);
     await repPage
@@ -151,7 +151,7 @@ describe('Handover and pool in the browser', () => {
     const row = page.getByTestId('pool-table').locator('tbody tr.ant-table-row').first();
     const button = row.locator('[data-testid^="assign-"]');
     const id = Number((await button.getAttribute('data-testid'))!.slice('assign-'.length));
-    const name = (await row.locator('td').first().innerText()).trim().split('\n')[0]!;
+    const name = (await row.locator('td:not(.ant-table-selection-column)').first().innerText()).trim().split('\n')[0]!;
     await button.click();
     await page.getByTestId('pool-assign-user').click();
     await page.keyboard.type('王芳');
