@@ -40,6 +40,20 @@ describe('Activities in the browser', () => {
       assert.ok(rows.items.every((row) => row.accountId === account.id));
       if (rows.items.length) await page.getByTestId('activities-table').locator('tr.ant-table-row').first().waitFor();
       await shot(page, `activities-of-account-${locale}`, false);
+
+      // Logging from the narrowed list logs on that account: no account to pick, saved at once.
+      const subject = `E2E 列表记一笔 ${locale} ${Date.now().toString(36)}`;
+      await page.getByTestId('activity-new').click();
+      await page.getByTestId('activity-subject').fill(subject);
+      assert.equal(await page.getByTestId('activity-account').count(), 0, 'the account is the list’s');
+      await page.getByTestId('activity-save').click();
+      await page.getByTestId('activity-save').waitFor({ state: 'detached' });
+      const logged = await apiCall<{ items: { subject: string; accountId: number }[] }>(
+        page,
+        'GET',
+        `/activities?accountId=${account.id}&limit=50`,
+      );
+      assert.ok(logged.items.some((row) => row.subject === subject && row.accountId === account.id));
     });
   }
 });

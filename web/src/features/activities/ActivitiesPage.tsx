@@ -326,7 +326,14 @@ function ActivityList() {
           }}
         />
       )}
-      {open === 'new' && <LogActivityDrawer onClose={() => setOpen(null)} />}
+      {open === 'new' && (
+        // A list narrowed to one account logs on that account (the deal too, when narrowed to one of its deals).
+        <LogActivityDrawer
+          accountId={filters.accountId ? Number(filters.accountId) : undefined}
+          opportunityId={filters.accountId && filters.opportunityId ? Number(filters.opportunityId) : undefined}
+          onClose={() => setOpen(null)}
+        />
+      )}
       {typeof open === 'number' && editing.data && (
         <LogActivityDrawer activity={editing.data} onClose={() => setOpen(null)} />
       )}
