@@ -174,6 +174,8 @@ describe('Visits in the browser', () => {
       const toggled = before.qualifyingActivityTypes.includes('email') ? [] : ['email'];
       const after = await apiCall<{ qualifyingActivityTypes: string[] }>(page, 'GET', '/workspace/rules');
       assert.equal(after.qualifyingActivityTypes.includes('email'), toggled.length === 1);
+      // The form remounts on the new rule version before the saved toast shows: scroll the remounted one.
+      await page.locator('.ant-message-success').waitFor();
       await types.scrollIntoViewIfNeeded();
       await shot(page, `visits-rules-qualifying-${locale.slice(0, 2)}`, false);
     });
