@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { page, queryBool, queryInt, text } from './common.ts';
 import { ACCOUNT_STATUSES, COMPANY_SIZES, INDUSTRIES, LEAD_SOURCES } from '../domain/accounts.ts';
-import { CODED_FIELDS, IMPORT_KINDS } from '../domain/import-fields.ts';
+import { IMPORT_KINDS, MAPPABLE_FIELDS, type MappableField } from '../domain/import-fields.ts';
+import { LOSS_REASONS, OPPORTUNITY_STATUSES } from '../domain/opportunity.ts';
 import { DUPLICATE_MODES } from '../domain/import-validate.ts';
 import { TEXT_ENCODINGS } from '../domain/spreadsheet-format.ts';
 
-/** Importing accounts and contacts from CSV or xlsx (docs/archive.md § Import and export). */
+/** Importing accounts, contacts, purchase history and opportunities from CSV or xlsx (docs/archive.md § Import and export). */
 export const JOB_STATUSES = [
   'reading',
   'mapping',
@@ -40,13 +41,27 @@ const valueMappingSchema = z
     size: codeOf(COMPANY_SIZES),
     leadSource: codeOf(LEAD_SOURCES),
     status: codeOf(ACCOUNT_STATUSES),
+    dealStatus: codeOf(OPPORTUNITY_STATUSES),
+    lossReason: codeOf(LOSS_REASONS),
+    process: z
+      .record(z.string().min(1).max(200), z.string().min(1).max(200))
+      .optional()
+      .describe('a process name as written → the name of one of the workspace’s processes'),
+    stage: z
+      .record(z.string().min(1).max(200), z.string().min(1).max(200))
+      .optional()
+      .describe('a stage name as written → the name of a stage of the row’s process'),
   })
   .describe('per coded field: a value as written in the file → the code it stands for (the value-mapping step)');
 const unknownValueSchema = z.object({
-  field: z.enum(CODED_FIELDS),
+  field: z.enum(MAPPABLE_FIELDS as [MappableField, ...MappableField[]]),
   value: z.string().describe('as written in the file (the first spelling met)'),
   rows: z.number().int().describe('rows holding it'),
-  suggestion: z.string().nullable().describe('the code it most likely stands for, to pre-select'),
+  suggestion: z.string().nullable().describe('the code (or workspace name) it most likely stands for, to pre-select'),
+  choices: z
+    .array(z.string())
+    .optional()
+    .describe("process and stage: the workspace's names it may stand for (coded fields list their codes in the app)"),
 });
 const countsSchema = z.object({
   create: z.number().int(),
@@ -109,6 +124,10 @@ export const uploadQuery = z.strictObject({
   fileName: text(200).default('import.csv'),
   encoding: z.enum(TEXT_ENCODINGS).optional().describe('override the detected CSV encoding'),
 });
+export const templateQuery = z.strictObject({
+  kind: z.enum(IMPORT_KINDS),
+  lang: z.enum(['zh-CN', 'en-US']).default('zh-CN').describe('the language of the headers'),
+});
 export const listImportsQuery = z.strictObject({
   limit: queryInt(z.number().int().min(1).max(100)).default(20),
   offset: queryInt(z.number().int().min(0)).default(0),
@@ -146,6 +165,7 @@ export type ImportJobSummary = z.infer<typeof jobSchema>;
 export type ImportJob = z.infer<typeof jobDetailSchema>;
 export type UploadQuery = z.infer<typeof uploadQuery>;
 export type ListImportsQuery = z.infer<typeof listImportsQuery>;
+export type TemplateQuery = z.infer<typeof templateQuery>;
 export type ValidateRequest = z.infer<typeof validateRequest>;
 export type CommitRequest = z.infer<typeof commitRequest>;
 export type CommitInput = z.input<typeof commitRequest>;

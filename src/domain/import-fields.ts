@@ -1,11 +1,13 @@
 import { ACCOUNT_STATUSES, COMPANY_SIZES, INDUSTRIES, LEAD_SOURCES, TIERS } from './accounts.ts';
+import { LOSS_REASONS, OPPORTUNITY_STATUSES } from './opportunity.ts';
+import { LOSS_REASON_LABELS, OPPORTUNITY_STATUS_LABELS } from './opportunity-labels.ts';
 
 /**
  * The columns of the customer archive that can be imported and exported (docs/archive.md § Import and export), with
  * their Chinese and English headers, the aliases people use for them in their own
  * spreadsheets, and readable labels of the coded values. Pure data and functions.
  */
-export const IMPORT_KINDS = ['accounts', 'contacts', 'purchases'] as const;
+export const IMPORT_KINDS = ['accounts', 'contacts', 'purchases', 'opportunities'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 export type Lang = 'zh-CN' | 'en-US';
 
@@ -48,15 +50,38 @@ export const PURCHASE_IMPORT_FIELDS = [
   'product',
   'notes',
 ] as const;
+/**
+ * Open and closed deals from another system (docs/sales-process.md § Import of opportunities): the
+ * account (name or credit code), the deal, its process and stage by name in either language, the
+ * owner by email or name, and how it ended.
+ */
+export const OPPORTUNITY_IMPORT_FIELDS = [
+  'accountName',
+  'accountCreditCode',
+  'name',
+  'process',
+  'stage',
+  'amount',
+  'expectedCloseDate',
+  'owner',
+  'dealStatus',
+  'lossReason',
+  'competitor',
+  'leadSource',
+  'products',
+  'description',
+] as const;
 export type AccountImportField = (typeof ACCOUNT_IMPORT_FIELDS)[number];
+export type OpportunityImportField = (typeof OPPORTUNITY_IMPORT_FIELDS)[number];
 export type ContactImportField = (typeof CONTACT_IMPORT_FIELDS)[number];
 export type PurchaseImportField = (typeof PURCHASE_IMPORT_FIELDS)[number];
-export type ImportField = AccountImportField | ContactImportField | PurchaseImportField;
+export type ImportField = AccountImportField | ContactImportField | PurchaseImportField | OpportunityImportField;
 
 const FIELDS_OF: Record<ImportKind, readonly ImportField[]> = {
   accounts: ACCOUNT_IMPORT_FIELDS,
   contacts: CONTACT_IMPORT_FIELDS,
   purchases: PURCHASE_IMPORT_FIELDS,
+  opportunities: OPPORTUNITY_IMPORT_FIELDS,
 };
 export const importFields = (kind: ImportKind): readonly ImportField[] => FIELDS_OF[kind];
 
@@ -75,6 +100,8 @@ export function missingRequired(kind: ImportKind, mapping: ColumnMapping): strin
     missing.push('accountName|accountCreditCode');
   if (kind === 'purchases')
     for (const field of ['purchasedOn', 'amount'] as const) if (!has(field)) missing.push(field);
+  if (kind === 'opportunities')
+    for (const field of ['amount', 'expectedCloseDate'] as const) if (!has(field)) missing.push(field);
   return missing;
 }
 
@@ -242,7 +269,51 @@ const HEADERS: Record<ImportKind, Record<string, { zh: string; en: string; alias
     },
     notes: { zh: '备注', en: 'Notes', aliases: ['说明', 'remarks', 'comment', 'note'] },
   },
+  opportunities: {
+    accountName: {
+      zh: '客户名称',
+      en: 'Account',
+      aliases: ['公司名称', '企业名称', '单位名称', '客户', 'company', 'company name', 'account name', 'customer'],
+    },
+    accountCreditCode: {
+      zh: '统一社会信用代码',
+      en: 'Account credit code',
+      aliases: ['信用代码', '客户信用代码', '社会信用代码', '税号', 'credit code', 'uscc', 'tax id'],
+    },
+    name: {
+      zh: '商机名称',
+      en: 'Opportunity',
+      aliases: ['项目名称', '商机', '项目', '机会名称', 'opportunity name', 'deal', 'deal name', 'project'],
+    },
+    process: { zh: '销售流程', en: 'Sales process', aliases: ['流程', 'process', 'pipeline'] },
+    stage: { zh: '阶段', en: 'Stage', aliases: ['销售阶段', '商机阶段', 'sales stage', 'deal stage'] },
+    amount: {
+      zh: '金额（元）',
+      en: 'Amount (yuan)',
+      aliases: ['金额', '预计金额', '商机金额', '合同金额', 'amount', 'value', 'deal value', 'deal amount'],
+    },
+    expectedCloseDate: {
+      zh: '预计成交日期',
+      en: 'Expected close date',
+      aliases: ['预计签约日期', '成交日期', '结束日期', '关闭日期', 'close date', 'closing date', 'expected close'],
+    },
+    owner: {
+      zh: '负责人',
+      en: 'Owner',
+      aliases: ['负责人邮箱', '销售', '销售代表', '客户经理', 'owner email', 'deal owner', 'sales rep'],
+    },
+    dealStatus: { zh: '状态', en: 'Status', aliases: ['商机状态', '结果', 'deal status', 'outcome'] },
+    lossReason: { zh: '丢单原因', en: 'Loss reason', aliases: ['输单原因', '原因', 'lost reason', 'reason'] },
+    competitor: { zh: '赢单方', en: 'Competitor', aliases: ['竞争对手', '中标方', 'winner', 'won by'] },
+    leadSource: { zh: '线索来源', en: 'Lead source', aliases: ['来源', '商机来源', 'source'] },
+    products: { zh: '产品', en: 'Products', aliases: ['产品名称', '商品', 'product', 'product names'] },
+    description: { zh: '描述', en: 'Description', aliases: ['备注', '说明', 'notes', 'remarks', 'note'] },
+  },
 };
+
+/** The header row of an empty file to fill in, in one language (the template download). */
+export const templateHeaders = (kind: ImportKind, lang: Lang): string[] =>
+  importFields(kind).map((field) => fieldHeader(kind, field, lang));
 
 export function fieldHeader(kind: ImportKind, field: string, lang: Lang): string {
   const header = HEADERS[kind][field];
@@ -474,8 +545,16 @@ export function parseCoded<T extends string>(
   return undefined;
 }
 
-/** The coded fields of an account row: their codes, labels and the other words accepted. */
-export const CODED_FIELDS = ['industry', 'size', 'leadSource', 'status'] as const;
+/** Words people write for how a deal ended. */
+const DEAL_STATUS_ALIASES: Record<string, string[]> = {
+  open: ['跟进中', '进行', '开放', 'in progress', 'active'],
+  won: ['成交', '赢', '已成交', '签约', 'closed won'],
+  lost: ['输单', '丢失', '失败', 'closed lost'],
+  abandoned: ['放弃', '取消', 'cancelled', 'canceled'],
+};
+
+/** The coded fields of an imported row (accounts; deals' status and loss reason): their codes, labels and the other words accepted. */
+export const CODED_FIELDS = ['industry', 'size', 'leadSource', 'status', 'dealStatus', 'lossReason'] as const;
 export type CodedField = (typeof CODED_FIELDS)[number];
 type Words = Record<string, string[]>;
 const VOCABULARY: Record<CodedField, { codes: readonly string[]; labels: Labels; aliases: Words; related: Words }> = {
@@ -488,6 +567,13 @@ const VOCABULARY: Record<CodedField, { codes: readonly string[]; labels: Labels;
     related: LEAD_SOURCE_RELATED,
   },
   status: { codes: ACCOUNT_STATUSES, labels: STATUS_LABELS, aliases: STATUS_ALIASES, related: {} },
+  dealStatus: {
+    codes: OPPORTUNITY_STATUSES,
+    labels: OPPORTUNITY_STATUS_LABELS,
+    aliases: DEAL_STATUS_ALIASES,
+    related: {},
+  },
+  lossReason: { codes: LOSS_REASONS, labels: LOSS_REASON_LABELS, aliases: {}, related: {} },
 };
 export const codesOf = (field: CodedField): readonly string[] => VOCABULARY[field].codes;
 export const labelsOf = (field: CodedField): Labels => VOCABULARY[field].labels;
@@ -503,7 +589,18 @@ export const parseTier = (v: string) => parseCoded(v, TIERS, TIER_LABELS);
  * The user's answers in the import's value-mapping step: per coded field, a value as written
  * (compared like headers: case, spaces and punctuation ignored) → the code it stands for.
  */
-export type ValueMapping = Partial<Record<CodedField, Record<string, string>>>;
+export type ValueMapping = Partial<Record<MappableField, Record<string, string>>>;
+
+/**
+ * The workspace's own words an import asks about like coded values: sales processes and their
+ * stages, by name. The value-mapping step maps a name as written to a name the workspace uses.
+ */
+export const WORKSPACE_WORD_FIELDS = ['process', 'stage'] as const;
+export type WorkspaceWordField = (typeof WORKSPACE_WORD_FIELDS)[number];
+export type MappableField = CodedField | WorkspaceWordField;
+export const MAPPABLE_FIELDS: readonly MappableField[] = [...CODED_FIELDS, ...WORKSPACE_WORD_FIELDS];
+export const isMappableField = (field: string): field is MappableField =>
+  (MAPPABLE_FIELDS as readonly string[]).includes(field);
 
 /** A cell's code: the user's mapping of that value first, then the vocabulary. */
 export function parseCodedField(field: CodedField, value: string, mapping: ValueMapping = {}): string | undefined {
@@ -516,7 +613,7 @@ export function parseCodedField(field: CodedField, value: string, mapping: Value
 /** A value mapping with its keys compared the way cells are (see ValueMapping). */
 export function normaliseValueMapping(mapping: ValueMapping): ValueMapping {
   const out: ValueMapping = {};
-  for (const field of CODED_FIELDS) {
+  for (const field of MAPPABLE_FIELDS) {
     const entries = mapping[field];
     if (entries) out[field] = Object.fromEntries(Object.entries(entries).map(([raw, code]) => [headerKey(raw), code]));
   }

@@ -1,12 +1,44 @@
-import { headerKey, isCodedField, suggestCode, type CodedField } from './import-fields.ts';
+import {
+  headerKey,
+  isMappableField,
+  suggestCode,
+  type MappableField,
+  type WorkspaceWordField,
+} from './import-fields.ts';
 import type { RowProblem } from './import-validate.ts';
 
 /** What the import's value-mapping step lists for one unrecognised value. */
 export interface UnknownValue {
-  field: CodedField;
+  field: MappableField;
   value: string;
   rows: number;
   suggestion: string | null;
+  /** For the workspace's own words (process and stage names): the names it may stand for. */
+  choices?: string[];
+}
+
+/**
+ * The workspace name a value most likely stands for: one equal to it or containing it, else one
+ * it contains (the longest), ignoring case, spaces and punctuation.
+ */
+export function suggestName(value: string, names: readonly string[]): string | undefined {
+  const key = headerKey(value);
+  if (!key) return undefined;
+  let best: { name: string; score: number } | undefined;
+  for (const name of names) {
+    const nameKey = headerKey(name);
+    if (nameKey.length < 2 && nameKey !== key) continue;
+    const score =
+      nameKey === key
+        ? 3000
+        : nameKey.includes(key)
+          ? 2000 - nameKey.length
+          : key.includes(nameKey)
+            ? 1000 + nameKey.length
+            : 0;
+    if (score > (best?.score ?? 0)) best = { name, score };
+  }
+  return best?.name;
 }
 
 /**
@@ -18,11 +50,11 @@ export interface UnknownValue {
 export class UnknownValueTally {
   static readonly MAX_TRACKED = 1000;
   static readonly MAX_LISTED = 100;
-  private readonly byField = new Map<CodedField, Map<string, { value: string; rows: number }>>();
+  private readonly byField = new Map<MappableField, Map<string, { value: string; rows: number }>>();
 
   add(problems: readonly RowProblem[]): void {
     for (const problem of problems) {
-      if (problem.code !== 'unknown_value' || !isCodedField(problem.field)) continue;
+      if (problem.code !== 'unknown_value' || !isMappableField(problem.field)) continue;
       const value = String(problem.params?.value ?? '');
       const key = headerKey(value);
       let values = this.byField.get(problem.field);
@@ -33,14 +65,18 @@ export class UnknownValueTally {
     }
   }
 
-  /** Per field, the most frequent values first, at most MAX_LISTED of each. */
-  list(): UnknownValue[] {
+  /** Per field, the most frequent values first, at most MAX_LISTED of each; `names` are the workspace's words. */
+  list(names: Partial<Record<WorkspaceWordField, readonly string[]>> = {}): UnknownValue[] {
     const out: UnknownValue[] = [];
     for (const [field, values] of this.byField)
       for (const { value, rows } of [...values.values()]
         .sort((a, b) => b.rows - a.rows || a.value.localeCompare(b.value))
-        .slice(0, UnknownValueTally.MAX_LISTED))
-        out.push({ field, value, rows, suggestion: suggestCode(field, value) ?? null });
+        .slice(0, UnknownValueTally.MAX_LISTED)) {
+        if (field === 'process' || field === 'stage') {
+          const choices = [...(names[field] ?? [])];
+          out.push({ field, value, rows, suggestion: suggestName(value, choices) ?? null, choices });
+        } else out.push({ field, value, rows, suggestion: suggestCode(field, value) ?? null });
+      }
     return out;
   }
 }

@@ -15,6 +15,8 @@ import { parseReport } from './job-report.ts';
 import { dateIn, startOfDay } from '../../domain/calendar.ts';
 import { validatePurchaseRow } from '../../domain/import-purchases.ts';
 import * as repo from './repository.ts';
+import { writeOpportunities } from './commit-opportunities.ts';
+import { resolveOpportunityRows, workspaceWords, type WorkspaceWords } from './validate-opportunities.ts';
 
 /**
  * The commit's writes (docs/archive.md § Import and export): the rows the dry run found to create or update, set-based
@@ -40,6 +42,7 @@ export async function writePass(
   const createdContacts = new Map<number, number>();
   let processed = 0;
   let timeZone: string | undefined;
+  let words: WorkspaceWords | undefined;
   for (let after = 0; ;) {
     const rows = await repo.rowsAfter(trx, actor.workspaceId, job.id, after, INSERT_CHUNK, ['create', 'update']);
     if (rows.length === 0) break;
@@ -116,6 +119,23 @@ export async function writePass(
       await recordChanges(trx, changes, now);
       result.created += ids.length;
       result.updated += updates.length;
+    } else if (job.kind === 'opportunities') {
+      const zone = (timeZone ??= await repo.workspaceTimeZone(trx, actor.workspaceId));
+      words ??= await workspaceWords(trx, actor.workspaceId);
+      const creates = rows.filter((row) => row.outcome === 'create');
+      const resolved = await resolveOpportunityRows(trx, actor, creates, mapping, {
+        today: dateIn(actor.now, zone),
+        valueMapping,
+        words,
+      });
+      const accountOf = new Map(creates.map((row) => [row.row_no, row.target_id]));
+      const deals = resolved.map(({ r: row, deal, problems }) => {
+        // Checked a moment ago in this same pass: a row that no longer resolves means the workspace changed meanwhile.
+        if (!deal) throw new Error(`row ${row.row_no}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
+        return { ...deal, accountId: accountOf.get(row.row_no) ?? deal.accountId };
+      });
+      await writeOpportunities(trx, actor, deals, zone, now);
+      result.created += deals.length;
     } else if (job.kind === 'purchases') {
       const zone = (timeZone ??= await repo.workspaceTimeZone(trx, actor.workspaceId));
       const today = dateIn(actor.now, zone);

@@ -69,6 +69,30 @@ export default async function importRoutes(app: FastifyInstance) {
   );
 
   routes.get(
+    '/imports/template',
+    {
+      config: { access: needs('import') },
+      schema: {
+        tags: ['imports'],
+        summary:
+          "An empty file to fill in: the kind's columns as the import recognises them, headers in the language asked (CSV, UTF-8 with a byte-order mark)",
+        querystring: contract.templateQuery,
+        response: { ...csvResponse, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const file = imports.templateCsv(req.query);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="${req.query.kind}-template.csv"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+        )
+        .send(file.body);
+    },
+  );
+
+  routes.get(
     '/imports/:id',
     {
       config: { access: needs('import') },

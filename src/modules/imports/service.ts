@@ -7,6 +7,7 @@ import type { Database } from '../../db/schema.ts';
 import {
   importFields,
   mappingByHeader,
+  templateHeaders,
   missingRequired,
   suggestMapping,
   type ColumnMapping,
@@ -25,7 +26,7 @@ import {
   UTF8_BOM,
 } from '../../domain/spreadsheet-format.ts';
 import type { FieldError } from '../../contracts/problems.ts';
-import { AppError, conflict, fieldError, invalid, notFound } from '../../server/problem.ts';
+import { AppError, conflict, fieldError, forbidden, invalid, notFound } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { writePass } from './commit.ts';
 import { parseReport, type FailureInfo, type JobStatus, type Report } from './job-report.ts';
@@ -132,6 +133,9 @@ export async function listImports(
 // ── Upload ────────────────────────────────────────────────────────────────────
 
 export async function createImport(db: Db, actor: Actor, input: contract.UploadQuery, bytes: Buffer | undefined) {
+  // Importing deals creates deals: only those who may (docs/organisation.md), like POST /opportunities.
+  if (input.kind === 'opportunities' && !can(actor, 'opportunities.write'))
+    throw forbidden('You cannot create opportunities');
   if (!bytes || bytes.length === 0)
     throw invalid(
       'file',
@@ -485,3 +489,18 @@ export async function runPhase(
     release();
   }
 }
+
+/** An empty file to fill in: the header row of the kind in one language, as CSV with a byte-order mark (Excel reads it as UTF-8). */
+export function templateCsv(query: contract.TemplateQuery) {
+  return {
+    fileName: `${query.lang === 'zh-CN' ? TEMPLATE_NAMES[query.kind].zh : TEMPLATE_NAMES[query.kind].en}.csv`,
+    body: UTF8_BOM + csvLine(templateHeaders(query.kind, query.lang)),
+  };
+}
+
+const TEMPLATE_NAMES: Record<ImportKind, { zh: string; en: string }> = {
+  accounts: { zh: '客户导入模板', en: 'accounts-template' },
+  contacts: { zh: '联系人导入模板', en: 'contacts-template' },
+  purchases: { zh: '采购记录导入模板', en: 'purchases-template' },
+  opportunities: { zh: '商机导入模板', en: 'opportunities-template' },
+};

@@ -20,6 +20,7 @@ import { checkReportsTo } from './reports-to.ts';
 import * as repo from './repository.ts';
 import { resolveAccounts } from './resolve-account.ts';
 import { checkPurchases } from './validate-purchases.ts';
+import { checkOpportunities, workspaceChoices, workspaceWords, type WorkspaceWords } from './validate-opportunities.ts';
 import { dateIn, type IsoDate } from '../../domain/calendar.ts';
 
 /**
@@ -67,6 +68,9 @@ export async function validatePass(
   const inFile = new InFileDuplicates();
   const contactKeys = new Map<string, number>();
   const purchaseKeys = new Map<string, number>();
+  const dealKeys = new Map<string, number>();
+  const words: WorkspaceWords | null =
+    job.kind === 'opportunities' ? await workspaceWords(db, actor.workspaceId) : null;
   let todayInZone: IsoDate | undefined;
   const today = async () => (todayInZone ??= dateIn(actor.now, await repo.workspaceTimeZone(db, actor.workspaceId)));
   // Reports-to cells name contacts anywhere in the file: kept (compactly) until every row is read.
@@ -90,7 +94,13 @@ export async function validatePass(
           )
         : job.kind === 'purchases'
           ? await checkPurchases(db, actor, rows, mapping, mode, purchaseKeys, await today())
-          : await checkContacts(db, actor, rows, mapping, mode, contactKeys);
+          : job.kind === 'opportunities'
+            ? await checkOpportunities(db, actor, rows, mapping, mode, dealKeys, {
+                today: await today(),
+                valueMapping,
+                words: words!,
+              })
+            : await checkContacts(db, actor, rows, mapping, mode, contactKeys);
     for (const checkedRow of checked) {
       counts[checkedRow.outcome]++;
       unknown.add(checkedRow.problems);
@@ -116,7 +126,13 @@ export async function validatePass(
   }
   const links = await checkReportsTo(db, actor.workspaceId, job.id, fileContacts, counts);
   if (counts.error > 0) await repo.updateJob(db, actor.workspaceId, job.id, { error_count: counts.error });
-  return { counts, links, unknownValues: unknown.list() };
+  return {
+    counts,
+    links,
+    unknownValues: unknown.list(
+      words ? { process: workspaceChoices(words, 'process'), stage: workspaceChoices(words, 'stage') } : {},
+    ),
+  };
 }
 
 export type Raw = { row_no: number; data: string };

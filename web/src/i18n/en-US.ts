@@ -379,6 +379,7 @@ const coreEnUS = {
   'audit.action.import.accounts': 'Imported accounts',
   'audit.action.import.contacts': 'Imported contacts',
   'audit.action.import.purchases': 'Imported purchase history',
+  'audit.action.import.opportunities': 'Imported opportunities',
   'audit.action.handover.start': 'Started a handover',
   'audit.action.handover.complete': 'Completed a handover',
   'audit.action.handover.cancel': 'Cancelled a handover',

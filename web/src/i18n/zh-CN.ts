@@ -364,6 +364,7 @@ const coreZhCN = {
   'audit.action.import.accounts': '导入客户',
   'audit.action.import.contacts': '导入联系人',
   'audit.action.import.purchases': '导入采购记录',
+  'audit.action.import.opportunities': '导入商机',
   'audit.action.handover.start': '发起交接',
   'audit.action.handover.complete': '完成交接',
   'audit.action.handover.cancel': '取消交接',

@@ -120,6 +120,7 @@ function UploadStep({ onUploaded }: { onUploaded: (job: ImportJob) => void }) {
                 { value: 'accounts', label: translate('imports.kind.accounts') },
                 { value: 'contacts', label: translate('imports.kind.contacts') },
                 { value: 'purchases', label: translate('imports.kind.purchases') },
+                { value: 'opportunities', label: translate('imports.kind.opportunities') },
               ]}
             />
           </Space>
@@ -159,13 +160,27 @@ function UploadStep({ onUploaded }: { onUploaded: (job: ImportJob) => void }) {
         {fileError && (
           <Alert type="error" showIcon message={translate('imports.upload.failed')} description={fileError} />
         )}
-        <Typography.Text type="secondary">
-          {translate(kind === 'accounts' ? 'imports.upload.tipAccounts' : 'imports.upload.tipContacts')}
-        </Typography.Text>
+        <Flex gap={12} align="center" wrap>
+          <Typography.Text type="secondary">{translate(UPLOAD_TIPS[kind])}</Typography.Text>
+          <Button
+            icon={<DownloadOutlined />}
+            href={`/api/v1/imports/template?kind=${kind}&lang=${say.locale}`}
+            data-testid="import-template"
+          >
+            {translate('imports.upload.template')}
+          </Button>
+        </Flex>
       </Space>
     </Card>
   );
 }
+
+const UPLOAD_TIPS: Record<ImportKind, MessageKey> = {
+  accounts: 'imports.upload.tipAccounts',
+  contacts: 'imports.upload.tipContacts',
+  purchases: 'imports.upload.tipPurchases',
+  opportunities: 'imports.upload.tipOpportunities',
+};
 
 const colLetter = (index: number) =>
   index < 26
@@ -561,9 +576,15 @@ function DoneStep({ job, onAgain }: { job: ImportJob; onAgain: () => void }) {
             : null
         }
         extra={[
-          <Link key="list" to="/accounts">
-            <Button type="primary">{t('imports.done.toList')}</Button>
-          </Link>,
+          job.kind === 'opportunities' ? (
+            <Link key="list" to="/opportunities/list">
+              <Button type="primary">{t('imports.done.toDeals')}</Button>
+            </Link>
+          ) : (
+            <Link key="list" to="/accounts">
+              <Button type="primary">{t('imports.done.toList')}</Button>
+            </Link>
+          ),
           <Button key="again" onClick={onAgain}>
             {t('imports.done.again')}
           </Button>,

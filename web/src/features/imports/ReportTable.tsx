@@ -1,5 +1,6 @@
 import { Table, Tag } from 'antd';
 import { label, SIZE_LABELS, STATUS_LABELS, type Labels } from '../../../../src/domain/import-fields.ts';
+import { OPPORTUNITY_STATUS_LABELS } from '../../../../src/domain/opportunity-labels.ts';
 import type { Locale } from '../../i18n/locale.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import type { useT } from '../../i18n/useI18n.ts';
@@ -10,7 +11,11 @@ import { ERROR_PAGE, type ErrorRow as ReportRow, type RowProblem } from './api.t
 const OUTCOME_COLOURS = { create: 'green', update: 'blue', skip: 'default', error: 'red' } as const;
 
 /** The words an "unknown value" problem may offer, as the import accepts them (src/domain/import-fields.ts). */
-const ALLOWED_LABELS: Record<string, Labels> = { status: STATUS_LABELS, size: SIZE_LABELS };
+const ALLOWED_LABELS: Record<string, Labels> = {
+  status: STATUS_LABELS,
+  size: SIZE_LABELS,
+  dealStatus: OPPORTUNITY_STATUS_LABELS,
+};
 
 /** A row problem in the page's language, filled with the values the server names (params). */
 export function problemText(translate: ReturnType<typeof useT>, locale: Locale, problem: RowProblem) {

@@ -2,10 +2,19 @@ import { useMemo, useState } from 'react';
 import { Alert, Button, Flex, Select, Table, Typography } from 'antd';
 import { codesOf, label, labelsOf } from '../../../../src/domain/import-fields.ts';
 import { useProblem } from '../../api/useProblem.ts';
+import type { Locale } from '../../i18n/locale.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { useValidateImport, type DuplicateMode, type ImportJob, type UnknownValue, type ValueMapping } from './api.ts';
 
 const UNMATCHED = '';
+
+/** What a value may stand for: a coded field's codes with their labels, or the workspace's process or stage names. */
+function choicesOf(unknown: UnknownValue, locale: Locale): { value: string; label: string }[] {
+  if (unknown.field === 'process' || unknown.field === 'stage')
+    return (unknown.choices ?? []).map((name) => ({ value: name, label: name }));
+  const field = unknown.field;
+  return codesOf(field).map((code) => ({ value: code, label: label(labelsOf(field), code, locale) }));
+}
 const keyOf = (unknown: UnknownValue) => `${unknown.field}\u0000${unknown.value}`;
 
 /**
@@ -70,13 +79,7 @@ export function ValueMappingCard({ job, fieldLabel }: { job: ImportJob; fieldLab
                 aria-label={`${fieldLabel(unknown.field)} ${unknown.value}`}
                 showSearch
                 optionFilterProp="label"
-                options={[
-                  { value: UNMATCHED, label: t('imports.values.unmatched') },
-                  ...codesOf(unknown.field).map((code) => ({
-                    value: code,
-                    label: label(labelsOf(unknown.field), code, locale),
-                  })),
-                ]}
+                options={[{ value: UNMATCHED, label: t('imports.values.unmatched') }, ...choicesOf(unknown, locale)]}
               />
             ),
           },

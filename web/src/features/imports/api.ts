@@ -54,11 +54,28 @@ export const FIELDS: Record<ImportKind, string[]> = {
     'notes',
   ],
   purchases: ['accountName', 'accountCreditCode', 'purchasedOn', 'amount', 'product', 'notes'],
+  opportunities: [
+    'accountName',
+    'accountCreditCode',
+    'name',
+    'process',
+    'stage',
+    'amount',
+    'expectedCloseDate',
+    'owner',
+    'dealStatus',
+    'lossReason',
+    'competitor',
+    'leadSource',
+    'products',
+    'description',
+  ],
 };
 export const REQUIRED: Record<ImportKind, string[]> = {
   accounts: ['name'],
   contacts: ['name', 'accountName'],
   purchases: ['accountName', 'purchasedOn', 'amount'],
+  opportunities: ['accountName', 'name', 'amount', 'expectedCloseDate'],
 };
 
 export const importKeys = {
