@@ -5,7 +5,9 @@ import {
   type MappableField,
   type WorkspaceWordField,
 } from './import-fields.ts';
+import { nameWords } from './import-opportunities.ts';
 import type { RowProblem } from './import-validate.ts';
+import { shippedTranslations } from './shipped-texts.ts';
 
 /** What the import's value-mapping step lists for one unrecognised value. */
 export interface UnknownValue {
@@ -17,27 +19,31 @@ export interface UnknownValue {
   choices?: string[];
 }
 
+let translations: ReturnType<typeof shippedTranslations> | undefined;
+
 /**
  * The workspace name a value most likely stands for: one equal to it or containing it, else one
- * it contains (the longest), ignoring case, spaces and punctuation.
+ * it contains (the longest), ignoring case, spaces and punctuation; a shipped name matches in
+ * either language ("Proposal stage" → 方案).
  */
 export function suggestName(value: string, names: readonly string[]): string | undefined {
   const key = headerKey(value);
   if (!key) return undefined;
+  translations ??= shippedTranslations();
   let best: { name: string; score: number } | undefined;
-  for (const name of names) {
-    const nameKey = headerKey(name);
-    if (nameKey.length < 2 && nameKey !== key) continue;
-    const score =
-      nameKey === key
-        ? 3000
-        : nameKey.includes(key)
-          ? 2000 - nameKey.length
-          : key.includes(nameKey)
-            ? 1000 + nameKey.length
-            : 0;
-    if (score > (best?.score ?? 0)) best = { name, score };
-  }
+  for (const name of names)
+    for (const nameKey of nameWords(name, translations)) {
+      if (nameKey.length < 2 && nameKey !== key) continue;
+      const score =
+        nameKey === key
+          ? 3000
+          : nameKey.includes(key)
+            ? 2000 - nameKey.length
+            : key.includes(nameKey)
+              ? 1000 + nameKey.length
+              : 0;
+      if (score > (best?.score ?? 0)) best = { name, score };
+    }
   return best?.name;
 }
 

@@ -4,7 +4,7 @@ import type { importsZhCN } from './messages.zh-CN.ts';
 export const importsEnUS: Record<keyof typeof importsZhCN, string> = {
   'imports.title': 'Import the customer archive',
   'imports.subtitle':
-    'Import accounts, contacts or past purchases from Excel (.xlsx) or CSV: check first, then write everything at once.',
+    'Import accounts, contacts, past purchases or opportunities from Excel (.xlsx) or CSV: check first, then write everything at once.',
   'imports.step.upload': 'Upload',
   'imports.step.mapping': 'Map columns',
   'imports.step.report': 'Check report',

@@ -1,7 +1,7 @@
 /** Simplified Chinese strings of this area (keys prefixed 'imports.'); merged into i18n/zh-CN.ts. */
 export const importsZhCN = {
   'imports.title': '导入客户档案',
-  'imports.subtitle': '从 Excel (.xlsx) 或 CSV 导入客户、联系人或以往的采购记录：先核对，再一次性全部写入。',
+  'imports.subtitle': '从 Excel (.xlsx) 或 CSV 导入客户、联系人、以往的采购记录或商机：先核对，再一次性全部写入。',
   'imports.step.upload': '上传文件',
   'imports.step.mapping': '对应字段',
   'imports.step.report': '检查报告',
