@@ -23,6 +23,7 @@ import * as m0018 from './migrations/0018_search_index.ts';
 import * as m0019 from './migrations/0019_list_indexes.ts';
 import * as m0027 from './migrations/0027_purchases.ts';
 import * as m0022 from './migrations/0022_payment_plans.ts';
+import * as m0029 from './migrations/0029_release_indexes.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -48,6 +49,7 @@ const migrations: Record<string, EngineMigration> = {
   '0019_list_indexes': m0019,
   '0027_purchases': m0027,
   '0022_payment_plans': m0022,
+  '0029_release_indexes': m0029,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

@@ -571,6 +571,8 @@ const STEPS: Record<
       note: null,
     });
   },
+  // Indexes only: nothing new to write.
+  async '0029_release_indexes'() {},
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */

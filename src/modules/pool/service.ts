@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import type { Engine } from '../../db/dialect.ts';
-import { inTransaction } from '../../db/transaction.ts';
+import { batches } from '../../db/batches.ts';
+import { immediateTransaction, inTransaction } from '../../db/transaction.ts';
 import type { Tier } from '../../domain/accounts.ts';
 import { accountReach, can, canManageAccount, type Actor } from '../../domain/policy.ts';
 import { canOwnAccounts, claimAllowance, daysInPool, releaseCutoffs, type PoolReason } from '../../domain/pool.ts';
@@ -13,6 +14,7 @@ import { factsOf, getAccount, requireAccount } from '../accounts/service.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { recordChanges } from '../history/repository.ts';
 import { runExclusive } from '../jobs/lease.ts';
+import { offThread } from '../jobs/off-thread.ts';
 import { loadSettings } from '../workspace/service.ts';
 import type { PoolEventPage, PoolEventsQuery, PoolPage, PoolQuery, ReleaseRun } from '../../contracts/pool.ts';
 import * as repo from './repository.ts';
@@ -28,8 +30,13 @@ export interface ReleaseResult {
 }
 
 /**
- * Returns stale accounts of one workspace to their units' pools (docs/archive.md): per tier with
- * a release period, one set-based release in one transaction with its history rows.
+ * Returns stale accounts of one workspace to their units' pools (docs/archive.md). Per tier with a
+ * release period, the ids due are read (one indexed statement, no lock held), then released in
+ * batches of BATCH_ROWS, each set-based in its own short transaction with its history rows and
+ * re-checking that each account is still due: the write lock is held milliseconds at a time,
+ * never for the whole run, and no statement binds more than two batches of ids. Inside a
+ * caller's transaction (the demo) the batches join it. `sqliteWorker`: on the job worker's own SQLite connection
+ * (src/modules/jobs/worker.ts), each page takes the write lock first and waits for it.
  */
 export async function releaseStaleAccounts(
   db: Kysely<Database>,
@@ -37,24 +44,42 @@ export async function releaseStaleAccounts(
   workspaceId: number,
   now = Date.now(),
   settingsJson?: string,
+  opts: { sqliteWorker?: boolean } = {},
 ): Promise<ReleaseResult> {
   const settings = settingsJson !== undefined ? workspaceSettings(settingsJson) : await loadSettings(db, workspaceId);
   const cutoffs = releaseCutoffs(now, settings);
   const released: Record<Tier, number> = { A: 0, B: 0, C: 0 };
-  await inTransaction(db, async (trx) => {
-    for (const tier of ['A', 'B', 'C'] as const) {
-      const cutoff = cutoffs[tier];
-      if (cutoff !== undefined) released[tier] = await repo.releaseTier(trx, engine, workspaceId, tier, cutoff, now);
-    }
-  });
+  const write = <T>(fn: (trx: Kysely<Database>) => Promise<T>) =>
+    opts.sqliteWorker && !db.isTransaction ? immediateTransaction(db, fn) : inTransaction(db, fn);
+  for (const tier of ['A', 'B', 'C'] as const) {
+    const cutoff = cutoffs[tier];
+    if (cutoff === undefined) continue;
+    const due = await repo.dueAccountIds(db, engine, workspaceId, tier, cutoff);
+    for (const ids of batches(due))
+      released[tier] += await write((trx) => repo.releaseDue(trx, engine, workspaceId, tier, cutoff, now, ids));
+  }
   return { workspaceId, released, total: released.A + released.B + released.C };
 }
 
-/** The nightly job over every workspace (registered in src/server/housekeeping.ts). */
-export async function releaseAllWorkspaces(db: Db, now = Date.now()): Promise<string> {
+/**
+ * The nightly job over every workspace (registered in src/server/housekeeping.ts). On a SQLite
+ * file it runs in the job worker on a connection of its own (src/modules/jobs/off-thread.ts):
+ * the server's one connection stays free, and WAL lets other users read while it works.
+ */
+export function releaseAllWorkspaces(db: Db, now = Date.now()): Promise<string> {
+  return offThread(db, { job: 'pool.release', now }, () => releaseAllHere(db.kysely, db.engine, now));
+}
+
+/** The nightly job's work, on the connection given (the server's, or the job worker's own). */
+export async function releaseAllHere(
+  db: Kysely<Database>,
+  engine: Engine,
+  now: number,
+  opts: { sqliteWorker?: boolean } = {},
+): Promise<string> {
   const parts: string[] = [];
-  for (const ws of await repo.workspacesWithSettings(db.kysely)) {
-    const result = await releaseStaleAccounts(db.kysely, db.engine, ws.id, now, ws.settings);
+  for (const ws of await repo.workspacesWithSettings(db)) {
+    const result = await releaseStaleAccounts(db, engine, ws.id, now, ws.settings, opts);
     if (result.total > 0) parts.push(`ws${ws.id}:${result.total}`);
   }
   return parts.length ? `released ${parts.join(' ')}` : 'nothing to release';
@@ -74,7 +99,9 @@ export function runReleaseJob(db: Db, now = Date.now(), opts: { everyMs?: number
 export async function releaseNow(db: Db, actor: Actor, ip: string | null): Promise<ReleaseRun> {
   if (!can(actor, 'pool.run')) throw forbidden('Only an administrator can run the pool release');
   const { now } = actor;
-  const result = await releaseStaleAccounts(db.kysely, db.engine, actor.workspaceId, now);
+  const result = await offThread(db, { job: 'pool.release', now, workspaceId: actor.workspaceId }, () =>
+    releaseStaleAccounts(db.kysely, db.engine, actor.workspaceId, now),
+  );
   await recordAudit(
     db.kysely,
     {

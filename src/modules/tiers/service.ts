@@ -1,4 +1,8 @@
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
+import { immediateTransaction } from '../../db/transaction.ts';
+import { offThread } from '../jobs/off-thread.ts';
 import { updateVersioned } from '../versioned.ts';
 import {
   NAMED_CRITERIA,
@@ -23,19 +27,25 @@ import type { NamedRequest, RecomputeResult, TierOverrideRequest, TierSummary } 
 
 /**
  * Recomputes ABC tiers and value types of the whole workspace (docs/archive.md): amounts
- * aggregated in SQL, tiers and types in domain/, changed rows written set-based, a history
- * row for each account whose effective tier moved — all in one transaction.
+ * aggregated in SQL, tiers and types in domain/, changed rows written set-based in batches, a
+ * history row for each account whose effective tier moved — all in one transaction, on the
+ * connection given (the route and the nightly job run it off the server's thread, see
+ * recomputeOffThread). `sqliteWorker`: on the job worker's own SQLite connection the
+ * transaction takes the write lock first and waits for it (src/db/transaction.ts).
  */
 export async function recomputeWorkspace(
   db: Db,
   workspaceId: number,
   actorUserId: number | null,
   now = Date.now(),
-  source: repo.PurchaseSource = repo.wonDealsAndPurchases,
+  opts: { sqliteWorker?: boolean } = {},
 ): Promise<RecomputeResult> {
+  const source = repo.wonDealsAndPurchases;
   const settings = await loadSettings(db.kysely, workspaceId);
   const windows = tierWindows(now, settings.tierWindowMonths);
-  return db.kysely.transaction().execute(async (trx) => {
+  const write = <T>(fn: (trx: Kysely<Database>) => Promise<T>) =>
+    opts.sqliteWorker ? immediateTransaction(db.kysely, fn) : db.kysely.transaction().execute(fn);
+  return write(async (trx) => {
     const [trailing, prior, state] = await Promise.all([
       source.amountsByAccount(trx, workspaceId, windows.from, windows.to),
       source.amountsByAccount(trx, workspaceId, windows.priorFrom, windows.from),
@@ -118,16 +128,26 @@ export async function recomputeWorkspace(
 
 export async function recompute(db: Db, actor: Actor): Promise<RecomputeResult> {
   if (!can(actor, 'accounts.manage')) throw forbidden('Only administrators and managers can recompute tiers');
-  return recomputeWorkspace(db, actor.workspaceId, actor.userId);
+  const { workspaceId, userId } = actor;
+  const now = Date.now();
+  // On a SQLite file in the job worker (src/modules/jobs/off-thread.ts): other users read on meanwhile.
+  return offThread(db, { job: 'tiers.recompute', now, workspaceId, actorUserId: userId }, () =>
+    recomputeWorkspace(db, workspaceId, userId, now),
+  );
 }
 
-/** The nightly job: every workspace, one transaction each. */
-export async function recomputeAll(db: Db, now = Date.now()): Promise<string> {
+/** The nightly job: every workspace, one transaction each, off the server's thread on a SQLite file. */
+export function recomputeAll(db: Db, now = Date.now()): Promise<string> {
+  return offThread(db, { job: 'tiers.recompute', now }, () => recomputeAllHere(db, now));
+}
+
+/** The nightly job's work on the connection given (the server's, or the job worker's own). */
+export async function recomputeAllHere(db: Db, now: number, opts: { sqliteWorker?: boolean } = {}): Promise<string> {
   const workspaces = await workspaceIds(db.kysely);
   let accounts = 0;
   let changed = 0;
   for (const workspace of workspaces) {
-    const result = await recomputeWorkspace(db, workspace.id, null, now);
+    const result = await recomputeWorkspace(db, workspace.id, null, now, opts);
     accounts += result.accounts;
     changed += result.tierChanged;
   }

@@ -1,0 +1,135 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { testEngines } from '../helpers/db.ts';
+import { client, createTestApp, seedWorkspace, sessionCookie, type Fixture, type TestApp } from '../helpers/app.ts';
+import { releaseAllWorkspaces } from '../../src/modules/pool/service.ts';
+import { recomputeAll } from '../../src/modules/tiers/service.ts';
+import { offThreadRuns } from '../../src/modules/jobs/off-thread.ts';
+import { DAY_MS } from '../../src/domain/pool.ts';
+
+/**
+ * Heavy nightly work (issue 8) must not stall other users: while the pool release or the tier
+ * recompute is held up mid-run — on SQLite by another connection holding the write lock, which the
+ * job (in its worker thread, on its own connection) waits for; on PostgreSQL by a row lock on the
+ * account it must release — a list request is answered, and the job still finishes with its
+ * result once the lock goes. On the server's own SQLite connection the job would instead have
+ * failed `busy` after 100 ms; in the worker it waits its turn.
+ */
+for (const engine of testEngines()) {
+  describe(`heavy jobs off the request thread [${engine}]`, () => {
+    let testApp: TestApp;
+    let fixture: Fixture;
+    const NOW = Date.now();
+
+    before(async () => {
+      testApp = await createTestApp(engine);
+      fixture = await seedWorkspace(testApp, 'offthread');
+    });
+    after(() => testApp.close());
+
+    /** An account of the rep's, tier C, last followed up 45 days ago: due for the release. */
+    async function staleAccount(name: string) {
+      const created = NOW - 400 * DAY_MS;
+      return (
+        await testApp.db.kysely
+          .insertInto('accounts')
+          .values({
+            workspace_id: fixture.workspaceId,
+            name,
+            name_key: name,
+            owner_id: fixture.users.rep.id,
+            org_unit_id: fixture.units.sales1,
+            tier: 'C',
+            tier_computed: 'C',
+            in_pool: 0,
+            last_follow_up_at: NOW - 45 * DAY_MS,
+            created_at: created,
+            updated_at: created,
+            version: 1,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    }
+
+    /** Holds a lock the job needs until `release` is called: the SQLite write lock, or the account's row lock. */
+    async function holdLock(accountId: number): Promise<() => Promise<void>> {
+      if (engine === 'sqlite') {
+        const other = new SQLite(testApp.db.sqliteFile!);
+        other.exec('begin immediate');
+        return async () => {
+          other.exec('rollback');
+          other.close();
+        };
+      }
+      const other = new pg.Client({ connectionString: testApp.db.url });
+      await other.connect();
+      await other.query('begin');
+      await other.query('select id from accounts where id = $1 for update', [accountId]);
+      return async () => {
+        await other.query('rollback');
+        await other.end();
+      };
+    }
+
+    async function whileHeldUp<T>(accountId: number, job: () => Promise<T>): Promise<T> {
+      const call = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep.id));
+      const runsBefore = offThreadRuns.count;
+      const release = await holdLock(accountId);
+      let settled = false;
+      const running = job().finally(() => (settled = true));
+      try {
+        // Time for the worker to start and reach the lock; the job cannot finish before the lock goes either way.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const list = await call('GET', '/api/v1/accounts?limit=5');
+        assert.equal(list.statusCode, 200, list.body);
+        assert.equal(settled, false, 'the job is still waiting for the lock while the list is answered');
+        assert.equal(
+          offThreadRuns.count - runsBefore,
+          engine === 'sqlite' ? 1 : 0,
+          'on a SQLite file the job runs in the worker thread; on PostgreSQL in process',
+        );
+      } finally {
+        await release();
+      }
+      return running;
+    }
+
+    it('the nightly pool release: a list is answered while it runs; it releases the due account once', async () => {
+      const id = await staleAccount('Stale while held up');
+      const result = await whileHeldUp(id, () => releaseAllWorkspaces(testApp.db, NOW));
+      assert.match(result, new RegExp(`ws${fixture.workspaceId}:1\\b`));
+      const account = await testApp.db.kysely
+        .selectFrom('accounts')
+        .select(['in_pool', 'owner_id', 'pool_since'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(account, { in_pool: 1, owner_id: null, pool_since: NOW });
+      const rows = await testApp.db.kysely
+        .selectFrom('record_history')
+        .select(['reason', 'old_value', 'new_value', 'created_at'])
+        .where('entity_type', '=', 'account')
+        .where('entity_id', '=', id)
+        .execute();
+      assert.deepEqual(rows, [
+        { reason: 'pool_release', old_value: String(fixture.users.rep.id), new_value: null, created_at: NOW },
+      ]);
+      assert.equal(await releaseAllWorkspaces(testApp.db, NOW + 1), 'nothing to release');
+    });
+
+    it('the tier recompute: a list is answered while it runs; it stamps every account', async () => {
+      const id = await staleAccount('Recomputed while held up');
+      const at = NOW + 1000;
+      const result = await whileHeldUp(id, () => recomputeAll(testApp.db, at));
+      assert.match(result, /workspaces, \d+ accounts, \d+ tier changes/);
+      const account = await testApp.db.kysely
+        .selectFrom('accounts')
+        .select('tier_computed_at')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.equal(account.tier_computed_at, at);
+    });
+  });
+}
