@@ -37,3 +37,13 @@ export async function refreshPlannerStatistics(
   if (moment === 'bulk') await sql`analyze`.execute(db.kysely);
   else await sql`pragma optimize = 0x10002`.execute(db.kysely);
 }
+
+/**
+ * Makes this connection plan with the statistics another connection just took (the job worker's
+ * ANALYZE after the tier recompute): SQLite reads them when it loads the schema, and
+ * `ANALYZE sqlite_schema` rereads them without analyzing anything (milliseconds). PostgreSQL
+ * shares its statistics across connections.
+ */
+export async function reloadPlannerStatistics(db: { kysely: Kysely<Database>; engine: Engine }): Promise<void> {
+  if (db.engine === 'sqlite') await sql`analyze sqlite_schema`.execute(db.kysely);
+}

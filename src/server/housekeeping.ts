@@ -37,12 +37,8 @@ export const JOBS: Job[] = [
     // ABC tiers and value types (docs/archive.md), every workspace, once a day.
     name: 'tiers.recompute',
     everyMs: 24 * HOUR,
-    async run(db, _config, now) {
-      const result = await recomputeAll(db, now);
-      // It rewrites the tier columns of every account: statistics taken before may mislead the planner.
-      await refreshPlannerStatistics(db, 'bulk');
-      return result;
-    },
+    // It takes fresh planner statistics after (it rewrites the tier columns of every account), off the server's thread too.
+    run: (db, _config, now) => recomputeAll(db, now),
   },
   {
     // The planner's statistics of tables that grew or shrank a lot (src/db/statistics.ts); milliseconds when none did.
