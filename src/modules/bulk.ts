@@ -1,5 +1,5 @@
-import type { BulkRefusal } from '../contracts/bulk.ts';
-import { AppError, fieldError } from '../server/problem.ts';
+import { BULK_MATCH_LIMIT, type BulkRefusal } from '../contracts/bulk.ts';
+import { AppError, fieldError, invalid } from '../server/problem.ts';
 import { inBatches } from '../db/batches.ts';
 
 /**
@@ -34,4 +34,24 @@ export async function checkSelection<Row extends { id: number }>(
       params: { refused },
     });
   return { ids: unique, rows };
+}
+
+/**
+ * The ids a bulk action applies to: those sent, or — "select all N matching" — every row the
+ * list's filter gives the caller, read by `matching` (the list's own filter and scope, at most
+ * `limit` rows). More than BULK_MATCH_LIMIT is 400 `over_limit` on `match`: narrow the filter.
+ */
+export async function selectionIds(
+  input: { ids?: number[] | undefined; match?: object | undefined },
+  matching: (limit: number) => Promise<number[]>,
+): Promise<number[]> {
+  if (input.ids) return input.ids;
+  const ids = await matching(BULK_MATCH_LIMIT + 1);
+  if (ids.length > BULK_MATCH_LIMIT)
+    throw invalid(
+      'match',
+      { code: 'over_limit', params: { max: BULK_MATCH_LIMIT } },
+      `the filter matches more than ${BULK_MATCH_LIMIT} rows: narrow it`,
+    );
+  return ids;
 }

@@ -197,9 +197,12 @@ describe('Foundation in the browser', () => {
         assert.ok(res.ok(), `${url} answered ${res.status()}`);
         return (await res.json()) as { total: number; items: { name: string }[] };
       };
+      // A rep's desk holds their own deals and accounts; a manager's their team's.
+      const me = (await (await page.request.get(`${app.url}/api/v1/auth/me`)).json()) as { user: { id: number } };
+      const own = who === REP ? `ownerId=${me.user.id}&` : '';
       const [attention, overdue] = await Promise.all([
-        get('/opportunities/attention?limit=5'),
-        get('/accounts?overdue=true&archived=false&sort=tier&limit=5'),
+        get(`/opportunities/attention?${own}limit=5`),
+        get(`/accounts?${own}overdue=true&archived=false&sort=tier&limit=5`),
       ]);
       // Each card shows the list's total and its first rows; the demo gives both something to show.
       assert.ok(
@@ -224,7 +227,7 @@ describe('Foundation in the browser', () => {
         .getByTestId('desk-overdue')
         .getByRole('link', { name: /查看全部/ })
         .click();
-      await page.waitForURL(/\/accounts\?overdue=true/);
+      await page.waitForURL(/\/accounts\?(ownerId=\d+&)?overdue=true/);
       await page
         .locator('.ant-pagination-total-text')
         .filter({ hasText: `共 ${overdue.total} 条` })

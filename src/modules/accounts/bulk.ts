@@ -3,13 +3,14 @@ import { inBatches } from '../../db/batches.ts';
 import { canOwnAccounts } from '../../domain/pool.ts';
 import { canManageAccount, type Actor } from '../../domain/policy.ts';
 import type { Role } from '../../domain/roles.ts';
-import type { BulkReassignRequest, BulkResult } from '../../contracts/bulk.ts';
+import type { BulkReassignAccountsRequest, BulkResult } from '../../contracts/bulk.ts';
 import { invalid } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
-import { checkSelection } from '../bulk.ts';
+import { checkSelection, selectionIds } from '../bulk.ts';
 import { recordChanges } from '../history/repository.ts';
 import { assignableUser } from '../users/service.ts';
 import * as repo from './repository.ts';
+import { matchingAccountIds } from './service.ts';
 
 /**
  * Gives the selected accounts to one rep or manager, with a reason (the list's bulk action). Each
@@ -19,11 +20,12 @@ import * as repo from './repository.ts';
 export async function bulkReassign(
   db: Db,
   actor: Actor,
-  input: BulkReassignRequest,
+  input: BulkReassignAccountsRequest,
   ip: string | null,
 ): Promise<BulkResult> {
+  const selected = await selectionIds(input, (limit) => matchingAccountIds(db, actor, input.match ?? {}, limit));
   const { ids, rows } = await checkSelection(
-    input.ids,
+    selected,
     (batch) => repo.bulkCandidates(db.kysely, actor, batch),
     (row) => {
       if (!canManageAccount(actor, { unitPath: row.unit_path })) return 'forbidden';
@@ -62,7 +64,13 @@ export async function bulkReassign(
         actorUserId: actor.userId,
         action: 'account.bulk_reassign',
         ip,
-        detail: { toUserId: user.id, reason: input.reason, rows: moving.length, selected: ids.length },
+        detail: {
+          toUserId: user.id,
+          reason: input.reason,
+          rows: moving.length,
+          selected: ids.length,
+          ...(input.match ? { filter: input.match } : {}),
+        },
       },
       now,
     );

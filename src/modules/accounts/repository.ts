@@ -282,6 +282,19 @@ export async function updateProfile(
     .execute();
 }
 
+/** The ids of the list's rows under a filter, oldest first, at most `limit`: a bulk action's "all N matching". */
+export async function matchingAccountIds(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  filter: AccountFilter,
+  limit: number,
+) {
+  const query = await filteredAccounts(db, engine, actor, filter);
+  const rows = await query.select('accounts.id').orderBy('accounts.id').limit(limit).execute();
+  return rows.map((row) => row.id);
+}
+
 /** The selected accounts the actor may see, with what decides whether they may change hands (one batch of ids). */
 export async function bulkCandidates(db: Kysely<Database>, actor: Actor, ids: number[]) {
   return visibleAccounts(db, actor)

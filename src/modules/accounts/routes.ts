@@ -35,7 +35,7 @@ export default async function accountRoutes(app: FastifyInstance) {
         tags: ['accounts'],
         summary:
           'Give the selected accounts to one rep or manager, with a reason; all or nothing (400 for ids out of sight, 403 bulk_refused listing rows you may not change)',
-        body: bulkContract.bulkReassignRequest,
+        body: bulkContract.bulkReassignAccountsRequest,
         response: { 200: bulkContract.bulkResultSchema, ...errorResponses },
       },
     },

@@ -105,6 +105,16 @@ export async function toFilter(
   return { ...rest, inPool: false, overdueBefore: overdueThresholds(actor.now, effectiveSettings) };
 }
 
+/** The accounts a bulk action's "all N matching" covers: the list's filter within the caller's sight, at most `limit`. */
+export async function matchingAccountIds(
+  db: Db,
+  actor: Actor,
+  match: Omit<AccountListQuery, 'limit' | 'offset' | 'sort'>,
+  limit: number,
+): Promise<number[]> {
+  return repo.matchingAccountIds(db.kysely, db.engine, actor, await toFilter(db, actor, match), limit);
+}
+
 export async function listAccounts(
   db: Db,
   actor: Actor,

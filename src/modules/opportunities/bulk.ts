@@ -1,9 +1,9 @@
 import type { Db } from '../../db/database.ts';
 import { inBatches } from '../../db/batches.ts';
 import { opportunityRights, type Actor } from '../../domain/policy.ts';
-import type { BulkReassignRequest, BulkResult } from '../../contracts/bulk.ts';
+import type { BulkReassignOpportunitiesRequest, BulkResult } from '../../contracts/bulk.ts';
 import { recordAudit } from '../audit/repository.ts';
-import { checkSelection } from '../bulk.ts';
+import { checkSelection, selectionIds } from '../bulk.ts';
 import { keepingFunnel } from '../funnel/upkeep.ts';
 import { recordChanges } from '../history/repository.ts';
 import { assignableUser } from '../users/service.ts';
@@ -17,11 +17,14 @@ import * as repo from './repository.ts';
 export async function bulkReassign(
   db: Db,
   actor: Actor,
-  input: BulkReassignRequest,
+  input: BulkReassignOpportunitiesRequest,
   ip: string | null,
 ): Promise<BulkResult> {
+  const selected = await selectionIds(input, (limit) =>
+    repo.matchingOpportunityIds(db.kysely, db.engine, actor, input.match ?? {}, limit),
+  );
   const { ids, rows } = await checkSelection(
-    input.ids,
+    selected,
     (batch) => repo.bulkCandidates(db.kysely, actor, batch),
     (row) => {
       const rights = opportunityRights(actor, { ownerId: row.owner_id, unitPath: row.unit_path, onTeam: false });
@@ -62,7 +65,13 @@ export async function bulkReassign(
         actorUserId: actor.userId,
         action: 'opportunity.bulk_reassign',
         ip,
-        detail: { toUserId: user.id, reason: input.reason, rows: moving.length, selected: ids.length },
+        detail: {
+          toUserId: user.id,
+          reason: input.reason,
+          rows: moving.length,
+          selected: ids.length,
+          ...(input.match ? { filter: input.match } : {}),
+        },
       },
       now,
     );

@@ -528,6 +528,19 @@ export async function leaveCurrentStage(
     .execute();
 }
 
+/** The ids of the list's rows under a filter, oldest first, at most `limit`: a bulk action's "all N matching". */
+export async function matchingOpportunityIds(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  filter: OpportunityFilter,
+  limit: number,
+) {
+  const query = await filteredOpportunities(db, engine, actor, filter);
+  const rows = await query.select('opportunities.id').orderBy('opportunities.id').limit(limit).execute();
+  return rows.map((row) => row.id);
+}
+
 /** The selected deals the actor may see, with what decides whether they may change hands (one batch of ids). */
 export async function bulkCandidates(db: Kysely<Database>, actor: Actor, ids: number[]) {
   return visibleOpportunities(db, actor)

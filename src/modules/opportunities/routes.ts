@@ -36,7 +36,7 @@ export default async function opportunityRoutes(app: FastifyInstance) {
         tags: ['opportunities'],
         summary:
           'Give the selected open deals to one person, with a reason: each needs its owner or a manager over it; all or nothing (400 for ids out of sight, 403 bulk_refused listing the others)',
-        body: bulkContract.bulkReassignRequest,
+        body: bulkContract.bulkReassignOpportunitiesRequest,
         response: { 200: bulkContract.bulkResultSchema, ...errorResponses },
       },
     },

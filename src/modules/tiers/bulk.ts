@@ -6,7 +6,8 @@ import { canManageAccount, type Actor } from '../../domain/policy.ts';
 import { valueTypeOf } from '../../domain/value-type.ts';
 import type { BulkResult, BulkTierRequest } from '../../contracts/bulk.ts';
 import { recordAudit } from '../audit/repository.ts';
-import { checkSelection } from '../bulk.ts';
+import { checkSelection, selectionIds } from '../bulk.ts';
+import { matchingAccountIds } from '../accounts/service.ts';
 import { recordChanges } from '../history/repository.ts';
 import { loadSettings } from '../workspace/service.ts';
 import * as repo from './repository.ts';
@@ -19,8 +20,9 @@ import { valueThresholds } from './service.ts';
  * new tier at once ("most value" depends on it, SPEC §3.1), as for one account.
  */
 export async function bulkTier(db: Db, actor: Actor, input: BulkTierRequest, ip: string | null): Promise<BulkResult> {
+  const selected = await selectionIds(input, (limit) => matchingAccountIds(db, actor, input.match ?? {}, limit));
   const { ids, rows } = await checkSelection(
-    input.ids,
+    selected,
     (batch) => repo.bulkTierCandidates(db.kysely, actor, batch),
     (row) => {
       if (!canManageAccount(actor, { unitPath: row.unit_path })) return 'forbidden';
@@ -85,7 +87,13 @@ export async function bulkTier(db: Db, actor: Actor, input: BulkTierRequest, ip:
         actorUserId: actor.userId,
         action: 'account.bulk_tier',
         ip,
-        detail: { override, reason: input.reason, rows: changing.length, selected: ids.length },
+        detail: {
+          override,
+          reason: input.reason,
+          rows: changing.length,
+          selected: ids.length,
+          ...(input.match ? { filter: input.match } : {}),
+        },
       },
       now,
     );

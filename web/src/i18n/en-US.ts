@@ -18,6 +18,7 @@ import { weeklyEnUS } from '../features/rhythm/weekly-messages.en-US.ts';
 import { searchEnUS } from '../features/search/messages.en-US.ts';
 import { callbacksEnUS } from '../features/callbacks/messages.en-US.ts';
 import { bulkEnUS } from '../features/bulk/messages.en-US.ts';
+import { homeEnUS } from '../features/home/messages.en-US.ts';
 
 /** English interface strings; same keys as zh-CN.ts (the type enforces it). */
 const coreEnUS = {
@@ -44,8 +45,6 @@ const coreEnUS = {
   'common.none': '—',
   'common.saved': 'Saved',
   'common.readOnly': 'Read-only: only an administrator can change these settings.',
-  'common.comingSoon': 'Coming soon',
-  'common.available': 'Available',
   'common.loadFailed': 'Could not load the data',
   'common.totalItems': '{count} in total',
   'common.totalItemsCapped': '{count}+ in total',
@@ -144,7 +143,10 @@ const coreEnUS = {
   'home.greeting.afternoon': 'Good afternoon, {name}',
   'home.greeting.evening': 'Good evening, {name}',
   'home.intro':
-    'What needs doing today is here: opportunities that need attention, accounts overdue for a follow-up and deals about to close. Activities, the funnel, the forecast and the reports each have their own menu.',
+    "Today's work is here: today's visits and tasks, deals that need attention, accounts overdue for a follow-up, deals closing this month, this week's reports and your numbers for the period.",
+  'home.introAuditor': "Today's work is here: the callbacks assigned to you and today's tasks.",
+  'home.introReader':
+    "Your organisation's quota, won business, forecast and gap for the period are here; each figure opens its report.",
   'home.introAdmin':
     'Welcome to Keyline. The org tree, people, the customer archive and the sales processes are maintained under Settings; activities, the funnel, the forecast and the reports each have their own menu.',
   'home.desk.attention': 'Needs attention',
@@ -160,9 +162,6 @@ const coreEnUS = {
   'home.desk.noOppsReader':
     'No opportunities you can see yet. Once the sales team creates them, the deals that need attention or close soon will be listed here.',
   'home.desk.toBoard': 'Go to the board',
-  'home.desk.closing': 'Closing in {days, plural, one {# day} other {# days}}',
-  'home.desk.closingEmpty':
-    'Nothing is expected to close in the next {days, plural, one {# day} other {# days}}. Check that expected close dates are up to date.',
   'home.desk.viewAll': 'View all',
   'home.desk.lastFollowUp': 'followed up {days, plural, one {# day} other {# days}} ago',
   'home.desk.neverFollowedUp': 'never followed up',
@@ -176,47 +175,10 @@ const coreEnUS = {
   'home.chart.byRegion': 'By region',
   'home.chart.users': 'Users',
   'home.chart.empty': 'No users to count yet',
-  'home.coming.title': 'Areas',
-  'home.coming.subtitle': 'The areas of Keyline and what each is for:',
   'home.quick.title': 'What you can do now',
   'home.quick.org': 'Maintain the org tree',
   'home.quick.users': 'Add and manage users',
   'home.quick.workspace': 'Set currency, time zone and fiscal year',
-  'home.quick.account': 'Update my profile and password',
-
-  'area.accounts.title': 'Accounts',
-  'area.accounts.summary':
-    'A customer archive the company owns: account facts, contacts and the buying-influence map, so no account walks out with a salesperson.',
-  'area.accounts.point1': 'ABC tiers and the three kinds of key account',
-  'area.accounts.point2': 'Contacts, buying roles and the relationship "fishnet" map',
-  'area.accounts.point3': 'Handover on departure and the public pool',
-  'area.opportunities.title': 'Opportunities',
-  'area.opportunities.summary':
-    'A standardised sales process: every stage is a milestone proven by evidence — what is said is done, what is done is seen.',
-  'area.opportunities.point1': 'Stages and stage gates',
-  'area.opportunities.point2': 'Deal team and win strategy',
-  'area.opportunities.point3': 'History of amount, close date and forecast category',
-  'area.activities.title': 'Activities',
-  'area.activities.summary':
-    'A disciplined follow-up rhythm: visit plans, visit reviews and callback checks — controlling the process matters more than the result.',
-  'area.activities.point1': 'Visit plans (SPIN, FAB) and visit reviews',
-  'area.activities.point2': 'Follow-up frequency reminders by account tier',
-  'area.activities.point3': 'Callback auditors verify that activities happened',
-  'area.funnel.title': 'Funnel & forecast',
-  'area.funnel.summary':
-    'A quantitative funnel that tells every manager, every week, whether the quarter will be made and what must be done if not.',
-  'area.funnel.point1': 'Funnel rolled up at any node of the org tree',
-  'area.funnel.point2': 'Flow projection and quota coverage',
-  'area.funnel.point3': 'Gap analysis and early warnings',
-  'area.reports.title': 'Reports',
-  'area.reports.summary':
-    'Measure revenue, collections and expenses by unit, person and period, and export them when permitted.',
-  'area.reports.point1': 'Performance, collections and expense reports',
-  'area.reports.point2': 'Roll-ups by org unit and fiscal period',
-  'area.reports.point3': 'Permission-controlled, audited exports',
-  'area.emptyHint':
-    'This area is being built. Meanwhile, complete your org tree and users so everything is ready when it arrives.',
-  'area.goSettings': 'Go to Settings',
 
   'settings.title': 'Settings',
   'settings.org': 'Org tree',
@@ -440,4 +402,5 @@ export const enUS: Messages = {
   ...searchEnUS,
   ...callbacksEnUS,
   ...bulkEnUS,
+  ...homeEnUS,
 };

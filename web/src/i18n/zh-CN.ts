@@ -22,6 +22,7 @@ import { weeklyZhCN } from '../features/rhythm/weekly-messages.zh-CN.ts';
 import { searchZhCN } from '../features/search/messages.zh-CN.ts';
 import { callbacksZhCN } from '../features/callbacks/messages.zh-CN.ts';
 import { bulkZhCN } from '../features/bulk/messages.zh-CN.ts';
+import { homeZhCN } from '../features/home/messages.zh-CN.ts';
 
 /** Shared strings; each area keeps its own in features/<area>/messages.*.ts, merged below. */
 const coreZhCN = {
@@ -47,8 +48,6 @@ const coreZhCN = {
   'common.none': '—',
   'common.saved': '已保存',
   'common.readOnly': '只读：只有系统管理员可以修改这些设置。',
-  'common.comingSoon': '即将推出',
-  'common.available': '已上线',
   'common.loadFailed': '数据加载失败',
   'common.totalItems': '共 {count} 条',
   'common.totalItemsCapped': '共 {count}+ 条',
@@ -146,7 +145,9 @@ const coreZhCN = {
   'home.greeting.afternoon': '下午好，{name}',
   'home.greeting.evening': '晚上好，{name}',
   'home.intro':
-    '今天需要做的事都在这里：需要关注的商机、跟进逾期的客户和即将成交的商机。活动、漏斗、预测与报表在各自的菜单里。',
+    '今天要做的事都在这里：今天的拜访和任务、需要关注的商机、跟进逾期的客户、本月预计成交的商机，以及本周周报和本期业绩。',
+  'home.introAuditor': '今天要做的事都在这里：分配给你的回访和今天的任务。',
+  'home.introReader': '你的团队本期的指标、成交、预测与差距都在这里，点任何一个数字可以看到它的报表。',
   'home.introAdmin':
     '欢迎使用 Keyline。组织架构、人员、客户档案和销售流程都在“设置”里维护；活动、漏斗、预测与报表在各自的菜单里。',
   'home.desk.attention': '需要关注的商机',
@@ -158,8 +159,6 @@ const coreZhCN = {
   'home.desk.noOpps': '还没有商机。在商机看板上新建第一个商机后，这里会列出需要关注和即将成交的商机。',
   'home.desk.noOppsReader': '还没有你可见的商机。销售建立商机后，这里会列出需要关注和即将成交的商机。',
   'home.desk.toBoard': '去商机看板',
-  'home.desk.closing': '{days} 天内预计成交',
-  'home.desk.closingEmpty': '{days} 天内没有预计成交的商机。检查一下预计成交日期是否都已更新。',
   'home.desk.viewAll': '查看全部',
   'home.desk.lastFollowUp': '{days} 天前跟进',
   'home.desk.neverFollowedUp': '从未跟进',
@@ -173,41 +172,10 @@ const coreZhCN = {
   'home.chart.byRegion': '按大区',
   'home.chart.users': '人数',
   'home.chart.empty': '还没有可统计的用户',
-  'home.coming.title': '业务模块',
-  'home.coming.subtitle': 'Keyline 的各个业务模块及其用途：',
   'home.quick.title': '现在可以做什么',
   'home.quick.org': '维护组织架构',
   'home.quick.users': '添加和管理用户',
   'home.quick.workspace': '设置币种、时区和财年',
-  'home.quick.account': '修改我的资料与密码',
-
-  'area.accounts.title': '客户档案',
-  'area.accounts.summary': '属于公司的客户档案：客户信息、联系人与采购影响地图，销售人员离职也不会带走客户。',
-  'area.accounts.point1': 'ABC 分类与三类大客户识别',
-  'area.accounts.point2': '联系人、采购角色与关系“渔网图”',
-  'area.accounts.point3': '离职交接与客户公海',
-  'area.opportunities.title': '商机',
-  'area.opportunities.summary': '标准化的销售过程：每个阶段都有里程碑和证据，说到、做到、见到。',
-  'area.opportunities.point1': '阶段推进与阶段门槛',
-  'area.opportunities.point2': '销售团队与赢单策略',
-  'area.opportunities.point3': '金额、成交日期与预测类别的变更历史',
-  'area.activities.title': '活动与跟进',
-  'area.activities.summary': '有纪律的跟进节奏：拜访计划、拜访复盘和回访核实，过程比结果更重要。',
-  'area.activities.point1': '拜访计划（SPIN、FAB）与拜访复盘',
-  'area.activities.point2': '按客户等级的跟进频率提醒',
-  'area.activities.point3': '回访专员核实活动真实性',
-  'area.funnel.title': '漏斗与预测',
-  'area.funnel.summary': '量化的销售漏斗：每周告诉每位经理本季度能否达成，如果不能，还差什么。',
-  'area.funnel.point1': '按组织任意节点汇总的漏斗',
-  'area.funnel.point2': '流量预测与目标覆盖',
-  'area.funnel.point3': '差距分析与早期预警',
-  'area.reports.title': '报表',
-  'area.reports.summary': '回款、费用与业绩的数据化管理，按组织、人员和时间段随时查看并导出。',
-  'area.reports.point1': '业绩、回款与费用报表',
-  'area.reports.point2': '按组织节点与财年期间汇总',
-  'area.reports.point3': '受权限控制并留痕的导出',
-  'area.emptyHint': '这一部分正在开发中。现在你可以先完善组织架构和人员，上线后即可直接使用。',
-  'area.goSettings': '前往设置',
 
   'settings.title': '设置',
   'settings.org': '组织架构',
@@ -425,6 +393,7 @@ export const zhCN = {
   ...searchZhCN,
   ...callbacksZhCN,
   ...bulkZhCN,
+  ...homeZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

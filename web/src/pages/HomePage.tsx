@@ -1,17 +1,17 @@
 import { lazy, Suspense, type ReactNode } from 'react';
-import { Card, Col, Flex, List, Row, Skeleton, Statistic, Tag, Tooltip, Typography } from 'antd';
-import { ApartmentOutlined, RightOutlined, SettingOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { Card, Col, Flex, List, Row, Skeleton, Statistic, Tooltip, Typography } from 'antd';
+import { ApartmentOutlined, RightOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
 import { useCan, useSession } from '../features/auth/session.ts';
 import type { Capability } from '../../../src/contracts/capabilities.ts';
 import { useTeamSize } from '../features/home/api.ts';
 import { Desk } from '../features/home/Desk.tsx';
+import { AuditorCards, ManagerCards, RepCards } from '../features/home/RoleCards.tsx';
 import { useOrgUnits } from '../features/org/api.ts';
 import { useDates } from '../i18n/useDates.ts';
 import { useT } from '../i18n/useI18n.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { RoleTag } from '../components/RoleTag.tsx';
-import { AREA_ICONS, areaText, AVAILABLE_AREAS, COMING_AREAS } from './areas.tsx';
 
 // ECharts is the biggest dependency and only admins and executives see the chart.
 const PeopleChart = lazy(() => import('../features/home/PeopleChart.tsx'));
@@ -26,7 +26,12 @@ function greetingKey(hour: number): MessageKey {
   return 'home.greeting.evening';
 }
 
-/** The welcome dashboard: who I am, my desk (what needs doing now), the people picture, the areas. */
+/**
+ * Each role's home page, the one worth opening every morning (issue 11): a rep's day, week, quarter
+ * and desk; a manager's team quarter (the director's dashboard), reviews, missing reports, callbacks,
+ * compliance and the team's desk; an executive's or admin's director's dashboard (an admin's settings
+ * and people too); an auditor's callbacks to make.
+ */
 export default function HomePage() {
   const t = useT();
   const navigate = useNavigate();
@@ -34,9 +39,14 @@ export default function HomePage() {
   const dates = useDates();
   const can = useCan();
   const seesCompany = reach === 'workspace';
-  // The sales roles work accounts and opportunities; auditors and finance have neither (docs/organisation.md).
-  const sells = can('opportunities.read');
-  const teamSize = useTeamSize(user.orgUnitId);
+  const administers = can('workspace.administer') || can('org.administer') || can('users.administer');
+  // Those who own accounts and deals get the desk: reps, managers, presales (docs/organisation.md).
+  const works = can('opportunities.write') && user.role !== 'admin';
+  const rep = user.role === 'rep';
+  const manager = user.role === 'manager';
+  const auditor = user.role === 'auditor';
+  // The head counts mean something to whoever runs the company or the org tree, not to a rep.
+  const teamSize = useTeamSize(user.orgUnitId, seesCompany);
   const units = useOrgUnits(false);
 
   const quick: { key: MessageKey; path: string; icon: ReactNode; needs?: Capability }[] = [
@@ -48,7 +58,6 @@ export default function HomePage() {
       icon: <SettingOutlined />,
       needs: 'workspace.administer',
     },
-    { key: 'home.quick.account', path: '/account', icon: <UserOutlined /> },
   ];
 
   return (
@@ -61,7 +70,17 @@ export default function HomePage() {
           {t(greetingKey(dates.hourNow()), { name: user.name })}
         </Typography.Title>
         <Typography.Paragraph type="secondary" style={{ maxWidth: 720 }}>
-          {t(sells && !can('workspace.administer') ? 'home.intro' : 'home.introAdmin')}
+          {t(
+            administers
+              ? 'home.introAdmin'
+              : manager
+                ? 'home.introManager'
+                : works
+                  ? 'home.intro'
+                  : auditor
+                    ? 'home.introAuditor'
+                    : 'home.introReader',
+          )}
         </Typography.Paragraph>
         <Row gutter={[16, 16]} style={{ marginTop: 8 }}>
           <Col xs={12} md={6}>
@@ -82,22 +101,26 @@ export default function HomePage() {
               <RoleTag role={user.role} />
             </div>
           </Col>
-          <Col xs={12} md={6}>
-            <Statistic
-              title={t('home.stat.team')}
-              value={teamSize.data ?? '—'}
-              loading={teamSize.isPending}
-              styles={{ content: { fontSize: 18 } }}
-            />
-          </Col>
-          <Col xs={12} md={6}>
-            <Statistic
-              title={t('home.stat.units')}
-              value={units.data?.length ?? '—'}
-              loading={units.isPending}
-              styles={{ content: { fontSize: 18 } }}
-            />
-          </Col>
+          {seesCompany && (
+            <Col xs={12} md={6}>
+              <Statistic
+                title={t('home.stat.team')}
+                value={teamSize.data ?? '—'}
+                loading={teamSize.isPending}
+                styles={{ content: { fontSize: 18 } }}
+              />
+            </Col>
+          )}
+          {seesCompany && (
+            <Col xs={12} md={6}>
+              <Statistic
+                title={t('home.stat.units')}
+                value={units.data?.length ?? '—'}
+                loading={units.isPending}
+                styles={{ content: { fontSize: 18 } }}
+              />
+            </Col>
+          )}
         </Row>
       </Card>
 
@@ -113,91 +136,49 @@ export default function HomePage() {
         </Suspense>
       )}
 
-      {sells && <Desk />}
+      {rep && <RepCards />}
+      {manager && <ManagerCards />}
+      {auditor && <AuditorCards />}
+      {works && <Desk />}
 
-      <Row gutter={[20, 20]}>
-        {seesCompany && (
-          <Col xs={24} lg={14}>
-            <Suspense
-              fallback={
-                <Card>
-                  <Skeleton active paragraph={{ rows: 6 }} />
-                </Card>
-              }
-            >
-              <PeopleChart />
-            </Suspense>
-          </Col>
-        )}
-        <Col xs={24} lg={seesCompany ? 10 : 24}>
-          <Card title={t('home.quick.title')} style={{ height: '100%' }}>
-            <List
-              dataSource={quick.filter((q) => !q.needs || can(q.needs))}
-              renderItem={(shortcut) => (
-                <List.Item
-                  style={{ cursor: 'pointer' }}
-                  onClick={() => navigate(shortcut.path)}
-                  extra={<RightOutlined style={{ color: '#94a3b8' }} />}
-                >
-                  <Flex gap={12} align="center">
-                    <span style={{ color: '#1d4ed8', fontSize: 18 }}>{shortcut.icon}</span>
-                    {t(shortcut.key)}
-                  </Flex>
-                </List.Item>
-              )}
-            />
-          </Card>
-        </Col>
-      </Row>
-
-      <div>
-        <Typography.Title level={4} style={{ marginBottom: 4 }}>
-          {t('home.coming.title')}
-        </Typography.Title>
-        <Typography.Paragraph type="secondary">{t('home.coming.subtitle')}</Typography.Paragraph>
-        <Row gutter={[16, 16]}>
-          {COMING_AREAS.map((area) => {
-            const text = areaText(area);
-            return (
-              <Col xs={24} sm={12} xl={8} key={area}>
-                <Card hoverable onClick={() => navigate(`/${area}`)} style={{ height: '100%' }}>
-                  <Flex gap={12} align="center" style={{ marginBottom: 8 }}>
-                    <span
-                      style={{
-                        fontSize: 20,
-                        color: '#1d4ed8',
-                        background: '#eff6ff',
-                        borderRadius: 10,
-                        width: 40,
-                        height: 40,
-                        display: 'grid',
-                        placeItems: 'center',
-                      }}
+      {(seesCompany || administers) && (
+        <Row gutter={[20, 20]}>
+          {seesCompany && (
+            <Col xs={24} lg={administers ? 14 : 24}>
+              <Suspense
+                fallback={
+                  <Card>
+                    <Skeleton active paragraph={{ rows: 6 }} />
+                  </Card>
+                }
+              >
+                <PeopleChart />
+              </Suspense>
+            </Col>
+          )}
+          {administers && (
+            <Col xs={24} lg={seesCompany ? 10 : 24}>
+              <Card title={t('home.quick.title')} style={{ height: '100%' }}>
+                <List
+                  dataSource={quick.filter((q) => !q.needs || can(q.needs))}
+                  renderItem={(shortcut) => (
+                    <List.Item
+                      style={{ cursor: 'pointer' }}
+                      onClick={() => navigate(shortcut.path)}
+                      extra={<RightOutlined style={{ color: '#94a3b8' }} />}
                     >
-                      {AREA_ICONS[area]}
-                    </span>
-                    <Typography.Text strong style={{ fontSize: 16 }}>
-                      {t(text.title)}
-                    </Typography.Text>
-                    {AVAILABLE_AREAS.includes(area) ? (
-                      <Tag color="green" style={{ marginInlineStart: 'auto' }}>
-                        {t('common.available')}
-                      </Tag>
-                    ) : (
-                      <Tag color="blue" style={{ marginInlineStart: 'auto' }}>
-                        {t('common.comingSoon')}
-                      </Tag>
-                    )}
-                  </Flex>
-                  <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
-                    {t(text.summary)}
-                  </Typography.Paragraph>
-                </Card>
-              </Col>
-            );
-          })}
+                      <Flex gap={12} align="center">
+                        <span style={{ color: '#1d4ed8', fontSize: 18 }}>{shortcut.icon}</span>
+                        {t(shortcut.key)}
+                      </Flex>
+                    </List.Item>
+                  )}
+                />
+              </Card>
+            </Col>
+          )}
         </Row>
-      </div>
+      )}
     </Flex>
   );
 }

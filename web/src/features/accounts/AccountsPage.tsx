@@ -374,7 +374,20 @@ export default function AccountsPage() {
           </Flex>
         )}
       </div>
-      {selectable && <ListBulkBar area="accounts" selection={selection} filters={filters} />}
+      {selectable && (
+        <ListBulkBar
+          area="accounts"
+          selection={selection}
+          filters={filters}
+          page={
+            accounts.data && {
+              ids: accounts.data.items.map((account) => account.id),
+              total: accounts.data.total,
+              capped: accounts.data.totalCapped,
+            }
+          }
+        />
+      )}
       {accounts.isError && !accounts.data ? (
         <LoadError error={accounts.error} onRetry={() => void accounts.refetch()} />
       ) : (

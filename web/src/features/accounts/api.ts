@@ -17,6 +17,7 @@ import type {
   RelationshipMapData,
 } from './types.ts';
 import type { CreateAccountInput, SaveProfileInput, UpdateAccountInput } from '../../../../src/contracts/accounts.ts';
+import type { CappedPage } from '../../../../src/contracts/common.ts';
 import type { Opportunity } from '../../../../src/contracts/opportunities.ts';
 import type { NamedInput, TierOverrideInput } from '../../../../src/contracts/tiers.ts';
 
@@ -62,7 +63,7 @@ export const accountQueries = {
   page: (params: AccountFilters & { limit: number; offset: number }) =>
     queryOptions({
       queryKey: accountKeys.list(params),
-      queryFn: ({ signal }) => api.get<Page<Account>>('/accounts', params, { signal }),
+      queryFn: ({ signal }) => api.get<CappedPage<Account>>('/accounts', params, { signal }),
       placeholderData: keepPreviousData,
     }),
   /** The account picker of a new opportunity: the first accounts whose name matches. */

@@ -57,6 +57,7 @@ export function useRowSelection<T extends { id: number }>(scope: string): RowSel
  */
 export function BulkBar({
   count,
+  countText,
   onClear,
   outcome,
   onCloseOutcome,
@@ -65,6 +66,8 @@ export function BulkBar({
   children,
 }: {
   count: number;
+  /** Said instead of "N selected" (all rows of the filter are). */
+  countText?: string | undefined;
   onClear: () => void;
   outcome: BulkOutcome | null;
   onCloseOutcome: () => void;
@@ -84,9 +87,10 @@ export function BulkBar({
           style={{ background: '#e6f4ff', border: '1px solid #91caff', borderRadius: 8, padding: '8px 12px' }}
         >
           <Typography.Text strong data-testid="bulk-count">
-            {count > BULK_LIMIT
-              ? t('bulk.selectedCapped', { n: count, max: BULK_LIMIT })
-              : t('bulk.selected', { n: count })}
+            {countText ??
+              (count > BULK_LIMIT
+                ? t('bulk.selectedCapped', { n: count, max: BULK_LIMIT })
+                : t('bulk.selected', { n: count }))}
           </Typography.Text>
           {children}
           <Button type="text" icon={<CloseOutlined />} onClick={onClear} data-testid="bulk-clear">

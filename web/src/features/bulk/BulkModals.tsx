@@ -3,11 +3,22 @@ import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { usePeople } from '../accounts/api.ts';
 import { canOwnAccounts } from '../../../../src/domain/pool.ts';
-import { refusalsOf, useBulkReassign, useBulkTier, type BulkArea, type BulkResult, type Refusal } from './api.ts';
+import {
+  refusalsOf,
+  useBulkReassign,
+  useBulkTier,
+  type BulkArea,
+  type BulkResult,
+  type BulkSelection,
+  type Refusal,
+} from './api.ts';
 
 /** How a bulk dialog ends: the server's count, or the rows it named and would not change. */
 export interface BulkDialogProps {
-  ids: number[];
+  /** The picked ids, or every row of the list's filter ("select all N matching"). */
+  target: BulkSelection;
+  /** How many rows that is, for the title. */
+  count: number;
   onClose: () => void;
   onDone: (result: BulkResult) => void;
   onRefused: (refusals: Refusal[]) => void;
@@ -19,7 +30,14 @@ const TIER_CLEAR = 'computed';
  * Gives the selection to one rep or manager with a mandatory reason. The people offered are the
  * caller's visible users who may own records — for a manager their subtree, the reach the server checks.
  */
-export function BulkReassignModal({ area, ids, onClose, onDone, onRefused }: BulkDialogProps & { area: BulkArea }) {
+export function BulkReassignModal({
+  area,
+  target,
+  count,
+  onClose,
+  onDone,
+  onRefused,
+}: BulkDialogProps & { area: BulkArea }) {
   const t = useT();
   const report = useProblem();
   const people = usePeople();
@@ -29,14 +47,14 @@ export function BulkReassignModal({ area, ids, onClose, onDone, onRefused }: Bul
     .filter((u) => canOwnAccounts(u.role))
     .map((u) => ({ value: u.id, label: `${u.name} · ${u.orgUnitLabel}` }));
   const onError = (err: unknown) => {
-    const refusals = refusalsOf(err, ids);
+    const refusals = refusalsOf(err, target.ids ?? []);
     if (refusals) return onRefused(refusals);
     report(err, form);
   };
   return (
     <Modal
       open
-      title={t(area === 'accounts' ? 'bulk.reassign.titleAccounts' : 'bulk.reassign.titleOpps', { n: ids.length })}
+      title={t(area === 'accounts' ? 'bulk.reassign.titleAccounts' : 'bulk.reassign.titleOpps', { n: count })}
       okText={t('bulk.reassign.ok')}
       cancelText={t('common.cancel')}
       confirmLoading={reassign.isPending}
@@ -51,7 +69,7 @@ export function BulkReassignModal({ area, ids, onClose, onDone, onRefused }: Bul
         layout="vertical"
         onFinish={(values) =>
           reassign.mutate(
-            { ids, toUserId: values.toUserId, reason: values.reason.trim() },
+            { ...target, toUserId: values.toUserId, reason: values.reason.trim() },
             { onSuccess: onDone, onError },
           )
         }
@@ -76,20 +94,20 @@ export function BulkReassignModal({ area, ids, onClose, onDone, onRefused }: Bul
 }
 
 /** Sets the tier of the selected accounts by hand, or back to the computed tier, with a reason. */
-export function BulkTierModal({ ids, onClose, onDone, onRefused }: BulkDialogProps) {
+export function BulkTierModal({ target, count, onClose, onDone, onRefused }: BulkDialogProps) {
   const t = useT();
   const report = useProblem();
   const change = useBulkTier();
   const [form] = Form.useForm<{ tier: 'A' | 'B' | 'C' | typeof TIER_CLEAR; reason: string }>();
   const onError = (err: unknown) => {
-    const refusals = refusalsOf(err, ids);
+    const refusals = refusalsOf(err, target.ids ?? []);
     if (refusals) return onRefused(refusals);
     report(err, form);
   };
   return (
     <Modal
       open
-      title={t('bulk.tier.title', { n: ids.length })}
+      title={t('bulk.tier.title', { n: count })}
       okText={t('bulk.tier.ok')}
       cancelText={t('common.cancel')}
       confirmLoading={change.isPending}
@@ -104,7 +122,7 @@ export function BulkTierModal({ ids, onClose, onDone, onRefused }: BulkDialogPro
         layout="vertical"
         onFinish={(values) =>
           change.mutate(
-            { ids, tier: values.tier === TIER_CLEAR ? null : values.tier, reason: values.reason.trim() },
+            { ...target, tier: values.tier === TIER_CLEAR ? null : values.tier, reason: values.reason.trim() },
             { onSuccess: onDone, onError },
           )
         }

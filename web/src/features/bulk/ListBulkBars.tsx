@@ -1,13 +1,13 @@
 import { useState } from 'react';
-import { Button, Popconfirm } from 'antd';
+import { Button, Popconfirm, Typography } from 'antd';
 import { CheckOutlined, SwapOutlined, TagOutlined } from '@ant-design/icons';
 import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
 import { useCan } from '../auth/session.ts';
 import { ExportButton } from '../imports/ExportButton.tsx';
-import { BULK_LIMIT } from '../../../../src/contracts/bulk.ts';
-import { refusalsOf, useBulkClaim, type BulkArea, type BulkResult, type Refusal } from './api.ts';
+import { BULK_LIMIT, BULK_MATCH_LIMIT } from '../../../../src/contracts/bulk.ts';
+import { refusalsOf, useBulkClaim, type BulkArea, type BulkResult, type BulkSelection, type Refusal } from './api.ts';
 import { BulkBar, type BulkOutcome, type RowSelection } from './BulkBar.tsx';
 import { BulkReassignModal, BulkTierModal } from './BulkModals.tsx';
 
@@ -44,30 +44,61 @@ function useOutcome<T extends Named>(selection: RowSelection<T>) {
   };
 }
 
+/** The list's current page, for "select all N matching": its rows and the filter's total. */
+export interface ListPageInfo {
+  ids: readonly number[];
+  total: number;
+  /** The total is a lower bound (the account list stops counting past its cap). */
+  capped?: boolean | undefined;
+}
+
 /**
  * The bar of the account and opportunity lists: reassign (and, for accounts, change tier) when the
- * caller's capabilities allow it, export the selection with the export permission.
+ * caller's capabilities allow it, export the selection with the export permission. With every row
+ * of the page picked and more rows matching, it offers "select all N matching": the actions then
+ * send the list's filter, the server applies them to every row it gives the caller (within
+ * BULK_MATCH_LIMIT) and the export takes the whole filter.
  */
 export function ListBulkBar<T extends Named>({
   area,
   selection,
   filters,
+  page,
 }: {
   area: BulkArea;
   selection: RowSelection<T>;
   filters: Record<string, string | undefined>;
+  page?: ListPageInfo | undefined;
 }) {
   const t = useT();
   const can = useCan();
   const bar = useOutcome(selection);
   const [dialog, setDialog] = useState<Dialog>(null);
+  // "All matching" holds for the filter it was chosen under, until a row is deselected.
+  const filterKey = JSON.stringify(filters);
+  const [allMatching, setAllMatching] = useState<{ key: string; picked: number } | null>(null);
   const { ids } = selection;
-  const tooMany = ids.length > BULK_LIMIT;
+  const picked = new Set(ids);
+  const pageAllPicked = page !== undefined && page.ids.length > 0 && page.ids.every((id) => picked.has(id));
+  const matching =
+    page !== undefined && allMatching?.key === filterKey && ids.length >= allMatching.picked && ids.length > 0;
+  const offerAll = !matching && pageAllPicked && (page.total > ids.length || page.capped === true);
+  const count = matching ? page.total : ids.length;
+  const tooMany = matching ? page.total > BULK_MATCH_LIMIT || page.capped === true : ids.length > BULK_LIMIT;
+  const match = Object.fromEntries(
+    Object.entries(filters).filter((entry): entry is [string, string] => entry[0] !== 'sort' && !!entry[1]),
+  );
+  const target: BulkSelection = matching ? { match } : { ids };
   const canReassign = can(area === 'accounts' ? 'accounts.manage' : 'opportunities.write');
   const canTier = area === 'accounts' && can('accounts.manage');
   const close = () => setDialog(null);
+  const done = (text: string) => {
+    setAllMatching(null);
+    bar.done(text);
+  };
   const dialogProps = {
-    ids,
+    target,
+    count,
     onClose: close,
     onDone: (result: BulkResult) => {
       close();
@@ -77,16 +108,41 @@ export function ListBulkBar<T extends Named>({
           : area === 'accounts'
             ? 'bulk.done.reassignAccounts'
             : 'bulk.done.reassignOpps';
-      bar.done(t(key, { updated: result.updated, n: ids.length }));
+      done(t(key, { updated: result.updated, n: count }));
     },
     onRefused: (refusals: Refusal[]) => {
       close();
       bar.refused(refusals);
     },
   };
+  const countText = matching
+    ? page.capped
+      ? t('bulk.allMatchingCapped', { n: page.total })
+      : t('bulk.allMatching', { n: page.total })
+    : undefined;
   return (
     <>
-      <BulkBar {...bar.barProps}>
+      <BulkBar
+        {...bar.barProps}
+        count={count}
+        countText={countText}
+        onClear={() => {
+          setAllMatching(null);
+          bar.barProps.onClear();
+        }}
+      >
+        {offerAll && (
+          <Button
+            type="link"
+            style={{ paddingInline: 0 }}
+            onClick={() => setAllMatching({ key: filterKey, picked: ids.length })}
+            data-testid="bulk-select-all-matching"
+          >
+            {page.capped
+              ? t('bulk.selectAllMatchingCapped', { n: page.total })
+              : t('bulk.selectAllMatching', { n: page.total })}
+          </Button>
+        )}
         {canReassign && (
           <Button
             icon={<SwapOutlined />}
@@ -102,7 +158,13 @@ export function ListBulkBar<T extends Named>({
             {t('bulk.tier')}
           </Button>
         )}
-        {can('export') && !tooMany && <ExportButton area={area} filters={filters} selection={ids} />}
+        {can('export') && matching && <ExportButton area={area} filters={filters} everyMatching />}
+        {can('export') && !matching && !tooMany && <ExportButton area={area} filters={filters} selection={ids} />}
+        {matching && tooMany && (canReassign || canTier) && (
+          <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="bulk-match-too-many">
+            {t('bulk.matchTooMany', { max: BULK_MATCH_LIMIT })}
+          </Typography.Text>
+        )}
       </BulkBar>
       {dialog === 'reassign' && <BulkReassignModal area={area} {...dialogProps} />}
       {dialog === 'tier' && <BulkTierModal {...dialogProps} />}

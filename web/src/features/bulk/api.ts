@@ -5,14 +5,14 @@ import { oppKeys } from '../opportunities/api.ts';
 import { poolKeys } from '../handover/api.ts';
 import type {
   BulkClaimRequest,
-  BulkReassignRequest,
   BulkRefusal,
   BulkResult,
+  BulkSelection,
   BulkTierRequest,
 } from '../../../../src/contracts/bulk.ts';
 
 export type BulkArea = 'accounts' | 'opportunities';
-export type { BulkResult };
+export type { BulkResult, BulkSelection };
 
 /**
  * The bulk actions of the lists (docs/archive.md § Bulk actions). All or nothing on the server;
@@ -32,9 +32,13 @@ function useBulkMutation<V>(fn: (vars: V) => Promise<BulkResult>) {
 }
 
 export const useBulkReassign = (area: BulkArea) =>
-  useBulkMutation((body: BulkReassignRequest) => api.post<BulkResult>(`/${area}/bulk/reassign`, body));
+  useBulkMutation((body: BulkSelection & { toUserId: number; reason: string }) =>
+    api.post<BulkResult>(`/${area}/bulk/reassign`, body),
+  );
 export const useBulkTier = () =>
-  useBulkMutation((body: BulkTierRequest) => api.post<BulkResult>('/accounts/bulk/tier', body));
+  useBulkMutation((body: BulkSelection & Omit<BulkTierRequest, 'ids' | 'match'>) =>
+    api.post<BulkResult>('/accounts/bulk/tier', body),
+  );
 export const useBulkClaim = () =>
   useBulkMutation((body: BulkClaimRequest) => api.post<BulkResult>('/accounts/bulk/claim', body));
 

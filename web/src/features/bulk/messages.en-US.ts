@@ -5,6 +5,13 @@ export const bulkEnUS: Record<keyof typeof bulkZhCN, string> = {
   'bulk.selected': '{n, plural, one {# row selected} other {# rows selected}}',
   'bulk.selectedCapped': '{n, plural, one {# row selected} other {# rows selected}} (at most {max} at once)',
   'bulk.clear': 'Clear selection',
+  'bulk.selectAllMatching': 'Select all {n} matching',
+  'bulk.selectAllMatchingCapped': 'Select all matching (more than {n})',
+  'bulk.allMatching': 'All {n} matching rows selected',
+  'bulk.allMatchingCapped': 'All matching rows selected (more than {n})',
+  'bulk.matchTooMany':
+    'Changes apply to at most {max, plural, one {# row} other {# rows}} at once: narrow the filter to reassign or change tiers; the export takes them all.',
+  'bulk.done.exportAll': 'Exporting every matching row',
   'bulk.reassign': 'Reassign',
   'bulk.tier': 'Change tier',
   'bulk.claim': 'Claim',

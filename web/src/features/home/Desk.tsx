@@ -24,38 +24,47 @@ import type { Opportunity } from '../opportunities/types.ts';
 import { LogActivityButton } from '../activities/LogActivityButton.tsx';
 import { PlanVisitButton } from '../activities/PlanVisitButton.tsx';
 import { useShippedText } from '../processes/shippedText.ts';
+import { addDays } from '../../../../src/domain/calendar.ts';
 
 const SHOWN = 5;
-/** "Closing soon" looks this far ahead. */
-const CLOSING_DAYS = 30;
-/** …and leaves out the long shots: deals at 0–10% are not "closing". */
+/** "Closing this month" leaves out the long shots: deals at 0–10% are not "closing". */
 const CLOSING_MIN_PROBABILITY = 11;
+
+/** The last day of the calendar month of an ISO date: the day before the next month's first. */
+export function monthEnd(date: string): string {
+  const [year, month] = date.split('-').map(Number) as [number, number];
+  const next = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
+  return addDays(next, -1);
+}
 
 /**
  * The desk of a rep or a manager (docs/archive.md § Follow-up cadence, §5.3): what needs doing now, within what the caller may
- * see — opportunities that need attention, accounts overdue for a follow-up, deals due to close.
- * Each card asks the list endpoint for its first rows and total, under the keys of those lists, so
- * a change anywhere in the app refreshes the desk too.
+ * see — opportunities that need attention, accounts overdue for a follow-up, deals due to close this month.
+ * A rep's cards hold their own records (ownerId), a manager's their team's. Each card asks the list
+ * endpoint for its first rows and total, under the keys of those lists, so a change anywhere in the
+ * app refreshes the desk too; "view all" opens that list with the same filter.
  */
 export function Desk() {
   const t = useT();
   const shipped = useShippedText();
-  const { reach } = useSession();
+  const { reach, user } = useSession();
   const can = useCan();
   const navigate = useNavigate();
   const managerView = reach !== 'unit';
   const dates = useDates();
   const today = dates.today();
-  const horizon = dates.fromToday(CLOSING_DAYS);
+  // A rep's desk is about their own accounts and deals, not their unit's.
+  const mine = { ownerId: user.role === 'rep' ? String(user.id) : undefined };
 
-  const attentionParams = { limit: SHOWN, offset: 0 };
+  const attentionParams = { ...mine, limit: SHOWN, offset: 0 };
   const attention = useQuery(oppQueries.attention(attentionParams));
-  const overdueParams = { overdue: 'true', archived: 'false', sort: 'tier', limit: SHOWN, offset: 0 };
-  const overdue = useQuery(accountQueries.page(overdueParams));
+  const overdueFilter = { ...mine, overdue: 'true', archived: 'false', sort: 'tier' };
+  const overdue = useQuery(accountQueries.page({ ...overdueFilter, limit: SHOWN, offset: 0 }));
   const closingFilter = {
+    ...mine,
     status: 'open',
     closeFrom: today,
-    closeTo: horizon,
+    closeTo: monthEnd(today),
     minProbability: CLOSING_MIN_PROBABILITY,
     sort: 'expectedCloseDate',
   };
@@ -113,7 +122,7 @@ export function Desk() {
           icon={<AlertOutlined style={{ color: PROBLEM_COLOR.advantage_lost }} />}
           title={t('home.desk.attention')}
           query={attention}
-          more="/opportunities/list?tab=attention"
+          more={`/opportunities/list?${toQuery({ tab: 'attention', ...mine })}`}
           empty={anyOpps.isPending ? null : noOpps ? noOppsText : t('home.desk.attentionEmpty')}
           extra={
             attention.data?.counts && (
@@ -158,7 +167,7 @@ export function Desk() {
           icon={<FieldTimeOutlined style={{ color: '#d97706' }} />}
           title={t('home.desk.overdue')}
           query={overdue}
-          more="/accounts?overdue=true"
+          more={`/accounts?${toQuery(overdueFilter)}`}
           empty={anyAccounts.isPending ? null : noAccounts ? noAccountsText : t('home.desk.overdueEmpty')}
           render={(account: Account) => (
             <List.Item key={account.id}>
@@ -210,10 +219,10 @@ export function Desk() {
         <DeskCard
           testId="desk-closing"
           icon={<CalendarOutlined style={{ color: '#1d4ed8' }} />}
-          title={t('home.desk.closing', { days: CLOSING_DAYS })}
+          title={t('home.desk.closingMonth')}
           query={closing}
-          more={`/opportunities/list?${new URLSearchParams(Object.entries(closingFilter).map(([k, v]) => [k, String(v)])).toString()}`}
-          empty={anyOpps.isPending ? null : noOpps ? noOppsText : t('home.desk.closingEmpty', { days: CLOSING_DAYS })}
+          more={`/opportunities/list?${toQuery(closingFilter)}`}
+          empty={anyOpps.isPending ? null : noOpps ? noOppsText : t('home.desk.closingMonthEmpty')}
           render={(opportunity: Opportunity) => (
             <List.Item key={opportunity.id}>
               <Flex vertical style={{ minWidth: 0, width: '100%' }}>
@@ -231,25 +240,35 @@ export function Desk() {
   );
 }
 
+/** A filter as a list's query string: what "view all" opens, so the list shows what the card counted. */
+export const toQuery = (filter: Record<string, string | number | undefined>) =>
+  new URLSearchParams(
+    Object.entries(filter).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])),
+  ).toString();
+
 interface DeskCardProps<T> {
   testId: string;
   icon: ReactNode;
   title: string;
   query: { data?: { items: T[]; total: number } | undefined; isError: boolean; error: unknown; refetch: () => unknown };
   more: string;
+  /** The link's words; "view all" by default. */
+  moreText?: string | undefined;
   /** What an empty card says; null while that is still being found out. */
   empty: ReactNode | null;
   extra?: ReactNode;
   render: (item: T) => ReactNode;
 }
 
-function DeskCard<T>({ testId, icon, title, query, more, empty, extra, render }: DeskCardProps<T>) {
+export function DeskCard<T>({ testId, icon, title, query, more, moreText, empty, extra, render }: DeskCardProps<T>) {
   const t = useT();
   const total = query.data?.total;
   return (
     <Card
       data-testid={testId}
       style={{ height: '100%' }}
+      // A narrow card wraps its title instead of cutting the count off.
+      styles={{ body: { paddingTop: 8 }, title: { whiteSpace: 'normal' } }}
       title={
         <Flex gap={8} align="center">
           {icon}
@@ -268,11 +287,10 @@ function DeskCard<T>({ testId, icon, title, query, more, empty, extra, render }:
       extra={
         total ? (
           <Link to={more}>
-            {t('home.desk.viewAll')} <RightOutlined style={{ fontSize: 10 }} />
+            {moreText ?? t('home.desk.viewAll')} <RightOutlined style={{ fontSize: 10 }} />
           </Link>
         ) : null
       }
-      styles={{ body: { paddingTop: 8 } }}
     >
       {extra && <div style={{ marginBottom: 8 }}>{extra}</div>}
       {query.isError && !query.data ? (

@@ -52,4 +52,5 @@ export function useUsersByRegion(units: OrgUnit[] | undefined, enabled: boolean)
   return useQuery({ ...homeQueries.usersByUnit(cut), enabled: enabled && units !== undefined });
 }
 
-export const useTeamSize = (orgUnitId: number) => useQuery(homeQueries.teamSize(orgUnitId));
+export const useTeamSize = (orgUnitId: number, enabled = true) =>
+  useQuery({ ...homeQueries.teamSize(orgUnitId), enabled });

@@ -13,11 +13,14 @@ export function ExportButton({
   area,
   filters,
   selection,
+  everyMatching = false,
 }: {
   area: 'accounts' | 'contacts' | 'opportunities' | 'activities';
   filters: Record<string, string | undefined>;
   /** The selected rows only (the lists' bulk action): the server narrows the filters to these ids. */
   selection?: readonly number[];
+  /** In a list's bulk bar with "all N matching" chosen: the whole filter, labelled as the selection's export. */
+  everyMatching?: boolean;
 }) {
   const can = useCan();
   const { t, locale } = useI18n();
@@ -33,7 +36,11 @@ export function ExportButton({
     document.body.appendChild(link);
     link.click();
     link.remove();
-    message.info(selection ? t('bulk.done.export', { n: selection.length }) : t('imports.export.started'));
+    message.info(
+      selection
+        ? t('bulk.done.export', { n: selection.length })
+        : t(everyMatching ? 'bulk.done.exportAll' : 'imports.export.started'),
+    );
   };
   return (
     <Dropdown
@@ -45,8 +52,11 @@ export function ExportButton({
         onClick: ({ key }) => download(key as ExportFormat),
       }}
     >
-      <Button icon={<DownloadOutlined />} data-testid={selection ? `bulk-export-${area}` : `export-${area}`}>
-        {t(selection ? 'bulk.export' : 'imports.export.button')}
+      <Button
+        icon={<DownloadOutlined />}
+        data-testid={selection || everyMatching ? `bulk-export-${area}` : `export-${area}`}
+      >
+        {t(selection || everyMatching ? 'bulk.export' : 'imports.export.button')}
       </Button>
     </Dropdown>
   );

@@ -234,7 +234,14 @@ function AllTab() {
           })}
         </Typography.Paragraph>
       )}
-      {selectable && <ListBulkBar area="opportunities" selection={selection} filters={viewQuery(filters)} />}
+      {selectable && (
+        <ListBulkBar
+          area="opportunities"
+          selection={selection}
+          filters={viewQuery(filters)}
+          page={list.data && { ids: list.data.items.map((opportunity) => opportunity.id), total: list.data.total }}
+        />
+      )}
       {list.isError ? (
         <LoadError error={list.error} onRetry={() => void list.refetch()} />
       ) : (
