@@ -102,6 +102,12 @@ export const createAccountRequest = z.strictObject({
   name: text(200),
   ...accountFields,
   allowSimilarName: z.boolean().optional().describe('create even though similar names exist'),
+  named: z
+    .boolean()
+    .optional()
+    .describe(
+      'a named (key) account from the start (managers only): it goes to the nearest key-account team within reach, into its pool (docs/organisation.md § Sales modes)',
+    ),
 });
 
 export const updateAccountRequest = z.strictObject({

@@ -100,6 +100,39 @@ for (const engine of testEngines()) {
       assert.equal(json<Account>(unmarked).orgUnitId, team.id);
     });
 
+    it('an account created named goes to the key-account team at once; a non-named one stays by territory or with its creator; reps cannot create one named', async () => {
+      const rep = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep.id));
+      const created = await manager('POST', '/api/v1/accounts', { name: '指名新建测试有限公司', named: true });
+      assert.equal(created.statusCode, 201, created.body);
+      const named = json<Account>(created);
+      assert.deepEqual([named.named, named.ownerId, named.orgUnitId, named.inPool], [true, null, team.id, true]);
+      const history = await testApp.db.kysely
+        .selectFrom('record_history')
+        .select(['old_value', 'new_value', 'reason'])
+        .where('entity_id', '=', named.id)
+        .where('field', '=', 'owner')
+        .execute();
+      assert.deepEqual(
+        history.map((row) => [row.old_value, row.new_value, row.reason]),
+        [[null, null, 'key_account_team']],
+      );
+      const plain = json<Account>(await manager('POST', '/api/v1/accounts', { name: '普通新建测试有限公司' }));
+      assert.deepEqual(
+        [plain.named, plain.ownerId, plain.inPool],
+        [false, fixture.users.manager.id, false],
+        'not named: nothing routes it to the team',
+      );
+      const byRep = await rep('POST', '/api/v1/accounts', { name: '代表指名测试有限公司', named: true });
+      assert.equal(byRep.statusCode, 403, byRep.body);
+      const count = await testApp.db.kysely
+        .selectFrom('accounts')
+        .select('id')
+        .where('workspace_id', '=', fixture.workspaceId)
+        .where('name', '=', '代表指名测试有限公司')
+        .execute();
+      assert.equal(count.length, 0, 'refused before anything is written');
+    });
+
     it('the only team takes named accounts from anywhere; with no team, a named account stays where it is', async () => {
       const id = fixture.accounts.rep2Account;
       const rep2Account = json<Account>(await admin('GET', `/api/v1/accounts/${id}`));

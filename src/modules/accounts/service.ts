@@ -24,6 +24,7 @@ import { loadSettings } from '../workspace/service.ts';
 import { assignableUser } from '../users/service.ts';
 import { userWithUnit } from '../users/shared.ts';
 import { activeTerritoryRules } from '../territories/service.ts';
+import { keyAccountTeamWithinReach } from '../org/service.ts';
 import * as repo from './repository.ts';
 import type * as contract from '../../contracts/accounts.ts';
 import type { CappedPage } from '../../contracts/common.ts';
@@ -178,6 +179,8 @@ export interface AccountInput {
   notes?: string | null | undefined;
   ownerId?: number | null | undefined;
   allowSimilarName?: boolean | undefined;
+  /** A named (key) account from the start (SPEC §2): it goes to the key-account team. Managers only. */
+  named?: boolean | undefined;
 }
 
 function checkCreditCode(code: string | null | undefined) {
@@ -255,11 +258,11 @@ async function resolveOwner(
   db: Db,
   actor: Actor,
   input: AccountInput,
-): Promise<{ ownerId: number; unitId: number; via: string }> {
+): Promise<{ ownerId: number; unitId: number; unitPath: string; via: string }> {
   if (input.ownerId !== undefined && input.ownerId !== null && input.ownerId !== actor.userId) {
     if (!can(actor, 'accounts.manage')) throw forbidden('Only a manager can create an account for someone else');
     const user = await assignableUser(db, actor, input.ownerId, 'ownerId');
-    return { ownerId: user.id, unitId: user.org_unit_id, via: 'chosen' };
+    return { ownerId: user.id, unitId: user.org_unit_id, unitPath: user.path, via: 'chosen' };
   }
   if (input.ownerId === undefined && can(actor, 'accounts.manage')) {
     const rules = await activeTerritoryRules(db, actor.workspaceId);
@@ -288,10 +291,10 @@ async function resolveOwner(
       // the territory's own managers bring it over with "apply rules".
       const user = await userWithUnit(db.kysely, actor.workspaceId, match.userId);
       if (user?.active && reachesUnit(actor, user.path))
-        return { ownerId: user.id, unitId: user.org_unit_id, via: 'territory' };
+        return { ownerId: user.id, unitId: user.org_unit_id, unitPath: user.path, via: 'territory' };
     }
   }
-  return { ownerId: actor.userId, unitId: actor.orgUnitId, via: 'creator' };
+  return { ownerId: actor.userId, unitId: actor.orgUnitId, unitPath: actor.unitPath, via: 'creator' };
 }
 
 /** A referrer is an account of this workspace the caller can see; another's id reads as unknown. */
@@ -307,6 +310,8 @@ async function checkReferrer(db: Db, actor: Actor, referrerAccountId: number | n
 
 export async function createAccount(db: Db, actor: Actor, input: AccountInput, ip: string | null) {
   if (!can(actor, 'accounts.create')) throw forbidden('Your role cannot create accounts');
+  if (input.named && !can(actor, 'accounts.manage'))
+    throw forbidden('Only a manager can make an account a named account');
   checkCreditCode(input.creditCode);
   await checkReferrer(db, actor, input.referrerAccountId);
   // Bad input first (400), then the duplicate warning (409).
@@ -334,6 +339,10 @@ export async function createAccount(db: Db, actor: Actor, input: AccountInput, i
         'creditCode',
       );
     }
+    // A named account goes to the key-account team (SPEC §2, docs/organisation.md § Sales modes): the
+    // nearest one within reach of the unit it would have joined, into that team's pool; a non-named one
+    // stays with the owner found above (chosen, by territory, or its creator).
+    const team = input.named ? await keyAccountTeamWithinReach(trx, actor, owner.unitPath) : null;
     const newId = await repo.insertAccount(trx, {
       workspace_id: actor.workspaceId,
       name: input.name,
@@ -349,8 +358,10 @@ export async function createAccount(db: Db, actor: Actor, input: AccountInput, i
       phone: input.phone ?? null,
       lead_source: input.leadSource ?? null,
       referrer_account_id: input.referrerAccountId ?? null,
-      owner_id: owner.ownerId,
-      org_unit_id: owner.unitId,
+      owner_id: team ? null : owner.ownerId,
+      org_unit_id: team ? team.id : owner.unitId,
+      ...(input.named ? { named_account: 1 } : {}),
+      ...(team ? { in_pool: 1, pool_since: now } : {}),
       status: input.status ?? 'prospect',
       notes: input.notes ?? null,
       created_by: actor.userId,
@@ -367,8 +378,8 @@ export async function createAccount(db: Db, actor: Actor, input: AccountInput, i
           entityId: newId,
           field: 'owner',
           oldValue: null,
-          newValue: owner.ownerId,
-          reason: owner.via,
+          newValue: team ? null : owner.ownerId,
+          reason: team ? 'key_account_team' : owner.via,
           actorUserId: actor.userId,
         },
       ],
