@@ -69,6 +69,79 @@ for (const engine of testEngines()) {
       assert.ok(filtered.total >= 1 && filtered.total < COUNT_CAP, String(filtered.total));
     });
 
+    it("a subtree's count under the cap is its rows exactly, read unit by unit", async () => {
+      const { workspaceId, units, users } = fixture;
+      // An archived account of the south: listed only among the archived.
+      const archived = await testApp.db.kysely
+        .insertInto('accounts')
+        .values({
+          workspace_id: workspaceId,
+          name: '已归档客户',
+          name_key: '已归档客户',
+          owner_id: users.rep2.id,
+          org_unit_id: units.sales3,
+          archived_at: now,
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await testApp.db.kysely
+        .insertInto('contacts')
+        .values({
+          workspace_id: workspaceId,
+          account_id: archived.id,
+          name: '归档联系人',
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        })
+        .execute();
+      const rowsUnder = async (unitId: number, table: 'accounts' | 'contacts', archivedToo: boolean) => {
+        const unit = await testApp.db.kysely
+          .selectFrom('org_units')
+          .select('path')
+          .where('id', '=', unitId)
+          .executeTakeFirstOrThrow();
+        const row = await testApp.db.kysely
+          .selectFrom('accounts')
+          .innerJoin('org_units', 'org_units.id', 'accounts.org_unit_id')
+          .$if(table === 'contacts', (query) => query.innerJoin('contacts', 'contacts.account_id', 'accounts.id'))
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('accounts.workspace_id', '=', workspaceId)
+          .where('org_units.path', 'like', `${unit.path}%`)
+          .where(
+            sql.ref(table === 'contacts' ? 'contacts.archived_at' : 'accounts.archived_at'),
+            archivedToo ? 'is not' : 'is',
+            null,
+          )
+          .executeTakeFirstOrThrow();
+        return Number(row.n);
+      };
+      for (const [role, unitId] of [
+        ['admin', units.south],
+        ['admin', units.east],
+        ['manager', units.shanghai],
+        ['manager', units.sales2],
+      ] as const) {
+        for (const table of ['accounts', 'contacts'] as const) {
+          const expected = await rowsUnder(unitId, table, false);
+          const counted = await totalsOf(role, `/api/v1/${table}?orgUnitId=${unitId}`);
+          assert.deepEqual(
+            counted,
+            expected > COUNT_CAP ? { total: COUNT_CAP, totalCapped: true } : { total: expected, totalCapped: false },
+            `${role} ${table} under ${unitId}`,
+          );
+        }
+      }
+      assert.deepEqual(await totalsOf('admin', `/api/v1/accounts?orgUnitId=${units.south}&archived=true`), {
+        total: await rowsUnder(units.south, 'accounts', true),
+        totalCapped: false,
+      });
+      assert.ok((await rowsUnder(units.south, 'accounts', false)) >= 1, 'the south holds accounts');
+    });
+
     it("a rep's own accounts and contacts keep their true total", async () => {
       const own = await testApp.db.kysely
         .selectFrom('accounts')

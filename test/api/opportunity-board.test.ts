@@ -13,7 +13,8 @@ import {
 } from '../helpers/app.ts';
 
 import type { Problem } from '../../src/contracts/common.ts';
-import type { AttentionPage as Attention, Board } from '../../src/contracts/opportunities.ts';
+import type { AttentionPage as Attention, Board, OpportunityListPage } from '../../src/contracts/opportunities.ts';
+import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
 
 const DAY = 86_400_000;
 
@@ -74,6 +75,7 @@ for (const engine of testEngines()) {
           nextStepDate?: string | null;
           advantageLost?: number;
           process?: number;
+          closeDate?: string;
         },
       ) => {
         const owner = fixture.users[spec.owner].id;
@@ -90,7 +92,7 @@ for (const engine of testEngines()) {
               org_unit_id: unit,
               amount: spec.amount,
               status: spec.status ?? 'open',
-              expected_close_date: '2027-01-31',
+              expected_close_date: spec.closeDate ?? '2027-01-31',
               closed_at: spec.closedAt ?? null,
               process_id: spec.process ?? processId,
               stage_id: spec.process
@@ -127,20 +129,34 @@ for (const engine of testEngines()) {
         ids[key] = id;
       };
       // Intent (7 expected days → stalled after 10.5): one healthy, one stalled.
-      await opp('intent-fresh', { owner: 'rep', stage: 0, amount: 100_00, enteredAgo: 10 });
+      await opp('intent-fresh', { owner: 'rep', stage: 0, amount: 100_00, enteredAgo: 10, closeDate: '2026-12-01' });
       await opp('intent-stalled', { owner: 'rep', stage: 0, amount: 300_00, enteredAgo: 11 });
       // Proposal: no next step; past next-step date; advantage lost; rep2's.
       await opp('proposal-noplan', { owner: 'rep', stage: 1, amount: 1_000_00, nextStep: null });
       await opp('proposal-blank', { owner: 'rep', stage: 1, amount: 2_000_00, nextStep: '  ' });
-      await opp('proposal-late', { owner: 'rep', stage: 1, amount: 4_000_00, nextStepDate: past });
+      await opp('proposal-late', {
+        owner: 'rep',
+        stage: 1,
+        amount: 4_000_00,
+        nextStepDate: past,
+        closeDate: '2027-02-28',
+      });
       await opp('proposal-lost-adv', { owner: 'rep', stage: 1, amount: 8_000_00, advantageLost: 1 });
-      await opp('proposal-rep2', { owner: 'rep2', stage: 1, amount: 16_000_00, enteredAgo: 30 });
+      await opp('proposal-rep2', {
+        owner: 'rep2',
+        stage: 1,
+        amount: 16_000_00,
+        enteredAgo: 30,
+        closeDate: '2027-01-01',
+      });
       // Won recently, won long ago, lost: only the first is on the board.
       await opp('won-recent', { owner: 'rep', stage: 3, amount: 50_000_00, status: 'won', closedAt: now - 5 * DAY });
       await opp('won-old', { owner: 'rep', stage: 3, amount: 70_000_00, status: 'won', closedAt: now - 60 * DAY });
       await opp('lost', { owner: 'rep', stage: 1, amount: 90_000_00, status: 'lost', closedAt: now - DAY });
       // Another process: never on this board.
       await opp('large-process', { owner: 'rep', stage: 0, amount: 99_00, process: otherProcessId });
+      // Written past the services: the funnel's kept totals are rebuilt as the generators do.
+      await rebuildFunnel(kysely, fixture.workspaceId);
     });
     after(() => testApp.close());
 
@@ -260,6 +276,105 @@ for (const engine of testEngines()) {
       assert.equal(json<Problem>(bad).errors![0]!.field, 'closeTo');
     });
 
+    /** Every open deal of the list with the same filters and the caller's scope, page by page: the live rows. */
+    const listRows = async (call: Call, filter: string) => {
+      const rows: OpportunityListPage['items'] = [];
+      for (let offset = 0; ; offset += 100) {
+        const page = json<OpportunityListPage>(
+          await call(
+            'GET',
+            `/api/v1/opportunities?status=open&processId=${processId}&limit=100&offset=${offset}${filter}`,
+          ),
+        );
+        rows.push(...page.items);
+        if (page.items.length < 100) return rows;
+      }
+    };
+
+    it("has open columns whose totals and cards are the list's rows, for each filter and scope", async () => {
+      const cases: ['admin' | 'manager' | 'rep' | 'rep2', string][] = [
+        // From the kept totals (src/modules/funnel/list-totals.ts).
+        ['admin', ''],
+        ['admin', `&ownerId=${fixture.users.rep.id}`],
+        ['admin', `&orgUnitId=${fixture.units.south}`],
+        ['admin', `&orgUnitId=${fixture.units.shanghai}&ownerId=${fixture.users.rep.id}`],
+        ['admin', '&closeFrom=2027-01-01&closeTo=2027-01-31'],
+        ['admin', '&closeFrom=2027-02-01'],
+        ['admin', '&closeTo=2026-12-31'],
+        ['manager', ''],
+        ['manager', `&orgUnitId=${fixture.units.sales1}`],
+        ['manager', `&ownerId=${fixture.users.rep2.id}`],
+        // Counted live: a text, days within a month, a unit outside the manager's, a rep's own.
+        ['admin', '&q=proposal'],
+        ['admin', '&closeFrom=2027-01-01&closeTo=2027-01-30'],
+        ['admin', '&closeFrom=2027-01-31&closeTo=2027-01-31'],
+        ['manager', `&orgUnitId=${fixture.units.south}`],
+        ['rep', ''],
+        ['rep2', ''],
+      ];
+      for (const [who, filter] of cases) {
+        const columns = (await board(as[who], filter)).columns.filter((column) => !column.stage.won);
+        const rows = await listRows(as[who], filter);
+        for (const column of columns) {
+          const label = `${who} ${filter} ${column.stage.name}`;
+          const inStage = rows.filter((row) => row.stageId === column.stage.id);
+          assert.equal(column.count, inStage.length, label);
+          assert.equal(
+            column.amount,
+            inStage.reduce((sum, row) => sum + row.amount, 0),
+            label,
+          );
+          assert.equal(
+            column.expectedAmount,
+            Math.round(inStage.reduce((sum, row) => sum + row.amount * column.stage.probability, 0) / 100),
+            label,
+          );
+          assert.deepEqual(
+            column.cards.map((card) => card.id),
+            inStage.sort((a, b) => b.amount - a.amount || a.id - b.id).map((row) => row.id),
+            `${label}: largest first`,
+          );
+          assert.equal(column.more, 0, label);
+        }
+      }
+      assert.ok((await listRows(as.admin, '')).length >= 7, 'the cases cover deals');
+    });
+
+    it('reads the open totals from the kept totals where they hold the answer, and counts live elsewhere', async () => {
+      const kept = await board(as.admin);
+      const live = await board(as.admin, '&q=proposal');
+      // A deal written past the services is in no kept total: only the live count sees it; its card shows either way.
+      const now = Date.now();
+      const { id } = await testApp.db.kysely
+        .insertInto('opportunities')
+        .values({
+          workspace_id: fixture.workspaceId,
+          account_id: fixture.accounts.repAccount,
+          name: 'proposal-uncounted',
+          owner_id: fixture.users.rep.id,
+          org_unit_id: fixture.units.sales1,
+          amount: 1_00,
+          status: 'open',
+          expected_close_date: '2027-01-31',
+          process_id: processId,
+          stage_id: stages[1]!.id,
+          stage_entered_at: now,
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      try {
+        const counts = (b: Board) => b.columns.map((c) => c.count);
+        assert.deepEqual(counts(await board(as.admin)), counts(kept));
+        assert.deepEqual(counts(await board(as.admin, '&q=proposal')), [0, live.columns[1]!.count + 1, 0, 0]);
+        assert.ok((await board(as.admin)).columns[1]!.cards.some((card) => card.id === id));
+      } finally {
+        await testApp.db.kysely.deleteFrom('opportunities').where('id', '=', id).execute();
+      }
+    });
+
     it('shows at most 50 cards per column and says how many more there are', async () => {
       const kysely = testApp.db.kysely;
       const now = Date.now();
@@ -280,6 +395,7 @@ for (const engine of testEngines()) {
         version: 1,
       }));
       await kysely.insertInto('opportunities').values(rows).execute();
+      await rebuildFunnel(kysely, fixture.workspaceId);
       try {
         const col = (await board(as.admin)).columns[2]!;
         assert.equal(col.count, 55);
@@ -294,6 +410,7 @@ for (const engine of testEngines()) {
           .where('workspace_id', '=', fixture.workspaceId)
           .where('name', 'like', 'bulk-%')
           .execute();
+        await rebuildFunnel(kysely, fixture.workspaceId);
       }
     });
 

@@ -138,6 +138,11 @@ for (const engine of testEngines()) {
         ['manager', `status=open&orgUnitId=${fixture.units.sales1}`],
         ['manager', `status=open&ownerId=${fixture.users.rep2.id}`],
         ['manager', `status=open&orgUnitId=${fixture.units.south}`],
+        // Whole months of expected close are kept; days within a month are counted live.
+        ['admin', 'status=open&closeFrom=2027-02-01&closeTo=2027-03-31'],
+        ['manager', 'status=open&closeTo=2027-01-31'],
+        ['admin', 'status=open&closeFrom=2027-02-16&closeTo=2027-03-31'],
+        ['admin', 'status=open&closeFrom=2027-02-01&closeTo=2027-03-14'],
       ];
       for (const [who, filter] of cases) {
         const { totals, total, rows } = await everyRow(who, filter);
@@ -188,6 +193,11 @@ for (const engine of testEngines()) {
         })
         .execute();
       assert.deepEqual((await everyRow('admin', 'status=open')).totals, before.totals);
+      // No expected close date: outside any period, kept ('' month) or live (null) alike.
+      assert.equal(
+        (await everyRow('admin', 'status=open&closeTo=2027-12-31')).totals.count,
+        (await everyRow('admin', 'status=open&closeTo=2027-12-30')).totals.count,
+      );
       assert.equal((await everyRow('admin', 'status=open&q=合计')).totals.count, live.totals.count + 1);
       await kysely().deleteFrom('opportunities').where('name', '=', '合计 未计入').execute();
     });

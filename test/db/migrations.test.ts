@@ -573,6 +573,8 @@ const STEPS: Record<
   },
   // Indexes only: nothing new to write.
   async '0029_release_indexes'() {},
+  // Indexes only: nothing new to write.
+  async '0028_board_count_indexes'() {},
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */

@@ -139,6 +139,7 @@ from
 where
   "workspace_id" = $1
   and "id" = $2;
+-- [Q8] again; parameters: number, number
 -- [Q9] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
@@ -247,7 +248,15 @@ limit
   $20
 offset
   $21;
--- [Q10] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
+-- [Q10] parameters: number, string
+select
+  "counted_unit"."id"
+from
+  "org_units" as "counted_unit"
+where
+  "counted_unit"."workspace_id" = $1
+  and "counted_unit"."path" like $2;
+-- [Q11] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   1 as "one"
 from
@@ -312,9 +321,18 @@ where
   and "accounts"."owner_id" = $17
   and "org_units"."path" like $18
   and "accounts"."tier" = $19
+  and "accounts"."org_unit_id" in (
+    select
+      "counted_unit"."id"
+    from
+      "org_units" as "counted_unit"
+    where
+      "counted_unit"."workspace_id" = $20
+      and "counted_unit"."path" like $21
+  )
 limit
-  $20;
--- [Q11] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
+  $22;
+-- [Q12] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   count(*) as "n"
 from
@@ -383,13 +401,22 @@ from
       and "accounts"."owner_id" = $17
       and "org_units"."path" like $18
       and "accounts"."tier" = $19
+      and "accounts"."org_unit_id" in (
+        select
+          "counted_unit"."id"
+        from
+          "org_units" as "counted_unit"
+        where
+          "counted_unit"."workspace_id" = $20
+          and "counted_unit"."path" like $21
+      )
     limit
-      $20
+      $22
   ) as "capped";
 
 -- opportunity list as admin (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q12] parameters: number, number, number
+-- [Q13] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -450,7 +477,7 @@ limit
   $2
 offset
   $3;
--- [Q13] parameters: number
+-- [Q14] parameters: number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -472,7 +499,7 @@ where
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q14] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q15] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -586,7 +613,7 @@ limit
   $17
 offset
   $18;
--- [Q15] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q16] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -656,7 +683,7 @@ where
   and "opportunities"."expected_close_date" <= $16;
 
 -- board as admin (200): GET /api/v1/opportunities/board?processId=…
--- [Q16] parameters: number, number
+-- [Q17] parameters: number, number
 select
   *
 from
@@ -664,7 +691,7 @@ from
 where
   "workspace_id" = $1
   and "id" = $2;
--- [Q17] parameters: number, number
+-- [Q18] parameters: number, number
 select
   *
 from
@@ -676,7 +703,31 @@ order by
   "process_id",
   "position";
 -- [Q1] again; parameters: number
--- [Q18] parameters: number, number, string, number, string, number, number
+-- [Q19] parameters: number, number, string, number
+select
+  "kept"."stage_id",
+  sum(kept.deals) as "n",
+  sum(kept.amount) as "amount",
+  sum(kept.amount * stage.probability) as "weighted"
+from
+  "funnel_unit_totals" as "kept"
+  inner join "process_stages" as "stage" on "stage"."id" = "kept"."stage_id"
+where
+  "kept"."workspace_id" = $1
+  and "kept"."unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = $2
+      and "org_units"."parent_id" is null
+  )
+  and "kept"."status" = $3
+  and "kept"."process_id" = $4
+group by
+  "kept"."stage_id";
+-- [Q20] parameters: number, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -684,29 +735,16 @@ select
   sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
 where
   "opportunities"."workspace_id" = $1
-  and "opportunities"."process_id" = $2
-  and (
-    (
-      "opportunities"."status" = $3
-      and "stage"."is_won" = $4
-    )
-    or (
-      "opportunities"."status" = $5
-      and "opportunities"."closed_at" >= $6
-      and "opportunities"."closed_at" < $7
-    )
-  )
+  and "opportunities"."stage_id" = $2
+  and "opportunities"."status" = $3
+  and "opportunities"."closed_at" >= $4
+  and "opportunities"."closed_at" < $5
 group by
   "opportunities"."stage_id";
--- [Q19] parameters: number, number, string, number, string, number, number
+-- [Q21] parameters: number, number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -749,14 +787,7 @@ select
   "stage"."buying_phase" as "stage_buying_phase",
   "stage"."position" as "stage_position",
   "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name",
-  row_number() over (
-    partition by
-      opportunities.stage_id
-    order by
-      opportunities.amount desc,
-      opportunities.id
-  ) as "rn"
+  "process"."name" as "process_name"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -768,18 +799,82 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."process_id" = $2
+  and "opportunities"."stage_id" = $3
+  and "opportunities"."status" = $4
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  $5;
+-- [Q21] again; parameters: number, number, number, string, number
+-- [Q21] again; parameters: number, number, number, string, number
+-- [Q22] parameters: number, number, number, string, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = $1
+  and "opportunities"."process_id" = $2
+  and "opportunities"."stage_id" = $3
   and (
-    (
-      "opportunities"."status" = $3
-      and "stage"."is_won" = $4
-    )
-    or (
-      "opportunities"."status" = $5
-      and "opportunities"."closed_at" >= $6
-      and "opportunities"."closed_at" < $7
-    )
-  );
--- [Q20] parameters: number, number, string, number, string, number, number, number
+    "opportunities"."status" = $4
+    and + opportunities.closed_at >= $5
+    and + opportunities.closed_at < $6
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  $7;
+-- [Q23] parameters: number, number, number, string, number
 select
   *
 from
@@ -826,14 +921,7 @@ from
       "stage"."buying_phase" as "stage_buying_phase",
       "stage"."position" as "stage_position",
       "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name",
-      row_number() over (
-        partition by
-          opportunities.stage_id
-        order by
-          opportunities.amount desc,
-          opportunities.id
-      ) as "rn"
+      "process"."name" as "process_name"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -845,33 +933,368 @@ from
     where
       "opportunities"."workspace_id" = $1
       and "opportunities"."process_id" = $2
+      and "opportunities"."stage_id" = $3
+      and "opportunities"."status" = $4
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $5
+  ) as "column_cards";
+-- [Q23] again; parameters: number, number, number, string, number
+-- [Q24] parameters: number, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $1
+      and "opportunities"."process_id" = $2
+      and "opportunities"."stage_id" = $3
       and (
-        (
-          "opportunities"."status" = $3
-          and "stage"."is_won" = $4
-        )
-        or (
-          "opportunities"."status" = $5
-          and "opportunities"."closed_at" >= $6
-          and "opportunities"."closed_at" < $7
-        )
+        "opportunities"."status" = $4
+        and + opportunities.closed_at >= $5
+        and + opportunities.closed_at < $6
       )
-  ) as "c"
-where
-  "c"."rn" <= $8
-order by
-  "c"."stage_id",
-  "c"."rn";
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $7
+  ) as "column_cards";
+-- [Q25] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $1
+      and "opportunities"."process_id" = $2
+      and "opportunities"."stage_id" = $3
+      and "opportunities"."status" = $4
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $5
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $6
+      and "opportunities"."process_id" = $7
+      and "opportunities"."stage_id" = $8
+      and "opportunities"."status" = $9
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $10
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $11
+      and "opportunities"."process_id" = $12
+      and "opportunities"."stage_id" = $13
+      and "opportunities"."status" = $14
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $15
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $16
+      and "opportunities"."process_id" = $17
+      and "opportunities"."stage_id" = $18
+      and (
+        "opportunities"."status" = $19
+        and + opportunities.closed_at >= $20
+        and + opportunities.closed_at < $21
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $22
+  ) as "column_cards";
 
 -- board, filtered as admin (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q21] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q26] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -939,10 +1362,12 @@ where
   and "opportunities"."process_id" = $13
   and (
     (
-      "opportunities"."status" = $14
-      and "stage"."is_won" = $15
-      and "opportunities"."expected_close_date" >= $16
-      and "opportunities"."expected_close_date" <= $17
+      (
+        "opportunities"."status" = $14
+        and "opportunities"."expected_close_date" >= $15
+        and "opportunities"."expected_close_date" <= $16
+      )
+      and "stage"."is_won" = $17
     )
     or (
       "opportunities"."status" = $18
@@ -952,7 +1377,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q22] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q27] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -995,14 +1420,7 @@ select
   "stage"."buying_phase" as "stage_buying_phase",
   "stage"."position" as "stage_position",
   "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name",
-  row_number() over (
-    partition by
-      opportunities.stage_id
-    order by
-      opportunities.amount desc,
-      opportunities.id
-  ) as "rn"
+  "process"."name" as "process_name"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -1063,20 +1481,135 @@ where
   )
   and "org_units"."path" like $12
   and "opportunities"."process_id" = $13
+  and "opportunities"."stage_id" = $14
   and (
-    (
-      "opportunities"."status" = $14
-      and "stage"."is_won" = $15
-      and "opportunities"."expected_close_date" >= $16
-      and "opportunities"."expected_close_date" <= $17
+    "opportunities"."status" = $15
+    and "opportunities"."expected_close_date" >= $16
+    and "opportunities"."expected_close_date" <= $17
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  $18;
+-- [Q27] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q27] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q28] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = $1
+  and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $2
+        and "g"."kind" = $3
+        and "g"."gram" = $4
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $5
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
     )
-    or (
-      "opportunities"."status" = $18
-      and "opportunities"."closed_at" >= $19
-      and "opportunities"."closed_at" < $20
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $6
+        and "g"."kind" = $7
+        and "g"."gram" = $8
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $9
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
     )
-  );
--- [Q23] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+  )
+  and (
+    "opportunities"."name" ilike $10 escape '\'
+    or "accounts"."name" ilike $11 escape '\'
+  )
+  and "org_units"."path" like $12
+  and "opportunities"."process_id" = $13
+  and "opportunities"."stage_id" = $14
+  and (
+    "opportunities"."status" = $15
+    and + opportunities.closed_at >= $16
+    and + opportunities.closed_at < $17
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  $18;
+-- [Q29] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   *
 from
@@ -1123,14 +1656,7 @@ from
       "stage"."buying_phase" as "stage_buying_phase",
       "stage"."position" as "stage_position",
       "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name",
-      row_number() over (
-        partition by
-          opportunities.stage_id
-        order by
-          opportunities.amount desc,
-          opportunities.id
-      ) as "rn"
+      "process"."name" as "process_name"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -1191,168 +1717,20 @@ from
       )
       and "org_units"."path" like $12
       and "opportunities"."process_id" = $13
+      and "opportunities"."stage_id" = $14
       and (
-        (
-          "opportunities"."status" = $14
-          and "stage"."is_won" = $15
-          and "opportunities"."expected_close_date" >= $16
-          and "opportunities"."expected_close_date" <= $17
-        )
-        or (
-          "opportunities"."status" = $18
-          and "opportunities"."closed_at" >= $19
-          and "opportunities"."closed_at" < $20
-        )
+        "opportunities"."status" = $15
+        and "opportunities"."expected_close_date" >= $16
+        and "opportunities"."expected_close_date" <= $17
       )
-  ) as "c"
-where
-  "c"."rn" <= $21
-order by
-  "c"."stage_id",
-  "c"."rn";
-
--- board of every process as admin (200): GET /api/v1/opportunities/board
--- [Q24] parameters: number, number
-select
-  "p"."id",
-  "p"."name",
-  "p"."description",
-  "p"."template_key",
-  "p"."active",
-  "p"."updated_at",
-  "p"."version",
-  coalesce("s"."n", 0) as "stage_count"
-from
-  "sales_processes" as "p"
-  left join (
-    select
-      "process_id",
-      count(*) as "n"
-    from
-      "process_stages"
-    where
-      "workspace_id" = $1
-    group by
-      "process_id"
-  ) as "s" on "s"."process_id" = "p"."id"
-where
-  "p"."workspace_id" = $2
-order by
-  "p"."id";
--- [Q25] parameters: number, number, number, number, number
-select
-  *
-from
-  "process_stages"
-where
-  "workspace_id" = $1
-  and "process_id" in ($2, $3, $4, $5)
-order by
-  "process_id",
-  "position";
--- [Q1] again; parameters: number
--- [Q26] parameters: number, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."workspace_id" = $1
-  and (
-    (
-      "opportunities"."status" = $2
-      and "stage"."is_won" = $3
-    )
-    or (
-      "opportunities"."status" = $4
-      and "opportunities"."closed_at" >= $5
-      and "opportunities"."closed_at" < $6
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q27] parameters: number, string, number, string, number, number
-select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name",
-  row_number() over (
-    partition by
-      opportunities.stage_id
     order by
-      opportunities.amount desc,
-      opportunities.id
-  ) as "rn"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."workspace_id" = $1
-  and (
-    (
-      "opportunities"."status" = $2
-      and "stage"."is_won" = $3
-    )
-    or (
-      "opportunities"."status" = $4
-      and "opportunities"."closed_at" >= $5
-      and "opportunities"."closed_at" < $6
-    )
-  );
--- [Q28] parameters: number, string, number, string, number, number, number
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $18
+  ) as "column_cards";
+-- [Q29] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q30] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -1399,14 +1777,7 @@ from
       "stage"."buying_phase" as "stage_buying_phase",
       "stage"."position" as "stage_position",
       "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name",
-      row_number() over (
-        partition by
-          opportunities.stage_id
-        order by
-          opportunities.amount desc,
-          opportunities.id
-      ) as "rn"
+      "process"."name" as "process_name"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -1418,26 +1789,2659 @@ from
     where
       "opportunities"."workspace_id" = $1
       and (
-        (
-          "opportunities"."status" = $2
-          and "stage"."is_won" = $3
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $2
+            and "g"."kind" = $3
+            and "g"."gram" = $4
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $5
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
         )
-        or (
-          "opportunities"."status" = $4
-          and "opportunities"."closed_at" >= $5
-          and "opportunities"."closed_at" < $6
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $6
+            and "g"."kind" = $7
+            and "g"."gram" = $8
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $9
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
         )
       )
-  ) as "c"
+      and (
+        "opportunities"."name" ilike $10 escape '\'
+        or "accounts"."name" ilike $11 escape '\'
+      )
+      and "org_units"."path" like $12
+      and "opportunities"."process_id" = $13
+      and "opportunities"."stage_id" = $14
+      and (
+        "opportunities"."status" = $15
+        and + opportunities.closed_at >= $16
+        and + opportunities.closed_at < $17
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $18
+  ) as "column_cards";
+-- [Q31] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $1
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $2
+            and "g"."kind" = $3
+            and "g"."gram" = $4
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $5
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $6
+            and "g"."kind" = $7
+            and "g"."gram" = $8
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $9
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" ilike $10 escape '\'
+        or "accounts"."name" ilike $11 escape '\'
+      )
+      and "org_units"."path" like $12
+      and "opportunities"."process_id" = $13
+      and "opportunities"."stage_id" = $14
+      and (
+        "opportunities"."status" = $15
+        and "opportunities"."expected_close_date" >= $16
+        and "opportunities"."expected_close_date" <= $17
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $18
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $19
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $20
+            and "g"."kind" = $21
+            and "g"."gram" = $22
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $23
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $24
+            and "g"."kind" = $25
+            and "g"."gram" = $26
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $27
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" ilike $28 escape '\'
+        or "accounts"."name" ilike $29 escape '\'
+      )
+      and "org_units"."path" like $30
+      and "opportunities"."process_id" = $31
+      and "opportunities"."stage_id" = $32
+      and (
+        "opportunities"."status" = $33
+        and "opportunities"."expected_close_date" >= $34
+        and "opportunities"."expected_close_date" <= $35
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $36
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $37
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $38
+            and "g"."kind" = $39
+            and "g"."gram" = $40
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $41
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $42
+            and "g"."kind" = $43
+            and "g"."gram" = $44
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $45
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" ilike $46 escape '\'
+        or "accounts"."name" ilike $47 escape '\'
+      )
+      and "org_units"."path" like $48
+      and "opportunities"."process_id" = $49
+      and "opportunities"."stage_id" = $50
+      and (
+        "opportunities"."status" = $51
+        and "opportunities"."expected_close_date" >= $52
+        and "opportunities"."expected_close_date" <= $53
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $54
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $55
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $56
+            and "g"."kind" = $57
+            and "g"."gram" = $58
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $59
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $60
+            and "g"."kind" = $61
+            and "g"."gram" = $62
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $63
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" ilike $64 escape '\'
+        or "accounts"."name" ilike $65 escape '\'
+      )
+      and "org_units"."path" like $66
+      and "opportunities"."process_id" = $67
+      and "opportunities"."stage_id" = $68
+      and (
+        "opportunities"."status" = $69
+        and + opportunities.closed_at >= $70
+        and + opportunities.closed_at < $71
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $72
+  ) as "column_cards";
+
+-- board of every process as admin (200): GET /api/v1/opportunities/board
+-- [Q32] parameters: number, number
+select
+  "p"."id",
+  "p"."name",
+  "p"."description",
+  "p"."template_key",
+  "p"."active",
+  "p"."updated_at",
+  "p"."version",
+  coalesce("s"."n", 0) as "stage_count"
+from
+  "sales_processes" as "p"
+  left join (
+    select
+      "process_id",
+      count(*) as "n"
+    from
+      "process_stages"
+    where
+      "workspace_id" = $1
+    group by
+      "process_id"
+  ) as "s" on "s"."process_id" = "p"."id"
 where
-  "c"."rn" <= $7
+  "p"."workspace_id" = $2
 order by
-  "c"."stage_id",
-  "c"."rn";
+  "p"."id";
+-- [Q33] parameters: number, number, number, number, number
+select
+  *
+from
+  "process_stages"
+where
+  "workspace_id" = $1
+  and "process_id" in ($2, $3, $4, $5)
+order by
+  "process_id",
+  "position";
+-- [Q1] again; parameters: number
+-- [Q34] parameters: number, number, string
+select
+  "kept"."stage_id",
+  sum(kept.deals) as "n",
+  sum(kept.amount) as "amount",
+  sum(kept.amount * stage.probability) as "weighted"
+from
+  "funnel_unit_totals" as "kept"
+  inner join "process_stages" as "stage" on "stage"."id" = "kept"."stage_id"
+where
+  "kept"."workspace_id" = $1
+  and "kept"."unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = $2
+      and "org_units"."parent_id" is null
+  )
+  and "kept"."status" = $3
+group by
+  "kept"."stage_id";
+-- [Q20] again; parameters: number, number, string, number, number
+-- [Q20] again; parameters: number, number, string, number, number
+-- [Q20] again; parameters: number, number, string, number, number
+-- [Q35] parameters: number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $1
+  and "opportunities"."stage_id" = $2
+  and "opportunities"."status" = $3
+  and "opportunities"."closed_at" >= $4
+  and "opportunities"."closed_at" < $5
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $6
+  and "opportunities"."stage_id" = $7
+  and "opportunities"."status" = $8
+  and "opportunities"."closed_at" >= $9
+  and "opportunities"."closed_at" < $10
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $11
+  and "opportunities"."stage_id" = $12
+  and "opportunities"."status" = $13
+  and "opportunities"."closed_at" >= $14
+  and "opportunities"."closed_at" < $15
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $16
+  and "opportunities"."stage_id" = $17
+  and "opportunities"."status" = $18
+  and "opportunities"."closed_at" >= $19
+  and "opportunities"."closed_at" < $20
+group by
+  "opportunities"."stage_id";
+-- [Q36] parameters: number, number, string, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = $1
+  and "opportunities"."stage_id" = $2
+  and "opportunities"."status" = $3
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  $4;
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q37] parameters: number, number, string, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = $1
+  and "opportunities"."stage_id" = $2
+  and (
+    "opportunities"."status" = $3
+    and + opportunities.closed_at >= $4
+    and + opportunities.closed_at < $5
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  $6;
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number, number, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number, number, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number, number, number
+-- [Q38] parameters: number, number, string, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $1
+      and "opportunities"."stage_id" = $2
+      and "opportunities"."status" = $3
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $4
+  ) as "column_cards";
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] parameters: number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $1
+      and "opportunities"."stage_id" = $2
+      and (
+        "opportunities"."status" = $3
+        and + opportunities.closed_at >= $4
+        and + opportunities.closed_at < $5
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $6
+  ) as "column_cards";
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number, number, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number, number, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number, number, number
+-- [Q40] parameters: number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $1
+      and "opportunities"."stage_id" = $2
+      and "opportunities"."status" = $3
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $4
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $5
+      and "opportunities"."stage_id" = $6
+      and "opportunities"."status" = $7
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $8
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $9
+      and "opportunities"."stage_id" = $10
+      and "opportunities"."status" = $11
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $12
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $13
+      and "opportunities"."stage_id" = $14
+      and (
+        "opportunities"."status" = $15
+        and + opportunities.closed_at >= $16
+        and + opportunities.closed_at < $17
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $18
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $19
+      and "opportunities"."stage_id" = $20
+      and "opportunities"."status" = $21
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $22
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $23
+      and "opportunities"."stage_id" = $24
+      and "opportunities"."status" = $25
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $26
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $27
+      and "opportunities"."stage_id" = $28
+      and "opportunities"."status" = $29
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $30
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $31
+      and "opportunities"."stage_id" = $32
+      and "opportunities"."status" = $33
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $34
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $35
+      and "opportunities"."stage_id" = $36
+      and "opportunities"."status" = $37
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $38
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $39
+      and "opportunities"."stage_id" = $40
+      and (
+        "opportunities"."status" = $41
+        and + opportunities.closed_at >= $42
+        and + opportunities.closed_at < $43
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $44
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $45
+      and "opportunities"."stage_id" = $46
+      and "opportunities"."status" = $47
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $48
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $49
+      and "opportunities"."stage_id" = $50
+      and "opportunities"."status" = $51
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $52
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $53
+      and "opportunities"."stage_id" = $54
+      and "opportunities"."status" = $55
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $56
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $57
+      and "opportunities"."stage_id" = $58
+      and "opportunities"."status" = $59
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $60
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $61
+      and "opportunities"."stage_id" = $62
+      and "opportunities"."status" = $63
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $64
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $65
+      and "opportunities"."stage_id" = $66
+      and "opportunities"."status" = $67
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $68
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $69
+      and "opportunities"."stage_id" = $70
+      and (
+        "opportunities"."status" = $71
+        and + opportunities.closed_at >= $72
+        and + opportunities.closed_at < $73
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $74
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $75
+      and "opportunities"."stage_id" = $76
+      and "opportunities"."status" = $77
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $78
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $79
+      and "opportunities"."stage_id" = $80
+      and "opportunities"."status" = $81
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $82
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $83
+      and "opportunities"."stage_id" = $84
+      and "opportunities"."status" = $85
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $86
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $87
+      and "opportunities"."stage_id" = $88
+      and "opportunities"."status" = $89
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $90
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $91
+      and "opportunities"."stage_id" = $92
+      and "opportunities"."status" = $93
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $94
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $95
+      and "opportunities"."stage_id" = $96
+      and "opportunities"."status" = $97
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $98
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $99
+      and "opportunities"."stage_id" = $100
+      and "opportunities"."status" = $101
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $102
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $103
+      and "opportunities"."stage_id" = $104
+      and (
+        "opportunities"."status" = $105
+        and + opportunities.closed_at >= $106
+        and + opportunities.closed_at < $107
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $108
+  ) as "column_cards";
 
 -- attention list as admin (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q29] parameters: number, string, number, number, number, string, number, number, number
+-- [Q41] parameters: number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1513,7 +4517,7 @@ limit
   $8
 offset
   $9;
--- [Q30] parameters: number, string, number, number, number, string, number
+-- [Q42] parameters: number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -1541,7 +4545,7 @@ where
     )
     or "opportunities"."advantage_lost" = $7
   );
--- [Q31] parameters: number, number, number, string, number, number, string
+-- [Q43] parameters: number, number, number, string, number, number, string
 select
   sum(
     case
@@ -1584,7 +4588,7 @@ where
 
 -- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q32] parameters: number, number, string, number, number, number, number, number
+-- [Q44] parameters: number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1652,7 +4656,7 @@ limit
   $7
 offset
   $8;
--- [Q33] parameters: number, number, string, number, number, number
+-- [Q45] parameters: number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -1672,7 +4676,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
   );
--- [Q34] parameters: number, number, number, string, number, number, number, string
+-- [Q46] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -1715,7 +4719,7 @@ where
   and "opportunities"."status" = $8;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
--- [Q35] parameters: number, number, number, number
+-- [Q47] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -1773,7 +4777,7 @@ from
 where
   "accounts"."workspace_id" = $3
   and "accounts"."id" = $4;
--- [Q36] parameters: number, number
+-- [Q48] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -1787,13 +4791,13 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."account_id" = $2;
--- [Q36] again; parameters: number, number
--- [Q36] again; parameters: number, number
--- [Q36] again; parameters: number, number
--- [Q36] again; parameters: number, number
--- [Q36] again; parameters: number, number
--- [Q36] again; parameters: number, number
--- [Q37] parameters: number, number, string, number
+-- [Q48] again; parameters: number, number
+-- [Q48] again; parameters: number, number
+-- [Q48] again; parameters: number, number
+-- [Q48] again; parameters: number, number
+-- [Q48] again; parameters: number, number
+-- [Q48] again; parameters: number, number
+-- [Q49] parameters: number, number, string, number
 select
   cast('account_changed' as text) as "kind",
   h.created_at as "at",
@@ -1816,7 +4820,7 @@ where
   and "h"."entity_type" = $3
   and "h"."entity_id" = $4
   and "h"."created_at" != "a"."created_at";
--- [Q38] parameters: number, number
+-- [Q50] parameters: number, number
 select
   cast('contact_added' as text) as "kind",
   c.created_at as "at",
@@ -1835,7 +4839,7 @@ from
 where
   "c"."workspace_id" = $1
   and "c"."account_id" = $2;
--- [Q39] parameters: number, string, string, string, number, string, string, number, number, number
+-- [Q51] parameters: number, string, string, string, number, string, string, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -1878,7 +4882,7 @@ where
       "opportunities"."workspace_id" = $9
       and "opportunities"."account_id" = $10
   );
--- [Q40] parameters: number, number, number, number, number, string
+-- [Q52] parameters: number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -1927,7 +4931,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $6
   );
--- [Q41] parameters: number, number, string, number, number, string, string, string, string
+-- [Q53] parameters: number, number, string, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -1975,7 +4979,7 @@ where
   )
   and "h"."field" = $6
   and "h"."new_value" in ($7, $8, $9);
--- [Q42] parameters: number, number, number, string, number, string, string
+-- [Q54] parameters: number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -2021,7 +5025,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $7
   );
--- [Q43] parameters: number, number, string, number, number, string, string, string
+-- [Q55] parameters: number, number, string, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -2063,7 +5067,7 @@ where
     "h"."field" != $7
     or "h"."new_value" = $8
   );
--- [Q44] parameters: number, number, number
+-- [Q56] parameters: number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -2096,7 +5100,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."account_id" = $3
   );
--- [Q45] parameters: number, number, number
+-- [Q57] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -2129,7 +5133,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."account_id" = $3
   );
--- [Q46] parameters: number, number
+-- [Q58] parameters: number, number
 select
   cast('activity' as text) as "kind",
   v.start_at as "at",
@@ -2152,7 +5156,7 @@ where
   "v"."workspace_id" = $1
   and "v"."archived_at" is null
   and "v"."account_id" = $2;
--- [Q47] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q59] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -2530,7 +5534,7 @@ where
   "v"."workspace_id" = $55
   and "v"."archived_at" is null
   and "v"."account_id" = $56;
--- [Q48] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q60] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -2927,8 +5931,8 @@ limit
   $59
 offset
   $60;
--- [Q47] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
--- [Q49] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q59] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q61] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -3313,7 +6317,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q50] parameters: number, number
+-- [Q62] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3368,7 +6372,7 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q51] parameters: number, number
+-- [Q63] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -3376,8 +6380,8 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q51] again; parameters: number, number
--- [Q52] parameters: number, number, number
+-- [Q63] again; parameters: number, number
+-- [Q64] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -3404,7 +6408,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."id" = $3
   );
--- [Q53] parameters: number, number, number, number, number, string, number, number, number
+-- [Q65] parameters: number, number, number, number, number, string, number, number, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -3474,7 +6478,7 @@ where
       "opportunities"."workspace_id" = $8
       and "opportunities"."id" = $9
   );
--- [Q54] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q66] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -3563,8 +6567,8 @@ limit
   $12
 offset
   $13;
--- [Q53] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q55] parameters: number, number, number, number, number, string, number, number, number
+-- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q67] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -3642,7 +6646,7 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q56] parameters: number, string, number, number
+-- [Q68] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3700,7 +6704,8 @@ limit
   $3
 offset
   $4;
--- [Q57] parameters: number, string, number
+-- [Q10] again; parameters: number, string
+-- [Q69] parameters: number, string, number, string, number
 select
   1 as "one"
 from
@@ -3715,9 +6720,18 @@ where
     and "org_units"."path" like $2
   )
   and "accounts"."archived_at" is null
+  and "accounts"."org_unit_id" in (
+    select
+      "counted_unit"."id"
+    from
+      "org_units" as "counted_unit"
+    where
+      "counted_unit"."workspace_id" = $3
+      and "counted_unit"."path" like $4
+  )
 limit
-  $3;
--- [Q58] parameters: number, string, number
+  $5;
+-- [Q70] parameters: number, string, number, string, number
 select
   count(*) as "n"
 from
@@ -3736,10 +6750,19 @@ from
         and "org_units"."path" like $2
       )
       and "accounts"."archived_at" is null
+      and "accounts"."org_unit_id" in (
+        select
+          "counted_unit"."id"
+        from
+          "org_units" as "counted_unit"
+        where
+          "counted_unit"."workspace_id" = $3
+          and "counted_unit"."path" like $4
+      )
     limit
-      $3
+      $5
   ) as "capped";
--- [Q59] parameters: number, number, number
+-- [Q71] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -3757,7 +6780,8 @@ group by
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q60] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q8] again; parameters: number, number
+-- [Q72] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3868,7 +6892,8 @@ limit
   $21
 offset
   $22;
--- [Q61] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
+-- [Q10] again; parameters: number, string
+-- [Q73] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   1 as "one"
 from
@@ -3936,9 +6961,18 @@ where
   and "accounts"."owner_id" = $18
   and "org_units"."path" like $19
   and "accounts"."tier" = $20
+  and "accounts"."org_unit_id" in (
+    select
+      "counted_unit"."id"
+    from
+      "org_units" as "counted_unit"
+    where
+      "counted_unit"."workspace_id" = $21
+      and "counted_unit"."path" like $22
+  )
 limit
-  $21;
--- [Q62] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
+  $23;
+-- [Q74] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   count(*) as "n"
 from
@@ -4010,13 +7044,22 @@ from
       and "accounts"."owner_id" = $18
       and "org_units"."path" like $19
       and "accounts"."tier" = $20
+      and "accounts"."org_unit_id" in (
+        select
+          "counted_unit"."id"
+        from
+          "org_units" as "counted_unit"
+        where
+          "counted_unit"."workspace_id" = $21
+          and "counted_unit"."path" like $22
+      )
     limit
-      $21
+      $23
   ) as "capped";
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q63] parameters: number, string, number, number
+-- [Q75] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4080,7 +7123,7 @@ limit
   $3
 offset
   $4;
--- [Q64] parameters: number, string
+-- [Q76] parameters: number, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -4105,7 +7148,7 @@ where
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q65] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q77] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4222,7 +7265,7 @@ limit
   $18
 offset
   $19;
--- [Q66] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q78] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -4295,10 +7338,34 @@ where
   and "opportunities"."expected_close_date" <= $17;
 
 -- board as manager (200): GET /api/v1/opportunities/board?processId=…
--- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q67] parameters: number, string, number, string, number, string, number, number
+-- [Q79] parameters: number, number, string, string, number
+select
+  "kept"."stage_id",
+  sum(kept.deals) as "n",
+  sum(kept.amount) as "amount",
+  sum(kept.amount * stage.probability) as "weighted"
+from
+  "funnel_unit_totals" as "kept"
+  inner join "process_stages" as "stage" on "stage"."id" = "kept"."stage_id"
+where
+  "kept"."workspace_id" = $1
+  and "kept"."unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = $2
+      and "org_units"."path" = $3
+  )
+  and "kept"."status" = $4
+  and "kept"."process_id" = $5
+group by
+  "kept"."stage_id";
+-- [Q80] parameters: number, number, string, number, number, number, string
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -4306,32 +7373,25 @@ select
   sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and "org_units"."path" like $2
-  )
-  and "opportunities"."process_id" = $3
-  and (
-    (
-      "opportunities"."status" = $4
-      and "stage"."is_won" = $5
-    )
-    or (
-      "opportunities"."status" = $6
-      and "opportunities"."closed_at" >= $7
-      and "opportunities"."closed_at" < $8
-    )
+  "opportunities"."workspace_id" = $1
+  and "opportunities"."stage_id" = $2
+  and "opportunities"."status" = $3
+  and "opportunities"."closed_at" >= $4
+  and "opportunities"."closed_at" < $5
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = $6
+      and "org_units"."path" like $7
   )
 group by
   "opportunities"."stage_id";
--- [Q68] parameters: number, string, number, string, number, string, number, number
+-- [Q81] parameters: number, string, number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4374,14 +7434,7 @@ select
   "stage"."buying_phase" as "stage_buying_phase",
   "stage"."position" as "stage_position",
   "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name",
-  row_number() over (
-    partition by
-      opportunities.stage_id
-    order by
-      opportunities.amount desc,
-      opportunities.id
-  ) as "rn"
+  "process"."name" as "process_name"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -4396,18 +7449,85 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."process_id" = $3
+  and "opportunities"."stage_id" = $4
+  and "opportunities"."status" = $5
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  $6;
+-- [Q81] again; parameters: number, string, number, number, string, number
+-- [Q81] again; parameters: number, string, number, number, string, number
+-- [Q82] parameters: number, string, number, number, string, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $1
+    and "org_units"."path" like $2
+  )
+  and "opportunities"."process_id" = $3
+  and "opportunities"."stage_id" = $4
   and (
-    (
-      "opportunities"."status" = $4
-      and "stage"."is_won" = $5
-    )
-    or (
-      "opportunities"."status" = $6
-      and "opportunities"."closed_at" >= $7
-      and "opportunities"."closed_at" < $8
-    )
-  );
--- [Q69] parameters: number, string, number, string, number, string, number, number, number
+    "opportunities"."status" = $5
+    and + opportunities.closed_at >= $6
+    and + opportunities.closed_at < $7
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  $8;
+-- [Q83] parameters: number, string, number, number, string, number
 select
   *
 from
@@ -4454,14 +7574,7 @@ from
       "stage"."buying_phase" as "stage_buying_phase",
       "stage"."position" as "stage_position",
       "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name",
-      row_number() over (
-        partition by
-          opportunities.stage_id
-        order by
-          opportunities.amount desc,
-          opportunities.id
-      ) as "rn"
+      "process"."name" as "process_name"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -4476,33 +7589,383 @@ from
         and "org_units"."path" like $2
       )
       and "opportunities"."process_id" = $3
-      and (
-        (
-          "opportunities"."status" = $4
-          and "stage"."is_won" = $5
-        )
-        or (
-          "opportunities"."status" = $6
-          and "opportunities"."closed_at" >= $7
-          and "opportunities"."closed_at" < $8
-        )
+      and "opportunities"."stage_id" = $4
+      and "opportunities"."status" = $5
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $6
+  ) as "column_cards";
+-- [Q83] again; parameters: number, string, number, number, string, number
+-- [Q84] parameters: number, string, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $1
+        and "org_units"."path" like $2
       )
-  ) as "c"
-where
-  "c"."rn" <= $9
-order by
-  "c"."stage_id",
-  "c"."rn";
+      and "opportunities"."process_id" = $3
+      and "opportunities"."stage_id" = $4
+      and (
+        "opportunities"."status" = $5
+        and + opportunities.closed_at >= $6
+        and + opportunities.closed_at < $7
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $8
+  ) as "column_cards";
+-- [Q85] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $1
+        and "org_units"."path" like $2
+      )
+      and "opportunities"."process_id" = $3
+      and "opportunities"."stage_id" = $4
+      and "opportunities"."status" = $5
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $6
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $7
+        and "org_units"."path" like $8
+      )
+      and "opportunities"."process_id" = $9
+      and "opportunities"."stage_id" = $10
+      and "opportunities"."status" = $11
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $12
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $13
+        and "org_units"."path" like $14
+      )
+      and "opportunities"."process_id" = $15
+      and "opportunities"."stage_id" = $16
+      and "opportunities"."status" = $17
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $18
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $19
+        and "org_units"."path" like $20
+      )
+      and "opportunities"."process_id" = $21
+      and "opportunities"."stage_id" = $22
+      and (
+        "opportunities"."status" = $23
+        and + opportunities.closed_at >= $24
+        and + opportunities.closed_at < $25
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $26
+  ) as "column_cards";
 
 -- board, filtered as manager (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q70] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q86] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -4573,10 +8036,12 @@ where
   and "opportunities"."process_id" = $14
   and (
     (
-      "opportunities"."status" = $15
-      and "stage"."is_won" = $16
-      and "opportunities"."expected_close_date" >= $17
-      and "opportunities"."expected_close_date" <= $18
+      (
+        "opportunities"."status" = $15
+        and "opportunities"."expected_close_date" >= $16
+        and "opportunities"."expected_close_date" <= $17
+      )
+      and "stage"."is_won" = $18
     )
     or (
       "opportunities"."status" = $19
@@ -4586,7 +8051,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q71] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q87] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4629,14 +8094,7 @@ select
   "stage"."buying_phase" as "stage_buying_phase",
   "stage"."position" as "stage_position",
   "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name",
-  row_number() over (
-    partition by
-      opportunities.stage_id
-    order by
-      opportunities.amount desc,
-      opportunities.id
-  ) as "rn"
+  "process"."name" as "process_name"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -4700,20 +8158,138 @@ where
   )
   and "org_units"."path" like $13
   and "opportunities"."process_id" = $14
+  and "opportunities"."stage_id" = $15
   and (
-    (
-      "opportunities"."status" = $15
-      and "stage"."is_won" = $16
-      and "opportunities"."expected_close_date" >= $17
-      and "opportunities"."expected_close_date" <= $18
+    "opportunities"."status" = $16
+    and "opportunities"."expected_close_date" >= $17
+    and "opportunities"."expected_close_date" <= $18
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  $19;
+-- [Q87] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q87] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q88] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $1
+    and "org_units"."path" like $2
+  )
+  and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $3
+        and "g"."kind" = $4
+        and "g"."gram" = $5
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $6
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
     )
-    or (
-      "opportunities"."status" = $19
-      and "opportunities"."closed_at" >= $20
-      and "opportunities"."closed_at" < $21
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $7
+        and "g"."kind" = $8
+        and "g"."gram" = $9
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $10
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
     )
-  );
--- [Q72] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+  )
+  and (
+    "opportunities"."name" ilike $11 escape '\'
+    or "accounts"."name" ilike $12 escape '\'
+  )
+  and "org_units"."path" like $13
+  and "opportunities"."process_id" = $14
+  and "opportunities"."stage_id" = $15
+  and (
+    "opportunities"."status" = $16
+    and + opportunities.closed_at >= $17
+    and + opportunities.closed_at < $18
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  $19;
+-- [Q89] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   *
 from
@@ -4760,14 +8336,7 @@ from
       "stage"."buying_phase" as "stage_buying_phase",
       "stage"."position" as "stage_position",
       "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name",
-      row_number() over (
-        partition by
-          opportunities.stage_id
-        order by
-          opportunities.amount desc,
-          opportunities.id
-      ) as "rn"
+      "process"."name" as "process_name"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -4831,138 +8400,20 @@ from
       )
       and "org_units"."path" like $13
       and "opportunities"."process_id" = $14
+      and "opportunities"."stage_id" = $15
       and (
-        (
-          "opportunities"."status" = $15
-          and "stage"."is_won" = $16
-          and "opportunities"."expected_close_date" >= $17
-          and "opportunities"."expected_close_date" <= $18
-        )
-        or (
-          "opportunities"."status" = $19
-          and "opportunities"."closed_at" >= $20
-          and "opportunities"."closed_at" < $21
-        )
+        "opportunities"."status" = $16
+        and "opportunities"."expected_close_date" >= $17
+        and "opportunities"."expected_close_date" <= $18
       )
-  ) as "c"
-where
-  "c"."rn" <= $22
-order by
-  "c"."stage_id",
-  "c"."rn";
-
--- board of every process as manager (200): GET /api/v1/opportunities/board
--- [Q24] again; parameters: number, number
--- [Q25] again; parameters: number, number, number, number, number
--- [Q1] again; parameters: number
--- [Q73] parameters: number, string, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $1
-    and "org_units"."path" like $2
-  )
-  and (
-    (
-      "opportunities"."status" = $3
-      and "stage"."is_won" = $4
-    )
-    or (
-      "opportunities"."status" = $5
-      and "opportunities"."closed_at" >= $6
-      and "opportunities"."closed_at" < $7
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q74] parameters: number, string, string, number, string, number, number
-select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name",
-  row_number() over (
-    partition by
-      opportunities.stage_id
     order by
-      opportunities.amount desc,
-      opportunities.id
-  ) as "rn"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $1
-    and "org_units"."path" like $2
-  )
-  and (
-    (
-      "opportunities"."status" = $3
-      and "stage"."is_won" = $4
-    )
-    or (
-      "opportunities"."status" = $5
-      and "opportunities"."closed_at" >= $6
-      and "opportunities"."closed_at" < $7
-    )
-  );
--- [Q75] parameters: number, string, string, number, string, number, number, number
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $19
+  ) as "column_cards";
+-- [Q89] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q90] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -5009,14 +8460,7 @@ from
       "stage"."buying_phase" as "stage_buying_phase",
       "stage"."position" as "stage_position",
       "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name",
-      row_number() over (
-        partition by
-          opportunities.stage_id
-        order by
-          opportunities.amount desc,
-          opportunities.id
-      ) as "rn"
+      "process"."name" as "process_name"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -5031,26 +8475,2758 @@ from
         and "org_units"."path" like $2
       )
       and (
-        (
-          "opportunities"."status" = $3
-          and "stage"."is_won" = $4
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $3
+            and "g"."kind" = $4
+            and "g"."gram" = $5
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $6
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
         )
-        or (
-          "opportunities"."status" = $5
-          and "opportunities"."closed_at" >= $6
-          and "opportunities"."closed_at" < $7
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $7
+            and "g"."kind" = $8
+            and "g"."gram" = $9
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $10
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
         )
       )
-  ) as "c"
+      and (
+        "opportunities"."name" ilike $11 escape '\'
+        or "accounts"."name" ilike $12 escape '\'
+      )
+      and "org_units"."path" like $13
+      and "opportunities"."process_id" = $14
+      and "opportunities"."stage_id" = $15
+      and (
+        "opportunities"."status" = $16
+        and + opportunities.closed_at >= $17
+        and + opportunities.closed_at < $18
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $19
+  ) as "column_cards";
+-- [Q91] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $1
+        and "org_units"."path" like $2
+      )
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $3
+            and "g"."kind" = $4
+            and "g"."gram" = $5
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $6
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $7
+            and "g"."kind" = $8
+            and "g"."gram" = $9
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $10
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" ilike $11 escape '\'
+        or "accounts"."name" ilike $12 escape '\'
+      )
+      and "org_units"."path" like $13
+      and "opportunities"."process_id" = $14
+      and "opportunities"."stage_id" = $15
+      and (
+        "opportunities"."status" = $16
+        and "opportunities"."expected_close_date" >= $17
+        and "opportunities"."expected_close_date" <= $18
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $19
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $20
+        and "org_units"."path" like $21
+      )
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $22
+            and "g"."kind" = $23
+            and "g"."gram" = $24
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $25
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $26
+            and "g"."kind" = $27
+            and "g"."gram" = $28
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $29
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" ilike $30 escape '\'
+        or "accounts"."name" ilike $31 escape '\'
+      )
+      and "org_units"."path" like $32
+      and "opportunities"."process_id" = $33
+      and "opportunities"."stage_id" = $34
+      and (
+        "opportunities"."status" = $35
+        and "opportunities"."expected_close_date" >= $36
+        and "opportunities"."expected_close_date" <= $37
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $38
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $39
+        and "org_units"."path" like $40
+      )
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $41
+            and "g"."kind" = $42
+            and "g"."gram" = $43
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $44
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $45
+            and "g"."kind" = $46
+            and "g"."gram" = $47
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $48
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" ilike $49 escape '\'
+        or "accounts"."name" ilike $50 escape '\'
+      )
+      and "org_units"."path" like $51
+      and "opportunities"."process_id" = $52
+      and "opportunities"."stage_id" = $53
+      and (
+        "opportunities"."status" = $54
+        and "opportunities"."expected_close_date" >= $55
+        and "opportunities"."expected_close_date" <= $56
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $57
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $58
+        and "org_units"."path" like $59
+      )
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $60
+            and "g"."kind" = $61
+            and "g"."gram" = $62
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $63
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $64
+            and "g"."kind" = $65
+            and "g"."gram" = $66
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $67
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" ilike $68 escape '\'
+        or "accounts"."name" ilike $69 escape '\'
+      )
+      and "org_units"."path" like $70
+      and "opportunities"."process_id" = $71
+      and "opportunities"."stage_id" = $72
+      and (
+        "opportunities"."status" = $73
+        and + opportunities.closed_at >= $74
+        and + opportunities.closed_at < $75
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $76
+  ) as "column_cards";
+
+-- board of every process as manager (200): GET /api/v1/opportunities/board
+-- [Q32] again; parameters: number, number
+-- [Q33] again; parameters: number, number, number, number, number
+-- [Q1] again; parameters: number
+-- [Q92] parameters: number, number, string, string
+select
+  "kept"."stage_id",
+  sum(kept.deals) as "n",
+  sum(kept.amount) as "amount",
+  sum(kept.amount * stage.probability) as "weighted"
+from
+  "funnel_unit_totals" as "kept"
+  inner join "process_stages" as "stage" on "stage"."id" = "kept"."stage_id"
 where
-  "c"."rn" <= $8
+  "kept"."workspace_id" = $1
+  and "kept"."unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = $2
+      and "org_units"."path" = $3
+  )
+  and "kept"."status" = $4
+group by
+  "kept"."stage_id";
+-- [Q80] again; parameters: number, number, string, number, number, number, string
+-- [Q80] again; parameters: number, number, string, number, number, number, string
+-- [Q80] again; parameters: number, number, string, number, number, number, string
+-- [Q93] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $1
+  and "opportunities"."stage_id" = $2
+  and "opportunities"."status" = $3
+  and "opportunities"."closed_at" >= $4
+  and "opportunities"."closed_at" < $5
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = $6
+      and "org_units"."path" like $7
+  )
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $8
+  and "opportunities"."stage_id" = $9
+  and "opportunities"."status" = $10
+  and "opportunities"."closed_at" >= $11
+  and "opportunities"."closed_at" < $12
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = $13
+      and "org_units"."path" like $14
+  )
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $15
+  and "opportunities"."stage_id" = $16
+  and "opportunities"."status" = $17
+  and "opportunities"."closed_at" >= $18
+  and "opportunities"."closed_at" < $19
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = $20
+      and "org_units"."path" like $21
+  )
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $22
+  and "opportunities"."stage_id" = $23
+  and "opportunities"."status" = $24
+  and "opportunities"."closed_at" >= $25
+  and "opportunities"."closed_at" < $26
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = $27
+      and "org_units"."path" like $28
+  )
+group by
+  "opportunities"."stage_id";
+-- [Q94] parameters: number, string, number, string, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $1
+    and "org_units"."path" like $2
+  )
+  and "opportunities"."stage_id" = $3
+  and "opportunities"."status" = $4
 order by
-  "c"."stage_id",
-  "c"."rn";
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  $5;
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q95] parameters: number, string, number, string, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $1
+    and "org_units"."path" like $2
+  )
+  and "opportunities"."stage_id" = $3
+  and (
+    "opportunities"."status" = $4
+    and + opportunities.closed_at >= $5
+    and + opportunities.closed_at < $6
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  $7;
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number, number, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number, number, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number, number, number
+-- [Q96] parameters: number, string, number, string, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $1
+        and "org_units"."path" like $2
+      )
+      and "opportunities"."stage_id" = $3
+      and "opportunities"."status" = $4
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $5
+  ) as "column_cards";
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q97] parameters: number, string, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $1
+        and "org_units"."path" like $2
+      )
+      and "opportunities"."stage_id" = $3
+      and (
+        "opportunities"."status" = $4
+        and + opportunities.closed_at >= $5
+        and + opportunities.closed_at < $6
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $7
+  ) as "column_cards";
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number, number, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number, number, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number, number, number
+-- [Q98] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $1
+        and "org_units"."path" like $2
+      )
+      and "opportunities"."stage_id" = $3
+      and "opportunities"."status" = $4
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $5
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $6
+        and "org_units"."path" like $7
+      )
+      and "opportunities"."stage_id" = $8
+      and "opportunities"."status" = $9
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $10
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $11
+        and "org_units"."path" like $12
+      )
+      and "opportunities"."stage_id" = $13
+      and "opportunities"."status" = $14
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $15
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $16
+        and "org_units"."path" like $17
+      )
+      and "opportunities"."stage_id" = $18
+      and (
+        "opportunities"."status" = $19
+        and + opportunities.closed_at >= $20
+        and + opportunities.closed_at < $21
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $22
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $23
+        and "org_units"."path" like $24
+      )
+      and "opportunities"."stage_id" = $25
+      and "opportunities"."status" = $26
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $27
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $28
+        and "org_units"."path" like $29
+      )
+      and "opportunities"."stage_id" = $30
+      and "opportunities"."status" = $31
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $32
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $33
+        and "org_units"."path" like $34
+      )
+      and "opportunities"."stage_id" = $35
+      and "opportunities"."status" = $36
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $37
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $38
+        and "org_units"."path" like $39
+      )
+      and "opportunities"."stage_id" = $40
+      and "opportunities"."status" = $41
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $42
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $43
+        and "org_units"."path" like $44
+      )
+      and "opportunities"."stage_id" = $45
+      and "opportunities"."status" = $46
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $47
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $48
+        and "org_units"."path" like $49
+      )
+      and "opportunities"."stage_id" = $50
+      and (
+        "opportunities"."status" = $51
+        and + opportunities.closed_at >= $52
+        and + opportunities.closed_at < $53
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $54
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $55
+        and "org_units"."path" like $56
+      )
+      and "opportunities"."stage_id" = $57
+      and "opportunities"."status" = $58
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $59
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $60
+        and "org_units"."path" like $61
+      )
+      and "opportunities"."stage_id" = $62
+      and "opportunities"."status" = $63
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $64
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $65
+        and "org_units"."path" like $66
+      )
+      and "opportunities"."stage_id" = $67
+      and "opportunities"."status" = $68
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $69
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $70
+        and "org_units"."path" like $71
+      )
+      and "opportunities"."stage_id" = $72
+      and "opportunities"."status" = $73
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $74
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $75
+        and "org_units"."path" like $76
+      )
+      and "opportunities"."stage_id" = $77
+      and "opportunities"."status" = $78
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $79
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $80
+        and "org_units"."path" like $81
+      )
+      and "opportunities"."stage_id" = $82
+      and "opportunities"."status" = $83
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $84
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $85
+        and "org_units"."path" like $86
+      )
+      and "opportunities"."stage_id" = $87
+      and (
+        "opportunities"."status" = $88
+        and + opportunities.closed_at >= $89
+        and + opportunities.closed_at < $90
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $91
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $92
+        and "org_units"."path" like $93
+      )
+      and "opportunities"."stage_id" = $94
+      and "opportunities"."status" = $95
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $96
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $97
+        and "org_units"."path" like $98
+      )
+      and "opportunities"."stage_id" = $99
+      and "opportunities"."status" = $100
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $101
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $102
+        and "org_units"."path" like $103
+      )
+      and "opportunities"."stage_id" = $104
+      and "opportunities"."status" = $105
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $106
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $107
+        and "org_units"."path" like $108
+      )
+      and "opportunities"."stage_id" = $109
+      and "opportunities"."status" = $110
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $111
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $112
+        and "org_units"."path" like $113
+      )
+      and "opportunities"."stage_id" = $114
+      and "opportunities"."status" = $115
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $116
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $117
+        and "org_units"."path" like $118
+      )
+      and "opportunities"."stage_id" = $119
+      and "opportunities"."status" = $120
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $121
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $122
+        and "org_units"."path" like $123
+      )
+      and "opportunities"."stage_id" = $124
+      and "opportunities"."status" = $125
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $126
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $127
+        and "org_units"."path" like $128
+      )
+      and "opportunities"."stage_id" = $129
+      and (
+        "opportunities"."status" = $130
+        and + opportunities.closed_at >= $131
+        and + opportunities.closed_at < $132
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      $133
+  ) as "column_cards";
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q76] parameters: number, string, string, number, number, number, string, number, number, number
+-- [Q99] parameters: number, string, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -5129,7 +11305,7 @@ limit
   $9
 offset
   $10;
--- [Q77] parameters: number, string, string, number, number, number, string, number
+-- [Q100] parameters: number, string, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -5160,7 +11336,7 @@ where
     )
     or "opportunities"."advantage_lost" = $8
   );
--- [Q78] parameters: number, number, number, string, number, number, string, string
+-- [Q101] parameters: number, number, number, string, number, number, string, string
 select
   sum(
     case
@@ -5206,7 +11382,7 @@ where
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q79] parameters: number, string, number, string, number, number, number, number, number
+-- [Q102] parameters: number, string, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -5277,7 +11453,7 @@ limit
   $8
 offset
   $9;
--- [Q80] parameters: number, string, number, string, number, number, number
+-- [Q103] parameters: number, string, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -5300,7 +11476,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
   );
--- [Q81] parameters: number, number, number, string, number, number, string, number, string
+-- [Q104] parameters: number, number, number, string, number, number, string, number, string
 select
   sum(
     case
@@ -5346,7 +11522,7 @@ where
   and "opportunities"."status" = $9;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q82] parameters: number, number, number, string, number
+-- [Q105] parameters: number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -5407,7 +11583,7 @@ where
     and "org_units"."path" like $4
   )
   and "accounts"."id" = $5;
--- [Q83] parameters: number, string, number
+-- [Q106] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -5424,15 +11600,15 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."account_id" = $3;
--- [Q83] again; parameters: number, string, number
--- [Q83] again; parameters: number, string, number
--- [Q83] again; parameters: number, string, number
--- [Q83] again; parameters: number, string, number
--- [Q83] again; parameters: number, string, number
--- [Q83] again; parameters: number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number
--- [Q84] parameters: number, string, string, string, number, string, string, number, number, string, number
+-- [Q106] again; parameters: number, string, number
+-- [Q106] again; parameters: number, string, number
+-- [Q106] again; parameters: number, string, number
+-- [Q106] again; parameters: number, string, number
+-- [Q106] again; parameters: number, string, number
+-- [Q106] again; parameters: number, string, number
+-- [Q49] again; parameters: number, number, string, number
+-- [Q50] again; parameters: number, number
+-- [Q107] parameters: number, string, string, string, number, string, string, number, number, string, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -5478,7 +11654,7 @@ where
       )
       and "opportunities"."account_id" = $11
   );
--- [Q85] parameters: number, number, number, number, string, number, string
+-- [Q108] parameters: number, number, number, number, string, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -5530,7 +11706,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $7
   );
--- [Q86] parameters: number, number, string, number, string, number, string, string, string, string
+-- [Q109] parameters: number, number, string, number, string, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -5581,7 +11757,7 @@ where
   )
   and "h"."field" = $7
   and "h"."new_value" in ($8, $9, $10);
--- [Q87] parameters: number, number, string, number, string, number, string, string
+-- [Q110] parameters: number, number, string, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -5630,7 +11806,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $8
   );
--- [Q88] parameters: number, number, string, number, string, number, string, string, string
+-- [Q111] parameters: number, number, string, number, string, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -5675,7 +11851,7 @@ where
     "h"."field" != $8
     or "h"."new_value" = $9
   );
--- [Q89] parameters: number, number, string, number
+-- [Q112] parameters: number, number, string, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -5711,7 +11887,7 @@ where
       )
       and "opportunities"."account_id" = $4
   );
--- [Q90] parameters: number, number, string, number
+-- [Q113] parameters: number, number, string, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -5747,8 +11923,8 @@ where
       )
       and "opportunities"."account_id" = $4
   );
--- [Q46] again; parameters: number, number
--- [Q91] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q58] again; parameters: number, number
+-- [Q114] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -6147,7 +12323,7 @@ where
   "v"."workspace_id" = $62
   and "v"."archived_at" is null
   and "v"."account_id" = $63;
--- [Q92] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
+-- [Q115] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -6565,8 +12741,8 @@ limit
   $66
 offset
   $67;
--- [Q91] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
--- [Q93] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q114] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q116] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -6972,7 +13148,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q94] parameters: number, string, number
+-- [Q117] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7030,17 +13206,17 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."id" = $3;
--- [Q51] again; parameters: number, number
--- [Q51] again; parameters: number, number
--- [Q52] again; parameters: number, number, number
--- [Q53] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q54] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q53] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q55] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q63] again; parameters: number, number
+-- [Q63] again; parameters: number, number
+-- [Q64] again; parameters: number, number, number
+-- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q66] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q67] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as rep (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q95] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q118] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7121,7 +13297,7 @@ limit
   $11
 offset
   $12;
--- [Q96] parameters: number, number, number, number, number, number, number, number, number, number
+-- [Q119] parameters: number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -7159,14 +13335,14 @@ where
       and "opportunity_team"."user_id" = $10
   )
   and "accounts"."archived_at" is null;
--- [Q59] again; parameters: number, number, number
+-- [Q71] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q97] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q120] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7300,7 +13476,7 @@ limit
   $29
 offset
   $30;
--- [Q98] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q121] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -7394,7 +13570,7 @@ where
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q99] parameters: number, number, number, number, number, number
+-- [Q122] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7471,7 +13647,7 @@ limit
   $5
 offset
   $6;
--- [Q100] parameters: number, number, number, number
+-- [Q123] parameters: number, number, number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7509,7 +13685,7 @@ where
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q101] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q124] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7639,7 +13815,7 @@ limit
   $20
 offset
   $21;
--- [Q102] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q125] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7725,10 +13901,10 @@ where
   and "opportunities"."expected_close_date" <= $19;
 
 -- board as rep (200): GET /api/v1/opportunities/board?processId=…
--- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q103] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q126] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -7774,7 +13950,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q104] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q127] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7863,7 +14039,7 @@ where
       and "opportunities"."closed_at" < $10
     )
   );
--- [Q105] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q128] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -7964,14 +14140,14 @@ order by
   "c"."rn";
 
 -- board, filtered as rep (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q106] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q129] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -8055,10 +14231,12 @@ where
   and "opportunities"."process_id" = $16
   and (
     (
-      "opportunities"."status" = $17
-      and "stage"."is_won" = $18
-      and "opportunities"."expected_close_date" >= $19
-      and "opportunities"."expected_close_date" <= $20
+      (
+        "opportunities"."status" = $17
+        and "opportunities"."expected_close_date" >= $18
+        and "opportunities"."expected_close_date" <= $19
+      )
+      and "stage"."is_won" = $20
     )
     or (
       "opportunities"."status" = $21
@@ -8068,7 +14246,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q107] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q130] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8197,10 +14375,12 @@ where
   and "opportunities"."process_id" = $16
   and (
     (
-      "opportunities"."status" = $17
-      and "stage"."is_won" = $18
-      and "opportunities"."expected_close_date" >= $19
-      and "opportunities"."expected_close_date" <= $20
+      (
+        "opportunities"."status" = $17
+        and "opportunities"."expected_close_date" >= $18
+        and "opportunities"."expected_close_date" <= $19
+      )
+      and "stage"."is_won" = $20
     )
     or (
       "opportunities"."status" = $21
@@ -8208,7 +14388,7 @@ where
       and "opportunities"."closed_at" < $23
     )
   );
--- [Q108] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q131] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -8341,10 +14521,12 @@ from
       and "opportunities"."process_id" = $16
       and (
         (
-          "opportunities"."status" = $17
-          and "stage"."is_won" = $18
-          and "opportunities"."expected_close_date" >= $19
-          and "opportunities"."expected_close_date" <= $20
+          (
+            "opportunities"."status" = $17
+            and "opportunities"."expected_close_date" >= $18
+            and "opportunities"."expected_close_date" <= $19
+          )
+          and "stage"."is_won" = $20
         )
         or (
           "opportunities"."status" = $21
@@ -8360,10 +14542,10 @@ order by
   "c"."rn";
 
 -- board of every process as rep (200): GET /api/v1/opportunities/board
--- [Q24] again; parameters: number, number
--- [Q25] again; parameters: number, number, number, number, number
+-- [Q32] again; parameters: number, number
+-- [Q33] again; parameters: number, number, number, number, number
 -- [Q1] again; parameters: number
--- [Q109] parameters: number, number, number, number, string, number, string, number, number
+-- [Q132] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -8408,7 +14590,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q110] parameters: number, number, number, number, string, number, string, number, number
+-- [Q133] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8496,7 +14678,7 @@ where
       and "opportunities"."closed_at" < $9
     )
   );
--- [Q111] parameters: number, number, number, number, string, number, string, number, number, number
+-- [Q134] parameters: number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -8597,7 +14779,7 @@ order by
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q112] parameters: number, number, number, number, string, number, number, number, string, number, number, number
+-- [Q135] parameters: number, number, number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8689,7 +14871,7 @@ limit
   $11
 offset
   $12;
--- [Q113] parameters: number, number, number, number, string, number, number, number, string, number
+-- [Q136] parameters: number, number, number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -8733,7 +14915,7 @@ where
     )
     or "opportunities"."advantage_lost" = $10
   );
--- [Q114] parameters: number, number, number, string, number, number, number, number, number, string
+-- [Q137] parameters: number, number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -8792,7 +14974,7 @@ where
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q115] parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q138] parameters: number, number, number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8876,7 +15058,7 @@ limit
   $10
 offset
   $11;
--- [Q116] parameters: number, number, number, number, number, string, number, number, number
+-- [Q139] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -8912,7 +15094,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast($8 as bigint) < $9
   );
--- [Q117] parameters: number, number, number, string, number, number, number, number, number, number, string
+-- [Q140] parameters: number, number, number, string, number, number, number, number, number, number, string
 select
   sum(
     case
@@ -8971,7 +15153,7 @@ where
   and "opportunities"."status" = $11;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q118] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q141] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -9055,7 +15237,7 @@ where
       and "opportunity_team"."user_id" = $12
   )
   and "accounts"."id" = $13;
--- [Q119] parameters: number, number, number, number, number
+-- [Q142] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -9085,15 +15267,15 @@ where
       and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."account_id" = $5;
--- [Q119] again; parameters: number, number, number, number, number
--- [Q119] again; parameters: number, number, number, number, number
--- [Q119] again; parameters: number, number, number, number, number
--- [Q119] again; parameters: number, number, number, number, number
--- [Q119] again; parameters: number, number, number, number, number
--- [Q119] again; parameters: number, number, number, number, number
--- [Q37] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number
--- [Q120] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
+-- [Q142] again; parameters: number, number, number, number, number
+-- [Q142] again; parameters: number, number, number, number, number
+-- [Q142] again; parameters: number, number, number, number, number
+-- [Q142] again; parameters: number, number, number, number, number
+-- [Q142] again; parameters: number, number, number, number, number
+-- [Q142] again; parameters: number, number, number, number, number
+-- [Q49] again; parameters: number, number, string, number
+-- [Q50] again; parameters: number, number
+-- [Q143] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -9152,7 +15334,7 @@ where
       )
       and "opportunities"."account_id" = $13
   );
--- [Q121] parameters: number, number, number, number, number, number, number, number, string
+-- [Q144] parameters: number, number, number, number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -9217,7 +15399,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $9
   );
--- [Q122] parameters: number, number, string, number, number, number, number, number, string, string, string, string
+-- [Q145] parameters: number, number, string, number, number, number, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -9281,7 +15463,7 @@ where
   )
   and "h"."field" = $9
   and "h"."new_value" in ($10, $11, $12);
--- [Q123] parameters: number, number, number, number, number, number, string, number, string, string
+-- [Q146] parameters: number, number, number, number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -9343,7 +15525,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $10
   );
--- [Q124] parameters: number, number, string, number, number, number, number, number, string, string, string
+-- [Q147] parameters: number, number, string, number, number, number, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -9401,7 +15583,7 @@ where
     "h"."field" != $10
     or "h"."new_value" = $11
   );
--- [Q125] parameters: number, number, number, number, number, number
+-- [Q148] parameters: number, number, number, number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -9450,7 +15632,7 @@ where
       )
       and "opportunities"."account_id" = $6
   );
--- [Q126] parameters: number, number, number, number, number, number
+-- [Q149] parameters: number, number, number, number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -9499,8 +15681,8 @@ where
       )
       and "opportunities"."account_id" = $6
   );
--- [Q46] again; parameters: number, number
--- [Q127] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q58] again; parameters: number, number
+-- [Q150] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -9990,7 +16172,7 @@ where
   "v"."workspace_id" = $76
   and "v"."archived_at" is null
   and "v"."account_id" = $77;
--- [Q128] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q151] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -10499,8 +16681,8 @@ limit
   $80
 offset
   $81;
--- [Q127] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
--- [Q129] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q150] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q152] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -10997,7 +17179,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q130] parameters: number, number, number, number, number
+-- [Q153] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11068,17 +17250,17 @@ where
       and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."id" = $5;
--- [Q51] again; parameters: number, number
--- [Q51] again; parameters: number, number
--- [Q52] again; parameters: number, number, number
--- [Q53] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q54] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q53] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q55] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q63] again; parameters: number, number
+-- [Q63] again; parameters: number, number
+-- [Q64] again; parameters: number, number, number
+-- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q66] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q67] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as presales (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q131] parameters: number, number, number, number
+-- [Q154] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -11142,7 +17324,7 @@ limit
   $3
 offset
   $4;
--- [Q132] parameters: number, number
+-- [Q155] parameters: number, number
 select
   count(*) as "n"
 from
@@ -11169,7 +17351,7 @@ where
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q133] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q156] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -11286,7 +17468,7 @@ limit
   $21
 offset
   $22;
--- [Q134] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q157] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -11363,7 +17545,7 @@ where
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q135] parameters: number, number, number, number
+-- [Q158] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11432,7 +17614,7 @@ limit
   $3
 offset
   $4;
--- [Q136] parameters: number, number
+-- [Q159] parameters: number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -11462,7 +17644,7 @@ where
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q137] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q160] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11584,7 +17766,7 @@ limit
   $18
 offset
   $19;
--- [Q138] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q161] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -11662,10 +17844,10 @@ where
   and "opportunities"."expected_close_date" <= $17;
 
 -- board as presales (200): GET /api/v1/opportunities/board?processId=…
--- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q139] parameters: number, number, number, string, number, string, number, number
+-- [Q162] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -11703,7 +17885,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q140] parameters: number, number, number, string, number, string, number, number
+-- [Q163] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11784,7 +17966,7 @@ where
       and "opportunities"."closed_at" < $8
     )
   );
--- [Q141] parameters: number, number, number, string, number, string, number, number, number
+-- [Q164] parameters: number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -11877,14 +18059,14 @@ order by
   "c"."rn";
 
 -- board, filtered as presales (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q142] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q165] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -11960,10 +18142,12 @@ where
   and "opportunities"."process_id" = $14
   and (
     (
-      "opportunities"."status" = $15
-      and "stage"."is_won" = $16
-      and "opportunities"."expected_close_date" >= $17
-      and "opportunities"."expected_close_date" <= $18
+      (
+        "opportunities"."status" = $15
+        and "opportunities"."expected_close_date" >= $16
+        and "opportunities"."expected_close_date" <= $17
+      )
+      and "stage"."is_won" = $18
     )
     or (
       "opportunities"."status" = $19
@@ -11973,7 +18157,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q143] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q166] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -12094,10 +18278,12 @@ where
   and "opportunities"."process_id" = $14
   and (
     (
-      "opportunities"."status" = $15
-      and "stage"."is_won" = $16
-      and "opportunities"."expected_close_date" >= $17
-      and "opportunities"."expected_close_date" <= $18
+      (
+        "opportunities"."status" = $15
+        and "opportunities"."expected_close_date" >= $16
+        and "opportunities"."expected_close_date" <= $17
+      )
+      and "stage"."is_won" = $18
     )
     or (
       "opportunities"."status" = $19
@@ -12105,7 +18291,7 @@ where
       and "opportunities"."closed_at" < $21
     )
   );
--- [Q144] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q167] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -12230,10 +18416,12 @@ from
       and "opportunities"."process_id" = $14
       and (
         (
-          "opportunities"."status" = $15
-          and "stage"."is_won" = $16
-          and "opportunities"."expected_close_date" >= $17
-          and "opportunities"."expected_close_date" <= $18
+          (
+            "opportunities"."status" = $15
+            and "opportunities"."expected_close_date" >= $16
+            and "opportunities"."expected_close_date" <= $17
+          )
+          and "stage"."is_won" = $18
         )
         or (
           "opportunities"."status" = $19
@@ -12249,10 +18437,10 @@ order by
   "c"."rn";
 
 -- board of every process as presales (200): GET /api/v1/opportunities/board
--- [Q24] again; parameters: number, number
--- [Q25] again; parameters: number, number, number, number, number
+-- [Q32] again; parameters: number, number
+-- [Q33] again; parameters: number, number, number, number, number
 -- [Q1] again; parameters: number
--- [Q145] parameters: number, number, string, number, string, number, number
+-- [Q168] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -12289,7 +18477,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q146] parameters: number, number, string, number, string, number, number
+-- [Q169] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -12369,7 +18557,7 @@ where
       and "opportunities"."closed_at" < $7
     )
   );
--- [Q147] parameters: number, number, string, number, string, number, number, number
+-- [Q170] parameters: number, number, string, number, string, number, number, number
 select
   *
 from
@@ -12462,7 +18650,7 @@ order by
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q148] parameters: number, number, string, number, number, number, string, number, number, number
+-- [Q171] parameters: number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -12546,7 +18734,7 @@ limit
   $9
 offset
   $10;
--- [Q149] parameters: number, number, string, number, number, number, string, number
+-- [Q172] parameters: number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -12582,7 +18770,7 @@ where
     )
     or "opportunities"."advantage_lost" = $8
   );
--- [Q150] parameters: number, number, number, string, number, number, number, string
+-- [Q173] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -12633,7 +18821,7 @@ where
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q151] parameters: number, number, number, string, number, number, number, number, number
+-- [Q174] parameters: number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -12709,7 +18897,7 @@ limit
   $8
 offset
   $9;
--- [Q152] parameters: number, number, number, string, number, number, number
+-- [Q175] parameters: number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -12737,7 +18925,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
   );
--- [Q153] parameters: number, number, number, string, number, number, number, number, string
+-- [Q176] parameters: number, number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -12788,7 +18976,7 @@ where
   and "opportunities"."status" = $9;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q154] parameters: number, number, number, number, number
+-- [Q177] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -12857,7 +19045,7 @@ where
   and "accounts"."id" = $5;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q155] parameters: number, number, number
+-- [Q178] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",

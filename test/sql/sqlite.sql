@@ -139,6 +139,7 @@ from
 where
   "workspace_id" = ?
   and "id" = ?;
+-- [Q8] again; parameters: number, number
 -- [Q9] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
@@ -247,7 +248,15 @@ limit
   ?
 offset
   ?;
--- [Q10] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
+-- [Q10] parameters: number, string
+select
+  "counted_unit"."id"
+from
+  "org_units" as "counted_unit"
+where
+  "counted_unit"."workspace_id" = ?
+  and "counted_unit"."path" like ?;
+-- [Q11] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   1 as "one"
 from
@@ -312,9 +321,18 @@ where
   and "accounts"."owner_id" = ?
   and "org_units"."path" like ?
   and "accounts"."tier" = ?
+  and "accounts"."org_unit_id" in (
+    select
+      "counted_unit"."id"
+    from
+      "org_units" as "counted_unit"
+    where
+      "counted_unit"."workspace_id" = ?
+      and "counted_unit"."path" like ?
+  )
 limit
   ?;
--- [Q11] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
+-- [Q12] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   count(*) as "n"
 from
@@ -383,13 +401,22 @@ from
       and "accounts"."owner_id" = ?
       and "org_units"."path" like ?
       and "accounts"."tier" = ?
+      and "accounts"."org_unit_id" in (
+        select
+          "counted_unit"."id"
+        from
+          "org_units" as "counted_unit"
+        where
+          "counted_unit"."workspace_id" = ?
+          and "counted_unit"."path" like ?
+      )
     limit
       ?
   ) as "capped";
 
 -- opportunity list as admin (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q12] parameters: number, number, number
+-- [Q13] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -450,7 +477,7 @@ limit
   ?
 offset
   ?;
--- [Q13] parameters: number
+-- [Q14] parameters: number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -472,7 +499,7 @@ where
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q14] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q15] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -586,7 +613,7 @@ limit
   ?
 offset
   ?;
--- [Q15] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q16] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -656,7 +683,7 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as admin (200): GET /api/v1/opportunities/board?processId=…
--- [Q16] parameters: number, number
+-- [Q17] parameters: number, number
 select
   *
 from
@@ -664,7 +691,7 @@ from
 where
   "workspace_id" = ?
   and "id" = ?;
--- [Q17] parameters: number, number
+-- [Q18] parameters: number, number
 select
   *
 from
@@ -676,7 +703,31 @@ order by
   "process_id",
   "position";
 -- [Q1] again; parameters: number
--- [Q18] parameters: number, number, string, number, string, number, number
+-- [Q19] parameters: number, number, string, number
+select
+  "kept"."stage_id",
+  sum(kept.deals) as "n",
+  sum(kept.amount) as "amount",
+  sum(kept.amount * stage.probability) as "weighted"
+from
+  "funnel_unit_totals" as "kept"
+  inner join "process_stages" as "stage" on "stage"."id" = "kept"."stage_id"
+where
+  "kept"."workspace_id" = ?
+  and "kept"."unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = ?
+      and "org_units"."parent_id" is null
+  )
+  and "kept"."status" = ?
+  and "kept"."process_id" = ?
+group by
+  "kept"."stage_id";
+-- [Q20] parameters: number, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -684,29 +735,16 @@ select
   sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
 where
   "opportunities"."workspace_id" = ?
-  and "opportunities"."process_id" = ?
-  and (
-    (
-      "opportunities"."status" = ?
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
-  )
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."closed_at" >= ?
+  and "opportunities"."closed_at" < ?
 group by
   "opportunities"."stage_id";
--- [Q19] parameters: number, number, string, number, string, number, number
+-- [Q21] parameters: number, number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -749,14 +787,7 @@ select
   "stage"."buying_phase" as "stage_buying_phase",
   "stage"."position" as "stage_position",
   "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name",
-  row_number() over (
-    partition by
-      opportunities.stage_id
-    order by
-      opportunities.amount desc,
-      opportunities.id
-  ) as "rn"
+  "process"."name" as "process_name"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -768,18 +799,82 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."process_id" = ?
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q21] again; parameters: number, number, number, string, number
+-- [Q21] again; parameters: number, number, number, string, number
+-- [Q22] parameters: number, number, number, string, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."process_id" = ?
+  and "opportunities"."stage_id" = ?
   and (
-    (
-      "opportunities"."status" = ?
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
-  );
--- [Q20] parameters: number, number, string, number, string, number, number, number
+    "opportunities"."status" = ?
+    and + opportunities.closed_at >= ?
+    and + opportunities.closed_at < ?
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q23] parameters: number, number, number, string, number
 select
   *
 from
@@ -826,14 +921,7 @@ from
       "stage"."buying_phase" as "stage_buying_phase",
       "stage"."position" as "stage_position",
       "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name",
-      row_number() over (
-        partition by
-          opportunities.stage_id
-        order by
-          opportunities.amount desc,
-          opportunities.id
-      ) as "rn"
+      "process"."name" as "process_name"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -845,33 +933,368 @@ from
     where
       "opportunities"."workspace_id" = ?
       and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q23] again; parameters: number, number, number, string, number
+-- [Q24] parameters: number, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
       and (
-        (
-          "opportunities"."status" = ?
-          and "stage"."is_won" = ?
-        )
-        or (
-          "opportunities"."status" = ?
-          and "opportunities"."closed_at" >= ?
-          and "opportunities"."closed_at" < ?
-        )
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
       )
-  ) as "c"
-where
-  "c"."rn" <= ?
-order by
-  "c"."stage_id",
-  "c"."rn";
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q25] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
 
 -- board, filtered as admin (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q21] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q26] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -939,10 +1362,12 @@ where
   and "opportunities"."process_id" = ?
   and (
     (
-      "opportunities"."status" = ?
+      (
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
+      )
       and "stage"."is_won" = ?
-      and "opportunities"."expected_close_date" >= ?
-      and "opportunities"."expected_close_date" <= ?
     )
     or (
       "opportunities"."status" = ?
@@ -952,7 +1377,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q22] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q27] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -995,14 +1420,7 @@ select
   "stage"."buying_phase" as "stage_buying_phase",
   "stage"."position" as "stage_position",
   "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name",
-  row_number() over (
-    partition by
-      opportunities.stage_id
-    order by
-      opportunities.amount desc,
-      opportunities.id
-  ) as "rn"
+  "process"."name" as "process_name"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -1063,20 +1481,135 @@ where
   )
   and "org_units"."path" like ?
   and "opportunities"."process_id" = ?
+  and "opportunities"."stage_id" = ?
   and (
-    (
-      "opportunities"."status" = ?
-      and "stage"."is_won" = ?
-      and "opportunities"."expected_close_date" >= ?
-      and "opportunities"."expected_close_date" <= ?
+    "opportunities"."status" = ?
+    and "opportunities"."expected_close_date" >= ?
+    and "opportunities"."expected_close_date" <= ?
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q27] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q27] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q28] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = ?
+  and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
     )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
     )
-  );
--- [Q23] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+  )
+  and (
+    "opportunities"."name" like ? escape '\'
+    or "accounts"."name" like ? escape '\'
+  )
+  and "org_units"."path" like ?
+  and "opportunities"."process_id" = ?
+  and "opportunities"."stage_id" = ?
+  and (
+    "opportunities"."status" = ?
+    and + opportunities.closed_at >= ?
+    and + opportunities.closed_at < ?
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q29] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   *
 from
@@ -1123,14 +1656,7 @@ from
       "stage"."buying_phase" as "stage_buying_phase",
       "stage"."position" as "stage_position",
       "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name",
-      row_number() over (
-        partition by
-          opportunities.stage_id
-        order by
-          opportunities.amount desc,
-          opportunities.id
-      ) as "rn"
+      "process"."name" as "process_name"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -1191,168 +1717,20 @@ from
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
       and (
-        (
-          "opportunities"."status" = ?
-          and "stage"."is_won" = ?
-          and "opportunities"."expected_close_date" >= ?
-          and "opportunities"."expected_close_date" <= ?
-        )
-        or (
-          "opportunities"."status" = ?
-          and "opportunities"."closed_at" >= ?
-          and "opportunities"."closed_at" < ?
-        )
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
       )
-  ) as "c"
-where
-  "c"."rn" <= ?
-order by
-  "c"."stage_id",
-  "c"."rn";
-
--- board of every process as admin (200): GET /api/v1/opportunities/board
--- [Q24] parameters: number, number
-select
-  "p"."id",
-  "p"."name",
-  "p"."description",
-  "p"."template_key",
-  "p"."active",
-  "p"."updated_at",
-  "p"."version",
-  coalesce("s"."n", 0) as "stage_count"
-from
-  "sales_processes" as "p"
-  left join (
-    select
-      "process_id",
-      count(*) as "n"
-    from
-      "process_stages"
-    where
-      "workspace_id" = ?
-    group by
-      "process_id"
-  ) as "s" on "s"."process_id" = "p"."id"
-where
-  "p"."workspace_id" = ?
-order by
-  "p"."id";
--- [Q25] parameters: number, number, number, number, number
-select
-  *
-from
-  "process_stages"
-where
-  "workspace_id" = ?
-  and "process_id" in (?, ?, ?, ?)
-order by
-  "process_id",
-  "position";
--- [Q1] again; parameters: number
--- [Q26] parameters: number, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."workspace_id" = ?
-  and (
-    (
-      "opportunities"."status" = ?
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q27] parameters: number, string, number, string, number, number
-select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name",
-  row_number() over (
-    partition by
-      opportunities.stage_id
     order by
-      opportunities.amount desc,
-      opportunities.id
-  ) as "rn"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."workspace_id" = ?
-  and (
-    (
-      "opportunities"."status" = ?
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
-  );
--- [Q28] parameters: number, string, number, string, number, number, number
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q29] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q30] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -1399,14 +1777,7 @@ from
       "stage"."buying_phase" as "stage_buying_phase",
       "stage"."position" as "stage_position",
       "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name",
-      row_number() over (
-        partition by
-          opportunities.stage_id
-        order by
-          opportunities.amount desc,
-          opportunities.id
-      ) as "rn"
+      "process"."name" as "process_name"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -1418,26 +1789,2659 @@ from
     where
       "opportunities"."workspace_id" = ?
       and (
-        (
-          "opportunities"."status" = ?
-          and "stage"."is_won" = ?
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
         )
-        or (
-          "opportunities"."status" = ?
-          and "opportunities"."closed_at" >= ?
-          and "opportunities"."closed_at" < ?
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
         )
       )
-  ) as "c"
+      and (
+        "opportunities"."name" like ? escape '\'
+        or "accounts"."name" like ? escape '\'
+      )
+      and "org_units"."path" like ?
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q31] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" like ? escape '\'
+        or "accounts"."name" like ? escape '\'
+      )
+      and "org_units"."path" like ?
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" like ? escape '\'
+        or "accounts"."name" like ? escape '\'
+      )
+      and "org_units"."path" like ?
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" like ? escape '\'
+        or "accounts"."name" like ? escape '\'
+      )
+      and "org_units"."path" like ?
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" like ? escape '\'
+        or "accounts"."name" like ? escape '\'
+      )
+      and "org_units"."path" like ?
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+
+-- board of every process as admin (200): GET /api/v1/opportunities/board
+-- [Q32] parameters: number, number
+select
+  "p"."id",
+  "p"."name",
+  "p"."description",
+  "p"."template_key",
+  "p"."active",
+  "p"."updated_at",
+  "p"."version",
+  coalesce("s"."n", 0) as "stage_count"
+from
+  "sales_processes" as "p"
+  left join (
+    select
+      "process_id",
+      count(*) as "n"
+    from
+      "process_stages"
+    where
+      "workspace_id" = ?
+    group by
+      "process_id"
+  ) as "s" on "s"."process_id" = "p"."id"
 where
-  "c"."rn" <= ?
+  "p"."workspace_id" = ?
 order by
-  "c"."stage_id",
-  "c"."rn";
+  "p"."id";
+-- [Q33] parameters: number, number, number, number, number
+select
+  *
+from
+  "process_stages"
+where
+  "workspace_id" = ?
+  and "process_id" in (?, ?, ?, ?)
+order by
+  "process_id",
+  "position";
+-- [Q1] again; parameters: number
+-- [Q34] parameters: number, number, string
+select
+  "kept"."stage_id",
+  sum(kept.deals) as "n",
+  sum(kept.amount) as "amount",
+  sum(kept.amount * stage.probability) as "weighted"
+from
+  "funnel_unit_totals" as "kept"
+  inner join "process_stages" as "stage" on "stage"."id" = "kept"."stage_id"
+where
+  "kept"."workspace_id" = ?
+  and "kept"."unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = ?
+      and "org_units"."parent_id" is null
+  )
+  and "kept"."status" = ?
+group by
+  "kept"."stage_id";
+-- [Q20] again; parameters: number, number, string, number, number
+-- [Q20] again; parameters: number, number, string, number, number
+-- [Q20] again; parameters: number, number, string, number, number
+-- [Q35] parameters: number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."closed_at" >= ?
+  and "opportunities"."closed_at" < ?
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."closed_at" >= ?
+  and "opportunities"."closed_at" < ?
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."closed_at" >= ?
+  and "opportunities"."closed_at" < ?
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."closed_at" >= ?
+  and "opportunities"."closed_at" < ?
+group by
+  "opportunities"."stage_id";
+-- [Q36] parameters: number, number, string, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q37] parameters: number, number, string, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."stage_id" = ?
+  and (
+    "opportunities"."status" = ?
+    and + opportunities.closed_at >= ?
+    and + opportunities.closed_at < ?
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number, number, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number, number, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number, number, number
+-- [Q38] parameters: number, number, string, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] parameters: number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number, number, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number, number, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number, number, number
+-- [Q40] parameters: number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
 
 -- attention list as admin (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q29] parameters: number, string, number, number, number, string, number, number, number
+-- [Q41] parameters: number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1513,7 +4517,7 @@ limit
   ?
 offset
   ?;
--- [Q30] parameters: number, string, number, number, number, string, number
+-- [Q42] parameters: number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -1541,7 +4545,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q31] parameters: number, number, number, string, number, number, string
+-- [Q43] parameters: number, number, number, string, number, number, string
 select
   sum(
     case
@@ -1584,7 +4588,7 @@ where
 
 -- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q32] parameters: number, number, string, number, number, number, number, number
+-- [Q44] parameters: number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1652,7 +4656,7 @@ limit
   ?
 offset
   ?;
--- [Q33] parameters: number, number, string, number, number, number
+-- [Q45] parameters: number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -1672,7 +4676,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q34] parameters: number, number, number, string, number, number, number, string
+-- [Q46] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -1715,7 +4719,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
--- [Q35] parameters: number, number, number, number
+-- [Q47] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -1773,7 +4777,7 @@ from
 where
   "accounts"."workspace_id" = ?
   and "accounts"."id" = ?;
--- [Q36] parameters: number, number
+-- [Q48] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -1787,13 +4791,13 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."account_id" = ?;
--- [Q36] again; parameters: number, number
--- [Q36] again; parameters: number, number
--- [Q36] again; parameters: number, number
--- [Q36] again; parameters: number, number
--- [Q36] again; parameters: number, number
--- [Q36] again; parameters: number, number
--- [Q37] parameters: number, number, string, number
+-- [Q48] again; parameters: number, number
+-- [Q48] again; parameters: number, number
+-- [Q48] again; parameters: number, number
+-- [Q48] again; parameters: number, number
+-- [Q48] again; parameters: number, number
+-- [Q48] again; parameters: number, number
+-- [Q49] parameters: number, number, string, number
 select
   cast('account_changed' as text) as "kind",
   h.created_at as "at",
@@ -1816,7 +4820,7 @@ where
   and "h"."entity_type" = ?
   and "h"."entity_id" = ?
   and "h"."created_at" != "a"."created_at";
--- [Q38] parameters: number, number
+-- [Q50] parameters: number, number
 select
   cast('contact_added' as text) as "kind",
   c.created_at as "at",
@@ -1835,7 +4839,7 @@ from
 where
   "c"."workspace_id" = ?
   and "c"."account_id" = ?;
--- [Q39] parameters: number, string, string, string, number, string, string, number, number, number
+-- [Q51] parameters: number, string, string, string, number, string, string, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -1878,7 +4882,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q40] parameters: number, number, number, number, number, string
+-- [Q52] parameters: number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -1927,7 +4931,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q41] parameters: number, number, string, number, number, string, string, string, string
+-- [Q53] parameters: number, number, string, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -1975,7 +4979,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q42] parameters: number, number, number, string, number, string, string
+-- [Q54] parameters: number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -2021,7 +5025,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q43] parameters: number, number, string, number, number, string, string, string
+-- [Q55] parameters: number, number, string, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -2063,7 +5067,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q44] parameters: number, number, number
+-- [Q56] parameters: number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -2096,7 +5100,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q45] parameters: number, number, number
+-- [Q57] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -2129,7 +5133,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q46] parameters: number, number
+-- [Q58] parameters: number, number
 select
   cast('activity' as text) as "kind",
   v.start_at as "at",
@@ -2152,7 +5156,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q47] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q59] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -2530,7 +5534,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q48] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q60] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -2927,8 +5931,8 @@ limit
   ?
 offset
   ?;
--- [Q47] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
--- [Q49] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q59] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q61] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -3313,7 +6317,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q50] parameters: number, number
+-- [Q62] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -3368,7 +6372,7 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q51] parameters: number, number
+-- [Q63] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -3376,8 +6380,8 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q51] again; parameters: number, number
--- [Q52] parameters: number, number, number
+-- [Q63] again; parameters: number, number
+-- [Q64] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -3404,7 +6408,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."id" = ?
   );
--- [Q53] parameters: number, number, number, number, number, string, number, number, number
+-- [Q65] parameters: number, number, number, number, number, string, number, number, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -3474,7 +6478,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."id" = ?
   );
--- [Q54] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q66] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -3563,8 +6567,8 @@ limit
   ?
 offset
   ?;
--- [Q53] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q55] parameters: number, number, number, number, number, string, number, number, number
+-- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q67] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -3642,7 +6646,7 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q56] parameters: number, string, number, number
+-- [Q68] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3700,7 +6704,8 @@ limit
   ?
 offset
   ?;
--- [Q57] parameters: number, string, number
+-- [Q10] again; parameters: number, string
+-- [Q69] parameters: number, string, number, string, number
 select
   1 as "one"
 from
@@ -3715,9 +6720,18 @@ where
     and "org_units"."path" like ?
   )
   and "accounts"."archived_at" is null
+  and "accounts"."org_unit_id" in (
+    select
+      "counted_unit"."id"
+    from
+      "org_units" as "counted_unit"
+    where
+      "counted_unit"."workspace_id" = ?
+      and "counted_unit"."path" like ?
+  )
 limit
   ?;
--- [Q58] parameters: number, string, number
+-- [Q70] parameters: number, string, number, string, number
 select
   count(*) as "n"
 from
@@ -3736,10 +6750,19 @@ from
         and "org_units"."path" like ?
       )
       and "accounts"."archived_at" is null
+      and "accounts"."org_unit_id" in (
+        select
+          "counted_unit"."id"
+        from
+          "org_units" as "counted_unit"
+        where
+          "counted_unit"."workspace_id" = ?
+          and "counted_unit"."path" like ?
+      )
     limit
       ?
   ) as "capped";
--- [Q59] parameters: number, number, number
+-- [Q71] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -3757,7 +6780,8 @@ group by
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q60] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q8] again; parameters: number, number
+-- [Q72] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -3868,7 +6892,8 @@ limit
   ?
 offset
   ?;
--- [Q61] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
+-- [Q10] again; parameters: number, string
+-- [Q73] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   1 as "one"
 from
@@ -3936,9 +6961,18 @@ where
   and "accounts"."owner_id" = ?
   and "org_units"."path" like ?
   and "accounts"."tier" = ?
+  and "accounts"."org_unit_id" in (
+    select
+      "counted_unit"."id"
+    from
+      "org_units" as "counted_unit"
+    where
+      "counted_unit"."workspace_id" = ?
+      and "counted_unit"."path" like ?
+  )
 limit
   ?;
--- [Q62] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number
+-- [Q74] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   count(*) as "n"
 from
@@ -4010,13 +7044,22 @@ from
       and "accounts"."owner_id" = ?
       and "org_units"."path" like ?
       and "accounts"."tier" = ?
+      and "accounts"."org_unit_id" in (
+        select
+          "counted_unit"."id"
+        from
+          "org_units" as "counted_unit"
+        where
+          "counted_unit"."workspace_id" = ?
+          and "counted_unit"."path" like ?
+      )
     limit
       ?
   ) as "capped";
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q63] parameters: number, string, number, number
+-- [Q75] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4080,7 +7123,7 @@ limit
   ?
 offset
   ?;
--- [Q64] parameters: number, string
+-- [Q76] parameters: number, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -4105,7 +7148,7 @@ where
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q65] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q77] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4222,7 +7265,7 @@ limit
   ?
 offset
   ?;
--- [Q66] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q78] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -4295,10 +7338,34 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as manager (200): GET /api/v1/opportunities/board?processId=…
--- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q67] parameters: number, string, number, string, number, string, number, number
+-- [Q79] parameters: number, number, string, string, number
+select
+  "kept"."stage_id",
+  sum(kept.deals) as "n",
+  sum(kept.amount) as "amount",
+  sum(kept.amount * stage.probability) as "weighted"
+from
+  "funnel_unit_totals" as "kept"
+  inner join "process_stages" as "stage" on "stage"."id" = "kept"."stage_id"
+where
+  "kept"."workspace_id" = ?
+  and "kept"."unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = ?
+      and "org_units"."path" = ?
+  )
+  and "kept"."status" = ?
+  and "kept"."process_id" = ?
+group by
+  "kept"."stage_id";
+-- [Q80] parameters: number, number, string, number, number, number, string
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -4306,32 +7373,25 @@ select
   sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "org_units"."path" like ?
-  )
-  and "opportunities"."process_id" = ?
-  and (
-    (
-      "opportunities"."status" = ?
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."closed_at" >= ?
+  and "opportunities"."closed_at" < ?
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = ?
+      and "org_units"."path" like ?
   )
 group by
   "opportunities"."stage_id";
--- [Q68] parameters: number, string, number, string, number, string, number, number
+-- [Q81] parameters: number, string, number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4374,14 +7434,7 @@ select
   "stage"."buying_phase" as "stage_buying_phase",
   "stage"."position" as "stage_position",
   "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name",
-  row_number() over (
-    partition by
-      opportunities.stage_id
-    order by
-      opportunities.amount desc,
-      opportunities.id
-  ) as "rn"
+  "process"."name" as "process_name"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -4396,18 +7449,85 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."process_id" = ?
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q81] again; parameters: number, string, number, number, string, number
+-- [Q81] again; parameters: number, string, number, number, string, number
+-- [Q82] parameters: number, string, number, number, string, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = ?
+    and "org_units"."path" like ?
+  )
+  and "opportunities"."process_id" = ?
+  and "opportunities"."stage_id" = ?
   and (
-    (
-      "opportunities"."status" = ?
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
-  );
--- [Q69] parameters: number, string, number, string, number, string, number, number, number
+    "opportunities"."status" = ?
+    and + opportunities.closed_at >= ?
+    and + opportunities.closed_at < ?
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q83] parameters: number, string, number, number, string, number
 select
   *
 from
@@ -4454,14 +7574,7 @@ from
       "stage"."buying_phase" as "stage_buying_phase",
       "stage"."position" as "stage_position",
       "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name",
-      row_number() over (
-        partition by
-          opportunities.stage_id
-        order by
-          opportunities.amount desc,
-          opportunities.id
-      ) as "rn"
+      "process"."name" as "process_name"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -4476,33 +7589,383 @@ from
         and "org_units"."path" like ?
       )
       and "opportunities"."process_id" = ?
-      and (
-        (
-          "opportunities"."status" = ?
-          and "stage"."is_won" = ?
-        )
-        or (
-          "opportunities"."status" = ?
-          and "opportunities"."closed_at" >= ?
-          and "opportunities"."closed_at" < ?
-        )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q83] again; parameters: number, string, number, number, string, number
+-- [Q84] parameters: number, string, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
       )
-  ) as "c"
-where
-  "c"."rn" <= ?
-order by
-  "c"."stage_id",
-  "c"."rn";
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q85] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
 
 -- board, filtered as manager (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q70] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q86] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -4573,10 +8036,12 @@ where
   and "opportunities"."process_id" = ?
   and (
     (
-      "opportunities"."status" = ?
+      (
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
+      )
       and "stage"."is_won" = ?
-      and "opportunities"."expected_close_date" >= ?
-      and "opportunities"."expected_close_date" <= ?
     )
     or (
       "opportunities"."status" = ?
@@ -4586,7 +8051,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q71] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q87] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4629,14 +8094,7 @@ select
   "stage"."buying_phase" as "stage_buying_phase",
   "stage"."position" as "stage_position",
   "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name",
-  row_number() over (
-    partition by
-      opportunities.stage_id
-    order by
-      opportunities.amount desc,
-      opportunities.id
-  ) as "rn"
+  "process"."name" as "process_name"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -4700,20 +8158,138 @@ where
   )
   and "org_units"."path" like ?
   and "opportunities"."process_id" = ?
+  and "opportunities"."stage_id" = ?
   and (
-    (
-      "opportunities"."status" = ?
-      and "stage"."is_won" = ?
-      and "opportunities"."expected_close_date" >= ?
-      and "opportunities"."expected_close_date" <= ?
+    "opportunities"."status" = ?
+    and "opportunities"."expected_close_date" >= ?
+    and "opportunities"."expected_close_date" <= ?
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q87] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q87] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q88] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = ?
+    and "org_units"."path" like ?
+  )
+  and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
     )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
     )
-  );
--- [Q72] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+  )
+  and (
+    "opportunities"."name" like ? escape '\'
+    or "accounts"."name" like ? escape '\'
+  )
+  and "org_units"."path" like ?
+  and "opportunities"."process_id" = ?
+  and "opportunities"."stage_id" = ?
+  and (
+    "opportunities"."status" = ?
+    and + opportunities.closed_at >= ?
+    and + opportunities.closed_at < ?
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q89] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   *
 from
@@ -4760,14 +8336,7 @@ from
       "stage"."buying_phase" as "stage_buying_phase",
       "stage"."position" as "stage_position",
       "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name",
-      row_number() over (
-        partition by
-          opportunities.stage_id
-        order by
-          opportunities.amount desc,
-          opportunities.id
-      ) as "rn"
+      "process"."name" as "process_name"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -4831,138 +8400,20 @@ from
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
       and (
-        (
-          "opportunities"."status" = ?
-          and "stage"."is_won" = ?
-          and "opportunities"."expected_close_date" >= ?
-          and "opportunities"."expected_close_date" <= ?
-        )
-        or (
-          "opportunities"."status" = ?
-          and "opportunities"."closed_at" >= ?
-          and "opportunities"."closed_at" < ?
-        )
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
       )
-  ) as "c"
-where
-  "c"."rn" <= ?
-order by
-  "c"."stage_id",
-  "c"."rn";
-
--- board of every process as manager (200): GET /api/v1/opportunities/board
--- [Q24] again; parameters: number, number
--- [Q25] again; parameters: number, number, number, number, number
--- [Q1] again; parameters: number
--- [Q73] parameters: number, string, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = ?
-    and "org_units"."path" like ?
-  )
-  and (
-    (
-      "opportunities"."status" = ?
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q74] parameters: number, string, string, number, string, number, number
-select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name",
-  row_number() over (
-    partition by
-      opportunities.stage_id
     order by
-      opportunities.amount desc,
-      opportunities.id
-  ) as "rn"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = ?
-    and "org_units"."path" like ?
-  )
-  and (
-    (
-      "opportunities"."status" = ?
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
-  );
--- [Q75] parameters: number, string, string, number, string, number, number, number
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q89] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q90] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -5009,14 +8460,7 @@ from
       "stage"."buying_phase" as "stage_buying_phase",
       "stage"."position" as "stage_position",
       "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name",
-      row_number() over (
-        partition by
-          opportunities.stage_id
-        order by
-          opportunities.amount desc,
-          opportunities.id
-      ) as "rn"
+      "process"."name" as "process_name"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -5031,26 +8475,2758 @@ from
         and "org_units"."path" like ?
       )
       and (
-        (
-          "opportunities"."status" = ?
-          and "stage"."is_won" = ?
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
         )
-        or (
-          "opportunities"."status" = ?
-          and "opportunities"."closed_at" >= ?
-          and "opportunities"."closed_at" < ?
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
         )
       )
-  ) as "c"
+      and (
+        "opportunities"."name" like ? escape '\'
+        or "accounts"."name" like ? escape '\'
+      )
+      and "org_units"."path" like ?
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q91] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" like ? escape '\'
+        or "accounts"."name" like ? escape '\'
+      )
+      and "org_units"."path" like ?
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" like ? escape '\'
+        or "accounts"."name" like ? escape '\'
+      )
+      and "org_units"."path" like ?
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" like ? escape '\'
+        or "accounts"."name" like ? escape '\'
+      )
+      and "org_units"."path" like ?
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = ?
+                and "h"."kind" = "g"."kind"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" like ? escape '\'
+        or "accounts"."name" like ? escape '\'
+      )
+      and "org_units"."path" like ?
+      and "opportunities"."process_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+
+-- board of every process as manager (200): GET /api/v1/opportunities/board
+-- [Q32] again; parameters: number, number
+-- [Q33] again; parameters: number, number, number, number, number
+-- [Q1] again; parameters: number
+-- [Q92] parameters: number, number, string, string
+select
+  "kept"."stage_id",
+  sum(kept.deals) as "n",
+  sum(kept.amount) as "amount",
+  sum(kept.amount * stage.probability) as "weighted"
+from
+  "funnel_unit_totals" as "kept"
+  inner join "process_stages" as "stage" on "stage"."id" = "kept"."stage_id"
 where
-  "c"."rn" <= ?
+  "kept"."workspace_id" = ?
+  and "kept"."unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = ?
+      and "org_units"."path" = ?
+  )
+  and "kept"."status" = ?
+group by
+  "kept"."stage_id";
+-- [Q80] again; parameters: number, number, string, number, number, number, string
+-- [Q80] again; parameters: number, number, string, number, number, number, string
+-- [Q80] again; parameters: number, number, string, number, number, number, string
+-- [Q93] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."closed_at" >= ?
+  and "opportunities"."closed_at" < ?
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = ?
+      and "org_units"."path" like ?
+  )
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."closed_at" >= ?
+  and "opportunities"."closed_at" < ?
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = ?
+      and "org_units"."path" like ?
+  )
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."closed_at" >= ?
+  and "opportunities"."closed_at" < ?
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = ?
+      and "org_units"."path" like ?
+  )
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."closed_at" >= ?
+  and "opportunities"."closed_at" < ?
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = ?
+      and "org_units"."path" like ?
+  )
+group by
+  "opportunities"."stage_id";
+-- [Q94] parameters: number, string, number, string, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = ?
+    and "org_units"."path" like ?
+  )
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
 order by
-  "c"."stage_id",
-  "c"."rn";
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q95] parameters: number, string, number, string, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = ?
+    and "org_units"."path" like ?
+  )
+  and "opportunities"."stage_id" = ?
+  and (
+    "opportunities"."status" = ?
+    and + opportunities.closed_at >= ?
+    and + opportunities.closed_at < ?
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number, number, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number, number, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number, number, number
+-- [Q96] parameters: number, string, number, string, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q97] parameters: number, string, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number, number, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number, number, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number, number, number
+-- [Q98] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q76] parameters: number, string, string, number, number, number, string, number, number, number
+-- [Q99] parameters: number, string, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -5129,7 +11305,7 @@ limit
   ?
 offset
   ?;
--- [Q77] parameters: number, string, string, number, number, number, string, number
+-- [Q100] parameters: number, string, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -5160,7 +11336,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q78] parameters: number, number, number, string, number, number, string, string
+-- [Q101] parameters: number, number, number, string, number, number, string, string
 select
   sum(
     case
@@ -5206,7 +11382,7 @@ where
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q79] parameters: number, string, number, string, number, number, number, number, number
+-- [Q102] parameters: number, string, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -5277,7 +11453,7 @@ limit
   ?
 offset
   ?;
--- [Q80] parameters: number, string, number, string, number, number, number
+-- [Q103] parameters: number, string, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -5300,7 +11476,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q81] parameters: number, number, number, string, number, number, string, number, string
+-- [Q104] parameters: number, number, number, string, number, number, string, number, string
 select
   sum(
     case
@@ -5346,7 +11522,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q82] parameters: number, number, number, string, number
+-- [Q105] parameters: number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -5407,7 +11583,7 @@ where
     and "org_units"."path" like ?
   )
   and "accounts"."id" = ?;
--- [Q83] parameters: number, string, number
+-- [Q106] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -5424,15 +11600,15 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."account_id" = ?;
--- [Q83] again; parameters: number, string, number
--- [Q83] again; parameters: number, string, number
--- [Q83] again; parameters: number, string, number
--- [Q83] again; parameters: number, string, number
--- [Q83] again; parameters: number, string, number
--- [Q83] again; parameters: number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number
--- [Q84] parameters: number, string, string, string, number, string, string, number, number, string, number
+-- [Q106] again; parameters: number, string, number
+-- [Q106] again; parameters: number, string, number
+-- [Q106] again; parameters: number, string, number
+-- [Q106] again; parameters: number, string, number
+-- [Q106] again; parameters: number, string, number
+-- [Q106] again; parameters: number, string, number
+-- [Q49] again; parameters: number, number, string, number
+-- [Q50] again; parameters: number, number
+-- [Q107] parameters: number, string, string, string, number, string, string, number, number, string, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -5478,7 +11654,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q85] parameters: number, number, number, number, string, number, string
+-- [Q108] parameters: number, number, number, number, string, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -5530,7 +11706,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q86] parameters: number, number, string, number, string, number, string, string, string, string
+-- [Q109] parameters: number, number, string, number, string, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -5581,7 +11757,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q87] parameters: number, number, string, number, string, number, string, string
+-- [Q110] parameters: number, number, string, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -5630,7 +11806,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q88] parameters: number, number, string, number, string, number, string, string, string
+-- [Q111] parameters: number, number, string, number, string, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -5675,7 +11851,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q89] parameters: number, number, string, number
+-- [Q112] parameters: number, number, string, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -5711,7 +11887,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q90] parameters: number, number, string, number
+-- [Q113] parameters: number, number, string, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -5747,8 +11923,8 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q46] again; parameters: number, number
--- [Q91] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q58] again; parameters: number, number
+-- [Q114] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -6147,7 +12323,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q92] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
+-- [Q115] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -6565,8 +12741,8 @@ limit
   ?
 offset
   ?;
--- [Q91] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
--- [Q93] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q114] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q116] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -6972,7 +13148,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q94] parameters: number, string, number
+-- [Q117] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7030,17 +13206,17 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."id" = ?;
--- [Q51] again; parameters: number, number
--- [Q51] again; parameters: number, number
--- [Q52] again; parameters: number, number, number
--- [Q53] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q54] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q53] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q55] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q63] again; parameters: number, number
+-- [Q63] again; parameters: number, number
+-- [Q64] again; parameters: number, number, number
+-- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q66] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q67] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as rep (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q95] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q118] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7121,7 +13297,7 @@ limit
   ?
 offset
   ?;
--- [Q96] parameters: number, number, number, number, number, number, number, number, number, number
+-- [Q119] parameters: number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -7159,14 +13335,14 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "accounts"."archived_at" is null;
--- [Q59] again; parameters: number, number, number
+-- [Q71] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q97] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q120] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7300,7 +13476,7 @@ limit
   ?
 offset
   ?;
--- [Q98] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q121] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -7394,7 +13570,7 @@ where
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q99] parameters: number, number, number, number, number, number
+-- [Q122] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7471,7 +13647,7 @@ limit
   ?
 offset
   ?;
--- [Q100] parameters: number, number, number, number
+-- [Q123] parameters: number, number, number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7509,7 +13685,7 @@ where
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q101] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q124] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7639,7 +13815,7 @@ limit
   ?
 offset
   ?;
--- [Q102] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q125] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7725,10 +13901,10 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as rep (200): GET /api/v1/opportunities/board?processId=…
--- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q103] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q126] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -7774,7 +13950,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q104] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q127] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7863,7 +14039,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q105] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q128] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -7964,14 +14140,14 @@ order by
   "c"."rn";
 
 -- board, filtered as rep (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q106] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q129] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -8055,10 +14231,12 @@ where
   and "opportunities"."process_id" = ?
   and (
     (
-      "opportunities"."status" = ?
+      (
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
+      )
       and "stage"."is_won" = ?
-      and "opportunities"."expected_close_date" >= ?
-      and "opportunities"."expected_close_date" <= ?
     )
     or (
       "opportunities"."status" = ?
@@ -8068,7 +14246,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q107] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q130] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8197,10 +14375,12 @@ where
   and "opportunities"."process_id" = ?
   and (
     (
-      "opportunities"."status" = ?
+      (
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
+      )
       and "stage"."is_won" = ?
-      and "opportunities"."expected_close_date" >= ?
-      and "opportunities"."expected_close_date" <= ?
     )
     or (
       "opportunities"."status" = ?
@@ -8208,7 +14388,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q108] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q131] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -8341,10 +14521,12 @@ from
       and "opportunities"."process_id" = ?
       and (
         (
-          "opportunities"."status" = ?
+          (
+            "opportunities"."status" = ?
+            and "opportunities"."expected_close_date" >= ?
+            and "opportunities"."expected_close_date" <= ?
+          )
           and "stage"."is_won" = ?
-          and "opportunities"."expected_close_date" >= ?
-          and "opportunities"."expected_close_date" <= ?
         )
         or (
           "opportunities"."status" = ?
@@ -8360,10 +14542,10 @@ order by
   "c"."rn";
 
 -- board of every process as rep (200): GET /api/v1/opportunities/board
--- [Q24] again; parameters: number, number
--- [Q25] again; parameters: number, number, number, number, number
+-- [Q32] again; parameters: number, number
+-- [Q33] again; parameters: number, number, number, number, number
 -- [Q1] again; parameters: number
--- [Q109] parameters: number, number, number, number, string, number, string, number, number
+-- [Q132] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -8408,7 +14590,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q110] parameters: number, number, number, number, string, number, string, number, number
+-- [Q133] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8496,7 +14678,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q111] parameters: number, number, number, number, string, number, string, number, number, number
+-- [Q134] parameters: number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -8597,7 +14779,7 @@ order by
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q112] parameters: number, number, number, number, string, number, number, number, string, number, number, number
+-- [Q135] parameters: number, number, number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8689,7 +14871,7 @@ limit
   ?
 offset
   ?;
--- [Q113] parameters: number, number, number, number, string, number, number, number, string, number
+-- [Q136] parameters: number, number, number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -8733,7 +14915,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q114] parameters: number, number, number, string, number, number, number, number, number, string
+-- [Q137] parameters: number, number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -8792,7 +14974,7 @@ where
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q115] parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q138] parameters: number, number, number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8876,7 +15058,7 @@ limit
   ?
 offset
   ?;
--- [Q116] parameters: number, number, number, number, number, string, number, number, number
+-- [Q139] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -8912,7 +15094,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q117] parameters: number, number, number, string, number, number, number, number, number, number, string
+-- [Q140] parameters: number, number, number, string, number, number, number, number, number, number, string
 select
   sum(
     case
@@ -8971,7 +15153,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q118] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q141] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -9055,7 +15237,7 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "accounts"."id" = ?;
--- [Q119] parameters: number, number, number, number, number
+-- [Q142] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -9085,15 +15267,15 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."account_id" = ?;
--- [Q119] again; parameters: number, number, number, number, number
--- [Q119] again; parameters: number, number, number, number, number
--- [Q119] again; parameters: number, number, number, number, number
--- [Q119] again; parameters: number, number, number, number, number
--- [Q119] again; parameters: number, number, number, number, number
--- [Q119] again; parameters: number, number, number, number, number
--- [Q37] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number
--- [Q120] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
+-- [Q142] again; parameters: number, number, number, number, number
+-- [Q142] again; parameters: number, number, number, number, number
+-- [Q142] again; parameters: number, number, number, number, number
+-- [Q142] again; parameters: number, number, number, number, number
+-- [Q142] again; parameters: number, number, number, number, number
+-- [Q142] again; parameters: number, number, number, number, number
+-- [Q49] again; parameters: number, number, string, number
+-- [Q50] again; parameters: number, number
+-- [Q143] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -9152,7 +15334,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q121] parameters: number, number, number, number, number, number, number, number, string
+-- [Q144] parameters: number, number, number, number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -9217,7 +15399,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q122] parameters: number, number, string, number, number, number, number, number, string, string, string, string
+-- [Q145] parameters: number, number, string, number, number, number, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -9281,7 +15463,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q123] parameters: number, number, number, number, number, number, string, number, string, string
+-- [Q146] parameters: number, number, number, number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -9343,7 +15525,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q124] parameters: number, number, string, number, number, number, number, number, string, string, string
+-- [Q147] parameters: number, number, string, number, number, number, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -9401,7 +15583,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q125] parameters: number, number, number, number, number, number
+-- [Q148] parameters: number, number, number, number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -9450,7 +15632,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q126] parameters: number, number, number, number, number, number
+-- [Q149] parameters: number, number, number, number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -9499,8 +15681,8 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q46] again; parameters: number, number
--- [Q127] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q58] again; parameters: number, number
+-- [Q150] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -9990,7 +16172,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q128] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q151] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -10499,8 +16681,8 @@ limit
   ?
 offset
   ?;
--- [Q127] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
--- [Q129] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q150] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q152] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -10997,7 +17179,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q130] parameters: number, number, number, number, number
+-- [Q153] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11068,17 +17250,17 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."id" = ?;
--- [Q51] again; parameters: number, number
--- [Q51] again; parameters: number, number
--- [Q52] again; parameters: number, number, number
--- [Q53] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q54] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q53] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q55] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q63] again; parameters: number, number
+-- [Q63] again; parameters: number, number
+-- [Q64] again; parameters: number, number, number
+-- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q66] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q67] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as presales (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q131] parameters: number, number, number, number
+-- [Q154] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -11142,7 +17324,7 @@ limit
   ?
 offset
   ?;
--- [Q132] parameters: number, number
+-- [Q155] parameters: number, number
 select
   count(*) as "n"
 from
@@ -11169,7 +17351,7 @@ where
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q133] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q156] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -11286,7 +17468,7 @@ limit
   ?
 offset
   ?;
--- [Q134] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q157] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -11363,7 +17545,7 @@ where
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q135] parameters: number, number, number, number
+-- [Q158] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11432,7 +17614,7 @@ limit
   ?
 offset
   ?;
--- [Q136] parameters: number, number
+-- [Q159] parameters: number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -11462,7 +17644,7 @@ where
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q137] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q160] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11584,7 +17766,7 @@ limit
   ?
 offset
   ?;
--- [Q138] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q161] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -11662,10 +17844,10 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as presales (200): GET /api/v1/opportunities/board?processId=…
--- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q139] parameters: number, number, number, string, number, string, number, number
+-- [Q162] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -11703,7 +17885,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q140] parameters: number, number, number, string, number, string, number, number
+-- [Q163] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11784,7 +17966,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q141] parameters: number, number, number, string, number, string, number, number, number
+-- [Q164] parameters: number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -11877,14 +18059,14 @@ order by
   "c"."rn";
 
 -- board, filtered as presales (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q16] again; parameters: number, number
 -- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
 -- [Q7] again; parameters: number, string, number
 -- [Q7] again; parameters: number, string, number
 -- [Q8] again; parameters: number, number
--- [Q142] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q165] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -11960,10 +18142,12 @@ where
   and "opportunities"."process_id" = ?
   and (
     (
-      "opportunities"."status" = ?
+      (
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
+      )
       and "stage"."is_won" = ?
-      and "opportunities"."expected_close_date" >= ?
-      and "opportunities"."expected_close_date" <= ?
     )
     or (
       "opportunities"."status" = ?
@@ -11973,7 +18157,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q143] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number
+-- [Q166] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -12094,10 +18278,12 @@ where
   and "opportunities"."process_id" = ?
   and (
     (
-      "opportunities"."status" = ?
+      (
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
+      )
       and "stage"."is_won" = ?
-      and "opportunities"."expected_close_date" >= ?
-      and "opportunities"."expected_close_date" <= ?
     )
     or (
       "opportunities"."status" = ?
@@ -12105,7 +18291,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q144] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, number, string, string, string, number, number, number
+-- [Q167] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -12230,10 +18416,12 @@ from
       and "opportunities"."process_id" = ?
       and (
         (
-          "opportunities"."status" = ?
+          (
+            "opportunities"."status" = ?
+            and "opportunities"."expected_close_date" >= ?
+            and "opportunities"."expected_close_date" <= ?
+          )
           and "stage"."is_won" = ?
-          and "opportunities"."expected_close_date" >= ?
-          and "opportunities"."expected_close_date" <= ?
         )
         or (
           "opportunities"."status" = ?
@@ -12249,10 +18437,10 @@ order by
   "c"."rn";
 
 -- board of every process as presales (200): GET /api/v1/opportunities/board
--- [Q24] again; parameters: number, number
--- [Q25] again; parameters: number, number, number, number, number
+-- [Q32] again; parameters: number, number
+-- [Q33] again; parameters: number, number, number, number, number
 -- [Q1] again; parameters: number
--- [Q145] parameters: number, number, string, number, string, number, number
+-- [Q168] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -12289,7 +18477,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q146] parameters: number, number, string, number, string, number, number
+-- [Q169] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -12369,7 +18557,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q147] parameters: number, number, string, number, string, number, number, number
+-- [Q170] parameters: number, number, string, number, string, number, number, number
 select
   *
 from
@@ -12462,7 +18650,7 @@ order by
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q148] parameters: number, number, string, number, number, number, string, number, number, number
+-- [Q171] parameters: number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -12546,7 +18734,7 @@ limit
   ?
 offset
   ?;
--- [Q149] parameters: number, number, string, number, number, number, string, number
+-- [Q172] parameters: number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -12582,7 +18770,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q150] parameters: number, number, number, string, number, number, number, string
+-- [Q173] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -12633,7 +18821,7 @@ where
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q151] parameters: number, number, number, string, number, number, number, number, number
+-- [Q174] parameters: number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -12709,7 +18897,7 @@ limit
   ?
 offset
   ?;
--- [Q152] parameters: number, number, number, string, number, number, number
+-- [Q175] parameters: number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -12737,7 +18925,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q153] parameters: number, number, number, string, number, number, number, number, string
+-- [Q176] parameters: number, number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -12788,7 +18976,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q154] parameters: number, number, number, number, number
+-- [Q177] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -12857,7 +19045,7 @@ where
   and "accounts"."id" = ?;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q155] parameters: number, number, number
+-- [Q178] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",

@@ -4,7 +4,7 @@ import { containsInsensitive, nameOrder, type Engine } from '../../db/dialect.ts
 import type { Actor } from '../../domain/policy.ts';
 import type { Tier } from '../../domain/accounts.ts';
 import { localitySpellings } from '../../domain/regions.ts';
-import { accountsWithinReach, countCapOf, onAccountTeam, subtreePattern } from '../scope.ts';
+import { accountsWithinReach, countCapOf, countedSubtreeUnits, onAccountTeam, subtreePattern } from '../scope.ts';
 import { listTotal } from '../../db/counts.ts';
 import { candidateIds, prepareMatch } from '../search/shared.ts';
 
@@ -176,6 +176,8 @@ export async function listAccounts(
   filter: AccountFilter & { limit: number; offset: number; sort: { column: AccountSort; desc: boolean } },
 ) {
   const query = await filteredAccounts(db, engine, actor, filter);
+  // A capped count over a subtree reads the subtree's accounts unit by unit (scope.ts).
+  const units = await countedSubtreeUnits(db, actor, filter.orgUnitId);
   const [items, total] = await Promise.all([
     query
       .select(accountColumns)
@@ -189,7 +191,7 @@ export async function listAccounts(
       .limit(filter.limit)
       .offset(filter.offset)
       .execute(),
-    listTotal(db, query, countCapOf(actor)),
+    listTotal(db, units ? query.where('accounts.org_unit_id', 'in', units) : query, countCapOf(actor)),
   ]);
   return { items, ...total };
 }

@@ -3,7 +3,7 @@ import type { BuyingRoleTable, ContactTable, Database } from '../../db/schema.ts
 import { containsInsensitive, nameOrder, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import type { BuyingRoleKind, Tier } from '../../domain/accounts.ts';
-import { accountsWithinReach, countCapOf, subtreePattern } from '../scope.ts';
+import { accountsWithinReach, countCapOf, countedSubtreeUnits, subtreePattern } from '../scope.ts';
 import { listTotal } from '../../db/counts.ts';
 import { candidateIds, prepareMatch } from '../search/shared.ts';
 
@@ -114,6 +114,8 @@ export async function listContacts(
   filter: ContactFilter & { limit: number; offset: number; sort: { column: ContactSort; desc: boolean } },
 ) {
   const query = await filteredContacts(db, engine, actor, filter);
+  // A capped count over a subtree reads the subtree's accounts unit by unit (scope.ts).
+  const units = await countedSubtreeUnits(db, actor, filter.orgUnitId);
   const dir = filter.sort.desc ? 'desc' : 'asc';
   // Names in pinyin order on both engines (docs/DESIGN.md § Sorting names).
   const col =
@@ -128,7 +130,7 @@ export async function listContacts(
       .limit(filter.limit)
       .offset(filter.offset)
       .execute(),
-    listTotal(db, query, countCapOf(actor)),
+    listTotal(db, units ? query.where('accounts.org_unit_id', 'in', units) : query, countCapOf(actor)),
   ]);
   return { items, ...total };
 }

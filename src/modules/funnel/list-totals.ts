@@ -3,7 +3,8 @@ import type { Database } from '../../db/schema.ts';
 import { accountReach, type Actor } from '../../domain/policy.ts';
 import type { OpportunityListTotals } from '../../contracts/opportunities.ts';
 import { subtreePattern } from '../scope.ts';
-import { keptListTotals } from './repository.ts';
+import { addDays } from '../../domain/calendar.ts';
+import { keptListTotals, keptStageTotals, type KeptTotalsKey } from './repository.ts';
 
 /** The opportunity list's filters this module can answer from its kept totals. */
 export interface ListTotalsFilter {
@@ -24,27 +25,43 @@ export interface ListTotalsFilter {
  * The opportunity list's totals row (and its pager's total) from the funnel's kept totals
  * (upkeep.ts: kept in the transaction of every change to a deal) instead of an aggregate over
  * every matching deal: at a million deals the admin's list spent 10 s there (README §
- * Benchmarks). Only where the kept totals hold the answer exactly — open or won deals, filtered
- * by nothing but process, stage, owner and unit, for a caller who sees whole subtrees (admin and
- * executive: the workspace; a manager: their unit's). Anything else — a text, an account,
- * dates, probability, size, a rep's own and team deals — is undefined: counted live.
+ * Benchmarks). Only where the kept totals hold the answer exactly (keptTotalsKey); anything
+ * else is undefined: counted live.
  */
 export async function keptOpportunityTotals(
   db: Kysely<Database>,
   actor: Actor,
   filter: ListTotalsFilter,
 ): Promise<OpportunityListTotals | undefined> {
+  const key = await keptTotalsKey(db, actor, filter);
+  if (!key) return undefined;
+  const row = await keptListTotals(db, actor.workspaceId, key);
+  return {
+    count: Number(row.n ?? 0),
+    amount: Number(row.amount ?? 0),
+    expectedAmount: Math.round(Number(row.weighted ?? 0) / 100),
+  };
+}
+
+/**
+ * Which kept totals answer a filter of the opportunity list or the board exactly: open or won
+ * deals, filtered by nothing but process, stage, owner, unit and whole months of expected close
+ * (the totals are kept per month), for a caller who sees whole subtrees (admin and executive:
+ * the workspace; a manager: their unit's). Anything else — a text, an account, dates within a
+ * month, probability, size, a rep's own and team deals — is undefined: counted live.
+ */
+export async function keptTotalsKey(
+  db: Kysely<Database>,
+  actor: Actor,
+  filter: ListTotalsFilter,
+): Promise<KeptTotalsKey | undefined> {
   const { status } = filter;
   if (status !== 'open' && status !== 'won') return undefined;
-  if (
-    filter.q ||
-    filter.accountId !== undefined ||
-    filter.closeFrom ||
-    filter.closeTo ||
-    filter.minProbability !== undefined ||
-    filter.sizeClass
-  )
+  if (filter.q || filter.accountId !== undefined || filter.minProbability !== undefined || filter.sizeClass)
     return undefined;
+  // The expected close date in whole months: from a month's first day, to a month's last.
+  if (filter.closeFrom && !filter.closeFrom.endsWith('-01')) return undefined;
+  if (filter.closeTo && !addDays(filter.closeTo, 1).endsWith('-01')) return undefined;
   const reach = accountReach(actor);
   if (reach.kind !== 'workspace' && reach.kind !== 'subtree') return undefined;
   // The subtree the totals are for: the filter's unit (when within reach), else the caller's.
@@ -55,16 +72,45 @@ export async function keptOpportunityTotals(
     if (path === '/none/' || (unitPath && !path.startsWith(unitPath))) return undefined;
     unitPath = path;
   }
-  const row = await keptListTotals(db, actor.workspaceId, {
+  return {
     status,
     processId: filter.processId,
     stageId: filter.stageId,
     ownerId: filter.ownerId,
     unitPath,
-  });
-  return {
-    count: Number(row.n ?? 0),
-    amount: Number(row.amount ?? 0),
-    expectedAmount: Math.round(Number(row.weighted ?? 0) / 100),
+    // A bound on either side leaves out deals without a date (kept at month ''), as the live query does.
+    closeMonthFrom: filter.closeFrom?.slice(0, 7) ?? (filter.closeTo ? '0000-01' : undefined),
+    closeMonthTo: filter.closeTo?.slice(0, 7),
   };
+}
+
+/** One column's totals on the board: weighted is Σ amount × probability (percent), not yet divided. */
+export interface StageTotal {
+  stageId: number;
+  count: number;
+  amount: number;
+  weighted: number;
+}
+
+/**
+ * The board's open columns from the kept totals, one row per stage holding deals, with the
+ * subtree and owner they are for — where the kept totals hold the answer (keptTotalsKey), else
+ * undefined: the board counts them live.
+ */
+export async function keptOpenStageTotals(
+  db: Kysely<Database>,
+  actor: Actor,
+  filter: Omit<ListTotalsFilter, 'status'>,
+): Promise<{ openTotals: StageTotal[]; unitPath?: string | undefined; ownerId?: number | undefined } | undefined> {
+  const key = await keptTotalsKey(db, actor, { ...filter, status: 'open' });
+  if (!key) return undefined;
+  const openTotals = (await keptStageTotals(db, actor.workspaceId, key))
+    .map((row) => ({
+      stageId: row.stage_id,
+      count: Number(row.n ?? 0),
+      amount: Number(row.amount ?? 0),
+      weighted: Number(row.weighted ?? 0),
+    }))
+    .filter((total) => total.count !== 0);
+  return { openTotals, unitPath: key.unitPath, ownerId: key.ownerId };
 }

@@ -669,7 +669,7 @@ export async function peopleNamed(db: Kysely<Database>, workspaceId: number, ids
   return out;
 }
 
-/** What the opportunity list's totals row may read from the kept totals (src/modules/funnel/list-totals.ts). */
+/** What the opportunity list's totals row and the board's column totals may read from the kept totals (src/modules/funnel/list-totals.ts). */
 export interface KeptTotalsKey {
   status: 'open' | 'won';
   processId?: number | undefined;
@@ -677,16 +677,23 @@ export interface KeptTotalsKey {
   ownerId?: number | undefined;
   /** The subtree's path ("/1/4/"); undefined: the whole workspace. */
   unitPath?: string | undefined;
+  /** Expected close months ("2026-10"), both ends included: whole months only, as the totals are kept. */
+  closeMonthFrom?: string | undefined;
+  closeMonthTo?: string | undefined;
 }
 
-/** Count, amount and amount × stage probability of the deals a key describes, from the kept totals. */
-export async function keptListTotals(db: Kysely<Database>, workspaceId: number, key: KeptTotalsKey) {
+const keptSums = [
+  sql<number | string | null>`sum(kept.deals)`.as('n'),
+  sql<number | string | null>`sum(kept.amount)`.as('amount'),
+  sql<number | string | null>`sum(kept.amount * stage.probability)`.as('weighted'),
+];
+
+/**
+ * The sums of the kept totals a key describes — the per-owner rows for an owner, else the
+ * per-subtree rows — in one row, or one row per stage.
+ */
+async function keptSumsOf(db: Kysely<Database>, workspaceId: number, key: KeptTotalsKey, byStage: boolean) {
   const { unitPath } = key;
-  const sums = [
-    sql<number | string | null>`sum(kept.deals)`.as('n'),
-    sql<number | string | null>`sum(kept.amount)`.as('amount'),
-    sql<number | string | null>`sum(kept.amount * stage.probability)`.as('weighted'),
-  ];
   if (key.ownerId !== undefined)
     return db
       .selectFrom('funnel_totals as kept')
@@ -699,8 +706,11 @@ export async function keptListTotals(db: Kysely<Database>, workspaceId: number, 
       .where('kept.status', '=', key.status)
       .$if(key.processId !== undefined, (query) => query.where('kept.process_id', '=', key.processId!))
       .$if(key.stageId !== undefined, (query) => query.where('kept.stage_id', '=', key.stageId!))
-      .select(sums)
-      .executeTakeFirstOrThrow();
+      .$if(key.closeMonthFrom !== undefined, (query) => query.where('kept.close_month', '>=', key.closeMonthFrom!))
+      .$if(key.closeMonthTo !== undefined, (query) => query.where('kept.close_month', '<=', key.closeMonthTo!))
+      .$if(byStage, (query) => query.select('kept.stage_id').groupBy('kept.stage_id'))
+      .select(keptSums)
+      .execute();
   return (
     db
       .selectFrom('funnel_unit_totals as kept')
@@ -720,7 +730,22 @@ export async function keptListTotals(db: Kysely<Database>, workspaceId: number, 
       .where('kept.status', '=', key.status)
       .$if(key.processId !== undefined, (query) => query.where('kept.process_id', '=', key.processId!))
       .$if(key.stageId !== undefined, (query) => query.where('kept.stage_id', '=', key.stageId!))
-      .select(sums)
-      .executeTakeFirstOrThrow()
+      .$if(key.closeMonthFrom !== undefined, (query) => query.where('kept.close_month', '>=', key.closeMonthFrom!))
+      .$if(key.closeMonthTo !== undefined, (query) => query.where('kept.close_month', '<=', key.closeMonthTo!))
+      .$if(byStage, (query) => query.select('kept.stage_id').groupBy('kept.stage_id'))
+      .select(keptSums)
+      .execute()
   );
+}
+
+/** Count, amount and amount × stage probability of the deals a key describes, from the kept totals. */
+export async function keptListTotals(db: Kysely<Database>, workspaceId: number, key: KeptTotalsKey) {
+  const [row] = await keptSumsOf(db, workspaceId, key, false);
+  return row ?? { n: 0, amount: 0, weighted: 0 };
+}
+
+/** The same per stage (the board's columns); a stage without deals has no row. */
+export async function keptStageTotals(db: Kysely<Database>, workspaceId: number, key: KeptTotalsKey) {
+  const rows = await keptSumsOf(db, workspaceId, key, true);
+  return rows.map((row) => ({ ...row, stage_id: Number(row.stage_id) }));
 }

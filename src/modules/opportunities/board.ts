@@ -2,6 +2,7 @@ import type { Db } from '../../db/database.ts';
 import { addDays, dateIn, startOfDay } from '../../domain/calendar.ts';
 import { opportunityRights, type Actor } from '../../domain/policy.ts';
 import { invalid } from '../../server/problem.ts';
+import { keptOpenStageTotals } from '../funnel/list-totals.ts';
 import { allProcesses, findProcess, stagesOf, toStageDto } from '../sales-processes/service.ts';
 import { loadRules } from '../workspace/service.ts';
 import { toOpportunityDto } from './dto.ts';
@@ -43,8 +44,9 @@ const laneOf = (process: { id: number; name: string; active: number }) => ({
  * The kanban board (docs/sales-process.md § The board): of one sales process, or of every process
  * at once as a lane per process, each with its own stages — stages differ between processes, so
  * no column is shared and a card moves only within its lane. A column per stage in order with
- * count, amount and expected (weighted) amount from one grouped query over every lane, and the
- * largest cards from one windowed query. The won column holds what was won in [closeFrom,
+ * count, amount and expected (weighted) amount — of the open columns from the funnel's kept
+ * totals where they hold the answer, else from one grouped query over every lane — and the
+ * largest cards of each column (repository.ts board). The won column holds what was won in [closeFrom,
  * closeTo], whole days in the workspace zone (default: the last 30 days).
  */
 export async function board(db: Db, actor: Actor, query: contract.BoardQuery): Promise<contract.Board> {
@@ -63,8 +65,16 @@ export async function board(db: Db, actor: Actor, query: contract.BoardQuery): P
   const tz = calendar.timeZone;
   const wonTo = query.closeTo ? startOfDay(addDays(query.closeTo, 1), tz) : now + 1;
   const wonFrom = query.closeFrom ? startOfDay(query.closeFrom, tz) : (query.closeTo ? wonTo : now) - 30 * 86_400_000;
+  // The open columns' totals from the funnel's kept totals where they hold the answer (the won
+  // column is by the day a deal was won, which they do not keep: counted from the deals).
+  const kept = await keptOpenStageTotals(db.kysely, actor, query);
   const { totals, cards } = await repo.board(db.kysely, db.engine, actor, {
     ...query,
+    stages: stages.map((stage) => ({ id: stage.id, won: stage.is_won === 1 })),
+    kept: kept && {
+      ...kept,
+      openTotals: kept.openTotals.filter((total) => stages.some((s) => s.id === total.stageId && s.is_won !== 1)),
+    },
     wonFrom,
     wonTo,
     // Every lane at once shows fewer cards per column: the column's "more" link lists the rest.
