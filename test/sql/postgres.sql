@@ -4839,11 +4839,29 @@ from
 where
   "c"."workspace_id" = $1
   and "c"."account_id" = $2;
--- [Q51] parameters: number, string, string, string, number, string, string, number, number, number
+-- [Q51] parameters: number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
-  coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+  coalesce(
+    (
+      select
+        h.actor_user_id
+      from
+        record_history h
+      where
+        h.workspace_id = $1
+        and h.entity_type = 'opportunity'
+        and h.entity_id = o.id
+        and h.field = 'owner'
+        and h.reason = 'creator'
+      order by
+        h.id
+      limit
+        1
+    ),
+    o.owner_id
+  ) as "actor_id",
   o.id as "opportunity_id",
   o.id as "ref_id",
   cast("o"."name" as text) as "title",
@@ -4851,22 +4869,30 @@ select
   cast(null as text) as "new_value",
   cast(null as text) as "reason",
   cast(null as text) as "extra",
-  coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+  coalesce(
+    (
+      select
+        cast(ha.new_value as bigint)
+      from
+        record_history ha
+      where
+        ha.workspace_id = $2
+        and ha.entity_type = 'opportunity'
+        and ha.entity_id = o.id
+        and ha.field = 'amount'
+        and ha.created_at = o.created_at
+      order by
+        ha.id
+      limit
+        1
+    ),
+    o.amount
+  ) as "amount",
   1 as "seq"
 from
   "opportunities" as "o"
-  left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-  and "h"."workspace_id" = $1
-  and "h"."entity_type" = $2
-  and "h"."field" = $3
-  and "h"."reason" = $4
-  left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-  and "ha"."workspace_id" = $5
-  and "ha"."entity_type" = $6
-  and "ha"."field" = $7
-  and "ha"."created_at" = "o"."created_at"
 where
-  "o"."workspace_id" = $8
+  "o"."workspace_id" = $3
   and "o"."id" in (
     select
       "opportunities"."id"
@@ -4879,8 +4905,8 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      "opportunities"."workspace_id" = $9
-      and "opportunities"."account_id" = $10
+      "opportunities"."workspace_id" = $4
+      and "opportunities"."account_id" = $5
   );
 -- [Q52] parameters: number, number, number, number, number, string
 select
@@ -5156,7 +5182,7 @@ where
   "v"."workspace_id" = $1
   and "v"."archived_at" is null
   and "v"."account_id" = $2;
--- [Q59] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q59] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -5221,7 +5247,25 @@ union all
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
-  coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+  coalesce(
+    (
+      select
+        h.actor_user_id
+      from
+        record_history h
+      where
+        h.workspace_id = $9
+        and h.entity_type = 'opportunity'
+        and h.entity_id = o.id
+        and h.field = 'owner'
+        and h.reason = 'creator'
+      order by
+        h.id
+      limit
+        1
+    ),
+    o.owner_id
+  ) as "actor_id",
   o.id as "opportunity_id",
   o.id as "ref_id",
   cast("o"."name" as text) as "title",
@@ -5229,22 +5273,30 @@ select
   cast(null as text) as "new_value",
   cast(null as text) as "reason",
   cast(null as text) as "extra",
-  coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+  coalesce(
+    (
+      select
+        cast(ha.new_value as bigint)
+      from
+        record_history ha
+      where
+        ha.workspace_id = $10
+        and ha.entity_type = 'opportunity'
+        and ha.entity_id = o.id
+        and ha.field = 'amount'
+        and ha.created_at = o.created_at
+      order by
+        ha.id
+      limit
+        1
+    ),
+    o.amount
+  ) as "amount",
   1 as "seq"
 from
   "opportunities" as "o"
-  left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-  and "h"."workspace_id" = $9
-  and "h"."entity_type" = $10
-  and "h"."field" = $11
-  and "h"."reason" = $12
-  left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-  and "ha"."workspace_id" = $13
-  and "ha"."entity_type" = $14
-  and "ha"."field" = $15
-  and "ha"."created_at" = "o"."created_at"
 where
-  "o"."workspace_id" = $16
+  "o"."workspace_id" = $11
   and "o"."id" in (
     select
       "opportunities"."id"
@@ -5257,8 +5309,8 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      "opportunities"."workspace_id" = $17
-      and "opportunities"."account_id" = $18
+      "opportunities"."workspace_id" = $12
+      and "opportunities"."account_id" = $13
   )
 union all
 select
@@ -5277,19 +5329,19 @@ select
 from
   "opportunity_stage_history" as "s"
   inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-  and "p"."workspace_id" = $19
+  and "p"."workspace_id" = $14
   and "p"."id" = (
     select
       max("q"."id") as "m"
     from
       "opportunity_stage_history" as "q"
     where
-      "q"."workspace_id" = $20
+      "q"."workspace_id" = $15
       and "q"."opportunity_id" = "s"."opportunity_id"
       and "q"."id" < "s"."id"
   )
 where
-  "s"."workspace_id" = $21
+  "s"."workspace_id" = $16
   and "s"."opportunity_id" in (
     select
       "opportunities"."id"
@@ -5302,12 +5354,12 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      "opportunities"."workspace_id" = $22
-      and "opportunities"."account_id" = $23
+      "opportunities"."workspace_id" = $17
+      and "opportunities"."account_id" = $18
   )
   and (
     "p"."exit_direction" is null
-    or "p"."exit_direction" != $24
+    or "p"."exit_direction" != $19
   )
 union all
 select
@@ -5336,10 +5388,10 @@ select
 from
   "record_history" as "h"
   inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $25
+  and "o"."workspace_id" = $20
 where
-  "h"."workspace_id" = $26
-  and "h"."entity_type" = $27
+  "h"."workspace_id" = $21
+  and "h"."entity_type" = $22
   and "h"."entity_id" in (
     select
       "opportunities"."id"
@@ -5352,11 +5404,11 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      "opportunities"."workspace_id" = $28
-      and "opportunities"."account_id" = $29
+      "opportunities"."workspace_id" = $23
+      and "opportunities"."account_id" = $24
   )
-  and "h"."field" = $30
-  and "h"."new_value" in ($31, $32, $33)
+  and "h"."field" = $25
+  and "h"."new_value" in ($26, $27, $28)
 union all
 select
   cast('opportunity_closed' as text) as "kind",
@@ -5374,7 +5426,7 @@ select
 from
   "opportunities" as "o"
 where
-  "o"."workspace_id" = $34
+  "o"."workspace_id" = $29
   and "o"."id" in (
     select
       "opportunities"."id"
@@ -5387,21 +5439,21 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      "opportunities"."workspace_id" = $35
-      and "opportunities"."account_id" = $36
+      "opportunities"."workspace_id" = $30
+      and "opportunities"."account_id" = $31
   )
   and "o"."closed_at" is not null
-  and "o"."status" != $37
+  and "o"."status" != $32
   and not exists (
     select
       "h"."id"
     from
       "record_history" as "h"
     where
-      "h"."workspace_id" = $38
-      and "h"."entity_type" = $39
+      "h"."workspace_id" = $33
+      and "h"."entity_type" = $34
       and "h"."entity_id" = "o"."id"
-      and "h"."field" = $40
+      and "h"."field" = $35
   )
 union all
 select
@@ -5420,10 +5472,10 @@ select
 from
   "record_history" as "h"
   inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $41
+  and "o"."workspace_id" = $36
 where
-  "h"."workspace_id" = $42
-  and "h"."entity_type" = $43
+  "h"."workspace_id" = $37
+  and "h"."entity_type" = $38
   and "h"."entity_id" in (
     select
       "opportunities"."id"
@@ -5436,14 +5488,14 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      "opportunities"."workspace_id" = $44
-      and "opportunities"."account_id" = $45
+      "opportunities"."workspace_id" = $39
+      and "opportunities"."account_id" = $40
   )
   and "h"."created_at" != "o"."created_at"
-  and "h"."field" != $46
+  and "h"."field" != $41
   and (
-    "h"."field" != $47
-    or "h"."new_value" = $48
+    "h"."field" != $42
+    or "h"."new_value" = $43
   )
 union all
 select
@@ -5462,7 +5514,7 @@ select
 from
   "opportunity_reviews" as "r"
 where
-  "r"."workspace_id" = $49
+  "r"."workspace_id" = $44
   and "r"."opportunity_id" in (
     select
       "opportunities"."id"
@@ -5475,8 +5527,8 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      "opportunities"."workspace_id" = $50
-      and "opportunities"."account_id" = $51
+      "opportunities"."workspace_id" = $45
+      and "opportunities"."account_id" = $46
   )
 union all
 select
@@ -5495,7 +5547,7 @@ select
 from
   "attachments" as "f"
 where
-  "f"."workspace_id" = $52
+  "f"."workspace_id" = $47
   and "f"."opportunity_id" in (
     select
       "opportunities"."id"
@@ -5508,8 +5560,8 @@ where
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      "opportunities"."workspace_id" = $53
-      and "opportunities"."account_id" = $54
+      "opportunities"."workspace_id" = $48
+      and "opportunities"."account_id" = $49
   )
 union all
 select
@@ -5531,10 +5583,10 @@ select
 from
   "activities" as "v"
 where
-  "v"."workspace_id" = $55
+  "v"."workspace_id" = $50
   and "v"."archived_at" is null
-  and "v"."account_id" = $56;
--- [Q60] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+  and "v"."account_id" = $51;
+-- [Q60] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -5605,7 +5657,25 @@ from
     select
       cast('opportunity_created' as text) as "kind",
       o.created_at as "at",
-      coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+      coalesce(
+        (
+          select
+            h.actor_user_id
+          from
+            record_history h
+          where
+            h.workspace_id = $9
+            and h.entity_type = 'opportunity'
+            and h.entity_id = o.id
+            and h.field = 'owner'
+            and h.reason = 'creator'
+          order by
+            h.id
+          limit
+            1
+        ),
+        o.owner_id
+      ) as "actor_id",
       o.id as "opportunity_id",
       o.id as "ref_id",
       cast("o"."name" as text) as "title",
@@ -5613,22 +5683,30 @@ from
       cast(null as text) as "new_value",
       cast(null as text) as "reason",
       cast(null as text) as "extra",
-      coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+      coalesce(
+        (
+          select
+            cast(ha.new_value as bigint)
+          from
+            record_history ha
+          where
+            ha.workspace_id = $10
+            and ha.entity_type = 'opportunity'
+            and ha.entity_id = o.id
+            and ha.field = 'amount'
+            and ha.created_at = o.created_at
+          order by
+            ha.id
+          limit
+            1
+        ),
+        o.amount
+      ) as "amount",
       1 as "seq"
     from
       "opportunities" as "o"
-      left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-      and "h"."workspace_id" = $9
-      and "h"."entity_type" = $10
-      and "h"."field" = $11
-      and "h"."reason" = $12
-      left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-      and "ha"."workspace_id" = $13
-      and "ha"."entity_type" = $14
-      and "ha"."field" = $15
-      and "ha"."created_at" = "o"."created_at"
     where
-      "o"."workspace_id" = $16
+      "o"."workspace_id" = $11
       and "o"."id" in (
         select
           "opportunities"."id"
@@ -5641,8 +5719,8 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          "opportunities"."workspace_id" = $17
-          and "opportunities"."account_id" = $18
+          "opportunities"."workspace_id" = $12
+          and "opportunities"."account_id" = $13
       )
     union all
     select
@@ -5661,19 +5739,19 @@ from
     from
       "opportunity_stage_history" as "s"
       inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-      and "p"."workspace_id" = $19
+      and "p"."workspace_id" = $14
       and "p"."id" = (
         select
           max("q"."id") as "m"
         from
           "opportunity_stage_history" as "q"
         where
-          "q"."workspace_id" = $20
+          "q"."workspace_id" = $15
           and "q"."opportunity_id" = "s"."opportunity_id"
           and "q"."id" < "s"."id"
       )
     where
-      "s"."workspace_id" = $21
+      "s"."workspace_id" = $16
       and "s"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -5686,12 +5764,12 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          "opportunities"."workspace_id" = $22
-          and "opportunities"."account_id" = $23
+          "opportunities"."workspace_id" = $17
+          and "opportunities"."account_id" = $18
       )
       and (
         "p"."exit_direction" is null
-        or "p"."exit_direction" != $24
+        or "p"."exit_direction" != $19
       )
     union all
     select
@@ -5720,10 +5798,10 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $25
+      and "o"."workspace_id" = $20
     where
-      "h"."workspace_id" = $26
-      and "h"."entity_type" = $27
+      "h"."workspace_id" = $21
+      and "h"."entity_type" = $22
       and "h"."entity_id" in (
         select
           "opportunities"."id"
@@ -5736,11 +5814,11 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          "opportunities"."workspace_id" = $28
-          and "opportunities"."account_id" = $29
+          "opportunities"."workspace_id" = $23
+          and "opportunities"."account_id" = $24
       )
-      and "h"."field" = $30
-      and "h"."new_value" in ($31, $32, $33)
+      and "h"."field" = $25
+      and "h"."new_value" in ($26, $27, $28)
     union all
     select
       cast('opportunity_closed' as text) as "kind",
@@ -5758,7 +5836,7 @@ from
     from
       "opportunities" as "o"
     where
-      "o"."workspace_id" = $34
+      "o"."workspace_id" = $29
       and "o"."id" in (
         select
           "opportunities"."id"
@@ -5771,21 +5849,21 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          "opportunities"."workspace_id" = $35
-          and "opportunities"."account_id" = $36
+          "opportunities"."workspace_id" = $30
+          and "opportunities"."account_id" = $31
       )
       and "o"."closed_at" is not null
-      and "o"."status" != $37
+      and "o"."status" != $32
       and not exists (
         select
           "h"."id"
         from
           "record_history" as "h"
         where
-          "h"."workspace_id" = $38
-          and "h"."entity_type" = $39
+          "h"."workspace_id" = $33
+          and "h"."entity_type" = $34
           and "h"."entity_id" = "o"."id"
-          and "h"."field" = $40
+          and "h"."field" = $35
       )
     union all
     select
@@ -5804,10 +5882,10 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $41
+      and "o"."workspace_id" = $36
     where
-      "h"."workspace_id" = $42
-      and "h"."entity_type" = $43
+      "h"."workspace_id" = $37
+      and "h"."entity_type" = $38
       and "h"."entity_id" in (
         select
           "opportunities"."id"
@@ -5820,14 +5898,14 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          "opportunities"."workspace_id" = $44
-          and "opportunities"."account_id" = $45
+          "opportunities"."workspace_id" = $39
+          and "opportunities"."account_id" = $40
       )
       and "h"."created_at" != "o"."created_at"
-      and "h"."field" != $46
+      and "h"."field" != $41
       and (
-        "h"."field" != $47
-        or "h"."new_value" = $48
+        "h"."field" != $42
+        or "h"."new_value" = $43
       )
     union all
     select
@@ -5846,7 +5924,7 @@ from
     from
       "opportunity_reviews" as "r"
     where
-      "r"."workspace_id" = $49
+      "r"."workspace_id" = $44
       and "r"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -5859,8 +5937,8 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          "opportunities"."workspace_id" = $50
-          and "opportunities"."account_id" = $51
+          "opportunities"."workspace_id" = $45
+          and "opportunities"."account_id" = $46
       )
     union all
     select
@@ -5879,7 +5957,7 @@ from
     from
       "attachments" as "f"
     where
-      "f"."workspace_id" = $52
+      "f"."workspace_id" = $47
       and "f"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -5892,8 +5970,8 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          "opportunities"."workspace_id" = $53
-          and "opportunities"."account_id" = $54
+          "opportunities"."workspace_id" = $48
+          and "opportunities"."account_id" = $49
       )
     union all
     select
@@ -5915,24 +5993,24 @@ from
     from
       "activities" as "v"
     where
-      "v"."workspace_id" = $55
+      "v"."workspace_id" = $50
       and "v"."archived_at" is null
-      and "v"."account_id" = $56
+      and "v"."account_id" = $51
   ) as "t"
   left join "users" as "u" on "u"."id" = "t"."actor_id"
-  and "u"."workspace_id" = $57
+  and "u"."workspace_id" = $52
   left join "opportunities" as "o" on "o"."id" = "t"."opportunity_id"
-  and "o"."workspace_id" = $58
+  and "o"."workspace_id" = $53
 order by
   "t"."at" desc,
   "t"."seq" desc,
   "t"."ref_id" desc
 limit
-  $59
+  $54
 offset
-  $60;
--- [Q59] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
--- [Q61] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+  $55;
+-- [Q59] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q61] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -6001,7 +6079,25 @@ from
     select
       cast('opportunity_created' as text) as "kind",
       o.created_at as "at",
-      coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+      coalesce(
+        (
+          select
+            h.actor_user_id
+          from
+            record_history h
+          where
+            h.workspace_id = $9
+            and h.entity_type = 'opportunity'
+            and h.entity_id = o.id
+            and h.field = 'owner'
+            and h.reason = 'creator'
+          order by
+            h.id
+          limit
+            1
+        ),
+        o.owner_id
+      ) as "actor_id",
       o.id as "opportunity_id",
       o.id as "ref_id",
       cast("o"."name" as text) as "title",
@@ -6009,22 +6105,30 @@ from
       cast(null as text) as "new_value",
       cast(null as text) as "reason",
       cast(null as text) as "extra",
-      coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+      coalesce(
+        (
+          select
+            cast(ha.new_value as bigint)
+          from
+            record_history ha
+          where
+            ha.workspace_id = $10
+            and ha.entity_type = 'opportunity'
+            and ha.entity_id = o.id
+            and ha.field = 'amount'
+            and ha.created_at = o.created_at
+          order by
+            ha.id
+          limit
+            1
+        ),
+        o.amount
+      ) as "amount",
       1 as "seq"
     from
       "opportunities" as "o"
-      left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-      and "h"."workspace_id" = $9
-      and "h"."entity_type" = $10
-      and "h"."field" = $11
-      and "h"."reason" = $12
-      left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-      and "ha"."workspace_id" = $13
-      and "ha"."entity_type" = $14
-      and "ha"."field" = $15
-      and "ha"."created_at" = "o"."created_at"
     where
-      "o"."workspace_id" = $16
+      "o"."workspace_id" = $11
       and "o"."id" in (
         select
           "opportunities"."id"
@@ -6037,8 +6141,8 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          "opportunities"."workspace_id" = $17
-          and "opportunities"."account_id" = $18
+          "opportunities"."workspace_id" = $12
+          and "opportunities"."account_id" = $13
       )
     union all
     select
@@ -6057,19 +6161,19 @@ from
     from
       "opportunity_stage_history" as "s"
       inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-      and "p"."workspace_id" = $19
+      and "p"."workspace_id" = $14
       and "p"."id" = (
         select
           max("q"."id") as "m"
         from
           "opportunity_stage_history" as "q"
         where
-          "q"."workspace_id" = $20
+          "q"."workspace_id" = $15
           and "q"."opportunity_id" = "s"."opportunity_id"
           and "q"."id" < "s"."id"
       )
     where
-      "s"."workspace_id" = $21
+      "s"."workspace_id" = $16
       and "s"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -6082,12 +6186,12 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          "opportunities"."workspace_id" = $22
-          and "opportunities"."account_id" = $23
+          "opportunities"."workspace_id" = $17
+          and "opportunities"."account_id" = $18
       )
       and (
         "p"."exit_direction" is null
-        or "p"."exit_direction" != $24
+        or "p"."exit_direction" != $19
       )
     union all
     select
@@ -6116,10 +6220,10 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $25
+      and "o"."workspace_id" = $20
     where
-      "h"."workspace_id" = $26
-      and "h"."entity_type" = $27
+      "h"."workspace_id" = $21
+      and "h"."entity_type" = $22
       and "h"."entity_id" in (
         select
           "opportunities"."id"
@@ -6132,11 +6236,11 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          "opportunities"."workspace_id" = $28
-          and "opportunities"."account_id" = $29
+          "opportunities"."workspace_id" = $23
+          and "opportunities"."account_id" = $24
       )
-      and "h"."field" = $30
-      and "h"."new_value" in ($31, $32, $33)
+      and "h"."field" = $25
+      and "h"."new_value" in ($26, $27, $28)
     union all
     select
       cast('opportunity_closed' as text) as "kind",
@@ -6154,7 +6258,7 @@ from
     from
       "opportunities" as "o"
     where
-      "o"."workspace_id" = $34
+      "o"."workspace_id" = $29
       and "o"."id" in (
         select
           "opportunities"."id"
@@ -6167,21 +6271,21 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          "opportunities"."workspace_id" = $35
-          and "opportunities"."account_id" = $36
+          "opportunities"."workspace_id" = $30
+          and "opportunities"."account_id" = $31
       )
       and "o"."closed_at" is not null
-      and "o"."status" != $37
+      and "o"."status" != $32
       and not exists (
         select
           "h"."id"
         from
           "record_history" as "h"
         where
-          "h"."workspace_id" = $38
-          and "h"."entity_type" = $39
+          "h"."workspace_id" = $33
+          and "h"."entity_type" = $34
           and "h"."entity_id" = "o"."id"
-          and "h"."field" = $40
+          and "h"."field" = $35
       )
     union all
     select
@@ -6200,10 +6304,10 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $41
+      and "o"."workspace_id" = $36
     where
-      "h"."workspace_id" = $42
-      and "h"."entity_type" = $43
+      "h"."workspace_id" = $37
+      and "h"."entity_type" = $38
       and "h"."entity_id" in (
         select
           "opportunities"."id"
@@ -6216,14 +6320,14 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          "opportunities"."workspace_id" = $44
-          and "opportunities"."account_id" = $45
+          "opportunities"."workspace_id" = $39
+          and "opportunities"."account_id" = $40
       )
       and "h"."created_at" != "o"."created_at"
-      and "h"."field" != $46
+      and "h"."field" != $41
       and (
-        "h"."field" != $47
-        or "h"."new_value" = $48
+        "h"."field" != $42
+        or "h"."new_value" = $43
       )
     union all
     select
@@ -6242,7 +6346,7 @@ from
     from
       "opportunity_reviews" as "r"
     where
-      "r"."workspace_id" = $49
+      "r"."workspace_id" = $44
       and "r"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -6255,8 +6359,8 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          "opportunities"."workspace_id" = $50
-          and "opportunities"."account_id" = $51
+          "opportunities"."workspace_id" = $45
+          and "opportunities"."account_id" = $46
       )
     union all
     select
@@ -6275,7 +6379,7 @@ from
     from
       "attachments" as "f"
     where
-      "f"."workspace_id" = $52
+      "f"."workspace_id" = $47
       and "f"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -6288,8 +6392,8 @@ from
           left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
-          "opportunities"."workspace_id" = $53
-          and "opportunities"."account_id" = $54
+          "opportunities"."workspace_id" = $48
+          and "opportunities"."account_id" = $49
       )
     union all
     select
@@ -6311,9 +6415,9 @@ from
     from
       "activities" as "v"
     where
-      "v"."workspace_id" = $55
+      "v"."workspace_id" = $50
       and "v"."archived_at" is null
-      and "v"."account_id" = $56
+      and "v"."account_id" = $51
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
@@ -11608,11 +11712,29 @@ where
 -- [Q106] again; parameters: number, string, number
 -- [Q49] again; parameters: number, number, string, number
 -- [Q50] again; parameters: number, number
--- [Q107] parameters: number, string, string, string, number, string, string, number, number, string, number
+-- [Q107] parameters: number, number, number, number, string, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
-  coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+  coalesce(
+    (
+      select
+        h.actor_user_id
+      from
+        record_history h
+      where
+        h.workspace_id = $1
+        and h.entity_type = 'opportunity'
+        and h.entity_id = o.id
+        and h.field = 'owner'
+        and h.reason = 'creator'
+      order by
+        h.id
+      limit
+        1
+    ),
+    o.owner_id
+  ) as "actor_id",
   o.id as "opportunity_id",
   o.id as "ref_id",
   cast("o"."name" as text) as "title",
@@ -11620,22 +11742,30 @@ select
   cast(null as text) as "new_value",
   cast(null as text) as "reason",
   cast(null as text) as "extra",
-  coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+  coalesce(
+    (
+      select
+        cast(ha.new_value as bigint)
+      from
+        record_history ha
+      where
+        ha.workspace_id = $2
+        and ha.entity_type = 'opportunity'
+        and ha.entity_id = o.id
+        and ha.field = 'amount'
+        and ha.created_at = o.created_at
+      order by
+        ha.id
+      limit
+        1
+    ),
+    o.amount
+  ) as "amount",
   1 as "seq"
 from
   "opportunities" as "o"
-  left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-  and "h"."workspace_id" = $1
-  and "h"."entity_type" = $2
-  and "h"."field" = $3
-  and "h"."reason" = $4
-  left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-  and "ha"."workspace_id" = $5
-  and "ha"."entity_type" = $6
-  and "ha"."field" = $7
-  and "ha"."created_at" = "o"."created_at"
 where
-  "o"."workspace_id" = $8
+  "o"."workspace_id" = $3
   and "o"."id" in (
     select
       "opportunities"."id"
@@ -11649,10 +11779,10 @@ where
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
       (
-        "opportunities"."workspace_id" = $9
-        and "org_units"."path" like $10
+        "opportunities"."workspace_id" = $4
+        and "org_units"."path" like $5
       )
-      and "opportunities"."account_id" = $11
+      and "opportunities"."account_id" = $6
   );
 -- [Q108] parameters: number, number, number, number, string, number, string
 select
@@ -11924,7 +12054,7 @@ where
       and "opportunities"."account_id" = $4
   );
 -- [Q58] again; parameters: number, number
--- [Q114] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q114] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -11989,7 +12119,25 @@ union all
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
-  coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+  coalesce(
+    (
+      select
+        h.actor_user_id
+      from
+        record_history h
+      where
+        h.workspace_id = $9
+        and h.entity_type = 'opportunity'
+        and h.entity_id = o.id
+        and h.field = 'owner'
+        and h.reason = 'creator'
+      order by
+        h.id
+      limit
+        1
+    ),
+    o.owner_id
+  ) as "actor_id",
   o.id as "opportunity_id",
   o.id as "ref_id",
   cast("o"."name" as text) as "title",
@@ -11997,22 +12145,30 @@ select
   cast(null as text) as "new_value",
   cast(null as text) as "reason",
   cast(null as text) as "extra",
-  coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+  coalesce(
+    (
+      select
+        cast(ha.new_value as bigint)
+      from
+        record_history ha
+      where
+        ha.workspace_id = $10
+        and ha.entity_type = 'opportunity'
+        and ha.entity_id = o.id
+        and ha.field = 'amount'
+        and ha.created_at = o.created_at
+      order by
+        ha.id
+      limit
+        1
+    ),
+    o.amount
+  ) as "amount",
   1 as "seq"
 from
   "opportunities" as "o"
-  left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-  and "h"."workspace_id" = $9
-  and "h"."entity_type" = $10
-  and "h"."field" = $11
-  and "h"."reason" = $12
-  left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-  and "ha"."workspace_id" = $13
-  and "ha"."entity_type" = $14
-  and "ha"."field" = $15
-  and "ha"."created_at" = "o"."created_at"
 where
-  "o"."workspace_id" = $16
+  "o"."workspace_id" = $11
   and "o"."id" in (
     select
       "opportunities"."id"
@@ -12026,10 +12182,10 @@ where
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
       (
-        "opportunities"."workspace_id" = $17
-        and "org_units"."path" like $18
+        "opportunities"."workspace_id" = $12
+        and "org_units"."path" like $13
       )
-      and "opportunities"."account_id" = $19
+      and "opportunities"."account_id" = $14
   )
 union all
 select
@@ -12048,19 +12204,19 @@ select
 from
   "opportunity_stage_history" as "s"
   inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-  and "p"."workspace_id" = $20
+  and "p"."workspace_id" = $15
   and "p"."id" = (
     select
       max("q"."id") as "m"
     from
       "opportunity_stage_history" as "q"
     where
-      "q"."workspace_id" = $21
+      "q"."workspace_id" = $16
       and "q"."opportunity_id" = "s"."opportunity_id"
       and "q"."id" < "s"."id"
   )
 where
-  "s"."workspace_id" = $22
+  "s"."workspace_id" = $17
   and "s"."opportunity_id" in (
     select
       "opportunities"."id"
@@ -12074,14 +12230,14 @@ where
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
       (
-        "opportunities"."workspace_id" = $23
-        and "org_units"."path" like $24
+        "opportunities"."workspace_id" = $18
+        and "org_units"."path" like $19
       )
-      and "opportunities"."account_id" = $25
+      and "opportunities"."account_id" = $20
   )
   and (
     "p"."exit_direction" is null
-    or "p"."exit_direction" != $26
+    or "p"."exit_direction" != $21
   )
 union all
 select
@@ -12110,10 +12266,10 @@ select
 from
   "record_history" as "h"
   inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $27
+  and "o"."workspace_id" = $22
 where
-  "h"."workspace_id" = $28
-  and "h"."entity_type" = $29
+  "h"."workspace_id" = $23
+  and "h"."entity_type" = $24
   and "h"."entity_id" in (
     select
       "opportunities"."id"
@@ -12127,13 +12283,13 @@ where
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
       (
-        "opportunities"."workspace_id" = $30
-        and "org_units"."path" like $31
+        "opportunities"."workspace_id" = $25
+        and "org_units"."path" like $26
       )
-      and "opportunities"."account_id" = $32
+      and "opportunities"."account_id" = $27
   )
-  and "h"."field" = $33
-  and "h"."new_value" in ($34, $35, $36)
+  and "h"."field" = $28
+  and "h"."new_value" in ($29, $30, $31)
 union all
 select
   cast('opportunity_closed' as text) as "kind",
@@ -12151,7 +12307,7 @@ select
 from
   "opportunities" as "o"
 where
-  "o"."workspace_id" = $37
+  "o"."workspace_id" = $32
   and "o"."id" in (
     select
       "opportunities"."id"
@@ -12165,23 +12321,23 @@ where
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
       (
-        "opportunities"."workspace_id" = $38
-        and "org_units"."path" like $39
+        "opportunities"."workspace_id" = $33
+        and "org_units"."path" like $34
       )
-      and "opportunities"."account_id" = $40
+      and "opportunities"."account_id" = $35
   )
   and "o"."closed_at" is not null
-  and "o"."status" != $41
+  and "o"."status" != $36
   and not exists (
     select
       "h"."id"
     from
       "record_history" as "h"
     where
-      "h"."workspace_id" = $42
-      and "h"."entity_type" = $43
+      "h"."workspace_id" = $37
+      and "h"."entity_type" = $38
       and "h"."entity_id" = "o"."id"
-      and "h"."field" = $44
+      and "h"."field" = $39
   )
 union all
 select
@@ -12200,10 +12356,10 @@ select
 from
   "record_history" as "h"
   inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $45
+  and "o"."workspace_id" = $40
 where
-  "h"."workspace_id" = $46
-  and "h"."entity_type" = $47
+  "h"."workspace_id" = $41
+  and "h"."entity_type" = $42
   and "h"."entity_id" in (
     select
       "opportunities"."id"
@@ -12217,16 +12373,16 @@ where
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
       (
-        "opportunities"."workspace_id" = $48
-        and "org_units"."path" like $49
+        "opportunities"."workspace_id" = $43
+        and "org_units"."path" like $44
       )
-      and "opportunities"."account_id" = $50
+      and "opportunities"."account_id" = $45
   )
   and "h"."created_at" != "o"."created_at"
-  and "h"."field" != $51
+  and "h"."field" != $46
   and (
-    "h"."field" != $52
-    or "h"."new_value" = $53
+    "h"."field" != $47
+    or "h"."new_value" = $48
   )
 union all
 select
@@ -12245,7 +12401,7 @@ select
 from
   "opportunity_reviews" as "r"
 where
-  "r"."workspace_id" = $54
+  "r"."workspace_id" = $49
   and "r"."opportunity_id" in (
     select
       "opportunities"."id"
@@ -12259,10 +12415,10 @@ where
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
       (
-        "opportunities"."workspace_id" = $55
-        and "org_units"."path" like $56
+        "opportunities"."workspace_id" = $50
+        and "org_units"."path" like $51
       )
-      and "opportunities"."account_id" = $57
+      and "opportunities"."account_id" = $52
   )
 union all
 select
@@ -12281,7 +12437,7 @@ select
 from
   "attachments" as "f"
 where
-  "f"."workspace_id" = $58
+  "f"."workspace_id" = $53
   and "f"."opportunity_id" in (
     select
       "opportunities"."id"
@@ -12295,10 +12451,10 @@ where
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
       (
-        "opportunities"."workspace_id" = $59
-        and "org_units"."path" like $60
+        "opportunities"."workspace_id" = $54
+        and "org_units"."path" like $55
       )
-      and "opportunities"."account_id" = $61
+      and "opportunities"."account_id" = $56
   )
 union all
 select
@@ -12320,10 +12476,10 @@ select
 from
   "activities" as "v"
 where
-  "v"."workspace_id" = $62
+  "v"."workspace_id" = $57
   and "v"."archived_at" is null
-  and "v"."account_id" = $63;
--- [Q115] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
+  and "v"."account_id" = $58;
+-- [Q115] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -12394,7 +12550,25 @@ from
     select
       cast('opportunity_created' as text) as "kind",
       o.created_at as "at",
-      coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+      coalesce(
+        (
+          select
+            h.actor_user_id
+          from
+            record_history h
+          where
+            h.workspace_id = $9
+            and h.entity_type = 'opportunity'
+            and h.entity_id = o.id
+            and h.field = 'owner'
+            and h.reason = 'creator'
+          order by
+            h.id
+          limit
+            1
+        ),
+        o.owner_id
+      ) as "actor_id",
       o.id as "opportunity_id",
       o.id as "ref_id",
       cast("o"."name" as text) as "title",
@@ -12402,22 +12576,30 @@ from
       cast(null as text) as "new_value",
       cast(null as text) as "reason",
       cast(null as text) as "extra",
-      coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+      coalesce(
+        (
+          select
+            cast(ha.new_value as bigint)
+          from
+            record_history ha
+          where
+            ha.workspace_id = $10
+            and ha.entity_type = 'opportunity'
+            and ha.entity_id = o.id
+            and ha.field = 'amount'
+            and ha.created_at = o.created_at
+          order by
+            ha.id
+          limit
+            1
+        ),
+        o.amount
+      ) as "amount",
       1 as "seq"
     from
       "opportunities" as "o"
-      left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-      and "h"."workspace_id" = $9
-      and "h"."entity_type" = $10
-      and "h"."field" = $11
-      and "h"."reason" = $12
-      left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-      and "ha"."workspace_id" = $13
-      and "ha"."entity_type" = $14
-      and "ha"."field" = $15
-      and "ha"."created_at" = "o"."created_at"
     where
-      "o"."workspace_id" = $16
+      "o"."workspace_id" = $11
       and "o"."id" in (
         select
           "opportunities"."id"
@@ -12431,10 +12613,10 @@ from
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
           (
-            "opportunities"."workspace_id" = $17
-            and "org_units"."path" like $18
+            "opportunities"."workspace_id" = $12
+            and "org_units"."path" like $13
           )
-          and "opportunities"."account_id" = $19
+          and "opportunities"."account_id" = $14
       )
     union all
     select
@@ -12453,19 +12635,19 @@ from
     from
       "opportunity_stage_history" as "s"
       inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-      and "p"."workspace_id" = $20
+      and "p"."workspace_id" = $15
       and "p"."id" = (
         select
           max("q"."id") as "m"
         from
           "opportunity_stage_history" as "q"
         where
-          "q"."workspace_id" = $21
+          "q"."workspace_id" = $16
           and "q"."opportunity_id" = "s"."opportunity_id"
           and "q"."id" < "s"."id"
       )
     where
-      "s"."workspace_id" = $22
+      "s"."workspace_id" = $17
       and "s"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -12479,14 +12661,14 @@ from
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
           (
-            "opportunities"."workspace_id" = $23
-            and "org_units"."path" like $24
+            "opportunities"."workspace_id" = $18
+            and "org_units"."path" like $19
           )
-          and "opportunities"."account_id" = $25
+          and "opportunities"."account_id" = $20
       )
       and (
         "p"."exit_direction" is null
-        or "p"."exit_direction" != $26
+        or "p"."exit_direction" != $21
       )
     union all
     select
@@ -12515,10 +12697,10 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $27
+      and "o"."workspace_id" = $22
     where
-      "h"."workspace_id" = $28
-      and "h"."entity_type" = $29
+      "h"."workspace_id" = $23
+      and "h"."entity_type" = $24
       and "h"."entity_id" in (
         select
           "opportunities"."id"
@@ -12532,13 +12714,13 @@ from
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
           (
-            "opportunities"."workspace_id" = $30
-            and "org_units"."path" like $31
+            "opportunities"."workspace_id" = $25
+            and "org_units"."path" like $26
           )
-          and "opportunities"."account_id" = $32
+          and "opportunities"."account_id" = $27
       )
-      and "h"."field" = $33
-      and "h"."new_value" in ($34, $35, $36)
+      and "h"."field" = $28
+      and "h"."new_value" in ($29, $30, $31)
     union all
     select
       cast('opportunity_closed' as text) as "kind",
@@ -12556,7 +12738,7 @@ from
     from
       "opportunities" as "o"
     where
-      "o"."workspace_id" = $37
+      "o"."workspace_id" = $32
       and "o"."id" in (
         select
           "opportunities"."id"
@@ -12570,23 +12752,23 @@ from
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
           (
-            "opportunities"."workspace_id" = $38
-            and "org_units"."path" like $39
+            "opportunities"."workspace_id" = $33
+            and "org_units"."path" like $34
           )
-          and "opportunities"."account_id" = $40
+          and "opportunities"."account_id" = $35
       )
       and "o"."closed_at" is not null
-      and "o"."status" != $41
+      and "o"."status" != $36
       and not exists (
         select
           "h"."id"
         from
           "record_history" as "h"
         where
-          "h"."workspace_id" = $42
-          and "h"."entity_type" = $43
+          "h"."workspace_id" = $37
+          and "h"."entity_type" = $38
           and "h"."entity_id" = "o"."id"
-          and "h"."field" = $44
+          and "h"."field" = $39
       )
     union all
     select
@@ -12605,10 +12787,10 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $45
+      and "o"."workspace_id" = $40
     where
-      "h"."workspace_id" = $46
-      and "h"."entity_type" = $47
+      "h"."workspace_id" = $41
+      and "h"."entity_type" = $42
       and "h"."entity_id" in (
         select
           "opportunities"."id"
@@ -12622,16 +12804,16 @@ from
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
           (
-            "opportunities"."workspace_id" = $48
-            and "org_units"."path" like $49
+            "opportunities"."workspace_id" = $43
+            and "org_units"."path" like $44
           )
-          and "opportunities"."account_id" = $50
+          and "opportunities"."account_id" = $45
       )
       and "h"."created_at" != "o"."created_at"
-      and "h"."field" != $51
+      and "h"."field" != $46
       and (
-        "h"."field" != $52
-        or "h"."new_value" = $53
+        "h"."field" != $47
+        or "h"."new_value" = $48
       )
     union all
     select
@@ -12650,7 +12832,7 @@ from
     from
       "opportunity_reviews" as "r"
     where
-      "r"."workspace_id" = $54
+      "r"."workspace_id" = $49
       and "r"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -12664,10 +12846,10 @@ from
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
           (
-            "opportunities"."workspace_id" = $55
-            and "org_units"."path" like $56
+            "opportunities"."workspace_id" = $50
+            and "org_units"."path" like $51
           )
-          and "opportunities"."account_id" = $57
+          and "opportunities"."account_id" = $52
       )
     union all
     select
@@ -12686,7 +12868,7 @@ from
     from
       "attachments" as "f"
     where
-      "f"."workspace_id" = $58
+      "f"."workspace_id" = $53
       and "f"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -12700,10 +12882,10 @@ from
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
           (
-            "opportunities"."workspace_id" = $59
-            and "org_units"."path" like $60
+            "opportunities"."workspace_id" = $54
+            and "org_units"."path" like $55
           )
-          and "opportunities"."account_id" = $61
+          and "opportunities"."account_id" = $56
       )
     union all
     select
@@ -12725,24 +12907,24 @@ from
     from
       "activities" as "v"
     where
-      "v"."workspace_id" = $62
+      "v"."workspace_id" = $57
       and "v"."archived_at" is null
-      and "v"."account_id" = $63
+      and "v"."account_id" = $58
   ) as "t"
   left join "users" as "u" on "u"."id" = "t"."actor_id"
-  and "u"."workspace_id" = $64
+  and "u"."workspace_id" = $59
   left join "opportunities" as "o" on "o"."id" = "t"."opportunity_id"
-  and "o"."workspace_id" = $65
+  and "o"."workspace_id" = $60
 order by
   "t"."at" desc,
   "t"."seq" desc,
   "t"."ref_id" desc
 limit
-  $66
+  $61
 offset
-  $67;
--- [Q114] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
--- [Q116] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+  $62;
+-- [Q114] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q116] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -12811,7 +12993,25 @@ from
     select
       cast('opportunity_created' as text) as "kind",
       o.created_at as "at",
-      coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+      coalesce(
+        (
+          select
+            h.actor_user_id
+          from
+            record_history h
+          where
+            h.workspace_id = $9
+            and h.entity_type = 'opportunity'
+            and h.entity_id = o.id
+            and h.field = 'owner'
+            and h.reason = 'creator'
+          order by
+            h.id
+          limit
+            1
+        ),
+        o.owner_id
+      ) as "actor_id",
       o.id as "opportunity_id",
       o.id as "ref_id",
       cast("o"."name" as text) as "title",
@@ -12819,22 +13019,30 @@ from
       cast(null as text) as "new_value",
       cast(null as text) as "reason",
       cast(null as text) as "extra",
-      coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+      coalesce(
+        (
+          select
+            cast(ha.new_value as bigint)
+          from
+            record_history ha
+          where
+            ha.workspace_id = $10
+            and ha.entity_type = 'opportunity'
+            and ha.entity_id = o.id
+            and ha.field = 'amount'
+            and ha.created_at = o.created_at
+          order by
+            ha.id
+          limit
+            1
+        ),
+        o.amount
+      ) as "amount",
       1 as "seq"
     from
       "opportunities" as "o"
-      left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-      and "h"."workspace_id" = $9
-      and "h"."entity_type" = $10
-      and "h"."field" = $11
-      and "h"."reason" = $12
-      left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-      and "ha"."workspace_id" = $13
-      and "ha"."entity_type" = $14
-      and "ha"."field" = $15
-      and "ha"."created_at" = "o"."created_at"
     where
-      "o"."workspace_id" = $16
+      "o"."workspace_id" = $11
       and "o"."id" in (
         select
           "opportunities"."id"
@@ -12848,10 +13056,10 @@ from
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
           (
-            "opportunities"."workspace_id" = $17
-            and "org_units"."path" like $18
+            "opportunities"."workspace_id" = $12
+            and "org_units"."path" like $13
           )
-          and "opportunities"."account_id" = $19
+          and "opportunities"."account_id" = $14
       )
     union all
     select
@@ -12870,19 +13078,19 @@ from
     from
       "opportunity_stage_history" as "s"
       inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-      and "p"."workspace_id" = $20
+      and "p"."workspace_id" = $15
       and "p"."id" = (
         select
           max("q"."id") as "m"
         from
           "opportunity_stage_history" as "q"
         where
-          "q"."workspace_id" = $21
+          "q"."workspace_id" = $16
           and "q"."opportunity_id" = "s"."opportunity_id"
           and "q"."id" < "s"."id"
       )
     where
-      "s"."workspace_id" = $22
+      "s"."workspace_id" = $17
       and "s"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -12896,14 +13104,14 @@ from
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
           (
-            "opportunities"."workspace_id" = $23
-            and "org_units"."path" like $24
+            "opportunities"."workspace_id" = $18
+            and "org_units"."path" like $19
           )
-          and "opportunities"."account_id" = $25
+          and "opportunities"."account_id" = $20
       )
       and (
         "p"."exit_direction" is null
-        or "p"."exit_direction" != $26
+        or "p"."exit_direction" != $21
       )
     union all
     select
@@ -12932,10 +13140,10 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $27
+      and "o"."workspace_id" = $22
     where
-      "h"."workspace_id" = $28
-      and "h"."entity_type" = $29
+      "h"."workspace_id" = $23
+      and "h"."entity_type" = $24
       and "h"."entity_id" in (
         select
           "opportunities"."id"
@@ -12949,13 +13157,13 @@ from
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
           (
-            "opportunities"."workspace_id" = $30
-            and "org_units"."path" like $31
+            "opportunities"."workspace_id" = $25
+            and "org_units"."path" like $26
           )
-          and "opportunities"."account_id" = $32
+          and "opportunities"."account_id" = $27
       )
-      and "h"."field" = $33
-      and "h"."new_value" in ($34, $35, $36)
+      and "h"."field" = $28
+      and "h"."new_value" in ($29, $30, $31)
     union all
     select
       cast('opportunity_closed' as text) as "kind",
@@ -12973,7 +13181,7 @@ from
     from
       "opportunities" as "o"
     where
-      "o"."workspace_id" = $37
+      "o"."workspace_id" = $32
       and "o"."id" in (
         select
           "opportunities"."id"
@@ -12987,23 +13195,23 @@ from
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
           (
-            "opportunities"."workspace_id" = $38
-            and "org_units"."path" like $39
+            "opportunities"."workspace_id" = $33
+            and "org_units"."path" like $34
           )
-          and "opportunities"."account_id" = $40
+          and "opportunities"."account_id" = $35
       )
       and "o"."closed_at" is not null
-      and "o"."status" != $41
+      and "o"."status" != $36
       and not exists (
         select
           "h"."id"
         from
           "record_history" as "h"
         where
-          "h"."workspace_id" = $42
-          and "h"."entity_type" = $43
+          "h"."workspace_id" = $37
+          and "h"."entity_type" = $38
           and "h"."entity_id" = "o"."id"
-          and "h"."field" = $44
+          and "h"."field" = $39
       )
     union all
     select
@@ -13022,10 +13230,10 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $45
+      and "o"."workspace_id" = $40
     where
-      "h"."workspace_id" = $46
-      and "h"."entity_type" = $47
+      "h"."workspace_id" = $41
+      and "h"."entity_type" = $42
       and "h"."entity_id" in (
         select
           "opportunities"."id"
@@ -13039,16 +13247,16 @@ from
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
           (
-            "opportunities"."workspace_id" = $48
-            and "org_units"."path" like $49
+            "opportunities"."workspace_id" = $43
+            and "org_units"."path" like $44
           )
-          and "opportunities"."account_id" = $50
+          and "opportunities"."account_id" = $45
       )
       and "h"."created_at" != "o"."created_at"
-      and "h"."field" != $51
+      and "h"."field" != $46
       and (
-        "h"."field" != $52
-        or "h"."new_value" = $53
+        "h"."field" != $47
+        or "h"."new_value" = $48
       )
     union all
     select
@@ -13067,7 +13275,7 @@ from
     from
       "opportunity_reviews" as "r"
     where
-      "r"."workspace_id" = $54
+      "r"."workspace_id" = $49
       and "r"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -13081,10 +13289,10 @@ from
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
           (
-            "opportunities"."workspace_id" = $55
-            and "org_units"."path" like $56
+            "opportunities"."workspace_id" = $50
+            and "org_units"."path" like $51
           )
-          and "opportunities"."account_id" = $57
+          and "opportunities"."account_id" = $52
       )
     union all
     select
@@ -13103,7 +13311,7 @@ from
     from
       "attachments" as "f"
     where
-      "f"."workspace_id" = $58
+      "f"."workspace_id" = $53
       and "f"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -13117,10 +13325,10 @@ from
           left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
         where
           (
-            "opportunities"."workspace_id" = $59
-            and "org_units"."path" like $60
+            "opportunities"."workspace_id" = $54
+            and "org_units"."path" like $55
           )
-          and "opportunities"."account_id" = $61
+          and "opportunities"."account_id" = $56
       )
     union all
     select
@@ -13142,9 +13350,9 @@ from
     from
       "activities" as "v"
     where
-      "v"."workspace_id" = $62
+      "v"."workspace_id" = $57
       and "v"."archived_at" is null
-      and "v"."account_id" = $63
+      and "v"."account_id" = $58
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
@@ -15275,11 +15483,29 @@ where
 -- [Q142] again; parameters: number, number, number, number, number
 -- [Q49] again; parameters: number, number, string, number
 -- [Q50] again; parameters: number, number
--- [Q143] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
+-- [Q143] parameters: number, number, number, number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
-  coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+  coalesce(
+    (
+      select
+        h.actor_user_id
+      from
+        record_history h
+      where
+        h.workspace_id = $1
+        and h.entity_type = 'opportunity'
+        and h.entity_id = o.id
+        and h.field = 'owner'
+        and h.reason = 'creator'
+      order by
+        h.id
+      limit
+        1
+    ),
+    o.owner_id
+  ) as "actor_id",
   o.id as "opportunity_id",
   o.id as "ref_id",
   cast("o"."name" as text) as "title",
@@ -15287,22 +15513,30 @@ select
   cast(null as text) as "new_value",
   cast(null as text) as "reason",
   cast(null as text) as "extra",
-  coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+  coalesce(
+    (
+      select
+        cast(ha.new_value as bigint)
+      from
+        record_history ha
+      where
+        ha.workspace_id = $2
+        and ha.entity_type = 'opportunity'
+        and ha.entity_id = o.id
+        and ha.field = 'amount'
+        and ha.created_at = o.created_at
+      order by
+        ha.id
+      limit
+        1
+    ),
+    o.amount
+  ) as "amount",
   1 as "seq"
 from
   "opportunities" as "o"
-  left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-  and "h"."workspace_id" = $1
-  and "h"."entity_type" = $2
-  and "h"."field" = $3
-  and "h"."reason" = $4
-  left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-  and "ha"."workspace_id" = $5
-  and "ha"."entity_type" = $6
-  and "ha"."field" = $7
-  and "ha"."created_at" = "o"."created_at"
 where
-  "o"."workspace_id" = $8
+  "o"."workspace_id" = $3
   and "o"."id" in (
     select
       "opportunities"."id"
@@ -15321,18 +15555,18 @@ where
         from
           "opportunities" as "owned"
         where
-          "owned"."workspace_id" = $9
-          and "owned"."owner_id" = $10
+          "owned"."workspace_id" = $4
+          and "owned"."owner_id" = $5
         union
         select
           "opportunity_team"."opportunity_id" as "id"
         from
           "opportunity_team"
         where
-          "opportunity_team"."workspace_id" = $11
-          and "opportunity_team"."user_id" = $12
+          "opportunity_team"."workspace_id" = $6
+          and "opportunity_team"."user_id" = $7
       )
-      and "opportunities"."account_id" = $13
+      and "opportunities"."account_id" = $8
   );
 -- [Q144] parameters: number, number, number, number, number, number, number, number, string
 select
@@ -15682,7 +15916,7 @@ where
       and "opportunities"."account_id" = $6
   );
 -- [Q58] again; parameters: number, number
--- [Q150] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q150] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -15747,7 +15981,25 @@ union all
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
-  coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+  coalesce(
+    (
+      select
+        h.actor_user_id
+      from
+        record_history h
+      where
+        h.workspace_id = $9
+        and h.entity_type = 'opportunity'
+        and h.entity_id = o.id
+        and h.field = 'owner'
+        and h.reason = 'creator'
+      order by
+        h.id
+      limit
+        1
+    ),
+    o.owner_id
+  ) as "actor_id",
   o.id as "opportunity_id",
   o.id as "ref_id",
   cast("o"."name" as text) as "title",
@@ -15755,22 +16007,30 @@ select
   cast(null as text) as "new_value",
   cast(null as text) as "reason",
   cast(null as text) as "extra",
-  coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+  coalesce(
+    (
+      select
+        cast(ha.new_value as bigint)
+      from
+        record_history ha
+      where
+        ha.workspace_id = $10
+        and ha.entity_type = 'opportunity'
+        and ha.entity_id = o.id
+        and ha.field = 'amount'
+        and ha.created_at = o.created_at
+      order by
+        ha.id
+      limit
+        1
+    ),
+    o.amount
+  ) as "amount",
   1 as "seq"
 from
   "opportunities" as "o"
-  left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-  and "h"."workspace_id" = $9
-  and "h"."entity_type" = $10
-  and "h"."field" = $11
-  and "h"."reason" = $12
-  left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-  and "ha"."workspace_id" = $13
-  and "ha"."entity_type" = $14
-  and "ha"."field" = $15
-  and "ha"."created_at" = "o"."created_at"
 where
-  "o"."workspace_id" = $16
+  "o"."workspace_id" = $11
   and "o"."id" in (
     select
       "opportunities"."id"
@@ -15789,18 +16049,18 @@ where
         from
           "opportunities" as "owned"
         where
-          "owned"."workspace_id" = $17
-          and "owned"."owner_id" = $18
+          "owned"."workspace_id" = $12
+          and "owned"."owner_id" = $13
         union
         select
           "opportunity_team"."opportunity_id" as "id"
         from
           "opportunity_team"
         where
-          "opportunity_team"."workspace_id" = $19
-          and "opportunity_team"."user_id" = $20
+          "opportunity_team"."workspace_id" = $14
+          and "opportunity_team"."user_id" = $15
       )
-      and "opportunities"."account_id" = $21
+      and "opportunities"."account_id" = $16
   )
 union all
 select
@@ -15819,19 +16079,19 @@ select
 from
   "opportunity_stage_history" as "s"
   inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-  and "p"."workspace_id" = $22
+  and "p"."workspace_id" = $17
   and "p"."id" = (
     select
       max("q"."id") as "m"
     from
       "opportunity_stage_history" as "q"
     where
-      "q"."workspace_id" = $23
+      "q"."workspace_id" = $18
       and "q"."opportunity_id" = "s"."opportunity_id"
       and "q"."id" < "s"."id"
   )
 where
-  "s"."workspace_id" = $24
+  "s"."workspace_id" = $19
   and "s"."opportunity_id" in (
     select
       "opportunities"."id"
@@ -15850,22 +16110,22 @@ where
         from
           "opportunities" as "owned"
         where
-          "owned"."workspace_id" = $25
-          and "owned"."owner_id" = $26
+          "owned"."workspace_id" = $20
+          and "owned"."owner_id" = $21
         union
         select
           "opportunity_team"."opportunity_id" as "id"
         from
           "opportunity_team"
         where
-          "opportunity_team"."workspace_id" = $27
-          and "opportunity_team"."user_id" = $28
+          "opportunity_team"."workspace_id" = $22
+          and "opportunity_team"."user_id" = $23
       )
-      and "opportunities"."account_id" = $29
+      and "opportunities"."account_id" = $24
   )
   and (
     "p"."exit_direction" is null
-    or "p"."exit_direction" != $30
+    or "p"."exit_direction" != $25
   )
 union all
 select
@@ -15894,10 +16154,10 @@ select
 from
   "record_history" as "h"
   inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $31
+  and "o"."workspace_id" = $26
 where
-  "h"."workspace_id" = $32
-  and "h"."entity_type" = $33
+  "h"."workspace_id" = $27
+  and "h"."entity_type" = $28
   and "h"."entity_id" in (
     select
       "opportunities"."id"
@@ -15916,21 +16176,21 @@ where
         from
           "opportunities" as "owned"
         where
-          "owned"."workspace_id" = $34
-          and "owned"."owner_id" = $35
+          "owned"."workspace_id" = $29
+          and "owned"."owner_id" = $30
         union
         select
           "opportunity_team"."opportunity_id" as "id"
         from
           "opportunity_team"
         where
-          "opportunity_team"."workspace_id" = $36
-          and "opportunity_team"."user_id" = $37
+          "opportunity_team"."workspace_id" = $31
+          and "opportunity_team"."user_id" = $32
       )
-      and "opportunities"."account_id" = $38
+      and "opportunities"."account_id" = $33
   )
-  and "h"."field" = $39
-  and "h"."new_value" in ($40, $41, $42)
+  and "h"."field" = $34
+  and "h"."new_value" in ($35, $36, $37)
 union all
 select
   cast('opportunity_closed' as text) as "kind",
@@ -15948,7 +16208,7 @@ select
 from
   "opportunities" as "o"
 where
-  "o"."workspace_id" = $43
+  "o"."workspace_id" = $38
   and "o"."id" in (
     select
       "opportunities"."id"
@@ -15967,31 +16227,31 @@ where
         from
           "opportunities" as "owned"
         where
-          "owned"."workspace_id" = $44
-          and "owned"."owner_id" = $45
+          "owned"."workspace_id" = $39
+          and "owned"."owner_id" = $40
         union
         select
           "opportunity_team"."opportunity_id" as "id"
         from
           "opportunity_team"
         where
-          "opportunity_team"."workspace_id" = $46
-          and "opportunity_team"."user_id" = $47
+          "opportunity_team"."workspace_id" = $41
+          and "opportunity_team"."user_id" = $42
       )
-      and "opportunities"."account_id" = $48
+      and "opportunities"."account_id" = $43
   )
   and "o"."closed_at" is not null
-  and "o"."status" != $49
+  and "o"."status" != $44
   and not exists (
     select
       "h"."id"
     from
       "record_history" as "h"
     where
-      "h"."workspace_id" = $50
-      and "h"."entity_type" = $51
+      "h"."workspace_id" = $45
+      and "h"."entity_type" = $46
       and "h"."entity_id" = "o"."id"
-      and "h"."field" = $52
+      and "h"."field" = $47
   )
 union all
 select
@@ -16010,10 +16270,10 @@ select
 from
   "record_history" as "h"
   inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $53
+  and "o"."workspace_id" = $48
 where
-  "h"."workspace_id" = $54
-  and "h"."entity_type" = $55
+  "h"."workspace_id" = $49
+  and "h"."entity_type" = $50
   and "h"."entity_id" in (
     select
       "opportunities"."id"
@@ -16032,24 +16292,24 @@ where
         from
           "opportunities" as "owned"
         where
-          "owned"."workspace_id" = $56
-          and "owned"."owner_id" = $57
+          "owned"."workspace_id" = $51
+          and "owned"."owner_id" = $52
         union
         select
           "opportunity_team"."opportunity_id" as "id"
         from
           "opportunity_team"
         where
-          "opportunity_team"."workspace_id" = $58
-          and "opportunity_team"."user_id" = $59
+          "opportunity_team"."workspace_id" = $53
+          and "opportunity_team"."user_id" = $54
       )
-      and "opportunities"."account_id" = $60
+      and "opportunities"."account_id" = $55
   )
   and "h"."created_at" != "o"."created_at"
-  and "h"."field" != $61
+  and "h"."field" != $56
   and (
-    "h"."field" != $62
-    or "h"."new_value" = $63
+    "h"."field" != $57
+    or "h"."new_value" = $58
   )
 union all
 select
@@ -16068,7 +16328,7 @@ select
 from
   "opportunity_reviews" as "r"
 where
-  "r"."workspace_id" = $64
+  "r"."workspace_id" = $59
   and "r"."opportunity_id" in (
     select
       "opportunities"."id"
@@ -16087,18 +16347,18 @@ where
         from
           "opportunities" as "owned"
         where
-          "owned"."workspace_id" = $65
-          and "owned"."owner_id" = $66
+          "owned"."workspace_id" = $60
+          and "owned"."owner_id" = $61
         union
         select
           "opportunity_team"."opportunity_id" as "id"
         from
           "opportunity_team"
         where
-          "opportunity_team"."workspace_id" = $67
-          and "opportunity_team"."user_id" = $68
+          "opportunity_team"."workspace_id" = $62
+          and "opportunity_team"."user_id" = $63
       )
-      and "opportunities"."account_id" = $69
+      and "opportunities"."account_id" = $64
   )
 union all
 select
@@ -16117,7 +16377,7 @@ select
 from
   "attachments" as "f"
 where
-  "f"."workspace_id" = $70
+  "f"."workspace_id" = $65
   and "f"."opportunity_id" in (
     select
       "opportunities"."id"
@@ -16136,18 +16396,18 @@ where
         from
           "opportunities" as "owned"
         where
-          "owned"."workspace_id" = $71
-          and "owned"."owner_id" = $72
+          "owned"."workspace_id" = $66
+          and "owned"."owner_id" = $67
         union
         select
           "opportunity_team"."opportunity_id" as "id"
         from
           "opportunity_team"
         where
-          "opportunity_team"."workspace_id" = $73
-          and "opportunity_team"."user_id" = $74
+          "opportunity_team"."workspace_id" = $68
+          and "opportunity_team"."user_id" = $69
       )
-      and "opportunities"."account_id" = $75
+      and "opportunities"."account_id" = $70
   )
 union all
 select
@@ -16169,10 +16429,10 @@ select
 from
   "activities" as "v"
 where
-  "v"."workspace_id" = $76
+  "v"."workspace_id" = $71
   and "v"."archived_at" is null
-  and "v"."account_id" = $77;
--- [Q151] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+  and "v"."account_id" = $72;
+-- [Q151] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -16243,7 +16503,25 @@ from
     select
       cast('opportunity_created' as text) as "kind",
       o.created_at as "at",
-      coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+      coalesce(
+        (
+          select
+            h.actor_user_id
+          from
+            record_history h
+          where
+            h.workspace_id = $9
+            and h.entity_type = 'opportunity'
+            and h.entity_id = o.id
+            and h.field = 'owner'
+            and h.reason = 'creator'
+          order by
+            h.id
+          limit
+            1
+        ),
+        o.owner_id
+      ) as "actor_id",
       o.id as "opportunity_id",
       o.id as "ref_id",
       cast("o"."name" as text) as "title",
@@ -16251,22 +16529,30 @@ from
       cast(null as text) as "new_value",
       cast(null as text) as "reason",
       cast(null as text) as "extra",
-      coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+      coalesce(
+        (
+          select
+            cast(ha.new_value as bigint)
+          from
+            record_history ha
+          where
+            ha.workspace_id = $10
+            and ha.entity_type = 'opportunity'
+            and ha.entity_id = o.id
+            and ha.field = 'amount'
+            and ha.created_at = o.created_at
+          order by
+            ha.id
+          limit
+            1
+        ),
+        o.amount
+      ) as "amount",
       1 as "seq"
     from
       "opportunities" as "o"
-      left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-      and "h"."workspace_id" = $9
-      and "h"."entity_type" = $10
-      and "h"."field" = $11
-      and "h"."reason" = $12
-      left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-      and "ha"."workspace_id" = $13
-      and "ha"."entity_type" = $14
-      and "ha"."field" = $15
-      and "ha"."created_at" = "o"."created_at"
     where
-      "o"."workspace_id" = $16
+      "o"."workspace_id" = $11
       and "o"."id" in (
         select
           "opportunities"."id"
@@ -16285,18 +16571,18 @@ from
             from
               "opportunities" as "owned"
             where
-              "owned"."workspace_id" = $17
-              and "owned"."owner_id" = $18
+              "owned"."workspace_id" = $12
+              and "owned"."owner_id" = $13
             union
             select
               "opportunity_team"."opportunity_id" as "id"
             from
               "opportunity_team"
             where
-              "opportunity_team"."workspace_id" = $19
-              and "opportunity_team"."user_id" = $20
+              "opportunity_team"."workspace_id" = $14
+              and "opportunity_team"."user_id" = $15
           )
-          and "opportunities"."account_id" = $21
+          and "opportunities"."account_id" = $16
       )
     union all
     select
@@ -16315,19 +16601,19 @@ from
     from
       "opportunity_stage_history" as "s"
       inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-      and "p"."workspace_id" = $22
+      and "p"."workspace_id" = $17
       and "p"."id" = (
         select
           max("q"."id") as "m"
         from
           "opportunity_stage_history" as "q"
         where
-          "q"."workspace_id" = $23
+          "q"."workspace_id" = $18
           and "q"."opportunity_id" = "s"."opportunity_id"
           and "q"."id" < "s"."id"
       )
     where
-      "s"."workspace_id" = $24
+      "s"."workspace_id" = $19
       and "s"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -16346,22 +16632,22 @@ from
             from
               "opportunities" as "owned"
             where
-              "owned"."workspace_id" = $25
-              and "owned"."owner_id" = $26
+              "owned"."workspace_id" = $20
+              and "owned"."owner_id" = $21
             union
             select
               "opportunity_team"."opportunity_id" as "id"
             from
               "opportunity_team"
             where
-              "opportunity_team"."workspace_id" = $27
-              and "opportunity_team"."user_id" = $28
+              "opportunity_team"."workspace_id" = $22
+              and "opportunity_team"."user_id" = $23
           )
-          and "opportunities"."account_id" = $29
+          and "opportunities"."account_id" = $24
       )
       and (
         "p"."exit_direction" is null
-        or "p"."exit_direction" != $30
+        or "p"."exit_direction" != $25
       )
     union all
     select
@@ -16390,10 +16676,10 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $31
+      and "o"."workspace_id" = $26
     where
-      "h"."workspace_id" = $32
-      and "h"."entity_type" = $33
+      "h"."workspace_id" = $27
+      and "h"."entity_type" = $28
       and "h"."entity_id" in (
         select
           "opportunities"."id"
@@ -16412,21 +16698,21 @@ from
             from
               "opportunities" as "owned"
             where
-              "owned"."workspace_id" = $34
-              and "owned"."owner_id" = $35
+              "owned"."workspace_id" = $29
+              and "owned"."owner_id" = $30
             union
             select
               "opportunity_team"."opportunity_id" as "id"
             from
               "opportunity_team"
             where
-              "opportunity_team"."workspace_id" = $36
-              and "opportunity_team"."user_id" = $37
+              "opportunity_team"."workspace_id" = $31
+              and "opportunity_team"."user_id" = $32
           )
-          and "opportunities"."account_id" = $38
+          and "opportunities"."account_id" = $33
       )
-      and "h"."field" = $39
-      and "h"."new_value" in ($40, $41, $42)
+      and "h"."field" = $34
+      and "h"."new_value" in ($35, $36, $37)
     union all
     select
       cast('opportunity_closed' as text) as "kind",
@@ -16444,7 +16730,7 @@ from
     from
       "opportunities" as "o"
     where
-      "o"."workspace_id" = $43
+      "o"."workspace_id" = $38
       and "o"."id" in (
         select
           "opportunities"."id"
@@ -16463,31 +16749,31 @@ from
             from
               "opportunities" as "owned"
             where
-              "owned"."workspace_id" = $44
-              and "owned"."owner_id" = $45
+              "owned"."workspace_id" = $39
+              and "owned"."owner_id" = $40
             union
             select
               "opportunity_team"."opportunity_id" as "id"
             from
               "opportunity_team"
             where
-              "opportunity_team"."workspace_id" = $46
-              and "opportunity_team"."user_id" = $47
+              "opportunity_team"."workspace_id" = $41
+              and "opportunity_team"."user_id" = $42
           )
-          and "opportunities"."account_id" = $48
+          and "opportunities"."account_id" = $43
       )
       and "o"."closed_at" is not null
-      and "o"."status" != $49
+      and "o"."status" != $44
       and not exists (
         select
           "h"."id"
         from
           "record_history" as "h"
         where
-          "h"."workspace_id" = $50
-          and "h"."entity_type" = $51
+          "h"."workspace_id" = $45
+          and "h"."entity_type" = $46
           and "h"."entity_id" = "o"."id"
-          and "h"."field" = $52
+          and "h"."field" = $47
       )
     union all
     select
@@ -16506,10 +16792,10 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $53
+      and "o"."workspace_id" = $48
     where
-      "h"."workspace_id" = $54
-      and "h"."entity_type" = $55
+      "h"."workspace_id" = $49
+      and "h"."entity_type" = $50
       and "h"."entity_id" in (
         select
           "opportunities"."id"
@@ -16528,24 +16814,24 @@ from
             from
               "opportunities" as "owned"
             where
-              "owned"."workspace_id" = $56
-              and "owned"."owner_id" = $57
+              "owned"."workspace_id" = $51
+              and "owned"."owner_id" = $52
             union
             select
               "opportunity_team"."opportunity_id" as "id"
             from
               "opportunity_team"
             where
-              "opportunity_team"."workspace_id" = $58
-              and "opportunity_team"."user_id" = $59
+              "opportunity_team"."workspace_id" = $53
+              and "opportunity_team"."user_id" = $54
           )
-          and "opportunities"."account_id" = $60
+          and "opportunities"."account_id" = $55
       )
       and "h"."created_at" != "o"."created_at"
-      and "h"."field" != $61
+      and "h"."field" != $56
       and (
-        "h"."field" != $62
-        or "h"."new_value" = $63
+        "h"."field" != $57
+        or "h"."new_value" = $58
       )
     union all
     select
@@ -16564,7 +16850,7 @@ from
     from
       "opportunity_reviews" as "r"
     where
-      "r"."workspace_id" = $64
+      "r"."workspace_id" = $59
       and "r"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -16583,18 +16869,18 @@ from
             from
               "opportunities" as "owned"
             where
-              "owned"."workspace_id" = $65
-              and "owned"."owner_id" = $66
+              "owned"."workspace_id" = $60
+              and "owned"."owner_id" = $61
             union
             select
               "opportunity_team"."opportunity_id" as "id"
             from
               "opportunity_team"
             where
-              "opportunity_team"."workspace_id" = $67
-              and "opportunity_team"."user_id" = $68
+              "opportunity_team"."workspace_id" = $62
+              and "opportunity_team"."user_id" = $63
           )
-          and "opportunities"."account_id" = $69
+          and "opportunities"."account_id" = $64
       )
     union all
     select
@@ -16613,7 +16899,7 @@ from
     from
       "attachments" as "f"
     where
-      "f"."workspace_id" = $70
+      "f"."workspace_id" = $65
       and "f"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -16632,18 +16918,18 @@ from
             from
               "opportunities" as "owned"
             where
-              "owned"."workspace_id" = $71
-              and "owned"."owner_id" = $72
+              "owned"."workspace_id" = $66
+              and "owned"."owner_id" = $67
             union
             select
               "opportunity_team"."opportunity_id" as "id"
             from
               "opportunity_team"
             where
-              "opportunity_team"."workspace_id" = $73
-              and "opportunity_team"."user_id" = $74
+              "opportunity_team"."workspace_id" = $68
+              and "opportunity_team"."user_id" = $69
           )
-          and "opportunities"."account_id" = $75
+          and "opportunities"."account_id" = $70
       )
     union all
     select
@@ -16665,24 +16951,24 @@ from
     from
       "activities" as "v"
     where
-      "v"."workspace_id" = $76
+      "v"."workspace_id" = $71
       and "v"."archived_at" is null
-      and "v"."account_id" = $77
+      and "v"."account_id" = $72
   ) as "t"
   left join "users" as "u" on "u"."id" = "t"."actor_id"
-  and "u"."workspace_id" = $78
+  and "u"."workspace_id" = $73
   left join "opportunities" as "o" on "o"."id" = "t"."opportunity_id"
-  and "o"."workspace_id" = $79
+  and "o"."workspace_id" = $74
 order by
   "t"."at" desc,
   "t"."seq" desc,
   "t"."ref_id" desc
 limit
-  $80
+  $75
 offset
-  $81;
--- [Q150] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
--- [Q152] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+  $76;
+-- [Q150] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q152] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -16751,7 +17037,25 @@ from
     select
       cast('opportunity_created' as text) as "kind",
       o.created_at as "at",
-      coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+      coalesce(
+        (
+          select
+            h.actor_user_id
+          from
+            record_history h
+          where
+            h.workspace_id = $9
+            and h.entity_type = 'opportunity'
+            and h.entity_id = o.id
+            and h.field = 'owner'
+            and h.reason = 'creator'
+          order by
+            h.id
+          limit
+            1
+        ),
+        o.owner_id
+      ) as "actor_id",
       o.id as "opportunity_id",
       o.id as "ref_id",
       cast("o"."name" as text) as "title",
@@ -16759,22 +17063,30 @@ from
       cast(null as text) as "new_value",
       cast(null as text) as "reason",
       cast(null as text) as "extra",
-      coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+      coalesce(
+        (
+          select
+            cast(ha.new_value as bigint)
+          from
+            record_history ha
+          where
+            ha.workspace_id = $10
+            and ha.entity_type = 'opportunity'
+            and ha.entity_id = o.id
+            and ha.field = 'amount'
+            and ha.created_at = o.created_at
+          order by
+            ha.id
+          limit
+            1
+        ),
+        o.amount
+      ) as "amount",
       1 as "seq"
     from
       "opportunities" as "o"
-      left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-      and "h"."workspace_id" = $9
-      and "h"."entity_type" = $10
-      and "h"."field" = $11
-      and "h"."reason" = $12
-      left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-      and "ha"."workspace_id" = $13
-      and "ha"."entity_type" = $14
-      and "ha"."field" = $15
-      and "ha"."created_at" = "o"."created_at"
     where
-      "o"."workspace_id" = $16
+      "o"."workspace_id" = $11
       and "o"."id" in (
         select
           "opportunities"."id"
@@ -16793,18 +17105,18 @@ from
             from
               "opportunities" as "owned"
             where
-              "owned"."workspace_id" = $17
-              and "owned"."owner_id" = $18
+              "owned"."workspace_id" = $12
+              and "owned"."owner_id" = $13
             union
             select
               "opportunity_team"."opportunity_id" as "id"
             from
               "opportunity_team"
             where
-              "opportunity_team"."workspace_id" = $19
-              and "opportunity_team"."user_id" = $20
+              "opportunity_team"."workspace_id" = $14
+              and "opportunity_team"."user_id" = $15
           )
-          and "opportunities"."account_id" = $21
+          and "opportunities"."account_id" = $16
       )
     union all
     select
@@ -16823,19 +17135,19 @@ from
     from
       "opportunity_stage_history" as "s"
       inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-      and "p"."workspace_id" = $22
+      and "p"."workspace_id" = $17
       and "p"."id" = (
         select
           max("q"."id") as "m"
         from
           "opportunity_stage_history" as "q"
         where
-          "q"."workspace_id" = $23
+          "q"."workspace_id" = $18
           and "q"."opportunity_id" = "s"."opportunity_id"
           and "q"."id" < "s"."id"
       )
     where
-      "s"."workspace_id" = $24
+      "s"."workspace_id" = $19
       and "s"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -16854,22 +17166,22 @@ from
             from
               "opportunities" as "owned"
             where
-              "owned"."workspace_id" = $25
-              and "owned"."owner_id" = $26
+              "owned"."workspace_id" = $20
+              and "owned"."owner_id" = $21
             union
             select
               "opportunity_team"."opportunity_id" as "id"
             from
               "opportunity_team"
             where
-              "opportunity_team"."workspace_id" = $27
-              and "opportunity_team"."user_id" = $28
+              "opportunity_team"."workspace_id" = $22
+              and "opportunity_team"."user_id" = $23
           )
-          and "opportunities"."account_id" = $29
+          and "opportunities"."account_id" = $24
       )
       and (
         "p"."exit_direction" is null
-        or "p"."exit_direction" != $30
+        or "p"."exit_direction" != $25
       )
     union all
     select
@@ -16898,10 +17210,10 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $31
+      and "o"."workspace_id" = $26
     where
-      "h"."workspace_id" = $32
-      and "h"."entity_type" = $33
+      "h"."workspace_id" = $27
+      and "h"."entity_type" = $28
       and "h"."entity_id" in (
         select
           "opportunities"."id"
@@ -16920,21 +17232,21 @@ from
             from
               "opportunities" as "owned"
             where
-              "owned"."workspace_id" = $34
-              and "owned"."owner_id" = $35
+              "owned"."workspace_id" = $29
+              and "owned"."owner_id" = $30
             union
             select
               "opportunity_team"."opportunity_id" as "id"
             from
               "opportunity_team"
             where
-              "opportunity_team"."workspace_id" = $36
-              and "opportunity_team"."user_id" = $37
+              "opportunity_team"."workspace_id" = $31
+              and "opportunity_team"."user_id" = $32
           )
-          and "opportunities"."account_id" = $38
+          and "opportunities"."account_id" = $33
       )
-      and "h"."field" = $39
-      and "h"."new_value" in ($40, $41, $42)
+      and "h"."field" = $34
+      and "h"."new_value" in ($35, $36, $37)
     union all
     select
       cast('opportunity_closed' as text) as "kind",
@@ -16952,7 +17264,7 @@ from
     from
       "opportunities" as "o"
     where
-      "o"."workspace_id" = $43
+      "o"."workspace_id" = $38
       and "o"."id" in (
         select
           "opportunities"."id"
@@ -16971,31 +17283,31 @@ from
             from
               "opportunities" as "owned"
             where
-              "owned"."workspace_id" = $44
-              and "owned"."owner_id" = $45
+              "owned"."workspace_id" = $39
+              and "owned"."owner_id" = $40
             union
             select
               "opportunity_team"."opportunity_id" as "id"
             from
               "opportunity_team"
             where
-              "opportunity_team"."workspace_id" = $46
-              and "opportunity_team"."user_id" = $47
+              "opportunity_team"."workspace_id" = $41
+              and "opportunity_team"."user_id" = $42
           )
-          and "opportunities"."account_id" = $48
+          and "opportunities"."account_id" = $43
       )
       and "o"."closed_at" is not null
-      and "o"."status" != $49
+      and "o"."status" != $44
       and not exists (
         select
           "h"."id"
         from
           "record_history" as "h"
         where
-          "h"."workspace_id" = $50
-          and "h"."entity_type" = $51
+          "h"."workspace_id" = $45
+          and "h"."entity_type" = $46
           and "h"."entity_id" = "o"."id"
-          and "h"."field" = $52
+          and "h"."field" = $47
       )
     union all
     select
@@ -17014,10 +17326,10 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $53
+      and "o"."workspace_id" = $48
     where
-      "h"."workspace_id" = $54
-      and "h"."entity_type" = $55
+      "h"."workspace_id" = $49
+      and "h"."entity_type" = $50
       and "h"."entity_id" in (
         select
           "opportunities"."id"
@@ -17036,24 +17348,24 @@ from
             from
               "opportunities" as "owned"
             where
-              "owned"."workspace_id" = $56
-              and "owned"."owner_id" = $57
+              "owned"."workspace_id" = $51
+              and "owned"."owner_id" = $52
             union
             select
               "opportunity_team"."opportunity_id" as "id"
             from
               "opportunity_team"
             where
-              "opportunity_team"."workspace_id" = $58
-              and "opportunity_team"."user_id" = $59
+              "opportunity_team"."workspace_id" = $53
+              and "opportunity_team"."user_id" = $54
           )
-          and "opportunities"."account_id" = $60
+          and "opportunities"."account_id" = $55
       )
       and "h"."created_at" != "o"."created_at"
-      and "h"."field" != $61
+      and "h"."field" != $56
       and (
-        "h"."field" != $62
-        or "h"."new_value" = $63
+        "h"."field" != $57
+        or "h"."new_value" = $58
       )
     union all
     select
@@ -17072,7 +17384,7 @@ from
     from
       "opportunity_reviews" as "r"
     where
-      "r"."workspace_id" = $64
+      "r"."workspace_id" = $59
       and "r"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -17091,18 +17403,18 @@ from
             from
               "opportunities" as "owned"
             where
-              "owned"."workspace_id" = $65
-              and "owned"."owner_id" = $66
+              "owned"."workspace_id" = $60
+              and "owned"."owner_id" = $61
             union
             select
               "opportunity_team"."opportunity_id" as "id"
             from
               "opportunity_team"
             where
-              "opportunity_team"."workspace_id" = $67
-              and "opportunity_team"."user_id" = $68
+              "opportunity_team"."workspace_id" = $62
+              and "opportunity_team"."user_id" = $63
           )
-          and "opportunities"."account_id" = $69
+          and "opportunities"."account_id" = $64
       )
     union all
     select
@@ -17121,7 +17433,7 @@ from
     from
       "attachments" as "f"
     where
-      "f"."workspace_id" = $70
+      "f"."workspace_id" = $65
       and "f"."opportunity_id" in (
         select
           "opportunities"."id"
@@ -17140,18 +17452,18 @@ from
             from
               "opportunities" as "owned"
             where
-              "owned"."workspace_id" = $71
-              and "owned"."owner_id" = $72
+              "owned"."workspace_id" = $66
+              and "owned"."owner_id" = $67
             union
             select
               "opportunity_team"."opportunity_id" as "id"
             from
               "opportunity_team"
             where
-              "opportunity_team"."workspace_id" = $73
-              and "opportunity_team"."user_id" = $74
+              "opportunity_team"."workspace_id" = $68
+              and "opportunity_team"."user_id" = $69
           )
-          and "opportunities"."account_id" = $75
+          and "opportunities"."account_id" = $70
       )
     union all
     select
@@ -17173,9 +17485,9 @@ from
     from
       "activities" as "v"
     where
-      "v"."workspace_id" = $76
+      "v"."workspace_id" = $71
       and "v"."archived_at" is null
-      and "v"."account_id" = $77
+      and "v"."account_id" = $72
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…

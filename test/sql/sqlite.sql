@@ -4839,11 +4839,29 @@ from
 where
   "c"."workspace_id" = ?
   and "c"."account_id" = ?;
--- [Q51] parameters: number, string, string, string, number, string, string, number, number, number
+-- [Q51] parameters: number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
-  coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+  coalesce(
+    (
+      select
+        h.actor_user_id
+      from
+        record_history h
+      where
+        h.workspace_id = ?
+        and h.entity_type = 'opportunity'
+        and h.entity_id = o.id
+        and h.field = 'owner'
+        and h.reason = 'creator'
+      order by
+        h.id
+      limit
+        1
+    ),
+    o.owner_id
+  ) as "actor_id",
   o.id as "opportunity_id",
   o.id as "ref_id",
   cast("o"."name" as text) as "title",
@@ -4851,20 +4869,28 @@ select
   cast(null as text) as "new_value",
   cast(null as text) as "reason",
   cast(null as text) as "extra",
-  coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+  coalesce(
+    (
+      select
+        cast(ha.new_value as bigint)
+      from
+        record_history ha
+      where
+        ha.workspace_id = ?
+        and ha.entity_type = 'opportunity'
+        and ha.entity_id = o.id
+        and ha.field = 'amount'
+        and ha.created_at = o.created_at
+      order by
+        ha.id
+      limit
+        1
+    ),
+    o.amount
+  ) as "amount",
   1 as "seq"
 from
   "opportunities" as "o"
-  left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-  and "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."field" = ?
-  and "h"."reason" = ?
-  left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-  and "ha"."workspace_id" = ?
-  and "ha"."entity_type" = ?
-  and "ha"."field" = ?
-  and "ha"."created_at" = "o"."created_at"
 where
   "o"."workspace_id" = ?
   and "o"."id" in (
@@ -5156,7 +5182,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q59] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q59] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -5221,7 +5247,25 @@ union all
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
-  coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+  coalesce(
+    (
+      select
+        h.actor_user_id
+      from
+        record_history h
+      where
+        h.workspace_id = ?
+        and h.entity_type = 'opportunity'
+        and h.entity_id = o.id
+        and h.field = 'owner'
+        and h.reason = 'creator'
+      order by
+        h.id
+      limit
+        1
+    ),
+    o.owner_id
+  ) as "actor_id",
   o.id as "opportunity_id",
   o.id as "ref_id",
   cast("o"."name" as text) as "title",
@@ -5229,20 +5273,28 @@ select
   cast(null as text) as "new_value",
   cast(null as text) as "reason",
   cast(null as text) as "extra",
-  coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+  coalesce(
+    (
+      select
+        cast(ha.new_value as bigint)
+      from
+        record_history ha
+      where
+        ha.workspace_id = ?
+        and ha.entity_type = 'opportunity'
+        and ha.entity_id = o.id
+        and ha.field = 'amount'
+        and ha.created_at = o.created_at
+      order by
+        ha.id
+      limit
+        1
+    ),
+    o.amount
+  ) as "amount",
   1 as "seq"
 from
   "opportunities" as "o"
-  left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-  and "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."field" = ?
-  and "h"."reason" = ?
-  left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-  and "ha"."workspace_id" = ?
-  and "ha"."entity_type" = ?
-  and "ha"."field" = ?
-  and "ha"."created_at" = "o"."created_at"
 where
   "o"."workspace_id" = ?
   and "o"."id" in (
@@ -5534,7 +5586,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q60] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q60] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -5605,7 +5657,25 @@ from
     select
       cast('opportunity_created' as text) as "kind",
       o.created_at as "at",
-      coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+      coalesce(
+        (
+          select
+            h.actor_user_id
+          from
+            record_history h
+          where
+            h.workspace_id = ?
+            and h.entity_type = 'opportunity'
+            and h.entity_id = o.id
+            and h.field = 'owner'
+            and h.reason = 'creator'
+          order by
+            h.id
+          limit
+            1
+        ),
+        o.owner_id
+      ) as "actor_id",
       o.id as "opportunity_id",
       o.id as "ref_id",
       cast("o"."name" as text) as "title",
@@ -5613,20 +5683,28 @@ from
       cast(null as text) as "new_value",
       cast(null as text) as "reason",
       cast(null as text) as "extra",
-      coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+      coalesce(
+        (
+          select
+            cast(ha.new_value as bigint)
+          from
+            record_history ha
+          where
+            ha.workspace_id = ?
+            and ha.entity_type = 'opportunity'
+            and ha.entity_id = o.id
+            and ha.field = 'amount'
+            and ha.created_at = o.created_at
+          order by
+            ha.id
+          limit
+            1
+        ),
+        o.amount
+      ) as "amount",
       1 as "seq"
     from
       "opportunities" as "o"
-      left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-      and "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."field" = ?
-      and "h"."reason" = ?
-      left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-      and "ha"."workspace_id" = ?
-      and "ha"."entity_type" = ?
-      and "ha"."field" = ?
-      and "ha"."created_at" = "o"."created_at"
     where
       "o"."workspace_id" = ?
       and "o"."id" in (
@@ -5931,8 +6009,8 @@ limit
   ?
 offset
   ?;
--- [Q59] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
--- [Q61] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q59] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q61] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -6001,7 +6079,25 @@ from
     select
       cast('opportunity_created' as text) as "kind",
       o.created_at as "at",
-      coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+      coalesce(
+        (
+          select
+            h.actor_user_id
+          from
+            record_history h
+          where
+            h.workspace_id = ?
+            and h.entity_type = 'opportunity'
+            and h.entity_id = o.id
+            and h.field = 'owner'
+            and h.reason = 'creator'
+          order by
+            h.id
+          limit
+            1
+        ),
+        o.owner_id
+      ) as "actor_id",
       o.id as "opportunity_id",
       o.id as "ref_id",
       cast("o"."name" as text) as "title",
@@ -6009,20 +6105,28 @@ from
       cast(null as text) as "new_value",
       cast(null as text) as "reason",
       cast(null as text) as "extra",
-      coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+      coalesce(
+        (
+          select
+            cast(ha.new_value as bigint)
+          from
+            record_history ha
+          where
+            ha.workspace_id = ?
+            and ha.entity_type = 'opportunity'
+            and ha.entity_id = o.id
+            and ha.field = 'amount'
+            and ha.created_at = o.created_at
+          order by
+            ha.id
+          limit
+            1
+        ),
+        o.amount
+      ) as "amount",
       1 as "seq"
     from
       "opportunities" as "o"
-      left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-      and "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."field" = ?
-      and "h"."reason" = ?
-      left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-      and "ha"."workspace_id" = ?
-      and "ha"."entity_type" = ?
-      and "ha"."field" = ?
-      and "ha"."created_at" = "o"."created_at"
     where
       "o"."workspace_id" = ?
       and "o"."id" in (
@@ -11608,11 +11712,29 @@ where
 -- [Q106] again; parameters: number, string, number
 -- [Q49] again; parameters: number, number, string, number
 -- [Q50] again; parameters: number, number
--- [Q107] parameters: number, string, string, string, number, string, string, number, number, string, number
+-- [Q107] parameters: number, number, number, number, string, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
-  coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+  coalesce(
+    (
+      select
+        h.actor_user_id
+      from
+        record_history h
+      where
+        h.workspace_id = ?
+        and h.entity_type = 'opportunity'
+        and h.entity_id = o.id
+        and h.field = 'owner'
+        and h.reason = 'creator'
+      order by
+        h.id
+      limit
+        1
+    ),
+    o.owner_id
+  ) as "actor_id",
   o.id as "opportunity_id",
   o.id as "ref_id",
   cast("o"."name" as text) as "title",
@@ -11620,20 +11742,28 @@ select
   cast(null as text) as "new_value",
   cast(null as text) as "reason",
   cast(null as text) as "extra",
-  coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+  coalesce(
+    (
+      select
+        cast(ha.new_value as bigint)
+      from
+        record_history ha
+      where
+        ha.workspace_id = ?
+        and ha.entity_type = 'opportunity'
+        and ha.entity_id = o.id
+        and ha.field = 'amount'
+        and ha.created_at = o.created_at
+      order by
+        ha.id
+      limit
+        1
+    ),
+    o.amount
+  ) as "amount",
   1 as "seq"
 from
   "opportunities" as "o"
-  left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-  and "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."field" = ?
-  and "h"."reason" = ?
-  left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-  and "ha"."workspace_id" = ?
-  and "ha"."entity_type" = ?
-  and "ha"."field" = ?
-  and "ha"."created_at" = "o"."created_at"
 where
   "o"."workspace_id" = ?
   and "o"."id" in (
@@ -11924,7 +12054,7 @@ where
       and "opportunities"."account_id" = ?
   );
 -- [Q58] again; parameters: number, number
--- [Q114] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q114] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -11989,7 +12119,25 @@ union all
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
-  coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+  coalesce(
+    (
+      select
+        h.actor_user_id
+      from
+        record_history h
+      where
+        h.workspace_id = ?
+        and h.entity_type = 'opportunity'
+        and h.entity_id = o.id
+        and h.field = 'owner'
+        and h.reason = 'creator'
+      order by
+        h.id
+      limit
+        1
+    ),
+    o.owner_id
+  ) as "actor_id",
   o.id as "opportunity_id",
   o.id as "ref_id",
   cast("o"."name" as text) as "title",
@@ -11997,20 +12145,28 @@ select
   cast(null as text) as "new_value",
   cast(null as text) as "reason",
   cast(null as text) as "extra",
-  coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+  coalesce(
+    (
+      select
+        cast(ha.new_value as bigint)
+      from
+        record_history ha
+      where
+        ha.workspace_id = ?
+        and ha.entity_type = 'opportunity'
+        and ha.entity_id = o.id
+        and ha.field = 'amount'
+        and ha.created_at = o.created_at
+      order by
+        ha.id
+      limit
+        1
+    ),
+    o.amount
+  ) as "amount",
   1 as "seq"
 from
   "opportunities" as "o"
-  left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-  and "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."field" = ?
-  and "h"."reason" = ?
-  left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-  and "ha"."workspace_id" = ?
-  and "ha"."entity_type" = ?
-  and "ha"."field" = ?
-  and "ha"."created_at" = "o"."created_at"
 where
   "o"."workspace_id" = ?
   and "o"."id" in (
@@ -12323,7 +12479,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q115] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
+-- [Q115] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -12394,7 +12550,25 @@ from
     select
       cast('opportunity_created' as text) as "kind",
       o.created_at as "at",
-      coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+      coalesce(
+        (
+          select
+            h.actor_user_id
+          from
+            record_history h
+          where
+            h.workspace_id = ?
+            and h.entity_type = 'opportunity'
+            and h.entity_id = o.id
+            and h.field = 'owner'
+            and h.reason = 'creator'
+          order by
+            h.id
+          limit
+            1
+        ),
+        o.owner_id
+      ) as "actor_id",
       o.id as "opportunity_id",
       o.id as "ref_id",
       cast("o"."name" as text) as "title",
@@ -12402,20 +12576,28 @@ from
       cast(null as text) as "new_value",
       cast(null as text) as "reason",
       cast(null as text) as "extra",
-      coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+      coalesce(
+        (
+          select
+            cast(ha.new_value as bigint)
+          from
+            record_history ha
+          where
+            ha.workspace_id = ?
+            and ha.entity_type = 'opportunity'
+            and ha.entity_id = o.id
+            and ha.field = 'amount'
+            and ha.created_at = o.created_at
+          order by
+            ha.id
+          limit
+            1
+        ),
+        o.amount
+      ) as "amount",
       1 as "seq"
     from
       "opportunities" as "o"
-      left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-      and "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."field" = ?
-      and "h"."reason" = ?
-      left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-      and "ha"."workspace_id" = ?
-      and "ha"."entity_type" = ?
-      and "ha"."field" = ?
-      and "ha"."created_at" = "o"."created_at"
     where
       "o"."workspace_id" = ?
       and "o"."id" in (
@@ -12741,8 +12923,8 @@ limit
   ?
 offset
   ?;
--- [Q114] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
--- [Q116] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q114] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q116] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -12811,7 +12993,25 @@ from
     select
       cast('opportunity_created' as text) as "kind",
       o.created_at as "at",
-      coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+      coalesce(
+        (
+          select
+            h.actor_user_id
+          from
+            record_history h
+          where
+            h.workspace_id = ?
+            and h.entity_type = 'opportunity'
+            and h.entity_id = o.id
+            and h.field = 'owner'
+            and h.reason = 'creator'
+          order by
+            h.id
+          limit
+            1
+        ),
+        o.owner_id
+      ) as "actor_id",
       o.id as "opportunity_id",
       o.id as "ref_id",
       cast("o"."name" as text) as "title",
@@ -12819,20 +13019,28 @@ from
       cast(null as text) as "new_value",
       cast(null as text) as "reason",
       cast(null as text) as "extra",
-      coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+      coalesce(
+        (
+          select
+            cast(ha.new_value as bigint)
+          from
+            record_history ha
+          where
+            ha.workspace_id = ?
+            and ha.entity_type = 'opportunity'
+            and ha.entity_id = o.id
+            and ha.field = 'amount'
+            and ha.created_at = o.created_at
+          order by
+            ha.id
+          limit
+            1
+        ),
+        o.amount
+      ) as "amount",
       1 as "seq"
     from
       "opportunities" as "o"
-      left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-      and "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."field" = ?
-      and "h"."reason" = ?
-      left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-      and "ha"."workspace_id" = ?
-      and "ha"."entity_type" = ?
-      and "ha"."field" = ?
-      and "ha"."created_at" = "o"."created_at"
     where
       "o"."workspace_id" = ?
       and "o"."id" in (
@@ -15275,11 +15483,29 @@ where
 -- [Q142] again; parameters: number, number, number, number, number
 -- [Q49] again; parameters: number, number, string, number
 -- [Q50] again; parameters: number, number
--- [Q143] parameters: number, string, string, string, number, string, string, number, number, number, number, number, number
+-- [Q143] parameters: number, number, number, number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
-  coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+  coalesce(
+    (
+      select
+        h.actor_user_id
+      from
+        record_history h
+      where
+        h.workspace_id = ?
+        and h.entity_type = 'opportunity'
+        and h.entity_id = o.id
+        and h.field = 'owner'
+        and h.reason = 'creator'
+      order by
+        h.id
+      limit
+        1
+    ),
+    o.owner_id
+  ) as "actor_id",
   o.id as "opportunity_id",
   o.id as "ref_id",
   cast("o"."name" as text) as "title",
@@ -15287,20 +15513,28 @@ select
   cast(null as text) as "new_value",
   cast(null as text) as "reason",
   cast(null as text) as "extra",
-  coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+  coalesce(
+    (
+      select
+        cast(ha.new_value as bigint)
+      from
+        record_history ha
+      where
+        ha.workspace_id = ?
+        and ha.entity_type = 'opportunity'
+        and ha.entity_id = o.id
+        and ha.field = 'amount'
+        and ha.created_at = o.created_at
+      order by
+        ha.id
+      limit
+        1
+    ),
+    o.amount
+  ) as "amount",
   1 as "seq"
 from
   "opportunities" as "o"
-  left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-  and "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."field" = ?
-  and "h"."reason" = ?
-  left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-  and "ha"."workspace_id" = ?
-  and "ha"."entity_type" = ?
-  and "ha"."field" = ?
-  and "ha"."created_at" = "o"."created_at"
 where
   "o"."workspace_id" = ?
   and "o"."id" in (
@@ -15682,7 +15916,7 @@ where
       and "opportunities"."account_id" = ?
   );
 -- [Q58] again; parameters: number, number
--- [Q150] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q150] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -15747,7 +15981,25 @@ union all
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
-  coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+  coalesce(
+    (
+      select
+        h.actor_user_id
+      from
+        record_history h
+      where
+        h.workspace_id = ?
+        and h.entity_type = 'opportunity'
+        and h.entity_id = o.id
+        and h.field = 'owner'
+        and h.reason = 'creator'
+      order by
+        h.id
+      limit
+        1
+    ),
+    o.owner_id
+  ) as "actor_id",
   o.id as "opportunity_id",
   o.id as "ref_id",
   cast("o"."name" as text) as "title",
@@ -15755,20 +16007,28 @@ select
   cast(null as text) as "new_value",
   cast(null as text) as "reason",
   cast(null as text) as "extra",
-  coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+  coalesce(
+    (
+      select
+        cast(ha.new_value as bigint)
+      from
+        record_history ha
+      where
+        ha.workspace_id = ?
+        and ha.entity_type = 'opportunity'
+        and ha.entity_id = o.id
+        and ha.field = 'amount'
+        and ha.created_at = o.created_at
+      order by
+        ha.id
+      limit
+        1
+    ),
+    o.amount
+  ) as "amount",
   1 as "seq"
 from
   "opportunities" as "o"
-  left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-  and "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."field" = ?
-  and "h"."reason" = ?
-  left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-  and "ha"."workspace_id" = ?
-  and "ha"."entity_type" = ?
-  and "ha"."field" = ?
-  and "ha"."created_at" = "o"."created_at"
 where
   "o"."workspace_id" = ?
   and "o"."id" in (
@@ -16172,7 +16432,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q151] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q151] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -16243,7 +16503,25 @@ from
     select
       cast('opportunity_created' as text) as "kind",
       o.created_at as "at",
-      coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+      coalesce(
+        (
+          select
+            h.actor_user_id
+          from
+            record_history h
+          where
+            h.workspace_id = ?
+            and h.entity_type = 'opportunity'
+            and h.entity_id = o.id
+            and h.field = 'owner'
+            and h.reason = 'creator'
+          order by
+            h.id
+          limit
+            1
+        ),
+        o.owner_id
+      ) as "actor_id",
       o.id as "opportunity_id",
       o.id as "ref_id",
       cast("o"."name" as text) as "title",
@@ -16251,20 +16529,28 @@ from
       cast(null as text) as "new_value",
       cast(null as text) as "reason",
       cast(null as text) as "extra",
-      coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+      coalesce(
+        (
+          select
+            cast(ha.new_value as bigint)
+          from
+            record_history ha
+          where
+            ha.workspace_id = ?
+            and ha.entity_type = 'opportunity'
+            and ha.entity_id = o.id
+            and ha.field = 'amount'
+            and ha.created_at = o.created_at
+          order by
+            ha.id
+          limit
+            1
+        ),
+        o.amount
+      ) as "amount",
       1 as "seq"
     from
       "opportunities" as "o"
-      left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-      and "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."field" = ?
-      and "h"."reason" = ?
-      left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-      and "ha"."workspace_id" = ?
-      and "ha"."entity_type" = ?
-      and "ha"."field" = ?
-      and "ha"."created_at" = "o"."created_at"
     where
       "o"."workspace_id" = ?
       and "o"."id" in (
@@ -16681,8 +16967,8 @@ limit
   ?
 offset
   ?;
--- [Q150] again; parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
--- [Q152] parameters: number, number, number, number, string, number, number, number, number, string, string, string, number, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q150] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q152] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -16751,7 +17037,25 @@ from
     select
       cast('opportunity_created' as text) as "kind",
       o.created_at as "at",
-      coalesce(h.actor_user_id, o.owner_id) as "actor_id",
+      coalesce(
+        (
+          select
+            h.actor_user_id
+          from
+            record_history h
+          where
+            h.workspace_id = ?
+            and h.entity_type = 'opportunity'
+            and h.entity_id = o.id
+            and h.field = 'owner'
+            and h.reason = 'creator'
+          order by
+            h.id
+          limit
+            1
+        ),
+        o.owner_id
+      ) as "actor_id",
       o.id as "opportunity_id",
       o.id as "ref_id",
       cast("o"."name" as text) as "title",
@@ -16759,20 +17063,28 @@ from
       cast(null as text) as "new_value",
       cast(null as text) as "reason",
       cast(null as text) as "extra",
-      coalesce(cast(ha.new_value as bigint), o.amount) as "amount",
+      coalesce(
+        (
+          select
+            cast(ha.new_value as bigint)
+          from
+            record_history ha
+          where
+            ha.workspace_id = ?
+            and ha.entity_type = 'opportunity'
+            and ha.entity_id = o.id
+            and ha.field = 'amount'
+            and ha.created_at = o.created_at
+          order by
+            ha.id
+          limit
+            1
+        ),
+        o.amount
+      ) as "amount",
       1 as "seq"
     from
       "opportunities" as "o"
-      left join "record_history" as "h" on "h"."entity_id" = "o"."id"
-      and "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."field" = ?
-      and "h"."reason" = ?
-      left join "record_history" as "ha" on "ha"."entity_id" = "o"."id"
-      and "ha"."workspace_id" = ?
-      and "ha"."entity_type" = ?
-      and "ha"."field" = ?
-      and "ha"."created_at" = "o"."created_at"
     where
       "o"."workspace_id" = ?
       and "o"."id" in (

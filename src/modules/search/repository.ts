@@ -90,11 +90,44 @@ export function candidateIds<DB extends Database, TB extends keyof DB>(
   return query;
 }
 
+/**
+ * Where the global search's queries find their candidate ids: `from` to start the query and
+ * `has` for `column in` the text's (or the pinyin initials') candidates. On PostgreSQL the
+ * candidates are materialized CTEs, computed once, first: as an `IN` subquery PostgreSQL
+ * trusted its guess that few rows match the substring and scanned every contact (or deal) to
+ * probe the index per row — 0.9 s at 300,000 contacts for a word in none of them, against
+ * 0.4 ms when the index's ids drive the look-up. SQLite plans the `IN` subquery well and was
+ * slower with the CTEs (the initials' candidates run to tens of thousands), so it keeps it.
+ */
+function candidatesOf(
+  db: Kysely<Database>,
+  engine: Engine,
+  workspaceId: number,
+  match: TextMatch,
+  kinds: { text: SearchKind; initials: SearchKind },
+) {
+  if (engine !== 'postgres')
+    return {
+      from: db,
+      has: <T extends keyof Database>(eb: Eb<T>, column: Expression<number>, which: 'text' | 'initials') =>
+        eb(column, 'in', candidateIds(eb, workspaceId, match, kinds[which])),
+    };
+  // The CTEs' builders know the earlier CTEs too; the candidates read only search_grams.
+  const ids = (kind: SearchKind) => (qb: unknown) =>
+    candidateIds(qb as ExpressionBuilder<Database, never>, workspaceId, match, kind);
+  return {
+    from: db
+      .with((cte) => cte('cand_text').materialized(), ids(kinds.text))
+      .with((cte) => cte('cand_initials').materialized(), ids(kinds.initials)) as unknown as Kysely<Database>,
+    has: <T extends keyof Database>(_eb: Eb<T>, column: Expression<number>, which: 'text' | 'initials') =>
+      sql<SqlBool>`${column} in (select record_id from ${sql.table(`cand_${which}`)})`,
+  };
+}
+
 /** Pinyin initials are matched when the typed text is two or more Latin letters. */
 export const looksLikeInitials = (q: string) => /^[a-z]{2,}$/i.test(q);
 
 type Eb<T extends keyof Database> = ExpressionBuilder<Database, T>;
-
 async function grouped<R>(items: Promise<R[]>, count: Promise<{ n: number | string }>) {
   const [rows, counted] = await Promise.all([items, count]);
   const total = Number(counted.n);
@@ -115,17 +148,18 @@ export async function searchAccounts(
   limit: number,
 ) {
   const ws = actor.workspaceId;
+  const candidates = candidatesOf(db, engine, ws, match, { text: 'a', initials: 'ap' });
   const matches = (eb: Eb<'accounts' | 'org_units'>): Expression<SqlBool> => {
     const text = eb.and([
-      eb('accounts.id', 'in', candidateIds(eb, ws, match, 'a')),
+      candidates.has(eb, eb.ref('accounts.id'), 'text'),
       eb.or([
         containsInsensitive(engine, eb.ref('accounts.name'), query),
         containsInsensitive(engine, eb.ref('accounts.credit_code'), query),
       ]),
     ]);
-    return looksLikeInitials(query) ? eb.or([text, eb('accounts.id', 'in', candidateIds(eb, ws, match, 'ap'))]) : text;
+    return looksLikeInitials(query) ? eb.or([text, candidates.has(eb, eb.ref('accounts.id'), 'initials')]) : text;
   };
-  const base = db
+  const base = candidates.from
     .selectFrom('accounts')
     .innerJoin('org_units', (joinBuilder) =>
       joinBuilder
@@ -184,14 +218,15 @@ export async function searchContacts(
     'contacts.title',
     'contacts.wechat',
   ] as const;
+  const candidates = candidatesOf(db, engine, ws, match, { text: 'c', initials: 'cp' });
   const matches = (eb: Eb<'contacts' | 'accounts' | 'org_units'>): Expression<SqlBool> => {
     const text = eb.and([
-      eb('contacts.id', 'in', candidateIds(eb, ws, match, 'c')),
+      candidates.has(eb, eb.ref('contacts.id'), 'text'),
       eb.or(fields.map((f) => containsInsensitive(engine, eb.ref(f), query))),
     ]);
-    return looksLikeInitials(query) ? eb.or([text, eb('contacts.id', 'in', candidateIds(eb, ws, match, 'cp'))]) : text;
+    return looksLikeInitials(query) ? eb.or([text, candidates.has(eb, eb.ref('contacts.id'), 'initials')]) : text;
   };
-  const base = db
+  const base = candidates.from
     .selectFrom('contacts')
     .innerJoin('accounts', (joinBuilder) =>
       joinBuilder
@@ -243,16 +278,15 @@ export async function searchOpportunities(
   limit: number,
 ) {
   const ws = actor.workspaceId;
+  const candidates = candidatesOf(db, engine, ws, match, { text: 'o', initials: 'op' });
   const matches = (eb: Eb<'opportunities' | 'accounts' | 'org_units'>): Expression<SqlBool> => {
     const text = eb.and([
-      eb('opportunities.id', 'in', candidateIds(eb, ws, match, 'o')),
+      candidates.has(eb, eb.ref('opportunities.id'), 'text'),
       containsInsensitive(engine, eb.ref('opportunities.name'), query),
     ]);
-    return looksLikeInitials(query)
-      ? eb.or([text, eb('opportunities.id', 'in', candidateIds(eb, ws, match, 'op'))])
-      : text;
+    return looksLikeInitials(query) ? eb.or([text, candidates.has(eb, eb.ref('opportunities.id'), 'initials')]) : text;
   };
-  const base = db
+  const base = candidates.from
     .selectFrom('opportunities')
     .innerJoin('accounts', (joinBuilder) =>
       joinBuilder

@@ -173,32 +173,20 @@ function branches(
   }
 
   if (want('opportunity_created')) {
+    // Who created it and the amount it started with are the history rows written with it,
+    // looked up per deal of the page: as left joins PostgreSQL joined the whole workspace's
+    // creation history before narrowing to the account's deals (1.2 s at 1M deals).
+    const creator = sql`(select h.actor_user_id from record_history h where h.workspace_id = ${ws} and h.entity_type = 'opportunity' and h.entity_id = o.id and h.field = 'owner' and h.reason = 'creator' order by h.id limit 1)`;
+    const firstAmount = sql`(select cast(ha.new_value as bigint) from record_history ha where ha.workspace_id = ${ws} and ha.entity_type = 'opportunity' and ha.entity_id = o.id and ha.field = 'amount' and ha.created_at = o.created_at order by ha.id limit 1)`;
     out.push(
       db
         .selectFrom('opportunities as o')
-        // Who created it and the amount it started with are the history rows written with it.
-        .leftJoin('record_history as h', (joinBuilder) =>
-          joinBuilder
-            .onRef('h.entity_id', '=', 'o.id')
-            .on('h.workspace_id', '=', ws)
-            .on('h.entity_type', '=', 'opportunity')
-            .on('h.field', '=', 'owner')
-            .on('h.reason', '=', 'creator'),
-        )
-        .leftJoin('record_history as ha', (joinBuilder) =>
-          joinBuilder
-            .onRef('ha.entity_id', '=', 'o.id')
-            .on('ha.workspace_id', '=', ws)
-            .on('ha.entity_type', '=', 'opportunity')
-            .on('ha.field', '=', 'amount')
-            .onRef('ha.created_at', '=', 'o.created_at'),
-        )
         .where('o.workspace_id', '=', ws)
         .where('o.id', 'in', opps)
         .select(
           select('opportunity_created', {
             at: sql`o.created_at`,
-            actor_id: sql`coalesce(h.actor_user_id, o.owner_id)`,
+            actor_id: sql`coalesce(${creator}, o.owner_id)`,
             opportunity_id: sql`o.id`,
             ref_id: sql`o.id`,
             title: text('o.name'),
@@ -206,7 +194,7 @@ function branches(
             new_value: nullText,
             reason: nullText,
             extra: nullText,
-            amount: sql`coalesce(cast(ha.new_value as bigint), o.amount)`,
+            amount: sql`coalesce(${firstAmount}, o.amount)`,
           }),
         ) as Branch,
     );
@@ -301,7 +289,7 @@ function branches(
                 .select('h.id')
                 .where('h.workspace_id', '=', ws)
                 .where('h.entity_type', '=', 'opportunity')
-                .whereRef('h.entity_id', '=', 'o.id')
+                .where('h.entity_id', '=', sql.ref<number>('o.id'))
                 .where('h.field', '=', 'status'),
             ),
           ),
