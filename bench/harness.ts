@@ -15,6 +15,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase, type Db } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { cachingStatements } from '../src/db/statement-cache.ts';
 import { buildApp } from '../src/server/app.ts';
 import { loadDemo } from '../src/demo/load.ts';
 import { createTestDb } from '../test/helpers/db.ts';
@@ -216,7 +217,7 @@ export async function openScaleBench(
   const db: Db = {
     ...plain,
     kysely: new Kysely<Database>({
-      dialect: pool ? new PostgresDialect({ pool }) : new SqliteDialect({ database: plain.sqlite! }),
+      dialect: pool ? new PostgresDialect({ pool }) : new SqliteDialect({ database: cachingStatements(plain.sqlite!) }),
       log,
     }),
   };

@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+import { cachingStatements } from './statement-cache.ts';
 import type { Engine } from './dialect.ts';
 import { sqliteSynchronousOf, type SqliteSynchronous } from '../config.ts';
 
@@ -92,7 +93,7 @@ export function openDatabase(opts: DbOptions): Db {
   sqlite.function('zh_sort_key', { deterministic: true }, (name: unknown) =>
     zhSortKey(typeof name === 'string' ? name : name === null ? null : String(name)),
   );
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
   return {
     kysely,
     engine: 'sqlite',

@@ -18,6 +18,9 @@ import type {
   PlanSummaryRow,
   VisitPlanInput,
 } from '../../src/contracts/activities.ts';
+import { DUE_SOON_DAYS } from '../../src/contracts/activities.ts';
+import { followUpDueAt } from '../../src/domain/cadence.ts';
+import { loadSettings } from '../../src/modules/workspace/service.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -247,6 +250,114 @@ for (const engine of testEngines()) {
         mine.items.map((i) => i.id),
         [ids.cNever, ids.aLate],
         'soonest due first: the longest overdue',
+      );
+    });
+
+    it('the supervision view equals a recount of the accounts, for every scope and unit filter', async () => {
+      // Accounts of every kind the view must count or skip: tiers, clocks (never followed up,
+      // overdue, due soon, on time; half a day from any boundary), in the pool, archived,
+      // without an owner, in units across both regions, owned by reps of either region.
+      const owners = [fixture.users.rep.id, fixture.users.rep2.id, fixture.users.manager.id, null];
+      const units = [fixture.units.sales1, fixture.units.sales2, fixture.units.sales3, fixture.units.shanghai];
+      const tiers = ['A', 'B', 'C'] as const;
+      const daysAgo = [null, 0.5, 3.5, 6.5, 10.5, 14.5, 20.5, 29.5, 45.5];
+      for (let i = 0; i < 72; i++) {
+        const owner = owners[i % owners.length]!;
+        const inPool = owner === null || i % 11 === 0 ? 1 : 0;
+        await kysely()
+          .insertInto('accounts')
+          .values({
+            workspace_id: fixture.workspaceId,
+            name: `复核 ${i}`,
+            name_key: `复核 ${i}`,
+            owner_id: inPool ? null : owner,
+            org_unit_id: units[(i * 7) % units.length]!,
+            tier: tiers[i % 3]!,
+            tier_computed: tiers[i % 3]!,
+            in_pool: inPool,
+            pool_since: inPool ? NOW : null,
+            archived_at: i % 13 === 5 ? NOW : null,
+            last_follow_up_at: daysAgo[i % daysAgo.length] === null ? null : NOW - daysAgo[i % daysAgo.length]! * DAY,
+            created_at: NOW - (i % 2 ? 3.5 : 90.5) * DAY,
+            updated_at: NOW,
+            version: 1,
+          })
+          .execute();
+      }
+      const settings = await loadSettings(kysely(), fixture.workspaceId);
+      const rows = await kysely()
+        .selectFrom('accounts')
+        .innerJoin('org_units', 'org_units.id', 'accounts.org_unit_id')
+        .leftJoin('users', 'users.id', 'accounts.owner_id')
+        .leftJoin('org_units as owner_unit', 'owner_unit.id', 'users.org_unit_id')
+        .select([
+          'accounts.owner_id',
+          'accounts.tier',
+          'accounts.in_pool',
+          'accounts.archived_at',
+          'accounts.last_follow_up_at',
+          'accounts.created_at',
+          'org_units.path as account_path',
+          'owner_unit.path as owner_path',
+        ])
+        .where('accounts.workspace_id', '=', fixture.workspaceId)
+        .execute();
+      const pathOf = async (unitId: number) =>
+        (await kysely().selectFrom('org_units').select('path').where('id', '=', unitId).executeTakeFirstOrThrow()).path;
+      // The recount, row by row in JS: per owner, the active accounts outside the pool within reach.
+      const recount = (reach: string, ownerUnder: string | null) => {
+        const now = Date.now();
+        const perOwner = new Map<number, [number, number, number]>();
+        for (const row of rows) {
+          if (row.owner_id === null || row.in_pool || row.archived_at !== null) continue;
+          if (!row.account_path.startsWith(reach)) continue;
+          if (ownerUnder !== null && !row.owner_path?.startsWith(ownerUnder)) continue;
+          const due = followUpDueAt(
+            row.last_follow_up_at === null ? null : Number(row.last_follow_up_at),
+            Number(row.created_at),
+            row.tier as 'A' | 'B' | 'C',
+            settings,
+          );
+          const counts = perOwner.get(row.owner_id) ?? [0, 0, 0];
+          counts[0]++;
+          if (due < now) counts[1]++;
+          else if (due < now + DUE_SOON_DAYS * DAY) counts[2]++;
+          perOwner.set(row.owner_id, counts);
+        }
+        return [...perOwner].map(([userId, [accounts, overdue, dueSoon]]) => ({ userId, accounts, overdue, dueSoon }));
+      };
+      const viewed = async (who: 'admin' | 'manager', query = '') =>
+        json<ComplianceResponse>(await (await as(who))('GET', `/api/v1/cadence/compliance${query}`)).items.map(
+          (row) => ({ userId: row.userId, accounts: row.accounts, overdue: row.overdue, dueSoon: row.dueSoon }),
+        );
+      const byUser = (list: { userId: number }[]) => [...list].sort((a, b) => a.userId - b.userId);
+      const root = await pathOf(fixture.units.root);
+      const shanghai = await pathOf(fixture.units.shanghai);
+      const south = await pathOf(fixture.units.south);
+      const whole = recount(root, null);
+      assert.ok(whole.length >= 3 && whole.every((row) => row.accounts > 0), 'several owners are counted');
+      assert.ok(whole.some((row) => row.overdue > 0) && whole.some((row) => row.dueSoon > 0));
+      assert.deepEqual(byUser(await viewed('admin')), byUser(whole), 'the whole company');
+      assert.deepEqual(
+        byUser(await viewed('admin', `?orgUnitId=${fixture.units.south}`)),
+        byUser(recount(root, south)),
+        'owners of the south, all their accounts',
+      );
+      const managerReach = await pathOf(
+        (
+          await kysely()
+            .selectFrom('users')
+            .select('org_unit_id')
+            .where('id', '=', fixture.users.manager.id)
+            .executeTakeFirstOrThrow()
+        ).org_unit_id,
+      );
+      assert.ok(managerReach.startsWith(shanghai) || shanghai.startsWith(managerReach));
+      assert.deepEqual(byUser(await viewed('manager')), byUser(recount(managerReach, null)), "the manager's reach");
+      assert.deepEqual(
+        byUser(await viewed('manager', `?orgUnitId=${fixture.units.south}`)),
+        byUser(recount(managerReach, south)),
+        "the manager's reach, owners of the south",
       );
     });
   });

@@ -575,6 +575,8 @@ const STEPS: Record<
   async '0029_release_indexes'() {},
   // Indexes only: nothing new to write.
   async '0028_board_count_indexes'() {},
+  // An index only (the supervision view's counting): nothing new to write.
+  async '0030_cadence_index'() {},
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */

@@ -49,7 +49,13 @@ async function owned(
   return query;
 }
 
-/** Per owner: accounts, overdue, due soon — one grouped statement. */
+/**
+ * Per owner: accounts, overdue, due soon — one statement. The accounts are counted per owner
+ * first, read from accounts_cadence (migration 0030: a partial index of the workspace's accounts
+ * outside the pool and not archived, in owner order, with the columns the clock needs), so the grouping walks one index without
+ * touching the table or sorting; the owners' names and units are joined to the counted rows
+ * (one per rep) afterwards, not to every account (issue 10's supervision view of 2,000 reps).
+ */
 export async function compliancePerOwner(
   db: Kysely<Database>,
   actor: Actor,
@@ -58,16 +64,52 @@ export async function compliancePerOwner(
 ) {
   const overdue = sql<number>`${clock} < ${perTier(bounds.overdue)}`;
   const soon = sql<number>`${clock} >= ${perTier(bounds.overdue)} and ${clock} < ${perTier(bounds.soon)}`;
-  return (await owned(db, actor, { orgUnitId }))
+  let counted = db
+    .selectFrom('accounts')
+    .innerJoin('org_units', (joinBuilder) =>
+      joinBuilder
+        .onRef('org_units.id', '=', 'accounts.org_unit_id')
+        .onRef('org_units.workspace_id', '=', 'accounts.workspace_id'),
+    )
+    .where(accountsWithinReach(actor))
+    // A literal, not a parameter: the partial index accounts_cadence (in_pool = 0) serves only
+    // a statement whose text implies its condition.
+    .where('accounts.in_pool', '=', sql.lit(0))
+    .where('accounts.archived_at', 'is', null)
+    .where('accounts.owner_id', 'is not', null);
+  if (orgUnitId !== undefined) {
+    // Owners whose own unit lies in the subtree, as the drill-down (owned() above) filters them.
+    const pattern = await subtreePattern(db, actor.workspaceId, orgUnitId);
+    counted = counted.where('accounts.owner_id', 'in', (eb) =>
+      eb
+        .selectFrom('users')
+        .innerJoin('org_units as ou', 'ou.id', 'users.org_unit_id')
+        .select('users.id')
+        .where('users.workspace_id', '=', actor.workspaceId)
+        .where('ou.path', 'like', pattern),
+    );
+  }
+  const perOwner = counted
     .select([
-      'owner.id as user_id',
-      'owner.name as user_name',
-      'ou.name as unit_name',
+      'accounts.owner_id',
       (eb) => eb.fn.countAll<number>().as('accounts'),
       sql<number>`sum(case when ${overdue} then 1 else 0 end)`.as('overdue'),
       sql<number>`sum(case when ${soon} then 1 else 0 end)`.as('due_soon'),
     ])
-    .groupBy(['owner.id', 'owner.name', 'ou.name'])
+    .groupBy('accounts.owner_id');
+  return db
+    .selectFrom(perOwner.as('counted'))
+    .innerJoin('users as owner', 'owner.id', 'counted.owner_id')
+    .innerJoin('org_units as ou', 'ou.id', 'owner.org_unit_id')
+    .where('owner.workspace_id', '=', actor.workspaceId)
+    .select([
+      'owner.id as user_id',
+      'owner.name as user_name',
+      'ou.name as unit_name',
+      'counted.accounts',
+      'counted.overdue',
+      'counted.due_soon',
+    ])
     .orderBy('owner.name')
     .orderBy('owner.id')
     .execute();
