@@ -10,6 +10,13 @@ import { periodSchema, scopeParam, scopeSchema } from './targets.ts';
  * period is running, the open deals whose expected close has already passed (they can only
  * close now or later); `period=all` holds every open deal.
  */
+/** A business line's key, or `none` for the deals of no line (docs/targets.md § Business lines). */
+export const lineParam = z
+  .string()
+  .max(40)
+  .optional()
+  .describe("one business line's key (Settings → Rules), or none for the deals of no line; default every line");
+
 export const funnelQuery = z.strictObject({
   scope: scopeParam.optional(),
   processId: queryId.optional().describe('default the active process holding the most open deals'),
@@ -21,6 +28,7 @@ export const funnelQuery = z.strictObject({
     )
     .optional()
     .describe('all, FY2026, FY2026-Q3, FY2026-W05 or 2026-07; default the current fiscal quarter'),
+  line: lineParam,
 });
 
 const figures = {
@@ -83,6 +91,7 @@ export const healthQuery = z.strictObject({
     .string()
     .regex(new RegExp(PERIOD_NAME_PATTERN), 'must be a period such as FY2026, FY2026-Q3, FY2026-W05 or 2026-07')
     .optional(),
+  line: lineParam,
 });
 
 export const healthResponse = z.object({

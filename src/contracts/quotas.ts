@@ -154,6 +154,41 @@ export const quotaFigure = z.object({
   categories: z.record(z.string(), z.number().int()).describe('fen per category in the period'),
 });
 
+export const quotaLinesQuery = quotaFigureQuery;
+const lineFigures = {
+  realised: z.number().int().describe('won in the period, fen'),
+  won: z.number().int().describe('deals won in the period'),
+  open: z.number().int().describe("open deals the period's funnel counts"),
+  openAmount: z.number().int(),
+  expectedAmount: z.number().int().describe("Σ amount × the stage's probability of those open deals"),
+};
+export const quotaLines = z.object({
+  scope: scopeSchema,
+  period: periodSchema,
+  basis: z.enum(QUOTA_BASES),
+  lines: z.array(
+    z.object({
+      key: z.string(),
+      nameZh: z.string(),
+      nameEn: z.string(),
+      quota: z.number().int().describe("the line's part of the quota in the period (its category), fen"),
+      ...lineFigures,
+      attainment: z.number().nullable().describe('realised ÷ quota; null when the line has no quota'),
+    }),
+  ),
+  noLine: z.object(lineFigures).describe('deals none of whose products belongs to a line'),
+  total: z.object({
+    quota: z.number().int().describe('the whole quota of the scope in the period'),
+    unassignedQuota: z
+      .number()
+      .int()
+      .describe('the part of the quota not split by line (quotas without line categories), fen'),
+    realised: z.number().int(),
+    attainment: z.number().nullable(),
+  }),
+});
+
+export type QuotaLines = z.infer<typeof quotaLines>;
 export type QuotaTable = z.infer<typeof quotaTable>;
 export type QuotaRow = z.infer<typeof quotaRow>;
 export type QuotaItem = z.infer<typeof quotaItem>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { versionField } from './common.ts';
 import { ACTIVITY_TYPES } from '../domain/activities.ts';
 import { QUOTA_BASES } from '../domain/quota.ts';
+import { LINE_KEY_PATTERN } from '../domain/business-lines.ts';
 
 /** The workspace rules: tier thresholds, follow-up cadence, pool release, claim limit (docs/archive.md). */
 const days = (max: number) =>
@@ -27,6 +28,25 @@ const perWeek = z
   .int('must be a whole number')
   .min(0, 'must be between 0 and 1000')
   .max(1_000, 'must be between 0 and 1000');
+
+export const businessLineSchema = z.object({
+  key: z.string(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  products: z.array(z.string()),
+});
+const lineName = z.string().trim().min(1, 'is required').max(60, 'must be at most 60 characters');
+export const businessLineInput = z.strictObject({
+  key: z
+    .string()
+    .regex(LINE_KEY_PATTERN, 'must be lower-case letters, digits, - or _, starting with a letter (at most 40)')
+    .refine((key) => key !== 'none', 'none is reserved for deals of no line'),
+  nameZh: lineName,
+  nameEn: lineName,
+  products: z
+    .array(z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
+    .max(200, 'must have at most 200 products'),
+});
 
 const tierDays = z.object({ A: z.number().int(), B: z.number().int(), C: z.number().int() });
 export const rulesSchema = z.object({
@@ -104,6 +124,11 @@ export const rulesSchema = z.object({
     .number()
     .int()
     .describe("callback audit: share of each rep's visits of a month drawn for callbacks, percent (docs/rhythm.md)"),
+  businessLines: z
+    .array(businessLineSchema)
+    .describe(
+      'business lines and the products each sells; a deal counts toward the line of its products (docs/targets.md § Business lines)',
+    ),
   version: z.number().int().describe('the workspace version'),
 });
 
@@ -172,6 +197,11 @@ export const updateRulesRequest = z.strictObject({
     .optional(),
   valueShrinkBp: bp.optional(),
   callbackRatePercent: percent.min(1, 'must be between 1 and 100').optional(),
+  businessLines: z
+    .array(businessLineInput)
+    .max(20, 'must have at most 20 lines')
+    .optional()
+    .describe('the whole list of lines (replaces the one stored); every deal is re-sorted by its products'),
 });
 
 export type Rules = z.infer<typeof rulesSchema>;

@@ -26,6 +26,7 @@ import * as m0022 from './migrations/0022_payment_plans.ts';
 import * as m0029 from './migrations/0029_release_indexes.ts';
 import * as m0028 from './migrations/0028_board_count_indexes.ts';
 import * as m0030 from './migrations/0030_cadence_index.ts';
+import * as m0032 from './migrations/0032_business_lines.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -54,6 +55,7 @@ const migrations: Record<string, EngineMigration> = {
   '0029_release_indexes': m0029,
   '0028_board_count_indexes': m0028,
   '0030_cadence_index': m0030,
+  '0032_business_lines': m0032,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

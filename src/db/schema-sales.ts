@@ -25,6 +25,8 @@ export interface OpportunityTable {
   next_step: string | null;
   next_step_date: string | null;
   products: Generated<string>;
+  /** The line of its products, '' for none (docs/targets.md § Business lines); stamped by the funnel's upkeep. */
+  business_line: Generated<string>;
   competitors: Generated<string>;
   qualification: Generated<string>;
   swot: Generated<string>;

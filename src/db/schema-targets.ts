@@ -40,6 +40,8 @@ export interface FunnelTotalTable {
   close_month: string;
   /** 'small' or 'large' against the workspace's threshold. */
   size_class: string;
+  /** The deals' business line ('' for none; docs/targets.md § Business lines). */
+  business_line: string;
   deals: number;
   amount: number;
 }
@@ -53,6 +55,7 @@ export interface FunnelUnitTotalTable {
   close_month: string;
   stage_id: number;
   size_class: string;
+  business_line: string;
   deals: number;
   amount: number;
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_QUALIFYING_TYPES, type ActivityType } from './activities.ts';
+import type { BusinessLine } from './business-lines.ts';
 import type { QuotaBasis } from './quota.ts';
 
 /**
@@ -45,6 +46,8 @@ export interface WorkspaceSettings {
   valueShrinkBp: number;
   /** Callback audit (docs/rhythm.md § Callback audit): share of each rep's month of visits drawn, percent. */
   callbackRatePercent: number;
+  /** Business lines and their products (docs/targets.md § Business lines); none by default. */
+  businessLines: BusinessLine[];
 }
 
 export const DEFAULT_SETTINGS: WorkspaceSettings = {
@@ -71,6 +74,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   valueGrowthBp: 2_000,
   valueShrinkBp: 1_000,
   callbackRatePercent: 10,
+  businessLines: [],
   qualifyingActivityTypes: [...DEFAULT_QUALIFYING_TYPES],
 };
 

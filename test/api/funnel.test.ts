@@ -23,7 +23,7 @@ import {
 import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
 
 const key = (row: Record<string, unknown>) =>
-  ['process_id', 'stage_id', 'org_unit_id', 'owner_id', 'status', 'close_month', 'size_class']
+  ['process_id', 'stage_id', 'org_unit_id', 'owner_id', 'status', 'close_month', 'size_class', 'business_line']
     .map((k) => String(row[k]))
     .join('|');
 const sortRows = <T extends Record<string, unknown>>(rows: T[]) =>
@@ -71,7 +71,7 @@ for (const engine of testEngines()) {
       const recount = sortRows(await recountTotals(testApp.db.kysely, fixture.workspaceId, 200_000_00));
       assert.deepEqual(stored, recount);
       const unitKey = (row: Record<string, unknown>) =>
-        ['process_id', 'unit_id', 'status', 'close_month', 'stage_id', 'size_class']
+        ['process_id', 'unit_id', 'status', 'close_month', 'stage_id', 'size_class', 'business_line']
           .map((k) => String(row[k]))
           .join('|');
       const units = (rows: Record<string, unknown>[]) =>

@@ -62,6 +62,7 @@ for (const engine of testEngines()) {
           valueGrowthBp: 2000,
           valueShrinkBp: 1000,
           callbackRatePercent: 10,
+          businessLines: [],
         },
       );
     });

@@ -577,6 +577,8 @@ const STEPS: Record<
   async '0028_board_count_indexes'() {},
   // An index only (the supervision view's counting): nothing new to write.
   async '0030_cadence_index'() {},
+  // Columns with a default and indexes: nothing new to write (no workspace has lines yet).
+  async '0032_business_lines'() {},
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */

@@ -16,6 +16,8 @@ export interface FunnelKey {
   status: string;
   close_month: string;
   size_class: string;
+  /** The deal's business line, '' for none (docs/targets.md § Business lines). */
+  business_line: string;
 }
 
 export interface DealFacts {
@@ -27,6 +29,9 @@ export interface DealFacts {
   status: string;
   expected_close_date: string | null;
   amount: number;
+  /** JSON list of product names: what decides the business line. */
+  products: string;
+  business_line: string;
 }
 
 /** The facts of the deals that decide where they count (read before and after a change). */
@@ -42,7 +47,18 @@ export async function dealFacts(
     rows.push(
       ...(await db
         .selectFrom('opportunities')
-        .select(['id', 'process_id', 'stage_id', 'org_unit_id', 'owner_id', 'status', 'expected_close_date', 'amount'])
+        .select([
+          'id',
+          'process_id',
+          'stage_id',
+          'org_unit_id',
+          'owner_id',
+          'status',
+          'expected_close_date',
+          'amount',
+          'products',
+          'business_line',
+        ])
         .where('workspace_id', '=', workspaceId)
         .where('id', 'in', ids.slice(i, i + 500))
         .execute()),
@@ -60,6 +76,7 @@ const KEY_COLUMNS = [
   'stage_id',
   'org_unit_id',
   'size_class',
+  'business_line',
 ] as const;
 
 /**
@@ -110,6 +127,7 @@ export async function addToTotals(
         close_month: delta.close_month,
         stage_id: delta.stage_id,
         size_class: delta.size_class,
+        business_line: delta.business_line,
       };
       const mapKey = JSON.stringify(key);
       const have = net.get(mapKey) ?? { ...key, deals: 0, amount: 0 };
@@ -146,6 +164,7 @@ const UNIT_KEY_COLUMNS = [
   'close_month',
   'stage_id',
   'size_class',
+  'business_line',
 ] as const;
 type FunnelUnitKey = Pick<Database['funnel_unit_totals'], (typeof UNIT_KEY_COLUMNS)[number]>;
 
@@ -163,6 +182,7 @@ const recountSelect = (db: Kysely<Database>, workspaceId: number, threshold: num
       'status',
       month.as('close_month'),
       size.as('size_class'),
+      'business_line',
       eb.fn.countAll<number>().as('deals'),
       eb.fn.sum<number>('amount').as('amount'),
     ])
@@ -170,7 +190,17 @@ const recountSelect = (db: Kysely<Database>, workspaceId: number, threshold: num
     .where('status', 'in', ['open', 'won'])
     .where('process_id', 'is not', null)
     .where('stage_id', 'is not', null)
-    .groupBy(['workspace_id', 'process_id', 'stage_id', 'org_unit_id', 'owner_id', 'status', month, size]);
+    .groupBy([
+      'workspace_id',
+      'process_id',
+      'stage_id',
+      'org_unit_id',
+      'owner_id',
+      'status',
+      month,
+      size,
+      'business_line',
+    ]);
 };
 
 /** The totals counted afresh from the deals: what the kept totals must always equal. */
@@ -202,12 +232,46 @@ export async function rebuildTotals(db: Kysely<Database>, workspaceId: number, t
       'status',
       'close_month',
       'size_class',
+      'business_line',
       'deals',
       'amount',
     ])
     .expression(recountSelect(db, workspaceId, threshold))
     .execute();
   await rebuildUnitTotals(db, workspaceId);
+}
+
+/** A page of a workspace's deals with their products and line, by id (the line stamping of a rebuild). */
+export async function dealProducts(db: Kysely<Database>, workspaceId: number, afterId: number, limit: number) {
+  return db
+    .selectFrom('opportunities')
+    .select(['id', 'products', 'business_line'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** Stamps deals with a business line. */
+export async function setBusinessLine(db: Kysely<Database>, workspaceId: number, ids: readonly number[], line: string) {
+  for (let i = 0; i < ids.length; i += 500)
+    await db
+      .updateTable('opportunities')
+      .set({ business_line: line })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+}
+
+/** A workspace without lines: every deal is of no line. */
+export async function clearBusinessLines(db: Kysely<Database>, workspaceId: number) {
+  await db
+    .updateTable('opportunities')
+    .set({ business_line: '' })
+    .where('workspace_id', '=', workspaceId)
+    .where('business_line', '<>', '')
+    .execute();
 }
 
 /** The subtree totals summed afresh from the per-owner ones: each unit holds its own and everything below it. */
@@ -226,11 +290,21 @@ function unitRecountSelect(db: Kysely<Database>, workspaceId: number) {
       't.close_month',
       't.stage_id',
       't.size_class',
+      't.business_line',
       eb.fn.sum<number>('t.deals').as('deals'),
       eb.fn.sum<number>('t.amount').as('amount'),
     ])
     .where('t.workspace_id', '=', workspaceId)
-    .groupBy(['t.workspace_id', 't.process_id', 'a.id', 't.status', 't.close_month', 't.stage_id', 't.size_class']);
+    .groupBy([
+      't.workspace_id',
+      't.process_id',
+      'a.id',
+      't.status',
+      't.close_month',
+      't.stage_id',
+      't.size_class',
+      't.business_line',
+    ]);
 }
 
 /** After the tree changed shape (a unit moved), the subtree totals follow it. */
@@ -246,6 +320,7 @@ export async function rebuildUnitTotals(db: Kysely<Database>, workspaceId: numbe
       'close_month',
       'stage_id',
       'size_class',
+      'business_line',
       'deals',
       'amount',
     ])
@@ -271,6 +346,7 @@ export async function recountUnitTotals(db: Kysely<Database>, workspaceId: numbe
       month.as('close_month'),
       'o.stage_id',
       size.as('size_class'),
+      'o.business_line',
       eb.fn.countAll<number>().as('deals'),
       eb.fn.sum<number>('o.amount').as('amount'),
     ])
@@ -278,7 +354,7 @@ export async function recountUnitTotals(db: Kysely<Database>, workspaceId: numbe
     .where('o.status', 'in', ['open', 'won'])
     .where('o.process_id', 'is not', null)
     .where('o.stage_id', 'is not', null)
-    .groupBy(['o.workspace_id', 'o.process_id', 'a.id', 'o.status', month, 'o.stage_id', size])
+    .groupBy(['o.workspace_id', 'o.process_id', 'a.id', 'o.status', month, 'o.stage_id', size, 'o.business_line'])
     .execute();
   return rows.map((r) => ({ ...r, deals: Number(r.deals), amount: Number(r.amount) }));
 }
@@ -291,8 +367,13 @@ export async function storedUnitTotals(db: Kysely<Database>, workspaceId: number
 
 // ————— Reads —————
 
-/** Whose deals: one owner, the units of a subtree, or the whole workspace. */
-export type DealFilter = { kind: 'workspace' } | { kind: 'user'; userId: number } | { kind: 'unit'; path: string };
+/**
+ * Whose deals: one owner, the units of a subtree, or the whole workspace; `line` narrows them to
+ * one business line ('' — the deals of no line; undefined — every line).
+ */
+export type DealFilter = ({ kind: 'workspace' } | { kind: 'user'; userId: number } | { kind: 'unit'; path: string }) & {
+  line?: string | undefined;
+};
 
 /** Which months of close (YYYY-MM, inclusive); `from` null: every dated month up to `to`; both null: every row, undated too. */
 export interface MonthRange {
@@ -358,6 +439,7 @@ function totalsWhere(
         .where('path', 'like', `${filter.path}%`),
     );
   }
+  if (filter.line !== undefined) query = query.where('funnel_totals.business_line', '=', filter.line);
   // '' (no close date) sorts before every month: a lower bound of '0' keeps it out.
   if (months.from !== null || months.to !== null)
     query = query.where('funnel_totals.close_month', '>=', months.from ?? '0');
@@ -417,6 +499,7 @@ export async function totalsByStage(
             .where('workspace_id', '=', workspaceId)
             .where('parent_id', 'is', null),
         );
+  if (filter.line !== undefined) query = query.where('business_line', '=', filter.line);
   if (months.from !== null || months.to !== null) query = query.where('close_month', '>=', months.from ?? '0');
   if (months.to !== null) query = query.where('close_month', '<=', months.to);
   const rows = await query
@@ -431,6 +514,94 @@ export async function totalsByStage(
   return rows.map((row) => ({
     stageId: row.stage_id,
     sizeClass: row.size_class,
+    deals: Number(row.deals),
+    amount: Number(row.amount),
+  }));
+}
+
+/**
+ * Deals and amount per business line in every process, from the kept totals (a person's rows of
+ * the per-owner totals, a unit's or the workspace's of the subtree totals): what each line won
+ * or has open in a period (docs/targets.md § Business lines).
+ */
+export async function totalsByLine(
+  db: Kysely<Database>,
+  workspaceId: number,
+  filter: DealFilter,
+  status: 'open' | 'won',
+  months: MonthRange,
+) {
+  const rows =
+    filter.kind === 'user'
+      ? await totalsWhere(db, workspaceId, null, filter, status, months)
+          .select((eb) => [
+            'funnel_totals.business_line',
+            'funnel_totals.stage_id',
+            eb.fn.sum<number>('funnel_totals.deals').as('deals'),
+            eb.fn.sum<number>('funnel_totals.amount').as('amount'),
+          ])
+          .groupBy(['funnel_totals.business_line', 'funnel_totals.stage_id'])
+          .execute()
+      : await db
+          .selectFrom('funnel_unit_totals')
+          .where('workspace_id', '=', workspaceId)
+          .where('status', '=', status)
+          .where(
+            'unit_id',
+            'in',
+            filter.kind === 'unit'
+              ? db
+                  .selectFrom('org_units')
+                  .select('id')
+                  .where('workspace_id', '=', workspaceId)
+                  .where('path', '=', filter.path)
+              : db
+                  .selectFrom('org_units')
+                  .select('id')
+                  .where('workspace_id', '=', workspaceId)
+                  .where('parent_id', 'is', null),
+          )
+          .$if(filter.line !== undefined, (query) => query.where('business_line', '=', filter.line!))
+          .$if(months.from !== null || months.to !== null, (query) =>
+            query.where('close_month', '>=', months.from ?? '0'),
+          )
+          .$if(months.to !== null, (query) => query.where('close_month', '<=', months.to!))
+          .select((eb) => [
+            'business_line',
+            'stage_id',
+            eb.fn.sum<number>('deals').as('deals'),
+            eb.fn.sum<number>('amount').as('amount'),
+          ])
+          .groupBy(['business_line', 'stage_id'])
+          .execute();
+  return rows.map((row) => ({
+    line: row.business_line,
+    stageId: row.stage_id,
+    deals: Number(row.deals),
+    amount: Number(row.amount),
+  }));
+}
+
+/** The same per line counted from the deals, by close date [from, to): a week's figures. */
+export async function dealsByLine(
+  db: Kysely<Database>,
+  workspaceId: number,
+  filter: DealFilter,
+  status: 'open' | 'won',
+  dates: { from: string | null; to: string | null },
+) {
+  const rows = await dealsWhere(db, workspaceId, null, filter, status, dates)
+    .select((eb) => [
+      'opportunities.business_line',
+      'opportunities.stage_id',
+      eb.fn.countAll<number>().as('deals'),
+      eb.fn.sum<number>('opportunities.amount').as('amount'),
+    ])
+    .groupBy(['opportunities.business_line', 'opportunities.stage_id'])
+    .execute();
+  return rows.map((row) => ({
+    line: row.business_line,
+    stageId: row.stage_id ?? 0,
     deals: Number(row.deals),
     amount: Number(row.amount),
   }));
@@ -488,6 +659,7 @@ export async function memberTotals(
       sql<boolean>`((funnel_totals.status = 'open' and ${monthsCondition('funnel_totals.close_month', months.open)}) or (funnel_totals.status = 'won' and ${monthsCondition('funnel_totals.close_month', months.won)}))`,
     );
   if (filter.kind === 'user') query = query.where('funnel_totals.owner_id', '=', filter.userId);
+  if (filter.line !== undefined) query = query.where('funnel_totals.business_line', '=', filter.line);
   if (filter.kind === 'unit')
     query = query.where(
       'funnel_totals.org_unit_id',
@@ -535,6 +707,7 @@ export function dealsWhere(
       ? query.where('opportunities.process_id', 'is not', null).where('opportunities.stage_id', 'is not', null)
       : query.where('opportunities.process_id', '=', processId);
   if (filter.kind === 'user') query = query.where('opportunities.owner_id', '=', filter.userId);
+  if (filter.line !== undefined) query = query.where('opportunities.business_line', '=', filter.line);
   if (filter.kind === 'unit') {
     query = query.where(
       'opportunities.org_unit_id',

@@ -5,6 +5,7 @@ import { entriesPerWeekNeeded, flowProjection, funnelGap, standardFunnel } from 
 import { quantile, shapeFlags } from '../../domain/funnel-health.ts';
 import type { Actor, TargetSubject } from '../../domain/policy.ts';
 import { invalid } from '../../server/problem.ts';
+import { NO_LINE, NO_LINE_PARAM, type BusinessLine } from '../../domain/business-lines.ts';
 import { quotaFor } from '../quotas/service.ts';
 import { findProcess, stagesOf, type StageRow } from '../sales-processes/service.ts';
 import { periodDto, resolvePeriod, resolveScope, scopeDto, type ResolvedScope } from '../targets/scope.ts';
@@ -25,6 +26,8 @@ export interface Context {
   process: { id: number; name: string } | null;
   stages: StageRow[];
   period: Period | null;
+  /** The business line shown ('' — no line; undefined — every line). */
+  line: string | undefined;
   filter: DealFilter;
   /** The open deals counted: by month (totals) and by date (deals). */
   openMonths: MonthRange;
@@ -35,11 +38,30 @@ export interface Context {
 
 const lastMonthOf = (p: Period) => addDays(p.end, -1).slice(0, 7);
 
-export async function context(
-  db: Db,
-  actor: Actor,
-  query: { scope?: string | undefined; processId?: number | undefined; period?: string | undefined },
-): Promise<Context> {
+type FunnelQuery = {
+  scope?: string | undefined;
+  processId?: number | undefined;
+  period?: string | undefined;
+  line?: string | undefined;
+};
+
+/**
+ * The business line a report is narrowed to: a line of the workspace by its key, `none` for the
+ * deals of no line ('' in the data), undefined for every line; anything else is a 400 naming
+ * `query.line` (docs/targets.md § Business lines).
+ */
+export function resolveLine(line: string | undefined, lines: readonly BusinessLine[]): string | undefined {
+  if (line === undefined) return undefined;
+  if (line === NO_LINE_PARAM) return NO_LINE;
+  if (lines.some((l) => l.key === line)) return line;
+  throw invalid(
+    'query.line',
+    { code: 'invalid' },
+    `is no business line of the workspace (${line}); name a line's key or none`,
+  );
+}
+
+export async function context(db: Db, actor: Actor, query: FunnelQuery): Promise<Context> {
   const [{ settings, calendar }, scope] = await Promise.all([
     loadRules(db.kysely, actor.workspaceId),
     resolveScope(db.kysely, actor, query.scope),
@@ -60,6 +82,7 @@ export async function context(
     process = (await repo.defaultProcess(db.kysely, actor.workspaceId)) ?? null;
   }
   const stages = process ? await stagesOf(db.kysely, actor.workspaceId, [process.id]) : [];
+  const line = resolveLine(query.line, settings.businessLines);
   return {
     scope,
     calendar,
@@ -67,7 +90,8 @@ export async function context(
     process,
     stages,
     period,
-    filter: filterOf(scope),
+    line,
+    filter: { ...filterOf(scope), line },
     ...rangesOf(period, dateIn(actor.now, calendar.timeZone)),
   };
 }
@@ -133,6 +157,53 @@ export async function objectiveFigure(
   return { amount, expectedAmount, deals };
 }
 
+/**
+ * Per business line ('' — no line) in every process: what was won in the period (realised), and
+ * the open deals the period's funnel counts with their expected amount (rounded per stage) —
+ * from the kept totals, a week from the deals (docs/targets.md § Business lines). The scope has
+ * been checked.
+ */
+export async function lineTotals(
+  db: Db,
+  workspaceId: number,
+  scope: TargetSubject,
+  period: Period,
+  today: string,
+): Promise<Map<string, { realised: number; won: number; open: number; amount: number; expectedAmount: number }>> {
+  const ranges = rangesOf(period, today);
+  const filter = filterOf(scope);
+  const week = period.kind === 'week';
+  const [won, open, probabilities] = await Promise.all([
+    week
+      ? repo.dealsByLine(db.kysely, workspaceId, filter, 'won', ranges.wonDates)
+      : repo.totalsByLine(db.kysely, workspaceId, filter, 'won', ranges.wonMonths),
+    week
+      ? repo.dealsByLine(db.kysely, workspaceId, filter, 'open', ranges.openDates)
+      : repo.totalsByLine(db.kysely, workspaceId, filter, 'open', ranges.openMonths),
+    repo.stageProbabilities(db.kysely, workspaceId),
+  ]);
+  const out = new Map<
+    string,
+    { realised: number; won: number; open: number; amount: number; expectedAmount: number }
+  >();
+  const of = (line: string) => {
+    const have = out.get(line) ?? { realised: 0, won: 0, open: 0, amount: 0, expectedAmount: 0 };
+    out.set(line, have);
+    return have;
+  };
+  for (const row of won) {
+    of(row.line).realised += row.amount;
+    of(row.line).won += row.deals;
+  }
+  for (const row of open) {
+    const line = of(row.line);
+    line.open += row.deals;
+    line.amount += row.amount;
+    line.expectedAmount += expected(row.amount, probabilities.get(row.stageId) ?? 0);
+  }
+  return out;
+}
+
 async function byStage(db: Db, actor: Actor, ctx: Context, status: 'open' | 'won') {
   if (!ctx.process) return [];
   if (ctx.period?.kind === 'week')
@@ -157,11 +228,7 @@ async function byStage(db: Db, actor: Actor, ctx: Context, status: 'open' | 'won
 
 const expected = (amount: number, probability: number) => Math.round((amount * probability) / 100);
 
-export async function funnel(
-  db: Db,
-  actor: Actor,
-  query: { scope?: string | undefined; processId?: number | undefined; period?: string | undefined },
-): Promise<contract.FunnelResponse> {
+export async function funnel(db: Db, actor: Actor, query: FunnelQuery): Promise<contract.FunnelResponse> {
   const ctx = await context(db, actor, query);
   const [open, won] = await Promise.all([byStage(db, actor, ctx, 'open'), byStage(db, actor, ctx, 'won')]);
   const stages = ctx.stages
@@ -213,11 +280,7 @@ export async function funnel(
 }
 
 /** A row per person of the scope: their deals per stage, from the same totals. */
-export async function funnelMembers(
-  db: Db,
-  actor: Actor,
-  query: { scope?: string | undefined; processId?: number | undefined; period?: string | undefined },
-): Promise<contract.FunnelMembersResponse> {
+export async function funnelMembers(db: Db, actor: Actor, query: FunnelQuery): Promise<contract.FunnelMembersResponse> {
   const ctx = await context(db, actor, query);
   const open = ctx.stages.filter((s) => s.is_won !== 1);
   const base = {
@@ -292,15 +355,13 @@ export async function funnelMembers(
 const DAY = 86_400_000;
 
 /** Funnel health (docs/targets.md § Funnel health): the period's funnel against the standard one its quota needs. */
-export async function funnelHealth(
-  db: Db,
-  actor: Actor,
-  query: { scope?: string | undefined; processId?: number | undefined; period?: string | undefined },
-): Promise<contract.HealthResponse> {
+export async function funnelHealth(db: Db, actor: Actor, query: FunnelQuery): Promise<contract.HealthResponse> {
   const ctx = await context(db, actor, { ...query, period: query.period });
   const period = ctx.period!;
   const funnelResult = await funnel(db, actor, query);
-  const quota = (await quotaFor(db.kysely, actor.workspaceId, ctx.scope, period)).amount;
+  // A line's funnel stands against the line's part of the quota (its category); no line has none.
+  const quotaFigure = await quotaFor(db.kysely, actor.workspaceId, ctx.scope, period);
+  const quota = ctx.line === undefined ? quotaFigure.amount : (quotaFigure.categories[ctx.line] ?? 0);
   const realised = funnelResult.won.amount;
   // The average deal: what the scope won in the last twelve months, else what it has open.
   const yearAgo = addDays(dateIn(actor.now, ctx.calendar.timeZone), -365).slice(0, 7);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import { lineOfProducts, NO_LINE, type BusinessLine } from '../../domain/business-lines.ts';
 import { sizeClass } from '../../domain/stage-gate.ts';
 import { loadSettings } from '../workspace/service.ts';
 import * as repo from './repository.ts';
@@ -24,9 +25,42 @@ export async function keepingFunnel<T>(
   const before = known ? await repo.dealFacts(trx, workspaceId, known) : [];
   const result = await change();
   const after = await repo.dealFacts(trx, workspaceId, known ?? (await (ids as () => Promise<readonly number[]>)()));
-  const { largeDealThreshold } = await loadSettings(trx, workspaceId);
+  const { largeDealThreshold, businessLines } = await loadSettings(trx, workspaceId);
+  await stampLines(trx, workspaceId, after, businessLines);
   await repo.addToTotals(trx, funnelDeltas(workspaceId, before, after, largeDealThreshold));
   return result;
+}
+
+/**
+ * Each deal carries the business line of its products (docs/targets.md § Business lines): the
+ * deals just written get theirs here, whichever writer changed their products, before the
+ * totals count them.
+ */
+async function stampLines(
+  trx: Kysely<Database>,
+  workspaceId: number,
+  deals: DealFacts[],
+  lines: readonly BusinessLine[],
+): Promise<void> {
+  const changed = new Map<string, number[]>();
+  for (const deal of deals) {
+    const line = lineOfProducts(productsOf(deal.products), lines);
+    if (line === deal.business_line) continue;
+    deal.business_line = line;
+    const dealIds = changed.get(line) ?? [];
+    dealIds.push(deal.id);
+    changed.set(line, dealIds);
+  }
+  for (const [line, dealIds] of changed) await repo.setBusinessLine(trx, workspaceId, dealIds, line);
+}
+
+function productsOf(json: string): string[] {
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Counts a newly inserted deal (its id known only after the insert). */
@@ -40,8 +74,32 @@ export async function countNewDeal(trx: Kysely<Database>, workspaceId: number, i
 }
 
 export async function rebuildFunnel(trx: Kysely<Database>, workspaceId: number): Promise<void> {
-  const { largeDealThreshold } = await loadSettings(trx, workspaceId);
+  const { largeDealThreshold, businessLines } = await loadSettings(trx, workspaceId);
+  await restampLines(trx, workspaceId, businessLines);
   await repo.rebuildTotals(trx, workspaceId, largeDealThreshold);
+}
+
+/**
+ * Every deal of a workspace stamped with the line of its products again (new lines, a bulk
+ * load): one statement when the workspace has no lines, else a pass over the deals by id.
+ */
+async function restampLines(trx: Kysely<Database>, workspaceId: number, lines: readonly BusinessLine[]) {
+  if (lines.length === 0) return repo.clearBusinessLines(trx, workspaceId);
+  const page = 5000;
+  for (let afterId = 0; ;) {
+    const deals = await repo.dealProducts(trx, workspaceId, afterId, page);
+    const changed = new Map<string, number[]>();
+    for (const deal of deals) {
+      const line = lineOfProducts(productsOf(deal.products), lines);
+      if (line === deal.business_line) continue;
+      const dealIds = changed.get(line) ?? [];
+      dealIds.push(deal.id);
+      changed.set(line, dealIds);
+    }
+    for (const [line, dealIds] of changed) await repo.setBusinessLine(trx, workspaceId, dealIds, line);
+    if (deals.length < page) return;
+    afterId = deals[deals.length - 1]!.id;
+  }
 }
 
 /** After a unit moved in the tree: the subtree totals are summed again from the per-owner ones. */
@@ -61,6 +119,7 @@ export function funnelKey(workspaceId: number, deal: DealFacts, threshold: numbe
     status: deal.status,
     close_month: deal.expected_close_date?.slice(0, 7) ?? '',
     size_class: sizeClass(Number(deal.amount), threshold),
+    business_line: deal.business_line ?? NO_LINE,
   };
 }
 

@@ -5,12 +5,13 @@ import { sniffFormat, detectEncoding } from '../../domain/spreadsheet-format.ts'
 import { AppError, fieldError, invalid } from '../../server/problem.ts';
 import { readInWorker } from '../imports/reading.ts';
 import { peopleUnder, unitsUnder } from '../targets/scope.ts';
+import { loadRules } from '../workspace/service.ts';
 import { saveQuotas } from './service.ts';
 
 /**
  * Quotas from a spreadsheet (docs/targets.md § Quotas): a header row, then a row per person
  * (by email) or unit (by name) with the annual quota in yuan and optionally the four quarter
- * ratios and the basis. The file is read by the import worker under the import caps
+ * ratios, the basis and a share per business line (a column headed by the line's key or name). The file is read by the import worker under the import caps
  * (docs/DESIGN.md § Imports); every row is checked first, and only a file without errors is
  * saved — as one table save, with the reason, in one transaction.
  */
@@ -71,10 +72,20 @@ export async function importQuotas(
       'needs a column of emails or unit names and one of annual quotas',
       'mapping_incomplete',
     );
-  const [people, units] = await Promise.all([
+  const [people, units, { settings }] = await Promise.all([
     peopleUnder(db.kysely, actor.workspaceId, null),
     unitsUnder(db.kysely, actor.workspaceId, null),
+    loadRules(db.kysely, actor.workspaceId),
   ]);
+  // A column per business line — headed by its key or either of its names — holds the line's share in percent.
+  const lineColumns = settings.businessLines
+    .map((line) => ({
+      key: line.key,
+      index: header.cells.findIndex((heading) =>
+        [line.key, line.nameZh, line.nameEn].map((name) => name.toLowerCase()).includes(heading.trim().toLowerCase()),
+      ),
+    }))
+    .filter((column) => column.index >= 0);
   const byEmail = new Map(people.map((p) => [p.email.toLowerCase(), p]));
   const items: contract.QuotaImportResponse['items'] = [];
   const full: contract.QuotaItem[] = [];
@@ -121,6 +132,19 @@ export async function importQuotas(
       if (ratios.some((x) => !Number.isInteger(x) || x < 0 || x > 100) || ratios.reduce((a, b) => a + b, 0) !== 100)
         err('Q1–Q4', 'must_total_100', 'quarter ratios must be whole percents adding up to 100');
     }
+    let categories: { key: string; share: number }[] | undefined;
+    if (lineColumns.some((column) => cell(row, column.index))) {
+      categories = lineColumns
+        .map((column) => ({ key: column.key, share: Number(cell(row, column.index).replace('%', '') || '0') }))
+        .filter((category) => category.share !== 0 || !Number.isInteger(category.share));
+      const shares = categories.map((category) => category.share);
+      if (shares.some((x) => !Number.isInteger(x) || x < 0 || x > 100) || shares.reduce((a, b) => a + b, 0) !== 100)
+        err(
+          lineColumns.map((column) => header.cells[column.index]!).join(' / '),
+          'must_total_100',
+          'business line shares must be whole percents adding up to 100',
+        );
+    }
     const basisText = cell(row, col.basis).toLowerCase();
     const basis = basisText ? BASES[basisText] : undefined;
     if (basisText && !basis)
@@ -137,6 +161,7 @@ export async function importQuotas(
         subjectId: subject.id,
         amount,
         ...(ratios ? { quarterRatios: ratios } : {}),
+        ...(categories ? { categories } : {}),
         ...(basis ? { basis } : {}),
       });
     }

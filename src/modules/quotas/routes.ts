@@ -76,6 +76,21 @@ export default async function quotaRoutes(app: FastifyInstance) {
     async (req) => quotas.quotaFigure(db, actorOf(req), req.query),
   );
 
+  typedApp.get(
+    '/quotas/lines',
+    {
+      config: { access: needs('quotas.read') },
+      schema: {
+        tags,
+        summary:
+          "Quota attainment by business line for a scope and period: each line's part of the quota against what it won, beside its open deals; the deals of no line apart; 403 for a scope the caller may not see",
+        querystring: contract.quotaLinesQuery,
+        response: { 200: contract.quotaLines, ...errorResponses },
+      },
+    },
+    async (req) => quotas.quotaLines(db, actorOf(req), req.query),
+  );
+
   typedApp.post(
     '/quotas/import',
     {

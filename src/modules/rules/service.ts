@@ -2,6 +2,7 @@ import type { Db } from '../../db/database.ts';
 import { thresholdProblems } from '../../domain/abc-tier.ts';
 import { can, type Actor } from '../../domain/policy.ts';
 import { TIERS } from '../../domain/accounts.ts';
+import { businessLineProblems } from '../../domain/business-lines.ts';
 import { workspaceSettings, type WorkspaceSettings } from '../../domain/settings.ts';
 import { AppError, forbidden, type FieldError, fieldError, staleVersion } from '../../server/problem.ts';
 import { recordAudit } from '../audit/repository.ts';
@@ -53,6 +54,8 @@ export function rulesProblems(settings: WorkspaceSettings): FieldError[] {
         ),
       );
   }
+  for (const [field, message] of businessLineProblems(settings.businessLines))
+    out.push(fieldError(field, { code: 'unique' }, message));
   return out;
 }
 
@@ -95,8 +98,13 @@ export async function updateRules(db: Db, actor: Actor, input: UpdateRulesReques
         .filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k]))
         .map((k) => [k, { from: before[k], to: after[k] }]),
     );
-    // The funnel's totals are kept per size class: a new threshold re-sorts every deal (docs/targets.md § Funnel).
-    if (after.largeDealThreshold !== before.largeDealThreshold) await rebuildFunnel(trx, actor.workspaceId);
+    // The funnel's totals are kept per size class and business line: a new threshold or new
+    // lines re-sort every deal (docs/targets.md § Funnel, § Business lines).
+    if (
+      after.largeDealThreshold !== before.largeDealThreshold ||
+      JSON.stringify(after.businessLines) !== JSON.stringify(before.businessLines)
+    )
+      await rebuildFunnel(trx, actor.workspaceId);
     await recordAudit(
       trx,
       {

@@ -15,6 +15,8 @@ import { useFunnel, useFunnelCollections, useFunnelHealth, useFunnelMembers, typ
 import { CollectionsPanel } from './CollectionsPanel.tsx';
 import { ExportReport } from '../forecast/ExportReport.tsx';
 import { HealthPanel } from './HealthPanel.tsx';
+import { LinesPanel } from './LinesPanel.tsx';
+import { useRules } from '../territories/api.ts';
 import { drillDown, periodChoices } from './links.ts';
 
 const num = (n: number, digits = 1) => (Number.isInteger(n) ? String(n) : n.toFixed(digits));
@@ -27,6 +29,7 @@ const num = (n: number, digits = 1) => (Number.isInteger(n) ? String(n) : n.toFi
 export default function FunnelPage() {
   const t = useT();
   const say = useI18n();
+  const { locale } = say;
   const money = useMoney();
   const me = useSession();
   const [search, setSearch] = useSearchParams();
@@ -34,6 +37,7 @@ export default function FunnelPage() {
     scope: search.get('scope') ?? undefined,
     processId: search.get('processId') ? Number(search.get('processId')) : undefined,
     period: search.get('period') ?? undefined,
+    line: search.get('line') ?? undefined,
   };
   const set = (patch: Partial<Record<keyof FunnelParams, string | undefined>>) => {
     const next = new URLSearchParams(search);
@@ -48,6 +52,7 @@ export default function FunnelPage() {
   const health = useFunnelHealth(params, !!funnelData && params.period !== 'all');
   const collections = useFunnelCollections(params, !!funnelData && params.period !== 'all');
   const processes = useProcesses();
+  const lines = useRules().data?.businessLines ?? [];
   // Someone whose own scope is a person (a rep) sees only their own numbers: no unit to choose.
   const sees = funnelData?.scope.kind !== 'user' || params.scope !== undefined;
   const choices = periodChoices(funnelData?.period?.name ?? (params.period === 'all' ? undefined : params.period));
@@ -119,6 +124,19 @@ export default function FunnelPage() {
         onChange={(p: string) => set({ period: p })}
         options={choices.map((p) => ({ value: p, label: p === 'all' ? t('funnel.period.all') : p }))}
       />
+      {lines.length > 0 && (
+        <Select
+          data-testid="funnel-line"
+          style={{ minWidth: 130 }}
+          value={params.line ?? ''}
+          onChange={(line: string) => set({ line: line || undefined })}
+          options={[
+            { value: '', label: t('quotas.lines.all') },
+            ...lines.map((line) => ({ value: line.key, label: locale === 'en-US' ? line.nameEn : line.nameZh })),
+            { value: 'none', label: t('quotas.lines.none') },
+          ]}
+        />
+      )}
       <Link to="/funnel/quotas">
         <Button>{t('quotas.title')}</Button>
       </Link>
@@ -184,6 +202,9 @@ export default function FunnelPage() {
               <StageTable f={funnelData} />
             </Col>
           </Row>
+          {params.period !== 'all' && funnelData.period && (
+            <LinesPanel scope={params.scope} period={funnelData.period.name} line={params.line} />
+          )}
           {params.period !== 'all' && <CollectionsPanel f={funnelData} query={collections} />}
           {funnelData.scope.kind !== 'user' && (
             <MembersTable f={funnelData} members={members.data} loading={members.isLoading} />

@@ -10,6 +10,8 @@ export interface FunnelParams {
   scope?: string | undefined;
   processId?: number | undefined;
   period?: string | undefined;
+  /** A business line's key, or none (docs/targets.md § Business lines); every line when absent. */
+  line?: string | undefined;
 }
 
 export const funnelKeys = {
@@ -18,7 +20,7 @@ export const funnelKeys = {
 };
 
 const view =
-  <T>(kind: 'funnel' | 'members' | 'health' | 'collections', path: string) =>
+  <T>(kind: 'funnel' | 'members' | 'health' | 'collections' | 'lines', path: string) =>
   (params: FunnelParams, enabled = true) =>
     queryOptions({
       queryKey: funnelKeys.view(kind, params),

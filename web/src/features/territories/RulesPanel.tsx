@@ -39,6 +39,7 @@ import { useFieldMessage } from '../../api/useProblem.ts';
 import { ACTIVITY_TYPES, type ActivityType } from '../../../../src/domain/activities.ts';
 import { JudgementFields, judgementFromForm, judgementToForm, type JudgementValues } from './JudgementFields.tsx';
 import { ForecastRuleFields, type ForecastRuleValues } from '../forecast/RuleFields.tsx';
+import { BusinessLineFields, type BusinessLineValue } from '../quotas/BusinessLineFields.tsx';
 
 const TIERS: Tier[] = ['A', 'B', 'C'];
 const TIER_COLORS: Record<Tier, string> = { A: '#1d4ed8', B: '#0ea5e9', C: '#94a3b8' };
@@ -53,6 +54,7 @@ interface Values extends JudgementValues, ForecastRuleValues {
   callbackRatePercent: number;
   largeDealThreshold: number;
   qualifyingActivityTypes: ActivityType[];
+  businessLines: BusinessLineValue[];
 }
 
 /** Form values: shares in percent and money in yuan; the API takes basis points and fen. */
@@ -75,6 +77,16 @@ const fromForm = (values: Values) => ({
     C: values.poolReleaseDays.C ?? null,
   },
 });
+
+/**
+ * A field the API names (`businessLines.1.products.3`) as the form's path: list positions are
+ * numbers, and a product's problem goes beside the line's products input.
+ */
+const fieldPath = (field: string) => {
+  const path = field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  const products = path.indexOf('products');
+  return products >= 0 ? path.slice(0, products + 1) : path;
+};
 
 const yuan = (fen: number) => `¥${(fen / 100).toLocaleString(undefined, { maximumFractionDigits: 0 })}`;
 
@@ -105,7 +117,7 @@ export default function RulesPanel() {
           // Nested fields (followUpDays.B) go beside their inputs too.
           if (isApiError(err) && err.errors.length && err.status === 400)
             form.setFields(
-              err.errors.map((x) => ({ name: x.field.split('.') as never, errors: [fieldMessage(err, x)] })),
+              err.errors.map((x) => ({ name: fieldPath(x.field) as never, errors: [fieldMessage(err, x)] })),
             );
           else report(err, form);
         },
@@ -229,6 +241,7 @@ export default function RulesPanel() {
           </Flex>
           <JudgementFields />
           <ForecastRuleFields />
+          <BusinessLineFields />
           {canEdit && (
             <Button type="primary" htmlType="submit" loading={update.isPending} data-testid="rules-save">
               {t('common.save')}

@@ -1,0 +1,332 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { testEngines } from '../helpers/db.ts';
+import {
+  client,
+  createTestApp,
+  json,
+  seedExtras,
+  seedWorkspace,
+  sessionCookie,
+  type Call,
+  type Extras,
+  type Fixture,
+  type TestApp,
+} from '../helpers/app.ts';
+import type { FunnelResponse, HealthResponse } from '../../src/contracts/funnel.ts';
+import type { QuotaImportResponse, QuotaLines, QuotaTable } from '../../src/contracts/quotas.ts';
+import type { Rules } from '../../src/contracts/rules.ts';
+import {
+  recountTotals,
+  recountUnitTotals,
+  storedTotals,
+  storedUnitTotals,
+} from '../../src/modules/funnel/repository.ts';
+import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
+
+type Problem = { code: string; errors?: { field: string; code: string }[] };
+
+const LINES = [
+  { key: 'software', nameZh: '软件', nameEn: 'Software', products: ['ERP', 'MES'] },
+  { key: 'services', nameZh: '服务', nameEn: 'Services', products: ['实施服务', '培训'] },
+];
+const PRODUCT_SETS = [[], ['ERP'], ['MES', 'ERP'], ['实施服务'], ['实施服务', 'ERP'], ['咨询'], ['培训', '咨询']];
+
+const rowKey = (row: Record<string, unknown>) =>
+  Object.keys(row)
+    .filter((k) => k !== 'deals' && k !== 'amount')
+    .sort()
+    .map((k) => `${k}=${String(row[k])}`)
+    .join('|');
+const normal = (rows: Record<string, unknown>[]) =>
+  rows.map((row) => `${rowKey(row)}:${Number(row.deals)}/${Number(row.amount)}`).sort();
+
+/** A seeded pseudo-random generator: the same sequence of changes every run. */
+function rng(seed: number) {
+  let state = seed;
+  return () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+}
+
+for (const engine of testEngines()) {
+  describe(`business lines [${engine}]`, () => {
+    let testApp: TestApp;
+    let fixture: Fixture;
+    let extras: Extras;
+    let admin: Call;
+    let manager: Call;
+    let rep: Call;
+    before(async () => {
+      // Saturday 5 December 2026: FY2026-Q4 is running.
+      testApp = await createTestApp(engine, {}, { clock: () => Date.UTC(2026, 11, 5, 4) });
+      fixture = await seedWorkspace(testApp, 'a');
+      extras = await seedExtras(testApp, fixture);
+      await rebuildFunnel(testApp.db.kysely, fixture.workspaceId);
+      admin = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.admin.id));
+      manager = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.manager.id));
+      rep = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep.id));
+    });
+    after(() => testApp.close());
+
+    const rules = async () => json<Rules>(await admin('GET', '/api/v1/workspace/rules'));
+    const setLines = async (lines: unknown) =>
+      admin('PATCH', '/api/v1/workspace/rules', { version: (await rules()).version, businessLines: lines });
+    const assertTotalsEqualRecount = async () => {
+      const { kysely } = testApp.db;
+      assert.deepEqual(
+        normal(await storedTotals(kysely, fixture.workspaceId)),
+        normal(await recountTotals(kysely, fixture.workspaceId, 200_000_00)),
+      );
+      assert.deepEqual(
+        normal(await storedUnitTotals(kysely, fixture.workspaceId)),
+        normal(await recountUnitTotals(kysely, fixture.workspaceId, 200_000_00)),
+      );
+    };
+    const createDeal = async (products: string[], amount: number, ownerId = fixture.users.rep.id) => {
+      const res = await admin('POST', '/api/v1/opportunities', {
+        accountId: fixture.accounts.repAccount,
+        name: `项目 ${products.join('+') || '无产品'} ${amount}`,
+        processId: extras.processes.small.id,
+        amount,
+        expectedCloseDate: '2026-12-20',
+        ownerId,
+        stageId: extras.processes.small.stageIds[1],
+        products,
+        override: true,
+        reason: '老客户复购',
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      return json<{ id: number; version: number }>(res);
+    };
+
+    it('admins set the lines in the rules; bad lines are a 400 naming the field and nothing is saved; others are refused', async () => {
+      const before = await rules();
+      assert.deepEqual(before.businessLines, []);
+      const twice = await setLines([LINES[0], { ...LINES[1], products: ['实施服务', 'erp'] }]);
+      assert.equal(twice.statusCode, 400, twice.body);
+      assert.deepEqual(
+        json<Problem>(twice).errors!.map((e) => e.field),
+        ['businessLines.1.products.1'],
+      );
+      const sameKey = await setLines([LINES[0], { ...LINES[1], key: 'software' }]);
+      assert.deepEqual(
+        json<Problem>(sameKey).errors!.map((e) => e.field),
+        ['businessLines.1.key'],
+      );
+      const reserved = await setLines([{ ...LINES[0], key: 'none' }]);
+      assert.equal(reserved.statusCode, 400);
+      assert.equal(json<Problem>(reserved).errors![0]!.field, 'businessLines.0.key');
+      const noName = await setLines([{ ...LINES[0], nameEn: ' ' }]);
+      assert.equal(json<Problem>(noName).errors![0]!.field, 'businessLines.0.nameEn');
+      assert.equal((await rules()).version, before.version, 'nothing saved');
+      const byManager = await manager('PATCH', '/api/v1/workspace/rules', {
+        version: before.version,
+        businessLines: LINES,
+      });
+      assert.equal(byManager.statusCode, 403);
+      assert.equal((await setLines(LINES)).statusCode, 200);
+      assert.deepEqual((await rules()).businessLines, LINES);
+    });
+
+    it('every writer stamps the line of the products, and the kept totals keyed by line equal a full recount after each change, new lines included', async () => {
+      const random = rng(9);
+      const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+      const deals: number[] = [];
+      for (let step = 0; step < 30; step++) {
+        const op = deals.length < 3 ? 0 : Math.floor(random() * 4);
+        if (op === 0) deals.push((await createDeal(pick(PRODUCT_SETS), Math.round(random() * 300_000_00))).id);
+        else {
+          const id = pick(deals);
+          const current = json<{ version: number; status: string }>(await admin('GET', `/api/v1/opportunities/${id}`));
+          const res =
+            op === 1
+              ? await admin('PATCH', `/api/v1/opportunities/${id}`, {
+                  version: current.version,
+                  products: pick(PRODUCT_SETS),
+                })
+              : op === 2
+                ? await admin('PATCH', `/api/v1/opportunities/${id}`, {
+                    version: current.version,
+                    ownerId: pick([fixture.users.rep.id, fixture.users.rep2.id]),
+                    ownerReason: '调整',
+                  })
+                : current.status === 'open'
+                  ? await admin('POST', `/api/v1/opportunities/${id}/close`, {
+                      version: current.version,
+                      outcome: 'won',
+                      contractAmount: 1 + Math.round(random() * 300_000_00),
+                      override: true,
+                      note: '签约',
+                    })
+                  : await admin('POST', `/api/v1/opportunities/${id}/reopen`, {
+                      version: current.version,
+                      reason: '客户重新启动',
+                    });
+          // A closed deal cannot be edited (409): the totals must not have moved either.
+          assert.ok(res.statusCode < 300 || json<Problem>(res).code === 'closed', res.body);
+        }
+        await assertTotalsEqualRecount();
+        if (step === 15) {
+          // ERP moves to services: every deal is sorted again.
+          assert.equal(
+            (
+              await setLines([
+                { ...LINES[0], products: ['MES'] },
+                { ...LINES[1], products: ['实施服务', '培训', 'ERP'] },
+              ])
+            ).statusCode,
+            200,
+          );
+          await assertTotalsEqualRecount();
+        }
+      }
+      assert.equal((await setLines(LINES)).statusCode, 200);
+      await assertTotalsEqualRecount();
+      const lineOf = async (id: number) =>
+        (
+          await testApp.db.kysely
+            .selectFrom('opportunities')
+            .select('business_line')
+            .where('id', '=', id)
+            .executeTakeFirstOrThrow()
+        ).business_line;
+      const mixed = await createDeal(['实施服务', 'ERP', 'MES'], 10_000_00);
+      assert.equal(await lineOf(mixed.id), 'software', 'two software products against one service');
+      const tie = await createDeal(['实施服务', 'ERP'], 10_000_00);
+      assert.equal(await lineOf(tie.id), 'services', 'a tie goes to the product listed first');
+      assert.equal(await lineOf((await createDeal(['咨询'], 10_000_00)).id), '', 'a product of no line');
+    });
+
+    it('the funnel narrowed to a line holds only its deals; the lines and no line add up to the whole; an unknown line is a 400', async () => {
+      const funnel = async (line?: string, scope = 'workspace') =>
+        json<FunnelResponse>(
+          await admin(
+            'GET',
+            `/api/v1/funnel?scope=${scope}&processId=${extras.processes.small.id}&period=all${line ? `&line=${line}` : ''}`,
+          ),
+        );
+      const whole = await funnel();
+      const parts = [await funnel('software'), await funnel('services'), await funnel('none')];
+      for (const field of ['count', 'amount', 'expectedAmount'] as const)
+        assert.equal(
+          parts.reduce((sum, part) => sum + part.total[field], 0),
+          whole.total[field],
+          field,
+        );
+      const open = await testApp.db.kysely
+        .selectFrom('opportunities')
+        .select(['amount'])
+        .where('workspace_id', '=', fixture.workspaceId)
+        .where('process_id', '=', extras.processes.small.id)
+        .where('status', '=', 'open')
+        .where('business_line', '=', 'software')
+        .execute();
+      assert.ok(open.length > 0, 'the sequence left open software deals');
+      assert.equal(parts[0]!.total.count, open.length);
+      assert.equal(
+        parts[0]!.total.amount,
+        open.reduce((sum, deal) => sum + Number(deal.amount), 0),
+      );
+      // A person's funnel (per-owner totals) and a week (the deals themselves) narrow the same way.
+      const repSoftware = await funnel('software', `user:${fixture.users.rep.id}`);
+      assert.ok(repSoftware.total.count <= parts[0]!.total.count);
+      const week = json<FunnelResponse>(
+        await admin('GET', `/api/v1/funnel?processId=${extras.processes.small.id}&period=FY2026-W51&line=software`),
+      );
+      assert.ok(week.total.count <= parts[0]!.total.count);
+      const unknown = await admin('GET', '/api/v1/funnel?period=all&line=hardware');
+      assert.equal(unknown.statusCode, 400);
+      assert.equal(json<Problem>(unknown).errors![0]!.field, 'query.line');
+      assert.equal((await admin('GET', '/api/v1/funnel/members?period=all&line=software')).statusCode, 200);
+      assert.equal((await admin('GET', '/api/v1/funnel/health?line=nope')).statusCode, 400);
+    });
+
+    it('quotas split by line: attainment per line for a scope and period, from the quota table to what each line won', async () => {
+      const repId = fixture.users.rep.id;
+      const save = await manager('PUT', '/api/v1/quotas', {
+        fiscalYear: 2026,
+        reason: '按业务线下达',
+        items: [
+          {
+            subjectType: 'user',
+            subjectId: repId,
+            amount: 1_200_000_00,
+            quarterRatios: [22, 28, 25, 25],
+            categories: [
+              { key: 'software', share: 60 },
+              { key: 'services', share: 40 },
+            ],
+          },
+        ],
+      });
+      assert.equal(save.statusCode, 200, save.body);
+      const table = json<QuotaTable>(await manager('GET', '/api/v1/quotas?fiscalYear=2026'));
+      const row = table.rows.find((r) => r.subjectType === 'user' && r.subjectId === repId)!;
+      assert.deepEqual(row.effective.categories.software, [158_400_00, 201_600_00, 180_000_00, 180_000_00]);
+      // What rep won this quarter, by line, counted from the deals themselves.
+      const won = await testApp.db.kysely
+        .selectFrom('opportunities')
+        .select(['business_line', 'amount'])
+        .where('workspace_id', '=', fixture.workspaceId)
+        .where('owner_id', '=', repId)
+        .where('status', '=', 'won')
+        .where('expected_close_date', '>=', '2026-10-01')
+        .where('expected_close_date', '<', '2027-01-01')
+        .execute();
+      const wonBy = (line: string) =>
+        won.filter((deal) => deal.business_line === line).reduce((sum, deal) => sum + Number(deal.amount), 0);
+      const res = await rep('GET', `/api/v1/quotas/lines?scope=user:${repId}&period=FY2026-Q4`);
+      assert.equal(res.statusCode, 200, res.body);
+      const lines = json<QuotaLines>(res);
+      const software = lines.lines.find((line) => line.key === 'software')!;
+      assert.equal(software.quota, 180_000_00);
+      assert.equal(lines.lines.find((line) => line.key === 'services')!.quota, 120_000_00);
+      assert.equal(lines.total.quota, 300_000_00);
+      assert.equal(lines.total.unassignedQuota, 0);
+      assert.equal(software.realised, wonBy('software'));
+      assert.equal(software.attainment, wonBy('software') / 180_000_00);
+      assert.equal(lines.noLine.realised, wonBy(''));
+      assert.equal(
+        lines.total.realised,
+        won.reduce((sum, deal) => sum + Number(deal.amount), 0),
+      );
+      // Health of a line stands against the line's quota.
+      const health = json<HealthResponse>(
+        await rep('GET', `/api/v1/funnel/health?scope=user:${repId}&period=FY2026-Q4&line=software`),
+      );
+      assert.equal(health.quota, 180_000_00);
+      // Visibility as the quota figures have it: a rep sees only their own numbers.
+      assert.equal(
+        (await rep('GET', `/api/v1/quotas/lines?scope=user:${fixture.users.rep2.id}&period=FY2026-Q4`)).statusCode,
+        403,
+      );
+      assert.equal((await rep('GET', '/api/v1/quotas/lines?period=2026-13')).statusCode, 400);
+      assert.equal((await manager('GET', `/api/v1/quotas/lines?scope=unit:${fixture.units.sales1}`)).statusCode, 200);
+    });
+
+    it('the quota import takes a share per line, by key or name; shares that do not add up to 100 save nothing', async () => {
+      const upload = (body: string, dryRun: boolean) =>
+        manager(
+          'POST',
+          `/api/v1/quotas/import?fiscalYear=2027&dryRun=${dryRun}`,
+          Buffer.from(`邮箱,年度定额,软件,services\n${body}`),
+          { 'content-type': 'application/octet-stream' },
+        );
+      const bad = json<QuotaImportResponse>(await upload(`${fixture.users.rep.email},1000000,70,20\n`, true));
+      assert.deepEqual(
+        bad.errors.map((e) => [e.row, e.code]),
+        [[2, 'must_total_100']],
+      );
+      assert.equal((await upload(`${fixture.users.rep.email},1000000,70,20\n`, false)).statusCode, 400);
+      const good = await upload(`${fixture.users.rep.email},1000000,70,30\n`, false);
+      assert.equal(good.statusCode, 200, good.body);
+      const table = json<QuotaTable>(await manager('GET', '/api/v1/quotas?fiscalYear=2027'));
+      assert.deepEqual(
+        table.rows.find((r) => r.subjectType === 'user' && r.subjectId === fixture.users.rep.id)!.quota!.categories,
+        [
+          { key: 'software', share: 70 },
+          { key: 'services', share: 30 },
+        ],
+      );
+    });
+  });
+}
