@@ -180,6 +180,12 @@ export default function FunnelPage() {
         }
         extra={controls}
       />
+      {/* Attainment by line stands even when the line has nothing open this period. */}
+      {funnelData?.period && (
+        <div style={{ marginBottom: 16 }}>
+          <LinesPanel scope={params.scope} period={funnelData.period.name} line={params.line} />
+        </div>
+      )}
       {!funnelData ? (
         <Skeleton active />
       ) : funnelData.total.count === 0 && funnelData.won.count === 0 ? (
@@ -202,9 +208,6 @@ export default function FunnelPage() {
               <StageTable f={funnelData} />
             </Col>
           </Row>
-          {params.period !== 'all' && funnelData.period && (
-            <LinesPanel scope={params.scope} period={funnelData.period.name} line={params.line} />
-          )}
           {params.period !== 'all' && <CollectionsPanel f={funnelData} query={collections} />}
           {funnelData.scope.kind !== 'user' && (
             <MembersTable f={funnelData} members={members.data} loading={members.isLoading} />
