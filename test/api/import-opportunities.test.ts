@@ -28,8 +28,10 @@ const sorted = <T extends Record<string, unknown>>(rows: T[]) =>
   rows
     .map((row) =>
       Object.fromEntries(
+        // Keys in one order: the kept rows and the recount list their columns differently.
         Object.entries(row)
           .filter(([key]) => key !== 'id')
+          .sort(([left], [right]) => left.localeCompare(right))
           .map(([key, value]) => [key, typeof value === 'bigint' || /_id$/.test(key) ? Number(value) : value]),
       ),
     )
