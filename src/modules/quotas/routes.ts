@@ -6,6 +6,7 @@ import { needs } from '../../server/access.ts';
 import { actorOf } from '../../server/request.ts';
 import * as quotas from './service.ts';
 import { importQuotas } from './import.ts';
+import { quotaLines } from './lines.ts';
 
 /** Quotas (docs/targets.md § Quotas): the table, its bulk save, the history, the figure of a scope and period. */
 export default async function quotaRoutes(app: FastifyInstance) {
@@ -88,7 +89,7 @@ export default async function quotaRoutes(app: FastifyInstance) {
         response: { 200: contract.quotaLines, ...errorResponses },
       },
     },
-    async (req) => quotas.quotaLines(db, actorOf(req), req.query),
+    async (req) => quotaLines(db, actorOf(req), req.query),
   );
 
   typedApp.post(
