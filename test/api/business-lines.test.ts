@@ -21,7 +21,7 @@ import {
   recountUnitTotals,
   storedTotals,
   storedUnitTotals,
-} from '../../src/modules/funnel/repository.ts';
+} from '../../src/modules/funnel/repository/recount.ts';
 import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
 
 type Problem = { code: string; errors?: { field: string; code: string }[] };

@@ -19,7 +19,7 @@ import {
   recountUnitTotals,
   storedTotals,
   storedUnitTotals,
-} from '../../src/modules/funnel/repository.ts';
+} from '../../src/modules/funnel/repository/recount.ts';
 import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
 
 const key = (row: Record<string, unknown>) =>

@@ -12,7 +12,7 @@ import {
   type TestApp,
 } from '../helpers/app.ts';
 import { insertUser } from '../../src/modules/users/repository.ts';
-import { recountTotals, storedTotals } from '../../src/modules/funnel/repository.ts';
+import { recountTotals, storedTotals } from '../../src/modules/funnel/repository/recount.ts';
 import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
 import type { HandoverContacts, HandoverDetail as Detail, HandoverPage } from '../../src/contracts/handovers.ts';
 

@@ -15,7 +15,7 @@ import {
 import type { Page } from '../../src/contracts/common.ts';
 import type { ImportJob as Job, ReportRow } from '../../src/contracts/imports.ts';
 import { addDays, dateIn } from '../../src/domain/calendar.ts';
-import { recountTotals, storedTotals } from '../../src/modules/funnel/repository.ts';
+import { recountTotals, storedTotals } from '../../src/modules/funnel/repository/recount.ts';
 import { commitImport, uploadImport, validateImport } from '../helpers/imports.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { dealsWhere, type DealFilter } from '../funnel/repository.ts';
+import { dealsWhere, type DealFilter } from '../funnel/repository/filters.ts';
 
 /** Payment plans and what they bring in a period (docs/targets.md § Expected collections). */
 

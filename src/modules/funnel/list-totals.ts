@@ -4,7 +4,7 @@ import { accountReach, type Actor } from '../../domain/policy.ts';
 import type { OpportunityListTotals } from '../../contracts/opportunities.ts';
 import { subtreePattern } from '../scope.ts';
 import { addDays } from '../../domain/calendar.ts';
-import { keptListTotals, keptStageTotals, type KeptTotalsKey } from './repository.ts';
+import { keptListTotals, keptStageTotals, type KeptTotalsKey } from './repository/list-totals.ts';
 
 /** The opportunity list's filters this module can answer from its kept totals. */
 export interface ListTotalsFilter {

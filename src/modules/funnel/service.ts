@@ -10,8 +10,10 @@ import { quotaFor } from '../quotas/service.ts';
 import { findProcess, stagesOf, type StageRow } from '../sales-processes/service.ts';
 import { periodDto, resolvePeriod, resolveScope, scopeDto, type ResolvedScope } from '../targets/scope.ts';
 import { loadRules } from '../workspace/service.ts';
-import * as repo from './repository.ts';
-import type { DealFilter, MonthRange } from './repository.ts';
+import * as reads from './repository/reads.ts';
+import * as memberReads from './repository/members.ts';
+import { openDealAges } from './repository/health.ts';
+import type { DealFilter, MonthRange } from './repository/filters.ts';
 
 /**
  * The live funnel (docs/targets.md § Funnel): per stage of a process, the open deals of a
@@ -79,7 +81,7 @@ export async function context(db: Db, actor: Actor, query: FunnelQuery): Promise
       );
     process = { id: processRow.id, name: processRow.name };
   } else {
-    process = (await repo.defaultProcess(db.kysely, actor.workspaceId)) ?? null;
+    process = (await reads.defaultProcess(db.kysely, actor.workspaceId)) ?? null;
   }
   const stages = process ? await stagesOf(db.kysely, actor.workspaceId, [process.id]) : [];
   const line = resolveLine(query.line, settings.businessLines);
@@ -134,9 +136,9 @@ export async function objectiveFigure(
   const filter = filterOf(scope);
   const [rows, probabilities] = await Promise.all([
     period.kind === 'week'
-      ? repo.dealsByStage(db.kysely, workspaceId, null, filter, 'open', ranges.openDates, 0)
-      : repo.totalsByStage(db.kysely, workspaceId, null, filter, 'open', ranges.openMonths),
-    repo.stageProbabilities(db.kysely, workspaceId),
+      ? reads.dealsByStage(db.kysely, workspaceId, null, filter, 'open', ranges.openDates, 0)
+      : reads.totalsByStage(db.kysely, workspaceId, null, filter, 'open', ranges.openMonths),
+    reads.stageProbabilities(db.kysely, workspaceId),
   ]);
   const byStage = new Map<number, { deals: number; amount: number }>();
   for (const row of rows) {
@@ -175,12 +177,12 @@ export async function lineTotals(
   const week = period.kind === 'week';
   const [won, open, probabilities] = await Promise.all([
     week
-      ? repo.dealsByLine(db.kysely, workspaceId, filter, 'won', ranges.wonDates)
-      : repo.totalsByLine(db.kysely, workspaceId, filter, 'won', ranges.wonMonths),
+      ? reads.dealsByLine(db.kysely, workspaceId, filter, 'won', ranges.wonDates)
+      : reads.totalsByLine(db.kysely, workspaceId, filter, 'won', ranges.wonMonths),
     week
-      ? repo.dealsByLine(db.kysely, workspaceId, filter, 'open', ranges.openDates)
-      : repo.totalsByLine(db.kysely, workspaceId, filter, 'open', ranges.openMonths),
-    repo.stageProbabilities(db.kysely, workspaceId),
+      ? reads.dealsByLine(db.kysely, workspaceId, filter, 'open', ranges.openDates)
+      : reads.totalsByLine(db.kysely, workspaceId, filter, 'open', ranges.openMonths),
+    reads.stageProbabilities(db.kysely, workspaceId),
   ]);
   const out = new Map<
     string,
@@ -207,7 +209,7 @@ export async function lineTotals(
 async function byStage(db: Db, actor: Actor, ctx: Context, status: 'open' | 'won') {
   if (!ctx.process) return [];
   if (ctx.period?.kind === 'week')
-    return repo.dealsByStage(
+    return reads.dealsByStage(
       db.kysely,
       actor.workspaceId,
       ctx.process.id,
@@ -216,7 +218,7 @@ async function byStage(db: Db, actor: Actor, ctx: Context, status: 'open' | 'won
       status === 'open' ? ctx.openDates : ctx.wonDates,
       ctx.threshold,
     );
-  return repo.totalsByStage(
+  return reads.totalsByStage(
     db.kysely,
     actor.workspaceId,
     ctx.process.id,
@@ -294,10 +296,10 @@ export async function funnelMembers(db: Db, actor: Actor, query: FunnelQuery): P
   const [totals, people] = await Promise.all([
     week
       ? Promise.all([
-          repo.dealsByOwner(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, 'open', ctx.openDates),
-          repo.dealsByOwner(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, 'won', ctx.wonDates),
+          memberReads.dealsByOwner(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, 'open', ctx.openDates),
+          memberReads.dealsByOwner(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, 'won', ctx.wonDates),
         ])
-      : repo
+      : memberReads
           .memberTotals(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, {
             open: ctx.openMonths,
             won: ctx.wonMonths,
@@ -305,14 +307,14 @@ export async function funnelMembers(db: Db, actor: Actor, query: FunnelQuery): P
           .then((rows) => [rows.filter((r) => r.status === 'open'), rows.filter((r) => r.status === 'won')] as const),
     ctx.scope.kind === 'user'
       ? Promise.resolve([])
-      : repo.membersUnder(db.kysely, actor.workspaceId, ctx.scope.kind === 'unit' ? ctx.scope.path : null),
+      : memberReads.membersUnder(db.kysely, actor.workspaceId, ctx.scope.kind === 'unit' ? ctx.scope.path : null),
   ]);
   const [openRows, wonRows] = totals;
   const named = new Map(people.map((p) => [p.id, p]));
   // Owners outside the member list (a deal kept in a unit its owner has left, the one person of a user scope).
   const others = [...new Set([...openRows, ...wonRows].map((r) => r.ownerId).filter((id) => !named.has(id)))];
   if (ctx.scope.kind === 'user' && !named.has(ctx.scope.userId)) others.push(ctx.scope.userId);
-  for (const person of await repo.peopleNamed(db.kysely, actor.workspaceId, [...new Set(others)]))
+  for (const person of await memberReads.peopleNamed(db.kysely, actor.workspaceId, [...new Set(others)]))
     named.set(person.id, person);
   const ids = [...named.keys()];
   const probability = new Map(open.map((s) => [s.id, s.probability]));
@@ -366,7 +368,7 @@ export async function funnelHealth(db: Db, actor: Actor, query: FunnelQuery): Pr
   // The average deal: what the scope won in the last twelve months, else what it has open.
   const yearAgo = addDays(dateIn(actor.now, ctx.calendar.timeZone), -365).slice(0, 7);
   const wonYear = ctx.process
-    ? await repo.totalsByStage(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, 'won', {
+    ? await reads.totalsByStage(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, 'won', {
         from: yearAgo,
         to: null,
       })
@@ -398,7 +400,7 @@ export async function funnelHealth(db: Db, actor: Actor, query: FunnelQuery): Pr
         })
       : null;
   const ages = ctx.process
-    ? await repo.openDealAges(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, ctx.openDates)
+    ? await openDealAges(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, ctx.openDates)
     : [];
   const stages = funnelResult.stages.map((stage, index) => {
     const standard = std?.stages[index]?.standard ?? null;

@@ -3,8 +3,8 @@ import type { Database } from '../../db/schema.ts';
 import { lineOfProducts, NO_LINE, type BusinessLine } from '../../domain/business-lines.ts';
 import { sizeClass } from '../../domain/stage-gate.ts';
 import { loadSettings } from '../workspace/service.ts';
-import * as repo from './repository.ts';
-import type { DealFacts, FunnelKey } from './repository.ts';
+import * as repo from './repository/upkeep.ts';
+import type { DealFacts, FunnelKey } from './repository/upkeep.ts';
 
 /**
  * Keeps the funnel's totals (docs/targets.md § Funnel) equal to the deals. Every writer of a
