@@ -4,7 +4,7 @@ import { creditCodeCheckChar, creditCodeProblem, makeCreditCode } from '../../sr
 import { companyNameKey, nameSimilarity, SIMILAR_NAME_THRESHOLD } from '../../src/domain/company-name.ts';
 import { analyseRelationshipMap, wouldCreateCycle, type MapRole } from '../../src/domain/relationship-map.ts';
 import { matchTerritory, type TerritoryRule } from '../../src/domain/territory.ts';
-import { followUpDueAt, overdueThresholds } from '../../src/domain/cadence.ts';
+import { followUpDueAt, followUpDueDate, isFollowUpOverdue, overdueThresholds } from '../../src/domain/cadence.ts';
 import { DEFAULT_SETTINGS, workspaceSettings } from '../../src/domain/settings.ts';
 import { accountReach, canEditAccount, canManageAccount, type Actor } from '../../src/domain/policy.ts';
 
@@ -155,7 +155,32 @@ describe('follow-up cadence by tier (docs/archive.md § Follow-up cadence)', () 
     assert.equal(followUpDueAt(0, 99, 'A', settings), 7 * DAY);
     assert.equal(followUpDueAt(0, 99, 'B', settings), 15 * DAY);
     assert.equal(followUpDueAt(null, 5, 'C', settings), 5 + 30 * DAY, 'from creation when never followed up');
-    assert.deepEqual(overdueThresholds(100 * DAY, settings), { A: 93 * DAY, B: 85 * DAY, C: 70 * DAY });
+    const afternoon = 100 * DAY + 15 * 3_600_000;
+    assert.deepEqual(
+      overdueThresholds(afternoon, settings, 'UTC'),
+      { A: 93 * DAY, B: 85 * DAY, C: 70 * DAY },
+      'overdue = last follow-up before the start of (today − N days): the time of day does not count',
+    );
+  });
+
+  it('is due on a date in the workspace time zone and overdue only once that date has passed', () => {
+    const settings = workspaceSettings('{}');
+    const zone = 'Asia/Shanghai';
+    const lastVisit = Date.parse('2026-12-01T15:00:00+08:00');
+    assert.equal(followUpDueDate(lastVisit, 0, 'A', settings, zone), '2026-12-08');
+    // Before: due at 15:00 on the 8th, so red from that afternoon although the desk said "due 12-08".
+    assert.equal(isFollowUpOverdue('2026-12-08', Date.parse('2026-12-08T23:30:00+08:00'), zone), false);
+    assert.equal(isFollowUpOverdue('2026-12-08', Date.parse('2026-12-09T00:10:00+08:00'), zone), true);
+    // A visit late in the evening counts for its local date, not the UTC one.
+    assert.equal(followUpDueDate(Date.parse('2026-12-01T23:30:00+08:00'), 0, 'A', settings, zone), '2026-12-08');
+    // The SQL threshold says the same as the per-row rule, on both sides of the boundary.
+    const now = Date.parse('2026-12-09T10:00:00+08:00');
+    const threshold = overdueThresholds(now, settings, zone).A;
+    assert.equal(threshold, Date.parse('2026-12-02T00:00:00+08:00'));
+    for (const clock of [threshold - 1, threshold, lastVisit]) {
+      const due = followUpDueDate(clock, 0, 'A', settings, zone);
+      assert.equal(clock < threshold, isFollowUpOverdue(due, now, zone), new Date(clock).toISOString());
+    }
   });
 
   it('takes workspace overrides over the defaults and survives bad JSON', () => {

@@ -3,7 +3,7 @@ import { updateVersioned } from '../versioned.ts';
 import type { VersionedValues } from '../../db/versioned.ts';
 import type { AccountTable } from '../../db/schema.ts';
 import type { AccountStatus, CompanySize, Industry, LeadSource, Tier, ValueType } from '../../domain/accounts.ts';
-import { followUpDueAt, overdueThresholds } from '../../domain/cadence.ts';
+import { followUpDueAt, followUpDueDate, isFollowUpOverdue, overdueThresholds } from '../../domain/cadence.ts';
 import { companyNameKey, nameSimilarity, SIMILAR_NAME_THRESHOLD } from '../../domain/company-name.ts';
 import { creditCodeFault, creditCodeProblem } from '../../domain/credit-code.ts';
 import {
@@ -14,13 +14,14 @@ import {
   type AccountFacts,
   type Actor,
 } from '../../domain/policy.ts';
-import type { WorkspaceSettings } from '../../domain/settings.ts';
 import { canonicalProvince, storedProvince } from '../../domain/regions.ts';
 import { matchTerritory } from '../../domain/territory.ts';
 import { AppError, conflict, forbidden, invalid, notFound, fieldError } from '../../server/problem.ts';
 import { recordChanges } from '../history/repository.ts';
 import { labelledHistory } from '../history/labelled.ts';
-import { loadSettings } from '../workspace/service.ts';
+import { loadRules } from '../workspace/service.ts';
+
+type Rules = Awaited<ReturnType<typeof loadRules>>;
 import { assignableUser } from '../users/service.ts';
 import { userWithUnit } from '../users/shared.ts';
 import { activeTerritoryRules } from '../territories/service.ts';
@@ -32,9 +33,11 @@ import type { CappedPage } from '../../contracts/common.ts';
 /** An account as listed: the detail adds the contact count and the caller's rights. */
 export type AccountDto = Omit<contract.Account, 'contactCount'>;
 
-export function toAccountDto(row: repo.AccountListRow, settings: WorkspaceSettings, now: number): AccountDto {
+export function toAccountDto(row: repo.AccountListRow, rules: Rules, now: number): AccountDto {
   const tier = row.tier as Tier;
+  const { settings, calendar } = rules;
   const due = followUpDueAt(row.last_follow_up_at, row.created_at, tier, settings);
+  const dueDate = followUpDueDate(row.last_follow_up_at, row.created_at, tier, settings, calendar.timeZone);
   return {
     id: row.id,
     name: row.name,
@@ -68,7 +71,7 @@ export function toAccountDto(row: repo.AccountListRow, settings: WorkspaceSettin
     poolSince: row.pool_since,
     lastFollowUpAt: row.last_follow_up_at,
     nextFollowUpDue: due,
-    followUpOverdue: row.in_pool !== 1 && due < now,
+    followUpOverdue: row.in_pool !== 1 && isFollowUpOverdue(dueDate, now, calendar.timeZone),
     notes: row.notes,
     archived: row.archived_at !== null,
     createdAt: row.created_at,
@@ -91,19 +94,19 @@ export type AccountListQuery = Omit<repo.AccountFilter, 'overdueBefore'> & {
   sort: { column: repo.AccountSort; desc: boolean };
 };
 
-/** List parameters → repository filter; pass the workspace settings when already loaded. */
+/** List parameters → repository filter; pass the workspace's rules when already loaded. */
 export async function toFilter(
   db: Db,
   actor: Actor,
   query: Omit<AccountListQuery, 'limit' | 'offset' | 'sort'>,
-  settings?: WorkspaceSettings,
+  rules?: Rules,
 ): Promise<repo.AccountFilter> {
   const { overdue, ...q2 } = query;
   // Known provinces are stored by their full name, so 上海 finds the 上海市 accounts.
   const rest = q2.province ? { ...q2, province: canonicalProvince(q2.province) ?? q2.province } : q2;
   if (!overdue) return rest;
-  const effectiveSettings = settings ?? (await loadSettings(db.kysely, actor.workspaceId));
-  return { ...rest, inPool: false, overdueBefore: overdueThresholds(actor.now, effectiveSettings) };
+  const { settings, calendar } = rules ?? (await loadRules(db.kysely, actor.workspaceId));
+  return { ...rest, inPool: false, overdueBefore: overdueThresholds(actor.now, settings, calendar.timeZone) };
 }
 
 /** The accounts a bulk action's "all N matching" covers: the list's filter within the caller's sight, at most `limit`. */
@@ -121,8 +124,8 @@ export async function listAccounts(
   actor: Actor,
   query: AccountListQuery,
 ): Promise<CappedPage<contract.Account>> {
-  const settings = await loadSettings(db.kysely, actor.workspaceId);
-  const filter = await toFilter(db, actor, query, settings);
+  const rules = await loadRules(db.kysely, actor.workspaceId);
+  const filter = await toFilter(db, actor, query, rules);
   const { items, total, totalCapped } = await repo.listAccounts(db.kysely, db.engine, actor, {
     ...filter,
     limit: query.limit,
@@ -135,7 +138,7 @@ export async function listAccounts(
     items.map((i) => i.id),
   );
   return {
-    items: items.map((r) => ({ ...toAccountDto(r, settings, actor.now), contactCount: counts.get(r.id) ?? 0 })),
+    items: items.map((r) => ({ ...toAccountDto(r, rules, actor.now), contactCount: counts.get(r.id) ?? 0 })),
     total,
     totalCapped,
   };
@@ -150,13 +153,13 @@ export async function requireAccount(db: Db, actor: Actor, id: number): Promise<
 
 export async function getAccount(db: Db, actor: Actor, id: number): Promise<contract.AccountDetail> {
   const row = await requireAccount(db, actor, id);
-  const [settings, counts] = await Promise.all([
-    loadSettings(db.kysely, actor.workspaceId),
+  const [rules, counts] = await Promise.all([
+    loadRules(db.kysely, actor.workspaceId),
     repo.contactCounts(db.kysely, actor.workspaceId, [id]),
   ]);
   const facts = factsOf(row);
   return {
-    ...toAccountDto(row, settings, actor.now),
+    ...toAccountDto(row, rules, actor.now),
     contactCount: counts.get(id) ?? 0,
     permissions: { edit: canEditAccount(actor, facts), manage: canManageAccount(actor, facts) },
   };

@@ -10,18 +10,21 @@ import {
   type ComplianceResponse,
 } from '../../contracts/activities.ts';
 import { forbidden } from '../../server/problem.ts';
-import { loadSettings } from '../workspace/service.ts';
+import { loadRules } from '../workspace/service.ts';
+import { dueBeforeThresholds } from '../../domain/cadence.ts';
 import * as repo from './repository.ts';
 
 const DAY = 86_400_000;
 
-/** The instants a clock is compared with now, per tier (docs/rhythm.md § Cadence). */
-export function bounds(now: number, settings: WorkspaceSettings): repo.CadenceBounds {
-  const per = (f: (tier: Tier) => number) => Object.fromEntries(TIERS.map((t) => [t, f(t)])) as Record<Tier, number>;
+/**
+ * The instants a clock is compared with, per tier (docs/rhythm.md § Cadence): overdue once the workspace's today is
+ * past the due date, due soon when the due date falls within the next DUE_SOON_DAYS days.
+ */
+export function bounds(now: number, settings: WorkspaceSettings, timeZone: string): repo.CadenceBounds {
   return {
-    overdue: per((t) => now - settings.followUpDays[t] * DAY),
-    soon: per((t) => now - settings.followUpDays[t] * DAY + DUE_SOON_DAYS * DAY),
-    interval: per((t) => settings.followUpDays[t] * DAY),
+    overdue: dueBeforeThresholds(now, settings, timeZone),
+    soon: dueBeforeThresholds(now, settings, timeZone, DUE_SOON_DAYS),
+    interval: Object.fromEntries(TIERS.map((t) => [t, settings.followUpDays[t] * DAY])) as Record<Tier, number>,
   };
 }
 
@@ -34,8 +37,13 @@ export async function compliance(
   query: { orgUnitId?: number | undefined },
 ): Promise<ComplianceResponse> {
   if (!can(actor, 'activities.supervise')) throw forbidden('Only managers supervise the follow-up cadence');
-  const settings = await loadSettings(db.kysely, actor.workspaceId);
-  const rows = await repo.compliancePerOwner(db.kysely, actor, bounds(actor.now, settings), query.orgUnitId);
+  const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const rows = await repo.compliancePerOwner(
+    db.kysely,
+    actor,
+    bounds(actor.now, settings, calendar.timeZone),
+    query.orgUnitId,
+  );
   const items = rows.map((row) => {
     const accounts = Number(row.accounts);
     const overdue = Number(row.overdue);
@@ -66,15 +74,20 @@ export async function compliance(
 /** The accounts behind a figure of the supervision view, or a rep's own (mine): soonest due first. */
 export async function cadenceAccounts(db: Db, actor: Actor, query: CadenceAccountsQuery) {
   if (query.mine && query.ownerId !== undefined && query.ownerId !== actor.userId) return { items: [], total: 0 };
-  const settings = await loadSettings(db.kysely, actor.workspaceId);
-  const { items, total } = await repo.cadenceAccounts(db.kysely, actor, bounds(actor.now, settings), {
-    ownerId: query.mine ? actor.userId : query.ownerId,
-    orgUnitId: query.orgUnitId,
-    state: query.state,
-    limit: query.limit,
-    offset: query.offset,
-    sort: query.sort,
-  });
+  const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { items, total } = await repo.cadenceAccounts(
+    db.kysely,
+    actor,
+    bounds(actor.now, settings, calendar.timeZone),
+    {
+      ownerId: query.mine ? actor.userId : query.ownerId,
+      orgUnitId: query.orgUnitId,
+      state: query.state,
+      limit: query.limit,
+      offset: query.offset,
+      sort: query.sort,
+    },
+  );
   return {
     total,
     items: items.map((item): CadenceAccount => ({

@@ -27,7 +27,7 @@ export async function generateNotifications(db: Db, now: number): Promise<string
     const kysely = db.kysely;
     tasks += await createCheckpointTasks(db, ws.id, ws.time_zone, now);
     total += await repo.notifyTasksDue(kysely, ws.id, today, now);
-    const overdue = overdueThresholds(now, settings);
+    const overdue = overdueThresholds(now, settings, ws.time_zone);
     for (const tier of ['A', 'B', 'C'] as const)
       total += await repo.notifyFollowUpsOverdue(kysely, ws.id, tier, overdue[tier], now);
     for (const kind of ['day15', 'day30'] as const) {
