@@ -26,7 +26,8 @@ import { PlanVisitButton } from '../activities/PlanVisitButton.tsx';
 import { useShippedText } from '../processes/shippedText.ts';
 import { addDays } from '../../../../src/domain/calendar.ts';
 
-const SHOWN = 5;
+/** How many rows a home card lists before "view all". */
+export const SHOWN = 5;
 /** "Closing this month" leaves out the long shots: deals at 0–10% are not "closing". */
 const CLOSING_MIN_PROBABILITY = 11;
 
