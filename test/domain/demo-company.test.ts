@@ -8,7 +8,7 @@ import { canonicalProvince } from '../../src/domain/regions.ts';
 import { matchTerritory, type TerritoryRule } from '../../src/domain/territory.ts';
 import { findConflicts } from '../../src/domain/territory-conflicts.ts';
 import { loadDemo } from '../../src/demo/load.ts';
-import { timeline } from '../../src/modules/timeline/repository.ts';
+import { timeline } from '../../src/modules/timeline/repository/timeline.ts';
 import { createTestDb, testEngines } from '../helpers/db.ts';
 
 describe('demo company generator', () => {

@@ -5,7 +5,7 @@ import { TIMELINE_GROUPS, USER_VALUED_FIELDS } from '../../domain/timeline.ts';
 import { requireAccount } from '../accounts/service.ts';
 import { requireOpportunity } from '../opportunities/service.ts';
 import { userNames } from '../users/shared.ts';
-import * as repo from './repository.ts';
+import * as repo from './repository/timeline.ts';
 
 const isUserField = (f: string | null) => f !== null && (USER_VALUED_FIELDS as readonly string[]).includes(f);
 
