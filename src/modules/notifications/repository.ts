@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Tier } from '../../domain/accounts.ts';
 import type { Actor } from '../../domain/policy.ts';
@@ -25,33 +25,40 @@ const COLUMNS = [
 const count = (row: { numInsertedOrUpdatedRows?: bigint }[]) =>
   row.reduce((n, x) => n + Number(x.numInsertedOrUpdatedRows ?? 0n), 0);
 
-/** Open tasks due today or earlier, to their assignee; a checkpoint's task is announced as the checkpoint. */
-export async function notifyTasksDue(db: Kysely<Database>, workspaceId: number, today: string, now: number) {
+/** Inserts the occurrences a SELECT finds (in COLUMNS order) that are not notified yet; how many were new. */
+async function notifyNew(db: Kysely<Database>, occurrences: Expression<unknown>): Promise<number> {
   const result = await db
     .insertInto('notifications')
     .columns(COLUMNS)
-    .expression(
-      db
-        .selectFrom('tasks')
-        .where('tasks.workspace_id', '=', workspaceId)
-        .where('tasks.status', '=', 'open')
-        .where('tasks.due_date', '<=', today)
-        .where('tasks.source', '!=', 'checkpoint')
-        .select((eb) => [
-          'tasks.workspace_id',
-          'tasks.assignee_id',
-          sql.lit('task_due').as('kind'),
-          sql<string>`'task_due:' || ${eb.ref('tasks.id')} || ':' || ${eb.ref('tasks.due_date')}`.as('dedupe_key'),
-          sql.lit('task').as('subject_type'),
-          'tasks.id',
-          'tasks.title',
-          'tasks.due_date',
-          sql<number>`cast(${now} as bigint)`.as('created_at'),
-        ]),
-    )
+    // Kysely checks an INSERT … SELECT only by position (ExpressionOrFactory<…, any>): nothing is lost by the cast.
+    .expression(occurrences as never)
     .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'dedupe_key']).doNothing())
     .execute();
   return count(result);
+}
+
+/** Open tasks due today or earlier, to their assignee; a checkpoint's task is announced as the checkpoint. */
+export async function notifyTasksDue(db: Kysely<Database>, workspaceId: number, today: string, now: number) {
+  return notifyNew(
+    db,
+    db
+      .selectFrom('tasks')
+      .where('tasks.workspace_id', '=', workspaceId)
+      .where('tasks.status', '=', 'open')
+      .where('tasks.due_date', '<=', today)
+      .where('tasks.source', '!=', 'checkpoint')
+      .select((eb) => [
+        'tasks.workspace_id',
+        'tasks.assignee_id',
+        sql.lit('task_due').as('kind'),
+        sql<string>`'task_due:' || ${eb.ref('tasks.id')} || ':' || ${eb.ref('tasks.due_date')}`.as('dedupe_key'),
+        sql.lit('task').as('subject_type'),
+        'tasks.id',
+        'tasks.title',
+        'tasks.due_date',
+        sql<number>`cast(${now} as bigint)`.as('created_at'),
+      ]),
+  );
 }
 
 /**
@@ -65,35 +72,30 @@ export async function notifyFollowUpsOverdue(
   overdueBefore: number,
   now: number,
 ) {
-  const result = await db
-    .insertInto('notifications')
-    .columns(COLUMNS)
-    .expression(
-      db
-        .selectFrom('accounts')
-        .where('accounts.workspace_id', '=', workspaceId)
-        .where('accounts.tier', '=', tier)
-        .where('accounts.owner_id', 'is not', null)
-        .where('accounts.in_pool', '=', 0)
-        .where('accounts.archived_at', 'is', null)
-        .where((eb) => eb(eb.fn.coalesce('accounts.last_follow_up_at', 'accounts.created_at'), '<', overdueBefore))
-        .select((eb) => [
-          'accounts.workspace_id',
-          sql<number>`${eb.ref('accounts.owner_id')}`.as('user_id'),
-          sql.lit('follow_up_overdue').as('kind'),
-          sql<string>`'follow_up:' || ${eb.ref('accounts.id')} || ':' || coalesce(${eb.ref('accounts.last_follow_up_at')}, ${eb.ref('accounts.created_at')})`.as(
-            'dedupe_key',
-          ),
-          sql.lit('account').as('subject_type'),
-          'accounts.id',
-          'accounts.name',
-          sql<null>`null`.as('due_date'),
-          sql<number>`cast(${now} as bigint)`.as('created_at'),
-        ]),
-    )
-    .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'dedupe_key']).doNothing())
-    .execute();
-  return count(result);
+  return notifyNew(
+    db,
+    db
+      .selectFrom('accounts')
+      .where('accounts.workspace_id', '=', workspaceId)
+      .where('accounts.tier', '=', tier)
+      .where('accounts.owner_id', 'is not', null)
+      .where('accounts.in_pool', '=', 0)
+      .where('accounts.archived_at', 'is', null)
+      .where((eb) => eb(eb.fn.coalesce('accounts.last_follow_up_at', 'accounts.created_at'), '<', overdueBefore))
+      .select((eb) => [
+        'accounts.workspace_id',
+        sql<number>`${eb.ref('accounts.owner_id')}`.as('user_id'),
+        sql.lit('follow_up_overdue').as('kind'),
+        sql<string>`'follow_up:' || ${eb.ref('accounts.id')} || ':' || coalesce(${eb.ref('accounts.last_follow_up_at')}, ${eb.ref('accounts.created_at')})`.as(
+          'dedupe_key',
+        ),
+        sql.lit('account').as('subject_type'),
+        'accounts.id',
+        'accounts.name',
+        sql<null>`null`.as('due_date'),
+        sql<number>`cast(${now} as bigint)`.as('created_at'),
+      ]),
+  );
 }
 
 /**
@@ -108,43 +110,38 @@ export async function notifyCheckpointsDue(
   window: { enteredBefore: number; enteredAfter: number },
   now: number,
 ) {
-  const result = await db
-    .insertInto('notifications')
-    .columns(COLUMNS)
-    .expression(
-      db
-        .selectFrom('opportunities')
-        .where('opportunities.workspace_id', '=', workspaceId)
-        .where('opportunities.status', '=', 'open')
-        .where('opportunities.created_at', '<', window.enteredBefore)
-        .where('opportunities.created_at', '>=', window.enteredAfter)
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('checkpoint_reviews as c')
-                .select(eb.lit(1).as('one'))
-                .where('c.workspace_id', '=', workspaceId)
-                .whereRef('c.opportunity_id', '=', 'opportunities.id')
-                .where('c.kind', '=', kind),
-            ),
+  return notifyNew(
+    db,
+    db
+      .selectFrom('opportunities')
+      .where('opportunities.workspace_id', '=', workspaceId)
+      .where('opportunities.status', '=', 'open')
+      .where('opportunities.created_at', '<', window.enteredBefore)
+      .where('opportunities.created_at', '>=', window.enteredAfter)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('checkpoint_reviews as c')
+              .select(eb.lit(1).as('one'))
+              .where('c.workspace_id', '=', workspaceId)
+              .whereRef('c.opportunity_id', '=', 'opportunities.id')
+              .where('c.kind', '=', kind),
           ),
-        )
-        .select((eb) => [
-          'opportunities.workspace_id',
-          'opportunities.owner_id',
-          sql.lit(kind === 'day15' ? 'checkpoint_day15' : 'checkpoint_day30').as('kind'),
-          sql<string>`'checkpoint:' || ${eb.ref('opportunities.id')} || ':' || ${kind}`.as('dedupe_key'),
-          sql.lit('opportunity').as('subject_type'),
-          'opportunities.id',
-          'opportunities.name',
-          sql<null>`null`.as('due_date'),
-          sql<number>`cast(${now} as bigint)`.as('created_at'),
-        ]),
-    )
-    .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'dedupe_key']).doNothing())
-    .execute();
-  return count(result);
+        ),
+      )
+      .select((eb) => [
+        'opportunities.workspace_id',
+        'opportunities.owner_id',
+        sql.lit(kind === 'day15' ? 'checkpoint_day15' : 'checkpoint_day30').as('kind'),
+        sql<string>`'checkpoint:' || ${eb.ref('opportunities.id')} || ':' || ${kind}`.as('dedupe_key'),
+        sql.lit('opportunity').as('subject_type'),
+        'opportunities.id',
+        'opportunities.name',
+        sql<null>`null`.as('due_date'),
+        sql<number>`cast(${now} as bigint)`.as('created_at'),
+      ]),
+  );
 }
 
 /** Open deals in their stage longer than its expected days × the stall factor (the board's "stalled"), to their owner, once per stay in a stage. */
@@ -155,37 +152,32 @@ export async function notifyStalledDeals(
   stalledFactorPercent: number,
 ) {
   const stalledDayMs = stalledFactorPercent * 864_000;
-  const result = await db
-    .insertInto('notifications')
-    .columns(COLUMNS)
-    .expression(
-      db
-        .selectFrom('opportunities')
-        .innerJoin('process_stages as stage', 'stage.id', 'opportunities.stage_id')
-        .where('opportunities.workspace_id', '=', workspaceId)
-        .where('opportunities.status', '=', 'open')
-        .where('stage.expected_days', '>', 0)
-        .where('opportunities.stage_entered_at', 'is not', null)
-        .where(
-          sql<boolean>`opportunities.stage_entered_at + stage.expected_days * cast(${stalledDayMs} as bigint) < ${now}`,
-        )
-        .select((eb) => [
-          'opportunities.workspace_id',
-          'opportunities.owner_id',
-          sql.lit('deal_stalled').as('kind'),
-          sql<string>`'stalled:' || ${eb.ref('opportunities.id')} || ':' || ${eb.ref('opportunities.stage_entered_at')}`.as(
-            'dedupe_key',
-          ),
-          sql.lit('opportunity').as('subject_type'),
-          'opportunities.id',
-          'opportunities.name',
-          sql<null>`null`.as('due_date'),
-          sql<number>`cast(${now} as bigint)`.as('created_at'),
-        ]),
-    )
-    .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'dedupe_key']).doNothing())
-    .execute();
-  return count(result);
+  return notifyNew(
+    db,
+    db
+      .selectFrom('opportunities')
+      .innerJoin('process_stages as stage', 'stage.id', 'opportunities.stage_id')
+      .where('opportunities.workspace_id', '=', workspaceId)
+      .where('opportunities.status', '=', 'open')
+      .where('stage.expected_days', '>', 0)
+      .where('opportunities.stage_entered_at', 'is not', null)
+      .where(
+        sql<boolean>`opportunities.stage_entered_at + stage.expected_days * cast(${stalledDayMs} as bigint) < ${now}`,
+      )
+      .select((eb) => [
+        'opportunities.workspace_id',
+        'opportunities.owner_id',
+        sql.lit('deal_stalled').as('kind'),
+        sql<string>`'stalled:' || ${eb.ref('opportunities.id')} || ':' || ${eb.ref('opportunities.stage_entered_at')}`.as(
+          'dedupe_key',
+        ),
+        sql.lit('opportunity').as('subject_type'),
+        'opportunities.id',
+        'opportunities.name',
+        sql<null>`null`.as('due_date'),
+        sql<number>`cast(${now} as bigint)`.as('created_at'),
+      ]),
+  );
 }
 
 /** One notification for one user (a callback not confirmed, to the rep's manager). */
