@@ -8,6 +8,7 @@ import * as profile from './profile.ts';
 import * as bulk from './bulk.ts';
 import * as bulkContract from '../../contracts/bulk.ts';
 import { needs } from '../../server/access.ts';
+import { fastOkSerializer } from '../../server/fast-json.ts';
 
 export default async function accountRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -23,6 +24,8 @@ export default async function accountRoutes(app: FastifyInstance) {
         querystring: contract.accountListQuery,
         response: { 200: contract.accountPage, ...errorResponses },
       },
+      // A desk card and the list page, asked for on every visit: written straight from the schema (src/server/fast-json.ts).
+      serializerCompiler: fastOkSerializer(contract.accountPage),
     },
     async (req) => accounts.listAccounts(db, actorOf(req), req.query),
   );

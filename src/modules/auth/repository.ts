@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import { fixedQuery } from '../../db/fixed-query.ts';
 
 /**
  * Sessions and sign-in look-ups. These run before any actor exists, so they are the one
@@ -41,28 +42,36 @@ export async function insertSession(
 }
 
 /** The session with its (active) user and the path of the user's unit — all an actor needs. */
+// Run before every request: its statement is compiled once (src/db/fixed-query.ts).
+const sessionQuery = fixedQuery(
+  (db: Kysely<Database>, id: string) =>
+    db
+      .selectFrom('sessions')
+      .innerJoin('users', (joinBuilder) =>
+        joinBuilder
+          .onRef('users.id', '=', 'sessions.user_id')
+          .onRef('users.workspace_id', '=', 'sessions.workspace_id'),
+      )
+      .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+      .select([
+        'sessions.id',
+        'sessions.workspace_id',
+        'sessions.user_id',
+        'sessions.last_seen_at',
+        'sessions.expires_at',
+        'users.role',
+        'users.org_unit_id',
+        'users.active',
+        'users.must_change_password',
+        'users.can_export',
+        'org_units.path as unit_path',
+      ])
+      .where('sessions.id', '=', id),
+  1,
+);
+
 export async function findSession(db: Kysely<Database>, id: string) {
-  return db
-    .selectFrom('sessions')
-    .innerJoin('users', (joinBuilder) =>
-      joinBuilder.onRef('users.id', '=', 'sessions.user_id').onRef('users.workspace_id', '=', 'sessions.workspace_id'),
-    )
-    .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
-    .select([
-      'sessions.id',
-      'sessions.workspace_id',
-      'sessions.user_id',
-      'sessions.last_seen_at',
-      'sessions.expires_at',
-      'users.role',
-      'users.org_unit_id',
-      'users.active',
-      'users.must_change_password',
-      'users.can_export',
-      'org_units.path as unit_path',
-    ])
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+  return (await sessionQuery(db, id))[0];
 }
 
 export async function touchSession(db: Kysely<Database>, id: string, now: number): Promise<void> {

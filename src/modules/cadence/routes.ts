@@ -10,6 +10,7 @@ import {
   planSummaryResponse,
 } from '../../contracts/activities.ts';
 import { needs } from '../../server/access.ts';
+import { fastOkSerializer } from '../../server/fast-json.ts';
 import { actorOf } from '../../server/request.ts';
 import { planSummary } from '../activities/plans.ts';
 import * as cadence from './service.ts';
@@ -29,6 +30,8 @@ export default async function cadenceRoutes(app: FastifyInstance) {
         querystring: complianceQuery,
         response: { 200: complianceResponse, ...errorResponses },
       },
+      // A row per rep, 2,000 for a whole company: written straight from the schema (src/server/fast-json.ts).
+      serializerCompiler: fastOkSerializer(complianceResponse),
     },
     async (req) => cadence.compliance(db, actorOf(req), req.query),
   );
@@ -44,6 +47,8 @@ export default async function cadenceRoutes(app: FastifyInstance) {
         querystring: cadenceAccountsQuery,
         response: { 200: cadenceAccountsPage, ...errorResponses },
       },
+      // A desk card (the rep's own cadence list): written straight from the schema (src/server/fast-json.ts).
+      serializerCompiler: fastOkSerializer(cadenceAccountsPage),
     },
     async (req) => cadence.cadenceAccounts(db, actorOf(req), req.query),
   );

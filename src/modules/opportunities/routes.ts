@@ -9,6 +9,7 @@ import { actorOf, ipOf } from '../../server/request.ts';
 import * as opportunities from './service.ts';
 import { saveStageEvidence } from './evidence.ts';
 import { needs } from '../../server/access.ts';
+import { fastOkSerializer } from '../../server/fast-json.ts';
 
 export default async function opportunityRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -24,6 +25,8 @@ export default async function opportunityRoutes(app: FastifyInstance) {
         querystring: contract.opportunityListQuery,
         response: { 200: contract.opportunityListPageSchema, ...errorResponses },
       },
+      // A desk card and the list page, asked for on every visit: written straight from the schema (src/server/fast-json.ts).
+      serializerCompiler: fastOkSerializer(contract.opportunityListPageSchema),
     },
     async (req) => opportunities.listOpportunities(db, actorOf(req), req.query),
   );
@@ -84,6 +87,8 @@ export default async function opportunityRoutes(app: FastifyInstance) {
         querystring: contract.attentionQuery,
         response: { 200: contract.attentionPageSchema, ...errorResponses },
       },
+      // A desk card: written straight from the schema (src/server/fast-json.ts).
+      serializerCompiler: fastOkSerializer(contract.attentionPageSchema),
     },
     async (req) => opportunities.attention(db, actorOf(req), req.query),
   );

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Insertable } from 'kysely';
 import type { Database, WorkspaceTable } from '../../db/schema.ts';
 import { lockTable, type Engine } from '../../db/dialect.ts';
+import { fixedQuery } from '../../db/fixed-query.ts';
 
 /** The workspace row itself (keyed by its own id: there is no workspace_id to scope by). */
 export async function insertWorkspace(db: Kysely<Database>, values: Insertable<WorkspaceTable>): Promise<number> {
@@ -41,12 +42,15 @@ export async function updateWorkspace(
   return { updated: false, current: cur?.version };
 }
 
+// Read by most requests (their rules and calendar): its statement is compiled once (src/db/fixed-query.ts).
+const settingsQuery = fixedQuery(
+  (db: Kysely<Database>, id: number) =>
+    db.selectFrom('workspaces').select(['settings', 'time_zone', 'fiscal_year_start_month']).where('id', '=', id),
+  1,
+);
+
 export async function settingsAndCalendar(db: Kysely<Database>, id: number) {
-  return db
-    .selectFrom('workspaces')
-    .select(['settings', 'time_zone', 'fiscal_year_start_month'])
-    .where('id', '=', id)
-    .executeTakeFirst();
+  return (await settingsQuery(db, id))[0];
 }
 
 /** Every workspace, for the nightly jobs (the one read across workspaces). */

@@ -1,0 +1,140 @@
+/**
+ * What a request costs the server beside the SQL it runs, in CPU time, one request at a time
+ * (issues 9 and 10: the desk, the supervision view and the per-member funnel ≤ 1.5× their SQL).
+ * On a machine shared with other engineers wall-clock figures move with the neighbours; the
+ * process's own CPU time (process.cpuUsage) does much less. For each case, in the same run and
+ * interleaved round by round: (a) the request through the real app (inject: no socket, no HTTP
+ * client in the process), (b) the statements that request ran, captured and replayed prepared on
+ * the same connection, (c) a bare Fastify answering the same JSON through inject — the floor of
+ * any route of that size. Medians over the rounds of CPU ms per request; wall p50 beside them.
+ *
+ *   KEYLINE_DATA_DIR=/work/scale-sqlite node bench/request-cpu.ts [--rounds 7] [--per-round 20] [--only desk]
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/request-cpu.ts --only supervision --profile
+ * Reads only (the statements replayed are the reads of GET requests).
+ */
+import os from 'node:os';
+import Fastify from 'fastify';
+import { dateIn } from '../src/domain/calendar.ts';
+import { openScaleBench, type Sign } from './harness.ts';
+
+const bench = await openScaleBench({
+  rounds: { type: 'string', default: '7' },
+  'per-round': { type: 'string', default: '20' },
+  profile: { type: 'string', default: '' },
+});
+const { app, kysely, cookies } = bench;
+const ROUNDS = Number(bench.args.rounds);
+const PER_ROUND = Number(bench.args['per-round']);
+
+const reps = await kysely
+  .selectFrom('users')
+  .select((eb) => eb.fn.countAll<number>().as('n'))
+  .where('role', '=', 'rep')
+  .executeTakeFirstOrThrow();
+const processId = await bench.busiestProcess();
+const today = dateIn(Date.now(), 'Asia/Shanghai');
+const horizon = dateIn(Date.now() + 30 * 86_400_000, 'Asia/Shanghai');
+// The desk's cards as web/src/features/home/Desk.tsx asks for them (as bench/activities.ts).
+const cases: [string, Sign, string][] = [
+  ['desk: needs attention, rep', 'rep', '/api/v1/opportunities/attention?limit=5&offset=0'],
+  ['desk: overdue accounts, rep', 'rep', '/api/v1/accounts?overdue=true&archived=false&sort=tier&limit=5&offset=0'],
+  [
+    'desk: closing soon, rep',
+    'rep',
+    `/api/v1/opportunities?status=open&closeFrom=${today}&closeTo=${horizon}&minProbability=11&sort=expectedCloseDate&limit=5&offset=0`,
+  ],
+  ['desk: own cadence list, rep', 'rep', '/api/v1/cadence/accounts?mine=true&limit=50&offset=0'],
+  [`supervision view, whole company (${reps.n} reps), admin`, 'admin', '/api/v1/cadence/compliance'],
+  ['supervision view, first region, manager', 'manager', '/api/v1/cadence/compliance'],
+  [
+    `funnel per-member table, ${reps.n} reps, admin`,
+    'admin',
+    `/api/v1/funnel/members?scope=workspace&processId=${processId}`,
+  ],
+  ["one rep's funnel, rep", 'rep', `/api/v1/funnel?processId=${processId}`],
+  ['company-wide funnel, admin', 'admin', `/api/v1/funnel?scope=workspace&processId=${processId}`],
+];
+
+const bare = Fastify({ logger: false });
+const bodies = new Map<string, string>();
+bare.get('/bare/:name', async (request, reply) =>
+  reply.type('application/json').send(bodies.get((request.params as { name: string }).name)),
+);
+await bare.ready();
+
+const inject = (who: Sign, url: string) => async () => {
+  const res = await app.inject({ method: 'GET', url, headers: { cookie: cookies[who] } });
+  if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+};
+
+/** CPU ms (user + system) and wall ms per call of `fn`, over `count` calls one after another. */
+async function perCall(fn: () => Promise<unknown>, count: number) {
+  const wall: number[] = [];
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await fn();
+    wall.push(performance.now() - start);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return { cpu: (cpu.user + cpu.system) / 1000 / count, wall };
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+console.log(
+  `\n${ROUNDS} rounds of ${PER_ROUND} requests per case, interleaved (API, its SQL replayed, bare Fastify); medians of the rounds\n`,
+);
+console.log(
+  '| case | API CPU ms | its SQL CPU ms | API ÷ SQL (CPU) | bare Fastify CPU ms | API wall p50 | SQL wall p50 | statements | KiB | load |',
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+for (const [name, who, url] of cases) {
+  if (!bench.picked(name)) continue;
+  const call = inject(who, url);
+  let body = '';
+  const { statements } = await bench.capture(async () => {
+    const res = await app.inject({ method: 'GET', url, headers: { cookie: cookies[who] } });
+    body = res.body;
+  });
+  const replay = bench.replayer(statements);
+  const key = String(bodies.size);
+  bodies.set(key, body);
+  const bareCall = async () => {
+    await bare.inject({ method: 'GET', url: `/bare/${key}` });
+  };
+  for (let i = 0; i < 3; i++) {
+    await call();
+    await replay();
+    await bareCall();
+  }
+  if (bench.args.profile) {
+    // Only the API, for a CPU profile (node --cpu-prof) of the request alone.
+    const { cpu } = await perCall(call, ROUNDS * PER_ROUND);
+    console.log(`| ${name} | ${cpu.toFixed(2)} | (profiled) | | | | | ${statements.length} | | ${load()} |`);
+    continue;
+  }
+  const figures = { api: [] as number[], sql: [] as number[], bare: [] as number[] };
+  const walls = { api: [] as number[], sql: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const api = await perCall(call, PER_ROUND);
+    const sql = await perCall(replay, PER_ROUND);
+    const floor = await perCall(bareCall, PER_ROUND);
+    figures.api.push(api.cpu);
+    figures.sql.push(sql.cpu);
+    figures.bare.push(floor.cpu);
+    walls.api.push(...api.wall);
+    walls.sql.push(...sql.wall);
+  }
+  const api = median(figures.api);
+  const sql = median(figures.sql);
+  console.log(
+    `| ${name} | ${api.toFixed(2)} | ${sql.toFixed(2)} | ×${(api / sql).toFixed(2)} | ${median(figures.bare).toFixed(2)} | ${median(walls.api).toFixed(1)} | ${median(walls.sql).toFixed(1)} | ${statements.length} | ${(body.length / 1024).toFixed(0)} | ${load()} |`,
+  );
+}
+await bare.close();
+await bench.close();

@@ -1,0 +1,97 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { buildApp } from '../../src/server/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { loadDemo } from '../../src/demo/load.ts';
+import { insertSession } from '../../src/modules/auth/repository.ts';
+import { sessionIdOf } from '../../src/modules/auth/service.ts';
+import { createTestDb, testEngines, type TestDb } from '../helpers/db.ts';
+
+/**
+ * The routes answered by fast-json-stringify (src/server/fast-json.ts: the desk's cards, the
+ * supervision view, the per-member funnel) write exactly the bytes the app's zod serializer
+ * would have written for the same answer — no field dropped, renamed, reordered or coerced.
+ * Each answer is caught before serialization and given to the zod serializer of the route's
+ * own 200 schema; both outputs must be equal, on the demo company's varied rows (nulls,
+ * Chinese names, every role's scope).
+ */
+const REQUESTS: ['admin' | 'manager' | 'rep', string][] = [
+  ['rep', '/api/v1/opportunities/attention?limit=5&offset=0'],
+  ['rep', '/api/v1/accounts?overdue=true&archived=false&sort=tier&limit=5&offset=0'],
+  ['rep', '/api/v1/opportunities?status=open&minProbability=11&sort=expectedCloseDate&limit=5&offset=0'],
+  ['rep', '/api/v1/cadence/accounts?mine=true&limit=50&offset=0'],
+  ['rep', '/api/v1/accounts?limit=100'],
+  ['rep', '/api/v1/opportunities?limit=100'],
+  ['manager', '/api/v1/cadence/compliance'],
+  ['manager', '/api/v1/opportunities/attention?limit=100'],
+  ['manager', '/api/v1/cadence/accounts?state=overdue&limit=100'],
+  ['admin', '/api/v1/cadence/compliance'],
+  ['admin', '/api/v1/accounts?limit=200&sort=name'],
+  ['admin', '/api/v1/opportunities?limit=200&status=won'],
+  ['admin', '/api/v1/opportunities?limit=200&status=lost'],
+  ['admin', '/api/v1/funnel/members?scope=workspace'],
+];
+
+for (const engine of testEngines()) {
+  describe(`fast serializers write what the zod serializer writes [${engine}]`, () => {
+    let db: TestDb;
+    let app: FastifyInstance;
+    const cookies: Record<string, string> = {};
+    /** The answer of the last request, as the route returned it, with the route's 200 schema. */
+    let caught: { payload: unknown; schema: unknown; url: string } | null = null;
+
+    before(async () => {
+      db = await createTestDb(engine);
+      const { workspaceId } = await loadDemo(db, { force: true });
+      app = await buildApp(db, loadConfig({ KEYLINE_DATA_DIR: '/tmp/keyline-unused', LOG_LEVEL: 'silent' }), {
+        logger: false,
+      });
+      app.addHook('preSerialization', async (req, reply, payload) => {
+        const schema = (req.routeOptions.schema?.response as Record<string, unknown> | undefined)?.[200];
+        if (reply.statusCode === 200 && schema) caught = { payload, schema, url: req.routeOptions.url ?? '' };
+        return payload;
+      });
+      await app.ready();
+      for (const who of ['admin', 'manager', 'rep']) {
+        const user = await db.kysely
+          .selectFrom('users')
+          .select('id')
+          .where('email', '=', `${who}@demo.keyline.dev`)
+          .executeTakeFirstOrThrow();
+        const token = `fast-serializers-${who}`;
+        await insertSession(db.kysely, {
+          id: sessionIdOf(token),
+          workspaceId,
+          userId: user.id,
+          now: Date.now(),
+          expiresAt: Date.now() + 3_600_000,
+          ip: null,
+          userAgent: 'test',
+        });
+        cookies[who] = `keyline_session=${token}`;
+      }
+    });
+    after(async () => {
+      await app.close();
+      await db.dispose();
+    });
+
+    for (const [who, url] of REQUESTS) {
+      it(`${who} ${url}`, async () => {
+        caught = null;
+        const res = await app.inject({ method: 'GET', url, headers: { cookie: cookies[who]! } });
+        assert.equal(res.statusCode, 200, res.body);
+        assert.ok(caught, 'the answer was caught before serialization');
+        const { payload, schema, url: route } = caught as { payload: unknown; schema: unknown; url: string };
+        const zod = serializerCompiler({ schema, method: 'GET', url: route, httpStatus: '200' } as never) as (
+          data: unknown,
+        ) => string;
+        assert.equal(res.body, zod(payload));
+        const items = (JSON.parse(res.body) as { items?: unknown[]; members?: unknown[] }).items;
+        assert.ok(items === undefined || items.length > 0, 'the demo gives this request rows to write');
+      });
+    }
+  });
+}
