@@ -61,6 +61,10 @@ export const funnelResponse = z.object({
     .nullable()
     .describe('the deals counted are expected to close on or after this day (null: also overdue ones)'),
   closeTo: z.string().nullable().describe('…and before this day'),
+  line: z
+    .string()
+    .nullable()
+    .describe("the business line shown as the list's line filter takes it (a key, or none); null: every line"),
   stages: z.array(funnelStage),
   total: z.object(figures),
   won: z.object({ count: z.number().int(), amount: z.number().int() }).describe('won in the period (realised)'),

@@ -5,6 +5,7 @@ import { BUYING_PHASES } from '../domain/buying-phase.ts';
 import { FORECAST_CATEGORIES, LOSS_REASONS, OPPORTUNITY_STATUSES, TEAM_ROLES } from '../domain/opportunity.ts';
 import { LEAD_SOURCES } from '../domain/accounts.ts';
 import { OPPORTUNITY_PROBLEMS } from '../domain/stage-gate.ts';
+import { LINE_KEY_PATTERN } from '../domain/business-lines.ts';
 
 /** Opportunities (docs/sales-process.md): the deal, its stage gate, team, board and history. */
 export const SIZE_CLASSES = ['small', 'large'] as const;
@@ -37,6 +38,13 @@ export const opportunityFilterShape = {
     .enum(SIZE_CLASSES)
     .optional()
     .describe("small or large projects, by the workspace's large-deal threshold (what the funnel drills down by)"),
+  line: z
+    .string()
+    .regex(LINE_KEY_PATTERN, "must be a business line's key or none")
+    .optional()
+    .describe(
+      "the deals of one business line, by its key (Settings → Rules), or none for the deals of no line — the funnel's rule: the line stamped on the deal from its products; a key that is no line matches nothing",
+    ),
 };
 export const opportunityListQuery = listQuery(OPPORTUNITY_SORTS, '-updatedAt', opportunityFilterShape);
 

@@ -23,6 +23,7 @@ import {
   storedUnitTotals,
 } from '../../src/modules/funnel/repository/recount.ts';
 import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
+import { drillDown } from '../../web/src/features/funnel/links.ts';
 
 type Problem = { code: string; errors?: { field: string; code: string }[] };
 
@@ -238,6 +239,67 @@ for (const engine of testEngines()) {
       assert.equal(json<Problem>(unknown).errors![0]!.field, 'query.line');
       assert.equal((await admin('GET', '/api/v1/funnel/members?period=all&line=software')).statusCode, 200);
       assert.equal((await admin('GET', '/api/v1/funnel/health?line=nope')).statusCode, 400);
+    });
+
+    it("the opportunity list takes the funnel's line: a funnel narrowed to a line and its drill-down count the same", async () => {
+      const processId = extras.processes.small.id;
+      const listCount = async (call: Call, url: string) => {
+        const res = await call('GET', `/api/v1${url.replace('/opportunities/list', '/opportunities')}&limit=1`);
+        assert.equal(res.statusCode, 200, res.body);
+        return json<{ total: number; totals: { count: number; amount: number } }>(res);
+      };
+      const cases: [Call, string][] = [
+        [admin, 'workspace'],
+        [admin, `unit:${fixture.units.shanghai}`],
+        [manager, `user:${fixture.users.rep.id}`],
+        [rep, `user:${fixture.users.rep.id}`],
+      ];
+      let seen = 0;
+      for (const [call, scope] of cases)
+        for (const period of ['all', 'FY2026-Q4', '2026-12'])
+          for (const line of [undefined, 'software', 'services', 'none']) {
+            const res = await call(
+              'GET',
+              `/api/v1/funnel?scope=${scope}&processId=${processId}&period=${period}${line ? `&line=${line}` : ''}`,
+            );
+            assert.equal(res.statusCode, 200, res.body);
+            const funnel = json<FunnelResponse>(res);
+            assert.equal(funnel.line, line ?? null, 'the funnel says which line it shows');
+            // The very link the Funnel page builds (web/src/features/funnel/links.ts).
+            const url = drillDown(funnel);
+            assert.equal(new URL(url, 'http://x').searchParams.get('line'), line ?? null);
+            const list = await listCount(call, url);
+            assert.equal(list.total, funnel.total.count, `${scope} ${period} ${line}: count`);
+            assert.equal(list.totals.amount, funnel.total.amount, `${scope} ${period} ${line}: amount`);
+            for (const stage of funnel.stages) {
+              const byStage = await listCount(call, drillDown(funnel, { stageId: stage.stageId }));
+              assert.equal(byStage.total, stage.count, `${scope} ${period} ${line} stage ${stage.name}`);
+            }
+            seen += funnel.total.count;
+          }
+      assert.ok(seen > 0, 'the funnels held deals');
+      // The line filter alone, against the deals: "none" is the deals of no line; a key that is no line matches nothing.
+      const stamped = await testApp.db.kysely
+        .selectFrom('opportunities')
+        .select(['business_line'])
+        .where('workspace_id', '=', fixture.workspaceId)
+        .execute();
+      for (const [param, line] of [
+        ['software', 'software'],
+        ['none', ''],
+      ] as const) {
+        const list = await listCount(admin, `/opportunities?line=${param}`);
+        assert.equal(list.total, stamped.filter((deal) => deal.business_line === line).length, param);
+      }
+      assert.equal((await listCount(admin, '/opportunities?line=hardware')).total, 0);
+      const bad = await admin('GET', '/api/v1/opportunities?line=Bad%20Line');
+      assert.equal(bad.statusCode, 400);
+      assert.equal(json<Problem>(bad).errors![0]!.field, 'query.line');
+      // The export writes the same rows.
+      const exported = await admin('GET', '/api/v1/opportunities/export?format=csv&line=software');
+      assert.equal(exported.statusCode, 200, exported.body);
+      const rows = exported.body.trim().split('\n').length - 1;
+      assert.equal(rows, stamped.filter((deal) => deal.business_line === 'software').length);
     });
 
     it('quotas split by line: attainment per line for a scope and period, from the quota table to what each line won', async () => {

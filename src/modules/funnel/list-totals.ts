@@ -4,6 +4,7 @@ import { accountReach, type Actor } from '../../domain/policy.ts';
 import type { OpportunityListTotals } from '../../contracts/opportunities.ts';
 import { subtreePattern } from '../scope.ts';
 import { addDays } from '../../domain/calendar.ts';
+import { NO_LINE, NO_LINE_PARAM } from '../../domain/business-lines.ts';
 import { keptListTotals, keptStageTotals, type KeptTotalsKey } from './repository/list-totals.ts';
 
 /** The opportunity list's filters this module can answer from its kept totals. */
@@ -19,6 +20,7 @@ export interface ListTotalsFilter {
   closeTo?: string | undefined;
   minProbability?: number | undefined;
   sizeClass?: string | undefined;
+  line?: string | undefined;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function keptOpportunityTotals(
 
 /**
  * Which kept totals answer a filter of the opportunity list or the board exactly: open or won
- * deals, filtered by nothing but process, stage, owner, unit and whole months of expected close
+ * deals, filtered by nothing but process, stage, owner, unit, business line and whole months of expected close
  * (the totals are kept per month), for a caller who sees whole subtrees (admin and executive:
  * the workspace; a manager: their unit's). Anything else — a text, an account, dates within a
  * month, probability, size, a rep's own and team deals — is undefined: counted live.
@@ -78,6 +80,8 @@ export async function keptTotalsKey(
     stageId: filter.stageId,
     ownerId: filter.ownerId,
     unitPath,
+    // The kept totals are keyed by the same stamped line the list filters by.
+    line: filter.line === undefined ? undefined : filter.line === NO_LINE_PARAM ? NO_LINE : filter.line,
     // A bound on either side leaves out deals without a date (kept at month ''), as the live query does.
     closeMonthFrom: filter.closeFrom?.slice(0, 7) ?? (filter.closeTo ? '0000-01' : undefined),
     closeMonthTo: filter.closeTo?.slice(0, 7),

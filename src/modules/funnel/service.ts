@@ -274,6 +274,7 @@ export async function funnel(db: Db, actor: Actor, query: FunnelQuery): Promise<
     period: ctx.period ? periodDto(ctx.period, ctx.calendar, actor.now) : null,
     closeFrom: ctx.openDates.from,
     closeTo: ctx.openDates.to,
+    line: ctx.line === undefined ? null : ctx.line === NO_LINE ? NO_LINE_PARAM : ctx.line,
     stages,
     total,
     won: { count: won.reduce((a, r) => a + r.deals, 0), amount: won.reduce((a, r) => a + r.amount, 0) },

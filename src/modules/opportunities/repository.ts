@@ -1,4 +1,5 @@
 import { workspaceSettings } from '../../domain/settings.ts';
+import { NO_LINE, NO_LINE_PARAM } from '../../domain/business-lines.ts';
 import {
   sql,
   type Expression,
@@ -95,6 +96,8 @@ export interface OpportunityFilter {
   closeTo?: string | undefined;
   minProbability?: number | undefined;
   sizeClass?: 'small' | 'large' | undefined;
+  /** A business line's key, or `none` (NO_LINE_PARAM) for the deals of no line. */
+  line?: string | undefined;
 }
 
 /** The list's rows before sorting and paging; the export reads the same rows (docs/archive.md § Import and export). */
@@ -112,6 +115,9 @@ export async function filteredOpportunities(
   if (filter.closeFrom) query = query.where('opportunities.expected_close_date', '>=', filter.closeFrom);
   if (filter.closeTo) query = query.where('opportunities.expected_close_date', '<=', filter.closeTo);
   if (filter.minProbability !== undefined) query = query.where('stage.probability', '>=', filter.minProbability);
+  // The line the funnel's upkeep stamped on the deal, so a funnel narrowed to a line and its drill-down agree.
+  if (filter.line !== undefined)
+    query = query.where('opportunities.business_line', '=', filter.line === NO_LINE_PARAM ? NO_LINE : filter.line);
   if (filter.sizeClass) {
     const ws = await db
       .selectFrom('workspaces')

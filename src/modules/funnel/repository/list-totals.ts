@@ -12,6 +12,8 @@ export interface KeptTotalsKey {
   /** Expected close months ("2026-10"), both ends included: whole months only, as the totals are kept. */
   closeMonthFrom?: string | undefined;
   closeMonthTo?: string | undefined;
+  /** The business line ('' — no line); undefined: every line. */
+  line?: string | undefined;
 }
 
 const keptSums = [
@@ -40,6 +42,7 @@ async function keptSumsOf(db: Kysely<Database>, workspaceId: number, key: KeptTo
       .$if(key.stageId !== undefined, (query) => query.where('kept.stage_id', '=', key.stageId!))
       .$if(key.closeMonthFrom !== undefined, (query) => query.where('kept.close_month', '>=', key.closeMonthFrom!))
       .$if(key.closeMonthTo !== undefined, (query) => query.where('kept.close_month', '<=', key.closeMonthTo!))
+      .$if(key.line !== undefined, (query) => query.where('kept.business_line', '=', key.line!))
       .$if(byStage, (query) => query.select('kept.stage_id').groupBy('kept.stage_id'))
       .select(keptSums)
       .execute();
@@ -64,6 +67,7 @@ async function keptSumsOf(db: Kysely<Database>, workspaceId: number, key: KeptTo
       .$if(key.stageId !== undefined, (query) => query.where('kept.stage_id', '=', key.stageId!))
       .$if(key.closeMonthFrom !== undefined, (query) => query.where('kept.close_month', '>=', key.closeMonthFrom!))
       .$if(key.closeMonthTo !== undefined, (query) => query.where('kept.close_month', '<=', key.closeMonthTo!))
+      .$if(key.line !== undefined, (query) => query.where('kept.business_line', '=', key.line!))
       .$if(byStage, (query) => query.select('kept.stage_id').groupBy('kept.stage_id'))
       .select(keptSums)
       .execute()

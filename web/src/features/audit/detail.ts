@@ -77,6 +77,7 @@ const KEYS = {
   inPool: ['在公海', 'in the pool'],
   valueType: ['价值类型', 'value type'],
   sizeClass: ['项目规模', 'deal size'],
+  line: ['业务线', 'business line'],
   accountId: ['客户', 'account'],
   opportunityId: ['商机', 'opportunity'],
   kind: ['类型', 'kind'],

@@ -4,11 +4,12 @@ import { addDays } from '../../../../src/domain/calendar.ts';
 /**
  * Every number of the funnel opens the opportunity list filtered to the deals behind it
  * (docs/targets.md § Funnel): the process, open, the scope as owner or unit subtree, the
- * period's close dates (the list's closeTo is inclusive, the period's end is not), and a
+ * period's close dates (the list's closeTo is inclusive, the period's end is not), the business
+ * line, and a
  * stage, a person or a size class when the number is one of theirs.
  */
 export function drillDown(
-  funnel: Pick<FunnelResponse, 'scope' | 'process' | 'closeFrom' | 'closeTo'>,
+  funnel: Pick<FunnelResponse, 'scope' | 'process' | 'closeFrom' | 'closeTo' | 'line'>,
   extra: { stageId?: number; ownerId?: number; sizeClass?: 'small' | 'large' } = {},
 ): string {
   const params = new URLSearchParams({ status: 'open' });
@@ -18,6 +19,8 @@ export function drillDown(
   else if (funnel.scope.kind === 'unit' && funnel.scope.id !== null) params.set('orgUnitId', String(funnel.scope.id));
   if (funnel.closeFrom) params.set('closeFrom', funnel.closeFrom);
   if (funnel.closeTo) params.set('closeTo', addDays(funnel.closeTo, -1));
+  // A funnel narrowed to a business line: the list by the same stamped line, so their counts agree.
+  if (funnel.line !== null) params.set('line', funnel.line);
   if (extra.stageId !== undefined) params.set('stageId', String(extra.stageId));
   if (extra.sizeClass) params.set('sizeClass', extra.sizeClass);
   return `/opportunities/list?${params.toString()}`;

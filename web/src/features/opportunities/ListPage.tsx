@@ -32,6 +32,7 @@ const VIEW_KEYS = [
   'closeTo',
   'minProbability',
   'sizeClass',
+  'line',
   'q',
   'sort',
 ] as const satisfies readonly (keyof ListFilters)[];

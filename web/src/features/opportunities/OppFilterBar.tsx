@@ -1,12 +1,13 @@
 import { DatePicker, Flex, Input, Select } from 'antd';
 import { useDates } from '../../i18n/useDates.ts';
-import { useT } from '../../i18n/useI18n.ts';
+import { useI18n, useT } from '../../i18n/useI18n.ts';
+import { useRules } from '../territories/api.ts';
 import { useSession } from '../auth/session.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
 import { usePeople } from './api.ts';
 import type { ListFilters } from './types.ts';
 
-/** Owner, unit, close period and search — shared by the board and the list. */
+/** Owner, unit, close period and search — shared by the board and the list; the list adds size and business line. */
 export function OppFilterBar({
   filters,
   update,
@@ -14,7 +15,7 @@ export function OppFilterBar({
   sizeFilter,
 }: {
   filters: ListFilters;
-  /** The list filters by size class too (the funnel drills down by it); the board does not. */
+  /** The list filters by size class and business line too (the funnel drills down by them); the board does not. */
   sizeFilter?: boolean;
   update: (changes: Record<string, string | number | null | undefined>) => void;
   children?: React.ReactNode;
@@ -24,6 +25,8 @@ export function OppFilterBar({
   const people = usePeople();
   const dates = useDates();
   const wide = me.reach !== 'unit';
+  const { locale } = useI18n();
+  const lines = useRules().data?.businessLines ?? [];
   return (
     <Flex gap={8} wrap align="center">
       {children}
@@ -81,6 +84,20 @@ export function OppFilterBar({
           options={[
             { value: 'small', label: t('opps.size.small') },
             { value: 'large', label: t('opps.size.large') },
+          ]}
+        />
+      )}
+      {sizeFilter && (lines.length > 0 || filters.line) && (
+        <Select
+          allowClear
+          placeholder={t('opps.filter.line')}
+          style={{ width: 150 }}
+          value={filters.line}
+          data-testid="opp-line"
+          onChange={(v: string | undefined) => update({ line: v ?? null })}
+          options={[
+            ...lines.map((line) => ({ value: line.key, label: locale === 'en-US' ? line.nameEn : line.nameZh })),
+            { value: 'none', label: t('opps.filter.noLine') },
           ]}
         />
       )}

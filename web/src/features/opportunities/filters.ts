@@ -3,7 +3,7 @@ import { PAGE_SIZE } from './api.ts';
 import type { ListFilters, Status } from './types.ts';
 
 const NUM = ['processId', 'ownerId', 'orgUnitId', 'stageId', 'minProbability'] as const;
-const STR = ['closeFrom', 'closeTo', 'q', 'sort'] as const;
+const STR = ['closeFrom', 'closeTo', 'q', 'sort', 'line'] as const;
 
 /** Board and list filters live in the URL (useListParams), so a view can be shared and survives a reload. */
 export function useOppFilters() {

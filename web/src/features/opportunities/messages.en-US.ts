@@ -14,6 +14,8 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.status.lost': 'Lost',
   'opps.status.abandoned': 'Abandoned',
   'opps.filter.size': 'Size',
+  'opps.filter.line': 'Business line',
+  'opps.filter.noLine': 'No line',
   'opps.size.small': 'Small project',
   'opps.size.large': 'Large project',
 

@@ -12,6 +12,8 @@ export const opportunitiesZhCN = {
   'opps.status.lost': '丢单',
   'opps.status.abandoned': '放弃',
   'opps.filter.size': '项目规模',
+  'opps.filter.line': '业务线',
+  'opps.filter.noLine': '无业务线',
   'opps.size.small': '小项目',
   'opps.size.large': '大项目',
 

@@ -70,6 +70,8 @@ export interface ListFilters extends BoardFilters {
   minProbability?: number;
   /** Small or large projects (the funnel drills down by it). */
   sizeClass?: 'small' | 'large';
+  /** A business line's key, or none: the deals of no line (the funnel drills down by it). */
+  line?: string;
 }
 
 export type {
