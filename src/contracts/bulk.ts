@@ -3,6 +3,7 @@ import { TIERS } from '../domain/accounts.ts';
 import { accountFilterShape } from './accounts.ts';
 import { INT4_MAX, recordId, text } from './common.ts';
 import { opportunityFilterShape } from './opportunities.ts';
+import { poolFilterShape } from './pool.ts';
 
 /**
  * Bulk actions on the account, opportunity and pool lists (docs/archive.md § Bulk actions): a
@@ -51,7 +52,21 @@ export const bulkReassignAccountsRequest = z
 export const bulkReassignOpportunitiesRequest = z
   .strictObject({ ...reassignFields, match: matchOf(opportunityFilterShape) })
   .superRefine(oneSelection);
-export const bulkClaimRequest = z.strictObject({ ids: bulkIds });
+export const bulkClaimRequest = z
+  .strictObject({ ids: bulkIds.optional(), match: matchOf(poolFilterShape) })
+  .superRefine(oneSelection);
+/**
+ * A manager gives several pool accounts to one rep or manager of their subtree, with a reason; the
+ * claim limit of that person counts for the whole selection (409 `claim_limit_reached` on toUserId).
+ */
+export const bulkAssignRequest = z
+  .strictObject({
+    ids: bulkIds.optional(),
+    match: matchOf(poolFilterShape),
+    toUserId: recordId,
+    reason: text(500).describe('why this person gets the accounts; kept in the audit log and the pool log'),
+  })
+  .superRefine(oneSelection);
 export const bulkTierRequest = z
   .strictObject({
     ids: bulkIds.optional(),
@@ -87,5 +102,6 @@ export type BulkReassignOpportunitiesRequest = z.infer<typeof bulkReassignOpport
 /** What the web sends: the ids picked, or the list's filter as its query parameters. */
 export type BulkSelection = { ids: number[]; match?: never } | { ids?: never; match: Record<string, string> };
 export type BulkClaimRequest = z.infer<typeof bulkClaimRequest>;
+export type BulkAssignRequest = z.infer<typeof bulkAssignRequest>;
 export type BulkTierRequest = z.infer<typeof bulkTierRequest>;
 export type BulkResult = z.infer<typeof bulkResultSchema>;

@@ -21,7 +21,7 @@ export const EXPORT_REPORTS = ['forecast', 'accuracy', 'gap', 'analyses', 'funne
 export type ExportReport = (typeof EXPORT_REPORTS)[number];
 
 export const accountExportQuery = z.strictObject({ ...accountFilterShape, ids: idsParam.optional(), ...exportParams });
-export const contactExportQuery = z.strictObject({ ...contactFilterShape, ...exportParams });
+export const contactExportQuery = z.strictObject({ ...contactFilterShape, ids: idsParam.optional(), ...exportParams });
 export const opportunityExportQuery = z.strictObject({
   ...opportunityFilterShape,
   ids: idsParam.optional(),

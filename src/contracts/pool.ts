@@ -47,12 +47,14 @@ export const poolEventSchema = z.object({
 });
 
 export const POOL_SORTS = ['poolSince', 'name', 'tier', 'lastFollowUpAt'] as const;
-export const poolQuery = listQuery(POOL_SORTS, '-poolSince', {
+/** The pool list's filters: its query and what "select all N matching" sends as `match`. */
+export const poolFilterShape = {
   orgUnitId: queryId.optional().describe('pool of this unit and its sub-units'),
   q: z.string().trim().max(100).optional(),
   tier: z.enum(TIERS).optional(),
   industry: z.enum(INDUSTRIES).optional(),
-});
+};
+export const poolQuery = listQuery(POOL_SORTS, '-poolSince', poolFilterShape);
 export const poolPageSchema = z.object({
   items: z.array(poolItemSchema),
   total: z.number().int(),

@@ -110,6 +110,11 @@ function bodyFor(route: ApiRoute, world: World): Record<string, unknown> {
       toUserId: world.users.rep.id,
       reason: 'x',
     },
+    'POST /api/v1/accounts/bulk/assign': {
+      ids: [world.accounts.poolAccount],
+      toUserId: world.users.rep.id,
+      reason: 'x',
+    },
     'POST /api/v1/opportunities/bulk/reassign': {
       ids: [world.opportunities.repOpp],
       toUserId: world.users.rep.id,

@@ -2,7 +2,7 @@
  * Global search in a real browser (docs/search.md): a rep presses "/" anywhere, types part of a
  * contact's name and sees grouped results, moves with the arrow keys and opens one with Enter;
  * pinyin initials find the same person; a text nothing matches says what to try; in English on
- * a phone the header's button opens the same search full width.
+ * a phone (in both languages) the header's button opens the same search full width.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,6 +58,27 @@ describe('Global search in the browser', () => {
     await page.getByTestId('search-panel').getByText('没有找到「完全不存在的名字」', { exact: false }).waitFor();
     await shot(page, 'search-zh-empty', false);
     await box.press('Escape');
+  });
+
+  test('in Chinese on a phone: pinyin initials, the results full width', async () => {
+    const page = await app.page({ viewport: { width: 390, height: 844 }, phone: true, locale: 'zh-CN' });
+    await signIn(page, app.url, REP.email, REP.password);
+    await page.waitForURL(`${app.url}/`);
+    const { items } = await apiCall<{ items: { name: string }[] }>(page, 'GET', '/contacts?limit=1&sort=name');
+    const name = items[0]!.name;
+    const initials = pinyin(name, { pattern: 'first', toneType: 'none', type: 'array' }).join('');
+    await page.getByTestId('search-open').click();
+    const box = page.getByTestId('search-input');
+    await box.fill(initials);
+    const contacts = page.getByTestId('search-group-contacts');
+    assert.match(await visibleText(contacts), /联系人 · \d+/);
+    await contacts.getByText(name, { exact: true }).first().waitFor();
+    const overflow = (await page.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    )) as number;
+    assert.ok(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`);
+    await shot(page, 'search-zh-phone', false);
+    await page.close();
   });
 
   test('in English on a phone', async () => {

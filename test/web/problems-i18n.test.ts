@@ -157,12 +157,26 @@ test("the stage-probability problem reads in the user's language with its bounds
   assert.equal(fieldErrorText('en-US', fieldError), 'Must lie between 0 and 35');
   assert.equal(
     fieldErrorText('zh-CN', { code: 'too_small', params: { min: 0, origin: 'number', inclusive: false } }),
-    '应大于 0',
+    '必须是正数',
   );
   assert.equal(
     problemText('en-US', 'rate_limited', { retryAfterSeconds: 900 }),
     'Too many attempts. Please try again in 15 minutes.',
   );
+});
+
+test('the Chinese field errors read as a person would write them, not as a machine (issue 11)', () => {
+  const zh = (code: string, params: Record<string, unknown>) => fieldErrorText('zh-CN', { code, params } as never);
+  assert.equal(zh('too_small', { min: 0, origin: 'number' }), '不能是负数');
+  assert.equal(zh('too_small', { min: 1, origin: 'array' }), '至少选择 1 项', 'not 不能小于 1项');
+  assert.equal(zh('too_big', { max: 500, origin: 'array' }), '最多 500 项', 'not 不能大于 500项');
+  assert.equal(zh('too_big', { max: 10, origin: 'file' }), '不能超过 10 MB');
+  assert.equal(zh('too_big', { max: 15, origin: 'number' }), '不能大于 15');
+  assert.equal(zh('over_limit', { max: 5000 }), '超出上限：一次最多 5000 条');
+  // The allowed values are codes: listing them would put English on a Chinese screen.
+  const choice = zh('invalid_value', { values: ['manufacturing', 'automotive'] });
+  assert.doesNotMatch(choice ?? '', /[a-z]/);
+  assert.doesNotMatch(problemText('zh-CN', 'bulk_refused', { refused: [{ id: 7, reason: 'forbidden' }] }) ?? '', /#7/);
 });
 
 test('a code the table does not know is not guessed at', () => {

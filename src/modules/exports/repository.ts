@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.ts';
 import type { Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { filteredAccounts, visibleAccounts, type AccountFilter } from '../accounts/repository.ts';
-import { filteredContacts, type ContactFilter } from '../contacts/repository.ts';
+import { filteredContacts, visibleContacts, type ContactFilter } from '../contacts/repository.ts';
 
 export type { ContactFilter };
 import { filteredOpportunities, visibleOpportunities, type OpportunityFilter } from '../opportunities/repository.ts';
@@ -77,16 +77,16 @@ export async function accountPage(
 }
 export type AccountExportRow = Awaited<ReturnType<typeof accountPage>>[number];
 
-export async function countContacts(db: Kysely<Database>, engine: Engine, actor: Actor, filter: ContactFilter) {
-  return Number(
-    (
-      await (
-        await filteredContacts(db, engine, actor, filter)
-      )
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+export async function countContacts(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  filter: ContactFilter,
+  ids?: Selection,
+) {
+  let query = await filteredContacts(db, engine, actor, filter);
+  if (ids) query = query.where('contacts.id', 'in', ids);
+  return Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 }
 
 export async function contactPage(
@@ -96,9 +96,12 @@ export async function contactPage(
   filter: ContactFilter,
   afterId: number,
   limit: number,
+  ids?: Selection,
 ) {
+  let query = await filteredContacts(db, engine, actor, filter);
+  if (ids) query = query.where('contacts.id', 'in', ids);
   return (
-    (await filteredContacts(db, engine, actor, filter))
+    query
       // The manager by name, as the contacts import reads the column back.
       .leftJoin('contacts as boss', (joinBuilder) =>
         joinBuilder
@@ -179,8 +182,12 @@ export async function opportunityPage(
 }
 export type OpportunityExportRow = Awaited<ReturnType<typeof opportunityPage>>[number];
 
+export type SelectionArea = 'accounts' | 'contacts' | 'opportunities';
+
 /** Which of one batch of selected ids the actor may see (an export of a selection checks them first). */
-export function visibleIds(db: Kysely<Database>, actor: Actor, area: 'accounts' | 'opportunities', ids: number[]) {
+export function visibleIds(db: Kysely<Database>, actor: Actor, area: SelectionArea, ids: number[]) {
+  if (area === 'contacts')
+    return visibleContacts(db, actor).select('contacts.id').where('contacts.id', 'in', ids).execute();
   return area === 'accounts'
     ? visibleAccounts(db, actor).select('accounts.id').where('accounts.id', 'in', ids).execute()
     : visibleOpportunities(db, actor).select('opportunities.id').where('opportunities.id', 'in', ids).execute();

@@ -131,8 +131,9 @@ export async function exportContacts(
   query: ContactExportQuery,
   ip: string | null,
 ): Promise<ExportFile> {
-  const { format, lang, ...filter } = query;
-  const rows = await repo.countContacts(db.kysely, db.engine, actor, filter);
+  const { format, lang, ids, ...filter } = query;
+  await selectionInSight(db, actor, 'contacts', ids);
+  const rows = await repo.countContacts(db.kysely, db.engine, actor, filter, ids);
   await recordAudit(
     db.kysely,
     {
@@ -140,7 +141,7 @@ export async function exportContacts(
       actorUserId: actor.userId,
       action: 'export.contacts',
       ip,
-      detail: { filter, rows, format },
+      detail: { filter, rows, format, ...(ids ? { ids } : {}) },
     },
     actor.now,
   );
@@ -161,7 +162,10 @@ export async function exportContacts(
     row.birthday,
     row.notes,
   ];
-  const pages = keysetPages((after) => repo.contactPage(db.kysely, db.engine, actor, filter, after, PAGE), toCells);
+  const pages = keysetPages(
+    (after) => repo.contactPage(db.kysely, db.engine, actor, filter, after, PAGE, ids),
+    toCells,
+  );
   return file(`${zh ? '联系人' : 'contacts'}-${stamp()}`, format, headers, pages, rows, zh ? '联系人' : 'Contacts');
 }
 
@@ -172,7 +176,7 @@ export async function exportContacts(
 export async function selectionInSight(
   db: Db,
   actor: Actor,
-  area: 'accounts' | 'opportunities',
+  area: repo.SelectionArea,
   ids: readonly number[] | undefined,
 ): Promise<void> {
   if (ids)

@@ -296,13 +296,8 @@ export interface PoolFilter {
   industry?: string | undefined;
 }
 
-/** Pool accounts within the actor's reach, with the previous owner and why they were released. */
-export async function listPool(
-  db: Kysely<Database>,
-  engine: Engine,
-  actor: Actor,
-  filter: PoolFilter & { limit: number; offset: number; sort: { column: PoolSort; desc: boolean } },
-) {
+/** Pool accounts within the actor's reach and the list's filter: the list and "select all N matching" read the same rows. */
+async function filteredPool(db: Kysely<Database>, engine: Engine, actor: Actor, filter: PoolFilter) {
   let query = visibleAccounts(db, actor).where('accounts.in_pool', '=', 1).where('accounts.archived_at', 'is', null);
   if (filter.orgUnitId !== undefined)
     query = query.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, filter.orgUnitId));
@@ -319,6 +314,30 @@ export async function listPool(
   }
   if (filter.tier) query = query.where('accounts.tier', '=', filter.tier);
   if (filter.industry) query = query.where('accounts.industry', '=', filter.industry);
+  return query;
+}
+
+/** The ids of every pool account the filter gives the actor, at most `limit` (a bulk action's `match`). */
+export async function matchingPoolIds(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  filter: PoolFilter,
+  limit: number,
+): Promise<number[]> {
+  const query = await filteredPool(db, engine, actor, filter);
+  const rows = await query.select('accounts.id').orderBy('accounts.id').limit(limit).execute();
+  return rows.map((row) => row.id);
+}
+
+/** Pool accounts within the actor's reach, with the previous owner and why they were released. */
+export async function listPool(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  filter: PoolFilter & { limit: number; offset: number; sort: { column: PoolSort; desc: boolean } },
+) {
+  const query = await filteredPool(db, engine, actor, filter);
   const [items, total] = await Promise.all([
     query
       .select([
@@ -387,13 +406,26 @@ export async function listPoolEvents(
       .leftJoin('users as actor', (joinBuilder) =>
         joinBuilder.onRef('actor.id', '=', 'h.actor_user_id').on('actor.workspace_id', '=', actor.workspaceId),
       )
+      // The reason given: the audit entry of a release by hand or an assignment of this account, or
+      // of the bulk assignment it was part of (one entry for the selection, written with its history).
       .leftJoin('audit_log as a', (joinBuilder) =>
         joinBuilder
           .on('a.workspace_id', '=', actor.workspaceId)
-          .on('a.action', 'in', ['pool.release_manual', 'pool.assign'])
-          .on('a.target_type', '=', 'account')
-          .onRef('a.target_id', '=', 'h.entity_id')
-          .onRef('a.created_at', '=', 'h.created_at'),
+          .onRef('a.created_at', '=', 'h.created_at')
+          .on((eb) =>
+            eb.or([
+              eb.and([
+                eb('a.action', 'in', ['pool.release_manual', 'pool.assign']),
+                eb('a.target_type', '=', 'account'),
+                eb('a.target_id', '=', eb.ref('h.entity_id')),
+              ]),
+              eb.and([
+                eb('a.action', '=', 'pool.bulk_assign'),
+                eb('h.reason', '=', 'pool_assign'),
+                eb('a.actor_user_id', '=', eb.ref('h.actor_user_id')),
+              ]),
+            ]),
+          ),
       )
       .select([
         'h.id',
@@ -463,13 +495,19 @@ export async function lockedClaimCandidates(trx: Kysely<Database>, engine: Engin
   return bulkCandidates(trx, actor, ids);
 }
 
-/** One batch out of the pool to the claimer and their unit, only rows still in it; how many moved. */
-export async function takeManyFromPool(trx: Kysely<Database>, actor: Actor, ids: number[], now: number) {
+/** One batch out of the pool to its new owner (the claimer, or whom a manager assigns) and their unit, only rows still in it; how many moved. */
+export async function takeManyFromPool(
+  trx: Kysely<Database>,
+  actor: Actor,
+  ids: number[],
+  owner: { id: number; unitId: number },
+  now: number,
+) {
   const result = await trx
     .updateTable('accounts')
     .set((eb) => ({
-      owner_id: actor.userId,
-      org_unit_id: actor.orgUnitId,
+      owner_id: owner.id,
+      org_unit_id: owner.unitId,
       in_pool: 0,
       pool_since: null,
       updated_at: now,

@@ -5,7 +5,7 @@ import * as contract from '../../contracts/pool.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountDetailSchema } from '../../contracts/accounts.ts';
 import * as pool from './service.ts';
-import { bulkClaim } from './bulk.ts';
+import { bulkAssign, bulkClaim } from './bulk.ts';
 import * as bulkContract from '../../contracts/bulk.ts';
 import { needs } from '../../server/access.ts';
 
@@ -79,12 +79,27 @@ export default async function poolRoutes(app: FastifyInstance) {
       schema: {
         tags: ['pool'],
         summary:
-          'Take several pool accounts as their owner, within the claim limit; all or nothing (400 for ids out of sight, 403 bulk_refused for rows no longer in the pool, 409 claim_limit_reached)',
+          'Take several pool accounts (or every one the pool filter `match` gives) as their owner, within the claim limit; all or nothing (400 for ids out of sight, 403 bulk_refused for rows no longer in the pool, 409 claim_limit_reached)',
         body: bulkContract.bulkClaimRequest,
         response: { 200: bulkContract.bulkResultSchema, ...errorResponses },
       },
     },
     async (req) => bulkClaim(db, actorOf(req), req.body, ipOf(req)),
+  );
+
+  routes.post(
+    '/accounts/bulk/assign',
+    {
+      config: { access: needs('pool.assign') },
+      schema: {
+        tags: ['pool'],
+        summary:
+          "Give several pool accounts to a rep or manager of your subtree, with a reason, within that person's claim limit; all or nothing (400 for ids out of sight, 403 bulk_refused, 409 claim_limit_reached)",
+        body: bulkContract.bulkAssignRequest,
+        response: { 200: bulkContract.bulkResultSchema, ...errorResponses },
+      },
+    },
+    async (req) => bulkAssign(db, actorOf(req), req.body, ipOf(req)),
   );
 
   routes.post(

@@ -352,6 +352,7 @@ const coreEnUS = {
   'audit.action.opportunity.bulk_reassign': 'Opportunities reassigned in bulk',
   'audit.action.account.bulk_tier': 'Account tiers set in bulk',
   'audit.action.pool.bulk_claim': 'Pool accounts claimed in bulk',
+  'audit.action.pool.bulk_assign': 'Pool accounts assigned in bulk',
   'audit.action.pool.release_run': 'Ran the pool release',
   'audit.action.territory.create': 'Created a territory rule',
   'audit.action.territory.update': 'Changed a territory rule',

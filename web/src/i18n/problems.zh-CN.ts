@@ -1,8 +1,7 @@
 import type { ActivityStatus } from '../../../src/domain/activities.ts';
 import type { ProblemMessages } from './problem-messages.ts';
 
-const what = (origin: string) =>
-  origin === 'string' ? '个字符' : origin === 'array' || origin === 'set' ? '项' : origin === 'file' ? ' MB' : '';
+const what = (origin: string) => (origin === 'file' ? ' MB' : '');
 const creditCodeReason = {
   length: '应为 18 位',
   characters: '含有信用代码不会出现的字符',
@@ -14,8 +13,8 @@ const statusWord: Record<ActivityStatus, string> = { planned: '计划', done: '�
 export const problemsZhCN: ProblemMessages = {
   problems: {
     validation_failed: () => '填写的内容有误，请按提示修改。',
-    malformed_body: () => '请求内容无法解析。',
-    bad_request: () => '请求无效。',
+    malformed_body: () => '提交的内容格式有误，无法读取。',
+    bad_request: () => '提交的内容有误，请检查后重试。',
     wrong_password: () => '当前密码不正确。',
     reason_required: () => '请填写原因。',
     org_cycle: () => '不能把单元移动到它自己或它的下级单元之下。',
@@ -73,8 +72,7 @@ export const problemsZhCN: ProblemMessages = {
     already_in_pool: () => '该客户已在公海中。',
     already_claimed: () => '该客户刚被其他人领取了。',
     not_in_pool: () => '该客户已不在公海中。',
-    bulk_refused: (params) =>
-      `未做任何修改：所选记录中有 ${params.refused.length} 条你无权修改（#${params.refused.map((row) => row.id).join('、#')}）。`,
+    bulk_refused: (params) => `未做任何修改：所选记录中有 ${params.refused.length} 条不能由你修改。`,
     open_opportunities: (p) => `该客户有 ${p.count} 个进行中的商机，关闭或移交后才能退回公海。`,
     claim_limit_reached: (p) => `已达到私有客户上限（${p.limit} 个，现有 ${p.held} 个）。`,
     not_key_account: () => '只有 A 类客户和指名客户可以建立重点客户档案。',
@@ -96,7 +94,7 @@ export const problemsZhCN: ProblemMessages = {
     callback_answered: () => '这次回访已经记录过结果了，列表已刷新。',
     file_too_large: () => '文件太大。',
     payload_too_large: () => '提交的内容太大。',
-    unsupported_media_type: () => '不支持该内容类型。',
+    unsupported_media_type: () => '不支持这种提交格式。',
     evidence_missing: () => '缺少推进所需的证据。',
     rate_limited: (part) =>
       part.retryAfterSeconds > 0
@@ -111,19 +109,24 @@ export const problemsZhCN: ProblemMessages = {
   fields: {
     required: () => '必填',
     invalid_type: () => '格式不正确',
-    invalid_value: (p) => (p.values.length ? `应为以下之一：${p.values.join('、')}` : '取值无效'),
-    too_small: (part) =>
-      part.inclusive === false
-        ? `应大于 ${part.min}`
-        : part.origin === 'string'
-          ? `至少 ${part.min} 个字符`
-          : `不能小于 ${part.min}${what(part.origin)}`,
-    too_big: (p) => (p.origin === 'string' ? `最多 ${p.max} 个字符` : `不能大于 ${p.max}${what(p.origin)}`),
+    // The allowed values are codes (csv, manufacturing…): the form's own choices say them in words.
+    invalid_value: () => '不在可选范围内，请从列表中选择',
+    too_small: (part) => {
+      if (part.origin === 'string') return `至少 ${part.min} 个字符`;
+      if (part.origin === 'array' || part.origin === 'set') return `至少选择 ${part.min} 项`;
+      if (part.inclusive === false) return part.min === 0 ? '必须是正数' : `必须大于 ${part.min}${what(part.origin)}`;
+      return part.min === 0 ? '不能是负数' : `不能小于 ${part.min}${what(part.origin)}`;
+    },
+    too_big: (bound) => {
+      if (bound.origin === 'string') return `最多 ${bound.max} 个字符`;
+      if (bound.origin === 'array' || bound.origin === 'set') return `最多 ${bound.max} 项`;
+      return bound.origin === 'file' ? `不能超过 ${bound.max} MB` : `不能大于 ${bound.max}`;
+    },
     invalid_format: (part) =>
       part.format === 'email' ? '请输入有效的邮箱地址' : part.format === 'date' ? '请输入有效的日期' : '格式不正确',
     not_multiple_of: (p) => `应为 ${p.divisor} 的倍数`,
-    unknown_field: () => '不是可识别的字段',
-    malformed_json: () => '内容无法解析',
+    unknown_field: () => '无法识别这个字段',
+    malformed_json: () => '内容格式有误，无法读取',
     invalid: () => '取值无效',
     not_found: () => '所选的记录不存在',
     not_in_reach: () => '所选的人不在你的组织范围内',
@@ -182,7 +185,7 @@ export const problemsZhCN: ProblemMessages = {
     column_range: (p) => `应为第 0–${p.max} 列`,
     column_taken: (p) => `“${p.column}”列已对应到 ${p.field}`,
     name_or_credit_code: () => '请对应客户名称列或统一社会信用代码列',
-    over_limit: (p) => `超过上限 ${p.max}`,
+    over_limit: (p) => `超出上限：一次最多 ${p.max} 条`,
     nul_character: () => '含有无法保存的字符（U+0000）',
     period_over: () => '这个期间已经结束，预测只能针对进行中或未来的期间',
     in_future: () => '已完成的活动不能是将来的时间，请改为计划',

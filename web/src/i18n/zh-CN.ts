@@ -343,6 +343,7 @@ const coreZhCN = {
   'audit.action.opportunity.bulk_reassign': '批量转交商机',
   'audit.action.account.bulk_tier': '批量调整客户分级',
   'audit.action.pool.bulk_claim': '批量领取公海客户',
+  'audit.action.pool.bulk_assign': '批量分配公海客户',
   'audit.action.pool.release_run': '运行公海回收',
   'audit.action.territory.create': '新建区域规则',
   'audit.action.territory.update': '修改区域规则',

@@ -7,8 +7,8 @@ import {
   refusalsOf,
   useBulkReassign,
   useBulkTier,
-  type BulkArea,
   type BulkResult,
+  type ReassignArea,
   type BulkSelection,
   type Refusal,
 } from './api.ts';
@@ -25,10 +25,16 @@ export interface BulkDialogProps {
 }
 
 const TIER_CLEAR = 'computed';
+const TITLES = {
+  accounts: 'bulk.reassign.titleAccounts',
+  opportunities: 'bulk.reassign.titleOpps',
+  pool: 'bulk.assign.title',
+} as const;
 
 /**
- * Gives the selection to one rep or manager with a mandatory reason. The people offered are the
- * caller's visible users who may own records — for a manager their subtree, the reach the server checks.
+ * Gives the selection to one rep or manager with a mandatory reason (on the pool list: a manager's
+ * assignment, within that person's claim limit). The people offered are the caller's visible users
+ * who may own records — for a manager their subtree, the reach the server checks.
  */
 export function BulkReassignModal({
   area,
@@ -37,7 +43,7 @@ export function BulkReassignModal({
   onClose,
   onDone,
   onRefused,
-}: BulkDialogProps & { area: BulkArea }) {
+}: BulkDialogProps & { area: ReassignArea }) {
   const t = useT();
   const report = useProblem();
   const people = usePeople();
@@ -54,8 +60,8 @@ export function BulkReassignModal({
   return (
     <Modal
       open
-      title={t(area === 'accounts' ? 'bulk.reassign.titleAccounts' : 'bulk.reassign.titleOpps', { n: count })}
-      okText={t('bulk.reassign.ok')}
+      title={t(TITLES[area], { n: count })}
+      okText={t(area === 'pool' ? 'bulk.assign.ok' : 'bulk.reassign.ok')}
       cancelText={t('common.cancel')}
       confirmLoading={reassign.isPending}
       onOk={() => form.submit()}
@@ -63,7 +69,9 @@ export function BulkReassignModal({
       destroyOnHidden
       okButtonProps={{ 'data-testid': 'bulk-reassign-ok' } as Record<`data-${string}`, string>}
     >
-      <Typography.Paragraph type="secondary">{t('bulk.reassign.hint')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        {t(area === 'pool' ? 'bulk.assign.hint' : 'bulk.reassign.hint')}
+      </Typography.Paragraph>
       <Form
         form={form}
         layout="vertical"

@@ -3,15 +3,11 @@ import { api, isApiError } from '../../api/client.ts';
 import { accountKeys } from '../accounts/api.ts';
 import { oppKeys } from '../opportunities/api.ts';
 import { poolKeys } from '../handover/api.ts';
-import type {
-  BulkClaimRequest,
-  BulkRefusal,
-  BulkResult,
-  BulkSelection,
-  BulkTierRequest,
-} from '../../../../src/contracts/bulk.ts';
+import type { BulkRefusal, BulkResult, BulkSelection, BulkTierRequest } from '../../../../src/contracts/bulk.ts';
 
 export type BulkArea = 'accounts' | 'opportunities';
+/** Who gets the selection: the lists' reassignment, or a manager's assignment out of the pool. */
+export type ReassignArea = BulkArea | 'pool';
 export type { BulkResult, BulkSelection };
 
 /**
@@ -31,16 +27,16 @@ function useBulkMutation<V>(fn: (vars: V) => Promise<BulkResult>) {
   });
 }
 
-export const useBulkReassign = (area: BulkArea) =>
+export const useBulkReassign = (area: ReassignArea) =>
   useBulkMutation((body: BulkSelection & { toUserId: number; reason: string }) =>
-    api.post<BulkResult>(`/${area}/bulk/reassign`, body),
+    api.post<BulkResult>(area === 'pool' ? '/accounts/bulk/assign' : `/${area}/bulk/reassign`, body),
   );
 export const useBulkTier = () =>
   useBulkMutation((body: BulkSelection & Omit<BulkTierRequest, 'ids' | 'match'>) =>
     api.post<BulkResult>('/accounts/bulk/tier', body),
   );
 export const useBulkClaim = () =>
-  useBulkMutation((body: BulkClaimRequest) => api.post<BulkResult>('/accounts/bulk/claim', body));
+  useBulkMutation((body: BulkSelection) => api.post<BulkResult>('/accounts/bulk/claim', body));
 
 /** A row the server would not change, and why: refused (403 bulk_refused) or out of sight (400 on `ids.N`). */
 export type Refusal = { id: number; reason: BulkRefusal['reason'] | 'not_found' };

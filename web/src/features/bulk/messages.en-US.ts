@@ -11,6 +11,8 @@ export const bulkEnUS: Record<keyof typeof bulkZhCN, string> = {
   'bulk.allMatchingCapped': 'All matching rows selected (more than {n})',
   'bulk.matchTooMany':
     'Changes apply to at most {max, plural, one {# row} other {# rows}} at once: narrow the filter to reassign or change tiers; the export takes them all.',
+  'bulk.matchTooManyPool':
+    'Claims and assignments take at most {max, plural, one {# account} other {# accounts}} at once: narrow the filter; the export takes them all.',
   'bulk.done.exportAll': 'Exporting every matching row',
   'bulk.reassign': 'Reassign',
   'bulk.tier': 'Change tier',
@@ -36,6 +38,12 @@ export const bulkEnUS: Record<keyof typeof bulkZhCN, string> = {
   'bulk.claim.overLimit':
     'You can claim {remaining, plural, one {# more account} other {# more accounts}} and selected {n}: select fewer.',
   'bulk.claim.ok': 'Claim',
+  'bulk.assign': 'Assign',
+  'bulk.assign.title': 'Assign {n, plural, one {# pool account} other {# pool accounts}}',
+  'bulk.assign.hint':
+    "The selected accounts leave the pool for one owner and count against that person's claim limit; the reason is kept in the pool log and the audit log. Either every account can go or none does.",
+  'bulk.assign.ok': 'Assign',
+  'bulk.done.assign': '{updated, plural, one {# pool account} other {# pool accounts}} assigned',
   'bulk.done.reassignAccounts':
     '{updated, plural, one {# account} other {# accounts}} reassigned ({n} selected; the others already had that owner)',
   'bulk.done.reassignOpps':

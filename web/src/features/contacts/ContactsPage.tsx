@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Badge, Button, Empty, Flex, Grid, Input, Select, Space, Tag, Typography, type TableProps } from 'antd';
 import { FilterOutlined } from '@ant-design/icons';
+import { BULK_LIMIT } from '../../../../src/contracts/bulk.ts';
 import { Link, useNavigate } from 'react-router';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -14,6 +15,8 @@ import { TierBadge } from '../accounts/bits.tsx';
 import { BUYING_ROLES, TIERS } from '../accounts/types.ts';
 import { MailLink, PhoneLink } from '../../components/ContactLinks.tsx';
 import { useContactFilters, useContactList, type ContactRow } from './api.ts';
+import { useCan } from '../auth/session.ts';
+import { BulkBar, useRowSelection } from '../bulk/BulkBar.tsx';
 
 const SORTABLE = ['name', 'accountName', 'updatedAt'];
 
@@ -30,6 +33,9 @@ export default function ContactsPage() {
   const { q: _q, sort: _sort, ...narrowing } = filters;
   const filterCount = Object.keys(narrowing).length;
   const showAllFilters = screens.md || moreFilters;
+  // The one bulk action on contacts is the export of a selection (docs/archive.md § Bulk actions).
+  const canExport = useCan()('export');
+  const selection = useRowSelection<ContactRow>(JSON.stringify(filters));
 
   const phoneOf = (c: ContactRow) => c.mobile ?? c.phone;
   const columns: TableProps<ContactRow>['columns'] = [
@@ -232,6 +238,20 @@ export default function ContactsPage() {
           </Flex>
         )}
       </div>
+      {canExport && (
+        <BulkBar
+          count={selection.ids.length}
+          onClear={selection.clear}
+          outcome={null}
+          onCloseOutcome={selection.clear}
+          nameOf={() => undefined}
+          onDeselect={selection.deselect}
+        >
+          {selection.ids.length <= BULK_LIMIT && (
+            <ExportButton area="contacts" filters={filters} selection={selection.ids} />
+          )}
+        </BulkBar>
+      )}
       {contacts.isError && !contacts.data ? (
         <LoadError error={contacts.error} onRetry={() => void contacts.refetch()} />
       ) : (
@@ -240,6 +260,7 @@ export default function ContactsPage() {
           query={contacts}
           sortable={SORTABLE}
           columns={columns}
+          rowSelection={canExport ? selection.rowSelection : undefined}
           rowClassName={(c) => (c.archived ? 'kl-row-archived' : '')}
           onRow={(c) => ({ onDoubleClick: () => navigate(`/accounts/${c.accountId}?tab=contacts`) })}
           locale={{

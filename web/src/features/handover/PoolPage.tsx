@@ -29,7 +29,7 @@ import { ListTable } from '../../components/ListTable.tsx';
 import { useListParams } from '../../components/useListParams.ts';
 import { PoolAssignModal } from './PoolAssignModal.tsx';
 import { useRowSelection } from '../bulk/BulkBar.tsx';
-import { PoolBulkBar } from '../bulk/ListBulkBars.tsx';
+import { PoolBulkBar } from '../bulk/PoolBulkBar.tsx';
 
 const PAGE = 20;
 const EVENTS_PAGE = 10;
@@ -60,7 +60,7 @@ export default function PoolPage() {
   const run = useReleaseRun();
   const allowance = pool.data?.allowance ?? null;
   const selection = useRowSelection<PoolItem>(JSON.stringify({ orgUnitId, tier, search }));
-  const selectable = canClaim || can('export');
+  const selectable = canClaim || canAssign || can('export');
 
   function doClaim(poolItem: PoolItem) {
     return claim.mutateAsync(poolItem).then(
@@ -241,7 +241,14 @@ export default function PoolPage() {
           style={{ width: 120 }}
         />
       </Flex>
-      {selectable && <PoolBulkBar selection={selection} allowance={allowance} />}
+      {selectable && (
+        <PoolBulkBar
+          selection={selection}
+          allowance={allowance}
+          filters={{ orgUnitId: orgUnitId === undefined ? undefined : String(orgUnitId), tier, q: search }}
+          page={pool.data ? { ids: pool.data.items.map((item) => item.id), total: pool.data.total } : undefined}
+        />
+      )}
       <ListTable<PoolItem>
         list={list}
         query={pool}
