@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Card, Drawer, Empty, Flex, Grid, Progress, Table, Tag, Typography, type TableProps } from 'antd';
+import { Button, Card, Drawer, Empty, Flex, Grid, Table, Tag, Typography, type TableProps } from 'antd';
+import { RateBar } from '../../components/RateBar.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useDates } from '../../i18n/useDates.ts';
 import { Link } from 'react-router';
@@ -79,21 +80,7 @@ export function SupervisionView() {
       title: t('activities.cadence.compliance'),
       key: 'compliance',
       width: screens.md ? 200 : 90,
-      render: (_, complianceRow) =>
-        complianceRow.compliance === null ? (
-          t('common.none')
-        ) : screens.md ? (
-          <Progress
-            percent={complianceRow.compliance}
-            size="small"
-            status={complianceRow.compliance < 80 ? 'exception' : 'success'}
-            format={(p) => `${p}%`}
-          />
-        ) : (
-          <Typography.Text type={complianceRow.compliance < 80 ? 'danger' : 'success'}>
-            {complianceRow.compliance}%
-          </Typography.Text>
-        ),
+      render: (_, row) => <RateBar rate={row.compliance} good={80} wide={!!screens.md} />,
     },
   ];
   const planColumns: TableProps<PlanSummaryRow>['columns'] = [

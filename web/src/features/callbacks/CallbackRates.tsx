@@ -8,12 +8,12 @@ import {
   Empty,
   Flex,
   Grid,
-  Progress,
   Table,
   Tag,
   Typography,
   type TableProps,
 } from 'antd';
+import { RateBar } from '../../components/RateBar.tsx';
 import { monthBefore } from '../../i18n/dates.ts';
 import { useDates } from '../../i18n/useDates.ts';
 import { Link, useSearchParams } from 'react-router';
@@ -114,19 +114,7 @@ export function CallbackRates() {
       title: t('callbacks.col.rate'),
       key: 'rate',
       width: screens.md ? 200 : 90,
-      render: (_, row) =>
-        row.rate === null ? (
-          t('common.none')
-        ) : screens.md ? (
-          <Progress
-            percent={row.rate}
-            size="small"
-            status={row.rate < 90 ? 'exception' : 'success'}
-            format={(p) => `${p}%`}
-          />
-        ) : (
-          <Typography.Text type={row.rate < 90 ? 'danger' : 'success'}>{row.rate}%</Typography.Text>
-        ),
+      render: (_, row) => <RateBar rate={row.rate} good={90} wide={!!screens.md} />,
     },
   ];
 
