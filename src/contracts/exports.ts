@@ -5,6 +5,7 @@ import { idsParam } from './bulk.ts';
 import { activityFilterShape } from './activities.ts';
 import { contactFilterShape } from './contacts.ts';
 import { opportunityFilterShape } from './opportunities.ts';
+import { lineParam } from './funnel.ts';
 import { periodParam, scopeParam } from './targets.ts';
 
 /** Exports (docs/archive.md § Import and export): each list's own filters plus the file's format and language; the answer is a file, not JSON. */
@@ -36,6 +37,9 @@ export const reportExportQuery = z.strictObject({
     .optional()
     .describe(`${periodParam.description ?? ''}; all (every open deal) for the funnel only`),
   processId: queryId.optional().describe('the funnel: its sales process; default as the Funnel page opens'),
+  line: lineParam.describe(
+    'the funnel, forecast and gap: the business line shown (a key, or none); the other reports are not by line (400)',
+  ),
   ...exportParams,
 });
 

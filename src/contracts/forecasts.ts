@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INT4_MAX, optionalText, queryInt, recordId, versionField } from './common.ts';
 import { periodParam, periodSchema, scopeParam, scopeSchema } from './targets.ts';
+import { lineParam } from './funnel.ts';
 
 /**
  * The revenue forecast and the analyses beside it (docs/targets.md § Revenue forecast, § Gap
@@ -21,6 +22,8 @@ const queryPercent = queryInt(percent);
 
 export const scopedQuery = z.strictObject({ scope: scopeParam.optional(), period: periodParam.optional() });
 export const periodQuery = z.strictObject({ period: periodParam.optional() });
+/** The forecast of a scope, with a business line's own figures beside it when `line` names one. */
+export const forecastQuery = scopedQuery.extend({ line: lineParam });
 
 /** One deal of the caller's as the submission form shows it: the deal's own category unless this week's submission says otherwise. */
 export const draftDeal = z.object({
@@ -139,6 +142,19 @@ export const forecastView = z.object({
     .describe(
       "the funnel's objective figure: open deals expected to close in the period, Σ amount × stage probability",
     ),
+  line: z
+    .object({
+      key: z.string().describe('the line asked for: a key, or none'),
+      quota: z.number().int().describe("the line's part of the quota (its category); no line: 0"),
+      realised: z.number().int().describe("the line's deals won in the period"),
+      objective: z
+        .object({ expectedAmount: z.number().int(), amount: z.number().int(), deals: z.number().int() })
+        .describe("the funnel's objective figure of the line's deals"),
+    })
+    .nullable()
+    .describe(
+      'with line=…: the figures a business line has of its own; the submissions (commit, possible, forecast) stay per rep, of every line',
+    ),
   adjustment: adjustmentSchema.nullable().describe("a unit's manager-set figure for this week"),
   submitted: z.number().int().describe('members who submitted this week'),
   members: z.number().int().describe('reps and managers in the scope'),
@@ -181,6 +197,7 @@ export const accuracyRow = z.object({
 export const accuracyResponse = z.object({ scope: scopeSchema, period: periodSchema, rows: z.array(accuracyRow) });
 
 export const gapQuery = scopedQuery.extend({
+  line: lineParam,
   p1: queryPercent.optional(),
   p2: queryPercent.optional(),
   p3: queryInt(
@@ -190,6 +207,12 @@ export const gapQuery = scopedQuery.extend({
 export const gapView = z.object({
   scope: scopeSchema,
   period: periodSchema,
+  line: z
+    .string()
+    .nullable()
+    .describe(
+      'the business line the gap is of (a key, or none): its part of the quota, its deals won and open; null: every line',
+    ),
   quota: z.number().int(),
   finished: z.number().int().describe('won in the period'),
   commit: z.number().int().describe('open deals of the commit category expected to close in the period'),
@@ -229,6 +252,7 @@ export const behindResponse = z.object({
 export const behindQuery = scopedQuery.extend({ limit: queryInt(z.number().int().min(1).max(50)).optional() });
 
 export type ScopedQuery = z.infer<typeof scopedQuery>;
+export type ForecastQuery = z.infer<typeof forecastQuery>;
 export type DraftResponse = z.infer<typeof draftResponse>;
 export type DraftDeal = z.infer<typeof draftDeal>;
 export type SubmitRequest = z.infer<typeof submitRequest>;

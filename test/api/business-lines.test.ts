@@ -16,6 +16,7 @@ import {
 import type { FunnelResponse, HealthResponse } from '../../src/contracts/funnel.ts';
 import type { QuotaImportResponse, QuotaLines, QuotaTable } from '../../src/contracts/quotas.ts';
 import type { Rules } from '../../src/contracts/rules.ts';
+import type { ForecastView, GapView } from '../../src/contracts/forecasts.ts';
 import {
   recountTotals,
   recountUnitTotals,
@@ -363,6 +364,115 @@ for (const engine of testEngines()) {
       );
       assert.equal((await rep('GET', '/api/v1/quotas/lines?period=2026-13')).statusCode, 400);
       assert.equal((await manager('GET', `/api/v1/quotas/lines?scope=unit:${fixture.units.sales1}`)).statusCode, 200);
+    });
+
+    it("gap analysis and the forecast by line: the line's part of the quota against its own deals; the lines add up to the whole; exports carry the line", async () => {
+      const repId = fixture.users.rep.id;
+      const scope = `user:${repId}`;
+      const gapOf = async (line?: string) => {
+        const res = await rep(
+          'GET',
+          `/api/v1/forecasts/gap?scope=${scope}&period=FY2026-Q4${line ? `&line=${line}` : ''}`,
+        );
+        assert.equal(res.statusCode, 200, res.body);
+        return json<GapView>(res);
+      };
+      const whole = await gapOf();
+      const parts = { software: await gapOf('software'), services: await gapOf('services'), none: await gapOf('none') };
+      assert.equal(whole.line, null);
+      assert.equal(parts.software.line, 'software');
+      // The quota saved in the test before: 60 / 40 of the quarter's 300,000.
+      assert.equal(parts.software.quota, 180_000_00);
+      assert.equal(parts.services.quota, 120_000_00);
+      assert.equal(parts.none.quota, 0, 'the deals of no line have no quota');
+      assert.ok(parts.software.finished > 0 && parts.software.finished < whole.finished, 'software won some, not all');
+      assert.ok(parts.software.commit + parts.software.nonCommit > 0, 'software has open deals in the quarter');
+      for (const field of ['finished', 'commit', 'nonCommit'] as const)
+        assert.equal(
+          parts.software[field] + parts.services[field] + parts.none[field],
+          whole[field],
+          `${field}: the lines and no line add up to the whole`,
+        );
+      // Against the deals themselves.
+      const deals = await testApp.db.kysely
+        .selectFrom('opportunities')
+        .select(['business_line', 'amount', 'status', 'forecast_category', 'expected_close_date'])
+        .where('workspace_id', '=', fixture.workspaceId)
+        .where('owner_id', '=', repId)
+        .execute();
+      const commitOf = (line: string) =>
+        deals
+          .filter(
+            (deal) =>
+              deal.business_line === line &&
+              deal.status === 'open' &&
+              deal.forecast_category === 'commit' &&
+              deal.expected_close_date !== null &&
+              deal.expected_close_date >= '2026-10-01' &&
+              deal.expected_close_date < '2027-01-01',
+          )
+          .reduce((sum, deal) => sum + Number(deal.amount), 0);
+      assert.equal(parts.software.commit, commitOf('software'));
+      assert.equal(parts.none.commit, commitOf(''));
+      assert.equal(parts.software.gap0, parts.software.quota - parts.software.finished);
+      const unknown = await rep('GET', `/api/v1/forecasts/gap?scope=${scope}&line=hardware`);
+      assert.equal(unknown.statusCode, 400);
+      assert.equal(json<Problem>(unknown).errors![0]!.field, 'query.line');
+
+      // The forecast keeps the reps' submissions whole and gives the line's own figures beside them.
+      const forecast = async (line?: string) =>
+        json<ForecastView>(
+          await rep('GET', `/api/v1/forecasts?scope=${scope}&period=FY2026-Q4${line ? `&line=${line}` : ''}`),
+        );
+      const plain = await forecast();
+      assert.equal(plain.line, null);
+      const bySoftware = await forecast('software');
+      assert.equal(bySoftware.forecast, plain.forecast, 'submissions are per rep, of every line');
+      assert.equal(bySoftware.line!.quota, 180_000_00);
+      assert.equal(bySoftware.line!.realised, parts.software.finished);
+      const funnelSoftware = json<FunnelResponse>(
+        await rep('GET', `/api/v1/funnel?scope=${scope}&period=FY2026-Q4&line=software`),
+      );
+      const objectiveParts = await Promise.all(['software', 'services', 'none'].map((line) => forecast(line)));
+      assert.equal(
+        objectiveParts.reduce((sum, view) => sum + view.line!.objective.amount, 0),
+        plain.objective.amount,
+        "the lines' objective figures add up to the whole",
+      );
+      assert.ok(
+        bySoftware.line!.objective.deals >= funnelSoftware.total.count,
+        'every process, the funnel one of them',
+      );
+
+      // The exports carry the line they were shown with, in the file and the audit log.
+      const exported = await admin(
+        'GET',
+        `/api/v1/forecasts/export?report=gap&scope=${scope}&period=FY2026-Q4&line=software&format=csv&lang=en-US`,
+      );
+      assert.equal(exported.statusCode, 200, exported.body);
+      assert.match(exported.body, /Business line,software/);
+      assert.match(exported.body, new RegExp(`Quota \\(CNY\\),${parts.software.quota / 100}`));
+      const funnelExport = await admin(
+        'GET',
+        `/api/v1/forecasts/export?report=funnel&scope=${scope}&period=FY2026-Q4&line=software&format=csv&lang=en-US`,
+      );
+      assert.equal(funnelExport.statusCode, 200, funnelExport.body);
+      assert.match(funnelExport.body, /Business line,software/);
+      const audit = await testApp.db.kysely
+        .selectFrom('audit_log')
+        .select('detail')
+        .where('workspace_id', '=', fixture.workspaceId)
+        .where('action', '=', 'export.report')
+        .orderBy('id', 'desc')
+        .limit(2)
+        .execute();
+      for (const row of audit) assert.equal(JSON.parse(row.detail!).line, 'software');
+      const accuracyByLine = await admin(
+        'GET',
+        `/api/v1/forecasts/export?report=accuracy&scope=${scope}&line=software&format=csv`,
+      );
+      assert.equal(accuracyByLine.statusCode, 400);
+      assert.equal(json<Problem>(accuracyByLine).errors![0]!.field, 'query.line');
     });
 
     it('the quota import takes a share per line, by key or name; shares that do not add up to 100 save nothing', async () => {

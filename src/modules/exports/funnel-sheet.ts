@@ -17,7 +17,12 @@ const round = (x: number) => Math.round(x * 100) / 100;
 export async function funnelSheet(
   db: Db,
   actor: Actor,
-  query: { scope?: string | undefined; period?: string | undefined; processId?: number | undefined },
+  query: {
+    scope?: string | undefined;
+    period?: string | undefined;
+    processId?: number | undefined;
+    line?: string | undefined;
+  },
   zh: boolean,
 ): Promise<Sheet> {
   const words = (pair: [string, string]) => (zh ? pair[0] : pair[1]);

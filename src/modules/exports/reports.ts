@@ -7,6 +7,7 @@ import type { AnalysesResponse } from '../../contracts/analyses.ts';
 import type { ExportReport, ReportExportQuery } from '../../contracts/exports.ts';
 import { file, stamp, type Cell, type ExportFile } from './service.ts';
 import { funnelSheet } from './funnel-sheet.ts';
+import { invalid } from '../../server/problem.ts';
 
 /**
  * Excel (or CSV) of a report of docs/targets.md with the filters it was shown with: the same
@@ -29,9 +30,16 @@ async function sheetOf(
   db: Db,
   actor: Actor,
   report: ExportReport,
-  query: { scope?: string | undefined; period?: string | undefined; processId?: number | undefined },
+  query: {
+    scope?: string | undefined;
+    period?: string | undefined;
+    processId?: number | undefined;
+    line?: string | undefined;
+  },
   zh: boolean,
 ): Promise<Sheet> {
+  if (query.line !== undefined && (report === 'accuracy' || report === 'analyses'))
+    throw invalid('query.line', { code: 'invalid' }, `the ${report} report is not by business line`);
   if (report === 'funnel') return funnelSheet(db, actor, query, zh);
   if (report === 'forecast') {
     const view = await forecastView(db, actor, query);
@@ -66,6 +74,20 @@ async function sheetOf(
         ],
         ['目标 / Quota', null, null, null, yuan(view.quota), null],
         ['漏斗预期 / Funnel expected', null, null, null, yuan(view.objective.expectedAmount), null],
+        // A line's own figures: the submissions above are per rep, of every line.
+        ...(view.line
+          ? [
+              ['业务线目标 / Line quota', view.line.key, null, null, yuan(view.line.quota), null] as Cell[],
+              [
+                '业务线漏斗预期 / Line funnel expected',
+                view.line.key,
+                null,
+                null,
+                yuan(view.line.objective.expectedAmount),
+                yuan(view.line.realised),
+              ] as Cell[],
+            ]
+          : []),
         ...(view.adjustment
           ? [
               [
@@ -116,6 +138,7 @@ async function sheetOf(
         ['数值', 'Value'],
       ],
       rows: [
+        ...(gap.line ? [['业务线 / Business line', gap.line] as Cell[]] : []),
         ['目标 / Quota (CNY)', yuan(gap.quota)],
         ['已完成 FI (CNY)', yuan(gap.finished)],
         ['确保 CO (CNY)', yuan(gap.commit)],
@@ -253,6 +276,7 @@ export async function exportReport(
   const heading: Cell[][] = [
     [zh ? '范围' : 'Scope', sheet.scope],
     [zh ? '期间' : 'Period', sheet.period],
+    ...(query.line !== undefined ? [[zh ? '业务线' : 'Business line', query.line]] : []),
     [zh ? '导出时间' : 'Exported', new Date(actor.now).toISOString()],
     [],
     sheet.headers.map(([h, en]) => (zh ? h : en)),
@@ -268,6 +292,7 @@ export async function exportReport(
         report: query.report,
         scope: query.scope ?? null,
         ...(query.processId !== undefined ? { processId: query.processId } : {}),
+        ...(query.line !== undefined ? { line: query.line } : {}),
         period: sheet.period,
         rows: sheet.rows.length,
         format: query.format,

@@ -73,7 +73,14 @@ export async function childUnits(db: Db, workspaceId: number, parentId: number |
 }
 
 /** Won in [from, to) per owner: "finished" and "realised" (the deal's amount is its contract amount once won). */
-export async function wonByOwner(db: Db, workspaceId: number, subject: TargetSubject, from: number, to: number) {
+export async function wonByOwner(
+  db: Db,
+  workspaceId: number,
+  subject: TargetSubject,
+  from: number,
+  to: number,
+  line?: string,
+) {
   const rows = await db
     .selectFrom('opportunities')
     .select(['owner_id', sql<number>`coalesce(sum(amount), 0)`.as('amount'), sql<number>`count(*)`.as('deals')])
@@ -82,6 +89,7 @@ export async function wonByOwner(db: Db, workspaceId: number, subject: TargetSub
     .where('closed_at', '>=', from)
     .where('closed_at', '<', to)
     .where(ofSubject(workspaceId, subject, 'opportunities.owner_id', 'opportunities.org_unit_id'))
+    .$if(line !== undefined, (query) => query.where('business_line', '=', line!))
     .groupBy('owner_id')
     .execute();
   return rows.map((r) => ({ ownerId: r.owner_id, amount: Number(r.amount), deals: Number(r.deals) }));
@@ -120,7 +128,14 @@ export async function wonInUnits(
 }
 
 /** Open deals expected to close in [start, end) by forecast category: amount, expected amount (× stage probability), count. */
-export async function openByCategory(db: Db, workspaceId: number, subject: TargetSubject, start: string, end: string) {
+export async function openByCategory(
+  db: Db,
+  workspaceId: number,
+  subject: TargetSubject,
+  start: string,
+  end: string,
+  line?: string,
+) {
   const rows = await db
     .selectFrom('opportunities')
     .leftJoin('process_stages', 'process_stages.id', 'opportunities.stage_id')
@@ -135,6 +150,7 @@ export async function openByCategory(db: Db, workspaceId: number, subject: Targe
     .where('opportunities.expected_close_date', '>=', start)
     .where('opportunities.expected_close_date', '<', end)
     .where(ofSubject(workspaceId, subject, 'opportunities.owner_id', 'opportunities.org_unit_id'))
+    .$if(line !== undefined, (query) => query.where('opportunities.business_line', '=', line!))
     .groupBy('opportunities.forecast_category')
     .execute();
   return rows.map((row) => ({
@@ -146,7 +162,7 @@ export async function openByCategory(db: Db, workspaceId: number, subject: Targe
 }
 
 /** The average won deal of a subject since an instant, and how many there were. */
-export async function averageWon(db: Db, workspaceId: number, subject: TargetSubject, since: number) {
+export async function averageWon(db: Db, workspaceId: number, subject: TargetSubject, since: number, line?: string) {
   const row = await db
     .selectFrom('opportunities')
     .select([sql<number>`coalesce(avg(amount), 0)`.as('avg'), sql<number>`count(*)`.as('n')])
@@ -154,18 +170,20 @@ export async function averageWon(db: Db, workspaceId: number, subject: TargetSub
     .where('status', '=', 'won')
     .where('closed_at', '>=', since)
     .where(ofSubject(workspaceId, subject, 'opportunities.owner_id', 'opportunities.org_unit_id'))
+    .$if(line !== undefined, (query) => query.where('business_line', '=', line!))
     .executeTakeFirst();
   return { average: Math.round(Number(row?.avg ?? 0)), count: Number(row?.n ?? 0) };
 }
 
 /** The average open deal of a subject: P4 when it has won nothing yet. */
-export async function averageOpen(db: Db, workspaceId: number, subject: TargetSubject) {
+export async function averageOpen(db: Db, workspaceId: number, subject: TargetSubject, line?: string) {
   const row = await db
     .selectFrom('opportunities')
     .select(sql<number>`coalesce(avg(amount), 0)`.as('avg'))
     .where('workspace_id', '=', workspaceId)
     .where('status', '=', 'open')
     .where(ofSubject(workspaceId, subject, 'opportunities.owner_id', 'opportunities.org_unit_id'))
+    .$if(line !== undefined, (query) => query.where('business_line', '=', line!))
     .executeTakeFirst();
   return Math.round(Number(row?.avg ?? 0));
 }

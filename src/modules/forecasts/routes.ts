@@ -24,7 +24,7 @@ export default async function forecastRoutes(app: FastifyInstance) {
         tags,
         summary:
           "The forecast of a scope and period: the latest submissions in the forecast formula, beside the funnel's objective figure, the adjusted figure and the week-by-week history",
-        querystring: contract.scopedQuery,
+        querystring: contract.forecastQuery,
         response: { 200: contract.forecastView, ...errorResponses },
       },
     },

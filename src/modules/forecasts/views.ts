@@ -4,7 +4,8 @@ import { gapAnalysis, revenueForecast } from '../../domain/forecast.ts';
 import { periodName } from '../../domain/period-name.ts';
 import type { Actor, TargetSubject } from '../../domain/policy.ts';
 import { dateIn } from '../../domain/calendar.ts';
-import { objectiveFigure } from '../funnel/service.ts';
+import { objectiveFigure, resolveLine } from '../funnel/service.ts';
+import { NO_LINE, NO_LINE_PARAM } from '../../domain/business-lines.ts';
 import { quotaFor, quotasWithin } from '../quotas/service.ts';
 import { periodDto, resolvePeriod, resolveScope, scopeDto } from '../targets/scope.ts';
 import { loadRules } from '../workspace/service.ts';
@@ -44,9 +45,14 @@ function latestByUser(subs: readonly repo.SubmissionRow[]) {
   return latest;
 }
 
-export async function forecastView(db: Db, actor: Actor, query: contract.ScopedQuery): Promise<contract.ForecastView> {
+export async function forecastView(
+  db: Db,
+  actor: Actor,
+  query: contract.ForecastQuery,
+): Promise<contract.ForecastView> {
   const ctx = await context(db, actor, query);
   const ws = actor.workspaceId;
+  const line = resolveLine(query.line, ctx.settings.businessLines);
   const [quota, won, subs, objective, sellers, adjustments] = await Promise.all([
     quotaFor(db.kysely, ws, ctx.subject, ctx.period),
     repo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to),
@@ -58,6 +64,19 @@ export async function forecastView(db: Db, actor: Actor, query: contract.ScopedQ
   const latest = latestByUser(subs);
   const wonBy = new Map(won.map((w) => [w.ownerId, w.amount]));
   const realised = won.reduce((a, w) => a + w.amount, 0);
+  // A line's own figures beside the forecast: submissions are per rep, not per line (docs/targets.md § Business lines).
+  const lineFigures =
+    line === undefined
+      ? null
+      : await Promise.all([
+          repo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to, line),
+          objectiveFigure(db, ws, ctx.subject, ctx.period, dateIn(actor.now, ctx.calendar.timeZone), line),
+        ]).then(([lineWon, lineObjective]) => ({
+          key: line === NO_LINE ? NO_LINE_PARAM : line,
+          quota: lineQuota(quota, line),
+          realised: lineWon.reduce((a, w) => a + w.amount, 0),
+          objective: lineObjective,
+        }));
   const commit = [...latest.values()].reduce((a, s) => a + Number(s.commit_amount), 0);
   const possible = [...latest.values()].reduce((a, s) => a + Number(s.possible_amount), 0);
   const weights = weightsOf(ctx.settings);
@@ -123,6 +142,7 @@ export async function forecastView(db: Db, actor: Actor, query: contract.ScopedQ
     possible,
     ...forecast,
     objective,
+    line: lineFigures,
     adjustment: adjustments.length ? adjustmentDto(adjustments[adjustments.length - 1]!) : null,
     submitted: [...latest.values()].filter((s) => s.week_start === ctx.weekStart).length,
     members: sellers.length,
@@ -223,13 +243,16 @@ export async function accuracy(db: Db, actor: Actor, query: contract.ScopedQuery
 export async function gapView(db: Db, actor: Actor, query: contract.GapQuery): Promise<contract.GapView> {
   const ctx = await context(db, actor, query);
   const ws = actor.workspaceId;
-  const [quota, won, open, avgWon] = await Promise.all([
+  // A line's gap: its part of the quota against its own deals, won and open (docs/targets.md § Business lines).
+  const line = resolveLine(query.line, ctx.settings.businessLines);
+  const [quotaFigure, won, open, avgWon] = await Promise.all([
     quotaFor(db.kysely, ws, ctx.subject, ctx.period),
-    repo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to),
-    repo.openByCategory(db.kysely, ws, ctx.subject, ctx.period.start, ctx.period.end),
-    repo.averageWon(db.kysely, ws, ctx.subject, actor.now - 365 * 86_400_000),
+    repo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to, line),
+    repo.openByCategory(db.kysely, ws, ctx.subject, ctx.period.start, ctx.period.end, line),
+    repo.averageWon(db.kysely, ws, ctx.subject, actor.now - 365 * 86_400_000, line),
   ]);
-  const averageDeal = avgWon.count > 0 ? avgWon.average : await repo.averageOpen(db.kysely, ws, ctx.subject);
+  const quota = { amount: line === undefined ? quotaFigure.amount : lineQuota(quotaFigure, line) };
+  const averageDeal = avgWon.count > 0 ? avgWon.average : await repo.averageOpen(db.kysely, ws, ctx.subject, line);
   const finished = won.reduce((a, w) => a + w.amount, 0);
   const commit = open.filter((o) => o.category === 'commit').reduce((a, o) => a + o.amount, 0);
   const nonCommit = open
@@ -252,6 +275,7 @@ export async function gapView(db: Db, actor: Actor, query: contract.GapQuery): P
   return {
     scope: scopeDto(ctx.scope),
     period: ctx.pd,
+    line: line === undefined ? null : line === NO_LINE ? NO_LINE_PARAM : line,
     quota: quota.amount,
     finished,
     commit,
@@ -304,6 +328,11 @@ export async function behind(
   // Without a quota nobody is behind anything (a service unit, a new hire): they are left out.
   const measured = rows.filter((r) => r.quota > 0).sort((x, y) => x.attainment! - y.attainment! || y.gap - x.gap);
   return { scope: scopeDto(ctx.scope), period: ctx.pd, items: measured.slice(0, query.limit ?? 3) };
+}
+
+/** A line's part of a quota: the quota's category of its key; the deals of no line have none (as funnel health has it). */
+function lineQuota(quota: { amount: number; categories: Record<string, number> }, line: string) {
+  return line === NO_LINE ? 0 : (quota.categories[line] ?? 0);
 }
 
 function figures(kind: 'user' | 'unit', id: number, name: string, quota: number, realised: number) {

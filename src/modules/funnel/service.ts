@@ -131,9 +131,11 @@ export async function objectiveFigure(
   scope: TargetSubject,
   period: Period,
   today: string,
+  /** A business line ('' — no line); undefined: every line. */
+  line?: string,
 ): Promise<{ amount: number; expectedAmount: number; deals: number }> {
   const ranges = rangesOf(period, today);
-  const filter = filterOf(scope);
+  const filter: DealFilter = { ...filterOf(scope), line };
   const [rows, probabilities] = await Promise.all([
     period.kind === 'week'
       ? reads.dealsByStage(db.kysely, workspaceId, null, filter, 'open', ranges.openDates, 0)

@@ -24,7 +24,7 @@ import { AdjustModal } from './AdjustModal.tsx';
 import { useAccuracy, useForecast } from './api.ts';
 import { ExportReport } from './ExportReport.tsx';
 import { ReportPending } from './ReportPending.tsx';
-import { ScopeBar, useScopeParams } from './ScopeBar.tsx';
+import { LineSelect, ScopeBar, useLineName, useScopeParams } from './ScopeBar.tsx';
 import { SubmitDrawer } from './SubmitDrawer.tsx';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 100)}%`);
@@ -36,6 +36,7 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? '
  */
 export default function ForecastPage() {
   const t = useT();
+  const lineName = useLineName();
   const money = useMoney();
   const can = useCan();
   const [params, set] = useScopeParams();
@@ -73,6 +74,7 @@ export default function ForecastPage() {
   const controls = (
     <Flex gap={8} wrap>
       <ScopeBar params={params} set={set} shown={data?.scope} currentPeriod={data?.period.name} />
+      <LineSelect params={params} set={set} />
       {can('forecasts.submit') && (
         <Button type="primary" icon={<SendOutlined />} onClick={() => setSubmitting(true)} data-testid="open-submit">
           {t('forecast.submit.open')}
@@ -118,6 +120,30 @@ export default function ForecastPage() {
                 <Statistic title={t('forecast.objective')} value={money(data.objective.expectedAmount)} />
               </Col>
             </Row>
+            {data.line && (
+              // A line's own figures; the submissions above stay per rep, of every line.
+              <Row gutter={[12, 16]} style={{ marginTop: 16 }} data-testid="forecast-line">
+                <Col span={24}>
+                  <Typography.Text strong>
+                    {t('forecast.line.title', { line: lineName(data.line.key) })}
+                  </Typography.Text>
+                </Col>
+                <Col xs={12} sm={8}>
+                  <Statistic title={t('forecast.line.quota')} value={money(data.line.quota)} />
+                </Col>
+                <Col xs={12} sm={8}>
+                  <Statistic title={t('forecast.realised')} value={money(data.line.realised)} />
+                </Col>
+                <Col xs={12} sm={8}>
+                  <Statistic title={t('forecast.objective')} value={money(data.line.objective.expectedAmount)} />
+                </Col>
+                <Col span={24}>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {t('forecast.line.perRep')}
+                  </Typography.Text>
+                </Col>
+              </Row>
+            )}
             <Progress
               style={{ marginTop: 16 }}
               percent={Math.round((data.completion ?? 0) * 100)}

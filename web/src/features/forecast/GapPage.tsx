@@ -4,7 +4,7 @@ import { useT } from '../../i18n/useI18n.ts';
 import { useGap } from './api.ts';
 import { ExportReport } from './ExportReport.tsx';
 import { ReportPending } from './ReportPending.tsx';
-import { ScopeBar, useScopeParams } from './ScopeBar.tsx';
+import { LineSelect, ScopeBar, useScopeParams } from './ScopeBar.tsx';
 
 const num = (n: number | null) => (n === null ? '—' : Number.isInteger(n) ? String(n) : n.toFixed(1));
 
@@ -18,6 +18,7 @@ export default function GapPage() {
   const controls = (
     <Flex gap={8} wrap>
       <ScopeBar params={params} set={set} shown={data?.scope} currentPeriod={data?.period.name} />
+      <LineSelect params={params} set={set} />
       <ExportReport report="gap" params={params} />
     </Flex>
   );
@@ -29,7 +30,9 @@ export default function GapPage() {
       <Typography.Text type="secondary">
         {t('forecast.viewOf', { scope: data.scope.name, period: data.period.name, left: data.weeksLeft })}
       </Typography.Text>
-      {data.quota === 0 && <Alert type="info" showIcon message={t('gap.noQuota')} />}
+      {data.quota === 0 && (
+        <Alert type="info" showIcon message={t(data.line === null ? 'gap.noQuota' : 'gap.noLineQuota')} />
+      )}
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={10}>
           <Card title={t('gap.inputs')} style={{ height: '100%' }}>

@@ -2,13 +2,18 @@ import { Flex, Select } from 'antd';
 import { useSearchParams } from 'react-router';
 import { useSession } from '../auth/session.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
-import { useT } from '../../i18n/useI18n.ts';
+import { useI18n, useT } from '../../i18n/useI18n.ts';
+import { useRules } from '../territories/api.ts';
 import type { ScopeParams } from './api.ts';
 
 /** The scope and period of a report, kept in the URL (`?scope=unit:4&period=FY2026-Q3`) so a view can be linked to. */
 export function useScopeParams(): [ScopeParams, (next: ScopeParams) => void] {
   const [search, setSearch] = useSearchParams();
-  const params: ScopeParams = { scope: search.get('scope') ?? undefined, period: search.get('period') ?? undefined };
+  const params: ScopeParams = {
+    scope: search.get('scope') ?? undefined,
+    period: search.get('period') ?? undefined,
+    line: search.get('line') ?? undefined,
+  };
   const set = (next: ScopeParams) => {
     const urlSearchParams = new URLSearchParams(search);
     for (const [index, objectItem] of Object.entries(next))
@@ -89,4 +94,35 @@ export function ScopeBar({
       )}
     </Flex>
   );
+}
+
+/** A report narrowed to one business line (the gap, the forecast's line figures); shown only when the workspace has lines. */
+export function LineSelect({ params, set }: { params: ScopeParams; set: (next: ScopeParams) => void }) {
+  const { t, locale } = useI18n();
+  const lines = useRules().data?.businessLines ?? [];
+  if (lines.length === 0 && !params.line) return null;
+  return (
+    <Select
+      data-testid="report-line"
+      style={{ width: 160 }}
+      value={params.line ?? ''}
+      onChange={(line: string) => set({ line: line || undefined })}
+      options={[
+        { value: '', label: t('quotas.lines.all') },
+        ...lines.map((line) => ({ value: line.key, label: locale === 'en-US' ? line.nameEn : line.nameZh })),
+        { value: 'none', label: t('quotas.lines.none') },
+      ]}
+    />
+  );
+}
+
+/** A line's name in the page's language, from its key (none: "no line"). */
+export function useLineName() {
+  const { t, locale } = useI18n();
+  const lines = useRules().data?.businessLines ?? [];
+  return (key: string) => {
+    if (key === 'none') return t('quotas.lines.none');
+    const line = lines.find((candidate) => candidate.key === key);
+    return line ? (locale === 'en-US' ? line.nameEn : line.nameZh) : key;
+  };
 }

@@ -17,6 +17,8 @@ import type { ExportFormat, ExportReport, ReportExportInput } from '../../../../
 export interface ScopeParams {
   scope?: string | undefined;
   period?: string | undefined;
+  /** The funnel, forecast and gap: a business line's key, or none (docs/targets.md § Business lines). */
+  line?: string | undefined;
 }
 
 /** Query keys of the forecast and the analyses; a submission or an adjustment refreshes them all. */
@@ -31,12 +33,14 @@ export const forecastKeys = {
 };
 
 const query = (p: ScopeParams) => ({ scope: p.scope, period: p.period });
+/** The reports a business line narrows (the others are of every line). */
+const lineQuery = (p: ScopeParams) => ({ ...query(p), line: p.line });
 
 export const forecastQueries = {
   view: (param: ScopeParams) =>
     queryOptions({
       queryKey: forecastKeys.view(param),
-      queryFn: ({ signal }) => api.get<ForecastView>('/forecasts', query(param), { signal }),
+      queryFn: ({ signal }) => api.get<ForecastView>('/forecasts', lineQuery(param), { signal }),
       placeholderData: keepPreviousData,
       retry: false,
     }),
@@ -56,7 +60,7 @@ export const forecastQueries = {
   gap: (param: ScopeParams) =>
     queryOptions({
       queryKey: forecastKeys.gap(param),
-      queryFn: ({ signal }) => api.get<GapView>('/forecasts/gap', query(param), { signal }),
+      queryFn: ({ signal }) => api.get<GapView>('/forecasts/gap', lineQuery(param), { signal }),
       placeholderData: keepPreviousData,
       retry: false,
     }),
@@ -106,5 +110,7 @@ export const exportUrl = (
   if (param.scope) params.set('scope', param.scope);
   if (param.period) params.set('period', param.period);
   if (param.processId !== undefined) params.set('processId', String(param.processId));
+  // The export carries the line the report was shown with (accuracy and analyses are of every line).
+  if (param.line && (report === 'funnel' || report === 'forecast' || report === 'gap')) params.set('line', param.line);
   return `/api/v1/forecasts/export?${params.toString()}`;
 };

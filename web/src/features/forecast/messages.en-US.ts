@@ -19,6 +19,12 @@ export const forecastEnUS: Record<keyof typeof forecastZhCN, string> = {
   'forecast.commit': 'Commit',
   'forecast.possible': 'Possible',
   'forecast.none': 'Not counted',
+  'forecast.line.title': 'Business line: {line}',
+  'forecast.line.quota': "The line's quota",
+  'forecast.line.perRep':
+    "Commit, possible and the forecast are the reps' submissions, of every line: submissions are per rep, not per line.",
+  'gap.noLineQuota':
+    'The quota of this scope gives this line no share for the period (the deals of no line have none), so the gap counts from 0.',
   'forecast.objective': 'Funnel expected amount',
   'forecast.formula':
     'Forecast = realised + commit × {commit}% + possible × {possible}% + quota × {rate}% × {weeks} weeks left',
