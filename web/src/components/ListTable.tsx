@@ -19,6 +19,13 @@ export interface ListTableProps<T> extends Omit<
   showTotal?: boolean;
 }
 
+/**
+ * A table's sticky heading and sideways scrollbar, under the app shell's sticky header (56 px,
+ * web/src/app/theme.ts Layout.headerHeight): a table wider than its box shows its scrollbar at the
+ * bottom of the window while in view, drawn by antd (not the system's overlay that hides).
+ */
+const STICKY_UNDER_HEADER = { offsetHeader: 56 } as const;
+
 const sortOrderOf = (sort: string | undefined, key: string) =>
   sort === key ? ('ascend' as const) : sort === `-${key}` ? ('descend' as const) : null;
 
@@ -46,6 +53,10 @@ export function ListTable<T extends object>({
       rowKey="id"
       size="middle"
       scroll={{ x: 'max-content' }}
+      // A list wider than the screen scrolls inside its box; the sticky scrollbar stays at the bottom
+      // of the window while the table is in view, so the columns to the right are seen to be there
+      // (issue 11: tables cut off at 1440 px). The heading stays under the app's header (56 px).
+      sticky={STICKY_UNDER_HEADER}
       {...rest}
       columns={cols}
       dataSource={query.data?.items}
