@@ -73,6 +73,22 @@ describe('Business lines in the browser', () => {
     await page.getByTestId('funnel-table').waitFor();
     await shot(page, 'business-lines-funnel-en');
 
+    // The opportunity list by line: the filter bar shows the line and the list counts the funnel's deals.
+    const drilled = await apiCall<{ closeFrom: string | null; closeTo: string | null; process: { id: number } }>(
+      page,
+      'GET',
+      '/funnel?period=all&line=software',
+    );
+    await page.goto(`${app.url}/opportunities/list?status=open&processId=${drilled.process.id}&line=software`);
+    await page.getByTestId('opp-line').getByText('Software').waitFor();
+    const listed = await apiCall<{ total: number }>(
+      page,
+      'GET',
+      `/opportunities?status=open&processId=${drilled.process.id}&line=software&limit=1`,
+    );
+    assert.equal(listed.total, narrowed.total.count, "the list by line counts the funnel's deals");
+    await shot(page, 'business-lines-list-en');
+
     // This quarter's attainment by line, the rows as the API gives them.
     await page.goto(`${app.url}/funnel?line=software`);
     const card = page.getByTestId('funnel-lines');
@@ -95,5 +111,8 @@ describe('Business lines in the browser', () => {
     assert.equal(figures.lines[0]!.key, 'software');
     await card.scrollIntoViewIfNeeded();
     await shot(page, 'business-lines-attainment-zh', false);
+    await page.goto(`${app.url}/opportunities/list?status=open&line=software`);
+    await page.getByTestId('opp-line').getByText('软件').waitFor();
+    await shot(page, 'business-lines-list-zh');
   });
 });
