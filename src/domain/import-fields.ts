@@ -25,6 +25,8 @@ export const ACCOUNT_IMPORT_FIELDS = [
   'leadSource',
   'status',
   'ownerEmail',
+  // A named (key) account: it goes to the key-account team when created (docs/organisation.md § Sales modes).
+  'named',
   'notes',
 ] as const;
 export const CONTACT_IMPORT_FIELDS = [
@@ -157,6 +159,11 @@ const HEADERS: Record<ImportKind, Record<string, { zh: string; en: string; alias
       zh: '负责人邮箱',
       en: 'Owner email',
       aliases: ['负责人', '客户经理邮箱', '销售邮箱', 'owner', 'owner e-mail', 'account owner', 'sales rep email'],
+    },
+    named: {
+      zh: '指名客户',
+      en: 'Named account',
+      aliases: ['指名', '是否指名', '是否指名客户', '指名大客户', 'named', 'key account', 'named key account'],
     },
     notes: { zh: '备注', en: 'Notes', aliases: ['说明', 'remarks', 'comment', 'comments', 'note'] },
   },

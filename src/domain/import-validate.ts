@@ -2,6 +2,7 @@ import { ACCOUNT_STATUSES, COMPANY_SIZES, type AccountStatus } from './accounts.
 import { companyNameKey } from './company-name.ts';
 import { creditCodeProblem } from './credit-code.ts';
 import {
+  headerKey,
   parseCodedField,
   type CodedField,
   type ColumnMapping,
@@ -38,6 +39,8 @@ export interface AccountValues {
   leadSource: string | null;
   status: AccountStatus | null;
   ownerEmail: string | null;
+  /** A named (key) account: created, it goes to the key-account team (docs/organisation.md § Sales modes). */
+  named: boolean;
   notes: string | null;
 }
 
@@ -132,6 +135,17 @@ function coded(
   return code;
 }
 
+const YES = ['是', '是的', '对', 'y', 'yes', 'true', '1', '√', '✓', '指名', 'named'].map(headerKey);
+const NO = ['否', '不是', 'n', 'no', 'false', '0', '×', '非指名', 'not named'].map(headerKey);
+
+/** A yes/no cell as people write it (是/否, yes/no, Y/N, 1/0, √); undefined for anything else. */
+export function parseYesNo(value: string): boolean | undefined {
+  const key = headerKey(value);
+  if (YES.includes(key)) return true;
+  if (NO.includes(key)) return false;
+  return undefined;
+}
+
 /** Dates as people type them: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日. */
 export function parseDateCell(value: string): string | null {
   const match = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(value.trim());
@@ -187,6 +201,26 @@ export function validateAccountRow(
       ownerEmail = null;
     }
   }
+  const namedCell = read('named');
+  let named = false;
+  if (namedCell !== null) {
+    const answer = parseYesNo(namedCell);
+    if (answer === undefined)
+      problems.push({
+        field: 'named',
+        code: 'not_yes_no',
+        message: `"${namedCell}" is not yes or no`,
+        params: { value: namedCell },
+      });
+    else if (answer && !ctx.canChooseOwner)
+      // As on POST /accounts: only a manager sends an account to the key-account team.
+      problems.push({
+        field: 'named',
+        code: 'named_needs_manager',
+        message: 'only a manager can import a named account',
+      });
+    else named = answer;
+  }
   const values: AccountValues = {
     name: name ?? '',
     nameKey: name ? companyNameKey(name) : '',
@@ -202,6 +236,7 @@ export function validateAccountRow(
     leadSource: coded(read('leadSource'), 'leadSource', valueMapping, problems),
     status: coded(read('status'), 'status', valueMapping, problems) as AccountStatus | null,
     ownerEmail,
+    named,
     notes: read('notes'),
   };
   return { values: problems.length ? null : values, problems };

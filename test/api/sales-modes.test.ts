@@ -14,6 +14,12 @@ import {
 import type { OrgUnit } from '../../src/contracts/org.ts';
 import type { Account } from '../../src/contracts/accounts.ts';
 import type { Problem } from '../../src/contracts/common.ts';
+import type { ImportJob as Job } from '../../src/contracts/imports.ts';
+import { commitImport, uploadImport, validateImport } from '../helpers/imports.ts';
+
+/** The fields of a suggested mapping that no column took. */
+const nullsFor = (mapping: Record<string, number | null>) =>
+  Object.fromEntries(Object.entries(mapping).filter(([, column]) => column === null));
 
 /** Sales modes and the routing of named accounts to the key-account team (SPEC §2, docs/organisation.md § Sales modes). */
 for (const engine of testEngines()) {
@@ -131,6 +137,97 @@ for (const engine of testEngines()) {
         .where('name', '=', '代表指名测试有限公司')
         .execute();
       assert.equal(count.length, 0, 'refused before anything is written');
+    });
+
+    it('an import with a named account routes it like POST /accounts does; a not-named row keeps its owner; a rep cannot import one named', async () => {
+      const ownerOf = async (name: string) =>
+        testApp.db.kysely
+          .selectFrom('accounts')
+          .select(['id', 'owner_id', 'org_unit_id', 'in_pool', 'named_account'])
+          .where('workspace_id', '=', fixture.workspaceId)
+          .where('name', '=', name)
+          .executeTakeFirstOrThrow();
+      const ownerHistory = async (id: number) =>
+        (
+          await testApp.db.kysely
+            .selectFrom('record_history')
+            .select(['old_value', 'new_value', 'reason'])
+            .where('entity_id', '=', id)
+            .where('entity_type', '=', 'account')
+            .where('field', '=', 'owner')
+            .execute()
+        ).map((row) => [row.old_value, row.new_value, row.reason]);
+      // The same account created through the API: what the import must do with its named row.
+      const viaApi = json<Account>(
+        await manager('POST', '/api/v1/accounts', {
+          name: '指名接口对照有限公司',
+          named: true,
+          ownerId: fixture.users.rep.id,
+        }),
+      );
+      const csv = [
+        '客户名称,负责人邮箱,指名客户',
+        `指名导入测试有限公司,${fixture.users.rep.email},是`,
+        `普通导入测试有限公司,${fixture.users.rep.email},否`,
+        `空白导入测试有限公司,${fixture.users.rep.email},`,
+      ].join('\n');
+      const uploaded = json<Job>(await uploadImport(manager, 'accounts', csv));
+      assert.deepEqual(uploaded.suggestedMapping, {
+        name: 0,
+        ownerEmail: 1,
+        named: 2,
+        ...nullsFor(uploaded.suggestedMapping),
+      });
+      const checked = await validateImport(manager, uploaded.id, {
+        mapping: uploaded.suggestedMapping,
+        duplicateMode: 'skip',
+      });
+      assert.equal(checked.errorCount, 0, JSON.stringify(checked));
+      const done = await commitImport(manager, uploaded.id);
+      assert.equal(done.status, 'committed', JSON.stringify(done));
+      const named = await ownerOf('指名导入测试有限公司');
+      const api = await ownerOf(viaApi.name);
+      assert.deepEqual(
+        [named.owner_id, named.org_unit_id, named.in_pool, named.named_account],
+        [api.owner_id, api.org_unit_id, api.in_pool, api.named_account],
+        'the named row lands where the API puts a named account',
+      );
+      assert.deepEqual([named.owner_id, named.org_unit_id, named.in_pool], [null, team.id, 1]);
+      assert.deepEqual(await ownerHistory(named.id), await ownerHistory(api.id));
+      assert.deepEqual(await ownerHistory(named.id), [[null, null, 'key_account_team']]);
+      for (const name of ['普通导入测试有限公司', '空白导入测试有限公司']) {
+        const plain = await ownerOf(name);
+        assert.deepEqual(
+          [plain.owner_id, plain.org_unit_id, plain.in_pool, plain.named_account],
+          [fixture.users.rep.id, fixture.units.sales1, 0, 0],
+          `${name}: not named, the owner the file names as before`,
+        );
+        assert.deepEqual(await ownerHistory(plain.id), [[null, String(fixture.users.rep.id), 'import']]);
+      }
+      // A rep: a named row is refused (the API answers 403), a bad yes/no is named, a "no" is fine.
+      const rep = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep.id));
+      const byRep = json<Job>(
+        await uploadImport(
+          rep,
+          'accounts',
+          '客户名称,指名客户\n代表指名导入有限公司,是\n代表普通导入有限公司,否\n代表乱填导入有限公司,也许\n',
+        ),
+      );
+      const repChecked = await validateImport(rep, byRep.id, {
+        mapping: byRep.suggestedMapping,
+        duplicateMode: 'skip',
+      });
+      assert.equal(repChecked.errorCount, 2);
+      const errors = json<{ items: { rowNo: number; problems: { field: string; code: string }[] }[] }>(
+        await rep('GET', `/api/v1/imports/${byRep.id}/errors`),
+      ).items;
+      assert.deepEqual(
+        errors.map((row) => [row.rowNo, row.problems.map((problem) => `${problem.field}:${problem.code}`)]),
+        [
+          [2, ['named:named_needs_manager']],
+          [4, ['named:not_yes_no']],
+        ],
+      );
     });
 
     it('the only team takes named accounts from anywhere; with no team, a named account stays where it is', async () => {

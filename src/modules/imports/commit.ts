@@ -16,6 +16,8 @@ import { dateIn, startOfDay } from '../../domain/calendar.ts';
 import { validatePurchaseRow } from '../../domain/import-purchases.ts';
 import * as repo from './repository.ts';
 import { writeOpportunities } from './commit-opportunities.ts';
+import { keyAccountTeamsWithinReach } from '../org/service.ts';
+import type { UnitMode } from '../../domain/sales-mode.ts';
 import { resolveOpportunityRows, workspaceWords, type WorkspaceWords } from './validate-opportunities.ts';
 
 /**
@@ -43,6 +45,7 @@ export async function writePass(
   let processed = 0;
   let timeZone: string | undefined;
   let words: WorkspaceWords | undefined;
+  let teamFor: ((unitPath: string) => UnitMode | null) | undefined;
   for (let after = 0; ;) {
     const rows = await repo.rowsAfter(trx, actor.workspaceId, job.id, after, INSERT_CHUNK, ['create', 'update']);
     if (rows.length === 0) break;
@@ -54,8 +57,15 @@ export async function writePass(
         v: validateAccountRow(JSON.parse(row.data) as string[], mapping, ctx).values!,
       }));
       const creates = items.filter((x) => x.r.outcome === 'create');
+      teamFor ??= await keyAccountTeamsWithinReach(trx, actor);
+      const routeNamed = teamFor;
+      const teams: (UnitMode | null)[] = [];
       const values: NewAccount[] = creates.map(({ v: accountValues }) => {
         const owner = accountValues.ownerEmail ? byEmail.get(accountValues.ownerEmail) : undefined;
+        // A named account goes to the key-account team as on POST /accounts (docs/organisation.md § Sales
+        // modes): the nearest one within reach of the unit it would have joined, into that team's pool.
+        const team = accountValues.named ? routeNamed(owner?.path ?? actor.unitPath) : null;
+        teams.push(team);
         return {
           workspace_id: actor.workspaceId,
           name: accountValues.name,
@@ -70,8 +80,12 @@ export async function writePass(
           website: accountValues.website,
           phone: accountValues.phone,
           lead_source: accountValues.leadSource,
-          owner_id: owner?.id ?? actor.userId,
-          org_unit_id: owner?.org_unit_id ?? actor.orgUnitId,
+          owner_id: team ? null : (owner?.id ?? actor.userId),
+          org_unit_id: team ? team.id : (owner?.org_unit_id ?? actor.orgUnitId),
+          // Every row names the same columns: a multi-row insert writes NULL where a row leaves one out.
+          named_account: accountValues.named ? 1 : 0,
+          in_pool: team ? 1 : 0,
+          pool_since: team ? now : null,
           status: accountValues.status ?? 'prospect',
           notes: accountValues.notes,
           created_by: actor.userId,
@@ -88,7 +102,7 @@ export async function writePass(
         field: 'owner',
         oldValue: null,
         newValue: values[index]!.owner_id ?? null,
-        reason: 'import',
+        reason: teams[index] ? 'key_account_team' : 'import',
         actorUserId: actor.userId,
       }));
       const updates = items.filter((x) => x.r.outcome === 'update' && x.r.target_id !== null);

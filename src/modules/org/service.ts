@@ -237,6 +237,17 @@ export async function keyAccountTeamWithinReach(
   actor: Actor,
   unitPath: string,
 ): Promise<UnitMode | null> {
+  return (await keyAccountTeamsWithinReach(db, actor))(unitPath);
+}
+
+/**
+ * keyAccountTeamWithinReach for many accounts (an import's named rows): the units read once, the
+ * answer per unit path.
+ */
+export async function keyAccountTeamsWithinReach(
+  db: Kysely<Database>,
+  actor: Actor,
+): Promise<(unitPath: string) => UnitMode | null> {
   const units = await repo.unitModes(db, actor.workspaceId);
-  return keyAccountTeamFor(unitPath, units, (unit) => reachesUnit(actor, unit.path));
+  return (unitPath) => keyAccountTeamFor(unitPath, units, (unit) => reachesUnit(actor, unit.path));
 }
