@@ -4,14 +4,19 @@ import { codesOf, label, labelsOf } from '../../../../src/domain/import-fields.t
 import { useProblem } from '../../api/useProblem.ts';
 import type { Locale } from '../../i18n/locale.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
+import { useShippedText, type ShippedText } from '../processes/shippedText.ts';
 import { useValidateImport, type DuplicateMode, type ImportJob, type UnknownValue, type ValueMapping } from './api.ts';
 
 const UNMATCHED = '';
 
-/** What a value may stand for: a coded field's codes with their labels, or the workspace's process or stage names. */
-function choicesOf(unknown: UnknownValue, locale: Locale): { value: string; label: string }[] {
+/**
+ * What a value may stand for: a coded field's codes with their labels, or the workspace's process or
+ * stage names — the answer keeps the name as stored, the reader sees a shipped template name in their
+ * language (processes/shippedText.ts), as on the board and the deal.
+ */
+function choicesOf(unknown: UnknownValue, locale: Locale, shipped: ShippedText): { value: string; label: string }[] {
   if (unknown.field === 'process' || unknown.field === 'stage')
-    return (unknown.choices ?? []).map((name) => ({ value: name, label: name }));
+    return (unknown.choices ?? []).map((name) => ({ value: name, label: shipped(name) }));
   const field = unknown.field;
   return codesOf(field).map((code) => ({ value: code, label: label(labelsOf(field), code, locale) }));
 }
@@ -24,6 +29,7 @@ const keyOf = (unknown: UnknownValue) => `${unknown.field}\u0000${unknown.value}
  */
 export function ValueMappingCard({ job, fieldLabel }: { job: ImportJob; fieldLabel: (field: string) => string }) {
   const { t, locale } = useI18n();
+  const shipped = useShippedText();
   const report = useProblem();
   const validate = useValidateImport();
   const [picked, setPicked] = useState<Record<string, string>>(() =>
@@ -79,7 +85,12 @@ export function ValueMappingCard({ job, fieldLabel }: { job: ImportJob; fieldLab
                 aria-label={`${fieldLabel(unknown.field)} ${unknown.value}`}
                 showSearch
                 optionFilterProp="label"
-                options={[{ value: UNMATCHED, label: t('imports.values.unmatched') }, ...choicesOf(unknown, locale)]}
+                // Every choice in the page, not only those scrolled to: the lists are short (at most a few dozen).
+                virtual={false}
+                options={[
+                  { value: UNMATCHED, label: t('imports.values.unmatched') },
+                  ...choicesOf(unknown, locale, shipped),
+                ]}
               />
             ),
           },

@@ -19,7 +19,8 @@ export function useShippedText() {
   }, [locale]);
 }
 
-type Shipped = ReturnType<typeof useShippedText>;
+export type ShippedText = ReturnType<typeof useShippedText>;
+type Shipped = ShippedText;
 
 /** A process as the reader sees it: its shipped texts in their language (see useShippedText). */
 export function localizeProcess<P extends Process>(process: P, shipped: Shipped): P {
