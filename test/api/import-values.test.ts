@@ -21,6 +21,12 @@ for (const engine of testEngines()) {
       const fixture = await seedWorkspace(testApp, 'impv');
       workspaceId = fixture.workspaceId;
       manager = client(testApp, await sessionCookie(testApp, workspaceId, fixture.users.manager.id));
+      // Managers export by default; the seeded users start without the grant.
+      await testApp.db.kysely
+        .updateTable('users')
+        .set({ can_export: 1 })
+        .where('id', '=', fixture.users.manager.id)
+        .execute();
     });
     after(() => testApp.close());
 
@@ -91,6 +97,50 @@ for (const engine of testEngines()) {
       assert.equal(await industryOf('上海光明乳业有限公司'), 'food');
       assert.equal(await industryOf('上海老字号食品有限公司'), 'food', 'the label of older exports still reads');
       assert.equal(await industryOf('火星贸易有限公司'), undefined, 'the row left with an error was not imported');
+    });
+
+    it('exports write the words the app shows (食品饮料, not 食品), in either language, and such a file imports back with nothing unknown', async () => {
+      for (const [lang, food, auto] of [
+        ['zh-CN', '食品饮料', '汽车'],
+        ['en-US', 'Food and beverage', 'Automotive'],
+      ] as const) {
+        const exported = await manager(
+          'GET',
+          `/api/v1/accounts/export?format=csv&lang=${lang}&q=${encodeURIComponent('有限公司')}`,
+        );
+        assert.equal(exported.statusCode, 200, exported.body);
+        const lines = exported.body.replace(/^\uFEFF/, '').split(/\r?\n/);
+        const rowOf = (name: string) => lines.find((line) => line.startsWith(name)) ?? '';
+        assert.equal(
+          rowOf('上海老字号食品有限公司').split(',')[2],
+          food,
+          `${lang}: imported as 食品, exported as the app says`,
+        );
+        assert.equal(rowOf('宁波拓普汽配有限公司').split(',')[2], auto);
+        const again = json<Job>(await uploadImport(manager, 'accounts', exported.body, `export-${lang}.csv`));
+        const checked = await validateImport(manager, again.id, {
+          mapping: again.suggestedMapping,
+          duplicateMode: 'update',
+        });
+        assert.deepEqual(checked.unknownValues, [], `${lang}: every coded word of the export is one the import knows`);
+        assert.equal(checked.counts!.error, 0, JSON.stringify(checked.counts));
+      }
+    });
+
+    it('建材 and other trade words are asked about with a suggestion; a word unlike any is asked with none', async () => {
+      const csv = ['客户名称,行业', '杭州某建材有限公司,建材', '常州某光伏有限公司,光伏', '某某有限公司,星际旅行'].join(
+        '\n',
+      );
+      const job = json<Job>(await uploadImport(manager, 'accounts', csv, '建材.csv'));
+      const checked = await validateImport(manager, job.id, { mapping: job.suggestedMapping, duplicateMode: 'skip' });
+      assert.deepEqual(
+        checked.unknownValues.map((unknown) => [unknown.value, unknown.suggestion]),
+        [
+          ['光伏', 'energy'],
+          ['建材', 'construction'],
+          ['星际旅行', null],
+        ],
+      );
     });
   });
 }
