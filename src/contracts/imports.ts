@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { page, queryBool, queryInt, text } from './common.ts';
 import { ACCOUNT_STATUSES, COMPANY_SIZES, INDUSTRIES, LEAD_SOURCES } from '../domain/accounts.ts';
-import { IMPORT_KINDS, MAPPABLE_FIELDS, type MappableField } from '../domain/import-fields.ts';
+import { IMPORT_KINDS } from '../domain/import-fields.ts';
+import { MAPPABLE_FIELDS, type MappableField } from '../domain/import-vocabulary.ts';
 import { LOSS_REASONS, OPPORTUNITY_STATUSES } from '../domain/opportunity.ts';
 import { DUPLICATE_MODES } from '../domain/import-validate.ts';
 import { TEXT_ENCODINGS } from '../domain/spreadsheet-format.ts';

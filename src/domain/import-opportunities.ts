@@ -1,12 +1,8 @@
 import { companyNameKey } from './company-name.ts';
 import type { IsoDate } from './calendar.ts';
-import {
-  headerKey,
-  parseCodedField,
-  type ColumnMapping,
-  type OpportunityImportField,
-  type ValueMapping,
-} from './import-fields.ts';
+import { headerKey } from './import-headers.ts';
+import { parseCodedField, type ValueMapping } from './import-vocabulary.ts';
+import { type ColumnMapping, type OpportunityImportField } from './import-fields.ts';
 import { parseAmountCell } from './import-purchases.ts';
 import { normaliseCreditCodeCell, parseDateCell, type RowProblem } from './import-validate.ts';
 import type { OpportunityStatus } from './opportunity.ts';

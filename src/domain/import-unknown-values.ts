@@ -1,10 +1,5 @@
-import {
-  headerKey,
-  isMappableField,
-  suggestCode,
-  type MappableField,
-  type WorkspaceWordField,
-} from './import-fields.ts';
+import { headerKey } from './import-headers.ts';
+import { isMappableField, suggestCode, type MappableField, type WorkspaceWordField } from './import-vocabulary.ts';
 import { nameWords } from './import-opportunities.ts';
 import type { RowProblem } from './import-validate.ts';
 import { shippedTranslations } from './shipped-texts.ts';

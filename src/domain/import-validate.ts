@@ -1,14 +1,9 @@
 import { ACCOUNT_STATUSES, COMPANY_SIZES, type AccountStatus } from './accounts.ts';
 import { companyNameKey } from './company-name.ts';
 import { creditCodeProblem } from './credit-code.ts';
-import {
-  headerKey,
-  parseCodedField,
-  type CodedField,
-  type ColumnMapping,
-  type ImportField,
-  type ValueMapping,
-} from './import-fields.ts';
+import { headerKey } from './import-headers.ts';
+import { parseCodedField, type CodedField, type ValueMapping } from './import-vocabulary.ts';
+import { type ColumnMapping, type ImportField } from './import-fields.ts';
 import { storedProvince } from './regions.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Labels } from './import-fields.ts';
+import type { Labels } from './coded-labels.ts';
 
 /**
  * Readable labels of the opportunity vocabularies (src/domain/opportunity.ts, buying-phase.ts)

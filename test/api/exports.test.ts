@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
 import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
 import { neutraliseCell } from '../../src/domain/spreadsheet-format.ts';
-import { CONTACT_IMPORT_FIELDS, fieldHeader, suggestMapping } from '../../src/domain/import-fields.ts';
+import { CONTACT_IMPORT_FIELDS } from '../../src/domain/import-fields.ts';
+import { fieldHeader, suggestMapping } from '../../src/domain/import-headers.ts';
 import { readRows } from '../../src/modules/imports/parse.ts';
 import { readPart } from '../helpers/xlsx.ts';
 import {

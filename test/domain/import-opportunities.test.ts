@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { suggestMapping, templateHeaders } from '../../src/domain/import-fields.ts';
+import { suggestMapping, templateHeaders } from '../../src/domain/import-headers.ts';
 import { splitProducts, validateOpportunityRow } from '../../src/domain/import-opportunities.ts';
 import { suggestName } from '../../src/domain/import-unknown-values.ts';
 import type { IsoDate } from '../../src/domain/calendar.ts';

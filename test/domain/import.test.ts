@@ -1,14 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { missingRequired } from '../../src/domain/import-fields.ts';
 import {
-  missingRequired,
   normaliseValueMapping,
   parseCodedField,
   parseIndustry,
   parseStatus,
   suggestCode,
-  suggestMapping,
-} from '../../src/domain/import-fields.ts';
+} from '../../src/domain/import-vocabulary.ts';
+import { suggestMapping } from '../../src/domain/import-headers.ts';
 import { UnknownValueTally } from '../../src/domain/import-unknown-values.ts';
 import { parseAmountCell } from '../../src/domain/import-purchases.ts';
 import { resolveReportsTo, type FileContact, type KnownContact } from '../../src/domain/import-reports-to.ts';

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { apiCall, browserSuite, shot, signIn, useEnglish } from './browser.ts';
-import { codesOf, labelsOf, type CodedField } from '../../src/domain/import-fields.ts';
+import { codesOf, labelsOf, type CodedField } from '../../src/domain/import-vocabulary.ts';
 import { shippedTranslations } from '../../src/domain/shipped-texts.ts';
 import type { ImportJob } from '../../src/contracts/imports.ts';
 

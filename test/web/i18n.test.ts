@@ -78,7 +78,7 @@ test("the message formatter picks the form by the language's rules and fills the
 
 test("the app's words for coded values are the words imports accept and exports write", async () => {
   const { INDUSTRY_LABELS, SIZE_LABELS, STATUS_LABELS, LEAD_SOURCE_LABELS } =
-    await import('../../src/domain/import-fields.ts');
+    await import('../../src/domain/coded-labels.ts');
   const vocabularies = {
     'accounts.industry': INDUSTRY_LABELS,
     'accounts.size': SIZE_LABELS,

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { label, type Labels } from '../../domain/import-fields.ts';
+import { label, type Labels } from '../../domain/coded-labels.ts';
 import type { Actor } from '../../domain/policy.ts';
 import type { ActivityExportQuery } from '../../contracts/exports.ts';
 import { recordAudit } from '../audit/repository.ts';

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { label, type Labels } from '../../domain/import-fields.ts';
+import { label, type Labels } from '../../domain/coded-labels.ts';
 import {
   BUYING_PHASE_LABELS,
   FORECAST_CATEGORY_LABELS,

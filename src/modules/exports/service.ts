@@ -1,15 +1,15 @@
 import { Readable } from 'node:stream';
 import type { Db } from '../../db/database.ts';
+import { CONTACT_IMPORT_FIELDS } from '../../domain/import-fields.ts';
+import { fieldHeader } from '../../domain/import-headers.ts';
 import {
-  CONTACT_IMPORT_FIELDS,
-  fieldHeader,
   INDUSTRY_LABELS,
   label,
   LEAD_SOURCE_LABELS,
   SIZE_LABELS,
   STATUS_LABELS,
   TIER_LABELS,
-} from '../../domain/import-fields.ts';
+} from '../../domain/coded-labels.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { csvLine, neutraliseCell, UTF8_BOM } from '../../domain/spreadsheet-format.ts';
 import type { AccountExportQuery, ContactExportQuery, ExportFormat } from '../../contracts/exports.ts';

@@ -1,6 +1,6 @@
 import type { FileFormat, TextEncoding } from '../../domain/spreadsheet-format.ts';
 import type { Counts, FailureInfo, UnknownValue } from '../../contracts/imports.ts';
-import type { ValueMapping } from '../../domain/import-fields.ts';
+import type { ValueMapping } from '../../domain/import-vocabulary.ts';
 
 /** The import job's states and the report it carries (import_jobs.report, JSON). */
 export type Outcome = 'create' | 'update' | 'skip' | 'error';

@@ -6,15 +6,13 @@ import { immediateTransaction } from '../../db/transaction.ts';
 import type { Database } from '../../db/schema.ts';
 import {
   importFields,
-  mappingByHeader,
-  templateHeaders,
   missingRequired,
-  suggestMapping,
   type ColumnMapping,
   type ImportField,
   type ImportKind,
-  normaliseValueMapping,
 } from '../../domain/import-fields.ts';
+import { mappingByHeader, templateHeaders, suggestMapping } from '../../domain/import-headers.ts';
+import { normaliseValueMapping } from '../../domain/import-vocabulary.ts';
 import type { DuplicateMode, RowProblem } from '../../domain/import-validate.ts';
 import { can, type Actor } from '../../domain/policy.ts';
 import {

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { IsoDate } from '../../domain/calendar.ts';
-import { headerKey, type ColumnMapping, type ValueMapping } from '../../domain/import-fields.ts';
+import { headerKey } from '../../domain/import-headers.ts';
+import { type ColumnMapping } from '../../domain/import-fields.ts';
+import { type ValueMapping } from '../../domain/import-vocabulary.ts';
 import {
   nameWords,
   opportunityKey,

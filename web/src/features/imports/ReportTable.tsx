@@ -1,5 +1,5 @@
 import { Table, Tag } from 'antd';
-import { label, SIZE_LABELS, STATUS_LABELS, type Labels } from '../../../../src/domain/import-fields.ts';
+import { label, SIZE_LABELS, STATUS_LABELS, type Labels } from '../../../../src/domain/coded-labels.ts';
 import { OPPORTUNITY_STATUS_LABELS } from '../../../../src/domain/opportunity-labels.ts';
 import type { Locale } from '../../i18n/locale.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
@@ -10,7 +10,7 @@ import { ERROR_PAGE, type ErrorRow as ReportRow, type RowProblem } from './api.t
 
 const OUTCOME_COLOURS = { create: 'green', update: 'blue', skip: 'default', error: 'red' } as const;
 
-/** The words an "unknown value" problem may offer, as the import accepts them (src/domain/import-fields.ts). */
+/** The words an "unknown value" problem may offer, as the import accepts them (src/domain/coded-labels.ts). */
 const ALLOWED_LABELS: Record<string, Labels> = {
   status: STATUS_LABELS,
   size: SIZE_LABELS,

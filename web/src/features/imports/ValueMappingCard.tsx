@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Alert, Button, Flex, Select, Table, Typography } from 'antd';
-import { codesOf, label, labelsOf } from '../../../../src/domain/import-fields.ts';
+import { codesOf, labelsOf } from '../../../../src/domain/import-vocabulary.ts';
+import { label } from '../../../../src/domain/coded-labels.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import type { Locale } from '../../i18n/locale.ts';
 import { useI18n } from '../../i18n/useI18n.ts';
