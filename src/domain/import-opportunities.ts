@@ -3,8 +3,8 @@ import type { IsoDate } from './calendar.ts';
 import { headerKey } from './import-headers.ts';
 import { parseCodedField, type ValueMapping } from './import-vocabulary.ts';
 import { type ColumnMapping, type OpportunityImportField } from './import-fields.ts';
-import { parseAmountCell } from './import-purchases.ts';
-import { normaliseCreditCodeCell, parseDateCell, type RowProblem } from './import-validate.ts';
+import type { RowProblem } from './import-validate.ts';
+import { rowChecks } from './import-row-checks.ts';
 import type { OpportunityStatus } from './opportunity.ts';
 
 /**
@@ -66,18 +66,8 @@ export function validateOpportunityRow(
   ctx: { today: IsoDate; valueMapping: ValueMapping },
 ): { values: OpportunityValues | null; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
-  const read = (field: OpportunityImportField): string | null => {
-    const index = mapping[field];
-    if (typeof index !== 'number') return null;
-    const trimmed = (cells[index] ?? '').trim();
-    if (trimmed === '') return null;
-    const max = MAX[field];
-    if (max !== undefined && trimmed.length > max) {
-      problems.push({ field, code: 'too_long', message: `must be at most ${max} characters`, params: { max } });
-      return null;
-    }
-    return trimmed;
-  };
+  const check = rowChecks<OpportunityImportField>(cells, mapping, MAX, problems);
+  const read = check.read;
   const coded = (field: 'dealStatus' | 'lossReason' | 'leadSource'): string | null => {
     const cell = read(field);
     if (cell === null) return null;
@@ -97,57 +87,29 @@ export function validateOpportunityRow(
     return cell === null ? null : (ctx.valueMapping[field]?.[headerKey(cell)] ?? cell);
   };
 
-  const accountName = read('accountName');
-  const accountCreditCode = normaliseCreditCodeCell(read('accountCreditCode'), 'accountCreditCode', problems);
-  if (accountName === null && accountCreditCode === null && !problems.some((p) => p.field.startsWith('account'))) {
-    const field = typeof mapping.accountName === 'number' ? 'accountName' : 'accountCreditCode';
-    problems.push({ field, code: 'required', message: "the account's name or credit code is required" });
-  }
+  const { accountName, accountCreditCode } = check.account();
   const name = read('name');
   if (name === null && !problems.some((p) => p.field === 'name'))
     problems.push({ field: 'name', code: 'required', message: 'is required' });
   const status = coded('dealStatus') as OpportunityStatus | null;
 
-  const amountCell = read('amount');
-  let amount: number | null = null;
-  if (amountCell === null) problems.push({ field: 'amount', code: 'required', message: 'is required' });
-  else {
-    amount = parseAmountCell(amountCell);
-    if (amount === null || amount > MAX_FEN || (amount === 0 && status === 'won')) {
-      problems.push({
-        field: 'amount',
-        code: 'invalid_amount',
-        message:
-          status === 'won'
-            ? 'a won deal needs its contract amount: yuan above 0 with at most two decimals'
-            : 'must be an amount in yuan, 0 or more, with at most two decimals',
-        params: { value: amountCell },
-      });
-      amount = null;
-    }
-  }
+  const amount = check.amount(
+    'amount',
+    (fen) => fen <= MAX_FEN && !(fen === 0 && status === 'won'),
+    status === 'won'
+      ? 'a won deal needs its contract amount: yuan above 0 with at most two decimals'
+      : 'must be an amount in yuan, 0 or more, with at most two decimals',
+  );
 
-  const dateCell = read('expectedCloseDate');
-  let expectedCloseDate: IsoDate | null = null;
-  if (dateCell === null) problems.push({ field: 'expectedCloseDate', code: 'required', message: 'is required' });
-  else {
-    expectedCloseDate = parseDateCell(dateCell) as IsoDate | null;
-    if (expectedCloseDate === null)
-      problems.push({
-        field: 'expectedCloseDate',
-        code: 'invalid_date',
-        message: 'must be a date YYYY-MM-DD',
-        params: { value: dateCell },
-      });
-    else if (status !== null && status !== 'open' && expectedCloseDate > ctx.today) {
-      problems.push({
-        field: 'expectedCloseDate',
-        code: 'future_close',
-        message: 'a closed deal cannot have closed after today',
-        params: { value: expectedCloseDate },
-      });
-      expectedCloseDate = null;
-    }
+  let expectedCloseDate = check.date('expectedCloseDate');
+  if (expectedCloseDate !== null && status !== null && status !== 'open' && expectedCloseDate > ctx.today) {
+    problems.push({
+      field: 'expectedCloseDate',
+      code: 'future_close',
+      message: 'a closed deal cannot have closed after today',
+      params: { value: expectedCloseDate },
+    });
+    expectedCloseDate = null;
   }
 
   const lossReason = coded('lossReason');

@@ -10,7 +10,7 @@ import {
 } from '../../src/domain/import-vocabulary.ts';
 import { suggestMapping } from '../../src/domain/import-headers.ts';
 import { UnknownValueTally } from '../../src/domain/import-unknown-values.ts';
-import { parseAmountCell } from '../../src/domain/import-purchases.ts';
+import { parseAmountCell } from '../../src/domain/import-amounts.ts';
 import { resolveReportsTo, type FileContact, type KnownContact } from '../../src/domain/import-reports-to.ts';
 import {
   InFileDuplicates,
