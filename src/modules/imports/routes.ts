@@ -8,6 +8,7 @@ import { actorOf } from '../../server/request.ts';
 import { startLeaseSweeper } from './lease.ts';
 import { IMPORT_LIMITS } from './limits.ts';
 import * as imports from './service.ts';
+import * as reportFiles from './report-files.ts';
 import { needs } from '../../server/access.ts';
 
 /** Who imports: the roles that create accounts and contacts (presales and executives do not, docs/organisation.md). */
@@ -81,7 +82,7 @@ export default async function importRoutes(app: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const file = imports.templateCsv(req.query);
+      const file = reportFiles.templateCsv(req.query);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header(
@@ -152,7 +153,7 @@ export default async function importRoutes(app: FastifyInstance) {
         response: reportRows,
       },
     },
-    async (req) => imports.listReportRows(db, actorOf(req), req.params.id, 'errors', req.query),
+    async (req) => reportFiles.listReportRows(db, actorOf(req), req.params.id, 'errors', req.query),
   );
 
   routes.get(
@@ -168,7 +169,7 @@ export default async function importRoutes(app: FastifyInstance) {
         response: reportRows,
       },
     },
-    async (req) => imports.listReportRows(db, actorOf(req), req.params.id, 'warnings', req.query),
+    async (req) => reportFiles.listReportRows(db, actorOf(req), req.params.id, 'warnings', req.query),
   );
 
   routes.get(
@@ -184,7 +185,7 @@ export default async function importRoutes(app: FastifyInstance) {
         response: reportRows,
       },
     },
-    async (req) => imports.listReportRows(db, actorOf(req), req.params.id, 'duplicates', req.query),
+    async (req) => reportFiles.listReportRows(db, actorOf(req), req.params.id, 'duplicates', req.query),
   );
 
   routes.get(
@@ -199,7 +200,7 @@ export default async function importRoutes(app: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const file = await imports.errorReportCsv(db, actorOf(req), req.params.id);
+      const file = await reportFiles.errorReportCsv(db, actorOf(req), req.params.id);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header(

@@ -1,8 +1,5 @@
-import { refreshPlannerStatistics } from '../../db/statistics.ts';
-import { Worker } from 'node:worker_threads';
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { immediateTransaction } from '../../db/transaction.ts';
 import type { Database } from '../../db/schema.ts';
 import {
   importFields,
@@ -11,28 +8,19 @@ import {
   type ImportField,
   type ImportKind,
 } from '../../domain/import-fields.ts';
-import { mappingByHeader, templateHeaders, suggestMapping } from '../../domain/import-headers.ts';
+import { mappingByHeader, suggestMapping } from '../../domain/import-headers.ts';
 import { normaliseValueMapping } from '../../domain/import-vocabulary.ts';
-import type { DuplicateMode, RowProblem } from '../../domain/import-validate.ts';
+import type { DuplicateMode } from '../../domain/import-validate.ts';
 import { can, type Actor } from '../../domain/policy.ts';
-import {
-  countReplacementChars,
-  csvLine,
-  decodeText,
-  detectEncoding,
-  sniffFormat,
-  UTF8_BOM,
-} from '../../domain/spreadsheet-format.ts';
+import { countReplacementChars, decodeText, detectEncoding, sniffFormat } from '../../domain/spreadsheet-format.ts';
 import type { FieldError } from '../../contracts/problems.ts';
 import { AppError, conflict, fieldError, forbidden, invalid, notFound } from '../../server/problem.ts';
-import { recordAudit } from '../audit/repository.ts';
-import { writePass } from './commit.ts';
 import { parseReport, type FailureInfo, type JobStatus, type Report } from './job-report.ts';
 import { holdLease, leaseUntil } from './lease.ts';
 import { ImportLimitError } from './limits.ts';
 import { readInWorker } from './reading.ts';
 import * as repo from './repository.ts';
-import { validatePass } from './validate.ts';
+import { launch, liveProgress } from './run-phase.ts';
 import type * as contract from '../../contracts/imports.ts';
 import type { Page } from '../../contracts/common.ts';
 
@@ -46,20 +34,18 @@ import type { Page } from '../../contracts/common.ts';
  * transaction of set-based multi-row inserts. On SQLite that transaction runs in a worker
  * thread on its own connection, so the shared connection (which Kysely serialises) stays
  * free and WAL lets readers continue; on PostgreSQL it holds one pooled connection while the
- * others serve requests. A running job holds a lease (lease.ts), so one whose process died
- * is found and marked interrupted.
+ * others serve requests (run-phase.ts runs the phases). A running job holds a lease (lease.ts), so
+ * one whose process died is found and marked interrupted. The report's rows, the error report
+ * and the template are read in report-files.ts.
  */
 
 const PREVIEW_ROWS = 5;
 
 export type { JobStatus };
 
-/** Commit progress of jobs running in this process (inside a transaction nothing else can see it). */
-const live = new Map<number, number>();
-
 export function toJobDto(job: repo.JobRow): contract.ImportJobSummary {
   const report = parseReport(job.report);
-  const processed = job.status === 'committing' ? (live.get(job.id) ?? job.processed_rows) : job.processed_rows;
+  const processed = job.status === 'committing' ? (liveProgress(job.id) ?? job.processed_rows) : job.processed_rows;
   return {
     id: job.id,
     kind: job.kind as ImportKind,
@@ -90,7 +76,7 @@ export function toJobDto(job: repo.JobRow): contract.ImportJobSummary {
 }
 
 /** The job, if the caller may see it: its importer, or an admin of the workspace. 404 otherwise. */
-async function requireJob(db: Kysely<Database>, actor: Actor, id: number) {
+export async function requireJob(db: Kysely<Database>, actor: Actor, id: number) {
   const job = await repo.getJob(db, actor.workspaceId, id);
   if (!job || (job.user_id !== actor.userId && !can(actor, 'workspace.administer'))) throw notFound('Import');
   return job;
@@ -338,167 +324,3 @@ export async function commitImport(db: Db, actor: Actor, id: number, input: cont
   launch(db, actor, id, 'commit', input.skipErrors);
   return getImport(db, actor, id);
 }
-
-/** Rows of the report with their problems, paginated: the errors, or the warnings on rows to be created. */
-export async function listReportRows(
-  db: Db,
-  actor: Actor,
-  id: number,
-  kind: repo.ReportKind,
-  query: contract.ReportPageQuery,
-): Promise<Page<contract.ReportRow>> {
-  await requireJob(db.kysely, actor, id);
-  const { items, total } = await repo.reportRows(db.kysely, actor.workspaceId, id, kind, query.limit, query.offset);
-  return {
-    items: items.map((row) => ({
-      rowNo: row.row_no,
-      outcome: row.outcome as contract.ReportRow['outcome'],
-      problems: JSON.parse(row.problems ?? '[]') as RowProblem[],
-    })),
-    total,
-  };
-}
-
-/** The error report as CSV (row, field, problem, then the row's own cells), page by page. */
-export async function errorReportCsv(db: Db, actor: Actor, id: number) {
-  const job = await requireJob(db.kysely, actor, id);
-  const headers = JSON.parse(job.headers) as string[];
-  async function* lines() {
-    yield UTF8_BOM + csvLine(['行号 row', '字段 field', '问题 problem', ...headers]);
-    for (let after = 0; ;) {
-      const rows = await repo.errorRowsAfter(db.kysely, actor.workspaceId, id, after, 1000);
-      if (rows.length === 0) return;
-      let chunk = '';
-      for (const row of rows) {
-        const cells = JSON.parse(row.data) as string[];
-        for (const problem of JSON.parse(row.problems ?? '[]') as RowProblem[])
-          chunk += csvLine([row.row_no, problem.field, problem.message, ...cells]);
-      }
-      yield chunk;
-      after = rows[rows.length - 1]!.row_no;
-    }
-  }
-  return { fileName: `${job.file_name.replace(/\.[^.]+$/, '')}-errors.csv`, lines: lines() };
-}
-
-// ── Running a phase ───────────────────────────────────────────────────────────
-
-export type Phase = 'validate' | 'commit';
-
-/**
- * Runs a phase in the background: on a SQLite file in a worker thread with its own
- * connection (the shared one is serialised by Kysely, and better-sqlite3 blocks the thread
- * it runs on); otherwise in this process.
- */
-function launch(db: Db, actor: Actor, jobId: number, phase: Phase, skipErrors: boolean) {
-  if (db.engine === 'sqlite' && db.sqliteFile) {
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), {
-      workerData: { task: 'phase', file: db.sqliteFile, actor, jobId, phase, skipErrors },
-    });
-    worker.on('message', (m: { jobId: number; processed: number }) => live.set(m.jobId, m.processed));
-    const done = () => live.delete(jobId);
-    worker.on('exit', done);
-    worker.on('error', (err) => {
-      done();
-      void markFailed(db.kysely, actor, jobId, `the import stopped: ${err.message}`);
-    });
-    return;
-  }
-  void runPhase(db.kysely, actor, jobId, phase, skipErrors, (processed) => live.set(jobId, processed)).finally(() =>
-    live.delete(jobId),
-  );
-}
-
-async function markFailed(db: Kysely<Database>, actor: Actor, jobId: number, message: string) {
-  const job = await repo.getJob(db, actor.workspaceId, jobId);
-  if (!job) return;
-  await repo.updateJob(db, actor.workspaceId, jobId, {
-    status: 'failed',
-    lease_expires_at: null,
-    report: JSON.stringify({ ...parseReport(job.report), failure: message, failureInfo: null } satisfies Report),
-  });
-}
-
-/** The phase itself; never throws (a failure is recorded on the job). Used by the worker too. */
-export async function runPhase(
-  db: Kysely<Database>,
-  actor: Actor,
-  jobId: number,
-  phase: Phase,
-  skipErrors: boolean,
-  onProgress: (processed: number) => void,
-  opts: { sqliteWorker?: boolean } = {},
-): Promise<void> {
-  const release = holdLease(db, actor.workspaceId, jobId);
-  try {
-    const job = await repo.getJob(db, actor.workspaceId, jobId);
-    if (!job) return;
-    const { counts, links, unknownValues } = await validatePass(db, actor, job);
-    const report: Report = { ...parseReport(job.report), counts, unknownValues, failure: null };
-    if (phase === 'validate' || (counts.error > 0 && !skipErrors)) {
-      if (phase === 'commit') report.failure = 'rows_have_errors';
-      await repo.updateJob(db, actor.workspaceId, jobId, {
-        status: 'validated',
-        error_count: counts.error,
-        processed_rows: job.total_rows,
-        lease_expires_at: null,
-        report: JSON.stringify(report),
-      });
-      return;
-    }
-    // In the SQLite worker the commit takes the write lock first and waits for it: other users'
-    // writes on the server's connection then get 503 busy for a moment instead of breaking this.
-    const write = <T>(fn: (trx: Kysely<Database>) => Promise<T>) =>
-      opts.sqliteWorker ? immediateTransaction(db, fn) : db.transaction().execute(fn);
-    const result = await write(async (trx) => {
-      const passResult = await writePass(trx, actor, job, links, onProgress);
-      await recordAudit(
-        trx,
-        {
-          workspaceId: actor.workspaceId,
-          actorUserId: actor.userId,
-          action: `import.${job.kind}`,
-          targetType: 'import',
-          targetId: jobId,
-          detail: { fileName: job.file_name, rows: job.total_rows, ...passResult, errorsSkipped: counts.error },
-        },
-        actor.now,
-      );
-      await repo.updateJob(trx, actor.workspaceId, jobId, {
-        status: 'committed',
-        error_count: counts.error,
-        processed_rows: job.total_rows,
-        lease_expires_at: null,
-        report: JSON.stringify({ ...report, result: passResult } satisfies Report),
-      });
-      return passResult;
-    });
-    void result;
-    // Thousands of new rows at once: the planner's statistics of the tables are out of date now.
-    await refreshPlannerStatistics({ kysely: db }, 'bulk').catch(() => undefined);
-  } catch (error) {
-    await markFailed(
-      db,
-      actor,
-      jobId,
-      `${phase === 'commit' ? 'nothing was saved: ' : ''}${(error as Error).message}`,
-    ).catch(() => undefined);
-  } finally {
-    release();
-  }
-}
-
-/** An empty file to fill in: the header row of the kind in one language, as CSV with a byte-order mark (Excel reads it as UTF-8). */
-export function templateCsv(query: contract.TemplateQuery) {
-  return {
-    fileName: `${query.lang === 'zh-CN' ? TEMPLATE_NAMES[query.kind].zh : TEMPLATE_NAMES[query.kind].en}.csv`,
-    body: UTF8_BOM + csvLine(templateHeaders(query.kind, query.lang)),
-  };
-}
-
-const TEMPLATE_NAMES: Record<ImportKind, { zh: string; en: string }> = {
-  accounts: { zh: '客户导入模板', en: 'accounts-template' },
-  contacts: { zh: '联系人导入模板', en: 'contacts-template' },
-  purchases: { zh: '采购记录导入模板', en: 'purchases-template' },
-  opportunities: { zh: '商机导入模板', en: 'opportunities-template' },
-};

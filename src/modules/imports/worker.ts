@@ -3,13 +3,13 @@ import type { Actor } from '../../domain/policy.ts';
 import type { FileFormat, TextEncoding } from '../../domain/spreadsheet-format.ts';
 import type { SheetRow } from './parse.ts';
 import type { ReadMessage } from './reading.ts';
-import type { Phase } from './service.ts';
+import type { Phase } from './run-phase.ts';
 
 /**
  * The import's worker thread, for two kinds of work that must not run on the server's thread:
  * - `read`: parse an uploaded file under the import's caps (parse.ts), in a heap of its own
  *   (reading.ts starts it with resource limits), and send the rows back batch by batch;
- * - a phase (dry run, commit) on its own SQLite connection (see service.ts): the server's
+ * - a phase (dry run, commit) on its own SQLite connection (see run-phase.ts): the server's
  *   shared connection stays free for other requests, and WAL lets them read while this writes.
  */
 type Task =
@@ -61,7 +61,10 @@ async function read(task: Extract<Task, { task: 'read' }>) {
 }
 
 async function runOnOwnConnection(task: Extract<Task, { task: 'phase' }>) {
-  const [{ openDatabase }, { runPhase }] = await Promise.all([import('../../db/database.ts'), import('./service.ts')]);
+  const [{ openDatabase }, { runPhase }] = await Promise.all([
+    import('../../db/database.ts'),
+    import('./run-phase.ts'),
+  ]);
   // A worker may wait for the write lock: blocking this thread stalls nobody else.
   const db = openDatabase({ sqliteFile: task.file, busyTimeoutMs: 30_000 });
   try {

@@ -1,0 +1,130 @@
+import { refreshPlannerStatistics } from '../../db/statistics.ts';
+import { Worker } from 'node:worker_threads';
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import { immediateTransaction } from '../../db/transaction.ts';
+import type { Database } from '../../db/schema.ts';
+import type { Actor } from '../../domain/policy.ts';
+import { recordAudit } from '../audit/repository.ts';
+import { writePass } from './commit.ts';
+import { parseReport, type Report } from './job-report.ts';
+import { holdLease } from './lease.ts';
+import * as repo from './repository.ts';
+import { validatePass } from './validate.ts';
+
+/**
+ * Running an import's phase — the dry run or the commit — in the background (docs/DESIGN.md § Imports):
+ * in a worker thread on its own connection on a SQLite file, in this process otherwise; the commit's
+ * progress as it goes, and a failure recorded on the job.
+ */
+
+/** Commit progress of jobs running in this process (inside a transaction nothing else can see it). */
+const live = new Map<number, number>();
+
+/** The rows a phase running in this process has passed so far, if one is running. */
+export const liveProgress = (jobId: number): number | undefined => live.get(jobId);
+
+export type Phase = 'validate' | 'commit';
+
+/**
+ * Runs a phase in the background: on a SQLite file in a worker thread with its own
+ * connection (the shared one is serialised by Kysely, and better-sqlite3 blocks the thread
+ * it runs on); otherwise in this process.
+ */
+export function launch(db: Db, actor: Actor, jobId: number, phase: Phase, skipErrors: boolean) {
+  if (db.engine === 'sqlite' && db.sqliteFile) {
+    const worker = new Worker(new URL('./worker.ts', import.meta.url), {
+      workerData: { task: 'phase', file: db.sqliteFile, actor, jobId, phase, skipErrors },
+    });
+    worker.on('message', (m: { jobId: number; processed: number }) => live.set(m.jobId, m.processed));
+    const done = () => live.delete(jobId);
+    worker.on('exit', done);
+    worker.on('error', (err) => {
+      done();
+      void markFailed(db.kysely, actor, jobId, `the import stopped: ${err.message}`);
+    });
+    return;
+  }
+  void runPhase(db.kysely, actor, jobId, phase, skipErrors, (processed) => live.set(jobId, processed)).finally(() =>
+    live.delete(jobId),
+  );
+}
+
+async function markFailed(db: Kysely<Database>, actor: Actor, jobId: number, message: string) {
+  const job = await repo.getJob(db, actor.workspaceId, jobId);
+  if (!job) return;
+  await repo.updateJob(db, actor.workspaceId, jobId, {
+    status: 'failed',
+    lease_expires_at: null,
+    report: JSON.stringify({ ...parseReport(job.report), failure: message, failureInfo: null } satisfies Report),
+  });
+}
+
+/** The phase itself; never throws (a failure is recorded on the job). Used by the worker too. */
+export async function runPhase(
+  db: Kysely<Database>,
+  actor: Actor,
+  jobId: number,
+  phase: Phase,
+  skipErrors: boolean,
+  onProgress: (processed: number) => void,
+  opts: { sqliteWorker?: boolean } = {},
+): Promise<void> {
+  const release = holdLease(db, actor.workspaceId, jobId);
+  try {
+    const job = await repo.getJob(db, actor.workspaceId, jobId);
+    if (!job) return;
+    const { counts, links, unknownValues } = await validatePass(db, actor, job);
+    const report: Report = { ...parseReport(job.report), counts, unknownValues, failure: null };
+    if (phase === 'validate' || (counts.error > 0 && !skipErrors)) {
+      if (phase === 'commit') report.failure = 'rows_have_errors';
+      await repo.updateJob(db, actor.workspaceId, jobId, {
+        status: 'validated',
+        error_count: counts.error,
+        processed_rows: job.total_rows,
+        lease_expires_at: null,
+        report: JSON.stringify(report),
+      });
+      return;
+    }
+    // In the SQLite worker the commit takes the write lock first and waits for it: other users'
+    // writes on the server's connection then get 503 busy for a moment instead of breaking this.
+    const write = <T>(fn: (trx: Kysely<Database>) => Promise<T>) =>
+      opts.sqliteWorker ? immediateTransaction(db, fn) : db.transaction().execute(fn);
+    const result = await write(async (trx) => {
+      const passResult = await writePass(trx, actor, job, links, onProgress);
+      await recordAudit(
+        trx,
+        {
+          workspaceId: actor.workspaceId,
+          actorUserId: actor.userId,
+          action: `import.${job.kind}`,
+          targetType: 'import',
+          targetId: jobId,
+          detail: { fileName: job.file_name, rows: job.total_rows, ...passResult, errorsSkipped: counts.error },
+        },
+        actor.now,
+      );
+      await repo.updateJob(trx, actor.workspaceId, jobId, {
+        status: 'committed',
+        error_count: counts.error,
+        processed_rows: job.total_rows,
+        lease_expires_at: null,
+        report: JSON.stringify({ ...report, result: passResult } satisfies Report),
+      });
+      return passResult;
+    });
+    void result;
+    // Thousands of new rows at once: the planner's statistics of the tables are out of date now.
+    await refreshPlannerStatistics({ kysely: db }, 'bulk').catch(() => undefined);
+  } catch (error) {
+    await markFailed(
+      db,
+      actor,
+      jobId,
+      `${phase === 'commit' ? 'nothing was saved: ' : ''}${(error as Error).message}`,
+    ).catch(() => undefined);
+  } finally {
+    release();
+  }
+}
