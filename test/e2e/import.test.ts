@@ -45,7 +45,8 @@ describe('Import in the browser', () => {
     await page.getByTestId('import-validate').click();
     const errorsTable = page.getByTestId('import-errors');
     await errorsTable.waitFor();
-    const firstRow = errorsTable.locator('tbody tr').first();
+    // The row itself, not the table's empty state, which can stand there while the errors load.
+    const firstRow = errorsTable.locator('tbody tr', { hasText: '12345' }).first();
     await firstRow.waitFor();
     const text = await firstRow.innerText();
     assert.match(text, /^3\s/, `the bad row is spreadsheet row 3: ${text}`);
