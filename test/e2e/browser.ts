@@ -209,7 +209,7 @@ export async function useEnglish(page: Page): Promise<void> {
 /** Calls the API with the page's session cookie (on the page's own origin), failing loudly on an error answer. */
 export async function apiCall<T = Record<string, unknown>>(
   page: Page,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PATCH',
   url: string,
   data?: unknown,
 ): Promise<T> {

@@ -191,6 +191,57 @@ describe('Opportunities in the browser', () => {
     await page.close();
   });
 
+  test("a past close date is red on an open card only: a won deal's close date is history", async () => {
+    const { page, me, small } = await repOnSmallProcess();
+    type Row = {
+      id: number;
+      version: number;
+      name: string;
+      status: string;
+      expectedCloseDate: string | null;
+      closedAt: number | null;
+      ownerId: number;
+    };
+    const list = async (status: string) =>
+      (await apiCall<{ items: Row[] }>(page, 'GET', `/opportunities?processId=${small.id}&status=${status}&limit=100`))
+        .items;
+    const today = new Date().toISOString().slice(0, 10);
+    const won = (await list('won')).find((o) => o.expectedCloseDate !== null && o.expectedCloseDate < today);
+    assert.ok(won, 'the demo rep has a won small-project deal closed in the past');
+    const open = (await list('open')).find((o) => o.ownerId === me.user.id);
+    assert.ok(open, 'the demo rep owns an open deal');
+    await apiCall(page, 'PATCH', `/opportunities/${open.id}`, {
+      version: open.version,
+      expectedCloseDate: '2026-01-05',
+    });
+
+    // Each card alone on the board (the search filter), its close date read as the user sees it.
+    // The won column holds the deals won in a window of days (by default the last 30): the won deal's day is in it.
+    const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+    const closeDateOf = async (opp: Row) => {
+      const window = opp.closedAt
+        ? `&closeFrom=${day(opp.closedAt - 86_400_000)}&closeTo=${day(opp.closedAt + 86_400_000)}`
+        : '';
+      await page.goto(
+        `${app.url}/opportunities/board?processId=${small.id}&q=${encodeURIComponent(opp.name)}${window}`,
+      );
+      const card = page.locator(`[data-testid="opp-card"][data-opp-id="${opp.id}"]`);
+      const date = card.getByTestId('opp-card-close');
+      await date.waitFor();
+      return {
+        text: await visibleText(date),
+        danger: await date.evaluate((el) => el.classList.contains('ant-typography-danger')),
+      };
+    };
+    const openDate = await closeDateOf(open);
+    assert.match(openDate.text, /2026-01-05/);
+    assert.equal(openDate.danger, true, 'an open deal past its close date is flagged');
+    const wonDate = await closeDateOf(won);
+    assert.match(wonDate.text, new RegExp(won.expectedCloseDate!));
+    assert.equal(wonDate.danger, false, 'a won deal closed in the past is not flagged as overdue');
+    assert.deepEqual(app.errors, []);
+  });
+
   test("record a stage's evidence as it is collected, see the progress, and find it in the move dialog", async () => {
     const { page, me, small, first, second } = await repOnSmallProcess();
     const noted = first.evidence.find((e) => e.requires === 'note');

@@ -120,7 +120,7 @@ export function OppCard({
         <Typography.Text strong style={{ fontSize: 15 }}>
           {money(card.amount)}
         </Typography.Text>
-        <Typography.Text type={overdue ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>
+        <Typography.Text type={overdue ? 'danger' : 'secondary'} style={{ fontSize: 12 }} data-testid="opp-card-close">
           <CalendarOutlined /> {card.expectedCloseDate ?? '—'}
         </Typography.Text>
       </Flex>
