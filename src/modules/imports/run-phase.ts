@@ -1,4 +1,4 @@
-import { refreshPlannerStatistics } from '../../db/statistics.ts';
+import { refreshPlannerStatistics, reloadPlannerStatistics } from '../../db/statistics.ts';
 import { Worker } from 'node:worker_threads';
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
@@ -38,7 +38,12 @@ export function launch(db: Db, actor: Actor, jobId: number, phase: Phase, skipEr
     });
     worker.on('message', (m: { jobId: number; processed: number }) => live.set(m.jobId, m.processed));
     const done = () => live.delete(jobId);
-    worker.on('exit', done);
+    worker.on('exit', () => {
+      done();
+      // The worker's commit took fresh statistics on its own connection; this one plans with the
+      // old ones until it rereads them (as after the tier recompute).
+      if (phase === 'commit') void reloadPlannerStatistics(db).catch(() => undefined);
+    });
     worker.on('error', (err) => {
       done();
       void markFailed(db.kysely, actor, jobId, `the import stopped: ${err.message}`);
