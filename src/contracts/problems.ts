@@ -217,6 +217,10 @@ export type FieldErrorParamsTable = {
   similar_exists: NoParams;
   /** Quarter ratios or category shares (docs/targets.md § Quotas): they add up to `total`, not 100. */
   must_total_100: { total: number };
+  /** A quota category that is no business line of the workspace (nor small / large). */
+  unknown_line: { key: string };
+  /** A quota split partly by project size and partly by business line. */
+  mixed_split: NoParams;
   // Files and imports.
   missing_file: NoParams;
   unsupported_file: NoParams;
@@ -321,6 +325,8 @@ export const FIELD_ERROR_CODES = [
   'over_limit',
   'nul_character',
   'must_total_100',
+  'unknown_line',
+  'mixed_split',
   'period_over',
   'in_future',
   'invalid_transition',

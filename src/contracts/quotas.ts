@@ -84,7 +84,10 @@ export const quotaItem = z.strictObject({
   categories: z
     .array(z.strictObject({ key: text(40), share: percent }))
     .max(20, 'must have at most 20 categories')
-    .optional(),
+    .optional()
+    .describe(
+      "the split: by project size (small, large) or by the workspace's business line keys, shares adding up to 100; [] removes it; default the split already set",
+    ),
   basis: z
     .enum(QUOTA_BASES)
     .optional()

@@ -118,6 +118,8 @@ const FIELD_SAMPLES: { [C in FieldErrorCode]: FieldErrorParamsTable[C] } = {
   over_limit: { max: 200 },
   nul_character: {},
   must_total_100: { total: 90 },
+  unknown_line: { key: 'hardware' },
+  mixed_split: {},
   period_over: {},
   checkpoint_not_due: { date: '2026-12-20' },
   solution_required: {},

@@ -271,6 +271,8 @@ const total = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
  * a version older than the stored one is 409, and nothing is saved.
  */
 export async function saveQuotas(db: Db, actor: Actor, req: contract.SaveQuotasRequest): Promise<{ changed: number }> {
+  const { settings } = await loadRules(db.kysely, actor.workspaceId);
+  const lineKeys = new Set(settings.businessLines.map((line) => line.key));
   const seen = new Map<string, number>();
   const subjects: TargetSubject[] = [];
   for (const [index, item] of req.items.entries()) {
@@ -298,6 +300,7 @@ export async function saveQuotas(db: Db, actor: Actor, req: contract.SaveQuotasR
     const keys = new Set(item.categories?.map((c) => c.key));
     if (keys.size !== shares.length)
       throw invalid(`items.${index}.categories`, { code: 'unique' }, 'each category once');
+    checkCategoryKeys(item.categories ?? [], lineKeys, `items.${index}.categories`);
     const subject = await subjectFor(db.kysely, actor.workspaceId, item.subjectType, item.subjectId);
     if (!subject || !targetsVisible(actor, subject))
       throw invalid(
@@ -313,7 +316,7 @@ export async function saveQuotas(db: Db, actor: Actor, req: contract.SaveQuotasR
       );
     subjects.push(subject);
   }
-  const defaultBasis = (await loadRules(db.kysely, actor.workspaceId)).settings.defaultQuotaBasis;
+  const defaultBasis = settings.defaultQuotaBasis;
   let changed = 0;
   await db.kysely.transaction().execute(async (trx) => {
     const changes: Change[] = [];
@@ -375,6 +378,25 @@ export async function saveQuotas(db: Db, actor: Actor, req: contract.SaveQuotasR
   });
   return { changed };
 }
+
+/**
+ * A quota splits either by project size (small / large) or by the workspace's business lines,
+ * never both: the shares of one split add up to 100, so a mix would count part of the quota
+ * toward a size and the rest toward a line. A key that is neither names the category.
+ */
+function checkCategoryKeys(categories: readonly { key: string }[], lineKeys: ReadonlySet<string>, field: string) {
+  const sizes = categories.filter((category) => SIZE_KEYS.has(category.key)).length;
+  for (const [index, category] of categories.entries())
+    if (!SIZE_KEYS.has(category.key) && !lineKeys.has(category.key))
+      throw invalid(
+        `${field}.${index}.key`,
+        { code: 'unknown_line', params: { key: category.key } },
+        `${category.key} is no business line of the workspace (Settings → Rules), nor small or large`,
+      );
+  if (sizes > 0 && sizes < categories.length)
+    throw invalid(field, { code: 'mixed_split' }, 'split by project size or by business line, not both');
+}
+const SIZE_KEYS: ReadonlySet<string> = new Set(['small', 'large']);
 
 async function subjectFor(
   db: Kysely<Database>,

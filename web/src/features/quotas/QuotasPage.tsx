@@ -4,7 +4,6 @@ import {
   App,
   Button,
   Card,
-  Drawer,
   Flex,
   Input,
   InputNumber,
@@ -14,7 +13,6 @@ import {
   Space,
   Table,
   Tag,
-  Timeline,
   Typography,
   Upload,
 } from 'antd';
@@ -23,19 +21,25 @@ import { Link } from 'react-router';
 import type { QuotaRow, QuotaItem } from '../../../../src/contracts/quotas.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
-import { problemMessage } from '../../api/problems.ts';
+import { isApiError } from '../../api/client.ts';
+import { fieldMessage, problemMessage } from '../../api/problems.ts';
 import { useMoney } from '../../i18n/money.ts';
-import { useDates } from '../../i18n/useDates.ts';
 import { useI18n, useT } from '../../i18n/useI18n.ts';
-import { useImportQuotas, useQuotaHistory, useQuotaTable, useSaveQuotas } from './api.ts';
+import { useCan } from '../auth/session.ts';
+import { useRules } from '../territories/api.ts';
+import { useImportQuotas, useQuotaTable, useSaveQuotas } from './api.ts';
+import { LineSplitCell, LineSplitDetail, LineSplitModal, type Share } from './LineSplit.tsx';
+import { HistoryDrawer } from './QuotaHistoryDrawer.tsx';
 
-type Edit = { amount: number | null; quarterRatios: number[]; basis: 'tax_inclusive' | 'net' };
+/** A row's pending change; `categories` undefined leaves the split as it is. */
+type Edit = { amount: number | null; quarterRatios: number[]; basis: 'tax_inclusive' | 'net'; categories?: Share[] };
 const keyOf = (r: Pick<QuotaRow, 'subjectType' | 'subjectId'>) => `${r.subjectType}:${r.subjectId}`;
 
 /**
  * Quotas (docs/targets.md § Quotas): the year's table of people and units within reach, typed
- * in place (annual amount in yuan, quarter ratios, basis) and saved together with a reason; a
- * unit without its own quota shows its members' sum, one set otherwise shows the difference.
+ * in place (annual amount in yuan, quarter ratios, basis, split by business line) and saved
+ * together with a reason; a unit without its own quota shows its members' sum, one set
+ * otherwise shows the difference. A row expands to its amounts per line.
  */
 export default function QuotasPage() {
   const t = useT();
@@ -52,6 +56,9 @@ export default function QuotasPage() {
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState('');
   const [history, setHistory] = useState<{ type: 'user' | 'unit'; id: number; name: string } | null>(null);
+  const [splitting, setSplitting] = useState<QuotaRow | null>(null);
+  const lines = useRules().data?.businessLines ?? [];
+  const canNameLines = useCan()('workspace.administer');
   const data = table.data;
   const year = fiscalYear ?? data?.fiscalYear;
   const basis = chosenBasis ?? data?.basis;
@@ -62,6 +69,7 @@ export default function QuotasPage() {
       quarterRatios: row.quota?.quarterRatios ?? [25, 25, 25, 25],
       basis: row.quota?.basis ?? data?.defaultBasis ?? 'tax_inclusive',
     };
+  const splitOf = (row: QuotaRow) => edits[keyOf(row)]?.categories ?? row.quota?.categories ?? [];
   const change = (row: QuotaRow, patch: Partial<Edit>) =>
     setEdits((e) => ({ ...e, [keyOf(row)]: { ...editOf(row), ...patch } }));
   const dirty = Object.keys(edits).length;
@@ -77,6 +85,7 @@ export default function QuotasPage() {
         amount: edit.amount,
         quarterRatios: edit.quarterRatios,
         basis: edit.basis,
+        ...(edit.categories ? { categories: edit.categories } : {}),
         ...(row?.quota ? { version: row.quota.version } : {}),
       };
     });
@@ -120,6 +129,17 @@ export default function QuotasPage() {
     } catch (error) {
       message.error(problemMessage(error, say));
     }
+  };
+
+  // Each field error of a refused save, said with the row it names (items.<i> is the i-th pending change).
+  const saveErrors = (error: unknown) => {
+    if (!isApiError(error)) return [];
+    const pending = Object.keys(edits);
+    return error.errors.map((fieldError) => {
+      const index = /^items\.(\d+)/.exec(fieldError.field)?.[1];
+      const row = index === undefined ? undefined : data?.rows.find((r) => keyOf(r) === pending[Number(index)]);
+      return `${row ? `${row.name}: ` : ''}${fieldMessage(error, fieldError, say)}`;
+    });
   };
 
   if (table.isError) return <LoadError error={table.error} onRetry={() => void table.refetch()} />;
@@ -186,6 +206,14 @@ export default function QuotasPage() {
             scroll={{ x: 'max-content' }}
             data-testid="quota-table"
             locale={{ emptyText: t('quotas.empty') }}
+            expandable={
+              lines.length
+                ? {
+                    expandedRowRender: (quotaRow) => <LineSplitDetail row={quotaRow} lines={lines} />,
+                    rowExpandable: (quotaRow) => lines.some((line) => quotaRow.effective.categories[line.key]),
+                  }
+                : undefined
+            }
             columns={[
               {
                 title: t('quotas.who'),
@@ -274,6 +302,18 @@ export default function QuotasPage() {
                     '—'
                   ),
               },
+              {
+                title: t('quotas.lines.column'),
+                key: 'lines',
+                render: (_, quotaRow) => (
+                  <LineSplitCell
+                    row={quotaRow}
+                    edited={edits[keyOf(quotaRow)]?.categories}
+                    lines={lines}
+                    onEdit={() => setSplitting(quotaRow)}
+                  />
+                ),
+              },
               ...[0, 1, 2, 3].map((query) => ({
                 title: `Q${query + 1}`,
                 key: `q${query}`,
@@ -336,59 +376,32 @@ export default function QuotasPage() {
           autoFocus
         />
         {save.isError && (
-          <Alert style={{ marginTop: 8 }} type="error" showIcon message={problemMessage(save.error, say)} />
+          <Alert
+            style={{ marginTop: 8 }}
+            type="error"
+            showIcon
+            message={problemMessage(save.error, say)}
+            description={saveErrors(save.error).map((text) => (
+              <div key={text}>{text}</div>
+            ))}
+            data-testid="quota-save-error"
+          />
         )}
       </Modal>
       <HistoryDrawer subject={history} onClose={() => setHistory(null)} />
-    </>
-  );
-}
-
-function HistoryDrawer({
-  subject,
-  onClose,
-}: {
-  subject: { type: 'user' | 'unit'; id: number; name: string } | null;
-  onClose: () => void;
-}) {
-  const t = useT();
-  const money = useMoney();
-  const dates = useDates();
-  const historyQuery = useQuotaHistory(subject);
-  const describe = (json: string | null) => {
-    if (!json) return t('quotas.history.none');
-    const quota = JSON.parse(json) as { amount: number; quarterRatios: number[]; basis: string };
-    return `${money(quota.amount)} · ${quota.quarterRatios.join('/')} · ${t(`quotas.basis.${quota.basis as 'net' | 'tax_inclusive'}`)}`;
-  };
-  return (
-    <Drawer
-      open={subject !== null}
-      onClose={onClose}
-      title={`${t('quotas.history')} · ${subject?.name ?? ''}`}
-      size="default"
-    >
-      {historyQuery.isLoading ? (
-        <Skeleton active />
-      ) : (historyQuery.data?.items.length ?? 0) === 0 ? (
-        <Typography.Text type="secondary">{t('quotas.history.empty')}</Typography.Text>
-      ) : (
-        <Timeline
-          items={historyQuery.data!.items.map((entry) => ({
-            key: entry.id,
-            children: (
-              <div>
-                <div>
-                  <b>FY{entry.fiscalYear}</b> · {dates.format(entry.at, 'dateTime')} · {entry.actorName ?? '—'}
-                </div>
-                <div>
-                  {describe(entry.before)} → {describe(entry.after)}
-                </div>
-                <Typography.Text type="secondary">{entry.reason}</Typography.Text>
-              </div>
-            ),
-          }))}
+      {splitting && (
+        <LineSplitModal
+          row={splitting}
+          setting={{ ...editOf(splitting), categories: splitOf(splitting) }}
+          lines={lines}
+          canName={canNameLines}
+          onClose={() => setSplitting(null)}
+          onApply={(shares) => {
+            change(splitting, { categories: shares });
+            setSplitting(null);
+          }}
         />
       )}
-    </Drawer>
+    </>
   );
 }
