@@ -21,6 +21,7 @@ import { DAY, createLookups, run } from './scale-sql.ts';
 import { insertAccounts, insertContacts } from './scale-accounts.ts';
 import { insertActivities, insertDeals } from './scale-deals.ts';
 import { withoutSearchTriggers } from './scale-search.ts';
+import { dropForBulkLoad } from './scale-bulk.ts';
 
 export interface ScaleSetSize {
   accounts: number;
@@ -61,6 +62,17 @@ export interface ScaleContext {
 
 const TEAM_SIZE = 10;
 
+/** The tables loaded without their secondary indexes (src/demo/scale-bulk.ts); contacts keep theirs, which the load reads. */
+const BULK_TABLES = [
+  'accounts',
+  'opportunities',
+  'opportunity_stage_history',
+  'opportunity_team',
+  'record_history',
+  'activities',
+  'activity_contacts',
+] as const;
+
 /**
  * Builds the scale set into an empty database; `log` hears each step as it finishes.
  */
@@ -95,9 +107,12 @@ export async function loadScaleSet(
       const ctx: ScaleContext = { db: conn, engine: db.engine, workspaceId: ws.workspaceId, now, firstDay, size };
       await createLookups(conn, firstDay, 2000);
       await run(conn, 'begin');
+      // For the indexes and keys built after the load (src/demo/scale-bulk.ts): sorted in memory, not in batches on disk.
+      if (db.engine === 'postgres') await run(conn, "set local maintenance_work_mem = '256MB'");
       try {
         const people = await insertPeople(conn, ctx, ws.rootUnitId, passwordHash);
         step('org units and users');
+        const rebuildIndexes = await dropForBulkLoad(ctx, BULK_TABLES);
         await withoutSearchTriggers(ctx, async () => {
           await insertAccounts(ctx);
           step(`${size.accounts} accounts`);
@@ -106,7 +121,7 @@ export async function loadScaleSet(
           await insertDeals(ctx, step);
         });
         step('search index');
-        await insertActivities(ctx, step);
+        await insertActivities(ctx, step, rebuildIndexes);
         await run(conn, 'commit');
         step('commit');
         return people;

@@ -11,6 +11,7 @@ import { CLI } from '../helpers/server.ts';
 import { loadScaleSet, type ScaleSetSummary } from '../../src/demo/scale-set.ts';
 import { companyNameKey } from '../../src/domain/company-name.ts';
 import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
+import { SEARCHED, backfillStatements } from '../../src/db/migrations/0018_search_index.ts';
 
 /** The scale set's generator at a small size (the full set is for `keyline demo --scale-set` and the benches, README § Benchmarks). */
 const SMALL = { accounts: 200, contactsPerAccount: 3, opportunities: 1500, activities: 6000, reps: 20 };
@@ -98,6 +99,26 @@ for (const engine of testEngines()) {
         kysely,
       );
       assert.equal(Number(customers.rows[0]!.bad), 0);
+    });
+
+    it("indexes exactly what the triggers index: the set-based load equals the migration's own backfill", async () => {
+      const grams = () =>
+        db.kysely
+          .selectFrom('search_grams')
+          .select(['workspace_id', 'gram', 'kind', 'record_id'])
+          .orderBy('workspace_id')
+          .orderBy('gram')
+          .orderBy('kind')
+          .orderBy('record_id')
+          .execute();
+      const loaded = await grams();
+      await db.kysely.deleteFrom('search_grams').execute();
+      for (const spec of SEARCHED)
+        for (const statement of backfillStatements(spec)) await sql.raw(statement).execute(db.kysely);
+      const rebuilt = await grams();
+      assert.equal(loaded.length, rebuilt.length);
+      assert.deepEqual(loaded, rebuilt);
+      assert.ok(new Set(loaded.map((g) => g.kind)).size === 6, 'every kind, the pinyin initials too');
     });
 
     it('puts the search triggers back: a record added afterwards is indexed', async () => {

@@ -20,7 +20,7 @@ import type { Engine } from '../dialect.ts';
  * typed text with. Only the first POSITIONS characters of a text are indexed; every indexed
  * column is shorter (names ≤ 200, emails ≤ 254).
  */
-const POSITIONS = 1000;
+export const POSITIONS = 1000;
 
 export const SEARCHED = [
   { table: 'accounts', kind: 'a', names: ['name'], others: ['credit_code'] },
@@ -45,7 +45,11 @@ function pinyinInitials(): { ch: string; initial: string }[] {
 }
 
 /** The statements that index one row: `x` is `new` in a trigger, the table's alias in the backfill. */
-function indexStatements(spec: (typeof SEARCHED)[number], alias: string, from: (col: string) => string): string[] {
+export function indexStatements(
+  spec: (typeof SEARCHED)[number],
+  alias: string,
+  from: (col: string) => string,
+): string[] {
   const put = 'insert into search_grams (workspace_id, gram, kind, record_id)';
   const raw = [...spec.names, ...spec.others].map(
     (column) =>
