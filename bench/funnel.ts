@@ -9,8 +9,10 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/scale node bench/funnel.ts       # PostgreSQL
  * Without a scale set in the database it builds a small one first (--accounts etc. as for the CLI).
  */
+import os from 'node:os';
+import Fastify from 'fastify';
 import { sql } from 'kysely';
-import { openScaleBench } from './harness.ts';
+import { bareFastify, openScaleBench } from './harness.ts';
 
 const bench = await openScaleBench({
   iterations: { type: 'string', default: '200' },
@@ -118,7 +120,7 @@ const cases: [string, () => Promise<unknown>, string, () => Promise<unknown>, nu
     2,
   ],
   [
-    `per-member table, ${reps.n} reps (admin)`,
+    `per-member table, ${reps.n} reps (admin), first page of 50`,
     get(admin, `/api/v1/funnel/members?scope=workspace&processId=${processId}`),
     'GROUP BY owner, stage over the deals',
     async () =>
@@ -143,42 +145,78 @@ for (const [name, fn, baseName, base, target] of cases) {
   );
 }
 // The per-member table against the SQL it runs itself: the statements of one request (the
-// session, the scope, one GROUP BY over the per-owner totals of the period, the people),
-// captured and replayed prepared. Interleaved, so that both feel the same neighbours on a
-// shared machine. The table is asked for through inject (which buffers the answer twice more
-// than a socket does) and over HTTP.
-const membersUrl = `/api/v1/funnel/members?scope=workspace&processId=${processId}`;
-const { statements } = await bench.capture(get(admin, membersUrl));
-const replay = bench.replayer(statements);
-let bytes = 0;
-const overHttp = async () => {
-  const res = await fetch(`${origin}${membersUrl}`, { headers: { cookie: admin } });
-  bytes = (await res.text()).length;
-  if (res.status !== 200) throw new Error(`${membersUrl}: ${res.status}`);
-};
-const samples = { inject: [] as number[], http: [] as number[], sql: [] as number[] };
+// session, the scope, the rules, the process and its stages, one GROUP BY over the per-owner
+// totals of the period, the people, the personal quotas), captured and replayed prepared; and a
+// bare Fastify answering the same JSON, the floor of any route of that size. Interleaved, so
+// that all feel the same neighbours on a shared machine. The table is a page of 50 rows,
+// sorted on the server: its first page (the default order, furthest behind first) and a page
+// deep into the name order (the collator's sort of every row).
+const bare = await bareFastify();
+const bareApp = Fastify({ logger: false });
+const bareBodies: string[] = [];
+bareApp.get('/bare/:index', async (request, reply) =>
+  reply.type('application/json').send(bareBodies[Number((request.params as { index: string }).index)]),
+);
+await bareApp.ready();
+const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * q)]!;
 const timed = async (into: number[], fn: () => Promise<unknown>) => {
   const start = performance.now();
   await fn();
   into.push(performance.now() - start);
 };
-for (let i = 0; i < 10; i++) await Promise.all([get(admin, membersUrl)(), overHttp()]);
-for (let i = 0; i < ITER; i++) {
-  await timed(samples.inject, get(admin, membersUrl));
-  await timed(samples.http, overHttp);
-  await timed(samples.sql, replay);
-}
-const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * q)]!;
-const sql50 = pct(samples.sql, 0.5);
-const sql95 = pct(samples.sql, 0.95);
-console.log(
-  `\nper-member table (${reps.n} reps, ${(bytes / 1024).toFixed(0)} KiB of JSON) vs the ${statements.length} statements it runs, replayed: SQL p50 ${sql50.toFixed(2)} ms, p95 ${sql95.toFixed(2)} ms; target ≤ ×1.5`,
-);
-for (const via of ['inject', 'http'] as const) {
-  const p50 = pct(samples[via], 0.5);
-  const p95 = pct(samples[via], 0.95);
+for (const [label, query] of [
+  ['first page, default order (furthest behind first)', ''],
+  ['a page deep in the name order', '&sort=name&offset=1000'],
+] as const) {
+  const membersUrl = `/api/v1/funnel/members?scope=workspace&processId=${processId}${query}`;
+  if (!bench.picked(`per-member ${label}`)) continue;
+  const { statements } = await bench.capture(get(admin, membersUrl));
+  const replay = bench.replayer(statements);
+  const body = (await app.inject({ method: 'GET', url: membersUrl, headers: { cookie: admin } })).body;
+  const bareUrl = bare.serve(JSON.parse(body));
+  bareBodies.push(body);
+  const bareInject = `/bare/${bareBodies.length - 1}`;
+  const overHttp = (url: string, cookie?: string) => async () => {
+    const res = await fetch(url, cookie ? { headers: { cookie } } : {});
+    await res.text();
+    if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+  };
+  const fns = {
+    sql: replay,
+    inject: get(admin, membersUrl),
+    http: overHttp(`${origin}${membersUrl}`, admin),
+    bareInject: async () => bareApp.inject({ method: 'GET', url: bareInject }),
+    bareHttp: overHttp(bareUrl),
+  };
+  const samples = Object.fromEntries(Object.keys(fns).map((k) => [k, [] as number[]])) as Record<
+    keyof typeof fns,
+    number[]
+  >;
+  for (let i = 0; i < 10; i++) for (const fn of Object.values(fns)) await fn();
+  for (let i = 0; i < ITER; i++)
+    for (const [via, fn] of Object.entries(fns)) await timed(samples[via as keyof typeof fns], fn);
+  const sql50 = pct(samples.sql, 0.5);
+  const sql95 = pct(samples.sql, 0.95);
+  const total = (JSON.parse(body) as { total: number }).total;
   console.log(
-    `  ${via === 'http' ? 'over HTTP' : 'inject   '}: p50 ${p50.toFixed(2)} ms → ×${(p50 / sql50).toFixed(2)}, p95 ${p95.toFixed(2)} ms → ×${(p95 / sql95).toFixed(2)}`,
+    `\nper-member table, ${label}: 50 of ${total} people, ${(body.length / 1024).toFixed(1)} KiB of JSON; the ${statements.length} statements it runs, replayed: p50 ${sql50.toFixed(2)} ms, p95 ${sql95.toFixed(2)} ms; target ≤ ×1.5 (load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
   );
+  for (const [via, name] of [
+    ['inject', 'API, inject     '],
+    ['http', 'API, over HTTP  '],
+    ['bareInject', 'bare, inject    '],
+    ['bareHttp', 'bare, over HTTP '],
+  ] as const) {
+    const p50 = pct(samples[via], 0.5);
+    const p95 = pct(samples[via], 0.95);
+    console.log(
+      `  ${name}: p50 ${p50.toFixed(2)} ms → ×${(p50 / sql50).toFixed(2)} the SQL, p95 ${p95.toFixed(2)} ms → ×${(p95 / sql95).toFixed(2)}`,
+    );
+  }
 }
+await bare.close();
+await bareApp.close();
 await bench.close();

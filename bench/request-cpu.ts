@@ -47,9 +47,14 @@ const cases: [string, Sign, string][] = [
   [`supervision view, whole company (${reps.n} reps), admin`, 'admin', '/api/v1/cadence/compliance'],
   ['supervision view, first region, manager', 'manager', '/api/v1/cadence/compliance'],
   [
-    `funnel per-member table, ${reps.n} reps, admin`,
+    `funnel per-member table, ${reps.n} reps, admin: first page of 50`,
     'admin',
     `/api/v1/funnel/members?scope=workspace&processId=${processId}`,
+  ],
+  [
+    `funnel per-member table, ${reps.n} reps, admin: a page by name`,
+    'admin',
+    `/api/v1/funnel/members?scope=workspace&processId=${processId}&sort=name&offset=1000`,
   ],
   ["one rep's funnel, rep", 'rep', `/api/v1/funnel?processId=${processId}`],
   ['company-wide funnel, admin', 'admin', `/api/v1/funnel?scope=workspace&processId=${processId}`],

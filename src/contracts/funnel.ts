@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { queryId } from './common.ts';
+import { INT4_MAX, queryId, queryInt } from './common.ts';
 import { PERIOD_NAME_PATTERN } from '../domain/period-name.ts';
 import { periodSchema, scopeParam, scopeSchema } from './targets.ts';
 
@@ -71,21 +71,60 @@ export const funnelResponse = z.object({
   largeDealThreshold: z.number().int(),
 });
 
+/** The per-member table's sort keys: its columns; `stage:<id>` is the open deals in that stage. */
+export const MEMBER_SORT_PATTERN =
+  /^-?(name|unit|count|amount|expectedAmount|expectedDeals|won|quota|attainment|gap|stage:[1-9][0-9]{0,9})$/;
+
+export const funnelMembersQuery = funnelQuery.extend({
+  limit: queryInt(z.number().int().min(1).max(500)).default(50),
+  offset: queryInt(z.number().int().min(0).max(INT4_MAX)).default(0),
+  sort: z
+    .string()
+    .regex(
+      MEMBER_SORT_PATTERN,
+      'must be a column (name, unit, count, amount, expectedAmount, expectedDeals, won, quota, attainment, gap or stage:<id>), - first for descending',
+    )
+    .optional()
+    .describe(
+      "a column, descending with - first; default attainment (furthest behind first), for period=all -expectedAmount; people without the figure (no quota) last either way; ties by the gap, largest first, then the person's id",
+    ),
+  q: z.string().trim().max(100, 'must be at most 100 characters').optional().describe("part of a person's name"),
+});
+
 export const funnelMember = z.object({
   userId: z.number().int(),
   name: z.string(),
   orgUnitId: z.number().int(),
   orgUnitName: z.string(),
-  stages: z.array(z.object({ stageId: z.number().int(), count: z.number().int(), amount: z.number().int() })),
+  counts: z.array(z.number().int()).describe('open deals per stage, in the order of stages'),
+  amounts: z.array(z.number().int()).describe('their amount per stage'),
   ...figures,
   won: z.number().int().describe('amount won in the period'),
+  quota: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      "the person's own quota for the period (0 when none is set; with line, that line's part); null for period=all",
+    ),
+  attainment: z.number().nullable().describe('won ÷ quota; null without a quota'),
+  gap: z
+    .number()
+    .int()
+    .nullable()
+    .describe('quota − won − expected amount (docs/targets.md § Opportunity gap); null for period=all'),
 });
 export const funnelMembersResponse = z.object({
   scope: scopeSchema,
   process: processSchema.nullable(),
   period: periodSchema.nullable(),
   stages: z.array(z.object({ stageId: z.number().int(), name: z.string(), probability: z.number().int() })),
-  members: z.array(funnelMember).describe('a row per person with deals or a seat in the scope'),
+  sort: z.string().describe('the order of the rows (the sort asked for, or the default)'),
+  total: z
+    .number()
+    .int()
+    .describe('the people matching (every person with deals or a seat in the scope, or those named like q)'),
+  members: z.array(funnelMember).describe('a page of them: a row per person with deals or a seat in the scope'),
 });
 
 export const healthQuery = z.strictObject({
@@ -158,4 +197,6 @@ export const healthResponse = z.object({
 
 export type FunnelResponse = z.infer<typeof funnelResponse>;
 export type FunnelMembersResponse = z.infer<typeof funnelMembersResponse>;
+export type FunnelMembersQuery = z.infer<typeof funnelMembersQuery>;
+export type FunnelMember = z.infer<typeof funnelMember>;
 export type HealthResponse = z.infer<typeof healthResponse>;

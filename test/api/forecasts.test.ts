@@ -636,7 +636,16 @@ for (const engine of testEngines()) {
         );
       assert.deepEqual(lines.find((cells) => cells[0] === 'Total')?.slice(2, 3), [String(shown.total.count)]);
       assert.ok(lines.some((cells) => cells[0] === 'Expected collections'));
-      assert.ok(lines.some((cells) => cells[0] === 'Person' && cells[1] === 'Unit'));
+      // Every member of the scope, not the API's first page of them.
+      const header = lines.findIndex((cells) => cells[0] === 'Person' && cells[1] === 'Unit');
+      assert.ok(header > 0);
+      const table = json<{ total: number; members: { name: string }[] }>(
+        await admin('GET', `/api/v1/funnel/members?${query}&limit=1`),
+      );
+      const memberLines = lines.slice(header + 1).filter((cells) => cells.length > 1);
+      assert.ok(table.total > 1, 'more members than the page asked for');
+      assert.equal(memberLines.length, table.total);
+      assert.equal(memberLines[0]![0], table.members[0]!.name, 'in the page’s default order');
       const audit = await kysely()
         .selectFrom('audit_log')
         .select('detail')

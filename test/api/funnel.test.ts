@@ -248,7 +248,7 @@ for (const engine of testEngines()) {
       assert.equal(mine.scope.kind, 'user');
       assert.equal(mine.total.count, open.filter((o) => o.owner_id === fixture.users.rep.id).length);
       const members = json<FunnelMembersResponse>(
-        await admin('GET', '/api/v1/funnel/members?scope=workspace&period=all'),
+        await admin('GET', '/api/v1/funnel/members?scope=workspace&period=all&limit=500'),
       );
       assert.equal(
         members.members.reduce((s, m) => s + m.count, 0),
@@ -264,7 +264,8 @@ for (const engine of testEngines()) {
       ]) {
         const query = `scope=${scope}&period=${period}`;
         const whole = json<FunnelResponse>(await admin('GET', `/api/v1/funnel?${query}`));
-        const table = json<FunnelMembersResponse>(await admin('GET', `/api/v1/funnel/members?${query}`));
+        const table = json<FunnelMembersResponse>(await admin('GET', `/api/v1/funnel/members?${query}&limit=500`));
+        assert.equal(table.members.length, table.total, query);
         const sum = (pick: (m: FunnelMembersResponse['members'][number]) => number) =>
           table.members.reduce((a, m) => a + pick(m), 0);
         assert.equal(
@@ -285,7 +286,7 @@ for (const engine of testEngines()) {
         wonSeen += whole.won.amount;
         whole.stages.forEach((stage, index) =>
           assert.equal(
-            sum((m) => m.stages[index]!.count),
+            sum((m) => m.counts[index]!),
             stage.count,
             `${query} ${stage.name}`,
           ),
@@ -303,10 +304,26 @@ for (const engine of testEngines()) {
       assert.equal((await manager('GET', '/api/v1/funnel?scope=workspace')).statusCode, 403);
       const sub = await manager('GET', `/api/v1/funnel?scope=unit:${fixture.units.sales1}&period=all`);
       assert.equal(sub.statusCode, 200);
-      const members = json<FunnelMembersResponse>(await manager('GET', `/api/v1/funnel/members?period=all`));
+      const members = json<FunnelMembersResponse>(await manager('GET', `/api/v1/funnel/members?period=all&limit=500`));
+      assert.ok(members.members.length > 0 && members.members.length === members.total);
       assert.ok(
         members.members.every((m) => m.userId !== fixture.users.rep2.id),
         'no one outside the subtree',
+      );
+      // Nor on any page, sorted or searched.
+      for (const query of ['limit=1&offset=0', 'limit=1&offset=1', 'sort=-won&limit=2', `q=rep2`]) {
+        const page = json<FunnelMembersResponse>(
+          await manager('GET', `/api/v1/funnel/members?period=FY2026-Q4&${query}`),
+        );
+        assert.equal(page.total, query === 'q=rep2' ? 0 : members.total, query);
+        assert.ok(
+          page.members.every((m) => m.userId !== fixture.users.rep2.id),
+          query,
+        );
+      }
+      assert.equal(
+        (await rep('GET', `/api/v1/funnel/members?scope=unit:${fixture.units.sales1}&limit=1`)).statusCode,
+        403,
       );
       for (const period of ['2026-13', 'FY2026-Q0', 'FY2026-W99', 'soon']) {
         const res = await admin('GET', `/api/v1/funnel?period=${period}`);
@@ -336,6 +353,125 @@ for (const engine of testEngines()) {
       }
       for (const stage of health.stages)
         if (stage.count > 0) assert.ok(stage.medianDays !== null && stage.p80Days! >= stage.medianDays);
+    });
+
+    it('the per-member table: server pages, sorts and search equal a sort of the whole table; quota, attainment and gap per person', async () => {
+      // After the health test, which sets the rep's quota: here the others'.
+      const period = 'FY2026-Q4';
+      await admin('PUT', '/api/v1/quotas', {
+        fiscalYear: 2026,
+        reason: '年度目标',
+        items: [
+          { subjectType: 'user', subjectId: fixture.users.rep2.id, amount: 1_000_000_00 },
+          { subjectType: 'user', subjectId: fixture.users.manager.id, amount: 8_000_000_00 },
+        ],
+      });
+      const base = `/api/v1/funnel/members?scope=workspace&period=${period}`;
+      const whole = json<FunnelMembersResponse>(await admin('GET', `${base}&limit=500&sort=name`));
+      assert.ok(whole.total >= 4, 'people enough to page');
+      assert.equal(whole.members.length, whole.total);
+      type Member = FunnelMembersResponse['members'][number];
+      // Each person's quota is the quota report's, and attainment and gap follow from it.
+      for (const member of whole.members) {
+        const figure = json<{ amount: number }>(
+          await admin('GET', `/api/v1/quotas/figure?scope=user:${member.userId}&period=${period}`),
+        );
+        assert.equal(member.quota, figure.amount, member.name);
+        assert.equal(member.attainment, figure.amount > 0 ? member.won / figure.amount : null, member.name);
+        assert.equal(member.gap, figure.amount - member.won - member.expectedAmount, member.name);
+      }
+      assert.ok(whole.members.some((m) => m.attainment === null) && whole.members.some((m) => m.quota! > 0));
+      // The expected order, written here from the contract's words: the column (descending with -),
+      // people without the figure last either way, then the largest gap, then the id.
+      const expectedOrder = (sort: string, rows: Member[]) => {
+        const desc = sort.startsWith('-');
+        const column = sort.replace(/^-/, '');
+        const stageAt = whole.stages.findIndex((s) => `stage:${s.stageId}` === column);
+        const value = (member: Member): number | string | null =>
+          column === 'name'
+            ? member.name
+            : column === 'unit'
+              ? member.orgUnitName
+              : stageAt >= 0
+                ? member.counts[stageAt]!
+                : (member[column as keyof Member] as number | null);
+        const cmp = (left: number | string, right: number | string) =>
+          typeof left === 'string' ? left.localeCompare(right as string, 'zh-CN') : left - (right as number);
+        return [...rows]
+          .sort((first, second) => {
+            const [left, right] = [value(first), value(second)];
+            if (left === null || right === null) {
+              if (left !== right) return left === null ? 1 : -1;
+            } else if (cmp(left, right) !== 0) return desc ? -cmp(left, right) : cmp(left, right);
+            if (first.gap !== second.gap)
+              return first.gap === null ? 1 : second.gap === null ? -1 : second.gap - first.gap;
+            return first.userId - second.userId;
+          })
+          .map((m) => m.userId);
+      };
+      const stage = whole.stages[0]!.stageId;
+      for (const sort of [
+        undefined,
+        'attainment',
+        '-attainment',
+        'gap',
+        '-gap',
+        'quota',
+        '-expectedAmount',
+        'count',
+        '-won',
+        'name',
+        '-unit',
+        `-stage:${stage}`,
+      ]) {
+        const ask = sort ? `&sort=${sort}` : '';
+        const pages: number[] = [];
+        for (let offset = 0; offset < whole.total; offset += 3) {
+          const page = json<FunnelMembersResponse>(await admin('GET', `${base}${ask}&limit=3&offset=${offset}`));
+          assert.equal(page.total, whole.total);
+          assert.equal(page.sort, sort ?? 'attainment', 'the default: furthest behind first');
+          assert.ok(page.members.length <= 3);
+          pages.push(...page.members.map((m) => m.userId));
+        }
+        assert.deepEqual(pages, expectedOrder(sort ?? 'attainment', whole.members), String(sort));
+      }
+      // The furthest behind (a quota, little won) come first; those without a quota last.
+      const first = json<FunnelMembersResponse>(await admin('GET', `${base}&limit=1`)).members[0]!;
+      const attained = whole.members.filter((m) => m.attainment !== null).map((m) => m.attainment!);
+      assert.equal(first.attainment, Math.min(...attained));
+      // Past the end: an empty page, the same total.
+      const beyond = json<FunnelMembersResponse>(await admin('GET', `${base}&offset=${whole.total}`));
+      assert.deepEqual([beyond.members.length, beyond.total], [0, whole.total]);
+      // Search by part of a name, then sorted and paged as the rest.
+      const named = json<FunnelMembersResponse>(await admin('GET', `${base}&q=REP&sort=-gap&limit=500`));
+      const matching = whole.members.filter((m) => m.name.toLowerCase().includes('rep'));
+      assert.ok(matching.length >= 2 && matching.length < whole.total);
+      assert.equal(named.total, matching.length);
+      assert.deepEqual(
+        named.members.map((m) => m.userId),
+        expectedOrder('-gap', matching),
+      );
+      // Without a period there is no quota: the default is the largest expected amount first.
+      const all = json<FunnelMembersResponse>(await admin('GET', '/api/v1/funnel/members?scope=workspace&period=all'));
+      assert.equal(all.sort, '-expectedAmount');
+      assert.ok(all.members.every((m) => m.quota === null && m.attainment === null && m.gap === null));
+      // Bad paging and sorting name their parameter.
+      for (const [query, field] of [
+        ['sort=probability', 'query.sort'],
+        ['sort=stage:999999', 'query.sort'],
+        ['limit=0', 'query.limit'],
+        ['limit=501', 'query.limit'],
+        ['offset=-1', 'query.offset'],
+        ['q=' + 'x'.repeat(101), 'query.q'],
+      ]) {
+        const res = await admin('GET', `${base}&${query}`);
+        assert.equal(res.statusCode, 400, `${query}: ${res.body}`);
+        assert.deepEqual(
+          json<{ errors: { field: string }[] }>(res).errors.map((e) => e.field),
+          [field],
+          query,
+        );
+      }
     });
   });
 }

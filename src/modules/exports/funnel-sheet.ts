@@ -1,7 +1,8 @@
 import type { Db } from '../../db/database.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { collections } from '../collections/service.ts';
-import { funnel, funnelMembers } from '../funnel/service.ts';
+import { funnel } from '../funnel/service.ts';
+import { defaultSort, memberTable, sortMembers } from '../funnel/members.ts';
 import type { Sheet } from './reports.ts';
 import type { Cell } from './service.ts';
 
@@ -28,7 +29,12 @@ export async function funnelSheet(
   const words = (pair: [string, string]) => (zh ? pair[0] : pair[1]);
   const shown = await funnel(db, actor, query);
   const [members, expected] = await Promise.all([
-    shown.scope.kind === 'user' ? null : funnelMembers(db, actor, query),
+    // Every member, in the page's default order (furthest behind first), not one page of them.
+    shown.scope.kind === 'user'
+      ? null
+      : memberTable(db, actor, query).then(({ base, rows }) =>
+          sortMembers(rows, defaultSort(base.period !== null), base.stages),
+        ),
     shown.period ? collections(db, actor, query) : null,
   ]);
   const collectionOf = (stageId: number) => expected?.stages.find((s) => s.stageId === stageId)?.collections ?? null;
@@ -84,7 +90,7 @@ export async function funnelSheet(
         words(['预期商机数', 'Expected deals']),
         words(['赢单金额(元)', 'Won (CNY)']),
       ],
-      ...members.members.map((member) => [
+      ...members.map((member) => [
         member.name,
         member.orgUnitName,
         member.count,

@@ -6,6 +6,7 @@ import { needs } from '../../server/access.ts';
 import { fastOkSerializer } from '../../server/fast-json.ts';
 import { actorOf } from '../../server/request.ts';
 import * as funnel from './service.ts';
+import * as members from './members.ts';
 
 const membersSerializer = fastOkSerializer(contract.funnelMembersResponse);
 
@@ -36,14 +37,15 @@ export default async function funnelRoutes(app: FastifyInstance) {
       config: { access: needs('funnel.read') },
       schema: {
         tags,
-        summary: 'The same funnel with a row per person of the scope',
-        querystring: contract.funnelQuery,
+        summary:
+          'The same funnel with a row per person of the scope, with their quota, attainment and gap: a page of the rows, sorted and searched on the server, and how many there are',
+        querystring: contract.funnelMembersQuery,
         response: { 200: contract.funnelMembersResponse, ...errorResponses },
       },
-      // Thousands of rows: written straight from the schema (docs/targets.md § Funnel, the per-member table).
+      // Up to 500 rows a page: written straight from the schema (docs/targets.md § Funnel, the per-member table).
       serializerCompiler: membersSerializer,
     },
-    async (req) => funnel.funnelMembers(db, actorOf(req), req.query),
+    async (req) => members.funnelMembers(db, actorOf(req), req.query),
   );
 
   typedApp.get(

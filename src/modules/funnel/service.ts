@@ -11,7 +11,6 @@ import { findProcess, stagesOf, type StageRow } from '../sales-processes/service
 import { periodDto, resolvePeriod, resolveScope, scopeDto, type ResolvedScope } from '../targets/scope.ts';
 import { loadRules } from '../workspace/service.ts';
 import * as reads from './repository/reads.ts';
-import * as memberReads from './repository/members.ts';
 import { openDealAges } from './repository/health.ts';
 import type { DealFilter, MonthRange } from './repository/filters.ts';
 
@@ -25,6 +24,7 @@ export interface Context {
   scope: ResolvedScope;
   calendar: Calendar;
   threshold: number;
+  taxRatePercent: number;
   process: { id: number; name: string } | null;
   stages: StageRow[];
   period: Period | null;
@@ -40,7 +40,7 @@ export interface Context {
 
 const lastMonthOf = (p: Period) => addDays(p.end, -1).slice(0, 7);
 
-type FunnelQuery = {
+export type FunnelQuery = {
   scope?: string | undefined;
   processId?: number | undefined;
   period?: string | undefined;
@@ -89,6 +89,7 @@ export async function context(db: Db, actor: Actor, query: FunnelQuery): Promise
     scope,
     calendar,
     threshold: settings.largeDealThreshold,
+    taxRatePercent: settings.taxRatePercent,
     process,
     stages,
     period,
@@ -230,7 +231,7 @@ async function byStage(db: Db, actor: Actor, ctx: Context, status: 'open' | 'won
   );
 }
 
-const expected = (amount: number, probability: number) => Math.round((amount * probability) / 100);
+export const expected = (amount: number, probability: number) => Math.round((amount * probability) / 100);
 
 export async function funnel(db: Db, actor: Actor, query: FunnelQuery): Promise<contract.FunnelResponse> {
   const ctx = await context(db, actor, query);
@@ -281,79 +282,6 @@ export async function funnel(db: Db, actor: Actor, query: FunnelQuery): Promise<
     total,
     won: { count: won.reduce((a, r) => a + r.deals, 0), amount: won.reduce((a, r) => a + r.amount, 0) },
     largeDealThreshold: ctx.threshold,
-  };
-}
-
-/** A row per person of the scope: their deals per stage, from the same totals. */
-export async function funnelMembers(db: Db, actor: Actor, query: FunnelQuery): Promise<contract.FunnelMembersResponse> {
-  const ctx = await context(db, actor, query);
-  const open = ctx.stages.filter((s) => s.is_won !== 1);
-  const base = {
-    scope: scopeDto(ctx.scope),
-    process: ctx.process,
-    period: ctx.period ? periodDto(ctx.period, ctx.calendar, actor.now) : null,
-    stages: open.map((s) => ({ stageId: s.id, name: s.name, probability: s.probability })),
-  };
-  if (!ctx.process) return { ...base, members: [] };
-  const week = ctx.period?.kind === 'week';
-  const [totals, people] = await Promise.all([
-    week
-      ? Promise.all([
-          memberReads.dealsByOwner(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, 'open', ctx.openDates),
-          memberReads.dealsByOwner(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, 'won', ctx.wonDates),
-        ])
-      : memberReads
-          .memberTotals(db.kysely, actor.workspaceId, ctx.process.id, ctx.filter, {
-            open: ctx.openMonths,
-            won: ctx.wonMonths,
-          })
-          .then((rows) => [rows.filter((r) => r.status === 'open'), rows.filter((r) => r.status === 'won')] as const),
-    ctx.scope.kind === 'user'
-      ? Promise.resolve([])
-      : memberReads.membersUnder(db.kysely, actor.workspaceId, ctx.scope.kind === 'unit' ? ctx.scope.path : null),
-  ]);
-  const [openRows, wonRows] = totals;
-  const named = new Map(people.map((p) => [p.id, p]));
-  // Owners outside the member list (a deal kept in a unit its owner has left, the one person of a user scope).
-  const others = [...new Set([...openRows, ...wonRows].map((r) => r.ownerId).filter((id) => !named.has(id)))];
-  if (ctx.scope.kind === 'user' && !named.has(ctx.scope.userId)) others.push(ctx.scope.userId);
-  for (const person of await memberReads.peopleNamed(db.kysely, actor.workspaceId, [...new Set(others)]))
-    named.set(person.id, person);
-  const ids = [...named.keys()];
-  const probability = new Map(open.map((s) => [s.id, s.probability]));
-  const rows = new Map<number, contract.FunnelMembersResponse['members'][number]>();
-  for (const id of ids) {
-    const person = named.get(id);
-    rows.set(id, {
-      userId: id,
-      name: person?.name ?? '',
-      orgUnitId: person?.org_unit_id ?? 0,
-      orgUnitName: person?.unit_name ?? '',
-      stages: open.map((s) => ({ stageId: s.id, count: 0, amount: 0 })),
-      count: 0,
-      amount: 0,
-      expectedAmount: 0,
-      expectedDeals: 0,
-      won: 0,
-    });
-  }
-  const index = new Map(open.map((s, i) => [s.id, i]));
-  for (const openRow of openRows) {
-    const member = rows.get(openRow.ownerId)!;
-    const stageIndex = index.get(openRow.stageId);
-    if (stageIndex === undefined) continue;
-    const stageProbability = probability.get(openRow.stageId)!;
-    member.stages[stageIndex]!.count += openRow.deals;
-    member.stages[stageIndex]!.amount += openRow.amount;
-    member.count += openRow.deals;
-    member.amount += openRow.amount;
-    member.expectedAmount += expected(openRow.amount, stageProbability);
-    member.expectedDeals += (openRow.deals * stageProbability) / 100;
-  }
-  for (const wonRow of wonRows) rows.get(wonRow.ownerId)!.won += wonRow.amount;
-  return {
-    ...base,
-    members: [...rows.values()].sort((a, b) => b.expectedAmount - a.expectedAmount || a.userId - b.userId),
   };
 }
 

@@ -13,6 +13,17 @@ export async function quotasOfYear(db: Kysely<Database>, workspaceId: number, fi
     .execute();
 }
 
+/** The personal quotas of a fiscal year (the per-member funnel reads every person's at once). */
+export async function personalQuotasOfYear(db: Kysely<Database>, workspaceId: number, fiscalYear: number) {
+  return db
+    .selectFrom('quotas')
+    .select(['subject_id', 'amount', 'quarter_ratios', 'categories', 'basis'])
+    .where('workspace_id', '=', workspaceId)
+    .where('fiscal_year', '=', fiscalYear)
+    .where('subject_type', '=', 'user')
+    .execute();
+}
+
 export async function quotaOf(
   db: Kysely<Database>,
   workspaceId: number,

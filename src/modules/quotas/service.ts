@@ -245,6 +245,30 @@ export async function quotasWithin(
   };
 }
 
+/**
+ * Each person's own quota in a period (0 without one), or with `line` its part of that line
+ * ('' — the deals of no line — has none, as funnel health has it), from one read of the year's
+ * personal quotas: the per-member funnel's quota column. Equal, person by person, to quotaFor.
+ */
+export async function personalQuotas(
+  db: Kysely<Database>,
+  workspaceId: number,
+  period: Period,
+  rules: { calendar: Calendar; taxRatePercent: number },
+  line?: string,
+): Promise<Map<number, number>> {
+  const rows = await repo.personalQuotasOfYear(db, workspaceId, fiscalYearOf(period, rules.calendar));
+  const inPeriod = slicer(period, rules.calendar);
+  const out = new Map<number, number>();
+  for (const row of rows) {
+    const figure = figureOf(settingOf(row), 'tax_inclusive', rules.taxRatePercent);
+    // No category is keyed '': the deals of no line have no quota of their own.
+    const amounts = line === undefined ? figure.quarters : figure.categories[line];
+    out.set(row.subject_id, amounts ? inPeriod(amounts) : 0);
+  }
+  return out;
+}
+
 const monthsBetween = (left: string, right: string) =>
   (Number(right.slice(0, 4)) - Number(left.slice(0, 4))) * 12 + Number(right.slice(5, 7)) - Number(left.slice(5, 7));
 

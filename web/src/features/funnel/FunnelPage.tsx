@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { Alert, Button, Card, Col, Empty, Flex, Row, Select, Skeleton, Table, Tag, Typography } from 'antd';
 import { Link, useSearchParams } from 'react-router';
-import type { FunnelMembersResponse, FunnelResponse } from '../../../../src/contracts/funnel.ts';
+import type { FunnelResponse } from '../../../../src/contracts/funnel.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
@@ -11,7 +11,8 @@ import { useI18n, useT } from '../../i18n/useI18n.ts';
 import { useSession } from '../auth/session.ts';
 import { useProcesses } from '../opportunities/api.ts';
 import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
-import { useFunnel, useFunnelCollections, useFunnelHealth, useFunnelMembers, type FunnelParams } from './api.ts';
+import { useFunnel, useFunnelCollections, useFunnelHealth, type FunnelParams } from './api.ts';
+import { MembersTable } from './MembersTable.tsx';
 import { CollectionsPanel } from './CollectionsPanel.tsx';
 import { ExportReport } from '../forecast/ExportReport.tsx';
 import { HealthPanel } from './HealthPanel.tsx';
@@ -48,7 +49,6 @@ export default function FunnelPage() {
   };
   const funnel = useFunnel(params);
   const funnelData = funnel.data;
-  const members = useFunnelMembers(params, !!funnelData && funnelData.scope.kind !== 'user');
   const health = useFunnelHealth(params, !!funnelData && params.period !== 'all');
   const collections = useFunnelCollections(params, !!funnelData && params.period !== 'all');
   const processes = useProcesses();
@@ -210,7 +210,8 @@ export default function FunnelPage() {
           </Row>
           {params.period !== 'all' && <CollectionsPanel f={funnelData} query={collections} />}
           {funnelData.scope.kind !== 'user' && (
-            <MembersTable f={funnelData} members={members.data} loading={members.isLoading} />
+            // A new scope, process, period or line starts again on the first page.
+            <MembersTable key={JSON.stringify(params)} f={funnelData} params={params} />
           )}
           {params.period !== 'all' && <HealthPanel query={health} />}
         </Flex>
@@ -309,72 +310,6 @@ function StageTable({ f: funnelData }: { f: FunnelResponse }) {
           {t('funnel.won')}: {money(funnelData.won.amount, true)} ({funnelData.won.count})
         </Tag>
       </Flex>
-    </Card>
-  );
-}
-
-function MembersTable({
-  f: funnelData,
-  members,
-  loading,
-}: {
-  f: FunnelResponse;
-  members: FunnelMembersResponse | undefined;
-  loading: boolean;
-}) {
-  const t = useT();
-  const money = useMoney();
-  type Member = FunnelMembersResponse['members'][number];
-  const stages = members?.stages ?? [];
-  return (
-    <Card size="small" title={t('funnel.members')} data-testid="funnel-members">
-      <Table<Member>
-        size="small"
-        rowKey="userId"
-        loading={loading}
-        dataSource={members?.members ?? []}
-        scroll={{ x: 'max-content' }}
-        pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        locale={{ emptyText: t('funnel.noMembers') }}
-        columns={[
-          {
-            title: t('funnel.member'),
-            dataIndex: 'name',
-            fixed: 'left',
-            render: (name: string, record) => (
-              <Link
-                to={`/funnel?scope=user:${record.userId}${funnelData.process ? `&processId=${funnelData.process.id}` : ''}${funnelData.period ? `&period=${funnelData.period.name}` : '&period=all'}`}
-              >
-                {name}
-              </Link>
-            ),
-          },
-          { title: t('funnel.unit'), dataIndex: 'orgUnitName', responsive: ['md'] },
-          ...stages.map((stage, index) => ({
-            title: stage.name,
-            key: `s${stage.stageId}`,
-            align: 'right' as const,
-            render: (_: unknown, record: Member) => (
-              <Link to={drillDown(funnelData, { stageId: stage.stageId, ownerId: record.userId })}>
-                {record.stages[index]!.count}
-              </Link>
-            ),
-          })),
-          {
-            title: t('funnel.amount'),
-            dataIndex: 'amount',
-            align: 'right',
-            render: (n: number, m) => <Link to={drillDown(funnelData, { ownerId: m.userId })}>{money(n, true)}</Link>,
-          },
-          {
-            title: t('funnel.expectedAmount'),
-            dataIndex: 'expectedAmount',
-            align: 'right',
-            render: (n: number) => money(n, true),
-          },
-          { title: t('funnel.won'), dataIndex: 'won', align: 'right', render: (n: number) => money(n, true) },
-        ]}
-      />
     </Card>
   );
 }

@@ -14,6 +14,14 @@ export interface FunnelParams {
   line?: string | undefined;
 }
 
+/** The per-member table's page, sort and search (GET /funnel/members; the server pages and sorts). */
+export interface MemberPageParams {
+  limit: number;
+  offset: number;
+  sort?: string | undefined;
+  q?: string | undefined;
+}
+
 export const funnelKeys = {
   all: ['funnel'] as const,
   view: (kind: string, p: FunnelParams) => [...funnelKeys.all, kind, p] as const,
@@ -21,7 +29,7 @@ export const funnelKeys = {
 
 const view =
   <T>(kind: 'funnel' | 'members' | 'health' | 'collections' | 'lines', path: string) =>
-  (params: FunnelParams, enabled = true) =>
+  (params: FunnelParams & Partial<MemberPageParams>, enabled = true) =>
     queryOptions({
       queryKey: funnelKeys.view(kind, params),
       queryFn: ({ signal }) => api.get<T>(path, { ...params }, { signal }),
@@ -52,7 +60,7 @@ function useLocalized<R extends { process: { name: string } | null; stages: { na
 
 export const useFunnel = (params: FunnelParams) =>
   useQuery({ ...funnelQueries.funnel(params), select: useLocalized<FunnelResponse>() });
-export const useFunnelMembers = (params: FunnelParams, enabled: boolean) =>
+export const useFunnelMembers = (params: FunnelParams & MemberPageParams, enabled: boolean) =>
   useQuery({ ...funnelQueries.members(params, enabled), select: useLocalized<FunnelMembersResponse>() });
 export const useFunnelHealth = (params: FunnelParams, enabled: boolean) =>
   useQuery({ ...funnelQueries.health(params, enabled), select: useLocalized<HealthResponse>() });
