@@ -27,7 +27,7 @@ export async function firstId(ctx: ScaleContext, table: string, expected: number
  * companyNameKey drops, so name_key is brand + trade (+ number), as the app computes it.
  */
 export async function insertAccounts(ctx: ScaleContext): Promise<void> {
-  const { workspaceId: ws, now, size } = ctx;
+  const { workspaceId: ws, now, size, engine } = ctx;
   const cities = wordCount('city');
   const first = wordCount('brandFirst');
   const second = wordCount('brandSecond');
@@ -43,11 +43,11 @@ export async function insertAccounts(ctx: ScaleContext): Promise<void> {
      select ${ws}, b.city || b.brand || '有限公司', b.brand, '91' || (1000000000000000 + b.i), b.industry, b.province,
        b.city_name, b.district, b.size, b.lead_source, r.user_id, r.unit_id, 'prospect', r.user_id, b.created, b.created, 1
      from (
-       select s.i, s.created, ${word('city', city)} as city, ${word('province', city)} as province,
-         ${word('cityName', city)} as city_name, ${word('district', city)} as district,
-         ${word('brandFirst', `(s.p / ${cities}) % ${first}`)} || ${word('brandSecond', `(s.p / ${cities * first}) % ${second}`)}
-           || ${word('trade', trade)} || ${number} as brand,
-         ${word('industry', trade)} as industry, ${pick('size', 's.i', 52)} as size, ${pick('leadSource', 's.i', 53)} as lead_source,
+       select s.i, s.created, ${word(engine, 'city', city)} as city, ${word(engine, 'province', city)} as province,
+         ${word(engine, 'cityName', city)} as city_name, ${word(engine, 'district', city)} as district,
+         ${word(engine, 'brandFirst', `(s.p / ${cities}) % ${first}`)} || ${word(engine, 'brandSecond', `(s.p / ${cities * first}) % ${second}`)}
+           || ${word(engine, 'trade', trade)} || ${number} as brand,
+         ${word(engine, 'industry', trade)} as industry, ${pick(engine, 'size', 's.i', 52)} as size, ${pick(engine, 'leadSource', 's.i', 53)} as lead_source,
          ${scatter('s.i', 54, size.reps)} as rep
        from (select i, ((i - 1) * 7919) % ${combinations} as p, ${now} - (800 + ${scatter('i', 51, 700)}) * ${DAY} as created
              from ${series(ctx.engine, size.accounts, 'n')}) s
@@ -69,14 +69,14 @@ export async function insertAccounts(ctx: ScaleContext): Promise<void> {
  * each, an email for four in ten.
  */
 export async function insertContacts(ctx: ScaleContext): Promise<void> {
-  const { workspaceId: ws, size } = ctx;
+  const { workspaceId: ws, size, engine } = ctx;
   const firstAccount = await firstId(ctx, 'accounts', size.accounts);
   const per = size.contactsPerAccount;
   await run(
     ctx.db,
     `insert into contacts (workspace_id, account_id, name, title, department, mobile, email, created_by, created_at, updated_at, version)
-     select ${ws}, a.id, ${pick('surname', 's.i', 63)} || ${pick('given', 's.i', 64)}, ${pick('title', 's.i', 65)},
-       ${pick('department', 's.i', 66)}, '1' || (3000000000 + ${scatter('s.i', 61, 900000000)}),
+     select ${ws}, a.id, ${pick(engine, 'surname', 's.i', 63)} || ${pick(engine, 'given', 's.i', 64)}, ${pick(engine, 'title', 's.i', 65)},
+       ${pick(engine, 'department', 's.i', 66)}, '1' || (3000000000 + ${scatter('s.i', 61, 900000000)}),
        case when ${scatter('s.i', 62, 10)} < 4 then 'c' || s.i || '@customer.example.cn' else null end,
        a.owner_id, a.created_at, a.created_at, 1
      from ${series(ctx.engine, size.accounts * per, 's')}

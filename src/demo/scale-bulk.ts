@@ -14,16 +14,17 @@ import { run } from './scale-sql.ts';
 export async function dropForBulkLoad(
   ctx: ScaleContext,
   tables: readonly string[],
-  options: { primaryKey?: boolean } = {},
+  options: { primaryKey?: boolean; keepIndexesOf?: readonly string[] } = {},
 ): Promise<() => Promise<void>> {
   const drop: string[] = [];
+  const indexed = tables.filter((t) => !options.keepIndexesOf?.includes(t));
   const restore: string[] = [];
   if (ctx.engine === 'postgres') {
     const { rows: indexes } = await sql<{
       name: string;
       definition: string;
     }>`select i.indexname as name, i.indexdef as definition
-      from pg_indexes i where i.schemaname = current_schema() and i.tablename in (${sql.join(tables)})
+      from pg_indexes i where i.schemaname = current_schema() and i.tablename in (${sql.join(indexed)})
         and not exists (select 1 from pg_constraint c where c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)
       order by i.tablename, i.indexname`.execute(ctx.db);
     const { rows: keys } = await sql<{
@@ -47,7 +48,7 @@ export async function dropForBulkLoad(
       name: string;
       definition: string;
     }>`select name, sql as definition from sqlite_master
-      where type = 'index' and sql is not null and tbl_name in (${sql.join(tables)}) order by tbl_name, name`.execute(
+      where type = 'index' and sql is not null and tbl_name in (${sql.join(indexed)}) order by tbl_name, name`.execute(
       ctx.db,
     );
     for (const index of indexes) {

@@ -89,7 +89,7 @@ function processBucket(roll: string): string {
  * or more) and the status change of each closed deal.
  */
 export async function insertDeals(ctx: ScaleContext, step: (name: string) => void): Promise<void> {
-  const { workspaceId: ws, now, firstDay, size } = ctx;
+  const { workspaceId: ws, now, firstDay, size, engine } = ctx;
   await createStageTables(ctx);
   const firstAccount = await firstId(ctx, 'accounts', size.accounts);
   const today = Math.floor((now - firstDay) / DAY);
@@ -99,19 +99,19 @@ export async function insertDeals(ctx: ScaleContext, step: (name: string) => voi
     `insert into opportunities (workspace_id, account_id, name, owner_id, org_unit_id, amount, status, expected_close_date,
        closed_at, process_id, stage_id, stage_entered_at, lead_source, buying_phase, forecast_category, next_step,
        next_step_date, products, close_reason, close_competitor, contract_amount, created_at, updated_at, version)
-     select ${ws}, a.id, substr(a.name, 3, 2) || ${pick('product', 'd.i', 14)}, a.owner_id, a.org_unit_id, d.amount, d.status, ${dayAt('d.close_day')},
+     select ${ws}, a.id, substr(a.name, 3, 2) || ${pick(engine, 'product', 'd.i', 14)}, a.owner_id, a.org_unit_id, d.amount, d.status, ${dayAt('d.close_day')},
        d.closed_at, st.process_id, st.stage_id, d.entered, a.lead_source, st.buying_phase,
        case when d.status = 'won' then 'commit' when d.status = 'lost' then 'omitted' when st.probability >= 70 then 'commit'
             when st.probability >= 35 then 'possible' else 'pipeline' end,
-       case when d.status = 'open' and ${scatter('d.i', 12, 4)} > 0 then ${pick('nextStep', 'd.i', 15)} end,
+       case when d.status = 'open' and ${scatter('d.i', 12, 4)} > 0 then ${pick(engine, 'nextStep', 'd.i', 15)} end,
        case when d.status = 'open' and ${scatter('d.i', 12, 4)} > 0 then ${dayAt(`${today} - 5 + ${scatter('d.i', 13, 20)}`)} end,
-       ${pick('products', 'd.i', 14)},
+       ${pick(engine, 'products', 'd.i', 14)},
        case when d.status = 'lost' then d.close_reason end,
-       case when d.status <> 'lost' then null when d.close_reason = 'no_decision' then 'none' else ${pick('competitor', 'd.i', 17)} end,
+       case when d.status <> 'lost' then null when d.close_reason = 'no_decision' then 'none' else ${pick(engine, 'competitor', 'd.i', 17)} end,
        case when d.status = 'won' then d.amount end,
        d.created_at, coalesce(d.closed_at, d.entered), 1
      from (
-       select e.*, ${pick('closeReason', 'e.i', 16)} as close_reason,
+       select e.*, ${pick(engine, 'closeReason', 'e.i', 16)} as close_reason,
          case when e.status = 'open' then ${now} - ${scatter('e.i', 8, 'case when e.age < 60 then e.age else 60 end')} * ${DAY}
               else e.closed_at end as entered,
          case when e.status = 'open' then ${today} + ${scatter('e.i', 9, 300)} - 45 else (e.closed_at - ${firstDay}) / ${DAY} end as close_day,
@@ -187,7 +187,7 @@ export async function insertActivities(
   step: (name: string) => void,
   rebuildIndexes: () => Promise<void>,
 ): Promise<void> {
-  const { workspaceId: ws, now, size } = ctx;
+  const { workspaceId: ws, now, size, engine } = ctx;
   const perDeal = size.opportunities ? Math.floor((size.activities * 0.6) / size.opportunities) : 0;
   const onAccounts = size.activities - perDeal * size.opportunities;
   const firstAccount = await firstId(ctx, 'accounts', size.accounts);
@@ -197,10 +197,10 @@ export async function insertActivities(
        outcome, created_by, created_at, updated_at, version)`;
   const values = (
     key: string,
-  ) => `select ${ws}, v.account_id, v.opportunity_id, v.owner_id, ${pick('activityType', key, 23)},
+  ) => `select ${ws}, v.account_id, v.opportunity_id, v.owner_id, ${pick(engine, 'activityType', key, 23)},
        case when v.start_at > ${now} then 'planned' when ${scatter(key, 22, 20)} = 0 then 'cancelled' else 'done' end,
-       v.start_at, v.start_at + ${HOUR}, ${pick('subject', key, 24)},
-       case when v.start_at <= ${now} and ${scatter(key, 22, 20)} <> 0 then ${pick('outcome', key, 25)} end,
+       v.start_at, v.start_at + ${HOUR}, ${pick(engine, 'subject', key, 24)},
+       case when v.start_at <= ${now} and ${scatter(key, 22, 20)} <> 0 then ${pick(engine, 'outcome', key, 25)} end,
        v.owner_id, case when v.start_at > ${now} then ${now} - ${DAY} else v.start_at end,
        case when v.start_at > ${now} then ${now} - ${DAY} else v.start_at end, 1`;
   if (perDeal > 0)
@@ -237,8 +237,9 @@ export async function insertActivities(
   await rebuildIndexes();
   step('indexes and foreign keys');
   // The update below looks up each account's activities and deals: without statistics SQLite
-  // walked the (workspace_id, status) index of deals for every account.
-  await analyze(ctx);
+  // walked the (workspace_id, status) index of deals for every account. The other tables wait
+  // for the statistics taken at the end.
+  for (const table of ['accounts', 'activities', 'opportunities']) await analyze(ctx, table);
   step('planner statistics');
   const qualifying = DEFAULT_QUALIFYING_TYPES.map((t) => `'${t}'`).join(', ');
   await run(

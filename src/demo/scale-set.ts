@@ -62,9 +62,10 @@ export interface ScaleContext {
 
 const TEAM_SIZE = 10;
 
-/** The tables loaded without their secondary indexes (src/demo/scale-bulk.ts); contacts keep theirs, which the load reads. */
+/** The tables loaded without their secondary indexes and foreign keys (src/demo/scale-bulk.ts); contacts keep their indexes, which the load reads. */
 const BULK_TABLES = [
   'accounts',
+  'contacts',
   'opportunities',
   'opportunity_stage_history',
   'opportunity_team',
@@ -107,12 +108,16 @@ export async function loadScaleSet(
       const ctx: ScaleContext = { db: conn, engine: db.engine, workspaceId: ws.workspaceId, now, firstDay, size };
       await createLookups(conn, firstDay, 2000);
       await run(conn, 'begin');
-      // For the indexes and keys built after the load (src/demo/scale-bulk.ts): sorted in memory, not in batches on disk.
-      if (db.engine === 'postgres') await run(conn, "set local maintenance_work_mem = '256MB'");
+      // For the indexes built and the foreign keys checked after the load (src/demo/scale-bulk.ts):
+      // sorted and hashed in memory rather than in batches on disk.
+      if (db.engine === 'postgres') {
+        await run(conn, "set local maintenance_work_mem = '256MB'");
+        await run(conn, "set local work_mem = '64MB'");
+      }
       try {
         const people = await insertPeople(conn, ctx, ws.rootUnitId, passwordHash);
         step('org units and users');
-        const rebuildIndexes = await dropForBulkLoad(ctx, BULK_TABLES);
+        const rebuildIndexes = await dropForBulkLoad(ctx, BULK_TABLES, { keepIndexesOf: ['contacts'] });
         await withoutSearchTriggers(ctx, async () => {
           await insertAccounts(ctx);
           step(`${size.accounts} accounts`);

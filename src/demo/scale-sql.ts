@@ -29,17 +29,22 @@ export function scatter(expr: string, salt: number, mod: number | string): strin
 }
 
 /**
- * Word `index` (an SQL expression) of list `list`. A scalar subquery, not a join: joined,
- * SQLite's planner multiplies the word lists together first and scans the numbers inside.
+ * Word `index` (an SQL expression) of list `list`. SQLite: a scalar subquery, not a join —
+ * joined, its planner multiplies the word lists together first and scans the numbers inside.
+ * PostgreSQL: a subscript of the list as an array literal, 0.15 µs against the subquery's 3
+ * (an index scan per word per row, several per row, was most of an activity's insert).
  */
-export function word(list: string, index: string): string {
-  if (!SCALE_WORDS[list]) throw new Error(`no word list ${list}`);
+export function word(engine: Engine, list: string, index: string): string {
+  const words = SCALE_WORDS[list];
+  if (!words) throw new Error(`no word list ${list}`);
+  if (engine === 'postgres')
+    return `(array[${words.map((w) => `'${w.replaceAll("'", "''")}'`).join(', ')}]::text[])[(${index}) + 1]`;
   return `(select w.word from scale_words w where w.list = '${list}' and w.k = ${index})`;
 }
 
 /** A word of list `list` at a scattered index from `expr`. */
-export function pick(list: string, expr: string, salt: number): string {
-  return word(list, scatter(expr, salt, wordCount(list)));
+export function pick(engine: Engine, list: string, expr: string, salt: number): string {
+  return word(engine, list, scatter(expr, salt, wordCount(list)));
 }
 
 /** The calendar day (YYYY-MM-DD) `dayIndex` days after the set's first day. */
