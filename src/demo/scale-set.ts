@@ -134,7 +134,6 @@ export async function loadScaleSet(
         await run(conn, 'rollback').catch(() => undefined);
         throw err;
       } finally {
-        await run(conn, 'drop table if exists scale_words');
         await run(conn, 'drop table if exists scale_days');
         await run(conn, 'drop table if exists scale_reps');
         await run(conn, 'drop table if exists scale_stages');
