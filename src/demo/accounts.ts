@@ -188,7 +188,7 @@ const LEAD_SOURCES = [
   'association',
 ];
 const SIZES = ['50to200', '200to1000', '200to1000', '1000to5000', 'gt5000'];
-const PRODUCTS = [
+export const DEMO_PRODUCTS = [
   'MES 系统',
   '工业机器人工作站',
   '视觉检测系统',
@@ -249,7 +249,7 @@ export function generateDemoAccounts(
       for (let purchaseIndex = 0; purchaseIndex < count; purchaseIndex++) {
         const base = big ? rng.int(300_000, 2_500_000) : rng.int(20_000, 250_000);
         purchases.push({
-          name: rng.pick(PRODUCTS),
+          name: rng.pick(DEMO_PRODUCTS),
           amount: Math.round(base / 1000) * 1000 * 100,
           status: 'won',
           daysAgo: rng.int(5, 700),
@@ -258,14 +258,14 @@ export function generateDemoAccounts(
     }
     if (rng.next() < 0.5)
       purchases.push({
-        name: `${rng.pick(PRODUCTS)}项目`,
+        name: `${rng.pick(DEMO_PRODUCTS)}项目`,
         amount: rng.int(50, 3000) * 1000 * 100,
         status: 'open',
         daysAgo: -rng.int(10, 200),
       });
     if (rng.next() < 0.15)
       purchases.push({
-        name: rng.pick(PRODUCTS),
+        name: rng.pick(DEMO_PRODUCTS),
         amount: rng.int(50, 800) * 1000 * 100,
         status: 'lost',
         daysAgo: rng.int(20, 300),

@@ -21,6 +21,7 @@ import { recomputeWorkspace } from '../modules/tiers/service.ts';
 import { rebuildFunnel } from '../modules/funnel/upkeep.ts';
 import { loadRules } from '../modules/workspace/service.ts';
 import { seedDemoQuotas } from './quotas.ts';
+import { seedDemoLines } from './lines.ts';
 import { seedDemoForecasts } from './forecasts.ts';
 import { seedDemoPaymentPlans } from './payment-plans.ts';
 import { seedDemoCallbacks } from './callbacks.ts';
@@ -143,7 +144,9 @@ export async function loadDemo(
   await seedDemoOpportunityInsight(db.kysely, summary.workspaceId, seed, now);
   // A year of activities, visit plans and reviews, tasks and 1-15-30 checkpoints (docs/rhythm.md).
   await seedDemoActivities(db.kysely, summary.workspaceId, seed, now);
-  // The deals were bulk-inserted: the funnel's totals are counted once, afterwards (docs/targets.md § Funnel).
+  // The business lines its products fall into, then — the deals were bulk-inserted — the funnel's
+  // totals counted once, each deal stamped with its line (docs/targets.md § Funnel, § Business lines).
+  await seedDemoLines(db.kysely, summary.workspaceId);
   await rebuildFunnel(db.kysely, summary.workspaceId);
   // A year of quotas, set against what each rep has won so far (docs/targets.md § Quotas).
   await seedDemoQuotas(

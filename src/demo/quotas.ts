@@ -1,14 +1,18 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { addDays, dateIn, daysBetween, periodAt, type Calendar } from '../domain/calendar.ts';
+import { splitByWeights } from '../domain/quota.ts';
+import { DEMO_LINES } from './lines.ts';
 import { Random } from './random.ts';
 
 /**
  * A year of quotas for the demo company (docs/targets.md § Quotas), so the funnel's health and
  * the reports have a story on first start: every rep gets an annual quota split 22/28/25/25 and
- * 70% small / 30% large projects, set so that what they have won so far puts them anywhere from
+ * by business line as they have sold (shares in steps of 5 from what they won by line, so each
+ * line's attainment differs), set so that what they have won so far puts them anywhere from
  * far behind to ahead of the year's pace. Units keep their members' sum — except each region,
- * which headquarters set 10% above its people (the difference shows on the quotas page).
+ * which headquarters set 10% above its people, split by line as its people's quotas add up
+ * (the difference shows on the quotas page).
  */
 export async function seedDemoQuotas(
   db: Kysely<Database>,
@@ -51,6 +55,28 @@ export async function seedDemoQuotas(
         .execute()
     ).map((r) => [r.owner_id, Number(r.amount)]),
   );
+  // What each rep has won by line, all time: the mix their quota follows.
+  const mix = new Map<number, number[]>();
+  for (const row of await db
+    .selectFrom('opportunities')
+    .select((eb) => ['owner_id', 'business_line', eb.fn.sum<number>('amount').as('amount')])
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '=', 'won')
+    .groupBy(['owner_id', 'business_line'])
+    .execute()) {
+    const index = DEMO_LINES.findIndex((line) => line.key === row.business_line);
+    if (index < 0) continue;
+    const weights = mix.get(row.owner_id) ?? DEMO_LINES.map(() => 0);
+    weights[index] = Number(row.amount);
+    mix.set(row.owner_id, weights);
+  }
+  const split = (weights: readonly number[], step: number) =>
+    JSON.stringify(
+      splitByWeights(100 / step, weights)
+        .map((parts, index) => ({ key: DEMO_LINES[index]!.key, share: parts * step }))
+        .filter((category) => category.share > 0),
+    );
+  const lineAmounts = new Map<number, number[]>();
   const base = {
     workspace_id: workspaceId,
     fiscal_year: year.fiscalYear,
@@ -67,6 +93,8 @@ export async function seedDemoQuotas(
   const paces = [0.45, 0.6, 0.75, 0.9, 1.0, 1.05, 1.15, 1.3];
   for (const rep of reps) {
     const pace = rng.pick(paces);
+    // A rep who has won nothing yet is given the company's usual mix.
+    const weights = mix.get(rep.id) ?? [40, 45, 15];
     const wonSoFar = won.get(rep.id) ?? 0;
     const raw = wonSoFar > 0 ? wonSoFar / (pace * elapsed) : rng.int(80, 240) * 10_000_00;
     const amount = Math.max(50_000_000, Math.round(raw / 10_000_00) * 10_000_00);
@@ -75,9 +103,15 @@ export async function seedDemoQuotas(
       subject_type: 'user',
       subject_id: rep.id,
       amount,
-      categories: '[{"key":"small","share":70},{"key":"large","share":30}]',
+      categories: split(weights, 5),
     });
     byUnit.set(rep.org_unit_id, (byUnit.get(rep.org_unit_id) ?? 0) + amount);
+    const shares = (JSON.parse(rows.at(-1)!.categories) as { key: string; share: number }[]).map(
+      (category) => [category.key, (amount * category.share) / 100] as const,
+    );
+    const have = lineAmounts.get(rep.org_unit_id) ?? DEMO_LINES.map(() => 0);
+    for (const [key, part] of shares) have[DEMO_LINES.findIndex((line) => line.key === key)]! += part;
+    lineAmounts.set(rep.org_unit_id, have);
   }
   const units = await db
     .selectFrom('org_units')
@@ -85,16 +119,19 @@ export async function seedDemoQuotas(
     .where('workspace_id', '=', workspaceId)
     .execute();
   for (const region of units.filter((u) => u.type === 'region')) {
-    const members = units
-      .filter((u) => u.path.startsWith(region.path))
-      .reduce((sum, u) => sum + (byUnit.get(u.id) ?? 0), 0);
+    const inRegion = units.filter((u) => u.path.startsWith(region.path));
+    const members = inRegion.reduce((sum, u) => sum + (byUnit.get(u.id) ?? 0), 0);
+    const regionLines = inRegion.reduce(
+      (sum, u) => sum.map((x, i) => x + (lineAmounts.get(u.id)?.[i] ?? 0)),
+      DEMO_LINES.map(() => 0),
+    );
     if (members > 0)
       rows.push({
         ...base,
         subject_type: 'unit',
         subject_id: region.id,
         amount: Math.round((members * 1.1) / 10_000_00) * 10_000_00,
-        categories: '[]',
+        categories: split(regionLines, 1),
       });
   }
   for (let i = 0; i < rows.length; i += 200)

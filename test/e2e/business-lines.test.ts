@@ -1,8 +1,8 @@
 /**
- * Business lines in a real browser (docs/targets.md § Business lines): an administrator names a
- * line and its products in Settings → Rules, the deals selling them count toward it, and the
- * Funnel page narrows to the line and shows quota attainment by line. English and Chinese,
- * screenshots of each.
+ * Business lines in a real browser (docs/targets.md § Business lines): the demo company sells
+ * through three lines; an administrator adds a fourth in Settings → Rules, moving two products
+ * to it, the deals selling them count toward it, and the Funnel page narrows to the line and
+ * shows quota attainment by line. English and Chinese, screenshots of each.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,41 +10,43 @@ import { apiCall, browserSuite, shot, signIn, useEnglish } from './browser.ts';
 
 const app = browserSuite();
 const PASSWORD = 'keyline-demo';
+type Line = { key: string; nameZh: string; nameEn: string; products: string[] };
 
 describe('Business lines in the browser', () => {
   after(() => assert.deepEqual(app.errors, [], 'no console or page errors'));
 
-  test('an administrator names a line and its products in Settings → Rules; the funnel narrows to it, in English', async () => {
+  test('an administrator adds a line after the demo company’s three, moving two products to it; the funnel narrows to it, in English', async () => {
     const page = await app.page({ viewport: { width: 1440, height: 900 } });
     await signIn(page, app.url, 'admin@demo.keyline.dev', PASSWORD);
     await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
     await useEnglish(page);
-    // The products of the open deals of the busiest process: the line sells the first two of them.
-    const funnel = await apiCall<{ process: { id: number } }>(page, 'GET', '/funnel?period=all');
-    const list = await apiCall<{ items: { id: number }[] }>(
-      page,
-      'GET',
-      `/opportunities?status=open&processId=${funnel.process.id}&limit=20`,
+    // The demo company sells through three lines; automation equipment's last two products are logistics.
+    const before = await apiCall<{ businessLines: Line[] }>(page, 'GET', '/workspace/rules');
+    assert.deepEqual(
+      before.businessLines.map((line) => line.key),
+      ['software', 'automation', 'services'],
     );
-    const products: string[] = [];
-    for (const item of list.items) {
-      const deal = await apiCall<{ products: string[] }>(page, 'GET', `/opportunities/${item.id}`);
-      for (const product of deal.products) if (!products.includes(product)) products.push(product);
-      if (products.length >= 2) break;
-    }
-    assert.ok(products.length >= 2, 'the demo deals name their products');
+    const automation = before.businessLines[1]!;
+    const moved = automation.products.slice(-2);
+    assert.deepEqual(moved, ['AGV 物流系统', '智能仓储']);
 
     await page.goto(`${app.url}/settings/rules`);
-    const lines = page.getByTestId('rules-lines');
-    await lines.waitFor();
+    await page.getByTestId('rules-lines').waitFor();
+    await page.getByTestId('rules-line-2').getByText('数字化工厂咨询').waitFor();
+    // A product belongs to one line: take the two off automation (Backspace removes the last tag) …
+    const automationProducts = page.getByTestId('rules-line-1').getByLabel('Products');
+    await automationProducts.click();
+    await automationProducts.press('Backspace');
+    await automationProducts.press('Backspace');
+    // … and give them to a new line after the existing ones.
     await page.getByTestId('rules-line-add').click();
-    const line = page.getByTestId('rules-line-0');
+    const line = page.getByTestId('rules-line-3');
     await line.waitFor();
-    await line.getByLabel('Key').fill('software');
-    await line.getByLabel('Chinese name').fill('软件');
-    await line.getByLabel('English name').fill('Software');
+    await line.getByLabel('Key').fill('logistics');
+    await line.getByLabel('Chinese name').fill('智能物流');
+    await line.getByLabel('English name').fill('Intelligent logistics');
     const productInput = line.getByLabel('Products');
-    for (const product of products.slice(0, 2)) {
+    for (const product of moved) {
       await productInput.fill(product);
       await productInput.press('Enter');
     }
@@ -53,23 +55,23 @@ describe('Business lines in the browser', () => {
     );
     await page.getByTestId('rules-save').click();
     assert.equal((await saved).status(), 200);
-    const rules = await apiCall<{ businessLines: { key: string; products: string[] }[] }>(
-      page,
-      'GET',
-      '/workspace/rules',
-    );
+    const rules = await apiCall<{ businessLines: Line[] }>(page, 'GET', '/workspace/rules');
     assert.deepEqual(rules.businessLines, [
-      { key: 'software', nameZh: '软件', nameEn: 'Software', products: products.slice(0, 2) },
+      before.businessLines[0],
+      { ...automation, products: automation.products.slice(0, -2) },
+      before.businessLines[2],
+      { key: 'logistics', nameZh: '智能物流', nameEn: 'Intelligent logistics', products: moved },
     ]);
     // The form is drawn again keyed by the new version: wait for the saved line on it.
-    await page.getByTestId('rules-line-0').getByText(products[0]!).first().waitFor();
-    await page.getByTestId('rules-lines').scrollIntoViewIfNeeded();
+    await page.getByTestId('rules-line-3').getByText(moved[0]!).first().waitFor();
+    await page.getByTestId('rules-line-3').scrollIntoViewIfNeeded();
     await shot(page, 'business-lines-rules-en', false);
 
-    await page.goto(`${app.url}/funnel?period=all&line=software`);
-    await page.getByTestId('funnel-line').getByText('Software').waitFor();
-    const narrowed = await apiCall<{ total: { count: number } }>(page, 'GET', '/funnel?period=all&line=software');
-    assert.ok(narrowed.total.count > 0, 'the deals selling those products count toward the line');
+    // The deals selling those products now count toward the new line, and automation lost them.
+    const logistics = await apiCall<{ total: { count: number } }>(page, 'GET', '/funnel?period=all&line=logistics');
+    assert.ok(logistics.total.count > 0, 'the deals selling those products count toward the new line');
+    await page.goto(`${app.url}/funnel?period=all&line=logistics`);
+    await page.getByTestId('funnel-line').getByText('Intelligent logistics').waitFor();
     await page.getByTestId('funnel-table').waitFor();
     await shot(page, 'business-lines-funnel-en');
 
@@ -77,23 +79,39 @@ describe('Business lines in the browser', () => {
     const drilled = await apiCall<{ closeFrom: string | null; closeTo: string | null; process: { id: number } }>(
       page,
       'GET',
-      '/funnel?period=all&line=software',
+      '/funnel?period=all&line=logistics',
     );
-    await page.goto(`${app.url}/opportunities/list?status=open&processId=${drilled.process.id}&line=software`);
-    await page.getByTestId('opp-line').getByText('Software').waitFor();
+    await page.goto(`${app.url}/opportunities/list?status=open&processId=${drilled.process.id}&line=logistics`);
+    await page.getByTestId('opp-line').getByText('Intelligent logistics').waitFor();
     const listed = await apiCall<{ total: number }>(
       page,
       'GET',
-      `/opportunities?status=open&processId=${drilled.process.id}&line=software&limit=1`,
+      `/opportunities?status=open&processId=${drilled.process.id}&line=logistics&limit=1`,
     );
-    assert.equal(listed.total, narrowed.total.count, "the list by line counts the funnel's deals");
+    assert.equal(listed.total, logistics.total.count, "the list by line counts the funnel's deals");
     await shot(page, 'business-lines-list-en');
 
     // This quarter's attainment by line, the rows as the API gives them.
-    await page.goto(`${app.url}/funnel?line=software`);
+    // The new line has no quota yet (the quotas split by the demo's three): its attainment is blank.
+    await page.goto(`${app.url}/funnel?line=logistics`);
     const card = page.getByTestId('funnel-lines');
+    await card.getByTestId('line-row-logistics').waitFor();
     await card.getByTestId('line-row-software').waitFor();
     await card.getByTestId('line-row-none').waitFor();
+    const figures = await apiCall<{ lines: { key: string; quota: number; attainment: number | null }[] }>(
+      page,
+      'GET',
+      '/quotas/lines',
+    );
+    assert.deepEqual(
+      figures.lines.map((l) => [l.key, l.quota > 0]),
+      [
+        ['software', true],
+        ['automation', true],
+        ['services', true],
+        ['logistics', false],
+      ],
+    );
     await card.scrollIntoViewIfNeeded();
     await shot(page, 'business-lines-attainment-en', false);
   });
@@ -105,14 +123,18 @@ describe('Business lines in the browser', () => {
     await page.request.patch(`${app.url}/api/v1/auth/me`, { data: { locale: 'zh-CN' } });
     await page.goto(`${app.url}/funnel`);
     const card = page.getByTestId('funnel-lines');
-    await card.getByTestId('line-row-software').getByText('软件').waitFor();
+    await card.getByTestId('line-row-software').getByText('工业软件').waitFor();
+    await card.getByTestId('line-row-logistics').getByText('智能物流').waitFor();
     await card.getByText('未归业务线').waitFor();
     const figures = await apiCall<{ lines: { key: string; realised: number }[] }>(page, 'GET', '/quotas/lines');
-    assert.equal(figures.lines[0]!.key, 'software');
+    assert.ok(
+      figures.lines.some((l) => l.realised > 0),
+      'the lines have won this quarter',
+    );
     await card.scrollIntoViewIfNeeded();
     await shot(page, 'business-lines-attainment-zh', false);
     await page.goto(`${app.url}/opportunities/list?status=open&line=software`);
-    await page.getByTestId('opp-line').getByText('软件').waitFor();
+    await page.getByTestId('opp-line').getByText('工业软件').waitFor();
     await shot(page, 'business-lines-list-zh');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * A quota split by business line in the quota table, in a real browser (docs/targets.md §
- * Business lines): a manager opens a rep's split, types shares that do not add up to 100 and
+ * Business lines): on the demo company, whose quotas are split by its lines, a manager opens a rep's split, types shares that do not add up to 100 and
  * meets the server's refusal naming the rep, corrects them, sees the per-line amounts, saves
  * with a reason; the table shows the split in its column and per quarter in the expanded row.
  * English at 1440 px, Chinese on a 390-px phone, screenshots of each.
@@ -35,23 +35,6 @@ async function signedIn(email: string, locale: 'zh-CN' | 'en-US', phone = false)
   return page;
 }
 
-/** The workspace's lines, named by the administrator when it has none yet. */
-async function workspaceLines(): Promise<Lines> {
-  const page = await signedIn('admin@demo.keyline.dev', 'en-US');
-  const rules = await apiCall<{ version: number; businessLines: Lines }>(page, 'GET', '/workspace/rules');
-  if (rules.businessLines.length >= 2) return rules.businessLines;
-  const lines = [
-    { key: 'software', nameZh: '软件', nameEn: 'Software', products: [] },
-    { key: 'services', nameZh: '服务', nameEn: 'Services', products: [] },
-  ];
-  const res = await page.request.patch(`${app.url}/api/v1/workspace/rules`, {
-    data: { version: rules.version, businessLines: lines },
-  });
-  assert.equal(res.status(), 200, await res.text());
-  await page.close();
-  return lines;
-}
-
 const shareInput = (page: Page, name: string) => page.getByRole('spinbutton', { name: `${name} %` });
 
 describe('Quota split by business line in the browser', () => {
@@ -60,9 +43,11 @@ describe('Quota split by business line in the browser', () => {
   let rep: Table['rows'][number];
 
   test('a manager splits a rep’s quota by line, meets the refusal of 90%, saves 60/40 with a reason, in English', async () => {
-    lines = await workspaceLines();
-    const [first, second] = [lines[0]!, lines[1]!];
     const page = await signedIn('manager@demo.keyline.dev', 'en-US');
+    // The demo company's lines (src/demo/lines.ts), its reps' quotas already split by them.
+    lines = (await apiCall<{ businessLines: Lines }>(page, 'GET', '/workspace/rules')).businessLines;
+    assert.ok(lines.length >= 2);
+    const [first, second] = [lines[0]!, lines[1]!];
     await page.goto(`${app.url}/funnel/quotas`);
     await page.getByTestId('quota-table').locator('tbody tr.ant-table-row').first().waitFor();
     const table = await apiCall<Table>(page, 'GET', '/quotas');
@@ -74,6 +59,8 @@ describe('Quota split by business line in the browser', () => {
       return settled(page.getByTestId('quota-lines-editor'));
     };
     let editor = await open();
+    await editor.getByRole('button', { name: 'Clear' }).click();
+    await editor.getByText('No split by line').waitFor();
     await shareInput(page, first.nameEn).fill('60');
     await shareInput(page, second.nameEn).fill('30');
     await editor.getByText('Total 90%').waitFor();
