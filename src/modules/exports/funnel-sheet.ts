@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { collections } from '../collections/service.ts';
 import { funnel } from '../funnel/service.ts';
-import { defaultSort, memberTable, sortMembers } from '../funnel/members.ts';
+import { memberRows } from '../funnel/members.ts';
 import type { Sheet } from './reports.ts';
 import type { Cell } from './service.ts';
 
@@ -30,11 +30,7 @@ export async function funnelSheet(
   const shown = await funnel(db, actor, query);
   const [members, expected] = await Promise.all([
     // Every member, in the page's default order (furthest behind first), not one page of them.
-    shown.scope.kind === 'user'
-      ? null
-      : memberTable(db, actor, query).then(({ base, rows }) =>
-          sortMembers(rows, defaultSort(base.period !== null), base.stages),
-        ),
+    shown.scope.kind === 'user' ? null : memberRows(db, actor, query),
     shown.period ? collections(db, actor, query) : null,
   ]);
   const collectionOf = (stageId: number) => expected?.stages.find((s) => s.stageId === stageId)?.collections ?? null;

@@ -28,23 +28,17 @@ export async function memberTotals(
       ),
     filter,
   );
-  const rows = await query
+  // The rows as read (sums may be strings on PostgreSQL): the table adds them up in one pass.
+  return query
     .select((eb) => [
       'funnel_totals.owner_id',
       'funnel_totals.stage_id',
       'funnel_totals.status',
-      eb.fn.sum<number>('funnel_totals.deals').as('deals'),
-      eb.fn.sum<number>('funnel_totals.amount').as('amount'),
+      eb.fn.sum<number | string>('funnel_totals.deals').as('deals'),
+      eb.fn.sum<number | string>('funnel_totals.amount').as('amount'),
     ])
     .groupBy(['funnel_totals.owner_id', 'funnel_totals.stage_id', 'funnel_totals.status'])
     .execute();
-  return rows.map((row) => ({
-    ownerId: row.owner_id,
-    stageId: row.stage_id,
-    status: row.status,
-    deals: Number(row.deals),
-    amount: Number(row.amount),
-  }));
 }
 
 /** The per-owner figures counted from the deals (weeks, and the benchmark's baseline). */
@@ -57,7 +51,13 @@ export async function dealsByOwner(
   dates: { from: string | null; to: string | null },
 ) {
   const rows = await dealsByStageAnd(db, workspaceId, processId, filter, status, dates, 'owner_id');
-  return rows.map(({ key, ...row }) => ({ ownerId: Number(key), ...row }));
+  return rows.map((row) => ({
+    owner_id: Number(row.key),
+    stage_id: row.stageId,
+    status,
+    deals: row.deals,
+    amount: row.amount,
+  }));
 }
 
 /** The active people of a subtree (or the workspace) with their units' names: the member rows. */
