@@ -4,7 +4,7 @@ import { startOfDay, type IsoDate } from '../../domain/calendar.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { keepingFunnel } from '../funnel/upkeep.ts';
 import { recordChanges, type Change } from '../history/repository.ts';
-import * as repo from './repository.ts';
+import * as dealRepo from './repository/deals.ts';
 import type { ResolvedDeal } from './validate-opportunities.ts';
 
 /**
@@ -36,7 +36,7 @@ export async function writeOpportunities(
     workspaceId,
     async () => createdIds,
     async () => {
-      createdIds = await repo.insertOpportunities(
+      createdIds = await dealRepo.insertOpportunities(
         trx,
         deals.map((deal) => ({
           workspace_id: workspaceId,
@@ -66,7 +66,7 @@ export async function writeOpportunities(
       return createdIds;
     },
   );
-  await repo.insertTeamMembers(
+  await dealRepo.insertTeamMembers(
     trx,
     deals.map((deal, index) => ({
       workspace_id: workspaceId,
@@ -76,7 +76,7 @@ export async function writeOpportunities(
       created_at: now,
     })),
   );
-  await repo.insertStageEntries(
+  await dealRepo.insertStageEntries(
     trx,
     deals.map((deal, index) => ({
       workspace_id: workspaceId,

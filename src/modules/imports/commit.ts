@@ -14,7 +14,8 @@ import { writeReportsTo } from './reports-to.ts';
 import { parseReport } from './job-report.ts';
 import { dateIn, startOfDay } from '../../domain/calendar.ts';
 import { validatePurchaseRow } from '../../domain/import-purchases.ts';
-import * as repo from './repository.ts';
+import * as records from './repository/records.ts';
+import * as repo from './repository/jobs.ts';
 import { writeOpportunities } from './commit-opportunities.ts';
 import { keyAccountTeamsWithinReach } from '../org/service.ts';
 import type { UnitMode } from '../../domain/sales-mode.ts';
@@ -37,7 +38,7 @@ export async function writePass(
   const mapping = JSON.parse(job.mapping ?? '{}') as ColumnMapping;
   const now = Date.now();
   const result = { created: 0, updated: 0, skipped: 0 };
-  const users = job.kind === 'accounts' ? await repo.activeUsers(trx, actor.workspaceId) : [];
+  const users = job.kind === 'accounts' ? await records.activeUsers(trx, actor.workspaceId) : [];
   const byEmail = new Map(users.filter((u) => reachesUnit(actor, u.path)).map((u) => [u.email.toLowerCase(), u]));
   const canChooseOwner = can(actor, 'accounts.manage');
   const valueMapping = parseReport(job.report).valueMapping ?? {};
@@ -94,7 +95,7 @@ export async function writePass(
           version: 1,
         };
       });
-      const ids = await repo.insertAccounts(trx, values);
+      const ids = await records.insertAccounts(trx, values);
       const changes: Change[] = ids.map((id, index) => ({
         workspaceId: actor.workspaceId,
         entityType: 'account',
@@ -106,7 +107,7 @@ export async function writePass(
         actorUserId: actor.userId,
       }));
       const updates = items.filter((x) => x.r.outcome === 'update' && x.r.target_id !== null);
-      const owners = await repo.accountOwners(
+      const owners = await records.accountOwners(
         trx,
         actor.workspaceId,
         updates.map((u) => u.r.target_id!),
@@ -128,13 +129,13 @@ export async function writePass(
             actorUserId: actor.userId,
           });
         }
-        await repo.updateAccount(trx, actor.workspaceId, row.target_id!, set);
+        await records.updateAccount(trx, actor.workspaceId, row.target_id!, set);
       }
       await recordChanges(trx, changes, now);
       result.created += ids.length;
       result.updated += updates.length;
     } else if (job.kind === 'opportunities') {
-      const zone = (timeZone ??= await repo.workspaceTimeZone(trx, actor.workspaceId));
+      const zone = (timeZone ??= await records.workspaceTimeZone(trx, actor.workspaceId));
       words ??= await workspaceWords(trx, actor.workspaceId);
       const creates = rows.filter((row) => row.outcome === 'create');
       const resolved = await resolveOpportunityRows(trx, actor, creates, mapping, {
@@ -151,10 +152,10 @@ export async function writePass(
       await writeOpportunities(trx, actor, deals, zone, now);
       result.created += deals.length;
     } else if (job.kind === 'purchases') {
-      const zone = (timeZone ??= await repo.workspaceTimeZone(trx, actor.workspaceId));
+      const zone = (timeZone ??= await records.workspaceTimeZone(trx, actor.workspaceId));
       const today = dateIn(actor.now, zone);
       const creates = rows.filter((row) => row.outcome === 'create');
-      await repo.insertPurchases(
+      await records.insertPurchases(
         trx,
         creates.map((row) => {
           const values = validatePurchaseRow(JSON.parse(row.data) as string[], mapping, today).values!;
@@ -176,7 +177,7 @@ export async function writePass(
     } else {
       const items = rows.map((r) => ({ r, v: validateContactRow(JSON.parse(r.data) as string[], mapping).values! }));
       const creates = items.filter((x) => x.r.outcome === 'create');
-      const ids = await repo.insertContacts(
+      const ids = await records.insertContacts(
         trx,
         creates.map(({ r: row, v: contactValues }) => ({
           workspace_id: actor.workspaceId,
@@ -199,7 +200,7 @@ export async function writePass(
       ids.forEach((id, i) => createdContacts.set(creates[i]!.r.row_no, id));
       const updates = items.filter((x) => x.r.outcome === 'update');
       for (const { r: row, v: contactValues } of updates)
-        await repo.updateContact(trx, actor.workspaceId, row.target_id!, contactUpdate(contactValues, mapping, now));
+        await records.updateContact(trx, actor.workspaceId, row.target_id!, contactUpdate(contactValues, mapping, now));
       result.created += items.length - updates.length;
       result.updated += updates.length;
     }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { parseReport, RUNNING_STATUSES, type Report, type RunningStatus } from './job-report.ts';
-import * as repo from './repository.ts';
+import * as repo from './repository/jobs.ts';
 
 /**
  * Leases on running imports (issue 14). A process reading, validating or committing a job

@@ -6,7 +6,7 @@ import type { Actor } from '../../domain/policy.ts';
 import { csvLine, UTF8_BOM } from '../../domain/spreadsheet-format.ts';
 import type { Page } from '../../contracts/common.ts';
 import type * as contract from '../../contracts/imports.ts';
-import * as repo from './repository.ts';
+import * as repo from './repository/jobs.ts';
 import { requireJob } from './service.ts';
 
 /** What an import's report and template read as: its rows page by page, the error report and the empty template (CSV). */

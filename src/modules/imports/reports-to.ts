@@ -7,7 +7,8 @@ import {
   type ReportsToLink,
 } from '../../domain/import-reports-to.ts';
 import type { RowProblem } from '../../domain/import-validate.ts';
-import * as repo from './repository.ts';
+import * as records from './repository/records.ts';
+import * as repo from './repository/jobs.ts';
 
 /**
  * The contacts import's "reports to" column against the database (rules in
@@ -29,7 +30,7 @@ export async function checkReportsTo(
 ): Promise<ReportsToLink[]> {
   const accountIds = [...new Set(rows.filter((r) => r.reportsTo).map((r) => r.accountId))];
   if (accountIds.length === 0) return [];
-  const known = (await repo.contactLines(db, workspaceId, accountIds)).map((contact) => ({
+  const known = (await records.contactLines(db, workspaceId, accountIds)).map((contact) => ({
     id: contact.id,
     accountId: contact.account_id,
     name: contact.name,
@@ -87,5 +88,5 @@ export async function writeReportsTo(
     if (list) list.push(contact);
     else byManager.set(manager, [contact]);
   }
-  for (const [manager, contacts] of byManager) await repo.setReportsTo(trx, workspaceId, manager, contacts);
+  for (const [manager, contacts] of byManager) await records.setReportsTo(trx, workspaceId, manager, contacts);
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { RowProblem } from '../../domain/import-validate.ts';
 import { canEditAccount, type Actor } from '../../domain/policy.ts';
-import * as repo from './repository.ts';
+import * as records from './repository/records.ts';
 
 /** What a row names its account by (contacts and purchases). */
 interface NamesAccount {
@@ -24,9 +24,9 @@ export async function resolveAccounts<V extends NamesAccount>(
 ): Promise<{ r: { row_no: number; data: string }; v: V | null; problems: RowProblem[]; accountId: number | null }[]> {
   const codes = [...new Set(parsed.flatMap((p) => (p.values?.accountCreditCode ? [p.values.accountCreditCode] : [])))];
   const keys = [...new Set(parsed.flatMap((p) => (p.values?.accountNameKey ? [p.values.accountNameKey] : [])))];
-  const { byCode, byKey } = await repo.accountsMatching(db, actor.workspaceId, codes, keys);
+  const { byCode, byKey } = await records.accountsMatching(db, actor.workspaceId, codes, keys);
   const facts = new Map(
-    (await repo.visibleFacts(db, actor, [...new Set([...byCode, ...byKey].map((a) => a.id))])).map((f) => [f.id, f]),
+    (await records.visibleFacts(db, actor, [...new Set([...byCode, ...byKey].map((a) => a.id))])).map((f) => [f.id, f]),
   );
   const codeMap = new Map(
     byCode.filter((a) => facts.has(a.id) && a.archived_at === null).map((a) => [a.credit_code!, a.id]),

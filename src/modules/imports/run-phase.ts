@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/repository.ts';
 import { writePass } from './commit.ts';
 import { parseReport, type Report } from './job-report.ts';
 import { holdLease } from './lease.ts';
-import * as repo from './repository.ts';
+import * as repo from './repository/jobs.ts';
 import { validatePass } from './validate.ts';
 
 /**

@@ -19,7 +19,7 @@ import { parseReport, type FailureInfo, type JobStatus, type Report } from './jo
 import { holdLease, leaseUntil } from './lease.ts';
 import { ImportLimitError } from './limits.ts';
 import { readInWorker } from './reading.ts';
-import * as repo from './repository.ts';
+import * as repo from './repository/jobs.ts';
 import { launch, liveProgress } from './run-phase.ts';
 import type * as contract from '../../contracts/imports.ts';
 import type { Page } from '../../contracts/common.ts';

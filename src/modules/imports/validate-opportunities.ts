@@ -14,7 +14,8 @@ import type { DuplicateMode, RowProblem } from '../../domain/import-validate.ts'
 import type { OpportunityStatus } from '../../domain/opportunity.ts';
 import { opportunityRights, reachesUnit, type Actor } from '../../domain/policy.ts';
 import { shippedTranslations } from '../../domain/shipped-texts.ts';
-import * as repo from './repository.ts';
+import * as dealRepo from './repository/deals.ts';
+import * as records from './repository/records.ts';
 import { resolveAccounts } from './resolve-account.ts';
 import type { Checked, Raw } from './validate.ts';
 
@@ -30,14 +31,14 @@ import type { Checked, Raw } from './validate.ts';
  */
 
 export interface WorkspaceWords {
-  processes: repo.ProcessWithStages[];
-  users: Awaited<ReturnType<typeof repo.activeUsers>>;
+  processes: dealRepo.ProcessWithStages[];
+  users: Awaited<ReturnType<typeof records.activeUsers>>;
 }
 
 export async function workspaceWords(db: Kysely<Database>, workspaceId: number): Promise<WorkspaceWords> {
   const [processes, users] = await Promise.all([
-    repo.processesWithStages(db, workspaceId),
-    repo.activeUsers(db, workspaceId),
+    dealRepo.processesWithStages(db, workspaceId),
+    records.activeUsers(db, workspaceId),
   ]);
   return { processes, users };
 }
@@ -47,8 +48,8 @@ export interface ResolvedDeal {
   values: OpportunityValues;
   status: OpportunityStatus;
   accountId: number;
-  process: repo.ProcessWithStages;
-  stage: repo.ProcessWithStages['stages'][number];
+  process: dealRepo.ProcessWithStages;
+  stage: dealRepo.ProcessWithStages['stages'][number];
   owner: { id: number; org_unit_id: number };
 }
 
@@ -58,7 +59,7 @@ const translations = shippedTranslations();
 function findProcess(
   words: WorkspaceWords,
   value: string | null,
-): { process: repo.ProcessWithStages } | { problem: RowProblem } {
+): { process: dealRepo.ProcessWithStages } | { problem: RowProblem } {
   const active = words.processes.filter((process) => process.active);
   if (value === null) {
     if (active.length === 1) return { process: active[0]! };
@@ -91,10 +92,10 @@ function findProcess(
 }
 
 function findStage(
-  process: repo.ProcessWithStages,
+  process: dealRepo.ProcessWithStages,
   value: string | null,
   status: OpportunityStatus | null,
-): { stage: repo.ProcessWithStages['stages'][number] } | { problem: RowProblem } {
+): { stage: dealRepo.ProcessWithStages['stages'][number] } | { problem: RowProblem } {
   const won = process.stages.find((stage) => stage.is_won);
   if (value === null) {
     const stage = status === 'won' ? won : process.stages[0];
@@ -244,7 +245,7 @@ export async function checkOpportunities(
   const resolved = await resolveOpportunityRows(db, actor, rows, mapping, ctx);
   const recorded = new Set(
     (
-      await repo.opportunitiesOfAccounts(db, actor.workspaceId, [
+      await dealRepo.opportunitiesOfAccounts(db, actor.workspaceId, [
         ...new Set(resolved.flatMap((item) => (item.deal ? [item.deal.accountId] : []))),
       ])
     ).map((deal) => opportunityKey(deal.account_id, deal.name)),

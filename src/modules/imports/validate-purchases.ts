@@ -5,7 +5,7 @@ import type { ColumnMapping } from '../../domain/import-fields.ts';
 import { purchaseKey, validatePurchaseRow } from '../../domain/import-purchases.ts';
 import type { DuplicateMode } from '../../domain/import-validate.ts';
 import type { Actor } from '../../domain/policy.ts';
-import * as repo from './repository.ts';
+import * as records from './repository/records.ts';
 import { resolveAccounts } from './resolve-account.ts';
 import type { Checked, Raw } from './validate.ts';
 
@@ -31,7 +31,7 @@ export async function checkPurchases(
   const resolved = await resolveAccounts(db, actor, parsed, 'you cannot add purchases to this account');
   const recorded = new Set(
     (
-      await repo.purchasesOfAccounts(db, actor.workspaceId, [
+      await records.purchasesOfAccounts(db, actor.workspaceId, [
         ...new Set(resolved.flatMap((item) => (item.accountId ? [item.accountId] : []))),
       ])
     ).map((purchase) =>

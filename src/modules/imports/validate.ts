@@ -17,7 +17,8 @@ import { SimilarNameIndex } from '../../domain/similar-names.ts';
 import { UnknownValueTally, type UnknownValue } from '../../domain/import-unknown-values.ts';
 import { parseReport, type Counts, type Outcome } from './job-report.ts';
 import { checkReportsTo } from './reports-to.ts';
-import * as repo from './repository.ts';
+import * as records from './repository/records.ts';
+import * as repo from './repository/jobs.ts';
 import { resolveAccounts } from './resolve-account.ts';
 import { checkPurchases } from './validate-purchases.ts';
 import { checkOpportunities, workspaceChoices, workspaceWords, type WorkspaceWords } from './validate-opportunities.ts';
@@ -56,14 +57,14 @@ export async function validatePass(
   const similar =
     job.kind === 'accounts'
       ? new SimilarNameIndex(
-          (await repo.accountNameKeys(db, actor.workspaceId)).map((first) => ({
+          (await records.accountNameKeys(db, actor.workspaceId)).map((first) => ({
             ref: first.id,
             name: first.name,
             key: first.name_key,
           })),
         )
       : null;
-  const users = await repo.activeUsers(db, actor.workspaceId);
+  const users = await records.activeUsers(db, actor.workspaceId);
   const assignable = new Set(users.filter((u) => reachesUnit(actor, u.path)).map((u) => u.email.toLowerCase()));
   const inFile = new InFileDuplicates();
   const contactKeys = new Map<string, number>();
@@ -72,7 +73,7 @@ export async function validatePass(
   const words: WorkspaceWords | null =
     job.kind === 'opportunities' ? await workspaceWords(db, actor.workspaceId) : null;
   let todayInZone: IsoDate | undefined;
-  const today = async () => (todayInZone ??= dateIn(actor.now, await repo.workspaceTimeZone(db, actor.workspaceId)));
+  const today = async () => (todayInZone ??= dateIn(actor.now, await records.workspaceTimeZone(db, actor.workspaceId)));
   // Reports-to cells name contacts anywhere in the file: kept (compactly) until every row is read.
   const fileContacts: FileContact[] = [];
   let processed = 0;
@@ -150,9 +151,9 @@ async function checkAccounts(
   const parsed = rows.map((r) => ({ r, ...validateAccountRow(JSON.parse(r.data) as string[], mapping, ctx) }));
   const codes = [...new Set(parsed.flatMap((p) => (p.values?.creditCode ? [p.values.creditCode] : [])))];
   const keys = [...new Set(parsed.flatMap((p) => (p.values?.nameKey ? [p.values.nameKey] : [])))];
-  const { byCode, byKey } = await repo.accountsMatching(db, actor.workspaceId, codes, keys);
+  const { byCode, byKey } = await records.accountsMatching(db, actor.workspaceId, codes, keys);
   const facts = new Map(
-    (await repo.visibleFacts(db, actor, [...new Set([...byCode, ...byKey].map((a) => a.id))])).map((f) => [f.id, f]),
+    (await records.visibleFacts(db, actor, [...new Set([...byCode, ...byKey].map((a) => a.id))])).map((f) => [f.id, f]),
   );
   const codeMap = new Map(byCode.map((a) => [a.credit_code!, a]));
   const editable = (id: number) => {
@@ -301,7 +302,7 @@ async function checkContacts(
 ): Promise<Checked[]> {
   const parsed = rows.map((r) => ({ r, ...validateContactRow(JSON.parse(r.data) as string[], mapping) }));
   const resolved = await resolveAccounts(db, actor, parsed, 'you cannot add contacts to this account');
-  const existing = await repo.contactsOfAccounts(db, actor.workspaceId, [
+  const existing = await records.contactsOfAccounts(db, actor.workspaceId, [
     ...new Set(resolved.flatMap((x) => (x.accountId ? [x.accountId] : []))),
   ]);
   const same = (value: ContactValues, count: { name: string; mobile: string | null }) =>
