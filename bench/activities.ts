@@ -171,9 +171,33 @@ await bare.close();
 
 // (d) The nightly jobs while list pages are hit: the same loaders idle, then for as long as the job runs.
 // Each runs as the housekeeping runs it: on a SQLite file in the job worker (src/modules/jobs/off-thread.ts).
-const jobs: { name: string; what: string; run: () => Promise<string> }[] = [
-  { name: 'pool job', what: 'nightly pool job (releaseAllWorkspaces)', run: () => releaseAllWorkspaces(bench.db) },
-  { name: 'tier recompute', what: 'nightly tier recompute (recomputeAll)', run: () => recomputeAll(bench.db) },
+const jobs: { name: string; what: string; worker: boolean; run: () => Promise<string> }[] = [
+  {
+    name: 'pool job',
+    what: 'nightly pool job (releaseAllWorkspaces)',
+    worker: true,
+    run: () => releaseAllWorkspaces(bench.db),
+  },
+  {
+    name: 'tier recompute',
+    what: 'nightly tier recompute (recomputeAll)',
+    worker: true,
+    run: () => recomputeAll(bench.db),
+  },
+  // An administrator downloading a whole list, over HTTP as the browser does (the body read to its end).
+  ...(['accounts', 'opportunities'] as const).map((area) => ({
+    name: `${area} export`,
+    what: `the admin's export of every ${area} (GET /api/v1/${area}/export?format=xlsx)`,
+    worker: false,
+    run: async () => {
+      const res = await fetch(`${base}/api/v1/${area}/export?format=xlsx&lang=zh-CN`, {
+        headers: { cookie: cookies.admin },
+      });
+      if (res.status !== 200) throw new Error(`${area} export: ${res.status}`);
+      const bytes = (await res.arrayBuffer()).byteLength;
+      return `${(bytes / 1e6).toFixed(1)} MB`;
+    },
+  })),
 ];
 for (const job of jobs.filter((candidate) => bench.picked(candidate.name))) {
   // A rep's lists: the fastest list pages at the scale set, so that what the job adds shows
@@ -219,7 +243,7 @@ for (const job of jobs.filter((candidate) => bench.picked(candidate.name))) {
   const row = (phase: string, figures: Figures) =>
     `| ${phase} | ${figures.p50.toFixed(1)} | ${figures.p99.toFixed(1)} | ${figures.max.toFixed(1)} | ${figures.perSecond.toFixed(0)} | ${figures.samples} |`;
   console.log(
-    `\n${job.what} over ${Number(accounts.n).toLocaleString('en-US')} accounts, ${bench.db.sqliteFile ? 'in the job worker' : 'in process'}, ${runs.length} run(s) back to back: the first ${runs[0]!.seconds.toFixed(2)} s (${runs[0]!.result}), the slowest ${Math.max(...runs.map((r) => r.seconds)).toFixed(2)} s; load average ${os
+    `\n${job.what} over ${Number(accounts.n).toLocaleString('en-US')} accounts, ${job.worker && bench.db.sqliteFile ? 'in the job worker' : 'in process'}, ${runs.length} run(s) back to back: the first ${runs[0]!.seconds.toFixed(2)} s (${runs[0]!.result}), the slowest ${Math.max(...runs.map((r) => r.seconds)).toFixed(2)} s; load average ${os
       .loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
