@@ -184,6 +184,7 @@ export const boardQuery = z.strictObject({
   closeFrom: isoDate.optional().describe('open: expected close on or after; won column: won on or after'),
   closeTo: isoDate.optional().describe('open: expected close on or before; won column: won on or before'),
   q: z.string().trim().max(100).optional().describe('substring of the opportunity or account name'),
+  line: opportunityFilterShape.line,
 });
 export const boardCardSchema = opportunitySchema.extend({
   permissions: z.object({

@@ -2,11 +2,12 @@
  * Business lines in a real browser (docs/targets.md § Business lines): the demo company sells
  * through three lines; an administrator adds a fourth in Settings → Rules, moving two products
  * to it, the deals selling them count toward it, and the Funnel page narrows to the line and
- * shows quota attainment by line. English and Chinese, screenshots of each.
+ * shows quota attainment by line; the board narrows to a line as the list does. English and
+ * Chinese, screenshots of each.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiCall, browserSuite, shot, signIn, useEnglish } from './browser.ts';
+import { apiCall, browserSuite, pickOption, shot, signIn, useEnglish } from './browser.ts';
 
 const app = browserSuite();
 const PASSWORD = 'keyline-demo';
@@ -136,5 +137,39 @@ describe('Business lines in the browser', () => {
     await page.goto(`${app.url}/opportunities/list?status=open&line=software`);
     await page.getByTestId('opp-line').getByText('工业软件').waitFor();
     await shot(page, 'business-lines-list-zh');
+  });
+  test('the board narrowed to a line: the line beside its other filters, its totals the list’s, in Chinese', async () => {
+    const page = await app.page({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    await signIn(page, app.url, 'manager@demo.keyline.dev', PASSWORD);
+    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    await page.request.patch(`${app.url}/api/v1/auth/me`, { data: { locale: 'zh-CN' } });
+    const { process } = await apiCall<{ process: { id: number } }>(page, 'GET', '/funnel?period=all');
+    await page.goto(`${app.url}/opportunities/board?processId=${process.id}`);
+    // The line select sits with the board's filters; choosing a line narrows the board.
+    await page.getByTestId('board-totals').waitFor();
+    await page.getByTestId('opp-line').click();
+    await pickOption(page, '工业软件');
+    await page.waitForURL(/line=software/);
+    const board = await apiCall<{ columns: { stage: { won: boolean }; count: number; amount: number }[] }>(
+      page,
+      'GET',
+      `/opportunities/board?processId=${process.id}&line=software`,
+    );
+    const open = board.columns.filter((column) => !column.stage.won);
+    const count = open.reduce((sum, column) => sum + column.count, 0);
+    const list = await apiCall<{ total: number; totals: { amount: number } }>(
+      page,
+      'GET',
+      `/opportunities?status=open&processId=${process.id}&line=software&limit=1`,
+    );
+    assert.ok(count > 0, 'the line has open deals on the board');
+    assert.equal(count, list.total, "the board's open deals of the line are the list's");
+    assert.equal(
+      open.reduce((sum, column) => sum + column.amount, 0),
+      list.totals.amount,
+    );
+    await page.getByTestId('board-totals').getByText(String(count), { exact: true }).waitFor();
+    await page.getByTestId('opp-line').getByText('工业软件').waitFor();
+    await shot(page, 'business-lines-board-zh', false);
   });
 });

@@ -98,14 +98,17 @@ export interface StageTotal {
 
 /**
  * The board's open columns from the kept totals, one row per stage holding deals, with the
- * subtree and owner they are for — where the kept totals hold the answer (keptTotalsKey), else
+ * subtree, owner and stamped line they are for — where the kept totals hold the answer (keptTotalsKey), else
  * undefined: the board counts them live.
  */
 export async function keptOpenStageTotals(
   db: Kysely<Database>,
   actor: Actor,
   filter: Omit<ListTotalsFilter, 'status'>,
-): Promise<{ openTotals: StageTotal[]; unitPath?: string | undefined; ownerId?: number | undefined } | undefined> {
+): Promise<
+  | { openTotals: StageTotal[]; unitPath?: string | undefined; ownerId?: number | undefined; line?: string | undefined }
+  | undefined
+> {
   const key = await keptTotalsKey(db, actor, { ...filter, status: 'open' });
   if (!key) return undefined;
   const openTotals = (await keptStageTotals(db, actor.workspaceId, key))
@@ -116,5 +119,5 @@ export async function keptOpenStageTotals(
       weighted: Number(row.weighted ?? 0),
     }))
     .filter((total) => total.count !== 0);
-  return { openTotals, unitPath: key.unitPath, ownerId: key.ownerId };
+  return { openTotals, unitPath: key.unitPath, ownerId: key.ownerId, line: key.line };
 }

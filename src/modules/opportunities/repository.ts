@@ -115,9 +115,6 @@ export async function filteredOpportunities(
   if (filter.closeFrom) query = query.where('opportunities.expected_close_date', '>=', filter.closeFrom);
   if (filter.closeTo) query = query.where('opportunities.expected_close_date', '<=', filter.closeTo);
   if (filter.minProbability !== undefined) query = query.where('stage.probability', '>=', filter.minProbability);
-  // The line the funnel's upkeep stamped on the deal, so a funnel narrowed to a line and its drill-down agree.
-  if (filter.line !== undefined)
-    query = query.where('opportunities.business_line', '=', filter.line === NO_LINE_PARAM ? NO_LINE : filter.line);
   if (filter.sizeClass) {
     const ws = await db
       .selectFrom('workspaces')
@@ -236,7 +233,12 @@ export interface ScopeFilter {
   q?: string | undefined;
   ownerId?: number | undefined;
   orgUnitId?: number | undefined;
+  /** A business line's key, or `none` (NO_LINE_PARAM) for the deals of no line. */
+  line?: string | undefined;
 }
+
+/** The line stamped on a deal that a `line` parameter asks for ('' for `none`), as the kept totals key it. */
+const stampedLine = (line: string) => (line === NO_LINE_PARAM ? NO_LINE : line);
 
 async function scoped(db: Kysely<Database>, engine: Engine, actor: Actor, filter: ScopeFilter) {
   let query = visibleOpportunities(db, actor);
@@ -254,6 +256,9 @@ async function scoped(db: Kysely<Database>, engine: Engine, actor: Actor, filter
   if (filter.orgUnitId !== undefined) {
     query = query.where('org_units.path', 'like', await subtreePattern(db, actor.workspaceId, filter.orgUnitId));
   }
+  // The line the funnel's upkeep stamped on the deal, so a funnel narrowed to a line, its
+  // drill-down to the list and the board all hold the same deals.
+  if (filter.line !== undefined) query = query.where('opportunities.business_line', '=', stampedLine(filter.line));
   return query;
 }
 
@@ -295,7 +300,14 @@ export async function board(
      * text or days): those totals, and the subtree and owner they are for — the won column is
      * then counted from the won deals alone, as the kept totals are (wonColumnTotals).
      */
-    kept?: { openTotals: BoardTotal[]; unitPath?: string | undefined; ownerId?: number | undefined } | undefined;
+    kept?:
+      | {
+          openTotals: BoardTotal[];
+          unitPath?: string | undefined;
+          ownerId?: number | undefined;
+          line?: string | undefined;
+        }
+      | undefined;
   },
 ) {
   const visible = await scoped(db, engine, actor, filter);
@@ -420,6 +432,8 @@ async function wonColumnTotals(
     wonTo: number;
     unitPath?: string | undefined;
     ownerId?: number | undefined;
+    /** The stamped line ('' — no line), as the kept totals key it. */
+    line?: string | undefined;
   },
 ) {
   // One statement per won stage, united: given the stages as one IN list, SQLite read every
@@ -434,6 +448,7 @@ async function wonColumnTotals(
       .where('opportunities.closed_at', '>=', key.wonFrom)
       .where('opportunities.closed_at', '<', key.wonTo)
       .$if(key.ownerId !== undefined, (query) => query.where('opportunities.owner_id', '=', key.ownerId!))
+      .$if(key.line !== undefined, (query) => query.where('opportunities.business_line', '=', key.line!))
       .$if(key.unitPath !== undefined, (query) =>
         query.where('opportunities.org_unit_id', 'in', (eb) =>
           eb

@@ -16,11 +16,13 @@ import {
   type DragEndEvent,
   type DragStartEvent,
 } from '@dnd-kit/core';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useT } from '../../i18n/useI18n.ts';
 import { useMoney } from '../../i18n/money.ts';
 import { COLUMN_CSS_WIDTH, COLUMN_WIDTH, OppCard } from './BoardCard.tsx';
 import type { Board, BoardCard, BoardColumn, Stage } from './types.ts';
+
+const CARRIED = ['ownerId', 'orgUnitId', 'q', 'closeFrom', 'closeTo', 'line'] as const;
 
 function Column({
   col,
@@ -43,6 +45,10 @@ function Column({
   const money = useMoney();
   const { setNodeRef, isOver } = useDroppable({ id: col.stage.id, data: { stage: col.stage }, disabled: closed });
   const stage = col.stage;
+  // The rest of an open column on the list: the board's own filters carried over, so the list holds the column's deals.
+  const [params] = useSearchParams();
+  const more = new URLSearchParams({ processId: String(stage.processId), stageId: String(stage.id), status: 'open' });
+  for (const key of CARRIED) if (params.get(key)) more.set(key, params.get(key)!);
   return (
     <div
       ref={setNodeRef}
@@ -121,10 +127,7 @@ function Column({
           </Typography.Text>
         )}
         {col.more > 0 && (
-          <Link
-            to={`/opportunities/list?processId=${stage.processId}&stageId=${stage.id}&status=open`}
-            style={{ fontSize: 12, textAlign: 'center', padding: 4 }}
-          >
+          <Link to={`/opportunities/list?${more.toString()}`} style={{ fontSize: 12, textAlign: 'center', padding: 4 }}>
             {t('opps.board.more', { n: col.more })}
           </Link>
         )}

@@ -48,6 +48,7 @@ export default function BoardPage() {
     closeFrom: filters.closeFrom,
     closeTo: filters.closeTo,
     q: filters.q,
+    line: filters.line,
   };
   const board = useBoard(boardFilters, choice !== undefined);
   const [moving, setMoving] = useState<{ o: BoardCard; stage: Stage } | null>(null);
@@ -102,7 +103,7 @@ export default function BoardPage() {
         }
       />
       <Flex justify="space-between" align="center" gap={12} wrap style={{ marginBottom: 16 }}>
-        <OppFilterBar filters={filters} update={update}>
+        <OppFilterBar filters={filters} update={update} lineFilter>
           <Select
             style={{ width: 200 }}
             loading={processes.isPending}

@@ -185,7 +185,7 @@ function AllTab() {
       </Flex>
       <Flex gap={8} wrap style={{ marginBottom: 12 }}>
         {/* Keyed by the search text: picking a saved view shows the view's text in the search box. */}
-        <OppFilterBar key={filters.q ?? ''} filters={filters} update={update} sizeFilter>
+        <OppFilterBar key={filters.q ?? ''} filters={filters} update={update} sizeFilter lineFilter>
           <Select
             allowClear
             style={{ width: 110 }}

@@ -7,16 +7,19 @@ import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
 import { usePeople } from './api.ts';
 import type { ListFilters } from './types.ts';
 
-/** Owner, unit, close period and search — shared by the board and the list; the list adds size and business line. */
+/** Owner, unit, close period, search and business line — shared by the board and the list; the list adds size. */
 export function OppFilterBar({
   filters,
   update,
   children,
   sizeFilter,
+  lineFilter,
 }: {
   filters: ListFilters;
-  /** The list filters by size class and business line too (the funnel drills down by them); the board does not. */
+  /** The list filters by size class too (the funnel drills down by it); the board does not. */
   sizeFilter?: boolean;
+  /** The board and the list filter by business line (when the workspace has lines); the attention tab does not. */
+  lineFilter?: boolean;
   update: (changes: Record<string, string | number | null | undefined>) => void;
   children?: React.ReactNode;
 }) {
@@ -87,7 +90,7 @@ export function OppFilterBar({
           ]}
         />
       )}
-      {sizeFilter && (lines.length > 0 || filters.line) && (
+      {lineFilter && (lines.length > 0 || filters.line) && (
         <Select
           allowClear
           placeholder={t('opps.filter.line')}

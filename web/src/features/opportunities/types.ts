@@ -60,6 +60,8 @@ export interface BoardFilters {
   closeFrom?: string;
   closeTo?: string;
   q?: string;
+  /** A business line's key, or `none` (docs/targets.md § Business lines). */
+  line?: string;
 }
 
 export interface ListFilters extends BoardFilters {
