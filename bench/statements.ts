@@ -4,8 +4,8 @@
  *
  *   KEYLINE_DATA_DIR=/tmp/scale node bench/statements.ts --as admin /api/v1/accounts?limit=50 …
  */
-import { CompiledQuery } from 'kysely';
 import { openScaleBench, type Sign } from './harness.ts';
+import { printPlan } from './plans.ts';
 
 const bench = await openScaleBench({
   as: { type: 'string', default: 'admin' },
@@ -23,23 +23,7 @@ for (const url of process.argv.slice(2).filter((arg) => arg.startsWith('/'))) {
     await replay();
     const ms = performance.now() - start;
     console.log(`  ${ms.toFixed(1).padStart(8)} ms  ${statement.sql.replace(/\s+/g, ' ').slice(0, 160)}`);
-    if (ms >= Number(bench.args.slow)) {
-      // SQLite's query plan, or PostgreSQL's plan as it ran (times and buffers per node).
-      const plan = bench.plain.sqlite
-        ? (
-            bench.plain.sqlite
-              .prepare(`explain query plan ${statement.sql}`)
-              .all(...(statement.parameters as unknown[])) as { detail: string }[]
-          ).map((step) => step.detail)
-        : (
-            await bench.plain.kysely.executeQuery<{ 'QUERY PLAN': string }>(
-              CompiledQuery.raw(`explain (analyze, buffers) ${statement.sql}`, [...statement.parameters]),
-            )
-          ).rows.map((row) => row['QUERY PLAN']);
-      for (const step of plan) console.log(`              plan: ${step}`);
-      console.log(`              sql: ${statement.sql.replace(/\s+/g, ' ')}`);
-      console.log(`              params: ${JSON.stringify(statement.parameters)}`);
-    }
+    if (ms >= Number(bench.args.slow)) await printPlan(bench, statement);
   }
 }
 await bench.close();

@@ -14,6 +14,7 @@ import {
   type TestApp,
 } from '../helpers/app.ts';
 import { containsInsensitive } from '../../src/db/dialect.ts';
+import { candidateIds, prepareMatch } from '../../src/modules/search/shared.ts';
 import type { SearchResponse } from '../../src/contracts/search.ts';
 import { companyNameKey } from '../../src/domain/company-name.ts';
 import { ROLES } from '../../src/domain/roles.ts';
@@ -423,8 +424,39 @@ for (const engine of testEngines()) {
           );
         } else queries.add(word(1, 3).trim() || 'B');
       }
+      // The same candidates when every gram counts as common (read whole and intersected, as
+      // digits are at scale) as when the rarest drives and the others are probed per candidate.
+      const viaIndex = async (query: string, probe: number) => {
+        const match = await prepareMatch(kysely, workspaceId, query, ['c', 'o'], probe);
+        const found = async (table: 'contacts' | 'opportunities', kind: 'c' | 'o') =>
+          (
+            await kysely
+              .selectFrom(table)
+              .select('id')
+              .where('workspace_id', '=', workspaceId)
+              .where((eb) => eb(`${table}.id`, 'in', candidateIds(eb, workspaceId, match, kind)))
+              .where((eb) =>
+                eb.or(
+                  (table === 'contacts' ? ['name', 'mobile', 'phone', 'email', 'title', 'wechat'] : ['name']).map(
+                    (col) => containsInsensitive(engine, eb.ref(col as 'name'), query),
+                  ),
+                ),
+              )
+              .execute()
+          ).map((r) => r.id);
+        return {
+          contacts: sorted(await found('contacts', 'c')),
+          opportunities: sorted(await found('opportunities', 'o')),
+        };
+      };
       let nonEmpty = 0;
       for (const query of queries) {
+        if (Array.from(query).length > 1)
+          assert.deepEqual(
+            await viaIndex(query, 1),
+            await viaIndex(query, 1_000_000),
+            `intersected ${JSON.stringify(query)}`,
+          );
         const enc = encodeURIComponent(query);
         const accounts = json<Page>(await as.otherAdmin!('GET', `/api/v1/accounts?q=${enc}&limit=500`));
         const contacts = json<Page>(await as.otherAdmin!('GET', `/api/v1/contacts?q=${enc}&limit=500`));

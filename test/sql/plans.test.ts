@@ -67,6 +67,8 @@ function hotReads(fixture: Fixture & Extras): HotRead[] {
     { name: 'account timeline', url: `/api/v1/accounts/${repAccount}/timeline` },
     { name: 'opportunity timeline', url: `/api/v1/opportunities/${repOpp}/timeline` },
     { name: 'search', url: `/api/v1/search?q=${encodeURIComponent('华为')}` },
+    // Initials: the text's and the initials' candidates united drive the look-up.
+    { name: 'search by initials', url: '/api/v1/search?q=zw' },
     { name: 'pool', url: '/api/v1/pool', ordered: true },
     { name: 'funnel', url: `/api/v1/funnel?processId=${processId}` },
     // An export reads the list page by page after the last id (keyset): each page in id order, never a sort of

@@ -116,21 +116,59 @@ group by
 -- [Q6] parameters: string
 select
   lower(?) as lowered;
--- [Q7] parameters: number, string, number
+-- [Q7] parameters: number, string, string, number, number, string, string, number, number, string, string, number
 select
-  count(*) as "n"
-from
   (
     select
-      "record_id"
+      count(*)
     from
-      "search_grams"
-    where
-      "workspace_id" = ?
-      and "gram" = ?
-    limit
-      ?
-  ) as "g";
+      (
+        select
+          1 as one
+        from
+          search_grams
+        where
+          workspace_id = ?
+          and gram = ?
+          and kind = ?
+        limit
+          ?
+      ) as g
+  ) as "n0",
+  (
+    select
+      count(*)
+    from
+      (
+        select
+          1 as one
+        from
+          search_grams
+        where
+          workspace_id = ?
+          and gram = ?
+          and kind = ?
+        limit
+          ?
+      ) as g
+  ) as "n1",
+  (
+    select
+      count(*)
+    from
+      (
+        select
+          1 as one
+        from
+          search_grams
+        where
+          workspace_id = ?
+          and gram = ?
+          and kind = ?
+        limit
+          ?
+      ) as g
+  ) as "n2";
 -- [Q8] parameters: number, number
 select
   "path"
@@ -496,10 +534,112 @@ where
 -- opportunity list, filtered and sorted as admin (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
 -- [Q6] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q7] again; parameters: number, string, number
--- [Q7] again; parameters: number, string, number
+-- [Q15] parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
+select
+  (
+    select
+      count(*)
+    from
+      (
+        select
+          1 as one
+        from
+          search_grams
+        where
+          workspace_id = ?
+          and gram = ?
+          and kind = ?
+        limit
+          ?
+      ) as g
+  ) as "n0",
+  (
+    select
+      count(*)
+    from
+      (
+        select
+          1 as one
+        from
+          search_grams
+        where
+          workspace_id = ?
+          and gram = ?
+          and kind = ?
+        limit
+          ?
+      ) as g
+  ) as "n1",
+  (
+    select
+      count(*)
+    from
+      (
+        select
+          1 as one
+        from
+          search_grams
+        where
+          workspace_id = ?
+          and gram = ?
+          and kind = ?
+        limit
+          ?
+      ) as g
+  ) as "n2",
+  (
+    select
+      count(*)
+    from
+      (
+        select
+          1 as one
+        from
+          search_grams
+        where
+          workspace_id = ?
+          and gram = ?
+          and kind = ?
+        limit
+          ?
+      ) as g
+  ) as "n3",
+  (
+    select
+      count(*)
+    from
+      (
+        select
+          1 as one
+        from
+          search_grams
+        where
+          workspace_id = ?
+          and gram = ?
+          and kind = ?
+        limit
+          ?
+      ) as g
+  ) as "n4",
+  (
+    select
+      count(*)
+    from
+      (
+        select
+          1 as one
+        from
+          search_grams
+        where
+          workspace_id = ?
+          and gram = ?
+          and kind = ?
+        limit
+          ?
+      ) as g
+  ) as "n5";
 -- [Q8] again; parameters: number, number
--- [Q15] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q16] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -613,7 +753,7 @@ limit
   ?
 offset
   ?;
--- [Q16] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q17] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -683,7 +823,7 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as admin (200): GET /api/v1/opportunities/board?processId=…
--- [Q17] parameters: number, number
+-- [Q18] parameters: number, number
 select
   *
 from
@@ -691,7 +831,7 @@ from
 where
   "workspace_id" = ?
   and "id" = ?;
--- [Q18] parameters: number, number
+-- [Q19] parameters: number, number
 select
   *
 from
@@ -703,7 +843,7 @@ order by
   "process_id",
   "position";
 -- [Q1] again; parameters: number
--- [Q19] parameters: number, number, string, number
+-- [Q20] parameters: number, number, string, number
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -727,7 +867,7 @@ where
   and "kept"."process_id" = ?
 group by
   "kept"."stage_id";
--- [Q20] parameters: number, number, string, number, number
+-- [Q21] parameters: number, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -744,7 +884,7 @@ where
   and "opportunities"."closed_at" < ?
 group by
   "opportunities"."stage_id";
--- [Q21] parameters: number, number, number, string, number
+-- [Q22] parameters: number, number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -806,9 +946,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q21] again; parameters: number, number, number, string, number
--- [Q21] again; parameters: number, number, number, string, number
--- [Q22] parameters: number, number, number, string, number, number, number
+-- [Q22] again; parameters: number, number, number, string, number
+-- [Q22] again; parameters: number, number, number, string, number
+-- [Q23] parameters: number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -874,7 +1014,7 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q23] parameters: number, number, number, string, number
+-- [Q24] parameters: number, number, number, string, number
 select
   *
 from
@@ -941,8 +1081,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q23] again; parameters: number, number, number, string, number
--- [Q24] parameters: number, number, number, string, number, number, number
+-- [Q24] again; parameters: number, number, number, string, number
+-- [Q25] parameters: number, number, number, string, number, number, number
 select
   *
 from
@@ -1013,7 +1153,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q25] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number
+-- [Q26] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number
 select
   *
 from
@@ -1287,14 +1427,13 @@ from
   ) as "column_cards";
 
 -- board, filtered as admin (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
+-- [Q19] again; parameters: number, number
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
--- [Q7] again; parameters: number, string, number
--- [Q7] again; parameters: number, string, number
+-- [Q15] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q8] again; parameters: number, number
--- [Q26] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q27] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -1377,7 +1516,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q27] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q28] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1492,9 +1631,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q27] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q27] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q28] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q28] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q28] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q29] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1609,7 +1748,7 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q29] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q30] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   *
 from
@@ -1729,8 +1868,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q29] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q30] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q30] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q31] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -1850,7 +1989,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q31] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q32] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -2332,7 +2471,7 @@ from
   ) as "column_cards";
 
 -- board of every process as admin (200): GET /api/v1/opportunities/board
--- [Q32] parameters: number, number
+-- [Q33] parameters: number, number
 select
   "p"."id",
   "p"."name",
@@ -2359,7 +2498,7 @@ where
   "p"."workspace_id" = ?
 order by
   "p"."id";
--- [Q33] parameters: number, number, number, number, number
+-- [Q34] parameters: number, number, number, number, number
 select
   *
 from
@@ -2371,7 +2510,7 @@ order by
   "process_id",
   "position";
 -- [Q1] again; parameters: number
--- [Q34] parameters: number, number, string
+-- [Q35] parameters: number, number, string
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -2394,10 +2533,10 @@ where
   and "kept"."status" = ?
 group by
   "kept"."stage_id";
--- [Q20] again; parameters: number, number, string, number, number
--- [Q20] again; parameters: number, number, string, number, number
--- [Q20] again; parameters: number, number, string, number, number
--- [Q35] parameters: number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number
+-- [Q21] again; parameters: number, number, string, number, number
+-- [Q21] again; parameters: number, number, string, number, number
+-- [Q21] again; parameters: number, number, string, number, number
+-- [Q36] parameters: number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -2465,7 +2604,7 @@ where
   and "opportunities"."closed_at" < ?
 group by
   "opportunities"."stage_id";
--- [Q36] parameters: number, number, string, number
+-- [Q37] parameters: number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -2526,9 +2665,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q37] parameters: number, number, string, number, number, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q38] parameters: number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -2593,28 +2732,28 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number, number, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number, number, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number, number, number
--- [Q38] parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number, number, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number, number, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number, number, number
+-- [Q39] parameters: number, number, string, number
 select
   *
 from
@@ -2680,8 +2819,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q38] again; parameters: number, number, string, number
--- [Q39] parameters: number, number, string, number, number, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q40] parameters: number, number, string, number, number, number
 select
   *
 from
@@ -2751,28 +2890,28 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q39] again; parameters: number, number, string, number, number, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q39] again; parameters: number, number, string, number, number, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q39] again; parameters: number, number, string, number, number, number
--- [Q40] parameters: number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number, number, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number, number, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number, number, number
+-- [Q41] parameters: number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number
 select
   *
 from
@@ -4441,7 +4580,7 @@ from
 
 -- attention list as admin (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q41] parameters: number, string, number, number, number, string, number, number, number
+-- [Q42] parameters: number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4517,7 +4656,7 @@ limit
   ?
 offset
   ?;
--- [Q42] parameters: number, string, number, number, number, string, number
+-- [Q43] parameters: number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -4545,7 +4684,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q43] parameters: number, number, number, string, number, number, string
+-- [Q44] parameters: number, number, number, string, number, number, string
 select
   sum(
     case
@@ -4588,7 +4727,7 @@ where
 
 -- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q44] parameters: number, number, string, number, number, number, number, number
+-- [Q45] parameters: number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4656,7 +4795,7 @@ limit
   ?
 offset
   ?;
--- [Q45] parameters: number, number, string, number, number, number
+-- [Q46] parameters: number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -4676,7 +4815,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q46] parameters: number, number, number, string, number, number, number, string
+-- [Q47] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -4719,7 +4858,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
--- [Q47] parameters: number, number, number, number
+-- [Q48] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -4777,7 +4916,7 @@ from
 where
   "accounts"."workspace_id" = ?
   and "accounts"."id" = ?;
--- [Q48] parameters: number, number
+-- [Q49] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -4791,13 +4930,13 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."account_id" = ?;
--- [Q48] again; parameters: number, number
--- [Q48] again; parameters: number, number
--- [Q48] again; parameters: number, number
--- [Q48] again; parameters: number, number
--- [Q48] again; parameters: number, number
--- [Q48] again; parameters: number, number
--- [Q49] parameters: number, number, string, number
+-- [Q49] again; parameters: number, number
+-- [Q49] again; parameters: number, number
+-- [Q49] again; parameters: number, number
+-- [Q49] again; parameters: number, number
+-- [Q49] again; parameters: number, number
+-- [Q49] again; parameters: number, number
+-- [Q50] parameters: number, number, string, number
 select
   cast('account_changed' as text) as "kind",
   h.created_at as "at",
@@ -4820,7 +4959,7 @@ where
   and "h"."entity_type" = ?
   and "h"."entity_id" = ?
   and "h"."created_at" != "a"."created_at";
--- [Q50] parameters: number, number
+-- [Q51] parameters: number, number
 select
   cast('contact_added' as text) as "kind",
   c.created_at as "at",
@@ -4839,7 +4978,7 @@ from
 where
   "c"."workspace_id" = ?
   and "c"."account_id" = ?;
--- [Q51] parameters: number, number, number, number, number
+-- [Q52] parameters: number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -4908,7 +5047,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q52] parameters: number, number, number, number, number, string
+-- [Q53] parameters: number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -4957,7 +5096,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q53] parameters: number, number, string, number, number, string, string, string, string
+-- [Q54] parameters: number, number, string, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -5005,7 +5144,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q54] parameters: number, number, number, string, number, string, string
+-- [Q55] parameters: number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -5051,7 +5190,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q55] parameters: number, number, string, number, number, string, string, string
+-- [Q56] parameters: number, number, string, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -5093,7 +5232,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q56] parameters: number, number, number
+-- [Q57] parameters: number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -5126,7 +5265,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q57] parameters: number, number, number
+-- [Q58] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -5159,7 +5298,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."account_id" = ?
   );
--- [Q58] parameters: number, number
+-- [Q59] parameters: number, number
 select
   cast('activity' as text) as "kind",
   v.start_at as "at",
@@ -5182,7 +5321,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q59] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q60] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -5586,7 +5725,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q60] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q61] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -6009,8 +6148,8 @@ limit
   ?
 offset
   ?;
--- [Q59] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
--- [Q61] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q60] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q62] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -6421,7 +6560,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q62] parameters: number, number
+-- [Q63] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6476,7 +6615,7 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q63] parameters: number, number
+-- [Q64] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -6484,8 +6623,8 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q63] again; parameters: number, number
--- [Q64] parameters: number, number, number
+-- [Q64] again; parameters: number, number
+-- [Q65] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -6512,7 +6651,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."id" = ?
   );
--- [Q65] parameters: number, number, number, number, number, string, number, number, number
+-- [Q66] parameters: number, number, number, number, number, string, number, number, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -6582,7 +6721,7 @@ where
       "opportunities"."workspace_id" = ?
       and "opportunities"."id" = ?
   );
--- [Q66] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q67] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -6671,8 +6810,8 @@ limit
   ?
 offset
   ?;
--- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q67] parameters: number, number, number, number, number, string, number, number, number
+-- [Q66] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q68] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -6750,7 +6889,7 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q68] parameters: number, string, number, number
+-- [Q69] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6809,7 +6948,7 @@ limit
 offset
   ?;
 -- [Q10] again; parameters: number, string
--- [Q69] parameters: number, string, number, string, number
+-- [Q70] parameters: number, string, number, string, number
 select
   1 as "one"
 from
@@ -6835,7 +6974,7 @@ where
   )
 limit
   ?;
--- [Q70] parameters: number, string, number, string, number
+-- [Q71] parameters: number, string, number, string, number
 select
   count(*) as "n"
 from
@@ -6866,7 +7005,7 @@ from
     limit
       ?
   ) as "capped";
--- [Q71] parameters: number, number, number
+-- [Q72] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -6882,10 +7021,10 @@ group by
 -- account list, filtered and sorted as manager (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
--- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q8] again; parameters: number, number
 -- [Q8] again; parameters: number, number
--- [Q72] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q73] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6997,7 +7136,7 @@ limit
 offset
   ?;
 -- [Q10] again; parameters: number, string
--- [Q73] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+-- [Q74] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   1 as "one"
 from
@@ -7076,7 +7215,7 @@ where
   )
 limit
   ?;
--- [Q74] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+-- [Q75] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   count(*) as "n"
 from
@@ -7163,7 +7302,7 @@ from
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q75] parameters: number, string, number, number
+-- [Q76] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7227,7 +7366,7 @@ limit
   ?
 offset
   ?;
--- [Q76] parameters: number, string
+-- [Q77] parameters: number, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7249,10 +7388,9 @@ where
 -- opportunity list, filtered and sorted as manager (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
 -- [Q6] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q7] again; parameters: number, string, number
--- [Q7] again; parameters: number, string, number
+-- [Q15] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q8] again; parameters: number, number
--- [Q77] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q78] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7369,7 +7507,7 @@ limit
   ?
 offset
   ?;
--- [Q78] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q79] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7442,10 +7580,10 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as manager (200): GET /api/v1/opportunities/board?processId=…
--- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
+-- [Q19] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q79] parameters: number, number, string, string, number
+-- [Q80] parameters: number, number, string, string, number
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -7469,7 +7607,7 @@ where
   and "kept"."process_id" = ?
 group by
   "kept"."stage_id";
--- [Q80] parameters: number, number, string, number, number, number, string
+-- [Q81] parameters: number, number, string, number, number, number, string
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -7495,7 +7633,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q81] parameters: number, string, number, number, string, number
+-- [Q82] parameters: number, string, number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7560,9 +7698,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q81] again; parameters: number, string, number, number, string, number
--- [Q81] again; parameters: number, string, number, number, string, number
--- [Q82] parameters: number, string, number, number, string, number, number, number
+-- [Q82] again; parameters: number, string, number, number, string, number
+-- [Q82] again; parameters: number, string, number, number, string, number
+-- [Q83] parameters: number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7631,7 +7769,7 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q83] parameters: number, string, number, number, string, number
+-- [Q84] parameters: number, string, number, number, string, number
 select
   *
 from
@@ -7701,8 +7839,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q83] again; parameters: number, string, number, number, string, number
--- [Q84] parameters: number, string, number, number, string, number, number, number
+-- [Q84] again; parameters: number, string, number, number, string, number
+-- [Q85] parameters: number, string, number, number, string, number, number, number
 select
   *
 from
@@ -7776,7 +7914,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q85] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
+-- [Q86] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
 select
   *
 from
@@ -8062,14 +8200,13 @@ from
   ) as "column_cards";
 
 -- board, filtered as manager (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
+-- [Q19] again; parameters: number, number
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
--- [Q7] again; parameters: number, string, number
--- [Q7] again; parameters: number, string, number
+-- [Q15] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q8] again; parameters: number, number
--- [Q86] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q87] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -8155,7 +8292,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q87] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q88] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8273,9 +8410,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q87] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q87] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q88] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q88] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q88] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q89] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8393,7 +8530,7 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q89] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q90] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   *
 from
@@ -8516,8 +8653,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q89] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q90] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q90] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q91] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -8640,7 +8777,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q91] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q92] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -9134,10 +9271,10 @@ from
   ) as "column_cards";
 
 -- board of every process as manager (200): GET /api/v1/opportunities/board
--- [Q32] again; parameters: number, number
--- [Q33] again; parameters: number, number, number, number, number
+-- [Q33] again; parameters: number, number
+-- [Q34] again; parameters: number, number, number, number, number
 -- [Q1] again; parameters: number
--- [Q92] parameters: number, number, string, string
+-- [Q93] parameters: number, number, string, string
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -9160,10 +9297,10 @@ where
   and "kept"."status" = ?
 group by
   "kept"."stage_id";
--- [Q80] again; parameters: number, number, string, number, number, number, string
--- [Q80] again; parameters: number, number, string, number, number, number, string
--- [Q80] again; parameters: number, number, string, number, number, number, string
--- [Q93] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
+-- [Q81] again; parameters: number, number, string, number, number, number, string
+-- [Q81] again; parameters: number, number, string, number, number, number, string
+-- [Q81] again; parameters: number, number, string, number, number, number, string
+-- [Q94] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -9267,7 +9404,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q94] parameters: number, string, number, string, number
+-- [Q95] parameters: number, string, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9331,9 +9468,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] parameters: number, string, number, string, number, number, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q96] parameters: number, string, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9401,28 +9538,28 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number, number, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number, number, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number, number, number
--- [Q96] parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number, number, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number, number, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number, number, number
+-- [Q97] parameters: number, string, number, string, number
 select
   *
 from
@@ -9491,8 +9628,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q96] again; parameters: number, string, number, string, number
--- [Q97] parameters: number, string, number, string, number, number, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q98] parameters: number, string, number, string, number, number, number
 select
   *
 from
@@ -9565,28 +9702,28 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q97] again; parameters: number, string, number, string, number, number, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q97] again; parameters: number, string, number, string, number, number, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q97] again; parameters: number, string, number, string, number, number, number
--- [Q98] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q98] again; parameters: number, string, number, string, number, number, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q98] again; parameters: number, string, number, string, number, number, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q97] again; parameters: number, string, number, string, number
+-- [Q98] again; parameters: number, string, number, string, number, number, number
+-- [Q99] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -11330,7 +11467,7 @@ from
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q99] parameters: number, string, string, number, number, number, string, number, number, number
+-- [Q100] parameters: number, string, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11409,7 +11546,7 @@ limit
   ?
 offset
   ?;
--- [Q100] parameters: number, string, string, number, number, number, string, number
+-- [Q101] parameters: number, string, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -11440,7 +11577,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q101] parameters: number, number, number, string, number, number, string, string
+-- [Q102] parameters: number, number, number, string, number, number, string, string
 select
   sum(
     case
@@ -11486,7 +11623,7 @@ where
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q102] parameters: number, string, number, string, number, number, number, number, number
+-- [Q103] parameters: number, string, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11557,7 +11694,7 @@ limit
   ?
 offset
   ?;
--- [Q103] parameters: number, string, number, string, number, number, number
+-- [Q104] parameters: number, string, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -11580,7 +11717,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q104] parameters: number, number, number, string, number, number, string, number, string
+-- [Q105] parameters: number, number, number, string, number, number, string, number, string
 select
   sum(
     case
@@ -11626,7 +11763,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q105] parameters: number, number, number, string, number
+-- [Q106] parameters: number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -11687,7 +11824,7 @@ where
     and "org_units"."path" like ?
   )
   and "accounts"."id" = ?;
--- [Q106] parameters: number, string, number
+-- [Q107] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -11704,15 +11841,15 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."account_id" = ?;
--- [Q106] again; parameters: number, string, number
--- [Q106] again; parameters: number, string, number
--- [Q106] again; parameters: number, string, number
--- [Q106] again; parameters: number, string, number
--- [Q106] again; parameters: number, string, number
--- [Q106] again; parameters: number, string, number
--- [Q49] again; parameters: number, number, string, number
--- [Q50] again; parameters: number, number
--- [Q107] parameters: number, number, number, number, string, number
+-- [Q107] again; parameters: number, string, number
+-- [Q107] again; parameters: number, string, number
+-- [Q107] again; parameters: number, string, number
+-- [Q107] again; parameters: number, string, number
+-- [Q107] again; parameters: number, string, number
+-- [Q107] again; parameters: number, string, number
+-- [Q50] again; parameters: number, number, string, number
+-- [Q51] again; parameters: number, number
+-- [Q108] parameters: number, number, number, number, string, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -11784,7 +11921,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q108] parameters: number, number, number, number, string, number, string
+-- [Q109] parameters: number, number, number, number, string, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -11836,7 +11973,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q109] parameters: number, number, string, number, string, number, string, string, string, string
+-- [Q110] parameters: number, number, string, number, string, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -11887,7 +12024,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q110] parameters: number, number, string, number, string, number, string, string
+-- [Q111] parameters: number, number, string, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -11936,7 +12073,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q111] parameters: number, number, string, number, string, number, string, string, string
+-- [Q112] parameters: number, number, string, number, string, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -11981,7 +12118,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q112] parameters: number, number, string, number
+-- [Q113] parameters: number, number, string, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -12017,7 +12154,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q113] parameters: number, number, string, number
+-- [Q114] parameters: number, number, string, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -12053,8 +12190,8 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q58] again; parameters: number, number
--- [Q114] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q59] again; parameters: number, number
+-- [Q115] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -12479,7 +12616,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q115] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
+-- [Q116] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -12923,8 +13060,8 @@ limit
   ?
 offset
   ?;
--- [Q114] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
--- [Q116] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q115] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q117] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -13356,7 +13493,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q117] parameters: number, string, number
+-- [Q118] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -13414,17 +13551,17 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."id" = ?;
--- [Q63] again; parameters: number, number
--- [Q63] again; parameters: number, number
--- [Q64] again; parameters: number, number, number
--- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q66] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q67] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q64] again; parameters: number, number
+-- [Q64] again; parameters: number, number
+-- [Q65] again; parameters: number, number, number
+-- [Q66] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q67] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q66] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q68] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as rep (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q118] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q119] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -13505,7 +13642,7 @@ limit
   ?
 offset
   ?;
--- [Q119] parameters: number, number, number, number, number, number, number, number, number, number
+-- [Q120] parameters: number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -13543,14 +13680,14 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "accounts"."archived_at" is null;
--- [Q71] again; parameters: number, number, number
+-- [Q72] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
--- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q8] again; parameters: number, number
--- [Q120] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q121] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -13684,7 +13821,7 @@ limit
   ?
 offset
   ?;
--- [Q121] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q122] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -13778,7 +13915,7 @@ where
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q122] parameters: number, number, number, number, number, number
+-- [Q123] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -13855,7 +13992,7 @@ limit
   ?
 offset
   ?;
--- [Q123] parameters: number, number, number, number
+-- [Q124] parameters: number, number, number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -13890,10 +14027,9 @@ where
 -- opportunity list, filtered and sorted as rep (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
 -- [Q6] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q7] again; parameters: number, string, number
--- [Q7] again; parameters: number, string, number
+-- [Q15] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q8] again; parameters: number, number
--- [Q124] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q125] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14023,7 +14159,7 @@ limit
   ?
 offset
   ?;
--- [Q125] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q126] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -14109,10 +14245,10 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as rep (200): GET /api/v1/opportunities/board?processId=…
--- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
+-- [Q19] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q126] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q127] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -14158,7 +14294,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q127] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q128] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14247,7 +14383,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q128] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q129] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -14348,14 +14484,13 @@ order by
   "c"."rn";
 
 -- board, filtered as rep (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
+-- [Q19] again; parameters: number, number
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
--- [Q7] again; parameters: number, string, number
--- [Q7] again; parameters: number, string, number
+-- [Q15] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q8] again; parameters: number, number
--- [Q129] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q130] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -14454,7 +14589,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q130] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q131] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14596,7 +14731,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q131] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
+-- [Q132] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -14750,10 +14885,10 @@ order by
   "c"."rn";
 
 -- board of every process as rep (200): GET /api/v1/opportunities/board
--- [Q32] again; parameters: number, number
--- [Q33] again; parameters: number, number, number, number, number
+-- [Q33] again; parameters: number, number
+-- [Q34] again; parameters: number, number, number, number, number
 -- [Q1] again; parameters: number
--- [Q132] parameters: number, number, number, number, string, number, string, number, number
+-- [Q133] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -14798,7 +14933,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q133] parameters: number, number, number, number, string, number, string, number, number
+-- [Q134] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14886,7 +15021,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q134] parameters: number, number, number, number, string, number, string, number, number, number
+-- [Q135] parameters: number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -14987,7 +15122,7 @@ order by
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q135] parameters: number, number, number, number, string, number, number, number, string, number, number, number
+-- [Q136] parameters: number, number, number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15079,7 +15214,7 @@ limit
   ?
 offset
   ?;
--- [Q136] parameters: number, number, number, number, string, number, number, number, string, number
+-- [Q137] parameters: number, number, number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -15123,7 +15258,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q137] parameters: number, number, number, string, number, number, number, number, number, string
+-- [Q138] parameters: number, number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -15182,7 +15317,7 @@ where
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q138] parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q139] parameters: number, number, number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15266,7 +15401,7 @@ limit
   ?
 offset
   ?;
--- [Q139] parameters: number, number, number, number, number, string, number, number, number
+-- [Q140] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -15302,7 +15437,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q140] parameters: number, number, number, string, number, number, number, number, number, number, string
+-- [Q141] parameters: number, number, number, string, number, number, number, number, number, number, string
 select
   sum(
     case
@@ -15361,7 +15496,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q141] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q142] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -15445,7 +15580,7 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "accounts"."id" = ?;
--- [Q142] parameters: number, number, number, number, number
+-- [Q143] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -15475,15 +15610,15 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."account_id" = ?;
--- [Q142] again; parameters: number, number, number, number, number
--- [Q142] again; parameters: number, number, number, number, number
--- [Q142] again; parameters: number, number, number, number, number
--- [Q142] again; parameters: number, number, number, number, number
--- [Q142] again; parameters: number, number, number, number, number
--- [Q142] again; parameters: number, number, number, number, number
--- [Q49] again; parameters: number, number, string, number
--- [Q50] again; parameters: number, number
--- [Q143] parameters: number, number, number, number, number, number, number, number
+-- [Q143] again; parameters: number, number, number, number, number
+-- [Q143] again; parameters: number, number, number, number, number
+-- [Q143] again; parameters: number, number, number, number, number
+-- [Q143] again; parameters: number, number, number, number, number
+-- [Q143] again; parameters: number, number, number, number, number
+-- [Q143] again; parameters: number, number, number, number, number
+-- [Q50] again; parameters: number, number, string, number
+-- [Q51] again; parameters: number, number
+-- [Q144] parameters: number, number, number, number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -15568,7 +15703,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q144] parameters: number, number, number, number, number, number, number, number, string
+-- [Q145] parameters: number, number, number, number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -15633,7 +15768,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q145] parameters: number, number, string, number, number, number, number, number, string, string, string, string
+-- [Q146] parameters: number, number, string, number, number, number, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -15697,7 +15832,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q146] parameters: number, number, number, number, number, number, string, number, string, string
+-- [Q147] parameters: number, number, number, number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -15759,7 +15894,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q147] parameters: number, number, string, number, number, number, number, number, string, string, string
+-- [Q148] parameters: number, number, string, number, number, number, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -15817,7 +15952,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q148] parameters: number, number, number, number, number, number
+-- [Q149] parameters: number, number, number, number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -15866,7 +16001,7 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q149] parameters: number, number, number, number, number, number
+-- [Q150] parameters: number, number, number, number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -15915,8 +16050,8 @@ where
       )
       and "opportunities"."account_id" = ?
   );
--- [Q58] again; parameters: number, number
--- [Q150] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q59] again; parameters: number, number
+-- [Q151] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -16432,7 +16567,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q151] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q152] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -16967,8 +17102,8 @@ limit
   ?
 offset
   ?;
--- [Q150] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
--- [Q152] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q151] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q153] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -17491,7 +17626,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q153] parameters: number, number, number, number, number
+-- [Q154] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17562,17 +17697,17 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."id" = ?;
--- [Q63] again; parameters: number, number
--- [Q63] again; parameters: number, number
--- [Q64] again; parameters: number, number, number
--- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q66] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q67] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q64] again; parameters: number, number
+-- [Q64] again; parameters: number, number
+-- [Q65] again; parameters: number, number, number
+-- [Q66] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q67] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q66] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q68] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as presales (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q154] parameters: number, number, number, number
+-- [Q155] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -17636,7 +17771,7 @@ limit
   ?
 offset
   ?;
--- [Q155] parameters: number, number
+-- [Q156] parameters: number, number
 select
   count(*) as "n"
 from
@@ -17661,9 +17796,9 @@ where
 -- account list, filtered and sorted as presales (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
--- [Q7] again; parameters: number, string, number
+-- [Q7] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q8] again; parameters: number, number
--- [Q156] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q157] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -17780,7 +17915,7 @@ limit
   ?
 offset
   ?;
--- [Q157] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q158] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -17857,7 +17992,7 @@ where
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
 -- [Q1] again; parameters: number
--- [Q158] parameters: number, number, number, number
+-- [Q159] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17926,7 +18061,7 @@ limit
   ?
 offset
   ?;
--- [Q159] parameters: number, number
+-- [Q160] parameters: number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -17953,10 +18088,9 @@ where
 -- opportunity list, filtered and sorted as presales (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
 -- [Q6] again; parameters: string
 -- [Q1] again; parameters: number
--- [Q7] again; parameters: number, string, number
--- [Q7] again; parameters: number, string, number
+-- [Q15] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q8] again; parameters: number, number
--- [Q160] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q161] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18078,7 +18212,7 @@ limit
   ?
 offset
   ?;
--- [Q161] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q162] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -18156,10 +18290,10 @@ where
   and "opportunities"."expected_close_date" <= ?;
 
 -- board as presales (200): GET /api/v1/opportunities/board?processId=…
--- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
+-- [Q19] again; parameters: number, number
 -- [Q1] again; parameters: number
--- [Q162] parameters: number, number, number, string, number, string, number, number
+-- [Q163] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -18197,7 +18331,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q163] parameters: number, number, number, string, number, string, number, number
+-- [Q164] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18278,7 +18412,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q164] parameters: number, number, number, string, number, string, number, number, number
+-- [Q165] parameters: number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -18371,14 +18505,13 @@ order by
   "c"."rn";
 
 -- board, filtered as presales (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
+-- [Q19] again; parameters: number, number
 -- [Q1] again; parameters: number
 -- [Q6] again; parameters: string
--- [Q7] again; parameters: number, string, number
--- [Q7] again; parameters: number, string, number
+-- [Q15] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q8] again; parameters: number, number
--- [Q165] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q166] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -18469,7 +18602,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q166] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q167] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18603,7 +18736,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q167] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
+-- [Q168] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -18749,10 +18882,10 @@ order by
   "c"."rn";
 
 -- board of every process as presales (200): GET /api/v1/opportunities/board
--- [Q32] again; parameters: number, number
--- [Q33] again; parameters: number, number, number, number, number
+-- [Q33] again; parameters: number, number
+-- [Q34] again; parameters: number, number, number, number, number
 -- [Q1] again; parameters: number
--- [Q168] parameters: number, number, string, number, string, number, number
+-- [Q169] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -18789,7 +18922,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q169] parameters: number, number, string, number, string, number, number
+-- [Q170] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18869,7 +19002,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q170] parameters: number, number, string, number, string, number, number, number
+-- [Q171] parameters: number, number, string, number, string, number, number, number
 select
   *
 from
@@ -18962,7 +19095,7 @@ order by
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q1] again; parameters: number
--- [Q171] parameters: number, number, string, number, number, number, string, number, number, number
+-- [Q172] parameters: number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -19046,7 +19179,7 @@ limit
   ?
 offset
   ?;
--- [Q172] parameters: number, number, string, number, number, number, string, number
+-- [Q173] parameters: number, number, string, number, number, number, string, number
 select
   count(*) as "n"
 from
@@ -19082,7 +19215,7 @@ where
     )
     or "opportunities"."advantage_lost" = ?
   );
--- [Q173] parameters: number, number, number, string, number, number, number, string
+-- [Q174] parameters: number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -19133,7 +19266,7 @@ where
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
 -- [Q1] again; parameters: number
--- [Q174] parameters: number, number, number, string, number, number, number, number, number
+-- [Q175] parameters: number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -19209,7 +19342,7 @@ limit
   ?
 offset
   ?;
--- [Q175] parameters: number, number, number, string, number, number, number
+-- [Q176] parameters: number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -19237,7 +19370,7 @@ where
     and "opportunities"."stage_entered_at" is not null
     and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
   );
--- [Q176] parameters: number, number, number, string, number, number, number, number, string
+-- [Q177] parameters: number, number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -19288,7 +19421,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q177] parameters: number, number, number, number, number
+-- [Q178] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -19357,7 +19490,7 @@ where
   and "accounts"."id" = ?;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q178] parameters: number, number, number
+-- [Q179] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",

@@ -10,7 +10,8 @@ import * as repo from './repository.ts';
 export async function search(db: Db, actor: Actor, query: SearchQuery): Promise<SearchResponse> {
   const { q: text, limit } = query;
   const kysely = db.kysely;
-  const match = await repo.prepareMatch(kysely, actor.workspaceId, text);
+  const kinds: repo.SearchKind[] = repo.looksLikeInitials(text) ? ['a', 'c', 'o', 'ap', 'cp', 'op'] : ['a', 'c', 'o'];
+  const match = await repo.prepareMatch(kysely, actor.workspaceId, text, kinds);
   const readsAccounts = can(actor, 'accounts.read');
   const [accounts, contacts, opportunities] = await Promise.all([
     readsAccounts ? repo.searchAccounts(kysely, db.engine, actor, text, match, limit) : null,
