@@ -8,6 +8,8 @@ import { releaseAllWorkspaces } from '../../src/modules/pool/service.ts';
 import { recomputeAll } from '../../src/modules/tiers/service.ts';
 import { offThreadRuns } from '../../src/modules/jobs/off-thread.ts';
 import { DAY_MS } from '../../src/domain/pool.ts';
+import type { Actor } from '../../src/domain/policy.ts';
+import { exportRowCount } from '../../src/modules/exports/service.ts';
 
 /**
  * Heavy nightly work (issue 8) must not stall other users: while the pool release or the tier
@@ -130,6 +132,46 @@ for (const engine of testEngines()) {
         .where('id', '=', id)
         .executeTakeFirstOrThrow();
       assert.equal(account.tier_computed_at, at);
+    });
+
+    it("an export's row count past the lists' cap is counted exactly, in the worker on a SQLite file", async () => {
+      const admin = await testApp.db.kysely
+        .selectFrom('users')
+        .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+        .select(['users.id', 'users.org_unit_id', 'org_units.path'])
+        .where('users.id', '=', fixture.users.admin.id)
+        .executeTakeFirstOrThrow();
+      const actor: Actor = {
+        workspaceId: fixture.workspaceId,
+        userId: admin.id,
+        role: 'admin',
+        orgUnitId: admin.org_unit_id,
+        unitPath: admin.path,
+        now: NOW,
+        exportGranted: true,
+      };
+      const live = (ownerId?: number) =>
+        testApp.db.kysely
+          .selectFrom('accounts')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('workspace_id', '=', fixture.workspaceId)
+          .where('archived_at', 'is', null)
+          .$if(ownerId !== undefined, (query) => query.where('owner_id', '=', ownerId!))
+          .executeTakeFirstOrThrow()
+          .then((row) => Number(row.n));
+      const accounts = await live();
+      assert.ok(accounts >= 2, 'the fixture has accounts to count');
+      const count = { area: 'accounts', actor, filter: {} } as const;
+      const runsBefore = offThreadRuns.count;
+      assert.equal(await exportRowCount(testApp.db, count), accounts, 'under the cap: counted here');
+      assert.equal(offThreadRuns.count, runsBefore);
+      // A cap of one stands for the ten thousand: the exact count goes to the worker (SQLite file) and agrees.
+      assert.equal(await exportRowCount(testApp.db, count, 1), accounts);
+      assert.equal(offThreadRuns.count - runsBefore, engine === 'sqlite' ? 1 : 0);
+      const repOwns = await live(fixture.users.rep.id);
+      assert.ok(repOwns >= 1 && repOwns < accounts, 'the filter leaves some out');
+      const filtered = { area: 'accounts', actor, filter: { ownerId: fixture.users.rep.id } } as const;
+      assert.equal(await exportRowCount(testApp.db, filtered, 0), repOwns, "the worker applies the list's filter");
     });
   });
 }

@@ -12,7 +12,17 @@ import { sizeClass } from '../../domain/stage-gate.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { loadSettings } from '../workspace/service.ts';
 import * as repo from './repository.ts';
-import { dateIn, file, keysetPages, PAGE, selectionInSight, stamp, type Cell, type ExportFile } from './service.ts';
+import {
+  dateIn,
+  exportRowCount,
+  file,
+  keysetPages,
+  PAGE,
+  selectionInSight,
+  stamp,
+  type Cell,
+  type ExportFile,
+} from './service.ts';
 import type { OpportunityExportQuery } from '../../contracts/exports.ts';
 
 /**
@@ -52,7 +62,7 @@ export async function exportOpportunities(
   const { format, lang, ids, ...filter } = query;
   await selectionInSight(db, actor, 'opportunities', ids);
   const [rows, timeZone, settings] = await Promise.all([
-    repo.countOpportunities(db.kysely, db.engine, actor, filter, ids),
+    exportRowCount(db, { area: 'opportunities', actor, filter, ids }),
     repo.workspaceTimeZone(db.kysely, actor.workspaceId),
     loadSettings(db.kysely, actor.workspaceId),
   ]);

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
+import { listTotal } from '../../db/counts.ts';
 import { filteredAccounts, visibleAccounts, type AccountFilter } from '../accounts/repository.ts';
 import { filteredContacts, visibleContacts, type ContactFilter } from '../contacts/repository.ts';
 
@@ -45,18 +46,6 @@ const accountExportColumns = [
  */
 type Selection = readonly number[] | undefined;
 
-export async function countAccounts(
-  db: Kysely<Database>,
-  engine: Engine,
-  actor: Actor,
-  filter: AccountFilter,
-  ids?: Selection,
-) {
-  let query = await filteredAccounts(db, engine, actor, filter);
-  if (ids) query = query.where('accounts.id', 'in', ids);
-  return Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-}
-
 export async function accountPage(
   db: Kysely<Database>,
   engine: Engine,
@@ -76,18 +65,6 @@ export async function accountPage(
     .execute();
 }
 export type AccountExportRow = Awaited<ReturnType<typeof accountPage>>[number];
-
-export async function countContacts(
-  db: Kysely<Database>,
-  engine: Engine,
-  actor: Actor,
-  filter: ContactFilter,
-  ids?: Selection,
-) {
-  let query = await filteredContacts(db, engine, actor, filter);
-  if (ids) query = query.where('contacts.id', 'in', ids);
-  return Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-}
 
 export async function contactPage(
   db: Kysely<Database>,
@@ -131,18 +108,6 @@ export async function contactPage(
 }
 export type ContactExportRow = Awaited<ReturnType<typeof contactPage>>[number];
 
-export async function countOpportunities(
-  db: Kysely<Database>,
-  engine: Engine,
-  actor: Actor,
-  filter: OpportunityFilter,
-  ids?: Selection,
-) {
-  let query = await filteredOpportunities(db, engine, actor, filter);
-  if (ids) query = query.where('opportunities.id', 'in', ids);
-  return Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-}
-
 /** One page of the opportunity list with every name joined in the same statement. */
 export async function opportunityPage(
   db: Kysely<Database>,
@@ -183,6 +148,30 @@ export async function opportunityPage(
 export type OpportunityExportRow = Awaited<ReturnType<typeof opportunityPage>>[number];
 
 export type SelectionArea = 'accounts' | 'contacts' | 'opportunities';
+
+/** What an export counts: its area, the caller, the list's filter and the selection. Plain data (it crosses to the job worker). */
+export type ExportCount =
+  | { area: 'accounts'; actor: Actor; filter: AccountFilter; ids?: number[] | undefined }
+  | { area: 'contacts'; actor: Actor; filter: ContactFilter; ids?: number[] | undefined }
+  | { area: 'opportunities'; actor: Actor; filter: OpportunityFilter; ids?: number[] | undefined };
+
+/** The rows an export writes, counted up to `cap` (null: exactly). */
+export async function exportRows(db: Kysely<Database>, engine: Engine, count: ExportCount, cap: number | null) {
+  const { actor, ids } = count;
+  if (count.area === 'accounts') {
+    let query = await filteredAccounts(db, engine, actor, count.filter);
+    if (ids) query = query.where('accounts.id', 'in', ids);
+    return listTotal(db, query, cap);
+  }
+  if (count.area === 'contacts') {
+    let query = await filteredContacts(db, engine, actor, count.filter);
+    if (ids) query = query.where('contacts.id', 'in', ids);
+    return listTotal(db, query, cap);
+  }
+  let query = await filteredOpportunities(db, engine, actor, count.filter);
+  if (ids) query = query.where('opportunities.id', 'in', ids);
+  return listTotal(db, query, cap);
+}
 
 /** Which of one batch of selected ids the actor may see (an export of a selection checks them first). */
 export function visibleIds(db: Kysely<Database>, actor: Actor, area: SelectionArea, ids: number[]) {

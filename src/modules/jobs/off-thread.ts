@@ -1,8 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../../db/database.ts';
+import type { ExportCount } from '../exports/repository.ts';
 
 /**
- * Heavy scheduled work (the nightly pool release, the tier recompute) must not stall other users
+ * Heavy work (the nightly pool release, the tier recompute, a large export's count) must not stall other users
  * (issue 8). On SQLite every statement of the server runs on its one connection, synchronously on
  * the event-loop thread: a job of seconds there holds every request for seconds. So on a SQLite
  * file the job runs in a worker thread (worker.ts) on a connection of its own, as the import's
@@ -17,7 +18,8 @@ import type { Db } from '../../db/database.ts';
  */
 export type JobTask =
   | { job: 'pool.release'; now: number; workspaceId?: number }
-  | { job: 'tiers.recompute'; now: number; workspaceId?: number; actorUserId?: number | null };
+  | { job: 'tiers.recompute'; now: number; workspaceId?: number; actorUserId?: number | null }
+  | { job: 'exports.count'; count: ExportCount };
 
 export type WorkerReply = { ok: true; result: unknown } | { ok: false; message: string };
 

@@ -29,6 +29,10 @@ async function run(): Promise<unknown> {
               sqliteWorker: true,
             });
       }
+      case 'exports.count': {
+        const exports = await import('../exports/repository.ts');
+        return (await exports.exportRows(db.kysely, db.engine, task.count, null)).total;
+      }
     }
   } finally {
     await db.close();
