@@ -64,26 +64,27 @@ export function resolveLine(line: string | undefined, lines: readonly BusinessLi
 }
 
 export async function context(db: Db, actor: Actor, query: FunnelQuery): Promise<Context> {
-  const [{ settings, calendar }, scope] = await Promise.all([
-    loadRules(db.kysely, actor.workspaceId),
+  // The rules, the scope, the process and its stages are read at once: on PostgreSQL each read is
+  // a round trip, and one after another they were most of a rep's funnel (2 ms p95 asked).
+  const { workspaceId } = actor;
+  const named = query.processId;
+  const processAndStages =
+    named !== undefined
+      ? Promise.all([findProcess(db.kysely, workspaceId, named), stagesOf(db.kysely, workspaceId, [named])])
+      : reads
+          .defaultProcess(db.kysely, workspaceId)
+          .then(async (found) => [found, found ? await stagesOf(db.kysely, workspaceId, [found.id]) : []] as const);
+  const [{ settings, calendar }, scope, [processRow, processStages]] = await Promise.all([
+    loadRules(db.kysely, workspaceId),
     resolveScope(db.kysely, actor, query.scope),
+    processAndStages,
   ]);
   const period = query.period === 'all' ? null : resolvePeriod(query.period, calendar, actor.now);
-  let process: { id: number; name: string } | null = null;
-  if (query.processId !== undefined) {
-    const processRow = await findProcess(db.kysely, actor.workspaceId, query.processId);
-    // A process of another workspace reads as none (docs/DESIGN.md § Ids in requests).
-    if (!processRow)
-      throw invalid(
-        'query.processId',
-        { code: 'not_found', params: { id: query.processId } },
-        `no sales process with id ${query.processId}`,
-      );
-    process = { id: processRow.id, name: processRow.name };
-  } else {
-    process = (await reads.defaultProcess(db.kysely, actor.workspaceId)) ?? null;
-  }
-  const stages = process ? await stagesOf(db.kysely, actor.workspaceId, [process.id]) : [];
+  // A process of another workspace reads as none (docs/DESIGN.md § Ids in requests).
+  if (named !== undefined && !processRow)
+    throw invalid('query.processId', { code: 'not_found', params: { id: named } }, `no sales process with id ${named}`);
+  const process = processRow ? { id: processRow.id, name: processRow.name } : null;
+  const stages = process ? processStages : [];
   const line = resolveLine(query.line, settings.businessLines);
   return {
     scope,
