@@ -36,7 +36,8 @@ export async function refreshPlannerStatistics(
   // 0x10002: analyze what needs it among all tables, not only those this connection has queried.
   if (moment === 'bulk') await sql`analyze`.execute(db.kysely);
   else await sql`pragma optimize = 0x10002`.execute(db.kysely);
-  await correctSampledColumns(db.kysely);
+  // Only a better guess for the planner: a busy database (another process writing) must not fail the caller.
+  await correctSampledColumns(db.kysely).catch(() => undefined);
 }
 
 /**
