@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Actor } from '../../domain/policy.ts';
-import { visibleOpportunities } from '../opportunities/repository.ts';
+import { visibleOpportunities } from '../opportunities/repository/visible.ts';
 import { subtreePattern } from '../scope.ts';
 
 /**

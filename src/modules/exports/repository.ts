@@ -7,7 +7,8 @@ import { filteredAccounts, visibleAccounts, type AccountFilter } from '../accoun
 import { filteredContacts, visibleContacts, type ContactFilter } from '../contacts/repository.ts';
 
 export type { ContactFilter };
-import { filteredOpportunities, visibleOpportunities, type OpportunityFilter } from '../opportunities/repository.ts';
+import { filteredOpportunities, type OpportunityFilter } from '../opportunities/repository/list.ts';
+import { visibleOpportunities } from '../opportunities/repository/visible.ts';
 
 /** Queries of the export: the list's own filters and scope, read page by page (keyset on id). */
 

@@ -6,7 +6,8 @@ import { keptOpenStageTotals } from '../funnel/list-totals.ts';
 import { allProcesses, findProcess, stagesOf, toStageDto } from '../sales-processes/service.ts';
 import { loadRules } from '../workspace/service.ts';
 import { toOpportunityDto } from './dto.ts';
-import * as repo from './repository.ts';
+import * as attentionRepo from './repository/attention.ts';
+import * as boardRepo from './repository/board.ts';
 import type * as contract from '../../contracts/opportunities.ts';
 
 export type { BoardQuery } from '../../contracts/opportunities.ts';
@@ -46,7 +47,7 @@ const laneOf = (process: { id: number; name: string; active: number }) => ({
  * no column is shared and a card moves only within its lane. A column per stage in order with
  * count, amount and expected (weighted) amount — of the open columns from the funnel's kept
  * totals where they hold the answer, else from one grouped query over every lane — and the
- * largest cards of each column (repository.ts board). The won column holds what was won in [closeFrom,
+ * largest cards of each column (repository/board.ts). The won column holds what was won in [closeFrom,
  * closeTo], whole days in the workspace zone (default: the last 30 days).
  */
 export async function board(db: Db, actor: Actor, query: contract.BoardQuery): Promise<contract.Board> {
@@ -68,7 +69,7 @@ export async function board(db: Db, actor: Actor, query: contract.BoardQuery): P
   // The open columns' totals from the funnel's kept totals where they hold the answer (the won
   // column is by the day a deal was won, which they do not keep: counted from the deals).
   const kept = await keptOpenStageTotals(db.kysely, actor, query);
-  const { totals, cards } = await repo.board(db.kysely, db.engine, actor, {
+  const { totals, cards } = await boardRepo.board(db.kysely, db.engine, actor, {
     ...query,
     stages: stages.map((stage) => ({ id: stage.id, won: stage.is_won === 1 })),
     kept: kept && {
@@ -78,7 +79,8 @@ export async function board(db: Db, actor: Actor, query: contract.BoardQuery): P
     wonFrom,
     wonTo,
     // Every lane at once shows fewer cards per column: the column's "more" link lists the rest.
-    cardsPerColumn: query.processId === undefined ? repo.BOARD_CARDS_PER_COLUMN_ALL : repo.BOARD_CARDS_PER_COLUMN,
+    cardsPerColumn:
+      query.processId === undefined ? boardRepo.BOARD_CARDS_PER_COLUMN_ALL : boardRepo.BOARD_CARDS_PER_COLUMN,
   });
   const view = {
     largeDealThreshold: settings.largeDealThreshold,
@@ -116,12 +118,12 @@ export async function board(db: Db, actor: Actor, query: contract.BoardQuery): P
 export async function attention(
   db: Db,
   actor: Actor,
-  query: Omit<Parameters<typeof repo.attention>[3], 'now' | 'today' | 'stalledFactorPercent'>,
+  query: Omit<Parameters<typeof attentionRepo.attention>[3], 'now' | 'today' | 'stalledFactorPercent'>,
 ): Promise<contract.AttentionPage> {
   const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
   const today = dateIn(actor.now, calendar.timeZone);
   const { stalledFactorPercent } = settings;
-  const result = await repo.attention(db.kysely, db.engine, actor, {
+  const result = await attentionRepo.attention(db.kysely, db.engine, actor, {
     ...query,
     now: actor.now,
     today,

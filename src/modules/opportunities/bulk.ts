@@ -7,7 +7,8 @@ import { checkSelection, selectionIds } from '../bulk.ts';
 import { keepingFunnel } from '../funnel/upkeep.ts';
 import { recordChanges } from '../history/repository.ts';
 import { assignableUser } from '../users/service.ts';
-import * as repo from './repository.ts';
+import * as bulkRepo from './repository/bulk.ts';
+import * as teamRepo from './repository/team.ts';
 
 /**
  * Gives the selected deals to one person, with a reason (the list's bulk action). Each row needs
@@ -21,11 +22,11 @@ export async function bulkReassign(
   ip: string | null,
 ): Promise<BulkResult> {
   const selected = await selectionIds(input, (limit) =>
-    repo.matchingOpportunityIds(db.kysely, db.engine, actor, input.match ?? {}, limit),
+    bulkRepo.matchingOpportunityIds(db.kysely, db.engine, actor, input.match ?? {}, limit),
   );
   const { ids, rows } = await checkSelection(
     selected,
-    (batch) => repo.bulkCandidates(db.kysely, actor, batch),
+    (batch) => bulkRepo.bulkCandidates(db.kysely, actor, batch),
     (row) => {
       const rights = opportunityRights(actor, { ownerId: row.owner_id, unitPath: row.unit_path, onTeam: false });
       if (!rights.edit) return 'forbidden';
@@ -40,10 +41,10 @@ export async function bulkReassign(
       moving.map((row) => row.id),
       (batch) =>
         keepingFunnel(trx, actor.workspaceId, batch, () =>
-          repo.reassignOpportunities(trx, actor.workspaceId, batch, { id: user.id, unitId: user.org_unit_id }, now),
+          bulkRepo.reassignOpportunities(trx, actor.workspaceId, batch, { id: user.id, unitId: user.org_unit_id }, now),
         ),
     );
-    for (const row of moving) await repo.seatNewLead(trx, actor.workspaceId, row.id, user.id, now);
+    for (const row of moving) await teamRepo.seatNewLead(trx, actor.workspaceId, row.id, user.id, now);
     await recordChanges(
       trx,
       moving.map((row) => ({

@@ -8,7 +8,9 @@ import { findProcess, stagesOf } from '../sales-processes/service.ts';
 import { assignableUser } from '../users/service.ts';
 import { checkEvidenceAttachments, exitOf, passGate, stageChange } from './gate.ts';
 import { getOpportunity } from './read.ts';
-import * as repo from './repository.ts';
+import * as dealRepo from './repository/deal.ts';
+import * as stageRepo from './repository/stages.ts';
+import * as teamRepo from './repository/team.ts';
 import { countNewDeal } from '../funnel/upkeep.ts';
 import type * as contract from '../../contracts/opportunities.ts';
 
@@ -79,7 +81,7 @@ export async function createOpportunity(
   );
   const { now, workspaceId } = actor;
   const id = await db.kysely.transaction().execute(async (trx) => {
-    const oppId = await repo.insertOpportunity(trx, {
+    const oppId = await dealRepo.insertOpportunity(trx, {
       workspace_id: workspaceId,
       account_id: input.accountId,
       name: input.name,
@@ -103,7 +105,7 @@ export async function createOpportunity(
       version: 1,
     });
     await countNewDeal(trx, workspaceId, oppId);
-    await repo.insertTeamMember(trx, {
+    await teamRepo.insertTeamMember(trx, {
       workspaceId,
       opportunityId: oppId,
       userId: owner.id,
@@ -114,7 +116,7 @@ export async function createOpportunity(
     if (forward) {
       // Files are checked against the opportunity they will prove, so only once it exists; a refusal rolls it back.
       const attachmentIds = await checkEvidenceAttachments(trx, actor, oppId, evidence);
-      await repo.insertStageEntry(trx, {
+      await stageRepo.insertStageEntry(trx, {
         workspace_id: workspaceId,
         opportunity_id: oppId,
         stage_id: first.id,
@@ -126,7 +128,7 @@ export async function createOpportunity(
       });
       await linkToOpportunity(trx, workspaceId, attachmentIds, oppId);
     }
-    await repo.insertStageEntry(trx, {
+    await stageRepo.insertStageEntry(trx, {
       workspace_id: workspaceId,
       opportunity_id: oppId,
       stage_id: stage.id,

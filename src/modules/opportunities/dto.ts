@@ -1,7 +1,7 @@
 import { stageAheadOfBuyer, type BuyingPhase } from '../../domain/buying-phase.ts';
 import type { ForecastCategory, OpportunityStatus } from '../../domain/opportunity.ts';
 import { classifyProblems, gatheredStatus, sizeClass, type EvidenceGiven } from '../../domain/stage-gate.ts';
-import type { OpportunityRow } from './repository.ts';
+import type { OpportunityRow } from './repository/deal.ts';
 import type * as contract from '../../contracts/opportunities.ts';
 
 type StageItem = { key: string; label: string; requires: 'check' | 'note' | 'attachment' };

@@ -6,7 +6,7 @@ import { AppError, forbidden, invalid, fieldError } from '../../server/problem.t
 import { attachmentsWithUploaders } from '../attachments/service.ts';
 import type { Change } from '../history/repository.ts';
 import type { StageRow } from '../sales-processes/service.ts';
-import * as repo from './repository.ts';
+import * as dealRepo from './repository/deal.ts';
 
 export interface GateInput {
   evidence: EvidenceGiven[];
@@ -154,7 +154,7 @@ export async function checkEvidenceAttachments(
       now: actor.now,
       exportGranted: false,
     };
-    uploaderSees.set(attachment.uploaded_by, (await repo.getOpportunity(db, uploader, id)) !== undefined);
+    uploaderSees.set(attachment.uploaded_by, (await dealRepo.getOpportunity(db, uploader, id)) !== undefined);
   }
   for (const givenEvidence of given) {
     const attachment = byId.get(givenEvidence.attachmentId!);

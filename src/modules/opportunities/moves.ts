@@ -10,7 +10,7 @@ import { loadRules } from '../workspace/service.ts';
 import { gatheredOf } from './dto.ts';
 import { checkEvidenceAttachments, exitOf, passGate, stageChange } from './gate.ts';
 import { getOpportunity, LEAD_ONLY, requireRight } from './read.ts';
-import * as repo from './repository.ts';
+import * as stageRepo from './repository/stages.ts';
 import { keepingFunnel } from '../funnel/upkeep.ts';
 import type * as contract from '../../contracts/opportunities.ts';
 
@@ -94,8 +94,8 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
         },
       ),
     );
-    await repo.leaveCurrentStage(trx, actor.workspaceId, id, exitOf(actor, check, input.evidence, input.reason));
-    await repo.insertStageEntry(trx, {
+    await stageRepo.leaveCurrentStage(trx, actor.workspaceId, id, exitOf(actor, check, input.evidence, input.reason));
+    await stageRepo.insertStageEntry(trx, {
       workspace_id: actor.workspaceId,
       opportunity_id: id,
       stage_id: target.id,
@@ -221,7 +221,7 @@ export async function closeOpportunity(db: Db, actor: Actor, id: number, input: 
         },
       ),
     );
-    await repo.leaveCurrentStage(trx, actor.workspaceId, id, {
+    await stageRepo.leaveCurrentStage(trx, actor.workspaceId, id, {
       left_at: now,
       left_by: actor.userId,
       exit_direction: 'closed',
@@ -277,7 +277,7 @@ export async function reopenOpportunity(db: Db, actor: Actor, id: number, input:
     if (current && current.is_won !== 1) stage = current;
     else {
       // Won: the last stage it was in before the won stage, else the last open stage.
-      const history = await repo.stageHistory(db.kysely, actor.workspaceId, id);
+      const history = await stageRepo.stageHistory(db.kysely, actor.workspaceId, id);
       const before = history.filter((h) => stages.some((s) => s.id === h.stage_id && s.is_won !== 1)).at(-1);
       stage = stages.find((s) => s.id === before?.stage_id) ?? stages.filter((s) => s.is_won !== 1).at(-1);
     }
@@ -303,12 +303,12 @@ export async function reopenOpportunity(db: Db, actor: Actor, id: number, input:
       ),
     );
     if (stage) {
-      await repo.leaveCurrentStage(trx, actor.workspaceId, id, {
+      await stageRepo.leaveCurrentStage(trx, actor.workspaceId, id, {
         left_at: now,
         left_by: actor.userId,
         exit_direction: 'closed',
       });
-      await repo.insertStageEntry(trx, {
+      await stageRepo.insertStageEntry(trx, {
         workspace_id: actor.workspaceId,
         opportunity_id: id,
         stage_id: stage.id,

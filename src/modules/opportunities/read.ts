@@ -9,7 +9,10 @@ import { keptOpportunityTotals } from '../funnel/list-totals.ts';
 import { getStage } from '../sales-processes/service.ts';
 import { loadRules } from '../workspace/service.ts';
 import { toOpportunityDto, type DtoView } from './dto.ts';
-import * as repo from './repository.ts';
+import * as dealRepo from './repository/deal.ts';
+import * as listRepo from './repository/list.ts';
+import * as stageRepo from './repository/stages.ts';
+import * as teamRepo from './repository/team.ts';
 import type * as contract from '../../contracts/opportunities.ts';
 
 /** The workspace's threshold and stall factor, and the request's instant and date in the workspace zone. */
@@ -26,28 +29,28 @@ export async function dtoView(db: Db, actor: Actor): Promise<DtoView> {
 export async function listOpportunities(
   db: Db,
   actor: Actor,
-  query: Parameters<typeof repo.listOpportunities>[3],
+  query: Parameters<typeof listRepo.listOpportunities>[3],
 ): Promise<contract.OpportunityListPage> {
   const keptTotals = await keptOpportunityTotals(db.kysely, actor, query);
   const [{ items, total, totals }, view] = await Promise.all([
-    repo.listOpportunities(db.kysely, db.engine, actor, { ...query, keptTotals }),
+    listRepo.listOpportunities(db.kysely, db.engine, actor, { ...query, keptTotals }),
     dtoView(db, actor),
   ]);
   return { items: items.map((r) => toOpportunityDto(r, view)), total, totals };
 }
 
 export async function requireOpportunity(db: Db, actor: Actor, id: number) {
-  const opportunity = await repo.getOpportunity(db.kysely, actor, id);
+  const opportunity = await dealRepo.getOpportunity(db.kysely, actor, id);
   if (!opportunity) throw notFound('Opportunity');
   return opportunity;
 }
 
 /** Whether the opportunity is within the actor's sight (docs/organisation.md): the attachments area asks before a download. */
 export const seesOpportunity = async (db: Db, actor: Actor, id: number) =>
-  (await repo.getOpportunity(db.kysely, actor, id)) !== undefined;
+  (await dealRepo.getOpportunity(db.kysely, actor, id)) !== undefined;
 
 /** What the actor may do with this opportunity (the rule is domain/policy.ts opportunityRights). */
-const rightsOf = (actor: Actor, row: repo.OpportunityRow, team: { user_id: number }[]) =>
+const rightsOf = (actor: Actor, row: dealRepo.OpportunityRow, team: { user_id: number }[]) =>
   opportunityRights(actor, {
     ownerId: row.owner_id,
     unitPath: row.unit_path,
@@ -57,7 +60,7 @@ const rightsOf = (actor: Actor, row: repo.OpportunityRow, team: { user_id: numbe
 /** The opportunity and its team when the actor holds the right named: 404 out of sight, 403 without it. */
 export async function requireRight(db: Db, actor: Actor, id: number, right: 'edit' | 'contribute', refusal: string) {
   const opportunity = await requireOpportunity(db, actor, id);
-  const team = await repo.teamOf(db.kysely, actor.workspaceId, [id]);
+  const team = await teamRepo.teamOf(db.kysely, actor.workspaceId, [id]);
   const rights = rightsOf(actor, opportunity, team);
   if (!rights[right]) throw forbidden(refusal);
   return { r: opportunity, team, rights };
@@ -69,7 +72,7 @@ export async function getOpportunity(db: Db, actor: Actor, id: number): Promise<
   const opportunity = await requireOpportunity(db, actor, id);
   const [view, team, stage] = await Promise.all([
     dtoView(db, actor),
-    repo.teamOf(db.kysely, actor.workspaceId, [id]),
+    teamRepo.teamOf(db.kysely, actor.workspaceId, [id]),
     opportunity.stage_id === null ? undefined : getStage(db.kysely, actor.workspaceId, opportunity.stage_id),
   ]);
   // docs/sales-process.md § Sales processes and stages "roles to involve": the current stage's roles nobody on the team holds yet.
@@ -95,7 +98,7 @@ export async function opportunityHistory(db: Db, actor: Actor, id: number): Prom
 /** Stage history with time in each stage (docs/sales-process.md § The opportunity). */
 export async function stageHistory(db: Db, actor: Actor, id: number): Promise<contract.StageHistoryEntry[]> {
   await requireOpportunity(db, actor, id);
-  return (await repo.stageHistory(db.kysely, actor.workspaceId, id)).map((entry) => ({
+  return (await stageRepo.stageHistory(db.kysely, actor.workspaceId, id)).map((entry) => ({
     id: entry.id,
     stageId: entry.stage_id,
     stageName: entry.stage_name,

@@ -4,7 +4,8 @@ import { conflict, forbidden, invalid, notFound } from '../../server/problem.ts'
 import { isUniqueViolation } from '../../db/dialect.ts';
 import { recordChanges } from '../history/repository.ts';
 import { getOpportunity, LEAD_ONLY, requireRight } from './read.ts';
-import * as repo from './repository.ts';
+import * as dealRepo from './repository/deal.ts';
+import * as teamRepo from './repository/team.ts';
 import type * as contract from '../../contracts/opportunities.ts';
 
 /**
@@ -13,7 +14,7 @@ import type * as contract from '../../contracts/opportunities.ts';
  */
 export async function addTeamMember(db: Db, actor: Actor, id: number, input: contract.AddTeamMemberRequest) {
   const { r: opportunity, team } = await requireRight(db, actor, id, 'edit', `${LEAD_ONLY} adds people to the team`);
-  const user = await repo.activeUser(db.kysely, actor.workspaceId, input.userId);
+  const user = await teamRepo.activeUser(db.kysely, actor.workspaceId, input.userId);
   if (!user || user.active !== 1)
     throw invalid(
       'userId',
@@ -31,7 +32,7 @@ export async function addTeamMember(db: Db, actor: Actor, id: number, input: con
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     // Two people adding the same colleague at once: the unique index decides, the loser gets the 409 too.
-    await repo
+    await teamRepo
       .insertTeamMember(trx, {
         workspaceId: actor.workspaceId,
         opportunityId: id,
@@ -44,7 +45,7 @@ export async function addTeamMember(db: Db, actor: Actor, id: number, input: con
           ? conflict('duplicate_member', `${user.name} is already on the team`, 'userId')
           : err;
       });
-    await repo.touchOpportunity(trx, actor.workspaceId, id, now);
+    await dealRepo.touchOpportunity(trx, actor.workspaceId, id, now);
     await recordChanges(
       trx,
       [
@@ -71,7 +72,7 @@ export async function addTeamMember(db: Db, actor: Actor, id: number, input: con
  */
 export async function removeTeamMember(db: Db, actor: Actor, id: number, memberId: number) {
   const { r: opportunity, rights } = await requireRight(db, actor, id, 'contribute', 'You cannot change this team');
-  const member = await repo.teamMember(db.kysely, actor.workspaceId, id, memberId);
+  const member = await teamRepo.teamMember(db.kysely, actor.workspaceId, id, memberId);
   if (!member) throw notFound('Team member');
   if (!rights.edit && member.user_id !== actor.userId)
     throw forbidden(`${LEAD_ONLY} removes others from the team; you may leave it`);
@@ -79,8 +80,8 @@ export async function removeTeamMember(db: Db, actor: Actor, id: number, memberI
     throw conflict('owner_seat', "The owner's sales-lead seat cannot be removed; change the owner instead");
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
-    await repo.deleteTeamMember(trx, actor.workspaceId, id, memberId);
-    await repo.touchOpportunity(trx, actor.workspaceId, id, now);
+    await teamRepo.deleteTeamMember(trx, actor.workspaceId, id, memberId);
+    await dealRepo.touchOpportunity(trx, actor.workspaceId, id, now);
     await recordChanges(
       trx,
       [
@@ -98,5 +99,5 @@ export async function removeTeamMember(db: Db, actor: Actor, id: number, memberI
       now,
     );
   });
-  return (await repo.getOpportunity(db.kysely, actor, id)) ? getOpportunity(db, actor, id) : null;
+  return (await dealRepo.getOpportunity(db.kysely, actor, id)) ? getOpportunity(db, actor, id) : null;
 }

@@ -5,7 +5,7 @@ import { AppError, forbidden, invalid, fieldError } from '../../server/problem.t
 import { recordChanges, type Change } from '../history/repository.ts';
 import { assignableUser } from '../users/service.ts';
 import { getOpportunity, LEAD_ONLY, requireRight } from './read.ts';
-import * as repo from './repository.ts';
+import * as teamRepo from './repository/team.ts';
 import { keepingFunnel } from '../funnel/upkeep.ts';
 import type * as contract from '../../contracts/opportunities.ts';
 
@@ -102,7 +102,7 @@ export async function updateOpportunity(db: Db, actor: Actor, id: number, patch:
         },
       ),
     );
-    if (newOwner) await repo.seatNewLead(trx, actor.workspaceId, id, newOwner.id, now);
+    if (newOwner) await teamRepo.seatNewLead(trx, actor.workspaceId, id, newOwner.id, now);
     await recordChanges(trx, changes, now);
   });
   return getOpportunity(db, actor, id);

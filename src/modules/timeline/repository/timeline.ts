@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import type { Actor } from '../../../domain/policy.ts';
 import { TIMELINE_KINDS, type TimelineKind } from '../../../domain/timeline.ts';
-import { visibleOpportunities } from '../../opportunities/repository.ts';
+import { visibleOpportunities } from '../../opportunities/repository/visible.ts';
 import { accountBranches } from './account.ts';
 import { select, text, type Branch, type Row } from './branch.ts';
 import { opportunityBranches } from './opportunity.ts';

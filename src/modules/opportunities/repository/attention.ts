@@ -1,0 +1,96 @@
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
+import type { Engine } from '../../../db/dialect.ts';
+import type { Actor } from '../../../domain/policy.ts';
+import { columns, scoped, sortColumn, type OpportunitySort, type ScopeFilter } from './visible.ts';
+
+export type AttentionProblem = 'stalled' | 'no_plan' | 'advantage_lost';
+
+/**
+ * The problem conditions of docs/sales-process.md as SQL, matching classifyProblems in
+ * domain/stage-gate.ts: stalled = in the stage longer than expected_days × the workspace's stall factor; no plan =
+ * no next step, no date, or a date already past; advantage lost = marked by a manager.
+ */
+function problemCondition(problem: AttentionProblem, now: number, today: string, stalledFactorPercent: number) {
+  // An expected day, stretched by the stall factor, in milliseconds (150% → 129,600,000).
+  const stalledDayMs = stalledFactorPercent * 864_000;
+  return (
+    eb: ExpressionBuilder<Database & { stage: Database['process_stages'] }, 'opportunities' | 'stage'>,
+  ): Expression<SqlBool> => {
+    switch (problem) {
+      case 'stalled':
+        return eb.and([
+          eb('stage.expected_days', '>', 0),
+          eb('opportunities.stage_entered_at', 'is not', null),
+          sql<SqlBool>`opportunities.stage_entered_at + stage.expected_days * cast(${stalledDayMs} as bigint) < ${now}`,
+        ]);
+      case 'no_plan':
+        return eb.or([
+          eb('opportunities.next_step', 'is', null),
+          sql<SqlBool>`trim(opportunities.next_step) = ''`,
+          eb('opportunities.next_step_date', 'is', null),
+          eb('opportunities.next_step_date', '<', today),
+        ]);
+      case 'advantage_lost':
+        return eb('opportunities.advantage_lost', '=', 1);
+    }
+  };
+}
+
+export async function attention(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  filter: ScopeFilter & {
+    problem?: AttentionProblem | undefined;
+    limit: number;
+    offset: number;
+    sort: { column: OpportunitySort; desc: boolean };
+    now: number;
+    today: string;
+    stalledFactorPercent: number;
+  },
+) {
+  const base = (await scoped(db, engine, actor, filter)).where('opportunities.status', '=', 'open');
+  const condition = (problem: AttentionProblem) =>
+    problemCondition(problem, filter.now, filter.today, filter.stalledFactorPercent);
+  const cond = {
+    stalled: condition('stalled'),
+    no_plan: condition('no_plan'),
+    advantage_lost: condition('advantage_lost'),
+  };
+  const matching = base.where((eb) =>
+    filter.problem ? cond[filter.problem](eb) : eb.or([cond.stalled(eb), cond.no_plan(eb), cond.advantage_lost(eb)]),
+  );
+  const flag =
+    (condition: (typeof cond)['stalled']) =>
+    (eb: ExpressionBuilder<Database & { stage: Database['process_stages'] }, 'opportunities' | 'stage'>) =>
+      eb.fn.sum<number | string>(eb.case().when(condition(eb)).then(1).else(0).end());
+  const [items, total, counts] = await Promise.all([
+    matching
+      .select(columns)
+      .orderBy(sortColumn[filter.sort.column], filter.sort.desc ? 'desc' : 'asc')
+      // The tie-breaker runs the same way, so one index (…, column, id) gives the whole order.
+      .orderBy('opportunities.id', filter.sort.desc ? 'desc' : 'asc')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
+    matching.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+    base
+      .select((eb) => [
+        flag(cond.stalled)(eb).as('stalled'),
+        flag(cond.no_plan)(eb).as('no_plan'),
+        flag(cond.advantage_lost)(eb).as('advantage_lost'),
+      ])
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items,
+    total: Number(total.n),
+    counts: {
+      stalled: Number(counts.stalled ?? 0),
+      no_plan: Number(counts.no_plan ?? 0),
+      advantage_lost: Number(counts.advantage_lost ?? 0),
+    },
+  };
+}
