@@ -10,10 +10,12 @@ import type { Cell } from './service.ts';
  * The Funnel page as a sheet (docs/targets.md § Funnel): the scope, process and period it was
  * shown with; per stage the count, amount, expected amount and deals, small projects by count,
  * large by amount with their expected collections; what was won; then a row per member under
- * its own header. The scope and process are checked by the funnel itself (403 beyond reach).
+ * its own header, with their quota, attainment and gap for a period. The scope and process are checked by the funnel itself (403 beyond reach).
  */
 const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
 const round = (x: number) => Math.round(x * 100) / 100;
+/** A fraction as the page shows it: percent to one decimal (0.756 → 75.6). */
+const percent = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
 
 export async function funnelSheet(
   db: Db,
@@ -74,6 +76,9 @@ export async function funnelSheet(
         `${expected.firstPeriodShare}% · ${expected.realisationPercent}%`,
       ],
     );
+  // Quota, attainment and gap as the page's table shows them: only for a period (every open
+  // deal has no quota to measure against), the same figures as GET /funnel/members.
+  const withQuota = shown.period !== null;
   if (members)
     rows.push(
       [],
@@ -85,6 +90,13 @@ export async function funnelSheet(
         words(['预期金额(元)', 'Expected amount (CNY)']),
         words(['预期商机数', 'Expected deals']),
         words(['赢单金额(元)', 'Won (CNY)']),
+        ...(withQuota
+          ? [
+              words(['定额(元)', 'Quota (CNY)']),
+              words(['完成率(%)', 'Attainment (%)']),
+              words(['缺口(元)', 'Gap (CNY)']),
+            ]
+          : []),
       ],
       ...members.map((member) => [
         member.name,
@@ -94,6 +106,7 @@ export async function funnelSheet(
         yuan(member.expectedAmount),
         round(member.expectedDeals),
         yuan(member.won),
+        ...(withQuota ? [yuan(member.quota), percent(member.attainment), yuan(member.gap)] : []),
       ]),
     );
   return {
