@@ -6,11 +6,14 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, settled, shot, signIn, apiCall } from './browser.ts';
+import type { Locator, Page } from 'playwright-core';
+import { browserSuite, pickOption, settled, shot, signIn, apiCall } from './browser.ts';
 
 const app = browserSuite();
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
 const REP = { email: 'rep@demo.keyline.dev', password: 'keyline-demo' };
+const ADMIN = { email: 'admin@demo.keyline.dev', password: 'keyline-demo' };
+const DIRECTOR = { email: 'director@demo.keyline.dev', password: 'keyline-demo' };
 
 async function signedIn(
   who: { email: string; password: string },
@@ -23,6 +26,31 @@ async function signedIn(
   await page.waitForURL(`${app.url}/`);
   await page.request.patch(`${app.url}/api/v1/auth/me`, { data: { locale } });
   return page;
+}
+
+type Members = { total: number; members: { name: string }[] };
+
+/**
+ * Waits until the member table shows exactly these names (an answer kept on screen while the
+ * next loads is the previous page's), then returns what it shows.
+ */
+async function memberNames(table: Locator, names: string[]): Promise<string[]> {
+  const rows = table.locator('tbody tr.ant-table-row');
+  await rows.first().locator('td').first().getByText(names[0]!, { exact: true }).waitFor();
+  await table.locator('.ant-spin-spinning').waitFor({ state: 'detached' });
+  return (await rows.locator('td:first-child').allInnerTexts()).map((name) => name.trim());
+}
+
+/** The member table's rows the server answers for the URL's view (its page, size, sort and search). */
+async function pageOf(page: Page, search: URLSearchParams): Promise<string[]> {
+  const size = Number(search.get('size') ?? 20);
+  const offset = (Number(search.get('page') ?? 1) - 1) * size;
+  const query = new URLSearchParams(search);
+  for (const key of ['page', 'size']) query.delete(key);
+  query.set('limit', String(size));
+  query.set('offset', String(offset));
+  const answer = await apiCall<Members>(page, 'GET', `/funnel/members?${query.toString()}`);
+  return answer.members.map((member) => member.name);
 }
 
 describe('Funnel and quotas in the browser', () => {
@@ -111,6 +139,93 @@ describe('Funnel and quotas in the browser', () => {
       `/quotas/history?subjectType=user&subjectId=${rep.subjectId}`,
     );
     assert.equal(history.items[0]!.reason, 'Q4 push');
+  });
+
+  test('the member table keeps its page, sort and search in the URL: a reload and a shared link show the same rows', async () => {
+    const page = await signedIn(ADMIN, 'en-US');
+    await page.goto(`${app.url}/funnel?scope=workspace`);
+    const table = page.getByTestId('funnel-members');
+    await table.locator('tbody tr.ant-table-row').first().waitFor();
+    const whole = await apiCall<Members>(page, 'GET', '/funnel/members?scope=workspace&limit=500');
+    assert.ok(whole.total > 20, `more than a page of members (${whole.total})`);
+
+    // Sorted by gap, then the second page: both in the URL, and the rows the server's for them.
+    await table.locator('th').filter({ hasText: 'Gap' }).click();
+    await page.waitForURL(/[?&]sort=gap(&|$)/);
+    // The server's answer shows the sort (the next click is made on the table it drew).
+    await table.locator('th[aria-sort="ascending"]').filter({ hasText: 'Gap' }).waitFor();
+    await table.locator('.ant-pagination-item-2').click();
+    await page.waitForURL(/[?&]page=2(&|$)/);
+    const expected = await pageOf(page, new URL(page.url()).searchParams);
+    assert.equal(expected.length, Math.min(20, whole.total - 20));
+    assert.deepEqual(await memberNames(table, expected), expected);
+
+    const shownAt = page.url();
+    await page.reload();
+    assert.equal(page.url(), shownAt);
+    assert.deepEqual(await memberNames(table, expected), expected, 'the same rows after a reload');
+    assert.equal(await table.locator('.ant-pagination-item-active').innerText(), '2');
+    assert.equal(await table.locator('th[aria-sort="ascending"]').innerText(), 'Gap');
+
+    // The link opened by someone else (the director, who sees the company too, in Chinese) shows the same rows.
+    const shared = await signedIn(DIRECTOR, 'zh-CN');
+    await shared.goto(shownAt);
+    const sharedTable = shared.getByTestId('funnel-members');
+    assert.deepEqual(await memberNames(sharedTable, expected), expected, 'the same rows from a shared link');
+    assert.equal(await sharedTable.locator('th[aria-sort="ascending"]').innerText(), '缺口');
+    await sharedTable.scrollIntoViewIfNeeded();
+    await settled(sharedTable);
+    await shot(shared, 'funnel-members-shared-zh', false);
+    await shared.close();
+
+    // A search goes to the URL (back to the first page, the sort kept) and survives a reload.
+    const wanted = whole.members[whole.members.length - 1]!.name;
+    const box = table.getByLabel('Find by name');
+    await box.fill(wanted);
+    await box.press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('q') === wanted && !url.searchParams.has('page'));
+    assert.equal(new URL(page.url()).searchParams.get('sort'), 'gap');
+    const found = await pageOf(page, new URL(page.url()).searchParams);
+    assert.ok(found.includes(wanted));
+    assert.deepEqual(await memberNames(table, found), found);
+    await page.reload();
+    assert.deepEqual(await memberNames(table, found), found, 'the search after a reload');
+    assert.equal(await table.getByLabel('Find by name').inputValue(), wanted);
+    await table.scrollIntoViewIfNeeded();
+    await settled(table);
+    await shot(page, 'funnel-members-search-en', false);
+
+    // Another view of the funnel starts the table on its first page; a sort on a quota column
+    // goes with the quota columns (every open deal has none).
+    await table.locator('.ant-input-clear-icon').click();
+    await page.waitForURL((url) => !url.searchParams.has('q'));
+    const first = await pageOf(page, new URL(page.url()).searchParams);
+    await memberNames(table, first);
+    await table.locator('.ant-pagination-item-2').click();
+    await page.waitForURL(/[?&]page=2(&|$)/);
+    await memberNames(table, await pageOf(page, new URL(page.url()).searchParams));
+    await page.getByTestId('funnel-period').click();
+    await pickOption(page, 'All open');
+    await page.waitForURL((url) => url.searchParams.get('period') === 'all');
+    const view = new URL(page.url()).searchParams;
+    assert.equal(view.has('page'), false, 'back to the first page');
+    assert.equal(view.has('sort'), false, 'no gap column to sort by without a period');
+
+    // A link with a sort the server does not know (a stage of no process shown) loses the sort, not the table.
+    await page.goto(`${app.url}/funnel?scope=workspace&sort=stage:999999`);
+    await page.waitForURL((url) => !url.searchParams.has('sort'));
+    await table.locator('tbody tr.ant-table-row').first().waitFor();
+    const refused = app.errors.filter((e) => /status of 400/.test(e));
+    assert.equal(refused.length, 1, 'the one 400 is the unknown sort');
+    app.errors.splice(app.errors.indexOf(refused[0]!), 1);
+
+    // The page's export carries what it shows, a business line too.
+    const { businessLines } = await apiCall<{ businessLines: { key: string }[] }>(page, 'GET', '/workspace/rules');
+    await page.goto(`${app.url}/funnel?scope=workspace&line=${businessLines[0]!.key}`);
+    const href = new URL((await page.getByTestId('export-funnel').getAttribute('href'))!, app.url);
+    assert.equal(href.searchParams.get('line'), businessLines[0]!.key);
+    assert.equal(href.searchParams.get('scope'), 'workspace');
+    await page.close();
   });
 
   test("a manager's funnel with its expected collections at 390 px, in both languages", async () => {

@@ -9,6 +9,12 @@ export interface ListParamsOptions {
   defaultSort?: string;
   /** The search parameter holding the page; a second list on one page names its own. */
   pageKey?: string;
+  /**
+   * Page sizes a reader may choose (pageSize among them, the default): the chosen one is kept in
+   * the URL under `sizeKey`. Without them the size is fixed, as on most lists.
+   */
+  pageSizes?: readonly number[];
+  sizeKey?: string;
 }
 
 export interface ListParams {
@@ -26,6 +32,8 @@ export interface ListParams {
   /** Sets (or, given undefined/null/'', removes) parameters; any change but the page's goes back to page 1. */
   update: (changes: ParamChanges, keepPage?: boolean) => void;
   setPage: (page: number) => void;
+  /** Chooses one of `pageSizes` and goes back to page 1. */
+  setPageSize: (size: number) => void;
   /** Replaces the given keys all at once (choosing a saved view): keys absent from `query` are removed. */
   replace: (keys: readonly string[], query: Record<string, string | undefined>) => void;
 }
@@ -35,7 +43,13 @@ export interface ListParams {
  * filtered list can be linked to, saved as a view, and survives a reload or the back button.
  * Every list page reads it through here and hands it to ListTable.
  */
-export function useListParams({ pageSize, defaultSort, pageKey = 'page' }: ListParamsOptions): ListParams {
+export function useListParams({
+  pageSize: defaultSize,
+  defaultSort,
+  pageKey = 'page',
+  pageSizes,
+  sizeKey = 'size',
+}: ListParamsOptions): ListParams {
   const [search, setSearch] = useSearchParams();
   return useMemo(() => {
     const str = (k: string) => search.get(k) || undefined;
@@ -44,6 +58,8 @@ export function useListParams({ pageSize, defaultSort, pageKey = 'page' }: ListP
       return Number.isInteger(value) && value > 0 ? value : undefined;
     };
     const page = num(pageKey) ?? 1;
+    const asked = num(sizeKey);
+    const pageSize = asked !== undefined && pageSizes?.includes(asked) ? asked : defaultSize;
     const update = (changes: ParamChanges, keepPage = false) =>
       setSearch(
         (prev) => {
@@ -61,6 +77,7 @@ export function useListParams({ pageSize, defaultSort, pageKey = 'page' }: ListP
     const replace = (keys: readonly string[], query: Record<string, string | undefined>) =>
       update(Object.fromEntries(keys.map((k) => [k, query[k] ?? null])));
     const setPage = (p: number) => update({ [pageKey]: p }, true);
+    const setPageSize = (size: number) => update({ [sizeKey]: size === defaultSize ? null : size });
     return {
       page,
       pageSize,
@@ -72,7 +89,8 @@ export function useListParams({ pageSize, defaultSort, pageKey = 'page' }: ListP
       num,
       update,
       setPage,
+      setPageSize,
       replace,
     };
-  }, [search, setSearch, pageSize, defaultSort, pageKey]);
+  }, [search, setSearch, defaultSize, defaultSort, pageKey, pageSizes, sizeKey]);
 }

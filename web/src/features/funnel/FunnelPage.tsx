@@ -45,6 +45,16 @@ export default function FunnelPage() {
     for (const [key, value] of Object.entries(patch))
       if (value === undefined) next.delete(key);
       else next.set(key, value);
+    // The member table (its state in the URL too) starts again on its first page, keeping its
+    // search; a sort on a column the new view lacks goes: another process's stage, or the quota
+    // columns of a period once every open deal is shown.
+    next.delete('page');
+    const sorted = next.get('sort')?.replace(/^-/, '') ?? '';
+    if (
+      (patch.processId !== undefined && sorted.startsWith('stage:')) ||
+      (next.get('period') === 'all' && ['quota', 'attainment', 'gap'].includes(sorted))
+    )
+      next.delete('sort');
     setSearch(next, { replace: true });
   };
   const funnel = useFunnel(params);
@@ -140,13 +150,14 @@ export default function FunnelPage() {
       <Link to="/funnel/quotas">
         <Button>{t('quotas.title')}</Button>
       </Link>
-      {/* The sheet holds what the page shows: the same scope, process and period. */}
+      {/* The sheet holds what the page shows: the same scope, process, period and line. */}
       <ExportReport
         report="funnel"
         params={{
           scope: params.scope,
           period: params.period,
           processId: params.processId ?? funnelData?.process?.id,
+          line: params.line,
         }}
       />
     </Flex>
@@ -209,10 +220,7 @@ export default function FunnelPage() {
             </Col>
           </Row>
           {params.period !== 'all' && <CollectionsPanel f={funnelData} query={collections} />}
-          {funnelData.scope.kind !== 'user' && (
-            // A new scope, process, period or line starts again on the first page.
-            <MembersTable key={JSON.stringify(params)} f={funnelData} params={params} />
-          )}
+          {funnelData.scope.kind !== 'user' && <MembersTable f={funnelData} params={params} />}
           {params.period !== 'all' && <HealthPanel query={health} />}
         </Flex>
       )}

@@ -1,26 +1,42 @@
-import { useState } from 'react';
+import { useEffect } from 'react';
 import { Card, Input, Table } from 'antd';
 import { Link } from 'react-router';
 import type { FunnelMembersResponse, FunnelResponse } from '../../../../src/contracts/funnel.ts';
+import { isApiError } from '../../api/client.ts';
+import { useListParams } from '../../components/useListParams.ts';
 import { useMoney } from '../../i18n/money.ts';
 import { useT } from '../../i18n/useI18n.ts';
-import { useFunnelMembers, type FunnelParams, type MemberPageParams } from './api.ts';
+import { useFunnelMembers, type FunnelParams } from './api.ts';
 import { drillDown } from './links.ts';
 
 /** The sort shown on a column: the server's answer names the order it used (its default when none was asked). */
 const sortOrderOf = (sort: string | undefined, key: string) =>
   sort === key ? ('ascend' as const) : sort === `-${key}` ? ('descend' as const) : null;
 
+const PAGE_SIZES = [20, 50, 100] as const;
+
 /**
  * A row per member of the scope, paged, sorted and searched by the server (GET /funnel/members):
  * a company of 2,000 people is one page of rows at a time, furthest behind first by default.
+ * Its page, page size, sort and search text live in the URL (`page`, `size`, `sort`, `q`,
+ * useListParams as on the lists), so a reload or a shared link shows the same rows.
  */
 export function MembersTable({ f: funnelData, params }: { f: FunnelResponse; params: FunnelParams }) {
   const t = useT();
   const money = useMoney();
-  const [page, setPage] = useState<MemberPageParams>({ limit: 20, offset: 0 });
-  const members = useFunnelMembers({ ...params, ...page }, true);
+  const list = useListParams({ pageSize: PAGE_SIZES[0], pageSizes: PAGE_SIZES });
+  const searchText = list.str('q');
+  const members = useFunnelMembers(
+    { ...params, limit: list.limit, offset: list.offset, sort: list.sort, q: searchText },
+    true,
+  );
   const answer = members.data;
+  // A link's sort the server does not know (a stage of another process, typed by hand) goes, not the table.
+  const badSort = isApiError(members.error) && members.error.errors.some((e) => e.field === 'query.sort');
+  const { update } = list;
+  useEffect(() => {
+    if (badSort) update({ sort: null });
+  }, [badSort, update]);
   type Member = FunnelMembersResponse['members'][number];
   const stages = answer?.stages ?? [];
   const shown = answer?.sort;
@@ -34,12 +50,14 @@ export function MembersTable({ f: funnelData, params }: { f: FunnelResponse; par
       data-testid="funnel-members"
       extra={
         <Input.Search
+          key={searchText ?? ''}
+          defaultValue={searchText}
           allowClear
           size="small"
           style={{ width: 180 }}
           placeholder={t('funnel.searchMember')}
           aria-label={t('funnel.searchMember')}
-          onSearch={(q: string) => setPage((p) => ({ ...p, offset: 0, q: q.trim() || undefined }))}
+          onSearch={(text: string) => list.update({ q: text.trim() || null })}
         />
       }
     >
@@ -50,23 +68,23 @@ export function MembersTable({ f: funnelData, params }: { f: FunnelResponse; par
         dataSource={answer?.members ?? []}
         scroll={{ x: 'max-content' }}
         pagination={{
-          current: Math.floor(page.offset / page.limit) + 1,
-          pageSize: page.limit,
+          current: list.page,
+          pageSize: list.pageSize,
           total: answer?.total ?? 0,
           hideOnSinglePage: true,
-          pageSizeOptions: [20, 50, 100],
+          pageSizeOptions: [...PAGE_SIZES],
           showTotal: (total) => t('common.totalItems', { count: total }),
         }}
         onChange={(pagination, _filters, sorter, extra) => {
           if (extra.action === 'paginate') {
-            const limit = pagination.pageSize ?? page.limit;
-            setPage((p) => ({ ...p, limit, offset: limit === p.limit ? ((pagination.current ?? 1) - 1) * limit : 0 }));
+            const size = pagination.pageSize ?? list.pageSize;
+            if (size !== list.pageSize) list.setPageSize(size);
+            else list.setPage(pagination.current ?? 1);
           }
           if (extra.action === 'sort') {
             const active = Array.isArray(sorter) ? sorter[0] : sorter;
             const key = String(active?.columnKey ?? '');
-            const sort = active?.order && key ? `${active.order === 'descend' ? '-' : ''}${key}` : undefined;
-            setPage((p) => ({ ...p, offset: 0, sort }));
+            list.update({ sort: active?.order && key ? `${active.order === 'descend' ? '-' : ''}${key}` : null });
           }
         }}
         locale={{ emptyText: t('funnel.noMembers') }}
