@@ -3,7 +3,8 @@
  * Business lines): on the demo company, whose quotas are split by its lines, a manager opens a rep's split, types shares that do not add up to 100 and
  * meets the server's refusal naming the rep, corrects them, sees the per-line amounts, saves
  * with a reason; the table shows the split in its column and per quarter in the expanded row.
- * English at 1440 px, Chinese on a 390-px phone, screenshots of each.
+ * English at 1440 px, Chinese on a 390-px phone, screenshots of each. Last, a workspace with no
+ * lines: the split dialog says so and where lines are named, in both languages.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -137,5 +138,42 @@ describe('Quota split by business line in the browser', () => {
     const editor = await settled(page.getByTestId('quota-lines-editor'));
     await editor.getByText('合计 100%').waitFor();
     await shot(page, 'quota-lines-editor-phone-zh', false);
+  });
+
+  test('with no business lines the split dialog says where to name them: a link for an admin, whom to ask for a manager', async () => {
+    const admin = await signedIn('admin@demo.keyline.dev', 'zh-CN');
+    // The lines cleared through the settings API, as an administrator would in Settings → Rules.
+    const rules = await apiCall<{ version: number; businessLines: Lines }>(admin, 'GET', '/workspace/rules');
+    assert.ok(rules.businessLines.length > 0);
+    const cleared = await apiCall<{ businessLines: Lines }>(admin, 'PATCH', '/workspace/rules', {
+      version: rules.version,
+      businessLines: [],
+    });
+    assert.deepEqual(cleared.businessLines, []);
+
+    await admin.goto(`${app.url}/funnel/quotas`);
+    await admin.getByTestId('quota-table').locator('tbody tr.ant-table-row').first().waitFor();
+    await admin.getByRole('button', { name: `按业务线拆分 ${rep.name} 的定额` }).click();
+    const empty = await settled(admin.getByTestId('quota-lines-empty'));
+    await empty.getByText('本工作区尚未设置业务线。').waitFor();
+    assert.equal(await admin.getByTestId('quota-lines-editor').count(), 0, 'no shares to type');
+    assert.equal(await admin.getByRole('button', { name: /^应\s?用$/ }).isDisabled(), true, 'nothing to apply');
+    await shot(admin, 'quota-lines-none-admin-zh', false);
+    await empty.getByRole('link', { name: '前往 设置 → 规则 命名业务线' }).click();
+    await admin.waitForURL(/\/settings\/rules$/);
+
+    const manager = await signedIn('manager@demo.keyline.dev', 'en-US');
+    await manager.goto(`${app.url}/funnel/quotas`);
+    await manager.getByTestId('quota-table').locator('tbody tr.ant-table-row').first().waitFor();
+    await manager.getByRole('button', { name: `Split ${rep.name} by business line` }).click();
+    const told = await settled(manager.getByTestId('quota-lines-empty'));
+    await told.getByText('This workspace has no business lines yet.').waitFor();
+    await told.getByText('An administrator names them in Settings → Rules.').waitFor();
+    assert.equal(
+      await told.getByRole('link').count(),
+      0,
+      'a manager cannot name lines: no link to a page they may not open',
+    );
+    await shot(manager, 'quota-lines-none-manager-en', false);
   });
 });
