@@ -5,7 +5,7 @@ import type { Random } from './random.ts';
 /**
  * Demo customers: manufacturers and institutions across the three sales regions, with
  * contacts in realistic org charts, their buying roles, and a purchase history of won
- * opportunities (so the ABC tiers have something to rank). Pure data: load.ts writes it.
+ * opportunities (so the ABC tiers have something to rank). Pure data: load-accounts.ts writes it.
  */
 export interface Place {
   province: string;

@@ -2,7 +2,7 @@ import type { Industry } from '../domain/accounts.ts';
 import type { DemoCompany, DemoUser } from './company.ts';
 
 /**
- * The demo's territories (井田, docs/organisation.md), pure data: load.ts writes them. The East region
+ * The demo's territories (井田, docs/organisation.md), pure data: load-company.ts writes them. The East region
  * divides Shanghai by industry among its departments (the key-account department takes
  * energy), gives Suzhou to the Shanghai branch and the rest of Jiangsu and Zhejiang to
  * their own branches; South and North go by city or province.
