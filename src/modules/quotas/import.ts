@@ -6,7 +6,7 @@ import { AppError, fieldError, invalid } from '../../server/problem.ts';
 import { readInWorker } from '../imports/reading.ts';
 import { peopleUnder, unitsUnder } from '../targets/scope.ts';
 import { loadRules } from '../workspace/service.ts';
-import { saveQuotas } from './service.ts';
+import { saveQuotas } from './save.ts';
 
 /**
  * Quotas from a spreadsheet (docs/targets.md § Quotas): a header row, then a row per person

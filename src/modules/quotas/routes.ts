@@ -7,6 +7,7 @@ import { actorOf } from '../../server/request.ts';
 import * as quotas from './service.ts';
 import { importQuotas } from './import.ts';
 import { quotaLines } from './lines.ts';
+import { quotaHistory, saveQuotas } from './save.ts';
 
 /** Quotas (docs/targets.md § Quotas): the table, its bulk save, the history, the figure of a scope and period. */
 export default async function quotaRoutes(app: FastifyInstance) {
@@ -45,7 +46,7 @@ export default async function quotaRoutes(app: FastifyInstance) {
         response: { 200: contract.saveQuotasResponse, ...errorResponses },
       },
     },
-    async (req) => quotas.saveQuotas(db, actorOf(req), req.body),
+    async (req) => saveQuotas(db, actorOf(req), req.body),
   );
 
   typedApp.get(
@@ -59,7 +60,7 @@ export default async function quotaRoutes(app: FastifyInstance) {
         response: { 200: contract.quotaHistory, ...errorResponses },
       },
     },
-    async (req) => quotas.quotaHistory(db, actorOf(req), req.query),
+    async (req) => quotaHistory(db, actorOf(req), req.query),
   );
 
   typedApp.get(
