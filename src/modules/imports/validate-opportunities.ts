@@ -17,7 +17,7 @@ import { shippedTranslations } from '../../domain/shipped-texts.ts';
 import * as dealRepo from './repository/deals.ts';
 import * as records from './repository/records.ts';
 import { resolveAccounts } from './resolve-account.ts';
-import type { Checked, Raw } from './validate.ts';
+import type { Checked, Raw } from './checked-row.ts';
 
 /**
  * The dry run of opportunities from another system (docs/sales-process.md § Import of

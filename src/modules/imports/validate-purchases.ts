@@ -7,7 +7,7 @@ import type { DuplicateMode } from '../../domain/import-validate.ts';
 import type { Actor } from '../../domain/policy.ts';
 import * as records from './repository/records.ts';
 import { resolveAccounts } from './resolve-account.ts';
-import type { Checked, Raw } from './validate.ts';
+import type { Checked, Raw } from './checked-row.ts';
 
 /**
  * The dry run of a purchase history (docs/archive.md § Import and export): each row's account
