@@ -39,6 +39,14 @@ export interface ListParams {
 }
 
 /**
+ * The address bar's parameters as they are now. react-router hands setSearchParams' function
+ * the parameters of the render that made it; the URL changes at once but the page re-renders
+ * later (a navigation is a transition, and a busy board takes a while), so a second filter
+ * chosen in between would be written over the first's parameters and drop it.
+ */
+export const latestSearch = () => new URLSearchParams(window.location.search);
+
+/**
  * The state of a list page — page, sort and filters — kept in the URL's search parameters, so a
  * filtered list can be linked to, saved as a view, and survives a reload or the back button.
  * Every list page reads it through here and hands it to ListTable.
@@ -62,8 +70,8 @@ export function useListParams({
     const pageSize = asked !== undefined && pageSizes?.includes(asked) ? asked : defaultSize;
     const update = (changes: ParamChanges, keepPage = false) =>
       setSearch(
-        (prev) => {
-          const next = new URLSearchParams(prev);
+        () => {
+          const next = latestSearch();
           for (const [key, value] of Object.entries(changes)) {
             if (value === undefined || value === null || value === '') next.delete(key);
             else next.set(key, String(value));

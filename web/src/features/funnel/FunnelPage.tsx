@@ -5,6 +5,7 @@ import type { FunnelResponse } from '../../../../src/contracts/funnel.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { EChart, type ChartOption } from '../../components/EChart.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
+import { latestSearch } from '../../components/useListParams.ts';
 import { problemMessage } from '../../api/problems.ts';
 import { useMoney } from '../../i18n/money.ts';
 import { useI18n, useT } from '../../i18n/useI18n.ts';
@@ -41,7 +42,7 @@ export default function FunnelPage() {
     line: search.get('line') ?? undefined,
   };
   const set = (patch: Partial<Record<keyof FunnelParams, string | undefined>>) => {
-    const next = new URLSearchParams(search);
+    const next = latestSearch();
     for (const [key, value] of Object.entries(patch))
       if (value === undefined) next.delete(key);
       else next.set(key, value);

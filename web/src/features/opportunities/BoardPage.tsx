@@ -102,8 +102,15 @@ export default function BoardPage() {
           </Space>
         }
       />
-      <Flex justify="space-between" align="center" gap={12} wrap style={{ marginBottom: 16 }}>
-        <OppFilterBar filters={filters} update={update} lineFilter>
+      <Flex
+        justify="space-between"
+        align="center"
+        gap={12}
+        wrap
+        style={{ marginBottom: 16 }}
+        data-testid="board-filter-bar"
+      >
+        <OppFilterBar filters={filters} update={update} lineFilter moreFilters>
           <Select
             style={{ width: 200 }}
             loading={processes.isPending}

@@ -1,4 +1,5 @@
-import { DatePicker, Flex, Input, Select } from 'antd';
+import { Badge, Button, DatePicker, Flex, Input, Popover, Select } from 'antd';
+import { FilterOutlined } from '@ant-design/icons';
 import { useDates } from '../../i18n/useDates.ts';
 import { useI18n, useT } from '../../i18n/useI18n.ts';
 import { useRules } from '../territories/api.ts';
@@ -14,8 +15,15 @@ export function OppFilterBar({
   children,
   sizeFilter,
   lineFilter,
+  moreFilters,
 }: {
   filters: ListFilters;
+  /**
+   * The board: unit and close dates behind a "More filters" button (a count of those set on
+   * it), as Pipedrive and HubSpot keep their less-used filters, so the bar with the board's
+   * totals fits one row at 1440 px (test/e2e/board-filters.test.ts).
+   */
+  moreFilters?: boolean;
   /** The list filters by size class too (the funnel drills down by it); the board does not. */
   sizeFilter?: boolean;
   /** The board and the list filter by business line (when the workspace has lines); the attention tab does not. */
@@ -30,8 +38,35 @@ export function OppFilterBar({
   const wide = me.reach !== 'unit';
   const { locale } = useI18n();
   const lines = useRules().data?.businessLines ?? [];
+  const unitAndDates = (
+    <>
+      {wide && (
+        <UnitTreeSelect
+          allowClear
+          placeholder={t('opps.filter.unit')}
+          value={filters.orgUnitId}
+          onChange={(v) => update({ orgUnitId: v ?? null })}
+          style={{ width: moreFilters ? '100%' : 170 }}
+          popupMatchSelectWidth={false}
+        />
+      )}
+      <DatePicker.RangePicker
+        placeholder={[t('opps.filter.closeFrom'), t('opps.filter.closeTo')]}
+        style={{ width: moreFilters ? '100%' : 250 }}
+        value={
+          filters.closeFrom || filters.closeTo
+            ? [dates.pickerDay(filters.closeFrom), dates.pickerDay(filters.closeTo)]
+            : null
+        }
+        onChange={(row) => update({ closeFrom: dates.pickedDay(row?.[0]), closeTo: dates.pickedDay(row?.[1]) })}
+        allowEmpty={[true, true]}
+      />
+    </>
+  );
+  // Set in the URL but out of sight behind "More filters": counted on its button.
+  const hiddenSet = (wide && filters.orgUnitId ? 1 : 0) + (filters.closeFrom || filters.closeTo ? 1 : 0);
   return (
-    <Flex gap={8} wrap align="center">
+    <Flex gap={8} wrap align="center" data-testid="opp-filter-bar">
       {children}
       <Input.Search
         allowClear
@@ -55,27 +90,7 @@ export function OppFilterBar({
           ...(people.data ?? []).filter((u) => u.id !== me.user.id).map((u) => ({ value: u.id, label: u.name })),
         ]}
       />
-      {wide && (
-        <UnitTreeSelect
-          allowClear
-          placeholder={t('opps.filter.unit')}
-          value={filters.orgUnitId}
-          onChange={(v) => update({ orgUnitId: v ?? null })}
-          style={{ width: 170 }}
-          popupMatchSelectWidth={false}
-        />
-      )}
-      <DatePicker.RangePicker
-        placeholder={[t('opps.filter.closeFrom'), t('opps.filter.closeTo')]}
-        style={{ width: 250 }}
-        value={
-          filters.closeFrom || filters.closeTo
-            ? [dates.pickerDay(filters.closeFrom), dates.pickerDay(filters.closeTo)]
-            : null
-        }
-        onChange={(row) => update({ closeFrom: dates.pickedDay(row?.[0]), closeTo: dates.pickedDay(row?.[1]) })}
-        allowEmpty={[true, true]}
-      />
+      {!moreFilters && unitAndDates}
       {sizeFilter && (
         <Select
           allowClear
@@ -104,6 +119,29 @@ export function OppFilterBar({
           ]}
         />
       )}
+      {moreFilters && <MoreFilters count={hiddenSet}>{unitAndDates}</MoreFilters>}
     </Flex>
+  );
+}
+
+/** The less-used filters in a pop-over under a button that counts those set. */
+function MoreFilters({ count, children }: { count: number; children: React.ReactNode }) {
+  const t = useT();
+  return (
+    <Popover
+      trigger="click"
+      placement="bottomLeft"
+      content={
+        <Flex vertical gap={8} style={{ width: 260 }} data-testid="opp-more-filters-panel">
+          {children}
+        </Flex>
+      }
+    >
+      <Badge count={count} size="small">
+        <Button icon={<FilterOutlined />} data-testid="opp-more-filters">
+          {t('opps.filter.more')}
+        </Button>
+      </Badge>
+    </Popover>
   );
 }

@@ -35,6 +35,7 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.filter.search': 'Search opportunity or account',
   'opps.filter.owner': 'Owner',
   'opps.filter.mine': 'Mine',
+  'opps.filter.more': 'More filters',
   'opps.filter.unit': 'Unit',
   'opps.filter.process': 'Sales process',
   'opps.filter.allProcesses': 'All processes',
