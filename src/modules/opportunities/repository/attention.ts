@@ -2,7 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool
 import type { Database } from '../../../db/schema.ts';
 import type { Engine } from '../../../db/dialect.ts';
 import type { Actor } from '../../../domain/policy.ts';
-import { columns, scoped, sortColumn, type OpportunitySort, type ScopeFilter } from './visible.ts';
+import { scoped, sortedPage, type PageRequest, type ScopeFilter } from './visible.ts';
 
 export type AttentionProblem = 'stalled' | 'no_plan' | 'advantage_lost';
 
@@ -41,15 +41,13 @@ export async function attention(
   db: Kysely<Database>,
   engine: Engine,
   actor: Actor,
-  filter: ScopeFilter & {
-    problem?: AttentionProblem | undefined;
-    limit: number;
-    offset: number;
-    sort: { column: OpportunitySort; desc: boolean };
-    now: number;
-    today: string;
-    stalledFactorPercent: number;
-  },
+  filter: ScopeFilter &
+    PageRequest & {
+      problem?: AttentionProblem | undefined;
+      now: number;
+      today: string;
+      stalledFactorPercent: number;
+    },
 ) {
   const base = (await scoped(db, engine, actor, filter)).where('opportunities.status', '=', 'open');
   const condition = (problem: AttentionProblem) =>
@@ -67,14 +65,7 @@ export async function attention(
     (eb: ExpressionBuilder<Database & { stage: Database['process_stages'] }, 'opportunities' | 'stage'>) =>
       eb.fn.sum<number | string>(eb.case().when(condition(eb)).then(1).else(0).end());
   const [items, total, counts] = await Promise.all([
-    matching
-      .select(columns)
-      .orderBy(sortColumn[filter.sort.column], filter.sort.desc ? 'desc' : 'asc')
-      // The tie-breaker runs the same way, so one index (…, column, id) gives the whole order.
-      .orderBy('opportunities.id', filter.sort.desc ? 'desc' : 'asc')
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute(),
+    sortedPage(matching, filter),
     matching.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
     base
       .select((eb) => [

@@ -4,7 +4,7 @@ import type { Database } from '../../../db/schema.ts';
 import type { Engine } from '../../../db/dialect.ts';
 import type { Actor } from '../../../domain/policy.ts';
 import type { OpportunityListTotals } from '../../../contracts/opportunities.ts';
-import { columns, scoped, sortColumn, type OpportunitySort } from './visible.ts';
+import { scoped, sortedPage, type PageRequest } from './visible.ts';
 
 export interface OpportunityFilter {
   q?: string | undefined;
@@ -56,24 +56,15 @@ export async function listOpportunities(
   db: Kysely<Database>,
   engine: Engine,
   actor: Actor,
-  filter: OpportunityFilter & {
-    limit: number;
-    offset: number;
-    sort: { column: OpportunitySort; desc: boolean };
-    /** The totals, when the funnel's kept totals hold them. */
-    keptTotals?: OpportunityListTotals | undefined;
-  },
+  filter: OpportunityFilter &
+    PageRequest & {
+      /** The totals, when the funnel's kept totals hold them. */
+      keptTotals?: OpportunityListTotals | undefined;
+    },
 ) {
   const query = await filteredOpportunities(db, engine, actor, filter);
   const [items, totals] = await Promise.all([
-    query
-      .select(columns)
-      .orderBy(sortColumn[filter.sort.column], filter.sort.desc ? 'desc' : 'asc')
-      // The tie-breaker runs the same way, so one index (…, column, id) gives the whole order.
-      .orderBy('opportunities.id', filter.sort.desc ? 'desc' : 'asc')
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute(),
+    sortedPage(query, filter),
     // The totals row of the list: the same filters and scope, one aggregate — unless the
     // service found them kept (src/modules/funnel/list-totals.ts).
     filter.keptTotals ?? liveListTotals(query),

@@ -73,7 +73,7 @@ export function visibleOpportunities(db: Kysely<Database>, actor: Actor) {
 }
 
 export type OpportunitySort = 'name' | 'amount' | 'expectedCloseDate' | 'updatedAt' | 'stageEnteredAt';
-export const sortColumn = {
+const sortColumn = {
   name: 'opportunities.name',
   amount: 'opportunities.amount',
   expectedCloseDate: 'opportunities.expected_close_date',
@@ -123,4 +123,24 @@ export async function scoped(db: Kysely<Database>, engine: Engine, actor: Actor,
   // drill-down to the list and the board all hold the same deals.
   if (filter.line !== undefined) query = query.where('opportunities.business_line', '=', stampedLine(filter.line));
   return query;
+}
+
+/** A page of the list's or the attention list's rows, in the order asked. */
+export interface PageRequest {
+  limit: number;
+  offset: number;
+  sort: { column: OpportunitySort; desc: boolean };
+}
+
+export function sortedPage(query: Awaited<ReturnType<typeof scoped>>, page: PageRequest) {
+  return (
+    query
+      .select(columns)
+      .orderBy(sortColumn[page.sort.column], page.sort.desc ? 'desc' : 'asc')
+      // The tie-breaker runs the same way, so one index (…, column, id) gives the whole order.
+      .orderBy('opportunities.id', page.sort.desc ? 'desc' : 'asc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute()
+  );
 }
