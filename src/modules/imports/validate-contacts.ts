@@ -34,35 +34,16 @@ export async function checkContacts(
     if (!values || accountId === null) return { ...base, outcome: 'error', problems };
     const key = `${accountId}|${values.name.toLowerCase()}|${values.mobile ?? ''}`;
     const prev = seen.get(key);
-    if (prev !== undefined && mode !== 'create') {
-      return mode === 'skip'
-        ? {
-            ...base,
-            duplicate: true,
-            outcome: 'skip',
-            problems: [
-              {
-                field: 'name',
-                code: 'duplicate_in_file',
-                message: `same contact as row ${prev}`,
-                params: { row: prev },
-              },
-            ],
-          }
-        : {
-            ...base,
-            duplicate: true,
-            outcome: 'error',
-            problems: [
-              {
-                field: 'name',
-                code: 'duplicate_in_file',
-                message: `same contact as row ${prev}`,
-                params: { row: prev },
-              },
-            ],
-          };
-    }
+    // Skipped with the duplicates skipped; where they update, an error (the file names one contact twice).
+    if (prev !== undefined && mode !== 'create')
+      return {
+        ...base,
+        duplicate: true,
+        outcome: mode === 'skip' ? 'skip' : 'error',
+        problems: [
+          { field: 'name', code: 'duplicate_in_file', message: `same contact as row ${prev}`, params: { row: prev } },
+        ],
+      };
     if (prev === undefined) seen.set(key, row.row_no);
     const matches = existing.filter((c) => c.account_id === accountId && same(values, c));
     const contact = (contactId: number | null): FileContact => ({
