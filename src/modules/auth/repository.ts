@@ -41,7 +41,11 @@ export async function insertSession(
     .execute();
 }
 
-/** The session with its (active) user and the path of the user's unit — all an actor needs. */
+/**
+ * The session with its (active) user and the path of the user's unit — all an actor needs —
+ * and, in the same read, the workspace's rules and the names reports show first
+ * (src/modules/workspace/session-reads.ts).
+ */
 // Run before every request: its statement is compiled once (src/db/fixed-query.ts).
 const sessionQuery = fixedQuery(
   (db: Kysely<Database>, id: string) =>
@@ -53,6 +57,7 @@ const sessionQuery = fixedQuery(
           .onRef('users.workspace_id', '=', 'sessions.workspace_id'),
       )
       .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+      .innerJoin('workspaces', 'workspaces.id', 'sessions.workspace_id')
       .select([
         'sessions.id',
         'sessions.workspace_id',
@@ -65,6 +70,11 @@ const sessionQuery = fixedQuery(
         'users.must_change_password',
         'users.can_export',
         'org_units.path as unit_path',
+        'users.name as user_name',
+        'workspaces.name as workspace_name',
+        'workspaces.settings',
+        'workspaces.time_zone',
+        'workspaces.fiscal_year_start_month',
       ])
       .where('sessions.id', '=', id),
   1,

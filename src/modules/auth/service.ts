@@ -10,6 +10,7 @@ import { updateVersioned } from '../versioned.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
 import * as repo from './repository.ts';
 import { keyedSerial } from './serial.ts';
+import { keepSessionReads } from '../workspace/session-reads.ts';
 import type { ChangePasswordRequest } from '../../contracts/auth.ts';
 
 /**
@@ -178,19 +179,23 @@ export async function resolveSession(
       if (!isSqliteBusy(err)) throw err;
     });
   }
-  return {
-    sessionId: id,
-    actor: {
-      workspaceId: session.workspace_id,
-      userId: session.user_id,
-      role: session.role as Role,
-      orgUnitId: session.org_unit_id,
-      unitPath: session.unit_path,
-      now,
-      exportGranted: session.can_export === 1,
-    },
-    mustChangePassword: session.must_change_password === 1,
+  const actor: Actor = {
+    workspaceId: session.workspace_id,
+    userId: session.user_id,
+    role: session.role as Role,
+    orgUnitId: session.org_unit_id,
+    unitPath: session.unit_path,
+    now,
+    exportGranted: session.can_export === 1,
   };
+  keepSessionReads(actor, {
+    settings: session.settings,
+    timeZone: session.time_zone,
+    fiscalYearStartMonth: session.fiscal_year_start_month,
+    workspaceName: session.workspace_name,
+    userName: session.user_name,
+  });
+  return { sessionId: id, actor, mustChangePassword: session.must_change_password === 1 };
 }
 
 export async function logout(db: Db, sessionId: string, actor: Actor, ip: string | null): Promise<void> {

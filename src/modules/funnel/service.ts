@@ -63,41 +63,58 @@ export function resolveLine(line: string | undefined, lines: readonly BusinessLi
   );
 }
 
+type Frame = Omit<Context, 'process' | 'stages'>;
+type ProcessRead = readonly [{ id: number; name: string } | null | undefined, StageRow[]];
+
 export async function context(db: Db, actor: Actor, query: FunnelQuery): Promise<Context> {
-  // The rules, the scope, the process and its stages are read at once: on PostgreSQL each read is
-  // a round trip, and one after another they were most of a rep's funnel (2 ms p95 asked).
-  const { workspaceId } = actor;
-  const named = query.processId;
-  const processAndStages =
-    named !== undefined
-      ? Promise.all([findProcess(db.kysely, workspaceId, named), stagesOf(db.kysely, workspaceId, [named])])
-      : reads
-          .defaultProcess(db.kysely, workspaceId)
-          .then(async (found) => [found, found ? await stagesOf(db.kysely, workspaceId, [found.id]) : []] as const);
-  const [{ settings, calendar }, scope, [processRow, processStages]] = await Promise.all([
-    loadRules(db.kysely, workspaceId),
+  const [frame, processRead] = await Promise.all([frameOf(db, actor, query), processOf(db, actor, query.processId)]);
+  return withProcess(frame, processRead, query.processId);
+}
+
+/**
+ * The scope, period, line and ranges of a report: the rules and the caller's own scope come
+ * with the session (src/modules/workspace/session-reads.ts), so for a rep this reads nothing.
+ */
+async function frameOf(db: Db, actor: Actor, query: FunnelQuery): Promise<Frame> {
+  const [{ settings, calendar }, scope] = await Promise.all([
+    loadRules(db.kysely, actor),
     resolveScope(db.kysely, actor, query.scope),
-    processAndStages,
   ]);
   const period = query.period === 'all' ? null : resolvePeriod(query.period, calendar, actor.now);
-  // A process of another workspace reads as none (docs/DESIGN.md § Ids in requests).
-  if (named !== undefined && !processRow)
-    throw invalid('query.processId', { code: 'not_found', params: { id: named } }, `no sales process with id ${named}`);
-  const process = processRow ? { id: processRow.id, name: processRow.name } : null;
-  const stages = process ? processStages : [];
   const line = resolveLine(query.line, settings.businessLines);
   return {
     scope,
     calendar,
     threshold: settings.largeDealThreshold,
     taxRatePercent: settings.taxRatePercent,
-    process,
-    stages,
     period,
     line,
     filter: { ...filterOf(scope), line },
     ...rangesOf(period, dateIn(actor.now, calendar.timeZone)),
   };
+}
+
+/** The named process (or the default one) and its stages, read at once when named. */
+async function processOf(db: Db, actor: Actor, named: number | undefined): Promise<ProcessRead> {
+  const { workspaceId } = actor;
+  if (named !== undefined) {
+    const rows = await reads.stagesWithProcessName(db.kysely, workspaceId, named);
+    if (rows.length === 0) return [await findProcess(db.kysely, workspaceId, named), []];
+    const stages: StageRow[] = rows.map(({ process_name: _name, ...stage }) => stage);
+    return [{ id: named, name: rows[0]!.process_name }, stages];
+  }
+  return reads
+    .defaultProcess(db.kysely, workspaceId)
+    .then(async (found) => [found, found ? await stagesOf(db.kysely, workspaceId, [found.id]) : []] as const);
+}
+
+function withProcess(frame: Frame, [processRow, processStages]: ProcessRead, named: number | undefined): Context {
+  // A process of another workspace reads as none (docs/DESIGN.md § Ids in requests); checked
+  // after the scope, so a scope out of reach is 403 first.
+  if (named !== undefined && !processRow)
+    throw invalid('query.processId', { code: 'not_found', params: { id: named } }, `no sales process with id ${named}`);
+  const process = processRow ? { id: processRow.id, name: processRow.name } : null;
+  return { ...frame, process, stages: process ? processStages : [] };
 }
 
 const filterOf = (scope: TargetSubject): DealFilter =>
@@ -210,13 +227,13 @@ export async function lineTotals(
   return out;
 }
 
-async function byStage(db: Db, actor: Actor, ctx: Context, status: 'open' | 'won') {
-  if (!ctx.process) return [];
+async function byStage(db: Db, actor: Actor, ctx: Frame, processId: number | undefined, status: 'open' | 'won') {
+  if (processId === undefined) return [];
   if (ctx.period?.kind === 'week')
     return reads.dealsByStage(
       db.kysely,
       actor.workspaceId,
-      ctx.process.id,
+      processId,
       ctx.filter,
       status,
       status === 'open' ? ctx.openDates : ctx.wonDates,
@@ -225,7 +242,7 @@ async function byStage(db: Db, actor: Actor, ctx: Context, status: 'open' | 'won
   return reads.totalsByStage(
     db.kysely,
     actor.workspaceId,
-    ctx.process.id,
+    processId,
     ctx.filter,
     status,
     status === 'open' ? ctx.openMonths : ctx.wonMonths,
@@ -234,9 +251,34 @@ async function byStage(db: Db, actor: Actor, ctx: Context, status: 'open' | 'won
 
 export const expected = (amount: number, probability: number) => Math.round((amount * probability) / 100);
 
+async function openAndWon(db: Db, actor: Actor, frame: Frame, processId: number | undefined) {
+  if (processId !== undefined && frame.period?.kind !== 'week') {
+    const { open, won } = await reads.openAndWonByStage(
+      db.kysely,
+      actor.workspaceId,
+      processId,
+      frame.filter,
+      frame.openMonths,
+      frame.wonMonths,
+    );
+    return [open, won] as const;
+  }
+  return Promise.all([byStage(db, actor, frame, processId, 'open'), byStage(db, actor, frame, processId, 'won')]);
+}
+
 export async function funnel(db: Db, actor: Actor, query: FunnelQuery): Promise<contract.FunnelResponse> {
-  const ctx = await context(db, actor, query);
-  const [open, won] = await Promise.all([byStage(db, actor, ctx, 'open'), byStage(db, actor, ctx, 'won')]);
+  // A named process's totals need the frame, not the process row: they are read beside it (on
+  // PostgreSQL one round trip less). Totals of a process of another workspace are none, and
+  // the request fails on it before answering.
+  const named = query.processId;
+  const framed = frameOf(db, actor, query);
+  const [frame, processRead, early] = await Promise.all([
+    framed,
+    processOf(db, actor, named),
+    named !== undefined ? framed.then((f) => openAndWon(db, actor, f, named)) : null,
+  ]);
+  const ctx = withProcess(frame, processRead, named);
+  const [open, won] = early ?? (await openAndWon(db, actor, ctx, ctx.process?.id));
   const stages = ctx.stages
     .filter((s) => s.is_won !== 1)
     .map((stage) => {

@@ -6,6 +6,7 @@ import { currentQuarter, parsePeriod, periodName } from '../../domain/period-nam
 import { defaultTargetSubject, targetsVisible, type Actor, type TargetSubject } from '../../domain/policy.ts';
 import { forbidden, invalid } from '../../server/problem.ts';
 import * as repo from './repository.ts';
+import { sessionReadsOf } from '../workspace/session-reads.ts';
 
 /**
  * The scope and period of a live figure (docs/targets.md § Scopes and periods), resolved and
@@ -35,10 +36,15 @@ function defaultScopeName(actor: Actor): string {
 }
 
 async function subjectOf(db: Kysely<Database>, actor: Actor, scope: string): Promise<ResolvedScope | null> {
-  if (scope === 'workspace') return { kind: 'workspace', name: await repo.workspaceName(db, actor.workspaceId) };
+  // The workspace and the caller themself are named by what their session read (no round trip).
+  const kept = sessionReadsOf(actor);
+  if (scope === 'workspace')
+    return { kind: 'workspace', name: kept?.workspaceName ?? (await repo.workspaceName(db, actor.workspaceId)) };
   const [kind, idText] = scope.split(':') as [string, string];
   const id = Number(idText);
   if (!Number.isSafeInteger(id) || id > 2_147_483_647) return null;
+  if (kind === 'user' && id === actor.userId && kept)
+    return { kind: 'user', userId: id, unitPath: actor.unitPath, name: kept.userName };
   if (kind === 'unit') {
     const unit = await repo.unitOf(db, actor.workspaceId, id);
     return unit ? { kind: 'unit', unitId: unit.id, path: unit.path, name: unit.name } : null;

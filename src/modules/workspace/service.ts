@@ -13,6 +13,7 @@ import { insertUnit } from '../org/shared.ts';
 import { emailTaken, insertUser } from '../users/shared.ts';
 import { installDefaultProcesses } from '../sales-processes/service.ts';
 import * as repo from './repository.ts';
+import { sessionReadsOf } from './session-reads.ts';
 import type * as contract from '../../contracts/workspace.ts';
 
 export const toWorkspaceDto = (workspace: Workspace): contract.Workspace => ({
@@ -152,12 +153,21 @@ export async function loadSettings(db: Kysely<Database>, workspaceId: number): P
   return (await loadRules(db, workspaceId)).settings;
 }
 
-/** The workspace's rules and its calendar (time zone, fiscal-year start: docs/organisation.md), in one read. */
+/**
+ * The workspace's rules and its calendar (time zone, fiscal-year start: docs/organisation.md), in
+ * one read — none for a request's actor, whose session read them (./session-reads.ts).
+ */
 export async function loadRules(
   db: Kysely<Database>,
-  workspaceId: number,
+  workspace: number | Actor,
 ): Promise<{ settings: WorkspaceSettings; calendar: Calendar }> {
-  const row = await repo.settingsAndCalendar(db, workspaceId);
+  const kept = typeof workspace === 'number' ? undefined : sessionReadsOf(workspace);
+  if (kept)
+    return {
+      settings: workspaceSettings(kept.settings),
+      calendar: { timeZone: kept.timeZone, fiscalYearStartMonth: kept.fiscalYearStartMonth },
+    };
+  const row = await repo.settingsAndCalendar(db, typeof workspace === 'number' ? workspace : workspace.workspaceId);
   return {
     settings: workspaceSettings(row?.settings),
     calendar: {

@@ -41,10 +41,77 @@ export async function defaultProcess(db: Kysely<Database>, workspaceId: number) 
 }
 
 /**
+ * A process's stages with its name, in one read (a funnel's first step; a process always keeps
+ * its won stage, so no row means no such process in the workspace — the caller checks that apart).
+ */
+export async function stagesWithProcessName(db: Kysely<Database>, workspaceId: number, processId: number) {
+  return db
+    .selectFrom('process_stages')
+    .innerJoin('sales_processes', (join) =>
+      join
+        .onRef('sales_processes.id', '=', 'process_stages.process_id')
+        .onRef('sales_processes.workspace_id', '=', 'process_stages.workspace_id'),
+    )
+    .selectAll('process_stages')
+    .select('sales_processes.name as process_name')
+    .where('process_stages.workspace_id', '=', workspaceId)
+    .where('process_stages.process_id', '=', processId)
+    .orderBy('process_stages.position')
+    .execute();
+}
+
+/**
  * Deals and amount per stage and size class, from the kept totals: one person's rows of the
  * per-owner totals, or a unit's (the workspace's: its top units') rows of the subtree totals.
  * A null process reads every process (stage ids are unique across them).
  */
+function ownerStageTotals(
+  db: Kysely<Database>,
+  workspaceId: number,
+  processId: number | null,
+  filter: DealFilter,
+  status: 'open' | 'won',
+  months: MonthRange,
+) {
+  return totalsWhere(db, workspaceId, processId, filter, status, months)
+    .select((eb) => [
+      'funnel_totals.status',
+      'funnel_totals.stage_id',
+      'funnel_totals.size_class',
+      eb.fn.sum<number>('funnel_totals.deals').as('deals'),
+      eb.fn.sum<number>('funnel_totals.amount').as('amount'),
+    ])
+    .groupBy(['funnel_totals.status', 'funnel_totals.stage_id', 'funnel_totals.size_class']);
+}
+
+function unitStageTotals(
+  db: Kysely<Database>,
+  workspaceId: number,
+  processId: number | null,
+  filter: DealFilter,
+  status: 'open' | 'won',
+  months: MonthRange,
+) {
+  return unitTotalsWhere(db, workspaceId, processId, filter, status, months)
+    .select((eb) => [
+      'status',
+      'stage_id',
+      'size_class',
+      eb.fn.sum<number>('deals').as('deals'),
+      eb.fn.sum<number>('amount').as('amount'),
+    ])
+    .groupBy(['status', 'stage_id', 'size_class']);
+}
+
+type StageTotalRow = { status: string; stage_id: number; size_class: string; deals: number; amount: number };
+const stageFigures = (rows: StageTotalRow[]) =>
+  rows.map((row) => ({
+    stageId: row.stage_id,
+    sizeClass: row.size_class,
+    deals: Number(row.deals),
+    amount: Number(row.amount),
+  }));
+
 export async function totalsByStage(
   db: Kysely<Database>,
   workspaceId: number,
@@ -53,32 +120,34 @@ export async function totalsByStage(
   status: 'open' | 'won',
   months: MonthRange,
 ) {
-  const rows =
+  const rows: StageTotalRow[] =
     filter.kind === 'user'
-      ? await totalsWhere(db, workspaceId, processId, filter, status, months)
-          .select((eb) => [
-            'funnel_totals.stage_id',
-            'funnel_totals.size_class',
-            eb.fn.sum<number>('funnel_totals.deals').as('deals'),
-            eb.fn.sum<number>('funnel_totals.amount').as('amount'),
-          ])
-          .groupBy(['funnel_totals.stage_id', 'funnel_totals.size_class'])
+      ? await ownerStageTotals(db, workspaceId, processId, filter, status, months).execute()
+      : await unitStageTotals(db, workspaceId, processId, filter, status, months).execute();
+  return stageFigures(rows);
+}
+
+/** The open deals of some months and the won ones of others, in one statement: a funnel's two reads, one round trip. */
+export async function openAndWonByStage(
+  db: Kysely<Database>,
+  workspaceId: number,
+  processId: number,
+  filter: DealFilter,
+  open: MonthRange,
+  won: MonthRange,
+) {
+  const rows: StageTotalRow[] =
+    filter.kind === 'user'
+      ? await ownerStageTotals(db, workspaceId, processId, filter, 'open', open)
+          .unionAll(ownerStageTotals(db, workspaceId, processId, filter, 'won', won))
           .execute()
-      : await unitTotalsWhere(db, workspaceId, processId, filter, status, months)
-          .select((eb) => [
-            'stage_id',
-            'size_class',
-            eb.fn.sum<number>('deals').as('deals'),
-            eb.fn.sum<number>('amount').as('amount'),
-          ])
-          .groupBy(['stage_id', 'size_class'])
+      : await unitStageTotals(db, workspaceId, processId, filter, 'open', open)
+          .unionAll(unitStageTotals(db, workspaceId, processId, filter, 'won', won))
           .execute();
-  return rows.map((row) => ({
-    stageId: row.stage_id,
-    sizeClass: row.size_class,
-    deals: Number(row.deals),
-    amount: Number(row.amount),
-  }));
+  return {
+    open: stageFigures(rows.filter((row) => row.status === 'open')),
+    won: stageFigures(rows.filter((row) => row.status === 'won')),
+  };
 }
 
 /**
