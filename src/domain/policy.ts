@@ -160,11 +160,18 @@ const EXPORTING_ROLES: readonly Role[] = ['admin', 'executive', 'manager', 'rep'
 
 /** Everything the actor may do, from their role and their own grants: the one place this is decided. */
 export function capabilities(actor: Pick<Actor, 'role' | 'exportGranted'>): ReadonlySet<Capability> {
-  const held = new Set<Capability>(ROLE_CAPABILITIES[actor.role]);
-  if (EXPORTING_ROLES.includes(actor.role) && (actor.role === 'admin' || actor.exportGranted)) held.add('export');
-  else held.delete('export');
+  // `can` asks this several times a request: each role and grant's set is built once.
+  const key = `${actor.role}:${actor.exportGranted}`;
+  let held = heldSets.get(key);
+  if (!held) {
+    held = new Set<Capability>(ROLE_CAPABILITIES[actor.role]);
+    if (EXPORTING_ROLES.includes(actor.role) && (actor.role === 'admin' || actor.exportGranted)) held.add('export');
+    else held.delete('export');
+    heldSets.set(key, held);
+  }
   return held;
 }
+const heldSets = new Map<string, Set<Capability>>();
 
 export const can = (actor: Pick<Actor, 'role' | 'exportGranted'>, capability: Capability): boolean =>
   capabilities(actor).has(capability);
