@@ -58,7 +58,7 @@ async function correctSampledColumns(db: Kysely<Database>): Promise<void> {
     select stat1.tbl, stat1.idx, stat1.stat from sqlite_stat1 as stat1
     join sqlite_schema as s on s.type = 'index' and s.name = stat1.idx
     where s.sql is not null and s.sql not like '% where %'`.execute(db);
-  let changed = false;
+  const corrections: { tbl: string; idx: string; stat: string }[] = [];
   for (const row of stats.rows) {
     const parts = row.stat.split(' ');
     const rows = Number(parts[0]);
@@ -85,13 +85,15 @@ async function correctSampledColumns(db: Kysely<Database>): Promise<void> {
       // A further column narrows what the ones before it found, never widens it.
       if (k > 1) parts[k] = String(Math.min(Number(parts[k]), Number(parts[k - 1])));
     }
-    if (!corrected) continue;
-    await sql`update sqlite_stat1 set stat = ${parts.join(' ')} where tbl = ${row.tbl} and idx = ${row.idx}`.execute(
-      db,
-    );
-    changed = true;
+    if (corrected) corrections.push({ tbl: row.tbl, idx: row.idx, stat: parts.join(' ') });
   }
-  if (changed) await sql`analyze sqlite_schema`.execute(db);
+  if (corrections.length === 0) return;
+  // Written at once: the counts above only read; the write lock is held for the updates alone.
+  await db.transaction().execute(async (trx) => {
+    for (const { tbl, idx, stat } of corrections)
+      await sql`update sqlite_stat1 set stat = ${stat} where tbl = ${tbl} and idx = ${idx}`.execute(trx);
+  });
+  await sql`analyze sqlite_schema`.execute(db);
 }
 
 /**
