@@ -25,19 +25,31 @@ export async function listTotal(
   query: SelectQueryBuilder<any, any, object>,
   cap: number | null,
 ): Promise<ListTotal> {
-  if (cap === null) {
-    const row = (await query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()) as { n: unknown };
-    return { total: Number(row.n), totalCapped: false };
-  }
-  const row = await db
+  return listTotalOf(await listTotalQuery(db, query, cap).executeTakeFirstOrThrow(), cap);
+}
+
+/** The statement listTotal runs, for a caller that compiles it once (src/db/fixed-query.ts, shapedQueries). */
+export function listTotalQuery(
+  db: Kysely<Database>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any list's query, whatever it joins
+  query: SelectQueryBuilder<any, any, object>,
+  cap: number | null,
+) {
+  if (cap === null)
+    return query.select(sql<number>`count(*)`.as('n')) as SelectQueryBuilder<Database, never, { n: number }>;
+  return db
     .selectFrom(
       query
         .select(sql<number>`1`.as('one'))
         .limit(cap + 1)
         .as('capped'),
     )
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
+    .select((eb) => eb.fn.countAll<number>().as('n'));
+}
+
+/** The total from listTotalQuery's row. */
+export function listTotalOf(row: { n: unknown }, cap: number | null): ListTotal {
   const counted = Number(row.n);
+  if (cap === null) return { total: counted, totalCapped: false };
   return counted > cap ? { total: cap, totalCapped: true } : { total: counted, totalCapped: false };
 }

@@ -51,3 +51,124 @@ export function fixedQuery<Args extends unknown[], Row>(
     return result.rows;
   };
 }
+
+/**
+ * A stand-in for one value of a shaped query: like Slot, but refuses to be turned into text or
+ * a number, so a build that computes with a value instead of binding it fails (and the call is
+ * built afresh) rather than caching a statement made of the stand-in.
+ */
+class ShapeSlot extends Slot {
+  [Symbol.toPrimitive](): never {
+    throw new Error('shapedQueries: a value stood in for was used as more than a bound value');
+  }
+  toJSON(): never {
+    return this[Symbol.toPrimitive]();
+  }
+}
+
+/** The compiled form of each query of a tuple. */
+export type CompiledTuple<Queries extends readonly unknown[]> = {
+  -readonly [K in keyof Queries]: Queries[K] extends Compilable<infer Row> ? CompiledQuery<Row> : never;
+};
+
+/** A key for the shape of the arguments: every value but the stood-in ones (written `?`) counts. */
+function shapeKey(value: unknown): string {
+  if (value instanceof ShapeSlot) return '?';
+  if (Array.isArray(value)) return `[${value.map(shapeKey).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .filter(([, field]) => field !== undefined)
+      .map(([name, field]) => `${name}:${shapeKey(field)}`)
+      .join(',')}}`;
+  return value === undefined ? 'u' : JSON.stringify(value);
+}
+
+/** How many shapes each shaped query keeps per Kysely instance (the least recently used leaves). */
+const SHAPES_KEPT = 200;
+
+/**
+ * Queries whose shape follows a few choices of the call — the caller's reach and unit, which
+ * filters are set, the sort — while the ids, instants and bounds change on every call: a desk
+ * card's list and its count. Built and compiled once per shape and Kysely instance, then run
+ * with each call's values (fixedQuery above for why; a profile of a desk card with its SQL
+ * answered from memory put Kysely's building and compiling at a third of the request's own CPU).
+ *
+ * `values` returns the arguments with each value that is only ever bound passed through
+ * `stand` (ids, instants, dates, limits), or null to build this call afresh (a text search
+ * that reads the search index while building, say). Everything not stood in for is part of
+ * the shape's key, so a build may branch on it. `stand` keeps falsy values (0, '', undefined)
+ * as they are, in the key: a build may test whether a value is set. A stood-in value used as
+ * more than a bound value (in a template, in arithmetic, compared) fails the stand-in build;
+ * the first call of each shape also builds with its real values and keeps the shape only when
+ * both give the same SQL and, once the values are put back, the same parameters — otherwise
+ * that shape is always built afresh. Under `node --test` every call of a kept shape is checked
+ * against a fresh build too, so a branch on a stood-in value shows in the tests.
+ */
+export function shapedQueries<Args extends unknown[], Queries extends readonly Compilable<unknown>[]>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  build: (db: Kysely<any>, ...args: Args) => Promise<Queries> | Queries,
+  values: (stand: <T>(value: T) => T, ...args: NoInfer<Args>) => [...NoInfer<Args>] | null,
+) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const kept = new WeakMap<Kysely<any>, Map<string, readonly CompiledQuery[] | null>>();
+  const checked = process.env.NODE_TEST_CONTEXT !== undefined;
+  const compileAll = async (
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    db: Kysely<any>,
+    args: Args,
+  ): Promise<CompiledQuery[]> => (await build(db, ...args)).map((query) => query.compile());
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return async (db: Kysely<any>, ...args: Args): Promise<CompiledTuple<Queries>> => {
+    const given: unknown[] = [];
+    const stand = <T>(value: T): T => {
+      if ((typeof value !== 'number' && typeof value !== 'string') || !value) return value;
+      given.push(value);
+      return new ShapeSlot(given.length - 1) as unknown as T;
+    };
+    const standing = db.getExecutor().plugins.length > 0 ? null : values(stand, ...args);
+    if (standing === null) return (await compileAll(db, args)) as CompiledTuple<Queries>;
+    const key = shapeKey(standing);
+    let shapes = kept.get(db);
+    if (shapes === undefined) kept.set(db, (shapes = new Map()));
+    const shape = shapes.get(key);
+    const bind = (queries: readonly CompiledQuery[]) =>
+      queries.map((query) =>
+        CompiledQuery.raw(
+          query.sql,
+          query.parameters.map((value) => (value instanceof ShapeSlot ? given[value.position] : value)),
+        ),
+      );
+    if (shape !== undefined) {
+      // Most recently used last: a Map iterates in insertion order.
+      shapes.delete(key);
+      shapes.set(key, shape);
+      if (shape === null) return (await compileAll(db, args)) as CompiledTuple<Queries>;
+      const bound = bind(shape);
+      if (checked) sameQueries(bound, await compileAll(db, args), key);
+      return bound as CompiledTuple<Queries>;
+    }
+    const fresh = await compileAll(db, args);
+    let compiled: readonly CompiledQuery[] | null;
+    try {
+      compiled = await compileAll(db, standing);
+      sameQueries(bind(compiled), fresh, key);
+    } catch {
+      compiled = null;
+    }
+    shapes.set(key, compiled);
+    if (shapes.size > SHAPES_KEPT) shapes.delete(shapes.keys().next().value!);
+    return fresh as CompiledTuple<Queries>;
+  };
+}
+
+function sameQueries(bound: readonly CompiledQuery[], fresh: readonly CompiledQuery[], key: string) {
+  const same =
+    bound.length === fresh.length &&
+    bound.every(
+      (query, index) =>
+        query.sql === fresh[index]!.sql &&
+        query.parameters.length === fresh[index]!.parameters.length &&
+        query.parameters.every((value, at) => Object.is(value, fresh[index]!.parameters[at])),
+    );
+  if (!same) throw new Error(`shapedQueries: the kept shape ${key} differs from the query built afresh`);
+}

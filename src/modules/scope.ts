@@ -161,6 +161,15 @@ export function opportunitiesWithinReach(
 }
 
 /**
+ * The actor as a shaped query's build sees it (src/db/fixed-query.ts, shapedQueries): the
+ * workspace, the user and the instant are bound values; the role and the unit decide the
+ * scope's shape (a rep's pool units, a manager's path) and stay in the shape's key.
+ */
+export function standActor(stand: <T>(value: T) => T, actor: Actor): Actor {
+  return { ...actor, workspaceId: stand(actor.workspaceId), userId: stand(actor.userId), now: stand(actor.now) };
+}
+
+/**
  * Where a list's total stops (src/db/counts.ts): at COUNT_CAP over a workspace or a subtree;
  * exact for a rep's or a presales engineer's own rows, which they count on and which are few.
  */

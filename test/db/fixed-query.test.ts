@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.ts';
-import { fixedQuery } from '../../src/db/fixed-query.ts';
+import { fixedQuery, shapedQueries } from '../../src/db/fixed-query.ts';
 import { createWorkspace } from '../../src/modules/workspace/service.ts';
 import { settingsAndCalendar } from '../../src/modules/workspace/repository.ts';
 import { createTestDb, testEngines, type TestDb } from '../helpers/db.ts';
@@ -10,6 +10,7 @@ import { createTestDb, testEngines, type TestDb } from '../helpers/db.ts';
 /**
  * Fixed queries (src/db/fixed-query.ts): built and compiled once per Kysely instance, run with
  * each call's values — the same rows as the query built afresh, in and out of a transaction.
+ * Shaped queries: compiled once per shape (what is not stood in for), the same rows as built afresh.
  */
 for (const engine of testEngines()) {
   describe(`fixed queries [${engine}]`, () => {
@@ -101,6 +102,102 @@ for (const engine of testEngines()) {
       assert.equal((await settingsAndCalendar(db.kysely, workspaces[1]!))?.time_zone, 'Europe/Berlin');
       assert.equal((await settingsAndCalendar(db.kysely, workspaces[0]!))?.time_zone, 'Asia/Shanghai');
       assert.equal(await settingsAndCalendar(db.kysely, -1), undefined);
+    });
+
+    it('shaped queries: compiled once per shape, each call answered with its own values', async () => {
+      const builds: string[] = [];
+      const named = shapedQueries(
+        (kysely: Kysely<Database>, filter: { name?: string | undefined; minId: number; zone: string | undefined }) => {
+          builds.push(filter.name === undefined ? 'any' : 'named');
+          let query = kysely.selectFrom('workspaces').where('id', '>=', filter.minId);
+          if (filter.name) query = query.where('name', '=', filter.name);
+          if (filter.zone !== undefined) query = query.where('time_zone', '=', filter.zone);
+          return [
+            query.select(['id', 'name']).orderBy('id'),
+            query.select((eb) => eb.fn.countAll<number>().as('n')),
+          ] as const;
+        },
+        (stand, filter) => [{ ...filter, name: stand(filter.name), minId: stand(filter.minId) }],
+      );
+      const run = async (filter: Parameters<typeof named>[1]) => {
+        const [rows, count] = await named(db.kysely, filter);
+        return [(await db.kysely.executeQuery(rows)).rows, Number((await db.kysely.executeQuery(count)).rows[0]!.n)];
+      };
+      const [one, two] = workspaces as [number, number];
+      assert.deepEqual(await run({ name: '一', minId: one, zone: undefined }), [[{ id: one, name: '一' }], 1]);
+      assert.deepEqual(await run({ name: 'two', minId: one, zone: undefined }), [[{ id: two, name: 'two' }], 1]);
+      assert.deepEqual(await run({ name: 'two', minId: two + 1, zone: undefined }), [[], 0], 'values not mixed up');
+      // The first call builds with its values and with the stand-ins; under node --test each later
+      // call of the kept shape is checked against a fresh build: 2 + 1 + 1.
+      assert.equal(builds.length, 4);
+      // Another shape: no name (a falsy value stays as it is, in the key) and a zone (not stood in: in the key).
+      assert.deepEqual(await run({ name: undefined, minId: one, zone: 'Europe/Berlin' }), [
+        [{ id: two, name: 'two' }],
+        1,
+      ]);
+      assert.deepEqual(await run({ name: '', minId: one, zone: 'Asia/Shanghai' }), [[{ id: one, name: '一' }], 1]);
+      assert.deepEqual(await run({ name: undefined, minId: two, zone: 'Asia/Shanghai' }), [[], 0]);
+    });
+
+    it('shaped queries: a value stood in for but computed with is built afresh, never kept wrong', async () => {
+      let builds = 0;
+      const prefixed = shapedQueries(
+        (kysely: Kysely<Database>, prefix: string) => {
+          builds++;
+          return [kysely.selectFrom('workspaces').select('name').where('name', 'like', `${prefix}%`)] as const;
+        },
+        (stand, prefix) => [stand(prefix)],
+      );
+      for (const [prefix, names] of [
+        ['t', [{ name: 'two' }]],
+        ['一', [{ name: '一' }]],
+        ['t', [{ name: 'two' }]],
+      ] as const) {
+        const [query] = await prefixed(db.kysely, prefix);
+        assert.deepEqual((await db.kysely.executeQuery(query)).rows, names);
+      }
+      // The first call builds with the value and with the stand-in (which fails); later calls build afresh.
+      assert.equal(builds, 4);
+    });
+
+    it('shaped queries: a branch on a stood-in value shows under the tests (checked against a fresh build)', async () => {
+      const branching = shapedQueries(
+        (kysely: Kysely<Database>, name: string) =>
+          [
+            kysely
+              .selectFrom('workspaces')
+              .select('id')
+              .where('name', name === 'two' ? '=' : 'like', name),
+          ] as const,
+        (stand, name) => [stand(name)],
+      );
+      await branching(db.kysely, '一');
+      await assert.rejects(branching(db.kysely, 'two'), /differs from the query built afresh/);
+    });
+
+    it('shaped queries: a Kysely with plugins sees every query built afresh; null builds afresh', async () => {
+      const seen: string[] = [];
+      const observed = db.kysely.withPlugin({
+        transformQuery: ({ node }) => {
+          seen.push(node.kind);
+          return node;
+        },
+        transformResult: async ({ result }) => result,
+      });
+      let builds = 0;
+      const byId = shapedQueries(
+        (kysely: Kysely<Database>, id: number) => {
+          builds++;
+          return [kysely.selectFrom('workspaces').select('name').where('id', '=', id)] as const;
+        },
+        (stand, id) => (id < 0 ? null : [stand(id)]),
+      );
+      for (const id of workspaces) await byId(observed, id);
+      assert.equal(seen.length, 2);
+      assert.equal(builds, 2);
+      await byId(db.kysely, -1);
+      await byId(db.kysely, -1);
+      assert.equal(builds, 4, 'null: built afresh each time');
     });
   });
 }

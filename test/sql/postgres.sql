@@ -10,7 +10,21 @@ from
   "workspaces"
 where
   "id" = $1;
--- [Q2] parameters: number, number, number
+-- [Q2] parameters: number, number
+select
+  1 as "one"
+from
+  "accounts"
+  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+  and "org_units"."workspace_id" = "accounts"."workspace_id"
+  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+  and "owner"."workspace_id" = "accounts"."workspace_id"
+where
+  "accounts"."workspace_id" = $1
+  and "accounts"."archived_at" is null
+limit
+  $2;
+-- [Q3] parameters: number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -65,20 +79,6 @@ limit
   $2
 offset
   $3;
--- [Q3] parameters: number, number
-select
-  1 as "one"
-from
-  "accounts"
-  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
-  and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
-where
-  "accounts"."workspace_id" = $1
-  and "accounts"."archived_at" is null
-limit
-  $2;
 -- [Q4] parameters: number, number
 select
   count(*) as "n"
@@ -178,7 +178,91 @@ where
   "workspace_id" = $1
   and "id" = $2;
 -- [Q8] again; parameters: number, number
--- [Q9] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q9] parameters: number, string
+select
+  "counted_unit"."id"
+from
+  "org_units" as "counted_unit"
+where
+  "counted_unit"."workspace_id" = $1
+  and "counted_unit"."path" like $2;
+-- [Q10] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+select
+  1 as "one"
+from
+  "accounts"
+  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+  and "org_units"."workspace_id" = "accounts"."workspace_id"
+  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+  and "owner"."workspace_id" = "accounts"."workspace_id"
+where
+  "accounts"."workspace_id" = $1
+  and "accounts"."archived_at" is null
+  and (
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $2
+        and "g"."kind" = $3
+        and "g"."gram" = $4
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = $5
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $6
+            and "g"."kind" = $7
+            and "g"."gram" = $8
+        )
+    )
+  )
+  and (
+    "accounts"."name" ilike $9 escape '\'
+    or "accounts"."credit_code" ilike $10 escape '\'
+    or exists (
+      select
+        1 as "one"
+      from
+        "contacts"
+      where
+        "contacts"."account_id" = "accounts"."id"
+        and "contacts"."workspace_id" = $11
+        and (
+          "contacts"."name" ilike $12 escape '\'
+          or "contacts"."mobile" ilike $13 escape '\'
+          or "contacts"."phone" ilike $14 escape '\'
+          or "contacts"."email" ilike $15 escape '\'
+          or "contacts"."wechat" ilike $16 escape '\'
+        )
+    )
+  )
+  and "accounts"."owner_id" = $17
+  and "org_units"."path" like $18
+  and "accounts"."tier" = $19
+  and "accounts"."org_unit_id" in (
+    select
+      "counted_unit"."id"
+    from
+      "org_units" as "counted_unit"
+    where
+      "counted_unit"."workspace_id" = $20
+      and "counted_unit"."path" like $21
+  )
+limit
+  $22;
+-- [Q11] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -286,90 +370,6 @@ limit
   $20
 offset
   $21;
--- [Q10] parameters: number, string
-select
-  "counted_unit"."id"
-from
-  "org_units" as "counted_unit"
-where
-  "counted_unit"."workspace_id" = $1
-  and "counted_unit"."path" like $2;
--- [Q11] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
-select
-  1 as "one"
-from
-  "accounts"
-  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
-  and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
-where
-  "accounts"."workspace_id" = $1
-  and "accounts"."archived_at" is null
-  and (
-    "accounts"."id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = $2
-        and "g"."kind" = $3
-        and "g"."gram" = $4
-    )
-    or "accounts"."id" in (
-      select
-        "contacts"."account_id"
-      from
-        "contacts"
-      where
-        "contacts"."workspace_id" = $5
-        and "contacts"."id" in (
-          select
-            "g"."record_id"
-          from
-            "search_grams" as "g"
-          where
-            "g"."workspace_id" = $6
-            and "g"."kind" = $7
-            and "g"."gram" = $8
-        )
-    )
-  )
-  and (
-    "accounts"."name" ilike $9 escape '\'
-    or "accounts"."credit_code" ilike $10 escape '\'
-    or exists (
-      select
-        1 as "one"
-      from
-        "contacts"
-      where
-        "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = $11
-        and (
-          "contacts"."name" ilike $12 escape '\'
-          or "contacts"."mobile" ilike $13 escape '\'
-          or "contacts"."phone" ilike $14 escape '\'
-          or "contacts"."email" ilike $15 escape '\'
-          or "contacts"."wechat" ilike $16 escape '\'
-        )
-    )
-  )
-  and "accounts"."owner_id" = $17
-  and "org_units"."path" like $18
-  and "accounts"."tier" = $19
-  and "accounts"."org_unit_id" in (
-    select
-      "counted_unit"."id"
-    from
-      "org_units" as "counted_unit"
-    where
-      "counted_unit"."workspace_id" = $20
-      and "counted_unit"."path" like $21
-  )
-limit
-  $22;
 -- [Q12] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   count(*) as "n"
@@ -6889,7 +6889,34 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q69] parameters: number, string, number, number
+-- [Q9] again; parameters: number, string
+-- [Q69] parameters: number, string, number, string, number
+select
+  1 as "one"
+from
+  "accounts"
+  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+  and "org_units"."workspace_id" = "accounts"."workspace_id"
+  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+  and "owner"."workspace_id" = "accounts"."workspace_id"
+where
+  (
+    "accounts"."workspace_id" = $1
+    and "org_units"."path" like $2
+  )
+  and "accounts"."archived_at" is null
+  and "accounts"."org_unit_id" in (
+    select
+      "counted_unit"."id"
+    from
+      "org_units" as "counted_unit"
+    where
+      "counted_unit"."workspace_id" = $3
+      and "counted_unit"."path" like $4
+  )
+limit
+  $5;
+-- [Q70] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6947,33 +6974,6 @@ limit
   $3
 offset
   $4;
--- [Q10] again; parameters: number, string
--- [Q70] parameters: number, string, number, string, number
-select
-  1 as "one"
-from
-  "accounts"
-  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
-  and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
-where
-  (
-    "accounts"."workspace_id" = $1
-    and "org_units"."path" like $2
-  )
-  and "accounts"."archived_at" is null
-  and "accounts"."org_unit_id" in (
-    select
-      "counted_unit"."id"
-    from
-      "org_units" as "counted_unit"
-    where
-      "counted_unit"."workspace_id" = $3
-      and "counted_unit"."path" like $4
-  )
-limit
-  $5;
 -- [Q71] parameters: number, string, number, string, number
 select
   count(*) as "n"
@@ -7024,7 +7024,87 @@ group by
 -- [Q7] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q8] again; parameters: number, number
 -- [Q8] again; parameters: number, number
--- [Q73] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q9] again; parameters: number, string
+-- [Q73] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+select
+  1 as "one"
+from
+  "accounts"
+  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+  and "org_units"."workspace_id" = "accounts"."workspace_id"
+  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+  and "owner"."workspace_id" = "accounts"."workspace_id"
+where
+  (
+    "accounts"."workspace_id" = $1
+    and "org_units"."path" like $2
+  )
+  and "accounts"."archived_at" is null
+  and (
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $3
+        and "g"."kind" = $4
+        and "g"."gram" = $5
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = $6
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $7
+            and "g"."kind" = $8
+            and "g"."gram" = $9
+        )
+    )
+  )
+  and (
+    "accounts"."name" ilike $10 escape '\'
+    or "accounts"."credit_code" ilike $11 escape '\'
+    or exists (
+      select
+        1 as "one"
+      from
+        "contacts"
+      where
+        "contacts"."account_id" = "accounts"."id"
+        and "contacts"."workspace_id" = $12
+        and (
+          "contacts"."name" ilike $13 escape '\'
+          or "contacts"."mobile" ilike $14 escape '\'
+          or "contacts"."phone" ilike $15 escape '\'
+          or "contacts"."email" ilike $16 escape '\'
+          or "contacts"."wechat" ilike $17 escape '\'
+        )
+    )
+  )
+  and "accounts"."owner_id" = $18
+  and "org_units"."path" like $19
+  and "accounts"."tier" = $20
+  and "accounts"."org_unit_id" in (
+    select
+      "counted_unit"."id"
+    from
+      "org_units" as "counted_unit"
+    where
+      "counted_unit"."workspace_id" = $21
+      and "counted_unit"."path" like $22
+  )
+limit
+  $23;
+-- [Q74] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7135,86 +7215,6 @@ limit
   $21
 offset
   $22;
--- [Q10] again; parameters: number, string
--- [Q74] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
-select
-  1 as "one"
-from
-  "accounts"
-  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
-  and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
-where
-  (
-    "accounts"."workspace_id" = $1
-    and "org_units"."path" like $2
-  )
-  and "accounts"."archived_at" is null
-  and (
-    "accounts"."id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = $3
-        and "g"."kind" = $4
-        and "g"."gram" = $5
-    )
-    or "accounts"."id" in (
-      select
-        "contacts"."account_id"
-      from
-        "contacts"
-      where
-        "contacts"."workspace_id" = $6
-        and "contacts"."id" in (
-          select
-            "g"."record_id"
-          from
-            "search_grams" as "g"
-          where
-            "g"."workspace_id" = $7
-            and "g"."kind" = $8
-            and "g"."gram" = $9
-        )
-    )
-  )
-  and (
-    "accounts"."name" ilike $10 escape '\'
-    or "accounts"."credit_code" ilike $11 escape '\'
-    or exists (
-      select
-        1 as "one"
-      from
-        "contacts"
-      where
-        "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = $12
-        and (
-          "contacts"."name" ilike $13 escape '\'
-          or "contacts"."mobile" ilike $14 escape '\'
-          or "contacts"."phone" ilike $15 escape '\'
-          or "contacts"."email" ilike $16 escape '\'
-          or "contacts"."wechat" ilike $17 escape '\'
-        )
-    )
-  )
-  and "accounts"."owner_id" = $18
-  and "org_units"."path" like $19
-  and "accounts"."tier" = $20
-  and "accounts"."org_unit_id" in (
-    select
-      "counted_unit"."id"
-    from
-      "org_units" as "counted_unit"
-    where
-      "counted_unit"."workspace_id" = $21
-      and "counted_unit"."path" like $22
-  )
-limit
-  $23;
 -- [Q75] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   count(*) as "n"

@@ -10,7 +10,21 @@ from
   "workspaces"
 where
   "id" = ?;
--- [Q2] parameters: number, number, number
+-- [Q2] parameters: number, number
+select
+  1 as "one"
+from
+  "accounts"
+  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+  and "org_units"."workspace_id" = "accounts"."workspace_id"
+  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+  and "owner"."workspace_id" = "accounts"."workspace_id"
+where
+  "accounts"."workspace_id" = ?
+  and "accounts"."archived_at" is null
+limit
+  ?;
+-- [Q3] parameters: number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -64,20 +78,6 @@ order by
 limit
   ?
 offset
-  ?;
--- [Q3] parameters: number, number
-select
-  1 as "one"
-from
-  "accounts"
-  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
-  and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
-where
-  "accounts"."workspace_id" = ?
-  and "accounts"."archived_at" is null
-limit
   ?;
 -- [Q4] parameters: number, number
 select
@@ -178,7 +178,91 @@ where
   "workspace_id" = ?
   and "id" = ?;
 -- [Q8] again; parameters: number, number
--- [Q9] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q9] parameters: number, string
+select
+  "counted_unit"."id"
+from
+  "org_units" as "counted_unit"
+where
+  "counted_unit"."workspace_id" = ?
+  and "counted_unit"."path" like ?;
+-- [Q10] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+select
+  1 as "one"
+from
+  "accounts"
+  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+  and "org_units"."workspace_id" = "accounts"."workspace_id"
+  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+  and "owner"."workspace_id" = "accounts"."workspace_id"
+where
+  "accounts"."workspace_id" = ?
+  and "accounts"."archived_at" is null
+  and (
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = ?
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+        )
+    )
+  )
+  and (
+    "accounts"."name" like ? escape '\'
+    or "accounts"."credit_code" like ? escape '\'
+    or exists (
+      select
+        1 as "one"
+      from
+        "contacts"
+      where
+        "contacts"."account_id" = "accounts"."id"
+        and "contacts"."workspace_id" = ?
+        and (
+          "contacts"."name" like ? escape '\'
+          or "contacts"."mobile" like ? escape '\'
+          or "contacts"."phone" like ? escape '\'
+          or "contacts"."email" like ? escape '\'
+          or "contacts"."wechat" like ? escape '\'
+        )
+    )
+  )
+  and "accounts"."owner_id" = ?
+  and "org_units"."path" like ?
+  and "accounts"."tier" = ?
+  and "accounts"."org_unit_id" in (
+    select
+      "counted_unit"."id"
+    from
+      "org_units" as "counted_unit"
+    where
+      "counted_unit"."workspace_id" = ?
+      and "counted_unit"."path" like ?
+  )
+limit
+  ?;
+-- [Q11] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -285,90 +369,6 @@ order by
 limit
   ?
 offset
-  ?;
--- [Q10] parameters: number, string
-select
-  "counted_unit"."id"
-from
-  "org_units" as "counted_unit"
-where
-  "counted_unit"."workspace_id" = ?
-  and "counted_unit"."path" like ?;
--- [Q11] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
-select
-  1 as "one"
-from
-  "accounts"
-  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
-  and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
-where
-  "accounts"."workspace_id" = ?
-  and "accounts"."archived_at" is null
-  and (
-    "accounts"."id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = ?
-        and "g"."kind" = ?
-        and "g"."gram" = ?
-    )
-    or "accounts"."id" in (
-      select
-        "contacts"."account_id"
-      from
-        "contacts"
-      where
-        "contacts"."workspace_id" = ?
-        and "contacts"."id" in (
-          select
-            "g"."record_id"
-          from
-            "search_grams" as "g"
-          where
-            "g"."workspace_id" = ?
-            and "g"."kind" = ?
-            and "g"."gram" = ?
-        )
-    )
-  )
-  and (
-    "accounts"."name" like ? escape '\'
-    or "accounts"."credit_code" like ? escape '\'
-    or exists (
-      select
-        1 as "one"
-      from
-        "contacts"
-      where
-        "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = ?
-        and (
-          "contacts"."name" like ? escape '\'
-          or "contacts"."mobile" like ? escape '\'
-          or "contacts"."phone" like ? escape '\'
-          or "contacts"."email" like ? escape '\'
-          or "contacts"."wechat" like ? escape '\'
-        )
-    )
-  )
-  and "accounts"."owner_id" = ?
-  and "org_units"."path" like ?
-  and "accounts"."tier" = ?
-  and "accounts"."org_unit_id" in (
-    select
-      "counted_unit"."id"
-    from
-      "org_units" as "counted_unit"
-    where
-      "counted_unit"."workspace_id" = ?
-      and "counted_unit"."path" like ?
-  )
-limit
   ?;
 -- [Q12] parameters: number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
@@ -6889,7 +6889,34 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q1] again; parameters: number
--- [Q69] parameters: number, string, number, number
+-- [Q9] again; parameters: number, string
+-- [Q69] parameters: number, string, number, string, number
+select
+  1 as "one"
+from
+  "accounts"
+  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+  and "org_units"."workspace_id" = "accounts"."workspace_id"
+  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+  and "owner"."workspace_id" = "accounts"."workspace_id"
+where
+  (
+    "accounts"."workspace_id" = ?
+    and "org_units"."path" like ?
+  )
+  and "accounts"."archived_at" is null
+  and "accounts"."org_unit_id" in (
+    select
+      "counted_unit"."id"
+    from
+      "org_units" as "counted_unit"
+    where
+      "counted_unit"."workspace_id" = ?
+      and "counted_unit"."path" like ?
+  )
+limit
+  ?;
+-- [Q70] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6947,33 +6974,6 @@ limit
   ?
 offset
   ?;
--- [Q10] again; parameters: number, string
--- [Q70] parameters: number, string, number, string, number
-select
-  1 as "one"
-from
-  "accounts"
-  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
-  and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
-where
-  (
-    "accounts"."workspace_id" = ?
-    and "org_units"."path" like ?
-  )
-  and "accounts"."archived_at" is null
-  and "accounts"."org_unit_id" in (
-    select
-      "counted_unit"."id"
-    from
-      "org_units" as "counted_unit"
-    where
-      "counted_unit"."workspace_id" = ?
-      and "counted_unit"."path" like ?
-  )
-limit
-  ?;
 -- [Q71] parameters: number, string, number, string, number
 select
   count(*) as "n"
@@ -7024,7 +7024,87 @@ group by
 -- [Q7] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q8] again; parameters: number, number
 -- [Q8] again; parameters: number, number
--- [Q73] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q9] again; parameters: number, string
+-- [Q73] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+select
+  1 as "one"
+from
+  "accounts"
+  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
+  and "org_units"."workspace_id" = "accounts"."workspace_id"
+  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
+  and "owner"."workspace_id" = "accounts"."workspace_id"
+where
+  (
+    "accounts"."workspace_id" = ?
+    and "org_units"."path" like ?
+  )
+  and "accounts"."archived_at" is null
+  and (
+    "accounts"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+    )
+    or "accounts"."id" in (
+      select
+        "contacts"."account_id"
+      from
+        "contacts"
+      where
+        "contacts"."workspace_id" = ?
+        and "contacts"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = ?
+            and "g"."kind" = ?
+            and "g"."gram" = ?
+        )
+    )
+  )
+  and (
+    "accounts"."name" like ? escape '\'
+    or "accounts"."credit_code" like ? escape '\'
+    or exists (
+      select
+        1 as "one"
+      from
+        "contacts"
+      where
+        "contacts"."account_id" = "accounts"."id"
+        and "contacts"."workspace_id" = ?
+        and (
+          "contacts"."name" like ? escape '\'
+          or "contacts"."mobile" like ? escape '\'
+          or "contacts"."phone" like ? escape '\'
+          or "contacts"."email" like ? escape '\'
+          or "contacts"."wechat" like ? escape '\'
+        )
+    )
+  )
+  and "accounts"."owner_id" = ?
+  and "org_units"."path" like ?
+  and "accounts"."tier" = ?
+  and "accounts"."org_unit_id" in (
+    select
+      "counted_unit"."id"
+    from
+      "org_units" as "counted_unit"
+    where
+      "counted_unit"."workspace_id" = ?
+      and "counted_unit"."path" like ?
+  )
+limit
+  ?;
+-- [Q74] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7134,86 +7214,6 @@ order by
 limit
   ?
 offset
-  ?;
--- [Q10] again; parameters: number, string
--- [Q74] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
-select
-  1 as "one"
-from
-  "accounts"
-  inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
-  and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
-where
-  (
-    "accounts"."workspace_id" = ?
-    and "org_units"."path" like ?
-  )
-  and "accounts"."archived_at" is null
-  and (
-    "accounts"."id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = ?
-        and "g"."kind" = ?
-        and "g"."gram" = ?
-    )
-    or "accounts"."id" in (
-      select
-        "contacts"."account_id"
-      from
-        "contacts"
-      where
-        "contacts"."workspace_id" = ?
-        and "contacts"."id" in (
-          select
-            "g"."record_id"
-          from
-            "search_grams" as "g"
-          where
-            "g"."workspace_id" = ?
-            and "g"."kind" = ?
-            and "g"."gram" = ?
-        )
-    )
-  )
-  and (
-    "accounts"."name" like ? escape '\'
-    or "accounts"."credit_code" like ? escape '\'
-    or exists (
-      select
-        1 as "one"
-      from
-        "contacts"
-      where
-        "contacts"."account_id" = "accounts"."id"
-        and "contacts"."workspace_id" = ?
-        and (
-          "contacts"."name" like ? escape '\'
-          or "contacts"."mobile" like ? escape '\'
-          or "contacts"."phone" like ? escape '\'
-          or "contacts"."email" like ? escape '\'
-          or "contacts"."wechat" like ? escape '\'
-        )
-    )
-  )
-  and "accounts"."owner_id" = ?
-  and "org_units"."path" like ?
-  and "accounts"."tier" = ?
-  and "accounts"."org_unit_id" in (
-    select
-      "counted_unit"."id"
-    from
-      "org_units" as "counted_unit"
-    where
-      "counted_unit"."workspace_id" = ?
-      and "counted_unit"."path" like ?
-  )
-limit
   ?;
 -- [Q75] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select

@@ -4,8 +4,16 @@ import { containsInsensitive, nameOrder, type Engine } from '../../db/dialect.ts
 import type { Actor } from '../../domain/policy.ts';
 import type { Tier } from '../../domain/accounts.ts';
 import { localitySpellings } from '../../domain/regions.ts';
-import { accountsWithinReach, countCapOf, countedSubtreeUnits, onAccountTeam, subtreePattern } from '../scope.ts';
-import { listTotal } from '../../db/counts.ts';
+import {
+  accountsWithinReach,
+  countCapOf,
+  countedSubtreeUnits,
+  onAccountTeam,
+  standActor,
+  subtreePattern,
+} from '../scope.ts';
+import { listTotalOf, listTotalQuery } from '../../db/counts.ts';
+import { shapedQueries } from '../../db/fixed-query.ts';
 import { candidateIds, prepareMatch } from '../search/shared.ts';
 
 const accountColumns = [
@@ -169,31 +177,54 @@ export async function filteredAccounts(db: Kysely<Database>, engine: Engine, act
   return query;
 }
 
-export async function listAccounts(
-  db: Kysely<Database>,
-  engine: Engine,
-  actor: Actor,
-  filter: AccountFilter & { limit: number; offset: number; sort: { column: AccountSort; desc: boolean } },
-) {
-  const query = await filteredAccounts(db, engine, actor, filter);
-  // A capped count over a subtree reads the subtree's accounts unit by unit (scope.ts).
-  const units = await countedSubtreeUnits(db, actor, filter.orgUnitId);
-  const [items, total] = await Promise.all([
-    query
-      .select(accountColumns)
-      .orderBy(
-        filter.sort.column === 'name'
-          ? nameOrder(engine, sql.ref('accounts.name'))
-          : sql.ref(sortColumn[filter.sort.column]),
-        filter.sort.desc ? 'desc' : 'asc',
-      )
-      .orderBy('accounts.id', filter.sort.desc ? 'desc' : 'asc')
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute(),
-    listTotal(db, units ? query.where('accounts.org_unit_id', 'in', units) : query, countCapOf(actor)),
-  ]);
-  return { items, ...total };
+type ListFilter = AccountFilter & { limit: number; offset: number; sort: { column: AccountSort; desc: boolean } };
+
+/** The list's page and its total: compiled once per shape (a desk card). */
+const listQueries = shapedQueries(
+  async (db: Kysely<Database>, engine: Engine, actor: Actor, filter: ListFilter) => {
+    const query = await filteredAccounts(db, engine, actor, filter);
+    // A capped count over a subtree reads the subtree's accounts unit by unit (scope.ts).
+    const units = await countedSubtreeUnits(db, actor, filter.orgUnitId);
+    return [
+      query
+        .select(accountColumns)
+        .orderBy(
+          filter.sort.column === 'name'
+            ? nameOrder(engine, sql.ref('accounts.name'))
+            : sql.ref(sortColumn[filter.sort.column]),
+          filter.sort.desc ? 'desc' : 'asc',
+        )
+        .orderBy('accounts.id', filter.sort.desc ? 'desc' : 'asc')
+        .limit(filter.limit)
+        .offset(filter.offset),
+      listTotalQuery(db, units ? query.where('accounts.org_unit_id', 'in', units) : query, countCapOf(actor)),
+    ] as const;
+  },
+  // A text or a unit filter reads the search index or the unit while building: built afresh.
+  (stand, engine, actor, filter) =>
+    filter.q || filter.orgUnitId !== undefined
+      ? null
+      : [
+          engine,
+          standActor(stand, actor),
+          {
+            ...filter,
+            ownerId: stand(filter.ownerId),
+            overdueBefore: filter.overdueBefore && {
+              A: stand(filter.overdueBefore.A),
+              B: stand(filter.overdueBefore.B),
+              C: stand(filter.overdueBefore.C),
+            },
+            limit: stand(filter.limit),
+            offset: stand(filter.offset),
+          },
+        ],
+);
+
+export async function listAccounts(db: Kysely<Database>, engine: Engine, actor: Actor, filter: ListFilter) {
+  const [itemsQuery, totalQuery] = await listQueries(db, engine, actor, filter);
+  const [items, total] = await Promise.all([db.executeQuery(itemsQuery), db.executeQuery(totalQuery)]);
+  return { items: items.rows, ...listTotalOf(total.rows[0]!, countCapOf(actor)) };
 }
 
 export async function getAccount(db: Kysely<Database>, actor: Actor, id: number) {

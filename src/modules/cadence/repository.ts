@@ -3,7 +3,8 @@ import type { Database } from '../../db/schema.ts';
 import type { Tier } from '../../domain/accounts.ts';
 import type { Actor } from '../../domain/policy.ts';
 import type { CadenceState } from '../../contracts/activities.ts';
-import { accountsWithinReach, subtreePattern } from '../scope.ts';
+import { accountsWithinReach, standActor, subtreePattern } from '../scope.ts';
+import { shapedQueries } from '../../db/fixed-query.ts';
 
 /**
  * Cadence (docs/rhythm.md § Cadence) counted in SQL over the accounts within the caller's
@@ -49,6 +50,73 @@ async function owned(
   return query;
 }
 
+/** The bounds as a shaped query's build sees them: every instant and interval a bound value. */
+const standBounds = (stand: <T>(value: T) => T, bounds: CadenceBounds): CadenceBounds => {
+  const each = (value: Record<Tier, number>) => ({ A: stand(value.A), B: stand(value.B), C: stand(value.C) });
+  return { overdue: each(bounds.overdue), soon: each(bounds.soon), interval: each(bounds.interval) };
+};
+
+/** The view's one statement: compiled once per shape (the company's or a manager's whole subtree). */
+const complianceQuery = shapedQueries(
+  async (db: Kysely<Database>, actor: Actor, bounds: CadenceBounds, orgUnitId: number | undefined) => {
+    const overdue = sql<number>`${clock} < ${perTier(bounds.overdue)}`;
+    const soon = sql<number>`${clock} >= ${perTier(bounds.overdue)} and ${clock} < ${perTier(bounds.soon)}`;
+    let counted = db
+      .selectFrom('accounts')
+      .innerJoin('org_units', (joinBuilder) =>
+        joinBuilder
+          .onRef('org_units.id', '=', 'accounts.org_unit_id')
+          .onRef('org_units.workspace_id', '=', 'accounts.workspace_id'),
+      )
+      .where(accountsWithinReach(actor))
+      // A literal, not a parameter: the partial index accounts_cadence (in_pool = 0) serves only
+      // a statement whose text implies its condition.
+      .where('accounts.in_pool', '=', sql.lit(0))
+      .where('accounts.archived_at', 'is', null)
+      .where('accounts.owner_id', 'is not', null);
+    if (orgUnitId !== undefined) {
+      // Owners whose own unit lies in the subtree, as the drill-down (owned() above) filters them.
+      const pattern = await subtreePattern(db, actor.workspaceId, orgUnitId);
+      counted = counted.where('accounts.owner_id', 'in', (eb) =>
+        eb
+          .selectFrom('users')
+          .innerJoin('org_units as ou', 'ou.id', 'users.org_unit_id')
+          .select('users.id')
+          .where('users.workspace_id', '=', actor.workspaceId)
+          .where('ou.path', 'like', pattern),
+      );
+    }
+    const perOwner = counted
+      .select([
+        'accounts.owner_id',
+        (eb) => eb.fn.countAll<number>().as('accounts'),
+        sql<number>`sum(case when ${overdue} then 1 else 0 end)`.as('overdue'),
+        sql<number>`sum(case when ${soon} then 1 else 0 end)`.as('due_soon'),
+      ])
+      .groupBy('accounts.owner_id');
+    return [
+      db
+        .selectFrom(perOwner.as('counted'))
+        .innerJoin('users as owner', 'owner.id', 'counted.owner_id')
+        .innerJoin('org_units as ou', 'ou.id', 'owner.org_unit_id')
+        .where('owner.workspace_id', '=', actor.workspaceId)
+        .select([
+          'owner.id as user_id',
+          'owner.name as user_name',
+          'ou.name as unit_name',
+          'counted.accounts',
+          'counted.overdue',
+          'counted.due_soon',
+        ])
+        .orderBy('owner.name')
+        .orderBy('owner.id'),
+    ] as const;
+  },
+  // A unit filter reads the unit while building: built afresh.
+  (stand, actor, bounds, orgUnitId) =>
+    orgUnitId !== undefined ? null : [standActor(stand, actor), standBounds(stand, bounds), orgUnitId],
+);
+
 /**
  * Per owner: accounts, overdue, due soon — one statement. The accounts are counted per owner
  * first, read from accounts_cadence (migration 0030: a partial index of the workspace's accounts
@@ -62,101 +130,70 @@ export async function compliancePerOwner(
   bounds: CadenceBounds,
   orgUnitId?: number,
 ) {
-  const overdue = sql<number>`${clock} < ${perTier(bounds.overdue)}`;
-  const soon = sql<number>`${clock} >= ${perTier(bounds.overdue)} and ${clock} < ${perTier(bounds.soon)}`;
-  let counted = db
-    .selectFrom('accounts')
-    .innerJoin('org_units', (joinBuilder) =>
-      joinBuilder
-        .onRef('org_units.id', '=', 'accounts.org_unit_id')
-        .onRef('org_units.workspace_id', '=', 'accounts.workspace_id'),
-    )
-    .where(accountsWithinReach(actor))
-    // A literal, not a parameter: the partial index accounts_cadence (in_pool = 0) serves only
-    // a statement whose text implies its condition.
-    .where('accounts.in_pool', '=', sql.lit(0))
-    .where('accounts.archived_at', 'is', null)
-    .where('accounts.owner_id', 'is not', null);
-  if (orgUnitId !== undefined) {
-    // Owners whose own unit lies in the subtree, as the drill-down (owned() above) filters them.
-    const pattern = await subtreePattern(db, actor.workspaceId, orgUnitId);
-    counted = counted.where('accounts.owner_id', 'in', (eb) =>
-      eb
-        .selectFrom('users')
-        .innerJoin('org_units as ou', 'ou.id', 'users.org_unit_id')
-        .select('users.id')
-        .where('users.workspace_id', '=', actor.workspaceId)
-        .where('ou.path', 'like', pattern),
-    );
-  }
-  const perOwner = counted
-    .select([
-      'accounts.owner_id',
-      (eb) => eb.fn.countAll<number>().as('accounts'),
-      sql<number>`sum(case when ${overdue} then 1 else 0 end)`.as('overdue'),
-      sql<number>`sum(case when ${soon} then 1 else 0 end)`.as('due_soon'),
-    ])
-    .groupBy('accounts.owner_id');
-  return db
-    .selectFrom(perOwner.as('counted'))
-    .innerJoin('users as owner', 'owner.id', 'counted.owner_id')
-    .innerJoin('org_units as ou', 'ou.id', 'owner.org_unit_id')
-    .where('owner.workspace_id', '=', actor.workspaceId)
-    .select([
-      'owner.id as user_id',
-      'owner.name as user_name',
-      'ou.name as unit_name',
-      'counted.accounts',
-      'counted.overdue',
-      'counted.due_soon',
-    ])
-    .orderBy('owner.name')
-    .orderBy('owner.id')
-    .execute();
+  const [query] = await complianceQuery(db, actor, bounds, orgUnitId);
+  return (await db.executeQuery(query)).rows;
 }
 
 const stateOf = (bounds: CadenceBounds) =>
   sql<CadenceState>`case when ${clock} < ${perTier(bounds.overdue)} then 'overdue' when ${clock} < ${perTier(bounds.soon)} then 'due_soon' else 'on_time' end`;
+
+interface CadenceFilter {
+  ownerId?: number | undefined;
+  orgUnitId?: number | undefined;
+  state?: CadenceState | undefined;
+  limit: number;
+  offset: number;
+  sort: { column: 'nextDue' | 'name'; desc: boolean };
+}
+
+/** The page and its total: compiled once per shape (the rep's own cadence list is a desk card). */
+const cadenceQueries = shapedQueries(
+  async (db: Kysely<Database>, actor: Actor, bounds: CadenceBounds, filter: CadenceFilter) => {
+    let query = await owned(db, actor, filter);
+    if (filter.state === 'overdue') query = query.where(sql<boolean>`${clock} < ${perTier(bounds.overdue)}`);
+    if (filter.state === 'due_soon')
+      query = query.where(sql<boolean>`${clock} >= ${perTier(bounds.overdue)} and ${clock} < ${perTier(bounds.soon)}`);
+    if (filter.state === 'on_time') query = query.where(sql<boolean>`${clock} >= ${perTier(bounds.overdue)}`);
+    const nextDue = sql<number>`${clock} + ${perTier(bounds.interval)}`;
+    const dir = filter.sort.desc ? 'desc' : 'asc';
+    return [
+      query
+        .select([
+          'accounts.id',
+          'accounts.name',
+          'accounts.tier',
+          'accounts.owner_id',
+          'owner.name as owner_name',
+          'accounts.last_follow_up_at',
+          nextDue.as('next_due'),
+          stateOf(bounds).as('state'),
+        ])
+        .orderBy(filter.sort.column === 'name' ? sql`accounts.name` : nextDue, dir)
+        .orderBy('accounts.id', dir)
+        .limit(filter.limit)
+        .offset(filter.offset),
+      query.select((eb) => eb.fn.countAll<number>().as('n')),
+    ] as const;
+  },
+  // A unit filter reads the unit while building: built afresh.
+  (stand, actor, bounds, filter) =>
+    filter.orgUnitId !== undefined
+      ? null
+      : [
+          standActor(stand, actor),
+          standBounds(stand, bounds),
+          { ...filter, ownerId: stand(filter.ownerId), limit: stand(filter.limit), offset: stand(filter.offset) },
+        ],
+);
 
 /** The accounts behind a figure: by owner or unit and state, soonest due first. */
 export async function cadenceAccounts(
   db: Kysely<Database>,
   actor: Actor,
   bounds: CadenceBounds,
-  filter: {
-    ownerId?: number | undefined;
-    orgUnitId?: number | undefined;
-    state?: CadenceState | undefined;
-    limit: number;
-    offset: number;
-    sort: { column: 'nextDue' | 'name'; desc: boolean };
-  },
+  filter: CadenceFilter,
 ) {
-  let query = await owned(db, actor, filter);
-  if (filter.state === 'overdue') query = query.where(sql<boolean>`${clock} < ${perTier(bounds.overdue)}`);
-  if (filter.state === 'due_soon')
-    query = query.where(sql<boolean>`${clock} >= ${perTier(bounds.overdue)} and ${clock} < ${perTier(bounds.soon)}`);
-  if (filter.state === 'on_time') query = query.where(sql<boolean>`${clock} >= ${perTier(bounds.overdue)}`);
-  const nextDue = sql<number>`${clock} + ${perTier(bounds.interval)}`;
-  const dir = filter.sort.desc ? 'desc' : 'asc';
-  const [items, total] = await Promise.all([
-    query
-      .select([
-        'accounts.id',
-        'accounts.name',
-        'accounts.tier',
-        'accounts.owner_id',
-        'owner.name as owner_name',
-        'accounts.last_follow_up_at',
-        nextDue.as('next_due'),
-        stateOf(bounds).as('state'),
-      ])
-      .orderBy(filter.sort.column === 'name' ? sql`accounts.name` : nextDue, dir)
-      .orderBy('accounts.id', dir)
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: Number(total.n) };
+  const [itemsQuery, totalQuery] = await cadenceQueries(db, actor, bounds, filter);
+  const [items, total] = await Promise.all([db.executeQuery(itemsQuery), db.executeQuery(totalQuery)]);
+  return { items: items.rows, total: Number(total.rows[0]!.n) };
 }

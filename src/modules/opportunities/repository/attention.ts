@@ -2,7 +2,9 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool
 import type { Database } from '../../../db/schema.ts';
 import type { Engine } from '../../../db/dialect.ts';
 import type { Actor } from '../../../domain/policy.ts';
-import { scoped, sortedPage, type PageRequest, type ScopeFilter } from './visible.ts';
+import { shapedQueries } from '../../../db/fixed-query.ts';
+import { standActor } from '../../scope.ts';
+import { scoped, sortedPageQuery, type PageRequest, type ScopeFilter } from './visible.ts';
 
 export type AttentionProblem = 'stalled' | 'no_plan' | 'advantage_lost';
 
@@ -37,51 +39,75 @@ function problemCondition(problem: AttentionProblem, now: number, today: string,
   };
 }
 
-export async function attention(
-  db: Kysely<Database>,
-  engine: Engine,
-  actor: Actor,
-  filter: ScopeFilter &
-    PageRequest & {
-      problem?: AttentionProblem | undefined;
-      now: number;
-      today: string;
-      stalledFactorPercent: number;
-    },
-) {
-  const base = (await scoped(db, engine, actor, filter)).where('opportunities.status', '=', 'open');
-  const condition = (problem: AttentionProblem) =>
-    problemCondition(problem, filter.now, filter.today, filter.stalledFactorPercent);
-  const cond = {
-    stalled: condition('stalled'),
-    no_plan: condition('no_plan'),
-    advantage_lost: condition('advantage_lost'),
+type AttentionFilter = ScopeFilter &
+  PageRequest & {
+    problem?: AttentionProblem | undefined;
+    now: number;
+    today: string;
+    stalledFactorPercent: number;
   };
-  const matching = base.where((eb) =>
-    filter.problem ? cond[filter.problem](eb) : eb.or([cond.stalled(eb), cond.no_plan(eb), cond.advantage_lost(eb)]),
-  );
-  const flag =
-    (condition: (typeof cond)['stalled']) =>
-    (eb: ExpressionBuilder<Database & { stage: Database['process_stages'] }, 'opportunities' | 'stage'>) =>
-      eb.fn.sum<number | string>(eb.case().when(condition(eb)).then(1).else(0).end());
-  const [items, total, counts] = await Promise.all([
-    sortedPage(matching, filter),
-    matching.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
-    base
-      .select((eb) => [
+
+/** The attention list's page, its total and the count of each problem: compiled once per shape (a desk card). */
+const attentionQueries = shapedQueries(
+  async (db: Kysely<Database>, engine: Engine, actor: Actor, filter: AttentionFilter) => {
+    const base = (await scoped(db, engine, actor, filter)).where('opportunities.status', '=', 'open');
+    const condition = (problem: AttentionProblem) =>
+      problemCondition(problem, filter.now, filter.today, filter.stalledFactorPercent);
+    const cond = {
+      stalled: condition('stalled'),
+      no_plan: condition('no_plan'),
+      advantage_lost: condition('advantage_lost'),
+    };
+    const matching = base.where((eb) =>
+      filter.problem ? cond[filter.problem](eb) : eb.or([cond.stalled(eb), cond.no_plan(eb), cond.advantage_lost(eb)]),
+    );
+    const flag =
+      (condition: (typeof cond)['stalled']) =>
+      (eb: ExpressionBuilder<Database & { stage: Database['process_stages'] }, 'opportunities' | 'stage'>) =>
+        eb.fn.sum<number | string>(eb.case().when(condition(eb)).then(1).else(0).end());
+    return [
+      sortedPageQuery(matching, filter),
+      matching.select((eb) => eb.fn.countAll<number | string>().as('n')),
+      base.select((eb) => [
         flag(cond.stalled)(eb).as('stalled'),
         flag(cond.no_plan)(eb).as('no_plan'),
         flag(cond.advantage_lost)(eb).as('advantage_lost'),
-      ])
-      .executeTakeFirstOrThrow(),
+      ]),
+    ] as const;
+  },
+  // A text or a unit filter reads the search index or the unit while building: built afresh.
+  (stand, engine, actor, filter) =>
+    filter.q || filter.orgUnitId !== undefined
+      ? null
+      : [
+          engine,
+          standActor(stand, actor),
+          {
+            ...filter,
+            ownerId: stand(filter.ownerId),
+            limit: stand(filter.limit),
+            offset: stand(filter.offset),
+            now: stand(filter.now),
+            today: stand(filter.today),
+          },
+        ],
+);
+
+export async function attention(db: Kysely<Database>, engine: Engine, actor: Actor, filter: AttentionFilter) {
+  const [itemsQuery, totalQuery, countsQuery] = await attentionQueries(db, engine, actor, filter);
+  const [items, total, counts] = await Promise.all([
+    db.executeQuery(itemsQuery),
+    db.executeQuery(totalQuery),
+    db.executeQuery(countsQuery),
   ]);
+  const flags = counts.rows[0]!;
   return {
-    items,
-    total: Number(total.n),
+    items: items.rows,
+    total: Number(total.rows[0]!.n),
     counts: {
-      stalled: Number(counts.stalled ?? 0),
-      no_plan: Number(counts.no_plan ?? 0),
-      advantage_lost: Number(counts.advantage_lost ?? 0),
+      stalled: Number(flags.stalled ?? 0),
+      no_plan: Number(flags.no_plan ?? 0),
+      advantage_lost: Number(flags.advantage_lost ?? 0),
     },
   };
 }

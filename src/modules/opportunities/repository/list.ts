@@ -4,7 +4,9 @@ import type { Database } from '../../../db/schema.ts';
 import type { Engine } from '../../../db/dialect.ts';
 import type { Actor } from '../../../domain/policy.ts';
 import type { OpportunityListTotals } from '../../../contracts/opportunities.ts';
-import { scoped, sortedPage, type PageRequest } from './visible.ts';
+import { shapedQueries } from '../../../db/fixed-query.ts';
+import { standActor } from '../../scope.ts';
+import { scoped, sortedPageQuery, type PageRequest } from './visible.ts';
 
 export interface OpportunityFilter {
   q?: string | undefined;
@@ -52,34 +54,68 @@ export async function filteredOpportunities(
   return query;
 }
 
+type ListFilter = OpportunityFilter & PageRequest;
+
+/** The list's page and, unless kept totals answer it, its totals row: compiled once per shape (a desk card). */
+const listQueries = shapedQueries(
+  async (db: Kysely<Database>, engine: Engine, actor: Actor, filter: ListFilter, withTotals: boolean) => {
+    const query = await filteredOpportunities(db, engine, actor, filter);
+    const items = sortedPageQuery(query, filter);
+    // The totals row of the list: the same filters and scope, one aggregate.
+    const totals = query.select((eb) => [
+      eb.fn.countAll<number | string>().as('n'),
+      eb.fn.sum<number | string | null>('opportunities.amount').as('amount'),
+      eb.fn.sum<number | string | null>(sql`opportunities.amount * stage.probability`).as('weighted'),
+    ]);
+    return withTotals ? ([items, totals] as const) : ([items] as const);
+  },
+  // A text, a unit or a size class reads the search index, the unit or the settings while building: built afresh.
+  (stand, engine, actor, filter, withTotals) =>
+    filter.q || filter.orgUnitId !== undefined || filter.sizeClass
+      ? null
+      : [
+          engine,
+          standActor(stand, actor),
+          {
+            ...filter,
+            ownerId: stand(filter.ownerId),
+            accountId: stand(filter.accountId),
+            processId: stand(filter.processId),
+            stageId: stand(filter.stageId),
+            closeFrom: stand(filter.closeFrom),
+            closeTo: stand(filter.closeTo),
+            minProbability: stand(filter.minProbability),
+            limit: stand(filter.limit),
+            offset: stand(filter.offset),
+          },
+          withTotals,
+        ],
+);
+
 export async function listOpportunities(
   db: Kysely<Database>,
   engine: Engine,
   actor: Actor,
-  filter: OpportunityFilter &
-    PageRequest & {
-      /** The totals, when the funnel's kept totals hold them. */
-      keptTotals?: OpportunityListTotals | undefined;
-    },
+  filter: ListFilter & {
+    /** The totals, when the funnel's kept totals hold them. */
+    keptTotals?: OpportunityListTotals | undefined;
+  },
 ) {
-  const query = await filteredOpportunities(db, engine, actor, filter);
+  const { keptTotals, ...listFilter } = filter;
+  const [itemsQuery, totalsQuery] = await listQueries(db, engine, actor, listFilter, keptTotals === undefined);
   const [items, totals] = await Promise.all([
-    sortedPage(query, filter),
-    // The totals row of the list: the same filters and scope, one aggregate — unless the
-    // service found them kept (src/modules/funnel/list-totals.ts).
-    filter.keptTotals ?? liveListTotals(query),
+    db.executeQuery(itemsQuery),
+    // Unless the service found them kept (src/modules/funnel/list-totals.ts).
+    totalsQuery ? db.executeQuery(totalsQuery).then(({ rows }) => liveListTotals(rows[0]!)) : keptTotals!,
   ]);
-  return { items, total: totals.count, totals };
+  return { items: items.rows, total: totals.count, totals };
 }
 
-async function liveListTotals(query: Awaited<ReturnType<typeof filteredOpportunities>>) {
-  const total = await query
-    .select((eb) => [
-      eb.fn.countAll<number | string>().as('n'),
-      eb.fn.sum<number | string | null>('opportunities.amount').as('amount'),
-      eb.fn.sum<number | string | null>(sql`opportunities.amount * stage.probability`).as('weighted'),
-    ])
-    .executeTakeFirstOrThrow();
+function liveListTotals(total: {
+  n: number | string;
+  amount: number | string | null;
+  weighted: number | string | null;
+}) {
   return {
     count: Number(total.n),
     amount: Number(total.amount ?? 0),

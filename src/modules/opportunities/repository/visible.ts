@@ -132,7 +132,8 @@ export interface PageRequest {
   sort: { column: OpportunitySort; desc: boolean };
 }
 
-export function sortedPage(query: Awaited<ReturnType<typeof scoped>>, page: PageRequest) {
+/** The page's statement: the list's and the attention list's, each compiled once per shape (src/db/fixed-query.ts, shapedQueries). */
+export function sortedPageQuery(query: Awaited<ReturnType<typeof scoped>>, page: PageRequest) {
   return (
     query
       .select(columns)
@@ -141,6 +142,5 @@ export function sortedPage(query: Awaited<ReturnType<typeof scoped>>, page: Page
       .orderBy('opportunities.id', page.sort.desc ? 'desc' : 'asc')
       .limit(page.limit)
       .offset(page.offset)
-      .execute()
   );
 }
