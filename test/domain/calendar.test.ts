@@ -54,6 +54,31 @@ describe('calendar: days in the workspace zone', () => {
     assert.equal(startOfDay('2026-11-01', 'America/Havana'), at('2026-11-01T04:00:00Z'));
   });
 
+  it('answers an instant asked again (kept by zone and second) as the first time, zone by zone', () => {
+    // Each instant dated twice in each zone, the zones interleaved, across New York's spring
+    // change: the second answer comes from what calendar.ts keeps and must equal the first and
+    // Intl's own, and an instant must not be answered with another zone's date.
+    const intl = (instant: number, timeZone: string) => new Date(instant).toLocaleDateString('sv-SE', { timeZone });
+    for (
+      let instant = at('2026-03-08T04:59:59.250Z');
+      instant < at('2026-03-08T08:00:00Z');
+      instant += 15 * 60_000 + 371
+    )
+      for (const round of [1, 2])
+        for (const zone of ['America/New_York', 'Asia/Shanghai', 'Pacific/Chatham', 'Asia/Kathmandu'])
+          assert.equal(
+            dateIn(instant, zone),
+            intl(instant, zone),
+            `${zone} ${new Date(instant).toISOString()} (${round})`,
+          );
+    // The same second, other milliseconds: the same start of day either side of the change.
+    assert.equal(startOfDay('2026-03-08', newYork.timeZone), at('2026-03-08T05:00:00Z'));
+    assert.equal(startOfDay('2026-03-09', newYork.timeZone), at('2026-03-09T04:00:00Z'));
+    assert.equal(dateIn(at('2026-03-08T04:59:59.999Z'), newYork.timeZone), '2026-03-07');
+    assert.equal(dateIn(at('2026-03-08T04:59:59.001Z'), newYork.timeZone), '2026-03-07');
+    assert.equal(dateIn(at('2026-03-08T05:00:00.000Z'), newYork.timeZone), '2026-03-08');
+  });
+
   it('counts days and weekdays on the calendar', () => {
     assert.equal(addDays('2026-02-28', 1), '2026-03-01');
     assert.equal(addDays('2028-02-28', 1), '2028-02-29');
