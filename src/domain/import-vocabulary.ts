@@ -102,15 +102,36 @@ export function parseCoded<T extends string>(
   value: string,
   codes: readonly T[],
   labels: Labels,
-  aliases: Record<string, string[]> = {},
+  aliases: Record<string, string[]> = NO_ALIASES,
 ): T | undefined {
-  const key = headerKey(value);
+  return wordsOf(codes, labels, aliases).get(headerKey(value)) as T | undefined;
+}
+
+const NO_ALIASES: Record<string, string[]> = {};
+
+/**
+ * Every word of a vocabulary (its keys) → its code, the first code in order winning a word two
+ * share; built once per vocabulary, not once per cell (an import reads several coded cells a row).
+ */
+const vocabularies = new WeakMap<readonly string[], WeakMap<Labels, WeakMap<object, Map<string, string>>>>();
+function wordsOf(codes: readonly string[], labels: Labels, aliases: Record<string, string[]>): Map<string, string> {
+  let byLabels = vocabularies.get(codes);
+  if (!byLabels) vocabularies.set(codes, (byLabels = new WeakMap()));
+  let byAliases = byLabels.get(labels);
+  if (!byAliases) byLabels.set(labels, (byAliases = new WeakMap()));
+  let words = byAliases.get(aliases);
+  if (words) return words;
+  words = new Map();
   for (const code of codes) {
     const label = labels[code];
-    const words = [code, label?.zh, label?.en, ...(aliases[code] ?? [])].filter((w): w is string => !!w).map(headerKey);
-    if (words.includes(key)) return code;
+    for (const word of [code, label?.zh, label?.en, ...(aliases[code] ?? [])]) {
+      if (!word) continue;
+      const key = headerKey(word);
+      if (!words.has(key)) words.set(key, code);
+    }
   }
-  return undefined;
+  byAliases.set(aliases, words);
+  return words;
 }
 
 /** Words people write for how a deal ended. */

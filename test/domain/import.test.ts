@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { missingRequired } from '../../src/domain/import-fields.ts';
 import {
   normaliseValueMapping,
+  parseCoded,
   parseCodedField,
   parseIndustry,
   parseStatus,
@@ -82,6 +83,19 @@ describe('import mapping and validation', () => {
     assert.equal(parseStatus('成交客户'), 'customer');
     assert.equal(parseStatus('潜在'), 'prospect');
     assert.equal(parseIndustry('外星'), undefined);
+  });
+
+  it('answers a coded value from the vocabulary it is given, the first code winning a shared word', () => {
+    // The words of a vocabulary are looked up from a table built once: it must still be this vocabulary's.
+    const codes = ['first', 'second'] as const;
+    const labels = { first: { zh: '甲', en: 'Shared Word' }, second: { zh: '乙', en: 'shared-word' } };
+    assert.equal(parseCoded('SHARED word', codes, labels), 'first');
+    assert.equal(parseCoded(' 乙 ', codes, labels), 'second');
+    const other = { first: { zh: '丙', en: 'C' }, second: { zh: '丁', en: 'D' } };
+    assert.equal(parseCoded('乙', codes, other), undefined, 'same codes, other labels');
+    assert.equal(parseCoded('丁', codes, other), 'second');
+    assert.equal(parseCoded('alias', codes, labels, { second: ['Alias'] }), 'second');
+    assert.equal(parseCoded('alias', codes, labels), undefined, 'without the aliases');
   });
 
   it('suggests the code an unknown trade word stands for, and leaves unrelated words without one', () => {
