@@ -105,7 +105,7 @@ export async function toFilter(
   // Known provinces are stored by their full name, so 上海 finds the 上海市 accounts.
   const rest = q2.province ? { ...q2, province: canonicalProvince(q2.province) ?? q2.province } : q2;
   if (!overdue) return rest;
-  const { settings, calendar } = rules ?? (await loadRules(db.kysely, actor.workspaceId));
+  const { settings, calendar } = rules ?? (await loadRules(db.kysely, actor));
   return { ...rest, inPool: false, overdueBefore: overdueThresholds(actor.now, settings, calendar.timeZone) };
 }
 
@@ -124,7 +124,7 @@ export async function listAccounts(
   actor: Actor,
   query: AccountListQuery,
 ): Promise<CappedPage<contract.Account>> {
-  const rules = await loadRules(db.kysely, actor.workspaceId);
+  const rules = await loadRules(db.kysely, actor);
   const filter = await toFilter(db, actor, query, rules);
   const { items, total, totalCapped } = await repo.listAccounts(db.kysely, db.engine, actor, {
     ...filter,
@@ -154,7 +154,7 @@ export async function requireAccount(db: Db, actor: Actor, id: number): Promise<
 export async function getAccount(db: Db, actor: Actor, id: number): Promise<contract.AccountDetail> {
   const row = await requireAccount(db, actor, id);
   const [rules, counts] = await Promise.all([
-    loadRules(db.kysely, actor.workspaceId),
+    loadRules(db.kysely, actor),
     repo.contactCounts(db.kysely, actor.workspaceId, [id]),
   ]);
   const facts = factsOf(row);

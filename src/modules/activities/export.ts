@@ -50,10 +50,7 @@ export async function exportActivities(
   ip: string | null,
 ): Promise<ExportFile> {
   const { format, lang, ...listFilter } = query;
-  const [filter, { calendar }] = await Promise.all([
-    toFilter(db, actor, listFilter),
-    loadRules(db.kysely, actor.workspaceId),
-  ]);
+  const [filter, { calendar }] = await Promise.all([toFilter(db, actor, listFilter), loadRules(db.kysely, actor)]);
   const rows = await repo.countActivities(db.kysely, db.engine, actor, filter);
   await recordAudit(
     db.kysely,

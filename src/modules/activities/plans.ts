@@ -180,7 +180,7 @@ export async function planSummary(
   query: { orgUnitId?: number | undefined; from?: string | undefined; to?: string | undefined },
 ): Promise<PlanSummaryRow[]> {
   if (!can(actor, 'activities.supervise')) throw forbidden('Only managers see plan versus result across a team');
-  const { calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { calendar } = await loadRules(db.kysely, actor);
   const rows = await repo.planSummary(db.kysely, actor, {
     orgUnitId: query.orgUnitId,
     fromAt: query.from ? startOfDay(query.from, calendar.timeZone) : undefined,

@@ -101,7 +101,7 @@ async function dtos(db: Db, actor: Actor, rows: Row[], qualifying: readonly stri
 
 /** The list's filter as the repository takes it: "mine" is the caller, dates are instants of the workspace's days. */
 export async function toFilter(db: Db, actor: Actor, filter: ActivityFilter): Promise<repo.ListFilter> {
-  const { calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { calendar } = await loadRules(db.kysely, actor);
   return {
     q: filter.q,
     ownerId: filter.mine ? actor.userId : filter.ownerId,
@@ -117,10 +117,7 @@ export async function toFilter(db: Db, actor: Actor, filter: ActivityFilter): Pr
 }
 
 export async function listActivities(db: Db, actor: Actor, query: ActivityListQuery) {
-  const [filter, settings] = await Promise.all([
-    toFilter(db, actor, query),
-    loadSettings(db.kysely, actor.workspaceId),
-  ]);
+  const [filter, settings] = await Promise.all([toFilter(db, actor, query), loadSettings(db.kysely, actor)]);
   if (!mineAgrees(query, actor)) return { items: [], total: 0 };
   const { items, total } = await repo.listActivities(db.kysely, db.engine, actor, {
     ...filter,
@@ -149,7 +146,7 @@ const canEdit = (actor: Actor, row: Row) =>
 export async function getActivity(db: Db, actor: Actor, id: number): Promise<ActivityDetail> {
   const activity = await requireActivity(db, actor, id);
   const [[dto], plan, files, callback] = await Promise.all([
-    loadSettings(db.kysely, actor.workspaceId).then((s) => dtos(db, actor, [activity], s.qualifyingActivityTypes)),
+    loadSettings(db.kysely, actor).then((s) => dtos(db, actor, [activity], s.qualifyingActivityTypes)),
     repo.planOf(db.kysely, actor.workspaceId, id),
     repo.attachmentsOfActivity(db.kysely, actor.workspaceId, id),
     answeredCallbackOf(db.kysely, actor.workspaceId, id),

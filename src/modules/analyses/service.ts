@@ -9,7 +9,7 @@ import * as repo from './repository.ts';
 
 /** The other analyses (docs/targets.md § Other analyses) of a scope the caller may see, for a period. */
 export async function analyses(db: Db, actor: Actor, query: ScopedQuery): Promise<AnalysesResponse> {
-  const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { settings, calendar } = await loadRules(db.kysely, actor);
   const period = resolvePeriod(query.period, calendar, actor.now);
   const scope = await resolveScope(db.kysely, actor, query.scope);
   const subject = scope as TargetSubject;

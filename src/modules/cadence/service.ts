@@ -37,7 +37,7 @@ export async function compliance(
   query: { orgUnitId?: number | undefined },
 ): Promise<ComplianceResponse> {
   if (!can(actor, 'activities.supervise')) throw forbidden('Only managers supervise the follow-up cadence');
-  const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { settings, calendar } = await loadRules(db.kysely, actor);
   const rows = await repo.compliancePerOwner(
     db.kysely,
     actor,
@@ -74,7 +74,7 @@ export async function compliance(
 /** The accounts behind a figure of the supervision view, or a rep's own (mine): soonest due first. */
 export async function cadenceAccounts(db: Db, actor: Actor, query: CadenceAccountsQuery) {
   if (query.mine && query.ownerId !== undefined && query.ownerId !== actor.userId) return { items: [], total: 0 };
-  const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { settings, calendar } = await loadRules(db.kysely, actor);
   const { items, total } = await repo.cadenceAccounts(
     db.kysely,
     actor,

@@ -107,7 +107,7 @@ export async function feedText(db: Db, file: string, now: number): Promise<strin
     now,
     exportGranted: owner.can_export === 1,
   };
-  const { timeZone } = (await loadRules(db.kysely, actor.workspaceId)).calendar;
+  const { timeZone } = (await loadRules(db.kysely, actor)).calendar;
   const today = dateIn(now, timeZone);
   const mine = { kind: 'user', userId: actor.userId } as const;
   const [activities, tasks] = await Promise.all([

@@ -39,7 +39,7 @@ const named = (id: number | null, name: string | null) => (id !== null && name !
 
 export async function calendar(db: Db, actor: Actor, query: CalendarQuery): Promise<CalendarResponse> {
   const whose = await whoseCalendar(db, actor, query);
-  const { timeZone } = (await loadRules(db.kysely, actor.workspaceId)).calendar;
+  const { timeZone } = (await loadRules(db.kysely, actor)).calendar;
   const to = addDays(query.from, query.days - 1);
   const today = dateIn(actor.now, timeZone);
   // One more than shown tells whether there were more.

@@ -42,7 +42,7 @@ export async function drawCallbacks(
   ip: string | null,
 ): Promise<DrawCallbacksResponse> {
   if (!can(actor, 'callbacks.draw')) throw forbidden('Only managers and administrators draw callbacks');
-  const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { settings, calendar } = await loadRules(db.kysely, actor);
   const month = periodOf('month', `${input.period}-01`, calendar);
   if (month.to > actor.now) throw invalid('period', { code: 'period_not_over' }, 'the month is not over yet');
   const auditor = await repo.activeAuditor(db.kysely, actor.workspaceId, input.auditorId);

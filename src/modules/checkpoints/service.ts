@@ -30,7 +30,7 @@ const createdBefore = (last: string, days: number, timeZone: string) => startOfD
 type Done = WeeklyReviewItem['weekly']['done'];
 
 export async function weeklyReview(db: Db, actor: Actor, query: WeeklyReviewQuery): Promise<WeeklyReviewResponse> {
-  const { calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { calendar } = await loadRules(db.kysely, actor);
   const tz = calendar.timeZone;
   const week = weekOf(query.week ?? dateIn(actor.now, tz), calendar);
   const list = await repo.reviewList(db.kysely, actor, {
@@ -108,7 +108,7 @@ export async function recordCheckpoint(
     'Only the owner or a manager over the opportunity reviews it',
   );
   if (opportunity.status !== 'open') throw conflict('closed', 'The opportunity is closed');
-  const { calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { calendar } = await loadRules(db.kysely, actor);
   const today = dateIn(actor.now, calendar.timeZone);
   const note = input.note?.trim() || null;
   let period: string;

@@ -133,7 +133,7 @@ export async function collections(
 ): Promise<contract.CollectionsResponse> {
   const [ctx, { settings }, shown] = await Promise.all([
     context(db, actor, query),
-    loadRules(db.kysely, actor.workspaceId),
+    loadRules(db.kysely, actor),
     funnel(db, actor, query),
   ]);
   const period = ctx.period!;

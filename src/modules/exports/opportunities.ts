@@ -64,7 +64,7 @@ export async function exportOpportunities(
   const [rows, timeZone, settings] = await Promise.all([
     exportRowCount(db, { area: 'opportunities', actor, filter, ids }),
     repo.workspaceTimeZone(db.kysely, actor.workspaceId),
-    loadSettings(db.kysely, actor.workspaceId),
+    loadSettings(db.kysely, actor),
   ]);
   await recordAudit(
     db.kysely,

@@ -85,7 +85,7 @@ export async function draft(
   actor: Actor,
   query: { period?: string | undefined },
 ): Promise<contract.DraftResponse> {
-  const { calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { calendar } = await loadRules(db.kysely, actor);
   const period = resolvePeriod(query.period, calendar, actor.now);
   const weekStart = weekOf(actor.now, calendar);
   const name = periodName(period);
@@ -134,7 +134,7 @@ export async function submit(
   req: contract.SubmitRequest,
   ip: string | null,
 ): Promise<contract.SubmissionDetail> {
-  const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { settings, calendar } = await loadRules(db.kysely, actor);
   const period = bodyPeriod(calendar, actor.now, req.period);
   const name = periodName(period);
   const weekStart = weekOf(actor.now, calendar);
@@ -257,7 +257,7 @@ export async function adjust(
   req: contract.AdjustRequest,
   ip: string | null,
 ): Promise<contract.Adjustment> {
-  const { calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { calendar } = await loadRules(db.kysely, actor);
   const unit = await repo.unitFacts(db.kysely, actor.workspaceId, req.unitId);
   if (!unit || !canAdjustForecast(actor, unit.path))
     throw invalid('unitId', { code: 'not_found', params: { id: req.unitId } }, `no unit with id ${req.unitId}`);

@@ -19,7 +19,7 @@ import { adjustmentDto, submissionDto, weekOf, weightsOf } from './service.ts';
  */
 
 async function context(db: Db, actor: Actor, query: contract.ScopedQuery) {
-  const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { settings, calendar } = await loadRules(db.kysely, actor);
   const period = resolvePeriod(query.period, calendar, actor.now);
   const scope = await resolveScope(db.kysely, actor, query.scope);
   const pd = periodDto(period, calendar, actor.now);

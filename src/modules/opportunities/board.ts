@@ -60,7 +60,7 @@ export async function board(db: Db, actor: Actor, query: contract.BoardQuery): P
       actor.workspaceId,
       lanes.map((lane) => lane.id),
     ),
-    loadRules(db.kysely, actor.workspaceId),
+    loadRules(db.kysely, actor),
   ]);
   const { now } = actor;
   const tz = calendar.timeZone;
@@ -120,7 +120,7 @@ export async function attention(
   actor: Actor,
   query: Omit<Parameters<typeof attentionRepo.attention>[3], 'now' | 'today' | 'stalledFactorPercent'>,
 ): Promise<contract.AttentionPage> {
-  const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { settings, calendar } = await loadRules(db.kysely, actor);
   const today = dateIn(actor.now, calendar.timeZone);
   const { stalledFactorPercent } = settings;
   const result = await attentionRepo.attention(db.kysely, db.engine, actor, {

@@ -66,7 +66,7 @@ export async function moveStage(db: Db, actor: Actor, id: number, input: StageMo
     );
   const { now } = actor;
   // Won today, in the workspace's zone: a deal signed at 01:30 in Shanghai closes on that Shanghai date.
-  const today = won ? dateIn(now, (await loadRules(db.kysely, actor.workspaceId)).calendar.timeZone) : undefined;
+  const today = won ? dateIn(now, (await loadRules(db.kysely, actor)).calendar.timeZone) : undefined;
   await db.kysely.transaction().execute(async (trx) => {
     await keepingFunnel(trx, actor.workspaceId, [id], () =>
       updateVersioned(

@@ -17,7 +17,7 @@ import type * as contract from '../../contracts/opportunities.ts';
 
 /** The workspace's threshold and stall factor, and the request's instant and date in the workspace zone. */
 export async function dtoView(db: Db, actor: Actor): Promise<DtoView> {
-  const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { settings, calendar } = await loadRules(db.kysely, actor);
   return {
     largeDealThreshold: settings.largeDealThreshold,
     stalledFactorPercent: settings.stalledFactorPercent,

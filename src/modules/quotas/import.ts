@@ -75,7 +75,7 @@ export async function importQuotas(
   const [people, units, { settings }] = await Promise.all([
     peopleUnder(db.kysely, actor.workspaceId, null),
     unitsUnder(db.kysely, actor.workspaceId, null),
-    loadRules(db.kysely, actor.workspaceId),
+    loadRules(db.kysely, actor),
   ]);
   // A column per business line — headed by its key or either of its names — holds the line's share in percent.
   const lineColumns = settings.businessLines

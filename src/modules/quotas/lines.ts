@@ -19,7 +19,7 @@ export async function quotaLines(
   actor: Actor,
   query: { scope?: string | undefined; period?: string | undefined; basis?: QuotaBasis | undefined },
 ): Promise<contract.QuotaLines> {
-  const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { settings, calendar } = await loadRules(db.kysely, actor);
   const period = resolvePeriod(query.period, calendar, actor.now);
   const scope = await resolveScope(db.kysely, actor, query.scope);
   const basis = query.basis ?? 'tax_inclusive';

@@ -21,7 +21,7 @@ import { checkSplits } from './splits.ts';
  * a version older than the stored one is 409, and nothing is saved.
  */
 export async function saveQuotas(db: Db, actor: Actor, req: contract.SaveQuotasRequest): Promise<{ changed: number }> {
-  const { settings } = await loadRules(db.kysely, actor.workspaceId);
+  const { settings } = await loadRules(db.kysely, actor);
   const lineKeys = new Set(settings.businessLines.map((line) => line.key));
   const seen = new Map<string, number>();
   const subjects: TargetSubject[] = [];

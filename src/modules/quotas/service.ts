@@ -98,7 +98,7 @@ export async function quotaTable(
   actor: Actor,
   query: { fiscalYear?: number | undefined; orgUnitId?: number | undefined; basis?: QuotaBasis | undefined },
 ): Promise<contract.QuotaTable> {
-  const { settings, calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { settings, calendar } = await loadRules(db.kysely, actor);
   const fiscalYear = query.fiscalYear ?? periodAt('fiscalYear', actor.now, calendar).fiscalYear;
   const basis = query.basis ?? settings.defaultQuotaBasis;
   let prefix: string | null = actor.role === 'admin' || actor.role === 'executive' ? null : actor.unitPath;
@@ -275,7 +275,7 @@ export async function quotaFigure(
   actor: Actor,
   query: { scope?: string | undefined; period?: string | undefined; basis?: QuotaBasis | undefined },
 ): Promise<contract.QuotaFigureDto> {
-  const { calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { calendar } = await loadRules(db.kysely, actor);
   const period = resolvePeriod(query.period, calendar, actor.now);
   const scope = await resolveScope(db.kysely, actor, query.scope);
   const basis = query.basis ?? 'tax_inclusive';

@@ -25,7 +25,7 @@ import * as repo from './repository.ts';
 /** Tasks (docs/rhythm.md § Tasks): by hand, from visit reviews, checkpoints and callbacks. */
 
 async function today(db: Kysely<Database>, actor: Actor): Promise<string> {
-  const { calendar } = await loadRules(db, actor.workspaceId);
+  const { calendar } = await loadRules(db, actor);
   return dateIn(actor.now, calendar.timeZone);
 }
 

@@ -29,7 +29,7 @@ export async function bulkTier(db: Db, actor: Actor, input: BulkTierRequest, ip:
       return row.archived_at === null ? null : 'archived';
     },
   );
-  const settings = await loadSettings(db.kysely, actor.workspaceId);
+  const settings = await loadSettings(db.kysely, actor);
   const override = input.tier;
   const historyReason = override === null ? `override cleared: ${input.reason}` : input.reason;
   const changing = rows

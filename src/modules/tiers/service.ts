@@ -173,7 +173,7 @@ export async function summary(db: Db, actor: Actor, orgUnitId?: number): Promise
   }
   const [cells, settings] = await Promise.all([
     repo.tierSummary(db.kysely, actor, unitPath),
-    loadSettings(db.kysely, actor.workspaceId),
+    loadSettings(db.kysely, actor),
   ]);
   const tiers = TIERS.map((tier) => {
     const tierCells = cells.filter((x) => x.tier === tier);

@@ -16,7 +16,7 @@ import * as repo from './repository.ts';
  */
 async function weekStartOf(db: Db, actor: Actor, week: string | undefined) {
   if (week) return mondayOf(week);
-  const { calendar } = await loadRules(db.kysely, actor.workspaceId);
+  const { calendar } = await loadRules(db.kysely, actor);
   return mondayOf(dateIn(actor.now, calendar.timeZone));
 }
 

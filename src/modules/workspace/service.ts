@@ -149,8 +149,8 @@ export async function updateWorkspace(
 }
 
 /** The workspace's rules (tiers, cadence, pool…) with the method's defaults filled in. */
-export async function loadSettings(db: Kysely<Database>, workspaceId: number): Promise<WorkspaceSettings> {
-  return (await loadRules(db, workspaceId)).settings;
+export async function loadSettings(db: Kysely<Database>, workspace: number | Actor): Promise<WorkspaceSettings> {
+  return (await loadRules(db, workspace)).settings;
 }
 
 /**
