@@ -37,6 +37,7 @@ const coreEnUS = {
   'common.reload': 'Reload',
   'common.loading': 'Loading…',
   'common.search': 'Search',
+  'common.moreFilters': 'More filters',
   'common.all': 'All',
   'common.actions': 'Actions',
   'common.colon': ': ',

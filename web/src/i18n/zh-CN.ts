@@ -40,6 +40,7 @@ const coreZhCN = {
   'common.reload': '重新加载',
   'common.loading': '加载中…',
   'common.search': '搜索',
+  'common.moreFilters': '更多筛选',
   'common.all': '全部',
   'common.actions': '操作',
   'common.colon': '：',

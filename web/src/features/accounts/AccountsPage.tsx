@@ -1,27 +1,14 @@
 import { useState } from 'react';
-import {
-  Badge,
-  Button,
-  Empty,
-  Flex,
-  Grid,
-  Input,
-  Select,
-  Space,
-  Tag,
-  Tooltip,
-  Typography,
-  type TableProps,
-} from 'antd';
+import { Badge, Button, Empty, Flex, Grid, Input, Space, Tag, Tooltip, Typography, type TableProps } from 'antd';
 import { FilterOutlined, InboxOutlined, PlusOutlined, UploadOutlined, SwapOutlined } from '@ant-design/icons';
 import { Link, useNavigate } from 'react-router';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { useCan } from '../auth/session.ts';
-import { UnitTreeSelect } from '../org/UnitTreeSelect.tsx';
 import { ExportButton } from '../imports/ExportButton.tsx';
-import { useAccounts, usePeople } from './api.ts';
+import { useAccounts } from './api.ts';
+import { AccountFilterRow } from './AccountFilterRow.tsx';
 import { ListTable } from '../../components/ListTable.tsx';
 import { AccountFormDrawer } from './AccountFormDrawer.tsx';
 import { StatusTag, TierBadge } from './bits.tsx';
@@ -31,7 +18,7 @@ import { SavedViewsBar } from '../../components/SavedViewsBar.tsx';
 import { useAccountFilters } from './useAccountFilters.ts';
 import { useRowSelection } from '../bulk/BulkBar.tsx';
 import { ListBulkBar } from '../bulk/ListBulkBars.tsx';
-import { ACCOUNT_STATUSES, INDUSTRIES, PROVINCES, TIERS, VALUE_TYPES, type Account } from './types.ts';
+import type { Account } from './types.ts';
 
 const SORTABLE = ['name', 'tier', 'lastFollowUpAt', 'trailingAmount', 'updatedAt', 'createdAt'];
 
@@ -43,7 +30,6 @@ export default function AccountsPage() {
   const can = useCan();
   const { list, filters, page, update, replaceAll } = useAccountFilters();
   const accounts = useAccounts(filters, page);
-  const people = usePeople();
   const dates = useDates();
   const [searchText, setQ] = useState(filters.q ?? '');
   const [creating, setCreating] = useState(false);
@@ -56,11 +42,6 @@ export default function AccountsPage() {
   // Rows are selectable when the caller may do something with a selection (docs/archive.md § Bulk actions).
   const selection = useRowSelection<Account>(JSON.stringify(filters));
   const selectable = can('accounts.manage') || can('export');
-
-  const yesNo = [
-    { value: 'true', label: t('common.yes') },
-    { value: 'false', label: t('common.no') },
-  ];
 
   const columns: TableProps<Account>['columns'] = [
     {
@@ -251,128 +232,12 @@ export default function AccountsPage() {
           />
         </Flex>
         {showAllFilters && (
-          <Flex gap={8} wrap>
-            <Select
-              allowClear
-              showSearch={{ optionFilterProp: 'label' }}
-              placeholder={t('accounts.filter.owner')}
-              value={filters.ownerId ? Number(filters.ownerId) : undefined}
-              onChange={(v) => update({ ownerId: v })}
-              options={(people.data ?? []).map((u) => ({ value: u.id, label: u.name }))}
-              loading={people.isPending}
-              style={{ width: 140 }}
-            />
-            <UnitTreeSelect
-              allowClear
-              placeholder={t('accounts.filter.unit')}
-              value={filters.orgUnitId ? Number(filters.orgUnitId) : undefined}
-              onChange={(v) => update({ orgUnitId: v })}
-              style={{ width: 170 }}
-              popupMatchSelectWidth={false}
-            />
-            <Select
-              allowClear
-              placeholder={t('accounts.filter.tier')}
-              value={filters.tier}
-              onChange={(v) => update({ tier: v })}
-              options={TIERS.map((x) => ({ value: x, label: `${x} · ${t(`accounts.tier.hint.${x}`)}` }))}
-              style={{ width: 110 }}
-              popupMatchSelectWidth={false}
-            />
-            <Select
-              allowClear
-              placeholder={t('accounts.filter.status')}
-              value={filters.status}
-              onChange={(v) => update({ status: v })}
-              options={ACCOUNT_STATUSES.map((x) => ({ value: x, label: t(`accounts.status.${x}`) }))}
-              style={{ width: 110 }}
-            />
-            <Select
-              allowClear
-              showSearch={{ optionFilterProp: 'label' }}
-              placeholder={t('accounts.filter.industry')}
-              value={filters.industry}
-              onChange={(v) => update({ industry: v })}
-              options={INDUSTRIES.map((x) => ({ value: x, label: t(`accounts.industry.${x}`) }))}
-              style={{ width: 120 }}
-              popupMatchSelectWidth={false}
-            />
-            <Select
-              allowClear
-              showSearch
-              placeholder={t('accounts.filter.province')}
-              value={filters.province}
-              onChange={(v) => update({ province: v, city: undefined })}
-              options={PROVINCES.map((x) => ({ value: x, label: x }))}
-              style={{ width: 120 }}
-              popupMatchSelectWidth={false}
-            />
-            <Input
-              allowClear
-              placeholder={t('accounts.filter.city')}
-              defaultValue={filters.city}
-              key={`city-${filters.city ?? ''}`}
-              onPressEnter={(e) => update({ city: e.currentTarget.value.trim() })}
-              onBlur={(e) => e.target.value.trim() !== (filters.city ?? '') && update({ city: e.target.value.trim() })}
-              style={{ width: 100 }}
-            />
-            <Select
-              allowClear
-              placeholder={t('accounts.filter.valueType')}
-              value={filters.valueType}
-              onChange={(v) => update({ valueType: v })}
-              options={VALUE_TYPES.map((x) => ({ value: x, label: t(`accounts.valueType.${x}`) }))}
-              style={{ width: 130 }}
-              popupMatchSelectWidth={false}
-            />
-            <Select
-              allowClear
-              placeholder={t('accounts.filter.named')}
-              value={filters.named}
-              onChange={(v) => update({ named: v })}
-              options={yesNo}
-              style={{ width: 110 }}
-            />
-            <Select
-              allowClear
-              placeholder={t('accounts.filter.inPool')}
-              value={filters.inPool}
-              onChange={(v) => update({ inPool: v })}
-              options={yesNo}
-              style={{ width: 110 }}
-            />
-            <Select
-              allowClear
-              placeholder={t('accounts.filter.overdue')}
-              value={filters.overdue}
-              onChange={(v) => update({ overdue: v })}
-              options={yesNo}
-              style={{ width: 130 }}
-              popupMatchSelectWidth={false}
-            />
-            <Select
-              allowClear
-              placeholder={t('accounts.filter.archived')}
-              value={filters.archived}
-              onChange={(v) => update({ archived: v })}
-              options={[
-                { value: 'false', label: t('accounts.filter.activeOnly') },
-                { value: 'true', label: t('accounts.filter.archivedOnly') },
-              ]}
-              style={{ width: 120 }}
-              popupMatchSelectWidth={false}
-            />
-            {filterCount > 0 && (
-              <Button
-                type="link"
-                onClick={() => {
-                  replaceAll(filters.q ? { q: filters.q } : {});
-                }}
-              >
-                {t('accounts.filter.clear')}
-              </Button>
-            )}
-          </Flex>
+          <AccountFilterRow
+            filters={filters}
+            update={update}
+            filterCount={filterCount}
+            onClear={() => replaceAll(filters.q ? { q: filters.q } : {})}
+          />
         )}
       </div>
       {selectable && (

@@ -12,7 +12,7 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.export': 'Export to Excel',
   'accounts.handovers': 'Handovers',
   'accounts.pool': 'Public pool',
-  'accounts.searchPlaceholder': 'Search name, credit code, contact name or phone',
+  'accounts.searchPlaceholder': 'Account, credit code or contact',
   'accounts.filters': 'Filters',
   'accounts.named': 'Named account',
   'accounts.inPool': 'In pool',

@@ -9,7 +9,7 @@ export const accountsZhCN = {
   'accounts.export': '导出 Excel',
   'accounts.handovers': '离职交接',
   'accounts.pool': '客户公海',
-  'accounts.searchPlaceholder': '搜索客户名称、信用代码、联系人姓名或电话',
+  'accounts.searchPlaceholder': '搜索客户、信用代码或联系人',
   'accounts.filters': '筛选',
   'accounts.named': '指名客户',
   'accounts.inPool': '公海中',

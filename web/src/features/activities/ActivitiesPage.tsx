@@ -187,6 +187,7 @@ function ActivityList() {
           <Input.Search
             allowClear
             placeholder={t('activities.search')}
+            data-testid="activity-search"
             value={search}
             style={{ flex: '1 1 260px', maxWidth: 420 }}
             onChange={(changeEvent) => {

@@ -168,7 +168,7 @@ export default function ContactsPage() {
           />
         </Flex>
         {showAllFilters && (
-          <Flex gap={8} wrap>
+          <Flex gap={8} wrap data-testid="contact-filters">
             <Select
               allowClear
               showSearch={{ optionFilterProp: 'label' }}

@@ -6,7 +6,7 @@ export const contactsEnUS: Record<keyof typeof contactsZhCN, string> = {
   'contacts.title': 'Contacts',
   'contacts.subtitle':
     'Every contact of the accounts you can see: filter by owner, unit, tier and buying role, save views, export the list.',
-  'contacts.searchPlaceholder': 'Search name, phone, email, title or company',
+  'contacts.searchPlaceholder': 'Name, phone, email or company',
   'contacts.col.name': 'Name / title',
   'contacts.col.account': 'Account',
   'contacts.col.department': 'Department',

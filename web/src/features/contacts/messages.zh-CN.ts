@@ -3,7 +3,7 @@ export const contactsZhCN = {
   'nav.contacts': '联系人',
   'contacts.title': '联系人',
   'contacts.subtitle': '你可见客户的全部联系人：按负责人、部门、客户分级和采购角色筛选，保存常用视图，导出名单。',
-  'contacts.searchPlaceholder': '搜索姓名、电话、邮箱、职务或公司',
+  'contacts.searchPlaceholder': '搜索姓名、电话、邮箱或公司',
   'contacts.col.name': '姓名 / 职务',
   'contacts.col.account': '客户',
   'contacts.col.department': '部门',

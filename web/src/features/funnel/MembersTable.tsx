@@ -57,6 +57,7 @@ export function MembersTable({ f: funnelData, params }: { f: FunnelResponse; par
           style={{ width: 180 }}
           placeholder={t('funnel.searchMember')}
           aria-label={t('funnel.searchMember')}
+          data-testid="funnel-member-search"
           onSearch={(text: string) => list.update({ q: text.trim() || null })}
         />
       }

@@ -221,6 +221,7 @@ export default function PoolPage() {
           onSearch={(v) => list.update({ q: v.trim() })}
           style={{ flex: '1 1 220px', maxWidth: 320 }}
           aria-label={t('common.search')}
+          data-testid="pool-search"
         />
         {manages && (
           <UnitTreeSelect

@@ -183,9 +183,9 @@ function AllTab() {
           onPick={(query) => update(Object.fromEntries(VIEW_KEYS.map((k) => [k, query[k] ?? null])))}
         />
       </Flex>
-      <Flex gap={8} wrap style={{ marginBottom: 12 }}>
+      <Flex gap={8} wrap style={{ marginBottom: 12 }} data-testid="list-filter-bar">
         {/* Keyed by the search text: picking a saved view shows the view's text in the search box. */}
-        <OppFilterBar key={filters.q ?? ''} filters={filters} update={update} sizeFilter lineFilter>
+        <OppFilterBar key={filters.q ?? ''} filters={filters} update={update} sizeFilter lineFilter moreFilters>
           <Select
             allowClear
             style={{ width: 110 }}

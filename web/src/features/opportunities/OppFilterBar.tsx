@@ -1,5 +1,5 @@
-import { Badge, Button, DatePicker, Flex, Input, Popover, Select } from 'antd';
-import { FilterOutlined } from '@ant-design/icons';
+import { DatePicker, Flex, Input, Select } from 'antd';
+import { MoreFilters } from '../../components/MoreFilters.tsx';
 import { useDates } from '../../i18n/useDates.ts';
 import { useI18n, useT } from '../../i18n/useI18n.ts';
 import { useRules } from '../territories/api.ts';
@@ -19,9 +19,9 @@ export function OppFilterBar({
 }: {
   filters: ListFilters;
   /**
-   * The board: unit and close dates behind a "More filters" button (a count of those set on
-   * it), as Pipedrive and HubSpot keep their less-used filters, so the bar with the board's
-   * totals fits one row at 1440 px (test/e2e/board-filters.test.ts).
+   * The board and the list: unit and close dates (and the list's size) behind a "More filters"
+   * button that counts those set, so the bar fits one row at 1440 px
+   * (test/e2e/board-filters.test.ts, test/e2e/list-filter-bars.test.ts).
    */
   moreFilters?: boolean;
   /** The list filters by size class too (the funnel drills down by it); the board does not. */
@@ -63,8 +63,25 @@ export function OppFilterBar({
       />
     </>
   );
+  const sizeSelect = (
+    <Select
+      allowClear
+      placeholder={t('opps.filter.size')}
+      style={{ width: moreFilters ? '100%' : 120 }}
+      value={filters.sizeClass}
+      data-testid="opp-size"
+      onChange={(v: string | undefined) => update({ sizeClass: v ?? null })}
+      options={[
+        { value: 'small', label: t('opps.size.small') },
+        { value: 'large', label: t('opps.size.large') },
+      ]}
+    />
+  );
   // Set in the URL but out of sight behind "More filters": counted on its button.
-  const hiddenSet = (wide && filters.orgUnitId ? 1 : 0) + (filters.closeFrom || filters.closeTo ? 1 : 0);
+  const hiddenSet =
+    (wide && filters.orgUnitId ? 1 : 0) +
+    (filters.closeFrom || filters.closeTo ? 1 : 0) +
+    (sizeFilter && filters.sizeClass ? 1 : 0);
   return (
     <Flex gap={8} wrap align="center" data-testid="opp-filter-bar">
       {children}
@@ -91,20 +108,7 @@ export function OppFilterBar({
         ]}
       />
       {!moreFilters && unitAndDates}
-      {sizeFilter && (
-        <Select
-          allowClear
-          placeholder={t('opps.filter.size')}
-          style={{ width: 120 }}
-          value={filters.sizeClass}
-          data-testid="opp-size"
-          onChange={(v: string | undefined) => update({ sizeClass: v ?? null })}
-          options={[
-            { value: 'small', label: t('opps.size.small') },
-            { value: 'large', label: t('opps.size.large') },
-          ]}
-        />
-      )}
+      {sizeFilter && !moreFilters && sizeSelect}
       {lineFilter && (lines.length > 0 || filters.line) && (
         <Select
           allowClear
@@ -119,29 +123,12 @@ export function OppFilterBar({
           ]}
         />
       )}
-      {moreFilters && <MoreFilters count={hiddenSet}>{unitAndDates}</MoreFilters>}
+      {moreFilters && (
+        <MoreFilters count={hiddenSet} testId="opp-more-filters">
+          {unitAndDates}
+          {sizeFilter && sizeSelect}
+        </MoreFilters>
+      )}
     </Flex>
-  );
-}
-
-/** The less-used filters in a pop-over under a button that counts those set. */
-function MoreFilters({ count, children }: { count: number; children: React.ReactNode }) {
-  const t = useT();
-  return (
-    <Popover
-      trigger="click"
-      placement="bottomLeft"
-      content={
-        <Flex vertical gap={8} style={{ width: 260 }} data-testid="opp-more-filters-panel">
-          {children}
-        </Flex>
-      }
-    >
-      <Badge count={count} size="small">
-        <Button icon={<FilterOutlined />} data-testid="opp-more-filters">
-          {t('opps.filter.more')}
-        </Button>
-      </Badge>
-    </Popover>
   );
 }

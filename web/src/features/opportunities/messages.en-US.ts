@@ -32,10 +32,9 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.problem.no_planShort': 'No next step, or overdue',
   'opps.problem.advantage_lostShort': 'Weaker than at the last review',
 
-  'opps.filter.search': 'Search opportunity or account',
+  'opps.filter.search': 'Opportunity or account',
   'opps.filter.owner': 'Owner',
   'opps.filter.mine': 'Mine',
-  'opps.filter.more': 'More filters',
   'opps.filter.unit': 'Unit',
   'opps.filter.process': 'Sales process',
   'opps.filter.allProcesses': 'All processes',

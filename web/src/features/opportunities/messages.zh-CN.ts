@@ -32,7 +32,6 @@ export const opportunitiesZhCN = {
   'opps.filter.search': '搜索商机或客户名称',
   'opps.filter.owner': '负责人',
   'opps.filter.mine': '我的',
-  'opps.filter.more': '更多筛选',
   'opps.filter.unit': '组织',
   'opps.filter.process': '销售流程',
   'opps.filter.allProcesses': '全部流程',
