@@ -60,16 +60,24 @@ export function nameUnits(
   const nameOf = new Map(units.map((u) => [u.id, u.name]));
   const namesOf = (path: string) => idsOnPath(path).flatMap((id) => nameOf.get(id) ?? []);
   const key = (names: string[], d: number) => names.slice(-d).join('\u0000');
+  const byId = new Map(units.map((u) => [u.id, u]));
+  // Every tail ends with the unit's own name: only units named like a requested one can share
+  // one (naming the one unit of /auth/me no longer walks every unit's path).
+  const wanted = [...ids];
+  const asked = new Set<string>();
+  for (const id of wanted) {
+    const unit = byId.get(id);
+    if (unit) asked.add(unit.name);
+  }
   const tails = new Map<string, number>();
   for (const unit of units) {
-    if (unit.archived) continue;
+    if (unit.archived || !asked.has(unit.name)) continue;
     const names = namesOf(unit.path);
     for (let depth = 1; depth <= names.length; depth++)
       tails.set(key(names, depth), (tails.get(key(names, depth)) ?? 0) + 1);
   }
-  const byId = new Map(units.map((u) => [u.id, u]));
   const result = new Map<number, UnitNaming>();
-  for (const id of ids) {
+  for (const id of wanted) {
     const unit = byId.get(id);
     if (!unit || result.has(id)) continue;
     const names = namesOf(unit.path);
