@@ -27,6 +27,7 @@ import * as m0029 from './migrations/0029_release_indexes.ts';
 import * as m0028 from './migrations/0028_board_count_indexes.ts';
 import * as m0030 from './migrations/0030_cadence_index.ts';
 import * as m0032 from './migrations/0032_business_lines.ts';
+import * as m0033 from './migrations/0033_search_walk_indexes.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -56,6 +57,7 @@ const migrations: Record<string, EngineMigration> = {
   '0028_board_count_indexes': m0028,
   '0030_cadence_index': m0030,
   '0032_business_lines': m0032,
+  '0033_search_walk_indexes': m0033,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

@@ -579,6 +579,8 @@ const STEPS: Record<
   async '0030_cadence_index'() {},
   // Columns with a default and indexes: nothing new to write (no workspace has lines yet).
   async '0032_business_lines'() {},
+  // Indexes only (the global search's walk): nothing new to write.
+  async '0033_search_walk_indexes'() {},
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/database.ts';
 import { can, type Actor } from '../../domain/policy.ts';
 import type { SearchQuery, SearchResponse } from '../../contracts/search.ts';
-import * as repo from './repository.ts';
+import * as repo from './repository/plan.ts';
+import { looksLikeInitials, prepareMatch, RARITY_PROBE, type SearchKind } from './repository/match.ts';
 
 /**
  * Global search (docs/search.md): each group only for a caller who may read that kind of
@@ -10,8 +11,8 @@ import * as repo from './repository.ts';
 export async function search(db: Db, actor: Actor, query: SearchQuery): Promise<SearchResponse> {
   const { q: text, limit } = query;
   const kysely = db.kysely;
-  const kinds: repo.SearchKind[] = repo.looksLikeInitials(text) ? ['a', 'c', 'o', 'ap', 'cp', 'op'] : ['a', 'c', 'o'];
-  const match = await repo.prepareMatch(kysely, actor.workspaceId, text, kinds);
+  const kinds: SearchKind[] = looksLikeInitials(text) ? ['a', 'c', 'o', 'ap', 'cp', 'op'] : ['a', 'c', 'o'];
+  const match = await prepareMatch(kysely, actor.workspaceId, text, kinds, RARITY_PROBE, true);
   const readsAccounts = can(actor, 'accounts.read');
   const [accounts, contacts, opportunities] = await Promise.all([
     readsAccounts ? repo.searchAccounts(kysely, db.engine, actor, text, match, limit) : null,

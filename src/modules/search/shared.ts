@@ -1,2 +1,2 @@
 /** What other areas' list filters use of the search index (docs/search.md). */
-export { prepareMatch, candidateIds, type TextMatch } from './repository.ts';
+export { prepareMatch, candidateIds, type TextMatch } from './repository/match.ts';

@@ -1,0 +1,173 @@
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
+import type { Actor } from '../../../domain/policy.ts';
+import { accountsWithinReach, opportunitiesWithinReach } from '../../scope.ts';
+import type { SearchKind } from './match.ts';
+
+/**
+ * The three groups of the global search, each as what every plan (repository/plan.ts) needs:
+ * its rows in the caller's reach, the columns it answers with, what is searched, its order.
+ */
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a group's query, whatever it joins
+export type AnyQuery = SelectQueryBuilder<any, any, any>;
+
+export interface Group {
+  table: 'accounts' | 'contacts' | 'opportunities';
+  kinds: { text: SearchKind; initials: SearchKind };
+  /** The searched columns: a row matches when one of them contains the text. */
+  columns: readonly string[];
+  id: RawBuilder<number>;
+  name: RawBuilder<string>;
+  /** Open deals before closed ones (opportunities only; 0 for open). */
+  openFirst: boolean;
+  openKey: RawBuilder<number>;
+  /**
+   * The group's rows in the caller's reach, archived ones left out; no match condition yet.
+   * `tableFirst`: the searched table is read first (the walk, in its index's order).
+   */
+  base(from: Kysely<Database>, tableFirst?: boolean): AnyQuery;
+  /** The columns the answer shows. */
+  shown(query: AnyQuery): AnyQuery;
+}
+
+type Pair = [string, string];
+
+/**
+ * Joins `table` on the two pairs of columns. `tableFirst`: as a CROSS JOIN with the pairs in
+ * WHERE — the same rows, but SQLite then keeps the tables in the order written (its documented
+ * way to fix a join order): walking the deals it read the accounts first, by another index,
+ * and sorted all their deals (a million for "mes").
+ */
+function joined(
+  query: AnyQuery,
+  tableFirst: boolean | undefined,
+  table: 'accounts' | 'org_units',
+  first: Pair,
+  second: Pair,
+): AnyQuery {
+  if (tableFirst) return query.crossJoin(table).whereRef(first[0], '=', first[1]).whereRef(second[0], '=', second[1]);
+  return query.innerJoin(table, (joinBuilder) =>
+    joinBuilder.onRef(first[0], '=', first[1]).onRef(second[0], '=', second[1]),
+  );
+}
+
+const OPEN_KEY = sql<number>`case when opportunities.status = 'open' then 0 else 1 end`;
+
+export function accountsGroup(actor: Actor): Group {
+  return {
+    table: 'accounts',
+    kinds: { text: 'a', initials: 'ap' },
+    columns: ['accounts.name', 'accounts.credit_code'],
+    id: sql.ref('accounts.id'),
+    name: sql.ref('accounts.name'),
+    openFirst: false,
+    openKey: sql<number>`0`,
+    base: (from, tableFirst) =>
+      joined(
+        from.selectFrom('accounts'),
+        tableFirst,
+        'org_units',
+        ['org_units.id', 'accounts.org_unit_id'],
+        ['org_units.workspace_id', 'accounts.workspace_id'],
+      )
+        .where(accountsWithinReach(actor))
+        .where('accounts.archived_at', 'is', null),
+    shown: (query) =>
+      query
+        .leftJoin('users as owner', (joinBuilder) =>
+          joinBuilder
+            .onRef('owner.id', '=', 'accounts.owner_id')
+            .onRef('owner.workspace_id', '=', 'accounts.workspace_id'),
+        )
+        .select([
+          'accounts.id',
+          'accounts.name',
+          'accounts.city',
+          'accounts.tier',
+          'accounts.in_pool',
+          'owner.name as owner_name',
+        ]),
+  };
+}
+
+export function contactsGroup(actor: Actor): Group {
+  return {
+    table: 'contacts',
+    kinds: { text: 'c', initials: 'cp' },
+    columns: [
+      'contacts.name',
+      'contacts.mobile',
+      'contacts.phone',
+      'contacts.email',
+      'contacts.title',
+      'contacts.wechat',
+    ],
+    id: sql.ref('contacts.id'),
+    name: sql.ref('contacts.name'),
+    openFirst: false,
+    openKey: sql<number>`0`,
+    base: (from, tableFirst) =>
+      joined(
+        joined(
+          from.selectFrom('contacts'),
+          tableFirst,
+          'accounts',
+          ['accounts.id', 'contacts.account_id'],
+          ['accounts.workspace_id', 'contacts.workspace_id'],
+        ),
+        tableFirst,
+        'org_units',
+        ['org_units.id', 'accounts.org_unit_id'],
+        ['org_units.workspace_id', 'accounts.workspace_id'],
+      )
+        .where('contacts.workspace_id', '=', actor.workspaceId)
+        .where(accountsWithinReach(actor))
+        .where('contacts.archived_at', 'is', null)
+        .where('accounts.archived_at', 'is', null),
+    shown: (query) =>
+      query.select([
+        'contacts.id',
+        'contacts.name',
+        'contacts.title',
+        'contacts.account_id',
+        'accounts.name as account_name',
+      ]),
+  };
+}
+
+export function opportunitiesGroup(actor: Actor): Group {
+  return {
+    table: 'opportunities',
+    kinds: { text: 'o', initials: 'op' },
+    columns: ['opportunities.name'],
+    id: sql.ref('opportunities.id'),
+    name: sql.ref('opportunities.name'),
+    // Open deals first: those are the ones worked on.
+    openFirst: true,
+    openKey: OPEN_KEY,
+    base: (from, tableFirst) =>
+      joined(
+        joined(
+          from.selectFrom('opportunities'),
+          tableFirst,
+          'accounts',
+          ['accounts.id', 'opportunities.account_id'],
+          ['accounts.workspace_id', 'opportunities.workspace_id'],
+        ),
+        tableFirst,
+        'org_units',
+        ['org_units.id', 'opportunities.org_unit_id'],
+        ['org_units.workspace_id', 'opportunities.workspace_id'],
+      ).where(opportunitiesWithinReach(actor)),
+    shown: (query) =>
+      query.select([
+        'opportunities.id',
+        'opportunities.name',
+        'opportunities.account_id',
+        'accounts.name as account_name',
+        'opportunities.status',
+        'opportunities.amount',
+      ]),
+  };
+}

@@ -1,0 +1,105 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
+import type { Engine } from '../../../db/dialect.ts';
+import { accountReach, type Actor } from '../../../domain/policy.ts';
+import { SEARCH_COUNT_CAP } from '../../../contracts/search.ts';
+import { looksLikeInitials, type TextMatch } from './match.ts';
+import { accountsGroup, contactsGroup, opportunitiesGroup, type Group } from './group.ts';
+import { rankedPlan } from './ranked.ts';
+import { reachPlan, unsorted, walked, WALK_ROWS } from './walk.ts';
+
+/**
+ * Which plan answers a group (docs/search.md "How it works"):
+ * - few candidates (the rarest gram under RARITY_PROBE rows in the group's kind): each is looked
+ *   up and ranked (repository/ranked.ts), the count beside it;
+ * - many, for a caller who sees only their own records (a rep, presales): their rows are tested
+ *   one by one (a rep holds hundreds; the candidates of "mes" are a hundred thousand deals);
+ * - many, for a workspace or a subtree: counted first (up to the cap, as before); more than the
+ *   cap, the rows are walked in rank order and the walk stops at `limit`; otherwise ranked.
+ */
+/** Which plan: chosen by the candidates and the reach, or one forced, and the walk's bound (the tests compare them). */
+export interface PlanOptions {
+  force?: 'auto' | 'ranked' | 'walk' | 'reach';
+  walkRows?: number;
+}
+
+async function searchGroup<R>(
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  text: string,
+  match: TextMatch,
+  limit: number,
+  group: Group,
+  { force = 'auto', walkRows = WALK_ROWS }: PlanOptions = {},
+) {
+  const ws = actor.workspaceId;
+  const many =
+    force === 'auto'
+      ? match.common[group.kinds.text] === true ||
+        (looksLikeInitials(text) && match.common[group.kinds.initials] === true)
+      : force !== 'ranked';
+  const reach = accountReach(actor).kind;
+  const mine = force === 'auto' ? reach === 'own' || reach === 'team' : force === 'reach';
+  let rows: R[];
+  let total: number;
+  if (many && mine) {
+    const plan = reachPlan(db, engine, ws, text, match, group);
+    [rows, total] = (await Promise.all([plan.rows(limit), plan.count()])) as [R[], number];
+  } else if (!many) {
+    const plan = rankedPlan(db, engine, ws, text, match, group);
+    [rows, total] = (await Promise.all([plan.rows(limit), plan.count()])) as [R[], number];
+  } else {
+    const plan = rankedPlan(db, engine, ws, text, match, group);
+    const first = await plan.firstMatches(limit);
+    total = first.total;
+    if (total <= SEARCH_COUNT_CAP && force !== 'walk') rows = first.rows.map((row) => unsorted<R>(row));
+    else
+      rows =
+        (await walked<R>(db, engine, ws, text, match, group, limit, walkRows)) ?? ((await plan.rows(limit)) as R[]);
+  }
+  return { rows, total: Math.min(total, SEARCH_COUNT_CAP), capped: total > SEARCH_COUNT_CAP };
+}
+
+interface AccountHit {
+  id: number;
+  name: string;
+  city: string | null;
+  tier: string;
+  in_pool: number;
+  owner_name: string | null;
+}
+interface ContactHit {
+  id: number;
+  name: string;
+  title: string | null;
+  account_id: number;
+  account_name: string;
+}
+interface OpportunityHit {
+  id: number;
+  name: string;
+  account_id: number;
+  account_name: string;
+  status: string;
+  amount: number | string;
+}
+
+type Args = [
+  db: Kysely<Database>,
+  engine: Engine,
+  actor: Actor,
+  text: string,
+  match: TextMatch,
+  limit: number,
+  options?: PlanOptions,
+];
+
+const rest = (args: Args) => args.slice(0, 6) as [Kysely<Database>, Engine, Actor, string, TextMatch, number];
+
+export const searchAccounts = (...args: Args) =>
+  searchGroup<AccountHit>(...rest(args), accountsGroup(args[2]), args[6]);
+export const searchContacts = (...args: Args) =>
+  searchGroup<ContactHit>(...rest(args), contactsGroup(args[2]), args[6]);
+export const searchOpportunities = (...args: Args) =>
+  searchGroup<OpportunityHit>(...rest(args), opportunitiesGroup(args[2]), args[6]);
