@@ -10,6 +10,7 @@ import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { UserMenu } from './UserMenu.tsx';
 import { NotificationBell } from '../../features/rhythm/NotificationBell.tsx';
 import { GlobalSearch } from '../../features/search/GlobalSearch.tsx';
+import { useGlyphs } from './useGlyphs.ts';
 
 const COLLAPSED_KEY = 'keyline.nav.collapsed';
 
@@ -19,7 +20,9 @@ const COLLAPSED_KEY = 'keyline.nav.collapsed';
  */
 export function AppShell() {
   const t = useT();
-  const { workspace } = useSession();
+  const { workspace, user } = useSession();
+  // The header's names and language labels are first laid out once the CJK font has their glyphs.
+  const glyphs = useGlyphs([workspace.name, user.name, t('lang.zh-CN'), t('lang.en-US')].join(''));
   const screens = Grid.useBreakpoint();
   const mobile = !screens.md;
   const [collapsed, setCollapsed] = useState(() => localStorage.getItem(COLLAPSED_KEY) === '1');
@@ -79,13 +82,13 @@ export function AppShell() {
             onClick={mobile ? () => setDrawerOpen(true) : toggleCollapsed}
           />
           <Typography.Text strong ellipsis style={{ fontSize: 15, minWidth: 0 }} data-testid="workspace-name">
-            {workspace.name}
+            {glyphs ? workspace.name : ''}
           </Typography.Text>
           <GlobalSearch />
           <Flex align="center" gap={8} style={{ flex: 'none' }}>
-            <LanguageSwitch />
+            {glyphs && <LanguageSwitch />}
             <NotificationBell />
-            <UserMenu />
+            {glyphs && <UserMenu />}
           </Flex>
         </Layout.Header>
         <Layout.Content style={{ padding: mobile ? 12 : 24, minWidth: 0 }}>
