@@ -13,7 +13,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
-import { openDatabase, type Db } from '../src/db/database.ts';
+import { openDatabase, POSTGRES_SESSION_OPTIONS, type Db } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { cachingStatements } from '../src/db/statement-cache.ts';
 import { buildApp } from '../src/server/app.ts';
@@ -213,7 +213,9 @@ export async function openScaleBench(
     });
     console.log(`built a small scale set in ${built.seconds.toFixed(0)} s: ${JSON.stringify(built.rows)}`);
   }
-  const pool = process.env.DATABASE_URL ? new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }) : null;
+  const pool = process.env.DATABASE_URL
+    ? new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, options: POSTGRES_SESSION_OPTIONS })
+    : null;
   const db: Db = {
     ...plain,
     kysely: new Kysely<Database>({
