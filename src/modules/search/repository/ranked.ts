@@ -141,17 +141,20 @@ export function rankedPlan(
         .execute();
       return { rows, total: rows.length ? Number(rows[0]!.sort_total) : 0 };
     },
-    count: async () => {
-      const counted = await db
-        .selectFrom(
-          base
-            .select(group.id.as('id'))
-            .limit(SEARCH_COUNT_CAP + 1)
-            .as('t'),
-        )
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(counted.n);
-    },
+    count: () => cappedCount(db, base, group),
   };
+}
+
+/** How many rows a group's query finds, counted up to the cap + 1 (the page shows "1000+"). */
+export async function cappedCount(db: Kysely<Database>, base: AnyQuery, group: Group): Promise<number> {
+  const counted = await db
+    .selectFrom(
+      base
+        .select(group.id.as('id'))
+        .limit(SEARCH_COUNT_CAP + 1)
+        .as('t'),
+    )
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(counted.n);
 }

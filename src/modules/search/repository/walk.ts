@@ -1,10 +1,9 @@
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { escapeLike, type Engine } from '../../../db/dialect.ts';
-import { SEARCH_COUNT_CAP } from '../../../contracts/search.ts';
 import { isCandidate, looksLikeInitials, type TextMatch } from './match.ts';
 import type { AnyQuery, Group } from './group.ts';
-import { containsOf, ordered, sorted } from './ranked.ts';
+import { cappedCount, containsOf, ordered, sorted } from './ranked.ts';
 
 /**
  * The plans for many candidates (docs/search.md): rows are tested one by one — contains, then
@@ -175,17 +174,6 @@ export function reachPlan(
   const base = group.base(db).where(rowMatches(engine, workspaceId, text, match, group));
   return {
     rows: (limit: number) => ordered(group.shown(base), group, match).limit(limit).execute(),
-    count: async () => {
-      const counted = await db
-        .selectFrom(
-          base
-            .select(group.id.as('id'))
-            .limit(SEARCH_COUNT_CAP + 1)
-            .as('t'),
-        )
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(counted.n);
-    },
+    count: () => cappedCount(db, base, group),
   };
 }
