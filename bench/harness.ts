@@ -13,7 +13,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
-import { openDatabase, POSTGRES_SESSION_OPTIONS, type Db } from '../src/db/database.ts';
+import { keepFixedQueriesPrepared, openDatabase, POSTGRES_SESSION_OPTIONS, type Db } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { cachingStatements } from '../src/db/statement-cache.ts';
 import { buildApp } from '../src/server/app.ts';
@@ -216,6 +216,8 @@ export async function openScaleBench(
   const pool = process.env.DATABASE_URL
     ? new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, options: POSTGRES_SESSION_OPTIONS })
     : null;
+  // As the server's own pool: its fixed queries prepared on each connection.
+  pool?.on('connect', keepFixedQueriesPrepared);
   const db: Db = {
     ...plain,
     kysely: new Kysely<Database>({

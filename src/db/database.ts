@@ -8,6 +8,7 @@ import type { Database } from './schema.ts';
 import { cachingStatements } from './statement-cache.ts';
 import type { Engine } from './dialect.ts';
 import { sqliteSynchronousOf, type SqliteSynchronous } from '../config.ts';
+import { preparedNameOf } from './fixed-query.ts';
 
 // int8 (bigint) and numeric come back from pg as strings; our bigints are epoch ms and fen,
 // both well inside Number.MAX_SAFE_INTEGER.
@@ -70,6 +71,21 @@ function makePrivate(file: string) {
  */
 export const POSTGRES_SESSION_OPTIONS = '-c jit=off';
 
+/**
+ * Runs the fixed queries (src/db/fixed-query.ts) as named statements on this connection: pg
+ * parses and plans a named statement once per connection and then only binds and executes it.
+ * Kysely calls `query(text, values)`; only the fixed queries' texts get a name, so every other
+ * statement runs as before. (A transaction-pooling proxy such as PgBouncer's transaction mode
+ * does not keep named statements: Keyline connects to PostgreSQL itself, docs/DESIGN.md.)
+ */
+export function keepFixedQueriesPrepared(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+    const name = typeof text === 'string' && Array.isArray(values) ? preparedNameOf(text) : undefined;
+    return name ? query({ name, text, values }, callback) : query(text, values, callback);
+  }) as typeof client.query;
+}
+
 export function openDatabase(opts: DbOptions): Db {
   if (opts.databaseUrl) {
     // A request waits at most 5 s for a connection (PostgreSQL restarting, the network cut, or
@@ -88,7 +104,10 @@ export function openDatabase(opts: DbOptions): Db {
     // The same for a connection that breaks while checked out but between queries (inside a
     // transaction, while a password is verified): the next query on it fails instead, and
     // pg drops it from the pool when it is released.
-    pool.on('connect', (client) => client.on('error', () => undefined));
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+      keepFixedQueriesPrepared(client);
+    });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kysely, engine: 'postgres', close: () => kysely.destroy() };
   }

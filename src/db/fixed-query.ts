@@ -24,6 +24,19 @@ class Slot {
  * may not depend on the values. Kept per Kysely instance (a transaction is one of its own),
  * so each engine's SQL is its own; a Kysely with plugins builds the query on every call.
  */
+/**
+ * The texts of the fixed queries, each with a name: on PostgreSQL each connection keeps them
+ * prepared under it (src/db/database.ts), so they are parsed and planned once per connection
+ * instead of at every call — planning the session's four-table join took 0.22–0.29 ms of the
+ * server's time against 0.02 ms to run it, before every request.
+ */
+const preparedNames = new Map<string, string>();
+
+/** The name a fixed query's text is prepared under, or none for any other statement. */
+export function preparedNameOf(text: string): string | undefined {
+  return preparedNames.get(text);
+}
+
 export function fixedQuery<Args extends unknown[], Row>(
   // Kysely<any>: the repositories' Kysely<Database> and their transactions alike.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -45,6 +58,7 @@ export function fixedQuery<Args extends unknown[], Row>(
       if (bound.size !== arity)
         throw new Error(`fixedQuery: each of the ${arity} arguments must be bound: ${query.sql}`);
       compiled.set(db, query);
+      if (!preparedNames.has(query.sql)) preparedNames.set(query.sql, `keyline_fixed_${preparedNames.size + 1}`);
     }
     const parameters = query.parameters.map((value) => (value instanceof Slot ? args[value.position] : value));
     const result = await db.executeQuery<Row>(CompiledQuery.raw(query.sql, parameters) as CompiledQuery<Row>);

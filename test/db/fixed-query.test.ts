@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.ts';
 import { fixedQuery, shapedQueries } from '../../src/db/fixed-query.ts';
 import { createWorkspace } from '../../src/modules/workspace/service.ts';
@@ -33,6 +33,23 @@ for (const engine of testEngines()) {
         .execute();
     });
     after(() => db.dispose());
+
+    if (engine === 'postgres')
+      it('a fixed query runs as a named statement on the server: parsed and planned once per connection', async () => {
+        // The server's own pool (openDatabase): its connections name the fixed queries.
+        const workspace = workspaces[1]!;
+        const rows = await Promise.all(Array.from({ length: 12 }, () => settingsAndCalendar(db.kysely, workspace)));
+        assert.ok(rows.every((row) => row?.time_zone === 'Europe/Berlin'));
+        // Every connection that ran it has it prepared; any other statement runs unnamed.
+        const prepared = await sql<{ name: string; statement: string }>`
+          select name, statement from pg_prepared_statements`.execute(db.kysely);
+        const fixed = prepared.rows.filter((row) => row.name.startsWith('keyline_fixed_'));
+        assert.ok(
+          fixed.some((row) => /from "workspaces"/.test(row.statement)),
+          JSON.stringify(prepared.rows),
+        );
+        assert.ok(prepared.rows.every((row) => !/pg_prepared_statements/.test(row.statement)));
+      });
 
     it('builds once and answers each call with its own values, as the query built afresh', async () => {
       let builds = 0;
