@@ -5,7 +5,8 @@ import { invalid } from '../../server/problem.ts';
 import { personalQuotas } from '../quotas/service.ts';
 import { periodDto, scopeDto } from '../targets/scope.ts';
 import * as memberReads from './repository/members.ts';
-import { context, expected, type FunnelQuery } from './service.ts';
+import { context, type FunnelQuery } from './context.ts';
+import { expected } from './service.ts';
 
 /**
  * The funnel's per-member table (docs/targets.md § Funnel, the per-member table): a row per

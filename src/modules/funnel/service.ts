@@ -1,18 +1,25 @@
 import type { Db } from '../../db/database.ts';
 import type * as contract from '../../contracts/funnel.ts';
-import { addDays, dateIn, weeksLeft, type Calendar, type Period } from '../../domain/calendar.ts';
+import { addDays, dateIn, weeksLeft, type Period } from '../../domain/calendar.ts';
 import { entriesPerWeekNeeded, flowProjection, funnelGap, standardFunnel } from '../../domain/funnel-math.ts';
 import { quantile, shapeFlags } from '../../domain/funnel-health.ts';
 import type { Actor, TargetSubject } from '../../domain/policy.ts';
-import { invalid } from '../../server/problem.ts';
-import { NO_LINE, NO_LINE_PARAM, type BusinessLine } from '../../domain/business-lines.ts';
+import { NO_LINE, NO_LINE_PARAM } from '../../domain/business-lines.ts';
 import { quotaFor } from '../quotas/service.ts';
-import { findProcess, stagesOf, type StageRow } from '../sales-processes/service.ts';
-import { periodDto, resolvePeriod, resolveScope, scopeDto, type ResolvedScope } from '../targets/scope.ts';
-import { loadRules } from '../workspace/service.ts';
+import { periodDto, scopeDto } from '../targets/scope.ts';
 import * as reads from './repository/reads.ts';
+import {
+  context,
+  filterOf,
+  frameOf,
+  processOf,
+  rangesOf,
+  withProcess,
+  type Frame,
+  type FunnelQuery,
+} from './context.ts';
 import { openDealAges } from './repository/health.ts';
-import type { DealFilter, MonthRange } from './repository/filters.ts';
+import type { DealFilter } from './repository/filters.ts';
 
 /**
  * The live funnel (docs/targets.md § Funnel): per stage of a process, the open deals of a
@@ -20,124 +27,6 @@ import type { DealFilter, MonthRange } from './repository/filters.ts';
  * Months, quarters and years read the totals; a week — finer than their months — counts the
  * deals themselves.
  */
-export interface Context {
-  scope: ResolvedScope;
-  calendar: Calendar;
-  threshold: number;
-  taxRatePercent: number;
-  process: { id: number; name: string } | null;
-  stages: StageRow[];
-  period: Period | null;
-  /** The business line shown ('' — no line; undefined — every line). */
-  line: string | undefined;
-  filter: DealFilter;
-  /** The open deals counted: by month (totals) and by date (deals). */
-  openMonths: MonthRange;
-  openDates: { from: string | null; to: string | null };
-  wonMonths: MonthRange;
-  wonDates: { from: string | null; to: string | null };
-}
-
-const lastMonthOf = (p: Period) => addDays(p.end, -1).slice(0, 7);
-
-export type FunnelQuery = {
-  scope?: string | undefined;
-  processId?: number | undefined;
-  period?: string | undefined;
-  line?: string | undefined;
-};
-
-/**
- * The business line a report is narrowed to: a line of the workspace by its key, `none` for the
- * deals of no line ('' in the data), undefined for every line; anything else is a 400 naming
- * `query.line` (docs/targets.md § Business lines).
- */
-export function resolveLine(line: string | undefined, lines: readonly BusinessLine[]): string | undefined {
-  if (line === undefined) return undefined;
-  if (line === NO_LINE_PARAM) return NO_LINE;
-  if (lines.some((l) => l.key === line)) return line;
-  throw invalid(
-    'query.line',
-    { code: 'invalid' },
-    `is no business line of the workspace (${line}); name a line's key or none`,
-  );
-}
-
-type Frame = Omit<Context, 'process' | 'stages'>;
-type ProcessRead = readonly [{ id: number; name: string } | null | undefined, StageRow[]];
-
-export async function context(db: Db, actor: Actor, query: FunnelQuery): Promise<Context> {
-  const [frame, processRead] = await Promise.all([frameOf(db, actor, query), processOf(db, actor, query.processId)]);
-  return withProcess(frame, processRead, query.processId);
-}
-
-/**
- * The scope, period, line and ranges of a report: the rules and the caller's own scope come
- * with the session (src/modules/workspace/session-reads.ts), so for a rep this reads nothing.
- */
-async function frameOf(db: Db, actor: Actor, query: FunnelQuery): Promise<Frame> {
-  const [{ settings, calendar }, scope] = await Promise.all([
-    loadRules(db.kysely, actor),
-    resolveScope(db.kysely, actor, query.scope),
-  ]);
-  const period = query.period === 'all' ? null : resolvePeriod(query.period, calendar, actor.now);
-  const line = resolveLine(query.line, settings.businessLines);
-  return {
-    scope,
-    calendar,
-    threshold: settings.largeDealThreshold,
-    taxRatePercent: settings.taxRatePercent,
-    period,
-    line,
-    filter: { ...filterOf(scope), line },
-    ...rangesOf(period, dateIn(actor.now, calendar.timeZone)),
-  };
-}
-
-/** The named process (or the default one) and its stages, read at once when named. */
-async function processOf(db: Db, actor: Actor, named: number | undefined): Promise<ProcessRead> {
-  const { workspaceId } = actor;
-  if (named !== undefined) {
-    const rows = await reads.stagesWithProcessName(db.kysely, workspaceId, named);
-    if (rows.length === 0) return [await findProcess(db.kysely, workspaceId, named), []];
-    const stages: StageRow[] = rows.map(({ process_name: _name, ...stage }) => stage);
-    return [{ id: named, name: rows[0]!.process_name }, stages];
-  }
-  return reads
-    .defaultProcess(db.kysely, workspaceId)
-    .then(async (found) => [found, found ? await stagesOf(db.kysely, workspaceId, [found.id]) : []] as const);
-}
-
-function withProcess(frame: Frame, [processRow, processStages]: ProcessRead, named: number | undefined): Context {
-  // A process of another workspace reads as none (docs/DESIGN.md § Ids in requests); checked
-  // after the scope, so a scope out of reach is 403 first.
-  if (named !== undefined && !processRow)
-    throw invalid('query.processId', { code: 'not_found', params: { id: named } }, `no sales process with id ${named}`);
-  const process = processRow ? { id: processRow.id, name: processRow.name } : null;
-  return { ...frame, process, stages: process ? processStages : [] };
-}
-
-const filterOf = (scope: TargetSubject): DealFilter =>
-  scope.kind === 'user'
-    ? { kind: 'user', userId: scope.userId }
-    : scope.kind === 'unit'
-      ? { kind: 'unit', path: scope.path }
-      : { kind: 'workspace' };
-
-/** The close months and dates a period's funnel counts (null: every open deal). */
-function rangesOf(period: Period | null, today: string) {
-  // While the period runs, deals whose expected close has passed are still to be won (or lost) in it.
-  const running = period !== null && period.start <= today && today < period.end;
-  return {
-    openMonths: period
-      ? { from: running ? null : period.start.slice(0, 7), to: lastMonthOf(period) }
-      : { from: null, to: null },
-    openDates: period ? { from: running ? null : period.start, to: period.end } : { from: null, to: null },
-    wonMonths: period ? { from: period.start.slice(0, 7), to: lastMonthOf(period) } : { from: null, to: null },
-    wonDates: period ? { from: period.start, to: period.end } : { from: null, to: null },
-  };
-}
-
 /**
  * The funnel's objective figure for the forecast (docs/targets.md § The forecast of a scope):
  * the open deals the funnel counts for the period in every process, their amount and
