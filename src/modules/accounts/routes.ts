@@ -4,6 +4,9 @@ import { errorResponses, idParam } from '../../contracts/common.ts';
 import * as contract from '../../contracts/accounts.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import * as accounts from './service.ts';
+import { createAccount } from './create.ts';
+import { findDuplicates } from './duplicates.ts';
+import { updateAccount } from './update.ts';
 import * as profile from './profile.ts';
 import * as bulk from './bulk.ts';
 import * as bulkContract from '../../contracts/bulk.ts';
@@ -57,7 +60,7 @@ export default async function accountRoutes(app: FastifyInstance) {
       },
     },
     async (req) => ({
-      matches: await accounts.findDuplicates(
+      matches: await findDuplicates(
         db,
         actorOf(req),
         req.query.name,
@@ -78,7 +81,7 @@ export default async function accountRoutes(app: FastifyInstance) {
         response: { 201: contract.accountDetailSchema, ...errorResponses },
       },
     },
-    async (req, reply) => reply.code(201).send(await accounts.createAccount(db, actorOf(req), req.body, ipOf(req))),
+    async (req, reply) => reply.code(201).send(await createAccount(db, actorOf(req), req.body, ipOf(req))),
   );
 
   routes.get(
@@ -106,7 +109,7 @@ export default async function accountRoutes(app: FastifyInstance) {
         response: { 200: contract.accountDetailSchema, ...errorResponses },
       },
     },
-    async (req) => accounts.updateAccount(db, actorOf(req), req.params.id, req.body),
+    async (req) => updateAccount(db, actorOf(req), req.params.id, req.body),
   );
 
   routes.post(
