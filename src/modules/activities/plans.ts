@@ -11,7 +11,8 @@ import { assignableUser } from '../users/service.ts';
 import { createTasksInTransaction } from '../tasks/service.ts';
 import { loadRules } from '../workspace/service.ts';
 import * as repo from './repository.ts';
-import { applyFollowUp, canReview, createActivity, getActivity, requireActivity } from './service.ts';
+import { canReview, getActivity, requireActivity } from './service.ts';
+import { applyFollowUp, createActivity } from './writes.ts';
 
 /**
  * Visit plans and reviews (docs/rhythm.md § Visit plan and review). The plan is kept as the

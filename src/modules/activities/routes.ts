@@ -17,6 +17,7 @@ import { needs } from '../../server/access.ts';
 import { actorOf } from '../../server/request.ts';
 import { createActivityWithPlan, saveReview, savePlan } from './plans.ts';
 import * as activities from './service.ts';
+import { archiveActivity, updateActivity } from './writes.ts';
 
 export default async function activityRoutes(app: FastifyInstance) {
   const typedApp = app.withTypeProvider<ZodTypeProvider>();
@@ -75,7 +76,7 @@ export default async function activityRoutes(app: FastifyInstance) {
         response: { 200: activityDetailSchema, ...errorResponses },
       },
     },
-    async (req) => activities.updateActivity(db, actorOf(req), req.params.id, req.body),
+    async (req) => updateActivity(db, actorOf(req), req.params.id, req.body),
   );
 
   typedApp.post(
@@ -92,7 +93,7 @@ export default async function activityRoutes(app: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      await activities.archiveActivity(db, actorOf(req), req.params.id, req.body.version);
+      await archiveActivity(db, actorOf(req), req.params.id, req.body.version);
       return reply.code(204).send(null);
     },
   );
