@@ -1,7 +1,5 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { testEngines } from '../helpers/db.ts';
 import {
@@ -17,17 +15,21 @@ import {
 import type { Page, Problem } from '../../src/contracts/common.ts';
 import type { ImportJob as Job, ReportRow } from '../../src/contracts/imports.ts';
 import { makeCreditCode } from '../../src/domain/credit-code.ts';
-import { workbook } from '../helpers/xlsx.ts';
-import { settleImport, uploadImport } from '../helpers/imports.ts';
+import { accountNamedIn, commitImport, uploadImport, validateMapping } from '../helpers/imports.ts';
 
+/**
+ * An import of accounts from upload to commit: bad rows listed and skipped, owners, who sees a
+ * job, duplicates as chosen, all or nothing, look-alike names. Reading files and mapping their
+ * columns: import-upload.test.ts; contacts: import-contacts.test.ts.
+ */
 type ErrorPage = Page<ReportRow>;
 
-const FIXTURES = path.join(import.meta.dirname, '../fixtures/import');
 const CODE_A = makeCreditCode('91310000MA1FL0001');
 const CODE_B = makeCreditCode('91310000MA1FL0002');
 
 const upload = uploadImport;
-const settle = settleImport;
+const validate = validateMapping;
+const commit = commitImport;
 
 for (const engine of testEngines()) {
   describe(`imports [${engine}]`, () => {
@@ -43,13 +45,7 @@ for (const engine of testEngines()) {
     });
     after(() => testApp.close());
 
-    const accountNamed = (name: string) =>
-      testApp.db.kysely
-        .selectFrom('accounts')
-        .selectAll()
-        .where('workspace_id', '=', fixture.workspaceId)
-        .where('name', '=', name)
-        .executeTakeFirst();
+    const accountNamed = (name: string) => accountNamedIn(testApp, fixture.workspaceId, name);
     const accountCount = async () =>
       Number(
         (
@@ -60,16 +56,6 @@ for (const engine of testEngines()) {
             .executeTakeFirstOrThrow()
         ).n,
       );
-    const validate = async (call: Call, id: number, mapping: Record<string, number | null>, duplicateMode = 'skip') => {
-      const res = await call('POST', `/api/v1/imports/${id}/validate`, { mapping, duplicateMode });
-      assert.equal(res.statusCode, 202, res.body);
-      return settle(call, id);
-    };
-    const commit = async (call: Call, id: number, skipErrors = false) => {
-      const res = await call('POST', `/api/v1/imports/${id}/commit`, { skipErrors });
-      assert.equal(res.statusCode, 202, res.body);
-      return settle(call, id);
-    };
 
     it('reads a UTF-8 CSV, suggests the mapping from Chinese headers, lists every bad row, and commits the good ones with owners', async () => {
       const csv = [
@@ -169,157 +155,6 @@ for (const engine of testEngines()) {
       );
     });
 
-    it('detects GBK (GB18030) CSV from Chinese Excel, and re-decodes when the user overrides the encoding', async () => {
-      const bytes = fs.readFileSync(path.join(FIXTURES, 'accounts-gbk.csv'));
-      const job = json<Job>(await upload(rep, 'accounts', bytes, 'gbk.csv'));
-      assert.equal(job.encoding, 'gb18030');
-      assert.equal(job.detectedEncoding, 'gb18030');
-      assert.deepEqual(job.headers, ['客户名称', '统一社会信用代码', '行业', '省份', '城市', '状态', '备注']);
-      assert.equal(job.preview[0]!.cells[0], '苏州精密机械有限公司');
-      const forced = json<Job & { replacementChars: number }>(
-        await upload(rep, 'accounts', bytes, 'gbk.csv', '&encoding=utf-8'),
-      );
-      assert.equal(forced.encoding, 'utf-8');
-      assert.ok(forced.replacementChars > 0, 'garbled text is reported');
-      const checked = await validate(rep, job.id, job.suggestedMapping);
-      assert.deepEqual(checked.counts, { create: 2, update: 0, skip: 0, error: 0, duplicate: 0, similar: 0 });
-      const done = await commit(rep, job.id);
-      assert.equal(done.status, 'committed');
-      const account = (await accountNamed('苏州精密机械有限公司'))!;
-      assert.equal(account.owner_id, fixture.users.rep.id);
-      assert.equal(account.notes, 'GBK 编码的文件');
-    });
-
-    it('reads .xlsx workbooks (detected by content), dates and numbers included', async () => {
-      const repAccountName = (
-        await testApp.db.kysely
-          .selectFrom('accounts')
-          .select('name')
-          .where('id', '=', fixture.accounts.repAccount)
-          .executeTakeFirstOrThrow()
-      ).name;
-      const buf = await workbook([
-        ['Company', 'Contact name', 'Job title', 'Mobile', 'E-mail', 'Date of birth'],
-        [repAccountName, '孟晚', '财务总监', 13800138000, 'Meng@Example.com', new Date(Date.UTC(1980, 4, 6))],
-        ['不存在的公司', '张三', '', '', 'not-an-email', ''],
-      ]);
-      const job = json<Job>(await upload(rep, 'contacts', buf, 'contacts.xlsx'));
-      assert.equal(job.format, 'xlsx');
-      assert.equal(job.suggestedMapping.accountName, 0);
-      assert.equal(job.suggestedMapping.name, 1);
-      assert.equal(job.suggestedMapping.birthday, 5);
-      const checked = await validate(rep, job.id, job.suggestedMapping);
-      assert.deepEqual(checked.counts, { create: 1, update: 0, skip: 0, error: 1, duplicate: 0, similar: 0 });
-      const errors = json<ErrorPage>(await rep('GET', `/api/v1/imports/${job.id}/errors`));
-      assert.deepEqual(errors.items[0]!.problems.map((p) => `${p.field}:${p.code}`).sort(), ['email:invalid_email']);
-      assert.equal(errors.items[0]!.rowNo, 3);
-      const done = await commit(rep, job.id, true);
-      assert.equal(done.status, 'committed');
-      const contact = await testApp.db.kysely
-        .selectFrom('contacts')
-        .selectAll()
-        .where('workspace_id', '=', fixture.workspaceId)
-        .where('name', '=', '孟晚')
-        .executeTakeFirstOrThrow();
-      assert.equal(contact.account_id, fixture.accounts.repAccount);
-      assert.equal(contact.mobile, '13800138000');
-      assert.equal(contact.email, 'meng@example.com');
-      assert.equal(contact.birthday, '1980-05-06');
-    });
-
-    it('links contacts to accounts the importer can see, never to others', async () => {
-      const names = await testApp.db.kysely
-        .selectFrom('accounts')
-        .select(['id', 'name'])
-        .where('id', 'in', [fixture.accounts.repAccount, fixture.accounts.rep2Account])
-        .execute();
-      const mine = names.find((n) => n.id === fixture.accounts.repAccount)!.name;
-      const theirs = names.find((n) => n.id === fixture.accounts.rep2Account)!.name;
-      const csv = `公司名称,姓名,职务,手机\n${mine},任正,采购总监,\n${mine},周婷,工程师,13900000001\n${theirs},李四,经理,\n`;
-      const job = json<Job>(await upload(rep, 'contacts', csv));
-      const checked = await validate(rep, job.id, job.suggestedMapping, 'update');
-      assert.deepEqual(checked.counts, { create: 1, update: 1, skip: 0, error: 1, duplicate: 1, similar: 0 });
-      const errors = json<ErrorPage>(await rep('GET', `/api/v1/imports/${job.id}/errors`));
-      assert.deepEqual(
-        errors.items.map((e) => [e.rowNo, e.problems[0]!.field, e.problems[0]!.code]),
-        [[4, 'accountName', 'account_not_found']],
-      );
-      assert.deepEqual(errors.items[0]!.problems[0]!.params, { value: theirs });
-      await commit(rep, job.id, true);
-      const ren = await testApp.db.kysely
-        .selectFrom('contacts')
-        .selectAll()
-        .where('id', '=', fixture.contacts.repContact)
-        .executeTakeFirstOrThrow();
-      assert.equal(ren.title, '采购总监');
-      assert.equal(ren.version, 2, 'the existing contact was updated, not duplicated');
-      const count = await testApp.db.kysely
-        .selectFrom('contacts')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('account_id', '=', fixture.accounts.rep2Account)
-        .executeTakeFirstOrThrow();
-      assert.equal(Number(count.n), 0);
-    });
-
-    it('sets reports-to from a name in the file or in Keyline, whatever the row order; unknown names and cycles are row errors', async () => {
-      const mine = (
-        await testApp.db.kysely
-          .selectFrom('accounts')
-          .select('name')
-          .where('id', '=', fixture.accounts.repAccount)
-          .executeTakeFirstOrThrow()
-      ).name;
-      const csv = [
-        '客户名称,姓名,职务,直属上级',
-        `${mine},孙明,工程师,赵刚`, // row 2: reports to row 3, further down
-        `${mine},赵刚,总经理,任正`, // row 3: reports to the contact already in Keyline
-        `${mine},钱一,采购,不存在的人`, // row 4: nobody of that name
-        `${mine},甲一,,乙二`, // rows 5 and 6: a loop
-        `${mine},乙二,,甲一`,
-      ].join('\n');
-      const job = json<Job>(await upload(rep, 'contacts', csv));
-      assert.equal(job.suggestedMapping.reportsTo, 3);
-      const checked = await validate(rep, job.id, job.suggestedMapping);
-      assert.deepEqual(checked.counts, { create: 2, update: 0, skip: 0, error: 3, duplicate: 0, similar: 0 });
-      const errors = json<ErrorPage>(await rep('GET', `/api/v1/imports/${job.id}/errors`));
-      assert.deepEqual(
-        errors.items.map((e) => [e.rowNo, e.problems[0]!.field, e.problems[0]!.code]),
-        [
-          [4, 'reportsTo', 'unknown_contact'],
-          [5, 'reportsTo', 'reporting_cycle'],
-          [6, 'reportsTo', 'reporting_cycle'],
-        ],
-      );
-      assert.deepEqual(
-        errors.items.map((e) => e.problems[0]!.params),
-        [{ name: '不存在的人' }, { name: '乙二' }, { name: '甲一' }],
-      );
-      const contactsNamed = (names: string[]) =>
-        testApp.db.kysely
-          .selectFrom('contacts')
-          .select(['id', 'name', 'reports_to_id'])
-          .where('account_id', '=', fixture.accounts.repAccount)
-          .where('name', 'in', names)
-          .execute();
-      // All or nothing: with errors and without leave to skip them, nothing is written.
-      const refused = await rep('POST', `/api/v1/imports/${job.id}/commit`, { skipErrors: false });
-      assert.equal(refused.statusCode, 400, refused.body);
-      assert.deepEqual(await contactsNamed(['孙明', '赵刚']), []);
-      assert.equal((await commit(rep, job.id, true)).status, 'committed');
-      const written = await contactsNamed(['孙明', '赵刚', '钱一', '甲一', '乙二']);
-      assert.deepEqual(written.map((c) => c.name).sort(), ['孙明', '赵刚'].sort());
-      const zhao = written.find((c) => c.name === '赵刚')!;
-      assert.equal(written.find((c) => c.name === '孙明')!.reports_to_id, zhao.id);
-      assert.equal(zhao.reports_to_id, fixture.contacts.repContact);
-
-      // A later file that would make 任正 report to 孙明 closes 任正 → 孙明 → 赵刚 → 任正.
-      const loop = json<Job>(await upload(rep, 'contacts', `客户名称,姓名,直属上级\n${mine},任正,孙明\n`));
-      const again = await validate(rep, loop.id, loop.suggestedMapping, 'update');
-      assert.deepEqual(again.counts, { create: 0, update: 0, skip: 0, error: 1, duplicate: 1, similar: 0 });
-      const errorRow = json<ErrorPage>(await rep('GET', `/api/v1/imports/${loop.id}/errors`)).items[0]!;
-      assert.equal(errorRow.problems[0]!.code, 'reporting_cycle');
-    });
-
     it('names the earlier row of an in-file duplicate and the words a short list allows', async () => {
       const csv = [
         '客户名称,状态,规模',
@@ -339,36 +174,6 @@ for (const engine of testEngines()) {
           [5, [['unknown_value', { value: '巨型', allowed: 'lt50,50to200,200to1000,1000to5000,gt5000' }]]],
         ],
       );
-    });
-
-    it('answers 400 listing the required fields a mapping leaves out', async () => {
-      const job = json<Job>(await upload(manager, 'contacts', 'x,y\n1,2\n'));
-      const res = await manager('POST', `/api/v1/imports/${job.id}/validate`, {
-        mapping: { title: 0 },
-        duplicateMode: 'skip',
-      });
-      assert.equal(res.statusCode, 400);
-      const problem = json<Problem>(res);
-      assert.equal(problem.code, 'mapping_incomplete');
-      assert.deepEqual(problem.errors!.map((e) => e.field).sort(), ['mapping.accountName', 'mapping.name']);
-      const bad = await manager('POST', `/api/v1/imports/${job.id}/validate`, {
-        mapping: { name: 5, accountName: 0 },
-        duplicateMode: 'skip',
-      });
-      assert.equal(bad.statusCode, 400);
-      assert.equal(json<Problem>(bad).errors![0]!.field, 'mapping.name');
-    });
-
-    it('refuses a file that is neither CSV nor xlsx, naming the file', async () => {
-      const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
-      for (const body of [png, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), Buffer.alloc(0)]) {
-        const res = await upload(manager, 'accounts', body, 'x.png');
-        assert.equal(res.statusCode, 400, res.body);
-        assert.equal(json<Problem>(res).errors![0]!.field, 'file');
-      }
-      const headerOnly = await upload(manager, 'accounts', '客户名称\n');
-      assert.equal(headerOnly.statusCode, 400);
-      assert.equal(json<Problem>(headerOnly).code, 'no_rows');
     });
 
     it('handles duplicates as chosen: skip, update or create', async () => {
@@ -466,15 +271,6 @@ for (const engine of testEngines()) {
         .execute();
       assert.equal(audit.length, 0);
       await sql`drop trigger boom${sql.raw(engine === 'postgres' ? ' on accounts' : '')}`.execute(testApp.db.kysely);
-    });
-
-    it('remembers the mapping for the next file of the same kind', async () => {
-      const first = json<Job>(await upload(manager, 'accounts', '单位,备忘\n甲公司,x\n'));
-      assert.equal(first.suggestedMapping.name, null, '"单位" is not a known header…');
-      await validate(manager, first.id, { name: 0, notes: 1 });
-      const second = json<Job>(await upload(manager, 'accounts', '备忘,其他,单位\ny,z,乙公司\n'));
-      assert.equal(second.suggestedMapping.name, 2, '…but the remembered mapping follows the column');
-      assert.equal(second.suggestedMapping.notes, 0);
     });
 
     it('warns about names resembling an existing account, and still creates them (docs/archive.md)', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { json, type Call } from './app.ts';
+import { json, type Call, type TestApp } from './app.ts';
 import type { ImportJob as Job } from '../../src/contracts/imports.ts';
 
 /** Uploads a file as the raw body, the way the web app does. */
@@ -33,3 +33,20 @@ export async function commitImport(call: Call, id: number, skipErrors = false): 
   assert.equal(res.statusCode, 202, res.body);
   return settleImport(call, id);
 }
+
+/** Starts the dry run with a mapping and a duplicate mode, as the import page sends them, and waits for it. */
+export const validateMapping = (
+  call: Call,
+  id: number,
+  mapping: Record<string, number | null>,
+  duplicateMode = 'skip',
+) => validateImport(call, id, { mapping, duplicateMode });
+
+/** The workspace's account of that name, as stored. */
+export const accountNamedIn = (testApp: TestApp, workspaceId: number, name: string) =>
+  testApp.db.kysely
+    .selectFrom('accounts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('name', '=', name)
+    .executeTakeFirst();
