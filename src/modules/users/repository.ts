@@ -102,6 +102,31 @@ export async function getUser(db: Kysely<Database>, actor: Actor, id: number) {
 
 export type UserRow = NonNullable<Awaited<ReturnType<typeof getUser>>>;
 
+/**
+ * The units that naming one user's unit needs (nameUnits), not the workspace's every unit: those
+ * with its name, archived too, and every unit above them, for the names along their paths. Read
+ * beside the user on every page load (GET /auth/me). Walks up by parent, which moves keep in step
+ * with the path; UNION stops at a unit already reached.
+ */
+export async function unitsNamingUserUnit(db: Kysely<Database>, workspaceId: number, userId: number) {
+  const result = await sql<{ id: number; name: string; path: string; archived_at: number | null }>`
+    with recursive above(id) as (
+      select id from org_units
+      where workspace_id = ${workspaceId}
+        and name = (
+          select own.name from users join org_units own on own.id = users.org_unit_id
+          and own.workspace_id = users.workspace_id
+          where users.workspace_id = ${workspaceId} and users.id = ${userId}
+        )
+      union
+      select unit.parent_id from org_units unit join above on unit.id = above.id
+      where unit.workspace_id = ${workspaceId} and unit.parent_id is not null
+    )
+    select id, name, path, archived_at from org_units
+    where workspace_id = ${workspaceId} and id in (select id from above)`.execute(db);
+  return result.rows.map((r) => ({ id: Number(r.id), name: r.name, path: r.path, archived: r.archived_at !== null }));
+}
+
 export async function emailTaken(db: Kysely<Database>, email: string, exceptId?: number): Promise<boolean> {
   let query = db.selectFrom('users').select('id').where('email', '=', email);
   if (exceptId) query = query.where('id', '!=', exceptId);

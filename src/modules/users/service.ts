@@ -57,7 +57,10 @@ export async function listUsers(db: Db, actor: Actor, query: Parameters<typeof r
 }
 
 export async function getUser(db: Db, actor: Actor, id: number): Promise<contract.User> {
-  const [row, units] = await Promise.all([repo.getUser(db.kysely, actor, id), unitNames(db.kysely, actor.workspaceId)]);
+  const [row, units] = await Promise.all([
+    repo.getUser(db.kysely, actor, id),
+    repo.unitsNamingUserUnit(db.kysely, actor.workspaceId, id),
+  ]);
   if (!row) throw notFound('User');
   return toUserDto(row, nameUnits(units, [row.org_unit_id]).get(row.org_unit_id));
 }
