@@ -6,7 +6,7 @@ import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, seedWorkspace, sessionCookie, type Fixture, type TestApp } from '../helpers/app.ts';
 import { releaseAllWorkspaces } from '../../src/modules/pool/service.ts';
 import { recomputeAll } from '../../src/modules/tiers/service.ts';
-import { offThreadRuns } from '../../src/modules/jobs/off-thread.ts';
+import { offThread, offThreadRuns, type JobTask } from '../../src/modules/jobs/off-thread.ts';
 import { DAY_MS } from '../../src/domain/pool.ts';
 import type { Actor } from '../../src/domain/policy.ts';
 import { exportRowCount } from '../../src/modules/exports/service.ts';
@@ -134,14 +134,15 @@ for (const engine of testEngines()) {
       assert.equal(account.tier_computed_at, at);
     });
 
-    it("an export's row count past the lists' cap is counted exactly, in the worker on a SQLite file", async () => {
+    /** The administrator as an export's actor. */
+    async function adminActor(): Promise<Actor> {
       const admin = await testApp.db.kysely
         .selectFrom('users')
         .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
         .select(['users.id', 'users.org_unit_id', 'org_units.path'])
         .where('users.id', '=', fixture.users.admin.id)
         .executeTakeFirstOrThrow();
-      const actor: Actor = {
+      return {
         workspaceId: fixture.workspaceId,
         userId: admin.id,
         role: 'admin',
@@ -150,6 +151,10 @@ for (const engine of testEngines()) {
         now: NOW,
         exportGranted: true,
       };
+    }
+
+    it("an export's row count past the lists' cap is counted exactly, in the worker on a SQLite file", async () => {
+      const actor = await adminActor();
       const live = (ownerId?: number) =>
         testApp.db.kysely
           .selectFrom('accounts')
@@ -172,6 +177,22 @@ for (const engine of testEngines()) {
       assert.ok(repOwns >= 1 && repOwns < accounts, 'the filter leaves some out');
       const filtered = { area: 'accounts', actor, filter: { ownerId: fixture.users.rep.id } } as const;
       assert.equal(await exportRowCount(testApp.db, filtered, 0), repOwns, "the worker applies the list's filter");
+    });
+
+    it('jobs share one worker thread, one after another, and a failed job leaves the next one working', async (context) => {
+      if (engine !== 'sqlite') return context.skip('PostgreSQL runs jobs in process');
+      const count = { area: 'accounts', actor: await adminActor(), filter: {} } as const;
+      const expected = await exportRowCount(testApp.db, count);
+      const started = offThreadRuns.workers;
+      const counts = await Promise.all([0, 1, 2].map(() => exportRowCount(testApp.db, count, 0)));
+      assert.deepEqual(counts, [expected, expected, expected]);
+      assert.ok(offThreadRuns.workers - started <= 1, 'three jobs at once started at most one worker');
+      await assert.rejects(
+        offThread(testApp.db, { job: 'no.such.job' } as unknown as JobTask, async () => null),
+        /no such job: no\.such\.job/,
+      );
+      assert.equal(await exportRowCount(testApp.db, count, 0), expected, 'the worker still answers');
+      assert.ok(offThreadRuns.workers - started <= 1, 'and it is still the same one');
     });
   });
 }

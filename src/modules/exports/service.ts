@@ -235,7 +235,12 @@ export function file(
       yield UTF8_BOM + csvLine(headers);
       for await (const page of pages) yield page.map(csvLine).join('');
     }
-    return { fileName: `${base}.csv`, contentType: 'text/csv; charset=utf-8', rows, body: Readable.from(text()) };
+    return {
+      fileName: `${base}.csv`,
+      contentType: 'text/csv; charset=utf-8',
+      rows,
+      body: Readable.from(text(), { objectMode: false }),
+    };
   }
   async function* neutralised() {
     for await (const page of pages)

@@ -70,7 +70,8 @@ export function xlsxStream(sheetName: string, headers: string[], pages: AsyncIte
     for await (const page of pages) yield page.map((cells) => rowXml(++rowNo, cells)).join('');
     yield SHEET_END;
   }
-  const body = Readable.from(sheet());
+  // Bytes, not objects: a stream of objects buffers 16 pages (each up to ~2 MB of XML) ahead of the zip.
+  const body = Readable.from(sheet(), { objectMode: false });
   body.on('error', (e) => (zip.outputStream as Readable).destroy(e));
   zip.addReadStream(body, 'xl/worksheets/sheet1.xml', opts);
   zip.end();

@@ -1,14 +1,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { JobTask, WorkerReply } from './off-thread.ts';
+import type { JobTask, WorkerReply, WorkerRequest } from './off-thread.ts';
 
 /**
- * The job worker thread (off-thread.ts): opens its own connection to the SQLite file, runs the
- * task's function on it, closes it and sends the result back. It may wait long for the write
- * lock (busy timeout 30 s): blocking this thread stalls nobody else.
+ * The job worker thread (off-thread.ts): for each task it is sent, in order, it opens a
+ * connection of its own to the SQLite file, runs the task's function on it, closes it and sends
+ * the result back. It may wait long for the write lock (busy timeout 30 s): blocking this
+ * thread stalls nobody else.
  */
-const { file, task } = workerData as { file: string; task: JobTask };
+const { file } = workerData as { file: string };
 
-async function run(): Promise<unknown> {
+async function run(task: JobTask): Promise<unknown> {
   const { openDatabase } = await import('../../db/database.ts');
   const db = openDatabase({ sqliteFile: file, busyTimeoutMs: 30_000 });
   try {
@@ -33,16 +34,26 @@ async function run(): Promise<unknown> {
         const exports = await import('../exports/repository.ts');
         return (await exports.exportRows(db.kysely, db.engine, task.count, null)).total;
       }
+      default:
+        throw new Error(`no such job: ${(task as { job: string }).job}`);
     }
   } finally {
     await db.close();
   }
 }
 
-let reply: WorkerReply;
-try {
-  reply = { ok: true, result: await run() };
-} catch (error) {
-  reply = { ok: false, message: error instanceof Error ? error.message : String(error) };
+async function answer({ id, task }: WorkerRequest): Promise<void> {
+  let reply: WorkerReply;
+  try {
+    reply = { ok: true, result: await run(task) };
+  } catch (error) {
+    reply = { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort!.postMessage({ id, reply });
 }
-parentPort!.postMessage(reply);
+
+// One task at a time: the next starts when the previous has answered (see off-thread.ts).
+let queue = Promise.resolve();
+parentPort!.on('message', (request: WorkerRequest) => {
+  queue = queue.then(() => answer(request));
+});

@@ -1,0 +1,165 @@
+/**
+ * The server's own memory at the scale set (issue 8: ≤ 500 MB). The other scale benches run the
+ * app inside the bench process beside their clients, so their peak is only an upper bound; this
+ * one starts `keyline serve` as its own process on the database given, drives it through the
+ * day's heavy pages, reports and exports over HTTP, and reads that process's resident memory
+ * from /proc every 50 ms: the peak of each phase and the kernel's high-water mark (VmHWM), which
+ * counts the job worker's threads too (they live in the same process).
+ *
+ *   KEYLINE_DATA_DIR=/copy/of/the/scale/set node bench/memory.ts [--seconds 3] [--concurrency 4] [--exports accounts,opportunities]
+ *   DATABASE_URL=postgres://…/copy node bench/memory.ts
+ * Sign-ins are the demo's (the scale set has them). Linux only (/proc).
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { httpLogin, startServer } from '../test/helpers/server.ts';
+import { DEMO_PASSWORD } from '../src/demo/company.ts';
+
+const { values: opts } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '4' },
+    exports: { type: 'string', default: 'accounts,opportunities' },
+    pages: { type: 'string', default: 'yes' },
+  },
+});
+const SECONDS = Number(opts.seconds);
+const CONCURRENCY = Number(opts.concurrency);
+const env: Record<string, string> = { KEYLINE_DEMO: 'off', LOG_LEVEL: 'warn' };
+if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
+if (process.env.KEYLINE_DATA_DIR) env.KEYLINE_DATA_DIR = process.env.KEYLINE_DATA_DIR;
+if (!env.DATABASE_URL && !env.KEYLINE_DATA_DIR)
+  throw new Error('set KEYLINE_DATA_DIR or DATABASE_URL to a copy of the scale set');
+
+const started = performance.now();
+const server = await startServer(env, 600_000);
+const pid = server.proc.pid!;
+console.log(`keyline serve (pid ${pid}) ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+/** VmRSS and VmHWM of the server process, in MB. */
+function memory(): { rss: number; hwm: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) =>
+    Number(/\s(\d+) kB/.exec(status.split('\n').find((l) => l.startsWith(field)) ?? '')?.[1]);
+  return { rss: kb('VmRSS:') / 1024, hwm: kb('VmHWM:') / 1024 };
+}
+let phasePeak = 0;
+const sampler = setInterval(() => (phasePeak = Math.max(phasePeak, memory().rss)), 50);
+
+const rows: string[] = [];
+async function phase(name: string, work: () => Promise<string>) {
+  phasePeak = memory().rss;
+  const before = phasePeak;
+  const t0 = performance.now();
+  const what = await work();
+  const { rss, hwm } = memory();
+  phasePeak = Math.max(phasePeak, rss);
+  rows.push(
+    `| ${name} | ${((performance.now() - t0) / 1000).toFixed(1)} s | ${before.toFixed(0)} | ${phasePeak.toFixed(0)} | ${rss.toFixed(0)} | ${hwm.toFixed(0)} | ${what} |`,
+  );
+  console.log(rows.at(-1));
+}
+
+process.on('uncaughtException', (error) => {
+  console.error(error, `\nserver exit code ${server.proc.exitCode}; its output:\n${server.output().slice(-3000)}`);
+  process.exit(1);
+});
+
+const login = (who: string) => httpLogin(server.url, `${who}@demo.keyline.dev`, DEMO_PASSWORD);
+const cookies = { admin: await login('admin'), manager: await login('manager'), rep: await login('rep') };
+type Who = keyof typeof cookies;
+
+async function get(who: Who, url: string): Promise<Response> {
+  const res = await fetch(server.url + url, { headers: { cookie: cookies[who] } });
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+  return res;
+}
+const json = async (who: Who, url: string) => (await (await get(who, url)).json()) as Record<string, unknown>;
+
+/** The pages, CONCURRENCY requests at a time for SECONDS each; returns how many were answered. */
+async function hammer(cases: [Who, string][]): Promise<string> {
+  let answered = 0;
+  for (const [who, url] of cases) {
+    const until = performance.now() + SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < until) {
+          await (await get(who, url)).arrayBuffer();
+          answered++;
+        }
+      }),
+    );
+  }
+  return `${cases.length} pages, ${answered} requests`;
+}
+
+const repDeals = (await json('rep', '/api/v1/opportunities?status=open&limit=1')).items as {
+  id: number;
+  accountId: number;
+}[];
+const deal = repDeals[0]!;
+const listed = (await json('admin', '/api/v1/sales-processes')) as unknown as
+  { items?: { id: number }[] } | { id: number }[];
+const processes = Array.isArray(listed) ? listed : (listed.items ?? []);
+const processId = processes[0]?.id;
+
+await phase('idle after start', async () => {
+  await new Promise((r) => setTimeout(r, 2000));
+  return 'nothing';
+});
+if (opts.pages !== 'no') {
+  await phase('list pages, every role', () =>
+    hammer(
+      (['admin', 'manager', 'rep'] as Who[]).flatMap((who): [Who, string][] => [
+        [who, '/api/v1/accounts?limit=50'],
+        [who, '/api/v1/contacts?limit=50'],
+        [who, '/api/v1/opportunities?status=open&limit=50'],
+        [who, '/api/v1/opportunities?limit=50'],
+      ]),
+    ),
+  );
+  await phase('details, timelines, boards', () =>
+    hammer([
+      ['admin', `/api/v1/opportunities/${deal.id}`],
+      ['admin', `/api/v1/accounts/${deal.accountId}`],
+      ['admin', `/api/v1/accounts/${deal.accountId}/timeline`],
+      ...processes.flatMap(({ id }): [Who, string][] => [
+        ['admin', `/api/v1/opportunities/board?processId=${id}`],
+        ['rep', `/api/v1/opportunities/board?processId=${id}`],
+      ]),
+      ['admin', '/api/v1/opportunities/attention?limit=50'],
+    ]),
+  );
+  await phase('reports: funnel, members, supervision, search', () =>
+    hammer([
+      ['admin', `/api/v1/funnel?scope=workspace${processId ? `&processId=${processId}` : ''}`],
+      ['admin', `/api/v1/funnel/members?scope=workspace${processId ? `&processId=${processId}` : ''}`],
+      ['admin', '/api/v1/cadence/compliance'],
+      ['admin', `/api/v1/search?q=${encodeURIComponent('华锐')}`],
+      ['admin', '/api/v1/search?q=hw'],
+    ]),
+  );
+}
+for (const area of (opts.exports ?? '').split(',').filter(Boolean)) {
+  await phase(`${area} export (xlsx, every row)`, async () => {
+    const res = await get('admin', `/api/v1/${area}/export?format=xlsx&lang=zh-CN`);
+    const bytes = (await res.arrayBuffer()).byteLength;
+    return `${(bytes / 1e6).toFixed(1)} MB`;
+  });
+}
+await phase('tier recompute', async () => {
+  const res = await fetch(`${server.url}/api/v1/tiers/recompute`, {
+    method: 'POST',
+    headers: { cookie: cookies.admin, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  return `${res.status} ${(await res.text()).slice(0, 80)}`;
+});
+
+clearInterval(sampler);
+const { hwm } = memory();
+await server.stop();
+console.log(
+  `\n| phase | took | RSS before (MB) | peak RSS in phase (MB) | RSS after (MB) | VmHWM so far (MB) | what |\n|---|---:|---:|---:|---:|---:|---|\n${rows.join('\n')}`,
+);
+console.log(`\nserver process high-water mark (VmHWM): ${hwm.toFixed(0)} MB`);
