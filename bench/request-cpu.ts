@@ -7,6 +7,10 @@
  * client in the process), (b) the statements that request ran, captured and replayed prepared on
  * the same connection, (c) a bare Fastify answering the same JSON through inject — the floor of
  * any route of that size. Medians over the rounds of CPU ms per request; wall p50 beside them.
+ * On PostgreSQL the CPU columns hold only this process's share (the driver sending statements and
+ * reading rows; the database server's work is in neither), so there the wall-clock ratio is the
+ * comparison: the request against its statements replayed one at a time, as named (prepared)
+ * statements, on one connection of a pool like the app's.
  *
  *   KEYLINE_DATA_DIR=/work/scale-sqlite node bench/request-cpu.ts [--rounds 7] [--per-round 20] [--only desk]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/request-cpu.ts --only supervision --profile
@@ -95,9 +99,9 @@ console.log(
   `\n${ROUNDS} rounds of ${PER_ROUND} requests per case, interleaved (API, its SQL replayed, bare Fastify); medians of the rounds\n`,
 );
 console.log(
-  '| case | API CPU ms | its SQL CPU ms | API ÷ SQL (CPU) | bare Fastify CPU ms | API wall p50 | SQL wall p50 | statements | KiB | load |',
+  '| case | API CPU ms | its SQL CPU ms | API ÷ SQL (CPU) | bare Fastify CPU ms | API wall p50 | SQL wall p50 | API ÷ SQL (wall) | statements | KiB | load |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const [name, who, url] of cases) {
   if (!bench.picked(name)) continue;
   const call = inject(who, url);
@@ -138,7 +142,7 @@ for (const [name, who, url] of cases) {
   const api = median(figures.api);
   const sql = median(figures.sql);
   console.log(
-    `| ${name} | ${api.toFixed(2)} | ${sql.toFixed(2)} | ×${(api / sql).toFixed(2)} | ${median(figures.bare).toFixed(2)} | ${median(walls.api).toFixed(1)} | ${median(walls.sql).toFixed(1)} | ${statements.length} | ${(body.length / 1024).toFixed(0)} | ${load()} |`,
+    `| ${name} | ${api.toFixed(2)} | ${sql.toFixed(2)} | ×${(api / sql).toFixed(2)} | ${median(figures.bare).toFixed(2)} | ${median(walls.api).toFixed(2)} | ${median(walls.sql).toFixed(2)} | ×${(median(walls.api) / median(walls.sql)).toFixed(2)} | ${statements.length} | ${(body.length / 1024).toFixed(0)} | ${load()} |`,
   );
 }
 await bare.close();

@@ -15,6 +15,9 @@ import {
 import type { Problem } from '../../src/contracts/common.ts';
 import type { AttentionPage as Attention, Board, OpportunityListPage } from '../../src/contracts/opportunities.ts';
 import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
+import * as attentionRepo from '../../src/modules/opportunities/repository/attention.ts';
+import type { AttentionProblem } from '../../src/modules/opportunities/repository/attention.ts';
+import type { Actor } from '../../src/domain/policy.ts';
 
 const DAY = 86_400_000;
 
@@ -484,6 +487,58 @@ for (const engine of testEngines()) {
       );
       const bad = await as.admin('GET', '/api/v1/opportunities/attention?problem=lazy');
       assert.equal(json<Problem>(bad).errors![0]!.field, 'query.problem');
+    });
+
+    it("reads the attention list's total and its problem counts in one statement beside the page", async () => {
+      const manager = await testApp.db.kysely
+        .selectFrom('users')
+        .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+        .select(['users.org_unit_id', 'org_units.path'])
+        .where('users.id', '=', fixture.users.manager.id)
+        .executeTakeFirstOrThrow();
+      const actor: Actor = {
+        workspaceId: fixture.workspaceId,
+        userId: fixture.users.manager.id,
+        role: 'manager',
+        orgUnitId: manager.org_unit_id,
+        unitPath: manager.path,
+        now: Date.now(),
+        exportGranted: false,
+      };
+      let executed = 0;
+      const counting = testApp.db.kysely.withPlugin({
+        transformQuery: ({ node }) => node,
+        transformResult: async ({ result }) => {
+          executed++;
+          return result;
+        },
+      });
+      const page = (problem?: AttentionProblem, ownerId?: number) =>
+        attentionRepo.attention(counting, testApp.db.engine, actor, {
+          problem,
+          ownerId,
+          limit: 2,
+          offset: 0,
+          sort: { column: 'amount', desc: true },
+          now: actor.now,
+          today: new Date(actor.now).toISOString().slice(0, 10),
+          stalledFactorPercent: 150,
+        });
+      const all = await page();
+      assert.equal(executed, 2, 'the page, and the total with the three counts');
+      assert.deepEqual(
+        [all.items.length, all.total, all.counts],
+        [2, 5, { stalled: 1, no_plan: 3, advantage_lost: 1 }],
+      );
+      // The total follows the problem asked for; the counts stay those of every problem.
+      assert.deepEqual([(await page('no_plan')).total, (await page('stalled')).total], [3, 1]);
+      assert.deepEqual((await page('advantage_lost')).counts, all.counts);
+      // Nobody's deals: the sums over no rows are null, answered as zeros.
+      assert.deepEqual(await page(undefined, -1), {
+        items: [],
+        total: 0,
+        counts: { stalled: 0, no_plan: 0, advantage_lost: 0 },
+      });
     });
 
     it('judges stalled by the workspace stall factor (docs/sales-process.md § Problems)', async () => {

@@ -4640,42 +4640,33 @@ limit
   $8
 offset
   $9;
--- [Q42] parameters: number, string, number, number, number, string, number
-select
-  count(*) as "n"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."workspace_id" = $1
-  and "opportunities"."status" = $2
-  and (
-    (
-      "stage"."expected_days" > $3
-      and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast($4 as bigint) < $5
-    )
-    or (
-      "opportunities"."next_step" is null
-      or trim(opportunities.next_step) = ''
-      or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < $6
-    )
-    or "opportunities"."advantage_lost" = $7
-  );
--- [Q43] parameters: number, number, number, string, number, number, string
+-- [Q42] parameters: number, number, number, string, number, number, number, number, string, number, number, string
 select
   sum(
     case
       when (
-        "stage"."expected_days" > $1
+        (
+          "stage"."expected_days" > $1
+          and "opportunities"."stage_entered_at" is not null
+          and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
+        )
+        or (
+          "opportunities"."next_step" is null
+          or trim(opportunities.next_step) = ''
+          or "opportunities"."next_step_date" is null
+          or "opportunities"."next_step_date" < $4
+        )
+        or "opportunities"."advantage_lost" = $5
+      ) then 1
+      else 0
+    end
+  ) as "n",
+  sum(
+    case
+      when (
+        "stage"."expected_days" > $6
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
+        and opportunities.stage_entered_at + stage.expected_days * cast($7 as bigint) < $8
       ) then 1
       else 0
     end
@@ -4686,14 +4677,14 @@ select
         "opportunities"."next_step" is null
         or trim(opportunities.next_step) = ''
         or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $4
+        or "opportunities"."next_step_date" < $9
       ) then 1
       else 0
     end
   ) as "no_plan",
   sum(
     case
-      when "opportunities"."advantage_lost" = $5 then 1
+      when "opportunities"."advantage_lost" = $10 then 1
       else 0
     end
   ) as "advantage_lost"
@@ -4706,11 +4697,11 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  "opportunities"."workspace_id" = $6
-  and "opportunities"."status" = $7;
+  "opportunities"."workspace_id" = $11
+  and "opportunities"."status" = $12;
 
 -- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q44] parameters: number, number, string, number, number, number, number, number
+-- [Q43] parameters: number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4778,27 +4769,7 @@ limit
   $7
 offset
   $8;
--- [Q45] parameters: number, number, string, number, number, number
-select
-  count(*) as "n"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."workspace_id" = $1
-  and "opportunities"."owner_id" = $2
-  and "opportunities"."status" = $3
-  and (
-    "stage"."expected_days" > $4
-    and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
-  );
--- [Q46] parameters: number, number, number, string, number, number, number, string
+-- [Q44] parameters: number, number, number, number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -4809,6 +4780,16 @@ select
       ) then 1
       else 0
     end
+  ) as "n",
+  sum(
+    case
+      when (
+        "stage"."expected_days" > $4
+        and "opportunities"."stage_entered_at" is not null
+        and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
+      ) then 1
+      else 0
+    end
   ) as "stalled",
   sum(
     case
@@ -4816,14 +4797,14 @@ select
         "opportunities"."next_step" is null
         or trim(opportunities.next_step) = ''
         or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $4
+        or "opportunities"."next_step_date" < $7
       ) then 1
       else 0
     end
   ) as "no_plan",
   sum(
     case
-      when "opportunities"."advantage_lost" = $5 then 1
+      when "opportunities"."advantage_lost" = $8 then 1
       else 0
     end
   ) as "advantage_lost"
@@ -4836,12 +4817,12 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  "opportunities"."workspace_id" = $6
-  and "opportunities"."owner_id" = $7
-  and "opportunities"."status" = $8;
+  "opportunities"."workspace_id" = $9
+  and "opportunities"."owner_id" = $10
+  and "opportunities"."status" = $11;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
--- [Q47] parameters: number, number, number, number
+-- [Q45] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -4899,7 +4880,7 @@ from
 where
   "accounts"."workspace_id" = $3
   and "accounts"."id" = $4;
--- [Q48] parameters: number, number
+-- [Q46] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -4913,13 +4894,13 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."account_id" = $2;
--- [Q48] again; parameters: number, number
--- [Q48] again; parameters: number, number
--- [Q48] again; parameters: number, number
--- [Q48] again; parameters: number, number
--- [Q48] again; parameters: number, number
--- [Q48] again; parameters: number, number
--- [Q49] parameters: number, number, string, number
+-- [Q46] again; parameters: number, number
+-- [Q46] again; parameters: number, number
+-- [Q46] again; parameters: number, number
+-- [Q46] again; parameters: number, number
+-- [Q46] again; parameters: number, number
+-- [Q46] again; parameters: number, number
+-- [Q47] parameters: number, number, string, number
 select
   cast('account_changed' as text) as "kind",
   h.created_at as "at",
@@ -4942,7 +4923,7 @@ where
   and "h"."entity_type" = $3
   and "h"."entity_id" = $4
   and "h"."created_at" != "a"."created_at";
--- [Q50] parameters: number, number
+-- [Q48] parameters: number, number
 select
   cast('contact_added' as text) as "kind",
   c.created_at as "at",
@@ -4961,7 +4942,7 @@ from
 where
   "c"."workspace_id" = $1
   and "c"."account_id" = $2;
--- [Q51] parameters: number, number, number, number, number
+-- [Q49] parameters: number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -5030,7 +5011,7 @@ where
       "opportunities"."workspace_id" = $4
       and "opportunities"."account_id" = $5
   );
--- [Q52] parameters: number, number, number, number, number, string
+-- [Q50] parameters: number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -5079,7 +5060,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $6
   );
--- [Q53] parameters: number, number, string, number, number, string, string, string, string
+-- [Q51] parameters: number, number, string, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -5127,7 +5108,7 @@ where
   )
   and "h"."field" = $6
   and "h"."new_value" in ($7, $8, $9);
--- [Q54] parameters: number, number, number, string, number, string, string
+-- [Q52] parameters: number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -5173,7 +5154,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $7
   );
--- [Q55] parameters: number, number, string, number, number, string, string, string
+-- [Q53] parameters: number, number, string, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -5215,7 +5196,7 @@ where
     "h"."field" != $7
     or "h"."new_value" = $8
   );
--- [Q56] parameters: number, number, number
+-- [Q54] parameters: number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -5248,7 +5229,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."account_id" = $3
   );
--- [Q57] parameters: number, number, number
+-- [Q55] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -5281,7 +5262,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."account_id" = $3
   );
--- [Q58] parameters: number, number
+-- [Q56] parameters: number, number
 select
   cast('activity' as text) as "kind",
   v.start_at as "at",
@@ -5304,7 +5285,7 @@ where
   "v"."workspace_id" = $1
   and "v"."archived_at" is null
   and "v"."account_id" = $2;
--- [Q59] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q57] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -5708,7 +5689,7 @@ where
   "v"."workspace_id" = $50
   and "v"."archived_at" is null
   and "v"."account_id" = $51;
--- [Q60] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q58] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -6131,8 +6112,8 @@ limit
   $54
 offset
   $55;
--- [Q59] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
--- [Q61] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q57] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q59] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -6543,7 +6524,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q62] parameters: number, number
+-- [Q60] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6598,7 +6579,7 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q63] parameters: number, number
+-- [Q61] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -6606,8 +6587,8 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q63] again; parameters: number, number
--- [Q64] parameters: number, number, number
+-- [Q61] again; parameters: number, number
+-- [Q62] parameters: number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -6634,7 +6615,7 @@ where
       "opportunities"."workspace_id" = $2
       and "opportunities"."id" = $3
   );
--- [Q65] parameters: number, number, number, number, number, string, number, number, number
+-- [Q63] parameters: number, number, number, number, number, string, number, number, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -6704,7 +6685,7 @@ where
       "opportunities"."workspace_id" = $8
       and "opportunities"."id" = $9
   );
--- [Q66] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q64] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -6793,8 +6774,8 @@ limit
   $12
 offset
   $13;
--- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q67] parameters: number, number, number, number, number, string, number, number, number
+-- [Q63] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q65] parameters: number, number, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -6872,7 +6853,7 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q8] again; parameters: number, string
--- [Q68] parameters: number, string, number, string, number
+-- [Q66] parameters: number, string, number, string, number
 select
   1 as "one"
 from
@@ -6898,7 +6879,7 @@ where
   )
 limit
   $5;
--- [Q69] parameters: number, string, number, number
+-- [Q67] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6956,7 +6937,7 @@ limit
   $3
 offset
   $4;
--- [Q70] parameters: number, string, number, string, number
+-- [Q68] parameters: number, string, number, string, number
 select
   count(*) as "n"
 from
@@ -6987,7 +6968,7 @@ from
     limit
       $5
   ) as "capped";
--- [Q71] parameters: number, number, number
+-- [Q69] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -7006,7 +6987,7 @@ group by
 -- [Q7] again; parameters: number, number
 -- [Q7] again; parameters: number, number
 -- [Q8] again; parameters: number, string
--- [Q72] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+-- [Q70] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   1 as "one"
 from
@@ -7085,7 +7066,7 @@ where
   )
 limit
   $23;
--- [Q73] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q71] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7196,7 +7177,7 @@ limit
   $21
 offset
   $22;
--- [Q74] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+-- [Q72] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   count(*) as "n"
 from
@@ -7282,7 +7263,7 @@ from
   ) as "capped";
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
--- [Q75] parameters: number, string, number, number
+-- [Q73] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7346,7 +7327,7 @@ limit
   $3
 offset
   $4;
--- [Q76] parameters: number, string
+-- [Q74] parameters: number, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7369,7 +7350,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q77] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q75] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7486,7 +7467,7 @@ limit
   $18
 offset
   $19;
--- [Q78] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q76] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7561,7 +7542,7 @@ where
 -- board as manager (200): GET /api/v1/opportunities/board?processId=…
 -- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
--- [Q79] parameters: number, number, string, string, number
+-- [Q77] parameters: number, number, string, string, number
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -7585,7 +7566,7 @@ where
   and "kept"."process_id" = $5
 group by
   "kept"."stage_id";
--- [Q80] parameters: number, number, string, number, number, number, string
+-- [Q78] parameters: number, number, string, number, number, number, string
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -7611,7 +7592,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q81] parameters: number, string, number, number, string, number
+-- [Q79] parameters: number, string, number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7676,9 +7657,9 @@ order by
   "opportunities"."id"
 limit
   $6;
--- [Q81] again; parameters: number, string, number, number, string, number
--- [Q81] again; parameters: number, string, number, number, string, number
--- [Q82] parameters: number, string, number, number, string, number, number, number
+-- [Q79] again; parameters: number, string, number, number, string, number
+-- [Q79] again; parameters: number, string, number, number, string, number
+-- [Q80] parameters: number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7747,7 +7728,7 @@ order by
   "opportunities"."id"
 limit
   $8;
--- [Q83] parameters: number, string, number, number, string, number
+-- [Q81] parameters: number, string, number, number, string, number
 select
   *
 from
@@ -7817,8 +7798,8 @@ from
     limit
       $6
   ) as "column_cards";
--- [Q83] again; parameters: number, string, number, number, string, number
--- [Q84] parameters: number, string, number, number, string, number, number, number
+-- [Q81] again; parameters: number, string, number, number, string, number
+-- [Q82] parameters: number, string, number, number, string, number, number, number
 select
   *
 from
@@ -7892,7 +7873,7 @@ from
     limit
       $8
   ) as "column_cards";
--- [Q85] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
+-- [Q83] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
 select
   *
 from
@@ -8183,7 +8164,7 @@ from
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q86] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q84] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -8269,7 +8250,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q87] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q85] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8387,9 +8368,9 @@ order by
   "opportunities"."id"
 limit
   $19;
--- [Q87] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q87] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q88] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q85] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q85] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q86] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8507,7 +8488,7 @@ order by
   "opportunities"."id"
 limit
   $19;
--- [Q89] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q87] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   *
 from
@@ -8630,8 +8611,8 @@ from
     limit
       $19
   ) as "column_cards";
--- [Q89] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q90] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q87] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q88] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -8754,7 +8735,7 @@ from
     limit
       $19
   ) as "column_cards";
--- [Q91] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q89] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -9250,7 +9231,7 @@ from
 -- board of every process as manager (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
 -- [Q33] again; parameters: number, number, number, number, number
--- [Q92] parameters: number, number, string, string
+-- [Q90] parameters: number, number, string, string
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -9273,10 +9254,10 @@ where
   and "kept"."status" = $4
 group by
   "kept"."stage_id";
--- [Q80] again; parameters: number, number, string, number, number, number, string
--- [Q80] again; parameters: number, number, string, number, number, number, string
--- [Q80] again; parameters: number, number, string, number, number, number, string
--- [Q93] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
+-- [Q78] again; parameters: number, number, string, number, number, number, string
+-- [Q78] again; parameters: number, number, string, number, number, number, string
+-- [Q78] again; parameters: number, number, string, number, number, number, string
+-- [Q91] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -9380,7 +9361,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q94] parameters: number, string, number, string, number
+-- [Q92] parameters: number, string, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9444,9 +9425,9 @@ order by
   "opportunities"."id"
 limit
   $5;
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] parameters: number, string, number, string, number, number, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q93] parameters: number, string, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9514,28 +9495,28 @@ order by
   "opportunities"."id"
 limit
   $7;
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number, number, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number, number, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number, number, number
--- [Q96] parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number, number, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number, number, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q92] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number, number, number
+-- [Q94] parameters: number, string, number, string, number
 select
   *
 from
@@ -9604,8 +9585,8 @@ from
     limit
       $5
   ) as "column_cards";
--- [Q96] again; parameters: number, string, number, string, number
--- [Q97] parameters: number, string, number, string, number, number, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q95] parameters: number, string, number, string, number, number, number
 select
   *
 from
@@ -9678,28 +9659,28 @@ from
     limit
       $7
   ) as "column_cards";
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q97] again; parameters: number, string, number, string, number, number, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q97] again; parameters: number, string, number, string, number, number, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number
--- [Q97] again; parameters: number, string, number, string, number, number, number
--- [Q98] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number, number, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number, number, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number, number, number
+-- [Q96] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -11442,7 +11423,7 @@ from
   ) as "column_cards";
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
--- [Q99] parameters: number, string, string, number, number, number, string, number, number, number
+-- [Q97] parameters: number, string, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11521,45 +11502,33 @@ limit
   $9
 offset
   $10;
--- [Q100] parameters: number, string, string, number, number, number, string, number
-select
-  count(*) as "n"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $1
-    and "org_units"."path" like $2
-  )
-  and "opportunities"."status" = $3
-  and (
-    (
-      "stage"."expected_days" > $4
-      and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
-    )
-    or (
-      "opportunities"."next_step" is null
-      or trim(opportunities.next_step) = ''
-      or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < $7
-    )
-    or "opportunities"."advantage_lost" = $8
-  );
--- [Q101] parameters: number, number, number, string, number, number, string, string
+-- [Q98] parameters: number, number, number, string, number, number, number, number, string, number, number, string, string
 select
   sum(
     case
       when (
-        "stage"."expected_days" > $1
+        (
+          "stage"."expected_days" > $1
+          and "opportunities"."stage_entered_at" is not null
+          and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
+        )
+        or (
+          "opportunities"."next_step" is null
+          or trim(opportunities.next_step) = ''
+          or "opportunities"."next_step_date" is null
+          or "opportunities"."next_step_date" < $4
+        )
+        or "opportunities"."advantage_lost" = $5
+      ) then 1
+      else 0
+    end
+  ) as "n",
+  sum(
+    case
+      when (
+        "stage"."expected_days" > $6
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
+        and opportunities.stage_entered_at + stage.expected_days * cast($7 as bigint) < $8
       ) then 1
       else 0
     end
@@ -11570,14 +11539,14 @@ select
         "opportunities"."next_step" is null
         or trim(opportunities.next_step) = ''
         or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $4
+        or "opportunities"."next_step_date" < $9
       ) then 1
       else 0
     end
   ) as "no_plan",
   sum(
     case
-      when "opportunities"."advantage_lost" = $5 then 1
+      when "opportunities"."advantage_lost" = $10 then 1
       else 0
     end
   ) as "advantage_lost"
@@ -11591,13 +11560,13 @@ from
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   (
-    "opportunities"."workspace_id" = $6
-    and "org_units"."path" like $7
+    "opportunities"."workspace_id" = $11
+    and "org_units"."path" like $12
   )
-  and "opportunities"."status" = $8;
+  and "opportunities"."status" = $13;
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q102] parameters: number, string, number, string, number, number, number, number, number
+-- [Q99] parameters: number, string, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11668,30 +11637,7 @@ limit
   $8
 offset
   $9;
--- [Q103] parameters: number, string, number, string, number, number, number
-select
-  count(*) as "n"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $1
-    and "org_units"."path" like $2
-  )
-  and "opportunities"."owner_id" = $3
-  and "opportunities"."status" = $4
-  and (
-    "stage"."expected_days" > $5
-    and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
-  );
--- [Q104] parameters: number, number, number, string, number, number, string, number, string
+-- [Q100] parameters: number, number, number, number, number, number, string, number, number, string, number, string
 select
   sum(
     case
@@ -11702,6 +11648,16 @@ select
       ) then 1
       else 0
     end
+  ) as "n",
+  sum(
+    case
+      when (
+        "stage"."expected_days" > $4
+        and "opportunities"."stage_entered_at" is not null
+        and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
+      ) then 1
+      else 0
+    end
   ) as "stalled",
   sum(
     case
@@ -11709,14 +11665,14 @@ select
         "opportunities"."next_step" is null
         or trim(opportunities.next_step) = ''
         or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $4
+        or "opportunities"."next_step_date" < $7
       ) then 1
       else 0
     end
   ) as "no_plan",
   sum(
     case
-      when "opportunities"."advantage_lost" = $5 then 1
+      when "opportunities"."advantage_lost" = $8 then 1
       else 0
     end
   ) as "advantage_lost"
@@ -11730,14 +11686,14 @@ from
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   (
-    "opportunities"."workspace_id" = $6
-    and "org_units"."path" like $7
+    "opportunities"."workspace_id" = $9
+    and "org_units"."path" like $10
   )
-  and "opportunities"."owner_id" = $8
-  and "opportunities"."status" = $9;
+  and "opportunities"."owner_id" = $11
+  and "opportunities"."status" = $12;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q105] parameters: number, number, number, string, number
+-- [Q101] parameters: number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -11798,7 +11754,7 @@ where
     and "org_units"."path" like $4
   )
   and "accounts"."id" = $5;
--- [Q106] parameters: number, string, number
+-- [Q102] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -11815,15 +11771,15 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."account_id" = $3;
--- [Q106] again; parameters: number, string, number
--- [Q106] again; parameters: number, string, number
--- [Q106] again; parameters: number, string, number
--- [Q106] again; parameters: number, string, number
--- [Q106] again; parameters: number, string, number
--- [Q106] again; parameters: number, string, number
--- [Q49] again; parameters: number, number, string, number
--- [Q50] again; parameters: number, number
--- [Q107] parameters: number, number, number, number, string, number
+-- [Q102] again; parameters: number, string, number
+-- [Q102] again; parameters: number, string, number
+-- [Q102] again; parameters: number, string, number
+-- [Q102] again; parameters: number, string, number
+-- [Q102] again; parameters: number, string, number
+-- [Q102] again; parameters: number, string, number
+-- [Q47] again; parameters: number, number, string, number
+-- [Q48] again; parameters: number, number
+-- [Q103] parameters: number, number, number, number, string, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -11895,7 +11851,7 @@ where
       )
       and "opportunities"."account_id" = $6
   );
--- [Q108] parameters: number, number, number, number, string, number, string
+-- [Q104] parameters: number, number, number, number, string, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -11947,7 +11903,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $7
   );
--- [Q109] parameters: number, number, string, number, string, number, string, string, string, string
+-- [Q105] parameters: number, number, string, number, string, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -11998,7 +11954,7 @@ where
   )
   and "h"."field" = $7
   and "h"."new_value" in ($8, $9, $10);
--- [Q110] parameters: number, number, string, number, string, number, string, string
+-- [Q106] parameters: number, number, string, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -12047,7 +12003,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $8
   );
--- [Q111] parameters: number, number, string, number, string, number, string, string, string
+-- [Q107] parameters: number, number, string, number, string, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -12092,7 +12048,7 @@ where
     "h"."field" != $8
     or "h"."new_value" = $9
   );
--- [Q112] parameters: number, number, string, number
+-- [Q108] parameters: number, number, string, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -12128,7 +12084,7 @@ where
       )
       and "opportunities"."account_id" = $4
   );
--- [Q113] parameters: number, number, string, number
+-- [Q109] parameters: number, number, string, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -12164,8 +12120,8 @@ where
       )
       and "opportunities"."account_id" = $4
   );
--- [Q58] again; parameters: number, number
--- [Q114] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q56] again; parameters: number, number
+-- [Q110] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -12590,7 +12546,7 @@ where
   "v"."workspace_id" = $57
   and "v"."archived_at" is null
   and "v"."account_id" = $58;
--- [Q115] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
+-- [Q111] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -13034,8 +12990,8 @@ limit
   $61
 offset
   $62;
--- [Q114] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
--- [Q116] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q110] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+-- [Q112] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
 select
   count(*) as "n"
 from
@@ -13467,7 +13423,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q117] parameters: number, string, number
+-- [Q113] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -13525,16 +13481,16 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."id" = $3;
--- [Q63] again; parameters: number, number
--- [Q63] again; parameters: number, number
--- [Q64] again; parameters: number, number, number
+-- [Q61] again; parameters: number, number
+-- [Q61] again; parameters: number, number
+-- [Q62] again; parameters: number, number, number
+-- [Q63] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q64] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q63] again; parameters: number, number, number, number, number, string, number, number, number
 -- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q66] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q67] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as rep (200): GET /api/v1/accounts
--- [Q118] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q114] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -13615,7 +13571,7 @@ limit
   $11
 offset
   $12;
--- [Q119] parameters: number, number, number, number, number, number, number, number, number, number
+-- [Q115] parameters: number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -13653,13 +13609,13 @@ where
       and "opportunity_team"."user_id" = $10
   )
   and "accounts"."archived_at" is null;
--- [Q71] again; parameters: number, number, number
+-- [Q69] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q120] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q116] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -13793,7 +13749,7 @@ limit
   $29
 offset
   $30;
--- [Q121] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q117] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -13886,7 +13842,7 @@ where
   and "accounts"."tier" = $28;
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
--- [Q122] parameters: number, number, number, number, number, number
+-- [Q118] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -13963,7 +13919,7 @@ limit
   $5
 offset
   $6;
--- [Q123] parameters: number, number, number, number
+-- [Q119] parameters: number, number, number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -13999,7 +13955,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q124] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q120] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14129,7 +14085,7 @@ limit
   $20
 offset
   $21;
--- [Q125] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q121] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -14217,7 +14173,7 @@ where
 -- board as rep (200): GET /api/v1/opportunities/board?processId=…
 -- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
--- [Q126] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q122] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -14263,7 +14219,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q127] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q123] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14352,7 +14308,7 @@ where
       and "opportunities"."closed_at" < $10
     )
   );
--- [Q128] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q124] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -14458,7 +14414,7 @@ order by
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q129] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q125] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -14557,7 +14513,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q130] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q126] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14699,7 +14655,7 @@ where
       and "opportunities"."closed_at" < $23
     )
   );
--- [Q131] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
+-- [Q127] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -14855,7 +14811,7 @@ order by
 -- board of every process as rep (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
 -- [Q33] again; parameters: number, number, number, number, number
--- [Q132] parameters: number, number, number, number, string, number, string, number, number
+-- [Q128] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -14900,7 +14856,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q133] parameters: number, number, number, number, string, number, string, number, number
+-- [Q129] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14988,7 +14944,7 @@ where
       and "opportunities"."closed_at" < $9
     )
   );
--- [Q134] parameters: number, number, number, number, string, number, string, number, number, number
+-- [Q130] parameters: number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -15088,7 +15044,7 @@ order by
   "c"."rn";
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
--- [Q135] parameters: number, number, number, number, string, number, number, number, string, number, number, number
+-- [Q131] parameters: number, number, number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15180,58 +15136,33 @@ limit
   $11
 offset
   $12;
--- [Q136] parameters: number, number, number, number, string, number, number, number, string, number
-select
-  count(*) as "n"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "owned"."id"
-    from
-      "opportunities" as "owned"
-    where
-      "owned"."workspace_id" = $1
-      and "owned"."owner_id" = $2
-    union
-    select
-      "opportunity_team"."opportunity_id" as "id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = $3
-      and "opportunity_team"."user_id" = $4
-  )
-  and "opportunities"."status" = $5
-  and (
-    (
-      "stage"."expected_days" > $6
-      and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast($7 as bigint) < $8
-    )
-    or (
-      "opportunities"."next_step" is null
-      or trim(opportunities.next_step) = ''
-      or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < $9
-    )
-    or "opportunities"."advantage_lost" = $10
-  );
--- [Q137] parameters: number, number, number, string, number, number, number, number, number, string
+-- [Q132] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, number, string
 select
   sum(
     case
       when (
-        "stage"."expected_days" > $1
+        (
+          "stage"."expected_days" > $1
+          and "opportunities"."stage_entered_at" is not null
+          and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
+        )
+        or (
+          "opportunities"."next_step" is null
+          or trim(opportunities.next_step) = ''
+          or "opportunities"."next_step_date" is null
+          or "opportunities"."next_step_date" < $4
+        )
+        or "opportunities"."advantage_lost" = $5
+      ) then 1
+      else 0
+    end
+  ) as "n",
+  sum(
+    case
+      when (
+        "stage"."expected_days" > $6
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
+        and opportunities.stage_entered_at + stage.expected_days * cast($7 as bigint) < $8
       ) then 1
       else 0
     end
@@ -15242,14 +15173,14 @@ select
         "opportunities"."next_step" is null
         or trim(opportunities.next_step) = ''
         or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $4
+        or "opportunities"."next_step_date" < $9
       ) then 1
       else 0
     end
   ) as "no_plan",
   sum(
     case
-      when "opportunities"."advantage_lost" = $5 then 1
+      when "opportunities"."advantage_lost" = $10 then 1
       else 0
     end
   ) as "advantage_lost"
@@ -15268,21 +15199,21 @@ where
     from
       "opportunities" as "owned"
     where
-      "owned"."workspace_id" = $6
-      and "owned"."owner_id" = $7
+      "owned"."workspace_id" = $11
+      and "owned"."owner_id" = $12
     union
     select
       "opportunity_team"."opportunity_id" as "id"
     from
       "opportunity_team"
     where
-      "opportunity_team"."workspace_id" = $8
-      and "opportunity_team"."user_id" = $9
+      "opportunity_team"."workspace_id" = $13
+      and "opportunity_team"."user_id" = $14
   )
-  and "opportunities"."status" = $10;
+  and "opportunities"."status" = $15;
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q138] parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q133] parameters: number, number, number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15366,43 +15297,7 @@ limit
   $10
 offset
   $11;
--- [Q139] parameters: number, number, number, number, number, string, number, number, number
-select
-  count(*) as "n"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "owned"."id"
-    from
-      "opportunities" as "owned"
-    where
-      "owned"."workspace_id" = $1
-      and "owned"."owner_id" = $2
-    union
-    select
-      "opportunity_team"."opportunity_id" as "id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = $3
-      and "opportunity_team"."user_id" = $4
-  )
-  and "opportunities"."owner_id" = $5
-  and "opportunities"."status" = $6
-  and (
-    "stage"."expected_days" > $7
-    and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast($8 as bigint) < $9
-  );
--- [Q140] parameters: number, number, number, string, number, number, number, number, number, number, string
+-- [Q134] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, string
 select
   sum(
     case
@@ -15413,6 +15308,16 @@ select
       ) then 1
       else 0
     end
+  ) as "n",
+  sum(
+    case
+      when (
+        "stage"."expected_days" > $4
+        and "opportunities"."stage_entered_at" is not null
+        and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
+      ) then 1
+      else 0
+    end
   ) as "stalled",
   sum(
     case
@@ -15420,14 +15325,14 @@ select
         "opportunities"."next_step" is null
         or trim(opportunities.next_step) = ''
         or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $4
+        or "opportunities"."next_step_date" < $7
       ) then 1
       else 0
     end
   ) as "no_plan",
   sum(
     case
-      when "opportunities"."advantage_lost" = $5 then 1
+      when "opportunities"."advantage_lost" = $8 then 1
       else 0
     end
   ) as "advantage_lost"
@@ -15446,22 +15351,22 @@ where
     from
       "opportunities" as "owned"
     where
-      "owned"."workspace_id" = $6
-      and "owned"."owner_id" = $7
+      "owned"."workspace_id" = $9
+      and "owned"."owner_id" = $10
     union
     select
       "opportunity_team"."opportunity_id" as "id"
     from
       "opportunity_team"
     where
-      "opportunity_team"."workspace_id" = $8
-      and "opportunity_team"."user_id" = $9
+      "opportunity_team"."workspace_id" = $11
+      and "opportunity_team"."user_id" = $12
   )
-  and "opportunities"."owner_id" = $10
-  and "opportunities"."status" = $11;
+  and "opportunities"."owner_id" = $13
+  and "opportunities"."status" = $14;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q141] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q135] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -15545,7 +15450,7 @@ where
       and "opportunity_team"."user_id" = $12
   )
   and "accounts"."id" = $13;
--- [Q142] parameters: number, number, number, number, number
+-- [Q136] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -15575,15 +15480,15 @@ where
       and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."account_id" = $5;
--- [Q142] again; parameters: number, number, number, number, number
--- [Q142] again; parameters: number, number, number, number, number
--- [Q142] again; parameters: number, number, number, number, number
--- [Q142] again; parameters: number, number, number, number, number
--- [Q142] again; parameters: number, number, number, number, number
--- [Q142] again; parameters: number, number, number, number, number
--- [Q49] again; parameters: number, number, string, number
--- [Q50] again; parameters: number, number
--- [Q143] parameters: number, number, number, number, number, number, number, number
+-- [Q136] again; parameters: number, number, number, number, number
+-- [Q136] again; parameters: number, number, number, number, number
+-- [Q136] again; parameters: number, number, number, number, number
+-- [Q136] again; parameters: number, number, number, number, number
+-- [Q136] again; parameters: number, number, number, number, number
+-- [Q136] again; parameters: number, number, number, number, number
+-- [Q47] again; parameters: number, number, string, number
+-- [Q48] again; parameters: number, number
+-- [Q137] parameters: number, number, number, number, number, number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -15668,7 +15573,7 @@ where
       )
       and "opportunities"."account_id" = $8
   );
--- [Q144] parameters: number, number, number, number, number, number, number, number, string
+-- [Q138] parameters: number, number, number, number, number, number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -15733,7 +15638,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $9
   );
--- [Q145] parameters: number, number, string, number, number, number, number, number, string, string, string, string
+-- [Q139] parameters: number, number, string, number, number, number, number, number, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -15797,7 +15702,7 @@ where
   )
   and "h"."field" = $9
   and "h"."new_value" in ($10, $11, $12);
--- [Q146] parameters: number, number, number, number, number, number, string, number, string, string
+-- [Q140] parameters: number, number, number, number, number, number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -15859,7 +15764,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $10
   );
--- [Q147] parameters: number, number, string, number, number, number, number, number, string, string, string
+-- [Q141] parameters: number, number, string, number, number, number, number, number, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -15917,7 +15822,7 @@ where
     "h"."field" != $10
     or "h"."new_value" = $11
   );
--- [Q148] parameters: number, number, number, number, number, number
+-- [Q142] parameters: number, number, number, number, number, number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -15966,7 +15871,7 @@ where
       )
       and "opportunities"."account_id" = $6
   );
--- [Q149] parameters: number, number, number, number, number, number
+-- [Q143] parameters: number, number, number, number, number, number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -16015,8 +15920,8 @@ where
       )
       and "opportunities"."account_id" = $6
   );
--- [Q58] again; parameters: number, number
--- [Q150] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q56] again; parameters: number, number
+-- [Q144] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -16532,7 +16437,7 @@ where
   "v"."workspace_id" = $71
   and "v"."archived_at" is null
   and "v"."account_id" = $72;
--- [Q151] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q145] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "t".*,
   "u"."name" as "actor_name",
@@ -17067,8 +16972,8 @@ limit
   $75
 offset
   $76;
--- [Q150] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
--- [Q152] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q144] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q146] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -17591,7 +17496,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q153] parameters: number, number, number, number, number
+-- [Q147] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17662,16 +17567,16 @@ where
       and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."id" = $5;
--- [Q63] again; parameters: number, number
--- [Q63] again; parameters: number, number
--- [Q64] again; parameters: number, number, number
+-- [Q61] again; parameters: number, number
+-- [Q61] again; parameters: number, number
+-- [Q62] again; parameters: number, number, number
+-- [Q63] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q64] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q63] again; parameters: number, number, number, number, number, string, number, number, number
 -- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q66] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q67] again; parameters: number, number, number, number, number, string, number, number, number
 
 -- account list as presales (200): GET /api/v1/accounts
--- [Q154] parameters: number, number, number, number
+-- [Q148] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -17735,7 +17640,7 @@ limit
   $3
 offset
   $4;
--- [Q155] parameters: number, number
+-- [Q149] parameters: number, number
 select
   count(*) as "n"
 from
@@ -17761,7 +17666,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q156] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q150] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -17878,7 +17783,7 @@ limit
   $21
 offset
   $22;
--- [Q157] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q151] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -17954,7 +17859,7 @@ where
   and "accounts"."tier" = $20;
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
--- [Q158] parameters: number, number, number, number
+-- [Q152] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18023,7 +17928,7 @@ limit
   $3
 offset
   $4;
--- [Q159] parameters: number, number
+-- [Q153] parameters: number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -18051,7 +17956,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q160] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q154] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18173,7 +18078,7 @@ limit
   $18
 offset
   $19;
--- [Q161] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q155] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -18253,7 +18158,7 @@ where
 -- board as presales (200): GET /api/v1/opportunities/board?processId=…
 -- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
--- [Q162] parameters: number, number, number, string, number, string, number, number
+-- [Q156] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -18291,7 +18196,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q163] parameters: number, number, number, string, number, string, number, number
+-- [Q157] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18372,7 +18277,7 @@ where
       and "opportunities"."closed_at" < $8
     )
   );
--- [Q164] parameters: number, number, number, string, number, string, number, number, number
+-- [Q158] parameters: number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -18470,7 +18375,7 @@ order by
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q165] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q159] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -18561,7 +18466,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q166] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q160] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18695,7 +18600,7 @@ where
       and "opportunities"."closed_at" < $21
     )
   );
--- [Q167] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
+-- [Q161] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -18843,7 +18748,7 @@ order by
 -- board of every process as presales (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
 -- [Q33] again; parameters: number, number, number, number, number
--- [Q168] parameters: number, number, string, number, string, number, number
+-- [Q162] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -18880,7 +18785,7 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q169] parameters: number, number, string, number, string, number, number
+-- [Q163] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18960,7 +18865,7 @@ where
       and "opportunities"."closed_at" < $7
     )
   );
--- [Q170] parameters: number, number, string, number, string, number, number, number
+-- [Q164] parameters: number, number, string, number, string, number, number, number
 select
   *
 from
@@ -19052,7 +18957,7 @@ order by
   "c"."rn";
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
--- [Q171] parameters: number, number, string, number, number, number, string, number, number, number
+-- [Q165] parameters: number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -19136,50 +19041,33 @@ limit
   $9
 offset
   $10;
--- [Q172] parameters: number, number, string, number, number, number, string, number
-select
-  count(*) as "n"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "opportunity_team"."opportunity_id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = $1
-      and "opportunity_team"."user_id" = $2
-  )
-  and "opportunities"."status" = $3
-  and (
-    (
-      "stage"."expected_days" > $4
-      and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
-    )
-    or (
-      "opportunities"."next_step" is null
-      or trim(opportunities.next_step) = ''
-      or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < $7
-    )
-    or "opportunities"."advantage_lost" = $8
-  );
--- [Q173] parameters: number, number, number, string, number, number, number, string
+-- [Q166] parameters: number, number, number, string, number, number, number, number, string, number, number, number, string
 select
   sum(
     case
       when (
-        "stage"."expected_days" > $1
+        (
+          "stage"."expected_days" > $1
+          and "opportunities"."stage_entered_at" is not null
+          and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
+        )
+        or (
+          "opportunities"."next_step" is null
+          or trim(opportunities.next_step) = ''
+          or "opportunities"."next_step_date" is null
+          or "opportunities"."next_step_date" < $4
+        )
+        or "opportunities"."advantage_lost" = $5
+      ) then 1
+      else 0
+    end
+  ) as "n",
+  sum(
+    case
+      when (
+        "stage"."expected_days" > $6
         and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast($2 as bigint) < $3
+        and opportunities.stage_entered_at + stage.expected_days * cast($7 as bigint) < $8
       ) then 1
       else 0
     end
@@ -19190,14 +19078,14 @@ select
         "opportunities"."next_step" is null
         or trim(opportunities.next_step) = ''
         or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $4
+        or "opportunities"."next_step_date" < $9
       ) then 1
       else 0
     end
   ) as "no_plan",
   sum(
     case
-      when "opportunities"."advantage_lost" = $5 then 1
+      when "opportunities"."advantage_lost" = $10 then 1
       else 0
     end
   ) as "advantage_lost"
@@ -19216,13 +19104,13 @@ where
     from
       "opportunity_team"
     where
-      "opportunity_team"."workspace_id" = $6
-      and "opportunity_team"."user_id" = $7
+      "opportunity_team"."workspace_id" = $11
+      and "opportunity_team"."user_id" = $12
   )
-  and "opportunities"."status" = $8;
+  and "opportunities"."status" = $13;
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q174] parameters: number, number, number, string, number, number, number, number, number
+-- [Q167] parameters: number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -19298,35 +19186,7 @@ limit
   $8
 offset
   $9;
--- [Q175] parameters: number, number, number, string, number, number, number
-select
-  count(*) as "n"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "opportunity_team"."opportunity_id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = $1
-      and "opportunity_team"."user_id" = $2
-  )
-  and "opportunities"."owner_id" = $3
-  and "opportunities"."status" = $4
-  and (
-    "stage"."expected_days" > $5
-    and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast($6 as bigint) < $7
-  );
--- [Q176] parameters: number, number, number, string, number, number, number, number, string
+-- [Q168] parameters: number, number, number, number, number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -19337,6 +19197,16 @@ select
       ) then 1
       else 0
     end
+  ) as "n",
+  sum(
+    case
+      when (
+        "stage"."expected_days" > $4
+        and "opportunities"."stage_entered_at" is not null
+        and opportunities.stage_entered_at + stage.expected_days * cast($5 as bigint) < $6
+      ) then 1
+      else 0
+    end
   ) as "stalled",
   sum(
     case
@@ -19344,14 +19214,14 @@ select
         "opportunities"."next_step" is null
         or trim(opportunities.next_step) = ''
         or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < $4
+        or "opportunities"."next_step_date" < $7
       ) then 1
       else 0
     end
   ) as "no_plan",
   sum(
     case
-      when "opportunities"."advantage_lost" = $5 then 1
+      when "opportunities"."advantage_lost" = $8 then 1
       else 0
     end
   ) as "advantage_lost"
@@ -19370,14 +19240,14 @@ where
     from
       "opportunity_team"
     where
-      "opportunity_team"."workspace_id" = $6
-      and "opportunity_team"."user_id" = $7
+      "opportunity_team"."workspace_id" = $9
+      and "opportunity_team"."user_id" = $10
   )
-  and "opportunities"."owner_id" = $8
-  and "opportunities"."status" = $9;
+  and "opportunities"."owner_id" = $11
+  and "opportunities"."status" = $12;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q177] parameters: number, number, number, number, number
+-- [Q169] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -19446,7 +19316,7 @@ where
   and "accounts"."id" = $5;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q178] parameters: number, number, number
+-- [Q170] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",

@@ -272,16 +272,25 @@ export async function insertAccount(db: Kysely<Database>, values: NewAccount): P
   return row.id;
 }
 
+/** The contacts of a page's accounts: compiled once per page length (every account list and desk card asks). */
+const contactCountQuery = shapedQueries(
+  (db: Kysely<Database>, workspaceId: number, accountIds: number[]) =>
+    [
+      db
+        .selectFrom('contacts')
+        .select(['account_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('workspace_id', '=', workspaceId)
+        .where('account_id', 'in', accountIds)
+        .where('archived_at', 'is', null)
+        .groupBy('account_id'),
+    ] as const,
+  (stand, workspaceId, accountIds) => [stand(workspaceId), accountIds.map(stand)],
+);
+
 export async function contactCounts(db: Kysely<Database>, workspaceId: number, accountIds: number[]) {
   if (accountIds.length === 0) return new Map<number, number>();
-  const rows = await db
-    .selectFrom('contacts')
-    .select(['account_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('workspace_id', '=', workspaceId)
-    .where('account_id', 'in', accountIds)
-    .where('archived_at', 'is', null)
-    .groupBy('account_id')
-    .execute();
+  const [query] = await contactCountQuery(db, workspaceId, accountIds);
+  const { rows } = await db.executeQuery(query);
   return new Map(rows.map((r) => [r.account_id, Number(r.n)]));
 }
 

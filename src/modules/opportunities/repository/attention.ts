@@ -8,6 +8,9 @@ import { scoped, sortedPageQuery, type PageRequest, type ScopeFilter } from './v
 
 export type AttentionProblem = 'stalled' | 'no_plan' | 'advantage_lost';
 
+/** An open deal's row as the problem conditions read it: the deal and its stage. */
+type DealBuilder = ExpressionBuilder<Database & { stage: Database['process_stages'] }, 'opportunities' | 'stage'>;
+
 /**
  * The problem conditions of docs/sales-process.md as SQL, matching classifyProblems in
  * domain/stage-gate.ts: stalled = in the stage longer than expected_days × the workspace's stall factor; no plan =
@@ -16,9 +19,7 @@ export type AttentionProblem = 'stalled' | 'no_plan' | 'advantage_lost';
 function problemCondition(problem: AttentionProblem, now: number, today: string, stalledFactorPercent: number) {
   // An expected day, stretched by the stall factor, in milliseconds (150% → 129,600,000).
   const stalledDayMs = stalledFactorPercent * 864_000;
-  return (
-    eb: ExpressionBuilder<Database & { stage: Database['process_stages'] }, 'opportunities' | 'stage'>,
-  ): Expression<SqlBool> => {
+  return (eb: DealBuilder): Expression<SqlBool> => {
     switch (problem) {
       case 'stalled':
         return eb.and([
@@ -47,7 +48,11 @@ type AttentionFilter = ScopeFilter &
     stalledFactorPercent: number;
   };
 
-/** The attention list's page, its total and the count of each problem: compiled once per shape (a desk card). */
+/**
+ * The attention list's page, and its total with the count of each problem in one statement (a
+ * desk card): both read the same open deals within reach, which two statements read twice.
+ * Compiled once per shape.
+ */
 const attentionQueries = shapedQueries(
   async (db: Kysely<Database>, engine: Engine, actor: Actor, filter: AttentionFilter) => {
     const base = (await scoped(db, engine, actor, filter)).where('opportunities.status', '=', 'open');
@@ -58,17 +63,14 @@ const attentionQueries = shapedQueries(
       no_plan: condition('no_plan'),
       advantage_lost: condition('advantage_lost'),
     };
-    const matching = base.where((eb) =>
-      filter.problem ? cond[filter.problem](eb) : eb.or([cond.stalled(eb), cond.no_plan(eb), cond.advantage_lost(eb)]),
-    );
-    const flag =
-      (condition: (typeof cond)['stalled']) =>
-      (eb: ExpressionBuilder<Database & { stage: Database['process_stages'] }, 'opportunities' | 'stage'>) =>
-        eb.fn.sum<number | string>(eb.case().when(condition(eb)).then(1).else(0).end());
+    const matches = (eb: DealBuilder) =>
+      filter.problem ? cond[filter.problem](eb) : eb.or([cond.stalled(eb), cond.no_plan(eb), cond.advantage_lost(eb)]);
+    const flag = (condition: (typeof cond)['stalled']) => (eb: DealBuilder) =>
+      eb.fn.sum<number | string>(eb.case().when(condition(eb)).then(1).else(0).end());
     return [
-      sortedPageQuery(matching, filter),
-      matching.select((eb) => eb.fn.countAll<number | string>().as('n')),
+      sortedPageQuery(base.where(matches), filter),
       base.select((eb) => [
+        flag(matches)(eb).as('n'),
         flag(cond.stalled)(eb).as('stalled'),
         flag(cond.no_plan)(eb).as('no_plan'),
         flag(cond.advantage_lost)(eb).as('advantage_lost'),
@@ -94,16 +96,13 @@ const attentionQueries = shapedQueries(
 );
 
 export async function attention(db: Kysely<Database>, engine: Engine, actor: Actor, filter: AttentionFilter) {
-  const [itemsQuery, totalQuery, countsQuery] = await attentionQueries(db, engine, actor, filter);
-  const [items, total, counts] = await Promise.all([
-    db.executeQuery(itemsQuery),
-    db.executeQuery(totalQuery),
-    db.executeQuery(countsQuery),
-  ]);
+  const [itemsQuery, countsQuery] = await attentionQueries(db, engine, actor, filter);
+  const [items, counts] = await Promise.all([db.executeQuery(itemsQuery), db.executeQuery(countsQuery)]);
+  // A sum over no deals is null.
   const flags = counts.rows[0]!;
   return {
     items: items.rows,
-    total: Number(total.rows[0]!.n),
+    total: Number(flags.n ?? 0),
     counts: {
       stalled: Number(flags.stalled ?? 0),
       no_plan: Number(flags.no_plan ?? 0),
