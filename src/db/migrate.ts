@@ -28,6 +28,7 @@ import * as m0028 from './migrations/0028_board_count_indexes.ts';
 import * as m0030 from './migrations/0030_cadence_index.ts';
 import * as m0032 from './migrations/0032_business_lines.ts';
 import * as m0033 from './migrations/0033_search_walk_indexes.ts';
+import * as m0040 from './migrations/0040_search_index_per_statement.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -58,6 +59,7 @@ const migrations: Record<string, EngineMigration> = {
   '0030_cadence_index': m0030,
   '0032_business_lines': m0032,
   '0033_search_walk_indexes': m0033,
+  '0040_search_index_per_statement': m0040,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

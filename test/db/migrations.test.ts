@@ -581,6 +581,8 @@ const STEPS: Record<
   async '0032_business_lines'() {},
   // Indexes only (the global search's walk): nothing new to write.
   async '0033_search_walk_indexes'() {},
+  // Triggers only (PostgreSQL indexes a statement's new rows together): nothing new to write.
+  async '0040_search_index_per_statement'() {},
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */
