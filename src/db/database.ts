@@ -20,6 +20,8 @@ export interface Db {
   engine: Engine;
   /** Where the SQLite file lives (undefined for PostgreSQL and in-memory databases). */
   sqliteFile?: string;
+  /** Where PostgreSQL is (undefined for SQLite): a worker thread opens its own pool there (the import's phases). */
+  databaseUrl?: string;
   sqlite?: SQLite.Database;
   close(): Promise<void>;
 }
@@ -109,7 +111,7 @@ export function openDatabase(opts: DbOptions): Db {
       keepFixedQueriesPrepared(client);
     });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { kysely, engine: 'postgres', close: () => kysely.destroy() };
+    return { kysely, engine: 'postgres', databaseUrl: opts.databaseUrl, close: () => kysely.destroy() };
   }
   const file = opts.sqliteFile ?? ':memory:';
   if (file !== ':memory:') makePrivate(file);

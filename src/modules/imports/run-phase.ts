@@ -27,22 +27,29 @@ export const liveProgress = (jobId: number): number | undefined => live.get(jobI
 export type Phase = 'validate' | 'commit';
 
 /**
- * Runs a phase in the background: on a SQLite file in a worker thread with its own
- * connection (the shared one is serialised by Kysely, and better-sqlite3 blocks the thread
- * it runs on); otherwise in this process.
+ * Runs a phase in the background, in a worker thread with its own connection to the same
+ * database: on SQLite the shared connection is serialised by Kysely and better-sqlite3 blocks
+ * the thread it runs on; on PostgreSQL the phase's own JavaScript (parsing and checking every
+ * row, building 500-row inserts) would otherwise take the server's event loop from other users
+ * for tens of milliseconds at a time. An in-memory database (tests, the demo) runs it here.
  */
 export function launch(db: Db, actor: Actor, jobId: number, phase: Phase, skipErrors: boolean) {
-  if (db.engine === 'sqlite' && db.sqliteFile) {
+  const where: PhaseDatabase | null = db.sqliteFile
+    ? { sqliteFile: db.sqliteFile }
+    : db.databaseUrl
+      ? { databaseUrl: db.databaseUrl }
+      : null;
+  if (where) {
     const worker = new Worker(new URL('./worker.ts', import.meta.url), {
-      workerData: { task: 'phase', file: db.sqliteFile, actor, jobId, phase, skipErrors },
+      workerData: { task: 'phase', where, actor, jobId, phase, skipErrors },
     });
     worker.on('message', (m: { jobId: number; processed: number }) => live.set(m.jobId, m.processed));
     const done = () => live.delete(jobId);
     worker.on('exit', () => {
       done();
-      // The worker's commit took fresh statistics on its own connection; this one plans with the
-      // old ones until it rereads them (as after the tier recompute).
-      if (phase === 'commit') void reloadPlannerStatistics(db).catch(() => undefined);
+      // The worker's commit took fresh statistics on its own connection; a SQLite connection plans
+      // with the old ones until it rereads them (as after the tier recompute). PostgreSQL shares them.
+      if (phase === 'commit' && where.sqliteFile) void reloadPlannerStatistics(db).catch(() => undefined);
     });
     worker.on('error', (err) => {
       done();
@@ -54,6 +61,10 @@ export function launch(db: Db, actor: Actor, jobId: number, phase: Phase, skipEr
     live.delete(jobId),
   );
 }
+
+/** The database a phase's worker connects to. */
+export type PhaseDatabase =
+  { sqliteFile: string; databaseUrl?: undefined } | { databaseUrl: string; sqliteFile?: undefined };
 
 async function markFailed(db: Kysely<Database>, actor: Actor, jobId: number, message: string) {
   const job = await repo.getJob(db, actor.workspaceId, jobId);

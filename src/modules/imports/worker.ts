@@ -3,18 +3,18 @@ import type { Actor } from '../../domain/policy.ts';
 import type { FileFormat, TextEncoding } from '../../domain/spreadsheet-format.ts';
 import type { SheetRow } from './parse.ts';
 import type { ReadMessage } from './reading.ts';
-import type { Phase } from './run-phase.ts';
+import type { Phase, PhaseDatabase } from './run-phase.ts';
 
 /**
  * The import's worker thread, for two kinds of work that must not run on the server's thread:
  * - `read`: parse an uploaded file under the import's caps (parse.ts), in a heap of its own
  *   (reading.ts starts it with resource limits), and send the rows back batch by batch;
- * - a phase (dry run, commit) on its own SQLite connection (see run-phase.ts): the server's
- *   shared connection stays free for other requests, and WAL lets them read while this writes.
+ * - a phase (dry run, commit) on its own connection (see run-phase.ts): the server's thread stays
+ *   free for other requests; on SQLite its shared connection too, and WAL lets them read while this writes.
  */
 type Task =
   | { task: 'read'; bytes: Uint8Array; format: FileFormat; encoding: TextEncoding }
-  | { task: 'phase'; file: string; actor: Actor; jobId: number; phase: Phase; skipErrors: boolean };
+  | { task: 'phase'; where: PhaseDatabase; actor: Actor; jobId: number; phase: Phase; skipErrors: boolean };
 
 const data = workerData as Task;
 if (data.task === 'read') await read(data);
@@ -65,8 +65,10 @@ async function runOnOwnConnection(task: Extract<Task, { task: 'phase' }>) {
     import('../../db/database.ts'),
     import('./run-phase.ts'),
   ]);
-  // A worker may wait for the write lock: blocking this thread stalls nobody else.
-  const db = openDatabase({ sqliteFile: task.file, busyTimeoutMs: 30_000 });
+  // A worker may wait for SQLite's write lock: blocking this thread stalls nobody else.
+  const db = task.where.sqliteFile
+    ? openDatabase({ sqliteFile: task.where.sqliteFile, busyTimeoutMs: 30_000 })
+    : openDatabase({ databaseUrl: task.where.databaseUrl });
   try {
     await runPhase(
       db.kysely,
@@ -75,7 +77,7 @@ async function runOnOwnConnection(task: Extract<Task, { task: 'phase' }>) {
       task.phase,
       task.skipErrors,
       (processed) => parentPort?.postMessage({ jobId: task.jobId, processed }),
-      { sqliteWorker: true },
+      { sqliteWorker: db.engine === 'sqlite' },
     );
   } finally {
     await db.close();
