@@ -127,7 +127,7 @@ if (opts.pages !== 'no') {
         ['admin', `/api/v1/opportunities/board?processId=${id}`],
         ['rep', `/api/v1/opportunities/board?processId=${id}`],
       ]),
-      ['admin', '/api/v1/opportunities/attention?limit=50'],
+      ['rep', '/api/v1/opportunities/attention?limit=50'],
     ]),
   );
   await phase('reports: funnel, members, supervision, search', () =>
