@@ -5,7 +5,7 @@ import type { ActivityExportQuery } from '../../contracts/exports.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { dateIn, file, keysetPages, PAGE, stamp, type Cell, type ExportFile } from '../exports/service.ts';
 import { loadRules } from '../workspace/service.ts';
-import * as repo from './repository.ts';
+import * as listRepo from './repository/list.ts';
 import { toFilter } from './service.ts';
 
 /**
@@ -51,7 +51,7 @@ export async function exportActivities(
 ): Promise<ExportFile> {
   const { format, lang, ...listFilter } = query;
   const [filter, { calendar }] = await Promise.all([toFilter(db, actor, listFilter), loadRules(db.kysely, actor)]);
-  const rows = await repo.countActivities(db.kysely, db.engine, actor, filter);
+  const rows = await listRepo.countActivities(db.kysely, db.engine, actor, filter);
   await recordAudit(
     db.kysely,
     {
@@ -71,7 +71,7 @@ export async function exportActivities(
     minute: '2-digit',
     hour12: false,
   });
-  const toCells = (row: repo.ActivityRow): Cell[] => [
+  const toCells = (row: listRepo.ActivityRow): Cell[] => [
     date(Number(row.start_at)),
     time.format(new Date(Number(row.start_at))),
     label(TYPE_LABELS, row.type, lang),
@@ -86,7 +86,7 @@ export async function exportActivities(
     row.outcome,
   ];
   const pages = keysetPages(
-    (after) => repo.activityExportPage(db.kysely, db.engine, actor, filter, after, PAGE),
+    (after) => listRepo.activityExportPage(db.kysely, db.engine, actor, filter, after, PAGE),
     toCells,
   );
   return file(

@@ -10,7 +10,8 @@ import { AppError, fieldError, forbidden, invalid, staleVersion, type FieldError
 import { assignableUser } from '../users/service.ts';
 import { createTasksInTransaction } from '../tasks/service.ts';
 import { loadRules } from '../workspace/service.ts';
-import * as repo from './repository.ts';
+import * as planRepo from './repository/plans.ts';
+import * as writeRepo from './repository/writes.ts';
 import { canReview, getActivity, requireActivity } from './service.ts';
 import { applyFollowUp, createActivity } from './writes.ts';
 
@@ -21,7 +22,7 @@ import { applyFollowUp, createActivity } from './writes.ts';
  */
 
 const planWriter = (actor: Actor, plan: VisitPlan) => (trx: Kysely<Database>, activityId: number) =>
-  repo.savePlan(trx, {
+  planRepo.savePlan(trx, {
     workspaceId: actor.workspaceId,
     activityId,
     plannedBy: actor.userId,
@@ -43,9 +44,9 @@ export async function savePlan(db: Db, actor: Actor, id: number, input: { versio
   if (before.reviewedAt !== null)
     throw new AppError('already_reviewed', 'The visit is reviewed: its plan is what it was measured against');
   await inTransaction(db.kysely, async (trx) => {
-    if (!(await repo.touchActivity(trx, actor.workspaceId, id, input.version, actor.now)))
+    if (!(await writeRepo.touchActivity(trx, actor.workspaceId, id, input.version, actor.now)))
       throw staleVersion('The activity', before.version);
-    await repo.savePlan(trx, {
+    await planRepo.savePlan(trx, {
       workspaceId: actor.workspaceId,
       activityId: id,
       plannedBy: before.plannedBy ?? actor.userId,
@@ -85,7 +86,7 @@ export async function saveReview(db: Db, actor: Actor, id: number, input: { vers
   }
   if (errors.length)
     throw new AppError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
-  const plan = await repo.planOf(db.kysely, actor.workspaceId, id);
+  const plan = await planRepo.planOf(db.kysely, actor.workspaceId, id);
   if (!plan) throw new AppError('no_plan', 'Only a planned visit is reviewed against its plan');
   if (!canReview(actor, plan.planned_by, plan.planner_unit_path))
     throw forbidden('Only who planned the visit, or their manager, reviews it');
@@ -121,10 +122,10 @@ export async function saveReview(db: Db, actor: Actor, id: number, input: { vers
     throw new AppError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
   const count = (k: string) => objectives.filter((o) => o.result === k).length;
   await inTransaction(db.kysely, async (trx) => {
-    const before = await repo.activityRow(trx, actor.workspaceId, id);
+    const before = await writeRepo.activityRow(trx, actor.workspaceId, id);
     if (
       !before ||
-      !(await repo.touchActivity(
+      !(await writeRepo.touchActivity(
         trx,
         actor.workspaceId,
         id,
@@ -151,7 +152,7 @@ export async function saveReview(db: Db, actor: Actor, id: number, input: { vers
       })),
     );
     const review = { ...input.review, nextSteps: steps.map((s, i) => ({ ...s, taskId: taskIds[i] ?? null })) };
-    await repo.saveReview(trx, {
+    await planRepo.saveReview(trx, {
       workspaceId: actor.workspaceId,
       activityId: id,
       reviewedBy: actor.userId,
@@ -182,7 +183,7 @@ export async function planSummary(
 ): Promise<PlanSummaryRow[]> {
   if (!can(actor, 'activities.supervise')) throw forbidden('Only managers see plan versus result across a team');
   const { calendar } = await loadRules(db.kysely, actor);
-  const rows = await repo.planSummary(db.kysely, actor, {
+  const rows = await planRepo.planSummary(db.kysely, actor, {
     orgUnitId: query.orgUnitId,
     fromAt: query.from ? startOfDay(query.from, calendar.timeZone) : undefined,
     toAt: query.to ? startOfDay(addDays(query.to, 1), calendar.timeZone) : undefined,

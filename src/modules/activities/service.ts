@@ -14,7 +14,9 @@ import { forbidden, invalid, notFound, staleVersion } from '../../server/problem
 import { loadRules, loadSettings } from '../workspace/service.ts';
 import { answeredCallbackOf } from '../callbacks/shared.ts';
 import type { CallbackOutcome } from '../../contracts/callbacks.ts';
-import * as repo from './repository.ts';
+import * as listRepo from './repository/list.ts';
+import * as planRepo from './repository/plans.ts';
+import * as writeRepo from './repository/writes.ts';
 
 /**
  * Activities (docs/rhythm.md § Activities): logged or planned contact with a customer. Here: an
@@ -23,7 +25,7 @@ import * as repo from './repository.ts';
  * visit plans and reviews: plans.ts.
  */
 
-type Row = repo.ActivityRow;
+type Row = listRepo.ActivityRow;
 
 export function toActivityDto(
   row: Row,
@@ -66,7 +68,7 @@ export function toActivityDto(
 }
 
 async function dtos(db: Db, actor: Actor, rows: Row[], qualifying: readonly string[]) {
-  const contacts = await repo.contactsOf(
+  const contacts = await writeRepo.contactsOf(
     db.kysely,
     actor.workspaceId,
     rows.map((r) => r.id),
@@ -78,7 +80,7 @@ async function dtos(db: Db, actor: Actor, rows: Row[], qualifying: readonly stri
 }
 
 /** The list's filter as the repository takes it: "mine" is the caller, dates are instants of the workspace's days. */
-export async function toFilter(db: Db, actor: Actor, filter: ActivityFilter): Promise<repo.ListFilter> {
+export async function toFilter(db: Db, actor: Actor, filter: ActivityFilter): Promise<listRepo.ListFilter> {
   const { calendar } = await loadRules(db.kysely, actor);
   return {
     q: filter.q,
@@ -97,7 +99,7 @@ export async function toFilter(db: Db, actor: Actor, filter: ActivityFilter): Pr
 export async function listActivities(db: Db, actor: Actor, query: ActivityListQuery) {
   const [filter, settings] = await Promise.all([toFilter(db, actor, query), loadSettings(db.kysely, actor)]);
   if (!mineAgrees(query, actor)) return { items: [], total: 0 };
-  const { items, total } = await repo.listActivities(db.kysely, db.engine, actor, {
+  const { items, total } = await listRepo.listActivities(db.kysely, db.engine, actor, {
     ...filter,
     limit: query.limit,
     offset: query.offset,
@@ -111,7 +113,7 @@ const mineAgrees = (activityFilter: ActivityFilter, actor: Actor) =>
   !(activityFilter.mine && activityFilter.ownerId !== undefined && activityFilter.ownerId !== actor.userId);
 
 export async function requireActivity(db: Db, actor: Actor, id: number) {
-  const activity = await repo.getActivity(db.kysely, actor, id);
+  const activity = await listRepo.getActivity(db.kysely, actor, id);
   if (!activity) throw notFound('Activity');
   return activity;
 }
@@ -125,8 +127,8 @@ export async function getActivity(db: Db, actor: Actor, id: number): Promise<Act
   const activity = await requireActivity(db, actor, id);
   const [[dto], plan, files, callback] = await Promise.all([
     loadSettings(db.kysely, actor).then((s) => dtos(db, actor, [activity], s.qualifyingActivityTypes)),
-    repo.planOf(db.kysely, actor.workspaceId, id),
-    repo.attachmentsOfActivity(db.kysely, actor.workspaceId, id),
+    planRepo.planOf(db.kysely, actor.workspaceId, id),
+    writeRepo.attachmentsOfActivity(db.kysely, actor.workspaceId, id),
     answeredCallbackOf(db.kysely, actor.workspaceId, id),
   ]);
   return {
@@ -176,7 +178,7 @@ export async function attachFile(db: Db, actor: Actor, id: number, input: { vers
   const activity = await requireActivity(db, actor, id);
   if (!canEdit(actor, activity)) throw forbidden('Only its owner or a manager over the account attaches files');
   await inTransaction(db.kysely, async (trx) => {
-    const file = await repo.attachmentForLink(trx, actor.workspaceId, input.attachmentId);
+    const file = await writeRepo.attachmentForLink(trx, actor.workspaceId, input.attachmentId);
     if (!file || file.uploaded_by !== actor.userId)
       throw invalid(
         'attachmentId',
@@ -185,9 +187,9 @@ export async function attachFile(db: Db, actor: Actor, id: number, input: { vers
       );
     if (file.activity_id !== null || file.opportunity_id !== null)
       throw invalid('attachmentId', { code: 'attachment_elsewhere' }, 'the file is attached elsewhere already');
-    if (!(await repo.touchActivity(trx, actor.workspaceId, id, input.version, actor.now)))
+    if (!(await writeRepo.touchActivity(trx, actor.workspaceId, id, input.version, actor.now)))
       throw staleVersion('The activity', activity.version);
-    await repo.linkAttachment(trx, actor.workspaceId, input.attachmentId, id);
+    await writeRepo.linkAttachment(trx, actor.workspaceId, input.attachmentId, id);
   });
   return getActivity(db, actor, id);
 }

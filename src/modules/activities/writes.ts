@@ -25,7 +25,7 @@ import { factsOf, requireAccount } from '../accounts/service.ts';
 import { requireOpportunity } from '../opportunities/service.ts';
 import { assignableUser } from '../users/service.ts';
 import { loadSettings } from '../workspace/service.ts';
-import * as repo from './repository.ts';
+import * as writeRepo from './repository/writes.ts';
 import { canEdit, getActivity, requireActivity } from './service.ts';
 
 /**
@@ -71,7 +71,7 @@ async function checkFields(
   }
   if (fields.contactIds?.length) {
     const ids = [...new Set(fields.contactIds)];
-    const ok = new Set(await repo.contactsOfAccount(db.kysely, actor.workspaceId, accountId, ids));
+    const ok = new Set(await writeRepo.contactsOfAccount(db.kysely, actor.workspaceId, accountId, ids));
     const bad = ids.find((c) => !ok.has(c));
     if (bad !== undefined)
       errors.push(
@@ -93,7 +93,7 @@ export async function applyFollowUp(
   const settings = await loadSettings(trx, workspaceId);
   const effect = followUpEffect(before, after, settings.qualifyingActivityTypes);
   for (const fallBack of effect.fallBack)
-    await repo.fallBackFollowUp(
+    await writeRepo.fallBackFollowUp(
       trx,
       db.engine,
       workspaceId,
@@ -101,7 +101,7 @@ export async function applyFollowUp(
       fallBack.since,
       settings.qualifyingActivityTypes,
     );
-  for (const raise of effect.raise) await repo.raiseFollowUp(trx, workspaceId, raise.accountId, raise.at);
+  for (const raise of effect.raise) await writeRepo.raiseFollowUp(trx, workspaceId, raise.accountId, raise.at);
 }
 
 const factsOfRow = (row: {
@@ -171,8 +171,9 @@ export async function createActivity(
       updated_at: actor.now,
       version: 1,
     };
-    const newId = await repo.insertActivity(trx, row);
-    if (input.contactIds?.length) await repo.setContacts(trx, actor.workspaceId, newId, [...new Set(input.contactIds)]);
+    const newId = await writeRepo.insertActivity(trx, row);
+    if (input.contactIds?.length)
+      await writeRepo.setContacts(trx, actor.workspaceId, newId, [...new Set(input.contactIds)]);
     if (savePlan) await savePlan(trx, newId);
     await applyFollowUp(trx, db, actor.workspaceId, null, factsOfRow(row));
     return newId;
@@ -209,7 +210,7 @@ export async function updateActivity(db: Db, actor: Actor, id: number, input: Up
   const ownerId =
     input.ownerId === undefined ? activity.owner_id : await ownerFor(db, actor, input.ownerId, activity.unit_path);
   await inTransaction(db.kysely, async (trx) => {
-    const before = await repo.activityRow(trx, actor.workspaceId, id);
+    const before = await writeRepo.activityRow(trx, actor.workspaceId, id);
     if (!before) throw notFound('Activity');
     await updateVersioned(
       trx,
@@ -231,7 +232,7 @@ export async function updateActivity(db: Db, actor: Actor, id: number, input: Up
       },
     );
     if (input.contactIds !== undefined)
-      await repo.setContacts(trx, actor.workspaceId, id, [...new Set(input.contactIds)]);
+      await writeRepo.setContacts(trx, actor.workspaceId, id, [...new Set(input.contactIds)]);
     await applyFollowUp(trx, db, actor.workspaceId, factsOfRow(before), {
       ...factsOfRow(before),
       type,
@@ -248,9 +249,9 @@ export async function archiveActivity(db: Db, actor: Actor, id: number, version:
   if (!can(actor, 'activities.write') || !canManageAccount(actor, { unitPath: activity.unit_path }))
     throw forbidden('Only a manager over the account archives an activity');
   await inTransaction(db.kysely, async (trx) => {
-    const before = await repo.activityRow(trx, actor.workspaceId, id);
+    const before = await writeRepo.activityRow(trx, actor.workspaceId, id);
     if (!before || before.archived_at !== null) throw notFound('Activity');
-    if (!(await repo.archiveActivity(trx, actor.workspaceId, id, version, actor.now)))
+    if (!(await writeRepo.archiveActivity(trx, actor.workspaceId, id, version, actor.now)))
       throw staleVersion('The activity', before.version);
     await applyFollowUp(trx, db, actor.workspaceId, factsOfRow(before), { ...factsOfRow(before), archived: true });
   });
