@@ -1,14 +1,15 @@
 /**
  * What a first week's user sees of the lists' filters and the header. At a 1440-pixel window the
  * opportunity list's filters and its export sit in one row (they wrapped to two, 72 px), unit,
- * close dates and size behind "More filters" as on the board (board-filters.test.ts); the
+ * close dates and size behind "More filters" as on the board (board-filters.test.ts), and a chosen
+ * process's stages with them (beside the process they wrapped the row again); the
  * accounts' and contacts' filter rows stay one row. Every list's search placeholder fits its box
  * at 1440 and 390 px. Both languages, screenshots.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { browserSuite, settled, shot, signIn } from './browser.ts';
+import { apiCall, browserSuite, settled, shot, signIn } from './browser.ts';
 
 const app = browserSuite();
 const PASSWORD = 'keyline-demo';
@@ -98,6 +99,34 @@ describe('List filter bars and search placeholders', () => {
       await open(page, '/contacts', 'contact-search');
       assertOneRow(await rowBoxes(page, '[data-testid="contact-filters"]', '[data-testid="contact-filters"] > *'), 5);
       await shot(page, `contact-filters-1440-${locale}`, false);
+      await page.close();
+    });
+
+  for (const locale of LOCALES)
+    test(`1440 px: a process chosen, the bar stays one row, its stages behind "More filters" and counted (${locale})`, async () => {
+      const page = await signedIn(locale);
+      const [process] = (await apiCall<{ items: { id: number }[] }>(page, 'GET', '/sales-processes')).items;
+      await open(page, `/opportunities/list?processId=${process!.id}`, 'opp-line');
+      await page.getByTestId('opp-totals').waitFor();
+      // Status, process, search, owner, line, More filters, and the export (the stage beside them made two rows, 72 px).
+      assertOneRow(
+        await rowBoxes(
+          page,
+          '[data-testid="list-filter-bar"]',
+          '[data-testid="opp-filter-bar"] > *, [data-testid="export-opportunities"]',
+        ),
+        7,
+      );
+      await shot(page, `list-filters-process-1440-${locale}`, false);
+      const more = page.getByTestId('opp-more-filters');
+      const counted = more.locator('xpath=..').locator('sup.ant-badge-count');
+      assert.equal(await counted.count(), 0, 'no stage chosen, nothing counted');
+      await more.click();
+      const panel = await settled(page.getByTestId('opp-more-filters-panel'));
+      await panel.getByTestId('list-stage-filter').click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+      await page.waitForURL((url) => url.searchParams.get('stageId') !== null);
+      await counted.getByText('1').waitFor();
       await page.close();
     });
 

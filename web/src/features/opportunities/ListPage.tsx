@@ -185,7 +185,30 @@ function AllTab() {
       </Flex>
       <Flex gap={8} wrap style={{ marginBottom: 12 }} data-testid="list-filter-bar">
         {/* Keyed by the search text: picking a saved view shows the view's text in the search box. */}
-        <OppFilterBar key={filters.q ?? ''} filters={filters} update={update} sizeFilter lineFilter moreFilters>
+        {/* A process's stages behind "More filters", counted there when set: beside the process they
+            wrapped the bar at 1440 px (test/e2e/list-filter-bars.test.ts). */}
+        <OppFilterBar
+          key={filters.q ?? ''}
+          filters={filters}
+          update={update}
+          sizeFilter
+          lineFilter
+          moreFilters
+          more={{
+            filters: filters.processId && (
+              <Select
+                allowClear
+                style={{ width: '100%' }}
+                placeholder={t('opps.col.stage')}
+                value={filters.stageId}
+                onChange={(v: number | undefined) => update({ stageId: v ?? null })}
+                options={(process.data?.stages ?? []).map((s) => ({ value: s.id, label: s.name }))}
+                data-testid="list-stage-filter"
+              />
+            ),
+            set: filters.processId && filters.stageId ? 1 : 0,
+          }}
+        >
           <Select
             allowClear
             style={{ width: 110 }}
@@ -206,16 +229,6 @@ function AllTab() {
             ]}
             data-testid="list-process-filter"
           />
-          {filters.processId && (
-            <Select
-              allowClear
-              style={{ width: 140 }}
-              placeholder={t('opps.col.stage')}
-              value={filters.stageId}
-              onChange={(v: number | undefined) => update({ stageId: v ?? null })}
-              options={(process.data?.stages ?? []).map((s) => ({ value: s.id, label: s.name }))}
-            />
-          )}
           {/* Set by a link (the desk's "closing soon"); shown so the list never filters out of sight. */}
           {filters.minProbability !== undefined && (
             <Tag closable onClose={() => update({ minProbability: null })} data-testid="min-probability-filter">

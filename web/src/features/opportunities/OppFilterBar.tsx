@@ -16,6 +16,7 @@ export function OppFilterBar({
   sizeFilter,
   lineFilter,
   moreFilters,
+  more,
 }: {
   filters: ListFilters;
   /**
@@ -24,6 +25,8 @@ export function OppFilterBar({
    * (test/e2e/board-filters.test.ts, test/e2e/list-filter-bars.test.ts).
    */
   moreFilters?: boolean;
+  /** The page's own filters behind "More filters" too, first in its panel, and how many are set (the list's stage). */
+  more?: { filters: React.ReactNode; set: number };
   /** The list filters by size class too (the funnel drills down by it); the board does not. */
   sizeFilter?: boolean;
   /** The board and the list filter by business line (when the workspace has lines); the attention tab does not. */
@@ -81,7 +84,8 @@ export function OppFilterBar({
   const hiddenSet =
     (wide && filters.orgUnitId ? 1 : 0) +
     (filters.closeFrom || filters.closeTo ? 1 : 0) +
-    (sizeFilter && filters.sizeClass ? 1 : 0);
+    (sizeFilter && filters.sizeClass ? 1 : 0) +
+    (more?.set ?? 0);
   return (
     <Flex gap={8} wrap align="center" data-testid="opp-filter-bar">
       {children}
@@ -125,6 +129,7 @@ export function OppFilterBar({
       )}
       {moreFilters && (
         <MoreFilters count={hiddenSet} testId="opp-more-filters">
+          {more?.filters}
           {unitAndDates}
           {sizeFilter && sizeSelect}
         </MoreFilters>
