@@ -36,6 +36,18 @@ const reps = await kysely
   .where('role', '=', 'rep')
   .executeTakeFirstOrThrow();
 const processId = await bench.busiestProcess();
+const rep = await kysely
+  .selectFrom('users')
+  .select('id')
+  .where('email', '=', 'rep@demo.keyline.dev')
+  .executeTakeFirstOrThrow();
+const deal = await kysely
+  .selectFrom('opportunities')
+  .select(['id', 'account_id'])
+  .where('owner_id', '=', rep.id)
+  .where('status', '=', 'open')
+  .orderBy('id')
+  .executeTakeFirstOrThrow();
 const today = dateIn(Date.now(), 'Asia/Shanghai');
 const horizon = dateIn(Date.now() + 30 * 86_400_000, 'Asia/Shanghai');
 // The desk's cards as web/src/features/home/Desk.tsx asks for them (as bench/activities.ts).
@@ -62,6 +74,11 @@ const cases: [string, Sign, string][] = [
   ],
   ["one rep's funnel, rep", 'rep', `/api/v1/funnel?processId=${processId}`],
   ['company-wide funnel, admin', 'admin', `/api/v1/funnel?scope=workspace&processId=${processId}`],
+  // Issue 8's pages (as bench/pages.ts): the timeline of the rep's first open deal's account, the boards.
+  ['account timeline, admin', 'admin', `/api/v1/accounts/${deal.account_id}/timeline`],
+  ['board of the largest process, admin', 'admin', `/api/v1/opportunities/board?processId=${processId}`],
+  ['board of the largest process, rep', 'rep', `/api/v1/opportunities/board?processId=${processId}`],
+  ['account list, admin', 'admin', '/api/v1/accounts?limit=50'],
 ];
 
 const bare = Fastify({ logger: false });

@@ -15,7 +15,8 @@ import { createTestDb, testEngines, type TestDb } from '../helpers/db.ts';
  * would have written for the same answer — no field dropped, renamed, reordered or coerced.
  * Each answer is caught before serialization and given to the zod serializer of the route's
  * own 200 schema; both outputs must be equal, on the demo company's varied rows (nulls,
- * Chinese names, every role's scope).
+ * Chinese names, every role's scope). `:process`, `:account` and `:opportunity` stand for the
+ * rep's busiest deal's process, account and the deal itself.
  */
 const REQUESTS: ['admin' | 'manager' | 'rep', string][] = [
   ['rep', '/api/v1/opportunities/attention?limit=5&offset=0'],
@@ -32,6 +33,12 @@ const REQUESTS: ['admin' | 'manager' | 'rep', string][] = [
   ['admin', '/api/v1/opportunities?limit=200&status=won'],
   ['admin', '/api/v1/opportunities?limit=200&status=lost'],
   ['admin', '/api/v1/funnel/members?scope=workspace'],
+  ['admin', '/api/v1/opportunities/board'],
+  ['admin', '/api/v1/opportunities/board?processId=:process'],
+  ['manager', '/api/v1/opportunities/board?processId=:process'],
+  ['rep', '/api/v1/opportunities/board?processId=:process&closeFrom=2020-01-01&closeTo=2030-12-31'],
+  ['rep', '/api/v1/accounts/:account/timeline?limit=200'],
+  ['admin', '/api/v1/opportunities/:opportunity/timeline?limit=200'],
 ];
 
 for (const engine of testEngines()) {
@@ -41,6 +48,7 @@ for (const engine of testEngines()) {
     const cookies: Record<string, string> = {};
     /** The answer of the last request, as the route returned it, with the route's 200 schema. */
     let caught: { payload: unknown; schema: unknown; url: string } | null = null;
+    const ids: Record<string, number> = {};
 
     before(async () => {
       db = await createTestDb(engine);
@@ -54,6 +62,23 @@ for (const engine of testEngines()) {
         return payload;
       });
       await app.ready();
+      // The rep's deal with the most history rows: a timeline of every kind, a board of its process.
+      const deal = await db.kysely
+        .selectFrom('opportunities')
+        .innerJoin('users', 'users.id', 'opportunities.owner_id')
+        .leftJoin('record_history', (join) =>
+          join
+            .onRef('record_history.entity_id', '=', 'opportunities.id')
+            .on('record_history.entity_type', '=', 'opportunity'),
+        )
+        .select(['opportunities.id', 'opportunities.account_id', 'opportunities.process_id'])
+        .select((eb) => eb.fn.count('record_history.id').as('changes'))
+        .where('users.email', '=', 'rep@demo.keyline.dev')
+        .groupBy(['opportunities.id', 'opportunities.account_id', 'opportunities.process_id'])
+        .orderBy('changes', 'desc')
+        .orderBy('opportunities.id')
+        .executeTakeFirstOrThrow();
+      Object.assign(ids, { process: deal.process_id, account: deal.account_id, opportunity: deal.id });
       for (const who of ['admin', 'manager', 'rep']) {
         const user = await db.kysely
           .selectFrom('users')
@@ -81,7 +106,11 @@ for (const engine of testEngines()) {
     for (const [who, url] of REQUESTS) {
       it(`${who} ${url}`, async () => {
         caught = null;
-        const res = await app.inject({ method: 'GET', url, headers: { cookie: cookies[who]! } });
+        const res = await app.inject({
+          method: 'GET',
+          url: url.replace(/:(process|account|opportunity)\b/g, (_, name: string) => String(ids[name])),
+          headers: { cookie: cookies[who]! },
+        });
         assert.equal(res.statusCode, 200, res.body);
         assert.ok(caught, 'the answer was caught before serialization');
         const { payload, schema, url: route } = caught as { payload: unknown; schema: unknown; url: string };
@@ -89,8 +118,9 @@ for (const engine of testEngines()) {
           data: unknown,
         ) => string;
         assert.equal(res.body, zod(payload));
-        const items = (JSON.parse(res.body) as { items?: unknown[]; members?: unknown[] }).items;
-        assert.ok(items === undefined || items.length > 0, 'the demo gives this request rows to write');
+        const answer = JSON.parse(res.body) as { items?: unknown[]; columns?: { cards: unknown[] }[] };
+        assert.ok(answer.items === undefined || answer.items.length > 0, 'the demo gives this request rows to write');
+        assert.ok(answer.columns === undefined || answer.columns.some((column) => column.cards.length > 0), 'cards');
       });
     }
   });

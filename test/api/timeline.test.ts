@@ -208,6 +208,12 @@ for (const engine of testEngines()) {
         pages.map((e) => e.id),
         all.items.map((e) => e.id),
       );
+      // A page past the end has no row to carry the total: it is still the whole list's.
+      const past = await get(as.rep, `/api/v1/accounts/${account}/timeline?limit=3&offset=${all.total + 5}`);
+      assert.deepEqual(past, { total: all.total, items: [] });
+      // A deal's timeline asked only for the account's own events has none.
+      const none = await get(as.rep, `/api/v1/opportunities/${dealA}/timeline?groups=account`);
+      assert.deepEqual(none, { total: 0, items: [] });
 
       const stages = await get(as.rep, `/api/v1/accounts/${account}/timeline?groups=stages,reviews`);
       assert.deepEqual([...new Set(kinds(stages))].sort(), ['review', 'stage_moved']);

@@ -854,24 +854,7 @@ where
   and "kept"."process_id" = $4
 group by
   "kept"."stage_id";
--- [Q20] parameters: number, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-where
-  "opportunities"."workspace_id" = $1
-  and "opportunities"."stage_id" = $2
-  and "opportunities"."status" = $3
-  and "opportunities"."closed_at" >= $4
-  and "opportunities"."closed_at" < $5
-group by
-  "opportunities"."stage_id";
--- [Q21] parameters: number, number, number, string, number
+-- [Q20] parameters: number, number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -933,9 +916,9 @@ order by
   "opportunities"."id"
 limit
   $5;
--- [Q21] again; parameters: number, number, number, string, number
--- [Q21] again; parameters: number, number, number, string, number
--- [Q22] parameters: number, number, number, string, number, number, number
+-- [Q20] again; parameters: number, number, number, string, number
+-- [Q20] again; parameters: number, number, number, string, number
+-- [Q21] parameters: number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1001,7 +984,7 @@ order by
   "opportunities"."id"
 limit
   $7;
--- [Q23] parameters: number, number, number, string, number
+-- [Q22] parameters: number, number, number, string, number
 select
   *
 from
@@ -1068,8 +1051,8 @@ from
     limit
       $5
   ) as "column_cards";
--- [Q23] again; parameters: number, number, number, string, number
--- [Q24] parameters: number, number, number, string, number, number, number
+-- [Q22] again; parameters: number, number, number, string, number
+-- [Q23] parameters: number, number, number, string, number, number, number
 select
   *
 from
@@ -1140,7 +1123,7 @@ from
     limit
       $7
   ) as "column_cards";
--- [Q25] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number
+-- [Q24] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number
 select
   *
 from
@@ -1412,14 +1395,7 @@ from
     limit
       $22
   ) as "column_cards";
-
--- board, filtered as admin (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q17] again; parameters: number, number
--- [Q18] again; parameters: number, number
--- [Q5] again; parameters: string
--- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
--- [Q7] again; parameters: number, number
--- [Q26] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q25] parameters: number, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -1427,82 +1403,23 @@ select
   sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
 where
   "opportunities"."workspace_id" = $1
-  and (
-    "opportunities"."id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = $2
-        and "g"."kind" = $3
-        and "g"."gram" = $4
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $5
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-    or "opportunities"."account_id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = $6
-        and "g"."kind" = $7
-        and "g"."gram" = $8
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $9
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-  )
-  and (
-    "opportunities"."name" ilike $10 escape '\'
-    or "accounts"."name" ilike $11 escape '\'
-  )
-  and "org_units"."path" like $12
-  and "opportunities"."process_id" = $13
-  and (
-    (
-      (
-        "opportunities"."status" = $14
-        and "opportunities"."expected_close_date" >= $15
-        and "opportunities"."expected_close_date" <= $16
-      )
-      and "stage"."is_won" = $17
-    )
-    or (
-      "opportunities"."status" = $18
-      and "opportunities"."closed_at" >= $19
-      and "opportunities"."closed_at" < $20
-    )
-  )
+  and "opportunities"."stage_id" = $2
+  and "opportunities"."status" = $3
+  and "opportunities"."closed_at" >= $4
+  and "opportunities"."closed_at" < $5
 group by
   "opportunities"."stage_id";
--- [Q27] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+
+-- board, filtered as admin (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
+-- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
+-- [Q5] again; parameters: string
+-- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
+-- [Q7] again; parameters: number, number
+-- [Q26] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1617,9 +1534,9 @@ order by
   "opportunities"."id"
 limit
   $18;
--- [Q27] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q27] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q28] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q26] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q26] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q27] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1734,7 +1651,7 @@ order by
   "opportunities"."id"
 limit
   $18;
--- [Q29] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q28] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   *
 from
@@ -1854,8 +1771,8 @@ from
     limit
       $18
   ) as "column_cards";
--- [Q29] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q30] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q28] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q29] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -1975,7 +1892,7 @@ from
     limit
       $18
   ) as "column_cards";
--- [Q31] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q30] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -2455,6 +2372,89 @@ from
     limit
       $72
   ) as "column_cards";
+-- [Q31] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = $1
+  and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $2
+        and "g"."kind" = $3
+        and "g"."gram" = $4
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $5
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $6
+        and "g"."kind" = $7
+        and "g"."gram" = $8
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $9
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
+    "opportunities"."name" ilike $10 escape '\'
+    or "accounts"."name" ilike $11 escape '\'
+  )
+  and "org_units"."path" like $12
+  and "opportunities"."process_id" = $13
+  and (
+    (
+      (
+        "opportunities"."status" = $14
+        and "opportunities"."expected_close_date" >= $15
+        and "opportunities"."expected_close_date" <= $16
+      )
+      and "stage"."is_won" = $17
+    )
+    or (
+      "opportunities"."status" = $18
+      and "opportunities"."closed_at" >= $19
+      and "opportunities"."closed_at" < $20
+    )
+  )
+group by
+  "opportunities"."stage_id";
 
 -- board of every process as admin (200): GET /api/v1/opportunities/board
 -- [Q32] parameters: number, number
@@ -2484,18 +2484,7 @@ where
   "p"."workspace_id" = $2
 order by
   "p"."id";
--- [Q33] parameters: number, number, number, number, number
-select
-  *
-from
-  "process_stages"
-where
-  "workspace_id" = $1
-  and "process_id" in ($2, $3, $4, $5)
-order by
-  "process_id",
-  "position";
--- [Q34] parameters: number, number, string
+-- [Q33] parameters: number, number, string
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -2518,78 +2507,18 @@ where
   and "kept"."status" = $3
 group by
   "kept"."stage_id";
--- [Q20] again; parameters: number, number, string, number, number
--- [Q20] again; parameters: number, number, string, number, number
--- [Q20] again; parameters: number, number, string, number, number
--- [Q35] parameters: number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number
+-- [Q34] parameters: number, number, number, number, number
 select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
+  *
 from
-  "opportunities"
-  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  "process_stages"
 where
-  "opportunities"."workspace_id" = $1
-  and "opportunities"."stage_id" = $2
-  and "opportunities"."status" = $3
-  and "opportunities"."closed_at" >= $4
-  and "opportunities"."closed_at" < $5
-group by
-  "opportunities"."stage_id"
-union all
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-where
-  "opportunities"."workspace_id" = $6
-  and "opportunities"."stage_id" = $7
-  and "opportunities"."status" = $8
-  and "opportunities"."closed_at" >= $9
-  and "opportunities"."closed_at" < $10
-group by
-  "opportunities"."stage_id"
-union all
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-where
-  "opportunities"."workspace_id" = $11
-  and "opportunities"."stage_id" = $12
-  and "opportunities"."status" = $13
-  and "opportunities"."closed_at" >= $14
-  and "opportunities"."closed_at" < $15
-group by
-  "opportunities"."stage_id"
-union all
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-where
-  "opportunities"."workspace_id" = $16
-  and "opportunities"."stage_id" = $17
-  and "opportunities"."status" = $18
-  and "opportunities"."closed_at" >= $19
-  and "opportunities"."closed_at" < $20
-group by
-  "opportunities"."stage_id";
--- [Q36] parameters: number, number, string, number
+  "workspace_id" = $1
+  and "process_id" in ($2, $3, $4, $5)
+order by
+  "process_id",
+  "position";
+-- [Q35] parameters: number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -2650,9 +2579,9 @@ order by
   "opportunities"."id"
 limit
   $4;
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q37] parameters: number, number, string, number, number, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q36] parameters: number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -2717,28 +2646,28 @@ order by
   "opportunities"."id"
 limit
   $6;
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number, number, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number, number, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number, number, number
--- [Q38] parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number, number, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number, number, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number, number, number
+-- [Q37] parameters: number, number, string, number
 select
   *
 from
@@ -2804,8 +2733,8 @@ from
     limit
       $4
   ) as "column_cards";
--- [Q38] again; parameters: number, number, string, number
--- [Q39] parameters: number, number, string, number, number, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q38] parameters: number, number, string, number, number, number
 select
   *
 from
@@ -2875,28 +2804,31 @@ from
     limit
       $6
   ) as "column_cards";
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q39] again; parameters: number, number, string, number, number, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q39] again; parameters: number, number, string, number, number, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q39] again; parameters: number, number, string, number, number, number
--- [Q40] parameters: number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number, number, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number, number, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number, number, number
+-- [Q25] again; parameters: number, number, string, number, number
+-- [Q25] again; parameters: number, number, string, number, number
+-- [Q25] again; parameters: number, number, string, number, number
+-- [Q39] parameters: number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number
 select
   *
 from
@@ -4562,6 +4494,74 @@ from
     limit
       $108
   ) as "column_cards";
+-- [Q40] parameters: number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $1
+  and "opportunities"."stage_id" = $2
+  and "opportunities"."status" = $3
+  and "opportunities"."closed_at" >= $4
+  and "opportunities"."closed_at" < $5
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $6
+  and "opportunities"."stage_id" = $7
+  and "opportunities"."status" = $8
+  and "opportunities"."closed_at" >= $9
+  and "opportunities"."closed_at" < $10
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $11
+  and "opportunities"."stage_id" = $12
+  and "opportunities"."status" = $13
+  and "opportunities"."closed_at" >= $14
+  and "opportunities"."closed_at" < $15
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $16
+  and "opportunities"."stage_id" = $17
+  and "opportunities"."status" = $18
+  and "opportunities"."closed_at" >= $19
+  and "opportunities"."closed_at" < $20
+group by
+  "opportunities"."stage_id";
 
 -- attention list as admin (200): GET /api/v1/opportunities/attention
 -- [Q41] parameters: number, string, number, number, number, string, number, number, number
@@ -4880,26 +4880,17 @@ from
 where
   "accounts"."workspace_id" = $3
   and "accounts"."id" = $4;
--- [Q46] parameters: number, number
+-- [Q46] parameters: none
 select
-  "opportunities"."id"
+  "timeline_deals"."id"
 from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."workspace_id" = $1
-  and "opportunities"."account_id" = $2;
--- [Q46] again; parameters: number, number
--- [Q46] again; parameters: number, number
--- [Q46] again; parameters: number, number
--- [Q46] again; parameters: number, number
--- [Q46] again; parameters: number, number
--- [Q46] again; parameters: number, number
+  "timeline_deals";
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
 -- [Q47] parameters: number, number, string, number
 select
   cast('account_changed' as text) as "kind",
@@ -4942,7 +4933,7 @@ from
 where
   "c"."workspace_id" = $1
   and "c"."account_id" = $2;
--- [Q49] parameters: number, number, number, number, number
+-- [Q49] parameters: number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -4998,20 +4989,11 @@ where
   "o"."workspace_id" = $3
   and "o"."id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = $4
-      and "opportunities"."account_id" = $5
+      "timeline_deals"
   );
--- [Q50] parameters: number, number, number, number, number, string
+-- [Q50] parameters: number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -5043,24 +5025,15 @@ where
   "s"."workspace_id" = $3
   and "s"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = $4
-      and "opportunities"."account_id" = $5
+      "timeline_deals"
   )
   and (
     "p"."exit_direction" is null
-    or "p"."exit_direction" != $6
+    or "p"."exit_direction" != $4
   );
--- [Q51] parameters: number, number, string, number, number, string, string, string, string
+-- [Q51] parameters: number, number, string, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -5093,22 +5066,13 @@ where
   and "h"."entity_type" = $3
   and "h"."entity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = $4
-      and "opportunities"."account_id" = $5
+      "timeline_deals"
   )
-  and "h"."field" = $6
-  and "h"."new_value" in ($7, $8, $9);
--- [Q52] parameters: number, number, number, string, number, string, string
+  and "h"."field" = $4
+  and "h"."new_value" in ($5, $6, $7);
+-- [Q52] parameters: number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -5128,33 +5092,24 @@ where
   "o"."workspace_id" = $1
   and "o"."id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = $2
-      and "opportunities"."account_id" = $3
+      "timeline_deals"
   )
   and "o"."closed_at" is not null
-  and "o"."status" != $4
+  and "o"."status" != $2
   and not exists (
     select
       "h"."id"
     from
       "record_history" as "h"
     where
-      "h"."workspace_id" = $5
-      and "h"."entity_type" = $6
+      "h"."workspace_id" = $3
+      and "h"."entity_type" = $4
       and "h"."entity_id" = "o"."id"
-      and "h"."field" = $7
+      and "h"."field" = $5
   );
--- [Q53] parameters: number, number, string, number, number, string, string, string
+-- [Q53] parameters: number, number, string, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -5177,26 +5132,17 @@ where
   and "h"."entity_type" = $3
   and "h"."entity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = $4
-      and "opportunities"."account_id" = $5
+      "timeline_deals"
   )
   and "h"."created_at" != "o"."created_at"
-  and "h"."field" != $6
+  and "h"."field" != $4
   and (
-    "h"."field" != $7
-    or "h"."new_value" = $8
+    "h"."field" != $5
+    or "h"."new_value" = $6
   );
--- [Q54] parameters: number, number, number
+-- [Q54] parameters: number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -5216,20 +5162,11 @@ where
   "r"."workspace_id" = $1
   and "r"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = $2
-      and "opportunities"."account_id" = $3
+      "timeline_deals"
   );
--- [Q55] parameters: number, number, number
+-- [Q55] parameters: number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -5249,18 +5186,9 @@ where
   "f"."workspace_id" = $1
   and "f"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = $2
-      and "opportunities"."account_id" = $3
+      "timeline_deals"
   );
 -- [Q56] parameters: number, number
 select
@@ -5285,7 +5213,21 @@ where
   "v"."workspace_id" = $1
   and "v"."archived_at" is null
   and "v"."account_id" = $2;
--- [Q57] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q57] parameters: number, number
+select
+  "opportunities"."id"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = $1
+  and "opportunities"."account_id" = $2;
+-- [Q58] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -5402,18 +5344,9 @@ where
   "o"."workspace_id" = $11
   and "o"."id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = $12
-      and "opportunities"."account_id" = $13
+      "timeline_deals"
   )
 union all
 select
@@ -5432,37 +5365,28 @@ select
 from
   "opportunity_stage_history" as "s"
   inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-  and "p"."workspace_id" = $14
+  and "p"."workspace_id" = $12
   and "p"."id" = (
     select
       max("q"."id") as "m"
     from
       "opportunity_stage_history" as "q"
     where
-      "q"."workspace_id" = $15
+      "q"."workspace_id" = $13
       and "q"."opportunity_id" = "s"."opportunity_id"
       and "q"."id" < "s"."id"
   )
 where
-  "s"."workspace_id" = $16
+  "s"."workspace_id" = $14
   and "s"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = $17
-      and "opportunities"."account_id" = $18
+      "timeline_deals"
   )
   and (
     "p"."exit_direction" is null
-    or "p"."exit_direction" != $19
+    or "p"."exit_direction" != $15
   )
 union all
 select
@@ -5491,27 +5415,18 @@ select
 from
   "record_history" as "h"
   inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $20
+  and "o"."workspace_id" = $16
 where
-  "h"."workspace_id" = $21
-  and "h"."entity_type" = $22
+  "h"."workspace_id" = $17
+  and "h"."entity_type" = $18
   and "h"."entity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = $23
-      and "opportunities"."account_id" = $24
+      "timeline_deals"
   )
-  and "h"."field" = $25
-  and "h"."new_value" in ($26, $27, $28)
+  and "h"."field" = $19
+  and "h"."new_value" in ($20, $21, $22)
 union all
 select
   cast('opportunity_closed' as text) as "kind",
@@ -5529,34 +5444,25 @@ select
 from
   "opportunities" as "o"
 where
-  "o"."workspace_id" = $29
+  "o"."workspace_id" = $23
   and "o"."id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = $30
-      and "opportunities"."account_id" = $31
+      "timeline_deals"
   )
   and "o"."closed_at" is not null
-  and "o"."status" != $32
+  and "o"."status" != $24
   and not exists (
     select
       "h"."id"
     from
       "record_history" as "h"
     where
-      "h"."workspace_id" = $33
-      and "h"."entity_type" = $34
+      "h"."workspace_id" = $25
+      and "h"."entity_type" = $26
       and "h"."entity_id" = "o"."id"
-      and "h"."field" = $35
+      and "h"."field" = $27
   )
 union all
 select
@@ -5575,30 +5481,21 @@ select
 from
   "record_history" as "h"
   inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $36
+  and "o"."workspace_id" = $28
 where
-  "h"."workspace_id" = $37
-  and "h"."entity_type" = $38
+  "h"."workspace_id" = $29
+  and "h"."entity_type" = $30
   and "h"."entity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = $39
-      and "opportunities"."account_id" = $40
+      "timeline_deals"
   )
   and "h"."created_at" != "o"."created_at"
-  and "h"."field" != $41
+  and "h"."field" != $31
   and (
-    "h"."field" != $42
-    or "h"."new_value" = $43
+    "h"."field" != $32
+    or "h"."new_value" = $33
   )
 union all
 select
@@ -5617,21 +5514,12 @@ select
 from
   "opportunity_reviews" as "r"
 where
-  "r"."workspace_id" = $44
+  "r"."workspace_id" = $34
   and "r"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = $45
-      and "opportunities"."account_id" = $46
+      "timeline_deals"
   )
 union all
 select
@@ -5650,21 +5538,12 @@ select
 from
   "attachments" as "f"
 where
-  "f"."workspace_id" = $47
+  "f"."workspace_id" = $35
   and "f"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = $48
-      and "opportunities"."account_id" = $49
+      "timeline_deals"
   )
 union all
 select
@@ -5686,14 +5565,13 @@ select
 from
   "activities" as "v"
 where
-  "v"."workspace_id" = $50
+  "v"."workspace_id" = $36
   and "v"."archived_at" is null
-  and "v"."account_id" = $51;
--- [Q58] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+  and "v"."account_id" = $37;
+-- [Q59] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
 select
   "t".*,
-  "u"."name" as "actor_name",
-  "o"."name" as "opportunity_name"
+  count(*) over () as "total"
 from
   (
     select
@@ -5812,18 +5690,9 @@ from
       "o"."workspace_id" = $11
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = $12
-          and "opportunities"."account_id" = $13
+          "timeline_deals"
       )
     union all
     select
@@ -5842,37 +5711,28 @@ from
     from
       "opportunity_stage_history" as "s"
       inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-      and "p"."workspace_id" = $14
+      and "p"."workspace_id" = $12
       and "p"."id" = (
         select
           max("q"."id") as "m"
         from
           "opportunity_stage_history" as "q"
         where
-          "q"."workspace_id" = $15
+          "q"."workspace_id" = $13
           and "q"."opportunity_id" = "s"."opportunity_id"
           and "q"."id" < "s"."id"
       )
     where
-      "s"."workspace_id" = $16
+      "s"."workspace_id" = $14
       and "s"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = $17
-          and "opportunities"."account_id" = $18
+          "timeline_deals"
       )
       and (
         "p"."exit_direction" is null
-        or "p"."exit_direction" != $19
+        or "p"."exit_direction" != $15
       )
     union all
     select
@@ -5901,27 +5761,18 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $20
+      and "o"."workspace_id" = $16
     where
-      "h"."workspace_id" = $21
-      and "h"."entity_type" = $22
+      "h"."workspace_id" = $17
+      and "h"."entity_type" = $18
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = $23
-          and "opportunities"."account_id" = $24
+          "timeline_deals"
       )
-      and "h"."field" = $25
-      and "h"."new_value" in ($26, $27, $28)
+      and "h"."field" = $19
+      and "h"."new_value" in ($20, $21, $22)
     union all
     select
       cast('opportunity_closed' as text) as "kind",
@@ -5939,34 +5790,25 @@ from
     from
       "opportunities" as "o"
     where
-      "o"."workspace_id" = $29
+      "o"."workspace_id" = $23
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = $30
-          and "opportunities"."account_id" = $31
+          "timeline_deals"
       )
       and "o"."closed_at" is not null
-      and "o"."status" != $32
+      and "o"."status" != $24
       and not exists (
         select
           "h"."id"
         from
           "record_history" as "h"
         where
-          "h"."workspace_id" = $33
-          and "h"."entity_type" = $34
+          "h"."workspace_id" = $25
+          and "h"."entity_type" = $26
           and "h"."entity_id" = "o"."id"
-          and "h"."field" = $35
+          and "h"."field" = $27
       )
     union all
     select
@@ -5985,30 +5827,21 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $36
+      and "o"."workspace_id" = $28
     where
-      "h"."workspace_id" = $37
-      and "h"."entity_type" = $38
+      "h"."workspace_id" = $29
+      and "h"."entity_type" = $30
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = $39
-          and "opportunities"."account_id" = $40
+          "timeline_deals"
       )
       and "h"."created_at" != "o"."created_at"
-      and "h"."field" != $41
+      and "h"."field" != $31
       and (
-        "h"."field" != $42
-        or "h"."new_value" = $43
+        "h"."field" != $32
+        or "h"."new_value" = $33
       )
     union all
     select
@@ -6027,21 +5860,12 @@ from
     from
       "opportunity_reviews" as "r"
     where
-      "r"."workspace_id" = $44
+      "r"."workspace_id" = $34
       and "r"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = $45
-          and "opportunities"."account_id" = $46
+          "timeline_deals"
       )
     union all
     select
@@ -6060,21 +5884,12 @@ from
     from
       "attachments" as "f"
     where
-      "f"."workspace_id" = $47
+      "f"."workspace_id" = $35
       and "f"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = $48
-          and "opportunities"."account_id" = $49
+          "timeline_deals"
       )
     union all
     select
@@ -6096,24 +5911,422 @@ from
     from
       "activities" as "v"
     where
-      "v"."workspace_id" = $50
+      "v"."workspace_id" = $36
       and "v"."archived_at" is null
-      and "v"."account_id" = $51
+      and "v"."account_id" = $37
   ) as "t"
-  left join "users" as "u" on "u"."id" = "t"."actor_id"
-  and "u"."workspace_id" = $52
-  left join "opportunities" as "o" on "o"."id" = "t"."opportunity_id"
-  and "o"."workspace_id" = $53
 order by
   "t"."at" desc,
   "t"."seq" desc,
   "t"."ref_id" desc
 limit
-  $54
+  $38
 offset
-  $55;
--- [Q57] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
--- [Q59] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+  $39;
+-- [Q58] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q60] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
+with
+  "timeline_deals" as (
+    select
+      "opportunities"."id"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $1
+      and "opportunities"."account_id" = $2
+  )
+select
+  "page".*,
+  "u"."name" as "actor_name",
+  "o"."name" as "opportunity_name"
+from
+  (
+    select
+      "t".*,
+      count(*) over () as "total"
+    from
+      (
+        select
+          cast('account_created' as text) as "kind",
+          a.created_at as "at",
+          a.created_by as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          a.id as "ref_id",
+          cast("a"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast(null as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          0 as "seq"
+        from
+          "accounts" as "a"
+        where
+          "a"."workspace_id" = $3
+          and "a"."id" = $4
+        union all
+        select
+          cast('account_changed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          h.id as "ref_id",
+          cast("h"."field" as text) as "title",
+          cast("h"."old_value" as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          cast("h"."reason" as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          6 as "seq"
+        from
+          "record_history" as "h"
+          inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
+          and "a"."workspace_id" = $5
+        where
+          "h"."workspace_id" = $6
+          and "h"."entity_type" = $7
+          and "h"."entity_id" = $8
+          and "h"."created_at" != "a"."created_at"
+        union all
+        select
+          cast('contact_added' as text) as "kind",
+          c.created_at as "at",
+          c.created_by as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          c.id as "ref_id",
+          cast("c"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("c"."title" as text) as "new_value",
+          cast(null as text) as "reason",
+          cast("c"."department" as text) as "extra",
+          cast(null as bigint) as "amount",
+          2 as "seq"
+        from
+          "contacts" as "c"
+        where
+          "c"."workspace_id" = $9
+          and "c"."account_id" = $10
+        union all
+        select
+          cast('opportunity_created' as text) as "kind",
+          o.created_at as "at",
+          coalesce(
+            (
+              select
+                h.actor_user_id
+              from
+                record_history h
+              where
+                h.workspace_id = $11
+                and h.entity_type = 'opportunity'
+                and h.entity_id = o.id
+                and h.field = 'owner'
+                and h.reason = 'creator'
+              order by
+                h.id
+              limit
+                1
+            ),
+            o.owner_id
+          ) as "actor_id",
+          o.id as "opportunity_id",
+          o.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast(null as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          coalesce(
+            (
+              select
+                cast(ha.new_value as bigint)
+              from
+                record_history ha
+              where
+                ha.workspace_id = $12
+                and ha.entity_type = 'opportunity'
+                and ha.entity_id = o.id
+                and ha.field = 'amount'
+                and ha.created_at = o.created_at
+              order by
+                ha.id
+              limit
+                1
+            ),
+            o.amount
+          ) as "amount",
+          1 as "seq"
+        from
+          "opportunities" as "o"
+        where
+          "o"."workspace_id" = $13
+          and "o"."id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+        union all
+        select
+          cast('stage_moved' as text) as "kind",
+          s.entered_at as "at",
+          s.entered_by as "actor_id",
+          s.opportunity_id as "opportunity_id",
+          s.id as "ref_id",
+          cast("s"."stage_name" as text) as "title",
+          cast("p"."stage_name" as text) as "old_value",
+          cast("p"."exit_direction" as text) as "new_value",
+          cast("p"."exit_reason" as text) as "reason",
+          cast("p"."exit_evidence" as text) as "extra",
+          s.probability as "amount",
+          4 as "seq"
+        from
+          "opportunity_stage_history" as "s"
+          inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
+          and "p"."workspace_id" = $14
+          and "p"."id" = (
+            select
+              max("q"."id") as "m"
+            from
+              "opportunity_stage_history" as "q"
+            where
+              "q"."workspace_id" = $15
+              and "q"."opportunity_id" = "s"."opportunity_id"
+              and "q"."id" < "s"."id"
+          )
+        where
+          "s"."workspace_id" = $16
+          and "s"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and (
+            "p"."exit_direction" is null
+            or "p"."exit_direction" != $17
+          )
+        union all
+        select
+          cast('opportunity_closed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          o.id as "opportunity_id",
+          h.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then cast(o.close_reason as text)
+            else cast(h.reason as text)
+          end as "reason",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then cast(o.close_competitor as text)
+          end as "extra",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
+          end as "amount",
+          7 as "seq"
+        from
+          "record_history" as "h"
+          inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
+          and "o"."workspace_id" = $18
+        where
+          "h"."workspace_id" = $19
+          and "h"."entity_type" = $20
+          and "h"."entity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and "h"."field" = $21
+          and "h"."new_value" in ($22, $23, $24)
+        union all
+        select
+          cast('opportunity_closed' as text) as "kind",
+          o.closed_at as "at",
+          o.owner_id as "actor_id",
+          o.id as "opportunity_id",
+          - o.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("o"."status" as text) as "new_value",
+          cast("o"."close_reason" as text) as "reason",
+          cast("o"."close_competitor" as text) as "extra",
+          coalesce(o.contract_amount, o.amount) as "amount",
+          7 as "seq"
+        from
+          "opportunities" as "o"
+        where
+          "o"."workspace_id" = $25
+          and "o"."id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and "o"."closed_at" is not null
+          and "o"."status" != $26
+          and not exists (
+            select
+              "h"."id"
+            from
+              "record_history" as "h"
+            where
+              "h"."workspace_id" = $27
+              and "h"."entity_type" = $28
+              and "h"."entity_id" = "o"."id"
+              and "h"."field" = $29
+          )
+        union all
+        select
+          cast('opportunity_changed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          h.entity_id as "opportunity_id",
+          h.id as "ref_id",
+          cast("h"."field" as text) as "title",
+          cast("h"."old_value" as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          cast("h"."reason" as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          6 as "seq"
+        from
+          "record_history" as "h"
+          inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
+          and "o"."workspace_id" = $30
+        where
+          "h"."workspace_id" = $31
+          and "h"."entity_type" = $32
+          and "h"."entity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and "h"."created_at" != "o"."created_at"
+          and "h"."field" != $33
+          and (
+            "h"."field" != $34
+            or "h"."new_value" = $35
+          )
+        union all
+        select
+          cast('review' as text) as "kind",
+          r.created_at as "at",
+          r.reviewer_id as "actor_id",
+          r.opportunity_id as "opportunity_id",
+          r.id as "ref_id",
+          cast("r"."completed_step" as text) as "title",
+          cast("r"."evidence" as text) as "old_value",
+          cast("r"."next_action" as text) as "new_value",
+          cast("r"."root_cause" as text) as "reason",
+          cast("r"."joint_plan" as text) as "extra",
+          cast(null as bigint) as "amount",
+          5 as "seq"
+        from
+          "opportunity_reviews" as "r"
+        where
+          "r"."workspace_id" = $36
+          and "r"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+        union all
+        select
+          cast('file_added' as text) as "kind",
+          f.created_at as "at",
+          f.uploaded_by as "actor_id",
+          f.opportunity_id as "opportunity_id",
+          f.id as "ref_id",
+          cast("f"."file_name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("f"."content_type" as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          f.size as "amount",
+          3 as "seq"
+        from
+          "attachments" as "f"
+        where
+          "f"."workspace_id" = $37
+          and "f"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+        union all
+        select
+          cast('activity' as text) as "kind",
+          v.start_at as "at",
+          v.owner_id as "actor_id",
+          v.opportunity_id as "opportunity_id",
+          v.id as "ref_id",
+          cast("v"."subject" as text) as "title",
+          cast("v"."type" as text) as "old_value",
+          cast("v"."status" as text) as "new_value",
+          cast("v"."outcome" as text) as "reason",
+          cast("v"."notes" as text) as "extra",
+          case
+            when v.end_at is null then null
+            else (v.end_at - v.start_at) / 60000
+          end as "amount",
+          8 as "seq"
+        from
+          "activities" as "v"
+        where
+          "v"."workspace_id" = $38
+          and "v"."archived_at" is null
+          and "v"."account_id" = $39
+      ) as "t"
+    order by
+      "t"."at" desc,
+      "t"."seq" desc,
+      "t"."ref_id" desc
+    limit
+      $40
+    offset
+      $41
+  ) as "page"
+  left join "users" as "u" on "u"."id" = "page"."actor_id"
+  and "u"."workspace_id" = $42
+  left join "opportunities" as "o" on "o"."id" = "page"."opportunity_id"
+  and "o"."workspace_id" = $43
+order by
+  "page"."at" desc,
+  "page"."seq" desc,
+  "page"."ref_id" desc;
+-- [Q61] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+with
+  "timeline_deals" as (
+    select
+      "opportunities"."id"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = $1
+      and "opportunities"."account_id" = $2
+  )
 select
   count(*) as "n"
 from
@@ -6134,8 +6347,8 @@ from
     from
       "accounts" as "a"
     where
-      "a"."workspace_id" = $1
-      and "a"."id" = $2
+      "a"."workspace_id" = $3
+      and "a"."id" = $4
     union all
     select
       cast('account_changed' as text) as "kind",
@@ -6153,11 +6366,11 @@ from
     from
       "record_history" as "h"
       inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
-      and "a"."workspace_id" = $3
+      and "a"."workspace_id" = $5
     where
-      "h"."workspace_id" = $4
-      and "h"."entity_type" = $5
-      and "h"."entity_id" = $6
+      "h"."workspace_id" = $6
+      and "h"."entity_type" = $7
+      and "h"."entity_id" = $8
       and "h"."created_at" != "a"."created_at"
     union all
     select
@@ -6176,8 +6389,8 @@ from
     from
       "contacts" as "c"
     where
-      "c"."workspace_id" = $7
-      and "c"."account_id" = $8
+      "c"."workspace_id" = $9
+      and "c"."account_id" = $10
     union all
     select
       cast('opportunity_created' as text) as "kind",
@@ -6189,7 +6402,7 @@ from
           from
             record_history h
           where
-            h.workspace_id = $9
+            h.workspace_id = $11
             and h.entity_type = 'opportunity'
             and h.entity_id = o.id
             and h.field = 'owner'
@@ -6215,7 +6428,7 @@ from
           from
             record_history ha
           where
-            ha.workspace_id = $10
+            ha.workspace_id = $12
             and ha.entity_type = 'opportunity'
             and ha.entity_id = o.id
             and ha.field = 'amount'
@@ -6231,21 +6444,12 @@ from
     from
       "opportunities" as "o"
     where
-      "o"."workspace_id" = $11
+      "o"."workspace_id" = $13
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = $12
-          and "opportunities"."account_id" = $13
+          "timeline_deals"
       )
     union all
     select
@@ -6279,22 +6483,13 @@ from
       "s"."workspace_id" = $16
       and "s"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = $17
-          and "opportunities"."account_id" = $18
+          "timeline_deals"
       )
       and (
         "p"."exit_direction" is null
-        or "p"."exit_direction" != $19
+        or "p"."exit_direction" != $17
       )
     union all
     select
@@ -6323,27 +6518,18 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $20
+      and "o"."workspace_id" = $18
     where
-      "h"."workspace_id" = $21
-      and "h"."entity_type" = $22
+      "h"."workspace_id" = $19
+      and "h"."entity_type" = $20
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = $23
-          and "opportunities"."account_id" = $24
+          "timeline_deals"
       )
-      and "h"."field" = $25
-      and "h"."new_value" in ($26, $27, $28)
+      and "h"."field" = $21
+      and "h"."new_value" in ($22, $23, $24)
     union all
     select
       cast('opportunity_closed' as text) as "kind",
@@ -6361,34 +6547,25 @@ from
     from
       "opportunities" as "o"
     where
-      "o"."workspace_id" = $29
+      "o"."workspace_id" = $25
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = $30
-          and "opportunities"."account_id" = $31
+          "timeline_deals"
       )
       and "o"."closed_at" is not null
-      and "o"."status" != $32
+      and "o"."status" != $26
       and not exists (
         select
           "h"."id"
         from
           "record_history" as "h"
         where
-          "h"."workspace_id" = $33
-          and "h"."entity_type" = $34
+          "h"."workspace_id" = $27
+          and "h"."entity_type" = $28
           and "h"."entity_id" = "o"."id"
-          and "h"."field" = $35
+          and "h"."field" = $29
       )
     union all
     select
@@ -6407,30 +6584,21 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $36
+      and "o"."workspace_id" = $30
     where
-      "h"."workspace_id" = $37
-      and "h"."entity_type" = $38
+      "h"."workspace_id" = $31
+      and "h"."entity_type" = $32
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = $39
-          and "opportunities"."account_id" = $40
+          "timeline_deals"
       )
       and "h"."created_at" != "o"."created_at"
-      and "h"."field" != $41
+      and "h"."field" != $33
       and (
-        "h"."field" != $42
-        or "h"."new_value" = $43
+        "h"."field" != $34
+        or "h"."new_value" = $35
       )
     union all
     select
@@ -6449,21 +6617,12 @@ from
     from
       "opportunity_reviews" as "r"
     where
-      "r"."workspace_id" = $44
+      "r"."workspace_id" = $36
       and "r"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = $45
-          and "opportunities"."account_id" = $46
+          "timeline_deals"
       )
     union all
     select
@@ -6482,21 +6641,12 @@ from
     from
       "attachments" as "f"
     where
-      "f"."workspace_id" = $47
+      "f"."workspace_id" = $37
       and "f"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = $48
-          and "opportunities"."account_id" = $49
+          "timeline_deals"
       )
     union all
     select
@@ -6518,13 +6668,13 @@ from
     from
       "activities" as "v"
     where
-      "v"."workspace_id" = $50
+      "v"."workspace_id" = $38
       and "v"."archived_at" is null
-      and "v"."account_id" = $51
+      and "v"."account_id" = $39
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q60] parameters: number, number
+-- [Q62] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6579,7 +6729,10 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q61] parameters: number, number
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q55] again; parameters: number
+-- [Q63] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -6587,35 +6740,7 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q61] again; parameters: number, number
--- [Q62] parameters: number, number, number
-select
-  cast('file_added' as text) as "kind",
-  f.created_at as "at",
-  f.uploaded_by as "actor_id",
-  f.opportunity_id as "opportunity_id",
-  f.id as "ref_id",
-  cast("f"."file_name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("f"."content_type" as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  f.size as "amount",
-  3 as "seq"
-from
-  "attachments" as "f"
-where
-  "f"."workspace_id" = $1
-  and "f"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-    where
-      "opportunities"."workspace_id" = $2
-      and "opportunities"."id" = $3
-  );
--- [Q63] parameters: number, number, number, number, number, string, number, number, number
+-- [Q64] parameters: number, number, number, string, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -6647,16 +6772,13 @@ where
   "s"."workspace_id" = $3
   and "s"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-    where
-      "opportunities"."workspace_id" = $4
-      and "opportunities"."id" = $5
+      "timeline_deals"
   )
   and (
     "p"."exit_direction" is null
-    or "p"."exit_direction" != $6
+    or "p"."exit_direction" != $4
   )
 union all
 select
@@ -6675,21 +6797,17 @@ select
 from
   "attachments" as "f"
 where
-  "f"."workspace_id" = $7
+  "f"."workspace_id" = $5
   and "f"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-    where
-      "opportunities"."workspace_id" = $8
-      and "opportunities"."id" = $9
+      "timeline_deals"
   );
--- [Q64] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q65] parameters: number, number, number, string, number, number, number
 select
   "t".*,
-  "u"."name" as "actor_name",
-  "o"."name" as "opportunity_name"
+  count(*) over () as "total"
 from
   (
     select
@@ -6723,16 +6841,13 @@ from
       "s"."workspace_id" = $3
       and "s"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-        where
-          "opportunities"."workspace_id" = $4
-          and "opportunities"."id" = $5
+          "timeline_deals"
       )
       and (
         "p"."exit_direction" is null
-        or "p"."exit_direction" != $6
+        or "p"."exit_direction" != $4
       )
     union all
     select
@@ -6751,31 +6866,137 @@ from
     from
       "attachments" as "f"
     where
-      "f"."workspace_id" = $7
+      "f"."workspace_id" = $5
       and "f"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-        where
-          "opportunities"."workspace_id" = $8
-          and "opportunities"."id" = $9
+          "timeline_deals"
       )
   ) as "t"
-  left join "users" as "u" on "u"."id" = "t"."actor_id"
-  and "u"."workspace_id" = $10
-  left join "opportunities" as "o" on "o"."id" = "t"."opportunity_id"
-  and "o"."workspace_id" = $11
 order by
   "t"."at" desc,
   "t"."seq" desc,
   "t"."ref_id" desc
 limit
-  $12
+  $6
 offset
-  $13;
--- [Q63] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q65] parameters: number, number, number, number, number, string, number, number, number
+  $7;
+-- [Q64] again; parameters: number, number, number, string, number
+-- [Q66] parameters: number, number, number, number, number, string, number, number, number, number, number
+with
+  "timeline_deals" as (
+    select
+      "opportunities"."id"
+    from
+      "opportunities"
+    where
+      "opportunities"."workspace_id" = $1
+      and "opportunities"."id" = $2
+  )
+select
+  "page".*,
+  "u"."name" as "actor_name",
+  "o"."name" as "opportunity_name"
+from
+  (
+    select
+      "t".*,
+      count(*) over () as "total"
+    from
+      (
+        select
+          cast('stage_moved' as text) as "kind",
+          s.entered_at as "at",
+          s.entered_by as "actor_id",
+          s.opportunity_id as "opportunity_id",
+          s.id as "ref_id",
+          cast("s"."stage_name" as text) as "title",
+          cast("p"."stage_name" as text) as "old_value",
+          cast("p"."exit_direction" as text) as "new_value",
+          cast("p"."exit_reason" as text) as "reason",
+          cast("p"."exit_evidence" as text) as "extra",
+          s.probability as "amount",
+          4 as "seq"
+        from
+          "opportunity_stage_history" as "s"
+          inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
+          and "p"."workspace_id" = $3
+          and "p"."id" = (
+            select
+              max("q"."id") as "m"
+            from
+              "opportunity_stage_history" as "q"
+            where
+              "q"."workspace_id" = $4
+              and "q"."opportunity_id" = "s"."opportunity_id"
+              and "q"."id" < "s"."id"
+          )
+        where
+          "s"."workspace_id" = $5
+          and "s"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and (
+            "p"."exit_direction" is null
+            or "p"."exit_direction" != $6
+          )
+        union all
+        select
+          cast('file_added' as text) as "kind",
+          f.created_at as "at",
+          f.uploaded_by as "actor_id",
+          f.opportunity_id as "opportunity_id",
+          f.id as "ref_id",
+          cast("f"."file_name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("f"."content_type" as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          f.size as "amount",
+          3 as "seq"
+        from
+          "attachments" as "f"
+        where
+          "f"."workspace_id" = $7
+          and "f"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+      ) as "t"
+    order by
+      "t"."at" desc,
+      "t"."seq" desc,
+      "t"."ref_id" desc
+    limit
+      $8
+    offset
+      $9
+  ) as "page"
+  left join "users" as "u" on "u"."id" = "page"."actor_id"
+  and "u"."workspace_id" = $10
+  left join "opportunities" as "o" on "o"."id" = "page"."opportunity_id"
+  and "o"."workspace_id" = $11
+order by
+  "page"."at" desc,
+  "page"."seq" desc,
+  "page"."ref_id" desc;
+-- [Q67] parameters: number, number, number, number, number, string, number
+with
+  "timeline_deals" as (
+    select
+      "opportunities"."id"
+    from
+      "opportunities"
+    where
+      "opportunities"."workspace_id" = $1
+      and "opportunities"."id" = $2
+  )
 select
   count(*) as "n"
 from
@@ -6796,27 +7017,24 @@ from
     from
       "opportunity_stage_history" as "s"
       inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-      and "p"."workspace_id" = $1
+      and "p"."workspace_id" = $3
       and "p"."id" = (
         select
           max("q"."id") as "m"
         from
           "opportunity_stage_history" as "q"
         where
-          "q"."workspace_id" = $2
+          "q"."workspace_id" = $4
           and "q"."opportunity_id" = "s"."opportunity_id"
           and "q"."id" < "s"."id"
       )
     where
-      "s"."workspace_id" = $3
+      "s"."workspace_id" = $5
       and "s"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-        where
-          "opportunities"."workspace_id" = $4
-          and "opportunities"."id" = $5
+          "timeline_deals"
       )
       and (
         "p"."exit_direction" is null
@@ -6842,18 +7060,15 @@ from
       "f"."workspace_id" = $7
       and "f"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-        where
-          "opportunities"."workspace_id" = $8
-          and "opportunities"."id" = $9
+          "timeline_deals"
       )
   ) as "t";
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q8] again; parameters: number, string
--- [Q66] parameters: number, string, number, string, number
+-- [Q68] parameters: number, string, number, string, number
 select
   1 as "one"
 from
@@ -6879,7 +7094,7 @@ where
   )
 limit
   $5;
--- [Q67] parameters: number, string, number, number
+-- [Q69] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6937,7 +7152,7 @@ limit
   $3
 offset
   $4;
--- [Q68] parameters: number, string, number, string, number
+-- [Q70] parameters: number, string, number, string, number
 select
   count(*) as "n"
 from
@@ -6968,7 +7183,7 @@ from
     limit
       $5
   ) as "capped";
--- [Q69] parameters: number, number, number
+-- [Q71] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -6987,7 +7202,7 @@ group by
 -- [Q7] again; parameters: number, number
 -- [Q7] again; parameters: number, number
 -- [Q8] again; parameters: number, string
--- [Q70] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+-- [Q72] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   1 as "one"
 from
@@ -7066,7 +7281,7 @@ where
   )
 limit
   $23;
--- [Q71] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q73] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7177,7 +7392,7 @@ limit
   $21
 offset
   $22;
--- [Q72] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+-- [Q74] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   count(*) as "n"
 from
@@ -7263,7 +7478,7 @@ from
   ) as "capped";
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
--- [Q73] parameters: number, string, number, number
+-- [Q75] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7327,7 +7542,7 @@ limit
   $3
 offset
   $4;
--- [Q74] parameters: number, string
+-- [Q76] parameters: number, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7350,7 +7565,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q75] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q77] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7467,7 +7682,7 @@ limit
   $18
 offset
   $19;
--- [Q76] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q78] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7542,7 +7757,7 @@ where
 -- board as manager (200): GET /api/v1/opportunities/board?processId=…
 -- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
--- [Q77] parameters: number, number, string, string, number
+-- [Q79] parameters: number, number, string, string, number
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -7566,33 +7781,7 @@ where
   and "kept"."process_id" = $5
 group by
   "kept"."stage_id";
--- [Q78] parameters: number, number, string, number, number, number, string
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-where
-  "opportunities"."workspace_id" = $1
-  and "opportunities"."stage_id" = $2
-  and "opportunities"."status" = $3
-  and "opportunities"."closed_at" >= $4
-  and "opportunities"."closed_at" < $5
-  and "opportunities"."org_unit_id" in (
-    select
-      "org_units"."id"
-    from
-      "org_units"
-    where
-      "org_units"."workspace_id" = $6
-      and "org_units"."path" like $7
-  )
-group by
-  "opportunities"."stage_id";
--- [Q79] parameters: number, string, number, number, string, number
+-- [Q80] parameters: number, string, number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7657,9 +7846,9 @@ order by
   "opportunities"."id"
 limit
   $6;
--- [Q79] again; parameters: number, string, number, number, string, number
--- [Q79] again; parameters: number, string, number, number, string, number
--- [Q80] parameters: number, string, number, number, string, number, number, number
+-- [Q80] again; parameters: number, string, number, number, string, number
+-- [Q80] again; parameters: number, string, number, number, string, number
+-- [Q81] parameters: number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7728,7 +7917,7 @@ order by
   "opportunities"."id"
 limit
   $8;
--- [Q81] parameters: number, string, number, number, string, number
+-- [Q82] parameters: number, string, number, number, string, number
 select
   *
 from
@@ -7798,8 +7987,8 @@ from
     limit
       $6
   ) as "column_cards";
--- [Q81] again; parameters: number, string, number, number, string, number
--- [Q82] parameters: number, string, number, number, string, number, number, number
+-- [Q82] again; parameters: number, string, number, number, string, number
+-- [Q83] parameters: number, string, number, number, string, number, number, number
 select
   *
 from
@@ -7873,7 +8062,7 @@ from
     limit
       $8
   ) as "column_cards";
--- [Q83] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
+-- [Q84] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
 select
   *
 from
@@ -8157,14 +8346,7 @@ from
     limit
       $26
   ) as "column_cards";
-
--- board, filtered as manager (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q17] again; parameters: number, number
--- [Q18] again; parameters: number, number
--- [Q5] again; parameters: string
--- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
--- [Q7] again; parameters: number, number
--- [Q84] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q85] parameters: number, number, string, number, number, number, string
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -8172,85 +8354,32 @@ select
   sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
 where
-  (
-    "opportunities"."workspace_id" = $1
-    and "org_units"."path" like $2
-  )
-  and (
-    "opportunities"."id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = $3
-        and "g"."kind" = $4
-        and "g"."gram" = $5
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $6
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-    or "opportunities"."account_id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = $7
-        and "g"."kind" = $8
-        and "g"."gram" = $9
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $10
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-  )
-  and (
-    "opportunities"."name" ilike $11 escape '\'
-    or "accounts"."name" ilike $12 escape '\'
-  )
-  and "org_units"."path" like $13
-  and "opportunities"."process_id" = $14
-  and (
-    (
-      (
-        "opportunities"."status" = $15
-        and "opportunities"."expected_close_date" >= $16
-        and "opportunities"."expected_close_date" <= $17
-      )
-      and "stage"."is_won" = $18
-    )
-    or (
-      "opportunities"."status" = $19
-      and "opportunities"."closed_at" >= $20
-      and "opportunities"."closed_at" < $21
-    )
+  "opportunities"."workspace_id" = $1
+  and "opportunities"."stage_id" = $2
+  and "opportunities"."status" = $3
+  and "opportunities"."closed_at" >= $4
+  and "opportunities"."closed_at" < $5
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = $6
+      and "org_units"."path" like $7
   )
 group by
   "opportunities"."stage_id";
--- [Q85] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+
+-- board, filtered as manager (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
+-- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
+-- [Q5] again; parameters: string
+-- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
+-- [Q7] again; parameters: number, number
+-- [Q86] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8368,9 +8497,9 @@ order by
   "opportunities"."id"
 limit
   $19;
--- [Q85] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q85] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q86] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q86] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q86] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q87] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8488,7 +8617,7 @@ order by
   "opportunities"."id"
 limit
   $19;
--- [Q87] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q88] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   *
 from
@@ -8611,8 +8740,8 @@ from
     limit
       $19
   ) as "column_cards";
--- [Q87] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q88] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q88] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q89] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -8735,7 +8864,7 @@ from
     limit
       $19
   ) as "column_cards";
--- [Q89] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q90] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -9227,11 +9356,96 @@ from
     limit
       $76
   ) as "column_cards";
+-- [Q91] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = $1
+    and "org_units"."path" like $2
+  )
+  and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $3
+        and "g"."kind" = $4
+        and "g"."gram" = $5
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $6
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $7
+        and "g"."kind" = $8
+        and "g"."gram" = $9
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $10
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
+    "opportunities"."name" ilike $11 escape '\'
+    or "accounts"."name" ilike $12 escape '\'
+  )
+  and "org_units"."path" like $13
+  and "opportunities"."process_id" = $14
+  and (
+    (
+      (
+        "opportunities"."status" = $15
+        and "opportunities"."expected_close_date" >= $16
+        and "opportunities"."expected_close_date" <= $17
+      )
+      and "stage"."is_won" = $18
+    )
+    or (
+      "opportunities"."status" = $19
+      and "opportunities"."closed_at" >= $20
+      and "opportunities"."closed_at" < $21
+    )
+  )
+group by
+  "opportunities"."stage_id";
 
 -- board of every process as manager (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
--- [Q33] again; parameters: number, number, number, number, number
--- [Q90] parameters: number, number, string, string
+-- [Q92] parameters: number, number, string, string
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -9254,114 +9468,8 @@ where
   and "kept"."status" = $4
 group by
   "kept"."stage_id";
--- [Q78] again; parameters: number, number, string, number, number, number, string
--- [Q78] again; parameters: number, number, string, number, number, number, string
--- [Q78] again; parameters: number, number, string, number, number, number, string
--- [Q91] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-where
-  "opportunities"."workspace_id" = $1
-  and "opportunities"."stage_id" = $2
-  and "opportunities"."status" = $3
-  and "opportunities"."closed_at" >= $4
-  and "opportunities"."closed_at" < $5
-  and "opportunities"."org_unit_id" in (
-    select
-      "org_units"."id"
-    from
-      "org_units"
-    where
-      "org_units"."workspace_id" = $6
-      and "org_units"."path" like $7
-  )
-group by
-  "opportunities"."stage_id"
-union all
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-where
-  "opportunities"."workspace_id" = $8
-  and "opportunities"."stage_id" = $9
-  and "opportunities"."status" = $10
-  and "opportunities"."closed_at" >= $11
-  and "opportunities"."closed_at" < $12
-  and "opportunities"."org_unit_id" in (
-    select
-      "org_units"."id"
-    from
-      "org_units"
-    where
-      "org_units"."workspace_id" = $13
-      and "org_units"."path" like $14
-  )
-group by
-  "opportunities"."stage_id"
-union all
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-where
-  "opportunities"."workspace_id" = $15
-  and "opportunities"."stage_id" = $16
-  and "opportunities"."status" = $17
-  and "opportunities"."closed_at" >= $18
-  and "opportunities"."closed_at" < $19
-  and "opportunities"."org_unit_id" in (
-    select
-      "org_units"."id"
-    from
-      "org_units"
-    where
-      "org_units"."workspace_id" = $20
-      and "org_units"."path" like $21
-  )
-group by
-  "opportunities"."stage_id"
-union all
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-where
-  "opportunities"."workspace_id" = $22
-  and "opportunities"."stage_id" = $23
-  and "opportunities"."status" = $24
-  and "opportunities"."closed_at" >= $25
-  and "opportunities"."closed_at" < $26
-  and "opportunities"."org_unit_id" in (
-    select
-      "org_units"."id"
-    from
-      "org_units"
-    where
-      "org_units"."workspace_id" = $27
-      and "org_units"."path" like $28
-  )
-group by
-  "opportunities"."stage_id";
--- [Q92] parameters: number, string, number, string, number
+-- [Q34] again; parameters: number, number, number, number, number
+-- [Q93] parameters: number, string, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9425,9 +9533,9 @@ order by
   "opportunities"."id"
 limit
   $5;
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q93] parameters: number, string, number, string, number, number, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q94] parameters: number, string, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9495,28 +9603,28 @@ order by
   "opportunities"."id"
 limit
   $7;
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number, number, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number, number, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number, number, number
--- [Q94] parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number, number, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number, number, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number, number, number
+-- [Q95] parameters: number, string, number, string, number
 select
   *
 from
@@ -9585,8 +9693,8 @@ from
     limit
       $5
   ) as "column_cards";
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] parameters: number, string, number, string, number, number, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q96] parameters: number, string, number, string, number, number, number
 select
   *
 from
@@ -9659,28 +9767,31 @@ from
     limit
       $7
   ) as "column_cards";
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number, number, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number, number, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number, number, number
--- [Q96] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number, number, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number, number, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number, number, number
+-- [Q85] again; parameters: number, number, string, number, number, number, string
+-- [Q85] again; parameters: number, number, string, number, number, number, string
+-- [Q85] again; parameters: number, number, string, number, number, number, string
+-- [Q97] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -11421,9 +11532,113 @@ from
     limit
       $133
   ) as "column_cards";
+-- [Q98] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $1
+  and "opportunities"."stage_id" = $2
+  and "opportunities"."status" = $3
+  and "opportunities"."closed_at" >= $4
+  and "opportunities"."closed_at" < $5
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = $6
+      and "org_units"."path" like $7
+  )
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $8
+  and "opportunities"."stage_id" = $9
+  and "opportunities"."status" = $10
+  and "opportunities"."closed_at" >= $11
+  and "opportunities"."closed_at" < $12
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = $13
+      and "org_units"."path" like $14
+  )
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $15
+  and "opportunities"."stage_id" = $16
+  and "opportunities"."status" = $17
+  and "opportunities"."closed_at" >= $18
+  and "opportunities"."closed_at" < $19
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = $20
+      and "org_units"."path" like $21
+  )
+group by
+  "opportunities"."stage_id"
+union all
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $22
+  and "opportunities"."stage_id" = $23
+  and "opportunities"."status" = $24
+  and "opportunities"."closed_at" >= $25
+  and "opportunities"."closed_at" < $26
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = $27
+      and "org_units"."path" like $28
+  )
+group by
+  "opportunities"."stage_id";
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
--- [Q97] parameters: number, string, string, number, number, number, string, number, number, number
+-- [Q99] parameters: number, string, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11502,7 +11717,7 @@ limit
   $9
 offset
   $10;
--- [Q98] parameters: number, number, number, string, number, number, number, number, string, number, number, string, string
+-- [Q100] parameters: number, number, number, string, number, number, number, number, string, number, number, string, string
 select
   sum(
     case
@@ -11566,7 +11781,7 @@ where
   and "opportunities"."status" = $13;
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q99] parameters: number, string, number, string, number, number, number, number, number
+-- [Q101] parameters: number, string, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11637,7 +11852,7 @@ limit
   $8
 offset
   $9;
--- [Q100] parameters: number, number, number, number, number, number, string, number, number, string, number, string
+-- [Q102] parameters: number, number, number, number, number, number, string, number, number, string, number, string
 select
   sum(
     case
@@ -11693,7 +11908,7 @@ where
   and "opportunities"."status" = $12;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q101] parameters: number, number, number, string, number
+-- [Q103] parameters: number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -11754,7 +11969,24 @@ where
     and "org_units"."path" like $4
   )
   and "accounts"."id" = $5;
--- [Q102] parameters: number, string, number
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q47] again; parameters: number, number, string, number
+-- [Q48] again; parameters: number, number
+-- [Q49] again; parameters: number, number, number
+-- [Q50] again; parameters: number, number, number, string
+-- [Q51] again; parameters: number, number, string, string, string, string, string
+-- [Q52] again; parameters: number, string, number, string, string
+-- [Q53] again; parameters: number, number, string, string, string, string
+-- [Q54] again; parameters: number
+-- [Q55] again; parameters: number
+-- [Q56] again; parameters: number, number
+-- [Q104] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -11771,69 +12003,12 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."account_id" = $3;
--- [Q102] again; parameters: number, string, number
--- [Q102] again; parameters: number, string, number
--- [Q102] again; parameters: number, string, number
--- [Q102] again; parameters: number, string, number
--- [Q102] again; parameters: number, string, number
--- [Q102] again; parameters: number, string, number
--- [Q47] again; parameters: number, number, string, number
--- [Q48] again; parameters: number, number
--- [Q103] parameters: number, number, number, number, string, number
-select
-  cast('opportunity_created' as text) as "kind",
-  o.created_at as "at",
-  coalesce(
-    (
-      select
-        h.actor_user_id
-      from
-        record_history h
-      where
-        h.workspace_id = $1
-        and h.entity_type = 'opportunity'
-        and h.entity_id = o.id
-        and h.field = 'owner'
-        and h.reason = 'creator'
-      order by
-        h.id
-      limit
-        1
-    ),
-    o.owner_id
-  ) as "actor_id",
-  o.id as "opportunity_id",
-  o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast(null as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  coalesce(
-    (
-      select
-        cast(ha.new_value as bigint)
-      from
-        record_history ha
-      where
-        ha.workspace_id = $2
-        and ha.entity_type = 'opportunity'
-        and ha.entity_id = o.id
-        and ha.field = 'amount'
-        and ha.created_at = o.created_at
-      order by
-        ha.id
-      limit
-        1
-    ),
-    o.amount
-  ) as "amount",
-  1 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = $3
-  and "o"."id" in (
+-- [Q58] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q59] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
+-- [Q58] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q105] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
+with
+  "timeline_deals" as (
     select
       "opportunities"."id"
     from
@@ -11846,1152 +12021,400 @@ where
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
       (
-        "opportunities"."workspace_id" = $4
-        and "org_units"."path" like $5
+        "opportunities"."workspace_id" = $1
+        and "org_units"."path" like $2
       )
-      and "opportunities"."account_id" = $6
-  );
--- [Q104] parameters: number, number, number, number, string, number, string
-select
-  cast('stage_moved' as text) as "kind",
-  s.entered_at as "at",
-  s.entered_by as "actor_id",
-  s.opportunity_id as "opportunity_id",
-  s.id as "ref_id",
-  cast("s"."stage_name" as text) as "title",
-  cast("p"."stage_name" as text) as "old_value",
-  cast("p"."exit_direction" as text) as "new_value",
-  cast("p"."exit_reason" as text) as "reason",
-  cast("p"."exit_evidence" as text) as "extra",
-  s.probability as "amount",
-  4 as "seq"
-from
-  "opportunity_stage_history" as "s"
-  inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-  and "p"."workspace_id" = $1
-  and "p"."id" = (
-    select
-      max("q"."id") as "m"
-    from
-      "opportunity_stage_history" as "q"
-    where
-      "q"."workspace_id" = $2
-      and "q"."opportunity_id" = "s"."opportunity_id"
-      and "q"."id" < "s"."id"
+      and "opportunities"."account_id" = $3
   )
-where
-  "s"."workspace_id" = $3
-  and "s"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = $4
-        and "org_units"."path" like $5
-      )
-      and "opportunities"."account_id" = $6
-  )
-  and (
-    "p"."exit_direction" is null
-    or "p"."exit_direction" != $7
-  );
--- [Q105] parameters: number, number, string, number, string, number, string, string, string, string
 select
-  cast('opportunity_closed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  o.id as "opportunity_id",
-  h.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_reason as text)
-    else cast(h.reason as text)
-  end as "reason",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_competitor as text)
-  end as "extra",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
-  end as "amount",
-  7 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $1
-where
-  "h"."workspace_id" = $2
-  and "h"."entity_type" = $3
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = $4
-        and "org_units"."path" like $5
-      )
-      and "opportunities"."account_id" = $6
-  )
-  and "h"."field" = $7
-  and "h"."new_value" in ($8, $9, $10);
--- [Q106] parameters: number, number, string, number, string, number, string, string
-select
-  cast('opportunity_closed' as text) as "kind",
-  o.closed_at as "at",
-  o.owner_id as "actor_id",
-  o.id as "opportunity_id",
-  - o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("o"."status" as text) as "new_value",
-  cast("o"."close_reason" as text) as "reason",
-  cast("o"."close_competitor" as text) as "extra",
-  coalesce(o.contract_amount, o.amount) as "amount",
-  7 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = $1
-  and "o"."id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = $2
-        and "org_units"."path" like $3
-      )
-      and "opportunities"."account_id" = $4
-  )
-  and "o"."closed_at" is not null
-  and "o"."status" != $5
-  and not exists (
-    select
-      "h"."id"
-    from
-      "record_history" as "h"
-    where
-      "h"."workspace_id" = $6
-      and "h"."entity_type" = $7
-      and "h"."entity_id" = "o"."id"
-      and "h"."field" = $8
-  );
--- [Q107] parameters: number, number, string, number, string, number, string, string, string
-select
-  cast('opportunity_changed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  h.entity_id as "opportunity_id",
-  h.id as "ref_id",
-  cast("h"."field" as text) as "title",
-  cast("h"."old_value" as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  cast("h"."reason" as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  6 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $1
-where
-  "h"."workspace_id" = $2
-  and "h"."entity_type" = $3
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = $4
-        and "org_units"."path" like $5
-      )
-      and "opportunities"."account_id" = $6
-  )
-  and "h"."created_at" != "o"."created_at"
-  and "h"."field" != $7
-  and (
-    "h"."field" != $8
-    or "h"."new_value" = $9
-  );
--- [Q108] parameters: number, number, string, number
-select
-  cast('review' as text) as "kind",
-  r.created_at as "at",
-  r.reviewer_id as "actor_id",
-  r.opportunity_id as "opportunity_id",
-  r.id as "ref_id",
-  cast("r"."completed_step" as text) as "title",
-  cast("r"."evidence" as text) as "old_value",
-  cast("r"."next_action" as text) as "new_value",
-  cast("r"."root_cause" as text) as "reason",
-  cast("r"."joint_plan" as text) as "extra",
-  cast(null as bigint) as "amount",
-  5 as "seq"
-from
-  "opportunity_reviews" as "r"
-where
-  "r"."workspace_id" = $1
-  and "r"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = $2
-        and "org_units"."path" like $3
-      )
-      and "opportunities"."account_id" = $4
-  );
--- [Q109] parameters: number, number, string, number
-select
-  cast('file_added' as text) as "kind",
-  f.created_at as "at",
-  f.uploaded_by as "actor_id",
-  f.opportunity_id as "opportunity_id",
-  f.id as "ref_id",
-  cast("f"."file_name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("f"."content_type" as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  f.size as "amount",
-  3 as "seq"
-from
-  "attachments" as "f"
-where
-  "f"."workspace_id" = $1
-  and "f"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = $2
-        and "org_units"."path" like $3
-      )
-      and "opportunities"."account_id" = $4
-  );
--- [Q56] again; parameters: number, number
--- [Q110] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
-select
-  cast('account_created' as text) as "kind",
-  a.created_at as "at",
-  a.created_by as "actor_id",
-  cast(null as integer) as "opportunity_id",
-  a.id as "ref_id",
-  cast("a"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast(null as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  0 as "seq"
-from
-  "accounts" as "a"
-where
-  "a"."workspace_id" = $1
-  and "a"."id" = $2
-union all
-select
-  cast('account_changed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  cast(null as integer) as "opportunity_id",
-  h.id as "ref_id",
-  cast("h"."field" as text) as "title",
-  cast("h"."old_value" as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  cast("h"."reason" as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  6 as "seq"
-from
-  "record_history" as "h"
-  inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
-  and "a"."workspace_id" = $3
-where
-  "h"."workspace_id" = $4
-  and "h"."entity_type" = $5
-  and "h"."entity_id" = $6
-  and "h"."created_at" != "a"."created_at"
-union all
-select
-  cast('contact_added' as text) as "kind",
-  c.created_at as "at",
-  c.created_by as "actor_id",
-  cast(null as integer) as "opportunity_id",
-  c.id as "ref_id",
-  cast("c"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("c"."title" as text) as "new_value",
-  cast(null as text) as "reason",
-  cast("c"."department" as text) as "extra",
-  cast(null as bigint) as "amount",
-  2 as "seq"
-from
-  "contacts" as "c"
-where
-  "c"."workspace_id" = $7
-  and "c"."account_id" = $8
-union all
-select
-  cast('opportunity_created' as text) as "kind",
-  o.created_at as "at",
-  coalesce(
-    (
-      select
-        h.actor_user_id
-      from
-        record_history h
-      where
-        h.workspace_id = $9
-        and h.entity_type = 'opportunity'
-        and h.entity_id = o.id
-        and h.field = 'owner'
-        and h.reason = 'creator'
-      order by
-        h.id
-      limit
-        1
-    ),
-    o.owner_id
-  ) as "actor_id",
-  o.id as "opportunity_id",
-  o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast(null as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  coalesce(
-    (
-      select
-        cast(ha.new_value as bigint)
-      from
-        record_history ha
-      where
-        ha.workspace_id = $10
-        and ha.entity_type = 'opportunity'
-        and ha.entity_id = o.id
-        and ha.field = 'amount'
-        and ha.created_at = o.created_at
-      order by
-        ha.id
-      limit
-        1
-    ),
-    o.amount
-  ) as "amount",
-  1 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = $11
-  and "o"."id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = $12
-        and "org_units"."path" like $13
-      )
-      and "opportunities"."account_id" = $14
-  )
-union all
-select
-  cast('stage_moved' as text) as "kind",
-  s.entered_at as "at",
-  s.entered_by as "actor_id",
-  s.opportunity_id as "opportunity_id",
-  s.id as "ref_id",
-  cast("s"."stage_name" as text) as "title",
-  cast("p"."stage_name" as text) as "old_value",
-  cast("p"."exit_direction" as text) as "new_value",
-  cast("p"."exit_reason" as text) as "reason",
-  cast("p"."exit_evidence" as text) as "extra",
-  s.probability as "amount",
-  4 as "seq"
-from
-  "opportunity_stage_history" as "s"
-  inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-  and "p"."workspace_id" = $15
-  and "p"."id" = (
-    select
-      max("q"."id") as "m"
-    from
-      "opportunity_stage_history" as "q"
-    where
-      "q"."workspace_id" = $16
-      and "q"."opportunity_id" = "s"."opportunity_id"
-      and "q"."id" < "s"."id"
-  )
-where
-  "s"."workspace_id" = $17
-  and "s"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = $18
-        and "org_units"."path" like $19
-      )
-      and "opportunities"."account_id" = $20
-  )
-  and (
-    "p"."exit_direction" is null
-    or "p"."exit_direction" != $21
-  )
-union all
-select
-  cast('opportunity_closed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  o.id as "opportunity_id",
-  h.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_reason as text)
-    else cast(h.reason as text)
-  end as "reason",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_competitor as text)
-  end as "extra",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
-  end as "amount",
-  7 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $22
-where
-  "h"."workspace_id" = $23
-  and "h"."entity_type" = $24
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = $25
-        and "org_units"."path" like $26
-      )
-      and "opportunities"."account_id" = $27
-  )
-  and "h"."field" = $28
-  and "h"."new_value" in ($29, $30, $31)
-union all
-select
-  cast('opportunity_closed' as text) as "kind",
-  o.closed_at as "at",
-  o.owner_id as "actor_id",
-  o.id as "opportunity_id",
-  - o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("o"."status" as text) as "new_value",
-  cast("o"."close_reason" as text) as "reason",
-  cast("o"."close_competitor" as text) as "extra",
-  coalesce(o.contract_amount, o.amount) as "amount",
-  7 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = $32
-  and "o"."id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = $33
-        and "org_units"."path" like $34
-      )
-      and "opportunities"."account_id" = $35
-  )
-  and "o"."closed_at" is not null
-  and "o"."status" != $36
-  and not exists (
-    select
-      "h"."id"
-    from
-      "record_history" as "h"
-    where
-      "h"."workspace_id" = $37
-      and "h"."entity_type" = $38
-      and "h"."entity_id" = "o"."id"
-      and "h"."field" = $39
-  )
-union all
-select
-  cast('opportunity_changed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  h.entity_id as "opportunity_id",
-  h.id as "ref_id",
-  cast("h"."field" as text) as "title",
-  cast("h"."old_value" as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  cast("h"."reason" as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  6 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $40
-where
-  "h"."workspace_id" = $41
-  and "h"."entity_type" = $42
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = $43
-        and "org_units"."path" like $44
-      )
-      and "opportunities"."account_id" = $45
-  )
-  and "h"."created_at" != "o"."created_at"
-  and "h"."field" != $46
-  and (
-    "h"."field" != $47
-    or "h"."new_value" = $48
-  )
-union all
-select
-  cast('review' as text) as "kind",
-  r.created_at as "at",
-  r.reviewer_id as "actor_id",
-  r.opportunity_id as "opportunity_id",
-  r.id as "ref_id",
-  cast("r"."completed_step" as text) as "title",
-  cast("r"."evidence" as text) as "old_value",
-  cast("r"."next_action" as text) as "new_value",
-  cast("r"."root_cause" as text) as "reason",
-  cast("r"."joint_plan" as text) as "extra",
-  cast(null as bigint) as "amount",
-  5 as "seq"
-from
-  "opportunity_reviews" as "r"
-where
-  "r"."workspace_id" = $49
-  and "r"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = $50
-        and "org_units"."path" like $51
-      )
-      and "opportunities"."account_id" = $52
-  )
-union all
-select
-  cast('file_added' as text) as "kind",
-  f.created_at as "at",
-  f.uploaded_by as "actor_id",
-  f.opportunity_id as "opportunity_id",
-  f.id as "ref_id",
-  cast("f"."file_name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("f"."content_type" as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  f.size as "amount",
-  3 as "seq"
-from
-  "attachments" as "f"
-where
-  "f"."workspace_id" = $53
-  and "f"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = $54
-        and "org_units"."path" like $55
-      )
-      and "opportunities"."account_id" = $56
-  )
-union all
-select
-  cast('activity' as text) as "kind",
-  v.start_at as "at",
-  v.owner_id as "actor_id",
-  v.opportunity_id as "opportunity_id",
-  v.id as "ref_id",
-  cast("v"."subject" as text) as "title",
-  cast("v"."type" as text) as "old_value",
-  cast("v"."status" as text) as "new_value",
-  cast("v"."outcome" as text) as "reason",
-  cast("v"."notes" as text) as "extra",
-  case
-    when v.end_at is null then null
-    else (v.end_at - v.start_at) / 60000
-  end as "amount",
-  8 as "seq"
-from
-  "activities" as "v"
-where
-  "v"."workspace_id" = $57
-  and "v"."archived_at" is null
-  and "v"."account_id" = $58;
--- [Q111] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
-select
-  "t".*,
+  "page".*,
   "u"."name" as "actor_name",
   "o"."name" as "opportunity_name"
 from
   (
     select
-      cast('account_created' as text) as "kind",
-      a.created_at as "at",
-      a.created_by as "actor_id",
-      cast(null as integer) as "opportunity_id",
-      a.id as "ref_id",
-      cast("a"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast(null as text) as "new_value",
-      cast(null as text) as "reason",
-      cast(null as text) as "extra",
-      cast(null as bigint) as "amount",
-      0 as "seq"
+      "t".*,
+      count(*) over () as "total"
     from
-      "accounts" as "a"
-    where
-      "a"."workspace_id" = $1
-      and "a"."id" = $2
-    union all
-    select
-      cast('account_changed' as text) as "kind",
-      h.created_at as "at",
-      h.actor_user_id as "actor_id",
-      cast(null as integer) as "opportunity_id",
-      h.id as "ref_id",
-      cast("h"."field" as text) as "title",
-      cast("h"."old_value" as text) as "old_value",
-      cast("h"."new_value" as text) as "new_value",
-      cast("h"."reason" as text) as "reason",
-      cast(null as text) as "extra",
-      cast(null as bigint) as "amount",
-      6 as "seq"
-    from
-      "record_history" as "h"
-      inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
-      and "a"."workspace_id" = $3
-    where
-      "h"."workspace_id" = $4
-      and "h"."entity_type" = $5
-      and "h"."entity_id" = $6
-      and "h"."created_at" != "a"."created_at"
-    union all
-    select
-      cast('contact_added' as text) as "kind",
-      c.created_at as "at",
-      c.created_by as "actor_id",
-      cast(null as integer) as "opportunity_id",
-      c.id as "ref_id",
-      cast("c"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("c"."title" as text) as "new_value",
-      cast(null as text) as "reason",
-      cast("c"."department" as text) as "extra",
-      cast(null as bigint) as "amount",
-      2 as "seq"
-    from
-      "contacts" as "c"
-    where
-      "c"."workspace_id" = $7
-      and "c"."account_id" = $8
-    union all
-    select
-      cast('opportunity_created' as text) as "kind",
-      o.created_at as "at",
-      coalesce(
-        (
-          select
-            h.actor_user_id
-          from
-            record_history h
-          where
-            h.workspace_id = $9
-            and h.entity_type = 'opportunity'
-            and h.entity_id = o.id
-            and h.field = 'owner'
-            and h.reason = 'creator'
-          order by
-            h.id
-          limit
-            1
-        ),
-        o.owner_id
-      ) as "actor_id",
-      o.id as "opportunity_id",
-      o.id as "ref_id",
-      cast("o"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast(null as text) as "new_value",
-      cast(null as text) as "reason",
-      cast(null as text) as "extra",
-      coalesce(
-        (
-          select
-            cast(ha.new_value as bigint)
-          from
-            record_history ha
-          where
-            ha.workspace_id = $10
-            and ha.entity_type = 'opportunity'
-            and ha.entity_id = o.id
-            and ha.field = 'amount'
-            and ha.created_at = o.created_at
-          order by
-            ha.id
-          limit
-            1
-        ),
-        o.amount
-      ) as "amount",
-      1 as "seq"
-    from
-      "opportunities" as "o"
-    where
-      "o"."workspace_id" = $11
-      and "o"."id" in (
+      (
         select
-          "opportunities"."id"
+          cast('account_created' as text) as "kind",
+          a.created_at as "at",
+          a.created_by as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          a.id as "ref_id",
+          cast("a"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast(null as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          0 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+          "accounts" as "a"
         where
-          (
-            "opportunities"."workspace_id" = $12
-            and "org_units"."path" like $13
-          )
-          and "opportunities"."account_id" = $14
-      )
-    union all
-    select
-      cast('stage_moved' as text) as "kind",
-      s.entered_at as "at",
-      s.entered_by as "actor_id",
-      s.opportunity_id as "opportunity_id",
-      s.id as "ref_id",
-      cast("s"."stage_name" as text) as "title",
-      cast("p"."stage_name" as text) as "old_value",
-      cast("p"."exit_direction" as text) as "new_value",
-      cast("p"."exit_reason" as text) as "reason",
-      cast("p"."exit_evidence" as text) as "extra",
-      s.probability as "amount",
-      4 as "seq"
-    from
-      "opportunity_stage_history" as "s"
-      inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-      and "p"."workspace_id" = $15
-      and "p"."id" = (
+          "a"."workspace_id" = $4
+          and "a"."id" = $5
+        union all
         select
-          max("q"."id") as "m"
-        from
-          "opportunity_stage_history" as "q"
-        where
-          "q"."workspace_id" = $16
-          and "q"."opportunity_id" = "s"."opportunity_id"
-          and "q"."id" < "s"."id"
-      )
-    where
-      "s"."workspace_id" = $17
-      and "s"."opportunity_id" in (
-        select
-          "opportunities"."id"
-        from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = $18
-            and "org_units"."path" like $19
-          )
-          and "opportunities"."account_id" = $20
-      )
-      and (
-        "p"."exit_direction" is null
-        or "p"."exit_direction" != $21
-      )
-    union all
-    select
-      cast('opportunity_closed' as text) as "kind",
-      h.created_at as "at",
-      h.actor_user_id as "actor_id",
-      o.id as "opportunity_id",
-      h.id as "ref_id",
-      cast("o"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("h"."new_value" as text) as "new_value",
-      case
-        when o.status = h.new_value
-        and o.closed_at = h.created_at then cast(o.close_reason as text)
-        else cast(h.reason as text)
-      end as "reason",
-      case
-        when o.status = h.new_value
-        and o.closed_at = h.created_at then cast(o.close_competitor as text)
-      end as "extra",
-      case
-        when o.status = h.new_value
-        and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
-      end as "amount",
-      7 as "seq"
-    from
-      "record_history" as "h"
-      inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $22
-    where
-      "h"."workspace_id" = $23
-      and "h"."entity_type" = $24
-      and "h"."entity_id" in (
-        select
-          "opportunities"."id"
-        from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = $25
-            and "org_units"."path" like $26
-          )
-          and "opportunities"."account_id" = $27
-      )
-      and "h"."field" = $28
-      and "h"."new_value" in ($29, $30, $31)
-    union all
-    select
-      cast('opportunity_closed' as text) as "kind",
-      o.closed_at as "at",
-      o.owner_id as "actor_id",
-      o.id as "opportunity_id",
-      - o.id as "ref_id",
-      cast("o"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("o"."status" as text) as "new_value",
-      cast("o"."close_reason" as text) as "reason",
-      cast("o"."close_competitor" as text) as "extra",
-      coalesce(o.contract_amount, o.amount) as "amount",
-      7 as "seq"
-    from
-      "opportunities" as "o"
-    where
-      "o"."workspace_id" = $32
-      and "o"."id" in (
-        select
-          "opportunities"."id"
-        from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = $33
-            and "org_units"."path" like $34
-          )
-          and "opportunities"."account_id" = $35
-      )
-      and "o"."closed_at" is not null
-      and "o"."status" != $36
-      and not exists (
-        select
-          "h"."id"
+          cast('account_changed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          h.id as "ref_id",
+          cast("h"."field" as text) as "title",
+          cast("h"."old_value" as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          cast("h"."reason" as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          6 as "seq"
         from
           "record_history" as "h"
+          inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
+          and "a"."workspace_id" = $6
         where
-          "h"."workspace_id" = $37
-          and "h"."entity_type" = $38
-          and "h"."entity_id" = "o"."id"
-          and "h"."field" = $39
-      )
-    union all
-    select
-      cast('opportunity_changed' as text) as "kind",
-      h.created_at as "at",
-      h.actor_user_id as "actor_id",
-      h.entity_id as "opportunity_id",
-      h.id as "ref_id",
-      cast("h"."field" as text) as "title",
-      cast("h"."old_value" as text) as "old_value",
-      cast("h"."new_value" as text) as "new_value",
-      cast("h"."reason" as text) as "reason",
-      cast(null as text) as "extra",
-      cast(null as bigint) as "amount",
-      6 as "seq"
-    from
-      "record_history" as "h"
-      inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $40
-    where
-      "h"."workspace_id" = $41
-      and "h"."entity_type" = $42
-      and "h"."entity_id" in (
+          "h"."workspace_id" = $7
+          and "h"."entity_type" = $8
+          and "h"."entity_id" = $9
+          and "h"."created_at" != "a"."created_at"
+        union all
         select
-          "opportunities"."id"
+          cast('contact_added' as text) as "kind",
+          c.created_at as "at",
+          c.created_by as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          c.id as "ref_id",
+          cast("c"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("c"."title" as text) as "new_value",
+          cast(null as text) as "reason",
+          cast("c"."department" as text) as "extra",
+          cast(null as bigint) as "amount",
+          2 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+          "contacts" as "c"
         where
-          (
-            "opportunities"."workspace_id" = $43
-            and "org_units"."path" like $44
-          )
-          and "opportunities"."account_id" = $45
-      )
-      and "h"."created_at" != "o"."created_at"
-      and "h"."field" != $46
-      and (
-        "h"."field" != $47
-        or "h"."new_value" = $48
-      )
-    union all
-    select
-      cast('review' as text) as "kind",
-      r.created_at as "at",
-      r.reviewer_id as "actor_id",
-      r.opportunity_id as "opportunity_id",
-      r.id as "ref_id",
-      cast("r"."completed_step" as text) as "title",
-      cast("r"."evidence" as text) as "old_value",
-      cast("r"."next_action" as text) as "new_value",
-      cast("r"."root_cause" as text) as "reason",
-      cast("r"."joint_plan" as text) as "extra",
-      cast(null as bigint) as "amount",
-      5 as "seq"
-    from
-      "opportunity_reviews" as "r"
-    where
-      "r"."workspace_id" = $49
-      and "r"."opportunity_id" in (
+          "c"."workspace_id" = $10
+          and "c"."account_id" = $11
+        union all
         select
-          "opportunities"."id"
+          cast('opportunity_created' as text) as "kind",
+          o.created_at as "at",
+          coalesce(
+            (
+              select
+                h.actor_user_id
+              from
+                record_history h
+              where
+                h.workspace_id = $12
+                and h.entity_type = 'opportunity'
+                and h.entity_id = o.id
+                and h.field = 'owner'
+                and h.reason = 'creator'
+              order by
+                h.id
+              limit
+                1
+            ),
+            o.owner_id
+          ) as "actor_id",
+          o.id as "opportunity_id",
+          o.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast(null as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          coalesce(
+            (
+              select
+                cast(ha.new_value as bigint)
+              from
+                record_history ha
+              where
+                ha.workspace_id = $13
+                and ha.entity_type = 'opportunity'
+                and ha.entity_id = o.id
+                and ha.field = 'amount'
+                and ha.created_at = o.created_at
+              order by
+                ha.id
+              limit
+                1
+            ),
+            o.amount
+          ) as "amount",
+          1 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+          "opportunities" as "o"
         where
-          (
-            "opportunities"."workspace_id" = $50
-            and "org_units"."path" like $51
+          "o"."workspace_id" = $14
+          and "o"."id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
           )
-          and "opportunities"."account_id" = $52
-      )
-    union all
-    select
-      cast('file_added' as text) as "kind",
-      f.created_at as "at",
-      f.uploaded_by as "actor_id",
-      f.opportunity_id as "opportunity_id",
-      f.id as "ref_id",
-      cast("f"."file_name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("f"."content_type" as text) as "new_value",
-      cast(null as text) as "reason",
-      cast(null as text) as "extra",
-      f.size as "amount",
-      3 as "seq"
-    from
-      "attachments" as "f"
-    where
-      "f"."workspace_id" = $53
-      and "f"."opportunity_id" in (
+        union all
         select
-          "opportunities"."id"
+          cast('stage_moved' as text) as "kind",
+          s.entered_at as "at",
+          s.entered_by as "actor_id",
+          s.opportunity_id as "opportunity_id",
+          s.id as "ref_id",
+          cast("s"."stage_name" as text) as "title",
+          cast("p"."stage_name" as text) as "old_value",
+          cast("p"."exit_direction" as text) as "new_value",
+          cast("p"."exit_reason" as text) as "reason",
+          cast("p"."exit_evidence" as text) as "extra",
+          s.probability as "amount",
+          4 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = $54
-            and "org_units"."path" like $55
+          "opportunity_stage_history" as "s"
+          inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
+          and "p"."workspace_id" = $15
+          and "p"."id" = (
+            select
+              max("q"."id") as "m"
+            from
+              "opportunity_stage_history" as "q"
+            where
+              "q"."workspace_id" = $16
+              and "q"."opportunity_id" = "s"."opportunity_id"
+              and "q"."id" < "s"."id"
           )
-          and "opportunities"."account_id" = $56
-      )
-    union all
-    select
-      cast('activity' as text) as "kind",
-      v.start_at as "at",
-      v.owner_id as "actor_id",
-      v.opportunity_id as "opportunity_id",
-      v.id as "ref_id",
-      cast("v"."subject" as text) as "title",
-      cast("v"."type" as text) as "old_value",
-      cast("v"."status" as text) as "new_value",
-      cast("v"."outcome" as text) as "reason",
-      cast("v"."notes" as text) as "extra",
-      case
-        when v.end_at is null then null
-        else (v.end_at - v.start_at) / 60000
-      end as "amount",
-      8 as "seq"
-    from
-      "activities" as "v"
-    where
-      "v"."workspace_id" = $57
-      and "v"."archived_at" is null
-      and "v"."account_id" = $58
-  ) as "t"
-  left join "users" as "u" on "u"."id" = "t"."actor_id"
-  and "u"."workspace_id" = $59
-  left join "opportunities" as "o" on "o"."id" = "t"."opportunity_id"
-  and "o"."workspace_id" = $60
+        where
+          "s"."workspace_id" = $17
+          and "s"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and (
+            "p"."exit_direction" is null
+            or "p"."exit_direction" != $18
+          )
+        union all
+        select
+          cast('opportunity_closed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          o.id as "opportunity_id",
+          h.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then cast(o.close_reason as text)
+            else cast(h.reason as text)
+          end as "reason",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then cast(o.close_competitor as text)
+          end as "extra",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
+          end as "amount",
+          7 as "seq"
+        from
+          "record_history" as "h"
+          inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
+          and "o"."workspace_id" = $19
+        where
+          "h"."workspace_id" = $20
+          and "h"."entity_type" = $21
+          and "h"."entity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and "h"."field" = $22
+          and "h"."new_value" in ($23, $24, $25)
+        union all
+        select
+          cast('opportunity_closed' as text) as "kind",
+          o.closed_at as "at",
+          o.owner_id as "actor_id",
+          o.id as "opportunity_id",
+          - o.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("o"."status" as text) as "new_value",
+          cast("o"."close_reason" as text) as "reason",
+          cast("o"."close_competitor" as text) as "extra",
+          coalesce(o.contract_amount, o.amount) as "amount",
+          7 as "seq"
+        from
+          "opportunities" as "o"
+        where
+          "o"."workspace_id" = $26
+          and "o"."id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and "o"."closed_at" is not null
+          and "o"."status" != $27
+          and not exists (
+            select
+              "h"."id"
+            from
+              "record_history" as "h"
+            where
+              "h"."workspace_id" = $28
+              and "h"."entity_type" = $29
+              and "h"."entity_id" = "o"."id"
+              and "h"."field" = $30
+          )
+        union all
+        select
+          cast('opportunity_changed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          h.entity_id as "opportunity_id",
+          h.id as "ref_id",
+          cast("h"."field" as text) as "title",
+          cast("h"."old_value" as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          cast("h"."reason" as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          6 as "seq"
+        from
+          "record_history" as "h"
+          inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
+          and "o"."workspace_id" = $31
+        where
+          "h"."workspace_id" = $32
+          and "h"."entity_type" = $33
+          and "h"."entity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and "h"."created_at" != "o"."created_at"
+          and "h"."field" != $34
+          and (
+            "h"."field" != $35
+            or "h"."new_value" = $36
+          )
+        union all
+        select
+          cast('review' as text) as "kind",
+          r.created_at as "at",
+          r.reviewer_id as "actor_id",
+          r.opportunity_id as "opportunity_id",
+          r.id as "ref_id",
+          cast("r"."completed_step" as text) as "title",
+          cast("r"."evidence" as text) as "old_value",
+          cast("r"."next_action" as text) as "new_value",
+          cast("r"."root_cause" as text) as "reason",
+          cast("r"."joint_plan" as text) as "extra",
+          cast(null as bigint) as "amount",
+          5 as "seq"
+        from
+          "opportunity_reviews" as "r"
+        where
+          "r"."workspace_id" = $37
+          and "r"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+        union all
+        select
+          cast('file_added' as text) as "kind",
+          f.created_at as "at",
+          f.uploaded_by as "actor_id",
+          f.opportunity_id as "opportunity_id",
+          f.id as "ref_id",
+          cast("f"."file_name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("f"."content_type" as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          f.size as "amount",
+          3 as "seq"
+        from
+          "attachments" as "f"
+        where
+          "f"."workspace_id" = $38
+          and "f"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+        union all
+        select
+          cast('activity' as text) as "kind",
+          v.start_at as "at",
+          v.owner_id as "actor_id",
+          v.opportunity_id as "opportunity_id",
+          v.id as "ref_id",
+          cast("v"."subject" as text) as "title",
+          cast("v"."type" as text) as "old_value",
+          cast("v"."status" as text) as "new_value",
+          cast("v"."outcome" as text) as "reason",
+          cast("v"."notes" as text) as "extra",
+          case
+            when v.end_at is null then null
+            else (v.end_at - v.start_at) / 60000
+          end as "amount",
+          8 as "seq"
+        from
+          "activities" as "v"
+        where
+          "v"."workspace_id" = $39
+          and "v"."archived_at" is null
+          and "v"."account_id" = $40
+      ) as "t"
+    order by
+      "t"."at" desc,
+      "t"."seq" desc,
+      "t"."ref_id" desc
+    limit
+      $41
+    offset
+      $42
+  ) as "page"
+  left join "users" as "u" on "u"."id" = "page"."actor_id"
+  and "u"."workspace_id" = $43
+  left join "opportunities" as "o" on "o"."id" = "page"."opportunity_id"
+  and "o"."workspace_id" = $44
 order by
-  "t"."at" desc,
-  "t"."seq" desc,
-  "t"."ref_id" desc
-limit
-  $61
-offset
-  $62;
--- [Q110] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
--- [Q112] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+  "page"."at" desc,
+  "page"."seq" desc,
+  "page"."ref_id" desc;
+-- [Q106] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+with
+  "timeline_deals" as (
+    select
+      "opportunities"."id"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = $1
+        and "org_units"."path" like $2
+      )
+      and "opportunities"."account_id" = $3
+  )
 select
   count(*) as "n"
 from
@@ -13012,8 +12435,8 @@ from
     from
       "accounts" as "a"
     where
-      "a"."workspace_id" = $1
-      and "a"."id" = $2
+      "a"."workspace_id" = $4
+      and "a"."id" = $5
     union all
     select
       cast('account_changed' as text) as "kind",
@@ -13031,11 +12454,11 @@ from
     from
       "record_history" as "h"
       inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
-      and "a"."workspace_id" = $3
+      and "a"."workspace_id" = $6
     where
-      "h"."workspace_id" = $4
-      and "h"."entity_type" = $5
-      and "h"."entity_id" = $6
+      "h"."workspace_id" = $7
+      and "h"."entity_type" = $8
+      and "h"."entity_id" = $9
       and "h"."created_at" != "a"."created_at"
     union all
     select
@@ -13054,8 +12477,8 @@ from
     from
       "contacts" as "c"
     where
-      "c"."workspace_id" = $7
-      and "c"."account_id" = $8
+      "c"."workspace_id" = $10
+      and "c"."account_id" = $11
     union all
     select
       cast('opportunity_created' as text) as "kind",
@@ -13067,7 +12490,7 @@ from
           from
             record_history h
           where
-            h.workspace_id = $9
+            h.workspace_id = $12
             and h.entity_type = 'opportunity'
             and h.entity_id = o.id
             and h.field = 'owner'
@@ -13093,7 +12516,7 @@ from
           from
             record_history ha
           where
-            ha.workspace_id = $10
+            ha.workspace_id = $13
             and ha.entity_type = 'opportunity'
             and ha.entity_id = o.id
             and ha.field = 'amount'
@@ -13109,24 +12532,12 @@ from
     from
       "opportunities" as "o"
     where
-      "o"."workspace_id" = $11
+      "o"."workspace_id" = $14
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = $12
-            and "org_units"."path" like $13
-          )
-          and "opportunities"."account_id" = $14
+          "timeline_deals"
       )
     union all
     select
@@ -13160,25 +12571,13 @@ from
       "s"."workspace_id" = $17
       and "s"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = $18
-            and "org_units"."path" like $19
-          )
-          and "opportunities"."account_id" = $20
+          "timeline_deals"
       )
       and (
         "p"."exit_direction" is null
-        or "p"."exit_direction" != $21
+        or "p"."exit_direction" != $18
       )
     union all
     select
@@ -13207,30 +12606,18 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $22
+      and "o"."workspace_id" = $19
     where
-      "h"."workspace_id" = $23
-      and "h"."entity_type" = $24
+      "h"."workspace_id" = $20
+      and "h"."entity_type" = $21
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = $25
-            and "org_units"."path" like $26
-          )
-          and "opportunities"."account_id" = $27
+          "timeline_deals"
       )
-      and "h"."field" = $28
-      and "h"."new_value" in ($29, $30, $31)
+      and "h"."field" = $22
+      and "h"."new_value" in ($23, $24, $25)
     union all
     select
       cast('opportunity_closed' as text) as "kind",
@@ -13248,37 +12635,25 @@ from
     from
       "opportunities" as "o"
     where
-      "o"."workspace_id" = $32
+      "o"."workspace_id" = $26
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = $33
-            and "org_units"."path" like $34
-          )
-          and "opportunities"."account_id" = $35
+          "timeline_deals"
       )
       and "o"."closed_at" is not null
-      and "o"."status" != $36
+      and "o"."status" != $27
       and not exists (
         select
           "h"."id"
         from
           "record_history" as "h"
         where
-          "h"."workspace_id" = $37
-          and "h"."entity_type" = $38
+          "h"."workspace_id" = $28
+          and "h"."entity_type" = $29
           and "h"."entity_id" = "o"."id"
-          and "h"."field" = $39
+          and "h"."field" = $30
       )
     union all
     select
@@ -13297,33 +12672,21 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $40
+      and "o"."workspace_id" = $31
     where
-      "h"."workspace_id" = $41
-      and "h"."entity_type" = $42
+      "h"."workspace_id" = $32
+      and "h"."entity_type" = $33
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = $43
-            and "org_units"."path" like $44
-          )
-          and "opportunities"."account_id" = $45
+          "timeline_deals"
       )
       and "h"."created_at" != "o"."created_at"
-      and "h"."field" != $46
+      and "h"."field" != $34
       and (
-        "h"."field" != $47
-        or "h"."new_value" = $48
+        "h"."field" != $35
+        or "h"."new_value" = $36
       )
     union all
     select
@@ -13342,24 +12705,12 @@ from
     from
       "opportunity_reviews" as "r"
     where
-      "r"."workspace_id" = $49
+      "r"."workspace_id" = $37
       and "r"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = $50
-            and "org_units"."path" like $51
-          )
-          and "opportunities"."account_id" = $52
+          "timeline_deals"
       )
     union all
     select
@@ -13378,24 +12729,12 @@ from
     from
       "attachments" as "f"
     where
-      "f"."workspace_id" = $53
+      "f"."workspace_id" = $38
       and "f"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = $54
-            and "org_units"."path" like $55
-          )
-          and "opportunities"."account_id" = $56
+          "timeline_deals"
       )
     union all
     select
@@ -13417,13 +12756,13 @@ from
     from
       "activities" as "v"
     where
-      "v"."workspace_id" = $57
+      "v"."workspace_id" = $39
       and "v"."archived_at" is null
-      and "v"."account_id" = $58
+      and "v"."account_id" = $40
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q113] parameters: number, string, number
+-- [Q107] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -13481,16 +12820,18 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."id" = $3;
--- [Q61] again; parameters: number, number
--- [Q61] again; parameters: number, number
--- [Q62] again; parameters: number, number, number
--- [Q63] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q64] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q63] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q55] again; parameters: number
+-- [Q63] again; parameters: number, number
+-- [Q64] again; parameters: number, number, number, string, number
+-- [Q65] again; parameters: number, number, number, string, number, number, number
+-- [Q64] again; parameters: number, number, number, string, number
+-- [Q66] again; parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q67] again; parameters: number, number, number, number, number, string, number
 
 -- account list as rep (200): GET /api/v1/accounts
--- [Q114] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q108] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -13571,7 +12912,7 @@ limit
   $11
 offset
   $12;
--- [Q115] parameters: number, number, number, number, number, number, number, number, number, number
+-- [Q109] parameters: number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -13609,13 +12950,13 @@ where
       and "opportunity_team"."user_id" = $10
   )
   and "accounts"."archived_at" is null;
--- [Q69] again; parameters: number, number, number
+-- [Q71] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q116] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q110] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -13749,7 +13090,7 @@ limit
   $29
 offset
   $30;
--- [Q117] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q111] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -13842,7 +13183,7 @@ where
   and "accounts"."tier" = $28;
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
--- [Q118] parameters: number, number, number, number, number, number
+-- [Q112] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -13919,7 +13260,7 @@ limit
   $5
 offset
   $6;
--- [Q119] parameters: number, number, number, number
+-- [Q113] parameters: number, number, number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -13955,7 +13296,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q120] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q114] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14085,7 +13426,7 @@ limit
   $20
 offset
   $21;
--- [Q121] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q115] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -14173,53 +13514,7 @@ where
 -- board as rep (200): GET /api/v1/opportunities/board?processId=…
 -- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
--- [Q122] parameters: number, number, number, number, number, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "owned"."id"
-    from
-      "opportunities" as "owned"
-    where
-      "owned"."workspace_id" = $1
-      and "owned"."owner_id" = $2
-    union
-    select
-      "opportunity_team"."opportunity_id" as "id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = $3
-      and "opportunity_team"."user_id" = $4
-  )
-  and "opportunities"."process_id" = $5
-  and (
-    (
-      "opportunities"."status" = $6
-      and "stage"."is_won" = $7
-    )
-    or (
-      "opportunities"."status" = $8
-      and "opportunities"."closed_at" >= $9
-      and "opportunities"."closed_at" < $10
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q123] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q116] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14269,7 +13564,19 @@ select
     order by
       opportunities.amount desc,
       opportunities.id
-  ) as "rn"
+  ) as "rn",
+  count(*) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_n",
+  sum(opportunities.amount) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_amount",
+  sum(opportunities.amount * stage.probability) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -14308,7 +13615,7 @@ where
       and "opportunities"."closed_at" < $10
     )
   );
--- [Q124] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q117] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -14362,7 +13669,19 @@ from
         order by
           opportunities.amount desc,
           opportunities.id
-      ) as "rn"
+      ) as "rn",
+      count(*) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_n",
+      sum(opportunities.amount) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_amount",
+      sum(opportunities.amount * stage.probability) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_weighted"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -14414,106 +13733,7 @@ order by
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q125] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "owned"."id"
-    from
-      "opportunities" as "owned"
-    where
-      "owned"."workspace_id" = $1
-      and "owned"."owner_id" = $2
-    union
-    select
-      "opportunity_team"."opportunity_id" as "id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = $3
-      and "opportunity_team"."user_id" = $4
-  )
-  and (
-    "opportunities"."id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = $5
-        and "g"."kind" = $6
-        and "g"."gram" = $7
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $8
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-    or "opportunities"."account_id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = $9
-        and "g"."kind" = $10
-        and "g"."gram" = $11
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $12
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-  )
-  and (
-    "opportunities"."name" ilike $13 escape '\'
-    or "accounts"."name" ilike $14 escape '\'
-  )
-  and "org_units"."path" like $15
-  and "opportunities"."process_id" = $16
-  and (
-    (
-      (
-        "opportunities"."status" = $17
-        and "opportunities"."expected_close_date" >= $18
-        and "opportunities"."expected_close_date" <= $19
-      )
-      and "stage"."is_won" = $20
-    )
-    or (
-      "opportunities"."status" = $21
-      and "opportunities"."closed_at" >= $22
-      and "opportunities"."closed_at" < $23
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q126] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q118] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14563,7 +13783,19 @@ select
     order by
       opportunities.amount desc,
       opportunities.id
-  ) as "rn"
+  ) as "rn",
+  count(*) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_n",
+  sum(opportunities.amount) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_amount",
+  sum(opportunities.amount * stage.probability) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -14655,7 +13887,7 @@ where
       and "opportunities"."closed_at" < $23
     )
   );
--- [Q127] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
+-- [Q119] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -14709,7 +13941,19 @@ from
         order by
           opportunities.amount desc,
           opportunities.id
-      ) as "rn"
+      ) as "rn",
+      count(*) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_n",
+      sum(opportunities.amount) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_amount",
+      sum(opportunities.amount * stage.probability) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_weighted"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -14810,53 +14054,8 @@ order by
 
 -- board of every process as rep (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
--- [Q33] again; parameters: number, number, number, number, number
--- [Q128] parameters: number, number, number, number, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "owned"."id"
-    from
-      "opportunities" as "owned"
-    where
-      "owned"."workspace_id" = $1
-      and "owned"."owner_id" = $2
-    union
-    select
-      "opportunity_team"."opportunity_id" as "id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = $3
-      and "opportunity_team"."user_id" = $4
-  )
-  and (
-    (
-      "opportunities"."status" = $5
-      and "stage"."is_won" = $6
-    )
-    or (
-      "opportunities"."status" = $7
-      and "opportunities"."closed_at" >= $8
-      and "opportunities"."closed_at" < $9
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q129] parameters: number, number, number, number, string, number, string, number, number
+-- [Q34] again; parameters: number, number, number, number, number
+-- [Q120] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14906,7 +14105,19 @@ select
     order by
       opportunities.amount desc,
       opportunities.id
-  ) as "rn"
+  ) as "rn",
+  count(*) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_n",
+  sum(opportunities.amount) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_amount",
+  sum(opportunities.amount * stage.probability) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -14944,7 +14155,7 @@ where
       and "opportunities"."closed_at" < $9
     )
   );
--- [Q130] parameters: number, number, number, number, string, number, string, number, number, number
+-- [Q121] parameters: number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -14998,7 +14209,19 @@ from
         order by
           opportunities.amount desc,
           opportunities.id
-      ) as "rn"
+      ) as "rn",
+      count(*) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_n",
+      sum(opportunities.amount) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_amount",
+      sum(opportunities.amount * stage.probability) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_weighted"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -15044,7 +14267,7 @@ order by
   "c"."rn";
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
--- [Q131] parameters: number, number, number, number, string, number, number, number, string, number, number, number
+-- [Q122] parameters: number, number, number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15136,7 +14359,7 @@ limit
   $11
 offset
   $12;
--- [Q132] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, number, string
+-- [Q123] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -15213,7 +14436,7 @@ where
   and "opportunities"."status" = $15;
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q133] parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q124] parameters: number, number, number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15297,7 +14520,7 @@ limit
   $10
 offset
   $11;
--- [Q134] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, string
+-- [Q125] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, string
 select
   sum(
     case
@@ -15366,7 +14589,7 @@ where
   and "opportunities"."status" = $14;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q135] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q126] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -15450,7 +14673,24 @@ where
       and "opportunity_team"."user_id" = $12
   )
   and "accounts"."id" = $13;
--- [Q136] parameters: number, number, number, number, number
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q47] again; parameters: number, number, string, number
+-- [Q48] again; parameters: number, number
+-- [Q49] again; parameters: number, number, number
+-- [Q50] again; parameters: number, number, number, string
+-- [Q51] again; parameters: number, number, string, string, string, string, string
+-- [Q52] again; parameters: number, string, number, string, string
+-- [Q53] again; parameters: number, number, string, string, string, string
+-- [Q54] again; parameters: number
+-- [Q55] again; parameters: number
+-- [Q56] again; parameters: number, number
+-- [Q127] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -15480,69 +14720,12 @@ where
       and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."account_id" = $5;
--- [Q136] again; parameters: number, number, number, number, number
--- [Q136] again; parameters: number, number, number, number, number
--- [Q136] again; parameters: number, number, number, number, number
--- [Q136] again; parameters: number, number, number, number, number
--- [Q136] again; parameters: number, number, number, number, number
--- [Q136] again; parameters: number, number, number, number, number
--- [Q47] again; parameters: number, number, string, number
--- [Q48] again; parameters: number, number
--- [Q137] parameters: number, number, number, number, number, number, number, number
-select
-  cast('opportunity_created' as text) as "kind",
-  o.created_at as "at",
-  coalesce(
-    (
-      select
-        h.actor_user_id
-      from
-        record_history h
-      where
-        h.workspace_id = $1
-        and h.entity_type = 'opportunity'
-        and h.entity_id = o.id
-        and h.field = 'owner'
-        and h.reason = 'creator'
-      order by
-        h.id
-      limit
-        1
-    ),
-    o.owner_id
-  ) as "actor_id",
-  o.id as "opportunity_id",
-  o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast(null as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  coalesce(
-    (
-      select
-        cast(ha.new_value as bigint)
-      from
-        record_history ha
-      where
-        ha.workspace_id = $2
-        and ha.entity_type = 'opportunity'
-        and ha.entity_id = o.id
-        and ha.field = 'amount'
-        and ha.created_at = o.created_at
-      order by
-        ha.id
-      limit
-        1
-    ),
-    o.amount
-  ) as "amount",
-  1 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = $3
-  and "o"."id" in (
+-- [Q58] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q59] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
+-- [Q58] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q128] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
+with
+  "timeline_deals" as (
     select
       "opportunities"."id"
     from
@@ -15560,1420 +14743,421 @@ where
         from
           "opportunities" as "owned"
         where
-          "owned"."workspace_id" = $4
-          and "owned"."owner_id" = $5
+          "owned"."workspace_id" = $1
+          and "owned"."owner_id" = $2
         union
         select
           "opportunity_team"."opportunity_id" as "id"
         from
           "opportunity_team"
         where
-          "opportunity_team"."workspace_id" = $6
-          and "opportunity_team"."user_id" = $7
+          "opportunity_team"."workspace_id" = $3
+          and "opportunity_team"."user_id" = $4
       )
-      and "opportunities"."account_id" = $8
-  );
--- [Q138] parameters: number, number, number, number, number, number, number, number, string
-select
-  cast('stage_moved' as text) as "kind",
-  s.entered_at as "at",
-  s.entered_by as "actor_id",
-  s.opportunity_id as "opportunity_id",
-  s.id as "ref_id",
-  cast("s"."stage_name" as text) as "title",
-  cast("p"."stage_name" as text) as "old_value",
-  cast("p"."exit_direction" as text) as "new_value",
-  cast("p"."exit_reason" as text) as "reason",
-  cast("p"."exit_evidence" as text) as "extra",
-  s.probability as "amount",
-  4 as "seq"
-from
-  "opportunity_stage_history" as "s"
-  inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-  and "p"."workspace_id" = $1
-  and "p"."id" = (
-    select
-      max("q"."id") as "m"
-    from
-      "opportunity_stage_history" as "q"
-    where
-      "q"."workspace_id" = $2
-      and "q"."opportunity_id" = "s"."opportunity_id"
-      and "q"."id" < "s"."id"
+      and "opportunities"."account_id" = $5
   )
-where
-  "s"."workspace_id" = $3
-  and "s"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = $4
-          and "owned"."owner_id" = $5
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $6
-          and "opportunity_team"."user_id" = $7
-      )
-      and "opportunities"."account_id" = $8
-  )
-  and (
-    "p"."exit_direction" is null
-    or "p"."exit_direction" != $9
-  );
--- [Q139] parameters: number, number, string, number, number, number, number, number, string, string, string, string
 select
-  cast('opportunity_closed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  o.id as "opportunity_id",
-  h.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_reason as text)
-    else cast(h.reason as text)
-  end as "reason",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_competitor as text)
-  end as "extra",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
-  end as "amount",
-  7 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $1
-where
-  "h"."workspace_id" = $2
-  and "h"."entity_type" = $3
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = $4
-          and "owned"."owner_id" = $5
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $6
-          and "opportunity_team"."user_id" = $7
-      )
-      and "opportunities"."account_id" = $8
-  )
-  and "h"."field" = $9
-  and "h"."new_value" in ($10, $11, $12);
--- [Q140] parameters: number, number, number, number, number, number, string, number, string, string
-select
-  cast('opportunity_closed' as text) as "kind",
-  o.closed_at as "at",
-  o.owner_id as "actor_id",
-  o.id as "opportunity_id",
-  - o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("o"."status" as text) as "new_value",
-  cast("o"."close_reason" as text) as "reason",
-  cast("o"."close_competitor" as text) as "extra",
-  coalesce(o.contract_amount, o.amount) as "amount",
-  7 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = $1
-  and "o"."id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = $2
-          and "owned"."owner_id" = $3
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $4
-          and "opportunity_team"."user_id" = $5
-      )
-      and "opportunities"."account_id" = $6
-  )
-  and "o"."closed_at" is not null
-  and "o"."status" != $7
-  and not exists (
-    select
-      "h"."id"
-    from
-      "record_history" as "h"
-    where
-      "h"."workspace_id" = $8
-      and "h"."entity_type" = $9
-      and "h"."entity_id" = "o"."id"
-      and "h"."field" = $10
-  );
--- [Q141] parameters: number, number, string, number, number, number, number, number, string, string, string
-select
-  cast('opportunity_changed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  h.entity_id as "opportunity_id",
-  h.id as "ref_id",
-  cast("h"."field" as text) as "title",
-  cast("h"."old_value" as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  cast("h"."reason" as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  6 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $1
-where
-  "h"."workspace_id" = $2
-  and "h"."entity_type" = $3
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = $4
-          and "owned"."owner_id" = $5
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $6
-          and "opportunity_team"."user_id" = $7
-      )
-      and "opportunities"."account_id" = $8
-  )
-  and "h"."created_at" != "o"."created_at"
-  and "h"."field" != $9
-  and (
-    "h"."field" != $10
-    or "h"."new_value" = $11
-  );
--- [Q142] parameters: number, number, number, number, number, number
-select
-  cast('review' as text) as "kind",
-  r.created_at as "at",
-  r.reviewer_id as "actor_id",
-  r.opportunity_id as "opportunity_id",
-  r.id as "ref_id",
-  cast("r"."completed_step" as text) as "title",
-  cast("r"."evidence" as text) as "old_value",
-  cast("r"."next_action" as text) as "new_value",
-  cast("r"."root_cause" as text) as "reason",
-  cast("r"."joint_plan" as text) as "extra",
-  cast(null as bigint) as "amount",
-  5 as "seq"
-from
-  "opportunity_reviews" as "r"
-where
-  "r"."workspace_id" = $1
-  and "r"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = $2
-          and "owned"."owner_id" = $3
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $4
-          and "opportunity_team"."user_id" = $5
-      )
-      and "opportunities"."account_id" = $6
-  );
--- [Q143] parameters: number, number, number, number, number, number
-select
-  cast('file_added' as text) as "kind",
-  f.created_at as "at",
-  f.uploaded_by as "actor_id",
-  f.opportunity_id as "opportunity_id",
-  f.id as "ref_id",
-  cast("f"."file_name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("f"."content_type" as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  f.size as "amount",
-  3 as "seq"
-from
-  "attachments" as "f"
-where
-  "f"."workspace_id" = $1
-  and "f"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = $2
-          and "owned"."owner_id" = $3
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $4
-          and "opportunity_team"."user_id" = $5
-      )
-      and "opportunities"."account_id" = $6
-  );
--- [Q56] again; parameters: number, number
--- [Q144] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
-select
-  cast('account_created' as text) as "kind",
-  a.created_at as "at",
-  a.created_by as "actor_id",
-  cast(null as integer) as "opportunity_id",
-  a.id as "ref_id",
-  cast("a"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast(null as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  0 as "seq"
-from
-  "accounts" as "a"
-where
-  "a"."workspace_id" = $1
-  and "a"."id" = $2
-union all
-select
-  cast('account_changed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  cast(null as integer) as "opportunity_id",
-  h.id as "ref_id",
-  cast("h"."field" as text) as "title",
-  cast("h"."old_value" as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  cast("h"."reason" as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  6 as "seq"
-from
-  "record_history" as "h"
-  inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
-  and "a"."workspace_id" = $3
-where
-  "h"."workspace_id" = $4
-  and "h"."entity_type" = $5
-  and "h"."entity_id" = $6
-  and "h"."created_at" != "a"."created_at"
-union all
-select
-  cast('contact_added' as text) as "kind",
-  c.created_at as "at",
-  c.created_by as "actor_id",
-  cast(null as integer) as "opportunity_id",
-  c.id as "ref_id",
-  cast("c"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("c"."title" as text) as "new_value",
-  cast(null as text) as "reason",
-  cast("c"."department" as text) as "extra",
-  cast(null as bigint) as "amount",
-  2 as "seq"
-from
-  "contacts" as "c"
-where
-  "c"."workspace_id" = $7
-  and "c"."account_id" = $8
-union all
-select
-  cast('opportunity_created' as text) as "kind",
-  o.created_at as "at",
-  coalesce(
-    (
-      select
-        h.actor_user_id
-      from
-        record_history h
-      where
-        h.workspace_id = $9
-        and h.entity_type = 'opportunity'
-        and h.entity_id = o.id
-        and h.field = 'owner'
-        and h.reason = 'creator'
-      order by
-        h.id
-      limit
-        1
-    ),
-    o.owner_id
-  ) as "actor_id",
-  o.id as "opportunity_id",
-  o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast(null as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  coalesce(
-    (
-      select
-        cast(ha.new_value as bigint)
-      from
-        record_history ha
-      where
-        ha.workspace_id = $10
-        and ha.entity_type = 'opportunity'
-        and ha.entity_id = o.id
-        and ha.field = 'amount'
-        and ha.created_at = o.created_at
-      order by
-        ha.id
-      limit
-        1
-    ),
-    o.amount
-  ) as "amount",
-  1 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = $11
-  and "o"."id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = $12
-          and "owned"."owner_id" = $13
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $14
-          and "opportunity_team"."user_id" = $15
-      )
-      and "opportunities"."account_id" = $16
-  )
-union all
-select
-  cast('stage_moved' as text) as "kind",
-  s.entered_at as "at",
-  s.entered_by as "actor_id",
-  s.opportunity_id as "opportunity_id",
-  s.id as "ref_id",
-  cast("s"."stage_name" as text) as "title",
-  cast("p"."stage_name" as text) as "old_value",
-  cast("p"."exit_direction" as text) as "new_value",
-  cast("p"."exit_reason" as text) as "reason",
-  cast("p"."exit_evidence" as text) as "extra",
-  s.probability as "amount",
-  4 as "seq"
-from
-  "opportunity_stage_history" as "s"
-  inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-  and "p"."workspace_id" = $17
-  and "p"."id" = (
-    select
-      max("q"."id") as "m"
-    from
-      "opportunity_stage_history" as "q"
-    where
-      "q"."workspace_id" = $18
-      and "q"."opportunity_id" = "s"."opportunity_id"
-      and "q"."id" < "s"."id"
-  )
-where
-  "s"."workspace_id" = $19
-  and "s"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = $20
-          and "owned"."owner_id" = $21
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $22
-          and "opportunity_team"."user_id" = $23
-      )
-      and "opportunities"."account_id" = $24
-  )
-  and (
-    "p"."exit_direction" is null
-    or "p"."exit_direction" != $25
-  )
-union all
-select
-  cast('opportunity_closed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  o.id as "opportunity_id",
-  h.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_reason as text)
-    else cast(h.reason as text)
-  end as "reason",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_competitor as text)
-  end as "extra",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
-  end as "amount",
-  7 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $26
-where
-  "h"."workspace_id" = $27
-  and "h"."entity_type" = $28
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = $29
-          and "owned"."owner_id" = $30
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $31
-          and "opportunity_team"."user_id" = $32
-      )
-      and "opportunities"."account_id" = $33
-  )
-  and "h"."field" = $34
-  and "h"."new_value" in ($35, $36, $37)
-union all
-select
-  cast('opportunity_closed' as text) as "kind",
-  o.closed_at as "at",
-  o.owner_id as "actor_id",
-  o.id as "opportunity_id",
-  - o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("o"."status" as text) as "new_value",
-  cast("o"."close_reason" as text) as "reason",
-  cast("o"."close_competitor" as text) as "extra",
-  coalesce(o.contract_amount, o.amount) as "amount",
-  7 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = $38
-  and "o"."id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = $39
-          and "owned"."owner_id" = $40
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $41
-          and "opportunity_team"."user_id" = $42
-      )
-      and "opportunities"."account_id" = $43
-  )
-  and "o"."closed_at" is not null
-  and "o"."status" != $44
-  and not exists (
-    select
-      "h"."id"
-    from
-      "record_history" as "h"
-    where
-      "h"."workspace_id" = $45
-      and "h"."entity_type" = $46
-      and "h"."entity_id" = "o"."id"
-      and "h"."field" = $47
-  )
-union all
-select
-  cast('opportunity_changed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  h.entity_id as "opportunity_id",
-  h.id as "ref_id",
-  cast("h"."field" as text) as "title",
-  cast("h"."old_value" as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  cast("h"."reason" as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  6 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = $48
-where
-  "h"."workspace_id" = $49
-  and "h"."entity_type" = $50
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = $51
-          and "owned"."owner_id" = $52
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $53
-          and "opportunity_team"."user_id" = $54
-      )
-      and "opportunities"."account_id" = $55
-  )
-  and "h"."created_at" != "o"."created_at"
-  and "h"."field" != $56
-  and (
-    "h"."field" != $57
-    or "h"."new_value" = $58
-  )
-union all
-select
-  cast('review' as text) as "kind",
-  r.created_at as "at",
-  r.reviewer_id as "actor_id",
-  r.opportunity_id as "opportunity_id",
-  r.id as "ref_id",
-  cast("r"."completed_step" as text) as "title",
-  cast("r"."evidence" as text) as "old_value",
-  cast("r"."next_action" as text) as "new_value",
-  cast("r"."root_cause" as text) as "reason",
-  cast("r"."joint_plan" as text) as "extra",
-  cast(null as bigint) as "amount",
-  5 as "seq"
-from
-  "opportunity_reviews" as "r"
-where
-  "r"."workspace_id" = $59
-  and "r"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = $60
-          and "owned"."owner_id" = $61
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $62
-          and "opportunity_team"."user_id" = $63
-      )
-      and "opportunities"."account_id" = $64
-  )
-union all
-select
-  cast('file_added' as text) as "kind",
-  f.created_at as "at",
-  f.uploaded_by as "actor_id",
-  f.opportunity_id as "opportunity_id",
-  f.id as "ref_id",
-  cast("f"."file_name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("f"."content_type" as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  f.size as "amount",
-  3 as "seq"
-from
-  "attachments" as "f"
-where
-  "f"."workspace_id" = $65
-  and "f"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = $66
-          and "owned"."owner_id" = $67
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $68
-          and "opportunity_team"."user_id" = $69
-      )
-      and "opportunities"."account_id" = $70
-  )
-union all
-select
-  cast('activity' as text) as "kind",
-  v.start_at as "at",
-  v.owner_id as "actor_id",
-  v.opportunity_id as "opportunity_id",
-  v.id as "ref_id",
-  cast("v"."subject" as text) as "title",
-  cast("v"."type" as text) as "old_value",
-  cast("v"."status" as text) as "new_value",
-  cast("v"."outcome" as text) as "reason",
-  cast("v"."notes" as text) as "extra",
-  case
-    when v.end_at is null then null
-    else (v.end_at - v.start_at) / 60000
-  end as "amount",
-  8 as "seq"
-from
-  "activities" as "v"
-where
-  "v"."workspace_id" = $71
-  and "v"."archived_at" is null
-  and "v"."account_id" = $72;
--- [Q145] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
-select
-  "t".*,
+  "page".*,
   "u"."name" as "actor_name",
   "o"."name" as "opportunity_name"
 from
   (
     select
-      cast('account_created' as text) as "kind",
-      a.created_at as "at",
-      a.created_by as "actor_id",
-      cast(null as integer) as "opportunity_id",
-      a.id as "ref_id",
-      cast("a"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast(null as text) as "new_value",
-      cast(null as text) as "reason",
-      cast(null as text) as "extra",
-      cast(null as bigint) as "amount",
-      0 as "seq"
+      "t".*,
+      count(*) over () as "total"
     from
-      "accounts" as "a"
-    where
-      "a"."workspace_id" = $1
-      and "a"."id" = $2
-    union all
-    select
-      cast('account_changed' as text) as "kind",
-      h.created_at as "at",
-      h.actor_user_id as "actor_id",
-      cast(null as integer) as "opportunity_id",
-      h.id as "ref_id",
-      cast("h"."field" as text) as "title",
-      cast("h"."old_value" as text) as "old_value",
-      cast("h"."new_value" as text) as "new_value",
-      cast("h"."reason" as text) as "reason",
-      cast(null as text) as "extra",
-      cast(null as bigint) as "amount",
-      6 as "seq"
-    from
-      "record_history" as "h"
-      inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
-      and "a"."workspace_id" = $3
-    where
-      "h"."workspace_id" = $4
-      and "h"."entity_type" = $5
-      and "h"."entity_id" = $6
-      and "h"."created_at" != "a"."created_at"
-    union all
-    select
-      cast('contact_added' as text) as "kind",
-      c.created_at as "at",
-      c.created_by as "actor_id",
-      cast(null as integer) as "opportunity_id",
-      c.id as "ref_id",
-      cast("c"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("c"."title" as text) as "new_value",
-      cast(null as text) as "reason",
-      cast("c"."department" as text) as "extra",
-      cast(null as bigint) as "amount",
-      2 as "seq"
-    from
-      "contacts" as "c"
-    where
-      "c"."workspace_id" = $7
-      and "c"."account_id" = $8
-    union all
-    select
-      cast('opportunity_created' as text) as "kind",
-      o.created_at as "at",
-      coalesce(
-        (
-          select
-            h.actor_user_id
-          from
-            record_history h
-          where
-            h.workspace_id = $9
-            and h.entity_type = 'opportunity'
-            and h.entity_id = o.id
-            and h.field = 'owner'
-            and h.reason = 'creator'
-          order by
-            h.id
-          limit
-            1
-        ),
-        o.owner_id
-      ) as "actor_id",
-      o.id as "opportunity_id",
-      o.id as "ref_id",
-      cast("o"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast(null as text) as "new_value",
-      cast(null as text) as "reason",
-      cast(null as text) as "extra",
-      coalesce(
-        (
-          select
-            cast(ha.new_value as bigint)
-          from
-            record_history ha
-          where
-            ha.workspace_id = $10
-            and ha.entity_type = 'opportunity'
-            and ha.entity_id = o.id
-            and ha.field = 'amount'
-            and ha.created_at = o.created_at
-          order by
-            ha.id
-          limit
-            1
-        ),
-        o.amount
-      ) as "amount",
-      1 as "seq"
-    from
-      "opportunities" as "o"
-    where
-      "o"."workspace_id" = $11
-      and "o"."id" in (
+      (
         select
-          "opportunities"."id"
+          cast('account_created' as text) as "kind",
+          a.created_at as "at",
+          a.created_by as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          a.id as "ref_id",
+          cast("a"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast(null as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          0 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+          "accounts" as "a"
         where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = $12
-              and "owned"."owner_id" = $13
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $14
-              and "opportunity_team"."user_id" = $15
-          )
-          and "opportunities"."account_id" = $16
-      )
-    union all
-    select
-      cast('stage_moved' as text) as "kind",
-      s.entered_at as "at",
-      s.entered_by as "actor_id",
-      s.opportunity_id as "opportunity_id",
-      s.id as "ref_id",
-      cast("s"."stage_name" as text) as "title",
-      cast("p"."stage_name" as text) as "old_value",
-      cast("p"."exit_direction" as text) as "new_value",
-      cast("p"."exit_reason" as text) as "reason",
-      cast("p"."exit_evidence" as text) as "extra",
-      s.probability as "amount",
-      4 as "seq"
-    from
-      "opportunity_stage_history" as "s"
-      inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-      and "p"."workspace_id" = $17
-      and "p"."id" = (
+          "a"."workspace_id" = $6
+          and "a"."id" = $7
+        union all
         select
-          max("q"."id") as "m"
-        from
-          "opportunity_stage_history" as "q"
-        where
-          "q"."workspace_id" = $18
-          and "q"."opportunity_id" = "s"."opportunity_id"
-          and "q"."id" < "s"."id"
-      )
-    where
-      "s"."workspace_id" = $19
-      and "s"."opportunity_id" in (
-        select
-          "opportunities"."id"
-        from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = $20
-              and "owned"."owner_id" = $21
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $22
-              and "opportunity_team"."user_id" = $23
-          )
-          and "opportunities"."account_id" = $24
-      )
-      and (
-        "p"."exit_direction" is null
-        or "p"."exit_direction" != $25
-      )
-    union all
-    select
-      cast('opportunity_closed' as text) as "kind",
-      h.created_at as "at",
-      h.actor_user_id as "actor_id",
-      o.id as "opportunity_id",
-      h.id as "ref_id",
-      cast("o"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("h"."new_value" as text) as "new_value",
-      case
-        when o.status = h.new_value
-        and o.closed_at = h.created_at then cast(o.close_reason as text)
-        else cast(h.reason as text)
-      end as "reason",
-      case
-        when o.status = h.new_value
-        and o.closed_at = h.created_at then cast(o.close_competitor as text)
-      end as "extra",
-      case
-        when o.status = h.new_value
-        and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
-      end as "amount",
-      7 as "seq"
-    from
-      "record_history" as "h"
-      inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $26
-    where
-      "h"."workspace_id" = $27
-      and "h"."entity_type" = $28
-      and "h"."entity_id" in (
-        select
-          "opportunities"."id"
-        from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = $29
-              and "owned"."owner_id" = $30
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $31
-              and "opportunity_team"."user_id" = $32
-          )
-          and "opportunities"."account_id" = $33
-      )
-      and "h"."field" = $34
-      and "h"."new_value" in ($35, $36, $37)
-    union all
-    select
-      cast('opportunity_closed' as text) as "kind",
-      o.closed_at as "at",
-      o.owner_id as "actor_id",
-      o.id as "opportunity_id",
-      - o.id as "ref_id",
-      cast("o"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("o"."status" as text) as "new_value",
-      cast("o"."close_reason" as text) as "reason",
-      cast("o"."close_competitor" as text) as "extra",
-      coalesce(o.contract_amount, o.amount) as "amount",
-      7 as "seq"
-    from
-      "opportunities" as "o"
-    where
-      "o"."workspace_id" = $38
-      and "o"."id" in (
-        select
-          "opportunities"."id"
-        from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = $39
-              and "owned"."owner_id" = $40
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $41
-              and "opportunity_team"."user_id" = $42
-          )
-          and "opportunities"."account_id" = $43
-      )
-      and "o"."closed_at" is not null
-      and "o"."status" != $44
-      and not exists (
-        select
-          "h"."id"
+          cast('account_changed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          h.id as "ref_id",
+          cast("h"."field" as text) as "title",
+          cast("h"."old_value" as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          cast("h"."reason" as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          6 as "seq"
         from
           "record_history" as "h"
+          inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
+          and "a"."workspace_id" = $8
         where
-          "h"."workspace_id" = $45
-          and "h"."entity_type" = $46
-          and "h"."entity_id" = "o"."id"
-          and "h"."field" = $47
-      )
-    union all
-    select
-      cast('opportunity_changed' as text) as "kind",
-      h.created_at as "at",
-      h.actor_user_id as "actor_id",
-      h.entity_id as "opportunity_id",
-      h.id as "ref_id",
-      cast("h"."field" as text) as "title",
-      cast("h"."old_value" as text) as "old_value",
-      cast("h"."new_value" as text) as "new_value",
-      cast("h"."reason" as text) as "reason",
-      cast(null as text) as "extra",
-      cast(null as bigint) as "amount",
-      6 as "seq"
-    from
-      "record_history" as "h"
-      inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $48
-    where
-      "h"."workspace_id" = $49
-      and "h"."entity_type" = $50
-      and "h"."entity_id" in (
+          "h"."workspace_id" = $9
+          and "h"."entity_type" = $10
+          and "h"."entity_id" = $11
+          and "h"."created_at" != "a"."created_at"
+        union all
         select
-          "opportunities"."id"
+          cast('contact_added' as text) as "kind",
+          c.created_at as "at",
+          c.created_by as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          c.id as "ref_id",
+          cast("c"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("c"."title" as text) as "new_value",
+          cast(null as text) as "reason",
+          cast("c"."department" as text) as "extra",
+          cast(null as bigint) as "amount",
+          2 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+          "contacts" as "c"
         where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = $51
-              and "owned"."owner_id" = $52
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $53
-              and "opportunity_team"."user_id" = $54
-          )
-          and "opportunities"."account_id" = $55
-      )
-      and "h"."created_at" != "o"."created_at"
-      and "h"."field" != $56
-      and (
-        "h"."field" != $57
-        or "h"."new_value" = $58
-      )
-    union all
-    select
-      cast('review' as text) as "kind",
-      r.created_at as "at",
-      r.reviewer_id as "actor_id",
-      r.opportunity_id as "opportunity_id",
-      r.id as "ref_id",
-      cast("r"."completed_step" as text) as "title",
-      cast("r"."evidence" as text) as "old_value",
-      cast("r"."next_action" as text) as "new_value",
-      cast("r"."root_cause" as text) as "reason",
-      cast("r"."joint_plan" as text) as "extra",
-      cast(null as bigint) as "amount",
-      5 as "seq"
-    from
-      "opportunity_reviews" as "r"
-    where
-      "r"."workspace_id" = $59
-      and "r"."opportunity_id" in (
+          "c"."workspace_id" = $12
+          and "c"."account_id" = $13
+        union all
         select
-          "opportunities"."id"
+          cast('opportunity_created' as text) as "kind",
+          o.created_at as "at",
+          coalesce(
+            (
+              select
+                h.actor_user_id
+              from
+                record_history h
+              where
+                h.workspace_id = $14
+                and h.entity_type = 'opportunity'
+                and h.entity_id = o.id
+                and h.field = 'owner'
+                and h.reason = 'creator'
+              order by
+                h.id
+              limit
+                1
+            ),
+            o.owner_id
+          ) as "actor_id",
+          o.id as "opportunity_id",
+          o.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast(null as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          coalesce(
+            (
+              select
+                cast(ha.new_value as bigint)
+              from
+                record_history ha
+              where
+                ha.workspace_id = $15
+                and ha.entity_type = 'opportunity'
+                and ha.entity_id = o.id
+                and ha.field = 'amount'
+                and ha.created_at = o.created_at
+              order by
+                ha.id
+              limit
+                1
+            ),
+            o.amount
+          ) as "amount",
+          1 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+          "opportunities" as "o"
         where
-          "opportunities"."id" in (
+          "o"."workspace_id" = $16
+          and "o"."id" in (
             select
-              "owned"."id"
+              "timeline_deals"."id"
             from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = $60
-              and "owned"."owner_id" = $61
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $62
-              and "opportunity_team"."user_id" = $63
+              "timeline_deals"
           )
-          and "opportunities"."account_id" = $64
-      )
-    union all
-    select
-      cast('file_added' as text) as "kind",
-      f.created_at as "at",
-      f.uploaded_by as "actor_id",
-      f.opportunity_id as "opportunity_id",
-      f.id as "ref_id",
-      cast("f"."file_name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("f"."content_type" as text) as "new_value",
-      cast(null as text) as "reason",
-      cast(null as text) as "extra",
-      f.size as "amount",
-      3 as "seq"
-    from
-      "attachments" as "f"
-    where
-      "f"."workspace_id" = $65
-      and "f"."opportunity_id" in (
+        union all
         select
-          "opportunities"."id"
+          cast('stage_moved' as text) as "kind",
+          s.entered_at as "at",
+          s.entered_by as "actor_id",
+          s.opportunity_id as "opportunity_id",
+          s.id as "ref_id",
+          cast("s"."stage_name" as text) as "title",
+          cast("p"."stage_name" as text) as "old_value",
+          cast("p"."exit_direction" as text) as "new_value",
+          cast("p"."exit_reason" as text) as "reason",
+          cast("p"."exit_evidence" as text) as "extra",
+          s.probability as "amount",
+          4 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
+          "opportunity_stage_history" as "s"
+          inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
+          and "p"."workspace_id" = $17
+          and "p"."id" = (
             select
-              "owned"."id"
+              max("q"."id") as "m"
             from
-              "opportunities" as "owned"
+              "opportunity_stage_history" as "q"
             where
-              "owned"."workspace_id" = $66
-              and "owned"."owner_id" = $67
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $68
-              and "opportunity_team"."user_id" = $69
+              "q"."workspace_id" = $18
+              and "q"."opportunity_id" = "s"."opportunity_id"
+              and "q"."id" < "s"."id"
           )
-          and "opportunities"."account_id" = $70
-      )
-    union all
-    select
-      cast('activity' as text) as "kind",
-      v.start_at as "at",
-      v.owner_id as "actor_id",
-      v.opportunity_id as "opportunity_id",
-      v.id as "ref_id",
-      cast("v"."subject" as text) as "title",
-      cast("v"."type" as text) as "old_value",
-      cast("v"."status" as text) as "new_value",
-      cast("v"."outcome" as text) as "reason",
-      cast("v"."notes" as text) as "extra",
-      case
-        when v.end_at is null then null
-        else (v.end_at - v.start_at) / 60000
-      end as "amount",
-      8 as "seq"
-    from
-      "activities" as "v"
-    where
-      "v"."workspace_id" = $71
-      and "v"."archived_at" is null
-      and "v"."account_id" = $72
-  ) as "t"
-  left join "users" as "u" on "u"."id" = "t"."actor_id"
-  and "u"."workspace_id" = $73
-  left join "opportunities" as "o" on "o"."id" = "t"."opportunity_id"
-  and "o"."workspace_id" = $74
+        where
+          "s"."workspace_id" = $19
+          and "s"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and (
+            "p"."exit_direction" is null
+            or "p"."exit_direction" != $20
+          )
+        union all
+        select
+          cast('opportunity_closed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          o.id as "opportunity_id",
+          h.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then cast(o.close_reason as text)
+            else cast(h.reason as text)
+          end as "reason",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then cast(o.close_competitor as text)
+          end as "extra",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
+          end as "amount",
+          7 as "seq"
+        from
+          "record_history" as "h"
+          inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
+          and "o"."workspace_id" = $21
+        where
+          "h"."workspace_id" = $22
+          and "h"."entity_type" = $23
+          and "h"."entity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and "h"."field" = $24
+          and "h"."new_value" in ($25, $26, $27)
+        union all
+        select
+          cast('opportunity_closed' as text) as "kind",
+          o.closed_at as "at",
+          o.owner_id as "actor_id",
+          o.id as "opportunity_id",
+          - o.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("o"."status" as text) as "new_value",
+          cast("o"."close_reason" as text) as "reason",
+          cast("o"."close_competitor" as text) as "extra",
+          coalesce(o.contract_amount, o.amount) as "amount",
+          7 as "seq"
+        from
+          "opportunities" as "o"
+        where
+          "o"."workspace_id" = $28
+          and "o"."id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and "o"."closed_at" is not null
+          and "o"."status" != $29
+          and not exists (
+            select
+              "h"."id"
+            from
+              "record_history" as "h"
+            where
+              "h"."workspace_id" = $30
+              and "h"."entity_type" = $31
+              and "h"."entity_id" = "o"."id"
+              and "h"."field" = $32
+          )
+        union all
+        select
+          cast('opportunity_changed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          h.entity_id as "opportunity_id",
+          h.id as "ref_id",
+          cast("h"."field" as text) as "title",
+          cast("h"."old_value" as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          cast("h"."reason" as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          6 as "seq"
+        from
+          "record_history" as "h"
+          inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
+          and "o"."workspace_id" = $33
+        where
+          "h"."workspace_id" = $34
+          and "h"."entity_type" = $35
+          and "h"."entity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and "h"."created_at" != "o"."created_at"
+          and "h"."field" != $36
+          and (
+            "h"."field" != $37
+            or "h"."new_value" = $38
+          )
+        union all
+        select
+          cast('review' as text) as "kind",
+          r.created_at as "at",
+          r.reviewer_id as "actor_id",
+          r.opportunity_id as "opportunity_id",
+          r.id as "ref_id",
+          cast("r"."completed_step" as text) as "title",
+          cast("r"."evidence" as text) as "old_value",
+          cast("r"."next_action" as text) as "new_value",
+          cast("r"."root_cause" as text) as "reason",
+          cast("r"."joint_plan" as text) as "extra",
+          cast(null as bigint) as "amount",
+          5 as "seq"
+        from
+          "opportunity_reviews" as "r"
+        where
+          "r"."workspace_id" = $39
+          and "r"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+        union all
+        select
+          cast('file_added' as text) as "kind",
+          f.created_at as "at",
+          f.uploaded_by as "actor_id",
+          f.opportunity_id as "opportunity_id",
+          f.id as "ref_id",
+          cast("f"."file_name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("f"."content_type" as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          f.size as "amount",
+          3 as "seq"
+        from
+          "attachments" as "f"
+        where
+          "f"."workspace_id" = $40
+          and "f"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+        union all
+        select
+          cast('activity' as text) as "kind",
+          v.start_at as "at",
+          v.owner_id as "actor_id",
+          v.opportunity_id as "opportunity_id",
+          v.id as "ref_id",
+          cast("v"."subject" as text) as "title",
+          cast("v"."type" as text) as "old_value",
+          cast("v"."status" as text) as "new_value",
+          cast("v"."outcome" as text) as "reason",
+          cast("v"."notes" as text) as "extra",
+          case
+            when v.end_at is null then null
+            else (v.end_at - v.start_at) / 60000
+          end as "amount",
+          8 as "seq"
+        from
+          "activities" as "v"
+        where
+          "v"."workspace_id" = $41
+          and "v"."archived_at" is null
+          and "v"."account_id" = $42
+      ) as "t"
+    order by
+      "t"."at" desc,
+      "t"."seq" desc,
+      "t"."ref_id" desc
+    limit
+      $43
+    offset
+      $44
+  ) as "page"
+  left join "users" as "u" on "u"."id" = "page"."actor_id"
+  and "u"."workspace_id" = $45
+  left join "opportunities" as "o" on "o"."id" = "page"."opportunity_id"
+  and "o"."workspace_id" = $46
 order by
-  "t"."at" desc,
-  "t"."seq" desc,
-  "t"."ref_id" desc
-limit
-  $75
-offset
-  $76;
--- [Q144] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
--- [Q146] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+  "page"."at" desc,
+  "page"."seq" desc,
+  "page"."ref_id" desc;
+-- [Q129] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+with
+  "timeline_deals" as (
+    select
+      "opportunities"."id"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $1
+          and "owned"."owner_id" = $2
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $3
+          and "opportunity_team"."user_id" = $4
+      )
+      and "opportunities"."account_id" = $5
+  )
 select
   count(*) as "n"
 from
@@ -16994,8 +15178,8 @@ from
     from
       "accounts" as "a"
     where
-      "a"."workspace_id" = $1
-      and "a"."id" = $2
+      "a"."workspace_id" = $6
+      and "a"."id" = $7
     union all
     select
       cast('account_changed' as text) as "kind",
@@ -17013,11 +15197,11 @@ from
     from
       "record_history" as "h"
       inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
-      and "a"."workspace_id" = $3
+      and "a"."workspace_id" = $8
     where
-      "h"."workspace_id" = $4
-      and "h"."entity_type" = $5
-      and "h"."entity_id" = $6
+      "h"."workspace_id" = $9
+      and "h"."entity_type" = $10
+      and "h"."entity_id" = $11
       and "h"."created_at" != "a"."created_at"
     union all
     select
@@ -17036,8 +15220,8 @@ from
     from
       "contacts" as "c"
     where
-      "c"."workspace_id" = $7
-      and "c"."account_id" = $8
+      "c"."workspace_id" = $12
+      and "c"."account_id" = $13
     union all
     select
       cast('opportunity_created' as text) as "kind",
@@ -17049,7 +15233,7 @@ from
           from
             record_history h
           where
-            h.workspace_id = $9
+            h.workspace_id = $14
             and h.entity_type = 'opportunity'
             and h.entity_id = o.id
             and h.field = 'owner'
@@ -17075,7 +15259,7 @@ from
           from
             record_history ha
           where
-            ha.workspace_id = $10
+            ha.workspace_id = $15
             and ha.entity_type = 'opportunity'
             and ha.entity_id = o.id
             and ha.field = 'amount'
@@ -17091,37 +15275,12 @@ from
     from
       "opportunities" as "o"
     where
-      "o"."workspace_id" = $11
+      "o"."workspace_id" = $16
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = $12
-              and "owned"."owner_id" = $13
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $14
-              and "opportunity_team"."user_id" = $15
-          )
-          and "opportunities"."account_id" = $16
+          "timeline_deals"
       )
     union all
     select
@@ -17155,38 +15314,13 @@ from
       "s"."workspace_id" = $19
       and "s"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = $20
-              and "owned"."owner_id" = $21
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $22
-              and "opportunity_team"."user_id" = $23
-          )
-          and "opportunities"."account_id" = $24
+          "timeline_deals"
       )
       and (
         "p"."exit_direction" is null
-        or "p"."exit_direction" != $25
+        or "p"."exit_direction" != $20
       )
     union all
     select
@@ -17215,43 +15349,18 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $26
+      and "o"."workspace_id" = $21
     where
-      "h"."workspace_id" = $27
-      and "h"."entity_type" = $28
+      "h"."workspace_id" = $22
+      and "h"."entity_type" = $23
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = $29
-              and "owned"."owner_id" = $30
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $31
-              and "opportunity_team"."user_id" = $32
-          )
-          and "opportunities"."account_id" = $33
+          "timeline_deals"
       )
-      and "h"."field" = $34
-      and "h"."new_value" in ($35, $36, $37)
+      and "h"."field" = $24
+      and "h"."new_value" in ($25, $26, $27)
     union all
     select
       cast('opportunity_closed' as text) as "kind",
@@ -17269,50 +15378,25 @@ from
     from
       "opportunities" as "o"
     where
-      "o"."workspace_id" = $38
+      "o"."workspace_id" = $28
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = $39
-              and "owned"."owner_id" = $40
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $41
-              and "opportunity_team"."user_id" = $42
-          )
-          and "opportunities"."account_id" = $43
+          "timeline_deals"
       )
       and "o"."closed_at" is not null
-      and "o"."status" != $44
+      and "o"."status" != $29
       and not exists (
         select
           "h"."id"
         from
           "record_history" as "h"
         where
-          "h"."workspace_id" = $45
-          and "h"."entity_type" = $46
+          "h"."workspace_id" = $30
+          and "h"."entity_type" = $31
           and "h"."entity_id" = "o"."id"
-          and "h"."field" = $47
+          and "h"."field" = $32
       )
     union all
     select
@@ -17331,46 +15415,21 @@ from
     from
       "record_history" as "h"
       inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = $48
+      and "o"."workspace_id" = $33
     where
-      "h"."workspace_id" = $49
-      and "h"."entity_type" = $50
+      "h"."workspace_id" = $34
+      and "h"."entity_type" = $35
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = $51
-              and "owned"."owner_id" = $52
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $53
-              and "opportunity_team"."user_id" = $54
-          )
-          and "opportunities"."account_id" = $55
+          "timeline_deals"
       )
       and "h"."created_at" != "o"."created_at"
-      and "h"."field" != $56
+      and "h"."field" != $36
       and (
-        "h"."field" != $57
-        or "h"."new_value" = $58
+        "h"."field" != $37
+        or "h"."new_value" = $38
       )
     union all
     select
@@ -17389,37 +15448,12 @@ from
     from
       "opportunity_reviews" as "r"
     where
-      "r"."workspace_id" = $59
+      "r"."workspace_id" = $39
       and "r"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = $60
-              and "owned"."owner_id" = $61
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $62
-              and "opportunity_team"."user_id" = $63
-          )
-          and "opportunities"."account_id" = $64
+          "timeline_deals"
       )
     union all
     select
@@ -17438,37 +15472,12 @@ from
     from
       "attachments" as "f"
     where
-      "f"."workspace_id" = $65
+      "f"."workspace_id" = $40
       and "f"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = $66
-              and "owned"."owner_id" = $67
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = $68
-              and "opportunity_team"."user_id" = $69
-          )
-          and "opportunities"."account_id" = $70
+          "timeline_deals"
       )
     union all
     select
@@ -17490,13 +15499,13 @@ from
     from
       "activities" as "v"
     where
-      "v"."workspace_id" = $71
+      "v"."workspace_id" = $41
       and "v"."archived_at" is null
-      and "v"."account_id" = $72
+      and "v"."account_id" = $42
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q147] parameters: number, number, number, number, number
+-- [Q130] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17567,16 +15576,18 @@ where
       and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."id" = $5;
--- [Q61] again; parameters: number, number
--- [Q61] again; parameters: number, number
--- [Q62] again; parameters: number, number, number
--- [Q63] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q64] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q63] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q55] again; parameters: number
+-- [Q63] again; parameters: number, number
+-- [Q64] again; parameters: number, number, number, string, number
+-- [Q65] again; parameters: number, number, number, string, number, number, number
+-- [Q64] again; parameters: number, number, number, string, number
+-- [Q66] again; parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q67] again; parameters: number, number, number, number, number, string, number
 
 -- account list as presales (200): GET /api/v1/accounts
--- [Q148] parameters: number, number, number, number
+-- [Q131] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -17640,7 +15651,7 @@ limit
   $3
 offset
   $4;
--- [Q149] parameters: number, number
+-- [Q132] parameters: number, number
 select
   count(*) as "n"
 from
@@ -17666,7 +15677,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q150] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q133] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -17783,7 +15794,7 @@ limit
   $21
 offset
   $22;
--- [Q151] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q134] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -17859,7 +15870,7 @@ where
   and "accounts"."tier" = $20;
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
--- [Q152] parameters: number, number, number, number
+-- [Q135] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17928,7 +15939,7 @@ limit
   $3
 offset
   $4;
--- [Q153] parameters: number, number
+-- [Q136] parameters: number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -17956,7 +15967,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q154] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q137] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18078,7 +16089,7 @@ limit
   $18
 offset
   $19;
--- [Q155] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q138] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -18158,45 +16169,7 @@ where
 -- board as presales (200): GET /api/v1/opportunities/board?processId=…
 -- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
--- [Q156] parameters: number, number, number, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "opportunity_team"."opportunity_id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = $1
-      and "opportunity_team"."user_id" = $2
-  )
-  and "opportunities"."process_id" = $3
-  and (
-    (
-      "opportunities"."status" = $4
-      and "stage"."is_won" = $5
-    )
-    or (
-      "opportunities"."status" = $6
-      and "opportunities"."closed_at" >= $7
-      and "opportunities"."closed_at" < $8
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q157] parameters: number, number, number, string, number, string, number, number
+-- [Q139] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18246,7 +16219,19 @@ select
     order by
       opportunities.amount desc,
       opportunities.id
-  ) as "rn"
+  ) as "rn",
+  count(*) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_n",
+  sum(opportunities.amount) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_amount",
+  sum(opportunities.amount * stage.probability) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -18277,7 +16262,7 @@ where
       and "opportunities"."closed_at" < $8
     )
   );
--- [Q158] parameters: number, number, number, string, number, string, number, number, number
+-- [Q140] parameters: number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -18331,7 +16316,19 @@ from
         order by
           opportunities.amount desc,
           opportunities.id
-      ) as "rn"
+      ) as "rn",
+      count(*) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_n",
+      sum(opportunities.amount) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_amount",
+      sum(opportunities.amount * stage.probability) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_weighted"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -18375,98 +16372,7 @@ order by
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q159] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "opportunity_team"."opportunity_id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = $1
-      and "opportunity_team"."user_id" = $2
-  )
-  and (
-    "opportunities"."id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = $3
-        and "g"."kind" = $4
-        and "g"."gram" = $5
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $6
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-    or "opportunities"."account_id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = $7
-        and "g"."kind" = $8
-        and "g"."gram" = $9
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $10
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-  )
-  and (
-    "opportunities"."name" ilike $11 escape '\'
-    or "accounts"."name" ilike $12 escape '\'
-  )
-  and "org_units"."path" like $13
-  and "opportunities"."process_id" = $14
-  and (
-    (
-      (
-        "opportunities"."status" = $15
-        and "opportunities"."expected_close_date" >= $16
-        and "opportunities"."expected_close_date" <= $17
-      )
-      and "stage"."is_won" = $18
-    )
-    or (
-      "opportunities"."status" = $19
-      and "opportunities"."closed_at" >= $20
-      and "opportunities"."closed_at" < $21
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q160] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q141] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18516,7 +16422,19 @@ select
     order by
       opportunities.amount desc,
       opportunities.id
-  ) as "rn"
+  ) as "rn",
+  count(*) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_n",
+  sum(opportunities.amount) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_amount",
+  sum(opportunities.amount * stage.probability) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -18600,7 +16518,7 @@ where
       and "opportunities"."closed_at" < $21
     )
   );
--- [Q161] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
+-- [Q142] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -18654,7 +16572,19 @@ from
         order by
           opportunities.amount desc,
           opportunities.id
-      ) as "rn"
+      ) as "rn",
+      count(*) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_n",
+      sum(opportunities.amount) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_amount",
+      sum(opportunities.amount * stage.probability) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_weighted"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -18747,45 +16677,8 @@ order by
 
 -- board of every process as presales (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
--- [Q33] again; parameters: number, number, number, number, number
--- [Q162] parameters: number, number, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "opportunity_team"."opportunity_id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = $1
-      and "opportunity_team"."user_id" = $2
-  )
-  and (
-    (
-      "opportunities"."status" = $3
-      and "stage"."is_won" = $4
-    )
-    or (
-      "opportunities"."status" = $5
-      and "opportunities"."closed_at" >= $6
-      and "opportunities"."closed_at" < $7
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q163] parameters: number, number, string, number, string, number, number
+-- [Q34] again; parameters: number, number, number, number, number
+-- [Q143] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18835,7 +16728,19 @@ select
     order by
       opportunities.amount desc,
       opportunities.id
-  ) as "rn"
+  ) as "rn",
+  count(*) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_n",
+  sum(opportunities.amount) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_amount",
+  sum(opportunities.amount * stage.probability) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -18865,7 +16770,7 @@ where
       and "opportunities"."closed_at" < $7
     )
   );
--- [Q164] parameters: number, number, string, number, string, number, number, number
+-- [Q144] parameters: number, number, string, number, string, number, number, number
 select
   *
 from
@@ -18919,7 +16824,19 @@ from
         order by
           opportunities.amount desc,
           opportunities.id
-      ) as "rn"
+      ) as "rn",
+      count(*) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_n",
+      sum(opportunities.amount) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_amount",
+      sum(opportunities.amount * stage.probability) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_weighted"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -18957,7 +16874,7 @@ order by
   "c"."rn";
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
--- [Q165] parameters: number, number, string, number, number, number, string, number, number, number
+-- [Q145] parameters: number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -19041,7 +16958,7 @@ limit
   $9
 offset
   $10;
--- [Q166] parameters: number, number, number, string, number, number, number, number, string, number, number, number, string
+-- [Q146] parameters: number, number, number, string, number, number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -19110,7 +17027,7 @@ where
   and "opportunities"."status" = $13;
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q167] parameters: number, number, number, string, number, number, number, number, number
+-- [Q147] parameters: number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -19186,7 +17103,7 @@ limit
   $8
 offset
   $9;
--- [Q168] parameters: number, number, number, number, number, number, string, number, number, number, number, string
+-- [Q148] parameters: number, number, number, number, number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -19247,7 +17164,7 @@ where
   and "opportunities"."status" = $12;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q169] parameters: number, number, number, number, number
+-- [Q149] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -19316,7 +17233,7 @@ where
   and "accounts"."id" = $5;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q170] parameters: number, number, number
+-- [Q150] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",

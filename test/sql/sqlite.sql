@@ -854,24 +854,7 @@ where
   and "kept"."process_id" = ?
 group by
   "kept"."stage_id";
--- [Q20] parameters: number, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-where
-  "opportunities"."workspace_id" = ?
-  and "opportunities"."stage_id" = ?
-  and "opportunities"."status" = ?
-  and "opportunities"."closed_at" >= ?
-  and "opportunities"."closed_at" < ?
-group by
-  "opportunities"."stage_id";
--- [Q21] parameters: number, number, number, string, number
+-- [Q20] parameters: number, number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -933,9 +916,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q21] again; parameters: number, number, number, string, number
--- [Q21] again; parameters: number, number, number, string, number
--- [Q22] parameters: number, number, number, string, number, number, number
+-- [Q20] again; parameters: number, number, number, string, number
+-- [Q20] again; parameters: number, number, number, string, number
+-- [Q21] parameters: number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1001,7 +984,7 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q23] parameters: number, number, number, string, number
+-- [Q22] parameters: number, number, number, string, number
 select
   *
 from
@@ -1068,8 +1051,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q23] again; parameters: number, number, number, string, number
--- [Q24] parameters: number, number, number, string, number, number, number
+-- [Q22] again; parameters: number, number, number, string, number
+-- [Q23] parameters: number, number, number, string, number, number, number
 select
   *
 from
@@ -1140,7 +1123,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q25] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number
+-- [Q24] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number
 select
   *
 from
@@ -1412,14 +1395,7 @@ from
     limit
       ?
   ) as "column_cards";
-
--- board, filtered as admin (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q17] again; parameters: number, number
--- [Q18] again; parameters: number, number
--- [Q5] again; parameters: string
--- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
--- [Q7] again; parameters: number, number
--- [Q26] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q25] parameters: number, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -1427,82 +1403,23 @@ select
   sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
 where
   "opportunities"."workspace_id" = ?
-  and (
-    "opportunities"."id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = ?
-        and "g"."kind" = ?
-        and "g"."gram" = ?
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = ?
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-    or "opportunities"."account_id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = ?
-        and "g"."kind" = ?
-        and "g"."gram" = ?
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = ?
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-  )
-  and (
-    "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
-  )
-  and "org_units"."path" like ?
-  and "opportunities"."process_id" = ?
-  and (
-    (
-      (
-        "opportunities"."status" = ?
-        and "opportunities"."expected_close_date" >= ?
-        and "opportunities"."expected_close_date" <= ?
-      )
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
-  )
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."closed_at" >= ?
+  and "opportunities"."closed_at" < ?
 group by
   "opportunities"."stage_id";
--- [Q27] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+
+-- board, filtered as admin (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
+-- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
+-- [Q5] again; parameters: string
+-- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
+-- [Q7] again; parameters: number, number
+-- [Q26] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1617,9 +1534,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q27] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q27] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q28] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q26] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q26] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q27] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1734,7 +1651,7 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q29] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q28] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   *
 from
@@ -1854,8 +1771,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q29] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q30] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q28] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q29] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -1975,7 +1892,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q31] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q30] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -2455,6 +2372,89 @@ from
     limit
       ?
   ) as "column_cards";
+-- [Q31] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = ?
+  and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
+    "opportunities"."name" like ? escape '\'
+    or "accounts"."name" like ? escape '\'
+  )
+  and "org_units"."path" like ?
+  and "opportunities"."process_id" = ?
+  and (
+    (
+      (
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
+      )
+      and "stage"."is_won" = ?
+    )
+    or (
+      "opportunities"."status" = ?
+      and "opportunities"."closed_at" >= ?
+      and "opportunities"."closed_at" < ?
+    )
+  )
+group by
+  "opportunities"."stage_id";
 
 -- board of every process as admin (200): GET /api/v1/opportunities/board
 -- [Q32] parameters: number, number
@@ -2484,18 +2484,7 @@ where
   "p"."workspace_id" = ?
 order by
   "p"."id";
--- [Q33] parameters: number, number, number, number, number
-select
-  *
-from
-  "process_stages"
-where
-  "workspace_id" = ?
-  and "process_id" in (?, ?, ?, ?)
-order by
-  "process_id",
-  "position";
--- [Q34] parameters: number, number, string
+-- [Q33] parameters: number, number, string
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -2518,10 +2507,1994 @@ where
   and "kept"."status" = ?
 group by
   "kept"."stage_id";
--- [Q20] again; parameters: number, number, string, number, number
--- [Q20] again; parameters: number, number, string, number, number
--- [Q20] again; parameters: number, number, string, number, number
--- [Q35] parameters: number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number
+-- [Q34] parameters: number, number, number, number, number
+select
+  *
+from
+  "process_stages"
+where
+  "workspace_id" = ?
+  and "process_id" in (?, ?, ?, ?)
+order by
+  "process_id",
+  "position";
+-- [Q35] parameters: number, number, string, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q36] parameters: number, number, string, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."stage_id" = ?
+  and (
+    "opportunities"."status" = ?
+    and + opportunities.closed_at >= ?
+    and + opportunities.closed_at < ?
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number, number, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number, number, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q35] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number, number, number
+-- [Q37] parameters: number, number, string, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q37] again; parameters: number, number, string, number
+-- [Q38] parameters: number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number, number, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number, number, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number, number, number
+-- [Q25] again; parameters: number, number, string, number, number
+-- [Q25] again; parameters: number, number, string, number, number
+-- [Q25] again; parameters: number, number, string, number, number
+-- [Q39] parameters: number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q40] parameters: number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -2589,1979 +4562,6 @@ where
   and "opportunities"."closed_at" < ?
 group by
   "opportunities"."stage_id";
--- [Q36] parameters: number, number, string, number
-select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."workspace_id" = ?
-  and "opportunities"."stage_id" = ?
-  and "opportunities"."status" = ?
-order by
-  "opportunities"."amount" desc,
-  "opportunities"."id"
-limit
-  ?;
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q37] parameters: number, number, string, number, number, number
-select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."workspace_id" = ?
-  and "opportunities"."stage_id" = ?
-  and (
-    "opportunities"."status" = ?
-    and + opportunities.closed_at >= ?
-    and + opportunities.closed_at < ?
-  )
-order by
-  "opportunities"."amount" desc,
-  "opportunities"."id"
-limit
-  ?;
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number, number, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number, number, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number, number, number
--- [Q38] parameters: number, number, string, number
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards";
--- [Q38] again; parameters: number, number, string, number
--- [Q39] parameters: number, number, string, number, number, number
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards";
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q39] again; parameters: number, number, string, number, number, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q39] again; parameters: number, number, string, number, number, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number
--- [Q39] again; parameters: number, number, string, number, number, number
--- [Q40] parameters: number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards";
 
 -- attention list as admin (200): GET /api/v1/opportunities/attention
 -- [Q41] parameters: number, string, number, number, number, string, number, number, number
@@ -4880,26 +4880,17 @@ from
 where
   "accounts"."workspace_id" = ?
   and "accounts"."id" = ?;
--- [Q46] parameters: number, number
+-- [Q46] parameters: none
 select
-  "opportunities"."id"
+  "timeline_deals"."id"
 from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."workspace_id" = ?
-  and "opportunities"."account_id" = ?;
--- [Q46] again; parameters: number, number
--- [Q46] again; parameters: number, number
--- [Q46] again; parameters: number, number
--- [Q46] again; parameters: number, number
--- [Q46] again; parameters: number, number
--- [Q46] again; parameters: number, number
+  "timeline_deals";
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
 -- [Q47] parameters: number, number, string, number
 select
   cast('account_changed' as text) as "kind",
@@ -4942,7 +4933,7 @@ from
 where
   "c"."workspace_id" = ?
   and "c"."account_id" = ?;
--- [Q49] parameters: number, number, number, number, number
+-- [Q49] parameters: number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -4998,20 +4989,11 @@ where
   "o"."workspace_id" = ?
   and "o"."id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."account_id" = ?
+      "timeline_deals"
   );
--- [Q50] parameters: number, number, number, number, number, string
+-- [Q50] parameters: number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -5043,24 +5025,15 @@ where
   "s"."workspace_id" = ?
   and "s"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."account_id" = ?
+      "timeline_deals"
   )
   and (
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q51] parameters: number, number, string, number, number, string, string, string, string
+-- [Q51] parameters: number, number, string, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -5093,22 +5066,13 @@ where
   and "h"."entity_type" = ?
   and "h"."entity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."account_id" = ?
+      "timeline_deals"
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q52] parameters: number, number, number, string, number, string, string
+-- [Q52] parameters: number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -5128,18 +5092,9 @@ where
   "o"."workspace_id" = ?
   and "o"."id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."account_id" = ?
+      "timeline_deals"
   )
   and "o"."closed_at" is not null
   and "o"."status" != ?
@@ -5154,7 +5109,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q53] parameters: number, number, string, number, number, string, string, string
+-- [Q53] parameters: number, number, string, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -5177,18 +5132,9 @@ where
   and "h"."entity_type" = ?
   and "h"."entity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."account_id" = ?
+      "timeline_deals"
   )
   and "h"."created_at" != "o"."created_at"
   and "h"."field" != ?
@@ -5196,7 +5142,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q54] parameters: number, number, number
+-- [Q54] parameters: number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -5216,20 +5162,11 @@ where
   "r"."workspace_id" = ?
   and "r"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."account_id" = ?
+      "timeline_deals"
   );
--- [Q55] parameters: number, number, number
+-- [Q55] parameters: number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -5249,18 +5186,9 @@ where
   "f"."workspace_id" = ?
   and "f"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."account_id" = ?
+      "timeline_deals"
   );
 -- [Q56] parameters: number, number
 select
@@ -5285,7 +5213,21 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q57] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q57] parameters: number, number
+select
+  "opportunities"."id"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."account_id" = ?;
+-- [Q58] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -5402,18 +5344,9 @@ where
   "o"."workspace_id" = ?
   and "o"."id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."account_id" = ?
+      "timeline_deals"
   )
 union all
 select
@@ -5447,18 +5380,9 @@ where
   "s"."workspace_id" = ?
   and "s"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."account_id" = ?
+      "timeline_deals"
   )
   and (
     "p"."exit_direction" is null
@@ -5497,18 +5421,9 @@ where
   and "h"."entity_type" = ?
   and "h"."entity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."account_id" = ?
+      "timeline_deals"
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?)
@@ -5532,18 +5447,9 @@ where
   "o"."workspace_id" = ?
   and "o"."id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."account_id" = ?
+      "timeline_deals"
   )
   and "o"."closed_at" is not null
   and "o"."status" != ?
@@ -5581,18 +5487,9 @@ where
   and "h"."entity_type" = ?
   and "h"."entity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."account_id" = ?
+      "timeline_deals"
   )
   and "h"."created_at" != "o"."created_at"
   and "h"."field" != ?
@@ -5620,18 +5517,9 @@ where
   "r"."workspace_id" = ?
   and "r"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."account_id" = ?
+      "timeline_deals"
   )
 union all
 select
@@ -5653,18 +5541,9 @@ where
   "f"."workspace_id" = ?
   and "f"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."account_id" = ?
+      "timeline_deals"
   )
 union all
 select
@@ -5689,11 +5568,10 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q58] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q59] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
 select
   "t".*,
-  "u"."name" as "actor_name",
-  "o"."name" as "opportunity_name"
+  count(*) over () as "total"
 from
   (
     select
@@ -5812,18 +5690,9 @@ from
       "o"."workspace_id" = ?
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
     union all
     select
@@ -5857,18 +5726,9 @@ from
       "s"."workspace_id" = ?
       and "s"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and (
         "p"."exit_direction" is null
@@ -5907,18 +5767,9 @@ from
       and "h"."entity_type" = ?
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and "h"."field" = ?
       and "h"."new_value" in (?, ?, ?)
@@ -5942,18 +5793,9 @@ from
       "o"."workspace_id" = ?
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and "o"."closed_at" is not null
       and "o"."status" != ?
@@ -5991,18 +5833,9 @@ from
       and "h"."entity_type" = ?
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and "h"."created_at" != "o"."created_at"
       and "h"."field" != ?
@@ -6030,18 +5863,9 @@ from
       "r"."workspace_id" = ?
       and "r"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
     union all
     select
@@ -6063,18 +5887,9 @@ from
       "f"."workspace_id" = ?
       and "f"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
     union all
     select
@@ -6100,10 +5915,6 @@ from
       and "v"."archived_at" is null
       and "v"."account_id" = ?
   ) as "t"
-  left join "users" as "u" on "u"."id" = "t"."actor_id"
-  and "u"."workspace_id" = ?
-  left join "opportunities" as "o" on "o"."id" = "t"."opportunity_id"
-  and "o"."workspace_id" = ?
 order by
   "t"."at" desc,
   "t"."seq" desc,
@@ -6112,8 +5923,410 @@ limit
   ?
 offset
   ?;
--- [Q57] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
--- [Q59] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, string, string, string, string, number, number, number, string, number, string, string, number, number, string, number, number, string, string, string, number, number, number, number, number, number, number, number
+-- [Q58] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q60] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
+with
+  "timeline_deals" as (
+    select
+      "opportunities"."id"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."account_id" = ?
+  )
+select
+  "page".*,
+  "u"."name" as "actor_name",
+  "o"."name" as "opportunity_name"
+from
+  (
+    select
+      "t".*,
+      count(*) over () as "total"
+    from
+      (
+        select
+          cast('account_created' as text) as "kind",
+          a.created_at as "at",
+          a.created_by as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          a.id as "ref_id",
+          cast("a"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast(null as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          0 as "seq"
+        from
+          "accounts" as "a"
+        where
+          "a"."workspace_id" = ?
+          and "a"."id" = ?
+        union all
+        select
+          cast('account_changed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          h.id as "ref_id",
+          cast("h"."field" as text) as "title",
+          cast("h"."old_value" as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          cast("h"."reason" as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          6 as "seq"
+        from
+          "record_history" as "h"
+          inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
+          and "a"."workspace_id" = ?
+        where
+          "h"."workspace_id" = ?
+          and "h"."entity_type" = ?
+          and "h"."entity_id" = ?
+          and "h"."created_at" != "a"."created_at"
+        union all
+        select
+          cast('contact_added' as text) as "kind",
+          c.created_at as "at",
+          c.created_by as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          c.id as "ref_id",
+          cast("c"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("c"."title" as text) as "new_value",
+          cast(null as text) as "reason",
+          cast("c"."department" as text) as "extra",
+          cast(null as bigint) as "amount",
+          2 as "seq"
+        from
+          "contacts" as "c"
+        where
+          "c"."workspace_id" = ?
+          and "c"."account_id" = ?
+        union all
+        select
+          cast('opportunity_created' as text) as "kind",
+          o.created_at as "at",
+          coalesce(
+            (
+              select
+                h.actor_user_id
+              from
+                record_history h
+              where
+                h.workspace_id = ?
+                and h.entity_type = 'opportunity'
+                and h.entity_id = o.id
+                and h.field = 'owner'
+                and h.reason = 'creator'
+              order by
+                h.id
+              limit
+                1
+            ),
+            o.owner_id
+          ) as "actor_id",
+          o.id as "opportunity_id",
+          o.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast(null as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          coalesce(
+            (
+              select
+                cast(ha.new_value as bigint)
+              from
+                record_history ha
+              where
+                ha.workspace_id = ?
+                and ha.entity_type = 'opportunity'
+                and ha.entity_id = o.id
+                and ha.field = 'amount'
+                and ha.created_at = o.created_at
+              order by
+                ha.id
+              limit
+                1
+            ),
+            o.amount
+          ) as "amount",
+          1 as "seq"
+        from
+          "opportunities" as "o"
+        where
+          "o"."workspace_id" = ?
+          and "o"."id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+        union all
+        select
+          cast('stage_moved' as text) as "kind",
+          s.entered_at as "at",
+          s.entered_by as "actor_id",
+          s.opportunity_id as "opportunity_id",
+          s.id as "ref_id",
+          cast("s"."stage_name" as text) as "title",
+          cast("p"."stage_name" as text) as "old_value",
+          cast("p"."exit_direction" as text) as "new_value",
+          cast("p"."exit_reason" as text) as "reason",
+          cast("p"."exit_evidence" as text) as "extra",
+          s.probability as "amount",
+          4 as "seq"
+        from
+          "opportunity_stage_history" as "s"
+          inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
+          and "p"."workspace_id" = ?
+          and "p"."id" = (
+            select
+              max("q"."id") as "m"
+            from
+              "opportunity_stage_history" as "q"
+            where
+              "q"."workspace_id" = ?
+              and "q"."opportunity_id" = "s"."opportunity_id"
+              and "q"."id" < "s"."id"
+          )
+        where
+          "s"."workspace_id" = ?
+          and "s"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and (
+            "p"."exit_direction" is null
+            or "p"."exit_direction" != ?
+          )
+        union all
+        select
+          cast('opportunity_closed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          o.id as "opportunity_id",
+          h.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then cast(o.close_reason as text)
+            else cast(h.reason as text)
+          end as "reason",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then cast(o.close_competitor as text)
+          end as "extra",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
+          end as "amount",
+          7 as "seq"
+        from
+          "record_history" as "h"
+          inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
+          and "o"."workspace_id" = ?
+        where
+          "h"."workspace_id" = ?
+          and "h"."entity_type" = ?
+          and "h"."entity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and "h"."field" = ?
+          and "h"."new_value" in (?, ?, ?)
+        union all
+        select
+          cast('opportunity_closed' as text) as "kind",
+          o.closed_at as "at",
+          o.owner_id as "actor_id",
+          o.id as "opportunity_id",
+          - o.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("o"."status" as text) as "new_value",
+          cast("o"."close_reason" as text) as "reason",
+          cast("o"."close_competitor" as text) as "extra",
+          coalesce(o.contract_amount, o.amount) as "amount",
+          7 as "seq"
+        from
+          "opportunities" as "o"
+        where
+          "o"."workspace_id" = ?
+          and "o"."id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and "o"."closed_at" is not null
+          and "o"."status" != ?
+          and not exists (
+            select
+              "h"."id"
+            from
+              "record_history" as "h"
+            where
+              "h"."workspace_id" = ?
+              and "h"."entity_type" = ?
+              and "h"."entity_id" = "o"."id"
+              and "h"."field" = ?
+          )
+        union all
+        select
+          cast('opportunity_changed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          h.entity_id as "opportunity_id",
+          h.id as "ref_id",
+          cast("h"."field" as text) as "title",
+          cast("h"."old_value" as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          cast("h"."reason" as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          6 as "seq"
+        from
+          "record_history" as "h"
+          inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
+          and "o"."workspace_id" = ?
+        where
+          "h"."workspace_id" = ?
+          and "h"."entity_type" = ?
+          and "h"."entity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and "h"."created_at" != "o"."created_at"
+          and "h"."field" != ?
+          and (
+            "h"."field" != ?
+            or "h"."new_value" = ?
+          )
+        union all
+        select
+          cast('review' as text) as "kind",
+          r.created_at as "at",
+          r.reviewer_id as "actor_id",
+          r.opportunity_id as "opportunity_id",
+          r.id as "ref_id",
+          cast("r"."completed_step" as text) as "title",
+          cast("r"."evidence" as text) as "old_value",
+          cast("r"."next_action" as text) as "new_value",
+          cast("r"."root_cause" as text) as "reason",
+          cast("r"."joint_plan" as text) as "extra",
+          cast(null as bigint) as "amount",
+          5 as "seq"
+        from
+          "opportunity_reviews" as "r"
+        where
+          "r"."workspace_id" = ?
+          and "r"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+        union all
+        select
+          cast('file_added' as text) as "kind",
+          f.created_at as "at",
+          f.uploaded_by as "actor_id",
+          f.opportunity_id as "opportunity_id",
+          f.id as "ref_id",
+          cast("f"."file_name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("f"."content_type" as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          f.size as "amount",
+          3 as "seq"
+        from
+          "attachments" as "f"
+        where
+          "f"."workspace_id" = ?
+          and "f"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+        union all
+        select
+          cast('activity' as text) as "kind",
+          v.start_at as "at",
+          v.owner_id as "actor_id",
+          v.opportunity_id as "opportunity_id",
+          v.id as "ref_id",
+          cast("v"."subject" as text) as "title",
+          cast("v"."type" as text) as "old_value",
+          cast("v"."status" as text) as "new_value",
+          cast("v"."outcome" as text) as "reason",
+          cast("v"."notes" as text) as "extra",
+          case
+            when v.end_at is null then null
+            else (v.end_at - v.start_at) / 60000
+          end as "amount",
+          8 as "seq"
+        from
+          "activities" as "v"
+        where
+          "v"."workspace_id" = ?
+          and "v"."archived_at" is null
+          and "v"."account_id" = ?
+      ) as "t"
+    order by
+      "t"."at" desc,
+      "t"."seq" desc,
+      "t"."ref_id" desc
+    limit
+      ?
+    offset
+      ?
+  ) as "page"
+  left join "users" as "u" on "u"."id" = "page"."actor_id"
+  and "u"."workspace_id" = ?
+  left join "opportunities" as "o" on "o"."id" = "page"."opportunity_id"
+  and "o"."workspace_id" = ?
+order by
+  "page"."at" desc,
+  "page"."seq" desc,
+  "page"."ref_id" desc;
+-- [Q61] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+with
+  "timeline_deals" as (
+    select
+      "opportunities"."id"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."account_id" = ?
+  )
 select
   count(*) as "n"
 from
@@ -6234,18 +6447,9 @@ from
       "o"."workspace_id" = ?
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
     union all
     select
@@ -6279,18 +6483,9 @@ from
       "s"."workspace_id" = ?
       and "s"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and (
         "p"."exit_direction" is null
@@ -6329,18 +6524,9 @@ from
       and "h"."entity_type" = ?
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and "h"."field" = ?
       and "h"."new_value" in (?, ?, ?)
@@ -6364,18 +6550,9 @@ from
       "o"."workspace_id" = ?
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and "o"."closed_at" is not null
       and "o"."status" != ?
@@ -6413,18 +6590,9 @@ from
       and "h"."entity_type" = ?
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and "h"."created_at" != "o"."created_at"
       and "h"."field" != ?
@@ -6452,18 +6620,9 @@ from
       "r"."workspace_id" = ?
       and "r"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
     union all
     select
@@ -6485,18 +6644,9 @@ from
       "f"."workspace_id" = ?
       and "f"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
     union all
     select
@@ -6524,7 +6674,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q60] parameters: number, number
+-- [Q62] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6579,7 +6729,10 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q61] parameters: number, number
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q55] again; parameters: number
+-- [Q63] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -6587,35 +6740,7 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q61] again; parameters: number, number
--- [Q62] parameters: number, number, number
-select
-  cast('file_added' as text) as "kind",
-  f.created_at as "at",
-  f.uploaded_by as "actor_id",
-  f.opportunity_id as "opportunity_id",
-  f.id as "ref_id",
-  cast("f"."file_name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("f"."content_type" as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  f.size as "amount",
-  3 as "seq"
-from
-  "attachments" as "f"
-where
-  "f"."workspace_id" = ?
-  and "f"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."id" = ?
-  );
--- [Q63] parameters: number, number, number, number, number, string, number, number, number
+-- [Q64] parameters: number, number, number, string, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -6647,12 +6772,9 @@ where
   "s"."workspace_id" = ?
   and "s"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."id" = ?
+      "timeline_deals"
   )
   and (
     "p"."exit_direction" is null
@@ -6678,18 +6800,14 @@ where
   "f"."workspace_id" = ?
   and "f"."opportunity_id" in (
     select
-      "opportunities"."id"
+      "timeline_deals"."id"
     from
-      "opportunities"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."id" = ?
+      "timeline_deals"
   );
--- [Q64] parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
+-- [Q65] parameters: number, number, number, string, number, number, number
 select
   "t".*,
-  "u"."name" as "actor_name",
-  "o"."name" as "opportunity_name"
+  count(*) over () as "total"
 from
   (
     select
@@ -6723,12 +6841,9 @@ from
       "s"."workspace_id" = ?
       and "s"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."id" = ?
+          "timeline_deals"
       )
       and (
         "p"."exit_direction" is null
@@ -6754,18 +6869,11 @@ from
       "f"."workspace_id" = ?
       and "f"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."id" = ?
+          "timeline_deals"
       )
   ) as "t"
-  left join "users" as "u" on "u"."id" = "t"."actor_id"
-  and "u"."workspace_id" = ?
-  left join "opportunities" as "o" on "o"."id" = "t"."opportunity_id"
-  and "o"."workspace_id" = ?
 order by
   "t"."at" desc,
   "t"."seq" desc,
@@ -6774,8 +6882,121 @@ limit
   ?
 offset
   ?;
--- [Q63] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q65] parameters: number, number, number, number, number, string, number, number, number
+-- [Q64] again; parameters: number, number, number, string, number
+-- [Q66] parameters: number, number, number, number, number, string, number, number, number, number, number
+with
+  "timeline_deals" as (
+    select
+      "opportunities"."id"
+    from
+      "opportunities"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."id" = ?
+  )
+select
+  "page".*,
+  "u"."name" as "actor_name",
+  "o"."name" as "opportunity_name"
+from
+  (
+    select
+      "t".*,
+      count(*) over () as "total"
+    from
+      (
+        select
+          cast('stage_moved' as text) as "kind",
+          s.entered_at as "at",
+          s.entered_by as "actor_id",
+          s.opportunity_id as "opportunity_id",
+          s.id as "ref_id",
+          cast("s"."stage_name" as text) as "title",
+          cast("p"."stage_name" as text) as "old_value",
+          cast("p"."exit_direction" as text) as "new_value",
+          cast("p"."exit_reason" as text) as "reason",
+          cast("p"."exit_evidence" as text) as "extra",
+          s.probability as "amount",
+          4 as "seq"
+        from
+          "opportunity_stage_history" as "s"
+          inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
+          and "p"."workspace_id" = ?
+          and "p"."id" = (
+            select
+              max("q"."id") as "m"
+            from
+              "opportunity_stage_history" as "q"
+            where
+              "q"."workspace_id" = ?
+              and "q"."opportunity_id" = "s"."opportunity_id"
+              and "q"."id" < "s"."id"
+          )
+        where
+          "s"."workspace_id" = ?
+          and "s"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and (
+            "p"."exit_direction" is null
+            or "p"."exit_direction" != ?
+          )
+        union all
+        select
+          cast('file_added' as text) as "kind",
+          f.created_at as "at",
+          f.uploaded_by as "actor_id",
+          f.opportunity_id as "opportunity_id",
+          f.id as "ref_id",
+          cast("f"."file_name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("f"."content_type" as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          f.size as "amount",
+          3 as "seq"
+        from
+          "attachments" as "f"
+        where
+          "f"."workspace_id" = ?
+          and "f"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+      ) as "t"
+    order by
+      "t"."at" desc,
+      "t"."seq" desc,
+      "t"."ref_id" desc
+    limit
+      ?
+    offset
+      ?
+  ) as "page"
+  left join "users" as "u" on "u"."id" = "page"."actor_id"
+  and "u"."workspace_id" = ?
+  left join "opportunities" as "o" on "o"."id" = "page"."opportunity_id"
+  and "o"."workspace_id" = ?
+order by
+  "page"."at" desc,
+  "page"."seq" desc,
+  "page"."ref_id" desc;
+-- [Q67] parameters: number, number, number, number, number, string, number
+with
+  "timeline_deals" as (
+    select
+      "opportunities"."id"
+    from
+      "opportunities"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."id" = ?
+  )
 select
   count(*) as "n"
 from
@@ -6811,12 +7032,9 @@ from
       "s"."workspace_id" = ?
       and "s"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."id" = ?
+          "timeline_deals"
       )
       and (
         "p"."exit_direction" is null
@@ -6842,18 +7060,15 @@ from
       "f"."workspace_id" = ?
       and "f"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-        where
-          "opportunities"."workspace_id" = ?
-          and "opportunities"."id" = ?
+          "timeline_deals"
       )
   ) as "t";
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q8] again; parameters: number, string
--- [Q66] parameters: number, string, number, string, number
+-- [Q68] parameters: number, string, number, string, number
 select
   1 as "one"
 from
@@ -6879,7 +7094,7 @@ where
   )
 limit
   ?;
--- [Q67] parameters: number, string, number, number
+-- [Q69] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -6937,7 +7152,7 @@ limit
   ?
 offset
   ?;
--- [Q68] parameters: number, string, number, string, number
+-- [Q70] parameters: number, string, number, string, number
 select
   count(*) as "n"
 from
@@ -6968,7 +7183,7 @@ from
     limit
       ?
   ) as "capped";
--- [Q69] parameters: number, number, number
+-- [Q71] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -6987,7 +7202,7 @@ group by
 -- [Q7] again; parameters: number, number
 -- [Q7] again; parameters: number, number
 -- [Q8] again; parameters: number, string
--- [Q70] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+-- [Q72] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   1 as "one"
 from
@@ -7066,7 +7281,7 @@ where
   )
 limit
   ?;
--- [Q71] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q73] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7177,7 +7392,7 @@ limit
   ?
 offset
   ?;
--- [Q72] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+-- [Q74] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   count(*) as "n"
 from
@@ -7263,7 +7478,7 @@ from
   ) as "capped";
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
--- [Q73] parameters: number, string, number, number
+-- [Q75] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7327,7 +7542,7 @@ limit
   ?
 offset
   ?;
--- [Q74] parameters: number, string
+-- [Q76] parameters: number, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7350,7 +7565,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q75] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q77] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7467,7 +7682,7 @@ limit
   ?
 offset
   ?;
--- [Q76] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q78] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7542,7 +7757,7 @@ where
 -- board as manager (200): GET /api/v1/opportunities/board?processId=…
 -- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
--- [Q77] parameters: number, number, string, string, number
+-- [Q79] parameters: number, number, string, string, number
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -7566,33 +7781,7 @@ where
   and "kept"."process_id" = ?
 group by
   "kept"."stage_id";
--- [Q78] parameters: number, number, string, number, number, number, string
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-where
-  "opportunities"."workspace_id" = ?
-  and "opportunities"."stage_id" = ?
-  and "opportunities"."status" = ?
-  and "opportunities"."closed_at" >= ?
-  and "opportunities"."closed_at" < ?
-  and "opportunities"."org_unit_id" in (
-    select
-      "org_units"."id"
-    from
-      "org_units"
-    where
-      "org_units"."workspace_id" = ?
-      and "org_units"."path" like ?
-  )
-group by
-  "opportunities"."stage_id";
--- [Q79] parameters: number, string, number, number, string, number
+-- [Q80] parameters: number, string, number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7657,9 +7846,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q79] again; parameters: number, string, number, number, string, number
--- [Q79] again; parameters: number, string, number, number, string, number
--- [Q80] parameters: number, string, number, number, string, number, number, number
+-- [Q80] again; parameters: number, string, number, number, string, number
+-- [Q80] again; parameters: number, string, number, number, string, number
+-- [Q81] parameters: number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7728,7 +7917,7 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q81] parameters: number, string, number, number, string, number
+-- [Q82] parameters: number, string, number, number, string, number
 select
   *
 from
@@ -7798,8 +7987,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q81] again; parameters: number, string, number, number, string, number
--- [Q82] parameters: number, string, number, number, string, number, number, number
+-- [Q82] again; parameters: number, string, number, number, string, number
+-- [Q83] parameters: number, string, number, number, string, number, number, number
 select
   *
 from
@@ -7873,7 +8062,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q83] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
+-- [Q84] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
 select
   *
 from
@@ -8157,14 +8346,7 @@ from
     limit
       ?
   ) as "column_cards";
-
--- board, filtered as manager (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q17] again; parameters: number, number
--- [Q18] again; parameters: number, number
--- [Q5] again; parameters: string
--- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
--- [Q7] again; parameters: number, number
--- [Q84] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q85] parameters: number, number, string, number, number, number, string
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -8172,85 +8354,32 @@ select
   sum(opportunities.amount * stage.probability) as "weighted"
 from
   "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+  inner join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
 where
-  (
-    "opportunities"."workspace_id" = ?
-    and "org_units"."path" like ?
-  )
-  and (
-    "opportunities"."id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = ?
-        and "g"."kind" = ?
-        and "g"."gram" = ?
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = ?
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-    or "opportunities"."account_id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = ?
-        and "g"."kind" = ?
-        and "g"."gram" = ?
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = ?
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-  )
-  and (
-    "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
-  )
-  and "org_units"."path" like ?
-  and "opportunities"."process_id" = ?
-  and (
-    (
-      (
-        "opportunities"."status" = ?
-        and "opportunities"."expected_close_date" >= ?
-        and "opportunities"."expected_close_date" <= ?
-      )
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."closed_at" >= ?
+  and "opportunities"."closed_at" < ?
+  and "opportunities"."org_unit_id" in (
+    select
+      "org_units"."id"
+    from
+      "org_units"
+    where
+      "org_units"."workspace_id" = ?
+      and "org_units"."path" like ?
   )
 group by
   "opportunities"."stage_id";
--- [Q85] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+
+-- board, filtered as manager (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
+-- [Q17] again; parameters: number, number
+-- [Q18] again; parameters: number, number
+-- [Q5] again; parameters: string
+-- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
+-- [Q7] again; parameters: number, number
+-- [Q86] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8368,9 +8497,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q85] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q85] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q86] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q86] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q86] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q87] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8488,7 +8617,7 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q87] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q88] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   *
 from
@@ -8611,8 +8740,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q87] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q88] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q88] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q89] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -8735,7 +8864,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q89] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q90] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -9227,11 +9356,96 @@ from
     limit
       ?
   ) as "column_cards";
+-- [Q91] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+select
+  "opportunities"."stage_id",
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = ?
+    and "org_units"."path" like ?
+  )
+  and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = ?
+        and "g"."kind" = ?
+        and "g"."gram" = ?
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = ?
+            and "h"."kind" = "g"."kind"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
+    "opportunities"."name" like ? escape '\'
+    or "accounts"."name" like ? escape '\'
+  )
+  and "org_units"."path" like ?
+  and "opportunities"."process_id" = ?
+  and (
+    (
+      (
+        "opportunities"."status" = ?
+        and "opportunities"."expected_close_date" >= ?
+        and "opportunities"."expected_close_date" <= ?
+      )
+      and "stage"."is_won" = ?
+    )
+    or (
+      "opportunities"."status" = ?
+      and "opportunities"."closed_at" >= ?
+      and "opportunities"."closed_at" < ?
+    )
+  )
+group by
+  "opportunities"."stage_id";
 
 -- board of every process as manager (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
--- [Q33] again; parameters: number, number, number, number, number
--- [Q90] parameters: number, number, string, string
+-- [Q92] parameters: number, number, string, string
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -9254,10 +9468,2071 @@ where
   and "kept"."status" = ?
 group by
   "kept"."stage_id";
--- [Q78] again; parameters: number, number, string, number, number, number, string
--- [Q78] again; parameters: number, number, string, number, number, number, string
--- [Q78] again; parameters: number, number, string, number, number, number, string
--- [Q91] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
+-- [Q34] again; parameters: number, number, number, number, number
+-- [Q93] parameters: number, string, number, string, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = ?
+    and "org_units"."path" like ?
+  )
+  and "opportunities"."stage_id" = ?
+  and "opportunities"."status" = ?
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q94] parameters: number, string, number, string, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+where
+  (
+    "opportunities"."workspace_id" = ?
+    and "org_units"."path" like ?
+  )
+  and "opportunities"."stage_id" = ?
+  and (
+    "opportunities"."status" = ?
+    and + opportunities.closed_at >= ?
+    and + opportunities.closed_at < ?
+  )
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id"
+limit
+  ?;
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number, number, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number, number, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q93] again; parameters: number, string, number, string, number
+-- [Q94] again; parameters: number, string, number, string, number, number, number
+-- [Q95] parameters: number, string, number, string, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q96] parameters: number, string, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number, number, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number, number, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q95] again; parameters: number, string, number, string, number
+-- [Q96] again; parameters: number, string, number, string, number, number, number
+-- [Q85] again; parameters: number, number, string, number, number, number, string
+-- [Q85] again; parameters: number, number, string, number, number, number, string
+-- [Q85] again; parameters: number, number, string, number, number, number, string
+-- [Q97] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q98] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -9361,2069 +11636,9 @@ where
   )
 group by
   "opportunities"."stage_id";
--- [Q92] parameters: number, string, number, string, number
-select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = ?
-    and "org_units"."path" like ?
-  )
-  and "opportunities"."stage_id" = ?
-  and "opportunities"."status" = ?
-order by
-  "opportunities"."amount" desc,
-  "opportunities"."id"
-limit
-  ?;
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q93] parameters: number, string, number, string, number, number, number
-select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = ?
-    and "org_units"."path" like ?
-  )
-  and "opportunities"."stage_id" = ?
-  and (
-    "opportunities"."status" = ?
-    and + opportunities.closed_at >= ?
-    and + opportunities.closed_at < ?
-  )
-order by
-  "opportunities"."amount" desc,
-  "opportunities"."id"
-limit
-  ?;
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number, number, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number, number, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q92] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number, number, number
--- [Q94] parameters: number, string, number, string, number
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards";
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] parameters: number, string, number, string, number, number, number
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards";
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number, number, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number, number, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number, number, number
--- [Q96] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards";
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
--- [Q97] parameters: number, string, string, number, number, number, string, number, number, number
+-- [Q99] parameters: number, string, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11502,7 +11717,7 @@ limit
   ?
 offset
   ?;
--- [Q98] parameters: number, number, number, string, number, number, number, number, string, number, number, string, string
+-- [Q100] parameters: number, number, number, string, number, number, number, number, string, number, number, string, string
 select
   sum(
     case
@@ -11566,7 +11781,7 @@ where
   and "opportunities"."status" = ?;
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q99] parameters: number, string, number, string, number, number, number, number, number
+-- [Q101] parameters: number, string, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11637,7 +11852,7 @@ limit
   ?
 offset
   ?;
--- [Q100] parameters: number, number, number, number, number, number, string, number, number, string, number, string
+-- [Q102] parameters: number, number, number, number, number, number, string, number, number, string, number, string
 select
   sum(
     case
@@ -11693,7 +11908,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q101] parameters: number, number, number, string, number
+-- [Q103] parameters: number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -11754,7 +11969,24 @@ where
     and "org_units"."path" like ?
   )
   and "accounts"."id" = ?;
--- [Q102] parameters: number, string, number
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q47] again; parameters: number, number, string, number
+-- [Q48] again; parameters: number, number
+-- [Q49] again; parameters: number, number, number
+-- [Q50] again; parameters: number, number, number, string
+-- [Q51] again; parameters: number, number, string, string, string, string, string
+-- [Q52] again; parameters: number, string, number, string, string
+-- [Q53] again; parameters: number, number, string, string, string, string
+-- [Q54] again; parameters: number
+-- [Q55] again; parameters: number
+-- [Q56] again; parameters: number, number
+-- [Q104] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -11771,117 +12003,12 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."account_id" = ?;
--- [Q102] again; parameters: number, string, number
--- [Q102] again; parameters: number, string, number
--- [Q102] again; parameters: number, string, number
--- [Q102] again; parameters: number, string, number
--- [Q102] again; parameters: number, string, number
--- [Q102] again; parameters: number, string, number
--- [Q47] again; parameters: number, number, string, number
--- [Q48] again; parameters: number, number
--- [Q103] parameters: number, number, number, number, string, number
-select
-  cast('opportunity_created' as text) as "kind",
-  o.created_at as "at",
-  coalesce(
-    (
-      select
-        h.actor_user_id
-      from
-        record_history h
-      where
-        h.workspace_id = ?
-        and h.entity_type = 'opportunity'
-        and h.entity_id = o.id
-        and h.field = 'owner'
-        and h.reason = 'creator'
-      order by
-        h.id
-      limit
-        1
-    ),
-    o.owner_id
-  ) as "actor_id",
-  o.id as "opportunity_id",
-  o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast(null as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  coalesce(
-    (
-      select
-        cast(ha.new_value as bigint)
-      from
-        record_history ha
-      where
-        ha.workspace_id = ?
-        and ha.entity_type = 'opportunity'
-        and ha.entity_id = o.id
-        and ha.field = 'amount'
-        and ha.created_at = o.created_at
-      order by
-        ha.id
-      limit
-        1
-    ),
-    o.amount
-  ) as "amount",
-  1 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = ?
-  and "o"."id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."account_id" = ?
-  );
--- [Q104] parameters: number, number, number, number, string, number, string
-select
-  cast('stage_moved' as text) as "kind",
-  s.entered_at as "at",
-  s.entered_by as "actor_id",
-  s.opportunity_id as "opportunity_id",
-  s.id as "ref_id",
-  cast("s"."stage_name" as text) as "title",
-  cast("p"."stage_name" as text) as "old_value",
-  cast("p"."exit_direction" as text) as "new_value",
-  cast("p"."exit_reason" as text) as "reason",
-  cast("p"."exit_evidence" as text) as "extra",
-  s.probability as "amount",
-  4 as "seq"
-from
-  "opportunity_stage_history" as "s"
-  inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-  and "p"."workspace_id" = ?
-  and "p"."id" = (
-    select
-      max("q"."id") as "m"
-    from
-      "opportunity_stage_history" as "q"
-    where
-      "q"."workspace_id" = ?
-      and "q"."opportunity_id" = "s"."opportunity_id"
-      and "q"."id" < "s"."id"
-  )
-where
-  "s"."workspace_id" = ?
-  and "s"."opportunity_id" in (
+-- [Q58] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q59] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
+-- [Q58] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q105] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
+with
+  "timeline_deals" as (
     select
       "opportunities"."id"
     from
@@ -11899,1099 +12026,395 @@ where
       )
       and "opportunities"."account_id" = ?
   )
-  and (
-    "p"."exit_direction" is null
-    or "p"."exit_direction" != ?
-  );
--- [Q105] parameters: number, number, string, number, string, number, string, string, string, string
 select
-  cast('opportunity_closed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  o.id as "opportunity_id",
-  h.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_reason as text)
-    else cast(h.reason as text)
-  end as "reason",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_competitor as text)
-  end as "extra",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
-  end as "amount",
-  7 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = ?
-where
-  "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-  and "h"."field" = ?
-  and "h"."new_value" in (?, ?, ?);
--- [Q106] parameters: number, number, string, number, string, number, string, string
-select
-  cast('opportunity_closed' as text) as "kind",
-  o.closed_at as "at",
-  o.owner_id as "actor_id",
-  o.id as "opportunity_id",
-  - o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("o"."status" as text) as "new_value",
-  cast("o"."close_reason" as text) as "reason",
-  cast("o"."close_competitor" as text) as "extra",
-  coalesce(o.contract_amount, o.amount) as "amount",
-  7 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = ?
-  and "o"."id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-  and "o"."closed_at" is not null
-  and "o"."status" != ?
-  and not exists (
-    select
-      "h"."id"
-    from
-      "record_history" as "h"
-    where
-      "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."entity_id" = "o"."id"
-      and "h"."field" = ?
-  );
--- [Q107] parameters: number, number, string, number, string, number, string, string, string
-select
-  cast('opportunity_changed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  h.entity_id as "opportunity_id",
-  h.id as "ref_id",
-  cast("h"."field" as text) as "title",
-  cast("h"."old_value" as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  cast("h"."reason" as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  6 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = ?
-where
-  "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-  and "h"."created_at" != "o"."created_at"
-  and "h"."field" != ?
-  and (
-    "h"."field" != ?
-    or "h"."new_value" = ?
-  );
--- [Q108] parameters: number, number, string, number
-select
-  cast('review' as text) as "kind",
-  r.created_at as "at",
-  r.reviewer_id as "actor_id",
-  r.opportunity_id as "opportunity_id",
-  r.id as "ref_id",
-  cast("r"."completed_step" as text) as "title",
-  cast("r"."evidence" as text) as "old_value",
-  cast("r"."next_action" as text) as "new_value",
-  cast("r"."root_cause" as text) as "reason",
-  cast("r"."joint_plan" as text) as "extra",
-  cast(null as bigint) as "amount",
-  5 as "seq"
-from
-  "opportunity_reviews" as "r"
-where
-  "r"."workspace_id" = ?
-  and "r"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."account_id" = ?
-  );
--- [Q109] parameters: number, number, string, number
-select
-  cast('file_added' as text) as "kind",
-  f.created_at as "at",
-  f.uploaded_by as "actor_id",
-  f.opportunity_id as "opportunity_id",
-  f.id as "ref_id",
-  cast("f"."file_name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("f"."content_type" as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  f.size as "amount",
-  3 as "seq"
-from
-  "attachments" as "f"
-where
-  "f"."workspace_id" = ?
-  and "f"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."account_id" = ?
-  );
--- [Q56] again; parameters: number, number
--- [Q110] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
-select
-  cast('account_created' as text) as "kind",
-  a.created_at as "at",
-  a.created_by as "actor_id",
-  cast(null as integer) as "opportunity_id",
-  a.id as "ref_id",
-  cast("a"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast(null as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  0 as "seq"
-from
-  "accounts" as "a"
-where
-  "a"."workspace_id" = ?
-  and "a"."id" = ?
-union all
-select
-  cast('account_changed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  cast(null as integer) as "opportunity_id",
-  h.id as "ref_id",
-  cast("h"."field" as text) as "title",
-  cast("h"."old_value" as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  cast("h"."reason" as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  6 as "seq"
-from
-  "record_history" as "h"
-  inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
-  and "a"."workspace_id" = ?
-where
-  "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."entity_id" = ?
-  and "h"."created_at" != "a"."created_at"
-union all
-select
-  cast('contact_added' as text) as "kind",
-  c.created_at as "at",
-  c.created_by as "actor_id",
-  cast(null as integer) as "opportunity_id",
-  c.id as "ref_id",
-  cast("c"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("c"."title" as text) as "new_value",
-  cast(null as text) as "reason",
-  cast("c"."department" as text) as "extra",
-  cast(null as bigint) as "amount",
-  2 as "seq"
-from
-  "contacts" as "c"
-where
-  "c"."workspace_id" = ?
-  and "c"."account_id" = ?
-union all
-select
-  cast('opportunity_created' as text) as "kind",
-  o.created_at as "at",
-  coalesce(
-    (
-      select
-        h.actor_user_id
-      from
-        record_history h
-      where
-        h.workspace_id = ?
-        and h.entity_type = 'opportunity'
-        and h.entity_id = o.id
-        and h.field = 'owner'
-        and h.reason = 'creator'
-      order by
-        h.id
-      limit
-        1
-    ),
-    o.owner_id
-  ) as "actor_id",
-  o.id as "opportunity_id",
-  o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast(null as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  coalesce(
-    (
-      select
-        cast(ha.new_value as bigint)
-      from
-        record_history ha
-      where
-        ha.workspace_id = ?
-        and ha.entity_type = 'opportunity'
-        and ha.entity_id = o.id
-        and ha.field = 'amount'
-        and ha.created_at = o.created_at
-      order by
-        ha.id
-      limit
-        1
-    ),
-    o.amount
-  ) as "amount",
-  1 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = ?
-  and "o"."id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-union all
-select
-  cast('stage_moved' as text) as "kind",
-  s.entered_at as "at",
-  s.entered_by as "actor_id",
-  s.opportunity_id as "opportunity_id",
-  s.id as "ref_id",
-  cast("s"."stage_name" as text) as "title",
-  cast("p"."stage_name" as text) as "old_value",
-  cast("p"."exit_direction" as text) as "new_value",
-  cast("p"."exit_reason" as text) as "reason",
-  cast("p"."exit_evidence" as text) as "extra",
-  s.probability as "amount",
-  4 as "seq"
-from
-  "opportunity_stage_history" as "s"
-  inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-  and "p"."workspace_id" = ?
-  and "p"."id" = (
-    select
-      max("q"."id") as "m"
-    from
-      "opportunity_stage_history" as "q"
-    where
-      "q"."workspace_id" = ?
-      and "q"."opportunity_id" = "s"."opportunity_id"
-      and "q"."id" < "s"."id"
-  )
-where
-  "s"."workspace_id" = ?
-  and "s"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-  and (
-    "p"."exit_direction" is null
-    or "p"."exit_direction" != ?
-  )
-union all
-select
-  cast('opportunity_closed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  o.id as "opportunity_id",
-  h.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_reason as text)
-    else cast(h.reason as text)
-  end as "reason",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_competitor as text)
-  end as "extra",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
-  end as "amount",
-  7 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = ?
-where
-  "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-  and "h"."field" = ?
-  and "h"."new_value" in (?, ?, ?)
-union all
-select
-  cast('opportunity_closed' as text) as "kind",
-  o.closed_at as "at",
-  o.owner_id as "actor_id",
-  o.id as "opportunity_id",
-  - o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("o"."status" as text) as "new_value",
-  cast("o"."close_reason" as text) as "reason",
-  cast("o"."close_competitor" as text) as "extra",
-  coalesce(o.contract_amount, o.amount) as "amount",
-  7 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = ?
-  and "o"."id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-  and "o"."closed_at" is not null
-  and "o"."status" != ?
-  and not exists (
-    select
-      "h"."id"
-    from
-      "record_history" as "h"
-    where
-      "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."entity_id" = "o"."id"
-      and "h"."field" = ?
-  )
-union all
-select
-  cast('opportunity_changed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  h.entity_id as "opportunity_id",
-  h.id as "ref_id",
-  cast("h"."field" as text) as "title",
-  cast("h"."old_value" as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  cast("h"."reason" as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  6 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = ?
-where
-  "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-  and "h"."created_at" != "o"."created_at"
-  and "h"."field" != ?
-  and (
-    "h"."field" != ?
-    or "h"."new_value" = ?
-  )
-union all
-select
-  cast('review' as text) as "kind",
-  r.created_at as "at",
-  r.reviewer_id as "actor_id",
-  r.opportunity_id as "opportunity_id",
-  r.id as "ref_id",
-  cast("r"."completed_step" as text) as "title",
-  cast("r"."evidence" as text) as "old_value",
-  cast("r"."next_action" as text) as "new_value",
-  cast("r"."root_cause" as text) as "reason",
-  cast("r"."joint_plan" as text) as "extra",
-  cast(null as bigint) as "amount",
-  5 as "seq"
-from
-  "opportunity_reviews" as "r"
-where
-  "r"."workspace_id" = ?
-  and "r"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-union all
-select
-  cast('file_added' as text) as "kind",
-  f.created_at as "at",
-  f.uploaded_by as "actor_id",
-  f.opportunity_id as "opportunity_id",
-  f.id as "ref_id",
-  cast("f"."file_name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("f"."content_type" as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  f.size as "amount",
-  3 as "seq"
-from
-  "attachments" as "f"
-where
-  "f"."workspace_id" = ?
-  and "f"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-union all
-select
-  cast('activity' as text) as "kind",
-  v.start_at as "at",
-  v.owner_id as "actor_id",
-  v.opportunity_id as "opportunity_id",
-  v.id as "ref_id",
-  cast("v"."subject" as text) as "title",
-  cast("v"."type" as text) as "old_value",
-  cast("v"."status" as text) as "new_value",
-  cast("v"."outcome" as text) as "reason",
-  cast("v"."notes" as text) as "extra",
-  case
-    when v.end_at is null then null
-    else (v.end_at - v.start_at) / 60000
-  end as "amount",
-  8 as "seq"
-from
-  "activities" as "v"
-where
-  "v"."workspace_id" = ?
-  and "v"."archived_at" is null
-  and "v"."account_id" = ?;
--- [Q111] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number, number, number, number, number
-select
-  "t".*,
+  "page".*,
   "u"."name" as "actor_name",
   "o"."name" as "opportunity_name"
 from
   (
     select
-      cast('account_created' as text) as "kind",
-      a.created_at as "at",
-      a.created_by as "actor_id",
-      cast(null as integer) as "opportunity_id",
-      a.id as "ref_id",
-      cast("a"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast(null as text) as "new_value",
-      cast(null as text) as "reason",
-      cast(null as text) as "extra",
-      cast(null as bigint) as "amount",
-      0 as "seq"
+      "t".*,
+      count(*) over () as "total"
     from
-      "accounts" as "a"
-    where
-      "a"."workspace_id" = ?
-      and "a"."id" = ?
-    union all
-    select
-      cast('account_changed' as text) as "kind",
-      h.created_at as "at",
-      h.actor_user_id as "actor_id",
-      cast(null as integer) as "opportunity_id",
-      h.id as "ref_id",
-      cast("h"."field" as text) as "title",
-      cast("h"."old_value" as text) as "old_value",
-      cast("h"."new_value" as text) as "new_value",
-      cast("h"."reason" as text) as "reason",
-      cast(null as text) as "extra",
-      cast(null as bigint) as "amount",
-      6 as "seq"
-    from
-      "record_history" as "h"
-      inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
-      and "a"."workspace_id" = ?
-    where
-      "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."entity_id" = ?
-      and "h"."created_at" != "a"."created_at"
-    union all
-    select
-      cast('contact_added' as text) as "kind",
-      c.created_at as "at",
-      c.created_by as "actor_id",
-      cast(null as integer) as "opportunity_id",
-      c.id as "ref_id",
-      cast("c"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("c"."title" as text) as "new_value",
-      cast(null as text) as "reason",
-      cast("c"."department" as text) as "extra",
-      cast(null as bigint) as "amount",
-      2 as "seq"
-    from
-      "contacts" as "c"
-    where
-      "c"."workspace_id" = ?
-      and "c"."account_id" = ?
-    union all
-    select
-      cast('opportunity_created' as text) as "kind",
-      o.created_at as "at",
-      coalesce(
-        (
-          select
-            h.actor_user_id
-          from
-            record_history h
-          where
-            h.workspace_id = ?
-            and h.entity_type = 'opportunity'
-            and h.entity_id = o.id
-            and h.field = 'owner'
-            and h.reason = 'creator'
-          order by
-            h.id
-          limit
-            1
-        ),
-        o.owner_id
-      ) as "actor_id",
-      o.id as "opportunity_id",
-      o.id as "ref_id",
-      cast("o"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast(null as text) as "new_value",
-      cast(null as text) as "reason",
-      cast(null as text) as "extra",
-      coalesce(
-        (
-          select
-            cast(ha.new_value as bigint)
-          from
-            record_history ha
-          where
-            ha.workspace_id = ?
-            and ha.entity_type = 'opportunity'
-            and ha.entity_id = o.id
-            and ha.field = 'amount'
-            and ha.created_at = o.created_at
-          order by
-            ha.id
-          limit
-            1
-        ),
-        o.amount
-      ) as "amount",
-      1 as "seq"
-    from
-      "opportunities" as "o"
-    where
-      "o"."workspace_id" = ?
-      and "o"."id" in (
+      (
         select
-          "opportunities"."id"
+          cast('account_created' as text) as "kind",
+          a.created_at as "at",
+          a.created_by as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          a.id as "ref_id",
+          cast("a"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast(null as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          0 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+          "accounts" as "a"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and "org_units"."path" like ?
-          )
-          and "opportunities"."account_id" = ?
-      )
-    union all
-    select
-      cast('stage_moved' as text) as "kind",
-      s.entered_at as "at",
-      s.entered_by as "actor_id",
-      s.opportunity_id as "opportunity_id",
-      s.id as "ref_id",
-      cast("s"."stage_name" as text) as "title",
-      cast("p"."stage_name" as text) as "old_value",
-      cast("p"."exit_direction" as text) as "new_value",
-      cast("p"."exit_reason" as text) as "reason",
-      cast("p"."exit_evidence" as text) as "extra",
-      s.probability as "amount",
-      4 as "seq"
-    from
-      "opportunity_stage_history" as "s"
-      inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-      and "p"."workspace_id" = ?
-      and "p"."id" = (
+          "a"."workspace_id" = ?
+          and "a"."id" = ?
+        union all
         select
-          max("q"."id") as "m"
-        from
-          "opportunity_stage_history" as "q"
-        where
-          "q"."workspace_id" = ?
-          and "q"."opportunity_id" = "s"."opportunity_id"
-          and "q"."id" < "s"."id"
-      )
-    where
-      "s"."workspace_id" = ?
-      and "s"."opportunity_id" in (
-        select
-          "opportunities"."id"
-        from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = ?
-            and "org_units"."path" like ?
-          )
-          and "opportunities"."account_id" = ?
-      )
-      and (
-        "p"."exit_direction" is null
-        or "p"."exit_direction" != ?
-      )
-    union all
-    select
-      cast('opportunity_closed' as text) as "kind",
-      h.created_at as "at",
-      h.actor_user_id as "actor_id",
-      o.id as "opportunity_id",
-      h.id as "ref_id",
-      cast("o"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("h"."new_value" as text) as "new_value",
-      case
-        when o.status = h.new_value
-        and o.closed_at = h.created_at then cast(o.close_reason as text)
-        else cast(h.reason as text)
-      end as "reason",
-      case
-        when o.status = h.new_value
-        and o.closed_at = h.created_at then cast(o.close_competitor as text)
-      end as "extra",
-      case
-        when o.status = h.new_value
-        and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
-      end as "amount",
-      7 as "seq"
-    from
-      "record_history" as "h"
-      inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = ?
-    where
-      "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."entity_id" in (
-        select
-          "opportunities"."id"
-        from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = ?
-            and "org_units"."path" like ?
-          )
-          and "opportunities"."account_id" = ?
-      )
-      and "h"."field" = ?
-      and "h"."new_value" in (?, ?, ?)
-    union all
-    select
-      cast('opportunity_closed' as text) as "kind",
-      o.closed_at as "at",
-      o.owner_id as "actor_id",
-      o.id as "opportunity_id",
-      - o.id as "ref_id",
-      cast("o"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("o"."status" as text) as "new_value",
-      cast("o"."close_reason" as text) as "reason",
-      cast("o"."close_competitor" as text) as "extra",
-      coalesce(o.contract_amount, o.amount) as "amount",
-      7 as "seq"
-    from
-      "opportunities" as "o"
-    where
-      "o"."workspace_id" = ?
-      and "o"."id" in (
-        select
-          "opportunities"."id"
-        from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = ?
-            and "org_units"."path" like ?
-          )
-          and "opportunities"."account_id" = ?
-      )
-      and "o"."closed_at" is not null
-      and "o"."status" != ?
-      and not exists (
-        select
-          "h"."id"
+          cast('account_changed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          h.id as "ref_id",
+          cast("h"."field" as text) as "title",
+          cast("h"."old_value" as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          cast("h"."reason" as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          6 as "seq"
         from
           "record_history" as "h"
+          inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
+          and "a"."workspace_id" = ?
         where
           "h"."workspace_id" = ?
           and "h"."entity_type" = ?
-          and "h"."entity_id" = "o"."id"
+          and "h"."entity_id" = ?
+          and "h"."created_at" != "a"."created_at"
+        union all
+        select
+          cast('contact_added' as text) as "kind",
+          c.created_at as "at",
+          c.created_by as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          c.id as "ref_id",
+          cast("c"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("c"."title" as text) as "new_value",
+          cast(null as text) as "reason",
+          cast("c"."department" as text) as "extra",
+          cast(null as bigint) as "amount",
+          2 as "seq"
+        from
+          "contacts" as "c"
+        where
+          "c"."workspace_id" = ?
+          and "c"."account_id" = ?
+        union all
+        select
+          cast('opportunity_created' as text) as "kind",
+          o.created_at as "at",
+          coalesce(
+            (
+              select
+                h.actor_user_id
+              from
+                record_history h
+              where
+                h.workspace_id = ?
+                and h.entity_type = 'opportunity'
+                and h.entity_id = o.id
+                and h.field = 'owner'
+                and h.reason = 'creator'
+              order by
+                h.id
+              limit
+                1
+            ),
+            o.owner_id
+          ) as "actor_id",
+          o.id as "opportunity_id",
+          o.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast(null as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          coalesce(
+            (
+              select
+                cast(ha.new_value as bigint)
+              from
+                record_history ha
+              where
+                ha.workspace_id = ?
+                and ha.entity_type = 'opportunity'
+                and ha.entity_id = o.id
+                and ha.field = 'amount'
+                and ha.created_at = o.created_at
+              order by
+                ha.id
+              limit
+                1
+            ),
+            o.amount
+          ) as "amount",
+          1 as "seq"
+        from
+          "opportunities" as "o"
+        where
+          "o"."workspace_id" = ?
+          and "o"."id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+        union all
+        select
+          cast('stage_moved' as text) as "kind",
+          s.entered_at as "at",
+          s.entered_by as "actor_id",
+          s.opportunity_id as "opportunity_id",
+          s.id as "ref_id",
+          cast("s"."stage_name" as text) as "title",
+          cast("p"."stage_name" as text) as "old_value",
+          cast("p"."exit_direction" as text) as "new_value",
+          cast("p"."exit_reason" as text) as "reason",
+          cast("p"."exit_evidence" as text) as "extra",
+          s.probability as "amount",
+          4 as "seq"
+        from
+          "opportunity_stage_history" as "s"
+          inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
+          and "p"."workspace_id" = ?
+          and "p"."id" = (
+            select
+              max("q"."id") as "m"
+            from
+              "opportunity_stage_history" as "q"
+            where
+              "q"."workspace_id" = ?
+              and "q"."opportunity_id" = "s"."opportunity_id"
+              and "q"."id" < "s"."id"
+          )
+        where
+          "s"."workspace_id" = ?
+          and "s"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and (
+            "p"."exit_direction" is null
+            or "p"."exit_direction" != ?
+          )
+        union all
+        select
+          cast('opportunity_closed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          o.id as "opportunity_id",
+          h.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then cast(o.close_reason as text)
+            else cast(h.reason as text)
+          end as "reason",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then cast(o.close_competitor as text)
+          end as "extra",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
+          end as "amount",
+          7 as "seq"
+        from
+          "record_history" as "h"
+          inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
+          and "o"."workspace_id" = ?
+        where
+          "h"."workspace_id" = ?
+          and "h"."entity_type" = ?
+          and "h"."entity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
           and "h"."field" = ?
-      )
-    union all
-    select
-      cast('opportunity_changed' as text) as "kind",
-      h.created_at as "at",
-      h.actor_user_id as "actor_id",
-      h.entity_id as "opportunity_id",
-      h.id as "ref_id",
-      cast("h"."field" as text) as "title",
-      cast("h"."old_value" as text) as "old_value",
-      cast("h"."new_value" as text) as "new_value",
-      cast("h"."reason" as text) as "reason",
-      cast(null as text) as "extra",
-      cast(null as bigint) as "amount",
-      6 as "seq"
-    from
-      "record_history" as "h"
-      inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = ?
-    where
-      "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."entity_id" in (
+          and "h"."new_value" in (?, ?, ?)
+        union all
         select
-          "opportunities"."id"
+          cast('opportunity_closed' as text) as "kind",
+          o.closed_at as "at",
+          o.owner_id as "actor_id",
+          o.id as "opportunity_id",
+          - o.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("o"."status" as text) as "new_value",
+          cast("o"."close_reason" as text) as "reason",
+          cast("o"."close_competitor" as text) as "extra",
+          coalesce(o.contract_amount, o.amount) as "amount",
+          7 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+          "opportunities" as "o"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and "org_units"."path" like ?
+          "o"."workspace_id" = ?
+          and "o"."id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
           )
-          and "opportunities"."account_id" = ?
-      )
-      and "h"."created_at" != "o"."created_at"
-      and "h"."field" != ?
-      and (
-        "h"."field" != ?
-        or "h"."new_value" = ?
-      )
-    union all
-    select
-      cast('review' as text) as "kind",
-      r.created_at as "at",
-      r.reviewer_id as "actor_id",
-      r.opportunity_id as "opportunity_id",
-      r.id as "ref_id",
-      cast("r"."completed_step" as text) as "title",
-      cast("r"."evidence" as text) as "old_value",
-      cast("r"."next_action" as text) as "new_value",
-      cast("r"."root_cause" as text) as "reason",
-      cast("r"."joint_plan" as text) as "extra",
-      cast(null as bigint) as "amount",
-      5 as "seq"
-    from
-      "opportunity_reviews" as "r"
-    where
-      "r"."workspace_id" = ?
-      and "r"."opportunity_id" in (
+          and "o"."closed_at" is not null
+          and "o"."status" != ?
+          and not exists (
+            select
+              "h"."id"
+            from
+              "record_history" as "h"
+            where
+              "h"."workspace_id" = ?
+              and "h"."entity_type" = ?
+              and "h"."entity_id" = "o"."id"
+              and "h"."field" = ?
+          )
+        union all
         select
-          "opportunities"."id"
+          cast('opportunity_changed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          h.entity_id as "opportunity_id",
+          h.id as "ref_id",
+          cast("h"."field" as text) as "title",
+          cast("h"."old_value" as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          cast("h"."reason" as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          6 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+          "record_history" as "h"
+          inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
+          and "o"."workspace_id" = ?
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and "org_units"."path" like ?
+          "h"."workspace_id" = ?
+          and "h"."entity_type" = ?
+          and "h"."entity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
           )
-          and "opportunities"."account_id" = ?
-      )
-    union all
-    select
-      cast('file_added' as text) as "kind",
-      f.created_at as "at",
-      f.uploaded_by as "actor_id",
-      f.opportunity_id as "opportunity_id",
-      f.id as "ref_id",
-      cast("f"."file_name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("f"."content_type" as text) as "new_value",
-      cast(null as text) as "reason",
-      cast(null as text) as "extra",
-      f.size as "amount",
-      3 as "seq"
-    from
-      "attachments" as "f"
-    where
-      "f"."workspace_id" = ?
-      and "f"."opportunity_id" in (
+          and "h"."created_at" != "o"."created_at"
+          and "h"."field" != ?
+          and (
+            "h"."field" != ?
+            or "h"."new_value" = ?
+          )
+        union all
         select
-          "opportunities"."id"
+          cast('review' as text) as "kind",
+          r.created_at as "at",
+          r.reviewer_id as "actor_id",
+          r.opportunity_id as "opportunity_id",
+          r.id as "ref_id",
+          cast("r"."completed_step" as text) as "title",
+          cast("r"."evidence" as text) as "old_value",
+          cast("r"."next_action" as text) as "new_value",
+          cast("r"."root_cause" as text) as "reason",
+          cast("r"."joint_plan" as text) as "extra",
+          cast(null as bigint) as "amount",
+          5 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+          "opportunity_reviews" as "r"
         where
-          (
-            "opportunities"."workspace_id" = ?
-            and "org_units"."path" like ?
+          "r"."workspace_id" = ?
+          and "r"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
           )
-          and "opportunities"."account_id" = ?
-      )
-    union all
-    select
-      cast('activity' as text) as "kind",
-      v.start_at as "at",
-      v.owner_id as "actor_id",
-      v.opportunity_id as "opportunity_id",
-      v.id as "ref_id",
-      cast("v"."subject" as text) as "title",
-      cast("v"."type" as text) as "old_value",
-      cast("v"."status" as text) as "new_value",
-      cast("v"."outcome" as text) as "reason",
-      cast("v"."notes" as text) as "extra",
-      case
-        when v.end_at is null then null
-        else (v.end_at - v.start_at) / 60000
-      end as "amount",
-      8 as "seq"
-    from
-      "activities" as "v"
-    where
-      "v"."workspace_id" = ?
-      and "v"."archived_at" is null
-      and "v"."account_id" = ?
-  ) as "t"
-  left join "users" as "u" on "u"."id" = "t"."actor_id"
+        union all
+        select
+          cast('file_added' as text) as "kind",
+          f.created_at as "at",
+          f.uploaded_by as "actor_id",
+          f.opportunity_id as "opportunity_id",
+          f.id as "ref_id",
+          cast("f"."file_name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("f"."content_type" as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          f.size as "amount",
+          3 as "seq"
+        from
+          "attachments" as "f"
+        where
+          "f"."workspace_id" = ?
+          and "f"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+        union all
+        select
+          cast('activity' as text) as "kind",
+          v.start_at as "at",
+          v.owner_id as "actor_id",
+          v.opportunity_id as "opportunity_id",
+          v.id as "ref_id",
+          cast("v"."subject" as text) as "title",
+          cast("v"."type" as text) as "old_value",
+          cast("v"."status" as text) as "new_value",
+          cast("v"."outcome" as text) as "reason",
+          cast("v"."notes" as text) as "extra",
+          case
+            when v.end_at is null then null
+            else (v.end_at - v.start_at) / 60000
+          end as "amount",
+          8 as "seq"
+        from
+          "activities" as "v"
+        where
+          "v"."workspace_id" = ?
+          and "v"."archived_at" is null
+          and "v"."account_id" = ?
+      ) as "t"
+    order by
+      "t"."at" desc,
+      "t"."seq" desc,
+      "t"."ref_id" desc
+    limit
+      ?
+    offset
+      ?
+  ) as "page"
+  left join "users" as "u" on "u"."id" = "page"."actor_id"
   and "u"."workspace_id" = ?
-  left join "opportunities" as "o" on "o"."id" = "t"."opportunity_id"
+  left join "opportunities" as "o" on "o"."id" = "page"."opportunity_id"
   and "o"."workspace_id" = ?
 order by
-  "t"."at" desc,
-  "t"."seq" desc,
-  "t"."ref_id" desc
-limit
-  ?
-offset
-  ?;
--- [Q110] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
--- [Q112] parameters: number, number, number, number, string, number, number, number, number, number, number, number, string, number, number, number, number, number, string, number, string, number, number, string, number, string, number, string, string, string, string, number, number, string, number, string, number, string, string, number, number, string, number, string, number, string, string, string, number, number, string, number, number, number, string, number, number, number
+  "page"."at" desc,
+  "page"."seq" desc,
+  "page"."ref_id" desc;
+-- [Q106] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+with
+  "timeline_deals" as (
+    select
+      "opportunities"."id"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."account_id" = ?
+  )
 select
   count(*) as "n"
 from
@@ -13112,21 +12535,9 @@ from
       "o"."workspace_id" = ?
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = ?
-            and "org_units"."path" like ?
-          )
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
     union all
     select
@@ -13160,21 +12571,9 @@ from
       "s"."workspace_id" = ?
       and "s"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = ?
-            and "org_units"."path" like ?
-          )
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and (
         "p"."exit_direction" is null
@@ -13213,21 +12612,9 @@ from
       and "h"."entity_type" = ?
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = ?
-            and "org_units"."path" like ?
-          )
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and "h"."field" = ?
       and "h"."new_value" in (?, ?, ?)
@@ -13251,21 +12638,9 @@ from
       "o"."workspace_id" = ?
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = ?
-            and "org_units"."path" like ?
-          )
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and "o"."closed_at" is not null
       and "o"."status" != ?
@@ -13303,21 +12678,9 @@ from
       and "h"."entity_type" = ?
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = ?
-            and "org_units"."path" like ?
-          )
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and "h"."created_at" != "o"."created_at"
       and "h"."field" != ?
@@ -13345,21 +12708,9 @@ from
       "r"."workspace_id" = ?
       and "r"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = ?
-            and "org_units"."path" like ?
-          )
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
     union all
     select
@@ -13381,21 +12732,9 @@ from
       "f"."workspace_id" = ?
       and "f"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          (
-            "opportunities"."workspace_id" = ?
-            and "org_units"."path" like ?
-          )
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
     union all
     select
@@ -13423,7 +12762,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q113] parameters: number, string, number
+-- [Q107] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -13481,16 +12820,18 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."id" = ?;
--- [Q61] again; parameters: number, number
--- [Q61] again; parameters: number, number
--- [Q62] again; parameters: number, number, number
--- [Q63] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q64] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q63] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q55] again; parameters: number
+-- [Q63] again; parameters: number, number
+-- [Q64] again; parameters: number, number, number, string, number
+-- [Q65] again; parameters: number, number, number, string, number, number, number
+-- [Q64] again; parameters: number, number, number, string, number
+-- [Q66] again; parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q67] again; parameters: number, number, number, number, number, string, number
 
 -- account list as rep (200): GET /api/v1/accounts
--- [Q114] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q108] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -13571,7 +12912,7 @@ limit
   ?
 offset
   ?;
--- [Q115] parameters: number, number, number, number, number, number, number, number, number, number
+-- [Q109] parameters: number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -13609,13 +12950,13 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "accounts"."archived_at" is null;
--- [Q69] again; parameters: number, number, number
+-- [Q71] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q116] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q110] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -13749,7 +13090,7 @@ limit
   ?
 offset
   ?;
--- [Q117] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q111] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -13842,7 +13183,7 @@ where
   and "accounts"."tier" = ?;
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
--- [Q118] parameters: number, number, number, number, number, number
+-- [Q112] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -13919,7 +13260,7 @@ limit
   ?
 offset
   ?;
--- [Q119] parameters: number, number, number, number
+-- [Q113] parameters: number, number, number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -13955,7 +13296,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q120] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q114] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14085,7 +13426,7 @@ limit
   ?
 offset
   ?;
--- [Q121] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q115] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -14173,53 +13514,7 @@ where
 -- board as rep (200): GET /api/v1/opportunities/board?processId=…
 -- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
--- [Q122] parameters: number, number, number, number, number, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "owned"."id"
-    from
-      "opportunities" as "owned"
-    where
-      "owned"."workspace_id" = ?
-      and "owned"."owner_id" = ?
-    union
-    select
-      "opportunity_team"."opportunity_id" as "id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
-  )
-  and "opportunities"."process_id" = ?
-  and (
-    (
-      "opportunities"."status" = ?
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q123] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q116] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14269,7 +13564,19 @@ select
     order by
       opportunities.amount desc,
       opportunities.id
-  ) as "rn"
+  ) as "rn",
+  count(*) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_n",
+  sum(opportunities.amount) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_amount",
+  sum(opportunities.amount * stage.probability) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -14308,7 +13615,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q124] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q117] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -14362,7 +13669,19 @@ from
         order by
           opportunities.amount desc,
           opportunities.id
-      ) as "rn"
+      ) as "rn",
+      count(*) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_n",
+      sum(opportunities.amount) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_amount",
+      sum(opportunities.amount * stage.probability) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_weighted"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -14414,106 +13733,7 @@ order by
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q125] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "owned"."id"
-    from
-      "opportunities" as "owned"
-    where
-      "owned"."workspace_id" = ?
-      and "owned"."owner_id" = ?
-    union
-    select
-      "opportunity_team"."opportunity_id" as "id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
-  )
-  and (
-    "opportunities"."id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = ?
-        and "g"."kind" = ?
-        and "g"."gram" = ?
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = ?
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-    or "opportunities"."account_id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = ?
-        and "g"."kind" = ?
-        and "g"."gram" = ?
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = ?
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-  )
-  and (
-    "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
-  )
-  and "org_units"."path" like ?
-  and "opportunities"."process_id" = ?
-  and (
-    (
-      (
-        "opportunities"."status" = ?
-        and "opportunities"."expected_close_date" >= ?
-        and "opportunities"."expected_close_date" <= ?
-      )
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q126] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q118] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14563,7 +13783,19 @@ select
     order by
       opportunities.amount desc,
       opportunities.id
-  ) as "rn"
+  ) as "rn",
+  count(*) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_n",
+  sum(opportunities.amount) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_amount",
+  sum(opportunities.amount * stage.probability) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -14655,7 +13887,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q127] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
+-- [Q119] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -14709,7 +13941,19 @@ from
         order by
           opportunities.amount desc,
           opportunities.id
-      ) as "rn"
+      ) as "rn",
+      count(*) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_n",
+      sum(opportunities.amount) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_amount",
+      sum(opportunities.amount * stage.probability) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_weighted"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -14810,53 +14054,8 @@ order by
 
 -- board of every process as rep (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
--- [Q33] again; parameters: number, number, number, number, number
--- [Q128] parameters: number, number, number, number, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "owned"."id"
-    from
-      "opportunities" as "owned"
-    where
-      "owned"."workspace_id" = ?
-      and "owned"."owner_id" = ?
-    union
-    select
-      "opportunity_team"."opportunity_id" as "id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
-  )
-  and (
-    (
-      "opportunities"."status" = ?
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q129] parameters: number, number, number, number, string, number, string, number, number
+-- [Q34] again; parameters: number, number, number, number, number
+-- [Q120] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14906,7 +14105,19 @@ select
     order by
       opportunities.amount desc,
       opportunities.id
-  ) as "rn"
+  ) as "rn",
+  count(*) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_n",
+  sum(opportunities.amount) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_amount",
+  sum(opportunities.amount * stage.probability) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -14944,7 +14155,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q130] parameters: number, number, number, number, string, number, string, number, number, number
+-- [Q121] parameters: number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -14998,7 +14209,19 @@ from
         order by
           opportunities.amount desc,
           opportunities.id
-      ) as "rn"
+      ) as "rn",
+      count(*) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_n",
+      sum(opportunities.amount) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_amount",
+      sum(opportunities.amount * stage.probability) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_weighted"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -15044,7 +14267,7 @@ order by
   "c"."rn";
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
--- [Q131] parameters: number, number, number, number, string, number, number, number, string, number, number, number
+-- [Q122] parameters: number, number, number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15136,7 +14359,7 @@ limit
   ?
 offset
   ?;
--- [Q132] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, number, string
+-- [Q123] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, number, string
 select
   sum(
     case
@@ -15213,7 +14436,7 @@ where
   and "opportunities"."status" = ?;
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q133] parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q124] parameters: number, number, number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15297,7 +14520,7 @@ limit
   ?
 offset
   ?;
--- [Q134] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, string
+-- [Q125] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, string
 select
   sum(
     case
@@ -15366,7 +14589,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q135] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q126] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -15450,7 +14673,24 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "accounts"."id" = ?;
--- [Q136] parameters: number, number, number, number, number
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q47] again; parameters: number, number, string, number
+-- [Q48] again; parameters: number, number
+-- [Q49] again; parameters: number, number, number
+-- [Q50] again; parameters: number, number, number, string
+-- [Q51] again; parameters: number, number, string, string, string, string, string
+-- [Q52] again; parameters: number, string, number, string, string
+-- [Q53] again; parameters: number, number, string, string, string, string
+-- [Q54] again; parameters: number
+-- [Q55] again; parameters: number
+-- [Q56] again; parameters: number, number
+-- [Q127] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -15480,130 +14720,12 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."account_id" = ?;
--- [Q136] again; parameters: number, number, number, number, number
--- [Q136] again; parameters: number, number, number, number, number
--- [Q136] again; parameters: number, number, number, number, number
--- [Q136] again; parameters: number, number, number, number, number
--- [Q136] again; parameters: number, number, number, number, number
--- [Q136] again; parameters: number, number, number, number, number
--- [Q47] again; parameters: number, number, string, number
--- [Q48] again; parameters: number, number
--- [Q137] parameters: number, number, number, number, number, number, number, number
-select
-  cast('opportunity_created' as text) as "kind",
-  o.created_at as "at",
-  coalesce(
-    (
-      select
-        h.actor_user_id
-      from
-        record_history h
-      where
-        h.workspace_id = ?
-        and h.entity_type = 'opportunity'
-        and h.entity_id = o.id
-        and h.field = 'owner'
-        and h.reason = 'creator'
-      order by
-        h.id
-      limit
-        1
-    ),
-    o.owner_id
-  ) as "actor_id",
-  o.id as "opportunity_id",
-  o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast(null as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  coalesce(
-    (
-      select
-        cast(ha.new_value as bigint)
-      from
-        record_history ha
-      where
-        ha.workspace_id = ?
-        and ha.entity_type = 'opportunity'
-        and ha.entity_id = o.id
-        and ha.field = 'amount'
-        and ha.created_at = o.created_at
-      order by
-        ha.id
-      limit
-        1
-    ),
-    o.amount
-  ) as "amount",
-  1 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = ?
-  and "o"."id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = ?
-          and "owned"."owner_id" = ?
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-      and "opportunities"."account_id" = ?
-  );
--- [Q138] parameters: number, number, number, number, number, number, number, number, string
-select
-  cast('stage_moved' as text) as "kind",
-  s.entered_at as "at",
-  s.entered_by as "actor_id",
-  s.opportunity_id as "opportunity_id",
-  s.id as "ref_id",
-  cast("s"."stage_name" as text) as "title",
-  cast("p"."stage_name" as text) as "old_value",
-  cast("p"."exit_direction" as text) as "new_value",
-  cast("p"."exit_reason" as text) as "reason",
-  cast("p"."exit_evidence" as text) as "extra",
-  s.probability as "amount",
-  4 as "seq"
-from
-  "opportunity_stage_history" as "s"
-  inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-  and "p"."workspace_id" = ?
-  and "p"."id" = (
-    select
-      max("q"."id") as "m"
-    from
-      "opportunity_stage_history" as "q"
-    where
-      "q"."workspace_id" = ?
-      and "q"."opportunity_id" = "s"."opportunity_id"
-      and "q"."id" < "s"."id"
-  )
-where
-  "s"."workspace_id" = ?
-  and "s"."opportunity_id" in (
+-- [Q58] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q59] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
+-- [Q58] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q128] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
+with
+  "timeline_deals" as (
     select
       "opportunities"."id"
     from
@@ -15634,1346 +14756,408 @@ where
       )
       and "opportunities"."account_id" = ?
   )
-  and (
-    "p"."exit_direction" is null
-    or "p"."exit_direction" != ?
-  );
--- [Q139] parameters: number, number, string, number, number, number, number, number, string, string, string, string
 select
-  cast('opportunity_closed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  o.id as "opportunity_id",
-  h.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_reason as text)
-    else cast(h.reason as text)
-  end as "reason",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_competitor as text)
-  end as "extra",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
-  end as "amount",
-  7 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = ?
-where
-  "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = ?
-          and "owned"."owner_id" = ?
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-  and "h"."field" = ?
-  and "h"."new_value" in (?, ?, ?);
--- [Q140] parameters: number, number, number, number, number, number, string, number, string, string
-select
-  cast('opportunity_closed' as text) as "kind",
-  o.closed_at as "at",
-  o.owner_id as "actor_id",
-  o.id as "opportunity_id",
-  - o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("o"."status" as text) as "new_value",
-  cast("o"."close_reason" as text) as "reason",
-  cast("o"."close_competitor" as text) as "extra",
-  coalesce(o.contract_amount, o.amount) as "amount",
-  7 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = ?
-  and "o"."id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = ?
-          and "owned"."owner_id" = ?
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-  and "o"."closed_at" is not null
-  and "o"."status" != ?
-  and not exists (
-    select
-      "h"."id"
-    from
-      "record_history" as "h"
-    where
-      "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."entity_id" = "o"."id"
-      and "h"."field" = ?
-  );
--- [Q141] parameters: number, number, string, number, number, number, number, number, string, string, string
-select
-  cast('opportunity_changed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  h.entity_id as "opportunity_id",
-  h.id as "ref_id",
-  cast("h"."field" as text) as "title",
-  cast("h"."old_value" as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  cast("h"."reason" as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  6 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = ?
-where
-  "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = ?
-          and "owned"."owner_id" = ?
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-  and "h"."created_at" != "o"."created_at"
-  and "h"."field" != ?
-  and (
-    "h"."field" != ?
-    or "h"."new_value" = ?
-  );
--- [Q142] parameters: number, number, number, number, number, number
-select
-  cast('review' as text) as "kind",
-  r.created_at as "at",
-  r.reviewer_id as "actor_id",
-  r.opportunity_id as "opportunity_id",
-  r.id as "ref_id",
-  cast("r"."completed_step" as text) as "title",
-  cast("r"."evidence" as text) as "old_value",
-  cast("r"."next_action" as text) as "new_value",
-  cast("r"."root_cause" as text) as "reason",
-  cast("r"."joint_plan" as text) as "extra",
-  cast(null as bigint) as "amount",
-  5 as "seq"
-from
-  "opportunity_reviews" as "r"
-where
-  "r"."workspace_id" = ?
-  and "r"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = ?
-          and "owned"."owner_id" = ?
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-      and "opportunities"."account_id" = ?
-  );
--- [Q143] parameters: number, number, number, number, number, number
-select
-  cast('file_added' as text) as "kind",
-  f.created_at as "at",
-  f.uploaded_by as "actor_id",
-  f.opportunity_id as "opportunity_id",
-  f.id as "ref_id",
-  cast("f"."file_name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("f"."content_type" as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  f.size as "amount",
-  3 as "seq"
-from
-  "attachments" as "f"
-where
-  "f"."workspace_id" = ?
-  and "f"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = ?
-          and "owned"."owner_id" = ?
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-      and "opportunities"."account_id" = ?
-  );
--- [Q56] again; parameters: number, number
--- [Q144] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
-select
-  cast('account_created' as text) as "kind",
-  a.created_at as "at",
-  a.created_by as "actor_id",
-  cast(null as integer) as "opportunity_id",
-  a.id as "ref_id",
-  cast("a"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast(null as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  0 as "seq"
-from
-  "accounts" as "a"
-where
-  "a"."workspace_id" = ?
-  and "a"."id" = ?
-union all
-select
-  cast('account_changed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  cast(null as integer) as "opportunity_id",
-  h.id as "ref_id",
-  cast("h"."field" as text) as "title",
-  cast("h"."old_value" as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  cast("h"."reason" as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  6 as "seq"
-from
-  "record_history" as "h"
-  inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
-  and "a"."workspace_id" = ?
-where
-  "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."entity_id" = ?
-  and "h"."created_at" != "a"."created_at"
-union all
-select
-  cast('contact_added' as text) as "kind",
-  c.created_at as "at",
-  c.created_by as "actor_id",
-  cast(null as integer) as "opportunity_id",
-  c.id as "ref_id",
-  cast("c"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("c"."title" as text) as "new_value",
-  cast(null as text) as "reason",
-  cast("c"."department" as text) as "extra",
-  cast(null as bigint) as "amount",
-  2 as "seq"
-from
-  "contacts" as "c"
-where
-  "c"."workspace_id" = ?
-  and "c"."account_id" = ?
-union all
-select
-  cast('opportunity_created' as text) as "kind",
-  o.created_at as "at",
-  coalesce(
-    (
-      select
-        h.actor_user_id
-      from
-        record_history h
-      where
-        h.workspace_id = ?
-        and h.entity_type = 'opportunity'
-        and h.entity_id = o.id
-        and h.field = 'owner'
-        and h.reason = 'creator'
-      order by
-        h.id
-      limit
-        1
-    ),
-    o.owner_id
-  ) as "actor_id",
-  o.id as "opportunity_id",
-  o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast(null as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  coalesce(
-    (
-      select
-        cast(ha.new_value as bigint)
-      from
-        record_history ha
-      where
-        ha.workspace_id = ?
-        and ha.entity_type = 'opportunity'
-        and ha.entity_id = o.id
-        and ha.field = 'amount'
-        and ha.created_at = o.created_at
-      order by
-        ha.id
-      limit
-        1
-    ),
-    o.amount
-  ) as "amount",
-  1 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = ?
-  and "o"."id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = ?
-          and "owned"."owner_id" = ?
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-union all
-select
-  cast('stage_moved' as text) as "kind",
-  s.entered_at as "at",
-  s.entered_by as "actor_id",
-  s.opportunity_id as "opportunity_id",
-  s.id as "ref_id",
-  cast("s"."stage_name" as text) as "title",
-  cast("p"."stage_name" as text) as "old_value",
-  cast("p"."exit_direction" as text) as "new_value",
-  cast("p"."exit_reason" as text) as "reason",
-  cast("p"."exit_evidence" as text) as "extra",
-  s.probability as "amount",
-  4 as "seq"
-from
-  "opportunity_stage_history" as "s"
-  inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-  and "p"."workspace_id" = ?
-  and "p"."id" = (
-    select
-      max("q"."id") as "m"
-    from
-      "opportunity_stage_history" as "q"
-    where
-      "q"."workspace_id" = ?
-      and "q"."opportunity_id" = "s"."opportunity_id"
-      and "q"."id" < "s"."id"
-  )
-where
-  "s"."workspace_id" = ?
-  and "s"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = ?
-          and "owned"."owner_id" = ?
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-  and (
-    "p"."exit_direction" is null
-    or "p"."exit_direction" != ?
-  )
-union all
-select
-  cast('opportunity_closed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  o.id as "opportunity_id",
-  h.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_reason as text)
-    else cast(h.reason as text)
-  end as "reason",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then cast(o.close_competitor as text)
-  end as "extra",
-  case
-    when o.status = h.new_value
-    and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
-  end as "amount",
-  7 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = ?
-where
-  "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = ?
-          and "owned"."owner_id" = ?
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-  and "h"."field" = ?
-  and "h"."new_value" in (?, ?, ?)
-union all
-select
-  cast('opportunity_closed' as text) as "kind",
-  o.closed_at as "at",
-  o.owner_id as "actor_id",
-  o.id as "opportunity_id",
-  - o.id as "ref_id",
-  cast("o"."name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("o"."status" as text) as "new_value",
-  cast("o"."close_reason" as text) as "reason",
-  cast("o"."close_competitor" as text) as "extra",
-  coalesce(o.contract_amount, o.amount) as "amount",
-  7 as "seq"
-from
-  "opportunities" as "o"
-where
-  "o"."workspace_id" = ?
-  and "o"."id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = ?
-          and "owned"."owner_id" = ?
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-  and "o"."closed_at" is not null
-  and "o"."status" != ?
-  and not exists (
-    select
-      "h"."id"
-    from
-      "record_history" as "h"
-    where
-      "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."entity_id" = "o"."id"
-      and "h"."field" = ?
-  )
-union all
-select
-  cast('opportunity_changed' as text) as "kind",
-  h.created_at as "at",
-  h.actor_user_id as "actor_id",
-  h.entity_id as "opportunity_id",
-  h.id as "ref_id",
-  cast("h"."field" as text) as "title",
-  cast("h"."old_value" as text) as "old_value",
-  cast("h"."new_value" as text) as "new_value",
-  cast("h"."reason" as text) as "reason",
-  cast(null as text) as "extra",
-  cast(null as bigint) as "amount",
-  6 as "seq"
-from
-  "record_history" as "h"
-  inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-  and "o"."workspace_id" = ?
-where
-  "h"."workspace_id" = ?
-  and "h"."entity_type" = ?
-  and "h"."entity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = ?
-          and "owned"."owner_id" = ?
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-  and "h"."created_at" != "o"."created_at"
-  and "h"."field" != ?
-  and (
-    "h"."field" != ?
-    or "h"."new_value" = ?
-  )
-union all
-select
-  cast('review' as text) as "kind",
-  r.created_at as "at",
-  r.reviewer_id as "actor_id",
-  r.opportunity_id as "opportunity_id",
-  r.id as "ref_id",
-  cast("r"."completed_step" as text) as "title",
-  cast("r"."evidence" as text) as "old_value",
-  cast("r"."next_action" as text) as "new_value",
-  cast("r"."root_cause" as text) as "reason",
-  cast("r"."joint_plan" as text) as "extra",
-  cast(null as bigint) as "amount",
-  5 as "seq"
-from
-  "opportunity_reviews" as "r"
-where
-  "r"."workspace_id" = ?
-  and "r"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = ?
-          and "owned"."owner_id" = ?
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-union all
-select
-  cast('file_added' as text) as "kind",
-  f.created_at as "at",
-  f.uploaded_by as "actor_id",
-  f.opportunity_id as "opportunity_id",
-  f.id as "ref_id",
-  cast("f"."file_name" as text) as "title",
-  cast(null as text) as "old_value",
-  cast("f"."content_type" as text) as "new_value",
-  cast(null as text) as "reason",
-  cast(null as text) as "extra",
-  f.size as "amount",
-  3 as "seq"
-from
-  "attachments" as "f"
-where
-  "f"."workspace_id" = ?
-  and "f"."opportunity_id" in (
-    select
-      "opportunities"."id"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = ?
-          and "owned"."owner_id" = ?
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = ?
-          and "opportunity_team"."user_id" = ?
-      )
-      and "opportunities"."account_id" = ?
-  )
-union all
-select
-  cast('activity' as text) as "kind",
-  v.start_at as "at",
-  v.owner_id as "actor_id",
-  v.opportunity_id as "opportunity_id",
-  v.id as "ref_id",
-  cast("v"."subject" as text) as "title",
-  cast("v"."type" as text) as "old_value",
-  cast("v"."status" as text) as "new_value",
-  cast("v"."outcome" as text) as "reason",
-  cast("v"."notes" as text) as "extra",
-  case
-    when v.end_at is null then null
-    else (v.end_at - v.start_at) / 60000
-  end as "amount",
-  8 as "seq"
-from
-  "activities" as "v"
-where
-  "v"."workspace_id" = ?
-  and "v"."archived_at" is null
-  and "v"."account_id" = ?;
--- [Q145] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number
-select
-  "t".*,
+  "page".*,
   "u"."name" as "actor_name",
   "o"."name" as "opportunity_name"
 from
   (
     select
-      cast('account_created' as text) as "kind",
-      a.created_at as "at",
-      a.created_by as "actor_id",
-      cast(null as integer) as "opportunity_id",
-      a.id as "ref_id",
-      cast("a"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast(null as text) as "new_value",
-      cast(null as text) as "reason",
-      cast(null as text) as "extra",
-      cast(null as bigint) as "amount",
-      0 as "seq"
+      "t".*,
+      count(*) over () as "total"
     from
-      "accounts" as "a"
-    where
-      "a"."workspace_id" = ?
-      and "a"."id" = ?
-    union all
-    select
-      cast('account_changed' as text) as "kind",
-      h.created_at as "at",
-      h.actor_user_id as "actor_id",
-      cast(null as integer) as "opportunity_id",
-      h.id as "ref_id",
-      cast("h"."field" as text) as "title",
-      cast("h"."old_value" as text) as "old_value",
-      cast("h"."new_value" as text) as "new_value",
-      cast("h"."reason" as text) as "reason",
-      cast(null as text) as "extra",
-      cast(null as bigint) as "amount",
-      6 as "seq"
-    from
-      "record_history" as "h"
-      inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
-      and "a"."workspace_id" = ?
-    where
-      "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."entity_id" = ?
-      and "h"."created_at" != "a"."created_at"
-    union all
-    select
-      cast('contact_added' as text) as "kind",
-      c.created_at as "at",
-      c.created_by as "actor_id",
-      cast(null as integer) as "opportunity_id",
-      c.id as "ref_id",
-      cast("c"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("c"."title" as text) as "new_value",
-      cast(null as text) as "reason",
-      cast("c"."department" as text) as "extra",
-      cast(null as bigint) as "amount",
-      2 as "seq"
-    from
-      "contacts" as "c"
-    where
-      "c"."workspace_id" = ?
-      and "c"."account_id" = ?
-    union all
-    select
-      cast('opportunity_created' as text) as "kind",
-      o.created_at as "at",
-      coalesce(
-        (
-          select
-            h.actor_user_id
-          from
-            record_history h
-          where
-            h.workspace_id = ?
-            and h.entity_type = 'opportunity'
-            and h.entity_id = o.id
-            and h.field = 'owner'
-            and h.reason = 'creator'
-          order by
-            h.id
-          limit
-            1
-        ),
-        o.owner_id
-      ) as "actor_id",
-      o.id as "opportunity_id",
-      o.id as "ref_id",
-      cast("o"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast(null as text) as "new_value",
-      cast(null as text) as "reason",
-      cast(null as text) as "extra",
-      coalesce(
-        (
-          select
-            cast(ha.new_value as bigint)
-          from
-            record_history ha
-          where
-            ha.workspace_id = ?
-            and ha.entity_type = 'opportunity'
-            and ha.entity_id = o.id
-            and ha.field = 'amount'
-            and ha.created_at = o.created_at
-          order by
-            ha.id
-          limit
-            1
-        ),
-        o.amount
-      ) as "amount",
-      1 as "seq"
-    from
-      "opportunities" as "o"
-    where
-      "o"."workspace_id" = ?
-      and "o"."id" in (
+      (
         select
-          "opportunities"."id"
+          cast('account_created' as text) as "kind",
+          a.created_at as "at",
+          a.created_by as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          a.id as "ref_id",
+          cast("a"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast(null as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          0 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+          "accounts" as "a"
         where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = ?
-              and "owned"."owner_id" = ?
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-          and "opportunities"."account_id" = ?
-      )
-    union all
-    select
-      cast('stage_moved' as text) as "kind",
-      s.entered_at as "at",
-      s.entered_by as "actor_id",
-      s.opportunity_id as "opportunity_id",
-      s.id as "ref_id",
-      cast("s"."stage_name" as text) as "title",
-      cast("p"."stage_name" as text) as "old_value",
-      cast("p"."exit_direction" as text) as "new_value",
-      cast("p"."exit_reason" as text) as "reason",
-      cast("p"."exit_evidence" as text) as "extra",
-      s.probability as "amount",
-      4 as "seq"
-    from
-      "opportunity_stage_history" as "s"
-      inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
-      and "p"."workspace_id" = ?
-      and "p"."id" = (
+          "a"."workspace_id" = ?
+          and "a"."id" = ?
+        union all
         select
-          max("q"."id") as "m"
-        from
-          "opportunity_stage_history" as "q"
-        where
-          "q"."workspace_id" = ?
-          and "q"."opportunity_id" = "s"."opportunity_id"
-          and "q"."id" < "s"."id"
-      )
-    where
-      "s"."workspace_id" = ?
-      and "s"."opportunity_id" in (
-        select
-          "opportunities"."id"
-        from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = ?
-              and "owned"."owner_id" = ?
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-          and "opportunities"."account_id" = ?
-      )
-      and (
-        "p"."exit_direction" is null
-        or "p"."exit_direction" != ?
-      )
-    union all
-    select
-      cast('opportunity_closed' as text) as "kind",
-      h.created_at as "at",
-      h.actor_user_id as "actor_id",
-      o.id as "opportunity_id",
-      h.id as "ref_id",
-      cast("o"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("h"."new_value" as text) as "new_value",
-      case
-        when o.status = h.new_value
-        and o.closed_at = h.created_at then cast(o.close_reason as text)
-        else cast(h.reason as text)
-      end as "reason",
-      case
-        when o.status = h.new_value
-        and o.closed_at = h.created_at then cast(o.close_competitor as text)
-      end as "extra",
-      case
-        when o.status = h.new_value
-        and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
-      end as "amount",
-      7 as "seq"
-    from
-      "record_history" as "h"
-      inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = ?
-    where
-      "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."entity_id" in (
-        select
-          "opportunities"."id"
-        from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = ?
-              and "owned"."owner_id" = ?
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-          and "opportunities"."account_id" = ?
-      )
-      and "h"."field" = ?
-      and "h"."new_value" in (?, ?, ?)
-    union all
-    select
-      cast('opportunity_closed' as text) as "kind",
-      o.closed_at as "at",
-      o.owner_id as "actor_id",
-      o.id as "opportunity_id",
-      - o.id as "ref_id",
-      cast("o"."name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("o"."status" as text) as "new_value",
-      cast("o"."close_reason" as text) as "reason",
-      cast("o"."close_competitor" as text) as "extra",
-      coalesce(o.contract_amount, o.amount) as "amount",
-      7 as "seq"
-    from
-      "opportunities" as "o"
-    where
-      "o"."workspace_id" = ?
-      and "o"."id" in (
-        select
-          "opportunities"."id"
-        from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = ?
-              and "owned"."owner_id" = ?
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-          and "opportunities"."account_id" = ?
-      )
-      and "o"."closed_at" is not null
-      and "o"."status" != ?
-      and not exists (
-        select
-          "h"."id"
+          cast('account_changed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          h.id as "ref_id",
+          cast("h"."field" as text) as "title",
+          cast("h"."old_value" as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          cast("h"."reason" as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          6 as "seq"
         from
           "record_history" as "h"
+          inner join "accounts" as "a" on "a"."id" = "h"."entity_id"
+          and "a"."workspace_id" = ?
         where
           "h"."workspace_id" = ?
           and "h"."entity_type" = ?
-          and "h"."entity_id" = "o"."id"
+          and "h"."entity_id" = ?
+          and "h"."created_at" != "a"."created_at"
+        union all
+        select
+          cast('contact_added' as text) as "kind",
+          c.created_at as "at",
+          c.created_by as "actor_id",
+          cast(null as integer) as "opportunity_id",
+          c.id as "ref_id",
+          cast("c"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("c"."title" as text) as "new_value",
+          cast(null as text) as "reason",
+          cast("c"."department" as text) as "extra",
+          cast(null as bigint) as "amount",
+          2 as "seq"
+        from
+          "contacts" as "c"
+        where
+          "c"."workspace_id" = ?
+          and "c"."account_id" = ?
+        union all
+        select
+          cast('opportunity_created' as text) as "kind",
+          o.created_at as "at",
+          coalesce(
+            (
+              select
+                h.actor_user_id
+              from
+                record_history h
+              where
+                h.workspace_id = ?
+                and h.entity_type = 'opportunity'
+                and h.entity_id = o.id
+                and h.field = 'owner'
+                and h.reason = 'creator'
+              order by
+                h.id
+              limit
+                1
+            ),
+            o.owner_id
+          ) as "actor_id",
+          o.id as "opportunity_id",
+          o.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast(null as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          coalesce(
+            (
+              select
+                cast(ha.new_value as bigint)
+              from
+                record_history ha
+              where
+                ha.workspace_id = ?
+                and ha.entity_type = 'opportunity'
+                and ha.entity_id = o.id
+                and ha.field = 'amount'
+                and ha.created_at = o.created_at
+              order by
+                ha.id
+              limit
+                1
+            ),
+            o.amount
+          ) as "amount",
+          1 as "seq"
+        from
+          "opportunities" as "o"
+        where
+          "o"."workspace_id" = ?
+          and "o"."id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+        union all
+        select
+          cast('stage_moved' as text) as "kind",
+          s.entered_at as "at",
+          s.entered_by as "actor_id",
+          s.opportunity_id as "opportunity_id",
+          s.id as "ref_id",
+          cast("s"."stage_name" as text) as "title",
+          cast("p"."stage_name" as text) as "old_value",
+          cast("p"."exit_direction" as text) as "new_value",
+          cast("p"."exit_reason" as text) as "reason",
+          cast("p"."exit_evidence" as text) as "extra",
+          s.probability as "amount",
+          4 as "seq"
+        from
+          "opportunity_stage_history" as "s"
+          inner join "opportunity_stage_history" as "p" on "p"."opportunity_id" = "s"."opportunity_id"
+          and "p"."workspace_id" = ?
+          and "p"."id" = (
+            select
+              max("q"."id") as "m"
+            from
+              "opportunity_stage_history" as "q"
+            where
+              "q"."workspace_id" = ?
+              and "q"."opportunity_id" = "s"."opportunity_id"
+              and "q"."id" < "s"."id"
+          )
+        where
+          "s"."workspace_id" = ?
+          and "s"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+          and (
+            "p"."exit_direction" is null
+            or "p"."exit_direction" != ?
+          )
+        union all
+        select
+          cast('opportunity_closed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          o.id as "opportunity_id",
+          h.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then cast(o.close_reason as text)
+            else cast(h.reason as text)
+          end as "reason",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then cast(o.close_competitor as text)
+          end as "extra",
+          case
+            when o.status = h.new_value
+            and o.closed_at = h.created_at then coalesce(o.contract_amount, o.amount)
+          end as "amount",
+          7 as "seq"
+        from
+          "record_history" as "h"
+          inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
+          and "o"."workspace_id" = ?
+        where
+          "h"."workspace_id" = ?
+          and "h"."entity_type" = ?
+          and "h"."entity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
           and "h"."field" = ?
-      )
-    union all
-    select
-      cast('opportunity_changed' as text) as "kind",
-      h.created_at as "at",
-      h.actor_user_id as "actor_id",
-      h.entity_id as "opportunity_id",
-      h.id as "ref_id",
-      cast("h"."field" as text) as "title",
-      cast("h"."old_value" as text) as "old_value",
-      cast("h"."new_value" as text) as "new_value",
-      cast("h"."reason" as text) as "reason",
-      cast(null as text) as "extra",
-      cast(null as bigint) as "amount",
-      6 as "seq"
-    from
-      "record_history" as "h"
-      inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
-      and "o"."workspace_id" = ?
-    where
-      "h"."workspace_id" = ?
-      and "h"."entity_type" = ?
-      and "h"."entity_id" in (
+          and "h"."new_value" in (?, ?, ?)
+        union all
         select
-          "opportunities"."id"
+          cast('opportunity_closed' as text) as "kind",
+          o.closed_at as "at",
+          o.owner_id as "actor_id",
+          o.id as "opportunity_id",
+          - o.id as "ref_id",
+          cast("o"."name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("o"."status" as text) as "new_value",
+          cast("o"."close_reason" as text) as "reason",
+          cast("o"."close_competitor" as text) as "extra",
+          coalesce(o.contract_amount, o.amount) as "amount",
+          7 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+          "opportunities" as "o"
         where
-          "opportunities"."id" in (
+          "o"."workspace_id" = ?
+          and "o"."id" in (
             select
-              "owned"."id"
+              "timeline_deals"."id"
             from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = ?
-              and "owned"."owner_id" = ?
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
+              "timeline_deals"
           )
-          and "opportunities"."account_id" = ?
-      )
-      and "h"."created_at" != "o"."created_at"
-      and "h"."field" != ?
-      and (
-        "h"."field" != ?
-        or "h"."new_value" = ?
-      )
-    union all
-    select
-      cast('review' as text) as "kind",
-      r.created_at as "at",
-      r.reviewer_id as "actor_id",
-      r.opportunity_id as "opportunity_id",
-      r.id as "ref_id",
-      cast("r"."completed_step" as text) as "title",
-      cast("r"."evidence" as text) as "old_value",
-      cast("r"."next_action" as text) as "new_value",
-      cast("r"."root_cause" as text) as "reason",
-      cast("r"."joint_plan" as text) as "extra",
-      cast(null as bigint) as "amount",
-      5 as "seq"
-    from
-      "opportunity_reviews" as "r"
-    where
-      "r"."workspace_id" = ?
-      and "r"."opportunity_id" in (
+          and "o"."closed_at" is not null
+          and "o"."status" != ?
+          and not exists (
+            select
+              "h"."id"
+            from
+              "record_history" as "h"
+            where
+              "h"."workspace_id" = ?
+              and "h"."entity_type" = ?
+              and "h"."entity_id" = "o"."id"
+              and "h"."field" = ?
+          )
+        union all
         select
-          "opportunities"."id"
+          cast('opportunity_changed' as text) as "kind",
+          h.created_at as "at",
+          h.actor_user_id as "actor_id",
+          h.entity_id as "opportunity_id",
+          h.id as "ref_id",
+          cast("h"."field" as text) as "title",
+          cast("h"."old_value" as text) as "old_value",
+          cast("h"."new_value" as text) as "new_value",
+          cast("h"."reason" as text) as "reason",
+          cast(null as text) as "extra",
+          cast(null as bigint) as "amount",
+          6 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+          "record_history" as "h"
+          inner join "opportunities" as "o" on "o"."id" = "h"."entity_id"
+          and "o"."workspace_id" = ?
         where
-          "opportunities"."id" in (
+          "h"."workspace_id" = ?
+          and "h"."entity_type" = ?
+          and "h"."entity_id" in (
             select
-              "owned"."id"
+              "timeline_deals"."id"
             from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = ?
-              and "owned"."owner_id" = ?
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
+              "timeline_deals"
           )
-          and "opportunities"."account_id" = ?
-      )
-    union all
-    select
-      cast('file_added' as text) as "kind",
-      f.created_at as "at",
-      f.uploaded_by as "actor_id",
-      f.opportunity_id as "opportunity_id",
-      f.id as "ref_id",
-      cast("f"."file_name" as text) as "title",
-      cast(null as text) as "old_value",
-      cast("f"."content_type" as text) as "new_value",
-      cast(null as text) as "reason",
-      cast(null as text) as "extra",
-      f.size as "amount",
-      3 as "seq"
-    from
-      "attachments" as "f"
-    where
-      "f"."workspace_id" = ?
-      and "f"."opportunity_id" in (
+          and "h"."created_at" != "o"."created_at"
+          and "h"."field" != ?
+          and (
+            "h"."field" != ?
+            or "h"."new_value" = ?
+          )
+        union all
         select
-          "opportunities"."id"
+          cast('review' as text) as "kind",
+          r.created_at as "at",
+          r.reviewer_id as "actor_id",
+          r.opportunity_id as "opportunity_id",
+          r.id as "ref_id",
+          cast("r"."completed_step" as text) as "title",
+          cast("r"."evidence" as text) as "old_value",
+          cast("r"."next_action" as text) as "new_value",
+          cast("r"."root_cause" as text) as "reason",
+          cast("r"."joint_plan" as text) as "extra",
+          cast(null as bigint) as "amount",
+          5 as "seq"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+          "opportunity_reviews" as "r"
         where
-          "opportunities"."id" in (
+          "r"."workspace_id" = ?
+          and "r"."opportunity_id" in (
             select
-              "owned"."id"
+              "timeline_deals"."id"
             from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = ?
-              and "owned"."owner_id" = ?
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
+              "timeline_deals"
           )
-          and "opportunities"."account_id" = ?
-      )
-    union all
-    select
-      cast('activity' as text) as "kind",
-      v.start_at as "at",
-      v.owner_id as "actor_id",
-      v.opportunity_id as "opportunity_id",
-      v.id as "ref_id",
-      cast("v"."subject" as text) as "title",
-      cast("v"."type" as text) as "old_value",
-      cast("v"."status" as text) as "new_value",
-      cast("v"."outcome" as text) as "reason",
-      cast("v"."notes" as text) as "extra",
-      case
-        when v.end_at is null then null
-        else (v.end_at - v.start_at) / 60000
-      end as "amount",
-      8 as "seq"
-    from
-      "activities" as "v"
-    where
-      "v"."workspace_id" = ?
-      and "v"."archived_at" is null
-      and "v"."account_id" = ?
-  ) as "t"
-  left join "users" as "u" on "u"."id" = "t"."actor_id"
+        union all
+        select
+          cast('file_added' as text) as "kind",
+          f.created_at as "at",
+          f.uploaded_by as "actor_id",
+          f.opportunity_id as "opportunity_id",
+          f.id as "ref_id",
+          cast("f"."file_name" as text) as "title",
+          cast(null as text) as "old_value",
+          cast("f"."content_type" as text) as "new_value",
+          cast(null as text) as "reason",
+          cast(null as text) as "extra",
+          f.size as "amount",
+          3 as "seq"
+        from
+          "attachments" as "f"
+        where
+          "f"."workspace_id" = ?
+          and "f"."opportunity_id" in (
+            select
+              "timeline_deals"."id"
+            from
+              "timeline_deals"
+          )
+        union all
+        select
+          cast('activity' as text) as "kind",
+          v.start_at as "at",
+          v.owner_id as "actor_id",
+          v.opportunity_id as "opportunity_id",
+          v.id as "ref_id",
+          cast("v"."subject" as text) as "title",
+          cast("v"."type" as text) as "old_value",
+          cast("v"."status" as text) as "new_value",
+          cast("v"."outcome" as text) as "reason",
+          cast("v"."notes" as text) as "extra",
+          case
+            when v.end_at is null then null
+            else (v.end_at - v.start_at) / 60000
+          end as "amount",
+          8 as "seq"
+        from
+          "activities" as "v"
+        where
+          "v"."workspace_id" = ?
+          and "v"."archived_at" is null
+          and "v"."account_id" = ?
+      ) as "t"
+    order by
+      "t"."at" desc,
+      "t"."seq" desc,
+      "t"."ref_id" desc
+    limit
+      ?
+    offset
+      ?
+  ) as "page"
+  left join "users" as "u" on "u"."id" = "page"."actor_id"
   and "u"."workspace_id" = ?
-  left join "opportunities" as "o" on "o"."id" = "t"."opportunity_id"
+  left join "opportunities" as "o" on "o"."id" = "page"."opportunity_id"
   and "o"."workspace_id" = ?
 order by
-  "t"."at" desc,
-  "t"."seq" desc,
-  "t"."ref_id" desc
-limit
-  ?
-offset
-  ?;
--- [Q144] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
--- [Q146] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string, number, number, string, number, number, number, number, number, string, string, string, string, number, number, number, number, number, number, string, number, string, string, number, number, string, number, number, number, number, number, string, string, string, number, number, number, number, number, number, number, number, number, number, number, number, number, number
+  "page"."at" desc,
+  "page"."seq" desc,
+  "page"."ref_id" desc;
+-- [Q129] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+with
+  "timeline_deals" as (
+    select
+      "opportunities"."id"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
+      )
+      and "opportunities"."account_id" = ?
+  )
 select
   count(*) as "n"
 from
@@ -17094,34 +15278,9 @@ from
       "o"."workspace_id" = ?
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = ?
-              and "owned"."owner_id" = ?
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
     union all
     select
@@ -17155,34 +15314,9 @@ from
       "s"."workspace_id" = ?
       and "s"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = ?
-              and "owned"."owner_id" = ?
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and (
         "p"."exit_direction" is null
@@ -17221,34 +15355,9 @@ from
       and "h"."entity_type" = ?
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = ?
-              and "owned"."owner_id" = ?
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and "h"."field" = ?
       and "h"."new_value" in (?, ?, ?)
@@ -17272,34 +15381,9 @@ from
       "o"."workspace_id" = ?
       and "o"."id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = ?
-              and "owned"."owner_id" = ?
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and "o"."closed_at" is not null
       and "o"."status" != ?
@@ -17337,34 +15421,9 @@ from
       and "h"."entity_type" = ?
       and "h"."entity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = ?
-              and "owned"."owner_id" = ?
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
       and "h"."created_at" != "o"."created_at"
       and "h"."field" != ?
@@ -17392,34 +15451,9 @@ from
       "r"."workspace_id" = ?
       and "r"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = ?
-              and "owned"."owner_id" = ?
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
     union all
     select
@@ -17441,34 +15475,9 @@ from
       "f"."workspace_id" = ?
       and "f"."opportunity_id" in (
         select
-          "opportunities"."id"
+          "timeline_deals"."id"
         from
-          "opportunities"
-          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-          and "org_units"."workspace_id" = "opportunities"."workspace_id"
-          inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-          left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-          left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-        where
-          "opportunities"."id" in (
-            select
-              "owned"."id"
-            from
-              "opportunities" as "owned"
-            where
-              "owned"."workspace_id" = ?
-              and "owned"."owner_id" = ?
-            union
-            select
-              "opportunity_team"."opportunity_id" as "id"
-            from
-              "opportunity_team"
-            where
-              "opportunity_team"."workspace_id" = ?
-              and "opportunity_team"."user_id" = ?
-          )
-          and "opportunities"."account_id" = ?
+          "timeline_deals"
       )
     union all
     select
@@ -17496,7 +15505,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q147] parameters: number, number, number, number, number
+-- [Q130] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17567,16 +15576,18 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."id" = ?;
--- [Q61] again; parameters: number, number
--- [Q61] again; parameters: number, number
--- [Q62] again; parameters: number, number, number
--- [Q63] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q64] again; parameters: number, number, number, number, number, string, number, number, number, number, number, number, number
--- [Q63] again; parameters: number, number, number, number, number, string, number, number, number
--- [Q65] again; parameters: number, number, number, number, number, string, number, number, number
+-- [Q46] again; parameters: none
+-- [Q46] again; parameters: none
+-- [Q55] again; parameters: number
+-- [Q63] again; parameters: number, number
+-- [Q64] again; parameters: number, number, number, string, number
+-- [Q65] again; parameters: number, number, number, string, number, number, number
+-- [Q64] again; parameters: number, number, number, string, number
+-- [Q66] again; parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q67] again; parameters: number, number, number, number, number, string, number
 
 -- account list as presales (200): GET /api/v1/accounts
--- [Q148] parameters: number, number, number, number
+-- [Q131] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -17640,7 +15651,7 @@ limit
   ?
 offset
   ?;
--- [Q149] parameters: number, number
+-- [Q132] parameters: number, number
 select
   count(*) as "n"
 from
@@ -17666,7 +15677,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q150] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q133] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -17783,7 +15794,7 @@ limit
   ?
 offset
   ?;
--- [Q151] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q134] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -17859,7 +15870,7 @@ where
   and "accounts"."tier" = ?;
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
--- [Q152] parameters: number, number, number, number
+-- [Q135] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17928,7 +15939,7 @@ limit
   ?
 offset
   ?;
--- [Q153] parameters: number, number
+-- [Q136] parameters: number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -17956,7 +15967,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q154] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q137] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18078,7 +16089,7 @@ limit
   ?
 offset
   ?;
--- [Q155] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q138] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -18158,45 +16169,7 @@ where
 -- board as presales (200): GET /api/v1/opportunities/board?processId=…
 -- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
--- [Q156] parameters: number, number, number, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "opportunity_team"."opportunity_id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
-  )
-  and "opportunities"."process_id" = ?
-  and (
-    (
-      "opportunities"."status" = ?
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q157] parameters: number, number, number, string, number, string, number, number
+-- [Q139] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18246,7 +16219,19 @@ select
     order by
       opportunities.amount desc,
       opportunities.id
-  ) as "rn"
+  ) as "rn",
+  count(*) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_n",
+  sum(opportunities.amount) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_amount",
+  sum(opportunities.amount * stage.probability) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -18277,7 +16262,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q158] parameters: number, number, number, string, number, string, number, number, number
+-- [Q140] parameters: number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -18331,7 +16316,19 @@ from
         order by
           opportunities.amount desc,
           opportunities.id
-      ) as "rn"
+      ) as "rn",
+      count(*) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_n",
+      sum(opportunities.amount) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_amount",
+      sum(opportunities.amount * stage.probability) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_weighted"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -18375,98 +16372,7 @@ order by
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q159] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "opportunity_team"."opportunity_id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
-  )
-  and (
-    "opportunities"."id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = ?
-        and "g"."kind" = ?
-        and "g"."gram" = ?
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = ?
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-    or "opportunities"."account_id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = ?
-        and "g"."kind" = ?
-        and "g"."gram" = ?
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = ?
-            and "h"."kind" = "g"."kind"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-  )
-  and (
-    "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
-  )
-  and "org_units"."path" like ?
-  and "opportunities"."process_id" = ?
-  and (
-    (
-      (
-        "opportunities"."status" = ?
-        and "opportunities"."expected_close_date" >= ?
-        and "opportunities"."expected_close_date" <= ?
-      )
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q160] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q141] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18516,7 +16422,19 @@ select
     order by
       opportunities.amount desc,
       opportunities.id
-  ) as "rn"
+  ) as "rn",
+  count(*) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_n",
+  sum(opportunities.amount) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_amount",
+  sum(opportunities.amount * stage.probability) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -18600,7 +16518,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q161] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
+-- [Q142] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -18654,7 +16572,19 @@ from
         order by
           opportunities.amount desc,
           opportunities.id
-      ) as "rn"
+      ) as "rn",
+      count(*) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_n",
+      sum(opportunities.amount) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_amount",
+      sum(opportunities.amount * stage.probability) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_weighted"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -18747,45 +16677,8 @@ order by
 
 -- board of every process as presales (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
--- [Q33] again; parameters: number, number, number, number, number
--- [Q162] parameters: number, number, string, number, string, number, number
-select
-  "opportunities"."stage_id",
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "opportunity_team"."opportunity_id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
-  )
-  and (
-    (
-      "opportunities"."status" = ?
-      and "stage"."is_won" = ?
-    )
-    or (
-      "opportunities"."status" = ?
-      and "opportunities"."closed_at" >= ?
-      and "opportunities"."closed_at" < ?
-    )
-  )
-group by
-  "opportunities"."stage_id";
--- [Q163] parameters: number, number, string, number, string, number, number
+-- [Q34] again; parameters: number, number, number, number, number
+-- [Q143] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18835,7 +16728,19 @@ select
     order by
       opportunities.amount desc,
       opportunities.id
-  ) as "rn"
+  ) as "rn",
+  count(*) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_n",
+  sum(opportunities.amount) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_amount",
+  sum(opportunities.amount * stage.probability) over (
+    partition by
+      opportunities.stage_id
+  ) as "column_weighted"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -18865,7 +16770,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q164] parameters: number, number, string, number, string, number, number, number
+-- [Q144] parameters: number, number, string, number, string, number, number, number
 select
   *
 from
@@ -18919,7 +16824,19 @@ from
         order by
           opportunities.amount desc,
           opportunities.id
-      ) as "rn"
+      ) as "rn",
+      count(*) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_n",
+      sum(opportunities.amount) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_amount",
+      sum(opportunities.amount * stage.probability) over (
+        partition by
+          opportunities.stage_id
+      ) as "column_weighted"
     from
       "opportunities"
       inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -18957,7 +16874,7 @@ order by
   "c"."rn";
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
--- [Q165] parameters: number, number, string, number, number, number, string, number, number, number
+-- [Q145] parameters: number, number, string, number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -19041,7 +16958,7 @@ limit
   ?
 offset
   ?;
--- [Q166] parameters: number, number, number, string, number, number, number, number, string, number, number, number, string
+-- [Q146] parameters: number, number, number, string, number, number, number, number, string, number, number, number, string
 select
   sum(
     case
@@ -19110,7 +17027,7 @@ where
   and "opportunities"."status" = ?;
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q167] parameters: number, number, number, string, number, number, number, number, number
+-- [Q147] parameters: number, number, number, string, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -19186,7 +17103,7 @@ limit
   ?
 offset
   ?;
--- [Q168] parameters: number, number, number, number, number, number, string, number, number, number, number, string
+-- [Q148] parameters: number, number, number, number, number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -19247,7 +17164,7 @@ where
   and "opportunities"."status" = ?;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q169] parameters: number, number, number, number, number
+-- [Q149] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -19316,7 +17233,7 @@ where
   and "accounts"."id" = ?;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q170] parameters: number, number, number
+-- [Q150] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",

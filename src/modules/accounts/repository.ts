@@ -227,12 +227,25 @@ export async function listAccounts(db: Kysely<Database>, engine: Engine, actor: 
   return { items: items.rows, ...listTotalOf(total.rows[0]!, countCapOf(actor)) };
 }
 
+/**
+ * One visible account: compiled once per shape (src/db/fixed-query.ts, shapedQueries). Every
+ * page of an account and its timeline read it first, and building its 37 columns in Kysely cost
+ * more than SQLite took to answer it.
+ */
+const accountQuery = shapedQueries(
+  (db: Kysely<Database>, actor: Actor, id: number) =>
+    [
+      visibleAccounts(db, actor)
+        .select(accountColumns)
+        .select((eb) => onAccountTeam(eb as never, actor).as('on_team'))
+        .where('accounts.id', '=', id),
+    ] as const,
+  (stand, actor, id) => [standActor(stand, actor), stand(id)],
+);
+
 export async function getAccount(db: Kysely<Database>, actor: Actor, id: number) {
-  return visibleAccounts(db, actor)
-    .select(accountColumns)
-    .select((eb) => onAccountTeam(eb as never, actor).as('on_team'))
-    .where('accounts.id', '=', id)
-    .executeTakeFirst();
+  const [query] = await accountQuery(db, actor, id);
+  return (await db.executeQuery(query)).rows[0];
 }
 
 export type AccountRow = NonNullable<Awaited<ReturnType<typeof getAccount>>>;

@@ -5,8 +5,10 @@ import * as contract from '../../contracts/timeline.ts';
 import { actorOf } from '../../server/request.ts';
 import * as timeline from './service.ts';
 import { needs } from '../../server/access.ts';
+import { fastOkSerializer } from '../../server/fast-json.ts';
 
 const response = { 200: contract.timelinePageSchema, ...errorResponses };
+const serializerCompiler = fastOkSerializer(contract.timelinePageSchema);
 
 export default async function timelineRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -24,6 +26,8 @@ export default async function timelineRoutes(app: FastifyInstance) {
         querystring: contract.timelineQuery,
         response,
       },
+      // Opened with every account and deal: written straight from the schema (src/server/fast-json.ts).
+      serializerCompiler,
     },
     async (req) => timeline.accountTimeline(db, actorOf(req), req.params.id, req.query),
   );
@@ -40,6 +44,8 @@ export default async function timelineRoutes(app: FastifyInstance) {
         querystring: contract.timelineQuery,
         response,
       },
+      // Opened with every account and deal: written straight from the schema (src/server/fast-json.ts).
+      serializerCompiler,
     },
     async (req) => timeline.opportunityTimeline(db, actorOf(req), req.params.id, req.query),
   );

@@ -1,10 +1,24 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, OpportunityTable } from '../../../db/schema.ts';
 import type { Actor } from '../../../domain/policy.ts';
+import { shapedQueries } from '../../../db/fixed-query.ts';
+import { standActor } from '../../scope.ts';
 import { columns, visibleOpportunities } from './visible.ts';
 
+/**
+ * One visible deal: compiled once per shape (src/db/fixed-query.ts, shapedQueries). Its page, its
+ * timeline and every change read it first; building its 42 columns and five joins in Kysely cost
+ * more than SQLite took to answer it.
+ */
+const opportunityQuery = shapedQueries(
+  (db: Kysely<Database>, actor: Actor, id: number) =>
+    [visibleOpportunities(db, actor).select(columns).where('opportunities.id', '=', id)] as const,
+  (stand, actor, id) => [standActor(stand, actor), stand(id)],
+);
+
 export async function getOpportunity(db: Kysely<Database>, actor: Actor, id: number) {
-  return visibleOpportunities(db, actor).select(columns).where('opportunities.id', '=', id).executeTakeFirst();
+  const [query] = await opportunityQuery(db, actor, id);
+  return (await db.executeQuery(query)).rows[0];
 }
 
 export type OpportunityRow = NonNullable<Awaited<ReturnType<typeof getOpportunity>>>;

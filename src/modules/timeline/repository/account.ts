@@ -1,7 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
-import type { TimelineKind } from '../../../domain/timeline.ts';
+import { TIMELINE_GROUPS, type TimelineKind } from '../../../domain/timeline.ts';
 import { historyChange, select, text, type Branch } from './branch.ts';
+
+/** The kinds of the account's own events (a deal's timeline has none of them). */
+export const ACCOUNT_KINDS: ReadonlySet<TimelineKind> = new Set(TIMELINE_GROUPS.account);
 
 /** The account's own events: its creation, its field changes and its contacts. */
 export function accountBranches(

@@ -4,13 +4,14 @@ import type { TimelineKind } from '../../../domain/timeline.ts';
 import { historyChange, select, text, type Branch } from './branch.ts';
 
 /**
- * The events of the deals in view (`opps`, a sub-query of their ids): creation, stage moves with their evidence,
+ * The events of the deals in view (`opps`, a sub-query of their ids: the statement's WITH): creation, stage moves with their evidence,
  * closes, field changes, reviews and files.
  */
 export function opportunityBranches(
   db: Kysely<Database>,
   ws: number,
-  opps: SelectQueryBuilder<Database, 'opportunities', { id: number }>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the statement's WITH of the deals in view
+  opps: SelectQueryBuilder<any, any, { id: number }>,
   want: (kind: TimelineKind) => boolean,
 ): Branch[] {
   const out: Branch[] = [];

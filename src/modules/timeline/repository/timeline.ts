@@ -2,8 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import type { Actor } from '../../../domain/policy.ts';
 import { TIMELINE_KINDS, type TimelineKind } from '../../../domain/timeline.ts';
+import { shapedQueries } from '../../../db/fixed-query.ts';
 import { visibleOpportunities } from '../../opportunities/repository/visible.ts';
-import { accountBranches } from './account.ts';
+import { standActor } from '../../scope.ts';
+import { ACCOUNT_KINDS, accountBranches } from './account.ts';
 import { select, text, type Branch, type Row } from './branch.ts';
 import { opportunityBranches } from './opportunity.ts';
 
@@ -19,6 +21,27 @@ import { opportunityBranches } from './opportunity.ts';
  */
 export type TimelineScope = { accountId: number } | { opportunityId: number };
 
+/**
+ * The deals in view as the statement names them: one opportunity, or those of the account the
+ * caller may see (docs/organisation.md), read once in a WITH and used by every deal branch.
+ * Written into each branch, the scope's six joins were planned once per branch and again for the
+ * count: PostgreSQL spent longer planning the timeline than running it (README § Benchmarks).
+ */
+const DEALS = 'timeline_deals';
+type WithDeals = Database & { [DEALS]: { id: number } };
+
+function dealsInView(db: Kysely<Database>, actor: Actor, scope: TimelineScope) {
+  return 'opportunityId' in scope
+    ? db
+        .selectFrom('opportunities')
+        .select('opportunities.id')
+        .where('opportunities.workspace_id', '=', actor.workspaceId)
+        .where('opportunities.id', '=', scope.opportunityId)
+    : visibleOpportunities(db, actor)
+        .select('opportunities.id')
+        .where('opportunities.account_id', '=', scope.accountId);
+}
+
 function branches(
   db: Kysely<Database>,
   actor: Actor,
@@ -27,17 +50,7 @@ function branches(
 ): Branch[] {
   const ws = actor.workspaceId;
   const want = (kind: TimelineKind) => kinds.has(kind);
-  // The deals in view: one opportunity, or those of the account the caller may see (docs/organisation.md).
-  const opps =
-    'opportunityId' in scope
-      ? db
-          .selectFrom('opportunities')
-          .select('opportunities.id')
-          .where('opportunities.workspace_id', '=', ws)
-          .where('opportunities.id', '=', scope.opportunityId)
-      : visibleOpportunities(db, actor)
-          .select('opportunities.id')
-          .where('opportunities.account_id', '=', scope.accountId);
+  const opps = (db as unknown as Kysely<WithDeals>).selectFrom(DEALS).select(`${DEALS}.id`);
   const out: Branch[] = [
     ...('accountId' in scope ? accountBranches(db, ws, scope.accountId, want) : []),
     ...opportunityBranches(db, ws, opps, want),
@@ -73,33 +86,74 @@ export interface TimelinePage {
   total: number;
 }
 
+type PageRow = TimelinePage['items'][number] & { total: number | string };
+
+/**
+ * The page with the total beside each row (`count(*) over ()`, taken before the page is cut),
+ * and the count alone for a page past the end, which has no row to carry it. Names are joined
+ * to the page's rows only. Compiled once per shape (src/db/fixed-query.ts, shapedQueries): the
+ * union of up to eleven branches took longer to build and compile in Kysely than SQLite took
+ * to run it.
+ */
+const timelineQueries = shapedQueries(
+  (
+    db: Kysely<Database>,
+    actor: Actor,
+    scope: TimelineScope,
+    kinds: readonly TimelineKind[],
+    limit: number,
+    offset: number,
+  ) => {
+    const parts = branches(db, actor, scope, new Set(kinds));
+    const union = parts.slice(1).reduce((all, part) => all.unionAll(part), parts[0]!);
+    const ws = actor.workspaceId;
+    const withDeals = db.with(DEALS, () => dealsInView(db, actor, scope));
+    const page = withDeals
+      .selectFrom(
+        db
+          .selectFrom(union.as('t'))
+          .selectAll('t')
+          .select(sql<number | string>`count(*) over ()`.as('total'))
+          .orderBy('t.at', 'desc')
+          .orderBy('t.seq', 'desc')
+          .orderBy('t.ref_id', 'desc')
+          .limit(limit)
+          .offset(offset)
+          .as('page'),
+      )
+      .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'page.actor_id').on('u.workspace_id', '=', ws))
+      .leftJoin('opportunities as o', (j) => j.onRef('o.id', '=', 'page.opportunity_id').on('o.workspace_id', '=', ws))
+      .selectAll('page')
+      .select(['u.name as actor_name', 'o.name as opportunity_name'])
+      .orderBy('page.at', 'desc')
+      .orderBy('page.seq', 'desc')
+      .orderBy('page.ref_id', 'desc');
+    const count = withDeals.selectFrom(union.as('t')).select((eb) => eb.fn.countAll<number>().as('n'));
+    return [page, count] as const;
+  },
+  (stand, actor, scope, kinds, limit, offset) => [
+    standActor(stand, actor),
+    'accountId' in scope ? { accountId: stand(scope.accountId) } : { opportunityId: stand(scope.opportunityId) },
+    kinds,
+    stand(limit),
+    stand(offset),
+  ],
+);
+
 export async function timeline(
   db: Kysely<Database>,
   actor: Actor,
   scope: TimelineScope,
   query: { kinds?: readonly TimelineKind[] | undefined; limit: number; offset: number },
 ): Promise<TimelinePage> {
-  const parts = branches(db, actor, scope, new Set(query.kinds?.length ? query.kinds : TIMELINE_KINDS));
-  if (parts.length === 0) return { items: [], total: 0 };
-  const union = parts.slice(1).reduce((u, b) => u.unionAll(b), parts[0]!);
-  const ws = actor.workspaceId;
-  const [items, count] = await Promise.all([
-    db
-      .selectFrom(union.as('t'))
-      .leftJoin('users as u', (j) => j.onRef('u.id', '=', 't.actor_id').on('u.workspace_id', '=', ws))
-      .leftJoin('opportunities as o', (j) => j.onRef('o.id', '=', 't.opportunity_id').on('o.workspace_id', '=', ws))
-      .selectAll('t')
-      .select(['u.name as actor_name', 'o.name as opportunity_name'])
-      .orderBy('t.at', 'desc')
-      .orderBy('t.seq', 'desc')
-      .orderBy('t.ref_id', 'desc')
-      .limit(query.limit)
-      .offset(query.offset)
-      .execute(),
-    db
-      .selectFrom(union.as('t'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { items: items as TimelinePage['items'], total: Number(count.n) };
+  const kinds = query.kinds?.length ? [...new Set(query.kinds)] : TIMELINE_KINDS;
+  // Every group asked for may be of the account's own events, which a deal does not have.
+  if (kinds.every((kind) => 'opportunityId' in scope && ACCOUNT_KINDS.has(kind))) return { items: [], total: 0 };
+  const [pageQuery, countQuery] = await timelineQueries(db, actor, scope, kinds, query.limit, query.offset);
+  const rows = (await db.executeQuery(pageQuery)).rows as PageRow[];
+  const items = rows.map(({ total: _total, ...row }) => row);
+  if (rows.length > 0) return { items, total: Number(rows[0]!.total) };
+  // Past the end (or nothing at all): no row carries the total.
+  if (query.offset === 0) return { items, total: 0 };
+  return { items, total: Number((await db.executeQuery(countQuery)).rows[0]!.n) };
 }
